@@ -1,0 +1,211 @@
+//! Reading and merging the config layers.
+
+use std::path::{Path, PathBuf};
+
+use toml::{Table, Value};
+
+use super::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid TOML: {message}")]
+    Parse { path: String, message: String },
+    #[error("invalid override '{0}': write it as key=value, for example -c model=gpt-5.1")]
+    Override(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Where to look and what to override.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `$QUIRE_HOME` (holds `config.toml`).
+    pub home: PathBuf,
+    /// The repository root, whose `.quire/config.toml` is read if present.
+    pub repo_root: Option<PathBuf>,
+    /// `-c key=value` overrides, applied last, in order.
+    pub overrides: Vec<String>,
+}
+
+/// Environment variables that set top-level keys.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("QUIRE_PROVIDER", "provider"),
+    ("QUIRE_MODEL", "model"),
+    ("QUIRE_SANDBOX", "sandbox"),
+    ("QUIRE_APPROVAL", "approval"),
+    ("QUIRE_MAX_TURNS", "max_turns"),
+];
+
+/// Loads every layer. Returns the config and warnings (unknown keys).
+pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
+    let mut merged = Table::new();
+    let mut warnings = Vec::new();
+    let user = opts.home.join("config.toml");
+    merge_file(&mut merged, &user)?;
+    if let Some(root) = &opts.repo_root {
+        merge_file(&mut merged, &root.join(".quire").join("config.toml"))?;
+    }
+    for (var, key) in ENV_KEYS {
+        if let Ok(v) = std::env::var(var)
+            && !v.is_empty()
+        {
+            set_dotted(&mut merged, key, parse_value(&v))
+                .map_err(|_| ConfigError::Invalid(format!("{var}: cannot set {key}")))?;
+        }
+    }
+    for o in &opts.overrides {
+        let (k, v) = o
+            .split_once('=')
+            .ok_or_else(|| ConfigError::Override(o.clone()))?;
+        let k = k.trim();
+        if k.is_empty() {
+            return Err(ConfigError::Override(o.clone()));
+        }
+        set_dotted(&mut merged, k, parse_value(v.trim()))
+            .map_err(|_| ConfigError::Override(o.clone()))?;
+    }
+    let config: Config = serde_ignored::deserialize(Value::Table(merged), |path| {
+        warnings.push(format!("unknown config key '{path}' is ignored"));
+    })
+    .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
+    if !(0.1..=1.0).contains(&config.compact_threshold) {
+        return Err(ConfigError::Invalid(format!(
+            "compact_threshold must be between 0.1 and 1.0, got {}",
+            config.compact_threshold
+        )));
+    }
+    if config.max_turns == 0 {
+        return Err(ConfigError::Invalid("max_turns must be at least 1".into()));
+    }
+    Ok((config, warnings))
+}
+
+fn merge_file(into: &mut Table, path: &Path) -> Result<(), ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let table: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    merge(into, table);
+    Ok(())
+}
+
+/// Deep merge: tables merge key by key, anything else replaces.
+fn merge(into: &mut Table, from: Table) {
+    for (k, v) in from {
+        match (into.get_mut(&k), v) {
+            (Some(Value::Table(a)), Value::Table(b)) => merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
+    }
+}
+
+/// A `-c` value is TOML when it parses as one (numbers, booleans, arrays,
+/// quoted strings), else a plain string.
+fn parse_value(raw: &str) -> Value {
+    let doc = format!("v = {raw}");
+    match doc.parse::<Table>() {
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| Value::String(raw.to_string())),
+        Err(_) => Value::String(raw.to_string()),
+    }
+}
+
+fn set_dotted(root: &mut Table, key: &str, value: Value) -> Result<(), ()> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let mut table = root;
+    for part in &parts[..parts.len() - 1] {
+        let entry = table
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
+        table = match entry {
+            Value::Table(t) => t,
+            _ => return Err(()),
+        };
+    }
+    table.insert(parts[parts.len() - 1].to_string(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        write(
+            home.path(),
+            "model = \"a\"\nmax_turns = 7\n[providers.local]\nwire_api = \"chat\"\nbase_url = \"http://127.0.0.1:1/v1\"\n",
+        );
+        write(&repo.path().join(".quire"), "model = \"b\"\n");
+        let (c, w) = load(&LoadOptions {
+            home: home.path().into(),
+            repo_root: Some(repo.path().into()),
+            overrides: vec!["max_turns=9".into(), "provider=local".into()],
+        })
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.model, "b");
+        assert_eq!(c.max_turns, 9);
+        let p = c.resolve_provider().unwrap();
+        assert_eq!(p.base_url, "http://127.0.0.1:1/v1");
+    }
+
+    #[test]
+    fn unknown_keys_warn_and_bad_values_name_the_key() {
+        let home = tempfile::tempdir().unwrap();
+        write(home.path(), "modle = \"x\"\n");
+        let (_, w) = load(&LoadOptions {
+            home: home.path().into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(w, vec!["unknown config key 'modle' is ignored".to_string()]);
+        let err = load(&LoadOptions {
+            home: home.path().into(),
+            overrides: vec!["sandbox=loose".into()],
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("sandbox"), "{err}");
+    }
+
+    #[test]
+    fn override_without_equals_is_rejected() {
+        let home = tempfile::tempdir().unwrap();
+        let err = load(&LoadOptions {
+            home: home.path().into(),
+            overrides: vec!["model".into()],
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(matches!(err, ConfigError::Override(_)));
+    }
+}

@@ -1,0 +1,150 @@
+//! Layered configuration: defaults < `~/.quire/config.toml` <
+//! `<repo>/.quire/config.toml` < `QUIRE_*` environment < `-c key=value`
+//! (the CLI's flags are applied as `-c` overrides).
+
+mod load;
+mod provider;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use load::{ConfigError, LoadOptions, load};
+pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
+
+use crate::tools::{ApprovalPolicy, SandboxMode};
+
+/// The resolved configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Provider name (`openai`, `anthropic`, or a `[providers.NAME]`).
+    pub provider: String,
+    /// Model name; when empty, the provider's default model.
+    pub model: String,
+    /// Context window override for the current model (tokens).
+    pub model_context_window: Option<u64>,
+    pub sandbox: SandboxMode,
+    /// Let sandboxed commands use the network.
+    pub network: bool,
+    pub approval: ApprovalPolicy,
+    /// Maximum model round trips in one task.
+    pub max_turns: u32,
+    /// Bytes of one tool output sent to the model (head and tail kept).
+    pub tool_output_limit: usize,
+    /// Default timeout of a `shell` call, in milliseconds.
+    pub shell_timeout_ms: u64,
+    /// Compaction starts when usage passes this share of the window.
+    pub compact_threshold: f64,
+    pub max_output_tokens: Option<u32>,
+    pub retry: RetryConfig,
+    pub providers: BTreeMap<String, ProviderEntry>,
+    /// Per-model settings, keyed by model name.
+    pub models: BTreeMap<String, ModelEntry>,
+    /// Where session files go (default `$QUIRE_HOME/sessions`).
+    pub sessions_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelEntry {
+    pub context_window: Option<u64>,
+    pub max_output_tokens: Option<u32>,
+}
+
+/// Retry of transient model failures with exponential backoff and jitter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryConfig {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    pub base_delay_ms: u64,
+    pub max_delay_ms: u64,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_retries: 4,
+            base_delay_ms: 500,
+            max_delay_ms: 30_000,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            provider: "openai".into(),
+            model: String::new(),
+            model_context_window: None,
+            sandbox: SandboxMode::WorkspaceWrite,
+            network: false,
+            approval: ApprovalPolicy::OnRequest,
+            max_turns: 100,
+            tool_output_limit: 16 * 1024,
+            shell_timeout_ms: 120_000,
+            compact_threshold: 0.9,
+            max_output_tokens: None,
+            retry: RetryConfig::default(),
+            providers: BTreeMap::new(),
+            models: BTreeMap::new(),
+            sessions_dir: None,
+        }
+    }
+}
+
+impl Config {
+    /// The provider selected by `provider`, with built-ins filled in.
+    pub fn resolve_provider(&self) -> Result<ProviderConfig, ConfigError> {
+        provider::resolve(self)
+    }
+
+    /// The model to use: `model`, else the provider's default.
+    pub fn effective_model(&self, provider: &ProviderConfig) -> String {
+        if self.model.is_empty() {
+            provider.default_model.clone()
+        } else {
+            self.model.clone()
+        }
+    }
+
+    /// The context window of `model`: `model_context_window`, else
+    /// `[models.NAME].context_window`, else a known default.
+    pub fn context_window(&self, model: &str) -> u64 {
+        self.model_context_window
+            .or_else(|| self.models.get(model).and_then(|m| m.context_window))
+            .unwrap_or_else(|| default_context_window(model))
+    }
+
+    pub fn max_output_tokens_for(&self, model: &str) -> Option<u32> {
+        self.models
+            .get(model)
+            .and_then(|m| m.max_output_tokens)
+            .or(self.max_output_tokens)
+    }
+}
+
+/// Windows of well-known model families; others get a conservative 128k.
+fn default_context_window(model: &str) -> u64 {
+    let m = model.to_ascii_lowercase();
+    if m.starts_with("gpt-5") || m.starts_with("gpt-4.1") {
+        400_000
+    } else if m.starts_with("claude") || m.starts_with("o3") || m.starts_with("o4") {
+        200_000
+    } else {
+        128_000
+    }
+}
+
+/// The folder of user-level state: `$QUIRE_HOME`, else `~/.quire`.
+pub fn quire_home() -> PathBuf {
+    if let Some(h) = std::env::var_os("QUIRE_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(h);
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".quire")
+}

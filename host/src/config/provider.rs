@@ -1,0 +1,139 @@
+//! Providers: built-ins plus `[providers.NAME]` tables.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Config, ConfigError};
+use crate::model::WireApi;
+
+/// A `[providers.NAME]` table as written in config. Fields left out fall
+/// back to the built-in provider of the same name, if there is one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProviderEntry {
+    pub wire_api: Option<WireApi>,
+    pub base_url: Option<String>,
+    /// Name of the environment variable holding the API key.
+    pub api_key_env: Option<String>,
+    /// Extra HTTP headers sent with every request.
+    pub headers: BTreeMap<String, String>,
+    /// Model used when none is configured.
+    pub model: Option<String>,
+    pub connect_timeout_secs: Option<u64>,
+    pub stream_idle_timeout_secs: Option<u64>,
+}
+
+/// A provider, fully resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderConfig {
+    pub name: String,
+    pub wire_api: WireApi,
+    /// Base URL without a trailing slash.
+    pub base_url: String,
+    pub api_key_env: Option<String>,
+    /// The key read from `api_key_env` (None when not set).
+    pub api_key: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub default_model: String,
+    pub connect_timeout_secs: u64,
+    pub stream_idle_timeout_secs: u64,
+}
+
+/// The built-in providers: `openai`, `anthropic`, and `ollama` (a local
+/// OpenAI-compatible server on its default port).
+pub fn builtin_providers() -> BTreeMap<String, ProviderEntry> {
+    let env_or = |var: &str, default: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let mut m = BTreeMap::new();
+    m.insert(
+        "openai".to_string(),
+        ProviderEntry {
+            wire_api: Some(WireApi::Responses),
+            base_url: Some(env_or("OPENAI_BASE_URL", "https://api.openai.com/v1")),
+            api_key_env: Some("OPENAI_API_KEY".into()),
+            model: Some("gpt-5.1".into()),
+            ..Default::default()
+        },
+    );
+    m.insert(
+        "anthropic".to_string(),
+        ProviderEntry {
+            wire_api: Some(WireApi::Anthropic),
+            base_url: Some(env_or("ANTHROPIC_BASE_URL", "https://api.anthropic.com")),
+            api_key_env: Some("ANTHROPIC_API_KEY".into()),
+            model: Some("claude-sonnet-4-5".into()),
+            ..Default::default()
+        },
+    );
+    m.insert(
+        "ollama".to_string(),
+        ProviderEntry {
+            wire_api: Some(WireApi::Chat),
+            base_url: Some(env_or("OLLAMA_BASE_URL", "http://localhost:11434/v1")),
+            api_key_env: None,
+            model: Some("qwen3-coder".into()),
+            ..Default::default()
+        },
+    );
+    m
+}
+
+pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
+    let name = config.provider.as_str();
+    let builtins = builtin_providers();
+    let builtin = builtins.get(name);
+    let user = config.providers.get(name);
+    if builtin.is_none() && user.is_none() {
+        let mut known: Vec<&str> = builtins.keys().map(String::as_str).collect();
+        known.extend(config.providers.keys().map(String::as_str));
+        return Err(ConfigError::Invalid(format!(
+            "unknown provider '{name}'; known providers: {}. Add a [providers.{name}] table to config.toml or pick one with --provider",
+            known.join(", ")
+        )));
+    }
+    let pick =
+        |f: fn(&ProviderEntry) -> Option<String>| user.and_then(f).or_else(|| builtin.and_then(f));
+    let wire_api = user
+        .and_then(|u| u.wire_api)
+        .or_else(|| builtin.and_then(|b| b.wire_api))
+        .ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "providers.{name}.wire_api is missing: set it to \"responses\", \"chat\" or \"anthropic\""
+            ))
+        })?;
+    let base_url = pick(|e| e.base_url.clone()).ok_or_else(|| {
+        ConfigError::Invalid(format!(
+            "providers.{name}.base_url is missing (for example \"http://localhost:11434/v1\")"
+        ))
+    })?;
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(ConfigError::Invalid(format!(
+            "providers.{name}.base_url must start with http:// or https://, got \"{base_url}\""
+        )));
+    }
+    let api_key_env = pick(|e| e.api_key_env.clone()).filter(|v| !v.is_empty());
+    let api_key = api_key_env
+        .as_deref()
+        .and_then(|v| std::env::var(v).ok())
+        .filter(|k| !k.is_empty());
+    let mut headers = builtin.map(|b| b.headers.clone()).unwrap_or_default();
+    if let Some(u) = user {
+        headers.extend(u.headers.clone());
+    }
+    Ok(ProviderConfig {
+        name: name.to_string(),
+        wire_api,
+        base_url: base_url.trim_end_matches('/').to_string(),
+        api_key_env,
+        api_key,
+        headers,
+        default_model: pick(|e| e.model.clone()).unwrap_or_default(),
+        connect_timeout_secs: user.and_then(|u| u.connect_timeout_secs).unwrap_or(10),
+        stream_idle_timeout_secs: user.and_then(|u| u.stream_idle_timeout_secs).unwrap_or(300),
+    })
+}

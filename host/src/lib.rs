@@ -1,0 +1,12 @@
+//! quire: a coding agent for the terminal.
+//!
+//! The library holds everything but argument parsing and rendering: the
+//! model wire APIs ([`model`]), the turn loop ([`agent`]), the tools the
+//! model can call ([`tools`]), configuration ([`config`]) and session files
+//! ([`store`]). The `quire` binary is a thin layer over [`agent::Session`].
+
+pub mod agent;
+pub mod config;
+pub mod model;
+pub mod store;
+pub mod tools;

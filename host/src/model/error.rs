@@ -1,0 +1,66 @@
+use std::time::Duration;
+
+/// Errors of the model layer. [`ModelError::is_transient`] says which ones
+/// a retry may fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The server could not be reached, or the connection broke before a
+    /// response started.
+    #[error("cannot reach {url}: {message}")]
+    Connect { url: String, message: String },
+    /// A non-success status that is not one of the more specific kinds.
+    #[error("HTTP {status} from {url}: {body}")]
+    Http {
+        status: u16,
+        url: String,
+        body: String,
+        retry_after: Option<Duration>,
+    },
+    /// 401/403: the API key is missing, wrong or lacks access.
+    #[error("authentication failed (HTTP {status}) at {url}: {body}")]
+    Auth {
+        status: u16,
+        url: String,
+        body: String,
+    },
+    /// The request is larger than the model's context window.
+    #[error("the conversation is too long for the model's context window: {0}")]
+    ContextWindow(String),
+    /// The stream ended (or broke) before the response completed.
+    #[error("the response stream ended before the response completed: {0}")]
+    StreamCut(String),
+    /// The provider sent something that is not valid for its wire API.
+    #[error("unexpected response from the provider: {0}")]
+    Decode(String),
+    /// The provider reported an error inside the stream.
+    #[error("the provider reported an error: {0}")]
+    Provider(String),
+    /// The client is misconfigured (missing key, bad URL).
+    #[error("{0}")]
+    Config(String),
+}
+
+impl ModelError {
+    /// Whether retrying the same request may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ModelError::Connect { .. } | ModelError::StreamCut(_) => true,
+            ModelError::Http { status, .. } => {
+                *status == 408 || *status == 409 || *status == 429 || *status >= 500
+            }
+            ModelError::Provider(_) => true,
+            ModelError::Auth { .. }
+            | ModelError::ContextWindow(_)
+            | ModelError::Decode(_)
+            | ModelError::Config(_) => false,
+        }
+    }
+
+    /// The delay the server asked for, if any (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ModelError::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}

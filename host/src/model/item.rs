@@ -1,0 +1,62 @@
+//! The conversation as a list of wire-neutral items.
+
+use serde::{Deserialize, Serialize};
+
+/// One entry of a session's history. Every wire API translates this list
+/// into its own request shape; the store writes each item as one JSON line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Item {
+    /// A message typed by the user.
+    User { text: String },
+    /// Text the model answered with (one completed message).
+    Assistant { text: String },
+    /// A tool call the model asked for; `arguments` is the raw JSON text.
+    ToolCall {
+        call_id: String,
+        name: String,
+        arguments: String,
+    },
+    /// The result sent back for a tool call.
+    ToolResult {
+        call_id: String,
+        output: String,
+        #[serde(default)]
+        is_error: bool,
+    },
+    /// A skill body injected into the conversation (sent as a user message).
+    SkillActivation { name: String, body: String },
+    /// The summary that replaced older history after compaction (sent as a
+    /// user message).
+    CompactionSummary { text: String },
+}
+
+/// A complete tool call assembled from a model response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub call_id: String,
+    pub name: String,
+    /// Raw JSON text as the model produced it (may be invalid JSON).
+    pub arguments: String,
+}
+
+/// Token usage reported by a provider for one response.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    #[serde(default)]
+    pub cached_input_tokens: u64,
+}
+
+impl Usage {
+    pub fn total(&self) -> u64 {
+        self.input_tokens + self.output_tokens
+    }
+
+    pub fn add(&mut self, other: &Usage) {
+        self.input_tokens += other.input_tokens;
+        self.output_tokens += other.output_tokens;
+        self.cached_input_tokens += other.cached_input_tokens;
+    }
+}

@@ -1,0 +1,104 @@
+//! The model layer: one trait, one module per wire API.
+//!
+//! The layer is stateless: it turns a [`ModelRequest`] (instructions, items,
+//! tool specs) into an HTTP request for its wire API and the SSE response
+//! into [`ModelEvent`]s. Retries live in [`retry`], above the stream, so a
+//! response is only acted upon once it completed.
+
+pub mod anthropic;
+pub mod chat;
+mod error;
+mod item;
+pub mod responses;
+pub mod retry;
+pub mod sse;
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+
+pub use error::ModelError;
+pub use item::{Item, ToolCall, Usage};
+
+use crate::config::ProviderConfig;
+use crate::tools::ToolSpec;
+
+/// The three wire APIs quire speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireApi {
+    /// OpenAI Responses: `POST {base}/responses`.
+    Responses,
+    /// Chat Completions: `POST {base}/chat/completions` (Ollama, vLLM,
+    /// llama.cpp, LM Studio, OpenRouter, OpenAI).
+    Chat,
+    /// Anthropic Messages: `POST {base}/v1/messages`.
+    Anthropic,
+}
+
+impl std::fmt::Display for WireApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WireApi::Responses => "responses",
+            WireApi::Chat => "chat",
+            WireApi::Anthropic => "anthropic",
+        })
+    }
+}
+
+/// Everything one model request needs.
+#[derive(Debug, Clone)]
+pub struct ModelRequest {
+    pub model: String,
+    /// The system prompt.
+    pub instructions: String,
+    pub items: Vec<Item>,
+    pub tools: Vec<ToolSpec>,
+    pub max_output_tokens: Option<u32>,
+}
+
+/// What a response stream yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelEvent {
+    /// A piece of the assistant's text.
+    TextDelta(String),
+    /// A tool call, fully assembled from its streamed pieces.
+    ToolCall(ToolCall),
+    /// The response finished; no more events follow.
+    Completed { usage: Option<Usage> },
+}
+
+pub type ModelStream = Pin<Box<dyn Stream<Item = Result<ModelEvent, ModelError>> + Send>>;
+
+/// A client for one wire API. Implementations must end every successful
+/// stream with [`ModelEvent::Completed`]; a stream that ends without it is
+/// reported as [`ModelError::StreamCut`].
+#[async_trait::async_trait]
+pub trait ModelClient: Send + Sync {
+    fn wire_api(&self) -> WireApi;
+    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError>;
+}
+
+/// Builds the client for a provider's wire API.
+pub fn client_for(provider: &ProviderConfig) -> Result<Arc<dyn ModelClient>, ModelError> {
+    let http = http_client(provider)?;
+    Ok(match provider.wire_api {
+        WireApi::Responses => Arc::new(responses::ResponsesClient::new(http, provider.clone())),
+        WireApi::Chat => Arc::new(chat::ChatClient::new(http, provider.clone())),
+        WireApi::Anthropic => Arc::new(anthropic::AnthropicClient::new(http, provider.clone())),
+    })
+}
+
+fn http_client(provider: &ProviderConfig) -> Result<reqwest::Client, ModelError> {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(
+            provider.connect_timeout_secs,
+        ))
+        .read_timeout(std::time::Duration::from_secs(
+            provider.stream_idle_timeout_secs,
+        ))
+        .build()
+        .map_err(|e| ModelError::Config(format!("cannot build HTTP client: {e}")))
+}

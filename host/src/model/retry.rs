@@ -1,0 +1,142 @@
+//! Drives one model request to completion, retrying transient failures
+//! with exponential backoff and jitter. A response is only returned once
+//! its stream completed, so a retried stream never runs a tool twice.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use super::{ModelClient, ModelError, ModelEvent, ModelRequest, ToolCall, Usage};
+use crate::config::RetryConfig;
+
+/// A completed response.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Response {
+    pub text: String,
+    pub tool_calls: Vec<ToolCall>,
+    pub usage: Option<Usage>,
+}
+
+/// Why [`complete`] gave up.
+#[derive(Debug, thiserror::Error)]
+pub enum CompleteError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Told to the caller before each retry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// 1 for the first retry.
+    pub attempt: u32,
+    pub max_retries: u32,
+    pub delay: Duration,
+    pub reason: String,
+}
+
+/// Sends `request`, streams text through `on_delta`, and returns the
+/// completed response. Transient errors (connection, 408/409/429/5xx, a
+/// stream cut before completion) are retried up to `policy.max_retries`
+/// times; anything else is returned at once.
+pub async fn complete(
+    client: &dyn ModelClient,
+    request: &ModelRequest,
+    policy: &RetryConfig,
+    cancel: &CancellationToken,
+    on_delta: &mut (dyn FnMut(&str) + Send),
+    on_retry: &mut (dyn FnMut(&RetryNotice) + Send),
+) -> Result<Response, CompleteError> {
+    let mut attempt = 0u32;
+    loop {
+        let result = tokio::select! {
+            r = attempt_once(client, request, on_delta) => r,
+            _ = cancel.cancelled() => return Err(CompleteError::Interrupted),
+        };
+        match result {
+            Ok(r) => return Ok(r),
+            Err(e) if e.is_transient() && attempt < policy.max_retries => {
+                attempt += 1;
+                let delay = backoff(policy, attempt, e.retry_after());
+                tracing::warn!(attempt, ?delay, error = %e, "model request failed, retrying");
+                on_retry(&RetryNotice {
+                    attempt,
+                    max_retries: policy.max_retries,
+                    delay,
+                    reason: e.to_string(),
+                });
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = cancel.cancelled() => return Err(CompleteError::Interrupted),
+                }
+            }
+            Err(e) => return Err(CompleteError::Model(e)),
+        }
+    }
+}
+
+async fn attempt_once(
+    client: &dyn ModelClient,
+    request: &ModelRequest,
+    on_delta: &mut (dyn FnMut(&str) + Send),
+) -> Result<Response, ModelError> {
+    let mut stream = client.stream(request).await?;
+    let mut response = Response::default();
+    while let Some(event) = stream.next().await {
+        match event? {
+            ModelEvent::TextDelta(d) => {
+                on_delta(&d);
+                response.text.push_str(&d);
+            }
+            ModelEvent::ToolCall(c) => response.tool_calls.push(c),
+            ModelEvent::Completed { usage } => {
+                response.usage = usage;
+                return Ok(response);
+            }
+        }
+    }
+    Err(ModelError::StreamCut(
+        "the connection closed before the response completed".into(),
+    ))
+}
+
+/// The delay before retry number `attempt` (from 1): the server's
+/// `Retry-After` when given (at most two minutes), else
+/// `base * 2^(attempt-1)` capped at `max`, with ±25% jitter.
+pub fn backoff(policy: &RetryConfig, attempt: u32, retry_after: Option<Duration>) -> Duration {
+    if let Some(ra) = retry_after {
+        return ra.min(Duration::from_secs(120));
+    }
+    let exp = policy
+        .base_delay_ms
+        .saturating_mul(1u64 << (attempt.saturating_sub(1)).min(20));
+    let capped = exp.min(policy.max_delay_ms) as f64;
+    let jitter = 0.75 + fastrand::f64() * 0.5;
+    Duration::from_millis((capped * jitter) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryConfig {
+            max_retries: 4,
+            base_delay_ms: 100,
+            max_delay_ms: 1000,
+        };
+        let d1 = backoff(&p, 1, None).as_millis();
+        let d3 = backoff(&p, 3, None).as_millis();
+        let d9 = backoff(&p, 9, None).as_millis();
+        assert!((75..=125).contains(&d1), "{d1}");
+        assert!((300..=500).contains(&d3), "{d3}");
+        assert!((750..=1250).contains(&d9), "{d9}");
+        assert_eq!(
+            backoff(&p, 1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+    }
+}

@@ -1,0 +1,91 @@
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::{Record, StoreError};
+use crate::model::Item;
+
+/// One line of `quire sessions list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub created: String,
+    pub cwd: String,
+    pub first_prompt: String,
+    pub path: PathBuf,
+}
+
+/// Every session in `dir`, newest first. Unreadable files are skipped.
+pub fn list(dir: &Path) -> Result<Vec<SessionSummary>, StoreError> {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(StoreError::Io {
+                action: "read",
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut out: Vec<SessionSummary> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|p| summarize(&p))
+        .collect();
+    out.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+    Ok(out)
+}
+
+fn summarize(path: &Path) -> Option<SessionSummary> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut meta = None;
+    let mut first_prompt = String::new();
+    for line in BufReader::new(f).lines().map_while(Result::ok) {
+        match serde_json::from_str::<Record>(&line) {
+            Ok(Record::Meta(m)) => meta = Some(m),
+            Ok(Record::Item {
+                item: Item::User { text },
+            }) => {
+                first_prompt = text;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let meta = meta?;
+    Some(SessionSummary {
+        id: meta.id,
+        created: meta.created,
+        cwd: meta.cwd,
+        first_prompt,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Finds a session by `last` or by (a prefix of) its id.
+pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
+    let all = list(dir)?;
+    if query == "last" {
+        return all
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(query.to_string()));
+    }
+    let matches: Vec<SessionSummary> = all
+        .into_iter()
+        .filter(|s| s.id.starts_with(query))
+        .collect();
+    match matches.len() {
+        0 => Err(StoreError::NotFound(query.to_string())),
+        1 => Ok(matches.into_iter().next().expect("one match")),
+        _ => Err(StoreError::Ambiguous {
+            query: query.to_string(),
+            candidates: matches
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}

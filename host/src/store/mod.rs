@@ -1,0 +1,62 @@
+//! Session files: one append-only JSONL file per session under
+//! `$QUIRE_HOME/sessions/`. Each history item and event of record is one
+//! line, written and flushed as it happens, so a process killed at any
+//! point leaves a file that resumes with every completed item.
+
+mod list;
+mod reader;
+mod writer;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use list::{SessionSummary, find, list};
+pub use reader::{LoadedSession, load};
+pub use writer::SessionWriter;
+
+/// The first line of every session file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionMeta {
+    pub id: String,
+    /// RFC 3339 creation time.
+    pub created: String,
+    pub cwd: String,
+    pub provider: String,
+    pub model: String,
+}
+
+/// One line of a session file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum Record {
+    Meta(SessionMeta),
+    Item {
+        item: crate::model::Item,
+    },
+    /// An event of record (usage, compaction, task end); kept for
+    /// inspection, not replayed.
+    Event {
+        event: serde_json::Value,
+    },
+    /// History was compacted: these items replace everything before.
+    Compacted {
+        items: Vec<crate::model::Item>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a quire session file: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("no session matches '{0}'; `quire sessions list` shows the ids")]
+    NotFound(String),
+    #[error("'{query}' matches several sessions: {candidates}; give more of the id")]
+    Ambiguous { query: String, candidates: String },
+}

@@ -1,0 +1,130 @@
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::{Record, SessionMeta, StoreError};
+use crate::model::Item;
+
+/// A session file read back.
+#[derive(Debug, Clone)]
+pub struct LoadedSession {
+    pub meta: SessionMeta,
+    pub path: PathBuf,
+    /// The history to continue from (compactions applied, unfinished tool
+    /// calls closed).
+    pub items: Vec<Item>,
+    /// Lines that could not be read (a partial last line after a kill).
+    pub warnings: Vec<String>,
+}
+
+/// Reads a session file. A partial last line is skipped with a warning;
+/// a tool call that never got its result gets one saying the session
+/// stopped, so every wire API accepts the history.
+pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StoreError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut meta = None;
+    let mut items = Vec::new();
+    let mut warnings = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Record>(line) {
+            Ok(Record::Meta(m)) => meta = Some(m),
+            Ok(Record::Item { item }) => items.push(item),
+            Ok(Record::Compacted { items: replaced }) => items = replaced,
+            Ok(Record::Event { .. }) => {}
+            Err(e) => warnings.push(format!(
+                "{}:{}: skipped an unreadable line ({e})",
+                path.display(),
+                n + 1
+            )),
+        }
+    }
+    let meta = meta.ok_or_else(|| StoreError::Invalid {
+        path: path.to_path_buf(),
+        reason: "it has no meta line".into(),
+    })?;
+    close_unfinished_calls(&mut items);
+    Ok(LoadedSession {
+        meta,
+        path: path.to_path_buf(),
+        items,
+        warnings,
+    })
+}
+
+/// Gives every tool call without a result an error result, placed right
+/// after the run of tool calls and results it belongs to.
+pub(crate) fn close_unfinished_calls(items: &mut Vec<Item>) {
+    let answered: HashSet<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::ToolResult { call_id, .. } => Some(call_id.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut i = 0;
+    while i < items.len() {
+        if !matches!(items[i], Item::ToolCall { .. }) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        let mut missing = Vec::new();
+        while end < items.len()
+            && matches!(items[end], Item::ToolCall { .. } | Item::ToolResult { .. })
+        {
+            if let Item::ToolCall { call_id, .. } = &items[end]
+                && !answered.contains(call_id)
+            {
+                missing.push(call_id.clone());
+            }
+            end += 1;
+        }
+        let n = missing.len();
+        for (k, call_id) in missing.into_iter().enumerate() {
+            items.insert(
+                end + k,
+                Item::ToolResult {
+                    call_id,
+                    output: "the session stopped before this tool call finished; its effect is unknown, check before repeating it".into(),
+                    is_error: true,
+                },
+            );
+        }
+        i = end + n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfinished_calls_get_results_after_their_run() {
+        let call = |id: &str| Item::ToolCall {
+            call_id: id.into(),
+            name: "shell".into(),
+            arguments: "{}".into(),
+        };
+        let mut items = vec![
+            Item::User { text: "u".into() },
+            call("a"),
+            call("b"),
+            Item::ToolResult {
+                call_id: "a".into(),
+                output: "ok".into(),
+                is_error: false,
+            },
+        ];
+        close_unfinished_calls(&mut items);
+        assert_eq!(items.len(), 5);
+        assert!(
+            matches!(&items[4], Item::ToolResult { call_id, is_error: true, .. } if call_id == "b")
+        );
+    }
+}

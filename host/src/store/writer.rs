@@ -1,0 +1,119 @@
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{Record, SessionMeta, StoreError};
+use crate::agent::Event;
+use crate::model::Item;
+
+/// Appends records to one session file, flushing each line.
+#[derive(Debug)]
+pub struct SessionWriter {
+    file: File,
+    path: PathBuf,
+    id: String,
+}
+
+impl SessionWriter {
+    /// Creates a new file in `dir` and writes the meta line.
+    pub fn create(dir: &Path, meta: &SessionMeta) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            action: "create",
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+        let path = dir.join(format!("{stamp}-{}.jsonl", meta.id));
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)
+            .map_err(|source| StoreError::Io {
+                action: "create",
+                path: path.clone(),
+                source,
+            })?;
+        let mut w = SessionWriter {
+            file,
+            path,
+            id: meta.id.clone(),
+        };
+        w.write(&Record::Meta(meta.clone()))?;
+        Ok(w)
+    }
+
+    /// Opens an existing file to continue it.
+    pub fn append_to(path: &Path, id: &str) -> Result<Self, StoreError> {
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|source| StoreError::Io {
+                action: "open",
+                path: path.to_path_buf(),
+                source,
+            })?;
+        // A killed process may have left a partial last line: end it so the
+        // next record starts on a line of its own.
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if len > 0 && !ends_with_newline(path) {
+            let _ = file.write_all(b"\n");
+        }
+        Ok(SessionWriter {
+            file,
+            path: path.to_path_buf(),
+            id: id.to_string(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn append_item(&mut self, item: &Item) -> Result<(), StoreError> {
+        self.write(&Record::Item { item: item.clone() })
+    }
+
+    pub fn append_event(&mut self, event: &Event) -> Result<(), StoreError> {
+        let event = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
+        self.write(&Record::Event { event })
+    }
+
+    pub fn append_compacted(&mut self, items: &[Item]) -> Result<(), StoreError> {
+        self.write(&Record::Compacted {
+            items: items.to_vec(),
+        })
+    }
+
+    fn write(&mut self, record: &Record) -> Result<(), StoreError> {
+        let mut line = serde_json::to_string(record).map_err(|e| StoreError::Invalid {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
+        line.push('\n');
+        // One write call per line, so a kill leaves at most one partial line.
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|_| self.file.flush())
+            .map_err(|source| StoreError::Io {
+                action: "write",
+                path: self.path.clone(),
+                source,
+            })
+    }
+}
+
+fn ends_with_newline(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = File::open(path) else {
+        return true;
+    };
+    if f.seek(SeekFrom::End(-1)).is_err() {
+        return true;
+    }
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b).map(|_| b[0] == b'\n').unwrap_or(true)
+}

@@ -1,0 +1,118 @@
+//! Approval policy: which actions need the user's consent, and the
+//! [`Approver`] that asks.
+
+use serde::{Deserialize, Serialize};
+
+/// When quire asks before acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApprovalPolicy {
+    /// Never ask: sandboxed actions run, requests to leave the sandbox are
+    /// refused and the model is told.
+    Never,
+    /// Ask only when the model requests to run outside the sandbox.
+    #[default]
+    OnRequest,
+    /// Ask before every command that is not known to be read-only, and
+    /// before every patch.
+    Untrusted,
+}
+
+impl std::fmt::Display for ApprovalPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ApprovalPolicy::Never => "never",
+            ApprovalPolicy::OnRequest => "on-request",
+            ApprovalPolicy::Untrusted => "untrusted",
+        })
+    }
+}
+
+/// What is being asked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApprovalRequest {
+    /// The tool asking (`shell`, `apply_patch`, …).
+    pub tool: String,
+    /// A one-line summary shown to the user (the command, the files).
+    pub summary: String,
+    /// Why the model wants it, when it said.
+    pub reason: Option<String>,
+    /// A key that "always for this command" remembers (for shell: the
+    /// command's first word(s)).
+    pub always_key: Option<String>,
+}
+
+/// The user's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalDecision {
+    Approved,
+    /// Approved, and the same `always_key` is approved for the rest of the
+    /// session without asking.
+    ApprovedAlways,
+    Denied,
+}
+
+/// Asks the user. Interactive front ends prompt; `exec` denies.
+#[async_trait::async_trait]
+pub trait Approver: Send + Sync {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision;
+}
+
+/// The approver of non-interactive runs: every request is denied, and the
+/// message tells the model why.
+pub struct DenyAll;
+
+pub const NON_INTERACTIVE_DENIAL: &str = "this needs the user's approval, and this run is non-interactive (quire exec), so it was denied. Work within the sandbox, or tell the user what you would need and why.";
+
+#[async_trait::async_trait]
+impl Approver for DenyAll {
+    async fn ask(&self, _request: ApprovalRequest) -> ApprovalDecision {
+        ApprovalDecision::Denied
+    }
+}
+
+/// Wraps an approver and remembers "always for this command" answers for
+/// the rest of the session.
+pub struct RememberingApprover<A> {
+    inner: A,
+    always: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl<A: Approver> RememberingApprover<A> {
+    pub fn new(inner: A) -> Self {
+        RememberingApprover {
+            inner,
+            always: std::sync::Mutex::new(Default::default()),
+        }
+    }
+
+    fn remembered(&self, key: &str) -> bool {
+        self.always.lock().map(|s| s.contains(key)).unwrap_or(false)
+    }
+
+    fn remember(&self, key: String) {
+        if let Ok(mut s) = self.always.lock() {
+            s.insert(key);
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl<A: Approver> Approver for RememberingApprover<A> {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        if let Some(key) = &request.always_key
+            && self.remembered(key)
+        {
+            return ApprovalDecision::Approved;
+        }
+        let key = request.always_key.clone();
+        let decision = self.inner.ask(request).await;
+        if decision == ApprovalDecision::ApprovedAlways
+            && let Some(key) = key
+        {
+            self.remember(key);
+        }
+        decision
+    }
+}

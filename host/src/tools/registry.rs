@@ -1,0 +1,255 @@
+//! The registry: names tools, checks calls against their schemas, runs
+//! them (read-only calls of one response concurrently, the rest in order),
+//! times them and caps what goes back to the model.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
+use crate::agent::Event;
+use crate::model::ToolCall;
+
+struct Entry {
+    spec: ToolSpec,
+    tool: Arc<dyn Tool>,
+}
+
+/// The outcome of one call, as sent to the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallResult {
+    pub call_id: String,
+    pub name: String,
+    /// Capped output text.
+    pub output: String,
+    pub is_error: bool,
+    pub truncated_bytes: usize,
+    pub duration_ms: u64,
+}
+
+/// All tools of a session, by the name the model sees.
+pub struct ToolRegistry {
+    entries: Vec<Entry>,
+    by_name: HashMap<String, usize>,
+    output_limit: usize,
+}
+
+impl ToolRegistry {
+    /// `output_limit`: bytes of one output sent to the model.
+    pub fn new(output_limit: usize) -> Self {
+        ToolRegistry {
+            entries: Vec::new(),
+            by_name: HashMap::new(),
+            output_limit,
+        }
+    }
+
+    /// Adds a tool. On a name clash the new tool gets a numbered suffix
+    /// (`name_2`) and the returned name says so; the first keeps its name.
+    pub fn register(&mut self, tool: Arc<dyn Tool>) -> String {
+        let mut spec = tool.spec().clone();
+        if self.by_name.contains_key(&spec.name) {
+            let base = spec.name.clone();
+            let mut n = 2;
+            while self.by_name.contains_key(&format!("{base}_{n}")) {
+                n += 1;
+            }
+            spec.name = format!("{base}_{n}");
+            tracing::warn!(tool = %base, renamed = %spec.name, "tool name clash");
+        }
+        let name = spec.name.clone();
+        self.by_name.insert(name.clone(), self.entries.len());
+        self.entries.push(Entry { spec, tool });
+        name
+    }
+
+    pub fn specs(&self) -> Vec<ToolSpec> {
+        self.entries.iter().map(|e| e.spec.clone()).collect()
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.entries.iter().map(|e| e.spec.name.clone()).collect()
+    }
+
+    fn is_read_only(&self, name: &str) -> bool {
+        self.by_name
+            .get(name)
+            .map(|&i| self.entries[i].spec.read_only)
+            .unwrap_or(false)
+    }
+
+    /// Runs the calls of one model response. Consecutive read-only calls run
+    /// concurrently; every other call runs alone, in order. `on_result` is
+    /// called for each result in call order, as soon as its group is done.
+    /// After the user interrupts, the remaining calls are not started and
+    /// get an "interrupted" result.
+    pub async fn run_calls(
+        &self,
+        calls: &[ToolCall],
+        ctx: &ToolContext,
+        on_result: &mut (dyn FnMut(&CallResult) + Send),
+    ) -> Vec<CallResult> {
+        let mut results = Vec::with_capacity(calls.len());
+        let mut i = 0;
+        while i < calls.len() {
+            let mut j = i + 1;
+            if self.is_read_only(&calls[i].name) {
+                while j < calls.len() && self.is_read_only(&calls[j].name) {
+                    j += 1;
+                }
+            }
+            let group = &calls[i..j];
+            let outs = futures::future::join_all(group.iter().map(|c| self.run_one(c, ctx))).await;
+            for r in outs {
+                on_result(&r);
+                results.push(r);
+            }
+            i = j;
+        }
+        results
+    }
+
+    async fn run_one(&self, call: &ToolCall, ctx: &ToolContext) -> CallResult {
+        let started = Instant::now();
+        let args_value = serde_json::from_str::<Value>(&call.arguments).ok();
+        ctx.events.send(Event::ToolStarted {
+            call_id: call.call_id.clone(),
+            name: call.name.clone(),
+            arguments: args_value
+                .clone()
+                .unwrap_or_else(|| Value::String(call.arguments.clone())),
+        });
+        let output = if ctx.cancel.is_cancelled() {
+            ToolOutput::error(ToolError::Interrupted.to_string())
+        } else {
+            match self.prepare(call, args_value) {
+                Err(msg) => ToolOutput::error(msg),
+                Ok((entry, args)) => {
+                    let fut = entry.tool.call(args, ctx);
+                    tokio::select! {
+                        r = fut => r.unwrap_or_else(|e| ToolOutput::error(error_text(&call.name, &e))),
+                        _ = ctx.cancel.cancelled() => ToolOutput::error(ToolError::Interrupted.to_string()),
+                    }
+                }
+            }
+        };
+        let (text, cut) = cap_output(&output.text, self.output_limit);
+        let result = CallResult {
+            call_id: call.call_id.clone(),
+            name: call.name.clone(),
+            output: text,
+            is_error: output.is_error,
+            truncated_bytes: cut,
+            duration_ms: started.elapsed().as_millis() as u64,
+        };
+        ctx.events.send(Event::ToolCompleted {
+            call_id: result.call_id.clone(),
+            name: result.name.clone(),
+            duration_ms: result.duration_ms,
+            is_error: result.is_error,
+            output: result.output.clone(),
+            truncated_bytes: result.truncated_bytes,
+        });
+        result
+    }
+
+    /// Finds the tool and checks the arguments; the error is for the model.
+    fn prepare(&self, call: &ToolCall, args: Option<Value>) -> Result<(&Entry, Value), String> {
+        let Some(&idx) = self.by_name.get(&call.name) else {
+            return Err(format!(
+                "unknown tool '{}'. Available tools: {}",
+                call.name,
+                self.names().join(", ")
+            ));
+        };
+        let entry = &self.entries[idx];
+        let args = match args {
+            Some(v) => v,
+            None if call.arguments.trim().is_empty() => Value::Object(Default::default()),
+            None => {
+                return Err(format!(
+                    "the arguments of '{}' are not valid JSON: {}. Send a JSON object matching the tool's schema.",
+                    call.name,
+                    preview(&call.arguments)
+                ));
+            }
+        };
+        schema::validate(&args, &entry.spec.parameters)
+            .map_err(|e| format!("invalid arguments for '{}': {e}", call.name))?;
+        Ok((entry, args))
+    }
+}
+
+fn error_text(tool: &str, e: &ToolError) -> String {
+    format!("{tool} failed: {e}")
+}
+
+fn preview(s: &str) -> String {
+    let mut end = s.len().min(200);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < s.len() {
+        format!("{}…", &s[..end])
+    } else {
+        s.to_string()
+    }
+}
+
+/// Caps `text` at about `limit` bytes, keeping the head and the tail and
+/// saying how much was cut. Returns the text and the number of bytes cut.
+pub fn cap_output(text: &str, limit: usize) -> (String, usize) {
+    if text.len() <= limit {
+        return (text.to_string(), 0);
+    }
+    let head_len = floor_boundary(text, limit / 2);
+    let tail_start = ceil_boundary(text, text.len() - (limit - limit / 2));
+    let cut = tail_start - head_len;
+    let out = format!(
+        "{}\n[… {cut} bytes cut from the middle of this output …]\n{}",
+        &text[..head_len],
+        &text[tail_start..]
+    );
+    (out, cut)
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_keeps_head_and_tail() {
+        let text = format!("{}{}{}", "a".repeat(100), "b".repeat(1000), "c".repeat(100));
+        let (out, cut) = cap_output(&text, 200);
+        assert_eq!(cut, 1000);
+        assert!(out.starts_with(&"a".repeat(100)));
+        assert!(out.ends_with(&"c".repeat(100)));
+        assert!(out.contains("1000 bytes cut"));
+        let (same, none) = cap_output("short", 200);
+        assert_eq!((same.as_str(), none), ("short", 0));
+    }
+
+    #[test]
+    fn cap_respects_char_boundaries() {
+        let text = "é".repeat(1000);
+        let (out, cut) = cap_output(&text, 101);
+        assert!(cut > 0);
+        assert!(out.contains("bytes cut"));
+    }
+}
