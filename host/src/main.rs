@@ -1,1 +1,8 @@
-fn main() {}
+//! The `quire` binary: parse arguments, build a session, render events.
+
+mod cli;
+
+fn main() {
+    let code = cli::main();
+    std::process::exit(code);
+}

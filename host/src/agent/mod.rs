@@ -1,6 +1,17 @@
 //! The agent: a [`Session`] runs the turn loop over the model, the tools and
 //! the store, and reports everything as [`Event`]s.
 
+mod compact;
+mod error;
 mod event;
+mod extension;
+pub mod prompt;
+mod session;
+mod turn;
 
+pub use compact::{CompactReason, HANDOFF_PROMPT};
+pub use error::AgentError;
 pub use event::{Event, EventSink, PlanStep};
+pub use extension::Extension;
+pub use session::{Session, SessionOptions, find_session};
+pub use turn::{TaskOutcome, TaskStatus, describe};

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use list::{SessionSummary, find, list};
-pub use reader::{LoadedSession, load};
+pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use writer::SessionWriter;
 
 /// The first line of every session file.

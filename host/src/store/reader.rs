@@ -59,7 +59,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
 
 /// Gives every tool call without a result an error result, placed right
 /// after the run of tool calls and results it belongs to.
-pub(crate) fn close_unfinished_calls(items: &mut Vec<Item>) {
+pub fn close_unfinished_calls(items: &mut Vec<Item>) {
     let answered: HashSet<String> = items
         .iter()
         .filter_map(|i| match i {

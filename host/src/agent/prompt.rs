@@ -1,0 +1,186 @@
+//! Prompt assembly: quire's instructions, the AGENTS.md files that apply to
+//! the cwd, and an environment block.
+
+use std::path::{Path, PathBuf};
+
+use crate::tools::{ApprovalPolicy, SandboxMode};
+
+/// quire's own instructions (the first part of every system prompt).
+pub const BASE_INSTRUCTIONS: &str = include_str!("instructions.md");
+
+/// Total size of the AGENTS.md text included in the prompt.
+pub const AGENTS_MD_CAP: usize = 32 * 1024;
+
+/// The AGENTS.md part of the prompt.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectDocs {
+    /// The text for the prompt (empty when there are no files).
+    pub text: String,
+    /// The files that were read, in order.
+    pub files: Vec<PathBuf>,
+    /// Set when the cap cut the text.
+    pub truncated: bool,
+}
+
+/// The nearest ancestor of `cwd` (itself included) holding `.git`.
+pub fn repo_root(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Reads `home/AGENTS.md`, then, from the repository root down to `cwd`,
+/// each folder's `AGENTS.md` (or its `CLAUDE.md` when it has none). The
+/// whole is capped at [`AGENTS_MD_CAP`] bytes.
+pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
+    let mut files = Vec::new();
+    let user = home.join("AGENTS.md");
+    if user.is_file() {
+        files.push(user);
+    }
+    let root = repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let mut dirs: Vec<&Path> = cwd
+        .ancestors()
+        .take_while(|d| d.starts_with(&root))
+        .collect();
+    dirs.reverse();
+    for dir in dirs {
+        let agents = dir.join("AGENTS.md");
+        let claude = dir.join("CLAUDE.md");
+        if agents.is_file() {
+            files.push(agents);
+        } else if claude.is_file() {
+            files.push(claude);
+        }
+    }
+    let mut text = String::new();
+    let mut truncated = false;
+    let mut read = Vec::new();
+    for f in files {
+        let Ok(body) = std::fs::read_to_string(&f) else {
+            tracing::warn!(file = %f.display(), "cannot read project instructions");
+            continue;
+        };
+        let section = format!("## {}\n\n{}\n\n", f.display(), body.trim_end());
+        read.push(f);
+        if text.len() + section.len() > AGENTS_MD_CAP {
+            let room = AGENTS_MD_CAP.saturating_sub(text.len());
+            let mut end = room.min(section.len());
+            while !section.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.push_str(&section[..end]);
+            text.push_str("\n[… AGENTS.md text cut at 32 KiB …]\n");
+            truncated = true;
+            break;
+        }
+        text.push_str(&section);
+    }
+    ProjectDocs {
+        text,
+        files: read,
+        truncated,
+    }
+}
+
+/// Facts about where the agent runs.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub cwd: PathBuf,
+    pub workspace: PathBuf,
+    pub shell: String,
+    pub date: String,
+    pub sandbox: SandboxMode,
+    pub network: bool,
+    pub approval: ApprovalPolicy,
+}
+
+impl Environment {
+    pub fn detect(
+        cwd: &Path,
+        workspace: &Path,
+        sandbox: SandboxMode,
+        network: bool,
+        approval: ApprovalPolicy,
+    ) -> Self {
+        let shell = std::env::var("SHELL")
+            .ok()
+            .and_then(|s| s.rsplit('/').next().map(str::to_string))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "sh".into());
+        Environment {
+            cwd: cwd.to_path_buf(),
+            workspace: workspace.to_path_buf(),
+            shell,
+            date: chrono::Local::now().format("%Y-%m-%d").to_string(),
+            sandbox,
+            network,
+            approval,
+        }
+    }
+
+    pub fn render(&self) -> String {
+        format!(
+            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {})\napproval: {}\n</environment>",
+            self.cwd.display(),
+            self.workspace.display(),
+            std::env::consts::OS,
+            self.shell,
+            self.date,
+            self.sandbox,
+            if self.network { "on" } else { "off" },
+            self.approval,
+        )
+    }
+}
+
+/// The whole system prompt.
+pub fn instructions(docs: &ProjectDocs, env: &Environment) -> String {
+    let mut s = String::from(BASE_INSTRUCTIONS.trim_end());
+    if !docs.text.is_empty() {
+        s.push_str("\n\n# Project instructions (AGENTS.md)\n\n");
+        s.push_str(docs.text.trim_end());
+    }
+    s.push_str("\n\n");
+    s.push_str(&env.render());
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_from_root_down_with_claude_fallback() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let sub = repo.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::write(home.path().join("AGENTS.md"), "user rules").unwrap();
+        std::fs::write(repo.path().join("AGENTS.md"), "root rules").unwrap();
+        std::fs::write(repo.path().join("a/CLAUDE.md"), "claude rules").unwrap();
+        std::fs::write(sub.join("AGENTS.md"), "deep rules").unwrap();
+        std::fs::write(sub.join("CLAUDE.md"), "ignored").unwrap();
+        let d = project_docs(home.path(), &sub);
+        let order: Vec<usize> = ["user rules", "root rules", "claude rules", "deep rules"]
+            .iter()
+            .map(|t| d.text.find(t).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", d.text);
+        assert!(!d.text.contains("ignored"));
+        assert!(!d.truncated);
+    }
+
+    #[test]
+    fn docs_are_capped_with_a_marker() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::write(repo.path().join("AGENTS.md"), "x".repeat(40_000)).unwrap();
+        let d = project_docs(home.path(), repo.path());
+        assert!(d.truncated);
+        assert!(d.text.len() < AGENTS_MD_CAP + 100);
+        assert!(d.text.contains("cut at 32 KiB"));
+    }
+}

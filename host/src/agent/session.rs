@@ -1,0 +1,270 @@
+//! A session: the history, the store, the tools and the model client of one
+//! conversation.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{Config, ProviderConfig};
+use crate::model::{self, Item, ModelClient, Usage};
+use crate::store::{self, LoadedSession, SessionMeta, SessionWriter};
+use crate::tools::{self, Approver, Tool, ToolContext, ToolRegistry, sandbox};
+
+use super::prompt::{self, Environment, ProjectDocs};
+use super::{AgentError, Event, EventSink, Extension};
+
+/// What a session is built from.
+pub struct SessionOptions {
+    pub config: Config,
+    /// `$QUIRE_HOME`.
+    pub home: PathBuf,
+    pub cwd: PathBuf,
+    /// A session file to continue.
+    pub resume: Option<LoadedSession>,
+    pub approver: Arc<dyn Approver>,
+    pub events: EventSink,
+}
+
+/// One conversation.
+pub struct Session {
+    pub(crate) config: Config,
+    pub(crate) provider: ProviderConfig,
+    pub(crate) model: String,
+    pub(crate) client: Arc<dyn ModelClient>,
+    pub(crate) tools: ToolRegistry,
+    pub(crate) history: Vec<Item>,
+    pub(crate) writer: SessionWriter,
+    pub(crate) events: EventSink,
+    pub(crate) approver: Arc<dyn Approver>,
+    pub(crate) extensions: Vec<Arc<dyn Extension>>,
+    pub(crate) home: PathBuf,
+    pub(crate) cwd: PathBuf,
+    pub(crate) workspace: PathBuf,
+    pub(crate) docs: ProjectDocs,
+    /// Usage of the last response and the history length it covered, for
+    /// estimating the context in use.
+    pub(crate) last_usage: Option<(Usage, usize)>,
+    pub(crate) total_usage: Usage,
+}
+
+impl Session {
+    /// Checks the configuration and the sandbox, opens (or continues) the
+    /// session file and announces the session.
+    pub fn start(opts: SessionOptions) -> Result<Session, AgentError> {
+        let SessionOptions {
+            config,
+            home,
+            cwd,
+            resume,
+            approver,
+            events,
+        } = opts;
+        sandbox::check_support(config.sandbox, config.network)?;
+        let provider = config.resolve_provider()?;
+        let model = config.effective_model(&provider);
+        if model.is_empty() {
+            return Err(crate::config::ConfigError::Invalid(format!(
+                "no model is set for provider '{}': pass --model NAME or set `model` in config.toml",
+                provider.name
+            ))
+            .into());
+        }
+        let client = model::client_for(&provider)?;
+        let workspace = prompt::repo_root(&cwd).unwrap_or_else(|| cwd.clone());
+        let sessions_dir = config
+            .sessions_dir
+            .clone()
+            .unwrap_or_else(|| home.join("sessions"));
+        let resumed = resume.is_some();
+        let (writer, history) = match resume {
+            Some(loaded) => {
+                for w in &loaded.warnings {
+                    events.send(Event::Warning { message: w.clone() });
+                }
+                (
+                    SessionWriter::append_to(&loaded.path, &loaded.meta.id)?,
+                    loaded.items,
+                )
+            }
+            None => {
+                let meta = SessionMeta {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    created: chrono::Utc::now().to_rfc3339(),
+                    cwd: cwd.display().to_string(),
+                    provider: provider.name.clone(),
+                    model: model.clone(),
+                };
+                (SessionWriter::create(&sessions_dir, &meta)?, Vec::new())
+            }
+        };
+        let mut tools = ToolRegistry::new(config.tool_output_limit);
+        for t in tools::builtin_tools() {
+            tools.register(t);
+        }
+        let docs = prompt::project_docs(&home, &cwd);
+        if docs.truncated {
+            events.send(Event::Warning {
+                message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),
+            });
+        }
+        let session = Session {
+            provider,
+            model,
+            client,
+            tools,
+            history,
+            writer,
+            events,
+            approver,
+            extensions: Vec::new(),
+            home,
+            cwd,
+            workspace,
+            docs,
+            last_usage: None,
+            total_usage: Usage::default(),
+            config,
+        };
+        session.announce(resumed);
+        Ok(session)
+    }
+
+    fn announce(&self, resumed: bool) {
+        self.events.send(Event::SessionStarted {
+            session_id: self.writer.id().to_string(),
+            session_file: self.writer.path().display().to_string(),
+            cwd: self.cwd.display().to_string(),
+            provider: self.provider.name.clone(),
+            model: self.model.clone(),
+            wire_api: self.provider.wire_api.to_string(),
+            sandbox: self.config.sandbox.to_string(),
+            approval: self.config.approval.to_string(),
+            resumed,
+        });
+    }
+
+    pub fn id(&self) -> &str {
+        self.writer.id()
+    }
+
+    pub fn file(&self) -> &Path {
+        self.writer.path()
+    }
+
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    pub fn history(&self) -> &[Item] {
+        &self.history
+    }
+
+    pub fn total_usage(&self) -> Usage {
+        self.total_usage
+    }
+
+    pub fn tool_names(&self) -> Vec<String> {
+        self.tools.names()
+    }
+
+    /// Switches the model for the following turns.
+    pub fn set_model(&mut self, model: &str) {
+        self.model = model.to_string();
+        self.last_usage = None;
+    }
+
+    /// Adds a tool (plugins, MCP, the skill tool).
+    pub fn register_tool(&mut self, tool: Arc<dyn Tool>) -> String {
+        self.tools.register(tool)
+    }
+
+    pub fn add_extension(&mut self, ext: Arc<dyn Extension>) {
+        self.extensions.push(ext);
+    }
+
+    /// Starts a fresh conversation in a new session file (`/new`).
+    pub fn restart(&mut self) -> Result<(), AgentError> {
+        let dir = self
+            .writer
+            .path()
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.home.join("sessions"));
+        let meta = SessionMeta {
+            id: uuid::Uuid::now_v7().to_string(),
+            created: chrono::Utc::now().to_rfc3339(),
+            cwd: self.cwd.display().to_string(),
+            provider: self.provider.name.clone(),
+            model: self.model.clone(),
+        };
+        self.writer = SessionWriter::create(&dir, &meta)?;
+        self.history.clear();
+        self.last_usage = None;
+        self.total_usage = Usage::default();
+        self.announce(false);
+        Ok(())
+    }
+
+    /// The system prompt for a turn started by `user_text`.
+    pub(crate) fn instructions(&self, user_text: &str) -> String {
+        let env = Environment::detect(
+            &self.cwd,
+            &self.workspace,
+            self.config.sandbox,
+            self.config.network,
+            self.config.approval,
+        );
+        let mut s = prompt::instructions(&self.docs, &env);
+        for ext in &self.extensions {
+            if let Some(extra) = ext.instructions(user_text) {
+                s.push_str("\n\n");
+                s.push_str(&extra);
+            }
+        }
+        s
+    }
+
+    pub(crate) fn tool_context(&self, cancel: tokio_util::sync::CancellationToken) -> ToolContext {
+        ToolContext {
+            cwd: self.cwd.clone(),
+            workspace: self.workspace.clone(),
+            sandbox: self.config.sandbox,
+            network: self.config.network,
+            approval_policy: self.config.approval,
+            approver: self.approver.clone(),
+            cancel,
+            events: self.events.clone(),
+        }
+    }
+
+    /// Appends an item to the history and the session file.
+    pub(crate) fn record(&mut self, item: Item) {
+        if let Err(e) = self.writer.append_item(&item) {
+            self.events.send(Event::Warning {
+                message: format!("session file not updated: {e}"),
+            });
+        }
+        self.history.push(item);
+    }
+
+    /// Sends an event and keeps it in the session file.
+    pub(crate) fn emit_recorded(&mut self, event: Event) {
+        if let Err(e) = self.writer.append_event(&event) {
+            tracing::warn!(error = %e, "session file not updated");
+        }
+        self.events.send(event);
+    }
+}
+
+/// Finds a session to resume in the sessions folder of `config`.
+pub fn find_session(
+    config: &Config,
+    home: &Path,
+    query: &str,
+) -> Result<LoadedSession, AgentError> {
+    let dir = config
+        .sessions_dir
+        .clone()
+        .unwrap_or_else(|| home.join("sessions"));
+    let found = store::find(&dir, query)?;
+    Ok(store::load(&found.path)?)
+}

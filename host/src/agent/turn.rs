@@ -1,0 +1,247 @@
+//! The turn loop: send the history, stream the answer, run the tool calls,
+//! repeat until the model answers without tool calls.
+
+use tokio_util::sync::CancellationToken;
+
+use super::compact::CompactReason;
+use super::{AgentError, Event, Session};
+use crate::model::retry::{self, CompleteError, RetryNotice};
+use crate::model::{Item, ModelError, ModelRequest, Usage};
+
+/// How a task ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskStatus {
+    /// The model answered without tool calls.
+    Done,
+    /// A provider error (after retries) or another failure.
+    Failed(String),
+    /// The user interrupted.
+    Interrupted,
+    /// `max_turns` round trips were used up.
+    MaxTurns,
+}
+
+impl TaskStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            TaskStatus::Done => "done",
+            TaskStatus::Failed(_) => "failed",
+            TaskStatus::Interrupted => "interrupted",
+            TaskStatus::MaxTurns => "max_turns",
+        }
+    }
+}
+
+/// The result of [`Session::run_task`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskOutcome {
+    pub status: TaskStatus,
+    pub turns: u32,
+    pub usage: Usage,
+    /// The last assistant message.
+    pub final_text: String,
+}
+
+impl Session {
+    /// Runs one task: the user's message, then model round trips and tool
+    /// calls until the model is done, the user interrupts (`cancel`), an
+    /// error stops it, or `max_turns` is reached.
+    pub async fn run_task(&mut self, user_text: &str, cancel: CancellationToken) -> TaskOutcome {
+        self.record(Item::User {
+            text: user_text.to_string(),
+        });
+        let extra: Vec<Item> = self
+            .extensions
+            .iter()
+            .flat_map(|e| e.on_user_message(user_text))
+            .collect();
+        for item in extra {
+            self.record(item);
+        }
+        let mut usage = Usage::default();
+        let mut turns = 0u32;
+        let mut final_text = String::new();
+        let mut compacted_for_window = false;
+        let status = loop {
+            if cancel.is_cancelled() {
+                break TaskStatus::Interrupted;
+            }
+            if turns >= self.config.max_turns {
+                break TaskStatus::MaxTurns;
+            }
+            if self.needs_compaction()
+                && let Err(e) = self.compact(CompactReason::Auto, &cancel).await
+            {
+                break agent_status(e);
+            }
+            turns += 1;
+            self.events.send(Event::TurnStarted { turn: turns });
+            let response = match self.request(user_text, &cancel).await {
+                Ok(r) => r,
+                Err(CompleteError::Model(ModelError::ContextWindow(msg)))
+                    if !compacted_for_window =>
+                {
+                    tracing::info!(%msg, "context window exceeded; compacting and retrying");
+                    compacted_for_window = true;
+                    turns -= 1;
+                    if let Err(e) = self.compact(CompactReason::ContextWindow, &cancel).await {
+                        break agent_status(e);
+                    }
+                    continue;
+                }
+                Err(e) => break status_of(e),
+            };
+            if let Some(u) = response.usage {
+                usage.add(&u);
+                self.total_usage.add(&u);
+            }
+            if !response.text.is_empty() {
+                final_text = response.text.clone();
+                self.events.send(Event::MessageCompleted {
+                    text: response.text.clone(),
+                });
+                self.record(Item::Assistant {
+                    text: response.text,
+                });
+            }
+            for call in &response.tool_calls {
+                self.record(Item::ToolCall {
+                    call_id: call.call_id.clone(),
+                    name: call.name.clone(),
+                    arguments: call.arguments.clone(),
+                });
+            }
+            self.last_usage = response.usage.map(|u| (u, self.history.len()));
+            self.emit_recorded(Event::TurnCompleted {
+                turn: turns,
+                usage: response.usage.unwrap_or_default(),
+                total_usage: self.total_usage,
+            });
+            if response.tool_calls.is_empty() {
+                break TaskStatus::Done;
+            }
+            let ctx = self.tool_context(cancel.clone());
+            // Each result is written to the session file as soon as it is
+            // known, so a killed process keeps every finished call.
+            let Session {
+                tools,
+                writer,
+                history,
+                events,
+                ..
+            } = self;
+            tools
+                .run_calls(&response.tool_calls, &ctx, &mut |r| {
+                    let item = Item::ToolResult {
+                        call_id: r.call_id.clone(),
+                        output: r.output.clone(),
+                        is_error: r.is_error,
+                    };
+                    if let Err(e) = writer.append_item(&item) {
+                        events.send(Event::Warning {
+                            message: format!("session file not updated: {e}"),
+                        });
+                    }
+                    history.push(item);
+                })
+                .await;
+        };
+        if let TaskStatus::Failed(msg) = &status {
+            self.emit_recorded(Event::Error {
+                message: msg.clone(),
+            });
+        }
+        self.emit_recorded(Event::TaskCompleted {
+            status: status.label().to_string(),
+            turns,
+            usage,
+        });
+        TaskOutcome {
+            status,
+            turns,
+            usage,
+            final_text,
+        }
+    }
+
+    /// One model round trip with retries; text streams out as events.
+    pub(crate) async fn request(
+        &self,
+        user_text: &str,
+        cancel: &CancellationToken,
+    ) -> Result<retry::Response, CompleteError> {
+        let request = ModelRequest {
+            model: self.model.clone(),
+            instructions: self.instructions(user_text),
+            items: self.history.clone(),
+            tools: self.tools.specs(),
+            max_output_tokens: self.config.max_output_tokens_for(&self.model),
+        };
+        self.send_request(&request, cancel, true).await
+    }
+
+    pub(crate) async fn send_request(
+        &self,
+        request: &ModelRequest,
+        cancel: &CancellationToken,
+        stream_text: bool,
+    ) -> Result<retry::Response, CompleteError> {
+        let events = self.events.clone();
+        let events2 = self.events.clone();
+        let mut on_delta = move |d: &str| {
+            if stream_text {
+                events.send(Event::TextDelta {
+                    delta: d.to_string(),
+                });
+            }
+        };
+        let mut on_retry = move |n: &RetryNotice| {
+            events2.send(Event::Retry {
+                attempt: n.attempt,
+                max_attempts: n.max_retries,
+                delay_ms: n.delay.as_millis() as u64,
+                reason: n.reason.clone(),
+            });
+        };
+        retry::complete(
+            self.client.as_ref(),
+            request,
+            &self.config.retry,
+            cancel,
+            &mut on_delta,
+            &mut on_retry,
+        )
+        .await
+    }
+}
+
+fn status_of(e: CompleteError) -> TaskStatus {
+    match e {
+        CompleteError::Interrupted => TaskStatus::Interrupted,
+        CompleteError::Model(e) => TaskStatus::Failed(describe(&e)),
+    }
+}
+
+fn agent_status(e: AgentError) -> TaskStatus {
+    match e {
+        AgentError::Interrupted => TaskStatus::Interrupted,
+        AgentError::Model(e) => TaskStatus::Failed(format!("compaction failed: {}", describe(&e))),
+        other => TaskStatus::Failed(other.to_string()),
+    }
+}
+
+/// The message for a model error, with what to do about it.
+pub fn describe(e: &ModelError) -> String {
+    match e {
+        ModelError::Auth { .. } => format!(
+            "{e}. Check the API key (the provider's api_key_env variable) and that it has access to this model."
+        ),
+        ModelError::Connect { .. } => {
+            format!("{e}. Is the server running and is base_url right? (retries were exhausted)")
+        }
+        ModelError::Http { .. } | ModelError::StreamCut(_) | ModelError::Provider(_) => {
+            format!("{e} (retries were exhausted)")
+        }
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,103 @@
+//! `quire exec`: one task, non-interactive.
+
+use std::io::{IsTerminal, Read};
+use std::sync::Arc;
+
+use quire::agent::{Event, EventSink, Session, SessionOptions, TaskStatus, find_session};
+use quire::tools::approval::{DenyAll, RememberingApprover};
+
+use super::args::{ExecArgs, GlobalArgs};
+use super::render::{HumanRenderer, JsonRenderer, Renderer};
+use super::run::{Interrupts, drive};
+use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, setup};
+
+pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
+    let mut renderer: Box<dyn Renderer> = if args.json {
+        Box::new(JsonRenderer)
+    } else {
+        Box::new(HumanRenderer::new(true))
+    };
+    let fail = |renderer: &mut Box<dyn Renderer>, code: i32, message: String| {
+        if args.json {
+            renderer.event(&Event::Error {
+                message: message.clone(),
+            });
+        }
+        eprintln!("error: {message}");
+        code
+    };
+    let setup = match setup::load(global, args.max_turns) {
+        Ok(s) => s,
+        Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
+    };
+    let prompt = match read_prompt(args.prompt.as_deref()) {
+        Ok(p) => p,
+        Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
+    };
+    for w in &setup.warnings {
+        renderer.event(&Event::Warning { message: w.clone() });
+    }
+    let resume = match &args.resume {
+        Some(q) => match find_session(&setup.config, &setup.home, q) {
+            Ok(s) => Some(s),
+            Err(e) => return fail(&mut renderer, EXIT_USAGE, e.to_string()),
+        },
+        None => None,
+    };
+    let (sink, mut rx) = EventSink::channel();
+    let session = Session::start(SessionOptions {
+        config: setup.config,
+        home: setup.home,
+        cwd: setup.cwd,
+        resume,
+        approver: Arc::new(RememberingApprover::new(DenyAll)),
+        events: sink,
+    });
+    let mut session = match session {
+        Ok(s) => s,
+        Err(e) => {
+            let code = if e.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_FAILED
+            };
+            return fail(&mut renderer, code, e.to_string());
+        }
+    };
+    let interrupts = Interrupts::install();
+    let token = interrupts.begin();
+    let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
+    interrupts.end();
+    match outcome.status {
+        TaskStatus::Done => EXIT_OK,
+        TaskStatus::Interrupted => EXIT_INTERRUPTED,
+        TaskStatus::Failed(_) | TaskStatus::MaxTurns => EXIT_FAILED,
+    }
+}
+
+fn read_prompt(arg: Option<&str>) -> Result<String, String> {
+    let from_stdin = match arg {
+        Some("-") => true,
+        Some(p) => return non_empty(p.to_string()),
+        None => !std::io::stdin().is_terminal(),
+    };
+    if !from_stdin {
+        return Err(
+            "quire exec needs a task: quire exec \"describe the task\" (or pipe it on stdin)"
+                .into(),
+        );
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
+    non_empty(s)
+}
+
+fn non_empty(s: String) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the task is empty: quire exec \"describe the task\"".into())
+    } else {
+        Ok(s)
+    }
+}

@@ -1,0 +1,65 @@
+//! Command-line interface: clap commands, thin over the library.
+
+mod args;
+mod exec;
+mod render;
+mod repl;
+mod run;
+mod sessions;
+mod setup;
+mod summary;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let code = runtime.block_on(dispatch(cli));
+    // Tool processes are killed by their own guards; do not wait for
+    // blocking tasks (a pending terminal read) on the way out.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    code
+}
+
+async fn dispatch(cli: Cli) -> i32 {
+    match &cli.command {
+        Some(Command::Exec(args)) => exec::run(&cli.global, args).await,
+        Some(Command::Sessions(args)) => sessions::run(&cli.global, args),
+        None => repl::run(&cli.global, cli.prompt.clone()).await,
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("QUIRE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

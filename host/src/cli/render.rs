@@ -1,0 +1,255 @@
+//! Renderers of the event stream: the human view and `--json` JSONL.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use quire::agent::Event;
+
+use super::summary::{clip, tool_line};
+
+pub trait Renderer: Send {
+    fn event(&mut self, event: &Event);
+    /// Called about every 100 ms while a task runs (spinner).
+    fn tick(&mut self) {}
+    /// Clears any status line (before prompting the user).
+    fn clear_status(&mut self) {}
+}
+
+/// `--json`: one JSON object per line on stdout.
+pub struct JsonRenderer;
+
+impl Renderer for JsonRenderer {
+    fn event(&mut self, event: &Event) {
+        if let Ok(line) = serde_json::to_string(event) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+    }
+}
+
+/// The terminal view: text to stdout as it streams, one compact line per
+/// tool call on stderr, a spinner with elapsed time for calls over a second
+/// (only when both streams are terminals), colour unless NO_COLOR.
+pub struct HumanRenderer {
+    color: bool,
+    spinner: bool,
+    running: Vec<(String, String, Instant)>,
+    status_shown: bool,
+    text_open: bool,
+    frame: usize,
+    verbose_session: bool,
+}
+
+const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+impl HumanRenderer {
+    pub fn new(verbose_session: bool) -> Self {
+        let tty = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        HumanRenderer {
+            color: tty && !no_color,
+            spinner: tty,
+            running: Vec::new(),
+            status_shown: false,
+            text_open: false,
+            frame: 0,
+            verbose_session,
+        }
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn end_text(&mut self) {
+        if self.text_open {
+            println!();
+            self.text_open = false;
+        }
+    }
+
+    fn note(&mut self, line: &str) {
+        self.clear_status();
+        self.end_text();
+        eprintln!("{line}");
+    }
+}
+
+impl Renderer for HumanRenderer {
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::SessionStarted {
+                session_id,
+                provider,
+                model,
+                sandbox,
+                approval,
+                resumed,
+                ..
+            } => {
+                if self.verbose_session {
+                    let verb = if *resumed { "resumed" } else { "session" };
+                    let line = format!(
+                        "quire {verb} {session_id} · {provider}/{model} · sandbox {sandbox} · approval {approval}"
+                    );
+                    let line = self.paint("2", &line);
+                    self.note(&line);
+                }
+            }
+            Event::TextDelta { delta } => {
+                self.clear_status();
+                print!("{delta}");
+                let _ = std::io::stdout().flush();
+                self.text_open = !delta.ends_with('\n');
+            }
+            Event::MessageCompleted { .. } => self.end_text(),
+            Event::ToolStarted {
+                call_id,
+                name,
+                arguments,
+            } => {
+                self.end_text();
+                self.running
+                    .push((call_id.clone(), tool_line(name, arguments), Instant::now()));
+            }
+            Event::ToolCompleted {
+                call_id,
+                duration_ms,
+                is_error,
+                output,
+                ..
+            } => {
+                let line = match self.running.iter().position(|(id, _, _)| id == call_id) {
+                    Some(i) => self.running.remove(i).1,
+                    None => call_id.clone(),
+                };
+                let mark = if *is_error {
+                    self.paint("31", "✗")
+                } else {
+                    self.paint("32", "✓")
+                };
+                let time = if *duration_ms >= 1000 {
+                    format!(" ({:.1}s)", *duration_ms as f64 / 1000.0)
+                } else {
+                    String::new()
+                };
+                let mut text = format!("{mark} {line}{}", self.paint("2", &time));
+                if *is_error {
+                    let first = output.lines().next().unwrap_or("");
+                    text.push_str(&format!(" — {}", self.paint("31", &clip(first, 120))));
+                }
+                self.note(&text);
+            }
+            Event::PlanUpdated { plan, .. } => {
+                let mut s = String::from("plan:");
+                for step in plan {
+                    let mark = match step.status.as_str() {
+                        "completed" => "[x]",
+                        "in_progress" => "[~]",
+                        _ => "[ ]",
+                    };
+                    s.push_str(&format!("\n  {mark} {}", step.step));
+                }
+                let s = self.paint("36", &s);
+                self.note(&s);
+            }
+            Event::Retry {
+                attempt,
+                max_attempts,
+                delay_ms,
+                reason,
+            } => {
+                let line = format!(
+                    "retrying in {:.1}s (attempt {attempt}/{max_attempts}): {}",
+                    *delay_ms as f64 / 1000.0,
+                    clip(reason, 160)
+                );
+                let line = self.paint("33", &line);
+                self.note(&line);
+            }
+            Event::Compaction {
+                reason,
+                items_before,
+                items_after,
+                tokens_before,
+            } => {
+                let line = format!(
+                    "context compacted ({reason}): {items_before} items (~{tokens_before} tokens) → {items_after}"
+                );
+                let line = self.paint("36", &line);
+                self.note(&line);
+            }
+            Event::Warning { message } => {
+                let line = self.paint("33", &format!("warning: {message}"));
+                self.note(&line);
+            }
+            Event::Error { message } => {
+                let line = self.paint("31", &format!("error: {message}"));
+                self.note(&line);
+            }
+            Event::TaskCompleted { status, .. } => {
+                self.clear_status();
+                self.end_text();
+                if status == "interrupted" {
+                    let line = self.paint("33", "interrupted");
+                    self.note(&line);
+                } else if status == "max_turns" {
+                    let line = self.paint(
+                        "31",
+                        "stopped: the turn limit was reached (raise it with --max-turns N)",
+                    );
+                    self.note(&line);
+                }
+            }
+            Event::TurnStarted { .. } | Event::TurnCompleted { .. } => {}
+        }
+    }
+
+    fn tick(&mut self) {
+        if !self.spinner {
+            return;
+        }
+        let Some((_, line, started)) = self
+            .running
+            .iter()
+            .filter(|(_, _, t)| t.elapsed() >= Duration::from_secs(1))
+            .min_by_key(|(_, _, t)| *t)
+        else {
+            return;
+        };
+        self.frame = (self.frame + 1) % SPIN.len();
+        let more = if self.running.len() > 1 {
+            format!(" (+{} more)", self.running.len() - 1)
+        } else {
+            String::new()
+        };
+        let status = format!(
+            "{} {}{} {:.1}s",
+            SPIN[self.frame],
+            clip(line, 90),
+            more,
+            started.elapsed().as_secs_f64()
+        );
+        let status = self.paint("2", &status);
+        if self.text_open {
+            println!();
+            self.text_open = false;
+        }
+        eprint!("\r\x1b[2K{status}");
+        let _ = std::io::stderr().flush();
+        self.status_shown = true;
+    }
+
+    fn clear_status(&mut self) {
+        if self.status_shown {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+            self.status_shown = false;
+        }
+    }
+}

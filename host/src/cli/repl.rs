@@ -1,0 +1,243 @@
+//! The interactive session: line editing and history (rustyline), streamed
+//! output, slash commands, approval prompts, Ctrl-C to interrupt a turn.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions};
+use quire::tools::approval::RememberingApprover;
+use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
+use tokio::sync::{mpsc, oneshot};
+
+use super::args::GlobalArgs;
+use super::render::{HumanRenderer, Renderer};
+use super::run::{Interrupts, drive, drive_future};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+
+const HELP: &str = "Commands:
+  /help          this help
+  /new           start a new conversation (a new session file)
+  /compact       summarise the conversation now to free context
+  /model NAME    switch the model for the next turns
+  /quit          leave (Ctrl-D works too)
+Ctrl-C interrupts a running turn; a second Ctrl-C exits.";
+
+/// A line read from the terminal, or why there is none.
+enum Input {
+    Line(String),
+    Interrupted,
+    Eof,
+}
+
+struct ReadRequest {
+    prompt: String,
+    history: bool,
+    reply: oneshot::Sender<Input>,
+}
+
+/// The terminal reader runs on its own thread (rustyline blocks).
+fn spawn_reader(history_file: std::path::PathBuf) -> mpsc::UnboundedSender<ReadRequest> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<ReadRequest>();
+    std::thread::spawn(move || {
+        let mut editor = match rustyline::DefaultEditor::new() {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: cannot open the terminal for input: {e}");
+                while let Some(req) = rx.blocking_recv() {
+                    let _ = req.reply.send(Input::Eof);
+                }
+                return;
+            }
+        };
+        let _ = editor.load_history(&history_file);
+        while let Some(req) = rx.blocking_recv() {
+            let input = match editor.readline(&req.prompt) {
+                Ok(line) => {
+                    if req.history && !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                        let _ = editor.save_history(&history_file);
+                    }
+                    Input::Line(line)
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => Input::Interrupted,
+                Err(_) => Input::Eof,
+            };
+            let _ = req.reply.send(input);
+        }
+    });
+    tx
+}
+
+async fn read(reader: &mpsc::UnboundedSender<ReadRequest>, prompt: &str, history: bool) -> Input {
+    let (reply, rx) = oneshot::channel();
+    if reader
+        .send(ReadRequest {
+            prompt: prompt.to_string(),
+            history,
+            reply,
+        })
+        .is_err()
+    {
+        return Input::Eof;
+    }
+    rx.await.unwrap_or(Input::Eof)
+}
+
+/// Asks y / a(lways) / n on the terminal.
+struct TerminalApprover {
+    reader: mpsc::UnboundedSender<ReadRequest>,
+    prompting: Arc<AtomicBool>,
+}
+
+#[async_trait::async_trait]
+impl Approver for TerminalApprover {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        self.prompting.store(true, Ordering::SeqCst);
+        eprint!("\r\x1b[2K");
+        eprintln!("\n{} wants to run: {}", request.tool, request.summary);
+        if let Some(r) = &request.reason {
+            eprintln!("  reason: {r}");
+        }
+        let always = request
+            .always_key
+            .as_deref()
+            .map(|k| format!(", [a]lways for `{k}`"))
+            .unwrap_or_default();
+        let prompt = format!("allow? [y]es{always}, [n]o: ");
+        let decision = loop {
+            match read(&self.reader, &prompt, false).await {
+                Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
+                    "y" | "yes" => break ApprovalDecision::Approved,
+                    "a" | "always" if request.always_key.is_some() => {
+                        break ApprovalDecision::ApprovedAlways;
+                    }
+                    "n" | "no" | "" => break ApprovalDecision::Denied,
+                    _ => eprintln!(
+                        "answer y, n{}",
+                        if always.is_empty() { "" } else { " or a" }
+                    ),
+                },
+                Input::Interrupted | Input::Eof => break ApprovalDecision::Denied,
+            }
+        };
+        self.prompting.store(false, Ordering::SeqCst);
+        decision
+    }
+}
+
+/// Hides the spinner while an approval prompt is shown.
+struct PromptAware {
+    inner: HumanRenderer,
+    prompting: Arc<AtomicBool>,
+}
+
+impl Renderer for PromptAware {
+    fn event(&mut self, event: &Event) {
+        self.inner.event(event)
+    }
+    fn tick(&mut self) {
+        if !self.prompting.load(Ordering::SeqCst) {
+            self.inner.tick()
+        }
+    }
+    fn clear_status(&mut self) {
+        self.inner.clear_status()
+    }
+}
+
+pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let reader = spawn_reader(setup.home.join("history.txt"));
+    let prompting = Arc::new(AtomicBool::new(false));
+    let approver = TerminalApprover {
+        reader: reader.clone(),
+        prompting: prompting.clone(),
+    };
+    let mut renderer = PromptAware {
+        inner: HumanRenderer::new(true),
+        prompting,
+    };
+    for w in &setup.warnings {
+        renderer.event(&Event::Warning { message: w.clone() });
+    }
+    let (sink, mut rx) = EventSink::channel();
+    let mut session = match Session::start(SessionOptions {
+        config: setup.config,
+        home: setup.home,
+        cwd: setup.cwd,
+        resume: None,
+        approver: Arc::new(RememberingApprover::new(approver)),
+        events: sink,
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return if e.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_FAILED
+            };
+        }
+    };
+    super::run::drain(&mut rx, &mut renderer);
+    eprintln!("/help for commands · Ctrl-D to quit");
+    let interrupts = Interrupts::install();
+    let mut pending = first;
+    loop {
+        let line = match pending.take() {
+            Some(l) => l,
+            None => match read(&reader, "› ", true).await {
+                Input::Line(l) => l,
+                Input::Interrupted => continue,
+                Input::Eof => break,
+            },
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix('/') {
+            let (name, arg) = cmd.split_once(' ').unwrap_or((cmd, ""));
+            match name {
+                "help" => eprintln!("{HELP}"),
+                "quit" | "exit" => break,
+                "new" => {
+                    if let Err(e) = session.restart() {
+                        eprintln!("error: {e}");
+                    }
+                    super::run::drain(&mut rx, &mut renderer);
+                }
+                "model" if !arg.trim().is_empty() => {
+                    session.set_model(arg.trim());
+                    eprintln!("model: {}", session.model());
+                }
+                "model" => eprintln!("model: {} (switch with /model NAME)", session.model()),
+                "compact" => {
+                    let token = interrupts.begin();
+                    let r = drive_future(
+                        session.compact(CompactReason::Manual, &token),
+                        &mut rx,
+                        &mut renderer,
+                    )
+                    .await;
+                    interrupts.end();
+                    if let Err(e) = r {
+                        eprintln!("error: compaction failed: {e}");
+                    }
+                }
+                other => eprintln!("unknown command /{other}; /help lists the commands"),
+            }
+            continue;
+        }
+        let token = interrupts.begin();
+        drive(&mut session, &mut rx, &mut renderer, line, token).await;
+        interrupts.end();
+    }
+    EXIT_OK
+}

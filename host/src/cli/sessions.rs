@@ -1,0 +1,54 @@
+//! `quire sessions list`.
+
+use quire::store;
+
+use super::args::{GlobalArgs, SessionsArgs, SessionsCommand};
+use super::summary::clip;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+
+pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let dir = setup
+        .config
+        .sessions_dir
+        .clone()
+        .unwrap_or_else(|| setup.home.join("sessions"));
+    let SessionsCommand::List { json } = args.command;
+    let sessions = match store::list(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if json {
+        for s in &sessions {
+            if let Ok(line) = serde_json::to_string(s) {
+                println!("{line}");
+            }
+        }
+        return EXIT_OK;
+    }
+    if sessions.is_empty() {
+        eprintln!("no sessions yet in {}", dir.display());
+        return EXIT_OK;
+    }
+    println!("{:<36}  {:<19}  {:<30}  FIRST PROMPT", "ID", "DATE", "CWD");
+    for s in sessions {
+        let date: String = s.created.replace('T', " ").chars().take(19).collect();
+        println!(
+            "{:<36}  {:<19}  {:<30}  {}",
+            s.id,
+            date,
+            clip(&s.cwd, 30),
+            clip(&s.first_prompt.replace('\n', " "), 60)
+        );
+    }
+    EXIT_OK
+}

@@ -1,0 +1,69 @@
+//! From arguments to a loaded configuration.
+
+use std::path::PathBuf;
+
+use quire::agent::prompt::repo_root;
+use quire::config::{self, Config, LoadOptions};
+
+use super::args::{ApprovalArg, GlobalArgs, SandboxArg};
+
+/// The loaded configuration and where the session runs.
+pub struct Setup {
+    pub config: Config,
+    pub home: PathBuf,
+    pub cwd: PathBuf,
+    pub warnings: Vec<String>,
+}
+
+/// Loads config layers and applies the flags (as `-c` overrides, last).
+pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup> {
+    let cwd = match &global.cd {
+        Some(d) => {
+            std::fs::canonicalize(d).map_err(|e| anyhow::anyhow!("--cd {}: {e}", d.display()))?
+        }
+        None => std::env::current_dir()
+            .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?,
+    };
+    let home = config::quire_home();
+    let mut overrides = global.overrides.clone();
+    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    if let Some(p) = &global.provider {
+        overrides.push(format!("provider={}", quoted(p)));
+    }
+    if let Some(m) = &global.model {
+        overrides.push(format!("model={}", quoted(m)));
+    }
+    if let Some(s) = global.sandbox {
+        let v = match s {
+            SandboxArg::ReadOnly => "read-only",
+            SandboxArg::WorkspaceWrite => "workspace-write",
+            SandboxArg::DangerFullAccess => "danger-full-access",
+        };
+        overrides.push(format!("sandbox={}", quoted(v)));
+    }
+    if let Some(a) = global.approval {
+        let v = match a {
+            ApprovalArg::Never => "never",
+            ApprovalArg::OnRequest => "on-request",
+            ApprovalArg::Untrusted => "untrusted",
+        };
+        overrides.push(format!("approval={}", quoted(v)));
+    }
+    if global.network {
+        overrides.push("network=true".into());
+    }
+    if let Some(n) = max_turns {
+        overrides.push(format!("max_turns={n}"));
+    }
+    let (config, warnings) = config::load(&LoadOptions {
+        home: home.clone(),
+        repo_root: repo_root(&cwd),
+        overrides,
+    })?;
+    Ok(Setup {
+        config,
+        home,
+        cwd,
+        warnings,
+    })
+}
