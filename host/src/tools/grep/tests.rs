@@ -1,0 +1,231 @@
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::*;
+use crate::agent::EventSink;
+use crate::tools::{ApprovalPolicy, SandboxMode, approval::DenyAll};
+
+fn ctx(dir: &Path) -> ToolContext {
+    ToolContext {
+        cwd: dir.to_path_buf(),
+        workspace: dir.to_path_buf(),
+        sandbox: SandboxMode::ReadOnly,
+        network: false,
+        approval_policy: ApprovalPolicy::Never,
+        approver: Arc::new(DenyAll),
+        cancel: CancellationToken::new(),
+        events: EventSink::null(),
+    }
+}
+
+async fn grep(dir: &Path, args: Value) -> Result<ToolOutput, ToolError> {
+    GrepTool::new().call(args, &ctx(dir)).await
+}
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    write(root, ".git/config", "fn parse in git internals\n");
+    write(root, ".gitignore", "target/\n");
+    write(
+        root,
+        "src/lib.rs",
+        "pub fn parse() {}\n\nfn helper() {\n    parse();\n}\n",
+    );
+    write(root, "src/cli.ts", "export function Parse() {}\n");
+    write(root, "README.md", "Call parse to parse.\n");
+    write(root, "target/out.rs", "fn parse() {} // generated\n");
+    dir
+}
+
+#[tokio::test]
+async fn matches_across_files_as_path_line_text() {
+    let dir = project();
+    let out = grep(dir.path(), json!({"pattern": r"parse\("}))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.text,
+        "src/lib.rs:1:pub fn parse() {}\nsrc/lib.rs:4:    parse();\n"
+    );
+
+    let out = grep(dir.path(), json!({"pattern": "parse"})).await.unwrap();
+    assert_eq!(
+        out.text,
+        "README.md:1:Call parse to parse.\nsrc/lib.rs:1:pub fn parse() {}\nsrc/lib.rs:4:    parse();\n"
+    );
+}
+
+#[tokio::test]
+async fn gitignore_and_dot_git_are_skipped() {
+    let dir = project();
+    let out = grep(dir.path(), json!({"pattern": "generated|internals"}))
+        .await
+        .unwrap();
+    assert_eq!(out.text, "No matches.");
+}
+
+#[tokio::test]
+async fn glob_filters_files() {
+    let dir = project();
+    let out = grep(dir.path(), json!({"pattern": "(?i)parse", "glob": "*.ts"}))
+        .await
+        .unwrap();
+    assert_eq!(out.text, "src/cli.ts:1:export function Parse() {}\n");
+    let out = grep(
+        dir.path(),
+        json!({"pattern": "parse", "glob": "src/**/*.rs"}),
+    )
+    .await
+    .unwrap();
+    assert!(
+        out.text.lines().all(|l| l.starts_with("src/lib.rs:")),
+        "{}",
+        out.text
+    );
+}
+
+#[tokio::test]
+async fn case_insensitive_flag() {
+    let dir = project();
+    let out = grep(dir.path(), json!({"pattern": "PARSE", "path": "src"}))
+        .await
+        .unwrap();
+    assert_eq!(out.text, "No matches.");
+    let out = grep(
+        dir.path(),
+        json!({"pattern": "PARSE", "path": "src", "case_insensitive": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out.text,
+        "src/cli.ts:1:export function Parse() {}\nsrc/lib.rs:1:pub fn parse() {}\nsrc/lib.rs:4:    parse();\n"
+    );
+}
+
+#[tokio::test]
+async fn single_file_and_absolute_paths() {
+    let dir = project();
+    let out = grep(
+        dir.path(),
+        json!({"pattern": "helper", "path": "src/lib.rs"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.text, "src/lib.rs:3:fn helper() {\n");
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let abs = dir.path().join("src");
+    let out = grep(
+        elsewhere.path(),
+        json!({"pattern": "helper", "path": abs.to_str().unwrap()}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out.text,
+        format!("{}:3:fn helper() {{\n", abs.join("lib.rs").display())
+    );
+}
+
+#[tokio::test]
+async fn invalid_regex_quotes_the_error() {
+    let dir = project();
+    let msg = grep(dir.path(), json!({"pattern": "fn (parse"}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("invalid regex \"fn (parse\""), "{msg}");
+    assert!(msg.contains("unclosed group"), "{msg}");
+}
+
+#[tokio::test]
+async fn max_results_caps_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let many: String = (0..30).map(|i| format!("hit {i}\n")).collect();
+    write(dir.path(), "a.txt", &many);
+    write(dir.path(), "b.txt", &many);
+    let out = grep(dir.path(), json!({"pattern": "hit", "max_results": 40}))
+        .await
+        .unwrap();
+    let lines: Vec<&str> = out.text.lines().collect();
+    assert_eq!(lines.len(), 41);
+    assert_eq!(lines[0], "a.txt:1:hit 0");
+    assert_eq!(lines[39], "b.txt:10:hit 9");
+    assert!(lines[40].contains("stopped at 40 matches"), "{}", lines[40]);
+
+    // Exactly as many matches as allowed: no note.
+    let out = grep(dir.path(), json!({"pattern": "hit", "max_results": 60}))
+        .await
+        .unwrap();
+    assert_eq!(out.text.lines().count(), 60);
+    assert!(!out.text.contains("stopped"));
+}
+
+#[tokio::test]
+async fn binary_files_are_skipped_and_long_lines_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "blob.bin", b"needle\0\x01\x02needle\n");
+    write(
+        dir.path(),
+        "long.txt",
+        format!("needle{}\n", "z".repeat(2000)),
+    );
+    let out = grep(dir.path(), json!({"pattern": "needle"}))
+        .await
+        .unwrap();
+    let lines: Vec<&str> = out.text.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", out.text);
+    assert!(lines[0].starts_with("long.txt:1:needle"));
+    assert!(lines[0].ends_with("… [line cut]"));
+    assert_eq!(
+        lines[0].chars().count(),
+        "long.txt:1:".len() + 500 + "… [line cut]".chars().count()
+    );
+}
+
+#[tokio::test]
+async fn missing_path_and_bad_glob_are_errors() {
+    let dir = project();
+    let msg = grep(dir.path(), json!({"pattern": "x", "path": "nowhere"}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("path not found: nowhere"), "{msg}");
+    let msg = grep(dir.path(), json!({"pattern": "x", "glob": "a[b"}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("invalid glob \"a[b\""), "{msg}");
+}
+
+#[tokio::test]
+async fn cancelled_search_is_interrupted() {
+    let dir = project();
+    let c = ctx(dir.path());
+    c.cancel.cancel();
+    let err = GrepTool::new()
+        .call(json!({"pattern": "parse"}), &c)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ToolError::Interrupted));
+}
+
+#[test]
+fn schema_is_strict() {
+    let spec = GrepTool::new().spec().clone();
+    assert!(spec.read_only);
+    assert_eq!(spec.parameters["additionalProperties"], json!(false));
+    assert_eq!(spec.parameters["required"], json!(["pattern"]));
+}
