@@ -11,18 +11,20 @@ use serde_json::Value;
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 /// Lines shown when the call gives no `limit`.
-pub const DEFAULT_LIMIT: usize = 2000;
+pub const DEFAULT_LIMIT: usize = 1000;
 /// Characters of one line shown; the rest is cut with a marker.
 pub const MAX_LINE_CHARS: usize = 2000;
-/// Bytes of output of one call.
-pub const MAX_OUTPUT_BYTES: usize = 256 * 1024;
+/// Bytes of output of one call: kept under the registry's default 16 KiB
+/// cap, so a page is never cut in the middle; the model pages on with
+/// `offset`.
+pub const MAX_OUTPUT_BYTES: usize = 15 * 1024;
 /// Bytes at the start of a file searched for NUL to call it binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 /// Bytes of one line kept in memory (enough for `MAX_LINE_CHARS` chars).
 const MAX_LINE_BYTES: usize = MAX_LINE_CHARS * 4;
 
 const DESCRIPTION: &str = "Read a text file. Returns its lines numbered like `cat -n` \
-(line number, tab, text). Reads up to 2000 lines from `offset` (1-based, default 1); \
+(line number, tab, text). Reads up to 1000 lines (and about 15 KiB) from `offset` (1-based, default 1); \
 for large files read a window with `offset` and `limit` and follow the note at the end, \
 which gives the next offset. Prefer this over `cat`/`sed` in the shell. Lines longer than \
 2000 characters are cut. Binary files are refused; to see a directory use list_dir.";
@@ -60,7 +62,7 @@ impl ReadFileTool {
                         "limit": {
                             "type": "integer",
                             "minimum": 1,
-                            "description": "How many lines to show. Default 2000."
+                            "description": "How many lines to show. Default 1000."
                         }
                     },
                     "required": ["path"],

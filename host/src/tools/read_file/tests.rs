@@ -65,15 +65,15 @@ async fn window_with_continuation_note() {
 }
 
 #[tokio::test]
-async fn default_limit_is_2000_lines() {
+async fn default_limit_is_1000_lines() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("big.txt"), numbered(2500)).unwrap();
+    std::fs::write(dir.path().join("big.txt"), "\n".repeat(1500)).unwrap();
     let out = read(dir.path(), json!({"path": "big.txt"})).await.unwrap();
-    assert!(out.text.contains("  2000\tline 2000\n"));
-    assert!(!out.text.contains("line 2001"));
+    assert!(out.text.contains("  1000\t\n"));
+    assert!(!out.text.contains("  1001\t"));
     assert!(
         out.text
-            .ends_with("… 500 more lines; call again with offset=2001")
+            .ends_with("… 500 more lines; call again with offset=1001")
     );
 }
 
@@ -93,20 +93,20 @@ async fn long_lines_are_cut_with_a_marker() {
 #[tokio::test]
 async fn output_is_capped_with_next_offset() {
     let dir = tempfile::tempdir().unwrap();
-    // 1000 lines of ~1000 bytes: about 1 MB, far over the 256 KiB cap.
+    // 1000 lines of ~1000 bytes: about 1 MB, far over the 15 KiB cap.
     let text: String = (1..=1000)
         .map(|i| format!("{i:04}{}\n", "y".repeat(996)))
         .collect();
     std::fs::write(dir.path().join("wide.txt"), text).unwrap();
     let out = read(dir.path(), json!({"path": "wide.txt"})).await.unwrap();
     assert!(out.text.len() <= MAX_OUTPUT_BYTES + 200);
-    assert!(out.text.contains("256 KiB cap"));
-    // Each numbered line takes 1008 bytes: 260 of them fit.
-    assert!(out.text.contains("   260\t0260"));
-    assert!(!out.text.contains("   261\t"));
+    assert!(out.text.contains("15 KiB cap"));
+    // Each numbered line takes 1008 bytes: 15 of them fit.
+    assert!(out.text.contains("    15\t0015"));
+    assert!(!out.text.contains("    16\t"));
     assert!(
         out.text
-            .ends_with("… 740 more lines; call again with offset=261")
+            .ends_with("… 985 more lines; call again with offset=16")
     );
 }
 
