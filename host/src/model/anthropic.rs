@@ -1,17 +1,287 @@
-//! STUB
-use super::*;
-pub struct AnthropicClient;
+//! Anthropic Messages: `POST {base_url}/v1/messages` with `stream: true`.
+
+use serde_json::{Value, json};
+
+use super::http::{self, stream_error};
+use super::sse::{self, SseEvent, SseStream};
+use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
+use super::{
+    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
+};
+use crate::config::ProviderConfig;
+
+#[cfg(test)]
+mod tests;
+
+/// The API version sent in `anthropic-version`.
+pub const API_VERSION: &str = "2023-06-01";
+
+/// `max_tokens` when the request sets no limit (the API requires one).
+pub const DEFAULT_MAX_TOKENS: u32 = 8192;
+
+pub struct AnthropicClient {
+    http: reqwest::Client,
+    provider: ProviderConfig,
+}
+
 impl AnthropicClient {
-    pub fn new(_h: reqwest::Client, _p: ProviderConfig) -> Self {
-        AnthropicClient
+    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
+        AnthropicClient { http, provider }
+    }
+
+    /// The endpoint requests go to.
+    pub fn url(&self) -> String {
+        format!("{}/v1/messages", self.provider.base_url)
     }
 }
+
 #[async_trait::async_trait]
 impl ModelClient for AnthropicClient {
     fn wire_api(&self) -> WireApi {
         WireApi::Anthropic
     }
-    async fn stream(&self, _r: &ModelRequest) -> Result<ModelStream, ModelError> {
-        Err(ModelError::Config("stub".into()))
+
+    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
+        let mut headers = vec![("anthropic-version", API_VERSION.to_string())];
+        if let Some(key) = &self.provider.api_key {
+            headers.push(("x-api-key", key.clone()));
+        }
+        let body = request_body(request);
+        let url = self.url();
+        let response =
+            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
+        Ok(decode_stream(sse::decode_response(response)))
+    }
+}
+
+/// The JSON body of a Messages request.
+pub fn request_body(request: &ModelRequest) -> Value {
+    let mut body = json!({"model": request.model});
+    if let Some(obj) = body.as_object_mut() {
+        if !request.instructions.is_empty() {
+            obj.insert("system".into(), json!(request.instructions));
+        }
+        obj.insert("messages".into(), Value::Array(messages(&request.items)));
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({
+                        "name": t.name,
+                        "description": t.description,
+                        "input_schema": t.parameters,
+                    })
+                })
+                .collect();
+            obj.insert("tools".into(), Value::Array(tools));
+        }
+        obj.insert(
+            "max_tokens".into(),
+            json!(request.max_output_tokens.unwrap_or(DEFAULT_MAX_TOKENS)),
+        );
+        obj.insert("stream".into(), json!(true));
+    }
+    body
+}
+
+/// The messages, with consecutive items of one role merged into one
+/// message so that roles alternate.
+fn messages(items: &[Item]) -> Vec<Value> {
+    let mut out: Vec<(&'static str, Vec<Value>)> = Vec::new();
+    let mut push = |role: &'static str, block: Value| match out.last_mut() {
+        Some((r, blocks)) if *r == role => blocks.push(block),
+        _ => out.push((role, vec![block])),
+    };
+    let text = |t: &str| json!({"type": "text", "text": t});
+    for item in items {
+        match item {
+            Item::User { text: t } if !t.is_empty() => push("user", text(t)),
+            Item::Assistant { text: t } if !t.is_empty() => push("assistant", text(t)),
+            Item::User { .. } | Item::Assistant { .. } => {}
+            Item::ToolCall {
+                call_id,
+                name,
+                arguments,
+            } => {
+                let input = serde_json::from_str::<Value>(arguments)
+                    .ok()
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| json!({}));
+                push(
+                    "assistant",
+                    json!({"type": "tool_use", "id": call_id, "name": name, "input": input}),
+                );
+            }
+            Item::ToolResult {
+                call_id,
+                output,
+                is_error,
+            } => push(
+                "user",
+                json!({
+                    "type": "tool_result",
+                    "tool_use_id": call_id,
+                    "content": if output.is_empty() { "(no output)" } else { output },
+                    "is_error": is_error,
+                }),
+            ),
+            Item::SkillActivation { .. } | Item::CompactionSummary { .. } => {
+                let t = injected_user_text(item).unwrap_or_default();
+                if !t.is_empty() {
+                    push("user", text(&t));
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(role, content)| json!({"role": role, "content": content}))
+        .collect()
+}
+
+/// Decodes a Messages event stream.
+pub fn decode_stream(events: SseStream) -> ModelStream {
+    wire::drive(events, Decoder::default())
+}
+
+/// A `tool_use` content block being streamed.
+#[derive(Debug)]
+struct ToolUseBlock {
+    index: u64,
+    id: String,
+    name: String,
+    /// Concatenated `input_json_delta.partial_json`.
+    json: String,
+    /// The `input` of `content_block_start`, when not empty.
+    start_input: Option<Value>,
+}
+
+impl ToolUseBlock {
+    fn into_call(self) -> ToolCall {
+        let arguments = if !self.json.trim().is_empty() {
+            self.json
+        } else {
+            self.start_input.map(|v| v.to_string()).unwrap_or_default()
+        };
+        ToolCall {
+            call_id: self.id,
+            name: self.name,
+            arguments: normalize_arguments(arguments),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Decoder {
+    tool_uses: Vec<ToolUseBlock>,
+    usage: Option<Usage>,
+}
+
+impl Decoder {
+    fn take_block(&mut self, index: u64) -> Option<ToolUseBlock> {
+        let pos = self.tool_uses.iter().position(|b| b.index == index)?;
+        Some(self.tool_uses.remove(pos))
+    }
+
+    /// Applies the non-zero token counts of a `usage` object (the input
+    /// count includes cache reads and writes).
+    fn apply_usage(&mut self, u: &Value) {
+        let usage = self.usage.get_or_insert_with(Usage::default);
+        let has = |f: &str| u.get(f).and_then(Value::as_u64).is_some_and(|n| n > 0);
+        if has("input_tokens") || has("cache_read_input_tokens") {
+            let cache_read = u64_at(u, "/cache_read_input_tokens");
+            usage.input_tokens =
+                u64_at(u, "/input_tokens") + cache_read + u64_at(u, "/cache_creation_input_tokens");
+            usage.cached_input_tokens = cache_read;
+        }
+        if has("output_tokens") {
+            usage.output_tokens = u64_at(u, "/output_tokens");
+        }
+    }
+}
+
+impl WireDecoder for Decoder {
+    fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError> {
+        let data = wire::parse_data(&event)?;
+        let kind = str_at(&data, "/type")
+            .or(event.event.as_deref())
+            .unwrap_or_default();
+        let index = data.get("index").and_then(Value::as_u64).unwrap_or(0);
+        match kind {
+            "message_start" => {
+                if let Some(u) = data.pointer("/message/usage").filter(|u| u.is_object()) {
+                    self.apply_usage(u);
+                }
+                Ok(Vec::new())
+            }
+            "content_block_start" => {
+                let block = data.get("content_block").unwrap_or(&Value::Null);
+                match str_at(block, "/type") {
+                    Some("tool_use") => {
+                        self.tool_uses.push(ToolUseBlock {
+                            index,
+                            id: str_at(block, "/id").unwrap_or_default().to_string(),
+                            name: str_at(block, "/name").unwrap_or_default().to_string(),
+                            json: String::new(),
+                            start_input: block
+                                .get("input")
+                                .filter(|i| i.as_object().is_some_and(|o| !o.is_empty()))
+                                .cloned(),
+                        });
+                        Ok(Vec::new())
+                    }
+                    Some("text") => Ok(str_at(block, "/text")
+                        .filter(|t| !t.is_empty())
+                        .map(|t| vec![ModelEvent::TextDelta(t.to_string())])
+                        .unwrap_or_default()),
+                    _ => Ok(Vec::new()),
+                }
+            }
+            "content_block_delta" => {
+                let delta = data.get("delta").unwrap_or(&Value::Null);
+                match str_at(delta, "/type") {
+                    Some("text_delta") => Ok(str_at(delta, "/text")
+                        .filter(|t| !t.is_empty())
+                        .map(|t| vec![ModelEvent::TextDelta(t.to_string())])
+                        .unwrap_or_default()),
+                    Some("input_json_delta") => {
+                        let part = str_at(delta, "/partial_json").unwrap_or_default();
+                        if let Some(b) = self.tool_uses.iter_mut().find(|b| b.index == index) {
+                            b.json.push_str(part);
+                        }
+                        Ok(Vec::new())
+                    }
+                    _ => Ok(Vec::new()),
+                }
+            }
+            "content_block_stop" => Ok(self
+                .take_block(index)
+                .map(|b| vec![ModelEvent::ToolCall(b.into_call())])
+                .unwrap_or_default()),
+            "message_delta" => {
+                if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
+                    self.apply_usage(u);
+                }
+                Ok(Vec::new())
+            }
+            "message_stop" => {
+                let mut out: Vec<ModelEvent> = std::mem::take(&mut self.tool_uses)
+                    .into_iter()
+                    .map(|b| ModelEvent::ToolCall(b.into_call()))
+                    .collect();
+                out.push(ModelEvent::Completed { usage: self.usage });
+                Ok(out)
+            }
+            "error" => {
+                let err = data.get("error").unwrap_or(&data);
+                let kind = str_at(err, "/type").unwrap_or("error");
+                let message = str_at(err, "/message").unwrap_or("unknown error");
+                Err(match stream_error(None, message) {
+                    ModelError::Provider(m) => ModelError::Provider(format!("{kind}: {m}")),
+                    other => other,
+                })
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 }

@@ -1,17 +1,311 @@
-//! STUB
-use super::*;
-pub struct ChatClient;
+//! Chat Completions: `POST {base_url}/chat/completions` with
+//! `stream: true` (OpenAI, Ollama, vLLM, llama.cpp, LM Studio, OpenRouter).
+
+use serde_json::{Value, json};
+
+use super::http::{self, stream_error};
+use super::sse::{self, SseEvent, SseStream};
+use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
+use super::{
+    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
+};
+use crate::config::ProviderConfig;
+
+#[cfg(test)]
+mod tests;
+
+pub struct ChatClient {
+    http: reqwest::Client,
+    provider: ProviderConfig,
+}
+
 impl ChatClient {
-    pub fn new(_h: reqwest::Client, _p: ProviderConfig) -> Self {
-        ChatClient
+    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
+        ChatClient { http, provider }
+    }
+
+    /// The endpoint requests go to.
+    pub fn url(&self) -> String {
+        format!("{}/chat/completions", self.provider.base_url)
     }
 }
+
 #[async_trait::async_trait]
 impl ModelClient for ChatClient {
     fn wire_api(&self) -> WireApi {
         WireApi::Chat
     }
-    async fn stream(&self, _r: &ModelRequest) -> Result<ModelStream, ModelError> {
-        Err(ModelError::Config("stub".into()))
+
+    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
+        let mut headers = Vec::new();
+        if let Some(key) = &self.provider.api_key {
+            headers.push(("authorization", format!("Bearer {key}")));
+        }
+        let body = request_body(request);
+        let url = self.url();
+        let response =
+            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
+        Ok(decode_stream(sse::decode_response(response)))
+    }
+}
+
+/// The JSON body of a Chat Completions request.
+pub fn request_body(request: &ModelRequest) -> Value {
+    let mut body = json!({
+        "model": request.model,
+        "messages": messages(request),
+    });
+    if let Some(obj) = body.as_object_mut() {
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({
+                        "type": "function",
+                        "function": {
+                            "name": t.name,
+                            "description": t.description,
+                            "parameters": t.parameters,
+                        },
+                    })
+                })
+                .collect();
+            obj.insert("tools".into(), Value::Array(tools));
+        }
+        obj.insert("stream".into(), json!(true));
+        obj.insert("stream_options".into(), json!({"include_usage": true}));
+        if let Some(max) = request.max_output_tokens {
+            obj.insert("max_tokens".into(), json!(max));
+        }
+    }
+    body
+}
+
+/// An assistant message being built from consecutive text and tool calls.
+#[derive(Default)]
+struct AssistantMessage {
+    text: Option<String>,
+    tool_calls: Vec<Value>,
+}
+
+impl AssistantMessage {
+    fn into_json(self) -> Value {
+        let mut m = json!({"role": "assistant", "content": self.text});
+        if !self.tool_calls.is_empty()
+            && let Some(obj) = m.as_object_mut()
+        {
+            obj.insert("tool_calls".into(), Value::Array(self.tool_calls));
+        }
+        m
+    }
+}
+
+fn messages(request: &ModelRequest) -> Vec<Value> {
+    let mut out = Vec::new();
+    if !request.instructions.is_empty() {
+        out.push(json!({"role": "system", "content": request.instructions}));
+    }
+    let mut open: Option<AssistantMessage> = None;
+    for item in &request.items {
+        match item {
+            Item::Assistant { text } => {
+                if open.as_ref().is_some_and(|m| !m.tool_calls.is_empty()) {
+                    out.extend(open.take().map(AssistantMessage::into_json));
+                }
+                let m = open.get_or_insert_with(Default::default);
+                match &mut m.text {
+                    Some(t) => {
+                        t.push_str("\n\n");
+                        t.push_str(text);
+                    }
+                    None => m.text = Some(text.clone()),
+                }
+            }
+            Item::ToolCall {
+                call_id,
+                name,
+                arguments,
+            } => {
+                let m = open.get_or_insert_with(Default::default);
+                m.tool_calls.push(json!({
+                    "id": call_id,
+                    "type": "function",
+                    "function": {"name": name, "arguments": normalize_arguments(arguments.clone())},
+                }));
+            }
+            other => {
+                out.extend(open.take().map(AssistantMessage::into_json));
+                out.push(match other {
+                    Item::User { text } => json!({"role": "user", "content": text}),
+                    Item::ToolResult {
+                        call_id, output, ..
+                    } => json!({"role": "tool", "tool_call_id": call_id, "content": output}),
+                    _ => json!({"role": "user", "content": injected_user_text(other)}),
+                });
+            }
+        }
+    }
+    out.extend(open.take().map(AssistantMessage::into_json));
+    out
+}
+
+/// Decodes a Chat Completions event stream.
+pub fn decode_stream(events: SseStream) -> ModelStream {
+    wire::drive(events, Decoder::default())
+}
+
+/// A tool call assembled from `delta.tool_calls` pieces with one `index`.
+#[derive(Debug, Default)]
+struct PendingCall {
+    index: u64,
+    id: String,
+    name: String,
+    arguments: String,
+}
+
+#[derive(Debug, Default)]
+struct Decoder {
+    calls: Vec<PendingCall>,
+    usage: Option<Usage>,
+    /// A `finish_reason` was seen: the body may end without `[DONE]`.
+    finished: bool,
+}
+
+impl Decoder {
+    /// The slot a tool-call piece belongs to: by `index`; without one (some
+    /// servers), a new slot for an unseen `id`, else the last slot.
+    fn slot(&mut self, piece: &Value) -> &mut PendingCall {
+        let id = str_at(piece, "/id").filter(|s| !s.is_empty());
+        let pos = match piece.get("index").and_then(Value::as_u64) {
+            Some(i) => self.calls.iter().position(|c| c.index == i),
+            None => match id {
+                Some(id) if !self.calls.iter().any(|c| c.id == id) => None,
+                _ => self.calls.len().checked_sub(1),
+            },
+        };
+        let pos = match pos {
+            Some(p) => p,
+            None => {
+                let index = piece
+                    .get("index")
+                    .and_then(Value::as_u64)
+                    .unwrap_or_else(|| self.calls.iter().map(|c| c.index + 1).max().unwrap_or(0));
+                self.calls.push(PendingCall {
+                    index,
+                    ..Default::default()
+                });
+                self.calls.len() - 1
+            }
+        };
+        &mut self.calls[pos]
+    }
+
+    fn tool_call_piece(&mut self, piece: &Value) {
+        let slot = self.slot(piece);
+        if let Some(id) = str_at(piece, "/id").filter(|s| !s.is_empty())
+            && slot.id.is_empty()
+        {
+            slot.id = id.to_string();
+        }
+        if let Some(name) = str_at(piece, "/function/name").filter(|s| !s.is_empty())
+            && slot.name.is_empty()
+        {
+            slot.name = name.to_string();
+        }
+        match piece.pointer("/function/arguments") {
+            Some(Value::String(s)) => slot.arguments.push_str(s),
+            // Some servers send the arguments as an object.
+            Some(v @ Value::Object(_)) => slot.arguments = v.to_string(),
+            _ => {}
+        }
+    }
+
+    fn complete(&mut self) -> Vec<ModelEvent> {
+        let mut calls = std::mem::take(&mut self.calls);
+        calls.sort_by_key(|c| c.index);
+        let mut out = Vec::new();
+        for c in calls {
+            if c.name.is_empty() {
+                tracing::warn!(index = c.index, "dropping a tool call without a name");
+                continue;
+            }
+            let call_id = if c.id.is_empty() {
+                generated_id(c.index)
+            } else {
+                c.id
+            };
+            out.push(ModelEvent::ToolCall(ToolCall {
+                call_id,
+                name: c.name,
+                arguments: normalize_arguments(c.arguments),
+            }));
+        }
+        out.push(ModelEvent::Completed { usage: self.usage });
+        out
+    }
+}
+
+/// An id for a tool call the server sent without one: `call_<index>_`
+/// and a random suffix, so ids stay unique across responses.
+fn generated_id(index: u64) -> String {
+    let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
+        .take(8)
+        .collect();
+    format!("call_{index}_{suffix}")
+}
+
+impl WireDecoder for Decoder {
+    fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError> {
+        if event.data.trim() == "[DONE]" {
+            return Ok(self.complete());
+        }
+        let data = wire::parse_data(&event)?;
+        if let Some(err) = data.get("error").filter(|e| !e.is_null()) {
+            let message = str_at(err, "/message")
+                .or(err.as_str())
+                .unwrap_or("unknown error");
+            return Err(stream_error(str_at(err, "/code"), message));
+        }
+        if str_at(&data, "/object") == Some("error") {
+            let message = str_at(&data, "/message").unwrap_or("unknown error");
+            return Err(stream_error(str_at(&data, "/code"), message));
+        }
+        if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
+            self.usage = Some(Usage {
+                input_tokens: u64_at(u, "/prompt_tokens"),
+                output_tokens: u64_at(u, "/completion_tokens"),
+                cached_input_tokens: u64_at(u, "/prompt_tokens_details/cached_tokens"),
+            });
+        }
+        let mut out = Vec::new();
+        let Some(choice) = data.pointer("/choices/0") else {
+            return Ok(out);
+        };
+        if let Some(text) = str_at(choice, "/delta/content").filter(|t| !t.is_empty()) {
+            out.push(ModelEvent::TextDelta(text.to_string()));
+        }
+        if let Some(pieces) = choice
+            .pointer("/delta/tool_calls")
+            .and_then(Value::as_array)
+        {
+            for piece in pieces {
+                self.tool_call_piece(piece);
+            }
+        }
+        if choice.get("finish_reason").is_some_and(|r| !r.is_null()) {
+            self.finished = true;
+        }
+        Ok(out)
+    }
+
+    fn on_end(&mut self) -> Result<Vec<ModelEvent>, ModelError> {
+        if self.finished {
+            Ok(self.complete())
+        } else {
+            Err(ModelError::StreamCut(
+                "the connection closed before a finish_reason or [DONE]".into(),
+            ))
+        }
     }
 }

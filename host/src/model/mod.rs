@@ -8,10 +8,12 @@
 pub mod anthropic;
 pub mod chat;
 mod error;
+pub mod http;
 mod item;
 pub mod responses;
 pub mod retry;
 pub mod sse;
+pub mod wire;
 
 use std::pin::Pin;
 use std::sync::Arc;

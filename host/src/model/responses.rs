@@ -1,17 +1,284 @@
-//! STUB
-use super::*;
-pub struct ResponsesClient;
+//! The OpenAI Responses API: `POST {base_url}/responses` with
+//! `stream: true`.
+
+use serde_json::{Value, json};
+
+use super::http::{self, stream_error};
+use super::sse::{self, SseEvent, SseStream};
+use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
+use super::{
+    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
+};
+use crate::config::ProviderConfig;
+
+#[cfg(test)]
+mod tests;
+
+pub struct ResponsesClient {
+    http: reqwest::Client,
+    provider: ProviderConfig,
+}
+
 impl ResponsesClient {
-    pub fn new(_h: reqwest::Client, _p: ProviderConfig) -> Self {
-        ResponsesClient
+    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
+        ResponsesClient { http, provider }
+    }
+
+    /// The endpoint requests go to.
+    pub fn url(&self) -> String {
+        format!("{}/responses", self.provider.base_url)
     }
 }
+
 #[async_trait::async_trait]
 impl ModelClient for ResponsesClient {
     fn wire_api(&self) -> WireApi {
         WireApi::Responses
     }
-    async fn stream(&self, _r: &ModelRequest) -> Result<ModelStream, ModelError> {
-        Err(ModelError::Config("stub".into()))
+
+    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
+        let mut headers = Vec::new();
+        if let Some(key) = &self.provider.api_key {
+            headers.push(("authorization", format!("Bearer {key}")));
+        }
+        let body = request_body(request);
+        let url = self.url();
+        let response =
+            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
+        Ok(decode_stream(sse::decode_response(response)))
+    }
+}
+
+/// The JSON body of a Responses request.
+pub fn request_body(request: &ModelRequest) -> Value {
+    let input: Vec<Value> = request.items.iter().map(input_item).collect();
+    let mut body = json!({
+        "model": request.model,
+        "instructions": request.instructions,
+        "input": input,
+    });
+    if let Some(obj) = body.as_object_mut() {
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({
+                        "type": "function",
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": t.parameters,
+                        "strict": false,
+                    })
+                })
+                .collect();
+            obj.insert("tools".into(), Value::Array(tools));
+            obj.insert("tool_choice".into(), json!("auto"));
+        }
+        obj.insert("parallel_tool_calls".into(), json!(true));
+        obj.insert("stream".into(), json!(true));
+        obj.insert("store".into(), json!(false));
+        if let Some(max) = request.max_output_tokens {
+            obj.insert("max_output_tokens".into(), json!(max));
+        }
+    }
+    body
+}
+
+fn input_item(item: &Item) -> Value {
+    let message = |role: &str, kind: &str, text: &str| {
+        json!({
+            "type": "message",
+            "role": role,
+            "content": [{"type": kind, "text": text}],
+        })
+    };
+    match item {
+        Item::User { text } => message("user", "input_text", text),
+        Item::Assistant { text } => message("assistant", "output_text", text),
+        Item::ToolCall {
+            call_id,
+            name,
+            arguments,
+        } => json!({
+            "type": "function_call",
+            "call_id": call_id,
+            "name": name,
+            "arguments": normalize_arguments(arguments.clone()),
+        }),
+        Item::ToolResult {
+            call_id, output, ..
+        } => json!({
+            "type": "function_call_output",
+            "call_id": call_id,
+            "output": output,
+        }),
+        Item::SkillActivation { .. } | Item::CompactionSummary { .. } => {
+            let text = injected_user_text(item).unwrap_or_default();
+            message("user", "input_text", &text)
+        }
+    }
+}
+
+/// Decodes a Responses event stream.
+pub fn decode_stream(events: SseStream) -> ModelStream {
+    wire::drive(events, Decoder::default())
+}
+
+/// A function call being assembled from `output_item.added` and argument
+/// deltas, in case `output_item.done` never comes.
+#[derive(Debug, Default)]
+struct PendingCall {
+    item_id: String,
+    call_id: String,
+    name: String,
+    arguments: String,
+    emitted: bool,
+}
+
+#[derive(Debug, Default)]
+struct Decoder {
+    calls: Vec<PendingCall>,
+}
+
+impl Decoder {
+    fn call_mut(&mut self, item_id: &str) -> &mut PendingCall {
+        let pos = match self.calls.iter().position(|c| c.item_id == item_id) {
+            Some(p) => p,
+            None => {
+                self.calls.push(PendingCall {
+                    item_id: item_id.to_string(),
+                    ..Default::default()
+                });
+                self.calls.len() - 1
+            }
+        };
+        &mut self.calls[pos]
+    }
+
+    /// The calls that never got an `output_item.done`.
+    fn leftover_calls(&mut self) -> Vec<ModelEvent> {
+        let mut out = Vec::new();
+        for c in self.calls.iter_mut().filter(|c| !c.emitted) {
+            c.emitted = true;
+            if c.name.is_empty() {
+                tracing::warn!(item_id = %c.item_id, "dropping a function call without a name");
+                continue;
+            }
+            let call_id = if c.call_id.is_empty() {
+                c.item_id.clone()
+            } else {
+                c.call_id.clone()
+            };
+            out.push(ModelEvent::ToolCall(ToolCall {
+                call_id,
+                name: c.name.clone(),
+                arguments: normalize_arguments(std::mem::take(&mut c.arguments)),
+            }));
+        }
+        out
+    }
+
+    fn item_done(&mut self, item: &Value) -> Vec<ModelEvent> {
+        if str_at(item, "/type") != Some("function_call") {
+            return Vec::new();
+        }
+        let item_id = str_at(item, "/id").unwrap_or_default().to_string();
+        let pending = self.call_mut(&item_id);
+        pending.emitted = true;
+        let pick = |field: &str, fallback: &str| {
+            str_at(item, field)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(fallback)
+                .to_string()
+        };
+        let call_id = pick("/call_id", &pending.call_id);
+        let call = ToolCall {
+            call_id: if call_id.is_empty() { item_id } else { call_id },
+            name: pick("/name", &pending.name),
+            arguments: normalize_arguments(pick("/arguments", &pending.arguments)),
+        };
+        vec![ModelEvent::ToolCall(call)]
+    }
+}
+
+fn usage(response: &Value) -> Option<Usage> {
+    let u = response.get("usage").filter(|u| u.is_object())?;
+    Some(Usage {
+        input_tokens: u64_at(u, "/input_tokens"),
+        output_tokens: u64_at(u, "/output_tokens"),
+        cached_input_tokens: u64_at(u, "/input_tokens_details/cached_tokens"),
+    })
+}
+
+impl WireDecoder for Decoder {
+    fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError> {
+        let data = wire::parse_data(&event)?;
+        let kind = str_at(&data, "/type")
+            .or(event.event.as_deref())
+            .unwrap_or_default();
+        match kind {
+            "response.output_text.delta" | "response.refusal.delta" => {
+                Ok(match str_at(&data, "/delta").filter(|d| !d.is_empty()) {
+                    Some(d) => vec![ModelEvent::TextDelta(d.to_string())],
+                    None => Vec::new(),
+                })
+            }
+            "response.output_item.added" => {
+                if let Some(item) = data.get("item")
+                    && str_at(item, "/type") == Some("function_call")
+                {
+                    let c = self.call_mut(str_at(item, "/id").unwrap_or_default());
+                    c.call_id = str_at(item, "/call_id").unwrap_or_default().to_string();
+                    c.name = str_at(item, "/name").unwrap_or_default().to_string();
+                    c.arguments = str_at(item, "/arguments").unwrap_or_default().to_string();
+                }
+                Ok(Vec::new())
+            }
+            "response.function_call_arguments.delta" => {
+                let delta = str_at(&data, "/delta").unwrap_or_default();
+                let c = self.call_mut(str_at(&data, "/item_id").unwrap_or_default());
+                c.arguments.push_str(delta);
+                Ok(Vec::new())
+            }
+            "response.function_call_arguments.done" => {
+                if let Some(args) = str_at(&data, "/arguments") {
+                    let c = self.call_mut(str_at(&data, "/item_id").unwrap_or_default());
+                    c.arguments = args.to_string();
+                }
+                Ok(Vec::new())
+            }
+            "response.output_item.done" => Ok(data
+                .get("item")
+                .map(|item| self.item_done(item))
+                .unwrap_or_default()),
+            "response.completed" | "response.incomplete" => {
+                if kind == "response.incomplete" {
+                    tracing::warn!(
+                        reason = str_at(&data, "/response/incomplete_details/reason"),
+                        "the response is incomplete"
+                    );
+                }
+                let mut out = self.leftover_calls();
+                let usage = data.get("response").and_then(usage);
+                out.push(ModelEvent::Completed { usage });
+                Ok(out)
+            }
+            "response.failed" => {
+                let err = data.pointer("/response/error");
+                let code = err.and_then(|e| str_at(e, "/code"));
+                let message = err
+                    .and_then(|e| str_at(e, "/message"))
+                    .unwrap_or("the response failed without an error message");
+                Err(stream_error(code, message))
+            }
+            "error" => {
+                let err = data.get("error").filter(|e| e.is_object()).unwrap_or(&data);
+                let code = str_at(err, "/code");
+                let message = str_at(err, "/message").unwrap_or("unknown error");
+                Err(stream_error(code, message))
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 }

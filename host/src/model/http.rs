@@ -1,0 +1,239 @@
+//! Sending a streaming request and mapping HTTP failures to [`ModelError`],
+//! shared by the three wire APIs.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use super::ModelError;
+use crate::config::ProviderConfig;
+
+/// Error bodies kept in [`ModelError`] are cut to about this many bytes.
+pub const MAX_ERROR_BODY: usize = 2048;
+
+/// POSTs `body` as JSON to `url`, asking for an event stream, with
+/// `headers` (the wire API's own, e.g. authentication) and then the
+/// provider's configured headers (which win). Returns the response once a
+/// 2xx status with an event stream arrived; every failure is mapped to a
+/// [`ModelError`].
+pub async fn post_event_stream(
+    http: &reqwest::Client,
+    provider: &ProviderConfig,
+    url: &str,
+    headers: &[(&str, String)],
+    body: &Value,
+) -> Result<reqwest::Response, ModelError> {
+    let mut map = HeaderMap::new();
+    map.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+    let pairs = headers
+        .iter()
+        .map(|(k, v)| (*k, v.as_str(), "built-in"))
+        .chain(
+            provider
+                .headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str(), "configured")),
+        );
+    for (name, value, origin) in pairs {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+            ModelError::Config(format!(
+                "invalid {origin} header name \"{name}\" for provider {}: {e}; fix providers.{}.headers",
+                provider.name, provider.name
+            ))
+        })?;
+        let value = HeaderValue::from_str(value).map_err(|e| {
+            ModelError::Config(format!(
+                "invalid value for {origin} header \"{name}\" of provider {}: {e}; check providers.{}.headers and the API key",
+                provider.name, provider.name
+            ))
+        })?;
+        map.insert(name, value);
+    }
+    tracing::debug!(%url, "sending model request");
+    let response = http
+        .post(url)
+        .headers(map)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| send_error(url, &e))?;
+    let status = response.status();
+    if !status.is_success() {
+        let headers = response.headers().clone();
+        let text = response
+            .text()
+            .await
+            .unwrap_or_else(|e| format!("(the error body could not be read: {e})"));
+        let mut err = status_error(status.as_u16(), url, &headers, &text);
+        if let ModelError::Auth { body, .. } = &mut err
+            && provider.api_key.is_none()
+            && let Some(var) = &provider.api_key_env
+        {
+            body.push_str(&format!(
+                " (no API key was sent: the environment variable {var} is not set)"
+            ));
+        }
+        return Err(err);
+    }
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.contains("json") {
+        // The server ignored `stream: true` or reported an error as JSON.
+        let text = response.text().await.unwrap_or_default();
+        return Err(json_instead_of_stream(url, &text));
+    }
+    Ok(response)
+}
+
+fn send_error(url: &str, e: &reqwest::Error) -> ModelError {
+    if e.is_builder() {
+        return ModelError::Config(format!("cannot build the request to {url}: {e}"));
+    }
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    if e.is_timeout() {
+        message.push_str(" (timed out; check the server, or raise connect_timeout_secs)");
+    }
+    ModelError::Connect {
+        url: url.to_string(),
+        message,
+    }
+}
+
+/// Maps a non-success status and its body to an error: 401/403 are
+/// [`ModelError::Auth`], a 400/413 about the context length is
+/// [`ModelError::ContextWindow`], anything else [`ModelError::Http`] with
+/// the server's `Retry-After`.
+pub fn status_error(status: u16, url: &str, headers: &HeaderMap, body: &str) -> ModelError {
+    match status {
+        401 | 403 => ModelError::Auth {
+            status,
+            url: url.to_string(),
+            body: truncate(body.trim(), MAX_ERROR_BODY),
+        },
+        400 | 413 if is_context_window_message(body) => {
+            ModelError::ContextWindow(error_message(body))
+        }
+        _ => ModelError::Http {
+            status,
+            url: url.to_string(),
+            body: truncate(body.trim(), MAX_ERROR_BODY),
+            retry_after: retry_after(headers),
+        },
+    }
+}
+
+fn json_instead_of_stream(url: &str, body: &str) -> ModelError {
+    if let Ok(v) = serde_json::from_str::<Value>(body)
+        && let Some(err) = v.get("error").filter(|e| !e.is_null())
+    {
+        let code = err.get("code").and_then(Value::as_str);
+        return stream_error(code, &error_message(body));
+    }
+    ModelError::Decode(format!(
+        "{url} answered with JSON instead of an event stream; does the server support streaming? Body: {}",
+        truncate(body.trim(), MAX_ERROR_BODY)
+    ))
+}
+
+/// An error reported by the provider inside a stream:
+/// [`ModelError::ContextWindow`] when `code` or `message` says the prompt
+/// is too long, else [`ModelError::Provider`].
+pub fn stream_error(code: Option<&str>, message: &str) -> ModelError {
+    if code == Some("context_length_exceeded") || is_context_window_message(message) {
+        ModelError::ContextWindow(message.to_string())
+    } else {
+        ModelError::Provider(message.to_string())
+    }
+}
+
+/// Whether an error text says the request exceeds the model's context
+/// window (OpenAI, Anthropic, llama.cpp, vLLM, Ollama wordings).
+pub fn is_context_window_message(text: &str) -> bool {
+    const NEEDLES: &[&str] = &[
+        "context_length_exceeded",
+        "maximum context length",
+        "prompt is too long",
+        "too many tokens",
+        "exceeds the context",
+        "context size",
+        "context window",
+        "exceed context limit",
+    ];
+    let lower = text.to_ascii_lowercase();
+    NEEDLES.iter().any(|n| lower.contains(n))
+}
+
+/// The human-readable message of an error body: `error.message`,
+/// `message`, `error` or `detail` of a JSON body, else the body itself
+/// (truncated).
+pub fn error_message(body: &str) -> String {
+    if let Ok(v) = serde_json::from_str::<Value>(body) {
+        let candidates = [
+            v.pointer("/error/message"),
+            v.get("message"),
+            v.get("error"),
+            v.get("detail"),
+        ];
+        for c in candidates.into_iter().flatten() {
+            if let Some(s) = c.as_str().filter(|s| !s.is_empty()) {
+                return truncate(s, MAX_ERROR_BODY);
+            }
+        }
+    }
+    truncate(body.trim(), MAX_ERROR_BODY)
+}
+
+/// The delay the server asked for: `retry-after-ms` (milliseconds), else
+/// `Retry-After` as seconds or an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = get("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &s[..end], s.len() - end)
+}
+
+#[cfg(test)]
+mod loopback_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,249 @@
+//! The clients against a one-shot raw HTTP server on 127.0.0.1: request
+//! line, headers and body as sent, and the mapping of HTTP failures.
+
+use std::collections::BTreeMap;
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::config::ProviderConfig;
+use crate::model::anthropic::AnthropicClient;
+use crate::model::chat::ChatClient;
+use crate::model::responses::ResponsesClient;
+use crate::model::{Item, ModelClient, ModelError, ModelEvent, ModelRequest, WireApi};
+
+/// A request as the server saw it.
+struct Seen {
+    request_line: String,
+    headers: BTreeMap<String, String>,
+    body: Value,
+}
+
+/// Serves one request with `response` (raw HTTP) and reports what it got.
+async fn serve_once(response: String) -> (String, oneshot::Receiver<Seen>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = oneshot::channel();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let (head_end, content_length) = loop {
+            let n = sock.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "client closed early");
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..pos]).to_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map(|v| v.trim().parse::<usize>().unwrap())
+                    .unwrap_or(0);
+                break (pos + 4, len);
+            }
+        };
+        while buf.len() < head_end + content_length {
+            let n = sock.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "client closed early");
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let head = String::from_utf8_lossy(&buf[..head_end - 4]).to_string();
+        let mut lines = head.split("\r\n");
+        let request_line = lines.next().unwrap().to_string();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = serde_json::from_slice(&buf[head_end..head_end + content_length]).unwrap();
+        sock.write_all(response.as_bytes()).await.unwrap();
+        sock.shutdown().await.unwrap();
+        let _ = tx.send(Seen {
+            request_line,
+            headers,
+            body,
+        });
+    });
+    (base, rx)
+}
+
+fn sse_response(body: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn plain_response(status: &str, headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn provider(base_url: String, wire_api: WireApi, key: Option<&str>) -> ProviderConfig {
+    ProviderConfig {
+        name: "test".into(),
+        wire_api,
+        base_url,
+        api_key_env: Some("TEST_KEY".into()),
+        api_key: key.map(str::to_string),
+        headers: BTreeMap::from([("x-extra".to_string(), "1".to_string())]),
+        default_model: "m".into(),
+        connect_timeout_secs: 5,
+        stream_idle_timeout_secs: 30,
+    }
+}
+
+fn request() -> ModelRequest {
+    ModelRequest {
+        model: "m".into(),
+        instructions: "sys".into(),
+        items: vec![Item::User { text: "hi".into() }],
+        tools: Vec::new(),
+        max_output_tokens: None,
+    }
+}
+
+async fn collect(client: &dyn ModelClient) -> Result<Vec<ModelEvent>, ModelError> {
+    let stream = client.stream(&request()).await?;
+    stream.collect::<Vec<_>>().await.into_iter().collect()
+}
+
+#[tokio::test]
+async fn responses_request_and_stream() {
+    let body = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"ok\"}\n\n\
+        event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{}}\n\n";
+    let (base, seen) = serve_once(sse_response(body)).await;
+    let client = ResponsesClient::new(
+        http(),
+        provider(format!("{base}/v1"), WireApi::Responses, Some("sk-1")),
+    );
+    let events = collect(&client).await.unwrap();
+    assert_eq!(
+        events,
+        vec![
+            ModelEvent::TextDelta("ok".into()),
+            ModelEvent::Completed { usage: None }
+        ]
+    );
+    let seen = seen.await.unwrap();
+    assert_eq!(seen.request_line, "POST /v1/responses HTTP/1.1");
+    assert_eq!(seen.headers["authorization"], "Bearer sk-1");
+    assert_eq!(seen.headers["accept"], "text/event-stream");
+    assert_eq!(seen.headers["content-type"], "application/json");
+    assert_eq!(seen.headers["x-extra"], "1");
+    assert_eq!(seen.body["input"][0]["content"][0]["text"], json!("hi"));
+}
+
+#[tokio::test]
+async fn chat_without_key_sends_no_authorization() {
+    let (base, seen) = serve_once(sse_response("data: [DONE]\n\n")).await;
+    let client = ChatClient::new(http(), provider(format!("{base}/v1"), WireApi::Chat, None));
+    assert_eq!(
+        collect(&client).await.unwrap(),
+        vec![ModelEvent::Completed { usage: None }]
+    );
+    let seen = seen.await.unwrap();
+    assert_eq!(seen.request_line, "POST /v1/chat/completions HTTP/1.1");
+    assert!(!seen.headers.contains_key("authorization"));
+    assert_eq!(
+        seen.body["messages"][0],
+        json!({"role":"system","content":"sys"})
+    );
+}
+
+#[tokio::test]
+async fn anthropic_headers() {
+    let (base, seen) = serve_once(sse_response(
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    ))
+    .await;
+    let client = AnthropicClient::new(http(), provider(base, WireApi::Anthropic, Some("sk-ant")));
+    collect(&client).await.unwrap();
+    let seen = seen.await.unwrap();
+    assert_eq!(seen.request_line, "POST /v1/messages HTTP/1.1");
+    assert_eq!(seen.headers["x-api-key"], "sk-ant");
+    assert_eq!(seen.headers["anthropic-version"], "2023-06-01");
+    assert!(!seen.headers.contains_key("authorization"));
+}
+
+#[tokio::test]
+async fn unauthorized_without_key_names_the_variable() {
+    let (base, _seen) = serve_once(plain_response(
+        "401 Unauthorized",
+        "",
+        r#"{"error":{"message":"Missing bearer"}}"#,
+    ))
+    .await;
+    let client = ChatClient::new(http(), provider(base, WireApi::Chat, None));
+    match collect(&client).await {
+        Err(ModelError::Auth { status, body, .. }) => {
+            assert_eq!(status, 401);
+            assert!(
+                body.contains("Missing bearer") && body.contains("TEST_KEY"),
+                "{body}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_and_context_errors() {
+    let (base, _seen) = serve_once(plain_response(
+        "429 Too Many Requests",
+        "retry-after: 3\r\n",
+        r#"{"error":{"message":"slow down"}}"#,
+    ))
+    .await;
+    let client = ChatClient::new(http(), provider(base, WireApi::Chat, None));
+    let err = collect(&client).await.unwrap_err();
+    assert!(err.is_transient());
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(3)));
+
+    let (base, _seen) = serve_once(plain_response(
+        "400 Bad Request",
+        "",
+        r#"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 300000 tokens > 200000 maximum"}}"#,
+    ))
+    .await;
+    let client = AnthropicClient::new(http(), provider(base, WireApi::Anthropic, Some("k")));
+    match collect(&client).await {
+        Err(ModelError::ContextWindow(m)) => assert!(m.starts_with("prompt is too long"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn refused_connection_is_connect_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = ResponsesClient::new(
+        http(),
+        provider(base.clone(), WireApi::Responses, Some("k")),
+    );
+    match collect(&client).await {
+        Err(ModelError::Connect { url, .. }) => assert_eq!(url, format!("{base}/responses")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_configured_header_is_config_error() {
+    let mut p = provider("http://127.0.0.1:9".into(), WireApi::Chat, None);
+    p.headers.insert("bad header".into(), "x".into());
+    let client = ChatClient::new(http(), p);
+    match collect(&client).await {
+        Err(ModelError::Config(m)) => assert!(m.contains("bad header"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A client that ignores proxy variables, so requests stay on 127.0.0.1.
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}

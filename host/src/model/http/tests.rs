@@ -1,0 +1,127 @@
+use super::*;
+
+fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (k, v) in pairs {
+        h.insert(*k, HeaderValue::from_str(v).unwrap());
+    }
+    h
+}
+
+#[test]
+fn auth_statuses_map_to_auth() {
+    for status in [401, 403] {
+        match status_error(status, "http://x/responses", &HeaderMap::new(), "bad key") {
+            ModelError::Auth {
+                status: s, body, ..
+            } => {
+                assert_eq!(s, status);
+                assert_eq!(body, "bad key");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn context_errors_of_several_servers_map_to_context_window() {
+    let bodies = [
+        r#"{"error":{"message":"This model's maximum context length is 128000 tokens.","type":"invalid_request_error","code":"context_length_exceeded"}}"#,
+        r#"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}"#,
+        r#"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}"#,
+        r#"{"object":"error","message":"This model's maximum context length is 32768 tokens. However, you requested 40000 tokens","code":400}"#,
+    ];
+    for b in bodies {
+        match status_error(400, "u", &HeaderMap::new(), b) {
+            ModelError::ContextWindow(m) => assert!(!m.contains('{'), "{m}"),
+            other => panic!("{b}: {other:?}"),
+        }
+    }
+    match status_error(413, "u", &HeaderMap::new(), "Too many tokens in request") {
+        ModelError::ContextWindow(m) => assert_eq!(m, "Too many tokens in request"),
+        other => panic!("{other:?}"),
+    }
+    // The same words with another status stay an HTTP error.
+    assert!(matches!(
+        status_error(500, "u", &HeaderMap::new(), "prompt is too long"),
+        ModelError::Http { status: 500, .. }
+    ));
+}
+
+#[test]
+fn other_statuses_keep_truncated_body_and_retry_after() {
+    let body = "é".repeat(3000);
+    match status_error(429, "http://h/v1", &headers(&[("retry-after", "7")]), &body) {
+        ModelError::Http {
+            status,
+            url,
+            body,
+            retry_after,
+        } => {
+            assert_eq!(status, 429);
+            assert_eq!(url, "http://h/v1");
+            assert!(body.len() < MAX_ERROR_BODY + 40, "{}", body.len());
+            assert!(body.ends_with("more bytes)"));
+            assert_eq!(retry_after, Some(Duration::from_secs(7)));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn retry_after_forms() {
+    assert_eq!(
+        retry_after(&headers(&[
+            ("retry-after-ms", "1500"),
+            ("retry-after", "9")
+        ])),
+        Some(Duration::from_millis(1500))
+    );
+    assert_eq!(
+        retry_after(&headers(&[("retry-after", "0.5")])),
+        Some(Duration::from_millis(500))
+    );
+    let future = chrono::Utc::now() + chrono::Duration::seconds(3600);
+    let date = future.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let d = retry_after(&headers(&[("retry-after", &date)])).unwrap();
+    assert!(
+        d > Duration::from_secs(3000) && d <= Duration::from_secs(3600),
+        "{d:?}"
+    );
+    assert_eq!(
+        retry_after(&headers(&[(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT"
+        )])),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+    assert_eq!(retry_after(&HeaderMap::new()), None);
+}
+
+#[test]
+fn stream_errors_distinguish_context_window() {
+    assert!(matches!(
+        stream_error(
+            Some("context_length_exceeded"),
+            "Your input exceeds the limit"
+        ),
+        ModelError::ContextWindow(_)
+    ));
+    assert!(matches!(
+        stream_error(Some("server_error"), "boom"),
+        ModelError::Provider(m) if m == "boom"
+    ));
+}
+
+#[test]
+fn json_body_instead_of_stream() {
+    assert!(matches!(
+        json_instead_of_stream("u", r#"{"error":{"message":"overloaded"}}"#),
+        ModelError::Provider(m) if m == "overloaded"
+    ));
+    assert!(matches!(
+        json_instead_of_stream("u", r#"{"choices":[]}"#),
+        ModelError::Decode(_)
+    ));
+}

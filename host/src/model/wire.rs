@@ -1,0 +1,208 @@
+//! Pieces shared by the three wire APIs: the texts of injected user
+//! messages, and the loop that turns SSE events into [`ModelEvent`]s.
+
+use std::collections::VecDeque;
+
+use futures::StreamExt;
+use serde_json::Value;
+
+use super::http::{MAX_ERROR_BODY, truncate};
+use super::sse::{SseEvent, SseStream};
+use super::{Item, ModelError, ModelEvent, ModelStream};
+
+/// The user-message text an item is sent as when the wire API has no
+/// item of its own for it: a skill activation (its body) or a compaction
+/// summary (with a line saying the history was compacted). `None` for the
+/// other items.
+pub fn injected_user_text(item: &Item) -> Option<String> {
+    match item {
+        Item::SkillActivation { body, .. } => Some(body.clone()),
+        Item::CompactionSummary { text } => Some(format!(
+            "Summary of the conversation so far (the earlier history was compacted):\n\n{text}"
+        )),
+        _ => None,
+    }
+}
+
+/// Tool-call arguments as sent back to a provider: empty text becomes `{}`.
+pub fn normalize_arguments(arguments: String) -> String {
+    if arguments.trim().is_empty() {
+        "{}".to_string()
+    } else {
+        arguments
+    }
+}
+
+/// Parses the JSON `data` of an event.
+pub(crate) fn parse_data(event: &SseEvent) -> Result<Value, ModelError> {
+    serde_json::from_str(&event.data).map_err(|e| {
+        ModelError::Decode(format!(
+            "event data is not valid JSON ({e}): {}",
+            truncate(&event.data, MAX_ERROR_BODY)
+        ))
+    })
+}
+
+pub(crate) fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+pub(crate) fn u64_at(v: &Value, pointer: &str) -> u64 {
+    v.pointer(pointer).and_then(Value::as_u64).unwrap_or(0)
+}
+
+/// Turns one wire API's events into [`ModelEvent`]s.
+pub(crate) trait WireDecoder: Send + 'static {
+    /// Handles one event. Returning [`ModelEvent::Completed`] ends the
+    /// stream; so does an error.
+    fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError>;
+
+    /// The body ended. Returns the final events if the API allows ending
+    /// this way; the default reports a cut stream.
+    fn on_end(&mut self) -> Result<Vec<ModelEvent>, ModelError> {
+        Err(ModelError::StreamCut(
+            "the connection closed before the completion event".into(),
+        ))
+    }
+}
+
+/// Drives `decoder` over `events` until it completes or fails. The stream
+/// yields nothing after [`ModelEvent::Completed`] or an error, and ends
+/// with [`ModelError::StreamCut`] when the body ends without completing.
+pub(crate) fn drive<D: WireDecoder>(events: SseStream, decoder: D) -> ModelStream {
+    struct State<D> {
+        events: SseStream,
+        decoder: D,
+        queue: VecDeque<Result<ModelEvent, ModelError>>,
+        done: bool,
+    }
+    let state = State {
+        events,
+        decoder,
+        queue: VecDeque::new(),
+        done: false,
+    };
+    Box::pin(futures::stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.queue.pop_front() {
+                return Some((item, st));
+            }
+            if st.done {
+                return None;
+            }
+            let result = match st.events.next().await {
+                Some(Ok(event)) => st.decoder.on_event(event),
+                Some(Err(e)) => Err(e),
+                None => {
+                    st.done = true;
+                    st.decoder.on_end().and_then(|evs| {
+                        if evs
+                            .iter()
+                            .any(|e| matches!(e, ModelEvent::Completed { .. }))
+                        {
+                            Ok(evs)
+                        } else {
+                            Err(ModelError::StreamCut(
+                                "the connection closed before the completion event".into(),
+                            ))
+                        }
+                    })
+                }
+            };
+            match result {
+                Ok(evs) => {
+                    for ev in evs {
+                        let completed = matches!(ev, ModelEvent::Completed { .. });
+                        st.queue.push_back(Ok(ev));
+                        if completed {
+                            st.done = true;
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    st.done = true;
+                    st.queue.push_back(Err(e));
+                }
+            }
+        }
+    }))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Feeding canned SSE bodies to a decoder in awkward chunks.
+
+    use bytes::Bytes;
+    use futures::StreamExt;
+
+    use crate::model::{ModelError, ModelEvent, ModelStream};
+
+    /// Splits `body` into chunks of `size` bytes (the last may be shorter).
+    pub fn chunks(body: &str, size: usize) -> Vec<Result<Bytes, String>> {
+        body.as_bytes()
+            .chunks(size)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect()
+    }
+
+    /// Runs `decode` over `body` for several chunk sizes and checks they
+    /// all give the same result, which is returned.
+    pub async fn run<F>(body: &str, decode: F) -> Vec<Result<ModelEvent, String>>
+    where
+        F: Fn(Vec<Result<Bytes, String>>) -> ModelStream,
+    {
+        let mut first: Option<Vec<Result<ModelEvent, String>>> = None;
+        for size in [1, 2, 3, 7, 13, 64, body.len().max(1)] {
+            let out: Vec<Result<ModelEvent, String>> = decode(chunks(body, size))
+                .map(|r| r.map_err(|e| kind(&e)))
+                .collect()
+                .await;
+            match &first {
+                None => first = Some(out),
+                Some(f) => assert_eq!(f, &out, "chunk size {size} differs"),
+            }
+        }
+        first.unwrap_or_default()
+    }
+
+    /// `"Kind: message"` for comparing errors in tests.
+    pub fn kind(e: &ModelError) -> String {
+        let k = match e {
+            ModelError::Connect { .. } => "Connect",
+            ModelError::Http { .. } => "Http",
+            ModelError::Auth { .. } => "Auth",
+            ModelError::ContextWindow(_) => "ContextWindow",
+            ModelError::StreamCut(_) => "StreamCut",
+            ModelError::Decode(_) => "Decode",
+            ModelError::Provider(_) => "Provider",
+            ModelError::Config(_) => "Config",
+        };
+        match e {
+            ModelError::ContextWindow(m) | ModelError::Provider(m) => format!("{k}: {m}"),
+            _ => k.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injected_texts() {
+        assert_eq!(
+            injected_user_text(&Item::SkillActivation {
+                name: "pdf".into(),
+                body: "Use pdftotext.".into()
+            })
+            .as_deref(),
+            Some("Use pdftotext.")
+        );
+        assert_eq!(
+            injected_user_text(&Item::CompactionSummary { text: "S".into() }).as_deref(),
+            Some("Summary of the conversation so far (the earlier history was compacted):\n\nS")
+        );
+        assert_eq!(injected_user_text(&Item::User { text: "u".into() }), None);
+    }
+}
