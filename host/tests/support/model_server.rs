@@ -1,0 +1,393 @@
+//! A scripted model server for tests and benchmarks.
+//!
+//! A real HTTP/1.1 server on `127.0.0.1` that answers the three wire APIs
+//! quire speaks — OpenAI Responses (`POST /v1/responses`), Chat Completions
+//! (`POST /v1/chat/completions`) and Anthropic Messages (`POST /v1/messages`)
+//! — with server-sent events rendered the way the real providers send them.
+//!
+//! Each test pushes [`Reply`]s onto one FIFO script shared by all paths; the
+//! request path picks the wire format. Every request is recorded (path,
+//! headers, JSON body, timings). Fault modes: error statuses, a stream cut
+//! mid-way, an in-stream provider error, and a request that never gets an
+//! answer.
+//!
+//! ```ignore
+//! let server = ModelServer::start();
+//! server.push(Reply::text("Hello!"));
+//! server.push(Reply::tool_call("call_1", "shell", json!({"command": ["ls"]})));
+//! // point a client at server.base_url_openai() / server.base_url_anthropic()
+//! let requests = server.requests();
+//! ```
+//!
+//! The server runs on its own thread with its own tokio runtime, so it works
+//! from sync tests, async tests (any flavour) and a bench `main`. Every
+//! response is sent with `Connection: close`; streams use chunked transfer
+//! encoding. Dropping the [`ModelServer`] stops it and closes every open
+//! connection (including hanging ones).
+
+mod http;
+mod render;
+mod serve;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The wire API a request was addressed to (chosen by its path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `POST /v1/responses`
+    Responses,
+    /// `POST /v1/chat/completions`
+    Chat,
+    /// `POST /v1/messages`
+    Anthropic,
+}
+
+impl Api {
+    /// The API served at `path` (query string ignored), if any.
+    pub fn from_path(path: &str) -> Option<Api> {
+        match path.split('?').next().unwrap_or(path) {
+            "/v1/responses" => Some(Api::Responses),
+            "/v1/chat/completions" => Some(Api::Chat),
+            "/v1/messages" => Some(Api::Anthropic),
+            _ => None,
+        }
+    }
+}
+
+/// One step of a streamed response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Assistant text, streamed as 2–3 deltas.
+    Text(String),
+    /// A tool call; `id` is the call id the model chose, `arguments` the
+    /// JSON text of the arguments, streamed in at least 3 pieces.
+    ToolCall {
+        id: String,
+        name: String,
+        arguments: String,
+    },
+    /// Token usage reported at the end (the last one wins). Without it the
+    /// server reports input 100, output 20.
+    Usage { input: u64, output: u64 },
+    /// A pause before the next SSE event.
+    DelayMs(u64),
+}
+
+/// What the server answers to one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A complete streamed response.
+    Stream(Vec<Step>),
+    /// A non-success status with a JSON body. A `Value::Null` body is
+    /// replaced by the provider's usual error body for that status (OpenAI
+    /// shape on `/v1/responses` and `/v1/chat/completions`, Anthropic shape
+    /// on `/v1/messages`).
+    Status {
+        code: u16,
+        retry_after: Option<String>,
+        body: Value,
+    },
+    /// HTTP 400 with each provider's real "context window exceeded" body.
+    ContextLengthExceeded,
+    /// Sends the first `after_events` SSE events of the stream (never the
+    /// completion events), then closes the socket without ending the
+    /// chunked body, like a dropped connection.
+    Cut {
+        steps: Vec<Step>,
+        after_events: usize,
+    },
+    /// Streams `steps`, then the provider's in-stream error event
+    /// (`response.failed`, a chat `error` chunk, Anthropic `event: error`)
+    /// instead of the completion events, and ends the body cleanly.
+    StreamError { steps: Vec<Step>, message: String },
+    /// Reads the request and never answers; the connection stays open until
+    /// the server is dropped.
+    Hang,
+}
+
+impl Reply {
+    /// A streamed text answer.
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply::Stream(vec![Step::Text(text.into())])
+    }
+
+    /// A streamed answer with a single tool call.
+    pub fn tool_call(id: impl Into<String>, name: impl Into<String>, arguments: Value) -> Reply {
+        Reply::Stream(vec![Step::tool_call(id, name, arguments)])
+    }
+
+    /// A streamed answer with several tool calls, in order. Build the
+    /// steps with [`Step::tool_call`].
+    pub fn tool_calls(calls: Vec<Step>) -> Reply {
+        Reply::Stream(calls)
+    }
+
+    /// A streamed answer made of arbitrary steps.
+    pub fn steps(steps: Vec<Step>) -> Reply {
+        Reply::Stream(steps)
+    }
+
+    /// An error status with the provider's usual body for that status.
+    pub fn status(code: u16) -> Reply {
+        Reply::Status {
+            code,
+            retry_after: None,
+            body: Value::Null,
+        }
+    }
+
+    /// An error status with the given JSON body.
+    pub fn status_with_body(code: u16, body: Value) -> Reply {
+        Reply::Status {
+            code,
+            retry_after: None,
+            body,
+        }
+    }
+
+    /// HTTP 429 with a `Retry-After` header (seconds or an HTTP date).
+    pub fn rate_limited(retry_after: impl Into<String>) -> Reply {
+        Reply::Status {
+            code: 429,
+            retry_after: Some(retry_after.into()),
+            body: Value::Null,
+        }
+    }
+
+    /// A stream cut after `after_events` SSE events.
+    pub fn cut(steps: Vec<Step>, after_events: usize) -> Reply {
+        Reply::Cut {
+            steps,
+            after_events,
+        }
+    }
+}
+
+impl Step {
+    /// A text step.
+    pub fn text(text: impl Into<String>) -> Step {
+        Step::Text(text.into())
+    }
+
+    /// A tool call step whose arguments are `arguments` serialised as JSON.
+    pub fn tool_call(id: impl Into<String>, name: impl Into<String>, arguments: Value) -> Step {
+        Step::ToolCall {
+            id: id.into(),
+            name: name.into(),
+            arguments: arguments.to_string(),
+        }
+    }
+}
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// 0-based arrival order.
+    pub index: usize,
+    pub method: String,
+    /// The request target as sent, query string included.
+    pub path: String,
+    /// The API the path belongs to; `None` for unknown paths (answered 404).
+    pub api: Option<Api>,
+    /// Header names lowercased; repeated headers joined with ", ".
+    pub headers: BTreeMap<String, String>,
+    /// The body parsed as JSON; `Value::Null` when empty or not JSON.
+    pub body: Value,
+    /// The body as text (lossy UTF-8).
+    pub raw_body: String,
+    /// When the first byte of the request arrived.
+    pub received_at: Instant,
+    /// When the last byte of the response was sent (for a cut stream: when
+    /// the socket was closed); `None` while answering or for [`Reply::Hang`].
+    pub response_done_at: Option<Instant>,
+}
+
+impl Recorded {
+    /// A header value by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+}
+
+/// The default usage reported when a stream has no [`Step::Usage`].
+pub const DEFAULT_USAGE: (u64, u64) = (100, 20);
+
+/// The body answered (with status 500) when the script is empty.
+pub const EXHAUSTED_BODY: &str = r#"{"error":{"message":"model server script exhausted"}}"#;
+
+#[derive(Default)]
+struct State {
+    script: VecDeque<Reply>,
+    requests: Vec<Recorded>,
+}
+
+/// State shared between the test's thread and the server's thread.
+struct Shared {
+    state: Mutex<State>,
+    arrived: Condvar,
+    count: tokio::sync::watch::Sender<usize>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves the state usable.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The running server. Dropping it stops the server.
+pub struct ModelServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ModelServer {
+    /// Starts a server on `127.0.0.1` with a free port.
+    ///
+    /// Panics if the port cannot be bound or the runtime cannot be built:
+    /// this is test support, and there is nothing to test without it.
+    pub fn start() -> ModelServer {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap_or_else(|e| panic!("model server: cannot bind 127.0.0.1:0: {e}"));
+        let addr = std_listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("model server: no local address: {e}"));
+        std_listener
+            .set_nonblocking(true)
+            .unwrap_or_else(|e| panic!("model server: cannot set non-blocking: {e}"));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("model server: cannot build a tokio runtime: {e}"));
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(std_listener)
+                .unwrap_or_else(|e| panic!("model server: cannot register the listener: {e}"))
+        };
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            arrived: Condvar::new(),
+            count: tokio::sync::watch::Sender::new(0),
+        });
+        let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel();
+        let server_shared = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name(format!("model-server-{}", addr.port()))
+            .spawn(move || {
+                runtime.block_on(serve::accept_loop(listener, server_shared, shutdown_rx));
+                // Dropping the runtime drops every connection task, which
+                // closes their sockets (hanging requests included).
+                drop(runtime);
+            })
+            .unwrap_or_else(|e| panic!("model server: cannot spawn its thread: {e}"));
+        ModelServer {
+            addr,
+            shared,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        }
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Base URL for the OpenAI APIs: `http://127.0.0.1:PORT/v1` (serves
+    /// `/responses` and `/chat/completions` below it).
+    pub fn base_url_openai(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Base URL for Anthropic: `http://127.0.0.1:PORT` (serves
+    /// `/v1/messages`).
+    pub fn base_url_anthropic(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Appends a reply to the script.
+    pub fn push(&self, reply: Reply) {
+        self.shared.lock().script.push_back(reply);
+    }
+
+    /// Appends several replies to the script, in order.
+    pub fn push_all(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.shared.lock().script.extend(replies);
+    }
+
+    /// How many scripted replies have not been used yet.
+    pub fn pending_replies(&self) -> usize {
+        self.shared.lock().script.len()
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// Blocks until at least `n` requests arrived and returns them all.
+    /// Panics after `timeout` (the test failed: the client did not send).
+    ///
+    /// Do not call it from the thread of a current-thread tokio runtime that
+    /// drives the client; use [`ModelServer::wait_for_requests_async`].
+    pub fn wait_for_requests(&self, n: usize, timeout: Duration) -> Vec<Recorded> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.shared.lock();
+        while state.requests.len() < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                panic!(
+                    "model server: expected {n} request(s) within {timeout:?}, got {}",
+                    state.requests.len()
+                );
+            }
+            state = self
+                .shared
+                .arrived
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        state.requests.clone()
+    }
+
+    /// Like [`ModelServer::wait_for_requests`], without blocking the caller's
+    /// runtime.
+    pub async fn wait_for_requests_async(&self, n: usize, timeout: Duration) -> Vec<Recorded> {
+        let mut count = self.shared.count.subscribe();
+        let waited = tokio::time::timeout(timeout, count.wait_for(|c| *c >= n)).await;
+        if !matches!(waited, Ok(Ok(_))) {
+            panic!(
+                "model server: expected {n} request(s) within {timeout:?}, got {}",
+                self.shared.lock().requests.len()
+            );
+        }
+        self.requests()
+    }
+}
+
+impl Drop for ModelServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The accept loop and the handling of one connection: read the request,
+//! record it, take the next scripted reply and send it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+
+use super::render::{self, Frame};
+use super::{Api, EXHAUSTED_BODY, Recorded, Reply, Shared, http};
+
+pub(super) async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    tokio::spawn(handle(stream, Arc::clone(&shared)));
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: wait and retry.
+                    eprintln!("model server: accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            },
+        }
+    }
+}
+
+async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let request = match http::read_request(&mut stream).await {
+        Ok(Some(request)) => request,
+        Ok(None) => return,
+        Err(message) => {
+            let body =
+                json!({"error": {"message": format!("model server: bad request: {message}")}});
+            let _ = http::write_full(
+                &mut stream,
+                400,
+                &[],
+                "application/json",
+                body.to_string().as_bytes(),
+            )
+            .await;
+            let _ = stream.shutdown().await;
+            return;
+        }
+    };
+
+    let api = Api::from_path(&request.target);
+    let model = serde_json::from_slice::<Value>(&request.body)
+        .ok()
+        .and_then(|b| b.get("model").and_then(Value::as_str).map(str::to_string));
+    let (index, reply) = record(&shared, request, api);
+
+    let done = match api {
+        None => not_found(&mut stream, index).await,
+        Some(api) => {
+            let ctx = render::Ctx {
+                seq: index,
+                model: model.unwrap_or_else(|| "test-model".to_string()),
+            };
+            match reply {
+                Some(reply) => answer(&mut stream, api, &ctx, reply).await,
+                None => {
+                    let r = http::write_full(
+                        &mut stream,
+                        500,
+                        &[],
+                        "application/json",
+                        EXHAUSTED_BODY.as_bytes(),
+                    )
+                    .await;
+                    r.ok().map(|_| Instant::now())
+                }
+            }
+        }
+    };
+    if let Some(done_at) = done {
+        shared.lock().requests[index].response_done_at = Some(done_at);
+    }
+    let _ = stream.shutdown().await;
+}
+
+/// Records the request and takes the next reply (none for unknown paths).
+fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, Option<Reply>) {
+    let mut headers: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in request.headers {
+        headers
+            .entry(name)
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(&value);
+            })
+            .or_insert(value);
+    }
+    let body = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let mut state = shared.lock();
+    let index = state.requests.len();
+    state.requests.push(Recorded {
+        index,
+        method: request.method,
+        path: request.target,
+        api,
+        headers,
+        body,
+        raw_body: String::from_utf8_lossy(&request.body).into_owned(),
+        received_at: request.first_byte_at,
+        response_done_at: None,
+    });
+    let reply = match api {
+        Some(_) => state.script.pop_front(),
+        None => None,
+    };
+    let count = state.requests.len();
+    drop(state);
+    shared.arrived.notify_all();
+    shared.count.send_replace(count);
+    (index, reply)
+}
+
+async fn not_found(stream: &mut TcpStream, index: usize) -> Option<Instant> {
+    let body = json!({"error": {"message": format!(
+        "model server: no route for request #{index}; it serves POST /v1/responses, \
+         /v1/chat/completions and /v1/messages"
+    )}});
+    http::write_full(
+        stream,
+        404,
+        &[],
+        "application/json",
+        body.to_string().as_bytes(),
+    )
+    .await
+    .ok()
+    .map(|_| Instant::now())
+}
+
+/// Sends `reply`; returns when the last byte went out (`None` if the client
+/// went away or the reply never ends).
+async fn answer(
+    stream: &mut TcpStream,
+    api: Api,
+    ctx: &render::Ctx,
+    reply: Reply,
+) -> Option<Instant> {
+    let request_id = (
+        match api {
+            Api::Anthropic => "request-id",
+            _ => "x-request-id",
+        },
+        format!("req_{}", ctx.seq),
+    );
+    match reply {
+        Reply::Stream(steps) => {
+            let rendered = render::stream(api, ctx, &steps);
+            send_stream(stream, &request_id, &rendered.frames, true).await
+        }
+        Reply::Cut {
+            steps,
+            after_events,
+        } => {
+            let rendered = render::stream(api, ctx, &steps);
+            let keep = cut_point(&rendered.frames, after_events.min(rendered.body_events));
+            send_stream(stream, &request_id, &rendered.frames[..keep], false).await
+        }
+        Reply::StreamError { steps, message } => {
+            let rendered = render::stream_error(api, ctx, &steps, &message);
+            send_stream(stream, &request_id, &rendered.frames, true).await
+        }
+        Reply::Status {
+            code,
+            retry_after,
+            body,
+        } => {
+            let body = if body.is_null() {
+                render::error_body(api, code)
+            } else {
+                body
+            };
+            let mut headers = vec![request_id];
+            if let Some(retry_after) = retry_after {
+                headers.push(("Retry-After", retry_after));
+            }
+            let bytes = body.to_string();
+            let r = http::write_full(stream, code, &headers, "application/json", bytes.as_bytes());
+            r.await.ok().map(|_| Instant::now())
+        }
+        Reply::ContextLengthExceeded => {
+            let bytes = render::context_length_body(api).to_string();
+            let headers = [request_id];
+            let r = http::write_full(stream, 400, &headers, "application/json", bytes.as_bytes());
+            r.await.ok().map(|_| Instant::now())
+        }
+        Reply::Hang => std::future::pending().await,
+    }
+}
+
+/// The number of frames to send so that exactly `events` events go out
+/// (a delay right before the first unsent event is still served).
+fn cut_point(frames: &[Frame], events: usize) -> usize {
+    let mut seen = 0;
+    for (i, frame) in frames.iter().enumerate() {
+        if let Frame::Event(_) = frame {
+            if seen == events {
+                return i;
+            }
+            seen += 1;
+        }
+    }
+    frames.len()
+}
+
+async fn send_stream(
+    stream: &mut TcpStream,
+    request_id: &(&str, String),
+    frames: &[Frame],
+    complete: bool,
+) -> Option<Instant> {
+    http::write_sse_head(stream, std::slice::from_ref(request_id))
+        .await
+        .ok()?;
+    for frame in frames {
+        match frame {
+            Frame::Event(bytes) => http::write_chunk(stream, bytes).await.ok()?,
+            Frame::Delay(d) => tokio::time::sleep(*d).await,
+        }
+    }
+    if complete {
+        http::write_last_chunk(stream).await.ok()?;
+    }
+    Some(Instant::now())
+}
