@@ -1,0 +1,224 @@
+//! Running one command: its own process group, stdout and stderr into one
+//! pipe, bounded output, and the whole group killed on timeout, on cancel
+//! and when the future is dropped.
+
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncReadExt;
+use tokio::net::unix::pipe;
+use tokio::process::Child;
+use tokio_util::sync::CancellationToken;
+
+use super::output::{HeadTail, KEPT_BYTES};
+use crate::tools::ToolError;
+use crate::tools::sandbox::{self, SandboxPolicy};
+
+/// How long output is still read after the command exited, when a
+/// background process keeps the pipe open.
+const DRAIN_GRACE: Duration = Duration::from_millis(500);
+
+/// What to run.
+pub struct ExecRequest<'a> {
+    pub command: &'a str,
+    pub cwd: PathBuf,
+    pub timeout: Duration,
+    pub policy: SandboxPolicy,
+    pub cancel: CancellationToken,
+}
+
+/// How a command ended.
+#[derive(Debug)]
+pub struct ExecOutcome {
+    pub status: ExitStatus,
+    /// The kept output (stdout and stderr interleaved).
+    pub output: String,
+    /// Bytes dropped from the middle of the output.
+    pub dropped: u64,
+    pub wall: Duration,
+    /// A process left running after the command exited still held the
+    /// output open; reading stopped.
+    pub output_left_open: bool,
+}
+
+impl ExecOutcome {
+    /// `Exit code: N`, or `Killed by signal S (NAME)`.
+    pub fn status_line(&self) -> String {
+        match (self.status.code(), self.status.signal()) {
+            (Some(code), _) => format!("Exit code: {code}"),
+            (None, Some(sig)) => match signal_name(sig) {
+                Some(name) => format!("Killed by signal {sig} ({name})"),
+                None => format!("Killed by signal {sig}"),
+            },
+            (None, None) => format!("Exit status: {}", self.status),
+        }
+    }
+}
+
+fn signal_name(sig: i32) -> Option<&'static str> {
+    Some(match sig {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        _ => return None,
+    })
+}
+
+/// The shell commands run with: bash when installed, else sh.
+fn shell_program() -> &'static Path {
+    static SHELL: OnceLock<PathBuf> = OnceLock::new();
+    SHELL.get_or_init(|| find_in_path("bash").unwrap_or_else(|| PathBuf::from("/bin/sh")))
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The child's process group, killed when dropped unless the child has
+/// been reaped (after which its id may belong to someone else).
+struct Group {
+    child: Child,
+    pgid: Option<libc::pid_t>,
+}
+
+impl Group {
+    fn kill(&self) {
+        if let Some(pgid) = self.pgid {
+            // SAFETY: plain syscall; pgid is our child's group, and the child
+            // is not reaped yet, so the id cannot have been reused.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
+
+    /// Kills the whole group and reaps the child.
+    async fn kill_and_reap(&mut self) {
+        self.kill();
+        if let Err(e) = self.child.wait().await {
+            tracing::warn!(error = %e, "shell: reaping a killed command failed");
+        }
+        self.pgid = None;
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if self.pgid.is_some() {
+            tracing::debug!(pgid = ?self.pgid, "shell: call dropped, killing the command");
+        }
+        self.kill();
+    }
+}
+
+/// Runs the command to completion, timeout or cancellation.
+pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
+    if req.cancel.is_cancelled() {
+        return Err(ToolError::Interrupted);
+    }
+    let failed = |what: &str, e: io::Error| ToolError::Failed(format!("{what}: {e}"));
+    let (reader, writer) = io::pipe().map_err(|e| failed("could not create a pipe", e))?;
+    let writer2 = writer
+        .try_clone()
+        .map_err(|e| failed("could not create a pipe", e))?;
+    let mut rx = pipe::Receiver::from_owned_fd(OwnedFd::from(reader))
+        .map_err(|e| failed("could not read the command's output", e))?;
+
+    let shell = shell_program();
+    let mut cmd = tokio::process::Command::new(shell);
+    cmd.arg("-c")
+        .arg(req.command)
+        .current_dir(&req.cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::from(writer2))
+        .process_group(0);
+    sandbox::confine(&mut cmd, &req.policy).map_err(|e| ToolError::Failed(e.to_string()))?;
+    let started = Instant::now();
+    let spawned = cmd.spawn();
+    // The Command holds the pipe's write ends; without dropping it the
+    // output would never reach end of file.
+    drop(cmd);
+    let child = spawned.map_err(|e| {
+        ToolError::Failed(format!(
+            "could not start {} in {} (sandbox: {}): {e}",
+            shell.display(),
+            req.cwd.display(),
+            req.policy.mode
+        ))
+    })?;
+    let pgid = child.id().and_then(|id| libc::pid_t::try_from(id).ok());
+    let mut group = Group { child, pgid };
+
+    let deadline = tokio::time::Instant::now() + req.timeout;
+    let timeout_ms = u64::try_from(req.timeout.as_millis()).unwrap_or(u64::MAX);
+    let mut out = HeadTail::new(KEPT_BYTES);
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut status: Option<ExitStatus> = None;
+    let mut eof = false;
+    let mut drain_until = deadline;
+    let mut output_left_open = false;
+    while !(eof && status.is_some()) {
+        tokio::select! {
+            r = rx.read(&mut chunk), if !eof => match r {
+                Ok(0) => eof = true,
+                Ok(n) => out.push(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "shell: reading the command's output failed");
+                    eof = true;
+                }
+            },
+            r = group.child.wait(), if status.is_none() => {
+                // Reaped: the group id must not be signalled any more.
+                group.pgid = None;
+                let s = r.map_err(|e| failed("waiting for the command failed", e))?;
+                status = Some(s);
+                drain_until = tokio::time::Instant::now() + DRAIN_GRACE;
+            },
+            _ = tokio::time::sleep_until(deadline), if status.is_none() => {
+                group.kill_and_reap().await;
+                return Err(ToolError::Timeout(timeout_ms));
+            },
+            _ = tokio::time::sleep_until(drain_until), if status.is_some() => {
+                output_left_open = true;
+                break;
+            },
+            _ = req.cancel.cancelled() => {
+                group.kill_and_reap().await;
+                return Err(ToolError::Interrupted);
+            },
+        }
+    }
+    let wall = started.elapsed();
+    let dropped = out.dropped();
+    let Some(status) = status else {
+        return Err(ToolError::Failed(
+            "the command's exit status was lost".into(),
+        ));
+    };
+    Ok(ExecOutcome {
+        status,
+        output: out.into_text(),
+        dropped,
+        wall,
+        output_left_open,
+    })
+}

@@ -1,0 +1,221 @@
+//! The `shell` tool: runs a command with `bash -c` in the session's
+//! sandbox, asking for approval as the policy says.
+
+mod exec;
+mod output;
+mod safe;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::approval::NON_INTERACTIVE_DENIAL;
+use super::sandbox::{SandboxMode, SandboxPolicy};
+use super::{
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, Tool, ToolContext, ToolError, ToolOutput,
+    ToolSpec,
+};
+pub use output::KEPT_BYTES;
+pub use safe::{always_key, is_known_safe};
+
+/// The default timeout of a call, in milliseconds.
+pub const DEFAULT_TIMEOUT_MS: u64 = 120_000;
+/// The longest timeout a call may ask for, in milliseconds.
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+
+const DESCRIPTION: &str = "Runs a shell command with `bash -c` and returns its exit code, wall time and combined stdout/stderr (interleaved; very long output keeps its head and tail).
+
+- Prefer the dedicated tools over shell commands: read_file to read files, list_dir to list directories, grep to search, apply_patch to edit files.
+- Use `workdir` instead of `cd`. Commands get no input (stdin is empty) and no terminal, so use non-interactive flags (for example `git --no-pager`, `-y`).
+- Commands run in a sandbox: depending on the session they may be read-only, or may write only inside the workspace and temp dirs, and usually have no network. A sandbox refusal shows up as \"Permission denied\" or a failed connection.
+- If a command truly needs to go beyond the sandbox (network access, writing outside the workspace), call again with `escalate: true` and a short `justification`; the user is asked to approve. Do not escalate to work around a failure that has another cause.
+- A non-zero exit code is reported, not treated as a tool failure: read the output and react.
+- Long-running commands are killed after `timeout_ms` (default applies); do not start servers or watchers that never exit.";
+
+#[derive(Debug, Deserialize)]
+struct Args {
+    command: String,
+    workdir: Option<String>,
+    timeout_ms: Option<u64>,
+    #[serde(default)]
+    escalate: bool,
+    justification: Option<String>,
+}
+
+pub struct ShellTool {
+    spec: ToolSpec,
+    default_timeout_ms: u64,
+}
+
+impl ShellTool {
+    pub fn new() -> Self {
+        Self::with_default_timeout(DEFAULT_TIMEOUT_MS)
+    }
+
+    /// A shell tool whose calls time out after `ms` unless they say
+    /// otherwise (capped at [`MAX_TIMEOUT_MS`]).
+    pub fn with_default_timeout(ms: u64) -> Self {
+        let default_timeout_ms = ms.clamp(1, MAX_TIMEOUT_MS);
+        ShellTool {
+            spec: ToolSpec {
+                name: "shell".into(),
+                description: DESCRIPTION.into(),
+                parameters: json!({
+                    "type": "object",
+                    "properties": {
+                        "command": {
+                            "type": "string",
+                            "description": "The command line, run with `bash -c`."
+                        },
+                        "workdir": {
+                            "type": "string",
+                            "description": "Directory to run in, relative to the session's working directory (default: that directory)."
+                        },
+                        "timeout_ms": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": MAX_TIMEOUT_MS,
+                            "description": format!("Kill the command after this many milliseconds (default {default_timeout_ms}, at most {MAX_TIMEOUT_MS}).")
+                        },
+                        "escalate": {
+                            "type": "boolean",
+                            "description": "Run outside the sandbox. Needs the user's approval; give a justification."
+                        },
+                        "justification": {
+                            "type": "string",
+                            "description": "One sentence telling the user why the command must run outside the sandbox."
+                        }
+                    },
+                    "required": ["command"],
+                    "additionalProperties": false
+                }),
+                read_only: false,
+                destructive: true,
+            },
+            default_timeout_ms,
+        }
+    }
+}
+
+impl Default for ShellTool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[async_trait::async_trait]
+impl Tool for ShellTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let args: Args = serde_json::from_value(args)
+            .map_err(|e| ToolError::InvalidArguments(format!("{e}. Pass at least `command`.")))?;
+        if args.command.trim().is_empty() {
+            return Err(ToolError::InvalidArguments(
+                "`command` is empty; pass the command line to run".into(),
+            ));
+        }
+        let timeout_ms = args
+            .timeout_ms
+            .unwrap_or(self.default_timeout_ms)
+            .clamp(1, MAX_TIMEOUT_MS);
+        let cwd = match &args.workdir {
+            Some(w) => ctx.resolve(w),
+            None => ctx.cwd.clone(),
+        };
+        if !cwd.is_dir() {
+            return Err(ToolError::Failed(format!(
+                "workdir {} is not an existing directory; pass a directory relative to {}",
+                cwd.display(),
+                ctx.cwd.display()
+            )));
+        }
+        let mode = approve(&args, ctx).await?;
+        let outcome = exec::run(exec::ExecRequest {
+            command: &args.command,
+            cwd,
+            timeout: Duration::from_millis(timeout_ms),
+            policy: policy_for(mode, ctx),
+            cancel: ctx.cancel.clone(),
+        })
+        .await?;
+        Ok(ToolOutput::text(format_outcome(&outcome)))
+    }
+}
+
+/// Applies the approval policy; returns the sandbox the command runs in.
+async fn approve(args: &Args, ctx: &ToolContext) -> Result<SandboxMode, ToolError> {
+    // Without a sandbox there is nothing to escalate from.
+    let escalate = args.escalate && ctx.sandbox != SandboxMode::DangerFullAccess;
+    let ask = match ctx.approval_policy {
+        ApprovalPolicy::Never if escalate => {
+            return Err(ToolError::Denied(format!(
+                "the approval policy is `never`, so commands cannot run outside the {} sandbox. Run the command inside the sandbox, or tell the user what you need and why.",
+                ctx.sandbox
+            )));
+        }
+        ApprovalPolicy::Never => false,
+        ApprovalPolicy::OnRequest => escalate,
+        ApprovalPolicy::Untrusted => escalate || !safe::is_known_safe(&args.command),
+    };
+    if ask {
+        let request = ApprovalRequest {
+            tool: "shell".into(),
+            summary: args.command.clone(),
+            reason: args.justification.clone(),
+            always_key: safe::always_key(&args.command),
+        };
+        match ctx.approver.ask(request).await {
+            ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}
+            ApprovalDecision::Denied => {
+                return Err(ToolError::Denied(format!(
+                    "the user did not approve `{}`. If the user is present, they declined it: do not retry it unchanged. Otherwise {NON_INTERACTIVE_DENIAL}",
+                    args.command
+                )));
+            }
+        }
+    }
+    Ok(if escalate {
+        SandboxMode::DangerFullAccess
+    } else {
+        ctx.sandbox
+    })
+}
+
+fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
+    let mut writable_roots = vec![ctx.workspace.clone(), PathBuf::from("/tmp")];
+    if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
+        writable_roots.push(PathBuf::from(tmp));
+    }
+    SandboxPolicy {
+        mode,
+        writable_roots,
+        network: ctx.network,
+    }
+}
+
+fn format_outcome(o: &exec::ExecOutcome) -> String {
+    let mut text = format!(
+        "{}\nWall time: {:.1} s\n",
+        o.status_line(),
+        o.wall.as_secs_f64()
+    );
+    if o.dropped > 0 {
+        text.push_str(&format!(
+            "Output truncated: {} bytes dropped from the middle\n",
+            o.dropped
+        ));
+    }
+    if o.output_left_open {
+        text.push_str(
+            "Note: a background process still holds the output open; output after the command exited may be missing\n",
+        );
+    }
+    text.push_str("Output:\n");
+    text.push_str(&o.output);
+    text
+}

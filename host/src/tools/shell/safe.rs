@@ -1,0 +1,273 @@
+//! Which commands are known to be read-only (run without asking under the
+//! `untrusted` policy), and the key an "always" approval remembers.
+//!
+//! A small shell lexer splits the command into simple commands at `;`,
+//! `&&`, `||`, `|` and newlines. Anything it does not fully understand —
+//! redirection, command substitution, subshells, background jobs, an
+//! unterminated quote — makes the command "complex", which is never known
+//! to be safe.
+
+/// A command split into simple commands (lists of words).
+#[derive(Debug, Default, PartialEq)]
+struct Parsed {
+    segments: Vec<Vec<String>>,
+    /// Redirection, substitution, subshell, background job or bad quoting.
+    complex: bool,
+}
+
+fn parse(command: &str) -> Parsed {
+    let mut p = Parsed::default();
+    let mut seg: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = command.chars().peekable();
+    let end_word = |seg: &mut Vec<String>, word: &mut String, in_word: &mut bool| {
+        if *in_word {
+            seg.push(std::mem::take(word));
+            *in_word = false;
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => end_word(&mut seg, &mut word, &mut in_word),
+            '\n' | ';' | '|' | '&' => {
+                end_word(&mut seg, &mut word, &mut in_word);
+                match c {
+                    '&' if chars.peek() == Some(&'&') => {
+                        chars.next();
+                    }
+                    '&' => p.complex = true,
+                    '|' if matches!(chars.peek(), Some('|') | Some('&')) => {
+                        chars.next();
+                    }
+                    _ => {}
+                }
+                p.segments.push(std::mem::take(&mut seg));
+            }
+            '#' if !in_word => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        p.segments.push(std::mem::take(&mut seg));
+                        break;
+                    }
+                }
+            }
+            '>' | '<' | '(' | ')' | '`' => p.complex = true,
+            '$' if chars.peek() == Some(&'(') => p.complex = true,
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some('\n') | None => {}
+                    Some(e) => word.push(e),
+                }
+            }
+            '\'' => {
+                in_word = true;
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        closed = true;
+                        break;
+                    }
+                    word.push(c);
+                }
+                p.complex |= !closed;
+            }
+            '"' => {
+                in_word = true;
+                let mut closed = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        '`' => p.complex = true,
+                        '$' if chars.peek() == Some(&'(') => p.complex = true,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`' | '\n')) => {
+                            if let Some(e) = chars.next()
+                                && e != '\n'
+                            {
+                                word.push(e);
+                            }
+                        }
+                        _ => word.push(c),
+                    }
+                }
+                p.complex |= !closed;
+            }
+            _ => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    end_word(&mut seg, &mut word, &mut in_word);
+    p.segments.push(seg);
+    p.segments.retain(|s| !s.is_empty());
+    p
+}
+
+/// Whether `command` only reads: every simple command is on the allow-list
+/// and nothing is redirected or substituted.
+pub fn is_known_safe(command: &str) -> bool {
+    let p = parse(command);
+    !p.complex && !p.segments.is_empty() && p.segments.iter().all(|s| simple_is_safe(s))
+}
+
+fn simple_is_safe(words: &[String]) -> bool {
+    let Some((first, args)) = words.split_first() else {
+        return false;
+    };
+    let has = |banned: &[&str]| args.iter().any(|a| banned.contains(&a.as_str()));
+    match first.as_str() {
+        "ls" | "cat" | "head" | "tail" | "wc" | "pwd" | "echo" | "grep" | "which" | "stat"
+        | "du" | "df" => true,
+        // `rg --pre CMD` runs a program on every file.
+        "rg" => !args.iter().any(|a| a.starts_with("--pre")),
+        // `file -C` compiles a magic file and writes it.
+        "file" => !args.iter().any(|a| {
+            a == "--compile" || (a.starts_with('-') && !a.starts_with("--") && a.contains('C'))
+        }),
+        "find" => !has(&[
+            "-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf",
+            "-fls",
+        ]),
+        "git" => git_is_safe(args),
+        _ => false,
+    }
+}
+
+fn git_is_safe(args: &[String]) -> bool {
+    let Some((sub, rest)) = args.split_first() else {
+        return false;
+    };
+    if rest.iter().any(|a| a.starts_with("--output")) {
+        return false;
+    }
+    match sub.as_str() {
+        "status" | "log" | "diff" | "show" => true,
+        // Only listing: any name would create, and most flags modify.
+        "branch" => rest.iter().all(|a| {
+            matches!(
+                a.as_str(),
+                "-a" | "-r"
+                    | "-v"
+                    | "-vv"
+                    | "--all"
+                    | "--remotes"
+                    | "--verbose"
+                    | "--list"
+                    | "--show-current"
+                    | "--no-color"
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// The key an "always" approval of `command` remembers: its first word, or
+/// the first two for `git`, `cargo` and `npm`. `None` for compound or
+/// redirected commands, so approving `git push` for good never lets
+/// `git push; rm -rf ~` through.
+pub fn always_key(command: &str) -> Option<String> {
+    let p = parse(command);
+    if p.complex || p.segments.len() != 1 {
+        return None;
+    }
+    let words = &p.segments[0];
+    let first = words.first()?;
+    match (first.as_str(), words.get(1)) {
+        ("git" | "cargo" | "npm", Some(second)) => Some(format!("{first} {second}")),
+        _ => Some(first.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexer_splits_and_unquotes() {
+        let p = parse(r#"grep -n "a b" 'c;d' e\ f && ls | wc -l; pwd"#);
+        assert!(!p.complex);
+        assert_eq!(
+            p.segments,
+            vec![
+                vec!["grep", "-n", "a b", "c;d", "e f"],
+                vec!["ls"],
+                vec!["wc", "-l"],
+                vec!["pwd"],
+            ]
+        );
+        assert!(parse("echo 'open").complex);
+        assert!(parse("echo \"$(rm x)\"").complex);
+        assert!(!parse("echo '$(literal)' # > comment").complex);
+    }
+
+    #[test]
+    fn read_only_commands_are_known_safe() {
+        for cmd in [
+            "ls",
+            "ls -la src",
+            "cat README.md",
+            "head -n 5 a.txt",
+            "grep -rn 'fn main' src | head -20",
+            "rg TODO && git status",
+            "find . -name '*.rs' -type f",
+            "git log --oneline -5",
+            "git diff HEAD~1",
+            "git branch -a",
+            "wc -l src/*.rs; pwd",
+            "echo hello",
+            "which cargo",
+            "du -sh .",
+        ] {
+            assert!(is_known_safe(cmd), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn everything_else_needs_approval() {
+        for cmd in [
+            "rm x",
+            "",
+            "ls > out.txt",
+            "cat a 2>/dev/null",
+            "echo $(rm -rf /)",
+            "echo `rm x`",
+            "ls; rm x",
+            "ls && touch y",
+            "cat x | sh",
+            "find . -delete",
+            "find . -name x -exec rm {} ;",
+            "find . -fprint out",
+            "rg --pre ./evil x",
+            "git push",
+            "git branch new-feature",
+            "git branch -D main",
+            "git diff --output=x",
+            "git -c core.pager=sh log",
+            "file -C -m magic",
+            "sleep 1 &",
+            "(ls)",
+            "FOO=1 ls",
+            "./ls",
+            "cargo build",
+            "echo 'unterminated",
+        ] {
+            assert!(!is_known_safe(cmd), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn always_key_is_the_command_prefix() {
+        assert_eq!(always_key("rm -rf target").as_deref(), Some("rm"));
+        assert_eq!(always_key("git push origin").as_deref(), Some("git push"));
+        assert_eq!(always_key("cargo test -q").as_deref(), Some("cargo test"));
+        assert_eq!(always_key("npm install").as_deref(), Some("npm install"));
+        assert_eq!(always_key("git").as_deref(), Some("git"));
+        assert_eq!(always_key("git push; rm -rf ~"), None);
+        assert_eq!(always_key("cargo test > log"), None);
+    }
+}
