@@ -1,1 +1,138 @@
-fn main() {}
+//! Benchmark: `quire exec` against the scripted model server for a task of
+//! 20 tool calls. Reports wall time, quire's own time per model round trip
+//! (from the end of one response to the next request, which includes
+//! running the tool) and peak memory (max RSS of the quire process).
+//!
+//! Run: `cargo bench -p quire --bench exec_roundtrip` (results go into
+//! BENCHMARKS.md by hand).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::model_server::{ModelServer, Reply};
+
+const TOOL_CALLS: usize = 20;
+const RUNS: usize = 5;
+
+struct Sample {
+    wall: Duration,
+    per_trip: Vec<Duration>,
+    startup: Duration,
+    max_rss_kb: i64,
+}
+
+fn one_run(wire: &str) -> Sample {
+    let server = ModelServer::start();
+    let home = tempfile::tempdir().expect("home");
+    let repo = tempfile::tempdir().expect("repo");
+    Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(repo.path())
+        .status()
+        .expect("git init");
+    std::fs::write(repo.path().join("notes.txt"), "a small file\n".repeat(50)).expect("write");
+    let base = if wire == "anthropic" {
+        server.base_url_anthropic()
+    } else {
+        server.base_url_openai()
+    };
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!(
+            "provider = \"bench\"\nmodel = \"bench-model\"\n[providers.bench]\nwire_api = \"{wire}\"\nbase_url = \"{base}\"\n"
+        ),
+    )
+    .expect("config");
+    for i in 0..TOOL_CALLS {
+        let reply = if i % 2 == 0 {
+            Reply::tool_call(format!("c{i}"), "read_file", json!({"path": "notes.txt"}))
+        } else {
+            Reply::tool_call(format!("c{i}"), "list_dir", json!({"path": "."}))
+        };
+        server.push(reply);
+    }
+    server.push(Reply::text("finished"));
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["exec", "--json", "do twenty things"])
+        .current_dir(repo.path())
+        .env("QUIRE_HOME", home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .expect("run quire");
+    let wall = started.elapsed();
+    assert!(status.success(), "quire failed");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), TOOL_CALLS + 1);
+    let per_trip = reqs
+        .windows(2)
+        .map(|w| {
+            let done = w[0].response_done_at.expect("response finished");
+            w[1].received_at.saturating_duration_since(done)
+        })
+        .collect();
+    let startup = reqs[0].received_at.saturating_duration_since(started);
+    Sample {
+        wall,
+        per_trip,
+        startup,
+        max_rss_kb: children_max_rss_kb(),
+    }
+}
+
+/// Max RSS of any waited-for child so far (quire dominates: git init is tiny).
+fn children_max_rss_kb() -> i64 {
+    // SAFETY: getrusage fills the struct we pass.
+    unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
+        ru.ru_maxrss
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    // `cargo test --benches` passes --bench-less args; run only under bench.
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    println!("quire exec, {TOOL_CALLS} tool calls + final answer, {RUNS} runs per wire API");
+    println!(
+        "{:<10} {:>10} {:>12} {:>14} {:>14} {:>14} {:>12}",
+        "wire", "wall ms", "startup ms", "trip p50 ms", "trip p95 ms", "trip max ms", "peak RSS MB"
+    );
+    for wire in ["responses", "chat", "anthropic"] {
+        let samples: Vec<Sample> = (0..RUNS).map(|_| one_run(wire)).collect();
+        let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+        walls.sort();
+        let mut startups: Vec<Duration> = samples.iter().map(|s| s.startup).collect();
+        startups.sort();
+        let mut trips: Vec<Duration> = samples.iter().flat_map(|s| s.per_trip.clone()).collect();
+        trips.sort();
+        let rss = samples.iter().map(|s| s.max_rss_kb).max().unwrap_or(0);
+        println!(
+            "{:<10} {:>10.1} {:>12.1} {:>14.3} {:>14.3} {:>14.3} {:>12.1}",
+            wire,
+            ms(percentile(&walls, 0.5)),
+            ms(percentile(&startups, 0.5)),
+            ms(percentile(&trips, 0.5)),
+            ms(percentile(&trips, 0.95)),
+            ms(*trips.last().unwrap_or(&Duration::ZERO)),
+            rss as f64 / 1024.0
+        );
+    }
+}

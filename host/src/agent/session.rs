@@ -68,6 +68,13 @@ impl Session {
             ))
             .into());
         }
+        if let (Some(var), None) = (&provider.api_key_env, &provider.api_key) {
+            return Err(crate::config::ConfigError::Invalid(format!(
+                "provider '{}' needs an API key: set the environment variable {var} (or change providers.{}.api_key_env, or pick another provider with --provider)",
+                provider.name, provider.name
+            ))
+            .into());
+        }
         let client = model::client_for(&provider)?;
         let workspace = prompt::repo_root(&cwd).unwrap_or_else(|| cwd.clone());
         let sessions_dir = config
@@ -97,7 +104,7 @@ impl Session {
             }
         };
         let mut tools = ToolRegistry::new(config.tool_output_limit);
-        for t in tools::builtin_tools() {
+        for t in tools::builtin_tools(config.shell_timeout_ms) {
             tools.register(t);
         }
         let docs = prompt::project_docs(&home, &cwd);

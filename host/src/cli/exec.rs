@@ -96,7 +96,7 @@ fn read_prompt(arg: Option<&str>) -> Result<String, String> {
 
 fn non_empty(s: String) -> Result<String, String> {
     if s.trim().is_empty() {
-        Err("the task is empty: quire exec \"describe the task\"".into())
+        Err("quire exec needs a task, and the one given is empty: quire exec \"describe the task\" (or pipe it on stdin)".into())
     } else {
         Ok(s)
     }

@@ -130,9 +130,10 @@ pub trait Tool: Send + Sync {
 }
 
 /// The builtin coding tools, in the order they are offered to the model.
-pub fn builtin_tools() -> Vec<Arc<dyn Tool>> {
+/// `shell_timeout_ms` is the default timeout of a shell command.
+pub fn builtin_tools(shell_timeout_ms: u64) -> Vec<Arc<dyn Tool>> {
     vec![
-        Arc::new(shell::ShellTool::new()),
+        Arc::new(shell::ShellTool::with_default_timeout(shell_timeout_ms)),
         Arc::new(apply_patch::ApplyPatchTool::new()),
         Arc::new(read_file::ReadFileTool::new()),
         Arc::new(list_dir::ListDirTool::new()),

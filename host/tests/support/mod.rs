@@ -6,3 +6,4 @@
 #![allow(dead_code)]
 
 pub mod model_server;
+pub mod quire;
