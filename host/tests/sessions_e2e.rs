@@ -207,7 +207,7 @@ fn interactive_approval_yes_always_and_no() {
         run.stderr
     );
     let body = &env.server.requests()[3].raw_body;
-    assert!(body.contains("denied"), "{body}");
+    assert!(body.contains("the user declined `rm one.txt`"), "{body}");
 }
 
 fn repl(env: &TestEnv, args: &[&str], input: &str) -> support::quire::Run {

@@ -57,6 +57,23 @@ pub enum ApprovalDecision {
 #[async_trait::async_trait]
 pub trait Approver: Send + Sync {
     async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision;
+
+    /// Whether a person answers (false for non-interactive runs, whose
+    /// denials tell the model so).
+    fn is_interactive(&self) -> bool {
+        true
+    }
+}
+
+/// The text a tool returns when `what` was not approved.
+pub fn denial_text(approver: &dyn Approver, what: &str) -> String {
+    if approver.is_interactive() {
+        format!(
+            "the user declined {what}. Do not retry it unchanged: ask the user, or find another way within the sandbox."
+        )
+    } else {
+        format!("{what} was not run: {NON_INTERACTIVE_DENIAL}")
+    }
 }
 
 /// The approver of non-interactive runs: every request is denied, and the
@@ -69,6 +86,10 @@ pub const NON_INTERACTIVE_DENIAL: &str = "this needs the user's approval, and th
 impl Approver for DenyAll {
     async fn ask(&self, _request: ApprovalRequest) -> ApprovalDecision {
         ApprovalDecision::Denied
+    }
+
+    fn is_interactive(&self) -> bool {
+        false
     }
 }
 
@@ -114,5 +135,9 @@ impl<A: Approver> Approver for RememberingApprover<A> {
             self.remember(key);
         }
         decision
+    }
+
+    fn is_interactive(&self) -> bool {
+        self.inner.is_interactive()
     }
 }

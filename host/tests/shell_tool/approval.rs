@@ -17,7 +17,7 @@ async fn untrusted_asks_for_commands_not_known_safe() {
 
     let err = run(&c, json!({"command": "rm x"})).await.unwrap_err();
     assert!(
-        matches!(&err, ToolError::Denied(m) if m.contains("did not approve `rm x`")),
+        matches!(&err, ToolError::Denied(m) if m.contains("the user declined `rm x`")),
         "{err}"
     );
     assert!(ws.path().join("x").exists());

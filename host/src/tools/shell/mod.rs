@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::approval::NON_INTERACTIVE_DENIAL;
+use super::approval::denial_text;
 use super::sandbox::{SandboxMode, SandboxPolicy};
 use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, Tool, ToolContext, ToolError, ToolOutput,
@@ -172,9 +172,9 @@ async fn approve(args: &Args, ctx: &ToolContext) -> Result<SandboxMode, ToolErro
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}
             ApprovalDecision::Denied => {
-                return Err(ToolError::Denied(format!(
-                    "the user did not approve `{}`. If the user is present, they declined it: do not retry it unchanged. Otherwise {NON_INTERACTIVE_DENIAL}",
-                    args.command
+                return Err(ToolError::Denied(denial_text(
+                    ctx.approver.as_ref(),
+                    &format!("`{}`", args.command),
                 )));
             }
         }
