@@ -1,0 +1,119 @@
+use super::*;
+use crate::tools::apply_patch::parse::{FileOp, parse};
+
+/// Applies the hunks of a one-file update patch body to `content`.
+fn run(content: &str, body: &str) -> Result<String, HunkError> {
+    let ops = parse(&format!(
+        "*** Begin Patch\n*** Update File: f.txt\n{body}\n*** End Patch"
+    ))
+    .unwrap();
+    let FileOp::Update { hunks, .. } = &ops[0] else {
+        panic!("{ops:?}");
+    };
+    apply_hunks("f.txt", content, hunks)
+}
+
+#[test]
+fn replaces_lines_between_context() {
+    let out = run("a\nb\nc\nd\n", "@@\n a\n-b\n+B\n c").unwrap();
+    assert_eq!(out, "a\nB\nc\nd\n");
+}
+
+#[test]
+fn several_hunks_apply_in_order() {
+    let out = run("x\ny\nx\ny\n", "@@\n x\n-y\n+1\n@@\n x\n-y\n+2").unwrap();
+    assert_eq!(out, "x\n1\nx\n2\n");
+}
+
+#[test]
+fn header_narrows_where_the_hunk_applies() {
+    let content = "fn a() {\n    return 0;\n}\nfn b() {\n    return 0;\n}\n";
+    let out = run(content, "@@ fn b() {\n-    return 0;\n+    return 1;").unwrap();
+    assert_eq!(
+        out,
+        "fn a() {\n    return 0;\n}\nfn b() {\n    return 1;\n}\n"
+    );
+    // A header that is only part of the line also works.
+    let out = run(content, "@@ fn b\n-    return 0;\n+    return 2;").unwrap();
+    assert!(out.ends_with("fn b() {\n    return 2;\n}\n"), "{out}");
+}
+
+#[test]
+fn end_of_file_anchors_at_the_end() {
+    let out = run("end\nmid\nend\n", "@@\n-end\n+last\n*** End of File").unwrap();
+    assert_eq!(out, "end\nmid\nlast\n");
+    let e = run("end\nmid\n", "@@\n-end\n+last\n*** End of File").unwrap_err();
+    assert!(e.to_string().contains("not at the end"), "{e}");
+}
+
+#[test]
+fn pure_additions_go_to_the_end_or_after_the_header() {
+    assert_eq!(run("a\nb\n", "@@\n+c").unwrap(), "a\nb\nc\n");
+    assert_eq!(run("a\nb\n", "@@ a\n+a2").unwrap(), "a\na2\nb\n");
+    assert_eq!(run("", "@@\n+first").unwrap(), "first\n");
+}
+
+#[test]
+fn whitespace_differences_are_tolerated() {
+    // Trailing whitespace in the file.
+    assert_eq!(run("a  \nb\n", "@@\n a\n-b\n+c").unwrap(), "a  \nc\n");
+    // Indentation differs.
+    assert_eq!(run("    a\n\tb\n", "@@\n a\n-b\n+c").unwrap(), "    a\nc\n");
+}
+
+#[test]
+fn exact_match_is_preferred_over_a_lenient_one() {
+    let out = run(" a\na\n", "@@\n-a\n+b").unwrap();
+    assert_eq!(out, " a\nb\n");
+}
+
+#[test]
+fn keeps_crlf_and_a_missing_final_newline() {
+    assert_eq!(run("a\r\nb\r\n", "@@\n a\n-b\n+c").unwrap(), "a\r\nc\r\n");
+    assert_eq!(run("a\nb", "@@\n a\n-b\n+c").unwrap(), "a\nc");
+}
+
+#[test]
+fn trailing_empty_context_may_stand_for_the_final_newline() {
+    let out = run("a\nb\n", "@@\n a\n-b\n+c\n \n").unwrap();
+    assert_eq!(out, "a\nc\n");
+}
+
+#[test]
+fn mismatch_names_the_file_and_the_missing_line() {
+    let e = run("one\ntwo\nthree\n", "@@\n one\n-deux\n+2").unwrap_err();
+    assert_eq!(e.index, 1);
+    let msg = e.to_string();
+    assert!(msg.contains("hunk 1 of f.txt does not match"), "{msg}");
+    assert!(msg.contains("    deux"), "{msg}");
+    assert!(msg.contains("line 2 of the file is:\n    two"), "{msg}");
+    assert!(msg.contains("The hunk:\n@@\n one\n-deux\n+2"), "{msg}");
+
+    let e = run("a\nb\n", "@@\n-zzz\n+y").unwrap_err();
+    assert!(
+        e.to_string().contains("This line was not found:\n    zzz"),
+        "{e}"
+    );
+}
+
+#[test]
+fn hunks_out_of_order_are_explained() {
+    let e = run("a\nb\nc\n", "@@\n-c\n+C\n@@\n-a\n+A").unwrap_err();
+    assert_eq!(e.index, 2);
+    assert!(e.to_string().contains("must be in file order"), "{e}");
+}
+
+#[test]
+fn missing_header_is_reported() {
+    let e = run("a\n", "@@ fn nowhere\n-a\n+b").unwrap_err();
+    assert!(
+        e.to_string().contains("'@@ fn nowhere' line was not found"),
+        "{e}"
+    );
+}
+
+#[test]
+fn new_file_ends_with_a_newline() {
+    assert_eq!(new_file(&["a".into(), "b".into()]), "a\nb\n");
+    assert_eq!(new_file(&[]), "");
+}

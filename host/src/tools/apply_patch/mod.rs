@@ -1,0 +1,168 @@
+//! The `apply_patch` tool: creates, edits, moves and deletes files with a
+//! patch in the Codex CLI format. A patch applies completely or not at all:
+//! every file's new content is computed in memory first, then all are
+//! written (temp file + rename), and a failed write restores the others.
+
+mod apply;
+mod commit;
+mod parse;
+mod paths;
+mod plan;
+
+use serde_json::{Value, json};
+
+use super::{
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, Tool, ToolContext, ToolError,
+    ToolOutput, ToolSpec,
+};
+use plan::{Change, PlanError, Prepared, Scope};
+
+const DESCRIPTION: &str = r#"Create, edit, move and delete files with a patch. The `patch` argument is the whole patch text:
+
+*** Begin Patch
+(one or more file sections)
+*** End Patch
+
+File sections:
+*** Add File: <path>      followed by the new file's lines, each starting with '+'
+*** Delete File: <path>   nothing follows
+*** Update File: <path>   optionally followed by '*** Move to: <new path>', then one or more hunks
+
+A hunk starts with a line '@@', optionally followed by the text of a line that comes before the change (such as a function or class header) to say where the hunk is when the context alone is ambiguous. Every following line starts with one character:
+' ' (a space) an unchanged context line, '-' a line to remove, '+' a line to add.
+Copy the context and '-' lines exactly from the file; together they must appear in the file in that order. Give about 3 context lines before and after each change. Several changes in one file are several hunks, in file order. End a hunk with a line '*** End of File' when it must match at the end of the file.
+
+Paths are relative to the working directory (or absolute). Missing directories are created. The patch applies completely or not at all; on failure nothing is changed and the error says what did not match.
+
+Example:
+*** Begin Patch
+*** Add File: docs/hello.txt
++Hello, world!
+*** Update File: src/app.py
+@@ def greet(name):
+     greeting = "Hi"
+-    print(greeting)
++    print(f"{greeting}, {name}")
+     return None
+*** Delete File: src/unused.py
+*** End Patch"#;
+
+pub struct ApplyPatchTool {
+    spec: ToolSpec,
+}
+
+impl ApplyPatchTool {
+    pub fn new() -> Self {
+        ApplyPatchTool {
+            spec: ToolSpec {
+                name: "apply_patch".into(),
+                description: DESCRIPTION.into(),
+                parameters: json!({
+                    "type": "object",
+                    "properties": {
+                        "patch": {
+                            "type": "string",
+                            "description": "The whole patch, from '*** Begin Patch' to '*** End Patch'."
+                        }
+                    },
+                    "required": ["patch"],
+                    "additionalProperties": false
+                }),
+                read_only: false,
+                destructive: false,
+            },
+        }
+    }
+}
+
+impl Default for ApplyPatchTool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[async_trait::async_trait]
+impl Tool for ApplyPatchTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        if ctx.sandbox == SandboxMode::ReadOnly {
+            return Err(ToolError::Denied(
+                "the sandbox is read-only (--sandbox read-only), so apply_patch cannot change files. Tell the user what you would change; they can restart quire with --sandbox workspace-write to allow edits.".into(),
+            ));
+        }
+        let Some(patch) = args.get("patch").and_then(Value::as_str) else {
+            return Err(ToolError::InvalidArguments(
+                "'patch' must be a string holding the whole patch text".into(),
+            ));
+        };
+        let ops = parse::parse(patch).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
+        let scope = Scope {
+            cwd: ctx.cwd.clone(),
+            workspace: ctx.workspace.clone(),
+            sandbox: ctx.sandbox,
+        };
+        let prepared = blocking(move || plan::prepare(&ops, &scope))
+            .await?
+            .map_err(plan_error)?;
+        let Prepared { staged, changes } = prepared;
+        if ctx.approval_policy == ApprovalPolicy::Untrusted {
+            let summary: Vec<String> = changes.iter().map(Change::describe).collect();
+            let request = ApprovalRequest {
+                tool: "apply_patch".into(),
+                summary: summary.join(", "),
+                reason: None,
+                always_key: None,
+            };
+            if ctx.approver.ask(request).await == ApprovalDecision::Denied {
+                return Err(ToolError::Denied(
+                    "the user denied this patch, so nothing was changed. Ask the user how they want to proceed, or try a different approach.".into(),
+                ));
+            }
+        }
+        blocking(move || staged.commit())
+            .await?
+            .map_err(|e| ToolError::Failed(e.to_string()))?;
+        tracing::debug!(files = changes.len(), "apply_patch: applied");
+        Ok(output(&changes))
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ToolError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ToolError::Failed(format!("the patch task stopped unexpectedly: {e}")))
+}
+
+fn plan_error(e: PlanError) -> ToolError {
+    match e {
+        PlanError::Outside { .. } => ToolError::Denied(e.to_string()),
+        other => ToolError::Failed(other.to_string()),
+    }
+}
+
+fn output(changes: &[Change]) -> ToolOutput {
+    let mut text = String::from("Success. Updated the following files:");
+    for c in changes {
+        text.push('\n');
+        text.push_str(&c.status_line());
+    }
+    let files: Vec<Value> = changes
+        .iter()
+        .map(|c| match c {
+            Change::Add(p) => json!({"status": "added", "path": p}),
+            Change::Update(p) => json!({"status": "modified", "path": p}),
+            Change::Delete(p) => json!({"status": "deleted", "path": p}),
+            Change::Move { from, to } => json!({"status": "moved", "path": to, "from": from}),
+        })
+        .collect();
+    ToolOutput {
+        text,
+        structured: Some(json!({ "files": files })),
+        is_error: false,
+    }
+}

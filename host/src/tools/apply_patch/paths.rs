@@ -1,0 +1,73 @@
+//! Where a patch path really points, and whether the sandbox lets a patch
+//! write there.
+
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+/// The absolute `path` with `.` and `..` removed lexically (`..` at the
+/// root stays at the root).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The real location of the absolute, normalised `path`: its nearest
+/// existing ancestor with symlinks resolved, joined with the rest. For an
+/// existing file this is the file a symlink points to.
+pub fn real_path(path: &Path) -> PathBuf {
+    let mut rest: Vec<OsString> = Vec::new();
+    let mut cur = path.to_path_buf();
+    loop {
+        if let Ok(mut real) = std::fs::canonicalize(&cur) {
+            real.extend(rest.iter().rev());
+            return real;
+        }
+        match (cur.file_name(), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                cur = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// The workspace root as paths are compared against it.
+pub fn workspace_root(workspace: &Path) -> PathBuf {
+    std::fs::canonicalize(workspace).unwrap_or_else(|_| normalize(workspace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_removes_dots() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(normalize(Path::new("/a/../../x")), PathBuf::from("/x"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn real_path_resolves_the_nearest_existing_ancestor() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let target_root = std::fs::canonicalize(target.path()).unwrap();
+        std::os::unix::fs::symlink(&target_root, root.join("link")).unwrap();
+        assert_eq!(
+            real_path(&root.join("link/new/file.txt")),
+            target_root.join("new/file.txt")
+        );
+        assert_eq!(real_path(&root.join("x/y")), root.join("x/y"));
+    }
+}

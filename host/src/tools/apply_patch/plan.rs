@@ -1,0 +1,184 @@
+//! Turning parsed file operations into staged file contents: paths are
+//! resolved and checked against the sandbox, files read, hunks applied —
+//! all in memory, before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use super::apply::{HunkError, apply_hunks, new_file};
+use super::commit::{Content, StageError, Staged};
+use super::parse::FileOp;
+use super::paths::{normalize, real_path, workspace_root};
+use crate::tools::SandboxMode;
+
+/// What a patch does to one file, for the summary and the result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Add(String),
+    Update(String),
+    Delete(String),
+    Move { from: String, to: String },
+}
+
+impl Change {
+    /// For the approval summary: `update a.rs`.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Add(p) => format!("add {p}"),
+            Change::Update(p) => format!("update {p}"),
+            Change::Delete(p) => format!("delete {p}"),
+            Change::Move { from, to } => format!("move {from} to {to}"),
+        }
+    }
+
+    /// For the result: `M a.rs`.
+    pub fn status_line(&self) -> String {
+        match self {
+            Change::Add(p) => format!("A {p}"),
+            Change::Update(p) => format!("M {p}"),
+            Change::Delete(p) => format!("D {p}"),
+            Change::Move { from, to } => format!("M {to} (moved from {from})"),
+        }
+    }
+}
+
+/// A patch ready to be written.
+pub struct Prepared {
+    pub staged: Staged,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "{shown} resolves to {real}, which is outside the workspace {workspace}. Under --sandbox workspace-write apply_patch only writes inside the workspace: use a path inside it, or ask the user to run quire with --sandbox danger-full-access."
+    )]
+    Outside {
+        shown: String,
+        real: String,
+        workspace: String,
+    },
+    #[error(
+        "cannot update {0}: the file does not exist. Check the path, or create the file with '*** Add File: {0}'. Nothing was changed."
+    )]
+    UpdateMissing(String),
+    #[error("cannot delete {0}: the file does not exist. Check the path. Nothing was changed.")]
+    DeleteMissing(String),
+    #[error(
+        "cannot add {0}: the file already exists. Change it with '*** Update File: {0}' instead. Nothing was changed."
+    )]
+    AddExists(String),
+    #[error(
+        "cannot move {from} to {to}: {to} already exists. Delete it earlier in the patch, or choose another name. Nothing was changed."
+    )]
+    MoveExists { from: String, to: String },
+    #[error("cannot update {0}: it is not UTF-8 text, and apply_patch only edits text files.")]
+    NotText(String),
+    #[error("{0} Nothing was changed.")]
+    Stage(#[from] StageError),
+    #[error(
+        "{0}\nNothing was changed. Read the file again and resend the whole patch with the ' ' and '-' lines copied exactly from it."
+    )]
+    Hunk(#[from] HunkError),
+}
+
+/// Where the patch runs and what it may touch.
+pub struct Scope {
+    pub cwd: PathBuf,
+    pub workspace: PathBuf,
+    pub sandbox: SandboxMode,
+}
+
+impl Scope {
+    /// The real path `shown` stands for, if the sandbox lets it be written.
+    fn resolve(&self, shown: &str) -> Result<PathBuf, PlanError> {
+        let p = Path::new(shown);
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        };
+        let real = real_path(&normalize(&abs));
+        if self.sandbox != SandboxMode::DangerFullAccess {
+            let root = workspace_root(&self.workspace);
+            if !real.starts_with(&root) {
+                return Err(PlanError::Outside {
+                    shown: shown.to_string(),
+                    real: real.display().to_string(),
+                    workspace: root.display().to_string(),
+                });
+            }
+        }
+        Ok(real)
+    }
+}
+
+/// Resolves, reads and patches every file in memory.
+pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
+    let mut staged = Staged::default();
+    let mut changes = Vec::with_capacity(ops.len());
+    for op in ops {
+        match op {
+            FileOp::Add { path, lines } => {
+                let real = scope.resolve(path)?;
+                if staged.current(&real, path)?.is_some() {
+                    return Err(PlanError::AddExists(path.clone()));
+                }
+                let bytes = new_file(lines).into_bytes();
+                let content = Content { bytes, perms: None };
+                staged.set(&real, path, Some(content))?;
+                changes.push(Change::Add(path.clone()));
+            }
+            FileOp::Delete { path } => {
+                let real = scope.resolve(path)?;
+                if staged.current(&real, path)?.is_none() {
+                    return Err(PlanError::DeleteMissing(path.clone()));
+                }
+                staged.set(&real, path, None)?;
+                changes.push(Change::Delete(path.clone()));
+            }
+            FileOp::Update {
+                path,
+                move_to,
+                hunks,
+            } => {
+                let real = scope.resolve(path)?;
+                let Some(old) = staged.current(&real, path)? else {
+                    return Err(PlanError::UpdateMissing(path.clone()));
+                };
+                let perms = old.perms.clone();
+                let text = std::str::from_utf8(&old.bytes)
+                    .map_err(|_| PlanError::NotText(path.clone()))?;
+                let patched = apply_hunks(path, text, hunks)?;
+                let content = Content {
+                    bytes: patched.into_bytes(),
+                    perms,
+                };
+                let target = match move_to {
+                    Some(to) => Some((to, scope.resolve(to)?)),
+                    None => None,
+                };
+                match target {
+                    Some((to, to_real)) if to_real != real => {
+                        if staged.current(&to_real, to)?.is_some() {
+                            return Err(PlanError::MoveExists {
+                                from: path.clone(),
+                                to: to.clone(),
+                            });
+                        }
+                        staged.set(&real, path, None)?;
+                        staged.set(&to_real, to, Some(content))?;
+                        changes.push(Change::Move {
+                            from: path.clone(),
+                            to: to.clone(),
+                        });
+                    }
+                    _ => {
+                        staged.set(&real, path, Some(content))?;
+                        changes.push(Change::Update(path.clone()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(Prepared { staged, changes })
+}
