@@ -102,7 +102,7 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
     let err = run(&ctx, patch).await.unwrap_err();
     assert!(matches!(err, ToolError::Denied(_)), "{err}");
     assert!(
-        err.to_string().contains("the user denied this patch"),
+        err.to_string().contains("the user declined this patch"),
         "{err}"
     );
     assert_eq!(

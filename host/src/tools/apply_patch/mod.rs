@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, Tool, ToolContext, ToolError,
-    ToolOutput, ToolSpec,
+    ToolOutput, ToolSpec, approval,
 };
 use plan::{Change, PlanError, Prepared, Scope};
 
@@ -117,9 +117,10 @@ impl Tool for ApplyPatchTool {
                 always_key: None,
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
-                return Err(ToolError::Denied(
-                    "the user denied this patch, so nothing was changed. Ask the user how they want to proceed, or try a different approach.".into(),
-                ));
+                return Err(ToolError::Denied(format!(
+                    "nothing was changed: {}",
+                    approval::denial_text(ctx.approver.as_ref(), "this patch")
+                )));
             }
         }
         blocking(move || staged.commit())
