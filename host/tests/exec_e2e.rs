@@ -277,3 +277,27 @@ fn missing_api_key_names_the_variable() {
     assert!(run.stderr.contains("QUIRE_TEST_API_KEY"), "{}", run.stderr);
     assert!(env.server.requests().is_empty());
 }
+
+/// Big tool output is capped for the model, head and tail kept, and says
+/// how much was cut.
+#[test]
+fn tool_output_is_capped_with_head_and_tail() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::tool_call("big", "shell", json!({"command": "seq 1 100000"})),
+        Reply::text("that was long"),
+    ]);
+    let run = env.exec_json("count", &["-c", "tool_output_limit=4096"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = &run.of_type("tool_completed")[0];
+    let cut = done["truncated_bytes"].as_u64().unwrap();
+    assert!(cut > 500_000, "{cut}");
+    let output = done["output"].as_str().unwrap();
+    assert!(output.len() < 4096 + 200);
+    assert!(output.contains("Exit code: 0"), "head kept");
+    assert!(output.contains("99999\n100000"), "tail kept");
+    assert!(output.contains(&format!("{cut} bytes cut")));
+    let body = &env.server.requests()[1].raw_body;
+    assert!(body.contains("bytes cut from the middle"));
+    assert!(!body.contains("\\n50000\\n"), "the middle is not sent");
+}

@@ -179,3 +179,28 @@ fn usage_past_the_threshold_triggers_compaction() {
     let records = env.session_records();
     assert!(records.iter().any(|r| r["record"] == "compacted"));
 }
+
+/// A server that is not there: connection errors are retried, then
+/// reported with what to check.
+#[test]
+fn unreachable_server_is_retried_then_reported() {
+    let env = TestEnv::new("chat");
+    // A port nobody listens on: bind, note the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("providers.test.base_url=\"http://127.0.0.1:{port}/v1\"");
+    let run = env.exec_json("hi", &["-c", &url, "-c", "retry.max_retries=2"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.of_type("retry").len(), 2);
+    let msg = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("cannot reach") && msg.contains("base_url"),
+        "{msg}"
+    );
+}

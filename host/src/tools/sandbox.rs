@@ -92,8 +92,17 @@ pub fn check_support(mode: SandboxMode, network: bool) -> Result<(), SandboxErro
 
 /// The kernel's ABI, when it can enforce `mode`.
 fn supported_abi(mode: SandboxMode, network: bool) -> Result<ABI, SandboxError> {
+    decide(mode, network, kernel_abi())
+}
+
+/// Whether a kernel offering `kernel` can enforce `mode`.
+fn decide(
+    mode: SandboxMode,
+    network: bool,
+    kernel: Result<ABI, String>,
+) -> Result<ABI, SandboxError> {
     let unsupported = |reason: String| SandboxError::Unsupported { mode, reason };
-    let abi = kernel_abi().map_err(unsupported)?;
+    let abi = kernel.map_err(unsupported)?;
     if restricts_network(mode, network) && abi < NETWORK_ABI {
         let hint = if mode == SandboxMode::WorkspaceWrite {
             " (or allow the network with network = true)"
@@ -263,6 +272,29 @@ mod tests {
         assert!(restricts_network(SandboxMode::WorkspaceWrite, false));
         assert!(!restricts_network(SandboxMode::WorkspaceWrite, true));
         assert!(!restricts_network(SandboxMode::DangerFullAccess, false));
+    }
+
+    #[test]
+    fn kernels_that_cannot_enforce_a_mode_are_refused() {
+        let no_landlock = decide(
+            SandboxMode::WorkspaceWrite,
+            false,
+            Err("the kernel has no Landlock support".into()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(no_landlock.contains("no Landlock support"), "{no_landlock}");
+        assert!(
+            no_landlock.contains("--sandbox danger-full-access"),
+            "{no_landlock}"
+        );
+        // ABI 3 enforces files but not the network.
+        let old = decide(SandboxMode::WorkspaceWrite, false, Ok(ABI::V3))
+            .unwrap_err()
+            .to_string();
+        assert!(old.contains("Landlock ABI 4"), "{old}");
+        assert!(decide(SandboxMode::WorkspaceWrite, true, Ok(ABI::V3)).is_ok());
+        assert!(decide(SandboxMode::ReadOnly, true, Ok(ABI::V3)).is_err());
     }
 
     #[test]

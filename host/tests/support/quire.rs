@@ -99,9 +99,16 @@ impl TestEnv {
 
     /// `quire ARGS` with the test environment.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_quire"));
-        cmd.args(args)
-            .current_dir(self.repo.path())
+        let mut cmd = self.program(env!("CARGO_BIN_EXE_quire"));
+        cmd.args(args);
+        cmd
+    }
+
+    /// Any program with the test environment (for wrappers such as
+    /// `script`, which gives quire a terminal).
+    pub fn program(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(self.repo.path())
             .env("QUIRE_HOME", self.home.path())
             .env("QUIRE_TEST_API_KEY", "test-key")
             .env("NO_COLOR", "1")
