@@ -112,8 +112,15 @@ fn main() {
     }
     println!("quire exec, {TOOL_CALLS} tool calls + final answer, {RUNS} runs per wire API");
     println!(
-        "{:<10} {:>10} {:>12} {:>14} {:>14} {:>14} {:>12}",
-        "wire", "wall ms", "startup ms", "trip p50 ms", "trip p95 ms", "trip max ms", "peak RSS MB"
+        "{:<10} {:>9} {:>11} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "wire",
+        "wall ms",
+        "startup ms",
+        "trip mean ms",
+        "trip p50 ms",
+        "trip p95 ms",
+        "trip max ms",
+        "peak RSS MB"
     );
     for wire in ["responses", "chat", "anthropic"] {
         let samples: Vec<Sample> = (0..RUNS).map(|_| one_run(wire)).collect();
@@ -124,11 +131,13 @@ fn main() {
         let mut trips: Vec<Duration> = samples.iter().flat_map(|s| s.per_trip.clone()).collect();
         trips.sort();
         let rss = samples.iter().map(|s| s.max_rss_kb).max().unwrap_or(0);
+        let mean = trips.iter().sum::<Duration>() / trips.len().max(1) as u32;
         println!(
-            "{:<10} {:>10.1} {:>12.1} {:>14.3} {:>14.3} {:>14.3} {:>12.1}",
+            "{:<10} {:>9.1} {:>11.1} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.1}",
             wire,
             ms(percentile(&walls, 0.5)),
             ms(percentile(&startups, 0.5)),
+            ms(mean),
             ms(percentile(&trips, 0.5)),
             ms(percentile(&trips, 0.95)),
             ms(*trips.last().unwrap_or(&Duration::ZERO)),
