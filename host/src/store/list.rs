@@ -74,12 +74,12 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     }
     let matches: Vec<SessionSummary> = all
         .into_iter()
-        .filter(|s| s.id.starts_with(query))
+        .filter(|s| !query.is_empty() && s.id.starts_with(query))
         .collect();
-    match matches.len() {
-        0 => Err(StoreError::NotFound(query.to_string())),
-        1 => Ok(matches.into_iter().next().expect("one match")),
-        _ => Err(StoreError::Ambiguous {
+    match <[SessionSummary; 1]>::try_from(matches) {
+        Ok([only]) => Ok(only),
+        Err(matches) if matches.is_empty() => Err(StoreError::NotFound(query.to_string())),
+        Err(matches) => Err(StoreError::Ambiguous {
             query: query.to_string(),
             candidates: matches
                 .iter()
