@@ -8,5 +8,6 @@
 pub mod agent;
 pub mod config;
 pub mod model;
+pub mod skills;
 pub mod store;
 pub mod tools;
