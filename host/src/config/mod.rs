@@ -44,6 +44,8 @@ pub struct Config {
     pub models: BTreeMap<String, ModelEntry>,
     /// Where session files go (default `$QUIRE_HOME/sessions`).
     pub sessions_dir: Option<PathBuf>,
+    /// `[skills]`.
+    pub skills: crate::skills::SkillsConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -91,6 +93,7 @@ impl Default for Config {
             providers: BTreeMap::new(),
             models: BTreeMap::new(),
             sessions_dir: None,
+            skills: crate::skills::SkillsConfig::default(),
         }
     }
 }

@@ -7,6 +7,8 @@
 //!   `skill` tool and the [`crate::agent::Extension`] that puts skills into
 //!   the prompt.
 
+pub mod config;
 pub mod skill;
 
+pub use config::SkillsConfig;
 pub use skill::{Scope, Skill};
