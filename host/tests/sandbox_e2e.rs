@@ -4,22 +4,14 @@ mod support;
 
 use serde_json::json;
 use support::model_server::Reply;
+use support::outside::outside_dir;
 use support::quire::TestEnv;
-
-fn outside_dir(name: &str) -> std::path::PathBuf {
-    // Under target/, which is neither the test repo nor the temp dir.
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("outside-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    assert!(!dir.starts_with(std::env::temp_dir()));
-    dir
-}
 
 #[test]
 fn writes_outside_the_workspace_are_denied_under_workspace_write() {
     let env = TestEnv::new("responses");
-    let outside = outside_dir("ww");
+    let outside_tmp = outside_dir();
+    let outside = outside_tmp.path();
     let target = outside.join("shell.txt");
     let patched = outside.join("patch.txt");
     env.server.push_all([
@@ -65,7 +57,8 @@ fn writes_outside_the_workspace_are_denied_under_workspace_write() {
 #[test]
 fn danger_full_access_can_write_outside() {
     let env = TestEnv::new("chat");
-    let outside = outside_dir("dfa");
+    let outside_tmp = outside_dir();
+    let outside = outside_tmp.path();
     let target = outside.join("shell.txt");
     env.server.push_all([
         Reply::tool_call(

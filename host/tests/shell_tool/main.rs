@@ -5,7 +5,7 @@ mod process;
 mod sandbox;
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -70,16 +70,9 @@ async fn run_ok(ctx: &ToolContext, command: &str) -> String {
     out.text
 }
 
-/// A directory outside /tmp and $TMPDIR, so no sandbox rule covers it.
-fn outside_dir() -> tempfile::TempDir {
-    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    assert!(!base.starts_with("/tmp"), "{}", base.display());
-    if let Some(tmp) = std::env::var_os("TMPDIR") {
-        assert!(!base.starts_with(tmp), "{}", base.display());
-    }
-    std::fs::create_dir_all(&base).unwrap();
-    tempfile::tempdir_in(base).unwrap()
-}
+#[path = "../support/outside.rs"]
+mod outside;
+use outside::outside_dir;
 
 /// A process that exists and is not a zombie.
 fn alive(pid: i32) -> bool {

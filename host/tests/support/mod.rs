@@ -6,4 +6,5 @@
 #![allow(dead_code)]
 
 pub mod model_server;
+pub mod outside;
 pub mod quire;
