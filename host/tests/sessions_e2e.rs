@@ -219,3 +219,36 @@ fn repl(env: &TestEnv, args: &[&str], input: &str) -> support::quire::Run {
     drop(stdin);
     finish(child)
 }
+
+/// In the interactive session the first Ctrl-C interrupts the turn (its
+/// processes die, the session goes on), the second exits.
+#[test]
+fn interactive_ctrl_c_interrupts_then_exits() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::tool_call(
+        "slow",
+        "shell",
+        json!({"command": "sleep 60 & echo $! > sleeper.pid; wait"}),
+    ));
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"wait a minute\n").unwrap();
+    let sleeper: i32 = wait_for_file(&env.repo.path().join("sleeper.pid"))
+        .parse()
+        .unwrap();
+    signal(child.id(), libc::SIGINT);
+    assert!(wait_gone(sleeper), "the turn's process was killed");
+    // The session is still there, waiting for the next line.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "one Ctrl-C does not exit"
+    );
+    signal(child.id(), libc::SIGINT);
+    let run = finish(child);
+    drop(stdin);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+}
