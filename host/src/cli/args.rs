@@ -27,7 +27,8 @@ const EXAMPLES: &str = "Examples:
   quire exec \"fix the failing test\"       one task, then exit
   quire exec --json \"list the TODOs\"      JSON events, one per line
   quire --provider anthropic -m claude-sonnet-4-5
-  quire -c providers.local.base_url=http://localhost:8000/v1 --provider local
+  quire --provider ollama -m qwen3-coder  a local model (OLLAMA_BASE_URL)
+  quire -c max_turns=20 -c network=true   override config keys
   quire sessions list                     past sessions; resume with exec --resume";
 
 #[derive(Debug, Args, Clone, Default)]
