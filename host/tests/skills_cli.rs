@@ -277,6 +277,19 @@ fn validate_exit_codes_and_problem_lines() {
     );
     assert!(ran.stderr.contains("angle brackets"));
 
+    // A bare SKILL.md in the current folder, and `.`.
+    write_skill(&e.repo.join("here"), "here", "Here.", "", "");
+    for arg in ["SKILL.md", "."] {
+        let ran = e.run_in("here", &["skills", "validate", "--strict", arg]);
+        assert_eq!(ran.code, 0, "{arg}: {}", ran.stderr);
+    }
+    let ran = e.run_in("here", &["skills", "to-prompt", "SKILL.md"]);
+    assert!(
+        ran.stdout.contains(&p(&e.repo.join("here/SKILL.md"))),
+        "{}",
+        ran.stderr
+    );
+
     let ran = e.run(&["skills", "validate", &p(&e.outside.join("absent"))]);
     assert_eq!(ran.code, 1);
     assert!(ran.stderr.contains("Path does not exist:"));

@@ -39,6 +39,35 @@ fn generate(root: &Path, outside: &Path) {
     std::fs::create_dir_all(root.join("huge-file")).unwrap();
     std::fs::write(root.join("huge-file/SKILL.md"), huge).unwrap();
     std::fs::create_dir_all(root.join("skill-md-is-dir/SKILL.md")).unwrap();
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12u8 {
+        let (name, prev) = ((b'a' + level) as char, (b'a' + level - 1) as char);
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    write_skill(
+        &root.join("alias-bomb"),
+        "alias-bomb",
+        "Expands to 10^12 items if followed.",
+        &bomb,
+        "",
+    );
+    let deep = format!("x: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+    write_skill(
+        &root.join("deep-brackets"),
+        "deep-brackets",
+        "Deeply nested.",
+        &deep,
+        "",
+    );
+    let big = format!("x: \"{}\"\n", "y".repeat(100 * 1024));
+    write_skill(
+        &root.join("huge-frontmatter"),
+        "huge-frontmatter",
+        "Too much.",
+        &big,
+        "",
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::symlink;

@@ -77,12 +77,17 @@ pub fn content_hash() -> &'static str {
 /// that is not writable), once per content hash, and returns the folder.
 pub fn materialise(quire_home: Option<&Path>) -> Result<PathBuf, BundledError> {
     let temp = std::env::temp_dir().join("quire-bundled-skills");
-    let mut first_err = None;
-    for base in quire_home
+    let bases = quire_home
         .map(|h| h.join("cache").join("bundled-skills"))
         .into_iter()
-        .chain([temp])
-    {
+        .chain([temp]);
+    materialise_first(bases)
+}
+
+/// Writes into the first of `bases` that works.
+fn materialise_first(bases: impl Iterator<Item = PathBuf>) -> Result<PathBuf, BundledError> {
+    let mut first_err = None;
+    for base in bases {
         match materialise_in(&base) {
             Ok(dir) => return Ok(dir),
             Err(e) => {
@@ -191,12 +196,15 @@ mod tests {
     }
 
     #[test]
-    fn unwritable_home_falls_back_to_temp() {
+    fn an_unwritable_folder_falls_back_to_the_next() {
         let home = tempfile::tempdir().unwrap();
         let file = home.path().join("not-a-dir");
         std::fs::write(&file, "x").unwrap();
-        let dir = materialise(Some(&file)).unwrap();
-        assert!(dir.starts_with(std::env::temp_dir()));
+        let second = home.path().join("second");
+        let dir = materialise_first([file.join("cache"), second.clone()].into_iter()).unwrap();
+        assert!(dir.starts_with(&second));
         assert!(dir.join("code-review/SKILL.md").is_file());
+        let err = materialise_first([file.join("cache")].into_iter()).unwrap_err();
+        assert!(err.to_string().contains("not-a-dir"), "{err}");
     }
 }

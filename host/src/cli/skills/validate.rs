@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quire::skills::parse::{self, Origin};
 use quire::skills::prompt_xml::{PromptEntry, to_prompt as xml};
-use quire::skills::validate::{find_skill_md, validate_path};
+use quire::skills::validate::{find_skill_md, parent_dir, validate_path};
 use quire::skills::{Scope, Skill};
 
 use crate::cli::{EXIT_FAILED, EXIT_OK};
@@ -66,9 +66,9 @@ fn load(path: &Path) -> Result<Skill, String> {
             .file_name()
             .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("skill.md"));
     let dir = if is_file {
-        path.parent().unwrap_or(Path::new("."))
+        parent_dir(path)
     } else {
-        path
+        path.to_path_buf()
     };
     let dir = std::fs::canonicalize(dir).map_err(|e| format!("cannot open: {e}"))?;
     let file = find_skill_md(&dir).ok_or("no SKILL.md in this folder")?;

@@ -157,7 +157,7 @@ pub fn roots(opts: &DiscoverOptions) -> Vec<Root> {
             scope: Scope::User,
         });
     }
-    for p in &opts.paths {
+    for p in opts.paths.iter().filter(|p| !p.as_os_str().is_empty()) {
         let path = match (p.strip_prefix("~"), &opts.user_home) {
             (Ok(rest), Some(home)) => home.join(rest),
             _ => absolute(p, &base),
@@ -198,7 +198,22 @@ pub fn scan(roots: &[Root]) -> (Vec<Candidate>, Vec<Skipped>) {
 
 /// Finds, parses and ranks every skill. Never fails: what cannot be
 /// loaded is in [`Discovery::skipped`].
+///
+/// The steps are public for a caller that caches parsed skills (keyed by
+/// the candidate's path, size and modification time):
+/// [`all_roots`] → [`scan`] → [`parse_candidate`] for the changed ones →
+/// [`assemble`].
 pub fn discover(opts: &DiscoverOptions) -> Discovery {
+    let (roots, mut skipped) = all_roots(opts);
+    let (candidates, scan_skipped) = scan(&roots);
+    skipped.extend(scan_skipped);
+    let parsed = parse_all(&candidates, &roots);
+    assemble(roots, &candidates, parsed, skipped)
+}
+
+/// [`roots`] plus the embedded bundled skills (written to disk on first
+/// use); a failure to write them is reported as skipped.
+pub fn all_roots(opts: &DiscoverOptions) -> (Vec<Root>, Vec<Skipped>) {
     let mut roots = roots(opts);
     let mut skipped = Vec::new();
     if opts.bundled == BundledSkills::Embedded {
@@ -213,9 +228,18 @@ pub fn discover(opts: &DiscoverOptions) -> Discovery {
             }),
         }
     }
-    let (candidates, scan_skipped) = scan(&roots);
-    skipped.extend(scan_skipped);
-    let parsed = parse_all(&candidates, &roots);
+    (roots, skipped)
+}
+
+/// Ranks parsed candidates (`parsed[i]` belongs to `candidates[i]`, in
+/// [`scan`] order): the first skill of each name wins, later ones are
+/// shadowed, parse failures are skipped.
+pub fn assemble(
+    roots: Vec<Root>,
+    candidates: &[Candidate],
+    parsed: Vec<Result<Skill, parse::ParseError>>,
+    skipped: Vec<Skipped>,
+) -> Discovery {
     let mut out = Discovery {
         roots,
         skipped,
@@ -273,7 +297,10 @@ pub fn parse_candidate(c: &Candidate, roots: &[Root]) -> Result<Skill, parse::Pa
 }
 
 /// Parses candidates on a few threads, keeping their order.
-fn parse_all(candidates: &[Candidate], roots: &[Root]) -> Vec<Result<Skill, parse::ParseError>> {
+pub fn parse_all(
+    candidates: &[Candidate],
+    roots: &[Root],
+) -> Vec<Result<Skill, parse::ParseError>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)

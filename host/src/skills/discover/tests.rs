@@ -235,3 +235,85 @@ fn a_root_reached_twice_is_scanned_once_and_a_linked_skill_is_marked_same_file()
     assert_eq!(d.shadowed.len(), 1);
     assert!(d.shadowed[0].same_file);
 }
+
+#[test]
+fn a_configured_path_may_be_one_skill_and_empty_paths_are_ignored() {
+    let e = env();
+    let single = e.user.join("work/one-skill");
+    write_skill(&single, "one-skill", "a root that is itself a skill");
+    let mut opts = e.opts(&e.repo);
+    opts.paths = vec![single.clone(), PathBuf::new()];
+    let r = roots(&opts);
+    assert_eq!(r.iter().filter(|r| r.scope == Scope::Configured).count(), 1);
+    let d = discover(&opts);
+    let s = d.get("one-skill").unwrap();
+    assert_eq!(
+        (s.scope, s.dir.as_path(), s.root.as_path()),
+        (Scope::Configured, single.as_path(), single.as_path())
+    );
+}
+
+#[test]
+fn the_steps_give_the_same_result_as_discover() {
+    let e = env();
+    write_skill(&e.repo.join(".agents/skills/a"), "a", "one");
+    write_skill(&e.home.join("skills/a"), "a", "two");
+    write_skill(&e.home.join("skills/bad"), "bad", "");
+    let opts = e.opts(&e.repo);
+    let whole = discover(&opts);
+    let (roots, skipped) = all_roots(&opts);
+    let (candidates, more) = scan(&roots);
+    let parsed = candidates
+        .iter()
+        .map(|c| parse_candidate(c, &roots))
+        .collect();
+    let stepwise = assemble(
+        roots,
+        &candidates,
+        parsed,
+        skipped.into_iter().chain(more).collect(),
+    );
+    assert_eq!(whole.skills, stepwise.skills);
+    assert_eq!(whole.shadowed, stepwise.shadowed);
+    assert_eq!(whole.skipped, stepwise.skipped);
+    assert_eq!(whole.skipped.len(), 1);
+    assert!(whole.skipped[0].reason.contains("no description"));
+}
+
+#[test]
+fn many_skills_parse_in_parallel_in_order() {
+    let e = env();
+    let root = e.repo.join(".quire/skills");
+    for i in 0..150 {
+        write_skill(&root.join(format!("s{i:03}")), &format!("s{i:03}"), "d");
+    }
+    let d = discover(&e.opts(&e.repo));
+    let names: Vec<String> = d.skills.iter().map(|s| s.name.clone()).collect();
+    let want: Vec<String> = (0..150).map(|i| format!("s{i:03}")).collect();
+    assert_eq!(names, want);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_skill_is_skipped_and_the_others_load() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = env();
+    let root = e.repo.join(".agents/skills");
+    write_skill(&root.join("fine"), "fine", "d");
+    write_skill(&root.join("locked"), "locked", "d");
+    let locked = root.join("locked/SKILL.md");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let d = discover(&e.opts(&e.repo));
+    assert!(d.get("fine").is_some());
+    // Root reads any file; everyone else gets "permission denied".
+    if std::fs::read(&locked).is_ok() {
+        assert!(d.get("locked").is_some());
+    } else {
+        assert_eq!(d.skipped.len(), 1);
+        assert!(
+            d.skipped[0].reason.contains("cannot read"),
+            "{:?}",
+            d.skipped
+        );
+    }
+}

@@ -124,9 +124,15 @@ fn subfolders(
     visited: &mut HashSet<PathBuf>,
     skipped: &mut Vec<Skipped>,
 ) -> Vec<(PathBuf, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        tracing::debug!(dir = %dir.display(), "cannot list skills folder");
-        return Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            skipped.push(Skipped {
+                path: dir.to_path_buf(),
+                reason: format!("cannot list this folder: {e}"),
+            });
+            return Vec::new();
+        }
     };
     let mut names: Vec<(String, std::fs::DirEntry)> = entries
         .flatten()

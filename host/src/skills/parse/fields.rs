@@ -92,8 +92,15 @@ pub fn extract(
         );
     }
     if !unknown.is_empty() {
+        let more = unknown.len().saturating_sub(10);
+        unknown.truncate(10);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
         warnings.push(format!(
-            "unknown frontmatter keys kept: {}",
+            "unknown frontmatter keys kept: {}{more}",
             unknown.join(", ")
         ));
     }

@@ -203,12 +203,49 @@ impl<'a> Iterator for LineOffsets<'a> {
     }
 }
 
+/// Frontmatter larger than this is refused.
+pub const MAX_FRONTMATTER_BYTES: usize = 64 * 1024;
+/// Deeper `[`/`{` nesting is not handed to the YAML parser, whose scanner
+/// is quadratic in the nesting depth.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// Checks that `front` is safe to give to the YAML parser.
+pub fn yaml_guard(front: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    for b in front.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(format!(
+                        "brackets nested more than {MAX_FLOW_DEPTH} levels deep"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => depth = depth.min(MAX_FLOW_DEPTH),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// YAML first; if that fails, plain `key: value` lines with a warning.
 fn parse_frontmatter(
     front: &str,
     warnings: &mut Vec<String>,
 ) -> Result<serde_yaml::Mapping, ParseError> {
-    match serde_yaml::from_str::<serde_yaml::Value>(front) {
+    if front.len() > MAX_FRONTMATTER_BYTES {
+        return Err(ParseError(format!(
+            "the frontmatter is {} bytes; the limit is {MAX_FRONTMATTER_BYTES} (keep long text in the body)",
+            front.len()
+        )));
+    }
+    let yaml = match yaml_guard(front) {
+        Ok(()) => serde_yaml::from_str::<serde_yaml::Value>(front).map_err(|e| yaml_error_text(&e)),
+        Err(why) => Err(why),
+    };
+    match yaml {
         Ok(serde_yaml::Value::Mapping(m)) => Ok(m),
         Ok(serde_yaml::Value::Null) => Ok(serde_yaml::Mapping::new()),
         Ok(_) => match parse_lines(front) {
@@ -222,18 +259,15 @@ fn parse_frontmatter(
                 "the frontmatter is not a mapping: write one 'key: value' per line".into(),
             )),
         },
-        Err(e) => {
-            let why = yaml_error_text(&e);
-            match parse_lines(front) {
-                Some(m) => {
-                    warnings.push(format!(
+        Err(why) => match parse_lines(front) {
+            Some(m) => {
+                warnings.push(format!(
                         "the frontmatter is not valid YAML ({why}); read it as key: value lines (quote values that contain ': ')"
                     ));
-                    Ok(m)
-                }
-                None => Err(ParseError(format!("unparseable frontmatter: {why}"))),
+                Ok(m)
             }
-        }
+            None => Err(ParseError(format!("unparseable frontmatter: {why}"))),
+        },
     }
 }
 

@@ -135,3 +135,27 @@ fn non_utf8_is_replaced_with_a_warning() {
     assert_eq!(s.description, "caf\u{FFFD}");
     assert!(s.warnings[0].contains("UTF-8"));
 }
+
+#[test]
+fn deep_nesting_is_not_given_to_the_yaml_parser() {
+    assert!(yaml_guard("x: [[[a]]]\n").is_ok());
+    let deep = format!("x: {}{}\n", "[".repeat(65), "]".repeat(65));
+    assert!(yaml_guard(&deep).unwrap_err().contains("more than 64"));
+    let text = format!("---\nname: a\ndescription: d\n{deep}---\n");
+    let s = parse("a", text.as_bytes()).unwrap();
+    assert!(
+        s.warnings[0].contains("brackets nested"),
+        "{:?}",
+        s.warnings
+    );
+    let huge = format!(
+        "---\nname: a\ndescription: d\nx: {}\n---\n",
+        "y".repeat(MAX_FRONTMATTER_BYTES)
+    );
+    assert!(
+        parse("a", huge.as_bytes())
+            .unwrap_err()
+            .0
+            .contains("the limit is 65536")
+    );
+}

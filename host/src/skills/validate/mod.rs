@@ -57,8 +57,7 @@ pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
             .file_name()
             .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("skill.md"));
     if is_skill_file {
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        return vec![validate_dir(&dir, strict)];
+        return vec![validate_dir(&parent_dir(path), strict)];
     }
     if !path.is_dir() || find_skill_md(path).is_some() {
         return vec![validate_dir(path, strict)];
@@ -78,6 +77,14 @@ pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
         problems: vec![s.reason],
     }));
     out
+}
+
+/// The folder holding `file` (`.` for a bare file name).
+pub fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// `SKILL.md`, else `skill.md`, in `dir`.

@@ -27,9 +27,17 @@ impl StrictValue {
 
 /// Parses `front` into a mapping, or the error message.
 pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String> {
+    if front.len() > parse::MAX_FRONTMATTER_BYTES {
+        return Err(format!(
+            "SKILL.md frontmatter is {} bytes; the limit is {}",
+            front.len(),
+            parse::MAX_FRONTMATTER_BYTES
+        ));
+    }
     if let Some(problem) = disallowed(front) {
         return Err(format!("Invalid YAML in frontmatter: {problem}"));
     }
+    parse::yaml_guard(front).map_err(|e| format!("Invalid YAML in frontmatter: {e}"))?;
     let value: Value = serde_yaml::from_str(front).map_err(|e| {
         format!(
             "Invalid YAML in frontmatter: {}",
