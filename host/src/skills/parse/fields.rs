@@ -42,7 +42,7 @@ pub fn extract(
     folder: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Fields, ParseError> {
-    let get = |k: &str| map.get(k).filter(|v| !v.is_null());
+    let get = |k: &str| map.get(k).map(untag).filter(|v| !v.is_null());
     let description = match get("description") {
         None => {
             return Err(ParseError(
@@ -303,9 +303,17 @@ fn join(items: &[Value]) -> String {
         .join(" ")
 }
 
+/// The value without YAML tags (`!tag value` is read as `value`).
+fn untag(v: &Value) -> &Value {
+    match v {
+        Value::Tagged(t) => untag(&t.value),
+        v => v,
+    }
+}
+
 /// Scalars as text; anything else as JSON text.
 fn plain(v: &Value) -> String {
-    match v {
+    match untag(v) {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),

@@ -159,3 +159,16 @@ fn deep_nesting_is_not_given_to_the_yaml_parser() {
             .contains("the limit is 65536")
     );
 }
+
+#[test]
+fn tags_are_ignored() {
+    let s = parse(
+        "a",
+        b"---\nname: !str a\ndescription: !note Tagged text.\n---\n",
+    )
+    .unwrap();
+    assert_eq!(
+        (s.name.as_str(), s.description.as_str()),
+        ("a", "Tagged text.")
+    );
+}

@@ -86,16 +86,18 @@ fn scalar_text(v: &Value) -> String {
 
 /// The first construct strictyaml refuses, with its line.
 fn disallowed(front: &str) -> Option<String> {
-    let mut block_indent: Option<usize> = None;
+    // Lines more indented than this belong to a block scalar (`|`, `>`)
+    // or continue a plain scalar, and are text.
+    let mut text_indent: Option<usize> = None;
     for (i, line) in front.lines().enumerate() {
         let n = i + 2; // Line 1 of the file is the opening ---.
         let indent = line.len() - line.trim_start().len();
         let t = line.trim();
-        if let Some(b) = block_indent {
+        if let Some(b) = text_indent {
             if t.is_empty() || indent > b {
                 continue;
             }
-            block_indent = None;
+            text_indent = None;
         }
         if t.is_empty() || t.starts_with('#') {
             continue;
@@ -110,12 +112,11 @@ fn disallowed(front: &str) -> Option<String> {
             }
             value = rest;
         }
-        if value.starts_with(['|', '>']) {
-            block_indent = Some(indent);
-            continue;
-        }
         if value.starts_with(['[', '{', '&', '*', '!']) {
             return Some(what(value, n));
+        }
+        if !value.is_empty() && !value.starts_with('#') {
+            text_indent = Some(indent);
         }
     }
     None
@@ -181,6 +182,14 @@ mod tests {
             assert!(e.starts_with("Invalid YAML in frontmatter:"), "{e}");
             assert!(e.contains(want), "{front:?}: {e}");
         }
+    }
+
+    #[test]
+    fn continuation_lines_are_text() {
+        let m =
+            parse_strict("name: a\ndescription: long text\n  [note] more\nlicense: MIT\n").unwrap();
+        assert_eq!(m["description"], text("long text [note] more"));
+        assert!(parse_strict("name: a\nx:\n  [1, 2]\n").is_err());
     }
 
     #[test]
