@@ -88,6 +88,8 @@ pub enum Command {
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),
+    /// Agent Skills: list, show, create, validate.
+    Skills(super::skills::SkillsArgs),
 }
 
 #[derive(Debug, Args)]

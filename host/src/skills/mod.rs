@@ -1,14 +1,24 @@
 //! Agent Skills: folders with a `SKILL.md` (agentskills.io format).
 //!
 //! - [`skill`]: the parsed skill (the contract shared by every part).
-//! - discovery and parsing: which roots, which folders, lenient parsing.
-//! - validation: the `skills-ref` checks (`quire skills validate`).
+//! - [`discover`]: which roots, which folders, precedence and shadowing;
+//!   [`parse`]: lenient parsing of one `SKILL.md`; [`bundled`]: the skills
+//!   shipped in the binary.
+//! - [`validate`]: the `skills-ref` checks (`quire skills validate`);
+//!   [`prompt_xml`]: the `<available_skills>` block (`to-prompt`).
 //! - selection: the BM25 index, the per-turn catalog and activation, the
 //!   `skill` tool and the [`crate::agent::Extension`] that puts skills into
 //!   the prompt.
 
+pub mod bundled;
 pub mod config;
+pub mod discover;
+pub mod names;
+pub mod parse;
+pub mod prompt_xml;
 pub mod skill;
+pub mod validate;
 
 pub use config::SkillsConfig;
+pub use discover::{BundledSkills, DiscoverOptions, Discovery, Root, Shadowed, Skipped, discover};
 pub use skill::{Scope, Skill};

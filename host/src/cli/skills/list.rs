@@ -1,0 +1,121 @@
+//! `quire skills list [--json] [--all]`.
+
+use quire::skills::{Discovery, Scope, Skill};
+use serde_json::{Value, json};
+
+use crate::cli::EXIT_OK;
+use crate::cli::summary::clip;
+
+pub fn scope_name(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Project => "project",
+        Scope::User => "user",
+        Scope::Configured => "configured",
+        Scope::Bundled => "bundled",
+    }
+}
+
+/// The fields of a skill shown in lists (no body).
+pub fn skill_json(s: &Skill, status: &str) -> Value {
+    json!({
+        "status": status,
+        "name": s.name,
+        "description": s.description,
+        "scope": s.scope,
+        "dir": s.dir,
+        "file": s.file,
+        "root": s.root,
+        "disable_model_invocation": s.disable_model_invocation,
+        "user_invocable": s.user_invocable,
+        "warnings": s.warnings,
+    })
+}
+
+pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
+    if json {
+        print_json(d, all);
+        return EXIT_OK;
+    }
+    if d.skills.is_empty() {
+        eprintln!("no skills found; `quire skills new NAME` creates one");
+    } else {
+        let width = d
+            .skills
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 32);
+        say!("{:<width$}  {:<10}  DESCRIPTION", "NAME", "SCOPE");
+        for s in &d.skills {
+            let desc = clip(&s.description.replace('\n', " "), 80);
+            say!(
+                "{:<width$}  {:<10}  {desc}",
+                clip(&s.name, 32),
+                scope_name(s.scope)
+            );
+            if all {
+                say!("{:<width$}  {:<10}  at {}", "", "", s.file.display());
+                for w in &s.warnings {
+                    say!("{:<width$}  {:<10}  warning: {w}", "", "");
+                }
+            }
+        }
+    }
+    let warned = d.skills.iter().filter(|s| !s.warnings.is_empty()).count();
+    if !all {
+        let mut hidden = Vec::new();
+        if warned > 0 {
+            hidden.push(format!("{warned} loaded with warnings"));
+        }
+        if !d.shadowed.is_empty() {
+            hidden.push(format!("{} shadowed", d.shadowed.len()));
+        }
+        if !d.skipped.is_empty() {
+            hidden.push(format!("{} skipped", d.skipped.len()));
+        }
+        if !hidden.is_empty() {
+            eprintln!("{}; `quire skills list --all` shows why", hidden.join(", "));
+        }
+        return EXIT_OK;
+    }
+    if !d.shadowed.is_empty() {
+        say!("\nShadowed (a skill of the same name wins):");
+        for s in &d.shadowed {
+            say!(
+                "  {} ({}) at {}",
+                s.skill.name,
+                scope_name(s.skill.scope),
+                s.skill.file.display()
+            );
+            let same = if s.same_file { " (the same file)" } else { "" };
+            say!("    shadowed by {}{same}", s.by.display());
+        }
+    }
+    if !d.skipped.is_empty() {
+        say!("\nSkipped (not loaded):");
+        for s in &d.skipped {
+            say!("  {}", s.path.display());
+            say!("    {}", s.reason);
+        }
+    }
+    EXIT_OK
+}
+
+fn print_json(d: &Discovery, all: bool) {
+    let mut lines: Vec<Value> = d.skills.iter().map(|s| skill_json(s, "active")).collect();
+    if all {
+        for s in &d.shadowed {
+            let mut v = skill_json(&s.skill, "shadowed");
+            v["shadowed_by"] = json!(s.by);
+            v["same_file"] = json!(s.same_file);
+            lines.push(v);
+        }
+        for s in &d.skipped {
+            lines.push(json!({"status": "skipped", "path": s.path, "reason": s.reason}));
+        }
+    }
+    for v in lines {
+        say!("{v}");
+    }
+}

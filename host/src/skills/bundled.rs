@@ -1,0 +1,210 @@
+//! The skills shipped inside the binary (the top-level `skills/` folder,
+//! embedded by `build.rs`). They are written once into
+//! `$QUIRE_HOME/cache/bundled-skills/<content hash>/` so that every skill
+//! is a real folder the `skill` tool and scripts can read.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/bundled_skills.rs"));
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundledError {
+    #[error(
+        "cannot write the bundled skills to {path}: {source} (check that the folder is writable, or set QUIRE_HOME)"
+    )]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One embedded file.
+#[derive(Debug, Clone, Copy)]
+pub struct BundledFile {
+    /// Relative to `skills/`, with `/` separators.
+    pub path: &'static str,
+    pub contents: &'static [u8],
+    pub executable: bool,
+}
+
+/// Every embedded file, sorted by path.
+pub fn files() -> impl Iterator<Item = BundledFile> {
+    embedded::FILES
+        .iter()
+        .map(|&(path, contents, executable)| BundledFile {
+            path,
+            contents,
+            executable,
+        })
+}
+
+/// The names of the bundled skills (their folders).
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&str> = files()
+        .filter_map(|f| f.path.strip_suffix("/SKILL.md"))
+        .filter(|d| !d.contains('/'))
+        .collect();
+    v.dedup();
+    v
+}
+
+/// A short hash of every path, mode and content.
+pub fn content_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut h = Sha256::new();
+        for f in files() {
+            h.update(f.path.as_bytes());
+            h.update([0, u8::from(f.executable)]);
+            h.update((f.contents.len() as u64).to_le_bytes());
+            h.update(f.contents);
+        }
+        h.finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
+/// Writes the bundled skills under `quire_home` (or the temp folder when
+/// that is not writable), once per content hash, and returns the folder.
+pub fn materialise(quire_home: Option<&Path>) -> Result<PathBuf, BundledError> {
+    let temp = std::env::temp_dir().join("quire-bundled-skills");
+    let bases = quire_home
+        .map(|h| h.join("cache").join("bundled-skills"))
+        .into_iter()
+        .chain([temp]);
+    materialise_first(bases)
+}
+
+/// Writes into the first of `bases` that works.
+fn materialise_first(bases: impl Iterator<Item = PathBuf>) -> Result<PathBuf, BundledError> {
+    let mut first_err = None;
+    for base in bases {
+        match materialise_in(&base) {
+            Ok(dir) => return Ok(dir),
+            Err(e) => {
+                tracing::warn!(error = %e, "bundled skills");
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_err.unwrap_or_else(|| BundledError::Write {
+        path: PathBuf::from("(none)"),
+        source: std::io::Error::other("no folder to write to"),
+    }))
+}
+
+/// Writes into `base/<hash>/` unless it is already there. The files go to
+/// a temporary folder first, renamed into place whole, so a reader never
+/// sees half a copy and concurrent quire processes do not collide.
+pub fn materialise_in(base: &Path) -> Result<PathBuf, BundledError> {
+    let dir = base.join(content_hash());
+    if dir.is_dir() {
+        return Ok(dir);
+    }
+    let err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BundledError::Write { path, source }
+    };
+    std::fs::create_dir_all(base).map_err(err(base))?;
+    let tmp = base.join(format!(
+        ".tmp-{}-{}-{}",
+        content_hash(),
+        std::process::id(),
+        fastrand::u32(..)
+    ));
+    let result = write_all(&tmp).and_then(|()| match std::fs::rename(&tmp, &dir) {
+        Ok(()) => Ok(()),
+        // Another process won the race: its copy is identical.
+        Err(_) if dir.is_dir() => Ok(()),
+        Err(e) => Err(e),
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    result.map_err(err(&dir))?;
+    Ok(dir)
+}
+
+fn write_all(tmp: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(tmp)?;
+    for f in files() {
+        let rel = Path::new(f.path);
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            continue;
+        }
+        let path = tmp.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut file = std::fs::File::create(&path)?;
+        file.write_all(f.contents)?;
+        set_mode(&path, f.executable)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, executable: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if executable { 0o755 } else { 0o644 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: bool) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_four_skills_are_embedded() {
+        let names = names();
+        for n in [
+            "code-review",
+            "mcp-integration",
+            "plugin-author",
+            "skill-creator",
+        ] {
+            assert!(names.contains(&n), "{n} missing from {names:?}");
+        }
+    }
+
+    #[test]
+    fn materialises_once_and_reuses() {
+        let home = tempfile::tempdir().unwrap();
+        let base = home.path().join("b");
+        let a = materialise_in(&base).unwrap();
+        assert!(a.join("skill-creator/SKILL.md").is_file());
+        let marker = a.join("marker");
+        std::fs::write(&marker, "x").unwrap();
+        let b = materialise_in(&base).unwrap();
+        assert_eq!(a, b);
+        assert!(marker.exists(), "a second call must not rewrite the folder");
+        // No temporary folders are left behind.
+        let left: Vec<_> = std::fs::read_dir(&base).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1);
+    }
+
+    #[test]
+    fn an_unwritable_folder_falls_back_to_the_next() {
+        let home = tempfile::tempdir().unwrap();
+        let file = home.path().join("not-a-dir");
+        std::fs::write(&file, "x").unwrap();
+        let second = home.path().join("second");
+        let dir = materialise_first([file.join("cache"), second.clone()].into_iter()).unwrap();
+        assert!(dir.starts_with(&second));
+        assert!(dir.join("code-review/SKILL.md").is_file());
+        let err = materialise_first([file.join("cache")].into_iter()).unwrap_err();
+        assert!(err.to_string().contains("not-a-dir"), "{err}");
+    }
+}

@@ -1,0 +1,225 @@
+//! `quire skills validate`: every check of the reference validator
+//! `skills-ref`, with the same meaning and wording, plus the `--strict`
+//! checks (body size, file references, angle brackets).
+
+mod strict;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use strict::{BODY_MAX_LINES, BODY_MAX_TOKENS, estimate_tokens, file_references};
+pub use yaml::{StrictValue, parse_strict};
+
+use super::discover::{self, Root};
+use super::names::{self, MAX_COMPATIBILITY_CHARS, MAX_DESCRIPTION_CHARS};
+use super::{Scope, parse};
+
+/// The frontmatter fields the spec allows.
+pub const ALLOWED_FIELDS: [&str; 6] = [
+    "allowed-tools",
+    "compatibility",
+    "description",
+    "license",
+    "metadata",
+    "name",
+];
+
+/// The outcome for one skill folder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The skill folder (or the path given, when it is not one).
+    pub dir: PathBuf,
+    /// Its `SKILL.md`, when there is one.
+    pub file: Option<PathBuf>,
+    /// Empty when the skill is valid.
+    pub problems: Vec<String>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Where the problems are: the `SKILL.md`, else the folder.
+    pub fn location(&self) -> &Path {
+        self.file.as_deref().unwrap_or(&self.dir)
+    }
+}
+
+/// Validates what `path` names: a `SKILL.md`, a skill folder, or a folder
+/// of skill folders (each found one is validated).
+pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
+    let is_skill_file = path.is_file()
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("skill.md"));
+    if is_skill_file {
+        return vec![validate_dir(&parent_dir(path), strict)];
+    }
+    if !path.is_dir() || find_skill_md(path).is_some() {
+        return vec![validate_dir(path, strict)];
+    }
+    let roots = [Root {
+        path: path.to_path_buf(),
+        scope: Scope::Configured,
+    }];
+    let (found, skipped) = discover::scan(&roots);
+    if found.is_empty() && skipped.is_empty() {
+        return vec![validate_dir(path, strict)];
+    }
+    let mut out: Vec<Report> = found.iter().map(|c| validate_dir(&c.dir, strict)).collect();
+    out.extend(skipped.into_iter().map(|s| Report {
+        dir: s.path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        file: Some(s.path),
+        problems: vec![s.reason],
+    }));
+    out
+}
+
+/// The folder holding `file` (`.` for a bare file name).
+pub fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `SKILL.md`, else `skill.md`, in `dir`.
+pub fn find_skill_md(dir: &Path) -> Option<PathBuf> {
+    ["SKILL.md", "skill.md"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.exists())
+}
+
+/// Validates one skill folder.
+pub fn validate_dir(dir: &Path, strict: bool) -> Report {
+    let mut report = Report {
+        dir: dir.to_path_buf(),
+        file: None,
+        problems: Vec::new(),
+    };
+    if !dir.exists() {
+        report
+            .problems
+            .push(format!("Path does not exist: {}", dir.display()));
+        return report;
+    }
+    if !dir.is_dir() {
+        report
+            .problems
+            .push(format!("Not a directory: {}", dir.display()));
+        return report;
+    }
+    let Some(file) = find_skill_md(dir) else {
+        report
+            .problems
+            .push("Missing required file: SKILL.md".into());
+        return report;
+    };
+    report.file = Some(file.clone());
+    match read_strict(&file) {
+        Err(problem) => report.problems.push(problem),
+        Ok((front, body)) => {
+            let folder = folder_name(dir);
+            report.problems = validate_metadata(&front, folder.as_deref());
+            if strict {
+                report.problems.extend(strict::check(&front, &body, dir));
+            }
+        }
+    }
+    report
+}
+
+/// The folder's own name (of its canonical path for `.` and `..`).
+fn folder_name(dir: &Path) -> Option<String> {
+    let name = match dir.file_name() {
+        Some(n) => n.to_os_string(),
+        None => std::fs::canonicalize(dir).ok()?.file_name()?.to_os_string(),
+    };
+    Some(name.to_string_lossy().into_owned())
+}
+
+/// Reads `file` and splits it as the reference validator does: it must be
+/// UTF-8 and start with `---`; line ends are normalised.
+pub fn read_strict(file: &Path) -> Result<(BTreeMap<String, StrictValue>, String), String> {
+    let bytes = parse::read_capped(file).map_err(|e| e.0)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        format!(
+            "SKILL.md is not valid UTF-8 (first bad byte at offset {}): save it as UTF-8",
+            e.valid_up_to()
+        )
+    })?;
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !text.starts_with("---") {
+        let hint = if text.starts_with('\u{feff}') {
+            ": it starts with a UTF-8 byte order mark (BOM); remove it"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "SKILL.md must start with YAML frontmatter (---){hint}"
+        ));
+    }
+    let (front, body) = parse::split_frontmatter(&text, &mut Vec::new())
+        .map_err(|_| "SKILL.md frontmatter not properly closed with ---".to_string())?;
+    let map = parse_strict(front)?;
+    Ok((map, body.trim().to_string()))
+}
+
+/// The reference validator's checks on parsed frontmatter.
+pub fn validate_metadata(
+    front: &BTreeMap<String, StrictValue>,
+    folder: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let extra: Vec<&str> = front
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !ALLOWED_FIELDS.contains(k))
+        .collect();
+    if !extra.is_empty() {
+        let allowed: Vec<String> = ALLOWED_FIELDS.iter().map(|f| format!("'{f}'")).collect();
+        out.push(format!(
+            "Unexpected fields in frontmatter: {}. Only [{}] are allowed.",
+            extra.join(", "),
+            allowed.join(", ")
+        ));
+    }
+    match front.get("name") {
+        None => out.push("Missing required field in frontmatter: name".into()),
+        Some(StrictValue::Text(name)) => out.extend(names::name_problems(name, folder)),
+        Some(_) => out.push("Field 'name' must be a non-empty string".into()),
+    }
+    match front.get("description").map(|d| d.as_text()) {
+        None => out.push("Missing required field in frontmatter: description".into()),
+        Some(Some(d)) if !d.trim().is_empty() => {
+            let chars = d.chars().count();
+            if chars > MAX_DESCRIPTION_CHARS {
+                out.push(format!(
+                    "Description exceeds {MAX_DESCRIPTION_CHARS} character limit ({chars} chars)"
+                ));
+            }
+        }
+        Some(_) => out.push("Field 'description' must be a non-empty string".into()),
+    }
+    match front.get("compatibility").map(|c| c.as_text()) {
+        None => {}
+        Some(None) => out.push("Field 'compatibility' must be a string".into()),
+        Some(Some(c)) => {
+            let chars = c.chars().count();
+            if chars > MAX_COMPATIBILITY_CHARS {
+                out.push(format!(
+                    "Compatibility exceeds {MAX_COMPATIBILITY_CHARS} character limit ({chars} chars)"
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+//! Frontmatter read the way the reference validator reads it (strictyaml):
+//! every scalar is text as written, and flow style (`[a, b]`, `{a: b}`),
+//! anchors, aliases, tags and duplicate keys are errors.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use crate::skills::parse::{self, raw_value};
+
+/// A frontmatter value with every scalar as text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StrictValue {
+    Text(String),
+    List(Vec<StrictValue>),
+    Map(BTreeMap<String, StrictValue>),
+}
+
+impl StrictValue {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            StrictValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `front` into a mapping, or the error message.
+pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String> {
+    if front.len() > parse::MAX_FRONTMATTER_BYTES {
+        return Err(format!(
+            "SKILL.md frontmatter is {} bytes; the limit is {}",
+            front.len(),
+            parse::MAX_FRONTMATTER_BYTES
+        ));
+    }
+    if let Some(problem) = disallowed(front) {
+        return Err(format!("Invalid YAML in frontmatter: {problem}"));
+    }
+    parse::yaml_guard(front).map_err(|e| format!("Invalid YAML in frontmatter: {e}"))?;
+    let value: Value = serde_yaml::from_str(front).map_err(|e| {
+        format!(
+            "Invalid YAML in frontmatter: {}",
+            parse::yaml_error_text(&e)
+        )
+    })?;
+    let Value::Mapping(map) = value else {
+        return Err("SKILL.md frontmatter must be a YAML mapping".into());
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in map {
+        let key = scalar_text(&k);
+        let value = match &v {
+            Value::Number(_) | Value::Bool(_) | Value::Null => {
+                StrictValue::Text(raw_value(front, &key).unwrap_or_else(|| scalar_text(&v)))
+            }
+            other => convert(other),
+        };
+        out.insert(key, value);
+    }
+    Ok(out)
+}
+
+fn convert(v: &Value) -> StrictValue {
+    match v {
+        Value::Sequence(items) => StrictValue::List(items.iter().map(convert).collect()),
+        Value::Mapping(m) => StrictValue::Map(
+            m.iter()
+                .map(|(k, v)| (scalar_text(k), convert(v)))
+                .collect(),
+        ),
+        Value::Tagged(t) => convert(&t.value),
+        other => StrictValue::Text(scalar_text(other)),
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Null => String::new(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// The first construct strictyaml refuses, with its line.
+fn disallowed(front: &str) -> Option<String> {
+    // Lines more indented than this belong to a block scalar (`|`, `>`)
+    // or continue a plain scalar, and are text.
+    let mut text_indent: Option<usize> = None;
+    for (i, line) in front.lines().enumerate() {
+        let n = i + 2; // Line 1 of the file is the opening ---.
+        let indent = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if let Some(b) = text_indent {
+            if t.is_empty() || indent > b {
+                continue;
+            }
+            text_indent = None;
+        }
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let mut value = t;
+        while let Some(rest) = value.strip_prefix("- ") {
+            value = rest.trim_start();
+        }
+        if let Some((key, rest)) = split_key(value) {
+            if key.starts_with(['&', '*', '!', '[', '{']) {
+                return Some(what(key, n));
+            }
+            value = rest;
+        }
+        if value.starts_with(['[', '{', '&', '*', '!']) {
+            return Some(what(value, n));
+        }
+        if !value.is_empty() && !value.starts_with('#') {
+            text_indent = Some(indent);
+        }
+    }
+    None
+}
+
+/// `key: rest` when `value` starts with an unquoted mapping key.
+fn split_key(value: &str) -> Option<(&str, &str)> {
+    if value.starts_with(['"', '\'']) {
+        return None;
+    }
+    let (k, rest) = value.split_once(':')?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some((k, rest.trim_start()))
+}
+
+fn what(value: &str, line: usize) -> String {
+    let kind = match value.chars().next() {
+        Some('[') => "flow-style sequences ([a, b]) are not allowed; write one '- item' per line",
+        Some('{') => {
+            "flow-style mappings ({a: b}) are not allowed; write one 'key: value' per line"
+        }
+        Some('&') => "anchors (&name) are not allowed",
+        Some('*') => "aliases (*name) are not allowed",
+        _ => "tags (!tag) are not allowed",
+    };
+    format!("{kind} (line {line})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> StrictValue {
+        StrictValue::Text(s.into())
+    }
+
+    #[test]
+    fn scalars_are_text_as_written() {
+        let m =
+            parse_strict("name: 0123\ndescription: true\nlicense: ~\ncompatibility:\n").unwrap();
+        assert_eq!(m["name"], text("0123"));
+        assert_eq!(m["description"], text("true"));
+        assert_eq!(m["license"], text("~"));
+        assert_eq!(m["compatibility"], text(""));
+    }
+
+    #[test]
+    fn strictyaml_refusals() {
+        for (front, want) in [
+            (
+                "name: a\nallowed-tools: [Bash, Read]\n",
+                "flow-style sequences",
+            ),
+            ("name: a\nmetadata: {a: b}\n", "flow-style mappings"),
+            ("name: &x a\ndescription: *x\n", "anchors"),
+            ("name: !!str a\n", "tags"),
+            ("name: a\nname: b\n", "duplicate"),
+            ("name: a\ndescription: Use this: for x\n", "mapping values"),
+        ] {
+            let e = parse_strict(front).unwrap_err();
+            assert!(e.starts_with("Invalid YAML in frontmatter:"), "{e}");
+            assert!(e.contains(want), "{front:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn continuation_lines_are_text() {
+        let m =
+            parse_strict("name: a\ndescription: long text\n  [note] more\nlicense: MIT\n").unwrap();
+        assert_eq!(m["description"], text("long text [note] more"));
+        assert!(parse_strict("name: a\nx:\n  [1, 2]\n").is_err());
+    }
+
+    #[test]
+    fn block_scalars_and_quotes_are_not_flow() {
+        let m =
+            parse_strict("name: a\ndescription: |\n  [not flow]\n  {nor this}\nlicense: '[x]'\n")
+                .unwrap();
+        assert_eq!(m["description"], text("[not flow]\n{nor this}\n"));
+        assert_eq!(m["license"], text("[x]"));
+    }
+
+    #[test]
+    fn not_a_mapping() {
+        assert_eq!(
+            parse_strict("- a\n").unwrap_err(),
+            "SKILL.md frontmatter must be a YAML mapping"
+        );
+        assert!(parse_strict("").is_err());
+    }
+}
