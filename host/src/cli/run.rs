@@ -31,6 +31,7 @@ impl Interrupts {
                     Some(t) if n == 1 => t.cancel(),
                     _ => {
                         eprintln!();
+                        quire::mcp::kill_all_processes();
                         std::process::exit(super::EXIT_INTERRUPTED);
                     }
                 }
