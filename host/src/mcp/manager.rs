@@ -15,7 +15,7 @@ use super::client::{self, Connection, Notice};
 use super::naming::NameTable;
 use super::process;
 use super::resources::ResourcesTool;
-use super::server::{Server, Status};
+use super::server::{Link, Server, Status};
 use super::spec::ServerSpec;
 use super::tool::McpTool;
 use crate::agent::{Event, EventSink, ToolChange};
@@ -204,7 +204,7 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
             None
         };
         let Some(delay) = delay else {
-            server.inner().peer = None;
+            server.inner().link = None;
             shared.unpublish(&server);
             server.set_status(Status::Failed(error.clone()));
             let why = if ever_ready {
@@ -256,7 +256,10 @@ async fn start(
     let mut inner = server.inner();
     inner.capabilities = capabilities;
     set_tools(server, &mut inner, tools);
-    inner.peer = Some(conn.service.peer().clone());
+    inner.link = Some(Link {
+        peer: conn.service.peer().clone(),
+        broken: CancellationToken::new(),
+    });
     Ok(conn)
 }
 
@@ -280,19 +283,23 @@ async fn serve(
     let Connection { service, process } = conn;
     let stop = service.cancellation_token();
     let peer = service.peer().clone();
+    let broken = server
+        .inner()
+        .link
+        .as_ref()
+        .map(|l| l.broken.clone())
+        .unwrap_or_default();
     let mut waiting = Box::pin(service.waiting());
     loop {
-        tokio::select! {
+        let default = tokio::select! {
             _ = shared.shutdown.cancelled() => {
                 stop.cancel();
                 return None;
             }
-            _ = &mut waiting => {
-                let how = match &process {
-                    Some(p) => p.exit_status(Duration::from_secs(1)).await,
-                    None => None,
-                };
-                return Some(how.map(|h| format!("the server {h}")).unwrap_or_else(|| "the connection closed".into()));
+            _ = &mut waiting => "the connection closed",
+            _ = broken.cancelled() => {
+                stop.cancel();
+                "the connection failed"
             }
             Some(Notice::ToolsChanged) = notices.recv() => {
                 while notices.try_recv().is_ok() {}
@@ -304,7 +311,16 @@ async fn serve(
                     Ok(Err(e)) => tracing::warn!(server = %server.name(), "tools/list after list_changed failed: {e}"),
                     Err(_) => tracing::warn!(server = %server.name(), "tools/list after list_changed timed out"),
                 }
+                continue;
             }
-        }
+        };
+        let how = match &process {
+            Some(p) => p.exit_status(Duration::from_secs(1)).await,
+            None => None,
+        };
+        return Some(
+            how.map(|h| format!("the server {h}"))
+                .unwrap_or_else(|| default.into()),
+        );
     }
 }

@@ -70,7 +70,8 @@ impl ResourcesTool {
     async fn list(&self, only: Option<&str>) -> Result<String, String> {
         let mut out = Vec::new();
         for s in self.with_resources(only)? {
-            let peer = s.ready_peer().await?;
+            let link = s.ready_link().await?;
+            let peer = &link.peer;
             let t = s.spec.tool_timeout;
             let resources = tokio::time::timeout(t, peer.list_all_resources()).await;
             match resources {
@@ -89,7 +90,9 @@ impl ResourcesTool {
                         out.push(line);
                     }
                 }
-                Ok(Err(e)) => out.push(format!("{}: {}", s.name(), s.request_error(e).await)),
+                Ok(Err(e)) => {
+                    out.push(format!("{}: {}", s.name(), s.request_error(&link, e).await))
+                }
                 Err(_) => out.push(format!("{}: resources/list timed out", s.name())),
             }
             if let Ok(Ok(templates)) =
@@ -113,14 +116,14 @@ impl ResourcesTool {
 
     async fn read(&self, server: &str, uri: &str) -> Result<String, String> {
         let s = self.with_resources(Some(server))?.remove(0);
-        let peer = s.ready_peer().await?;
-        let req = peer.read_resource(ReadResourceRequestParams::new(uri));
+        let link = s.ready_link().await?;
+        let req = link.peer.read_resource(ReadResourceRequestParams::new(uri));
         match tokio::time::timeout(s.spec.tool_timeout, req).await {
             Err(_) => Err(format!(
                 "the MCP server '{server}' did not answer within {} s (tool_timeout_sec); the request was cancelled",
                 s.spec.tool_timeout.as_secs_f64()
             )),
-            Ok(Err(e)) => Err(s.request_error(e).await),
+            Ok(Err(e)) => Err(s.request_error(&link, e).await),
             Ok(Ok(r)) if r.contents.is_empty() => Ok(format!("{uri} is empty")),
             Ok(Ok(r)) => Ok(r
                 .contents

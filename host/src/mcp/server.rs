@@ -10,6 +10,7 @@ use rmcp::model::ServerCapabilities;
 use rmcp::service::{Peer, RoleClient};
 use serde::Serialize;
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use super::process::StderrLog;
 use super::spec::ServerSpec;
@@ -48,9 +49,18 @@ impl Status {
     }
 }
 
+/// The current connection to a server, as handed to a call.
+#[derive(Clone)]
+pub struct Link {
+    pub peer: Peer<RoleClient>,
+    /// Cancelled when a call finds the connection broken: the supervisor
+    /// then drops it and reconnects (a restart).
+    pub broken: CancellationToken,
+}
+
 #[derive(Default)]
 pub(crate) struct Inner {
-    pub peer: Option<Peer<RoleClient>>,
+    pub link: Option<Link>,
     pub capabilities: Option<ServerCapabilities>,
     /// The tools offered (after `enabled_tools` / `disabled_tools`).
     pub tools: Vec<rmcp::model::Tool>,
@@ -122,10 +132,10 @@ impl Server {
         }
     }
 
-    /// Waits until the server is ready and returns its peer, or says why
+    /// Waits until the server is ready and returns its connection, or says why
     /// it is not available. Waits through starts and restarts, at most the
     /// startup timeout (plus the restart delays).
-    pub async fn ready_peer(&self) -> Result<Peer<RoleClient>, String> {
+    pub async fn ready_link(&self) -> Result<Link, String> {
         let mut rx = self.status.subscribe();
         let wait = self.spec.startup_timeout + RESTART_BASE_DELAY * 8;
         let settled = tokio::time::timeout(
@@ -143,7 +153,7 @@ impl Server {
             Ok(Ok(s)) => match &*s {
                 Status::Ready => self
                     .inner()
-                    .peer
+                    .link
                     .clone()
                     .ok_or_else(|| format!("the MCP server '{name}' has no connection")),
                 Status::Failed(e) => Err(format!("the MCP server '{name}' is not available: {e}")),
@@ -162,8 +172,9 @@ impl Server {
         r.unwrap_or_else(|_| self.status())
     }
 
-    /// The message for the model when a request failed.
-    pub async fn request_error(&self, e: ServiceError) -> String {
+    /// The message for the model when a request over `link` failed. A
+    /// broken connection is reported to the supervisor, which restarts.
+    pub async fn request_error(&self, link: &Link, e: ServiceError) -> String {
         let name = &self.spec.name;
         match e {
             ServiceError::McpError(err) => format!(
@@ -171,6 +182,8 @@ impl Server {
                 err.message, err.code.0
             ),
             ServiceError::TransportClosed | ServiceError::TransportSend(_) => {
+                tracing::debug!(server = %name, "request failed: {e}");
+                link.broken.cancel();
                 // Let the supervisor notice the death and record why.
                 let mut rx = self.status.subscribe();
                 let _ = tokio::time::timeout(

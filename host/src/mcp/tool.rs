@@ -80,7 +80,7 @@ impl Tool for McpTool {
                 )));
             }
         };
-        let peer = self.server.ready_peer().await.map_err(ToolError::Failed)?;
+        let link = self.server.ready_link().await.map_err(ToolError::Failed)?;
         let mut params = CallToolRequestParams::new(self.original.clone());
         if let Some(a) = arguments {
             params = params.with_arguments(a);
@@ -88,7 +88,7 @@ impl Tool for McpTool {
         let timeout = self.server.spec.tool_timeout;
         // Dropping the request future (timeout, or the user interrupting)
         // sends notifications/cancelled to the server.
-        match tokio::time::timeout(timeout, peer.call_tool_once(params)).await {
+        match tokio::time::timeout(timeout, link.peer.call_tool_once(params)).await {
             Err(_) => Err(ToolError::Failed(format!(
                 "the MCP server '{}' did not answer within {} s (tool_timeout_sec), so the request was cancelled on the server",
                 self.server.name(),
@@ -99,7 +99,7 @@ impl Tool for McpTool {
                 "the MCP server '{}' asked for user input or started a background task, which quire does not support",
                 self.server.name()
             ))),
-            Ok(Err(e)) => Err(ToolError::Failed(self.server.request_error(e).await)),
+            Ok(Err(e)) => Err(ToolError::Failed(self.server.request_error(&link, e).await)),
         }
     }
 }

@@ -115,6 +115,7 @@ async fn server_everything_over_streamable_http() {
     let port = free_port();
     let _srv = start_http(port);
     let mut c = McpServerConfig::http(format!("http://127.0.0.1:{port}/mcp"));
+    c.tool_timeout_sec = 5.0;
     c.headers.insert(
         "X-Quire-Test".into(),
         "${QUIRE_EVERYTHING_TEST_HEADER:-yes}".into(),
@@ -150,4 +151,34 @@ fn a_quire_exec_turn_calls_a_server_everything_tool() {
     let reqs = env.server.requests();
     assert!(reqs[1].raw_body.contains("42"));
     assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+/// An HTTP server that goes away: the call in flight errors, quire tries to
+/// reconnect (three times) and then marks the server failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_http_server_that_goes_away_errors_the_call_and_is_failed() {
+    let port = free_port();
+    let srv = start_http(port);
+    let c = McpServerConfig::http(format!("http://127.0.0.1:{port}/mcp"));
+    let mut h = Harness::start(vec![spec_of("web", &c)]);
+    h.settle().await;
+    drop(srv);
+    let r = h.call("mcp__web__echo", json!({"message": "x"})).await;
+    assert!(r.is_error);
+    assert!(
+        r.output.contains("'web' stopped during the call"),
+        "{}",
+        r.output
+    );
+    match h.server("web").settled().await {
+        Status::Failed(e) => assert!(e.contains("cannot connect to http://127.0.0.1"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    let removed = h.apply();
+    assert!(
+        removed.contains(&"-mcp__web__echo".to_string()),
+        "{removed:?}"
+    );
+    let r = h.call("mcp__web__echo", json!({"message": "x"})).await;
+    assert!(r.output.contains("unknown tool"), "{}", r.output);
 }
