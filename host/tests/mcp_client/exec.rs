@@ -294,3 +294,38 @@ fn wait_log_sync(path: &std::path::Path, needle: &str) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_server_crash_mid_call_is_an_error_for_the_model_and_the_turn_goes_on() {
+    let env = TestEnv::with_config("chat", &server_toml("s", &[], "required = true"));
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__s__crash", json!({})),
+        Reply::tool_call("c2", "mcp__s__echo", json!({"text": "back"})),
+        Reply::text("recovered"),
+    ]);
+    let run = env.exec_json("crash it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], true);
+    let out = done[0]["output"].as_str().unwrap();
+    assert!(
+        out.contains("'s' stopped during the call") && out.contains("exited with status 101"),
+        "{out}"
+    );
+    assert_eq!(
+        done[1]["output"], "echo: back",
+        "the restarted server answers"
+    );
+    let warnings: Vec<String> = run
+        .of_type("warning")
+        .iter()
+        .map(|w| w["message"].to_string())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("MCP server 's' stopped") && w.contains("restarting")),
+        "{warnings:?}"
+    );
+    assert_eq!(run.of_type("message_completed")[0]["text"], "recovered");
+}
