@@ -7,6 +7,7 @@
 
 pub mod agent;
 pub mod config;
+pub mod mcp;
 pub mod model;
 pub mod skills;
 pub mod store;

@@ -12,6 +12,6 @@ mod turn;
 pub use compact::{CompactReason, HANDOFF_PROMPT};
 pub use error::AgentError;
 pub use event::{Event, EventSink, PlanStep};
-pub use extension::Extension;
+pub use extension::{Extension, ToolChange};
 pub use session::{Session, SessionOptions, find_session};
 pub use turn::{TaskOutcome, TaskStatus, describe};

@@ -10,7 +10,7 @@ use crate::store::{self, LoadedSession, SessionMeta, SessionWriter};
 use crate::tools::{self, Approver, Tool, ToolContext, ToolRegistry, sandbox};
 
 use super::prompt::{self, Environment, ProjectDocs};
-use super::{AgentError, Event, EventSink, Extension};
+use super::{AgentError, Event, EventSink, Extension, ToolChange};
 
 /// What a session is built from.
 pub struct SessionOptions {
@@ -77,6 +77,15 @@ impl Session {
         }
         let client = model::client_for(&provider)?;
         let workspace = prompt::repo_root(&cwd).unwrap_or_else(|| cwd.clone());
+        let mut extensions: Vec<Arc<dyn Extension>> = Vec::new();
+        if let Some(mcp) = crate::mcp::session_extension(
+            &config,
+            &workspace,
+            prompt::repo_root(&cwd).as_deref(),
+            &events,
+        )? {
+            extensions.push(mcp);
+        }
         let sessions_dir = config
             .sessions_dir
             .clone()
@@ -122,7 +131,7 @@ impl Session {
             writer,
             events,
             approver,
-            extensions: Vec::new(),
+            extensions,
             home,
             cwd,
             workspace,
@@ -186,6 +195,22 @@ impl Session {
 
     pub fn add_extension(&mut self, ext: Arc<dyn Extension>) {
         self.extensions.push(ext);
+    }
+
+    /// Applies the extensions' tool changes (tools that joined or left).
+    pub(crate) fn apply_tool_changes(&mut self) {
+        for ext in &self.extensions {
+            for change in ext.tool_changes() {
+                match change {
+                    ToolChange::Added(tool) => {
+                        self.tools.register(tool);
+                    }
+                    ToolChange::Removed(name) => {
+                        self.tools.unregister(&name);
+                    }
+                }
+            }
+        }
     }
 
     /// Starts a fresh conversation in a new session file (`/new`).

@@ -58,11 +58,28 @@ impl Session {
         for item in extra {
             self.record(item);
         }
+        let waits: Vec<_> = self.extensions.iter().filter_map(|e| e.ready()).collect();
+        let mut not_ready = None;
+        for wait in waits {
+            tokio::select! {
+                r = wait => if let Err(msg) = r {
+                    not_ready = Some(TaskStatus::Failed(msg));
+                    break;
+                },
+                _ = cancel.cancelled() => {
+                    not_ready = Some(TaskStatus::Interrupted);
+                    break;
+                }
+            }
+        }
         let mut usage = Usage::default();
         let mut turns = 0u32;
         let mut final_text = String::new();
         let mut compacted_for_window = false;
         let status = loop {
+            if let Some(s) = not_ready.take() {
+                break s;
+            }
             if cancel.is_cancelled() {
                 break TaskStatus::Interrupted;
             }
@@ -75,6 +92,7 @@ impl Session {
                 break agent_status(e);
             }
             turns += 1;
+            self.apply_tool_changes();
             self.events.send(Event::TurnStarted { turn: turns });
             let response = match self.request(user_text, &cancel).await {
                 Ok(r) => r,

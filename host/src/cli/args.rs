@@ -90,6 +90,8 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Agent Skills: list, show, create, validate.
     Skills(super::skills::SkillsArgs),
+    /// Manage MCP servers: list, add, remove, show their tools.
+    Mcp(McpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +123,48 @@ pub enum SessionsCommand {
     /// Show id, date, directory and first prompt of each session, newest first.
     List {
         /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    #[command(subcommand)]
+    pub command: McpCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Start every server and show its state, tool count, last error and stderr tail.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a server to ~/.quire/config.toml: `quire mcp add NAME -- CMD ARGS...` or `quire mcp add NAME --url URL`.
+    Add {
+        /// The server's name (tools are named mcp__NAME__TOOL).
+        name: String,
+        /// A streamable-HTTP server at this URL.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// An environment variable for a stdio server (repeatable).
+        #[arg(long = "env", value_name = "KEY=VALUE")]
+        env: Vec<String>,
+        /// A header for an HTTP server (repeatable); values may name ${VAR}s.
+        #[arg(long = "header", value_name = "NAME=VALUE")]
+        headers: Vec<String>,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, value_name = "CMD ARGS")]
+        command: Vec<String>,
+    },
+    /// Remove a server from ~/.quire/config.toml.
+    Remove { name: String },
+    /// Start one server and show its tools: names, descriptions, input schemas.
+    Tools {
+        name: String,
+        /// A JSON array.
         #[arg(long)]
         json: bool,
     },

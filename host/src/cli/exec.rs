@@ -45,6 +45,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         None => None,
     };
     let (sink, mut rx) = EventSink::channel();
+    // Before the session starts its MCP servers: a Ctrl-C from here on
+    // stops them too.
+    let interrupts = Interrupts::install();
     let session = Session::start(SessionOptions {
         config: setup.config,
         home: setup.home,
@@ -64,7 +67,6 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
             return fail(&mut renderer, code, e.to_string());
         }
     };
-    let interrupts = Interrupts::install();
     let token = interrupts.begin();
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();

@@ -2,6 +2,7 @@
 
 mod args;
 mod exec;
+mod mcp;
 mod render;
 mod repl;
 mod run;
@@ -41,6 +42,8 @@ pub fn main() -> i32 {
         }
     };
     let code = runtime.block_on(dispatch(cli));
+    // Backstop: no MCP server process outlives quire.
+    quire::mcp::kill_all_processes();
     // Tool processes are killed by their own guards; do not wait for
     // blocking tasks (a pending terminal read) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
@@ -52,13 +55,14 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Exec(args)) => exec::run(&cli.global, args).await,
         Some(Command::Sessions(args)) => sessions::run(&cli.global, args),
         Some(Command::Skills(args)) => skills::run(&cli.global, args),
+        Some(Command::Mcp(args)) => mcp::run(&cli.global, args).await,
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("QUIRE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error,rmcp=off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

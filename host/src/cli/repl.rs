@@ -167,6 +167,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     let (sink, mut rx) = EventSink::channel();
+    // Before the session starts its MCP servers: a Ctrl-C from here on
+    // stops them too.
+    let interrupts = Interrupts::install();
     let mut session = match Session::start(SessionOptions {
         config: setup.config,
         home: setup.home,
@@ -187,7 +190,6 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     };
     super::run::drain(&mut rx, &mut renderer);
     eprintln!("/help for commands · Ctrl-D to quit");
-    let interrupts = Interrupts::install();
     let mut pending = first;
     loop {
         let line = match pending.take() {

@@ -19,18 +19,28 @@ pub struct Interrupts {
 }
 
 impl Interrupts {
-    /// Installs the Ctrl-C listener.
+    /// Installs the Ctrl-C listener (registered before this returns).
     pub fn install() -> Interrupts {
         let me = Interrupts::default();
         let this = me.clone();
+        let mut sigint =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
         tokio::spawn(async move {
-            while tokio::signal::ctrl_c().await.is_ok() {
+            loop {
+                let got = match sigint.as_mut() {
+                    Some(s) => s.recv().await.is_some(),
+                    None => tokio::signal::ctrl_c().await.is_ok(),
+                };
+                if !got {
+                    break;
+                }
                 let n = this.count.fetch_add(1, Ordering::SeqCst) + 1;
                 let token = this.current.lock().ok().and_then(|g| g.clone());
                 match token {
                     Some(t) if n == 1 => t.cancel(),
                     _ => {
                         eprintln!();
+                        quire::mcp::kill_all_processes();
                         std::process::exit(super::EXIT_INTERRUPTED);
                     }
                 }

@@ -46,6 +46,9 @@ pub struct Config {
     pub sessions_dir: Option<PathBuf>,
     /// `[skills]`.
     pub skills: crate::skills::SkillsConfig,
+    /// `[mcp_servers.NAME]`.
+    #[serde(default)]
+    pub mcp_servers: crate::mcp::McpServers,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -94,6 +97,7 @@ impl Default for Config {
             models: BTreeMap::new(),
             sessions_dir: None,
             skills: crate::skills::SkillsConfig::default(),
+            mcp_servers: crate::mcp::McpServers::default(),
         }
     }
 }

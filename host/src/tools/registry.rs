@@ -65,6 +65,21 @@ impl ToolRegistry {
         name
     }
 
+    /// Removes the tool registered under `name` (a tool source that went
+    /// away); returns whether there was one.
+    pub fn unregister(&mut self, name: &str) -> bool {
+        let Some(idx) = self.by_name.remove(name) else {
+            return false;
+        };
+        self.entries.remove(idx);
+        for i in self.by_name.values_mut() {
+            if *i > idx {
+                *i -= 1;
+            }
+        }
+        true
+    }
+
     pub fn specs(&self) -> Vec<ToolSpec> {
         self.entries.iter().map(|e| e.spec.clone()).collect()
     }
@@ -360,6 +375,21 @@ mod tests {
         let mut reg = ToolRegistry::new(1000);
         assert_eq!(reg.register(waiter("x", false, &barrier, &log)), "x");
         assert_eq!(reg.register(waiter("x", false, &barrier, &log)), "x_2");
+    }
+
+    #[test]
+    fn unregistered_tools_are_gone_and_others_keep_working() {
+        let barrier = Arc::new(Barrier::new(1));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut reg = ToolRegistry::new(1000);
+        for n in ["a", "b", "c"] {
+            reg.register(waiter(n, false, &barrier, &log));
+        }
+        assert!(reg.unregister("a"));
+        assert!(!reg.unregister("a"));
+        assert_eq!(reg.names(), vec!["b", "c"]);
+        assert!(!reg.is_read_only("c") && reg.by_name["c"] == 1);
+        assert_eq!(reg.register(waiter("a", false, &barrier, &log)), "a");
     }
 
     #[test]

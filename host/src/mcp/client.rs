@@ -1,0 +1,156 @@
+//! Connecting to one server through rmcp: a child process's stdio or
+//! streamable HTTP (reqwest), and the client handler that hears
+//! `tools/list_changed`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
+use rmcp::service::{NotificationContext, RoleClient, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{ClientHandler, ServiceExt};
+use tokio::sync::{mpsc, watch};
+
+use super::process::{self, StderrLog};
+use super::spec::{ServerSpec, Transport};
+
+/// What the server told us that needs a refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    ToolsChanged,
+}
+
+/// quire's side of one connection.
+pub struct Handler {
+    notices: mpsc::UnboundedSender<Notice>,
+    server: String,
+}
+
+impl ClientHandler for Handler {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("quire", env!("CARGO_PKG_VERSION")),
+        )
+    }
+
+    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        tracing::debug!(server = %self.server, "tools/list_changed");
+        let _ = self.notices.send(Notice::ToolsChanged);
+    }
+}
+
+/// The process behind a stdio connection.
+pub struct ProcessInfo {
+    pub pgid: i32,
+    pub stderr: Arc<StderrLog>,
+    pub exited: watch::Receiver<Option<String>>,
+}
+
+impl ProcessInfo {
+    /// How the process ended, waiting up to `wait` for it to end.
+    pub async fn exit_status(&self, wait: Duration) -> Option<String> {
+        let mut rx = self.exited.clone();
+        let _ = tokio::time::timeout(wait, rx.wait_for(|e| e.is_some())).await;
+        rx.borrow().clone()
+    }
+}
+
+/// A live connection.
+pub struct Connection {
+    pub service: RunningService<RoleClient, Handler>,
+    pub process: Option<ProcessInfo>,
+}
+
+/// Called with the process as soon as it runs, before the handshake (so a
+/// startup timeout can kill it).
+pub type OnSpawn<'a> = &'a mut (dyn FnMut(&ProcessInfo) + Send);
+
+/// Starts (stdio) or reaches (HTTP) the server and runs the MCP handshake.
+/// The error says what failed, without the stderr tail (the caller adds it).
+pub async fn connect(
+    spec: &ServerSpec,
+    notices: mpsc::UnboundedSender<Notice>,
+    on_spawn: OnSpawn<'_>,
+) -> Result<Connection, String> {
+    let handler = Handler {
+        notices,
+        server: spec.name.clone(),
+    };
+    match spec.resolved_transport()? {
+        Transport::Stdio {
+            command,
+            args,
+            env,
+            cwd,
+        } => {
+            let p = process::spawn(&command, &args, &env, &cwd)?;
+            let info = ProcessInfo {
+                pgid: p.pgid,
+                stderr: p.stderr.clone(),
+                exited: p.exited.clone(),
+            };
+            on_spawn(&info);
+            match handler.serve((p.stdout, p.stdin)).await {
+                Ok(service) => Ok(Connection {
+                    service,
+                    process: Some(info),
+                }),
+                Err(e) => Err(match info.exit_status(Duration::from_millis(500)).await {
+                    Some(how) => format!("the server {how} before completing the MCP handshake"),
+                    None => format!("the MCP handshake failed: {e}"),
+                }),
+            }
+        }
+        Transport::Http { url, headers } => {
+            let mut custom = HashMap::new();
+            for (k, v) in &headers {
+                let at = spec.source.key(&spec.name, &format!("headers.{k}"));
+                let name = HeaderName::from_bytes(k.as_bytes())
+                    .map_err(|e| format!("{at}: '{k}' is not a valid header name: {e}"))?;
+                let value = HeaderValue::from_str(v)
+                    .map_err(|e| format!("{at}: not a valid header value: {e}"))?;
+                custom.insert(name, value);
+            }
+            let config =
+                StreamableHttpClientTransportConfig::with_uri(url.clone()).custom_headers(custom);
+            let transport = StreamableHttpClientTransport::from_config(config);
+            let service = handler.serve(transport).await.map_err(|e| {
+                tracing::debug!(server = %spec.name, "connect failed: {}", error_chain(&e));
+                format!("cannot connect to {url}: {}", root_cause(&e))
+            })?;
+            Ok(Connection {
+                service,
+                process: None,
+            })
+        }
+    }
+}
+
+/// The innermost error: "Connection refused (os error 111)" rather than
+/// the transport's wrapper types.
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(inner) = last.source() {
+        last = inner;
+    }
+    last.to_string()
+}
+
+/// An error with its sources, `a: b: c`.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = inner.source();
+    }
+    s
+}

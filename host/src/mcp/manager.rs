@@ -1,0 +1,326 @@
+//! Starts every server concurrently in the background, supervises each
+//! (refresh on `tools/list_changed`, restart with backoff, fail after too
+//! many restarts) and queues the tool changes the session picks up between
+//! model round trips. Dropping the manager stops every server process.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::client::{self, Connection, Notice};
+use super::naming::NameTable;
+use super::process;
+use super::resources::ResourcesTool;
+use super::server::{Link, Server, Status};
+use super::spec::ServerSpec;
+use super::tool::McpTool;
+use crate::agent::{Event, EventSink, ToolChange};
+use crate::tools::ToolSpec;
+
+/// How long stopping servers may take before they are killed.
+const STOP_GRACE: Duration = Duration::from_millis(250);
+
+pub(crate) struct Shared {
+    pub servers: Vec<Arc<Server>>,
+    names: Mutex<NameTable>,
+    pending: Mutex<Vec<ToolChange>>,
+    /// Per server: the exposed names and specs handed to the session.
+    published: Mutex<BTreeMap<String, Vec<ToolSpec>>>,
+    resources_published: AtomicBool,
+    pub shutdown: CancellationToken,
+    events: EventSink,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+impl Shared {
+    /// Queues the difference between what the session has of `server`'s
+    /// tools and what the server offers now.
+    fn publish(&self, server: &Arc<Server>) {
+        let tools = server.inner().tools.clone();
+        let mut new_tools = Vec::with_capacity(tools.len());
+        {
+            let mut names = lock(&self.names);
+            for t in tools {
+                let exposed = names.assign(server.name(), &t.name);
+                new_tools.push(McpTool::new(server.clone(), &t, exposed));
+            }
+        }
+        let mut changes = Vec::new();
+        let mut published = lock(&self.published);
+        let old = published.remove(server.name()).unwrap_or_default();
+        for spec in &old {
+            if !new_tools.iter().any(|t| t.spec_ref() == spec) {
+                changes.push(ToolChange::Removed(spec.name.clone()));
+            }
+        }
+        let mut now = Vec::with_capacity(new_tools.len());
+        for t in new_tools {
+            now.push(t.spec_ref().clone());
+            if !old.contains(t.spec_ref()) {
+                changes.push(ToolChange::Added(Arc::new(t)));
+            }
+        }
+        published.insert(server.name().to_string(), now);
+        drop(published);
+        if server.has_resources() && !self.resources_published.swap(true, Ordering::SeqCst) {
+            changes.push(ToolChange::Added(Arc::new(ResourcesTool::new(
+                self.servers.clone(),
+            ))));
+        }
+        lock(&self.pending).extend(changes);
+    }
+
+    /// Takes `server`'s tools away from the session.
+    fn unpublish(&self, server: &Server) {
+        let old = lock(&self.published)
+            .remove(server.name())
+            .unwrap_or_default();
+        lock(&self.pending).extend(old.into_iter().map(|s| ToolChange::Removed(s.name)));
+    }
+
+    pub fn take_changes(&self) -> Vec<ToolChange> {
+        std::mem::take(&mut *lock(&self.pending))
+    }
+
+    fn warn(&self, message: String) {
+        tracing::warn!("{message}");
+        self.events.send(Event::Warning { message });
+    }
+}
+
+/// The MCP servers of a session (or of `quire mcp list`).
+pub struct McpManager {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl McpManager {
+    /// Starts every enabled server in the background and returns at once.
+    /// Must be called inside a tokio runtime.
+    pub fn start(specs: Vec<ServerSpec>, events: EventSink) -> McpManager {
+        let servers: Vec<Arc<Server>> = specs.into_iter().map(Server::new).collect();
+        let shared = Arc::new(Shared {
+            servers,
+            names: Mutex::new(NameTable::new()),
+            pending: Mutex::new(Vec::new()),
+            published: Mutex::new(BTreeMap::new()),
+            resources_published: AtomicBool::new(false),
+            shutdown: CancellationToken::new(),
+            events,
+        });
+        for s in &shared.servers {
+            if s.spec.enabled {
+                tokio::spawn(supervise(shared.clone(), s.clone()));
+            }
+        }
+        McpManager { shared }
+    }
+
+    pub fn servers(&self) -> &[Arc<Server>] {
+        &self.shared.servers
+    }
+
+    /// Waits until every server is ready, failed or disabled.
+    pub async fn wait_all(&self) {
+        futures::future::join_all(self.shared.servers.iter().map(|s| s.settled())).await;
+    }
+
+    /// Tool changes since the last call.
+    pub fn take_changes(&self) -> Vec<ToolChange> {
+        self.shared.take_changes()
+    }
+
+    /// Stops every server: SIGTERM to each process group, a short grace,
+    /// then SIGKILL. Also done on drop.
+    pub fn shutdown(&self) {
+        self.shared.shutdown.cancel();
+        let groups: Vec<i32> = self
+            .shared
+            .servers
+            .iter()
+            .filter_map(|s| s.inner().pgid.take())
+            .collect();
+        if !groups.is_empty() {
+            process::terminate_groups(&groups, STOP_GRACE);
+        }
+    }
+}
+
+impl Drop for McpManager {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Runs one server for the session: start, serve, restart, fail.
+async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
+    let mut ever_ready = false;
+    loop {
+        let (tx, mut notices) = mpsc::unbounded_channel();
+        let started = tokio::select! {
+            _ = shared.shutdown.cancelled() => return,
+            r = tokio::time::timeout(server.spec.startup_timeout, start(&server, tx)) => r,
+        };
+        let what = match started {
+            Ok(Ok(conn)) => {
+                ever_ready = true;
+                shared.publish(&server);
+                server.set_status(Status::Ready);
+                tracing::info!(server = %server.name(), "MCP server ready");
+                match serve(&shared, &server, conn, &mut notices).await {
+                    Some(what) => what,
+                    None => return,
+                }
+            }
+            Ok(Err(e)) => e,
+            Err(_) => format!(
+                "it did not start within {} s (startup_timeout_sec)",
+                server.spec.startup_timeout.as_secs_f64()
+            ),
+        };
+        // Whatever is left of the old process goes before anything new.
+        if let Some(pgid) = server.inner().pgid.take() {
+            process::terminate_groups(&[pgid], Duration::ZERO);
+        }
+        // Everything it wrote to stderr belongs in the error.
+        let log = server.inner().stderr.clone();
+        if let Some(log) = log {
+            log.wait_closed(Duration::from_millis(500)).await;
+        }
+        let error = server.with_stderr(&what);
+        server.inner().last_error = Some(error.clone());
+        let delay = if ever_ready {
+            server.next_restart()
+        } else {
+            None
+        };
+        let Some(delay) = delay else {
+            server.inner().link = None;
+            shared.unpublish(&server);
+            server.set_status(Status::Failed(error.clone()));
+            let why = if ever_ready {
+                format!(
+                    "it stopped more than {} times in a minute",
+                    super::server::MAX_RESTARTS
+                )
+            } else {
+                "it could not start".to_string()
+            };
+            shared.warn(format!(
+                "MCP server '{}' is not available ({why}): {error}",
+                server.name()
+            ));
+            return;
+        };
+        server.set_status(Status::Restarting);
+        shared.warn(format!(
+            "MCP server '{}' stopped ({what}); restarting it",
+            server.name()
+        ));
+        tokio::select! {
+            _ = shared.shutdown.cancelled() => return,
+            _ = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+/// Connects and lists the tools: what "ready" means.
+async fn start(
+    server: &Arc<Server>,
+    tx: mpsc::UnboundedSender<Notice>,
+) -> Result<Connection, String> {
+    let mut on_spawn = |p: &client::ProcessInfo| {
+        let mut inner = server.inner();
+        inner.pgid = Some(p.pgid);
+        inner.stderr = Some(p.stderr.clone());
+    };
+    let conn = client::connect(&server.spec, tx, &mut on_spawn).await?;
+    let capabilities = conn.service.peer_info().map(|i| i.capabilities.clone());
+    let tools = if capabilities.as_ref().is_none_or(|c| c.tools.is_some()) {
+        conn.service
+            .list_all_tools()
+            .await
+            .map_err(|e| format!("tools/list failed: {e}"))?
+    } else {
+        Vec::new()
+    };
+    let mut inner = server.inner();
+    inner.capabilities = capabilities;
+    set_tools(server, &mut inner, tools);
+    inner.link = Some(Link {
+        peer: conn.service.peer().clone(),
+        broken: CancellationToken::new(),
+    });
+    Ok(conn)
+}
+
+fn set_tools(server: &Server, inner: &mut super::server::Inner, tools: Vec<rmcp::model::Tool>) {
+    let total = tools.len();
+    inner.tools = tools
+        .into_iter()
+        .filter(|t| server.spec.allows(&t.name))
+        .collect();
+    inner.hidden = total - inner.tools.len();
+}
+
+/// Serves a ready connection until it dies (`Some(why)`) or quire shuts
+/// down (`None`).
+async fn serve(
+    shared: &Shared,
+    server: &Arc<Server>,
+    conn: Connection,
+    notices: &mut mpsc::UnboundedReceiver<Notice>,
+) -> Option<String> {
+    let Connection { service, process } = conn;
+    let stop = service.cancellation_token();
+    let peer = service.peer().clone();
+    let broken = server
+        .inner()
+        .link
+        .as_ref()
+        .map(|l| l.broken.clone())
+        .unwrap_or_default();
+    let mut waiting = Box::pin(service.waiting());
+    loop {
+        let default = tokio::select! {
+            _ = shared.shutdown.cancelled() => {
+                stop.cancel();
+                return None;
+            }
+            _ = &mut waiting => "the connection closed",
+            _ = broken.cancelled() => {
+                stop.cancel();
+                "the connection failed"
+            }
+            Some(Notice::ToolsChanged) = notices.recv() => {
+                while notices.try_recv().is_ok() {}
+                match tokio::time::timeout(server.spec.startup_timeout, peer.list_all_tools()).await {
+                    Ok(Ok(tools)) => {
+                        set_tools(server, &mut server.inner(), tools);
+                        shared.publish(server);
+                    }
+                    Ok(Err(e)) => tracing::warn!(server = %server.name(), "tools/list after list_changed failed: {e}"),
+                    Err(_) => tracing::warn!(server = %server.name(), "tools/list after list_changed timed out"),
+                }
+                continue;
+            }
+        };
+        let how = match &process {
+            Some(p) => p.exit_status(Duration::from_secs(1)).await,
+            None => None,
+        };
+        return Some(
+            how.map(|h| format!("the server {h}"))
+                .unwrap_or_else(|| default.into()),
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! MCP client: quire uses the tools and resources of MCP servers, over a
+//! child process's stdio or streamable HTTP (both through `rmcp`).
+//!
+//! - [`config`]: `[mcp_servers.NAME]` in config.toml; [`spec`]: those plus
+//!   the project's `.mcp.json`, resolved into servers to start.
+//! - [`manager`]: starts every server concurrently in the background,
+//!   supervises it (refresh on `tools/list_changed`, restarts with backoff)
+//!   and stops it; [`process`]: stdio processes in their own process group.
+//! - [`naming`]: `mcp__SERVER__TOOL` names; [`tool`]: an MCP tool as a
+//!   [`crate::tools::Tool`]; [`results`]: results as text;
+//!   [`resources`]: the `mcp_resources` tool.
+//! - [`McpExtension`]: the seam into the session — tools that join late,
+//!   required servers, and a line in the prompt about servers that are
+//!   still starting or failed.
+
+pub mod client;
+pub mod config;
+pub mod edit;
+pub mod manager;
+pub mod naming;
+pub mod process;
+pub mod report;
+pub mod resources;
+pub mod results;
+pub mod server;
+pub mod spec;
+pub mod tool;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+
+pub use config::{McpServerConfig, McpServers};
+pub use manager::McpManager;
+pub use server::{Server, Status};
+pub use spec::{ServerSpec, Source, Transport};
+
+use crate::agent::{Event, EventSink, Extension, ToolChange};
+use crate::config::{Config, ConfigError};
+
+/// Kills every MCP server process group still registered. For exit paths
+/// that skip destructors (`std::process::exit`).
+pub fn kill_all_processes() {
+    process::kill_all();
+}
+
+/// The servers of `config` and the project's `.mcp.json`, with warnings.
+pub fn load_specs(
+    config: &Config,
+    workspace: &Path,
+    repo_root: Option<&Path>,
+) -> Result<(Vec<ServerSpec>, Vec<String>), ConfigError> {
+    spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)
+}
+
+/// Starts the session's servers in the background; `None` when there are
+/// none. Configuration errors name the server and key.
+pub fn session_extension(
+    config: &Config,
+    workspace: &Path,
+    repo_root: Option<&Path>,
+    events: &EventSink,
+) -> Result<Option<Arc<dyn Extension>>, ConfigError> {
+    let (specs, warnings) = load_specs(config, workspace, repo_root)?;
+    for message in warnings {
+        events.send(Event::Warning { message });
+    }
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(ConfigError::Invalid(
+            "MCP servers are configured but no async runtime is running to start them".into(),
+        ));
+    }
+    let manager = McpManager::start(specs, events.clone());
+    Ok(Some(Arc::new(McpExtension::new(manager))))
+}
+
+/// The MCP servers as seen by a session.
+pub struct McpExtension {
+    manager: McpManager,
+    /// Server states as of the last tool change poll: what the prompt says.
+    seen: Mutex<Vec<(String, Status)>>,
+}
+
+impl McpExtension {
+    pub fn new(manager: McpManager) -> McpExtension {
+        McpExtension {
+            manager,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn manager(&self) -> &McpManager {
+        &self.manager
+    }
+}
+
+/// The first line of `s`, at most `max` characters.
+fn short(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or_default();
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+impl Extension for McpExtension {
+    fn instructions(&self, _user_text: &str) -> Option<String> {
+        let seen = self.seen.lock().ok()?.clone();
+        let starting: Vec<&str> = seen
+            .iter()
+            .filter(|(_, s)| matches!(s, Status::Starting | Status::Restarting))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let failed: Vec<String> = seen
+            .iter()
+            .filter_map(|(n, s)| match s {
+                Status::Failed(e) => Some(format!("{n} ({})", short(e, 160))),
+                _ => None,
+            })
+            .collect();
+        if starting.is_empty() && failed.is_empty() {
+            return None;
+        }
+        let mut s = String::from("# MCP servers\n");
+        if !starting.is_empty() {
+            s.push_str(&format!(
+                "Still starting, so their tools are not available yet (they are added when ready): {}.\n",
+                starting.join(", ")
+            ));
+        }
+        if !failed.is_empty() {
+            s.push_str(&format!(
+                "Failed, so their tools are not available: {}.\n",
+                failed.join("; ")
+            ));
+        }
+        Some(s.trim_end().to_string())
+    }
+
+    fn tool_changes(&self) -> Vec<ToolChange> {
+        // States first: a server that turns ready after this is reported as
+        // starting although its tools arrive now, never the other way round.
+        let states = self
+            .manager
+            .servers()
+            .iter()
+            .map(|s| (s.name().to_string(), s.status()))
+            .collect();
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = states;
+        }
+        self.manager.take_changes()
+    }
+
+    fn ready(&self) -> Option<BoxFuture<'static, Result<(), String>>> {
+        let required: Vec<Arc<Server>> = self
+            .manager
+            .servers()
+            .iter()
+            .filter(|s| s.spec.required && s.spec.enabled)
+            .cloned()
+            .collect();
+        if required.is_empty() {
+            return None;
+        }
+        Some(Box::pin(async move {
+            for s in required {
+                if let Status::Failed(e) = s.settled().await {
+                    return Err(format!(
+                        "the MCP server '{}' is required (required = true) but is not available: {e}",
+                        s.name()
+                    ));
+                }
+            }
+            Ok(())
+        }))
+    }
+}

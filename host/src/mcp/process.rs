@@ -1,0 +1,273 @@
+//! stdio server processes: each runs in its own process group (so `npx` →
+//! `node` grandchildren die with it), its stderr goes to a bounded log and
+//! never to quire's output, and every live group is registered so any exit
+//! path — even `std::process::exit` on a second Ctrl-C — can kill them.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncReadExt;
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::watch;
+
+/// Bytes of stderr kept per server.
+pub const STDERR_KEEP: usize = 16 * 1024;
+
+/// Process groups of live servers, for the exit paths.
+static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+
+fn register(pgid: i32) {
+    if let Ok(mut g) = GROUPS.lock() {
+        g.insert(pgid);
+    }
+}
+
+fn unregister(pgid: i32) {
+    if let Ok(mut g) = GROUPS.lock() {
+        g.remove(&pgid);
+    }
+}
+
+/// Sends `signal` to every process of group `pgid`.
+pub fn signal_group(pgid: i32, signal: i32) {
+    if pgid > 1 {
+        // SAFETY: kill(2) with a negative pid signals a process group; it
+        // has no memory effects.
+        unsafe {
+            libc::kill(-pgid, signal);
+        }
+    }
+}
+
+/// Whether any process (a zombie included) is left in group `pgid`.
+pub fn group_exists(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the group exists.
+    pgid > 1 && unsafe { libc::kill(-pgid, 0) } == 0
+}
+
+/// Kills every registered server process group at once (SIGKILL). Safe to
+/// call more than once; used right before the process exits.
+pub fn kill_all() {
+    let groups: Vec<i32> = match GROUPS.lock() {
+        Ok(mut g) => std::mem::take(&mut *g).into_iter().collect(),
+        Err(_) => return,
+    };
+    for pgid in groups {
+        signal_group(pgid, libc::SIGKILL);
+    }
+}
+
+/// Stops the groups politely: SIGTERM, up to `grace` for them to go, then
+/// SIGKILL for whatever is left (grandchildren that ignored SIGTERM).
+pub fn terminate_groups(pgids: &[i32], grace: Duration) {
+    for &g in pgids {
+        signal_group(g, libc::SIGTERM);
+    }
+    let deadline = Instant::now() + grace;
+    while Instant::now() < deadline && pgids.iter().any(|&g| group_exists(g)) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for &g in pgids {
+        signal_group(g, libc::SIGKILL);
+        unregister(g);
+    }
+}
+
+/// The tail of a server's stderr, bounded to [`STDERR_KEEP`] bytes.
+#[derive(Debug, Default)]
+pub struct StderrLog {
+    buf: Mutex<VecDeque<u8>>,
+    closed: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl StderrLog {
+    fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    /// Waits (at most `max`) until the pipe is closed and everything the
+    /// process wrote is in the log.
+    pub async fn wait_closed(&self, max: Duration) {
+        let deadline = tokio::time::Instant::now() + max;
+        loop {
+            let notified = self.notify.notified();
+            if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    pub fn push(&self, bytes: &[u8]) {
+        if let Ok(mut b) = self.buf.lock() {
+            b.extend(bytes);
+            let over = b.len().saturating_sub(STDERR_KEEP);
+            b.drain(..over);
+        }
+    }
+
+    /// The last `lines` lines (whole lines only when the log was cut).
+    pub fn tail(&self, lines: usize) -> String {
+        let bytes: Vec<u8> = match self.buf.lock() {
+            Ok(b) => b.iter().copied().collect(),
+            Err(_) => return String::new(),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+}
+
+/// A running stdio server.
+pub struct ServerProcess {
+    pub pgid: i32,
+    pub stdin: ChildStdin,
+    pub stdout: ChildStdout,
+    pub stderr: Arc<StderrLog>,
+    /// Becomes `Some(description)` when the process has exited.
+    pub exited: watch::Receiver<Option<String>>,
+}
+
+/// Starts `command` in its own process group with piped stdio. The error
+/// says what could not be started.
+pub fn spawn(
+    command: &str,
+    args: &[String],
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+) -> Result<ServerProcess, String> {
+    let mut cmd = Command::new(command);
+    cmd.args(args)
+        .envs(env)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let parent = std::process::id() as i32;
+    // SAFETY: the closure runs in the child between fork and exec and only
+    // calls async-signal-safe functions (prctl, getppid, _exit).
+    unsafe {
+        cmd.pre_exec(move || {
+            // Backstop: the server dies if quire dies without cleaning up.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+    let mut child: Child = cmd.spawn().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            format!(
+                "cannot start `{command}`: not found (is it installed and on PATH, and does the working directory {} exist?)",
+                cwd.display()
+            )
+        } else {
+            format!("cannot start `{command}`: {e}")
+        }
+    })?;
+    let pgid = child.id().map(|p| p as i32).unwrap_or(0);
+    register(pgid);
+    let (Some(stdin), Some(stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        terminate_groups(&[pgid], Duration::ZERO);
+        return Err(format!("cannot start `{command}`: its pipes are missing"));
+    };
+    let log = Arc::new(StderrLog::default());
+    let sink = log.clone();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            sink.push(&buf[..n]);
+        }
+        sink.close();
+    });
+    let (tx, exited) = watch::channel(None);
+    tokio::spawn(async move {
+        let status = child.wait().await;
+        // The leader is gone: whatever it left in its group goes too.
+        signal_group(pgid, libc::SIGKILL);
+        unregister(pgid);
+        let what = match status {
+            Ok(s) => match (s.code(), std::os::unix::process::ExitStatusExt::signal(&s)) {
+                (Some(c), _) => format!("exited with status {c}"),
+                (None, Some(sig)) => format!("was killed by signal {sig}"),
+                _ => "exited".to_string(),
+            },
+            Err(e) => format!("could not be waited for: {e}"),
+        };
+        let _ = tx.send(Some(what));
+    });
+    Ok(ServerProcess {
+        pgid,
+        stdin,
+        stdout,
+        stderr: log,
+        exited,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stderr_log_keeps_the_tail() {
+        let log = StderrLog::default();
+        for i in 0..5000 {
+            log.push(format!("line {i}\n").as_bytes());
+        }
+        let tail = log.tail(2);
+        assert_eq!(tail, "line 4998\nline 4999");
+        assert!(log.buf.lock().unwrap().len() <= STDERR_KEEP);
+    }
+
+    #[tokio::test]
+    async fn a_group_and_its_grandchildren_are_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let script = format!(
+            "sleep 300 & echo $! > {}; echo started >&2; wait",
+            pidfile.display()
+        );
+        let p = spawn("sh", &["-c".into(), script], &BTreeMap::new(), dir.path()).unwrap();
+        let grandchild: i32 = loop {
+            if let Ok(s) = std::fs::read_to_string(&pidfile)
+                && let Ok(pid) = s.trim().parse()
+            {
+                break pid;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        assert!(GROUPS.lock().unwrap().contains(&p.pgid));
+        terminate_groups(&[p.pgid], Duration::from_millis(500));
+        let mut exited = p.exited.clone();
+        let _ = exited.wait_for(|e| e.is_some()).await;
+        // kill(pid, 0) fails once the grandchild is gone (or only a zombie
+        // that init will reap).
+        let gone = (0..500).any(|_| {
+            let stat = std::fs::read_to_string(format!("/proc/{grandchild}/stat"));
+            let dead = stat.map(|s| s.contains(") Z")).unwrap_or(true);
+            if !dead {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            dead
+        });
+        assert!(gone, "grandchild {grandchild} survived");
+        assert!(!GROUPS.lock().unwrap().contains(&p.pgid));
+        assert!(p.stderr.tail(5).contains("started") || p.stderr.tail(5).is_empty());
+    }
+}

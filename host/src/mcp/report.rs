@@ -1,0 +1,103 @@
+//! What `quire mcp list` and `quire mcp tools` show.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::manager::McpManager;
+use super::naming::NameTable;
+use super::server::{STDERR_LINES, Server, Status};
+use super::spec::{Source, Transport};
+
+/// One server's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerReport {
+    pub name: String,
+    /// `config` or the path of the `.mcp.json`.
+    pub source: String,
+    /// `stdio` or `http`.
+    pub transport: String,
+    /// The command line or the URL.
+    pub target: String,
+    /// `ready`, `failed`, `disabled`, `starting`, `restarting`.
+    pub state: String,
+    /// Tools offered (after `enabled_tools` / `disabled_tools`).
+    pub tools: usize,
+    /// Tools the filters hid.
+    pub hidden_tools: usize,
+    pub last_error: Option<String>,
+    /// The last lines the server wrote to stderr.
+    pub stderr: String,
+}
+
+/// One tool of a server.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolReport {
+    /// The name the model sees.
+    pub name: String,
+    /// The name on the server.
+    pub original: String,
+    pub description: String,
+    pub read_only: bool,
+    pub input_schema: Value,
+}
+
+fn report(s: &Server) -> ServerReport {
+    let status = s.status();
+    let inner = s.inner();
+    ServerReport {
+        name: s.name().to_string(),
+        source: match &s.spec.source {
+            Source::Config => "config".into(),
+            Source::McpJson(p) => p.display().to_string(),
+        },
+        transport: match s.spec.transport {
+            Transport::Stdio { .. } => "stdio".into(),
+            Transport::Http { .. } => "http".into(),
+        },
+        target: s.spec.describe(),
+        state: status.label().into(),
+        tools: inner.tools.len(),
+        hidden_tools: inner.hidden,
+        last_error: match &status {
+            Status::Failed(e) => Some(e.clone()),
+            _ => inner.last_error.clone(),
+        },
+        stderr: inner
+            .stderr
+            .as_ref()
+            .map(|l| l.tail(STDERR_LINES))
+            .unwrap_or_default(),
+    }
+}
+
+impl McpManager {
+    /// Every server's state, in configuration order.
+    pub fn reports(&self) -> Vec<ServerReport> {
+        self.servers().iter().map(|s| report(s)).collect()
+    }
+
+    /// The tools of server `name` as the model would see them.
+    pub fn tool_reports(&self, name: &str) -> Vec<ToolReport> {
+        let mut names = NameTable::new();
+        let mut out = Vec::new();
+        for s in self.servers() {
+            let tools = s.inner().tools.clone();
+            for t in tools {
+                let exposed = names.assign(s.name(), &t.name);
+                if s.name() != name {
+                    continue;
+                }
+                let tool = super::tool::McpTool::new(s.clone(), &t, exposed);
+                let spec = tool.spec_ref();
+                out.push(ToolReport {
+                    name: spec.name.clone(),
+                    original: t.name.to_string(),
+                    description: spec.description.clone(),
+                    read_only: spec.read_only,
+                    input_schema: spec.parameters.clone(),
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,164 @@
+//! `mcp_resources`: lists and reads the resources of the servers that
+//! offer them.
+
+use std::sync::Arc;
+
+use rmcp::model::ReadResourceRequestParams;
+use serde_json::{Value, json};
+
+use super::results::{human_size, resource_text};
+use super::server::{Server, Status};
+use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+
+pub const NAME: &str = "mcp_resources";
+
+pub struct ResourcesTool {
+    servers: Vec<Arc<Server>>,
+    spec: ToolSpec,
+}
+
+impl ResourcesTool {
+    pub(crate) fn new(servers: Vec<Arc<Server>>) -> ResourcesTool {
+        ResourcesTool {
+            servers,
+            spec: ToolSpec {
+                name: NAME.into(),
+                description: "Lists or reads resources (files, documents, data) offered by MCP servers. \
+                    action \"list\" shows each resource's server, URI, name and type (and URI templates); \
+                    action \"read\" returns the contents of one resource, given its server and uri."
+                    .into(),
+                parameters: json!({
+                    "type": "object",
+                    "properties": {
+                        "action": {"type": "string", "enum": ["list", "read"]},
+                        "server": {"type": "string", "description": "The MCP server. Needed for read; list covers every server when left out."},
+                        "uri": {"type": "string", "description": "The resource to read."}
+                    },
+                    "required": ["action"],
+                    "additionalProperties": false
+                }),
+                read_only: true,
+                destructive: false,
+            },
+        }
+    }
+
+    fn with_resources(&self, only: Option<&str>) -> Result<Vec<Arc<Server>>, String> {
+        let names: Vec<&str> = self
+            .servers
+            .iter()
+            .filter(|s| s.has_resources())
+            .map(|s| s.name())
+            .collect();
+        match only {
+            Some(n) => match self.servers.iter().find(|s| s.name() == n) {
+                Some(s) if s.has_resources() => Ok(vec![s.clone()]),
+                _ => Err(format!(
+                    "no MCP server '{n}' with resources; servers with resources: {}",
+                    names.join(", ")
+                )),
+            },
+            None => Ok(self
+                .servers
+                .iter()
+                .filter(|s| s.has_resources() && s.status() == Status::Ready)
+                .cloned()
+                .collect()),
+        }
+    }
+
+    async fn list(&self, only: Option<&str>) -> Result<String, String> {
+        let mut out = Vec::new();
+        for s in self.with_resources(only)? {
+            let link = s.ready_link().await?;
+            let peer = &link.peer;
+            let t = s.spec.tool_timeout;
+            let resources = tokio::time::timeout(t, peer.list_all_resources()).await;
+            match resources {
+                Ok(Ok(list)) => {
+                    for r in list {
+                        let mut line = format!("{} {} — {}", s.name(), r.uri, r.name);
+                        if let Some(m) = &r.mime_type {
+                            line.push_str(&format!(" ({m})"));
+                        }
+                        if let Some(size) = r.size {
+                            line.push_str(&format!(", {}", human_size(size as usize)));
+                        }
+                        if let Some(d) = &r.description {
+                            line.push_str(&format!(": {d}"));
+                        }
+                        out.push(line);
+                    }
+                }
+                Ok(Err(e)) => {
+                    out.push(format!("{}: {}", s.name(), s.request_error(&link, e).await))
+                }
+                Err(_) => out.push(format!("{}: resources/list timed out", s.name())),
+            }
+            if let Ok(Ok(templates)) =
+                tokio::time::timeout(t, peer.list_all_resource_templates()).await
+            {
+                for tpl in templates {
+                    out.push(format!(
+                        "{} {} — {} (URI template: fill it in to read)",
+                        s.name(),
+                        tpl.uri_template,
+                        tpl.name
+                    ));
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push("No resources.".into());
+        }
+        Ok(out.join("\n"))
+    }
+
+    async fn read(&self, server: &str, uri: &str) -> Result<String, String> {
+        let s = self.with_resources(Some(server))?.remove(0);
+        let link = s.ready_link().await?;
+        let req = link.peer.read_resource(ReadResourceRequestParams::new(uri));
+        match tokio::time::timeout(s.spec.tool_timeout, req).await {
+            Err(_) => Err(format!(
+                "the MCP server '{server}' did not answer within {} s (tool_timeout_sec); the request was cancelled",
+                s.spec.tool_timeout.as_secs_f64()
+            )),
+            Ok(Err(e)) => Err(s.request_error(&link, e).await),
+            Ok(Ok(r)) if r.contents.is_empty() => Ok(format!("{uri} is empty")),
+            Ok(Ok(r)) => Ok(r
+                .contents
+                .iter()
+                .map(resource_text)
+                .collect::<Vec<_>>()
+                .join("\n")),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Tool for ResourcesTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let server = args["server"].as_str();
+        let r = match args["action"].as_str() {
+            Some("list") => self.list(server).await,
+            Some("read") => {
+                let (Some(server), Some(uri)) = (server, args["uri"].as_str()) else {
+                    return Err(ToolError::InvalidArguments(
+                        "read needs server and uri (see action \"list\")".into(),
+                    ));
+                };
+                self.read(server, uri).await
+            }
+            _ => {
+                return Err(ToolError::InvalidArguments(
+                    "action must be \"list\" or \"read\"".into(),
+                ));
+            }
+        };
+        r.map(ToolOutput::text).map_err(ToolError::Failed)
+    }
+}

@@ -1,0 +1,234 @@
+//! The state of one configured server, shared by its supervisor task and
+//! its tools.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use rmcp::ServiceError;
+use rmcp::model::ServerCapabilities;
+use rmcp::service::{Peer, RoleClient};
+use serde::Serialize;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use super::process::StderrLog;
+use super::spec::ServerSpec;
+
+/// Restarts allowed within [`RESTART_WINDOW`] before a server is failed.
+pub const MAX_RESTARTS: usize = 3;
+pub const RESTART_WINDOW: Duration = Duration::from_secs(60);
+/// The first restart waits this long; each further one twice as long.
+pub const RESTART_BASE_DELAY: Duration = Duration::from_millis(250);
+/// Lines of stderr shown in errors.
+pub const STDERR_LINES: usize = 8;
+
+/// Where a server is in its life.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", content = "error", rename_all = "snake_case")]
+pub enum Status {
+    /// `enabled = false`.
+    Disabled,
+    Starting,
+    Ready,
+    /// It died and is being started again.
+    Restarting,
+    /// It could not start, or died too often; the text says why.
+    Failed(String),
+}
+
+impl Status {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Disabled => "disabled",
+            Status::Starting => "starting",
+            Status::Ready => "ready",
+            Status::Restarting => "restarting",
+            Status::Failed(_) => "failed",
+        }
+    }
+}
+
+/// The current connection to a server, as handed to a call.
+#[derive(Clone)]
+pub struct Link {
+    pub peer: Peer<RoleClient>,
+    /// Cancelled when a call finds the connection broken: the supervisor
+    /// then drops it and reconnects (a restart).
+    pub broken: CancellationToken,
+}
+
+#[derive(Default)]
+pub(crate) struct Inner {
+    pub link: Option<Link>,
+    pub capabilities: Option<ServerCapabilities>,
+    /// The tools offered (after `enabled_tools` / `disabled_tools`).
+    pub tools: Vec<rmcp::model::Tool>,
+    /// Tools the filters hid.
+    pub hidden: usize,
+    pub last_error: Option<String>,
+    pub stderr: Option<Arc<StderrLog>>,
+    /// The process group of the current stdio process.
+    pub pgid: Option<i32>,
+    restarts: VecDeque<Instant>,
+}
+
+/// One configured server.
+pub struct Server {
+    pub spec: ServerSpec,
+    status: watch::Sender<Status>,
+    inner: Mutex<Inner>,
+}
+
+impl Server {
+    pub(crate) fn new(spec: ServerSpec) -> Arc<Server> {
+        let initial = if spec.enabled {
+            Status::Starting
+        } else {
+            Status::Disabled
+        };
+        Arc::new(Server {
+            spec,
+            status: watch::channel(initial).0,
+            inner: Mutex::new(Inner::default()),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.borrow().clone()
+    }
+
+    pub(crate) fn set_status(&self, s: Status) {
+        self.status.send_replace(s);
+    }
+
+    pub(crate) fn inner(&self) -> MutexGuard<'_, Inner> {
+        match self.inner.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The last lines of the current (or last) process's stderr.
+    pub fn stderr_tail(&self, lines: usize) -> String {
+        self.inner()
+            .stderr
+            .as_ref()
+            .map(|l| l.tail(lines))
+            .unwrap_or_default()
+    }
+
+    /// `what`, followed by the stderr tail when there is one.
+    pub fn with_stderr(&self, what: &str) -> String {
+        let tail = self.stderr_tail(STDERR_LINES);
+        if tail.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what}\nstderr of '{}':\n{tail}", self.spec.name)
+        }
+    }
+
+    /// Waits until the server is ready and returns its connection, or says why
+    /// it is not available. Waits through starts and restarts, at most the
+    /// startup timeout (plus the restart delays).
+    pub async fn ready_link(&self) -> Result<Link, String> {
+        let mut rx = self.status.subscribe();
+        let wait = self.spec.startup_timeout + RESTART_BASE_DELAY * 8;
+        let settled = tokio::time::timeout(
+            wait,
+            rx.wait_for(|s| !matches!(s, Status::Starting | Status::Restarting)),
+        )
+        .await;
+        let name = &self.spec.name;
+        match settled {
+            Err(_) => Err(format!(
+                "the MCP server '{name}' is still starting after {} s; try again later",
+                wait.as_secs()
+            )),
+            Ok(Err(_)) => Err(format!("the MCP server '{name}' was shut down")),
+            Ok(Ok(s)) => match &*s {
+                Status::Ready => self
+                    .inner()
+                    .link
+                    .clone()
+                    .ok_or_else(|| format!("the MCP server '{name}' has no connection")),
+                Status::Failed(e) => Err(format!("the MCP server '{name}' is not available: {e}")),
+                _ => Err(format!("the MCP server '{name}' is disabled")),
+            },
+        }
+    }
+
+    /// Waits until the server is ready, failed or disabled.
+    pub async fn settled(&self) -> Status {
+        let mut rx = self.status.subscribe();
+        let r = rx
+            .wait_for(|s| !matches!(s, Status::Starting | Status::Restarting))
+            .await
+            .map(|s| s.clone());
+        r.unwrap_or_else(|_| self.status())
+    }
+
+    /// The message for the model when a request over `link` failed. A
+    /// broken connection is reported to the supervisor, which restarts.
+    pub async fn request_error(&self, link: &Link, e: ServiceError) -> String {
+        let name = &self.spec.name;
+        match e {
+            ServiceError::McpError(err) => format!(
+                "the MCP server '{name}' answered with an error: {} (code {})",
+                err.message, err.code.0
+            ),
+            ServiceError::TransportClosed | ServiceError::TransportSend(_) => {
+                tracing::debug!(server = %name, "request failed: {e}");
+                link.broken.cancel();
+                // Let the supervisor notice the death and record why.
+                let mut rx = self.status.subscribe();
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(2),
+                    rx.wait_for(|s| !matches!(s, Status::Ready)),
+                )
+                .await;
+                let why = self
+                    .inner()
+                    .last_error
+                    .clone()
+                    .unwrap_or_else(|| "the connection closed".into());
+                let next = match self.status() {
+                    Status::Failed(_) => {
+                        "It restarted too often and is now marked failed; its tools are gone."
+                    }
+                    _ => "quire is restarting it; the call can be tried again.",
+                };
+                format!("the MCP server '{name}' stopped during the call ({why}). {next}")
+            }
+            other => format!("the request to the MCP server '{name}' failed: {other}"),
+        }
+    }
+
+    /// Records a restart; `None` when the budget of [`MAX_RESTARTS`] per
+    /// [`RESTART_WINDOW`] is spent, else the delay before restarting.
+    pub(crate) fn next_restart(&self) -> Option<Duration> {
+        let mut inner = self.inner();
+        let now = Instant::now();
+        inner
+            .restarts
+            .retain(|t| now.duration_since(*t) < RESTART_WINDOW);
+        if inner.restarts.len() >= MAX_RESTARTS {
+            return None;
+        }
+        let n = inner.restarts.len() as u32;
+        inner.restarts.push_back(now);
+        Some(RESTART_BASE_DELAY * 2u32.pow(n))
+    }
+
+    /// Whether the server offers resources.
+    pub fn has_resources(&self) -> bool {
+        self.inner()
+            .capabilities
+            .as_ref()
+            .is_some_and(|c| c.resources.is_some())
+    }
+}

@@ -1,0 +1,305 @@
+//! The servers a session starts: `[mcp_servers.NAME]` from config plus the
+//! project's `.mcp.json` (the format Claude Code and others read), resolved
+//! into [`ServerSpec`]s.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::config::{McpServerConfig, McpServers, check_name};
+
+/// Where a server was declared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// `[mcp_servers.NAME]` in a config.toml layer.
+    Config,
+    /// A project's `.mcp.json`.
+    McpJson(PathBuf),
+}
+
+impl Source {
+    /// How error messages refer to a key of server `name`.
+    pub fn key(&self, name: &str, key: &str) -> String {
+        match self {
+            Source::Config => format!("mcp_servers.{name}.{key}"),
+            Source::McpJson(p) => format!("{}: mcpServers.{name}.{key}", p.display()),
+        }
+    }
+}
+
+/// How quire talks to a server.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transport {
+    Stdio {
+        command: String,
+        args: Vec<String>,
+        env: BTreeMap<String, String>,
+        cwd: PathBuf,
+    },
+    Http {
+        url: String,
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// One server, ready to start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSpec {
+    pub name: String,
+    pub source: Source,
+    pub transport: Transport,
+    pub startup_timeout: Duration,
+    pub tool_timeout: Duration,
+    pub enabled_tools: Option<Vec<String>>,
+    pub disabled_tools: Vec<String>,
+    pub required: bool,
+    pub enabled: bool,
+    /// `${VAR}` is expanded in every string (`.mcp.json`), not only in
+    /// header values.
+    pub expand_all: bool,
+}
+
+impl ServerSpec {
+    /// Builds a spec; relative `cwd`s are taken from `base`.
+    pub fn new(name: &str, source: Source, c: &McpServerConfig, base: &Path) -> ServerSpec {
+        let expand_all = matches!(source, Source::McpJson(_));
+        let transport = match (&c.command, &c.url) {
+            (Some(command), _) => Transport::Stdio {
+                command: command.clone(),
+                args: c.args.clone(),
+                env: c.env.clone(),
+                cwd: c
+                    .cwd
+                    .as_ref()
+                    .map(|p| base.join(p))
+                    .unwrap_or_else(|| base.to_path_buf()),
+            },
+            (None, url) => Transport::Http {
+                url: url.clone().unwrap_or_default(),
+                headers: c.headers.clone(),
+            },
+        };
+        ServerSpec {
+            name: name.to_string(),
+            source,
+            transport,
+            startup_timeout: Duration::from_secs_f64(c.startup_timeout_sec),
+            tool_timeout: Duration::from_secs_f64(c.tool_timeout_sec),
+            enabled_tools: c.enabled_tools.clone(),
+            disabled_tools: c.disabled_tools.clone(),
+            required: c.required,
+            enabled: c.enabled,
+            expand_all,
+        }
+    }
+
+    /// The transport with `${VAR}` references replaced from the
+    /// environment; the error names the key and the variable.
+    pub fn resolved_transport(&self) -> Result<Transport, String> {
+        let key = |k: &str| self.source.key(&self.name, k);
+        let all = self.expand_all;
+        let maybe = |s: &str, k: &str| {
+            if all {
+                expand(s, &key(k))
+            } else {
+                Ok(s.to_string())
+            }
+        };
+        Ok(match &self.transport {
+            Transport::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => Transport::Stdio {
+                command: maybe(command, "command")?,
+                args: args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| maybe(a, &format!("args[{i}]")))
+                    .collect::<Result<_, _>>()?,
+                env: env
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), maybe(v, &format!("env.{k}"))?)))
+                    .collect::<Result<_, String>>()?,
+                cwd: cwd.clone(),
+            },
+            Transport::Http { url, headers } => Transport::Http {
+                url: maybe(url, "url")?,
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), expand(v, &key(&format!("headers.{k}")))?)))
+                    .collect::<Result<_, String>>()?,
+            },
+        })
+    }
+
+    /// Whether the tool with this original name is offered.
+    pub fn allows(&self, tool: &str) -> bool {
+        self.enabled_tools
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|t| t == tool))
+            && !self.disabled_tools.iter().any(|t| t == tool)
+    }
+
+    /// `command args...` or the URL, for listings.
+    pub fn describe(&self) -> String {
+        match &self.transport {
+            Transport::Stdio { command, args, .. } => {
+                let mut s = command.clone();
+                for a in args {
+                    s.push(' ');
+                    s.push_str(a);
+                }
+                s
+            }
+            Transport::Http { url, .. } => url.clone(),
+        }
+    }
+}
+
+/// Replaces `${VAR}` and `${VAR:-default}` with environment values.
+pub fn expand(s: &str, key: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(format!("{key}: '${{' without a closing '}}' in '{s}'"));
+        };
+        let inner = &after[..end];
+        let (var, default) = match inner.split_once(":-") {
+            Some((v, d)) => (v, Some(d)),
+            None => (inner, None),
+        };
+        match (std::env::var(var), default) {
+            (Ok(v), _) => out.push_str(&v),
+            (Err(_), Some(d)) => out.push_str(d),
+            (Err(_), None) => {
+                return Err(format!(
+                    "{key} uses the environment variable {var}, which is not set: set it or write ${{{var}:-default}}"
+                ));
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Reads `servers` from config and `<repo_root>/.mcp.json` (config wins on
+/// a name clash). Returns the specs and warnings (unknown keys, skipped
+/// entries); errors name the file or table and the key.
+pub fn load(
+    servers: &McpServers,
+    repo_root: Option<&Path>,
+    base: &Path,
+) -> Result<(Vec<ServerSpec>, Vec<String>), String> {
+    let mut specs: Vec<ServerSpec> = servers
+        .0
+        .iter()
+        .map(|(name, c)| ServerSpec::new(name, Source::Config, c, base))
+        .collect();
+    let mut warnings = Vec::new();
+    // Once repositories can be marked trusted, read this only in a trusted one.
+    if let Some(root) = repo_root {
+        let path = root.join(".mcp.json");
+        for (name, c) in read_mcp_json(&path, &mut warnings)? {
+            if servers.0.contains_key(&name) {
+                warnings.push(format!(
+                    "{}: server '{name}' is also in [mcp_servers.{name}]; the config.toml entry is used",
+                    path.display()
+                ));
+                continue;
+            }
+            specs.push(ServerSpec::new(
+                &name,
+                Source::McpJson(path.clone()),
+                &c,
+                base,
+            ));
+        }
+    }
+    Ok((specs, warnings))
+}
+
+/// Parses a `.mcp.json` (`{"mcpServers": {NAME: {command, args, env, type,
+/// url, headers}}}`); a missing file is no servers.
+pub fn read_mcp_json(
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, McpServerConfig)>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let file = path.display().to_string();
+    let root: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{file} is not valid JSON: {e}"))?;
+    let servers = match root.get("mcpServers") {
+        None => return Ok(Vec::new()),
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err(format!("{file}: mcpServers must be an object of servers")),
+    };
+    let mut out = Vec::new();
+    for (name, entry) in servers {
+        let prefix = format!("{file}: mcpServers.{name}");
+        check_name(name).map_err(|e| format!("{file}: {e}"))?;
+        let Value::Object(fields) = entry else {
+            return Err(format!("{prefix} must be an object"));
+        };
+        let mut kept = serde_json::Map::new();
+        let mut ty = None;
+        for (k, v) in fields {
+            match k.as_str() {
+                "command" | "args" | "env" | "url" | "headers" => {
+                    kept.insert(k.clone(), v.clone());
+                }
+                "type" => {
+                    ty = Some(v.as_str().map(str::to_string).ok_or_else(|| {
+                        format!("{prefix}.type must be a string (\"stdio\" or \"http\")")
+                    })?)
+                }
+                other => warnings.push(format!("{prefix}.{other}: unknown key, ignored")),
+            }
+        }
+        match ty.as_deref() {
+            None
+            | Some("stdio")
+            | Some("http")
+            | Some("streamable-http")
+            | Some("streamableHttp") => {}
+            Some("sse") => {
+                warnings.push(format!(
+                    "{prefix}: type \"sse\" (the old HTTP+SSE transport) is not supported; the server is skipped (use a streamable-HTTP url with type \"http\")"
+                ));
+                continue;
+            }
+            Some(other) => {
+                return Err(format!(
+                    "{prefix}.type: unknown transport \"{other}\"; use \"stdio\" or \"http\""
+                ));
+            }
+        }
+        if ty.as_deref() == Some("stdio") && !kept.contains_key("command") {
+            return Err(format!("{prefix}: type \"stdio\" needs a command"));
+        }
+        if matches!(ty.as_deref(), Some(t) if t != "stdio") && !kept.contains_key("url") {
+            return Err(format!(
+                "{prefix}: type \"{}\" needs a url",
+                ty.unwrap_or_default()
+            ));
+        }
+        let c = McpServerConfig::from_value(&prefix, &Value::Object(kept))?;
+        out.push((name.clone(), c));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+#[path = "spec_tests.rs"]
+mod tests;

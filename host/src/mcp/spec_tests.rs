@@ -1,0 +1,99 @@
+use super::*;
+
+fn write(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join(".mcp.json");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn mcp_json_servers_are_read_and_config_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        r#"{"mcpServers": {
+            "files": {"command": "npx", "args": ["-y", "srv"], "env": {"A": "b"}},
+            "remote": {"type": "http", "url": "http://127.0.0.1:9/mcp", "headers": {"Authorization": "Bearer ${TOK}"}},
+            "old": {"type": "sse", "url": "http://127.0.0.1:9/sse"},
+            "mine": {"command": "ignored", "oauth": {}}
+        }}"#,
+    );
+    let mut servers = McpServers::default();
+    servers
+        .0
+        .insert("mine".into(), McpServerConfig::stdio("real", vec![]));
+    let (specs, warnings) = load(&servers, Some(dir.path()), dir.path()).unwrap();
+    let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["mine", "files", "remote"]);
+    assert_eq!(specs[0].describe(), "real");
+    assert_eq!(specs[1].describe(), "npx -y srv");
+    assert!(matches!(specs[2].transport, Transport::Http { .. }));
+    let w = warnings.join("\n");
+    assert!(w.contains("mcpServers.old: type \"sse\""), "{w}");
+    assert!(w.contains("mcpServers.mine.oauth: unknown key"), "{w}");
+    assert!(w.contains("config.toml entry is used"), "{w}");
+}
+
+#[test]
+fn mcp_json_errors_name_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("{", "is not valid JSON"),
+        (
+            r#"{"mcpServers": {"a": {"command": 1}}}"#,
+            "mcpServers.a.command must be a string",
+        ),
+        (
+            r#"{"mcpServers": {"a": {"type": "ws", "url": "http://h"}}}"#,
+            "mcpServers.a.type: unknown transport",
+        ),
+        (
+            r#"{"mcpServers": {"a": {"type": "http"}}}"#,
+            "mcpServers.a: type \"http\" needs a url",
+        ),
+    ];
+    for (text, want) in cases {
+        write(dir.path(), text);
+        let err = load(&McpServers::default(), Some(dir.path()), dir.path()).unwrap_err();
+        assert!(
+            err.contains(".mcp.json") && err.contains(want),
+            "{text}: {err}"
+        );
+    }
+}
+
+#[test]
+fn env_references_expand_and_missing_ones_name_the_key() {
+    // SAFETY: tests in this module set distinct variables only.
+    unsafe { std::env::set_var("QUIRE_SPEC_TEST_TOKEN", "s3cret") };
+    assert_eq!(
+        expand("Bearer ${QUIRE_SPEC_TEST_TOKEN}", "k").unwrap(),
+        "Bearer s3cret"
+    );
+    assert_eq!(
+        expand("${QUIRE_SPEC_TEST_UNSET:-dflt}/x", "k").unwrap(),
+        "dflt/x"
+    );
+    let err = expand("${QUIRE_SPEC_TEST_UNSET}", "mcp_servers.a.headers.X").unwrap_err();
+    assert!(err.contains("mcp_servers.a.headers.X") && err.contains("QUIRE_SPEC_TEST_UNSET"));
+    let mut c = McpServerConfig::http("http://127.0.0.1:1/mcp");
+    c.headers
+        .insert("X-Key".into(), "${QUIRE_SPEC_TEST_UNSET}".into());
+    let spec = ServerSpec::new("remote", Source::Config, &c, Path::new("/"));
+    let err = spec.resolved_transport().unwrap_err();
+    assert!(err.contains("mcp_servers.remote.headers.X-Key"), "{err}");
+}
+
+#[test]
+fn tool_filters_and_relative_cwd() {
+    let mut c = McpServerConfig::stdio("srv", vec![]);
+    c.enabled_tools = Some(vec!["a".into(), "b".into()]);
+    c.disabled_tools = vec!["b".into()];
+    c.cwd = Some("sub".into());
+    let spec = ServerSpec::new("s", Source::Config, &c, Path::new("/repo"));
+    assert!(spec.allows("a") && !spec.allows("b") && !spec.allows("c"));
+    match &spec.transport {
+        Transport::Stdio { cwd, .. } => assert_eq!(cwd, Path::new("/repo/sub")),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,105 @@
+//! One MCP tool as a quire [`Tool`]: exposed under its `mcp__SERVER__TOOL`
+//! name, called under its original name, with a timeout that cancels the
+//! request on the server.
+
+use std::sync::Arc;
+
+use rmcp::model::{CallToolRequestParams, CallToolResponse};
+use serde_json::Value;
+
+use super::results;
+use super::server::Server;
+use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+
+pub struct McpTool {
+    server: Arc<Server>,
+    original: String,
+    spec: ToolSpec,
+}
+
+impl McpTool {
+    pub(crate) fn new(server: Arc<Server>, tool: &rmcp::model::Tool, exposed: String) -> McpTool {
+        let ann = tool.annotations.as_ref();
+        let read_only = ann.and_then(|a| a.read_only_hint).unwrap_or(false);
+        let destructive = !read_only && ann.and_then(|a| a.destructive_hint).unwrap_or(true);
+        let description = tool
+            .description
+            .as_deref()
+            .map(str::to_string)
+            .or_else(|| tool.title.clone())
+            .or_else(|| ann.and_then(|a| a.title.clone()))
+            .unwrap_or_else(|| {
+                format!(
+                    "The '{}' tool of the MCP server '{}'.",
+                    tool.name,
+                    server.name()
+                )
+            });
+        let mut parameters = Value::Object((*tool.input_schema).clone());
+        if parameters.get("type").is_none()
+            && let Some(o) = parameters.as_object_mut()
+        {
+            o.insert("type".into(), Value::String("object".into()));
+        }
+        McpTool {
+            original: tool.name.to_string(),
+            spec: ToolSpec {
+                name: exposed,
+                description,
+                parameters,
+                read_only,
+                destructive,
+            },
+            server,
+        }
+    }
+
+    pub(crate) fn spec_ref(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    /// The tool's name on its server.
+    pub fn original_name(&self) -> &str {
+        &self.original
+    }
+}
+
+#[async_trait::async_trait]
+impl Tool for McpTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let arguments = match args {
+            Value::Object(m) => Some(m),
+            Value::Null => None,
+            other => {
+                return Err(ToolError::InvalidArguments(format!(
+                    "the arguments must be a JSON object, got {other}"
+                )));
+            }
+        };
+        let link = self.server.ready_link().await.map_err(ToolError::Failed)?;
+        let mut params = CallToolRequestParams::new(self.original.clone());
+        if let Some(a) = arguments {
+            params = params.with_arguments(a);
+        }
+        let timeout = self.server.spec.tool_timeout;
+        // Dropping the request future (timeout, or the user interrupting)
+        // sends notifications/cancelled to the server.
+        match tokio::time::timeout(timeout, link.peer.call_tool_once(params)).await {
+            Err(_) => Err(ToolError::Failed(format!(
+                "the MCP server '{}' did not answer within {} s (tool_timeout_sec), so the request was cancelled on the server",
+                self.server.name(),
+                timeout.as_secs_f64()
+            ))),
+            Ok(Ok(CallToolResponse::Complete(r))) => Ok(results::to_output(r)),
+            Ok(Ok(_)) => Err(ToolError::Failed(format!(
+                "the MCP server '{}' asked for user input or started a background task, which quire does not support",
+                self.server.name()
+            ))),
+            Ok(Err(e)) => Err(ToolError::Failed(self.server.request_error(&link, e).await)),
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! `quire exec` with MCP servers: the real binary against the model server.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::mpsc;
+
+use serde_json::{Value, json};
+
+use super::peers::{marker, test_server, wait_none_with, wait_some_with};
+use super::support::model_server::Reply;
+use super::support::quire::{TestEnv, finish, wait_for_file};
+use super::*;
+
+/// A `[mcp_servers.NAME]` table for the test server.
+fn server_toml(name: &str, args: &[&str], extra: &str) -> String {
+    let args: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
+    format!(
+        "\n[mcp_servers.{name}]\ncommand = {:?}\nargs = [{}]\n{extra}\n",
+        test_server().display().to_string(),
+        args.join(", ")
+    )
+}
+
+/// `env = { QUIRE_MCP_TEST_MARKER = "..." }` for `marker`.
+fn env_line(m: &str) -> String {
+    let (k, v) = m.split_once('=').unwrap();
+    format!("env = {{ {k} = {v:?} }}")
+}
+
+fn tool_names(body: &Value) -> Vec<String> {
+    body["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["name"].as_str().or(t["function"]["name"].as_str()))
+        .map(str::to_string)
+        .collect()
+}
+
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: signalling a child process this test spawned.
+    unsafe {
+        libc::kill(pid as i32, sig);
+    }
+}
+
+#[test]
+fn a_slow_server_joins_at_the_next_turn_and_the_model_is_told_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let listed = dir.path().join("slow-listed");
+    let listed_s = listed.to_str().unwrap();
+    let config = [
+        server_toml("fast", &[], "required = true"),
+        server_toml(
+            "slow",
+            &["--slow-start", "2500", "--list-marker", listed_s],
+            "",
+        ),
+        server_toml("bad", &["--exit-at-start"], ""),
+    ]
+    .concat();
+    let env = TestEnv::with_config("responses", &config);
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__fast__wait_for", json!({"path": listed_s})),
+        Reply::tool_call("c2", "mcp__slow__echo", json!({"text": "late"})),
+        Reply::text("all done"),
+    ]);
+    let run = env.exec_json("use the tools", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    let first = tool_names(&reqs[0].body);
+    assert!(
+        first.contains(&"mcp__fast__echo".to_string()),
+        "required server's tools: {first:?}"
+    );
+    assert!(
+        !first.iter().any(|n| n.starts_with("mcp__slow__")),
+        "{first:?}"
+    );
+    let instructions = reqs[0].body["instructions"].as_str().unwrap();
+    assert!(
+        instructions.contains("Still starting") && instructions.contains("slow"),
+        "{instructions}"
+    );
+    let second = tool_names(&reqs[1].body);
+    assert!(
+        second.contains(&"mcp__slow__echo".to_string()),
+        "{second:?}"
+    );
+    let instructions = reqs[1].body["instructions"].as_str().unwrap();
+    assert!(!instructions.contains("Still starting"), "{instructions}");
+    assert!(
+        instructions.contains("bad (the server exited with status 3"),
+        "{instructions}"
+    );
+    let done = run.of_type("tool_completed");
+    let late = done.iter().find(|e| e["call_id"] == "c2").unwrap();
+    assert_eq!(late["output"], "echo: late");
+    assert_eq!(late["is_error"], false);
+    let warnings: Vec<String> = run
+        .of_type("warning")
+        .iter()
+        .map(|w| w["message"].to_string())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("MCP server 'bad' is not available")),
+        "{warnings:?}"
+    );
+    // Server stdout and stderr never reach quire's output.
+    assert!(
+        run.stdout
+            .lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stderr.contains("mcp_test_server starting"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn servers_from_the_project_mcp_json_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let listed = dir.path().join("proj-listed");
+    let listed_s = listed.to_str().unwrap();
+    // A required server to hold the first turn until the project's is ready.
+    let env = TestEnv::with_config("chat", &server_toml("gate", &[], "required = true"));
+    let m = marker();
+    let (k, v) = m.split_once('=').unwrap();
+    env.write(
+        ".mcp.json",
+        &json!({"mcpServers": {"proj": {
+            "command": test_server().display().to_string(),
+            "args": ["--garbage", "--list-marker", listed_s],
+            "env": {k: v}
+        }}})
+        .to_string(),
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__gate__wait_for", json!({"path": listed_s})),
+        Reply::tool_call("c2", "mcp__proj__echo", json!({"text": "from the project"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("echo", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    let echo = done.iter().find(|e| e["call_id"] == "c2").unwrap();
+    assert_eq!(echo["output"], "echo: from the project");
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+#[test]
+fn configuration_errors_exit_2_naming_the_server_and_key() {
+    let env = TestEnv::new("responses");
+    let run = env.run(&["exec", "-c", "mcp_servers.db.args=5", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("mcp_servers.db.args must be an array of strings"),
+        "{}",
+        run.stderr
+    );
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"x": {"command": ["npx"]}}}"#,
+    );
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".mcp.json: mcpServers.x.command must be a string"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
+
+#[test]
+fn a_required_server_that_fails_fails_the_task() {
+    let env = TestEnv::with_config(
+        "responses",
+        &server_toml("db", &["--exit-at-start"], "required = true"),
+    );
+    env.server.push(Reply::text("never"));
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the MCP server 'db' is required"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("fatal: the database is locked"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
+
+/// A server with a grandchild, marked so every process it made can be found.
+fn marked_env(extra_replies: Vec<Reply>) -> (TestEnv, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let m = marker();
+    let gc = dir.path().join("grandchild.pid");
+    let log = dir.path().join("log");
+    let table = server_toml(
+        "s",
+        &[
+            "--grandchild",
+            gc.to_str().unwrap(),
+            "--log",
+            log.to_str().unwrap(),
+        ],
+        &format!("required = true\n{}", env_line(&m)),
+    );
+    let env = TestEnv::with_config("responses", &table);
+    env.server.push_all(extra_replies);
+    (env, m, dir)
+}
+
+#[test]
+fn no_server_process_is_left_after_a_normal_exit() {
+    let (env, m, dir) = marked_env(vec![
+        Reply::tool_call("c1", "mcp__s__echo", json!({"text": "x"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!wait_for_file(&dir.path().join("grandchild.pid")).is_empty());
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+#[test]
+fn no_server_process_is_left_after_an_error() {
+    let (env, m, dir) = marked_env(vec![Reply::status(401)]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!wait_for_file(&dir.path().join("grandchild.pid")).is_empty());
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+#[test]
+fn no_server_process_is_left_after_ctrl_c_during_a_call() {
+    let (env, m, dir) = marked_env(vec![Reply::tool_call("c1", "mcp__s__hang", json!({}))]);
+    let child = env.spawn(&["exec", "--json", "go"]);
+    wait_log_sync(&dir.path().join("log"), "call hang");
+    assert!(wait_some_with(&m, 2).len() >= 2);
+    signal(child.id(), libc::SIGINT);
+    let run = finish(child);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+    let done = run.of_type("tool_completed");
+    assert!(done[0]["output"].as_str().unwrap().contains("interrupted"));
+}
+
+/// The interactive session exits on Ctrl-C when no task runs, through
+/// `std::process::exit`: the registered process groups die too.
+#[test]
+fn no_server_process_is_left_after_ctrl_c_exits_the_interactive_session() {
+    let (env, m, _dir) = marked_env(vec![]);
+    let mut child = env
+        .command(&[])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn quire");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let ready = rx
+        .iter()
+        .take_while(|l| !l.contains("/help for commands"))
+        .count();
+    assert!(ready < 1000);
+    assert!(wait_some_with(&m, 2).len() >= 2);
+    signal(child.id(), libc::SIGINT);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+fn wait_log_sync(path: &std::path::Path, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !read_log(path).contains(needle) {
+        assert!(Instant::now() < deadline, "{needle:?} never logged");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_server_crash_mid_call_is_an_error_for_the_model_and_the_turn_goes_on() {
+    let env = TestEnv::with_config("chat", &server_toml("s", &[], "required = true"));
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__s__crash", json!({})),
+        Reply::tool_call("c2", "mcp__s__echo", json!({"text": "back"})),
+        Reply::text("recovered"),
+    ]);
+    let run = env.exec_json("crash it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], true);
+    let out = done[0]["output"].as_str().unwrap();
+    assert!(
+        out.contains("'s' stopped during the call") && out.contains("exited with status 101"),
+        "{out}"
+    );
+    assert_eq!(
+        done[1]["output"], "echo: back",
+        "the restarted server answers"
+    );
+    let warnings: Vec<String> = run
+        .of_type("warning")
+        .iter()
+        .map(|w| w["message"].to_string())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("MCP server 's' stopped") && w.contains("restarting")),
+        "{warnings:?}"
+    );
+    assert_eq!(run.of_type("message_completed")[0]["text"], "recovered");
+}
