@@ -9,6 +9,7 @@ pub mod agent;
 pub mod config;
 pub mod mcp;
 pub mod model;
+pub mod plugins;
 pub mod skills;
 pub mod store;
 pub mod tools;
