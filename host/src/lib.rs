@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod config;
 pub mod model;
+pub mod plugins;
 pub mod skills;
 pub mod store;
 pub mod tools;

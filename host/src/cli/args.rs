@@ -87,6 +87,8 @@ pub enum Command {
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),
+    /// Manage WASM plugins: list, inspect, add, remove, new, call.
+    Plugins(super::plugins::PluginsArgs),
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod exec;
+mod plugins;
 mod render;
 mod repl;
 mod run;
@@ -50,6 +51,7 @@ async fn dispatch(cli: Cli) -> i32 {
     match &cli.command {
         Some(Command::Exec(args)) => exec::run(&cli.global, args).await,
         Some(Command::Sessions(args)) => sessions::run(&cli.global, args),
+        Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

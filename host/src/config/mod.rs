@@ -46,6 +46,8 @@ pub struct Config {
     pub sessions_dir: Option<PathBuf>,
     /// `[skills]`.
     pub skills: crate::skills::SkillsConfig,
+    /// `[plugins]`.
+    pub plugins: crate::plugins::PluginsConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -94,6 +96,7 @@ impl Default for Config {
             models: BTreeMap::new(),
             sessions_dir: None,
             skills: crate::skills::SkillsConfig::default(),
+            plugins: crate::plugins::PluginsConfig::default(),
         }
     }
 }
