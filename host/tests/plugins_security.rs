@@ -209,6 +209,11 @@ async fn http_to_a_host_not_allowed_is_refused_before_connecting() {
         .await;
     assert_eq!(out.result, Ok("200 ok".to_string()));
     assert_eq!(server.hits(), 1);
+
+    // Raw sockets are off, whatever the allow-list says.
+    let addr = format!("127.0.0.1:{}", server.port());
+    failed(&allowed, "tcp", json!({ "addr": addr })).await;
+    assert_eq!(server.hits(), 1, "a raw TCP connection reached the server");
 }
 
 #[tokio::test]

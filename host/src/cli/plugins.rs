@@ -340,7 +340,7 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
         ScopeArg::User => InstallScope::User,
         ScopeArg::Project => InstallScope::Project,
     };
-    let dest = install::destination(scope, &manifest.name, &ctx.home, &ctx.workspace);
+    let dest = install::destination(&manifest, scope, &ctx.home, &ctx.workspace, &ctx.config);
     match install::install(&manifest, &dest, &ctx.home) {
         Ok(m) => {
             let names: Vec<String> = plugin

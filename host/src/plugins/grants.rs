@@ -154,14 +154,21 @@ fn split_placeholder(path: &str) -> (Option<&str>, &str) {
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     if let Some(parent) = dir.parent() {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(parent)?;
         // Another user may have made it first: it must be ours and private.
-        let meta = std::fs::metadata(parent)?;
+        let meta = std::fs::symlink_metadata(parent)?;
+        // SAFETY: getuid has no preconditions and cannot fail.
+        if meta.uid() != unsafe { libc::getuid() } || !meta.is_dir() {
+            return Err(std::io::Error::other(format!(
+                "{} is not a folder owned by you",
+                parent.display()
+            )));
+        }
         if meta.permissions().mode() & 0o077 != 0 {
             std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))?;
         }
@@ -221,6 +228,51 @@ mod tests {
         assert!(!l.allows("x.api.example.com"));
         assert!(!l.allows("127.0.0.1"));
         assert!(!l.allows(""));
+    }
+
+    #[test]
+    fn placeholders_resolve_to_existing_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let ws = root.path().join("ws");
+        std::fs::create_dir_all(ws.join("src")).unwrap();
+        let plugin = root.path().join("plugin");
+        std::fs::create_dir_all(plugin.join("data")).unwrap();
+        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${workspace}\", access = \"ro\" }, { path = \"${workspace}/src\", access = \"rw\" }, { path = \"${plugin}/data\", access = \"ro\" }, { path = \"${tmp}\", access = \"rw\" }, { path = \"${workspace}/missing\", access = \"ro\" }]\nenv = [\"PATH\", \"QUIRE_SURELY_UNSET_VAR\"]\n";
+        let m = crate::plugins::manifest::parse(text, &plugin.join("plugin.toml")).unwrap();
+        let ctx = GrantContext {
+            workspace: ws.clone(),
+            tmp_root: root.path().join("tmp"),
+            user_home: None,
+        };
+        let g = resolve(&m, &ctx);
+        let canon = |p: PathBuf| std::fs::canonicalize(p).unwrap();
+        let hosts: Vec<(PathBuf, Access)> =
+            g.dirs.iter().map(|d| (d.host.clone(), d.access)).collect();
+        assert_eq!(
+            hosts,
+            vec![
+                (canon(ws.clone()), Access::Ro),
+                (canon(ws.join("src")), Access::Rw),
+                (canon(plugin.join("data")), Access::Ro),
+                (canon(root.path().join("tmp/p")), Access::Rw),
+            ]
+        );
+        assert_eq!(g.dirs[0].guest, canon(ws.clone()).to_str().unwrap());
+        assert_eq!(g.cwd.as_deref(), canon(ws).to_str());
+        assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
+        assert!(
+            g.warnings[0].contains("${workspace}/missing"),
+            "{:?}",
+            g.warnings
+        );
+        assert_eq!(g.env.len(), 1);
+        assert_eq!(g.env[0].0, "PATH");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(root.path().join("tmp/p"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0);
     }
 
     #[test]

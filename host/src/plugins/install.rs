@@ -33,11 +33,28 @@ pub fn read_source(source: &Path) -> Result<Manifest, PluginError> {
     manifest::load(&file)
 }
 
-/// The folder a plugin named `name` is installed to.
-pub fn destination(scope: InstallScope, name: &str, home: &Path, workspace: &Path) -> PathBuf {
+/// The folder `manifest`'s plugin is installed to: where it is, when
+/// quire already finds it there (a repository's or a configured plugin
+/// only needs consent), else `NAME` in the scope's plugin folder.
+pub fn destination(
+    manifest: &Manifest,
+    scope: InstallScope,
+    home: &Path,
+    workspace: &Path,
+    config: &super::PluginsConfig,
+) -> PathBuf {
+    let here = std::fs::canonicalize(manifest.dir()).ok();
+    let found = discover::discover(home, Some(workspace), config);
+    let in_place = found
+        .found
+        .iter()
+        .find(|f| here.is_some() && std::fs::canonicalize(f.manifest.dir()).ok() == here);
+    if let Some(f) = in_place {
+        return f.manifest.dir().to_path_buf();
+    }
     match scope {
-        InstallScope::User => discover::user_dir(home).join(name),
-        InstallScope::Project => discover::project_dir(workspace).join(name),
+        InstallScope::User => discover::user_dir(home).join(&manifest.name),
+        InstallScope::Project => discover::project_dir(workspace).join(&manifest.name),
     }
 }
 

@@ -20,15 +20,22 @@ const TOOLS: &[(&str, &str)] = &[
     ("spin", "Loops forever."),
     ("alloc", "Allocates memory until it fails."),
     ("recurse", "Recurses without end (exhausts the wasm stack)."),
-    ("recurse-frames", "Recurses without end with big frames (exhausts the shadow stack)."),
+    (
+        "recurse-frames",
+        "Recurses without end with big frames (exhausts the shadow stack).",
+    ),
     ("read", "Reads a file: {path}."),
     ("write", "Writes a file: {path, text}."),
     ("env", "Reads an environment variable: {name}."),
     ("http", "GETs a URL over wasi:http: {url}."),
+    ("tcp", "Opens a raw TCP connection: {addr}."),
     ("flood", "Prints {bytes} bytes to stdout (0: forever)."),
     ("panic", "Panics with {message}."),
     ("sleep", "Sleeps {ms} milliseconds in a host call."),
-    ("log", "Logs {count} lines of {message} through the host's log."),
+    (
+        "log",
+        "Logs {count} lines of {message} through the host's log.",
+    ),
 ];
 
 impl Guest for Hostile {
@@ -75,6 +82,13 @@ impl Guest for Hostile {
                 Err(_) => "absent".to_string(),
             }),
             "http" => http_get(&s("url")).map_err(ToolError::Failed),
+            "tcp" => {
+                let mut conn =
+                    std::net::TcpStream::connect(s("addr")).map_err(|e| failed("tcp", e))?;
+                conn.write_all(b"GET / HTTP/1.0\r\n\r\n")
+                    .map_err(|e| failed("tcp", e))?;
+                Ok("connected".to_string())
+            }
             "flood" => {
                 let chunk = vec![b'x'; 64 * 1024];
                 let total = n("bytes");
@@ -141,7 +155,8 @@ fn http_get(url: &str) -> Result<String, String> {
     req.set_scheme(Some(&scheme)).map_err(|()| "bad scheme")?;
     req.set_authority(Some(authority))
         .map_err(|()| "bad authority")?;
-    req.set_path_with_query(Some(path)).map_err(|()| "bad path")?;
+    req.set_path_with_query(Some(path))
+        .map_err(|()| "bad path")?;
     let pending = outgoing_handler::handle(req, None).map_err(|e| format!("refused: {e:?}"))?;
     pending.subscribe().block();
     let resp = pending
@@ -153,11 +168,8 @@ fn http_get(url: &str) -> Result<String, String> {
     let body = resp.consume().map_err(|()| "no body")?;
     let stream = body.stream().map_err(|()| "no body stream")?;
     let mut bytes = Vec::new();
-    loop {
-        match stream.blocking_read(64 * 1024) {
-            Ok(chunk) => bytes.extend_from_slice(&chunk),
-            Err(_) => break,
-        }
+    while let Ok(chunk) = stream.blocking_read(64 * 1024) {
+        bytes.extend_from_slice(&chunk);
     }
     Ok(format!("{status} {}", String::from_utf8_lossy(&bytes)))
 }
