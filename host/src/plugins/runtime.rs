@@ -254,3 +254,17 @@ fn log_trace(plugin: &str, trace: &CallTrace) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_results_are_cut_at_a_char_boundary_with_a_note() {
+        assert_eq!(cap("short".into(), 10), "short");
+        let cut = cap("ééééé".into(), 5);
+        assert!(cut.starts_with("éé\n"), "{cut}");
+        assert!(cut.contains("6 more bytes"), "{cut}");
+        assert!(cut.contains("limits.output_kb"), "{cut}");
+    }
+}
