@@ -26,6 +26,7 @@ pub struct PluginEngine {
     engine: Engine,
     linker: Linker<PluginState>,
     pooling: bool,
+    compat: String,
 }
 
 static GLOBAL: OnceLock<Result<PluginEngine, String>> = OnceLock::new();
@@ -55,10 +56,12 @@ impl PluginEngine {
         start_ticker(&engine);
         let mut linker = Linker::new(&engine);
         add_imports(&mut linker).map_err(|e| PluginError::Engine(e.to_string()))?;
+        let compat = compat_key(&engine);
         Ok(PluginEngine {
             engine,
             linker,
             pooling,
+            compat,
         })
     }
 
@@ -76,11 +79,15 @@ impl PluginEngine {
 
     /// Hex digest of the engine's compatibility hash: compiled code is
     /// reusable exactly by engines with the same key.
-    pub fn compat_key(&self) -> String {
-        let mut h = ShaHasher(Sha256::new());
-        std::hash::Hash::hash(&self.engine.precompile_compatibility_hash(), &mut h);
-        hex(&h.0.finalize())
+    pub fn compat_key(&self) -> &str {
+        &self.compat
     }
+}
+
+fn compat_key(engine: &Engine) -> String {
+    let mut h = ShaHasher(Sha256::new());
+    std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut h);
+    hex(&h.0.finalize())
 }
 
 fn config(pooling: bool) -> Config {
