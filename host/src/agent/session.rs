@@ -116,6 +116,13 @@ impl Session {
         for t in tools::builtin_tools(config.shell_timeout_ms) {
             tools.register(t);
         }
+        let plugins = crate::plugins::load_for_session(&config.plugins, &home, &workspace);
+        for w in plugins.warnings {
+            events.send(Event::Warning { message: w });
+        }
+        for t in plugins.tools {
+            tools.register(t);
+        }
         let docs = prompt::project_docs(&home, &cwd);
         if docs.truncated {
             events.send(Event::Warning {

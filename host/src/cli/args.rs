@@ -92,6 +92,8 @@ pub enum Command {
     Skills(super::skills::SkillsArgs),
     /// Manage MCP servers: list, add, remove, show their tools.
     Mcp(McpArgs),
+    /// Manage WASM plugins: list, inspect, add, remove, new, call.
+    Plugins(super::plugins::PluginsArgs),
 }
 
 #[derive(Debug, Args)]

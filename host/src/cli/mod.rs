@@ -3,6 +3,7 @@
 mod args;
 mod exec;
 mod mcp;
+mod plugins;
 mod render;
 mod repl;
 mod run;
@@ -56,6 +57,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Sessions(args)) => sessions::run(&cli.global, args),
         Some(Command::Skills(args)) => skills::run(&cli.global, args),
         Some(Command::Mcp(args)) => mcp::run(&cli.global, args).await,
+        Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

@@ -49,6 +49,8 @@ pub struct Config {
     /// `[mcp_servers.NAME]`.
     #[serde(default)]
     pub mcp_servers: crate::mcp::McpServers,
+    /// `[plugins]`.
+    pub plugins: crate::plugins::PluginsConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -98,6 +100,7 @@ impl Default for Config {
             sessions_dir: None,
             skills: crate::skills::SkillsConfig::default(),
             mcp_servers: crate::mcp::McpServers::default(),
+            plugins: crate::plugins::PluginsConfig::default(),
         }
     }
 }

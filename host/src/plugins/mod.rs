@@ -1,1 +1,82 @@
+//! WASM plugins: WebAssembly components for the world in `sdk/wit`, run by
+//! wasmtime with only the folders, hosts and variables their manifest
+//! declares and the user accepted, under enforced memory, time and output
+//! limits. Each plugin tool is a [`crate::tools::Tool`] named
+//! `PLUGIN__TOOL`.
+//!
+//! - [`manifest`]: `plugin.toml`; [`grants`]: permissions resolved;
+//!   [`consent`]: what the user accepted.
+//! - [`engine`]: the one `Engine` (epoch ticker, pooling allocator, linker);
+//!   [`cache`]: compiled code on disk; [`world`]: the world versions.
+//! - [`runtime`]: a loaded plugin and its calls (fresh store per call,
+//!   [`limits`], [`output`], [`http`] allow-list, [`explain`] for failures).
+//! - [`discover`]: where plugins are found; [`tool`]: the Tool adapter;
+//!   [`install`]: `add` / `remove`; [`scaffold`]: `quire plugins new`.
+
+pub mod cache;
+pub mod consent;
+pub mod discover;
+pub mod engine;
+pub mod explain;
+pub mod grants;
+pub mod http;
+pub mod install;
+pub mod limits;
+pub mod manifest;
+pub mod output;
+pub mod runtime;
 pub mod scaffold;
+pub mod session;
+pub mod state;
+pub mod tool;
+pub mod world;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use discover::{Found, Scope};
+pub use engine::PluginEngine;
+pub use manifest::Manifest;
+pub use runtime::{CallError, CallOutcome, LoadedPlugin};
+pub use session::{SessionPlugins, load_for_session};
+pub use tool::{PluginTool, tool_name};
+
+/// `[plugins]` in config.toml.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PluginsConfig {
+    /// Load plugins at all.
+    pub enabled: bool,
+    /// More folders of plugins (each holds `NAME/plugin.toml`, or is a
+    /// plugin folder itself).
+    pub paths: Vec<PathBuf>,
+}
+
+impl Default for PluginsConfig {
+    fn default() -> Self {
+        PluginsConfig {
+            enabled: true,
+            paths: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PluginError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error("component {path}: {message}")]
+    Component { path: PathBuf, message: String },
+    #[error("plugin '{plugin}': {message}")]
+    Runtime { plugin: String, message: String },
+    #[error("the WebAssembly engine cannot start: {0}")]
+    Engine(String),
+    #[error("{0}")]
+    Other(String),
+}

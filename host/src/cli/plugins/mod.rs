@@ -1,0 +1,289 @@
+//! `quire plugins list|inspect|add|remove|new|call`.
+
+mod show;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use quire::agent::prompt::repo_root;
+use quire::plugins::consent::{ConsentStatus, ConsentStore};
+use quire::plugins::discover::{self, Found, Scope};
+use quire::plugins::install::{self, InstallScope};
+use quire::plugins::session::load_one;
+use quire::plugins::{LoadedPlugin, scaffold, tool_name};
+use serde_json::json;
+
+use super::args::GlobalArgs;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+use show::{ask_consent, call, inspect};
+
+#[derive(Debug, Args)]
+pub struct PluginsArgs {
+    #[command(subcommand)]
+    pub command: PluginsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Show the plugins quire finds: name, version, scope, consent, folder.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load a plugin (a folder, a plugin.toml or an installed NAME) and show its world
+    /// version, tools with schemas, permissions and limits.
+    Inspect {
+        #[arg(value_name = "PATH|NAME")]
+        target: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a plugin, show the permissions it asks for, ask for consent and install it.
+    Add {
+        /// The plugin folder (or its plugin.toml).
+        path: PathBuf,
+        /// Accept the requested permissions without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+        /// Install for this user (~/.quire/plugins) or this repository (.quire/plugins).
+        #[arg(long, value_enum, default_value = "user")]
+        scope: ScopeArg,
+    },
+    /// Uninstall a plugin and forget the permissions you accepted for it.
+    Remove { name: String },
+    /// Create a new plugin crate (Rust, quire-sdk) named NAME.
+    New {
+        name: String,
+        /// Where to create it (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Run one tool of a plugin directly, for plugin authors.
+    Call {
+        #[arg(value_name = "PATH|NAME")]
+        target: String,
+        tool: String,
+        /// The arguments, a JSON object.
+        #[arg(default_value = "{}")]
+        arguments: String,
+        /// Grant the requested permissions for this call without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScopeArg {
+    User,
+    Project,
+}
+
+struct Ctx {
+    home: PathBuf,
+    cwd: PathBuf,
+    workspace: PathBuf,
+    config: quire::plugins::PluginsConfig,
+}
+
+pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let ctx = Ctx {
+        home: setup.home,
+        cwd: setup.cwd,
+        workspace,
+        config: setup.config.plugins,
+    };
+    match &args.command {
+        PluginsCommand::List { json } => list(&ctx, *json),
+        PluginsCommand::Inspect { target, json } => inspect(&ctx, target, *json).await,
+        PluginsCommand::Add { path, yes, scope } => add(&ctx, path, *yes, *scope).await,
+        PluginsCommand::Remove { name } => remove(&ctx, name),
+        PluginsCommand::New { name, dir } => new(&ctx, name, dir.as_deref()),
+        PluginsCommand::Call {
+            target,
+            tool,
+            arguments,
+            yes,
+        } => call(&ctx, target, tool, arguments, *yes).await,
+    }
+}
+
+fn list(ctx: &Ctx, json: bool) -> i32 {
+    let d = discover::discover(&ctx.home, Some(&ctx.workspace), &ctx.config);
+    for w in &d.warnings {
+        eprintln!("warning: {w}");
+    }
+    let consent = ConsentStore::open(&ctx.home);
+    if json {
+        for f in &d.found {
+            let m = &f.manifest;
+            let line = json!({
+                "name": m.name, "version": m.version, "description": m.description,
+                "scope": f.scope.to_string(), "consent": consent_word(&consent.status(m)),
+                "path": m.dir().display().to_string(),
+            });
+            println!("{line}");
+        }
+        return EXIT_OK;
+    }
+    if d.found.is_empty() {
+        eprintln!(
+            "no plugins found (looked in {}, {} and plugins.paths); add one with `quire plugins add PATH`",
+            discover::project_dir(&ctx.workspace).display(),
+            discover::user_dir(&ctx.home).display()
+        );
+        return EXIT_OK;
+    }
+    println!(
+        "{:<24} {:<10} {:<8} {:<12} FOLDER",
+        "NAME", "VERSION", "SCOPE", "CONSENT"
+    );
+    for f in &d.found {
+        let m = &f.manifest;
+        println!(
+            "{:<24} {:<10} {:<8} {:<12} {}",
+            m.name,
+            m.version,
+            f.scope.to_string(),
+            consent_word(&consent.status(m)),
+            m.dir().display()
+        );
+    }
+    EXIT_OK
+}
+
+fn consent_word(s: &ConsentStatus) -> &'static str {
+    match s {
+        ConsentStatus::NotNeeded => "not-needed",
+        ConsentStatus::Accepted => "accepted",
+        ConsentStatus::Missing => "missing",
+        ConsentStatus::Changed => "changed",
+    }
+}
+
+/// A folder or plugin.toml path, else an installed plugin's name.
+fn resolve_target(ctx: &Ctx, target: &str) -> Result<Found, String> {
+    let path = ctx.cwd.join(target);
+    if target.contains('/') || path.exists() {
+        return install::read_source(&path)
+            .map(|manifest| Found {
+                manifest,
+                scope: Scope::Configured,
+            })
+            .map_err(|e| e.to_string());
+    }
+    let d = discover::discover(&ctx.home, Some(&ctx.workspace), &ctx.config);
+    d.by_name(target).cloned().ok_or_else(|| {
+        format!("no plugin named '{target}' (and no such folder): see `quire plugins list`")
+    })
+}
+
+async fn load(ctx: &Ctx, found: &Found) -> Result<LoadedPlugin, String> {
+    let p = load_one(found, &ctx.home, ctx.workspace.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    for w in &p.grants.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(p)
+}
+
+async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
+    let source = ctx.cwd.join(path);
+    let manifest = match install::read_source(&source) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let found = Found {
+        manifest: manifest.clone(),
+        scope: Scope::Configured,
+    };
+    let plugin = match load(ctx, &found).await {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if !yes && !manifest.permissions.is_empty() {
+        match ask_consent(&manifest, "Install it with these permissions?") {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("not installed");
+                return EXIT_FAILED;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let scope = match scope {
+        ScopeArg::User => InstallScope::User,
+        ScopeArg::Project => InstallScope::Project,
+    };
+    let dest = install::destination(&manifest, scope, &ctx.home, &ctx.workspace, &ctx.config);
+    match install::install(&manifest, &dest, &ctx.home) {
+        Ok(m) => {
+            let names: Vec<String> = plugin
+                .tools
+                .iter()
+                .map(|t| tool_name(&m.name, &t.name))
+                .collect();
+            println!(
+                "installed '{}' {} in {} with {} tool(s): {}",
+                m.name,
+                m.version,
+                m.dir().display(),
+                names.len(),
+                names.join(", ")
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+fn remove(ctx: &Ctx, name: &str) -> i32 {
+    match install::remove(name, &ctx.home, &ctx.workspace) {
+        Ok(dir) => {
+            println!("removed '{name}' ({})", dir.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+fn new(ctx: &Ctx, name: &str, dir: Option<&Path>) -> i32 {
+    let parent = dir
+        .map(|d| ctx.cwd.join(d))
+        .unwrap_or_else(|| ctx.cwd.clone());
+    match scaffold::new_plugin(&parent, name) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! `quire plugins inspect` and `call`, and the permission display and
+//! consent question they share with `add`.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use quire::plugins::CallError;
+use quire::plugins::cache::CacheOutcome;
+use quire::plugins::consent::ConsentStore;
+use quire::plugins::manifest::Manifest;
+use quire::plugins::tool_name;
+use serde_json::{Value, json};
+
+use super::{Ctx, consent_word, load, resolve_target};
+use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
+    let found = match resolve_target(ctx, target) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let plugin = match load(ctx, &found).await {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let m = &plugin.manifest;
+    let consent = consent_word(&ConsentStore::open(&ctx.home).status(m));
+    let code = match plugin.load.cache {
+        CacheOutcome::Hit => "from cache",
+        CacheOutcome::Compiled { .. } => "compiled now",
+    };
+    let tools: Vec<Value> = plugin
+        .tools
+        .iter()
+        .map(|t| {
+            json!({
+                "name": tool_name(&m.name, &t.name), "tool": t.name,
+                "description": t.description, "read_only": t.read_only,
+                "input_schema": serde_json::from_str::<Value>(&t.input_schema)
+                    .unwrap_or_else(|_| Value::String(t.input_schema.clone())),
+            })
+        })
+        .collect();
+    if as_json {
+        let out = json!({
+            "name": m.name, "version": m.version, "description": m.description,
+            "folder": m.dir().display().to_string(),
+            "component": m.component.display().to_string(),
+            "world": format!("quire:plugin@{}", plugin.world_version),
+            "code": code, "consent": consent,
+            "permissions": m.permissions, "limits": m.limits, "tools": tools,
+        });
+        println!("{out}");
+        return EXIT_OK;
+    }
+    println!("{} {} — {}", m.name, m.version, m.description);
+    println!("folder:      {}", m.dir().display());
+    println!("component:   {} ({code})", m.component.display());
+    println!("world:       quire:plugin@{}", plugin.world_version);
+    println!("consent:     {consent}");
+    print_permissions(m, &mut std::io::stdout());
+    println!("tools:");
+    for t in &tools {
+        let ro = if t["read_only"] == true {
+            " (read-only)"
+        } else {
+            ""
+        };
+        println!("  {}{ro}", t["name"].as_str().unwrap_or(""));
+        println!("    {}", t["description"].as_str().unwrap_or(""));
+        println!("    schema: {}", t["input_schema"]);
+    }
+    EXIT_OK
+}
+
+fn print_permissions(m: &Manifest, out: &mut dyn Write) {
+    let lines = m.permissions.describe();
+    let _ = writeln!(out, "permissions:");
+    if lines.is_empty() {
+        let _ = writeln!(out, "  (none: pure computation)");
+    }
+    for l in lines {
+        let _ = writeln!(out, "  {l}");
+    }
+    let l = &m.limits;
+    let _ = writeln!(
+        out,
+        "limits:      {} MiB memory, {} ms per call, {} KiB output",
+        l.memory_mb, l.timeout_ms, l.output_kb
+    );
+}
+
+/// Shows the permissions and asks y/n on the terminal. `Err` when there
+/// is no terminal to ask on.
+pub(super) fn ask_consent(m: &Manifest, question: &str) -> Result<bool, String> {
+    let mut err = std::io::stderr();
+    let _ = writeln!(
+        err,
+        "plugin '{}' {} from {}",
+        m.name,
+        m.version,
+        m.dir().display()
+    );
+    print_permissions(m, &mut err);
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "plugin '{}' asks for the permissions above and there is no terminal to ask on: pass --yes to accept them",
+            m.name
+        ));
+    }
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, yes: bool) -> i32 {
+    if let Err(e) = serde_json::from_str::<serde_json::Map<String, Value>>(arguments) {
+        eprintln!("error: the arguments must be a JSON object, e.g. '{{\"path\": \".\"}}': {e}");
+        return EXIT_USAGE;
+    }
+    let found = match resolve_target(ctx, target) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let status = ConsentStore::open(&ctx.home).status(&found.manifest);
+    if !yes && !status.allows_loading() {
+        match ask_consent(
+            &found.manifest,
+            "Run it with these permissions (this once)?",
+        ) {
+            Ok(true) => {}
+            Ok(false) => return EXIT_FAILED,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let plugin = match load(ctx, &found).await {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let outcome = plugin.call(tool, arguments).await;
+    let t = &outcome.trace;
+    for (level, line) in &t.log {
+        eprintln!("[log {level:?}] {line}");
+    }
+    for (name, c) in [("stdout", &t.stdout), ("stderr", &t.stderr)] {
+        for line in c.text.lines() {
+            eprintln!("[{name}] {line}");
+        }
+        if c.dropped > 0 {
+            eprintln!(
+                "[{name}] … {} more bytes dropped (limits.output_kb)",
+                c.dropped
+            );
+        }
+    }
+    match outcome.result {
+        Ok(text) => {
+            println!("{text}");
+            EXIT_OK
+        }
+        Err(e) => {
+            let kind = match &e {
+                CallError::Guest(_) => "tool error",
+                CallError::Stopped(_) => "stopped",
+            };
+            eprintln!("error ({kind}): {}", e.message(plugin.name()));
+            EXIT_FAILED
+        }
+    }
+}

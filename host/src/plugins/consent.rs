@@ -1,0 +1,173 @@
+//! What the user accepted: the permissions of each installed plugin, kept
+//! in `$QUIRE_HOME/plugins/consent.json` (never in a repository, so a repo
+//! cannot grant itself anything). A plugin whose manifest asks for more
+//! than was accepted is not loaded until the user accepts again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::PluginError;
+use super::manifest::{Manifest, Permissions};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentStatus {
+    /// The plugin asks for no permissions.
+    NotNeeded,
+    /// Everything it asks for was accepted.
+    Accepted,
+    /// Never accepted.
+    Missing,
+    /// It asks for permissions beyond those accepted.
+    Changed,
+}
+
+impl ConsentStatus {
+    pub fn allows_loading(&self) -> bool {
+        matches!(self, ConsentStatus::NotNeeded | ConsentStatus::Accepted)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Record {
+    name: String,
+    permissions: Permissions,
+    accepted_at: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct File {
+    /// Keyed by the plugin's folder (canonical path).
+    plugins: BTreeMap<String, Record>,
+}
+
+pub struct ConsentStore {
+    path: PathBuf,
+    file: File,
+}
+
+impl ConsentStore {
+    pub fn path_in(home: &Path) -> PathBuf {
+        home.join("plugins").join("consent.json")
+    }
+
+    /// Reads the store; a missing file is empty, an unreadable one is
+    /// treated as empty (so everything is asked again) with a warning.
+    pub fn open(home: &Path) -> ConsentStore {
+        let path = Self::path_in(home);
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+                tracing::warn!(path = %path.display(), "consent file unreadable, ignoring it: {e}");
+                File::default()
+            }),
+            Err(_) => File::default(),
+        };
+        ConsentStore { path, file }
+    }
+
+    pub fn status(&self, manifest: &Manifest) -> ConsentStatus {
+        if manifest.permissions.is_empty() {
+            return ConsentStatus::NotNeeded;
+        }
+        match self.file.plugins.get(&key(manifest.dir())) {
+            None => ConsentStatus::Missing,
+            Some(r)
+                if r.name == manifest.name && manifest.permissions.is_subset_of(&r.permissions) =>
+            {
+                ConsentStatus::Accepted
+            }
+            Some(_) => ConsentStatus::Changed,
+        }
+    }
+
+    /// Records that the user accepted `manifest`'s permissions.
+    pub fn accept(&mut self, manifest: &Manifest) -> Result<(), PluginError> {
+        self.file.plugins.insert(
+            key(manifest.dir()),
+            Record {
+                name: manifest.name.clone(),
+                permissions: manifest.permissions.clone(),
+                accepted_at: chrono::Utc::now().to_rfc3339(),
+            },
+        );
+        self.save()
+    }
+
+    /// Forgets the consent for the plugin in `dir`.
+    pub fn forget(&mut self, dir: &Path) -> Result<(), PluginError> {
+        if self.file.plugins.remove(&key(dir)).is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    fn save(&self) -> Result<(), PluginError> {
+        let io = |source| PluginError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let text = serde_json::to_string_pretty(&self.file)
+            .map_err(|e| PluginError::Other(format!("cannot encode consent: {e}")))?;
+        let tmp = self.path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, &self.path).map_err(io)
+    }
+}
+
+fn key(dir: &Path) -> String {
+    std::fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The warning for a plugin that is not loaded for lack of consent.
+pub fn not_loaded_warning(manifest: &Manifest, status: &ConsentStatus) -> String {
+    let why = match status {
+        ConsentStatus::Changed => {
+            "asks for permissions you have not accepted (its manifest changed)"
+        }
+        _ => "asks for permissions you have not accepted yet",
+    };
+    format!(
+        "plugin '{}' was not loaded: it {why}. Review them with `quire plugins add {}`",
+        manifest.name,
+        manifest.dir().display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugins::manifest;
+
+    fn manifest_in(dir: &Path, net: &str) -> Manifest {
+        let text = format!(
+            "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nnet = [{net}]\n"
+        );
+        manifest::parse(&text, &dir.join("plugin.toml")).unwrap()
+    }
+
+    #[test]
+    fn consent_is_asked_again_when_permissions_grow() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let m = manifest_in(dir.path(), "\"a.example\"");
+        let mut store = ConsentStore::open(home.path());
+        assert_eq!(store.status(&m), ConsentStatus::Missing);
+        store.accept(&m).unwrap();
+        let store = ConsentStore::open(home.path());
+        assert_eq!(store.status(&m), ConsentStatus::Accepted);
+        let more = manifest_in(dir.path(), "\"a.example\", \"b.example\"");
+        assert_eq!(store.status(&more), ConsentStatus::Changed);
+        let none = manifest_in(dir.path(), "");
+        assert_eq!(store.status(&none), ConsentStatus::NotNeeded);
+        let mut store = store;
+        store.forget(dir.path()).unwrap();
+        assert_eq!(store.status(&m), ConsentStatus::Missing);
+    }
+}

@@ -1,0 +1,286 @@
+//! Turning a manifest's permissions into concrete grants for one session:
+//! placeholders resolved to folders, host patterns, env values.
+
+use std::path::{Path, PathBuf};
+
+use super::manifest::{Access, Manifest};
+
+/// What placeholders stand for.
+#[derive(Debug, Clone)]
+pub struct GrantContext {
+    /// `${workspace}`: the repository root (else the cwd).
+    pub workspace: PathBuf,
+    /// Parent of the per-plugin `${tmp}` folders.
+    pub tmp_root: PathBuf,
+    /// `~`.
+    pub user_home: Option<PathBuf>,
+}
+
+impl GrantContext {
+    pub fn new(workspace: PathBuf) -> GrantContext {
+        GrantContext {
+            workspace,
+            tmp_root: default_tmp_root(),
+            user_home: std::env::var_os("HOME").map(PathBuf::from),
+        }
+    }
+}
+
+/// `$TMPDIR/quire-plugins-<uid>`: one scratch folder per plugin below it.
+pub fn default_tmp_root() -> PathBuf {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    std::env::temp_dir().join(format!("quire-plugins-{uid}"))
+}
+
+/// A folder the guest sees at the same absolute path as the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirGrant {
+    pub host: PathBuf,
+    /// The path inside the guest (the host path as text).
+    pub guest: String,
+    pub access: Access,
+}
+
+/// Everything one plugin may use, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    pub dirs: Vec<DirGrant>,
+    pub net: HostAllowList,
+    /// Granted variables that are set, with their values.
+    pub env: Vec<(String, String)>,
+    /// The guest's working directory: the workspace when it is granted.
+    pub cwd: Option<String>,
+    /// Grants that could not be honoured (missing folders).
+    pub warnings: Vec<String>,
+}
+
+/// Resolves `manifest`'s permissions. Folders that do not exist are left
+/// out with a warning; `${tmp}` is created.
+pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
+    let mut grants = Grants {
+        net: HostAllowList::new(&manifest.permissions.net),
+        ..Default::default()
+    };
+    let plugin_dir = manifest.dir();
+    let tmp = ctx.tmp_root.join(&manifest.name);
+    for g in &manifest.permissions.fs {
+        let (base, rest) = split_placeholder(&g.path);
+        let root: PathBuf = match base {
+            Some("${workspace}") => ctx.workspace.clone(),
+            Some("${plugin}") => plugin_dir.to_path_buf(),
+            Some("${tmp}") => {
+                if let Err(e) = create_private_dir(&tmp) {
+                    grants.warnings.push(format!(
+                        "plugin '{}': cannot create its temp folder {}: {e}",
+                        manifest.name,
+                        tmp.display()
+                    ));
+                    continue;
+                }
+                tmp.clone()
+            }
+            _ if rest == "~" || rest.starts_with("~/") => match &ctx.user_home {
+                Some(h) => h.join(rest.trim_start_matches('~').trim_start_matches('/')),
+                None => {
+                    grants.warnings.push(format!(
+                        "plugin '{}': {} is not mounted: HOME is not set",
+                        manifest.name, g.path
+                    ));
+                    continue;
+                }
+            },
+            _ => PathBuf::from(rest),
+        };
+        let joined = if base.is_some() {
+            root.join(rest.trim_start_matches('/'))
+        } else {
+            root
+        };
+        let host = match std::fs::canonicalize(&joined) {
+            Ok(p) if p.is_dir() => p,
+            Ok(p) => {
+                grants.warnings.push(format!(
+                    "plugin '{}': {} ({}) is not a folder; it is not mounted",
+                    manifest.name,
+                    g.path,
+                    p.display()
+                ));
+                continue;
+            }
+            Err(_) => {
+                grants.warnings.push(format!(
+                    "plugin '{}': {} ({}) does not exist; it is not mounted",
+                    manifest.name,
+                    g.path,
+                    joined.display()
+                ));
+                continue;
+            }
+        };
+        let Some(guest) = host.to_str().map(str::to_string) else {
+            grants.warnings.push(format!(
+                "plugin '{}': {} is not valid UTF-8; it is not mounted",
+                manifest.name,
+                host.display()
+            ));
+            continue;
+        };
+        if base == Some("${workspace}") && rest.trim_matches('/').is_empty() {
+            grants.cwd = Some(guest.clone());
+        }
+        grants.dirs.push(DirGrant {
+            host,
+            guest,
+            access: g.access,
+        });
+    }
+    for name in &manifest.permissions.env {
+        if let Ok(v) = std::env::var(name) {
+            grants.env.push((name.clone(), v));
+        }
+    }
+    grants
+}
+
+/// `${x}/rest` → (Some("${x}"), "/rest"); other paths → (None, path).
+fn split_placeholder(path: &str) -> (Option<&str>, &str) {
+    if path.starts_with("${")
+        && let Some(end) = path.find('}')
+    {
+        return (Some(&path[..=end]), &path[end + 1..]);
+    }
+    (None, path)
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    if let Some(parent) = dir.parent() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)?;
+        // Another user may have made it first: it must be ours and private.
+        let meta = std::fs::symlink_metadata(parent)?;
+        // SAFETY: getuid has no preconditions and cannot fail.
+        if meta.uid() != unsafe { libc::getuid() } || !meta.is_dir() {
+            return Err(std::io::Error::other(format!(
+                "{} is not a folder owned by you",
+                parent.display()
+            )));
+        }
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// Hosts a plugin may send HTTP requests to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostAllowList {
+    patterns: Vec<String>,
+}
+
+impl HostAllowList {
+    pub fn new(patterns: &[String]) -> HostAllowList {
+        HostAllowList {
+            patterns: patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// `host` is the host part of a URL (no port). `*.example.org` matches
+    /// any subdomain of example.org, not example.org itself.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if host.is_empty() {
+            return false;
+        }
+        self.patterns.iter().any(|p| match p.strip_prefix("*.") {
+            Some(suffix) => host
+                .strip_suffix(suffix)
+                .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
+            None => *p == host,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_matches_subdomains_only() {
+        let l = HostAllowList::new(&["*.example.org".into(), "API.example.com".into()]);
+        assert!(l.allows("a.example.org"));
+        assert!(l.allows("b.a.example.org"));
+        assert!(!l.allows("example.org"));
+        assert!(!l.allows("evilexample.org"));
+        assert!(l.allows("api.example.com"));
+        assert!(l.allows("api.example.com."));
+        assert!(!l.allows("x.api.example.com"));
+        assert!(!l.allows("127.0.0.1"));
+        assert!(!l.allows(""));
+    }
+
+    #[test]
+    fn placeholders_resolve_to_existing_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let ws = root.path().join("ws");
+        std::fs::create_dir_all(ws.join("src")).unwrap();
+        let plugin = root.path().join("plugin");
+        std::fs::create_dir_all(plugin.join("data")).unwrap();
+        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${workspace}\", access = \"ro\" }, { path = \"${workspace}/src\", access = \"rw\" }, { path = \"${plugin}/data\", access = \"ro\" }, { path = \"${tmp}\", access = \"rw\" }, { path = \"${workspace}/missing\", access = \"ro\" }]\nenv = [\"PATH\", \"QUIRE_SURELY_UNSET_VAR\"]\n";
+        let m = crate::plugins::manifest::parse(text, &plugin.join("plugin.toml")).unwrap();
+        let ctx = GrantContext {
+            workspace: ws.clone(),
+            tmp_root: root.path().join("tmp"),
+            user_home: None,
+        };
+        let g = resolve(&m, &ctx);
+        let canon = |p: PathBuf| std::fs::canonicalize(p).unwrap();
+        let hosts: Vec<(PathBuf, Access)> =
+            g.dirs.iter().map(|d| (d.host.clone(), d.access)).collect();
+        assert_eq!(
+            hosts,
+            vec![
+                (canon(ws.clone()), Access::Ro),
+                (canon(ws.join("src")), Access::Rw),
+                (canon(plugin.join("data")), Access::Ro),
+                (canon(root.path().join("tmp/p")), Access::Rw),
+            ]
+        );
+        assert_eq!(g.dirs[0].guest, canon(ws.clone()).to_str().unwrap());
+        assert_eq!(g.cwd.as_deref(), canon(ws).to_str());
+        assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
+        assert!(
+            g.warnings[0].contains("${workspace}/missing"),
+            "{:?}",
+            g.warnings
+        );
+        assert_eq!(g.env.len(), 1);
+        assert_eq!(g.env[0].0, "PATH");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(root.path().join("tmp/p"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+
+    #[test]
+    fn placeholders_split() {
+        assert_eq!(
+            split_placeholder("${workspace}/src"),
+            (Some("${workspace}"), "/src")
+        );
+        assert_eq!(split_placeholder("/abs"), (None, "/abs"));
+    }
+}

@@ -1,0 +1,145 @@
+//! `quire plugins add` and `remove`: copying a checked plugin into the user
+//! or project plugin folder, recording consent, and taking it out again.
+
+use std::path::{Path, PathBuf};
+
+use super::PluginError;
+use super::consent::ConsentStore;
+use super::discover::{self, Scope};
+use super::manifest::{self, MANIFEST_FILE, Manifest};
+
+/// Where `add` installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallScope {
+    /// `$QUIRE_HOME/plugins`.
+    User,
+    /// `<repo>/.quire/plugins`.
+    Project,
+}
+
+/// The manifest at `source` (a plugin folder or its `plugin.toml`).
+pub fn read_source(source: &Path) -> Result<Manifest, PluginError> {
+    let file = if source.is_dir() {
+        source.join(MANIFEST_FILE)
+    } else {
+        source.to_path_buf()
+    };
+    if !file.is_file() {
+        return Err(PluginError::Other(format!(
+            "{} is not a plugin: it has no {MANIFEST_FILE}",
+            source.display()
+        )));
+    }
+    manifest::load(&file)
+}
+
+/// The folder `manifest`'s plugin is installed to: where it is, when
+/// quire already finds it there (a repository's or a configured plugin
+/// only needs consent), else `NAME` in the scope's plugin folder.
+pub fn destination(
+    manifest: &Manifest,
+    scope: InstallScope,
+    home: &Path,
+    workspace: &Path,
+    config: &super::PluginsConfig,
+) -> PathBuf {
+    let here = std::fs::canonicalize(manifest.dir()).ok();
+    let found = discover::discover(home, Some(workspace), config);
+    let in_place = found
+        .found
+        .iter()
+        .find(|f| here.is_some() && std::fs::canonicalize(f.manifest.dir()).ok() == here);
+    if let Some(f) = in_place {
+        return f.manifest.dir().to_path_buf();
+    }
+    match scope {
+        InstallScope::User => discover::user_dir(home).join(&manifest.name),
+        InstallScope::Project => discover::project_dir(workspace).join(&manifest.name),
+    }
+}
+
+/// Copies the plugin of `manifest` to `dest` (unless it already is there):
+/// `plugin.toml`, the component (as a file next to it) and the other files
+/// beside `plugin.toml` (not subfolders). Records consent for its
+/// permissions. Returns the installed manifest.
+pub fn install(manifest: &Manifest, dest: &Path, home: &Path) -> Result<Manifest, PluginError> {
+    let same = std::fs::canonicalize(manifest.dir()).ok() == std::fs::canonicalize(dest).ok();
+    let installed = if same {
+        manifest.clone()
+    } else {
+        copy_plugin(manifest, dest)?
+    };
+    let mut consent = ConsentStore::open(home);
+    consent.accept(&installed)?;
+    Ok(installed)
+}
+
+fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PluginError::Io { path, source }
+    };
+    if !manifest.component.is_file() {
+        return Err(PluginError::Component {
+            path: manifest.component.clone(),
+            message: "does not exist: build the plugin first".into(),
+        });
+    }
+    std::fs::create_dir_all(dest).map_err(io(dest))?;
+    let src_dir = manifest.dir();
+    for entry in std::fs::read_dir(src_dir).map_err(io(src_dir))? {
+        let entry = entry.map_err(io(src_dir))?;
+        let path = entry.path();
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if is_file && entry.file_name() != MANIFEST_FILE {
+            let to = dest.join(entry.file_name());
+            std::fs::copy(&path, &to).map_err(io(&to))?;
+        }
+    }
+    let file_name = manifest
+        .component
+        .file_name()
+        .ok_or_else(|| PluginError::Other("the component path has no file name".into()))?;
+    let to = dest.join(file_name);
+    std::fs::copy(&manifest.component, &to).map_err(io(&to))?;
+    // The manifest, with `component` pointing at the copy.
+    let text = std::fs::read_to_string(&manifest.path).map_err(io(&manifest.path))?;
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| PluginError::Manifest {
+        path: manifest.path.clone(),
+        message: e.message().to_string(),
+    })?;
+    table.insert(
+        "component".into(),
+        toml::Value::String(file_name.to_string_lossy().into_owned()),
+    );
+    let out = toml::to_string_pretty(&table)
+        .map_err(|e| PluginError::Other(format!("cannot write the manifest: {e}")))?;
+    let dest_manifest = dest.join(MANIFEST_FILE);
+    std::fs::write(&dest_manifest, out).map_err(io(&dest_manifest))?;
+    manifest::load(&dest_manifest)
+}
+
+/// Removes the installed plugin `name` (project scope first, then user)
+/// and forgets its consent. Returns its folder.
+pub fn remove(name: &str, home: &Path, workspace: &Path) -> Result<PathBuf, PluginError> {
+    let config = super::PluginsConfig::default();
+    let found = discover::discover(home, Some(workspace), &config);
+    let Some(f) = found.by_name(name) else {
+        return Err(PluginError::Other(format!(
+            "no installed plugin is named '{name}': see `quire plugins list`"
+        )));
+    };
+    if f.scope == Scope::Configured {
+        return Err(PluginError::Other(format!(
+            "plugin '{name}' comes from plugins.paths in config.toml: remove it there"
+        )));
+    }
+    let dir = f.manifest.dir().to_path_buf();
+    let mut consent = ConsentStore::open(home);
+    consent.forget(&dir)?;
+    std::fs::remove_dir_all(&dir).map_err(|source| PluginError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    Ok(dir)
+}

@@ -1,0 +1,270 @@
+//! A loaded plugin: its component linked once (pre-instantiated), its tools
+//! listed, and calls that each run in a fresh store under the limits.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmtime::Store;
+
+use super::PluginError;
+use super::cache::{CacheOutcome, CompileCache};
+use super::engine::PluginEngine;
+use super::explain::explain;
+use super::grants::{Grants, HostAllowList};
+use super::limits;
+use super::manifest::Manifest;
+use super::state::{CallTrace, PluginState};
+use super::world::{self, GuestError, PluginPre, ToolInfo};
+
+/// How the component was loaded.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadInfo {
+    pub cache: CacheOutcome,
+    /// Reading (or compiling) and linking, without listing tools.
+    pub prepare: Duration,
+}
+
+pub struct LoadedPlugin {
+    pub manifest: Manifest,
+    pub world_version: &'static str,
+    pub tools: Vec<ToolInfo>,
+    pub grants: Grants,
+    pub load: LoadInfo,
+    name: Arc<str>,
+    allow: Arc<HostAllowList>,
+    pre: PluginPre,
+    engine: wasmtime::Engine,
+}
+
+/// Why a call did not return a result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The plugin returned a `tool-error`.
+    Guest(GuestError),
+    /// The host stopped or lost the call (trap, panic, limit, deadline);
+    /// the text names the plugin and the cause.
+    Stopped(String),
+}
+
+impl CallError {
+    pub fn message(&self, plugin: &str) -> String {
+        match self {
+            CallError::Guest(GuestError::InvalidArguments(m)) => format!("invalid arguments: {m}"),
+            CallError::Guest(GuestError::UnknownTool(t)) => {
+                format!("plugin '{plugin}' has no tool '{t}'")
+            }
+            CallError::Guest(GuestError::Failed(m)) => m.clone(),
+            CallError::Stopped(m) => m.clone(),
+        }
+    }
+}
+
+/// The result of one call and what it printed and logged.
+#[derive(Debug)]
+pub struct CallOutcome {
+    pub result: Result<String, CallError>,
+    pub trace: CallTrace,
+    pub duration: Duration,
+}
+
+impl LoadedPlugin {
+    /// Compiles (or loads from `cache`) and links the component, checks
+    /// its world version and lists its tools.
+    pub async fn load(
+        engine: &PluginEngine,
+        cache: &CompileCache,
+        manifest: Manifest,
+        grants: Grants,
+    ) -> Result<LoadedPlugin, PluginError> {
+        let started = Instant::now();
+        let (component, outcome) = cache.load(engine, &manifest.component)?;
+        let component_err = |message: String| PluginError::Component {
+            path: manifest.component.clone(),
+            message,
+        };
+        let version = world::version_of(&component, engine.engine())
+            .map_err(|m| component_err(m.explain()))?;
+        let pre = engine
+            .linker()
+            .instantiate_pre(&component)
+            .map_err(|e| component_err(format!("cannot be linked: {e}")))?;
+        let pre = PluginPre::new(version, pre).map_err(|e| component_err(e.to_string()))?;
+        let load = LoadInfo {
+            cache: outcome,
+            prepare: started.elapsed(),
+        };
+        let name: Arc<str> = Arc::from(manifest.name.as_str());
+        let mut plugin = LoadedPlugin {
+            world_version: version,
+            tools: Vec::new(),
+            grants,
+            load,
+            allow: Arc::new(HostAllowList::default()),
+            pre,
+            engine: engine.engine().clone(),
+            name,
+            manifest,
+        };
+        plugin.allow = Arc::new(plugin.grants.net.clone());
+        plugin.tools = plugin.list_tools().await?;
+        Ok(plugin)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs `list-tools` in a store with no grants.
+    async fn list_tools(&self) -> Result<Vec<ToolInfo>, PluginError> {
+        let outcome = self
+            .run(&Grants::default(), Arc::default(), Op::ListTools)
+            .await;
+        match outcome.result {
+            Ok(Answer::Tools(tools)) => Ok(tools),
+            Ok(Answer::Text(_)) => Ok(Vec::new()),
+            Err(e) => Err(PluginError::Runtime {
+                plugin: self.name.to_string(),
+                message: format!("list-tools failed: {}", e.message(&self.name)),
+            }),
+        }
+    }
+
+    /// Runs one tool in a fresh store.
+    pub async fn call(&self, tool: &str, arguments: &str) -> CallOutcome {
+        let limit = self.manifest.limits.output_bytes();
+        let out = self
+            .run(&self.grants, self.allow.clone(), Op::Call(tool, arguments))
+            .await;
+        let mut result = out.result.map(|a| match a {
+            Answer::Text(t) => cap(t, limit),
+            Answer::Tools(_) => String::new(),
+        });
+        // A guest may hide why its request failed; the model should know.
+        if let Err(CallError::Guest(GuestError::Failed(m))) = &mut result
+            && !out.trace.refused_hosts.is_empty()
+            && !m.contains("quire refused")
+        {
+            m.push_str(&format!(
+                " (quire refused the plugin's HTTP requests to {}: not in its permissions.net)",
+                out.trace.refused_hosts.join(", ")
+            ));
+        }
+        CallOutcome {
+            result,
+            trace: out.trace,
+            duration: out.duration,
+        }
+    }
+
+    /// One operation in a fresh store: WASI from `grants`, memory capped,
+    /// stopped at the deadline by the epoch and by an outer timeout (which
+    /// also covers a guest waiting in a host call).
+    async fn run(&self, grants: &Grants, allow: Arc<HostAllowList>, op: Op<'_>) -> Outcome {
+        let started = Instant::now();
+        let limits = self.manifest.limits;
+        let state = match PluginState::new(self.name.clone(), grants, allow, &limits) {
+            Ok(s) => s,
+            Err(e) => {
+                return Outcome {
+                    result: Err(CallError::Stopped(e.to_string())),
+                    trace: CallTrace::default(),
+                    duration: started.elapsed(),
+                };
+            }
+        };
+        let observers = state.observers();
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        let timeout = Duration::from_millis(limits.timeout_ms);
+        limits::set_deadline(&mut store, started + timeout);
+        let pre = &self.pre;
+        let call = async move {
+            let r = match op {
+                Op::ListTools => pre
+                    .list_tools(&mut store)
+                    .await
+                    .map(|t| Ok(Answer::Tools(t))),
+                Op::Call(tool, args) => pre
+                    .call_tool(&mut store, tool, args)
+                    .await
+                    .map(|r| r.map(Answer::Text)),
+            };
+            (r, store.data_mut().trace())
+        };
+        let (result, trace) = match tokio::time::timeout(timeout, call).await {
+            Ok((Ok(Ok(v)), trace)) => (Ok(v), trace),
+            Ok((Ok(Err(g)), trace)) => (Err(CallError::Guest(g)), trace),
+            Ok((Err(e), trace)) => {
+                let why = explain(&self.manifest, &e, &trace);
+                (Err(CallError::Stopped(why)), trace)
+            }
+            Err(_elapsed) => {
+                let trace = observers.trace();
+                let e = wasmtime::Error::new(limits::DeadlineReached);
+                let why = explain(&self.manifest, &e, &trace);
+                (Err(CallError::Stopped(why)), trace)
+            }
+        };
+        log_trace(&self.name, &trace);
+        Outcome {
+            result,
+            trace,
+            duration: started.elapsed(),
+        }
+    }
+}
+
+enum Op<'a> {
+    ListTools,
+    Call(&'a str, &'a str),
+}
+
+enum Answer {
+    Tools(Vec<ToolInfo>),
+    Text(String),
+}
+
+struct Outcome {
+    result: Result<Answer, CallError>,
+    trace: CallTrace,
+    duration: Duration,
+}
+
+/// Cuts a result longer than `limits.output_kb`.
+fn cap(mut text: String, limit: usize) -> String {
+    if text.len() <= limit {
+        return text;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!(
+        "\n[quire: {cut} more bytes of plugin output were cut (limits.output_kb)]"
+    ));
+    text
+}
+
+fn log_trace(plugin: &str, trace: &CallTrace) {
+    for (name, c) in [("stdout", &trace.stdout), ("stderr", &trace.stderr)] {
+        if !c.text.is_empty() {
+            tracing::debug!(plugin, stream = name, dropped = c.dropped, "{}", c.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_results_are_cut_at_a_char_boundary_with_a_note() {
+        assert_eq!(cap("short".into(), 10), "short");
+        let cut = cap("ééééé".into(), 5);
+        assert!(cut.starts_with("éé\n"), "{cut}");
+        assert!(cut.contains("6 more bytes"), "{cut}");
+        assert!(cut.contains("limits.output_kb"), "{cut}");
+    }
+}

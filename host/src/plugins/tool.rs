@@ -1,0 +1,116 @@
+//! A plugin's tool as a [`Tool`]: named `PLUGIN__TOOL`, its schema passed
+//! through, each call in a fresh store.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::runtime::{CallError, LoadedPlugin};
+use super::world::{GuestError, ToolInfo};
+use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+
+/// The longest tool name model APIs accept.
+pub const MAX_TOOL_NAME: usize = 64;
+
+/// `PLUGIN__TOOL` with characters other than letters, digits, `_` and `-`
+/// replaced by `_`; longer than 64 characters, it is cut and ends in a
+/// short hash of the full name so distinct tools stay distinct.
+pub fn tool_name(plugin: &str, tool: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    let full = format!("{}__{}", clean(plugin), clean(tool));
+    if full.len() <= MAX_TOOL_NAME {
+        return full;
+    }
+    let hash = super::engine::hex(&Sha256::digest(full.as_bytes()));
+    format!("{}_{}", &full[..MAX_TOOL_NAME - 9], &hash[..8])
+}
+
+pub struct PluginTool {
+    plugin: Arc<LoadedPlugin>,
+    tool: String,
+    spec: ToolSpec,
+}
+
+impl PluginTool {
+    /// The tool `info` of `plugin`; `None` when its schema is not JSON.
+    pub fn new(plugin: Arc<LoadedPlugin>, info: &ToolInfo) -> Result<PluginTool, String> {
+        let parameters: Value = serde_json::from_str(&info.input_schema).map_err(|e| {
+            format!(
+                "plugin '{}': tool '{}' has an input schema that is not JSON ({e}); the tool is left out",
+                plugin.name(),
+                info.name
+            )
+        })?;
+        let spec = ToolSpec {
+            name: tool_name(plugin.name(), &info.name),
+            description: info.description.clone(),
+            parameters,
+            read_only: info.read_only,
+            destructive: false,
+        };
+        Ok(PluginTool {
+            plugin,
+            tool: info.name.clone(),
+            spec,
+        })
+    }
+
+    /// Every tool of `plugin`, and warnings for tools left out.
+    pub fn all(plugin: &Arc<LoadedPlugin>) -> (Vec<PluginTool>, Vec<String>) {
+        let mut tools = Vec::new();
+        let mut warnings = Vec::new();
+        for info in &plugin.tools {
+            match PluginTool::new(plugin.clone(), info) {
+                Ok(t) => tools.push(t),
+                Err(w) => warnings.push(w),
+            }
+        }
+        (tools, warnings)
+    }
+}
+
+#[async_trait::async_trait]
+impl Tool for PluginTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let outcome = self.plugin.call(&self.tool, &args.to_string()).await;
+        let plugin = self.plugin.name();
+        match outcome.result {
+            Ok(text) => Ok(ToolOutput::text(text)),
+            Err(CallError::Guest(GuestError::InvalidArguments(m))) => {
+                Err(ToolError::InvalidArguments(m))
+            }
+            Err(e) => Err(ToolError::Failed(e.message(plugin))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_sanitised_and_bounded() {
+        assert_eq!(tool_name("word-count", "count"), "word-count__count");
+        assert_eq!(tool_name("a.b", "x y"), "a_b__x_y");
+        let long = tool_name(&"p".repeat(40), &"t".repeat(40));
+        assert_eq!(long.len(), MAX_TOOL_NAME);
+        let other = tool_name(&"p".repeat(40), &format!("{}u", "t".repeat(39)));
+        assert_ne!(long, other);
+        assert!(long.starts_with("pppp"));
+    }
+}
