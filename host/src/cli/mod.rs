@@ -3,6 +3,7 @@
 mod args;
 mod exec;
 mod mcp;
+mod mcp_serve;
 mod render;
 mod repl;
 mod run;

@@ -22,6 +22,7 @@ pub mod process;
 pub mod report;
 pub mod resources;
 pub mod results;
+pub mod serve;
 pub mod server;
 pub mod spec;
 pub mod tool;
