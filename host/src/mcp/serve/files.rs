@@ -178,13 +178,13 @@ pub enum Target {
 /// same rules as [`list`]; `None` when it names nothing served.
 pub fn resolve(skill: &Skill, rel: &str) -> Option<Target> {
     let root = std::fs::canonicalize(&skill.dir).ok()?;
-    if rel == SKILL_MD {
-        return std::fs::canonicalize(&skill.file).ok().map(Target::File);
-    }
-    if !rel.contains('/') && skill_file_name(skill).as_deref() == Some(rel) {
+    let path = if rel == SKILL_MD {
+        std::fs::canonicalize(&skill.file).ok()?
+    } else if !rel.contains('/') && skill_file_name(skill).as_deref() == Some(rel) {
         return None; // Served as SKILL.md.
-    }
-    let path = std::fs::canonicalize(root.join(rel)).ok()?;
+    } else {
+        std::fs::canonicalize(root.join(rel)).ok()?
+    };
     if !path.starts_with(&root) {
         return None;
     }
@@ -205,7 +205,13 @@ pub fn read_dir(skill: &Skill, dir: &Path, rel: &str) -> Vec<(String, bool, u64)
         return Vec::new();
     };
     let own = skill_file_name(skill);
-    children(dir, &root, &mut HashSet::new())
+    // As in `list`, a folder leading back up (a symlink loop) is no child.
+    let mut visited: HashSet<PathBuf> = dir
+        .ancestors()
+        .take_while(|a| a.starts_with(&root))
+        .map(Path::to_path_buf)
+        .collect();
+    children(dir, &root, &mut visited)
         .into_iter()
         .filter_map(|(name, _, meta)| {
             if rel.is_empty() && !meta.is_dir() && Some(&name) == own.as_ref() {
@@ -269,10 +275,27 @@ mod tests {
         );
         assert!(resolve(&skill, "leak.txt").is_none());
         assert!(matches!(resolve(&skill, "alias.md"), Some(Target::File(_))));
-        assert!(matches!(
-            resolve(&skill, "references"),
-            Some(Target::Dir(_))
-        ));
+        let Some(Target::Dir(refs)) = resolve(&skill, "references") else {
+            panic!("references is a folder");
+        };
+        let names: Vec<String> = read_dir(&skill, &refs, "references")
+            .into_iter()
+            .map(|(n, _, _)| n)
+            .collect();
+        assert_eq!(names, ["deep"], "the loop back to the skill is no child");
+        let root = std::fs::canonicalize(dir).unwrap();
+        let top: Vec<(String, bool)> = read_dir(&skill, &root, "")
+            .into_iter()
+            .map(|(n, d, _)| (n, d))
+            .collect();
+        assert_eq!(
+            top,
+            [
+                ("SKILL.md".into(), false),
+                ("alias.md".into(), false),
+                ("references".into(), true)
+            ]
+        );
     }
 
     #[test]
@@ -281,6 +304,16 @@ mod tests {
         assert_eq!(rels(&skill), ["SKILL.md"]);
         assert!(matches!(resolve(&skill, "SKILL.md"), Some(Target::File(_))));
         assert!(resolve(&skill, "skill.md").is_none());
+    }
+
+    #[test]
+    fn a_skill_file_outside_its_folder_is_not_served() {
+        let (root, skill) = demo("SKILL.md");
+        let real = root.path().join("elsewhere.md");
+        std::fs::rename(&skill.file, &real).unwrap();
+        std::os::unix::fs::symlink(&real, &skill.file).unwrap();
+        assert!(resolve(&skill, "SKILL.md").is_none());
+        assert!(rels(&skill).is_empty());
     }
 
     #[test]
