@@ -170,4 +170,13 @@ pub enum McpCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Serve quire's plugin tools and skills to MCP clients (stdio unless --http).
+    Serve {
+        /// Streamable HTTP on this loopback address instead of stdio (port 0 picks one).
+        #[arg(long, value_name = "127.0.0.1:PORT")]
+        http: Option<String>,
+        /// Also offer the builtin tools (shell, apply_patch, read_file, list_dir, grep), confined by --sandbox.
+        #[arg(long)]
+        builtin: bool,
+    },
 }

@@ -1,4 +1,4 @@
-//! `quire mcp list|add|remove|tools`.
+//! `quire mcp list|add|remove|tools` (`serve` is in mcp_serve.rs).
 
 use quire::agent::EventSink;
 use quire::agent::prompt::repo_root;
@@ -31,6 +31,9 @@ pub async fn run(global: &GlobalArgs, args: &McpArgs) -> i32 {
             command,
         } => add(&setup, name, url.as_deref(), env, headers, command),
         McpCommand::Remove { name } => remove(&setup, name),
+        McpCommand::Serve { http, builtin } => {
+            super::mcp_serve::run(&setup, http.as_deref(), *builtin).await
+        }
     }
 }
 

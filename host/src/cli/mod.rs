@@ -4,6 +4,7 @@ mod args;
 mod exec;
 mod mcp;
 mod plugins;
+mod mcp_serve;
 mod render;
 mod repl;
 mod run;

@@ -12,6 +12,8 @@
 //! - [`McpExtension`]: the seam into the session — tools that join late,
 //!   required servers, and a line in the prompt about servers that are
 //!   still starting or failed.
+//! - [`serve`]: the other direction, `quire mcp serve`: quire's tools and
+//!   skills to any MCP client.
 
 pub mod client;
 pub mod config;
@@ -22,6 +24,7 @@ pub mod process;
 pub mod report;
 pub mod resources;
 pub mod results;
+pub mod serve;
 pub mod server;
 pub mod spec;
 pub mod tool;
