@@ -89,12 +89,16 @@ pub fn builtin_tools(config: &Config) -> Vec<Arc<dyn Tool>> {
         .collect()
 }
 
-/// The tools of the installed WASM plugins, which `quire mcp serve` always
-/// offers. The plugin host (`crate::plugins`) provides them; until it is
-/// part of quire there are none.
+/// The tools of the installed WASM plugins (consented, loaded by the plugin
+/// host exactly as for a session in `cwd`), which `quire mcp serve` always
+/// offers. Plugins that cannot load are left out with a warning in the log.
 pub fn plugin_tools(config: &Config, home: &Path, cwd: &Path) -> Vec<Arc<dyn Tool>> {
-    let _ = (config, home, cwd);
-    Vec::new()
+    let workspace = repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let loaded = crate::plugins::load_for_session(&config.plugins, home, &workspace);
+    for w in &loaded.warnings {
+        tracing::warn!("{w}");
+    }
+    loaded.tools
 }
 
 /// The skills in effect from `cwd` (the same discovery and precedence as a
