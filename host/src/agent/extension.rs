@@ -23,4 +23,9 @@ pub trait Extension: Send + Sync {
     fn after_compaction(&self) -> Vec<Item> {
         Vec::new()
     }
+
+    /// The session's history when the extension is added (a resumed
+    /// session's items) and again when `/new` clears it, so state that
+    /// mirrors the history (skills already active) can be restored.
+    fn sync_history(&self, _history: &[Item]) {}
 }

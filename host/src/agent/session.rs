@@ -185,6 +185,7 @@ impl Session {
     }
 
     pub fn add_extension(&mut self, ext: Arc<dyn Extension>) {
+        ext.sync_history(&self.history);
         self.extensions.push(ext);
     }
 
@@ -205,6 +206,9 @@ impl Session {
         };
         self.writer = SessionWriter::create(&dir, &meta)?;
         self.history.clear();
+        for ext in &self.extensions {
+            ext.sync_history(&self.history);
+        }
         self.last_usage = None;
         self.total_usage = Usage::default();
         self.announce(false);

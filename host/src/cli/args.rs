@@ -87,6 +87,8 @@ pub enum Command {
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),
+    /// Agent Skills: see what a message selects, measure selection.
+    Skills(super::skills_select::SkillsArgs),
 }
 
 #[derive(Debug, Args)]

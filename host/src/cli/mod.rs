@@ -7,6 +7,7 @@ mod repl;
 mod run;
 mod sessions;
 mod setup;
+mod skills_select;
 mod summary;
 
 use clap::Parser;
@@ -50,6 +51,7 @@ async fn dispatch(cli: Cli) -> i32 {
     match &cli.command {
         Some(Command::Exec(args)) => exec::run(&cli.global, args).await,
         Some(Command::Sessions(args)) => sessions::run(&cli.global, args),
+        Some(Command::Skills(args)) => skills_select::run(&cli.global, args),
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

@@ -8,7 +8,10 @@
 //!   the prompt.
 
 pub mod config;
+pub mod extension;
+pub mod select;
 pub mod skill;
+pub mod tool;
 
 pub use config::SkillsConfig;
 pub use skill::{Scope, Skill};
