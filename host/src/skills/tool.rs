@@ -135,7 +135,10 @@ impl SkillTool {
                 "Skill '{name}' is already active: its instructions are in the conversation above."
             )));
         }
-        let call = format!("{{\"action\":\"activate\",\"name\":\"{name}\",\"offset\":");
+        let call = format!(
+            "{{\"action\":\"activate\",\"name\":{},\"offset\":",
+            Value::String(name.to_string())
+        );
         Ok(ToolOutput::text(page(
             &text,
             offset,
@@ -154,7 +157,8 @@ impl SkillTool {
         }
         let text = content::read(skill, path).map_err(|e| ToolError::Failed(e.to_string()))?;
         let call = format!(
-            "{{\"action\":\"read\",\"name\":\"{name}\",\"path\":{},\"offset\":",
+            "{{\"action\":\"read\",\"name\":{},\"path\":{},\"offset\":",
+            Value::String(name.to_string()),
             Value::String(path.to_string())
         );
         Ok(ToolOutput::text(page(

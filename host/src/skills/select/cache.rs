@@ -22,6 +22,7 @@ const VERSION: u32 = 1;
 /// One cached document.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CachedDoc {
+    pub path: PathBuf,
     pub size: u64,
     pub mtime_ns: u64,
     pub hash: u64,
@@ -29,11 +30,36 @@ pub(crate) struct CachedDoc {
     pub terms: Vec<(u32, f32)>,
 }
 
-/// A decoded cache file.
+/// A decoded cache file. Documents are in the order they were indexed;
+/// [`CacheFile::take`] finds one by position first (discovery is
+/// deterministic, so the order rarely changes), else by path.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct CacheFile {
     pub terms: Vec<String>,
-    pub docs: HashMap<PathBuf, CachedDoc>,
+    pub docs: Vec<Option<CachedDoc>>,
+    by_path: Option<HashMap<PathBuf, usize>>,
+}
+
+impl CacheFile {
+    /// Takes out the document for `path`, expected at position `at`.
+    pub fn take(&mut self, at: usize, path: &Path) -> Option<CachedDoc> {
+        if let Some(Some(d)) = self.docs.get(at)
+            && d.path == path
+        {
+            return self.docs[at].take();
+        }
+        if self.by_path.is_none() {
+            let map = self
+                .docs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| d.as_ref().map(|d| (d.path.clone(), i)))
+                .collect();
+            self.by_path = Some(map);
+        }
+        let i = *self.by_path.as_ref()?.get(path)?;
+        self.docs.get_mut(i)?.take()
+    }
 }
 
 /// The folder of index caches under `home` (`$QUIRE_HOME`).
@@ -125,7 +151,7 @@ fn decode(bytes: &[u8]) -> Option<CacheFile> {
         terms.push(String::from_utf8(r.bytes()?.to_vec()).ok()?);
     }
     let n_docs = r.u32()? as usize;
-    let mut docs = HashMap::with_capacity(n_docs.min(1 << 20));
+    let mut docs = Vec::with_capacity(n_docs.min(1 << 20));
     for _ in 0..n_docs {
         let path = bytes_path(r.bytes()?);
         let size = r.u64()?;
@@ -141,18 +167,20 @@ fn decode(bytes: &[u8]) -> Option<CacheFile> {
             }
             dt.push((id, r.f32()?));
         }
-        docs.insert(
+        docs.push(Some(CachedDoc {
             path,
-            CachedDoc {
-                size,
-                mtime_ns,
-                hash,
-                len,
-                terms: dt,
-            },
-        );
+            size,
+            mtime_ns,
+            hash,
+            len,
+            terms: dt,
+        }));
     }
-    (r.at == bytes.len()).then_some(CacheFile { terms, docs })
+    (r.at == bytes.len()).then_some(CacheFile {
+        terms,
+        docs,
+        by_path: None,
+    })
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -255,6 +283,12 @@ mod tests {
         );
         let q = edited.query("lint the stack", None);
         assert!(edited.scores(&q)[1] > 0.0);
+
+        // Another order (found by path) and one skill fewer: all reused.
+        let reordered: Vec<Skill> = skills.iter().rev().skip(1).cloned().collect();
+        let (r, s) = Index::build(&reordered, Some(&cache));
+        assert_eq!((s.from_cache, s.tokenized, s.cache_written), (2, 0, true));
+        assert_eq!(r.docs[0].key.path, reordered[0].file);
     }
 
     #[test]

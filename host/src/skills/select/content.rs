@@ -33,7 +33,7 @@ pub fn activation_text(skill: &Skill) -> String {
     let (files, cut) = list_files(&skill.dir);
     let mut s = format!(
         "<skill_content name=\"{}\">\nSkill folder: {}\nRun its scripts with the `shell` tool, `workdir` set to this folder. Read its other files with the `skill` tool (action \"read\", path relative to the folder).\n",
-        skill.name,
+        skill.name.replace('&', "&amp;").replace('"', "&quot;"),
         skill.dir.display()
     );
     if files.is_empty() {

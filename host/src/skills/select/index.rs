@@ -133,19 +133,23 @@ impl Index {
         cache_dir: Option<&Path>,
     ) -> (Index, BuildStats) {
         let cache_file = cache_dir.map(|d| cache::file_for(d, skills));
-        let cached = cache_file.as_deref().and_then(cache::load);
+        let mut cached = cache_file.as_deref().and_then(cache::load);
+        let cached_docs = cached.as_ref().map(|c| c.docs.len());
         let mut index = Index::default();
-        if let Some(c) = &cached {
-            index.terms = c.terms.clone();
-            index.dict = c
+        if let Some(c) = &mut cached {
+            index.terms = std::mem::take(&mut c.terms);
+            index.dict = index
                 .terms
                 .iter()
                 .enumerate()
                 .map(|(i, t)| (t.clone(), i as u32))
                 .collect();
         }
-        let mut slots: Vec<Option<IndexedDoc>> =
-            keys.iter().map(|key| reuse(cached.as_ref(), key)).collect();
+        let mut slots: Vec<Option<IndexedDoc>> = keys
+            .iter()
+            .enumerate()
+            .map(|(at, key)| reuse(cached.as_mut(), at, key))
+            .collect();
         let from_cache = slots.iter().filter(|s| s.is_some()).count();
         let missing: Vec<usize> = (0..skills.len()).filter(|&i| slots[i].is_none()).collect();
         let missing_skills: Vec<&Skill> = missing.iter().map(|&i| &skills[i]).collect();
@@ -161,8 +165,8 @@ impl Index {
             tokenized: missing.len(),
             cache_written: false,
         };
-        let stale = match &cached {
-            Some(c) => !missing.is_empty() || c.docs.len() != index.docs.len(),
+        let stale = match cached_docs {
+            Some(n) => !missing.is_empty() || n != index.docs.len(),
             None => true,
         };
         if let Some(file) = cache_file
@@ -329,16 +333,17 @@ impl Index {
     }
 }
 
-/// The cached form of `key`'s document, when the cache holds it unchanged.
-fn reuse(cached: Option<&CacheFile>, key: &DocKey) -> Option<IndexedDoc> {
-    let c = cached?.docs.get(&key.path)?;
+/// The cached form of `key`'s document (taken out of the cache; `at` is
+/// its position in this build), when the cache holds it unchanged.
+fn reuse(cached: Option<&mut CacheFile>, at: usize, key: &DocKey) -> Option<IndexedDoc> {
+    let c = cached?.take(at, &key.path)?;
     if c.size != key.size || c.mtime_ns != key.mtime_ns || c.hash != key.hash {
         return None;
     }
     Some(IndexedDoc {
         key: key.clone(),
         len: c.len,
-        terms: c.terms.clone(),
+        terms: c.terms,
     })
 }
 

@@ -233,11 +233,8 @@ pub fn mentions(message: &str, skills: &[Skill]) -> Vec<usize> {
         if word.is_empty() {
             continue;
         }
-        let hit = skills.iter().position(|s| s.name == word).or_else(|| {
-            skills
-                .iter()
-                .position(|s| s.name.eq_ignore_ascii_case(word))
-        });
+        // Exact names only: `$HOME` must not activate a skill called home.
+        let hit = skills.iter().position(|s| s.name == word);
         if let Some(i) = hit
             && seen.insert(i)
         {
@@ -267,9 +264,10 @@ mod tests {
         assert_eq!(mentions("use $pdf-forms now", &s), vec![0]);
         assert_eq!(mentions("/release-notes: draft them", &s), vec![2]);
         assert_eq!(
-            mentions("(see $Docker-Compose.) and $pdf-forms", &s),
+            mentions("(see $docker-compose.) and $pdf-forms", &s),
             vec![1, 0]
         );
+        assert!(mentions("$USR and $Pdf-forms", &s).is_empty());
         assert!(mentions("run /usr/bin/env and a$pdf-forms", &s).is_empty());
         assert!(mentions("$unknown and $ and /", &s).is_empty());
         assert_eq!(mentions("$pdf-forms $pdf-forms", &s), vec![0]);
