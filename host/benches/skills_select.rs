@@ -13,6 +13,10 @@
 //! - **bytes**: what one request spends on skills (catalog + injected
 //!   bodies), against listing every skill's description.
 //!
+//! Times are wall-clock medians of 5 runs; the CPU time (user + system,
+//! all threads) of the index builds is shown too, as it is less disturbed
+//! by other load on the machine.
+//!
 //! Run: `cargo bench -p quire --bench skills_select` (results go into
 //! BENCHMARKS.md by hand).
 
@@ -143,7 +147,8 @@ fn generate(root: &Path, n: usize, seed: u64) -> Vec<Skill> {
             if rng.f32() < 0.3 {
                 s.keywords = (0..3).map(|_| words.pick(&mut rng)).collect();
             }
-            testing::write(root, s).expect("write skill")
+            testing::write(root, s)
+                .unwrap_or_else(|e| panic!("writing skill {name} under {}: {e}", root.display()))
         })
         .collect()
 }
@@ -166,6 +171,17 @@ fn messages(skills: &[Skill], seed: u64) -> Vec<String> {
         .collect()
 }
 
+/// CPU time (user + system) of this process so far.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return Duration::ZERO;
+    }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -178,7 +194,7 @@ fn ms(d: Duration) -> f64 {
 fn main() {
     let config = SkillsConfig::default();
     let mut timing = vec![
-        "| skills | index cold ms | index warm ms | of which stat ms | re-check per turn ms | select mean µs | select p95 µs | select max µs |".to_string(),
+        "| skills | index cold ms (CPU ms) | index warm ms (CPU ms) | stat alone ms | re-check per turn ms | select mean µs | select p95 µs | select max µs |".to_string(),
         "| --- | --- | --- | --- | --- | --- | --- | --- |".to_string(),
     ];
     let mut bytes = vec![
@@ -191,22 +207,24 @@ fn main() {
         let cache = tmp.path().join("cache");
         let skills = generate(&root, n, 7);
 
-        let mut cold = Vec::new();
+        let (mut cold, mut cold_cpu) = (Vec::new(), Vec::new());
         for _ in 0..BUILD_RUNS {
             let _ = std::fs::remove_dir_all(&cache);
             let copy = skills.clone();
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_time());
             let (_, stats) = SkillSet::build(copy, Some(&cache));
             cold.push(t.elapsed());
+            cold_cpu.push(cpu_time() - c);
             assert_eq!(stats.tokenized, n);
         }
-        let mut warm = Vec::new();
+        let (mut warm, mut warm_cpu) = (Vec::new(), Vec::new());
         let mut set = SkillSet::default();
         for _ in 0..BUILD_RUNS {
             let copy = skills.clone();
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_time());
             let (s, stats) = SkillSet::build(copy, Some(&cache));
             warm.push(t.elapsed());
+            warm_cpu.push(cpu_time() - c);
             assert_eq!(stats.from_cache, n, "warm build must hit the cache");
             set = s;
         }
@@ -244,9 +262,11 @@ fn main() {
         let us = |d: Duration| d.as_secs_f64() * 1e6;
         let mean = sorted.iter().map(|d| us(*d)).sum::<f64>() / sorted.len() as f64;
         timing.push(format!(
-            "| {n} | {:.1} | {:.1} | {:.1} | {:.2} | {mean:.0} | {:.0} | {:.0} |",
+            "| {n} | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.1} | {:.2} | {mean:.0} | {:.0} | {:.0} |",
             ms(median(cold)),
+            ms(median(cold_cpu)),
             ms(median(warm)),
+            ms(median(warm_cpu)),
             ms(median(stat)),
             ms(median(recheck)),
             us(sorted[sorted.len() * 95 / 100]),

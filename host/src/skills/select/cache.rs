@@ -44,7 +44,7 @@ impl CacheFile {
     /// Takes out the document for `path`, expected at position `at`.
     pub fn take(&mut self, at: usize, path: &Path) -> Option<CachedDoc> {
         if let Some(Some(d)) = self.docs.get(at)
-            && d.path == path
+            && d.path.as_os_str() == path.as_os_str()
         {
             return self.docs[at].take();
         }
@@ -69,11 +69,8 @@ pub fn dir_in(home: &Path) -> PathBuf {
 
 /// The cache file for the roots `skills` come from.
 pub(crate) fn file_for(dir: &Path, skills: &[Skill]) -> PathBuf {
-    let roots: BTreeSet<String> = skills
-        .iter()
-        .map(|s| s.root.display().to_string())
-        .collect();
-    let joined: Vec<String> = roots.into_iter().collect();
+    let roots: BTreeSet<&Path> = skills.iter().map(|s| s.root.as_path()).collect();
+    let joined: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
     dir.join(format!("{:016x}.bin", fnv(&joined.join("\n"))))
 }
 

@@ -123,17 +123,13 @@ impl Index {
     /// `cache_dir` when given. Cache problems are logged and never fail the
     /// build.
     pub fn build(skills: &[Skill], cache_dir: Option<&Path>) -> (Index, BuildStats) {
-        let keys = par_map(skills, DocKey::of);
-        Index::build_with_keys(skills, keys, cache_dir)
-    }
-
-    pub(crate) fn build_with_keys(
-        skills: &[Skill],
-        keys: Vec<DocKey>,
-        cache_dir: Option<&Path>,
-    ) -> (Index, BuildStats) {
         let cache_file = cache_dir.map(|d| cache::file_for(d, skills));
-        let mut cached = cache_file.as_deref().and_then(cache::load);
+        // Read the cache while the files are stated and hashed.
+        let (keys, mut cached) = std::thread::scope(|scope| {
+            let loading = scope.spawn(|| cache_file.as_deref().and_then(cache::load));
+            let keys = par_map(skills, DocKey::of);
+            (keys, loading.join().ok().flatten())
+        });
         let cached_docs = cached.as_ref().map(|c| c.docs.len());
         let mut index = Index::default();
         if let Some(c) = &mut cached {
@@ -252,7 +248,7 @@ impl Index {
         self.docs
             .iter()
             .zip(skills.iter().zip(hashes))
-            .all(|(d, (s, h))| d.key.path == s.file && d.key.hash == h)
+            .all(|(d, (s, h))| d.key.hash == h && d.key.path.as_os_str() == s.file.as_os_str())
     }
 
     /// The query for a turn: each distinct term of `new` weighs 1, a term
