@@ -56,8 +56,11 @@ impl Extension for SkillsExtension {
 /// Adds skills to `session`: the extension and the `skill` tool, with
 /// `[skills]` from the session's config, the index cache under
 /// `$QUIRE_HOME/cache/skills-index`, and `loader` (discovery, called once
-/// per user message).
+/// per user message). Does nothing when `skills.enabled` is false.
 pub fn attach(session: &mut Session, loader: Loader) {
+    if !session.config.skills.enabled {
+        return;
+    }
     let opts = SelectionOptions {
         config: session.config.skills.clone(),
         loader,
