@@ -38,6 +38,7 @@ fn redact(env: &TestEnv, raw: &str) -> serde_json::Value {
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let mut s = raw.replace(&env.repo_path().display().to_string(), "[REPO]");
     s = s.replace(&env.repo.path().display().to_string(), "[REPO]");
+    s = s.replace(&env.home.path().display().to_string(), "[QUIRE_HOME]");
     s = s.replace(&today, "[DATE]");
     serde_json::from_str(&s).unwrap()
 }
@@ -58,4 +59,29 @@ fn first_request_per_wire_api() {
             format!("{} {}", req.method, req.path)
         );
     }
+}
+
+/// The real binary attaches skills: a project skill is listed in the
+/// catalog, and `$name` puts its body into the request.
+#[test]
+fn project_skills_reach_the_request_and_mentions_activate() {
+    let env = TestEnv::new("anthropic");
+    env.write(
+        ".agents/skills/release-notes/SKILL.md",
+        "---\nname: release-notes\ndescription: Writes release notes from the git log. Use when asked for a changelog or release notes.\n---\n# Release notes\n\nRELEASE-NOTES-BODY: group commits by type.\n",
+    );
+    env.server
+        .push_all([Reply::text("listed"), Reply::text("activated")]);
+    let run = env.exec_json("what can you do about a changelog", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = env.exec_json("use $release-notes for v2", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert!(
+        reqs[0]
+            .raw_body
+            .contains("release-notes: Writes release notes")
+    );
+    assert!(!reqs[0].raw_body.contains("RELEASE-NOTES-BODY"));
+    assert!(reqs[1].raw_body.contains("RELEASE-NOTES-BODY"));
 }

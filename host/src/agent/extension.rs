@@ -49,4 +49,8 @@ pub trait Extension: Send + Sync {
     fn ready(&self) -> Option<BoxFuture<'static, Result<(), String>>> {
         None
     }
+    /// The session's history when the extension is added (a resumed
+    /// session's items) and again when `/new` clears it, so state that
+    /// mirrors the history (skills already active) can be restored.
+    fn sync_history(&self, _history: &[Item]) {}
 }

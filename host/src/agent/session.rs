@@ -129,7 +129,7 @@ impl Session {
                 message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),
             });
         }
-        let session = Session {
+        let mut session = Session {
             provider,
             model,
             client,
@@ -147,6 +147,7 @@ impl Session {
             total_usage: Usage::default(),
             config,
         };
+        session.attach_skills();
         session.announce(resumed);
         Ok(session)
     }
@@ -163,6 +164,28 @@ impl Session {
             approval: self.config.approval.to_string(),
             resumed,
         });
+    }
+
+    /// Adds skill selection (the catalog, activation and the `skill` tool)
+    /// unless `skills.enabled = false`; skipped skills are reported once.
+    fn attach_skills(&mut self) {
+        use crate::skills::{DiscoverOptions, loader::CachedDiscovery};
+        if !self.config.skills.enabled {
+            return;
+        }
+        let opts = DiscoverOptions::new(
+            self.cwd.clone(),
+            prompt::repo_root(&self.cwd),
+            self.home.clone(),
+            &self.config.skills,
+        );
+        let discovery = Arc::new(CachedDiscovery::new(opts));
+        for s in discovery.discover().skipped {
+            self.events.send(Event::Warning {
+                message: format!("skill skipped: {}: {}", s.path.display(), s.reason),
+            });
+        }
+        crate::skills::extension::attach(self, discovery.loader());
     }
 
     pub fn id(&self) -> &str {
@@ -201,6 +224,7 @@ impl Session {
     }
 
     pub fn add_extension(&mut self, ext: Arc<dyn Extension>) {
+        ext.sync_history(&self.history);
         self.extensions.push(ext);
     }
 
@@ -237,6 +261,9 @@ impl Session {
         };
         self.writer = SessionWriter::create(&dir, &meta)?;
         self.history.clear();
+        for ext in &self.extensions {
+            ext.sync_history(&self.history);
+        }
         self.last_usage = None;
         self.total_usage = Usage::default();
         self.announce(false);

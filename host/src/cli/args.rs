@@ -88,7 +88,7 @@ pub enum Command {
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),
-    /// Agent Skills: list, show, create, validate.
+    /// Agent Skills: list, show, create, validate, pick, eval.
     Skills(super::skills::SkillsArgs),
     /// Manage MCP servers: list, add, remove, show their tools.
     Mcp(McpArgs),

@@ -3,14 +3,15 @@
 mod args;
 mod exec;
 mod mcp;
-mod plugins;
 mod mcp_serve;
+mod plugins;
 mod render;
 mod repl;
 mod run;
 mod sessions;
 mod setup;
 mod skills;
+mod skills_select;
 mod summary;
 
 use clap::Parser;

@@ -13,10 +13,14 @@
 pub mod bundled;
 pub mod config;
 pub mod discover;
+pub mod extension;
+pub mod loader;
 pub mod names;
 pub mod parse;
 pub mod prompt_xml;
+pub mod select;
 pub mod skill;
+pub mod tool;
 pub mod validate;
 
 pub use config::SkillsConfig;

@@ -72,6 +72,10 @@ pub enum SkillsCommand {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Show what a turn with this message would select, with scores and why.
+    Pick(super::skills_select::PickArgs),
+    /// Measure selection on labelled messages: recall@1, recall@5, wrong picks.
+    Eval(super::skills_select::EvalArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,6 +102,12 @@ pub fn run(global: &GlobalArgs, args: &SkillsArgs) -> i32 {
                 SkillsCommand::List { json, all } => list::run(&find(&setup), *json, *all),
                 SkillsCommand::Show { name, json } => show::run(&find(&setup), name, *json),
                 SkillsCommand::New { name, scope } => new::run(&setup, name, *scope),
+                SkillsCommand::Pick(a) => {
+                    super::skills_select::pick(&setup, find(&setup).skills, a)
+                }
+                SkillsCommand::Eval(a) => {
+                    super::skills_select::eval(&setup, find(&setup).skills, a)
+                }
                 SkillsCommand::Validate { .. } | SkillsCommand::ToPrompt { .. } => EXIT_USAGE,
             }
         }

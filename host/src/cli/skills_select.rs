@@ -1,0 +1,241 @@
+//! `quire skills pick "TEXT"` (what a turn with that message would select,
+//! with scores and why) and `quire skills eval FILE` (recall of labelled
+//! messages). [`pick`] and [`eval`] take the loaded setup, the skills and
+//! the parsed arguments.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use quire::skills::Skill;
+use quire::skills::select::catalog::{self, Paths};
+use quire::skills::select::plan::{Overflow, Plan, Reason};
+use quire::skills::select::{SkillSet, cache, eval as skill_eval};
+use serde_json::json;
+
+use super::setup::Setup;
+use super::{EXIT_OK, EXIT_USAGE};
+
+/// `quire skills pick`.
+#[derive(Debug, Args)]
+pub struct PickArgs {
+    /// The user message to select for.
+    pub text: String,
+    /// The user's message before it (it counts less).
+    #[arg(long, value_name = "TEXT")]
+    pub previous: Option<String>,
+    /// Show each term's part of the scores and the catalog as sent.
+    #[arg(long)]
+    pub explain: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `quire skills eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A JSON file of cases: [{"message": "…", "expect": ["skill"], "reject": ["other"]}].
+    pub file: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn paths(setup: &Setup) -> Paths {
+    Paths {
+        workspace: Some(
+            quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()),
+        ),
+        home: std::env::var_os("HOME").map(PathBuf::from),
+    }
+}
+
+/// `quire skills pick`.
+pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
+    let cfg = &setup.config.skills;
+    let started = Instant::now();
+    let (set, stats) = SkillSet::build(skills, Some(&cache::dir_in(&setup.home)));
+    let built = started.elapsed();
+    let plan = set.plan(cfg, &args.text, args.previous.as_deref(), &HashSet::new());
+    let names = |v: &mut dyn Iterator<Item = usize>| -> Vec<String> {
+        v.map(|i| set.skills[i].name.clone()).collect()
+    };
+    let active = names(&mut plan.activate.iter().map(|a| a.skill));
+    let cat = catalog::render(&set.skills, &plan, &active, cfg, &paths(setup)).unwrap_or_default();
+    let query = set.index.query(&args.text, args.previous.as_deref());
+    if args.json {
+        let ranked: Vec<_> = plan
+            .ranked
+            .iter()
+            .map(|r| {
+                let mut v = json!({"name": set.skills[r.skill].name, "score": r.score});
+                if args.explain {
+                    v["terms"] = json!(set.index.explain(&query, r.skill).iter().map(|c| json!({"term": c.term, "score": c.score, "from_new": c.from_new})).collect::<Vec<_>>());
+                }
+                v
+            })
+            .collect();
+        let out = json!({
+            "message": args.text,
+            "previous": args.previous,
+            "skills": set.skills.len(),
+            "listable": plan.listable,
+            "activated": plan.activate.iter().map(|a| json!({"name": set.skills[a.skill].name, "reason": a.reason, "tokens": a.tokens})).collect::<Vec<_>>(),
+            "deferred": plan.deferred.iter().map(|d| json!({"name": set.skills[d.skill].name, "reason": d.reason, "overflow": d.overflow})).collect::<Vec<_>>(),
+            "catalog": {"listed": names(&mut cat.listed.iter().copied()), "more": cat.more, "chars": cat.text.chars().count(), "text": cat.text},
+            "ranked": ranked,
+        });
+        println!("{out}");
+        return EXIT_OK;
+    }
+    print!("{}", human(&set, &plan, &cat, args, cfg.catalog_chars));
+    if args.explain {
+        println!(
+            "\nindex: {} skills in {:.1} ms ({} from cache, {} tokenized)",
+            stats.docs,
+            built.as_secs_f64() * 1000.0,
+            stats.from_cache,
+            stats.tokenized
+        );
+    }
+    EXIT_OK
+}
+
+fn human(
+    set: &SkillSet,
+    plan: &Plan,
+    cat: &catalog::Catalog,
+    args: &PickArgs,
+    budget: usize,
+) -> String {
+    let name = |i: usize| set.skills[i].name.as_str();
+    let why = |r: &Reason| match r {
+        Reason::Explicit => "named in the message".to_string(),
+        Reason::Auto { score, runner_up } => {
+            format!("clear winner: score {score:.2}, next best {runner_up:.2}")
+        }
+    };
+    let mut s = format!(
+        "{} skills ({} the model may see)\n",
+        set.skills.len(),
+        plan.listable
+    );
+    if plan.activate.is_empty() {
+        s.push_str("activated: none\n");
+    }
+    for a in &plan.activate {
+        s.push_str(&format!(
+            "activated: {} ({}; ~{} tokens)\n",
+            name(a.skill),
+            why(&a.reason),
+            a.tokens
+        ));
+    }
+    for d in &plan.deferred {
+        let over = match d.overflow {
+            Overflow::BodyTooLarge { tokens, limit } => {
+                format!("body ~{tokens} tokens > skills.body_tokens {limit}")
+            }
+            Overflow::TurnBudget { tokens, limit } => {
+                format!("~{tokens} more tokens would pass skills.turn_body_tokens {limit}")
+            }
+        };
+        s.push_str(&format!(
+            "listed instead of activated: {} ({}; {over})\n",
+            name(d.skill),
+            why(&d.reason)
+        ));
+    }
+    for &i in &plan.not_user_invocable {
+        s.push_str(&format!(
+            "ignored mention: {} (user-invocable: false)\n",
+            name(i)
+        ));
+    }
+    s.push_str(&format!(
+        "catalog: {} listed, {} more, {} of {budget} characters\n",
+        cat.listed.len(),
+        cat.more,
+        cat.text.chars().count()
+    ));
+    let query = set.index.query(&args.text, args.previous.as_deref());
+    let shown = plan.ranked.iter().filter(|r| r.score > 0.0).take(10);
+    let mut header = false;
+    for (n, r) in shown.enumerate() {
+        if !header {
+            s.push_str("\n  #   score  skill\n");
+            header = true;
+        }
+        let mut marks = Vec::new();
+        if plan.activate.iter().any(|a| a.skill == r.skill) {
+            marks.push("activated");
+        }
+        if cat.listed.contains(&r.skill) {
+            marks.push("in catalog");
+        }
+        s.push_str(&format!(
+            "{:>3} {:>7.2}  {}{}\n",
+            n + 1,
+            r.score,
+            name(r.skill),
+            if marks.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", marks.join(", "))
+            }
+        ));
+        if args.explain {
+            let parts: Vec<String> = set
+                .index
+                .explain(&query, r.skill)
+                .iter()
+                .map(|c| {
+                    let from = if c.from_new { "" } else { " (previous)" };
+                    format!("{} {:.2}{from}", c.term, c.score)
+                })
+                .collect();
+            s.push_str(&format!("              {}\n", parts.join(" · ")));
+        }
+    }
+    if !header {
+        s.push_str("\nno skill matches this message\n");
+    }
+    if args.explain {
+        s.push_str(&format!("\ncatalog as sent:\n{}\n", cat.text));
+    }
+    s
+}
+
+/// `quire skills eval`.
+pub fn eval(setup: &Setup, skills: Vec<Skill>, args: &EvalArgs) -> i32 {
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.file.display());
+            return EXIT_USAGE;
+        }
+    };
+    let cases = match skill_eval::parse(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.file.display());
+            return EXIT_USAGE;
+        }
+    };
+    let (set, _) = SkillSet::build(skills, Some(&cache::dir_in(&setup.home)));
+    let report = skill_eval::evaluate(&set, &setup.config.skills, &cases);
+    if args.json {
+        match serde_json::to_string(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot write the report: {e}");
+                return super::EXIT_FAILED;
+            }
+        }
+    } else {
+        print!("{}", skill_eval::render(&report));
+    }
+    EXIT_OK
+}

@@ -1,0 +1,257 @@
+//! The skills part of the system prompt: which skills are active, the
+//! catalog of the skills that fit this message (name, description,
+//! location), what did not fit a budget, and how many more can be found
+//! with the `skill` tool. The whole part stays within
+//! `skills.catalog_chars`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::plan::{Overflow, Plan};
+use crate::skills::{Skill, SkillsConfig};
+
+/// Characters of a description shown in the catalog.
+pub const DESCRIPTION_CHARS: usize = 200;
+
+const HEADER: &str = "# Skills\nA skill is a folder of instructions (SKILL.md) for one kind of task. When a skill listed here fits the task, activate it with the `skill` tool (action \"activate\") before you start, then follow it; run its scripts with `shell`, `workdir` set to the skill's folder.";
+
+/// How locations are shown: relative to the workspace, `~` for the home
+/// folder, else absolute.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paths {
+    pub workspace: Option<PathBuf>,
+    pub home: Option<PathBuf>,
+}
+
+impl Paths {
+    pub fn show(&self, p: &Path) -> String {
+        if let Some(w) = &self.workspace
+            && let Ok(rel) = p.strip_prefix(w)
+        {
+            return rel.display().to_string();
+        }
+        if let Some(h) = &self.home
+            && let Ok(rel) = p.strip_prefix(h)
+        {
+            return format!("~/{}", rel.display());
+        }
+        p.display().to_string()
+    }
+}
+
+/// The rendered catalog.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Catalog {
+    pub text: String,
+    /// Skills listed (positions in the skills list), in order.
+    pub listed: Vec<usize>,
+    /// Skills the model may see that are neither listed nor active.
+    pub more: usize,
+}
+
+/// Renders the catalog for `plan`. `active` names every skill active
+/// after this turn's activations, in activation order. `None` when there
+/// is nothing to say (no skills the model may see, none active).
+pub fn render(
+    skills: &[Skill],
+    plan: &Plan,
+    active: &[String],
+    config: &SkillsConfig,
+    paths: &Paths,
+) -> Option<Catalog> {
+    if plan.listable == 0 && active.is_empty() && plan.deferred.is_empty() {
+        return None;
+    }
+    let mut head = HEADER.to_string();
+    if !active.is_empty() {
+        head.push_str(&format!(
+            "\nActive skills (their instructions are in the conversation): {}.",
+            active.join(", ")
+        ));
+    }
+    let listable_active = skills
+        .iter()
+        .filter(|s| !s.disable_model_invocation && active.contains(&s.name))
+        .count();
+    let everything = plan.listable <= config.catalog_size;
+    let mut entries: Vec<(usize, String)> = plan
+        .deferred
+        .iter()
+        .map(|d| (d.skill, entry(&skills[d.skill], paths, Some(d.overflow))))
+        .collect();
+    let candidates = plan
+        .ranked
+        .iter()
+        .filter(|r| !active.contains(&skills[r.skill].name))
+        .filter(|r| !plan.deferred.iter().any(|d| d.skill == r.skill))
+        .take(config.catalog_size);
+    let budget = config.catalog_chars;
+    let mut listed_ranked = 0usize;
+    let deferred_listable = plan
+        .deferred
+        .iter()
+        .filter(|d| !skills[d.skill].disable_model_invocation)
+        .count();
+    let more_of = |listed: usize| {
+        plan.listable
+            .saturating_sub(listable_active + deferred_listable + listed)
+    };
+    for r in candidates {
+        let line = entry(&skills[r.skill], paths, None);
+        let mut trial = entries.clone();
+        trial.push((r.skill, line));
+        let text = assemble(&head, &trial, more_of(listed_ranked + 1), everything);
+        if text.chars().count() > budget {
+            break;
+        }
+        entries = trial;
+        listed_ranked += 1;
+    }
+    let more = more_of(listed_ranked);
+    let text = assemble(&head, &entries, more, everything);
+    Some(Catalog {
+        text,
+        listed: entries.iter().map(|e| e.0).collect(),
+        more,
+    })
+}
+
+fn assemble(head: &str, entries: &[(usize, String)], more: usize, everything: bool) -> String {
+    let mut s = head.to_string();
+    if !entries.is_empty() {
+        s.push_str(if everything && more == 0 {
+            "\nSkills:"
+        } else {
+            "\nSkills that fit this message, best first:"
+        });
+        for (_, line) in entries {
+            s.push('\n');
+            s.push_str(line);
+        }
+    }
+    if more > 0 {
+        let (n, verb) = if more == 1 {
+            ("skill is", "it")
+        } else {
+            ("skills are", "them")
+        };
+        s.push_str(&format!(
+            "\n{more} more {n} installed but not listed: find {verb} with the `skill` tool (action \"search\")."
+        ));
+    }
+    s
+}
+
+fn entry(skill: &Skill, paths: &Paths, overflow: Option<Overflow>) -> String {
+    let mut line = format!(
+        "- {}: {} ({})",
+        skill.name,
+        clip(&skill.description, DESCRIPTION_CHARS),
+        paths.show(&skill.dir)
+    );
+    match overflow {
+        Some(Overflow::BodyTooLarge { tokens, limit }) => line.push_str(&format!(
+            " [asked for but not activated: its instructions are about {tokens} tokens, over the {limit}-token budget; read SKILL.md in parts with the `skill` tool (action \"read\")]"
+        )),
+        Some(Overflow::TurnBudget { limit, .. }) => line.push_str(&format!(
+            " [asked for but not activated: this message's skills already use the {limit}-token budget; activate it with the `skill` tool when you get to it]"
+        )),
+        None => {}
+    }
+    line
+}
+
+/// `text` on one line, cut to `max` characters with an ellipsis.
+pub fn clip(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::skills::select::index::Index;
+    use crate::skills::select::plan::plan;
+    use crate::skills::select::testing::skill;
+
+    fn many(n: usize) -> Vec<Skill> {
+        (0..n)
+            .map(|i| {
+                skill(
+                    &format!("tool-{i}"),
+                    &format!("Formats widgets of kind {i} for the widget pipeline, with a fairly long description that goes on about details."),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn small_setups_list_everything() {
+        let s = many(3);
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig::default();
+        let p = plan(&s, &index, &cfg, "hi", None, &HashSet::new());
+        let c = render(&s, &p, &[], &cfg, &Paths::default()).unwrap();
+        assert_eq!(c.listed.len(), 3);
+        assert_eq!(c.more, 0);
+        assert!(c.text.contains("\nSkills:\n- tool-0: Formats widgets"));
+        assert!(c.text.contains("(/skills/tool-0)"));
+    }
+
+    #[test]
+    fn large_setups_list_k_within_the_char_budget_and_count_the_rest() {
+        let s = many(500);
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig::default();
+        let p = plan(&s, &index, &cfg, "format widgets", None, &HashSet::new());
+        let c = render(&s, &p, &[], &cfg, &Paths::default()).unwrap();
+        assert!(c.text.chars().count() <= cfg.catalog_chars, "{}", c.text);
+        assert!(!c.listed.is_empty() && c.listed.len() <= cfg.catalog_size);
+        assert_eq!(c.more, 500 - c.listed.len());
+        assert!(
+            c.text
+                .contains(&format!("{} more skills are installed", c.more))
+        );
+        let nothing = plan(&s, &index, &cfg, "hello there", None, &HashSet::new());
+        let c = render(&s, &nothing, &[], &cfg, &Paths::default()).unwrap();
+        assert!(c.listed.is_empty());
+        assert!(c.text.contains("500 more skills"));
+    }
+
+    #[test]
+    fn active_skills_are_named_not_listed() {
+        let s = many(3);
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig::default();
+        let p = plan(&s, &index, &cfg, "hi", None, &HashSet::new());
+        let c = render(&s, &p, &["tool-1".into()], &cfg, &Paths::default()).unwrap();
+        assert!(c.text.contains("in the conversation): tool-1."));
+        assert_eq!(c.listed, vec![0, 2]);
+    }
+
+    #[test]
+    fn paths_are_shown_short() {
+        let p = Paths {
+            workspace: Some("/repo".into()),
+            home: Some("/home/u".into()),
+        };
+        assert_eq!(
+            p.show(Path::new("/repo/.quire/skills/a")),
+            ".quire/skills/a"
+        );
+        assert_eq!(
+            p.show(Path::new("/home/u/.quire/skills/b")),
+            "~/.quire/skills/b"
+        );
+        assert_eq!(p.show(Path::new("/opt/s")), "/opt/s");
+        assert_eq!(clip("a  b\nc", 10), "a b c");
+        assert_eq!(clip("abcdefghij", 5), "abcd…");
+    }
+}

@@ -1,0 +1,195 @@
+//! What an activation puts into the conversation (the body wrapped as
+//! `<skill_content>`, with the folder and a list of its files), and reading
+//! one file of a skill without ever leaving its folder.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::skills::Skill;
+
+/// Files listed in an activation.
+pub const MAX_FILES_LISTED: usize = 200;
+/// Folder depth walked for that list.
+const MAX_DEPTH: usize = 6;
+
+/// Why a file of a skill cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReadError {
+    #[error(
+        "'{0}' is outside the skill's folder: give a path relative to the folder, without '..'"
+    )]
+    Outside(String),
+    #[error("'{0}' does not exist in the skill's folder; the activation lists its files")]
+    NotFound(String),
+    #[error("'{0}' is a directory, not a file; the activation lists the files inside it")]
+    NotAFile(String),
+    #[error("'{path}' is a binary file ({bytes} bytes) and cannot be shown as text")]
+    Binary { path: String, bytes: u64 },
+    #[error("cannot read '{path}': {message}")]
+    Io { path: String, message: String },
+}
+
+/// The text injected when `skill` is activated.
+pub fn activation_text(skill: &Skill) -> String {
+    let (files, cut) = list_files(&skill.dir);
+    let mut s = format!(
+        "<skill_content name=\"{}\">\nSkill folder: {}\nRun its scripts with the `shell` tool, `workdir` set to this folder. Read its other files with the `skill` tool (action \"read\", path relative to the folder).\n",
+        skill.name.replace('&', "&amp;").replace('"', "&quot;"),
+        skill.dir.display()
+    );
+    if files.is_empty() {
+        s.push_str("Files: none besides SKILL.md.\n");
+    } else {
+        s.push_str("Files:\n");
+        for f in &files {
+            s.push_str(&format!("- {f}\n"));
+        }
+        if cut {
+            s.push_str(&format!(
+                "- … (only the first {MAX_FILES_LISTED} are listed)\n"
+            ));
+        }
+    }
+    s.push('\n');
+    s.push_str(skill.body.trim());
+    s.push_str("\n</skill_content>");
+    s
+}
+
+/// The files under `dir` (relative, sorted; `SKILL.md` itself, dot entries,
+/// `node_modules` and symlinked folders left out) and whether the list was
+/// cut at [`MAX_FILES_LISTED`].
+pub fn list_files(dir: &Path) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut cut = false;
+    walk(dir, dir, 0, &mut out, &mut cut);
+    out.sort();
+    (out, cut)
+}
+
+fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, cut: &mut bool) {
+    if depth > MAX_DEPTH || *cut {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        let name_s = name.to_string_lossy();
+        if name_s.starts_with('.') || name_s == "node_modules" {
+            continue;
+        }
+        let path = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            walk(root, &path, depth + 1, out, cut);
+        } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
+            if depth == 0 && name_s == "SKILL.md" {
+                continue;
+            }
+            if out.len() >= MAX_FILES_LISTED {
+                *cut = true;
+                return;
+            }
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+}
+
+/// The file at `rel` inside `skill`'s folder. Absolute paths, `..` and
+/// symlinks that lead out of the folder are refused.
+pub fn resolve(skill: &Skill, rel: &str) -> Result<PathBuf, ReadError> {
+    let outside = || ReadError::Outside(rel.to_string());
+    let p = Path::new(rel);
+    if rel.trim().is_empty()
+        || p.components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(outside());
+    }
+    let base = std::fs::canonicalize(&skill.dir).map_err(|e| ReadError::Io {
+        path: skill.dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let full = match std::fs::canonicalize(skill.dir.join(p)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ReadError::NotFound(rel.to_string()));
+        }
+        Err(e) => {
+            return Err(ReadError::Io {
+                path: rel.to_string(),
+                message: e.to_string(),
+            });
+        }
+    };
+    if !full.starts_with(&base) {
+        return Err(outside());
+    }
+    if !full.is_file() {
+        return Err(ReadError::NotAFile(rel.to_string()));
+    }
+    Ok(full)
+}
+
+/// The text of the file at `rel` inside `skill`'s folder.
+pub fn read(skill: &Skill, rel: &str) -> Result<String, ReadError> {
+    let full = resolve(skill, rel)?;
+    let bytes = std::fs::read(&full).map_err(|e| ReadError::Io {
+        path: rel.to_string(),
+        message: e.to_string(),
+    })?;
+    let len = bytes.len() as u64;
+    String::from_utf8(bytes).map_err(|_| ReadError::Binary {
+        path: rel.to_string(),
+        bytes: len,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::skills::select::testing::{skill, write};
+
+    fn fixture() -> (tempfile::TempDir, Skill) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("skills");
+        let s = write(&root, skill("pdf-forms", "PDF forms.")).unwrap();
+        std::fs::create_dir_all(s.dir.join("scripts")).unwrap();
+        std::fs::write(s.dir.join("scripts/fill.py"), "print('fill')\n").unwrap();
+        std::fs::create_dir_all(s.dir.join(".git")).unwrap();
+        std::fs::write(s.dir.join(".git/HEAD"), "x").unwrap();
+        std::fs::write(s.dir.join("logo.png"), [0xff, 0xd8, 0x00, 0x9f]).unwrap();
+        std::fs::write(tmp.path().join("secret.txt"), "TOP-SECRET").unwrap();
+        (tmp, s)
+    }
+
+    #[test]
+    fn activation_wraps_the_body_with_folder_and_files() {
+        let (_tmp, s) = fixture();
+        let text = activation_text(&s);
+        assert!(text.starts_with("<skill_content name=\"pdf-forms\">\nSkill folder: "));
+        assert!(text.contains(&format!("Skill folder: {}\n", s.dir.display())));
+        assert!(text.contains("Files:\n- logo.png\n- scripts/fill.py\n\n# pdf-forms"));
+        assert!(!text.contains(".git") && !text.contains("print('fill')"));
+        assert!(text.ends_with("</skill_content>"));
+    }
+
+    #[test]
+    fn reads_files_inside_the_folder() {
+        let (_tmp, s) = fixture();
+        assert_eq!(read(&s, "scripts/fill.py").unwrap(), "print('fill')\n");
+        assert_eq!(read(&s, "./scripts/fill.py").unwrap(), "print('fill')\n");
+        assert!(read(&s, "SKILL.md").unwrap().contains("name: pdf-forms"));
+        assert!(matches!(
+            read(&s, "logo.png"),
+            Err(ReadError::Binary { .. })
+        ));
+        assert!(matches!(read(&s, "scripts"), Err(ReadError::NotAFile(_))));
+        assert!(matches!(read(&s, "nope.md"), Err(ReadError::NotFound(_))));
+    }
+}

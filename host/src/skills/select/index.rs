@@ -1,0 +1,397 @@
+//! The inverted index over every skill, scored with BM25.
+//!
+//! Each skill is one document made of its name (split on hyphens),
+//! keywords, description, `when_to_use` and body headings, each field
+//! weighted (see [`super::text`]). A query is the new user message plus the
+//! previous one at a lower weight. Building tokenizes skills in parallel
+//! and reuses what the on-disk cache ([`super::cache`]) holds for files
+//! whose path, size and mtime (and indexed text) did not change.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use super::cache::{self, CacheFile};
+use super::par::par_map;
+use super::text::{self, DocTerms};
+use crate::skills::Skill;
+
+/// BM25 term-frequency saturation.
+pub const K1: f32 = 1.2;
+/// BM25 length normalisation.
+pub const B: f32 = 0.75;
+/// How much the previous user message counts against the new one.
+pub const PREVIOUS_WEIGHT: f32 = 0.35;
+
+/// What identifies one indexed skill file in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocKey {
+    /// The `SKILL.md` file.
+    pub path: PathBuf,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch (0 when unknown).
+    pub mtime_ns: u64,
+    /// A hash of the indexed text.
+    pub hash: u64,
+}
+
+impl DocKey {
+    /// Stats `skill.file` (0 for a file that cannot be read, such as a
+    /// bundled skill) and hashes the indexed text.
+    pub fn of(skill: &Skill) -> DocKey {
+        let (size, mtime_ns) = match std::fs::metadata(&skill.file) {
+            Ok(m) => {
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(0);
+                (m.len(), mtime)
+            }
+            Err(_) => (0, 0),
+        };
+        DocKey {
+            path: skill.file.clone(),
+            size,
+            mtime_ns,
+            hash: text::content_hash(skill),
+        }
+    }
+}
+
+/// One indexed skill.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexedDoc {
+    pub key: DocKey,
+    /// Weighted length.
+    pub len: f32,
+    /// (term id, weighted frequency), sorted by id.
+    pub terms: Vec<(u32, f32)>,
+}
+
+/// How a build went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildStats {
+    pub docs: usize,
+    /// Documents taken from the on-disk cache.
+    pub from_cache: usize,
+    /// Documents tokenized in this build.
+    pub tokenized: usize,
+    /// The cache file was (re)written.
+    pub cache_written: bool,
+}
+
+/// The index. Document `i` is the `i`-th skill it was built from.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub(crate) dict: HashMap<String, u32>,
+    pub(crate) terms: Vec<String>,
+    /// By term id: (document, weighted frequency).
+    postings: Vec<Vec<(u32, f32)>>,
+    pub(crate) docs: Vec<IndexedDoc>,
+    /// By document: K1 * (1 - B + B * len / avg_len).
+    norms: Vec<f32>,
+}
+
+/// One term of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryTerm {
+    pub term: String,
+    pub id: Option<u32>,
+    pub weight: f32,
+    /// The term is in the new message (not only in the previous one).
+    pub from_new: bool,
+}
+
+/// What a message asks for, as index terms.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    pub terms: Vec<QueryTerm>,
+}
+
+/// One term's part of a document's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub term: String,
+    pub score: f32,
+    pub from_new: bool,
+}
+
+impl Index {
+    /// Indexes `skills` (in their order), using and refreshing the cache in
+    /// `cache_dir` when given. Cache problems are logged and never fail the
+    /// build.
+    pub fn build(skills: &[Skill], cache_dir: Option<&Path>) -> (Index, BuildStats) {
+        let cache_file = cache_dir.map(|d| cache::file_for(d, skills));
+        // Read the cache while the files are stated and hashed.
+        let (keys, mut cached) = std::thread::scope(|scope| {
+            let loading = scope.spawn(|| cache_file.as_deref().and_then(cache::load));
+            let keys = par_map(skills, DocKey::of);
+            (keys, loading.join().ok().flatten())
+        });
+        let cached_docs = cached.as_ref().map(|c| c.docs.len());
+        let mut index = Index::default();
+        if let Some(c) = &mut cached {
+            index.terms = std::mem::take(&mut c.terms);
+            index.dict = index
+                .terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i as u32))
+                .collect();
+        }
+        let mut slots: Vec<Option<IndexedDoc>> = keys
+            .iter()
+            .enumerate()
+            .map(|(at, key)| reuse(cached.as_mut(), at, key))
+            .collect();
+        let from_cache = slots.iter().filter(|s| s.is_some()).count();
+        let missing: Vec<usize> = (0..skills.len()).filter(|&i| slots[i].is_none()).collect();
+        let missing_skills: Vec<&Skill> = missing.iter().map(|&i| &skills[i]).collect();
+        let tokenized = par_map(&missing_skills, |s| text::doc_terms(s));
+        for (i, doc) in missing.iter().zip(tokenized) {
+            slots[*i] = Some(index.intern(keys[*i].clone(), doc));
+        }
+        index.docs = slots.into_iter().flatten().collect();
+        index.finish();
+        let mut stats = BuildStats {
+            docs: index.docs.len(),
+            from_cache,
+            tokenized: missing.len(),
+            cache_written: false,
+        };
+        let stale = match cached_docs {
+            Some(n) => !missing.is_empty() || n != index.docs.len(),
+            None => true,
+        };
+        if let Some(file) = cache_file
+            && stale
+        {
+            match cache::save(&file, &index) {
+                Ok(()) => stats.cache_written = true,
+                Err(e) => {
+                    tracing::warn!(file = %file.display(), error = %e, "skills index cache not written")
+                }
+            }
+        }
+        (index, stats)
+    }
+
+    fn intern(&mut self, key: DocKey, doc: DocTerms) -> IndexedDoc {
+        let mut terms: Vec<(u32, f32)> = doc
+            .terms
+            .into_iter()
+            .map(|(t, tf)| {
+                let id = match self.dict.get(&t) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.terms.len() as u32;
+                        self.terms.push(t.clone());
+                        self.dict.insert(t, id);
+                        id
+                    }
+                };
+                (id, tf)
+            })
+            .collect();
+        terms.sort_by_key(|x| x.0);
+        IndexedDoc {
+            key,
+            len: doc.len,
+            terms,
+        }
+    }
+
+    /// Fills the postings and length norms from `docs`.
+    fn finish(&mut self) {
+        let mut df = vec![0usize; self.terms.len()];
+        for d in &self.docs {
+            for &(id, _) in &d.terms {
+                df[id as usize] += 1;
+            }
+        }
+        self.postings = df.into_iter().map(Vec::with_capacity).collect();
+        for (n, d) in self.docs.iter().enumerate() {
+            for &(id, tf) in &d.terms {
+                self.postings[id as usize].push((n as u32, tf));
+            }
+        }
+        let total: f32 = self.docs.iter().map(|d| d.len).sum();
+        let avg = if self.docs.is_empty() {
+            1.0
+        } else {
+            (total / self.docs.len() as f32).max(1.0)
+        };
+        self.norms = self
+            .docs
+            .iter()
+            .map(|d| K1 * (1.0 - B + B * d.len / avg))
+            .collect();
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Whether this index was built from exactly these files and texts
+    /// (paths and content hashes, in order).
+    pub fn matches(&self, skills: &[Skill]) -> bool {
+        if skills.len() != self.docs.len() {
+            return false;
+        }
+        let hashes = par_map(skills, text::content_hash);
+        self.docs
+            .iter()
+            .zip(skills.iter().zip(hashes))
+            .all(|(d, (s, h))| d.key.hash == h && d.key.path.as_os_str() == s.file.as_os_str())
+    }
+
+    /// The query for a turn: each distinct term of `new` weighs 1, a term
+    /// found only in `previous` weighs [`PREVIOUS_WEIGHT`].
+    pub fn query(&self, new: &str, previous: Option<&str>) -> Query {
+        let mut terms: Vec<QueryTerm> = Vec::new();
+        let mut add = |t: String, weight: f32, from_new: bool| {
+            if terms.iter().any(|q| q.term == t) {
+                return;
+            }
+            terms.push(QueryTerm {
+                id: self.dict.get(&t).copied(),
+                term: t,
+                weight,
+                from_new,
+            });
+        };
+        for t in text::terms(new) {
+            add(t, 1.0, true);
+        }
+        for t in previous.map(text::terms).unwrap_or_default() {
+            add(t, PREVIOUS_WEIGHT, false);
+        }
+        Query { terms }
+    }
+
+    /// The score of one rare term (found in one skill) matched once in a
+    /// field of weight 1 of a skill of average length: the unit of
+    /// [`super::plan::MIN_AUTO_SCORE`], so the bar is the same for 5 and
+    /// for 10,000 skills.
+    pub fn unit_score(&self) -> f32 {
+        let n = self.docs.len() as f32;
+        (1.0 + (n - 0.5) / 1.5).ln()
+    }
+
+    fn idf(&self, id: u32) -> f32 {
+        let n = self.docs.len() as f32;
+        let df = self.postings[id as usize].len() as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The BM25 score of every document (0 where nothing matched).
+    pub fn scores(&self, query: &Query) -> Vec<f32> {
+        let mut scores = vec![0.0f32; self.docs.len()];
+        for q in &query.terms {
+            let Some(id) = q.id else { continue };
+            let w = q.weight * self.idf(id);
+            for &(doc, tf) in &self.postings[id as usize] {
+                let d = doc as usize;
+                scores[d] += w * tf * (K1 + 1.0) / (tf + self.norms[d]);
+            }
+        }
+        scores
+    }
+
+    /// Each query term's part of document `doc`'s score (those that
+    /// matched), largest first.
+    pub fn explain(&self, query: &Query, doc: usize) -> Vec<Contribution> {
+        let Some(d) = self.docs.get(doc) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Contribution> = query
+            .terms
+            .iter()
+            .filter_map(|q| {
+                let id = q.id?;
+                let i = d.terms.binary_search_by_key(&id, |x| x.0).ok()?;
+                let tf = d.terms[i].1;
+                Some(Contribution {
+                    term: q.term.clone(),
+                    score: q.weight * self.idf(id) * tf * (K1 + 1.0) / (tf + self.norms[doc]),
+                    from_new: q.from_new,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+}
+
+/// The cached form of `key`'s document (taken out of the cache; `at` is
+/// its position in this build), when the cache holds it unchanged.
+fn reuse(cached: Option<&mut CacheFile>, at: usize, key: &DocKey) -> Option<IndexedDoc> {
+    let c = cached?.take(at, &key.path)?;
+    if c.size != key.size || c.mtime_ns != key.mtime_ns || c.hash != key.hash {
+        return None;
+    }
+    Some(IndexedDoc {
+        key: key.clone(),
+        len: c.len,
+        terms: c.terms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::skills::select::testing::skill;
+
+    fn corpus() -> Vec<Skill> {
+        vec![
+            skill("pdf-forms", "Fill in and flatten PDF forms."),
+            skill("docker-compose", "Write and debug docker compose files."),
+            skill("release-notes", "Draft release notes from the git log."),
+        ]
+    }
+
+    #[test]
+    fn the_matching_skill_scores_highest() {
+        let skills = corpus();
+        let (index, stats) = Index::build(&skills, None);
+        assert_eq!(stats.docs, 3);
+        assert_eq!(stats.tokenized, 3);
+        let q = index.query("please fill this pdf form", None);
+        let s = index.scores(&q);
+        assert!(s[0] > 0.0 && s[1] == 0.0 && s[2] == 0.0, "{s:?}");
+        let why = index.explain(&q, 0);
+        let terms: Vec<&str> = why.iter().map(|c| c.term.as_str()).collect();
+        assert!(terms.contains(&"pdf") && terms.contains(&"form") && terms.contains(&"fill"));
+        let sum: f32 = why.iter().map(|c| c.score).sum();
+        assert!((sum - s[0]).abs() < 1e-4);
+    }
+
+    #[test]
+    fn the_previous_message_weighs_less() {
+        let skills = corpus();
+        let (index, _) = Index::build(&skills, None);
+        let q = index.query("and the compose file too", Some("fill the pdf form"));
+        let s = index.scores(&q);
+        assert!(s[1] > s[0] && s[0] > 0.0, "{s:?}");
+        let prev_only = q.terms.iter().find(|t| t.term == "pdf").unwrap();
+        assert_eq!(prev_only.weight, PREVIOUS_WEIGHT);
+        assert!(!prev_only.from_new);
+    }
+
+    #[test]
+    fn matches_notices_an_edit() {
+        let mut skills = corpus();
+        let (index, _) = Index::build(&skills, None);
+        assert!(index.matches(&skills));
+        skills[1].description.push_str(" Also podman.");
+        assert!(!index.matches(&skills));
+        skills.pop();
+        assert!(!index.matches(&skills));
+    }
+}

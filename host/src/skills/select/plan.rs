@@ -1,0 +1,371 @@
+//! What one turn gets from the skills: which skills to activate (explicit
+//! `$name` / `/name` mentions, a clear winner), which to list in the
+//! catalog, and what did not fit the budgets.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::index::Index;
+use crate::skills::{Skill, SkillsConfig};
+
+/// The lowest score a skill needs to be activated without being named, in
+/// units of [`Index::unit_score`] (one rare term matched once).
+pub const MIN_AUTO_SCORE: f32 = 1.5;
+/// How many distinct terms of the new message it must match for that.
+pub const MIN_AUTO_TERMS: usize = 2;
+/// Ranked skills kept per turn (at least; four times the catalog size when
+/// that is more).
+pub const RANKED_KEEP: usize = 32;
+
+/// Why a skill is activated.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The message names it (`$name` or `/name`).
+    Explicit,
+    /// Its score stands out: `score` ≥ ratio × `runner_up`.
+    Auto { score: f32, runner_up: f32 },
+}
+
+/// Why a skill that should be activated was listed instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Overflow {
+    /// Its body alone is over `skills.body_tokens`.
+    BodyTooLarge { tokens: usize, limit: usize },
+    /// The bodies of this turn already use `skills.turn_body_tokens`.
+    TurnBudget { tokens: usize, limit: usize },
+}
+
+/// A skill and its score for this turn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ranked {
+    /// Position in the skills list.
+    pub skill: usize,
+    pub score: f32,
+}
+
+/// A skill activated this turn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Activation {
+    pub skill: usize,
+    pub reason: Reason,
+    /// Estimated tokens of its body.
+    pub tokens: usize,
+}
+
+/// A skill that was to be activated but did not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Deferred {
+    pub skill: usize,
+    pub reason: Reason,
+    pub overflow: Overflow,
+}
+
+/// The selection for one user message.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Plan {
+    /// Skills the model may see (not `disable-model-invocation`) with a
+    /// score above zero — every such skill when there are no more than
+    /// `catalog_size` — best first; at most [`RANKED_KEEP`] (or four times
+    /// the catalog size).
+    pub ranked: Vec<Ranked>,
+    /// To inject now, in order.
+    pub activate: Vec<Activation>,
+    /// To be activated but over a budget: listed with a note instead.
+    pub deferred: Vec<Deferred>,
+    /// Skills the model may see, in all.
+    pub listable: usize,
+    /// Explicit mentions of skills the user may not invoke
+    /// (`user-invocable: false`), ignored.
+    pub not_user_invocable: Vec<usize>,
+}
+
+/// Estimated tokens of a text (about four bytes a token).
+pub fn estimate_tokens(text: &str) -> usize {
+    text.len().div_ceil(4)
+}
+
+/// Selects for `message` (with `previous`, the user's message before it).
+/// `active` holds the names of skills already active in the session: they
+/// are not activated again.
+pub fn plan(
+    skills: &[Skill],
+    index: &Index,
+    config: &SkillsConfig,
+    message: &str,
+    previous: Option<&str>,
+    active: &HashSet<String>,
+) -> Plan {
+    let query = index.query(message, previous);
+    let scores = if index.len() == skills.len() {
+        index.scores(&query)
+    } else {
+        vec![0.0; skills.len()]
+    };
+    let listable: Vec<usize> = (0..skills.len())
+        .filter(|&i| !skills[i].disable_model_invocation)
+        .collect();
+    let everything = listable.len() <= config.catalog_size;
+    let mut ranked: Vec<Ranked> = listable
+        .iter()
+        .map(|&i| Ranked {
+            skill: i,
+            score: scores[i],
+        })
+        .filter(|r| everything || r.score > 0.0)
+        .collect();
+    let order = |a: &Ranked, b: &Ranked| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| skills[a.skill].name.cmp(&skills[b.skill].name))
+    };
+    let keep = (config.catalog_size * 4).max(RANKED_KEEP);
+    if ranked.len() > keep {
+        ranked.select_nth_unstable_by(keep, order);
+        ranked.truncate(keep);
+    }
+    ranked.sort_by(order);
+
+    let mut plan = Plan {
+        listable: listable.len(),
+        ..Plan::default()
+    };
+    let mut wanted: Vec<(usize, Reason)> = Vec::new();
+    for i in mentions(message, skills) {
+        if !skills[i].user_invocable {
+            plan.not_user_invocable.push(i);
+        } else if !active.contains(&skills[i].name) {
+            wanted.push((i, Reason::Explicit));
+        }
+    }
+    if config.auto_activate
+        && let Some(top) = ranked.first()
+        && top.score > 0.0
+    {
+        let runner_up = ranked.get(1).map(|r| r.score).unwrap_or(0.0);
+        let name = &skills[top.skill].name;
+        let matched_new = index
+            .explain(&query, top.skill)
+            .iter()
+            .filter(|c| c.from_new)
+            .count();
+        if top.score >= MIN_AUTO_SCORE * index.unit_score()
+            && f64::from(top.score) >= config.auto_activate_ratio * f64::from(runner_up)
+            && matched_new >= MIN_AUTO_TERMS
+            && !active.contains(name)
+            && !wanted.iter().any(|(i, _)| *i == top.skill)
+        {
+            wanted.push((
+                top.skill,
+                Reason::Auto {
+                    score: top.score,
+                    runner_up,
+                },
+            ));
+        }
+    }
+    let mut used = 0usize;
+    for (skill, reason) in wanted {
+        let tokens = estimate_tokens(&skills[skill].body);
+        let overflow = if tokens > config.body_tokens {
+            Some(Overflow::BodyTooLarge {
+                tokens,
+                limit: config.body_tokens,
+            })
+        } else if used + tokens > config.turn_body_tokens {
+            Some(Overflow::TurnBudget {
+                tokens,
+                limit: config.turn_body_tokens,
+            })
+        } else {
+            None
+        };
+        match overflow {
+            Some(overflow) => plan.deferred.push(Deferred {
+                skill,
+                reason,
+                overflow,
+            }),
+            None => {
+                used += tokens;
+                plan.activate.push(Activation {
+                    skill,
+                    reason,
+                    tokens,
+                });
+            }
+        }
+    }
+    plan.ranked = ranked;
+    plan
+}
+
+/// Skills named in `message` as `$name` or `/name` (a whole word: at the
+/// start or after a space or an opening bracket or quote, and not followed
+/// by `/`, so paths such as `/usr/bin` do not count), in order of first
+/// mention.
+pub fn mentions(message: &str, skills: &[Skill]) -> Vec<usize> {
+    let mut found: Vec<usize> = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
+    let chars: Vec<(usize, char)> = message.char_indices().collect();
+    for (n, &(at, c)) in chars.iter().enumerate() {
+        if c != '$' && c != '/' {
+            continue;
+        }
+        let before_ok = n == 0 || {
+            let p = chars[n - 1].1;
+            p.is_whitespace() || matches!(p, '(' | '[' | '{' | '"' | '\'' | '`')
+        };
+        if !before_ok {
+            continue;
+        }
+        let start = at + c.len_utf8();
+        let rest = &message[start..];
+        let len = rest
+            .find(|ch: char| !(ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':')))
+            .unwrap_or(rest.len());
+        if rest[len..].starts_with('/') {
+            continue;
+        }
+        let word = rest[..len].trim_end_matches(['.', ':', '-']);
+        if word.is_empty() {
+            continue;
+        }
+        // Exact names only: `$HOME` must not activate a skill called home.
+        let hit = skills.iter().position(|s| s.name == word);
+        if let Some(i) = hit
+            && seen.insert(i)
+        {
+            found.push(i);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::skills::select::testing::skill;
+
+    fn skills() -> Vec<Skill> {
+        vec![
+            skill("pdf-forms", "Fill in and flatten PDF forms."),
+            skill("docker-compose", "Write and debug docker compose files."),
+            skill("release-notes", "Draft release notes from the git log."),
+            skill("usr", "A skill named like a system folder."),
+        ]
+    }
+
+    #[test]
+    fn mentions_are_whole_words_and_not_paths() {
+        let s = skills();
+        assert_eq!(mentions("use $pdf-forms now", &s), vec![0]);
+        assert_eq!(mentions("/release-notes: draft them", &s), vec![2]);
+        assert_eq!(
+            mentions("(see $docker-compose.) and $pdf-forms", &s),
+            vec![1, 0]
+        );
+        assert!(mentions("$USR and $Pdf-forms", &s).is_empty());
+        assert!(mentions("run /usr/bin/env and a$pdf-forms", &s).is_empty());
+        assert!(mentions("$unknown and $ and /", &s).is_empty());
+        assert_eq!(mentions("$pdf-forms $pdf-forms", &s), vec![0]);
+    }
+
+    #[test]
+    fn explicit_mentions_activate_and_active_skills_are_skipped() {
+        let s = skills();
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig::default();
+        let p = plan(&s, &index, &cfg, "$docker-compose", None, &HashSet::new());
+        assert_eq!(p.activate.len(), 1);
+        assert_eq!(p.activate[0].skill, 1);
+        assert_eq!(p.activate[0].reason, Reason::Explicit);
+        let active: HashSet<String> = ["docker-compose".to_string()].into();
+        let p = plan(&s, &index, &cfg, "$docker-compose", None, &active);
+        assert!(p.activate.is_empty());
+    }
+
+    #[test]
+    fn a_clear_winner_is_activated_unless_switched_off() {
+        let s = skills();
+        let (index, _) = Index::build(&s, None);
+        let mut cfg = SkillsConfig::default();
+        let msg = "fill and flatten the pdf forms";
+        let p = plan(&s, &index, &cfg, msg, None, &HashSet::new());
+        assert_eq!(p.activate.len(), 1, "{p:?}");
+        assert!(matches!(p.activate[0].reason, Reason::Auto { .. }));
+        cfg.auto_activate = false;
+        assert!(
+            plan(&s, &index, &cfg, msg, None, &HashSet::new())
+                .activate
+                .is_empty()
+        );
+        // One weak match is not enough.
+        cfg.auto_activate = true;
+        let p = plan(&s, &index, &cfg, "pdf", None, &HashSet::new());
+        assert!(p.activate.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn small_setups_rank_every_skill_and_hidden_ones_never() {
+        let mut s = skills();
+        s[3].disable_model_invocation = true;
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig::default();
+        let p = plan(&s, &index, &cfg, "hello", None, &HashSet::new());
+        assert_eq!(p.ranked.len(), 3);
+        assert!(p.ranked.iter().all(|r| r.skill != 3));
+        let p = plan(&s, &index, &cfg, "$usr", None, &HashSet::new());
+        assert_eq!(p.activate[0].skill, 3, "explicit still works");
+        let cfg = SkillsConfig {
+            catalog_size: 1,
+            ..SkillsConfig::default()
+        };
+        let p = plan(
+            &s,
+            &index,
+            &cfg,
+            "draft release notes",
+            None,
+            &HashSet::new(),
+        );
+        assert_eq!(p.ranked.len(), 1, "only matching skills past K");
+    }
+
+    #[test]
+    fn budgets_defer_what_does_not_fit() {
+        let mut s = skills();
+        s[0].body = "x".repeat(4 * 6000);
+        s[1].body = "y".repeat(4 * 3000);
+        s[2].body = "z".repeat(4 * 3000);
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig {
+            turn_body_tokens: 5000,
+            ..SkillsConfig::default()
+        };
+        let p = plan(
+            &s,
+            &index,
+            &cfg,
+            "$pdf-forms $docker-compose $release-notes",
+            None,
+            &HashSet::new(),
+        );
+        assert_eq!(p.activate.iter().map(|a| a.skill).collect::<Vec<_>>(), [1]);
+        assert_eq!(
+            p.deferred.iter().map(|d| d.overflow).collect::<Vec<_>>(),
+            [
+                Overflow::BodyTooLarge {
+                    tokens: 6000,
+                    limit: 5000
+                },
+                Overflow::TurnBudget {
+                    tokens: 3000,
+                    limit: 5000
+                }
+            ]
+        );
+    }
+}

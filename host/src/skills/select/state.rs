@@ -1,0 +1,327 @@
+//! One session's selection state, shared by the skills extension (prompt
+//! and activations per user message) and the `skill` tool: the current
+//! skills and index (re-loaded every user message, so edits apply without
+//! a restart), the skills active in the session (sticky, injected once,
+//! re-injected after compaction) and the previous user message.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::SkillSet;
+use super::catalog::{self, Paths};
+use super::content::activation_text;
+use super::plan::Plan;
+use crate::model::Item;
+use crate::skills::{Skill, SkillsConfig};
+
+/// Where the skills come from: called once per user message (discovery).
+pub type Loader = Arc<dyn Fn() -> Vec<Skill> + Send + Sync>;
+
+/// What the selection state is built from.
+#[derive(Clone)]
+pub struct SelectionOptions {
+    pub config: SkillsConfig,
+    pub loader: Loader,
+    /// The index cache folder (`$QUIRE_HOME/cache/skills-index`), if any.
+    pub cache_dir: Option<PathBuf>,
+    /// How skill locations are shown in the catalog.
+    pub paths: Paths,
+}
+
+/// An active skill: its name and the text it was injected with.
+#[derive(Debug, Clone, PartialEq)]
+struct Active {
+    name: String,
+    text: Option<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    set: Arc<SkillSet>,
+    loaded: bool,
+    active: Vec<Active>,
+    previous: Option<String>,
+    /// The last user message and the catalog rendered for it.
+    turn: Option<(String, Option<String>)>,
+}
+
+/// See the module docs.
+pub struct SelectionState {
+    opts: SelectionOptions,
+    inner: Mutex<Inner>,
+}
+
+impl SelectionState {
+    pub fn new(opts: SelectionOptions) -> SelectionState {
+        SelectionState {
+            opts,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    pub fn config(&self) -> &SkillsConfig {
+        &self.opts.config
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Loads the skills again and re-indexes what changed.
+    pub fn refresh(&self) -> Arc<SkillSet> {
+        let skills = (self.opts.loader)();
+        let (old, loaded) = {
+            let g = self.lock();
+            (g.set.clone(), g.loaded)
+        };
+        let cache = self.opts.cache_dir.as_deref();
+        let set = Arc::new(if loaded {
+            old.refreshed(skills, cache)
+        } else {
+            SkillSet::build(skills, cache).0
+        });
+        let mut g = self.lock();
+        g.set = set.clone();
+        g.loaded = true;
+        set
+    }
+
+    /// The skills as last loaded (loading them the first time).
+    pub fn current(&self) -> Arc<SkillSet> {
+        let (set, loaded) = {
+            let g = self.lock();
+            (g.set.clone(), g.loaded)
+        };
+        if loaded { set } else { self.refresh() }
+    }
+
+    pub fn active_names(&self) -> Vec<String> {
+        self.lock().active.iter().map(|a| a.name.clone()).collect()
+    }
+
+    pub fn is_active(&self, name: &str) -> bool {
+        self.lock().active.iter().any(|a| a.name == name)
+    }
+
+    /// Records `name` as active (by the `skill` tool); `false` when it
+    /// already was.
+    pub fn mark_active(&self, name: &str, text: String) -> bool {
+        let mut g = self.lock();
+        if g.active.iter().any(|a| a.name == name) {
+            return false;
+        }
+        g.active.push(Active {
+            name: name.to_string(),
+            text: Some(text),
+        });
+        true
+    }
+
+    /// A new user message: reloads the skills, activates what it asks for
+    /// (returned as items to add after the message) and prepares the
+    /// catalog for [`SelectionState::catalog_for`].
+    pub fn begin_turn(&self, message: &str) -> Vec<Item> {
+        let set = self.refresh();
+        let mut g = self.lock();
+        let active: HashSet<String> = g.active.iter().map(|a| a.name.clone()).collect();
+        let plan = set.plan(&self.opts.config, message, g.previous.as_deref(), &active);
+        log_plan(&set, &plan);
+        let mut items = Vec::new();
+        for a in &plan.activate {
+            let skill = &set.skills[a.skill];
+            let text = activation_text(skill);
+            tracing::info!(skill = %skill.name, reason = ?a.reason, "skill activated");
+            g.active.push(Active {
+                name: skill.name.clone(),
+                text: Some(text.clone()),
+            });
+            items.push(Item::SkillActivation {
+                name: skill.name.clone(),
+                body: text,
+            });
+        }
+        let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
+        let catalog = catalog::render(
+            &set.skills,
+            &plan,
+            &names,
+            &self.opts.config,
+            &self.opts.paths,
+        )
+        .map(|c| c.text);
+        g.turn = Some((message.to_string(), catalog));
+        g.previous = Some(message.to_string());
+        items
+    }
+
+    /// The catalog for a turn started by `message`: the one prepared by
+    /// [`SelectionState::begin_turn`] (also for an empty message, as used
+    /// for compaction and size estimates), else one computed without
+    /// activating anything.
+    pub fn catalog_for(&self, message: &str) -> Option<String> {
+        {
+            let g = self.lock();
+            if let Some((m, c)) = &g.turn
+                && (m == message || message.is_empty())
+            {
+                return c.clone();
+            }
+        }
+        let set = self.current();
+        let g = self.lock();
+        let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
+        let active: HashSet<String> = names.iter().cloned().collect();
+        let plan = set.plan(&self.opts.config, message, g.previous.as_deref(), &active);
+        catalog::render(
+            &set.skills,
+            &plan,
+            &names,
+            &self.opts.config,
+            &self.opts.paths,
+        )
+        .map(|c| c.text)
+    }
+
+    /// The active skills again, for the history that replaced the old one
+    /// after compaction (from the current files when the skill still
+    /// exists).
+    pub fn reinject(&self) -> Vec<Item> {
+        let set = self.current();
+        let g = self.lock();
+        g.active
+            .iter()
+            .filter_map(|a| {
+                let text = match set.get(&a.name) {
+                    Some(s) => activation_text(s),
+                    None => a.text.clone()?,
+                };
+                Some(Item::SkillActivation {
+                    name: a.name.clone(),
+                    body: text,
+                })
+            })
+            .collect()
+    }
+
+    /// Restores the state from a session's history (on resume; empty after
+    /// `/new`): skills activated by injection or by the `skill` tool, and
+    /// the last user message.
+    pub fn sync_history(&self, history: &[Item]) {
+        let mut active: Vec<Active> = Vec::new();
+        let mut push = |name: &str, text: Option<String>| {
+            if !active.iter().any(|a| a.name == name) {
+                active.push(Active {
+                    name: name.to_string(),
+                    text,
+                });
+            }
+        };
+        let mut calls: Vec<(String, String)> = Vec::new();
+        let mut previous = None;
+        for item in history {
+            match item {
+                Item::User { text } => previous = Some(text.clone()),
+                Item::SkillActivation { name, body } => push(name, Some(body.clone())),
+                Item::ToolCall {
+                    call_id,
+                    name,
+                    arguments,
+                } if name == "skill" => {
+                    let args: serde_json::Value =
+                        serde_json::from_str(arguments).unwrap_or_default();
+                    if args["action"] == "activate"
+                        && let Some(n) = args["name"].as_str()
+                    {
+                        calls.push((call_id.clone(), n.to_string()));
+                    }
+                }
+                Item::ToolResult {
+                    call_id,
+                    is_error: false,
+                    ..
+                } => {
+                    if let Some((_, n)) = calls.iter().find(|(c, _)| c == call_id) {
+                        push(n, None);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut g = self.lock();
+        g.active = active;
+        g.previous = previous;
+        g.turn = None;
+    }
+}
+
+fn log_plan(set: &SkillSet, plan: &Plan) {
+    for d in &plan.deferred {
+        tracing::info!(skill = %set.skills[d.skill].name, overflow = ?d.overflow, "skill not activated: over budget");
+    }
+    for &i in &plan.not_user_invocable {
+        tracing::info!(skill = %set.skills[i].name, "mention ignored: the skill is not user-invocable");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::skills::select::testing::skill;
+
+    fn state() -> SelectionState {
+        SelectionState::new(SelectionOptions {
+            config: SkillsConfig::default(),
+            loader: Arc::new(|| {
+                vec![
+                    skill("pdf-forms", "Fill in PDF forms."),
+                    skill("git-bisect", "Find a regression with git bisect."),
+                ]
+            }),
+            cache_dir: None,
+            paths: Paths::default(),
+        })
+    }
+
+    #[test]
+    fn a_resumed_history_restores_active_skills_and_new_clears_them() {
+        let s = state();
+        s.sync_history(&[
+            Item::User {
+                text: "$pdf-forms go".into(),
+            },
+            Item::SkillActivation {
+                name: "pdf-forms".into(),
+                body: "BODY".into(),
+            },
+            Item::ToolCall {
+                call_id: "c1".into(),
+                name: "skill".into(),
+                arguments: r#"{"action":"activate","name":"git-bisect"}"#.into(),
+            },
+            Item::ToolResult {
+                call_id: "c1".into(),
+                output: "<skill_content …".into(),
+                is_error: false,
+            },
+        ]);
+        assert_eq!(s.active_names(), vec!["pdf-forms", "git-bisect"]);
+        assert!(s.begin_turn("$pdf-forms and $git-bisect").is_empty());
+        assert_eq!(s.reinject().len(), 2);
+        s.sync_history(&[]);
+        assert!(s.active_names().is_empty());
+        assert_eq!(s.begin_turn("$pdf-forms").len(), 1);
+    }
+
+    #[test]
+    fn the_catalog_of_a_turn_is_kept_for_its_round_trips() {
+        let s = state();
+        s.begin_turn("$git-bisect");
+        let c = s.catalog_for("$git-bisect").unwrap();
+        assert!(c.contains("): git-bisect."), "{c}");
+        assert_eq!(s.catalog_for(""), Some(c), "compaction sees the same");
+        let other = s.catalog_for("fill the pdf form").unwrap();
+        assert!(other.contains("- pdf-forms: Fill in PDF forms."), "{other}");
+        assert_eq!(s.active_names(), vec!["git-bisect"], "nothing activated");
+    }
+}

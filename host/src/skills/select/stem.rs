@@ -1,0 +1,385 @@
+//! The Porter stemmer (M. F. Porter, "An algorithm for suffix stripping",
+//! 1980), for lowercase ASCII words. Other words are returned unchanged.
+//! "configuring", "configured" and "configuration" all become "configur",
+//! so a message and a description match across word forms.
+
+/// The stem of `word` (lowercase ASCII letters; anything else is returned
+/// as is).
+pub fn stem(word: &str) -> String {
+    if word.len() <= 2 || !word.bytes().all(|c| c.is_ascii_lowercase()) {
+        return word.to_string();
+    }
+    let mut s = Stemmer {
+        b: word.as_bytes().to_vec(),
+        k: word.len() as isize - 1,
+        j: 0,
+    };
+    s.step1ab();
+    if s.k > 0 {
+        s.step1c();
+        s.step2();
+        s.step3();
+        s.step4();
+        s.step5();
+    }
+    s.b.truncate((s.k + 1) as usize);
+    // Only ASCII letters were ever written, so this cannot fail.
+    String::from_utf8(s.b).unwrap_or_else(|_| word.to_string())
+}
+
+struct Stemmer {
+    b: Vec<u8>,
+    /// Index of the last letter of the current word.
+    k: isize,
+    /// End of the stem when a suffix matched (may be -1).
+    j: isize,
+}
+
+impl Stemmer {
+    fn at(&self, i: isize) -> u8 {
+        self.b[i as usize]
+    }
+
+    /// Whether the letter at `i` is a consonant ('y' after a consonant is a
+    /// vowel).
+    fn cons(&self, i: isize) -> bool {
+        match self.at(i) {
+            b'a' | b'e' | b'i' | b'o' | b'u' => false,
+            b'y' => i == 0 || !self.cons(i - 1),
+            _ => true,
+        }
+    }
+
+    /// The number of vowel-consonant sequences in `b[0..=j]`.
+    fn m(&self) -> usize {
+        let mut n = 0;
+        let mut i = 0;
+        loop {
+            if i > self.j {
+                return n;
+            }
+            if !self.cons(i) {
+                break;
+            }
+            i += 1;
+        }
+        i += 1;
+        loop {
+            loop {
+                if i > self.j {
+                    return n;
+                }
+                if self.cons(i) {
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            n += 1;
+            loop {
+                if i > self.j {
+                    return n;
+                }
+                if !self.cons(i) {
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+        }
+    }
+
+    fn vowel_in_stem(&self) -> bool {
+        (0..=self.j).any(|i| !self.cons(i))
+    }
+
+    fn double_cons(&self, i: isize) -> bool {
+        i >= 1 && self.at(i) == self.at(i - 1) && self.cons(i)
+    }
+
+    /// consonant-vowel-consonant ending at `i`, the last not w, x or y.
+    fn cvc(&self, i: isize) -> bool {
+        if i < 2 || !self.cons(i) || self.cons(i - 1) || !self.cons(i - 2) {
+            return false;
+        }
+        !matches!(self.at(i), b'w' | b'x' | b'y')
+    }
+
+    fn ends(&mut self, s: &str) -> bool {
+        let len = s.len() as isize;
+        if len > self.k + 1 {
+            return false;
+        }
+        let start = (self.k + 1 - len) as usize;
+        if &self.b[start..=(self.k as usize)] != s.as_bytes() {
+            return false;
+        }
+        self.j = self.k - len;
+        true
+    }
+
+    fn set_to(&mut self, s: &str) {
+        let start = (self.j + 1) as usize;
+        self.b.truncate(start);
+        self.b.extend_from_slice(s.as_bytes());
+        self.k = self.j + s.len() as isize;
+    }
+
+    fn r(&mut self, s: &str) {
+        if self.m() > 0 {
+            self.set_to(s);
+        }
+    }
+
+    /// Replaces the first matching suffix of `rules` when the stem before
+    /// it has m > 0.
+    fn rules(&mut self, rules: &[(&str, &str)]) {
+        for (suffix, to) in rules {
+            if self.ends(suffix) {
+                self.r(to);
+                return;
+            }
+        }
+    }
+
+    /// Plurals and -ed / -ing.
+    fn step1ab(&mut self) {
+        if self.at(self.k) == b's' {
+            if self.ends("sses") {
+                self.k -= 2;
+            } else if self.ends("ies") {
+                self.set_to("i");
+            } else if self.k >= 1 && self.at(self.k - 1) != b's' {
+                self.k -= 1;
+            }
+        }
+        if self.ends("eed") {
+            if self.m() > 0 {
+                self.k -= 1;
+            }
+        } else if (self.ends("ed") || self.ends("ing")) && self.vowel_in_stem() {
+            self.k = self.j;
+            if self.ends("at") {
+                self.set_to("ate");
+            } else if self.ends("bl") {
+                self.set_to("ble");
+            } else if self.ends("iz") {
+                self.set_to("ize");
+            } else if self.double_cons(self.k) {
+                self.k -= 1;
+                if matches!(self.at(self.k), b'l' | b's' | b'z') {
+                    self.k += 1;
+                }
+            } else {
+                self.j = self.k;
+                if self.m() == 1 && self.cvc(self.k) {
+                    self.set_to("e");
+                }
+            }
+        }
+    }
+
+    /// Terminal y to i when there is another vowel in the stem.
+    fn step1c(&mut self) {
+        if self.ends("y") && self.vowel_in_stem() {
+            let k = self.k as usize;
+            self.b[k] = b'i';
+        }
+    }
+
+    /// Double suffixes to single ones.
+    fn step2(&mut self) {
+        if self.k < 1 {
+            return;
+        }
+        let rules: &[(&str, &str)] = match self.at(self.k - 1) {
+            b'a' => &[("ational", "ate"), ("tional", "tion")],
+            b'c' => &[("enci", "ence"), ("anci", "ance")],
+            b'e' => &[("izer", "ize")],
+            b'l' => &[
+                ("bli", "ble"),
+                ("alli", "al"),
+                ("entli", "ent"),
+                ("eli", "e"),
+                ("ousli", "ous"),
+            ],
+            b'o' => &[("ization", "ize"), ("ation", "ate"), ("ator", "ate")],
+            b's' => &[
+                ("alism", "al"),
+                ("iveness", "ive"),
+                ("fulness", "ful"),
+                ("ousness", "ous"),
+            ],
+            b't' => &[("aliti", "al"), ("iviti", "ive"), ("biliti", "ble")],
+            b'g' => &[("logi", "log")],
+            _ => &[],
+        };
+        self.rules(rules);
+    }
+
+    /// -ic-, -full, -ness and the like.
+    fn step3(&mut self) {
+        let rules: &[(&str, &str)] = match self.at(self.k) {
+            b'e' => &[("icate", "ic"), ("ative", ""), ("alize", "al")],
+            b'i' => &[("iciti", "ic")],
+            b'l' => &[("ical", "ic"), ("ful", "")],
+            b's' => &[("ness", "")],
+            _ => &[],
+        };
+        self.rules(rules);
+    }
+
+    /// -ant, -ence and the like, when m > 1.
+    fn step4(&mut self) {
+        if self.k < 1 {
+            return;
+        }
+        let suffixes: &[&str] = match self.at(self.k - 1) {
+            b'a' => &["al"],
+            b'c' => &["ance", "ence"],
+            b'e' => &["er"],
+            b'i' => &["ic"],
+            b'l' => &["able", "ible"],
+            b'n' => &["ant", "ement", "ment", "ent"],
+            b'o' => &["ion", "ou"],
+            b's' => &["ism"],
+            b't' => &["ate", "iti"],
+            b'u' => &["ous"],
+            b'v' => &["ive"],
+            b'z' => &["ize"],
+            _ => &[],
+        };
+        let mut found = false;
+        for s in suffixes {
+            if self.ends(s) {
+                if *s == "ion" && !(self.j >= 0 && matches!(self.at(self.j), b's' | b't')) {
+                    continue;
+                }
+                found = true;
+                break;
+            }
+        }
+        if found && self.m() > 1 {
+            self.k = self.j;
+        }
+    }
+
+    /// A final -e, and -ll to -l, when m > 1.
+    fn step5(&mut self) {
+        self.j = self.k;
+        if self.at(self.k) == b'e' {
+            let a = self.m();
+            if a > 1 || (a == 1 && !self.cvc(self.k - 1)) {
+                self.k -= 1;
+            }
+        }
+        if self.at(self.k) == b'l' && self.double_cons(self.k) && self.m() > 1 {
+            self.k -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    #[test]
+    fn the_examples_of_the_porter_paper() {
+        let cases = [
+            ("caresses", "caress"),
+            ("ponies", "poni"),
+            ("ties", "ti"),
+            ("caress", "caress"),
+            ("cats", "cat"),
+            ("feed", "feed"),
+            ("agreed", "agre"),
+            ("plastered", "plaster"),
+            ("bled", "bled"),
+            ("motoring", "motor"),
+            ("sing", "sing"),
+            ("conflated", "conflat"),
+            ("troubled", "troubl"),
+            ("sized", "size"),
+            ("hopping", "hop"),
+            ("tanned", "tan"),
+            ("falling", "fall"),
+            ("hissing", "hiss"),
+            ("fizzed", "fizz"),
+            ("failing", "fail"),
+            ("filing", "file"),
+            ("happy", "happi"),
+            ("sky", "sky"),
+            ("relational", "relat"),
+            ("conditional", "condit"),
+            ("rational", "ration"),
+            ("digitizer", "digit"),
+            ("differentli", "differ"),
+            ("vietnamization", "vietnam"),
+            ("predication", "predic"),
+            ("operator", "oper"),
+            ("feudalism", "feudal"),
+            ("decisiveness", "decis"),
+            ("hopefulness", "hope"),
+            ("callousness", "callous"),
+            ("formaliti", "formal"),
+            ("sensitiviti", "sensit"),
+            ("sensibiliti", "sensibl"),
+            ("triplicate", "triplic"),
+            ("formative", "form"),
+            ("formalize", "formal"),
+            ("electriciti", "electr"),
+            ("electrical", "electr"),
+            ("hopeful", "hope"),
+            ("goodness", "good"),
+            ("revival", "reviv"),
+            ("allowance", "allow"),
+            ("inference", "infer"),
+            ("airliner", "airlin"),
+            ("gyroscopic", "gyroscop"),
+            ("adjustable", "adjust"),
+            ("defensible", "defens"),
+            ("irritant", "irrit"),
+            ("replacement", "replac"),
+            ("adjustment", "adjust"),
+            ("dependent", "depend"),
+            ("adoption", "adopt"),
+            ("communism", "commun"),
+            ("activate", "activ"),
+            ("angulariti", "angular"),
+            ("homologous", "homolog"),
+            ("effective", "effect"),
+            ("bowdlerize", "bowdler"),
+            ("probate", "probat"),
+            ("rate", "rate"),
+            ("cease", "ceas"),
+            ("controll", "control"),
+            ("roll", "roll"),
+            ("generalizations", "gener"),
+            ("oscillators", "oscil"),
+        ];
+        for (word, want) in cases {
+            assert_eq!(stem(word), want, "stem of {word}");
+        }
+    }
+
+    #[test]
+    fn word_forms_meet() {
+        for w in ["configure", "configuring", "configured", "configuration"] {
+            assert_eq!(stem(w), "configur", "{w}");
+        }
+        assert_eq!(stem("tests"), stem("testing"));
+    }
+
+    #[test]
+    fn short_and_non_ascii_words_are_kept() {
+        assert_eq!(stem("is"), "is");
+        assert_eq!(stem("k8s"), "k8s");
+        assert_eq!(stem("données"), "données");
+        assert_eq!(stem("s"), "s");
+        assert_eq!(stem("ss"), "ss");
+        assert_eq!(stem("sss"), "sss");
+        assert_eq!(stem("ies"), "i");
+        assert_eq!(stem("eed"), "eed");
+        assert_eq!(stem("ying"), "ying");
+    }
+}

@@ -1,0 +1,166 @@
+//! From text to index terms: split on anything that is not a letter or a
+//! digit (so `pdf-forms` and `snake_case` split), lowercase, drop stop
+//! words and one-letter tokens, stem.
+
+use std::collections::HashMap;
+
+use super::stem::stem;
+use crate::skills::Skill;
+
+/// How much a match in each field counts.
+pub const WEIGHT_NAME: f32 = 3.0;
+pub const WEIGHT_KEYWORDS: f32 = 2.0;
+pub const WEIGHT_DESCRIPTION: f32 = 1.0;
+pub const WEIGHT_WHEN_TO_USE: f32 = 1.0;
+pub const WEIGHT_HEADINGS: f32 = 0.5;
+
+/// Words too common to say anything about a skill.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "doing",
+    "don", "for", "from", "get", "got", "had", "has", "have", "he", "her", "here", "him", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "just", "let", "like", "me", "might",
+    "more", "most", "must", "my", "need", "needs", "no", "not", "now", "of", "off", "on", "once",
+    "one", "only", "or", "other", "our", "out", "over", "please", "same", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "through", "to", "too", "up", "us", "use", "used", "uses", "using", "very",
+    "want", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
+    "with", "would", "you", "your",
+];
+
+fn is_stop_word(w: &str) -> bool {
+    STOP_WORDS.binary_search(&w).is_ok()
+}
+
+/// The index terms of `text`, in order (repeats kept).
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !c.is_alphanumeric()) {
+        if raw.is_empty() {
+            continue;
+        }
+        let lower = raw.to_lowercase();
+        if lower.chars().count() < 2 || is_stop_word(&lower) {
+            continue;
+        }
+        out.push(stem(&lower));
+    }
+    out
+}
+
+/// One skill as the index sees it: weighted term frequencies and the
+/// weighted length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocTerms {
+    pub len: f32,
+    pub terms: Vec<(String, f32)>,
+}
+
+/// The text of each indexed field of `skill` with its weight.
+pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
+    vec![
+        ("name", WEIGHT_NAME, skill.name.clone()),
+        ("keywords", WEIGHT_KEYWORDS, skill.keywords.join(" ")),
+        ("description", WEIGHT_DESCRIPTION, skill.description.clone()),
+        (
+            "when_to_use",
+            WEIGHT_WHEN_TO_USE,
+            skill.when_to_use.clone().unwrap_or_default(),
+        ),
+        ("headings", WEIGHT_HEADINGS, skill.headings.join("\n")),
+    ]
+}
+
+/// Tokenizes every indexed field of `skill`.
+pub fn doc_terms(skill: &Skill) -> DocTerms {
+    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut len = 0.0;
+    for (_, weight, text) in fields(skill) {
+        for t in terms(&text) {
+            *tf.entry(t).or_insert(0.0) += weight;
+            len += weight;
+        }
+    }
+    let mut terms: Vec<(String, f32)> = tf.into_iter().collect();
+    terms.sort_by(|a, b| a.0.cmp(&b.0));
+    DocTerms { len, terms }
+}
+
+/// A fast hash of the indexed text of `skill` (FxHash-style, eight bytes
+/// at a time): a guard so that an edit which keeps a file's size and mtime
+/// is still noticed. Not for anything adversarial.
+pub fn content_hash(skill: &Skill) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0;
+    let mut feed = |bytes: &[u8]| {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        // Field separator and length, so moving text between fields counts.
+        h = (h.rotate_left(5) ^ (bytes.len() as u64 | 1 << 63)).wrapping_mul(K);
+    };
+    feed(skill.name.as_bytes());
+    for k in &skill.keywords {
+        feed(k.as_bytes());
+    }
+    feed(skill.description.as_bytes());
+    feed(skill.when_to_use.as_deref().unwrap_or("").as_bytes());
+    for k in &skill.headings {
+        feed(k.as_bytes());
+    }
+    (h ^ ((skill.keywords.len() as u64) << 32 | skill.headings.len() as u64)).wrapping_mul(K)
+}
+
+/// FNV-1a of a string (cache file names).
+pub fn fnv(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, STOP_WORDS);
+    }
+
+    #[test]
+    fn splits_names_on_hyphens_and_stems() {
+        assert_eq!(terms("pdf-forms"), vec!["pdf", "form"]);
+        assert_eq!(
+            terms("Please fill the PDF forms, then run_tests!"),
+            vec!["fill", "pdf", "form", "run", "test"]
+        );
+        assert_eq!(terms("a I x 7"), Vec::<String>::new());
+        assert_eq!(terms("Déployer l'API"), vec!["déployer", "api"]);
+    }
+
+    #[test]
+    fn doc_terms_weigh_the_name_most() {
+        let mut skill = crate::skills::select::testing::skill("pdf-forms", "Fill in PDF forms.");
+        skill.headings = vec!["Flattening".into()];
+        let d = doc_terms(&skill);
+        let get = |t: &str| d.terms.iter().find(|(x, _)| x == t).map(|x| x.1);
+        assert_eq!(get("pdf"), Some(WEIGHT_NAME + WEIGHT_DESCRIPTION));
+        assert_eq!(get("fill"), Some(WEIGHT_DESCRIPTION));
+        assert_eq!(get("flatten"), Some(WEIGHT_HEADINGS));
+        assert_eq!(
+            d.len,
+            2.0 * WEIGHT_NAME + 3.0 * WEIGHT_DESCRIPTION + WEIGHT_HEADINGS
+        );
+    }
+}

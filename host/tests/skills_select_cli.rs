@@ -1,0 +1,134 @@
+//! `quire skills pick` and `quire skills eval`, run as the real binary on
+//! skills in a temporary repository.
+
+mod support;
+
+use quire::skills::select::testing;
+use support::quire::TestEnv;
+
+fn env_with_skills() -> TestEnv {
+    let env = TestEnv::new("responses");
+    let root = env.repo.path().join(".quire/skills");
+    for (name, description) in [
+        (
+            "pdf-forms",
+            "Fill in PDF form fields and flatten forms with pypdf.",
+        ),
+        (
+            "docker-compose",
+            "Write and debug Docker Compose stacks and healthchecks.",
+        ),
+        (
+            "release-notes",
+            "Draft release notes from the git history since the last tag.",
+        ),
+        (
+            "git-bisect",
+            "Find the commit that introduced a regression with git bisect.",
+        ),
+    ] {
+        testing::write(&root, testing::skill(name, description)).unwrap();
+    }
+    let mut hidden = testing::skill("deploy-production", "Deploy the service to production.");
+    hidden.body = "# Deploy\n".into();
+    let hidden = testing::write(&root, hidden).unwrap();
+    let text = std::fs::read_to_string(&hidden.file).unwrap();
+    std::fs::write(
+        &hidden.file,
+        text.replacen(
+            "---\nname:",
+            "---\ndisable-model-invocation: true\nname:",
+            1,
+        ),
+    )
+    .unwrap();
+    env
+}
+
+#[test]
+fn pick_shows_what_a_message_selects_and_why() {
+    let env = env_with_skills();
+    let run = env.run(&[
+        "skills",
+        "pick",
+        "debug the compose healthchecks",
+        "--explain",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(out.starts_with("5 skills (4 the model may see)\n"), "{out}");
+    assert!(
+        out.contains("activated: docker-compose (clear winner: score "),
+        "{out}"
+    );
+    assert!(out.contains("docker-compose  [activated]\n"), "{out}");
+    assert!(out.contains("healthcheck "), "explain shows terms: {out}");
+    assert!(out.contains("catalog as sent:\n# Skills\n"), "{out}");
+    assert!(out.contains("index: 5 skills in "), "{out}");
+    assert!(!out.contains("deploy-production"), "{out}");
+
+    let run = env.run(&["skills", "pick", "$deploy-production now", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(v["activated"][0]["name"], "deploy-production");
+    assert_eq!(v["activated"][0]["reason"]["kind"], "explicit");
+    assert_eq!(v["listable"], 4);
+    let listed = v["catalog"]["listed"].as_array().unwrap();
+    assert_eq!(listed.len(), 4, "a small setup lists every skill: {v}");
+    assert!(v["catalog"]["chars"].as_u64().unwrap() <= 2000);
+
+    let run = env.run(&["skills", "pick", "hello", "-c", "skills.catalog_size=2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("catalog: 0 listed, 4 more"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("no skill matches this message"));
+}
+
+#[test]
+fn eval_reports_recall_and_a_table() {
+    let env = env_with_skills();
+    env.write(
+        "cases.json",
+        r#"[
+          {"message": "fill in the pdf form", "expect": ["pdf-forms"], "reject": ["git-bisect"]},
+          {"message": "which commit broke the build?", "expect": ["git-bisect"]},
+          {"message": "write the changelog", "expect": ["release-notes"]}
+        ]"#,
+    );
+    let run = env.run(&["skills", "eval", "cases.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(out.starts_with("#  r@1   r@5   wrong  message"), "{out}");
+    assert!(
+        out.contains("1  1.00  1.00  -      fill in the pdf form"),
+        "{out}"
+    );
+    assert!(out.contains("pdf-forms*"), "{out}");
+    assert!(
+        out.contains("3 cases · recall@1 0.67 · recall@5 0.67 · wrongly selected 0.00"),
+        "{out}"
+    );
+
+    let run = env.run(&["skills", "eval", "cases.json", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(v["cases"].as_array().unwrap().len(), 3);
+
+    env.write("bad.json", r#"[{"text": "x"}]"#);
+    let run = env.run(&["skills", "eval", "bad.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("bad.json: unknown field `text`"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["skills", "eval", "missing.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read missing.json"),
+        "{}",
+        run.stderr
+    );
+}
