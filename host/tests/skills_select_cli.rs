@@ -56,7 +56,8 @@ fn pick_shows_what_a_message_selects_and_why() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = &run.stdout;
-    assert!(out.starts_with("5 skills (4 the model may see)\n"), "{out}");
+    // 5 test skills + the 4 bundled ones.
+    assert!(out.starts_with("9 skills (8 the model may see)\n"), "{out}");
     assert!(
         out.contains("activated: docker-compose (clear winner: score "),
         "{out}"
@@ -64,7 +65,7 @@ fn pick_shows_what_a_message_selects_and_why() {
     assert!(out.contains("docker-compose  [activated]\n"), "{out}");
     assert!(out.contains("healthcheck "), "explain shows terms: {out}");
     assert!(out.contains("catalog as sent:\n# Skills\n"), "{out}");
-    assert!(out.contains("index: 5 skills in "), "{out}");
+    assert!(out.contains("index: 9 skills in "), "{out}");
     assert!(!out.contains("deploy-production"), "{out}");
 
     let run = env.run(&["skills", "pick", "$deploy-production now", "--json"]);
@@ -72,15 +73,16 @@ fn pick_shows_what_a_message_selects_and_why() {
     let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     assert_eq!(v["activated"][0]["name"], "deploy-production");
     assert_eq!(v["activated"][0]["reason"]["kind"], "explicit");
-    assert_eq!(v["listable"], 4);
+    // 4 test skills the model may see + the 4 bundled ones.
+    assert_eq!(v["listable"], 8);
     let listed = v["catalog"]["listed"].as_array().unwrap();
-    assert_eq!(listed.len(), 4, "a small setup lists every skill: {v}");
+    assert_eq!(listed.len(), 8, "a small setup lists every skill: {v}");
     assert!(v["catalog"]["chars"].as_u64().unwrap() <= 2000);
 
     let run = env.run(&["skills", "pick", "hello", "-c", "skills.catalog_size=2"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("catalog: 0 listed, 4 more"),
+        run.stdout.contains("catalog: 0 listed, 8 more"),
         "{}",
         run.stdout
     );
