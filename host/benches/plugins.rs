@@ -1,23 +1,31 @@
 //! Benchmark of the plugin host with the smallest plugin (host/tests/guests/
 //! echo, built from source): first load (compiling the component), cached
 //! load (compiled code from the disk cache), and the overhead of one call
-//! of a 1 KB JSON echo tool, each call in a fresh store.
+//! of a 1 KB JSON echo tool, each call in a fresh store — next to the same
+//! echo served over MCP stdio (`examples/mcp_test_server.rs`, built here in
+//! the bench profile) and called through quire's own MCP client.
 //!
 //! Run: `cargo bench -p quire --bench plugins` (results go into
 //! BENCHMARKS.md by hand).
 
+#[path = "plugins/mcp.rs"]
+mod mcp;
+
 #[path = "../tests/support/guests.rs"]
 mod guests;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use quire::plugins::cache::{CacheOutcome, CompileCache};
-use quire::plugins::{LoadedPlugin, PluginEngine, manifest};
+use quire::plugins::{LoadedPlugin, PluginEngine, PluginTool, manifest};
+use quire::tools::Tool;
 
 const COMPILE_RUNS: usize = 5;
 const LOAD_RUNS: usize = 200;
 const WARMUP_CALLS: usize = 500;
 const CALLS: usize = 20_000;
+const MCP_STARTS: usize = 20;
 
 fn main() {
     let wasm = guests::build("echo");
@@ -83,12 +91,66 @@ fn main() {
         }
     });
 
+    // The same call as a session makes it, through the `Tool` trait, on a
+    // multi-thread runtime like the binary's: the plugin tool, then the
+    // echo of the MCP test server over stdio.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let plugin = Arc::new(plugin);
+    let (tools, _) = PluginTool::all(&plugin);
+    let echo = tools
+        .into_iter()
+        .find(|t| t.spec().name == "echo__echo")
+        .expect("echo__echo");
+    let value: serde_json::Value = serde_json::from_str(&args).expect("JSON");
+    let mut tool_calls = rt.block_on(time_calls(&echo, &value, &args));
+
+    let server = mcp::test_server();
+    let (mut mcp_starts, mut mcp_calls) = rt.block_on(async {
+        let mut starts = Vec::with_capacity(MCP_STARTS);
+        for _ in 0..MCP_STARTS {
+            let t = Instant::now();
+            let started = mcp::start(&server).await;
+            starts.push(t.elapsed());
+            drop(started);
+        }
+        let (manager, tool) = mcp::start(&server).await;
+        let text = value["text"].as_str().expect("text");
+        let calls = time_calls(&*tool, &value, &format!("echo: {text}")).await;
+        manager.shutdown();
+        (starts, calls)
+    });
+
     println!("\n| measure | runs | median | p90 | p99 | min |");
     println!("| --- | --- | --- | --- | --- | --- |");
     row("first load (compile)", &mut compile);
     row("cached load: deserialize + link", &mut prepare);
     row("cached load: ready (+ list-tools)", &mut ready);
     row("call of a 1 KB JSON echo (fresh store)", &mut calls);
+    row("same, as a session tool (`Tool::call`)", &mut tool_calls);
+    row("MCP stdio: start + handshake + tools/list", &mut mcp_starts);
+    row("MCP stdio: call of the 1 KB JSON echo", &mut mcp_calls);
+}
+
+/// Times `CALLS` calls of `tool` with `args` after a warm-up, each result
+/// checked against `expected`.
+async fn time_calls(tool: &dyn Tool, args: &serde_json::Value, expected: &str) -> Vec<Duration> {
+    let ctx = mcp::context();
+    for _ in 0..WARMUP_CALLS {
+        let _ = tool.call(args.clone(), &ctx).await;
+    }
+    let mut out = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let a = args.clone();
+        let t = Instant::now();
+        let result = tool.call(a, &ctx).await;
+        out.push(t.elapsed());
+        assert_eq!(result.map(|o| o.text).ok().as_deref(), Some(expected));
+    }
+    out
 }
 
 fn one_kb_json() -> String {
