@@ -108,6 +108,22 @@ pub struct ToolContext {
 }
 
 impl ToolContext {
+    /// A context for using tools on their own (no session, no one to ask):
+    /// `dir` as cwd and workspace, read-only sandbox, approval `never`,
+    /// events dropped.
+    pub fn standalone(dir: &Path) -> ToolContext {
+        ToolContext {
+            cwd: dir.to_path_buf(),
+            workspace: dir.to_path_buf(),
+            sandbox: SandboxMode::ReadOnly,
+            network: false,
+            approval_policy: ApprovalPolicy::Never,
+            approver: Arc::new(approval::DenyAll),
+            cancel: CancellationToken::new(),
+            events: EventSink::null(),
+        }
+    }
+
     /// Resolves a path argument against the cwd.
     pub fn resolve(&self, path: &str) -> PathBuf {
         let p = Path::new(path);

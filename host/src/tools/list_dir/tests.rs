@@ -1,24 +1,11 @@
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 
 use super::*;
-use crate::agent::EventSink;
-use crate::tools::{ApprovalPolicy, SandboxMode, approval::DenyAll};
 
 fn ctx(dir: &Path) -> ToolContext {
-    ToolContext {
-        cwd: dir.to_path_buf(),
-        workspace: dir.to_path_buf(),
-        sandbox: SandboxMode::ReadOnly,
-        network: false,
-        approval_policy: ApprovalPolicy::Never,
-        approver: Arc::new(DenyAll),
-        cancel: CancellationToken::new(),
-        events: EventSink::null(),
-    }
+    ToolContext::standalone(dir)
 }
 
 async fn ls(dir: &Path, args: Value) -> Result<ToolOutput, ToolError> {
