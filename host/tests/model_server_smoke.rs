@@ -304,8 +304,20 @@ async fn delays_pause_the_stream() {
     server.push(Reply::steps(steps));
     let events = post_ok(&server, Api::Responses).await;
     assert_eq!(assemble(Api::Responses, &events).text, "ab");
-    let r = &server.requests()[0];
-    assert!(r.response_done_at.unwrap() - r.received_at >= Duration::from_millis(60));
+    // The client can finish reading before the server thread records that
+    // it wrote the last byte: wait for the record.
+    let deadline = std::time::Instant::now() + WAIT;
+    let r = loop {
+        let r = server.requests()[0].clone();
+        if r.response_done_at.is_some() || std::time::Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    let done = r
+        .response_done_at
+        .expect("the server records the end of the response");
+    assert!(done - r.received_at >= Duration::from_millis(60));
 }
 
 #[tokio::test]
