@@ -13,6 +13,8 @@ mod mcp;
 
 #[path = "../tests/support/guests.rs"]
 mod guests;
+#[path = "../tests/support/shell_cargo.rs"]
+mod shell_cargo;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

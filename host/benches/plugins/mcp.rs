@@ -3,7 +3,6 @@
 //! MCP client (`quire::mcp`), its `echo` tool called as a session calls it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use quire::agent::{EventSink, ToolChange};
@@ -17,24 +16,10 @@ const SERVER: &str = "bench";
 
 /// The test server, built in the bench's (release) profile.
 pub fn test_server() -> PathBuf {
-    let mut cargo = Command::new(env!("CARGO"));
+    let mut cargo = super::shell_cargo::cargo();
     cargo
         .args(["build", "-q", "--profile", "bench", "-p", "quire"])
-        .args(["--example", "mcp_test_server"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    // Run it as from a shell: with the variables cargo set for this bench
-    // (ring's build script watches CARGO_MANIFEST_DIR) it would rebuild
-    // half the dependencies, and the next `cargo bench` again.
-    for (key, _) in std::env::vars_os() {
-        let Some(key) = key.to_str() else { continue };
-        let set_for_the_run = ["CARGO_PKG_", "CARGO_BIN_EXE_", "CARGO_MANIFEST_"]
-            .iter()
-            .any(|p| key.starts_with(p))
-            || ["CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"].contains(&key);
-        if set_for_the_run {
-            cargo.env_remove(key);
-        }
-    }
+        .args(["--example", "mcp_test_server"]);
     let status = cargo
         .status()
         .expect("run cargo to build the MCP test server");

@@ -3,7 +3,6 @@
 //! `@modelcontextprotocol/server-everything` installed by `scripts/test`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -13,23 +12,8 @@ use quire::mcp::{McpServerConfig, ServerSpec, Source};
 pub fn test_server() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo
-            .args(["build", "-q", "-p", "quire", "--example", "mcp_test_server"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        // Build as from a shell: with the variables cargo set for this test
-        // run (ring's build script watches CARGO_MANIFEST_DIR) it would
-        // rebuild half the dependencies, and the next cargo command again.
-        for (key, _) in std::env::vars_os() {
-            let Some(key) = key.to_str() else { continue };
-            let set_for_the_run = ["CARGO_PKG_", "CARGO_BIN_EXE_", "CARGO_MANIFEST_"]
-                .iter()
-                .any(|p| key.starts_with(p))
-                || ["CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"].contains(&key);
-            if set_for_the_run {
-                cargo.env_remove(key);
-            }
-        }
+        let mut cargo = super::support::shell_cargo::cargo();
+        cargo.args(["build", "-q", "-p", "quire", "--example", "mcp_test_server"]);
         let status = cargo
             .status()
             .expect("run cargo to build the MCP test server");

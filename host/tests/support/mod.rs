@@ -8,3 +8,4 @@
 pub mod model_server;
 pub mod outside;
 pub mod quire;
+pub mod shell_cargo;
