@@ -82,7 +82,7 @@ impl Session {
                 model: self.model.clone(),
                 instructions: self.instructions(""),
                 items,
-                tools: self.tools.specs(),
+                tools: self.turn_tools(""),
                 max_output_tokens: self.config.max_output_tokens_for(&self.model),
             };
             match self.send_request(&request, cancel, false).await {

@@ -44,6 +44,8 @@ pub struct Session {
     /// estimating the context in use.
     pub(crate) last_usage: Option<(Usage, usize)>,
     pub(crate) total_usage: Usage,
+    /// Which tools each request carries (see [`tools::select`]).
+    pub(crate) tool_selection: Arc<tools::select::ToolSelection>,
 }
 
 impl Session {
@@ -113,9 +115,17 @@ impl Session {
             }
         };
         let mut tools = ToolRegistry::new(config.tool_output_limit);
+        let mut builtin = Vec::new();
         for t in tools::builtin_tools(config.shell_timeout_ms) {
-            tools.register(t);
+            builtin.push(tools.register(t));
         }
+        let tool_selection = Arc::new(tools::select::ToolSelection::new(
+            config.tool_selection.clone(),
+            builtin,
+        ));
+        tools.register(Arc::new(tools::select::ToolSearchTool::new(
+            tool_selection.clone(),
+        )));
         let plugins = crate::plugins::load_for_session(&config.plugins, &home, &workspace);
         for w in plugins.warnings {
             events.send(Event::Warning { message: w });
@@ -145,8 +155,10 @@ impl Session {
             docs,
             last_usage: None,
             total_usage: Usage::default(),
+            tool_selection: tool_selection.clone(),
             config,
         };
+        session.add_extension(tool_selection);
         session.attach_skills();
         session.announce(resumed);
         Ok(session)

@@ -188,14 +188,22 @@ impl Session {
         user_text: &str,
         cancel: &CancellationToken,
     ) -> Result<retry::Response, CompleteError> {
+        let tools = self.turn_tools(user_text);
         let request = ModelRequest {
             model: self.model.clone(),
             instructions: self.instructions(user_text),
             items: self.history.clone(),
-            tools: self.tools.specs(),
+            tools,
             max_output_tokens: self.config.max_output_tokens_for(&self.model),
         };
         self.send_request(&request, cancel, true).await
+    }
+
+    /// The tools a request for a turn started by `user_text` carries: all
+    /// of them, or, past `tool_selection.threshold`, the selected ones.
+    pub(crate) fn turn_tools(&self, user_text: &str) -> Vec<crate::tools::ToolSpec> {
+        self.tool_selection.refresh(&self.tools);
+        self.tool_selection.turn_specs(&self.history, user_text)
     }
 
     pub(crate) async fn send_request(

@@ -51,6 +51,8 @@ pub struct Config {
     pub mcp_servers: crate::mcp::McpServers,
     /// `[plugins]`.
     pub plugins: crate::plugins::PluginsConfig,
+    /// `[tool_selection]`.
+    pub tool_selection: crate::tools::select::ToolSelectionConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -101,6 +103,7 @@ impl Default for Config {
             skills: crate::skills::SkillsConfig::default(),
             mcp_servers: crate::mcp::McpServers::default(),
             plugins: crate::plugins::PluginsConfig::default(),
+            tool_selection: crate::tools::select::ToolSelectionConfig::default(),
         }
     }
 }

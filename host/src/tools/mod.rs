@@ -10,6 +10,7 @@ pub mod read_file;
 pub mod registry;
 pub mod sandbox;
 pub mod schema;
+pub mod select;
 pub mod shell;
 pub mod update_plan;
 

@@ -34,6 +34,8 @@ pub struct ToolRegistry {
     entries: Vec<Entry>,
     by_name: HashMap<String, usize>,
     output_limit: usize,
+    /// Bumped by every register and unregister.
+    generation: u64,
 }
 
 impl ToolRegistry {
@@ -43,6 +45,7 @@ impl ToolRegistry {
             entries: Vec::new(),
             by_name: HashMap::new(),
             output_limit,
+            generation: 0,
         }
     }
 
@@ -62,6 +65,7 @@ impl ToolRegistry {
         let name = spec.name.clone();
         self.by_name.insert(name.clone(), self.entries.len());
         self.entries.push(Entry { spec, tool });
+        self.generation += 1;
         name
     }
 
@@ -72,12 +76,19 @@ impl ToolRegistry {
             return false;
         };
         self.entries.remove(idx);
+        self.generation += 1;
         for i in self.by_name.values_mut() {
             if *i > idx {
                 *i -= 1;
             }
         }
         true
+    }
+
+    /// Changes whenever a tool joins or leaves, so a view of the tools
+    /// (the selection index) knows when to rebuild.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn specs(&self) -> Vec<ToolSpec> {

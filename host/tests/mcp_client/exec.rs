@@ -12,7 +12,7 @@ use super::support::quire::{TestEnv, finish, wait_for_file};
 use super::*;
 
 /// A `[mcp_servers.NAME]` table for the test server.
-fn server_toml(name: &str, args: &[&str], extra: &str) -> String {
+pub(super) fn server_toml(name: &str, args: &[&str], extra: &str) -> String {
     let args: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
     format!(
         "\n[mcp_servers.{name}]\ncommand = {:?}\nargs = [{}]\n{extra}\n",
@@ -27,7 +27,7 @@ fn env_line(m: &str) -> String {
     format!("env = {{ {k} = {v:?} }}")
 }
 
-fn tool_names(body: &Value) -> Vec<String> {
+pub(super) fn tool_names(body: &Value) -> Vec<String> {
     body["tools"]
         .as_array()
         .into_iter()

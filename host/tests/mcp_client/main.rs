@@ -12,6 +12,7 @@ mod exec;
 mod lifecycle;
 mod peers;
 mod seam;
+mod selection;
 mod tools;
 
 use std::sync::Arc;

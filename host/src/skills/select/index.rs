@@ -24,7 +24,7 @@ pub const B: f32 = 0.75;
 pub const PREVIOUS_WEIGHT: f32 = 0.35;
 
 /// What identifies one indexed skill file in the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocKey {
     /// The `SKILL.md` file.
     pub path: PathBuf,
@@ -176,6 +176,19 @@ impl Index {
             }
         }
         (index, stats)
+    }
+
+    /// Indexes documents that are not skill files (tools, for example), in
+    /// their order, with the same terms and scoring; nothing is cached.
+    pub fn from_terms(docs: Vec<DocTerms>) -> Index {
+        let mut index = Index::default();
+        let indexed: Vec<IndexedDoc> = docs
+            .into_iter()
+            .map(|d| index.intern(DocKey::default(), d))
+            .collect();
+        index.docs = indexed;
+        index.finish();
+        index
     }
 
     fn intern(&mut self, key: DocKey, doc: DocTerms) -> IndexedDoc {

@@ -73,10 +73,17 @@ pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
 
 /// Tokenizes every indexed field of `skill`.
 pub fn doc_terms(skill: &Skill) -> DocTerms {
+    let fields = fields(skill);
+    weighted_terms(fields.iter().map(|(_, w, t)| (*w, t.as_str())))
+}
+
+/// One document made of weighted fields (texts with the weight of a match
+/// in them), as the index sees it. Skills and tools both go through here.
+pub fn weighted_terms<'a>(fields: impl IntoIterator<Item = (f32, &'a str)>) -> DocTerms {
     let mut tf: HashMap<String, f32> = HashMap::new();
     let mut len = 0.0;
-    for (_, weight, text) in fields(skill) {
-        for t in terms(&text) {
+    for (weight, text) in fields {
+        for t in terms(text) {
             *tf.entry(t).or_insert(0.0) += weight;
             len += weight;
         }

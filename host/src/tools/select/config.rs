@@ -1,0 +1,36 @@
+//! `[tool_selection]` in config.toml.
+
+use serde::{Deserialize, Serialize};
+
+/// When a session has many tools (plugins, MCP servers), only the ones
+/// that fit the turn are sent to the model, with `tool_search` for the
+/// rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ToolSelectionConfig {
+    /// Turn selection off: every tool is sent on every turn.
+    pub enabled: bool,
+    /// Selection starts when the session has more tools than this.
+    pub threshold: usize,
+    /// Tools sent per turn once selection is on (`tool_search` comes on
+    /// top). Built-in tools, `always` and tools the model enabled or used
+    /// are sent first; the best-ranked others fill the rest.
+    pub max_tools: usize,
+    /// Tool names sent on every turn besides the built-in ones.
+    pub always: Vec<String>,
+    /// How many tools one `tool_search` finds and enables when the model
+    /// does not say.
+    pub search_limit: usize,
+}
+
+impl Default for ToolSelectionConfig {
+    fn default() -> Self {
+        ToolSelectionConfig {
+            enabled: true,
+            threshold: 40,
+            max_tools: 20,
+            always: Vec::new(),
+            search_limit: 5,
+        }
+    }
+}

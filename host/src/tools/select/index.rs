@@ -1,0 +1,145 @@
+//! The session's tools as documents of the skills' BM25 index
+//! ([`crate::skills::select::Index`]): the name (split on `_`, `-`, `.`),
+//! the description and the parameters' names and descriptions.
+
+use serde_json::Value;
+
+use crate::skills::select::Index;
+use crate::skills::select::text::{DocTerms, weighted_terms};
+use crate::tools::ToolSpec;
+
+/// How much a match in each part of a tool counts (as for skills: the
+/// name most).
+pub const WEIGHT_NAME: f32 = 3.0;
+pub const WEIGHT_DESCRIPTION: f32 = 1.0;
+pub const WEIGHT_PARAMETERS: f32 = 0.5;
+
+/// The indexed tools, in registry order.
+#[derive(Debug, Default)]
+pub struct ToolIndex {
+    pub specs: Vec<ToolSpec>,
+    index: Index,
+    /// The registry generation the index was built from.
+    pub generation: Option<u64>,
+}
+
+impl ToolIndex {
+    pub fn build(specs: Vec<ToolSpec>, generation: u64) -> ToolIndex {
+        let docs = specs.iter().map(doc_terms).collect();
+        ToolIndex {
+            index: Index::from_terms(docs),
+            specs,
+            generation: Some(generation),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.specs.iter().position(|s| s.name == name)
+    }
+
+    /// Tools that match `message` (and, weighing less, `previous`), best
+    /// first; equal scores keep registry order. Only scores above zero.
+    pub fn rank(&self, message: &str, previous: Option<&str>) -> Vec<(usize, f32)> {
+        let query = self.index.query(message, previous);
+        let mut hits: Vec<(usize, f32)> = self
+            .index
+            .scores(&query)
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, s)| s > 0.0)
+            .collect();
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits
+    }
+}
+
+/// One tool as a document.
+pub fn doc_terms(spec: &ToolSpec) -> DocTerms {
+    let params = parameter_text(&spec.parameters);
+    weighted_terms([
+        (WEIGHT_NAME, spec.name.as_str()),
+        (WEIGHT_DESCRIPTION, spec.description.as_str()),
+        (WEIGHT_PARAMETERS, params.as_str()),
+    ])
+}
+
+/// The names and descriptions of a JSON schema's top-level properties.
+fn parameter_text(schema: &Value) -> String {
+    let mut out = String::new();
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, prop) in props {
+            out.push_str(name);
+            out.push(' ');
+            if let Some(d) = prop.get("description").and_then(Value::as_str) {
+                out.push_str(d);
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(name: &str, description: &str) -> ToolSpec {
+        ToolSpec {
+            name: name.into(),
+            description: description.into(),
+            parameters: json!({"type": "object", "properties": {}}),
+            read_only: false,
+            destructive: false,
+        }
+    }
+
+    #[test]
+    fn ranks_by_name_description_and_parameters() {
+        let mut with_param = spec("mcp__cal__book", "Books a slot.");
+        with_param.parameters = json!({"type": "object", "properties": {
+            "attendee": {"type": "string", "description": "Email address of the invitee"}
+        }});
+        let specs = vec![
+            spec(
+                "mcp__jira__create_issue",
+                "Create a Jira issue in a project.",
+            ),
+            spec(
+                "mcp__slack__post_message",
+                "Post a message to a Slack channel.",
+            ),
+            with_param,
+        ];
+        let index = ToolIndex::build(specs, 1);
+        let top = index.rank("open a jira ticket for this bug", None);
+        assert_eq!(top.first().map(|h| h.0), Some(0), "{top:?}");
+        let top = index.rank("tell the team on slack", None);
+        assert_eq!(top.first().map(|h| h.0), Some(1), "{top:?}");
+        let top = index.rank("invite bob by email", None);
+        assert_eq!(top.first().map(|h| h.0), Some(2), "{top:?}");
+        assert!(index.rank("quantum chromodynamics", None).is_empty());
+    }
+
+    #[test]
+    fn the_name_weighs_more_than_the_description() {
+        let specs = vec![
+            spec(
+                "deploy_helper",
+                "Mentions nothing relevant here, only words.",
+            ),
+            spec("other_tool", "Can deploy things as a side effect."),
+        ];
+        let index = ToolIndex::build(specs, 1);
+        let top = index.rank("deploy", None);
+        assert_eq!(top.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 1]);
+    }
+}

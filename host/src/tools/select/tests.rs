@@ -1,0 +1,217 @@
+//! The selection as a session uses it: a registry, requests' tools,
+//! `tool_search`, history.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::agent::Extension;
+use crate::tools::{Tool, ToolContext, ToolError, ToolOutput};
+
+struct Fake(ToolSpec);
+
+#[async_trait::async_trait]
+impl Tool for Fake {
+    fn spec(&self) -> &ToolSpec {
+        &self.0
+    }
+    async fn call(&self, _: Value, _: &ToolContext) -> Result<ToolOutput, ToolError> {
+        Ok(ToolOutput::text("ok"))
+    }
+}
+
+fn tool(name: &str, description: &str) -> Arc<dyn Tool> {
+    Arc::new(Fake(ToolSpec {
+        name: name.into(),
+        description: description.into(),
+        parameters: json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+        read_only: false,
+        destructive: false,
+    }))
+}
+
+/// `shell` (built in), `tool_search`, then `n` MCP tools of a "crm"
+/// server about contacts and one per topic below.
+fn session_tools(n: usize) -> (ToolRegistry, Arc<ToolSelection>, ToolSearchTool) {
+    let mut reg = ToolRegistry::new(16 * 1024);
+    let shell = reg.register(tool("shell", "Runs a shell command."));
+    let selection = Arc::new(ToolSelection::new(ToolSelectionConfig::default(), [shell]));
+    let search = ToolSearchTool::new(selection.clone());
+    reg.register(Arc::new(ToolSearchTool::new(selection.clone())));
+    for i in 0..n {
+        reg.register(tool(
+            &format!("mcp__crm__contact_{i:02}"),
+            "Looks up a contact record.",
+        ));
+    }
+    reg.register(tool(
+        "mcp__jira__create_issue",
+        "Create a Jira issue in a project.",
+    ));
+    reg.register(tool(
+        "mcp__slack__post_message",
+        "Post a message to a Slack channel.",
+    ));
+    reg.register(tool("pdf__merge", "Merges PDF documents into one file."));
+    selection.refresh(&reg);
+    (reg, selection, search)
+}
+
+fn names(specs: &[ToolSpec]) -> Vec<String> {
+    specs.iter().map(|s| s.name.clone()).collect()
+}
+
+fn user(text: &str) -> Item {
+    Item::User { text: text.into() }
+}
+
+#[test]
+fn few_tools_all_go_and_tool_search_stays_home() {
+    let (_reg, selection, _) = session_tools(10);
+    let specs = selection.turn_specs(&[user("hello")], "hello");
+    assert_eq!(specs.len(), 14, "{:?}", names(&specs));
+    assert!(!names(&specs).contains(&"tool_search".to_string()));
+    assert_eq!(selection.instructions("hello"), None);
+}
+
+#[test]
+fn many_tools_send_the_builtins_the_best_ranked_and_tool_search() {
+    let (_reg, selection, _) = session_tools(60);
+    let msg = "file a jira issue about the crash";
+    let specs = names(&selection.turn_specs(&[user(msg)], msg));
+    assert!(specs.len() <= 21, "{specs:?}");
+    assert_eq!(specs.first().map(String::as_str), Some("shell"));
+    assert!(
+        specs.contains(&"mcp__jira__create_issue".to_string()),
+        "{specs:?}"
+    );
+    assert_eq!(specs.last().map(String::as_str), Some("tool_search"));
+    assert!(!specs.contains(&"mcp__slack__post_message".to_string()));
+    let note = selection.instructions(msg).unwrap();
+    assert!(note.contains("This session has 64 tools"), "{note}");
+    assert!(
+        note.contains("MCP servers crm (60), jira (1), slack (1); plugins pdf (1)"),
+        "{note}"
+    );
+}
+
+#[test]
+fn tool_search_enables_what_it_finds_for_the_rest_of_the_session() {
+    let (_reg, selection, search) = session_tools(60);
+    let msg = "look up contacts";
+    let before = names(&selection.turn_specs(&[user(msg)], msg));
+    assert!(!before.contains(&"mcp__slack__post_message".to_string()));
+    let out = search.run(Some("post to a slack channel"), &[], Some(1));
+    assert!(!out.is_error, "{}", out.text);
+    assert!(
+        out.text.contains(
+            "- mcp__slack__post_message: Post a message to a Slack channel. (parameters: id)"
+        ),
+        "{}",
+        out.text
+    );
+    assert_eq!(
+        search::enabled_in(&out.text),
+        vec!["mcp__slack__post_message"]
+    );
+    let after = names(&selection.turn_specs(&[user(msg)], msg));
+    assert!(
+        after.contains(&"mcp__slack__post_message".to_string()),
+        "{after:?}"
+    );
+    // A later turn about something else keeps it.
+    let later = names(&selection.turn_specs(&[user(msg), user("merge pdfs")], "merge pdfs"));
+    assert!(later.contains(&"mcp__slack__post_message".to_string()));
+    assert!(later.contains(&"pdf__merge".to_string()));
+}
+
+#[test]
+fn tool_search_by_name_and_its_errors() {
+    let (_reg, selection, search) = session_tools(60);
+    let out = search.run(None, &["pdf__merge".to_string()], None);
+    assert!(!out.is_error, "{}", out.text);
+    assert!(selection.is_kept("pdf__merge"));
+    let out = search.run(None, &["jira_create".to_string()], None);
+    assert!(out.is_error);
+    assert!(
+        out.text
+            .contains("No tool is named `jira_create`; close names: mcp__jira__create_issue"),
+        "{}",
+        out.text
+    );
+    let out = search.run(Some("quantum chromodynamics"), &[], None);
+    assert!(out.is_error);
+    assert!(
+        out.text
+            .contains("No tool matches \"quantum chromodynamics\""),
+        "{}",
+        out.text
+    );
+    let out = search.run(Some("  "), &[], None);
+    assert!(
+        out.is_error && out.text.contains("give a `query`"),
+        "{}",
+        out.text
+    );
+}
+
+#[tokio::test]
+async fn tool_search_rejects_unknown_arguments() {
+    let (_reg, _selection, search) = session_tools(1);
+    let ctx = ToolContext::standalone(std::path::Path::new("."));
+    let err = search.call(json!({"q": "x"}), &ctx).await.err().unwrap();
+    assert!(err.to_string().contains("unknown field `q`"), "{err}");
+}
+
+#[test]
+fn tools_the_model_called_stay_listed() {
+    let (_reg, selection, _) = session_tools(60);
+    let history = vec![
+        user("merge the pdfs"),
+        Item::ToolCall {
+            call_id: "c1".into(),
+            name: "pdf__merge".into(),
+            arguments: "{}".into(),
+        },
+        user("now something unrelated"),
+    ];
+    let specs = names(&selection.turn_specs(&history, "now something unrelated"));
+    assert!(specs.contains(&"pdf__merge".to_string()), "{specs:?}");
+}
+
+#[test]
+fn a_resumed_history_restores_enabled_tools_and_a_new_one_clears_them() {
+    let (_reg, selection, _) = session_tools(60);
+    let history = vec![
+        user("tell the team"),
+        Item::ToolCall {
+            call_id: "s1".into(),
+            name: "tool_search".into(),
+            arguments: r#"{"query":"slack"}"#.into(),
+        },
+        Item::ToolResult {
+            call_id: "s1".into(),
+            output: "Enabled for this session (call them by name):\n- mcp__slack__post_message: Post a message.".into(),
+            is_error: false,
+        },
+    ];
+    selection.sync_history(&history);
+    assert!(selection.is_kept("mcp__slack__post_message"));
+    selection.sync_history(&[]);
+    assert!(!selection.is_kept("mcp__slack__post_message"));
+    assert!(selection.is_kept("shell"));
+}
+
+#[test]
+fn tools_that_join_later_are_indexed_at_the_next_refresh() {
+    let (mut reg, selection, search) = session_tools(60);
+    assert!(search.run(Some("kubernetes pods"), &[], None).is_error);
+    reg.register(tool("mcp__k8s__list_pods", "Lists Kubernetes pods."));
+    selection.refresh(&reg);
+    let out = search.run(Some("kubernetes pods"), &[], None);
+    assert!(out.text.contains("mcp__k8s__list_pods"), "{}", out.text);
+    reg.unregister("mcp__k8s__list_pods");
+    selection.refresh(&reg);
+    assert_eq!(selection.index().len(), 64);
+}

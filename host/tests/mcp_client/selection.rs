@@ -1,0 +1,112 @@
+//! Tool selection for large tool sets through the real binary: an MCP
+//! server with 211 tools (219 with the built-in ones), the first request carries only the built-in
+//! tools, the best-ranked ones and `tool_search`; a search enables a tool
+//! that is then sent and called.
+
+use serde_json::{Value, json};
+
+use super::exec::{server_toml, tool_names};
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+
+const BUILTIN: &[&str] = &[
+    "shell",
+    "apply_patch",
+    "read_file",
+    "list_dir",
+    "grep",
+    "update_plan",
+    "skill",
+];
+
+fn has(names: &[String], name: &str) -> bool {
+    names.iter().any(|n| n == name)
+}
+
+#[test]
+fn a_large_tool_set_is_cut_to_the_turn_and_tool_search_enables_the_rest() {
+    let config = server_toml("big", &["--tools", "200"], "required = true");
+    let env = TestEnv::with_config("responses", &config);
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "tool_search",
+            json!({"query": "extra tool number 137", "limit": 1}),
+        ),
+        Reply::tool_call("c2", "mcp__big__tool_0137", json!({})),
+        Reply::tool_call("c3", "mcp__big__echo", json!({"text": "hi"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("echo the text back to me", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 4);
+
+    let first = tool_names(&reqs[0].body);
+    // At most 20 tools plus tool_search, the built-in ones among them.
+    assert!(first.len() <= 21, "{} tools: {first:?}", first.len());
+    for b in BUILTIN {
+        assert!(has(&first, b), "{b} missing: {first:?}");
+    }
+    assert!(has(&first, "mcp__big__echo"), "{first:?}");
+    assert!(has(&first, "tool_search"), "{first:?}");
+    assert!(!has(&first, "mcp__big__tool_0137"), "{first:?}");
+    let instructions = reqs[0].body["instructions"].as_str().unwrap();
+    assert!(
+        instructions.contains("This session has 219 tools")
+            && instructions.contains("MCP servers big (211)"),
+        "{instructions}"
+    );
+
+    // The search result names the tool; the next request carries it.
+    let done = run.of_type("tool_completed");
+    let found = done.iter().find(|e| e["call_id"] == "c1").unwrap();
+    assert_eq!(found["is_error"], false, "{found}");
+    let text = found["output"].as_str().unwrap();
+    assert!(
+        text.contains("- mcp__big__tool_0137: Extra tool number 137."),
+        "{text}"
+    );
+    let second = tool_names(&reqs[1].body);
+    assert!(has(&second, "mcp__big__tool_0137"), "{second:?}");
+    let called = done.iter().find(|e| e["call_id"] == "c2").unwrap();
+    assert_eq!(called["output"], "tool_0137 called");
+    // Enabled and used tools stay; the turn's own choice stays stable.
+    let third = tool_names(&reqs[2].body);
+    assert!(has(&third, "mcp__big__tool_0137") && has(&third, "mcp__big__echo"));
+    let fourth = tool_names(&reqs[3].body);
+    assert_eq!(third, fourth);
+}
+
+#[test]
+fn the_threshold_and_the_switch_come_from_config() {
+    let server = server_toml("big", &["--tools", "200"], "required = true");
+    let off = format!("{server}\n[tool_selection]\nenabled = false\n");
+    let env = TestEnv::with_config("chat", &off);
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hello", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = tool_names(&env.server.requests()[0].body);
+    assert_eq!(all.len(), 219, "{all:?}");
+    assert!(!has(&all, "tool_search"));
+
+    let small = server_toml("small", &[], "required = true");
+    let low = format!("{small}\n[tool_selection]\nthreshold = 5\nmax_tools = 9\n");
+    let env = TestEnv::with_config("anthropic", &low);
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("add two numbers", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body: &Value = &env.server.requests()[0].body;
+    let sent = tool_names(body);
+    assert!(
+        has(&sent, "mcp__small__add") && has(&sent, "tool_search"),
+        "{sent:?}"
+    );
+    assert!(sent.len() <= 10, "{sent:?}");
+
+    let bad = format!("{small}\n[tool_selection]\nthreshhold = 5\n");
+    let env = TestEnv::with_config("responses", &bad);
+    let run = env.exec_json("hello", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("threshhold"), "{}", run.stderr);
+}
