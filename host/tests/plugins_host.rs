@@ -122,7 +122,7 @@ fn a_session_loads_consented_plugins_and_names_the_others() {
         .unwrap();
 
     let config = PluginsConfig::default();
-    let loaded = load_for_session(&config, home.path(), ws.path());
+    let loaded = load_for_session(&config, home.path(), ws.path(), true);
     let mut names: Vec<String> = loaded
         .plugins
         .iter()
@@ -152,7 +152,7 @@ fn a_session_loads_consented_plugins_and_names_the_others() {
             .replace("[\"PATH\"]", "[\"PATH\", \"HOME\"]"),
     )
     .unwrap();
-    let loaded = load_for_session(&config, home.path(), ws.path());
+    let loaded = load_for_session(&config, home.path(), ws.path(), true);
     assert!(!loaded.plugins.iter().any(|p| p.name() == "granted"));
     let warnings = loaded.warnings.join("\n");
     assert!(
@@ -166,7 +166,7 @@ fn a_session_loads_consented_plugins_and_names_the_others() {
         ..Default::default()
     };
     assert!(
-        load_for_session(&off, home.path(), ws.path())
+        load_for_session(&off, home.path(), ws.path(), true)
             .tools
             .is_empty()
     );

@@ -269,6 +269,7 @@ fn every_case_has_its_expected_outcome() {
         user_home: Some(c.env.user.clone()),
         paths: vec![c.root.clone()],
         bundled: BundledSkills::None,
+        project: true,
     });
     let got = outcomes(&c.root, &d);
     let mut errors = Vec::new();

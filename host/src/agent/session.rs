@@ -126,7 +126,12 @@ impl Session {
         tools.register(Arc::new(tools::select::ToolSearchTool::new(
             tool_selection.clone(),
         )));
-        let plugins = crate::plugins::load_for_session(&config.plugins, &home, &workspace);
+        let plugins = crate::plugins::load_for_session(
+            &config.plugins,
+            &home,
+            &workspace,
+            config.project_trusted,
+        );
         for w in plugins.warnings {
             events.send(Event::Warning { message: w });
         }
@@ -190,7 +195,8 @@ impl Session {
             prompt::repo_root(&self.cwd),
             self.home.clone(),
             &self.config.skills,
-        );
+        )
+        .trusting(self.config.project_trusted);
         let discovery = Arc::new(CachedDiscovery::new(opts));
         for s in discovery.discover().skipped {
             self.events.send(Event::Warning {

@@ -13,6 +13,7 @@ mod setup;
 mod skills;
 mod skills_select;
 mod summary;
+mod trust;
 
 use clap::Parser;
 
@@ -60,6 +61,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Skills(args)) => skills::run(&cli.global, args),
         Some(Command::Mcp(args)) => mcp::run(&cli.global, args).await,
         Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
+        Some(Command::Trust(args)) => trust::run(&cli.global, args),
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

@@ -83,6 +83,55 @@ async fn read(reader: &mpsc::UnboundedSender<ReadRequest>, prompt: &str, history
     rx.await.unwrap_or(Input::Eof)
 }
 
+/// In a repository with settings of its own that the user has not decided
+/// about yet, asks whether to trust it; on yes records that and returns the
+/// configuration loaded again (now with the repository's settings).
+async fn ask_trust(
+    reader: &mpsc::UnboundedSender<ReadRequest>,
+    setup: &setup::Setup,
+    global: &GlobalArgs,
+) -> anyhow::Result<Option<setup::Setup>> {
+    use quire::config::trust;
+    if setup.config.project_trusted {
+        return Ok(None);
+    }
+    let workspace =
+        quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let found = trust::project_settings(&workspace);
+    if found.is_empty() || trust::decide_in(&setup.config.projects, &workspace).is_some() {
+        return Ok(None);
+    }
+    eprintln!(
+        "{} has settings of its own: {}.\nThey can start programs (.mcp.json), add instructions (skills, plugins) and change quire's configuration.",
+        workspace.display(),
+        found.join(", ")
+    );
+    let answer = loop {
+        match read(reader, "Trust this repository? [y]es, [n]o: ", false).await {
+            Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => break true,
+                "n" | "no" | "" => break false,
+                _ => eprintln!("answer y or n"),
+            },
+            Input::Interrupted | Input::Eof => break false,
+        }
+    };
+    if !answer {
+        eprintln!(
+            "not trusted: its settings stay off (`quire trust` turns them on, `quire trust --deny` stops this question)"
+        );
+        return Ok(None);
+    }
+    trust::record(
+        &setup.home.join("config.toml"),
+        &workspace,
+        Some(trust::TrustLevel::Trusted),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    eprintln!("trusted {}", workspace.display());
+    Ok(Some(setup::load(global, None)?))
+}
+
 /// Asks y / a(lways) / n on the terminal.
 struct TerminalApprover {
     reader: mpsc::UnboundedSender<ReadRequest>,
@@ -146,7 +195,7 @@ impl Renderer for PromptAware {
 }
 
 pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
-    let setup = match setup::load(global, None) {
+    let mut setup = match setup::load(global, None) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -154,6 +203,14 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         }
     };
     let reader = spawn_reader(setup.home.join("history.txt"));
+    match ask_trust(&reader, &setup, global).await {
+        Ok(Some(trusted)) => setup = trusted,
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    }
     let prompting = Arc::new(AtomicBool::new(false));
     let approver = TerminalApprover {
         reader: reader.clone(),

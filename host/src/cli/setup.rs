@@ -55,9 +55,11 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
     if let Some(n) = max_turns {
         overrides.push(format!("max_turns={n}"));
     }
+    let root = repo_root(&cwd);
     let (config, warnings) = config::load(&LoadOptions {
         home: home.clone(),
-        repo_root: repo_root(&cwd),
+        workspace: Some(root.clone().unwrap_or_else(|| cwd.clone())),
+        repo_root: root,
         overrides,
     })?;
     Ok(Setup {

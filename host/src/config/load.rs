@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
 use super::Config;
+use super::trust::{self, TrustLevel};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -26,8 +27,12 @@ pub enum ConfigError {
 pub struct LoadOptions {
     /// `$QUIRE_HOME` (holds `config.toml`).
     pub home: PathBuf,
-    /// The repository root, whose `.quire/config.toml` is read if present.
+    /// The repository root, whose `.quire/config.toml` is read if present
+    /// (and the repository is trusted).
     pub repo_root: Option<PathBuf>,
+    /// The folder whose project settings need trust: the repository root,
+    /// or the cwd outside a repository. `None` (library use) trusts.
+    pub workspace: Option<PathBuf>,
     /// `-c key=value` overrides, applied last, in order.
     pub overrides: Vec<String>,
 }
@@ -45,10 +50,26 @@ const ENV_KEYS: &[(&str, &str)] = &[
 pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     let mut merged = Table::new();
     let mut warnings = Vec::new();
-    let user = opts.home.join("config.toml");
-    merge_file(&mut merged, &user)?;
-    if let Some(root) = &opts.repo_root {
+    let user = read_table(&opts.home.join("config.toml"))?;
+    // Only the user's own file can trust a repository.
+    let trusted = match &opts.workspace {
+        None => true,
+        Some(ws) => {
+            let projects = user.get("projects").and_then(Value::as_table);
+            trust::decide(projects, ws) == Some(TrustLevel::Trusted)
+        }
+    };
+    merge(&mut merged, user);
+    if let Some(root) = &opts.repo_root
+        && trusted
+    {
         merge_file(&mut merged, &root.join(".quire").join("config.toml"))?;
+    }
+    if let Some(ws) = opts.workspace.as_deref().filter(|_| !trusted) {
+        let found = trust::project_settings(ws);
+        if !found.is_empty() {
+            warnings.push(trust::ignored_warning(ws, &found));
+        }
     }
     for (var, key) in ENV_KEYS {
         if let Ok(v) = std::env::var(var)
@@ -69,10 +90,11 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         set_dotted(&mut merged, k, parse_value(v.trim()))
             .map_err(|_| ConfigError::Override(o.clone()))?;
     }
-    let config: Config = serde_ignored::deserialize(Value::Table(merged), |path| {
+    let mut config: Config = serde_ignored::deserialize(Value::Table(merged), |path| {
         warnings.push(format!("unknown config key '{path}' is ignored"));
     })
     .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
+    config.project_trusted = trusted;
     if !(0.1..=1.0).contains(&config.compact_threshold) {
         return Err(ConfigError::Invalid(format!(
             "compact_threshold must be between 0.1 and 1.0, got {}",
@@ -86,9 +108,15 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
 }
 
 fn merge_file(into: &mut Table, path: &Path) -> Result<(), ConfigError> {
+    merge(into, read_table(path)?);
+    Ok(())
+}
+
+/// The table in the file at `path`; empty when there is no file.
+fn read_table(path: &Path) -> Result<Table, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Table::new()),
         Err(source) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
@@ -102,8 +130,7 @@ fn merge_file(into: &mut Table, path: &Path) -> Result<(), ConfigError> {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-    merge(into, table);
-    Ok(())
+    Ok(table)
 }
 
 /// Deep merge: tables merge key by key, anything else replaces.
@@ -167,6 +194,7 @@ mod tests {
         let (c, w) = load(&LoadOptions {
             home: home.path().into(),
             repo_root: Some(repo.path().into()),
+            workspace: None,
             overrides: vec!["max_turns=9".into(), "provider=local".into()],
         })
         .unwrap();
@@ -195,6 +223,44 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("sandbox"), "{err}");
+    }
+
+    #[test]
+    fn an_untrusted_repository_config_is_not_read_and_a_warning_says_why() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        write(home.path(), "model = \"a\"\n");
+        write(&repo.path().join(".quire"), "model = \"b\"\n");
+        let opts = LoadOptions {
+            home: home.path().into(),
+            repo_root: Some(repo.path().into()),
+            workspace: Some(repo.path().into()),
+            overrides: Vec::new(),
+        };
+        let (c, w) = load(&opts).unwrap();
+        assert_eq!(c.model, "a");
+        assert!(!c.project_trusted);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("not a trusted repository") && w[0].contains(".quire/config.toml"),
+            "{w:?}"
+        );
+        // The repository's own config cannot trust it.
+        let own = format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n",
+            repo.path().display().to_string()
+        );
+        write(
+            &repo.path().join(".quire"),
+            &format!("model = \"b\"\n{own}"),
+        );
+        let (c, _) = load(&opts).unwrap();
+        assert_eq!(c.model, "a");
+        write(home.path(), &format!("model = \"a\"\n{own}"));
+        let (c, w) = load(&opts).unwrap();
+        assert_eq!(c.model, "b");
+        assert!(c.project_trusted);
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]

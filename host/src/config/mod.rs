@@ -4,6 +4,7 @@
 
 mod load;
 mod provider;
+pub mod trust;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -53,6 +54,12 @@ pub struct Config {
     pub plugins: crate::plugins::PluginsConfig,
     /// `[tool_selection]`.
     pub tool_selection: crate::tools::select::ToolSelectionConfig,
+    /// `[projects."PATH"]`: trust per folder (read from the user's file
+    /// only; see [`trust`]).
+    pub projects: BTreeMap<String, trust::ProjectEntry>,
+    /// Whether the repository's own settings are used (set by [`load`]).
+    #[serde(skip)]
+    pub project_trusted: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -104,6 +111,8 @@ impl Default for Config {
             mcp_servers: crate::mcp::McpServers::default(),
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
+            projects: BTreeMap::new(),
+            project_trusted: true,
         }
     }
 }

@@ -366,6 +366,7 @@ mod load_tests {
         let opts = |o: Vec<String>| LoadOptions {
             home: home.path().into(),
             repo_root: None,
+            workspace: None,
             overrides: o,
         };
         let (c, warnings) = load(&opts(vec![])).unwrap();

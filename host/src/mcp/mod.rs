@@ -54,6 +54,7 @@ pub fn load_specs(
     workspace: &Path,
     repo_root: Option<&Path>,
 ) -> Result<(Vec<ServerSpec>, Vec<String>), ConfigError> {
+    let repo_root = repo_root.filter(|_| config.project_trusted);
     spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)
 }
 

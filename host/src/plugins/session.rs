@@ -23,15 +23,22 @@ pub struct SessionPlugins {
     pub warnings: Vec<String>,
 }
 
-/// Finds, checks and loads every plugin for a session in `workspace`.
+/// Finds, checks and loads every plugin for a session in `workspace`
+/// (whose own `.quire/plugins` count only when `project` is true: a
+/// trusted repository).
 /// Blocking (it runs the loading on a thread of its own, so it can be
 /// called from sync code inside or outside a runtime); a plugin that fails
 /// to load is left out with a warning.
-pub fn load_for_session(config: &PluginsConfig, home: &Path, workspace: &Path) -> SessionPlugins {
+pub fn load_for_session(
+    config: &PluginsConfig,
+    home: &Path,
+    workspace: &Path,
+    project: bool,
+) -> SessionPlugins {
     if !config.enabled {
         return SessionPlugins::default();
     }
-    let discovery = discover::discover(home, Some(workspace), config);
+    let discovery = discover::discover(home, Some(workspace).filter(|_| project), config);
     let mut out = SessionPlugins {
         warnings: discovery.warnings,
         ..Default::default()

@@ -42,8 +42,19 @@ impl Env {
             .unwrap();
         assert!(status.success());
         std::fs::write(ws.path().join("a.txt"), "alpha\nbeta\n").unwrap();
+        let home = tempfile::tempdir().unwrap();
+        // The workspace is trusted (as after `quire trust`), so its skills
+        // and plugins count.
+        let trusted = format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n",
+            std::fs::canonicalize(ws.path())
+                .unwrap()
+                .display()
+                .to_string()
+        );
+        std::fs::write(home.path().join("config.toml"), trusted).unwrap();
         Env {
-            home: tempfile::tempdir().unwrap(),
+            home,
             user_home: tempfile::tempdir().unwrap(),
             ws,
         }

@@ -56,6 +56,13 @@ impl SkillsEnv {
             .unwrap()
             .success();
         assert!(ok, "git init");
+        // Every folder here is trusted (as after `quire trust`), so project
+        // skills count.
+        let trusted = format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n",
+            base.display().to_string()
+        );
+        std::fs::write(env.home.join("config.toml"), trusted).unwrap();
         env
     }
 

@@ -71,6 +71,13 @@ impl TestEnv {
         let config = format!(
             "provider = \"test\"\nmodel = \"test-model\"\n{extra}\n\n[providers.test]\nwire_api = \"{wire}\"\nbase_url = \"{base}\"\napi_key_env = \"QUIRE_TEST_API_KEY\"\n\n[retry]\nbase_delay_ms = 5\nmax_delay_ms = 20\n"
         );
+        // The test repository is trusted, so its own settings count (as
+        // after `quire trust`); trust tests remove this entry.
+        let canonical = std::fs::canonicalize(repo.path()).expect("canonical repo");
+        let config = format!(
+            "{config}\n[projects.{:?}]\ntrust = \"trusted\"\n",
+            canonical.display().to_string()
+        );
         std::fs::write(home.path().join("config.toml"), config).expect("write config");
         TestEnv {
             server,

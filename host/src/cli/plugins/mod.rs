@@ -84,7 +84,16 @@ struct Ctx {
     home: PathBuf,
     cwd: PathBuf,
     workspace: PathBuf,
+    /// The repository is trusted: its `.quire/plugins` count.
+    project: bool,
     config: quire::plugins::PluginsConfig,
+}
+
+impl Ctx {
+    /// The workspace whose `.quire/plugins` are used, if trusted.
+    fn project_plugins(&self) -> Option<&Path> {
+        Some(self.workspace.as_path()).filter(|_| self.project)
+    }
 }
 
 pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
@@ -95,11 +104,15 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    for w in &setup.warnings {
+        eprintln!("warning: {w}");
+    }
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
     let ctx = Ctx {
         home: setup.home,
         cwd: setup.cwd,
         workspace,
+        project: setup.config.project_trusted,
         config: setup.config.plugins,
     };
     match &args.command {
@@ -118,7 +131,7 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
 }
 
 fn list(ctx: &Ctx, json: bool) -> i32 {
-    let d = discover::discover(&ctx.home, Some(&ctx.workspace), &ctx.config);
+    let d = discover::discover(&ctx.home, ctx.project_plugins(), &ctx.config);
     for w in &d.warnings {
         eprintln!("warning: {w}");
     }
@@ -181,7 +194,7 @@ fn resolve_target(ctx: &Ctx, target: &str) -> Result<Found, String> {
             })
             .map_err(|e| e.to_string());
     }
-    let d = discover::discover(&ctx.home, Some(&ctx.workspace), &ctx.config);
+    let d = discover::discover(&ctx.home, ctx.project_plugins(), &ctx.config);
     d.by_name(target).cloned().ok_or_else(|| {
         format!("no plugin named '{target}' (and no such folder): see `quire plugins list`")
     })

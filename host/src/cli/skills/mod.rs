@@ -98,6 +98,9 @@ pub fn run(global: &GlobalArgs, args: &SkillsArgs) -> i32 {
                     return EXIT_USAGE;
                 }
             };
+            for w in &setup.warnings {
+                eprintln!("warning: {w}");
+            }
             match command {
                 SkillsCommand::List { json, all } => list::run(&find(&setup), *json, *all),
                 SkillsCommand::Show { name, json } => show::run(&find(&setup), name, *json),
@@ -119,10 +122,13 @@ fn find(setup: &setup::Setup) -> Discovery {
     if !setup.config.skills.enabled {
         eprintln!("note: skills are turned off in config (skills.enabled = false)");
     }
-    discover(&DiscoverOptions::new(
-        setup.cwd.clone(),
-        repo_root(&setup.cwd),
-        setup.home.clone(),
-        &setup.config.skills,
-    ))
+    discover(
+        &DiscoverOptions::new(
+            setup.cwd.clone(),
+            repo_root(&setup.cwd),
+            setup.home.clone(),
+            &setup.config.skills,
+        )
+        .trusting(setup.config.project_trusted),
+    )
 }

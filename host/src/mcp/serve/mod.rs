@@ -94,7 +94,8 @@ pub fn builtin_tools(config: &Config) -> Vec<Arc<dyn Tool>> {
 /// offers. Plugins that cannot load are left out with a warning in the log.
 pub fn plugin_tools(config: &Config, home: &Path, cwd: &Path) -> Vec<Arc<dyn Tool>> {
     let workspace = repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
-    let loaded = crate::plugins::load_for_session(&config.plugins, home, &workspace);
+    let loaded =
+        crate::plugins::load_for_session(&config.plugins, home, &workspace, config.project_trusted);
     for w in &loaded.warnings {
         tracing::warn!("{w}");
     }
@@ -107,12 +108,15 @@ pub fn skill_catalog(config: &Config, home: &Path, cwd: &Path) -> SkillCatalog {
     if !config.skills.enabled {
         return SkillCatalog::default();
     }
-    let found = discover(&DiscoverOptions::new(
-        cwd.to_path_buf(),
-        repo_root(cwd),
-        home.to_path_buf(),
-        &config.skills,
-    ));
+    let found = discover(
+        &DiscoverOptions::new(
+            cwd.to_path_buf(),
+            repo_root(cwd),
+            home.to_path_buf(),
+            &config.skills,
+        )
+        .trusting(config.project_trusted),
+    );
     SkillCatalog::new(found.skills)
 }
 

@@ -54,6 +54,9 @@ pub struct DiscoverOptions {
     /// (the cwd outside a repository).
     pub paths: Vec<PathBuf>,
     pub bundled: BundledSkills,
+    /// Search the project roots (false in a repository the user does not
+    /// trust; see [`crate::config::trust`]).
+    pub project: bool,
 }
 
 impl DiscoverOptions {
@@ -74,7 +77,14 @@ impl DiscoverOptions {
                 .map(PathBuf::from),
             paths: config.paths.clone(),
             bundled: BundledSkills::Embedded,
+            project: true,
         }
+    }
+
+    /// Whether project roots are searched (`config.project_trusted`).
+    pub fn trusting(mut self, project: bool) -> Self {
+        self.project = project;
+        self
     }
 }
 
@@ -131,6 +141,7 @@ pub fn roots(opts: &DiscoverOptions) -> Vec<Root> {
         .unwrap_or_else(|| cwd.clone());
     let mut out = Vec::new();
     let project_dirs: Vec<&Path> = match &opts.repo_root {
+        _ if !opts.project => Vec::new(),
         Some(_) if cwd.starts_with(&base) => cwd
             .ancestors()
             .take_while(|d| d.starts_with(&base))

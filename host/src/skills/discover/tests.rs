@@ -44,6 +44,7 @@ impl Env {
             user_home: Some(self.user.clone()),
             paths: Vec::new(),
             bundled: BundledSkills::None,
+            project: true,
         }
     }
 }
@@ -73,6 +74,19 @@ fn roots_in_precedence_order() {
     want.push((r(&e.user, "more"), Scope::Configured));
     want.push((r(&e.home, "bundled"), Scope::Bundled));
     assert_eq!(got, want);
+}
+
+#[test]
+fn an_untrusted_repository_has_no_project_roots() {
+    let e = env();
+    write_skill(&e.repo.join(".claude/skills/lint"), "lint", "repo lint");
+    write_skill(&e.home.join("skills/mine"), "mine", "user skill");
+    let opts = e.opts(&e.repo).trusting(false);
+    assert!(roots(&opts).iter().all(|r| r.scope != Scope::Project));
+    let d = discover(&opts);
+    assert!(d.get("lint").is_none());
+    assert!(d.get("mine").is_some());
+    assert!(discover(&e.opts(&e.repo)).get("lint").is_some());
 }
 
 #[test]

@@ -1,0 +1,130 @@
+//! `quire trust`: mark a repository (or a folder of them) trusted, so its
+//! own settings are used, or untrusted; list the entries.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use quire::agent::prompt::repo_root;
+use quire::config::trust::{self, TrustLevel};
+use quire::config::{self};
+
+use super::args::GlobalArgs;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+/// Trust a repository so quire uses its own settings: `.quire/config.toml`,
+/// `.mcp.json` (which starts programs), project skills and
+/// `.quire/plugins`. Until then quire ignores them and says so. Trusting a
+/// folder trusts every repository inside it. Recorded in
+/// ~/.quire/config.toml as `[projects."PATH"] trust = "trusted"`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The repository or folder (default: the current repository, or the
+    /// current directory outside one).
+    pub path: Option<PathBuf>,
+    /// Mark it untrusted (its settings are ignored and the interactive
+    /// session does not ask again).
+    #[arg(long, conflicts_with_all = ["revoke", "list"])]
+    pub deny: bool,
+    /// Remove its entry (back to not trusted, asked again).
+    #[arg(long, conflicts_with = "list")]
+    pub revoke: bool,
+    /// Show every trusted and untrusted folder.
+    #[arg(long)]
+    pub list: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
+    let home = config::quire_home();
+    let file = home.join("config.toml");
+    if args.list {
+        return list(&file);
+    }
+    let target = match target(global, args.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let level = if args.revoke {
+        None
+    } else if args.deny {
+        Some(TrustLevel::Untrusted)
+    } else {
+        Some(TrustLevel::Trusted)
+    };
+    if let Err(e) = trust::record(&file, &target, level) {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
+    let found = trust::project_settings(&target);
+    let uses = if found.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", found.join(", "))
+    };
+    match level {
+        Some(TrustLevel::Trusted) => {
+            println!("trusted {}: its settings{uses} are used", target.display())
+        }
+        Some(TrustLevel::Untrusted) => println!(
+            "untrusted {}: its settings{uses} are ignored",
+            target.display()
+        ),
+        None => println!(
+            "removed {}: its settings are ignored until you trust it",
+            target.display()
+        ),
+    }
+    EXIT_OK
+}
+
+/// The folder to record: PATH, or the repository of `--cd`/the cwd.
+fn target(global: &GlobalArgs, path: Option<&Path>) -> Result<PathBuf, String> {
+    let cwd = match &global.cd {
+        Some(d) => d.clone(),
+        None => std::env::current_dir()
+            .map_err(|e| format!("cannot read the current directory: {e}"))?,
+    };
+    let dir = match path {
+        Some(p) => cwd.join(p),
+        None => repo_root(&cwd).unwrap_or(cwd),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "{} is not a folder; give the repository to trust",
+            dir.display()
+        ));
+    }
+    Ok(trust::canonical(&dir))
+}
+
+fn list(file: &Path) -> i32 {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return EXIT_FAILED;
+        }
+    };
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {} is not valid TOML: {e}", file.display());
+            return EXIT_USAGE;
+        }
+    };
+    let projects = table.get("projects").and_then(|v| v.as_table());
+    let mut any = false;
+    for (path, entry) in projects.into_iter().flatten() {
+        if let Some(level) = entry.get("trust").and_then(|v| v.as_str()) {
+            println!("{level:<9}  {path}");
+            any = true;
+        }
+    }
+    if !any {
+        println!("no repository is trusted yet; run `quire trust` in one");
+    }
+    EXIT_OK
+}

@@ -1,0 +1,236 @@
+//! Repository trust. A repository's own settings — `.quire/config.toml`,
+//! `.mcp.json` (which starts programs), project skill folders and
+//! `.quire/plugins` — are used only once the user trusts it: a
+//! `[projects."PATH"] trust = "trusted"` table in the user's config.toml
+//! (`quire trust` writes it; the interactive session asks). Trusting a
+//! folder trusts every repository inside it; the closest entry wins, so a
+//! repository can be marked `untrusted` inside a trusted folder. A
+//! repository's own config cannot trust itself: only the user's file
+//! counts.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Table;
+use toml_edit::{DocumentMut, Item, value};
+
+/// Project-level settings that need trust, relative to the repository
+/// root.
+pub const PROJECT_SETTINGS: &[&str] = &[
+    ".quire/config.toml",
+    ".mcp.json",
+    ".quire/skills",
+    ".agents/skills",
+    ".claude/skills",
+    ".codex/skills",
+    ".quire/plugins",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrustLevel {
+    Trusted,
+    Untrusted,
+}
+
+/// `[projects."PATH"]` in the user's config.toml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProjectEntry {
+    pub trust: Option<TrustLevel>,
+}
+
+/// The project settings present in `workspace` (see [`PROJECT_SETTINGS`]).
+pub fn project_settings(workspace: &Path) -> Vec<&'static str> {
+    PROJECT_SETTINGS
+        .iter()
+        .copied()
+        .filter(|rel| workspace.join(rel).exists())
+        .collect()
+}
+
+/// `path` made absolute and canonical where it exists.
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The trust the user's `projects` table gives `workspace`: the entry of
+/// the closest folder at or above it that sets `trust`.
+pub fn decide(projects: Option<&Table>, workspace: &Path) -> Option<TrustLevel> {
+    let entries = projects.into_iter().flatten().map(|(key, entry)| {
+        let level = entry
+            .get("trust")
+            .and_then(|v| v.as_str())
+            .and_then(|s| match s {
+                "trusted" => Some(TrustLevel::Trusted),
+                "untrusted" => Some(TrustLevel::Untrusted),
+                _ => None,
+            });
+        (key.as_str(), level)
+    });
+    closest(entries, workspace)
+}
+
+/// [`decide`] over a loaded config's `projects`.
+pub fn decide_in(
+    projects: &std::collections::BTreeMap<String, ProjectEntry>,
+    workspace: &Path,
+) -> Option<TrustLevel> {
+    closest(
+        projects.iter().map(|(k, e)| (k.as_str(), e.trust)),
+        workspace,
+    )
+}
+
+fn closest<'a>(
+    entries: impl Iterator<Item = (&'a str, Option<TrustLevel>)>,
+    workspace: &Path,
+) -> Option<TrustLevel> {
+    let workspace = canonical(workspace);
+    let mut best: Option<(usize, TrustLevel)> = None;
+    for (key, level) in entries {
+        let Some(level) = level else { continue };
+        let folder = canonical(Path::new(key));
+        if !workspace.starts_with(&folder) {
+            continue;
+        }
+        let depth = folder.components().count();
+        if best.is_none_or(|(d, _)| depth > d) {
+            best = Some((depth, level));
+        }
+    }
+    best.map(|(_, level)| level)
+}
+
+/// The warning for an untrusted repository whose settings are not used.
+pub fn ignored_warning(workspace: &Path, found: &[&str]) -> String {
+    format!(
+        "{} is not a trusted repository, so its project settings are not used: {}. Run `quire trust` there to use them.",
+        workspace.display(),
+        found.join(", ")
+    )
+}
+
+/// Records `level` for `workspace` in the config file at `path` (`None`
+/// removes the entry), keeping the rest of the file as it was.
+pub fn record(path: &Path, workspace: &Path, level: Option<TrustLevel>) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let mut doc = text
+        .parse::<DocumentMut>()
+        .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?;
+    let key = canonical(workspace).display().to_string();
+    let projects = doc
+        .entry("projects")
+        .or_insert_with(|| {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        })
+        .as_table_mut()
+        .ok_or_else(|| format!("{}: `projects` is not a table", path.display()))?;
+    match level {
+        Some(level) => {
+            let entry = projects
+                .entry(&key)
+                .or_insert_with(|| Item::Table(toml_edit::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| format!("{}: projects.\"{key}\" is not a table", path.display()))?;
+            let v = match level {
+                TrustLevel::Trusted => "trusted",
+                TrustLevel::Untrusted => "untrusted",
+            };
+            entry.insert("trust", value(v));
+        }
+        None => {
+            projects.remove(&key);
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, doc.to_string())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        text.parse::<Table>().unwrap()
+    }
+
+    #[test]
+    fn the_closest_entry_decides_and_other_folders_are_untouched() {
+        let root = tempfile::tempdir().unwrap();
+        let work = root.path().join("work");
+        let repo = work.join("repo");
+        let other = root.path().join("other");
+        for d in [&repo, &other] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let t = table(&format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n",
+            work.display().to_string()
+        ));
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), Some(TrustLevel::Trusted));
+        assert_eq!(decide(projects, &work), Some(TrustLevel::Trusted));
+        assert_eq!(decide(projects, &other), None);
+        assert_eq!(decide(None, &repo), None);
+        let t = table(&format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n[projects.{:?}]\ntrust = \"untrusted\"\n",
+            work.display().to_string(),
+            repo.display().to_string()
+        ));
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), Some(TrustLevel::Untrusted));
+        // A sibling whose name starts the same is not inside.
+        let t = table(&format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n",
+            format!("{}/rep", work.display())
+        ));
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), None);
+    }
+
+    #[test]
+    fn record_adds_changes_and_removes_keeping_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "# mine\nmodel = \"m\"\n").unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        record(&file, &repo, Some(TrustLevel::Trusted)).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.starts_with("# mine\nmodel = \"m\"\n"), "{text}");
+        let t = table(&text);
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), Some(TrustLevel::Trusted));
+        record(&file, &repo, Some(TrustLevel::Untrusted)).unwrap();
+        let t = table(&std::fs::read_to_string(&file).unwrap());
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), Some(TrustLevel::Untrusted));
+        record(&file, &repo, None).unwrap();
+        let t = table(&std::fs::read_to_string(&file).unwrap());
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), None);
+    }
+
+    #[test]
+    fn project_settings_lists_what_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(project_settings(dir.path()).is_empty());
+        std::fs::write(dir.path().join(".mcp.json"), "{}").unwrap();
+        std::fs::create_dir_all(dir.path().join(".claude/skills")).unwrap();
+        assert_eq!(
+            project_settings(dir.path()),
+            vec![".mcp.json", ".claude/skills"]
+        );
+    }
+}
