@@ -13,6 +13,8 @@
 //!   `sleep` child (like `npx` → `node`) and writes the child's pid.
 //! - `--log PATH`: appends `start`, `call NAME` and `cancelled` lines.
 //! - `--list-marker PATH`: creates PATH when it answers `tools/list`.
+//! - `--instructions TEXT`: sends TEXT as its `instructions` when
+//!   initialized.
 //!
 //! Tools: `echo` (read-only), `add` (structured result), `rich` (image,
 //! resource link, embedded resources), `big` (1 MB of text), `hang` (never
@@ -46,6 +48,7 @@ struct Opts {
     grandchild: Option<String>,
     log: Option<String>,
     list_marker: Option<String>,
+    instructions: Option<String>,
 }
 
 fn parse_args() -> Opts {
@@ -63,6 +66,7 @@ fn parse_args() -> Opts {
             "--grandchild" => o.grandchild = args.next(),
             "--log" => o.log = args.next(),
             "--list-marker" => o.list_marker = args.next(),
+            "--instructions" => o.instructions = args.next(),
             other => {
                 eprintln!("mcp_test_server: unknown argument {other}");
                 std::process::exit(2);
@@ -170,14 +174,18 @@ impl TestServer {
 
 impl ServerHandler for TestServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(
+        let info = ServerConfig::new(
             ServerCapabilities::builder()
                 .enable_tools()
                 .enable_tool_list_changed()
                 .enable_resources()
                 .build(),
         )
-        .with_server_info(Implementation::new("quire-mcp-test-server", "1.0.0"))
+        .with_server_info(Implementation::new("quire-mcp-test-server", "1.0.0"));
+        match &self.opts.instructions {
+            Some(text) => info.with_instructions(text.clone()),
+            None => info,
+        }
     }
 
     async fn list_tools(

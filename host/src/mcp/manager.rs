@@ -245,6 +245,10 @@ async fn start(
     };
     let conn = client::connect(&server.spec, tx, &mut on_spawn).await?;
     let capabilities = conn.service.peer_info().map(|i| i.capabilities.clone());
+    let instructions = conn
+        .service
+        .peer_info()
+        .and_then(|i| i.instructions.clone());
     let tools = if capabilities.as_ref().is_none_or(|c| c.tools.is_some()) {
         conn.service
             .list_all_tools()
@@ -255,6 +259,7 @@ async fn start(
     };
     let mut inner = server.inner();
     inner.capabilities = capabilities;
+    inner.instructions = instructions;
     set_tools(server, &mut inner, tools);
     inner.link = Some(Link {
         peer: conn.service.peer().clone(),

@@ -102,6 +102,18 @@ impl McpExtension {
     }
 }
 
+/// Characters of one server's instructions in the prompt.
+const INSTRUCTIONS_CHARS: usize = 2000;
+
+/// `s` cut to `max` characters (with a note when cut).
+fn cap(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max).collect();
+    format!("{head}… [cut at {max} characters]")
+}
+
 /// The first line of `s`, at most `max` characters.
 fn short(s: &str, max: usize) -> String {
     let line = s.lines().next().unwrap_or_default();
@@ -127,10 +139,29 @@ impl Extension for McpExtension {
                 _ => None,
             })
             .collect();
-        if starting.is_empty() && failed.is_empty() {
+        let guides: Vec<String> = seen
+            .iter()
+            .filter(|(_, s)| *s == Status::Ready)
+            .filter_map(|(n, _)| {
+                let server = self
+                    .manager
+                    .servers()
+                    .iter()
+                    .find(|s| s.name() == n)?
+                    .clone();
+                let text = server.instructions()?;
+                Some(format!("## {n}\n{}", cap(text.trim(), INSTRUCTIONS_CHARS)))
+            })
+            .collect();
+        if starting.is_empty() && failed.is_empty() && guides.is_empty() {
             return None;
         }
         let mut s = String::from("# MCP servers\n");
+        if !guides.is_empty() {
+            s.push_str("What the servers say about using their tools:\n\n");
+            s.push_str(&guides.join("\n\n"));
+            s.push_str("\n\n");
+        }
         if !starting.is_empty() {
             s.push_str(&format!(
                 "Still starting, so their tools are not available yet (they are added when ready): {}.\n",

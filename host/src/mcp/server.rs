@@ -62,6 +62,9 @@ pub struct Link {
 pub(crate) struct Inner {
     pub link: Option<Link>,
     pub capabilities: Option<ServerCapabilities>,
+    /// What the server says about using it (`instructions` of its
+    /// initialize result).
+    pub instructions: Option<String>,
     /// The tools offered (after `enabled_tools` / `disabled_tools`).
     pub tools: Vec<rmcp::model::Tool>,
     /// Tools the filters hid.
@@ -222,6 +225,14 @@ impl Server {
         let n = inner.restarts.len() as u32;
         inner.restarts.push_back(now);
         Some(RESTART_BASE_DELAY * 2u32.pow(n))
+    }
+
+    /// The server's own instructions for using it, if it sent any.
+    pub fn instructions(&self) -> Option<String> {
+        self.inner()
+            .instructions
+            .clone()
+            .filter(|s| !s.trim().is_empty())
     }
 
     /// Whether the server offers resources.

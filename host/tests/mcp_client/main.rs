@@ -11,6 +11,7 @@ mod everything;
 mod exec;
 mod lifecycle;
 mod peers;
+mod prompt;
 mod seam;
 mod selection;
 mod tools;

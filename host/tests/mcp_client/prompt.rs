@@ -1,0 +1,42 @@
+//! What the MCP servers put into the system prompt: their own
+//! `instructions` (once ready), through the real binary.
+
+use super::exec::server_toml;
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+
+#[test]
+fn a_ready_servers_instructions_reach_the_system_prompt() {
+    let long = "x".repeat(2500);
+    let config = [
+        server_toml(
+            "guide",
+            &[
+                "--instructions",
+                "Pass ticket ids as numbers, never strings.",
+            ],
+            "required = true",
+        ),
+        server_toml("wordy", &["--instructions", &long], "required = true"),
+        server_toml("quiet", &[], "required = true"),
+    ]
+    .concat();
+    let env = TestEnv::with_config("chat", &config);
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hello", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body = &env.server.requests()[0].body;
+    let system = body["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        system.contains("## guide\nPass ticket ids as numbers, never strings."),
+        "{system}"
+    );
+    assert!(
+        system.contains(&format!(
+            "## wordy\n{}… [cut at 2000 characters]",
+            "x".repeat(2000)
+        )),
+        "long instructions are capped"
+    );
+    assert!(!system.contains("## quiet"), "{system}");
+}
