@@ -74,8 +74,12 @@ fn project_skills_reach_the_request_and_mentions_activate() {
         .push_all([Reply::text("listed"), Reply::text("activated")]);
     let run = env.exec_json("what can you do about a changelog", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("skill_activated").is_empty());
     let run = env.exec_json("use $release-notes for v2", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let activated = run.of_type("skill_activated");
+    assert_eq!(activated.len(), 1, "{}", run.stdout);
+    assert_eq!(activated[0]["name"], "release-notes");
     let reqs = env.server.requests();
     assert!(
         reqs[0]

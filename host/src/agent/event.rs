@@ -89,6 +89,11 @@ pub enum Event {
         turns: u32,
         usage: Usage,
     },
+    /// A skill's instructions were added to the conversation for this
+    /// message (named with `$name` or `/name`, or a clear match).
+    SkillActivated {
+        name: String,
+    },
     Warning {
         message: String,
     },

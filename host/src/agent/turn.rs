@@ -56,6 +56,10 @@ impl Session {
             .flat_map(|e| e.on_user_message(user_text))
             .collect();
         for item in extra {
+            if let Item::SkillActivation { name, .. } = &item {
+                self.events
+                    .send(Event::SkillActivated { name: name.clone() });
+            }
             self.record(item);
         }
         let waits: Vec<_> = self.extensions.iter().filter_map(|e| e.ready()).collect();

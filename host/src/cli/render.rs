@@ -188,6 +188,10 @@ impl Renderer for HumanRenderer {
                 let line = self.paint("33", &format!("warning: {message}"));
                 self.note(&line);
             }
+            Event::SkillActivated { name } => {
+                let line = self.paint("36", &format!("skill: {name}"));
+                self.note(&line);
+            }
             Event::Error { message } => {
                 let line = self.paint("31", &format!("error: {message}"));
                 self.note(&line);
