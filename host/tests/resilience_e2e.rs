@@ -47,6 +47,24 @@ fn a_cut_stream_is_retried_and_no_tool_runs_twice() {
     }
 }
 
+/// In the human view, text streamed before a cut is marked as discarded.
+#[test]
+fn a_cut_answer_is_marked_discarded_in_the_human_view() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::cut(vec![Step::text("the first half of an answer")], 6),
+        Reply::text("the whole answer"),
+    ]);
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the partial answer above is discarded"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.ends_with("the whole answer\n"), "{}", run.stdout);
+}
+
 #[test]
 fn retry_after_is_honoured() {
     let env = TestEnv::new("responses");

@@ -164,8 +164,15 @@ impl Renderer for HumanRenderer {
                 delay_ms,
                 reason,
             } => {
+                // Text already shown came from the failed attempt; the
+                // retried response streams in full again.
+                let partial = if self.text_open {
+                    " — the partial answer above is discarded and comes again in full"
+                } else {
+                    ""
+                };
                 let line = format!(
-                    "retrying in {:.1}s (attempt {attempt}/{max_attempts}): {}",
+                    "retrying in {:.1}s (attempt {attempt}/{max_attempts}): {}{partial}",
                     *delay_ms as f64 / 1000.0,
                     clip(reason, 160)
                 );
