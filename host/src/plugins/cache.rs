@@ -15,6 +15,18 @@ pub fn default_dir(home: &Path) -> PathBuf {
     home.join("cache").join("plugins")
 }
 
+/// The engine part of an entry's name (`<engine>-<sha256>.cwasm`).
+fn engine_prefix(entry: &Path) -> String {
+    let name = entry
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.split_once('-') {
+        Some((engine, _)) => format!("{engine}-"),
+        None => name,
+    }
+}
+
 /// How a component was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheOutcome {
@@ -65,7 +77,10 @@ impl CompileCache {
             // compatibility key (part of the name), atomically by rename,
             // in the user's own cache folder; wasmtime checks its header.
             match unsafe { Component::deserialize_file(engine.engine(), &entry) } {
-                Ok(c) => return Ok((c, CacheOutcome::Hit)),
+                Ok(c) => {
+                    super::cache_prune::touch(&entry);
+                    return Ok((c, CacheOutcome::Hit));
+                }
                 Err(e) => {
                     tracing::warn!(entry = %entry.display(), "unusable cached plugin code, compiling again: {e}");
                 }
@@ -96,6 +111,9 @@ impl CompileCache {
         std::fs::rename(&tmp, entry).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             e.to_string()
-        })
+        })?;
+        let compat = engine_prefix(entry);
+        super::cache_prune::prune(&self.dir, &compat, entry, super::cache_prune::MAX_BYTES);
+        Ok(())
     }
 }

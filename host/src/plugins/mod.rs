@@ -14,6 +14,7 @@
 //!   [`install`]: `add` / `remove`; [`scaffold`]: `quire plugins new`.
 
 pub mod cache;
+pub mod cache_prune;
 pub mod consent;
 pub mod discover;
 pub mod engine;

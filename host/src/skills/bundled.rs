@@ -129,7 +129,37 @@ pub fn materialise_in(base: &Path) -> Result<PathBuf, BundledError> {
     });
     let _ = std::fs::remove_dir_all(&tmp);
     result.map_err(err(&dir))?;
+    prune_other_versions(base, &dir, OLD_COPY_AGE);
     Ok(dir)
+}
+
+/// Age after which a copy of other bundled skills (an older quire) is
+/// removed; a quire still using it writes it again.
+const OLD_COPY_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Removes copies in `base` other than `keep` that are older than `age`
+/// (left-over temporary folders included). Failures are only logged.
+fn prune_other_versions(base: &Path, keep: &Path, age: std::time::Duration) {
+    let Ok(read) = std::fs::read_dir(base) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in read.flatten() {
+        let path = e.path();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|a| a > age);
+        if path == keep || !old || !path.is_dir() {
+            continue;
+        }
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => tracing::debug!(dir = %path.display(), "old bundled skills removed"),
+            Err(e) => tracing::debug!(dir = %path.display(), "old bundled skills not removed: {e}"),
+        }
+    }
 }
 
 fn write_all(tmp: &Path) -> std::io::Result<()> {
@@ -193,6 +223,24 @@ mod tests {
         // No temporary folders are left behind.
         let left: Vec<_> = std::fs::read_dir(&base).unwrap().flatten().collect();
         assert_eq!(left.len(), 1);
+    }
+
+    #[test]
+    fn a_new_copy_removes_old_copies_but_not_recent_ones() {
+        let home = tempfile::tempdir().unwrap();
+        let base = home.path().join("b");
+        let old = base.join("0000old");
+        let recent = base.join("0000recent");
+        for d in [&old, &recent] {
+            std::fs::create_dir_all(d.join("x")).unwrap();
+        }
+        let two_days = std::time::Duration::from_secs(2 * 24 * 3600);
+        let t = std::fs::FileTimes::new().set_modified(std::time::SystemTime::now() - two_days);
+        std::fs::File::open(&old).unwrap().set_times(t).unwrap();
+        let dir = materialise_in(&base).unwrap();
+        assert!(dir.is_dir());
+        assert!(!old.exists(), "a copy two days old is removed");
+        assert!(recent.exists(), "a recent copy may be in use");
     }
 
     #[test]
