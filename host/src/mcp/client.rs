@@ -86,8 +86,9 @@ pub async fn connect(
             args,
             env,
             cwd,
+            sandbox,
         } => {
-            let p = process::spawn(&command, &args, &env, &cwd)?;
+            let p = process::spawn(&command, &args, &env, &cwd, sandbox.as_ref())?;
             let info = ProcessInfo {
                 pgid: p.pgid,
                 stderr: p.stderr.clone(),

@@ -26,6 +26,8 @@ pub const KEYS: &[&str] = &[
     "disabled_tools",
     "required",
     "enabled",
+    "sandbox",
+    "network",
 ];
 
 /// All `[mcp_servers.NAME]` tables, by name.
@@ -60,6 +62,12 @@ pub struct McpServerConfig {
     /// the task.
     pub required: bool,
     pub enabled: bool,
+    /// Confine a stdio server's process (and what it starts) like shell
+    /// commands: `read-only` or `workspace-write`. Unconfined when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<crate::tools::SandboxMode>,
+    /// TCP connect and bind for a `workspace-write` server (default true).
+    pub network: bool,
 }
 
 impl McpServerConfig {
@@ -94,6 +102,8 @@ impl McpServerConfig {
             disabled_tools: Vec::new(),
             required: false,
             enabled: true,
+            sandbox: None,
+            network: true,
         }
     }
 
@@ -120,6 +130,8 @@ impl McpServerConfig {
                 "disabled_tools" => c.disabled_tools = strings(&at, v)?,
                 "required" => c.required = boolean(&at, v)?,
                 "enabled" => c.enabled = boolean(&at, v)?,
+                "sandbox" => c.sandbox = sandbox_mode(&at, v)?,
+                "network" => c.network = boolean(&at, v)?,
                 _ => {
                     return Err(format!(
                         "{at}: unknown key; a server takes {}",
@@ -140,6 +152,9 @@ impl McpServerConfig {
                     "{prefix}: args, env and cwd are for stdio servers (command); this server has a url"
                 ))
             }
+            (None, Some(_)) if c.sandbox.is_some() => Err(format!(
+                "{prefix}.sandbox: a sandbox confines a local process (command); this server has a url"
+            )),
             (Some(_), None) if !c.headers.is_empty() => Err(format!(
                 "{prefix}.headers: headers are for streamable-HTTP servers (url); this server has a command"
             )),
@@ -177,6 +192,20 @@ fn non_empty(at: &str, v: &Value) -> Result<String, String> {
         Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
         Some(_) => Err(format!("{at} must not be empty")),
         None => Err(format!("{at} must be a string, got {}", kind(v))),
+    }
+}
+
+/// `read-only`, `workspace-write` or `danger-full-access` (the same as
+/// none).
+fn sandbox_mode(at: &str, v: &Value) -> Result<Option<crate::tools::SandboxMode>, String> {
+    use crate::tools::SandboxMode;
+    match non_empty(at, v)?.as_str() {
+        "read-only" => Ok(Some(SandboxMode::ReadOnly)),
+        "workspace-write" => Ok(Some(SandboxMode::WorkspaceWrite)),
+        "danger-full-access" => Ok(None),
+        other => Err(format!(
+            "{at} must be \"read-only\" or \"workspace-write\", got '{other}'"
+        )),
     }
 }
 
@@ -271,9 +300,12 @@ mod tests {
         let c = parse(json!({
             "command": "srv", "args": ["-v"], "env": {"A": "1"}, "cwd": "sub",
             "startup_timeout_sec": 2, "tool_timeout_sec": 0.5,
-            "enabled_tools": ["a"], "disabled_tools": ["b"], "required": true, "enabled": false
+            "enabled_tools": ["a"], "disabled_tools": ["b"], "required": true, "enabled": false,
+            "sandbox": "workspace-write", "network": false
         }))
         .unwrap();
+        assert_eq!(c.sandbox, Some(crate::tools::SandboxMode::WorkspaceWrite));
+        assert!(!c.network);
         assert_eq!(c.command.as_deref(), Some("srv"));
         assert_eq!(c.args, vec!["-v"]);
         assert_eq!(c.env["A"], "1");
@@ -288,6 +320,12 @@ mod tests {
         assert_eq!(h.startup_timeout_sec, DEFAULT_STARTUP_TIMEOUT_SEC);
         assert_eq!(h.tool_timeout_sec, DEFAULT_TOOL_TIMEOUT_SEC);
         assert!(h.enabled && !h.required);
+        assert_eq!(h.sandbox, None);
+        assert!(h.network);
+        let ro = parse(json!({"command": "srv", "sandbox": "read-only"})).unwrap();
+        assert_eq!(ro.sandbox, Some(crate::tools::SandboxMode::ReadOnly));
+        let off = parse(json!({"command": "srv", "sandbox": "danger-full-access"})).unwrap();
+        assert_eq!(off.sandbox, None);
     }
 
     #[test]
@@ -336,6 +374,14 @@ mod tests {
                 "mcp_servers.x.headers: headers are for",
             ),
             (json!("srv"), "mcp_servers.x must be a table"),
+            (
+                json!({"command": "a", "sandbox": "tight"}),
+                "mcp_servers.x.sandbox must be \"read-only\" or \"workspace-write\", got 'tight'",
+            ),
+            (
+                json!({"url": "http://h", "sandbox": "read-only"}),
+                "mcp_servers.x.sandbox: a sandbox confines a local process",
+            ),
         ];
         for (v, want) in cases {
             let err = parse(v.clone()).unwrap_err();

@@ -142,6 +142,7 @@ pub fn spawn(
     args: &[String],
     env: &BTreeMap<String, String>,
     cwd: &Path,
+    sandbox: Option<&crate::tools::sandbox::SandboxPolicy>,
 ) -> Result<ServerProcess, String> {
     let mut cmd = Command::new(command);
     cmd.args(args)
@@ -164,6 +165,10 @@ pub fn spawn(
             }
             Ok(())
         });
+    }
+    if let Some(policy) = sandbox {
+        crate::tools::sandbox::confine(&mut cmd, policy)
+            .map_err(|e| format!("cannot start `{command}` in its sandbox: {e}"))?;
     }
     let mut child: Child = cmd.spawn().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -243,7 +248,14 @@ mod tests {
             "sleep 300 & echo $! > {}; echo started >&2; wait",
             pidfile.display()
         );
-        let p = spawn("sh", &["-c".into(), script], &BTreeMap::new(), dir.path()).unwrap();
+        let p = spawn(
+            "sh",
+            &["-c".into(), script],
+            &BTreeMap::new(),
+            dir.path(),
+            None,
+        )
+        .unwrap();
         let grandchild: i32 = loop {
             if let Ok(s) = std::fs::read_to_string(&pidfile)
                 && let Ok(pid) = s.trim().parse()

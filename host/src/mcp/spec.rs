@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::config::{McpServerConfig, McpServers, check_name};
+use crate::tools::sandbox::SandboxPolicy;
 
 /// Where a server was declared.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,8 @@ pub enum Transport {
         args: Vec<String>,
         env: BTreeMap<String, String>,
         cwd: PathBuf,
+        /// Landlock confinement of the process (`sandbox` in config).
+        sandbox: Option<SandboxPolicy>,
     },
     Http {
         url: String,
@@ -75,6 +78,9 @@ impl ServerSpec {
                     .as_ref()
                     .map(|p| base.join(p))
                     .unwrap_or_else(|| base.to_path_buf()),
+                sandbox: c
+                    .sandbox
+                    .map(|mode| crate::tools::sandbox::workspace_policy(mode, base, c.network)),
             },
             (None, url) => Transport::Http {
                 url: url.clone().unwrap_or_default(),
@@ -113,6 +119,7 @@ impl ServerSpec {
                 args,
                 env,
                 cwd,
+                sandbox,
             } => Transport::Stdio {
                 command: maybe(command, "command")?,
                 args: args
@@ -125,6 +132,7 @@ impl ServerSpec {
                     .map(|(k, v)| Ok((k.clone(), maybe(v, &format!("env.{k}"))?)))
                     .collect::<Result<_, String>>()?,
                 cwd: cwd.clone(),
+                sandbox: sandbox.clone(),
             },
             Transport::Http { url, headers } => Transport::Http {
                 url: maybe(url, "url")?,

@@ -39,7 +39,7 @@ impl std::fmt::Display for SandboxMode {
 }
 
 /// A resolved policy for one command.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SandboxPolicy {
     pub mode: SandboxMode,
     /// Writable roots under `workspace-write` (workspace, temp dirs).
@@ -148,6 +148,20 @@ fn kernel_abi() -> Result<ABI, String> {
 #[cfg(not(target_os = "linux"))]
 fn kernel_abi() -> Result<ABI, String> {
     Err("Landlock sandboxing is only available on Linux".into())
+}
+
+/// The policy of `mode` for a process working in `workspace`: writes
+/// allowed there and in the temp dirs (`/tmp`, `$TMPDIR`).
+pub fn workspace_policy(mode: SandboxMode, workspace: &Path, network: bool) -> SandboxPolicy {
+    let mut writable_roots = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
+    if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
+        writable_roots.push(PathBuf::from(tmp));
+    }
+    SandboxPolicy {
+        mode,
+        writable_roots,
+        network,
+    }
 }
 
 /// Arranges for `cmd` to run confined by `policy`. Fails, rather than

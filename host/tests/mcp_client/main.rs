@@ -12,6 +12,7 @@ mod exec;
 mod lifecycle;
 mod peers;
 mod prompt;
+mod sandbox;
 mod seam;
 mod selection;
 mod tools;

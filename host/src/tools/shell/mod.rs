@@ -5,7 +5,6 @@ mod exec;
 mod output;
 mod safe;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -187,15 +186,7 @@ async fn approve(args: &Args, ctx: &ToolContext) -> Result<SandboxMode, ToolErro
 }
 
 fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
-    let mut writable_roots = vec![ctx.workspace.clone(), PathBuf::from("/tmp")];
-    if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
-        writable_roots.push(PathBuf::from(tmp));
-    }
-    SandboxPolicy {
-        mode,
-        writable_roots,
-        network: ctx.network,
-    }
+    super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network)
 }
 
 fn format_outcome(o: &exec::ExecOutcome) -> String {
