@@ -21,8 +21,10 @@
 //! answers; logs the cancellation), `crash` (exits mid-call), `add_tool` /
 //! `remove_tool` (change the list and send `tools/list_changed`), `wait_for`
 //! (waits until a file exists, then a second more), one with
-//! a name over 64 characters and one with a dot. Resources: `mem://greeting`
-//! (text) and `mem://blob` (binary).
+//! a name over 64 characters, one with a dot, and `timed` (waits `us`
+//! microseconds, asleep or with `spin` busy, and answers `server_ns=N`: its
+//! own time, for the benchmark).
+//! Resources: `mem://greeting` (text) and `mem://blob` (binary).
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -148,6 +150,13 @@ impl TestServer {
                 "dotted.name",
                 "A tool with a dot in its name.",
                 empty_args(),
+            ),
+            Tool::new(
+                "timed",
+                "Waits `us` microseconds (sleeping, or busy with `spin`); answers `server_ns=N`, its own time.",
+                schema(
+                    json!({"type": "object", "properties": {"us": {"type": "integer"}, "spin": {"type": "boolean"}}}),
+                ),
             ),
         ];
         for name in self.dynamic.lock().unwrap().iter() {
@@ -277,6 +286,18 @@ impl ServerHandler for TestServer {
             }
             n if n == LONG_NAME => Self::text("long name called"),
             "dotted.name" => Self::text("dotted name called"),
+            "timed" => {
+                let started = std::time::Instant::now();
+                let wait = Duration::from_micros(args["us"].as_u64().unwrap_or(0));
+                if args["spin"].as_bool() == Some(true) {
+                    while started.elapsed() < wait {
+                        std::hint::spin_loop();
+                    }
+                } else if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+                Self::text(format!("server_ns={}", started.elapsed().as_nanos()))
+            }
             n if self.dynamic.lock().unwrap().contains(n) => Self::text(format!("{n} called")),
             n if n.starts_with("tool_") => Self::text(format!("{n} called")),
             n => return Err(ErrorData::invalid_params(format!("no tool {n}"), None)),

@@ -36,7 +36,7 @@ fn add_list_tools_and_remove() {
     let run = env.run(&["mcp", "list"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = run.stdout;
-    assert!(out.contains("good  ready  14 tools"), "{out}");
+    assert!(out.contains("good  ready  15 tools"), "{out}");
     assert!(out.contains("bad  failed  0 tools"), "{out}");
     assert!(
         out.contains("last error: the server exited with status 3"),
@@ -61,7 +61,7 @@ fn add_list_tools_and_remove() {
     let good = rows.iter().find(|r| r["name"] == "good").unwrap();
     assert_eq!(
         (good["state"].as_str(), good["tools"].as_u64()),
-        (Some("ready"), Some(14))
+        (Some("ready"), Some(15))
     );
     let bad = rows.iter().find(|r| r["name"] == "bad").unwrap();
     assert!(
@@ -86,7 +86,7 @@ fn add_list_tools_and_remove() {
     );
     let run = env.run(&["mcp", "tools", "good", "--json"]);
     let tools: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(tools.len(), 14);
+    assert_eq!(tools.len(), 15);
     assert_eq!(tools[0]["input_schema"]["required"][0], "text");
     let run = env.run(&["mcp", "tools", "bad"]);
     assert_eq!(run.code, 1);

@@ -28,9 +28,9 @@ async fn a_thousand_tools_are_listed_across_pages() {
     let mut h = Harness::start(vec![spec("many", &["--tools", "1000"])]);
     h.settle().await;
     let names = h.registry.names();
-    // 1000 extra tools, the server's own eleven (listed 100 per page) and
+    // 1000 extra tools, the server's own twelve (listed 100 per page) and
     // mcp_resources.
-    assert_eq!(names.len(), 1012, "{}", names.len());
+    assert_eq!(names.len(), 1013, "{}", names.len());
     let unique: std::collections::BTreeSet<&String> = names.iter().collect();
     assert_eq!(unique.len(), names.len());
     assert!(
@@ -241,5 +241,5 @@ async fn tool_filters_hide_tools() {
         .collect();
     assert_eq!(mcp, vec!["mcp__s__echo"]);
     let report = h.manager.reports().remove(0);
-    assert_eq!((report.tools, report.hidden_tools), (1, 10));
+    assert_eq!((report.tools, report.hidden_tools), (1, 11));
 }
