@@ -10,6 +10,7 @@ pub mod config;
 pub mod mcp;
 pub mod model;
 pub mod plugins;
+pub mod share;
 pub mod skills;
 pub mod store;
 pub mod tools;

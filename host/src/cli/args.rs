@@ -94,6 +94,8 @@ pub enum Command {
     Mcp(McpArgs),
     /// Manage WASM plugins: list, inspect, add, remove, new, call.
     Plugins(super::plugins::PluginsArgs),
+    /// Share skills and plugins with your team through quire.lock: add, sync, verify, remove, list.
+    Share(super::share::ShareArgs),
     /// Trust a repository so its own settings (.quire/config.toml, .mcp.json, skills, plugins) are used.
     Trust(super::trust::TrustArgs),
 }

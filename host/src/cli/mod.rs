@@ -10,6 +10,7 @@ mod repl;
 mod run;
 mod sessions;
 mod setup;
+mod share;
 mod skills;
 mod skills_select;
 mod summary;
@@ -62,6 +63,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Mcp(args)) => mcp::run(&cli.global, args).await,
         Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
+        Some(Command::Share(args)) => share::run(&cli.global, args),
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

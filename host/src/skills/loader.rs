@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use super::discover::{DiscoverOptions, Discovery, all_roots, assemble, parse_candidate, scan};
+use super::discover::{
+    DiscoverOptions, Discovery, all_roots, assemble, finish, parse_candidate, scan,
+};
 use super::parse::ParseError;
 use super::select::Loader;
 use super::{Scope, Skill};
@@ -62,7 +64,7 @@ impl CachedDiscovery {
             })
             .collect();
         *cache = fresh;
-        assemble(roots, &candidates, parsed, skipped)
+        finish(&self.opts, assemble(roots, &candidates, parsed, skipped))
     }
 
     /// A selection [`Loader`] over this discovery.

@@ -58,4 +58,8 @@ pub struct Skill {
     pub root: PathBuf,
     /// Lenient-parsing warnings (BOM, CRLF, name ≠ folder, …).
     pub warnings: Vec<String>,
+    /// Installed by `quire share` and no longer matching `quire.lock`:
+    /// how. Such a skill is never activated automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<String>,
 }

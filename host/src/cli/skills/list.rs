@@ -28,6 +28,7 @@ pub fn skill_json(s: &Skill, status: &str) -> Value {
         "disable_model_invocation": s.disable_model_invocation,
         "user_invocable": s.user_invocable,
         "warnings": s.warnings,
+        "drift": s.drift,
     })
 }
 
@@ -54,6 +55,9 @@ pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
                 clip(&s.name, 32),
                 scope_name(s.scope)
             );
+            if let Some(d) = &s.drift {
+                say!("{:<width$}  {:<10}  drifted: {d}", "", "");
+            }
             if all {
                 say!("{:<width$}  {:<10}  at {}", "", "", s.file.display());
                 for w in &s.warnings {

@@ -219,7 +219,19 @@ pub fn discover(opts: &DiscoverOptions) -> Discovery {
     let (candidates, scan_skipped) = scan(&roots);
     skipped.extend(scan_skipped);
     let parsed = parse_all(&candidates, &roots);
-    assemble(roots, &candidates, parsed, skipped)
+    finish(opts, assemble(roots, &candidates, parsed, skipped))
+}
+
+/// Flags project skills installed by `quire share` that drifted from the
+/// repository's `quire.lock` (see [`crate::share::mark_drift`]).
+pub fn finish(opts: &DiscoverOptions, mut d: Discovery) -> Discovery {
+    if opts.project
+        && let Some(root) = &opts.repo_root
+        && root.join(crate::share::lock::FILE).is_file()
+    {
+        crate::share::mark_drift(&mut d.skills, root);
+    }
+    d
 }
 
 /// [`roots`] plus the embedded bundled skills (written to disk on first

@@ -113,6 +113,7 @@ pub fn parse_skill(bytes: &[u8], origin: Origin<'_>) -> Result<Skill, ParseError
         scope: origin.scope,
         root: origin.root.to_path_buf(),
         warnings,
+        drift: None,
     })
 }
 

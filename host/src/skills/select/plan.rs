@@ -155,6 +155,7 @@ pub fn plan(
             && f64::from(top.score) >= config.auto_activate_ratio * f64::from(runner_up)
             && matched_new >= MIN_AUTO_TERMS
             && !active.contains(name)
+            && skills[top.skill].drift.is_none()
             && !wanted.iter().any(|(i, _)| *i == top.skill)
         {
             wanted.push((

@@ -28,6 +28,7 @@ pub fn skill(name: &str, description: &str) -> Skill {
         scope: Scope::Project,
         root: PathBuf::from("/skills"),
         warnings: Vec::new(),
+        drift: None,
     }
 }
 

@@ -1,0 +1,267 @@
+//! `quire share add | sync | verify | remove | list`: skills and plugins
+//! shared by a team through `quire.lock` (see `quire::share`).
+
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+use quire::agent::prompt::repo_root;
+use quire::share::{self, AddOptions, Entry, Kind, LockFile, Synced};
+use serde_json::json;
+
+use super::args::GlobalArgs;
+use super::setup::{self, Setup};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+/// Share skills and plugins with your team: install them from a folder or a
+/// git repository into this repository (`.quire/skills`, `.quire/plugins`),
+/// recorded in `quire.lock` with the commit and the sha256 of every file.
+/// Commit `quire.lock`; a teammate or CI runs `quire share sync` to get
+/// exactly the same files, and `quire share verify` to check them.
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    #[command(subcommand)]
+    pub command: ShareCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShareCommand {
+    /// Install a skill or plugin (or each one directly inside the source folder) and lock it.
+    Add {
+        /// A folder, or a git URL (https://…, git@…, file://…, or ending in .git).
+        source: String,
+        /// A branch, tag or commit of a git source (default: its default branch).
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+        /// The folder inside the source that holds the skill or plugin (or several).
+        #[arg(long = "path", value_name = "SUBDIR")]
+        subdir: Option<String>,
+    },
+    /// Install again whatever differs from quire.lock, exactly as locked.
+    Sync,
+    /// Check the installed files against quire.lock (exit 1 when any differ).
+    Verify {
+        /// One JSON object per entry.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Uninstall a shared skill or plugin and drop it from quire.lock.
+    Remove { name: String },
+    /// Show what quire.lock holds.
+    List {
+        /// One JSON object per entry.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let Some(root) = repo_root(&setup.cwd) else {
+        eprintln!(
+            "error: {} is not in a git repository; quire.lock sits at a repository's root (run `git init` first)",
+            setup.cwd.display()
+        );
+        return EXIT_USAGE;
+    };
+    let scratch = setup.home.join("cache").join("share");
+    match &args.command {
+        ShareCommand::Add {
+            source,
+            reference,
+            subdir,
+        } => add(
+            &root,
+            &scratch,
+            &AddOptions {
+                source: source.clone(),
+                reference: reference.clone(),
+                subdir: subdir.clone(),
+            },
+        ),
+        ShareCommand::Sync => sync(&setup, &root, &scratch),
+        ShareCommand::Verify { json } => verify(&root, *json),
+        ShareCommand::Remove { name } => match share::remove(&root, name) {
+            Ok(kinds) => {
+                for k in kinds {
+                    println!("removed {} {name}", k.label());
+                }
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_USAGE
+            }
+        },
+        ShareCommand::List { json } => list(&root, *json),
+    }
+}
+
+fn short(commit: Option<&str>) -> String {
+    commit
+        .map(|c| format!(" at {}", &c[..c.len().min(12)]))
+        .unwrap_or_default()
+}
+
+fn consent_note(e: &Entry) {
+    if e.kind == Kind::Plugin {
+        eprintln!(
+            "note: plugin {} runs only after you accept its permissions: `quire plugins add {}`",
+            e.name, e.installed
+        );
+    }
+}
+
+fn add(root: &Path, scratch: &Path, opts: &AddOptions) -> i32 {
+    match share::add(root, scratch, opts) {
+        Ok(entries) => {
+            for e in &entries {
+                println!(
+                    "added {} {} from {}{} ({} files) into {}",
+                    e.kind.label(),
+                    e.name,
+                    e.source,
+                    short(e.commit.as_deref()),
+                    e.files.len(),
+                    e.installed
+                );
+                consent_note(e);
+            }
+            println!("recorded in {}; commit it", share::lock::FILE);
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn sync(setup: &Setup, root: &Path, scratch: &Path) -> i32 {
+    if !setup.config.project_trusted {
+        eprintln!(
+            "error: {} is not a trusted repository; sync fetches what its quire.lock names, so trust it first (`quire trust`)",
+            root.display()
+        );
+        return EXIT_USAGE;
+    }
+    let results = match share::sync(root, scratch) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut failed = 0;
+    for (e, outcome) in &results {
+        match outcome {
+            Synced::Unchanged => println!("unchanged {} {}", e.kind.label(), e.name),
+            Synced::Restored => {
+                println!(
+                    "restored {} {}{}",
+                    e.kind.label(),
+                    e.name,
+                    short(e.commit.as_deref())
+                );
+                consent_note(e);
+            }
+            Synced::Failed(why) => {
+                failed += 1;
+                eprintln!("failed {} {}: {why}", e.kind.label(), e.name);
+            }
+        }
+    }
+    if results.is_empty() {
+        println!("{} lists nothing to install", share::lock::FILE);
+    }
+    if failed > 0 { EXIT_FAILED } else { EXIT_OK }
+}
+
+fn verify(root: &Path, json: bool) -> i32 {
+    let results = match share::verify(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut drifted = 0;
+    for (e, drift) in &results {
+        let clean = drift.is_clean();
+        if !clean {
+            drifted += 1;
+        }
+        if json {
+            println!(
+                "{}",
+                json!({
+                    "kind": e.kind.label(),
+                    "name": e.name,
+                    "installed": e.installed,
+                    "ok": clean,
+                    "changed": drift.changed,
+                    "missing": drift.missing,
+                    "added": drift.added,
+                })
+            );
+        } else if clean {
+            println!("ok       {} {}", e.kind.label(), e.name);
+        } else {
+            println!(
+                "drifted  {} {}: {}",
+                e.kind.label(),
+                e.name,
+                drift.describe()
+            );
+        }
+    }
+    if drifted > 0 {
+        if !json {
+            eprintln!("{drifted} differ from quire.lock; `quire share sync` restores them");
+        }
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+fn list(root: &Path, json: bool) -> i32 {
+    let lock = match LockFile::load(root) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    for e in &lock.entries {
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string(e).unwrap_or_else(|_| "{}".into())
+            );
+        } else {
+            let at = e
+                .reference
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            println!(
+                "{:<7} {:<24} {}{at}{}  → {}",
+                e.kind.label(),
+                e.name,
+                e.source,
+                short(e.commit.as_deref()),
+                e.installed
+            );
+        }
+    }
+    if lock.entries.is_empty() && !json {
+        eprintln!("nothing shared yet; `quire share add SOURCE` installs a skill or plugin");
+    }
+    EXIT_OK
+}

@@ -1,0 +1,151 @@
+//! sha256 digests of every file of a folder, by path relative to it
+//! (`/`-separated). `.git` is left out; symlinks are refused, so what is
+//! recorded is exactly what is copied.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::ShareError;
+
+/// Files by relative path, each `sha256:<hex>`.
+pub type Digests = BTreeMap<String, String>;
+
+/// The digests of every file under `dir`.
+pub fn of_folder(dir: &Path) -> Result<Digests, ShareError> {
+    let mut out = Digests::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+    {
+        let entry = entry.map_err(|e| ShareError::Io {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let ty = entry.file_type();
+        if ty.is_dir() {
+            continue;
+        }
+        let rel = relative(dir, entry.path());
+        if ty.is_symlink() {
+            return Err(ShareError::Invalid(format!(
+                "{} is a symbolic link; shared skills and plugins must hold plain files",
+                entry.path().display()
+            )));
+        }
+        out.insert(rel, of_file(entry.path())?);
+    }
+    Ok(out)
+}
+
+/// `sha256:<hex>` of one file.
+pub fn of_file(path: &Path) -> Result<String, ShareError> {
+    let bytes = std::fs::read(path).map_err(|e| ShareError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let digest = Sha256::digest(&bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("sha256:{hex}"))
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// How `now` differs from `locked`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drift {
+    pub changed: Vec<String>,
+    pub missing: Vec<String>,
+    pub added: Vec<String>,
+}
+
+impl Drift {
+    pub fn between(locked: &Digests, now: &Digests) -> Drift {
+        let mut d = Drift::default();
+        for (path, digest) in locked {
+            match now.get(path) {
+                None => d.missing.push(path.clone()),
+                Some(n) if n != digest => d.changed.push(path.clone()),
+                Some(_) => {}
+            }
+        }
+        d.added = now
+            .keys()
+            .filter(|p| !locked.contains_key(*p))
+            .cloned()
+            .collect();
+        d
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.added.is_empty()
+    }
+
+    /// `changed: a, b; missing: c; added: d`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (label, list) in [
+            ("changed", &self.changed),
+            ("missing", &self.missing),
+            ("added", &self.added),
+        ] {
+            if !list.is_empty() {
+                parts.push(format!("{label}: {}", list.join(", ")));
+            }
+        }
+        parts.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_cover_every_file_but_git_and_drift_is_described() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("scripts")).unwrap();
+        std::fs::create_dir_all(d.join(".git")).unwrap();
+        std::fs::write(d.join("SKILL.md"), "abc").unwrap();
+        std::fs::write(d.join("scripts/run.sh"), "echo").unwrap();
+        std::fs::write(d.join(".git/HEAD"), "x").unwrap();
+        let locked = of_folder(d).unwrap();
+        assert_eq!(
+            locked.keys().collect::<Vec<_>>(),
+            vec!["SKILL.md", "scripts/run.sh"]
+        );
+        // sha256("abc")
+        assert_eq!(
+            locked["SKILL.md"],
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        std::fs::write(d.join("SKILL.md"), "abd").unwrap();
+        std::fs::remove_file(d.join("scripts/run.sh")).unwrap();
+        std::fs::write(d.join("new.txt"), "n").unwrap();
+        let drift = Drift::between(&locked, &of_folder(d).unwrap());
+        assert_eq!(
+            drift.describe(),
+            "changed: SKILL.md; missing: scripts/run.sh; added: new.txt"
+        );
+        assert!(Drift::between(&locked, &locked).is_clean());
+    }
+
+    #[test]
+    fn symlinks_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join("link")).unwrap();
+        let err = of_folder(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+    }
+}

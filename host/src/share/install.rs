@@ -1,0 +1,325 @@
+//! `quire share add | sync | verify | remove`.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::ShareError;
+use super::digest::{self, Digests, Drift};
+use super::lock::{Entry, Kind, LockFile};
+use super::source::{self, Source};
+
+/// What `add` installs.
+#[derive(Debug, Clone, Default)]
+pub struct AddOptions {
+    /// A folder or a git URL.
+    pub source: String,
+    /// A branch, tag or commit (git).
+    pub reference: Option<String>,
+    /// A folder inside the source.
+    pub subdir: Option<String>,
+}
+
+/// Installs the skill or plugin at the source (or each one directly
+/// inside it) into `root/.quire/skills|plugins/NAME` and records it in
+/// `root/quire.lock`. `scratch` holds git checkouts while they are used.
+pub fn add(root: &Path, scratch: &Path, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
+    let src = Source::parse(&opts.source);
+    if matches!(src, Source::Path(_)) && opts.reference.is_some() {
+        return Err(ShareError::Invalid(
+            "--ref is for git sources; a folder is taken as it is".into(),
+        ));
+    }
+    let subdir = opts.subdir.as_deref().map(check_subdir).transpose()?;
+    let fetched = source::fetch(&src, opts.reference.as_deref(), root, scratch)?;
+    let content = match &subdir {
+        Some(s) => fetched.dir.join(s),
+        None => fetched.dir.clone(),
+    };
+    if !content.is_dir() {
+        return Err(ShareError::Invalid(format!(
+            "{} has no folder '{}'",
+            src.text(),
+            subdir.unwrap_or_default()
+        )));
+    }
+    let items = detect(&content)?;
+    let mut lock = LockFile::load(root)?;
+    let mut added = Vec::new();
+    for item in items {
+        let files = digest::of_folder(&item.dir)?;
+        let installed = format!("{}/{}", item.kind.folder(), item.name);
+        install(&item.dir, &files, &root.join(&installed))?;
+        let inner = match (&subdir, &item.child) {
+            (Some(s), Some(c)) => Some(format!("{s}/{c}")),
+            (Some(s), None) => Some(s.clone()),
+            (None, c) => c.clone(),
+        };
+        let entry = Entry {
+            kind: item.kind,
+            name: item.name,
+            source: src.text().to_string(),
+            reference: opts.reference.clone(),
+            subdir: inner,
+            commit: fetched.commit.clone(),
+            installed,
+            files,
+        };
+        lock.put(entry.clone());
+        added.push(entry);
+    }
+    lock.save(root)?;
+    Ok(added)
+}
+
+/// Each locked entry and how its installed files differ from the lock.
+pub fn verify(root: &Path) -> Result<Vec<(Entry, Drift)>, ShareError> {
+    let lock = LockFile::load(root)?;
+    lock.entries
+        .into_iter()
+        .map(|e| {
+            let dir = root.join(&e.installed);
+            let now = if dir.is_dir() {
+                digest::of_folder(&dir)?
+            } else {
+                Digests::new()
+            };
+            let drift = Drift::between(&e.files, &now);
+            Ok((e, drift))
+        })
+        .collect()
+}
+
+/// What `sync` did with one entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Synced {
+    /// Installed files already matched the lock.
+    Unchanged,
+    /// Installed again from the source, exactly as locked.
+    Restored,
+    /// Could not be restored: why.
+    Failed(String),
+}
+
+/// Makes every installed skill and plugin match `quire.lock`: entries that
+/// drifted (or are missing) are fetched at the locked commit and installed
+/// again, after checking the source's files against the lock's digests.
+pub fn sync(root: &Path, scratch: &Path) -> Result<Vec<(Entry, Synced)>, ShareError> {
+    let mut out = Vec::new();
+    for (entry, drift) in verify(root)? {
+        let outcome = if drift.is_clean() {
+            Synced::Unchanged
+        } else {
+            match restore(root, scratch, &entry) {
+                Ok(()) => Synced::Restored,
+                Err(e) => Synced::Failed(e.to_string()),
+            }
+        };
+        out.push((entry, outcome));
+    }
+    Ok(out)
+}
+
+fn restore(root: &Path, scratch: &Path, entry: &Entry) -> Result<(), ShareError> {
+    let src = Source::parse(&entry.source);
+    let revision = entry.commit.as_deref().or(entry.reference.as_deref());
+    let fetched = source::fetch(&src, revision, root, scratch)?;
+    let content = match &entry.subdir {
+        Some(s) => fetched.dir.join(check_subdir(s)?),
+        None => fetched.dir.clone(),
+    };
+    let files = if content.is_dir() {
+        digest::of_folder(&content)?
+    } else {
+        Digests::new()
+    };
+    let drift = Drift::between(&entry.files, &files);
+    if !drift.is_clean() {
+        let at = entry
+            .commit
+            .as_deref()
+            .map(|c| format!(" at {}", &c[..c.len().min(12)]))
+            .unwrap_or_default();
+        return Err(ShareError::Invalid(format!(
+            "the source {}{at} no longer matches quire.lock ({}); run `quire share add` again to take its current version",
+            entry.source,
+            drift.describe()
+        )));
+    }
+    install(&content, &files, &root.join(&entry.installed))
+}
+
+/// Removes every installed skill or plugin named `name` and its lock
+/// entry; the kinds removed.
+pub fn remove(root: &Path, name: &str) -> Result<Vec<Kind>, ShareError> {
+    let mut lock = LockFile::load(root)?;
+    let gone: Vec<Entry> = lock
+        .entries
+        .iter()
+        .filter(|e| e.name == name)
+        .cloned()
+        .collect();
+    if gone.is_empty() {
+        return Err(ShareError::Invalid(format!(
+            "nothing named '{name}' is in {}; `quire share list` shows what is",
+            root.join(super::lock::FILE).display()
+        )));
+    }
+    for e in &gone {
+        let dir = root.join(&e.installed);
+        if dir.is_dir() {
+            std::fs::remove_dir_all(&dir).map_err(|err| ShareError::Io {
+                path: dir.clone(),
+                message: err.to_string(),
+            })?;
+        }
+    }
+    lock.entries.retain(|e| e.name != name);
+    lock.save(root)?;
+    Ok(gone.iter().map(|e| e.kind).collect())
+}
+
+/// One skill or plugin found in a source.
+struct Item {
+    kind: Kind,
+    name: String,
+    dir: PathBuf,
+    /// Its folder's name when found inside the source folder.
+    child: Option<String>,
+}
+
+/// The source folder itself when it is a skill or a plugin, else each
+/// folder directly inside it that is one.
+fn detect(content: &Path) -> Result<Vec<Item>, ShareError> {
+    if let Some(item) = item_at(content, None)? {
+        return Ok(vec![item]);
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(content)
+        .map_err(|e| ShareError::Io {
+            path: content.to_path_buf(),
+            message: e.to_string(),
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    children.sort();
+    let mut items = Vec::new();
+    for c in children {
+        let child = c
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(item) = item_at(&c, Some(child))? {
+            items.push(item);
+        }
+    }
+    if items.is_empty() {
+        return Err(ShareError::Invalid(format!(
+            "{} holds no skill (SKILL.md) or plugin (plugin.toml), nor do the folders in it",
+            content.display()
+        )));
+    }
+    Ok(items)
+}
+
+fn item_at(dir: &Path, child: Option<String>) -> Result<Option<Item>, ShareError> {
+    let skill_file = dir.join("SKILL.md");
+    let (kind, name) = if skill_file.is_file() {
+        let origin = crate::skills::parse::Origin {
+            dir,
+            file: &skill_file,
+            root: dir,
+            scope: crate::skills::Scope::Project,
+        };
+        let skill = crate::skills::parse::read_skill(origin)
+            .map_err(|e| ShareError::Invalid(format!("{}: {e}", skill_file.display())))?;
+        (Kind::Skill, skill.name)
+    } else if dir.join(crate::plugins::manifest::MANIFEST_FILE).is_file() {
+        let m = crate::plugins::manifest::load(&dir.join(crate::plugins::manifest::MANIFEST_FILE))
+            .map_err(|e| ShareError::Invalid(e.to_string()))?;
+        (Kind::Plugin, m.name)
+    } else {
+        return Ok(None);
+    };
+    check_name(&name, dir)?;
+    Ok(Some(Item {
+        kind,
+        name,
+        dir: dir.to_path_buf(),
+        child,
+    }))
+}
+
+/// A name that is safe as a folder name.
+fn check_name(name: &str, dir: &Path) -> Result<(), ShareError> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ShareError::Invalid(format!(
+            "{}: the name '{name}' cannot be a folder name; use letters, digits, '-', '_' and '.'",
+            dir.display()
+        )))
+    }
+}
+
+/// A relative path without `..` (so it stays inside the source).
+fn check_subdir(s: &str) -> Result<String, ShareError> {
+    let p = Path::new(s);
+    let inside = p
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if s.is_empty() || !inside {
+        return Err(ShareError::Invalid(format!(
+            "--path '{s}' must be a folder inside the source (relative, without '..')"
+        )));
+    }
+    Ok(s.trim_end_matches('/').to_string())
+}
+
+/// Copies the files listed in `files` from `from` to `to`, replacing what
+/// is there; the new copy is assembled beside it and renamed into place.
+fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| ShareError::Io {
+            path,
+            message: e.to_string(),
+        }
+    };
+    if std::fs::canonicalize(from).ok() == std::fs::canonicalize(to).ok() && to.exists() {
+        return Ok(());
+    }
+    let parent = to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = to
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tag = format!("{}-{}", std::process::id(), fastrand::u32(..));
+    let tmp = parent.join(format!(".{name}.new-{tag}"));
+    let old = parent.join(format!(".{name}.old-{tag}"));
+    let result = (|| {
+        for rel in files.keys() {
+            let dst = tmp.join(rel);
+            if let Some(d) = dst.parent() {
+                std::fs::create_dir_all(d).map_err(io(d))?;
+            }
+            std::fs::copy(from.join(rel), &dst).map_err(io(&dst))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+        if to.exists() {
+            std::fs::rename(to, &old).map_err(io(to))?;
+        }
+        std::fs::rename(&tmp, to).map_err(io(to))
+    })();
+    let _ = std::fs::remove_dir_all(&tmp);
+    if result.is_err() && old.exists() && !to.exists() {
+        let _ = std::fs::rename(&old, to);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    result
+}

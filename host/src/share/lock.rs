@@ -1,0 +1,167 @@
+//! `quire.lock` at the repository root: what was installed from where, at
+//! which commit, with the sha256 of every file. Commit it; `quire share
+//! sync` reproduces it exactly and `quire share verify` reports drift.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::ShareError;
+use super::digest::Digests;
+
+pub const FILE: &str = "quire.lock";
+pub const VERSION: u32 = 1;
+
+const HEADER: &str = "# quire.lock: skills and plugins installed with `quire share add`.\n# Written by quire; commit it. `quire share sync` installs exactly this,\n# `quire share verify` reports files that differ.\n\n";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Skill,
+    Plugin,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Skill => "skill",
+            Kind::Plugin => "plugin",
+        }
+    }
+
+    /// Where this kind is installed, relative to the repository root.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Skill => ".quire/skills",
+            Kind::Plugin => ".quire/plugins",
+        }
+    }
+}
+
+/// One installed skill or plugin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub kind: Kind,
+    pub name: String,
+    /// A git URL, or a folder (relative paths from the repository root).
+    pub source: String,
+    /// The branch or tag asked for (git).
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The folder inside the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdir: Option<String>,
+    /// The commit the ref resolved to (git).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Where it is installed, relative to the repository root.
+    pub installed: String,
+    pub files: Digests,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockFile {
+    pub version: u32,
+    #[serde(default, rename = "entry")]
+    pub entries: Vec<Entry>,
+}
+
+impl Default for LockFile {
+    fn default() -> Self {
+        LockFile {
+            version: VERSION,
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl LockFile {
+    /// Reads `root/quire.lock`; an empty lock when there is none.
+    pub fn load(root: &Path) -> Result<LockFile, ShareError> {
+        let path = root.join(FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(LockFile::default()),
+            Err(e) => {
+                return Err(ShareError::Io {
+                    path,
+                    message: e.to_string(),
+                });
+            }
+        };
+        let lock: LockFile = toml::from_str(&text).map_err(|e| {
+            ShareError::Invalid(format!("{} is not a valid lock file: {e}", path.display()))
+        })?;
+        if lock.version != VERSION {
+            return Err(ShareError::Invalid(format!(
+                "{} has version {}; this quire reads version {VERSION} (update quire)",
+                path.display(),
+                lock.version
+            )));
+        }
+        Ok(lock)
+    }
+
+    /// Writes `root/quire.lock` (entries sorted by kind and name).
+    pub fn save(&mut self, root: &Path) -> Result<(), ShareError> {
+        self.entries
+            .sort_by(|a, b| (a.kind.label(), &a.name).cmp(&(b.kind.label(), &b.name)));
+        let body = toml::to_string(self).map_err(|e| ShareError::Invalid(e.to_string()))?;
+        let path = root.join(FILE);
+        let tmp = root.join(format!(".{FILE}.tmp{}", std::process::id()));
+        std::fs::write(&tmp, format!("{HEADER}{body}"))
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                ShareError::Io {
+                    path: path.clone(),
+                    message: e.to_string(),
+                }
+            })
+    }
+
+    pub fn find(&self, kind: Kind, name: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.kind == kind && e.name == name)
+    }
+
+    /// Adds `entry`, replacing one of the same kind and name.
+    pub fn put(&mut self, entry: Entry) {
+        self.entries
+            .retain(|e| !(e.kind == entry.kind && e.name == entry.name));
+        self.entries.push(entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_refuses_other_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(LockFile::load(dir.path()).unwrap(), LockFile::default());
+        let mut lock = LockFile::default();
+        lock.put(Entry {
+            kind: Kind::Skill,
+            name: "pdf".into(),
+            source: "https://example.com/s.git".into(),
+            reference: Some("v1".into()),
+            subdir: Some("skills/pdf".into()),
+            commit: Some("0123".into()),
+            installed: ".quire/skills/pdf".into(),
+            files: [("SKILL.md".to_string(), "sha256:00".to_string())].into(),
+        });
+        lock.save(dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(text.starts_with("# quire.lock"), "{text}");
+        assert!(text.contains("ref = \"v1\""), "{text}");
+        assert_eq!(LockFile::load(dir.path()).unwrap(), lock);
+        std::fs::write(dir.path().join(FILE), "version = 9\n").unwrap();
+        let err = LockFile::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("version 9"), "{err}");
+    }
+}

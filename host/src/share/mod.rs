@@ -1,0 +1,62 @@
+//! Team sharing: skills and plugins installed into a repository from a
+//! folder or a git repository, recorded in `quire.lock` with the commit and
+//! the sha256 of every file, so a teammate (or CI) gets exactly the same
+//! files with `quire share sync`, and `quire share verify` reports drift.
+//! An installed skill whose files drifted is flagged and never
+//! auto-activated ([`mark_drift`]).
+//!
+//! - [`source`]: parsing a source, fetching it (git checkouts).
+//! - [`digest`]: per-file sha256 and drift.
+//! - [`lock`]: the `quire.lock` file.
+//! - [`install`]: add, sync, verify, remove.
+
+pub mod digest;
+pub mod install;
+pub mod lock;
+pub mod source;
+
+use std::path::PathBuf;
+
+pub use install::{AddOptions, Synced, add, remove, sync, verify};
+pub use lock::{Entry, Kind, LockFile};
+
+use crate::skills::Skill;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Flags skills installed by `quire share` whose files no longer match
+/// `quire.lock` under `root`: their `drift` says how, and selection never
+/// activates them on its own. A lock that cannot be read is logged.
+pub fn mark_drift(skills: &mut [Skill], root: &std::path::Path) {
+    let lock = match LockFile::load(root) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!("{e}");
+            return;
+        }
+    };
+    for entry in lock.entries.iter().filter(|e| e.kind == Kind::Skill) {
+        let dir = root.join(&entry.installed);
+        let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        let Some(skill) = skills
+            .iter_mut()
+            .find(|s| s.dir == dir || std::fs::canonicalize(&s.dir).is_ok_and(|d| d == canonical))
+        else {
+            continue;
+        };
+        let now = digest::of_folder(&dir).unwrap_or_default();
+        let drift = digest::Drift::between(&entry.files, &now);
+        if !drift.is_clean() {
+            skill.drift = Some(format!(
+                "differs from quire.lock ({}); `quire share sync` restores it",
+                drift.describe()
+            ));
+        }
+    }
+}

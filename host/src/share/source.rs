@@ -1,0 +1,194 @@
+//! Where shared skills and plugins come from: a local folder or a git
+//! repository (a branch, tag or commit, and a folder inside it). Git is
+//! run as the `git` program, without prompts, so a URL that needs a login
+//! fails with git's message instead of waiting for input.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::ShareError;
+
+/// A source as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A folder (relative paths are from the repository root).
+    Path(String),
+    /// A git repository.
+    Git(String),
+}
+
+impl Source {
+    /// Git for URLs (`https://`, `http://`, `ssh://`, `git://`, `file://`,
+    /// `git@host:`), a `git+` prefix, or a name ending in `.git`; a folder
+    /// otherwise.
+    pub fn parse(text: &str) -> Source {
+        if let Some(rest) = text.strip_prefix("git+") {
+            return Source::Git(rest.to_string());
+        }
+        let git = ["https://", "http://", "ssh://", "git://", "file://", "git@"]
+            .iter()
+            .any(|p| text.starts_with(p))
+            || text.trim_end_matches('/').ends_with(".git");
+        if git {
+            Source::Git(text.to_string())
+        } else {
+            Source::Path(text.to_string())
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Source::Path(p) | Source::Git(p) => p,
+        }
+    }
+}
+
+/// A source's files on disk; a git checkout is removed when dropped.
+pub struct Fetched {
+    /// The folder holding the source (the checkout, or the local folder).
+    pub dir: PathBuf,
+    /// The commit checked out (git).
+    pub commit: Option<String>,
+    checkout: Option<PathBuf>,
+}
+
+impl Drop for Fetched {
+    fn drop(&mut self) {
+        if let Some(c) = &self.checkout {
+            let _ = std::fs::remove_dir_all(c);
+        }
+    }
+}
+
+/// Gets `source` at `revision` (a branch, tag or commit; the default
+/// branch when `None`; ignored for folders). `scratch` is where checkouts
+/// go.
+pub fn fetch(
+    source: &Source,
+    revision: Option<&str>,
+    root: &Path,
+    scratch: &Path,
+) -> Result<Fetched, ShareError> {
+    match source {
+        Source::Path(p) => {
+            let dir = root.join(p);
+            if !dir.is_dir() {
+                return Err(ShareError::Invalid(format!(
+                    "{} is not a folder (a source is a folder or a git URL such as https://host/org/repo.git)",
+                    dir.display()
+                )));
+            }
+            Ok(Fetched {
+                dir,
+                commit: None,
+                checkout: None,
+            })
+        }
+        Source::Git(url) => {
+            std::fs::create_dir_all(scratch).map_err(|e| ShareError::Io {
+                path: scratch.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            let checkout = scratch.join(format!(
+                "checkout-{}-{}",
+                std::process::id(),
+                fastrand::u64(..)
+            ));
+            let mut fetched = Fetched {
+                dir: checkout.clone(),
+                commit: None,
+                checkout: Some(checkout.clone()),
+            };
+            git(
+                None,
+                &[
+                    "clone",
+                    "--quiet",
+                    "--no-checkout",
+                    url,
+                    path_str(&checkout)?,
+                ],
+            )
+            .map_err(|e| ShareError::Invalid(format!("cannot clone {url}: {e}")))?;
+            let rev = revision.unwrap_or("HEAD");
+            git(
+                Some(&checkout),
+                &[
+                    "-c",
+                    "advice.detachedHead=false",
+                    "checkout",
+                    "--quiet",
+                    "--detach",
+                    rev,
+                ],
+            )
+            .map_err(|e| {
+                ShareError::Invalid(format!("{url} has no branch, tag or commit '{rev}': {e}"))
+            })?;
+            let commit = git(Some(&checkout), &["rev-parse", "HEAD"])
+                .map_err(|e| ShareError::Invalid(format!("{url}: {e}")))?;
+            fetched.commit = Some(commit.trim().to_string());
+            Ok(fetched)
+        }
+    }
+}
+
+fn path_str(p: &Path) -> Result<&str, ShareError> {
+    p.to_str()
+        .ok_or_else(|| ShareError::Invalid(format!("{} is not valid UTF-8", p.display())))
+}
+
+/// Runs git; its stdout, or its stderr as the error.
+fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
+    let mut cmd = Command::new("git");
+    if let Some(d) = dir {
+        cmd.arg("-C").arg(d);
+    }
+    let out = cmd
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "true")
+        .env("SSH_ASKPASS", "true")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                "git is not installed (it is needed for git sources)".to_string()
+            } else {
+                format!("cannot run git: {e}")
+            }
+        })?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(err
+            .trim()
+            .lines()
+            .last()
+            .unwrap_or("git failed")
+            .to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_git_and_the_rest_are_folders() {
+        for g in [
+            "https://github.com/org/skills",
+            "git@github.com:org/skills.git",
+            "file:///srv/skills.git",
+            "../team-skills.git",
+            "git+/srv/plain-repo",
+        ] {
+            assert!(matches!(Source::parse(g), Source::Git(_)), "{g}");
+        }
+        assert_eq!(Source::parse("git+/srv/r").text(), "/srv/r");
+        for p in ["../shared/skills", "/opt/skills/pdf", "tools"] {
+            assert_eq!(Source::parse(p), Source::Path(p.into()));
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Team sharing through the real binary and real git repositories:
+//! `quire share add` from a git URL (tag, subfolder) and from a folder,
+//! `quire.lock` with the commit and per-file sha256, `sync` reproducing the
+//! lock in another clone even after the tag moved, `verify` reporting
+//! drift, drifted skills flagged and never auto-activated, `remove`, and
+//! clear errors for bad sources.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+use support::quire::TestEnv;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const PDF_V1: &str = "---\nname: pdf-forms\ndescription: Fill in and flatten PDF forms.\n---\n# PDF forms\nRun scripts/fill.py.\n";
+const FILL_V1: &str = "print('fill v1')\n";
+
+/// An upstream repository of team skills: `skills/pdf-forms` (with a
+/// script) and `skills/release-notes`, tagged `v1`; then a second commit
+/// on the default branch changes the script.
+struct Upstream {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    v1: String,
+}
+
+impl Upstream {
+    fn new() -> Upstream {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team-skills");
+        std::fs::create_dir_all(&path).unwrap();
+        git(&path, &["init", "-q"]);
+        write(&path.join("skills/pdf-forms/SKILL.md"), PDF_V1);
+        write(&path.join("skills/pdf-forms/scripts/fill.py"), FILL_V1);
+        write(
+            &path.join("skills/release-notes/SKILL.md"),
+            "---\nname: release-notes\ndescription: Draft release notes from the git log.\n---\nSteps.\n",
+        );
+        git(&path, &["add", "-A"]);
+        git(&path, &["commit", "-q", "-m", "v1"]);
+        git(&path, &["tag", "v1"]);
+        let v1 = git(&path, &["rev-parse", "HEAD"]);
+        write(
+            &path.join("skills/pdf-forms/scripts/fill.py"),
+            "print('fill v2')\n",
+        );
+        git(&path, &["commit", "-q", "-am", "v2"]);
+        Upstream {
+            _dir: dir,
+            path,
+            v1,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("file://{}", self.path.display())
+    }
+}
+
+fn sha(text: &str) -> String {
+    let d = Sha256::digest(text.as_bytes());
+    format!(
+        "sha256:{}",
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+#[test]
+fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let run = env.run(&[
+        "share",
+        "add",
+        &url,
+        "--ref",
+        "v1",
+        "--path",
+        "skills/pdf-forms",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "added skill pdf-forms from {url} at {}",
+            &up.v1[..12]
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(env.read(".quire/skills/pdf-forms/scripts/fill.py"), FILL_V1);
+    let lock: toml::Table = env.read("quire.lock").parse().unwrap();
+    let entry = &lock["entry"].as_array().unwrap()[0];
+    assert_eq!(entry["commit"].as_str(), Some(up.v1.as_str()));
+    assert_eq!(entry["ref"].as_str(), Some("v1"));
+    assert_eq!(entry["subdir"].as_str(), Some("skills/pdf-forms"));
+    assert_eq!(entry["installed"].as_str(), Some(".quire/skills/pdf-forms"));
+    let files = entry["files"].as_table().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files["SKILL.md"].as_str().unwrap(), sha(PDF_V1));
+    assert_eq!(files["scripts/fill.py"].as_str().unwrap(), sha(FILL_V1));
+    let skills = env.run(&["skills", "list"]);
+    assert!(skills.stdout.contains("pdf-forms"), "{}", skills.stdout);
+
+    // Upstream moves the tag to the new commit; a teammate with only the
+    // lock still gets exactly the locked files.
+    git(&up.path, &["tag", "-f", "v1", "HEAD"]);
+    let mate = TestEnv::new("responses");
+    mate.write("quire.lock", &env.read("quire.lock"));
+    let run = mate.run(&["share", "sync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("restored skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        mate.read(".quire/skills/pdf-forms/scripts/fill.py"),
+        FILL_V1
+    );
+    assert_eq!(mate.read(".quire/skills/pdf-forms/SKILL.md"), PDF_V1);
+    let run = mate.run(&["share", "verify"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("ok       skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    let run = mate.run(&["share", "sync"]);
+    assert!(
+        run.stdout.contains("unchanged skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let run = env.run(&["share", "add", &url, "--ref", "v1", "--path", "skills"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("added skill pdf-forms")
+            && run.stdout.contains("added skill release-notes")
+    );
+    let picked = |env: &TestEnv| {
+        let run = env.run(&["skills", "pick", "fill the pdf form fields", "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v["activated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(picked(&env), vec!["pdf-forms"]);
+
+    env.write(
+        ".quire/skills/pdf-forms/scripts/fill.py",
+        "print('tampered')\n",
+    );
+    env.write(".quire/skills/pdf-forms/notes.txt", "extra\n");
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("drifted  skill pdf-forms: changed: scripts/fill.py; added: notes.txt"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("ok       skill release-notes"),
+        "{}",
+        run.stdout
+    );
+    let list = env.run(&["skills", "list"]);
+    assert!(
+        list.stdout.contains("drifted: differs from quire.lock"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        picked(&env).is_empty(),
+        "a drifted skill is not auto-activated"
+    );
+
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("restored skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("unchanged skill release-notes"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(env.read(".quire/skills/pdf-forms/scripts/fill.py"), FILL_V1);
+    assert!(
+        !env.repo
+            .path()
+            .join(".quire/skills/pdf-forms/notes.txt")
+            .exists()
+    );
+    assert_eq!(env.run(&["share", "verify"]).code, 0);
+    assert_eq!(picked(&env), vec!["pdf-forms"]);
+}
+
+#[test]
+fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    write(
+        &shared.path().join("lint/SKILL.md"),
+        "---\nname: lint\ndescription: Run the linters.\n---\nRun them.\n",
+    );
+    write(
+        &shared.path().join("counter/plugin.toml"),
+        "name = \"counter\"\nversion = \"0.1.0\"\ndescription = \"Counts.\"\ncomponent = \"counter.wasm\"\n",
+    );
+    std::fs::write(shared.path().join("counter/counter.wasm"), b"\0asm").unwrap();
+    let src = shared.path().display().to_string();
+    let run = env.run(&["share", "add", &src]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("added plugin counter") && run.stdout.contains("added skill lint"));
+    assert!(
+        run.stderr
+            .contains("quire plugins add .quire/plugins/counter"),
+        "plugins still need consent: {}",
+        run.stderr
+    );
+    assert!(
+        env.repo
+            .path()
+            .join(".quire/plugins/counter/counter.wasm")
+            .is_file()
+    );
+    let list = env.run(&["share", "list"]);
+    assert!(
+        list.stdout.contains("plugin  counter") && list.stdout.contains("skill   lint"),
+        "{}",
+        list.stdout
+    );
+
+    // A changed folder source cannot be synced back to the lock.
+    std::fs::write(
+        shared.path().join("lint/SKILL.md"),
+        "---\nname: lint\ndescription: Changed.\n---\n",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(env.repo.path().join(".quire/skills/lint")).unwrap();
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("failed skill lint")
+            && run
+                .stderr
+                .contains("no longer matches quire.lock (changed: SKILL.md)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = env.run(&["share", "remove", "counter"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!env.repo.path().join(".quire/plugins/counter").exists());
+    assert!(!env.read("quire.lock").contains("counter"));
+    let run = env.run(&["share", "remove", "counter"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nothing named 'counter'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_sources_and_places_get_clear_errors() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["share", "add", "no/such/folder"], "is not a folder"),
+        (
+            vec!["share", "add", "file:///no/such/repo.git"],
+            "cannot clone file:///no/such/repo.git",
+        ),
+        (
+            vec!["share", "add", &url, "--ref", "nope"],
+            "has no branch, tag or commit 'nope'",
+        ),
+        (
+            vec!["share", "add", &url, "--path", "../x"],
+            "must be a folder inside the source",
+        ),
+        (
+            vec!["share", "add", &url, "--path", "docs"],
+            "has no folder 'docs'",
+        ),
+        (
+            vec!["share", "add", ".", "--ref", "v1"],
+            "--ref is for git sources",
+        ),
+    ];
+    for (args, want) in cases {
+        let run = env.run(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{args:?}: {}", run.stderr);
+    }
+    assert!(
+        !env.repo.path().join("quire.lock").exists(),
+        "nothing was locked"
+    );
+
+    // sync needs a trusted repository: it fetches what the lock names.
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
+    env.write("quire.lock", "version = 1\n");
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not a trusted repository"),
+        "{}",
+        run.stderr
+    );
+}
