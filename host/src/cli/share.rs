@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
-use quire::share::{self, AddOptions, Entry, Kind, LockFile, Synced};
+use quire::share::{self, AddOptions, Entry, Kind, LockFile, ShareContext, Synced};
 use serde_json::json;
 
 use super::args::GlobalArgs;
@@ -27,7 +27,8 @@ pub struct ShareArgs {
 pub enum ShareCommand {
     /// Install a skill or plugin (or each one directly inside the source folder) and lock it.
     Add {
-        /// A folder, or a git URL (https://…, git@…, file://…, or ending in .git).
+        /// A folder, a git URL (https://…, git@…, file://…, or ending in .git), or
+        /// mcp:SERVER[/SKILL] for skills a configured MCP server serves.
         source: String,
         /// A branch, tag or commit of a git source (default: its default branch).
         #[arg(long = "ref", value_name = "REF")]
@@ -69,22 +70,32 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         );
         return EXIT_USAGE;
     };
-    let scratch = setup.home.join("cache").join("share");
+    let mcp = match quire::mcp::load_specs(&setup.config, &root, Some(&root)) {
+        Ok((specs, _)) => specs,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let ctx = ShareContext {
+        root: root.clone(),
+        scratch: setup.home.join("cache").join("share"),
+        mcp,
+    };
     match &args.command {
         ShareCommand::Add {
             source,
             reference,
             subdir,
         } => add(
-            &root,
-            &scratch,
+            &ctx,
             &AddOptions {
                 source: source.clone(),
                 reference: reference.clone(),
                 subdir: subdir.clone(),
             },
         ),
-        ShareCommand::Sync => sync(&setup, &root, &scratch),
+        ShareCommand::Sync => sync(&setup, &ctx),
         ShareCommand::Verify { json } => verify(&root, *json),
         ShareCommand::Remove { name } => match share::remove(&root, name) {
             Ok(kinds) => {
@@ -117,8 +128,8 @@ fn consent_note(e: &Entry) {
     }
 }
 
-fn add(root: &Path, scratch: &Path, opts: &AddOptions) -> i32 {
-    match share::add(root, scratch, opts) {
+fn add(ctx: &ShareContext, opts: &AddOptions) -> i32 {
+    match share::add(ctx, opts) {
         Ok(entries) => {
             for e in &entries {
                 println!(
@@ -142,15 +153,15 @@ fn add(root: &Path, scratch: &Path, opts: &AddOptions) -> i32 {
     }
 }
 
-fn sync(setup: &Setup, root: &Path, scratch: &Path) -> i32 {
+fn sync(setup: &Setup, ctx: &ShareContext) -> i32 {
     if !setup.config.project_trusted {
         eprintln!(
             "error: {} is not a trusted repository; sync fetches what its quire.lock names, so trust it first (`quire trust`)",
-            root.display()
+            ctx.root.display()
         );
         return EXIT_USAGE;
     }
-    let results = match share::sync(root, scratch) {
+    let results = match share::sync(ctx) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

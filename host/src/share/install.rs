@@ -2,10 +2,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::ShareError;
 use super::digest::{self, Digests, Drift};
 use super::lock::{Entry, Kind, LockFile};
 use super::source::{self, Source};
+use super::{ShareContext, ShareError};
 
 /// What `add` installs.
 #[derive(Debug, Clone, Default)]
@@ -19,17 +19,18 @@ pub struct AddOptions {
 }
 
 /// Installs the skill or plugin at the source (or each one directly
-/// inside it) into `root/.quire/skills|plugins/NAME` and records it in
-/// `root/quire.lock`. `scratch` holds git checkouts while they are used.
-pub fn add(root: &Path, scratch: &Path, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
+/// inside it) into `.quire/skills|plugins/NAME` under the repository root
+/// and records it in its `quire.lock`.
+pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
+    let root = ctx.root.as_path();
     let src = Source::parse(&opts.source);
-    if matches!(src, Source::Path(_)) && opts.reference.is_some() {
+    if !matches!(src, Source::Git(_)) && opts.reference.is_some() {
         return Err(ShareError::Invalid(
-            "--ref is for git sources; a folder is taken as it is".into(),
+            "--ref is for git sources; a folder or an MCP server is taken as it is".into(),
         ));
     }
     let subdir = opts.subdir.as_deref().map(check_subdir).transpose()?;
-    let fetched = source::fetch(&src, opts.reference.as_deref(), root, scratch)?;
+    let fetched = source::fetch(&src, opts.reference.as_deref(), ctx)?;
     let content = match &subdir {
         Some(s) => fetched.dir.join(s),
         None => fetched.dir.clone(),
@@ -102,13 +103,13 @@ pub enum Synced {
 /// Makes every installed skill and plugin match `quire.lock`: entries that
 /// drifted (or are missing) are fetched at the locked commit and installed
 /// again, after checking the source's files against the lock's digests.
-pub fn sync(root: &Path, scratch: &Path) -> Result<Vec<(Entry, Synced)>, ShareError> {
+pub fn sync(ctx: &ShareContext) -> Result<Vec<(Entry, Synced)>, ShareError> {
     let mut out = Vec::new();
-    for (entry, drift) in verify(root)? {
+    for (entry, drift) in verify(&ctx.root)? {
         let outcome = if drift.is_clean() {
             Synced::Unchanged
         } else {
-            match restore(root, scratch, &entry) {
+            match restore(ctx, &entry) {
                 Ok(()) => Synced::Restored,
                 Err(e) => Synced::Failed(e.to_string()),
             }
@@ -118,10 +119,10 @@ pub fn sync(root: &Path, scratch: &Path) -> Result<Vec<(Entry, Synced)>, ShareEr
     Ok(out)
 }
 
-fn restore(root: &Path, scratch: &Path, entry: &Entry) -> Result<(), ShareError> {
+fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     let src = Source::parse(&entry.source);
     let revision = entry.commit.as_deref().or(entry.reference.as_deref());
-    let fetched = source::fetch(&src, revision, root, scratch)?;
+    let fetched = source::fetch(&src, revision, ctx)?;
     let content = match &entry.subdir {
         Some(s) => fetched.dir.join(check_subdir(s)?),
         None => fetched.dir.clone(),
@@ -144,7 +145,7 @@ fn restore(root: &Path, scratch: &Path, entry: &Entry) -> Result<(), ShareError>
             drift.describe()
         )));
     }
-    install(&content, &files, &root.join(&entry.installed))
+    install(&content, &files, &ctx.root.join(&entry.installed))
 }
 
 /// Removes every installed skill or plugin named `name` and its lock

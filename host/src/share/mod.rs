@@ -13,14 +13,26 @@
 pub mod digest;
 pub mod install;
 pub mod lock;
+pub mod mcp_source;
 pub mod source;
 
 use std::path::PathBuf;
 
 pub use install::{AddOptions, Synced, add, remove, sync, verify};
 pub use lock::{Entry, Kind, LockFile};
+pub use source::Source;
 
 use crate::skills::Skill;
+
+/// Where sharing works: the repository, a scratch folder for checkouts,
+/// and the MCP servers `mcp:SERVER` sources may name.
+pub struct ShareContext {
+    /// The repository root (holds `quire.lock`).
+    pub root: PathBuf,
+    /// Checkouts and downloads while they are used.
+    pub scratch: PathBuf,
+    pub mcp: Vec<crate::mcp::ServerSpec>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {

@@ -15,6 +15,12 @@ pub enum Source {
     Path(String),
     /// A git repository.
     Git(String),
+    /// Skills served by a configured MCP server: all, or the one named.
+    Mcp {
+        text: String,
+        server: String,
+        skill: Option<String>,
+    },
 }
 
 impl Source {
@@ -22,6 +28,17 @@ impl Source {
     /// `git@host:`), a `git+` prefix, or a name ending in `.git`; a folder
     /// otherwise.
     pub fn parse(text: &str) -> Source {
+        if let Some(rest) = text.strip_prefix("mcp:") {
+            let (server, skill) = match rest.split_once('/') {
+                Some((s, k)) => (s, Some(k.to_string()).filter(|k| !k.is_empty())),
+                None => (rest, None),
+            };
+            return Source::Mcp {
+                text: text.to_string(),
+                server: server.to_string(),
+                skill,
+            };
+        }
         if let Some(rest) = text.strip_prefix("git+") {
             return Source::Git(rest.to_string());
         }
@@ -39,6 +56,7 @@ impl Source {
     pub fn text(&self) -> &str {
         match self {
             Source::Path(p) | Source::Git(p) => p,
+            Source::Mcp { text, .. } => text,
         }
     }
 }
@@ -66,10 +84,30 @@ impl Drop for Fetched {
 pub fn fetch(
     source: &Source,
     revision: Option<&str>,
-    root: &Path,
-    scratch: &Path,
+    ctx: &super::ShareContext,
 ) -> Result<Fetched, ShareError> {
+    let (root, scratch) = (ctx.root.as_path(), ctx.scratch.as_path());
     match source {
+        Source::Mcp { server, skill, .. } => {
+            let spec = ctx.mcp.iter().find(|s| &s.name == server).ok_or_else(|| {
+                let names: Vec<&str> = ctx.mcp.iter().map(|s| s.name.as_str()).collect();
+                ShareError::Invalid(format!(
+                    "no MCP server named '{server}' is configured (configured: {}); add it with `quire mcp add`",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ))
+            })?;
+            let dir = scratch.join(format!("mcp-{}-{}", std::process::id(), fastrand::u64(..)));
+            let fetched = Fetched {
+                dir: match skill {
+                    Some(k) => dir.join(k),
+                    None => dir.clone(),
+                },
+                commit: None,
+                checkout: Some(dir.clone()),
+            };
+            super::mcp_source::fetch_skills(spec, skill.as_deref(), &dir)?;
+            Ok(fetched)
+        }
         Source::Path(p) => {
             let dir = root.join(p);
             if !dir.is_dir() {
@@ -186,6 +224,18 @@ mod tests {
         ] {
             assert!(matches!(Source::parse(g), Source::Git(_)), "{g}");
         }
+        assert_eq!(
+            Source::parse("mcp:team/pdf-forms"),
+            Source::Mcp {
+                text: "mcp:team/pdf-forms".into(),
+                server: "team".into(),
+                skill: Some("pdf-forms".into())
+            }
+        );
+        assert!(matches!(
+            Source::parse("mcp:team"),
+            Source::Mcp { skill: None, .. }
+        ));
         assert_eq!(Source::parse("git+/srv/r").text(), "/srv/r");
         for p in ["../shared/skills", "/opt/skills/pdf", "tools"] {
             assert_eq!(Source::parse(p), Source::Path(p.into()));

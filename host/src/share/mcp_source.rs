@@ -1,0 +1,137 @@
+//! Skills served by an MCP server (the `io.modelcontextprotocol/skills`
+//! extension, as `quire mcp serve` offers it) as a sharing source: every
+//! file is read as a resource and checked against the size and sha256 the
+//! server lists for it before it is written.
+
+use std::path::{Component, Path};
+use std::time::Duration;
+
+use rmcp::model::{ReadResourceRequestParams, ResourceContents, SkillResources};
+
+use super::ShareError;
+use crate::mcp::ServerSpec;
+use crate::mcp::client::{self, ProcessInfo};
+
+/// Writes the skills `spec`'s server serves — all of them, or the one
+/// named `skill` — into `into/<name>/`. Blocking: the MCP session runs on
+/// a thread of its own, and a stdio server is stopped afterwards.
+pub fn fetch_skills(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<(), ShareError> {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| ShareError::Invalid(format!("cannot start a runtime: {e}")))?;
+            rt.block_on(fetch(spec, skill, into))
+        })
+        .join()
+        .unwrap_or_else(|_| Err(ShareError::Invalid("the MCP fetch failed".into())))
+    })
+}
+
+async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<(), ShareError> {
+    let server = &spec.name;
+    let fail = |what: String| ShareError::Invalid(format!("MCP server '{server}': {what}"));
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut pgid = None;
+    let mut on_spawn = |p: &ProcessInfo| pgid = Some(p.pgid);
+    let connecting = client::connect(spec, tx, &mut on_spawn);
+    let conn = match tokio::time::timeout(spec.startup_timeout, connecting).await {
+        Ok(r) => r.map_err(fail)?,
+        Err(_) => {
+            return Err(fail(format!(
+                "did not start within {} s",
+                spec.startup_timeout.as_secs()
+            )));
+        }
+    };
+    let result = async {
+        let serves = conn
+            .service
+            .peer_info()
+            .is_some_and(|i| i.capabilities.supports_skills());
+        if !serves {
+            return Err(fail(
+                "does not serve skills (the io.modelcontextprotocol/skills extension)".into(),
+            ));
+        }
+        let listed = conn
+            .service
+            .list_all_skills()
+            .await
+            .map_err(|e| fail(format!("skills/list failed: {e}")))?;
+        let chosen: Vec<_> = listed
+            .iter()
+            .filter(|s| skill.is_none_or(|n| s.name() == n))
+            .collect();
+        if chosen.is_empty() {
+            let names: Vec<&str> = listed.iter().map(|s| s.name()).collect();
+            return Err(fail(match skill {
+                Some(n) => format!("serves no skill '{n}' (it serves: {})", names.join(", ")),
+                None => "serves no skills".into(),
+            }));
+        }
+        for s in chosen {
+            let SkillResources::Files(files) = &s.resources else {
+                return Err(fail(format!("skill '{}' lists no files to copy", s.name())));
+            };
+            let base = s.uri.strip_suffix("SKILL.md").unwrap_or(&s.uri);
+            let dir = into.join(s.name());
+            for f in files {
+                let rel = f
+                    .uri
+                    .strip_prefix(base)
+                    .filter(|r| is_inside(r))
+                    .ok_or_else(|| fail(format!("{} is not a file of {}", f.uri, s.uri)))?;
+                let read = conn
+                    .service
+                    .read_resource(ReadResourceRequestParams::new(&f.uri))
+                    .await
+                    .map_err(|e| fail(format!("cannot read {}: {e}", f.uri)))?;
+                let bytes =
+                    contents(&read.contents).map_err(|e| fail(format!("{}: {e}", f.uri)))?;
+                f.verify(&bytes).map_err(|e| fail(e.to_string()))?;
+                let path = dir.join(rel);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| ShareError::Io {
+                        path: parent.to_path_buf(),
+                        message: e.to_string(),
+                    })?;
+                }
+                std::fs::write(&path, &bytes).map_err(|e| ShareError::Io {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let _ = conn.service.cancel().await;
+    if let Some(g) = pgid {
+        crate::mcp::process::terminate_groups(&[g], Duration::from_millis(500));
+    }
+    result
+}
+
+/// The bytes of a one-part `resources/read` result.
+fn contents(parts: &[ResourceContents]) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    match parts {
+        [ResourceContents::TextResourceContents { text, .. }] => Ok(text.as_bytes().to_vec()),
+        [ResourceContents::BlobResourceContents { blob, .. }] => {
+            base64::engine::general_purpose::STANDARD
+                .decode(blob)
+                .map_err(|e| format!("not valid base64: {e}"))
+        }
+        _ => Err(format!("expected one part, got {}", parts.len())),
+    }
+}
+
+/// A relative path without `..`.
+fn is_inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
