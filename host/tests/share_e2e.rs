@@ -208,7 +208,30 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
         "a drifted skill is not auto-activated"
     );
 
+    // Local changes are not thrown away without --force.
     let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("failed skill pdf-forms: local changes (changed: scripts/fill.py; added: notes.txt); `quire share sync --force`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        env.read(".quire/skills/pdf-forms/scripts/fill.py"),
+        "print('tampered')\n"
+    );
+    let run = env.run(&[
+        "share",
+        "add",
+        &url,
+        "--ref",
+        "v1",
+        "--path",
+        "skills/pdf-forms",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("has local changes"), "{}", run.stderr);
+    let run = env.run(&["share", "sync", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("restored skill pdf-forms"),
@@ -245,7 +268,22 @@ fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
     );
     std::fs::write(shared.path().join("counter/counter.wasm"), b"\0asm").unwrap();
     let src = shared.path().display().to_string();
+    // A folder of the same name that share did not install is kept.
+    env.write(
+        ".quire/skills/lint/SKILL.md",
+        "---\nname: lint\ndescription: Mine.\n---\n",
+    );
     let run = env.run(&["share", "add", &src]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains(".quire/skills/lint already exists and was not installed by `quire share`"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.read(".quire/skills/lint/SKILL.md").contains("Mine."));
+    assert!(!env.repo.path().join("quire.lock").exists());
+    let run = env.run(&["share", "add", &src, "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("added plugin counter") && run.stdout.contains("added skill lint"));
     assert!(
@@ -285,7 +323,21 @@ fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
         run.stderr
     );
 
+    env.write(".quire/plugins/counter/mine.txt", "local\n");
     let run = env.run(&["share", "remove", "counter"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("has local changes (added: mine.txt)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        env.repo
+            .path()
+            .join(".quire/plugins/counter/mine.txt")
+            .exists()
+    );
+    let run = env.run(&["share", "remove", "counter", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!env.repo.path().join(".quire/plugins/counter").exists());
     assert!(!env.read("quire.lock").contains("counter"));

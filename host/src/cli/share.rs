@@ -36,9 +36,16 @@ pub enum ShareCommand {
         /// The folder inside the source that holds the skill or plugin (or several).
         #[arg(long = "path", value_name = "SUBDIR")]
         subdir: Option<String>,
+        /// Replace a folder of the same name that quire share did not install, or its local changes.
+        #[arg(long)]
+        force: bool,
     },
-    /// Install again whatever differs from quire.lock, exactly as locked.
-    Sync,
+    /// Install again what is missing from quire.lock's files, exactly as locked.
+    Sync {
+        /// Also replace local changes to installed files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the installed files against quire.lock (exit 1 when any differ).
     Verify {
         /// One JSON object per entry.
@@ -46,7 +53,12 @@ pub enum ShareCommand {
         json: bool,
     },
     /// Uninstall a shared skill or plugin and drop it from quire.lock.
-    Remove { name: String },
+    Remove {
+        name: String,
+        /// Also when its installed files have local changes.
+        #[arg(long)]
+        force: bool,
+    },
     /// Show what quire.lock holds.
     List {
         /// One JSON object per entry.
@@ -87,17 +99,19 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             source,
             reference,
             subdir,
+            force,
         } => add(
             &ctx,
             &AddOptions {
                 source: source.clone(),
                 reference: reference.clone(),
                 subdir: subdir.clone(),
+                force: *force,
             },
         ),
-        ShareCommand::Sync => sync(&setup, &ctx),
+        ShareCommand::Sync { force } => sync(&setup, &ctx, *force),
         ShareCommand::Verify { json } => verify(&root, *json),
-        ShareCommand::Remove { name } => match share::remove(&root, name) {
+        ShareCommand::Remove { name, force } => match share::remove(&root, name, *force) {
             Ok(kinds) => {
                 for k in kinds {
                     println!("removed {} {name}", k.label());
@@ -153,7 +167,7 @@ fn add(ctx: &ShareContext, opts: &AddOptions) -> i32 {
     }
 }
 
-fn sync(setup: &Setup, ctx: &ShareContext) -> i32 {
+fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
     if !setup.config.project_trusted {
         eprintln!(
             "error: {} is not a trusted repository; sync fetches what its quire.lock names, so trust it first (`quire trust`)",
@@ -161,7 +175,7 @@ fn sync(setup: &Setup, ctx: &ShareContext) -> i32 {
         );
         return EXIT_USAGE;
     }
-    let results = match share::sync(ctx) {
+    let results = match share::sync(ctx, force) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -16,6 +16,9 @@ pub struct AddOptions {
     pub reference: Option<String>,
     /// A folder inside the source.
     pub subdir: Option<String>,
+    /// Replace a folder of the same name that `quire share` did not
+    /// install (or that has local changes).
+    pub force: bool,
 }
 
 /// Installs the skill or plugin at the source (or each one directly
@@ -44,6 +47,12 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     }
     let items = detect(&content)?;
     let mut lock = LockFile::load(root)?;
+    if !opts.force {
+        for item in &items {
+            let installed = format!("{}/{}", item.kind.folder(), item.name);
+            check_replace(root, lock.find(item.kind, &item.name), &installed)?;
+        }
+    }
     let mut added = Vec::new();
     for item in items {
         let files = digest::of_folder(&item.dir)?;
@@ -69,6 +78,28 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     }
     lock.save(root)?;
     Ok(added)
+}
+
+/// Refuses to replace `installed` when it holds files quire would lose: a
+/// folder `quire share` did not install, or one with local changes.
+fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result<(), ShareError> {
+    let dir = root.join(installed);
+    if !dir.exists() {
+        return Ok(());
+    }
+    let Some(entry) = locked else {
+        return Err(ShareError::Invalid(format!(
+            "{installed} already exists and was not installed by `quire share`; move it away or pass --force to replace it"
+        )));
+    };
+    let drift = Drift::between(&entry.files, &digest::of_folder(&dir)?);
+    if drift.changed.is_empty() && drift.added.is_empty() {
+        return Ok(());
+    }
+    Err(ShareError::Invalid(format!(
+        "{installed} has local changes ({}); pass --force to discard them",
+        drift.describe()
+    )))
 }
 
 /// Each locked entry and how its installed files differ from the lock.
@@ -101,13 +132,20 @@ pub enum Synced {
 }
 
 /// Makes every installed skill and plugin match `quire.lock`: entries that
-/// drifted (or are missing) are fetched at the locked commit and installed
-/// again, after checking the source's files against the lock's digests.
-pub fn sync(ctx: &ShareContext) -> Result<Vec<(Entry, Synced)>, ShareError> {
+/// are missing files are fetched at the locked commit and installed again,
+/// after checking the source's files against the lock's digests. Local
+/// changes (changed or added files) are replaced only with `force`.
+pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, ShareError> {
     let mut out = Vec::new();
     for (entry, drift) in verify(&ctx.root)? {
+        let local = !drift.changed.is_empty() || !drift.added.is_empty();
         let outcome = if drift.is_clean() {
             Synced::Unchanged
+        } else if local && !force {
+            Synced::Failed(format!(
+                "local changes ({}); `quire share sync --force` replaces them with the locked files",
+                drift.describe()
+            ))
         } else {
             match restore(ctx, &entry) {
                 Ok(()) => Synced::Restored,
@@ -149,8 +187,9 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
 }
 
 /// Removes every installed skill or plugin named `name` and its lock
-/// entry; the kinds removed.
-pub fn remove(root: &Path, name: &str) -> Result<Vec<Kind>, ShareError> {
+/// entry; the kinds removed. Local changes are kept (an error) unless
+/// `force`.
+pub fn remove(root: &Path, name: &str, force: bool) -> Result<Vec<Kind>, ShareError> {
     let mut lock = LockFile::load(root)?;
     let gone: Vec<Entry> = lock
         .entries
@@ -163,6 +202,11 @@ pub fn remove(root: &Path, name: &str) -> Result<Vec<Kind>, ShareError> {
             "nothing named '{name}' is in {}; `quire share list` shows what is",
             root.join(super::lock::FILE).display()
         )));
+    }
+    if !force {
+        for e in &gone {
+            check_replace(root, Some(e), &e.installed)?;
+        }
     }
     for e in &gone {
         let dir = root.join(&e.installed);
