@@ -153,6 +153,38 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
         "{}",
         run.stdout
     );
+
+    // `update` takes where the tag points now, on purpose.
+    let v2 = git(&up.path, &["rev-parse", "HEAD"]);
+    let run = env.run(&["share", "update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "updated skill pdf-forms: {} → {}",
+            &up.v1[..12],
+            &v2[..12]
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        env.read(".quire/skills/pdf-forms/scripts/fill.py"),
+        "print('fill v2')\n"
+    );
+    assert!(env.read("quire.lock").contains(&v2));
+    let run = env.run(&["share", "update", "pdf-forms"]);
+    assert!(
+        run.stdout.contains("up to date skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["share", "update", "nope"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nothing named 'nope'"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -46,6 +46,14 @@ pub enum ShareCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Take the newest version of the locked ref (a branch's newest commit, where a tag points now) and lock it.
+    Update {
+        /// Only this one (default: everything in quire.lock).
+        name: Option<String>,
+        /// Also replace local changes to installed files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the installed files against quire.lock (exit 1 when any differ).
     Verify {
         /// One JSON object per entry.
@@ -110,6 +118,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             },
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),
+        ShareCommand::Update { name, force } => update(&ctx, name.as_deref(), *force),
         ShareCommand::Verify { json } => verify(&root, *json),
         ShareCommand::Remove { name, force } => match share::remove(&root, name, *force) {
             Ok(kinds) => {
@@ -165,6 +174,38 @@ fn add(ctx: &ShareContext, opts: &AddOptions) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+fn update(ctx: &ShareContext, name: Option<&str>, force: bool) -> i32 {
+    let results = match share::update(ctx, name, force) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut failed = 0;
+    for (old, new) in &results {
+        match new {
+            Ok(new) if new.files == old.files => {
+                println!("up to date {} {}", old.kind.label(), old.name)
+            }
+            Ok(new) => {
+                let how = match (&old.commit, &new.commit) {
+                    (Some(a), Some(b)) => {
+                        format!(": {} → {}", &a[..a.len().min(12)], &b[..b.len().min(12)])
+                    }
+                    _ => " (its files changed)".to_string(),
+                };
+                println!("updated {} {}{how}", old.kind.label(), old.name);
+            }
+            Err(why) => {
+                failed += 1;
+                eprintln!("failed {} {}: {why}", old.kind.label(), old.name);
+            }
+        }
+    }
+    if failed > 0 { EXIT_FAILED } else { EXIT_OK }
 }
 
 fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {

@@ -80,6 +80,50 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     Ok(added)
 }
 
+/// An entry as it was, and what `update` made of it (or why not).
+pub type Updated = (Entry, Result<Entry, String>);
+
+/// Fetches each entry (or the one named `name`) again at its ref — the
+/// newest commit of a branch, where a tag points now, the current files of
+/// a folder or MCP server — and installs and locks that. Returns each
+/// entry as it was with what it became (or why not).
+pub fn update(
+    ctx: &ShareContext,
+    name: Option<&str>,
+    force: bool,
+) -> Result<Vec<Updated>, ShareError> {
+    let lock = LockFile::load(&ctx.root)?;
+    let chosen: Vec<Entry> = lock
+        .entries
+        .into_iter()
+        .filter(|e| name.is_none_or(|n| e.name == n))
+        .collect();
+    if let (Some(n), true) = (name, chosen.is_empty()) {
+        return Err(ShareError::Invalid(format!(
+            "nothing named '{n}' is in quire.lock; `quire share list` shows what is"
+        )));
+    }
+    let mut out = Vec::new();
+    for old in chosen {
+        let opts = AddOptions {
+            source: old.source.clone(),
+            reference: old.reference.clone(),
+            subdir: old.subdir.clone(),
+            force,
+        };
+        let result = add(ctx, &opts)
+            .map_err(|e| e.to_string())
+            .and_then(|added| {
+                added
+                    .into_iter()
+                    .find(|e| e.kind == old.kind)
+                    .ok_or_else(|| format!("the source no longer holds a {}", old.kind.label()))
+            });
+        out.push((old, result));
+    }
+    Ok(out)
+}
+
 /// Refuses to replace `installed` when it holds files quire would lose: a
 /// folder `quire share` did not install, or one with local changes.
 fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result<(), ShareError> {

@@ -18,7 +18,7 @@ pub mod source;
 
 use std::path::PathBuf;
 
-pub use install::{AddOptions, Synced, add, remove, sync, verify};
+pub use install::{AddOptions, Synced, add, remove, sync, update, verify};
 pub use lock::{Entry, Kind, LockFile};
 pub use source::Source;
 
