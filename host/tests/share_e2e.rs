@@ -78,8 +78,8 @@ impl Upstream {
     }
 }
 
-fn sha(text: &str) -> String {
-    let d = Sha256::digest(text.as_bytes());
+fn sha(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
     format!(
         "sha256:{}",
         d.iter().map(|b| format!("{b:02x}")).collect::<String>()
@@ -118,8 +118,11 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
     assert_eq!(entry["installed"].as_str(), Some(".quire/skills/pdf-forms"));
     let files = entry["files"].as_table().unwrap();
     assert_eq!(files.len(), 2);
-    assert_eq!(files["SKILL.md"].as_str().unwrap(), sha(PDF_V1));
-    assert_eq!(files["scripts/fill.py"].as_str().unwrap(), sha(FILL_V1));
+    assert_eq!(files["SKILL.md"].as_str().unwrap(), sha(PDF_V1.as_bytes()));
+    assert_eq!(
+        files["scripts/fill.py"].as_str().unwrap(),
+        sha(FILL_V1.as_bytes())
+    );
     let skills = env.run(&["skills", "list"]);
     assert!(skills.stdout.contains("pdf-forms"), "{}", skills.stdout);
 
@@ -477,11 +480,7 @@ fn skills_served_over_mcp_are_installed_checked_and_locked() {
     let entry = &lock["entry"].as_array().unwrap()[0];
     assert_eq!(entry["source"].as_str(), Some("mcp:team/notes-kit"));
     assert!(entry.get("commit").is_none());
-    let d = Sha256::digest(logo);
-    let logo_sha = format!(
-        "sha256:{}",
-        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
+    let logo_sha = sha(logo);
     assert_eq!(
         entry["files"]["assets/logo.bin"].as_str(),
         Some(logo_sha.as_str())
