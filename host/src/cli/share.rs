@@ -111,7 +111,10 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         } => add(
             &ctx,
             &AddOptions {
-                source: source.clone(),
+                source: match share::Source::parse(source) {
+                    share::Source::Path(p) => share::source::folder_from(&setup.cwd, &root, &p),
+                    _ => source.clone(),
+                },
                 reference: reference.clone(),
                 subdir: subdir.clone(),
                 force: *force,

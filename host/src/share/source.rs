@@ -61,6 +61,32 @@ impl Source {
     }
 }
 
+/// A folder source as the lock records it: `path` (relative to `cwd` when
+/// relative) written relative to the repository `root`, with `..` where
+/// needed, so the lock works in every clone; absolute when it shares no
+/// folder with the root.
+pub fn folder_from(cwd: &Path, root: &Path, path: &str) -> String {
+    let abs = std::fs::canonicalize(cwd.join(path)).unwrap_or_else(|_| cwd.join(path));
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let a: Vec<_> = abs.components().collect();
+    let r: Vec<_> = root.components().collect();
+    let common = a.iter().zip(&r).take_while(|(x, y)| x == y).count();
+    if common <= 1 {
+        return abs.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); r.len() - common];
+    parts.extend(
+        a[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
 /// A source's files on disk; a git checkout is removed when dropped.
 pub struct Fetched {
     /// The folder holding the source (the checkout, or the local folder).
@@ -212,6 +238,26 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_are_recorded_relative_to_the_repository() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(tmp.path()).unwrap();
+        let root = base.join("work/repo");
+        let shared = base.join("work/shared/skills");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(&shared).unwrap();
+        let sub = root.join("sub");
+        assert_eq!(
+            folder_from(&sub, &root, "../../shared/skills"),
+            "../shared/skills"
+        );
+        assert_eq!(folder_from(&sub, &root, "."), "sub");
+        assert_eq!(
+            folder_from(&root, &root, shared.to_str().unwrap()),
+            "../shared/skills"
+        );
+    }
 
     #[test]
     fn urls_are_git_and_the_rest_are_folders() {
