@@ -18,6 +18,15 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 /// Commit `quire.lock`; a teammate or CI runs `quire share sync` to get
 /// exactly the same files, and `quire share verify` to check them.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  quire share add https://github.com/acme/team-skills.git --ref v1.2 --path skills/pdf-forms
+  quire share add ../shared/skills            # every skill in a folder
+  quire share add mcp:team/pdf-forms          # a skill the MCP server [mcp_servers.team] serves
+  quire share verify                          # exit 1 when installed files differ from quire.lock
+  quire share sync                            # a teammate or CI: install exactly what quire.lock says
+
+Skills go to .quire/skills/NAME, plugins to .quire/plugins/NAME; commit quire.lock.
+Local changes and folders quire share did not install are never replaced without --force.")]
 pub struct ShareArgs {
     #[command(subcommand)]
     pub command: ShareCommand,

@@ -17,6 +17,14 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 /// folder trusts every repository inside it. Recorded in
 /// ~/.quire/config.toml as `[projects."PATH"] trust = "trusted"`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  quire trust                 # the current repository
+  quire trust ~/work          # every repository under ~/work
+  quire trust --deny          # ignore this repository's settings and stop asking
+  quire trust --list
+
+Until a repository is trusted, quire ignores its .quire/config.toml, .mcp.json,
+project skills and .quire/plugins (and says so); AGENTS.md is always read.")]
 pub struct TrustArgs {
     /// The repository or folder (default: the current repository, or the
     /// current directory outside one).
