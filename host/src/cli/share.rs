@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
-use quire::share::{self, AddOptions, Entry, Kind, LockFile, ShareContext, Synced};
+use quire::share::{self, AddOptions, Entry, Kind, Layout, LockFile, ShareContext, Synced};
 use serde_json::json;
 
 use super::args::GlobalArgs;
@@ -28,6 +28,10 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 Skills go to .quire/skills/NAME, plugins to .quire/plugins/NAME; commit quire.lock.
 Local changes and folders quire share did not install are never replaced without --force.")]
 pub struct ShareArgs {
+    /// Your own lock instead of the repository's: ~/.quire/quire.lock, installing
+    /// into ~/.quire/skills and ~/.quire/plugins (for every repository).
+    #[arg(long, global = true)]
+    pub user: bool,
     #[command(subcommand)]
     pub command: ShareCommand,
 }
@@ -92,14 +96,20 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let Some(root) = repo_root(&setup.cwd) else {
-        eprintln!(
-            "error: {} is not in a git repository; quire.lock sits at a repository's root (run `git init` first)",
-            setup.cwd.display()
-        );
-        return EXIT_USAGE;
+    let (root, layout) = if args.user {
+        (setup.home.clone(), Layout::User)
+    } else {
+        let Some(root) = repo_root(&setup.cwd) else {
+            eprintln!(
+                "error: {} is not in a git repository; quire.lock sits at a repository's root (run `git init` first, or use --user for your own lock in ~/.quire)",
+                setup.cwd.display()
+            );
+            return EXIT_USAGE;
+        };
+        (root, Layout::Project)
     };
-    let mcp = match quire::mcp::load_specs(&setup.config, &root, Some(&root)) {
+    let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let mcp = match quire::mcp::load_specs(&setup.config, &workspace, Some(&workspace)) {
         Ok((specs, _)) => specs,
         Err(e) => {
             eprintln!("error: {e}");
@@ -108,6 +118,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
     };
     let ctx = ShareContext {
         root: root.clone(),
+        layout,
         scratch: setup.home.join("cache").join("share"),
         mcp,
     };
@@ -154,11 +165,15 @@ fn short(commit: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-fn consent_note(e: &Entry) {
+fn consent_note(ctx: &ShareContext, e: &Entry) {
     if e.kind == Kind::Plugin {
+        let at = match ctx.layout {
+            Layout::Project => e.installed.clone(),
+            Layout::User => ctx.root.join(&e.installed).display().to_string(),
+        };
         eprintln!(
-            "note: plugin {} runs only after you accept its permissions: `quire plugins add {}`",
-            e.name, e.installed
+            "note: plugin {} runs only after you accept its permissions: `quire plugins add {at}`",
+            e.name
         );
     }
 }
@@ -176,7 +191,7 @@ fn add(ctx: &ShareContext, opts: &AddOptions) -> i32 {
                     e.files.len(),
                     e.installed
                 );
-                consent_note(e);
+                consent_note(ctx, e);
             }
             println!("recorded in {}; commit it", share::lock::FILE);
             EXIT_OK
@@ -221,7 +236,7 @@ fn update(ctx: &ShareContext, name: Option<&str>, force: bool) -> i32 {
 }
 
 fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
-    if !setup.config.project_trusted {
+    if ctx.layout == Layout::Project && !setup.config.project_trusted {
         eprintln!(
             "error: {} is not a trusted repository; sync fetches what its quire.lock names, so trust it first (`quire trust`)",
             ctx.root.display()
@@ -246,7 +261,7 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
                     e.name,
                     short(e.commit.as_deref())
                 );
-                consent_note(e);
+                consent_note(ctx, e);
             }
             Synced::Failed(why) => {
                 failed += 1;

@@ -49,14 +49,14 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     let mut lock = LockFile::load(root)?;
     if !opts.force {
         for item in &items {
-            let installed = format!("{}/{}", item.kind.folder(), item.name);
+            let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
             check_replace(root, lock.find(item.kind, &item.name), &installed)?;
         }
     }
     let mut added = Vec::new();
     for item in items {
         let files = digest::of_folder(&item.dir)?;
-        let installed = format!("{}/{}", item.kind.folder(), item.name);
+        let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
         install(&item.dir, &files, &root.join(&installed))?;
         let inner = match (&subdir, &item.child) {
             (Some(s), Some(c)) => Some(format!("{s}/{c}")),

@@ -29,13 +29,25 @@ impl Kind {
         }
     }
 
-    /// Where this kind is installed, relative to the repository root.
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Skill => ".quire/skills",
-            Kind::Plugin => ".quire/plugins",
+    /// Where this kind is installed, relative to the lock's folder: the
+    /// repository root (`.quire/skills`) or `$QUIRE_HOME` (`skills`).
+    pub fn folder(self, layout: Layout) -> &'static str {
+        match (self, layout) {
+            (Kind::Skill, Layout::Project) => ".quire/skills",
+            (Kind::Plugin, Layout::Project) => ".quire/plugins",
+            (Kind::Skill, Layout::User) => "skills",
+            (Kind::Plugin, Layout::User) => "plugins",
         }
     }
+}
+
+/// Whose lock: a repository's (shared with the team) or the user's own
+/// (`$QUIRE_HOME/quire.lock`, for skills and plugins of every repository).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    #[default]
+    Project,
+    User,
 }
 
 /// One installed skill or plugin.

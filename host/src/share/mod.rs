@@ -19,7 +19,7 @@ pub mod source;
 use std::path::PathBuf;
 
 pub use install::{AddOptions, Synced, add, remove, sync, update, verify};
-pub use lock::{Entry, Kind, LockFile};
+pub use lock::{Entry, Kind, Layout, LockFile};
 pub use source::Source;
 
 use crate::skills::Skill;
@@ -27,8 +27,10 @@ use crate::skills::Skill;
 /// Where sharing works: the repository, a scratch folder for checkouts,
 /// and the MCP servers `mcp:SERVER` sources may name.
 pub struct ShareContext {
-    /// The repository root (holds `quire.lock`).
+    /// The folder holding `quire.lock`: the repository root, or
+    /// `$QUIRE_HOME` for the user's own lock.
     pub root: PathBuf,
+    pub layout: lock::Layout,
     /// Checkouts and downloads while they are used.
     pub scratch: PathBuf,
     pub mcp: Vec<crate::mcp::ServerSpec>,

@@ -222,14 +222,15 @@ pub fn discover(opts: &DiscoverOptions) -> Discovery {
     finish(opts, assemble(roots, &candidates, parsed, skipped))
 }
 
-/// Flags project skills installed by `quire share` that drifted from the
-/// repository's `quire.lock` (see [`crate::share::mark_drift`]).
+/// Flags skills installed by `quire share` that drifted from the
+/// repository's or the user's `quire.lock` (see
+/// [`crate::share::mark_drift`]).
 pub fn finish(opts: &DiscoverOptions, mut d: Discovery) -> Discovery {
-    if opts.project
-        && let Some(root) = &opts.repo_root
-        && root.join(crate::share::lock::FILE).is_file()
-    {
-        crate::share::mark_drift(&mut d.skills, root);
+    let project = opts.repo_root.as_ref().filter(|_| opts.project);
+    for root in [project, opts.quire_home.as_ref()].into_iter().flatten() {
+        if root.join(crate::share::lock::FILE).is_file() {
+            crate::share::mark_drift(&mut d.skills, root);
+        }
     }
     d
 }
