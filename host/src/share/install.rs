@@ -99,9 +99,7 @@ pub fn update(
         .filter(|e| name.is_none_or(|n| e.name == n))
         .collect();
     if let (Some(n), true) = (name, chosen.is_empty()) {
-        return Err(ShareError::Invalid(format!(
-            "nothing named '{n}' is in quire.lock; `quire share list` shows what is"
-        )));
+        return Err(ShareError::Invalid(not_locked(n)));
     }
     let mut out = Vec::new();
     for old in chosen {
@@ -122,6 +120,13 @@ pub fn update(
         out.push((old, result));
     }
     Ok(out)
+}
+
+fn not_locked(name: &str) -> String {
+    format!(
+        "nothing named '{name}' is in {}; `quire share list` shows what is",
+        super::lock::FILE
+    )
 }
 
 /// Refuses to replace `installed` when it holds files quire would lose: a
@@ -242,10 +247,7 @@ pub fn remove(root: &Path, name: &str, force: bool) -> Result<Vec<Kind>, ShareEr
         .cloned()
         .collect();
     if gone.is_empty() {
-        return Err(ShareError::Invalid(format!(
-            "nothing named '{name}' is in {}; `quire share list` shows what is",
-            root.join(super::lock::FILE).display()
-        )));
+        return Err(ShareError::Invalid(not_locked(name)));
     }
     if !force {
         for e in &gone {

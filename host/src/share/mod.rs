@@ -58,10 +58,13 @@ pub fn mark_drift(skills: &mut [Skill], root: &std::path::Path) {
     for entry in lock.entries.iter().filter(|e| e.kind == Kind::Skill) {
         let dir = root.join(&entry.installed);
         let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-        let Some(skill) = skills
-            .iter_mut()
-            .find(|s| s.dir == dir || std::fs::canonicalize(&s.dir).is_ok_and(|d| d == canonical))
-        else {
+        // Runs for every message: only folders of the same name are
+        // resolved (the paths may differ by symlinks).
+        let Some(skill) = skills.iter_mut().find(|s| {
+            s.dir == dir
+                || (s.dir.file_name() == dir.file_name()
+                    && std::fs::canonicalize(&s.dir).is_ok_and(|d| d == canonical))
+        }) else {
             continue;
         };
         let now = digest::of_folder(&dir).unwrap_or_default();
