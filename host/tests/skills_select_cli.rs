@@ -134,3 +134,43 @@ fn eval_reports_recall_and_a_table() {
         run.stderr
     );
 }
+
+/// `quire … | head`: the reader goes away; quire must end without a panic
+/// or a backtrace, for every command that prints.
+#[test]
+fn a_closed_output_pipe_ends_printing_commands_quietly() {
+    let env = env_with_skills();
+    env.write(
+        "cases.json",
+        r#"[{"message": "fill in the pdf form", "expect": ["pdf-forms"]}]"#,
+    );
+    let commands: [&[&str]; 8] = [
+        &["skills", "pick", "debug the compose healthchecks", "--explain"],
+        &["skills", "list"],
+        &["skills", "eval", "cases.json"],
+        &["skills", "show", "pdf-forms"],
+        &["sessions", "list"],
+        &["mcp", "list"],
+        &["plugins", "list"],
+        &["--help"],
+    ];
+    for args in commands {
+        // A pipe whose reading end is closed before quire starts: its first
+        // write fails, deterministically.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = env.command(args);
+        cmd.stdout(writer);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "quire {args:?} panicked on a closed pipe: {stderr}"
+        );
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1) | Some(141)),
+            "quire {args:?} exited with {code:?}: {stderr}"
+        );
+    }
+}

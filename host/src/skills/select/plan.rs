@@ -7,13 +7,17 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::index::Index;
+use super::learn::{Kind, LEARNED_UNIT, Learned, LearnedTerm};
 use crate::skills::{Skill, SkillsConfig};
 
 /// The lowest score a skill needs to be activated without being named, in
 /// units of [`Index::unit_score`] (one rare term matched once).
 pub const MIN_AUTO_SCORE: f32 = 1.5;
-/// How many distinct terms of the new message it must match for that.
+/// How many distinct terms of the new message it must match for that
+/// (see [`evidence_terms`]).
 pub const MIN_AUTO_TERMS: usize = 2;
+/// What one term must add, in units, to count as evidence.
+pub const MIN_TERM_EVIDENCE: f32 = 0.1;
 /// Ranked skills kept per turn (at least; four times the catalog size when
 /// that is more).
 pub const RANKED_KEEP: usize = 32;
@@ -63,6 +67,14 @@ pub struct Deferred {
     pub overflow: Overflow,
 }
 
+/// What learned terms added to a skill's score this turn.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LearnedBoost {
+    pub skill: usize,
+    pub score: f32,
+    pub terms: Vec<LearnedTerm>,
+}
+
 /// The selection for one user message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Plan {
@@ -80,6 +92,8 @@ pub struct Plan {
     /// Explicit mentions of skills the user may not invoke
     /// (`user-invocable: false`), ignored.
     pub not_user_invocable: Vec<usize>,
+    /// Skills whose score learned terms raised (see [`super::learn`]).
+    pub learned: Vec<LearnedBoost>,
 }
 
 /// Estimated tokens of a text (about four bytes a token).
@@ -98,12 +112,32 @@ pub fn plan(
     previous: Option<&str>,
     active: &HashSet<String>,
 ) -> Plan {
+    plan_with(skills, index, config, message, previous, active, None)
+}
+
+/// [`plan`], with the terms `learned` from earlier sessions counting.
+pub fn plan_with(
+    skills: &[Skill],
+    index: &Index,
+    config: &SkillsConfig,
+    message: &str,
+    previous: Option<&str>,
+    active: &HashSet<String>,
+    learned: Option<&Learned>,
+) -> Plan {
     let query = index.query(message, previous);
-    let scores = if index.len() == skills.len() {
+    let mut scores = if index.len() == skills.len() {
         index.scores(&query)
     } else {
         vec![0.0; skills.len()]
     };
+    let boosts = match learned {
+        Some(l) if index.len() == skills.len() => learned_boosts(skills, index, &query, l),
+        _ => Vec::new(),
+    };
+    for b in &boosts {
+        scores[b.skill] += b.score;
+    }
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)
         .collect();
@@ -130,6 +164,7 @@ pub fn plan(
 
     let mut plan = Plan {
         listable: listable.len(),
+        learned: boosts,
         ..Plan::default()
     };
     let mut wanted: Vec<(usize, Reason)> = Vec::new();
@@ -146,11 +181,7 @@ pub fn plan(
     {
         let runner_up = ranked.get(1).map(|r| r.score).unwrap_or(0.0);
         let name = &skills[top.skill].name;
-        let matched_new = index
-            .explain(&query, top.skill)
-            .iter()
-            .filter(|c| c.from_new)
-            .count();
+        let matched_new = evidence_terms(index, &query, top.skill);
         if top.score >= MIN_AUTO_SCORE * index.unit_score()
             && f64::from(top.score) >= config.auto_activate_ratio * f64::from(runner_up)
             && matched_new >= MIN_AUTO_TERMS
@@ -201,6 +232,58 @@ pub fn plan(
     }
     plan.ranked = ranked;
     plan
+}
+
+/// What the terms learned for skills add for `query`: per matching term,
+/// its learned weight times its idf (a term unknown to the index counts as
+/// a rare one), times [`LEARNED_UNIT`].
+pub fn learned_boosts(
+    skills: &[Skill],
+    index: &Index,
+    query: &super::index::Query,
+    learned: &Learned,
+) -> Vec<LearnedBoost> {
+    if !learned.has(Kind::Skill) {
+        return Vec::new();
+    }
+    let q: Vec<(String, f32)> = query
+        .terms
+        .iter()
+        .map(|t| (t.term.clone(), t.weight))
+        .collect();
+    let mut out = Vec::new();
+    for (name, terms) in learned.matches(Kind::Skill, &q) {
+        let Some(skill) = skills.iter().position(|s| s.name == name) else {
+            continue;
+        };
+        let score: f32 = terms
+            .iter()
+            .map(|t| t.weight * index.term_idf(&t.term))
+            .sum::<f32>()
+            * LEARNED_UNIT;
+        if score > 0.0 {
+            out.push(LearnedBoost {
+                skill,
+                score,
+                terms,
+            });
+        }
+    }
+    out
+}
+
+/// How many distinct terms of the new message speak for `skill`: matched
+/// for at least [`MIN_TERM_EVIDENCE`] units (not a term found nearly
+/// everywhere), and not weak words (see
+/// [`super::vocab::Vocabulary::is_weak`]).
+pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) -> usize {
+    let vocab = super::vocab::get();
+    let least = MIN_TERM_EVIDENCE * index.unit_score();
+    index
+        .explain(query, skill)
+        .iter()
+        .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
+        .count()
 }
 
 /// Skills named in `message` as `$name` or `/name` (a whole word: at the

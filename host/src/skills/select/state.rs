@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::SkillSet;
 use super::catalog::{self, Paths};
 use super::content::activation_text;
+use super::learn::{Kind, Learned};
 use super::plan::Plan;
 use crate::model::Item;
 use crate::skills::{Skill, SkillsConfig};
@@ -44,19 +45,28 @@ struct Inner {
     previous: Option<String>,
     /// The last user message and the catalog rendered for it.
     turn: Option<(String, Option<String>)>,
+    /// Skills this turn offered (activated or listed), and those the model
+    /// found itself.
+    offered: Vec<String>,
 }
 
 /// See the module docs.
 pub struct SelectionState {
     opts: SelectionOptions,
     inner: Mutex<Inner>,
+    learned: Arc<Learned>,
 }
 
 impl SelectionState {
     pub fn new(opts: SelectionOptions) -> SelectionState {
+        let learned = match &opts.cache_dir {
+            Some(dir) => Learned::beside(dir),
+            None => Arc::new(Learned::in_memory()),
+        };
         SelectionState {
             opts,
             inner: Mutex::new(Inner::default()),
+            learned,
         }
     }
 
@@ -125,7 +135,13 @@ impl SelectionState {
         let set = self.refresh();
         let mut g = self.lock();
         let active: HashSet<String> = g.active.iter().map(|a| a.name.clone()).collect();
-        let plan = set.plan(&self.opts.config, message, g.previous.as_deref(), &active);
+        let plan = set.plan_learned(
+            &self.opts.config,
+            message,
+            g.previous.as_deref(),
+            &active,
+            &self.learned,
+        );
         log_plan(&set, &plan);
         let mut items = Vec::new();
         for a in &plan.activate {
@@ -148,9 +164,13 @@ impl SelectionState {
             &names,
             &self.opts.config,
             &self.opts.paths,
-        )
-        .map(|c| c.text);
-        g.turn = Some((message.to_string(), catalog));
+        );
+        let mut offered = names.clone();
+        if let Some(c) = &catalog {
+            offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
+        }
+        g.offered = offered;
+        g.turn = Some((message.to_string(), catalog.map(|c| c.text)));
         g.previous = Some(message.to_string());
         items
     }
@@ -172,7 +192,13 @@ impl SelectionState {
         let g = self.lock();
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
         let active: HashSet<String> = names.iter().cloned().collect();
-        let plan = set.plan(&self.opts.config, message, g.previous.as_deref(), &active);
+        let plan = set.plan_learned(
+            &self.opts.config,
+            message,
+            g.previous.as_deref(),
+            &active,
+            &self.learned,
+        );
         catalog::render(
             &set.skills,
             &plan,
@@ -181,6 +207,29 @@ impl SelectionState {
             &self.opts.paths,
         )
         .map(|c| c.text)
+    }
+
+    /// The model activated `name` itself: when this turn's selection did
+    /// not offer it, the turn's message is remembered for it (see
+    /// [`super::learn`]), so a similar message offers it next time.
+    pub fn learn_found(&self, name: &str) {
+        let message = {
+            let mut g = self.lock();
+            let Some((message, _)) = &g.turn else { return };
+            if message.trim().is_empty() || g.offered.iter().any(|o| o == name) {
+                return;
+            }
+            let message = message.clone();
+            g.offered.push(name.to_string());
+            message
+        };
+        tracing::info!(skill = %name, "selector missed a skill the model found; learning the message's terms");
+        self.learned.remember(Kind::Skill, name, &message);
+    }
+
+    /// The store of learned terms.
+    pub fn learned(&self) -> &Arc<Learned> {
+        &self.learned
     }
 
     /// The active skills again, for the history that replaced the old one

@@ -2,9 +2,12 @@
 //! ([`crate::skills::select::Index`]): the name (split on `_`, `-`, `.`),
 //! the description and the parameters' names and descriptions.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::skills::select::Index;
+use crate::skills::select::learn::{Kind, LEARNED_UNIT, Learned};
 use crate::skills::select::text::{DocTerms, weighted_terms};
 use crate::tools::ToolSpec;
 
@@ -21,6 +24,9 @@ pub struct ToolIndex {
     index: Index,
     /// The registry generation the index was built from.
     pub generation: Option<u64>,
+    /// Terms learned for tools in earlier sessions (see
+    /// [`crate::skills::select::learn`]).
+    learned: Option<Arc<Learned>>,
 }
 
 impl ToolIndex {
@@ -30,7 +36,14 @@ impl ToolIndex {
             index: Index::from_terms(docs),
             specs,
             generation: Some(generation),
+            learned: None,
         }
+    }
+
+    /// Lets the terms in `learned` count in [`ToolIndex::rank`].
+    pub fn with_learned(mut self, learned: Option<Arc<Learned>>) -> ToolIndex {
+        self.learned = learned;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -49,9 +62,24 @@ impl ToolIndex {
     /// first; equal scores keep registry order. Only scores above zero.
     pub fn rank(&self, message: &str, previous: Option<&str>) -> Vec<(usize, f32)> {
         let query = self.index.query(message, previous);
-        let mut hits: Vec<(usize, f32)> = self
-            .index
-            .scores(&query)
+        let mut scores = self.index.scores(&query);
+        if let Some(l) = self.learned.as_deref().filter(|l| l.has(Kind::Tool)) {
+            let q: Vec<(String, f32)> = query
+                .terms
+                .iter()
+                .map(|t| (t.term.clone(), t.weight))
+                .collect();
+            for (name, terms) in l.matches(Kind::Tool, &q) {
+                if let Some(i) = self.position(&name) {
+                    let boost: f32 = terms
+                        .iter()
+                        .map(|t| t.weight * self.index.term_idf(&t.term))
+                        .sum();
+                    scores[i] += boost * LEARNED_UNIT;
+                }
+            }
+        }
+        let mut hits: Vec<(usize, f32)> = scores
             .into_iter()
             .enumerate()
             .filter(|&(_, s)| s > 0.0)
