@@ -16,8 +16,8 @@ use quire::skills::{Scope, Skill, SkillsConfig};
 
 /// Measured when the set was written (see BENCHMARKS.md); the floors sit
 /// a little below so that wording changes do not fail the build.
-const RECALL_AT_1_FLOOR: f64 = 0.85;
-const RECALL_AT_5_FLOOR: f64 = 0.95;
+const RECALL_AT_1_FLOOR: f64 = 0.84;
+const RECALL_AT_5_FLOOR: f64 = 0.94;
 const FALSE_ACTIVATION_CEILING: f64 = 0.02;
 
 pub fn real_skills_dir() -> PathBuf {

@@ -1,7 +1,8 @@
 //! The inverted index over every skill, scored with BM25.
 //!
 //! Each skill is one document made of its name (split on hyphens),
-//! keywords, description, `when_to_use` and body headings, each field
+//! keywords, description, `when_to_use`, body headings and the body's
+//! beginning, each field
 //! weighted (see [`super::text`]). A query is the new user message plus the
 //! previous one at a lower weight. Building tokenizes skills in parallel
 //! and reuses what the on-disk cache ([`super::cache`]) holds for files

@@ -67,7 +67,8 @@ impl SkillSet {
     }
 
     /// The set for `skills` as loaded again: the index is reused when the
-    /// indexed files and texts did not change (bodies may have; they are
+    /// indexed files and texts did not change (bodies past the indexed
+    /// beginning may have; they are
     /// taken from `skills`).
     pub fn refreshed(&self, skills: Vec<Skill>, cache_dir: Option<&Path>) -> SkillSet {
         if self.index.matches(&skills) {

@@ -362,6 +362,61 @@ mod tests {
         assert_eq!(s.begin_turn("$pdf-forms").len(), 1);
     }
 
+    /// Many skills, so that the catalog lists only the best few.
+    fn crowded() -> SelectionState {
+        SelectionState::new(SelectionOptions {
+            config: SkillsConfig::default(),
+            loader: Arc::new(|| {
+                let mut v: Vec<Skill> = (0..40)
+                    .map(|i| skill(&format!("chore-{i}"), &format!("Handles chore number {i} for the team.")))
+                    .collect();
+                v.push(skill(
+                    "invoice-organizer",
+                    "Organize invoices for tax preparation.",
+                ));
+                v
+            }),
+            cache_dir: None,
+            paths: Paths::default(),
+        })
+    }
+
+    #[test]
+    fn a_skill_the_model_found_is_offered_for_the_next_similar_message() {
+        let s = crowded();
+        let message = "tidy the receipt pile from last quarter";
+        s.begin_turn(message);
+        let before = s.catalog_for(message).unwrap_or_default();
+        assert!(!before.contains("invoice-organizer:"), "{before}");
+        // The model searched and activated it itself: a miss, learned.
+        s.mark_active("invoice-organizer", "text".into());
+        s.learn_found("invoice-organizer");
+        let next = "the receipt pile again, this quarter";
+        s.sync_history(&[]);
+        s.begin_turn(next);
+        let after = s.catalog_for(next).unwrap_or_default();
+        assert!(after.contains("- invoice-organizer:"), "{after}");
+        let set = s.current();
+        let plan = set.plan_learned(
+            s.config(),
+            next,
+            None,
+            &HashSet::new(),
+            s.learned(),
+        );
+        assert_eq!(set.skills[plan.ranked[0].skill].name, "invoice-organizer");
+        assert!(!plan.learned.is_empty());
+        // Without what was learned, the same message finds nothing.
+        let plain = set.plan(s.config(), next, None, &HashSet::new());
+        assert!(
+            plain
+                .ranked
+                .iter()
+                .all(|r| set.skills[r.skill].name != "invoice-organizer"),
+            "{plain:?}"
+        );
+    }
+
     #[test]
     fn the_catalog_of_a_turn_is_kept_for_its_round_trips() {
         let s = state();

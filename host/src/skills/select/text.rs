@@ -14,6 +14,23 @@ pub const WEIGHT_KEYWORDS: f32 = 2.0;
 pub const WEIGHT_DESCRIPTION: f32 = 1.0;
 pub const WEIGHT_WHEN_TO_USE: f32 = 1.0;
 pub const WEIGHT_HEADINGS: f32 = 0.5;
+/// The body's text counts little: it is long and says much besides what
+/// the skill is for.
+pub const WEIGHT_BODY: f32 = 0.1;
+/// How much of the body is indexed (bytes, at a character boundary).
+pub const BODY_BYTES: usize = 3000;
+
+/// The indexed beginning of a body.
+pub fn body_prefix(body: &str) -> &str {
+    if body.len() <= BODY_BYTES {
+        return body;
+    }
+    let mut end = BODY_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
+}
 
 /// Words too common to say anything about a skill.
 const STOP_WORDS: &[&str] = &[
@@ -94,6 +111,7 @@ pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
             skill.when_to_use.clone().unwrap_or_default(),
         ),
         ("headings", WEIGHT_HEADINGS, skill.headings.join("\n")),
+        ("body", WEIGHT_BODY, body_prefix(&skill.body).to_string()),
     ]
 }
 
@@ -147,6 +165,7 @@ pub fn content_hash(skill: &Skill) -> u64 {
     for k in &skill.headings {
         feed(k.as_bytes());
     }
+    feed(body_prefix(&skill.body).as_bytes());
     (h ^ ((skill.keywords.len() as u64) << 32 | skill.headings.len() as u64)).wrapping_mul(K)
 }
 
@@ -186,6 +205,7 @@ mod tests {
     fn doc_terms_weigh_the_name_most() {
         let mut skill = crate::skills::select::testing::skill("pdf-forms", "Fill in PDF forms.");
         skill.headings = vec!["Flattening".into()];
+        skill.body = String::new();
         let d = doc_terms(&skill);
         let get = |t: &str| d.terms.iter().find(|(x, _)| x == t).map(|x| x.1);
         assert_eq!(get("pdf"), Some(WEIGHT_NAME + WEIGHT_DESCRIPTION));
@@ -195,5 +215,15 @@ mod tests {
             d.len,
             2.0 * WEIGHT_NAME + 3.0 * WEIGHT_DESCRIPTION + WEIGHT_HEADINGS
         );
+        skill.body = "Run flatten.py to merge the annotations.".into();
+        let d = doc_terms(&skill);
+        let get = |t: &str| d.terms.iter().find(|(x, _)| x == t).map(|x| x.1);
+        assert_eq!(get("annot"), Some(WEIGHT_BODY));
+        assert!(get("python").is_some(), "flatten.py names its language");
+        assert_ne!(content_hash(&skill), {
+            let mut other = skill.clone();
+            other.body.push_str(" More.");
+            content_hash(&other)
+        });
     }
 }

@@ -104,7 +104,7 @@ impl Vocabulary {
                 absorb: same.absorb,
             });
             for t in &same.terms {
-                let w = words_of(t);
+                let w: Vec<String> = words_of(t).iter().map(|w| stem(w)).collect();
                 let Some(head) = w.first().cloned() else {
                     return Err(format!("[[same]] number {}: empty term {t:?}", n + 1));
                 };
@@ -137,8 +137,8 @@ impl Vocabulary {
             .map(Vec::as_slice)
     }
 
-    /// The group phrase that starts at `words[at]` (lowercase), longest
-    /// first: its length and group.
+    /// The group phrase that starts at `words[at]` (stems of the words),
+    /// longest first: its length and group.
     pub fn phrase_at(&self, words: &[&str], at: usize) -> Option<(usize, usize)> {
         let list = self.phrases.get(words[at])?;
         list.iter().find_map(|(phrase, group)| {

@@ -3,6 +3,7 @@
 //! language (`deploy.sh` → shell), `C++`/`C#`, acronyms kept whole, and
 //! the vocabulary's senses and synonym groups ([`super::vocab`]).
 
+use super::stem::stem;
 use super::vocab::{self, Vocabulary};
 
 /// How much a word inside a path or file name counts: it says where, not
@@ -140,7 +141,11 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
             None => kept.push(w.clone()),
         }
     }
-    let lower: Vec<&str> = kept.iter().map(|w| w.lower.as_str()).collect();
+    let stems: Vec<String> = kept
+        .iter()
+        .map(|w| if w.caps { w.lower.clone() } else { stem(&w.lower) })
+        .collect();
+    let lower: Vec<&str> = stems.iter().map(String::as_str).collect();
     let mut out: Vec<Word> = Vec::with_capacity(kept.len() + 4);
     let mut at = 0;
     while at < kept.len() {
@@ -182,7 +187,7 @@ mod tests {
     #[test]
     fn identifiers_split_and_brands_stay_whole() {
         assert_eq!(lower("TestAccWidget_basic"), ["test", "acc", "widget", "basic"]);
-        assert_eq!(lower("getUserName()"), ["get", "user", "name"]);
+        assert_eq!(lower("parseHttpHeader()"), ["parse", "http", "header"]);
         assert_eq!(lower("GitHub PyTorch"), ["github", "pytorch"]);
         let w = words("open PRs");
         assert_eq!(w[1].lower, "pr");

@@ -89,6 +89,22 @@ impl ToolIndex {
     }
 }
 
+impl ToolIndex {
+    /// [`ToolIndex::rank`] without the tools that score below `ratio` of
+    /// the best.
+    pub fn rank_within(
+        &self,
+        message: &str,
+        previous: Option<&str>,
+        ratio: f32,
+    ) -> Vec<(usize, f32)> {
+        let mut hits = self.rank(message, previous);
+        let best = hits.first().map(|h| h.1).unwrap_or(0.0);
+        hits.retain(|h| h.1 >= ratio * best);
+        hits
+    }
+}
+
 /// One tool as a document.
 pub fn doc_terms(spec: &ToolSpec) -> DocTerms {
     let params = parameter_text(&spec.parameters);
