@@ -274,8 +274,8 @@ pub fn learned_boosts(
 
 /// How many distinct terms of the new message speak for `skill`: matched
 /// for at least [`MIN_TERM_EVIDENCE`] units (not a term found nearly
-/// everywhere), and not weak words (see
-/// [`super::vocab::Vocabulary::is_weak`]).
+/// everywhere), not weak words (see
+/// [`super::vocab::Vocabulary::is_weak`]) and not synonym-group terms.
 pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) -> usize {
     let vocab = super::vocab::get();
     let least = MIN_TERM_EVIDENCE * index.unit_score();
@@ -283,6 +283,8 @@ pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) 
         .explain(query, skill)
         .iter()
         .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
+        // A synonym group's term comes with the word that yielded it.
+        .filter(|c| !c.term.starts_with('='))
         .count()
 }
 
