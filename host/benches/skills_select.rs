@@ -34,7 +34,7 @@ use quire::skills::select::content::activation_text;
 use quire::skills::select::{SkillSet, testing};
 use quire::skills::{Skill, SkillsConfig};
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../tests/skills_select/real.rs"]
 mod real_set;
 
@@ -42,17 +42,17 @@ const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
 /// Recall, false activations, bytes and time on the real skills.
 fn real() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/real-skills");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/real-skills");
     if !dir.is_dir() {
         println!("\nreal skills: {} is missing; skipped", dir.display());
         return;
     }
     let (set, _) = SkillSet::build(real_set::real_skills(), None);
     let config = SkillsConfig::default();
-    let cases = quire::skills::select::eval::parse(include_str!(
-        "../tests/skills_select/real-eval.json"
-    ))
-    .expect("real-eval.json parses");
+    let cases =
+        quire::skills::select::eval::parse(include_str!("../tests/skills_select/real-eval.json"))
+            .expect("real-eval.json parses");
     let report = quire::skills::select::eval::evaluate(&set, &config, &cases);
     let mut times = Vec::new();
     let mut bytes = Vec::new();

@@ -40,7 +40,7 @@ use quire::tools::select::{ToolIndex, ToolSelection, ToolSelectionConfig};
 use quire::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolRegistry, ToolSpec};
 use serde_json::{Map, Value, json};
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../tests/tool_select/real_mcp.rs"]
 mod real_mcp;
 

@@ -145,7 +145,12 @@ fn a_closed_output_pipe_ends_printing_commands_quietly() {
         r#"[{"message": "fill in the pdf form", "expect": ["pdf-forms"]}]"#,
     );
     let commands: [&[&str]; 8] = [
-        &["skills", "pick", "debug the compose healthchecks", "--explain"],
+        &[
+            "skills",
+            "pick",
+            "debug the compose healthchecks",
+            "--explain",
+        ],
         &["skills", "list"],
         &["skills", "eval", "cases.json"],
         &["skills", "show", "pdf-forms"],
@@ -182,7 +187,11 @@ fn a_closed_output_pipe_ends_printing_commands_quietly() {
 #[test]
 fn weak_words_alone_activate_nothing() {
     let env = env_with_skills();
-    for message in ["fix the add bug", "fix this bug", "add a test and fix the build"] {
+    for message in [
+        "fix the add bug",
+        "fix this bug",
+        "add a test and fix the build",
+    ] {
         let run = env.run(&["skills", "pick", message]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert!(
@@ -191,7 +200,11 @@ fn weak_words_alone_activate_nothing() {
             run.stdout
         );
     }
-    let run = env.run(&["skills", "pick", "review the diff of this pull request for bugs"]);
+    let run = env.run(&[
+        "skills",
+        "pick",
+        "review the diff of this pull request for bugs",
+    ]);
     assert!(
         run.stdout.contains("activated: code-review"),
         "{}",

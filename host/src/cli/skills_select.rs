@@ -10,8 +10,8 @@ use std::time::Instant;
 use clap::Args;
 use quire::skills::Skill;
 use quire::skills::select::catalog::{self, Paths};
-use quire::skills::select::plan::{Overflow, Plan, Reason};
 use quire::skills::select::learn::Learned;
+use quire::skills::select::plan::{Overflow, Plan, Reason};
 use quire::skills::select::{SkillSet, cache, eval as skill_eval};
 use serde_json::json;
 

@@ -9,9 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use quire::skills::parse::{Origin, read_skill};
+use quire::skills::select::SkillSet;
 use quire::skills::select::catalog::{self, Paths};
 use quire::skills::select::eval::{self, EvalReport};
-use quire::skills::select::SkillSet;
 use quire::skills::{Scope, Skill, SkillsConfig};
 
 /// Measured when the set was written (see BENCHMARKS.md); the floors sit
@@ -89,7 +89,10 @@ fn the_real_set_is_big_and_labelled_with_installed_skills() {
     let names: Vec<&str> = skills.iter().map(|s| s.name.as_str()).collect();
     for c in &cases {
         for n in c.expect.iter().chain(&c.any).chain(&c.reject) {
-            assert!(names.contains(&n.as_str()), "{n} in real-eval.json is not a real skill");
+            assert!(
+                names.contains(&n.as_str()),
+                "{n} in real-eval.json is not a real skill"
+            );
         }
     }
 }
@@ -102,7 +105,12 @@ fn real_skills_recall_and_false_activation_floors() {
         .cases
         .iter()
         .filter(|c| c.recall_at_1.is_some_and(|r| r < 1.0))
-        .map(|c| format!("  {:?}: expected {:?}, got {:?}", c.message, c.expect, c.top))
+        .map(|c| {
+            format!(
+                "  {:?}: expected {:?}, got {:?}",
+                c.message, c.expect, c.top
+            )
+        })
         .collect();
     println!("misses at 1:\n{}", misses.join("\n"));
     assert!(
@@ -152,7 +160,12 @@ fn the_skills_part_of_a_request_stays_within_two_kilobytes() {
     let mut sizes: Vec<usize> = cases
         .iter()
         .map(|c| {
-            let plan = set.plan(&config, &c.message, c.previous.as_deref(), &Default::default());
+            let plan = set.plan(
+                &config,
+                &c.message,
+                c.previous.as_deref(),
+                &Default::default(),
+            );
             let active: Vec<String> = plan
                 .activate
                 .iter()
@@ -165,6 +178,9 @@ fn the_skills_part_of_a_request_stays_within_two_kilobytes() {
         .collect();
     sizes.sort_unstable();
     let median = sizes[sizes.len() / 2];
-    println!("skills catalog bytes: median {median}, max {}", sizes[sizes.len() - 1]);
+    println!(
+        "skills catalog bytes: median {median}, max {}",
+        sizes[sizes.len() - 1]
+    );
     assert!(median <= 2048, "median catalog {median} bytes");
 }

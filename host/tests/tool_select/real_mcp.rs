@@ -124,7 +124,11 @@ fn the_real_servers_are_many_versioned_and_the_labels_exist() {
     assert!(cases.len() >= 120, "{} messages", cases.len());
     for c in &cases {
         for e in &c.expect {
-            assert!(names.contains(e.as_str()), "{:?} expects unknown {e}", c.text);
+            assert!(
+                names.contains(e.as_str()),
+                "{:?} expects unknown {e}",
+                c.text
+            );
         }
     }
 }
@@ -158,7 +162,10 @@ fn the_needed_real_tool_is_sent_and_requests_stay_small() {
                 .filter(|n| !keep.contains(*n))
                 .take(3)
                 .collect();
-            misses.push(format!("  {:?}: expected {:?}; top 3 {ranked:?}", c.text, c.expect));
+            misses.push(format!(
+                "  {:?}: expected {:?}; top 3 {ranked:?}",
+                c.text, c.expect
+            ));
         }
     }
     sizes.sort_unstable();
@@ -173,7 +180,11 @@ fn the_needed_real_tool_is_sent_and_requests_stay_small() {
         sizes[sizes.len() - 1]
     );
     println!("not sent:\n{}", misses.join("\n"));
-    assert!(share >= SENT_FLOOR, "needed tool sent {share:.3} < {SENT_FLOOR}:\n{}", misses.join("\n"));
+    assert!(
+        share >= SENT_FLOOR,
+        "needed tool sent {share:.3} < {SENT_FLOOR}:\n{}",
+        misses.join("\n")
+    );
     assert!(
         mcp_median <= MEDIAN_MCP_BYTES_CEILING,
         "median MCP tool bytes per request {mcp_median}"

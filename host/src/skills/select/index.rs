@@ -486,7 +486,10 @@ mod tests {
         assert!(index.scores(&q).iter().all(|&s| s < 0.05 * unit));
         let q = index.query("pdf skill", None);
         let s = index.scores(&q);
-        assert!(s[30] > unit && s[..30].iter().all(|&x| x < 0.05 * unit), "{s:?}");
+        assert!(
+            s[30] > unit && s[..30].iter().all(|&x| x < 0.05 * unit),
+            "{s:?}"
+        );
     }
 
     #[test]

@@ -170,7 +170,7 @@ impl Learned {
             }
             entry.updated = stamp;
             if store.items.len() > MAX_ITEMS {
-                store.items.sort_by(|a, b| b.updated.cmp(&a.updated));
+                store.items.sort_by_key(|e| std::cmp::Reverse(e.updated));
                 store.items.truncate(MAX_ITEMS);
             }
         }
@@ -245,7 +245,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("cache").join(FILE);
         let l = Learned::open(file.clone());
-        l.remember(Kind::Skill, "invoice-organizer", "sort the receipt pile for taxes");
+        l.remember(
+            Kind::Skill,
+            "invoice-organizer",
+            "sort the receipt pile for taxes",
+        );
         l.remember(Kind::Skill, "invoice-organizer", "receipts again");
         let q = vec![("receipt".to_string(), 1.0), ("tax".to_string(), 1.0)];
         let m = l.matches(Kind::Skill, &q);

@@ -368,7 +368,12 @@ mod tests {
             config: SkillsConfig::default(),
             loader: Arc::new(|| {
                 let mut v: Vec<Skill> = (0..40)
-                    .map(|i| skill(&format!("chore-{i}"), &format!("Handles chore number {i} for the team.")))
+                    .map(|i| {
+                        skill(
+                            &format!("chore-{i}"),
+                            &format!("Handles chore number {i} for the team."),
+                        )
+                    })
                     .collect();
                 v.push(skill(
                     "invoice-organizer",
@@ -397,13 +402,7 @@ mod tests {
         let after = s.catalog_for(next).unwrap_or_default();
         assert!(after.contains("- invoice-organizer:"), "{after}");
         let set = s.current();
-        let plan = set.plan_learned(
-            s.config(),
-            next,
-            None,
-            &HashSet::new(),
-            s.learned(),
-        );
+        let plan = set.plan_learned(s.config(), next, None, &HashSet::new(), s.learned());
         assert_eq!(set.skills[plan.ranked[0].skill].name, "invoice-organizer");
         assert!(!plan.learned.is_empty());
         // Without what was learned, the same message finds nothing.

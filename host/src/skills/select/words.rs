@@ -39,7 +39,9 @@ impl Word {
 fn trim_punct(chunk: &str) -> &str {
     chunk
         .trim_start_matches(['(', '[', '{', '"', '\'', '`', '<'])
-        .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '`', '>'])
+        .trim_end_matches([
+            '.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '`', '>',
+        ])
 }
 
 /// `C++`, `C#`, `F#` and `.NET` as words.
@@ -143,7 +145,13 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
     }
     let stems: Vec<String> = kept
         .iter()
-        .map(|w| if w.caps { w.lower.clone() } else { stem(&w.lower) })
+        .map(|w| {
+            if w.caps {
+                w.lower.clone()
+            } else {
+                stem(&w.lower)
+            }
+        })
         .collect();
     let lower: Vec<&str> = stems.iter().map(String::as_str).collect();
     let mut out: Vec<Word> = Vec::with_capacity(kept.len() + 4);
@@ -186,7 +194,10 @@ mod tests {
 
     #[test]
     fn identifiers_split_and_brands_stay_whole() {
-        assert_eq!(lower("TestAccWidget_basic"), ["test", "acc", "widget", "basic"]);
+        assert_eq!(
+            lower("TestAccWidget_basic"),
+            ["test", "acc", "widget", "basic"]
+        );
         assert_eq!(lower("parseHttpHeader()"), ["parse", "http", "header"]);
         assert_eq!(lower("GitHub PyTorch"), ["github", "pytorch"]);
         let w = words("open PRs");

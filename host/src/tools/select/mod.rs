@@ -23,8 +23,8 @@ pub use index::ToolIndex;
 pub use search::ToolSearchTool;
 
 use crate::agent::Extension;
-use crate::skills::select::learn::{Kind, Learned};
 use crate::model::Item;
+use crate::skills::select::learn::{Kind, Learned};
 use crate::tools::{ToolRegistry, ToolSpec};
 
 /// Tools sent on every turn when selection is on, besides the built-in
