@@ -174,6 +174,30 @@ mod tests {
     }
 
     #[test]
+    fn a_tool_found_by_search_ranks_for_the_next_similar_message() {
+        let learned = Arc::new(Learned::in_memory());
+        let specs = vec![
+            spec("mcp__fs__read_media_file", "Returns an image as base64."),
+            spec(
+                "mcp__web__take_screenshot",
+                "Takes a screenshot of the page.",
+            ),
+        ];
+        let index = ToolIndex::build(specs.clone(), 1).with_learned(Some(learned.clone()));
+        let msg = "look at this mockup png and tell me what's wrong";
+        assert!(index.rank(msg, None).iter().all(|h| h.0 != 0));
+        learned.remember(Kind::Tool, "mcp__fs__read_media_file", msg);
+        let top = index.rank("what's wrong in this mockup png?", None);
+        assert_eq!(top.first().map(|h| h.0), Some(0), "{top:?}");
+        let without = ToolIndex::build(specs, 1);
+        assert!(
+            without
+                .rank("what's wrong in this mockup png?", None)
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn the_name_weighs_more_than_the_description() {
         let specs = vec![
             spec(
