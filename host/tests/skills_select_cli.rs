@@ -211,3 +211,39 @@ fn weak_words_alone_activate_nothing() {
         run.stdout
     );
 }
+
+/// Terms learned in earlier sessions (the per-user store beside the index
+/// cache) raise a skill for a message that shares them, and `--explain`
+/// says so.
+#[test]
+fn pick_explains_what_learned_terms_added() {
+    let env = env_with_skills();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let store = env.home.path().join("cache/learned-selection.json");
+    std::fs::create_dir_all(store.parent().unwrap()).unwrap();
+    std::fs::write(
+        &store,
+        format!(
+            r#"{{"version":0,"items":[{{"kind":"skill","name":"git-bisect","terms":{{"culprit":2.0,"hunt":1.0}},"updated":{now}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let run = env.run(&["skills", "pick", "hunt down the culprit", "--explain"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    let first = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap_or_default();
+    assert!(first.contains("git-bisect"), "{out}");
+    assert!(
+        out.contains("learned from earlier sessions: +") && out.contains("culprit"),
+        "{out}"
+    );
+    std::fs::remove_file(&store).unwrap();
+    let run = env.run(&["skills", "pick", "hunt down the culprit"]);
+    assert!(!run.stdout.contains("git-bisect"), "{}", run.stdout);
+}
