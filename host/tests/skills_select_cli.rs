@@ -1,7 +1,10 @@
 //! `quire skills pick` and `quire skills eval`, run as the real binary on
-//! skills in a temporary repository.
+//! skills in a temporary repository; semantic selection through `quire exec`.
 
 mod support;
+
+#[path = "skills_select/semantic.rs"]
+mod semantic;
 
 use quire::skills::select::testing;
 use support::quire::TestEnv;

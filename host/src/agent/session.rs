@@ -119,9 +119,16 @@ impl Session {
         for t in tools::builtin_tools(config.shell_timeout_ms) {
             builtin.push(tools.register(t));
         }
+        let semantic = crate::skills::select::semantic::for_session(
+            &config.selection,
+            &provider,
+            &home,
+            &events,
+        );
         let tool_selection = Arc::new(
             tools::select::ToolSelection::new(config.tool_selection.clone(), builtin)
-                .learning(&crate::skills::select::cache::dir_in(&home)),
+                .learning(&crate::skills::select::cache::dir_in(&home))
+                .with_semantic(semantic),
         );
         tools.register(Arc::new(tools::select::ToolSearchTool::new(
             tool_selection.clone(),

@@ -54,6 +54,8 @@ pub struct Config {
     pub plugins: crate::plugins::PluginsConfig,
     /// `[tool_selection]`.
     pub tool_selection: crate::tools::select::ToolSelectionConfig,
+    /// `[selection]`: optional semantic scoring of skills and tools.
+    pub selection: crate::skills::select::semantic::SelectionConfig,
     /// `[projects."PATH"]`: trust per folder (read from the user's file
     /// only; see [`trust`]).
     pub projects: BTreeMap<String, trust::ProjectEntry>,
@@ -111,6 +113,7 @@ impl Default for Config {
             mcp_servers: crate::mcp::McpServers::default(),
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
+            selection: crate::skills::select::semantic::SelectionConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
         }

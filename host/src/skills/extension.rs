@@ -71,7 +71,12 @@ pub fn attach(session: &mut Session, loader: Loader) {
         },
     };
     let limit = session.config.tool_output_limit;
-    attach_with(session, opts, limit);
+    let ext = SkillsExtension::new(opts);
+    if let Some(s) = session.tool_selection.semantic() {
+        ext.state().set_semantic(s);
+    }
+    session.register_tool(Arc::new(ext.tool(limit)));
+    session.add_extension(Arc::new(ext));
 }
 
 /// [`attach`] with explicit options. `output_limit` is the session's

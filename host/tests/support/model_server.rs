@@ -25,6 +25,7 @@
 //! encoding. Dropping the [`ModelServer`] stops it and closes every open
 //! connection (including hanging ones).
 
+mod embed;
 mod http;
 mod render;
 mod serve;
@@ -227,6 +228,8 @@ pub const EXHAUSTED_BODY: &str = r#"{"error":{"message":"model server script exh
 struct State {
     script: VecDeque<Reply>,
     requests: Vec<Recorded>,
+    /// `/v1/embeddings`: (text contained, vector), first match wins.
+    embeddings: Vec<(String, Vec<f32>)>,
 }
 
 /// State shared between the test's thread and the server's thread.
@@ -328,6 +331,25 @@ impl ModelServer {
     /// Appends several replies to the script, in order.
     pub fn push_all(&self, replies: impl IntoIterator<Item = Reply>) {
         self.shared.lock().script.extend(replies);
+    }
+
+    /// Serves `/v1/embeddings`: inputs containing `text` (case-insensitive;
+    /// the first rule added wins) embed as `vector`; other inputs as a
+    /// vector orthogonal to all rules'.
+    pub fn embed_rule(&self, text: &str, vector: &[f32]) {
+        self.shared
+            .lock()
+            .embeddings
+            .push((text.to_string(), vector.to_vec()));
+    }
+
+    /// The `/v1/embeddings` requests received so far.
+    pub fn embedding_requests(&self) -> Vec<Recorded> {
+        let requests = self.shared.lock().requests.clone();
+        requests
+            .into_iter()
+            .filter(|r| r.path.split('?').next() == Some(embed::PATH))
+            .collect()
     }
 
     /// How many scripted replies have not been used yet.

@@ -20,6 +20,7 @@ pub mod index;
 pub mod learn;
 mod par;
 pub mod plan;
+pub mod semantic;
 pub mod state;
 pub mod stem;
 #[doc(hidden)]

@@ -6,13 +6,14 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::SkillSet;
 use super::catalog::{self, Paths};
 use super::content::activation_text;
 use super::learn::{Kind, Learned};
 use super::plan::Plan;
+use super::semantic::{Semantic, rank};
 use crate::model::Item;
 use crate::skills::{Skill, SkillsConfig};
 
@@ -55,6 +56,8 @@ pub struct SelectionState {
     opts: SelectionOptions,
     inner: Mutex<Inner>,
     learned: Arc<Learned>,
+    /// Semantic scoring, when `[selection] embeddings` is set.
+    semantic: OnceLock<Arc<Semantic>>,
 }
 
 impl SelectionState {
@@ -67,7 +70,31 @@ impl SelectionState {
             opts,
             inner: Mutex::new(Inner::default()),
             learned,
+            semantic: OnceLock::new(),
         }
+    }
+
+    /// Fuses semantic scoring into each turn's ranking (see
+    /// [`super::semantic`]).
+    pub fn set_semantic(&self, semantic: Arc<Semantic>) {
+        let _ = self.semantic.set(semantic);
+    }
+
+    /// The plan for `message`, with learned terms and, when configured,
+    /// semantic scoring.
+    fn plan_for(
+        &self,
+        set: &super::SkillSet,
+        message: &str,
+        previous: Option<&str>,
+        active: &HashSet<String>,
+    ) -> Plan {
+        let mut plan =
+            set.plan_learned(&self.opts.config, message, previous, active, &self.learned);
+        if let Some(s) = self.semantic.get() {
+            rank::rerank_skills(s, &mut plan, &set.skills, &self.opts.config, message);
+        }
+        plan
     }
 
     pub fn config(&self) -> &SkillsConfig {
@@ -135,13 +162,7 @@ impl SelectionState {
         let set = self.refresh();
         let mut g = self.lock();
         let active: HashSet<String> = g.active.iter().map(|a| a.name.clone()).collect();
-        let plan = set.plan_learned(
-            &self.opts.config,
-            message,
-            g.previous.as_deref(),
-            &active,
-            &self.learned,
-        );
+        let plan = self.plan_for(&set, message, g.previous.as_deref(), &active);
         log_plan(&set, &plan);
         let mut items = Vec::new();
         for a in &plan.activate {
@@ -192,13 +213,7 @@ impl SelectionState {
         let g = self.lock();
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
         let active: HashSet<String> = names.iter().cloned().collect();
-        let plan = set.plan_learned(
-            &self.opts.config,
-            message,
-            g.previous.as_deref(),
-            &active,
-            &self.learned,
-        );
+        let plan = self.plan_for(&set, message, g.previous.as_deref(), &active);
         catalog::render(
             &set.skills,
             &plan,

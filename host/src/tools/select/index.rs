@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::skills::select::Index;
 use crate::skills::select::learn::{Kind, LEARNED_UNIT, Learned};
+use crate::skills::select::semantic::{Semantic, rank};
 use crate::skills::select::text::{DocTerms, weighted_terms};
 use crate::tools::ToolSpec;
 
@@ -27,6 +28,8 @@ pub struct ToolIndex {
     /// Terms learned for tools in earlier sessions (see
     /// [`crate::skills::select::learn`]).
     learned: Option<Arc<Learned>>,
+    /// Semantic scoring fused into [`ToolIndex::rank_within`], if set.
+    semantic: Option<Arc<Semantic>>,
 }
 
 impl ToolIndex {
@@ -37,12 +40,19 @@ impl ToolIndex {
             specs,
             generation: Some(generation),
             learned: None,
+            semantic: None,
         }
     }
 
     /// Lets the terms in `learned` count in [`ToolIndex::rank`].
     pub fn with_learned(mut self, learned: Option<Arc<Learned>>) -> ToolIndex {
         self.learned = learned;
+        self
+    }
+
+    /// Fuses `semantic` scoring into [`ToolIndex::rank_within`].
+    pub fn with_semantic(mut self, semantic: Option<Arc<Semantic>>) -> ToolIndex {
+        self.semantic = semantic;
         self
     }
 
@@ -91,7 +101,7 @@ impl ToolIndex {
 
 impl ToolIndex {
     /// [`ToolIndex::rank`] without the tools that score below `ratio` of
-    /// the best.
+    /// the best, fused with the semantic ranking when one is set.
     pub fn rank_within(
         &self,
         message: &str,
@@ -101,7 +111,10 @@ impl ToolIndex {
         let mut hits = self.rank(message, previous);
         let best = hits.first().map(|h| h.1).unwrap_or(0.0);
         hits.retain(|h| h.1 >= ratio * best);
-        hits
+        match &self.semantic {
+            Some(sem) => rank::rerank_tools(sem, &self.specs, hits, message),
+            None => hits,
+        }
     }
 }
 

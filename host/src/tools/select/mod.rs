@@ -25,6 +25,7 @@ pub use search::ToolSearchTool;
 use crate::agent::Extension;
 use crate::model::Item;
 use crate::skills::select::learn::{Kind, Learned};
+use crate::skills::select::semantic::Semantic;
 use crate::tools::{ToolRegistry, ToolSpec};
 
 /// Tools sent on every turn when selection is on, besides the built-in
@@ -40,6 +41,7 @@ pub struct ToolSelection {
     pinned: BTreeSet<String>,
     state: Mutex<State>,
     learned: Option<Arc<Learned>>,
+    semantic: Option<Arc<Semantic>>,
 }
 
 #[derive(Default)]
@@ -62,7 +64,20 @@ impl ToolSelection {
             pinned,
             state: Mutex::new(State::default()),
             learned: None,
+            semantic: None,
         }
+    }
+
+    /// Fuses semantic scoring into the ranking of each turn's tools (see
+    /// [`crate::skills::select::semantic`]).
+    pub fn with_semantic(mut self, semantic: Option<Arc<Semantic>>) -> Self {
+        self.semantic = semantic;
+        self
+    }
+
+    /// The session's semantic scoring, shared with skill selection.
+    pub fn semantic(&self) -> Option<Arc<Semantic>> {
+        self.semantic.clone()
     }
 
     /// Learns from `tool_search` finds into the per-user store beside the
@@ -108,8 +123,11 @@ impl ToolSelection {
             .into_iter()
             .filter(|s| s.name != search::NAME)
             .collect();
-        state.index =
-            Arc::new(ToolIndex::build(specs, generation).with_learned(self.learned.clone()));
+        state.index = Arc::new(
+            ToolIndex::build(specs, generation)
+                .with_learned(self.learned.clone())
+                .with_semantic(self.semantic.clone()),
+        );
         tracing::debug!(tools = state.index.len(), "tool index rebuilt");
     }
 

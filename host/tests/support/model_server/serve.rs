@@ -57,12 +57,14 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
     };
 
     let api = Api::from_path(&request.target);
+    let path = request.target.split('?').next().unwrap_or("").to_string();
     let model = serde_json::from_slice::<Value>(&request.body)
         .ok()
         .and_then(|b| b.get("model").and_then(Value::as_str).map(str::to_string));
     let (index, reply) = record(&shared, request, api);
 
     let done = match api {
+        None if path == super::embed::PATH => embeddings(&mut stream, &shared, index).await,
         None => not_found(&mut stream, index).await,
         Some(api) => {
             let ctx = render::Ctx {
@@ -126,6 +128,23 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
     shared.arrived.notify_all();
     shared.count.send_replace(count);
     (index, reply)
+}
+
+async fn embeddings(stream: &mut TcpStream, shared: &Shared, index: usize) -> Option<Instant> {
+    let body = {
+        let state = shared.lock();
+        super::embed::response(&state.embeddings, &state.requests[index].body)
+    };
+    http::write_full(
+        stream,
+        200,
+        &[],
+        "application/json",
+        body.to_string().as_bytes(),
+    )
+    .await
+    .ok()
+    .map(|_| Instant::now())
 }
 
 async fn not_found(stream: &mut TcpStream, index: usize) -> Option<Instant> {

@@ -1,0 +1,168 @@
+//! The embeddings endpoint (`POST {base_url}/embeddings`, OpenAI-compatible:
+//! OpenAI, Ollama, vLLM, llama.cpp) and the on-disk cache of document
+//! vectors, keyed by the model and the text's content hash.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::config::Endpoint;
+
+/// Texts sent in one request.
+pub const BATCH: usize = 64;
+/// How long one request may take before semantic scoring is given up.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error("embeddings request to {url} failed: {message}")]
+    Request { url: String, message: String },
+    #[error("embeddings endpoint {url} answered HTTP {status}: {body}")]
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("embeddings endpoint {url} answered {message}")]
+    Shape { url: String, message: String },
+}
+
+#[derive(Deserialize)]
+struct Response {
+    data: Vec<Datum>,
+}
+
+#[derive(Deserialize)]
+struct Datum {
+    #[serde(default)]
+    index: Option<usize>,
+    embedding: Vec<f32>,
+}
+
+/// Embeds `texts` (in batches of [`BATCH`]), one vector per text in order.
+///
+/// Blocking: runs the request on a thread of its own with its own runtime,
+/// so it may be called from synchronous code inside an async task.
+pub fn embed(endpoint: &Endpoint, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+    let mut out = Vec::with_capacity(texts.len());
+    for chunk in texts.chunks(BATCH) {
+        out.extend(embed_batch(endpoint, chunk)?);
+    }
+    Ok(out)
+}
+
+fn embed_batch(endpoint: &Endpoint, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+    let url = format!("{}/embeddings", endpoint.base_url);
+    let fail = |message: String| EmbedError::Request {
+        url: url.clone(),
+        message,
+    };
+    let body = serde_json::json!({"model": endpoint.model, "input": texts});
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| fail(e.to_string()))?;
+            runtime.block_on(async {
+                let client = reqwest::Client::builder()
+                    .timeout(TIMEOUT)
+                    .build()
+                    .map_err(|e| fail(e.to_string()))?;
+                let mut req = client.post(&url).json(&body);
+                if let Some(key) = &endpoint.api_key {
+                    req = req.bearer_auth(key);
+                }
+                let resp = req.send().await.map_err(|e| fail(e.to_string()))?;
+                let status = resp.status();
+                let text = resp.text().await.map_err(|e| fail(e.to_string()))?;
+                if !status.is_success() {
+                    return Err(EmbedError::Status {
+                        url: url.clone(),
+                        status: status.as_u16(),
+                        body: text.chars().take(300).collect(),
+                    });
+                }
+                Ok(text)
+            })
+        })
+        .join()
+        .map_err(|_| fail("the request thread panicked".into()))?
+    })?;
+    let shape = |message: String| EmbedError::Shape {
+        url: url.clone(),
+        message,
+    };
+    let parsed: Response = serde_json::from_str(&result)
+        .map_err(|e| shape(format!("JSON that is not an embeddings response: {e}")))?;
+    if parsed.data.len() != texts.len() {
+        return Err(shape(format!(
+            "{} vectors for {} texts",
+            parsed.data.len(),
+            texts.len()
+        )));
+    }
+    let mut data: Vec<(usize, Vec<f32>)> = parsed
+        .data
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| (d.index.unwrap_or(i), d.embedding))
+        .collect();
+    data.sort_by_key(|d| d.0);
+    Ok(data.into_iter().map(|d| d.1).collect())
+}
+
+/// The cache key of `text` embedded by `model`.
+pub fn key(model: &str, text: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(model.as_bytes());
+    h.update([0]);
+    h.update(text.as_bytes());
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Vectors on disk: one file per key (little-endian `f32`s).
+#[derive(Debug, Clone)]
+pub struct DiskCache {
+    dir: PathBuf,
+}
+
+impl DiskCache {
+    /// The cache in `dir` (created on the first write).
+    pub fn new(dir: &Path) -> DiskCache {
+        DiskCache {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Vec<f32>> {
+        let bytes = std::fs::read(self.dir.join(key)).ok()?;
+        if bytes.is_empty() || bytes.len() % 4 != 0 {
+            return None;
+        }
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
+    }
+
+    /// Stores `vector`; a failure only costs a later re-embedding.
+    pub fn put(&self, key: &str, vector: &[f32]) {
+        let bytes: Vec<u8> = vector.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let tmp = self.dir.join(format!("{key}.tmp{}", std::process::id()));
+        let written = std::fs::create_dir_all(&self.dir)
+            .and_then(|_| std::fs::write(&tmp, &bytes))
+            .and_then(|_| std::fs::rename(&tmp, self.dir.join(key)));
+        if let Err(e) = written {
+            tracing::debug!(error = %e, "embedding not cached");
+        }
+    }
+}

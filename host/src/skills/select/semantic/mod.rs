@@ -1,0 +1,254 @@
+//! Optional semantic scoring (`[selection] embeddings`): skill and tool
+//! texts are embedded once (cached in memory and on disk by model and
+//! content hash), each user message once, and the cosine ranking is fused
+//! with the lexical one by reciprocal rank fusion ([`fuse`]). Without the
+//! setting nothing here runs. An endpoint that fails turns semantic
+//! scoring off for the session with one warning; the turn goes on with
+//! lexical scoring alone.
+
+pub mod client;
+pub mod config;
+pub mod rank;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use config::{EmbeddingsSource, Endpoint, SelectionConfig};
+
+use client::DiskCache;
+
+/// The `k` of reciprocal rank fusion: 1 / (k + rank).
+pub const RRF_K: f32 = 60.0;
+
+/// Called with the warning when semantic scoring is given up.
+pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
+
+/// See the module docs. Shared by skill and tool selection of a session.
+pub struct Semantic {
+    endpoint: Endpoint,
+    disk: Option<DiskCache>,
+    memory: Mutex<HashMap<String, Arc<Vec<f32>>>>,
+    /// The last message and its vector.
+    message: Mutex<Option<(String, Arc<Vec<f32>>)>>,
+    failed: AtomicBool,
+    warn: Warn,
+}
+
+impl std::fmt::Debug for Semantic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Semantic")
+            .field("base_url", &self.endpoint.base_url)
+            .field("model", &self.endpoint.model)
+            .field("failed", &self.failed.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl Semantic {
+    /// `cache_dir`: where vectors are kept (`$QUIRE_HOME/cache/embeddings`).
+    pub fn new(endpoint: Endpoint, cache_dir: Option<&Path>, warn: Warn) -> Semantic {
+        Semantic {
+            endpoint,
+            disk: cache_dir.map(DiskCache::new),
+            memory: Mutex::new(HashMap::new()),
+            message: Mutex::new(None),
+            failed: AtomicBool::new(false),
+            warn,
+        }
+    }
+
+    /// The cosine similarity of `message` to each of `docs`; `None` when
+    /// semantic scoring is off for the session (the endpoint failed).
+    pub fn similarities(&self, docs: &[String], message: &str) -> Option<Vec<f32>> {
+        if self.failed.load(Ordering::Relaxed) || message.trim().is_empty() {
+            return None;
+        }
+        match self.try_similarities(docs, message) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                if !self.failed.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "semantic selection off");
+                    (self.warn)(format!(
+                        "semantic selection is off for this session, selection is lexical only: {e}"
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    fn try_similarities(
+        &self,
+        docs: &[String],
+        message: &str,
+    ) -> Result<Vec<f32>, client::EmbedError> {
+        let query = self.message_vector(message)?;
+        let vectors = self.doc_vectors(docs)?;
+        Ok(vectors.iter().map(|v| cosine(&query, v)).collect())
+    }
+
+    fn message_vector(&self, message: &str) -> Result<Arc<Vec<f32>>, client::EmbedError> {
+        let mut last = self.message.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((m, v)) = last.as_ref()
+            && m == message
+        {
+            return Ok(v.clone());
+        }
+        let v = client::embed(&self.endpoint, &[message.to_string()])?;
+        let v = Arc::new(v.into_iter().next().unwrap_or_default());
+        *last = Some((message.to_string(), v.clone()));
+        Ok(v)
+    }
+
+    fn doc_vectors(&self, docs: &[String]) -> Result<Vec<Arc<Vec<f32>>>, client::EmbedError> {
+        let keys: Vec<String> = docs
+            .iter()
+            .map(|d| client::key(&self.endpoint.model, d))
+            .collect();
+        let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let mut missing: Vec<usize> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            if memory.contains_key(k) {
+                continue;
+            }
+            match self.disk.as_ref().and_then(|d| d.get(k)) {
+                Some(v) => {
+                    memory.insert(k.clone(), Arc::new(v));
+                }
+                None => missing.push(i),
+            }
+        }
+        missing.dedup_by_key(|i| keys[*i].clone());
+        if !missing.is_empty() {
+            tracing::debug!(texts = missing.len(), "embedding texts");
+            let texts: Vec<String> = missing.iter().map(|&i| docs[i].clone()).collect();
+            let vectors = client::embed(&self.endpoint, &texts)?;
+            for (&i, v) in missing.iter().zip(vectors) {
+                if let Some(d) = &self.disk {
+                    d.put(&keys[i], &v);
+                }
+                memory.insert(keys[i].clone(), Arc::new(v));
+            }
+        }
+        Ok(keys
+            .iter()
+            .map(|k| memory.get(k).cloned().unwrap_or_default())
+            .collect())
+    }
+}
+
+/// The session's semantic scoring from `[selection]`, or `None` when it
+/// is off or misconfigured (reported as a warning event; selection stays
+/// lexical).
+pub fn for_session(
+    config: &SelectionConfig,
+    provider: &crate::config::ProviderConfig,
+    home: &Path,
+    events: &crate::agent::EventSink,
+) -> Option<Arc<Semantic>> {
+    let warn_to = events.clone();
+    let warn: Warn = Arc::new(move |message| {
+        warn_to.send(crate::agent::Event::Warning { message });
+    });
+    match config.endpoint(provider) {
+        Ok(Some(endpoint)) => {
+            let dir = home.join("cache").join("embeddings");
+            Some(Arc::new(Semantic::new(endpoint, Some(&dir), warn)))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            warn(format!("{e}; selection is lexical only"));
+            None
+        }
+    }
+}
+
+/// Cosine similarity (0 for an empty or zero vector, or lengths that
+/// differ).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() || a.is_empty() {
+        return 0.0;
+    }
+    let (mut dot, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    dot / (na.sqrt() * nb.sqrt())
+}
+
+/// The `top` items by similarity above zero, best first (ties: lower
+/// position first), among those `allowed`.
+pub fn semantic_order(sims: &[f32], top: usize, allowed: impl Fn(usize) -> bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sims.len())
+        .filter(|&i| sims[i] > 0.0 && allowed(i))
+        .collect();
+    order.sort_by(|&a, &b| sims[b].total_cmp(&sims[a]).then(a.cmp(&b)));
+    order.truncate(top);
+    order
+}
+
+/// Reciprocal rank fusion of rankings (each best first): every item scores
+/// the sum of 1 / ([`RRF_K`] + rank) over the rankings it is in. Best
+/// first; ties keep the order of first appearance.
+pub fn fuse(rankings: &[&[usize]]) -> Vec<(usize, f32)> {
+    let mut scores: Vec<(usize, f32)> = Vec::new();
+    let mut at: HashMap<usize, usize> = HashMap::new();
+    for ranking in rankings {
+        for (rank, &item) in ranking.iter().enumerate() {
+            let add = 1.0 / (RRF_K + rank as f32 + 1.0);
+            match at.get(&item) {
+                Some(&p) => scores[p].1 += add,
+                None => {
+                    at.insert(item, scores.len());
+                    scores.push((item, add));
+                }
+            }
+        }
+    }
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scores
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_high_in_both_rankings_wins_over_one_first_in_only_one() {
+        let fused = fuse(&[&[1, 2, 3], &[2, 4]]);
+        assert_eq!(fused[0].0, 2);
+        assert_eq!(fused[1].0, 1);
+        assert_eq!(fused.len(), 4);
+    }
+
+    #[test]
+    fn semantic_order_keeps_positive_allowed_items_best_first() {
+        let sims = [0.2, 0.9, -0.5, 0.4, 0.9];
+        assert_eq!(semantic_order(&sims, 3, |i| i != 3), vec![1, 4, 0]);
+    }
+
+    #[test]
+    fn cosine_of_mismatched_or_zero_vectors_is_zero() {
+        assert_eq!(cosine(&[1.0, 0.0], &[1.0]), 0.0);
+        assert_eq!(cosine(&[0.0, 0.0], &[1.0, 0.0]), 0.0);
+        assert!((cosine(&[1.0, 1.0], &[2.0, 2.0]) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_disk_cache_round_trips_vectors_by_model_and_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(&dir.path().join("embeddings"));
+        let k = client::key("m", "text");
+        assert_ne!(k, client::key("other", "text"));
+        assert_eq!(cache.get(&k), None);
+        cache.put(&k, &[0.5, -1.0]);
+        assert_eq!(cache.get(&k), Some(vec![0.5, -1.0]));
+    }
+}

@@ -1,0 +1,82 @@
+//! The texts embedded for skills and tools, and the fused rankings.
+
+use super::{Semantic, fuse, semantic_order};
+use crate::skills::Skill;
+use crate::skills::SkillsConfig;
+use crate::skills::select::plan::{Plan, RANKED_KEEP, Ranked};
+use crate::tools::ToolSpec;
+
+/// Tools the semantic ranking adds at most to a request's ranked tools.
+pub const SEMANTIC_TOOLS: usize = 3;
+
+/// A skill's embedded text: name, description and when to use it.
+pub fn skill_text(skill: &Skill) -> String {
+    let mut text = format!("{}: {}", skill.name, skill.description);
+    if let Some(w) = &skill.when_to_use {
+        text.push('\n');
+        text.push_str(w);
+    }
+    text
+}
+
+/// A tool's embedded text: name and description.
+pub fn tool_text(spec: &ToolSpec) -> String {
+    format!("{}: {}", spec.name, spec.description)
+}
+
+/// Re-orders `plan.ranked` by fusing it with the semantic ranking of
+/// `message`; scores become fusion scores. Activation (decided on the
+/// lexical evidence) is left as it is.
+pub fn rerank_skills(
+    semantic: &Semantic,
+    plan: &mut Plan,
+    skills: &[Skill],
+    config: &SkillsConfig,
+    message: &str,
+) {
+    let texts: Vec<String> = skills.iter().map(skill_text).collect();
+    let Some(sims) = semantic.similarities(&texts, message) else {
+        return;
+    };
+    let keep = (config.catalog_size * 4).max(RANKED_KEEP);
+    let lexical: Vec<usize> = plan
+        .ranked
+        .iter()
+        .filter(|r| r.score > 0.0)
+        .map(|r| r.skill)
+        .collect();
+    let meaning = semantic_order(&sims, keep, |i| !skills[i].disable_model_invocation);
+    let mut fused: Vec<Ranked> = fuse(&[&lexical, &meaning])
+        .into_iter()
+        .map(|(skill, score)| Ranked { skill, score })
+        .collect();
+    // Skills listed with no score (every skill fits the catalog) stay, last.
+    for r in &plan.ranked {
+        if !fused.iter().any(|f| f.skill == r.skill) {
+            fused.push(Ranked {
+                skill: r.skill,
+                score: 0.0,
+            });
+        }
+    }
+    fused.truncate(keep.max(plan.ranked.len()));
+    plan.ranked = fused;
+}
+
+/// Fuses the lexical ranking of tools (`lexical`, best first, with scores)
+/// with the [`SEMANTIC_TOOLS`] best by meaning; unchanged when semantic
+/// scoring is off.
+pub fn rerank_tools(
+    semantic: &Semantic,
+    specs: &[ToolSpec],
+    lexical: Vec<(usize, f32)>,
+    message: &str,
+) -> Vec<(usize, f32)> {
+    let texts: Vec<String> = specs.iter().map(tool_text).collect();
+    let Some(sims) = semantic.similarities(&texts, message) else {
+        return lexical;
+    };
+    let order: Vec<usize> = lexical.iter().map(|h| h.0).collect();
+    let meaning = semantic_order(&sims, SEMANTIC_TOOLS, |_| true);
+    fuse(&[&order, &meaning])
+}

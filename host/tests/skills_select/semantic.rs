@@ -1,0 +1,143 @@
+//! `[selection] embeddings`: semantic scoring through the real binary,
+//! against the test model server's `/v1/embeddings` with vectors scripted
+//! per test.
+
+use quire::skills::select::testing;
+use serde_json::Value;
+
+use crate::support::model_server::Reply;
+use crate::support::quire::TestEnv;
+
+/// Words that share nothing with the `pdf-forms` skill's text.
+const MESSAGE: &str = "my tax paperwork from the accountant needs completing";
+
+fn env(extra: &str) -> TestEnv {
+    let env = TestEnv::with_config("responses", extra);
+    let root = env.repo.path().join(".quire/skills");
+    for (name, description) in [
+        (
+            "pdf-forms",
+            "Fill in PDF form fields and flatten forms with pypdf.",
+        ),
+        (
+            "docker-compose",
+            "Write and debug Docker Compose stacks and healthchecks.",
+        ),
+        (
+            "release-notes",
+            "Draft release notes from the git history since the last tag.",
+        ),
+        (
+            "git-bisect",
+            "Find the commit that introduced a regression with git bisect.",
+        ),
+        (
+            "sql-migrations",
+            "Write reversible database schema migrations without downtime.",
+        ),
+        (
+            "csv-cleaning",
+            "Clean CSV data with pandas: duplicates and missing values.",
+        ),
+        ("regex-builder", "Build and test regular expressions."),
+        ("email-drafting", "Draft clear, polite emails and replies."),
+        (
+            "css-layout",
+            "Fix CSS layout problems with flexbox and grid.",
+        ),
+    ] {
+        testing::write(&root, testing::skill(name, description)).unwrap();
+    }
+    env.server.embed_rule("tax paperwork", &[1.0, 0.0]);
+    env.server.embed_rule("PDF form", &[0.9, 0.2]);
+    env
+}
+
+const PROVIDER: &str =
+    "[selection]\nembeddings = \"provider\"\nembeddings_model = \"test-embed\"\n";
+
+/// The first model request's body as text.
+fn first_model_request(env: &TestEnv) -> String {
+    env.server
+        .requests()
+        .into_iter()
+        .find(|r| r.api.is_some())
+        .map(|r| r.raw_body)
+        .expect("a model request")
+}
+
+fn inputs(body: &Value) -> usize {
+    match &body["input"] {
+        Value::Array(a) => a.len(),
+        Value::String(_) => 1,
+        _ => 0,
+    }
+}
+
+#[test]
+fn without_embeddings_the_skill_is_not_offered_for_unrelated_words() {
+    let env = env("");
+    env.server.push(Reply::text("done"));
+    let run = env.exec_json(MESSAGE, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!first_model_request(&env).contains("pdf-forms"));
+    assert!(env.server.embedding_requests().is_empty());
+}
+
+#[test]
+fn embeddings_offer_a_skill_the_words_miss_and_are_cached_on_disk() {
+    let env = env(PROVIDER);
+    env.server.push(Reply::text("done"));
+    let run = env.exec_json(MESSAGE, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("warning").is_empty(), "{:?}", run.events);
+    assert!(
+        first_model_request(&env).contains("pdf-forms"),
+        "the catalog should list pdf-forms"
+    );
+    // The message once, the skills in one batch.
+    let first = env.server.embedding_requests();
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(first.iter().all(|r| r.body["model"] == "test-embed"));
+    let skills = inputs(&first[1].body);
+    assert!(skills >= 9, "{skills} skill texts embedded");
+    assert!(first[1].raw_body.contains("PDF form fields"));
+
+    // A second session: skill texts come from the disk cache; only the
+    // message is embedded.
+    env.server.push(Reply::text("done again"));
+    let run = env.exec_json(MESSAGE, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = env.server.embedding_requests();
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(inputs(&all[2].body), 1);
+    assert!(all[2].raw_body.contains("tax paperwork"));
+    let second = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.api.is_some())
+        .nth(1)
+        .expect("a second model request");
+    assert!(second.raw_body.contains("pdf-forms"));
+}
+
+#[test]
+fn an_unreachable_endpoint_warns_once_and_the_turn_goes_on_lexically() {
+    let env =
+        env("[selection]\nembeddings = \"endpoint\"\nembeddings_url = \"http://127.0.0.1:1/v1\"\n");
+    env.server.push(Reply::text("done"));
+    let run = env.exec_json("debug the compose healthchecks", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings = run.of_type("warning");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("lexical only"),
+        "{warnings:?}"
+    );
+    // Lexical selection still lists the skill the words name.
+    assert!(first_model_request(&env).contains("docker-compose"));
+}
