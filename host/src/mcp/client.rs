@@ -95,15 +95,28 @@ pub async fn connect(
                 exited: p.exited.clone(),
             };
             on_spawn(&info);
-            match handler.serve((p.stdout, p.stdin)).await {
+            let transport = super::correlate::Correlated::new(
+                rmcp::transport::async_rw::AsyncRwTransport::new_client(p.stdout, p.stdin),
+                &spec.name,
+            );
+            match handler.serve(transport).await {
                 Ok(service) => Ok(Connection {
                     service,
                     process: Some(info),
                 }),
-                Err(e) => Err(match info.exit_status(Duration::from_millis(500)).await {
-                    Some(how) => format!("the server {how} before completing the MCP handshake"),
-                    None => format!("the MCP handshake failed: {e}"),
-                }),
+                // The server closed its output: say how it ended.
+                Err(e @ rmcp::service::ClientInitializeError::ConnectionClosed(_)) => {
+                    Err(match info.exit_status(Duration::from_millis(500)).await {
+                        Some(how) => {
+                            format!("the server {how} before completing the MCP handshake")
+                        }
+                        None => format!("the MCP handshake failed: {e}"),
+                    })
+                }
+                Err(e) => Err(format!(
+                    "the server broke the MCP handshake: {}",
+                    error_chain(&e)
+                )),
             }
         }
         Transport::Http { url, headers } => {

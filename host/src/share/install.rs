@@ -2,8 +2,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use super::check;
 use super::digest::{self, Digests, Drift};
-use super::lock::{Entry, Kind, LockFile};
+use super::lock::{Entry, Kind, Layout, LockFile};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
 
@@ -57,6 +58,7 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     for item in items {
         let files = digest::of_folder(&item.dir)?;
         let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
+        guard_links(root, &installed, ctx.layout)?;
         install(&item.dir, &files, &root.join(&installed))?;
         let inner = match (&subdir, &item.child) {
             (Some(s), Some(c)) => Some(format!("{s}/{c}")),
@@ -92,7 +94,7 @@ pub fn update(
     name: Option<&str>,
     force: bool,
 ) -> Result<Vec<Updated>, ShareError> {
-    let lock = LockFile::load(&ctx.root)?;
+    let lock = load_checked(&ctx.root, ctx.layout)?;
     let chosen: Vec<Entry> = lock
         .entries
         .into_iter()
@@ -151,9 +153,31 @@ fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result
     )))
 }
 
-/// Each locked entry and how its installed files differ from the lock.
-pub fn verify(root: &Path) -> Result<Vec<(Entry, Drift)>, ShareError> {
+/// Refuses a symbolic link on the way to `installed` in a repository
+/// (the user's own folders in `$QUIRE_HOME` may be links they made).
+fn guard_links(root: &Path, installed: &str, layout: Layout) -> Result<(), ShareError> {
+    match layout {
+        Layout::Project => check::no_symlinks(root, installed),
+        Layout::User => Ok(()),
+    }
+}
+
+/// The lock under `root` with every entry checked ([`check::entry`], and
+/// no symbolic link on the way to a repository's install folders): an
+/// entry pointing anywhere else makes the whole lock invalid.
+fn load_checked(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
     let lock = LockFile::load(root)?;
+    for e in &lock.entries {
+        check::entry(e, layout)?;
+        guard_links(root, &e.installed, layout)?;
+    }
+    Ok(lock)
+}
+
+/// Each locked entry and how its installed files differ from the lock.
+/// A lock with an entry outside its folder is refused ([`check::entry`]).
+pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareError> {
+    let lock = load_checked(root, layout)?;
     lock.entries
         .into_iter()
         .map(|e| {
@@ -186,7 +210,7 @@ pub enum Synced {
 /// changes (changed or added files) are replaced only with `force`.
 pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, ShareError> {
     let mut out = Vec::new();
-    for (entry, drift) in verify(&ctx.root)? {
+    for (entry, drift) in verify(&ctx.root, ctx.layout)? {
         let local = !drift.changed.is_empty() || !drift.added.is_empty();
         let outcome = if drift.is_clean() {
             Synced::Unchanged
@@ -232,13 +256,20 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
             drift.describe()
         )));
     }
+    check::entry(entry, ctx.layout)?;
+    guard_links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &ctx.root.join(&entry.installed))
 }
 
 /// Removes every installed skill or plugin named `name` and its lock
 /// entry; the kinds removed. Local changes are kept (an error) unless
 /// `force`.
-pub fn remove(root: &Path, name: &str, force: bool) -> Result<Vec<Kind>, ShareError> {
+pub fn remove(
+    root: &Path,
+    layout: Layout,
+    name: &str,
+    force: bool,
+) -> Result<Vec<Kind>, ShareError> {
     let mut lock = LockFile::load(root)?;
     let gone: Vec<Entry> = lock
         .entries
@@ -248,6 +279,10 @@ pub fn remove(root: &Path, name: &str, force: bool) -> Result<Vec<Kind>, ShareEr
         .collect();
     if gone.is_empty() {
         return Err(ShareError::Invalid(not_locked(name)));
+    }
+    for e in &gone {
+        check::entry(e, layout)?;
+        guard_links(root, &e.installed, layout)?;
     }
     if !force {
         for e in &gone {
@@ -342,12 +377,7 @@ fn item_at(dir: &Path, child: Option<String>) -> Result<Option<Item>, ShareError
 
 /// A name that is safe as a folder name.
 fn check_name(name: &str, dir: &Path) -> Result<(), ShareError> {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
+    if check::is_safe_name(name) {
         Ok(())
     } else {
         Err(ShareError::Invalid(format!(
