@@ -48,10 +48,12 @@ fn an_agents_md_linking_out_of_the_repository_is_not_sent() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let body = &env.server.requests()[0].raw_body;
     assert!(!body.contains("SECRET-BYTES"), "the key was sent");
-    let warned = run
-        .of_type("warning")
-        .iter()
-        .any(|w| w["message"].as_str().unwrap_or("").contains("outside the repository"));
+    let warned = run.of_type("warning").iter().any(|w| {
+        w["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("outside the repository")
+    });
     assert!(warned, "{:?}", run.events);
 }
 

@@ -174,11 +174,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
             "component: must name the .wasm file, e.g. component = \"my_plugin.wasm\"".into(),
         ));
     }
-    if !raw
-        .component
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
-    {
+    if !raw.component.components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
         return Err(bad(format!(
             "component: '{}' must be a file inside the plugin's folder (relative, without '..')",
             raw.component.display()

@@ -24,7 +24,9 @@ pub fn is_safe_name(name: &str) -> bool {
 pub fn is_inside(rel: &str) -> bool {
     !rel.is_empty()
         && !rel.contains('\\')
-        && rel.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
         && Path::new(rel)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
@@ -58,7 +60,11 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
             "lists the file \"{rel}\", which is not a relative path inside its folder"
         )));
     }
-    if let Some(sub) = e.subdir.as_deref().filter(|s| !is_inside(s.trim_end_matches('/'))) {
+    if let Some(sub) = e
+        .subdir
+        .as_deref()
+        .filter(|s| !is_inside(s.trim_end_matches('/')))
+    {
         return Err(bad(format!(
             "has subdir = \"{sub}\", which is not a relative path inside its source"
         )));

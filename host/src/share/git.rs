@@ -20,8 +20,11 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
     let dest = into
         .to_str()
         .ok_or_else(|| ShareError::Invalid(format!("{} is not valid UTF-8", into.display())))?;
-    run(None, &["clone", "--quiet", "--no-checkout", "--", url, dest])
-        .map_err(|e| ShareError::Invalid(format!("cannot clone {url}: {}", e.explain())))?;
+    run(
+        None,
+        &["clone", "--quiet", "--no-checkout", "--", url, dest],
+    )
+    .map_err(|e| ShareError::Invalid(format!("cannot clone {url}: {}", e.explain())))?;
     let commit = match revision {
         None => resolve(into, "HEAD").ok_or_else(|| {
             ShareError::Invalid(format!(
@@ -202,11 +205,23 @@ mod tests {
             }
             .explain()
         };
-        let auth = f("Cloning into 'x'...\nfatal: could not read Username for 'https://h': terminal prompts disabled\n");
+        let auth = f(
+            "Cloning into 'x'...\nfatal: could not read Username for 'https://h': terminal prompts disabled\n",
+        );
         assert!(auth.starts_with("the server wants a login"), "{auth}");
-        assert!(auth.contains("Cloning into 'x'...") && auth.contains("terminal prompts disabled"), "{auth}");
-        let missing = f("fatal: '/srv/nope' does not appear to be a git repository\nfatal: Could not read from remote repository.\n");
-        assert!(missing.starts_with("the repository was not found"), "{missing}");
-        assert!(f("fatal: unable to access: Could not resolve host: h").starts_with("the host cannot"));
+        assert!(
+            auth.contains("Cloning into 'x'...") && auth.contains("terminal prompts disabled"),
+            "{auth}"
+        );
+        let missing = f(
+            "fatal: '/srv/nope' does not appear to be a git repository\nfatal: Could not read from remote repository.\n",
+        );
+        assert!(
+            missing.starts_with("the repository was not found"),
+            "{missing}"
+        );
+        assert!(
+            f("fatal: unable to access: Could not resolve host: h").starts_with("the host cannot")
+        );
     }
 }

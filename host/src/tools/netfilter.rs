@@ -28,7 +28,9 @@ pub fn no_network_filter() -> Result<BpfProgram, String> {
             libc::AF_UNIX as u64,
         )
         .map_err(|e| format!("{e:?}"))?;
-        Ok(vec![SeccompRule::new(vec![cond]).map_err(|e| format!("{e:?}"))?])
+        Ok(vec![
+            SeccompRule::new(vec![cond]).map_err(|e| format!("{e:?}"))?,
+        ])
     };
     let mut rules = std::collections::BTreeMap::new();
     rules.insert(libc::SYS_socket, not_unix()?);

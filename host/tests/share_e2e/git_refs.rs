@@ -61,7 +61,8 @@ fn a_missing_ref_is_named_with_the_refs_that_exist() {
     let run = env.run(&["share", "add", &up.url(), "--ref", "nosuchtag"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("has no branch, tag or commit 'nosuchtag'"),
+        run.stderr
+            .contains("has no branch, tag or commit 'nosuchtag'"),
         "{}",
         run.stderr
     );
@@ -83,7 +84,8 @@ fn a_missing_repository_is_explained_with_gits_whole_message() {
     );
     // More than git's last line: the first fatal line is there too.
     assert!(
-        run.stderr.contains("does not appear to be a git repository"),
+        run.stderr
+            .contains("does not appear to be a git repository"),
         "{}",
         run.stderr
     );
@@ -111,5 +113,9 @@ fn a_repository_that_wants_a_login_says_so() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(&format!("cannot clone {url}")), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("cannot clone {url}")),
+        "{}",
+        run.stderr
+    );
 }

@@ -91,7 +91,11 @@ fn relative_and_absolute_paths_out_of_the_repository_are_refused() {
         s.lock(&installed);
         s.refused(&["verify"]);
         s.refused(&["sync"]);
-        assert!(!s.victim().exists(), "sync created {}", s.victim().display());
+        assert!(
+            !s.victim().exists(),
+            "sync created {}",
+            s.victim().display()
+        );
         // A folder that is there: --force would replace its files.
         write(&s.victim().join("keep.txt"), "mine\n");
         let before = contents(s.outside.path());
@@ -113,7 +117,10 @@ fn a_symlinked_install_folder_is_refused() {
     s.refused(&["verify"]);
     s.refused(&["sync"]);
     s.refused(&["sync", "--force"]);
-    assert!(contents(s.outside.path()).is_empty(), "wrote through the link");
+    assert!(
+        contents(s.outside.path()).is_empty(),
+        "wrote through the link"
+    );
     write(&s.victim().join("pdf/keep.txt"), "mine\n");
     s.refused(&["remove", "pdf", "--force"]);
     assert!(s.victim().join("pdf/keep.txt").exists());
