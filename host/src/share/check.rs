@@ -7,7 +7,7 @@
 use std::path::{Component, Path};
 
 use super::ShareError;
-use super::lock::{Entry, FILE, Layout};
+use super::lock::{Entry, FILE, Layout, LockFile};
 
 /// A name that is safe as a folder name: letters, digits, `-`, `_`, `.`,
 /// not starting with `.`.
@@ -112,10 +112,51 @@ pub fn no_symlinks(root: &Path, installed: &str) -> Result<(), ShareError> {
     Ok(())
 }
 
-/// [`entry`] and [`no_symlinks`]: an entry safe to write or remove.
-pub fn writable(root: &Path, e: &Entry, layout: Layout) -> Result<(), ShareError> {
-    entry(e, layout)?;
-    no_symlinks(root, &e.installed)
+/// Refuses a symbolic link on the way to `installed` in a repository
+/// (the user's own folders in `$QUIRE_HOME` may be links they made).
+pub fn links(root: &Path, installed: &str, layout: Layout) -> Result<(), ShareError> {
+    match layout {
+        Layout::Project => no_symlinks(root, installed),
+        Layout::User => Ok(()),
+    }
+}
+
+/// The lock under `root` with every entry checked ([`entry`], and
+/// no symbolic link on the way to a repository's install folders): an
+/// entry pointing anywhere else makes the whole lock invalid.
+pub fn load(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
+    let lock = LockFile::load(root)?;
+    for e in &lock.entries {
+        entry(e, layout)?;
+        links(root, &e.installed, layout)?;
+    }
+    Ok(lock)
+}
+
+/// A name that is safe as a folder name.
+pub fn name(name: &str, dir: &Path) -> Result<(), ShareError> {
+    if is_safe_name(name) {
+        Ok(())
+    } else {
+        Err(ShareError::Invalid(format!(
+            "{}: the name '{name}' cannot be a folder name; use letters, digits, '-', '_' and '.'",
+            dir.display()
+        )))
+    }
+}
+
+/// A relative path without `..` (so it stays inside the source).
+pub fn subdir(s: &str) -> Result<String, ShareError> {
+    let p = Path::new(s);
+    let inside = p
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if s.is_empty() || !inside {
+        return Err(ShareError::Invalid(format!(
+            "--path '{s}' must be a folder inside the source (relative, without '..')"
+        )));
+    }
+    Ok(s.trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]

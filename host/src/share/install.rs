@@ -1,6 +1,6 @@
 //! `quire share add | sync | verify | remove`.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::check;
 use super::digest::{self, Digests, Drift};
@@ -33,7 +33,7 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
             "--ref is for git sources; a folder or an MCP server is taken as it is".into(),
         ));
     }
-    let subdir = opts.subdir.as_deref().map(check_subdir).transpose()?;
+    let subdir = opts.subdir.as_deref().map(check::subdir).transpose()?;
     let fetched = source::fetch(&src, opts.reference.as_deref(), ctx)?;
     let content = match &subdir {
         Some(s) => fetched.dir.join(s),
@@ -58,7 +58,7 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     for item in items {
         let files = digest::of_folder(&item.dir)?;
         let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
-        guard_links(root, &installed, ctx.layout)?;
+        check::links(root, &installed, ctx.layout)?;
         install(&item.dir, &files, &root.join(&installed))?;
         let inner = match (&subdir, &item.child) {
             (Some(s), Some(c)) => Some(format!("{s}/{c}")),
@@ -94,7 +94,7 @@ pub fn update(
     name: Option<&str>,
     force: bool,
 ) -> Result<Vec<Updated>, ShareError> {
-    let lock = load_checked(&ctx.root, ctx.layout)?;
+    let lock = check::load(&ctx.root, ctx.layout)?;
     let chosen: Vec<Entry> = lock
         .entries
         .into_iter()
@@ -153,31 +153,10 @@ fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result
     )))
 }
 
-/// Refuses a symbolic link on the way to `installed` in a repository
-/// (the user's own folders in `$QUIRE_HOME` may be links they made).
-fn guard_links(root: &Path, installed: &str, layout: Layout) -> Result<(), ShareError> {
-    match layout {
-        Layout::Project => check::no_symlinks(root, installed),
-        Layout::User => Ok(()),
-    }
-}
-
-/// The lock under `root` with every entry checked ([`check::entry`], and
-/// no symbolic link on the way to a repository's install folders): an
-/// entry pointing anywhere else makes the whole lock invalid.
-fn load_checked(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
-    let lock = LockFile::load(root)?;
-    for e in &lock.entries {
-        check::entry(e, layout)?;
-        guard_links(root, &e.installed, layout)?;
-    }
-    Ok(lock)
-}
-
 /// Each locked entry and how its installed files differ from the lock.
 /// A lock with an entry outside its folder is refused ([`check::entry`]).
 pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareError> {
-    let lock = load_checked(root, layout)?;
+    let lock = check::load(root, layout)?;
     lock.entries
         .into_iter()
         .map(|e| {
@@ -235,7 +214,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     let revision = entry.commit.as_deref().or(entry.reference.as_deref());
     let fetched = source::fetch(&src, revision, ctx)?;
     let content = match &entry.subdir {
-        Some(s) => fetched.dir.join(check_subdir(s)?),
+        Some(s) => fetched.dir.join(check::subdir(s)?),
         None => fetched.dir.clone(),
     };
     let files = if content.is_dir() {
@@ -257,7 +236,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         )));
     }
     check::entry(entry, ctx.layout)?;
-    guard_links(&ctx.root, &entry.installed, ctx.layout)?;
+    check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &ctx.root.join(&entry.installed))
 }
 
@@ -282,7 +261,7 @@ pub fn remove(
     }
     for e in &gone {
         check::entry(e, layout)?;
-        guard_links(root, &e.installed, layout)?;
+        check::links(root, &e.installed, layout)?;
     }
     if !force {
         for e in &gone {
@@ -366,39 +345,13 @@ fn item_at(dir: &Path, child: Option<String>) -> Result<Option<Item>, ShareError
     } else {
         return Ok(None);
     };
-    check_name(&name, dir)?;
+    check::name(&name, dir)?;
     Ok(Some(Item {
         kind,
         name,
         dir: dir.to_path_buf(),
         child,
     }))
-}
-
-/// A name that is safe as a folder name.
-fn check_name(name: &str, dir: &Path) -> Result<(), ShareError> {
-    if check::is_safe_name(name) {
-        Ok(())
-    } else {
-        Err(ShareError::Invalid(format!(
-            "{}: the name '{name}' cannot be a folder name; use letters, digits, '-', '_' and '.'",
-            dir.display()
-        )))
-    }
-}
-
-/// A relative path without `..` (so it stays inside the source).
-fn check_subdir(s: &str) -> Result<String, ShareError> {
-    let p = Path::new(s);
-    let inside = p
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if s.is_empty() || !inside {
-        return Err(ShareError::Invalid(format!(
-            "--path '{s}' must be a folder inside the source (relative, without '..')"
-        )));
-    }
-    Ok(s.trim_end_matches('/').to_string())
 }
 
 /// Copies the files listed in `files` from `from` to `to`, replacing what
