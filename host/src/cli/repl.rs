@@ -298,5 +298,6 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         drive(&mut session, &mut rx, &mut renderer, line, token).await;
         interrupts.end();
     }
+    super::run::drive_future(session.end("prompt_input_exit"), &mut rx, &mut renderer).await;
     EXIT_OK
 }
