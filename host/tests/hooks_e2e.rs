@@ -9,6 +9,8 @@ mod claude;
 mod contract;
 #[path = "hooks/faults.rs"]
 mod faults;
+#[path = "hooks/tools.rs"]
+mod tools;
 
 use std::path::{Path, PathBuf};
 
