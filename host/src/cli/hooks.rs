@@ -165,3 +165,45 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
     }
     EXIT_OK
 }
+
+/// The repository hooks waiting for approval, described for the
+/// interactive prompt (`None` when there are none).
+pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
+    let sources = HookSources::new(&setup.config, &setup.home, repo_root(&setup.cwd));
+    let hooks: Vec<Hook> = load_hooks(&sources)
+        .hooks
+        .into_iter()
+        .filter(|h| h.trust == TrustState::NotApproved)
+        .collect();
+    if hooks.is_empty() {
+        return None;
+    }
+    let mut text = String::from(
+        "This repository has hooks that are new or changed since you approved them. They run commands with your rights:",
+    );
+    for h in &hooks {
+        let what = h
+            .def
+            .command
+            .as_deref()
+            .or(h.def.url.as_deref())
+            .unwrap_or("");
+        text.push_str(&format!(
+            "\n  {} {} [{}] {what}  ({})",
+            h.id(),
+            h.event.as_str(),
+            h.def.matcher.as_deref().unwrap_or("*"),
+            h.source.display()
+        ));
+    }
+    Some((text, hooks))
+}
+
+/// Records the approval of `hooks`.
+pub fn approve(home: &std::path::Path, hooks: &[Hook]) -> Result<(), String> {
+    let mut store = TrustStore::load(home).map_err(|e| e.to_string())?;
+    for h in hooks {
+        store.approve(h);
+    }
+    store.save(home).map_err(|e| e.to_string())
+}

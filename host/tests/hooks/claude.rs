@@ -127,3 +127,46 @@ fn repository_hooks_do_not_run_in_an_untrusted_repository() {
     let list = env.run(&["hooks", "list", "--json"]);
     assert!(list.stdout.contains("repo_not_trusted"), "{}", list.stdout);
 }
+
+#[test]
+fn the_interactive_session_asks_to_approve_new_repository_hooks() {
+    let env = TestEnv::new("chat");
+    let seen = env.home.path().join("prompt-seen");
+    env.write(
+        ".claude/settings.json",
+        &json!({"hooks": {"UserPromptSubmit": [{"hooks": [
+            {"type": "command", "command": format!("cat > {}", seen.display())}
+        ]}]}})
+        .to_string(),
+    );
+    env.server.push(Reply::text("hi"));
+    let run = repl(&env, "y\nhello\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("new or changed since you approved"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("approved 1 hook(s)"), "{}", run.stderr);
+    let input: Value = serde_json::from_str(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+    assert_eq!(input["prompt"], "hello");
+    // Approved: not asked again.
+    env.server.push(Reply::text("again"));
+    let run = repl(&env, "hello\n/quit\n");
+    assert!(
+        !run.stderr.contains("new or changed since you approved"),
+        "{}",
+        run.stderr
+    );
+}
+
+fn repl(env: &TestEnv, input: &str) -> super::support::quire::Run {
+    use std::io::Write;
+    let mut cmd = env.command(&[]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    super::support::quire::finish(child)
+}
