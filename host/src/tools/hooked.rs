@@ -16,25 +16,24 @@ use crate::hooks::{Hooks, Permission};
 use crate::model::ToolCall;
 
 /// The call without hooks.
-pub(super) async fn plain_call(
-    tool: &dyn Tool,
-    name: &str,
-    args: Value,
-    ctx: &ToolContext,
-) -> ToolOutput {
+async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext) -> ToolOutput {
     tool.call(args, ctx)
         .await
         .unwrap_or_else(|e| ToolOutput::error(super::registry::error_text(name, &e)))
 }
 
+/// Runs `call` of `tool` through `hooks` (straight, without hooks).
 pub(super) async fn call(
-    hooks: &Arc<Hooks>,
+    hooks: Option<&Arc<Hooks>>,
     tool: &dyn Tool,
     spec: &ToolSpec,
     call: &ToolCall,
     mut args: Value,
     ctx: &ToolContext,
 ) -> ToolOutput {
+    let Some(hooks) = hooks else {
+        return plain_call(tool, &call.name, args, ctx).await;
+    };
     let source = tool.source();
     let pre = hooks
         .pre_tool(&ToolCallInfo {

@@ -163,22 +163,9 @@ impl ToolRegistry {
             match self.prepare(call, args_value) {
                 Err(msg) => ToolOutput::error(msg),
                 Ok((entry, args)) => {
-                    let fut = async {
-                        match &self.hooks {
-                            None => call_tool(entry, &call.name, args, ctx).await,
-                            Some(h) => {
-                                super::hooked::call(
-                                    h,
-                                    entry.tool.as_ref(),
-                                    &entry.spec,
-                                    call,
-                                    args,
-                                    ctx,
-                                )
-                                .await
-                            }
-                        }
-                    };
+                    let hooks = self.hooks.as_ref();
+                    let fut =
+                        super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
                     tokio::select! {
                         r = fut => r,
                         _ = ctx.cancel.cancelled() => ToolOutput::error(ToolError::Interrupted.to_string()),
@@ -231,10 +218,6 @@ impl ToolRegistry {
             .map_err(|e| format!("invalid arguments for '{}': {e}", call.name))?;
         Ok((entry, args))
     }
-}
-
-async fn call_tool(entry: &Entry, name: &str, args: Value, ctx: &ToolContext) -> ToolOutput {
-    super::hooked::plain_call(entry.tool.as_ref(), name, args, ctx).await
 }
 
 pub(super) fn error_text(tool: &str, e: &ToolError) -> String {
