@@ -64,3 +64,52 @@ fn a_permission_request_hook_answers_for_the_user() {
     assert!(started.iter().all(|e| e["event"] == "PermissionRequest"));
     assert_eq!(started.len(), 2);
 }
+
+#[test]
+fn tool_hooks_fire_for_the_skill_tool_and_tool_search() {
+    let env = TestEnv::new("responses");
+    let log = env.home.path().join("pre.log");
+    let hook = script(
+        &env,
+        "log.sh",
+        &format!("#!/bin/bash\ncat >> {log:?}\necho >> {log:?}\n"),
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml(
+            "PreToolUse",
+            Some("skill|tool_search"),
+            &hook,
+            "",
+        )],
+    );
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "skill",
+            json!({"action": "search", "query": "review code"}),
+        ),
+        Reply::tool_call("c2", "tool_search", json!({"query": "read a file"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("look around", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let seen: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let sources: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|v| {
+            (
+                v["tool_name"].as_str().unwrap(),
+                v["tool_source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        vec![("skill", "skill"), ("tool_search", "tool_search")]
+    );
+}
