@@ -6,7 +6,9 @@
 //! ([`store`]). The `quire` binary is a thin layer over [`agent::Session`].
 
 pub mod agent;
+pub mod child;
 pub mod config;
+pub mod hooks;
 pub mod mcp;
 pub mod model;
 pub mod plugins;

@@ -56,6 +56,9 @@ pub struct Config {
     pub tool_selection: crate::tools::select::ToolSelectionConfig,
     /// `[selection]`: optional semantic scoring of skills and tools.
     pub selection: crate::skills::select::semantic::SelectionConfig,
+    /// `[hooks]`: `claude_compat` and `[[hooks.EVENT]]` (see
+    /// [`crate::hooks`]).
+    pub hooks: crate::hooks::HooksConfig,
     /// `[projects."PATH"]`: trust per folder (read from the user's file
     /// only; see [`trust`]).
     pub projects: BTreeMap<String, trust::ProjectEntry>,
@@ -114,6 +117,7 @@ impl Default for Config {
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
             selection: crate::skills::select::semantic::SelectionConfig::default(),
+            hooks: crate::hooks::HooksConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
         }
