@@ -7,10 +7,12 @@
 
 pub mod agent;
 pub mod config;
+pub mod errors;
 pub mod mcp;
 pub mod model;
 pub mod plugins;
 pub mod share;
 pub mod skills;
 pub mod store;
+pub mod suggest;
 pub mod tools;

@@ -198,25 +198,42 @@ fn symlink_loops_do_not_stop_listing() {
 }
 
 #[test]
-fn new_creates_a_skeleton_that_passes_strict_validation() {
+fn new_creates_a_skeleton_whose_placeholder_strict_validation_flags() {
     let e = SkillsEnv::new();
     std::fs::create_dir_all(e.repo.join("sub")).unwrap();
     let ran = e.run_in("sub", &["skills", "new", "release-notes"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let dir = e.repo.join(".quire/skills/release-notes");
     assert!(ran.stdout.contains(&p(&dir.join("SKILL.md"))));
-    let ran = e.run(&["skills", "validate", "--strict", &p(&dir)]);
+    let ran = e.run(&["skills", "validate", &p(&dir)]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = e.run(&["skills", "validate", "--strict", &p(&dir)]);
+    assert_eq!(ran.code, 1, "{}", ran.stdout);
+    assert!(
+        ran.stderr
+            .contains("Description is still the placeholder from `quire skills new`"),
+        "{}",
+        ran.stderr
+    );
+    // Once the description is written, --strict passes.
+    let file = dir.join("SKILL.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let start = text.find("description: ").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let written = format!(
+        "{}description: Writes release notes from the merged pull requests; use when the user asks for a changelog.{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&file, written).unwrap();
+    let ran = e.run(&["skills", "validate", "--strict", &p(&dir)]);
+    assert_eq!(ran.code, 0, "{}", ran.stdout);
     assert_eq!(ran.stdout.trim(), format!("ok: {}", p(&dir)));
 
     let ran = e.run(&["skills", "new", "my-notes", "--scope", "user"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let user_dir = e.home.join("skills/my-notes");
-    assert_eq!(
-        e.run(&["skills", "validate", "--strict", &p(&user_dir)])
-            .code,
-        0
-    );
+    assert_eq!(e.run(&["skills", "validate", &p(&user_dir)]).code, 0);
     let lines = e.run(&["skills", "list", "--json"]).json_lines();
     assert_eq!(by_name(&lines, "my-notes", "active")[0]["scope"], "user");
     assert_eq!(

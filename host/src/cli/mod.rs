@@ -1,7 +1,11 @@
 //! Command-line interface: clap commands, thin over the library.
 
 mod args;
+mod completions;
+mod doctor;
 mod exec;
+mod first_run;
+mod help;
 mod mcp;
 mod mcp_serve;
 mod plugins;
@@ -15,8 +19,7 @@ mod skills;
 mod skills_select;
 mod summary;
 mod trust;
-
-use clap::Parser;
+mod typo;
 
 pub use args::{Cli, Command};
 
@@ -27,7 +30,15 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let raw: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(message) = typo::check(&raw) {
+        eprintln!("{message}");
+        return EXIT_USAGE;
+    }
+    let cli = match help::parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
@@ -64,6 +75,9 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
         Some(Command::Share(args)) => share::run(&cli.global, args),
+        Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
+        Some(Command::Completions(args)) => completions::completions(args),
+        Some(Command::Man(args)) => completions::man(args),
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

@@ -2,8 +2,10 @@
 //! `<repo>/.quire/config.toml` < `QUIRE_*` environment < `-c key=value`
 //! (the CLI's flags are applied as `-c` overrides).
 
+mod check;
 mod load;
 mod provider;
+pub mod probe;
 pub mod trust;
 
 use std::collections::BTreeMap;
@@ -11,6 +13,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use check::{line_of, top_level_keys};
 pub use load::{ConfigError, LoadOptions, load};
 pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
 

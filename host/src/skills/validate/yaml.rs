@@ -25,8 +25,14 @@ impl StrictValue {
     }
 }
 
-/// Parses `front` into a mapping, or the error message.
-pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String> {
+/// A mapping and the constructs in it that the reference validator
+/// refuses although they are valid YAML (flow style, anchors, tags).
+pub type Strict = (BTreeMap<String, StrictValue>, Vec<String>);
+
+/// Parses `front` into a mapping, or the error message. What is valid YAML
+/// but refused by strictyaml comes back as problems beside the mapping, so
+/// that it is not called invalid YAML and the other checks still run.
+pub fn parse_strict(front: &str) -> Result<Strict, String> {
     if front.len() > parse::MAX_FRONTMATTER_BYTES {
         return Err(format!(
             "SKILL.md frontmatter is {} bytes; the limit is {}",
@@ -34,15 +40,15 @@ pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String
             parse::MAX_FRONTMATTER_BYTES
         ));
     }
-    if let Some(problem) = disallowed(front) {
-        return Err(format!("Invalid YAML in frontmatter: {problem}"));
-    }
+    let refused = disallowed(front);
     parse::yaml_guard(front).map_err(|e| format!("Invalid YAML in frontmatter: {e}"))?;
-    let value: Value = serde_yaml::from_str(front).map_err(|e| {
-        format!(
+    let value: Value = serde_yaml::from_str(front).map_err(|e| match &refused {
+        // Invalid anyway; the construct strictyaml refuses is the clearer cause.
+        Some(problem) => format!("Invalid YAML in frontmatter: {problem}"),
+        None => format!(
             "Invalid YAML in frontmatter: {}",
             parse::yaml_error_text(&e)
-        )
+        ),
     })?;
     let Value::Mapping(map) = value else {
         return Err("SKILL.md frontmatter must be a YAML mapping".into());
@@ -58,7 +64,11 @@ pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String
         };
         out.insert(key, value);
     }
-    Ok(out)
+    let style = refused
+        .map(|p| format!("{p}; it is valid YAML, but the reference validator skills-ref (strictyaml) refuses it"))
+        .into_iter()
+        .collect();
+    Ok((out, style))
 }
 
 fn convert(v: &Value) -> StrictValue {
@@ -157,7 +167,7 @@ mod tests {
 
     #[test]
     fn scalars_are_text_as_written() {
-        let m =
+        let (m, _) =
             parse_strict("name: 0123\ndescription: true\nlicense: ~\ncompatibility:\n").unwrap();
         assert_eq!(m["name"], text("0123"));
         assert_eq!(m["description"], text("true"));
@@ -166,7 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn strictyaml_refusals() {
+    fn strictyaml_refusals_of_valid_yaml_are_not_called_invalid() {
         for (front, want) in [
             (
                 "name: a\nallowed-tools: [Bash, Read]\n",
@@ -175,8 +185,17 @@ mod tests {
             ("name: a\nmetadata: {a: b}\n", "flow-style mappings"),
             ("name: &x a\ndescription: *x\n", "anchors"),
             ("name: !!str a\n", "tags"),
+        ] {
+            let (map, style) = parse_strict(front).unwrap();
+            assert_eq!(map["name"], text("a"), "{front:?}");
+            assert_eq!(style.len(), 1, "{front:?}");
+            assert!(!style[0].contains("Invalid YAML"), "{style:?}");
+            assert!(style[0].contains(want), "{front:?}: {style:?}");
+        }
+        for (front, want) in [
             ("name: a\nname: b\n", "duplicate"),
             ("name: a\ndescription: Use this: for x\n", "mapping values"),
+            ("name: a\ndescription: \"unterminated\n", "Invalid YAML"),
         ] {
             let e = parse_strict(front).unwrap_err();
             assert!(e.starts_with("Invalid YAML in frontmatter:"), "{e}");
@@ -186,17 +205,19 @@ mod tests {
 
     #[test]
     fn continuation_lines_are_text() {
-        let m =
+        let (m, _) =
             parse_strict("name: a\ndescription: long text\n  [note] more\nlicense: MIT\n").unwrap();
         assert_eq!(m["description"], text("long text [note] more"));
-        assert!(parse_strict("name: a\nx:\n  [1, 2]\n").is_err());
+        let (_, style) = parse_strict("name: a\nx:\n  [1, 2]\n").unwrap();
+        assert!(style[0].contains("flow-style sequences"), "{style:?}");
     }
 
     #[test]
     fn block_scalars_and_quotes_are_not_flow() {
-        let m =
+        let (m, style) =
             parse_strict("name: a\ndescription: |\n  [not flow]\n  {nor this}\nlicense: '[x]'\n")
                 .unwrap();
+        assert!(style.is_empty(), "{style:?}");
         assert_eq!(m["description"], text("[not flow]\n{nor this}\n"));
         assert_eq!(m["license"], text("[x]"));
     }
