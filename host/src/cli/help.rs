@@ -96,11 +96,20 @@ pub const GLOBAL_HEADING: &str = "Global options";
 
 /// quire's clap command, with examples and headings.
 pub fn command() -> Command {
+    // One line each, so that they do not crowd every page.
     let cmd = Cli::command().mut_args(|a| {
-        if a.is_global_set() {
-            a.help_heading(GLOBAL_HEADING)
-        } else {
-            a
+        if !a.is_global_set() {
+            return a;
+        }
+        let a = a.help_heading(GLOBAL_HEADING);
+        match a.get_id().as_str() {
+            "sandbox" => a.hide_possible_values(true).help(
+                "Where shell commands may write: read-only, workspace-write (default), danger-full-access",
+            ),
+            "approval" => a
+                .hide_possible_values(true)
+                .help("When to ask before acting: never, on-request (default), untrusted"),
+            _ => a,
         }
     });
     let mut cmd = cmd;
@@ -132,4 +141,12 @@ fn with_examples(cmd: Command, path: &[&str], text: &str) -> Command {
 pub fn parse() -> Result<Cli, clap::Error> {
     let matches: ArgMatches = command().try_get_matches()?;
     Cli::from_arg_matches(&matches)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_tree_is_consistent() {
+        super::command().debug_assert();
+    }
 }
