@@ -18,14 +18,14 @@ fn subcommands(page: &str) -> Vec<String> {
         .collect()
 }
 
-/// The lines of the section `heading` (up to the next blank line).
+/// The lines of the section `heading` (up to the next heading).
 fn section<'a>(page: &'a str, heading: &str) -> Vec<&'a str> {
     let Some(start) = page.find(&format!("\n{heading}:\n")) else {
         return Vec::new();
     };
     page[start + heading.len() + 3..]
         .lines()
-        .take_while(|l| !l.trim().is_empty())
+        .take_while(|l| l.is_empty() || l.starts_with(' '))
         .collect()
 }
 
@@ -53,11 +53,16 @@ fn every_help_page_has_examples_own_options_first_and_described_arguments() {
         }
         // Global options are listed once, under their heading.
         assert_eq!(page.matches("--provider <NAME>").count(), 1, "{path:?}:\n{page}");
-        for line in section(&page, "Arguments") {
+        let args = section(&page, "Arguments");
+        for (i, line) in args.iter().enumerate() {
             let t = line.trim();
-            if t.starts_with('<') || t.starts_with('[') {
-                let described = t.split_once("  ").is_some_and(|(_, d)| !d.trim().is_empty());
-                assert!(described, "{path:?}: undescribed argument {t:?}:\n{page}");
+            if line.starts_with("  <") || line.starts_with("  [") {
+                // The description follows on the line, or below it (long help).
+                let inline = t.split_once("  ").is_some_and(|(_, d)| !d.trim().is_empty());
+                let below = args
+                    .get(i + 1)
+                    .is_some_and(|n| n.starts_with("    ") && !n.trim().is_empty());
+                assert!(inline || below, "{path:?}: undescribed argument {t:?}:\n{page}");
             }
         }
         for sub in subcommands(&page) {

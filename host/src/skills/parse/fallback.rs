@@ -9,7 +9,7 @@
 //! nesting), `|` and `>` block values, comments and blank lines. Any other
 //! line makes the whole frontmatter unparseable.
 
-use serde_yaml::{Mapping, Value};
+use crate::skills::yaml::{Mapping, Value};
 
 enum Pending {
     /// No value yet (list items or sub-keys may follow).

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_yaml::Value;
+use crate::skills::yaml::{self as yaml_doc, Value};
 
 use crate::skills::parse::{self, raw_value};
 
@@ -42,7 +42,7 @@ pub fn parse_strict(front: &str) -> Result<Strict, String> {
     }
     let refused = disallowed(front);
     parse::yaml_guard(front).map_err(|e| format!("Invalid YAML in frontmatter: {e}"))?;
-    let value: Value = serde_yaml::from_str(front).map_err(|e| match &refused {
+    let value: Value = yaml_doc::from_str(front).map_err(|e| match &refused {
         // Invalid anyway; the construct strictyaml refuses is the clearer cause.
         Some(problem) => format!("Invalid YAML in frontmatter: {problem}"),
         None => format!(
@@ -79,19 +79,12 @@ fn convert(v: &Value) -> StrictValue {
                 .map(|(k, v)| (scalar_text(k), convert(v)))
                 .collect(),
         ),
-        Value::Tagged(t) => convert(&t.value),
         other => StrictValue::Text(scalar_text(other)),
     }
 }
 
 fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Null => String::new(),
-        other => serde_json::to_string(other).unwrap_or_default(),
-    }
+    v.text()
 }
 
 /// The first construct strictyaml refuses, with its line.
