@@ -81,6 +81,9 @@ mod tests {
         assert_eq!(closest("refactor", cmds, 2), None);
         assert_eq!(closest("ls", cmds, 2), None);
         assert_eq!(closest("exec", cmds, 2), None);
-        assert_eq!(did_you_mean("modle", ["model", "mode"]), "; did you mean 'model'?");
+        assert_eq!(
+            did_you_mean("modle", ["model", "mode"]),
+            "; did you mean 'model'?"
+        );
     }
 }

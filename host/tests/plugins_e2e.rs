@@ -119,7 +119,8 @@ fn add_list_inspect_call_remove() {
     let run = env.run(&["plugins", "call", "hostile", "ecoh"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("hostile has no tool 'ecoh'; did you mean 'echo'?"),
+        run.stderr
+            .contains("hostile has no tool 'ecoh'; did you mean 'echo'?"),
         "{}",
         run.stderr
     );
@@ -277,7 +278,8 @@ fn plugin_toml_errors_point_at_the_right_line() {
     let run = env.run(&["plugins", "inspect", &missing]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("the required key `component` is missing"),
+        run.stderr
+            .contains("the required key `component` is missing"),
         "{}",
         run.stderr
     );

@@ -240,7 +240,8 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
     );
     // The hint names the command that restores local changes.
     assert!(
-        list.stdout.contains("`quire share sync --force` restores it"),
+        list.stdout
+            .contains("`quire share sync --force` restores it"),
         "{}",
         list.stdout
     );

@@ -389,7 +389,13 @@ fn loader_and_validator_read_yaml_the_same_way() {
     let e = SkillsEnv::new();
     let skills = e.repo.join(".quire/skills");
     // Invalid YAML: the loader does not load it with a garbage value.
-    write_skill(&skills.join("open-quote"), "open-quote", "\"unterminated", "", "");
+    write_skill(
+        &skills.join("open-quote"),
+        "open-quote",
+        "\"unterminated",
+        "",
+        "",
+    );
     // Valid YAML the loader reads: validate names the real problem only.
     write_skill(
         &skills.join("flow-keywords"),
@@ -399,29 +405,51 @@ fn loader_and_validator_read_yaml_the_same_way() {
         "",
     );
     let lines = e.run(&["skills", "list", "--all", "--json"]).json_lines();
-    assert!(by_name(&lines, "open-quote", "active").is_empty(), "{lines:#?}");
+    assert!(
+        by_name(&lines, "open-quote", "active").is_empty(),
+        "{lines:#?}"
+    );
     let skipped = lines
         .iter()
-        .find(|v| v["status"] == "skipped" && file_of(v).is_empty()
-            && v["path"].as_str().unwrap_or("").contains("open-quote"))
+        .find(|v| {
+            v["status"] == "skipped"
+                && file_of(v).is_empty()
+                && v["path"].as_str().unwrap_or("").contains("open-quote")
+        })
         .unwrap_or_else(|| panic!("open-quote not skipped: {lines:#?}"));
     assert!(
-        skipped["reason"].as_str().unwrap_or("").contains("unparseable frontmatter"),
+        skipped["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("unparseable frontmatter"),
         "{skipped}"
     );
-    assert_eq!(by_name(&lines, "flow-keywords", "active").len(), 1, "{lines:#?}");
+    assert_eq!(
+        by_name(&lines, "flow-keywords", "active").len(),
+        1,
+        "{lines:#?}"
+    );
 
     let ran = e.run(&["skills", "validate", &p(&skills.join("open-quote"))]);
     assert_eq!(ran.code, 1);
-    assert!(ran.stderr.contains("Invalid YAML in frontmatter"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("Invalid YAML in frontmatter"),
+        "{}",
+        ran.stderr
+    );
 
     let ran = e.run(&["skills", "validate", &p(&skills.join("flow-keywords"))]);
     assert_eq!(ran.code, 1);
     assert!(!ran.stderr.contains("Invalid YAML"), "{}", ran.stderr);
     assert!(
-        ran.stderr.contains("Unexpected fields in frontmatter: keywords."),
+        ran.stderr
+            .contains("Unexpected fields in frontmatter: keywords."),
         "{}",
         ran.stderr
     );
-    assert!(ran.stderr.contains("flow-style sequences"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("flow-style sequences"),
+        "{}",
+        ran.stderr
+    );
 }

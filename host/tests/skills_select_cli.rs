@@ -111,17 +111,26 @@ fn eval_thresholds_fail_the_run_for_ci() {
     let run = eval(&["--min-recall5", "0.75"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stderr.contains("recall@5 is 0.500, below --min-recall5 0.75"),
+        run.stderr
+            .contains("recall@5 is 0.500, below --min-recall5 0.75"),
         "{}",
         run.stderr
     );
     let run = eval(&["--max-wrong", "0.5", "--json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stderr.contains("above --max-wrong 0.5"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("above --max-wrong 0.5"),
+        "{}",
+        run.stderr
+    );
     assert!(serde_json::from_str::<serde_json::Value>(run.stdout.trim()).is_ok());
     let run = eval(&["--min-recall5", "2"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("must be a number from 0 to 1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("must be a number from 0 to 1"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -170,7 +170,11 @@ fn what_is_created_in_an_untrusted_repository_says_it_is_ignored_until_trust() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let note = "is not a trusted repository, so quire ignores its project skills and plugins";
     assert!(run.stderr.contains(note), "{}", run.stderr);
-    assert!(run.stderr.contains("until you run `quire trust`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("until you run `quire trust`"),
+        "{}",
+        run.stderr
+    );
 
     env.write(
         "vendor/skills/lint-rules/SKILL.md",

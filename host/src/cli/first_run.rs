@@ -138,7 +138,10 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         Choice::Local(s) => ("local", Some(s.base_url), s.models, ""),
         Choice::Other => {
             let url = loop {
-                let u = line(input, "its base URL (for example http://127.0.0.1:11434/v1): ")?;
+                let u = line(
+                    input,
+                    "its base URL (for example http://127.0.0.1:11434/v1): ",
+                )?;
                 if u.starts_with("http://") || u.starts_with("https://") {
                     break u.trim_end_matches('/').to_string();
                 }
@@ -163,19 +166,29 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
     };
     let key = loop {
         let k = line(input, &format!("\n{key_prompt}"))?;
-        let k = if k.is_empty() { default_key.to_string() } else { k };
+        let k = if k.is_empty() {
+            default_key.to_string()
+        } else {
+            k
+        };
         if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             break k;
         }
         eprintln!("a variable name has letters, digits and underscores, for example MY_API_KEY");
     };
     if !key.is_empty() && std::env::var_os(&key).is_none() {
-        eprintln!("note: {key} is not set in this shell; export it before quire talks to the model");
+        eprintln!(
+            "note: {key} is not set in this shell; export it before quire talks to the model"
+        );
     }
     Ok(render(name, base_url.as_deref(), &model, &key))
 }
 
-fn pick_model(input: &mut dyn BufRead, provider: &str, models: &[String]) -> anyhow::Result<String> {
+fn pick_model(
+    input: &mut dyn BufRead,
+    provider: &str,
+    models: &[String],
+) -> anyhow::Result<String> {
     let default = match provider {
         "openai" => "gpt-5.1",
         "anthropic" => "claude-sonnet-4-5",

@@ -12,14 +12,26 @@ const EXAMPLES: &[(&str, &str)] = &[
         "exec",
         "quire exec \"fix the failing test\"\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec -       # the task from stdin",
     ),
-    ("sessions", "quire sessions list\n  quire exec --resume last \"and now the docs\""),
-    ("sessions list", "quire sessions list\n  quire sessions list --json | jq .id"),
+    (
+        "sessions",
+        "quire sessions list\n  quire exec --resume last \"and now the docs\"",
+    ),
+    (
+        "sessions list",
+        "quire sessions list\n  quire sessions list --json | jq .id",
+    ),
     (
         "skills",
         "quire skills list --all\n  quire skills new release-notes\n  quire skills validate --strict .quire/skills",
     ),
-    ("skills list", "quire skills list\n  quire skills list --all --json"),
-    ("skills show", "quire skills show pdf-forms\n  quire skills show pdf-forms --json"),
+    (
+        "skills list",
+        "quire skills list\n  quire skills list --all --json",
+    ),
+    (
+        "skills show",
+        "quire skills show pdf-forms\n  quire skills show pdf-forms --json",
+    ),
     (
         "skills new",
         "quire skills new release-notes\n  quire skills new my-notes --scope user",
@@ -47,7 +59,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "quire mcp add fs -- npx -y @modelcontextprotocol/server-filesystem .\n  quire mcp add docs --url http://127.0.0.1:8931/mcp --header \"Authorization=Bearer ${DOCS_TOKEN}\"",
     ),
     ("mcp remove", "quire mcp remove fs"),
-    ("mcp tools", "quire mcp tools fs\n  quire mcp tools fs --json"),
+    (
+        "mcp tools",
+        "quire mcp tools fs\n  quire mcp tools fs --json",
+    ),
     (
         "mcp serve",
         "quire mcp serve                       # stdio, for an MCP client's config\n  quire mcp serve --http 127.0.0.1:8765 --builtin",
@@ -56,7 +71,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "plugins",
         "quire plugins new word-count\n  quire plugins add ./word-count\n  quire plugins list",
     ),
-    ("plugins list", "quire plugins list\n  quire plugins list --json"),
+    (
+        "plugins list",
+        "quire plugins list\n  quire plugins list --json",
+    ),
     (
         "plugins inspect",
         "quire plugins inspect ./word-count\n  quire plugins inspect word-count --json",
@@ -78,17 +96,32 @@ const EXAMPLES: &[(&str, &str)] = &[
         "share add",
         "quire share add https://github.com/acme/team-skills.git --ref v1.2\n  quire share add ../shared/skills",
     ),
-    ("share sync", "quire share sync\n  quire share sync --force   # also undo local edits"),
-    ("share update", "quire share update\n  quire share update pdf-forms"),
-    ("share verify", "quire share verify\n  quire share verify --json"),
+    (
+        "share sync",
+        "quire share sync\n  quire share sync --force   # also undo local edits",
+    ),
+    (
+        "share update",
+        "quire share update\n  quire share update pdf-forms",
+    ),
+    (
+        "share verify",
+        "quire share verify\n  quire share verify --json",
+    ),
     ("share remove", "quire share remove pdf-forms"),
     ("share list", "quire share list\n  quire share list --json"),
-    ("doctor", "quire doctor\n  quire doctor --json | jq '.checks[] | select(.status != \"ok\")'"),
+    (
+        "doctor",
+        "quire doctor\n  quire doctor --json | jq '.checks[] | select(.status != \"ok\")'",
+    ),
     (
         "completions",
         "quire completions bash > ~/.local/share/bash-completion/completions/quire\n  quire completions zsh > \"${fpath[1]}/_quire\"\n  quire completions fish > ~/.config/fish/completions/quire.fish",
     ),
-    ("man", "quire man | man -l -\n  quire man --dir /usr/local/share/man/man1"),
+    (
+        "man",
+        "quire man | man -l -\n  quire man --dir /usr/local/share/man/man1",
+    ),
 ];
 
 /// The heading of the options every command accepts.

@@ -197,7 +197,10 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
             }
             println!("recorded in {}; commit it", share::lock::FILE);
             if !trusted {
-                eprintln!("{}", super::trust::ignored_here(&ctx.root, "what was added"));
+                eprintln!(
+                    "{}",
+                    super::trust::ignored_here(&ctx.root, "what was added")
+                );
             }
             EXIT_OK
         }

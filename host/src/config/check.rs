@@ -272,7 +272,8 @@ mod tests {
 
     #[test]
     fn lines_of_keys_and_tables() {
-        let text = "model = \"a\"\n\n[skills]\n# c\nenabled = true\n[providers.x]\nwire_api = \"chat\"\n";
+        let text =
+            "model = \"a\"\n\n[skills]\n# c\nenabled = true\n[providers.x]\nwire_api = \"chat\"\n";
         assert_eq!(line_of(text, &["model"]), Some(1));
         assert_eq!(line_of(text, &["skills", "enabled"]), Some(5));
         assert_eq!(line_of(text, &["providers", "x"]), Some(6));

@@ -253,7 +253,9 @@ mod tests {
         .unwrap();
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(
-            w[0].ends_with("config.toml:1: unknown config key 'modle' is ignored; did you mean 'model'?"),
+            w[0].ends_with(
+                "config.toml:1: unknown config key 'modle' is ignored; did you mean 'model'?"
+            ),
             "{w:?}"
         );
         let err = load(&LoadOptions {

@@ -4,8 +4,8 @@
 
 mod check;
 mod load;
-mod provider;
 pub mod probe;
+mod provider;
 pub mod trust;
 
 use std::collections::BTreeMap;

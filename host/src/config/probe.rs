@@ -25,10 +25,9 @@ pub struct LocalServer {
 /// The ports to probe: [`PORTS_ENV`] when set, else [`DEFAULT_PORTS`].
 pub fn ports() -> Vec<u16> {
     match std::env::var(PORTS_ENV) {
-        Ok(v) if !v.trim().is_empty() => v
-            .split(',')
-            .filter_map(|p| p.trim().parse().ok())
-            .collect(),
+        Ok(v) if !v.trim().is_empty() => {
+            v.split(',').filter_map(|p| p.trim().parse().ok()).collect()
+        }
         _ => DEFAULT_PORTS.to_vec(),
     }
 }
@@ -50,7 +49,9 @@ fn probe(port: u16) -> Option<LocalServer> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    stream.set_write_timeout(Some(Duration::from_secs(2))).ok()?;
+    stream
+        .set_write_timeout(Some(Duration::from_secs(2)))
+        .ok()?;
     let request = format!(
         "GET /v1/models HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
     );

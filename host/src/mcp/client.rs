@@ -102,10 +102,7 @@ pub async fn connect(
                 }),
                 Err(e) => Err(match info.exit_status(Duration::from_millis(500)).await {
                     Some(how) => format!("the server {how} before completing the MCP handshake"),
-                    None => format!(
-                        "the MCP handshake failed: {}",
-                        crate::errors::plain(&e)
-                    ),
+                    None => format!("the MCP handshake failed: {}", crate::errors::plain(&e)),
                 }),
             }
         }

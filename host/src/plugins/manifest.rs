@@ -225,7 +225,8 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
         let table = e.span().and_then(|s| {
             let line_no = text[..s.start.min(text.len())].matches('\n').count() + 1;
             let line = text.lines().nth(line_no - 1)?.trim();
-            line.starts_with('[').then(|| format!(" in {line} (line {line_no})"))
+            line.starts_with('[')
+                .then(|| format!(" in {line} (line {line_no})"))
         });
         return format!(
             "the required key `{field}` is missing{}; add `{field} = …` (see `quire plugins new` for a complete plugin.toml)",

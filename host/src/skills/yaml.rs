@@ -135,7 +135,9 @@ impl Value {
             Value::Number(n) => number_json(n),
             Value::String(s) => J::String(s.clone()),
             Value::Sequence(items) => J::Array(items.iter().map(Value::to_json).collect()),
-            Value::Mapping(m) => J::Object(m.iter().map(|(k, v)| (k.text(), v.to_json())).collect()),
+            Value::Mapping(m) => {
+                J::Object(m.iter().map(|(k, v)| (k.text(), v.to_json())).collect())
+            }
         }
     }
 }
@@ -242,8 +244,8 @@ impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                let as_text = style != TScalarStyle::Plain
-                    || tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let as_text =
+                    style != TScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let value = if as_text {
                     Value::String(text)
                 } else {
@@ -335,7 +337,10 @@ mod tests {
         assert_eq!(e.message, "duplicate entry with key \"a\"");
         assert_eq!(e.line, 2);
         let e = from_str("description: Use this: for x\n").unwrap_err();
-        assert!(e.message.contains("mapping values are not allowed"), "{e:?}");
+        assert!(
+            e.message.contains("mapping values are not allowed"),
+            "{e:?}"
+        );
         assert!(from_str("description: \"unterminated\n").is_err());
         assert_eq!(from_str("").unwrap(), Value::Null);
     }

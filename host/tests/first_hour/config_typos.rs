@@ -16,11 +16,16 @@ fn unknown_keys_in_files_are_named_with_file_line_and_suggestion() {
     );
     assert!(run.stderr.contains(&want), "{}", run.stderr);
 
-    env.write(".quire/config.toml", "# project\n[skills]\nenabeld = false\n");
+    env.write(
+        ".quire/config.toml",
+        "# project\n[skills]\nenabeld = false\n",
+    );
     let run = env.run(&["skills", "list"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains(".quire/config.toml:3: unknown config key 'enabeld'; did you mean 'enabled'?"),
+        run.stderr.contains(
+            ".quire/config.toml:3: unknown config key 'enabeld'; did you mean 'enabled'?"
+        ),
         "{}",
         run.stderr
     );
@@ -48,7 +53,9 @@ fn c_overrides_are_checked_like_files() {
     let run = env.run(&["-c", "sandbox=loose", "exec", "hi"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("sandbox must be one of read-only, workspace-write, danger-full-access, got \"loose\""),
+        run.stderr.contains(
+            "sandbox must be one of read-only, workspace-write, danger-full-access, got \"loose\""
+        ),
         "{}",
         run.stderr
     );
@@ -62,7 +69,8 @@ fn a_bad_value_in_a_file_names_the_file_and_line() {
     let run = env.run(&["exec", "hi"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains(".quire/config.toml:3: max_turns must be a whole number, got \"many\""),
+        run.stderr
+            .contains(".quire/config.toml:3: max_turns must be a whole number, got \"many\""),
         "{}",
         run.stderr
     );

@@ -27,17 +27,30 @@ fn a_healthy_setup_passes_and_says_what_it_checked() {
     assert!(ok);
     assert_eq!(find(&checks, "provider", "ok").len(), 1, "{checks:#?}");
     let model = find(&checks, "model", "ok");
-    assert!(model[0]["message"].as_str().unwrap().contains("test-model"), "{checks:#?}");
+    assert!(
+        model[0]["message"].as_str().unwrap().contains("test-model"),
+        "{checks:#?}"
+    );
     assert_eq!(find(&checks, "sandbox", "ok").len(), 1, "{checks:#?}");
     assert!(!find(&checks, "caches", "ok").is_empty());
     assert!(!find(&checks, "skills", "ok").is_empty());
     // The server was asked for its model list, never for a completion.
     let requests = env.server.requests();
-    assert!(requests.iter().all(|r| r.path == "/v1/models"), "{requests:?}");
+    assert!(
+        requests.iter().all(|r| r.path == "/v1/models"),
+        "{requests:?}"
+    );
 
     let human = env.run(&["doctor"]);
     assert_eq!(human.code, 0, "{}", human.stderr);
-    assert!(human.stdout.lines().any(|l| l.starts_with("ok    provider")), "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("ok    provider")),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -67,10 +80,16 @@ fn failures_exit_1_with_the_fix_and_no_transport_internals() {
     let model = find(&checks, "model", "fail");
     assert_eq!(model.len(), 1, "{checks:#?}");
     assert!(
-        model[0]["message"].as_str().unwrap().contains("did you mean 'test-model'?"),
+        model[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean 'test-model'?"),
         "{model:?}"
     );
-    assert!(model[0]["fix"].as_str().unwrap().contains("-m"), "{model:?}");
+    assert!(
+        model[0]["fix"].as_str().unwrap().contains("-m"),
+        "{model:?}"
+    );
     let mcp = find(&checks, "mcp", "fail");
     assert_eq!(mcp.len(), 2, "{checks:#?}");
     for c in mcp {
@@ -82,7 +101,11 @@ fn failures_exit_1_with_the_fix_and_no_transport_internals() {
 
     let human = env.run(&["doctor"]);
     assert_eq!(human.code, 1);
-    assert!(human.stdout.lines().any(|l| l.starts_with("FAIL  model")), "{}", human.stdout);
+    assert!(
+        human.stdout.lines().any(|l| l.starts_with("FAIL  model")),
+        "{}",
+        human.stdout
+    );
     assert!(human.stdout.contains("fix: "), "{}", human.stdout);
 }
 
@@ -92,11 +115,7 @@ fn an_untrusted_repository_and_a_missing_key_are_reported() {
     // No trust entry: the repository's own config is ignored.
     let path = env.home.path().join("config.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let untrusted: String = text
-        .split("\n[projects.")
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let untrusted: String = text.split("\n[projects.").next().unwrap_or("").to_string();
     std::fs::write(&path, untrusted).unwrap();
     env.write(".quire/config.toml", "max_turns = 3\n");
     let mut cmd = env.command(&["doctor", "--json"]);
@@ -106,12 +125,17 @@ fn an_untrusted_repository_and_a_missing_key_are_reported() {
     let (_, checks) = checks(&run.stdout);
     let trust = find(&checks, "config", "warn");
     assert!(
-        trust.iter().any(|c| c["fix"].as_str().unwrap_or("").contains("quire trust")),
+        trust
+            .iter()
+            .any(|c| c["fix"].as_str().unwrap_or("").contains("quire trust")),
         "{checks:#?}"
     );
     let key = find(&checks, "provider", "fail");
     assert!(
-        key[0]["message"].as_str().unwrap().contains("QUIRE_TEST_API_KEY is not set"),
+        key[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("QUIRE_TEST_API_KEY is not set"),
         "{checks:#?}"
     );
 }

@@ -28,7 +28,11 @@ fn outside_a_terminal_the_error_names_both_ways_to_configure() {
     no_keys(&mut cmd);
     let run = finish(cmd.spawn().unwrap());
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("export OPENAI_API_KEY="), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("export OPENAI_API_KEY="),
+        "{}",
+        run.stderr
+    );
     let config = env.home.path().join("config.toml");
     assert!(
         run.stderr.contains(&format!("write {}", config.display())),
@@ -69,7 +73,10 @@ fn in_a_terminal_the_setup_finds_the_local_server_and_writes_the_config() {
     let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
     assert!(config.contains("provider = \"local\""), "{config}");
     assert!(config.contains("model = \"test-model-large\""), "{config}");
-    assert!(config.contains(&format!("base_url = \"{base}\"")), "{config}");
+    assert!(
+        config.contains(&format!("base_url = \"{base}\"")),
+        "{config}"
+    );
     // The task went to the server with the chosen model.
     let asked: Vec<_> = env
         .server

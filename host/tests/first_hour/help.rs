@@ -45,24 +45,42 @@ fn every_help_page_has_examples_own_options_first_and_described_arguments() {
         assert_eq!(run.code, 0, "{path:?}: {}", run.stderr);
         let page = run.stdout;
         pages += 1;
-        assert!(page.contains("\nExamples:\n"), "{path:?} has no examples:\n{page}");
+        assert!(
+            page.contains("\nExamples:\n"),
+            "{path:?} has no examples:\n{page}"
+        );
         let global = page.find("\nGlobal options:\n");
-        assert!(global.is_some(), "{path:?}: no Global options heading:\n{page}");
+        assert!(
+            global.is_some(),
+            "{path:?}: no Global options heading:\n{page}"
+        );
         if let Some(own) = page.find("\nOptions:\n") {
-            assert!(own < global.unwrap_or(0), "{path:?}: own options come first:\n{page}");
+            assert!(
+                own < global.unwrap_or(0),
+                "{path:?}: own options come first:\n{page}"
+            );
         }
         // Global options are listed once, under their heading.
-        assert_eq!(page.matches("--provider <NAME>").count(), 1, "{path:?}:\n{page}");
+        assert_eq!(
+            page.matches("--provider <NAME>").count(),
+            1,
+            "{path:?}:\n{page}"
+        );
         let args = section(&page, "Arguments");
         for (i, line) in args.iter().enumerate() {
             let t = line.trim();
             if line.starts_with("  <") || line.starts_with("  [") {
                 // The description follows on the line, or below it (long help).
-                let inline = t.split_once("  ").is_some_and(|(_, d)| !d.trim().is_empty());
+                let inline = t
+                    .split_once("  ")
+                    .is_some_and(|(_, d)| !d.trim().is_empty());
                 let below = args
                     .get(i + 1)
                     .is_some_and(|n| n.starts_with("    ") && !n.trim().is_empty());
-                assert!(inline || below, "{path:?}: undescribed argument {t:?}:\n{page}");
+                assert!(
+                    inline || below,
+                    "{path:?}: undescribed argument {t:?}:\n{page}"
+                );
             }
         }
         for sub in subcommands(&page) {
@@ -78,7 +96,11 @@ fn every_help_page_has_examples_own_options_first_and_described_arguments() {
 fn mcp_help_lists_serve() {
     let env = TestEnv::new("chat");
     let run = env.run(&["mcp", "--help"]);
-    assert!(subcommands(&run.stdout).contains(&"serve".to_string()), "{}", run.stdout);
+    assert!(
+        subcommands(&run.stdout).contains(&"serve".to_string()),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -8,7 +8,10 @@ fn a_mistyped_subcommand_is_refused_with_a_suggestion_and_no_model_request() {
     for (args, want) in [
         (vec!["doctr"], "did you mean `quire doctor`?"),
         (vec!["skils", "list"], "did you mean `quire skills list`?"),
-        (vec!["-m", "test-model", "exex"], "did you mean `quire exec`?"),
+        (
+            vec!["-m", "test-model", "exex"],
+            "did you mean `quire exec`?",
+        ),
     ] {
         let run = env.run(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);

@@ -16,7 +16,10 @@ async fn non_json_lines_and_unknown_methods_get_json_rpc_errors() {
     let server = Server::new(child);
     let mut lines = BufReader::new(stdout).lines();
     let mut send = async |text: String| {
-        stdin.write_all(format!("{text}\n").as_bytes()).await.unwrap();
+        stdin
+            .write_all(format!("{text}\n").as_bytes())
+            .await
+            .unwrap();
         stdin.flush().await.unwrap();
     };
     send(
@@ -45,7 +48,10 @@ async fn non_json_lines_and_unknown_methods_get_json_rpc_errors() {
         .unwrap_or_else(|| panic!("no parse error in {answers:#?}"));
     assert!(parse["id"].is_null(), "{parse}");
     assert!(
-        parse["error"]["message"].as_str().unwrap().contains("not JSON"),
+        parse["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON"),
         "{parse}"
     );
     let unknown = answers

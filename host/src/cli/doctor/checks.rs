@@ -160,7 +160,10 @@ pub async fn plugins(setup: &Setup) -> Vec<Check> {
 
 pub fn skills(setup: &Setup) -> Vec<Check> {
     if !setup.config.skills.enabled {
-        return vec![Check::ok("skills", "skills are turned off (skills.enabled)")];
+        return vec![Check::ok(
+            "skills",
+            "skills are turned off (skills.enabled)",
+        )];
     }
     let d = crate::cli::skills::find(setup);
     let mut out = vec![Check::ok(

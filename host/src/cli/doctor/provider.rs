@@ -125,10 +125,7 @@ async fn list_models(
     for (k, v) in &provider.headers {
         req = req.header(k, v);
     }
-    let response = req
-        .send()
-        .await
-        .map_err(|e| quire::errors::plain(&e))?;
+    let response = req.send().await.map_err(|e| quire::errors::plain(&e))?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
         return Ok((status, None));

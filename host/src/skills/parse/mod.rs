@@ -232,10 +232,7 @@ pub fn yaml_guard(front: &str) -> Result<(), String> {
 }
 
 /// YAML first; if that fails, plain `key: value` lines with a warning.
-fn parse_frontmatter(
-    front: &str,
-    warnings: &mut Vec<String>,
-) -> Result<yaml::Mapping, ParseError> {
+fn parse_frontmatter(front: &str, warnings: &mut Vec<String>) -> Result<yaml::Mapping, ParseError> {
     if front.len() > MAX_FRONTMATTER_BYTES {
         return Err(ParseError(format!(
             "the frontmatter is {} bytes; the limit is {MAX_FRONTMATTER_BYTES} (keep long text in the body)",

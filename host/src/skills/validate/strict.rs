@@ -13,7 +13,8 @@ pub const BODY_MAX_LINES: usize = 500;
 
 /// How the description `quire skills new` writes starts; `--strict`
 /// flags it until it is replaced.
-pub const PLACEHOLDER_DESCRIPTION: &str = "TODO: replace with what the skill does and when to use it";
+pub const PLACEHOLDER_DESCRIPTION: &str =
+    "TODO: replace with what the skill does and when to use it";
 pub const BODY_MAX_TOKENS: usize = 5000;
 
 /// About one token per four bytes of text.
