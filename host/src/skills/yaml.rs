@@ -204,18 +204,44 @@ enum Frame {
     Map(usize, Mapping, Option<Value>),
 }
 
+/// Values that aliases may add in all; more is refused (a "billion
+/// laughs" document would otherwise expand exponentially).
+const MAX_ALIAS_VALUES: usize = 10_000;
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchored value with its number of values.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Values added by aliases so far.
+    expanded: usize,
     done: Option<Value>,
     error: Option<YamlError>,
 }
 
+/// The number of values in `v`, itself included.
+fn size(v: &Value) -> usize {
+    match v {
+        Value::Sequence(items) => 1 + items.iter().map(size).sum::<usize>(),
+        Value::Mapping(m) => 1 + m.iter().map(|(k, v)| size(k) + size(v)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
 impl Builder {
+    fn fail(&mut self, message: impl Into<String>, mark: Marker) {
+        if self.error.is_none() {
+            self.error = Some(YamlError::at(message, mark));
+        }
+    }
+
     fn push_value(&mut self, value: Value, anchor: usize, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
         if anchor > 0 {
-            self.anchors.insert(anchor, value.clone());
+            let n = size(&value);
+            self.anchors.insert(anchor, (value.clone(), n));
         }
         match self.stack.last_mut() {
             None => {
@@ -265,13 +291,19 @@ impl MarkedEventReceiver for Builder {
                 };
                 self.push_value(value, anchor, mark);
             }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(v) => self.push_value(v, 0, mark),
-                None => {
-                    if self.error.is_none() {
-                        self.error = Some(YamlError::at("unknown anchor", mark));
-                    }
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((_, n)) if self.expanded + n > MAX_ALIAS_VALUES => self.fail(
+                    format!(
+                        "repetition limit exceeded: the aliases expand to more than {MAX_ALIAS_VALUES} values"
+                    ),
+                    mark,
+                ),
+                Some((v, n)) => {
+                    let v = v.clone();
+                    self.expanded += n;
+                    self.push_value(v, 0, mark);
                 }
+                None => self.fail("unknown anchor", mark),
             },
             _ => {}
         }
@@ -326,6 +358,10 @@ mod tests {
         assert_eq!(v.get("g"), Some(&Value::Number("1.5".into())));
     }
 
+    fn name(i: usize) -> String {
+        if i == 0 { "a".into() } else { format!("b{i}") }
+    }
+
     #[test]
     fn order_aliases_and_errors() {
         let v = from_str("z: &a one\ny: *a\n").unwrap();
@@ -343,5 +379,25 @@ mod tests {
         );
         assert!(from_str("description: \"unterminated\n").is_err());
         assert_eq!(from_str("").unwrap(), Value::Null);
+        // A "billion laughs" document is refused, not expanded.
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let (p, n) = (i, i + 1);
+            bomb.push_str(&format!(
+                "b{n}: &b{n} [*{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}]\n",
+                name(p),
+                name(p),
+                name(p),
+                name(p),
+                name(p),
+                name(p),
+                name(p),
+                name(p),
+                name(p),
+                name(p)
+            ));
+        }
+        let e = from_str(&bomb).unwrap_err();
+        assert!(e.message.contains("aliases expand"), "{e:?}");
     }
 }

@@ -41,14 +41,13 @@ pub fn parse_strict(front: &str) -> Result<Strict, String> {
         ));
     }
     let refused = disallowed(front);
-    parse::yaml_guard(front).map_err(|e| format!("Invalid YAML in frontmatter: {e}"))?;
-    let value: Value = yaml_doc::from_str(front).map_err(|e| match &refused {
-        // Invalid anyway; the construct strictyaml refuses is the clearer cause.
+    let parsed = parse::yaml_guard(front)
+        .and_then(|()| yaml_doc::from_str(front).map_err(|e| parse::yaml_error_text(&e)));
+    let value: Value = parsed.map_err(|why| match &refused {
+        // Not readable anyway; the construct strictyaml refuses is the
+        // clearer cause.
         Some(problem) => format!("Invalid YAML in frontmatter: {problem}"),
-        None => format!(
-            "Invalid YAML in frontmatter: {}",
-            parse::yaml_error_text(&e)
-        ),
+        None => format!("Invalid YAML in frontmatter: {why}"),
     })?;
     let Value::Mapping(map) = value else {
         return Err("SKILL.md frontmatter must be a YAML mapping".into());
