@@ -130,7 +130,7 @@ pub const GLOBAL_HEADING: &str = "Global options";
 /// quire's clap command, with examples and headings.
 pub fn command() -> Command {
     // One line each, so that they do not crowd every page.
-    let cmd = Cli::command().mut_args(|a| {
+    let mut cmd = Cli::command().mut_args(|a| {
         if !a.is_global_set() {
             return a;
         }
@@ -145,7 +145,6 @@ pub fn command() -> Command {
             _ => a,
         }
     });
-    let mut cmd = cmd;
     for (path, text) in EXAMPLES {
         cmd = with_examples(cmd, &path.split(' ').collect::<Vec<_>>(), text);
     }
