@@ -8,6 +8,7 @@ mod first_run;
 mod help;
 mod mcp;
 mod mcp_serve;
+mod pipe;
 mod plugins;
 mod render;
 mod repl;
@@ -30,6 +31,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
+    pipe::quiet_on_broken_pipe();
     let raw: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
