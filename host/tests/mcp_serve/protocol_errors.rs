@@ -35,7 +35,10 @@ async fn non_json_lines_and_unknown_methods_get_json_rpc_errors() {
     send(json!({"jsonrpc": "2.0", "id": 8, "method": "tools/list"}).to_string()).await;
     let mut answers: Vec<Value> = Vec::new();
     // Requests are answered concurrently: wait for both.
-    while [7, 8].iter().any(|id| answers.iter().all(|a| a["id"] != *id)) {
+    while [7, 8]
+        .iter()
+        .any(|id| answers.iter().all(|a| a["id"] != *id))
+    {
         let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
             .await
             .unwrap_or_else(|_| panic!("no answer; stderr: {}", server.stderr()))

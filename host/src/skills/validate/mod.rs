@@ -29,6 +29,10 @@ pub const ALLOWED_FIELDS: [&str; 6] = [
     "name",
 ];
 
+/// A `SKILL.md` as `validate` reads it: frontmatter, body, and what
+/// strictyaml refuses in otherwise valid YAML.
+pub type StrictFile = (BTreeMap<String, StrictValue>, String, Vec<String>);
+
 /// The outcome for one skill folder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -152,9 +156,7 @@ fn folder_name(dir: &Path) -> Option<String> {
 /// UTF-8 and start with `---`; line ends are normalised.
 /// Returns the frontmatter, the body and what strictyaml would refuse in
 /// otherwise valid YAML ([`parse_strict`]).
-pub fn read_strict(
-    file: &Path,
-) -> Result<(BTreeMap<String, StrictValue>, String, Vec<String>), String> {
+pub fn read_strict(file: &Path) -> Result<StrictFile, String> {
     let bytes = parse::read_capped(file).map_err(|e| e.0)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         format!(
