@@ -18,7 +18,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// A first message for the interactive session.
+    /// A first message for the interactive session (a single word that is close
+    /// to a command name is refused as a likely typo).
     pub prompt: Option<String>,
 }
 
@@ -31,6 +32,7 @@ const EXAMPLES: &str = "Examples:
   quire -c max_turns=20 -c network=true   override config keys
   quire sessions list                     past sessions; resume with exec --resume";
 
+/// Options every command accepts (shown under "Global options").
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
     /// Provider to use: openai, anthropic, ollama, or a [providers.NAME] from config.
@@ -100,6 +102,12 @@ pub enum Command {
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.
     Hooks(super::hooks::HooksArgs),
+    /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
+    Doctor(super::doctor::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(super::completions::CompletionsArgs),
+    /// Print the man page, or write one per command with --dir.
+    Man(super::completions::ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,9 +176,13 @@ pub enum McpCommand {
         command: Vec<String>,
     },
     /// Remove a server from ~/.quire/config.toml.
-    Remove { name: String },
+    Remove {
+        /// The server's name, as `quire mcp list` shows it.
+        name: String,
+    },
     /// Start one server and show its tools: names, descriptions, input schemas.
     Tools {
+        /// The server's name, as `quire mcp list` shows it.
         name: String,
         /// A JSON array.
         #[arg(long)]

@@ -30,6 +30,10 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
     };
+    let setup = match super::first_run::ensure(global, args.max_turns, setup) {
+        Ok(s) => s,
+        Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
+    };
     let prompt = match read_prompt(args.prompt.as_deref()) {
         Ok(p) => p,
         Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),

@@ -1,7 +1,11 @@
 //! Command-line interface: clap commands, thin over the library.
 
 mod args;
+mod completions;
+mod doctor;
 mod exec;
+mod first_run;
+mod help;
 mod hooks;
 mod mcp;
 mod mcp_serve;
@@ -17,8 +21,7 @@ mod skills;
 mod skills_select;
 mod summary;
 mod trust;
-
-use clap::Parser;
+mod typo;
 
 pub use args::{Cli, Command};
 
@@ -30,7 +33,15 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
     pipe::quiet_on_broken_pipe();
-    let cli = match Cli::try_parse() {
+    let raw: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(message) = typo::check(&raw) {
+        eprintln!("{message}");
+        return EXIT_USAGE;
+    }
+    let cli = match help::parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
@@ -68,6 +79,9 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
         Some(Command::Share(args)) => share::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
+        Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
+        Some(Command::Completions(args)) => completions::completions(args),
+        Some(Command::Man(args)) => completions::man(args),
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

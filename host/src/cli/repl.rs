@@ -195,7 +195,8 @@ impl Renderer for PromptAware {
 }
 
 pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
-    let mut setup = match setup::load(global, None) {
+    let loaded = setup::load(global, None);
+    let mut setup = match loaded.and_then(|s| super::first_run::ensure(global, None, s)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");

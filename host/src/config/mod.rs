@@ -2,7 +2,9 @@
 //! `<repo>/.quire/config.toml` < `QUIRE_*` environment < `-c key=value`
 //! (the CLI's flags are applied as `-c` overrides).
 
+mod check;
 mod load;
+pub mod probe;
 mod provider;
 pub mod trust;
 
@@ -11,6 +13,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use check::{line_of, top_level_keys};
 pub use load::{ConfigError, LoadOptions, load};
 pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
 

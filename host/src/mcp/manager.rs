@@ -253,7 +253,7 @@ async fn start(
         conn.service
             .list_all_tools()
             .await
-            .map_err(|e| format!("tools/list failed: {e}"))?
+            .map_err(|e| format!("tools/list failed: {}", crate::errors::plain(&e)))?
     } else {
         Vec::new()
     };

@@ -207,7 +207,10 @@ impl Server {
                 };
                 format!("the MCP server '{name}' stopped during the call ({why}). {next}")
             }
-            other => format!("the request to the MCP server '{name}' failed: {other}"),
+            other => format!(
+                "the request to the MCP server '{name}' failed: {}",
+                crate::errors::plain(&other)
+            ),
         }
     }
 
