@@ -70,21 +70,6 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-async fn measure<F, Fut>(mut once: F) -> Vec<Duration>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Duration>,
-{
-    for _ in 0..WARMUP {
-        once().await;
-    }
-    let mut samples = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        samples.push(once().await);
-    }
-    samples
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -96,17 +81,31 @@ fn main() {
     open.sandbox = SandboxMode::DangerFullAccess;
     let confined = ToolContext::standalone(dir.path());
     rt.block_on(async {
+        // Round robin, so a busy machine slows every way alike.
+        let mut samples = vec![Vec::with_capacity(RUNS); 4];
+        for i in 0..WARMUP + RUNS {
+            let times = [
+                time_command(false).await,
+                time_command(true).await,
+                time_tool(&tool, &open).await,
+                time_tool(&tool, &confined).await,
+            ];
+            if i >= WARMUP {
+                for (s, t) in samples.iter_mut().zip(times) {
+                    s.push(t);
+                }
+            }
+        }
         println!("| way | mean ms | p50 ms | p95 ms | max ms |");
         println!("| --- | --- | --- | --- | --- |");
-        report("plain", measure(|| time_command(false)).await);
-        report("die_with_quire", measure(|| time_command(true)).await);
-        report(
+        let names = [
+            "plain",
+            "die_with_quire",
             "shell tool, no sandbox",
-            measure(|| time_tool(&tool, &open)).await,
-        );
-        report(
             "shell tool, read-only sandbox",
-            measure(|| time_tool(&tool, &confined)).await,
-        );
+        ];
+        for (name, s) in names.iter().zip(samples) {
+            report(name, s);
+        }
     });
 }
