@@ -82,7 +82,7 @@ fn main() {
     let confined = ToolContext::standalone(dir.path());
     rt.block_on(async {
         // Round robin, so a busy machine slows every way alike.
-        let mut samples = vec![Vec::with_capacity(RUNS); 4];
+        let mut samples: Vec<Vec<Duration>> = (0..4).map(|_| Vec::with_capacity(RUNS)).collect();
         for i in 0..WARMUP + RUNS {
             let times = [
                 time_command(false).await,

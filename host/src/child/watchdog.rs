@@ -127,12 +127,7 @@ unsafe fn run(watch: RawFd) -> ! {
                 continue;
             }
             let mut group: libc::pid_t = 0;
-            let got = libc::recv(
-                watch,
-                (&raw mut group).cast(),
-                size_of::<libc::pid_t>(),
-                0,
-            );
+            let got = libc::recv(watch, (&raw mut group).cast(), size_of::<libc::pid_t>(), 0);
             if got == 0 || (got < 0 && *libc::__errno_location() != libc::EINTR) {
                 // Quire is gone: so is everything it started.
                 for &g in &groups[..n] {

@@ -95,18 +95,18 @@ mod ia32 {
     pub fn prefix() -> Vec<sock_filter> {
         let deny = ERRNO | libc::EACCES as u32;
         let block = vec![
-            op(LD_ABS, 0, 0, NR),                   // 0
-            op(JEQ, 3, 0, SOCKET),                  // 1 → 5
-            op(JEQ, 2, 0, SOCKETPAIR),              // 2 → 5
-            op(JEQ, 3, 0, SOCKETCALL),              // 3 → 7
-            op(JEQ, 6, 5, IO_URING_SETUP),          // 4 → 11 : 10
-            op(LD_ABS, 0, 0, ARG0),                 // 5
-            op(JEQ, 3, 4, libc::AF_UNIX as u32),    // 6 → 10 : 11
-            op(LD_ABS, 0, 0, ARG0),                 // 7
-            op(JEQ, 2, 0, CALL_SOCKET),             // 8 → 11
-            op(JEQ, 1, 0, CALL_SOCKETPAIR),         // 9 → 11
-            op(RET, 0, 0, ALLOW),                   // 10
-            op(RET, 0, 0, deny),                    // 11
+            op(LD_ABS, 0, 0, NR),                // 0
+            op(JEQ, 3, 0, SOCKET),               // 1 → 5
+            op(JEQ, 2, 0, SOCKETPAIR),           // 2 → 5
+            op(JEQ, 3, 0, SOCKETCALL),           // 3 → 7
+            op(JEQ, 6, 5, IO_URING_SETUP),       // 4 → 11 : 10
+            op(LD_ABS, 0, 0, ARG0),              // 5
+            op(JEQ, 3, 4, libc::AF_UNIX as u32), // 6 → 10 : 11
+            op(LD_ABS, 0, 0, ARG0),              // 7
+            op(JEQ, 2, 0, CALL_SOCKET),          // 8 → 11
+            op(JEQ, 1, 0, CALL_SOCKETPAIR),      // 9 → 11
+            op(RET, 0, 0, ALLOW),                // 10
+            op(RET, 0, 0, deny),                 // 11
         ];
         let skip = u8::try_from(block.len()).unwrap_or(u8::MAX);
         let mut out = vec![op(LD_ABS, 0, 0, ARCH), op(JEQ, 0, skip, AUDIT_ARCH_I386)];

@@ -55,7 +55,11 @@ fn a_task_whose_output_has_no_reader_still_finishes_on_record() {
     ]);
     let code = wait_code(spawn_without_readers(&env, "do it"));
     assert_eq!(code, 0, "not 141 (a panic on the closed pipe)");
-    assert_eq!(env.server.requests().len(), 2, "the tool ran and the answer came");
+    assert_eq!(
+        env.server.requests().len(),
+        2,
+        "the tool ran and the answer came"
+    );
     assert_eq!(task_status(&env), ["done"]);
 }
 
