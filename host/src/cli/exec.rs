@@ -23,7 +23,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
                 message: message.clone(),
             });
         }
-        eprintln!("error: {message}");
+        super::pipe::err(&format!("error: {message}\n"));
         code
     };
     let setup = match setup::load(global, args.max_turns) {

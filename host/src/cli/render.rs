@@ -1,10 +1,11 @@
 //! Renderers of the event stream: the human view and `--json` JSONL.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use quire::agent::Event;
 
+use super::pipe::{err, out};
 use super::summary::{clip, tool_line};
 
 pub trait Renderer: Send {
@@ -21,9 +22,7 @@ pub struct JsonRenderer;
 impl Renderer for JsonRenderer {
     fn event(&mut self, event: &Event) {
         if let Ok(line) = serde_json::to_string(event) {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
-            let _ = out.flush();
+            out(&format!("{line}\n"));
         }
     }
 }
@@ -68,7 +67,7 @@ impl HumanRenderer {
 
     fn end_text(&mut self) {
         if self.text_open {
-            println!();
+            out("\n");
             self.text_open = false;
         }
     }
@@ -76,7 +75,7 @@ impl HumanRenderer {
     fn note(&mut self, line: &str) {
         self.clear_status();
         self.end_text();
-        eprintln!("{line}");
+        err(&format!("{line}\n"));
     }
 }
 
@@ -103,8 +102,7 @@ impl Renderer for HumanRenderer {
             }
             Event::TextDelta { delta } => {
                 self.clear_status();
-                print!("{delta}");
-                let _ = std::io::stdout().flush();
+                out(delta);
                 self.text_open = !delta.ends_with('\n');
             }
             Event::MessageCompleted { .. } => self.end_text(),
@@ -265,18 +263,16 @@ impl Renderer for HumanRenderer {
         );
         let status = self.paint("2", &status);
         if self.text_open {
-            println!();
+            out("\n");
             self.text_open = false;
         }
-        eprint!("\r\x1b[2K{status}");
-        let _ = std::io::stderr().flush();
+        err(&format!("\r\x1b[2K{status}"));
         self.status_shown = true;
     }
 
     fn clear_status(&mut self) {
         if self.status_shown {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
+            err("\r\x1b[2K");
             self.status_shown = false;
         }
     }
