@@ -101,3 +101,34 @@ fn the_interactive_session_waiting_for_input_runs_notification_hooks() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(inputs(&log).len(), before);
 }
+
+#[test]
+fn a_tool_waiting_for_the_users_approval_runs_notification_hooks() {
+    let env = TestEnv::with_config("responses", "approval = \"untrusted\"");
+    let (hook, log) = recorder(&env, "notify");
+    add_user_hooks(
+        &env,
+        &[hook_toml(
+            "Notification",
+            Some("permission_prompt"),
+            &hook,
+            "",
+        )],
+    );
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            serde_json::json!({"command": "touch one.txt"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = repl(&env, "make a file\ny\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.repo.path().join("one.txt").exists(), "{}", run.stderr);
+    let seen = inputs(&log);
+    assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
+    assert_eq!(seen[0]["notification_type"], "permission_prompt");
+    let msg = seen[0]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("permission to use shell"), "{msg}");
+}
