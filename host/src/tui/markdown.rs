@@ -160,12 +160,11 @@ impl Renderer {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => {
-                if self.item_prefix.is_none() {
-                    self.flush();
-                    self.blank();
-                }
+            Tag::Paragraph if self.item_prefix.is_none() => {
+                self.flush();
+                self.blank();
             }
+            Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.blank();

@@ -16,7 +16,7 @@ impl Palette {
 
     /// Colour unless `NO_COLOR` is set to something.
     pub fn from_env() -> Palette {
-        Palette::new(!std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
+        Palette::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
     }
 
     fn fg(&self, c: Color) -> Style {
