@@ -111,3 +111,25 @@ fn list_files(root: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Skills the user may call as `/name`.
+pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
+    use quire::skills::{DiscoverOptions, discover};
+    if !setup.config.skills.enabled {
+        return Vec::new();
+    }
+    let d = discover(
+        &DiscoverOptions::new(
+            setup.cwd.clone(),
+            quire::agent::prompt::repo_root(&setup.cwd),
+            setup.home.clone(),
+            &setup.config.skills,
+        )
+        .trusting(setup.config.project_trusted),
+    );
+    d.skills
+        .into_iter()
+        .filter(|s| s.user_invocable)
+        .map(|s| (s.name, s.description))
+        .collect()
+}

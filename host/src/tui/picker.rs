@@ -3,7 +3,7 @@
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyModifiers};
 use futures::StreamExt;
-use quire::store::SessionSummary;
+use quire::store::{self, LoadedSession, SessionSummary};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::text::{Line, Span};
@@ -87,4 +87,37 @@ pub async fn pick<B: Backend>(
             _ => {}
         }
     }
+}
+
+/// Sessions started in `cwd`, newest first.
+pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<SessionSummary> {
+    let cwd = cwd.display().to_string();
+    store::list(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.cwd == cwd)
+        .collect()
+}
+
+/// `last` is the newest session of this directory; anything else an id
+/// (or a prefix of one).
+pub fn find(
+    dir: &std::path::Path,
+    here: &[SessionSummary],
+    q: &str,
+) -> Result<LoadedSession, String> {
+    let path = if q == "last" {
+        match here.first() {
+            Some(s) => s.path.clone(),
+            None => {
+                return Err(format!(
+                    "no session to resume in this directory; past sessions are in {}",
+                    dir.display()
+                ));
+            }
+        }
+    } else {
+        store::find(dir, q).map_err(|e| e.to_string())?.path
+    };
+    store::load(&path).map_err(|e| e.to_string())
 }

@@ -3,12 +3,12 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
-use quire::store::{self, LoadedSession, SessionSummary};
+use quire::store;
 use quire::tools::approval::RememberingApprover;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -23,6 +23,9 @@ use super::term::{self, Term};
 use super::{cells, complete, diff, history, picker};
 use crate::cli::args::GlobalArgs;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
+
+/// The shortest time between two redraws while events stream in.
+const FRAME: Duration = Duration::from_millis(16);
 
 /// Everything the loop reads from.
 struct Io {
@@ -68,9 +71,9 @@ pub async fn run(
         .sessions_dir
         .clone()
         .unwrap_or_else(|| setup.home.join("sessions"));
-    let here = here_sessions(&sessions_dir, &setup.cwd);
+    let here = picker::here_sessions(&sessions_dir, &setup.cwd);
     let mut loaded = match &resume {
-        Some(Some(q)) => match find(&sessions_dir, &here, q) {
+        Some(Some(q)) => match picker::find(&sessions_dir, &here, q) {
             Ok(l) => Some(l),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -114,7 +117,7 @@ pub async fn run(
     }
     let _ = complete::ROOT
         .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
-    let _ = complete::SKILLS.set(user_skills(&setup));
+    let _ = complete::SKILLS.set(complete::user_skills(&setup));
     let replay = loaded.as_ref().map(|l| l.items.clone());
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
@@ -177,7 +180,7 @@ pub async fn run(
                     continue;
                 }
                 Flow::Resume => {
-                    let list = here_sessions(&sessions_dir, &setup.cwd);
+                    let list = picker::here_sessions(&sessions_dir, &setup.cwd);
                     if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &list, &pal).await {
                         let _ = io.term.clear();
                         match store::load(&s.path)
@@ -260,8 +263,18 @@ async fn drive<T>(
 ) -> T {
     tokio::pin!(fut);
     let mut tick = tokio::time::interval(Duration::from_millis(100));
+    // Streamed events redraw at most once a frame (the agent's future is
+    // polled by this loop too); keys and prompts redraw at once.
+    let mut drawn = Instant::now();
+    let mut pending = true;
+    let mut urgent = true;
     let out = loop {
-        let _ = term::flush(&mut io.term, app);
+        if pending && (urgent || drawn.elapsed() >= FRAME) {
+            let _ = term::flush(&mut io.term, app);
+            drawn = Instant::now();
+            (pending, urgent) = (false, false);
+        }
+        let next_frame = tokio::time::Instant::from_std(drawn + FRAME);
         tokio::select! {
             biased;
             Some(ev) = io.events.recv() => {
@@ -270,7 +283,10 @@ async fn drive<T>(
                 while let Ok(ev) = io.events.try_recv() {
                     app.event(&ev);
                 }
+                pending = true;
+                continue;
             }
+            _ = tokio::time::sleep_until(next_frame), if pending => continue,
             out = &mut fut => break out,
             _ = sigint(&mut io.sigint) => interrupt(app, cancel),
             ev = io.keys.next() => {
@@ -296,6 +312,7 @@ async fn drive<T>(
             }
             _ = tick.tick() => app.frame = app.frame.wrapping_add(1),
         }
+        (pending, urgent) = (true, true);
         if app.approval.as_ref().is_some_and(|p| p.reply.is_none()) {
             app.approval = None;
         }
@@ -376,55 +393,4 @@ fn drain(io: &mut Io, app: &mut App) {
         app.event(&ev);
     }
     let _ = term::flush(&mut io.term, app);
-}
-
-/// Sessions started in `cwd`, newest first.
-fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<SessionSummary> {
-    let cwd = cwd.display().to_string();
-    store::list(dir)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| s.cwd == cwd)
-        .collect()
-}
-
-/// `last` is the newest session of this directory; anything else an id
-/// (or a prefix of one).
-fn find(dir: &std::path::Path, here: &[SessionSummary], q: &str) -> Result<LoadedSession, String> {
-    let path = if q == "last" {
-        match here.first() {
-            Some(s) => s.path.clone(),
-            None => {
-                return Err(format!(
-                    "no session to resume in this directory; past sessions are in {}",
-                    dir.display()
-                ));
-            }
-        }
-    } else {
-        store::find(dir, q).map_err(|e| e.to_string())?.path
-    };
-    store::load(&path).map_err(|e| e.to_string())
-}
-
-/// Skills the user may call as `/name`.
-fn user_skills(setup: &setup::Setup) -> Vec<(String, String)> {
-    use quire::skills::{DiscoverOptions, discover};
-    if !setup.config.skills.enabled {
-        return Vec::new();
-    }
-    let d = discover(
-        &DiscoverOptions::new(
-            setup.cwd.clone(),
-            quire::agent::prompt::repo_root(&setup.cwd),
-            setup.home.clone(),
-            &setup.config.skills,
-        )
-        .trusting(setup.config.project_trusted),
-    );
-    d.skills
-        .into_iter()
-        .filter(|s| s.user_invocable)
-        .map(|s| (s.name, s.description))
-        .collect()
 }
