@@ -13,6 +13,7 @@ mod highlight;
 mod history;
 mod keys;
 mod markdown;
+mod mention;
 mod picker;
 mod run;
 mod status;

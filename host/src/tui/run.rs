@@ -20,7 +20,7 @@ use super::commands::{self, Flow};
 use super::keys::{self, Action};
 use super::style::Palette;
 use super::term::{self, Term};
-use super::{cells, complete, diff, history, picker};
+use super::{cells, complete, diff, history, mention, picker};
 use crate::cli::args::GlobalArgs;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 
@@ -211,7 +211,7 @@ pub async fn run(
             &mut io,
             &mut app,
             &cancel,
-            session.run_task(&message, cancel.clone()),
+            session.run_task(&mention::attach(&setup.cwd, &message), cancel.clone()),
         )
         .await;
         app.end_task();

@@ -256,3 +256,21 @@ fn undo_reverts_the_last_turns_patch() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn an_at_path_sends_the_path_and_the_file_as_context() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+    env.server.push(Reply::text("it subtracts"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "what is wrong in @calc.py?");
+    pty.wait_text("it subtracts");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(body.contains("what is wrong in @calc.py?"), "{body}");
+    assert!(
+        body.contains("<file path=\\\"calc.py\\\">\\ndef add(a, b):\\n    return a - b\\n</file>"),
+        "{body}"
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
