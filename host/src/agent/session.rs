@@ -119,10 +119,10 @@ impl Session {
         for t in tools::builtin_tools(config.shell_timeout_ms) {
             builtin.push(tools.register(t));
         }
-        let tool_selection = Arc::new(tools::select::ToolSelection::new(
-            config.tool_selection.clone(),
-            builtin,
-        ));
+        let tool_selection = Arc::new(
+            tools::select::ToolSelection::new(config.tool_selection.clone(), builtin)
+                .learning(&crate::skills::select::cache::dir_in(&home)),
+        );
         tools.register(Arc::new(tools::select::ToolSearchTool::new(
             tool_selection.clone(),
         )));
@@ -139,6 +139,11 @@ impl Session {
             tools.register(t);
         }
         let docs = prompt::project_docs(&home, &cwd);
+        for message in &docs.skipped {
+            events.send(Event::Warning {
+                message: message.clone(),
+            });
+        }
         if docs.truncated {
             events.send(Event::Warning {
                 message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),

@@ -17,6 +17,7 @@
 
 pub mod client;
 pub mod config;
+mod correlate;
 pub mod edit;
 pub mod manager;
 pub mod naming;

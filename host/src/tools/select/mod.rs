@@ -24,6 +24,7 @@ pub use search::ToolSearchTool;
 
 use crate::agent::Extension;
 use crate::model::Item;
+use crate::skills::select::learn::{Kind, Learned};
 use crate::tools::{ToolRegistry, ToolSpec};
 
 /// Tools sent on every turn when selection is on, besides the built-in
@@ -38,6 +39,7 @@ pub struct ToolSelection {
     /// Built-in tools, [`ALWAYS`] and `config.always`.
     pinned: BTreeSet<String>,
     state: Mutex<State>,
+    learned: Option<Arc<Learned>>,
 }
 
 #[derive(Default)]
@@ -45,6 +47,8 @@ struct State {
     index: Arc<ToolIndex>,
     /// Enabled by `tool_search` or called by the model in this session.
     kept: BTreeSet<String>,
+    /// The message of the last turn and the tools sent for it.
+    turn: Option<(String, BTreeSet<String>)>,
 }
 
 impl ToolSelection {
@@ -57,6 +61,29 @@ impl ToolSelection {
             config,
             pinned,
             state: Mutex::new(State::default()),
+            learned: None,
+        }
+    }
+
+    /// Learns from `tool_search` finds into the per-user store beside the
+    /// skills index cache folder (see [`crate::skills::select::learn`]).
+    pub fn learning(mut self, cache_dir: &std::path::Path) -> Self {
+        self.learned = Some(Learned::beside(cache_dir));
+        self
+    }
+
+    /// `tool_search` found `names`: those the turn did not send are
+    /// remembered for the turn's message.
+    pub fn learn_found<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
+        let Some(learned) = &self.learned else { return };
+        let Some((message, sent)) = self.state().turn.clone() else {
+            return;
+        };
+        for name in names {
+            if !sent.contains(name) && !self.pinned.contains(name) {
+                tracing::info!(tool = %name, "selector missed a tool the model found; learning the message's terms");
+                learned.remember(Kind::Tool, name, &message);
+            }
         }
     }
 
@@ -81,7 +108,8 @@ impl ToolSelection {
             .into_iter()
             .filter(|s| s.name != search::NAME)
             .collect();
-        state.index = Arc::new(ToolIndex::build(specs, generation));
+        state.index =
+            Arc::new(ToolIndex::build(specs, generation).with_learned(self.learned.clone()));
         tracing::debug!(tools = state.index.len(), "tool index rebuilt");
     }
 
@@ -118,6 +146,10 @@ impl ToolSelection {
             .iter()
             .map(|&i| index.specs[i].clone())
             .collect();
+        if !message.trim().is_empty() {
+            let sent = specs.iter().map(|s| s.name.clone()).collect();
+            self.state().turn = Some((message.to_string(), sent));
+        }
         if picked.selecting {
             tracing::debug!(
                 sent = specs.len(),
