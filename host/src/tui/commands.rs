@@ -211,14 +211,14 @@ fn undo(app: &mut App, session: &Session) {
 }
 
 fn reverse_apply(cwd: &std::path::Path, diff: &str) -> Result<(), String> {
-    let mut child = Command::new("git")
-        .args(["apply", "-R", "--whitespace=nowarn", "-"])
+    let mut cmd = Command::new("git");
+    cmd.args(["apply", "-R", "--whitespace=nowarn", "-"])
         .current_dir(cwd)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .stderr(Stdio::piped());
+    quire::child::die_with_quire(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run git: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(diff.as_bytes())

@@ -16,6 +16,7 @@ mod markdown;
 mod mention;
 mod picker;
 mod run;
+mod signals;
 mod status;
 mod stream;
 mod style;

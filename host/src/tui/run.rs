@@ -10,7 +10,6 @@ use futures::StreamExt;
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
 use quire::store;
 use quire::tools::approval::RememberingApprover;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
@@ -18,6 +17,7 @@ use super::app::{App, VIEWPORT_ROWS};
 use super::approve::{Answer, Ask, Pending, TuiApprover};
 use super::commands::{self, Flow};
 use super::keys::{self, Action};
+use super::signals::{Got, Signals};
 use super::style::Palette;
 use super::term::{self, Term};
 use super::{cells, complete, diff, history, mention, picker};
@@ -33,7 +33,7 @@ struct Io {
     keys: EventStream,
     events: UnboundedReceiver<Event>,
     approvals: UnboundedReceiver<Ask>,
-    sigint: Option<Signal>,
+    signals: Signals,
 }
 
 /// `resume`: `None` for a new session, `Some(None)` to pick one,
@@ -98,7 +98,7 @@ pub async fn run(
         keys: EventStream::new(),
         events,
         approvals,
-        sigint: signal(SignalKind::interrupt()).ok(),
+        signals: Signals::install(),
     };
     if matches!(resume, Some(None)) {
         if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &here, &pal).await {
@@ -220,13 +220,17 @@ pub async fn run(
             app.composer.set(&message);
         }
         let _ = term::flush(&mut io.term, &mut app);
+        if io.signals.ended_by.is_some() {
+            break;
+        }
     }
     let _ = term::flush(&mut io.term, &mut app);
     let _ = io.term.clear();
+    let io_signals_exit = io.signals.exit_code();
     drop(io);
     drop(guard);
     println!("To continue this session: quire resume {}", session.id());
-    EXIT_OK
+    io_signals_exit.unwrap_or(EXIT_OK)
 }
 
 /// Waits for a message; `None` to quit.
@@ -235,7 +239,10 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
         let _ = term::flush(&mut io.term, app);
         tokio::select! {
             Some(ev) = io.events.recv() => app.event(&ev),
-            _ = sigint(&mut io.sigint) => {
+            got = io.signals.next() => {
+                if let Got::End(_) = got {
+                    return None;
+                }
                 if let Action::Quit = keys::key(app, ctrl_c(), false) {
                     return None;
                 }
@@ -288,7 +295,7 @@ async fn drive<T>(
             }
             _ = tokio::time::sleep_until(next_frame), if pending => continue,
             out = &mut fut => break out,
-            _ = sigint(&mut io.sigint) => interrupt(app, cancel),
+            _ = io.signals.next() => interrupt(app, cancel),
             ev = io.keys.next() => {
                 if let Some(Ok(ev)) = ev {
                     match terminal_event(app, ev, true) {
@@ -376,16 +383,6 @@ fn ctrl_c() -> crossterm::event::KeyEvent {
         crossterm::event::KeyCode::Char('c'),
         crossterm::event::KeyModifiers::CONTROL,
     )
-}
-
-/// A SIGINT from outside (`kill -INT`) counts as Ctrl-C.
-async fn sigint(s: &mut Option<Signal>) {
-    match s {
-        Some(s) => {
-            s.recv().await;
-        }
-        None => std::future::pending().await,
-    }
 }
 
 fn drain(io: &mut Io, app: &mut App) {

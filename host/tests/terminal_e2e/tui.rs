@@ -274,3 +274,33 @@ fn an_at_path_sends_the_path_and_the_file_as_context() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn sigterm_stops_the_turn_restores_the_terminal_and_exits_143() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call(
+            "slow",
+            "shell",
+            json!({"command": "sleep 60 & echo $! > sleep.pid; wait"}),
+        ),
+        Reply::text("unused"),
+    ]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "run it");
+    let pid: i32 = wait_for_file(&env.repo.path().join("sleep.pid"))
+        .parse()
+        .unwrap();
+    pty.wait_text("shell: sleep 60");
+    // SAFETY: a plain kill(2) of the quire process this test started.
+    assert_eq!(unsafe { libc::kill(pty.pid(), libc::SIGTERM) }, 0);
+    assert_eq!(pty.wait_exit(), 128 + libc::SIGTERM);
+    assert!(wait_gone(pid), "the command's child was killed");
+    assert!(recorded_interrupted(&env), "{:?}", env.session_records());
+    let out = pty.output();
+    assert!(out.contains("quire resume "), "{out}");
+    assert!(
+        out.contains("\x1b[?2004l"),
+        "bracketed paste is turned off again (the terminal restored)"
+    );
+}
