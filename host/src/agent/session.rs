@@ -46,6 +46,10 @@ pub struct Session {
     pub(crate) total_usage: Usage,
     /// Which tools each request carries (see [`tools::select`]).
     pub(crate) tool_selection: Arc<tools::select::ToolSelection>,
+    /// The session's hooks (`None`: none configured or allowed to run).
+    pub(crate) hooks: Option<Arc<crate::hooks::Hooks>>,
+    /// The `SessionStart` source still to run before the next message.
+    pub(crate) pending_start: Option<&'static str>,
 }
 
 impl Session {
@@ -166,10 +170,13 @@ impl Session {
             last_usage: None,
             total_usage: Usage::default(),
             tool_selection: tool_selection.clone(),
+            hooks: None,
+            pending_start: None,
             config,
         };
         session.add_extension(tool_selection);
         session.attach_skills();
+        session.attach_hooks(resumed);
         session.announce(resumed);
         Ok(session)
     }
@@ -282,7 +289,12 @@ impl Session {
             provider: self.provider.name.clone(),
             model: self.model.clone(),
         };
+        let old = (
+            self.writer.id().to_string(),
+            self.writer.path().to_path_buf(),
+        );
         self.writer = SessionWriter::create(&dir, &meta)?;
+        self.hooks_restart(old.0, old.1);
         self.history.clear();
         for ext in &self.extensions {
             ext.sync_history(&self.history);

@@ -1,6 +1,8 @@
 //! The registry: names tools, checks calls against their schemas, runs
 //! them (read-only calls of one response concurrently, the rest in order),
-//! times them and caps what goes back to the model.
+//! times them and caps what goes back to the model. It is also the one
+//! place tool hooks fire (`PreToolUse`, `PermissionRequest`,
+//! `PostToolUse`, `PostToolUseFailure`), for every tool source.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,6 +13,7 @@ use serde_json::Value;
 use super::approval::TimedApprover;
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
 use crate::agent::Event;
+use crate::hooks::Hooks;
 use crate::model::ToolCall;
 
 struct Entry {
@@ -59,7 +62,20 @@ impl CallStatus {
         }
     }
 
-    fn of(e: &ToolError) -> CallStatus {
+    /// How a finished call's output says it ended (a tool error's status
+    /// is carried in `structured.status`, see `hooked::plain_call`).
+    fn of_output(out: &ToolOutput) -> CallStatus {
+        let carried = out.structured.as_ref().and_then(|v| v.get("status"));
+        match carried.and_then(Value::as_str) {
+            Some("denied") => CallStatus::Denied,
+            Some("timed_out") => CallStatus::TimedOut,
+            Some("interrupted") => CallStatus::Interrupted,
+            _ if out.is_error => CallStatus::Failed,
+            _ => CallStatus::Ok,
+        }
+    }
+
+    pub(super) fn of(e: &ToolError) -> CallStatus {
         match e {
             ToolError::Denied(_) => CallStatus::Denied,
             ToolError::Timeout(_) => CallStatus::TimedOut,
@@ -76,6 +92,7 @@ pub struct ToolRegistry {
     output_limit: usize,
     /// Bumped by every register and unregister.
     generation: u64,
+    hooks: Option<Arc<Hooks>>,
 }
 
 impl ToolRegistry {
@@ -86,7 +103,13 @@ impl ToolRegistry {
             by_name: HashMap::new(),
             output_limit,
             generation: 0,
+            hooks: None,
         }
+    }
+
+    /// The hooks every call goes through (`None`: no hooks).
+    pub fn set_hooks(&mut self, hooks: Option<Arc<Hooks>>) {
+        self.hooks = hooks.filter(|h| !h.is_empty());
     }
 
     /// Adds a tool. On a name clash the new tool gets a numbered suffix
@@ -202,13 +225,14 @@ impl ToolRegistry {
             match self.prepare(call, args_value) {
                 Err(msg) => (ToolOutput::error(msg), CallStatus::Failed),
                 Ok((entry, args)) => {
-                    let fut = entry.tool.call(args, ctx);
+                    let hooks = self.hooks.as_ref();
+                    let fut =
+                        super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
                     tokio::select! {
-                        r = fut => match r {
-                            Ok(out) if out.is_error => (out, CallStatus::Failed),
-                            Ok(out) => (out, CallStatus::Ok),
-                            Err(e) => (ToolOutput::error(error_text(&call.name, &e)), CallStatus::of(&e)),
-                        },
+                        r = fut => {
+                            let status = CallStatus::of_output(&r);
+                            (r, status)
+                        }
                         _ = ctx.cancel.cancelled() => interrupted(),
                     }
                 }
@@ -273,7 +297,7 @@ impl ToolRegistry {
     }
 }
 
-fn error_text(tool: &str, e: &ToolError) -> String {
+pub(super) fn error_text(tool: &str, e: &ToolError) -> String {
     format!("{tool} failed: {e}")
 }
 

@@ -241,6 +241,9 @@ impl App {
             }
             Event::Error { message } => self.note(&format!("error: {message}"), pal.bad()),
             Event::TurnStarted { .. } => {}
+            // Hook runs are in the JSON events; a hook's own output shows
+            // through the tool results and warnings it produces.
+            Event::HookStarted { .. } | Event::HookCompleted { .. } => {}
         }
     }
 

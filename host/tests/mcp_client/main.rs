@@ -9,6 +9,7 @@ mod support;
 mod cli;
 mod everything;
 mod exec;
+mod hooks;
 mod lifecycle;
 mod orphans;
 mod peers;
