@@ -305,6 +305,34 @@ impl Session {
         Ok(())
     }
 
+    /// Continues a past session in place of this one (`/resume`).
+    pub fn switch_to(&mut self, loaded: LoadedSession) -> Result<(), AgentError> {
+        self.writer = SessionWriter::append_to(&loaded.path, &loaded.meta.id)?;
+        self.history = loaded.items;
+        for ext in &self.extensions {
+            ext.sync_history(&self.history);
+        }
+        self.last_usage = None;
+        self.total_usage = Usage::default();
+        self.announce(true);
+        Ok(())
+    }
+
+    /// The directory the session runs in.
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// Changes when quire asks before acting (`/approvals`).
+    pub fn set_approval(&mut self, policy: crate::tools::ApprovalPolicy) {
+        self.config.approval = policy;
+    }
+
+    /// The context window of the current model, in tokens.
+    pub fn context_window(&self) -> u64 {
+        self.config.context_window(&self.model)
+    }
+
     /// The system prompt for a turn started by `user_text`.
     pub(crate) fn instructions(&self, user_text: &str) -> String {
         let env = Environment::detect(

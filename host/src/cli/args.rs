@@ -21,6 +21,11 @@ pub struct Cli {
     /// A first message for the interactive session (a single word that is close
     /// to a command name is refused as a likely typo).
     pub prompt: Option<String>,
+
+    /// Continue a session of this directory: `last`, an id (prefix), or
+    /// nothing for a picker.
+    #[arg(long, value_name = "last|ID", num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
 }
 
 const EXAMPLES: &str = "Examples:
@@ -98,6 +103,11 @@ pub enum Command {
     Plugins(super::plugins::PluginsArgs),
     /// Share skills and plugins with your team through quire.lock: add, sync, verify, remove, list.
     Share(super::share::ShareArgs),
+    /// Continue a past session of this directory (a picker, or `last`, or an id).
+    Resume {
+        /// `last` or a session id (prefix); leave out to pick from a list.
+        id: Option<String>,
+    },
     /// Trust a repository so its own settings (.quire/config.toml, .mcp.json, skills, plugins) are used.
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.

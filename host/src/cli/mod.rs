@@ -1,6 +1,6 @@
 //! Command-line interface: clap commands, thin over the library.
 
-mod args;
+pub(crate) mod args;
 mod completions;
 mod doctor;
 mod exec;
@@ -12,14 +12,14 @@ mod mcp_serve;
 mod pipe;
 mod plugins;
 mod render;
-mod repl;
+pub(crate) mod repl;
 mod run;
 mod sessions;
-mod setup;
+pub(crate) mod setup;
 mod share;
 mod skills;
 mod skills_select;
-mod summary;
+pub(crate) mod summary;
 mod trust;
 mod typo;
 
@@ -82,8 +82,32 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),
         Some(Command::Man(args)) => completions::man(args),
-        None => repl::run(&cli.global, cli.prompt.clone()).await,
+        Some(Command::Resume { id }) => interactive(&cli, Some(id.clone())).await,
+        None => {
+            let resume = cli
+                .resume
+                .clone()
+                .map(|id| Some(id).filter(|i| !i.is_empty()));
+            interactive(&cli, resume).await
+        }
     }
+}
+
+/// The full-screen view on a terminal; the line mode for pipes and dumb
+/// terminals.
+async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
+    use std::io::IsTerminal;
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb {
+        return crate::tui::run(&cli.global, cli.prompt.clone(), resume).await;
+    }
+    if resume.is_some() {
+        eprintln!(
+            "error: resuming needs a terminal; without one use quire exec --resume last|ID \"TASK\""
+        );
+        return EXIT_USAGE;
+    }
+    repl::run(&cli.global, cli.prompt.clone()).await
 }
 
 fn init_logging() {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use quire::agent::Event;
 
 use super::pipe::{err, out};
-use super::summary::{clip, tool_line};
+use super::summary::{clip, failure_reason, outcome, patch_stats, tool_line};
 
 pub trait Renderer: Send {
     fn event(&mut self, event: &Event);
@@ -117,8 +117,12 @@ impl Renderer for HumanRenderer {
             }
             Event::ToolCompleted {
                 call_id,
+                name,
                 duration_ms,
                 is_error,
+                status,
+                exit_code,
+                files,
                 output,
                 ..
             } => {
@@ -126,20 +130,22 @@ impl Renderer for HumanRenderer {
                     Some(i) => self.running.remove(i).1,
                     None => call_id.clone(),
                 };
-                let mark = if *is_error {
-                    self.paint("31", "✗")
-                } else {
-                    self.paint("32", "✓")
+                let (mark, detail) = outcome(status, *exit_code, *duration_ms);
+                let colour = match mark {
+                    "✓" => "32",
+                    "✗" => "31",
+                    _ => "33",
                 };
-                let time = if *duration_ms >= 1000 {
-                    format!(" ({:.1}s)", *duration_ms as f64 / 1000.0)
-                } else {
-                    String::new()
-                };
-                let mut text = format!("{mark} {line}{}", self.paint("2", &time));
-                if *is_error {
-                    let first = output.lines().next().unwrap_or("");
-                    text.push_str(&format!(" — {}", self.paint("31", &clip(first, 120))));
+                let mark = self.paint(colour, mark);
+                let mut text = format!("{mark} {line} {}", self.paint("2", &format!("({detail})")));
+                if let Some(stats) = files.as_ref().map(patch_stats).filter(|s| !s.is_empty()) {
+                    text.push_str(&format!(" {stats}"));
+                }
+                if *is_error || status != "ok" {
+                    let reason = failure_reason(name, output);
+                    if !reason.is_empty() {
+                        text.push_str(&format!(" — {}", self.paint("31", &reason)));
+                    }
                 }
                 self.note(&text);
             }
