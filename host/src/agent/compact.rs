@@ -51,7 +51,7 @@ impl Session {
             Some((u, len)) if len <= self.history.len() => {
                 u.total() + bytes_of(&self.history[len..]) / 4
             }
-            _ => (bytes_of(&self.history) + self.instructions("").len() as u64) / 4,
+            _ => (bytes_of(&self.history) + self.instructions().len() as u64) / 4,
         }
     }
 
@@ -80,10 +80,11 @@ impl Session {
             });
             let request = ModelRequest {
                 model: self.model.clone(),
-                instructions: self.instructions(""),
+                instructions: self.instructions(),
                 items,
                 tools: self.turn_tools(""),
                 max_output_tokens: self.config.max_output_tokens_for(&self.model),
+                cache_key: Some(self.id().to_string()),
             };
             match self.send_request(&request, cancel, false).await {
                 Ok(r) => break r.text,

@@ -94,6 +94,11 @@ pub enum Event {
     SkillActivated {
         name: String,
     },
+    /// Before the session's first request, quire waits for these MCP
+    /// servers to start (each at most its `startup_timeout_sec`).
+    McpWaiting {
+        servers: Vec<String>,
+    },
     Warning {
         message: String,
     },

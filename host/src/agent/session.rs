@@ -46,6 +46,9 @@ pub struct Session {
     pub(crate) total_usage: Usage,
     /// Which tools each request carries (see [`tools::select`]).
     pub(crate) tool_selection: Arc<tools::select::ToolSelection>,
+    /// The day the session started, for the environment block (the
+    /// system prompt stays the same for the whole session).
+    pub(crate) started: String,
 }
 
 impl Session {
@@ -82,6 +85,7 @@ impl Session {
         let mut extensions: Vec<Arc<dyn Extension>> = Vec::new();
         if let Some(mcp) = crate::mcp::session_extension(
             &config,
+            &home,
             &workspace,
             prompt::repo_root(&cwd).as_deref(),
             &events,
@@ -161,6 +165,7 @@ impl Session {
             last_usage: None,
             total_usage: Usage::default(),
             tool_selection: tool_selection.clone(),
+            started: today(),
             config,
         };
         session.add_extension(tool_selection);
@@ -284,22 +289,25 @@ impl Session {
         }
         self.last_usage = None;
         self.total_usage = Usage::default();
+        self.started = today();
         self.announce(false);
         Ok(())
     }
 
-    /// The system prompt for a turn started by `user_text`.
-    pub(crate) fn instructions(&self, user_text: &str) -> String {
-        let env = Environment::detect(
+    /// The system prompt: the same for every request of the session (the
+    /// date is the day it started).
+    pub(crate) fn instructions(&self) -> String {
+        let mut env = Environment::detect(
             &self.cwd,
             &self.workspace,
             self.config.sandbox,
             self.config.network,
             self.config.approval,
         );
+        env.date = self.started.clone();
         let mut s = prompt::instructions(&self.docs, &env);
         for ext in &self.extensions {
-            if let Some(extra) = ext.instructions(user_text) {
+            if let Some(extra) = ext.instructions() {
                 s.push_str("\n\n");
                 s.push_str(&extra);
             }
@@ -337,6 +345,10 @@ impl Session {
         }
         self.events.send(event);
     }
+}
+
+fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
 }
 
 /// Finds a session to resume in the sessions folder of `config`.

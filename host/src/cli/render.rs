@@ -195,6 +195,13 @@ impl Renderer for HumanRenderer {
                 let line = self.paint("33", &format!("warning: {message}"));
                 self.note(&line);
             }
+            Event::McpWaiting { servers } => {
+                let line = self.paint(
+                    "2",
+                    &format!("waiting for MCP servers: {}", servers.join(", ")),
+                );
+                self.note(&line);
+            }
             Event::SkillActivated { name } => {
                 let line = self.paint("36", &format!("skill: {name}"));
                 self.note(&line);

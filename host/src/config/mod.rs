@@ -50,6 +50,8 @@ pub struct Config {
     /// `[mcp_servers.NAME]`.
     #[serde(default)]
     pub mcp_servers: crate::mcp::McpServers,
+    /// `[mcp]`: settings for every MCP server.
+    pub mcp: crate::mcp::McpSettings,
     /// `[plugins]`.
     pub plugins: crate::plugins::PluginsConfig,
     /// `[tool_selection]`.
@@ -109,6 +111,7 @@ impl Default for Config {
             sessions_dir: None,
             skills: crate::skills::SkillsConfig::default(),
             mcp_servers: crate::mcp::McpServers::default(),
+            mcp: crate::mcp::McpSettings::default(),
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
             projects: BTreeMap::new(),

@@ -119,8 +119,9 @@ impl SelectionState {
     }
 
     /// A new user message: reloads the skills, activates what it asks for
-    /// (returned as items to add after the message) and prepares the
-    /// catalog for [`SelectionState::catalog_for`].
+    /// and renders the catalog for it. Returns the items to add after the
+    /// message: the catalog (an [`Item::Context`] from [`CONTEXT_SOURCE`])
+    /// and the activated skills' bodies.
     pub fn begin_turn(&self, message: &str) -> Vec<Item> {
         let set = self.refresh();
         let mut g = self.lock();
@@ -150,6 +151,9 @@ impl SelectionState {
             &self.opts.paths,
         )
         .map(|c| c.text);
+        if let Some(text) = &catalog {
+            items.insert(0, context(text));
+        }
         g.turn = Some((message.to_string(), catalog));
         g.previous = Some(message.to_string());
         items
@@ -185,13 +189,18 @@ impl SelectionState {
 
     /// The active skills again, for the history that replaced the old one
     /// after compaction (from the current files when the skill still
-    /// exists).
+    /// exists), after the catalog of the last message.
     pub fn reinject(&self) -> Vec<Item> {
         let set = self.current();
         let g = self.lock();
-        g.active
-            .iter()
-            .filter_map(|a| {
+        let catalog = g
+            .turn
+            .as_ref()
+            .and_then(|(_, c)| c.as_deref())
+            .map(context);
+        catalog
+            .into_iter()
+            .chain(g.active.iter().filter_map(|a| {
                 let text = match set.get(&a.name) {
                     Some(s) => activation_text(s),
                     None => a.text.clone()?,
@@ -200,7 +209,7 @@ impl SelectionState {
                     name: a.name.clone(),
                     body: text,
                 })
-            })
+            }))
             .collect()
     }
 
@@ -255,6 +264,16 @@ impl SelectionState {
     }
 }
 
+/// The `source` of the catalog's [`Item::Context`].
+pub const CONTEXT_SOURCE: &str = "skills";
+
+fn context(text: &str) -> Item {
+    Item::Context {
+        source: CONTEXT_SOURCE.to_string(),
+        text: text.to_string(),
+    }
+}
+
 fn log_plan(set: &SkillSet, plan: &Plan) {
     for d in &plan.deferred {
         tracing::info!(skill = %set.skills[d.skill].name, overflow = ?d.overflow, "skill not activated: over budget");
@@ -306,11 +325,25 @@ mod tests {
             },
         ]);
         assert_eq!(s.active_names(), vec!["pdf-forms", "git-bisect"]);
-        assert!(s.begin_turn("$pdf-forms and $git-bisect").is_empty());
-        assert_eq!(s.reinject().len(), 2);
+        let items = s.begin_turn("$pdf-forms and $git-bisect");
+        assert_eq!(activations(&items), 0, "{items:?}");
+        assert!(
+            matches!(&items[0], Item::Context { source, .. } if source == CONTEXT_SOURCE),
+            "the catalog comes first: {items:?}"
+        );
+        let again = s.reinject();
+        assert_eq!(activations(&again), 2);
+        assert_eq!(again[0], items[0], "the message's catalog comes back too");
         s.sync_history(&[]);
         assert!(s.active_names().is_empty());
-        assert_eq!(s.begin_turn("$pdf-forms").len(), 1);
+        assert_eq!(activations(&s.begin_turn("$pdf-forms")), 1);
+    }
+
+    fn activations(items: &[Item]) -> usize {
+        items
+            .iter()
+            .filter(|i| matches!(i, Item::SkillActivation { .. }))
+            .count()
     }
 
     #[test]
