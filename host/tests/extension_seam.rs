@@ -59,6 +59,8 @@ async fn extensions_shape_the_prompt_and_survive_compaction() {
         model: "m".into(),
         ..Config::default()
     };
+    // Only the fake extension adds to the prompt.
+    config.skills.enabled = false;
     config.providers.insert(
         "test".into(),
         ProviderEntry {
