@@ -55,10 +55,17 @@ impl Session {
         }
     }
 
+    /// Whether the conversation passed the threshold and there is more
+    /// than one message to compact (the items added after a message for
+    /// it, context and skill bodies, do not count).
     pub(crate) fn needs_compaction(&self) -> bool {
         let window = self.config.context_window(&self.model) as f64;
-        self.history.len() > 1
-            && self.estimated_tokens() as f64 > window * self.config.compact_threshold
+        let exchanged = self
+            .history
+            .iter()
+            .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
+            .count();
+        exchanged > 1 && self.estimated_tokens() as f64 > window * self.config.compact_threshold
     }
 
     /// Summarises the history and replaces it (see the module docs).
