@@ -1,8 +1,11 @@
-//! Benchmark: how cache-friendly quire's prompts are. A scripted session of
-//! ten messages (each: an MCP tool, `read_file`, `list_dir`, then the
+//! Benchmark: how cache-friendly quire's prompts are. Scripted sessions of
+//! ten messages (each: a first tool, `read_file`, `list_dir`, then the
 //! answer — four requests a message) with 100 skills and 200 tools named
 //! like the tools of ten MCP servers, run through a real `Session` against
-//! the scripted model server on 127.0.0.1, once per wire API.
+//! the scripted model server on 127.0.0.1, once per wire API. Two scripts:
+//! `one task` (a bug fix: GitHub issue, code work with the built-in tools,
+//! Jira and GitHub at the end) and `ten services` (the worst case: every
+//! message needs another server's tools, so the tool list grows each time).
 //!
 //! For every request it reports the share of its bytes that is a prefix
 //! shared with the previous request, in the provider's order (tools, then
@@ -53,17 +56,23 @@ fn main() {
         .build()
         .expect("runtime");
     println!(
-        "| wire | requests | input KB | prefix share (all bytes) | per request: min / median | requests < 0.95 | tools changed | est. input cost without cache | with cache | saved |"
+        "| script | wire (prices) | requests | input KB | prefix share (all bytes) | per request: min / median | requests < 0.95 | extend the previous request | tool list changed | est. input cost without cache | with cache | saved |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
-    for (name, wire) in WIRES {
-        let bodies = rt.block_on(run_session(wire));
-        report(name, &bodies);
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let scripts: [(&str, fn() -> Vec<script::Message>); 2] = [
+        ("one task", script::one_task),
+        ("ten services", script::ten_services),
+    ];
+    for (label, messages) in scripts {
+        for (name, wire) in WIRES {
+            let bodies = rt.block_on(run_session(wire, messages()));
+            report(label, name, &bodies);
+        }
     }
 }
 
 /// Runs the scripted session on `wire`; returns the request bodies.
-async fn run_session(wire: WireApi) -> Vec<serde_json::Value> {
+async fn run_session(wire: WireApi, messages: Vec<script::Message>) -> Vec<serde_json::Value> {
     let server = ModelServer::start();
     let home = tempfile::tempdir().expect("temp home");
     let cwd = tempfile::tempdir().expect("temp cwd");
@@ -106,7 +115,7 @@ async fn run_session(wire: WireApi) -> Vec<serde_json::Value> {
         paths: Paths::default(),
     };
     attach_with(&mut session, opts, 16 * 1024);
-    for (m, msg) in script::messages().into_iter().enumerate() {
+    for (m, msg) in messages.into_iter().enumerate() {
         let answer = format!(
             "Done with step {m}. I used {} and read the README; the results are above. Next, tell me what to do with them or ask for the following step in the plan.",
             msg.tool
@@ -123,22 +132,41 @@ async fn run_session(wire: WireApi) -> Vec<serde_json::Value> {
     server.requests().into_iter().map(|r| r.body).collect()
 }
 
-fn report(wire: &str, bodies: &[serde_json::Value]) {
+fn report(label: &str, wire: &str, bodies: &[serde_json::Value]) {
     let flats: Vec<share::Flat> = bodies.iter().map(|b| share::flatten(wire, b)).collect();
     let prices = share::prices(wire);
     let mut shares = Vec::new();
     let (mut total, mut shared_all) = (0usize, 0usize);
     let (mut without, mut with) = (0.0, 0.0);
     let mut tools_changed = 0;
+    // Requests whose bytes start with the whole previous request.
+    let mut extends = 0;
     for (i, f) in flats.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| &flats[p]);
         let shared = prev.map_or(0, |p| share::common_prefix(&p.text, &f.text));
         if let Some(p) = prev {
+            if shared == p.text.len() {
+                extends += 1;
+            }
             shares.push(shared as f64 / f.text.len() as f64);
             shared_all += shared;
             total += f.text.len();
             if p.text[..p.tools_end] != f.text[..f.tools_end] {
                 tools_changed += 1;
+                if std::env::var_os("PROMPT_CACHE_DEBUG").is_some() {
+                    let names = |b: &serde_json::Value| -> Vec<String> {
+                        b["tools"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|t| t["name"].as_str().or(t["function"]["name"].as_str()))
+                            .map(str::to_string)
+                            .collect()
+                    };
+                    let (a, b) = (names(&bodies[i - 1]), names(&bodies[i]));
+                    let joined: Vec<&String> = b.iter().filter(|t| !a.contains(t)).collect();
+                    eprintln!("  {label} {wire}: request {} tools joined {joined:?}", i + 1);
+                }
             }
         }
         let input = share::tokens(f.text.len());
@@ -153,7 +181,7 @@ fn report(wire: &str, bodies: &[serde_json::Value]) {
     let below = shares.iter().filter(|&&s| s < 0.95).count();
     let bytes: usize = flats.iter().map(|f| f.text.len()).sum();
     println!(
-        "| {wire} ({}) | {} | {:.0} | {:.3} | {min:.3} / {median:.3} | {below} | {tools_changed} | ${without:.4} | ${with:.4} | {:.0} % |",
+        "| {label} | {wire} ({}) | {} | {:.0} | {:.3} | {min:.3} / {median:.3} | {below} | {extends} | {tools_changed} | ${without:.4} | ${with:.4} | {:.0} % |",
         prices.model,
         flats.len(),
         bytes as f64 / 1024.0,
@@ -162,7 +190,7 @@ fn report(wire: &str, bodies: &[serde_json::Value]) {
     );
     for (i, s) in shares.iter().enumerate() {
         if *s < 0.95 {
-            eprintln!("  {wire}: request {} shares {s:.3}", i + 2);
+            eprintln!("  {label} {wire}: request {} shares {s:.3}", i + 2);
         }
     }
 }

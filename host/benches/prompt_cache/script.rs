@@ -119,15 +119,37 @@ pub fn skills() -> Vec<Skill> {
     out
 }
 
-/// One message: its text and the MCP tool the model calls first.
+/// One message: its text and the tool the model calls first (an MCP
+/// tool, or a built-in one).
 pub struct Message {
     pub text: &'static str,
     pub tool: &'static str,
     pub args: Value,
 }
 
-pub fn messages() -> Vec<Message> {
-    let m = |text, tool, args| Message { text, tool, args };
+fn m(text: &'static str, tool: &'static str, args: Value) -> Message {
+    Message { text, tool, args }
+}
+
+/// A bug-fix session: the bug comes from a GitHub issue, most messages work
+/// on the code with the built-in tools, the end reports in Jira and Slack.
+pub fn one_task() -> Vec<Message> {
+    vec![
+        m("Look at the open github issues labelled bug and pick the checkout crash.", "mcp__github__list_issue", json!({"filter": "label:bug"})),
+        m("Get the full github issue with the stack trace.", "mcp__github__get_issue", json!({"id": "issue-3"})),
+        m("Find where the checkout total is computed in the code.", "grep", json!({"pattern": "total"})),
+        m("Read that file and explain why the total can be negative.", "read_file", json!({"path": "README.md"})),
+        m("Fix it so discounts never make the total negative.", "read_file", json!({"path": "README.md"})),
+        m("Add a test for a discount larger than the cart.", "list_dir", json!({})),
+        m("Run the tests and show me what fails, if anything.", "list_dir", json!({})),
+        m("Comment on the github issue with what was wrong and the fix.", "mcp__github__update_issue", json!({"id": "issue-3"})),
+        m("Create a jira ticket to follow up on the refunds this bug caused.", "mcp__jira__create_ticket", json!({"title": "Refunds after checkout bug"})),
+        m("Summarise the whole fix in three lines for the release notes.", "list_dir", json!({})),
+    ]
+}
+
+/// The worst case: every message needs another service's tools.
+pub fn ten_services() -> Vec<Message> {
     vec![
         m("List the open github issues labelled bug and summarise them for me.", "mcp__github__list_issue", json!({"filter": "label:bug"})),
         m("Create a jira ticket for the login crash described in the first issue.", "mcp__jira__create_ticket", json!({"title": "Login crash"})),
