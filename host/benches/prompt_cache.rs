@@ -165,7 +165,10 @@ fn report(label: &str, wire: &str, bodies: &[serde_json::Value]) {
                     };
                     let (a, b) = (names(&bodies[i - 1]), names(&bodies[i]));
                     let joined: Vec<&String> = b.iter().filter(|t| !a.contains(t)).collect();
-                    eprintln!("  {label} {wire}: request {} tools joined {joined:?}", i + 1);
+                    eprintln!(
+                        "  {label} {wire}: request {} tools joined {joined:?}",
+                        i + 1
+                    );
                 }
             }
         }

@@ -122,7 +122,12 @@ async fn extensions_shape_the_prompt_and_survive_compaction() {
     );
     let reqs = server.requests();
     let system = &reqs[0].body["messages"][0];
-    assert!(system["content"].as_str().unwrap().ends_with("STATIC-RULES"));
+    assert!(
+        system["content"]
+            .as_str()
+            .unwrap()
+            .ends_with("STATIC-RULES")
+    );
     assert!(
         reqs.iter().all(|r| r.body["messages"][0] == *system),
         "one system prompt for the whole session"

@@ -88,11 +88,8 @@ pub fn session_extension(
             "MCP servers are configured but no async runtime is running to start them".into(),
         ));
     }
-    let manager = McpManager::start_with(
-        specs,
-        events.clone(),
-        Some(cache::ToolCache::in_home(home)),
-    );
+    let manager =
+        McpManager::start_with(specs, events.clone(), Some(cache::ToolCache::in_home(home)));
     Ok(Some(Arc::new(
         McpExtension::new(manager).with_events(events.clone()),
     )))
@@ -246,9 +243,7 @@ impl McpExtension {
             .servers()
             .iter()
             .filter(|s| {
-                s.spec.enabled
-                    && !s.tools_from_cache()
-                    && matches!(s.status(), Status::Starting)
+                s.spec.enabled && !s.tools_from_cache() && matches!(s.status(), Status::Starting)
             })
             .cloned()
             .collect();

@@ -227,7 +227,9 @@ impl Decoder {
     fn apply_usage(&mut self, u: &Value) {
         let usage = self.usage.get_or_insert_with(Usage::default);
         let has = |f: &str| u.get(f).and_then(Value::as_u64).is_some_and(|n| n > 0);
-        if has("input_tokens") || has("cache_read_input_tokens") || has("cache_creation_input_tokens")
+        if has("input_tokens")
+            || has("cache_read_input_tokens")
+            || has("cache_creation_input_tokens")
         {
             let cache_read = u64_at(u, "/cache_read_input_tokens");
             let cache_write = u64_at(u, "/cache_creation_input_tokens");

@@ -68,7 +68,10 @@ fn a_cached_tool_list_spares_the_wait_and_a_lazy_server_starts_at_its_first_call
     let run = env.exec_json("hello", &["-c", "mcp.lazy=true"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let sent = tool_names(&env.server.requests()[3].body);
-    assert!(!sent.iter().any(|t| t.starts_with("mcp__big__")), "{sent:?}");
+    assert!(
+        !sent.iter().any(|t| t.starts_with("mcp__big__")),
+        "{sent:?}"
+    );
     assert_eq!(starts(&log), 2, "a lazy server whose tools are not sent");
 
     // Lazy, and the model calls one of its tools: it starts then.

@@ -95,7 +95,10 @@ fn the_first_request_waits_for_starting_servers_and_the_model_is_told_what_faile
     for tool in ["mcp__fast__echo", "mcp__slow__echo"] {
         assert!(first.contains(&tool.to_string()), "{tool}: {first:?}");
     }
-    assert!(!first.iter().any(|n| n.starts_with("mcp__bad__")), "{first:?}");
+    assert!(
+        !first.iter().any(|n| n.starts_with("mcp__bad__")),
+        "{first:?}"
+    );
     let instructions = reqs[0].body["instructions"].as_str().unwrap();
     assert!(!instructions.contains("MCP servers"), "{instructions}");
     let note = notes(&reqs[0].body);

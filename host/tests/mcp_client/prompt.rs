@@ -35,7 +35,11 @@ fn a_ready_servers_instructions_follow_the_message() {
         .iter()
         .skip(2)
         .filter(|m| m["role"] == "developer")
-        .find_map(|m| m["content"].as_str().filter(|t| t.starts_with("# MCP servers")))
+        .find_map(|m| {
+            m["content"]
+                .as_str()
+                .filter(|t| t.starts_with("# MCP servers"))
+        })
         .expect("the servers' note after the message");
     let system = note;
     assert!(

@@ -18,16 +18,43 @@ use super::*;
 
 /// Each message and the tool the model calls for it (`None`: it answers).
 const SCRIPT: [(&str, Option<(&str, &str)>); 10] = [
-    ("echo the text hello back to me", Some(("mcp__big__echo", r#"{"text":"hello"}"#))),
-    ("echo it back once more", Some(("mcp__big__echo", r#"{"text":"again"}"#))),
-    ("call extra tool number 17", Some(("mcp__big__tool_0017", "{}"))),
-    ("extra tool number 17 again please", Some(("mcp__big__tool_0017", "{}"))),
-    ("add the two numbers together", Some(("mcp__big__add", r#"{"a":2,"b":3}"#))),
-    ("call extra tool number 123", Some(("mcp__big__tool_0123", "{}"))),
-    ("and extra tool number 17 once more", Some(("mcp__big__tool_0017", "{}"))),
-    ("return every kind of content", Some(("mcp__big__rich", "{}"))),
+    (
+        "echo the text hello back to me",
+        Some(("mcp__big__echo", r#"{"text":"hello"}"#)),
+    ),
+    (
+        "echo it back once more",
+        Some(("mcp__big__echo", r#"{"text":"again"}"#)),
+    ),
+    (
+        "call extra tool number 17",
+        Some(("mcp__big__tool_0017", "{}")),
+    ),
+    (
+        "extra tool number 17 again please",
+        Some(("mcp__big__tool_0017", "{}")),
+    ),
+    (
+        "add the two numbers together",
+        Some(("mcp__big__add", r#"{"a":2,"b":3}"#)),
+    ),
+    (
+        "call extra tool number 123",
+        Some(("mcp__big__tool_0123", "{}")),
+    ),
+    (
+        "and extra tool number 17 once more",
+        Some(("mcp__big__tool_0017", "{}")),
+    ),
+    (
+        "return every kind of content",
+        Some(("mcp__big__rich", "{}")),
+    ),
     ("thanks, that is all for now", None),
-    ("echo goodbye", Some(("mcp__big__echo", r#"{"text":"bye"}"#))),
+    (
+        "echo goodbye",
+        Some(("mcp__big__echo", r#"{"text":"bye"}"#)),
+    ),
 ];
 
 fn session(server: &ModelServer, home: &std::path::Path, cwd: &std::path::Path) -> Session {
@@ -89,13 +116,20 @@ async fn ten_messages_over_200_mcp_tools_change_the_tool_list_only_when_a_tool_i
 
     let lists: Vec<Vec<String>> = reqs.iter().map(|r| tool_names(&r.body)).collect();
     assert!(lists[0].len() <= 21, "{:?}", lists[0]);
-    assert!(lists[0].contains(&"mcp__big__echo".to_string()), "{:?}", lists[0]);
+    assert!(
+        lists[0].contains(&"mcp__big__echo".to_string()),
+        "{:?}",
+        lists[0]
+    );
     for (i, pair) in reqs.windows(2).enumerate() {
         let (a, b) = (&pair[0].body, &pair[1].body);
         assert_eq!(a["instructions"], b["instructions"], "request {}", i + 1);
         let (ta, tb) = (&lists[i], &lists[i + 1]);
         assert!(tb.starts_with(ta), "request {}: {ta:?} → {tb:?}", i + 1);
-        let (ia, ib) = (a["input"].as_array().unwrap(), b["input"].as_array().unwrap());
+        let (ia, ib) = (
+            a["input"].as_array().unwrap(),
+            b["input"].as_array().unwrap(),
+        );
         assert!(ib.starts_with(ia), "request {}: the items only grow", i + 1);
     }
 

@@ -134,10 +134,7 @@ fn cached_tokens_reach_the_events_the_session_file_and_the_summary() {
                     input: 1000,
                     output: 50,
                 },
-                Step::Cached {
-                    read: 800,
-                    written,
-                },
+                Step::Cached { read: 800, written },
             ])
         };
         env.server.push_all([reply(), reply()]);
@@ -148,7 +145,12 @@ fn cached_tokens_reach_the_events_the_session_file_and_the_summary() {
         } else {
             "tokens: 1000 in (800 cached) · 50 out"
         };
-        assert_eq!(run.stderr.lines().last(), Some(line), "{wire}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.lines().last(),
+            Some(line),
+            "{wire}: {}",
+            run.stderr
+        );
 
         let run = env.exec_json("say ok", &[]);
         assert_eq!(run.code, 0, "{wire}: {}", run.stderr);

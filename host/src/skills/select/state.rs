@@ -193,11 +193,7 @@ impl SelectionState {
     pub fn reinject(&self) -> Vec<Item> {
         let set = self.current();
         let g = self.lock();
-        let catalog = g
-            .turn
-            .as_ref()
-            .and_then(|(_, c)| c.as_deref())
-            .map(context);
+        let catalog = g.turn.as_ref().and_then(|(_, c)| c.as_deref()).map(context);
         catalog
             .into_iter()
             .chain(g.active.iter().filter_map(|a| {
