@@ -46,6 +46,9 @@ const WIRES: [(&str, WireApi); 3] = [
     ("anthropic", WireApi::Anthropic),
 ];
 
+/// A script: the messages of one session.
+type Script = fn() -> Vec<script::Message>;
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -59,7 +62,7 @@ fn main() {
         "| script | wire (prices) | requests | input KB | prefix share (all bytes) | per request: min / median | requests < 0.95 | extend the previous request | tool list changed | est. input cost without cache | with cache | saved |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
-    let scripts: [(&str, fn() -> Vec<script::Message>); 2] = [
+    let scripts: [(&str, Script); 2] = [
         ("one task", script::one_task),
         ("ten services", script::ten_services),
     ];

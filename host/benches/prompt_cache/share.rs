@@ -148,14 +148,3 @@ pub fn cost(wire: &str, p: &Prices, input: f64, cached: f64) -> f64 {
     };
     (cached * p.cache_read + rest * rest_price) / 1e6
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefix() {
-        assert_eq!(common_prefix("abcd", "abxd"), 2);
-        assert_eq!(common_prefix("ab", "abc"), 2);
-    }
-}

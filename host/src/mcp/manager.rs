@@ -150,7 +150,9 @@ impl McpManager {
                 s.set_tools_from_cache();
                 shared.publish(s);
             }
-            if !(s.spec.lazy && s.tools_from_cache()) {
+            // Lazy only with a cached list (else its tools are unknown), and
+            // never when the first request must wait for it anyway.
+            if !(s.spec.lazy && !s.spec.required && s.tools_from_cache()) {
                 s.wake();
             }
             tokio::spawn(supervise(shared.clone(), s.clone()));
