@@ -17,6 +17,11 @@
 //! all threads) of the index builds is shown too, as it is less disturbed
 //! by other load on the machine.
 //!
+//! A last part runs the real public skills (`<repo>/../shared/data/
+//! real-skills`, when present) with the labelled messages of
+//! tests/skills_select/real-eval.json: recall@1/@5, false activations, the
+//! catalog's bytes and the selection time per message.
+//!
 //! Run: `cargo bench -p quire --bench skills_select` (results go into
 //! BENCHMARKS.md by hand).
 
@@ -29,7 +34,54 @@ use quire::skills::select::content::activation_text;
 use quire::skills::select::{SkillSet, testing};
 use quire::skills::{Skill, SkillsConfig};
 
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/skills_select/real.rs"]
+mod real_set;
+
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
+
+/// Recall, false activations, bytes and time on the real skills.
+fn real() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/real-skills");
+    if !dir.is_dir() {
+        println!("\nreal skills: {} is missing; skipped", dir.display());
+        return;
+    }
+    let (set, _) = SkillSet::build(real_set::real_skills(), None);
+    let config = SkillsConfig::default();
+    let cases =
+        quire::skills::select::eval::parse(include_str!("../tests/skills_select/real-eval.json"))
+            .expect("real-eval.json parses");
+    let report = quire::skills::select::eval::evaluate(&set, &config, &cases);
+    let mut times = Vec::new();
+    let mut bytes = Vec::new();
+    for c in &cases {
+        let t = Instant::now();
+        let plan = set.plan(&config, &c.message, c.previous.as_deref(), &HashSet::new());
+        let active: Vec<String> = plan
+            .activate
+            .iter()
+            .map(|a| set.skills[a.skill].name.clone())
+            .collect();
+        let cat = catalog::render(&set.skills, &plan, &active, &config, &Paths::default());
+        times.push(t.elapsed());
+        bytes.push(cat.map(|c| c.text.len()).unwrap_or(0));
+    }
+    times.sort();
+    bytes.sort_unstable();
+    println!(
+        "\n{} real skills, {} messages: recall@1 {:.3} · recall@5 {:.3} · false activations {:.3} · catalog bytes median {} (max {}) · select median {:.0} µs",
+        set.skills.len(),
+        cases.len(),
+        report.recall_at_1,
+        report.recall_at_5,
+        report.false_activation_rate,
+        bytes[bytes.len() / 2],
+        bytes[bytes.len() - 1],
+        times[times.len() / 2].as_secs_f64() * 1e6
+    );
+}
 const BUILD_RUNS: usize = 5;
 const MESSAGES: usize = 200;
 
@@ -283,6 +335,7 @@ fn main() {
         ));
     }
     println!("{}\n\n{}", timing.join("\n"), bytes.join("\n"));
+    real();
 }
 
 /// Stats every SKILL.md on two threads, as the index build does; returns

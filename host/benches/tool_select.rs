@@ -19,6 +19,10 @@
 //! Build times are wall-clock medians of 5 runs, with the CPU time (user +
 //! system) beside them, as it is less disturbed by other load.
 //!
+//! A last part runs the real MCP servers' tools (tests/fixtures/mcp-tools)
+//! with their labelled messages: how often a needed tool is sent, and the
+//! schema bytes per request.
+//!
 //! Run: `cargo bench -p quire --bench tool_select` (results go into
 //! BENCHMARKS.md by hand).
 
@@ -36,7 +40,60 @@ use quire::tools::select::{ToolIndex, ToolSelection, ToolSelectionConfig};
 use quire::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolRegistry, ToolSpec};
 use serde_json::{Map, Value, json};
 
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/tool_select/real_mcp.rs"]
+mod real_mcp;
+
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
+
+/// The built-in tools and `skill`, as a session has them.
+fn session_tools() -> Vec<ToolSpec> {
+    registry(&[]).0.specs()
+}
+
+/// Needed tool sent, and bytes, over the real MCP servers' tools.
+fn real() {
+    let own = session_tools();
+    let keep: BTreeSet<String> = own.iter().map(|s| s.name.clone()).collect();
+    let mut specs = own;
+    specs.extend(real_mcp::real_tools());
+    let index = ToolIndex::build(specs, 1);
+    let cases = real_mcp::real_cases();
+    println!(
+        "\n{} tools of real MCP servers, {} messages\n\n| min_score_ratio | max_tools | needed tool sent | schemas per request median (MCP part) | max |\n| --- | --- | --- | --- | --- |",
+        index.len(),
+        cases.len()
+    );
+    for (ratio, max_tools) in [(0.0, 20), (0.3, 20), (0.3, 16), (0.5, 20)] {
+        let config = ToolSelectionConfig {
+            min_score_ratio: ratio,
+            max_tools,
+            ..ToolSelectionConfig::default()
+        };
+        let (mut ok, mut total, mut mcp) = (0usize, Vec::new(), Vec::new());
+        for c in &cases {
+            let p = pick(&index, &config, &keep, &c.text, c.previous.as_deref());
+            let sent: Vec<&ToolSpec> = p.tools.iter().map(|&i| &index.specs[i]).collect();
+            if c.expect.iter().any(|e| sent.iter().any(|s| &s.name == e)) {
+                ok += 1;
+            }
+            let bytes = |f: &dyn Fn(&&&ToolSpec) -> bool| -> usize {
+                sent.iter().filter(f).map(|s| real_mcp::spec_bytes(s)).sum()
+            };
+            total.push(bytes(&|_| true));
+            mcp.push(bytes(&|s| !keep.contains(&s.name)));
+        }
+        total.sort_unstable();
+        mcp.sort_unstable();
+        println!(
+            "| {ratio} | {max_tools} | {:.3} | {} ({}) | {} |",
+            ok as f64 / cases.len() as f64,
+            total[total.len() / 2],
+            mcp[mcp.len() / 2],
+            total[total.len() - 1]
+        );
+    }
+}
 const BUILD_RUNS: usize = 5;
 const MESSAGES: usize = 200;
 
@@ -273,6 +330,7 @@ fn main() {
         measure(&n.to_string(), &generated, &msgs, &mut rows);
     }
     println!("{}\n\n{}", rows.timing.join("\n"), rows.bytes.join("\n"));
+    real();
 }
 
 /// Measures one tool set (`generated`, after the built-in tools and

@@ -3,6 +3,9 @@
 //! (tests/skills_select/eval.json). The recall the selector reaches is
 //! asserted as a floor, so a change that makes selection worse fails.
 
+#[path = "skills_select/real.rs"]
+mod real;
+
 use quire::skills::select::eval::{self, EvalReport};
 use quire::skills::select::{SkillSet, testing};
 use quire::skills::{Skill, SkillsConfig};

@@ -7,6 +7,9 @@
 //! (every expected tool among the ones sent) and the top pick are asserted
 //! as floors and printed, misses with where the expected tools ranked.
 
+#[path = "tool_select/real_mcp.rs"]
+mod real_mcp;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -51,7 +54,7 @@ fn cases() -> Vec<Case> {
 }
 
 /// The session's built-in tools and `skill`, as a session registers them.
-fn session_tools() -> Vec<ToolSpec> {
+pub fn session_tools() -> Vec<ToolSpec> {
     let mut specs: Vec<ToolSpec> = builtin_tools(10_000)
         .iter()
         .map(|t| t.spec().clone())

@@ -123,10 +123,10 @@ impl Session {
         for t in tools::builtin_tools(config.shell_timeout_ms) {
             builtin.push(tools.register(t));
         }
-        let tool_selection = Arc::new(tools::select::ToolSelection::new(
-            config.tool_selection.clone(),
-            builtin,
-        ));
+        let tool_selection = Arc::new(
+            tools::select::ToolSelection::new(config.tool_selection.clone(), builtin)
+                .learning(&crate::skills::select::cache::dir_in(&home)),
+        );
         tools.register(Arc::new(tools::select::ToolSearchTool::new(
             tool_selection.clone(),
         )));

@@ -4,6 +4,7 @@ mod args;
 mod exec;
 mod mcp;
 mod mcp_serve;
+mod pipe;
 mod plugins;
 mod render;
 mod repl;
@@ -27,6 +28,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
+    pipe::quiet_on_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

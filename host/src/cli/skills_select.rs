@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::Args;
 use quire::skills::Skill;
 use quire::skills::select::catalog::{self, Paths};
+use quire::skills::select::learn::Learned;
 use quire::skills::select::plan::{Overflow, Plan, Reason};
 use quire::skills::select::{SkillSet, cache, eval as skill_eval};
 use serde_json::json;
@@ -56,9 +57,17 @@ fn paths(setup: &Setup) -> Paths {
 pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
     let cfg = &setup.config.skills;
     let started = Instant::now();
-    let (set, stats) = SkillSet::build(skills, Some(&cache::dir_in(&setup.home)));
+    let cache_dir = cache::dir_in(&setup.home);
+    let (set, stats) = SkillSet::build(skills, Some(&cache_dir));
     let built = started.elapsed();
-    let plan = set.plan(cfg, &args.text, args.previous.as_deref(), &HashSet::new());
+    let learned = Learned::beside(&cache_dir);
+    let plan = set.plan_learned(
+        cfg,
+        &args.text,
+        args.previous.as_deref(),
+        &HashSet::new(),
+        &learned,
+    );
     let names = |v: &mut dyn Iterator<Item = usize>| -> Vec<String> {
         v.map(|i| set.skills[i].name.clone()).collect()
     };
@@ -73,6 +82,9 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
                 let mut v = json!({"name": set.skills[r.skill].name, "score": r.score});
                 if args.explain {
                     v["terms"] = json!(set.index.explain(&query, r.skill).iter().map(|c| json!({"term": c.term, "score": c.score, "from_new": c.from_new})).collect::<Vec<_>>());
+                    if let Some(b) = plan.learned.iter().find(|b| b.skill == r.skill) {
+                        v["learned"] = json!({"score": b.score, "terms": b.terms});
+                    }
                 }
                 v
             })
@@ -197,6 +209,14 @@ fn human(
                 })
                 .collect();
             s.push_str(&format!("              {}\n", parts.join(" · ")));
+            if let Some(b) = plan.learned.iter().find(|b| b.skill == r.skill) {
+                let terms: Vec<&str> = b.terms.iter().map(|t| t.term.as_str()).collect();
+                s.push_str(&format!(
+                    "              learned from earlier sessions: +{:.2} ({})\n",
+                    b.score,
+                    terms.join(", ")
+                ));
+            }
         }
     }
     if !header {

@@ -135,6 +135,9 @@ impl SkillTool {
                 "Skill '{name}' is already active: its instructions are in the conversation above."
             )));
         }
+        if offset == 0 {
+            self.state.learn_found(name);
+        }
         let call = format!(
             "{{\"action\":\"activate\",\"name\":{},\"offset\":",
             Value::String(name.to_string())

@@ -3,7 +3,9 @@
 //!
 //! The file is JSON: a list of cases, or `{"cases": [...]}`. A case has a
 //! `message`, optionally the `previous` user message, the skills that
-//! `expect` to be selected and the skills to `reject`:
+//! `expect` to be selected (all of them), or `any` of which is right (an
+//! ambiguous message), and the skills to `reject`. A case with neither
+//! `expect` nor `any` should select nothing:
 //!
 //! ```json
 //! [{"message": "fill in this PDF form", "expect": ["pdf-forms"], "reject": ["docx"]}]
@@ -14,7 +16,9 @@
 //! the share of a case's expected skills among the first k, averaged over
 //! the cases that expect any. A rejected skill is wrongly selected when
 //! the turn activates it or ranks it first (the skill the model is most
-//! likely to use); the share is over all rejected skills.
+//! likely to use); the share is over all rejected skills. A false
+//! activation is a skill activated automatically that the case neither
+//! expects nor accepts; the rate is over all cases.
 
 use std::collections::HashSet;
 
@@ -32,6 +36,9 @@ pub struct EvalCase {
     pub previous: Option<String>,
     #[serde(default)]
     pub expect: Vec<String>,
+    /// Any one of these is a right selection.
+    #[serde(default)]
+    pub any: Vec<String>,
     #[serde(default)]
     pub reject: Vec<String>,
 }
@@ -69,6 +76,9 @@ pub struct CaseResult {
     /// The first five of the turn's ranking.
     pub top: Vec<String>,
     pub activated: Vec<String>,
+    /// Skills activated automatically that the case neither expects nor
+    /// accepts.
+    pub false_activations: Vec<String>,
     /// `None` when the case expects nothing.
     pub recall_at_1: Option<f64>,
     pub recall_at_5: Option<f64>,
@@ -86,6 +96,8 @@ pub struct EvalReport {
     pub recall_at_5: f64,
     /// Wrongly selected rejected skills / all rejected skills (0 when none).
     pub wrong_share: f64,
+    /// Cases with a false activation / all cases.
+    pub false_activation_rate: f64,
 }
 
 /// Runs every case against `set` (each as the first message of a fresh
@@ -117,7 +129,18 @@ pub fn evaluate(set: &SkillSet, config: &SkillsConfig, cases: &[EvalCase]) -> Ev
             .iter()
             .map(|a| set.skills[a.skill].name.clone())
             .collect();
+        let false_activations: Vec<String> = plan
+            .activate
+            .iter()
+            .filter(|a| matches!(a.reason, super::Reason::Auto { .. }))
+            .map(|a| set.skills[a.skill].name.clone())
+            .filter(|n| !case.expect.contains(n) && !case.any.contains(n))
+            .collect();
         let recall = |k: usize| -> Option<f64> {
+            if !case.any.is_empty() {
+                let hit = order.iter().take(k).any(|o| case.any.contains(o));
+                return Some(if hit { 1.0 } else { 0.0 });
+            }
             if case.expect.is_empty() {
                 return None;
             }
@@ -138,18 +161,24 @@ pub fn evaluate(set: &SkillSet, config: &SkillsConfig, cases: &[EvalCase]) -> Ev
         let unknown: Vec<String> = case
             .expect
             .iter()
+            .chain(&case.any)
             .chain(&case.reject)
             .filter(|n| set.get(n).is_none())
             .cloned()
             .collect();
         results.push(CaseResult {
             message: case.message.clone(),
-            expect: case.expect.clone(),
+            expect: if case.any.is_empty() {
+                case.expect.clone()
+            } else {
+                case.any.clone()
+            },
             reject: case.reject.clone(),
             recall_at_1: recall(1),
             recall_at_5: recall(5),
             top,
             activated,
+            false_activations,
             wrong,
             unknown,
         });
@@ -164,7 +193,16 @@ pub fn evaluate(set: &SkillSet, config: &SkillsConfig, cases: &[EvalCase]) -> Ev
     };
     let rejects: usize = results.iter().map(|r| r.reject.len()).sum();
     let wrong: usize = results.iter().map(|r| r.wrong.len()).sum();
+    let falsely = results
+        .iter()
+        .filter(|r| !r.false_activations.is_empty())
+        .count();
     EvalReport {
+        false_activation_rate: if results.is_empty() {
+            0.0
+        } else {
+            falsely as f64 / results.len() as f64
+        },
         recall_at_1: mean(&|r| r.recall_at_1),
         recall_at_5: mean(&|r| r.recall_at_5),
         wrong_share: if rejects == 0 {
@@ -240,11 +278,12 @@ pub fn render(report: &EvalReport) -> String {
         }
     }
     out.push_str(&format!(
-        "\n{} cases · recall@1 {:.2} · recall@5 {:.2} · wrongly selected {:.2}\n",
+        "\n{} cases · recall@1 {:.2} · recall@5 {:.2} · wrongly selected {:.2} · false activations {:.2}\n",
         report.cases.len(),
         report.recall_at_1,
         report.recall_at_5,
-        report.wrong_share
+        report.wrong_share,
+        report.false_activation_rate
     ));
     out
 }
@@ -279,6 +318,7 @@ mod tests {
         assert_eq!(r.wrong_share, 0.0);
         let text = render(&r);
         assert!(text.contains("3 cases · recall@1 0.67 · recall@5 0.67"));
+        assert_eq!(r.false_activation_rate, 0.0);
         assert!(text.contains("warning: 'nope' is not an installed skill"));
     }
 

@@ -1,7 +1,8 @@
 //! The inverted index over every skill, scored with BM25.
 //!
 //! Each skill is one document made of its name (split on hyphens),
-//! keywords, description, `when_to_use` and body headings, each field
+//! keywords, description, `when_to_use`, body headings and the body's
+//! beginning, each field
 //! weighted (see [`super::text`]). A query is the new user message plus the
 //! previous one at a lower weight. Building tokenizes skills in parallel
 //! and reuses what the on-disk cache ([`super::cache`]) holds for files
@@ -22,6 +23,27 @@ pub const K1: f32 = 1.2;
 pub const B: f32 = 0.75;
 /// How much the previous user message counts against the new one.
 pub const PREVIOUS_WEIGHT: f32 = 0.35;
+/// ... when the new one refers back to it ("still failing", "do the same
+/// for the users table"): it names the subject.
+pub const REFERRING_WEIGHT: f32 = 0.7;
+/// A new message with at most this many terms, or one that refers back
+/// with at most [`REFERRING_MAX_TERMS`], is a follow-up.
+pub const SHORT_TERMS: usize = 2;
+pub const REFERRING_MAX_TERMS: usize = 6;
+/// Words by which a message refers to the one before.
+const REFERRING: &[&str] = &[
+    "again", "also", "another", "it", "same", "still", "that", "them", "these", "this", "those",
+    "too",
+];
+/// Terms in at least this share of the documents carry next to nothing
+/// ([`COMMON_FLOOR`] of their idf, enough to order documents that share
+/// nothing else), and from [`COMMON_FULL`] on they carry less and less (in
+/// indexes of at least [`COMMON_MIN_DOCS`] documents, where such a share
+/// means "everywhere").
+pub const COMMON_ZERO: f32 = 0.4;
+pub const COMMON_FULL: f32 = 0.15;
+pub const COMMON_FLOOR: f32 = 0.02;
+pub const COMMON_MIN_DOCS: usize = 20;
 
 /// What identifies one indexed skill file in the cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -264,12 +286,17 @@ impl Index {
             .all(|(d, (s, h))| d.key.hash == h && d.key.path.as_os_str() == s.file.as_os_str())
     }
 
-    /// The query for a turn: each distinct term of `new` weighs 1, a term
-    /// found only in `previous` weighs [`PREVIOUS_WEIGHT`].
+    /// The query for a turn: each distinct term of `new` weighs 1 (less in
+    /// a path, see [`text::weighted`]); a term found only in `previous`
+    /// weighs [`PREVIOUS_WEIGHT`], or [`REFERRING_WEIGHT`] when `new` is a
+    /// follow-up (see [`previous_weight`]).
     pub fn query(&self, new: &str, previous: Option<&str>) -> Query {
         let mut terms: Vec<QueryTerm> = Vec::new();
         let mut add = |t: String, weight: f32, from_new: bool| {
-            if terms.iter().any(|q| q.term == t) {
+            if let Some(q) = terms.iter_mut().find(|q| q.term == t) {
+                if q.from_new == from_new && weight > q.weight {
+                    q.weight = weight;
+                }
                 return;
             }
             terms.push(QueryTerm {
@@ -279,11 +306,13 @@ impl Index {
                 from_new,
             });
         };
-        for t in text::terms(new) {
-            add(t, 1.0, true);
+        let new_terms = text::weighted(new);
+        let previous_weight = previous_weight(new, &new_terms);
+        for (t, w) in new_terms {
+            add(t, w, true);
         }
-        for t in previous.map(text::terms).unwrap_or_default() {
-            add(t, PREVIOUS_WEIGHT, false);
+        for (t, w) in previous.map(text::weighted).unwrap_or_default() {
+            add(t, w * previous_weight, false);
         }
         Query { terms }
     }
@@ -297,10 +326,26 @@ impl Index {
         (1.0 + (n - 0.5) / 1.5).ln()
     }
 
-    fn idf(&self, id: u32) -> f32 {
+    /// The idf of `term`, or that of a term found in one document when the
+    /// index does not know it.
+    pub fn term_idf(&self, term: &str) -> f32 {
+        match self.dict.get(term) {
+            Some(&id) => self.idf(id),
+            None => self.unit_score(),
+        }
+    }
+
+    /// BM25's idf, fading to nothing for terms found nearly everywhere
+    /// (see [`COMMON_ZERO`]).
+    pub(crate) fn idf(&self, id: u32) -> f32 {
         let n = self.docs.len() as f32;
         let df = self.postings[id as usize].len() as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        if self.docs.len() < COMMON_MIN_DOCS {
+            return idf;
+        }
+        let share = df / n;
+        idf * ((COMMON_ZERO - share) / (COMMON_ZERO - COMMON_FULL)).clamp(COMMON_FLOOR, 1.0)
     }
 
     /// The BM25 score of every document (0 where nothing matched).
@@ -342,6 +387,22 @@ impl Index {
     }
 }
 
+/// How much the previous message counts for `new` (whose terms are
+/// `new_terms`): more when `new` is short or refers back to it.
+pub fn previous_weight(new: &str, new_terms: &[(String, f32)]) -> f32 {
+    let mut distinct: Vec<&str> = new_terms.iter().map(|(t, _)| t.as_str()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let refers = new
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| REFERRING.contains(&w.to_lowercase().as_str()));
+    if distinct.len() <= SHORT_TERMS || (refers && distinct.len() <= REFERRING_MAX_TERMS) {
+        REFERRING_WEIGHT
+    } else {
+        PREVIOUS_WEIGHT
+    }
+}
+
 /// The cached form of `key`'s document (taken out of the cache; `at` is
 /// its position in this build), when the cache holds it unchanged.
 fn reuse(cached: Option<&mut CacheFile>, at: usize, key: &DocKey) -> Option<IndexedDoc> {
@@ -357,54 +418,5 @@ fn reuse(cached: Option<&mut CacheFile>, at: usize, key: &DocKey) -> Option<Inde
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::skills::select::testing::skill;
-
-    fn corpus() -> Vec<Skill> {
-        vec![
-            skill("pdf-forms", "Fill in and flatten PDF forms."),
-            skill("docker-compose", "Write and debug docker compose files."),
-            skill("release-notes", "Draft release notes from the git log."),
-        ]
-    }
-
-    #[test]
-    fn the_matching_skill_scores_highest() {
-        let skills = corpus();
-        let (index, stats) = Index::build(&skills, None);
-        assert_eq!(stats.docs, 3);
-        assert_eq!(stats.tokenized, 3);
-        let q = index.query("please fill this pdf form", None);
-        let s = index.scores(&q);
-        assert!(s[0] > 0.0 && s[1] == 0.0 && s[2] == 0.0, "{s:?}");
-        let why = index.explain(&q, 0);
-        let terms: Vec<&str> = why.iter().map(|c| c.term.as_str()).collect();
-        assert!(terms.contains(&"pdf") && terms.contains(&"form") && terms.contains(&"fill"));
-        let sum: f32 = why.iter().map(|c| c.score).sum();
-        assert!((sum - s[0]).abs() < 1e-4);
-    }
-
-    #[test]
-    fn the_previous_message_weighs_less() {
-        let skills = corpus();
-        let (index, _) = Index::build(&skills, None);
-        let q = index.query("and the compose file too", Some("fill the pdf form"));
-        let s = index.scores(&q);
-        assert!(s[1] > s[0] && s[0] > 0.0, "{s:?}");
-        let prev_only = q.terms.iter().find(|t| t.term == "pdf").unwrap();
-        assert_eq!(prev_only.weight, PREVIOUS_WEIGHT);
-        assert!(!prev_only.from_new);
-    }
-
-    #[test]
-    fn matches_notices_an_edit() {
-        let mut skills = corpus();
-        let (index, _) = Index::build(&skills, None);
-        assert!(index.matches(&skills));
-        skills[1].description.push_str(" Also podman.");
-        assert!(!index.matches(&skills));
-        skills.pop();
-        assert!(!index.matches(&skills));
-    }
-}
+#[path = "index_tests.rs"]
+mod tests;

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod content;
 pub mod eval;
 pub mod index;
+pub mod learn;
 mod par;
 pub mod plan;
 pub mod state;
@@ -24,6 +25,8 @@ pub mod stem;
 #[doc(hidden)]
 pub mod testing;
 pub mod text;
+pub mod vocab;
+pub mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -64,7 +67,8 @@ impl SkillSet {
     }
 
     /// The set for `skills` as loaded again: the index is reused when the
-    /// indexed files and texts did not change (bodies may have; they are
+    /// indexed files and texts did not change (bodies past the indexed
+    /// beginning may have; they are
     /// taken from `skills`).
     pub fn refreshed(&self, skills: Vec<Skill>, cache_dir: Option<&Path>) -> SkillSet {
         if self.index.matches(&skills) {
@@ -85,6 +89,26 @@ impl SkillSet {
         active: &HashSet<String>,
     ) -> Plan {
         plan::plan(&self.skills, &self.index, config, message, previous, active)
+    }
+
+    /// [`SkillSet::plan`] with the terms learned in earlier sessions.
+    pub fn plan_learned(
+        &self,
+        config: &SkillsConfig,
+        message: &str,
+        previous: Option<&str>,
+        active: &HashSet<String>,
+        learned: &learn::Learned,
+    ) -> Plan {
+        plan::plan_with(
+            &self.skills,
+            &self.index,
+            config,
+            message,
+            previous,
+            active,
+            Some(learned),
+        )
     }
 
     /// The best `limit` skills the model may see for `query`, with a score

@@ -7,13 +7,17 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::index::Index;
+use super::learn::{Kind, LEARNED_UNIT, Learned, LearnedTerm};
 use crate::skills::{Skill, SkillsConfig};
 
 /// The lowest score a skill needs to be activated without being named, in
 /// units of [`Index::unit_score`] (one rare term matched once).
 pub const MIN_AUTO_SCORE: f32 = 1.5;
-/// How many distinct terms of the new message it must match for that.
+/// How many distinct terms of the new message it must match for that
+/// (see [`evidence_terms`]).
 pub const MIN_AUTO_TERMS: usize = 2;
+/// What one term must add, in units, to count as evidence.
+pub const MIN_TERM_EVIDENCE: f32 = 0.1;
 /// Ranked skills kept per turn (at least; four times the catalog size when
 /// that is more).
 pub const RANKED_KEEP: usize = 32;
@@ -63,6 +67,14 @@ pub struct Deferred {
     pub overflow: Overflow,
 }
 
+/// What learned terms added to a skill's score this turn.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LearnedBoost {
+    pub skill: usize,
+    pub score: f32,
+    pub terms: Vec<LearnedTerm>,
+}
+
 /// The selection for one user message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Plan {
@@ -80,6 +92,8 @@ pub struct Plan {
     /// Explicit mentions of skills the user may not invoke
     /// (`user-invocable: false`), ignored.
     pub not_user_invocable: Vec<usize>,
+    /// Skills whose score learned terms raised (see [`super::learn`]).
+    pub learned: Vec<LearnedBoost>,
 }
 
 /// Estimated tokens of a text (about four bytes a token).
@@ -98,12 +112,32 @@ pub fn plan(
     previous: Option<&str>,
     active: &HashSet<String>,
 ) -> Plan {
+    plan_with(skills, index, config, message, previous, active, None)
+}
+
+/// [`plan`], with the terms `learned` from earlier sessions counting.
+pub fn plan_with(
+    skills: &[Skill],
+    index: &Index,
+    config: &SkillsConfig,
+    message: &str,
+    previous: Option<&str>,
+    active: &HashSet<String>,
+    learned: Option<&Learned>,
+) -> Plan {
     let query = index.query(message, previous);
-    let scores = if index.len() == skills.len() {
+    let mut scores = if index.len() == skills.len() {
         index.scores(&query)
     } else {
         vec![0.0; skills.len()]
     };
+    let boosts = match learned {
+        Some(l) if index.len() == skills.len() => learned_boosts(skills, index, &query, l),
+        _ => Vec::new(),
+    };
+    for b in &boosts {
+        scores[b.skill] += b.score;
+    }
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)
         .collect();
@@ -130,6 +164,7 @@ pub fn plan(
 
     let mut plan = Plan {
         listable: listable.len(),
+        learned: boosts,
         ..Plan::default()
     };
     let mut wanted: Vec<(usize, Reason)> = Vec::new();
@@ -146,11 +181,7 @@ pub fn plan(
     {
         let runner_up = ranked.get(1).map(|r| r.score).unwrap_or(0.0);
         let name = &skills[top.skill].name;
-        let matched_new = index
-            .explain(&query, top.skill)
-            .iter()
-            .filter(|c| c.from_new)
-            .count();
+        let matched_new = evidence_terms(index, &query, top.skill);
         if top.score >= MIN_AUTO_SCORE * index.unit_score()
             && f64::from(top.score) >= config.auto_activate_ratio * f64::from(runner_up)
             && matched_new >= MIN_AUTO_TERMS
@@ -203,6 +234,60 @@ pub fn plan(
     plan
 }
 
+/// What the terms learned for skills add for `query`: per matching term,
+/// its learned weight times its idf (a term unknown to the index counts as
+/// a rare one), times [`LEARNED_UNIT`].
+pub fn learned_boosts(
+    skills: &[Skill],
+    index: &Index,
+    query: &super::index::Query,
+    learned: &Learned,
+) -> Vec<LearnedBoost> {
+    if !learned.has(Kind::Skill) {
+        return Vec::new();
+    }
+    let q: Vec<(String, f32)> = query
+        .terms
+        .iter()
+        .map(|t| (t.term.clone(), t.weight))
+        .collect();
+    let mut out = Vec::new();
+    for (name, terms) in learned.matches(Kind::Skill, &q) {
+        let Some(skill) = skills.iter().position(|s| s.name == name) else {
+            continue;
+        };
+        let score: f32 = terms
+            .iter()
+            .map(|t| t.weight * index.term_idf(&t.term))
+            .sum::<f32>()
+            * LEARNED_UNIT;
+        if score > 0.0 {
+            out.push(LearnedBoost {
+                skill,
+                score,
+                terms,
+            });
+        }
+    }
+    out
+}
+
+/// How many distinct terms of the new message speak for `skill`: matched
+/// for at least [`MIN_TERM_EVIDENCE`] units (not a term found nearly
+/// everywhere), not weak words (see
+/// [`super::vocab::Vocabulary::is_weak`]) and not synonym-group terms.
+pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) -> usize {
+    let vocab = super::vocab::get();
+    let least = MIN_TERM_EVIDENCE * index.unit_score();
+    index
+        .explain(query, skill)
+        .iter()
+        .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
+        // A synonym group's term comes with the word that yielded it.
+        .filter(|c| !c.term.starts_with('='))
+        .count()
+}
+
 /// Skills named in `message` as `$name` or `/name` (a whole word: at the
 /// start or after a space or an opening bracket or quote, and not followed
 /// by `/`, so paths such as `/usr/bin` do not count), in order of first
@@ -246,127 +331,5 @@ pub fn mentions(message: &str, skills: &[Skill]) -> Vec<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::skills::select::testing::skill;
-
-    fn skills() -> Vec<Skill> {
-        vec![
-            skill("pdf-forms", "Fill in and flatten PDF forms."),
-            skill("docker-compose", "Write and debug docker compose files."),
-            skill("release-notes", "Draft release notes from the git log."),
-            skill("usr", "A skill named like a system folder."),
-        ]
-    }
-
-    #[test]
-    fn mentions_are_whole_words_and_not_paths() {
-        let s = skills();
-        assert_eq!(mentions("use $pdf-forms now", &s), vec![0]);
-        assert_eq!(mentions("/release-notes: draft them", &s), vec![2]);
-        assert_eq!(
-            mentions("(see $docker-compose.) and $pdf-forms", &s),
-            vec![1, 0]
-        );
-        assert!(mentions("$USR and $Pdf-forms", &s).is_empty());
-        assert!(mentions("run /usr/bin/env and a$pdf-forms", &s).is_empty());
-        assert!(mentions("$unknown and $ and /", &s).is_empty());
-        assert_eq!(mentions("$pdf-forms $pdf-forms", &s), vec![0]);
-    }
-
-    #[test]
-    fn explicit_mentions_activate_and_active_skills_are_skipped() {
-        let s = skills();
-        let (index, _) = Index::build(&s, None);
-        let cfg = SkillsConfig::default();
-        let p = plan(&s, &index, &cfg, "$docker-compose", None, &HashSet::new());
-        assert_eq!(p.activate.len(), 1);
-        assert_eq!(p.activate[0].skill, 1);
-        assert_eq!(p.activate[0].reason, Reason::Explicit);
-        let active: HashSet<String> = ["docker-compose".to_string()].into();
-        let p = plan(&s, &index, &cfg, "$docker-compose", None, &active);
-        assert!(p.activate.is_empty());
-    }
-
-    #[test]
-    fn a_clear_winner_is_activated_unless_switched_off() {
-        let s = skills();
-        let (index, _) = Index::build(&s, None);
-        let mut cfg = SkillsConfig::default();
-        let msg = "fill and flatten the pdf forms";
-        let p = plan(&s, &index, &cfg, msg, None, &HashSet::new());
-        assert_eq!(p.activate.len(), 1, "{p:?}");
-        assert!(matches!(p.activate[0].reason, Reason::Auto { .. }));
-        cfg.auto_activate = false;
-        assert!(
-            plan(&s, &index, &cfg, msg, None, &HashSet::new())
-                .activate
-                .is_empty()
-        );
-        // One weak match is not enough.
-        cfg.auto_activate = true;
-        let p = plan(&s, &index, &cfg, "pdf", None, &HashSet::new());
-        assert!(p.activate.is_empty(), "{p:?}");
-    }
-
-    #[test]
-    fn small_setups_rank_every_skill_and_hidden_ones_never() {
-        let mut s = skills();
-        s[3].disable_model_invocation = true;
-        let (index, _) = Index::build(&s, None);
-        let cfg = SkillsConfig::default();
-        let p = plan(&s, &index, &cfg, "hello", None, &HashSet::new());
-        assert_eq!(p.ranked.len(), 3);
-        assert!(p.ranked.iter().all(|r| r.skill != 3));
-        let p = plan(&s, &index, &cfg, "$usr", None, &HashSet::new());
-        assert_eq!(p.activate[0].skill, 3, "explicit still works");
-        let cfg = SkillsConfig {
-            catalog_size: 1,
-            ..SkillsConfig::default()
-        };
-        let p = plan(
-            &s,
-            &index,
-            &cfg,
-            "draft release notes",
-            None,
-            &HashSet::new(),
-        );
-        assert_eq!(p.ranked.len(), 1, "only matching skills past K");
-    }
-
-    #[test]
-    fn budgets_defer_what_does_not_fit() {
-        let mut s = skills();
-        s[0].body = "x".repeat(4 * 6000);
-        s[1].body = "y".repeat(4 * 3000);
-        s[2].body = "z".repeat(4 * 3000);
-        let (index, _) = Index::build(&s, None);
-        let cfg = SkillsConfig {
-            turn_body_tokens: 5000,
-            ..SkillsConfig::default()
-        };
-        let p = plan(
-            &s,
-            &index,
-            &cfg,
-            "$pdf-forms $docker-compose $release-notes",
-            None,
-            &HashSet::new(),
-        );
-        assert_eq!(p.activate.iter().map(|a| a.skill).collect::<Vec<_>>(), [1]);
-        assert_eq!(
-            p.deferred.iter().map(|d| d.overflow).collect::<Vec<_>>(),
-            [
-                Overflow::BodyTooLarge {
-                    tokens: 6000,
-                    limit: 5000
-                },
-                Overflow::TurnBudget {
-                    tokens: 3000,
-                    limit: 5000
-                }
-            ]
-        );
-    }
-}
+#[path = "plan_tests.rs"]
+mod tests;

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::SkillSet;
 use super::catalog::{self, Paths};
 use super::content::activation_text;
+use super::learn::{Kind, Learned};
 use super::plan::Plan;
 use crate::model::Item;
 use crate::skills::{Skill, SkillsConfig};
@@ -44,19 +45,28 @@ struct Inner {
     previous: Option<String>,
     /// The last user message and the catalog rendered for it.
     turn: Option<(String, Option<String>)>,
+    /// Skills this turn offered (activated or listed), and those the model
+    /// found itself.
+    offered: Vec<String>,
 }
 
 /// See the module docs.
 pub struct SelectionState {
     opts: SelectionOptions,
     inner: Mutex<Inner>,
+    learned: Arc<Learned>,
 }
 
 impl SelectionState {
     pub fn new(opts: SelectionOptions) -> SelectionState {
+        let learned = match &opts.cache_dir {
+            Some(dir) => Learned::beside(dir),
+            None => Arc::new(Learned::in_memory()),
+        };
         SelectionState {
             opts,
             inner: Mutex::new(Inner::default()),
+            learned,
         }
     }
 
@@ -126,7 +136,13 @@ impl SelectionState {
         let set = self.refresh();
         let mut g = self.lock();
         let active: HashSet<String> = g.active.iter().map(|a| a.name.clone()).collect();
-        let plan = set.plan(&self.opts.config, message, g.previous.as_deref(), &active);
+        let plan = set.plan_learned(
+            &self.opts.config,
+            message,
+            g.previous.as_deref(),
+            &active,
+            &self.learned,
+        );
         log_plan(&set, &plan);
         let mut items = Vec::new();
         for a in &plan.activate {
@@ -149,12 +165,14 @@ impl SelectionState {
             &names,
             &self.opts.config,
             &self.opts.paths,
-        )
-        .map(|c| c.text);
-        if let Some(text) = &catalog {
-            items.insert(0, context(text));
+        );
+        let mut offered = names.clone();
+        if let Some(c) = &catalog {
+            offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
+            items.insert(0, context(&c.text));
         }
-        g.turn = Some((message.to_string(), catalog));
+        g.offered = offered;
+        g.turn = Some((message.to_string(), catalog.map(|c| c.text)));
         g.previous = Some(message.to_string());
         items
     }
@@ -176,7 +194,13 @@ impl SelectionState {
         let g = self.lock();
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
         let active: HashSet<String> = names.iter().cloned().collect();
-        let plan = set.plan(&self.opts.config, message, g.previous.as_deref(), &active);
+        let plan = set.plan_learned(
+            &self.opts.config,
+            message,
+            g.previous.as_deref(),
+            &active,
+            &self.learned,
+        );
         catalog::render(
             &set.skills,
             &plan,
@@ -185,6 +209,29 @@ impl SelectionState {
             &self.opts.paths,
         )
         .map(|c| c.text)
+    }
+
+    /// The model activated `name` itself: when this turn's selection did
+    /// not offer it, the turn's message is remembered for it (see
+    /// [`super::learn`]), so a similar message offers it next time.
+    pub fn learn_found(&self, name: &str) {
+        let message = {
+            let mut g = self.lock();
+            let Some((message, _)) = &g.turn else { return };
+            if message.trim().is_empty() || g.offered.iter().any(|o| o == name) {
+                return;
+            }
+            let message = message.clone();
+            g.offered.push(name.to_string());
+            message
+        };
+        tracing::info!(skill = %name, "selector missed a skill the model found; learning the message's terms");
+        self.learned.remember(Kind::Skill, name, &message);
+    }
+
+    /// The store of learned terms.
+    pub fn learned(&self) -> &Arc<Learned> {
+        &self.learned
     }
 
     /// The active skills again, for the history that replaced the old one
@@ -280,77 +327,5 @@ fn log_plan(set: &SkillSet, plan: &Plan) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::skills::select::testing::skill;
-
-    fn state() -> SelectionState {
-        SelectionState::new(SelectionOptions {
-            config: SkillsConfig::default(),
-            loader: Arc::new(|| {
-                vec![
-                    skill("pdf-forms", "Fill in PDF forms."),
-                    skill("git-bisect", "Find a regression with git bisect."),
-                ]
-            }),
-            cache_dir: None,
-            paths: Paths::default(),
-        })
-    }
-
-    #[test]
-    fn a_resumed_history_restores_active_skills_and_new_clears_them() {
-        let s = state();
-        s.sync_history(&[
-            Item::User {
-                text: "$pdf-forms go".into(),
-            },
-            Item::SkillActivation {
-                name: "pdf-forms".into(),
-                body: "BODY".into(),
-            },
-            Item::ToolCall {
-                call_id: "c1".into(),
-                name: "skill".into(),
-                arguments: r#"{"action":"activate","name":"git-bisect"}"#.into(),
-            },
-            Item::ToolResult {
-                call_id: "c1".into(),
-                output: "<skill_content …".into(),
-                is_error: false,
-            },
-        ]);
-        assert_eq!(s.active_names(), vec!["pdf-forms", "git-bisect"]);
-        let items = s.begin_turn("$pdf-forms and $git-bisect");
-        assert_eq!(activations(&items), 0, "{items:?}");
-        assert!(
-            matches!(&items[0], Item::Context { source, .. } if source == CONTEXT_SOURCE),
-            "the catalog comes first: {items:?}"
-        );
-        let again = s.reinject();
-        assert_eq!(activations(&again), 2);
-        assert_eq!(again[0], items[0], "the message's catalog comes back too");
-        s.sync_history(&[]);
-        assert!(s.active_names().is_empty());
-        assert_eq!(activations(&s.begin_turn("$pdf-forms")), 1);
-    }
-
-    fn activations(items: &[Item]) -> usize {
-        items
-            .iter()
-            .filter(|i| matches!(i, Item::SkillActivation { .. }))
-            .count()
-    }
-
-    #[test]
-    fn the_catalog_of_a_turn_is_kept_for_its_round_trips() {
-        let s = state();
-        s.begin_turn("$git-bisect");
-        let c = s.catalog_for("$git-bisect").unwrap();
-        assert!(c.contains("): git-bisect."), "{c}");
-        assert_eq!(s.catalog_for(""), Some(c), "compaction sees the same");
-        let other = s.catalog_for("fill the pdf form").unwrap();
-        assert!(other.contains("- pdf-forms: Fill in PDF forms."), "{other}");
-        assert_eq!(s.active_names(), vec!["git-bisect"], "nothing activated");
-    }
-}
+#[path = "state_tests.rs"]
+mod tests;

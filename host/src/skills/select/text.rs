@@ -1,10 +1,11 @@
-//! From text to index terms: split on anything that is not a letter or a
-//! digit (so `pdf-forms` and `snake_case` split), lowercase, drop stop
-//! words and one-letter tokens, stem.
+//! From text to index terms: words as [`super::words`] splits them
+//! (identifiers, paths, file names, the vocabulary), lowercase, without
+//! stop words and one-letter words, stemmed.
 
 use std::collections::HashMap;
 
 use super::stem::stem;
+use super::words::words;
 use crate::skills::Skill;
 
 /// How much a match in each field counts.
@@ -13,20 +14,166 @@ pub const WEIGHT_KEYWORDS: f32 = 2.0;
 pub const WEIGHT_DESCRIPTION: f32 = 1.0;
 pub const WEIGHT_WHEN_TO_USE: f32 = 1.0;
 pub const WEIGHT_HEADINGS: f32 = 0.5;
+/// The body's text counts little: it is long and says much besides what
+/// the skill is for.
+pub const WEIGHT_BODY: f32 = 0.1;
+/// How much of the body is indexed (bytes, at a character boundary).
+pub const BODY_BYTES: usize = 3000;
+
+/// The indexed beginning of a body.
+pub fn body_prefix(body: &str) -> &str {
+    if body.len() <= BODY_BYTES {
+        return body;
+    }
+    let mut end = BODY_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
+}
 
 /// Words too common to say anything about a skill.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-    "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "doing",
-    "don", "for", "from", "get", "got", "had", "has", "have", "he", "her", "here", "him", "his",
-    "how", "i", "if", "in", "into", "is", "it", "its", "just", "let", "like", "me", "might",
-    "more", "most", "must", "my", "need", "needs", "no", "not", "now", "of", "off", "on", "once",
-    "one", "only", "or", "other", "our", "out", "over", "please", "same", "she", "should", "so",
-    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "through", "to", "too", "up", "us", "use", "used", "uses", "using", "very",
-    "want", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
-    "with", "would", "you", "your",
+    "a",
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anything",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "don",
+    "each",
+    "even",
+    "every",
+    "everything",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "let",
+    "like",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "need",
+    "needs",
+    "no",
+    "not",
+    "now",
+    "of",
+    "off",
+    "ok",
+    "okay",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "please",
+    "pls",
+    "plz",
+    "really",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "something",
+    "still",
+    "stuff",
+    "such",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "up",
+    "us",
+    "use",
+    "used",
+    "uses",
+    "using",
+    "very",
+    "want",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yeah",
+    "yes",
+    "you",
+    "your",
 ];
+
+/// One-letter words that are names (the C and R languages), kept when
+/// written in capitals.
+const LETTER_NAMES: &[&str] = &["c", "r"];
 
 fn is_stop_word(w: &str) -> bool {
     STOP_WORDS.binary_search(&w).is_ok()
@@ -34,16 +181,35 @@ fn is_stop_word(w: &str) -> bool {
 
 /// The index terms of `text`, in order (repeats kept).
 pub fn terms(text: &str) -> Vec<String> {
+    weighted(text).into_iter().map(|(t, _)| t).collect()
+}
+
+/// The index terms of `text` with how much each counts (words in paths
+/// and languages implied by file names count less; see [`super::words`]).
+/// Stop words and one-letter words (but `C` and `R`) are dropped; words
+/// are stemmed, acronyms written in capitals are not.
+pub fn weighted(text: &str) -> Vec<(String, f32)> {
     let mut out = Vec::new();
-    for raw in text.split(|c: char| !c.is_alphanumeric()) {
-        if raw.is_empty() {
+    for w in words(text) {
+        if w.group {
+            out.push((w.lower, w.weight));
             continue;
         }
-        let lower = raw.to_lowercase();
-        if lower.chars().count() < 2 || is_stop_word(&lower) {
+        let letters = w.lower.chars().count();
+        if letters < 2 && !(w.caps && LETTER_NAMES.contains(&w.lower.as_str())) {
             continue;
         }
-        out.push(stem(&lower));
+        if is_stop_word(&w.lower) {
+            continue;
+        }
+        // Acronyms (API, CDS) are not words to stem; longer capitals are
+        // shouting (a heading such as TESTS).
+        let term = if w.caps && letters <= 4 {
+            w.lower
+        } else {
+            stem(&w.lower)
+        };
+        out.push((term, w.weight));
     }
     out
 }
@@ -68,6 +234,7 @@ pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
             skill.when_to_use.clone().unwrap_or_default(),
         ),
         ("headings", WEIGHT_HEADINGS, skill.headings.join("\n")),
+        ("body", WEIGHT_BODY, body_prefix(&skill.body).to_string()),
     ]
 }
 
@@ -83,9 +250,9 @@ pub fn weighted_terms<'a>(fields: impl IntoIterator<Item = (f32, &'a str)>) -> D
     let mut tf: HashMap<String, f32> = HashMap::new();
     let mut len = 0.0;
     for (weight, text) in fields {
-        for t in terms(text) {
-            *tf.entry(t).or_insert(0.0) += weight;
-            len += weight;
+        for (t, w) in weighted(text) {
+            *tf.entry(t).or_insert(0.0) += weight * w;
+            len += weight * w;
         }
     }
     let mut terms: Vec<(String, f32)> = tf.into_iter().collect();
@@ -121,6 +288,7 @@ pub fn content_hash(skill: &Skill) -> u64 {
     for k in &skill.headings {
         feed(k.as_bytes());
     }
+    feed(body_prefix(&skill.body).as_bytes());
     (h ^ ((skill.keywords.len() as u64) << 32 | skill.headings.len() as u64)).wrapping_mul(K)
 }
 
@@ -160,6 +328,7 @@ mod tests {
     fn doc_terms_weigh_the_name_most() {
         let mut skill = crate::skills::select::testing::skill("pdf-forms", "Fill in PDF forms.");
         skill.headings = vec!["Flattening".into()];
+        skill.body = String::new();
         let d = doc_terms(&skill);
         let get = |t: &str| d.terms.iter().find(|(x, _)| x == t).map(|x| x.1);
         assert_eq!(get("pdf"), Some(WEIGHT_NAME + WEIGHT_DESCRIPTION));
@@ -169,5 +338,15 @@ mod tests {
             d.len,
             2.0 * WEIGHT_NAME + 3.0 * WEIGHT_DESCRIPTION + WEIGHT_HEADINGS
         );
+        skill.body = "Run flatten.py to merge the annotations.".into();
+        let d = doc_terms(&skill);
+        let get = |t: &str| d.terms.iter().find(|(x, _)| x == t).map(|x| x.1);
+        assert_eq!(get("annot"), Some(WEIGHT_BODY));
+        assert!(get("python").is_some(), "flatten.py names its language");
+        assert_ne!(content_hash(&skill), {
+            let mut other = skill.clone();
+            other.body.push_str(" More.");
+            content_hash(&other)
+        });
     }
 }

@@ -21,6 +21,10 @@ pub struct ToolSelectionConfig {
     /// How many tools one `tool_search` finds and enables when the model
     /// does not say.
     pub search_limit: usize,
+    /// Ranked tools are sent only when they score at least this share of
+    /// the best one: a request carries the tools that fit, not a fixed
+    /// count of schemas (0 sends the best `max_tools` whatever they score).
+    pub min_score_ratio: f32,
 }
 
 impl Default for ToolSelectionConfig {
@@ -31,6 +35,7 @@ impl Default for ToolSelectionConfig {
             max_tools: 20,
             always: Vec::new(),
             search_limit: 5,
+            min_score_ratio: 0.3,
         }
     }
 }

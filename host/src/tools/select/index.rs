@@ -2,9 +2,12 @@
 //! ([`crate::skills::select::Index`]): the name (split on `_`, `-`, `.`),
 //! the description and the parameters' names and descriptions.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::skills::select::Index;
+use crate::skills::select::learn::{Kind, LEARNED_UNIT, Learned};
 use crate::skills::select::text::{DocTerms, weighted_terms};
 use crate::tools::ToolSpec;
 
@@ -21,6 +24,9 @@ pub struct ToolIndex {
     index: Index,
     /// The registry generation the index was built from.
     pub generation: Option<u64>,
+    /// Terms learned for tools in earlier sessions (see
+    /// [`crate::skills::select::learn`]).
+    learned: Option<Arc<Learned>>,
 }
 
 impl ToolIndex {
@@ -30,7 +36,14 @@ impl ToolIndex {
             index: Index::from_terms(docs),
             specs,
             generation: Some(generation),
+            learned: None,
         }
+    }
+
+    /// Lets the terms in `learned` count in [`ToolIndex::rank`].
+    pub fn with_learned(mut self, learned: Option<Arc<Learned>>) -> ToolIndex {
+        self.learned = learned;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -49,14 +62,45 @@ impl ToolIndex {
     /// first; equal scores keep registry order. Only scores above zero.
     pub fn rank(&self, message: &str, previous: Option<&str>) -> Vec<(usize, f32)> {
         let query = self.index.query(message, previous);
-        let mut hits: Vec<(usize, f32)> = self
-            .index
-            .scores(&query)
+        let mut scores = self.index.scores(&query);
+        if let Some(l) = self.learned.as_deref().filter(|l| l.has(Kind::Tool)) {
+            let q: Vec<(String, f32)> = query
+                .terms
+                .iter()
+                .map(|t| (t.term.clone(), t.weight))
+                .collect();
+            for (name, terms) in l.matches(Kind::Tool, &q) {
+                if let Some(i) = self.position(&name) {
+                    let boost: f32 = terms
+                        .iter()
+                        .map(|t| t.weight * self.index.term_idf(&t.term))
+                        .sum();
+                    scores[i] += boost * LEARNED_UNIT;
+                }
+            }
+        }
+        let mut hits: Vec<(usize, f32)> = scores
             .into_iter()
             .enumerate()
             .filter(|&(_, s)| s > 0.0)
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits
+    }
+}
+
+impl ToolIndex {
+    /// [`ToolIndex::rank`] without the tools that score below `ratio` of
+    /// the best.
+    pub fn rank_within(
+        &self,
+        message: &str,
+        previous: Option<&str>,
+        ratio: f32,
+    ) -> Vec<(usize, f32)> {
+        let mut hits = self.rank(message, previous);
+        let best = hits.first().map(|h| h.1).unwrap_or(0.0);
+        hits.retain(|h| h.1 >= ratio * best);
         hits
     }
 }
@@ -127,6 +171,30 @@ mod tests {
         let top = index.rank("invite bob by email", None);
         assert_eq!(top.first().map(|h| h.0), Some(2), "{top:?}");
         assert!(index.rank("quantum chromodynamics", None).is_empty());
+    }
+
+    #[test]
+    fn a_tool_found_by_search_ranks_for_the_next_similar_message() {
+        let learned = Arc::new(Learned::in_memory());
+        let specs = vec![
+            spec("mcp__fs__read_media_file", "Returns an image as base64."),
+            spec(
+                "mcp__web__take_screenshot",
+                "Takes a screenshot of the page.",
+            ),
+        ];
+        let index = ToolIndex::build(specs.clone(), 1).with_learned(Some(learned.clone()));
+        let msg = "look at this mockup png and tell me what's wrong";
+        assert!(index.rank(msg, None).iter().all(|h| h.0 != 0));
+        learned.remember(Kind::Tool, "mcp__fs__read_media_file", msg);
+        let top = index.rank("what's wrong in this mockup png?", None);
+        assert_eq!(top.first().map(|h| h.0), Some(0), "{top:?}");
+        let without = ToolIndex::build(specs, 1);
+        assert!(
+            without
+                .rank("what's wrong in this mockup png?", None)
+                .is_empty()
+        );
     }
 
     #[test]

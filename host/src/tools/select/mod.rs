@@ -32,6 +32,7 @@ pub use search::ToolSearchTool;
 
 use crate::agent::Extension;
 use crate::model::Item;
+use crate::skills::select::learn::{Kind, Learned};
 use crate::tools::{ToolRegistry, ToolSpec};
 
 /// Tools sent on every turn when selection is on, besides the built-in
@@ -46,6 +47,7 @@ pub struct ToolSelection {
     /// Built-in tools, [`ALWAYS`] and `config.always`.
     pinned: BTreeSet<String>,
     state: Mutex<State>,
+    learned: Option<Arc<Learned>>,
 }
 
 #[derive(Default)]
@@ -59,6 +61,8 @@ struct State {
     joined_for: Option<String>,
     /// The tool-search note last added to the history.
     noted: Option<String>,
+    /// The message of the last turn and the tools sent for it.
+    turn: Option<(String, BTreeSet<String>)>,
 }
 
 impl ToolSelection {
@@ -71,6 +75,29 @@ impl ToolSelection {
             config,
             pinned,
             state: Mutex::new(State::default()),
+            learned: None,
+        }
+    }
+
+    /// Learns from `tool_search` finds into the per-user store beside the
+    /// skills index cache folder (see [`crate::skills::select::learn`]).
+    pub fn learning(mut self, cache_dir: &std::path::Path) -> Self {
+        self.learned = Some(Learned::beside(cache_dir));
+        self
+    }
+
+    /// `tool_search` found `names`: those the turn did not send are
+    /// remembered for the turn's message.
+    pub fn learn_found<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
+        let Some(learned) = &self.learned else { return };
+        let Some((message, sent)) = self.state().turn.clone() else {
+            return;
+        };
+        for name in names {
+            if !sent.contains(name) && !self.pinned.contains(name) {
+                tracing::info!(tool = %name, "selector missed a tool the model found; learning the message's terms");
+                learned.remember(Kind::Tool, name, &message);
+            }
         }
     }
 
@@ -95,7 +122,8 @@ impl ToolSelection {
             .into_iter()
             .filter(|s| s.name != search::NAME)
             .collect();
-        state.index = Arc::new(ToolIndex::build(specs, generation));
+        state.index =
+            Arc::new(ToolIndex::build(specs, generation).with_learned(self.learned.clone()));
         tracing::debug!(tools = state.index.len(), "tool index rebuilt");
     }
 
@@ -172,6 +200,9 @@ impl ToolSelection {
             state.joined_for = Some(message.to_string());
         }
         let names: Vec<String> = list.iter().map(|s| s.name.clone()).collect();
+        if !message.trim().is_empty() {
+            state.turn = Some((message.to_string(), names.iter().cloned().collect()));
+        }
         if names != state.sent {
             tracing::debug!(
                 sent = names.len(),

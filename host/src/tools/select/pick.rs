@@ -44,7 +44,7 @@ pub fn pick(
         .collect();
     let room = config.max_tools.saturating_sub(chosen.len());
     let ranked: Vec<usize> = index
-        .rank(message, previous)
+        .rank_within(message, previous, config.min_score_ratio)
         .into_iter()
         .map(|(i, _)| i)
         .filter(|i| !chosen.contains(i))

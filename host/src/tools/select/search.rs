@@ -108,6 +108,10 @@ impl ToolSearchTool {
         }
         self.selection
             .enable(found.iter().map(|&i| index.specs[i].name.as_str()));
+        if query.is_some() {
+            self.selection
+                .learn_found(found.iter().map(|&i| index.specs[i].name.as_str()));
+        }
         let mut text = String::new();
         if !found.is_empty() {
             text.push_str(ENABLED_HEADER);

@@ -1,0 +1,124 @@
+//! Tests of the `plan` module.
+
+use super::*;
+use crate::skills::select::testing::skill;
+
+fn skills() -> Vec<Skill> {
+    vec![
+        skill("pdf-forms", "Fill in and flatten PDF forms."),
+        skill("docker-compose", "Write and debug docker compose files."),
+        skill("release-notes", "Draft release notes from the git log."),
+        skill("usr", "A skill named like a system folder."),
+    ]
+}
+
+#[test]
+fn mentions_are_whole_words_and_not_paths() {
+    let s = skills();
+    assert_eq!(mentions("use $pdf-forms now", &s), vec![0]);
+    assert_eq!(mentions("/release-notes: draft them", &s), vec![2]);
+    assert_eq!(
+        mentions("(see $docker-compose.) and $pdf-forms", &s),
+        vec![1, 0]
+    );
+    assert!(mentions("$USR and $Pdf-forms", &s).is_empty());
+    assert!(mentions("run /usr/bin/env and a$pdf-forms", &s).is_empty());
+    assert!(mentions("$unknown and $ and /", &s).is_empty());
+    assert_eq!(mentions("$pdf-forms $pdf-forms", &s), vec![0]);
+}
+
+#[test]
+fn explicit_mentions_activate_and_active_skills_are_skipped() {
+    let s = skills();
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    let p = plan(&s, &index, &cfg, "$docker-compose", None, &HashSet::new());
+    assert_eq!(p.activate.len(), 1);
+    assert_eq!(p.activate[0].skill, 1);
+    assert_eq!(p.activate[0].reason, Reason::Explicit);
+    let active: HashSet<String> = ["docker-compose".to_string()].into();
+    let p = plan(&s, &index, &cfg, "$docker-compose", None, &active);
+    assert!(p.activate.is_empty());
+}
+
+#[test]
+fn a_clear_winner_is_activated_unless_switched_off() {
+    let s = skills();
+    let (index, _) = Index::build(&s, None);
+    let mut cfg = SkillsConfig::default();
+    let msg = "fill and flatten the pdf forms";
+    let p = plan(&s, &index, &cfg, msg, None, &HashSet::new());
+    assert_eq!(p.activate.len(), 1, "{p:?}");
+    assert!(matches!(p.activate[0].reason, Reason::Auto { .. }));
+    cfg.auto_activate = false;
+    assert!(
+        plan(&s, &index, &cfg, msg, None, &HashSet::new())
+            .activate
+            .is_empty()
+    );
+    // One weak match is not enough.
+    cfg.auto_activate = true;
+    let p = plan(&s, &index, &cfg, "pdf", None, &HashSet::new());
+    assert!(p.activate.is_empty(), "{p:?}");
+}
+
+#[test]
+fn small_setups_rank_every_skill_and_hidden_ones_never() {
+    let mut s = skills();
+    s[3].disable_model_invocation = true;
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    let p = plan(&s, &index, &cfg, "hello", None, &HashSet::new());
+    assert_eq!(p.ranked.len(), 3);
+    assert!(p.ranked.iter().all(|r| r.skill != 3));
+    let p = plan(&s, &index, &cfg, "$usr", None, &HashSet::new());
+    assert_eq!(p.activate[0].skill, 3, "explicit still works");
+    let cfg = SkillsConfig {
+        catalog_size: 1,
+        ..SkillsConfig::default()
+    };
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "draft release notes",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.ranked.len(), 1, "only matching skills past K");
+}
+
+#[test]
+fn budgets_defer_what_does_not_fit() {
+    let mut s = skills();
+    s[0].body = "x".repeat(4 * 6000);
+    s[1].body = "y".repeat(4 * 3000);
+    s[2].body = "z".repeat(4 * 3000);
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig {
+        turn_body_tokens: 5000,
+        ..SkillsConfig::default()
+    };
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "$pdf-forms $docker-compose $release-notes",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.activate.iter().map(|a| a.skill).collect::<Vec<_>>(), [1]);
+    assert_eq!(
+        p.deferred.iter().map(|d| d.overflow).collect::<Vec<_>>(),
+        [
+            Overflow::BodyTooLarge {
+                tokens: 6000,
+                limit: 5000
+            },
+            Overflow::TurnBudget {
+                tokens: 3000,
+                limit: 5000
+            }
+        ]
+    );
+}

@@ -1,0 +1,240 @@
+//! Splitting text into the words the index sees, before stemming:
+//! identifiers (camelCase, snake_case, paths), file extensions that name a
+//! language (`deploy.sh` → shell), `C++`/`C#`, acronyms kept whole, and
+//! the vocabulary's senses and synonym groups ([`super::vocab`]).
+
+use super::stem::stem;
+use super::vocab::{self, Vocabulary};
+
+/// How much a word inside a path or file name counts: it says where, not
+/// what.
+pub const PATH_WEIGHT: f32 = 0.5;
+/// How much a language implied by a file extension counts.
+pub const LANGUAGE_WEIGHT: f32 = 0.7;
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// Lowercase.
+    pub lower: String,
+    /// Written in capitals (an acronym: not stemmed).
+    pub caps: bool,
+    pub weight: f32,
+    /// A group term (already final: not stemmed, not a stop word).
+    pub group: bool,
+}
+
+impl Word {
+    fn new(lower: String, caps: bool, weight: f32) -> Word {
+        Word {
+            lower,
+            caps,
+            weight,
+            group: false,
+        }
+    }
+}
+
+/// Punctuation around a file name in prose.
+fn trim_punct(chunk: &str) -> &str {
+    chunk
+        .trim_start_matches(['(', '[', '{', '"', '\'', '`', '<'])
+        .trim_end_matches([
+            '.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '`', '>',
+        ])
+}
+
+/// `C++`, `C#`, `F#` and `.NET` as words.
+fn specials(chunk: &str) -> Option<&'static str> {
+    match trim_punct(chunk).to_ascii_lowercase().as_str() {
+        "c++" => Some("cpp"),
+        "c#" => Some("csharp"),
+        "f#" => Some("fsharp"),
+        ".net" | "asp.net" => Some("dotnet"),
+        _ => None,
+    }
+}
+
+/// The parts of one alphanumeric run: camelCase identifiers
+/// (`getUserName`, `TestAccWidget`) split; two-part brand names
+/// (`GitHub`, `PyTorch`) kept whole; `PRs` is the acronym `PR`.
+fn split_run(run: &str, weight: f32, out: &mut Vec<Word>) {
+    let chars: Vec<char> = run.chars().collect();
+    let upper = |c: char| c.is_uppercase();
+    let n = chars.len();
+    if n >= 3 && chars[n - 1] == 's' && chars[..n - 1].iter().all(|&c| upper(c)) {
+        out.push(Word::new(run[..run.len() - 1].to_lowercase(), true, weight));
+        return;
+    }
+    let mut bounds = vec![0];
+    for i in 1..n {
+        let (p, c) = (chars[i - 1], chars[i]);
+        let next_lower = chars.get(i + 1).is_some_and(|x| x.is_lowercase());
+        if (p.is_lowercase() && upper(c)) || (upper(p) && upper(c) && next_lower) {
+            bounds.push(i);
+        }
+    }
+    bounds.push(n);
+    let parts: Vec<String> = bounds
+        .windows(2)
+        .map(|w| chars[w[0]..w[1]].iter().collect())
+        .collect();
+    let identifier = parts.len() >= 3 || (parts.len() == 2 && chars[0].is_lowercase());
+    if !identifier {
+        let caps = chars.iter().any(|&c| upper(c))
+            && chars.iter().all(|&c| upper(c) || c.is_ascii_digit());
+        out.push(Word::new(run.to_lowercase(), caps, weight));
+        return;
+    }
+    for p in parts {
+        let caps = p.chars().count() >= 2 && p.chars().all(upper);
+        out.push(Word::new(p.to_lowercase(), caps, weight));
+    }
+}
+
+/// Every word of `text`, in order, with the vocabulary applied (stop
+/// words still in: the caller drops them).
+pub fn words(text: &str) -> Vec<Word> {
+    let vocab = vocab::get();
+    let mut out: Vec<Word> = Vec::new();
+    for chunk in text.split_whitespace() {
+        if let Some(w) = specials(chunk) {
+            out.push(Word::new(w.to_string(), false, 1.0));
+            continue;
+        }
+        let bare = trim_punct(chunk);
+        let language = bare
+            .rsplit_once('.')
+            .filter(|(stem, _)| stem.chars().last().is_some_and(char::is_alphanumeric))
+            .and_then(|(_, ext)| vocab.languages(ext));
+        let path = language.is_some() || (bare.len() > 1 && bare.contains(['/', '\\']));
+        let weight = if path { PATH_WEIGHT } else { 1.0 };
+        for run in chunk.split(|c: char| !c.is_alphanumeric()) {
+            if !run.is_empty() {
+                split_run(run, weight, &mut out);
+            }
+        }
+        for l in language.into_iter().flatten() {
+            out.push(Word::new(l.clone(), false, LANGUAGE_WEIGHT));
+        }
+    }
+    apply_vocabulary(vocab, out)
+}
+
+/// Senses, capitals-only words and synonym groups.
+fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
+    let present: std::collections::HashSet<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+    let mut kept: Vec<Word> = Vec::with_capacity(words.len());
+    for w in &words {
+        if vocab.caps_only.contains(&w.lower) && !w.caps {
+            continue;
+        }
+        match vocab.senses.get(&w.lower) {
+            Some(s) => {
+                let context = s.when.iter().any(|c| present.contains(c.as_str()));
+                if context && !s.means.is_empty() {
+                    for m in &s.means {
+                        kept.push(Word::new(m.clone(), false, w.weight));
+                    }
+                } else if context || !s.drop {
+                    kept.push(w.clone());
+                }
+            }
+            None => kept.push(w.clone()),
+        }
+    }
+    let stems: Vec<String> = kept
+        .iter()
+        .map(|w| {
+            if w.caps {
+                w.lower.clone()
+            } else {
+                stem(&w.lower)
+            }
+        })
+        .collect();
+    let lower: Vec<&str> = stems.iter().map(String::as_str).collect();
+    let mut out: Vec<Word> = Vec::with_capacity(kept.len() + 4);
+    let mut at = 0;
+    while at < kept.len() {
+        match vocab.phrase_at(&lower, at) {
+            Some((len, group)) => {
+                let g = &vocab.groups[group];
+                if !(g.absorb && len > 1) {
+                    out.extend(kept[at..at + len].iter().cloned());
+                }
+                let weight = kept[at..at + len]
+                    .iter()
+                    .map(|w| w.weight)
+                    .fold(0.0, f32::max);
+                out.push(Word {
+                    lower: g.term.clone(),
+                    caps: false,
+                    weight,
+                    group: true,
+                });
+                at += len;
+            }
+            None => {
+                out.push(kept[at].clone());
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lower(text: &str) -> Vec<String> {
+        words(text).into_iter().map(|w| w.lower).collect()
+    }
+
+    #[test]
+    fn identifiers_split_and_brands_stay_whole() {
+        assert_eq!(
+            lower("TestAccWidget_basic"),
+            ["test", "acc", "widget", "basic"]
+        );
+        assert_eq!(lower("parseHttpHeader()"), ["parse", "http", "header"]);
+        assert_eq!(lower("GitHub PyTorch"), ["github", "pytorch"]);
+        let w = words("open PRs");
+        assert_eq!(w[1].lower, "pr");
+        assert!(w[1].caps);
+        assert!(lower("open PRs").contains(&"=pull_request".to_string()));
+    }
+
+    #[test]
+    fn file_names_name_their_language_and_weigh_less() {
+        let w = words("fix deploy.sh");
+        let get = |t: &str| w.iter().find(|x| x.lower == t).map(|x| x.weight);
+        assert_eq!(get("fix"), Some(1.0));
+        assert_eq!(get("deploy"), Some(PATH_WEIGHT));
+        assert_eq!(get("shell"), Some(LANGUAGE_WEIGHT));
+        assert!(lower("in src/main.rs").contains(&"rust".to_string()));
+        assert!(!lower("e.g. this").contains(&"rust".to_string()));
+        assert_eq!(lower("C++ and C#"), ["cpp", "and", "csharp"]);
+    }
+
+    #[test]
+    fn senses_depend_on_the_company_a_word_keeps() {
+        assert!(lower("git checkout the release branch").contains(&"branch".to_string()));
+        assert!(!lower("git checkout main").contains(&"checkout".to_string()));
+        assert!(lower("add a checkout page with stripe").contains(&"checkout".to_string()));
+        assert!(!lower("an internal server error").contains(&"internal".to_string()));
+        assert!(lower("write the internal newsletter").contains(&"internal".to_string()));
+        assert!(!lower("skip the rest of the tests").contains(&"rest".to_string()));
+        assert!(lower("design a REST API").contains(&"rest".to_string()));
+    }
+
+    #[test]
+    fn absorbing_groups_replace_their_phrase() {
+        let l = lower("the on-call handoff");
+        assert!(l.contains(&"=on_call".to_string()), "{l:?}");
+        assert!(!l.contains(&"call".to_string()), "{l:?}");
+        assert!(lower("too many API calls").contains(&"calls".to_string()));
+        assert!(lower("how many users").contains(&"=count".to_string()));
+    }
+}
