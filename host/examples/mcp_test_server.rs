@@ -8,6 +8,8 @@
 //! - `--slow-start MS`: sleeps before answering anything.
 //! - `--exit-at-start`: writes an error to stderr and exits with status 3.
 //! - `--garbage`: prints lines that are not JSON-RPC to stdout first.
+//! - `--stray-response`: prints a JSON-RPC response to a request nobody
+//!   sent (and an error response of the same kind) before serving.
 //! - `--tools N`: N more tools (`tool_0000`…), listed 100 per page.
 //! - `--pid-file PATH`: writes its pid; `--grandchild PATH`: starts a
 //!   `sleep` child (like `npx` → `node`) and writes the child's pid.
@@ -45,6 +47,7 @@ struct Opts {
     slow_start_ms: u64,
     exit_at_start: bool,
     garbage: bool,
+    stray_response: bool,
     extra_tools: usize,
     pid_file: Option<String>,
     grandchild: Option<String>,
@@ -63,6 +66,7 @@ fn parse_args() -> Opts {
             }
             "--exit-at-start" => o.exit_at_start = true,
             "--garbage" => o.garbage = true,
+            "--stray-response" => o.stray_response = true,
             "--tools" => o.extra_tools = args.next().and_then(|v| v.parse().ok()).unwrap_or(0),
             "--pid-file" => o.pid_file = args.next(),
             "--grandchild" => o.grandchild = args.next(),
@@ -376,6 +380,15 @@ async fn main() {
         let _ = writeln!(out, "Server v1.0 starting up... (this is not JSON-RPC)");
         let _ = writeln!(out, "{{not json at all");
         let _ = writeln!(out);
+        let _ = out.flush();
+    }
+    if opts.stray_response {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, r#"{{"jsonrpc":"2.0","id":4242,"result":{{}}}}"#);
+        let _ = writeln!(
+            out,
+            r#"{{"jsonrpc":"2.0","id":"stale-7","error":{{"code":-32600,"message":"stale"}}}}"#
+        );
         let _ = out.flush();
     }
     let server = TestServer {

@@ -6,6 +6,7 @@
 //! ([`store`]). The `quire` binary is a thin layer over [`agent::Session`].
 
 pub mod agent;
+pub mod child;
 pub mod config;
 pub mod mcp;
 pub mod model;

@@ -37,6 +37,29 @@ fn agents_md_from_root_to_cwd_reaches_the_request() {
     )));
 }
 
+/// An AGENTS.md that links out of the repository (to a key, say) is not
+/// sent; a warning says which file was skipped.
+#[test]
+fn an_agents_md_linking_out_of_the_repository_is_not_sent() {
+    let env = TestEnv::new("responses");
+    let secret = tempfile::tempdir().unwrap();
+    let key = secret.path().join("id_rsa");
+    std::fs::write(&key, "-----BEGIN PRIVATE KEY----- SECRET-BYTES").unwrap();
+    std::os::unix::fs::symlink(&key, env.repo.path().join("AGENTS.md")).unwrap();
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body = &env.server.requests()[0].raw_body;
+    assert!(!body.contains("SECRET-BYTES"), "the key was sent");
+    let warned = run.of_type("warning").iter().any(|w| {
+        w["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("outside the repository")
+    });
+    assert!(warned, "{:?}", run.events);
+}
+
 fn redact(env: &TestEnv, raw: &str) -> serde_json::Value {
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let mut s = raw.replace(&env.repo_path().display().to_string(), "[REPO]");

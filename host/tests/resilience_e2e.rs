@@ -113,7 +113,33 @@ fn auth_errors_are_not_retried() {
             msg.contains("authentication failed") && msg.contains("API key"),
             "{wire}: {msg}"
         );
+        // A key was sent: the message names the variable it came from.
+        assert!(msg.contains("QUIRE_TEST_API_KEY"), "{wire}: {msg}");
         assert!(run.stderr.is_empty() || !run.stderr.contains("panicked"));
+    }
+}
+
+/// A web page with HTTP 200 (a proxy, a wrong base_url) is reported as
+/// what it is, with its first bytes and where to look, and not retried as
+/// a broken stream.
+#[test]
+fn an_html_page_instead_of_a_stream_is_named_and_not_retried() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.server.push(Reply::html_page(
+            "<!DOCTYPE html><html><head><title>Sign in to the proxy</title></head></html>",
+        ));
+        let run = env.exec_json("hi", &[]);
+        assert_eq!(run.code, 1, "{wire}");
+        assert_eq!(env.server.requests().len(), 1, "{wire}: retried");
+        let msg = run.of_type("error")[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("text/html"), "{wire}: {msg}");
+        assert!(msg.contains("Sign in to the proxy"), "{wire}: {msg}");
+        assert!(msg.contains("base_url"), "{wire}: {msg}");
+        assert!(!msg.contains("completion event"), "{wire}: {msg}");
     }
 }
 

@@ -2,6 +2,9 @@
 
 mod support;
 
+#[path = "sandbox_e2e/network.rs"]
+mod network;
+
 use serde_json::json;
 use support::model_server::Reply;
 use support::outside::outside_dir;

@@ -7,6 +7,11 @@
 
 mod support;
 
+#[path = "share_e2e/git_refs.rs"]
+mod git_refs;
+#[path = "share_e2e/hostile.rs"]
+mod hostile;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -20,6 +20,8 @@ pub struct ProjectDocs {
     pub files: Vec<PathBuf>,
     /// Set when the cap cut the text.
     pub truncated: bool,
+    /// Why files were left out (a link leading out of the repository).
+    pub skipped: Vec<String>,
 }
 
 /// The nearest ancestor of `cwd` (itself included) holding `.git`.
@@ -31,7 +33,10 @@ pub fn repo_root(cwd: &Path) -> Option<PathBuf> {
 
 /// Reads `home/AGENTS.md`, then, from the repository root down to `cwd`,
 /// each folder's `AGENTS.md` (or its `CLAUDE.md` when it has none). The
-/// whole is capped at [`AGENTS_MD_CAP`] bytes.
+/// whole is capped at [`AGENTS_MD_CAP`] bytes. A repository's file that is
+/// a symbolic link is followed only to a file inside the repository or
+/// `home` (a link to `~/.ssh/id_rsa` would send the key to the provider);
+/// others are skipped and said so in [`ProjectDocs::skipped`].
 pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     let mut files = Vec::new();
     let user = home.join("AGENTS.md");
@@ -44,13 +49,28 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
         .take_while(|d| d.starts_with(&root))
         .collect();
     dirs.reverse();
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let allowed = [canonical(&root), canonical(home)];
+    let mut skipped = Vec::new();
     for dir in dirs {
         let agents = dir.join("AGENTS.md");
         let claude = dir.join("CLAUDE.md");
-        if agents.is_file() {
-            files.push(agents);
+        let found = if agents.is_file() {
+            agents
         } else if claude.is_file() {
-            files.push(claude);
+            claude
+        } else {
+            continue;
+        };
+        let target = canonical(&found);
+        if allowed.iter().any(|a| target.starts_with(a)) {
+            files.push(found);
+        } else {
+            skipped.push(format!(
+                "{} links to {}, outside the repository; it was not read (copy the text into the file instead)",
+                found.display(),
+                target.display()
+            ));
         }
     }
     let mut text = String::new();
@@ -80,6 +100,7 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
         text,
         files: read,
         truncated,
+        skipped,
     }
 }
 
@@ -182,5 +203,24 @@ mod tests {
         assert!(d.truncated);
         assert!(d.text.len() < AGENTS_MD_CAP + 100);
         assert!(d.text.contains("cut at 32 KiB"));
+    }
+
+    #[test]
+    fn links_out_of_the_repository_are_not_followed() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let secret = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::create_dir(repo.path().join("sub")).unwrap();
+        std::fs::write(secret.path().join("id_rsa"), "PRIVATE KEY").unwrap();
+        std::fs::write(repo.path().join("docs.md"), "inside rules").unwrap();
+        std::os::unix::fs::symlink(secret.path().join("id_rsa"), repo.path().join("AGENTS.md"))
+            .unwrap();
+        std::os::unix::fs::symlink("../docs.md", repo.path().join("sub/AGENTS.md")).unwrap();
+        let d = project_docs(home.path(), &repo.path().join("sub"));
+        assert!(!d.text.contains("PRIVATE KEY"), "{}", d.text);
+        assert!(d.text.contains("inside rules"), "{}", d.text);
+        assert_eq!(d.skipped.len(), 1, "{:?}", d.skipped);
+        assert!(d.skipped[0].contains("outside the repository"));
     }
 }

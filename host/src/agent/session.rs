@@ -143,6 +143,11 @@ impl Session {
             tools.register(t);
         }
         let docs = prompt::project_docs(&home, &cwd);
+        for message in &docs.skipped {
+            events.send(Event::Warning {
+                message: message.clone(),
+            });
+        }
         if docs.truncated {
             events.send(Event::Warning {
                 message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),

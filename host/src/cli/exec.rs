@@ -70,6 +70,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let token = interrupts.begin();
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();
+    if let Some(code) = interrupts.terminated() {
+        return code;
+    }
     if !args.json {
         eprintln!("{}", super::summary::usage_line(&outcome.usage));
     }

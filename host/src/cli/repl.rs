@@ -297,6 +297,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         let token = interrupts.begin();
         drive(&mut session, &mut rx, &mut renderer, line, token).await;
         interrupts.end();
+        if let Some(code) = interrupts.terminated() {
+            return code;
+        }
     }
     EXIT_OK
 }

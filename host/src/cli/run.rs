@@ -1,7 +1,7 @@
 //! Drives one task while rendering its events and watching for Ctrl-C.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::time::Duration;
 
 use quire::agent::{Event, Session, TaskOutcome};
@@ -11,15 +11,25 @@ use tokio_util::sync::CancellationToken;
 use super::render::Renderer;
 
 /// Counts Ctrl-C presses: the first interrupts the running task, the second
-/// exits the process.
+/// exits the process. SIGTERM (`timeout`, CI runners, `docker stop`) and
+/// SIGHUP (the terminal closed) interrupt the running task the same way,
+/// and the process then exits with 128 + the signal number
+/// ([`Interrupts::terminated`]); with no task running it exits at once.
 #[derive(Clone, Default)]
 pub struct Interrupts {
     count: Arc<AtomicU32>,
     current: Arc<std::sync::Mutex<Option<CancellationToken>>>,
+    /// SIGTERM or SIGHUP, once one arrived.
+    signal: Arc<AtomicI32>,
 }
 
+/// How long a task interrupted by SIGTERM or SIGHUP gets to record its end
+/// before the process exits anyway.
+const TERMINATE_GRACE: Duration = Duration::from_secs(5);
+
 impl Interrupts {
-    /// Installs the Ctrl-C listener (registered before this returns).
+    /// Installs the Ctrl-C, SIGTERM and SIGHUP listeners (registered before
+    /// this returns).
     pub fn install() -> Interrupts {
         let me = Interrupts::default();
         let this = me.clone();
@@ -35,18 +45,65 @@ impl Interrupts {
                     break;
                 }
                 let n = this.count.fetch_add(1, Ordering::SeqCst) + 1;
-                let token = this.current.lock().ok().and_then(|g| g.clone());
-                match token {
+                match this.token() {
                     Some(t) if n == 1 => t.cancel(),
                     _ => {
                         eprintln!();
-                        quire::mcp::kill_all_processes();
-                        std::process::exit(super::EXIT_INTERRUPTED);
+                        exit_now(super::EXIT_INTERRUPTED);
                     }
                 }
             }
         });
+        me.listen_for_termination();
         me
+    }
+
+    /// SIGTERM and SIGHUP: interrupt the task (a second one, or none
+    /// running: exit at once).
+    fn listen_for_termination(&self) {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("cannot listen for SIGTERM and SIGHUP");
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let sig = tokio::select! {
+                    Some(()) = term.recv() => libc::SIGTERM,
+                    Some(()) = hup.recv() => libc::SIGHUP,
+                    else => break,
+                };
+                let first = this.signal.swap(sig, Ordering::SeqCst) == 0;
+                match this.token() {
+                    Some(t) if first => {
+                        tracing::debug!(signal = sig, "interrupting the task");
+                        t.cancel();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(TERMINATE_GRACE).await;
+                            exit_now(128 + sig);
+                        });
+                    }
+                    _ => exit_now(128 + sig),
+                }
+            }
+        });
+    }
+
+    fn token(&self) -> Option<CancellationToken> {
+        self.current.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// The exit code when SIGTERM (143) or SIGHUP (129) arrived: the
+    /// caller stops after the interrupted task and exits with it.
+    pub fn terminated(&self) -> Option<i32> {
+        match self.signal.load(Ordering::SeqCst) {
+            0 => None,
+            sig => Some(128 + sig),
+        }
     }
 
     /// A token for a new task; resets the count.
@@ -65,6 +122,12 @@ impl Interrupts {
             *g = None;
         }
     }
+}
+
+/// Kills every process group quire started and exits with `code`.
+fn exit_now(code: i32) -> ! {
+    quire::mcp::kill_all_processes();
+    std::process::exit(code);
 }
 
 /// Runs `text` as a task, rendering events as they come.

@@ -142,8 +142,8 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),
         ShareCommand::Update { name, force } => update(&ctx, name.as_deref(), *force),
-        ShareCommand::Verify { json } => verify(&root, *json),
-        ShareCommand::Remove { name, force } => match share::remove(&root, name, *force) {
+        ShareCommand::Verify { json } => verify(&root, layout, *json),
+        ShareCommand::Remove { name, force } => match share::remove(&root, layout, name, *force) {
             Ok(kinds) => {
                 for k in kinds {
                     println!("removed {} {name}", k.label());
@@ -275,8 +275,8 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
     if failed > 0 { EXIT_FAILED } else { EXIT_OK }
 }
 
-fn verify(root: &Path, json: bool) -> i32 {
-    let results = match share::verify(root) {
+fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
+    let results = match share::verify(root, layout) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

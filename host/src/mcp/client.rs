@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
-use rmcp::service::{NotificationContext, RoleClient, RunningService};
+use rmcp::service::{ClientInitializeError, NotificationContext, RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientHandler, ServiceExt};
@@ -95,11 +95,30 @@ pub async fn connect(
                 exited: p.exited.clone(),
             };
             on_spawn(&info);
-            match handler.serve((p.stdout, p.stdin)).await {
+            let transport = super::correlate::Correlated::new(
+                rmcp::transport::async_rw::AsyncRwTransport::new_client(p.stdout, p.stdin),
+                &spec.name,
+            );
+            match handler.serve(transport).await {
                 Ok(service) => Ok(Connection {
                     service,
                     process: Some(info),
                 }),
+                // A reply that breaks the protocol (the process may exit
+                // only because quire then closes its input).
+                Err(e)
+                    if !matches!(
+                        e,
+                        ClientInitializeError::ConnectionClosed(_)
+                            | ClientInitializeError::TransportError { .. }
+                    ) =>
+                {
+                    Err(format!(
+                        "the server broke the MCP handshake: {}",
+                        error_chain(&e)
+                    ))
+                }
+                // The pipe closed: say how the process ended.
                 Err(e) => Err(match info.exit_status(Duration::from_millis(500)).await {
                     Some(how) => format!("the server {how} before completing the MCP handshake"),
                     None => format!("the MCP handshake failed: {e}"),

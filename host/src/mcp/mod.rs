@@ -19,6 +19,7 @@
 pub mod cache;
 pub mod client;
 pub mod config;
+mod correlate;
 pub mod edit;
 pub mod manager;
 pub mod naming;

@@ -153,19 +153,9 @@ pub fn spawn(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    let parent = std::process::id() as i32;
-    // SAFETY: the closure runs in the child between fork and exec and only
-    // calls async-signal-safe functions (prctl, getppid, _exit).
-    unsafe {
-        cmd.pre_exec(move || {
-            // Backstop: the server dies if quire dies without cleaning up.
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            if libc::getppid() != parent {
-                libc::_exit(1);
-            }
-            Ok(())
-        });
-    }
+    // Backstop: the server and what it started die if quire dies
+    // without cleaning up (SIGKILL).
+    crate::child::die_with_quire(cmd.as_std_mut());
     if let Some(policy) = sandbox {
         crate::tools::sandbox::confine(&mut cmd, policy)
             .map_err(|e| format!("cannot start `{command}` in its sandbox: {e}"))?;

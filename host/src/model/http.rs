@@ -67,12 +67,16 @@ pub async fn post_event_stream(
             .unwrap_or_else(|e| format!("(the error body could not be read: {e})"));
         let mut err = status_error(status.as_u16(), url, &headers, &text);
         if let ModelError::Auth { body, .. } = &mut err
-            && provider.api_key.is_none()
             && let Some(var) = &provider.api_key_env
         {
-            body.push_str(&format!(
-                " (no API key was sent: the environment variable {var} is not set)"
-            ));
+            body.push_str(&if provider.api_key.is_none() {
+                format!(" (no API key was sent: the environment variable {var} is not set)")
+            } else {
+                format!(
+                    " (the API key sent came from the environment variable {var}; check that it is valid for this server, or set api_key_env of providers.{} to the right variable)",
+                    provider.name
+                )
+            });
         }
         return Err(err);
     }
@@ -87,7 +91,33 @@ pub async fn post_event_stream(
         let text = response.text().await.unwrap_or_default();
         return Err(json_instead_of_stream(url, &text));
     }
+    if content_type.contains("html") || content_type.contains("xml") {
+        // A web page: a proxy, a login portal or a wrong base_url.
+        let text = response.text().await.unwrap_or_default();
+        return Err(page_instead_of_stream(
+            url,
+            &provider.name,
+            status.as_u16(),
+            &content_type,
+            &text,
+        ));
+    }
     Ok(response)
+}
+
+/// What came back instead of an event stream, and where to look.
+fn page_instead_of_stream(
+    url: &str,
+    provider: &str,
+    status: u16,
+    content_type: &str,
+    body: &str,
+) -> ModelError {
+    let start: String = body.trim().chars().take(200).collect();
+    ModelError::Decode(format!(
+        "{url} answered HTTP {status} with a web page ({content_type}) instead of an event stream, starting: {:?}; check base_url of providers.{provider} (it should point at the API, usually ending in /v1)",
+        start
+    ))
 }
 
 fn send_error(url: &str, e: &reqwest::Error) -> ModelError {

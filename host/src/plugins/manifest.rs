@@ -174,6 +174,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
             "component: must name the .wasm file, e.g. component = \"my_plugin.wasm\"".into(),
         ));
     }
+    if !raw.component.components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
+        return Err(bad(format!(
+            "component: '{}' must be a file inside the plugin's folder (relative, without '..')",
+            raw.component.display()
+        )));
+    }
     for (i, g) in raw.permissions.fs.iter().enumerate() {
         check_fs_path(&g.path).map_err(|m| bad(format!("permissions.fs[{i}].path: {m}")))?;
     }

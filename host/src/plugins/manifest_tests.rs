@@ -91,6 +91,14 @@ fn bad_values_name_the_key() {
             "name = \"a\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"\"\n",
             "component",
         ),
+        (
+            "name = \"a\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"../../other/a.wasm\"\n",
+            "inside the plugin's folder",
+        ),
+        (
+            "name = \"a\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"/opt/a.wasm\"\n",
+            "inside the plugin's folder",
+        ),
     ];
     for (text, key) in cases {
         let e = parse_err(text);

@@ -1,9 +1,10 @@
 //! `quire share add | sync | verify | remove`.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
+use super::check;
 use super::digest::{self, Digests, Drift};
-use super::lock::{Entry, Kind, LockFile};
+use super::lock::{Entry, Kind, Layout, LockFile};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
 
@@ -32,7 +33,7 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
             "--ref is for git sources; a folder or an MCP server is taken as it is".into(),
         ));
     }
-    let subdir = opts.subdir.as_deref().map(check_subdir).transpose()?;
+    let subdir = opts.subdir.as_deref().map(check::subdir).transpose()?;
     let fetched = source::fetch(&src, opts.reference.as_deref(), ctx)?;
     let content = match &subdir {
         Some(s) => fetched.dir.join(s),
@@ -57,6 +58,7 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
     for item in items {
         let files = digest::of_folder(&item.dir)?;
         let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
+        check::links(root, &installed, ctx.layout)?;
         install(&item.dir, &files, &root.join(&installed))?;
         let inner = match (&subdir, &item.child) {
             (Some(s), Some(c)) => Some(format!("{s}/{c}")),
@@ -92,7 +94,7 @@ pub fn update(
     name: Option<&str>,
     force: bool,
 ) -> Result<Vec<Updated>, ShareError> {
-    let lock = LockFile::load(&ctx.root)?;
+    let lock = check::load(&ctx.root, ctx.layout)?;
     let chosen: Vec<Entry> = lock
         .entries
         .into_iter()
@@ -152,8 +154,9 @@ fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result
 }
 
 /// Each locked entry and how its installed files differ from the lock.
-pub fn verify(root: &Path) -> Result<Vec<(Entry, Drift)>, ShareError> {
-    let lock = LockFile::load(root)?;
+/// A lock with an entry outside its folder is refused ([`check::entry`]).
+pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareError> {
+    let lock = check::load(root, layout)?;
     lock.entries
         .into_iter()
         .map(|e| {
@@ -186,7 +189,7 @@ pub enum Synced {
 /// changes (changed or added files) are replaced only with `force`.
 pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, ShareError> {
     let mut out = Vec::new();
-    for (entry, drift) in verify(&ctx.root)? {
+    for (entry, drift) in verify(&ctx.root, ctx.layout)? {
         let local = !drift.changed.is_empty() || !drift.added.is_empty();
         let outcome = if drift.is_clean() {
             Synced::Unchanged
@@ -211,7 +214,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     let revision = entry.commit.as_deref().or(entry.reference.as_deref());
     let fetched = source::fetch(&src, revision, ctx)?;
     let content = match &entry.subdir {
-        Some(s) => fetched.dir.join(check_subdir(s)?),
+        Some(s) => fetched.dir.join(check::subdir(s)?),
         None => fetched.dir.clone(),
     };
     let files = if content.is_dir() {
@@ -232,13 +235,20 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
             drift.describe()
         )));
     }
+    check::entry(entry, ctx.layout)?;
+    check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &ctx.root.join(&entry.installed))
 }
 
 /// Removes every installed skill or plugin named `name` and its lock
 /// entry; the kinds removed. Local changes are kept (an error) unless
 /// `force`.
-pub fn remove(root: &Path, name: &str, force: bool) -> Result<Vec<Kind>, ShareError> {
+pub fn remove(
+    root: &Path,
+    layout: Layout,
+    name: &str,
+    force: bool,
+) -> Result<Vec<Kind>, ShareError> {
     let mut lock = LockFile::load(root)?;
     let gone: Vec<Entry> = lock
         .entries
@@ -248,6 +258,10 @@ pub fn remove(root: &Path, name: &str, force: bool) -> Result<Vec<Kind>, ShareEr
         .collect();
     if gone.is_empty() {
         return Err(ShareError::Invalid(not_locked(name)));
+    }
+    for e in &gone {
+        check::entry(e, layout)?;
+        check::links(root, &e.installed, layout)?;
     }
     if !force {
         for e in &gone {
@@ -331,44 +345,13 @@ fn item_at(dir: &Path, child: Option<String>) -> Result<Option<Item>, ShareError
     } else {
         return Ok(None);
     };
-    check_name(&name, dir)?;
+    check::name(&name, dir)?;
     Ok(Some(Item {
         kind,
         name,
         dir: dir.to_path_buf(),
         child,
     }))
-}
-
-/// A name that is safe as a folder name.
-fn check_name(name: &str, dir: &Path) -> Result<(), ShareError> {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ShareError::Invalid(format!(
-            "{}: the name '{name}' cannot be a folder name; use letters, digits, '-', '_' and '.'",
-            dir.display()
-        )))
-    }
-}
-
-/// A relative path without `..` (so it stays inside the source).
-fn check_subdir(s: &str) -> Result<String, ShareError> {
-    let p = Path::new(s);
-    let inside = p
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if s.is_empty() || !inside {
-        return Err(ShareError::Invalid(format!(
-            "--path '{s}' must be a folder inside the source (relative, without '..')"
-        )));
-    }
-    Ok(s.trim_end_matches('/').to_string())
 }
 
 /// Copies the files listed in `files` from `from` to `to`, replacing what

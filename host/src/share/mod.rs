@@ -8,9 +8,12 @@
 //! - [`source`]: parsing a source, fetching it (git checkouts).
 //! - [`digest`]: per-file sha256 and drift.
 //! - [`lock`]: the `quire.lock` file.
+//! - [`check`]: every path a lock names stays in its folder.
 //! - [`install`]: add, sync, verify, remove.
 
+pub mod check;
 pub mod digest;
+pub mod git;
 pub mod install;
 pub mod lock;
 pub mod mcp_source;
@@ -56,6 +59,14 @@ pub fn mark_drift(skills: &mut [Skill], root: &std::path::Path) {
         }
     };
     for entry in lock.entries.iter().filter(|e| e.kind == Kind::Skill) {
+        // Whichever layout: only `<skills folder>/<name>` is ever read.
+        let valid = [Layout::Project, Layout::User]
+            .into_iter()
+            .any(|l| check::entry(entry, l).is_ok());
+        if !valid {
+            tracing::warn!(name = %entry.name, "quire.lock: entry outside its folder skipped");
+            continue;
+        }
         let dir = root.join(&entry.installed);
         let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
         // Runs for every message: only folders of the same name are

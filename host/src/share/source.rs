@@ -1,10 +1,8 @@
 //! Where shared skills and plugins come from: a local folder or a git
-//! repository (a branch, tag or commit, and a folder inside it). Git is
-//! run as the `git` program, without prompts, so a URL that needs a login
-//! fails with git's message instead of waiting for input.
+//! repository (a branch, tag or commit, and a folder inside it; see
+//! [`super::git`]).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use super::ShareError;
 
@@ -163,75 +161,9 @@ pub fn fetch(
                 commit: None,
                 checkout: Some(checkout.clone()),
             };
-            git(
-                None,
-                &[
-                    "clone",
-                    "--quiet",
-                    "--no-checkout",
-                    url,
-                    path_str(&checkout)?,
-                ],
-            )
-            .map_err(|e| ShareError::Invalid(format!("cannot clone {url}: {e}")))?;
-            let rev = revision.unwrap_or("HEAD");
-            git(
-                Some(&checkout),
-                &[
-                    "-c",
-                    "advice.detachedHead=false",
-                    "checkout",
-                    "--quiet",
-                    "--detach",
-                    rev,
-                ],
-            )
-            .map_err(|e| {
-                ShareError::Invalid(format!("{url} has no branch, tag or commit '{rev}': {e}"))
-            })?;
-            let commit = git(Some(&checkout), &["rev-parse", "HEAD"])
-                .map_err(|e| ShareError::Invalid(format!("{url}: {e}")))?;
-            fetched.commit = Some(commit.trim().to_string());
+            fetched.commit = Some(super::git::checkout(url, revision, &checkout)?);
             Ok(fetched)
         }
-    }
-}
-
-fn path_str(p: &Path) -> Result<&str, ShareError> {
-    p.to_str()
-        .ok_or_else(|| ShareError::Invalid(format!("{} is not valid UTF-8", p.display())))
-}
-
-/// Runs git; its stdout, or its stderr as the error.
-fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
-    let mut cmd = Command::new("git");
-    if let Some(d) = dir {
-        cmd.arg("-C").arg(d);
-    }
-    let out = cmd
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_ASKPASS", "true")
-        .env("SSH_ASKPASS", "true")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "git is not installed (it is needed for git sources)".to_string()
-            } else {
-                format!("cannot run git: {e}")
-            }
-        })?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(err
-            .trim()
-            .lines()
-            .last()
-            .unwrap_or("git failed")
-            .to_string())
     }
 }
 

@@ -6,6 +6,7 @@ pub mod apply_patch;
 pub mod approval;
 pub mod grep;
 pub mod list_dir;
+pub mod netfilter;
 pub mod read_file;
 pub mod registry;
 pub mod sandbox;

@@ -1,4 +1,6 @@
-//! Sandboxing of `shell` commands with Landlock (Linux).
+//! Sandboxing of `shell` commands with Landlock (Linux), and with a
+//! seccomp filter refusing every socket but Unix ones when the network is
+//! off ([`super::netfilter`]).
 //!
 //! The ruleset is built in the parent (it holds a file descriptor); the
 //! child only calls `landlock_restrict_self` between `fork` and `exec`.
@@ -20,8 +22,8 @@ use serde::{Deserialize, Serialize};
 pub enum SandboxMode {
     /// Read anywhere, write nowhere, no network.
     ReadOnly,
-    /// Read anywhere, write under the workspace and the temp dir; no TCP
-    /// connect or bind unless network is allowed.
+    /// Read anywhere, write under the workspace and the temp dir; no
+    /// network (only Unix sockets) unless network is allowed.
     #[default]
     WorkspaceWrite,
     /// No sandbox.
@@ -174,25 +176,39 @@ pub fn confine(
         return Ok(());
     }
     let mut ruleset = Some(build_ruleset(policy)?);
+    let filter = if restricts_network(policy.mode, policy.network) {
+        Some(
+            super::netfilter::no_network_filter().map_err(|reason| SandboxError::Unsupported {
+                mode: policy.mode,
+                reason: format!("the network filter (seccomp) cannot be built: {reason}"),
+            })?,
+        )
+    } else {
+        None
+    };
     let hook = move || -> io::Result<()> {
         // Runs in the child between fork and exec: no allocation here.
         let Some(ruleset) = ruleset.take() else {
             return Err(io::Error::from_raw_os_error(libc::EPERM));
         };
         match ruleset.restrict_self() {
-            Ok(status) if status.ruleset == RulesetStatus::FullyEnforced => Ok(()),
+            Ok(status) if status.ruleset == RulesetStatus::FullyEnforced => {}
             _ => {
                 let err = io::Error::last_os_error();
-                match err.raw_os_error() {
+                return match err.raw_os_error() {
                     Some(code) if code != 0 => Err(err),
                     _ => Err(io::Error::from_raw_os_error(libc::EPERM)),
-                }
+                };
             }
+        }
+        match &filter {
+            Some(program) => super::netfilter::apply(program),
+            None => Ok(()),
         }
     };
     // SAFETY: the hook only moves a prepared value out of its capture and
-    // makes two syscalls (prctl and landlock_restrict_self); it does not
-    // allocate or take locks, so it is safe between fork and exec.
+    // makes system calls (prctl, landlock_restrict_self, seccomp); it does
+    // not allocate or take locks, so it is safe between fork and exec.
     unsafe {
         cmd.pre_exec(hook);
     }

@@ -37,7 +37,7 @@ pub(super) fn tool_names(body: &Value) -> Vec<String> {
         .collect()
 }
 
-fn signal(pid: u32, sig: i32) {
+pub(super) fn signal(pid: u32, sig: i32) {
     // SAFETY: signalling a child process this test spawned.
     unsafe {
         libc::kill(pid as i32, sig);
@@ -222,7 +222,7 @@ fn a_required_server_that_fails_fails_the_task() {
 }
 
 /// A server with a grandchild, marked so every process it made can be found.
-fn marked_env(extra_replies: Vec<Reply>) -> (TestEnv, String, tempfile::TempDir) {
+pub(super) fn marked_env(extra_replies: Vec<Reply>) -> (TestEnv, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let m = marker();
     let gc = dir.path().join("grandchild.pid");
@@ -306,7 +306,7 @@ fn no_server_process_is_left_after_ctrl_c_exits_the_interactive_session() {
     assert_eq!(wait_none_with(&m), Vec::<i32>::new());
 }
 
-fn wait_log_sync(path: &std::path::Path, needle: &str) {
+pub(super) fn wait_log_sync(path: &std::path::Path, needle: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !read_log(path).contains(needle) {
         assert!(Instant::now() < deadline, "{needle:?} never logged");
@@ -347,4 +347,22 @@ fn a_server_crash_mid_call_is_an_error_for_the_model_and_the_turn_goes_on() {
         "{warnings:?}"
     );
     assert_eq!(run.of_type("message_completed")[0]["text"], "recovered");
+}
+
+/// A response to a request nobody sent, printed before the server answers
+/// `initialize`, is skipped: the handshake completes and the tool works.
+#[test]
+fn a_stray_response_before_initialize_is_skipped() {
+    let env = TestEnv::with_config(
+        "responses",
+        &server_toml("s", &["--stray-response"], "required = true"),
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__s__echo", json!({"text": "through"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("exited"), "{}", run.stderr);
+    assert_eq!(run.of_type("tool_completed")[0]["output"], "echo: through");
 }

@@ -11,6 +11,7 @@ mod cli;
 mod everything;
 mod exec;
 mod lifecycle;
+mod orphans;
 mod peers;
 mod prompt;
 mod sandbox;

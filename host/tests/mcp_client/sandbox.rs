@@ -1,7 +1,8 @@
 //! `sandbox = "read-only" | "workspace-write"` on a stdio server: its
 //! process runs under Landlock like shell commands. The test server writes
 //! a pid file and a log where it is told; what lands shows the confinement.
-//! Both folders are outside /tmp (writable under `workspace-write`).
+//! The "outside" folder is outside /tmp and $TMPDIR (writable under
+//! `workspace-write`) wherever the repository is cloned.
 
 use std::path::{Path, PathBuf};
 
@@ -13,21 +14,21 @@ use super::peers::config;
 
 struct Dirs {
     _root: tempfile::TempDir,
+    _outside: tempfile::TempDir,
     ws: PathBuf,
     outside: PathBuf,
 }
 
 fn dirs() -> Dirs {
-    let root = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let root = tempfile::tempdir().unwrap();
     let ws = root.path().join("ws");
-    let outside = root.path().join("outside");
-    for d in [&ws, &outside] {
-        std::fs::create_dir_all(d).unwrap();
-    }
+    std::fs::create_dir_all(&ws).unwrap();
+    let outside = super::support::outside::outside_dir();
     Dirs {
-        _root: root,
         ws,
-        outside,
+        outside: outside.path().to_path_buf(),
+        _root: root,
+        _outside: outside,
     }
 }
 

@@ -112,6 +112,13 @@ pub enum Reply {
     /// Reads the request and never answers; the connection stays open until
     /// the server is dropped.
     Hang,
+    /// A whole response of any status, content type and body (a proxy's or
+    /// a web server's page instead of the API).
+    Page {
+        code: u16,
+        content_type: String,
+        body: String,
+    },
 }
 
 impl Reply {
@@ -160,6 +167,15 @@ impl Reply {
             code: 429,
             retry_after: Some(retry_after.into()),
             body: Value::Null,
+        }
+    }
+
+    /// An HTTP 200 HTML page, as a web server behind a wrong base URL sends.
+    pub fn html_page(body: impl Into<String>) -> Reply {
+        Reply::Page {
+            code: 200,
+            content_type: "text/html; charset=utf-8".into(),
+            body: body.into(),
         }
     }
 

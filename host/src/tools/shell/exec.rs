@@ -150,6 +150,8 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         .stdout(Stdio::from(writer))
         .stderr(Stdio::from(writer2))
         .process_group(0);
+    // The command's whole group dies with quire, even on SIGKILL.
+    crate::child::die_with_quire(cmd.as_std_mut());
     sandbox::confine(&mut cmd, &req.policy).map_err(|e| ToolError::Failed(e.to_string()))?;
     let started = Instant::now();
     let spawned = cmd.spawn();

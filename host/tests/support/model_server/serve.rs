@@ -201,6 +201,15 @@ async fn answer(
             let r = http::write_full(stream, 400, &headers, "application/json", bytes.as_bytes());
             r.await.ok().map(|_| Instant::now())
         }
+        Reply::Page {
+            code,
+            content_type,
+            body,
+        } => {
+            let headers = [request_id];
+            let r = http::write_full(stream, code, &headers, &content_type, body.as_bytes());
+            r.await.ok().map(|_| Instant::now())
+        }
         Reply::Hang => std::future::pending().await,
     }
 }

@@ -1,0 +1,215 @@
+//! Paths read from a `quire.lock` are untrusted: the lock arrives with the
+//! repository (a pull request, a clone) and is synced by CI or a teammate.
+//! Every entry must install into `<kind folder>/<name>` and name files
+//! inside it; no folder on the way may be a symbolic link. Anything else is
+//! refused before a file is written or removed.
+
+use std::path::{Component, Path};
+
+use super::ShareError;
+use super::lock::{Entry, FILE, Layout, LockFile};
+
+/// A name that is safe as a folder name: letters, digits, `-`, `_`, `.`,
+/// not starting with `.`.
+pub fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Whether `rel` is a relative path of plain names (no `..`, `.`, root or
+/// empty parts), so joined to a folder it stays inside it.
+pub fn is_inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\\')
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Checks one lock entry: its name, that `installed` is exactly
+/// `<kind folder>/<name>`, that every file and the folder inside the
+/// source are relative paths without `..`.
+pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
+    let bad = |what: String| {
+        ShareError::Invalid(format!(
+            "{FILE}: the {} entry '{}' {what}; a lock may only install into its own folder — fix or remove the entry (it may come from an untrusted change)",
+            e.kind.label(),
+            e.name
+        ))
+    };
+    if !is_safe_name(&e.name) {
+        return Err(bad(
+            "has a name that cannot be a folder name (letters, digits, '-', '_' and '.')".into(),
+        ));
+    }
+    let expected = format!("{}/{}", e.kind.folder(layout), e.name);
+    if e.installed != expected {
+        return Err(bad(format!(
+            "has installed = \"{}\", which must be \"{expected}\"",
+            e.installed
+        )));
+    }
+    if let Some(rel) = e.files.keys().find(|k| !is_inside(k)) {
+        return Err(bad(format!(
+            "lists the file \"{rel}\", which is not a relative path inside its folder"
+        )));
+    }
+    if let Some(sub) = e
+        .subdir
+        .as_deref()
+        .filter(|s| !is_inside(s.trim_end_matches('/')))
+    {
+        return Err(bad(format!(
+            "has subdir = \"{sub}\", which is not a relative path inside its source"
+        )));
+    }
+    if let Some(c) = e.commit.as_deref().filter(|c| !is_commit(c)) {
+        return Err(bad(format!(
+            "has commit = \"{c}\", which is not a commit id (hexadecimal)"
+        )));
+    }
+    for (key, value) in [("source", Some(&e.source)), ("ref", e.reference.as_ref())] {
+        if let Some(v) = value.filter(|v| v.starts_with('-') || v.chars().any(char::is_control)) {
+            return Err(bad(format!(
+                "has {key} = \"{}\", which may not start with '-' or hold control characters",
+                v.escape_debug()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A full or abbreviated commit id.
+fn is_commit(c: &str) -> bool {
+    (4..=64).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_hexdigit())
+}
+
+/// Refuses when a folder from `root` down to `root/installed` (itself
+/// included) is a symbolic link: writing through it would land elsewhere.
+/// Parts that do not exist yet are fine.
+pub fn no_symlinks(root: &Path, installed: &str) -> Result<(), ShareError> {
+    let mut at = root.to_path_buf();
+    for part in installed.split('/') {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(ShareError::Invalid(format!(
+                    "{} is a symbolic link; quire share installs only into plain folders inside {} (remove the link)",
+                    at.display(),
+                    root.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a symbolic link on the way to `installed` in a repository
+/// (the user's own folders in `$QUIRE_HOME` may be links they made).
+pub fn links(root: &Path, installed: &str, layout: Layout) -> Result<(), ShareError> {
+    match layout {
+        Layout::Project => no_symlinks(root, installed),
+        Layout::User => Ok(()),
+    }
+}
+
+/// The lock under `root` with every entry checked ([`entry`], and
+/// no symbolic link on the way to a repository's install folders): an
+/// entry pointing anywhere else makes the whole lock invalid.
+pub fn load(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
+    let lock = LockFile::load(root)?;
+    for e in &lock.entries {
+        entry(e, layout)?;
+        links(root, &e.installed, layout)?;
+    }
+    Ok(lock)
+}
+
+/// A name that is safe as a folder name.
+pub fn name(name: &str, dir: &Path) -> Result<(), ShareError> {
+    if is_safe_name(name) {
+        Ok(())
+    } else {
+        Err(ShareError::Invalid(format!(
+            "{}: the name '{name}' cannot be a folder name; use letters, digits, '-', '_' and '.'",
+            dir.display()
+        )))
+    }
+}
+
+/// A relative path without `..` (so it stays inside the source).
+pub fn subdir(s: &str) -> Result<String, ShareError> {
+    let p = Path::new(s);
+    let inside = p
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if s.is_empty() || !inside {
+        return Err(ShareError::Invalid(format!(
+            "--path '{s}' must be a folder inside the source (relative, without '..')"
+        )));
+    }
+    Ok(s.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lock::Kind;
+    use super::*;
+
+    fn entry_with(installed: &str, file: &str) -> Entry {
+        Entry {
+            kind: Kind::Skill,
+            name: "pdf".into(),
+            source: "../s".into(),
+            reference: None,
+            subdir: None,
+            commit: None,
+            installed: installed.into(),
+            files: [(file.to_string(), "sha256:00".to_string())].into(),
+        }
+    }
+
+    #[test]
+    fn only_the_kind_folder_and_inner_files_pass() {
+        let ok = entry_with(".quire/skills/pdf", "scripts/fill.py");
+        entry(&ok, Layout::Project).unwrap();
+        assert!(entry(&ok, Layout::User).is_err());
+        entry(&entry_with("skills/pdf", "SKILL.md"), Layout::User).unwrap();
+        for (installed, file) in [
+            ("../victim", "SKILL.md"),
+            ("/etc/victim", "SKILL.md"),
+            (".quire/skills/../../victim", "SKILL.md"),
+            (".quire/skills/other", "SKILL.md"),
+            (".quire/skills/pdf", "../../../outside"),
+            (".quire/skills/pdf", "/etc/passwd"),
+            (".quire/skills/pdf", "a//b"),
+            (".quire/skills/pdf", "./a"),
+        ] {
+            let err = entry(&entry_with(installed, file), Layout::Project)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("'pdf'"), "{err}");
+        }
+    }
+
+    #[test]
+    fn symlinked_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
+        no_symlinks(dir.path(), ".quire/skills/pdf").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(".quire/skills")).unwrap();
+        let err = no_symlinks(dir.path(), ".quire/skills/pdf")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+    }
+}

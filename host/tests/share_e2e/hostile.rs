@@ -1,0 +1,154 @@
+//! A hostile `quire.lock` (arriving in a pull request) cannot make `quire
+//! share` write or delete outside the repository: an `installed` path that
+//! is relative with `..`, absolute, or runs through a symlinked folder is
+//! refused by `verify`, `sync`, `sync --force` and `remove --force`, which
+//! name the entry and exit 2, and nothing outside changes. The digests in
+//! each lock match the source, so only the path check stops it.
+
+use std::path::{Path, PathBuf};
+
+use super::support::quire::TestEnv;
+use super::{sha, write};
+
+const SKILL: &str = "---\nname: pdf\ndescription: Fill in PDF forms.\n---\nSteps.\n";
+
+/// A repository with a skill folder to "restore" from, and a scratch
+/// folder beside it that plays the victim.
+struct Scene {
+    env: TestEnv,
+    outside: tempfile::TempDir,
+}
+
+impl Scene {
+    fn new() -> Scene {
+        let env = TestEnv::new("responses");
+        write(&env.repo_path().join("shared/pdf/SKILL.md"), SKILL);
+        Scene {
+            env,
+            outside: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn victim(&self) -> PathBuf {
+        std::fs::canonicalize(self.outside.path())
+            .unwrap()
+            .join("victim")
+    }
+
+    /// Writes a lock whose one entry installs at `installed`.
+    fn lock(&self, installed: &str) {
+        let text = format!(
+            "version = 1\n\n[[entry]]\nkind = \"skill\"\nname = \"pdf\"\nsource = \"shared/pdf\"\ninstalled = {installed:?}\n\n[entry.files]\n\"SKILL.md\" = {:?}\n",
+            sha(SKILL.as_bytes())
+        );
+        std::fs::write(self.env.repo_path().join("quire.lock"), text).unwrap();
+    }
+
+    /// Runs `quire share ARGS`, expecting a refusal naming the entry.
+    fn refused(&self, args: &[&str]) {
+        let mut all = vec!["share"];
+        all.extend_from_slice(args);
+        let run = self.env.run(&all);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("skill entry 'pdf'") || run.stderr.contains("symbolic link"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// Every file under `dir` with its contents.
+fn contents(dir: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = walk(dir)
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap_or_default();
+            (p.display().to_string(), text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .flat_map(|e| {
+            let p = e.path();
+            if p.is_dir() { walk(&p) } else { vec![p] }
+        })
+        .collect()
+}
+
+#[test]
+fn relative_and_absolute_paths_out_of_the_repository_are_refused() {
+    let s = Scene::new();
+    let relative = pathdiff(&s.victim(), &s.env.repo_path());
+    for installed in [relative, s.victim().display().to_string()] {
+        s.lock(&installed);
+        s.refused(&["verify"]);
+        s.refused(&["sync"]);
+        assert!(
+            !s.victim().exists(),
+            "sync created {}",
+            s.victim().display()
+        );
+        // A folder that is there: --force would replace its files.
+        write(&s.victim().join("keep.txt"), "mine\n");
+        let before = contents(s.outside.path());
+        s.refused(&["sync", "--force"]);
+        s.refused(&["remove", "pdf", "--force"]);
+        assert_eq!(contents(s.outside.path()), before, "{installed}");
+        std::fs::remove_dir_all(s.victim()).unwrap();
+    }
+}
+
+#[test]
+fn a_symlinked_install_folder_is_refused() {
+    let s = Scene::new();
+    let quire_dir = s.env.repo_path().join(".quire");
+    std::fs::create_dir_all(&quire_dir).unwrap();
+    std::fs::create_dir_all(s.victim()).unwrap();
+    std::os::unix::fs::symlink(s.victim(), quire_dir.join("skills")).unwrap();
+    s.lock(".quire/skills/pdf");
+    s.refused(&["verify"]);
+    s.refused(&["sync"]);
+    s.refused(&["sync", "--force"]);
+    assert!(
+        contents(s.outside.path()).is_empty(),
+        "wrote through the link"
+    );
+    write(&s.victim().join("pdf/keep.txt"), "mine\n");
+    s.refused(&["remove", "pdf", "--force"]);
+    assert!(s.victim().join("pdf/keep.txt").exists());
+}
+
+#[test]
+fn file_names_out_of_the_install_folder_are_refused() {
+    let s = Scene::new();
+    let text = format!(
+        "version = 1\n\n[[entry]]\nkind = \"skill\"\nname = \"pdf\"\nsource = \"shared/pdf\"\ninstalled = \".quire/skills/pdf\"\n\n[entry.files]\n\"SKILL.md\" = {:?}\n\"../../../escape.md\" = {:?}\n",
+        sha(SKILL.as_bytes()),
+        sha(SKILL.as_bytes())
+    );
+    std::fs::write(s.env.repo_path().join("quire.lock"), text).unwrap();
+    s.refused(&["sync", "--force"]);
+    s.refused(&["verify"]);
+}
+
+/// `to` relative to `from` (both absolute), with `..` parts.
+fn pathdiff(to: &Path, from: &Path) -> String {
+    let to: Vec<_> = to.components().collect();
+    let from: Vec<_> = from.components().collect();
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut parts = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
