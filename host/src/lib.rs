@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod child;
 pub mod config;
+pub mod hooks;
 pub mod mcp;
 pub mod model;
 pub mod plugins;

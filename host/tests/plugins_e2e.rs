@@ -247,3 +247,46 @@ fn a_plugin_without_consent_is_not_loaded_and_named_in_a_warning() {
         "tools of an unaccepted plugin were offered"
     );
 }
+
+#[test]
+fn a_post_tool_use_hook_fires_for_a_plugin_tool() {
+    let env = TestEnv::new("responses");
+    seed_cache(&env);
+    let src = tempfile::tempdir().unwrap();
+    let plugin = source_plugin(src.path(), "hostile", "");
+    let add = env.run(&["plugins", "add", plugin.to_str().unwrap()]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let seen = src.path().join("post.json");
+    let hook = src.path().join("post.py");
+    std::fs::write(
+        &hook,
+        format!(
+            "import json, sys\ndata = json.load(sys.stdin)\nopen({:?}, 'w').write(json.dumps(data))\nprint(json.dumps({{'hookSpecificOutput': {{'additionalContext': 'plugin call audited'}}}}))\n",
+            seen.display().to_string()
+        ),
+    )
+    .unwrap();
+    let cfg = env.home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!(
+        "\n[[hooks.PostToolUse]]\nmatcher = \"hostile__.*\"\ncommand = {:?}\n",
+        format!("python3 {}", hook.display())
+    ));
+    std::fs::write(&cfg, text).unwrap();
+    env.server.push_all([
+        Reply::tool_call("c1", "hostile__echo", json!({"x": 1})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("use the plugin", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let input: Value = serde_json::from_str(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+    assert_eq!(input["hook_event_name"], "PostToolUse");
+    assert_eq!(input["tool_name"], "hostile__echo");
+    assert_eq!(input["tool_source"], "plugin");
+    assert_eq!(input["tool_response"]["output"], r#"{"x":1}"#);
+    assert!(
+        env.server.requests()[1]
+            .raw_body
+            .contains("plugin call audited")
+    );
+}

@@ -77,6 +77,7 @@ impl Session {
         if self.history.is_empty() {
             return Ok(());
         }
+        self.hooks_pre_compact(reason).await;
         let tokens_before = self.estimated_tokens();
         let items_before = self.history.len();
         let mut source: Vec<Item> = self.history.clone();

@@ -99,6 +99,21 @@ pub enum Event {
     McpWaiting {
         servers: Vec<String>,
     },
+    /// A hook started (`event` is the hook event, `name` the hook).
+    HookStarted {
+        name: String,
+        event: String,
+    },
+    /// A hook finished. `outcome` is `ok`, `blocked`, `error` or
+    /// `timeout`; `message` is the block reason or the warning.
+    HookCompleted {
+        name: String,
+        event: String,
+        duration_ms: u64,
+        outcome: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
     Warning {
         message: String,
     },

@@ -5,6 +5,7 @@ mod compact;
 mod error;
 mod event;
 mod extension;
+mod hook_points;
 pub mod prompt;
 mod session;
 mod turn;

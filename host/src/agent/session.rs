@@ -49,6 +49,10 @@ pub struct Session {
     /// The day the session started, for the environment block (the
     /// system prompt stays the same for the whole session).
     pub(crate) started: String,
+    /// The session's hooks (`None`: none configured or allowed to run).
+    pub(crate) hooks: Option<Arc<crate::hooks::Hooks>>,
+    /// The `SessionStart` source still to run before the next message.
+    pub(crate) pending_start: Option<&'static str>,
 }
 
 impl Session {
@@ -171,10 +175,13 @@ impl Session {
             total_usage: Usage::default(),
             tool_selection: tool_selection.clone(),
             started: today(),
+            hooks: None,
+            pending_start: None,
             config,
         };
         session.add_extension(tool_selection);
         session.attach_skills();
+        session.attach_hooks(resumed);
         session.announce(resumed);
         Ok(session)
     }
@@ -287,7 +294,12 @@ impl Session {
             provider: self.provider.name.clone(),
             model: self.model.clone(),
         };
+        let old = (
+            self.writer.id().to_string(),
+            self.writer.path().to_path_buf(),
+        );
         self.writer = SessionWriter::create(&dir, &meta)?;
+        self.hooks_restart(old.0, old.1);
         self.history.clear();
         for ext in &self.extensions {
             ext.sync_history(&self.history);

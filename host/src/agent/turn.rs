@@ -19,6 +19,8 @@ pub enum TaskStatus {
     Interrupted,
     /// `max_turns` round trips were used up.
     MaxTurns,
+    /// A hook blocked the prompt or stopped the agent (`continue: false`).
+    Blocked(String),
 }
 
 impl TaskStatus {
@@ -28,6 +30,7 @@ impl TaskStatus {
             TaskStatus::Failed(_) => "failed",
             TaskStatus::Interrupted => "interrupted",
             TaskStatus::MaxTurns => "max_turns",
+            TaskStatus::Blocked(_) => "blocked",
         }
     }
 }
@@ -47,9 +50,15 @@ impl Session {
     /// calls until the model is done, the user interrupts (`cancel`), an
     /// error stops it, or `max_turns` is reached.
     pub async fn run_task(&mut self, user_text: &str, cancel: CancellationToken) -> TaskOutcome {
+        self.hooks_session_start().await;
+        let hook_context = match self.hooks_prompt(user_text).await {
+            Ok(c) => c,
+            Err(reason) => return self.blocked_task(reason),
+        };
         self.record(Item::User {
             text: user_text.to_string(),
         });
+        self.record_prompt_context(hook_context);
         let not_ready = self.wait_ready(&cancel).await;
         // After the wait, so notes about servers and the tools they bring
         // are as current as they can be.
@@ -72,6 +81,7 @@ impl Session {
         let mut turns = 0u32;
         let mut final_text = String::new();
         let mut compacted_for_window = false;
+        let mut stop_hook_active = false;
         let status = loop {
             if let Some(s) = not_ready.take() {
                 break s;
@@ -132,6 +142,14 @@ impl Session {
                 total_usage: self.total_usage,
             });
             if response.tool_calls.is_empty() {
+                if self
+                    .hooks_stop(stop_hook_active, &final_text)
+                    .await
+                    .is_some()
+                {
+                    stop_hook_active = true;
+                    continue;
+                }
                 break TaskStatus::Done;
             }
             let ctx = self.tool_context(cancel.clone());
@@ -159,10 +177,18 @@ impl Session {
                     history.push(item);
                 })
                 .await;
+            if let Some(reason) = self.hook_stop_request() {
+                break TaskStatus::Blocked(reason);
+            }
         };
         if let TaskStatus::Failed(msg) = &status {
             self.emit_recorded(Event::Error {
                 message: msg.clone(),
+            });
+        }
+        if let TaskStatus::Blocked(msg) = &status {
+            self.events.send(Event::Warning {
+                message: format!("stopped by a hook: {msg}"),
             });
         }
         self.emit_recorded(Event::TaskCompleted {
@@ -170,6 +196,7 @@ impl Session {
             turns,
             usage,
         });
+        self.hooks_idle().await;
         TaskOutcome {
             status,
             turns,
@@ -191,6 +218,25 @@ impl Session {
             }
         }
         None
+    }
+
+    /// A task a `UserPromptSubmit` hook blocked: the prompt is dropped and
+    /// the user is told why.
+    fn blocked_task(&mut self, reason: String) -> TaskOutcome {
+        self.events.send(Event::Warning {
+            message: format!("prompt blocked by a hook: {reason}"),
+        });
+        self.emit_recorded(Event::TaskCompleted {
+            status: "blocked".into(),
+            turns: 0,
+            usage: Usage::default(),
+        });
+        TaskOutcome {
+            status: TaskStatus::Blocked(reason),
+            turns: 0,
+            usage: Usage::default(),
+            final_text: String::new(),
+        }
     }
 
     /// One model round trip with retries; text streams out as events.

@@ -98,6 +98,8 @@ pub enum Command {
     Share(super::share::ShareArgs),
     /// Trust a repository so its own settings (.quire/config.toml, .mcp.json, skills, plugins) are used.
     Trust(super::trust::TrustArgs),
+    /// Hooks: list them with their source and trust state, approve repository hooks.
+    Hooks(super::hooks::HooksArgs),
 }
 
 #[derive(Debug, Args)]

@@ -70,6 +70,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let token = interrupts.begin();
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();
+    super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
     if let Some(code) = interrupts.terminated() {
         return code;
     }
@@ -79,7 +80,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     match outcome.status {
         TaskStatus::Done => EXIT_OK,
         TaskStatus::Interrupted => EXIT_INTERRUPTED,
-        TaskStatus::Failed(_) | TaskStatus::MaxTurns => EXIT_FAILED,
+        TaskStatus::Failed(_) | TaskStatus::MaxTurns | TaskStatus::Blocked(_) => EXIT_FAILED,
     }
 }
 

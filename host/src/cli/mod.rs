@@ -2,6 +2,7 @@
 
 mod args;
 mod exec;
+mod hooks;
 mod mcp;
 mod mcp_serve;
 mod pipe;
@@ -66,6 +67,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
         Some(Command::Share(args)) => share::run(&cli.global, args),
+        Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
         None => repl::run(&cli.global, cli.prompt.clone()).await,
     }
 }

@@ -202,6 +202,23 @@ impl Renderer for HumanRenderer {
                 );
                 self.note(&line);
             }
+            Event::HookStarted { .. } => {}
+            Event::HookCompleted {
+                name,
+                event,
+                duration_ms,
+                outcome,
+                message,
+            } => {
+                let detail = message
+                    .as_deref()
+                    .map(|m| format!(": {}", clip(m, 160)))
+                    .unwrap_or_default();
+                let line = format!("hook {event} `{name}` {outcome} ({duration_ms} ms){detail}");
+                let color = if outcome == "ok" { "2" } else { "33" };
+                let line = self.paint(color, &line);
+                self.note(&line);
+            }
             Event::SkillActivated { name } => {
                 let line = self.paint("36", &format!("skill: {name}"));
                 self.note(&line);

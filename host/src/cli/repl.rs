@@ -211,6 +211,19 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             return EXIT_USAGE;
         }
     }
+    if let Some((text, pending)) = super::hooks::pending(&setup) {
+        eprintln!("{text}");
+        let answer = read(&reader, "Approve these hooks? [y]es, [n]o: ", false).await;
+        if matches!(&answer, Input::Line(l) if l.trim().eq_ignore_ascii_case("y") || l.trim().eq_ignore_ascii_case("yes"))
+        {
+            match super::hooks::approve(&setup.home, &pending) {
+                Ok(()) => eprintln!("approved {} hook(s)", pending.len()),
+                Err(e) => eprintln!("error: {e}"),
+            }
+        } else {
+            eprintln!("not approved: they do not run (`quire hooks trust` approves them later)");
+        }
+    }
     let prompting = Arc::new(AtomicBool::new(false));
     let approver = TerminalApprover {
         reader: reader.clone(),
@@ -301,5 +314,6 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             return code;
         }
     }
+    super::run::drive_future(session.end("prompt_input_exit"), &mut rx, &mut renderer).await;
     EXIT_OK
 }

@@ -56,6 +56,9 @@ pub struct Config {
     pub plugins: crate::plugins::PluginsConfig,
     /// `[tool_selection]`.
     pub tool_selection: crate::tools::select::ToolSelectionConfig,
+    /// `[hooks]`: `claude_compat` and `[[hooks.EVENT]]` (see
+    /// [`crate::hooks`]).
+    pub hooks: crate::hooks::HooksConfig,
     /// `[projects."PATH"]`: trust per folder (read from the user's file
     /// only; see [`trust`]).
     pub projects: BTreeMap<String, trust::ProjectEntry>,
@@ -114,6 +117,7 @@ impl Default for Config {
             mcp: crate::mcp::McpSettings::default(),
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
+            hooks: crate::hooks::HooksConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
         }

@@ -24,6 +24,8 @@ pub const PROJECT_SETTINGS: &[&str] = &[
     ".claude/skills",
     ".codex/skills",
     ".quire/plugins",
+    ".claude/settings.json",
+    ".claude/settings.local.json",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -137,6 +137,10 @@ impl ResourcesTool {
 
 #[async_trait::async_trait]
 impl Tool for ResourcesTool {
+    fn source(&self) -> &'static str {
+        "mcp"
+    }
+
     fn spec(&self) -> &ToolSpec {
         &self.spec
     }

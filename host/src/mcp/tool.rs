@@ -66,6 +66,10 @@ impl McpTool {
 
 #[async_trait::async_trait]
 impl Tool for McpTool {
+    fn source(&self) -> &'static str {
+        "mcp"
+    }
+
     fn spec(&self) -> &ToolSpec {
         &self.spec
     }

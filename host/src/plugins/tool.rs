@@ -82,6 +82,10 @@ impl PluginTool {
 
 #[async_trait::async_trait]
 impl Tool for PluginTool {
+    fn source(&self) -> &'static str {
+        "plugin"
+    }
+
     fn spec(&self) -> &ToolSpec {
         &self.spec
     }

@@ -225,6 +225,10 @@ pub fn page(text: &str, offset: usize, size: usize, call: &str) -> String {
 
 #[async_trait::async_trait]
 impl Tool for SkillTool {
+    fn source(&self) -> &'static str {
+        "skill"
+    }
+
     fn spec(&self) -> &ToolSpec {
         &self.spec
     }

@@ -5,6 +5,7 @@
 pub mod apply_patch;
 pub mod approval;
 pub mod grep;
+mod hooked;
 pub mod list_dir;
 pub mod netfilter;
 pub mod read_file;
@@ -141,6 +142,12 @@ impl ToolContext {
 #[async_trait::async_trait]
 pub trait Tool: Send + Sync {
     fn spec(&self) -> &ToolSpec;
+
+    /// Where the tool comes from, for hooks' `tool_source`: `builtin`,
+    /// `skill`, `plugin`, `mcp` or `tool_search`.
+    fn source(&self) -> &'static str {
+        "builtin"
+    }
 
     /// Runs one call. `args` has already been checked against the spec's
     /// schema by the registry.

@@ -1,6 +1,8 @@
 //! The registry: names tools, checks calls against their schemas, runs
 //! them (read-only calls of one response concurrently, the rest in order),
-//! times them and caps what goes back to the model.
+//! times them and caps what goes back to the model. It is also the one
+//! place tool hooks fire (`PreToolUse`, `PermissionRequest`,
+//! `PostToolUse`, `PostToolUseFailure`), for every tool source.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use serde_json::Value;
 
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
 use crate::agent::Event;
+use crate::hooks::Hooks;
 use crate::model::ToolCall;
 
 struct Entry {
@@ -36,6 +39,7 @@ pub struct ToolRegistry {
     output_limit: usize,
     /// Bumped by every register and unregister.
     generation: u64,
+    hooks: Option<Arc<Hooks>>,
 }
 
 impl ToolRegistry {
@@ -46,7 +50,13 @@ impl ToolRegistry {
             by_name: HashMap::new(),
             output_limit,
             generation: 0,
+            hooks: None,
         }
+    }
+
+    /// The hooks every call goes through (`None`: no hooks).
+    pub fn set_hooks(&mut self, hooks: Option<Arc<Hooks>>) {
+        self.hooks = hooks.filter(|h| !h.is_empty());
     }
 
     /// Adds a tool. On a name clash the new tool gets a numbered suffix
@@ -153,9 +163,11 @@ impl ToolRegistry {
             match self.prepare(call, args_value) {
                 Err(msg) => ToolOutput::error(msg),
                 Ok((entry, args)) => {
-                    let fut = entry.tool.call(args, ctx);
+                    let hooks = self.hooks.as_ref();
+                    let fut =
+                        super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
                     tokio::select! {
-                        r = fut => r.unwrap_or_else(|e| ToolOutput::error(error_text(&call.name, &e))),
+                        r = fut => r,
                         _ = ctx.cancel.cancelled() => ToolOutput::error(ToolError::Interrupted.to_string()),
                     }
                 }
@@ -208,7 +220,7 @@ impl ToolRegistry {
     }
 }
 
-fn error_text(tool: &str, e: &ToolError) -> String {
+pub(super) fn error_text(tool: &str, e: &ToolError) -> String {
     format!("{tool} failed: {e}")
 }
 

@@ -10,6 +10,7 @@ mod cached;
 mod cli;
 mod everything;
 mod exec;
+mod hooks;
 mod lifecycle;
 mod orphans;
 mod peers;

@@ -117,6 +117,9 @@ impl TestEnv {
         let mut cmd = Command::new(program);
         cmd.current_dir(self.repo.path())
             .env("QUIRE_HOME", self.home.path())
+            // Claude Code's user settings (hooks) come from the temp home,
+            // never from the developer's ~/.claude.
+            .env("CLAUDE_CONFIG_DIR", self.home.path().join("claude"))
             .env("QUIRE_TEST_API_KEY", "test-key")
             .env("NO_COLOR", "1")
             .env("SHELL", "/bin/bash")

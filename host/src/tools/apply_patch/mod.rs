@@ -167,3 +167,22 @@ fn output(changes: &[Change]) -> ToolOutput {
         is_error: false,
     }
 }
+
+/// The files a patch touches (targets of moves included), as written in
+/// it; empty when it does not parse. Hooks get these as `file_path`s.
+pub fn affected_paths(patch: &str) -> Vec<String> {
+    let Ok(ops) = parse::parse(patch) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for op in ops {
+        match op {
+            parse::FileOp::Add { path, .. } | parse::FileOp::Delete { path } => out.push(path),
+            parse::FileOp::Update { path, move_to, .. } => {
+                out.push(path);
+                out.extend(move_to);
+            }
+        }
+    }
+    out
+}

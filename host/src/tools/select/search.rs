@@ -136,6 +136,10 @@ impl ToolSearchTool {
 
 #[async_trait::async_trait]
 impl Tool for ToolSearchTool {
+    fn source(&self) -> &'static str {
+        "tool_search"
+    }
+
     fn spec(&self) -> &ToolSpec {
         &self.spec
     }

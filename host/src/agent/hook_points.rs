@@ -1,0 +1,188 @@
+//! Where the session runs hooks outside tool calls (tool events fire in
+//! the tool registry): `SessionStart` (before the first message after a
+//! start, resume, `/new` or compaction), `UserPromptSubmit`, `Stop`,
+//! `PreCompact`, `Notification` (waiting for the next message) and
+//! `SessionEnd`. `SubagentStart`/`SubagentStop` are reserved: subagents do
+//! not exist yet.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::{CompactReason, Event, Session};
+use crate::hooks::config::HookSources;
+use crate::hooks::{HookEvent, Hooks, SessionInfo};
+use crate::model::Item;
+
+impl Session {
+    /// Loads the hooks for a new session and hands them to the registry.
+    pub(crate) fn attach_hooks(&mut self, resumed: bool) {
+        let sources = HookSources::new(
+            &self.config,
+            &self.home,
+            super::prompt::repo_root(&self.cwd),
+        );
+        let loaded = crate::hooks::load_hooks(&sources);
+        for w in &loaded.warnings {
+            self.events.send(Event::Warning { message: w.clone() });
+        }
+        if let Some(w) = crate::hooks::dispatch::pending_warning(&loaded) {
+            self.events.send(Event::Warning { message: w });
+        }
+        let info = SessionInfo {
+            session_id: self.writer.id().to_string(),
+            transcript_path: self.writer.path().to_path_buf(),
+            cwd: self.cwd.clone(),
+            project_dir: self.workspace.clone(),
+            permission_mode: self.config.approval.to_string(),
+        };
+        let hooks = Arc::new(Hooks::new(loaded.hooks, info, self.events.clone()));
+        if hooks.is_empty() {
+            return;
+        }
+        self.tools.set_hooks(Some(hooks.clone()));
+        self.hooks = Some(hooks);
+        self.pending_start = Some(if resumed { "resume" } else { "startup" });
+    }
+
+    /// Runs `event` with `fields` (nothing when no hook is configured).
+    async fn hook(
+        &self,
+        event: HookEvent,
+        target: Option<&str>,
+        fields: Map<String, Value>,
+    ) -> Option<crate::hooks::Decision> {
+        let hooks = self.hooks.as_ref().filter(|h| h.has(event))?;
+        Some(hooks.run(event, target, fields).await)
+    }
+
+    /// Adds hook output to the conversation as context for the model.
+    fn record_hook_context(&mut self, event: HookEvent, text: String) {
+        self.record(Item::User {
+            text: format!("<hook_context event=\"{event}\">\n{text}\n</hook_context>"),
+        });
+    }
+
+    /// `SessionStart`, once after a start, resume, `/new` or compaction.
+    pub(crate) async fn hooks_session_start(&mut self) {
+        let Some(source) = self.pending_start.take() else {
+            return;
+        };
+        let fields = one("source", source);
+        if let Some(c) = self
+            .hook(HookEvent::SessionStart, Some(source), fields)
+            .await
+            .and_then(|d| d.context_text())
+        {
+            self.record_hook_context(HookEvent::SessionStart, c);
+        }
+    }
+
+    /// `UserPromptSubmit`: `Err(reason)` when a hook blocked the prompt,
+    /// else the context the hooks added.
+    pub(crate) async fn hooks_prompt(&mut self, prompt: &str) -> Result<Option<String>, String> {
+        let Some(d) = self
+            .hook(HookEvent::UserPromptSubmit, None, one("prompt", prompt))
+            .await
+        else {
+            return Ok(None);
+        };
+        let context = d.context_text();
+        match d.block.or(d.stop) {
+            Some(reason) => Err(reason),
+            None => Ok(context),
+        }
+    }
+
+    /// Records the context from `UserPromptSubmit` hooks.
+    pub(crate) fn record_prompt_context(&mut self, context: Option<String>) {
+        if let Some(c) = context {
+            self.record_hook_context(HookEvent::UserPromptSubmit, c);
+        }
+    }
+
+    /// `Stop`: the reason to go on when a hook blocks stopping.
+    pub(crate) async fn hooks_stop(&mut self, active: bool, last: &str) -> Option<String> {
+        let mut fields = one("stop_hook_active", active);
+        fields.insert("last_assistant_message".into(), last.into());
+        let d = self.hook(HookEvent::Stop, None, fields).await?;
+        if d.stop.is_some() {
+            return None;
+        }
+        let reason = d.block?;
+        self.record(Item::User {
+            text: format!(
+                "<hook_context event=\"Stop\">\nDo not stop yet: {reason}\n</hook_context>"
+            ),
+        });
+        Some(reason)
+    }
+
+    /// A hook's `continue: false` since the last check.
+    pub(crate) fn hook_stop_request(&self) -> Option<String> {
+        self.hooks.as_ref().and_then(|h| h.take_stop())
+    }
+
+    /// `PreCompact`, and `SessionStart` with source `compact` afterwards.
+    pub(crate) async fn hooks_pre_compact(&mut self, reason: CompactReason) {
+        let trigger = match reason {
+            CompactReason::Manual => "manual",
+            _ => "auto",
+        };
+        let mut fields = one("trigger", trigger);
+        fields.insert("custom_instructions".into(), "".into());
+        self.hook(HookEvent::PreCompact, Some(trigger), fields)
+            .await;
+        if self.hooks.is_some() {
+            self.pending_start = Some("compact");
+        }
+    }
+
+    /// `Notification`: an interactive session waits for the next message.
+    pub(crate) async fn hooks_idle(&self) {
+        if let Some(h) = &self.hooks
+            && self.approver.is_interactive()
+        {
+            h.notify("idle_prompt", "quire is waiting for your input")
+                .await;
+        }
+    }
+
+    /// `SessionEnd`: call when the session is over (`reason`:
+    /// `prompt_input_exit`, `clear`, `other`).
+    pub async fn end(&mut self, reason: &str) {
+        self.hook(HookEvent::SessionEnd, Some(reason), one("reason", reason))
+            .await;
+    }
+
+    /// `/new`: `SessionEnd` (clear) for the old session in the background,
+    /// then `SessionStart` (clear) before the next message.
+    pub(crate) fn hooks_restart(&mut self, old_id: String, old_path: std::path::PathBuf) {
+        let Some(hooks) = self.hooks.clone() else {
+            return;
+        };
+        hooks.set_session(self.writer.id(), self.writer.path().to_path_buf());
+        self.pending_start = Some("clear");
+        if hooks.has(HookEvent::SessionEnd)
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            let mut fields = one("reason", "clear");
+            fields.insert("session_id".into(), old_id.into());
+            fields.insert(
+                "transcript_path".into(),
+                old_path.display().to_string().into(),
+            );
+            rt.spawn(async move {
+                hooks
+                    .run(HookEvent::SessionEnd, Some("clear"), fields)
+                    .await;
+            });
+        }
+    }
+}
+
+fn one(key: &str, value: impl Into<Value>) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert(key.into(), value.into());
+    m
+}

@@ -1,0 +1,209 @@
+//! `quire hooks list` and `quire hooks trust`: every hook with its source
+//! file and trust state, and approving repository hooks by hash.
+
+use clap::{Args, Subcommand};
+use quire::agent::prompt::repo_root;
+use quire::hooks::config::{HookSources, TrustState};
+use quire::hooks::trust::TrustStore;
+use quire::hooks::{Hook, load_hooks};
+
+use super::args::GlobalArgs;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+
+/// Hooks: your own commands at fixed points of the loop (config.toml
+/// `[[hooks.EVENT]]`, and Claude Code's settings.json files). A
+/// repository's hooks run only in a trusted repository and only after you
+/// approved each one; a changed hook must be approved again.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  quire hooks list              # every hook, its file and whether it runs
+  quire hooks trust             # approve every new or changed hook of this repository
+  quire hooks trust 3f9a0c1b2d4e  # approve one hook by the id `list` shows")]
+pub struct HooksArgs {
+    #[command(subcommand)]
+    pub command: HooksCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksCommand {
+    /// Show every hook with its event, matcher, source file and trust state.
+    List(ListArgs),
+    /// Approve repository hooks (all new or changed ones, or those given by id).
+    Trust(TrustArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// One JSON object per hook.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Hook ids from `quire hooks list` (default: every hook waiting for approval).
+    pub ids: Vec<String>,
+}
+
+pub fn run(global: &GlobalArgs, args: &HooksArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let sources = HookSources::new(&setup.config, &setup.home, repo_root(&setup.cwd));
+    let loaded = load_hooks(&sources);
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    match &args.command {
+        HooksCommand::List(a) => list(&loaded.hooks, a.json),
+        HooksCommand::Trust(a) => trust(&setup.home, &loaded.hooks, &a.ids),
+    }
+}
+
+fn state_text(state: TrustState) -> &'static str {
+    match state {
+        TrustState::User => "runs (your own file)",
+        TrustState::Trusted => "runs (approved)",
+        TrustState::NotApproved => "NOT APPROVED: new or changed, run `quire hooks trust`",
+        TrustState::RepoNotTrusted => "does not run: the repository is not trusted (`quire trust`)",
+    }
+}
+
+fn list(hooks: &[Hook], json: bool) -> i32 {
+    if hooks.is_empty() && !json {
+        println!("no hooks are configured");
+        return EXIT_OK;
+    }
+    for h in hooks {
+        if json {
+            let v = serde_json::json!({
+                "id": h.id(),
+                "event": h.event.as_str(),
+                "matcher": h.def.matcher,
+                "type": h.def.kind,
+                "command": h.def.command,
+                "url": h.def.url,
+                "timeout_sec": h.def.timeout().as_secs(),
+                "source": h.source.display().to_string(),
+                "scope": h.scope,
+                "claude": h.claude,
+                "trust": h.trust,
+            });
+            println!("{v}");
+        } else {
+            let matcher = h.def.matcher.as_deref().unwrap_or("*");
+            println!(
+                "{}  {:<18} {:<14} {}\n              {}  [{}]",
+                h.id(),
+                h.event.as_str(),
+                matcher,
+                h.def.label(),
+                h.source.display(),
+                state_text(h.trust)
+            );
+        }
+    }
+    EXIT_OK
+}
+
+fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
+    let mut store = match TrustStore::load(home) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let mut chosen: Vec<&Hook> = Vec::new();
+    if ids.is_empty() {
+        chosen.extend(hooks.iter().filter(|h| h.trust == TrustState::NotApproved));
+        if chosen.is_empty() {
+            println!("no repository hook is waiting for approval");
+            return EXIT_OK;
+        }
+    } else {
+        for id in ids {
+            let found: Vec<&Hook> = hooks
+                .iter()
+                .filter(|h| h.hash.starts_with(id.as_str()))
+                .collect();
+            match found.as_slice() {
+                [h] => chosen.push(h),
+                [] => {
+                    eprintln!("error: no hook has the id {id}; `quire hooks list` shows the ids");
+                    return EXIT_USAGE;
+                }
+                _ => {
+                    eprintln!("error: the id {id} fits several hooks; give more of it");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+    }
+    for h in &chosen {
+        store.approve(h);
+        let note = if h.trust == TrustState::RepoNotTrusted {
+            " (it runs once the repository is trusted: `quire trust`)"
+        } else {
+            ""
+        };
+        println!(
+            "approved {} {} `{}` from {}{note}",
+            h.id(),
+            h.event.as_str(),
+            h.def.label(),
+            h.source.display()
+        );
+    }
+    if let Err(e) = store.save(home) {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
+    EXIT_OK
+}
+
+/// The repository hooks waiting for approval, described for the
+/// interactive prompt (`None` when there are none).
+pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
+    let sources = HookSources::new(&setup.config, &setup.home, repo_root(&setup.cwd));
+    let hooks: Vec<Hook> = load_hooks(&sources)
+        .hooks
+        .into_iter()
+        .filter(|h| h.trust == TrustState::NotApproved)
+        .collect();
+    if hooks.is_empty() {
+        return None;
+    }
+    let mut text = String::from(
+        "This repository has hooks that are new or changed since you approved them. They run commands with your rights:",
+    );
+    for h in &hooks {
+        let what = h
+            .def
+            .command
+            .as_deref()
+            .or(h.def.url.as_deref())
+            .unwrap_or("");
+        text.push_str(&format!(
+            "\n  {} {} [{}] {what}  ({})",
+            h.id(),
+            h.event.as_str(),
+            h.def.matcher.as_deref().unwrap_or("*"),
+            h.source.display()
+        ));
+    }
+    Some((text, hooks))
+}
+
+/// Records the approval of `hooks`.
+pub fn approve(home: &std::path::Path, hooks: &[Hook]) -> Result<(), String> {
+    let mut store = TrustStore::load(home).map_err(|e| e.to_string())?;
+    for h in hooks {
+        store.approve(h);
+    }
+    store.save(home).map_err(|e| e.to_string())
+}

@@ -1,0 +1,224 @@
+//! Claude Code compatibility: the `hooks` section of its settings.json
+//! files and the map between its tool names and quire's.
+//!
+//! | Claude Code            | quire        |
+//! |------------------------|--------------|
+//! | `Bash`                 | `shell`      |
+//! | `Read`                 | `read_file`  |
+//! | `Edit`, `Write`, `MultiEdit` | `apply_patch` |
+//! | `Grep`                 | `grep`       |
+//! | `Glob`, `LS`           | `list_dir`   |
+//! | `mcp__server__tool`    | the same     |
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{HookDef, HookError, HookEvent, HookKind};
+
+/// Claude Code's tool names and the quire tool each one maps to.
+pub const TOOL_MAP: &[(&str, &str)] = &[
+    ("Bash", "shell"),
+    ("Read", "read_file"),
+    ("Edit", "apply_patch"),
+    ("Write", "apply_patch"),
+    ("MultiEdit", "apply_patch"),
+    ("Grep", "grep"),
+    ("Glob", "list_dir"),
+    ("LS", "list_dir"),
+];
+
+/// Claude Code's folder of user settings: `$CLAUDE_CONFIG_DIR`, else
+/// `~/.claude`.
+pub fn user_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("CLAUDE_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".claude"))
+}
+
+/// The name a Claude Code hook sees for quire's tool `name` (the first
+/// Claude name that maps to it; other names unchanged).
+pub fn claude_name(quire_name: &str) -> &str {
+    TOOL_MAP
+        .iter()
+        .find(|(_, q)| *q == quire_name)
+        .map(|(c, _)| *c)
+        .unwrap_or(quire_name)
+}
+
+/// A Claude Code matcher with its tool names replaced by quire's: every
+/// identifier that is a Claude tool name is swapped, the rest of the regex
+/// is kept (`Edit|Write` → `apply_patch|apply_patch`).
+pub fn map_matcher(matcher: &str) -> String {
+    let mut out = String::with_capacity(matcher.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let mapped = TOOL_MAP
+                .iter()
+                .find(|(c, _)| *c == word.as_str())
+                .map(|(_, q)| *q)
+                .unwrap_or(word.as_str());
+            out.push_str(mapped);
+            word.clear();
+        }
+    };
+    for ch in matcher.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '_' {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[derive(Deserialize)]
+struct Settings {
+    #[serde(default)]
+    hooks: std::collections::BTreeMap<String, Vec<Group>>,
+}
+
+#[derive(Deserialize)]
+struct Group {
+    #[serde(default)]
+    matcher: Option<String>,
+    #[serde(default)]
+    hooks: Vec<Handler>,
+}
+
+#[derive(Deserialize)]
+struct Handler {
+    #[serde(rename = "type", default = "command_type")]
+    kind: String,
+    #[serde(default)]
+    command: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
+    /// Seconds.
+    #[serde(default)]
+    timeout: Option<u64>,
+}
+
+fn command_type() -> String {
+    "command".into()
+}
+
+/// The hooks of one settings.json (none when the file does not exist).
+/// Events quire does not have and handler types it cannot run (`prompt`,
+/// `agent`) are an error naming them, so the user knows they are ignored.
+pub fn read_settings(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(HookError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let invalid = |message: String| HookError::Invalid {
+        path: path.display().to_string(),
+        message,
+    };
+    let settings: Settings = serde_json::from_str(&text)
+        .map_err(|e| invalid(format!("not valid settings JSON: {e}")))?;
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for (name, groups) in settings.hooks {
+        let Some(event) = HookEvent::parse(&name) else {
+            skipped.push(format!("event {name} (quire does not have it)"));
+            continue;
+        };
+        for group in groups {
+            for h in group.hooks {
+                let kind = match h.kind.as_str() {
+                    "command" => HookKind::Command,
+                    "http" => HookKind::Http,
+                    other => {
+                        skipped.push(format!("a {other} hook of {name}"));
+                        continue;
+                    }
+                };
+                out.push((
+                    event,
+                    HookDef {
+                        matcher: group.matcher.clone(),
+                        kind,
+                        command: h.command,
+                        url: h.url,
+                        headers: h.headers,
+                        timeout_sec: h.timeout,
+                        name: None,
+                    },
+                ));
+            }
+        }
+    }
+    if !skipped.is_empty() && out.is_empty() {
+        return Err(invalid(format!("skipped {}", skipped.join(", "))));
+    }
+    for s in skipped {
+        tracing::warn!(path = %path.display(), "hook skipped: {s}");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matchers_map_claude_tool_names_and_keep_the_rest() {
+        assert_eq!(map_matcher("Bash"), "shell");
+        assert_eq!(
+            map_matcher("Edit|Write|MultiEdit"),
+            "apply_patch|apply_patch|apply_patch"
+        );
+        assert_eq!(map_matcher("mcp__github__.*"), "mcp__github__.*");
+        assert_eq!(map_matcher("Glob|LS|Read"), "list_dir|list_dir|read_file");
+        assert_eq!(claude_name("shell"), "Bash");
+        assert_eq!(claude_name("mcp__x__y"), "mcp__x__y");
+    }
+
+    #[test]
+    fn settings_hooks_are_read_with_their_group_matcher() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"permissions": {}, "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+                {"type": "command", "command": "check.sh", "timeout": 5},
+                {"type": "prompt", "prompt": "x"}]}],
+              "Stop": [{"hooks": [{"type": "command", "command": "stop.sh"}]}]}}"#,
+        )
+        .unwrap();
+        let hooks = read_settings(&file).unwrap();
+        assert_eq!(hooks.len(), 2);
+        let (event, def) = &hooks[0];
+        assert_eq!(*event, HookEvent::PreToolUse);
+        assert_eq!(def.matcher.as_deref(), Some("Bash"));
+        assert_eq!(def.timeout_sec, Some(5));
+        assert_eq!(hooks[1].0, HookEvent::Stop);
+        assert!(
+            read_settings(&dir.path().join("none.json"))
+                .unwrap()
+                .is_empty()
+        );
+        std::fs::write(&file, "{not json").unwrap();
+        assert!(
+            read_settings(&file)
+                .unwrap_err()
+                .to_string()
+                .contains("settings.json")
+        );
+    }
+}

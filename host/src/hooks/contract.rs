@@ -1,0 +1,279 @@
+//! The contract: what a hook's exit code and output mean (Claude Code's).
+//!
+//! - exit 0: go on. Stdout that is a JSON object is read for the fields
+//!   below; plain stdout becomes context for `UserPromptSubmit` and
+//!   `SessionStart`, and is a warning elsewhere.
+//! - exit 2: block; stderr is the reason (for the model, or the user).
+//! - any other exit, a crash, a timeout, invalid JSON: a warning; the loop
+//!   goes on.
+//!
+//! JSON fields: `continue` (false stops the agent, `stopReason` says why),
+//! `systemMessage` (shown to the user), `decision: "block"` with `reason`,
+//! and `hookSpecificOutput` with `permissionDecision` (allow, deny, ask),
+//! `permissionDecisionReason`, `updatedInput`, `additionalContext`; for
+//! `PermissionRequest` `decision.behavior` (allow, deny) and `message`.
+
+use serde_json::Value;
+
+use super::HookEvent;
+use super::combine::Permission;
+use super::runner::{RunOutput, RunStatus};
+
+/// How a hook run ended, for events (`hook_completed.outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Blocked,
+    /// Failed, crashed or printed garbage: a warning.
+    Error,
+    TimedOut,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Blocked => "blocked",
+            Outcome::Error => "error",
+            Outcome::TimedOut => "timeout",
+        }
+    }
+}
+
+/// What one hook run asks for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HookResult {
+    pub outcome: Option<Outcome>,
+    /// Block the action; the reason goes to the model (tool events, Stop)
+    /// or the user (UserPromptSubmit).
+    pub block: Option<String>,
+    pub permission: Option<(Permission, Option<String>)>,
+    pub updated_input: Option<Value>,
+    pub context: Option<String>,
+    pub system_message: Option<String>,
+    /// `continue: false`: stop the agent, with this reason.
+    pub stop: Option<String>,
+    /// Shown to the user: the hook failed, timed out or printed garbage.
+    pub warning: Option<String>,
+}
+
+impl HookResult {
+    pub fn outcome(&self) -> Outcome {
+        self.outcome.unwrap_or(Outcome::Ok)
+    }
+}
+
+/// Reads the result of `label`'s run for `event`.
+pub fn interpret(event: HookEvent, label: &str, out: &RunOutput, timeout_sec: u64) -> HookResult {
+    let mut r = HookResult::default();
+    match &out.status {
+        RunStatus::TimedOut => {
+            r.outcome = Some(Outcome::TimedOut);
+            r.warning = Some(format!(
+                "hook `{label}` ({event}) timed out after {timeout_sec}s and was killed"
+            ));
+        }
+        RunStatus::Failed(msg) => {
+            r.outcome = Some(Outcome::Error);
+            r.warning = Some(format!("hook `{label}` ({event}) failed: {msg}"));
+        }
+        RunStatus::Signaled(sig) => {
+            r.outcome = Some(Outcome::Error);
+            r.warning = Some(format!(
+                "hook `{label}` ({event}) crashed (signal {sig}){}",
+                tail(&out.stderr)
+            ));
+        }
+        RunStatus::Exited(2) => {
+            r.outcome = Some(Outcome::Blocked);
+            let reason = out.stderr.trim();
+            r.block = Some(if reason.is_empty() {
+                format!("blocked by hook `{label}`")
+            } else {
+                reason.to_string()
+            });
+        }
+        RunStatus::Exited(0) => read_stdout(event, label, out.stdout.trim(), &mut r),
+        RunStatus::Exited(code) => {
+            r.outcome = Some(Outcome::Error);
+            r.warning = Some(format!(
+                "hook `{label}` ({event}) exited with code {code}{}",
+                tail(&out.stderr)
+            ));
+        }
+    }
+    r
+}
+
+fn tail(stderr: &str) -> String {
+    let s = stderr.trim();
+    if s.is_empty() {
+        return String::new();
+    }
+    let start = s.len().saturating_sub(300);
+    let start = (start..=s.len())
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(s.len());
+    format!(": {}", &s[start..])
+}
+
+fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) {
+    if stdout.is_empty() {
+        return;
+    }
+    let parsed = if stdout.starts_with('{') {
+        serde_json::from_str::<Value>(stdout).ok()
+    } else {
+        None
+    };
+    let Some(Value::Object(json)) = parsed else {
+        if event.takes_plain_context() && !stdout.starts_with('{') {
+            r.context = Some(stdout.to_string());
+        } else {
+            r.outcome = Some(Outcome::Error);
+            r.warning = Some(format!(
+                "hook `{label}` ({event}) printed output that is not a JSON object; it was ignored"
+            ));
+        }
+        return;
+    };
+    let str_of = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    if json.get("continue").and_then(Value::as_bool) == Some(false) {
+        r.stop = Some(
+            str_of(json.get("stopReason")).unwrap_or_else(|| format!("stopped by hook `{label}`")),
+        );
+    }
+    r.system_message = str_of(json.get("systemMessage"));
+    let reason = str_of(json.get("reason"));
+    match json.get("decision").and_then(Value::as_str) {
+        Some("block") => {
+            r.block = Some(
+                reason
+                    .clone()
+                    .unwrap_or_else(|| format!("blocked by hook `{label}`")),
+            );
+        }
+        Some("approve") => r.permission = Some((Permission::Allow, reason.clone())),
+        _ => {}
+    }
+    if let Some(Value::Object(specific)) = json.get("hookSpecificOutput") {
+        let why = str_of(specific.get("permissionDecisionReason"));
+        if let Some(p) = specific
+            .get("permissionDecision")
+            .and_then(Value::as_str)
+            .and_then(Permission::parse)
+        {
+            r.permission = Some((p, why));
+        }
+        // PermissionRequest: {"decision": {"behavior": "allow"|"deny", "message"}}.
+        if let Some(Value::Object(d)) = specific.get("decision") {
+            if let Some(p) = d
+                .get("behavior")
+                .and_then(Value::as_str)
+                .and_then(Permission::parse)
+            {
+                r.permission = Some((p, str_of(d.get("message"))));
+            }
+            if let Some(u) = d.get("updatedInput").filter(|u| u.is_object()) {
+                r.updated_input = Some(u.clone());
+            }
+        }
+        if let Some(u) = specific.get("updatedInput").filter(|u| u.is_object()) {
+            r.updated_input = Some(u.clone());
+        }
+        r.context = str_of(specific.get("additionalContext"));
+    }
+    if let Some((Permission::Deny, why)) = &r.permission {
+        r.block = Some(
+            why.clone()
+                .unwrap_or_else(|| format!("denied by hook `{label}`")),
+        );
+    }
+    if r.block.is_some() {
+        r.outcome = Some(Outcome::Blocked);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exited(code: i32, stdout: &str, stderr: &str) -> RunOutput {
+        RunOutput {
+            status: RunStatus::Exited(code),
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        let r = interpret(HookEvent::PreToolUse, "h", &exited(2, "{}", "no rm\n"), 60);
+        assert_eq!(
+            (r.outcome(), r.block.as_deref()),
+            (Outcome::Blocked, Some("no rm"))
+        );
+        let r = interpret(HookEvent::PreToolUse, "h", &exited(1, "", "oops"), 60);
+        assert_eq!(r.outcome(), Outcome::Error);
+        assert!(r.block.is_none() && r.warning.unwrap().contains("code 1: oops"));
+        let r = interpret(
+            HookEvent::UserPromptSubmit,
+            "h",
+            &exited(0, "ctx line\n", ""),
+            60,
+        );
+        assert_eq!(r.context.as_deref(), Some("ctx line"));
+        let r = interpret(HookEvent::PreToolUse, "h", &exited(0, "garbage", ""), 60);
+        assert_eq!(r.outcome(), Outcome::Error);
+        let r = interpret(HookEvent::SessionStart, "h", &exited(0, "{broken", ""), 60);
+        assert!(r.context.is_none() && r.warning.is_some());
+    }
+
+    #[test]
+    fn json_output_is_honoured() {
+        let out = exited(
+            0,
+            r#"{"continue": true, "systemMessage": "note",
+                "hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+                "permissionDecisionReason": "not here", "additionalContext": "more"}}"#,
+            "",
+        );
+        let r = interpret(HookEvent::PreToolUse, "h", &out, 60);
+        assert_eq!(r.block.as_deref(), Some("not here"));
+        assert_eq!(r.system_message.as_deref(), Some("note"));
+        assert_eq!(r.context.as_deref(), Some("more"));
+        let out = exited(
+            0,
+            r#"{"hookSpecificOutput": {"permissionDecision": "allow", "updatedInput": {"command": "ls"}}}"#,
+            "",
+        );
+        let r = interpret(HookEvent::PreToolUse, "h", &out, 60);
+        assert_eq!(r.permission.map(|p| p.0), Some(Permission::Allow));
+        assert_eq!(r.updated_input, Some(serde_json::json!({"command": "ls"})));
+        let r = interpret(
+            HookEvent::Stop,
+            "h",
+            &exited(0, r#"{"decision": "block", "reason": "run the tests"}"#, ""),
+            60,
+        );
+        assert_eq!(r.block.as_deref(), Some("run the tests"));
+        let r = interpret(
+            HookEvent::PostToolUse,
+            "h",
+            &exited(0, r#"{"continue": false, "stopReason": "enough"}"#, ""),
+            60,
+        );
+        assert_eq!(r.stop.as_deref(), Some("enough"));
+        let r = interpret(
+            HookEvent::PermissionRequest,
+            "h",
+            &exited(
+                0,
+                r#"{"hookSpecificOutput": {"decision": {"behavior": "deny", "message": "no"}}}"#,
+                "",
+            ),
+            60,
+        );
+        assert_eq!(r.block.as_deref(), Some("no"));
+    }
+}

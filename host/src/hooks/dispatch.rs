@@ -1,0 +1,216 @@
+//! [`Hooks`]: the hooks a session runs, and running those of one event —
+//! in parallel, each bounded by its timeout, every run announced as
+//! `hook_started` / `hook_completed` events, results combined.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock, RwLock};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+use super::config::TrustState;
+use super::contract::{self, HookResult};
+use super::runner::{self, RunOutput};
+use super::{Decision, Hook, HookEvent, HookKind, claude};
+use crate::agent::{Event, EventSink};
+
+/// The session fields of every hook input.
+#[derive(Debug, Clone, Default)]
+pub struct SessionInfo {
+    pub session_id: String,
+    pub transcript_path: PathBuf,
+    pub cwd: PathBuf,
+    /// The repository root (else the cwd): `QUIRE_PROJECT_DIR`.
+    pub project_dir: PathBuf,
+    /// The approval policy (`permission_mode`).
+    pub permission_mode: String,
+}
+
+/// The hooks of one session (only those allowed to run).
+pub struct Hooks {
+    hooks: Vec<Hook>,
+    info: RwLock<SessionInfo>,
+    events: EventSink,
+    http: OnceLock<reqwest::Client>,
+    stop: Mutex<Option<String>>,
+}
+
+impl Hooks {
+    /// Keeps the hooks of `hooks` that may run.
+    pub fn new(hooks: Vec<Hook>, info: SessionInfo, events: EventSink) -> Hooks {
+        Hooks {
+            hooks: hooks.into_iter().filter(|h| h.trust.runs()).collect(),
+            info: RwLock::new(info),
+            events,
+            http: OnceLock::new(),
+            stop: Mutex::new(None),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hooks.is_empty()
+    }
+
+    /// Whether any hook is configured for `event`.
+    pub fn has(&self, event: HookEvent) -> bool {
+        self.hooks.iter().any(|h| h.event == event)
+    }
+
+    /// A new session file (`/new`).
+    pub fn set_session(&self, id: &str, transcript: PathBuf) {
+        if let Ok(mut info) = self.info.write() {
+            info.session_id = id.to_string();
+            info.transcript_path = transcript;
+        }
+    }
+
+    /// A `continue: false` from a hook since the last call.
+    pub fn take_stop(&self) -> Option<String> {
+        self.stop.lock().ok().and_then(|mut s| s.take())
+    }
+
+    /// Runs the hooks of `event` whose matcher fits `target`, with the
+    /// event's `fields` added to the common input.
+    pub async fn run(
+        &self,
+        event: HookEvent,
+        target: Option<&str>,
+        fields: Map<String, Value>,
+    ) -> Decision {
+        let chosen: Vec<&Hook> = self
+            .hooks
+            .iter()
+            .filter(|h| h.event == event && h.matches(target))
+            .collect();
+        if chosen.is_empty() {
+            return Decision::default();
+        }
+        let info = self.info.read().map(|i| i.clone()).unwrap_or_default();
+        let mut input = Map::new();
+        input.insert("session_id".into(), info.session_id.clone().into());
+        input.insert(
+            "transcript_path".into(),
+            info.transcript_path.display().to_string().into(),
+        );
+        input.insert("cwd".into(), info.cwd.display().to_string().into());
+        input.insert("hook_event_name".into(), event.as_str().into());
+        input.insert(
+            "permission_mode".into(),
+            info.permission_mode.clone().into(),
+        );
+        input.extend(fields);
+        let runs = chosen.iter().map(|h| self.run_one(h, &info, &input));
+        let results = futures::future::join_all(runs).await;
+        let decision = Decision::combine(results);
+        for m in &decision.messages {
+            self.events.send(Event::Warning { message: m.clone() });
+        }
+        if let Some(reason) = &decision.stop
+            && let Ok(mut s) = self.stop.lock()
+        {
+            s.get_or_insert_with(|| reason.clone());
+        }
+        decision
+    }
+
+    async fn run_one(
+        &self,
+        hook: &Hook,
+        info: &SessionInfo,
+        input: &Map<String, Value>,
+    ) -> HookResult {
+        let label = hook.def.label();
+        let mut input = input.clone();
+        if hook.claude
+            && let Some(name) = input
+                .get("tool_name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        {
+            input.insert("tool_name".into(), claude::claude_name(&name).into());
+            input.insert("quire_tool_name".into(), name.into());
+        }
+        let body = Value::Object(input).to_string().into_bytes();
+        self.events.send(Event::HookStarted {
+            name: label.clone(),
+            event: hook.event.as_str().to_string(),
+        });
+        let started = Instant::now();
+        let out: RunOutput = match hook.def.kind {
+            HookKind::Command => {
+                let project = info.project_dir.display().to_string();
+                let env = [
+                    ("QUIRE_PROJECT_DIR", project.clone()),
+                    ("CLAUDE_PROJECT_DIR", project),
+                    ("QUIRE_SESSION_ID", info.session_id.clone()),
+                ];
+                runner::run_command(
+                    hook.def.command.as_deref().unwrap_or(""),
+                    &info.cwd,
+                    &env,
+                    &body,
+                    hook.def.timeout(),
+                )
+                .await
+            }
+            HookKind::Http => {
+                let client = self.http.get_or_init(reqwest::Client::new);
+                runner::run_http(
+                    client,
+                    hook.def.url.as_deref().unwrap_or(""),
+                    &hook.def.headers,
+                    body,
+                    hook.def.timeout(),
+                )
+                .await
+            }
+        };
+        let result = contract::interpret(hook.event, &label, &out, hook.def.timeout().as_secs());
+        let message = result.warning.clone().or_else(|| result.block.clone());
+        if let Some(w) = &result.warning {
+            tracing::warn!("{w}");
+        }
+        self.events.send(Event::HookCompleted {
+            name: label,
+            event: hook.event.as_str().to_string(),
+            duration_ms: started.elapsed().as_millis() as u64,
+            outcome: result.outcome().as_str().to_string(),
+            message,
+        });
+        result
+    }
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("hooks", &self.hooks.len())
+            .finish()
+    }
+}
+
+/// The hooks `loaded` that the user must approve before they run, as one
+/// warning (none when all are approved).
+pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
+    let pending: Vec<String> = loaded
+        .hooks
+        .iter()
+        .filter(|h| h.trust == TrustState::NotApproved)
+        .map(|h| {
+            format!(
+                "{} {} `{}` ({})",
+                h.id(),
+                h.event,
+                h.def.label(),
+                h.source.display()
+            )
+        })
+        .collect();
+    (!pending.is_empty()).then(|| {
+        format!(
+            "{} repository hook(s) are new or changed and do not run until approved: {}. Review them with `quire hooks list`, approve with `quire hooks trust`.",
+            pending.len(),
+            pending.join("; ")
+        )
+    })
+}

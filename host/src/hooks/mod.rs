@@ -1,0 +1,134 @@
+//! Hooks: the user's own code at fixed points of the loop, on the contract
+//! Claude Code made the convention (JSON on stdin, exit code 2 blocks, JSON
+//! on stdout with `decision`, `hookSpecificOutput`, …).
+//!
+//! - [`config`]: `[[hooks.EVENT]]` in config.toml, and [`claude`] reads the
+//!   `hooks` of Claude Code's settings.json files (with the tool-name map).
+//! - [`trust`]: repository hooks run only in a trusted repository, each one
+//!   approved by the hash of its definition.
+//! - [`runner`] runs one command (own process group, killed at its
+//!   timeout) or HTTP hook; [`contract`] turns its exit code and output
+//!   into a [`HookResult`]; [`combine`] merges the results of one event.
+//! - [`dispatch`]: [`Hooks`], the set a session runs; the tool registry is
+//!   the one place tool events fire, for every tool source.
+
+pub mod approver;
+pub mod claude;
+pub mod combine;
+pub mod config;
+pub mod contract;
+pub mod dispatch;
+pub mod runner;
+pub mod tool_events;
+pub mod trust;
+
+use serde::{Deserialize, Serialize};
+
+pub use combine::{Decision, Permission};
+pub use config::{Hook, HookDef, HookKind, HookScope, HooksConfig, LoadedHooks, load_hooks};
+pub use contract::HookResult;
+pub use dispatch::{Hooks, SessionInfo};
+
+/// The points of the loop where hooks run. Names are Claude Code's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum HookEvent {
+    /// A session starts: `startup`, `resume`, `clear` (`/new`) or
+    /// `compact` (after compaction). Stdout becomes context.
+    SessionStart,
+    /// The user sent a message, before the model sees it. Stdout becomes
+    /// context; exit 2 drops the prompt.
+    UserPromptSubmit,
+    /// Before a tool call (every tool source). Exit 2 blocks it.
+    PreToolUse,
+    /// A tool asks the user for approval.
+    PermissionRequest,
+    /// After a tool call that succeeded.
+    PostToolUse,
+    /// After a tool call that failed.
+    PostToolUseFailure,
+    /// quire waits for the user: an approval or the next message.
+    Notification,
+    /// Before compaction (`manual` or `auto`).
+    PreCompact,
+    /// The model answered without tool calls. Exit 2 makes it go on.
+    Stop,
+    /// Reserved: subagents do not exist yet, so these never fire.
+    SubagentStart,
+    SubagentStop,
+    /// The session ends (`prompt_input_exit`, `clear`, `other`).
+    SessionEnd,
+}
+
+impl HookEvent {
+    pub const ALL: [HookEvent; 12] = [
+        HookEvent::SessionStart,
+        HookEvent::UserPromptSubmit,
+        HookEvent::PreToolUse,
+        HookEvent::PermissionRequest,
+        HookEvent::PostToolUse,
+        HookEvent::PostToolUseFailure,
+        HookEvent::Notification,
+        HookEvent::PreCompact,
+        HookEvent::Stop,
+        HookEvent::SubagentStart,
+        HookEvent::SubagentStop,
+        HookEvent::SessionEnd,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HookEvent::SessionStart => "SessionStart",
+            HookEvent::UserPromptSubmit => "UserPromptSubmit",
+            HookEvent::PreToolUse => "PreToolUse",
+            HookEvent::PermissionRequest => "PermissionRequest",
+            HookEvent::PostToolUse => "PostToolUse",
+            HookEvent::PostToolUseFailure => "PostToolUseFailure",
+            HookEvent::Notification => "Notification",
+            HookEvent::PreCompact => "PreCompact",
+            HookEvent::Stop => "Stop",
+            HookEvent::SubagentStart => "SubagentStart",
+            HookEvent::SubagentStop => "SubagentStop",
+            HookEvent::SessionEnd => "SessionEnd",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<HookEvent> {
+        HookEvent::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+
+    /// Events whose matcher is a regex over tool names.
+    pub fn is_tool_event(self) -> bool {
+        matches!(
+            self,
+            HookEvent::PreToolUse
+                | HookEvent::PermissionRequest
+                | HookEvent::PostToolUse
+                | HookEvent::PostToolUseFailure
+        )
+    }
+
+    /// Events whose plain stdout (exit 0, not JSON) becomes context.
+    pub fn takes_plain_context(self) -> bool {
+        matches!(self, HookEvent::UserPromptSubmit | HookEvent::SessionStart)
+    }
+}
+
+impl std::fmt::Display for HookEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why hooks could not be loaded or trusted.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("cannot write {path}: {message}")]
+    Write { path: String, message: String },
+}

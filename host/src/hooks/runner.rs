@@ -1,0 +1,271 @@
+//! Runs one hook handler. A command runs with `bash -c` in its own process
+//! group with the input JSON on stdin; at its timeout (or when the caller
+//! gives up) the whole group is killed, so a hook never hangs the loop. An
+//! HTTP hook POSTs the input JSON; the response body is its output.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::process::Command;
+
+/// The most of a hook's stdout or stderr that is kept.
+const OUTPUT_LIMIT: usize = 256 * 1024;
+/// How long output is still read after the hook exited (a background
+/// child may hold the pipe open).
+const DRAIN_GRACE: Duration = Duration::from_millis(500);
+
+/// How a hook ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Exit code (HTTP: 0 for a 2xx answer).
+    Exited(i32),
+    /// Killed by a signal it did not get from us.
+    Signaled(i32),
+    /// Killed at its timeout.
+    TimedOut,
+    /// Could not start or reach it.
+    Failed(String),
+}
+
+/// A hook's raw result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutput {
+    pub status: RunStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl RunOutput {
+    fn failed(msg: String) -> RunOutput {
+        RunOutput {
+            status: RunStatus::Failed(msg),
+            stdout: String::new(),
+            stderr: String::new(),
+        }
+    }
+}
+
+/// Kills a process group when dropped (a timeout, or the caller's future
+/// dropped at an interrupt).
+struct GroupGuard(Option<i32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0.take() {
+            // SAFETY: killpg only sends a signal to the group we created.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// Runs `command` with `bash -c` in `cwd`, `input` on stdin.
+pub async fn run_command(
+    command: &str,
+    cwd: &Path,
+    env: &[(&str, String)],
+    input: &[u8],
+    timeout: Duration,
+) -> RunOutput {
+    let mut cmd = Command::new("bash");
+    cmd.arg("-c")
+        .arg(command)
+        .current_dir(cwd)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    // Its own process group, killed with quire even on SIGKILL.
+    crate::child::die_with_quire(cmd.as_std_mut());
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => return RunOutput::failed(format!("cannot start bash: {e}")),
+    };
+    let mut guard = GroupGuard(child.id().map(|p| p as i32));
+    let stdin = child.stdin.take();
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let input = input.to_vec();
+    // The hook may not read its input; a closed pipe is fine.
+    let feed = async move {
+        if let Some(mut s) = stdin {
+            let _ = s.write_all(&input).await;
+            let _ = s.shutdown().await;
+        }
+    };
+    let out_task = tokio::spawn(read_capped(stdout));
+    let err_task = tokio::spawn(read_capped(stderr));
+    let waited = tokio::time::timeout(timeout, async {
+        let (_, status) = tokio::join!(feed, child.wait());
+        status
+    })
+    .await;
+    let status = match waited {
+        Err(_) => {
+            drop(guard);
+            let _ = child.wait().await;
+            RunStatus::TimedOut
+        }
+        Ok(Err(e)) => RunStatus::Failed(format!("waiting for the hook failed: {e}")),
+        Ok(Ok(s)) => {
+            use std::os::unix::process::ExitStatusExt;
+            // The hook is done; what it left running is not ours to keep.
+            guard.0 = None;
+            match (s.code(), s.signal()) {
+                (Some(c), _) => RunStatus::Exited(c),
+                (None, Some(sig)) => RunStatus::Signaled(sig),
+                (None, None) => RunStatus::Failed("ended without a status".into()),
+            }
+        }
+    };
+    let stdout = drain(out_task).await;
+    let stderr = drain(err_task).await;
+    RunOutput {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+async fn drain(task: tokio::task::JoinHandle<String>) -> String {
+    match tokio::time::timeout(DRAIN_GRACE, task).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(_)) => String::new(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn read_capped<R: AsyncRead + Unpin>(pipe: Option<R>) -> String {
+    let Some(mut pipe) = pipe else {
+        return String::new();
+    };
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        match pipe.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if buf.len() < OUTPUT_LIMIT {
+                    let take = n.min(OUTPUT_LIMIT - buf.len());
+                    buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// POSTs `input` to `url`. A 2xx answer is exit 0 with the body as
+/// stdout; any other status is a failure with the body as stderr.
+pub async fn run_http(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &std::collections::BTreeMap<String, String>,
+    input: Vec<u8>,
+    timeout: Duration,
+) -> RunOutput {
+    let mut req = client
+        .post(url)
+        .timeout(timeout)
+        .header("content-type", "application/json")
+        .body(input);
+    for (k, v) in headers {
+        req = req.header(k, expand_env(v));
+    }
+    let resp = match req.send().await {
+        Ok(r) => r,
+        Err(e) if e.is_timeout() => {
+            return RunOutput {
+                status: RunStatus::TimedOut,
+                stdout: String::new(),
+                stderr: String::new(),
+            };
+        }
+        Err(e) => return RunOutput::failed(format!("POST {url} failed: {e}")),
+    };
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    if status.is_success() {
+        RunOutput {
+            status: RunStatus::Exited(0),
+            stdout: body,
+            stderr: String::new(),
+        }
+    } else {
+        RunOutput::failed(format!("POST {url} answered {status}: {}", body.trim()))
+    }
+}
+
+/// `$VAR` and `${VAR}` in a header value, from quire's environment (for
+/// tokens that must not be written into a settings file).
+fn expand_env(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, tail) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(end) => (&inner[..end], &inner[end + 1..]),
+                None => ("", after),
+            }
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        if name.is_empty() {
+            out.push('$');
+        } else {
+            out.push_str(&std::env::var(name).unwrap_or_default());
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_command_gets_its_input_and_its_exit_code_and_output_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_command(
+            "cat; echo \"dir=$PWD x=$X\" >&2; exit 3",
+            dir.path(),
+            &[("X", "y".into())],
+            b"{\"a\":1}",
+            Duration::from_secs(20),
+        )
+        .await;
+        assert_eq!(out.status, RunStatus::Exited(3));
+        assert_eq!(out.stdout, "{\"a\":1}");
+        assert!(out.stderr.contains("x=y"), "{}", out.stderr);
+    }
+
+    #[tokio::test]
+    async fn a_hook_past_its_timeout_is_killed_with_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("child-alive");
+        let cmd = format!("(sleep 3; touch {}) & sleep 30", marker.display());
+        let out = run_command(&cmd, dir.path(), &[], b"", Duration::from_secs(1)).await;
+        assert_eq!(out.status, RunStatus::TimedOut);
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        assert!(!marker.exists(), "the hook's child outlived the timeout");
+    }
+
+    #[test]
+    fn header_values_expand_environment_variables() {
+        let home = std::env::var("HOME").unwrap_or_default();
+        assert_eq!(expand_env("Bearer $HOME"), format!("Bearer {home}"));
+        assert_eq!(expand_env("a${HOME}b"), format!("a{home}b"));
+        assert_eq!(expand_env("cost $"), "cost $");
+    }
+}

@@ -1,0 +1,102 @@
+//! The tool events' input: `tool_name`, `tool_input`, `tool_use_id`, and
+//! quire's `tool_source`; for `apply_patch` the affected files as
+//! `tool_input.file_path` (the first) and `tool_input.file_paths`, so
+//! edit hooks written for Claude Code find them.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::{Decision, HookEvent, Hooks};
+use crate::tools::ToolOutput;
+
+/// One tool call, as hooks see it.
+pub struct ToolCallInfo<'a> {
+    pub name: &'a str,
+    pub call_id: &'a str,
+    /// `builtin`, `skill`, `plugin`, `mcp`, `tool_search`.
+    pub source: &'a str,
+    pub args: &'a Value,
+    pub cwd: &'a Path,
+}
+
+impl Hooks {
+    /// `PreToolUse`.
+    pub async fn pre_tool(&self, call: &ToolCallInfo<'_>) -> Decision {
+        if !self.has(HookEvent::PreToolUse) {
+            return Decision::default();
+        }
+        self.run(HookEvent::PreToolUse, Some(call.name), fields(call))
+            .await
+    }
+
+    /// `PostToolUse`, or `PostToolUseFailure` when the call failed.
+    pub async fn post_tool(&self, call: &ToolCallInfo<'_>, output: &ToolOutput) -> Decision {
+        let event = if output.is_error {
+            HookEvent::PostToolUseFailure
+        } else {
+            HookEvent::PostToolUse
+        };
+        if !self.has(event) {
+            return Decision::default();
+        }
+        let mut f = fields(call);
+        let mut response = Map::new();
+        response.insert("output".into(), output.text.clone().into());
+        response.insert("is_error".into(), output.is_error.into());
+        if let Some(s) = &output.structured {
+            response.insert("structured".into(), s.clone());
+        }
+        f.insert("tool_response".into(), Value::Object(response));
+        if output.is_error {
+            f.insert("error".into(), output.text.clone().into());
+        }
+        self.run(event, Some(call.name), f).await
+    }
+
+    /// `PermissionRequest`: a tool asks the user; `summary` is what it
+    /// asks about.
+    pub async fn permission_request(&self, call: &ToolCallInfo<'_>, summary: &str) -> Decision {
+        if !self.has(HookEvent::PermissionRequest) {
+            return Decision::default();
+        }
+        let mut f = fields(call);
+        f.insert("permission_summary".into(), summary.into());
+        self.run(HookEvent::PermissionRequest, Some(call.name), f)
+            .await
+    }
+
+    /// `Notification`: quire waits for the user.
+    pub async fn notify(&self, kind: &str, message: &str) {
+        if !self.has(HookEvent::Notification) {
+            return;
+        }
+        let mut f = Map::new();
+        f.insert("notification_type".into(), kind.into());
+        f.insert("message".into(), message.into());
+        self.run(HookEvent::Notification, Some(kind), f).await;
+    }
+}
+
+fn fields(call: &ToolCallInfo<'_>) -> Map<String, Value> {
+    let mut input = call.args.clone();
+    if call.name == "apply_patch"
+        && let Some(obj) = input.as_object_mut()
+    {
+        let patch = obj.get("patch").and_then(Value::as_str).unwrap_or("");
+        let paths: Vec<Value> = crate::tools::apply_patch::affected_paths(patch)
+            .into_iter()
+            .map(|p| call.cwd.join(p).display().to_string().into())
+            .collect();
+        if let Some(first) = paths.first() {
+            obj.insert("file_path".into(), first.clone());
+        }
+        obj.insert("file_paths".into(), Value::Array(paths));
+    }
+    let mut f = Map::new();
+    f.insert("tool_name".into(), call.name.into());
+    f.insert("tool_input".into(), input);
+    f.insert("tool_use_id".into(), call.call_id.into());
+    f.insert("tool_source".into(), call.source.into());
+    f
+}

@@ -1,0 +1,112 @@
+//! A tool call through the session's hooks: `PreToolUse` may block it,
+//! rewrite its arguments, allow it without asking or make it ask; the
+//! call's approver runs `PermissionRequest` hooks; `PostToolUse` (or
+//! `PostToolUseFailure`) may add context or a reason for the model to the
+//! result. Called only by the registry, for every tool source.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::approval::{self, ApprovalDecision, ApprovalRequest};
+use super::{Tool, ToolContext, ToolOutput, ToolSpec, schema};
+use crate::hooks::approver::HookedApprover;
+use crate::hooks::tool_events::ToolCallInfo;
+use crate::hooks::{Hooks, Permission};
+use crate::model::ToolCall;
+
+/// The call without hooks.
+async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext) -> ToolOutput {
+    tool.call(args, ctx)
+        .await
+        .unwrap_or_else(|e| ToolOutput::error(super::registry::error_text(name, &e)))
+}
+
+/// Runs `call` of `tool` through `hooks` (straight, without hooks).
+pub(super) async fn call(
+    hooks: Option<&Arc<Hooks>>,
+    tool: &dyn Tool,
+    spec: &ToolSpec,
+    call: &ToolCall,
+    mut args: Value,
+    ctx: &ToolContext,
+) -> ToolOutput {
+    let Some(hooks) = hooks else {
+        return plain_call(tool, &call.name, args, ctx).await;
+    };
+    let source = tool.source();
+    let pre = hooks
+        .pre_tool(&ToolCallInfo {
+            name: &call.name,
+            call_id: &call.call_id,
+            source,
+            args: &args,
+            cwd: &ctx.cwd,
+        })
+        .await;
+    if let Some(reason) = pre.block {
+        return ToolOutput::error(format!(
+            "{} was blocked by a PreToolUse hook: {reason}",
+            call.name
+        ));
+    }
+    if let Some(new) = pre.updated_input.clone() {
+        if let Err(e) = schema::validate(&new, &spec.parameters) {
+            return ToolOutput::error(format!(
+                "a PreToolUse hook rewrote the arguments of '{}' into invalid ones ({e}); the call was not run",
+                call.name
+            ));
+        }
+        args = new;
+    }
+    if pre.permission == Some(Permission::Ask) {
+        let request = ApprovalRequest {
+            tool: call.name.clone(),
+            summary: format!("{} {}", call.name, args),
+            reason: pre.permission_reason.clone(),
+            always_key: None,
+        };
+        if ctx.approver.ask(request).await == ApprovalDecision::Denied {
+            return ToolOutput::error(approval::denial_text(
+                ctx.approver.as_ref(),
+                &format!("this {} call", call.name),
+            ));
+        }
+    }
+    let mut hooked_ctx = ctx.clone();
+    hooked_ctx.approver = Arc::new(HookedApprover {
+        inner: ctx.approver.clone(),
+        hooks: hooks.clone(),
+        name: call.name.clone(),
+        call_id: call.call_id.clone(),
+        source,
+        args: args.clone(),
+        cwd: ctx.cwd.clone(),
+        preapproved: pre.permission == Some(Permission::Allow),
+    });
+    let mut output = plain_call(tool, &call.name, args.clone(), &hooked_ctx).await;
+    if let Some(c) = pre.context_text() {
+        output
+            .text
+            .push_str(&format!("\n\n[PreToolUse hook context]\n{c}"));
+    }
+    let info = ToolCallInfo {
+        name: &call.name,
+        call_id: &call.call_id,
+        source,
+        args: &args,
+        cwd: &ctx.cwd,
+    };
+    let post = hooks.post_tool(&info, &output).await;
+    if let Some(reason) = &post.block {
+        output
+            .text
+            .push_str(&format!("\n\n[PostToolUse hook] {reason}"));
+    }
+    if let Some(c) = post.context_text() {
+        output
+            .text
+            .push_str(&format!("\n\n[PostToolUse hook context]\n{c}"));
+    }
+    output
+}

@@ -1,0 +1,160 @@
+//! Hooks that hang, crash or print garbage never stop the loop; hooks of
+//! one event run in parallel and any deny wins.
+
+use serde_json::json;
+
+use super::support::model_server::Reply;
+use super::support::quire::{TestEnv, wait_for_file, wait_gone};
+use super::{add_user_hooks, hook_toml, script};
+
+fn outcomes(run: &super::support::quire::Run) -> Vec<(String, String)> {
+    run.of_type("hook_completed")
+        .iter()
+        .map(|e| {
+            (
+                e["outcome"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_hanging_hook_is_killed_at_its_timeout_with_its_children_and_the_turn_goes_on() {
+    let env = TestEnv::new("responses");
+    let pid_file = env.home.path().join("child.pid");
+    let hook = script(
+        &env,
+        "hang.sh",
+        &format!("#!/bin/bash\nsleep 300 &\necho $! > {pid_file:?}\nsleep 300\n"),
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml("PreToolUse", None, &hook, "timeout_sec = 1")],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo still-ran"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = run.of_type("tool_completed")[0]["output"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(out.contains("still-ran"), "{out}");
+    let o = outcomes(&run);
+    assert_eq!(o[0].0, "timeout", "{o:?}");
+    assert!(o[0].1.contains("timed out after 1s"), "{o:?}");
+    let child: i32 = wait_for_file(&pid_file).parse().unwrap();
+    assert!(wait_gone(child), "the hook's child process outlived it");
+}
+
+#[test]
+fn a_crashing_hook_and_one_printing_garbage_are_warnings() {
+    let env = TestEnv::new("chat");
+    let crash = script(
+        &env,
+        "crash.sh",
+        "#!/bin/bash\necho 'about to die' >&2\nkill -SEGV $$\n",
+    );
+    let garbage = script(
+        &env,
+        "garbage.py",
+        "#!/usr/bin/env python3\nprint('}{ not json at all')\n",
+    );
+    let failing = script(
+        &env,
+        "fail.sh",
+        "#!/bin/bash\necho 'config missing' >&2\nexit 7\n",
+    );
+    add_user_hooks(
+        &env,
+        &[
+            hook_toml("PreToolUse", None, &crash, ""),
+            hook_toml("PreToolUse", None, &garbage, ""),
+            hook_toml("PreToolUse", None, &failing, ""),
+        ],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo went-on"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], false);
+    assert!(done[0]["output"].as_str().unwrap().contains("went-on"));
+    let o = outcomes(&run);
+    assert_eq!(o.len(), 3, "{o:?}");
+    assert!(o.iter().all(|(k, _)| k == "error"), "{o:?}");
+    let all = o
+        .iter()
+        .map(|(_, m)| m.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(all.contains("crashed (signal 11)"), "{all}");
+    assert!(all.contains("not a JSON object"), "{all}");
+    assert!(all.contains("exited with code 7: config missing"), "{all}");
+}
+
+#[test]
+fn hooks_of_one_event_run_in_parallel_and_any_deny_wins() {
+    let env = TestEnv::new("responses");
+    let dir = env.home.path().join("meet");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Each hook waits for the other's file: they finish only side by side.
+    let meet = |me: &str, other: &str, then: &str| {
+        format!(
+            "#!/bin/bash\ncat > /dev/null\ntouch {dir:?}/{me}\nfor i in $(seq 200); do\n  [ -e {dir:?}/{other} ] && {{ {then}; }}\n  sleep 0.05\ndone\nexit 1\n"
+        )
+    };
+    let allow = script(
+        &env,
+        "allow.sh",
+        &meet(
+            "a",
+            "b",
+            "echo '{\"hookSpecificOutput\": {\"permissionDecision\": \"allow\"}}'; exit 0",
+        ),
+    );
+    let deny = script(
+        &env,
+        "deny.sh",
+        &meet(
+            "b",
+            "a",
+            "echo '{\"hookSpecificOutput\": {\"permissionDecision\": \"deny\", \"permissionDecisionReason\": \"second opinion says no\"}}'; exit 0",
+        ),
+    );
+    add_user_hooks(
+        &env,
+        &[
+            hook_toml("PreToolUse", None, &allow, ""),
+            hook_toml("PreToolUse", None, &deny, ""),
+        ],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "touch ran.txt"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let o = outcomes(&run);
+    assert_eq!(o.len(), 2, "{o:?}");
+    assert!(o.iter().any(|(k, _)| k == "ok"), "{o:?}");
+    assert!(
+        o.iter()
+            .any(|(k, m)| k == "blocked" && m.contains("second opinion")),
+        "{o:?}"
+    );
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], true);
+    assert!(
+        done[0]["output"]
+            .as_str()
+            .unwrap()
+            .contains("second opinion says no")
+    );
+    assert!(!env.repo_path().join("ran.txt").exists());
+}
