@@ -104,6 +104,11 @@ pub enum Event {
     SkillActivated {
         name: String,
     },
+    /// Before the session's first request, quire waits for these MCP
+    /// servers to start (each at most its `startup_timeout_sec`).
+    McpWaiting {
+        servers: Vec<String>,
+    },
     /// A hook started (`event` is the hook event, `name` the hook).
     HookStarted {
         name: String,

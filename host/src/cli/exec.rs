@@ -78,6 +78,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     if let Some(code) = interrupts.terminated() {
         return code;
     }
+    if !args.json {
+        eprintln!("{}", super::summary::usage_line(&outcome.usage));
+    }
     match outcome.status {
         TaskStatus::Done => EXIT_OK,
         TaskStatus::Interrupted => EXIT_INTERRUPTED,

@@ -199,6 +199,13 @@ impl Renderer for HumanRenderer {
                 let line = self.paint("33", &format!("warning: {message}"));
                 self.note(&line);
             }
+            Event::McpWaiting { servers } => {
+                let line = self.paint(
+                    "2",
+                    &format!("waiting for MCP servers: {}", servers.join(", ")),
+                );
+                self.note(&line);
+            }
             Event::HookStarted { .. } => {}
             Event::HookCompleted {
                 name,

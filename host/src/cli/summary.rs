@@ -1,6 +1,20 @@
-//! One-line summaries of tool calls for the human view.
+//! One-line summaries of tool calls and token usage for the human view.
 
+use quire::model::Usage;
 use serde_json::Value;
+
+/// `tokens: 12400 in (11800 cached) · 310 out` (with `N written` beside
+/// `cached` when the provider reports cache writes).
+pub fn usage_line(u: &Usage) -> String {
+    let mut cached = format!("{} cached", u.cached_input_tokens);
+    if u.cache_write_input_tokens > 0 {
+        cached.push_str(&format!(", {} written", u.cache_write_input_tokens));
+    }
+    format!(
+        "tokens: {} in ({cached}) · {} out",
+        u.input_tokens, u.output_tokens
+    )
+}
 
 /// `shell: cargo test`, `read_file: src/lib.rs:10-40`, …
 pub fn tool_line(name: &str, args: &Value) -> String {

@@ -53,6 +53,8 @@ pub struct Config {
     /// `[mcp_servers.NAME]`.
     #[serde(default)]
     pub mcp_servers: crate::mcp::McpServers,
+    /// `[mcp]`: settings for every MCP server.
+    pub mcp: crate::mcp::McpSettings,
     /// `[plugins]`.
     pub plugins: crate::plugins::PluginsConfig,
     /// `[tool_selection]`.
@@ -115,6 +117,7 @@ impl Default for Config {
             sessions_dir: None,
             skills: crate::skills::SkillsConfig::default(),
             mcp_servers: crate::mcp::McpServers::default(),
+            mcp: crate::mcp::McpSettings::default(),
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
             hooks: crate::hooks::HooksConfig::default(),

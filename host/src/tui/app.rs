@@ -240,7 +240,19 @@ impl App {
                 self.note(&format!("warning: {message}"), pal.warn());
             }
             Event::Error { message } => self.note(&format!("error: {message}"), pal.bad()),
-            Event::TurnStarted { .. } => {}
+            Event::McpWaiting { servers } => {
+                self.status.mcp = Some(format!("starting {}", servers.join(", ")));
+                self.note(
+                    &format!("waiting for MCP servers: {}", servers.join(", ")),
+                    pal.dim(),
+                );
+            }
+            Event::TurnStarted { .. } => {
+                // The wait for starting servers is over once a request goes.
+                if self.status.mcp.as_deref().is_some_and(|m| m.starts_with("starting ")) {
+                    self.status.mcp = None;
+                }
+            }
             // Hook runs are in the JSON events; a hook's own output shows
             // through the tool results and warnings it produces.
             Event::HookStarted { .. } | Event::HookCompleted { .. } => {}
@@ -409,6 +421,9 @@ impl App {
                 Item::CompactionSummary { .. } => self
                     .commit
                     .push(Line::styled("(earlier conversation compacted)", pal.dim())),
+                // Per-message context (skills catalog, MCP notes) is for the
+                // model, not part of what the user saw.
+                Item::Context { .. } => {}
             }
         }
     }

@@ -183,6 +183,7 @@ fn status_line() {
             input_tokens: 123_456,
             output_tokens: 7_890,
             cached_input_tokens: 100_000,
+            cache_write_input_tokens: 0,
         },
         skills: vec!["pdf".into(), "release-notes".into()],
         mcp: Some("1 failed".into()),

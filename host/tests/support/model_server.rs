@@ -78,6 +78,9 @@ pub enum Step {
     /// Token usage reported at the end (the last one wins). Without it the
     /// server reports input 100, output 20.
     Usage { input: u64, output: u64 },
+    /// Of the input tokens, how many the provider read from its prompt
+    /// cache and (Anthropic) wrote to it. Without it: none.
+    Cached { read: u64, written: u64 },
     /// A pause before the next SSE event.
     DelayMs(u64),
 }
