@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod child;
 pub mod config;
+pub mod errors;
 pub mod hooks;
 pub mod mcp;
 pub mod model;
@@ -15,4 +16,5 @@ pub mod plugins;
 pub mod share;
 pub mod skills;
 pub mod store;
+pub mod suggest;
 pub mod tools;

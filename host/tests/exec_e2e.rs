@@ -301,3 +301,6 @@ fn tool_output_is_capped_with_head_and_tail() {
     assert!(body.contains("bytes cut from the middle"));
     assert!(!body.contains("\\n50000\\n"), "the middle is not sent");
 }
+
+#[path = "exec_e2e/outcomes.rs"]
+mod outcomes;

@@ -1,5 +1,6 @@
-//! The seam skills plug into: per-turn instructions, items added after the
-//! user's message, and re-injection after compaction. Driven through the
+//! The seam skills plug into: static instructions, items added after the
+//! user's message (context and activations), and re-injection after
+//! compaction. The system prompt stays byte-identical across a session. Driven through the
 //! library API against the real model server.
 
 mod support;
@@ -16,16 +17,19 @@ use tokio_util::sync::CancellationToken;
 struct FakeSkills;
 
 impl Extension for FakeSkills {
-    fn instructions(&self, user_text: &str) -> Option<String> {
-        Some(format!("CATALOG-FOR: {user_text}"))
+    fn instructions(&self) -> Option<String> {
+        Some("STATIC-RULES".into())
     }
 
     fn on_user_message(&self, user_text: &str) -> Vec<Item> {
+        let mut items = vec![Item::Context {
+            source: "fake".into(),
+            text: format!("CATALOG-FOR: {user_text}"),
+        }];
         if user_text.contains("$demo") {
-            vec![activation()]
-        } else {
-            Vec::new()
+            items.push(activation());
         }
+        items
     }
 
     fn after_compaction(&self) -> Vec<Item> {
@@ -55,6 +59,8 @@ async fn extensions_shape_the_prompt_and_survive_compaction() {
         model: "m".into(),
         ..Config::default()
     };
+    // Only the fake extension adds to the prompt.
+    config.skills.enabled = false;
     config.providers.insert(
         "test".into(),
         ProviderEntry {
@@ -79,7 +85,13 @@ async fn extensions_shape_the_prompt_and_survive_compaction() {
         .await;
     assert_eq!(out.status, TaskStatus::Done);
     let reqs = server.requests();
-    assert!(reqs[0].raw_body.contains("CATALOG-FOR: use $demo please"));
+    let messages = &reqs[0].body["messages"];
+    assert_eq!(messages[1]["content"], "use $demo please");
+    assert_eq!(
+        messages[2],
+        serde_json::json!({"role": "developer", "content": "CATALOG-FOR: use $demo please"}),
+        "the context right after the message"
+    );
     assert!(reqs[0].raw_body.contains("DEMO-SKILL-BODY"));
 
     session
@@ -107,5 +119,17 @@ async fn extensions_shape_the_prompt_and_survive_compaction() {
         last.matches("DEMO-SKILL-BODY").count(),
         1,
         "no duplicate injection"
+    );
+    let reqs = server.requests();
+    let system = &reqs[0].body["messages"][0];
+    assert!(
+        system["content"]
+            .as_str()
+            .unwrap()
+            .ends_with("STATIC-RULES")
+    );
+    assert!(
+        reqs.iter().all(|r| r.body["messages"][0] == *system),
+        "one system prompt for the whole session"
     );
 }

@@ -9,6 +9,10 @@ mod claude;
 mod contract;
 #[path = "hooks/faults.rs"]
 mod faults;
+#[path = "hooks/http.rs"]
+mod http;
+#[path = "hooks/session.rs"]
+mod session;
 #[path = "hooks/tools.rs"]
 mod tools;
 

@@ -112,6 +112,18 @@ fn add_list_inspect_call_remove() {
     let run = env.run(&["plugins", "call", "hostile", "echo", r#"{"a":1}"#]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.trim(), r#"{"a":1}"#);
+    // The name exactly as `inspect` lists it works too; a typo is named.
+    let run = env.run(&["plugins", "call", "hostile", "hostile__echo", r#"{"b":2}"#]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), r#"{"b":2}"#);
+    let run = env.run(&["plugins", "call", "hostile", "ecoh"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("hostile has no tool 'ecoh'; did you mean 'echo'?"),
+        "{}",
+        run.stderr
+    );
     let run = env.run(&[
         "plugins",
         "call",
@@ -245,6 +257,50 @@ fn a_plugin_without_consent_is_not_loaded_and_named_in_a_warning() {
     assert!(
         !body.contains("repo-plugin__"),
         "tools of an unaccepted plugin were offered"
+    );
+}
+
+#[test]
+fn plugin_toml_errors_point_at_the_right_line() {
+    let env = TestEnv::new("responses");
+    let src = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let dir = src.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("plugin.toml"), text).unwrap();
+        dir.display().to_string()
+    };
+    // A missing key has no line of its own: it is named, not put at line 1.
+    let missing = write(
+        "missing",
+        "name = \"missing\"\nversion = \"0.1.0\"\ndescription = \"d\"\n",
+    );
+    let run = env.run(&["plugins", "inspect", &missing]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the required key `component` is missing"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("line 1"), "{}", run.stderr);
+    // A bad value is reported at its own line.
+    let bad = write(
+        "bad",
+        "name = \"bad\"\ndescription = \"d\"\ncomponent = \"x.wasm\"\nversion = \"one\"\n",
+    );
+    let run = env.run(&["plugins", "inspect", &bad]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("line 4: version:"), "{}", run.stderr);
+    let net = write(
+        "net",
+        "name = \"net\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"x.wasm\"\n\n[permissions]\nnet = [\"https://x.example\"]\n",
+    );
+    let run = env.run(&["plugins", "inspect", &net]);
+    assert!(
+        run.stderr.contains("line 7: permissions.net[0]"),
+        "{}",
+        run.stderr
     );
 }
 

@@ -3,6 +3,9 @@
 
 mod support;
 
+#[path = "prompt_e2e/cache.rs"]
+mod cache;
+
 use support::model_server::Reply;
 use support::quire::{TestEnv, WIRES};
 
@@ -75,7 +78,11 @@ fn first_request_per_wire_api() {
         let run = env.exec_json("add a README", &[]);
         assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
         let req = &env.server.requests()[0];
-        let body = redact(&env, &req.raw_body);
+        let id = run.of_type("session_started")[0]["session_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let body = redact(&env, &req.raw_body.replace(&id, "[SESSION]"));
         insta::assert_json_snapshot!(format!("first_request_{wire}"), body);
         insta::assert_snapshot!(
             format!("first_request_{wire}_path"),

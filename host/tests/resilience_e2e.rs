@@ -1,5 +1,7 @@
 //! Retries, faults and compaction, end to end.
 
+#[path = "resilience_e2e/closed_output.rs"]
+mod closed_output;
 mod support;
 
 use serde_json::json;

@@ -181,9 +181,10 @@ fn interactive_session_runs_turns_and_slash_commands() {
 fn interactive_approval_yes_always_and_no() {
     let env = TestEnv::new("responses");
     env.server.push_all([
-        Reply::tool_call("t1", "shell", json!({"command": "touch one.txt"})),
-        Reply::tool_call("t2", "shell", json!({"command": "touch two.txt"})),
-        Reply::tool_call("t3", "shell", json!({"command": "rm one.txt"})),
+        // "always" covers a command prefix (`mkdir -p`), not the program.
+        Reply::tool_call("t1", "shell", json!({"command": "mkdir -p one"})),
+        Reply::tool_call("t2", "shell", json!({"command": "mkdir -p two"})),
+        Reply::tool_call("t3", "shell", json!({"command": "rm -r one"})),
         Reply::text("done"),
     ]);
     let run = repl(
@@ -193,13 +194,10 @@ fn interactive_approval_yes_always_and_no() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        env.repo.path().join("one.txt").exists(),
+        env.repo.path().join("one").is_dir(),
         "approved, and not removed"
     );
-    assert!(
-        env.repo.path().join("two.txt").exists(),
-        "approved by 'always'"
-    );
+    assert!(env.repo.path().join("two").is_dir(), "approved by 'always'");
     assert_eq!(
         run.stderr.matches("wants to run").count(),
         2,
@@ -207,7 +205,7 @@ fn interactive_approval_yes_always_and_no() {
         run.stderr
     );
     let body = &env.server.requests()[3].raw_body;
-    assert!(body.contains("the user declined `rm one.txt`"), "{body}");
+    assert!(body.contains("the user declined `rm -r one`"), "{body}");
 }
 
 fn repl(env: &TestEnv, args: &[&str], input: &str) -> support::quire::Run {

@@ -243,6 +243,13 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
         "{}",
         list.stdout
     );
+    // The hint names the command that restores local changes.
+    assert!(
+        list.stdout
+            .contains("`quire share sync --force` restores it"),
+        "{}",
+        list.stdout
+    );
     assert!(
         picked(&env).is_empty(),
         "a drifted skill is not auto-activated"

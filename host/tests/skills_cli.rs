@@ -198,25 +198,42 @@ fn symlink_loops_do_not_stop_listing() {
 }
 
 #[test]
-fn new_creates_a_skeleton_that_passes_strict_validation() {
+fn new_creates_a_skeleton_whose_placeholder_strict_validation_flags() {
     let e = SkillsEnv::new();
     std::fs::create_dir_all(e.repo.join("sub")).unwrap();
     let ran = e.run_in("sub", &["skills", "new", "release-notes"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let dir = e.repo.join(".quire/skills/release-notes");
     assert!(ran.stdout.contains(&p(&dir.join("SKILL.md"))));
-    let ran = e.run(&["skills", "validate", "--strict", &p(&dir)]);
+    let ran = e.run(&["skills", "validate", &p(&dir)]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = e.run(&["skills", "validate", "--strict", &p(&dir)]);
+    assert_eq!(ran.code, 1, "{}", ran.stdout);
+    assert!(
+        ran.stderr
+            .contains("Description is still the placeholder from `quire skills new`"),
+        "{}",
+        ran.stderr
+    );
+    // Once the description is written, --strict passes.
+    let file = dir.join("SKILL.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let start = text.find("description: ").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let written = format!(
+        "{}description: Writes release notes from the merged pull requests; use when the user asks for a changelog.{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&file, written).unwrap();
+    let ran = e.run(&["skills", "validate", "--strict", &p(&dir)]);
+    assert_eq!(ran.code, 0, "{}", ran.stdout);
     assert_eq!(ran.stdout.trim(), format!("ok: {}", p(&dir)));
 
     let ran = e.run(&["skills", "new", "my-notes", "--scope", "user"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let user_dir = e.home.join("skills/my-notes");
-    assert_eq!(
-        e.run(&["skills", "validate", "--strict", &p(&user_dir)])
-            .code,
-        0
-    );
+    assert_eq!(e.run(&["skills", "validate", &p(&user_dir)]).code, 0);
     let lines = e.run(&["skills", "list", "--json"]).json_lines();
     assert_eq!(by_name(&lines, "my-notes", "active")[0]["scope"], "user");
     assert_eq!(
@@ -365,4 +382,74 @@ fn bundled_skills_are_materialised_once_and_pass_strict_validation() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../skills");
     let ran = e.run(&["skills", "validate", "--strict", &p(&source)]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+}
+
+#[test]
+fn loader_and_validator_read_yaml_the_same_way() {
+    let e = SkillsEnv::new();
+    let skills = e.repo.join(".quire/skills");
+    // Invalid YAML: the loader does not load it with a garbage value.
+    write_skill(
+        &skills.join("open-quote"),
+        "open-quote",
+        "\"unterminated",
+        "",
+        "",
+    );
+    // Valid YAML the loader reads: validate names the real problem only.
+    write_skill(
+        &skills.join("flow-keywords"),
+        "flow-keywords",
+        "Fills PDF forms; use for pdf form requests.",
+        "keywords: [pdf, forms]\n",
+        "",
+    );
+    let lines = e.run(&["skills", "list", "--all", "--json"]).json_lines();
+    assert!(
+        by_name(&lines, "open-quote", "active").is_empty(),
+        "{lines:#?}"
+    );
+    let skipped = lines
+        .iter()
+        .find(|v| {
+            v["status"] == "skipped"
+                && file_of(v).is_empty()
+                && v["path"].as_str().unwrap_or("").contains("open-quote")
+        })
+        .unwrap_or_else(|| panic!("open-quote not skipped: {lines:#?}"));
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("unparseable frontmatter"),
+        "{skipped}"
+    );
+    assert_eq!(
+        by_name(&lines, "flow-keywords", "active").len(),
+        1,
+        "{lines:#?}"
+    );
+
+    let ran = e.run(&["skills", "validate", &p(&skills.join("open-quote"))]);
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stderr.contains("Invalid YAML in frontmatter"),
+        "{}",
+        ran.stderr
+    );
+
+    let ran = e.run(&["skills", "validate", &p(&skills.join("flow-keywords"))]);
+    assert_eq!(ran.code, 1);
+    assert!(!ran.stderr.contains("Invalid YAML"), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("Unexpected fields in frontmatter: keywords."),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("flow-style sequences"),
+        "{}",
+        ran.stderr
+    );
 }

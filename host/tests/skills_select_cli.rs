@@ -93,6 +93,50 @@ fn pick_shows_what_a_message_selects_and_why() {
 }
 
 #[test]
+fn eval_thresholds_fail_the_run_for_ci() {
+    let env = env_with_skills();
+    // One case cannot be met: recall@5 is 0.5. Ranking pdf-forms first for
+    // a PDF message while rejecting it is a wrong pick: wrong share 1.
+    env.write(
+        "cases.json",
+        r#"[
+          {"message": "fill in the pdf form", "expect": ["pdf-forms"], "reject": ["pdf-forms"]},
+          {"message": "zzqx wvvk", "expect": ["release-notes"]}
+        ]"#,
+    );
+    let eval = |extra: &[&str]| {
+        let mut args = vec!["skills", "eval", "cases.json"];
+        args.extend_from_slice(extra);
+        env.run(&args)
+    };
+    let run = eval(&["--min-recall5", "0.5"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let run = eval(&["--min-recall5", "0.75"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("recall@5 is 0.500, below --min-recall5 0.75"),
+        "{}",
+        run.stderr
+    );
+    let run = eval(&["--max-wrong", "0.5", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("above --max-wrong 0.5"),
+        "{}",
+        run.stderr
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(run.stdout.trim()).is_ok());
+    let run = eval(&["--min-recall5", "2"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("must be a number from 0 to 1"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn eval_reports_recall_and_a_table() {
     let env = env_with_skills();
     env.write(

@@ -166,8 +166,26 @@ async fn run(session: &mut Session, text: &str) {
     assert_eq!(out.status, TaskStatus::Done, "{out:?}");
 }
 
-fn system_of(body: &serde_json::Value) -> String {
-    body["messages"][0]["content"].as_str().unwrap().to_string()
+/// The skills catalog of a request: the last developer message (it
+/// follows the user's message; the system prompt never carries it).
+fn catalog_of(body: &serde_json::Value) -> String {
+    let system = body["messages"][0]["content"].as_str().unwrap();
+    assert!(!system.contains("# Skills"), "{system}");
+    body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["role"] == "developer")
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn activated(history: &[Item], skill: &str) -> bool {
+    history
+        .iter()
+        .any(|i| matches!(i, Item::SkillActivation { name, .. } if name == skill))
 }
 
 #[tokio::test]
@@ -183,11 +201,12 @@ async fn the_request_carries_the_catalog_and_the_active_body() {
     let req = &env.server.requests()[0];
     let body = env.redact(&req.raw_body);
     insta::assert_json_snapshot!("skills_request_chat", body);
+    assert!(matches!(&session.history()[1], Item::Context { source, .. } if source == "skills"));
     assert_eq!(
-        session.history()[1],
+        session.history()[2],
         Item::SkillActivation {
             name: "pdf-forms".into(),
-            body: body["messages"][2]["content"]
+            body: body["messages"][3]["content"]
                 .as_str()
                 .unwrap()
                 .replace("[CWD]", &env.cwd.path().display().to_string()),
@@ -216,12 +235,12 @@ async fn active_skills_stick_across_turns_and_compaction() {
         1,
         "no duplicate injection"
     );
-    let system = system_of(&reqs[1].body);
+    let catalog = catalog_of(&reqs[1].body);
     assert!(
-        system.contains("Active skills (their instructions are in the conversation): pdf-forms.")
+        catalog.contains("Active skills (their instructions are in the conversation): pdf-forms.")
     );
     assert!(
-        !system.contains("- pdf-forms:"),
+        !catalog.contains("- pdf-forms:"),
         "active skills are not listed again"
     );
 
@@ -234,7 +253,8 @@ async fn active_skills_stick_across_turns_and_compaction() {
         .iter()
         .position(|i| matches!(i, Item::CompactionSummary { .. }))
         .unwrap();
-    assert!(matches!(&history[at + 1], Item::SkillActivation { name, .. } if name == "pdf-forms"));
+    assert!(matches!(&history[at + 1], Item::Context { source, .. } if source == "skills"));
+    assert!(activated(&history[at..], "pdf-forms"));
 
     run(&mut session, "and the last one").await;
     let last = &env.server.requests()[3].raw_body;
@@ -254,9 +274,7 @@ async fn a_clear_winner_is_activated_unless_switched_off() {
     let msg = "debug the docker compose healthchecks of my stack";
     let mut session = env.session(SkillsConfig::default());
     run(&mut session, msg).await;
-    assert!(
-        matches!(&session.history()[1], Item::SkillActivation { name, .. } if name == "docker-compose")
-    );
+    assert!(activated(session.history(), "docker-compose"));
     let off = SkillsConfig {
         auto_activate: false,
         ..SkillsConfig::default()
@@ -269,10 +287,10 @@ async fn a_clear_winner_is_activated_unless_switched_off() {
             .iter()
             .any(|i| matches!(i, Item::SkillActivation { .. }))
     );
-    let system = system_of(&env.server.requests()[1].body);
+    let catalog = catalog_of(&env.server.requests()[1].body);
     assert!(
-        system.contains("best first:\n- docker-compose: Write and debug"),
-        "{system}"
+        catalog.contains("best first:\n- docker-compose: Write and debug"),
+        "{catalog}"
     );
 }
 
@@ -288,8 +306,8 @@ async fn edits_apply_without_restart() {
     let mut session = env.session(off);
     let msg = "terraform, spreadsheets";
     run(&mut session, msg).await;
-    let system = system_of(&env.server.requests()[0].body);
-    assert!(!system.contains("terraform") && !system.contains("spreadsheets"));
+    let catalog = catalog_of(&env.server.requests()[0].body);
+    assert!(!catalog.contains("terraform") && !catalog.contains("spreadsheets"));
 
     // A new skill and an edited description count from the next message.
     let mut s = testing::skill(
@@ -302,13 +320,13 @@ async fn edits_apply_without_restart() {
     csv.description = "Clean spreadsheets and tabular data exports.".into();
     testing::write(&env.root(), csv).unwrap();
     run(&mut session, msg).await;
-    let system = system_of(&env.server.requests()[1].body);
+    let catalog = catalog_of(&env.server.requests()[1].body);
     assert!(
-        system.contains("- terraform-aws: Plan and apply Terraform"),
-        "{system}"
+        catalog.contains("- terraform-aws: Plan and apply Terraform"),
+        "{catalog}"
     );
-    assert!(system.contains("- csv-cleaning: Clean spreadsheets and tabular data exports."));
-    assert!(system.contains("10 more skills are installed"));
+    assert!(catalog.contains("- csv-cleaning: Clean spreadsheets and tabular data exports."));
+    assert!(catalog.contains("10 more skills are installed"));
 }
 
 #[tokio::test]

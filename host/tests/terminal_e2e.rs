@@ -49,3 +49,6 @@ fn colour_on_a_terminal_without_no_color() {
     let screen = on_a_terminal(&env, false);
     assert!(screen.contains("\u{1b}[32m✓"), "{screen:?}");
 }
+
+#[path = "terminal_e2e/tui.rs"]
+mod tui;

@@ -162,3 +162,31 @@ fn repl(env: &TestEnv, input: &str) -> Run {
     drop(stdin);
     finish(child)
 }
+
+#[test]
+fn what_is_created_in_an_untrusted_repository_says_it_is_ignored_until_trust() {
+    let env = repo_with_settings();
+    let run = env.run(&["skills", "new", "pdf-forms"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let note = "is not a trusted repository, so quire ignores its project skills and plugins";
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("until you run `quire trust`"),
+        "{}",
+        run.stderr
+    );
+
+    env.write(
+        "vendor/skills/lint-rules/SKILL.md",
+        "---\nname: lint-rules\ndescription: The team's lint rules; use when fixing lint errors.\n---\nSteps.\n",
+    );
+    let run = env.run(&["share", "add", "vendor/skills/lint-rules"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+
+    // Trusted, neither says so.
+    assert_eq!(env.run(&["trust"]).code, 0);
+    let run = env.run(&["skills", "new", "csv-tools"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains(note), "{}", run.stderr);
+}

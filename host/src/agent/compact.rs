@@ -51,14 +51,21 @@ impl Session {
             Some((u, len)) if len <= self.history.len() => {
                 u.total() + bytes_of(&self.history[len..]) / 4
             }
-            _ => (bytes_of(&self.history) + self.instructions("").len() as u64) / 4,
+            _ => (bytes_of(&self.history) + self.instructions().len() as u64) / 4,
         }
     }
 
+    /// Whether the conversation passed the threshold and there is more
+    /// than one message to compact (the items added after a message for
+    /// it, context and skill bodies, do not count).
     pub(crate) fn needs_compaction(&self) -> bool {
         let window = self.config.context_window(&self.model) as f64;
-        self.history.len() > 1
-            && self.estimated_tokens() as f64 > window * self.config.compact_threshold
+        let exchanged = self
+            .history
+            .iter()
+            .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
+            .count();
+        exchanged > 1 && self.estimated_tokens() as f64 > window * self.config.compact_threshold
     }
 
     /// Summarises the history and replaces it (see the module docs).
@@ -81,10 +88,11 @@ impl Session {
             });
             let request = ModelRequest {
                 model: self.model.clone(),
-                instructions: self.instructions(""),
+                instructions: self.instructions(),
                 items,
                 tools: self.turn_tools(""),
                 max_output_tokens: self.config.max_output_tokens_for(&self.model),
+                cache_key: Some(self.id().to_string()),
             };
             match self.send_request(&request, cancel, false).await {
                 Ok(r) => break r.text,

@@ -51,8 +51,18 @@ pub enum Event {
     ToolCompleted {
         call_id: String,
         name: String,
+        /// Wall time, the wait for the user's approval not counted.
         duration_ms: u64,
+        /// True for a failed call, a non-zero exit included.
         is_error: bool,
+        /// `ok`, `failed`, `denied`, `timed_out` or `interrupted`.
+        status: String,
+        /// A shell command's exit code (absent when a signal killed it).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        /// A patch's files: `status`, `path`, `added`, `removed`, `diff`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        files: Option<Value>,
         /// What the model receives (capped, head and tail kept).
         output: String,
         /// How many bytes of the tool's output were cut.
@@ -93,6 +103,11 @@ pub enum Event {
     /// message (named with `$name` or `/name`, or a clear match).
     SkillActivated {
         name: String,
+    },
+    /// Before the session's first request, quire waits for these MCP
+    /// servers to start (each at most its `startup_timeout_sec`).
+    McpWaiting {
+        servers: Vec<String>,
     },
     /// A hook started (`event` is the hook event, `name` the hook).
     HookStarted {

@@ -16,18 +16,25 @@ pub enum ToolChange {
     Removed(String),
 }
 
-/// Something that adds to the prompt. Skills implement this: a catalog in
-/// the instructions, activated bodies as items, and re-injection after
-/// compaction.
+/// Something that adds to the prompt. Skills implement this: a catalog
+/// and activated bodies as items after the user's message, and
+/// re-injection after compaction.
+///
+/// The prompt's prefix only grows (providers cache it): what depends on a
+/// user message goes into items after that message ([`Item::Context`]),
+/// never into the system prompt.
 pub trait Extension: Send + Sync {
-    /// Text appended to the system prompt for a turn started by
-    /// `user_text` (for example a catalog of the skills that fit it).
-    fn instructions(&self, _user_text: &str) -> Option<String> {
+    /// Text appended to the system prompt. It must be the same for every
+    /// request of a session: anything that depends on the message belongs
+    /// in [`Extension::on_user_message`].
+    fn instructions(&self) -> Option<String> {
         None
     }
 
-    /// Items added to the history right after the user's message (for
-    /// example skills the message activated).
+    /// Items added to the history right after the user's message, kept
+    /// there and in the session file (for example the skills catalog for
+    /// the message as an [`Item::Context`], and the skills it activated).
+    /// Called after [`Extension::ready`] was waited for.
     fn on_user_message(&self, _user_text: &str) -> Vec<Item> {
         Vec::new()
     }
@@ -43,6 +50,10 @@ pub trait Extension: Send + Sync {
     fn tool_changes(&self) -> Vec<ToolChange> {
         Vec::new()
     }
+
+    /// The names of the tools a model request is about to carry (for
+    /// example to start a lazy MCP server whose tool is sent).
+    fn on_tools_sent(&self, _names: &[String]) {}
 
     /// Something the first model request of a task must wait for (for
     /// example MCP servers marked `required`). An error fails the task.

@@ -46,6 +46,9 @@ pub struct Session {
     pub(crate) total_usage: Usage,
     /// Which tools each request carries (see [`tools::select`]).
     pub(crate) tool_selection: Arc<tools::select::ToolSelection>,
+    /// The day the session started, for the environment block (the
+    /// system prompt stays the same for the whole session).
+    pub(crate) started: String,
     /// The session's hooks (`None`: none configured or allowed to run).
     pub(crate) hooks: Option<Arc<crate::hooks::Hooks>>,
     /// The `SessionStart` source still to run before the next message.
@@ -86,6 +89,7 @@ impl Session {
         let mut extensions: Vec<Arc<dyn Extension>> = Vec::new();
         if let Some(mcp) = crate::mcp::session_extension(
             &config,
+            &home,
             &workspace,
             prompt::repo_root(&cwd).as_deref(),
             &events,
@@ -177,6 +181,7 @@ impl Session {
             last_usage: None,
             total_usage: Usage::default(),
             tool_selection: tool_selection.clone(),
+            started: today(),
             hooks: None,
             pending_start: None,
             config,
@@ -308,22 +313,54 @@ impl Session {
         }
         self.last_usage = None;
         self.total_usage = Usage::default();
+        self.started = today();
         self.announce(false);
         Ok(())
     }
 
-    /// The system prompt for a turn started by `user_text`.
-    pub(crate) fn instructions(&self, user_text: &str) -> String {
-        let env = Environment::detect(
+    /// Continues a past session in place of this one (`/resume`).
+    pub fn switch_to(&mut self, loaded: LoadedSession) -> Result<(), AgentError> {
+        self.writer = SessionWriter::append_to(&loaded.path, &loaded.meta.id)?;
+        self.history = loaded.items;
+        for ext in &self.extensions {
+            ext.sync_history(&self.history);
+        }
+        self.last_usage = None;
+        self.total_usage = Usage::default();
+        self.started = today();
+        self.announce(true);
+        Ok(())
+    }
+
+    /// The directory the session runs in.
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// Changes when quire asks before acting (`/approvals`).
+    pub fn set_approval(&mut self, policy: crate::tools::ApprovalPolicy) {
+        self.config.approval = policy;
+    }
+
+    /// The context window of the current model, in tokens.
+    pub fn context_window(&self) -> u64 {
+        self.config.context_window(&self.model)
+    }
+
+    /// The system prompt: the same for every request of the session (the
+    /// date is the day it started).
+    pub(crate) fn instructions(&self) -> String {
+        let mut env = Environment::detect(
             &self.cwd,
             &self.workspace,
             self.config.sandbox,
             self.config.network,
             self.config.approval,
         );
+        env.date = self.started.clone();
         let mut s = prompt::instructions(&self.docs, &env);
         for ext in &self.extensions {
-            if let Some(extra) = ext.instructions(user_text) {
+            if let Some(extra) = ext.instructions() {
                 s.push_str("\n\n");
                 s.push_str(&extra);
             }
@@ -361,6 +398,10 @@ impl Session {
         }
         self.events.send(event);
     }
+}
+
+fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
 }
 
 /// Finds a session to resume in the sessions folder of `config`.

@@ -59,6 +59,11 @@ impl Session {
             text: user_text.to_string(),
         });
         self.record_prompt_context(hook_context);
+        let not_ready = self.wait_ready(&cancel).await;
+        // After the wait, so notes about servers and the tools they bring
+        // are as current as they can be.
+        self.apply_tool_changes();
+        self.tool_selection.refresh(&self.tools);
         let extra: Vec<Item> = self
             .extensions
             .iter()
@@ -71,20 +76,7 @@ impl Session {
             }
             self.record(item);
         }
-        let waits: Vec<_> = self.extensions.iter().filter_map(|e| e.ready()).collect();
-        let mut not_ready = None;
-        for wait in waits {
-            tokio::select! {
-                r = wait => if let Err(msg) = r {
-                    not_ready = Some(TaskStatus::Failed(msg));
-                    break;
-                },
-                _ = cancel.cancelled() => {
-                    not_ready = Some(TaskStatus::Interrupted);
-                    break;
-                }
-            }
-        }
+        let mut not_ready = not_ready;
         let mut usage = Usage::default();
         let mut turns = 0u32;
         let mut final_text = String::new();
@@ -213,6 +205,21 @@ impl Session {
         }
     }
 
+    /// Waits for what the extensions need before the first request (MCP
+    /// servers still starting); `Some` when the task cannot go on.
+    async fn wait_ready(&self, cancel: &CancellationToken) -> Option<TaskStatus> {
+        let waits: Vec<_> = self.extensions.iter().filter_map(|e| e.ready()).collect();
+        for wait in waits {
+            tokio::select! {
+                r = wait => if let Err(msg) = r {
+                    return Some(TaskStatus::Failed(msg));
+                },
+                _ = cancel.cancelled() => return Some(TaskStatus::Interrupted),
+            }
+        }
+        None
+    }
+
     /// A task a `UserPromptSubmit` hook blocked: the prompt is dropped and
     /// the user is told why.
     fn blocked_task(&mut self, reason: String) -> TaskOutcome {
@@ -241,10 +248,11 @@ impl Session {
         let tools = self.turn_tools(user_text);
         let request = ModelRequest {
             model: self.model.clone(),
-            instructions: self.instructions(user_text),
+            instructions: self.instructions(),
             items: self.history.clone(),
             tools,
             max_output_tokens: self.config.max_output_tokens_for(&self.model),
+            cache_key: Some(self.id().to_string()),
         };
         self.send_request(&request, cancel, true).await
     }
@@ -253,7 +261,12 @@ impl Session {
     /// of them, or, past `tool_selection.threshold`, the selected ones.
     pub(crate) fn turn_tools(&self, user_text: &str) -> Vec<crate::tools::ToolSpec> {
         self.tool_selection.refresh(&self.tools);
-        self.tool_selection.turn_specs(&self.history, user_text)
+        let specs = self.tool_selection.turn_specs(&self.history, user_text);
+        let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+        for ext in &self.extensions {
+            ext.on_tools_sent(&names);
+        }
+        specs
     }
 
     pub(crate) async fn send_request(

@@ -18,8 +18,14 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// A first message for the interactive session.
+    /// A first message for the interactive session (a single word that is close
+    /// to a command name is refused as a likely typo).
     pub prompt: Option<String>,
+
+    /// Continue a session of this directory: `last`, an id (prefix), or
+    /// nothing for a picker.
+    #[arg(long, value_name = "last|ID", num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
 }
 
 const EXAMPLES: &str = "Examples:
@@ -31,6 +37,7 @@ const EXAMPLES: &str = "Examples:
   quire -c max_turns=20 -c network=true   override config keys
   quire sessions list                     past sessions; resume with exec --resume";
 
+/// Options every command accepts (shown under "Global options").
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
     /// Provider to use: openai, anthropic, ollama, or a [providers.NAME] from config.
@@ -96,10 +103,21 @@ pub enum Command {
     Plugins(super::plugins::PluginsArgs),
     /// Share skills and plugins with your team through quire.lock: add, sync, verify, remove, list.
     Share(super::share::ShareArgs),
+    /// Continue a past session of this directory (a picker, or `last`, or an id).
+    Resume {
+        /// `last` or a session id (prefix); leave out to pick from a list.
+        id: Option<String>,
+    },
     /// Trust a repository so its own settings (.quire/config.toml, .mcp.json, skills, plugins) are used.
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.
     Hooks(super::hooks::HooksArgs),
+    /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
+    Doctor(super::doctor::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(super::completions::CompletionsArgs),
+    /// Print the man page, or write one per command with --dir.
+    Man(super::completions::ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,9 +186,13 @@ pub enum McpCommand {
         command: Vec<String>,
     },
     /// Remove a server from ~/.quire/config.toml.
-    Remove { name: String },
+    Remove {
+        /// The server's name, as `quire mcp list` shows it.
+        name: String,
+    },
     /// Start one server and show its tools: names, descriptions, input schemas.
     Tools {
+        /// The server's name, as `quire mcp list` shows it.
         name: String,
         /// A JSON array.
         #[arg(long)]

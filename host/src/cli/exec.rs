@@ -23,10 +23,14 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
                 message: message.clone(),
             });
         }
-        eprintln!("error: {message}");
+        super::pipe::err(&format!("error: {message}\n"));
         code
     };
     let setup = match setup::load(global, args.max_turns) {
+        Ok(s) => s,
+        Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
+    };
+    let setup = match super::first_run::ensure(global, args.max_turns, setup) {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
     };
@@ -73,6 +77,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
     if let Some(code) = interrupts.terminated() {
         return code;
+    }
+    if !args.json {
+        eprintln!("{}", super::summary::usage_line(&outcome.usage));
     }
     match outcome.status {
         TaskStatus::Done => EXIT_OK,

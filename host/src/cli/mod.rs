@@ -1,24 +1,27 @@
 //! Command-line interface: clap commands, thin over the library.
 
-mod args;
+pub(crate) mod args;
+mod completions;
+mod doctor;
 mod exec;
+mod first_run;
+mod help;
 mod hooks;
 mod mcp;
 mod mcp_serve;
 mod pipe;
 mod plugins;
 mod render;
-mod repl;
+pub(crate) mod repl;
 mod run;
 mod sessions;
-mod setup;
+pub(crate) mod setup;
 mod share;
 mod skills;
 mod skills_select;
-mod summary;
+pub(crate) mod summary;
 mod trust;
-
-use clap::Parser;
+mod typo;
 
 pub use args::{Cli, Command};
 
@@ -30,7 +33,15 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
     pipe::quiet_on_broken_pipe();
-    let cli = match Cli::try_parse() {
+    let raw: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(message) = typo::check(&raw) {
+        eprintln!("{message}");
+        return EXIT_USAGE;
+    }
+    let cli = match help::parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
@@ -68,8 +79,35 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
         Some(Command::Share(args)) => share::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
-        None => repl::run(&cli.global, cli.prompt.clone()).await,
+        Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
+        Some(Command::Completions(args)) => completions::completions(args),
+        Some(Command::Man(args)) => completions::man(args),
+        Some(Command::Resume { id }) => interactive(&cli, Some(id.clone())).await,
+        None => {
+            let resume = cli
+                .resume
+                .clone()
+                .map(|id| Some(id).filter(|i| !i.is_empty()));
+            interactive(&cli, resume).await
+        }
     }
+}
+
+/// The full-screen view on a terminal; the line mode for pipes and dumb
+/// terminals.
+async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
+    use std::io::IsTerminal;
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb {
+        return crate::tui::run(&cli.global, cli.prompt.clone(), resume).await;
+    }
+    if resume.is_some() {
+        eprintln!(
+            "error: resuming needs a terminal; without one use quire exec --resume last|ID \"TASK\""
+        );
+        return EXIT_USAGE;
+    }
+    repl::run(&cli.global, cli.prompt.clone()).await
 }
 
 fn init_logging() {

@@ -7,9 +7,31 @@
 //! them dies. Instead one panic hook recognises the printing failure and
 //! exits with the shell's code for a closed pipe; every other panic goes to
 //! the default hook.
+//!
+//! During a session that is not enough: when the terminal closes (SIGHUP)
+//! or the reader of quire's output goes away, the task must still end on
+//! record. What a session shows goes through [`out`] and [`err`], which
+//! drop what cannot be written (EIO, EPIPE) instead of panicking.
+
+use std::io::Write;
 
 /// The exit code of a process whose output pipe closed (128 + SIGPIPE).
 pub const EXIT_BROKEN_PIPE: i32 = 141;
+
+/// Writes `text` to stdout and flushes; a failure (closed terminal or
+/// pipe) is ignored: the output has no reader left.
+pub fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}
+
+/// [`out`] for stderr.
+pub fn err(text: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(text.as_bytes());
+    let _ = e.flush();
+}
 
 /// Installs the hook (once, at the start of `main`).
 pub fn quiet_on_broken_pipe() {

@@ -1,11 +1,12 @@
 //! Renderers of the event stream: the human view and `--json` JSONL.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use quire::agent::Event;
 
-use super::summary::{clip, tool_line};
+use super::pipe::{err, out};
+use super::summary::{clip, failure_reason, outcome, patch_stats, tool_line};
 
 pub trait Renderer: Send {
     fn event(&mut self, event: &Event);
@@ -21,9 +22,7 @@ pub struct JsonRenderer;
 impl Renderer for JsonRenderer {
     fn event(&mut self, event: &Event) {
         if let Ok(line) = serde_json::to_string(event) {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
-            let _ = out.flush();
+            out(&format!("{line}\n"));
         }
     }
 }
@@ -68,7 +67,7 @@ impl HumanRenderer {
 
     fn end_text(&mut self) {
         if self.text_open {
-            println!();
+            out("\n");
             self.text_open = false;
         }
     }
@@ -76,7 +75,7 @@ impl HumanRenderer {
     fn note(&mut self, line: &str) {
         self.clear_status();
         self.end_text();
-        eprintln!("{line}");
+        err(&format!("{line}\n"));
     }
 }
 
@@ -103,8 +102,7 @@ impl Renderer for HumanRenderer {
             }
             Event::TextDelta { delta } => {
                 self.clear_status();
-                print!("{delta}");
-                let _ = std::io::stdout().flush();
+                out(delta);
                 self.text_open = !delta.ends_with('\n');
             }
             Event::MessageCompleted { .. } => self.end_text(),
@@ -119,8 +117,12 @@ impl Renderer for HumanRenderer {
             }
             Event::ToolCompleted {
                 call_id,
+                name,
                 duration_ms,
                 is_error,
+                status,
+                exit_code,
+                files,
                 output,
                 ..
             } => {
@@ -128,20 +130,22 @@ impl Renderer for HumanRenderer {
                     Some(i) => self.running.remove(i).1,
                     None => call_id.clone(),
                 };
-                let mark = if *is_error {
-                    self.paint("31", "✗")
-                } else {
-                    self.paint("32", "✓")
+                let (mark, detail) = outcome(status, *exit_code, *duration_ms);
+                let colour = match mark {
+                    "✓" => "32",
+                    "✗" => "31",
+                    _ => "33",
                 };
-                let time = if *duration_ms >= 1000 {
-                    format!(" ({:.1}s)", *duration_ms as f64 / 1000.0)
-                } else {
-                    String::new()
-                };
-                let mut text = format!("{mark} {line}{}", self.paint("2", &time));
-                if *is_error {
-                    let first = output.lines().next().unwrap_or("");
-                    text.push_str(&format!(" — {}", self.paint("31", &clip(first, 120))));
+                let mark = self.paint(colour, mark);
+                let mut text = format!("{mark} {line} {}", self.paint("2", &format!("({detail})")));
+                if let Some(stats) = files.as_ref().map(patch_stats).filter(|s| !s.is_empty()) {
+                    text.push_str(&format!(" {stats}"));
+                }
+                if *is_error || status != "ok" {
+                    let reason = failure_reason(name, output);
+                    if !reason.is_empty() {
+                        text.push_str(&format!(" — {}", self.paint("31", &reason)));
+                    }
                 }
                 self.note(&text);
             }
@@ -193,6 +197,13 @@ impl Renderer for HumanRenderer {
             }
             Event::Warning { message } => {
                 let line = self.paint("33", &format!("warning: {message}"));
+                self.note(&line);
+            }
+            Event::McpWaiting { servers } => {
+                let line = self.paint(
+                    "2",
+                    &format!("waiting for MCP servers: {}", servers.join(", ")),
+                );
                 self.note(&line);
             }
             Event::HookStarted { .. } => {}
@@ -265,18 +276,16 @@ impl Renderer for HumanRenderer {
         );
         let status = self.paint("2", &status);
         if self.text_open {
-            println!();
+            out("\n");
             self.text_open = false;
         }
-        eprint!("\r\x1b[2K{status}");
-        let _ = std::io::stderr().flush();
+        err(&format!("\r\x1b[2K{status}"));
         self.status_shown = true;
     }
 
     fn clear_status(&mut self) {
         if self.status_shown {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
+            err("\r\x1b[2K");
             self.status_shown = false;
         }
     }

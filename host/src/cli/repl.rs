@@ -86,8 +86,8 @@ async fn read(reader: &mpsc::UnboundedSender<ReadRequest>, prompt: &str, history
 /// In a repository with settings of its own that the user has not decided
 /// about yet, asks whether to trust it; on yes records that and returns the
 /// configuration loaded again (now with the repository's settings).
-async fn ask_trust(
-    reader: &mpsc::UnboundedSender<ReadRequest>,
+pub(crate) async fn ask_trust(
+    mut ask: impl AsyncFnMut(&str) -> Option<String>,
     setup: &setup::Setup,
     global: &GlobalArgs,
 ) -> anyhow::Result<Option<setup::Setup>> {
@@ -107,13 +107,13 @@ async fn ask_trust(
         found.join(", ")
     );
     let answer = loop {
-        match read(reader, "Trust this repository? [y]es, [n]o: ", false).await {
-            Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
+        match ask("Trust this repository? [y]es, [n]o: ").await {
+            Some(l) => match l.trim().to_ascii_lowercase().as_str() {
                 "y" | "yes" => break true,
                 "n" | "no" | "" => break false,
                 _ => eprintln!("answer y or n"),
             },
-            Input::Interrupted | Input::Eof => break false,
+            None => break false,
         }
     };
     if !answer {
@@ -195,7 +195,8 @@ impl Renderer for PromptAware {
 }
 
 pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
-    let mut setup = match setup::load(global, None) {
+    let loaded = setup::load(global, None);
+    let mut setup = match loaded.and_then(|s| super::first_run::ensure(global, None, s)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -203,7 +204,11 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         }
     };
     let reader = spawn_reader(setup.home.join("history.txt"));
-    match ask_trust(&reader, &setup, global).await {
+    let ask = async |prompt: &str| match read(&reader, prompt, false).await {
+        Input::Line(l) => Some(l),
+        Input::Interrupted | Input::Eof => None,
+    };
+    match ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
         Err(e) => {

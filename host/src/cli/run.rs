@@ -48,7 +48,7 @@ impl Interrupts {
                 match this.token() {
                     Some(t) if n == 1 => t.cancel(),
                     _ => {
-                        eprintln!();
+                        super::pipe::err("\n");
                         exit_now(super::EXIT_INTERRUPTED);
                     }
                 }

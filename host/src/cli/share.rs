@@ -75,6 +75,7 @@ pub enum ShareCommand {
     },
     /// Uninstall a shared skill or plugin and drop it from quire.lock.
     Remove {
+        /// The skill's or plugin's name, as `quire share list` shows it.
         name: String,
         /// Also when its installed files have local changes.
         #[arg(long)]
@@ -130,6 +131,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             force,
         } => add(
             &ctx,
+            setup.config.project_trusted || args.user,
             &AddOptions {
                 source: match share::Source::parse(source) {
                     share::Source::Path(p) => share::source::folder_from(&setup.cwd, &root, &p),
@@ -178,7 +180,7 @@ fn consent_note(ctx: &ShareContext, e: &Entry) {
     }
 }
 
-fn add(ctx: &ShareContext, opts: &AddOptions) -> i32 {
+fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
     match share::add(ctx, opts) {
         Ok(entries) => {
             for e in &entries {
@@ -194,6 +196,12 @@ fn add(ctx: &ShareContext, opts: &AddOptions) -> i32 {
                 consent_note(ctx, e);
             }
             println!("recorded in {}; commit it", share::lock::FILE);
+            if !trusted {
+                eprintln!(
+                    "{}",
+                    super::trust::ignored_here(&ctx.root, "what was added")
+                );
+            }
             EXIT_OK
         }
         Err(e) => {

@@ -42,6 +42,22 @@ pub struct EvalArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 when recall@5 is below this share (0 to 1), for CI.
+    #[arg(long = "min-recall5", value_name = "SHARE", value_parser = share_arg)]
+    pub min_recall5: Option<f64>,
+    /// Exit 1 when the share of rejected skills that were selected is above this (0 to 1).
+    #[arg(long = "max-wrong", value_name = "SHARE", value_parser = share_arg)]
+    pub max_wrong: Option<f64>,
+}
+
+/// A share from 0 to 1.
+fn share_arg(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "must be a number from 0 to 1 (0.9 means 90%), got \"{s}\""
+        )),
+    }
 }
 
 fn paths(setup: &Setup) -> Paths {
@@ -257,5 +273,28 @@ pub fn eval(setup: &Setup, skills: Vec<Skill>, args: &EvalArgs) -> i32 {
     } else {
         print!("{}", skill_eval::render(&report));
     }
-    EXIT_OK
+    let mut below = Vec::new();
+    if let Some(min) = args.min_recall5
+        && report.recall_at_5 < min
+    {
+        below.push(format!(
+            "recall@5 is {:.3}, below --min-recall5 {min}",
+            report.recall_at_5
+        ));
+    }
+    if let Some(max) = args.max_wrong
+        && report.wrong_share > max
+    {
+        below.push(format!(
+            "wrong picks are {:.3} of the rejected skills, above --max-wrong {max}",
+            report.wrong_share
+        ));
+    }
+    if below.is_empty() {
+        return EXIT_OK;
+    }
+    for b in below {
+        eprintln!("failed: {b}");
+    }
+    super::EXIT_FAILED
 }

@@ -1,6 +1,20 @@
-//! One-line summaries of tool calls for the human view.
+//! One-line summaries of tool calls and token usage for the human view.
 
+use quire::model::Usage;
 use serde_json::Value;
+
+/// `tokens: 12400 in (11800 cached) · 310 out` (with `N written` beside
+/// `cached` when the provider reports cache writes).
+pub fn usage_line(u: &Usage) -> String {
+    let mut cached = format!("{} cached", u.cached_input_tokens);
+    if u.cache_write_input_tokens > 0 {
+        cached.push_str(&format!(", {} written", u.cache_write_input_tokens));
+    }
+    format!(
+        "tokens: {} in ({cached}) · {} out",
+        u.input_tokens, u.output_tokens
+    )
+}
 
 /// `shell: cargo test`, `read_file: src/lib.rs:10-40`, …
 pub fn tool_line(name: &str, args: &Value) -> String {
@@ -51,6 +65,79 @@ fn patch_files(patch: &str) -> String {
     files.join(", ")
 }
 
+/// The status mark of a finished call and what follows it in brackets:
+/// `✓` (`1.2s`), `✗` (`exit 3, 40ms`), `⊘` (`denied, 2ms`).
+pub fn outcome(status: &str, exit_code: Option<i32>, duration_ms: u64) -> (&'static str, String) {
+    let time = duration(duration_ms);
+    match (status, exit_code) {
+        ("ok", _) => ("✓", time),
+        ("denied", _) => ("⊘", format!("denied, {time}")),
+        ("timed_out", _) => ("⊘", format!("timed out, {time}")),
+        ("interrupted", _) => ("⊘", format!("interrupted, {time}")),
+        (_, Some(code)) => ("✗", format!("exit {code}, {time}")),
+        _ => ("✗", time),
+    }
+}
+
+/// `a.py +2 -1, b.rs +10`: a patch's line counts per file.
+pub fn patch_stats(files: &Value) -> String {
+    let Some(files) = files.as_array() else {
+        return String::new();
+    };
+    let n = |f: &Value, k: &str| f.get(k).and_then(Value::as_u64).unwrap_or(0);
+    files
+        .iter()
+        .map(|f| {
+            let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
+            let (added, removed) = (n(f, "added"), n(f, "removed"));
+            let mut s = path.to_string();
+            if added > 0 {
+                s.push_str(&format!(" +{added}"));
+            }
+            if removed > 0 {
+                s.push_str(&format!(" -{removed}"));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `850ms`, `1.6s`, `2m05s`.
+pub fn duration(ms: u64) -> String {
+    match ms {
+        0..1000 => format!("{ms}ms"),
+        1000..60_000 => format!("{:.1}s", ms as f64 / 1000.0),
+        _ => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
+    }
+}
+
+/// The line that says why a call failed: for a shell command the last
+/// line it printed, for other tools the first line of the message.
+pub fn failure_reason(name: &str, output: &str) -> String {
+    let line = match output.split_once("\nOutput:\n") {
+        Some((_, printed)) if name == "shell" => printed
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or(""),
+        _ => output.lines().next().unwrap_or(""),
+    };
+    clip_words(line.trim(), 160)
+}
+
+/// Like [`clip`], but cuts at a word boundary when there is one nearby.
+pub fn clip_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    match cut.rfind(' ') {
+        Some(i) if i > max / 2 => format!("{}…", cut[..i].trim_end()),
+        _ => format!("{cut}…"),
+    }
+}
+
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
@@ -78,5 +165,20 @@ mod tests {
             "apply_patch: M a.rs"
         );
         assert!(tool_line("shell", &json!({"command": "x".repeat(300)})).ends_with('…'));
+    }
+
+    #[test]
+    fn marks_tell_the_truth() {
+        assert_eq!(outcome("ok", Some(0), 1600), ("✓", "1.6s".into()));
+        assert_eq!(outcome("failed", Some(3), 40), ("✗", "exit 3, 40ms".into()));
+        assert_eq!(outcome("failed", None, 40), ("✗", "40ms".into()));
+        assert_eq!(outcome("denied", None, 2), ("⊘", "denied, 2ms".into()));
+        assert_eq!(outcome("timed_out", None, 125_000).1, "timed out, 2m05s");
+        let out = "Exit code: 2\nWall time: 0.0 s\nOutput:\nls: cannot access '/nope': No such file or directory\n";
+        assert_eq!(
+            failure_reason("shell", out),
+            "ls: cannot access '/nope': No such file or directory"
+        );
+        assert_eq!(clip_words("alpha beta gamma delta", 14), "alpha beta…");
     }
 }

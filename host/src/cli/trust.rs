@@ -136,3 +136,12 @@ fn list(file: &Path) -> i32 {
     }
     EXIT_OK
 }
+
+/// The note after creating something a repository's own settings hold
+/// (a project skill, a shared skill or plugin) while it is not trusted.
+pub(super) fn ignored_here(root: &Path, what: &str) -> String {
+    format!(
+        "note: {} is not a trusted repository, so quire ignores its project skills and plugins, {what} included, until you run `quire trust` there",
+        root.display()
+    )
+}

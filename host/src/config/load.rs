@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
 use super::Config;
+use super::check::{self, Origin};
 use super::trust::{self, TrustLevel};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +51,17 @@ const ENV_KEYS: &[(&str, &str)] = &[
 pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     let mut merged = Table::new();
     let mut warnings = Vec::new();
-    let user = read_table(&opts.home.join("config.toml"))?;
+    let user_path = opts.home.join("config.toml");
+    let (user, user_text) = read_table(&user_path)?;
+    check::layer(
+        &user,
+        &user,
+        &Origin::File {
+            path: &user_path,
+            text: &user_text,
+        },
+        &mut warnings,
+    )?;
     // Only the user's own file can trust a repository.
     let trusted = match &opts.workspace {
         None => true,
@@ -63,7 +74,20 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     if let Some(root) = &opts.repo_root
         && trusted
     {
-        merge_file(&mut merged, &root.join(".quire").join("config.toml"))?;
+        let path = root.join(".quire").join("config.toml");
+        let (table, text) = read_table(&path)?;
+        let mut after = merged.clone();
+        merge(&mut after, table.clone());
+        check::layer(
+            &after,
+            &table,
+            &Origin::File {
+                path: &path,
+                text: &text,
+            },
+            &mut warnings,
+        )?;
+        merged = after;
     }
     if let Some(ws) = opts.workspace.as_deref().filter(|_| !trusted) {
         let found = trust::project_settings(ws);
@@ -75,8 +99,13 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         if let Ok(v) = std::env::var(var)
             && !v.is_empty()
         {
-            set_dotted(&mut merged, key, parse_value(&v))
+            let mut one = Table::new();
+            set_dotted(&mut one, key, parse_value(&v))
                 .map_err(|_| ConfigError::Invalid(format!("{var}: cannot set {key}")))?;
+            let mut after = merged.clone();
+            merge(&mut after, one.clone());
+            check::layer(&after, &one, &Origin::Env(var), &mut warnings)?;
+            merged = after;
         }
     }
     for o in &opts.overrides {
@@ -87,13 +116,18 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         if k.is_empty() {
             return Err(ConfigError::Override(o.clone()));
         }
-        set_dotted(&mut merged, k, parse_value(v.trim()))
+        let mut one = Table::new();
+        set_dotted(&mut one, k, parse_value(v.trim()))
             .map_err(|_| ConfigError::Override(o.clone()))?;
+        let mut after = merged.clone();
+        set_dotted(&mut after, k, parse_value(v.trim()))
+            .map_err(|_| ConfigError::Override(o.clone()))?;
+        check::layer(&after, &one, &Origin::Override(o), &mut warnings)?;
+        merged = after;
     }
-    let mut config: Config = serde_ignored::deserialize(Value::Table(merged), |path| {
-        warnings.push(format!("unknown config key '{path}' is ignored"));
-    })
-    .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
+    // Unknown keys were reported per layer, where they were written.
+    let mut config: Config = serde_ignored::deserialize(Value::Table(merged), |_| {})
+        .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
     config.project_trusted = trusted;
     if !(0.1..=1.0).contains(&config.compact_threshold) {
         return Err(ConfigError::Invalid(format!(
@@ -107,16 +141,19 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     Ok((config, warnings))
 }
 
-fn merge_file(into: &mut Table, path: &Path) -> Result<(), ConfigError> {
-    merge(into, read_table(path)?);
-    Ok(())
+/// The config key an environment variable sets.
+pub(super) fn env_key(var: &str) -> Option<&'static str> {
+    ENV_KEYS.iter().find(|(v, _)| *v == var).map(|(_, k)| *k)
 }
 
-/// The table in the file at `path`; empty when there is no file.
-fn read_table(path: &Path) -> Result<Table, ConfigError> {
+/// The table in the file at `path` and its text; empty when there is no
+/// file.
+fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Table::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Table::new(), String::new()));
+        }
         Err(source) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
@@ -130,7 +167,7 @@ fn read_table(path: &Path) -> Result<Table, ConfigError> {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-    Ok(table)
+    Ok((table, text))
 }
 
 /// Deep merge: tables merge key by key, anything else replaces.
@@ -214,7 +251,13 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(w, vec!["unknown config key 'modle' is ignored".to_string()]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].ends_with(
+                "config.toml:1: unknown config key 'modle' is ignored; did you mean 'model'?"
+            ),
+            "{w:?}"
+        );
         let err = load(&LoadOptions {
             home: home.path().into(),
             overrides: vec!["sandbox=loose".into()],

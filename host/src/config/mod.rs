@@ -2,7 +2,9 @@
 //! `<repo>/.quire/config.toml` < `QUIRE_*` environment < `-c key=value`
 //! (the CLI's flags are applied as `-c` overrides).
 
+mod check;
 mod load;
+pub mod probe;
 mod provider;
 pub mod trust;
 
@@ -11,6 +13,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use check::{line_of, top_level_keys};
 pub use load::{ConfigError, LoadOptions, load};
 pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
 
@@ -50,6 +53,8 @@ pub struct Config {
     /// `[mcp_servers.NAME]`.
     #[serde(default)]
     pub mcp_servers: crate::mcp::McpServers,
+    /// `[mcp]`: settings for every MCP server.
+    pub mcp: crate::mcp::McpSettings,
     /// `[plugins]`.
     pub plugins: crate::plugins::PluginsConfig,
     /// `[tool_selection]`.
@@ -114,6 +119,7 @@ impl Default for Config {
             sessions_dir: None,
             skills: crate::skills::SkillsConfig::default(),
             mcp_servers: crate::mcp::McpServers::default(),
+            mcp: crate::mcp::McpSettings::default(),
             plugins: crate::plugins::PluginsConfig::default(),
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
             selection: crate::skills::select::semantic::SelectionConfig::default(),

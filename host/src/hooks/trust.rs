@@ -1,11 +1,14 @@
 //! Approval of repository hooks by hash. A repository's hooks run only in
 //! a trusted repository (see [`crate::config::trust`]) and only once the
 //! user approved each one: the hash covers the repository, the file, the
-//! event and the whole definition, so a new or changed hook waits for
-//! `quire hooks trust`. Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
+//! event and the whole definition, and the content of every script file
+//! inside the repository that the command names (`.claude/hooks/x.py`,
+//! `$CLAUDE_PROJECT_DIR/...`), so a new or changed hook or script waits
+//! for `quire hooks trust`. Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
 //! never in the repository.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -14,20 +17,100 @@ use sha2::{Digest, Sha256};
 use super::{HookDef, HookError, HookEvent};
 
 const FILE: &str = "trusted_hooks.json";
+/// How much of a named script is hashed (a bigger file is hashed up to
+/// here, and a change past it still changes its length).
+const SCRIPT_LIMIT: u64 = 4 << 20;
 
 /// The hash a hook is approved by.
 pub fn hook_hash(repo: Option<&Path>, source: &Path, event: HookEvent, def: &HookDef) -> String {
+    let repo_dir = repo;
     let repo = repo
         .map(|r| crate::config::trust::canonical(r).display().to_string())
         .unwrap_or_default();
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "repo": repo,
         "source": source.display().to_string(),
         "event": event.as_str(),
         "def": def,
     });
-    let digest = Sha256::digest(body.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    // Only when there are scripts, so approvals of hooks that name none
+    // keep their hash.
+    let scripts = match (repo_dir, def.kind, def.command.as_deref()) {
+        (Some(dir), super::HookKind::Command, Some(cmd)) => script_hashes(dir, cmd),
+        _ => BTreeMap::new(),
+    };
+    if !scripts.is_empty() {
+        body["scripts"] = serde_json::json!(scripts);
+    }
+    hex(&Sha256::digest(body.to_string().as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The files inside `repo` that `command` names, by their path relative to
+/// the repository, with the sha256 of their content. A word names a file
+/// when, without quotes and with `$CLAUDE_PROJECT_DIR`/`$QUIRE_PROJECT_DIR`
+/// as the repository, it is a path (relative to the repository, where hooks
+/// run) to a regular file whose real path is inside the repository.
+pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(root) = repo.canonicalize() else {
+        return out;
+    };
+    let words = command
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
+    for word in words {
+        let word: String = word
+            .chars()
+            .filter(|c| !matches!(c, '"' | '\'' | '`'))
+            .collect();
+        let word = word.trim_start_matches('=');
+        if word.is_empty() || !word.contains(['/', '.']) {
+            continue;
+        }
+        let path = project_relative(word)
+            .map(|rest| root.join(rest))
+            .unwrap_or_else(|| root.join(word));
+        let Ok(real) = path.canonicalize() else {
+            continue;
+        };
+        let Ok(rel) = real.strip_prefix(&root) else {
+            continue;
+        };
+        if !real.is_file() {
+            continue;
+        }
+        if let Some(digest) = file_hash(&real) {
+            out.insert(rel.display().to_string(), digest);
+        }
+    }
+    out
+}
+
+/// `rest` of `$CLAUDE_PROJECT_DIR/rest` (or `${...}`, or `QUIRE_`).
+fn project_relative(word: &str) -> Option<&str> {
+    ["CLAUDE_PROJECT_DIR", "QUIRE_PROJECT_DIR"]
+        .iter()
+        .find_map(|var| {
+            word.strip_prefix('$').and_then(|w| {
+                w.strip_prefix(var)
+                    .or_else(|| w.strip_prefix('{')?.strip_prefix(var)?.strip_prefix('}'))
+            })
+        })
+        .map(|rest| rest.trim_start_matches('/'))
+}
+
+fn file_hash(path: &Path) -> Option<String> {
+    let file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut hasher = Sha256::new();
+    hasher.update(len.to_le_bytes());
+    let mut buf = Vec::new();
+    file.take(SCRIPT_LIMIT).read_to_end(&mut buf).ok()?;
+    hasher.update(&buf);
+    Some(hex(&hasher.finalize()))
 }
 
 /// What the user approved, to show it again.
@@ -137,6 +220,56 @@ mod tests {
         assert_ne!(
             base,
             hook_hash(Some(repo.path()), src, HookEvent::PreToolUse, &longer)
+        );
+    }
+
+    #[test]
+    fn an_edited_script_in_the_repository_changes_the_hash() {
+        let repo = tempfile::tempdir().unwrap();
+        let hooks = repo.path().join(".claude/hooks");
+        std::fs::create_dir_all(&hooks).unwrap();
+        std::fs::write(hooks.join("x.py"), "print('a')\n").unwrap();
+        let src = Path::new(".claude/settings.json");
+        let ev = HookEvent::PreToolUse;
+        for cmd in [
+            "python3 .claude/hooks/x.py",
+            "python3 \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/x.py --flag",
+            "${QUIRE_PROJECT_DIR}/.claude/hooks/x.py",
+        ] {
+            let before = hook_hash(Some(repo.path()), src, ev, &def(cmd));
+            assert_eq!(before, hook_hash(Some(repo.path()), src, ev, &def(cmd)));
+            std::fs::write(hooks.join("x.py"), format!("print({cmd:?})\n")).unwrap();
+            assert_ne!(
+                before,
+                hook_hash(Some(repo.path()), src, ev, &def(cmd)),
+                "{cmd}"
+            );
+        }
+        let names = script_hashes(repo.path(), "python3 .claude/hooks/x.py");
+        assert_eq!(names.keys().collect::<Vec<_>>(), [".claude/hooks/x.py"]);
+    }
+
+    #[test]
+    fn files_outside_the_repository_and_plain_words_are_not_hashed() {
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("s.sh");
+        std::fs::write(&secret, "x").unwrap();
+        std::fs::create_dir_all(repo.path().join("sub")).unwrap();
+        let cmd = format!("bash {} ../s.sh sub echo", secret.display());
+        assert!(script_hashes(repo.path(), &cmd).is_empty());
+        // A hook naming no script keeps the hash it had before scripts
+        // were hashed (no `scripts` key), so old approvals still hold.
+        let plain = def("echo hi");
+        let old = serde_json::json!({
+            "repo": crate::config::trust::canonical(repo.path()).display().to_string(),
+            "source": "s",
+            "event": "Stop",
+            "def": plain,
+        });
+        assert_eq!(
+            hook_hash(Some(repo.path()), Path::new("s"), HookEvent::Stop, &plain),
+            hex(&Sha256::digest(old.to_string().as_bytes()))
         );
     }
 

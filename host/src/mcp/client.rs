@@ -121,7 +121,7 @@ pub async fn connect(
                 // The pipe closed: say how the process ended.
                 Err(e) => Err(match info.exit_status(Duration::from_millis(500)).await {
                     Some(how) => format!("the server {how} before completing the MCP handshake"),
-                    None => format!("the MCP handshake failed: {e}"),
+                    None => format!("the MCP handshake failed: {}", crate::errors::plain(&e)),
                 }),
             }
         }
@@ -140,7 +140,10 @@ pub async fn connect(
             let transport = StreamableHttpClientTransport::from_config(config);
             let service = handler.serve(transport).await.map_err(|e| {
                 tracing::debug!(server = %spec.name, "connect failed: {}", error_chain(&e));
-                format!("cannot connect to {url}: {}", root_cause(&e))
+                format!(
+                    "cannot connect to {url}: {} (is the server running, and is the URL its MCP endpoint?)",
+                    crate::errors::plain(&e)
+                )
             })?;
             Ok(Connection {
                 service,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Default `startup_timeout_sec`.
-pub const DEFAULT_STARTUP_TIMEOUT_SEC: f64 = 30.0;
+pub const DEFAULT_STARTUP_TIMEOUT_SEC: f64 = 10.0;
 /// Default `tool_timeout_sec`.
 pub const DEFAULT_TOOL_TIMEOUT_SEC: f64 = 120.0;
 
@@ -28,7 +28,16 @@ pub const KEYS: &[&str] = &[
     "enabled",
     "sandbox",
     "network",
+    "lazy",
 ];
+
+/// `[mcp]`: settings for every server.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpSettings {
+    /// Every server behaves as if it had `lazy = true`.
+    pub lazy: bool,
+}
 
 /// All `[mcp_servers.NAME]` tables, by name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,6 +77,11 @@ pub struct McpServerConfig {
     pub sandbox: Option<crate::tools::SandboxMode>,
     /// TCP connect and bind for a `workspace-write` server (default true).
     pub network: bool,
+    /// Start the server only when one of its tools is first sent or
+    /// called (needs its tool list from an earlier start, see
+    /// [`super::cache`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lazy: bool,
 }
 
 impl McpServerConfig {
@@ -104,6 +118,7 @@ impl McpServerConfig {
             enabled: true,
             sandbox: None,
             network: true,
+            lazy: false,
         }
     }
 
@@ -132,6 +147,7 @@ impl McpServerConfig {
                 "enabled" => c.enabled = boolean(&at, v)?,
                 "sandbox" => c.sandbox = sandbox_mode(&at, v)?,
                 "network" => c.network = boolean(&at, v)?,
+                "lazy" => c.lazy = boolean(&at, v)?,
                 _ => {
                     return Err(format!(
                         "{at}: unknown key; a server takes {}",

@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::cache::ToolCache;
 use super::client::{self, Connection, Notice};
 use super::naming::NameTable;
 use super::process;
@@ -33,6 +34,7 @@ pub(crate) struct Shared {
     resources_published: AtomicBool,
     pub shutdown: CancellationToken,
     events: EventSink,
+    cache: Option<ToolCache>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -92,6 +94,14 @@ impl Shared {
         std::mem::take(&mut *lock(&self.pending))
     }
 
+    /// Keeps `server`'s current tool list in the cache.
+    fn remember(&self, server: &Server) {
+        if let Some(cache) = &self.cache {
+            let tools = server.inner().tools.clone();
+            cache.save(&server.spec, &tools);
+        }
+    }
+
     fn warn(&self, message: String) {
         tracing::warn!("{message}");
         self.events.send(Event::Warning { message });
@@ -107,6 +117,18 @@ impl McpManager {
     /// Starts every enabled server in the background and returns at once.
     /// Must be called inside a tokio runtime.
     pub fn start(specs: Vec<ServerSpec>, events: EventSink) -> McpManager {
+        McpManager::start_with(specs, events, None)
+    }
+
+    /// [`McpManager::start`] with a tool-list cache: a server whose list is
+    /// cached offers those tools at once (a call waits for the server), and
+    /// a `lazy` one starts only when [`Server::wake`] is called (by its
+    /// first call, or [`McpManager::wake_for`] when its tools are sent).
+    pub fn start_with(
+        specs: Vec<ServerSpec>,
+        events: EventSink,
+        cache: Option<ToolCache>,
+    ) -> McpManager {
         let servers: Vec<Arc<Server>> = specs.into_iter().map(Server::new).collect();
         let shared = Arc::new(Shared {
             servers,
@@ -116,22 +138,60 @@ impl McpManager {
             resources_published: AtomicBool::new(false),
             shutdown: CancellationToken::new(),
             events,
+            cache,
         });
         for s in &shared.servers {
-            if s.spec.enabled {
-                tokio::spawn(supervise(shared.clone(), s.clone()));
+            if !s.spec.enabled {
+                continue;
             }
+            let cached = shared.cache.as_ref().and_then(|c| c.load(&s.spec));
+            if let Some(tools) = cached {
+                set_tools(s, &mut s.inner(), tools);
+                s.set_tools_from_cache();
+                shared.publish(s);
+            }
+            // Lazy only with a cached list (else its tools are unknown), and
+            // never when the first request must wait for it anyway.
+            if !(s.spec.lazy && !s.spec.required && s.tools_from_cache()) {
+                s.wake();
+            }
+            tokio::spawn(supervise(shared.clone(), s.clone()));
         }
         McpManager { shared }
+    }
+
+    /// Wakes the lazy servers that own any of the tools `names`.
+    pub fn wake_for(&self, names: &[String]) {
+        let published = lock(&self.shared.published);
+        for s in &self.shared.servers {
+            if s.is_woken() {
+                continue;
+            }
+            let owns = published
+                .get(s.name())
+                .is_some_and(|specs| specs.iter().any(|t| names.contains(&t.name)));
+            if owns {
+                tracing::info!(server = %s.name(), "lazy MCP server started: one of its tools is sent");
+                s.wake();
+            }
+        }
     }
 
     pub fn servers(&self) -> &[Arc<Server>] {
         &self.shared.servers
     }
 
-    /// Waits until every server is ready, failed or disabled.
+    /// Waits until every server is ready, failed or disabled (lazy ones
+    /// not started yet are skipped).
     pub async fn wait_all(&self) {
-        futures::future::join_all(self.shared.servers.iter().map(|s| s.settled())).await;
+        futures::future::join_all(
+            self.shared
+                .servers
+                .iter()
+                .filter(|s| s.is_woken())
+                .map(|s| s.settled()),
+        )
+        .await;
     }
 
     /// Tool changes since the last call.
@@ -163,6 +223,10 @@ impl Drop for McpManager {
 
 /// Runs one server for the session: start, serve, restart, fail.
 async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
+    tokio::select! {
+        _ = shared.shutdown.cancelled() => return,
+        _ = server.woken() => {}
+    }
     let mut ever_ready = false;
     loop {
         let (tx, mut notices) = mpsc::unbounded_channel();
@@ -173,6 +237,7 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
         let what = match started {
             Ok(Ok(conn)) => {
                 ever_ready = true;
+                shared.remember(&server);
                 shared.publish(&server);
                 server.set_status(Status::Ready);
                 tracing::info!(server = %server.name(), "MCP server ready");
@@ -253,7 +318,7 @@ async fn start(
         conn.service
             .list_all_tools()
             .await
-            .map_err(|e| format!("tools/list failed: {e}"))?
+            .map_err(|e| format!("tools/list failed: {}", crate::errors::plain(&e)))?
     } else {
         Vec::new()
     };
@@ -311,6 +376,7 @@ async fn serve(
                 match tokio::time::timeout(server.spec.startup_timeout, peer.list_all_tools()).await {
                     Ok(Ok(tools)) => {
                         set_tools(server, &mut server.inner(), tools);
+                        shared.remember(server);
                         shared.publish(server);
                     }
                     Ok(Err(e)) => tracing::warn!(server = %server.name(), "tools/list after list_changed failed: {e}"),

@@ -10,11 +10,13 @@
 //!   [`crate::tools::Tool`]; [`results`]: results as text;
 //!   [`resources`]: the `mcp_resources` tool.
 //! - [`McpExtension`]: the seam into the session — tools that join late,
-//!   required servers, and a line in the prompt about servers that are
-//!   still starting or failed.
+//!   the wait for servers before a session's first request (and for
+//!   required ones before every task), and a note after the user's message
+//!   about servers that are still starting or failed.
 //! - [`serve`]: the other direction, `quire mcp serve`: quire's tools and
 //!   skills to any MCP client.
 
+pub mod cache;
 pub mod client;
 pub mod config;
 mod correlate;
@@ -31,11 +33,12 @@ pub mod spec;
 pub mod tool;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 
-pub use config::{McpServerConfig, McpServers};
+pub use config::{McpServerConfig, McpServers, McpSettings};
 pub use manager::McpManager;
 pub use server::{Server, Status};
 pub use spec::{ServerSpec, Source, Transport};
@@ -59,15 +62,22 @@ pub fn load_specs(
     spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)
 }
 
-/// Starts the session's servers in the background; `None` when there are
-/// none. Configuration errors name the server and key.
+/// Starts the session's servers in the background, with the tool lists
+/// cached in `home` (see [`cache`]); `None` when there are none.
+/// Configuration errors name the server and key.
 pub fn session_extension(
     config: &Config,
+    home: &Path,
     workspace: &Path,
     repo_root: Option<&Path>,
     events: &EventSink,
 ) -> Result<Option<Arc<dyn Extension>>, ConfigError> {
-    let (specs, warnings) = load_specs(config, workspace, repo_root)?;
+    let (mut specs, warnings) = load_specs(config, workspace, repo_root)?;
+    if config.mcp.lazy {
+        for s in &mut specs {
+            s.lazy = true;
+        }
+    }
     for message in warnings {
         events.send(Event::Warning { message });
     }
@@ -79,23 +89,43 @@ pub fn session_extension(
             "MCP servers are configured but no async runtime is running to start them".into(),
         ));
     }
-    let manager = McpManager::start(specs, events.clone());
-    Ok(Some(Arc::new(McpExtension::new(manager))))
+    let manager =
+        McpManager::start_with(specs, events.clone(), Some(cache::ToolCache::in_home(home)));
+    Ok(Some(Arc::new(
+        McpExtension::new(manager).with_events(events.clone()),
+    )))
 }
 
 /// The MCP servers as seen by a session.
 pub struct McpExtension {
     manager: McpManager,
-    /// Server states as of the last tool change poll: what the prompt says.
+    /// Server states as of the last tool change poll: what the note says.
     seen: Mutex<Vec<(String, Status)>>,
+    /// The note last added to the history.
+    told: Mutex<Option<String>>,
+    /// The wait before the session's first request is done.
+    waited: AtomicBool,
+    events: EventSink,
 }
+
+/// The `source` of the servers' [`crate::model::Item::Context`] note.
+pub const CONTEXT_SOURCE: &str = "mcp";
 
 impl McpExtension {
     pub fn new(manager: McpManager) -> McpExtension {
         McpExtension {
             manager,
             seen: Mutex::new(Vec::new()),
+            told: Mutex::new(None),
+            waited: AtomicBool::new(false),
+            events: EventSink::null(),
         }
+    }
+
+    /// Where [`Event::McpWaiting`] goes.
+    pub fn with_events(mut self, events: EventSink) -> McpExtension {
+        self.events = events;
+        self
     }
 
     pub fn manager(&self) -> &McpManager {
@@ -125,12 +155,22 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-impl Extension for McpExtension {
-    fn instructions(&self, _user_text: &str) -> Option<String> {
+impl McpExtension {
+    /// What the model should know about the servers as of the last poll:
+    /// their own instructions, and which are still starting or failed.
+    pub fn note(&self) -> Option<String> {
         let seen = self.seen.lock().ok()?.clone();
+        // Servers whose tools are known from the cache are left out: their
+        // tools are listed, and a call waits for the server.
+        let cached = |n: &str| {
+            self.manager
+                .servers()
+                .iter()
+                .any(|s| s.name() == n && s.tools_from_cache())
+        };
         let starting: Vec<&str> = seen
             .iter()
-            .filter(|(_, s)| matches!(s, Status::Starting | Status::Restarting))
+            .filter(|(n, s)| matches!(s, Status::Starting | Status::Restarting) && !cached(n))
             .map(|(n, _)| n.as_str())
             .collect();
         let failed: Vec<String> = seen
@@ -178,6 +218,75 @@ impl Extension for McpExtension {
         Some(s.trim_end().to_string())
     }
 
+    /// The note as an item when it says something new.
+    fn note_item(&self, again: bool) -> Option<crate::model::Item> {
+        let note = self.note();
+        let mut told = self.told.lock().unwrap_or_else(|e| e.into_inner());
+        if note.is_none() || (*told == note && !again) {
+            return None;
+        }
+        told.clone_from(&note);
+        note.map(|text| crate::model::Item::Context {
+            source: CONTEXT_SOURCE.to_string(),
+            text,
+        })
+    }
+
+    /// Waits for the enabled servers still starting whose tools are not
+    /// known from the cache, concurrently, each at most its
+    /// `startup_timeout_sec`; once per session.
+    fn first_wait(&self) -> Option<BoxFuture<'static, ()>> {
+        if self.waited.swap(true, Ordering::SeqCst) {
+            return None;
+        }
+        let starting: Vec<Arc<Server>> = self
+            .manager
+            .servers()
+            .iter()
+            .filter(|s| {
+                s.spec.enabled && !s.tools_from_cache() && matches!(s.status(), Status::Starting)
+            })
+            .cloned()
+            .collect();
+        if starting.is_empty() {
+            return None;
+        }
+        self.events.send(Event::McpWaiting {
+            servers: starting.iter().map(|s| s.name().to_string()).collect(),
+        });
+        Some(Box::pin(async move {
+            let waits = starting.iter().map(|s| {
+                // The server fails itself at its timeout; the margin only
+                // guards against a stuck state.
+                let limit = s.spec.startup_timeout + std::time::Duration::from_secs(1);
+                tokio::time::timeout(limit, s.settled())
+            });
+            futures::future::join_all(waits).await;
+        }))
+    }
+}
+
+impl Extension for McpExtension {
+    /// The note about the servers after the user's message, when it
+    /// changed since the last one.
+    fn on_user_message(&self, _user_text: &str) -> Vec<crate::model::Item> {
+        self.note_item(false).into_iter().collect()
+    }
+
+    /// The history was rewritten: the note comes again.
+    fn after_compaction(&self) -> Vec<crate::model::Item> {
+        self.note_item(true).into_iter().collect()
+    }
+
+    /// A lazy server starts when one of its tools is first sent.
+    fn on_tools_sent(&self, names: &[String]) {
+        self.manager.wake_for(names);
+    }
+
+    fn sync_history(&self, _history: &[crate::model::Item]) {
+        *self.told.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     fn tool_changes(&self) -> Vec<ToolChange> {
         // States first: a server that turns ready after this is reported as
         // starting although its tools arrive now, never the other way round.
@@ -193,7 +302,11 @@ impl Extension for McpExtension {
         self.manager.take_changes()
     }
 
+    /// Before the session's first request: the servers still starting
+    /// (see [`McpExtension::first_wait`]). Before every task: the servers
+    /// marked `required`, which fail the task when not available.
     fn ready(&self) -> Option<BoxFuture<'static, Result<(), String>>> {
+        let first = self.first_wait();
         let required: Vec<Arc<Server>> = self
             .manager
             .servers()
@@ -201,10 +314,13 @@ impl Extension for McpExtension {
             .filter(|s| s.spec.required && s.spec.enabled)
             .cloned()
             .collect();
-        if required.is_empty() {
+        if required.is_empty() && first.is_none() {
             return None;
         }
         Some(Box::pin(async move {
+            if let Some(first) = first {
+                first.await;
+            }
             for s in required {
                 if let Status::Failed(e) = s.settled().await {
                     return Err(format!(

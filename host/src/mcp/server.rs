@@ -2,6 +2,7 @@
 //! its tools.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -81,6 +82,10 @@ pub struct Server {
     pub spec: ServerSpec,
     status: watch::Sender<Status>,
     inner: Mutex<Inner>,
+    /// Its tools were known from the cache before it started.
+    cached: AtomicBool,
+    /// Cancelled when the server may start (at once, unless it is lazy).
+    wake: CancellationToken,
 }
 
 impl Server {
@@ -94,7 +99,31 @@ impl Server {
             spec,
             status: watch::channel(initial).0,
             inner: Mutex::new(Inner::default()),
+            cached: AtomicBool::new(false),
+            wake: CancellationToken::new(),
         })
+    }
+
+    /// Lets the server start (a lazy one waits for this).
+    pub fn wake(&self) {
+        self.wake.cancel();
+    }
+
+    pub fn is_woken(&self) -> bool {
+        self.wake.is_cancelled()
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.wake.cancelled().await;
+    }
+
+    /// Whether its tools came from the cache before it was ready.
+    pub fn tools_from_cache(&self) -> bool {
+        self.cached.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_tools_from_cache(&self) {
+        self.cached.store(true, Ordering::SeqCst);
     }
 
     pub fn name(&self) -> &str {
@@ -207,7 +236,10 @@ impl Server {
                 };
                 format!("the MCP server '{name}' stopped during the call ({why}). {next}")
             }
-            other => format!("the request to the MCP server '{name}' failed: {other}"),
+            other => format!(
+                "the request to the MCP server '{name}' failed: {}",
+                crate::errors::plain(&other)
+            ),
         }
     }
 

@@ -59,6 +59,9 @@ pub struct ServerSpec {
     pub disabled_tools: Vec<String>,
     pub required: bool,
     pub enabled: bool,
+    /// Start only when a tool is first sent or called (`lazy`, or
+    /// `mcp.lazy` for every server).
+    pub lazy: bool,
     /// `${VAR}` is expanded in every string (`.mcp.json`), not only in
     /// header values.
     pub expand_all: bool,
@@ -97,6 +100,7 @@ impl ServerSpec {
             disabled_tools: c.disabled_tools.clone(),
             required: c.required,
             enabled: c.enabled,
+            lazy: c.lazy,
             expand_all,
         }
     }

@@ -84,6 +84,8 @@ impl Tool for McpTool {
                 )));
             }
         };
+        // A lazy server starts at its first call.
+        self.server.wake();
         let link = self.server.ready_link().await.map_err(ToolError::Failed)?;
         let mut params = CallToolRequestParams::new(self.original.clone());
         if let Some(a) = arguments {

@@ -54,16 +54,27 @@ impl ModelClient for AnthropicClient {
     }
 }
 
-/// The JSON body of a Messages request.
+/// The JSON body of a Messages request, with `cache_control` breakpoints
+/// on the last tool, the system prompt and the newest message (see
+/// [`CACHE_BREAKPOINTS`]).
 pub fn request_body(request: &ModelRequest) -> Value {
     let mut body = json!({"model": request.model});
     if let Some(obj) = body.as_object_mut() {
         if !request.instructions.is_empty() {
-            obj.insert("system".into(), json!(request.instructions));
+            obj.insert(
+                "system".into(),
+                json!([{
+                    "type": "text",
+                    "text": request.instructions,
+                    "cache_control": ephemeral(),
+                }]),
+            );
         }
-        obj.insert("messages".into(), Value::Array(messages(&request.items)));
+        let mut messages = messages(&request.items);
+        mark_newest(&mut messages);
+        obj.insert("messages".into(), Value::Array(messages));
         if !request.tools.is_empty() {
-            let tools: Vec<Value> = request
+            let mut tools: Vec<Value> = request
                 .tools
                 .iter()
                 .map(|t| {
@@ -74,6 +85,9 @@ pub fn request_body(request: &ModelRequest) -> Value {
                     })
                 })
                 .collect();
+            if let Some(last) = tools.last_mut().and_then(Value::as_object_mut) {
+                last.insert("cache_control".into(), ephemeral());
+            }
             obj.insert("tools".into(), Value::Array(tools));
         }
         obj.insert(
@@ -83,6 +97,29 @@ pub fn request_body(request: &ModelRequest) -> Value {
         obj.insert("stream".into(), json!(true));
     }
     body
+}
+
+/// Breakpoints a request carries at most: the last tool, the system
+/// prompt and the newest message (the API allows four). Everything before
+/// a breakpoint is cached; the next request finds it again because its
+/// prefix only grew.
+pub const CACHE_BREAKPOINTS: usize = 3;
+
+fn ephemeral() -> Value {
+    json!({"type": "ephemeral"})
+}
+
+/// Puts a breakpoint on the last content block of the last message.
+fn mark_newest(messages: &mut [Value]) {
+    let block = messages
+        .last_mut()
+        .and_then(|m| m.get_mut("content"))
+        .and_then(Value::as_array_mut)
+        .and_then(|blocks| blocks.last_mut())
+        .and_then(Value::as_object_mut);
+    if let Some(block) = block {
+        block.insert("cache_control".into(), ephemeral());
+    }
 }
 
 /// The messages, with consecutive items of one role merged into one
@@ -132,6 +169,8 @@ fn messages(items: &[Item]) -> Vec<Value> {
                     push("user", text(&t));
                 }
             }
+            Item::Context { text: t, .. } if !t.is_empty() => push("user", text(t)),
+            Item::Context { .. } => {}
         }
     }
     out.into_iter()
@@ -188,11 +227,15 @@ impl Decoder {
     fn apply_usage(&mut self, u: &Value) {
         let usage = self.usage.get_or_insert_with(Usage::default);
         let has = |f: &str| u.get(f).and_then(Value::as_u64).is_some_and(|n| n > 0);
-        if has("input_tokens") || has("cache_read_input_tokens") {
+        if has("input_tokens")
+            || has("cache_read_input_tokens")
+            || has("cache_creation_input_tokens")
+        {
             let cache_read = u64_at(u, "/cache_read_input_tokens");
-            usage.input_tokens =
-                u64_at(u, "/input_tokens") + cache_read + u64_at(u, "/cache_creation_input_tokens");
+            let cache_write = u64_at(u, "/cache_creation_input_tokens");
+            usage.input_tokens = u64_at(u, "/input_tokens") + cache_read + cache_write;
             usage.cached_input_tokens = cache_read;
+            usage.cache_write_input_tokens = cache_write;
         }
         if has("output_tokens") {
             usage.output_tokens = u64_at(u, "/output_tokens");

@@ -141,6 +141,7 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
                     Item::ToolResult {
                         call_id, output, ..
                     } => json!({"role": "tool", "tool_call_id": call_id, "content": output}),
+                    Item::Context { text, .. } => json!({"role": "developer", "content": text}),
                     _ => json!({"role": "user", "content": injected_user_text(other)}),
                 });
             }
@@ -276,6 +277,7 @@ impl WireDecoder for Decoder {
                 input_tokens: u64_at(u, "/prompt_tokens"),
                 output_tokens: u64_at(u, "/completion_tokens"),
                 cached_input_tokens: u64_at(u, "/prompt_tokens_details/cached_tokens"),
+                ..Usage::default()
             });
         }
         let mut out = Vec::new();

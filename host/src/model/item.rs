@@ -29,6 +29,12 @@ pub enum Item {
     /// The summary that replaced older history after compaction (sent as a
     /// user message).
     CompactionSummary { text: String },
+    /// Context that depends on the user message it follows (the skills
+    /// catalog for it, notes about MCP servers or tool search), written by
+    /// `source`. Sent as a `developer` message on the Responses and Chat
+    /// wires and as a text block of the user turn on Anthropic; kept in the
+    /// history so later requests extend the same prefix.
+    Context { source: String, text: String },
 }
 
 /// A complete tool call assembled from a model response.
@@ -45,8 +51,14 @@ pub struct ToolCall {
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Input tokens read from the provider's prompt cache (part of
+    /// `input_tokens`).
     #[serde(default)]
     pub cached_input_tokens: u64,
+    /// Input tokens written to the prompt cache (Anthropic's
+    /// `cache_creation_input_tokens`; part of `input_tokens`).
+    #[serde(default)]
+    pub cache_write_input_tokens: u64,
 }
 
 impl Usage {
@@ -58,5 +70,6 @@ impl Usage {
         self.input_tokens += other.input_tokens;
         self.output_tokens += other.output_tokens;
         self.cached_input_tokens += other.cached_input_tokens;
+        self.cache_write_input_tokens += other.cache_write_input_tokens;
     }
 }

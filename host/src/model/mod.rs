@@ -59,6 +59,9 @@ pub struct ModelRequest {
     pub items: Vec<Item>,
     pub tools: Vec<ToolSpec>,
     pub max_output_tokens: Option<u32>,
+    /// Groups requests that share a prefix for the provider's prompt cache
+    /// (the session id; sent as `prompt_cache_key` on Responses).
+    pub cache_key: Option<String>,
 }
 
 /// What a response stream yields.

@@ -81,6 +81,9 @@ pub fn request_body(request: &ModelRequest) -> Value {
         if let Some(max) = request.max_output_tokens {
             obj.insert("max_output_tokens".into(), json!(max));
         }
+        if let Some(key) = &request.cache_key {
+            obj.insert("prompt_cache_key".into(), json!(key));
+        }
     }
     body
 }
@@ -117,6 +120,7 @@ fn input_item(item: &Item) -> Value {
             let text = injected_user_text(item).unwrap_or_default();
             message("user", "input_text", &text)
         }
+        Item::Context { text, .. } => message("developer", "input_text", text),
     }
 }
 
@@ -208,6 +212,7 @@ fn usage(response: &Value) -> Option<Usage> {
         input_tokens: u64_at(u, "/input_tokens"),
         output_tokens: u64_at(u, "/output_tokens"),
         cached_input_tokens: u64_at(u, "/input_tokens_details/cached_tokens"),
+        ..Usage::default()
     })
 }
 

@@ -162,15 +162,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
         message,
     };
     let raw: Raw = toml::from_str(text).map_err(|e| bad(toml_error(text, &e)))?;
-    check_name(&raw.name).map_err(|m| bad(format!("name: {m}")))?;
-    check_version(&raw.version).map_err(|m| bad(format!("version: {m}")))?;
+    // A problem with a key's value names the line the key is on.
+    let at = |key: &str, message: String| {
+        let path: Vec<&str> = key.split('.').collect();
+        match crate::config::line_of(text, &path) {
+            Some(n) => bad(format!("line {n}: {message}")),
+            None => bad(message),
+        }
+    };
+    check_name(&raw.name).map_err(|m| at("name", format!("name: {m}")))?;
+    check_version(&raw.version).map_err(|m| at("version", format!("version: {m}")))?;
     if raw.description.trim().is_empty() {
-        return Err(bad(
+        return Err(at(
+            "description",
             "description: must say what the plugin does (it is shown to users)".into(),
         ));
     }
     if raw.component.as_os_str().is_empty() {
-        return Err(bad(
+        return Err(at(
+            "component",
             "component: must name the .wasm file, e.g. component = \"my_plugin.wasm\"".into(),
         ));
     }
@@ -186,18 +196,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
         )));
     }
     for (i, g) in raw.permissions.fs.iter().enumerate() {
-        check_fs_path(&g.path).map_err(|m| bad(format!("permissions.fs[{i}].path: {m}")))?;
+        check_fs_path(&g.path)
+            .map_err(|m| at("permissions.fs", format!("permissions.fs[{i}].path: {m}")))?;
     }
     for (i, h) in raw.permissions.net.iter().enumerate() {
-        check_host(h).map_err(|m| bad(format!("permissions.net[{i}]: {m}")))?;
+        check_host(h).map_err(|m| at("permissions.net", format!("permissions.net[{i}]: {m}")))?;
     }
     for (i, e) in raw.permissions.env.iter().enumerate() {
-        check_env(e).map_err(|m| bad(format!("permissions.env[{i}]: {m}")))?;
+        check_env(e).map_err(|m| at("permissions.env", format!("permissions.env[{i}]: {m}")))?;
     }
     let l = raw.limits;
-    check_range("limits.memory_mb", l.memory_mb, MAX_MEMORY_MB).map_err(bad)?;
-    check_range("limits.timeout_ms", l.timeout_ms, MAX_TIMEOUT_MS).map_err(bad)?;
-    check_range("limits.output_kb", l.output_kb, MAX_OUTPUT_KB).map_err(bad)?;
+    for (key, value, max) in [
+        ("limits.memory_mb", l.memory_mb, MAX_MEMORY_MB),
+        ("limits.timeout_ms", l.timeout_ms, MAX_TIMEOUT_MS),
+        ("limits.output_kb", l.output_kb, MAX_OUTPUT_KB),
+    ] {
+        check_range(key, value, max).map_err(|m| at(key, m))?;
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     Ok(Manifest {
         name: raw.name,
@@ -213,6 +228,22 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
 /// The parser's message with the line it points at, so the key is named.
 fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
+    // A key that is missing has no line; the span then covers its table.
+    if let Some(field) = msg
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        let table = e.span().and_then(|s| {
+            let line_no = text[..s.start.min(text.len())].matches('\n').count() + 1;
+            let line = text.lines().nth(line_no - 1)?.trim();
+            line.starts_with('[')
+                .then(|| format!(" in {line} (line {line_no})"))
+        });
+        return format!(
+            "the required key `{field}` is missing{}; add `{field} = …` (see `quire plugins new` for a complete plugin.toml)",
+            table.unwrap_or_default()
+        );
+    }
     let Some(span) = e.span() else {
         return msg;
     };

@@ -82,7 +82,7 @@ pub fn mark_drift(skills: &mut [Skill], root: &std::path::Path) {
         let drift = digest::Drift::between(&entry.files, &now);
         if !drift.is_clean() {
             skill.drift = Some(format!(
-                "differs from quire.lock ({}); `quire share sync` restores it",
+                "differs from quire.lock ({}); `quire share sync --force` restores it",
                 drift.describe()
             ));
         }

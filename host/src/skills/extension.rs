@@ -1,6 +1,7 @@
-//! Skills in the agent loop: the [`Extension`] that puts the catalog into
-//! the system prompt, injects the skills a user message activates, and
-//! re-injects active skills after compaction; [`attach`] adds it and the
+//! Skills in the agent loop: the [`Extension`] that adds the catalog for a
+//! user message right after it (an [`Item::Context`], so the system prompt
+//! stays the same for the session), injects the skills the message
+//! activates, and re-injects active skills after compaction; [`attach`] adds it and the
 //! `skill` tool to a session.
 
 use std::path::PathBuf;
@@ -36,10 +37,6 @@ impl SkillsExtension {
 }
 
 impl Extension for SkillsExtension {
-    fn instructions(&self, user_text: &str) -> Option<String> {
-        self.state.catalog_for(user_text)
-    }
-
     fn on_user_message(&self, user_text: &str) -> Vec<Item> {
         self.state.begin_turn(user_text)
     }

@@ -11,6 +11,8 @@ pub struct SessionSummary {
     pub created: String,
     pub cwd: String,
     pub first_prompt: String,
+    /// Messages the user sent.
+    pub turns: usize,
     pub path: PathBuf,
 }
 
@@ -40,25 +42,32 @@ pub fn list(dir: &Path) -> Result<Vec<SessionSummary>, StoreError> {
 fn summarize(path: &Path) -> Option<SessionSummary> {
     let f = std::fs::File::open(path).ok()?;
     let mut meta = None;
-    let mut first_prompt = String::new();
+    let mut first_prompt = None;
+    let mut turns = 0;
     for line in BufReader::new(f).lines().map_while(Result::ok) {
+        // Only user messages and the header matter: skip the rest unparsed.
+        if meta.is_some() && !line.contains("\"user\"") {
+            continue;
+        }
         match serde_json::from_str::<Record>(&line) {
             Ok(Record::Meta(m)) => meta = Some(m),
             Ok(Record::Item {
                 item: Item::User { text },
             }) => {
-                first_prompt = text;
-                break;
+                turns += 1;
+                first_prompt.get_or_insert(text);
             }
             _ => {}
         }
     }
+    let first_prompt = first_prompt.unwrap_or_default();
     let meta = meta?;
     Some(SessionSummary {
         id: meta.id,
         created: meta.created,
         cwd: meta.cwd,
         first_prompt,
+        turns,
         path: path.to_path_buf(),
     })
 }

@@ -40,6 +40,9 @@ pub struct ApprovalRequest {
     /// A key that "always for this command" remembers (for shell: the
     /// command's first word(s)).
     pub always_key: Option<String>,
+    /// What exactly would happen, shown in full (a patch's unified diff).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The user's answer.
@@ -63,11 +66,19 @@ pub trait Approver: Send + Sync {
     fn is_interactive(&self) -> bool {
         true
     }
+
+    /// Why the user said no to the last request, when they said (taken
+    /// once; goes back to the model with the denial).
+    fn denial_reason(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The text a tool returns when `what` was not approved.
 pub fn denial_text(approver: &dyn Approver, what: &str) -> String {
-    if approver.is_interactive() {
+    if let Some(reason) = approver.denial_reason() {
+        format!("the user declined {what} and said: {reason}")
+    } else if approver.is_interactive() {
         format!(
             "the user declined {what}. Do not retry it unchanged: ask the user, or find another way within the sandbox."
         )
@@ -139,5 +150,51 @@ impl<A: Approver> Approver for RememberingApprover<A> {
 
     fn is_interactive(&self) -> bool {
         self.inner.is_interactive()
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        self.inner.denial_reason()
+    }
+}
+
+/// Wraps an approver and adds up how long the user took to answer, so a
+/// call's duration can leave the wait out.
+pub struct TimedApprover {
+    inner: std::sync::Arc<dyn Approver>,
+    waited_us: std::sync::atomic::AtomicU64,
+}
+
+impl TimedApprover {
+    pub fn new(inner: std::sync::Arc<dyn Approver>) -> Self {
+        TimedApprover {
+            inner,
+            waited_us: Default::default(),
+        }
+    }
+
+    /// Time spent waiting for answers so far.
+    pub fn waited(&self) -> std::time::Duration {
+        let us = self.waited_us.load(std::sync::atomic::Ordering::Relaxed);
+        std::time::Duration::from_micros(us)
+    }
+}
+
+#[async_trait::async_trait]
+impl Approver for TimedApprover {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        let started = std::time::Instant::now();
+        let decision = self.inner.ask(request).await;
+        let us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.waited_us
+            .fetch_add(us, std::sync::atomic::Ordering::Relaxed);
+        decision
+    }
+
+    fn is_interactive(&self) -> bool {
+        self.inner.is_interactive()
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        self.inner.denial_reason()
     }
 }

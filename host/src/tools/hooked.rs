@@ -17,9 +17,13 @@ use crate::model::ToolCall;
 
 /// The call without hooks.
 async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext) -> ToolOutput {
-    tool.call(args, ctx)
-        .await
-        .unwrap_or_else(|e| ToolOutput::error(super::registry::error_text(name, &e)))
+    tool.call(args, ctx).await.unwrap_or_else(|e| {
+        let mut out = ToolOutput::error(super::registry::error_text(name, &e));
+        // How it ended (denied, timed out…), for the status mark.
+        let status = super::registry::CallStatus::of(&e).label();
+        out.structured = Some(serde_json::json!({ "status": status }));
+        out
+    })
 }
 
 /// Runs `call` of `tool` through `hooks` (straight, without hooks).
@@ -65,6 +69,7 @@ pub(super) async fn call(
             summary: format!("{} {}", call.name, args),
             reason: pre.permission_reason.clone(),
             always_key: None,
+            detail: None,
         };
         if ctx.approver.ask(request).await == ApprovalDecision::Denied {
             return ToolOutput::error(approval::denial_text(

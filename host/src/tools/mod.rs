@@ -53,9 +53,8 @@ pub struct ToolOutput {
     /// Optional structured result (sent as JSON where a wire API supports
     /// it, shown to JSON consumers).
     pub structured: Option<Value>,
-    /// The call failed in a way the model should see as an error (for
-    /// example a command that exited non-zero is *not* an error; a patch
-    /// that did not apply is).
+    /// The call failed in a way the model should see as an error (a
+    /// command that exited non-zero, a patch that did not apply).
     pub is_error: bool,
 }
 

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use super::approval::TimedApprover;
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
 use crate::agent::Event;
 use crate::hooks::Hooks;
@@ -29,7 +30,59 @@ pub struct CallResult {
     pub output: String,
     pub is_error: bool,
     pub truncated_bytes: usize,
+    /// Wall time of the call, the wait for the user's approval not counted.
     pub duration_ms: u64,
+    pub status: CallStatus,
+    /// A shell command's exit code (none when a signal killed it).
+    pub exit_code: Option<i32>,
+    /// A patch's files: status, path, lines added and removed, diff.
+    pub files: Option<Value>,
+}
+
+/// How a call ended, for the status mark a person sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallStatus {
+    Ok,
+    /// The tool failed (a non-zero exit, a patch that did not apply).
+    Failed,
+    /// Refused: by the user, the approval policy or the sandbox.
+    Denied,
+    TimedOut,
+    Interrupted,
+}
+
+impl CallStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CallStatus::Ok => "ok",
+            CallStatus::Failed => "failed",
+            CallStatus::Denied => "denied",
+            CallStatus::TimedOut => "timed_out",
+            CallStatus::Interrupted => "interrupted",
+        }
+    }
+
+    /// How a finished call's output says it ended (a tool error's status
+    /// is carried in `structured.status`, see `hooked::plain_call`).
+    fn of_output(out: &ToolOutput) -> CallStatus {
+        let carried = out.structured.as_ref().and_then(|v| v.get("status"));
+        match carried.and_then(Value::as_str) {
+            Some("denied") => CallStatus::Denied,
+            Some("timed_out") => CallStatus::TimedOut,
+            Some("interrupted") => CallStatus::Interrupted,
+            _ if out.is_error => CallStatus::Failed,
+            _ => CallStatus::Ok,
+        }
+    }
+
+    pub(super) fn of(e: &ToolError) -> CallStatus {
+        match e {
+            ToolError::Denied(_) => CallStatus::Denied,
+            ToolError::Timeout(_) => CallStatus::TimedOut,
+            ToolError::Interrupted => CallStatus::Interrupted,
+            ToolError::InvalidArguments(_) | ToolError::Failed(_) => CallStatus::Failed,
+        }
+    }
 }
 
 /// All tools of a session, by the name the model sees.
@@ -157,36 +210,60 @@ impl ToolRegistry {
                 .clone()
                 .unwrap_or_else(|| Value::String(call.arguments.clone())),
         });
-        let output = if ctx.cancel.is_cancelled() {
-            ToolOutput::error(ToolError::Interrupted.to_string())
+        let timed = Arc::new(TimedApprover::new(ctx.approver.clone()));
+        let ctx = &ToolContext {
+            approver: timed.clone(),
+            ..ctx.clone()
+        };
+        let interrupted = || {
+            let out = ToolOutput::error(ToolError::Interrupted.to_string());
+            (out, CallStatus::Interrupted)
+        };
+        let (output, status) = if ctx.cancel.is_cancelled() {
+            interrupted()
         } else {
             match self.prepare(call, args_value) {
-                Err(msg) => ToolOutput::error(msg),
+                Err(msg) => (ToolOutput::error(msg), CallStatus::Failed),
                 Ok((entry, args)) => {
                     let hooks = self.hooks.as_ref();
                     let fut =
                         super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
                     tokio::select! {
-                        r = fut => r,
-                        _ = ctx.cancel.cancelled() => ToolOutput::error(ToolError::Interrupted.to_string()),
+                        r = fut => {
+                            let status = CallStatus::of_output(&r);
+                            (r, status)
+                        }
+                        _ = ctx.cancel.cancelled() => interrupted(),
                     }
                 }
             }
         };
         let (text, cut) = cap_output(&output.text, self.output_limit);
+        let structured = output.structured.as_ref();
+        let field = |k: &str| structured.and_then(|v| v.get(k));
         let result = CallResult {
             call_id: call.call_id.clone(),
             name: call.name.clone(),
             output: text,
             is_error: output.is_error,
             truncated_bytes: cut,
-            duration_ms: started.elapsed().as_millis() as u64,
+            duration_ms: started.elapsed().saturating_sub(timed.waited()).as_millis() as u64,
+            status,
+            exit_code: field("exit_code")
+                .and_then(Value::as_i64)
+                .and_then(|c| i32::try_from(c).ok()),
+            files: field("files")
+                .filter(|_| call.name == "apply_patch")
+                .cloned(),
         };
         ctx.events.send(Event::ToolCompleted {
             call_id: result.call_id.clone(),
             name: result.name.clone(),
             duration_ms: result.duration_ms,
             is_error: result.is_error,
+            status: result.status.label().to_string(),
+            exit_code: result.exit_code,
+            files: result.files.clone(),
             output: result.output.clone(),
             truncated_bytes: result.truncated_bytes,
         });

@@ -105,13 +105,23 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
         err.to_string().contains("the user declined this patch"),
         "{err}"
     );
+    let asked = denier.asked.lock().unwrap().clone();
+    let detail = asked
+        .first()
+        .and_then(|r| r.detail.clone())
+        .unwrap_or_default();
+    assert!(
+        detail.contains("--- a/a.rs\n+++ b/a.rs\n") && detail.contains("+++ b/b.rs\n"),
+        "the approval shows the diff of every file: {detail}"
+    );
     assert_eq!(
-        *denier.asked.lock().unwrap(),
+        asked,
         vec![ApprovalRequest {
             tool: "apply_patch".into(),
             summary: "update a.rs, add b.rs".into(),
             reason: None,
             always_key: None,
+            detail: Some(detail.clone()),
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");

@@ -104,6 +104,51 @@ fn a_claude_settings_hook_with_a_bash_matcher_runs_once_approved_and_not_after_a
 }
 
 #[test]
+fn an_approved_hook_whose_script_is_edited_in_the_repository_waits_for_approval_again() {
+    let env = TestEnv::new("responses");
+    env.write(".claude/hooks/no_push.py", NO_PUSH);
+    env.write(
+        ".claude/settings.json",
+        &settings("python3 .claude/hooks/no_push.py"),
+    );
+    let trust = env.run(&["hooks", "trust"]);
+    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    push_replies(&env);
+    let run = env.exec_json("push it", &[]);
+    let (is_error, out) = shell_output(&run);
+    assert!(is_error && out.contains("pushing is done by CI"), "{out}");
+
+    // Same settings.json, edited script: not run, listed as not approved.
+    let ran = env.home.path().join("edited-script-ran");
+    env.write(
+        ".claude/hooks/no_push.py",
+        &NO_PUSH.replacen(
+            "import json, sys\n",
+            &format!(
+                "import json, sys\nopen({:?}, 'w').write('x')\n",
+                ran.display().to_string()
+            ),
+            1,
+        ),
+    );
+    push_replies(&env);
+    let run = env.exec_json("push it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("hook_started").is_empty(), "{:?}", run.events);
+    assert!(!ran.exists(), "the edited script ran without approval");
+    let list = env.run(&["hooks", "list", "--json"]);
+    assert!(list.stdout.contains("not_approved"), "{}", list.stdout);
+
+    // Approved again: the edited script runs.
+    let trust = env.run(&["hooks", "trust"]);
+    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    push_replies(&env);
+    let run = env.exec_json("push it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(ran.exists(), "{:?}", run.events);
+}
+
+#[test]
 fn repository_hooks_do_not_run_in_an_untrusted_repository() {
     let env = TestEnv::new("chat");
     let canonical = env.repo_path().display().to_string();
@@ -160,7 +205,7 @@ fn the_interactive_session_asks_to_approve_new_repository_hooks() {
     );
 }
 
-fn repl(env: &TestEnv, input: &str) -> super::support::quire::Run {
+pub(super) fn repl(env: &TestEnv, input: &str) -> super::support::quire::Run {
     use std::io::Write;
     let mut cmd = env.command(&[]);
     cmd.stdin(std::process::Stdio::piped());

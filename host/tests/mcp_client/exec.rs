@@ -44,8 +44,21 @@ pub(super) fn signal(pid: u32, sig: i32) {
     }
 }
 
+/// The developer notes (context after the user's messages) of a Responses
+/// request.
+pub(super) fn notes(body: &Value) -> String {
+    body["input"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["role"] == "developer")
+        .filter_map(|i| i["content"][0]["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 #[test]
-fn a_slow_server_joins_at_the_next_turn_and_the_model_is_told_what_is_missing() {
+fn the_first_request_waits_for_starting_servers_and_the_model_is_told_what_failed() {
     let dir = tempfile::tempdir().unwrap();
     let listed = dir.path().join("slow-listed");
     let listed_s = listed.to_str().unwrap();
@@ -53,7 +66,7 @@ fn a_slow_server_joins_at_the_next_turn_and_the_model_is_told_what_is_missing() 
         server_toml("fast", &[], "required = true"),
         server_toml(
             "slow",
-            &["--slow-start", "2500", "--list-marker", listed_s],
+            &["--slow-start", "1500", "--list-marker", listed_s],
             "",
         ),
         server_toml("bad", &["--exit-at-start"], ""),
@@ -67,31 +80,37 @@ fn a_slow_server_joins_at_the_next_turn_and_the_model_is_told_what_is_missing() 
     ]);
     let run = env.exec_json("use the tools", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let waiting = run.of_type("mcp_waiting");
+    assert_eq!(waiting.len(), 1, "{}", run.stdout);
+    assert!(
+        waiting[0]["servers"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("slow")),
+        "{}",
+        waiting[0]
+    );
     let reqs = env.server.requests();
     let first = tool_names(&reqs[0].body);
+    for tool in ["mcp__fast__echo", "mcp__slow__echo"] {
+        assert!(first.contains(&tool.to_string()), "{tool}: {first:?}");
+    }
     assert!(
-        first.contains(&"mcp__fast__echo".to_string()),
-        "required server's tools: {first:?}"
-    );
-    assert!(
-        !first.iter().any(|n| n.starts_with("mcp__slow__")),
+        !first.iter().any(|n| n.starts_with("mcp__bad__")),
         "{first:?}"
     );
     let instructions = reqs[0].body["instructions"].as_str().unwrap();
+    assert!(!instructions.contains("MCP servers"), "{instructions}");
+    let note = notes(&reqs[0].body);
+    assert!(!note.contains("Still starting"), "{note}");
     assert!(
-        instructions.contains("Still starting") && instructions.contains("slow"),
-        "{instructions}"
+        note.contains("bad (the server exited with status 3"),
+        "{note}"
     );
-    let second = tool_names(&reqs[1].body);
-    assert!(
-        second.contains(&"mcp__slow__echo".to_string()),
-        "{second:?}"
-    );
-    let instructions = reqs[1].body["instructions"].as_str().unwrap();
-    assert!(!instructions.contains("Still starting"), "{instructions}");
-    assert!(
-        instructions.contains("bad (the server exited with status 3"),
-        "{instructions}"
+    assert_eq!(
+        tool_names(&reqs[1].body),
+        first,
+        "the same tools for the task"
     );
     let done = run.of_type("tool_completed");
     let late = done.iter().find(|e| e["call_id"] == "c2").unwrap();

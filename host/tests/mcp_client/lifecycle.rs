@@ -83,14 +83,14 @@ async fn the_prompt_names_servers_still_starting_and_failed() {
         ],
         EventSink::null(),
     ));
-    assert!(ext.instructions("task").is_none(), "nothing polled yet");
+    assert!(ext.note().is_none(), "nothing polled yet");
     let servers = ext.manager().servers().to_vec();
     for s in servers.iter().filter(|s| s.name() != "slow") {
         s.settled().await;
     }
     let changes = ext.tool_changes();
     assert!(!changes.is_empty());
-    let text = ext.instructions("task").expect("a note about servers");
+    let text = ext.note().expect("a note about servers");
     assert!(
         text.contains("Still starting") && text.contains(": slow."),
         "{text}"

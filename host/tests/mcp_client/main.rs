@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cached;
 mod cli;
 mod everything;
 mod exec;
@@ -17,6 +18,7 @@ mod prompt;
 mod sandbox;
 mod seam;
 mod selection;
+mod stable_tools;
 mod tools;
 
 use std::sync::Arc;

@@ -1,12 +1,13 @@
-//! What the MCP servers put into the system prompt: their own
-//! `instructions` (once ready), through the real binary.
+//! What the MCP servers put into the prompt: their own `instructions`
+//! (once ready), in a note right after the user's message (never in the
+//! system prompt), through the real binary.
 
 use super::exec::server_toml;
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
 
 #[test]
-fn a_ready_servers_instructions_reach_the_system_prompt() {
+fn a_ready_servers_instructions_follow_the_message() {
     let long = "x".repeat(2500);
     let config = [
         server_toml(
@@ -26,7 +27,21 @@ fn a_ready_servers_instructions_reach_the_system_prompt() {
     let run = env.exec_json("hello", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let body = &env.server.requests()[0].body;
-    let system = body["messages"][0]["content"].as_str().unwrap();
+    let messages = body["messages"].as_array().unwrap();
+    let first = messages[0]["content"].as_str().unwrap();
+    assert!(!first.contains("## guide"), "not in the system prompt");
+    assert_eq!(messages[1]["content"], "hello");
+    let note = messages
+        .iter()
+        .skip(2)
+        .filter(|m| m["role"] == "developer")
+        .find_map(|m| {
+            m["content"]
+                .as_str()
+                .filter(|t| t.starts_with("# MCP servers"))
+        })
+        .expect("the servers' note after the message");
+    let system = note;
     assert!(
         system.contains("## guide\nPass ticket ids as numbers, never strings."),
         "{system}"

@@ -25,7 +25,8 @@ impl Tool for Echo {
     }
 }
 
-/// Offers `late_echo` at the second poll and takes it away at the third.
+/// Offers `late_echo` at the third poll and takes it away at the fourth
+/// (the first is when the user's message arrives, before any request).
 struct LateTools {
     polls: AtomicUsize,
     ready: Result<(), String>,
@@ -34,14 +35,14 @@ struct LateTools {
 impl Extension for LateTools {
     fn tool_changes(&self) -> Vec<ToolChange> {
         match self.polls.fetch_add(1, Ordering::SeqCst) {
-            1 => vec![ToolChange::Added(Arc::new(Echo(ToolSpec {
+            2 => vec![ToolChange::Added(Arc::new(Echo(ToolSpec {
                 name: "late_echo".into(),
                 description: "echo".into(),
                 parameters: json!({"type": "object", "properties": {"text": {"type": "string"}}}),
                 read_only: true,
                 destructive: false,
             })))],
-            2 => vec![ToolChange::Removed("late_echo".into())],
+            3 => vec![ToolChange::Removed("late_echo".into())],
             _ => Vec::new(),
         }
     }

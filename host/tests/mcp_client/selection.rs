@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::exec::{server_toml, tool_names};
+use super::exec::{notes, server_toml, tool_names};
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
 
@@ -51,11 +51,10 @@ fn a_large_tool_set_is_cut_to_the_turn_and_tool_search_enables_the_rest() {
     assert!(has(&first, "mcp__big__echo"), "{first:?}");
     assert!(has(&first, "tool_search"), "{first:?}");
     assert!(!has(&first, "mcp__big__tool_0137"), "{first:?}");
-    let instructions = reqs[0].body["instructions"].as_str().unwrap();
+    let note = notes(&reqs[0].body);
     assert!(
-        instructions.contains("This session has 220 tools")
-            && instructions.contains("MCP servers big (212)"),
-        "{instructions}"
+        note.contains("This session has 220 tools") && note.contains("MCP servers big (212)"),
+        "{note}"
     );
 
     // The search result names the tool; the next request carries it.

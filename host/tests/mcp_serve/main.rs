@@ -6,6 +6,7 @@
 mod support;
 
 mod lifecycle;
+mod protocol_errors;
 mod skills;
 mod tools;
 

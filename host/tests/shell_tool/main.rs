@@ -66,7 +66,20 @@ async fn run(ctx: &ToolContext, args: Value) -> Result<ToolOutput, ToolError> {
 
 async fn run_ok(ctx: &ToolContext, command: &str) -> String {
     let out = run(ctx, json!({ "command": command })).await.unwrap();
-    assert!(!out.is_error, "{}", out.text);
+    // Honest outcomes: an error exactly when the command did not exit 0,
+    // and the exit code in the structured result.
+    let ok = out.text.starts_with("Exit code: 0\n");
+    assert_eq!(out.is_error, !ok, "{}", out.text);
+    let code = out
+        .structured
+        .as_ref()
+        .and_then(|v| v["exit_code"].as_i64());
+    if let Some(rest) = out.text.strip_prefix("Exit code: ") {
+        let shown = rest.split('\n').next().and_then(|c| c.parse::<i64>().ok());
+        assert_eq!(code, shown, "{}", out.text);
+    } else {
+        assert_eq!(code, None, "killed by a signal: no exit code; {}", out.text);
+    }
     out.text
 }
 

@@ -19,7 +19,7 @@ async fn reports_exit_code_and_interleaved_output() {
 }
 
 #[tokio::test]
-async fn non_zero_exit_and_signals_are_results_not_errors() {
+async fn non_zero_exit_and_signals_are_error_results_with_their_code() {
     let ws = tempfile::tempdir().unwrap();
     let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
     let text = run_ok(&c, "echo bye; exit 3").await;

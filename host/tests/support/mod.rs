@@ -7,5 +7,6 @@
 
 pub mod model_server;
 pub mod outside;
+pub mod pty;
 pub mod quire;
 pub mod shell_cargo;

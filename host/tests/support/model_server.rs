@@ -38,6 +38,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// The model ids `GET /v1/models` lists.
+pub const LISTED_MODELS: [&str; 2] = ["test-model", "test-model-large"];
+
 /// The wire API a request was addressed to (chosen by its path).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
@@ -76,6 +79,9 @@ pub enum Step {
     /// Token usage reported at the end (the last one wins). Without it the
     /// server reports input 100, output 20.
     Usage { input: u64, output: u64 },
+    /// Of the input tokens, how many the provider read from its prompt
+    /// cache and (Anthropic) wrote to it. Without it: none.
+    Cached { read: u64, written: u64 },
     /// A pause before the next SSE event.
     DelayMs(u64),
 }

@@ -34,6 +34,7 @@ pub enum PluginsCommand {
     /// Load a plugin (a folder, a plugin.toml or an installed NAME) and show its world
     /// version, tools with schemas, permissions and limits.
     Inspect {
+        /// A plugin folder, its plugin.toml, or the name of an installed plugin.
         #[arg(value_name = "PATH|NAME")]
         target: String,
         /// Print one JSON object.
@@ -52,9 +53,13 @@ pub enum PluginsCommand {
         scope: ScopeArg,
     },
     /// Uninstall a plugin and forget the permissions you accepted for it.
-    Remove { name: String },
+    Remove {
+        /// The plugin's name, as `quire plugins list` shows it.
+        name: String,
+    },
     /// Create a new plugin crate (Rust, quire-sdk) named NAME.
     New {
+        /// The plugin's name: lowercase letters, digits and hyphens (also the crate's name).
         name: String,
         /// Where to create it (default: the current directory).
         #[arg(long, value_name = "DIR")]
@@ -62,8 +67,10 @@ pub enum PluginsCommand {
     },
     /// Run one tool of a plugin directly, for plugin authors.
     Call {
+        /// A plugin folder, its plugin.toml, or the name of an installed plugin.
         #[arg(value_name = "PATH|NAME")]
         target: String,
+        /// The tool: its own name or the PLUGIN__TOOL name `inspect` and sessions show.
         tool: String,
         /// The arguments, a JSON object.
         #[arg(default_value = "{}")]

@@ -153,7 +153,24 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
             return EXIT_FAILED;
         }
     };
-    let outcome = plugin.call(tool, arguments).await;
+    // The tool's own name, or PLUGIN__TOOL as `inspect` and sessions show it.
+    let m = &plugin.manifest;
+    let Some(tool) = plugin
+        .tools
+        .iter()
+        .find(|t| t.name == tool || tool_name(&m.name, &t.name) == tool)
+        .map(|t| t.name.clone())
+    else {
+        let names: Vec<String> = plugin.tools.iter().map(|t| t.name.clone()).collect();
+        let hint = quire::suggest::did_you_mean(tool, names.iter().map(String::as_str));
+        eprintln!(
+            "error: {} has no tool '{tool}'{hint}; its tools: {}",
+            m.name,
+            names.join(", ")
+        );
+        return EXIT_USAGE;
+    };
+    let outcome = plugin.call(&tool, arguments).await;
     let t = &outcome.trace;
     for (level, line) in &t.log {
         eprintln!("[log {level:?}] {line}");

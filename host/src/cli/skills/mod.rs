@@ -47,7 +47,7 @@ pub enum SkillsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Create a skill skeleton that passes `validate --strict`.
+    /// Create a skill skeleton (`validate --strict` flags its placeholder description until you write one).
     New {
         /// The skill's name: lowercase letters, digits and single hyphens.
         name: String,
@@ -118,7 +118,7 @@ pub fn run(global: &GlobalArgs, args: &SkillsArgs) -> i32 {
 }
 
 /// Every skill visible from the setup's cwd.
-fn find(setup: &setup::Setup) -> Discovery {
+pub(super) fn find(setup: &setup::Setup) -> Discovery {
     if !setup.config.skills.enabled {
         eprintln!("note: skills are turned off in config (skills.enabled = false)");
     }

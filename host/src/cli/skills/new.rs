@@ -39,14 +39,19 @@ pub fn run(setup: &Setup, name: &str, scope: NewScope) -> i32 {
         return EXIT_FAILED;
     }
     say!("created {}", file.display());
+    if scope == NewScope::Project && !setup.config.project_trusted {
+        let root = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+        eprintln!("{}", crate::cli::trust::ignored_here(&root, "this skill"));
+    }
     eprintln!(
-        "next: write the description (what it does and when to use it), the steps, then\n  quire skills validate --strict {}",
+        "next: replace the TODO description (what it does and when to use it) and the steps, then\n  quire skills validate --strict {}",
         dir.display()
     );
     EXIT_OK
 }
 
-/// A skeleton that passes `quire skills validate --strict`.
+/// A skeleton that passes `quire skills validate`; `--strict` flags its
+/// placeholder description until it is replaced.
 pub fn skeleton(name: &str) -> String {
     let title: Vec<String> = name
         .split('-')
@@ -60,7 +65,7 @@ pub fn skeleton(name: &str) -> String {
     format!(
         "---
 name: {name}
-description: Replace this with what the skill does and when to use it, in one or two sentences that use the words people will type (this text decides when the skill is picked).
+description: \"{placeholder}, in one or two sentences that use the words people will type (this text decides when the skill is picked).\"
 ---
 
 # {title}
@@ -86,6 +91,7 @@ Put helper scripts in a `scripts` folder and long reference material in a
 `references` folder next to this file, and link each one from here with a
 relative path so the agent knows when to open it.
 ",
-        title = title.join(" ")
+        title = title.join(" "),
+        placeholder = quire::skills::validate::PLACEHOLDER_DESCRIPTION,
     )
 }

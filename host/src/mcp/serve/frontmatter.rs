@@ -2,10 +2,10 @@
 //! carries: every field the author wrote, converted from YAML as written.
 
 use serde_json::{Map, Value};
-use serde_yaml::Value as Yaml;
 
 use crate::skills::Skill;
 use crate::skills::parse::{parse_lines, split_frontmatter, yaml_guard};
+use crate::skills::yaml::{self, Value as Yaml};
 
 /// The frontmatter of `bytes` (the skill's `SKILL.md`) as JSON. quire's
 /// parser already accepted the file, so the YAML is read the same lenient
@@ -32,50 +32,14 @@ fn raw(bytes: &[u8]) -> Option<Map<String, Value>> {
     let (front, _) = split_frontmatter(&text, &mut Vec::new()).ok()?;
     let yaml = yaml_guard(front)
         .ok()
-        .and_then(|()| serde_yaml::from_str::<Yaml>(front).ok());
+        .and_then(|()| yaml::from_str(front).ok());
     let mapping = match yaml {
         Some(Yaml::Mapping(m)) => m,
         _ => parse_lines(front)?,
     };
-    match to_json(&Yaml::Mapping(mapping)) {
+    match Yaml::Mapping(mapping).to_json() {
         Value::Object(m) => Some(m),
         _ => None,
-    }
-}
-
-/// YAML to JSON: keys that are not strings are written as YAML scalars,
-/// tags are dropped, numbers JSON cannot hold become null.
-fn to_json(v: &Yaml) -> Value {
-    match v {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(*b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null)
-            }
-        }
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
-        Yaml::Mapping(m) => {
-            Value::Object(m.iter().map(|(k, v)| (key_text(k), to_json(v))).collect())
-        }
-        Yaml::Tagged(t) => to_json(&t.value),
-    }
-}
-
-fn key_text(k: &Yaml) -> String {
-    match k {
-        Yaml::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .map(|s| s.trim_end().to_string())
-            .unwrap_or_default(),
     }
 }
 

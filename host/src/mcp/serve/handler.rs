@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, GetSkillRequestParams, GetSkillResult, Implementation,
-    ListResourcesResult, ListSkillsResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceDirectoryRequestParams, ReadResourceDirectoryResult, ReadResourceRequestParams,
-    ReadResourceResponse, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, ErrorCode,
+    GetSkillRequestParams, GetSkillResult, Implementation, ListResourcesResult, ListSkillsResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceDirectoryRequestParams,
+    ReadResourceDirectoryResult, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
@@ -55,7 +56,25 @@ impl QuireServer {
 
 const INSTRUCTIONS: &str = "quire serves its tools and its Agent Skills. Skills follow the MCP skills extension (io.modelcontextprotocol/skills): skills/list and skills/get give each skill's frontmatter and the sha256 digest of every file; the files are skill://NAME/PATH resources (resources/read), starting with skill://NAME/SKILL.md.";
 
+/// The methods quire answers, for the method-not-found message.
+const METHODS: &str = "initialize, ping, tools/list, tools/call, resources/list, resources/read, resources/directory/read, skills/list, skills/get";
+
 impl ServerHandler for QuireServer {
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        Err(ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!(
+                "Method not found: quire does not serve '{}'; it serves {METHODS}",
+                request.method
+            ),
+            None,
+        ))
+    }
+
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(
             ServerCapabilities::builder()

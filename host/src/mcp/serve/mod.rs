@@ -17,6 +17,7 @@ mod files;
 mod frontmatter;
 mod handler;
 mod skills;
+mod stdio_gate;
 mod tools;
 
 use std::net::SocketAddr;
@@ -121,13 +122,25 @@ pub fn skill_catalog(config: &Config, home: &Path, cwd: &Path) -> SkillCatalog {
 }
 
 /// Serves one client over stdin/stdout until the client closes stdin (or
-/// the connection fails, or `shutdown`).
+/// the connection fails, or `shutdown`). Lines that are not JSON are
+/// answered with a parse error ([`stdio_gate`]).
 pub async fn serve_stdio(
     server: QuireServer,
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
+    let (gate, input, output) = stdio_gate::Gate::start(tokio::io::stdin(), tokio::io::stdout());
+    let result = serve_gated(server, (input, output), shutdown).await;
+    gate.finish().await;
+    result
+}
+
+async fn serve_gated(
+    server: QuireServer,
+    io: (tokio::io::DuplexStream, tokio::io::DuplexStream),
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
     let running = tokio::select! {
-        r = server.serve(rmcp::transport::stdio_pipes()) => match r {
+        r = server.serve(io) => match r {
             Ok(running) => running,
             Err(rmcp::service::ServerInitializeError::ConnectionClosed(why)) => {
                 tracing::debug!(%why, "the client left before the handshake");

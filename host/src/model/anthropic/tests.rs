@@ -16,6 +16,10 @@ fn request() -> ModelRequest {
             Item::User {
                 text: "read a.txt".into(),
             },
+            Item::Context {
+                source: "skills".into(),
+                text: "# Skills".into(),
+            },
             Item::Assistant {
                 text: "Reading.".into(),
             },
@@ -58,6 +62,7 @@ fn request() -> ModelRequest {
             destructive: false,
         }],
         max_output_tokens: None,
+        cache_key: Some("session-1".into()),
     }
 }
 
@@ -67,11 +72,12 @@ fn body_merges_roles_and_has_every_item_kind() {
         request_body(&request()),
         json!({
             "model": "claude-sonnet-4-5",
-            "system": "You are quire.",
+            "system": [{"type":"text","text":"You are quire.","cache_control":{"type":"ephemeral"}}],
             "messages": [
                 {"role":"user","content":[
                     {"type":"text","text":"Summary of the conversation so far (the earlier history was compacted):\n\nWe started."},
                     {"type":"text","text":"read a.txt"},
+                    {"type":"text","text":"# Skills"},
                 ]},
                 {"role":"assistant","content":[
                     {"type":"text","text":"Reading."},
@@ -83,10 +89,13 @@ fn body_merges_roles_and_has_every_item_kind() {
                     {"type":"tool_result","tool_use_id":"toolu_2","content":"invalid arguments","is_error":true},
                     {"type":"text","text":"Use pdftotext."},
                 ]},
-                {"role":"assistant","content":[{"type":"text","text":"Done."}]},
+                {"role":"assistant","content":[
+                    {"type":"text","text":"Done.","cache_control":{"type":"ephemeral"}},
+                ]},
             ],
             "tools": [{"name":"read","description":"Read a file",
-                "input_schema":{"type":"object","properties":{"path":{"type":"string"}}}}],
+                "input_schema":{"type":"object","properties":{"path":{"type":"string"}}},
+                "cache_control":{"type":"ephemeral"}}],
             "max_tokens": 8192,
             "stream": true,
         })
@@ -168,6 +177,7 @@ async fn text_tool_uses_and_usage() {
                     input_tokens: 125,
                     output_tokens: 42,
                     cached_input_tokens: 100,
+                    cache_write_input_tokens: 5,
                 })
             }),
         ]

@@ -15,6 +15,10 @@ fn request() -> ModelRequest {
             Item::User {
                 text: "list and read".into(),
             },
+            Item::Context {
+                source: "skills".into(),
+                text: "# Skills".into(),
+            },
             Item::Assistant {
                 text: "Looking.".into(),
             },
@@ -67,6 +71,7 @@ fn request() -> ModelRequest {
             destructive: false,
         }],
         max_output_tokens: Some(512),
+        cache_key: Some("session-1".into()),
     }
 }
 
@@ -79,6 +84,7 @@ fn body_has_every_item_kind_and_merges_assistant_turns() {
             "messages": [
                 {"role":"system","content":"You are quire."},
                 {"role":"user","content":"list and read"},
+                {"role":"developer","content":"# Skills"},
                 {"role":"assistant","content":"Looking.","tool_calls":[
                     {"id":"call_1","type":"function","function":{"name":"shell","arguments":"{\"command\":\"ls\"}"}},
                     {"id":"call_2","type":"function","function":{"name":"list","arguments":"{}"}},
@@ -180,6 +186,7 @@ async fn text_streamed_tool_calls_and_usage() {
                     input_tokens: 50,
                     output_tokens: 9,
                     cached_input_tokens: 32,
+                    cache_write_input_tokens: 0,
                 })
             }),
         ]

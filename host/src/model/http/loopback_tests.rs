@@ -104,6 +104,7 @@ fn request() -> ModelRequest {
         items: vec![Item::User { text: "hi".into() }],
         tools: Vec::new(),
         max_output_tokens: None,
+        cache_key: None,
     }
 }
 

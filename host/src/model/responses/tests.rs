@@ -10,6 +10,10 @@ fn history() -> Vec<Item> {
         Item::User {
             text: "list files".into(),
         },
+        Item::Context {
+            source: "skills".into(),
+            text: "# Skills".into(),
+        },
         Item::Assistant {
             text: "Looking.".into(),
         },
@@ -50,6 +54,7 @@ fn request(tools: bool) -> ModelRequest {
             Vec::new()
         },
         max_output_tokens: Some(1000),
+        cache_key: Some("session-1".into()),
     }
 }
 
@@ -62,6 +67,7 @@ fn body_has_every_item_kind() {
             "instructions": "You are quire.",
             "input": [
                 {"type":"message","role":"user","content":[{"type":"input_text","text":"list files"}]},
+                {"type":"message","role":"developer","content":[{"type":"input_text","text":"# Skills"}]},
                 {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Looking."}]},
                 {"type":"function_call","call_id":"call_1","name":"shell","arguments":"{\"command\":\"ls\"}"},
                 {"type":"function_call_output","call_id":"call_1","output":"a.txt"},
@@ -81,6 +87,7 @@ fn body_has_every_item_kind() {
             "stream": true,
             "store": false,
             "max_output_tokens": 1000,
+            "prompt_cache_key": "session-1",
         })
     );
 }
@@ -159,6 +166,7 @@ async fn text_tool_calls_and_usage() {
                     input_tokens: 120,
                     output_tokens: 30,
                     cached_input_tokens: 100,
+                    cache_write_input_tokens: 0,
                 })
             }),
         ]

@@ -9,7 +9,7 @@
 //! nesting), `|` and `>` block values, comments and blank lines. Any other
 //! line makes the whole frontmatter unparseable.
 
-use serde_yaml::{Mapping, Value};
+use crate::skills::yaml::{Mapping, Value};
 
 enum Pending {
     /// No value yet (list items or sub-keys may follow).
@@ -52,7 +52,7 @@ pub fn parse_lines(front: &str) -> Option<Mapping> {
                     literal: false,
                     lines: Vec::new(),
                 },
-                v => Pending::Text(unquote(v)),
+                v => Pending::Text(unquote(v)?),
             };
             current = Some((key.to_string(), pending));
             continue;
@@ -60,17 +60,17 @@ pub fn parse_lines(front: &str) -> Option<Mapping> {
         let (_, pending) = current.as_mut()?;
         let item = t.strip_prefix("- ").or((t == "-").then_some(""));
         match (pending, item) {
-            (p @ Pending::Empty, Some(item)) => *p = Pending::List(vec![text(item)]),
-            (Pending::List(items), Some(item)) => items.push(text(item)),
+            (p @ Pending::Empty, Some(item)) => *p = Pending::List(vec![text(item)?]),
+            (Pending::List(items), Some(item)) => items.push(text(item)?),
             (p @ Pending::Empty, None) => {
                 let (k, v) = key_value(t)?;
                 let mut m = Mapping::new();
-                m.insert(text(k), text(v));
+                m.insert(text(k)?, text(v)?);
                 *p = Pending::Map(m);
             }
             (Pending::Map(m), None) => {
                 let (k, v) = key_value(t)?;
-                m.insert(text(k), text(v));
+                m.insert(text(k)?, text(v)?);
             }
             (Pending::Text(s), _) => {
                 s.push(' ');
@@ -83,8 +83,8 @@ pub fn parse_lines(front: &str) -> Option<Mapping> {
     if map.is_empty() { None } else { Some(map) }
 }
 
-fn text(s: &str) -> Value {
-    Value::String(unquote(s))
+fn text(s: &str) -> Option<Value> {
+    unquote(s).map(Value::String)
 }
 
 /// `key: value` or `key:`; keys are letters, digits, `_`, `-`, `.`.
@@ -101,18 +101,23 @@ fn key_value(t: &str) -> Option<(&str, &str)> {
     ok.then_some((key, value.trim()))
 }
 
-/// Removes quotes around the whole value.
-fn unquote(v: &str) -> String {
+/// Removes quotes around the whole value; `None` for a quote that is
+/// opened and never closed (`"unterminated`): that is not a value anyone
+/// meant, so the frontmatter is unreadable rather than loaded with it.
+fn unquote(v: &str) -> Option<String> {
     let v = v.trim();
     if v.len() >= 2 {
         if let Some(inner) = v.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-            return inner.replace("\\\"", "\"").replace("\\\\", "\\");
+            return Some(inner.replace("\\\"", "\"").replace("\\\\", "\\"));
         }
         if let Some(inner) = v.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
-            return inner.replace("''", "'");
+            return Some(inner.replace("''", "'"));
         }
     }
-    v.to_string()
+    if v.starts_with(['"', '\'']) {
+        return None;
+    }
+    Some(v.to_string())
 }
 
 fn finish(map: &mut Mapping, current: Option<(String, Pending)>) {
@@ -178,6 +183,9 @@ mod tests {
     #[test]
     fn other_lines_are_refused() {
         assert!(parse_lines("just some words\n").is_none());
+        // A quote never closed is not a value: no garbage description.
+        assert!(parse_lines("name: a\ndescription: \"unterminated\n").is_none());
+        assert!(parse_lines("name: a\ntags:\n  - 'open\n").is_none());
         assert!(parse_lines("name: a\n{broken\n").is_none());
         assert!(parse_lines("").is_none());
         assert!(parse_lines("  indented: first\n").is_none());

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_yaml::{Mapping, Value};
+use crate::skills::yaml::{Mapping, Value};
 
 use super::ParseError;
 use crate::skills::names::{self, MAX_DESCRIPTION_CHARS};
@@ -42,7 +42,7 @@ pub fn extract(
     folder: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Fields, ParseError> {
-    let get = |k: &str| map.get(k).map(untag).filter(|v| !v.is_null());
+    let get = |k: &str| map.get(k).filter(|v| !v.is_null());
     let description = match get("description") {
         None => {
             return Err(ParseError(
@@ -303,34 +303,17 @@ fn join(items: &[Value]) -> String {
         .join(" ")
 }
 
-/// The value without YAML tags (`!tag value` is read as `value`).
-fn untag(v: &Value) -> &Value {
-    match v {
-        Value::Tagged(t) => untag(&t.value),
-        v => v,
-    }
-}
-
-/// Scalars as text; anything else as JSON text.
+/// Scalars as text (numbers as written); anything else as JSON text.
 fn plain(v: &Value) -> String {
-    match untag(v) {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Null => String::new(),
-        other => to_json(other).to_string(),
-    }
+    v.text()
 }
 
 fn key_text(k: &Value) -> String {
-    match k {
-        Value::String(s) => s.clone(),
-        other => plain(other),
-    }
+    k.text()
 }
 
 fn to_json(v: &Value) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or_else(|_| serde_json::Value::String(format!("{v:?}")))
+    v.to_json()
 }
 
 #[cfg(test)]
@@ -355,11 +338,11 @@ mod tests {
     #[test]
     fn keywords_from_text_or_list() {
         let mut w = Vec::new();
-        let m: Value = serde_yaml::from_str("keywords: pdf, forms\nowner: me").unwrap();
+        let m = crate::skills::yaml::from_str("keywords: pdf, forms\nowner: me").unwrap();
         let (meta, kw) = metadata(Some(&m), &mut w);
         assert_eq!(kw, vec!["pdf", "forms"]);
         assert_eq!(meta.get("owner").map(String::as_str), Some("me"));
-        let m: Value = serde_yaml::from_str("keywords: [a, b]").unwrap();
+        let m = crate::skills::yaml::from_str("keywords: [a, b]").unwrap();
         assert_eq!(metadata(Some(&m), &mut w).1, vec!["a", "b"]);
     }
 }

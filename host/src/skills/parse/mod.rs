@@ -13,7 +13,7 @@ mod fields;
 use std::io::Read;
 use std::path::Path;
 
-use crate::skills::{Scope, Skill};
+use crate::skills::{Scope, Skill, yaml};
 
 pub use fallback::parse_lines;
 pub use fields::raw_value;
@@ -232,10 +232,7 @@ pub fn yaml_guard(front: &str) -> Result<(), String> {
 }
 
 /// YAML first; if that fails, plain `key: value` lines with a warning.
-fn parse_frontmatter(
-    front: &str,
-    warnings: &mut Vec<String>,
-) -> Result<serde_yaml::Mapping, ParseError> {
+fn parse_frontmatter(front: &str, warnings: &mut Vec<String>) -> Result<yaml::Mapping, ParseError> {
     if front.len() > MAX_FRONTMATTER_BYTES {
         return Err(ParseError(format!(
             "the frontmatter is {} bytes; the limit is {MAX_FRONTMATTER_BYTES} (keep long text in the body)",
@@ -243,12 +240,12 @@ fn parse_frontmatter(
         )));
     }
     let yaml = match yaml_guard(front) {
-        Ok(()) => serde_yaml::from_str::<serde_yaml::Value>(front).map_err(|e| yaml_error_text(&e)),
+        Ok(()) => yaml::from_str(front).map_err(|e| yaml_error_text(&e)),
         Err(why) => Err(why),
     };
     match yaml {
-        Ok(serde_yaml::Value::Mapping(m)) => Ok(m),
-        Ok(serde_yaml::Value::Null) => Ok(serde_yaml::Mapping::new()),
+        Ok(yaml::Value::Mapping(m)) => Ok(m),
+        Ok(yaml::Value::Null) => Ok(yaml::Mapping::new()),
         Ok(_) => match parse_lines(front) {
             Some(m) => {
                 warnings.push(
@@ -272,16 +269,10 @@ fn parse_frontmatter(
     }
 }
 
-/// A serde_yaml error as one line, with the line and column in the file
-/// (the frontmatter starts on the file's second line).
-pub fn yaml_error_text(e: &serde_yaml::Error) -> String {
-    let msg = e.to_string();
-    let msg = msg.lines().next().unwrap_or("");
-    let msg = msg.split(" at line ").next().unwrap_or(msg).trim_end();
-    match e.location() {
-        Some(l) => format!("{msg} (line {}, column {})", l.line() + 1, l.column()),
-        None => msg.to_string(),
-    }
+/// A YAML error as one line, with the line and column in the file (the
+/// frontmatter starts on the file's second line).
+pub fn yaml_error_text(e: &yaml::YamlError) -> String {
+    e.in_file(2)
 }
 
 /// The Markdown headings of `body`, outside fenced code blocks.

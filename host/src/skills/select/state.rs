@@ -156,8 +156,9 @@ impl SelectionState {
     }
 
     /// A new user message: reloads the skills, activates what it asks for
-    /// (returned as items to add after the message) and prepares the
-    /// catalog for [`SelectionState::catalog_for`].
+    /// and renders the catalog for it. Returns the items to add after the
+    /// message: the catalog (an [`Item::Context`] from [`CONTEXT_SOURCE`])
+    /// and the activated skills' bodies.
     pub fn begin_turn(&self, message: &str) -> Vec<Item> {
         let set = self.refresh();
         let mut g = self.lock();
@@ -189,6 +190,7 @@ impl SelectionState {
         let mut offered = names.clone();
         if let Some(c) = &catalog {
             offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
+            items.insert(0, context(&c.text));
         }
         g.offered = offered;
         g.turn = Some((message.to_string(), catalog.map(|c| c.text)));
@@ -249,13 +251,14 @@ impl SelectionState {
 
     /// The active skills again, for the history that replaced the old one
     /// after compaction (from the current files when the skill still
-    /// exists).
+    /// exists), after the catalog of the last message.
     pub fn reinject(&self) -> Vec<Item> {
         let set = self.current();
         let g = self.lock();
-        g.active
-            .iter()
-            .filter_map(|a| {
+        let catalog = g.turn.as_ref().and_then(|(_, c)| c.as_deref()).map(context);
+        catalog
+            .into_iter()
+            .chain(g.active.iter().filter_map(|a| {
                 let text = match set.get(&a.name) {
                     Some(s) => activation_text(s),
                     None => a.text.clone()?,
@@ -264,7 +267,7 @@ impl SelectionState {
                     name: a.name.clone(),
                     body: text,
                 })
-            })
+            }))
             .collect()
     }
 
@@ -316,6 +319,16 @@ impl SelectionState {
         g.active = active;
         g.previous = previous;
         g.turn = None;
+    }
+}
+
+/// The `source` of the catalog's [`Item::Context`].
+pub const CONTEXT_SOURCE: &str = "skills";
+
+fn context(text: &str) -> Item {
+    Item::Context {
+        source: CONTEXT_SOURCE.to_string(),
+        text: text.to_string(),
     }
 }
 

@@ -40,11 +40,25 @@ fn a_resumed_history_restores_active_skills_and_new_clears_them() {
         },
     ]);
     assert_eq!(s.active_names(), vec!["pdf-forms", "git-bisect"]);
-    assert!(s.begin_turn("$pdf-forms and $git-bisect").is_empty());
-    assert_eq!(s.reinject().len(), 2);
+    let items = s.begin_turn("$pdf-forms and $git-bisect");
+    assert_eq!(activations(&items), 0, "{items:?}");
+    assert!(
+        matches!(&items[0], Item::Context { source, .. } if source == CONTEXT_SOURCE),
+        "the catalog comes first: {items:?}"
+    );
+    let again = s.reinject();
+    assert_eq!(activations(&again), 2);
+    assert_eq!(again[0], items[0], "the message's catalog comes back too");
     s.sync_history(&[]);
     assert!(s.active_names().is_empty());
-    assert_eq!(s.begin_turn("$pdf-forms").len(), 1);
+    assert_eq!(activations(&s.begin_turn("$pdf-forms")), 1);
+}
+
+fn activations(items: &[Item]) -> usize {
+    items
+        .iter()
+        .filter(|i| matches!(i, Item::SkillActivation { .. }))
+        .count()
 }
 
 /// Many skills, so that the catalog lists only the best few.

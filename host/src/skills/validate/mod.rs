@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use strict::{BODY_MAX_LINES, BODY_MAX_TOKENS, estimate_tokens, file_references};
-pub use yaml::{StrictValue, parse_strict};
+pub use strict::{
+    BODY_MAX_LINES, BODY_MAX_TOKENS, PLACEHOLDER_DESCRIPTION, estimate_tokens, file_references,
+};
+pub use yaml::{Strict, StrictValue, parse_strict};
 
 use super::discover::{self, Root};
 use super::names::{self, MAX_COMPATIBILITY_CHARS, MAX_DESCRIPTION_CHARS};
@@ -26,6 +28,10 @@ pub const ALLOWED_FIELDS: [&str; 6] = [
     "metadata",
     "name",
 ];
+
+/// A `SKILL.md` as `validate` reads it: frontmatter, body, and what
+/// strictyaml refuses in otherwise valid YAML.
+pub type StrictFile = (BTreeMap<String, StrictValue>, String, Vec<String>);
 
 /// The outcome for one skill folder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,9 +129,12 @@ pub fn validate_dir(dir: &Path, strict: bool) -> Report {
     report.file = Some(file.clone());
     match read_strict(&file) {
         Err(problem) => report.problems.push(problem),
-        Ok((front, body)) => {
+        Ok((front, body, style)) => {
             let folder = folder_name(dir);
-            report.problems = validate_metadata(&front, folder.as_deref());
+            report.problems = style;
+            report
+                .problems
+                .extend(validate_metadata(&front, folder.as_deref()));
             if strict {
                 report.problems.extend(strict::check(&front, &body, dir));
             }
@@ -145,7 +154,9 @@ fn folder_name(dir: &Path) -> Option<String> {
 
 /// Reads `file` and splits it as the reference validator does: it must be
 /// UTF-8 and start with `---`; line ends are normalised.
-pub fn read_strict(file: &Path) -> Result<(BTreeMap<String, StrictValue>, String), String> {
+/// Returns the frontmatter, the body and what strictyaml would refuse in
+/// otherwise valid YAML ([`parse_strict`]).
+pub fn read_strict(file: &Path) -> Result<StrictFile, String> {
     let bytes = parse::read_capped(file).map_err(|e| e.0)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         format!(
@@ -166,8 +177,8 @@ pub fn read_strict(file: &Path) -> Result<(BTreeMap<String, StrictValue>, String
     }
     let (front, body) = parse::split_frontmatter(&text, &mut Vec::new())
         .map_err(|_| "SKILL.md frontmatter not properly closed with ---".to_string())?;
-    let map = parse_strict(front)?;
-    Ok((map, body.trim().to_string()))
+    let (map, style) = parse_strict(front)?;
+    Ok((map, body.trim().to_string(), style))
 }
 
 /// The reference validator's checks on parsed frontmatter.

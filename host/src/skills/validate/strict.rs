@@ -1,7 +1,8 @@
 //! `--strict`: what makes a skill work well in practice, beyond the spec.
 //! A body over [`BODY_MAX_LINES`] lines or about [`BODY_MAX_TOKENS`]
 //! tokens; relative file references in the body that do not exist
-//! (case-sensitive) or leave the folder; angle brackets in the description.
+//! (case-sensitive) or leave the folder; angle brackets in the description;
+//! the placeholder description of `quire skills new`.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
@@ -9,6 +10,11 @@ use std::path::{Component, Path};
 use super::StrictValue;
 
 pub const BODY_MAX_LINES: usize = 500;
+
+/// How the description `quire skills new` writes starts; `--strict`
+/// flags it until it is replaced.
+pub const PLACEHOLDER_DESCRIPTION: &str =
+    "TODO: replace with what the skill does and when to use it";
 pub const BODY_MAX_TOKENS: usize = 5000;
 
 /// About one token per four bytes of text.
@@ -40,6 +46,14 @@ pub fn check(front: &BTreeMap<String, StrictValue>, body: &str, dir: &Path) -> V
                 "Body references '{reference}', which is outside the skill folder (the skill tool only reads files inside it)"
             )),
         }
+    }
+    if let Some(d) = front.get("description").and_then(StrictValue::as_text)
+        && d.trim_start().starts_with(PLACEHOLDER_DESCRIPTION)
+    {
+        out.push(
+            "Description is still the placeholder from `quire skills new`; write what the skill does and when to use it (this text decides when it is picked)"
+                .into(),
+        );
     }
     if let Some(d) = front.get("description").and_then(StrictValue::as_text)
         && d.contains(['<', '>'])

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_yaml::Value;
+use crate::skills::yaml::{self as yaml_doc, Value};
 
 use crate::skills::parse::{self, raw_value};
 
@@ -25,8 +25,14 @@ impl StrictValue {
     }
 }
 
-/// Parses `front` into a mapping, or the error message.
-pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String> {
+/// A mapping and the constructs in it that the reference validator
+/// refuses although they are valid YAML (flow style, anchors, tags).
+pub type Strict = (BTreeMap<String, StrictValue>, Vec<String>);
+
+/// Parses `front` into a mapping, or the error message. What is valid YAML
+/// but refused by strictyaml comes back as problems beside the mapping, so
+/// that it is not called invalid YAML and the other checks still run.
+pub fn parse_strict(front: &str) -> Result<Strict, String> {
     if front.len() > parse::MAX_FRONTMATTER_BYTES {
         return Err(format!(
             "SKILL.md frontmatter is {} bytes; the limit is {}",
@@ -34,15 +40,14 @@ pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String
             parse::MAX_FRONTMATTER_BYTES
         ));
     }
-    if let Some(problem) = disallowed(front) {
-        return Err(format!("Invalid YAML in frontmatter: {problem}"));
-    }
-    parse::yaml_guard(front).map_err(|e| format!("Invalid YAML in frontmatter: {e}"))?;
-    let value: Value = serde_yaml::from_str(front).map_err(|e| {
-        format!(
-            "Invalid YAML in frontmatter: {}",
-            parse::yaml_error_text(&e)
-        )
+    let refused = disallowed(front);
+    let parsed = parse::yaml_guard(front)
+        .and_then(|()| yaml_doc::from_str(front).map_err(|e| parse::yaml_error_text(&e)));
+    let value: Value = parsed.map_err(|why| match &refused {
+        // Not readable anyway; the construct strictyaml refuses is the
+        // clearer cause.
+        Some(problem) => format!("Invalid YAML in frontmatter: {problem}"),
+        None => format!("Invalid YAML in frontmatter: {why}"),
     })?;
     let Value::Mapping(map) = value else {
         return Err("SKILL.md frontmatter must be a YAML mapping".into());
@@ -58,7 +63,11 @@ pub fn parse_strict(front: &str) -> Result<BTreeMap<String, StrictValue>, String
         };
         out.insert(key, value);
     }
-    Ok(out)
+    let style = refused
+        .map(|p| format!("{p}; it is valid YAML, but the reference validator skills-ref (strictyaml) refuses it"))
+        .into_iter()
+        .collect();
+    Ok((out, style))
 }
 
 fn convert(v: &Value) -> StrictValue {
@@ -69,19 +78,12 @@ fn convert(v: &Value) -> StrictValue {
                 .map(|(k, v)| (scalar_text(k), convert(v)))
                 .collect(),
         ),
-        Value::Tagged(t) => convert(&t.value),
         other => StrictValue::Text(scalar_text(other)),
     }
 }
 
 fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Null => String::new(),
-        other => serde_json::to_string(other).unwrap_or_default(),
-    }
+    v.text()
 }
 
 /// The first construct strictyaml refuses, with its line.
@@ -157,7 +159,7 @@ mod tests {
 
     #[test]
     fn scalars_are_text_as_written() {
-        let m =
+        let (m, _) =
             parse_strict("name: 0123\ndescription: true\nlicense: ~\ncompatibility:\n").unwrap();
         assert_eq!(m["name"], text("0123"));
         assert_eq!(m["description"], text("true"));
@@ -166,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn strictyaml_refusals() {
+    fn strictyaml_refusals_of_valid_yaml_are_not_called_invalid() {
         for (front, want) in [
             (
                 "name: a\nallowed-tools: [Bash, Read]\n",
@@ -175,8 +177,17 @@ mod tests {
             ("name: a\nmetadata: {a: b}\n", "flow-style mappings"),
             ("name: &x a\ndescription: *x\n", "anchors"),
             ("name: !!str a\n", "tags"),
+        ] {
+            let (map, style) = parse_strict(front).unwrap();
+            assert_eq!(map["name"], text("a"), "{front:?}");
+            assert_eq!(style.len(), 1, "{front:?}");
+            assert!(!style[0].contains("Invalid YAML"), "{style:?}");
+            assert!(style[0].contains(want), "{front:?}: {style:?}");
+        }
+        for (front, want) in [
             ("name: a\nname: b\n", "duplicate"),
             ("name: a\ndescription: Use this: for x\n", "mapping values"),
+            ("name: a\ndescription: \"unterminated\n", "Invalid YAML"),
         ] {
             let e = parse_strict(front).unwrap_err();
             assert!(e.starts_with("Invalid YAML in frontmatter:"), "{e}");
@@ -186,17 +197,19 @@ mod tests {
 
     #[test]
     fn continuation_lines_are_text() {
-        let m =
+        let (m, _) =
             parse_strict("name: a\ndescription: long text\n  [note] more\nlicense: MIT\n").unwrap();
         assert_eq!(m["description"], text("long text [note] more"));
-        assert!(parse_strict("name: a\nx:\n  [1, 2]\n").is_err());
+        let (_, style) = parse_strict("name: a\nx:\n  [1, 2]\n").unwrap();
+        assert!(style[0].contains("flow-style sequences"), "{style:?}");
     }
 
     #[test]
     fn block_scalars_and_quotes_are_not_flow() {
-        let m =
+        let (m, style) =
             parse_strict("name: a\ndescription: |\n  [not flow]\n  {nor this}\nlicense: '[x]'\n")
                 .unwrap();
+        assert!(style.is_empty(), "{style:?}");
         assert_eq!(m["description"], text("[not flow]\n{nor this}\n"));
         assert_eq!(m["license"], text("[x]"));
     }

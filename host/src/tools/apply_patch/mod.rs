@@ -5,6 +5,7 @@
 
 mod apply;
 mod commit;
+mod diff;
 mod parse;
 mod paths;
 mod plan;
@@ -15,6 +16,7 @@ use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, Tool, ToolContext, ToolError,
     ToolOutput, ToolSpec, approval,
 };
+pub use diff::FileDiff;
 use plan::{Change, PlanError, Prepared, Scope};
 
 const DESCRIPTION: &str = r#"Create, edit, move and delete files with a patch. The `patch` argument is the whole patch text:
@@ -107,7 +109,11 @@ impl Tool for ApplyPatchTool {
         let prepared = blocking(move || plan::prepare(&ops, &scope))
             .await?
             .map_err(plan_error)?;
-        let Prepared { staged, changes } = prepared;
+        let Prepared {
+            staged,
+            changes,
+            diffs,
+        } = prepared;
         if ctx.approval_policy == ApprovalPolicy::Untrusted {
             let summary: Vec<String> = changes.iter().map(Change::describe).collect();
             let request = ApprovalRequest {
@@ -115,6 +121,7 @@ impl Tool for ApplyPatchTool {
                 summary: summary.join(", "),
                 reason: None,
                 always_key: None,
+                detail: Some(diffs.iter().map(|d| d.diff.as_str()).collect()),
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 return Err(ToolError::Denied(format!(
@@ -127,7 +134,7 @@ impl Tool for ApplyPatchTool {
             .await?
             .map_err(|e| ToolError::Failed(e.to_string()))?;
         tracing::debug!(files = changes.len(), "apply_patch: applied");
-        Ok(output(&changes))
+        Ok(output(&changes, &diffs))
     }
 }
 
@@ -146,20 +153,16 @@ fn plan_error(e: PlanError) -> ToolError {
     }
 }
 
-fn output(changes: &[Change]) -> ToolOutput {
+fn output(changes: &[Change], diffs: &[FileDiff]) -> ToolOutput {
     let mut text = String::from("Success. Updated the following files:");
     for c in changes {
         text.push('\n');
         text.push_str(&c.status_line());
     }
-    let files: Vec<Value> = changes
+    // Each file's status, path, line counts and unified diff.
+    let files: Vec<Value> = diffs
         .iter()
-        .map(|c| match c {
-            Change::Add(p) => json!({"status": "added", "path": p}),
-            Change::Update(p) => json!({"status": "modified", "path": p}),
-            Change::Delete(p) => json!({"status": "deleted", "path": p}),
-            Change::Move { from, to } => json!({"status": "moved", "path": to, "from": from}),
-        })
+        .filter_map(|d| serde_json::to_value(d).ok())
         .collect();
     ToolOutput {
         text,

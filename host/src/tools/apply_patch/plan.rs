@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::apply::{HunkError, apply_hunks, new_file};
 use super::commit::{Content, StageError, Staged};
+use super::diff::FileDiff;
 use super::parse::FileOp;
 use super::paths::{normalize, real_path, workspace_root};
 use crate::tools::SandboxMode;
@@ -45,6 +46,8 @@ impl Change {
 pub struct Prepared {
     pub staged: Staged,
     pub changes: Vec<Change>,
+    /// One per change, in the same order.
+    pub diffs: Vec<FileDiff>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +119,7 @@ impl Scope {
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
     let mut staged = Staged::default();
     let mut changes = Vec::with_capacity(ops.len());
+    let mut diffs = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
             FileOp::Add { path, lines } => {
@@ -123,16 +127,20 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 if staged.current(&real, path)?.is_some() {
                     return Err(PlanError::AddExists(path.clone()));
                 }
-                let bytes = new_file(lines).into_bytes();
+                let text = new_file(lines);
+                diffs.push(FileDiff::new("added", path, None, "", &text));
+                let bytes = text.into_bytes();
                 let content = Content { bytes, perms: None };
                 staged.set(&real, path, Some(content))?;
                 changes.push(Change::Add(path.clone()));
             }
             FileOp::Delete { path } => {
                 let real = scope.resolve(path)?;
-                if staged.current(&real, path)?.is_none() {
+                let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::DeleteMissing(path.clone()));
-                }
+                };
+                let old = String::from_utf8_lossy(&old.bytes).into_owned();
+                diffs.push(FileDiff::new("deleted", path, None, &old, ""));
                 staged.set(&real, path, None)?;
                 changes.push(Change::Delete(path.clone()));
             }
@@ -149,6 +157,11 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 let text = std::str::from_utf8(&old.bytes)
                     .map_err(|_| PlanError::NotText(path.clone()))?;
                 let patched = apply_hunks(path, text, hunks)?;
+                let old_text = text.to_string();
+                let new_text = patched.clone();
+                let diff = |status, shown: &str, from| {
+                    FileDiff::new(status, shown, from, &old_text, &new_text)
+                };
                 let content = Content {
                     bytes: patched.into_bytes(),
                     perms,
@@ -165,6 +178,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                                 to: to.clone(),
                             });
                         }
+                        diffs.push(diff("moved", to, Some(path.as_str())));
                         staged.set(&real, path, None)?;
                         staged.set(&to_real, to, Some(content))?;
                         changes.push(Change::Move {
@@ -173,6 +187,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                         });
                     }
                     _ => {
+                        diffs.push(diff("modified", path, None));
                         staged.set(&real, path, Some(content))?;
                         changes.push(Change::Update(path.clone()));
                     }
@@ -180,5 +195,9 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
             }
         }
     }
-    Ok(Prepared { staged, changes })
+    Ok(Prepared {
+        staged,
+        changes,
+        diffs,
+    })
 }

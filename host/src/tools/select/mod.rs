@@ -1,9 +1,17 @@
 //! Tool selection for large tool sets: when a session has more tools than
-//! `tool_selection.threshold` (plugins and MCP servers add up fast), each
-//! request carries only the built-in tools, the ones the model enabled or
-//! used, and the best-ranked others for the turn (up to `max_tools`), plus
-//! `tool_search`, which finds and enables the rest for the session. Ranking
-//! uses the skills' BM25 index and scoring ([`index`]).
+//! `tool_selection.threshold` (plugins and MCP servers add up fast), the
+//! first request carries only the built-in tools, the ones the model
+//! enabled or used, and the best-ranked others for the message (up to
+//! `max_tools`), plus `tool_search`, which finds and enables the rest for
+//! the session. Ranking uses the skills' BM25 index and scoring
+//! ([`index`]).
+//!
+//! The list is stable, because tools are the first part of every prompt
+//! and providers cache the unchanged prefix: a tool once sent stays, in
+//! the same place; a tool joins at the end only when it is needed (a clear
+//! match for a new message, enabled by `tool_search`, called, or a new
+//! tool while everything is sent); the list is chosen afresh only after
+//! compaction, which rewrites the history anyway.
 //!
 //! - [`config`]: the `[tool_selection]` table.
 //! - [`index`]: tools as index documents.
@@ -49,6 +57,12 @@ struct State {
     index: Arc<ToolIndex>,
     /// Enabled by `tool_search` or called by the model in this session.
     kept: BTreeSet<String>,
+    /// The names sent so far, in the order sent (empty: choose afresh).
+    sent: Vec<String>,
+    /// The message tools last joined for.
+    joined_for: Option<String>,
+    /// The tool-search note last added to the history.
+    noted: Option<String>,
     /// The message of the last turn and the tools sent for it.
     turn: Option<(String, BTreeSet<String>)>,
 }
@@ -141,43 +155,82 @@ impl ToolSelection {
         self.config.enabled && self.index().len() > self.config.threshold
     }
 
-    /// The tools of a request for a turn started by `message`. Tools the
-    /// model called in `history` are kept for the rest of the session.
+    /// The tools of a request for a turn started by `message`: the list
+    /// sent before, with the tools that became needed at its end (see the
+    /// module docs). Tools the model called in `history` are kept for the
+    /// rest of the session.
     pub fn turn_specs(&self, history: &[Item], message: &str) -> Vec<ToolSpec> {
-        let (index, keep) = {
-            let mut state = self.state();
-            for item in history {
-                if let Item::ToolCall { name, .. } = item
-                    && name != search::NAME
-                {
-                    state.kept.insert(name.clone());
-                }
+        let mut state = self.state();
+        for item in history {
+            if let Item::ToolCall { name, .. } = item
+                && name != search::NAME
+            {
+                state.kept.insert(name.clone());
             }
+        }
+        let index = state.index.clone();
+        let selecting = self.config.enabled && index.len() > self.config.threshold;
+        let fresh = state.sent.is_empty();
+        let new_message = state.joined_for.as_deref() != Some(message) && !message.is_empty();
+        let mut wanted: Vec<usize> = if !selecting {
+            (0..index.len()).collect()
+        } else if fresh {
             let mut keep = self.pinned.clone();
             keep.extend(state.kept.iter().cloned());
-            (state.index.clone(), keep)
+            let previous = previous_message(history, message);
+            pick::pick(&index, &self.config, &keep, message, previous).tools
+        } else {
+            index
+                .specs
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| self.pinned.contains(&s.name) || state.kept.contains(&s.name))
+                .map(|(i, _)| i)
+                .collect()
         };
-        let previous = previous_message(history, message);
-        let picked = pick::pick(&index, &self.config, &keep, message, previous);
-        let mut specs: Vec<ToolSpec> = picked
-            .tools
+        let mut list: Vec<ToolSpec> = state
+            .sent
             .iter()
-            .map(|&i| index.specs[i].clone())
+            .filter_map(|name| match index.position(name) {
+                Some(i) => Some(index.specs[i].clone()),
+                None if name == search::NAME && selecting => Some(search::spec()),
+                None => None,
+            })
             .collect();
+        if selecting && !fresh && new_message {
+            let listed: BTreeSet<usize> = list
+                .iter()
+                .filter_map(|s| index.position(&s.name))
+                .chain(wanted.iter().copied())
+                .collect();
+            wanted.extend(pick::joining(&index, message, &listed));
+        }
+        for i in wanted {
+            let spec = &index.specs[i];
+            if !list.iter().any(|s| s.name == spec.name) {
+                list.push(spec.clone());
+            }
+        }
+        if selecting && !list.iter().any(|s| s.name == search::NAME) {
+            list.push(search::spec());
+        }
+        if !message.is_empty() {
+            state.joined_for = Some(message.to_string());
+        }
+        let names: Vec<String> = list.iter().map(|s| s.name.clone()).collect();
         if !message.trim().is_empty() {
-            let sent = specs.iter().map(|s| s.name.clone()).collect();
-            self.state().turn = Some((message.to_string(), sent));
+            state.turn = Some((message.to_string(), names.iter().cloned().collect()));
         }
-        if picked.selecting {
+        if names != state.sent {
             tracing::debug!(
-                sent = specs.len(),
+                sent = names.len(),
                 of = index.len(),
-                tools = ?specs.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-                "tools selected for the turn"
+                joined = ?names.iter().skip(state.sent.len()).collect::<Vec<_>>(),
+                "tool list for the request"
             );
-            specs.push(search::spec());
+            state.sent = names;
         }
-        specs
+        list
     }
 
     /// Keeps `names` in every following request.
@@ -222,8 +275,10 @@ impl ToolSelection {
     }
 }
 
-impl Extension for ToolSelection {
-    fn instructions(&self, _user_text: &str) -> Option<String> {
+impl ToolSelection {
+    /// The note about tool search while selection is on, for the history
+    /// after a user message.
+    pub fn note(&self) -> Option<String> {
         if !self.selecting() {
             return None;
         }
@@ -235,10 +290,47 @@ impl Extension for ToolSelection {
             format!(" They come from {sources}.")
         };
         Some(format!(
-            "# Tool search\n\nThis session has {} tools; only the ones that fit the current request are listed.{from} When you need a capability that is not listed, call `{}` with a few words describing it (or with exact tool names); the tools it finds can be called from then on.",
+            "# Tool search\n\nThis session has {} tools; only some of them are listed.{from} When you need a capability that is not listed, call `{}` with a few words describing it (or with exact tool names); the tools it finds can be called from then on.",
             index.len(),
             search::NAME
         ))
+    }
+}
+
+/// The `source` of the tool-search note's [`Item::Context`].
+pub const CONTEXT_SOURCE: &str = "tool_search";
+
+impl Extension for ToolSelection {
+    /// The tool-search note after a message, when it says something new
+    /// (selection turned on, the tool count changed).
+    fn on_user_message(&self, _user_text: &str) -> Vec<Item> {
+        let note = self.note();
+        let mut state = self.state();
+        if note.is_none() || note == state.noted {
+            return Vec::new();
+        }
+        state.noted = note.clone();
+        note.map(|text| Item::Context {
+            source: CONTEXT_SOURCE.to_string(),
+            text,
+        })
+        .into_iter()
+        .collect()
+    }
+
+    /// Compaction rewrote the history: the next request chooses its tools
+    /// afresh, and the note comes again.
+    fn after_compaction(&self) -> Vec<Item> {
+        let mut state = self.state();
+        state.sent.clear();
+        state.joined_for = None;
+        let note = state.noted.clone();
+        note.map(|text| Item::Context {
+            source: CONTEXT_SOURCE.to_string(),
+            text,
+        })
+        .into_iter()
+        .collect()
     }
 
     /// A resumed or cleared history: tools called in it, and tools
@@ -264,7 +356,11 @@ impl Extension for ToolSelection {
                 _ => {}
             }
         }
-        self.state().kept = kept;
+        let mut state = self.state();
+        state.kept = kept;
+        state.sent.clear();
+        state.joined_for = None;
+        state.noted = None;
     }
 }
 

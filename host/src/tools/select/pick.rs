@@ -1,4 +1,7 @@
-//! Which tools one model request carries.
+//! Which tools one model request carries: [`pick`] chooses a session's
+//! first list (and the list after compaction); later messages only add the
+//! tools they clearly need ([`joining`]), so the list, the first part of
+//! every prompt, stays a prefix the provider has cached.
 
 use std::collections::BTreeSet;
 
@@ -52,6 +55,32 @@ pub fn pick(
         tools: chosen.into_iter().collect(),
         selecting: true,
     }
+}
+
+/// At most this many tools join the list for one new message.
+pub const JOIN_PER_MESSAGE: usize = 3;
+/// A tool joins for a new message only with at least this score…
+pub const JOIN_MIN_SCORE: f32 = 1.5;
+/// …and at least this share of the best score for the message.
+pub const JOIN_MIN_SHARE: f32 = 0.5;
+
+/// Tools a new `message` clearly needs that are not in `listed`: among the
+/// [`JOIN_PER_MESSAGE`] best-ranked for the message alone, those scoring at
+/// least [`JOIN_MIN_SCORE`] and [`JOIN_MIN_SHARE`] of the best. Weak
+/// matches never join: the model can still find them with `tool_search`.
+pub fn joining(index: &ToolIndex, message: &str, listed: &BTreeSet<usize>) -> Vec<usize> {
+    let ranked = index.rank(message, None);
+    let Some(&(_, best)) = ranked.first() else {
+        return Vec::new();
+    };
+    ranked
+        .into_iter()
+        .take(JOIN_PER_MESSAGE)
+        .filter(|&(i, score)| {
+            score >= JOIN_MIN_SCORE && score >= best * JOIN_MIN_SHARE && !listed.contains(&i)
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]
@@ -146,6 +175,16 @@ mod tests {
         let many = keep(&["shell", "mcp__farm__fruit_1", "mcp__farm__fruit_2"]);
         let p = pick(&index, &config(40, 2), &many, "send the invoice", None);
         assert_eq!(p.tools, vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn only_clear_matches_join_later() {
+        let index = index(50);
+        let none = BTreeSet::new();
+        assert_eq!(joining(&index, "send the invoice", &none), vec![51]);
+        let listed: BTreeSet<usize> = [51].into();
+        assert!(joining(&index, "send the invoice", &listed).is_empty());
+        assert!(joining(&index, "thanks, that is all", &none).is_empty());
     }
 
     #[test]

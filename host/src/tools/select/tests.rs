@@ -72,7 +72,8 @@ fn few_tools_all_go_and_tool_search_stays_home() {
     let specs = selection.turn_specs(&[user("hello")], "hello");
     assert_eq!(specs.len(), 14, "{:?}", names(&specs));
     assert!(!names(&specs).contains(&"tool_search".to_string()));
-    assert_eq!(selection.instructions("hello"), None);
+    assert_eq!(selection.note(), None);
+    assert!(selection.on_user_message("hello").is_empty());
 }
 
 #[test]
@@ -88,7 +89,15 @@ fn many_tools_send_the_builtins_the_best_ranked_and_tool_search() {
     );
     assert_eq!(specs.last().map(String::as_str), Some("tool_search"));
     assert!(!specs.contains(&"mcp__slack__post_message".to_string()));
-    let note = selection.instructions(msg).unwrap();
+    let items = selection.on_user_message(msg);
+    let [Item::Context { source, text: note }] = &items[..] else {
+        panic!("one note: {items:?}");
+    };
+    assert_eq!(source, CONTEXT_SOURCE);
+    assert!(
+        selection.on_user_message("next").is_empty(),
+        "said once while it holds"
+    );
     assert!(note.contains("This session has 64 tools"), "{note}");
     assert!(
         note.contains("MCP servers crm (60), jira (1), slack (1); plugins pdf (1)"),
@@ -214,4 +223,31 @@ fn tools_that_join_later_are_indexed_at_the_next_refresh() {
     reg.unregister("mcp__k8s__list_pods");
     selection.refresh(&reg);
     assert_eq!(selection.index().len(), 64);
+}
+
+#[test]
+fn the_list_only_grows_and_is_chosen_afresh_after_compaction() {
+    let (_reg, selection, _) = session_tools(60);
+    let first_msg = "look up the contact record";
+    let mut history = vec![user(first_msg)];
+    let first = names(&selection.turn_specs(&history, first_msg));
+    assert!(!first.contains(&"mcp__jira__create_issue".to_string()));
+    // Another round trip of the same message: the same list.
+    assert_eq!(names(&selection.turn_specs(&history, first_msg)), first);
+    // A message the list already serves: nothing joins.
+    history.push(user("and the next contact"));
+    let same = names(&selection.turn_specs(&history, "and the next contact"));
+    assert_eq!(same, first);
+    // A message that needs a tool: it joins at the end, the rest stays.
+    let msg = "create a jira issue for it";
+    history.push(user(msg));
+    let grown = names(&selection.turn_specs(&history, msg));
+    assert_eq!(grown[..first.len()], first[..], "{grown:?}");
+    assert_eq!(&grown[first.len()..], ["mcp__jira__create_issue"]);
+    // Compaction: chosen afresh for the message.
+    selection.after_compaction();
+    let fresh = names(&selection.turn_specs(&history, msg));
+    assert!(fresh.contains(&"mcp__jira__create_issue".to_string()));
+    assert_eq!(fresh.last().map(String::as_str), Some("tool_search"));
+    assert_ne!(fresh, grown, "in registry order again");
 }

@@ -47,6 +47,11 @@ pub struct ExecOutcome {
 }
 
 impl ExecOutcome {
+    /// The signal that killed the command, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        self.status.signal()
+    }
+
     /// `Exit code: N`, or `Killed by signal S (NAME)`.
     pub fn status_line(&self) -> String {
         match (self.status.code(), self.status.signal()) {

@@ -30,7 +30,7 @@ const DESCRIPTION: &str = "Runs a shell command with `bash -c` and returns its e
 - Use `workdir` instead of `cd`. Commands get no input (stdin is empty) and no terminal, so use non-interactive flags (for example `git --no-pager`, `-y`).
 - Commands run in a sandbox: depending on the session they may be read-only, or may write only inside the workspace and temp dirs, and usually have no network. A sandbox refusal shows up as \"Permission denied\" or a failed connection.
 - If a command truly needs to go beyond the sandbox (network access, writing outside the workspace), call again with `escalate: true` and a short `justification`; the user is asked to approve. Do not escalate to work around a failure that has another cause.
-- A non-zero exit code is reported, not treated as a tool failure: read the output and react.
+- A non-zero exit code marks the result as an error: read the output and react.
 - Long-running commands are killed after `timeout_ms` (default applies); do not start servers or watchers that never exit.";
 
 #[derive(Debug, Deserialize)]
@@ -142,7 +142,17 @@ impl Tool for ShellTool {
             cancel: ctx.cancel.clone(),
         })
         .await?;
-        Ok(ToolOutput::text(format_outcome(&outcome)))
+        let code = outcome.status.code();
+        Ok(ToolOutput {
+            text: format_outcome(&outcome),
+            structured: Some(json!({
+                "exit_code": code,
+                "signal": outcome.signal(),
+                "wall_ms": u64::try_from(outcome.wall.as_millis()).unwrap_or(u64::MAX),
+            })),
+            // A command that failed is shown and sent as a failure.
+            is_error: code != Some(0),
+        })
     }
 }
 
@@ -167,6 +177,7 @@ async fn approve(args: &Args, ctx: &ToolContext) -> Result<SandboxMode, ToolErro
             summary: args.command.clone(),
             reason: args.justification.clone(),
             always_key: safe::always_key(&args.command),
+            detail: None,
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}

@@ -166,8 +166,8 @@ fn git_is_safe(args: &[String]) -> bool {
     }
 }
 
-/// The key an "always" approval of `command` remembers: its first word, or
-/// the first two for `git`, `cargo` and `npm`. `None` for compound or
+/// The key an "always" approval of `command` remembers: its first two
+/// words (the program and its first argument). `None` for compound or
 /// redirected commands, so approving `git push` for good never lets
 /// `git push; rm -rf ~` through.
 pub fn always_key(command: &str) -> Option<String> {
@@ -177,9 +177,11 @@ pub fn always_key(command: &str) -> Option<String> {
     }
     let words = &p.segments[0];
     let first = words.first()?;
-    match (first.as_str(), words.get(1)) {
-        ("git" | "cargo" | "npm", Some(second)) => Some(format!("{first} {second}")),
-        _ => Some(first.clone()),
+    // The program and its first argument: "always" covers `cargo test`
+    // or `rm -rf`, never every use of a program.
+    match words.get(1) {
+        Some(second) => Some(format!("{first} {second}")),
+        None => Some(first.clone()),
     }
 }
 
@@ -262,7 +264,8 @@ mod tests {
 
     #[test]
     fn always_key_is_the_command_prefix() {
-        assert_eq!(always_key("rm -rf target").as_deref(), Some("rm"));
+        assert_eq!(always_key("rm -rf target").as_deref(), Some("rm -rf"));
+        assert_eq!(always_key("python3 x.py").as_deref(), Some("python3 x.py"));
         assert_eq!(always_key("git push origin").as_deref(), Some("git push"));
         assert_eq!(always_key("cargo test -q").as_deref(), Some("cargo test"));
         assert_eq!(always_key("npm install").as_deref(), Some("npm install"));

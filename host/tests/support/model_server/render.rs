@@ -109,6 +109,19 @@ fn usage(steps: &[Step]) -> (u64, u64) {
         .unwrap_or(DEFAULT_USAGE)
 }
 
+/// The cached input tokens to report (read, written): the last `Cached`
+/// step, or none.
+fn cached(steps: &[Step]) -> (u64, u64) {
+    steps
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Step::Cached { read, written } => Some((*read, *written)),
+            _ => None,
+        })
+        .unwrap_or((0, 0))
+}
+
 /// Text deltas: 3 pieces (fewer for texts under 3 characters).
 fn text_pieces(text: &str) -> Vec<String> {
     split(text, 3)

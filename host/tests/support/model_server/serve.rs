@@ -58,6 +58,8 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
 
     let api = Api::from_path(&request.target);
     let path = request.target.split('?').next().unwrap_or("").to_string();
+    let models_path =
+        request.method == "GET" && request.target.split('?').next() == Some(MODELS_PATH);
     let model = serde_json::from_slice::<Value>(&request.body)
         .ok()
         .and_then(|b| b.get("model").and_then(Value::as_str).map(str::to_string));
@@ -65,6 +67,7 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
 
     let done = match api {
         None if path == super::embed::PATH => embeddings(&mut stream, &shared, index).await,
+        None if models_path => list_models(&mut stream).await,
         None => not_found(&mut stream, index).await,
         Some(api) => {
             let ctx = render::Ctx {
@@ -135,6 +138,29 @@ async fn embeddings(stream: &mut TcpStream, shared: &Shared, index: usize) -> Op
         let state = shared.lock();
         super::embed::response(&state.embeddings, &state.requests[index].body)
     };
+    http::write_full(
+        stream,
+        200,
+        &[],
+        "application/json",
+        body.to_string().as_bytes(),
+    )
+    .await
+    .ok()
+    .map(|_| Instant::now())
+}
+
+/// `GET /v1/models`, as OpenAI-compatible servers list their models
+/// (quire's first-run setup and `quire doctor` read it).
+const MODELS_PATH: &str = "/v1/models";
+
+/// The models the server lists: [`super::LISTED_MODELS`].
+async fn list_models(stream: &mut TcpStream) -> Option<Instant> {
+    let data: Vec<Value> = super::LISTED_MODELS
+        .iter()
+        .map(|id| json!({"id": id, "object": "model", "owned_by": "test"}))
+        .collect();
+    let body = json!({"object": "list", "data": data});
     http::write_full(
         stream,
         200,

@@ -3,10 +3,11 @@
 use serde_json::json;
 
 use super::Step;
-use super::{Ctx, End, Out, Rendered, argument_pieces, text_pieces, usage};
+use super::{Ctx, End, Out, Rendered, argument_pieces, cached, text_pieces, usage};
 
 pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
     let (input, output_tokens) = usage(steps);
+    let (read, written) = cached(steps);
     let mut out = Out::default();
     out.named(
         "message_start",
@@ -18,8 +19,9 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
             "content": [],
             "stop_reason": null,
             "stop_sequence": null,
-            "usage": {"input_tokens": input, "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0, "output_tokens": 1},
+            "usage": {"input_tokens": input.saturating_sub(read + written),
+                "cache_creation_input_tokens": written,
+                "cache_read_input_tokens": read, "output_tokens": 1},
         }}),
     );
 
@@ -74,7 +76,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 block += 1;
                 used_tools = true;
             }
-            Step::Usage { .. } => {}
+            Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => out.delay(*ms),
         }
     }

@@ -3,10 +3,11 @@
 use serde_json::{Value, json};
 
 use super::Step;
-use super::{Ctx, End, Out, Rendered, argument_pieces, text_pieces, unix_now, usage};
+use super::{Ctx, End, Out, Rendered, argument_pieces, cached, text_pieces, unix_now, usage};
 
 pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
     let (input, output_tokens) = usage(steps);
+    let (read, _) = cached(steps);
     let created = unix_now();
     let chunk = |choices: Value| {
         json!({
@@ -47,7 +48,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 }
                 tool_index += 1;
             }
-            Step::Usage { .. } => {}
+            Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => out.delay(*ms),
         }
     }
@@ -62,7 +63,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 "prompt_tokens": input,
                 "completion_tokens": output_tokens,
                 "total_tokens": input + output_tokens,
-                "prompt_tokens_details": {"cached_tokens": 0},
+                "prompt_tokens_details": {"cached_tokens": read},
                 "completion_tokens_details": {"reasoning_tokens": 0},
             });
             out.data(&usage_chunk.to_string());

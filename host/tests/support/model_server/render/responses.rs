@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Step;
-use super::{Ctx, End, Out, Rendered, argument_pieces, text_pieces, unix_now, usage};
+use super::{Ctx, End, Out, Rendered, argument_pieces, cached, text_pieces, unix_now, usage};
 
 /// Adds the `sequence_number` every Responses event carries.
 struct Seq<'a> {
@@ -23,6 +23,7 @@ impl Seq<'_> {
 
 pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
     let (input, output_tokens) = usage(steps);
+    let (read, _) = cached(steps);
     let created = unix_now();
     let response = |status: &str, output: &[Value], usage: Value| {
         json!({
@@ -127,7 +128,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 );
                 output.push(item);
             }
-            Step::Usage { .. } => {}
+            Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => s.out.delay(*ms),
         }
     }
@@ -137,7 +138,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
         End::Complete => {
             let usage = json!({
                 "input_tokens": input,
-                "input_tokens_details": {"cached_tokens": 0},
+                "input_tokens_details": {"cached_tokens": read},
                 "output_tokens": output_tokens,
                 "output_tokens_details": {"reasoning_tokens": 0},
                 "total_tokens": input + output_tokens,

@@ -1,0 +1,128 @@
+//! Benchmark of the interactive terminal, driven on a pseudo-terminal as a
+//! person would: (1) keypress to screen — the time from writing one key to
+//! the pty until the character shows on the virtual screen; (2) a streamed
+//! answer of 2,000 markdown lines — from Enter until its last line is on
+//! the screen, against the same answer through `quire exec`.
+//!
+//! Run: `cargo bench -p quire --bench tui` (numbers go into BENCHMARKS.md).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::model_server::{Reply, Step};
+use support::pty::Pty;
+use support::quire::TestEnv;
+
+const KEYS: usize = 100;
+const LINES: usize = 2000;
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn wait(pty: &Pty, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !pty.screen().contains(text) {
+        assert!(
+            Instant::now() < deadline,
+            "never saw {text:?}:\n{}",
+            pty.screen()
+        );
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+fn keypress() {
+    let env = TestEnv::new("responses");
+    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
+    wait(&pty, "/help for keys");
+    let mut samples = Vec::new();
+    let letters: Vec<char> = ('a'..='z').collect();
+    let mut typed = String::new();
+    for i in 0..KEYS {
+        let c = letters[i % letters.len()];
+        if typed.len() >= 60 {
+            pty.send("\x15"); // Ctrl-U clears the line
+            let old = format!("› {typed}");
+            while pty.screen().contains(&old) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            typed.clear();
+        }
+        typed.push(c);
+        let expect = format!("› {typed}");
+        let started = Instant::now();
+        pty.send(&c.to_string());
+        wait(&pty, &expect);
+        samples.push(started.elapsed());
+    }
+    pty.send("\x15\x04");
+    let _ = pty.wait_exit();
+    let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
+    let (p50, p95, max) = (
+        percentile(&mut samples, 0.5),
+        percentile(&mut samples, 0.95),
+        percentile(&mut samples, 1.0),
+    );
+    println!(
+        "keypress→screen over {KEYS} keys: mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        ms(mean),
+        ms(p50),
+        ms(p95),
+        ms(max)
+    );
+}
+
+fn answer_steps() -> Vec<Step> {
+    let mut steps = Vec::new();
+    for i in 0..LINES {
+        let line = match i % 10 {
+            0 => format!("## Section {i}\n\n"),
+            1 => format!("- item **{i}** with `code` and a [link](https://example.org/{i})\n"),
+            2 => "\n".to_string(),
+            _ => format!(
+                "Line {i} of the answer, some *prose* that goes on for a while to fill the width.\n"
+            ),
+        };
+        steps.push(Step::text(line));
+    }
+    steps.push(Step::text("\nEND-OF-ANSWER\n"));
+    steps
+}
+
+fn streamed() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::steps(answer_steps()));
+    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
+    wait(&pty, "/help for keys");
+    let started = Instant::now();
+    pty.send("write a long answer\r");
+    wait(&pty, "END-OF-ANSWER");
+    let tui = started.elapsed();
+    pty.send("\x04");
+    let _ = pty.wait_exit();
+
+    env.server.push(Reply::steps(answer_steps()));
+    let started = Instant::now();
+    let run = env.run(&["exec", "write a long answer"]);
+    let exec = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    println!(
+        "{LINES}-line streamed answer: interactive view {:.0} ms (Enter to last line on screen), quire exec {:.0} ms (whole process)",
+        ms(tui),
+        ms(exec)
+    );
+}
+
+fn main() {
+    keypress();
+    streamed();
+}

@@ -1,0 +1,263 @@
+//! The local checks: config files and trust, the sandbox, MCP servers,
+//! plugins, skills and caches.
+
+use std::path::Path;
+
+use quire::agent::EventSink;
+use quire::agent::prompt::repo_root;
+use quire::config::Config;
+use quire::mcp::{McpManager, load_specs};
+use quire::plugins::discover;
+use quire::plugins::session::load_one;
+use quire::tools::sandbox;
+
+use super::Check;
+use crate::cli::setup::Setup;
+
+pub fn config(setup: &Setup) -> Vec<Check> {
+    let mut out = Vec::new();
+    let user = setup.home.join("config.toml");
+    if user.exists() {
+        out.push(Check::ok("config", format!("{} (yours)", user.display())));
+    } else {
+        out.push(Check::warn(
+            "config",
+            format!("no {}; quire runs on its defaults", user.display()),
+            "run `quire` in a terminal for the first-run setup, or write the file (see the README)",
+        ));
+    }
+    let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let project = workspace.join(".quire/config.toml");
+    let found = quire::config::trust::project_settings(&workspace);
+    if setup.config.project_trusted {
+        if project.exists() {
+            out.push(Check::ok(
+                "config",
+                format!("{} (trusted repository)", project.display()),
+            ));
+        }
+    } else if !found.is_empty() {
+        out.push(Check::warn(
+            "config",
+            format!(
+                "{} is not trusted, so its own settings are ignored: {}",
+                workspace.display(),
+                found.join(", ")
+            ),
+            "`quire trust` there, once you have read them",
+        ));
+    }
+    for w in &setup.warnings {
+        if w.contains("not a trusted repository") {
+            continue;
+        }
+        out.push(Check::warn(
+            "config",
+            w.clone(),
+            "remove or rename the key (the README lists every key)",
+        ));
+    }
+    out
+}
+
+pub fn sandbox(config: &Config) -> Check {
+    match sandbox::check_support(config.sandbox, config.network) {
+        Ok(()) => Check::ok(
+            "sandbox",
+            format!(
+                "{} can be enforced here (network {})",
+                config.sandbox,
+                if config.network { "on" } else { "off" }
+            ),
+        ),
+        Err(e) => Check::fail(
+            "sandbox",
+            e.to_string(),
+            "use a kernel with Landlock (Linux 5.13+), or --sandbox danger-full-access inside a VM or container",
+        ),
+    }
+}
+
+pub async fn mcp(setup: &Setup) -> Vec<Check> {
+    let root = repo_root(&setup.cwd);
+    let workspace = root.clone().unwrap_or_else(|| setup.cwd.clone());
+    let specs = match load_specs(&setup.config, &workspace, root.as_deref()) {
+        Ok((specs, warnings)) => {
+            let mut out: Vec<Check> = warnings
+                .into_iter()
+                .map(|w| Check::warn("mcp", w, "fix the server's entry"))
+                .collect();
+            if specs.is_empty() {
+                out.push(Check::ok("mcp", "no MCP servers configured"));
+                return out;
+            }
+            (specs, out)
+        }
+        Err(e) => {
+            return vec![Check::fail(
+                "mcp",
+                e.to_string(),
+                "fix [mcp_servers] in config.toml or the project's .mcp.json",
+            )];
+        }
+    };
+    let (specs, mut out) = specs;
+    let manager = McpManager::start(specs, EventSink::null());
+    manager.wait_all().await;
+    for r in manager.reports() {
+        if r.state == "ready" {
+            out.push(Check::ok("mcp", format!("{}: {} tools", r.name, r.tools)));
+        } else if r.state == "disabled" {
+            out.push(Check::ok("mcp", format!("{}: disabled", r.name)));
+        } else {
+            let why = r
+                .last_error
+                .as_deref()
+                .and_then(|e| e.lines().next())
+                .unwrap_or("it did not start")
+                .to_string();
+            out.push(Check::fail(
+                "mcp",
+                format!("{} ({}): {why}", r.name, r.target),
+                format!(
+                    "`quire mcp list` shows its stderr; fix or remove it (`quire mcp remove {}`)",
+                    r.name
+                ),
+            ));
+        }
+    }
+    out
+}
+
+pub async fn plugins(setup: &Setup) -> Vec<Check> {
+    let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let project = Some(workspace.as_path()).filter(|_| setup.config.project_trusted);
+    let d = discover::discover(&setup.home, project, &setup.config.plugins);
+    let mut out: Vec<Check> = d
+        .warnings
+        .iter()
+        .map(|w| Check::warn("plugins", w.clone(), "fix or remove that plugin"))
+        .collect();
+    if d.found.is_empty() && out.is_empty() {
+        out.push(Check::ok("plugins", "no plugins installed"));
+    }
+    for f in &d.found {
+        let name = &f.manifest.name;
+        match load_one(f, &setup.home, workspace.clone()).await {
+            Ok(p) => out.push(Check::ok(
+                "plugins",
+                format!("{name}: compiles, {} tools", p.tools.len()),
+            )),
+            Err(e) => out.push(Check::fail(
+                "plugins",
+                format!("{name}: {e}"),
+                format!("rebuild it, or `quire plugins remove {name}`"),
+            )),
+        }
+    }
+    out
+}
+
+pub fn skills(setup: &Setup) -> Vec<Check> {
+    if !setup.config.skills.enabled {
+        return vec![Check::ok(
+            "skills",
+            "skills are turned off (skills.enabled)",
+        )];
+    }
+    let d = crate::cli::skills::find(setup);
+    let mut out = vec![Check::ok(
+        "skills",
+        format!("{} skills in effect", d.skills.len()),
+    )];
+    for s in &d.skills {
+        for w in &s.warnings {
+            out.push(Check::warn(
+                "skills",
+                format!("{}: {w}", s.name),
+                format!(
+                    "quire skills validate {} shows every problem",
+                    s.dir.display()
+                ),
+            ));
+        }
+        if let Some(d) = &s.drift {
+            out.push(Check::warn(
+                "skills",
+                format!("{}: {d}", s.name),
+                "quire share sync --force",
+            ));
+        }
+    }
+    for s in d.shadowed.iter().filter(|s| !s.same_file) {
+        out.push(Check::warn(
+            "skills",
+            format!(
+                "{} at {} is shadowed by {}",
+                s.skill.name,
+                s.skill.dir.display(),
+                s.by.display()
+            ),
+            "rename one of them if both should be used",
+        ));
+    }
+    for s in &d.skipped {
+        out.push(Check::warn(
+            "skills",
+            format!("{} was skipped: {}", s.path.display(), s.reason),
+            "quire skills validate on it says how to fix it",
+        ));
+    }
+    out
+}
+
+pub fn caches(setup: &Setup) -> Vec<Check> {
+    let sessions = setup
+        .config
+        .sessions_dir
+        .clone()
+        .unwrap_or_else(|| setup.home.join("sessions"));
+    [
+        (
+            "skills index cache",
+            quire::skills::select::cache::dir_in(&setup.home),
+        ),
+        (
+            "plugin code cache",
+            quire::plugins::cache::default_dir(&setup.home),
+        ),
+        ("sessions", sessions),
+    ]
+    .into_iter()
+    .map(|(what, dir)| {
+        let (files, bytes) = size_of(&dir);
+        Check::ok(
+            "caches",
+            format!(
+                "{what}: {} in {files} files at {}",
+                human_bytes(bytes),
+                dir.display()
+            ),
+        )
+    })
+    .collect()
+}
+
+fn size_of(dir: &Path) -> (usize, u64) {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .fold((0, 0), |(n, b), e| {
+            (n + 1, b + e.metadata().map(|m| m.len()).unwrap_or(0))
+        })
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}

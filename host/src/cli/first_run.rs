@@ -1,0 +1,256 @@
+//! The first run: no config file and no API key. In a terminal, a short
+//! setup asks for the provider (OpenAI, Anthropic, or a local
+//! OpenAI-compatible server found on 127.0.0.1), the model (listed by a
+//! local server) and the environment variable holding the key, and writes
+//! `~/.quire/config.toml`. Outside a terminal, an error names the two ways
+//! to configure.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use quire::config::probe::{self, LocalServer};
+
+use super::args::GlobalArgs;
+use super::setup::{self, Setup};
+
+/// True when nothing tells quire which model to use: no config file, and
+/// the provider in effect (the default, OpenAI) wants a key that is not set.
+pub fn needed(setup: &Setup) -> bool {
+    if setup.home.join("config.toml").exists() {
+        return false;
+    }
+    match setup.config.resolve_provider() {
+        Ok(p) => p.api_key_env.is_some() && p.api_key.is_none(),
+        Err(_) => false,
+    }
+}
+
+/// Runs the setup when [`needed`]: returns the setup to use (reloaded
+/// after writing the config), or the error to show (exit 2).
+pub fn ensure(global: &GlobalArgs, max_turns: Option<u32>, setup: Setup) -> anyhow::Result<Setup> {
+    if !needed(&setup) {
+        return Ok(setup);
+    }
+    let config = setup.home.join("config.toml");
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        let var = setup
+            .config
+            .resolve_provider()
+            .ok()
+            .and_then(|p| p.api_key_env)
+            .unwrap_or_else(|| "OPENAI_API_KEY".into());
+        anyhow::bail!(
+            "no model provider is set up: {var} is not set and {} does not exist.\n\
+             Configure it in one of two ways:\n  \
+             1. set the key in the environment: export {var}=… (or ANTHROPIC_API_KEY with --provider anthropic;\n     \
+                --provider ollama for a local server needs none)\n  \
+             2. write {}, for example:\n       \
+                provider = \"local\"\n       model = \"qwen3-coder\"\n       [providers.local]\n       \
+                wire_api = \"chat\"\n       base_url = \"http://127.0.0.1:11434/v1\"\n\
+             Or run `quire` in a terminal once for a guided setup.",
+            config.display(),
+            config.display()
+        );
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let text = ask(&mut input, &config)?;
+    if let Some(dir) = config.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&config, &text)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", config.display()))?;
+    eprintln!(
+        "wrote {} (edit it any time; `quire doctor` checks it)\n",
+        config.display()
+    );
+    setup::load(global, max_turns)
+}
+
+/// Reads one answer; `None` at the end of input.
+fn line(input: &mut dyn BufRead, prompt: &str) -> anyhow::Result<String> {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut s = String::new();
+    let n = input
+        .read_line(&mut s)
+        .map_err(|e| anyhow::anyhow!("cannot read the answer: {e}"))?;
+    if n == 0 {
+        anyhow::bail!("setup stopped; nothing was written (run quire again to restart it)");
+    }
+    Ok(s.trim().to_string())
+}
+
+/// A number from 1 to `max`, or `default` on an empty answer.
+fn choose(input: &mut dyn BufRead, prompt: &str, max: usize) -> anyhow::Result<usize> {
+    loop {
+        let a = line(input, prompt)?;
+        if a.is_empty() {
+            return Ok(1);
+        }
+        match a.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => return Ok(n),
+            _ => eprintln!("answer a number from 1 to {max}"),
+        }
+    }
+}
+
+enum Choice {
+    OpenAi,
+    Anthropic,
+    Local(LocalServer),
+    Other,
+}
+
+/// Asks the questions and returns the text of config.toml.
+fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
+    eprintln!(
+        "quire has no model provider yet. Three questions set one up; the answers go to {}.",
+        config.display()
+    );
+    let servers = probe::local_servers(&probe::ports());
+    let mut choices = vec![
+        ("OpenAI (API key)".to_string(), Choice::OpenAi),
+        ("Anthropic (API key)".to_string(), Choice::Anthropic),
+    ];
+    for s in servers {
+        let label = format!(
+            "the local server at {} ({} models)",
+            s.base_url,
+            s.models.len()
+        );
+        choices.push((label, Choice::Local(s)));
+    }
+    choices.push((
+        "another OpenAI-compatible server (you give its URL)".into(),
+        Choice::Other,
+    ));
+    eprintln!("\nWhich provider?");
+    for (i, (label, _)) in choices.iter().enumerate() {
+        eprintln!("  {}) {label}", i + 1);
+    }
+    let n = choose(input, "provider [1]: ", choices.len())?;
+    let choice = choices.swap_remove(n - 1).1;
+    let (name, base_url, models, default_key) = match choice {
+        Choice::OpenAi => ("openai", None, Vec::new(), "OPENAI_API_KEY"),
+        Choice::Anthropic => ("anthropic", None, Vec::new(), "ANTHROPIC_API_KEY"),
+        Choice::Local(s) => ("local", Some(s.base_url), s.models, ""),
+        Choice::Other => {
+            let url = loop {
+                let u = line(
+                    input,
+                    "its base URL (for example http://127.0.0.1:11434/v1): ",
+                )?;
+                if u.starts_with("http://") || u.starts_with("https://") {
+                    break u.trim_end_matches('/').to_string();
+                }
+                eprintln!("write a URL starting with http:// or https://");
+            };
+            let models = url
+                .strip_prefix("http://127.0.0.1:")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|p| p.parse().ok())
+                .map(|port| probe::local_servers(&[port]))
+                .and_then(|found| found.into_iter().next())
+                .map(|s| s.models)
+                .unwrap_or_default();
+            ("local", Some(url), models, "")
+        }
+    };
+    let model = pick_model(input, name, &models)?;
+    let key_prompt = if default_key.is_empty() {
+        "environment variable holding its API key (empty: none): ".to_string()
+    } else {
+        format!("environment variable holding the API key [{default_key}]: ")
+    };
+    let key = loop {
+        let k = line(input, &format!("\n{key_prompt}"))?;
+        let k = if k.is_empty() {
+            default_key.to_string()
+        } else {
+            k
+        };
+        if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            break k;
+        }
+        eprintln!("a variable name has letters, digits and underscores, for example MY_API_KEY");
+    };
+    if !key.is_empty() && std::env::var_os(&key).is_none() {
+        eprintln!(
+            "note: {key} is not set in this shell; export it before quire talks to the model"
+        );
+    }
+    Ok(render(name, base_url.as_deref(), &model, &key))
+}
+
+fn pick_model(
+    input: &mut dyn BufRead,
+    provider: &str,
+    models: &[String],
+) -> anyhow::Result<String> {
+    let default = match provider {
+        "openai" => "gpt-5.1",
+        "anthropic" => "claude-sonnet-4-5",
+        _ => models.first().map(String::as_str).unwrap_or(""),
+    };
+    if !models.is_empty() {
+        eprintln!("\nWhich model?");
+        for (i, m) in models.iter().enumerate() {
+            eprintln!("  {}) {m}", i + 1);
+        }
+        let n = choose(input, "model [1]: ", models.len())?;
+        return Ok(models[n - 1].clone());
+    }
+    loop {
+        let prompt = if default.is_empty() {
+            "\nmodel name: ".to_string()
+        } else {
+            format!("\nmodel [{default}]: ")
+        };
+        let m = line(input, &prompt)?;
+        let m = if m.is_empty() { default.to_string() } else { m };
+        if !m.is_empty() {
+            return Ok(m);
+        }
+        eprintln!("the server's model name is needed, for example qwen3-coder");
+    }
+}
+
+/// The config file for the answers.
+fn render(provider: &str, base_url: Option<&str>, model: &str, key: &str) -> String {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut s = format!(
+        "# Written by quire's first-run setup; see the README for every key.\nprovider = {}\nmodel = {}\n\n[providers.{provider}]\n",
+        q(provider),
+        q(model)
+    );
+    if let Some(url) = base_url {
+        s.push_str(&format!("wire_api = \"chat\"\nbase_url = {}\n", q(url)));
+    }
+    if !key.is_empty() {
+        s.push_str(&format!("api_key_env = {}\n", q(key)));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_config_loads() {
+        let text = render("local", Some("http://127.0.0.1:9/v1"), "m", "");
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join("config.toml"), text).unwrap();
+        let (c, w) = quire::config::load(&quire::config::LoadOptions {
+            home: home.path().into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let p = c.resolve_provider().unwrap();
+        assert_eq!(p.base_url, "http://127.0.0.1:9/v1");
+        assert_eq!(c.model, "m");
+    }
+}

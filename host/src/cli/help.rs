@@ -1,0 +1,193 @@
+//! Help that teaches: every page gets examples, and the global options
+//! sit under their own heading after the page's own options. The clap
+//! command built here is also the one completions and man pages describe.
+
+use clap::{ArgMatches, Command, CommandFactory, FromArgMatches};
+
+use super::args::Cli;
+
+/// Examples per command path (space-separated), shown after the options.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "exec",
+        "quire exec \"fix the failing test\"\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec -       # the task from stdin",
+    ),
+    (
+        "sessions",
+        "quire sessions list\n  quire exec --resume last \"and now the docs\"",
+    ),
+    (
+        "sessions list",
+        "quire sessions list\n  quire sessions list --json | jq .id",
+    ),
+    (
+        "skills",
+        "quire skills list --all\n  quire skills new release-notes\n  quire skills validate --strict .quire/skills",
+    ),
+    (
+        "skills list",
+        "quire skills list\n  quire skills list --all --json",
+    ),
+    (
+        "skills show",
+        "quire skills show pdf-forms\n  quire skills show pdf-forms --json",
+    ),
+    (
+        "skills new",
+        "quire skills new release-notes\n  quire skills new my-notes --scope user",
+    ),
+    (
+        "skills validate",
+        "quire skills validate .quire/skills/release-notes\n  quire skills validate --strict .quire/skills",
+    ),
+    ("skills to-prompt", "quire skills to-prompt .quire/skills/*"),
+    (
+        "skills pick",
+        "quire skills pick \"fill in the PDF form\"\n  quire skills pick --explain \"review my diff\"",
+    ),
+    (
+        "skills eval",
+        "quire skills eval cases.json\n  quire skills eval cases.json --min-recall5 0.9 --max-wrong 0.05   # for CI",
+    ),
+    (
+        "mcp",
+        "quire mcp add fs -- npx -y @modelcontextprotocol/server-filesystem .\n  quire mcp list\n  quire mcp serve --builtin",
+    ),
+    ("mcp list", "quire mcp list\n  quire mcp list --json"),
+    (
+        "mcp add",
+        "quire mcp add fs -- npx -y @modelcontextprotocol/server-filesystem .\n  quire mcp add docs --url http://127.0.0.1:8931/mcp --header \"Authorization=Bearer ${DOCS_TOKEN}\"",
+    ),
+    ("mcp remove", "quire mcp remove fs"),
+    (
+        "mcp tools",
+        "quire mcp tools fs\n  quire mcp tools fs --json",
+    ),
+    (
+        "mcp serve",
+        "quire mcp serve                       # stdio, for an MCP client's config\n  quire mcp serve --http 127.0.0.1:8765 --builtin",
+    ),
+    (
+        "plugins",
+        "quire plugins new word-count\n  quire plugins add ./word-count\n  quire plugins list",
+    ),
+    (
+        "plugins list",
+        "quire plugins list\n  quire plugins list --json",
+    ),
+    (
+        "plugins inspect",
+        "quire plugins inspect ./word-count\n  quire plugins inspect word-count --json",
+    ),
+    (
+        "plugins add",
+        "quire plugins add ./word-count\n  quire plugins add ./word-count --scope project --yes",
+    ),
+    ("plugins remove", "quire plugins remove word-count"),
+    (
+        "plugins new",
+        "quire plugins new word-count\n  quire plugins new word-count --dir ~/src",
+    ),
+    (
+        "plugins call",
+        "quire plugins call ./word-count count '{\"text\": \"a b c\"}'\n  quire plugins call word-count word-count__count '{\"text\": \"a b\"}'",
+    ),
+    (
+        "share add",
+        "quire share add https://github.com/acme/team-skills.git --ref v1.2\n  quire share add ../shared/skills",
+    ),
+    (
+        "share sync",
+        "quire share sync\n  quire share sync --force   # also undo local edits",
+    ),
+    (
+        "share update",
+        "quire share update\n  quire share update pdf-forms",
+    ),
+    (
+        "share verify",
+        "quire share verify\n  quire share verify --json",
+    ),
+    ("share remove", "quire share remove pdf-forms"),
+    ("share list", "quire share list\n  quire share list --json"),
+    (
+        "hooks",
+        "quire hooks list\n  quire hooks trust          # approve every new or changed repository hook",
+    ),
+    ("hooks list", "quire hooks list\n  quire hooks list --json"),
+    (
+        "hooks trust",
+        "quire hooks trust\n  quire hooks trust 3f2a9c1e",
+    ),
+    (
+        "doctor",
+        "quire doctor\n  quire doctor --json | jq '.checks[] | select(.status != \"ok\")'",
+    ),
+    (
+        "completions",
+        "quire completions bash > ~/.local/share/bash-completion/completions/quire\n  quire completions zsh > \"${fpath[1]}/_quire\"\n  quire completions fish > ~/.config/fish/completions/quire.fish",
+    ),
+    (
+        "man",
+        "quire man | man -l -\n  quire man --dir /usr/local/share/man/man1",
+    ),
+];
+
+/// The heading of the options every command accepts.
+pub const GLOBAL_HEADING: &str = "Global options";
+
+/// quire's clap command, with examples and headings.
+pub fn command() -> Command {
+    // One line each, so that they do not crowd every page.
+    let mut cmd = Cli::command().mut_args(|a| {
+        if !a.is_global_set() {
+            return a;
+        }
+        let a = a.help_heading(GLOBAL_HEADING);
+        match a.get_id().as_str() {
+            "sandbox" => a.hide_possible_values(true).help(
+                "Where shell commands may write: read-only, workspace-write (default), danger-full-access",
+            ),
+            "approval" => a
+                .hide_possible_values(true)
+                .help("When to ask before acting: never, on-request (default), untrusted"),
+            _ => a,
+        }
+    });
+    for (path, text) in EXAMPLES {
+        cmd = with_examples(cmd, &path.split(' ').collect::<Vec<_>>(), text);
+    }
+    cmd
+}
+
+fn with_examples(cmd: Command, path: &[&str], text: &str) -> Command {
+    match path {
+        [] => {
+            if cmd.get_after_help().is_some() {
+                cmd
+            } else {
+                cmd.after_help(format!("Examples:\n  {text}"))
+            }
+        }
+        [first, rest @ ..] => {
+            if cmd.find_subcommand(first).is_none() {
+                return cmd;
+            }
+            cmd.mut_subcommand(*first, |sub| with_examples(sub, rest, text))
+        }
+    }
+}
+
+/// Parses the process arguments with [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    let matches: ArgMatches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_tree_is_consistent() {
+        super::command().debug_assert();
+    }
+}

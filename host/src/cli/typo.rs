@@ -1,0 +1,82 @@
+//! A mistyped subcommand never reaches the model: `quire statu` or
+//! `quire skils list` is refused with "did you mean `quire status`?"
+//! (exit 2) instead of starting a session with that word as the prompt.
+
+use clap::CommandFactory;
+
+use super::args::Cli;
+
+/// Global options that take a value (the value is not a prompt word).
+const VALUED: &[&str] = &[
+    "--provider",
+    "-m",
+    "--model",
+    "-c",
+    "--config",
+    "--sandbox",
+    "--approval",
+    "-C",
+    "--cd",
+];
+
+/// The suggestion when the first positional argument of `args` (without
+/// the program name) is a single word close to a subcommand but not one.
+pub fn check(args: &[String]) -> Option<String> {
+    let mut rest = args.iter();
+    let word = loop {
+        let a = rest.next()?;
+        if a == "--" {
+            return None;
+        }
+        if VALUED.contains(&a.as_str()) {
+            rest.next();
+            continue;
+        }
+        if a.starts_with('-') {
+            continue;
+        }
+        break a;
+    };
+    if word.contains(char::is_whitespace) {
+        return None;
+    }
+    let cli = Cli::command();
+    let names: Vec<&str> = cli
+        .get_subcommands()
+        .map(|c| c.get_name())
+        .chain(["help"])
+        .collect();
+    if names.contains(&word.as_str()) {
+        return None;
+    }
+    let hit = quire::suggest::closest(word, names.iter().copied(), 2)?;
+    let tail: Vec<&str> = rest.map(String::as_str).collect();
+    let fixed = std::iter::once(hit)
+        .chain(tail.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!(
+        "error: '{word}' is not a quire command; did you mean `quire {fixed}`?\n\
+         (to start a session with that word as the first message, write it with another word, or use `quire exec \"{word}\"`)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn single_words_near_a_subcommand_are_caught() {
+        let hit = check(&v(&["skils", "list"])).unwrap_or_default();
+        assert!(hit.contains("did you mean `quire skills list`?"), "{hit}");
+        assert!(check(&v(&["-m", "x", "exex"])).is_some());
+        assert!(check(&v(&["fix the bug"])).is_none());
+        assert!(check(&v(&["skills", "list"])).is_none());
+        assert!(check(&v(&["-m", "skils"])).is_none());
+        assert!(check(&v(&["refactor"])).is_none());
+    }
+}

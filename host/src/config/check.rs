@@ -1,0 +1,283 @@
+//! Checking one config layer on its own, so that a problem is reported
+//! where it was written: a file and line, an environment variable, or a
+//! `-c` override. Unknown keys get a "did you mean" (see
+//! [`crate::suggest`]); values of the wrong kind get a human sentence
+//! (`max_turns must be a whole number, got "abc"`).
+
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use super::{Config, ConfigError};
+use crate::suggest;
+
+/// Where a layer came from.
+pub(super) enum Origin<'a> {
+    File { path: &'a Path, text: &'a str },
+    Env(&'a str),
+    Override(&'a str),
+}
+
+impl Origin<'_> {
+    fn label(&self, line: Option<usize>) -> String {
+        match (self, line) {
+            (Origin::File { path, .. }, Some(n)) => format!("{}:{n}", path.display()),
+            (Origin::File { path, .. }, None) => path.display().to_string(),
+            (Origin::Env(var), _) => (*var).to_string(),
+            (Origin::Override(o), _) => format!("-c {o}"),
+        }
+    }
+}
+
+/// The top-level keys config.toml knows.
+pub fn top_level_keys() -> Vec<String> {
+    match serde_json::to_value(Config::default()) {
+        Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Checks the config as merged up to and including the layer `own` (the
+/// layers before it passed this check, so a problem is this layer's).
+/// Unknown keys of `own` in a file are warnings (pushed to `warnings`); in
+/// a `-c` override they are an error. A value of the wrong kind is an
+/// error naming where it was set.
+pub(super) fn layer(
+    merged: &Table,
+    own: &Table,
+    origin: &Origin<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(), ConfigError> {
+    let mut unknown = Vec::new();
+    let parsed: Result<Config, _> = serde_ignored::deserialize(Value::Table(merged.clone()), |p| {
+        let p = p.to_string();
+        let first = p.split('.').next().unwrap_or("");
+        if own.contains_key(first) {
+            unknown.push(p);
+        }
+    });
+    if let Err(e) = parsed {
+        return Err(ConfigError::Invalid(describe_error(&e.to_string(), origin)));
+    }
+    let known = top_level_keys();
+    for key in unknown {
+        let hint = suggest::did_you_mean(&key, known.iter().map(String::as_str));
+        match origin {
+            Origin::Override(_) => {
+                return Err(ConfigError::Invalid(format!(
+                    "{}: unknown config key '{key}'{hint}",
+                    origin.label(None)
+                )));
+            }
+            Origin::File { text, .. } => {
+                let path: Vec<&str> = key.split('.').collect();
+                let line = line_of(text, &path);
+                warnings.push(format!(
+                    "{}: unknown config key '{key}' is ignored{hint}",
+                    origin.label(line)
+                ));
+            }
+            Origin::Env(_) => warnings.push(format!(
+                "{}: unknown config key '{key}' is ignored{hint}",
+                origin.label(None)
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// The error of a layer that does not deserialize, with where it is.
+fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
+    match origin {
+        Origin::File { text, .. } => {
+            // Parsing the text again gives the span of the bad value.
+            let Err(e) = toml::from_str::<Config>(text) else {
+                return format!("{}: {}", origin.label(None), first_line(fallback));
+            };
+            let line = e.span().map(|s| line_at(text, s.start));
+            let key = line
+                .and_then(|n| text.lines().nth(n - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .unwrap_or_default();
+            format!("{}: {}", origin.label(line), humanize(e.message(), &key))
+        }
+        Origin::Env(var) | Origin::Override(var) => {
+            let key = var.split_once('=').map(|(k, _)| k.trim()).unwrap_or(var);
+            let key = match origin {
+                Origin::Env(_) => super::load::env_key(key).unwrap_or(key),
+                _ => key,
+            };
+            format!(
+                "{}: {}",
+                origin.label(None),
+                humanize(first_line(fallback), key)
+            )
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// The 1-based line of byte offset `at`.
+fn line_at(text: &str, at: usize) -> usize {
+    text.get(..at).unwrap_or(text).matches('\n').count() + 1
+}
+
+/// Serde's message as a sentence about `key`.
+pub(super) fn humanize(message: &str, key: &str) -> String {
+    let key = if key.is_empty() { "the value" } else { key };
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((got, expected)) = rest.split_once(", expected ")
+    {
+        return format!("{key} must be {}, got {}", kind(expected), shown(got));
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ")
+        && let Some((got, expected)) = rest.split_once(", expected ")
+    {
+        return format!("{key} must be {}, got {}", kind(expected), shown(got));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((got, expected)) = rest.split_once("`, expected ")
+    {
+        let options = backticked(expected);
+        let hint = suggest::did_you_mean(got, options.iter().map(String::as_str));
+        return format!(
+            "{key} must be one of {}, got \"{got}\"{hint}",
+            options.join(", ")
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((got, expected)) = rest.split_once("`, expected ")
+    {
+        let options = backticked(expected);
+        let hint = suggest::did_you_mean(got, options.iter().map(String::as_str));
+        return format!(
+            "unknown config key '{got}'{hint} (known here: {})",
+            options.join(", ")
+        );
+    }
+    format!("{key}: {message}")
+}
+
+/// `` `a`, `b` `` or `` one of `a`, `b` `` as a list.
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Serde's name of the expected type as words.
+fn kind(expected: &str) -> String {
+    let t = expected.trim();
+    let words = match t {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            "a whole number"
+        }
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a string" => "text in quotes",
+        "a sequence" => "a list, [\"a\", \"b\"]",
+        "a map" => "a table",
+        _ if t.starts_with("struct ") => "a table",
+        _ => return t.to_string(),
+    };
+    words.to_string()
+}
+
+/// Serde's description of the value found, as written.
+fn shown(got: &str) -> String {
+    for prefix in [
+        "integer ",
+        "boolean ",
+        "floating point ",
+        "string ",
+        "character ",
+    ] {
+        if let Some(v) = got.strip_prefix(prefix) {
+            return v.trim_matches('`').to_string();
+        }
+    }
+    got.to_string()
+}
+
+/// The 1-based line where `path` (a dotted key) is set or its table
+/// starts, following `[table]` headers and dotted keys.
+pub fn line_of(text: &str, path: &[&str]) -> Option<usize> {
+    let mut header: Vec<String> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if let Some(h) = line.strip_prefix('[') {
+            let h = h.trim_start_matches('[');
+            let inner = h.split(']').next().unwrap_or("");
+            header = split_key(inner);
+            if header.iter().map(String::as_str).eq(path.iter().copied()) {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        if let Some((k, _)) = line.split_once('=') {
+            let mut full = header.clone();
+            full.extend(split_key(k));
+            if full.len() <= path.len()
+                && full.iter().zip(path).all(|(a, b)| a == b)
+                && !full.is_empty()
+            {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+fn split_key(k: &str) -> Vec<String> {
+    k.split('.')
+        .map(|p| p.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_sentences() {
+        assert_eq!(
+            humanize("invalid type: string \"abc\", expected u32", "max_turns"),
+            "max_turns must be a whole number, got \"abc\""
+        );
+        assert_eq!(
+            humanize(
+                "unknown variant `loose`, expected one of `read-only`, `workspace-write`, `danger-full-access`",
+                "sandbox"
+            ),
+            "sandbox must be one of read-only, workspace-write, danger-full-access, got \"loose\""
+        );
+        assert!(
+            humanize(
+                "unknown field `enabeld`, expected one of `enabled`, `paths`",
+                "x"
+            )
+            .starts_with("unknown config key 'enabeld'; did you mean 'enabled'?")
+        );
+    }
+
+    #[test]
+    fn lines_of_keys_and_tables() {
+        let text =
+            "model = \"a\"\n\n[skills]\n# c\nenabled = true\n[providers.x]\nwire_api = \"chat\"\n";
+        assert_eq!(line_of(text, &["model"]), Some(1));
+        assert_eq!(line_of(text, &["skills", "enabled"]), Some(5));
+        assert_eq!(line_of(text, &["providers", "x"]), Some(6));
+        assert_eq!(line_of(text, &["providers", "x", "wire_api"]), Some(7));
+        assert_eq!(line_of(text, &["nope"]), None);
+    }
+}

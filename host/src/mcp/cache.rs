@@ -1,0 +1,123 @@
+//! Each server's last tool list on disk
+//! (`$QUIRE_HOME/cache/mcp-tools/HASH.json`), keyed by a hash of the
+//! server's configuration: with it a session knows a server's tools before
+//! the server is up, so the first request need not wait for it and a
+//! `lazy` server need not start until one of its tools is needed.
+//!
+//! The cache is a hint: a missing or unreadable file means "unknown"; the
+//! list the server gives when it starts replaces it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::spec::ServerSpec;
+
+/// The cache folder of one quire home.
+#[derive(Debug, Clone)]
+pub struct ToolCache {
+    dir: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    server: String,
+    tools: Vec<rmcp::model::Tool>,
+}
+
+impl ToolCache {
+    pub fn new(dir: PathBuf) -> ToolCache {
+        ToolCache { dir }
+    }
+
+    /// `$QUIRE_HOME/cache/mcp-tools`.
+    pub fn in_home(home: &Path) -> ToolCache {
+        ToolCache::new(home.join("cache").join("mcp-tools"))
+    }
+
+    /// The file for `spec`: a hash of everything that decides which tools
+    /// the server offers (name, transport with command, arguments and
+    /// environment, tool filters). Values are hashed, never stored.
+    pub fn path(&self, spec: &ServerSpec) -> PathBuf {
+        let mut h = Sha256::new();
+        h.update(
+            format!(
+                "{:?}\0{:?}\0{:?}\0{:?}",
+                spec.name, spec.transport, spec.enabled_tools, spec.disabled_tools
+            )
+            .as_bytes(),
+        );
+        let hex: String = h
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.dir.join(format!("{hex}.json"))
+    }
+
+    /// The tools `spec`'s server offered the last time it started.
+    pub fn load(&self, spec: &ServerSpec) -> Option<Vec<rmcp::model::Tool>> {
+        let path = self.path(spec);
+        let text = std::fs::read_to_string(&path).ok()?;
+        match serde_json::from_str::<Entry>(&text) {
+            Ok(e) if e.server == spec.name => Some(e.tools),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::debug!(file = %path.display(), error = %e, "MCP tool cache unreadable; ignored");
+                None
+            }
+        }
+    }
+
+    /// Keeps `tools` as `spec`'s list (written to a temporary file, then
+    /// renamed, so readers never see half a file).
+    pub fn save(&self, spec: &ServerSpec, tools: &[rmcp::model::Tool]) {
+        let path = self.path(spec);
+        let entry = Entry {
+            server: spec.name.clone(),
+            tools: tools.to_vec(),
+        };
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&self.dir)?;
+            let text = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, &path)
+        };
+        if let Err(e) = write() {
+            tracing::warn!(file = %path.display(), error = %e, "MCP tool cache not written");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mcp::{McpServerConfig, Source};
+
+    fn spec(args: &[&str]) -> ServerSpec {
+        let c = McpServerConfig::stdio("srv", args.iter().map(|s| s.to_string()).collect());
+        ServerSpec::new("s", Source::Config, &c, Path::new("/w"))
+    }
+
+    #[test]
+    fn a_list_comes_back_for_the_same_configuration_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ToolCache::new(dir.path().join("c"));
+        assert!(cache.load(&spec(&["a"])).is_none());
+        let tool = rmcp::model::Tool::new(
+            "echo",
+            "Echoes.",
+            std::sync::Arc::new(serde_json::Map::new()),
+        );
+        cache.save(&spec(&["a"]), std::slice::from_ref(&tool));
+        let back = cache.load(&spec(&["a"])).unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].name, "echo");
+        assert!(cache.load(&spec(&["b"])).is_none(), "other arguments");
+        std::fs::write(cache.path(&spec(&["a"])), "{not json").unwrap();
+        assert!(cache.load(&spec(&["a"])).is_none());
+    }
+}

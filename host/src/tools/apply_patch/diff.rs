@@ -1,0 +1,118 @@
+//! Per-file diffs of a patch: line counts and a unified diff, for the
+//! approval prompt, the JSON events and the terminal view.
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+/// Longest unified diff kept per file, in bytes (cut at a line end).
+pub const MAX_DIFF_BYTES: usize = 32 * 1024;
+
+/// What a patch did to one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileDiff {
+    /// `added`, `modified`, `deleted` or `moved`.
+    pub status: &'static str,
+    pub path: String,
+    /// The old path of a moved file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Lines added and removed.
+    pub added: usize,
+    pub removed: usize,
+    /// A unified diff with 3 lines of context (`--- a/…`, `+++ b/…`).
+    pub diff: String,
+}
+
+impl FileDiff {
+    pub fn new(status: &'static str, path: &str, from: Option<&str>, old: &str, new: &str) -> Self {
+        let diff = TextDiff::from_lines(old, new);
+        let (mut added, mut removed) = (0, 0);
+        for change in diff.iter_all_changes() {
+            match change.tag() {
+                ChangeTag::Insert => added += 1,
+                ChangeTag::Delete => removed += 1,
+                ChangeTag::Equal => {}
+            }
+        }
+        let a = if status == "added" {
+            "/dev/null".to_string()
+        } else {
+            format!("a/{}", from.unwrap_or(path))
+        };
+        let b = if status == "deleted" {
+            "/dev/null".to_string()
+        } else {
+            format!("b/{path}")
+        };
+        let text = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&a, &b)
+            .to_string();
+        FileDiff {
+            status,
+            path: path.to_string(),
+            from: from.map(str::to_string),
+            added,
+            removed,
+            diff: cap(text),
+        }
+    }
+}
+
+fn cap(text: String) -> String {
+    if text.len() <= MAX_DIFF_BYTES {
+        return text;
+    }
+    let mut end = MAX_DIFF_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').map(|i| i + 1).unwrap_or(end);
+    let cut = text[end..].lines().count();
+    format!("{}[… {cut} more diff lines not shown …]\n", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lines_and_writes_a_unified_diff() {
+        let d = FileDiff::new(
+            "modified",
+            "a.py",
+            None,
+            "x = 1\ny = 2\n",
+            "x = 1\ny = 3\nz = 4\n",
+        );
+        assert_eq!((d.added, d.removed), (2, 1));
+        assert!(
+            d.diff
+                .starts_with("--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,3 @@\n"),
+            "{}",
+            d.diff
+        );
+        assert!(d.diff.contains("-y = 2\n+y = 3\n+z = 4\n"), "{}", d.diff);
+        let added = FileDiff::new("added", "n.txt", None, "", "hi\n");
+        assert!(
+            added.diff.starts_with("--- /dev/null\n+++ b/n.txt"),
+            "{}",
+            added.diff
+        );
+        assert_eq!((added.added, added.removed), (1, 0));
+    }
+
+    #[test]
+    fn long_diffs_are_cut_at_a_line_end() {
+        let new: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
+        let d = FileDiff::new("added", "big.txt", None, "", &new);
+        assert_eq!(d.added, 20_000);
+        assert!(d.diff.len() < MAX_DIFF_BYTES + 100);
+        assert!(
+            d.diff.ends_with("more diff lines not shown …]\n"),
+            "{}",
+            &d.diff[d.diff.len() - 80..]
+        );
+    }
+}

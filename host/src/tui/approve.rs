@@ -1,0 +1,97 @@
+//! Approval prompts in the terminal view: the approver hands requests to
+//! the app, which shows the full command or diff and answers with yes, no,
+//! no-and-tell-why (the reason goes back to the model) or always for the
+//! command prefix shown.
+
+use std::sync::Mutex;
+
+use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
+use tokio::sync::{mpsc, oneshot};
+
+/// The user's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    NoBecause(String),
+    Always,
+}
+
+pub type Ask = (ApprovalRequest, oneshot::Sender<Answer>);
+
+/// The approver of the terminal view.
+pub struct TuiApprover {
+    tx: mpsc::UnboundedSender<Ask>,
+    reason: Mutex<Option<String>>,
+}
+
+impl TuiApprover {
+    pub fn new() -> (TuiApprover, mpsc::UnboundedReceiver<Ask>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (
+            TuiApprover {
+                tx,
+                reason: Mutex::new(None),
+            },
+            rx,
+        )
+    }
+}
+
+#[async_trait::async_trait]
+impl Approver for TuiApprover {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        let (reply, answer) = oneshot::channel();
+        if self.tx.send((request, reply)).is_err() {
+            return ApprovalDecision::Denied;
+        }
+        let answer = answer.await.unwrap_or(Answer::No);
+        let (decision, reason) = match answer {
+            Answer::Yes => (ApprovalDecision::Approved, None),
+            Answer::Always => (ApprovalDecision::ApprovedAlways, None),
+            Answer::No => (ApprovalDecision::Denied, None),
+            Answer::NoBecause(r) => (ApprovalDecision::Denied, Some(r)),
+        };
+        if let Ok(mut g) = self.reason.lock() {
+            *g = reason;
+        }
+        decision
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        self.reason.lock().ok().and_then(|mut g| g.take())
+    }
+}
+
+/// A request on screen.
+pub struct Pending {
+    pub request: ApprovalRequest,
+    pub reply: Option<oneshot::Sender<Answer>>,
+    /// Typing the reason for a no.
+    pub reason: Option<String>,
+}
+
+impl Pending {
+    pub fn new((request, reply): Ask) -> Pending {
+        Pending {
+            request,
+            reply: Some(reply),
+            reason: None,
+        }
+    }
+
+    pub fn answer(&mut self, a: Answer) {
+        if let Some(r) = self.reply.take() {
+            let _ = r.send(a);
+        }
+    }
+
+    /// The choices line.
+    pub fn choices(&self) -> String {
+        let always = match &self.request.always_key {
+            Some(k) => format!("  [a] always allow \"{k}\""),
+            None => String::new(),
+        };
+        format!("[y] yes  [n] no  [r] no, and tell it why{always}  · Esc interrupts")
+    }
+}

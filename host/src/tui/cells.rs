@@ -1,0 +1,135 @@
+//! What one finished thing looks like in the scrollback: a user message,
+//! a tool call's header line with its folded output or its diff, notes.
+
+use ratatui::text::{Line, Span};
+use serde_json::Value;
+
+use super::diff;
+use super::style::Palette;
+use super::wrap::wrap;
+use crate::cli::summary::{failure_reason, outcome, patch_stats};
+
+/// Lines of command output shown from the start and the end.
+const HEAD: usize = 2;
+const TAIL: usize = 3;
+
+/// `› message`, wrapped.
+pub fn user(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    let spans = vec![Span::styled(text.to_string(), pal.user())];
+    let mut lines = vec![Line::default()];
+    lines.extend(wrap(
+        &spans,
+        usize::from(width),
+        &[Span::styled("› ", pal.accent())],
+        &[Span::raw("  ")],
+    ));
+    lines.push(Line::default());
+    lines
+}
+
+/// A finished tool call.
+pub struct ToolDone<'a> {
+    pub line: &'a str,
+    pub name: &'a str,
+    pub status: &'a str,
+    pub exit_code: Option<i32>,
+    pub duration_ms: u64,
+    pub files: Option<&'a Value>,
+    pub output: &'a str,
+}
+
+pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    let (mark, detail) = outcome(t.status, t.exit_code, t.duration_ms);
+    let mark_style = match mark {
+        "✓" => pal.ok(),
+        "✗" => pal.bad(),
+        _ => pal.warn(),
+    };
+    let mut spans = vec![
+        Span::styled(format!("{mark} "), mark_style),
+        Span::styled(t.line.to_string(), pal.bold()),
+        Span::styled(format!(" ({detail})"), pal.dim()),
+    ];
+    if let Some(stats) = t.files.map(patch_stats).filter(|s| !s.is_empty()) {
+        spans.push(Span::styled(format!(" {stats}"), pal.dim()));
+    }
+    let mut out = wrap(&spans, usize::from(width), &[], &[Span::raw("  ")]);
+    if let Some(files) = t.files {
+        out.extend(diff::files(files, pal));
+        return out;
+    }
+    if t.name == "shell" && t.status != "denied" {
+        out.extend(folded(printed(t.output), width, pal));
+    } else if t.status != "ok" {
+        let reason = failure_reason(t.name, t.output);
+        if !reason.is_empty() {
+            out.extend(wrap(
+                &[Span::styled(reason, pal.bad())],
+                usize::from(width),
+                &[Span::raw("  └ ")],
+                &[Span::raw("    ")],
+            ));
+        }
+    }
+    out
+}
+
+/// What a shell command printed (after the status lines).
+fn printed(output: &str) -> &str {
+    output
+        .split_once("Output:\n")
+        .map(|(_, p)| p)
+        .unwrap_or(output)
+}
+
+/// The first and last lines of output, the middle folded.
+fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let max = usize::from(width).saturating_sub(4).max(10);
+    let clip = |l: &str| -> String {
+        let l = l.replace('\t', "    ");
+        if l.chars().count() > max {
+            let mut s: String = l.chars().take(max - 1).collect();
+            s.push('…');
+            s
+        } else {
+            l
+        }
+    };
+    let mut out = Vec::new();
+    let mut push = |i: usize, l: &str| {
+        let lead = if i == 0 { "  └ " } else { "    " };
+        out.push(Line::from(vec![
+            Span::raw(lead),
+            Span::styled(clip(l), pal.dim()),
+        ]));
+    };
+    if lines.len() <= HEAD + TAIL + 1 {
+        for (i, l) in lines.iter().enumerate() {
+            push(i, l);
+        }
+        return out;
+    }
+    for (i, l) in lines[..HEAD].iter().enumerate() {
+        push(i, l);
+    }
+    let hidden = lines.len() - HEAD - TAIL;
+    out.push(Line::styled(format!("    … {hidden} lines …"), pal.dim()));
+    for l in &lines[lines.len() - TAIL..] {
+        out.push(Line::from(vec![
+            Span::raw("    "),
+            Span::styled(clip(l), pal.dim()),
+        ]));
+    }
+    out
+}
+
+/// A one-line note (warnings, errors, retries, skills).
+pub fn note(text: &str, style: ratatui::style::Style, width: u16) -> Vec<Line<'static>> {
+    wrap(
+        &[Span::styled(text.to_string(), style)],
+        usize::from(width),
+        &[],
+        &[Span::raw("  ")],
+    )
+}

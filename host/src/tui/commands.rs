@@ -1,0 +1,235 @@
+//! The slash commands of the terminal view.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use quire::agent::Session;
+use quire::tools::ApprovalPolicy;
+use ratatui::text::Line;
+use serde_json::Value;
+
+use super::app::App;
+use super::complete::{COMMANDS, SKILLS};
+use super::diff;
+
+/// What the loop does after a command.
+pub enum Flow {
+    Continue,
+    Quit,
+    /// Send this text as a message.
+    Send(String),
+    Compact,
+    /// Open the session picker.
+    Resume,
+}
+
+const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Esc or Ctrl-C interrupts a turn · Ctrl-C twice or Ctrl-D quits";
+
+pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
+    let (name, arg) = line.split_once(' ').unwrap_or((line, ""));
+    let arg = arg.trim();
+    let pal = app.pal;
+    match name {
+        "/help" => {
+            let mut lines = vec![Line::styled(KEYS, pal.dim())];
+            for (c, d) in COMMANDS {
+                lines.push(Line::from(format!("  {c:<12} {d}")));
+            }
+            if let Some(skills) = SKILLS.get().filter(|s| !s.is_empty()) {
+                lines.push(Line::from(format!(
+                    "  /SKILL TEXT   use a skill with TEXT as the message ({} skills; / lists them)",
+                    skills.len()
+                )));
+            }
+            app.push_lines(lines);
+        }
+        "/quit" | "/exit" => return Flow::Quit,
+        "/new" => match session.restart() {
+            Ok(()) => {
+                app.patches = vec![Vec::new()];
+                app.status.skills.clear();
+            }
+            Err(e) => app.note(&format!("error: {e}"), pal.bad()),
+        },
+        "/resume" => return Flow::Resume,
+        "/model" if !arg.is_empty() => {
+            session.set_model(arg);
+            app.status.model = session.model().to_string();
+            app.status.context_window = session.context_window();
+            app.note(&format!("model: {}", session.model()), pal.accent());
+        }
+        "/model" => app.note(
+            &format!("model: {} (switch with /model NAME)", session.model()),
+            pal.accent(),
+        ),
+        "/compact" => return Flow::Compact,
+        "/status" => status(app, session),
+        "/diff" => {
+            let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
+            if files.is_empty() {
+                app.note("no patches were applied in this session", pal.dim());
+            } else {
+                app.push_lines(diff::files(&Value::Array(files), &pal));
+            }
+        }
+        "/undo" => undo(app, session),
+        "/skills" => {
+            let mut lines = Vec::new();
+            for (n, d) in SKILLS.get().into_iter().flatten() {
+                let mark = if app.status.skills.contains(n) {
+                    "●"
+                } else {
+                    " "
+                };
+                lines.push(Line::from(format!(
+                    "  {mark} {n} — {}",
+                    crate::cli::summary::clip(d, 80)
+                )));
+            }
+            if lines.is_empty() {
+                app.note("no skills found (see quire skills list)", pal.dim());
+            } else {
+                app.push_lines(lines);
+            }
+        }
+        "/mcp" => {
+            let state = app
+                .status
+                .mcp
+                .clone()
+                .unwrap_or_else(|| "no problems reported".into());
+            app.note(
+                &format!("MCP servers: {state}; `quire mcp list` shows each server and its tools"),
+                pal.accent(),
+            );
+        }
+        "/approvals" => {
+            let policy = match arg {
+                "never" => Some(ApprovalPolicy::Never),
+                "on-request" => Some(ApprovalPolicy::OnRequest),
+                "untrusted" => Some(ApprovalPolicy::Untrusted),
+                "" => None,
+                other => {
+                    app.note(
+                        &format!("unknown policy {other:?}: use never, on-request or untrusted"),
+                        pal.bad(),
+                    );
+                    return Flow::Continue;
+                }
+            };
+            if let Some(p) = policy {
+                session.set_approval(p);
+                app.status.approval = p.to_string();
+            }
+            app.note(
+                &format!(
+                    "approval: {} (/approvals never|on-request|untrusted)",
+                    app.status.approval
+                ),
+                pal.accent(),
+            );
+        }
+        other => {
+            let skill = other.trim_start_matches('/');
+            if SKILLS
+                .get()
+                .is_some_and(|s| s.iter().any(|(n, _)| n == skill))
+            {
+                // The skill is activated by the explicit `/name` mention.
+                return Flow::Send(line.to_string());
+            }
+            app.note(
+                &format!("unknown command {other}; /help lists the commands"),
+                pal.bad(),
+            );
+        }
+    }
+    Flow::Continue
+}
+
+fn status(app: &mut App, session: &Session) {
+    let s = &app.status;
+    let lines = vec![
+        format!("session  {}", session.id()),
+        format!("file     {}", session.file().display()),
+        format!("model    {} · {}", s.model, s.provider),
+        format!(
+            "context  {}% of {} tokens",
+            s.context_percent(),
+            s.context_window
+        ),
+        format!(
+            "tokens   in {} · cached {} · out {} (cost: no prices are configured, so none is estimated)",
+            s.total.input_tokens, s.total.cached_input_tokens, s.total.output_tokens
+        ),
+        format!("policy   sandbox {} · approval {}", s.sandbox, s.approval),
+        format!(
+            "config   {} (and a trusted repository's .quire/config.toml, QUIRE_* and -c)",
+            quire::config::quire_home().join("config.toml").display()
+        ),
+    ];
+    app.push_lines(lines.into_iter().map(Line::from).collect());
+}
+
+/// Reverts the last turn's patches with `git apply -R` (it works outside
+/// repositories too).
+fn undo(app: &mut App, session: &Session) {
+    let pal = app.pal;
+    while app.patches.last().is_some_and(Vec::is_empty) && app.patches.len() > 1 {
+        app.patches.pop();
+    }
+    let Some(files) = app.patches.last().filter(|f| !f.is_empty()).cloned() else {
+        app.note("nothing to undo: no patches in this session", pal.dim());
+        return;
+    };
+    let cwd = session.cwd().to_path_buf();
+    let mut undone = Vec::new();
+    for f in files.iter().rev() {
+        let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
+        let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
+        if f.get("status").and_then(Value::as_str) == Some("moved")
+            || d.contains("more diff lines not shown")
+        {
+            app.note(
+                &format!("cannot undo {path}: its change is not fully known; revert it by hand"),
+                pal.bad(),
+            );
+            continue;
+        }
+        match reverse_apply(&cwd, d) {
+            Ok(()) => undone.push(path.to_string()),
+            Err(e) => app.note(&format!("cannot undo {path}: {e}"), pal.bad()),
+        }
+    }
+    app.patches.pop();
+    if app.patches.is_empty() {
+        app.patches.push(Vec::new());
+    }
+    if !undone.is_empty() {
+        app.note(&format!("undone: {}", undone.join(", ")), pal.ok());
+    }
+}
+
+fn reverse_apply(cwd: &std::path::Path, diff: &str) -> Result<(), String> {
+    let mut cmd = Command::new("git");
+    cmd.args(["apply", "-R", "--whitespace=nowarn", "-"])
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    quire::child::die_with_quire(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(diff.as_bytes())
+            .map_err(|e| format!("cannot pass the diff to git: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("git apply failed: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}

@@ -1,0 +1,135 @@
+//! Completion in the composer: `/` commands (and user-invocable skills as
+//! `/skill-name`), `@path` for workspace files.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use super::app::App;
+
+/// The slash commands and what they do.
+pub const COMMANDS: [(&str, &str); 12] = [
+    ("/help", "keys and commands"),
+    ("/new", "start a new conversation"),
+    ("/resume", "continue a past session"),
+    ("/model", "show or switch the model: /model NAME"),
+    ("/compact", "summarise the conversation to free context"),
+    ("/status", "session, tokens, cost estimate, config"),
+    ("/diff", "what the agent changed this session"),
+    ("/undo", "revert the last turn's patches"),
+    ("/skills", "skills, with the active ones marked"),
+    ("/mcp", "MCP servers and their state"),
+    (
+        "/approvals",
+        "show or change the policy: /approvals never|on-request|untrusted",
+    ),
+    ("/quit", "leave (Ctrl-D works too)"),
+];
+
+/// Skills the user may invoke (name, description), set at start.
+pub static SKILLS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+
+/// Workspace files for `@path`, listed on first use.
+static FILES: OnceLock<Vec<String>> = OnceLock::new();
+/// Where `@path` is completed from.
+pub static ROOT: OnceLock<std::path::PathBuf> = OnceLock::new();
+
+/// Recomputes the menu for the word at the cursor.
+pub fn refresh(app: &mut App) {
+    let word = app.composer.current_word().to_string();
+    let whole = app.composer.text();
+    app.menu.clear();
+    app.menu_sel = 0;
+    if whole.starts_with('/') && !whole.contains([' ', '\n']) {
+        app.menu = commands(&whole);
+    } else if let Some(prefix) = word.strip_prefix('@') {
+        app.menu = files(prefix)
+            .into_iter()
+            .map(|f| (format!("@{f}"), String::new()))
+            .collect();
+    }
+}
+
+/// Commands and skills starting with `typed`.
+pub fn commands(typed: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = COMMANDS
+        .iter()
+        .filter(|(c, _)| c.starts_with(typed))
+        .map(|(c, d)| (c.to_string(), d.to_string()))
+        .collect();
+    for (name, desc) in SKILLS.get().into_iter().flatten() {
+        let c = format!("/{name}");
+        if c.starts_with(typed) {
+            out.push((c, format!("skill: {}", first_sentence(desc))));
+        }
+    }
+    out
+}
+
+fn first_sentence(s: &str) -> String {
+    let s = s.split(". ").next().unwrap_or(s);
+    crate::cli::summary::clip(s, 60)
+}
+
+/// Workspace files whose path contains `prefix` (prefix matches first).
+pub fn files(prefix: &str) -> Vec<String> {
+    let all = FILES.get_or_init(|| match ROOT.get() {
+        Some(root) => list_files(root),
+        None => Vec::new(),
+    });
+    let mut starts: Vec<String> = all
+        .iter()
+        .filter(|f| f.starts_with(prefix))
+        .take(20)
+        .cloned()
+        .collect();
+    if starts.len() < 6 {
+        starts.extend(
+            all.iter()
+                .filter(|f| !f.starts_with(prefix) && f.contains(prefix))
+                .take(6 - starts.len())
+                .cloned(),
+        );
+    }
+    starts
+}
+
+/// Files under `root`, honouring .gitignore, at most 20,000.
+fn list_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .build()
+        .flatten()
+        .take(20_000)
+    {
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && let Ok(rel) = entry.path().strip_prefix(root)
+        {
+            out.push(rel.display().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Skills the user may call as `/name`.
+pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
+    use quire::skills::{DiscoverOptions, discover};
+    if !setup.config.skills.enabled {
+        return Vec::new();
+    }
+    let d = discover(
+        &DiscoverOptions::new(
+            setup.cwd.clone(),
+            quire::agent::prompt::repo_root(&setup.cwd),
+            setup.home.clone(),
+            &setup.config.skills,
+        )
+        .trusting(setup.config.project_trusted),
+    );
+    d.skills
+        .into_iter()
+        .filter(|s| s.user_invocable)
+        .map(|s| (s.name, s.description))
+        .collect()
+}

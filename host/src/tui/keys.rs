@@ -1,0 +1,154 @@
+//! Keys: what each one does to the composer, the menu and the approval
+//! prompt, and which ones interrupt or quit.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::App;
+use super::approve::Answer;
+use super::complete;
+
+/// What the loop has to do after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    None,
+    /// Send this message (or run this /command).
+    Submit(String),
+    /// Stop the running task.
+    Interrupt,
+    Quit,
+}
+
+pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
+    if k.kind == KeyEventKind::Release {
+        return Action::None;
+    }
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = k.modifiers.contains(KeyModifiers::ALT);
+    let shift = k.modifiers.contains(KeyModifiers::SHIFT);
+    if ctrl && k.code == KeyCode::Char('c') {
+        return ctrl_c(app, busy);
+    }
+    if let Some(p) = &mut app.approval {
+        return approval_key(p, k);
+    }
+    if k.code == KeyCode::Esc {
+        if !app.menu.is_empty() {
+            app.menu.clear();
+            return Action::None;
+        }
+        return if busy {
+            Action::Interrupt
+        } else {
+            Action::None
+        };
+    }
+    app.hint = None;
+    let c = &mut app.composer;
+    match k.code {
+        KeyCode::Enter if shift || alt => c.newline(),
+        KeyCode::Char('j') if ctrl => c.newline(),
+        KeyCode::Enter => {
+            if let Some((text, _)) = app.menu.get(app.menu_sel).cloned() {
+                app.menu.clear();
+                let is_command_only = c.text().starts_with('/') && !c.text().contains(' ');
+                c.replace_word(&text);
+                if !is_command_only {
+                    return Action::None;
+                }
+            }
+            if c.is_empty() {
+                return Action::None;
+            }
+            let text = c.submit();
+            app.menu.clear();
+            return Action::Submit(text);
+        }
+        KeyCode::Char('d') if ctrl => {
+            if c.is_empty() && !busy {
+                return Action::Quit;
+            }
+            c.delete();
+        }
+        KeyCode::Char('a') if ctrl => c.home(),
+        KeyCode::Char('e') if ctrl => c.end(),
+        KeyCode::Char('u') if ctrl => c.kill_to_start(),
+        KeyCode::Char('w') if ctrl => c.delete_word(),
+        KeyCode::Char(ch) if !ctrl => c.insert(ch),
+        KeyCode::Backspace => c.backspace(),
+        KeyCode::Delete => c.delete(),
+        KeyCode::Left => c.left(),
+        KeyCode::Right => c.right(),
+        KeyCode::Home => c.home(),
+        KeyCode::End => c.end(),
+        KeyCode::Up if !app.menu.is_empty() => {
+            app.menu_sel = app.menu_sel.saturating_sub(1);
+            return Action::None;
+        }
+        KeyCode::Down if !app.menu.is_empty() => {
+            app.menu_sel = (app.menu_sel + 1).min(app.menu.len().saturating_sub(1));
+            return Action::None;
+        }
+        KeyCode::Up => c.up(),
+        KeyCode::Down => c.down(),
+        KeyCode::Tab => {
+            if let Some((text, _)) = app.menu.get(app.menu_sel).cloned() {
+                c.replace_word(&text);
+                app.menu.clear();
+                return Action::None;
+            }
+        }
+        _ => {}
+    }
+    complete::refresh(app);
+    Action::None
+}
+
+fn ctrl_c(app: &mut App, busy: bool) -> Action {
+    if busy {
+        return Action::Interrupt;
+    }
+    app.menu.clear();
+    if !app.composer.is_empty() {
+        app.composer.clear();
+        app.hint = None;
+        return Action::None;
+    }
+    if app.hint.as_deref() == Some(QUIT_HINT) {
+        return Action::Quit;
+    }
+    app.hint = Some(QUIT_HINT.to_string());
+    Action::None
+}
+
+pub const QUIT_HINT: &str = "press Ctrl-C again (or Ctrl-D) to quit";
+
+fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
+    if let Some(reason) = &mut p.reason {
+        match k.code {
+            KeyCode::Enter => {
+                let r = reason.trim().to_string();
+                p.answer(if r.is_empty() {
+                    Answer::No
+                } else {
+                    Answer::NoBecause(r)
+                });
+            }
+            KeyCode::Backspace => {
+                reason.pop();
+            }
+            KeyCode::Esc => return Action::Interrupt,
+            KeyCode::Char(ch) => reason.push(ch),
+            _ => {}
+        }
+        return Action::None;
+    }
+    match k.code {
+        KeyCode::Char('y') | KeyCode::Enter => p.answer(Answer::Yes),
+        KeyCode::Char('n') => p.answer(Answer::No),
+        KeyCode::Char('a') if p.request.always_key.is_some() => p.answer(Answer::Always),
+        KeyCode::Char('r') => p.reason = Some(String::new()),
+        KeyCode::Esc => return Action::Interrupt,
+        _ => {}
+    }
+    Action::None
+}

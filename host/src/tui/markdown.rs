@@ -1,0 +1,378 @@
+//! Markdown to styled, wrapped terminal lines (pulldown-cmark): headings,
+//! emphasis, lists, quotes, links, tables and highlighted code blocks.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::highlight;
+use super::style::Palette;
+use super::wrap::wrap;
+
+/// Renders `md` for a terminal `width` columns wide.
+pub fn render(md: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    let mut r = Renderer {
+        pal: *pal,
+        width: usize::from(width.max(20)),
+        out: Vec::new(),
+        spans: Vec::new(),
+        styles: vec![Style::new()],
+        lists: Vec::new(),
+        item_prefix: None,
+        quote: 0,
+        code: None,
+        table: None,
+        links: Vec::new(),
+        heading: None,
+    };
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    for ev in Parser::new_ext(md, opts) {
+        r.event(ev);
+    }
+    r.flush();
+    while r.out.last().is_some_and(|l| l.spans.is_empty()) {
+        r.out.pop();
+    }
+    r.out
+}
+
+struct Table {
+    rows: Vec<Vec<String>>,
+    cell: String,
+    header_rows: usize,
+}
+
+struct Renderer {
+    pal: Palette,
+    width: usize,
+    out: Vec<Line<'static>>,
+    spans: Vec<Span<'static>>,
+    styles: Vec<Style>,
+    /// Open lists: the next number of an ordered one.
+    lists: Vec<Option<u64>>,
+    item_prefix: Option<String>,
+    quote: usize,
+    code: Option<(String, String)>,
+    table: Option<Table>,
+    links: Vec<String>,
+    heading: Option<HeadingLevel>,
+}
+
+impl Renderer {
+    fn style(&self) -> Style {
+        self.styles.last().copied().unwrap_or_default()
+    }
+
+    fn push_style(&mut self, s: Style) {
+        let merged = self.style().patch(s);
+        self.styles.push(merged);
+    }
+
+    fn pop_style(&mut self) {
+        if self.styles.len() > 1 {
+            self.styles.pop();
+        }
+    }
+
+    fn indent(&self) -> String {
+        let mut s = "│ ".repeat(self.quote);
+        s.push_str(&"  ".repeat(self.lists.len().saturating_sub(1)));
+        s
+    }
+
+    fn blank(&mut self) {
+        if self.out.last().is_some_and(|l| !l.spans.is_empty()) && self.lists.is_empty() {
+            self.out.push(Line::default());
+        }
+    }
+
+    /// Writes the pending inline text as a wrapped block.
+    fn flush(&mut self) {
+        if self.spans.is_empty() && self.item_prefix.is_none() {
+            return;
+        }
+        let indent = self.indent();
+        let dim = self.pal.dim();
+        let (first, rest) = match self.item_prefix.take() {
+            Some(p) => {
+                let pad = " ".repeat(p.width());
+                (
+                    vec![
+                        Span::styled(indent.clone(), dim),
+                        Span::styled(p, self.pal.accent()),
+                    ],
+                    vec![Span::styled(format!("{indent}{pad}"), dim)],
+                )
+            }
+            None => (
+                vec![Span::styled(indent.clone(), dim)],
+                vec![Span::styled(indent, dim)],
+            ),
+        };
+        let spans = std::mem::take(&mut self.spans);
+        self.out.extend(wrap(&spans, self.width, &first, &rest));
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(table) = &mut self.table {
+            table.cell.push_str(t);
+            return;
+        }
+        if let Some((_, code)) = &mut self.code {
+            code.push_str(t);
+            return;
+        }
+        let style = self.style();
+        self.spans.push(Span::styled(t.to_string(), style));
+    }
+
+    fn event(&mut self, ev: Event<'_>) {
+        match ev {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => self.text(&t),
+            Event::Code(t) => {
+                if let Some(table) = &mut self.table {
+                    table.cell.push_str(&t);
+                } else {
+                    let style = self.style().patch(self.pal.code());
+                    self.spans.push(Span::styled(t.to_string(), style));
+                }
+            }
+            Event::SoftBreak => self.text(" "),
+            Event::HardBreak => self.text("\n"),
+            Event::Rule => {
+                self.flush();
+                self.blank();
+                let w = self.width.min(60);
+                self.out.push(Line::styled("─".repeat(w), self.pal.dim()));
+            }
+            Event::TaskListMarker(done) => {
+                let mark = if done { "[x] " } else { "[ ] " };
+                self.text(mark);
+            }
+            Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
+            Event::FootnoteReference(t) => self.text(&format!("[{t}]")),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph if self.item_prefix.is_none() => {
+                self.flush();
+                self.blank();
+            }
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.blank();
+                self.heading = Some(level);
+                let hashes = "#".repeat(level as usize);
+                self.spans
+                    .push(Span::styled(format!("{hashes} "), self.pal.dim()));
+                self.push_style(self.pal.heading());
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.blank();
+                self.quote += 1;
+                self.push_style(
+                    self.pal
+                        .dim()
+                        .patch(Style::new().add_modifier(ratatui::style::Modifier::ITALIC)),
+                );
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush();
+                self.blank();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => {
+                        l.split([',', ' ']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::List(start) => {
+                self.flush();
+                if self.lists.is_empty() {
+                    self.blank();
+                }
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                let prefix = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let p = format!("{n}. ");
+                        *n += 1;
+                        p
+                    }
+                    _ => "• ".to_string(),
+                };
+                self.item_prefix = Some(prefix);
+            }
+            Tag::Emphasis => {
+                self.push_style(Style::new().add_modifier(ratatui::style::Modifier::ITALIC))
+            }
+            Tag::Strong => self.push_style(self.pal.bold()),
+            Tag::Strikethrough => {
+                self.push_style(Style::new().add_modifier(ratatui::style::Modifier::CROSSED_OUT))
+            }
+            Tag::Link { dest_url, .. } => {
+                self.links.push(dest_url.to_string());
+                self.push_style(self.pal.link());
+            }
+            Tag::Table(_) => {
+                self.flush();
+                self.blank();
+                self.table = Some(Table {
+                    rows: Vec::new(),
+                    cell: String::new(),
+                    header_rows: 0,
+                });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.rows.push(Vec::new());
+                }
+            }
+            Tag::TableCell => {
+                if let Some(t) = &mut self.table {
+                    t.cell.clear();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.flush(),
+            TagEnd::Heading(_) => {
+                self.pop_style();
+                self.heading = None;
+                self.flush();
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.pop_style();
+                self.quote = self.quote.saturating_sub(1);
+            }
+            TagEnd::CodeBlock => {
+                if let Some((lang, code)) = self.code.take() {
+                    let indent = self.indent();
+                    for line in highlight::code(&code, &lang, &self.pal) {
+                        let mut spans = vec![Span::raw(indent.clone())];
+                        spans.extend(line.spans);
+                        self.out.push(Line::from(spans));
+                    }
+                }
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.out.push(Line::default());
+                }
+            }
+            TagEnd::Item => self.flush(),
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
+            TagEnd::Link => {
+                self.pop_style();
+                if let Some(url) = self.links.pop() {
+                    let shown: String = self
+                        .spans
+                        .iter()
+                        .rev()
+                        .take(1)
+                        .map(|s| s.content.to_string())
+                        .collect();
+                    if shown != url && !url.is_empty() {
+                        self.spans
+                            .push(Span::styled(format!(" ({url})"), self.pal.dim()));
+                    }
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some(t) = &mut self.table {
+                    let cell = std::mem::take(&mut t.cell);
+                    if let Some(row) = t.rows.last_mut() {
+                        row.push(cell.trim().to_string());
+                    }
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.header_rows = t.rows.len();
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    let lines = table_lines(&t, self.width, &self.pal);
+                    self.out.extend(lines);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A table with aligned columns; rows too wide for the terminal are
+/// wrapped as `a │ b │ c`.
+fn table_lines(t: &Table, width: usize, pal: &Palette) -> Vec<Line<'static>> {
+    let cols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for row in &t.rows {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let total: usize = widths.iter().sum::<usize>() + 3 * cols.saturating_sub(1);
+    let sep = Span::styled(" │ ", pal.dim());
+    let mut out = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        let style = if r < t.header_rows {
+            pal.bold()
+        } else {
+            Style::new()
+        };
+        if total <= width {
+            let mut spans = Vec::new();
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    spans.push(sep.clone());
+                }
+                let c = row.get(i).map(String::as_str).unwrap_or("");
+                let pad = w.saturating_sub(c.width());
+                let text = if i + 1 == cols {
+                    c.to_string()
+                } else {
+                    format!("{c}{}", " ".repeat(pad))
+                };
+                spans.push(Span::styled(text, style));
+            }
+            out.push(Line::from(spans));
+        } else {
+            let mut spans = Vec::new();
+            for (i, c) in row.iter().enumerate() {
+                if i > 0 {
+                    spans.push(sep.clone());
+                }
+                spans.push(Span::styled(c.clone(), style));
+            }
+            out.extend(wrap(&spans, width, &[], &[Span::raw("  ")]));
+        }
+        if r + 1 == t.header_rows {
+            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+            let rule = rule.join("─┼─");
+            out.push(Line::styled(
+                rule.chars().take(width).collect::<String>(),
+                pal.dim(),
+            ));
+        }
+    }
+    out
+}

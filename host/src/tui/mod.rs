@@ -1,0 +1,29 @@
+//! The interactive terminal (ratatui + crossterm): a renderer of agent
+//! events and the composer, in an inline viewport under the terminal's own
+//! scrollback. Ctrl-C and Esc stop a running turn in every state.
+
+mod app;
+mod approve;
+mod cells;
+mod commands;
+mod complete;
+mod composer;
+mod diff;
+mod highlight;
+mod history;
+mod keys;
+mod markdown;
+mod mention;
+mod picker;
+mod run;
+mod signals;
+mod status;
+mod stream;
+mod style;
+mod term;
+mod wrap;
+
+#[cfg(test)]
+mod render_tests;
+
+pub use run::run;

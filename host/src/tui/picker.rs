@@ -1,0 +1,123 @@
+//! The session picker of `quire resume` and `/resume`: past sessions of
+//! this directory, newest first, with date, turns and first prompt.
+
+use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyModifiers};
+use futures::StreamExt;
+use quire::store::{self, LoadedSession, SessionSummary};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::style::Palette;
+use crate::cli::summary::clip;
+
+/// One row: `2026-12-03 09:12  3 turns  fix the failing test`.
+pub fn row(s: &SessionSummary, width: u16) -> String {
+    let date: String = s.created.replace('T', " ").chars().take(16).collect();
+    let turns = if s.turns == 1 {
+        "1 turn ".to_string()
+    } else {
+        format!("{} turns", s.turns)
+    };
+    let head = format!("{date}  {turns:>8}  ");
+    let room = usize::from(width)
+        .saturating_sub(head.chars().count() + 4)
+        .max(10);
+    format!("{head}{}", clip(&s.first_prompt.replace('\n', " "), room))
+}
+
+pub fn lines(
+    list: &[SessionSummary],
+    sel: usize,
+    rows: usize,
+    width: u16,
+    pal: &Palette,
+) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        "Resume a session (↑/↓, Enter; Esc starts a new one)",
+        pal.bold(),
+    )];
+    let room = rows.saturating_sub(1).max(1);
+    let first = sel.saturating_sub(room - 1);
+    for (i, s) in list.iter().enumerate().skip(first).take(room) {
+        let (lead, style) = if i == sel {
+            ("› ", pal.accent().patch(pal.bold()))
+        } else {
+            ("  ", pal.plain())
+        };
+        out.push(Line::from(vec![
+            Span::styled(lead, pal.accent()),
+            Span::styled(row(s, width), style),
+        ]));
+    }
+    out
+}
+
+/// Lets the user pick; `None` when they leave with Esc (or no terminal
+/// events come).
+pub async fn pick<B: Backend>(
+    term: &mut Terminal<B>,
+    keys: &mut EventStream,
+    list: &[SessionSummary],
+    pal: &Palette,
+) -> Option<SessionSummary> {
+    if list.is_empty() {
+        return None;
+    }
+    let mut sel = 0usize;
+    loop {
+        let _ = term.draw(|f| {
+            let a = f.area();
+            f.render_widget(
+                Paragraph::new(lines(list, sel, usize::from(a.height), a.width, pal)),
+                a,
+            );
+        });
+        let Some(Ok(ev)) = keys.next().await else {
+            return None;
+        };
+        let TermEvent::Key(k) = ev else { continue };
+        match k.code {
+            KeyCode::Up => sel = sel.saturating_sub(1),
+            KeyCode::Down => sel = (sel + 1).min(list.len() - 1),
+            KeyCode::Enter => return list.get(sel).cloned(),
+            KeyCode::Esc => return None,
+            KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return None,
+            _ => {}
+        }
+    }
+}
+
+/// Sessions started in `cwd`, newest first.
+pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<SessionSummary> {
+    let cwd = cwd.display().to_string();
+    store::list(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.cwd == cwd)
+        .collect()
+}
+
+/// `last` is the newest session of this directory; anything else an id
+/// (or a prefix of one).
+pub fn find(
+    dir: &std::path::Path,
+    here: &[SessionSummary],
+    q: &str,
+) -> Result<LoadedSession, String> {
+    let path = if q == "last" {
+        match here.first() {
+            Some(s) => s.path.clone(),
+            None => {
+                return Err(format!(
+                    "no session to resume in this directory; past sessions are in {}",
+                    dir.display()
+                ));
+            }
+        }
+    } else {
+        store::find(dir, q).map_err(|e| e.to_string())?.path
+    };
+    store::load(&path).map_err(|e| e.to_string())
+}

@@ -1,0 +1,192 @@
+//! Snapshots of what the terminal view draws, on ratatui's test backend:
+//! markdown, diffs, tool lines and the status line at 80 and 120 columns,
+//! with colour and without (`NO_COLOR`). Styles are written inline as
+//! `«…»` where they change, so a lost colour shows in the diff.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use serde_json::json;
+
+use super::cells::{self, ToolDone};
+use super::status::Status;
+use super::style::Palette;
+use super::{diff, markdown};
+use quire::model::Usage;
+
+const WIDTHS: [u16; 2] = [80, 120];
+
+fn screen(lines: Vec<Line<'static>>, width: u16) -> String {
+    let height = lines.len().max(1) as u16;
+    let mut term = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    term.draw(|f| f.render_widget(Paragraph::new(lines), f.area()))
+        .expect("draw");
+    styled(term.backend().buffer())
+}
+
+/// The buffer as text, a `«style»` marker wherever the style changes.
+fn styled(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut last = Style::default();
+        let mut row = String::new();
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let st = cell.style();
+            if st != last {
+                row.push_str(&format!("«{}»", describe(st)));
+                last = st;
+            }
+            row.push_str(cell.symbol());
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn describe(s: Style) -> String {
+    let mut parts = Vec::new();
+    let colour = |c: Color| match c {
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        other => format!("{other:?}"),
+    };
+    if let Some(fg) = s.fg.filter(|c| *c != Color::Reset) {
+        parts.push(colour(fg));
+    }
+    for (m, n) in [
+        (Modifier::BOLD, "b"),
+        (Modifier::DIM, "dim"),
+        (Modifier::ITALIC, "i"),
+        (Modifier::UNDERLINED, "u"),
+        (Modifier::CROSSED_OUT, "s"),
+    ] {
+        if s.add_modifier.contains(m) {
+            parts.push(n.to_string());
+        }
+    }
+    parts.join(",")
+}
+
+fn each(name: &str, build: impl Fn(u16, &Palette) -> Vec<Line<'static>>) {
+    for width in WIDTHS {
+        for color in [true, false] {
+            let pal = Palette::new(color);
+            let tag = if color { "color" } else { "no_color" };
+            let shot = screen(build(width, &pal), width);
+            insta::assert_snapshot!(format!("{name}_{width}_{tag}"), shot);
+        }
+    }
+}
+
+const MARKDOWN: &str = "# Plan\n\nThe fix is **small**: `add` subtracted *instead* of adding. See [the docs](https://example.org/docs).\n\n1. Change `calc.py`\n2. Run the tests\n   - unit tests\n   - the end-to-end suite, which takes a while longer because it starts the real binary and a model server on the loopback interface\n\n> Note: nothing else changes.\n\n| file | lines | status |\n|------|------:|--------|\n| calc.py | 2 | modified |\n| notes.md | 10 | added |\n\n```rust\nfn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n```\n";
+
+#[test]
+fn markdown() {
+    each("markdown", |w, pal| markdown::render(MARKDOWN, w, pal));
+}
+
+#[test]
+fn diffs() {
+    let files = json!([
+        {"status": "modified", "path": "calc.py", "added": 2, "removed": 1,
+         "diff": "--- a/calc.py\n+++ b/calc.py\n@@ -8,4 +8,5 @@\n import math\n def add(a, b):\n-    return a - b\n+    return a + b\n+\n # end\n"},
+        {"status": "added", "path": "notes.md", "added": 2, "removed": 0,
+         "diff": "--- /dev/null\n+++ b/notes.md\n@@ -0,0 +1,2 @@\n+one\n+two\n"}
+    ]);
+    each("diff", |_, pal| diff::files(&files, pal));
+}
+
+#[test]
+fn tool_lines() {
+    let long: String = (1..=12)
+        .map(|i| format!("test case {i} ... ok\n"))
+        .collect();
+    let ok_out = format!("Exit code: 0\nWall time: 1.2 s\nOutput:\n{long}");
+    let failed = "Exit code: 2\nWall time: 0.0 s\nOutput:\nls: cannot access '/nonexistent': No such file or directory\n";
+    let patch = json!([{"status": "modified", "path": "calc.py", "added": 1, "removed": 1,
+        "diff": "--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n"}]);
+    each("tools", |w, pal| {
+        let mut lines = Vec::new();
+        let mut add = |t: ToolDone<'_>| lines.extend(cells::tool(&t, w, pal));
+        add(ToolDone {
+            line: "shell: cargo test",
+            name: "shell",
+            status: "ok",
+            exit_code: Some(0),
+            duration_ms: 1234,
+            files: None,
+            output: &ok_out,
+        });
+        add(ToolDone {
+            line: "shell: ls /nonexistent",
+            name: "shell",
+            status: "failed",
+            exit_code: Some(2),
+            duration_ms: 4,
+            files: None,
+            output: failed,
+        });
+        add(ToolDone {
+            line: "shell: touch /x",
+            name: "shell",
+            status: "denied",
+            exit_code: None,
+            duration_ms: 1,
+            files: None,
+            output: "shell failed: denied: the user declined `touch /x`",
+        });
+        add(ToolDone {
+            line: "shell: sleep 100",
+            name: "shell",
+            status: "timed_out",
+            exit_code: None,
+            duration_ms: 120_000,
+            files: None,
+            output: "shell failed: timed out after 120000 ms",
+        });
+        add(ToolDone {
+            line: "read_file: missing.txt",
+            name: "read_file",
+            status: "failed",
+            exit_code: None,
+            duration_ms: 0,
+            files: None,
+            output: "read_file failed: missing.txt does not exist; list the directory to find the file",
+        });
+        add(ToolDone {
+            line: "apply_patch: M calc.py",
+            name: "apply_patch",
+            status: "ok",
+            exit_code: None,
+            duration_ms: 3,
+            files: Some(&patch),
+            output: "Success.",
+        });
+        lines
+    });
+}
+
+#[test]
+fn status_line() {
+    let s = Status {
+        model: "gpt-5.1".into(),
+        provider: "openai".into(),
+        sandbox: "workspace-write".into(),
+        approval: "on-request".into(),
+        context_window: 272_000,
+        context_used: 54_400,
+        total: Usage {
+            input_tokens: 123_456,
+            output_tokens: 7_890,
+            cached_input_tokens: 100_000,
+            cache_write_input_tokens: 0,
+        },
+        skills: vec!["pdf".into(), "release-notes".into()],
+        mcp: Some("1 failed".into()),
+    };
+    each("status", |w, pal| vec![s.line(w, pal), s.line(60, pal)]);
+}

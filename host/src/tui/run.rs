@@ -1,0 +1,393 @@
+//! The loop of the interactive session: wait for a message, run it while
+//! rendering events and answering keys, repeat.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::StreamExt;
+use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
+use quire::store;
+use quire::tools::approval::RememberingApprover;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio_util::sync::CancellationToken;
+
+use super::app::{App, VIEWPORT_ROWS};
+use super::approve::{Answer, Ask, Pending, TuiApprover};
+use super::commands::{self, Flow};
+use super::keys::{self, Action};
+use super::signals::{Got, Signals};
+use super::style::Palette;
+use super::term::{self, Term};
+use super::{cells, complete, diff, history, mention, picker};
+use crate::cli::args::GlobalArgs;
+use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
+
+/// The shortest time between two redraws while events stream in.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Everything the loop reads from.
+struct Io {
+    term: Term,
+    keys: EventStream,
+    events: UnboundedReceiver<Event>,
+    approvals: UnboundedReceiver<Ask>,
+    signals: Signals,
+}
+
+/// `resume`: `None` for a new session, `Some(None)` to pick one,
+/// `Some(Some(ID|last))` to continue that one.
+pub async fn run(
+    global: &GlobalArgs,
+    first: Option<String>,
+    resume: Option<Option<String>>,
+) -> i32 {
+    let mut setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let ask = async |prompt: &str| {
+        eprint!("{prompt}");
+        let mut line = String::new();
+        match std::io::stdin().read_line(&mut line) {
+            Ok(n) if n > 0 => Some(line),
+            _ => None,
+        }
+    };
+    match repl::ask_trust(ask, &setup, global).await {
+        Ok(Some(trusted)) => setup = trusted,
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    }
+    let sessions_dir = setup
+        .config
+        .sessions_dir
+        .clone()
+        .unwrap_or_else(|| setup.home.join("sessions"));
+    let here = picker::here_sessions(&sessions_dir, &setup.cwd);
+    let mut loaded = match &resume {
+        Some(Some(q)) => match picker::find(&sessions_dir, &here, q) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        },
+        _ => None,
+    };
+    let pal = Palette::from_env();
+    let mut warnings = setup.warnings.clone();
+    let (term, guard) = match term::open(VIEWPORT_ROWS) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot set up the terminal: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let (approver, approvals) = TuiApprover::new();
+    let (sink, events) = EventSink::channel();
+    let mut io = Io {
+        term,
+        keys: EventStream::new(),
+        events,
+        approvals,
+        signals: Signals::install(),
+    };
+    if matches!(resume, Some(None)) {
+        if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &here, &pal).await {
+            match store::load(&s.path) {
+                Ok(l) => loaded = Some(l),
+                Err(e) => warnings.push(format!("cannot resume {}: {e}", s.id)),
+            }
+        }
+        let _ = io.term.clear();
+    }
+    let history_file = setup.home.join("history.jsonl");
+    let width = io.term.size().map(|s| s.width).unwrap_or(80);
+    let mut app = App::new(pal, width, history::load(&history_file));
+    for w in &warnings {
+        app.note(&format!("warning: {w}"), pal.warn());
+    }
+    let _ = complete::ROOT
+        .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
+    let _ = complete::SKILLS.set(complete::user_skills(&setup));
+    let replay = loaded.as_ref().map(|l| l.items.clone());
+    let mut session = match Session::start(SessionOptions {
+        config: setup.config.clone(),
+        home: setup.home.clone(),
+        cwd: setup.cwd.clone(),
+        resume: loaded,
+        approver: Arc::new(RememberingApprover::new(approver)),
+        events: sink,
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            drop(io);
+            drop(guard);
+            eprintln!("error: {e}");
+            return if e.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_FAILED
+            };
+        }
+    };
+    app.status.context_window = session.context_window();
+    drain(&mut io, &mut app);
+    if let Some(items) = replay {
+        app.replay(&items);
+    }
+    app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
+    let mut pending = first;
+    loop {
+        let text = match pending.take() {
+            Some(t) => t,
+            None => match idle(&mut io, &mut app).await {
+                Some(t) => t,
+                None => break,
+            },
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        history::append(&history_file, &text);
+        let message = if text.starts_with('/') {
+            match commands::run(text.trim(), &mut app, &mut session) {
+                Flow::Continue => continue,
+                Flow::Quit => break,
+                Flow::Send(t) => t,
+                Flow::Compact => {
+                    let cancel = CancellationToken::new();
+                    app.working = Some(std::time::Instant::now());
+                    let r = drive(
+                        &mut io,
+                        &mut app,
+                        &cancel,
+                        session.compact(CompactReason::Manual, &cancel),
+                    )
+                    .await;
+                    app.end_task();
+                    if let Err(e) = r {
+                        app.note(&format!("error: compaction failed: {e}"), pal.bad());
+                    }
+                    continue;
+                }
+                Flow::Resume => {
+                    let list = picker::here_sessions(&sessions_dir, &setup.cwd);
+                    if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &list, &pal).await {
+                        let _ = io.term.clear();
+                        match store::load(&s.path)
+                            .map_err(|e| e.to_string())
+                            .and_then(|l| {
+                                let items = l.items.clone();
+                                session
+                                    .switch_to(l)
+                                    .map(|()| items)
+                                    .map_err(|e| e.to_string())
+                            }) {
+                            Ok(items) => {
+                                drain(&mut io, &mut app);
+                                app.replay(&items);
+                            }
+                            Err(e) => app.note(&format!("error: {e}"), pal.bad()),
+                        }
+                    }
+                    continue;
+                }
+            }
+        } else {
+            text
+        };
+        let cancel = CancellationToken::new();
+        app.begin_task(&message);
+        let outcome = drive(
+            &mut io,
+            &mut app,
+            &cancel,
+            session.run_task(&mention::attach(&setup.cwd, &message), cancel.clone()),
+        )
+        .await;
+        app.end_task();
+        if outcome.status == TaskStatus::Interrupted && app.composer.is_empty() {
+            // The interrupted message comes back, ready to edit.
+            app.composer.set(&message);
+        }
+        let _ = term::flush(&mut io.term, &mut app);
+        if io.signals.ended_by.is_some() {
+            break;
+        }
+    }
+    let _ = term::flush(&mut io.term, &mut app);
+    let _ = io.term.clear();
+    let io_signals_exit = io.signals.exit_code();
+    drop(io);
+    drop(guard);
+    println!("To continue this session: quire resume {}", session.id());
+    io_signals_exit.unwrap_or(EXIT_OK)
+}
+
+/// Waits for a message; `None` to quit.
+async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
+    loop {
+        let _ = term::flush(&mut io.term, app);
+        tokio::select! {
+            Some(ev) = io.events.recv() => app.event(&ev),
+            got = io.signals.next() => {
+                if let Got::End(_) = got {
+                    return None;
+                }
+                if let Action::Quit = keys::key(app, ctrl_c(), false) {
+                    return None;
+                }
+            }
+            ev = io.keys.next() => match ev {
+                Some(Ok(ev)) => match terminal_event(app, ev, false) {
+                    Action::Submit(t) => return Some(t),
+                    Action::Quit => return None,
+                    Action::Interrupt | Action::None => {}
+                },
+                // The terminal went away.
+                Some(Err(_)) | None => return None,
+            },
+        }
+    }
+}
+
+/// Awaits `fut` (a task or a compaction) while rendering its events,
+/// showing approval prompts and turning Ctrl-C / Esc into `cancel`.
+async fn drive<T>(
+    io: &mut Io,
+    app: &mut App,
+    cancel: &CancellationToken,
+    fut: impl Future<Output = T>,
+) -> T {
+    tokio::pin!(fut);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    // Streamed events redraw at most once a frame (the agent's future is
+    // polled by this loop too); keys and prompts redraw at once.
+    let mut drawn = Instant::now();
+    let mut pending = true;
+    let mut urgent = true;
+    let out = loop {
+        if pending && (urgent || drawn.elapsed() >= FRAME) {
+            let _ = term::flush(&mut io.term, app);
+            drawn = Instant::now();
+            (pending, urgent) = (false, false);
+        }
+        let next_frame = tokio::time::Instant::from_std(drawn + FRAME);
+        tokio::select! {
+            biased;
+            Some(ev) = io.events.recv() => {
+                app.event(&ev);
+                // Render a burst of events once.
+                while let Ok(ev) = io.events.try_recv() {
+                    app.event(&ev);
+                }
+                pending = true;
+                continue;
+            }
+            _ = tokio::time::sleep_until(next_frame), if pending => continue,
+            out = &mut fut => break out,
+            _ = io.signals.next() => interrupt(app, cancel),
+            ev = io.keys.next() => {
+                if let Some(Ok(ev)) = ev {
+                    match terminal_event(app, ev, true) {
+                        Action::Interrupt => interrupt(app, cancel),
+                        Action::Submit(t) => {
+                            app.hint = Some("queued: sent when this turn ends".into());
+                            app.composer.set(&t);
+                        }
+                        Action::Quit | Action::None => {}
+                    }
+                }
+            }
+            Some(ask) = io.approvals.recv() => {
+                show_request(app, &ask.0);
+                if cancel.is_cancelled() {
+                    let mut p = Pending::new(ask);
+                    p.answer(Answer::No);
+                } else {
+                    app.approval = Some(Pending::new(ask));
+                }
+            }
+            _ = tick.tick() => app.frame = app.frame.wrapping_add(1),
+        }
+        (pending, urgent) = (true, true);
+        if app.approval.as_ref().is_some_and(|p| p.reply.is_none()) {
+            app.approval = None;
+        }
+    };
+    drain(io, app);
+    out
+}
+
+fn interrupt(app: &mut App, cancel: &CancellationToken) {
+    cancel.cancel();
+    if let Some(mut p) = app.approval.take() {
+        p.answer(Answer::No);
+    }
+}
+
+/// The full command or diff goes to the scrollback above the prompt.
+fn show_request(app: &mut App, r: &quire::tools::ApprovalRequest) {
+    let pal = app.pal;
+    let mut lines = cells::note(
+        &format!("{} asks for approval:", r.tool),
+        pal.warn(),
+        app.width,
+    );
+    match &r.detail {
+        Some(d) => lines.extend(diff::unified(d, &pal)),
+        None => lines.extend(cells::note(
+            &format!("  $ {}", r.summary),
+            pal.bold(),
+            app.width,
+        )),
+    }
+    if let Some(reason) = &r.reason {
+        lines.extend(cells::note(
+            &format!("  reason: {reason}"),
+            pal.dim(),
+            app.width,
+        ));
+    }
+    app.push_lines(lines);
+}
+
+fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
+    match ev {
+        TermEvent::Key(k) => keys::key(app, k, busy),
+        TermEvent::Paste(text) => {
+            if app.approval.is_none() {
+                app.composer.paste(&text);
+            }
+            Action::None
+        }
+        TermEvent::Resize(w, _) => {
+            app.width = w;
+            Action::None
+        }
+        _ => Action::None,
+    }
+}
+
+fn ctrl_c() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )
+}
+
+fn drain(io: &mut Io, app: &mut App) {
+    while let Ok(ev) = io.events.try_recv() {
+        app.event(&ev);
+    }
+    let _ = term::flush(&mut io.term, app);
+}

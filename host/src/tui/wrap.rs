@@ -1,0 +1,161 @@
+//! Word wrapping of styled text to a width, with a prefix on the first
+//! line and another on the lines after it (list bullets, quotes).
+
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Display width of a line.
+#[cfg(test)]
+pub fn line_width(line: &Line<'_>) -> usize {
+    line.spans.iter().map(|s| s.content.width()).sum()
+}
+
+/// Wraps `spans` (which may contain `\n` for hard breaks) to `width`
+/// columns. Words longer than a line are broken.
+pub fn wrap(
+    spans: &[Span<'static>],
+    width: usize,
+    first: &[Span<'static>],
+    rest: &[Span<'static>],
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let mut line: Vec<Span<'static>> = first.to_vec();
+    let prefix_w = |p: &[Span<'static>]| p.iter().map(|s| s.content.width()).sum::<usize>();
+    let mut used = prefix_w(first);
+    let mut at_start = true;
+    let rest_w = prefix_w(rest);
+    let avail = |used_prefix: usize| width.max(used_prefix + 8);
+    for span in spans {
+        let style = span.style;
+        for piece in tokens(&span.content) {
+            if piece == "\n" {
+                out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
+                used = rest_w;
+                at_start = true;
+                continue;
+            }
+            let is_space = piece.chars().all(char::is_whitespace);
+            if is_space && at_start {
+                continue;
+            }
+            let w = piece.width();
+            if used + w > avail(rest_w) && !at_start {
+                if is_space {
+                    continue;
+                }
+                out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
+                used = rest_w;
+            }
+            if used + w > avail(rest_w) {
+                // A word longer than the line: break it by characters.
+                let mut chunk = String::new();
+                for c in piece.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + cw > avail(rest_w) && !chunk.is_empty() {
+                        line.push(Span::styled(std::mem::take(&mut chunk), style));
+                        out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
+                        used = rest_w;
+                    }
+                    chunk.push(c);
+                    used += cw;
+                }
+                if !chunk.is_empty() {
+                    line.push(Span::styled(chunk, style));
+                }
+                at_start = false;
+                continue;
+            }
+            push_merged(&mut line, piece, style);
+            used += w;
+            at_start = false;
+        }
+    }
+    out.push(Line::from(line));
+    // Trailing spaces are of no use at a line's end.
+    for l in &mut out {
+        if let Some(last) = l.spans.last_mut()
+            && last.content.ends_with(' ')
+        {
+            let trimmed = last.content.trim_end().to_string();
+            last.content = trimmed.into();
+        }
+    }
+    out
+}
+
+/// Appends text to the last span when the style is the same (fewer spans).
+fn push_merged(line: &mut Vec<Span<'static>>, text: &str, style: ratatui::style::Style) {
+    if let Some(last) = line.last_mut()
+        && last.style == style
+    {
+        let mut s = last.content.to_string();
+        s.push_str(text);
+        last.content = s.into();
+        return;
+    }
+    line.push(Span::styled(text.to_string(), style));
+}
+
+/// Words, runs of spaces and newlines.
+fn tokens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut kind = None;
+    for (i, c) in s.char_indices() {
+        let k = if c == '\n' {
+            2
+        } else if c.is_whitespace() {
+            1
+        } else {
+            0
+        };
+        if k == 2 {
+            if start < i {
+                out.push(&s[start..i]);
+            }
+            out.push("\n");
+            start = i + 1;
+            kind = None;
+            continue;
+        }
+        if kind.is_some_and(|p| p != k) {
+            out.push(&s[start..i]);
+            start = i;
+        }
+        kind = Some(k);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[Line<'_>]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn wraps_at_words_with_prefixes() {
+        let spans = vec![Span::raw("one two three four five six")];
+        let lines = wrap(&spans, 12, &[Span::raw("• ")], &[Span::raw("  ")]);
+        assert_eq!(
+            texts(&lines),
+            vec!["• one two", "  three four", "  five six"]
+        );
+        assert!(lines.iter().all(|l| line_width(l) <= 12));
+    }
+
+    #[test]
+    fn long_words_are_broken_and_newlines_kept() {
+        let spans = vec![Span::raw("abcdefghijklmnopqrstuvwxyz\nnext")];
+        let lines = wrap(&spans, 10, &[], &[]);
+        assert_eq!(
+            texts(&lines),
+            vec!["abcdefghij", "klmnopqrst", "uvwxyz", "next"]
+        );
+    }
+}

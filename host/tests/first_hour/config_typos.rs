@@ -1,0 +1,77 @@
+//! Unknown config keys get "did you mean" with the file and line; `-c`
+//! keys too; values get a human sentence.
+
+use crate::support::quire::TestEnv;
+
+#[test]
+fn unknown_keys_in_files_are_named_with_file_line_and_suggestion() {
+    // The generated config.toml starts with provider and model lines.
+    let env = TestEnv::with_config("chat", "maxturns = 5");
+    let run = env.run(&["skills", "list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let config = env.home.path().join("config.toml");
+    let want = format!(
+        "{}:3: unknown config key 'maxturns' is ignored; did you mean 'max_turns'?",
+        config.display()
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+
+    env.write(
+        ".quire/config.toml",
+        "# project\n[skills]\nenabeld = false\n",
+    );
+    let run = env.run(&["skills", "list"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            ".quire/config.toml:3: unknown config key 'enabeld'; did you mean 'enabled'?"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn c_overrides_are_checked_like_files() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["-c", "modle=x", "skills", "list"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("-c modle=x: unknown config key 'modle'; did you mean 'model'?"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["-c", "max_turns=abc", "exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("-c max_turns=abc: max_turns must be a whole number, got \"abc\""),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["-c", "sandbox=loose", "exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "sandbox must be one of read-only, workspace-write, danger-full-access, got \"loose\""
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
+
+#[test]
+fn a_bad_value_in_a_file_names_the_file_and_line() {
+    let env = TestEnv::new("chat");
+    env.write(".quire/config.toml", "\n\nmax_turns = \"many\"\n");
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".quire/config.toml:3: max_turns must be a whole number, got \"many\""),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,141 @@
+//! `quire doctor`: ok/warn/fail lines with the fix, exit 1 on a failure,
+//! `--json` for scripts; MCP failures without transport internals.
+
+use serde_json::Value;
+
+use crate::support::quire::TestEnv;
+
+fn checks(stdout: &str) -> (bool, Vec<Value>) {
+    let v: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let ok = v["ok"].as_bool().expect("ok");
+    (ok, v["checks"].as_array().cloned().unwrap_or_default())
+}
+
+fn find<'a>(checks: &'a [Value], area: &str, status: &str) -> Vec<&'a Value> {
+    checks
+        .iter()
+        .filter(|c| c["area"] == area && c["status"] == status)
+        .collect()
+}
+
+#[test]
+fn a_healthy_setup_passes_and_says_what_it_checked() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["doctor", "--json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let (ok, checks) = checks(&run.stdout);
+    assert!(ok);
+    assert_eq!(find(&checks, "provider", "ok").len(), 1, "{checks:#?}");
+    let model = find(&checks, "model", "ok");
+    assert!(
+        model[0]["message"].as_str().unwrap().contains("test-model"),
+        "{checks:#?}"
+    );
+    assert_eq!(find(&checks, "sandbox", "ok").len(), 1, "{checks:#?}");
+    assert!(!find(&checks, "caches", "ok").is_empty());
+    assert!(!find(&checks, "skills", "ok").is_empty());
+    // The server was asked for its model list, never for a completion.
+    let requests = env.server.requests();
+    assert!(
+        requests.iter().all(|r| r.path == "/v1/models"),
+        "{requests:?}"
+    );
+
+    let human = env.run(&["doctor"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("ok    provider")),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn failures_exit_1_with_the_fix_and_no_transport_internals() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let env = TestEnv::with_config(
+        "chat",
+        &format!("[mcp_servers.gone]\nurl = \"http://127.0.0.1:{closed}/mcp\"\n"),
+    );
+    // The model server answers 404 on /mcp: an HTTP failure.
+    let extra = format!(
+        "\n[mcp_servers.wrong]\nurl = \"{}/mcp\"\n",
+        env.server.base_url_openai().trim_end_matches("/v1")
+    );
+    let path = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}{extra}")).unwrap();
+    env.write(".quire/config.toml", "model = \"test-modle\"\n");
+
+    let run = env.run(&["doctor", "--json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let (ok, checks) = checks(&run.stdout);
+    assert!(!ok);
+    let model = find(&checks, "model", "fail");
+    assert_eq!(model.len(), 1, "{checks:#?}");
+    assert!(
+        model[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean 'test-model'?"),
+        "{model:?}"
+    );
+    assert!(
+        model[0]["fix"].as_str().unwrap().contains("-m"),
+        "{model:?}"
+    );
+    let mcp = find(&checks, "mcp", "fail");
+    assert_eq!(mcp.len(), 2, "{checks:#?}");
+    for c in mcp {
+        let m = c["message"].as_str().unwrap();
+        assert!(!m.contains("rmcp::") && !m.contains("Transport ["), "{m}");
+        assert!(m.contains("cannot connect to http://127.0.0.1:"), "{m}");
+        assert!(c["fix"].as_str().unwrap().contains("quire mcp list"), "{c}");
+    }
+
+    let human = env.run(&["doctor"]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.lines().any(|l| l.starts_with("FAIL  model")),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("fix: "), "{}", human.stdout);
+}
+
+#[test]
+fn an_untrusted_repository_and_a_missing_key_are_reported() {
+    let env = TestEnv::new("chat");
+    // No trust entry: the repository's own config is ignored.
+    let path = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let untrusted: String = text.split("\n[projects.").next().unwrap_or("").to_string();
+    std::fs::write(&path, untrusted).unwrap();
+    env.write(".quire/config.toml", "max_turns = 3\n");
+    let mut cmd = env.command(&["doctor", "--json"]);
+    cmd.env_remove("QUIRE_TEST_API_KEY");
+    let run = crate::support::quire::finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let (_, checks) = checks(&run.stdout);
+    let trust = find(&checks, "config", "warn");
+    assert!(
+        trust
+            .iter()
+            .any(|c| c["fix"].as_str().unwrap_or("").contains("quire trust")),
+        "{checks:#?}"
+    );
+    let key = find(&checks, "provider", "fail");
+    assert!(
+        key[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("QUIRE_TEST_API_KEY is not set"),
+        "{checks:#?}"
+    );
+}

@@ -1,0 +1,89 @@
+//! The first run with nothing configured: in a terminal (a pty from
+//! `script`), a short setup finds the local model server, lists its
+//! models, writes config.toml and the task runs; outside a terminal, an
+//! error names the two ways to configure.
+
+use std::io::Write;
+
+use crate::support::model_server::Reply;
+use crate::support::quire::{TestEnv, finish};
+
+/// A test env whose QUIRE_HOME has no config.toml and no key is set.
+fn unconfigured() -> TestEnv {
+    let env = TestEnv::new("chat");
+    std::fs::remove_file(env.home.path().join("config.toml")).unwrap();
+    env
+}
+
+fn no_keys(cmd: &mut std::process::Command) {
+    for var in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL"] {
+        cmd.env_remove(var);
+    }
+}
+
+#[test]
+fn outside_a_terminal_the_error_names_both_ways_to_configure() {
+    let env = unconfigured();
+    let mut cmd = env.command(&["exec", "hello"]);
+    no_keys(&mut cmd);
+    let run = finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("export OPENAI_API_KEY="),
+        "{}",
+        run.stderr
+    );
+    let config = env.home.path().join("config.toml");
+    assert!(
+        run.stderr.contains(&format!("write {}", config.display())),
+        "{}",
+        run.stderr
+    );
+    assert!(!config.exists());
+    assert!(env.server.requests().is_empty());
+}
+
+#[test]
+fn in_a_terminal_the_setup_finds_the_local_server_and_writes_the_config() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello from the local model"));
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    // Provider 3 (the local server; 1 and 2 are OpenAI and Anthropic),
+    // model 2 (test-model-large), no key variable.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"3\n2\n\n").unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    let screen = run.stdout;
+    assert_eq!(run.code, 0, "{screen}{}", run.stderr);
+    let base = env.server.base_url_openai();
+    assert!(
+        screen.contains(&format!("the local server at {base} (2 models)")),
+        "{screen}"
+    );
+    assert!(screen.contains("test-model-large"), "{screen}");
+    assert!(screen.contains("hello from the local model"), "{screen}");
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("provider = \"local\""), "{config}");
+    assert!(config.contains("model = \"test-model-large\""), "{config}");
+    assert!(
+        config.contains(&format!("base_url = \"{base}\"")),
+        "{config}"
+    );
+    // The task went to the server with the chosen model.
+    let asked: Vec<_> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/chat/completions"))
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].body["model"], "test-model-large");
+}

@@ -1,0 +1,126 @@
+//! Every `--help` page teaches: examples, its own options before the
+//! global ones, every positional argument described. Completions and the
+//! man page come from the same command tree.
+
+use crate::support::quire::TestEnv;
+
+/// The subcommand names listed under "Commands:" in a help page.
+fn subcommands(page: &str) -> Vec<String> {
+    let Some(start) = page.find("\nCommands:\n") else {
+        return Vec::new();
+    };
+    page[start + 11..]
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The lines of the section `heading` (up to the next heading).
+fn section<'a>(page: &'a str, heading: &str) -> Vec<&'a str> {
+    let Some(start) = page.find(&format!("\n{heading}:\n")) else {
+        return Vec::new();
+    };
+    page[start + heading.len() + 3..]
+        .lines()
+        .take_while(|l| l.is_empty() || l.starts_with(' '))
+        .collect()
+}
+
+#[test]
+fn every_help_page_has_examples_own_options_first_and_described_arguments() {
+    let env = TestEnv::new("chat");
+    let mut queue: Vec<Vec<String>> = subcommands(&env.run(&["--help"]).stdout)
+        .into_iter()
+        .map(|c| vec![c])
+        .collect();
+    assert!(queue.len() >= 10, "{queue:?}");
+    let mut pages = 0;
+    while let Some(path) = queue.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let run = env.run(&args);
+        assert_eq!(run.code, 0, "{path:?}: {}", run.stderr);
+        let page = run.stdout;
+        pages += 1;
+        assert!(
+            page.contains("\nExamples:\n"),
+            "{path:?} has no examples:\n{page}"
+        );
+        let global = page.find("\nGlobal options:\n");
+        assert!(
+            global.is_some(),
+            "{path:?}: no Global options heading:\n{page}"
+        );
+        if let Some(own) = page.find("\nOptions:\n") {
+            assert!(
+                own < global.unwrap_or(0),
+                "{path:?}: own options come first:\n{page}"
+            );
+        }
+        // Global options are listed once, under their heading.
+        assert_eq!(
+            page.matches("--provider <NAME>").count(),
+            1,
+            "{path:?}:\n{page}"
+        );
+        let args = section(&page, "Arguments");
+        for (i, line) in args.iter().enumerate() {
+            let t = line.trim();
+            if line.starts_with("  <") || line.starts_with("  [") {
+                // The description follows on the line, or below it (long help).
+                let inline = t
+                    .split_once("  ")
+                    .is_some_and(|(_, d)| !d.trim().is_empty());
+                let below = args
+                    .get(i + 1)
+                    .is_some_and(|n| n.starts_with("    ") && !n.trim().is_empty());
+                assert!(
+                    inline || below,
+                    "{path:?}: undescribed argument {t:?}:\n{page}"
+                );
+            }
+        }
+        for sub in subcommands(&page) {
+            let mut p = path.clone();
+            p.push(sub);
+            queue.push(p);
+        }
+    }
+    assert!(pages > 25, "only {pages} pages");
+}
+
+#[test]
+fn mcp_help_lists_serve() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["mcp", "--help"]);
+    assert!(
+        subcommands(&run.stdout).contains(&"serve".to_string()),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn completions_and_man_pages() {
+    let env = TestEnv::new("chat");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = env.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for word in ["doctor", "skills", "serve"] {
+            assert!(run.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let run = env.run(&["completions", "tcsh"]);
+    assert_eq!(run.code, 2);
+    let run = env.run(&["man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(".TH quire"), "{}", run.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let run = env.run(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("quire.1").is_file());
+    assert!(dir.path().join("quire-doctor.1").is_file());
+}

@@ -1,0 +1,134 @@
+//! `PreCompact` (manual `/compact` and compaction after a context-window
+//! error) and `Notification` (the interactive session waits for input),
+//! through the real binary.
+
+use serde_json::Value;
+
+use super::claude::repl;
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+use super::{add_user_hooks, hook_toml, script};
+
+/// A hook that appends its input (one JSON line) to `log`.
+fn recorder(env: &TestEnv, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let log = env.home.path().join(format!("{name}.jsonl"));
+    let hook = script(
+        env,
+        &format!("{name}.sh"),
+        &format!("#!/bin/bash\ncat >> {log:?}\necho >> {log:?}\n"),
+    );
+    (hook, log)
+}
+
+fn inputs(log: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() {
+    let env = TestEnv::new("responses");
+    let (hook, log) = recorder(&env, "pre-compact");
+    add_user_hooks(&env, &[hook_toml("PreCompact", None, &hook, "")]);
+    env.server.push_all([
+        Reply::text("first answer"),
+        Reply::ContextLengthExceeded,
+        Reply::text("SUMMARY-OF-EVERYTHING"),
+        Reply::text("second answer"),
+    ]);
+    let first = env.exec_json("first question", &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(inputs(&log).is_empty(), "no compaction yet");
+    let run = env.exec_json("second question", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.of_type("compaction").len(), 1, "{:?}", run.events);
+    let seen = inputs(&log);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["hook_event_name"], "PreCompact");
+    assert_eq!(seen[0]["trigger"], "auto");
+    assert!(seen[0]["transcript_path"].as_str().is_some(), "{seen:?}");
+}
+
+#[test]
+fn slash_compact_runs_pre_compact_with_trigger_manual() {
+    let env = TestEnv::new("chat");
+    let (hook, log) = recorder(&env, "pre-compact");
+    // A matcher on the trigger: only manual compaction.
+    add_user_hooks(&env, &[hook_toml("PreCompact", Some("manual"), &hook, "")]);
+    env.server
+        .push_all([Reply::text("hi"), Reply::text("SUMMARY-OF-HELLO")]);
+    let run = repl(&env, "hello\n/compact\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let seen = inputs(&log);
+    assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
+    assert_eq!(seen[0]["hook_event_name"], "PreCompact");
+    assert_eq!(seen[0]["trigger"], "manual");
+    assert!(
+        env.server.requests()[1]
+            .raw_body
+            .contains("hand-off summary")
+    );
+}
+
+#[test]
+fn the_interactive_session_waiting_for_input_runs_notification_hooks() {
+    let env = TestEnv::new("chat");
+    let (hook, log) = recorder(&env, "notify");
+    add_user_hooks(&env, &[hook_toml("Notification", None, &hook, "")]);
+    env.server.push(Reply::text("hi"));
+    let run = repl(&env, "hello\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let seen = inputs(&log);
+    assert!(!seen.is_empty(), "{}", run.stderr);
+    assert_eq!(seen[0]["hook_event_name"], "Notification");
+    assert_eq!(seen[0]["notification_type"], "idle_prompt");
+    assert!(
+        seen[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("waiting for your input"),
+        "{seen:?}"
+    );
+
+    // `quire exec` never waits for the user: no Notification.
+    let before = seen.len();
+    env.server.push(Reply::text("done"));
+    let run = env.exec_json("once", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(inputs(&log).len(), before);
+}
+
+#[test]
+fn a_tool_waiting_for_the_users_approval_runs_notification_hooks() {
+    let env = TestEnv::with_config("responses", "approval = \"untrusted\"");
+    let (hook, log) = recorder(&env, "notify");
+    add_user_hooks(
+        &env,
+        &[hook_toml(
+            "Notification",
+            Some("permission_prompt"),
+            &hook,
+            "",
+        )],
+    );
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            serde_json::json!({"command": "touch one.txt"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = repl(&env, "make a file\ny\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.repo.path().join("one.txt").exists(), "{}", run.stderr);
+    let seen = inputs(&log);
+    assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
+    assert_eq!(seen[0]["notification_type"], "permission_prompt");
+    let msg = seen[0]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("permission to use shell"), "{msg}");
+}

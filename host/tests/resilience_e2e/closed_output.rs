@@ -1,0 +1,82 @@
+//! Output with no reader left (the terminal closed, `| head` gone): the
+//! human view drops what it cannot write, and the task still ends on
+//! record with quire's usual exit code.
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::support::model_server::Reply;
+use crate::support::quire::{TestEnv, wait_for_file};
+
+/// `quire exec PROMPT` (the human view) whose stdout and stderr are pipes
+/// whose read ends are already closed: every write fails with EPIPE.
+fn spawn_without_readers(env: &TestEnv, prompt: &str) -> Child {
+    let (out_r, out_w) = std::io::pipe().expect("pipe");
+    let (err_r, err_w) = std::io::pipe().expect("pipe");
+    drop(out_r);
+    drop(err_r);
+    let mut cmd = env.command(&["exec", prompt]);
+    cmd.stdout(Stdio::from(out_w)).stderr(Stdio::from(err_w));
+    cmd.spawn().expect("spawn quire")
+}
+
+fn wait_code(mut child: Child) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0));
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("quire did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn task_status(env: &TestEnv) -> Vec<String> {
+    env.session_records()
+        .iter()
+        .filter(|r| r["record"] == "event" && r["event"]["type"] == "task_completed")
+        .map(|r| r["event"]["status"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_task_whose_output_has_no_reader_still_finishes_on_record() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo from the tool"})),
+        Reply::text("the answer\nover two lines"),
+    ]);
+    let code = wait_code(spawn_without_readers(&env, "do it"));
+    assert_eq!(code, 0, "not 141 (a panic on the closed pipe)");
+    assert_eq!(
+        env.server.requests().len(),
+        2,
+        "the tool ran and the answer came"
+    );
+    assert_eq!(task_status(&env), ["done"]);
+}
+
+#[test]
+fn sighup_with_the_terminal_gone_ends_the_task_on_record() {
+    let env = TestEnv::new("responses");
+    let started = env.repo_path().join("started");
+    env.server.push_all([Reply::tool_call(
+        "c1",
+        "shell",
+        json!({"command": format!("echo begun > '{}'; sleep 30", started.display())}),
+    )]);
+    let child = spawn_without_readers(&env, "wait a while");
+    wait_for_file(&started);
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: a signal to the quire process this test started.
+    unsafe { libc::kill(pid, libc::SIGHUP) };
+    assert_eq!(wait_code(child), 128 + libc::SIGHUP);
+    assert_eq!(task_status(&env), ["interrupted"]);
+}

@@ -1,0 +1,209 @@
+//! Runs the real `quire` binary in a pseudo-terminal and keeps a virtual
+//! screen of what it draws (vt100), so tests can type keys and read the
+//! screen as a person would. Cursor-position queries are answered, as a
+//! terminal does.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a screen condition is waited for.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+pub struct Pty {
+    pub child: Child,
+    master: File,
+    parser: Arc<Mutex<vt100::Parser>>,
+    /// Everything the program wrote, raw.
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+fn open_pty(rows: u16, cols: u16) -> (OwnedFd, OwnedFd) {
+    let mut master = 0;
+    let mut slave = 0;
+    let ws = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two fds; the pointers are valid.
+    let r = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &ws,
+        )
+    };
+    assert_eq!(r, 0, "openpty failed: {}", std::io::Error::last_os_error());
+    // SAFETY: both fds were just opened and are owned here.
+    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
+}
+
+impl Pty {
+    /// Starts `cmd` (built by `TestEnv::command`) on a new terminal of
+    /// `rows` × `cols`.
+    pub fn spawn(mut cmd: Command, rows: u16, cols: u16) -> Pty {
+        let (master, slave) = open_pty(rows, cols);
+        let slave_fd = slave.as_raw_fd();
+        cmd.stdin(Stdio::from(slave.try_clone().expect("dup")))
+            .stdout(Stdio::from(slave.try_clone().expect("dup")))
+            .stderr(Stdio::from(slave))
+            .env("TERM", "xterm-256color")
+            .env_remove("NO_COLOR");
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::ioctl(slave_fd, libc::TIOCSCTTY as _, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn quire on a pty");
+        let master = File::from(master);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 2000)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = master.try_clone().expect("dup master");
+        let mut answer = master.try_clone().expect("dup master");
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let data = &buf[..n];
+                r.lock().unwrap().extend_from_slice(data);
+                let mut parser = p.lock().unwrap();
+                // Answer "where is the cursor?" after drawing what came
+                // before the query.
+                let mut rest = data;
+                while let Some(i) = find(rest, b"\x1b[6n") {
+                    parser.process(&rest[..i]);
+                    let (row, col) = parser.screen().cursor_position();
+                    let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
+                    rest = &rest[i + 4..];
+                }
+                parser.process(rest);
+            }
+        });
+        Pty {
+            child,
+            master,
+            parser,
+            raw,
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Types bytes (keys) into the terminal.
+    pub fn send(&mut self, bytes: &str) {
+        self.master
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
+        self.master.flush().expect("flush pty");
+    }
+
+    /// The visible screen, rows joined by newlines.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Everything written so far, escapes removed roughly (for text that
+    /// has scrolled out of the screen).
+    pub fn output(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the screen satisfies `cond`; fails with the screen.
+    pub fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until `text` is on the screen.
+    pub fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    /// Waits for the program to exit; its exit code.
+    pub fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                // Let the reader catch the last output.
+                std::thread::sleep(Duration::from_millis(100));
+                return st.code().unwrap_or(-1);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("quire did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Every descendant process of `pid` (from /proc).
+pub fn descendants(pid: i32) -> Vec<i32> {
+    let mut parents: Vec<(i32, i32)> = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/proc") {
+        for e in rd.flatten() {
+            let Ok(p) = e.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat"))
+                && let Some(rest) = stat.rsplit(')').next()
+                && let Some(ppid) = rest.split_whitespace().nth(1).and_then(|x| x.parse().ok())
+            {
+                parents.push((p, ppid));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(p) = frontier.pop() {
+        for (c, pp) in &parents {
+            if *pp == p && !out.contains(c) {
+                out.push(*c);
+                frontier.push(*c);
+            }
+        }
+    }
+    out
+}
