@@ -1,7 +1,8 @@
 //! No process quire started outlives it: SIGKILL and SIGTERM of the real
-//! binary during a shell step and during an MCP call (the server has a
-//! grandchild) leave nothing behind. Processes are found by a marker in
-//! their environment. SIGTERM and SIGHUP also end the task on record.
+//! binary during a shell step, during an MCP call (the server has a
+//! grandchild) and during a hook leave nothing behind. Processes are found
+//! by a marker in their environment. SIGTERM and SIGHUP also end the task
+//! on record.
 
 use serde_json::json;
 
@@ -89,6 +90,44 @@ fn sigterm_during_an_mcp_call_stops_the_server_and_records_the_task_end() {
     assert!(wait_some_with(&m, 2).len() >= 2, "server and grandchild");
     signal(child.id(), libc::SIGTERM);
     let run = finish(child);
+    assert_eq!(run.code, 143, "{}", run.stderr);
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+    assert!(task_end_recorded(&env), "{:?}", env.session_records());
+}
+
+/// A PreToolUse hook whose command runs `sleep` (carrying `m`) before a
+/// shell step.
+fn hook_env(m: &str) -> TestEnv {
+    let env = TestEnv::new("responses");
+    let cfg = env.home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap_or_default();
+    text.push_str(&format!(
+        "\n[[hooks.PreToolUse]]\nmatcher = \"shell\"\ncommand = {:?}\ntimeout_sec = 600\n",
+        format!("export {m}; sleep 300; echo slept")
+    ));
+    std::fs::write(&cfg, text).unwrap();
+    env.server.push_all([Reply::tool_call(
+        "c1",
+        "shell",
+        json!({"command": "echo never"}),
+    )]);
+    env
+}
+
+#[test]
+fn sigkill_during_a_hook_leaves_no_process() {
+    let m = marker();
+    let env = hook_env(&m);
+    let run = signalled(&env, &m, libc::SIGKILL);
+    assert_eq!(run.code, 128 + libc::SIGKILL, "{}", run.stderr);
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+#[test]
+fn sigterm_during_a_hook_ends_the_task_on_record_and_leaves_no_process() {
+    let m = marker();
+    let env = hook_env(&m);
+    let run = signalled(&env, &m, libc::SIGTERM);
     assert_eq!(run.code, 143, "{}", run.stderr);
     assert_eq!(wait_none_with(&m), Vec::<i32>::new());
     assert!(task_end_recorded(&env), "{:?}", env.session_records());
