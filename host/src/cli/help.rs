@@ -120,6 +120,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "quire hooks trust\n  quire hooks trust 3f2a9c1e",
     ),
     (
+        "resume",
+        "quire resume              # pick from this directory's sessions\n  quire resume last\n  quire --resume 01a23ba1    # the same, by id prefix",
+    ),
+    (
         "doctor",
         "quire doctor\n  quire doctor --json | jq '.checks[] | select(.status != \"ok\")'",
     ),
