@@ -237,7 +237,7 @@ async fn an_empty_script_answers_500_and_unknown_paths_404() {
     }
     server.push(Reply::text("kept"));
     let response = client()
-        .get(format!("{}/models", server.base_url_openai()))
+        .get(format!("{}/no-such-route", server.base_url_openai()))
         .send()
         .await
         .unwrap();

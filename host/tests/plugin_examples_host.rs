@@ -329,8 +329,14 @@ fn py_calc_answers_its_tools_from_one_compile() {
         json!({"expression": "__import__('os')"}),
     );
     assert!(err.contains("is not allowed"), "{err}");
-    let err = call_err(&env, "py-calc", "sum", json!({}));
-    assert!(err.contains("its tools are: calc, stats"), "{err}");
+    // An unknown tool is a usage error (exit 2) naming the tools there are.
+    let run = call(&env, "py-calc", "sum", json!({}));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("its tools: calc, stats"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

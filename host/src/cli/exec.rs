@@ -79,7 +79,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         return code;
     }
     if !args.json {
-        eprintln!("{}", super::summary::usage_line(&outcome.usage));
+        super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
     }
     match outcome.status {
         TaskStatus::Done => EXIT_OK,

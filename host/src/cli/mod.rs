@@ -9,7 +9,7 @@ mod help;
 mod hooks;
 mod mcp;
 mod mcp_serve;
-mod pipe;
+pub(crate) mod pipe;
 mod plugins;
 mod render;
 pub(crate) mod repl;

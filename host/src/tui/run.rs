@@ -46,7 +46,7 @@ pub async fn run(
     let mut setup = match setup::load(global, None) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            crate::cli::pipe::err(&format!("error: {e:#}\n"));
             return EXIT_USAGE;
         }
     };
@@ -62,7 +62,7 @@ pub async fn run(
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
         Err(e) => {
-            eprintln!("error: {e:#}");
+            crate::cli::pipe::err(&format!("error: {e:#}\n"));
             return EXIT_USAGE;
         }
     }
@@ -76,7 +76,7 @@ pub async fn run(
         Some(Some(q)) => match picker::find(&sessions_dir, &here, q) {
             Ok(l) => Some(l),
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::cli::pipe::err(&format!("error: {e}\n"));
                 return EXIT_USAGE;
             }
         },
@@ -87,7 +87,7 @@ pub async fn run(
     let (term, guard) = match term::open(VIEWPORT_ROWS) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot set up the terminal: {e}");
+            crate::cli::pipe::err(&format!("error: cannot set up the terminal: {e}\n"));
             return EXIT_FAILED;
         }
     };
@@ -131,7 +131,7 @@ pub async fn run(
         Err(e) => {
             drop(io);
             drop(guard);
-            eprintln!("error: {e}");
+            crate::cli::pipe::err(&format!("error: {e}\n"));
             return if e.is_usage() {
                 EXIT_USAGE
             } else {
@@ -229,7 +229,10 @@ pub async fn run(
     let io_signals_exit = io.signals.exit_code();
     drop(io);
     drop(guard);
-    println!("To continue this session: quire resume {}", session.id());
+    crate::cli::pipe::out(&format!(
+        "To continue this session: quire resume {}\n",
+        session.id()
+    ));
     io_signals_exit.unwrap_or(EXIT_OK)
 }
 
