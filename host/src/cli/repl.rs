@@ -9,6 +9,20 @@ use quire::tools::approval::RememberingApprover;
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
 use tokio::sync::{mpsc, oneshot};
 
+// Writes to the terminal go through `pipe`, which drops what cannot be
+// written (a closed terminal after SIGHUP, a closed pipe) instead of
+// panicking: these shadow the std macros in this module.
+macro_rules! eprintln {
+    ($($t:tt)*) => {
+        super::pipe::err(&format!("{}\n", format_args!($($t)*)))
+    };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {
+        super::pipe::err(&format!($($t)*))
+    };
+}
+
 use super::args::GlobalArgs;
 use super::render::{HumanRenderer, Renderer};
 use super::run::{Interrupts, drive, drive_future};
