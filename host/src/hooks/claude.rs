@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::config::read_optional;
 use super::{HookDef, HookError, HookEvent, HookKind};
 
 /// Claude Code's tool names and the quire tool each one maps to.
@@ -115,15 +116,8 @@ fn command_type() -> String {
 /// Events quire does not have and handler types it cannot run (`prompt`,
 /// `agent`) are an error naming them, so the user knows they are ignored.
 pub fn read_settings(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(HookError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(text) = read_optional(path)? else {
+        return Ok(Vec::new());
     };
     let invalid = |message: String| HookError::Invalid {
         path: path.display().to_string(),

@@ -319,17 +319,22 @@ pub fn compile_matcher(text: Option<&str>) -> Result<Option<Regex>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The text of a hooks file; `None` when it does not exist.
+pub(super) fn read_optional(path: &Path) -> Result<Option<String>, HookError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(HookError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// The `[[hooks.EVENT]]` arrays of one config.toml.
 fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(HookError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(text) = read_optional(path)? else {
+        return Ok(Vec::new());
     };
     let invalid = |message: String| HookError::Invalid {
         path: path.display().to_string(),
