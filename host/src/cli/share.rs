@@ -140,6 +140,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
                 reference: reference.clone(),
                 subdir: subdir.clone(),
                 force: *force,
+                marketplace: None,
             },
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),
