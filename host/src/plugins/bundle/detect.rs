@@ -71,10 +71,17 @@ pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
         }
         names.push((m.name.clone(), toml));
     }
-    let Some((name, _)) = names.first().cloned() else {
-        return Err(BundleError::NoManifest(root.to_path_buf()));
+    let name = match names.first() {
+        Some((n, _)) => n.clone(),
+        // A manifest without a usable name: the folder's name, so every
+        // other problem is still reported.
+        None if !b.layouts.is_empty() => root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        None => return Err(BundleError::NoManifest(root.to_path_buf())),
     };
-    for (other, file) in &names[1..] {
+    for (other, file) in names.iter().skip(1) {
         if *other != name {
             b.problems.push(Problem {
                 file: file.clone(),
