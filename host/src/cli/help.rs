@@ -98,7 +98,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "plugins install",
-        "quire plugins install review-kit\n  quire plugins install review-kit@team-tools --scope user --enable",
+        "quire plugins install review-kit\n  quire plugins install review-kit@team-tools --scope user --enable --yes",
     ),
     (
         "plugins enable",

@@ -114,6 +114,7 @@ pub fn install(
     scope: ScopeArg,
     enable: bool,
     force: bool,
+    yes: bool,
 ) -> i32 {
     let (m, entry) = match market::store::find_plugin(home, spec) {
         Ok(x) => x,
@@ -178,6 +179,9 @@ pub fn install(
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
+        if !consent(home, &root.join(&e.installed), yes) {
+            return EXIT_FAILED;
+        }
         if enable && let Err(err) = bundle::mcp::set_enabled(home, &e.name, true) {
             eprintln!("error: cannot enable its MCP servers: {err}");
             return EXIT_FAILED;
@@ -228,4 +232,41 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
         }
     }
     EXIT_OK
+}
+
+/// Shows the grants of the bundle's WASM components and records consent
+/// with `yes`; without it they load only after `quire plugins add`.
+fn consent(home: &Path, dir: &Path, yes: bool) -> bool {
+    let Ok(b) = bundle::detect(dir) else {
+        return true;
+    };
+    let mut store = quire::plugins::consent::ConsentStore::open(home);
+    for c in &b.components {
+        let file = c.join(quire::plugins::manifest::MANIFEST_FILE);
+        let Ok(m) = quire::plugins::manifest::load(&file) else {
+            continue;
+        };
+        let grants = bundle::validate::grant_lines(&m);
+        println!(
+            "  WASM component {}: {}",
+            m.name,
+            if grants.is_empty() {
+                "no grants".to_string()
+            } else {
+                grants.join(", ")
+            }
+        );
+        if grants.is_empty() {
+            continue;
+        }
+        if yes {
+            if let Err(e) = store.accept(&m) {
+                eprintln!("error: {e}");
+                return false;
+            }
+        } else {
+            println!("    not accepted: run again with --yes to accept these grants");
+        }
+    }
+    true
 }

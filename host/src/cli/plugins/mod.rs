@@ -102,6 +102,9 @@ pub enum PluginsCommand {
         /// Replace a folder of the same name that was not installed this way.
         #[arg(long)]
         force: bool,
+        /// Accept the grants its WASM components ask for without asking.
+        #[arg(long)]
+        yes: bool,
     },
     /// Enable (or with --off disable) the MCP servers of an installed plugin.
     Enable {
@@ -192,7 +195,8 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             scope,
             enable,
             force,
-        } => bundles::install(&ctx.home, &ctx.cwd, name, *scope, *enable, *force),
+            yes,
+        } => bundles::install(&ctx.home, &ctx.cwd, name, *scope, *enable, *force, *yes),
         PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, name, !*off),
         PluginsCommand::Marketplace { command } => bundles::marketplace(&ctx.home, &ctx.cwd, command),
         PluginsCommand::Search { text, json } => bundles::search(&ctx.home, text, *json),

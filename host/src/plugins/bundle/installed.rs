@@ -42,8 +42,9 @@ pub fn user_plugins_dir() -> Option<PathBuf> {
 
 /// `<repo>/.agents/plugins`.
 pub fn project_plugins_dir(cwd: &Path) -> PathBuf {
-    crate::agent::prompt::repo_root(cwd)
-        .unwrap_or_else(|| cwd.to_path_buf())
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(cwd)
         .join(".agents")
         .join("plugins")
 }

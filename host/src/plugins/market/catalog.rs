@@ -185,3 +185,44 @@ pub fn github_url(repo: &str) -> Result<String, String> {
     }
     Ok(format!("https://github.com/{repo}.git"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(json: &str) -> Result<Catalog, MarketError> {
+        let dir = tempfile::tempdir().map_err(|e| MarketError::Invalid(e.to_string()))?;
+        std::fs::create_dir_all(dir.path().join(".agents/plugins"))
+            .map_err(|e| MarketError::Invalid(e.to_string()))?;
+        std::fs::write(dir.path().join(".agents/plugins/marketplace.json"), json)
+            .map_err(|e| MarketError::Invalid(e.to_string()))?;
+        read_catalog(dir.path())
+    }
+
+    #[test]
+    fn codex_and_claude_sources_are_read_and_escapes_refused() {
+        let c = catalog(
+            r#"{"name": "m", "plugins": [
+                {"name": "a", "source": {"source": "local", "path": "./plugins/a"}},
+                {"name": "b", "source": {"source": "github", "repo": "acme/b", "ref": "v1"}},
+                {"name": "c", "source": {"source": "url", "url": "https://git.example.com/c.git"}},
+                {"name": "d", "source": "../outside"},
+                {"name": "e", "source": {"source": "github", "repo": "acme/../x"}}
+            ]}"#,
+        );
+        let Ok(c) = c else { panic!("catalog not read") };
+        let got: Vec<(&str, &EntrySource)> =
+            c.plugins.iter().map(|p| (p.name.as_str(), &p.source)).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].1, &EntrySource::Path("plugins/a".into()));
+        assert_eq!(
+            got[1].1,
+            &EntrySource::Git {
+                url: "https://github.com/acme/b.git".into(),
+                reference: Some("v1".into()),
+                subdir: None
+            }
+        );
+        assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
+    }
+}
