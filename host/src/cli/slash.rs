@@ -14,7 +14,6 @@ use tokio_util::sync::CancellationToken;
 /// The commands of this process.
 pub struct Slash {
     pub commands: Vec<SlashCommand>,
-    pub problems: Vec<String>,
     sandbox: quire::tools::sandbox::SandboxMode,
     network: bool,
 }
@@ -37,7 +36,6 @@ pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
         }
         Slash {
             commands: found.commands,
-            problems: found.problems,
             sandbox: config.sandbox,
             network: config.network,
         }

@@ -191,14 +191,18 @@ pub struct HookSources {
 impl HookSources {
     pub fn new(config: &crate::config::Config, home: &Path, repo_root: Option<PathBuf>) -> Self {
         let cwd = std::env::current_dir().unwrap_or_else(|_| home.to_path_buf());
-        let repo_root_or_cwd = repo_root.as_deref().unwrap_or(&cwd);
+        let plugin_files = crate::plugins::bundle::hook_files_for(
+            config,
+            home,
+            repo_root.as_deref().unwrap_or(&cwd),
+        );
         HookSources {
             home: home.to_path_buf(),
             claude_home: claude::user_dir(),
             repo_root,
             project_trusted: config.project_trusted,
             claude_compat: config.hooks.claude_compat,
-            plugin_files: crate::plugins::bundle::hook_files_for(config, home, repo_root_or_cwd),
+            plugin_files,
         }
     }
 }

@@ -81,8 +81,6 @@ pub enum PluginsCommand {
         #[arg(long)]
         yes: bool,
     },
-}
-
     /// Check a plugin bundle (Agent Plugins 1.0, Claude Code, Codex, plugin.toml): manifests, skills, commands, hooks, MCP declarations; exit 1 with every problem and its file.
     Validate {
         /// The plugin folder.
