@@ -111,9 +111,7 @@ fn read_folder(dir: &Path, source: &CommandSource, plugin: Option<&str>, found: 
         .sort_by_file_name();
     for entry in walk.into_iter().filter_map(Result::ok) {
         let path = entry.path();
-        if entry.file_type().is_dir()
-            || path.extension().and_then(|e| e.to_str()) != Some("md")
-        {
+        if entry.file_type().is_dir() || path.extension().and_then(|e| e.to_str()) != Some("md") {
             continue;
         }
         if entry.path_is_symlink() {
@@ -177,8 +175,14 @@ mod tests {
         let t = tempfile::tempdir().ok();
         let Some(t) = t else { return };
         let root = t.path();
-        write(&root.join("repo/.claude/commands/fix.md"), "Fix from claude\n");
-        write(&root.join("repo/.quire/commands/fix.md"), "Fix from quire\n");
+        write(
+            &root.join("repo/.claude/commands/fix.md"),
+            "Fix from claude\n",
+        );
+        write(
+            &root.join("repo/.quire/commands/fix.md"),
+            "Fix from quire\n",
+        );
         write(&root.join("home/commands/fix.md"), "Fix from home\n");
         write(&root.join("home/commands/notes/todo.md"), "Todo\n");
         write(&root.join("codex/prompts/plan.md"), "Plan\n");

@@ -62,7 +62,12 @@ pub fn substitute(body: &str, args: &str) -> String {
         if let Some(tail) = after.strip_prefix("ARGUMENTS") {
             out.push_str(args);
             rest = tail;
-        } else if let Some(d) = after.chars().next().and_then(|c| c.to_digit(10)).filter(|d| *d > 0) {
+        } else if let Some(d) = after
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+            .filter(|d| *d > 0)
+        {
             let idx = usize::try_from(d).unwrap_or(1) - 1;
             out.push_str(positional.get(idx).map(String::as_str).unwrap_or(""));
             rest = &after[1..];
@@ -223,7 +228,10 @@ mod tests {
     #[test]
     fn arguments_fill_placeholders() {
         assert_eq!(
-            substitute("Fix issue $1 with priority $2: $ARGUMENTS", "123 \"very high\""),
+            substitute(
+                "Fix issue $1 with priority $2: $ARGUMENTS",
+                "123 \"very high\""
+            ),
             "Fix issue 123 with priority very high: 123 \"very high\""
         );
         assert_eq!(substitute("Cost is $5 or $x", ""), "Cost is  or $x");
@@ -231,7 +239,10 @@ mod tests {
 
     #[test]
     fn without_placeholders_arguments_follow_the_body() {
-        assert_eq!(substitute("Review.\n", "src/"), "Review.\n\nARGUMENTS: src/");
+        assert_eq!(
+            substitute("Review.\n", "src/"),
+            "Review.\n\nARGUMENTS: src/"
+        );
         assert_eq!(substitute("Review.\n", ""), "Review.\n");
     }
 }

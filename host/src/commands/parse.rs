@@ -149,7 +149,10 @@ fn lines(front: &str) -> Option<Mapping> {
         if value.is_empty() {
             list = Some((key.to_string(), Vec::new()));
         } else {
-            map.insert(Value::String(key.to_string()), Value::String(value.to_string()));
+            map.insert(
+                Value::String(key.to_string()),
+                Value::String(value.to_string()),
+            );
         }
     }
     if let Some((k, items)) = list {
@@ -191,9 +194,18 @@ mod tests {
 
     #[test]
     fn an_unclosed_frontmatter_names_the_file() {
-        let e = parse_command("---\ndescription: x\n", "c".into(), Path::new("c.md"), CommandSource::User);
+        let e = parse_command(
+            "---\ndescription: x\n",
+            "c".into(),
+            Path::new("c.md"),
+            CommandSource::User,
+        );
         assert!(matches!(e, Err(CommandError::Invalid { .. })));
-        let text = e.map(|_| ()).err().map(|e| e.to_string()).unwrap_or_default();
+        let text = e
+            .map(|_| ())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(text.starts_with("c.md:"), "{text}");
     }
 

@@ -258,7 +258,10 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
         files.push((path.clone(), HookScope::Project, true));
     }
     for (path, scope, is_claude) in files {
-        let plugin_root = plugin_roots.iter().find(|(p, _)| *p == path).map(|(_, r)| r);
+        let plugin_root = plugin_roots
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, r)| r);
         let defs = if is_claude {
             claude::read_settings(&path)
         } else {

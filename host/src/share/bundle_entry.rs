@@ -12,9 +12,13 @@ use crate::plugins::bundle;
 /// The bundle's name when `dir` holds a bundle manifest (`plugin.json`,
 /// `.claude-plugin/plugin.json`, `.codex-plugin/plugin.json`).
 pub fn bundle_name(dir: &Path) -> Result<Option<String>, ShareError> {
-    let has_manifest = ["plugin.json", ".claude-plugin/plugin.json", ".codex-plugin/plugin.json"]
-        .iter()
-        .any(|m| dir.join(m).is_file());
+    let has_manifest = [
+        "plugin.json",
+        ".claude-plugin/plugin.json",
+        ".codex-plugin/plugin.json",
+    ]
+    .iter()
+    .any(|m| dir.join(m).is_file());
     if !has_manifest {
         return Ok(None);
     }
@@ -50,7 +54,9 @@ pub fn describe(mut entry: Entry, dir: &Path) -> Entry {
         }
     }
     for c in &b.components {
-        if let Ok(m) = crate::plugins::manifest::load(&c.join(crate::plugins::manifest::MANIFEST_FILE)) {
+        if let Ok(m) =
+            crate::plugins::manifest::load(&c.join(crate::plugins::manifest::MANIFEST_FILE))
+        {
             for g in crate::plugins::bundle::validate::grant_lines(&m) {
                 entry.grants.push(format!("{}: {g}", m.name));
             }
@@ -70,7 +76,11 @@ pub fn review_changes(old: &Entry, new: &Entry) -> Vec<String> {
             Some(_) => {}
         }
     }
-    for s in new.mcp_servers.iter().filter(|s| !old.mcp_servers.contains(s)) {
+    for s in new
+        .mcp_servers
+        .iter()
+        .filter(|s| !old.mcp_servers.contains(s))
+    {
         out.push(format!("new MCP server {s}"));
     }
     for g in new.grants.iter().filter(|g| !old.grants.contains(g)) {

@@ -215,7 +215,9 @@ pub async fn run(
                 continue;
             }
         };
-        let send = custom.as_ref().map_or(message.as_str(), |p| p.text.as_str());
+        let send = custom
+            .as_ref()
+            .map_or(message.as_str(), |p| p.text.as_str());
         app.begin_task(&message);
         let outcome = drive(
             &mut io,

@@ -92,7 +92,10 @@ fn commands_list_shows_each_folder_in_order() {
     let env = TestEnv::new("responses");
     env.write(".quire/commands/fix.md", "Fix from quire\n");
     env.write(".claude/commands/fix.md", "Fix from claude\n");
-    env.write(".claude/commands/lint.md", "---\ndescription: Lint it\n---\nLint.\n");
+    env.write(
+        ".claude/commands/lint.md",
+        "---\ndescription: Lint it\n---\nLint.\n",
+    );
     let home_cmds = env.home.path().join("commands");
     std::fs::create_dir_all(&home_cmds).unwrap();
     std::fs::write(home_cmds.join("mine.md"), "Mine\n").unwrap();
@@ -137,5 +140,9 @@ fn the_line_repl_runs_a_command() {
         .expect("write");
     let r = super::support::quire::finish(child);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(bodies(&env).contains("Greet Ada warmly."), "{}", bodies(&env));
+    assert!(
+        bodies(&env).contains("Greet Ada warmly."),
+        "{}",
+        bodies(&env)
+    );
 }

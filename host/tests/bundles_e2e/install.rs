@@ -41,7 +41,9 @@ fn lock(env: &TestEnv) -> String {
 }
 
 fn json_lines(s: &str) -> Vec<Value> {
-    s.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    s.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
 
 #[test]
@@ -49,14 +51,29 @@ fn install_from_a_git_marketplace_pins_and_namespaces_every_component() {
     let env = TestEnv::new("responses");
     let market = marketplace(env.home.path());
     let url = format!("file://{}", market.display());
-    let r = run(&env, &["plugins", "marketplace", "add", &url, "--ref", "main"]);
+    let r = run(
+        &env,
+        &["plugins", "marketplace", "add", &url, "--ref", "main"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("team-tools (3 plugin(s))"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("team-tools (3 plugin(s))"),
+        "{}",
+        r.stdout
+    );
 
-    let r = run(&env, &["plugins", "search", "pull request review", "--json"]);
+    let r = run(
+        &env,
+        &["plugins", "search", "pull request review", "--json"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let hits = json_lines(&r.stdout);
-    assert_eq!(hits.first().map(|h| h["name"].clone()), Some("claude-kit".into()), "{}", r.stdout);
+    assert_eq!(
+        hits.first().map(|h| h["name"].clone()),
+        Some("claude-kit".into()),
+        "{}",
+        r.stdout
+    );
 
     let r = run(&env, &["plugins", "install", "claude-kit@team-tools"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -85,19 +102,36 @@ fn install_from_a_git_marketplace_pins_and_namespaces_every_component() {
         .iter()
         .map(|v| v["name"].as_str().unwrap_or("").to_string())
         .collect();
-    assert!(names.contains(&"claude-kit:review".to_string()), "{names:?} {}", r.stderr);
+    assert!(
+        names.contains(&"claude-kit:review".to_string()),
+        "{names:?} {}",
+        r.stderr
+    );
     let r = run(&env, &["skills", "list", "--json"]);
-    assert!(r.stdout.contains("claude-kit:diff-reader"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("claude-kit:diff-reader"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 
     env.server.push(Reply::text("reviewed"));
-    let r = run(&env, &["exec", "--json", "/claude-kit:review error handling"]);
+    let r = run(
+        &env,
+        &["exec", "--json", "/claude-kit:review error handling"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let sent = env.server.requests()[0].raw_body.clone();
     assert!(sent.contains("focusing on error handling"), "{sent}");
 
     // The plugin's MCP server is off until enabled.
     let r = run(&env, &["mcp", "list", "--json"]);
-    assert!(r.stdout.contains("claude-kit_echo"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("claude-kit_echo"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 
     // The hook waits for approval by hash.
     let r = run(&env, &["hooks", "list", "--json"]);
@@ -109,15 +143,31 @@ fn install_from_a_git_marketplace_pins_and_namespaces_every_component() {
 fn a_tampered_plugin_is_not_loaded_until_synced_and_a_fresh_clone_syncs() {
     let env = TestEnv::new("responses");
     let market = marketplace(env.home.path());
-    let r = run(&env, &["plugins", "marketplace", "add", &market.display().to_string()]);
+    let r = run(
+        &env,
+        &[
+            "plugins",
+            "marketplace",
+            "add",
+            &market.display().to_string(),
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(&env, &["plugins", "install", "ap-kit"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(&env, &["commands", "list", "--json"]);
-    assert!(r.stdout.contains("ap-kit:notes"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ap-kit:notes"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 
     // Tamper with an installed file: the plugin is left out.
-    env.write(".agents/plugins/ap-kit/dev.quire/commands/notes.md", "Exfiltrate $1\n");
+    env.write(
+        ".agents/plugins/ap-kit/dev.quire/commands/notes.md",
+        "Exfiltrate $1\n",
+    );
     let r = run(&env, &["commands", "list", "--json"]);
     assert!(!r.stdout.contains("ap-kit:notes"), "{}", r.stdout);
     let r = run(&env, &["share", "verify"]);
@@ -125,19 +175,31 @@ fn a_tampered_plugin_is_not_loaded_until_synced_and_a_fresh_clone_syncs() {
     let r = run(&env, &["share", "sync", "--force"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = run(&env, &["commands", "list", "--json"]);
-    assert!(r.stdout.contains("ap-kit:notes"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ap-kit:notes"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 
     // A fresh copy of the repository with only quire.lock gets the plugin.
     std::fs::remove_dir_all(env.repo_path().join(".agents")).unwrap();
     let r = run(&env, &["share", "sync"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(env.repo_path().join(".agents/plugins/ap-kit/plugin.json").is_file());
+    assert!(
+        env.repo_path()
+            .join(".agents/plugins/ap-kit/plugin.json")
+            .is_file()
+    );
 }
 
 #[test]
 fn a_claude_code_plugin_copied_as_documented_works_without_edits() {
     let env = TestEnv::new("chat");
-    copy_dir(&fixture("claude-kit"), &env.repo_path().join(".agents/plugins/claude-kit"));
+    copy_dir(
+        &fixture("claude-kit"),
+        &env.repo_path().join(".agents/plugins/claude-kit"),
+    );
     let r = run(&env, &["plugins", "bundles", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = json_lines(&r.stdout);
@@ -198,11 +260,21 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     let market = marketplace(env.home.path());
     let daemon = Daemon::start(env.home.path());
     let url = format!("git://127.0.0.1:{}/team-market", daemon.port);
-    let r = run(&env, &["plugins", "marketplace", "add", &url, "--ref", "main"]);
+    let r = run(
+        &env,
+        &["plugins", "marketplace", "add", &url, "--ref", "main"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(&env, &["plugins", "install", "codex-kit", "--scope", "project"]);
+    let r = run(
+        &env,
+        &["plugins", "install", "codex-kit", "--scope", "project"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(lock(&env).contains(&format!("source = \"{url}\"")), "{}", lock(&env));
+    assert!(
+        lock(&env).contains(&format!("source = \"{url}\"")),
+        "{}",
+        lock(&env)
+    );
 
     // The publisher adds a hook: update installs it but says it needs approval.
     let hooks = market.join("plugins/codex-kit/hooks");
@@ -217,10 +289,16 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     let r = run(&env, &["share", "update"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("needs approval: new hook file hooks/hooks.json"),
+        r.stdout
+            .contains("needs approval: new hook file hooks/hooks.json"),
         "{}",
         r.stdout
     );
     let r = run(&env, &["hooks", "list", "--json"]);
-    assert!(r.stdout.contains("not_approved"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("not_approved"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 }

@@ -196,7 +196,9 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             yes,
         } => bundles::install(&ctx.home, &ctx.cwd, name, *scope, *enable, *force, *yes),
         PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, name, !*off),
-        PluginsCommand::Marketplace { command } => bundles::marketplace(&ctx.home, &ctx.cwd, command),
+        PluginsCommand::Marketplace { command } => {
+            bundles::marketplace(&ctx.home, &ctx.cwd, command)
+        }
         PluginsCommand::Search { text, json } => bundles::search(&ctx.home, text, *json),
         PluginsCommand::Bundles { json } => bundles::list(&full_config, &ctx.cwd, *json),
     }

@@ -105,7 +105,8 @@ fn read_json(file: &Path) -> Result<Map<String, Value>, BundleError> {
     if len > MAX_MANIFEST_BYTES {
         return Err(invalid(format!("{len} bytes is too large for a manifest")));
     }
-    let text = std::fs::read_to_string(file).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| invalid(format!("cannot read it: {e}")))?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(invalid("must be a JSON object".into())),
@@ -113,7 +114,12 @@ fn read_json(file: &Path) -> Result<Map<String, Value>, BundleError> {
     }
 }
 
-fn take_name(file: &Path, m: &Map<String, Value>, names: &mut Vec<(String, PathBuf)>, b: &mut Bundle) {
+fn take_name(
+    file: &Path,
+    m: &Map<String, Value>,
+    names: &mut Vec<(String, PathBuf)>,
+    b: &mut Bundle,
+) {
     match m.get("name").and_then(Value::as_str) {
         Some(n) if is_plugin_name(n) => names.push((n.to_string(), file.to_path_buf())),
         Some(n) => b.problems.push(Problem {
@@ -131,7 +137,10 @@ fn take_name(file: &Path, m: &Map<String, Value>, names: &mut Vec<(String, PathB
         b.version = m.get("version").and_then(Value::as_str).map(str::to_string);
     }
     if b.description.is_none() {
-        b.description = m.get("description").and_then(Value::as_str).map(str::to_string);
+        b.description = m
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
     }
 }
 
@@ -142,7 +151,8 @@ pub fn is_plugin_name(n: &str) -> bool {
         && n.len() <= 64
         && !n.starts_with('-')
         && !n.ends_with('-')
-        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
@@ -157,10 +167,16 @@ fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
         }),
         None => b.problems.push(Problem {
             file: file.to_path_buf(),
-            message: format!("\"$schema\" is missing; add \"$schema\": \"{}\"", super::PLUGIN_SCHEMA_1_0),
+            message: format!(
+                "\"$schema\" is missing; add \"$schema\": \"{}\"",
+                super::PLUGIN_SCHEMA_1_0
+            ),
         }),
     }
-    for key in m.keys().filter(|k| !AGENT_PLUGINS_FIELDS.contains(&k.as_str())) {
+    for key in m
+        .keys()
+        .filter(|k| !AGENT_PLUGINS_FIELDS.contains(&k.as_str()))
+    {
         b.problems.push(Problem {
             file: file.to_path_buf(),
             message: format!(

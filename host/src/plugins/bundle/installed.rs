@@ -64,7 +64,10 @@ pub fn scan(project: Option<&Path>) -> (Vec<InstalledBundle>, Vec<String>) {
 }
 
 /// [`scan`] with the user's bundle folder given.
-pub fn scan_at(project: Option<&Path>, user: Option<PathBuf>) -> (Vec<InstalledBundle>, Vec<String>) {
+pub fn scan_at(
+    project: Option<&Path>,
+    user: Option<PathBuf>,
+) -> (Vec<InstalledBundle>, Vec<String>) {
     let mut out: Vec<InstalledBundle> = Vec::new();
     let mut warnings = Vec::new();
     let mut dirs = Vec::new();
@@ -165,7 +168,10 @@ pub fn skill_folders(config: &Config, cwd: &Path) -> Vec<(String, PathBuf)> {
         .into_iter()
         .flat_map(|i| {
             let plugin = i.bundle.name.clone();
-            i.bundle.skills.into_iter().map(move |p| (plugin.clone(), p))
+            i.bundle
+                .skills
+                .into_iter()
+                .map(move |p| (plugin.clone(), p))
         })
         .collect()
 }
@@ -228,7 +234,10 @@ pub fn scan_skill_folders(project: Option<&Path>, user: Option<PathBuf>) -> Vec<
         .into_iter()
         .flat_map(|i| {
             let plugin = i.bundle.name.clone();
-            i.bundle.skills.into_iter().map(move |p| (plugin.clone(), p))
+            i.bundle
+                .skills
+                .into_iter()
+                .map(move |p| (plugin.clone(), p))
         })
         .collect()
 }
@@ -239,7 +248,9 @@ pub fn plugin_of(dir: &Path) -> Option<String> {
     let mut child: Option<&Path> = None;
     for d in dir.ancestors() {
         if d.file_name().is_some_and(|n| n == "plugins")
-            && d.parent().and_then(Path::file_name).is_some_and(|n| n == ".agents")
+            && d.parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == ".agents")
         {
             return child
                 .and_then(Path::file_name)

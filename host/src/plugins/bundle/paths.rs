@@ -47,8 +47,14 @@ mod tests {
     #[test]
     fn paths_must_stay_inside_the_bundle() {
         let root = Path::new("/b");
-        assert_eq!(resolve(root, "./skills/").ok(), Some(PathBuf::from("/b/skills")));
-        assert_eq!(resolve(root, "hooks/hooks.json").ok(), Some(PathBuf::from("/b/hooks/hooks.json")));
+        assert_eq!(
+            resolve(root, "./skills/").ok(),
+            Some(PathBuf::from("/b/skills"))
+        );
+        assert_eq!(
+            resolve(root, "hooks/hooks.json").ok(),
+            Some(PathBuf::from("/b/hooks/hooks.json"))
+        );
         assert!(resolve(root, "../x").is_err());
         assert!(resolve(root, "/etc").is_err());
         assert!(resolve(root, "./a/../../x").is_err());

@@ -68,7 +68,9 @@ pub fn read_catalog(root: &Path) -> Result<Catalog, MarketError> {
         .get("name")
         .and_then(Value::as_str)
         .filter(|n| crate::share::check::is_safe_name(n))
-        .ok_or_else(|| bad("\"name\" is missing or not a plain name (letters, digits, '-', '_', '.')".into()))?
+        .ok_or_else(|| {
+            bad("\"name\" is missing or not a plain name (letters, digits, '-', '_', '.')".into())
+        })?
         .to_string();
     let plugin_root = v
         .pointer("/metadata/pluginRoot")
@@ -166,7 +168,9 @@ fn source(v: &Value, plugin_root: Option<&str>) -> Result<EntrySource, String> {
                 Some(other) => Err(format!(
                     "source type \"{other}\" is not supported; use a relative path, \"github\" or \"url\""
                 )),
-                None => Err("an object source needs \"source\": \"github\", \"url\" or \"local\"".into()),
+                None => Err(
+                    "an object source needs \"source\": \"github\", \"url\" or \"local\"".into(),
+                ),
             }
         }
         _ => Err("\"source\" must be a path or an object".into()),
@@ -211,8 +215,11 @@ mod tests {
             ]}"#,
         );
         let Ok(c) = c else { panic!("catalog not read") };
-        let got: Vec<(&str, &EntrySource)> =
-            c.plugins.iter().map(|p| (p.name.as_str(), &p.source)).collect();
+        let got: Vec<(&str, &EntrySource)> = c
+            .plugins
+            .iter()
+            .map(|p| (p.name.as_str(), &p.source))
+            .collect();
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[0].1, &EntrySource::Path("plugins/a".into()));
         assert_eq!(

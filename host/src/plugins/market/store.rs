@@ -51,9 +51,14 @@ pub fn list_marketplaces(home: &Path) -> Vec<AddedMarketplace> {
 }
 
 fn save(home: &Path, list: &[AddedMarketplace]) -> Result<(), MarketError> {
-    let text = serde_json::to_string_pretty(list).map_err(|e| MarketError::Invalid(e.to_string()))?;
-    std::fs::write(home.join(INDEX_FILE), text)
-        .map_err(|e| MarketError::Invalid(format!("cannot write {}: {e}", home.join(INDEX_FILE).display())))
+    let text =
+        serde_json::to_string_pretty(list).map_err(|e| MarketError::Invalid(e.to_string()))?;
+    std::fs::write(home.join(INDEX_FILE), text).map_err(|e| {
+        MarketError::Invalid(format!(
+            "cannot write {}: {e}",
+            home.join(INDEX_FILE).display()
+        ))
+    })
 }
 
 /// `github:OWNER/REPO` as a git URL; a relative folder made absolute.
@@ -63,7 +68,11 @@ pub fn source_text(source: &str, cwd: &Path) -> Result<String, MarketError> {
     }
     Ok(match share::Source::parse(source) {
         share::Source::Path(p) => std::fs::canonicalize(cwd.join(&p))
-            .map_err(|e| MarketError::Invalid(format!("{p}: {e}; name a marketplace folder, a git URL or github:OWNER/REPO")))?
+            .map_err(|e| {
+                MarketError::Invalid(format!(
+                    "{p}: {e}; name a marketplace folder, a git URL or github:OWNER/REPO"
+                ))
+            })?
             .display()
             .to_string(),
         _ => source.to_string(),
@@ -139,7 +148,10 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), MarketError> {
 
 /// The plugin `name` (`NAME` or `NAME@MARKETPLACE`) among the added
 /// marketplaces.
-pub fn find_plugin(home: &Path, spec: &str) -> Result<(AddedMarketplace, CatalogEntry), MarketError> {
+pub fn find_plugin(
+    home: &Path,
+    spec: &str,
+) -> Result<(AddedMarketplace, CatalogEntry), MarketError> {
     let (name, market) = match spec.split_once('@') {
         Some((n, m)) => (n, Some(m)),
         None => (spec, None),
@@ -161,12 +173,18 @@ pub fn find_plugin(home: &Path, spec: &str) -> Result<(AddedMarketplace, Catalog
     match found.len() {
         0 => Err(MarketError::Invalid(format!(
             "no plugin '{name}' in {}; `quire plugins search TEXT` finds plugins",
-            market.map_or("the added marketplaces".to_string(), |m| format!("marketplace '{m}'"))
+            market.map_or("the added marketplaces".to_string(), |m| format!(
+                "marketplace '{m}'"
+            ))
         ))),
         1 => Ok(found.remove(0)),
         _ => Err(MarketError::Invalid(format!(
             "'{name}' is in several marketplaces ({}); say which: {name}@MARKETPLACE",
-            found.iter().map(|(m, _)| m.name.as_str()).collect::<Vec<_>>().join(", ")
+            found
+                .iter()
+                .map(|(m, _)| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -175,8 +193,16 @@ pub fn find_plugin(home: &Path, spec: &str) -> Result<(AddedMarketplace, Catalog
 /// marketplace is that repository at its ref with the path as subfolder.
 pub fn install_options(market: &AddedMarketplace, entry: &CatalogEntry, force: bool) -> AddOptions {
     let (source, reference, subdir) = match &entry.source {
-        EntrySource::Path(rel) => (market.source.clone(), market.reference.clone(), Some(rel.clone())),
-        EntrySource::Git { url, reference, subdir } => (url.clone(), reference.clone(), subdir.clone()),
+        EntrySource::Path(rel) => (
+            market.source.clone(),
+            market.reference.clone(),
+            Some(rel.clone()),
+        ),
+        EntrySource::Git {
+            url,
+            reference,
+            subdir,
+        } => (url.clone(), reference.clone(), subdir.clone()),
     };
     AddOptions {
         source,
