@@ -16,6 +16,7 @@ use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 pub enum MarketplaceCommand {
     /// Add a marketplace: a folder, a git URL (with --ref) or github:OWNER/REPO.
     Add {
+        /// A marketplace folder, a git URL or github:OWNER/REPO.
         source: String,
         /// A branch, tag or commit (git).
         #[arg(long = "ref", value_name = "REF")]
