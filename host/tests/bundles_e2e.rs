@@ -8,6 +8,8 @@ mod support;
 mod commands;
 #[path = "bundles_e2e/install.rs"]
 mod install;
+#[path = "bundles_e2e/mcp.rs"]
+mod mcp;
 #[path = "bundles_e2e/validate.rs"]
 mod validate;
 
