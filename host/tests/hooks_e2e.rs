@@ -1,7 +1,9 @@
-//! Hooks end to end: real bash and python scripts as hooks, run by the
-//! real binary against the model server.
+//! Hooks end to end: real bash and python scripts as hooks, and WASM
+//! plugins' hooks, run by the real binary against the model server.
 
 mod support;
+#[path = "support/guests.rs"]
+mod guests;
 
 #[path = "hooks/claude.rs"]
 mod claude;
@@ -15,6 +17,8 @@ mod http;
 mod session;
 #[path = "hooks/tools.rs"]
 mod tools;
+#[path = "hooks/wasm.rs"]
+mod wasm;
 
 use std::path::{Path, PathBuf};
 
