@@ -1,9 +1,9 @@
 //! Hooks end to end: real bash and python scripts as hooks, and WASM
 //! plugins' hooks, run by the real binary against the model server.
 
-mod support;
 #[path = "support/guests.rs"]
 mod guests;
+mod support;
 
 #[path = "hooks/claude.rs"]
 mod claude;

@@ -218,7 +218,10 @@ fn join(into: &mut Option<String>, more: Option<String>) {
 
 /// Calls a hook function with an event.
 #[doc(hidden)]
-pub fn invoke<R: IntoHookResult>(f: fn(HookEvent) -> R, event: HookEvent) -> Result<HookDecision, String> {
+pub fn invoke<R: IntoHookResult>(
+    f: fn(HookEvent) -> R,
+    event: HookEvent,
+) -> Result<HookDecision, String> {
     f(event).into_hook_result()
 }
 

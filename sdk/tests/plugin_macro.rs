@@ -132,14 +132,20 @@ fn errors_reach_the_host_as_tool_errors() {
 fn hooks_run_in_order_for_their_events_and_a_block_ends_the_run() {
     assert_eq!(HOOKS.names(), ["guard", "note"]);
     let ev = |name: &str, command: &str| {
-        HookEvent::new(name, &json!({"tool_input": {"command": command}}).to_string())
+        HookEvent::new(
+            name,
+            &json!({"tool_input": {"command": command}}).to_string(),
+        )
     };
     let d = HOOKS.handle(&ev("PreToolUse", "rm -rf /")).unwrap();
     assert_eq!(d.block.as_deref(), Some("no rm -rf"));
     assert!(d.additional_context.is_none(), "a block ends the run");
     let d = HOOKS.handle(&ev("PreToolUse", "ls")).unwrap();
     assert_eq!(d.updated_input, Some(json!({"command": "ls -a"})));
-    assert_eq!(d.additional_context.as_deref(), Some("rewrote ls\nseen PreToolUse"));
+    assert_eq!(
+        d.additional_context.as_deref(),
+        Some("rewrote ls\nseen PreToolUse")
+    );
     let d = HOOKS.handle(&ev("PostToolUse", "rm -rf /")).unwrap();
     assert_eq!(d, HookDecision::context("seen PostToolUse"));
     let err = HOOKS.handle(&ev("Stop", "")).unwrap_err();

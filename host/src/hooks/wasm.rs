@@ -10,10 +10,10 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::HookEvent;
 use super::config::{Hook, HookDef, HookKind, HookScope, HookSources, TrustState, compile_matcher};
 use super::contract::{HookResult, Outcome};
 use super::trust::TrustStore;
-use super::HookEvent;
 use crate::plugins::discover::{self, Scope};
 use crate::plugins::runtime::{CallError, HookOutcome};
 

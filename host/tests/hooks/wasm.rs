@@ -79,7 +79,11 @@ fn rm_guard_blocks_rm_rf_outside_the_workspace_and_the_model_reads_why() {
     let outside_cmd = format!("rm -rf {}", outside.display());
     env.server.push_all([
         Reply::tool_call("c1", "shell", json!({"command": outside_cmd})),
-        Reply::tool_call("c2", "shell", json!({"command": "rm -rf build && echo removed"})),
+        Reply::tool_call(
+            "c2",
+            "shell",
+            json!({"command": "rm -rf build && echo removed"}),
+        ),
         Reply::text("ok"),
     ]);
     let run = env.exec_json("clean up", &[]);
@@ -173,7 +177,10 @@ fn a_plugin_for_world_0_1_0_keeps_working_and_its_hooks_are_named_as_unsupported
     assert!(outputs[0].contains("\"said\""), "{outputs:?}");
     assert!(run.of_type("hook_started").is_empty());
     let w = warnings(&run);
-    assert!(w.contains("built for world 0.1.0, which has no hooks"), "{w}");
+    assert!(
+        w.contains("built for world 0.1.0, which has no hooks"),
+        "{w}"
+    );
 }
 
 #[test]
@@ -200,7 +207,11 @@ fn a_wasm_hook_runs_only_once_approved_and_not_after_its_component_changed() {
     };
     let run = blocked_runs(&env);
     assert!(run.of_type("hook_started").is_empty(), "{:?}", run.events);
-    assert!(warnings(&run).contains("quire hooks trust"), "{}", warnings(&run));
+    assert!(
+        warnings(&run).contains("quire hooks trust"),
+        "{}",
+        warnings(&run)
+    );
 
     trust_all(&env);
     let run = blocked_runs(&env);
@@ -211,5 +222,9 @@ fn a_wasm_hook_runs_only_once_approved_and_not_after_its_component_changed() {
     std::fs::copy(guests::build_example("rs-tidy"), &installed).unwrap();
     let run = blocked_runs(&env);
     assert!(run.of_type("hook_started").is_empty(), "{:?}", run.events);
-    assert!(warnings(&run).contains("quire hooks trust"), "{}", warnings(&run));
+    assert!(
+        warnings(&run).contains("quire hooks trust"),
+        "{}",
+        warnings(&run)
+    );
 }
