@@ -1,8 +1,10 @@
 //! Benchmark: the per-call overhead of tool hooks. One trivial tool call
 //! goes through `ToolRegistry::run_calls` with 0, 1 and 5 no-op command
 //! hooks on `PreToolUse` (each a `bash -c true` process that reads its
-//! input), and with 5 hooks whose matcher does not fit the tool (the cost
-//! of having hooks that do not fire).
+//! input), with 5 hooks whose matcher does not fit the tool (the cost
+//! of having hooks that do not fire), and with one WASM hook (the
+//! rm-guard example plugin, built from source: a fresh instance per call
+//! under its limits, which reads the input and allows the call).
 //!
 //! Reports the median and p90 wall time of one call over 100 calls (after
 //! 5 warm-up calls); the overhead is the difference to the row without
@@ -11,6 +13,9 @@
 //! Run: `cargo bench -p quire --bench hooks` (results go into
 //! BENCHMARKS.md by hand).
 
+#[path = "../tests/support/guests.rs"]
+mod guests;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,6 +23,9 @@ use quire::agent::EventSink;
 use quire::hooks::config::{TrustState, compile_matcher};
 use quire::hooks::{Hook, HookDef, HookEvent, HookKind, HookScope, Hooks, SessionInfo};
 use quire::model::ToolCall;
+use quire::plugins::cache::CompileCache;
+use quire::plugins::grants::{self, GrantContext};
+use quire::plugins::{LoadedPlugin, PluginEngine, manifest};
 use quire::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolRegistry, ToolSpec};
 use serde_json::{Value, json};
 
@@ -46,6 +54,7 @@ fn hook(matcher: &str) -> Hook {
             url: None,
             headers: Default::default(),
             timeout_sec: Some(10),
+            plugin: None,
             name: None,
         },
         matcher: compile_matcher(Some(matcher)).ok().flatten(),
@@ -57,7 +66,33 @@ fn hook(matcher: &str) -> Hook {
     }
 }
 
-fn registry(hooks: Vec<Hook>, dir: &std::path::Path) -> ToolRegistry {
+/// The rm-guard example as a loaded plugin, and its hook on `noop`.
+fn wasm_hook(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> (Hook, Arc<LoadedPlugin>) {
+    let wasm = guests::build_example("rm-guard");
+    let example = guests::root().join("examples/plugins/rm-guard");
+    let plugin_dir = dir.join("rm-guard");
+    std::fs::create_dir_all(&plugin_dir).expect("plugin dir");
+    std::fs::copy(&wasm, plugin_dir.join("rm_guard.wasm")).expect("copy component");
+    std::fs::copy(example.join("plugin.toml"), plugin_dir.join("plugin.toml")).expect("copy toml");
+    let manifest = manifest::load(&plugin_dir.join("plugin.toml")).expect("manifest");
+    let grants = grants::resolve(&manifest, &GrantContext::new(dir.to_path_buf()));
+    let cache = CompileCache::new(dir.join("cache"));
+    let engine = PluginEngine::global().expect("engine");
+    let plugin = rt
+        .block_on(LoadedPlugin::load(engine, &cache, manifest, grants))
+        .expect("load rm-guard");
+    let mut h = hook("noop");
+    h.def.kind = HookKind::Wasm;
+    h.def.command = None;
+    h.def.plugin = Some("rm-guard".into());
+    (h, Arc::new(plugin))
+}
+
+fn registry(
+    hooks: Vec<Hook>,
+    plugins: &[Arc<LoadedPlugin>],
+    dir: &std::path::Path,
+) -> ToolRegistry {
     let mut reg = ToolRegistry::new(16 * 1024);
     reg.register(Arc::new(Noop(ToolSpec {
         name: "noop".into(),
@@ -73,7 +108,8 @@ fn registry(hooks: Vec<Hook>, dir: &std::path::Path) -> ToolRegistry {
         project_dir: dir.to_path_buf(),
         permission_mode: "never".into(),
     };
-    reg.set_hooks(Some(Arc::new(Hooks::new(hooks, info, EventSink::null()))));
+    let (hooks, _) = Hooks::new(hooks, info, EventSink::null()).with_plugins(plugins);
+    reg.set_hooks(Some(Arc::new(hooks)));
     reg
 }
 
@@ -117,11 +153,17 @@ fn main() {
             (0..5).map(|_| hook("other")).collect(),
         ),
     ];
+    let (wasm, plugin) = wasm_hook(&rt, dir.path());
+    let rows: Vec<(&str, Vec<Hook>)> = rows
+        .into_iter()
+        .chain([("1 WASM hook (rm-guard example)", vec![wasm])])
+        .collect();
+    let plugins = [plugin];
     println!("| hooks | median per call | p90 per call |");
     println!("|---|---:|---:|");
     let mut base = None;
     for (label, hooks) in rows {
-        let reg = registry(hooks, dir.path());
+        let reg = registry(hooks, &plugins, dir.path());
         let (median, p90) = rt.block_on(measure(&reg, &ctx));
         let base_median = *base.get_or_insert(median);
         println!(

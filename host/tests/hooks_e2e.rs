@@ -1,6 +1,8 @@
-//! Hooks end to end: real bash and python scripts as hooks, run by the
-//! real binary against the model server.
+//! Hooks end to end: real bash and python scripts as hooks, and WASM
+//! plugins' hooks, run by the real binary against the model server.
 
+#[path = "support/guests.rs"]
+mod guests;
 mod support;
 
 #[path = "hooks/claude.rs"]
@@ -15,6 +17,8 @@ mod http;
 mod session;
 #[path = "hooks/tools.rs"]
 mod tools;
+#[path = "hooks/wasm.rs"]
+mod wasm;
 
 use std::path::{Path, PathBuf};
 

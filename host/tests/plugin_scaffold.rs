@@ -8,7 +8,7 @@ mod components;
 
 use std::process::Command;
 
-use components::{TOOLS_EXPORT, interfaces, repo_root};
+use components::{HOOKS_EXPORT, TOOLS_EXPORT, interfaces, repo_root};
 use quire::plugins::scaffold::{SdkSource, new_plugin_with};
 
 #[test]
@@ -43,6 +43,6 @@ fn a_generated_plugin_builds_into_a_component() {
 
     let wasm = std::fs::read(target_dir.join("wasm32-wasip2/release/hello_plugin.wasm")).unwrap();
     let found = interfaces(&wasm).unwrap();
-    assert_eq!(found.exports, [TOOLS_EXPORT]);
-    assert!(found.imports_any("quire:plugin/log@0.1.0"), "{found:?}");
+    assert_eq!(found.exports, [TOOLS_EXPORT, HOOKS_EXPORT]);
+    assert!(found.imports_any("quire:plugin/log@0.2.0"), "{found:?}");
 }

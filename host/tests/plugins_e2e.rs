@@ -84,7 +84,7 @@ fn add_list_inspect_call_remove() {
     let run = env.run(&["plugins", "inspect", "hostile", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let info: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(info["world"], "quire:plugin@0.1.0");
+    assert_eq!(info["world"], "quire:plugin@0.2.0");
     assert_eq!(info["code"], "from cache");
     assert_eq!(info["permissions"]["env"], json!(["PATH"]));
     assert_eq!(info["limits"]["timeout_ms"], 500);
@@ -99,7 +99,7 @@ fn add_list_inspect_call_remove() {
     assert_eq!(echo["read_only"], true);
     let human = env.run(&["plugins", "inspect", "hostile"]);
     assert!(
-        human.stdout.contains("world:       quire:plugin@0.1.0"),
+        human.stdout.contains("world:       quire:plugin@0.2.0"),
         "{}",
         human.stdout
     );

@@ -25,7 +25,7 @@ async fn a_component_for_an_unknown_world_version_is_refused_naming_both() {
         .err()
         .expect("refused")
         .to_string();
-    assert!(err.contains("quire:plugin@0.2.0"), "{err}");
+    assert!(err.contains("quire:plugin@0.9.0"), "{err}");
     assert!(err.contains("quire:plugin@0.1.0"), "{err}");
 }
 

@@ -1,7 +1,7 @@
 //! Write quire plugins in Rust.
 //!
 //! A quire plugin is a WebAssembly component for the world
-//! `quire:plugin/plugin@0.1.0` (in `wit/world.wit`), built with
+//! `quire:plugin/plugin@0.2.0` (in `wit/world.wit`), built with
 //! `cargo build --target wasm32-wasip2`. With this crate a tool is a
 //! function taking a `Deserialize + JsonSchema` argument type, inside one
 //! [`plugin!`] invocation:
@@ -33,6 +33,9 @@
 //! # }
 //! ```
 //!
+//! A plugin may also handle hook events with `#[hook]` functions (see
+//! [`hook`] and [`plugin!`]).
+//!
 //! Also here: logging into quire's log ([`info!`], [`warn!`], ...), a small
 //! HTTP client ([`http`]) and [`ToolError`], which every error of a tool
 //! becomes. The README is a tutorial from an empty folder to an installed
@@ -43,12 +46,14 @@
 
 pub mod error;
 pub mod fs;
+pub mod hook;
 pub mod http;
 pub mod log;
 mod macros;
 pub mod tool;
 
 pub use error::{Context, ToolError};
+pub use hook::{HookDecision, HookEvent};
 pub use tool::{Json, ToolInfo};
 
 /// The bindings wit-bindgen generates for `wit/world.wit`. [`plugin!`]
@@ -65,11 +70,12 @@ pub mod bindings {
 }
 
 /// The version of the WIT world this SDK builds plugins for.
-pub const WORLD_VERSION: &str = "0.1.0";
+pub const WORLD_VERSION: &str = "0.2.0";
 
 /// What most plugins import: `use quire_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::error::{Context, ToolError};
+    pub use crate::hook::{HookDecision, HookEvent};
     pub use crate::tool::Json;
     pub use crate::{debug, error, info, plugin, trace, warn};
     pub use schemars::JsonSchema;

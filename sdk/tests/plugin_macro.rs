@@ -21,6 +21,24 @@ struct Stats {
 }
 
 quire_sdk::plugin! {
+    /// Blocks `rm -rf`, rewrites `ls` to `ls -a`.
+    #[hook(PreToolUse)]
+    fn guard(event: HookEvent) -> HookDecision {
+        match event.tool_input().and_then(|i| i["command"].as_str()) {
+            Some(c) if c.contains("rm -rf") => HookDecision::block("no rm -rf"),
+            Some("ls") => HookDecision::rewrite(json!({"command": "ls -a"})).with_context("rewrote ls"),
+            _ => HookDecision::allow(),
+        }
+    }
+
+    #[hook]
+    fn note(event: HookEvent) -> Result<HookDecision, ToolError> {
+        if event.name == "Stop" {
+            return Err(ToolError::failed("cannot stop"));
+        }
+        Ok(HookDecision::context(format!("seen {}", event.name)))
+    }
+
     /// Counts words and characters.
     ///
     /// Returns JSON.
@@ -108,4 +126,28 @@ fn errors_reach_the_host_as_tool_errors() {
         TOOLBOX.call("nope", "{}").unwrap_err(),
         ToolError::UnknownTool(m) if m.contains("stats, shout, broken, ping")
     ));
+}
+
+#[test]
+fn hooks_run_in_order_for_their_events_and_a_block_ends_the_run() {
+    assert_eq!(HOOKS.names(), ["guard", "note"]);
+    let ev = |name: &str, command: &str| {
+        HookEvent::new(
+            name,
+            &json!({"tool_input": {"command": command}}).to_string(),
+        )
+    };
+    let d = HOOKS.handle(&ev("PreToolUse", "rm -rf /")).unwrap();
+    assert_eq!(d.block.as_deref(), Some("no rm -rf"));
+    assert!(d.additional_context.is_none(), "a block ends the run");
+    let d = HOOKS.handle(&ev("PreToolUse", "ls")).unwrap();
+    assert_eq!(d.updated_input, Some(json!({"command": "ls -a"})));
+    assert_eq!(
+        d.additional_context.as_deref(),
+        Some("rewrote ls\nseen PreToolUse")
+    );
+    let d = HOOKS.handle(&ev("PostToolUse", "rm -rf /")).unwrap();
+    assert_eq!(d, HookDecision::context("seen PostToolUse"));
+    let err = HOOKS.handle(&ev("Stop", "")).unwrap_err();
+    assert!(err.contains("note") && err.contains("cannot stop"), "{err}");
 }

@@ -15,8 +15,13 @@ use crate::hooks::{HookEvent, Hooks, SessionInfo};
 use crate::model::Item;
 
 impl Session {
-    /// Loads the hooks for a new session and hands them to the registry.
-    pub(crate) fn attach_hooks(&mut self, resumed: bool) {
+    /// Loads the hooks for a new session (with the `plugins` it loaded, for
+    /// WASM hooks) and hands them to the registry.
+    pub(crate) fn attach_hooks(
+        &mut self,
+        resumed: bool,
+        plugins: &[Arc<crate::plugins::LoadedPlugin>],
+    ) {
         let sources = HookSources::new(
             &self.config,
             &self.home,
@@ -36,7 +41,12 @@ impl Session {
             project_dir: self.workspace.clone(),
             permission_mode: self.config.approval.to_string(),
         };
-        let hooks = Arc::new(Hooks::new(loaded.hooks, info, self.events.clone()));
+        let (hooks, warnings) =
+            Hooks::new(loaded.hooks, info, self.events.clone()).with_plugins(plugins);
+        for message in warnings {
+            self.events.send(Event::Warning { message });
+        }
+        let hooks = Arc::new(hooks);
         if hooks.is_empty() {
             return;
         }

@@ -188,7 +188,7 @@ impl Session {
         };
         session.add_extension(tool_selection);
         session.attach_skills();
-        session.attach_hooks(resumed);
+        session.attach_hooks(resumed, &plugins.plugins);
         session.announce(resumed);
         Ok(session)
     }

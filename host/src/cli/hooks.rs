@@ -87,6 +87,7 @@ fn list(hooks: &[Hook], json: bool) -> i32 {
                 "type": h.def.kind,
                 "command": h.def.command,
                 "url": h.def.url,
+                "plugin": h.def.plugin,
                 "timeout_sec": h.def.timeout().as_secs(),
                 "source": h.source.display().to_string(),
                 "scope": h.scope,
@@ -122,7 +123,7 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
     if ids.is_empty() {
         chosen.extend(hooks.iter().filter(|h| h.trust == TrustState::NotApproved));
         if chosen.is_empty() {
-            println!("no repository hook is waiting for approval");
+            println!("no repository or plugin hook is waiting for approval");
             return EXIT_OK;
         }
     } else {
@@ -187,7 +188,9 @@ pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
             .command
             .as_deref()
             .or(h.def.url.as_deref())
-            .unwrap_or("");
+            .map(str::to_string)
+            .or_else(|| h.def.plugin.as_ref().map(|p| format!("WASM plugin {p}")))
+            .unwrap_or_default();
         text.push_str(&format!(
             "\n  {} {} [{}] {what}  ({})",
             h.id(),

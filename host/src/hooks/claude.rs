@@ -151,6 +151,7 @@ pub fn read_settings(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError
                         url: h.url,
                         headers: h.headers,
                         timeout_sec: h.timeout,
+                        plugin: None,
                         name: None,
                     },
                 ));

@@ -44,6 +44,9 @@ pub enum HookKind {
     Command,
     /// A POST of the input JSON to `url`; the response body is the output.
     Http,
+    /// The `hooks` export of a WASM plugin (declared in its plugin.toml,
+    /// never in config.toml): see [`super::wasm`].
+    Wasm,
 }
 
 /// One `[[hooks.EVENT]]` entry.
@@ -64,6 +67,9 @@ pub struct HookDef {
     pub headers: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_sec: Option<u64>,
+    /// A `wasm` hook's plugin (set from its plugin.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
     /// A name for events and `quire hooks list` (default: the command).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -82,6 +88,7 @@ impl HookDef {
         let text = match self.kind {
             HookKind::Command => self.command.as_deref().unwrap_or(""),
             HookKind::Http => self.url.as_deref().unwrap_or(""),
+            HookKind::Wasm => self.plugin.as_deref().unwrap_or(""),
         };
         let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut end = one_line.len().min(60);
@@ -103,6 +110,9 @@ impl HookDef {
             HookKind::Http if self.url.as_deref().is_none_or(|u| u.trim().is_empty()) => {
                 Err("an http hook needs `url`".into())
             }
+            HookKind::Wasm => Err(
+                "a wasm hook is declared by its plugin, in the plugin's plugin.toml (`[[hooks]]` with `event` and `matcher`), not here".into(),
+            ),
             _ => Ok(()),
         }
     }
@@ -186,6 +196,8 @@ pub struct HookSources {
     /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands).
     /// They run only once approved by hash, like a repository's.
     pub plugin_files: Vec<(PathBuf, PathBuf)>,
+    /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
+    pub plugins: crate::plugins::PluginsConfig,
 }
 
 impl HookSources {
@@ -203,6 +215,7 @@ impl HookSources {
             project_trusted: config.project_trusted,
             claude_compat: config.hooks.claude_compat,
             plugin_files,
+            plugins: config.plugins.clone(),
         }
     }
 }
@@ -335,6 +348,9 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             });
         }
     }
+    let (wasm, warnings) = super::wasm::plugin_hooks(src, &approved);
+    out.hooks.extend(wasm);
+    out.warnings.extend(warnings);
     out
 }
 

@@ -2,8 +2,9 @@
 //! in parallel, each bounded by its timeout, every run announced as
 //! `hook_started` / `hook_completed` events, results combined.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 use serde_json::{Map, Value};
@@ -11,8 +12,9 @@ use serde_json::{Map, Value};
 use super::config::TrustState;
 use super::contract::{self, HookResult};
 use super::runner::{self, RunOutput};
-use super::{Decision, Hook, HookEvent, HookKind, claude};
+use super::{Decision, Hook, HookEvent, HookKind, claude, wasm};
 use crate::agent::{Event, EventSink};
+use crate::plugins::LoadedPlugin;
 
 /// The session fields of every hook input.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +35,8 @@ pub struct Hooks {
     events: EventSink,
     http: OnceLock<reqwest::Client>,
     stop: Mutex<Option<String>>,
+    /// The loaded plugins of `wasm` hooks, by name.
+    plugins: HashMap<String, Arc<LoadedPlugin>>,
 }
 
 impl Hooks {
@@ -44,7 +48,44 @@ impl Hooks {
             events,
             http: OnceLock::new(),
             stop: Mutex::new(None),
+            plugins: HashMap::new(),
         }
+    }
+
+    /// Gives the `wasm` hooks their plugins (those the session loaded).
+    /// A hook whose plugin was not loaded, or was built for a world without
+    /// hooks, is left out with a warning.
+    pub fn with_plugins(mut self, loaded: &[Arc<LoadedPlugin>]) -> (Hooks, Vec<String>) {
+        let mut warnings = Vec::new();
+        self.plugins = loaded
+            .iter()
+            .map(|p| (p.name().to_string(), p.clone()))
+            .collect();
+        let plugins = &self.plugins;
+        self.hooks.retain(|h| {
+            if h.def.kind != HookKind::Wasm {
+                return true;
+            }
+            let name = h.def.plugin.as_deref().unwrap_or("");
+            match plugins.get(name) {
+                Some(p) if p.handles_hooks() => true,
+                Some(p) => {
+                    warnings.push(format!(
+                        "plugin '{name}' declares hooks but is built for world {}, which has no hooks: rebuild it with a quire-sdk for 0.2.0 or later",
+                        p.world_version
+                    ));
+                    false
+                }
+                None => {
+                    warnings.push(format!(
+                        "the {} hook of plugin '{name}' does not run: the plugin is not loaded",
+                        h.event
+                    ));
+                    false
+                }
+            }
+        });
+        (self, warnings)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -136,36 +177,13 @@ impl Hooks {
             event: hook.event.as_str().to_string(),
         });
         let started = Instant::now();
-        let out: RunOutput = match hook.def.kind {
-            HookKind::Command => {
-                let project = info.project_dir.display().to_string();
-                let env = [
-                    ("QUIRE_PROJECT_DIR", project.clone()),
-                    ("CLAUDE_PROJECT_DIR", project),
-                    ("QUIRE_SESSION_ID", info.session_id.clone()),
-                ];
-                runner::run_command(
-                    hook.def.command.as_deref().unwrap_or(""),
-                    &info.cwd,
-                    &env,
-                    &body,
-                    hook.def.timeout(),
-                )
-                .await
-            }
-            HookKind::Http => {
-                let client = self.http.get_or_init(reqwest::Client::new);
-                runner::run_http(
-                    client,
-                    hook.def.url.as_deref().unwrap_or(""),
-                    &hook.def.headers,
-                    body,
-                    hook.def.timeout(),
-                )
-                .await
+        let result = match hook.def.kind {
+            HookKind::Wasm => self.run_wasm(hook, &label, &body).await,
+            HookKind::Command | HookKind::Http => {
+                let out = self.run_process(hook, info, body).await;
+                contract::interpret(hook.event, &label, &out, hook.def.timeout().as_secs())
             }
         };
-        let result = contract::interpret(hook.event, &label, &out, hook.def.timeout().as_secs());
         let message = result.warning.clone().or_else(|| result.block.clone());
         if let Some(w) = &result.warning {
             tracing::warn!("{w}");
@@ -178,6 +196,52 @@ impl Hooks {
             message,
         });
         result
+    }
+}
+
+impl Hooks {
+    /// A command or HTTP hook.
+    async fn run_process(&self, hook: &Hook, info: &SessionInfo, body: Vec<u8>) -> RunOutput {
+        if hook.def.kind == HookKind::Http {
+            let client = self.http.get_or_init(reqwest::Client::new);
+            return runner::run_http(
+                client,
+                hook.def.url.as_deref().unwrap_or(""),
+                &hook.def.headers,
+                body,
+                hook.def.timeout(),
+            )
+            .await;
+        }
+        let project = info.project_dir.display().to_string();
+        let env = [
+            ("QUIRE_PROJECT_DIR", project.clone()),
+            ("CLAUDE_PROJECT_DIR", project),
+            ("QUIRE_SESSION_ID", info.session_id.clone()),
+        ];
+        runner::run_command(
+            hook.def.command.as_deref().unwrap_or(""),
+            &info.cwd,
+            &env,
+            &body,
+            hook.def.timeout(),
+        )
+        .await
+    }
+
+    /// A plugin's `hooks` export, under the plugin's grants and limits.
+    async fn run_wasm(&self, hook: &Hook, label: &str, body: &[u8]) -> HookResult {
+        let name = hook.def.plugin.as_deref().unwrap_or("");
+        let Some(plugin) = self.plugins.get(name) else {
+            return HookResult {
+                outcome: Some(contract::Outcome::Error),
+                warning: Some(format!("hook `{label}`: plugin '{name}' is not loaded")),
+                ..Default::default()
+            };
+        };
+        let payload = String::from_utf8_lossy(body);
+        let out = plugin.hook(hook.event.as_str(), &payload).await;
+        wasm::interpret(hook.event, label, out, plugin.manifest.limits.timeout_ms)
     }
 }
 
@@ -208,7 +272,7 @@ pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
         .collect();
     (!pending.is_empty()).then(|| {
         format!(
-            "{} repository hook(s) are new or changed and do not run until approved: {}. Review them with `quire hooks list`, approve with `quire hooks trust`.",
+            "{} repository or plugin hook(s) are new or changed and do not run until approved: {}. Review them with `quire hooks list`, approve with `quire hooks trust`.",
             pending.len(),
             pending.join("; ")
         )

@@ -9,6 +9,8 @@
 //! - [`runner`] runs one command (own process group, killed at its
 //!   timeout) or HTTP hook; [`contract`] turns its exit code and output
 //!   into a [`HookResult`]; [`combine`] merges the results of one event.
+//! - [`wasm`]: hooks a WASM plugin declares, run through its `hooks`
+//!   export under its grants and limits.
 //! - [`dispatch`]: [`Hooks`], the set a session runs; the tool registry is
 //!   the one place tool events fire, for every tool source.
 
@@ -21,6 +23,7 @@ pub mod dispatch;
 pub mod runner;
 pub mod tool_events;
 pub mod trust;
+pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 

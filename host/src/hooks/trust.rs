@@ -189,6 +189,7 @@ mod tests {
             url: None,
             headers: Default::default(),
             timeout_sec: None,
+            plugin: None,
             name: None,
         }
     }

@@ -26,6 +26,8 @@ pub struct Manifest {
     pub component: PathBuf,
     pub permissions: Permissions,
     pub limits: Limits,
+    /// The hook events the plugin handles (`[[hooks]]`).
+    pub hooks: Vec<super::hook_decl::HookDecl>,
     /// The `plugin.toml` this came from.
     pub path: PathBuf,
 }
@@ -143,6 +145,8 @@ struct Raw {
     permissions: Permissions,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    hooks: Vec<super::hook_decl::HookDecl>,
 }
 
 /// Reads and checks the manifest at `path`.
@@ -213,6 +217,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
     ] {
         check_range(key, value, max).map_err(|m| at(key, m))?;
     }
+    super::hook_decl::check(&raw.hooks).map_err(|m| at("hooks", m))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     Ok(Manifest {
         name: raw.name,
@@ -221,6 +226,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
         component: dir.join(&raw.component),
         permissions: raw.permissions,
         limits: l,
+        hooks: raw.hooks,
         path: path.to_path_buf(),
     })
 }

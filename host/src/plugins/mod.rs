@@ -21,6 +21,7 @@ pub mod discover;
 pub mod engine;
 pub mod explain;
 pub mod grants;
+pub mod hook_decl;
 pub mod http;
 pub mod install;
 pub mod limits;

@@ -14,7 +14,7 @@ use super::grants::{Grants, HostAllowList};
 use super::limits;
 use super::manifest::Manifest;
 use super::state::{CallTrace, PluginState};
-use super::world::{self, GuestError, PluginPre, ToolInfo};
+use super::world::{self, GuestError, HookCall, HookReply, PluginPre, ToolInfo};
 
 /// How the component was loaded.
 #[derive(Debug, Clone, Copy)]
@@ -121,7 +121,7 @@ impl LoadedPlugin {
             .await;
         match outcome.result {
             Ok(Answer::Tools(tools)) => Ok(tools),
-            Ok(Answer::Text(_)) => Ok(Vec::new()),
+            Ok(Answer::Text(_) | Answer::Hook(_)) => Ok(Vec::new()),
             Err(e) => Err(PluginError::Runtime {
                 plugin: self.name.to_string(),
                 message: format!("list-tools failed: {}", e.message(&self.name)),
@@ -137,7 +137,7 @@ impl LoadedPlugin {
             .await;
         let mut result = out.result.map(|a| match a {
             Answer::Text(t) => cap(t, limit),
-            Answer::Tools(_) => String::new(),
+            Answer::Tools(_) | Answer::Hook(_) => String::new(),
         });
         // A guest may hide why its request failed; the model should know.
         if let Err(CallError::Guest(GuestError::Failed(m))) = &mut result
@@ -152,6 +152,28 @@ impl LoadedPlugin {
         CallOutcome {
             result,
             trace: out.trace,
+            duration: out.duration,
+        }
+    }
+
+    /// Whether the component's world has the `hooks` export (0.2.0 on).
+    pub fn handles_hooks(&self) -> bool {
+        self.pre.has_hooks()
+    }
+
+    /// Handles one hook event in a fresh store, under the same grants and
+    /// limits as a tool call.
+    pub async fn hook(&self, event: &str, payload: &str) -> HookOutcome {
+        let call = HookCall { event, payload };
+        let out = self
+            .run(&self.grants, self.allow.clone(), Op::Hook(call))
+            .await;
+        let result = out.result.map(|a| match a {
+            Answer::Hook(reply) => reply,
+            Answer::Tools(_) | Answer::Text(_) => HookReply::default(),
+        });
+        HookOutcome {
+            result,
             duration: out.duration,
         }
     }
@@ -188,6 +210,10 @@ impl LoadedPlugin {
                     .call_tool(&mut store, tool, args)
                     .await
                     .map(|r| r.map(Answer::Text)),
+                Op::Hook(call) => pre
+                    .handle_hook(&mut store, &call)
+                    .await
+                    .map(|r| r.map(Answer::Hook).map_err(GuestError::Failed)),
             };
             (r, store.data_mut().trace())
         };
@@ -217,11 +243,20 @@ impl LoadedPlugin {
 enum Op<'a> {
     ListTools,
     Call(&'a str, &'a str),
+    Hook(HookCall<'a>),
 }
 
 enum Answer {
     Tools(Vec<ToolInfo>),
     Text(String),
+    Hook(HookReply),
+}
+
+/// The result of one hook call.
+#[derive(Debug)]
+pub struct HookOutcome {
+    pub result: Result<HookReply, CallError>,
+    pub duration: Duration,
 }
 
 struct Outcome {

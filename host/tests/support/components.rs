@@ -9,10 +9,21 @@ use std::path::{Path, PathBuf};
 use wasmparser::{Parser, Payload};
 
 /// The interface the host calls: every plugin component exports it.
-pub const TOOLS_EXPORT: &str = "quire:plugin/tools@0.1.0";
+pub const TOOLS_EXPORT: &str = "quire:plugin/tools@0.2.0";
+/// The hooks export of the SDK's world (0.2.0 on).
+pub const HOOKS_EXPORT: &str = "quire:plugin/hooks@0.2.0";
+/// The tools export of the first world, 0.1.0 (py-calc stays on it).
+pub const TOOLS_EXPORT_0_1: &str = "quire:plugin/tools@0.1.0";
 
 /// The example plugins, as folders under `examples/plugins/`.
-pub const EXAMPLES: &[&str] = &["word-count", "fs-search", "http-get", "py-calc"];
+pub const EXAMPLES: &[&str] = &[
+    "word-count",
+    "fs-search",
+    "http-get",
+    "rm-guard",
+    "rs-tidy",
+    "py-calc",
+];
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

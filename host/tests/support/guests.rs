@@ -77,3 +77,42 @@ pub fn plugin_dir(dir: &Path, name: &str, wasm: &Path, extra: &str) -> PathBuf {
     .expect("write plugin.toml");
     dir.to_path_buf()
 }
+
+/// The component of example plugin `name` (`examples/plugins/<name>`),
+/// built from source like `examples/plugins/build.sh` does (into
+/// `target/plugins`), once per test process.
+pub fn build_example(name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let mut built = built.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(p) = built.get(name) {
+        return p.clone();
+    }
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => PathBuf::from(d).join("plugins"),
+        None => root().join("target").join("plugins"),
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["build", "--quiet", "--release", "--locked", "-p", name])
+        .args(["--target", "wasm32-wasip2"])
+        .arg("--manifest-path")
+        .arg(root().join("examples/plugins/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "building example {name} failed (is the wasm32-wasip2 target installed? `rustup target add wasm32-wasip2`):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wasm = target
+        .join("wasm32-wasip2/release")
+        .join(format!("{}.wasm", name.replace('-', "_")));
+    assert!(wasm.is_file(), "no component at {}", wasm.display());
+    built.insert(name.to_string(), wasm.clone());
+    wasm
+}

@@ -4,6 +4,7 @@
 //! [`SUPPORTED`] and refuses others, naming both.
 
 pub mod v0_1_0;
+pub mod v0_2_0;
 
 use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::{Engine, Store};
@@ -15,7 +16,7 @@ pub const PACKAGE: &str = "quire:plugin";
 
 /// Every world version this host runs, oldest first. A new version gets a
 /// module next to `v0_1_0` and a line here; old plugins keep working.
-pub const SUPPORTED: &[&str] = &[v0_1_0::VERSION];
+pub const SUPPORTED: &[&str] = &[v0_1_0::VERSION, v0_2_0::VERSION];
 
 /// One tool as a plugin describes it (all versions map to this).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,24 @@ pub enum GuestError {
     InvalidArguments(String),
     UnknownTool(String),
     Failed(String),
+}
+
+/// One hook event for a plugin's `hooks` export (world 0.2.0 and later).
+#[derive(Debug, Clone, Copy)]
+pub struct HookCall<'a> {
+    /// The event name (`PreToolUse`, …).
+    pub event: &'a str,
+    /// The hook input, a JSON object as text.
+    pub payload: &'a str,
+}
+
+/// The `hook-decision` a plugin returned; nothing set means "go on".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HookReply {
+    pub block: Option<String>,
+    pub updated_input: Option<String>,
+    pub additional_context: Option<String>,
+    pub system_message: Option<String>,
 }
 
 /// Why a component is not a plugin this host can run.
@@ -88,18 +107,21 @@ pub fn version_of(component: &Component, engine: &Engine) -> Result<&'static str
 
 /// Adds the imports of every supported version to `linker`.
 pub fn add_to_linker(linker: &mut Linker<PluginState>) -> wasmtime::Result<()> {
-    v0_1_0::add_to_linker(linker)
+    v0_1_0::add_to_linker(linker)?;
+    v0_2_0::add_to_linker(linker)
 }
 
 /// A linked component of some supported version.
 pub enum PluginPre {
     V0_1_0(v0_1_0::Pre),
+    V0_2_0(v0_2_0::Pre),
 }
 
 impl PluginPre {
     pub fn new(version: &str, pre: InstancePre<PluginState>) -> wasmtime::Result<PluginPre> {
         match version {
             v0_1_0::VERSION => Ok(PluginPre::V0_1_0(v0_1_0::Pre::new(pre)?)),
+            v0_2_0::VERSION => Ok(PluginPre::V0_2_0(v0_2_0::Pre::new(pre)?)),
             other => Err(wasmtime::Error::msg(format!(
                 "world version {other} has no bindings"
             ))),
@@ -113,6 +135,7 @@ impl PluginPre {
     ) -> wasmtime::Result<Vec<ToolInfo>> {
         match self {
             PluginPre::V0_1_0(p) => p.list_tools(store).await,
+            PluginPre::V0_2_0(p) => p.list_tools(store).await,
         }
     }
 
@@ -125,6 +148,25 @@ impl PluginPre {
     ) -> wasmtime::Result<Result<String, GuestError>> {
         match self {
             PluginPre::V0_1_0(p) => p.call_tool(store, name, arguments).await,
+            PluginPre::V0_2_0(p) => p.call_tool(store, name, arguments).await,
+        }
+    }
+
+    /// Whether components of this version can handle hook events.
+    pub fn has_hooks(&self) -> bool {
+        !matches!(self, PluginPre::V0_1_0(_))
+    }
+
+    /// Instantiates into `store` and handles one hook event. `Ok(Err)` is
+    /// the plugin's own error; a version without `hooks` answers "go on".
+    pub async fn handle_hook(
+        &self,
+        store: &mut Store<PluginState>,
+        call: &HookCall<'_>,
+    ) -> wasmtime::Result<Result<HookReply, String>> {
+        match self {
+            PluginPre::V0_1_0(_) => Ok(Ok(HookReply::default())),
+            PluginPre::V0_2_0(p) => p.handle_hook(store, call).await,
         }
     }
 }
@@ -152,10 +194,11 @@ mod tests {
     #[test]
     fn mismatch_names_both_versions() {
         let m = WorldMismatch::Unsupported {
-            found: "0.2.0".into(),
+            found: "0.9.0".into(),
         };
         let text = m.explain();
-        assert!(text.contains("quire:plugin@0.2.0"), "{text}");
+        assert!(text.contains("quire:plugin@0.9.0"), "{text}");
         assert!(text.contains("quire:plugin@0.1.0"), "{text}");
+        assert!(text.contains("quire:plugin@0.2.0"), "{text}");
     }
 }

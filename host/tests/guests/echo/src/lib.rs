@@ -1,7 +1,9 @@
-//! One tool, `echo`, that returns its arguments unchanged.
+//! One tool, `echo`, that returns its arguments unchanged. Built for the
+//! frozen world 0.1.0 (not the SDK's newest): a plugin for an older world
+//! keeps working.
 
 wit_bindgen::generate!({
-    path: "../../../../sdk/wit",
+    path: "../../../../host/src/plugins/world/wit/0.1.0",
     world: "plugin",
 });
 

@@ -1,4 +1,4 @@
-//! Built against `quire:plugin@0.2.0` (a copy of the world with a newer
+//! Built against `quire:plugin@0.9.0` (a copy of the world with a newer
 //! version), which this quire does not support.
 
 wit_bindgen::generate!({

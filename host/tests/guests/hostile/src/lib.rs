@@ -1,5 +1,6 @@
 //! A plugin that attacks its host. Every tool tries one thing a sandbox must
 //! stop (or bound); `echo` shows that the host still serves afterwards.
+//! Its hook (world 0.2.0) loops forever on every event.
 
 use std::io::Write;
 
@@ -172,6 +173,15 @@ fn http_get(url: &str) -> Result<String, String> {
         bytes.extend_from_slice(&chunk);
     }
     Ok(format!("{status} {}", String::from_utf8_lossy(&bytes)))
+}
+
+impl exports::quire::plugin::hooks::Guest for Hostile {
+    fn handle(_event: quire::plugin::types::HookEvent) -> Result<quire::plugin::types::HookDecision, String> {
+        let mut n: u64 = 0;
+        loop {
+            n = std::hint::black_box(n.wrapping_add(1));
+        }
+    }
 }
 
 export!(Hostile);
