@@ -227,9 +227,14 @@ fn failed(e: &ReviewError) -> i32 {
 /// `/review [--staged | --base REF | --commit SHA | --range A..B] [INSTRUCTIONS]`
 /// in the line REPL: the human view on stdout.
 pub async fn slash(config: &Config, home: &Path, cwd: &Path, arg: &str, token: &CancellationToken) {
-    let words = std::iter::once("review").chain(arg.split_whitespace());
-    let args = match <ReviewArgsParser as clap::Parser>::try_parse_from(words) {
-        Ok(p) => p.args,
+    use clap::{Args as _, FromArgMatches as _};
+    let words = std::iter::once("/review").chain(arg.split_whitespace());
+    let command = ReviewArgs::augment_args(clap::Command::new("/review").no_binary_name(false));
+    let parsed = command
+        .try_get_matches_from(words)
+        .and_then(|m| ReviewArgs::from_arg_matches(&m));
+    let args = match parsed {
+        Ok(a) => a,
         Err(e) => {
             pipe::err(&format!("{e}"));
             return;
@@ -241,11 +246,4 @@ pub async fn slash(config: &Config, home: &Path, cwd: &Path, arg: &str, token: &
         run_tests: args.run_tests,
     };
     reviewed(config, home, cwd, request, &args, None, token).await;
-}
-
-#[derive(Debug, clap::Parser)]
-#[command(name = "/review", no_binary_name = false)]
-struct ReviewArgsParser {
-    #[command(flatten)]
-    args: ReviewArgs,
 }

@@ -77,8 +77,8 @@ impl Asker {
             &request,
             &self.config.retry,
             cancel,
-            &mut |_| {},
-            &mut |n| tracing::debug!(attempt = n.attempt, reason = %n.reason, "review: retrying"),
+            &mut |_: &str| {},
+            &mut |n: &model::retry::RetryNotice| tracing::debug!(attempt = n.attempt, reason = %n.reason, "review: retrying"),
         )
         .await
         .map_err(|e| match e {

@@ -93,26 +93,45 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
     let mut notes = Vec::new();
     let obj = v.as_object().ok_or("a finding must be a JSON object")?;
     let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::trim);
-    let file = text("file")
-        .or_else(|| text("path"))
-        .filter(|f| !f.is_empty())
-        .ok_or("it names no file")?;
+    let file = match text("file").filter(|f| !f.is_empty()) {
+        Some(f) => f,
+        None => {
+            let f = text("path").filter(|f| !f.is_empty()).ok_or("it names no file")?;
+            notes.push("`path` read as `file`".to_string());
+            f
+        }
+    };
     let file = safe_path(file).ok_or_else(|| format!("its file \"{file}\" is outside the repository"))?;
     let (start, end) = lines(obj).ok_or("it has no line number")?;
-    let severity = match obj.get("severity") {
-        Some(Value::String(s)) => Severity::parse(s),
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| Severity::parse(&n.to_string())),
-        _ => None,
+    if !matches!(obj.get("line_start"), Some(Value::Number(_))) {
+        notes.push(format!("lines read as {start}-{end}"));
+    }
+    let raw_severity = match obj.get("severity") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
     };
-    let severity = severity.unwrap_or_else(|| {
-        notes.push("severity missing or unknown, set to P2".to_string());
-        Severity::P2
-    });
-    let category = text("category").unwrap_or("").to_ascii_lowercase();
+    let severity = match Severity::parse(&raw_severity) {
+        Some(s) => {
+            if raw_severity != s.label() {
+                notes.push(format!("severity \"{raw_severity}\" read as {}", s.label()));
+            }
+            s
+        }
+        None => {
+            notes.push(format!("severity \"{raw_severity}\" unknown, set to P2"));
+            Severity::P2
+        }
+    };
+    let raw_category = text("category").unwrap_or("");
+    let category = raw_category.to_ascii_lowercase();
     let category = if CATEGORIES.contains(&category.as_str()) {
+        if category != raw_category {
+            notes.push(format!("category \"{raw_category}\" read as {category}"));
+        }
         category
     } else {
-        notes.push(format!("category \"{category}\" unknown, set to other"));
+        notes.push(format!("category \"{raw_category}\" unknown, set to other"));
         "other".to_string()
     };
     let explanation = text("explanation")
@@ -128,10 +147,18 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
         }
         None => return Err("it has neither a title nor an explanation".into()),
     };
-    let confidence = confidence(obj.get("confidence")).unwrap_or_else(|| {
-        notes.push("confidence missing or not a number, set to 0.5".to_string());
-        0.5
-    });
+    let confidence = match confidence(obj.get("confidence")) {
+        Some(c) => {
+            if obj.get("confidence").and_then(Value::as_f64) != Some(c) {
+                notes.push(format!("confidence read as {c}"));
+            }
+            c
+        }
+        None => {
+            notes.push("confidence missing or not a number, set to 0.5".to_string());
+            0.5
+        }
+    };
     let suggested_patch = text("suggested_patch")
         .or_else(|| text("patch"))
         .filter(|p| !p.is_empty())
@@ -230,7 +257,13 @@ mod tests {
         assert_eq!(f.title, "SQL built from user input");
         assert!((f.confidence - 0.8).abs() < 1e-9);
         assert!(f.id.starts_with('R'));
-        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes.len(), 6, "{notes:?}");
+        let (_, clean) = repair(&json!({
+            "file": "a.rs", "line_start": 3, "line_end": 3, "severity": "P3",
+            "category": "tests", "title": "t", "explanation": "e", "confidence": 0.5
+        }))
+        .unwrap();
+        assert!(clean.is_empty(), "{clean:?}");
     }
 
     #[test]

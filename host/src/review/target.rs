@@ -72,34 +72,35 @@ pub fn git_dir(repo: &Path) -> Result<PathBuf, ReviewError> {
     Ok(PathBuf::from(out.trim()))
 }
 
+/// Flags of every diff: plain output, no external tools, no rename pairs.
+const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "--no-renames", "-U3"];
+
 /// The unified diff of `target` in `repo`.
 pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     target.check()?;
-    let common = [
-        "-c",
-        "core.quotepath=false",
-        "diff",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-renames",
-        "-U3",
-    ];
-    let mut args: Vec<String> = common.iter().map(|s| s.to_string()).collect();
-    match target {
-        Target::Uncommitted => {
-            if has_head(repo) {
-                args.push("HEAD".into());
-            } else {
-                // No commit yet: everything staged is new.
-                args.push("--cached".into());
-            }
+    let mut args: Vec<String> = ["-c", "core.quotepath=false"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Target::Commit(c) = target {
+        // `show` also covers a root commit; a merge shows its first parent's diff.
+        args.extend(
+            ["show", "--format=", "--diff-merges=first-parent"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        args.extend(DIFF_FLAGS.iter().map(|s| s.to_string()));
+        args.push(c.clone());
+    } else {
+        args.push("diff".into());
+        args.extend(DIFF_FLAGS.iter().map(|s| s.to_string()));
+        match target {
+            Target::Uncommitted if has_head(repo) => args.push("HEAD".into()),
+            // No commit yet: everything staged is new.
+            Target::Uncommitted | Target::Staged => args.push("--cached".into()),
+            Target::Base(r) => args.push(format!("{r}...HEAD")),
+            Target::Range(r) | Target::Commit(r) => args.push(r.clone()),
         }
-        Target::Staged => args.push("--cached".into()),
-        Target::Base(r) => args.push(format!("{r}...HEAD")),
-        Target::Commit(c) => {
-            args.push(format!("{c}^!"));
-        }
-        Target::Range(r) => args.push(r.clone()),
     }
     args.push("--".into());
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -139,7 +140,7 @@ pub fn generated_by_attributes(repo: &Path, paths: &[String]) -> Vec<String> {
     for triple in fields.chunks(3) {
         if let [path, _attr, value] = triple
             && matches!(*value, "set" | "true")
-            && !marked.iter().any(|m: &String| m == path)
+            && !marked.iter().any(|m: &String| m.as_str() == *path)
         {
             marked.push(path.to_string());
         }
