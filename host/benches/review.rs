@@ -24,7 +24,14 @@ const LATENCY_MS: u64 = 400;
 
 fn git(repo: &std::path::Path, args: &[&str]) {
     let ok = Command::new("git")
-        .args(["-c", "user.name=B", "-c", "user.email=b@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=B",
+            "-c",
+            "user.email=b@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(repo)
         .stdout(Stdio::null())
@@ -72,19 +79,31 @@ fn one_run(parallel: usize) -> Sample {
     let flags: Vec<_> = (0..FLAGGED)
         .map(|i| json!({"hunk": format!("H{}", i * 2 + 1), "concern": "correctness", "reason": "look"}))
         .collect();
-    server.push_keyed("REVIEW-PASS: triage", slow(json!({ "flags": flags }).to_string()));
+    server.push_keyed(
+        "REVIEW-PASS: triage",
+        slow(json!({ "flags": flags }).to_string()),
+    );
     for _ in 0..40 {
-        server.push_keyed("REVIEW-PASS: triage", slow(json!({"flags": []}).to_string()));
+        server.push_keyed(
+            "REVIEW-PASS: triage",
+            slow(json!({"flags": []}).to_string()),
+        );
     }
     let mut all = Vec::new();
     for i in 0..FLAGGED {
         let file = format!("m{:02}.rs", i * 2);
         let f = json!({"file": file, "line_start": 3, "severity": "P2", "category": "correctness",
             "title": format!("Problem {i}"), "explanation": "e", "confidence": 0.7});
-        server.push_keyed(&format!("AREA: {file}"), slow(json!({"findings": [f.clone()]}).to_string()));
+        server.push_keyed(
+            &format!("AREA: {file}"),
+            slow(json!({"findings": [f.clone()]}).to_string()),
+        );
         all.push(f);
     }
-    server.push_keyed("REVIEW-PASS: merge", slow(json!({ "findings": all }).to_string()));
+    server.push_keyed(
+        "REVIEW-PASS: merge",
+        slow(json!({ "findings": all }).to_string()),
+    );
     let started = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_quire"))
         .args(["review", "--json"])
@@ -110,7 +129,10 @@ fn one_run(parallel: usize) -> Sample {
 }
 
 fn main() {
-    println!("review of {} lines in {FILES} files, {LATENCY_MS} ms per answer", FILES * LINES);
+    println!(
+        "review of {} lines in {FILES} files, {LATENCY_MS} ms per answer",
+        FILES * LINES
+    );
     println!("| deep passes at once | requests (triage/deep/merge) | tokens sent | wall time |");
     println!("|---|---|---|---|");
     for parallel in [1, 4] {

@@ -129,7 +129,16 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     };
     let interrupts = Interrupts::install();
     let token = interrupts.begin();
-    let code = reviewed(&setup.config, &setup.home, &setup.cwd, request, args, schema, &token).await;
+    let code = reviewed(
+        &setup.config,
+        &setup.home,
+        &setup.cwd,
+        request,
+        args,
+        schema,
+        &token,
+    )
+    .await;
     interrupts.end();
     interrupts.terminated().unwrap_or(code)
 }
@@ -154,7 +163,9 @@ async fn reviewed(
     if let Ok(dir) = review::target::git_dir(&outcome.repo)
         && let Err(e) = outcome.report.save(&dir)
     {
-        pipe::err(&format!("warning: {e} (quire review apply will not find this review)\n"));
+        pipe::err(&format!(
+            "warning: {e} (quire review apply will not find this review)\n"
+        ));
     }
     let report = &outcome.report;
     let printed = if let Some(schema) = schema {
@@ -164,7 +175,8 @@ async fn reviewed(
     } else {
         match args.format() {
             FormatArg::Human => {
-                let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let colour =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                 Ok(review::output::human::render(report, &outcome.repo, colour))
             }
             FormatArg::Json => report.to_checked_json().map(|v| format!("{v:#}\n")),

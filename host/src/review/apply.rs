@@ -22,7 +22,11 @@ pub async fn apply(repo: &Path, id: &str) -> Result<String, ReviewError> {
         let known: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
         return Err(ReviewError::Usage(format!(
             "the last review has no finding {id} (it has: {})",
-            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
         )));
     };
     let Some(patch) = &finding.suggested_patch else {

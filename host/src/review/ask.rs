@@ -97,7 +97,8 @@ impl Asker {
 /// The first JSON object in a model's answer (bare, or in a ```json fence).
 pub fn json_object(text: &str) -> Option<serde_json::Value> {
     let start = text.find('{')?;
-    let mut de = serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+    let mut de =
+        serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
     match de.next() {
         Some(Ok(v)) if v.is_object() => Some(v),
         _ => {
@@ -116,7 +117,9 @@ pub fn json_value(text: &str) -> Option<serde_json::Value> {
         .or_else(|| t.strip_prefix("```"))
         .and_then(|r| r.trim_end().strip_suffix("```"))
         .unwrap_or(t);
-    serde_json::from_str(t.trim()).ok().or_else(|| json_object(text))
+    serde_json::from_str(t.trim())
+        .ok()
+        .or_else(|| json_object(text))
 }
 
 #[cfg(test)]

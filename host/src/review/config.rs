@@ -72,9 +72,8 @@ impl ReviewConfig {
         if !trusted || !path.is_file() {
             return Ok(self);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            ReviewError::Usage(format!("cannot read {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ReviewError::Usage(format!("cannot read {}: {e}", path.display())))?;
         let extra: RepoReview = toml::from_str(&text).map_err(|e| {
             ReviewError::Usage(format!(
                 "{} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model)",

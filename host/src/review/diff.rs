@@ -90,8 +90,11 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
             && let Some(hunk) = file.hunks.last_mut()
             && (line.starts_with([' ', '+', '-', '\\']) || line.is_empty())
         {
-            hunk.lines
-                .push(if line.is_empty() { " ".into() } else { line.into() });
+            hunk.lines.push(if line.is_empty() {
+                " ".into()
+            } else {
+                line.into()
+            });
             continue;
         }
         in_hunk = false;
@@ -118,14 +121,10 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
 fn path_from_header(rest: &str) -> String {
     let rest = rest.trim();
     if let Some(i) = rest.rfind(" b/") {
-        return unquote(&rest[i + 1..])
-            .trim_start_matches("b/")
-            .to_string();
+        return unquote(&rest[i + 1..]).trim_start_matches("b/").to_string();
     }
     if let Some(i) = rest.rfind(" \"b/") {
-        return unquote(&rest[i + 1..])
-            .trim_start_matches("b/")
-            .to_string();
+        return unquote(&rest[i + 1..]).trim_start_matches("b/").to_string();
     }
     rest.to_string()
 }

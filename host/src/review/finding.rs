@@ -81,7 +81,10 @@ impl Finding {
         let digest = h.finalize();
         self.id = format!(
             "R{}",
-            digest[..4].iter().map(|b| format!("{b:02x}")).collect::<String>()
+            digest[..4]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
         );
         self
     }
@@ -96,12 +99,15 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
     let file = match text("file").filter(|f| !f.is_empty()) {
         Some(f) => f,
         None => {
-            let f = text("path").filter(|f| !f.is_empty()).ok_or("it names no file")?;
+            let f = text("path")
+                .filter(|f| !f.is_empty())
+                .ok_or("it names no file")?;
             notes.push("`path` read as `file`".to_string());
             f
         }
     };
-    let file = safe_path(file).ok_or_else(|| format!("its file \"{file}\" is outside the repository"))?;
+    let file =
+        safe_path(file).ok_or_else(|| format!("its file \"{file}\" is outside the repository"))?;
     let (start, end) = lines(obj).ok_or("it has no line number")?;
     if !matches!(obj.get("line_start"), Some(Value::Number(_))) {
         notes.push(format!("lines read as {start}-{end}"));
@@ -143,7 +149,13 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
         Some(t) => t.to_string(),
         None if !explanation.is_empty() => {
             notes.push("title missing, taken from the explanation".to_string());
-            explanation.split(['.', '\n']).next().unwrap_or("").chars().take(80).collect()
+            explanation
+                .split(['.', '\n'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect()
         }
         None => return Err("it has neither a title nor an explanation".into()),
     };

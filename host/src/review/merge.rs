@@ -53,15 +53,23 @@ pub async fn run(
     if found.is_empty() {
         return Ok((None, found));
     }
-    let listed = serde_json::to_string_pretty(&serde_json::json!({ "findings": found }))
-        .unwrap_or_default();
+    let listed =
+        serde_json::to_string_pretty(&serde_json::json!({ "findings": found })).unwrap_or_default();
     let answer = asker
-        .ask(model, prompt::REVIEWER, prompt::merge(shared, &listed), cancel)
+        .ask(
+            model,
+            prompt::REVIEWER,
+            prompt::merge(shared, &listed),
+            cancel,
+        )
         .await?;
     let mut merge_warnings = Vec::new();
     let merged = findings_in(&answer.text, "merge pass", &mut merge_warnings);
     let findings = if merged.is_empty() && !merge_warnings.is_empty() {
-        warnings.push("merge pass: its answer was unusable; the deep passes' findings are kept as they were".into());
+        warnings.push(
+            "merge pass: its answer was unusable; the deep passes' findings are kept as they were"
+                .into(),
+        );
         found
     } else {
         warnings.extend(merge_warnings);

@@ -60,20 +60,35 @@ pub async fn review(
     let triage_model = asker.model(settings.triage_model.as_deref());
     let deep_model = asker.model(settings.deep_model.as_deref());
     let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    let shared = Shared::gather(config, &settings, home, &repo, request.instructions.clone(), &paths);
+    let shared = Shared::gather(
+        config,
+        &settings,
+        home,
+        &repo,
+        request.instructions.clone(),
+        &paths,
+    );
     let mut report = Report::new(request.target.describe(), request.instructions.clone());
     report.skipped = skipped;
     report.stats.files = files.len();
     report.stats.hunks = files.iter().map(|f| f.hunks.len()).sum();
     let mut warnings = Vec::new();
     if report.stats.hunks == 0 {
-        return Ok(Outcome { report, warnings, repo, shared });
+        return Ok(Outcome {
+            report,
+            warnings,
+            repo,
+            shared,
+        });
     }
     let mut usage = Usage::default();
     let mut requests = 0u64;
 
     let fixed = format!("{}{}", prompt::REVIEWER, prompt::triage(&shared, ""));
-    let chunks = chunk::pack(&files, chunk::budget(asker.context_window(&triage_model), &fixed));
+    let chunks = chunk::pack(
+        &files,
+        chunk::budget(asker.context_window(&triage_model), &fixed),
+    );
     report.stats.triage_requests = chunks.len();
     let parallel = settings.parallel.max(1);
     let found = triage::run(&asker, &triage_model, &shared, &chunks, parallel, cancel).await?;
@@ -83,7 +98,11 @@ pub async fn review(
     warnings.extend(found.warnings);
     report.stats.flagged = found.flags.len();
 
-    let fixed = format!("{}{}", prompt::REVIEWER, prompt::deep(&shared, "", "", "", request.run_tests));
+    let fixed = format!(
+        "{}{}",
+        prompt::REVIEWER,
+        prompt::deep(&shared, "", "", "", request.run_tests)
+    );
     let budget = chunk::budget(asker.context_window(&deep_model), &fixed);
     let mut tasks = deep_tasks(&shared, &found.flags, budget, request.run_tests);
     if tasks.len() > settings.max_deep_passes {
@@ -116,8 +135,15 @@ pub async fn review(
             Err(e) => warnings.push(e.to_string()),
         }
     }
-    let (merged, findings) =
-        merge::run(&asker, &deep_model, &shared, findings, &mut warnings, cancel).await?;
+    let (merged, findings) = merge::run(
+        &asker,
+        &deep_model,
+        &shared,
+        findings,
+        &mut warnings,
+        cancel,
+    )
+    .await?;
     if let Some(a) = &merged {
         count(a, &mut usage, &mut requests);
     }
@@ -127,7 +153,12 @@ pub async fn review(
     report.stats.requests = requests;
     report.stats.input_tokens = usage.input_tokens;
     report.stats.output_tokens = usage.output_tokens;
-    Ok(Outcome { report, warnings, repo, shared })
+    Ok(Outcome {
+        report,
+        warnings,
+        repo,
+        shared,
+    })
 }
 
 fn count(a: &Answer, usage: &mut Usage, requests: &mut u64) {
@@ -156,7 +187,12 @@ fn deep_tasks(shared: &Shared, flags: &[Flag], budget: usize, run_tests: bool) -
         };
         let reasons: BTreeMap<&str, String> = flags
             .iter()
-            .map(|f| (f.hunk.id.as_str(), format!("Flagged ({}): {}\n", f.concern, f.reason)))
+            .map(|f| {
+                (
+                    f.hunk.id.as_str(),
+                    format!("Flagged ({}): {}\n", f.concern, f.reason),
+                )
+            })
             .collect();
         let parts: Vec<Chunk> = chunk::pack(&[fd], budget);
         let n = parts.len();
@@ -167,7 +203,11 @@ fn deep_tasks(shared: &Shared, flags: &[Flag], budget: usize, run_tests: bool) -
                 text.push_str(&h.render());
                 text.push('\n');
             }
-            let area = if n > 1 { format!("{file} (part {})", i + 1) } else { file.to_string() };
+            let area = if n > 1 {
+                format!("{file} (part {})", i + 1)
+            } else {
+                file.to_string()
+            };
             tasks.push(DeepTask {
                 prompt: prompt::deep(shared, &area, &concerns.join(", "), &text, run_tests),
                 area,

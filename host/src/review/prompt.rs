@@ -56,11 +56,19 @@ impl Shared {
             }
             s.push('\n');
         }
-        if let Some(i) = self.instructions.as_deref().filter(|i| !i.trim().is_empty()) {
+        if let Some(i) = self
+            .instructions
+            .as_deref()
+            .filter(|i| !i.trim().is_empty())
+        {
             let _ = writeln!(s, "## The requester's instructions\n{}\n", i.trim());
         }
         if !self.agents_md.trim().is_empty() {
-            let _ = writeln!(s, "## AGENTS.md of the repository\n{}\n", self.agents_md.trim());
+            let _ = writeln!(
+                s,
+                "## AGENTS.md of the repository\n{}\n",
+                self.agents_md.trim()
+            );
         }
         for (name, body) in &self.skills {
             let _ = writeln!(s, "## Review skill `{name}`\n{}\n", body.trim());

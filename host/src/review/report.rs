@@ -69,8 +69,8 @@ impl Report {
     /// Keeps the report for `quire review apply` in the repository's git folder.
     pub fn save(&self, git_dir: &Path) -> Result<PathBuf, ReviewError> {
         let path = last_path(git_dir);
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| ReviewError::Schema(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| ReviewError::Schema(e.to_string()))?;
         std::fs::write(&path, text)
             .map_err(|e| ReviewError::Git(format!("cannot write {}: {e}", path.display())))?;
         Ok(path)

@@ -40,7 +40,11 @@ pub struct DeepAnswer {
 #[async_trait::async_trait(?Send)]
 pub trait DeepRunner {
     /// Runs one pass to its end.
-    async fn run(&self, task: DeepTask, cancel: CancellationToken) -> Result<DeepAnswer, ReviewError>;
+    async fn run(
+        &self,
+        task: DeepTask,
+        cancel: CancellationToken,
+    ) -> Result<DeepAnswer, ReviewError>;
 
     /// Runs every pass, at most `parallel` at a time; answers in task order.
     async fn run_all(
@@ -98,7 +102,11 @@ impl SessionRunner {
 
 #[async_trait::async_trait(?Send)]
 impl DeepRunner for SessionRunner {
-    async fn run(&self, task: DeepTask, cancel: CancellationToken) -> Result<DeepAnswer, ReviewError> {
+    async fn run(
+        &self,
+        task: DeepTask,
+        cancel: CancellationToken,
+    ) -> Result<DeepAnswer, ReviewError> {
         let mut session = Session::start(SessionOptions {
             config: self.config.clone(),
             home: self.home.clone(),
@@ -109,7 +117,8 @@ impl DeepRunner for SessionRunner {
         })
         .map_err(|e| ReviewError::Model(format!("deep pass over {}: {e}", task.area)))?;
         for name in session.tool_names() {
-            let keep = READ_ONLY_TOOLS.contains(&name.as_str()) || (self.run_tests && name == "shell");
+            let keep =
+                READ_ONLY_TOOLS.contains(&name.as_str()) || (self.run_tests && name == "shell");
             if !keep {
                 session.tools.unregister(&name);
             }
@@ -124,9 +133,10 @@ impl DeepRunner for SessionRunner {
                 requests: outcome.turns,
             }),
             TaskStatus::Interrupted => Err(ReviewError::Interrupted),
-            TaskStatus::Failed(why) | TaskStatus::Blocked(why) => Err(ReviewError::Model(
-                format!("deep pass over {} failed: {why}", task.area),
-            )),
+            TaskStatus::Failed(why) | TaskStatus::Blocked(why) => Err(ReviewError::Model(format!(
+                "deep pass over {} failed: {why}",
+                task.area
+            ))),
         }
     }
 }

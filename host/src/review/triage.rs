@@ -38,7 +38,12 @@ pub async fn run(
 ) -> Result<Triage, ReviewError> {
     let asks = chunks.iter().map(|c| async move {
         let answer = asker
-            .ask(model, prompt::REVIEWER, prompt::triage(shared, &c.text), cancel)
+            .ask(
+                model,
+                prompt::REVIEWER,
+                prompt::triage(shared, &c.text),
+                cancel,
+            )
             .await;
         (c, answer)
     });
@@ -114,7 +119,11 @@ mod tests {
         };
         let flags = read_flags(
             &chunk,
-            &[json!({"hunk": "H2", "reason": "r"}), json!({"hunk": "H9"}), json!({"hunk": "H1", "concern": "security"})],
+            &[
+                json!({"hunk": "H2", "reason": "r"}),
+                json!({"hunk": "H9"}),
+                json!({"hunk": "H1", "concern": "security"}),
+            ],
         );
         let ids: Vec<_> = flags.iter().map(|f| f.hunk.id.as_str()).collect();
         assert_eq!(ids, ["H2.1", "H2.2", "H1"]);

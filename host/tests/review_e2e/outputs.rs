@@ -12,8 +12,12 @@ fn check(schema: &str, value: &Value) {
     let schema: Value = serde_json::from_str(schema).expect("schema is JSON");
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
-    compiler.add_resource("urn:test", schema).expect("add schema");
-    let index = compiler.compile("urn:test", &mut schemas).expect("schema compiles");
+    compiler
+        .add_resource("urn:test", schema)
+        .expect("add schema");
+    let index = compiler
+        .compile("urn:test", &mut schemas)
+        .expect("schema compiles");
     if let Err(e) = schemas.validate(value, index) {
         panic!("not valid: {e}\n{value:#}");
     }
@@ -27,7 +31,10 @@ pub fn check_report_schema(report: &Value) {
 /// A repository whose review finds one finding of `severity` in b.rs.
 fn one_finding(severity: &str, extra: Value) -> TestEnv {
     let env = repo_with(&[("b.rs", "fn b() {}\n")]);
-    env.write("b.rs", "fn b() {}\nfn c() { let q = format!(\"SELECT {}\", x); }\n");
+    env.write(
+        "b.rs",
+        "fn b() {}\nfn c() { let q = format!(\"SELECT {}\", x); }\n",
+    );
     script_one(&env, severity, extra);
     env
 }
@@ -38,7 +45,8 @@ fn script_one(env: &TestEnv, severity: &str, extra: Value) {
         o.extend(e.clone());
     }
     env.server.push_keyed(TRIAGE, flags(&["H1"]));
-    env.server.push_keyed("AREA: b.rs", findings(json!([f.clone()])));
+    env.server
+        .push_keyed("AREA: b.rs", findings(json!([f.clone()])));
     env.server.push_keyed(MERGE, findings(json!([f])));
 }
 
@@ -63,7 +71,9 @@ fn github_format_prints_workflow_annotations() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let line = run.stdout.lines().next().unwrap_or_default();
     assert!(
-        line.starts_with("::warning file=b.rs,line=2,endLine=2,title=P2 correctness%3A SQL built by hand::"),
+        line.starts_with(
+            "::warning file=b.rs,line=2,endLine=2,title=P2 correctness%3A SQL built by hand::"
+        ),
         "{line}"
     );
 }
@@ -87,11 +97,26 @@ fn fail_on_sets_the_exit_code() {
 #[test]
 fn ignore_patterns_and_inline_comments_suppress_findings() {
     let env = one_finding("P1", json!({}));
-    let (run, report) = review_json(&env, &["-c", "review.ignore=[\"b.rs#sql built\"]", "--fail-on", "P1"]);
-    assert_eq!(run.code, 0, "suppressed findings do not fail: {}", run.stderr);
+    let (run, report) = review_json(
+        &env,
+        &[
+            "-c",
+            "review.ignore=[\"b.rs#sql built\"]",
+            "--fail-on",
+            "P1",
+        ],
+    );
+    assert_eq!(
+        run.code, 0,
+        "suppressed findings do not fail: {}",
+        run.stderr
+    );
     assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
     assert_eq!(report["suppressed"], 1);
-    env.write("b.rs", "fn b() {}\n// quire-review: ignore\nfn c() { let q = format!(\"SELECT {}\", x); }\n");
+    env.write(
+        "b.rs",
+        "fn b() {}\n// quire-review: ignore\nfn c() { let q = format!(\"SELECT {}\", x); }\n",
+    );
     script_one(&env, "P1", json!({"line_start": 3, "line_end": 3}));
     let (run, report) = review_json(&env, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -114,10 +139,15 @@ fn output_schema_is_honoured() {
     });
     env.write("schema.json", &schema.to_string());
     let pass = "REVIEW-PASS: output-schema";
-    env.server.push_keyed(pass, crate::support::model_server::Reply::text("{\"verdict\": \"maybe\"}"));
     env.server.push_keyed(
         pass,
-        crate::support::model_server::Reply::text("```json\n{\"verdict\": \"request-changes\", \"issues\": [\"SQL built by hand\"]}\n```"),
+        crate::support::model_server::Reply::text("{\"verdict\": \"maybe\"}"),
+    );
+    env.server.push_keyed(
+        pass,
+        crate::support::model_server::Reply::text(
+            "```json\n{\"verdict\": \"request-changes\", \"issues\": [\"SQL built by hand\"]}\n```",
+        ),
     );
     let run = env.run(&["review", "--output-schema", "schema.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -126,8 +156,14 @@ fn output_schema_is_honoured() {
     assert_eq!(out["verdict"], "request-changes");
     let asked = requests_of(&env, pass);
     assert_eq!(asked.len(), 2);
-    assert!(asked[0].contains("SQL built by hand"), "the review is in the request");
-    assert!(asked[1].contains("/verdict"), "the second request names the problem");
+    assert!(
+        asked[0].contains("SQL built by hand"),
+        "the review is in the request"
+    );
+    assert!(
+        asked[1].contains("/verdict"),
+        "the second request names the problem"
+    );
 }
 
 /// `quire review apply ID` applies the finding's suggested patch.
@@ -137,13 +173,24 @@ fn apply_uses_the_suggested_patch() {
     let env = one_finding("P1", json!({"suggested_patch": patch}));
     let (run, report) = review_json(&env, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let id = report["findings"][0]["id"].as_str().expect("an id").to_string();
+    let id = report["findings"][0]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
     let run = env.run(&["review", "apply", &id]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(env.read("b.rs").contains("query::select(x)"), "{}", env.read("b.rs"));
+    assert!(
+        env.read("b.rs").contains("query::select(x)"),
+        "{}",
+        env.read("b.rs")
+    );
     let run = env.run(&["review", "apply", "Rdeadbeef"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains(&id), "lists the known ids: {}", run.stderr);
+    assert!(
+        run.stderr.contains(&id),
+        "lists the known ids: {}",
+        run.stderr
+    );
 }
 
 /// The human view groups by file and shows the code.
@@ -153,7 +200,15 @@ fn human_view_shows_the_code() {
     let run = env.run(&["review"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("\nb.rs\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("P1 SQL built by hand [correctness]"), "{}", run.stdout);
-    assert!(run.stdout.contains("    2 │ fn c() { let q"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("P1 SQL built by hand [correctness]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("    2 │ fn c() { let q"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains('\x1b'), "NO_COLOR is set");
 }

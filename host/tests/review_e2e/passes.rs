@@ -31,7 +31,10 @@ fn only_flagged_hunks_reach_deep_passes() {
     assert_eq!(report["stats"]["flagged"], 1);
     assert_eq!(report["stats"]["deep_passes"], 1);
     let f = &report["findings"][0];
-    assert_eq!((f["file"].as_str(), f["severity"].as_str()), (Some("b.rs"), Some("P1")));
+    assert_eq!(
+        (f["file"].as_str(), f["severity"].as_str()),
+        (Some("b.rs"), Some("P1"))
+    );
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
 }
 
@@ -83,7 +86,10 @@ fn a_malformed_finding_is_repaired_or_dropped_with_a_warning() {
     let f = &all[0];
     assert_eq!(f["severity"], "P1");
     assert_eq!(f["category"], "correctness");
-    assert_eq!((f["line_start"].as_u64(), f["line_end"].as_u64()), (Some(2), Some(3)));
+    assert_eq!(
+        (f["line_start"].as_u64(), f["line_end"].as_u64()),
+        (Some(2), Some(3))
+    );
     assert!((f["confidence"].as_f64().unwrap() - 0.9).abs() < 1e-9);
     crate::outputs::check_report_schema(&report);
 }
@@ -106,7 +112,8 @@ fn team_rules_are_shown_to_every_pass() {
         let reqs = requests_of(&env, pass);
         assert!(!reqs.is_empty(), "{pass}");
         assert!(
-            reqs.iter().all(|b| b.contains("every SQL query goes through the query builder")),
+            reqs.iter()
+                .all(|b| b.contains("every SQL query goes through the query builder")),
             "{pass} without the rule"
         );
     }

@@ -14,9 +14,15 @@ fn staged_target_combines_with_instructions() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let triage = requests_of(&env, TRIAGE);
     assert_eq!(triage.len(), 1);
-    assert!(triage[0].contains("look for SQL injection"), "instructions missing");
+    assert!(
+        triage[0].contains("look for SQL injection"),
+        "instructions missing"
+    );
     assert!(triage[0].contains("STAGED_MARK"));
-    assert!(!triage[0].contains("UNSTAGED_MARK"), "unstaged change was reviewed");
+    assert!(
+        !triage[0].contains("UNSTAGED_MARK"),
+        "unstaged change was reviewed"
+    );
     assert_eq!(report["target"], "staged changes");
     assert_eq!(report["instructions"], "look for SQL injection");
 }
@@ -72,14 +78,21 @@ fn a_large_diff_is_split_so_no_request_exceeds_the_window() {
     assert!(triage.len() >= 8, "only {} triage requests", triage.len());
     assert_eq!(report["stats"]["triage_requests"], triage.len());
     for body in &triage {
-        assert!(body.len() / 4 < window, "a request of ~{} tokens", body.len() / 4);
+        assert!(
+            body.len() / 4 < window,
+            "a request of ~{} tokens",
+            body.len() / 4
+        );
     }
     for n in [1, 1500, 3000] {
         let needle = format!("let value_of_line = {n}\\n");
         let holders = triage.iter().filter(|b| b.contains(&needle)).count();
         assert_eq!(holders, 1, "line {n} in {holders} requests");
     }
-    assert!(triage.iter().any(|b| b.contains("H1.2 big.rs")), "no split parts");
+    assert!(
+        triage.iter().any(|b| b.contains("H1.2 big.rs")),
+        "no split parts"
+    );
     assert!(triage.iter().any(|b| b.contains("small.rs")));
 }
 
@@ -88,7 +101,10 @@ fn a_large_diff_is_split_so_no_request_exceeds_the_window() {
 #[test]
 fn generated_vendored_and_lock_files_are_skipped_by_default() {
     let env = repo_with(&[
-        (".gitattributes", "gen/** linguist-generated\nthird_party/** linguist-vendored\n"),
+        (
+            ".gitattributes",
+            "gen/** linguist-generated\nthird_party/** linguist-vendored\n",
+        ),
         ("src/a.rs", "a\n"),
     ]);
     env.write("src/a.rs", "a\nREAL_MARK\n");

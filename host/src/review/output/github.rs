@@ -17,7 +17,10 @@ pub fn render(report: &Report) -> String {
         let message = if f.explanation.is_empty() {
             format!("{} ({})", f.title, f.id)
         } else {
-            format!("{}\n\n{} · quire review apply {}", f.explanation, f.id, f.id)
+            format!(
+                "{}\n\n{} · quire review apply {}",
+                f.explanation, f.id, f.id
+            )
         };
         out.push_str(&format!(
             "::{command} file={},line={},endLine={},title={}::{}\n",
@@ -33,7 +36,9 @@ pub fn render(report: &Report) -> String {
 
 /// Escapes a command's message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command's property value.

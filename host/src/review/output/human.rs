@@ -21,7 +21,11 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
         }
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{}", paint("1", &format!("Review of {}", report.target)));
+    let _ = writeln!(
+        out,
+        "{}",
+        paint("1", &format!("Review of {}", report.target))
+    );
     let mut files: Vec<&str> = Vec::new();
     for f in &report.findings {
         if !files.contains(&f.file.as_str()) {
@@ -55,7 +59,14 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
         "  {sev} {} [{}] {}",
         paint("1", &f.title),
         f.category,
-        paint("2", &format!("{lines} · confidence {:.0}% · {}", f.confidence * 100.0, f.id))
+        paint(
+            "2",
+            &format!(
+                "{lines} · confidence {:.0}% · {}",
+                f.confidence * 100.0,
+                f.id
+            )
+        )
     );
     for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
         let _ = writeln!(out, "      {l}");
@@ -100,7 +111,11 @@ pub fn summary(report: &Report) -> String {
                 by.push(format!("{c} {}", sev.label()));
             }
         }
-        format!("{n} finding{} ({})", if n == 1 { "" } else { "s" }, by.join(", "))
+        format!(
+            "{n} finding{} ({})",
+            if n == 1 { "" } else { "s" },
+            by.join(", ")
+        )
     };
     if report.suppressed > 0 {
         let _ = write!(s, " · {} suppressed", report.suppressed);

@@ -12,7 +12,11 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The report as a SARIF log.
 pub fn render(report: &Report) -> Value {
-    let mut categories: Vec<&str> = report.findings.iter().map(|f| f.category.as_str()).collect();
+    let mut categories: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.category.as_str())
+        .collect();
     categories.sort_unstable();
     categories.dedup();
     let rules: Vec<Value> = categories
@@ -29,7 +33,10 @@ pub fn render(report: &Report) -> Value {
         .findings
         .iter()
         .map(|f| {
-            let index = categories.iter().position(|c| *c == f.category).unwrap_or(0);
+            let index = categories
+                .iter()
+                .position(|c| *c == f.category)
+                .unwrap_or(0);
             let text = if f.explanation.is_empty() {
                 f.title.clone()
             } else {

@@ -94,7 +94,9 @@ impl ModelServer {
         let mut state = self.shared.lock();
         match state.keyed.iter_mut().find(|(m, _)| m == marker) {
             Some((_, queue)) => queue.push_back(reply),
-            None => state.keyed.push((marker.to_string(), VecDeque::from([reply]))),
+            None => state
+                .keyed
+                .push((marker.to_string(), VecDeque::from([reply]))),
         }
     }
 
