@@ -132,3 +132,29 @@ fn generated_vendored_and_lock_files_are_skipped_by_default() {
     let last = requests_of(&env, TRIAGE).pop().unwrap();
     assert!(last.contains("GEN_MARK") && last.contains("LOCK_MARK"));
 }
+
+/// `/review` in the line REPL: same options and instructions, the human
+/// view on stdout, and the session goes on.
+#[test]
+fn slash_review_in_the_line_repl() {
+    use std::io::Write;
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { STAGED_MARK }\n");
+    git(&env, &["add", "a.rs"]);
+    triage_flags_nothing(&env, 1);
+    let mut cmd = env.command(&[]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"/review --staged mind the locks\n/quit\n")
+        .expect("write");
+    drop(stdin);
+    let run = crate::support::quire::finish(child);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let triage = requests_of(&env, TRIAGE);
+    assert_eq!(triage.len(), 1, "{}", run.stderr);
+    assert!(triage[0].contains("mind the locks") && triage[0].contains("STAGED_MARK"));
+    assert!(run.stdout.contains("Review of staged changes"), "{}", run.stdout);
+    assert!(run.stdout.contains("No findings"), "{}", run.stdout);
+}
