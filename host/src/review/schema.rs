@@ -22,11 +22,12 @@ impl Checker {
         let mut schemas = boon::Schemas::new();
         let mut compiler = boon::Compiler::new();
         let url = "urn:quire:review-schema";
-        compiler
-            .add_resource(url, schema)
-            .and_then(|_| compiler.compile(url, &mut schemas))
-            .map(|index| Checker { schemas, index })
-            .map_err(|e| ReviewError::Usage(format!("{name} is not a usable JSON Schema: {e:#}")))
+        let unusable = |e: boon::CompileError| {
+            ReviewError::Usage(format!("{name} is not a usable JSON Schema: {e:#}"))
+        };
+        compiler.add_resource(url, schema).map_err(unusable)?;
+        let index = compiler.compile(url, &mut schemas).map_err(unusable)?;
+        Ok(Checker { schemas, index })
     }
 
     /// The report schema.

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::repo::*;
-use crate::support::model_server::BarrierState;
+use crate::support::model_server::keyed::BarrierState;
 
 fn three_files() -> crate::support::quire::TestEnv {
     let env = repo_with(&[("a.rs", "a\n"), ("b.rs", "b\n"), ("c.rs", "c\n")]);

@@ -155,6 +155,10 @@ fn slash_review_in_the_line_repl() {
     let triage = requests_of(&env, TRIAGE);
     assert_eq!(triage.len(), 1, "{}", run.stderr);
     assert!(triage[0].contains("mind the locks") && triage[0].contains("STAGED_MARK"));
-    assert!(run.stdout.contains("Review of staged changes"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Review of staged changes"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("No findings"), "{}", run.stdout);
 }

@@ -27,7 +27,7 @@
 
 mod embed;
 mod http;
-mod keyed;
+pub mod keyed;
 mod render;
 mod serve;
 
@@ -38,8 +38,6 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-
-pub use keyed::BarrierState;
 
 /// The model ids `GET /v1/models` lists.
 pub const LISTED_MODELS: [&str; 2] = ["test-model", "test-model-large"];

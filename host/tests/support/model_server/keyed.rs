@@ -30,7 +30,7 @@ pub enum BarrierState {
 }
 
 #[derive(Debug)]
-pub(super) struct Barrier {
+pub struct Barrier {
     marker: String,
     needed: usize,
     arrived: usize,
