@@ -116,6 +116,8 @@ pub enum Command {
     Hooks(super::hooks::HooksArgs),
     /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
     Doctor(super::doctor::DoctorArgs),
+    /// Review a change: triage, parallel deep passes, ranked findings (human, JSON, SARIF, GitHub).
+    Review(super::review::ReviewArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(super::completions::CompletionsArgs),
     /// Print the man page, or write one per command with --dir.

@@ -9,6 +9,11 @@ use super::args::Cli;
 /// Examples per command path (space-separated), shown after the options.
 const EXAMPLES: &[(&str, &str)] = &[
     (
+        "review",
+        "quire review                                # uncommitted changes\n  quire review --staged \"focus on the SQL\"\n  quire review --base origin/main --format github --fail-on P1   # in CI\n  quire review --commit HEAD --json > review.json",
+    ),
+    ("review apply", "quire review apply R1a2b3c4d"),
+    (
         "exec",
         "quire exec \"fix the failing test\"\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec -       # the task from stdin",
     ),

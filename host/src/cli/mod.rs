@@ -13,6 +13,7 @@ pub(crate) mod pipe;
 mod plugins;
 mod render;
 pub(crate) mod repl;
+mod review;
 mod run;
 mod sessions;
 pub(crate) mod setup;
@@ -83,6 +84,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Commands(args)) => slash_list::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
         Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
+        Some(Command::Review(args)) => review::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),
         Some(Command::Man(args)) => completions::man(args),
         Some(Command::Resume { id }) => interactive(&cli, Some(id.clone())).await,

@@ -33,6 +33,8 @@ const HELP: &str = "Commands:
   /new           start a new conversation (a new session file)
   /compact       summarise the conversation now to free context
   /model NAME    switch the model for the next turns
+  /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]
+                 review a change (uncommitted by default)
   /quit          leave (Ctrl-D works too)
 Ctrl-C interrupts a running turn; a second Ctrl-C exits.";
 
@@ -260,6 +262,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
     let interrupts = Interrupts::install();
+    let for_review = (setup.config.clone(), setup.home.clone(), setup.cwd.clone());
     let mut session = match Session::start(SessionOptions {
         config: setup.config,
         home: setup.home,
@@ -322,6 +325,12 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     if let Err(e) = r {
                         eprintln!("error: compaction failed: {e}");
                     }
+                }
+                "review" => {
+                    let token = interrupts.begin();
+                    let (config, home, cwd) = &for_review;
+                    super::review::slash(config, home, cwd, arg, &token).await;
+                    interrupts.end();
                 }
                 other if super::slash::known(other) => {
                     let token = interrupts.begin();

@@ -27,6 +27,7 @@
 
 mod embed;
 mod http;
+pub mod keyed;
 mod render;
 mod serve;
 
@@ -252,6 +253,9 @@ struct State {
     requests: Vec<Recorded>,
     /// `/v1/embeddings`: (text contained, vector), first match wins.
     embeddings: Vec<(String, Vec<f32>)>,
+    /// Replies chosen by a marker in the request body (see [`keyed`]).
+    keyed: Vec<(String, VecDeque<Reply>)>,
+    barrier: Option<keyed::Barrier>,
 }
 
 /// State shared between the test's thread and the server's thread.
@@ -259,6 +263,8 @@ struct Shared {
     state: Mutex<State>,
     arrived: Condvar,
     count: tokio::sync::watch::Sender<usize>,
+    /// Bumped whenever the barrier's state may have changed.
+    barrier_tx: tokio::sync::watch::Sender<usize>,
 }
 
 impl Shared {
@@ -303,6 +309,7 @@ impl ModelServer {
             state: Mutex::new(State::default()),
             arrived: Condvar::new(),
             count: tokio::sync::watch::Sender::new(0),
+            barrier_tx: tokio::sync::watch::Sender::new(0),
         });
         let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel();
         let server_shared = Arc::clone(&shared);

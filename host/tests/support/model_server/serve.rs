@@ -63,7 +63,11 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
     let model = serde_json::from_slice::<Value>(&request.body)
         .ok()
         .and_then(|b| b.get("model").and_then(Value::as_str).map(str::to_string));
+    let raw = String::from_utf8_lossy(&request.body).into_owned();
     let (index, reply) = record(&shared, request, api);
+    if api.is_some() {
+        super::keyed::hold(&shared, &raw).await;
+    }
 
     let done = match api {
         None if path == super::embed::PATH => embeddings(&mut stream, &shared, index).await,
@@ -122,8 +126,9 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
         received_at: request.first_byte_at,
         response_done_at: None,
     });
+    let raw = state.requests[index].raw_body.clone();
     let reply = match api {
-        Some(_) => state.script.pop_front(),
+        Some(_) => super::keyed::take_keyed(&mut state, &raw).or_else(|| state.script.pop_front()),
         None => None,
     };
     let count = state.requests.len();

@@ -1,0 +1,261 @@
+//! `quire review` (and the REPL's `/review`): arguments, the review, its
+//! output in the chosen format, warnings on stderr, the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use quire::config::Config;
+use quire::review::{self, ReviewError, Severity, Target};
+use tokio_util::sync::CancellationToken;
+
+use super::args::GlobalArgs;
+use super::run::Interrupts;
+use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, pipe, setup};
+
+/// `quire review`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub command: Option<ReviewCommand>,
+    /// What to look at besides the usual, in your words (shown to every pass).
+    #[arg(value_name = "INSTRUCTIONS")]
+    pub instructions: Vec<String>,
+    /// Review everything not committed yet, staged or not (the default).
+    #[arg(long, group = "target")]
+    pub uncommitted: bool,
+    /// Review only the staged changes.
+    #[arg(long, group = "target")]
+    pub staged: bool,
+    /// Review the commits since the branch left REF (git diff REF...HEAD).
+    #[arg(long, group = "target", value_name = "REF")]
+    pub base: Option<String>,
+    /// Review one commit.
+    #[arg(long, group = "target", value_name = "SHA")]
+    pub commit: Option<String>,
+    /// Review a range of commits.
+    #[arg(long, group = "target", value_name = "A..B")]
+    pub range: Option<String>,
+    /// Print the report as JSON (schema_version 1; the same as --format json).
+    #[arg(long)]
+    pub json: bool,
+    /// How to print the findings.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Print the review as JSON valid against this JSON Schema (asked of the model, checked).
+    #[arg(long, value_name = "FILE")]
+    pub output_schema: Option<PathBuf>,
+    /// Exit 1 when a finding at this severity or worse exists (P0, P1, P2, P3).
+    #[arg(long, value_name = "LEVEL", value_parser = severity_arg)]
+    pub fail_on: Option<Severity>,
+    /// Let the deep passes run the tests (read-only sandbox).
+    #[arg(long)]
+    pub run_tests: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Apply the suggested patch of a finding of the last review.
+    Apply {
+        /// The finding's id, as the review printed it (R…).
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Grouped by file, with the code (colour on a terminal unless NO_COLOR).
+    Human,
+    /// The report (schema_version 1).
+    Json,
+    /// SARIF 2.1.0 for code-scanning UIs.
+    Sarif,
+    /// GitHub Actions annotations (::error file=…).
+    Github,
+}
+
+fn severity_arg(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("\"{s}\" is not a severity: use P0, P1, P2 or P3"))
+}
+
+impl ReviewArgs {
+    fn target(&self) -> Target {
+        if self.staged {
+            Target::Staged
+        } else if let Some(r) = &self.base {
+            Target::Base(r.clone())
+        } else if let Some(c) = &self.commit {
+            Target::Commit(c.clone())
+        } else if let Some(r) = &self.range {
+            Target::Range(r.clone())
+        } else {
+            Target::Uncommitted
+        }
+    }
+
+    fn format(&self) -> FormatArg {
+        match (self.format, self.json) {
+            (Some(f), _) => f,
+            (None, true) => FormatArg::Json,
+            (None, false) => FormatArg::Human,
+        }
+    }
+}
+
+pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => return usage(&format!("{e:#}")),
+    };
+    for w in &setup.warnings {
+        pipe::err(&format!("warning: {w}\n"));
+    }
+    if let Some(ReviewCommand::Apply { id }) = &args.command {
+        return apply(&setup.cwd, id).await;
+    }
+    let schema = match &args.output_schema {
+        Some(p) => match read_schema(p) {
+            Ok(v) => Some(v),
+            Err(m) => return usage(&m),
+        },
+        None => None,
+    };
+    let instructions = Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty());
+    let request = review::Request {
+        target: args.target(),
+        instructions,
+        run_tests: args.run_tests,
+    };
+    let interrupts = Interrupts::install();
+    let token = interrupts.begin();
+    let code = reviewed(
+        &setup.config,
+        &setup.home,
+        &setup.cwd,
+        request,
+        args,
+        schema,
+        &token,
+    )
+    .await;
+    interrupts.end();
+    interrupts.terminated().unwrap_or(code)
+}
+
+/// Runs the review and prints it; the exit code.
+async fn reviewed(
+    config: &Config,
+    home: &Path,
+    cwd: &Path,
+    request: review::Request,
+    args: &ReviewArgs,
+    schema: Option<serde_json::Value>,
+    token: &CancellationToken,
+) -> i32 {
+    let outcome = match review::review(config, home, cwd, request, token).await {
+        Ok(o) => o,
+        Err(e) => return failed(&e),
+    };
+    for w in &outcome.warnings {
+        pipe::err(&format!("warning: {w}\n"));
+    }
+    if let Ok(dir) = review::target::git_dir(&outcome.repo)
+        && let Err(e) = outcome.report.save(&dir)
+    {
+        pipe::err(&format!(
+            "warning: {e} (quire review apply will not find this review)\n"
+        ));
+    }
+    let report = &outcome.report;
+    let printed = if let Some(schema) = schema {
+        review::custom_output(config, &outcome, &schema, token)
+            .await
+            .map(|v| format!("{v:#}\n"))
+    } else {
+        match args.format() {
+            FormatArg::Human => {
+                let colour =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                Ok(review::output::human::render(report, &outcome.repo, colour))
+            }
+            FormatArg::Json => report.to_checked_json().map(|v| format!("{v:#}\n")),
+            FormatArg::Sarif => Ok(format!("{:#}\n", review::output::sarif::render(report))),
+            FormatArg::Github => Ok(review::output::github::render(report)),
+        }
+    };
+    match printed {
+        Ok(text) => pipe::out(&text),
+        Err(e) => return failed(&e),
+    }
+    if args.format() != FormatArg::Human {
+        pipe::err(&format!("{}\n", review::output::human::summary(report)));
+    }
+    match args.fail_on {
+        Some(level) if report.fails(level) => EXIT_FAILED,
+        _ => EXIT_OK,
+    }
+}
+
+async fn apply(cwd: &Path, id: &str) -> i32 {
+    let repo = match review::target::repo_root(cwd) {
+        Ok(r) => r,
+        Err(e) => return failed(&e),
+    };
+    match review::apply::apply(&repo, id).await {
+        Ok(text) => {
+            pipe::out(&format!("{text}\n"));
+            EXIT_OK
+        }
+        Err(e) => failed(&e),
+    }
+}
+
+fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--output-schema {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "--output-schema {}: not JSON ({e}); give a JSON Schema file",
+            path.display()
+        )
+    })
+}
+
+fn usage(message: &str) -> i32 {
+    pipe::err(&format!("error: {message}\n"));
+    EXIT_USAGE
+}
+
+fn failed(e: &ReviewError) -> i32 {
+    pipe::err(&format!("error: {e}\n"));
+    match e {
+        ReviewError::Usage(_) => EXIT_USAGE,
+        ReviewError::Interrupted => EXIT_INTERRUPTED,
+        _ => EXIT_FAILED,
+    }
+}
+
+/// `/review [--staged | --base REF | --commit SHA | --range A..B] [INSTRUCTIONS]`
+/// in the line REPL: the human view on stdout.
+pub async fn slash(config: &Config, home: &Path, cwd: &Path, arg: &str, token: &CancellationToken) {
+    use clap::{Args as _, FromArgMatches as _};
+    let words = std::iter::once("/review").chain(arg.split_whitespace());
+    let command = ReviewArgs::augment_args(clap::Command::new("/review").no_binary_name(false));
+    let parsed = command
+        .try_get_matches_from(words)
+        .and_then(|m| ReviewArgs::from_arg_matches(&m));
+    let args = match parsed {
+        Ok(a) => a,
+        Err(e) => {
+            pipe::err(&format!("{e}"));
+            return;
+        }
+    };
+    let request = review::Request {
+        target: args.target(),
+        instructions: Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty()),
+        run_tests: args.run_tests,
+    };
+    reviewed(config, home, cwd, request, &args, None, token).await;
+}

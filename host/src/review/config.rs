@@ -1,0 +1,130 @@
+//! `[review]` in config.toml and the repository's `.quire/review.toml`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::ReviewError;
+
+/// `[review]`: models, parallelism, what is skipped and suppressed, and
+/// the team's rules. `.quire/review.toml` (same keys, without the table)
+/// adds to `skip`, `ignore` and `rules` in a trusted repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// The model of the triage pass (default: the session's model).
+    pub triage_model: Option<String>,
+    /// The model of the deep passes and the merge pass (default: the
+    /// session's model).
+    pub deep_model: Option<String>,
+    /// Deep passes running at the same time.
+    pub parallel: usize,
+    /// At most this many deep passes per review (the most flagged areas first).
+    pub max_deep_passes: usize,
+    /// Model round trips of one deep pass.
+    pub deep_max_turns: u32,
+    /// Globs of files never reviewed (added to lockfiles and files marked
+    /// `linguist-generated` / `linguist-vendored` in .gitattributes).
+    pub skip: Vec<String>,
+    /// Review generated, vendored and lock files too.
+    pub include_generated: bool,
+    /// Findings to suppress: `GLOB` (by file) or `GLOB#TEXT` (by file and
+    /// a text in the title, case-insensitive).
+    pub ignore: Vec<String>,
+    /// The team's rules, shown to every pass.
+    pub rules: Vec<String>,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            triage_model: None,
+            deep_model: None,
+            parallel: 4,
+            max_deep_passes: 12,
+            deep_max_turns: 12,
+            skip: Vec::new(),
+            include_generated: false,
+            ignore: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// `.quire/review.toml`: the repository's additions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RepoReview {
+    skip: Vec<String>,
+    ignore: Vec<String>,
+    rules: Vec<String>,
+    triage_model: Option<String>,
+    deep_model: Option<String>,
+}
+
+/// The name of the repository's review file, under `.quire/`.
+pub const REPO_FILE: &str = "review.toml";
+
+impl ReviewConfig {
+    /// Adds the repository's `.quire/review.toml` (only when `trusted`).
+    pub fn with_repo_file(mut self, repo: &Path, trusted: bool) -> Result<Self, ReviewError> {
+        let path = repo.join(".quire").join(REPO_FILE);
+        if !trusted || !path.is_file() {
+            return Ok(self);
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ReviewError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let extra: RepoReview = toml::from_str(&text).map_err(|e| {
+            ReviewError::Usage(format!(
+                "{} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model)",
+                path.display()
+            ))
+        })?;
+        self.skip.extend(extra.skip);
+        self.ignore.extend(extra.ignore);
+        self.rules.extend(extra.rules);
+        if self.triage_model.is_none() {
+            self.triage_model = extra.triage_model;
+        }
+        if self.deep_model.is_none() {
+            self.deep_model = extra.deep_model;
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_file_adds_rules_only_when_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
+        std::fs::write(
+            dir.path().join(".quire/review.toml"),
+            "rules = [\"every SQL query goes through the query builder\"]\nignore = [\"gen/**\"]\n",
+        )
+        .unwrap();
+        let untrusted = ReviewConfig::default()
+            .with_repo_file(dir.path(), false)
+            .unwrap();
+        assert!(untrusted.rules.is_empty());
+        let trusted = ReviewConfig::default()
+            .with_repo_file(dir.path(), true)
+            .unwrap();
+        assert_eq!(trusted.rules.len(), 1);
+        assert_eq!(trusted.ignore, vec!["gen/**".to_string()]);
+    }
+
+    #[test]
+    fn a_bad_repo_file_names_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
+        std::fs::write(dir.path().join(".quire/review.toml"), "rule = 1\n").unwrap();
+        let err = ReviewConfig::default()
+            .with_repo_file(dir.path(), true)
+            .unwrap_err();
+        assert!(err.to_string().contains("review.toml"), "{err}");
+    }
+}

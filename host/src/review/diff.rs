@@ -1,0 +1,203 @@
+//! A unified diff as files and hunks, each hunk numbered (`H1`, `H2`…)
+//! and rendered with the new version's line numbers for the model.
+
+use std::fmt::Write as _;
+
+/// One file of the diff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileDiff {
+    /// The path in the new version (the old one for a deleted file).
+    pub path: String,
+    pub deleted: bool,
+    pub binary: bool,
+    pub hunks: Vec<Hunk>,
+}
+
+/// One hunk (or, for a hunk too large for one request, one part of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hunk {
+    /// `H<n>` or `H<n>.<part>`.
+    pub id: String,
+    pub file: String,
+    /// First line in the new version.
+    pub new_start: u32,
+    /// The hunk's lines as in the diff (` `, `+`, `-`, `\` prefixes).
+    pub lines: Vec<String>,
+}
+
+impl Hunk {
+    /// The range of new-version lines it covers (at least one line).
+    pub fn new_range(&self) -> (u32, u32) {
+        let count = self
+            .lines
+            .iter()
+            .filter(|l| l.starts_with(' ') || l.starts_with('+'))
+            .count() as u32;
+        (self.new_start, self.new_start + count.saturating_sub(1))
+    }
+
+    /// The text the model reads: a header, then each line with its number
+    /// in the new version (removed lines have none).
+    pub fn render(&self) -> String {
+        let (from, to) = self.new_range();
+        let mut out = format!("### {} {} (new lines {from}-{to})\n", self.id, self.file);
+        let mut line = self.new_start;
+        for l in &self.lines {
+            if l.starts_with('-') {
+                let _ = writeln!(out, "      |{l}");
+            } else if l.starts_with('\\') {
+                continue;
+            } else {
+                let _ = writeln!(out, "{line:>5} |{l}");
+                line += 1;
+            }
+        }
+        out
+    }
+}
+
+/// Parses `git diff` output. Lines that belong to no file are ignored.
+pub fn parse(text: &str) -> Vec<FileDiff> {
+    let mut files: Vec<FileDiff> = Vec::new();
+    let mut counter = 0usize;
+    let mut in_hunk = false;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("diff --git ") {
+            files.push(FileDiff {
+                path: path_from_header(rest),
+                deleted: false,
+                binary: false,
+                hunks: Vec::new(),
+            });
+            in_hunk = false;
+            continue;
+        }
+        let Some(file) = files.last_mut() else {
+            continue;
+        };
+        if let Some(header) = line.strip_prefix("@@ ") {
+            counter += 1;
+            in_hunk = true;
+            file.hunks.push(Hunk {
+                id: format!("H{counter}"),
+                file: file.path.clone(),
+                new_start: new_start(header).unwrap_or(1),
+                lines: Vec::new(),
+            });
+            continue;
+        }
+        if in_hunk
+            && let Some(hunk) = file.hunks.last_mut()
+            && (line.starts_with([' ', '+', '-', '\\']) || line.is_empty())
+        {
+            hunk.lines.push(if line.is_empty() {
+                " ".into()
+            } else {
+                line.into()
+            });
+            continue;
+        }
+        in_hunk = false;
+        if let Some(p) = line.strip_prefix("+++ ") {
+            if let Some(p) = unquote(p).strip_prefix("b/") {
+                file.path = p.to_string();
+            }
+        } else if line.starts_with("deleted file mode") {
+            file.deleted = true;
+        } else if line.starts_with("Binary files ") || line == "GIT binary patch" {
+            file.binary = true;
+        }
+    }
+    for f in &mut files {
+        let path = f.path.clone();
+        for h in &mut f.hunks {
+            h.file = path.clone();
+        }
+    }
+    files
+}
+
+/// `a/X b/Y` → `Y` (paths with spaces are split at ` b/`).
+fn path_from_header(rest: &str) -> String {
+    let rest = rest.trim();
+    if let Some(i) = rest.rfind(" b/") {
+        return unquote(&rest[i + 1..]).trim_start_matches("b/").to_string();
+    }
+    if let Some(i) = rest.rfind(" \"b/") {
+        return unquote(&rest[i + 1..]).trim_start_matches("b/").to_string();
+    }
+    rest.to_string()
+}
+
+fn unquote(s: &str) -> &str {
+    s.trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s.trim())
+}
+
+/// `-a,b +c,d @@ …` → `c`.
+fn new_start(header: &str) -> Option<u32> {
+    let plus = header.split_whitespace().find(|w| w.starts_with('+'))?;
+    plus[1..].split(',').next()?.parse().ok()
+}
+
+/// Splits hunks longer than `max_lines` into parts (`H3.1`, `H3.2`…), each
+/// with its own first line, so no part is larger than one request allows.
+pub fn split_long(hunk: &Hunk, max_lines: usize) -> Vec<Hunk> {
+    let max_lines = max_lines.max(1);
+    if hunk.lines.len() <= max_lines {
+        return vec![hunk.clone()];
+    }
+    let mut parts = Vec::new();
+    let mut start = hunk.new_start;
+    for (i, chunk) in hunk.lines.chunks(max_lines).enumerate() {
+        parts.push(Hunk {
+            id: format!("{}.{}", hunk.id, i + 1),
+            file: hunk.file.clone(),
+            new_start: start,
+            lines: chunk.to_vec(),
+        });
+        start += chunk.iter().filter(|l| !l.starts_with(['-', '\\'])).count() as u32;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIFF: &str = "diff --git a/src/a.rs b/src/a.rs\nindex 1..2 100644\n--- a/src/a.rs\n+++ b/src/a.rs\n@@ -1,3 +1,4 @@ fn x\n one\n-two\n+deux\n+trois\n three\n@@ -20,2 +21,2 @@\n a\n-b\n+c\ndiff --git a/old.txt b/old.txt\ndeleted file mode 100644\n--- a/old.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-gone\ndiff --git a/img.png b/img.png\nBinary files a/img.png and b/img.png differ\n";
+
+    #[test]
+    fn files_and_hunks_with_new_line_numbers() {
+        let files = parse(DIFF);
+        assert_eq!(files.len(), 3);
+        assert_eq!(files[0].path, "src/a.rs");
+        assert_eq!(files[0].hunks.len(), 2);
+        assert_eq!(files[0].hunks[0].id, "H1");
+        assert_eq!(files[0].hunks[0].new_range(), (1, 4));
+        assert_eq!(files[0].hunks[1].new_start, 21);
+        assert!(files[1].deleted);
+        assert_eq!(files[1].path, "old.txt");
+        assert!(files[2].binary);
+        let text = files[0].hunks[0].render();
+        assert!(text.contains("    2 |+deux"), "{text}");
+        assert!(text.contains("      |-two"), "{text}");
+    }
+
+    #[test]
+    fn long_hunks_split_into_numbered_parts_that_keep_line_numbers() {
+        let hunk = Hunk {
+            id: "H7".into(),
+            file: "f".into(),
+            new_start: 10,
+            lines: (0..10).map(|i| format!("+l{i}")).collect(),
+        };
+        let parts = split_long(&hunk, 4);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[1].id, "H7.2");
+        assert_eq!(parts[1].new_start, 14);
+        assert_eq!(parts[2].new_range(), (18, 19));
+    }
+}

@@ -1,0 +1,136 @@
+//! Findings out of the passes' answers: repaired or dropped (with a
+//! warning), merged by the final pass, de-duplicated and ranked.
+
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::ReviewError;
+use super::ask::{Answer, Asker, json_object};
+use super::finding::{Finding, repair};
+use super::prompt::{self, Shared};
+
+/// The findings in one answer; `source` names the pass in warnings.
+pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Vec<Finding> {
+    let list = match json_object(text).and_then(|v| v.get("findings").cloned()) {
+        Some(Value::Array(list)) => list,
+        _ => {
+            warnings.push(format!(
+                "{source}: the answer held no findings list; nothing was taken from it"
+            ));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        match repair(v) {
+            Ok((f, notes)) => {
+                if !notes.is_empty() {
+                    warnings.push(format!(
+                        "{source}: finding {} ({}) repaired: {}",
+                        i + 1,
+                        f.title,
+                        notes.join("; ")
+                    ));
+                }
+                out.push(f);
+            }
+            Err(why) => warnings.push(format!("{source}: finding {} dropped: {why}", i + 1)),
+        }
+    }
+    out
+}
+
+/// The final pass over `found` (skipped when there is nothing to merge);
+/// its answer, if any, and the merged, ranked findings.
+pub async fn run(
+    asker: &Asker,
+    model: &str,
+    shared: &Shared,
+    found: Vec<Finding>,
+    warnings: &mut Vec<String>,
+    cancel: &CancellationToken,
+) -> Result<(Option<Answer>, Vec<Finding>), ReviewError> {
+    if found.is_empty() {
+        return Ok((None, found));
+    }
+    let listed =
+        serde_json::to_string_pretty(&serde_json::json!({ "findings": found })).unwrap_or_default();
+    let answer = asker
+        .ask(
+            model,
+            prompt::REVIEWER,
+            prompt::merge(shared, &listed),
+            cancel,
+        )
+        .await?;
+    let mut merge_warnings = Vec::new();
+    let merged = findings_in(&answer.text, "merge pass", &mut merge_warnings);
+    let findings = if merged.is_empty() && !merge_warnings.is_empty() {
+        warnings.push(
+            "merge pass: its answer was unusable; the deep passes' findings are kept as they were"
+                .into(),
+        );
+        found
+    } else {
+        warnings.extend(merge_warnings);
+        merged
+    };
+    Ok((Some(answer), rank(findings)))
+}
+
+/// Drops repeats (same file, overlapping lines, same title) and sorts most
+/// severe first, then by confidence, file and line.
+pub fn rank(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        let repeat = out.iter_mut().find(|o| {
+            o.file == f.file
+                && o.line_start <= f.line_end
+                && f.line_start <= o.line_end
+                && o.title.eq_ignore_ascii_case(&f.title)
+        });
+        match repeat {
+            Some(o) => {
+                if f.severity < o.severity {
+                    o.severity = f.severity;
+                }
+                o.confidence = o.confidence.max(f.confidence);
+                if o.suggested_patch.is_none() {
+                    o.suggested_patch = f.suggested_patch;
+                }
+            }
+            None => out.push(f),
+        }
+    }
+    out.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.file.cmp(&b.file))
+            .then(a.line_start.cmp(&b.line_start))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_merge_and_the_worst_comes_first() {
+        let text = r#"{"findings": [
+            {"file": "a.rs", "line_start": 3, "severity": "P2", "category": "tests", "title": "No test", "explanation": "", "confidence": 0.4},
+            {"file": "b.rs", "line_start": 9, "severity": "P0", "category": "security", "title": "Injection", "explanation": "", "confidence": 0.9},
+            {"file": "a.rs", "line_start": 3, "line_end": 5, "severity": "P1", "category": "tests", "title": "no test", "explanation": "", "confidence": 0.7},
+            {"title": "nowhere"}
+        ]}"#;
+        let mut warnings = Vec::new();
+        let found = findings_in(text, "deep pass", &mut warnings);
+        assert_eq!(found.len(), 3);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let ranked = rank(found);
+        assert_eq!(ranked.len(), 2);
+        assert_eq!(ranked[0].file, "b.rs");
+        assert_eq!(ranked[1].severity, super::super::finding::Severity::P1);
+    }
+}

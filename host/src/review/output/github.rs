@@ -1,0 +1,58 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice`
+//! line per finding, shown as annotations on the pull request's diff.
+
+use super::super::finding::Severity;
+use super::super::report::Report;
+
+/// One annotation line per finding, then nothing else.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let command = match f.severity {
+            Severity::P0 | Severity::P1 => "error",
+            Severity::P2 => "warning",
+            Severity::P3 => "notice",
+        };
+        let title = format!("{} {}: {}", f.severity.label(), f.category, f.title);
+        let message = if f.explanation.is_empty() {
+            format!("{} ({})", f.title, f.id)
+        } else {
+            format!(
+                "{}\n\n{} · quire review apply {}",
+                f.explanation, f.id, f.id
+            )
+        };
+        out.push_str(&format!(
+            "::{command} file={},line={},endLine={},title={}::{}\n",
+            property(&f.file),
+            f.line_start,
+            f.line_end,
+            property(&title),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// Escapes a command's message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command's property value.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_in_values_are_escaped() {
+        assert_eq!(property("a,b:c%\nd"), "a%2Cb%3Ac%25%0Ad");
+        assert_eq!(data("1:2,3\n"), "1:2,3%0A");
+    }
+}

@@ -1,0 +1,133 @@
+//! The review for people: findings grouped by file, most severe first,
+//! each with its explanation and the code it points at; colour only when
+//! asked (the CLI decides: a terminal and no NO_COLOR).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::super::finding::{Finding, Severity};
+use super::super::report::Report;
+
+/// Lines of code shown around a finding, at most.
+const EXCERPT_LINES: usize = 8;
+
+/// Renders `report`; `repo` is where the code excerpts are read.
+pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint("1", &format!("Review of {}", report.target))
+    );
+    let mut files: Vec<&str> = Vec::new();
+    for f in &report.findings {
+        if !files.contains(&f.file.as_str()) {
+            files.push(&f.file);
+        }
+    }
+    for file in &files {
+        let _ = writeln!(out, "\n{}", paint("1;4", file));
+        for f in report.findings.iter().filter(|f| f.file == *file) {
+            finding(&mut out, f, repo, &paint);
+        }
+    }
+    let _ = writeln!(out, "\n{}", summary(report));
+    out
+}
+
+fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str) -> String) {
+    let sev = match f.severity {
+        Severity::P0 => paint("1;31", "P0"),
+        Severity::P1 => paint("31", "P1"),
+        Severity::P2 => paint("33", "P2"),
+        Severity::P3 => paint("34", "P3"),
+    };
+    let lines = if f.line_end > f.line_start {
+        format!("lines {}-{}", f.line_start, f.line_end)
+    } else {
+        format!("line {}", f.line_start)
+    };
+    let _ = writeln!(
+        out,
+        "  {sev} {} [{}] {}",
+        paint("1", &f.title),
+        f.category,
+        paint(
+            "2",
+            &format!(
+                "{lines} · confidence {:.0}% · {}",
+                f.confidence * 100.0,
+                f.id
+            )
+        )
+    );
+    for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
+        let _ = writeln!(out, "      {l}");
+    }
+    for (n, code) in excerpt(repo, f) {
+        let _ = writeln!(out, "      {} {code}", paint("2", &format!("{n:>5} │")));
+    }
+    if f.suggested_patch.is_some() {
+        let _ = writeln!(
+            out,
+            "      {}",
+            paint("32", &format!("fix available: quire review apply {}", f.id))
+        );
+    }
+}
+
+/// The finding's lines from the working tree (none when the file is gone).
+fn excerpt(repo: &Path, f: &Finding) -> Vec<(usize, String)> {
+    let Ok(text) = std::fs::read_to_string(repo.join(&f.file)) else {
+        return Vec::new();
+    };
+    let from = f.line_start.max(1) as usize;
+    let to = (f.line_end.max(f.line_start) as usize).min(from + EXCERPT_LINES - 1);
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .filter(|(n, _)| (from..=to).contains(n))
+        .map(|(n, l)| (n, l.chars().take(160).collect()))
+        .collect()
+}
+
+/// `3 findings (1 P1, 2 P2) in 2 files · 1 suppressed · 5 requests, 12k tokens`.
+pub fn summary(report: &Report) -> String {
+    let n = report.findings.len();
+    let mut s = if n == 0 {
+        "No findings".to_string()
+    } else {
+        let mut by = Vec::new();
+        for sev in [Severity::P0, Severity::P1, Severity::P2, Severity::P3] {
+            let c = report.findings.iter().filter(|f| f.severity == sev).count();
+            if c > 0 {
+                by.push(format!("{c} {}", sev.label()));
+            }
+        }
+        format!(
+            "{n} finding{} ({})",
+            if n == 1 { "" } else { "s" },
+            by.join(", ")
+        )
+    };
+    if report.suppressed > 0 {
+        let _ = write!(s, " · {} suppressed", report.suppressed);
+    }
+    if !report.skipped.is_empty() {
+        let _ = write!(s, " · {} file(s) skipped", report.skipped.len());
+    }
+    let st = &report.stats;
+    let _ = write!(
+        s,
+        " · {} hunks, {} flagged, {} deep passes · {} requests, {} tokens in, {} out",
+        st.hunks, st.flagged, st.deep_passes, st.requests, st.input_tokens, st.output_tokens
+    );
+    s
+}

@@ -1,0 +1,79 @@
+//! SARIF 2.1.0 for code-scanning UIs: one run of the `quire` tool, a rule
+//! per category, a result per finding with its place and a stable
+//! fingerprint (the finding's id).
+
+use serde_json::{Value, json};
+
+use super::super::report::Report;
+
+/// The SARIF version written.
+pub const VERSION: &str = "2.1.0";
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The report as a SARIF log.
+pub fn render(report: &Report) -> Value {
+    let mut categories: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.category.as_str())
+        .collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let rules: Vec<Value> = categories
+        .iter()
+        .map(|c| {
+            json!({
+                "id": format!("quire-review/{c}"),
+                "name": c,
+                "shortDescription": { "text": format!("{c} problems found by quire review") },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let index = categories
+                .iter()
+                .position(|c| *c == f.category)
+                .unwrap_or(0);
+            let text = if f.explanation.is_empty() {
+                f.title.clone()
+            } else {
+                format!("{}: {}", f.title, f.explanation)
+            };
+            json!({
+                "ruleId": format!("quire-review/{}", f.category),
+                "ruleIndex": index,
+                "level": super::level(f.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": f.line_start, "endLine": f.line_end }
+                    }
+                }],
+                "partialFingerprints": { "quireFindingId/v1": f.id },
+                "properties": {
+                    "severity": f.severity.label(),
+                    "confidence": f.confidence,
+                    "id": f.id,
+                    "hasSuggestedPatch": f.suggested_patch.is_some()
+                }
+            })
+        })
+        .collect();
+    json!({
+        "$schema": SCHEMA_URI,
+        "version": VERSION,
+        "runs": [{
+            "tool": { "driver": {
+                "name": "quire",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }},
+            "automationDetails": { "description": { "text": report.target } },
+            "results": results
+        }]
+    })
+}

@@ -1,0 +1,98 @@
+//! The result of a review: findings and what it took, as the versioned
+//! JSON of `quire review --json`, and where the last one is kept for
+//! `quire review apply`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::ReviewError;
+use super::finding::{Finding, Severity};
+use super::schema::{Checker, SCHEMA_VERSION};
+use super::scope::Skipped;
+
+/// Counts of one review.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub files: usize,
+    pub hunks: usize,
+    pub flagged: usize,
+    pub triage_requests: usize,
+    pub deep_passes: usize,
+    /// Every model request: triage, deep passes' round trips, merge.
+    pub requests: u64,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+}
+
+/// One review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub target: String,
+    pub instructions: Option<String>,
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
+    pub suppressed: usize,
+    pub stats: Stats,
+}
+
+impl Report {
+    pub fn new(target: String, instructions: Option<String>) -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            target,
+            instructions,
+            findings: Vec::new(),
+            skipped: Vec::new(),
+            suppressed: 0,
+            stats: Stats::default(),
+        }
+    }
+
+    /// The report as JSON, checked against the documented schema.
+    pub fn to_checked_json(&self) -> Result<serde_json::Value, ReviewError> {
+        let v = serde_json::to_value(self)
+            .map_err(|e| ReviewError::Schema(format!("cannot write the report: {e}")))?;
+        Checker::report()?
+            .check(&v)
+            .map_err(|e| ReviewError::Schema(format!("the report does not fit its schema: {e}")))?;
+        Ok(v)
+    }
+
+    /// Whether a finding at `level` or worse exists.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity <= level)
+    }
+
+    /// Keeps the report for `quire review apply` in the repository's git folder.
+    pub fn save(&self, git_dir: &Path) -> Result<PathBuf, ReviewError> {
+        let path = last_path(git_dir);
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| ReviewError::Schema(e.to_string()))?;
+        std::fs::write(&path, text)
+            .map_err(|e| ReviewError::Git(format!("cannot write {}: {e}", path.display())))?;
+        Ok(path)
+    }
+
+    /// The last review of the repository.
+    pub fn load_last(git_dir: &Path) -> Result<Report, ReviewError> {
+        let path = last_path(git_dir);
+        let text = std::fs::read_to_string(&path).map_err(|_| {
+            ReviewError::Usage(
+                "there is no review to apply from yet: run quire review first".into(),
+            )
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            ReviewError::Usage(format!(
+                "{} is not a review quire can read ({e}): run quire review again",
+                path.display()
+            ))
+        })
+    }
+}
+
+fn last_path(git_dir: &Path) -> PathBuf {
+    git_dir.join("quire-review-last.json")
+}

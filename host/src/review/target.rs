@@ -1,0 +1,166 @@
+//! What is reviewed: a target (uncommitted, staged, a base, a commit, a
+//! range) turned into a unified diff by git, run as a child process.
+
+use std::path::{Path, PathBuf};
+
+use super::ReviewError;
+use crate::share::git;
+
+/// The change under review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Everything not committed yet (staged and unstaged) against HEAD.
+    Uncommitted,
+    /// Only what is staged.
+    Staged,
+    /// The commits since the branch left REF (`git diff REF...HEAD`).
+    Base(String),
+    /// One commit.
+    Commit(String),
+    /// `A..B`.
+    Range(String),
+}
+
+impl Target {
+    /// A short description for people and reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Uncommitted => "uncommitted changes".into(),
+            Target::Staged => "staged changes".into(),
+            Target::Base(r) => format!("changes since {r}"),
+            Target::Commit(c) => format!("commit {c}"),
+            Target::Range(r) => format!("range {r}"),
+        }
+    }
+
+    fn check(&self) -> Result<(), ReviewError> {
+        let (flag, value) = match self {
+            Target::Base(v) => ("--base", v),
+            Target::Commit(v) => ("--commit", v),
+            Target::Range(v) => ("--range", v),
+            _ => return Ok(()),
+        };
+        if value.is_empty() || value.starts_with('-') || value.chars().any(char::is_whitespace) {
+            return Err(ReviewError::Usage(format!(
+                "{flag} \"{value}\" is not a git revision: name a branch, tag or commit (for example {flag} origin/main)"
+            )));
+        }
+        if matches!(self, Target::Range(_)) && !value.contains("..") {
+            return Err(ReviewError::Usage(format!(
+                "--range \"{value}\" needs two revisions: --range A..B"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The repository's top folder, or a usage error outside one.
+pub fn repo_root(cwd: &Path) -> Result<PathBuf, ReviewError> {
+    match git::run(Some(cwd), &["rev-parse", "--show-toplevel"]) {
+        Ok(out) => Ok(PathBuf::from(out.trim())),
+        Err(_) => Err(ReviewError::Usage(format!(
+            "{} is not inside a git repository: quire review reads the change from git (run it in a repository, or pass -C DIR)",
+            cwd.display()
+        ))),
+    }
+}
+
+/// The repository's git folder (where the last review is kept).
+pub fn git_dir(repo: &Path) -> Result<PathBuf, ReviewError> {
+    let out = git::run(Some(repo), &["rev-parse", "--absolute-git-dir"])
+        .map_err(|e| ReviewError::Git(e.explain()))?;
+    Ok(PathBuf::from(out.trim()))
+}
+
+/// Flags of every diff: plain output, no external tools, no rename pairs.
+const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "--no-renames", "-U3"];
+
+/// The unified diff of `target` in `repo`.
+pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
+    target.check()?;
+    let mut args: Vec<String> = ["-c", "core.quotepath=false"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Target::Commit(c) = target {
+        // `show` also covers a root commit; a merge shows its first parent's diff.
+        args.extend(
+            ["show", "--format=", "--diff-merges=first-parent"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        args.extend(DIFF_FLAGS.iter().map(|s| s.to_string()));
+        args.push(c.clone());
+    } else {
+        args.push("diff".into());
+        args.extend(DIFF_FLAGS.iter().map(|s| s.to_string()));
+        match target {
+            Target::Uncommitted if has_head(repo) => args.push("HEAD".into()),
+            // No commit yet: everything staged is new.
+            Target::Uncommitted | Target::Staged => args.push("--cached".into()),
+            Target::Base(r) => args.push(format!("{r}...HEAD")),
+            Target::Range(r) | Target::Commit(r) => args.push(r.clone()),
+        }
+    }
+    args.push("--".into());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    git::run(Some(repo), &refs).map_err(|e| match target {
+        Target::Uncommitted | Target::Staged => ReviewError::Git(e.explain()),
+        other => ReviewError::Usage(format!(
+            "git cannot diff {}: {} (check that the revision exists: git fetch, git log)",
+            other.describe(),
+            e.explain().trim()
+        )),
+    })
+}
+
+fn has_head(repo: &Path) -> bool {
+    git::run(Some(repo), &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
+}
+
+/// Which of `paths` .gitattributes marks `linguist-generated` or
+/// `linguist-vendored`.
+pub fn generated_by_attributes(repo: &Path, paths: &[String]) -> Vec<String> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let mut args = vec![
+        "check-attr",
+        "-z",
+        "linguist-generated",
+        "linguist-vendored",
+        "--",
+    ];
+    args.extend(paths.iter().map(String::as_str));
+    let Ok(out) = git::run(Some(repo), &args) else {
+        return Vec::new();
+    };
+    let fields: Vec<&str> = out.split('\0').collect();
+    let mut marked = Vec::new();
+    for triple in fields.chunks(3) {
+        if let [path, _attr, value] = triple
+            && matches!(*value, "set" | "true")
+            && !marked.iter().any(|m: &String| m.as_str() == *path)
+        {
+            marked.push(path.to_string());
+        }
+    }
+    marked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_like_revisions_are_refused() {
+        for t in [
+            Target::Base("--output=/tmp/x".into()),
+            Target::Commit("".into()),
+            Target::Range("main".into()),
+        ] {
+            assert!(matches!(t.check(), Err(ReviewError::Usage(_))), "{t:?}");
+        }
+        assert!(Target::Range("a..b".into()).check().is_ok());
+    }
+}

@@ -1,0 +1,17 @@
+//! `quire review` end to end: the real binary in real git repositories
+//! against the model server, with triage, deep and merge answers keyed by
+//! the pass each request belongs to (`REVIEW-PASS: …`).
+
+mod support;
+
+#[path = "review_e2e/repo.rs"]
+mod repo;
+
+#[path = "review_e2e/targets.rs"]
+mod targets;
+
+#[path = "review_e2e/passes.rs"]
+mod passes;
+
+#[path = "review_e2e/outputs.rs"]
+mod outputs;
