@@ -12,6 +12,7 @@ pub mod errors;
 pub mod hooks;
 pub mod mcp;
 pub mod model;
+pub mod protocol;
 pub mod plugins;
 pub mod share;
 pub mod skills;

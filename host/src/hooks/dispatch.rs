@@ -12,7 +12,7 @@ use super::config::TrustState;
 use super::contract::{self, HookResult};
 use super::runner::{self, RunOutput};
 use super::{Decision, Hook, HookEvent, HookKind, claude};
-use crate::agent::{Event, EventSink};
+use crate::protocol::{Event, EventSink};
 
 /// The session fields of every hook input.
 #[derive(Debug, Clone, Default)]

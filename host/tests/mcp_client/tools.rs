@@ -21,6 +21,11 @@ async fn garbage_on_stdout_is_ignored_and_calls_work() {
         "structuredContent as JSON: {}",
         add.output
     );
+    assert_eq!(
+        add.structured,
+        Some(json!({"sum": 5})),
+        "structuredContent travels in the call result"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

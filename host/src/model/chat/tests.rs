@@ -5,7 +5,7 @@ use super::*;
 use futures::StreamExt;
 
 use crate::model::wire::test_support::{chunks, kind, run};
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 fn request() -> ModelRequest {
     ModelRequest {

@@ -3,7 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::wire::test_support::run;
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 fn history() -> Vec<Item> {
     vec![

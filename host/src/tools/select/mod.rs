@@ -30,8 +30,8 @@ pub use config::ToolSelectionConfig;
 pub use index::ToolIndex;
 pub use search::ToolSearchTool;
 
-use crate::agent::Extension;
-use crate::model::Item;
+use crate::tools::Extension;
+use crate::protocol::Item;
 use crate::skills::select::learn::{Kind, Learned};
 use crate::skills::select::semantic::Semantic;
 use crate::tools::{ToolRegistry, ToolSpec};

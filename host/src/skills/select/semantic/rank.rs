@@ -4,7 +4,7 @@ use super::{Semantic, fuse, semantic_order};
 use crate::skills::Skill;
 use crate::skills::SkillsConfig;
 use crate::skills::select::plan::{Plan, RANKED_KEEP, Ranked};
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 /// Tools the semantic ranking adds at most to a request's ranked tools.
 pub const SEMANTIC_TOOLS: usize = 3;
