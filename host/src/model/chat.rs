@@ -4,11 +4,11 @@
 use serde_json::{Value, json};
 
 use super::client::{Wire, WireClient, bearer};
-use super::http::{self, stream_error};
-use super::sse::{self, SseEvent, SseStream};
+use super::http::stream_error;
+use super::sse::{SseEvent, SseStream};
 use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
 use super::{
-    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
+    Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
 };
 use crate::config::ProviderConfig;
 

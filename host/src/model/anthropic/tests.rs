@@ -115,7 +115,7 @@ fn body_limit_and_no_tools() {
 }
 
 fn decode(chunks: Vec<Result<Bytes, String>>) -> ModelStream {
-    decode_stream(sse::decode(futures::stream::iter(chunks)))
+    decode_stream(super::super::sse::decode(futures::stream::iter(chunks)))
 }
 
 fn sse_body(events: &[serde_json::Value]) -> String {

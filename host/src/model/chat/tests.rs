@@ -119,7 +119,7 @@ fn body_without_tools_or_limit() {
 }
 
 fn decode(chunks: Vec<Result<Bytes, String>>) -> ModelStream {
-    decode_stream(sse::decode(futures::stream::iter(chunks)))
+    decode_stream(super::super::sse::decode(futures::stream::iter(chunks)))
 }
 
 fn sse_body(chunks: &[serde_json::Value], done: bool) -> String {
