@@ -10,7 +10,12 @@
 //!
 //! Run: `cargo bench -p quire --bench hooks` (results go into
 //! BENCHMARKS.md by hand).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

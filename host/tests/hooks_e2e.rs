@@ -1,6 +1,11 @@
 //! Hooks end to end: real bash and python scripts as hooks, run by the
 //! real binary against the model server.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

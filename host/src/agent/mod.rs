@@ -9,10 +9,10 @@ pub mod prompt;
 mod session;
 mod turn;
 
-pub use compact::HANDOFF_PROMPT;
 pub use crate::protocol::CompactReason;
-pub use error::AgentError;
 pub use crate::protocol::{Event, EventSink, PlanStep};
+pub use compact::HANDOFF_PROMPT;
+pub use error::AgentError;
 pub use extension::{Extension, ToolChange};
 pub use session::{Session, SessionOptions, find_session};
 pub use turn::{TaskOutcome, TaskStatus, describe};

@@ -3,10 +3,10 @@
 
 use tokio_util::sync::CancellationToken;
 
-use crate::protocol::{CompactReason, TaskState};
 use super::{AgentError, Event, Session};
 use crate::model::retry::{self, CompleteError, RetryNotice};
 use crate::model::{Item, ModelError, ModelRequest, Usage};
+use crate::protocol::{CompactReason, TaskState};
 
 /// How a task ended.
 #[derive(Debug, Clone, PartialEq)]

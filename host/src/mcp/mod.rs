@@ -43,9 +43,9 @@ pub use manager::McpManager;
 pub use server::{Server, Status};
 pub use spec::{ServerSpec, Source, Transport};
 
+use crate::config::{Config, ConfigError};
 use crate::protocol::{Event, EventSink};
 use crate::tools::{Extension, ToolChange};
-use crate::config::{Config, ConfigError};
 
 /// Kills every MCP server process group still registered. For exit paths
 /// that skip destructors (`std::process::exit`).

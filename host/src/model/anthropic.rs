@@ -6,9 +6,7 @@ use super::client::{Wire, WireClient};
 use super::http::stream_error;
 use super::sse::{SseEvent, SseStream};
 use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
-use super::{
-    Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
-};
+use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
 #[cfg(test)]

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use futures::Stream;
 use serde::{Deserialize, Serialize};
 
-pub use error::ModelError;
 pub use crate::protocol::{Item, ToolCall, Usage};
+pub use error::ModelError;
 
 use crate::config::ProviderConfig;
 use crate::protocol::ToolSpec;

@@ -104,14 +104,30 @@ mod tests {
             TaskState::MaxTurns,
             TaskState::Blocked,
         ];
-        let json: Vec<String> = tasks.iter().map(|s| serde_json::to_string(s).unwrap_or_default()).collect();
-        assert_eq!(words(json), r#""done","failed","interrupted","max_turns","blocked""#);
+        let json: Vec<String> = tasks
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            words(json),
+            r#""done","failed","interrupted","max_turns","blocked""#
+        );
         for s in tasks {
-            assert_eq!(format!("\"{s}\""), serde_json::to_string(&s).unwrap_or_default());
+            assert_eq!(
+                format!("\"{s}\""),
+                serde_json::to_string(&s).unwrap_or_default()
+            );
             assert!(s == s.as_str());
         }
-        let reasons = [CompactReason::Auto, CompactReason::Manual, CompactReason::ContextWindow];
-        let json: Vec<String> = reasons.iter().map(|s| serde_json::to_string(s).unwrap_or_default()).collect();
+        let reasons = [
+            CompactReason::Auto,
+            CompactReason::Manual,
+            CompactReason::ContextWindow,
+        ];
+        let json: Vec<String> = reasons
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect();
         assert_eq!(words(json), r#""auto","manual","context_window""#);
         let calls = [
             CallStatus::Ok,
@@ -121,7 +137,10 @@ mod tests {
             CallStatus::Interrupted,
         ];
         for s in calls {
-            assert_eq!(format!("\"{s}\""), serde_json::to_string(&s).unwrap_or_default());
+            assert_eq!(
+                format!("\"{s}\""),
+                serde_json::to_string(&s).unwrap_or_default()
+            );
         }
         assert_eq!(
             serde_json::from_str::<CallStatus>("\"timed_out\"").ok(),

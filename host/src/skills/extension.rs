@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::select::{Loader, Paths, SelectionOptions, SelectionState, cache};
 use super::tool::SkillTool;
 use crate::agent::Session;
-use crate::tools::Extension;
 use crate::protocol::Item;
+use crate::tools::Extension;
 
 /// See the module docs. Shares its state with the [`SkillTool`] made by
 /// [`SkillsExtension::tool`].

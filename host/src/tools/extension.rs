@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::protocol::Item;
 use super::Tool;
+use crate::protocol::Item;
 
 /// A change to the session's tools, picked up before a model round trip
 /// (for example an MCP server that became ready after the session began).

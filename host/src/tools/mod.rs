@@ -25,13 +25,13 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-pub use extension::{Extension, ToolChange};
 pub use approval::{ApprovalDecision, ApprovalPolicy, ApprovalRequest, Approver};
+pub use extension::{Extension, ToolChange};
 pub use registry::ToolRegistry;
 pub use sandbox::SandboxMode;
 
-pub use crate::protocol::{CallResult, CallStatus, ToolError, ToolOutput, ToolSpec};
 use crate::protocol::EventSink;
+pub use crate::protocol::{CallResult, CallStatus, ToolError, ToolOutput, ToolSpec};
 
 /// Everything a tool call may need from the session.
 #[derive(Clone)]

@@ -48,7 +48,11 @@ pub fn with_hash(base: &str, key: &str) -> String {
 /// `plugin__tool`); a result over [`MAX_NAME`] is cut and ends in the hash
 /// of the original parts, so distinct tools stay distinct.
 pub fn qualified(parts: &[&str]) -> String {
-    let full = parts.iter().map(|p| sanitize(p)).collect::<Vec<_>>().join("__");
+    let full = parts
+        .iter()
+        .map(|p| sanitize(p))
+        .collect::<Vec<_>>()
+        .join("__");
     fit(&full, &parts.join("\0"))
 }
 
@@ -75,12 +79,16 @@ mod tests {
     use super::*;
 
     fn is_clean(n: &str) -> bool {
-        n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     }
 
     #[test]
     fn short_names_are_only_sanitised() {
-        assert_eq!(qualified(&["mcp", "github", "create_issue"]), "mcp__github__create_issue");
+        assert_eq!(
+            qualified(&["mcp", "github", "create_issue"]),
+            "mcp__github__create_issue"
+        );
         assert_eq!(qualified(&["word-count", "count"]), "word-count__count");
         assert_eq!(qualified(&["a.b", "x y"]), "a_b__x_y");
         assert_eq!(qualified(&["mcp", "s", "naïve"]), "mcp__s__na_ve");

@@ -38,7 +38,9 @@ fn status_of_output(out: &ToolOutput) -> CallStatus {
 /// carries (`hooked::plain_call`).
 fn passed_on(out: &ToolOutput) -> Option<Value> {
     let s = out.structured.as_ref()?;
-    let carrier = out.is_error && s.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("status"));
+    let carrier = out.is_error
+        && s.as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key("status"));
     (!carrier).then(|| s.clone())
 }
 
@@ -80,7 +82,10 @@ impl ToolRegistry {
         if self.by_name.contains_key(&spec.name) {
             let base = spec.name.clone();
             let mut n = 2;
-            while self.by_name.contains_key(&super::naming::numbered(&base, n)) {
+            while self
+                .by_name
+                .contains_key(&super::naming::numbered(&base, n))
+            {
                 n += 1;
             }
             spec.name = super::naming::numbered(&base, n);

@@ -96,7 +96,6 @@ impl<'a> Iterator for LineOffsets<'a> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,8 @@ pub fn locate(dir: &Path, rel: &str) -> Result<Located, Refused> {
     {
         return Err(Refused::Outside);
     }
-    let base = std::fs::canonicalize(dir).map_err(|e| Refused::Io(format!("{}: {e}", dir.display())))?;
+    let base =
+        std::fs::canonicalize(dir).map_err(|e| Refused::Io(format!("{}: {e}", dir.display())))?;
     let full = match std::fs::canonicalize(base.join(p)) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Refused::NotFound),
@@ -76,9 +77,16 @@ mod tests {
         let (_tmp, dir) = fixture();
         let base = std::fs::canonicalize(&dir).unwrap();
         assert_eq!(locate(&dir, "a.txt"), Ok(Located::File(base.join("a.txt"))));
-        assert_eq!(locate(&dir, "./sub/b.txt"), Ok(Located::File(base.join("sub/b.txt"))));
+        assert_eq!(
+            locate(&dir, "./sub/b.txt"),
+            Ok(Located::File(base.join("sub/b.txt")))
+        );
         assert_eq!(locate(&dir, "sub"), Ok(Located::Dir(base.join("sub"))));
-        assert_eq!(locate(&dir, "alias.txt"), Ok(Located::File(base.join("sub/b.txt"))), "a link inside is followed");
+        assert_eq!(
+            locate(&dir, "alias.txt"),
+            Ok(Located::File(base.join("sub/b.txt"))),
+            "a link inside is followed"
+        );
         assert_eq!(locate(&dir, "nope.md"), Err(Refused::NotFound));
     }
 

@@ -102,7 +102,10 @@ async fn structured_results_reach_the_call_result_and_the_event() {
 #[test]
 fn names_are_made_fit_when_registered() {
     let mut reg = ToolRegistry::new(1000);
-    assert_eq!(reg.register(tool("a tool.name", "plugin", false)), "a_tool_name");
+    assert_eq!(
+        reg.register(tool("a tool.name", "plugin", false)),
+        "a_tool_name"
+    );
     let long = "t".repeat(80);
     let name = reg.register(tool(&long, "plugin", false));
     assert_eq!(name.len(), 64);
