@@ -12,6 +12,12 @@
 //!
 //! Run: `cargo bench -p quire --bench hooks` (results go into
 //! BENCHMARKS.md by hand).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "../tests/support/guests.rs"]
 mod guests;

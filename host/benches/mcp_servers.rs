@@ -13,6 +13,12 @@
 //!
 //! Run: `cargo bench -p quire --bench mcp_servers` (results go into
 //! BENCHMARKS.md by hand).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "mcp_servers/calls.rs"]
 mod calls;

@@ -19,6 +19,12 @@
 //!
 //! Run: `cargo bench -p quire --bench prompt_cache` (any profile gives the
 //! same numbers: nothing is timed). Results go into BENCHMARKS.md by hand.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "prompt_cache/script.rs"]
 mod script;

@@ -11,6 +11,12 @@
 //!
 //! Run: `cargo bench -p quire --bench shell_spawn` (results go into
 //! BENCHMARKS.md by hand).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -24,6 +24,12 @@
 //!
 //! Run: `cargo bench -p quire --bench skills_select` (results go into
 //! BENCHMARKS.md by hand).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::collections::HashSet;
 use std::path::Path;

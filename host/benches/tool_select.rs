@@ -25,6 +25,12 @@
 //!
 //! Run: `cargo bench -p quire --bench tool_select` (results go into
 //! BENCHMARKS.md by hand).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;

@@ -5,6 +5,12 @@
 //! the screen, against the same answer through `quire exec`.
 //!
 //! Run: `cargo bench -p quire --bench tui` (numbers go into BENCHMARKS.md).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "../tests/support/mod.rs"]
 mod support;

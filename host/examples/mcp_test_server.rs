@@ -27,6 +27,12 @@
 //! microseconds, asleep or with `spin` busy, and answers `server_ns=N`: its
 //! own time, for the benchmark).
 //! Resources: `mem://greeting` (text) and `mem://blob` (binary).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::collections::BTreeSet;
 use std::io::Write;

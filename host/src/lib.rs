@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod mcp;
 pub mod model;
 pub mod plugins;
+pub mod protocol;
 pub mod review;
 pub mod share;
 pub mod skills;

@@ -1,6 +1,12 @@
 //! Plugin bundles and custom slash commands end to end: fixture bundles
 //! in each layout (tests/fixtures/bundles/), a marketplace in a local git
 //! repository, and the real binary against the model server.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

@@ -1,4 +1,10 @@
 //! End-to-end: the real binary against the scripted model server.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

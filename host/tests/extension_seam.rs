@@ -2,6 +2,12 @@
 //! user's message (context and activations), and re-injection after
 //! compaction. The system prompt stays byte-identical across a session. Driven through the
 //! library API against the real model server.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

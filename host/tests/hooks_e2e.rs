@@ -1,5 +1,11 @@
 //! Hooks end to end: real bash and python scripts as hooks, and WASM
 //! plugins' hooks, run by the real binary against the model server.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/guests.rs"]
 mod guests;

@@ -1,5 +1,11 @@
 //! Exercises the scripted model server over real HTTP: the SSE of each wire
 //! API, the fault modes and the recording.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "model_server_smoke/sse_reader.rs"]
 mod sse_reader;

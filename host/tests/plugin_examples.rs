@@ -5,6 +5,12 @@
 //! `tools@0.1.0`, the first world, which keeps working) and importing only
 //! what the plugin needs. (Running them through the host is tested with the
 //! plugin host.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/components.rs"]
 mod components;

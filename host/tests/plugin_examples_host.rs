@@ -7,6 +7,12 @@
 //! The components are built by `examples/plugins/build.sh`, which
 //! `scripts/test` runs before `cargo test`. A missing component fails the
 //! test (it is not skipped).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/components.rs"]
 mod components;

@@ -2,6 +2,12 @@
 //! `cargo build --release --target wasm32-wasip2` into a component that
 //! exports the tools interface. (Needs the wasm32-wasip2 target, which
 //! `scripts/test` installs.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/components.rs"]
 mod components;

@@ -1,5 +1,11 @@
 //! End-to-end: `quire plugins …` and plugin tools in a session, with the
 //! real binary and a plugin built from source.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/guests.rs"]
 mod guests;

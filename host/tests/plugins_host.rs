@@ -1,6 +1,12 @@
 //! The plugin host through the library: world versions, the compile cache,
 //! tools as `PLUGIN__TOOL` through the registry, session loading with
 //! consent.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/guests.rs"]
 mod guests;

@@ -2,6 +2,12 @@
 //! the host: every attack ends in the expected tool error naming the
 //! plugin and the limit, nothing outside the grants is read or written,
 //! and the next call succeeds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "support/guests.rs"]
 mod guests;

@@ -1,5 +1,11 @@
 //! What the model receives: AGENTS.md, the environment, and the exact first
 //! request per wire API (insta snapshots — review prompt changes as diffs).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

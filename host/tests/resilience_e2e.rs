@@ -1,4 +1,10 @@
 //! Retries, faults and compaction, end to end.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "resilience_e2e/closed_output.rs"]
 mod closed_output;

@@ -1,6 +1,12 @@
 //! `quire review` end to end: the real binary in real git repositories
 //! against the model server, with triage, deep and merge answers keyed by
 //! the pass each request belongs to (`REVIEW-PASS: …`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

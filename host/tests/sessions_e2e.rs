@@ -1,4 +1,10 @@
 //! Interrupts, session files, kill -9 and resume, the interactive session.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

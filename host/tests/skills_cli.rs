@@ -1,5 +1,11 @@
 //! `quire skills list|show|new|validate|to-prompt`, run as the real binary
 //! in a temporary repository with its own `QUIRE_HOME` and `HOME`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod skills_common;
 

@@ -3,6 +3,12 @@
 //! each is loaded with the expected warnings, shadowed, skipped with the
 //! expected reason or ignored; `validate` and `validate --strict` report
 //! what the file says; nothing stops the other skills from loading.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod skills_common;
 

@@ -2,6 +2,12 @@
 //! (tests/skills_select/skills.json) and 65 messages
 //! (tests/skills_select/eval.json). The recall the selector reaches is
 //! asserted as a floor, so a change that makes selection worse fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "skills_select/real.rs"]
 mod real;

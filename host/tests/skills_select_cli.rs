@@ -1,5 +1,11 @@
 //! `quire skills pick` and `quire skills eval`, run as the real binary on
 //! skills in a temporary repository; semantic selection through `quire exec`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

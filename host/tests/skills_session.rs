@@ -2,6 +2,12 @@
 //! the exact request with catalog and active body (snapshot), explicit
 //! mentions, stickiness across turns and compaction, edits applied without
 //! a restart, and the `skill` tool refusing reads outside a skill's folder.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

@@ -1,5 +1,11 @@
 //! The human view on a real terminal (a pty from `script`): a spinner with
 //! elapsed time for calls over a second, colour unless NO_COLOR.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

@@ -6,6 +6,12 @@
 //! API, with the built-in tools and `skill` kept as in a session. Recall
 //! (every expected tool among the ones sent) and the top pick are asserted
 //! as floors and printed, misses with where the expected tools ranked.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "tool_select/real_mcp.rs"]
 mod real_mcp;

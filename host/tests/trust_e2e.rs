@@ -2,6 +2,12 @@
 //! settings (`.quire/config.toml`, `.mcp.json`, project skills) are ignored
 //! with a warning that says how to trust it; `quire trust` turns them on,
 //! `--deny` and `--revoke` off again; the interactive session asks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

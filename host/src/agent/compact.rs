@@ -7,27 +7,7 @@ use tokio_util::sync::CancellationToken;
 use super::{AgentError, Event, Session};
 use crate::model::retry::CompleteError;
 use crate::model::{Item, ModelError, ModelRequest};
-
-/// Why compaction ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompactReason {
-    /// Usage passed the threshold.
-    Auto,
-    /// `/compact`.
-    Manual,
-    /// The provider rejected the request as too long.
-    ContextWindow,
-}
-
-impl CompactReason {
-    fn label(self) -> &'static str {
-        match self {
-            CompactReason::Auto => "auto",
-            CompactReason::Manual => "manual",
-            CompactReason::ContextWindow => "context_window",
-        }
-    }
-}
+use crate::protocol::CompactReason;
 
 /// The hand-off prompt sent as the last user message.
 pub const HANDOFF_PROMPT: &str = "The conversation is about to be compacted: everything above will be replaced by what you write now. Write a hand-off summary for yourself to continue the work without the history. Include: the user's goal and every requirement they stated; what has been done so far (files changed and how, commands run and their results); what you learned about the code that still matters (paths, names, conventions, pitfalls); the current state (what works, what fails, with error messages); and the exact next steps. Be specific and complete but concise. Do not call any tools; answer with the summary only.";
@@ -120,7 +100,7 @@ impl Session {
         self.history = new_history;
         self.last_usage = None;
         self.emit_recorded(Event::Compaction {
-            reason: reason.label().to_string(),
+            reason,
             items_before,
             items_after: self.history.len(),
             tokens_before,

@@ -3,16 +3,21 @@
 
 mod compact;
 mod error;
-mod event;
 mod extension;
 mod hook_points;
 pub mod prompt;
 mod session;
 mod turn;
 
-pub use compact::{CompactReason, HANDOFF_PROMPT};
+pub use crate::protocol::CompactReason;
+pub use crate::protocol::{Event, EventSink, PlanStep};
+pub use compact::HANDOFF_PROMPT;
 pub use error::AgentError;
-pub use event::{Event, EventSink, PlanStep};
 pub use extension::{Extension, ToolChange};
 pub use session::{Session, SessionOptions, find_session};
 pub use turn::{TaskOutcome, TaskStatus, describe};
+
+/// `agent::event` as before the [`crate::protocol`] module.
+pub mod event {
+    pub use crate::protocol::{Event, EventSink, PlanStep};
+}

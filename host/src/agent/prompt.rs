@@ -24,12 +24,7 @@ pub struct ProjectDocs {
     pub skipped: Vec<String>,
 }
 
-/// The nearest ancestor of `cwd` (itself included) holding `.git`.
-pub fn repo_root(cwd: &Path) -> Option<PathBuf> {
-    cwd.ancestors()
-        .find(|d| d.join(".git").exists())
-        .map(Path::to_path_buf)
-}
+pub use crate::config::repo_root;
 
 /// Reads `home/AGENTS.md`, then, from the repository root down to `cwd`,
 /// each folder's `AGENTS.md` (or its `CLAUDE.md` when it has none). The

@@ -3,10 +3,10 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::compact::CompactReason;
 use super::{AgentError, Event, Session};
 use crate::model::retry::{self, CompleteError, RetryNotice};
 use crate::model::{Item, ModelError, ModelRequest, Usage};
+use crate::protocol::{CompactReason, TaskState};
 
 /// How a task ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,17 @@ impl TaskStatus {
             TaskStatus::Interrupted => "interrupted",
             TaskStatus::MaxTurns => "max_turns",
             TaskStatus::Blocked(_) => "blocked",
+        }
+    }
+
+    /// The status the `TaskCompleted` event carries.
+    pub fn state(&self) -> TaskState {
+        match self {
+            TaskStatus::Done => TaskState::Done,
+            TaskStatus::Failed(_) => TaskState::Failed,
+            TaskStatus::Interrupted => TaskState::Interrupted,
+            TaskStatus::MaxTurns => TaskState::MaxTurns,
+            TaskStatus::Blocked(_) => TaskState::Blocked,
         }
     }
 }
@@ -192,7 +203,7 @@ impl Session {
             });
         }
         self.emit_recorded(Event::TaskCompleted {
-            status: status.label().to_string(),
+            status: status.state(),
             turns,
             usage,
         });
@@ -227,7 +238,7 @@ impl Session {
             message: format!("prompt blocked by a hook: {reason}"),
         });
         self.emit_recorded(Event::TaskCompleted {
-            status: "blocked".into(),
+            status: TaskState::Blocked,
             turns: 0,
             usage: Usage::default(),
         });

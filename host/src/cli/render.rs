@@ -130,7 +130,7 @@ impl Renderer for HumanRenderer {
                     Some(i) => self.running.remove(i).1,
                     None => call_id.clone(),
                 };
-                let (mark, detail) = outcome(status, *exit_code, *duration_ms);
+                let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
                 let colour = match mark {
                     "✓" => "32",
                     "✗" => "31",

@@ -186,3 +186,10 @@ pub fn quire_home() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."));
     home.join(".quire")
 }
+
+/// The nearest ancestor of `cwd` (itself included) holding `.git`.
+pub fn repo_root(cwd: &std::path::Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+}

@@ -13,8 +13,8 @@ use super::config::TrustState;
 use super::contract::{self, HookResult};
 use super::runner::{self, RunOutput};
 use super::{Decision, Hook, HookEvent, HookKind, claude, wasm};
-use crate::agent::{Event, EventSink};
 use crate::plugins::LoadedPlugin;
+use crate::protocol::{Event, EventSink};
 
 /// The session fields of every hook input.
 #[derive(Debug, Clone, Default)]

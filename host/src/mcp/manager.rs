@@ -19,7 +19,8 @@ use super::resources::ResourcesTool;
 use super::server::{Link, Server, Status};
 use super::spec::ServerSpec;
 use super::tool::McpTool;
-use crate::agent::{Event, EventSink, ToolChange};
+use crate::protocol::{Event, EventSink};
+use crate::tools::ToolChange;
 use crate::tools::ToolSpec;
 
 /// How long stopping servers may take before they are killed.

@@ -43,8 +43,9 @@ pub use manager::McpManager;
 pub use server::{Server, Status};
 pub use spec::{ServerSpec, Source, Transport};
 
-use crate::agent::{Event, EventSink, Extension, ToolChange};
 use crate::config::{Config, ConfigError};
+use crate::protocol::{Event, EventSink};
+use crate::tools::{Extension, ToolChange};
 
 /// Kills every MCP server process group still registered. For exit paths
 /// that skip destructors (`std::process::exit`).
@@ -123,7 +124,7 @@ pub struct McpExtension {
     events: EventSink,
 }
 
-/// The `source` of the servers' [`crate::model::Item::Context`] note.
+/// The `source` of the servers' [`crate::protocol::Item::Context`] note.
 pub const CONTEXT_SOURCE: &str = "mcp";
 
 impl McpExtension {
@@ -234,14 +235,14 @@ impl McpExtension {
     }
 
     /// The note as an item when it says something new.
-    fn note_item(&self, again: bool) -> Option<crate::model::Item> {
+    fn note_item(&self, again: bool) -> Option<crate::protocol::Item> {
         let note = self.note();
         let mut told = self.told.lock().unwrap_or_else(|e| e.into_inner());
         if note.is_none() || (*told == note && !again) {
             return None;
         }
         told.clone_from(&note);
-        note.map(|text| crate::model::Item::Context {
+        note.map(|text| crate::protocol::Item::Context {
             source: CONTEXT_SOURCE.to_string(),
             text,
         })
@@ -284,12 +285,12 @@ impl McpExtension {
 impl Extension for McpExtension {
     /// The note about the servers after the user's message, when it
     /// changed since the last one.
-    fn on_user_message(&self, _user_text: &str) -> Vec<crate::model::Item> {
+    fn on_user_message(&self, _user_text: &str) -> Vec<crate::protocol::Item> {
         self.note_item(false).into_iter().collect()
     }
 
     /// The history was rewritten: the note comes again.
-    fn after_compaction(&self) -> Vec<crate::model::Item> {
+    fn after_compaction(&self) -> Vec<crate::protocol::Item> {
         self.note_item(true).into_iter().collect()
     }
 
@@ -298,7 +299,7 @@ impl Extension for McpExtension {
         self.manager.wake_for(names);
     }
 
-    fn sync_history(&self, _history: &[crate::model::Item]) {
+    fn sync_history(&self, _history: &[crate::protocol::Item]) {
         *self.told.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 

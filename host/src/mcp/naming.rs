@@ -1,59 +1,16 @@
-//! The names the model sees for MCP tools: `mcp__SERVER__TOOL`, with
-//! characters outside `[A-Za-z0-9_-]` replaced by `_`, at most 64
-//! characters (cut names end in a short hash of the original), and unique
-//! across all servers. The original name is kept for calling.
+//! The names the model sees for MCP tools: `mcp__SERVER__TOOL`, named by
+//! [`crate::tools::naming`] (sanitised, at most 64 characters, cut names
+//! end in a short hash of the original), and unique across all servers.
+//! The original name is kept for calling.
 
 use std::collections::HashMap;
 
-/// The longest name any provider accepts.
-pub const MAX_NAME: usize = 64;
-/// Hex digits of the hash suffix.
-const HASH_LEN: usize = 8;
-
-/// Replaces every character outside `[A-Za-z0-9_-]` with `_`.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// FNV-1a: a small stable hash (the same name on every run and machine).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-fn hash_of(server: &str, tool: &str, salt: u32) -> String {
-    let key = format!("{server}\0{tool}\0{salt}");
-    format!("{:016x}", fnv1a(key.as_bytes()))[..HASH_LEN].to_string()
-}
-
-/// `base` cut to leave room for `_HASH`, then the hash.
-fn with_hash(base: &str, server: &str, tool: &str, salt: u32) -> String {
-    let keep = MAX_NAME - HASH_LEN - 1;
-    // `base` is ASCII after sanitising, so byte slicing is safe.
-    let head = &base[..base.len().min(keep)];
-    format!("{head}_{}", hash_of(server, tool, salt))
-}
+pub use crate::tools::naming::{MAX_NAME, sanitize};
+use crate::tools::naming::{qualified, with_hash};
 
 /// The exposed name of `tool` on `server`, before collisions are resolved.
 pub fn exposed_name(server: &str, tool: &str) -> String {
-    let base = format!("mcp__{}__{}", sanitize(server), sanitize(tool));
-    if base.len() <= MAX_NAME {
-        base
-    } else {
-        with_hash(&base, server, tool, 0)
-    }
+    qualified(&["mcp", server, tool])
 }
 
 /// Assigns exposed names, keeping each (server, tool) pair's name stable for
@@ -81,7 +38,7 @@ impl NameTable {
         while self.taken.contains_key(&name) {
             salt += 1;
             let base = format!("mcp__{}__{}", sanitize(server), sanitize(tool));
-            name = with_hash(&base, server, tool, salt);
+            name = with_hash(&base, &format!("mcp\0{server}\0{tool}\0{salt}"));
         }
         self.taken.insert(name.clone(), pair.clone());
         self.by_pair.insert(pair, name.clone());

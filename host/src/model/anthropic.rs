@@ -2,12 +2,11 @@
 
 use serde_json::{Value, json};
 
-use super::http::{self, stream_error};
-use super::sse::{self, SseEvent, SseStream};
+use super::client::{Wire, WireClient};
+use super::http::stream_error;
+use super::sse::{SseEvent, SseStream};
 use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
-use super::{
-    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
-};
+use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
 #[cfg(test)]
@@ -19,38 +18,30 @@ pub const API_VERSION: &str = "2023-06-01";
 /// `max_tokens` when the request sets no limit (the API requires one).
 pub const DEFAULT_MAX_TOKENS: u32 = 8192;
 
-pub struct AnthropicClient {
-    http: reqwest::Client,
-    provider: ProviderConfig,
-}
+/// The Anthropic Messages wire (see [`super::client`]).
+pub struct Anthropic;
 
-impl AnthropicClient {
-    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
-        AnthropicClient { http, provider }
-    }
+/// A client of the Anthropic Messages wire.
+pub type AnthropicClient = WireClient<Anthropic>;
 
-    /// The endpoint requests go to.
-    pub fn url(&self) -> String {
-        format!("{}/v1/messages", self.provider.base_url)
-    }
-}
+impl Wire for Anthropic {
+    const API: WireApi = WireApi::Anthropic;
+    const PATH: &'static str = "/v1/messages";
 
-#[async_trait::async_trait]
-impl ModelClient for AnthropicClient {
-    fn wire_api(&self) -> WireApi {
-        WireApi::Anthropic
-    }
-
-    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
+    fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
         let mut headers = vec![("anthropic-version", API_VERSION.to_string())];
-        if let Some(key) = &self.provider.api_key {
+        if let Some(key) = &provider.api_key {
             headers.push(("x-api-key", key.clone()));
         }
-        let body = request_body(request);
-        let url = self.url();
-        let response =
-            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
-        Ok(decode_stream(sse::decode_response(response)))
+        headers
+    }
+
+    fn request_body(request: &ModelRequest) -> Value {
+        request_body(request)
+    }
+
+    fn decode_stream(events: SseStream) -> ModelStream {
+        decode_stream(events)
     }
 }
 

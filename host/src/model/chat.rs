@@ -3,49 +3,36 @@
 
 use serde_json::{Value, json};
 
-use super::http::{self, stream_error};
-use super::sse::{self, SseEvent, SseStream};
+use super::client::{Wire, WireClient, bearer};
+use super::http::stream_error;
+use super::sse::{SseEvent, SseStream};
 use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
-use super::{
-    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
-};
+use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
 #[cfg(test)]
 mod tests;
 
-pub struct ChatClient {
-    http: reqwest::Client,
-    provider: ProviderConfig,
-}
+/// The Chat Completions wire (see [`super::client`]).
+pub struct Chat;
 
-impl ChatClient {
-    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
-        ChatClient { http, provider }
+/// A client of the Chat Completions wire.
+pub type ChatClient = WireClient<Chat>;
+
+impl Wire for Chat {
+    const API: WireApi = WireApi::Chat;
+    const PATH: &'static str = "/chat/completions";
+
+    fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
+        bearer(provider)
     }
 
-    /// The endpoint requests go to.
-    pub fn url(&self) -> String {
-        format!("{}/chat/completions", self.provider.base_url)
-    }
-}
-
-#[async_trait::async_trait]
-impl ModelClient for ChatClient {
-    fn wire_api(&self) -> WireApi {
-        WireApi::Chat
+    fn request_body(request: &ModelRequest) -> Value {
+        request_body(request)
     }
 
-    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
-        let mut headers = Vec::new();
-        if let Some(key) = &self.provider.api_key {
-            headers.push(("authorization", format!("Bearer {key}")));
-        }
-        let body = request_body(request);
-        let url = self.url();
-        let response =
-            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
-        Ok(decode_stream(sse::decode_response(response)))
+    fn decode_stream(events: SseStream) -> ModelStream {
+        decode_stream(events)
     }
 }
 

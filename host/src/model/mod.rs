@@ -7,9 +7,9 @@
 
 pub mod anthropic;
 pub mod chat;
+pub mod client;
 mod error;
 pub mod http;
-mod item;
 pub mod responses;
 pub mod retry;
 pub mod sse;
@@ -21,11 +21,11 @@ use std::sync::Arc;
 use futures::Stream;
 use serde::{Deserialize, Serialize};
 
+pub use crate::protocol::{Item, ToolCall, Usage};
 pub use error::ModelError;
-pub use item::{Item, ToolCall, Usage};
 
 use crate::config::ProviderConfig;
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 /// The three wire APIs quire speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,49 +3,36 @@
 
 use serde_json::{Value, json};
 
-use super::http::{self, stream_error};
-use super::sse::{self, SseEvent, SseStream};
+use super::client::{Wire, WireClient, bearer};
+use super::http::stream_error;
+use super::sse::{SseEvent, SseStream};
 use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
-use super::{
-    Item, ModelClient, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi,
-};
+use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
 #[cfg(test)]
 mod tests;
 
-pub struct ResponsesClient {
-    http: reqwest::Client,
-    provider: ProviderConfig,
-}
+/// The Responses wire (see [`super::client`]).
+pub struct Responses;
 
-impl ResponsesClient {
-    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
-        ResponsesClient { http, provider }
+/// A client of the Responses wire.
+pub type ResponsesClient = WireClient<Responses>;
+
+impl Wire for Responses {
+    const API: WireApi = WireApi::Responses;
+    const PATH: &'static str = "/responses";
+
+    fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
+        bearer(provider)
     }
 
-    /// The endpoint requests go to.
-    pub fn url(&self) -> String {
-        format!("{}/responses", self.provider.base_url)
-    }
-}
-
-#[async_trait::async_trait]
-impl ModelClient for ResponsesClient {
-    fn wire_api(&self) -> WireApi {
-        WireApi::Responses
+    fn request_body(request: &ModelRequest) -> Value {
+        request_body(request)
     }
 
-    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
-        let mut headers = Vec::new();
-        if let Some(key) = &self.provider.api_key {
-            headers.push(("authorization", format!("Bearer {key}")));
-        }
-        let body = request_body(request);
-        let url = self.url();
-        let response =
-            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
-        Ok(decode_stream(sse::decode_response(response)))
+    fn decode_stream(events: SseStream) -> ModelStream {
+        decode_stream(events)
     }
 }
 

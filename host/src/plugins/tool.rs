@@ -4,36 +4,20 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::runtime::{CallError, LoadedPlugin};
 use super::world::{GuestError, ToolInfo};
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 /// The longest tool name model APIs accept.
-pub const MAX_TOOL_NAME: usize = 64;
+pub const MAX_TOOL_NAME: usize = crate::tools::naming::MAX_NAME;
 
-/// `PLUGIN__TOOL` with characters other than letters, digits, `_` and `-`
-/// replaced by `_`; longer than 64 characters, it is cut and ends in a
-/// short hash of the full name so distinct tools stay distinct.
+/// `PLUGIN__TOOL`, named by [`crate::tools::naming`]: characters other than
+/// letters, digits, `_` and `-` replaced by `_`; longer than 64 characters,
+/// it is cut and ends in a short hash of the original so distinct tools
+/// stay distinct.
 pub fn tool_name(plugin: &str, tool: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    let full = format!("{}__{}", clean(plugin), clean(tool));
-    if full.len() <= MAX_TOOL_NAME {
-        return full;
-    }
-    let hash = super::engine::hex(&Sha256::digest(full.as_bytes()));
-    format!("{}_{}", &full[..MAX_TOOL_NAME - 9], &hash[..8])
+    crate::tools::naming::qualified(&[plugin, tool])
 }
 
 pub struct PluginTool {

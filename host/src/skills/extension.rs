@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use super::select::{Loader, Paths, SelectionOptions, SelectionState, cache};
 use super::tool::SkillTool;
-use crate::agent::{Extension, Session};
-use crate::model::Item;
+use crate::agent::Session;
+use crate::protocol::Item;
+use crate::tools::Extension;
 
 /// See the module docs. Shares its state with the [`SkillTool`] made by
 /// [`SkillsExtension::tool`].

@@ -7,13 +7,14 @@
 //! - [`validate`]: the `skills-ref` checks (`quire skills validate`);
 //!   [`prompt_xml`]: the `<available_skills>` block (`to-prompt`).
 //! - selection: the BM25 index, the per-turn catalog and activation, the
-//!   `skill` tool and the [`crate::agent::Extension`] that puts skills into
+//!   `skill` tool and the [`crate::tools::Extension`] that puts skills into
 //!   the prompt.
 
 pub mod bundled;
 pub mod config;
 pub mod discover;
 pub mod extension;
+pub mod folder;
 pub mod loader;
 pub mod names;
 pub mod parse;

@@ -190,10 +190,7 @@ fn need<'a>(v: &'a Option<String>, field: &str, action: &str) -> Result<&'a str,
 /// the second half, with a note saying how to continue (`call` is the
 /// start of the JSON arguments to continue with, up to the offset value).
 pub fn page(text: &str, offset: usize, size: usize, call: &str) -> String {
-    let mut start = offset.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
+    let start = text.floor_char_boundary(offset);
     let rest = &text[start..];
     if rest.len() <= size {
         if start == 0 {
@@ -201,10 +198,7 @@ pub fn page(text: &str, offset: usize, size: usize, call: &str) -> String {
         }
         return format!("[… continued from offset {start}]\n{rest}");
     }
-    let mut end = size;
-    while !rest.is_char_boundary(end) {
-        end -= 1;
-    }
+    let mut end = rest.floor_char_boundary(size);
     if let Some(nl) = rest[..end].rfind('\n')
         && nl >= end / 2
     {

@@ -2,7 +2,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::{Record, StoreError};
-use crate::model::Item;
+use crate::protocol::Item;
 
 /// One line of `quire sessions list`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -32,7 +32,7 @@ pub struct SessionMeta {
 pub enum Record {
     Meta(SessionMeta),
     Item {
-        item: crate::model::Item,
+        item: crate::protocol::Item,
     },
     /// An event of record (usage, compaction, task end); kept for
     /// inspection, not replayed.
@@ -41,7 +41,7 @@ pub enum Record {
     },
     /// History was compacted: these items replace everything before.
     Compacted {
-        items: Vec<crate::model::Item>,
+        items: Vec<crate::protocol::Item>,
     },
 }
 

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Record, SessionMeta, StoreError};
-use crate::model::Item;
+use crate::protocol::Item;
 
 /// A session file read back.
 #[derive(Debug, Clone)]

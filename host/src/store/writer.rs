@@ -3,8 +3,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Record, SessionMeta, StoreError};
-use crate::agent::Event;
-use crate::model::Item;
+use crate::protocol::Event;
+use crate::protocol::Item;
 
 /// Appends records to one session file, flushing each line.
 #[derive(Debug)]

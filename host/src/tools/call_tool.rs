@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use super::ToolSpec;
-use crate::model::ToolCall;
+use crate::protocol::ToolCall;
 
 pub const NAME: &str = "call_tool";
 

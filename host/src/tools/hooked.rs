@@ -13,14 +13,14 @@ use super::{Tool, ToolContext, ToolOutput, ToolSpec, schema};
 use crate::hooks::approver::HookedApprover;
 use crate::hooks::tool_events::ToolCallInfo;
 use crate::hooks::{Hooks, Permission};
-use crate::model::ToolCall;
+use crate::protocol::ToolCall;
 
 /// The call without hooks.
 async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext) -> ToolOutput {
     tool.call(args, ctx).await.unwrap_or_else(|e| {
         let mut out = ToolOutput::error(super::registry::error_text(name, &e));
         // How it ended (denied, timed out…), for the status mark.
-        let status = super::registry::CallStatus::of(&e).label();
+        let status = e.status().as_str();
         out.structured = Some(serde_json::json!({ "status": status }));
         out
     })

@@ -5,9 +5,11 @@
 pub mod apply_patch;
 pub mod approval;
 pub mod call_tool;
+pub mod extension;
 pub mod grep;
 mod hooked;
 pub mod list_dir;
+pub mod naming;
 pub mod netfilter;
 pub mod read_file;
 pub mod registry;
@@ -20,77 +22,16 @@ pub mod update_plan;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 pub use approval::{ApprovalDecision, ApprovalPolicy, ApprovalRequest, Approver};
+pub use extension::{Extension, ToolChange};
 pub use registry::ToolRegistry;
 pub use sandbox::SandboxMode;
 
-use crate::agent::EventSink;
-
-/// What the model is told about a tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ToolSpec {
-    pub name: String,
-    pub description: String,
-    /// JSON Schema of the arguments object.
-    pub parameters: Value,
-    /// The tool only reads; calls of read-only tools from one response run
-    /// concurrently.
-    #[serde(default)]
-    pub read_only: bool,
-    /// The tool may destroy data (a hint for approval and UIs).
-    #[serde(default)]
-    pub destructive: bool,
-}
-
-/// A tool's answer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ToolOutput {
-    /// Text for the model.
-    pub text: String,
-    /// Optional structured result (sent as JSON where a wire API supports
-    /// it, shown to JSON consumers).
-    pub structured: Option<Value>,
-    /// The call failed in a way the model should see as an error (a
-    /// command that exited non-zero, a patch that did not apply).
-    pub is_error: bool,
-}
-
-impl ToolOutput {
-    pub fn text(text: impl Into<String>) -> Self {
-        ToolOutput {
-            text: text.into(),
-            ..Default::default()
-        }
-    }
-
-    pub fn error(text: impl Into<String>) -> Self {
-        ToolOutput {
-            text: text.into(),
-            structured: None,
-            is_error: true,
-        }
-    }
-}
-
-/// Why a tool call failed. The registry turns every variant into an error
-/// result the model can read; none of them ends the turn.
-#[derive(Debug, thiserror::Error)]
-pub enum ToolError {
-    #[error("invalid arguments: {0}")]
-    InvalidArguments(String),
-    #[error("denied: {0}")]
-    Denied(String),
-    #[error("timed out after {0} ms")]
-    Timeout(u64),
-    #[error("interrupted by the user")]
-    Interrupted,
-    #[error("{0}")]
-    Failed(String),
-}
+use crate::protocol::EventSink;
+pub use crate::protocol::{CallResult, CallStatus, ToolError, ToolOutput, ToolSpec};
 
 /// Everything a tool call may need from the session.
 #[derive(Clone)]

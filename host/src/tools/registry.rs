@@ -12,77 +12,36 @@ use serde_json::Value;
 
 use super::approval::TimedApprover;
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
-use crate::agent::Event;
 use crate::hooks::Hooks;
-use crate::model::ToolCall;
+pub use crate::protocol::{CallResult, CallStatus};
+use crate::protocol::{Event, ToolCall};
 
 struct Entry {
     spec: ToolSpec,
     tool: Arc<dyn Tool>,
 }
 
-/// The outcome of one call, as sent to the model.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallResult {
-    pub call_id: String,
-    pub name: String,
-    /// Capped output text.
-    pub output: String,
-    pub is_error: bool,
-    pub truncated_bytes: usize,
-    /// Wall time of the call, the wait for the user's approval not counted.
-    pub duration_ms: u64,
-    pub status: CallStatus,
-    /// A shell command's exit code (none when a signal killed it).
-    pub exit_code: Option<i32>,
-    /// A patch's files: status, path, lines added and removed, diff.
-    pub files: Option<Value>,
+/// How a finished call's output says it ended (a tool error's status is
+/// carried in `structured.status`, see `hooked::plain_call`).
+fn status_of_output(out: &ToolOutput) -> CallStatus {
+    let carried = out.structured.as_ref().and_then(|v| v.get("status"));
+    match carried.and_then(Value::as_str) {
+        Some("denied") => CallStatus::Denied,
+        Some("timed_out") => CallStatus::TimedOut,
+        Some("interrupted") => CallStatus::Interrupted,
+        _ if out.is_error => CallStatus::Failed,
+        _ => CallStatus::Ok,
+    }
 }
 
-/// How a call ended, for the status mark a person sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallStatus {
-    Ok,
-    /// The tool failed (a non-zero exit, a patch that did not apply).
-    Failed,
-    /// Refused: by the user, the approval policy or the sandbox.
-    Denied,
-    TimedOut,
-    Interrupted,
-}
-
-impl CallStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            CallStatus::Ok => "ok",
-            CallStatus::Failed => "failed",
-            CallStatus::Denied => "denied",
-            CallStatus::TimedOut => "timed_out",
-            CallStatus::Interrupted => "interrupted",
-        }
-    }
-
-    /// How a finished call's output says it ended (a tool error's status
-    /// is carried in `structured.status`, see `hooked::plain_call`).
-    fn of_output(out: &ToolOutput) -> CallStatus {
-        let carried = out.structured.as_ref().and_then(|v| v.get("status"));
-        match carried.and_then(Value::as_str) {
-            Some("denied") => CallStatus::Denied,
-            Some("timed_out") => CallStatus::TimedOut,
-            Some("interrupted") => CallStatus::Interrupted,
-            _ if out.is_error => CallStatus::Failed,
-            _ => CallStatus::Ok,
-        }
-    }
-
-    pub(super) fn of(e: &ToolError) -> CallStatus {
-        match e {
-            ToolError::Denied(_) => CallStatus::Denied,
-            ToolError::Timeout(_) => CallStatus::TimedOut,
-            ToolError::Interrupted => CallStatus::Interrupted,
-            ToolError::InvalidArguments(_) | ToolError::Failed(_) => CallStatus::Failed,
-        }
-    }
+/// The structured result worth passing on: not the status a failed call
+/// carries (`hooked::plain_call`).
+fn passed_on(out: &ToolOutput) -> Option<Value> {
+    let s = out.structured.as_ref()?;
+    let carrier = out.is_error
+        && s.as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key("status"));
+    (!carrier).then(|| s.clone())
 }
 
 /// All tools of a session, by the name the model sees.
@@ -112,17 +71,24 @@ impl ToolRegistry {
         self.hooks = hooks.filter(|h| !h.is_empty());
     }
 
-    /// Adds a tool. On a name clash the new tool gets a numbered suffix
-    /// (`name_2`) and the returned name says so; the first keeps its name.
+    /// Adds a tool under its name made fit by [`super::naming`] (sanitised,
+    /// at most 64 characters). On a name clash the new tool gets a numbered
+    /// suffix (`name_2`) and the returned name says so; the first keeps its
+    /// name.
     pub fn register(&mut self, tool: Arc<dyn Tool>) -> String {
         let mut spec = tool.spec().clone();
+        // Every source's name goes through the one sanitiser and limit.
+        spec.name = super::naming::fit(&spec.name, &spec.name);
         if self.by_name.contains_key(&spec.name) {
             let base = spec.name.clone();
             let mut n = 2;
-            while self.by_name.contains_key(&format!("{base}_{n}")) {
+            while self
+                .by_name
+                .contains_key(&super::naming::numbered(&base, n))
+            {
                 n += 1;
             }
-            spec.name = format!("{base}_{n}");
+            spec.name = super::naming::numbered(&base, n);
             tracing::warn!(tool = %base, renamed = %spec.name, "tool name clash");
         }
         let name = spec.name.clone();
@@ -227,6 +193,7 @@ impl ToolRegistry {
             let out = ToolOutput::error(ToolError::Interrupted.to_string());
             (out, CallStatus::Interrupted)
         };
+        let mut builtin = true;
         let (output, status) = if ctx.cancel.is_cancelled() {
             interrupted()
         } else {
@@ -237,12 +204,13 @@ impl ToolRegistry {
             match prepared {
                 Err(msg) => (ToolOutput::error(msg), CallStatus::Failed),
                 Ok((entry, args)) => {
+                    builtin = entry.tool.source() == "builtin";
                     let hooks = self.hooks.as_ref();
                     let fut =
                         super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
                     tokio::select! {
                         r = fut => {
-                            let status = CallStatus::of_output(&r);
+                            let status = status_of_output(&r);
                             (r, status)
                         }
                         _ = ctx.cancel.cancelled() => interrupted(),
@@ -267,17 +235,21 @@ impl ToolRegistry {
             files: field("files")
                 .filter(|_| call.name == "apply_patch")
                 .cloned(),
+            structured: passed_on(&output),
         };
         ctx.events.send(Event::ToolCompleted {
             call_id: result.call_id.clone(),
             name: result.name.clone(),
             duration_ms: result.duration_ms,
             is_error: result.is_error,
-            status: result.status.label().to_string(),
+            status: result.status,
             exit_code: result.exit_code,
             files: result.files.clone(),
             output: result.output.clone(),
             truncated_bytes: result.truncated_bytes,
+            // A builtin tool's structured result is already in the fields
+            // above (exit code, files, the plan event).
+            structured: result.structured.clone().filter(|_| !builtin),
         });
         result
     }
@@ -314,10 +286,7 @@ pub(super) fn error_text(tool: &str, e: &ToolError) -> String {
 }
 
 fn preview(s: &str) -> String {
-    let mut end = s.len().min(200);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = s.floor_char_boundary(200);
     if end < s.len() {
         format!("{}…", &s[..end])
     } else {
@@ -331,8 +300,8 @@ pub fn cap_output(text: &str, limit: usize) -> (String, usize) {
     if text.len() <= limit {
         return (text.to_string(), 0);
     }
-    let head_len = floor_boundary(text, limit / 2);
-    let tail_start = ceil_boundary(text, text.len() - (limit - limit / 2));
+    let head_len = text.floor_char_boundary(limit / 2);
+    let tail_start = text.ceil_char_boundary(text.len() - (limit - limit / 2));
     let cut = tail_start - head_len;
     let out = format!(
         "{}\n[… {cut} bytes cut from the middle of this output …]\n{}",
@@ -342,24 +311,13 @@ pub fn cap_output(text: &str, limit: usize) -> (String, usize) {
     (out, cut)
 }
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
+#[cfg(test)]
+mod structured_tests;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::EventSink;
+    use crate::protocol::EventSink;
     use crate::tools::approval::DenyAll;
     use crate::tools::{ApprovalPolicy, SandboxMode};
     use std::sync::Mutex;

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
-use crate::agent::{Event, PlanStep};
+use crate::protocol::{Event, PlanStep};
 
 const STATUSES: [&str; 3] = ["pending", "in_progress", "completed"];
 
@@ -141,7 +141,7 @@ mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::agent::EventSink;
+    use crate::protocol::EventSink;
     use crate::tools::{ApprovalPolicy, SandboxMode, approval::DenyAll, schema};
 
     fn ctx(events: EventSink) -> ToolContext {

@@ -156,7 +156,7 @@ impl App {
                     &ToolDone {
                         line: &line,
                         name,
-                        status,
+                        status: status.as_str(),
                         exit_code: *exit_code,
                         duration_ms: *duration_ms,
                         files: files.as_ref(),

@@ -51,7 +51,7 @@ pub async fn run(
         }
     };
     let ask = async |prompt: &str| {
-        eprint!("{prompt}");
+        crate::cli::pipe::err(prompt);
         let mut line = String::new();
         match std::io::stdin().read_line(&mut line) {
             Ok(n) if n > 0 => Some(line),

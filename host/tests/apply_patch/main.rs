@@ -1,4 +1,10 @@
 //! The apply_patch tool against real temp dirs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod edits;
 mod safety;

@@ -2,6 +2,12 @@
 //! modes, and the npm `@modelcontextprotocol/server-everything` over stdio
 //! and streamable HTTP. Library-level tests drive `McpManager` directly;
 //! end-to-end tests run the real `quire` binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "../support/mod.rs"]
 mod support;

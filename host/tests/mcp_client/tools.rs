@@ -21,6 +21,12 @@ async fn garbage_on_stdout_is_ignored_and_calls_work() {
         "structuredContent as JSON: {}",
         add.output
     );
+    assert_eq!(
+        add.structured.as_ref().and_then(|v| v["sum"].as_f64()),
+        Some(5.0),
+        "structuredContent travels in the call result: {:?}",
+        add.structured
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,12 @@
 //! `quire mcp serve` seen by a real MCP client (rmcp): the real binary
 //! over stdio (a child process) and over streamable HTTP, in a temporary
 //! git workspace with its own `QUIRE_HOME` and `HOME`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "../support/mod.rs"]
 mod support;

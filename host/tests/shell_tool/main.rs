@@ -1,4 +1,10 @@
 //! The `shell` tool with real processes and the real Landlock sandbox.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod approval;
 mod process;

@@ -27,8 +27,7 @@ pub fn frontmatter(bytes: &[u8], skill: &Skill) -> Map<String, Value> {
 
 fn raw(bytes: &[u8]) -> Option<Map<String, Value>> {
     let text = String::from_utf8_lossy(bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let text = text.replace("\r\n", "\n");
+    let text = crate::skills::folder::normalize(&text).text;
     let (front, _) = split_frontmatter(&text, &mut Vec::new()).ok()?;
     let yaml = yaml_guard(front)
         .ok()

@@ -35,9 +35,9 @@ pub use handler::QuireServer;
 pub use skills::SkillCatalog;
 pub use tools::ToolSource;
 
-use crate::agent::EventSink;
-use crate::agent::prompt::repo_root;
 use crate::config::Config;
+use crate::config::repo_root;
+use crate::protocol::EventSink;
 use crate::skills::{DiscoverOptions, discover};
 use crate::tools::approval::DenyAll;
 use crate::tools::sandbox::{self, SandboxError};

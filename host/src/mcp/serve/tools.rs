@@ -144,7 +144,7 @@ fn definition(name: &str, tool: &dyn Tool) -> McpTool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::EventSink;
+    use crate::protocol::EventSink;
     use crate::tools::approval::DenyAll;
     use crate::tools::{ApprovalPolicy, SandboxMode, ToolOutput, ToolSpec};
 

@@ -3,7 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::wire::test_support::run;
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 fn request() -> ModelRequest {
     ModelRequest {
@@ -115,7 +115,7 @@ fn body_limit_and_no_tools() {
 }
 
 fn decode(chunks: Vec<Result<Bytes, String>>) -> ModelStream {
-    decode_stream(sse::decode(futures::stream::iter(chunks)))
+    decode_stream(super::super::sse::decode(futures::stream::iter(chunks)))
 }
 
 fn sse_body(events: &[serde_json::Value]) -> String {

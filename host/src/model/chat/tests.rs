@@ -5,7 +5,7 @@ use super::*;
 use futures::StreamExt;
 
 use crate::model::wire::test_support::{chunks, kind, run};
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 fn request() -> ModelRequest {
     ModelRequest {
@@ -119,7 +119,7 @@ fn body_without_tools_or_limit() {
 }
 
 fn decode(chunks: Vec<Result<Bytes, String>>) -> ModelStream {
-    decode_stream(sse::decode(futures::stream::iter(chunks)))
+    decode_stream(super::super::sse::decode(futures::stream::iter(chunks)))
 }
 
 fn sse_body(chunks: &[serde_json::Value], done: bool) -> String {

@@ -3,7 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::wire::test_support::run;
-use crate::tools::ToolSpec;
+use crate::protocol::ToolSpec;
 
 fn history() -> Vec<Item> {
     vec![
@@ -105,7 +105,7 @@ fn body_without_tools_omits_tools_and_tool_choice() {
 }
 
 fn decode(chunks: Vec<Result<Bytes, String>>) -> ModelStream {
-    decode_stream(sse::decode(futures::stream::iter(chunks)))
+    decode_stream(super::super::sse::decode(futures::stream::iter(chunks)))
 }
 
 fn sse_body(events: &[serde_json::Value]) -> String {

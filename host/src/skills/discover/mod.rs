@@ -335,48 +335,26 @@ pub fn parse_candidate(c: &Candidate, roots: &[Root]) -> Result<Skill, parse::Pa
     Ok(skill)
 }
 
-/// Parses candidates on a few threads, keeping their order.
+/// Parses candidates on rayon's pool, keeping their order. A panic while
+/// parsing one skill becomes that skill's error and loses no other.
 pub fn parse_all(
     candidates: &[Candidate],
     roots: &[Root],
 ) -> Vec<Result<Skill, parse::ParseError>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    if candidates.len() < 64 || threads == 1 {
-        return candidates
-            .iter()
-            .map(|c| parse_candidate(c, roots))
-            .collect();
-    }
-    let chunk = candidates.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = candidates
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|c| parse_candidate(c, roots))
-                        .collect::<Vec<_>>()
-                })
+    let one = |c: &Candidate| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_candidate(c, roots)))
+            .unwrap_or_else(|_| {
+                Err(parse::ParseError(format!(
+                    "internal error while reading {}",
+                    c.file.display()
+                )))
             })
-            .collect();
-        let mut out = Vec::with_capacity(candidates.len());
-        for (h, part) in handles.into_iter().zip(candidates.chunks(chunk)) {
-            match h.join() {
-                Ok(v) => out.extend(v),
-                // A panic while parsing must not lose the other skills.
-                Err(_) => out.extend(part.iter().map(|c| {
-                    Err(parse::ParseError(format!(
-                        "internal error while reading {}",
-                        c.file.display()
-                    )))
-                })),
-            }
-        }
-        out
-    })
+    };
+    if candidates.len() < 64 {
+        return candidates.iter().map(one).collect();
+    }
+    use rayon::prelude::*;
+    candidates.par_iter().map(one).collect()
 }
 
 #[cfg(test)]

@@ -129,79 +129,25 @@ fn decode(bytes: &[u8], warnings: &mut Vec<String>) -> String {
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
-    if let Some(rest) = text.strip_prefix('\u{feff}') {
+    let normal = crate::skills::folder::normalize(&text);
+    if normal.bom {
         warnings.push("starts with a UTF-8 byte order mark (BOM); it was ignored".into());
-        text = rest.to_string();
     }
-    if text.contains('\r') {
+    if normal.cr {
         warnings.push("uses CRLF (Windows) line endings; read as LF".into());
-        text = text.replace("\r\n", "\n").replace('\r', "\n");
     }
+    text = normal.text;
     text
 }
 
-/// Splits `---\nFRONTMATTER\n---\nBODY`. Blank lines before the opening
-/// `---` are tolerated with a warning.
+/// Splits `---\nFRONTMATTER\n---\nBODY` ([`crate::skills::folder`] owns
+/// the rules). Blank lines before the opening `---` are tolerated with a
+/// warning.
 pub fn split_frontmatter<'a>(
     text: &'a str,
     warnings: &mut Vec<String>,
 ) -> Result<(&'a str, &'a str), ParseError> {
-    let trimmed = text.trim_start_matches(['\n', ' ', '\t']);
-    if trimmed.len() != text.len() && trimmed.starts_with("---") {
-        warnings.push("blank lines before the opening --- were ignored".into());
-    }
-    let mut lines = LineOffsets::new(trimmed);
-    let first = lines.next().map(|(_, l)| l.trim_end()).unwrap_or("");
-    if first != "---" {
-        return Err(ParseError(
-            "no YAML frontmatter: the file must start with a line '---', then name: and description:, then '---'".into(),
-        ));
-    }
-    let start = lines.pos;
-    for (at, line) in lines.by_ref() {
-        if line.trim_end() == "---" {
-            let front = &trimmed[start..at];
-            let body = trimmed.get(at + line.len()..).unwrap_or("");
-            return Ok((front, body.strip_prefix('\n').unwrap_or(body)));
-        }
-    }
-    Err(ParseError(
-        "the frontmatter is not closed: add a line '---' after the last key".into(),
-    ))
-}
-
-/// Iterates lines with their byte offsets (without the `\n`).
-struct LineOffsets<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-impl<'a> LineOffsets<'a> {
-    fn new(text: &'a str) -> Self {
-        LineOffsets { text, pos: 0 }
-    }
-}
-
-impl<'a> Iterator for LineOffsets<'a> {
-    type Item = (usize, &'a str);
-    fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.text.get(self.pos..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        let at = self.pos;
-        let line = match rest.find('\n') {
-            Some(i) => {
-                self.pos += i + 1;
-                &rest[..i]
-            }
-            None => {
-                self.pos = self.text.len();
-                rest
-            }
-        };
-        Some((at, line))
-    }
+    crate::skills::folder::split_frontmatter(text, warnings).map_err(|e| ParseError(e.0))
 }
 
 /// Frontmatter larger than this is refused.

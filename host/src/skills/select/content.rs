@@ -2,9 +2,10 @@
 //! `<skill_content>`, with the folder and a list of its files), and reading
 //! one file of a skill without ever leaving its folder.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::skills::Skill;
+use crate::skills::folder::{Located, Refused, locate};
 
 /// Files listed in an activation.
 pub const MAX_FILES_LISTED: usize = 200;
@@ -101,39 +102,19 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, cut: &mut 
 }
 
 /// The file at `rel` inside `skill`'s folder. Absolute paths, `..` and
-/// symlinks that lead out of the folder are refused.
+/// symlinks that lead out of the folder are refused
+/// ([`crate::skills::folder::locate`]).
 pub fn resolve(skill: &Skill, rel: &str) -> Result<PathBuf, ReadError> {
-    let outside = || ReadError::Outside(rel.to_string());
-    let p = Path::new(rel);
-    if rel.trim().is_empty()
-        || p.components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(outside());
+    match locate(&skill.dir, rel) {
+        Ok(Located::File(full)) => Ok(full),
+        Ok(Located::Dir(_)) | Err(Refused::Special) => Err(ReadError::NotAFile(rel.to_string())),
+        Err(Refused::Outside) => Err(ReadError::Outside(rel.to_string())),
+        Err(Refused::NotFound) => Err(ReadError::NotFound(rel.to_string())),
+        Err(Refused::Io(message)) => Err(ReadError::Io {
+            path: rel.to_string(),
+            message,
+        }),
     }
-    let base = std::fs::canonicalize(&skill.dir).map_err(|e| ReadError::Io {
-        path: skill.dir.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let full = match std::fs::canonicalize(skill.dir.join(p)) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ReadError::NotFound(rel.to_string()));
-        }
-        Err(e) => {
-            return Err(ReadError::Io {
-                path: rel.to_string(),
-                message: e.to_string(),
-            });
-        }
-    };
-    if !full.starts_with(&base) {
-        return Err(outside());
-    }
-    if !full.is_file() {
-        return Err(ReadError::NotAFile(rel.to_string()));
-    }
-    Ok(full)
 }
 
 /// The text of the file at `rel` inside `skill`'s folder.

@@ -14,7 +14,7 @@ use super::content::activation_text;
 use super::learn::{Kind, Learned};
 use super::plan::Plan;
 use super::semantic::{Semantic, rank};
-use crate::model::Item;
+use crate::protocol::Item;
 use crate::skills::{Skill, SkillsConfig};
 
 /// Where the skills come from: called once per user message (discovery).

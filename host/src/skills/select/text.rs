@@ -25,11 +25,7 @@ pub fn body_prefix(body: &str) -> &str {
     if body.len() <= BODY_BYTES {
         return body;
     }
-    let mut end = BODY_BYTES;
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    &body[..end]
+    &body[..body.floor_char_boundary(BODY_BYTES)]
 }
 
 /// Words too common to say anything about a skill.

@@ -164,9 +164,10 @@ pub fn read_strict(file: &Path) -> Result<StrictFile, String> {
             e.valid_up_to()
         )
     })?;
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if !text.starts_with("---") {
-        let hint = if text.starts_with('\u{feff}') {
+    let normal = crate::skills::folder::normalize(text);
+    let text = normal.text;
+    if normal.bom || !text.starts_with("---") {
+        let hint = if normal.bom {
             ": it starts with a UTF-8 byte order mark (BOM); remove it"
         } else {
             ""

@@ -64,10 +64,7 @@ fn cap(text: String) -> String {
     if text.len() <= MAX_DIFF_BYTES {
         return text;
     }
-    let mut end = MAX_DIFF_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.floor_char_boundary(MAX_DIFF_BYTES);
     let end = text[..end].rfind('\n').map(|i| i + 1).unwrap_or(end);
     let cut = text[end..].lines().count();
     format!("{}[… {cut} more diff lines not shown …]\n", &text[..end])

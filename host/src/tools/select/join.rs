@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{ToolSelection, config::Join, pick};
-use crate::model::Item;
+use crate::protocol::Item;
 use crate::tools::{ToolSpec, call_tool};
 
 /// The `source` of the context item that describes joining tools.

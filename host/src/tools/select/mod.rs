@@ -31,10 +31,10 @@ pub use config::{Join, ToolSelectionConfig};
 pub use index::ToolIndex;
 pub use search::ToolSearchTool;
 
-use crate::agent::Extension;
-use crate::model::Item;
+use crate::protocol::Item;
 use crate::skills::select::learn::{Kind, Learned};
 use crate::skills::select::semantic::Semantic;
+use crate::tools::Extension;
 use crate::tools::{ToolRegistry, ToolSpec, call_tool};
 
 /// Tools sent on every turn when selection is on, besides the built-in

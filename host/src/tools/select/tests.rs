@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::agent::Extension;
+use crate::tools::Extension;
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput};
 
 struct Fake(ToolSpec);

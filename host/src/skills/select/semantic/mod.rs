@@ -146,11 +146,11 @@ pub fn for_session(
     config: &SelectionConfig,
     provider: &crate::config::ProviderConfig,
     home: &Path,
-    events: &crate::agent::EventSink,
+    events: &crate::protocol::EventSink,
 ) -> Option<Arc<Semantic>> {
     let warn_to = events.clone();
     let warn: Warn = Arc::new(move |message| {
-        warn_to.send(crate::agent::Event::Warning { message });
+        warn_to.send(crate::protocol::Event::Warning { message });
     });
     match config.endpoint(provider) {
         Ok(Some(endpoint)) => {

@@ -1,10 +1,10 @@
 //! The texts embedded for skills and tools, and the fused rankings.
 
 use super::{Semantic, fuse, semantic_order};
+use crate::protocol::ToolSpec;
 use crate::skills::Skill;
 use crate::skills::SkillsConfig;
 use crate::skills::select::plan::{Plan, RANKED_KEEP, Ranked};
-use crate::tools::ToolSpec;
 
 /// Tools the semantic ranking adds at most to a request's ranked tools.
 pub const SEMANTIC_TOOLS: usize = 3;

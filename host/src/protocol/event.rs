@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::model::Usage;
+use super::item::Usage;
+use super::status::{CallStatus, CompactReason, TaskState};
 
 /// One entry of a plan kept by the `update_plan` tool.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -56,7 +57,7 @@ pub enum Event {
         /// True for a failed call, a non-zero exit included.
         is_error: bool,
         /// `ok`, `failed`, `denied`, `timed_out` or `interrupted`.
-        status: String,
+        status: CallStatus,
         /// A shell command's exit code (absent when a signal killed it).
         #[serde(skip_serializing_if = "Option::is_none")]
         exit_code: Option<i32>,
@@ -67,6 +68,10 @@ pub enum Event {
         output: String,
         /// How many bytes of the tool's output were cut.
         truncated_bytes: usize,
+        /// The tool's structured result, when it gave one (absent
+        /// otherwise).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        structured: Option<Value>,
     },
     PlanUpdated {
         explanation: Option<String>,
@@ -82,7 +87,7 @@ pub enum Event {
     /// History was summarised. `reason` is `auto`, `manual` or
     /// `context_window`.
     Compaction {
-        reason: String,
+        reason: CompactReason,
         items_before: usize,
         items_after: usize,
         tokens_before: u64,
@@ -95,7 +100,7 @@ pub enum Event {
     /// A task (one user message) ended. `status` is `done`, `failed`,
     /// `interrupted` or `max_turns`.
     TaskCompleted {
-        status: String,
+        status: TaskState,
         turns: u32,
         usage: Usage,
     },

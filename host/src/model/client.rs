@@ -1,0 +1,74 @@
+//! The one HTTP client for every wire API: a [`WireClient`] is the
+//! provider's base URL and credentials plus a [`Wire`] that says where
+//! requests go, how they authenticate, what their body is and how the SSE
+//! response decodes. `responses`, `chat` and `anthropic` are the three
+//! wires.
+
+use std::marker::PhantomData;
+
+use serde_json::Value;
+
+use super::sse::{self, SseStream};
+use super::{ModelClient, ModelError, ModelRequest, ModelStream, WireApi, http};
+use crate::config::ProviderConfig;
+
+/// One wire API: everything that differs between the clients.
+pub trait Wire: Send + Sync + 'static {
+    const API: WireApi;
+    /// The endpoint below the provider's base URL (`/responses`).
+    const PATH: &'static str;
+    /// The headers that authenticate (and version) a request.
+    fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)>;
+    /// The JSON body of a request.
+    fn request_body(request: &ModelRequest) -> Value;
+    /// The response's SSE events as model events.
+    fn decode_stream(events: SseStream) -> ModelStream;
+}
+
+/// `Authorization: Bearer KEY` when the provider has a key (the OpenAI
+/// style wires).
+pub fn bearer(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
+    provider
+        .api_key
+        .iter()
+        .map(|key| ("authorization", format!("Bearer {key}")))
+        .collect()
+}
+
+/// A client of the wire `W`.
+pub struct WireClient<W: Wire> {
+    http: reqwest::Client,
+    provider: ProviderConfig,
+    wire: PhantomData<W>,
+}
+
+impl<W: Wire> WireClient<W> {
+    pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
+        WireClient {
+            http,
+            provider,
+            wire: PhantomData,
+        }
+    }
+
+    /// The endpoint requests go to.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.provider.base_url, W::PATH)
+    }
+}
+
+#[async_trait::async_trait]
+impl<W: Wire> ModelClient for WireClient<W> {
+    fn wire_api(&self) -> WireApi {
+        W::API
+    }
+
+    async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
+        let headers = W::headers(&self.provider);
+        let body = W::request_body(request);
+        let url = self.url();
+        let response =
+            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
+        Ok(W::decode_stream(sse::decode_response(response)))
+    }
+}

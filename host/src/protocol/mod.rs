@@ -1,0 +1,17 @@
+//! What every part of quire speaks: the [`Event`] stream, the history
+//! [`Item`]s, tool specs, calls and results, [`Usage`] and the statuses
+//! events carry.
+//!
+//! This module imports nothing else of quire (`scripts/check-imports`
+//! checks it): `agent`, `tools`, `store`, `mcp`, `skills` and `plugins`
+//! depend on it instead of on each other's internals.
+
+mod event;
+mod item;
+mod status;
+mod tool;
+
+pub use event::{Event, EventSink, PlanStep};
+pub use item::{Item, ToolCall, Usage};
+pub use status::{CallStatus, CompactReason, TaskState};
+pub use tool::{CallResult, ToolError, ToolOutput, ToolSpec};

@@ -1,0 +1,102 @@
+//! Tools as every part sees them: the spec the model is told, what a tool
+//! answers, why a call failed, and the outcome of one call.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::status::CallStatus;
+
+/// What the model is told about a tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    /// JSON Schema of the arguments object.
+    pub parameters: Value,
+    /// The tool only reads; calls of read-only tools from one response run
+    /// concurrently.
+    #[serde(default)]
+    pub read_only: bool,
+    /// The tool may destroy data (a hint for approval and UIs).
+    #[serde(default)]
+    pub destructive: bool,
+}
+
+/// A tool's answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolOutput {
+    /// Text for the model.
+    pub text: String,
+    /// Optional structured result (sent as JSON where a wire API supports
+    /// it, shown to JSON consumers).
+    pub structured: Option<Value>,
+    /// The call failed in a way the model should see as an error (a
+    /// command that exited non-zero, a patch that did not apply).
+    pub is_error: bool,
+}
+
+impl ToolOutput {
+    pub fn text(text: impl Into<String>) -> Self {
+        ToolOutput {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        ToolOutput {
+            text: text.into(),
+            structured: None,
+            is_error: true,
+        }
+    }
+}
+
+/// Why a tool call failed. The registry turns every variant into an error
+/// result the model can read; none of them ends the turn.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    #[error("invalid arguments: {0}")]
+    InvalidArguments(String),
+    #[error("denied: {0}")]
+    Denied(String),
+    #[error("timed out after {0} ms")]
+    Timeout(u64),
+    #[error("interrupted by the user")]
+    Interrupted,
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl ToolError {
+    /// The status a call that failed this way ends with.
+    pub fn status(&self) -> CallStatus {
+        match self {
+            ToolError::Denied(_) => CallStatus::Denied,
+            ToolError::Timeout(_) => CallStatus::TimedOut,
+            ToolError::Interrupted => CallStatus::Interrupted,
+            ToolError::InvalidArguments(_) | ToolError::Failed(_) => CallStatus::Failed,
+        }
+    }
+}
+
+/// The outcome of one call, as sent to the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallResult {
+    pub call_id: String,
+    pub name: String,
+    /// Capped output text.
+    pub output: String,
+    pub is_error: bool,
+    pub truncated_bytes: usize,
+    /// Wall time of the call, the wait for the user's approval not counted.
+    pub duration_ms: u64,
+    pub status: CallStatus,
+    /// A shell command's exit code (none when a signal killed it).
+    pub exit_code: Option<i32>,
+    /// A patch's files: status, path, lines added and removed, diff.
+    pub files: Option<Value>,
+    /// The tool's structured result, when it gave one (MCP
+    /// `structuredContent`, a plugin's JSON).
+    pub structured: Option<Value>,
+}

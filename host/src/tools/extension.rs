@@ -1,0 +1,67 @@
+//! The seam through which skills (and later sources) shape each turn.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use super::Tool;
+use crate::protocol::Item;
+
+/// A change to the session's tools, picked up before a model round trip
+/// (for example an MCP server that became ready after the session began).
+pub enum ToolChange {
+    /// A tool joins, under its spec's name.
+    Added(Arc<dyn Tool>),
+    /// The tool with this name leaves.
+    Removed(String),
+}
+
+/// Something that adds to the prompt. Skills implement this: a catalog
+/// and activated bodies as items after the user's message, and
+/// re-injection after compaction.
+///
+/// The prompt's prefix only grows (providers cache it): what depends on a
+/// user message goes into items after that message ([`Item::Context`]),
+/// never into the system prompt.
+pub trait Extension: Send + Sync {
+    /// Text appended to the system prompt. It must be the same for every
+    /// request of a session: anything that depends on the message belongs
+    /// in [`Extension::on_user_message`].
+    fn instructions(&self) -> Option<String> {
+        None
+    }
+
+    /// Items added to the history right after the user's message, kept
+    /// there and in the session file (for example the skills catalog for
+    /// the message as an [`Item::Context`], and the skills it activated).
+    /// Called after [`Extension::ready`] was waited for.
+    fn on_user_message(&self, _user_text: &str) -> Vec<Item> {
+        Vec::new()
+    }
+
+    /// Items added after compaction replaced the history (for example the
+    /// bodies of skills that were active).
+    fn after_compaction(&self) -> Vec<Item> {
+        Vec::new()
+    }
+
+    /// Tools that joined or left since the last call; polled before each
+    /// model round trip.
+    fn tool_changes(&self) -> Vec<ToolChange> {
+        Vec::new()
+    }
+
+    /// The names of the tools a model request is about to carry (for
+    /// example to start a lazy MCP server whose tool is sent).
+    fn on_tools_sent(&self, _names: &[String]) {}
+
+    /// Something the first model request of a task must wait for (for
+    /// example MCP servers marked `required`). An error fails the task.
+    fn ready(&self) -> Option<BoxFuture<'static, Result<(), String>>> {
+        None
+    }
+    /// The session's history when the extension is added (a resumed
+    /// session's items) and again when `/new` clears it, so state that
+    /// mirrors the history (skills already active) can be restored.
+    fn sync_history(&self, _history: &[Item]) {}
+}
