@@ -6,6 +6,7 @@
 //! ([`store`]). The `quire` binary is a thin layer over [`agent::Session`].
 
 pub mod agent;
+pub mod agents;
 pub mod child;
 pub mod config;
 pub mod errors;
@@ -13,6 +14,7 @@ pub mod hooks;
 pub mod mcp;
 pub mod model;
 pub mod plugins;
+pub mod runtime;
 pub mod share;
 pub mod skills;
 pub mod store;

@@ -64,4 +64,10 @@ pub trait Extension: Send + Sync {
     /// session's items) and again when `/new` clears it, so state that
     /// mirrors the history (skills already active) can be restored.
     fn sync_history(&self, _history: &[Item]) {}
+
+    /// Tokens used on the session's behalf outside its own requests (the
+    /// subagents it ran); added to the session's total.
+    fn usage(&self) -> Option<crate::model::Usage> {
+        None
+    }
 }

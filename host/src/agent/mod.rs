@@ -1,6 +1,7 @@
 //! The agent: a [`Session`] runs the turn loop over the model, the tools and
 //! the store, and reports everything as [`Event`]s.
 
+mod budget;
 mod compact;
 mod error;
 mod event;
@@ -12,7 +13,7 @@ mod turn;
 
 pub use compact::{CompactReason, HANDOFF_PROMPT};
 pub use error::AgentError;
-pub use event::{Event, EventSink, PlanStep};
+pub use event::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use extension::{Extension, ToolChange};
-pub use session::{Session, SessionOptions, find_session};
+pub use session::{Session, SessionOptions, SessionParts, find_session};
 pub use turn::{TaskOutcome, TaskStatus, describe};

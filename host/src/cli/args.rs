@@ -112,6 +112,8 @@ pub enum Command {
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.
     Hooks(super::hooks::HooksArgs),
+    /// Subagent definitions: list, show, create, validate.
+    Agents(super::agents::AgentsArgs),
     /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
     Doctor(super::doctor::DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).

@@ -1,6 +1,7 @@
 //! Command-line interface: clap commands, thin over the library.
 
 pub(crate) mod args;
+mod agents;
 mod completions;
 mod doctor;
 mod exec;
@@ -12,6 +13,7 @@ mod mcp_serve;
 pub(crate) mod pipe;
 mod plugins;
 mod render;
+pub(crate) mod render_agents;
 pub(crate) mod repl;
 mod run;
 mod sessions;
@@ -79,6 +81,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
         Some(Command::Share(args)) => share::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
+        Some(Command::Agents(args)) => agents::run(&cli.global, args),
         Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),
         Some(Command::Man(args)) => completions::man(args),

@@ -64,6 +64,8 @@ pub struct Config {
     /// `[hooks]`: `claude_compat` and `[[hooks.EVENT]]` (see
     /// [`crate::hooks`]).
     pub hooks: crate::hooks::HooksConfig,
+    /// `[agents]`: subagents (parallelism, depth, token budget).
+    pub agents: crate::agents::AgentsConfig,
     /// `[projects."PATH"]`: trust per folder (read from the user's file
     /// only; see [`trust`]).
     pub projects: BTreeMap<String, trust::ProjectEntry>,
@@ -124,6 +126,7 @@ impl Default for Config {
             tool_selection: crate::tools::select::ToolSelectionConfig::default(),
             selection: crate::skills::select::semantic::SelectionConfig::default(),
             hooks: crate::hooks::HooksConfig::default(),
+            agents: crate::agents::AgentsConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
         }

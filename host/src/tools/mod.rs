@@ -151,6 +151,13 @@ pub trait Tool: Send + Sync {
     /// Runs one call. `args` has already been checked against the spec's
     /// schema by the registry.
     async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError>;
+
+    /// Whether calls of this tool from one response may run at the same
+    /// time as the other concurrent calls although it is not read-only
+    /// (`spawn_agent`: children run in parallel).
+    fn concurrent(&self) -> bool {
+        false
+    }
 }
 
 /// The builtin coding tools, in the order they are offered to the model.

@@ -165,7 +165,7 @@ impl ToolRegistry {
     fn is_read_only(&self, name: &str) -> bool {
         self.by_name
             .get(name)
-            .map(|&i| self.entries[i].spec.read_only)
+            .map(|&i| self.entries[i].spec.read_only || self.entries[i].tool.concurrent())
             .unwrap_or(false)
     }
 
