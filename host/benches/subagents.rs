@@ -31,12 +31,33 @@ fn delayed(delay: u64, steps: Vec<Step>) -> Reply {
 fn run(children: usize, calls: usize, delay: u64) -> (Duration, i64) {
     let env = TestEnv::with_config("responses", "[agents]\nmax_parallel = 8\n");
     let spawns: Vec<Step> = (0..children)
-        .map(|i| Step::tool_call(format!("s{i}"), "spawn_agent", json!({"task": format!("CHILD-{i}X work")})))
+        .map(|i| {
+            Step::tool_call(
+                format!("s{i}"),
+                "spawn_agent",
+                json!({"task": format!("CHILD-{i}X work")}),
+            )
+        })
         .collect();
-    env.server.route(PARENT, [delayed(delay, spawns), delayed(delay, vec![Step::Text("done".into())])]);
+    env.server.route(
+        PARENT,
+        [
+            delayed(delay, spawns),
+            delayed(delay, vec![Step::Text("done".into())]),
+        ],
+    );
     for i in 0..children {
         let mut replies: Vec<Reply> = (0..calls)
-            .map(|c| delayed(delay, vec![Step::tool_call(format!("c{c}"), "shell", json!({"command": "true"}))]))
+            .map(|c| {
+                delayed(
+                    delay,
+                    vec![Step::tool_call(
+                        format!("c{c}"),
+                        "shell",
+                        json!({"command": "true"}),
+                    )],
+                )
+            })
             .collect();
         replies.push(delayed(delay, vec![Step::Text("ok".into())]));
         env.server.route(&format!("CHILD-{i}X"), replies);
@@ -66,11 +87,21 @@ fn run(children: usize, calls: usize, delay: u64) -> (Duration, i64) {
 fn main() {
     let (one, _) = run(1, 5, 50);
     let (eight, _) = run(8, 5, 50);
-    println!("1 child x 5 tool calls, 50 ms per response: {:.0} ms", one.as_secs_f64() * 1000.0);
-    println!("8 children x 5 tool calls, 50 ms per response: {:.0} ms ({:.2}x one child)", eight.as_secs_f64() * 1000.0, eight.as_secs_f64() / one.as_secs_f64());
+    println!(
+        "1 child x 5 tool calls, 50 ms per response: {:.0} ms",
+        one.as_secs_f64() * 1000.0
+    );
+    println!(
+        "8 children x 5 tool calls, 50 ms per response: {:.0} ms ({:.2}x one child)",
+        eight.as_secs_f64() * 1000.0,
+        eight.as_secs_f64() / one.as_secs_f64()
+    );
     let (_, rss1) = run(1, 0, 0);
     let (_, rss8) = run(8, 0, 0);
-    println!("peak RSS: 1 child {rss1} KiB, 8 children {rss8} KiB (per extra child ≈ {} KiB)", (rss8 - rss1).max(0) / 7);
+    println!(
+        "peak RSS: 1 child {rss1} KiB, 8 children {rss8} KiB (per extra child ≈ {} KiB)",
+        (rss8 - rss1).max(0) / 7
+    );
     let mut base = Vec::new();
     let mut many = Vec::new();
     for _ in 0..3 {
@@ -79,5 +110,10 @@ fn main() {
     }
     let b = base.iter().min().copied().unwrap_or_default();
     let m = many.iter().min().copied().unwrap_or_default();
-    println!("spawn overhead: 1 child {:.0} ms, 8 children {:.0} ms → {:.1} ms per extra child", b.as_secs_f64() * 1000.0, m.as_secs_f64() * 1000.0, (m.as_secs_f64() - b.as_secs_f64()) * 1000.0 / 7.0);
+    println!(
+        "spawn overhead: 1 child {:.0} ms, 8 children {:.0} ms → {:.1} ms per extra child",
+        b.as_secs_f64() * 1000.0,
+        m.as_secs_f64() * 1000.0,
+        (m.as_secs_f64() - b.as_secs_f64()) * 1000.0 / 7.0
+    );
 }

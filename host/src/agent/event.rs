@@ -204,12 +204,21 @@ pub struct EventSink {
 impl EventSink {
     pub fn channel() -> (EventSink, mpsc::UnboundedReceiver<Event>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (EventSink { tx: Some(tx), tag: None }, rx)
+        (
+            EventSink {
+                tx: Some(tx),
+                tag: None,
+            },
+            rx,
+        )
     }
 
     /// A sink that drops everything (tests, tools used standalone).
     pub fn null() -> EventSink {
-        EventSink { tx: None, tag: None }
+        EventSink {
+            tx: None,
+            tag: None,
+        }
     }
 
     pub fn send(&self, event: Event) {
@@ -238,5 +247,35 @@ impl EventSink {
             tx: self.tx.clone(),
             tag: Some(std::sync::Arc::new(tag)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(id: &str, parent: &str) -> AgentTag {
+        AgentTag {
+            agent_id: id.into(),
+            parent_id: parent.into(),
+            agent_name: "rev".into(),
+        }
+    }
+
+    #[test]
+    fn a_child_sink_tags_its_events_and_passes_grandchildren_through() {
+        let (sink, mut rx) = EventSink::channel();
+        let child = sink.tagged(tag("c1", "p"));
+        let grandchild = child.tagged(tag("g1", "c1"));
+        child.send(Event::TextDelta { delta: "hi".into() });
+        grandchild.send(Event::TextDelta { delta: "deep".into() });
+        let first = serde_json::to_value(rx.try_recv().unwrap()).unwrap();
+        assert_eq!(
+            first,
+            serde_json::json!({"type": "text_delta", "delta": "hi", "agent_id": "c1", "parent_id": "p", "agent_name": "rev"})
+        );
+        let second = serde_json::to_value(rx.try_recv().unwrap()).unwrap();
+        assert_eq!(second["agent_id"], "g1", "the innermost child's ids");
+        assert_eq!(second["parent_id"], "c1");
     }
 }

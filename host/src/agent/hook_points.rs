@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{CompactReason, Event, Session};
+use super::{CompactReason, Session};
 use crate::hooks::HookEvent;
 use crate::model::Item;
 

@@ -166,7 +166,11 @@ pub fn build_child(
 /// answer (worktree children: committed on their branch, with a diff
 /// summary). Never panics or hangs on a failed child: errors come back as
 /// a result with status `error`.
-pub async fn run_child(parts: &ChildParts, spec: ChildSpec, cancel: CancellationToken) -> ChildResult {
+pub async fn run_child(
+    parts: &ChildParts,
+    spec: ChildSpec,
+    cancel: CancellationToken,
+) -> ChildResult {
     let id = uuid::Uuid::now_v7().to_string();
     let started = Instant::now();
     let name = spec.name();
@@ -185,8 +189,15 @@ pub fn finish(
     outcome: crate::agent::TaskOutcome,
     started: Instant,
 ) -> ChildResult {
-    let (branch, diff_summary) = match child.worktree.as_mut().map(|w| w.commit(&child.tag.agent_name)) {
-        Some(Ok(summary)) => (child.worktree.as_ref().map(|w| w.branch.clone()), Some(summary)),
+    let (branch, diff_summary) = match child
+        .worktree
+        .as_mut()
+        .map(|w| w.commit(&child.tag.agent_name))
+    {
+        Some(Ok(summary)) => (
+            child.worktree.as_ref().map(|w| w.branch.clone()),
+            Some(summary),
+        ),
         Some(Err(e)) => (None, Some(format!("worktree not saved: {e}"))),
         None => (None, None),
     };

@@ -90,7 +90,9 @@ mod tests {
     fn few_definitions_are_all_listed_many_are_picked_by_words() {
         let few = vec![def("a", "one"), def("b", "two")];
         assert_eq!(fitting(&few, "anything").len(), 2);
-        let mut many: Vec<AgentDef> = (0..12).map(|i| def(&format!("n{i}"), "generic helper")).collect();
+        let mut many: Vec<AgentDef> = (0..12)
+            .map(|i| def(&format!("n{i}"), "generic helper"))
+            .collect();
         many.push(def("sql-expert", "Writes database migrations"));
         let picked = fitting(&many, "add a database migration for users");
         assert_eq!(picked.len(), 1);

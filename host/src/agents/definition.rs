@@ -88,11 +88,15 @@ pub fn read(path: &Path) -> Result<AgentDef, String> {
 
 /// `---\nFRONTMATTER\n---\nPROMPT`.
 pub fn parse_markdown(text: &str, stem: &str) -> Result<AgentDef, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
     let mut warnings = Vec::new();
-    let (front, body) = crate::skills::parse::split_frontmatter(&text, &mut warnings)
-        .map_err(|e| e.0)?;
-    let value = yaml::from_str(front).map_err(|e| format!("bad YAML frontmatter: {e}"))?;
+    let (front, body) =
+        crate::skills::parse::split_frontmatter(&text, &mut warnings).map_err(|e| e.0)?;
+    let value = yaml::from_str(front)
+        .map_err(|e| format!("bad YAML frontmatter (line {}): {}", e.line, e.message))?;
     let mut def = empty(stem, warnings);
     let Value::Mapping(map) = &value else {
         return Err("the frontmatter is not a mapping of keys (name:, description:)".into());
@@ -263,8 +267,15 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
                 .push("isolation must be \"worktree\" or \"none\"; ignored".into()),
         },
         // Claude Code and Codex keys quire does not use.
-        "color" | "permissionMode" | "model_reasoning_effort" | "sandbox_mode"
-        | "nickname_candidates" | "mcp_servers" | "web_search" | "hooks" | "memory" => {}
+        "color"
+        | "permissionMode"
+        | "model_reasoning_effort"
+        | "sandbox_mode"
+        | "nickname_candidates"
+        | "mcp_servers"
+        | "web_search"
+        | "hooks"
+        | "memory" => {}
         other => def.warnings.push(format!("unknown key '{other}' ignored")),
     }
 }

@@ -11,7 +11,12 @@ use std::path::{Path, PathBuf};
 use super::definition::{self, AgentDef};
 
 /// The folders a project keeps agent definitions in.
-pub const PROJECT_DIRS: [&str; 4] = [".quire/agents", ".agents/agents", ".claude/agents", ".codex/agents"];
+pub const PROJECT_DIRS: [&str; 4] = [
+    ".quire/agents",
+    ".agents/agents",
+    ".claude/agents",
+    ".codex/agents",
+];
 
 /// What to search.
 #[derive(Debug, Clone, Default)]
@@ -96,10 +101,7 @@ fn files(folder: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "md" || e == "toml")
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "toml"))
         .collect();
     out.sort();
     out
@@ -120,8 +122,16 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let repo = tmp.path().join("repo");
         let sub = repo.join("sub");
-        write(&repo, ".claude/agents/rev.md", "---\ndescription: root claude\n---\n");
-        write(&sub, ".quire/agents/rev.md", "---\ndescription: sub quire\n---\n");
+        write(
+            &repo,
+            ".claude/agents/rev.md",
+            "---\ndescription: root claude\n---\n",
+        );
+        write(
+            &sub,
+            ".quire/agents/rev.md",
+            "---\ndescription: sub quire\n---\n",
+        );
         write(&repo, ".codex/agents/py.toml", "description = \"py\"\n");
         write(&repo, ".agents/agents/bad.md", "no frontmatter");
         let roots = AgentRoots {

@@ -118,12 +118,19 @@ impl AgentManager {
             };
             let mut text = text;
             if first && let Some(extra) = hook_events::start(hooks.as_deref(), &built.tag).await {
-                text = format!("{text}\n\n<hook_context event=\"SubagentStart\">\n{extra}\n</hook_context>");
+                text = format!(
+                    "{text}\n\n<hook_context event=\"SubagentStart\">\n{extra}\n</hook_context>"
+                );
             }
             let before = built.session.total_usage();
             let mut outcome = built.session.run_task(&text, child.cancel.clone()).await;
-            if let Some(reason) =
-                hook_events::stop(hooks.as_deref(), &built.tag, built.session.file(), &outcome.final_text).await
+            if let Some(reason) = hook_events::stop(
+                hooks.as_deref(),
+                &built.tag,
+                built.session.file(),
+                &outcome.final_text,
+            )
+            .await
                 && !child.cancel.is_cancelled()
             {
                 let again = format!("Do not stop yet: {reason}");
@@ -158,7 +165,11 @@ impl AgentManager {
     }
 
     /// Waits for a child's current run; `None` on timeout.
-    pub async fn wait(&self, id: &str, timeout: Option<Duration>) -> Result<Option<ChildResult>, String> {
+    pub async fn wait(
+        &self,
+        id: &str,
+        timeout: Option<Duration>,
+    ) -> Result<Option<ChildResult>, String> {
         let child = self.child(id).ok_or_else(|| unknown(id))?;
         let mut rx = child.result.subscribe();
         let wait = rx.wait_for(|r| r.is_some());
@@ -196,11 +207,14 @@ impl AgentManager {
     /// A child of this session from its session file (after `--resume`).
     fn reopen(&self, id: &str) -> Result<Arc<Child>, String> {
         let built = super::resume::reopen(&self.parts, id)?;
+        // Finished before the parent was resumed: nothing to wait for.
+        let mut idle = child::error_result(id, &built.tag.agent_name, String::new(), Instant::now());
+        idle.status = "done".into();
         let child = Arc::new(Child {
             id: id.to_string(),
             name: built.tag.agent_name.clone(),
             built: tokio::sync::Mutex::new(Some(built)),
-            result: watch::Sender::new(None),
+            result: watch::Sender::new(Some(idle)),
             cancel: self.root.child_token(),
         });
         if let Ok(mut map) = self.children.lock() {
@@ -215,7 +229,11 @@ impl AgentManager {
         let child = self.child(id).ok_or_else(|| unknown(id))?;
         child.cancel.cancel();
         let mut rx = child.result.subscribe();
-        let result = rx.wait_for(|r| r.is_some()).await.ok().and_then(|r| r.clone());
+        let result = rx
+            .wait_for(|r| r.is_some())
+            .await
+            .ok()
+            .and_then(|r| r.clone());
         if let Ok(mut map) = self.children.lock() {
             map.remove(&child.id);
         }
@@ -232,7 +250,10 @@ impl AgentManager {
 
     /// Usage per child run: (agent id, name, usage).
     pub fn usage_by_child(&self) -> Vec<(String, String, Usage)> {
-        self.shared_usage.lock().map(|u| u.clone()).unwrap_or_default()
+        self.shared_usage
+            .lock()
+            .map(|u| u.clone())
+            .unwrap_or_default()
     }
 
     /// The children's usage together.
@@ -263,7 +284,9 @@ fn link(parent: &CancellationToken, child: &CancellationToken) {
 fn subtract(u: &mut Usage, before: &Usage) {
     u.input_tokens = u.input_tokens.saturating_sub(before.input_tokens);
     u.output_tokens = u.output_tokens.saturating_sub(before.output_tokens);
-    u.cached_input_tokens = u.cached_input_tokens.saturating_sub(before.cached_input_tokens);
+    u.cached_input_tokens = u
+        .cached_input_tokens
+        .saturating_sub(before.cached_input_tokens);
     u.cache_write_input_tokens = u
         .cache_write_input_tokens
         .saturating_sub(before.cache_write_input_tokens);

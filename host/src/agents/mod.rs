@@ -54,7 +54,14 @@ impl Default for AgentsConfig {
 }
 
 /// The subagent tools and extension for a session at `parts.depth`.
-pub fn kit(parts: ChildParts, definitions: Arc<Discovered>) -> (Vec<Arc<dyn crate::tools::Tool>>, Arc<AgentsExtension>, Arc<AgentManager>) {
+pub fn kit(
+    parts: ChildParts,
+    definitions: Arc<Discovered>,
+) -> (
+    Vec<Arc<dyn crate::tools::Tool>>,
+    Arc<AgentsExtension>,
+    Arc<AgentManager>,
+) {
     let manager = Arc::new(AgentManager::new(parts, definitions));
     let ext = Arc::new(AgentsExtension {
         manager: manager.clone(),

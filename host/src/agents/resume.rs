@@ -17,7 +17,11 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
             "session {id} is not a subagent of this session; use an id that spawn_agent returned"
         ));
     }
-    let name = loaded.meta.agent_name.clone().unwrap_or_else(|| "agent".into());
+    let name = loaded
+        .meta
+        .agent_name
+        .clone()
+        .unwrap_or_else(|| "agent".into());
     let tag = AgentTag {
         agent_id: loaded.meta.id.clone(),
         parent_id: parts.parent_id.clone(),

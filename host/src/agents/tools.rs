@@ -118,23 +118,38 @@ impl Tool for AgentTool {
                 let task = text(&args, "task")
                     .filter(|t| !t.trim().is_empty())
                     .ok_or_else(|| ToolError::InvalidArguments("task is empty".into()))?;
-                let definition = match text(&args, "agent_type").filter(|t| !t.is_empty() && t != "default") {
-                    None => None,
-                    Some(name) => Some(m.definitions.get(&name).cloned().ok_or_else(|| {
-                        let known: Vec<&str> = m.definitions.agents.iter().map(|a| a.name.as_str()).collect();
-                        ToolError::InvalidArguments(format!(
-                            "no agent named '{name}'; defined agents: {}",
-                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                        ))
-                    })?),
-                };
+                let definition =
+                    match text(&args, "agent_type").filter(|t| !t.is_empty() && t != "default") {
+                        None => None,
+                        Some(name) => Some(m.definitions.get(&name).cloned().ok_or_else(|| {
+                            let known: Vec<&str> = m
+                                .definitions
+                                .agents
+                                .iter()
+                                .map(|a| a.name.as_str())
+                                .collect();
+                            ToolError::InvalidArguments(format!(
+                                "no agent named '{name}'; defined agents: {}",
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ))
+                        })?),
+                    };
                 let isolation = match text(&args, "isolation") {
                     Some(s) => Some(Isolation::parse(&s).ok_or_else(|| {
-                        ToolError::InvalidArguments("isolation must be \"none\" or \"worktree\"".into())
+                        ToolError::InvalidArguments(
+                            "isolation must be \"none\" or \"worktree\"".into(),
+                        )
                     })?),
                     None => None,
                 };
-                let background = args.get("background").and_then(Value::as_bool).unwrap_or(false);
+                let background = args
+                    .get("background")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
                 let spec = ChildSpec {
                     task,
                     definition,
@@ -147,14 +162,19 @@ impl Tool for AgentTool {
                     Err(result) => return Ok(ToolOutput::error(render(&[result]))),
                 };
                 if background {
-                    return Ok(ToolOutput::text(json!({"agent_id": id, "status": "running"}).to_string()));
+                    return Ok(ToolOutput::text(
+                        json!({"agent_id": id, "status": "running"}).to_string(),
+                    ));
                 }
                 let r = m.wait(&id, None).await.map_err(ToolError::Failed)?;
                 output(r.into_iter().collect())
             }
             Kind::Wait => {
                 let ids: Vec<String> = match args.get("ids").and_then(Value::as_array) {
-                    Some(a) if !a.is_empty() => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                    Some(a) if !a.is_empty() => a
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
                     _ => m.ids(),
                 };
                 let timeout = args
@@ -165,7 +185,11 @@ impl Tool for AgentTool {
                 let mut out = Vec::new();
                 let mut running = Vec::new();
                 for id in ids {
-                    match m.wait(&id, timeout).await.map_err(ToolError::InvalidArguments)? {
+                    match m
+                        .wait(&id, timeout)
+                        .await
+                        .map_err(ToolError::InvalidArguments)?
+                    {
                         Some(r) => out.push(r),
                         None => running.push(id),
                     }
@@ -177,17 +201,24 @@ impl Tool for AgentTool {
                 Ok(ToolOutput::text(text))
             }
             Kind::Send => {
-                let id = text(&args, "id").ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
+                let id = text(&args, "id")
+                    .ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
                 let message = text(&args, "message")
                     .ok_or_else(|| ToolError::InvalidArguments("message is missing".into()))?;
-                m.send(&id, message).await.map_err(ToolError::InvalidArguments)?;
+                m.send(&id, message)
+                    .await
+                    .map_err(ToolError::InvalidArguments)?;
                 let r = m.wait(&id, None).await.map_err(ToolError::Failed)?;
                 output(r.into_iter().collect())
             }
             Kind::Close => {
-                let id = text(&args, "id").ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
+                let id = text(&args, "id")
+                    .ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
                 let action = text(&args, "worktree").unwrap_or_else(|| "keep".into());
-                m.close(&id, &action).await.map(ToolOutput::text).map_err(ToolError::Failed)
+                m.close(&id, &action)
+                    .await
+                    .map(ToolOutput::text)
+                    .map_err(ToolError::Failed)
             }
         }
     }
@@ -196,5 +227,9 @@ impl Tool for AgentTool {
 fn output(results: Vec<ChildResult>) -> Result<ToolOutput, ToolError> {
     let failed = results.iter().any(|r| r.status != "done");
     let text = render(&results);
-    Ok(if failed { ToolOutput::error(text) } else { ToolOutput::text(text) })
+    Ok(if failed {
+        ToolOutput::error(text)
+    } else {
+        ToolOutput::text(text)
+    })
 }

@@ -36,7 +36,14 @@ impl Worktree {
             .map_err(|e| format!("the repository has no commit to branch from: {e}"))?
             .trim()
             .to_string();
-        let short: String = agent_id.chars().rev().take(8).collect::<String>().chars().rev().collect();
+        let short: String = agent_id
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
         let branch = format!("quire/agent-{name}-{short}");
         let common = git(&repo, &["rev-parse", "--git-common-dir"])?;
         let common = repo.join(common.trim());
@@ -44,7 +51,10 @@ impl Worktree {
         let p = path
             .to_str()
             .ok_or_else(|| format!("{} is not valid UTF-8", path.display()))?;
-        git(&repo, &["worktree", "add", "--quiet", "-b", &branch, p, &base])?;
+        git(
+            &repo,
+            &["worktree", "add", "--quiet", "-b", &branch, p, &base],
+        )?;
         Ok(Worktree {
             repo,
             path,
@@ -69,12 +79,23 @@ impl Worktree {
             return self.summary();
         }
         git(&self.path, &["add", "-A"])?;
-        let dirty = !git(&self.path, &["status", "--porcelain"])?.trim().is_empty();
+        let dirty = !git(&self.path, &["status", "--porcelain"])?
+            .trim()
+            .is_empty();
         if dirty {
             let msg = format!("agent {name}: changes");
             git(
                 &self.path,
-                &["-c", "user.name=quire", "-c", "user.email=quire@localhost", "commit", "--quiet", "-m", &msg],
+                &[
+                    "-c",
+                    "user.name=quire",
+                    "-c",
+                    "user.email=quire@localhost",
+                    "commit",
+                    "--quiet",
+                    "-m",
+                    &msg,
+                ],
             )?;
         }
         let p = self.path.display().to_string();
@@ -97,8 +118,9 @@ impl Worktree {
 /// Merges a child's branch into the repository's current branch and
 /// deletes it.
 pub fn merge(repo: &Path, branch: &str) -> Result<String, String> {
-    let out = git(repo, &["merge", "--no-edit", branch])
-        .map_err(|e| format!("merging {branch} failed (resolve it with git, or discard the branch): {e}"))?;
+    let out = git(repo, &["merge", "--no-edit", branch]).map_err(|e| {
+        format!("merging {branch} failed (resolve it with git, or discard the branch): {e}")
+    })?;
     git(repo, &["branch", "-D", branch])?;
     Ok(format!("merged {branch}\n{}", out.trim()))
 }

@@ -105,7 +105,11 @@ fn show(found: &Discovered, name: &str) -> i32 {
         let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
         eprintln!(
             "error: no agent named '{name}' (known: {}); `quire agents list` shows them",
-            if names.is_empty() { "none".into() } else { names.join(", ") }
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            }
         );
         return EXIT_FAILED;
     };
@@ -113,12 +117,27 @@ fn show(found: &Discovered, name: &str) -> i32 {
     println!("description: {}", a.description);
     println!("file:        {}", a.path.display());
     let or = |v: Option<String>, d: &str| v.unwrap_or_else(|| d.to_string());
-    println!("tools:       {}", or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's"));
+    println!(
+        "tools:       {}",
+        or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's")
+    );
     println!("model:       {}", or(a.model.clone(), "the parent's"));
-    println!("skills:      {}", or(a.skills.as_ref().map(|s| s.join(", ")), "selected per task"));
-    println!("max_tokens:  {}", or(a.max_tokens.map(|n| n.to_string()), "agents.max_tokens"));
+    println!(
+        "skills:      {}",
+        or(a.skills.as_ref().map(|s| s.join(", ")), "selected per task")
+    );
+    println!(
+        "max_tokens:  {}",
+        or(a.max_tokens.map(|n| n.to_string()), "agents.max_tokens")
+    );
     if let Some(i) = a.isolation {
-        println!("isolation:   {}", serde_json::to_value(i).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+        println!(
+            "isolation:   {}",
+            serde_json::to_value(i)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        );
     }
     for w in &a.warnings {
         println!("warning:     {w}");
@@ -129,17 +148,27 @@ fn show(found: &Discovered, name: &str) -> i32 {
 
 fn new(roots: &AgentRoots, a: &NewArgs) -> i32 {
     if !definition::valid_name(&a.name) {
-        eprintln!("error: '{}' is not a usable name: use letters, digits, '-' and '_'", a.name);
+        eprintln!(
+            "error: '{}' is not a usable name: use letters, digits, '-' and '_'",
+            a.name
+        );
         return EXIT_USAGE;
     }
     let dir = if a.user {
         roots.home.join("agents")
     } else {
-        roots.repo.clone().unwrap_or_else(|| roots.cwd.clone()).join(".quire/agents")
+        roots
+            .repo
+            .clone()
+            .unwrap_or_else(|| roots.cwd.clone())
+            .join(".quire/agents")
     };
     let path = dir.join(format!("{}.md", a.name));
     if path.exists() {
-        eprintln!("error: {} exists already; edit it or pick another name", path.display());
+        eprintln!(
+            "error: {} exists already; edit it or pick another name",
+            path.display()
+        );
         return EXIT_FAILED;
     }
     let text = format!(

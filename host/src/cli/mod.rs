@@ -1,7 +1,7 @@
 //! Command-line interface: clap commands, thin over the library.
 
-pub(crate) mod args;
 mod agents;
+pub(crate) mod args;
 mod completions;
 mod doctor;
 mod exec;

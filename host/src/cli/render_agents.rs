@@ -48,9 +48,7 @@ pub fn line(event: &Event) -> Option<String> {
                     Some(format!("{depth}│ {who}: {mark} {name} ({detail})"))
                 }
                 Event::Error { message } => Some(format!("{depth}│ {who}: error: {message}")),
-                Event::Warning { message } => {
-                    Some(format!("{depth}│ {who}: warning: {message}"))
-                }
+                Event::Warning { message } => Some(format!("{depth}│ {who}: warning: {message}")),
                 // A grandchild's start and end, one level deeper.
                 inner @ (Event::AgentSpawned { .. } | Event::AgentCompleted { .. }) => {
                     line(inner).map(|l| format!("{depth}{l}"))

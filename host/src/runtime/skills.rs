@@ -43,7 +43,8 @@ pub fn parts(
         let names = names.clone();
         let all = loader;
         loader = Arc::new(move || {
-            all().into_iter()
+            all()
+                .into_iter()
                 .filter(|s| names.iter().any(|n| *n == s.name))
                 .collect()
         });
@@ -51,7 +52,9 @@ pub fn parts(
     let setup = SkillsSetup {
         config: config.skills.clone(),
         cache_dir: Some(crate::skills::select::cache::dir_in(home)),
-        workspace: repo.map(Path::to_path_buf).or_else(|| Some(cwd.to_path_buf())),
+        workspace: repo
+            .map(Path::to_path_buf)
+            .or_else(|| Some(cwd.to_path_buf())),
         home: std::env::var_os("HOME").map(PathBuf::from),
         output_limit: config.tool_output_limit,
         semantic,

@@ -12,7 +12,10 @@ fn ctrl_c_stops_running_children_and_their_processes() {
     let env = TestEnv::new("responses");
     env.server.route(
         PARENT,
-        [Reply::tool_calls(vec![spawn("s1", "CHILD-F sleep"), spawn("s2", "CHILD-G sleep")])],
+        [Reply::tool_calls(vec![
+            spawn("s1", "CHILD-F sleep"),
+            spawn("s2", "CHILD-G sleep"),
+        ])],
     );
     for m in ["CHILD-F", "CHILD-G"] {
         let pid_file = env.repo_path().join(format!("{m}.pid"));

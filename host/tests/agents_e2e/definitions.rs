@@ -30,9 +30,21 @@ fn claude_code_agent_files_are_used_as_written() {
     // Offered after the message, never in the instructions.
     let instructions = parent.body["instructions"].as_str().unwrap_or_default();
     assert!(!instructions.contains("code-reviewer"));
-    assert!(parent.raw_body.contains("code-reviewer: Expert code review specialist"));
-    let child = reqs.iter().find(|r| r.raw_body.contains("CHILD-H") && !r.raw_body.contains(PARENT)).unwrap();
-    assert!(child.body["instructions"].as_str().unwrap().contains("REVIEWER-PROMPT-MARK"));
+    assert!(
+        parent
+            .raw_body
+            .contains("code-reviewer: Expert code review specialist")
+    );
+    let child = reqs
+        .iter()
+        .find(|r| r.raw_body.contains("CHILD-H") && !r.raw_body.contains(PARENT))
+        .unwrap();
+    assert!(
+        child.body["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("REVIEWER-PROMPT-MARK")
+    );
     let mut tools: Vec<String> = child.body["tools"]
         .as_array()
         .unwrap()
@@ -41,7 +53,11 @@ fn claude_code_agent_files_are_used_as_written() {
         .filter(|n| n != "tool_search" && n != "skill")
         .collect();
     tools.sort();
-    assert_eq!(tools, ["grep", "list_dir", "read_file"], "Read, Grep, Glob mapped");
+    assert_eq!(
+        tools,
+        ["grep", "list_dir", "read_file"],
+        "Read, Grep, Glob mapped"
+    );
     let spawned = run.of_type("agent_spawned");
     assert_eq!(spawned[0]["agent_name"], "code-reviewer");
 }
@@ -51,7 +67,15 @@ fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
     let env = TestEnv::new("responses");
     let log = env.home.path().join("hook.log");
     let script = env.home.path().join("hook.sh");
-    std::fs::write(&script, format!("#!/bin/sh\ncat >> '{}'\necho >> '{}'\n", log.display(), log.display())).unwrap();
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncat >> '{}'\necho >> '{}'\n",
+            log.display(),
+            log.display()
+        ),
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
@@ -60,11 +84,23 @@ fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
         script.display()
     );
     std::fs::write(env.home.path().join("config.toml"), config + &hooks).unwrap();
-    env.server.route(PARENT, [Reply::tool_calls(vec![spawn_with("s1", serde_json::json!({"task": "CHILD-I x"}))]), Reply::text("ok")]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-I x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
     env.server.route("CHILD-I", [Reply::text("child answer")]);
     let run = env.exec_json(&format!("{PARENT} go"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let id = run.of_type("agent_spawned")[0]["agent_id"].as_str().unwrap().to_string();
+    let id = run.of_type("agent_spawned")[0]["agent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&log)
         .unwrap()
         .lines()
@@ -77,5 +113,10 @@ fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
     assert_eq!(lines[0]["agent_type"], "agent");
     assert_eq!(lines[1]["hook_event_name"], "SubagentStop");
     assert_eq!(lines[1]["last_assistant_message"], "child answer");
-    assert!(lines[1]["agent_transcript_path"].as_str().unwrap().ends_with(".jsonl"));
+    assert!(
+        lines[1]["agent_transcript_path"]
+            .as_str()
+            .unwrap()
+            .ends_with(".jsonl")
+    );
 }

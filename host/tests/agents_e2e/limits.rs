@@ -20,26 +20,45 @@ fn tool_names(req: &support::model_server::Recorded) -> Vec<String> {
 #[test]
 fn children_at_the_depth_limit_cannot_spawn() {
     let env = TestEnv::with_config("responses", "[agents]\nmax_depth = 1\n");
-    env.server.route(PARENT, [Reply::tool_calls(vec![spawn("s1", "CHILD-D look")]), Reply::text("ok")]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn("s1", "CHILD-D look")]),
+            Reply::text("ok"),
+        ],
+    );
     env.server.route("CHILD-D", [Reply::text("looked")]);
     let run = env.exec_json(&format!("{PARENT} go"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let reqs = env.server.requests();
     let parent = reqs.iter().find(|r| r.raw_body.contains(PARENT)).unwrap();
-    let child = reqs.iter().find(|r| !r.raw_body.contains(PARENT) && r.raw_body.contains("CHILD-D")).unwrap();
+    let child = reqs
+        .iter()
+        .find(|r| !r.raw_body.contains(PARENT) && r.raw_body.contains("CHILD-D"))
+        .unwrap();
     assert!(tool_names(parent).contains(&"spawn_agent".to_string()));
     let names = tool_names(child);
     assert!(names.contains(&"shell".to_string()), "{names:?}");
-    assert!(!names.contains(&"spawn_agent".to_string()), "depth 1 is the limit: {names:?}");
+    assert!(
+        !names.contains(&"spawn_agent".to_string()),
+        "depth 1 is the limit: {names:?}"
+    );
 }
 
 #[test]
 fn a_child_over_its_budget_is_asked_to_finish_then_stopped() {
     // Each response reports 120 tokens: over 150 after the second.
     let env = TestEnv::with_config("responses", "[agents]\nmax_tokens = 150\n");
-    env.server.route(PARENT, [Reply::tool_calls(vec![spawn("s1", "CHILD-E work forever")]), Reply::text("it stopped")]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn("s1", "CHILD-E work forever")]),
+            Reply::text("it stopped"),
+        ],
+    );
     let call = || Reply::tool_call("c", "shell", json!({"command": "true"}));
-    env.server.route("CHILD-E", [call(), call(), call(), call()]);
+    env.server
+        .route("CHILD-E", [call(), call(), call(), call()]);
     let run = env.exec_json(&format!("{PARENT} go"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let done = run.of_type("agent_completed");

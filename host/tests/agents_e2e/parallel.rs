@@ -20,8 +20,13 @@ fn children_overlap_and_every_child_event_carries_its_ids() {
             Reply::text("all three answered"),
         ],
     );
-    for (m, answer) in [("CHILD-A", "alpha done"), ("CHILD-B", "beta done"), ("CHILD-C", "gamma done")] {
-        env.server.route(m, [Reply::gate("kids", 3, Reply::text(answer))]);
+    for (m, answer) in [
+        ("CHILD-A", "alpha done"),
+        ("CHILD-B", "beta done"),
+        ("CHILD-C", "gamma done"),
+    ] {
+        env.server
+            .route(m, [Reply::gate("kids", 3, Reply::text(answer))]);
     }
     let run = env.exec_json(&format!("{PARENT} split the work"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -62,9 +67,18 @@ fn children_overlap_and_every_child_event_carries_its_ids() {
         );
     }
     // Each answer reached the parent as its spawn_agent result.
-    let last = env.server.requests().into_iter().filter(|r| r.raw_body.contains(PARENT)).last().unwrap();
+    let last = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.raw_body.contains(PARENT))
+        .last()
+        .unwrap();
     for answer in ["alpha done", "beta done", "gamma done"] {
-        assert!(last.raw_body.contains(answer), "{answer} missing from the parent's request");
+        assert!(
+            last.raw_body.contains(answer),
+            "{answer} missing from the parent's request"
+        );
     }
     // The parent's total includes its children's usage.
     let turn_totals: Vec<u64> = run

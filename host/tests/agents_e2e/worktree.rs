@@ -10,8 +10,16 @@ use support::quire::TestEnv;
 use super::{PARENT, spawn_with, support};
 
 fn git(env: &TestEnv, args: &[&str]) -> String {
-    let out = Command::new("git").args(args).current_dir(env.repo_path()).output().unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(env.repo_path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -33,14 +41,22 @@ fn run_with(env: &TestEnv, action: &str) -> support::quire::Run {
                 "s1",
                 json!({"task": "CHILD-W write a file", "isolation": "worktree"}),
             )]),
-            Reply::tool_call("c2", "close_agent", json!({"id": "agent", "worktree": action})),
+            Reply::tool_call(
+                "c2",
+                "close_agent",
+                json!({"id": "agent", "worktree": action}),
+            ),
             Reply::text("closed"),
         ],
     );
     env.server.route(
         "CHILD-W",
         [
-            Reply::tool_call("w1", "shell", json!({"command": "echo from-child > child.txt"})),
+            Reply::tool_call(
+                "w1",
+                "shell",
+                json!({"command": "echo from-child > child.txt"}),
+            ),
             Reply::text("wrote child.txt"),
         ],
     );
@@ -56,12 +72,24 @@ fn a_worktree_child_is_merged_into_the_current_branch() {
     let done = run.of_type("agent_completed");
     let branch = done[0]["branch"].as_str().expect("a branch").to_string();
     assert!(branch.starts_with("quire/agent-"), "{branch}");
-    assert!(!env.repo_path().join("child.txt").exists() || env.read("child.txt") == "from-child\n");
     assert_eq!(env.read("child.txt"), "from-child\n", "merged");
-    assert!(!git(&env, &["branch"]).contains(&branch), "branch deleted after the merge");
-    assert_eq!(git(&env, &["worktree", "list"]).lines().count(), 1, "worktree removed");
+    assert!(
+        !git(&env, &["branch"]).contains(&branch),
+        "branch deleted after the merge"
+    );
+    assert_eq!(
+        git(&env, &["worktree", "list"]).lines().count(),
+        1,
+        "worktree removed"
+    );
     // The spawn result told the parent the branch and what changed.
-    let req = env.server.requests().into_iter().filter(|r| r.raw_body.contains(PARENT)).nth(1).unwrap();
+    let req = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.raw_body.contains(PARENT))
+        .nth(1)
+        .unwrap();
     assert!(req.raw_body.contains(&branch));
     assert!(req.raw_body.contains("child.txt"), "diff summary");
 }
@@ -70,7 +98,10 @@ fn a_worktree_child_is_merged_into_the_current_branch() {
 fn a_discarded_worktree_child_leaves_nothing() {
     let env = committed_env();
     let run = run_with(&env, "discard");
-    let branch = run.of_type("agent_completed")[0]["branch"].as_str().unwrap().to_string();
+    let branch = run.of_type("agent_completed")[0]["branch"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(!env.repo_path().join("child.txt").exists());
     assert!(!git(&env, &["branch"]).contains(&branch));
     assert_eq!(git(&env, &["worktree", "list"]).lines().count(), 1);

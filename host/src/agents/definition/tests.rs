@@ -7,7 +7,14 @@ fn claude_code_agent_files_read_as_written() {
     assert_eq!(def.name, "code-reviewer");
     assert_eq!(
         def.tools.as_deref(),
-        Some(&["read_file".to_string(), "grep".into(), "list_dir".into(), "shell".into()][..])
+        Some(
+            &[
+                "read_file".to_string(),
+                "grep".into(),
+                "list_dir".into(),
+                "shell".into()
+            ][..]
+        )
     );
     assert_eq!(def.model, None, "Claude's alias means the parent's model");
     assert_eq!(def.prompt, "You are a senior code reviewer.");
@@ -22,7 +29,10 @@ fn quire_keys_and_lenient_warnings() {
     assert_eq!(def.max_tokens, Some(5000));
     assert_eq!(def.isolation, Some(Isolation::Worktree));
     assert_eq!(def.skills, Some(vec!["rust-lint".to_string()]));
-    assert_eq!(def.warnings, vec!["unknown key 'flavour' ignored".to_string()]);
+    assert_eq!(
+        def.warnings,
+        vec!["unknown key 'flavour' ignored".to_string()]
+    );
 }
 
 #[test]

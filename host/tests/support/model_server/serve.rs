@@ -145,7 +145,11 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
         response_done_at: None,
     });
     let reply = match api {
-        Some(_) => match state.routes.iter_mut().find(|(m, _)| raw.contains(m.as_str())) {
+        Some(_) => match state
+            .routes
+            .iter_mut()
+            .find(|(m, _)| raw.contains(m.as_str()))
+        {
             Some((_, queue)) => queue.pop_front(),
             None => state.script.pop_front(),
         },
@@ -285,7 +289,13 @@ async fn answer(
         // a mistake in the test.
         Reply::Gate { group, .. } => {
             let body = json!({"error": {"message": format!("gate {group} inside another gate")}});
-            let r = http::write_full(stream, 500, &[request_id], "application/json", body.to_string().as_bytes());
+            let r = http::write_full(
+                stream,
+                500,
+                &[request_id],
+                "application/json",
+                body.to_string().as_bytes(),
+            );
             r.await.ok().map(|_| Instant::now())
         }
     }
