@@ -18,7 +18,6 @@ mod resume;
 mod worktree;
 
 use serde_json::{Value, json};
-use support::model_server::Reply;
 
 /// The marker in the parent's task: its requests are routed by it.
 pub const PARENT: &str = "PARENT-MARK";

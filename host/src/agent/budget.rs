@@ -25,6 +25,14 @@ impl Session {
         u
     }
 
+    /// After an interrupt: waits (at most 10 s) for what the extensions
+    /// are stopping (subagents).
+    pub(crate) async fn settle_extensions(&self) {
+        let waits: Vec<_> = self.extensions.iter().filter_map(|e| e.settle()).collect();
+        let all = futures::future::join_all(waits);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), all).await;
+    }
+
     pub(crate) fn over_budget(&self) -> bool {
         self.token_budget
             .is_some_and(|max| self.total_usage().total() >= max)

@@ -193,6 +193,9 @@ impl Session {
                 self.ask_to_finish();
             }
         };
+        if cancel.is_cancelled() {
+            self.settle_extensions().await;
+        }
         if let TaskStatus::Failed(msg) = &status {
             self.emit_recorded(Event::Error {
                 message: msg.clone(),

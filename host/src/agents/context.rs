@@ -36,6 +36,10 @@ impl Extension for AgentsExtension {
         }]
     }
 
+    fn settle(&self) -> Option<futures::future::BoxFuture<'static, ()>> {
+        Some(self.manager.settled())
+    }
+
     fn usage(&self) -> Option<Usage> {
         let u = self.manager.children_usage();
         (u.total() > 0).then_some(u)

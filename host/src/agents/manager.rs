@@ -183,6 +183,21 @@ impl AgentManager {
         Ok(got)
     }
 
+    /// Resolves once every child's current run has ended.
+    pub fn settled(&self) -> futures::future::BoxFuture<'static, ()> {
+        let children: Vec<Arc<Child>> = self
+            .children
+            .lock()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default();
+        Box::pin(async move {
+            for c in children {
+                let mut rx = c.result.subscribe();
+                let _ = rx.wait_for(|r| r.is_some()).await;
+            }
+        })
+    }
+
     /// The ids of every child, oldest first.
     pub fn ids(&self) -> Vec<String> {
         self.children

@@ -288,14 +288,10 @@ async fn answer(
         // Gates are waited for before `answer`; a gate inside a gate is
         // a mistake in the test.
         Reply::Gate { group, .. } => {
-            let body = json!({"error": {"message": format!("gate {group} inside another gate")}});
-            let r = http::write_full(
-                stream,
-                500,
-                &[request_id],
-                "application/json",
-                body.to_string().as_bytes(),
-            );
+            let body = json!({"error": {"message": format!("gate {group} inside another gate")}})
+                .to_string();
+            let headers = [request_id];
+            let r = http::write_full(stream, 500, &headers, "application/json", body.as_bytes());
             r.await.ok().map(|_| Instant::now())
         }
     }
