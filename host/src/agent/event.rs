@@ -268,7 +268,9 @@ mod tests {
         let child = sink.tagged(tag("c1", "p"));
         let grandchild = child.tagged(tag("g1", "c1"));
         child.send(Event::TextDelta { delta: "hi".into() });
-        grandchild.send(Event::TextDelta { delta: "deep".into() });
+        grandchild.send(Event::TextDelta {
+            delta: "deep".into(),
+        });
         let first = serde_json::to_value(rx.try_recv().unwrap()).unwrap();
         assert_eq!(
             first,

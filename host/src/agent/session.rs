@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::config::{Config, ProviderConfig};
 use crate::model::{Item, ModelClient, Usage};
-use crate::runtime::ToolFilter;
 use crate::store::{self, LoadedSession, SessionMeta, SessionWriter};
+use crate::tools::ToolFilter;
 use crate::tools::{self, Approver, Tool, ToolContext, ToolRegistry};
 
 use super::prompt::{self, Environment, ProjectDocs};

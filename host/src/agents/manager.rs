@@ -223,7 +223,8 @@ impl AgentManager {
     fn reopen(&self, id: &str) -> Result<Arc<Child>, String> {
         let built = super::resume::reopen(&self.parts, id)?;
         // Finished before the parent was resumed: nothing to wait for.
-        let mut idle = child::error_result(id, &built.tag.agent_name, String::new(), Instant::now());
+        let mut idle =
+            child::error_result(id, &built.tag.agent_name, String::new(), Instant::now());
         idle.status = "done".into();
         let child = Arc::new(Child {
             id: id.to_string(),

@@ -6,13 +6,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::parts::{SkillsChoice, ToolFilter};
+use super::parts::SkillsChoice;
 use crate::agent::prompt;
 use crate::agent::{AgentError, Event, Extension, Session, SessionOptions, SessionParts};
 use crate::config::{Config, ProviderConfig};
 use crate::hooks::Hooks;
 use crate::model::{self, ModelClient};
 use crate::store::{SessionMeta, SessionWriter};
+use crate::tools::ToolFilter;
 use crate::tools::{self, Tool, ToolRegistry, sandbox};
 
 /// Assembles a session. Defaults give what `quire exec` runs: builtin

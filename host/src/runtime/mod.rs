@@ -8,5 +8,6 @@ mod hooks;
 mod parts;
 mod skills;
 
+pub use crate::tools::ToolFilter;
 pub use builder::{SessionBuilder, sessions_dir};
-pub use parts::{SkillsChoice, ToolFilter};
+pub use parts::SkillsChoice;

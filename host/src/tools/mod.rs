@@ -4,6 +4,7 @@
 
 pub mod apply_patch;
 pub mod approval;
+pub mod filter;
 pub mod grep;
 mod hooked;
 pub mod list_dir;
@@ -24,6 +25,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 pub use approval::{ApprovalDecision, ApprovalPolicy, ApprovalRequest, Approver};
+pub use filter::ToolFilter;
 pub use registry::ToolRegistry;
 pub use sandbox::SandboxMode;
 
