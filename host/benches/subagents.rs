@@ -9,7 +9,6 @@
 //! BENCHMARKS.md by hand.
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::time::{Duration, Instant};

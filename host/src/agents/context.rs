@@ -61,7 +61,7 @@ pub fn fitting<'a>(defs: &'a [AgentDef], message: &str) -> Vec<&'a AgentDef> {
         })
         .filter(|(n, d)| *n > 0 || message.contains(d.name.as_str()))
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored.into_iter().take(LISTED).map(|(_, d)| d).collect()
 }
 

@@ -70,12 +70,12 @@ impl AgentManager {
         spec: ChildSpec,
         background: bool,
         cancel: &CancellationToken,
-    ) -> Result<String, ChildResult> {
+    ) -> Result<String, Box<ChildResult>> {
         let id = uuid::Uuid::now_v7().to_string();
         let started = Instant::now();
         let name = spec.name();
         let built = child::build_child(&self.parts, &spec, &id, |b, _| b)
-            .map_err(|e| child::error_result(&id, &name, e, started))?;
+            .map_err(|e| Box::new(child::error_result(&id, &name, e, started)))?;
         self.parts.events.send(Event::AgentSpawned {
             agent_id: id.clone(),
             parent_id: self.parts.parent_id.clone(),

@@ -159,7 +159,7 @@ impl Tool for AgentTool {
                 };
                 let id = match m.spawn(spec, background, &ctx.cancel) {
                     Ok(id) => id,
-                    Err(result) => return Ok(ToolOutput::error(render(&[result]))),
+                    Err(result) => return Ok(ToolOutput::error(render(&[*result]))),
                 };
                 if background {
                     return Ok(ToolOutput::text(

@@ -45,7 +45,7 @@ pub fn parts(
         loader = Arc::new(move || {
             all()
                 .into_iter()
-                .filter(|s| names.iter().any(|n| *n == s.name))
+                .filter(|s| names.contains(&s.name))
                 .collect()
         });
     }
