@@ -71,8 +71,7 @@ fn children_overlap_and_every_child_event_carries_its_ids() {
         .server
         .requests()
         .into_iter()
-        .filter(|r| r.raw_body.contains(PARENT))
-        .last()
+        .rfind(|r| r.raw_body.contains(PARENT))
         .unwrap();
     for answer in ["alpha done", "beta done", "gamma done"] {
         assert!(

@@ -70,8 +70,7 @@ fn a_resumed_parent_continues_its_child() {
         .server
         .requests()
         .into_iter()
-        .filter(|r| r.raw_body.contains("what number?") && !r.raw_body.contains(PARENT))
-        .next_back()
+        .rfind(|r| r.raw_body.contains("what number?") && !r.raw_body.contains(PARENT))
         .expect("the child got the follow-up");
     assert!(
         child_req.raw_body.contains("I will remember 42"),
