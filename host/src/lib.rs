@@ -6,6 +6,7 @@
 //! ([`store`]). The `quire` binary is a thin layer over [`agent::Session`].
 
 pub mod agent;
+pub mod agents;
 pub mod child;
 pub mod commands;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod plugins;
 pub mod protocol;
 pub mod review;
+pub mod runtime;
 pub mod share;
 pub mod skills;
 pub mod store;

@@ -5,56 +5,13 @@
 //! `SessionEnd`. `SubagentStart`/`SubagentStop` are reserved: subagents do
 //! not exist yet.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value};
 
-use super::{CompactReason, Event, Session};
-use crate::hooks::config::HookSources;
-use crate::hooks::{HookEvent, Hooks, SessionInfo};
+use super::{CompactReason, Session};
+use crate::hooks::HookEvent;
 use crate::model::Item;
 
 impl Session {
-    /// Loads the hooks for a new session (with the `plugins` it loaded, for
-    /// WASM hooks) and hands them to the registry.
-    pub(crate) fn attach_hooks(
-        &mut self,
-        resumed: bool,
-        plugins: &[Arc<crate::plugins::LoadedPlugin>],
-    ) {
-        let sources = HookSources::new(
-            &self.config,
-            &self.home,
-            super::prompt::repo_root(&self.cwd),
-        );
-        let loaded = crate::hooks::load_hooks(&sources);
-        for w in &loaded.warnings {
-            self.events.send(Event::Warning { message: w.clone() });
-        }
-        if let Some(w) = crate::hooks::dispatch::pending_warning(&loaded) {
-            self.events.send(Event::Warning { message: w });
-        }
-        let info = SessionInfo {
-            session_id: self.writer.id().to_string(),
-            transcript_path: self.writer.path().to_path_buf(),
-            cwd: self.cwd.clone(),
-            project_dir: self.workspace.clone(),
-            permission_mode: self.config.approval.to_string(),
-        };
-        let (hooks, warnings) =
-            Hooks::new(loaded.hooks, info, self.events.clone()).with_plugins(plugins);
-        for message in warnings {
-            self.events.send(Event::Warning { message });
-        }
-        let hooks = Arc::new(hooks);
-        if hooks.is_empty() {
-            return;
-        }
-        self.tools.set_hooks(Some(hooks.clone()));
-        self.hooks = Some(hooks);
-        self.pending_start = Some(if resumed { "resume" } else { "startup" });
-    }
-
     /// Runs `event` with `fields` (nothing when no hook is configured).
     async fn hook(
         &self,
@@ -143,7 +100,7 @@ impl Session {
         fields.insert("custom_instructions".into(), "".into());
         self.hook(HookEvent::PreCompact, Some(trigger), fields)
             .await;
-        if self.hooks.is_some() {
+        if self.hooks.is_some() && self.own_hooks {
             self.pending_start = Some("compact");
         }
     }
@@ -168,7 +125,7 @@ impl Session {
     /// `/new`: `SessionEnd` (clear) for the old session in the background,
     /// then `SessionStart` (clear) before the next message.
     pub(crate) fn hooks_restart(&mut self, old_id: String, old_path: std::path::PathBuf) {
-        let Some(hooks) = self.hooks.clone() else {
+        let Some(hooks) = self.hooks.clone().filter(|_| self.own_hooks) else {
             return;
         };
         hooks.set_session(self.writer.id(), self.writer.path().to_path_buf());

@@ -1,6 +1,7 @@
 //! The agent: a [`Session`] runs the turn loop over the model, the tools and
 //! the store, and reports everything as [`Event`]s.
 
+mod budget;
 mod compact;
 mod error;
 mod extension;
@@ -10,14 +11,14 @@ mod session;
 mod turn;
 
 pub use crate::protocol::CompactReason;
-pub use crate::protocol::{Event, EventSink, PlanStep};
+pub use crate::protocol::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use compact::HANDOFF_PROMPT;
 pub use error::AgentError;
 pub use extension::{Extension, ToolChange};
-pub use session::{Session, SessionOptions, find_session};
+pub use session::{Session, SessionOptions, SessionParts, find_session};
 pub use turn::{TaskOutcome, TaskStatus, describe};
 
 /// `agent::event` as before the [`crate::protocol`] module.
 pub mod event {
-    pub use crate::protocol::{Event, EventSink, PlanStep};
+    pub use crate::protocol::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 }

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, ProviderConfig};
-use crate::model::{self, Item, ModelClient, Usage};
+use crate::model::{Item, ModelClient, Usage};
 use crate::store::{self, LoadedSession, SessionMeta, SessionWriter};
-use crate::tools::{self, Approver, Tool, ToolContext, ToolRegistry, sandbox};
+use crate::tools::ToolFilter;
+use crate::tools::{self, Approver, Tool, ToolContext, ToolRegistry};
 
 use super::prompt::{self, Environment, ProjectDocs};
 use super::{AgentError, Event, EventSink, Extension, ToolChange};
@@ -53,144 +54,85 @@ pub struct Session {
     pub(crate) hooks: Option<Arc<crate::hooks::Hooks>>,
     /// The `SessionStart` source still to run before the next message.
     pub(crate) pending_start: Option<&'static str>,
+    pub(crate) own_hooks: bool,
+    pub(crate) tool_filter: ToolFilter,
+    /// A subagent's `max_tokens` (see `budget.rs`).
+    pub(crate) token_budget: Option<u64>,
+}
+
+/// Everything a session is made of, assembled by
+/// [`crate::runtime::SessionBuilder`].
+pub struct SessionParts {
+    pub config: Config,
+    pub provider: ProviderConfig,
+    pub model: String,
+    pub client: Arc<dyn ModelClient>,
+    pub tools: ToolRegistry,
+    pub history: Vec<Item>,
+    pub writer: SessionWriter,
+    pub events: EventSink,
+    pub approver: Arc<dyn Approver>,
+    pub extensions: Vec<Arc<dyn Extension>>,
+    pub home: PathBuf,
+    pub cwd: PathBuf,
+    pub workspace: PathBuf,
+    pub docs: ProjectDocs,
+    pub tool_selection: Arc<tools::select::ToolSelection>,
+    /// Tools that may join later (from extensions) pass this filter.
+    pub tool_filter: ToolFilter,
+    pub hooks: Option<Arc<crate::hooks::Hooks>>,
+    /// The hooks were loaded for this session (not shared with a parent):
+    /// `SessionStart` runs before the first message.
+    pub own_hooks: bool,
 }
 
 impl Session {
     /// Checks the configuration and the sandbox, opens (or continues) the
-    /// session file and announces the session.
+    /// session file and announces the session (see
+    /// [`crate::runtime::SessionBuilder`] for narrower sessions).
     pub fn start(opts: SessionOptions) -> Result<Session, AgentError> {
-        let SessionOptions {
-            config,
-            home,
-            cwd,
-            resume,
-            approver,
-            events,
-        } = opts;
-        sandbox::check_support(config.sandbox, config.network)?;
-        let provider = config.resolve_provider()?;
-        let model = config.effective_model(&provider);
-        if model.is_empty() {
-            return Err(crate::config::ConfigError::Invalid(format!(
-                "no model is set for provider '{}': pass --model NAME or set `model` in config.toml",
-                provider.name
-            ))
-            .into());
-        }
-        if let (Some(var), None) = (&provider.api_key_env, &provider.api_key) {
-            return Err(crate::config::ConfigError::Invalid(format!(
-                "provider '{}' needs an API key: set the environment variable {var} (or change providers.{}.api_key_env, or pick another provider with --provider)",
-                provider.name, provider.name
-            ))
-            .into());
-        }
-        let client = model::client_for(&provider)?;
-        let workspace = prompt::repo_root(&cwd).unwrap_or_else(|| cwd.clone());
-        let mut extensions: Vec<Arc<dyn Extension>> = Vec::new();
-        if let Some(mcp) = crate::mcp::session_extension(
-            &config,
-            &home,
-            &workspace,
-            prompt::repo_root(&cwd).as_deref(),
-            &events,
-        )? {
-            extensions.push(mcp);
-        }
-        let sessions_dir = config
-            .sessions_dir
-            .clone()
-            .unwrap_or_else(|| home.join("sessions"));
-        let resumed = resume.is_some();
-        let (writer, history) = match resume {
-            Some(loaded) => {
-                for w in &loaded.warnings {
-                    events.send(Event::Warning { message: w.clone() });
-                }
-                (
-                    SessionWriter::append_to(&loaded.path, &loaded.meta.id)?,
-                    loaded.items,
-                )
-            }
-            None => {
-                let meta = SessionMeta {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    created: chrono::Utc::now().to_rfc3339(),
-                    cwd: cwd.display().to_string(),
-                    provider: provider.name.clone(),
-                    model: model.clone(),
-                };
-                (SessionWriter::create(&sessions_dir, &meta)?, Vec::new())
-            }
-        };
-        let mut tools = ToolRegistry::new(config.tool_output_limit);
-        let mut builtin = Vec::new();
-        for t in tools::builtin_tools(config.shell_timeout_ms) {
-            builtin.push(tools.register(t));
-        }
-        let semantic = crate::skills::select::semantic::for_session(
-            &config.selection,
-            &provider,
-            &home,
-            &events,
-        );
-        let tool_selection = Arc::new(
-            tools::select::ToolSelection::new(config.tool_selection.clone(), builtin)
-                .learning(&crate::skills::select::cache::dir_in(&home))
-                .with_semantic(semantic),
-        );
-        tools.register(Arc::new(tools::select::ToolSearchTool::new(
-            tool_selection.clone(),
-        )));
-        let plugins = crate::plugins::load_for_session(
-            &config.plugins,
-            &home,
-            &workspace,
-            config.project_trusted,
-        );
-        for w in plugins.warnings {
-            events.send(Event::Warning { message: w });
-        }
-        for t in plugins.tools {
-            tools.register(t);
-        }
-        let docs = prompt::project_docs(&home, &cwd);
-        for message in &docs.skipped {
-            events.send(Event::Warning {
-                message: message.clone(),
-            });
-        }
-        if docs.truncated {
-            events.send(Event::Warning {
-                message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),
-            });
-        }
-        let mut session = Session {
-            provider,
-            model,
-            client,
-            tools,
-            history,
-            writer,
-            events,
-            approver,
-            extensions,
-            home,
-            cwd,
-            workspace,
-            docs,
+        crate::runtime::SessionBuilder::new(opts).build()
+    }
+
+    /// A session from its parts; call [`Session::begin`] once the
+    /// extensions are added.
+    pub fn from_parts(p: SessionParts) -> Session {
+        Session {
+            provider: p.provider,
+            model: p.model,
+            client: p.client,
+            tools: p.tools,
+            history: p.history,
+            writer: p.writer,
+            events: p.events,
+            approver: p.approver,
+            extensions: p.extensions,
+            home: p.home,
+            cwd: p.cwd,
+            workspace: p.workspace,
+            docs: p.docs,
             last_usage: None,
             total_usage: Usage::default(),
-            tool_selection: tool_selection.clone(),
+            tool_selection: p.tool_selection,
+            tool_filter: p.tool_filter,
             started: today(),
-            hooks: None,
+            hooks: p.hooks,
+            own_hooks: p.own_hooks,
             pending_start: None,
-            config,
-        };
-        session.add_extension(tool_selection);
-        session.attach_skills();
-        session.attach_hooks(resumed, &plugins.plugins);
-        session.announce(resumed);
-        Ok(session)
+            token_budget: None,
+            config: p.config,
+        }
+    }
+
+    /// Hands the hooks to the registry and announces the session.
+    pub fn begin(&mut self, resumed: bool) {
+        if let Some(h) = &self.hooks {
+            self.tools.set_hooks(Some(h.clone()));
+            if self.own_hooks {
+                self.pending_start = Some(if resumed { "resume" } else { "startup" });
+            }
+        }
+        self.announce(resumed);
     }
 
     fn announce(&self, resumed: bool) {
@@ -207,29 +149,6 @@ impl Session {
         });
     }
 
-    /// Adds skill selection (the catalog, activation and the `skill` tool)
-    /// unless `skills.enabled = false`; skipped skills are reported once.
-    fn attach_skills(&mut self) {
-        use crate::skills::{DiscoverOptions, loader::CachedDiscovery};
-        if !self.config.skills.enabled {
-            return;
-        }
-        let opts = DiscoverOptions::new(
-            self.cwd.clone(),
-            prompt::repo_root(&self.cwd),
-            self.home.clone(),
-            &self.config.skills,
-        )
-        .trusting(self.config.project_trusted);
-        let discovery = Arc::new(CachedDiscovery::new(opts));
-        for s in discovery.discover().skipped {
-            self.events.send(Event::Warning {
-                message: format!("skill skipped: {}: {}", s.path.display(), s.reason),
-            });
-        }
-        crate::skills::extension::attach(self, discovery.loader());
-    }
-
     pub fn id(&self) -> &str {
         self.writer.id()
     }
@@ -244,10 +163,6 @@ impl Session {
 
     pub fn history(&self) -> &[Item] {
         &self.history
-    }
-
-    pub fn total_usage(&self) -> Usage {
-        self.total_usage
     }
 
     pub fn tool_names(&self) -> Vec<String> {
@@ -276,7 +191,9 @@ impl Session {
             for change in ext.tool_changes() {
                 match change {
                     ToolChange::Added(tool) => {
-                        self.tools.register(tool);
+                        if self.tool_filter.allows(&tool.spec().name) {
+                            self.tools.register(tool);
+                        }
                     }
                     ToolChange::Removed(name) => {
                         self.tools.unregister(&name);
@@ -300,6 +217,8 @@ impl Session {
             cwd: self.cwd.display().to_string(),
             provider: self.provider.name.clone(),
             model: self.model.clone(),
+            parent: None,
+            agent_name: None,
         };
         let old = (
             self.writer.id().to_string(),

@@ -21,6 +21,9 @@ pub enum TaskStatus {
     MaxTurns,
     /// A hook blocked the prompt or stopped the agent (`continue: false`).
     Blocked(String),
+    /// The session's token budget (a subagent's) was used up and the
+    /// model did not finish when asked to.
+    Budget,
 }
 
 impl TaskStatus {
@@ -31,6 +34,7 @@ impl TaskStatus {
             TaskStatus::Interrupted => "interrupted",
             TaskStatus::MaxTurns => "max_turns",
             TaskStatus::Blocked(_) => "blocked",
+            TaskStatus::Budget => "budget",
         }
     }
 
@@ -93,6 +97,7 @@ impl Session {
         let mut final_text = String::new();
         let mut compacted_for_window = false;
         let mut stop_hook_active = false;
+        let mut asked_to_finish = false;
         let status = loop {
             if let Some(s) = not_ready.take() {
                 break s;
@@ -150,7 +155,7 @@ impl Session {
             self.emit_recorded(Event::TurnCompleted {
                 turn: turns,
                 usage: response.usage.unwrap_or_default(),
-                total_usage: self.total_usage,
+                total_usage: self.total_usage(),
             });
             if response.tool_calls.is_empty() {
                 if self
@@ -191,7 +196,17 @@ impl Session {
             if let Some(reason) = self.hook_stop_request() {
                 break TaskStatus::Blocked(reason);
             }
+            if self.over_budget() {
+                if asked_to_finish {
+                    break TaskStatus::Budget;
+                }
+                asked_to_finish = true;
+                self.ask_to_finish();
+            }
         };
+        if cancel.is_cancelled() {
+            self.settle_extensions().await;
+        }
         if let TaskStatus::Failed(msg) = &status {
             self.emit_recorded(Event::Error {
                 message: msg.clone(),

@@ -114,6 +114,8 @@ pub enum Command {
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.
     Hooks(super::hooks::HooksArgs),
+    /// Subagent definitions: list, show, create, validate.
+    Agents(super::agents::AgentsArgs),
     /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
     Doctor(super::doctor::DoctorArgs),
     /// Review a change: triage, parallel deep passes, ranked findings (human, JSON, SARIF, GitHub).

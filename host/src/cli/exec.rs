@@ -95,7 +95,10 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     match outcome.status {
         TaskStatus::Done => EXIT_OK,
         TaskStatus::Interrupted => EXIT_INTERRUPTED,
-        TaskStatus::Failed(_) | TaskStatus::MaxTurns | TaskStatus::Blocked(_) => EXIT_FAILED,
+        TaskStatus::Failed(_)
+        | TaskStatus::MaxTurns
+        | TaskStatus::Blocked(_)
+        | TaskStatus::Budget => EXIT_FAILED,
     }
 }
 

@@ -162,6 +162,23 @@ const EXAMPLES: &[(&str, &str)] = &[
         "quire hooks trust\n  quire hooks trust 3f2a9c1e",
     ),
     (
+        "agents",
+        "quire agents list\n  quire agents new test-runner",
+    ),
+    (
+        "agents list",
+        "quire agents list\n  quire agents list --json",
+    ),
+    ("agents show", "quire agents show code-reviewer"),
+    (
+        "agents new",
+        "quire agents new test-runner --description \"Runs the tests and reports failures\"",
+    ),
+    (
+        "agents validate",
+        "quire agents validate\n  quire agents validate .claude/agents/*.md",
+    ),
+    (
         "resume",
         "quire resume              # pick from this directory's sessions\n  quire resume last\n  quire --resume 01a23ba1    # the same, by id prefix",
     ),

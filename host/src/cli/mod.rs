@@ -1,5 +1,6 @@
 //! Command-line interface: clap commands, thin over the library.
 
+mod agents;
 pub(crate) mod args;
 mod completions;
 mod doctor;
@@ -12,6 +13,7 @@ mod mcp_serve;
 pub(crate) mod pipe;
 mod plugins;
 mod render;
+pub(crate) mod render_agents;
 pub(crate) mod repl;
 mod review;
 mod run;
@@ -83,6 +85,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Share(args)) => share::run(&cli.global, args),
         Some(Command::Commands(args)) => slash_list::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
+        Some(Command::Agents(args)) => agents::run(&cli.global, args),
         Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
         Some(Command::Review(args)) => review::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),

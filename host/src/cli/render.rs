@@ -246,6 +246,13 @@ impl Renderer for HumanRenderer {
                 }
             }
             Event::TurnStarted { .. } | Event::TurnCompleted { .. } => {}
+            Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
+                if let Some(line) = super::render_agents::line(event) {
+                    self.end_text();
+                    let line = self.paint("35", &line);
+                    self.note(&line);
+                }
+            }
         }
     }
 

@@ -66,6 +66,8 @@ pub struct Config {
     pub hooks: crate::hooks::HooksConfig,
     /// `[review]`: `quire review`'s models, parallelism, skips, rules.
     pub review: crate::review::ReviewConfig,
+    /// `[agents]`: subagents (parallelism, depth, token budget).
+    pub agents: crate::agents::AgentsConfig,
     /// `[projects."PATH"]`: trust per folder (read from the user's file
     /// only; see [`trust`]).
     pub projects: BTreeMap<String, trust::ProjectEntry>,
@@ -127,6 +129,7 @@ impl Default for Config {
             selection: crate::skills::select::semantic::SelectionConfig::default(),
             hooks: crate::hooks::HooksConfig::default(),
             review: crate::review::ReviewConfig::default(),
+            agents: crate::agents::AgentsConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
         }

@@ -135,6 +135,65 @@ pub enum Event {
     Error {
         message: String,
     },
+    /// A subagent started (see the README's Subagents section).
+    AgentSpawned {
+        agent_id: String,
+        parent_id: String,
+        agent_name: String,
+        task: String,
+        /// 1 for a child of the top session, 2 for its children, …
+        depth: u32,
+        background: bool,
+        /// The child's session file.
+        session_file: String,
+    },
+    /// A subagent ended. `status` is a task status (`done`, `failed`,
+    /// `interrupted`, `max_turns`, `budget`) or `error` when it could not
+    /// start.
+    AgentCompleted {
+        agent_id: String,
+        parent_id: String,
+        agent_name: String,
+        status: String,
+        usage: Usage,
+        duration_ms: u64,
+        /// The branch of a child run with `isolation = "worktree"`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        branch: Option<String>,
+    },
+    /// An event of a subagent's session: serialised as that event with
+    /// `agent_id`, `parent_id` and `agent_name` added.
+    #[serde(untagged)]
+    Agent(AgentEvent),
+}
+
+/// A child session's event with the ids of the child that sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentEvent {
+    pub agent_id: String,
+    pub parent_id: String,
+    pub agent_name: String,
+    pub event: Box<Event>,
+}
+
+impl Serialize for AgentEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(&*self.event).map_err(serde::ser::Error::custom)?;
+        if let Value::Object(map) = &mut value {
+            map.insert("agent_id".into(), self.agent_id.clone().into());
+            map.insert("parent_id".into(), self.parent_id.clone().into());
+            map.insert("agent_name".into(), self.agent_name.clone().into());
+        }
+        value.serialize(s)
+    }
+}
+
+/// Who a child session's events come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentTag {
+    pub agent_id: String,
+    pub parent_id: String,
+    pub agent_name: String,
 }
 
 /// Where events go. Cloning is cheap; sending never blocks and never fails
@@ -142,22 +201,88 @@ pub enum Event {
 #[derive(Clone, Debug)]
 pub struct EventSink {
     tx: Option<mpsc::UnboundedSender<Event>>,
+    /// Set for a subagent's sink: its events are wrapped in
+    /// [`Event::Agent`] (a grandchild's are already wrapped).
+    tag: Option<std::sync::Arc<AgentTag>>,
 }
 
 impl EventSink {
     pub fn channel() -> (EventSink, mpsc::UnboundedReceiver<Event>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (EventSink { tx: Some(tx) }, rx)
+        (
+            EventSink {
+                tx: Some(tx),
+                tag: None,
+            },
+            rx,
+        )
     }
 
     /// A sink that drops everything (tests, tools used standalone).
     pub fn null() -> EventSink {
-        EventSink { tx: None }
+        EventSink {
+            tx: None,
+            tag: None,
+        }
     }
 
     pub fn send(&self, event: Event) {
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(event);
+        let Some(tx) = &self.tx else {
+            return;
+        };
+        let event = match (&self.tag, event) {
+            (
+                Some(_),
+                e @ (Event::Agent(_) | Event::AgentSpawned { .. } | Event::AgentCompleted { .. }),
+            ) => e,
+            (Some(tag), e) => Event::Agent(AgentEvent {
+                agent_id: tag.agent_id.clone(),
+                parent_id: tag.parent_id.clone(),
+                agent_name: tag.agent_name.clone(),
+                event: Box::new(e),
+            }),
+            (None, e) => e,
+        };
+        let _ = tx.send(event);
+    }
+
+    /// A sink for a subagent: its events go to the same stream, tagged.
+    pub fn tagged(&self, tag: AgentTag) -> EventSink {
+        EventSink {
+            tx: self.tx.clone(),
+            tag: Some(std::sync::Arc::new(tag)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(id: &str, parent: &str) -> AgentTag {
+        AgentTag {
+            agent_id: id.into(),
+            parent_id: parent.into(),
+            agent_name: "rev".into(),
+        }
+    }
+
+    #[test]
+    fn a_child_sink_tags_its_events_and_passes_grandchildren_through() {
+        let (sink, mut rx) = EventSink::channel();
+        let child = sink.tagged(tag("c1", "p"));
+        let grandchild = child.tagged(tag("g1", "c1"));
+        child.send(Event::TextDelta { delta: "hi".into() });
+        grandchild.send(Event::TextDelta {
+            delta: "deep".into(),
+        });
+        let first = serde_json::to_value(rx.try_recv().unwrap()).unwrap();
+        assert_eq!(
+            first,
+            serde_json::json!({"type": "text_delta", "delta": "hi", "agent_id": "c1", "parent_id": "p", "agent_name": "rev"})
+        );
+        let second = serde_json::to_value(rx.try_recv().unwrap()).unwrap();
+        assert_eq!(second["agent_id"], "g1", "the innermost child's ids");
+        assert_eq!(second["parent_id"], "c1");
     }
 }

@@ -11,7 +11,7 @@ mod item;
 mod status;
 mod tool;
 
-pub use event::{Event, EventSink, PlanStep};
+pub use event::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use item::{Item, ToolCall, Usage};
 pub use status::{CallStatus, CompactReason, TaskState};
 pub use tool::{CallResult, ToolError, ToolOutput, ToolSpec};

@@ -1,13 +1,14 @@
 //! Skills in the agent loop: the [`Extension`] that adds the catalog for a
 //! user message right after it (an [`Item::Context`], so the system prompt
 //! stays the same for the session), injects the skills the message
-//! activates, and re-injects active skills after compaction; [`attach`] adds it and the
-//! `skill` tool to a session.
+//! activates, and re-injects active skills after compaction;
+//! [`SkillsExtension::for_session`] makes it and the `skill` tool for the
+//! session builder.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::select::{Loader, Paths, SelectionOptions, SelectionState, cache};
+use super::select::{Loader, Paths, SelectionOptions, SelectionState};
 use super::tool::SkillTool;
 use crate::agent::Session;
 use crate::protocol::Item;
@@ -51,33 +52,41 @@ impl Extension for SkillsExtension {
     }
 }
 
-/// Adds skills to `session`: the extension and the `skill` tool, with
-/// `[skills]` from the session's config, the index cache under
-/// `$QUIRE_HOME/cache/skills-index`, and `loader` (discovery, called once
-/// per user message). Does nothing when `skills.enabled` is false.
-pub fn attach(session: &mut Session, loader: Loader) {
-    if !session.config.skills.enabled {
-        return;
-    }
-    let opts = SelectionOptions {
-        config: session.config.skills.clone(),
-        loader,
-        cache_dir: Some(cache::dir_in(&session.home)),
-        paths: Paths {
-            workspace: Some(session.workspace.clone()),
-            home: std::env::var_os("HOME").map(PathBuf::from),
-        },
-    };
-    let limit = session.config.tool_output_limit;
-    let ext = SkillsExtension::new(opts);
-    if let Some(s) = session.tool_selection.semantic() {
-        ext.state().set_semantic(s);
-    }
-    session.register_tool(Arc::new(ext.tool(limit)));
-    session.add_extension(Arc::new(ext));
+/// What the skills of a session are made from (given by the session
+/// builder; the extension never reads the session itself).
+pub struct SkillsSetup {
+    pub config: crate::skills::SkillsConfig,
+    /// The index cache folder (`$QUIRE_HOME/cache/skills-index`).
+    pub cache_dir: Option<PathBuf>,
+    pub workspace: Option<PathBuf>,
+    pub home: Option<PathBuf>,
+    /// The session's `tool_output_limit`: longer answers come in parts.
+    pub output_limit: usize,
+    pub semantic: Option<Arc<super::select::semantic::Semantic>>,
 }
 
-/// [`attach`] with explicit options. `output_limit` is the session's
+impl SkillsExtension {
+    /// The `skill` tool and the extension for a session; `loader` is
+    /// discovery, called once per user message.
+    pub fn for_session(setup: SkillsSetup, loader: Loader) -> (SkillTool, SkillsExtension) {
+        let opts = SelectionOptions {
+            config: setup.config,
+            loader,
+            cache_dir: setup.cache_dir,
+            paths: Paths {
+                workspace: setup.workspace,
+                home: setup.home,
+            },
+        };
+        let ext = SkillsExtension::new(opts);
+        if let Some(s) = setup.semantic {
+            ext.state().set_semantic(s);
+        }
+        (ext.tool(setup.output_limit), ext)
+    }
+}
+
+/// Adds skills with explicit options to a session. `output_limit` is the session's
 /// `tool_output_limit`.
 pub fn attach_with(session: &mut Session, opts: SelectionOptions, output_limit: usize) {
     let ext = SkillsExtension::new(opts);

@@ -14,6 +14,9 @@ pub struct SessionSummary {
     /// Messages the user sent.
     pub turns: usize,
     pub path: PathBuf,
+    /// The parent session of a subagent's file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// Every session in `dir`, newest first. Unreadable files are skipped.
@@ -69,6 +72,7 @@ fn summarize(path: &Path) -> Option<SessionSummary> {
         first_prompt,
         turns,
         path: path.to_path_buf(),
+        parent: meta.parent,
     })
 }
 
@@ -76,9 +80,11 @@ fn summarize(path: &Path) -> Option<SessionSummary> {
 pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     let all = list(dir)?;
     if query == "last" {
+        // The last top-level session (subagents' files are resumed
+        // through their parent).
         return all
             .into_iter()
-            .next()
+            .find(|s| s.parent.is_none())
             .ok_or_else(|| StoreError::NotFound(query.to_string()));
     }
     let matches: Vec<SessionSummary> = all

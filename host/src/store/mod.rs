@@ -24,6 +24,12 @@ pub struct SessionMeta {
     pub cwd: String,
     pub provider: String,
     pub model: String,
+    /// The session that spawned this one (a subagent's file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// A subagent's name (its definition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
 }
 
 /// One line of a session file.

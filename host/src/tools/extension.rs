@@ -64,4 +64,17 @@ pub trait Extension: Send + Sync {
     /// session's items) and again when `/new` clears it, so state that
     /// mirrors the history (skills already active) can be restored.
     fn sync_history(&self, _history: &[Item]) {}
+
+    /// What a cancelled task waits for before it ends (subagents that
+    /// are stopping), so their last events and results are not lost.
+    /// Bounded by the caller.
+    fn settle(&self) -> Option<BoxFuture<'static, ()>> {
+        None
+    }
+
+    /// Tokens used on the session's behalf outside its own requests (the
+    /// subagents it ran); added to the session's total.
+    fn usage(&self) -> Option<crate::protocol::Usage> {
+        None
+    }
 }

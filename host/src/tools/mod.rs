@@ -6,6 +6,7 @@ pub mod apply_patch;
 pub mod approval;
 pub mod call_tool;
 pub mod extension;
+pub mod filter;
 pub mod grep;
 mod hooked;
 pub mod list_dir;
@@ -27,6 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use approval::{ApprovalDecision, ApprovalPolicy, ApprovalRequest, Approver};
 pub use extension::{Extension, ToolChange};
+pub use filter::ToolFilter;
 pub use registry::ToolRegistry;
 pub use sandbox::SandboxMode;
 
@@ -93,6 +95,13 @@ pub trait Tool: Send + Sync {
     /// Runs one call. `args` has already been checked against the spec's
     /// schema by the registry.
     async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError>;
+
+    /// Whether calls of this tool from one response may run at the same
+    /// time as the other concurrent calls although it is not read-only
+    /// (`spawn_agent`: children run in parallel).
+    fn concurrent(&self) -> bool {
+        false
+    }
 }
 
 /// The builtin coding tools, in the order they are offered to the model.

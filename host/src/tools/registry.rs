@@ -132,7 +132,7 @@ impl ToolRegistry {
         let name = super::call_tool::target(&call.name, &call.arguments).unwrap_or_default();
         self.by_name
             .get(&name)
-            .map(|&i| self.entries[i].spec.read_only)
+            .map(|&i| self.entries[i].spec.read_only || self.entries[i].tool.concurrent())
             .unwrap_or(false)
     }
 

@@ -256,6 +256,12 @@ impl App {
             // Hook runs are in the JSON events; a hook's own output shows
             // through the tool results and warnings it produces.
             Event::HookStarted { .. } | Event::HookCompleted { .. } => {}
+            // Subagents: one indented line per start, end and tool call.
+            Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
+                if let Some(line) = crate::cli::render_agents::line(ev) {
+                    self.note(&line, pal.dim());
+                }
+            }
         }
     }
 

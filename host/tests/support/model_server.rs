@@ -124,9 +124,26 @@ pub enum Reply {
         content_type: String,
         body: String,
     },
+    /// Held until `count` requests of `group` have arrived (all of them in
+    /// flight at once), then answered with `then`. Requests that never
+    /// overlap get a 500 after 60 s instead of hanging the test.
+    Gate {
+        group: String,
+        count: usize,
+        then: Box<Reply>,
+    },
 }
 
 impl Reply {
+    /// See [`Reply::Gate`].
+    pub fn gate(group: impl Into<String>, count: usize, then: Reply) -> Reply {
+        Reply::Gate {
+            group: group.into(),
+            count,
+            then: Box::new(then),
+        }
+    }
+
     /// A streamed text answer.
     pub fn text(text: impl Into<String>) -> Reply {
         Reply::Stream(vec![Step::Text(text.into())])
@@ -256,6 +273,9 @@ struct State {
     /// Replies chosen by a marker in the request body (see [`keyed`]).
     keyed: Vec<(String, VecDeque<Reply>)>,
     barrier: Option<keyed::Barrier>,
+    /// Per-conversation scripts: a request whose body contains the marker
+    /// takes its reply here (the first marker added that matches wins).
+    routes: Vec<(String, VecDeque<Reply>)>,
 }
 
 /// State shared between the test's thread and the server's thread.
@@ -265,6 +285,8 @@ struct Shared {
     count: tokio::sync::watch::Sender<usize>,
     /// Bumped whenever the barrier's state may have changed.
     barrier_tx: tokio::sync::watch::Sender<usize>,
+    /// Arrivals per [`Reply::Gate`] group.
+    gates: tokio::sync::watch::Sender<BTreeMap<String, usize>>,
 }
 
 impl Shared {
@@ -310,6 +332,7 @@ impl ModelServer {
             arrived: Condvar::new(),
             count: tokio::sync::watch::Sender::new(0),
             barrier_tx: tokio::sync::watch::Sender::new(0),
+            gates: tokio::sync::watch::Sender::new(BTreeMap::new()),
         });
         let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel();
         let server_shared = Arc::clone(&shared);
@@ -355,6 +378,19 @@ impl ModelServer {
     /// Appends a reply to the script.
     pub fn push(&self, reply: Reply) {
         self.shared.lock().script.push_back(reply);
+    }
+
+    /// Appends replies to the script of the conversation whose requests
+    /// contain `marker` (several conversations at once: subagents). Routes
+    /// are tried in the order they were first added.
+    pub fn route(&self, marker: &str, replies: impl IntoIterator<Item = Reply>) {
+        let mut state = self.shared.lock();
+        match state.routes.iter_mut().find(|(m, _)| m == marker) {
+            Some((_, q)) => q.extend(replies),
+            None => state
+                .routes
+                .push((marker.to_string(), replies.into_iter().collect())),
+        }
     }
 
     /// Appends several replies to the script, in order.

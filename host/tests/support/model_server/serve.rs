@@ -79,6 +79,10 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
                 model: model.unwrap_or_else(|| "test-model".to_string()),
             };
             match reply {
+                Some(Reply::Gate { group, count, then }) => {
+                    let reply = gate(&shared, group, count, *then).await;
+                    answer(&mut stream, api, &ctx, reply).await
+                }
                 Some(reply) => answer(&mut stream, api, &ctx, reply).await,
                 None => {
                     let r = http::write_full(
@@ -100,6 +104,23 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.shutdown().await;
 }
 
+/// Waits until `count` requests of `group` arrived, then gives `then`.
+async fn gate(shared: &Shared, group: String, count: usize, then: Reply) -> Reply {
+    shared
+        .gates
+        .send_modify(|m| *m.entry(group.clone()).or_default() += 1);
+    let mut rx = shared.gates.subscribe();
+    let all_in = rx.wait_for(|m| m.get(&group).copied().unwrap_or(0) >= count);
+    match tokio::time::timeout(std::time::Duration::from_secs(60), all_in).await {
+        Ok(Ok(_)) => then,
+        _ => Reply::Status {
+            code: 500,
+            retry_after: None,
+            body: json!({"error": {"message": format!("gate {group}: {count} requests never were in flight at once")}}),
+        },
+    }
+}
+
 /// Records the request and takes the next reply (none for unknown paths).
 fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, Option<Reply>) {
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
@@ -113,6 +134,7 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
             .or_insert(value);
     }
     let body = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let raw = String::from_utf8_lossy(&request.body).into_owned();
     let mut state = shared.lock();
     let index = state.requests.len();
     state.requests.push(Recorded {
@@ -122,13 +144,22 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
         api,
         headers,
         body,
-        raw_body: String::from_utf8_lossy(&request.body).into_owned(),
+        raw_body: raw.clone(),
         received_at: request.first_byte_at,
         response_done_at: None,
     });
     let raw = state.requests[index].raw_body.clone();
     let reply = match api {
-        Some(_) => super::keyed::take_keyed(&mut state, &raw).or_else(|| state.script.pop_front()),
+        Some(_) => super::keyed::take_keyed(&mut state, &raw).or_else(|| {
+            match state
+                .routes
+                .iter_mut()
+                .find(|(m, _)| raw.contains(m.as_str()))
+            {
+                Some((_, queue)) => queue.pop_front(),
+                None => state.script.pop_front(),
+            }
+        }),
         None => None,
     };
     let count = state.requests.len();
@@ -261,6 +292,15 @@ async fn answer(
             r.await.ok().map(|_| Instant::now())
         }
         Reply::Hang => std::future::pending().await,
+        // Gates are waited for before `answer`; a gate inside a gate is
+        // a mistake in the test.
+        Reply::Gate { group, .. } => {
+            let body = json!({"error": {"message": format!("gate {group} inside another gate")}})
+                .to_string();
+            let headers = [request_id];
+            let r = http::write_full(stream, 500, &headers, "application/json", body.as_bytes());
+            r.await.ok().map(|_| Instant::now())
+        }
     }
 }
 

@@ -1,0 +1,266 @@
+//! One child session: built by the session builder from the parent's
+//! parts, narrowed by its definition; [`run_child`] is the library entry
+//! point (used without the model calling a tool, e.g. by `quire review`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use super::definition::{AgentDef, Isolation};
+use super::worktree::Worktree;
+use crate::agent::{AgentTag, EventSink, Extension, Session, SessionOptions};
+use crate::config::Config;
+use crate::hooks::Hooks;
+use crate::model::{ModelClient, Usage};
+use crate::runtime::{SessionBuilder, SkillsChoice, ToolFilter};
+use crate::tools::approval::{ApprovalDecision, ApprovalRequest, Approver};
+
+/// What every child of one parent is built from.
+#[derive(Clone)]
+pub struct ChildParts {
+    pub config: Config,
+    pub home: PathBuf,
+    pub cwd: PathBuf,
+    pub approver: Arc<dyn Approver>,
+    /// The parent's event sink (children's events are tagged onto it).
+    pub events: EventSink,
+    pub client: Option<Arc<dyn ModelClient>>,
+    pub hooks: Option<Arc<Hooks>>,
+    pub parent_id: String,
+    /// The parent's depth (0 for the top session).
+    pub depth: u32,
+    /// The parent's tools: a child gets these unless its definition says.
+    pub parent_tools: ToolFilter,
+}
+
+/// What one child is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ChildSpec {
+    pub task: String,
+    /// A definition (`None`: a general-purpose child).
+    pub definition: Option<AgentDef>,
+    pub model: Option<String>,
+    pub isolation: Option<Isolation>,
+    /// Tools beyond the definition's narrowing (`None`: as defined).
+    pub tools: Option<Vec<String>>,
+}
+
+impl ChildSpec {
+    pub fn name(&self) -> String {
+        self.definition
+            .as_ref()
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| "agent".into())
+    }
+}
+
+/// How a child ended.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChildResult {
+    pub agent_id: String,
+    pub agent_name: String,
+    /// `done`, `failed`, `interrupted`, `max_turns`, `budget`, `blocked`,
+    /// or `error` (it could not start).
+    pub status: String,
+    /// The child's last answer, or the error.
+    pub answer: String,
+    pub usage: Usage,
+    pub duration_ms: u64,
+    pub session_file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff_summary: Option<String>,
+}
+
+/// A built child: its session, its id and its worktree.
+pub struct BuiltChild {
+    pub session: Session,
+    pub tag: AgentTag,
+    pub worktree: Option<Worktree>,
+}
+
+/// Builds a child session for `spec` with the id `agent_id`.
+pub fn build_child(
+    parts: &ChildParts,
+    spec: &ChildSpec,
+    agent_id: &str,
+    extra: impl FnOnce(SessionBuilder, &ChildParts) -> SessionBuilder,
+) -> Result<BuiltChild, String> {
+    let name = spec.name();
+    let def = spec.definition.as_ref();
+    let isolation = spec
+        .isolation
+        .or(def.and_then(|d| d.isolation))
+        .unwrap_or(Isolation::None);
+    let worktree = match isolation {
+        Isolation::Worktree => Some(Worktree::create(&parts.cwd, agent_id, &name)?),
+        Isolation::None => None,
+    };
+    let cwd = worktree
+        .as_ref()
+        .map(|w| w.cwd_for(&parts.cwd))
+        .unwrap_or_else(|| parts.cwd.clone());
+    let tag = AgentTag {
+        agent_id: agent_id.to_string(),
+        parent_id: parts.parent_id.clone(),
+        agent_name: name.clone(),
+    };
+    let opts = SessionOptions {
+        config: parts.config.clone(),
+        home: parts.home.clone(),
+        cwd,
+        resume: None,
+        approver: Arc::new(Labelled {
+            inner: parts.approver.clone(),
+            name: name.clone(),
+        }),
+        events: parts.events.tagged(tag.clone()),
+    };
+    let mut filter = parts.parent_tools.clone();
+    if let Some(tools) = spec.tools.clone().or(def.and_then(|d| d.tools.clone())) {
+        filter.allow = Some(tools);
+    }
+    if let Some(d) = def {
+        filter.deny.extend(d.disallowed_tools.iter().cloned());
+    }
+    let skills = match def.and_then(|d| d.skills.clone()) {
+        Some(names) => SkillsChoice::Only(names),
+        None => SkillsChoice::All,
+    };
+    let mut b = SessionBuilder::new(opts)
+        .session_id(agent_id)
+        .tools(filter)
+        .skills(skills)
+        .hooks(parts.hooks.clone())
+        .parent(parts.parent_id.clone(), name.clone())
+        .depth(parts.depth + 1);
+    if let Some(c) = &parts.client {
+        b = b.client(c.clone());
+    }
+    if let Some(m) = spec.model.clone().or(def.and_then(|d| d.model.clone())) {
+        b = b.model(m);
+    }
+    if let Some(d) = def.filter(|d| !d.prompt.is_empty()) {
+        b = b.extension(Arc::new(AgentPrompt(format!(
+            "# Your role: {}\n\nYou are a subagent: finish the task you are given and end with a final answer for the agent that started you.\n\n{}",
+            d.name, d.prompt
+        ))));
+    }
+    let b = extra(b, parts);
+    let mut session = b.build().map_err(|e| e.to_string())?;
+    let budget = def
+        .and_then(|d| d.max_tokens)
+        .or(parts.config.agents.max_tokens);
+    session.set_token_budget(budget);
+    Ok(BuiltChild {
+        session,
+        tag,
+        worktree,
+    })
+}
+
+/// Runs one child to its end: builds it, runs `spec.task`, returns its
+/// answer (worktree children: committed on their branch, with a diff
+/// summary). Never panics or hangs on a failed child: errors come back as
+/// a result with status `error`.
+pub async fn run_child(
+    parts: &ChildParts,
+    spec: ChildSpec,
+    cancel: CancellationToken,
+) -> ChildResult {
+    let id = uuid::Uuid::now_v7().to_string();
+    let started = Instant::now();
+    let name = spec.name();
+    match build_child(parts, &spec, &id, |b, _| b) {
+        Err(e) => error_result(&id, &name, e, started),
+        Ok(mut child) => {
+            let outcome = child.session.run_task(&spec.task, cancel).await;
+            finish(&mut child, outcome, started)
+        }
+    }
+}
+
+/// The result of a finished run of `child`.
+pub fn finish(
+    child: &mut BuiltChild,
+    outcome: crate::agent::TaskOutcome,
+    started: Instant,
+) -> ChildResult {
+    let (branch, diff_summary) = match child
+        .worktree
+        .as_mut()
+        .map(|w| w.commit(&child.tag.agent_name))
+    {
+        Some(Ok(summary)) => (
+            child.worktree.as_ref().map(|w| w.branch.clone()),
+            Some(summary),
+        ),
+        Some(Err(e)) => (None, Some(format!("worktree not saved: {e}"))),
+        None => (None, None),
+    };
+    let answer = match &outcome.status {
+        crate::agent::TaskStatus::Failed(m) | crate::agent::TaskStatus::Blocked(m) => {
+            format!("{m}\n{}", outcome.final_text)
+        }
+        _ => outcome.final_text.clone(),
+    };
+    ChildResult {
+        agent_id: child.tag.agent_id.clone(),
+        agent_name: child.tag.agent_name.clone(),
+        status: outcome.status.label().to_string(),
+        answer: answer.trim().to_string(),
+        usage: child.session.total_usage(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        session_file: child.session.file().display().to_string(),
+        branch,
+        diff_summary,
+    }
+}
+
+pub fn error_result(id: &str, name: &str, message: String, started: Instant) -> ChildResult {
+    ChildResult {
+        agent_id: id.to_string(),
+        agent_name: name.to_string(),
+        status: "error".into(),
+        answer: message,
+        usage: Usage::default(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        session_file: String::new(),
+        branch: None,
+        diff_summary: None,
+    }
+}
+
+/// A definition's prompt, appended to the child's system prompt.
+struct AgentPrompt(String);
+
+impl Extension for AgentPrompt {
+    fn instructions(&self) -> Option<String> {
+        Some(self.0.clone())
+    }
+}
+
+/// Approvals of a child go to the parent's user, labelled with its name.
+struct Labelled {
+    inner: Arc<dyn Approver>,
+    name: String,
+}
+
+#[async_trait::async_trait]
+impl Approver for Labelled {
+    async fn ask(&self, mut request: ApprovalRequest) -> ApprovalDecision {
+        request.summary = format!("[agent {}] {}", self.name, request.summary);
+        self.inner.ask(request).await
+    }
+
+    fn is_interactive(&self) -> bool {
+        self.inner.is_interactive()
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        self.inner.denial_reason()
+    }
+}

@@ -1,0 +1,284 @@
+//! An agent definition: Markdown with YAML frontmatter (quire's and Claude
+//! Code's `.claude/agents/*.md`) or Codex's TOML. Parsing is lenient: an
+//! unknown key or a Claude-only value is a warning, not an error.
+
+use std::path::{Path, PathBuf};
+
+use crate::skills::yaml::{self, Value};
+
+/// Where a child works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Isolation {
+    /// In the parent's folder.
+    None,
+    /// In its own `git worktree` on a new branch.
+    Worktree,
+}
+
+impl Isolation {
+    pub fn parse(s: &str) -> Option<Isolation> {
+        match s.trim() {
+            "" | "none" => Some(Isolation::None),
+            "worktree" => Some(Isolation::Worktree),
+            _ => None,
+        }
+    }
+}
+
+/// One custom agent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AgentDef {
+    pub name: String,
+    pub description: String,
+    /// quire tool names (Claude Code names are mapped); `None`: the
+    /// parent's tools.
+    pub tools: Option<Vec<String>>,
+    /// Tools never given (Claude Code's `disallowedTools`).
+    pub disallowed_tools: Vec<String>,
+    /// `None`: the parent's model.
+    pub model: Option<String>,
+    /// `None`: skills are selected for the task as usual.
+    pub skills: Option<Vec<String>>,
+    pub max_tokens: Option<u64>,
+    pub isolation: Option<Isolation>,
+    /// The body: the agent's own instructions.
+    pub prompt: String,
+    pub path: PathBuf,
+    /// Lenient-parsing notes.
+    pub warnings: Vec<String>,
+}
+
+/// Claude Code's tool names → quire's (the map hooks use as well).
+pub fn map_claude_tool(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Bash" => "shell",
+        "Read" => "read_file",
+        "Edit" | "Write" | "MultiEdit" | "NotebookEdit" => "apply_patch",
+        "Grep" => "grep",
+        "Glob" | "LS" => "list_dir",
+        "TodoWrite" => "update_plan",
+        "Task" | "Agent" => "spawn_agent",
+        _ => return None,
+    })
+}
+
+/// Claude Code's model aliases mean "a Claude model", not a model of the
+/// configured provider: such a definition runs on the parent's model.
+const CLAUDE_MODEL_ALIASES: [&str; 4] = ["inherit", "sonnet", "opus", "haiku"];
+
+/// Reads a definition file (`.md` or `.toml`).
+pub fn read(path: &Path) -> Result<AgentDef, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let def = if path.extension().is_some_and(|e| e == "toml") {
+        parse_toml(&text, &stem)?
+    } else {
+        parse_markdown(&text, &stem)?
+    };
+    Ok(AgentDef {
+        path: path.to_path_buf(),
+        ..def
+    })
+}
+
+/// `---\nFRONTMATTER\n---\nPROMPT`.
+pub fn parse_markdown(text: &str, stem: &str) -> Result<AgentDef, String> {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
+    let mut warnings = Vec::new();
+    let (front, body) =
+        crate::skills::parse::split_frontmatter(&text, &mut warnings).map_err(|e| e.0)?;
+    let value = yaml::from_str(front)
+        .map_err(|e| format!("bad YAML frontmatter (line {}): {}", e.line, e.message))?;
+    let mut def = empty(stem, warnings);
+    let Value::Mapping(map) = &value else {
+        return Err("the frontmatter is not a mapping of keys (name:, description:)".into());
+    };
+    for (k, v) in map.iter() {
+        let key = k.text();
+        field(&mut def, &key, &Yamlish(v));
+    }
+    def.prompt = body.trim().to_string();
+    finish(def)
+}
+
+/// Codex: `name`, `description`, `developer_instructions`, `model`, …
+pub fn parse_toml(text: &str, stem: &str) -> Result<AgentDef, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| format!("bad TOML: {e}"))?;
+    let mut def = empty(stem, Vec::new());
+    for (key, v) in &table {
+        match key.as_str() {
+            "developer_instructions" | "instructions" => {
+                def.prompt = v.as_str().unwrap_or_default().trim().to_string()
+            }
+            _ => field(&mut def, key, &Tomlish(v)),
+        }
+    }
+    finish(def)
+}
+
+fn empty(stem: &str, warnings: Vec<String>) -> AgentDef {
+    AgentDef {
+        name: stem.to_string(),
+        description: String::new(),
+        tools: None,
+        disallowed_tools: Vec::new(),
+        model: None,
+        skills: None,
+        max_tokens: None,
+        isolation: None,
+        prompt: String::new(),
+        path: PathBuf::new(),
+        warnings,
+    }
+}
+
+fn finish(def: AgentDef) -> Result<AgentDef, String> {
+    if def.description.trim().is_empty() {
+        return Err("description is missing: say in one line when to use this agent".into());
+    }
+    if !valid_name(&def.name) {
+        return Err(format!(
+            "name '{}' is not usable: use letters, digits, '-' and '_' (at most 64)",
+            def.name
+        ));
+    }
+    Ok(def)
+}
+
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A frontmatter or TOML value, read the same way.
+trait Field {
+    fn string(&self) -> Option<String>;
+    /// A list, or a comma-separated string (Claude Code writes
+    /// `tools: Read, Grep, Glob`).
+    fn list(&self) -> Option<Vec<String>>;
+}
+
+struct Yamlish<'a>(&'a Value);
+struct Tomlish<'a>(&'a toml::Value);
+
+impl Field for Yamlish<'_> {
+    fn string(&self) -> Option<String> {
+        match self.0 {
+            Value::Null => None,
+            v => Some(v.text()),
+        }
+    }
+    fn list(&self) -> Option<Vec<String>> {
+        match self.0 {
+            Value::Sequence(items) => Some(items.iter().map(Value::text).collect()),
+            Value::Null => None,
+            v => Some(split_list(&v.text())),
+        }
+    }
+}
+
+impl Field for Tomlish<'_> {
+    fn string(&self) -> Option<String> {
+        match self.0 {
+            toml::Value::String(s) => Some(s.clone()),
+            v => Some(v.to_string()),
+        }
+    }
+    fn list(&self) -> Option<Vec<String>> {
+        match self.0 {
+            toml::Value::Array(a) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            toml::Value::String(s) => Some(split_list(s)),
+            _ => None,
+        }
+    }
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn tool_names(names: Vec<String>, warnings: &mut Vec<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .map(|n| match map_claude_tool(&n) {
+            Some(q) => q.to_string(),
+            None if n.starts_with("mcp__") || n.chars().all(|c| !c.is_uppercase()) => n,
+            None => {
+                warnings.push(format!("tool '{n}' has no quire equivalent; ignored"));
+                n
+            }
+        })
+        .collect()
+}
+
+fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
+    match key {
+        "name" => {
+            if let Some(n) = v.string() {
+                def.name = n.trim().to_string();
+            }
+        }
+        "description" => def.description = v.string().unwrap_or_default().trim().to_string(),
+        "tools" => {
+            def.tools = v.list().map(|l| tool_names(l, &mut def.warnings));
+        }
+        "disallowedTools" | "disallowed_tools" => {
+            def.disallowed_tools = v
+                .list()
+                .map(|l| tool_names(l, &mut def.warnings))
+                .unwrap_or_default();
+        }
+        "model" => {
+            def.model = v
+                .string()
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty() && !CLAUDE_MODEL_ALIASES.contains(&m.as_str()));
+        }
+        "skills" => def.skills = v.list(),
+        "max_tokens" | "maxTokens" => match v.string().and_then(|s| s.trim().parse().ok()) {
+            Some(n) => def.max_tokens = Some(n),
+            None => def
+                .warnings
+                .push("max_tokens is not a whole number; ignored".into()),
+        },
+        "isolation" => match v.string().as_deref().and_then(Isolation::parse) {
+            Some(i) => def.isolation = Some(i),
+            None => def
+                .warnings
+                .push("isolation must be \"worktree\" or \"none\"; ignored".into()),
+        },
+        // Claude Code and Codex keys quire does not use.
+        "color"
+        | "permissionMode"
+        | "model_reasoning_effort"
+        | "sandbox_mode"
+        | "nickname_candidates"
+        | "mcp_servers"
+        | "web_search"
+        | "hooks"
+        | "memory" => {}
+        other => def.warnings.push(format!("unknown key '{other}' ignored")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,55 @@
+use super::*;
+
+#[test]
+fn claude_code_agent_files_read_as_written() {
+    let text = "---\nname: code-reviewer\ndescription: Reviews code for quality. Use after writing code.\ntools: Read, Grep, Glob, Bash\nmodel: sonnet\ncolor: blue\n---\n\nYou are a senior code reviewer.\n";
+    let def = parse_markdown(text, "code-reviewer").unwrap();
+    assert_eq!(def.name, "code-reviewer");
+    assert_eq!(
+        def.tools.as_deref(),
+        Some(
+            &[
+                "read_file".to_string(),
+                "grep".into(),
+                "list_dir".into(),
+                "shell".into()
+            ][..]
+        )
+    );
+    assert_eq!(def.model, None, "Claude's alias means the parent's model");
+    assert_eq!(def.prompt, "You are a senior code reviewer.");
+    assert!(def.warnings.is_empty(), "{:?}", def.warnings);
+}
+
+#[test]
+fn quire_keys_and_lenient_warnings() {
+    let text = "---\ndescription: Fixes lint\nmax_tokens: 5000\nisolation: worktree\nskills: [rust-lint]\nflavour: x\n---\nFix it.";
+    let def = parse_markdown(text, "linter").unwrap();
+    assert_eq!(def.name, "linter", "the file name when name: is missing");
+    assert_eq!(def.max_tokens, Some(5000));
+    assert_eq!(def.isolation, Some(Isolation::Worktree));
+    assert_eq!(def.skills, Some(vec!["rust-lint".to_string()]));
+    assert_eq!(
+        def.warnings,
+        vec!["unknown key 'flavour' ignored".to_string()]
+    );
+}
+
+#[test]
+fn codex_toml_agents() {
+    let text = "name = \"python_expert\"\ndescription = \"Python work\"\ndeveloper_instructions = \"\"\"\nUse type hints.\n\"\"\"\nmodel = \"gpt-5\"\nsandbox_mode = \"read-only\"\n";
+    let def = parse_toml(text, "x").unwrap();
+    assert_eq!(def.name, "python_expert");
+    assert_eq!(def.prompt, "Use type hints.");
+    assert_eq!(def.model.as_deref(), Some("gpt-5"));
+}
+
+#[test]
+fn missing_description_and_bad_names_are_errors_that_say_what_to_do() {
+    let e = parse_markdown("---\nname: a\n---\nx", "a").unwrap_err();
+    assert!(e.contains("description is missing"), "{e}");
+    let e = parse_markdown("---\nname: a b/c\ndescription: d\n---\n", "a").unwrap_err();
+    assert!(e.contains("not usable"), "{e}");
+    let e = parse_markdown("no frontmatter", "a").unwrap_err();
+    assert!(e.contains("frontmatter"), "{e}");
+}

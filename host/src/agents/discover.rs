@@ -1,0 +1,155 @@
+//! Where agent definitions come from, highest precedence first: in each
+//! folder from the working directory up to the repository root (deeper
+//! wins) `.quire/agents`, `.agents/agents`, `.claude/agents` and
+//! `.codex/agents` (only in a trusted repository); then
+//! `$QUIRE_HOME/agents` (`~/.quire/agents`); then extra folders (plugin
+//! bundles). A definition hidden by another of the same name is reported,
+//! never silently dropped.
+
+use std::path::{Path, PathBuf};
+
+use super::definition::{self, AgentDef};
+
+/// The folders a project keeps agent definitions in.
+pub const PROJECT_DIRS: [&str; 4] = [
+    ".quire/agents",
+    ".agents/agents",
+    ".claude/agents",
+    ".codex/agents",
+];
+
+/// What to search.
+#[derive(Debug, Clone, Default)]
+pub struct AgentRoots {
+    pub cwd: PathBuf,
+    pub repo: Option<PathBuf>,
+    /// `$QUIRE_HOME`.
+    pub home: PathBuf,
+    /// Whether the repository's own folders may be read.
+    pub trusted: bool,
+    /// Extra folders after the others (plugin bundles' `agents/`).
+    pub extra: Vec<PathBuf>,
+}
+
+/// The definitions found.
+#[derive(Debug, Clone, Default)]
+pub struct Discovered {
+    pub agents: Vec<AgentDef>,
+    /// (hidden file, the file that wins).
+    pub shadowed: Vec<(PathBuf, PathBuf)>,
+    /// (file, why it was not loaded).
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+impl Discovered {
+    pub fn get(&self, name: &str) -> Option<&AgentDef> {
+        self.agents.iter().find(|a| a.name == name)
+    }
+}
+
+impl AgentRoots {
+    /// Every folder searched, highest precedence first.
+    pub fn folders(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if self.trusted {
+            let mut dir = Some(self.cwd.as_path());
+            while let Some(d) = dir {
+                for sub in PROJECT_DIRS {
+                    out.push(d.join(sub));
+                }
+                if self.repo.as_deref().is_none_or(|r| r == d) {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        out.push(self.home.join("agents"));
+        out.extend(self.extra.iter().cloned());
+        out
+    }
+}
+
+/// Reads every definition under `roots`.
+pub fn discover(roots: &AgentRoots) -> Discovered {
+    discover_in(&roots.folders())
+}
+
+/// Reads the definitions in `folders` (highest precedence first); also the
+/// entry point for extra folders from plugin bundles.
+pub fn discover_in(folders: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
+    for folder in folders {
+        for path in files(folder) {
+            match definition::read(&path) {
+                Ok(def) => match found.agents.iter().find(|a| a.name == def.name) {
+                    Some(winner) => found.shadowed.push((path, winner.path.clone())),
+                    None => found.agents.push(def),
+                },
+                Err(reason) => found.skipped.push((path, reason)),
+            }
+        }
+    }
+    found
+}
+
+/// `.md` and `.toml` files of `folder`, sorted (a missing folder is empty).
+fn files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "toml"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn deeper_and_quire_folders_win_and_shadowing_is_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        let sub = repo.join("sub");
+        write(
+            &repo,
+            ".claude/agents/rev.md",
+            "---\ndescription: root claude\n---\n",
+        );
+        write(
+            &sub,
+            ".quire/agents/rev.md",
+            "---\ndescription: sub quire\n---\n",
+        );
+        write(&repo, ".codex/agents/py.toml", "description = \"py\"\n");
+        write(&repo, ".agents/agents/bad.md", "no frontmatter");
+        let roots = AgentRoots {
+            cwd: sub.clone(),
+            repo: Some(repo.clone()),
+            home: tmp.path().join("home"),
+            trusted: true,
+            extra: vec![],
+        };
+        let d = discover(&roots);
+        assert_eq!(d.get("rev").unwrap().description, "sub quire");
+        assert!(d.get("py").is_some());
+        assert_eq!(d.shadowed.len(), 1);
+        assert_eq!(d.skipped.len(), 1);
+        let untrusted = discover(&AgentRoots {
+            trusted: false,
+            ..roots
+        });
+        assert!(untrusted.agents.is_empty(), "project folders need trust");
+    }
+}

@@ -1,0 +1,235 @@
+//! The model's tools: `spawn_agent`, `wait_agents`, `send_agent`,
+//! `close_agent`. Results are JSON text: per child its id, name, status,
+//! answer, usage, duration and (worktree) branch and diff summary.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::child::{ChildResult, ChildSpec};
+use super::definition::Isolation;
+use super::manager::AgentManager;
+use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+
+/// The four tools over one manager.
+pub fn tools(manager: &Arc<AgentManager>) -> Vec<Arc<dyn Tool>> {
+    vec![
+        Arc::new(AgentTool::new(Kind::Spawn, manager)),
+        Arc::new(AgentTool::new(Kind::Wait, manager)),
+        Arc::new(AgentTool::new(Kind::Send, manager)),
+        Arc::new(AgentTool::new(Kind::Close, manager)),
+    ]
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Spawn,
+    Wait,
+    Send,
+    Close,
+}
+
+struct AgentTool {
+    kind: Kind,
+    spec: ToolSpec,
+    manager: Arc<AgentManager>,
+}
+
+impl AgentTool {
+    fn new(kind: Kind, manager: &Arc<AgentManager>) -> AgentTool {
+        let (name, description, parameters) = match kind {
+            Kind::Spawn => (
+                "spawn_agent",
+                "Start a subagent: a separate session with its own context that works on `task` and answers. Use it for independent pieces of work (several spawn_agent calls in one response run in parallel). Give the whole task: the subagent does not see this conversation. `agent_type` picks a defined agent (listed with the user's message when some fit). Returns the subagent's answer, or with `background: true` its id at once (collect it with wait_agents).",
+                json!({"type": "object", "properties": {
+                    "task": {"type": "string", "description": "What the subagent should do, with everything it needs to know."},
+                    "agent_type": {"type": "string", "description": "The name of a defined agent."},
+                    "model": {"type": "string", "description": "A model other than the defined or current one."},
+                    "background": {"type": "boolean", "description": "Return the id at once instead of the answer."},
+                    "isolation": {"type": "string", "enum": ["none", "worktree"], "description": "worktree: work on a new git branch in its own worktree."}
+                }, "required": ["task"]}),
+            ),
+            Kind::Wait => (
+                "wait_agents",
+                "Wait for subagents started in the background; returns each one's answer, status and token usage. Without ids, waits for all.",
+                json!({"type": "object", "properties": {
+                    "ids": {"type": "array", "items": {"type": "string"}},
+                    "timeout_sec": {"type": "number", "description": "Stop waiting after this many seconds (the running ones are reported as running)."}
+                }}),
+            ),
+            Kind::Send => (
+                "send_agent",
+                "Send a follow-up message to a subagent (running: after its current work; finished: it continues with its context). Returns its answer.",
+                json!({"type": "object", "properties": {
+                    "id": {"type": "string"},
+                    "message": {"type": "string"}
+                }, "required": ["id", "message"]}),
+            ),
+            Kind::Close => (
+                "close_agent",
+                "Stop a subagent. For one that worked in a worktree, `worktree`: merge its branch into the current branch, discard it, or keep it (default).",
+                json!({"type": "object", "properties": {
+                    "id": {"type": "string"},
+                    "worktree": {"type": "string", "enum": ["merge", "discard", "keep"]}
+                }, "required": ["id"]}),
+            ),
+        };
+        AgentTool {
+            kind,
+            spec: ToolSpec {
+                name: name.into(),
+                description: description.into(),
+                parameters,
+                read_only: false,
+                destructive: false,
+            },
+            manager: manager.clone(),
+        }
+    }
+}
+
+fn text(args: &Value, key: &str) -> Option<String> {
+    args.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn render(results: &[ChildResult]) -> String {
+    serde_json::to_string_pretty(results).unwrap_or_default()
+}
+
+#[async_trait::async_trait]
+impl Tool for AgentTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    fn source(&self) -> &'static str {
+        "agents"
+    }
+
+    fn concurrent(&self) -> bool {
+        self.kind == Kind::Spawn
+    }
+
+    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let m = &self.manager;
+        match self.kind {
+            Kind::Spawn => {
+                let task = text(&args, "task")
+                    .filter(|t| !t.trim().is_empty())
+                    .ok_or_else(|| ToolError::InvalidArguments("task is empty".into()))?;
+                let definition =
+                    match text(&args, "agent_type").filter(|t| !t.is_empty() && t != "default") {
+                        None => None,
+                        Some(name) => Some(m.definitions.get(&name).cloned().ok_or_else(|| {
+                            let known: Vec<&str> = m
+                                .definitions
+                                .agents
+                                .iter()
+                                .map(|a| a.name.as_str())
+                                .collect();
+                            ToolError::InvalidArguments(format!(
+                                "no agent named '{name}'; defined agents: {}",
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ))
+                        })?),
+                    };
+                let isolation = match text(&args, "isolation") {
+                    Some(s) => Some(Isolation::parse(&s).ok_or_else(|| {
+                        ToolError::InvalidArguments(
+                            "isolation must be \"none\" or \"worktree\"".into(),
+                        )
+                    })?),
+                    None => None,
+                };
+                let background = args
+                    .get("background")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let spec = ChildSpec {
+                    task,
+                    definition,
+                    model: text(&args, "model"),
+                    isolation,
+                    tools: None,
+                };
+                let id = match m.spawn(spec, background, &ctx.cancel) {
+                    Ok(id) => id,
+                    Err(result) => return Ok(ToolOutput::error(render(&[*result]))),
+                };
+                if background {
+                    return Ok(ToolOutput::text(
+                        json!({"agent_id": id, "status": "running"}).to_string(),
+                    ));
+                }
+                let r = m.wait(&id, None).await.map_err(ToolError::Failed)?;
+                output(r.into_iter().collect())
+            }
+            Kind::Wait => {
+                let ids: Vec<String> = match args.get("ids").and_then(Value::as_array) {
+                    Some(a) if !a.is_empty() => a
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
+                    _ => m.ids(),
+                };
+                let timeout = args
+                    .get("timeout_sec")
+                    .and_then(Value::as_f64)
+                    .filter(|t| *t >= 0.0)
+                    .map(Duration::from_secs_f64);
+                let mut out = Vec::new();
+                let mut running = Vec::new();
+                for id in ids {
+                    match m
+                        .wait(&id, timeout)
+                        .await
+                        .map_err(ToolError::InvalidArguments)?
+                    {
+                        Some(r) => out.push(r),
+                        None => running.push(id),
+                    }
+                }
+                let mut text = render(&out);
+                if !running.is_empty() {
+                    text.push_str(&format!("\nstill running: {}", running.join(", ")));
+                }
+                Ok(ToolOutput::text(text))
+            }
+            Kind::Send => {
+                let id = text(&args, "id")
+                    .ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
+                let message = text(&args, "message")
+                    .ok_or_else(|| ToolError::InvalidArguments("message is missing".into()))?;
+                m.send(&id, message)
+                    .await
+                    .map_err(ToolError::InvalidArguments)?;
+                let r = m.wait(&id, None).await.map_err(ToolError::Failed)?;
+                output(r.into_iter().collect())
+            }
+            Kind::Close => {
+                let id = text(&args, "id")
+                    .ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
+                let action = text(&args, "worktree").unwrap_or_else(|| "keep".into());
+                m.close(&id, &action)
+                    .await
+                    .map(ToolOutput::text)
+                    .map_err(ToolError::Failed)
+            }
+        }
+    }
+}
+
+fn output(results: Vec<ChildResult>) -> Result<ToolOutput, ToolError> {
+    let failed = results.iter().any(|r| r.status != "done");
+    let text = render(&results);
+    Ok(if failed {
+        ToolOutput::error(text)
+    } else {
+        ToolOutput::text(text)
+    })
+}

@@ -1,0 +1,213 @@
+//! `quire agents list|show|new|validate`: subagent definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use quire::agent::prompt::repo_root;
+use quire::agents::{AgentRoots, Discovered, definition};
+
+use super::args::GlobalArgs;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+
+/// Subagent definitions: Markdown with frontmatter in `.quire/agents/`,
+/// `.agents/agents/`, `.claude/agents/` (as Claude Code writes them),
+/// `~/.quire/agents/`, and Codex TOML in `.codex/agents/`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  quire agents list
+  quire agents show code-reviewer
+  quire agents new test-runner --description \"Runs the tests and reports failures\"
+  quire agents validate .claude/agents/*.md")]
+pub struct AgentsArgs {
+    #[command(subcommand)]
+    pub command: AgentsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentsCommand {
+    /// Every definition found, with its file; shadowed and skipped ones too.
+    List(ListArgs),
+    /// One definition in full.
+    Show { name: String },
+    /// Write a new definition to .quire/agents/NAME.md.
+    New(NewArgs),
+    /// Check definition files (default: every one found).
+    Validate { files: Vec<PathBuf> },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// One JSON object per definition.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    pub name: String,
+    #[arg(long, default_value = "Describe in one line when to use this agent")]
+    pub description: String,
+    /// Write into ~/.quire/agents instead of the project.
+    #[arg(long)]
+    pub user: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let roots = AgentRoots {
+        cwd: setup.cwd.clone(),
+        repo: repo_root(&setup.cwd),
+        home: setup.home.clone(),
+        trusted: setup.config.project_trusted,
+        extra: Vec::new(),
+    };
+    let found = quire::agents::discover(&roots);
+    match &args.command {
+        AgentsCommand::List(a) => list(&found, a.json),
+        AgentsCommand::Show { name } => show(&found, name),
+        AgentsCommand::New(a) => new(&roots, a),
+        AgentsCommand::Validate { files } => validate(&found, files),
+    }
+}
+
+fn list(found: &Discovered, json: bool) -> i32 {
+    if json {
+        for a in &found.agents {
+            if let Ok(line) = serde_json::to_string(a) {
+                println!("{line}");
+            }
+        }
+        return EXIT_OK;
+    }
+    if found.agents.is_empty() {
+        println!("no agent definitions found (create one with `quire agents new NAME`)");
+    }
+    for a in &found.agents {
+        println!("{:<24} {}  ({})", a.name, a.description, a.path.display());
+    }
+    for (hidden, winner) in &found.shadowed {
+        println!("shadowed: {} (by {})", hidden.display(), winner.display());
+    }
+    for (path, reason) in &found.skipped {
+        println!("skipped: {}: {reason}", path.display());
+    }
+    EXIT_OK
+}
+
+fn show(found: &Discovered, name: &str) -> i32 {
+    let Some(a) = found.get(name) else {
+        let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
+        eprintln!(
+            "error: no agent named '{name}' (known: {}); `quire agents list` shows them",
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            }
+        );
+        return EXIT_FAILED;
+    };
+    println!("name:        {}", a.name);
+    println!("description: {}", a.description);
+    println!("file:        {}", a.path.display());
+    let or = |v: Option<String>, d: &str| v.unwrap_or_else(|| d.to_string());
+    println!(
+        "tools:       {}",
+        or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's")
+    );
+    println!("model:       {}", or(a.model.clone(), "the parent's"));
+    println!(
+        "skills:      {}",
+        or(a.skills.as_ref().map(|s| s.join(", ")), "selected per task")
+    );
+    println!(
+        "max_tokens:  {}",
+        or(a.max_tokens.map(|n| n.to_string()), "agents.max_tokens")
+    );
+    if let Some(i) = a.isolation {
+        println!(
+            "isolation:   {}",
+            serde_json::to_value(i)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        );
+    }
+    for w in &a.warnings {
+        println!("warning:     {w}");
+    }
+    println!("\n{}", a.prompt);
+    EXIT_OK
+}
+
+fn new(roots: &AgentRoots, a: &NewArgs) -> i32 {
+    if !definition::valid_name(&a.name) {
+        eprintln!(
+            "error: '{}' is not a usable name: use letters, digits, '-' and '_'",
+            a.name
+        );
+        return EXIT_USAGE;
+    }
+    let dir = if a.user {
+        roots.home.join("agents")
+    } else {
+        roots
+            .repo
+            .clone()
+            .unwrap_or_else(|| roots.cwd.clone())
+            .join(".quire/agents")
+    };
+    let path = dir.join(format!("{}.md", a.name));
+    if path.exists() {
+        eprintln!(
+            "error: {} exists already; edit it or pick another name",
+            path.display()
+        );
+        return EXIT_FAILED;
+    }
+    let text = format!(
+        "---\nname: {}\ndescription: {}\n# tools: read_file, grep, list_dir, shell\n# model: a model name (default: the parent's)\n# max_tokens: 200000\n# isolation: worktree\n---\n\nYou are {}. Describe how this agent works and what its final answer must contain.\n",
+        a.name, a.description, a.name
+    );
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_FAILED;
+    }
+    println!("{}", path.display());
+    EXIT_OK
+}
+
+fn validate(found: &Discovered, files: &[PathBuf]) -> i32 {
+    let paths: Vec<PathBuf> = if files.is_empty() {
+        found
+            .agents
+            .iter()
+            .map(|a| a.path.clone())
+            .chain(found.skipped.iter().map(|(p, _)| p.clone()))
+            .collect()
+    } else {
+        files.to_vec()
+    };
+    let mut bad = 0;
+    for p in &paths {
+        match definition::read(p) {
+            Ok(def) if def.warnings.is_empty() => println!("ok: {}", p.display()),
+            Ok(def) => {
+                for w in def.warnings {
+                    println!("warning: {}: {w}", p.display());
+                }
+            }
+            Err(e) => {
+                bad += 1;
+                println!("error: {}: {e}", p.display());
+            }
+        }
+    }
+    if bad > 0 { EXIT_FAILED } else { EXIT_OK }
+}

@@ -1,0 +1,122 @@
+//! Agent definitions as Claude Code writes them, offered per message, and
+//! SubagentStart/SubagentStop hooks.
+
+use support::model_server::Reply;
+use support::quire::TestEnv;
+
+use super::{PARENT, spawn_with, support};
+
+const REVIEWER: &str = "---\nname: code-reviewer\ndescription: Expert code review specialist. Use after writing code.\ntools: Read, Grep, Glob\nmodel: inherit\ncolor: green\n---\n\nYou are a senior code reviewer. REVIEWER-PROMPT-MARK\n";
+
+#[test]
+fn claude_code_agent_files_are_used_as_written() {
+    let env = TestEnv::new("responses");
+    env.write(".claude/agents/code-reviewer.md", REVIEWER);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-H review src", "agent_type": "code-reviewer"}),
+            )]),
+            Reply::text("reviewed"),
+        ],
+    );
+    env.server.route("CHILD-H", [Reply::text("looks fine")]);
+    let run = env.exec_json(&format!("{PARENT} review my code"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    let parent = reqs.iter().find(|r| r.raw_body.contains(PARENT)).unwrap();
+    // Offered after the message, never in the instructions.
+    let instructions = parent.body["instructions"].as_str().unwrap_or_default();
+    assert!(!instructions.contains("code-reviewer"));
+    assert!(
+        parent
+            .raw_body
+            .contains("code-reviewer: Expert code review specialist")
+    );
+    let child = reqs
+        .iter()
+        .find(|r| r.raw_body.contains("CHILD-H") && !r.raw_body.contains(PARENT))
+        .unwrap();
+    assert!(
+        child.body["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("REVIEWER-PROMPT-MARK")
+    );
+    let mut tools: Vec<String> = child.body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str().map(str::to_string))
+        .filter(|n| n != "tool_search" && n != "skill")
+        .collect();
+    tools.sort();
+    assert_eq!(
+        tools,
+        ["grep", "list_dir", "read_file"],
+        "Read, Grep, Glob mapped"
+    );
+    let spawned = run.of_type("agent_spawned");
+    assert_eq!(spawned[0]["agent_name"], "code-reviewer");
+}
+
+#[test]
+fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
+    let env = TestEnv::new("responses");
+    let log = env.home.path().join("hook.log");
+    let script = env.home.path().join("hook.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncat >> '{}'\necho >> '{}'\n",
+            log.display(),
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    let hooks = format!(
+        "\n[[hooks.SubagentStart]]\ncommand = \"{0}\"\n\n[[hooks.SubagentStop]]\ncommand = \"{0}\"\n",
+        script.display()
+    );
+    std::fs::write(env.home.path().join("config.toml"), config + &hooks).unwrap();
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-I x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    env.server.route("CHILD-I", [Reply::text("child answer")]);
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = run.of_type("agent_spawned")[0]["agent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["hook_event_name"], "SubagentStart");
+    assert_eq!(lines[0]["agent_id"], id.as_str());
+    assert_eq!(lines[0]["agent_type"], "agent");
+    assert_eq!(lines[1]["hook_event_name"], "SubagentStop");
+    assert_eq!(lines[1]["last_assistant_message"], "child answer");
+    assert!(
+        lines[1]["agent_transcript_path"]
+            .as_str()
+            .unwrap()
+            .ends_with(".jsonl")
+    );
+}
