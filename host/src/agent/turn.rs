@@ -46,6 +46,7 @@ impl TaskStatus {
             TaskStatus::Interrupted => TaskState::Interrupted,
             TaskStatus::MaxTurns => TaskState::MaxTurns,
             TaskStatus::Blocked(_) => TaskState::Blocked,
+            TaskStatus::Budget => TaskState::Budget,
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn line(event: &Event) -> Option<String> {
                     duration_ms,
                     ..
                 } if status != "ok" => {
-                    let (mark, detail) = outcome(status, *exit_code, *duration_ms);
+                    let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
                     Some(format!("{depth}│ {who}: {mark} {name} ({detail})"))
                 }
                 Event::Error { message } => Some(format!("{depth}│ {who}: error: {message}")),

@@ -55,6 +55,8 @@ labelled! {
         MaxTurns => "max_turns",
         /// A hook blocked the prompt or stopped the agent.
         Blocked => "blocked",
+        /// A subagent's token budget was used up.
+        Budget => "budget",
     }
 }
 

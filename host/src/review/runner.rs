@@ -126,7 +126,7 @@ impl DeepRunner for SessionRunner {
         let outcome = session.run_task(&task.prompt, cancel).await;
         session.end("other").await;
         match outcome.status {
-            TaskStatus::Done | TaskStatus::MaxTurns => Ok(DeepAnswer {
+            TaskStatus::Done | TaskStatus::MaxTurns | TaskStatus::Budget => Ok(DeepAnswer {
                 area: task.area,
                 text: outcome.final_text,
                 usage: outcome.usage,
