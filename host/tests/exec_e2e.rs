@@ -304,3 +304,5 @@ fn tool_output_is_capped_with_head_and_tail() {
 
 #[path = "exec_e2e/outcomes.rs"]
 mod outcomes;
+#[path = "exec_e2e/reasoning.rs"]
+mod reasoning;
