@@ -36,6 +36,7 @@ use quire::skills::SkillsConfig;
 use quire::skills::extension::attach_with;
 use quire::skills::select::{Paths, SelectionOptions};
 use quire::tools::approval::DenyAll;
+use quire::tools::select::Join;
 use serde_json::json;
 use support::model_server::{ModelServer, Reply, Step};
 use tokio_util::sync::CancellationToken;
@@ -59,23 +60,33 @@ fn main() {
         .build()
         .expect("runtime");
     println!(
-        "| script | wire (prices) | requests | input KB | prefix share (all bytes) | per request: min / median | requests < 0.95 | extend the previous request | tool list changed | est. input cost without cache | with cache | saved |"
+        "| script | tools join | wire (prices) | requests | input KB | prefix share (all bytes) | per request: min / median | requests < 0.95 | extend the previous request | tool list changed | est. input cost without cache | with cache | saved |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let scripts: [(&str, Script); 2] = [
         ("one task", script::one_task),
         ("ten services", script::ten_services),
     ];
     for (label, messages) in scripts {
-        for (name, wire) in WIRES {
-            let bodies = rt.block_on(run_session(wire, messages()));
-            report(label, name, &bodies);
+        for join in [Join::Context, Join::List] {
+            for (name, wire) in WIRES {
+                let bodies = rt.block_on(run_session(wire, join, messages()));
+                let mode = match join {
+                    Join::Context => "context",
+                    Join::List => "list",
+                };
+                report(&format!("{label} | {mode}"), name, &bodies);
+            }
         }
     }
 }
 
 /// Runs the scripted session on `wire`; returns the request bodies.
-async fn run_session(wire: WireApi, messages: Vec<script::Message>) -> Vec<serde_json::Value> {
+async fn run_session(
+    wire: WireApi,
+    join: Join,
+    messages: Vec<script::Message>,
+) -> Vec<serde_json::Value> {
     let server = ModelServer::start();
     let home = tempfile::tempdir().expect("temp home");
     let cwd = tempfile::tempdir().expect("temp cwd");
@@ -86,6 +97,7 @@ async fn run_session(wire: WireApi, messages: Vec<script::Message>) -> Vec<serde
         ..Config::default()
     };
     config.skills.enabled = false;
+    config.tool_selection.join = join;
     let base_url = match wire {
         WireApi::Anthropic => server.base_url_anthropic(),
         _ => server.base_url_openai(),
@@ -123,8 +135,19 @@ async fn run_session(wire: WireApi, messages: Vec<script::Message>) -> Vec<serde
             "Done with step {m}. I used {} and read the README; the results are above. Next, tell me what to do with them or ask for the following step in the plan.",
             msg.tool
         );
+        // In context mode a tool the list may lack is called through
+        // `call_tool` (the built-in ones are always listed).
+        let first = if join == Join::Context && msg.tool.contains("__") {
+            Reply::tool_call(
+                format!("c{m}a"),
+                "call_tool",
+                json!({"name": msg.tool, "arguments": msg.args}),
+            )
+        } else {
+            Reply::tool_call(format!("c{m}a"), msg.tool, msg.args.clone())
+        };
         server.push_all([
-            Reply::tool_call(format!("c{m}a"), msg.tool, msg.args.clone()),
+            first,
             Reply::tool_call(format!("c{m}b"), "read_file", json!({"path": "README.md"})),
             Reply::tool_call(format!("c{m}c"), "list_dir", json!({})),
             Reply::steps(vec![Step::text(answer)]),

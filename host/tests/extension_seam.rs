@@ -86,11 +86,15 @@ async fn extensions_shape_the_prompt_and_survive_compaction() {
     assert_eq!(out.status, TaskStatus::Done);
     let reqs = server.requests();
     let messages = &reqs[0].body["messages"];
-    assert_eq!(messages[1]["content"], "use $demo please");
-    assert_eq!(
-        messages[2],
-        serde_json::json!({"role": "developer", "content": "CATALOG-FOR: use $demo please"}),
-        "the context right after the message"
+    // On the Chat wire the context is text of the message it follows.
+    assert_eq!(messages[1]["role"], "user");
+    assert!(
+        messages[1]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("use $demo please\n\nCATALOG-FOR: use $demo please"),
+        "the context right after the message: {}",
+        messages[1]
     );
     assert!(reqs[0].raw_body.contains("DEMO-SKILL-BODY"));
 

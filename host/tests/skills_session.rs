@@ -166,18 +166,23 @@ async fn run(session: &mut Session, text: &str) {
     assert_eq!(out.status, TaskStatus::Done, "{out:?}");
 }
 
-/// The skills catalog of a request: the last developer message (it
-/// follows the user's message; the system prompt never carries it).
+/// The skills catalog of a request: on the Chat wire it is text of the
+/// user message it follows (the system prompt never carries it), up to
+/// the skill bodies that may come after it.
 fn catalog_of(body: &serde_json::Value) -> String {
     let system = body["messages"][0]["content"].as_str().unwrap();
     assert!(!system.contains("# Skills"), "{system}");
-    body["messages"]
+    let text = body["messages"]
         .as_array()
         .unwrap()
         .iter()
         .rev()
-        .find(|m| m["role"] == "developer")
-        .and_then(|m| m["content"].as_str())
+        .filter(|m| m["role"] == "user")
+        .filter_map(|m| m["content"].as_str())
+        .find_map(|c| c.rfind("# Skills").map(|at| &c[at..]))
+        .unwrap_or_default();
+    text.split("\n\n<skill_content")
+        .next()
         .unwrap_or_default()
         .to_string()
 }
@@ -202,16 +207,16 @@ async fn the_request_carries_the_catalog_and_the_active_body() {
     let body = env.redact(&req.raw_body);
     insta::assert_json_snapshot!("skills_request_chat", body);
     assert!(matches!(&session.history()[1], Item::Context { source, .. } if source == "skills"));
-    assert_eq!(
-        session.history()[2],
-        Item::SkillActivation {
-            name: "pdf-forms".into(),
-            body: body["messages"][3]["content"]
-                .as_str()
-                .unwrap()
-                .replace("[CWD]", &env.cwd.path().display().to_string()),
-        }
-    );
+    // One user message: the text, the catalog, then the skill's body.
+    let Item::SkillActivation { name, body: skill } = &session.history()[2] else {
+        panic!("{:?}", session.history()[2]);
+    };
+    assert_eq!(name, "pdf-forms");
+    let sent = body["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .replace("[CWD]", &env.cwd.path().display().to_string());
+    assert!(sent.ends_with(&format!("\n\n{skill}")), "{sent}");
 }
 
 #[tokio::test]

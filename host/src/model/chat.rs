@@ -136,19 +136,42 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
             }
             other => {
                 out.extend(open.take().map(AssistantMessage::into_json));
-                out.push(match other {
-                    Item::User { text } => json!({"role": "user", "content": text}),
+                match other {
+                    Item::User { text } => out.push(json!({"role": "user", "content": text})),
                     Item::ToolResult {
                         call_id, output, ..
-                    } => json!({"role": "tool", "tool_call_id": call_id, "content": output}),
-                    Item::Context { text, .. } => json!({"role": "developer", "content": text}),
-                    _ => json!({"role": "user", "content": injected_user_text(other)}),
-                });
+                    } => out
+                        .push(json!({"role": "tool", "tool_call_id": call_id, "content": output})),
+                    Item::Context { text, .. } => push_user_text(&mut out, text),
+                    _ => {
+                        if let Some(text) = injected_user_text(other) {
+                            push_user_text(&mut out, &text);
+                        }
+                    }
+                }
             }
         }
     }
     out.extend(open.take().map(AssistantMessage::into_json));
     out
+}
+
+/// What quire adds for a message (skills catalog, skill bodies, notes)
+/// joins the user message it follows as more text; anywhere else it is a
+/// user message of its own. Chat Completions is what local servers speak,
+/// and their chat templates often reject a `developer` role, a `system`
+/// message after the first, or two user messages in a row (Qwen, Mistral,
+/// Gemma), while every template takes user text. The items never change
+/// once recorded, so the prefix stays stable.
+fn push_user_text(out: &mut Vec<Value>, text: &str) {
+    if let Some(last) = out.last_mut()
+        && last["role"] == "user"
+        && let Some(content) = last["content"].as_str()
+    {
+        last["content"] = Value::String(format!("{content}\n\n{text}"));
+        return;
+    }
+    out.push(json!({"role": "user", "content": text}));
 }
 
 /// Decodes a Chat Completions event stream.

@@ -4,6 +4,7 @@
 
 pub mod apply_patch;
 pub mod approval;
+pub mod call_tool;
 pub mod grep;
 mod hooked;
 pub mod list_dir;

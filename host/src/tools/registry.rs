@@ -162,9 +162,10 @@ impl ToolRegistry {
         self.entries.iter().map(|e| e.spec.name.clone()).collect()
     }
 
-    fn is_read_only(&self, name: &str) -> bool {
+    fn is_read_only(&self, call: &ToolCall) -> bool {
+        let name = super::call_tool::target(&call.name, &call.arguments).unwrap_or_default();
         self.by_name
-            .get(name)
+            .get(&name)
             .map(|&i| self.entries[i].spec.read_only)
             .unwrap_or(false)
     }
@@ -184,8 +185,8 @@ impl ToolRegistry {
         let mut i = 0;
         while i < calls.len() {
             let mut j = i + 1;
-            if self.is_read_only(&calls[i].name) {
-                while j < calls.len() && self.is_read_only(&calls[j].name) {
+            if self.is_read_only(&calls[i]) {
+                while j < calls.len() && self.is_read_only(&calls[j]) {
                     j += 1;
                 }
             }
@@ -202,6 +203,13 @@ impl ToolRegistry {
 
     async fn run_one(&self, call: &ToolCall, ctx: &ToolContext) -> CallResult {
         let started = Instant::now();
+        // `call_tool` stands for the tool it names: everything below
+        // (hooks, approval, events) sees that tool.
+        let (call, unresolved) = match super::call_tool::resolve(call) {
+            Ok(resolved) => (resolved, None),
+            Err(msg) => (call.clone(), Some(msg)),
+        };
+        let call = &call;
         let args_value = serde_json::from_str::<Value>(&call.arguments).ok();
         ctx.events.send(Event::ToolStarted {
             call_id: call.call_id.clone(),
@@ -222,7 +230,11 @@ impl ToolRegistry {
         let (output, status) = if ctx.cancel.is_cancelled() {
             interrupted()
         } else {
-            match self.prepare(call, args_value) {
+            let prepared = match unresolved {
+                Some(msg) => Err(msg),
+                None => self.prepare(call, args_value),
+            };
+            match prepared {
                 Err(msg) => (ToolOutput::error(msg), CallStatus::Failed),
                 Ok((entry, args)) => {
                     let hooks = self.hooks.as_ref();
@@ -468,6 +480,49 @@ mod tests {
         assert!(!r[3].is_error && r[3].output == "done ok");
     }
 
+    #[tokio::test]
+    async fn call_tool_runs_the_named_tool_as_itself() {
+        let barrier = Arc::new(Barrier::new(2));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut reg = ToolRegistry::new(1000);
+        reg.register(waiter("look", true, &barrier, &log));
+        let (events, mut rx) = EventSink::channel();
+        let ctx = ToolContext { events, ..ctx() };
+        let calls = vec![
+            call(
+                "1",
+                "call_tool",
+                r#"{"name":"look","arguments":{"id":"a"}}"#,
+            ),
+            // Resolved, it is read-only too: both meet at the barrier.
+            call(
+                "2",
+                "call_tool",
+                r#"{"name":"look","arguments":{"id":"b"}}"#,
+            ),
+            call("3", "call_tool", r#"{"arguments":{}}"#),
+        ];
+        let r = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            reg.run_calls(&calls, &ctx, &mut |_| {}),
+        )
+        .await
+        .expect("resolved read-only calls must run concurrently");
+        assert_eq!(
+            (r[0].name.as_str(), r[0].output.as_str()),
+            ("look", "done a")
+        );
+        assert_eq!(r[1].output, "done b");
+        assert!(r[2].is_error && r[2].output.contains("needs the tool's `name`"));
+        let mut started = Vec::new();
+        while let Ok(e) = rx.try_recv() {
+            if let Event::ToolStarted { name, .. } = e {
+                started.push(name);
+            }
+        }
+        assert_eq!(started, ["look", "look", "call_tool"]);
+    }
+
     #[test]
     fn clashing_names_get_a_suffix() {
         let barrier = Arc::new(Barrier::new(1));
@@ -488,7 +543,7 @@ mod tests {
         assert!(reg.unregister("a"));
         assert!(!reg.unregister("a"));
         assert_eq!(reg.names(), vec!["b", "c"]);
-        assert!(!reg.is_read_only("c") && reg.by_name["c"] == 1);
+        assert!(reg.by_name["c"] == 1);
         assert_eq!(reg.register(waiter("a", false, &barrier, &log)), "a");
     }
 

@@ -30,16 +30,11 @@ fn a_ready_servers_instructions_follow_the_message() {
     let messages = body["messages"].as_array().unwrap();
     let first = messages[0]["content"].as_str().unwrap();
     assert!(!first.contains("## guide"), "not in the system prompt");
-    assert_eq!(messages[1]["content"], "hello");
-    let note = messages
-        .iter()
-        .skip(2)
-        .filter(|m| m["role"] == "developer")
-        .find_map(|m| {
-            m["content"]
-                .as_str()
-                .filter(|t| t.starts_with("# MCP servers"))
-        })
+    // On the Chat wire the note is text of the message it follows.
+    let user = messages[1]["content"].as_str().unwrap();
+    let note = user
+        .strip_prefix("hello\n\n")
+        .and_then(|rest| rest.find("# MCP servers").map(|at| &rest[at..]))
         .expect("the servers' note after the message");
     let system = note;
     assert!(

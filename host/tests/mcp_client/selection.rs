@@ -33,7 +33,12 @@ fn a_large_tool_set_is_cut_to_the_turn_and_tool_search_enables_the_rest() {
             "tool_search",
             json!({"query": "extra tool number 137", "limit": 1}),
         ),
-        Reply::tool_call("c2", "mcp__big__tool_0137", json!({})),
+        // Not in the list: called through `call_tool` (the list stays).
+        Reply::tool_call(
+            "c2",
+            "call_tool",
+            json!({"name": "mcp__big__tool_0137", "arguments": {}}),
+        ),
         Reply::tool_call("c3", "mcp__big__echo", json!({"text": "hi"})),
         Reply::text("done"),
     ]);
@@ -57,24 +62,29 @@ fn a_large_tool_set_is_cut_to_the_turn_and_tool_search_enables_the_rest() {
         "{note}"
     );
 
-    // The search result names the tool; the next request carries it.
+    // The search result names and describes the tool for `call_tool`;
+    // the tool list (the start of every prompt) never changes.
     let done = run.of_type("tool_completed");
     let found = done.iter().find(|e| e["call_id"] == "c1").unwrap();
     assert_eq!(found["is_error"], false, "{found}");
     let text = found["output"].as_str().unwrap();
     assert!(
-        text.contains("- mcp__big__tool_0137: Extra tool number 137."),
+        text.contains("- mcp__big__tool_0137: Extra tool number 137.")
+            && text.contains("## mcp__big__tool_0137\n")
+            && text.contains("`call_tool`"),
         "{text}"
     );
-    let second = tool_names(&reqs[1].body);
-    assert!(has(&second, "mcp__big__tool_0137"), "{second:?}");
+    assert!(has(&first, "call_tool"), "{first:?}");
+    for r in &reqs[1..] {
+        assert_eq!(tool_names(&r.body), first);
+    }
+    // The call runs as the tool it names: events and the result say so.
     let called = done.iter().find(|e| e["call_id"] == "c2").unwrap();
+    assert_eq!(called["name"], "mcp__big__tool_0137");
     assert_eq!(called["output"], "tool_0137 called");
-    // Enabled and used tools stay; the turn's own choice stays stable.
-    let third = tool_names(&reqs[2].body);
-    assert!(has(&third, "mcp__big__tool_0137") && has(&third, "mcp__big__echo"));
-    let fourth = tool_names(&reqs[3].body);
-    assert_eq!(third, fourth);
+    let started = run.of_type("tool_started");
+    let c2 = started.iter().find(|e| e["call_id"] == "c2").unwrap();
+    assert_eq!(c2["name"], "mcp__big__tool_0137");
 }
 
 #[test]
@@ -101,7 +111,8 @@ fn the_threshold_and_the_switch_come_from_config() {
         has(&sent, "mcp__small__add") && has(&sent, "tool_search"),
         "{sent:?}"
     );
-    assert!(sent.len() <= 10, "{sent:?}");
+    // `max_tools`, then `tool_search` and `call_tool`.
+    assert!(sent.len() <= 11, "{sent:?}");
 
     let bad = format!("{small}\n[tool_selection]\nthreshhold = 5\n");
     let env = TestEnv::with_config("responses", &bad);

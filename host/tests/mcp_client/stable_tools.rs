@@ -8,6 +8,7 @@
 use quire::agent::{Session, SessionOptions, TaskStatus};
 use quire::config::{Config, ProviderEntry};
 use quire::model::WireApi;
+use quire::tools::select::Join;
 use quire::tools::select::pick::JOIN_PER_MESSAGE;
 use serde_json::{Value, json};
 
@@ -57,12 +58,18 @@ const SCRIPT: [(&str, Option<(&str, &str)>); 10] = [
     ),
 ];
 
-fn session(server: &ModelServer, home: &std::path::Path, cwd: &std::path::Path) -> Session {
+fn session(
+    server: &ModelServer,
+    home: &std::path::Path,
+    cwd: &std::path::Path,
+    join: Join,
+) -> Session {
     let mut config = Config {
         provider: "test".into(),
         model: "m".into(),
         ..Config::default()
     };
+    config.tool_selection.join = join;
     config.providers.insert(
         "test".into(),
         ProviderEntry {
@@ -87,7 +94,8 @@ fn session(server: &ModelServer, home: &std::path::Path, cwd: &std::path::Path) 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn ten_messages_over_200_mcp_tools_change_the_tool_list_only_when_a_tool_is_needed() {
+async fn in_list_mode_ten_messages_over_200_mcp_tools_change_the_tool_list_only_when_a_tool_is_needed()
+ {
     let server = ModelServer::start();
     let home = tempfile::tempdir().unwrap();
     let cwd = tempfile::tempdir().unwrap();
@@ -104,7 +112,7 @@ async fn ten_messages_over_200_mcp_tools_change_the_tool_list_only_when_a_tool_i
         per_message.push(replies.len());
         server.push_all(replies);
     }
-    let mut session = session(&server, home.path(), cwd.path());
+    let mut session = session(&server, home.path(), cwd.path(), Join::List);
     for (text, _) in SCRIPT {
         let out = session
             .run_task(text, tokio_util::sync::CancellationToken::new())
@@ -160,4 +168,66 @@ async fn ten_messages_over_200_mcp_tools_change_the_tool_list_only_when_a_tool_i
         at += per_message[m];
     }
     assert!(changes >= 2, "tools 17 and 123 had to join: {changes}");
+}
+
+/// The same session with tools joining through the history (the default):
+/// one tool list for all requests, every request extends the previous one,
+/// and a tool the list lacks is described after the message that needs it
+/// and called through `call_tool`.
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_messages_over_200_mcp_tools_never_change_the_tool_list_in_context_mode() {
+    let server = ModelServer::start();
+    let home = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let mut per_message = Vec::new();
+    for (_, call) in SCRIPT {
+        let mut replies = Vec::new();
+        if let Some((name, args)) = call {
+            let args: Value = serde_json::from_str(args).unwrap();
+            replies.push(Reply::tool_call(
+                "c1",
+                "call_tool",
+                json!({"name": name, "arguments": args}),
+            ));
+        }
+        replies.push(Reply::text("done"));
+        per_message.push(replies.len());
+        server.push_all(replies);
+    }
+    let mut session = session(&server, home.path(), cwd.path(), Join::Context);
+    for (text, _) in SCRIPT {
+        let out = session
+            .run_task(text, tokio_util::sync::CancellationToken::new())
+            .await;
+        assert_eq!(out.status, TaskStatus::Done, "{text}: {out:?}");
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), per_message.iter().sum::<usize>());
+    let first = tool_names(&reqs[0].body);
+    assert!(first.contains(&"call_tool".to_string()), "{first:?}");
+    for (i, pair) in reqs.windows(2).enumerate() {
+        let (a, b) = (&pair[0].body, &pair[1].body);
+        assert_eq!(tool_names(b), first, "request {}", i + 1);
+        assert_eq!(a["instructions"], b["instructions"], "request {}", i + 1);
+        let (ia, ib) = (
+            a["input"].as_array().unwrap(),
+            b["input"].as_array().unwrap(),
+        );
+        assert!(ib.starts_with(ia), "request {}: the items only grow", i + 1);
+    }
+    // Each needed tool the list lacks was described before it was called,
+    // and each call ran the tool it named.
+    let last = reqs.last().unwrap().body["input"].to_string();
+    for (text, call) in SCRIPT {
+        let Some((name, _)) = call else { continue };
+        if !first.iter().any(|t| t == name) {
+            assert!(
+                last.contains(&format!("## {name}\\n")),
+                "{text:?}: {name} was not described"
+            );
+        }
+    }
+    for answer in ["tool_0017 called", "tool_0123 called", "echo: hello", "5"] {
+        assert!(last.contains(answer), "{answer} missing in {last}");
+    }
 }

@@ -101,11 +101,22 @@ fn the_first_two_requests_with_skills_per_wire() {
                 .map(|m| format!("{}: {}", m["role"], m["content"][0]["text"]))
                 .collect(),
         };
-        assert_eq!(after.len(), 3, "{wire}: {after:?}");
+        // Chat: one user message (local chat templates refuse a
+        // `developer` role and two user messages in a row).
+        let after = if wire == "chat" {
+            assert_eq!(after.len(), 1, "{wire}: {after:?}");
+            after[0].split("\n\n").map(str::to_string).collect()
+        } else {
+            after
+        };
+        assert!(after.len() >= 3, "{wire}: {after:?}");
         assert!(after[0].contains("use $release-notes"), "{wire}: {after:?}");
         assert!(after[1].contains("# Skills"), "{wire}: {after:?}");
-        assert!(after[2].contains("RELEASE-NOTES-BODY"), "{wire}: {after:?}");
-        if wire != "anthropic" {
+        assert!(
+            after.iter().any(|a| a.contains("RELEASE-NOTES-BODY")),
+            "{wire}: {after:?}"
+        );
+        if wire == "responses" {
             assert!(after[1].starts_with("\"developer\""), "{wire}: {after:?}");
         }
         match wire {

@@ -83,8 +83,7 @@ fn body_has_every_item_kind_and_merges_assistant_turns() {
             "model": "qwen3-coder",
             "messages": [
                 {"role":"system","content":"You are quire."},
-                {"role":"user","content":"list and read"},
-                {"role":"developer","content":"# Skills"},
+                {"role":"user","content":"list and read\n\n# Skills"},
                 {"role":"assistant","content":"Looking.","tool_calls":[
                     {"id":"call_1","type":"function","function":{"name":"shell","arguments":"{\"command\":\"ls\"}"}},
                     {"id":"call_2","type":"function","function":{"name":"list","arguments":"{}"}},
@@ -96,8 +95,8 @@ fn body_has_every_item_kind_and_merges_assistant_turns() {
                 ]},
                 {"role":"tool","tool_call_id":"call_3","content":"hello"},
                 {"role":"assistant","content":"It says hello."},
-                {"role":"user","content":"Use pdftotext."},
-                {"role":"user","content":"Summary of the conversation so far (the earlier history was compacted):\n\nWe read a.txt."},
+                // No two user messages in a row: strict templates refuse them.
+                {"role":"user","content":"Use pdftotext.\n\nSummary of the conversation so far (the earlier history was compacted):\n\nWe read a.txt."},
             ],
             "tools": [{"type":"function","function":{
                 "name":"shell","description":"Run a command","parameters":{"type":"object"}}}],
@@ -297,4 +296,32 @@ async fn error_chunks() {
             "ContextWindow: the request exceeds the available context size".into()
         )]
     );
+}
+
+#[test]
+fn context_after_a_tool_result_is_a_user_message() {
+    let items = vec![
+        Item::User { text: "go".into() },
+        Item::ToolCall {
+            call_id: "c".into(),
+            name: "shell".into(),
+            arguments: "{}".into(),
+        },
+        Item::ToolResult {
+            call_id: "c".into(),
+            output: "ok".into(),
+            is_error: false,
+        },
+        Item::Context {
+            source: "mcp".into(),
+            text: "server up".into(),
+        },
+    ];
+    let body = request_body(&ModelRequest { items, ..request() });
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(
+        messages.last().unwrap(),
+        &json!({"role": "user", "content": "server up"})
+    );
+    assert!(!body.to_string().contains("developer"));
 }

@@ -25,6 +25,25 @@ pub struct ToolSelectionConfig {
     /// the best one: a request carries the tools that fit, not a fixed
     /// count of schemas (0 sends the best `max_tools` whatever they score).
     pub min_score_ratio: f32,
+    /// How a tool that becomes needed after the session's first request
+    /// reaches the model (see [`Join`]).
+    pub join: Join,
+}
+
+/// How tools join a running session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Join {
+    /// The tool list stays exactly as first sent; a tool needed later is
+    /// described (with its parameter schema) in the history, after the
+    /// message or in the `tool_search` result, and called through
+    /// `call_tool`. No request ever breaks the provider's cached prefix.
+    #[default]
+    Context,
+    /// The tool is appended to the tool list. Native calling, but the
+    /// tools come first in every provider's prompt, so each join makes
+    /// that request re-read (and pay for) the whole prompt.
+    List,
 }
 
 impl Default for ToolSelectionConfig {
@@ -36,6 +55,7 @@ impl Default for ToolSelectionConfig {
             always: Vec::new(),
             search_limit: 5,
             min_score_ratio: 0.3,
+            join: Join::default(),
         }
     }
 }

@@ -20,13 +20,14 @@
 
 pub mod config;
 pub mod index;
+pub mod join;
 pub mod pick;
 pub mod search;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub use config::ToolSelectionConfig;
+pub use config::{Join, ToolSelectionConfig};
 pub use index::ToolIndex;
 pub use search::ToolSearchTool;
 
@@ -34,7 +35,7 @@ use crate::agent::Extension;
 use crate::model::Item;
 use crate::skills::select::learn::{Kind, Learned};
 use crate::skills::select::semantic::Semantic;
-use crate::tools::{ToolRegistry, ToolSpec};
+use crate::tools::{ToolRegistry, ToolSpec, call_tool};
 
 /// Tools sent on every turn when selection is on, besides the built-in
 /// ones: skills and MCP resources are sources of their own.
@@ -63,6 +64,8 @@ struct State {
     joined_for: Option<String>,
     /// The tool-search note last added to the history.
     noted: Option<String>,
+    /// Tools described in the history for `call_tool` ([`join`]).
+    described: BTreeSet<String>,
     /// The message of the last turn and the tools sent for it.
     turn: Option<(String, BTreeSet<String>)>,
 }
@@ -162,17 +165,24 @@ impl ToolSelection {
     pub fn turn_specs(&self, history: &[Item], message: &str) -> Vec<ToolSpec> {
         let mut state = self.state();
         for item in history {
-            if let Item::ToolCall { name, .. } = item
+            if let Item::ToolCall {
+                name, arguments, ..
+            } = item
+                && let Some(name) = call_tool::target(name, arguments)
                 && name != search::NAME
             {
-                state.kept.insert(name.clone());
+                state.kept.insert(name);
             }
         }
         let index = state.index.clone();
         let selecting = self.config.enabled && index.len() > self.config.threshold;
         let fresh = state.sent.is_empty();
+        // In context mode the list stays as first sent ([`join`]).
+        let frozen = selecting && !fresh && self.joins_in_context();
         let new_message = state.joined_for.as_deref() != Some(message) && !message.is_empty();
-        let mut wanted: Vec<usize> = if !selecting {
+        let mut wanted: Vec<usize> = if frozen {
+            Vec::new()
+        } else if !selecting {
             (0..index.len()).collect()
         } else if fresh {
             let mut keep = self.pinned.clone();
@@ -194,10 +204,11 @@ impl ToolSelection {
             .filter_map(|name| match index.position(name) {
                 Some(i) => Some(index.specs[i].clone()),
                 None if name == search::NAME && selecting => Some(search::spec()),
+                None if name == call_tool::NAME && selecting => Some(call_tool::spec()),
                 None => None,
             })
             .collect();
-        if selecting && !fresh && new_message {
+        if selecting && !fresh && !frozen && new_message {
             let listed: BTreeSet<usize> = list
                 .iter()
                 .filter_map(|s| index.position(&s.name))
@@ -213,6 +224,9 @@ impl ToolSelection {
         }
         if selecting && !list.iter().any(|s| s.name == search::NAME) {
             list.push(search::spec());
+        }
+        if selecting && self.joins_in_context() && !list.iter().any(|s| s.name == call_tool::NAME) {
+            list.push(call_tool::spec());
         }
         if !message.is_empty() {
             state.joined_for = Some(message.to_string());
@@ -290,9 +304,17 @@ impl ToolSelection {
             format!(" They come from {sources}.")
         };
         Some(format!(
-            "# Tool search\n\nThis session has {} tools; only some of them are listed.{from} When you need a capability that is not listed, call `{}` with a few words describing it (or with exact tool names); the tools it finds can be called from then on.",
+            "# Tool search\n\nThis session has {} tools; only some of them are listed.{from} When you need a capability that is not listed, call `{}` with a few words describing it (or with exact tool names); {}",
             index.len(),
-            search::NAME
+            search::NAME,
+            if self.joins_in_context() {
+                format!(
+                    "call the tools it finds, and tools described after a message, through `{}`.",
+                    call_tool::NAME
+                )
+            } else {
+                "the tools it finds can be called from then on.".to_string()
+            }
         ))
     }
 }
@@ -303,19 +325,21 @@ pub const CONTEXT_SOURCE: &str = "tool_search";
 impl Extension for ToolSelection {
     /// The tool-search note after a message, when it says something new
     /// (selection turned on, the tool count changed).
-    fn on_user_message(&self, _user_text: &str) -> Vec<Item> {
+    fn on_user_message(&self, user_text: &str) -> Vec<Item> {
         let note = self.note();
-        let mut state = self.state();
-        if note.is_none() || note == state.noted {
-            return Vec::new();
+        let mut items = Vec::new();
+        {
+            let mut state = self.state();
+            if note.is_some() && note != state.noted {
+                state.noted = note.clone();
+                items.extend(note.map(|text| Item::Context {
+                    source: CONTEXT_SOURCE.to_string(),
+                    text,
+                }));
+            }
         }
-        state.noted = note.clone();
-        note.map(|text| Item::Context {
-            source: CONTEXT_SOURCE.to_string(),
-            text,
-        })
-        .into_iter()
-        .collect()
+        items.extend(self.joining_context(user_text));
+        items
     }
 
     /// Compaction rewrote the history: the next request chooses its tools
@@ -324,6 +348,7 @@ impl Extension for ToolSelection {
         let mut state = self.state();
         state.sent.clear();
         state.joined_for = None;
+        state.described.clear();
         let note = state.noted.clone();
         note.map(|text| Item::Context {
             source: CONTEXT_SOURCE.to_string(),
@@ -343,8 +368,10 @@ impl Extension for ToolSelection {
                 Item::ToolCall { call_id, name, .. } if name == search::NAME => {
                     searches.insert(call_id.clone());
                 }
-                Item::ToolCall { name, .. } => {
-                    kept.insert(name.clone());
+                Item::ToolCall {
+                    name, arguments, ..
+                } => {
+                    kept.extend(call_tool::target(name, arguments));
                 }
                 Item::ToolResult {
                     call_id,
@@ -361,6 +388,7 @@ impl Extension for ToolSelection {
         state.sent.clear();
         state.joined_for = None;
         state.noted = None;
+        state.described.clear();
     }
 }
 

@@ -115,9 +115,19 @@ impl ToolSearchTool {
         let mut text = String::new();
         if !found.is_empty() {
             text.push_str(ENABLED_HEADER);
-            text.push_str(" (call them by name):\n");
+            text.push_str(if self.selection.joins_in_context() {
+                ":\n"
+            } else {
+                " (call them by name):\n"
+            });
             for &i in &found {
                 text.push_str(&summary(&index.specs[i]));
+                text.push('\n');
+            }
+            let specs: Vec<ToolSpec> = found.iter().map(|&i| index.specs[i].clone()).collect();
+            if let Some(described) = self.selection.describe_unsent(&specs) {
+                text.push('\n');
+                text.push_str(&described);
                 text.push('\n');
             }
         }

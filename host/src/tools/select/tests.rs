@@ -33,10 +33,22 @@ fn tool(name: &str, description: &str) -> Arc<dyn Tool> {
 
 /// `shell` (built in), `tool_search`, then `n` MCP tools of a "crm"
 /// server about contacts and one per topic below.
+/// Tools join by growing the list (`join = "list"`).
 fn session_tools(n: usize) -> (ToolRegistry, Arc<ToolSelection>, ToolSearchTool) {
+    session_tools_joining(n, Join::List)
+}
+
+fn session_tools_joining(
+    n: usize,
+    join: Join,
+) -> (ToolRegistry, Arc<ToolSelection>, ToolSearchTool) {
     let mut reg = ToolRegistry::new(16 * 1024);
     let shell = reg.register(tool("shell", "Runs a shell command."));
-    let selection = Arc::new(ToolSelection::new(ToolSelectionConfig::default(), [shell]));
+    let config = ToolSelectionConfig {
+        join,
+        ..ToolSelectionConfig::default()
+    };
+    let selection = Arc::new(ToolSelection::new(config, [shell]));
     let search = ToolSearchTool::new(selection.clone());
     reg.register(Arc::new(ToolSearchTool::new(selection.clone())));
     for i in 0..n {
@@ -250,4 +262,75 @@ fn the_list_only_grows_and_is_chosen_afresh_after_compaction() {
     assert!(fresh.contains(&"mcp__jira__create_issue".to_string()));
     assert_eq!(fresh.last().map(String::as_str), Some("tool_search"));
     assert_ne!(fresh, grown, "in registry order again");
+}
+
+#[test]
+fn in_context_mode_the_list_never_changes_and_needed_tools_are_described() {
+    let (_reg, selection, _) = session_tools_joining(60, Join::Context);
+    let first_msg = "look up the contact record";
+    let mut history = vec![user(first_msg)];
+    assert!(
+        selection.on_user_message(first_msg).len() == 1,
+        "only the note"
+    );
+    let first = names(&selection.turn_specs(&history, first_msg));
+    assert_eq!(
+        &first[first.len() - 2..],
+        ["tool_search", "call_tool"],
+        "{first:?}"
+    );
+    assert!(!first.contains(&"mcp__jira__create_issue".to_string()));
+    let msg = "create a jira issue for it";
+    history.push(user(msg));
+    let items = selection.on_user_message(msg);
+    let [Item::Context { source, text }] = &items[..] else {
+        panic!("one description: {items:?}");
+    };
+    assert_eq!(source, join::SOURCE);
+    assert!(text.contains("## mcp__jira__create_issue\n"), "{text}");
+    assert!(text.contains(r#""id":{"type":"string"}"#), "{text}");
+    assert!(text.contains("`call_tool`"), "{text}");
+    assert_eq!(names(&selection.turn_specs(&history, msg)), first);
+    // Described once: the same need later adds nothing.
+    assert!(
+        selection
+            .on_user_message("another jira issue please")
+            .is_empty()
+    );
+    // The model calls it through call_tool; after compaction the list is
+    // chosen afresh and keeps what was called.
+    history.push(Item::ToolCall {
+        call_id: "c1".into(),
+        name: "call_tool".into(),
+        arguments: r#"{"name":"mcp__jira__create_issue","arguments":{}}"#.into(),
+    });
+    assert_eq!(names(&selection.turn_specs(&history, msg)), first);
+    selection.after_compaction();
+    let fresh = names(&selection.turn_specs(&history, "thanks"));
+    assert!(
+        fresh.contains(&"mcp__jira__create_issue".to_string()),
+        "{fresh:?}"
+    );
+}
+
+#[test]
+fn in_context_mode_tool_search_describes_what_the_list_lacks() {
+    let (_reg, selection, search) = session_tools_joining(60, Join::Context);
+    let msg = "look up contacts";
+    let before = names(&selection.turn_specs(&[user(msg)], msg));
+    let out = search.run(Some("post to a slack channel"), &[], Some(1));
+    assert!(!out.is_error, "{}", out.text);
+    assert_eq!(
+        search::enabled_in(&out.text),
+        vec!["mcp__slack__post_message"]
+    );
+    assert!(
+        out.text.contains("## mcp__slack__post_message\n") && out.text.contains("`call_tool`"),
+        "{}",
+        out.text
+    );
+    assert_eq!(names(&selection.turn_specs(&[user(msg)], msg)), before);
+    // A tool the list has is not described again.
+    let listed = search.run(None, &["shell".to_string()], None);
+    assert!(!listed.text.contains("## shell"), "{}", listed.text);
 }
