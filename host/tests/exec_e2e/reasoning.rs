@@ -10,6 +10,7 @@ use crate::support::quire::TestEnv;
 const THOUGHT: &str = "Checking which files exist first";
 
 fn script(env: &TestEnv, with_reasoning: bool) {
+    env.write("notes.txt", "one\ntwo\n");
     let mut first = Vec::new();
     if with_reasoning {
         first.push(Step::Reasoning(THOUGHT.into()));

@@ -115,7 +115,7 @@ fn status_shows_tokens_cost_and_config_sources() {
     env.server.push_all([
         Reply::text("counted"),
         Reply::steps(vec![
-            Step::text("again"),
+            Step::text("the second reply"),
             Step::Usage {
                 input: 10_000,
                 output: 1_000,
@@ -147,7 +147,7 @@ fn status_shows_tokens_cost_and_config_sources() {
     // A model with a list price gets an estimate.
     say(&mut pty, "/model gpt-5");
     say(&mut pty, "again");
-    pty.wait_text("again");
+    pty.wait_text("the second reply");
     say(&mut pty, "/status");
     // 10,100 in, 1,020 out at $1.25 / $10 per million tokens.
     pty.wait_text("cost     ~$0.0228 at list prices for gpt-5");

@@ -21,7 +21,7 @@ fn new_repository_hooks_are_approved_before_the_first_turn() {
         ]}]}})
         .to_string(),
     );
-    env.server.push(Reply::text("hi"));
+    env.server.push(Reply::text("the hooked answer"));
     let mut pty = Pty::spawn(env.command(&[]), 30, 120);
     let screen = pty.wait_text("Approve these hooks? [y]es, [n]o:");
     assert!(
@@ -33,7 +33,7 @@ fn new_repository_hooks_are_approved_before_the_first_turn() {
     pty.wait_text("approved 1 hook(s)");
     pty.wait_text("/help for keys");
     pty.send("hello\r");
-    pty.wait_text("hi");
+    pty.wait_text("the hooked answer");
     let text = crate::support::quire::wait_for_file(&seen);
     let input: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(input["prompt"], "hello", "the approved hook ran");
