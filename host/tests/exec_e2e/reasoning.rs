@@ -17,8 +17,8 @@ fn script(env: &TestEnv, with_reasoning: bool) {
     }
     first.push(Step::tool_call(
         "c1",
-        "shell",
-        json!({"command": "echo hi"}),
+        "read_file",
+        json!({"path": "notes.txt"}),
     ));
     let mut second = Vec::new();
     if with_reasoning {
