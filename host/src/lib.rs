@@ -7,6 +7,7 @@
 
 pub mod agent;
 pub mod child;
+pub mod commands;
 pub mod config;
 pub mod errors;
 pub mod hooks;

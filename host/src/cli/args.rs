@@ -99,10 +99,12 @@ pub enum Command {
     Skills(super::skills::SkillsArgs),
     /// Manage MCP servers: list, add, remove, show their tools.
     Mcp(McpArgs),
-    /// Manage WASM plugins: list, inspect, add, remove, new, call.
+    /// Plugins: bundles (install from marketplaces, validate) and the WASM components they carry.
     Plugins(super::plugins::PluginsArgs),
     /// Share skills and plugins with your team through quire.lock: add, sync, verify, remove, list.
     Share(super::share::ShareArgs),
+    /// Custom slash commands (.quire/commands, .claude/commands, ~/.quire/commands, ~/.codex/prompts, plugins): list them.
+    Commands(super::slash_list::CommandsArgs),
     /// Continue a past session of this directory (a picker, or `last`, or an id).
     Resume {
         /// `last` or a session id (prefix); leave out to pick from a list.

@@ -48,6 +48,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         },
         None => None,
     };
+    super::slash::init(&setup.config, &setup.home, &setup.cwd);
     let (sink, mut rx) = EventSink::channel();
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
@@ -72,6 +73,16 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
     };
     let token = interrupts.begin();
+    // `/name args` of a custom command: its expanded message (and model).
+    let prompt = match super::slash::prepare(&prompt, &mut session, &token).await {
+        Ok(Some(p)) => p.text,
+        Ok(None) => prompt,
+        Err(message) => {
+            interrupts.end();
+            super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
+            return fail(&mut renderer, EXIT_USAGE, message);
+        }
+    };
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();
     super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;

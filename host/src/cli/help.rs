@@ -21,6 +21,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         "quire sessions list\n  quire sessions list --json | jq .id",
     ),
     (
+        "commands",
+        "quire commands list\n  quire exec \"/review src/main.rs\"",
+    ),
+    (
+        "commands list",
+        "quire commands list\n  quire commands list --json | jq .name",
+    ),
+    (
         "skills",
         "quire skills list --all\n  quire skills new release-notes\n  quire skills validate --strict .quire/skills",
     ),
@@ -84,6 +92,35 @@ const EXAMPLES: &[(&str, &str)] = &[
         "quire plugins add ./word-count\n  quire plugins add ./word-count --scope project --yes",
     ),
     ("plugins remove", "quire plugins remove word-count"),
+    (
+        "plugins validate",
+        "quire plugins validate ./my-plugin\n  quire plugins validate .agents/plugins/review-kit",
+    ),
+    (
+        "plugins install",
+        "quire plugins install review-kit\n  quire plugins install review-kit@team-tools --scope user --enable --yes",
+    ),
+    (
+        "plugins enable",
+        "quire plugins enable review-kit\n  quire plugins enable review-kit --off",
+    ),
+    (
+        "plugins marketplace",
+        "quire plugins marketplace add github:acme/team-plugins\n  quire plugins marketplace list",
+    ),
+    (
+        "plugins marketplace add",
+        "quire plugins marketplace add ../team-plugins\n  quire plugins marketplace add https://git.example.com/team-plugins.git --ref v2\n  quire plugins marketplace add github:acme/team-plugins",
+    ),
+    ("plugins marketplace list", "quire plugins marketplace list"),
+    (
+        "plugins search",
+        "quire plugins search \"code review\"\n  quire plugins search pdf --json",
+    ),
+    (
+        "plugins bundles",
+        "quire plugins bundles\n  quire plugins bundles --json",
+    ),
     (
         "plugins new",
         "quire plugins new word-count\n  quire plugins new word-count --dir ~/src",

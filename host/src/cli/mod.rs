@@ -19,6 +19,8 @@ pub(crate) mod setup;
 mod share;
 mod skills;
 mod skills_select;
+pub(crate) mod slash;
+mod slash_list;
 pub(crate) mod summary;
 mod trust;
 mod typo;
@@ -78,6 +80,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
         Some(Command::Share(args)) => share::run(&cli.global, args),
+        Some(Command::Commands(args)) => slash_list::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
         Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),

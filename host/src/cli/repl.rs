@@ -247,6 +247,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     for w in &setup.warnings {
         renderer.event(&Event::Warning { message: w.clone() });
     }
+    super::slash::init(&setup.config, &setup.home, &setup.cwd);
     let (sink, mut rx) = EventSink::channel();
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
@@ -312,6 +313,21 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     interrupts.end();
                     if let Err(e) = r {
                         eprintln!("error: compaction failed: {e}");
+                    }
+                }
+                other if super::slash::known(other) => {
+                    let token = interrupts.begin();
+                    match super::slash::prepare(line, &mut session, &token).await {
+                        Ok(Some(p)) => {
+                            drive(&mut session, &mut rx, &mut renderer, &p.text, token).await;
+                            super::slash::restore(&mut session, &p);
+                        }
+                        Ok(None) => {}
+                        Err(e) => eprintln!("error: {e}"),
+                    }
+                    interrupts.end();
+                    if let Some(code) = interrupts.terminated() {
+                        return code;
                     }
                 }
                 other => eprintln!("unknown command /{other}; /help lists the commands"),

@@ -140,6 +140,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
                 reference: reference.clone(),
                 subdir: subdir.clone(),
                 force: *force,
+                marketplace: None,
             },
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),
@@ -233,6 +234,12 @@ fn update(ctx: &ShareContext, name: Option<&str>, force: bool) -> i32 {
                     _ => " (its files changed)".to_string(),
                 };
                 println!("updated {} {}{how}", old.kind.label(), old.name);
+                // A bundle's new hooks, MCP servers and grants need approval
+                // again: hooks by hash (`quire hooks trust`), servers by
+                // `quire plugins enable`, grants by consent on first use.
+                for change in share::bundle_entry::review_changes(old, new) {
+                    println!("  needs approval: {change}");
+                }
             }
             Err(why) => {
                 failed += 1;

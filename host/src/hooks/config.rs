@@ -182,16 +182,27 @@ pub struct HookSources {
     pub repo_root: Option<PathBuf>,
     pub project_trusted: bool,
     pub claude_compat: bool,
+    /// Hook files of installed plugin bundles, with the bundle's folder
+    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands).
+    /// They run only once approved by hash, like a repository's.
+    pub plugin_files: Vec<(PathBuf, PathBuf)>,
 }
 
 impl HookSources {
     pub fn new(config: &crate::config::Config, home: &Path, repo_root: Option<PathBuf>) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| home.to_path_buf());
+        let plugin_files = crate::plugins::bundle::hook_files_for(
+            config,
+            home,
+            repo_root.as_deref().unwrap_or(&cwd),
+        );
         HookSources {
             home: home.to_path_buf(),
             claude_home: claude::user_dir(),
             repo_root,
             project_trusted: config.project_trusted,
             claude_compat: config.hooks.claude_compat,
+            plugin_files,
         }
     }
 }
@@ -242,7 +253,15 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             ));
         }
     }
+    let plugin_roots: Vec<(PathBuf, PathBuf)> = src.plugin_files.clone();
+    for (path, _) in &plugin_roots {
+        files.push((path.clone(), HookScope::Project, true));
+    }
     for (path, scope, is_claude) in files {
+        let plugin_root = plugin_roots
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, r)| r);
         let defs = if is_claude {
             claude::read_settings(&path)
         } else {
@@ -255,7 +274,13 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 continue;
             }
         };
-        for (event, def) in defs {
+        for (event, mut def) in defs {
+            if let (Some(root), Some(c)) = (plugin_root, def.command.as_mut()) {
+                let r = root.display().to_string();
+                *c = c
+                    .replace("${CLAUDE_PLUGIN_ROOT}", &r)
+                    .replace("${PLUGIN_ROOT}", &r);
+            }
             if let Err(msg) = def.check() {
                 out.warnings.push(format!(
                     "{}: a {event} hook is skipped: {msg}",
@@ -290,6 +315,10 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             let hash = trust::hook_hash(src.repo_root.as_deref(), rel, event, &def);
             let trust = match scope {
                 HookScope::User => TrustState::User,
+                HookScope::Project if plugin_root.is_some() && approved.contains(&hash) => {
+                    TrustState::Trusted
+                }
+                HookScope::Project if plugin_root.is_some() => TrustState::NotApproved,
                 HookScope::Project if !src.project_trusted => TrustState::RepoNotTrusted,
                 HookScope::Project if approved.contains(&hash) => TrustState::Trusted,
                 HookScope::Project => TrustState::NotApproved,

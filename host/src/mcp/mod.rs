@@ -59,7 +59,22 @@ pub fn load_specs(
     repo_root: Option<&Path>,
 ) -> Result<(Vec<ServerSpec>, Vec<String>), ConfigError> {
     let repo_root = repo_root.filter(|_| config.project_trusted);
-    spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)
+    let (mut specs, mut warnings) =
+        spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)?;
+    // Servers of installed plugin bundles (`PLUGIN_SERVER`, off until enabled).
+    let (plugin_specs, plugin_warnings) = crate::plugins::bundle::mcp_servers(config, workspace);
+    for s in plugin_specs {
+        if specs.iter().any(|o| o.name == s.name) {
+            warnings.push(format!(
+                "plugin MCP server '{}' is skipped: a server of that name is configured",
+                s.name
+            ));
+        } else {
+            specs.push(s);
+        }
+    }
+    warnings.extend(plugin_warnings);
+    Ok((specs, warnings))
 }
 
 /// Starts the session's servers in the background, with the tool lists

@@ -72,6 +72,12 @@ pub fn roots(
     for p in &config.paths {
         roots.push((Scope::Configured, expand_home(p)));
     }
+    // WASM components carried by installed plugin bundles.
+    if config.enabled {
+        for d in super::bundle::wasm_component_dirs(workspace) {
+            roots.push((Scope::Configured, d));
+        }
+    }
     roots
 }
 

@@ -13,6 +13,7 @@
 //! - [`discover`]: where plugins are found; [`tool`]: the Tool adapter;
 //!   [`install`]: `add` / `remove`; [`scaffold`]: `quire plugins new`.
 
+pub mod bundle;
 pub mod cache;
 pub mod cache_prune;
 pub mod consent;
@@ -24,6 +25,7 @@ pub mod http;
 pub mod install;
 pub mod limits;
 pub mod manifest;
+pub mod market;
 pub mod output;
 pub mod runtime;
 pub mod scaffold;

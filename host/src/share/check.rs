@@ -174,6 +174,10 @@ mod tests {
             commit: None,
             installed: installed.into(),
             files: [(file.to_string(), "sha256:00".to_string())].into(),
+            marketplace: None,
+            hooks: Default::default(),
+            mcp_servers: Vec::new(),
+            grants: Vec::new(),
         }
     }
 

@@ -20,6 +20,8 @@ pub struct AddOptions {
     /// Replace a folder of the same name that `quire share` did not
     /// install (or that has local changes).
     pub force: bool,
+    /// The marketplace a plugin bundle comes from (recorded in the lock).
+    pub marketplace: Option<String>,
 }
 
 /// Installs the skill or plugin at the source (or each one directly
@@ -74,7 +76,12 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
             commit: fetched.commit.clone(),
             installed,
             files,
+            marketplace: opts.marketplace.clone(),
+            hooks: Default::default(),
+            mcp_servers: Vec::new(),
+            grants: Vec::new(),
         };
+        let entry = super::bundle_entry::describe(entry, &item.dir);
         lock.put(entry.clone());
         added.push(entry);
     }
@@ -110,6 +117,7 @@ pub fn update(
             reference: old.reference.clone(),
             subdir: old.subdir.clone(),
             force,
+            marketplace: old.marketplace.clone(),
         };
         let result = add(ctx, &opts)
             .map_err(|e| e.to_string())
@@ -328,7 +336,9 @@ fn detect(content: &Path) -> Result<Vec<Item>, ShareError> {
 
 fn item_at(dir: &Path, child: Option<String>) -> Result<Option<Item>, ShareError> {
     let skill_file = dir.join("SKILL.md");
-    let (kind, name) = if skill_file.is_file() {
+    let (kind, name) = if let Some(name) = super::bundle_entry::bundle_name(dir)? {
+        (Kind::Bundle, name)
+    } else if skill_file.is_file() {
         let origin = crate::skills::parse::Origin {
             dir,
             file: &skill_file,

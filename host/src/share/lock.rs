@@ -18,7 +18,10 @@ const HEADER: &str = "# quire.lock: skills and plugins installed with `quire sha
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Skill,
+    /// A WASM component folder (`plugin.toml` + `.wasm`).
     Plugin,
+    /// A plugin bundle (Agent Plugins, Claude Code or Codex layout).
+    Bundle,
 }
 
 impl Kind {
@@ -26,6 +29,7 @@ impl Kind {
         match self {
             Kind::Skill => "skill",
             Kind::Plugin => "plugin",
+            Kind::Bundle => "plugin bundle",
         }
     }
 
@@ -37,6 +41,10 @@ impl Kind {
             (Kind::Plugin, Layout::Project) => ".quire/plugins",
             (Kind::Skill, Layout::User) => "skills",
             (Kind::Plugin, Layout::User) => "plugins",
+            (Kind::Bundle, Layout::Project) => ".agents/plugins",
+            // The user's bundles live in ~/.agents/plugins; the user's own
+            // lock (in $QUIRE_HOME) keeps a copy under this folder.
+            (Kind::Bundle, Layout::User) => "bundles",
         }
     }
 }
@@ -70,6 +78,19 @@ pub struct Entry {
     /// Where it is installed, relative to the repository root.
     pub installed: String,
     pub files: Digests,
+    /// The marketplace a bundle was installed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marketplace: Option<String>,
+    /// A bundle's hook files with their sha256 (what was approved).
+    #[serde(default, skip_serializing_if = "Digests::is_empty")]
+    pub hooks: Digests,
+    /// A bundle's MCP server names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mcp_servers: Vec<String>,
+    /// The grants accepted for a bundle's WASM components
+    /// (`component: permission`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,6 +187,10 @@ mod tests {
             commit: Some("0123".into()),
             installed: ".quire/skills/pdf".into(),
             files: [("SKILL.md".to_string(), "sha256:00".to_string())].into(),
+            marketplace: None,
+            hooks: Default::default(),
+            mcp_servers: Vec::new(),
+            grants: Vec::new(),
         });
         lock.save(dir.path()).unwrap();
         let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();

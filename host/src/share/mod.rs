@@ -11,6 +11,7 @@
 //! - [`check`]: every path a lock names stays in its folder.
 //! - [`install`]: add, sync, verify, remove.
 
+pub mod bundle_entry;
 pub mod check;
 pub mod digest;
 pub mod git;

@@ -133,6 +133,10 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         }
         other => {
             let skill = other.trim_start_matches('/');
+            if crate::cli::slash::known(skill) {
+                // A custom command: expanded just before it is sent.
+                return Flow::Send(line.to_string());
+            }
             if SKILLS
                 .get()
                 .is_some_and(|s| s.iter().any(|(n, _)| n == skill))

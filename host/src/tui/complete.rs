@@ -62,6 +62,7 @@ pub fn commands(typed: &str) -> Vec<(String, String)> {
             out.push((c, format!("skill: {}", first_sentence(desc))));
         }
     }
+    out.extend(crate::cli::slash::menu(typed));
     out
 }
 

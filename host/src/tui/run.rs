@@ -114,6 +114,7 @@ pub async fn run(
     let _ = complete::ROOT
         .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
+    crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
     let replay = loaded.as_ref().map(|l| l.items.clone());
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
@@ -202,15 +203,29 @@ pub async fn run(
             text
         };
         let cancel = CancellationToken::new();
+        // A custom command's expanded message (and model).
+        let custom = match crate::cli::slash::prepare(&message, &mut session, &cancel).await {
+            Ok(p) => p,
+            Err(e) => {
+                app.note(&format!("error: {e}"), pal.bad());
+                continue;
+            }
+        };
+        let send = custom
+            .as_ref()
+            .map_or(message.as_str(), |p| p.text.as_str());
         app.begin_task(&message);
         let outcome = drive(
             &mut io,
             &mut app,
             &cancel,
-            session.run_task(&mention::attach(&setup.cwd, &message), cancel.clone()),
+            session.run_task(&mention::attach(&setup.cwd, send), cancel.clone()),
         )
         .await;
         app.end_task();
+        if let Some(p) = &custom {
+            crate::cli::slash::restore(&mut session, p);
+        }
         if outcome.status == TaskStatus::Interrupted && app.composer.is_empty() {
             // The interrupted message comes back, ready to edit.
             app.composer.set(&message);

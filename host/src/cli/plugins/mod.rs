@@ -1,5 +1,7 @@
-//! `quire plugins list|inspect|add|remove|new|call`.
+//! `quire plugins list|inspect|add|remove|new|call` (WASM components) and
+//! `validate|install|enable|marketplace|search|bundles` (plugin bundles).
 
+mod bundles;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +81,56 @@ pub enum PluginsCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Check a plugin bundle (Agent Plugins 1.0, Claude Code, Codex, plugin.toml): manifests, skills, commands, hooks, MCP declarations; exit 1 with every problem and its file.
+    Validate {
+        /// The plugin folder.
+        path: PathBuf,
+    },
+    /// Install a plugin from an added marketplace, pinned in quire.lock.
+    Install {
+        /// NAME or NAME@MARKETPLACE.
+        #[arg(value_name = "NAME[@MARKETPLACE]")]
+        name: String,
+        /// This repository (.agents/plugins/NAME, its quire.lock) or this user (~/.agents/plugins/NAME).
+        #[arg(long, value_enum, default_value = "project")]
+        scope: ScopeArg,
+        /// Enable the plugin's MCP servers now (they stay off until enabled).
+        #[arg(long)]
+        enable: bool,
+        /// Replace a folder of the same name that was not installed this way.
+        #[arg(long)]
+        force: bool,
+        /// Accept the grants its WASM components ask for without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Enable (or with --off disable) the MCP servers of an installed plugin.
+    Enable {
+        /// The plugin's name.
+        name: String,
+        /// Disable them instead.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Plugin marketplaces: add one, list them.
+    Marketplace {
+        #[command(subcommand)]
+        command: bundles::MarketplaceCommand,
+    },
+    /// Search the plugins of the added marketplaces.
+    Search {
+        /// Words describing what you need.
+        text: String,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The installed plugin bundles: name, layouts, scope and what each carries.
+    Bundles {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -115,6 +167,7 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
         eprintln!("warning: {w}");
     }
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let full_config = setup.config.clone();
     let ctx = Ctx {
         home: setup.home,
         cwd: setup.cwd,
@@ -134,6 +187,20 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             arguments,
             yes,
         } => call(&ctx, target, tool, arguments, *yes).await,
+        PluginsCommand::Validate { path } => bundles::validate(&ctx.cwd, path),
+        PluginsCommand::Install {
+            name,
+            scope,
+            enable,
+            force,
+            yes,
+        } => bundles::install(&ctx.home, &ctx.cwd, name, *scope, *enable, *force, *yes),
+        PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, name, !*off),
+        PluginsCommand::Marketplace { command } => {
+            bundles::marketplace(&ctx.home, &ctx.cwd, command)
+        }
+        PluginsCommand::Search { text, json } => bundles::search(&ctx.home, text, *json),
+        PluginsCommand::Bundles { json } => bundles::list(&full_config, &ctx.cwd, *json),
     }
 }
 

@@ -178,6 +178,18 @@ pub fn roots(opts: &DiscoverOptions) -> Vec<Root> {
             scope: Scope::Configured,
         });
     }
+    // Skills of installed plugin bundles, named `PLUGIN:skill`.
+    let user_bundles = opts
+        .user_home
+        .as_ref()
+        .map(|h| absolute(h, &cwd).join(".agents/plugins"));
+    let project_bundles = opts.project.then_some(base.as_path());
+    for (_, path) in crate::plugins::bundle::scan_skill_folders(project_bundles, user_bundles) {
+        out.push(Root {
+            path,
+            scope: Scope::Configured,
+        });
+    }
     if let BundledSkills::Dir(d) = &opts.bundled {
         out.push(Root {
             path: absolute(d, &cwd),
@@ -312,6 +324,9 @@ pub fn parse_candidate(c: &Candidate, roots: &[Root]) -> Result<Skill, parse::Pa
         root: root.0,
         scope: root.1,
     })?;
+    if let Some(plugin) = crate::plugins::bundle::plugin_of(root.0) {
+        skill.name = format!("{plugin}:{}", skill.name);
+    }
     if c.file.file_name().is_some_and(|n| n == "skill.md") {
         skill
             .warnings

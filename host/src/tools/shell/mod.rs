@@ -16,6 +16,7 @@ use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, Tool, ToolContext, ToolError, ToolOutput,
     ToolSpec,
 };
+pub use exec::{ExecOutcome, ExecRequest, run as run_sandboxed};
 pub use output::KEPT_BYTES;
 pub use safe::{always_key, is_known_safe};
 

@@ -1,0 +1,273 @@
+//! `quire plugins validate | install | enable | marketplace | search |
+//! bundles`: plugin bundles and their marketplaces.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use quire::plugins::bundle::{self, validate::validate as check_bundle};
+use quire::plugins::market;
+use quire::share::{self, Layout, ShareContext};
+use serde_json::json;
+
+use super::ScopeArg;
+use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+#[derive(Debug, Subcommand)]
+pub enum MarketplaceCommand {
+    /// Add a marketplace: a folder, a git URL (with --ref) or github:OWNER/REPO.
+    Add {
+        /// A marketplace folder, a git URL or github:OWNER/REPO.
+        source: String,
+        /// A branch, tag or commit (git).
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+    },
+    /// The added marketplaces and their plugins.
+    List,
+}
+
+pub fn validate(cwd: &Path, path: &Path) -> i32 {
+    let root = cwd.join(path);
+    let v = check_bundle(&root);
+    if let Some(b) = &v.bundle {
+        let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();
+        println!(
+            "{} ({}): {} skill folder(s), {} command folder(s), {} agent folder(s), {} hook file(s), {} MCP file(s), {} WASM component(s)",
+            b.name,
+            layouts.join(", "),
+            b.skills.len(),
+            b.commands.len(),
+            b.agents.len(),
+            b.hooks.len(),
+            b.mcp.len(),
+            b.components.len()
+        );
+    }
+    if v.problems.is_empty() {
+        println!("valid");
+        return EXIT_OK;
+    }
+    for p in &v.problems {
+        eprintln!("{p}");
+    }
+    eprintln!("{} problem(s)", v.problems.len());
+    EXIT_FAILED
+}
+
+pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32 {
+    match command {
+        MarketplaceCommand::Add { source, reference } => {
+            match market::add_marketplace(home, cwd, source, reference.as_deref()) {
+                Ok((added, catalog)) => {
+                    for p in &catalog.problems {
+                        eprintln!("warning: {p}");
+                    }
+                    println!(
+                        "added marketplace {} ({} plugin(s)) from {}",
+                        added.name,
+                        catalog.plugins.len(),
+                        added.source
+                    );
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    EXIT_FAILED
+                }
+            }
+        }
+        MarketplaceCommand::List => {
+            for m in market::list_marketplaces(home) {
+                println!("{}  {}", m.name, m.source);
+                if let Ok(cat) = market::read_catalog(&market::store::market_dir(home, &m.name)) {
+                    for e in cat.plugins {
+                        println!("  {:<24} {}", e.name, e.description);
+                    }
+                }
+            }
+            EXIT_OK
+        }
+    }
+}
+
+pub fn search(home: &Path, text: &str, json: bool) -> i32 {
+    let hits = market::search::search(home, text, 20);
+    if hits.is_empty() && !json {
+        eprintln!("no plugin matches \"{text}\" in the added marketplaces");
+    }
+    for (m, e) in hits {
+        if json {
+            println!(
+                "{}",
+                json!({"name": e.name, "marketplace": m, "description": e.description, "version": e.version})
+            );
+        } else {
+            println!("{}@{}  {}", e.name, m, e.description);
+        }
+    }
+    EXIT_OK
+}
+
+pub fn install(
+    home: &Path,
+    cwd: &Path,
+    spec: &str,
+    scope: ScopeArg,
+    enable: bool,
+    force: bool,
+    yes: bool,
+) -> i32 {
+    let (m, entry) = match market::store::find_plugin(home, spec) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let root: PathBuf = match scope {
+        ScopeArg::Project => {
+            quire::agent::prompt::repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf())
+        }
+        ScopeArg::User => match bundle::user_plugins_dir()
+            .and_then(|d| d.parent().and_then(Path::parent).map(Path::to_path_buf))
+        {
+            Some(h) => h,
+            None => {
+                eprintln!("error: HOME is not set, so ~/.agents/plugins is unknown");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let mut opts = market::store::install_options(&m, &entry, force);
+    if !m.is_git()
+        && let share::Source::Path(p) = share::Source::parse(&opts.source)
+    {
+        opts.source = share::source::folder_from(&root, &root, &p);
+    }
+    let ctx = ShareContext {
+        root: root.clone(),
+        layout: Layout::Project,
+        scratch: home.join("tmp"),
+        mcp: Vec::new(),
+    };
+    let _ = std::fs::create_dir_all(&ctx.scratch);
+    let added = match share::add(&ctx, &opts) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    for e in &added {
+        println!(
+            "installed {} {} into {} (pinned in {})",
+            e.kind.label(),
+            e.name,
+            root.join(&e.installed).display(),
+            root.join(share::lock::FILE).display()
+        );
+        if !e.hooks.is_empty() {
+            println!(
+                "  hooks: {} — they run once approved (`quire hooks trust`)",
+                e.hooks.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+        if !e.mcp_servers.is_empty() {
+            let state = if enable {
+                "enabled"
+            } else {
+                "off until `quire plugins enable NAME`"
+            };
+            println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
+        }
+        if !consent(home, &root.join(&e.installed), yes) {
+            return EXIT_FAILED;
+        }
+        if enable && let Err(err) = bundle::mcp::set_enabled(home, &e.name, true) {
+            eprintln!("error: cannot enable its MCP servers: {err}");
+            return EXIT_FAILED;
+        }
+    }
+    EXIT_OK
+}
+
+pub fn enable(home: &Path, name: &str, on: bool) -> i32 {
+    match bundle::mcp::set_enabled(home, name, on) {
+        Ok(()) => {
+            println!(
+                "MCP servers of {name}: {}",
+                if on { "enabled" } else { "disabled" }
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
+    let (found, warnings) = bundle::installed_with_warnings(config, cwd);
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    for i in &found {
+        let b = &i.bundle;
+        let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();
+        if json {
+            println!(
+                "{}",
+                json!({"name": b.name, "scope": i.scope.label(), "layouts": layouts, "path": b.root,
+                       "skills": b.skills, "commands": b.commands, "agents": b.agents, "hooks": b.hooks,
+                       "mcp": b.mcp.iter().map(|m| &m.path).collect::<Vec<_>>(), "components": b.components})
+            );
+        } else {
+            println!(
+                "{:<24} {:<8} {:<28} {}",
+                b.name,
+                i.scope.label(),
+                layouts.join(","),
+                b.root.display()
+            );
+        }
+    }
+    EXIT_OK
+}
+
+/// Shows the grants of the bundle's WASM components and records consent
+/// with `yes`; without it they load only after `quire plugins add`.
+fn consent(home: &Path, dir: &Path, yes: bool) -> bool {
+    let Ok(b) = bundle::detect(dir) else {
+        return true;
+    };
+    let mut store = quire::plugins::consent::ConsentStore::open(home);
+    for c in &b.components {
+        let file = c.join(quire::plugins::manifest::MANIFEST_FILE);
+        let Ok(m) = quire::plugins::manifest::load(&file) else {
+            continue;
+        };
+        let grants = bundle::validate::grant_lines(&m);
+        println!(
+            "  WASM component {}: {}",
+            m.name,
+            if grants.is_empty() {
+                "no grants".to_string()
+            } else {
+                grants.join(", ")
+            }
+        );
+        if grants.is_empty() {
+            continue;
+        }
+        if yes {
+            if let Err(e) = store.accept(&m) {
+                eprintln!("error: {e}");
+                return false;
+            }
+        } else {
+            println!("    not accepted: run again with --yes to accept these grants");
+        }
+    }
+    true
+}

@@ -1,0 +1,127 @@
+//! Custom slash commands in the three front ends (`quire exec "/name
+//! args"`, the line REPL, the terminal view): loaded once per process,
+//! expanded just before the message is sent, with the command's `model`
+//! used for that one task.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use quire::agent::Session;
+use quire::commands::{self, CommandRoots, ExpandContext, SlashCommand};
+use quire::config::Config;
+use tokio_util::sync::CancellationToken;
+
+/// The commands of this process.
+pub struct Slash {
+    pub commands: Vec<SlashCommand>,
+    sandbox: quire::tools::sandbox::SandboxMode,
+    network: bool,
+}
+
+static LOADED: OnceLock<Slash> = OnceLock::new();
+
+/// Every command folder of a session in `cwd` (also plugins' folders).
+pub fn roots(config: &Config, home: &Path, cwd: &Path) -> CommandRoots {
+    let mut roots = CommandRoots::standard(cwd, config.project_trusted, home);
+    roots.plugins = quire::plugins::bundle::command_folders(config, home, cwd);
+    roots
+}
+
+/// Reads the commands (once per process) and returns them.
+pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
+    LOADED.get_or_init(|| {
+        let found = commands::discover(&roots(config, home, cwd));
+        for p in &found.problems {
+            tracing::warn!("commands: {p}");
+        }
+        Slash {
+            commands: found.commands,
+            sandbox: config.sandbox,
+            network: config.network,
+        }
+    })
+}
+
+/// The loaded commands, once [`init`] ran.
+pub fn loaded() -> Option<&'static Slash> {
+    LOADED.get()
+}
+
+/// Whether `/name` is a custom command.
+pub fn known(name: &str) -> bool {
+    loaded().is_some_and(|s| commands::find(&s.commands, name).is_some())
+}
+
+/// The `/` menu entries of the custom commands starting with `typed`.
+pub fn menu(typed: &str) -> Vec<(String, String)> {
+    let Some(s) = loaded() else {
+        return Vec::new();
+    };
+    s.commands
+        .iter()
+        .map(|c| (format!("/{}", c.name), c))
+        .filter(|(name, _)| name.starts_with(typed))
+        .map(|(name, c)| {
+            let hint = c
+                .argument_hint
+                .as_deref()
+                .map(|h| format!(" {h}"))
+                .unwrap_or_default();
+            let what = super::summary::clip(&c.description, 60);
+            (name, format!("command{hint}: {what}"))
+        })
+        .collect()
+}
+
+/// A command's message, ready to send.
+pub struct Prepared {
+    pub text: String,
+    /// The model to go back to after the task, when the command chose one.
+    pub previous_model: Option<String>,
+}
+
+/// Expands `line` when it calls a custom command (`None` otherwise),
+/// switching the session to the command's model.
+pub async fn prepare(
+    line: &str,
+    session: &mut Session,
+    cancel: &CancellationToken,
+) -> Result<Option<Prepared>, String> {
+    let Some(slash) = loaded() else {
+        return Ok(None);
+    };
+    let Some((name, args)) = commands::split_invocation(line) else {
+        return Ok(None);
+    };
+    let Some(cmd) = commands::find(&slash.commands, name) else {
+        return Ok(None);
+    };
+    let ctx = ExpandContext {
+        cwd: session.cwd().to_path_buf(),
+        sandbox: slash.sandbox,
+        network: slash.network,
+        cancel: cancel.clone(),
+    };
+    let expanded = commands::expand(cmd, args, &ctx)
+        .await
+        .map_err(|e| e.to_string())?;
+    let previous_model = match expanded.model.as_deref() {
+        Some(m) if m != session.model() => {
+            let before = session.model().to_string();
+            session.set_model(m);
+            Some(before)
+        }
+        _ => None,
+    };
+    Ok(Some(Prepared {
+        text: expanded.text,
+        previous_model,
+    }))
+}
+
+/// Goes back to the model used before the command.
+pub fn restore(session: &mut Session, prepared: &Prepared) {
+    if let Some(m) = &prepared.previous_model {
+        session.set_model(m);
+    }
+}

@@ -1,0 +1,70 @@
+//! `quire commands list`: the custom slash commands of this directory.
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::args::GlobalArgs;
+use super::{EXIT_OK, EXIT_USAGE, setup};
+
+#[derive(Debug, Args)]
+pub struct CommandsArgs {
+    #[command(subcommand)]
+    pub command: CommandsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommandsCommand {
+    /// Each command with its source, argument hint and description; files that cannot be used are reported.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
+    let setup = match setup::load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let CommandsCommand::List { json } = &args.command;
+    let found =
+        quire::commands::discover(&super::slash::roots(&setup.config, &setup.home, &setup.cwd));
+    for c in &found.commands {
+        if *json {
+            super::pipe::out(&format!(
+                "{}\n",
+                json!({
+                    "name": c.name,
+                    "description": c.description,
+                    "argument_hint": c.argument_hint,
+                    "allowed_tools": c.allowed_tools,
+                    "model": c.model,
+                    "source": c.source.label(),
+                    "path": c.path,
+                })
+            ));
+        } else {
+            let hint = c.argument_hint.as_deref().unwrap_or("");
+            super::pipe::out(&format!(
+                "/{:<20} {:<16} {} — {}\n",
+                c.name,
+                hint,
+                c.source.label(),
+                super::summary::clip(&c.description, 70)
+            ));
+        }
+    }
+    if found.commands.is_empty() && !*json {
+        super::pipe::out(
+            "no custom commands: add Markdown files to .quire/commands/ (or .claude/commands/, ~/.quire/commands/)\n",
+        );
+    }
+    for p in &found.problems {
+        eprintln!("warning: {p}");
+    }
+    EXIT_OK
+}

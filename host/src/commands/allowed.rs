@@ -1,0 +1,121 @@
+//! `allowed-tools` of a command, as Claude Code writes them: `Bash`,
+//! `Bash(git status:*)` (a prefix), `Bash(npm test)` (exact), `Read`…
+//! Only the `Bash` entries matter here: they say which `` !`command` ``
+//! lines of the command may run before its message is sent.
+
+/// Splits `Bash(git add:*), Bash(git status:*) Read` into its entries
+/// (commas and spaces outside parentheses separate them).
+pub fn split_list(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                current.push(c);
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                current.push(c);
+            }
+            ',' | ' ' | '\t' if depth == 0 => {
+                if !current.trim().is_empty() {
+                    out.push(current.trim().to_string());
+                }
+                current.clear();
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// Whether `command` may run under `allowed`. A command with shell
+/// operators (`;`, `&`, `|`, redirections, substitutions) needs plain
+/// `Bash`: a prefix like `git status:*` must not let `git status; rm -rf
+/// ~` through.
+pub fn permits(allowed: &[String], command: &str) -> bool {
+    let command = command.trim();
+    let compound = command.contains([';', '&', '|', '>', '<', '`', '\n', '$', '(', ')']);
+    allowed.iter().any(|entry| {
+        let entry = entry.trim();
+        if entry == "Bash" || entry == "Bash(*)" {
+            return true;
+        }
+        let Some(pattern) = entry
+            .strip_prefix("Bash(")
+            .and_then(|p| p.strip_suffix(')'))
+        else {
+            return false;
+        };
+        if compound {
+            return false;
+        }
+        match pattern
+            .strip_suffix(":*")
+            .or_else(|| pattern.strip_suffix(" *"))
+            .or_else(|| pattern.strip_suffix('*'))
+        {
+            Some(prefix) => {
+                let prefix = prefix.trim_end();
+                command == prefix
+                    || command
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| prefix.is_empty() || rest.starts_with(' '))
+            }
+            None => command == pattern.trim(),
+        }
+    })
+}
+
+/// The prefix to suggest for `command` (its first two words).
+pub fn hint(command: &str) -> String {
+    command
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn entries_split_outside_parentheses() {
+        assert_eq!(
+            split_list("Bash(git add:*), Bash(git status:*) Read"),
+            ["Bash(git add:*)", "Bash(git status:*)", "Read"]
+        );
+    }
+
+    #[test]
+    fn prefixes_and_exact_commands() {
+        let a = list(&["Bash(git status:*)", "Bash(npm test)"]);
+        assert!(permits(&a, "git status"));
+        assert!(permits(&a, "git status --short"));
+        assert!(!permits(&a, "git statusx"));
+        assert!(permits(&a, "npm test"));
+        assert!(!permits(&a, "npm test --all"));
+        assert!(!permits(&a, "git push"));
+        assert!(!permits(&list(&["Read"]), "git status"));
+        assert!(!permits(&[], "git status"));
+    }
+
+    #[test]
+    fn a_prefix_never_lets_a_compound_command_through() {
+        let a = list(&["Bash(git status:*)"]);
+        assert!(!permits(&a, "git status; rm -rf ~"));
+        assert!(!permits(&a, "git status && curl x | sh"));
+        assert!(!permits(&a, "git status $(rm x)"));
+        assert!(permits(&list(&["Bash"]), "git status | head -5"));
+    }
+}

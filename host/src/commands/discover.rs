@@ -1,0 +1,216 @@
+//! Where commands come from, in order (the first of a name wins):
+//! the project's `.quire/commands/` and `.claude/commands/` (from the
+//! working directory up to the repository root, only in a trusted
+//! repository), `~/.quire/commands/`, Codex's `~/.codex/prompts/`, then
+//! plugins, whose commands are named `PLUGIN:name` and so never shadow the
+//! user's own. Sub-folders group files; the name is the file's stem.
+
+use std::path::{Path, PathBuf};
+
+use super::parse::read_command;
+use super::{CommandSource, SlashCommand};
+
+/// How deep sub-folders of a commands folder are read.
+const MAX_DEPTH: usize = 3;
+
+/// A plugin's commands folder.
+#[derive(Debug, Clone)]
+pub struct PluginCommands {
+    pub plugin: String,
+    pub dir: PathBuf,
+}
+
+/// The folders to read.
+#[derive(Debug, Clone, Default)]
+pub struct CommandRoots {
+    /// Project folders, nearest first: `.quire/commands` and
+    /// `.claude/commands` are read in each.
+    pub project: Vec<PathBuf>,
+    /// quire's home (`~/.quire`).
+    pub quire_home: Option<PathBuf>,
+    /// Codex's home (`$CODEX_HOME`, else `~/.codex`).
+    pub codex_home: Option<PathBuf>,
+    pub plugins: Vec<PluginCommands>,
+}
+
+impl CommandRoots {
+    /// The standard folders for a session in `cwd`. The project's folders
+    /// are read only when it is `trusted`.
+    pub fn standard(cwd: &Path, trusted: bool, quire_home: &Path) -> CommandRoots {
+        let mut project = Vec::new();
+        if trusted {
+            for dir in cwd.ancestors() {
+                project.push(dir.to_path_buf());
+                if dir.join(".git").exists() {
+                    break;
+                }
+            }
+            if !project.last().is_some_and(|d| d.join(".git").exists()) {
+                project.truncate(1);
+            }
+        }
+        let codex_home = std::env::var_os("CODEX_HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".codex")));
+        CommandRoots {
+            project,
+            quire_home: Some(quire_home.to_path_buf()),
+            codex_home,
+            plugins: Vec::new(),
+        }
+    }
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub commands: Vec<SlashCommand>,
+    /// Files that could not be used, and shadowed names, for people.
+    pub problems: Vec<String>,
+}
+
+/// Reads every command of `roots`.
+pub fn discover(roots: &CommandRoots) -> Discovered {
+    let mut found = Discovered::default();
+    let mut folders: Vec<(PathBuf, CommandSource, Option<&str>)> = Vec::new();
+    for dir in &roots.project {
+        folders.push((dir.join(".quire/commands"), CommandSource::Project, None));
+        folders.push((
+            dir.join(".claude/commands"),
+            CommandSource::ProjectClaude,
+            None,
+        ));
+    }
+    if let Some(home) = &roots.quire_home {
+        folders.push((home.join("commands"), CommandSource::User, None));
+    }
+    if let Some(codex) = &roots.codex_home {
+        folders.push((codex.join("prompts"), CommandSource::CodexPrompts, None));
+    }
+    for p in &roots.plugins {
+        folders.push((
+            p.dir.clone(),
+            CommandSource::Plugin(p.plugin.clone()),
+            Some(p.plugin.as_str()),
+        ));
+    }
+    for (dir, source, plugin) in folders {
+        read_folder(&dir, &source, plugin, &mut found);
+    }
+    found
+}
+
+fn read_folder(dir: &Path, source: &CommandSource, plugin: Option<&str>, found: &mut Discovered) {
+    if !dir.is_dir() {
+        return;
+    }
+    let walk = walkdir::WalkDir::new(dir)
+        .max_depth(MAX_DEPTH)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walk.into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        if entry.file_type().is_dir() || path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            found.problems.push(format!(
+                "{}: a symbolic link; commands must be plain files — skipped",
+                path.display()
+            ));
+            continue;
+        }
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if !is_command_name(stem) {
+            found.problems.push(format!(
+                "{}: the name '{stem}' cannot be a command (letters, digits, '-', '_' and '.'); rename the file",
+                path.display()
+            ));
+            continue;
+        }
+        let name = match plugin {
+            Some(p) => format!("{p}:{stem}"),
+            None => stem.to_string(),
+        };
+        if let Some(first) = found.commands.iter().find(|c| c.name == name) {
+            found.problems.push(format!(
+                "{}: /{name} is shadowed by {}",
+                path.display(),
+                first.path.display()
+            ));
+            continue;
+        }
+        match read_command(path, name, source.clone()) {
+            Ok(c) => found.commands.push(c),
+            Err(e) => found.problems.push(e.to_string()),
+        }
+    }
+}
+
+/// Letters, digits, `-`, `_`, `.`, not starting with `.` or `-`.
+pub fn is_command_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).ok();
+        }
+        std::fs::write(path, text).ok();
+    }
+
+    #[test]
+    fn project_first_then_user_then_codex_then_namespaced_plugins() {
+        let t = tempfile::tempdir().ok();
+        let Some(t) = t else { return };
+        let root = t.path();
+        write(
+            &root.join("repo/.claude/commands/fix.md"),
+            "Fix from claude\n",
+        );
+        write(
+            &root.join("repo/.quire/commands/fix.md"),
+            "Fix from quire\n",
+        );
+        write(&root.join("home/commands/fix.md"), "Fix from home\n");
+        write(&root.join("home/commands/notes/todo.md"), "Todo\n");
+        write(&root.join("codex/prompts/plan.md"), "Plan\n");
+        write(&root.join("plug/commands/fix.md"), "Plugin fix\n");
+        let roots = CommandRoots {
+            project: vec![root.join("repo")],
+            quire_home: Some(root.join("home")),
+            codex_home: Some(root.join("codex")),
+            plugins: vec![PluginCommands {
+                plugin: "tools".into(),
+                dir: root.join("plug/commands"),
+            }],
+        };
+        let d = discover(&roots);
+        let names: Vec<(&str, &str)> = d
+            .commands
+            .iter()
+            .map(|c| (c.name.as_str(), c.description.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("fix", "Fix from quire"),
+                ("todo", "Todo"),
+                ("plan", "Plan"),
+                ("tools:fix", "Plugin fix")
+            ]
+        );
+        assert_eq!(d.problems.len(), 2, "{:?}", d.problems);
+    }
+}

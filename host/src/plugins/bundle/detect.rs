@@ -1,0 +1,308 @@
+//! Reading a bundle folder: each manifest found adds its layout and the
+//! folders it names; default folders (`skills/`, `commands/`, `agents/`,
+//! `hooks/hooks.json`, `mcp.json` / `.mcp.json`, `dev.quire/`) are used
+//! when present.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::paths::resolve;
+use super::{Bundle, BundleError, CLIENT_FOLDER, Layout, McpFile, Problem};
+use crate::plugins::manifest::{self as wasm_manifest, MANIFEST_FILE};
+
+/// The fields Agent Plugins 1.0 allows in `plugin.json`.
+pub const AGENT_PLUGINS_FIELDS: [&str; 10] = [
+    "$schema",
+    "name",
+    "version",
+    "description",
+    "author",
+    "homepage",
+    "repository",
+    "license",
+    "keywords",
+    "extensions",
+];
+
+/// Manifest files bigger than this are refused.
+const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+
+/// Reads the bundle in `root`.
+pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
+    let mut b = Bundle {
+        root: root.to_path_buf(),
+        ..Bundle::default()
+    };
+    let mut names: Vec<(String, PathBuf)> = Vec::new();
+    let ap = root.join("plugin.json");
+    if ap.is_file() {
+        let m = read_json(&ap)?;
+        b.layouts.push(Layout::AgentPlugins);
+        agent_plugins(&ap, &m, &mut b);
+        take_name(&ap, &m, &mut names, &mut b);
+    }
+    let claude = root.join(".claude-plugin/plugin.json");
+    if claude.is_file() {
+        let m = read_json(&claude)?;
+        b.layouts.push(Layout::ClaudeCode);
+        claude_code(&claude, &m, &mut b);
+        take_name(&claude, &m, &mut names, &mut b);
+    }
+    let codex = root.join(".codex-plugin/plugin.json");
+    if codex.is_file() {
+        let m = read_json(&codex)?;
+        b.layouts.push(Layout::Codex);
+        codex_manifest(&codex, &m, &mut b);
+        take_name(&codex, &m, &mut names, &mut b);
+    }
+    let toml = root.join(MANIFEST_FILE);
+    if toml.is_file() {
+        let m = wasm_manifest::load(&toml).map_err(|e| BundleError::Invalid {
+            file: toml.clone(),
+            message: e.to_string(),
+        })?;
+        if b.layouts.is_empty() {
+            b.layouts.push(Layout::Wasm);
+        }
+        b.components.push(root.to_path_buf());
+        if b.description.is_none() {
+            b.description = Some(m.description.clone());
+        }
+        names.push((m.name.clone(), toml));
+    }
+    let name = match names.first() {
+        Some((n, _)) => n.clone(),
+        // A manifest without a usable name: the folder's name, so every
+        // other problem is still reported.
+        None if !b.layouts.is_empty() => root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        None => return Err(BundleError::NoManifest(root.to_path_buf())),
+    };
+    for (other, file) in names.iter().skip(1) {
+        if *other != name {
+            b.problems.push(Problem {
+                file: file.clone(),
+                message: format!(
+                    "names the plugin '{other}', but another manifest names it '{name}'; use one name"
+                ),
+            });
+        }
+    }
+    b.name = name;
+    defaults(&mut b);
+    Ok(b)
+}
+
+fn read_json(file: &Path) -> Result<Map<String, Value>, BundleError> {
+    let invalid = |message: String| BundleError::Invalid {
+        file: file.to_path_buf(),
+        message,
+    };
+    let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    if len > MAX_MANIFEST_BYTES {
+        return Err(invalid(format!("{len} bytes is too large for a manifest")));
+    }
+    let text =
+        std::fs::read_to_string(file).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(invalid("must be a JSON object".into())),
+        Err(e) => Err(invalid(format!("is not valid JSON: {e}"))),
+    }
+}
+
+fn take_name(
+    file: &Path,
+    m: &Map<String, Value>,
+    names: &mut Vec<(String, PathBuf)>,
+    b: &mut Bundle,
+) {
+    match m.get("name").and_then(Value::as_str) {
+        Some(n) if is_plugin_name(n) => names.push((n.to_string(), file.to_path_buf())),
+        Some(n) => b.problems.push(Problem {
+            file: file.to_path_buf(),
+            message: format!(
+                "\"name\": \"{n}\" is not a plugin name: lowercase letters, digits and '-', at most 64 characters"
+            ),
+        }),
+        None => b.problems.push(Problem {
+            file: file.to_path_buf(),
+            message: "\"name\" is missing; every manifest needs the plugin's name".into(),
+        }),
+    }
+    if b.version.is_none() {
+        b.version = m.get("version").and_then(Value::as_str).map(str::to_string);
+    }
+    if b.description.is_none() {
+        b.description = m
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+    }
+}
+
+/// Lowercase letters, digits and `-`, 1 to 64 characters, not starting or
+/// ending with `-`.
+pub fn is_plugin_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 64
+        && !n.starts_with('-')
+        && !n.ends_with('-')
+        && n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
+    match m.get("$schema").and_then(Value::as_str) {
+        Some(s) if s == super::PLUGIN_SCHEMA_1_0 => {}
+        Some(s) => b.problems.push(Problem {
+            file: file.to_path_buf(),
+            message: format!(
+                "\"$schema\": \"{s}\" is not a supported Agent Plugins schema; use \"{}\"",
+                super::PLUGIN_SCHEMA_1_0
+            ),
+        }),
+        None => b.problems.push(Problem {
+            file: file.to_path_buf(),
+            message: format!(
+                "\"$schema\" is missing; add \"$schema\": \"{}\"",
+                super::PLUGIN_SCHEMA_1_0
+            ),
+        }),
+    }
+    for key in m
+        .keys()
+        .filter(|k| !AGENT_PLUGINS_FIELDS.contains(&k.as_str()))
+    {
+        b.problems.push(Problem {
+            file: file.to_path_buf(),
+            message: format!(
+                "unknown field \"{key}\" (Agent Plugins 1.0 allows {}); it is ignored",
+                AGENT_PLUGINS_FIELDS.join(", ")
+            ),
+        });
+    }
+    let mcp = b.root.join("mcp.json");
+    if mcp.is_file() {
+        b.mcp.push(McpFile {
+            path: mcp,
+            layout: Layout::AgentPlugins,
+        });
+    }
+}
+
+fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
+    for (key, target) in [("commands", 0), ("agents", 1), ("skills", 2)] {
+        for p in named_paths(file, m, key, b) {
+            match target {
+                0 => b.commands.push(p),
+                1 => b.agents.push(p),
+                _ => b.skills.push(p),
+            }
+        }
+    }
+    for p in named_paths(file, m, "hooks", b) {
+        b.hooks.push(p);
+    }
+    for p in named_paths(file, m, "mcpServers", b) {
+        b.mcp.push(McpFile {
+            path: p,
+            layout: Layout::ClaudeCode,
+        });
+    }
+}
+
+fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
+    for p in named_paths(file, m, "skills", b) {
+        b.skills.push(p);
+    }
+    for p in named_paths(file, m, "hooks", b) {
+        b.hooks.push(p);
+    }
+    for p in named_paths(file, m, "mcpServers", b) {
+        b.mcp.push(McpFile {
+            path: p,
+            layout: Layout::Codex,
+        });
+    }
+}
+
+/// The paths `key` names (a string or a list of strings), each checked.
+fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -> Vec<PathBuf> {
+    let raw: Vec<&str> = match m.get(key) {
+        None => return Vec::new(),
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Value::Object(_)) => {
+            b.problems.push(Problem {
+                file: file.to_path_buf(),
+                message: format!(
+                    "\"{key}\" is written inline; quire reads it from a file — move it into its own file and name that path"
+                ),
+            });
+            return Vec::new();
+        }
+        Some(_) => {
+            b.problems.push(Problem {
+                file: file.to_path_buf(),
+                message: format!("\"{key}\" must be a path or a list of paths"),
+            });
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for rel in raw {
+        match resolve(&b.root, rel) {
+            Ok(p) if p.exists() => out.push(p),
+            Ok(_) => b.problems.push(Problem {
+                file: file.to_path_buf(),
+                message: format!("\"{key}\" names \"{rel}\", which does not exist"),
+            }),
+            Err(message) => b.problems.push(Problem {
+                file: file.to_path_buf(),
+                message: format!("\"{key}\": {message}"),
+            }),
+        }
+    }
+    out
+}
+
+/// The conventional folders, when present and not named already.
+fn defaults(b: &mut Bundle) {
+    let root = b.root.clone();
+    let client = root.join(CLIENT_FOLDER);
+    let add = |list: &mut Vec<PathBuf>, p: PathBuf| {
+        if p.exists() && super::paths::stays_inside(&root, &p) && !list.contains(&p) {
+            list.push(p);
+        }
+    };
+    add(&mut b.skills, root.join("skills"));
+    add(&mut b.commands, root.join("commands"));
+    add(&mut b.commands, client.join("commands"));
+    add(&mut b.agents, root.join("agents"));
+    add(&mut b.agents, client.join("agents"));
+    add(&mut b.hooks, root.join("hooks/hooks.json"));
+    add(&mut b.hooks, client.join("hooks/hooks.json"));
+    let dot_mcp = root.join(".mcp.json");
+    if dot_mcp.is_file()
+        && !b.mcp.iter().any(|m| m.path == dot_mcp)
+        && super::paths::stays_inside(&root, &dot_mcp)
+    {
+        b.mcp.push(McpFile {
+            path: dot_mcp,
+            layout: Layout::ClaudeCode,
+        });
+    }
+    if let Ok(entries) = std::fs::read_dir(client.join("components")) {
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join(MANIFEST_FILE).is_file() && super::paths::stays_inside(&root, p))
+            .collect();
+        dirs.sort();
+        b.components.extend(dirs);
+    }
+}

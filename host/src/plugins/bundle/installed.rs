@@ -1,0 +1,262 @@
+//! The installed bundles of a session: `.agents/plugins/NAME` of a trusted
+//! repository, then `~/.agents/plugins/NAME`. A bundle whose files drifted
+//! from `quire.lock` is left out (said in a warning) until it is synced or
+//! re-approved. Each kind of component is handed to its own machinery by
+//! the functions here, named by plugin.
+
+use std::path::{Path, PathBuf};
+
+use super::{Bundle, detect};
+use crate::commands::PluginCommands;
+use crate::config::Config;
+
+/// Where a bundle was installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BundleScope {
+    Project,
+    User,
+}
+
+impl BundleScope {
+    pub fn label(self) -> &'static str {
+        match self {
+            BundleScope::Project => "project",
+            BundleScope::User => "user",
+        }
+    }
+}
+
+/// One installed bundle.
+#[derive(Debug, Clone)]
+pub struct InstalledBundle {
+    pub bundle: Bundle,
+    pub scope: BundleScope,
+}
+
+/// `~/.agents/plugins`.
+pub fn user_plugins_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".agents").join("plugins"))
+}
+
+/// `<repo>/.agents/plugins`.
+pub fn project_plugins_dir(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(cwd)
+        .join(".agents")
+        .join("plugins")
+}
+
+/// The usable bundles, with warnings for the ones left out.
+pub fn installed_with_warnings(config: &Config, cwd: &Path) -> (Vec<InstalledBundle>, Vec<String>) {
+    if !config.plugins.enabled {
+        return (Vec::new(), Vec::new());
+    }
+    scan(config.project_trusted.then_some(cwd))
+}
+
+/// The bundles of `project` (a trusted working directory, or none) and
+/// the user's.
+pub fn scan(project: Option<&Path>) -> (Vec<InstalledBundle>, Vec<String>) {
+    scan_at(project, user_plugins_dir())
+}
+
+/// [`scan`] with the user's bundle folder given.
+pub fn scan_at(
+    project: Option<&Path>,
+    user: Option<PathBuf>,
+) -> (Vec<InstalledBundle>, Vec<String>) {
+    let mut out: Vec<InstalledBundle> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut dirs = Vec::new();
+    if let Some(cwd) = project {
+        dirs.push((BundleScope::Project, project_plugins_dir(cwd)));
+    }
+    if let Some(u) = user {
+        dirs.push((BundleScope::User, u));
+    }
+    for (scope, dir) in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut folders: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        folders.sort();
+        for folder in folders {
+            match detect(&folder) {
+                Ok(bundle) => {
+                    if out.iter().any(|b| b.bundle.name == bundle.name) {
+                        warnings.push(format!(
+                            "plugin '{}' at {} is shadowed by the one installed earlier",
+                            bundle.name,
+                            folder.display()
+                        ));
+                        continue;
+                    }
+                    if let Some(why) = super::drift::drift(&bundle) {
+                        warnings.push(format!(
+                            "plugin '{}' is not loaded: {why}; run `quire share sync` to restore it or `quire share update` to approve the change",
+                            bundle.name
+                        ));
+                        continue;
+                    }
+                    out.push(InstalledBundle { bundle, scope });
+                }
+                Err(e) => warnings.push(format!("plugin skipped: {e}")),
+            }
+        }
+    }
+    (out, warnings)
+}
+
+/// The usable bundles.
+pub fn installed(config: &Config, cwd: &Path) -> Vec<InstalledBundle> {
+    let (b, warnings) = installed_with_warnings(config, cwd);
+    for w in warnings {
+        tracing::warn!("plugins: {w}");
+    }
+    b
+}
+
+/// The bundles' command folders (commands become `/PLUGIN:name`).
+pub fn command_folders(config: &Config, _home: &Path, cwd: &Path) -> Vec<PluginCommands> {
+    installed(config, cwd)
+        .into_iter()
+        .flat_map(|i| {
+            let plugin = i.bundle.name.clone();
+            i.bundle
+                .commands
+                .into_iter()
+                .map(move |dir| PluginCommands {
+                    plugin: plugin.clone(),
+                    dir,
+                })
+        })
+        .collect()
+}
+
+/// A folder or file of agent definitions carried by a plugin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentSource {
+    pub plugin: String,
+    pub path: PathBuf,
+}
+
+/// The bundles' agent folders, for the agent definitions loader (agents
+/// are named `PLUGIN:agent`).
+pub fn agent_sources(config: &Config, cwd: &Path) -> Vec<AgentSource> {
+    installed(config, cwd)
+        .into_iter()
+        .flat_map(|i| {
+            let plugin = i.bundle.name.clone();
+            i.bundle.agents.into_iter().map(move |path| AgentSource {
+                plugin: plugin.clone(),
+                path,
+            })
+        })
+        .collect()
+}
+
+/// The bundles' skill folders, with their plugin's name.
+pub fn skill_folders(config: &Config, cwd: &Path) -> Vec<(String, PathBuf)> {
+    installed(config, cwd)
+        .into_iter()
+        .flat_map(|i| {
+            let plugin = i.bundle.name.clone();
+            i.bundle
+                .skills
+                .into_iter()
+                .map(move |p| (plugin.clone(), p))
+        })
+        .collect()
+}
+
+/// The bundles' hook files, with their plugin's name.
+pub fn hook_files(config: &Config, cwd: &Path) -> Vec<(String, PathBuf)> {
+    installed(config, cwd)
+        .into_iter()
+        .flat_map(|i| {
+            let plugin = i.bundle.name.clone();
+            i.bundle.hooks.into_iter().map(move |p| (plugin.clone(), p))
+        })
+        .collect()
+}
+
+/// The hook files of the bundles, with each bundle's folder.
+pub fn hook_files_for(config: &Config, _home: &Path, cwd: &Path) -> Vec<(PathBuf, PathBuf)> {
+    installed(config, cwd)
+        .into_iter()
+        .flat_map(|i| {
+            let root = i.bundle.root.clone();
+            i.bundle.hooks.into_iter().map(move |p| (p, root.clone()))
+        })
+        .collect()
+}
+
+/// The WASM component folders of the bundles of `workspace` (trusted, or
+/// none) and the user's.
+pub fn wasm_component_dirs(workspace: Option<&Path>) -> Vec<PathBuf> {
+    scan(workspace)
+        .0
+        .into_iter()
+        .flat_map(|i| i.bundle.components)
+        .collect()
+}
+
+/// The bundles' MCP servers as specs named `PLUGIN_SERVER`, disabled
+/// unless the user enabled them; warnings for entries that cannot be used.
+pub fn mcp_servers(config: &Config, cwd: &Path) -> (Vec<crate::mcp::ServerSpec>, Vec<String>) {
+    let home = crate::config::quire_home();
+    let enabled = super::mcp::enabled_servers(&home);
+    let mut specs = Vec::new();
+    let mut warnings = Vec::new();
+    for i in installed(config, cwd) {
+        for file in &i.bundle.mcp {
+            match super::mcp::specs(&i.bundle, file, &home, &enabled, &mut warnings) {
+                Ok(mut s) => specs.append(&mut s),
+                Err(e) => warnings.push(e),
+            }
+        }
+    }
+    (specs, warnings)
+}
+
+/// The skill folders of the bundles of `project` and `user` (the user's
+/// `.agents/plugins`), for skills discovery.
+pub fn scan_skill_folders(project: Option<&Path>, user: Option<PathBuf>) -> Vec<(String, PathBuf)> {
+    scan_at(project, user)
+        .0
+        .into_iter()
+        .flat_map(|i| {
+            let plugin = i.bundle.name.clone();
+            i.bundle
+                .skills
+                .into_iter()
+                .map(move |p| (plugin.clone(), p))
+        })
+        .collect()
+}
+
+/// The plugin a folder belongs to, when it is inside
+/// `.agents/plugins/NAME/`.
+pub fn plugin_of(dir: &Path) -> Option<String> {
+    let mut child: Option<&Path> = None;
+    for d in dir.ancestors() {
+        if d.file_name().is_some_and(|n| n == "plugins")
+            && d.parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == ".agents")
+        {
+            return child
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned());
+        }
+        child = Some(d);
+    }
+    None
+}

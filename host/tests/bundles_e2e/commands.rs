@@ -1,0 +1,148 @@
+//! Custom slash commands through `quire exec "/name args"` and the line
+//! REPL: arguments, `@path` files, `` !`command` `` lines in the sandbox
+//! limited by `allowed-tools`, the command's model, and the folders.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+use super::{isolate, run};
+
+/// The text of every request the model server got.
+fn bodies(env: &TestEnv) -> String {
+    env.server
+        .requests()
+        .iter()
+        .map(|r| r.raw_body.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_command_expands_arguments_files_and_allowed_command_output() {
+    let env = TestEnv::new("responses");
+    env.write("notes/plan.txt", "PLAN-FILE-CONTENT-7\n");
+    env.write("untracked-marker.txt", "x\n");
+    env.write(
+        ".claude/commands/fix.md",
+        "---\ndescription: Fix an issue\nargument-hint: [issue] [priority]\nallowed-tools: Bash(git status:*)\n---\nStatus: !`git status --short`\nFix issue $1 with priority $2 using @notes/plan.txt\nAll: $ARGUMENTS\n",
+    );
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/fix 42 high"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert!(sent.contains("?? untracked-marker.txt"), "{sent}");
+    assert!(sent.contains("Fix issue 42 with priority high"), "{sent}");
+    assert!(sent.contains("All: 42 high"), "{sent}");
+    assert!(sent.contains("PLAN-FILE-CONTENT-7"), "{sent}");
+    assert!(!sent.contains("$ARGUMENTS"), "{sent}");
+}
+
+#[test]
+fn a_command_line_not_allowed_by_allowed_tools_is_refused_before_sending() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/commands/wipe.md",
+        "---\nallowed-tools: Bash(git status:*)\n---\nBefore: !`git status; touch pwned.txt`\n",
+    );
+    let r = run(&env, &["exec", "/wipe"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("allowed-tools"), "{}", r.stderr);
+    assert!(r.stderr.contains("wipe.md"), "{}", r.stderr);
+    assert!(!env.repo_path().join("pwned.txt").exists());
+    assert!(env.server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn the_command_line_runs_in_the_sandbox() {
+    // A read-only sandbox: the allowed command runs but cannot write.
+    let env = TestEnv::with_config("responses", "sandbox = \"read-only\"");
+    env.write(
+        ".quire/commands/touchy.md",
+        "---\nallowed-tools: Bash\n---\nOut: !`touch made-by-command.txt && echo wrote`\n",
+    );
+    env.server.push(Reply::text("ok"));
+    let r = run(&env, &["exec", "/touchy"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!env.repo_path().join("made-by-command.txt").exists());
+    let sent = bodies(&env);
+    assert!(!sent.contains("Out: wrote"), "{sent}");
+    assert!(sent.contains("Exit code"), "{sent}");
+}
+
+#[test]
+fn the_commands_model_is_used_for_its_message() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/commands/cheap.md",
+        "---\nmodel: small-test-model\n---\nSay hi.\n",
+    );
+    env.server.push(Reply::text("hi"));
+    let r = run(&env, &["exec", "/cheap"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let req = &env.server.requests()[0];
+    assert_eq!(req.body["model"], "small-test-model");
+}
+
+#[test]
+fn commands_list_shows_each_folder_in_order() {
+    let env = TestEnv::new("responses");
+    env.write(".quire/commands/fix.md", "Fix from quire\n");
+    env.write(".claude/commands/fix.md", "Fix from claude\n");
+    env.write(
+        ".claude/commands/lint.md",
+        "---\ndescription: Lint it\n---\nLint.\n",
+    );
+    let home_cmds = env.home.path().join("commands");
+    std::fs::create_dir_all(&home_cmds).unwrap();
+    std::fs::write(home_cmds.join("mine.md"), "Mine\n").unwrap();
+    let prompts = env.home.path().join("codex/prompts");
+    std::fs::create_dir_all(&prompts).unwrap();
+    std::fs::write(prompts.join("plan.md"), "Plan the work in $1 steps\n").unwrap();
+    let r = run(&env, &["commands", "list", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<(String, String, String)> = r
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap_or("").to_string(),
+                v["source"].as_str().unwrap_or("").to_string(),
+                v["description"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["fix", "lint", "mine", "plan"], "{rows:?}");
+    assert_eq!(rows[0].2, "Fix from quire");
+    assert_eq!(rows[3].1, "codex prompts");
+    assert!(r.stderr.contains("shadowed"), "{}", r.stderr);
+}
+
+#[test]
+fn the_line_repl_runs_a_command() {
+    let env = TestEnv::new("anthropic");
+    env.write(".quire/commands/greet.md", "Greet $1 warmly.\n");
+    env.server.push(Reply::text("hello"));
+    let mut cmd = env.command(&[]);
+    isolate(&env, &mut cmd);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"/greet Ada\n")
+        .expect("write");
+    let r = super::support::quire::finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        bodies(&env).contains("Greet Ada warmly."),
+        "{}",
+        bodies(&env)
+    );
+}
