@@ -2,7 +2,10 @@
 //! person would: (1) keypress to screen — the time from writing one key to
 //! the pty until the character shows on the virtual screen; (2) a streamed
 //! answer of 2,000 markdown lines — from Enter until its last line is on
-//! the screen, against the same answer through `quire exec`.
+//! the screen, against the same answer through `quire exec` on the same
+//! kind of pty (the terminal's cost paid by both) and as a whole process
+//! with piped output; (3) the same for a 2,000-item list (one block that
+//! never has a blank line).
 //!
 //! Run: `cargo bench -p quire --bench tui` (numbers go into BENCHMARKS.md).
 #![allow(
@@ -87,48 +90,76 @@ fn keypress() {
     );
 }
 
-fn answer_steps() -> Vec<Step> {
-    let mut steps = Vec::new();
-    for i in 0..LINES {
-        let line = match i % 10 {
-            0 => format!("## Section {i}\n\n"),
-            1 => format!("- item **{i}** with `code` and a [link](https://example.org/{i})\n"),
-            2 => "\n".to_string(),
-            _ => format!(
-                "Line {i} of the answer, some *prose* that goes on for a while to fill the width.\n"
-            ),
-        };
-        steps.push(Step::text(line));
+/// Mixed markdown: headings, lists, paragraphs, blank lines.
+fn mixed(i: usize) -> String {
+    match i % 10 {
+        0 => format!("## Section {i}\n\n"),
+        1 => format!("- item **{i}** with `code` and a [link](https://example.org/{i})\n"),
+        2 => "\n".to_string(),
+        _ => format!(
+            "Line {i} of the answer, some *prose* that goes on for a while to fill the width.\n"
+        ),
     }
+}
+
+/// One tight list of 2,000 items.
+fn list(i: usize) -> String {
+    format!("- item **{i}** of a long list, with `code` and some words\n")
+}
+
+fn answer_steps(line: fn(usize) -> String) -> Vec<Step> {
+    let mut steps: Vec<Step> = (0..LINES).map(|i| Step::text(line(i))).collect();
     steps.push(Step::text("\nEND-OF-ANSWER\n"));
     steps
 }
 
-fn streamed() {
-    let env = TestEnv::new("responses");
-    env.server.push(Reply::steps(answer_steps()));
-    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
-    wait(&pty, "/help for keys");
+/// Enter (or the start of `quire exec`) until the answer's end is on the
+/// screen of a 120×40 pty.
+fn on_pty(env: &TestEnv, line: fn(usize) -> String, exec: bool) -> Duration {
+    env.server.push(Reply::steps(answer_steps(line)));
+    let args: &[&str] = if exec {
+        &["exec", "write a long answer"]
+    } else {
+        &[]
+    };
     let started = Instant::now();
-    pty.send("write a long answer\r");
+    let mut pty = Pty::spawn(env.command(args), 40, 120);
+    let started = if exec {
+        started
+    } else {
+        wait(&pty, "/help for keys");
+        let t = Instant::now();
+        pty.send("write a long answer\r");
+        t
+    };
     wait(&pty, "END-OF-ANSWER");
-    let tui = started.elapsed();
-    pty.send("\x04");
+    let took = started.elapsed();
+    if !exec {
+        pty.send("\x04");
+    }
     let _ = pty.wait_exit();
+    took
+}
 
-    env.server.push(Reply::steps(answer_steps()));
+fn streamed(what: &str, line: fn(usize) -> String) {
+    let env = TestEnv::new("responses");
+    let tui = on_pty(&env, line, false);
+    let exec_pty = on_pty(&env, line, true);
+    env.server.push(Reply::steps(answer_steps(line)));
     let started = Instant::now();
     let run = env.run(&["exec", "write a long answer"]);
     let exec = started.elapsed();
     assert_eq!(run.code, 0, "{}", run.stderr);
     println!(
-        "{LINES}-line streamed answer: interactive view {:.0} ms (Enter to last line on screen), quire exec {:.0} ms (whole process)",
+        "{LINES}-line streamed answer ({what}): interactive view {:.0} ms (Enter to last line on screen), quire exec on a pty {:.0} ms, quire exec piped {:.0} ms (whole processes)",
         ms(tui),
+        ms(exec_pty),
         ms(exec)
     );
 }
 
 fn main() {
     keypress();
-    streamed();
+    streamed("mixed markdown", mixed);
+    streamed("one list", list);
 }

@@ -310,3 +310,5 @@ fn tool_output_is_capped_with_head_and_tail() {
 
 #[path = "exec_e2e/outcomes.rs"]
 mod outcomes;
+#[path = "exec_e2e/reasoning.rs"]
+mod reasoning;

@@ -304,12 +304,18 @@ impl Session {
     ) -> Result<retry::Response, CompleteError> {
         let events = self.events.clone();
         let events2 = self.events.clone();
-        let mut on_delta = move |d: &str| {
-            if stream_text {
-                events.send(Event::TextDelta {
-                    delta: d.to_string(),
-                });
+        let mut on_delta = move |d: retry::Delta<'_>| {
+            if !stream_text {
+                return;
             }
+            events.send(match d {
+                retry::Delta::Text(d) => Event::TextDelta {
+                    delta: d.to_string(),
+                },
+                retry::Delta::Reasoning(d) => Event::ReasoningDelta {
+                    delta: d.to_string(),
+                },
+            });
         };
         let mut on_retry = move |n: &RetryNotice| {
             events2.send(Event::Retry {

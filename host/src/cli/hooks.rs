@@ -210,3 +210,26 @@ pub fn approve(home: &std::path::Path, hooks: &[Hook]) -> Result<(), String> {
     }
     store.save(home).map_err(|e| e.to_string())
 }
+
+/// Before an interactive session's first turn (line REPL and TUI alike):
+/// lists the repository hooks that are new or changed and asks whether to
+/// approve them; unapproved hooks do not run.
+pub async fn ask_approval(ask: impl AsyncFnOnce(&str) -> Option<String>, setup: &setup::Setup) {
+    let Some((text, pending)) = pending(setup) else {
+        return;
+    };
+    eprintln!("{text}");
+    let answer = ask("Approve these hooks? [y]es, [n]o: ").await;
+    let yes = answer.is_some_and(|l| {
+        let l = l.trim();
+        l.eq_ignore_ascii_case("y") || l.eq_ignore_ascii_case("yes")
+    });
+    if !yes {
+        eprintln!("not approved: they do not run (`quire hooks trust` approves them later)");
+        return;
+    }
+    match approve(&setup.home, &pending) {
+        Ok(()) => eprintln!("approved {} hook(s)", pending.len()),
+        Err(e) => eprintln!("error: {e}"),
+    }
+}

@@ -7,7 +7,7 @@ mod doctor;
 mod exec;
 mod first_run;
 mod help;
-mod hooks;
+pub(crate) mod hooks;
 mod mcp;
 mod mcp_serve;
 pub(crate) mod pipe;

@@ -36,6 +36,8 @@ pub struct HumanRenderer {
     running: Vec<(String, String, Instant)>,
     status_shown: bool,
     text_open: bool,
+    /// A reasoning line on stderr is not finished yet.
+    reasoning_open: bool,
     frame: usize,
     verbose_session: bool,
 }
@@ -52,6 +54,7 @@ impl HumanRenderer {
             running: Vec::new(),
             status_shown: false,
             text_open: false,
+            reasoning_open: false,
             frame: 0,
             verbose_session,
         }
@@ -65,7 +68,15 @@ impl HumanRenderer {
         }
     }
 
+    fn end_reasoning(&mut self) {
+        if self.reasoning_open {
+            err("\n");
+            self.reasoning_open = false;
+        }
+    }
+
     fn end_text(&mut self) {
+        self.end_reasoning();
         if self.text_open {
             out("\n");
             self.text_open = false;
@@ -102,8 +113,20 @@ impl Renderer for HumanRenderer {
             }
             Event::TextDelta { delta } => {
                 self.clear_status();
+                self.end_reasoning();
                 out(delta);
                 self.text_open = !delta.ends_with('\n');
+            }
+            // The reasoning summary goes dimmed to stderr, so stdout keeps
+            // only the answer.
+            Event::ReasoningDelta { delta } => {
+                self.clear_status();
+                if self.text_open {
+                    out("\n");
+                    self.text_open = false;
+                }
+                err(&self.paint("2", delta));
+                self.reasoning_open = !delta.ends_with('\n');
             }
             Event::MessageCompleted { .. } => self.end_text(),
             Event::ToolStarted {

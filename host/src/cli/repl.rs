@@ -232,19 +232,11 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             return EXIT_USAGE;
         }
     }
-    if let Some((text, pending)) = super::hooks::pending(&setup) {
-        eprintln!("{text}");
-        let answer = read(&reader, "Approve these hooks? [y]es, [n]o: ", false).await;
-        if matches!(&answer, Input::Line(l) if l.trim().eq_ignore_ascii_case("y") || l.trim().eq_ignore_ascii_case("yes"))
-        {
-            match super::hooks::approve(&setup.home, &pending) {
-                Ok(()) => eprintln!("approved {} hook(s)", pending.len()),
-                Err(e) => eprintln!("error: {e}"),
-            }
-        } else {
-            eprintln!("not approved: they do not run (`quire hooks trust` approves them later)");
-        }
-    }
+    let ask = async |prompt: &str| match read(&reader, prompt, false).await {
+        Input::Line(l) => Some(l),
+        Input::Interrupted | Input::Eof => None,
+    };
+    super::hooks::ask_approval(ask, &setup).await;
     let prompting = Arc::new(AtomicBool::new(false));
     let approver = TerminalApprover {
         reader: reader.clone(),

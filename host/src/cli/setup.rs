@@ -13,6 +13,8 @@ pub struct Setup {
     pub home: PathBuf,
     pub cwd: PathBuf,
     pub warnings: Vec<String>,
+    /// Which layer set which settings (`/status`).
+    pub sources: Vec<config::ConfigSource>,
 }
 
 /// Loads config layers and applies the flags (as `-c` overrides, last).
@@ -56,16 +58,19 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
         overrides.push(format!("max_turns={n}"));
     }
     let root = repo_root(&cwd);
-    let (config, warnings) = config::load(&LoadOptions {
+    let opts = LoadOptions {
         home: home.clone(),
         workspace: Some(root.clone().unwrap_or_else(|| cwd.clone())),
         repo_root: root,
         overrides,
-    })?;
+    };
+    let (config, warnings) = config::load(&opts)?;
+    let sources = config::sources(&opts, config.project_trusted);
     Ok(Setup {
         config,
         home,
         cwd,
         warnings,
+        sources,
     })
 }

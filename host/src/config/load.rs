@@ -39,7 +39,7 @@ pub struct LoadOptions {
 }
 
 /// Environment variables that set top-level keys.
-const ENV_KEYS: &[(&str, &str)] = &[
+pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("QUIRE_PROVIDER", "provider"),
     ("QUIRE_MODEL", "model"),
     ("QUIRE_SANDBOX", "sandbox"),
@@ -148,7 +148,7 @@ pub(super) fn env_key(var: &str) -> Option<&'static str> {
 
 /// The table in the file at `path` and its text; empty when there is no
 /// file.
-fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
+pub(super) fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

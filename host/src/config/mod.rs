@@ -6,6 +6,7 @@ mod check;
 mod load;
 pub mod probe;
 mod provider;
+mod sources;
 pub mod trust;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use check::{line_of, top_level_keys};
 pub use load::{ConfigError, LoadOptions, load};
 pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
+pub use sources::{ConfigSource, sources};
 
 use crate::tools::{ApprovalPolicy, SandboxMode};
 

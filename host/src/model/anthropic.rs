@@ -278,6 +278,9 @@ impl WireDecoder for Decoder {
                         .filter(|t| !t.is_empty())
                         .map(|t| vec![ModelEvent::TextDelta(t.to_string())])
                         .unwrap_or_default()),
+                    Some("thinking_delta") => {
+                        Ok(super::wire::reasoning(str_at(delta, "/thinking")))
+                    }
                     Some("input_json_delta") => {
                         let part = str_at(delta, "/partial_json").unwrap_or_default();
                         if let Some(b) = self.tool_uses.iter_mut().find(|b| b.index == index) {

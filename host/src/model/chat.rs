@@ -294,6 +294,11 @@ impl WireDecoder for Decoder {
         let Some(choice) = data.pointer("/choices/0") else {
             return Ok(out);
         };
+        // vLLM, DeepSeek and llama.cpp send `reasoning_content`; Ollama and
+        // OpenRouter `reasoning`.
+        for key in ["/delta/reasoning_content", "/delta/reasoning"] {
+            out.extend(super::wire::reasoning(str_at(choice, key)));
+        }
         if let Some(text) = str_at(choice, "/delta/content").filter(|t| !t.is_empty()) {
             out.push(ModelEvent::TextDelta(text.to_string()));
         }

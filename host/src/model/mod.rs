@@ -69,6 +69,9 @@ pub struct ModelRequest {
 pub enum ModelEvent {
     /// A piece of the assistant's text.
     TextDelta(String),
+    /// A piece of the model's reasoning summary (shown while waiting; never
+    /// recorded in history nor sent back).
+    ReasoningDelta(String),
     /// A tool call, fully assembled from its streamed pieces.
     ToolCall(ToolCall),
     /// The response finished; no more events follow.

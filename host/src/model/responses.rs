@@ -216,6 +216,7 @@ impl WireDecoder for Decoder {
                     None => Vec::new(),
                 })
             }
+            "response.reasoning_summary_text.delta" => Ok(wire::reasoning(str_at(&data, "/delta"))),
             "response.output_item.added" => {
                 if let Some(item) = data.get("item")
                     && str_at(item, "/type") == Some("function_call")

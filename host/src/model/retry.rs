@@ -18,6 +18,15 @@ pub struct Response {
     pub usage: Option<Usage>,
 }
 
+/// A streamed piece of a response, as [`complete`] hands it on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Delta<'a> {
+    /// The assistant's text.
+    Text(&'a str),
+    /// The reasoning summary (not part of the response's text).
+    Reasoning(&'a str),
+}
+
 /// Why [`complete`] gave up.
 #[derive(Debug, thiserror::Error)]
 pub enum CompleteError {
@@ -37,7 +46,7 @@ pub struct RetryNotice {
     pub reason: String,
 }
 
-/// Sends `request`, streams text through `on_delta`, and returns the
+/// Sends `request`, streams text and reasoning through `on_delta`, and returns the
 /// completed response. Transient errors (connection, 408/409/429/5xx, a
 /// stream cut before completion) are retried up to `policy.max_retries`
 /// times; anything else is returned at once.
@@ -46,7 +55,7 @@ pub async fn complete(
     request: &ModelRequest,
     policy: &RetryConfig,
     cancel: &CancellationToken,
-    on_delta: &mut (dyn FnMut(&str) + Send),
+    on_delta: &mut (dyn FnMut(Delta<'_>) + Send),
     on_retry: &mut (dyn FnMut(&RetryNotice) + Send),
 ) -> Result<Response, CompleteError> {
     let mut attempt = 0u32;
@@ -80,16 +89,17 @@ pub async fn complete(
 async fn attempt_once(
     client: &dyn ModelClient,
     request: &ModelRequest,
-    on_delta: &mut (dyn FnMut(&str) + Send),
+    on_delta: &mut (dyn FnMut(Delta<'_>) + Send),
 ) -> Result<Response, ModelError> {
     let mut stream = client.stream(request).await?;
     let mut response = Response::default();
     while let Some(event) = stream.next().await {
         match event? {
             ModelEvent::TextDelta(d) => {
-                on_delta(&d);
+                on_delta(Delta::Text(&d));
                 response.text.push_str(&d);
             }
+            ModelEvent::ReasoningDelta(d) => on_delta(Delta::Reasoning(&d)),
             ModelEvent::ToolCall(c) => response.tool_calls.push(c),
             ModelEvent::Completed { usage } => {
                 response.usage = usage;

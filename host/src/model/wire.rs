@@ -129,6 +129,15 @@ pub(crate) fn drive<D: WireDecoder>(events: SseStream, decoder: D) -> ModelStrea
     }))
 }
 
+/// A non-empty reasoning piece as an event (every wire API names it
+/// differently; none of them is recorded or sent back).
+pub(crate) fn reasoning(delta: Option<&str>) -> Vec<ModelEvent> {
+    delta
+        .filter(|d| !d.is_empty())
+        .map(|d| vec![ModelEvent::ReasoningDelta(d.to_string())])
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Feeding canned SSE bodies to a decoder in awkward chunks.

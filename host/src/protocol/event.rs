@@ -40,6 +40,11 @@ pub enum Event {
     TextDelta {
         delta: String,
     },
+    /// A piece of the model's reasoning summary, when the provider sends
+    /// one (shown while waiting; not part of the message or the history).
+    ReasoningDelta {
+        delta: String,
+    },
     /// The assistant's full message text of one response.
     MessageCompleted {
         text: String,

@@ -77,7 +77,7 @@ impl Asker {
             &request,
             &self.config.retry,
             cancel,
-            &mut |_: &str| {},
+            &mut |_: model::retry::Delta<'_>| {},
             &mut |n: &model::retry::RetryNotice| tracing::debug!(attempt = n.attempt, reason = %n.reason, "review: retrying"),
         )
         .await

@@ -8,6 +8,9 @@ use std::sync::Mutex;
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
 use tokio::sync::{mpsc, oneshot};
 
+use super::app::App;
+use super::{cells, diff};
+
 /// The user's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -94,4 +97,30 @@ impl Pending {
         };
         format!("[y] yes  [n] no  [r] no, and tell it why{always}  · Esc interrupts")
     }
+}
+
+/// The full command or diff goes to the scrollback above the prompt.
+pub fn show_request(app: &mut App, r: &ApprovalRequest) {
+    let pal = app.pal;
+    let mut lines = cells::note(
+        &format!("{} asks for approval:", r.tool),
+        pal.warn(),
+        app.width,
+    );
+    match &r.detail {
+        Some(d) => lines.extend(diff::unified(d, &pal)),
+        None => lines.extend(cells::note(
+            &format!("  $ {}", r.summary),
+            pal.bold(),
+            app.width,
+        )),
+    }
+    if let Some(reason) = &r.reason {
+        lines.extend(cells::note(
+            &format!("  reason: {reason}"),
+            pal.dim(),
+            app.width,
+        ));
+    }
+    app.push_lines(lines);
 }

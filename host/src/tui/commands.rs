@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::app::App;
 use super::complete::{COMMANDS, SKILLS};
-use super::diff;
+use super::{diff, prices};
 
 /// What the loop does after a command.
 pub enum Flow {
@@ -48,6 +48,8 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             Ok(()) => {
                 app.patches = vec![Vec::new()];
                 app.status.skills.clear();
+                app.status.total = Default::default();
+                app.status.context_used = 0;
             }
             Err(e) => app.note(&format!("error: {e}"), pal.bad()),
         },
@@ -153,7 +155,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
 
 fn status(app: &mut App, session: &Session) {
     let s = &app.status;
-    let lines = vec![
+    let mut lines = vec![
         format!("session  {}", session.id()),
         format!("file     {}", session.file().display()),
         format!("model    {} · {}", s.model, s.provider),
@@ -163,15 +165,19 @@ fn status(app: &mut App, session: &Session) {
             s.context_window
         ),
         format!(
-            "tokens   in {} · cached {} · out {} (cost: no prices are configured, so none is estimated)",
+            "tokens   in {} · cached {} · out {}",
             s.total.input_tokens, s.total.cached_input_tokens, s.total.output_tokens
         ),
+        format!("cost     {}", prices::estimate(&s.total, &s.model)),
         format!("policy   sandbox {} · approval {}", s.sandbox, s.approval),
-        format!(
-            "config   {} (and a trusted repository's .quire/config.toml, QUIRE_* and -c)",
-            quire::config::quire_home().join("config.toml").display()
-        ),
     ];
+    if app.sources.is_empty() {
+        lines.push("config   defaults only (no config file, QUIRE_* variable or -c)".into());
+    }
+    for (i, src) in app.sources.iter().enumerate() {
+        let lead = if i == 0 { "config  " } else { "        " };
+        lines.push(format!("{lead} {}: {}", src.origin, src.keys.join(", ")));
+    }
     app.push_lines(lines.into_iter().map(Line::from).collect());
 }
 

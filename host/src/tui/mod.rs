@@ -15,6 +15,7 @@ mod keys;
 mod markdown;
 mod mention;
 mod picker;
+mod prices;
 mod run;
 mod signals;
 mod status;

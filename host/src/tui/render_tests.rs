@@ -190,3 +190,21 @@ fn status_line() {
     };
     each("status", |w, pal| vec![s.line(w, pal), s.line(60, pal)]);
 }
+
+#[test]
+fn reasoning_under_the_working_line() {
+    each("reasoning", |w, pal| {
+        let mut app = super::app::App::new(*pal, w, Vec::new());
+        app.event(&quire::agent::Event::ReasoningDelta {
+            delta: "**Planning the fix**\n\nThe tests call `add` with negative numbers, so I will check how the callers use it before changing the sign; then run the suite.".into(),
+        });
+        let mut lines = vec![super::status::working(
+            "Working",
+            std::time::Duration::from_millis(3200),
+            0,
+            pal,
+        )];
+        lines.extend(app.reasoning_rows(w));
+        lines
+    });
+}

@@ -20,7 +20,7 @@ use super::keys::{self, Action};
 use super::signals::{Got, Signals};
 use super::style::Palette;
 use super::term::{self, Term};
-use super::{cells, complete, diff, history, mention, picker};
+use super::{complete, history, mention, picker};
 use crate::cli::args::GlobalArgs;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 
@@ -50,15 +50,7 @@ pub async fn run(
             return EXIT_USAGE;
         }
     };
-    let ask = async |prompt: &str| {
-        crate::cli::pipe::err(prompt);
-        let mut line = String::new();
-        match std::io::stdin().read_line(&mut line) {
-            Ok(n) if n > 0 => Some(line),
-            _ => None,
-        }
-    };
-    match repl::ask_trust(ask, &setup, global).await {
+    match repl::ask_trust(async |p: &str| stdin_line(p), &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
         Err(e) => {
@@ -66,6 +58,9 @@ pub async fn run(
             return EXIT_USAGE;
         }
     }
+    // New or changed repository hooks are approved before the first turn,
+    // as in the line REPL (the question comes before the terminal is raw).
+    crate::cli::hooks::ask_approval(async |p: &str| stdin_line(p), &setup).await;
     let sessions_dir = setup
         .config
         .sessions_dir
@@ -112,6 +107,7 @@ pub async fn run(
     let history_file = setup.home.join("history.jsonl");
     let width = io.term.size().map(|s| s.width).unwrap_or(80);
     let mut app = App::new(pal, width, history::load(&history_file));
+    app.sources = setup.sources.clone();
     for w in &warnings {
         app.note(&format!("warning: {w}"), pal.warn());
     }
@@ -251,6 +247,16 @@ pub async fn run(
     io_signals_exit.unwrap_or(EXIT_OK)
 }
 
+/// Asks on the plain terminal, before it is put in raw mode.
+fn stdin_line(prompt: &str) -> Option<String> {
+    crate::cli::pipe::err(prompt);
+    let mut line = String::new();
+    match std::io::stdin().read_line(&mut line) {
+        Ok(n) if n > 0 => Some(line),
+        _ => None,
+    }
+}
+
 /// Waits for a message; `None` to quit.
 async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
     loop {
@@ -327,7 +333,7 @@ async fn drive<T>(
                 }
             }
             Some(ask) = io.approvals.recv() => {
-                show_request(app, &ask.0);
+                super::approve::show_request(app, &ask.0);
                 if cancel.is_cancelled() {
                     let mut p = Pending::new(ask);
                     p.answer(Answer::No);
@@ -351,32 +357,6 @@ fn interrupt(app: &mut App, cancel: &CancellationToken) {
     if let Some(mut p) = app.approval.take() {
         p.answer(Answer::No);
     }
-}
-
-/// The full command or diff goes to the scrollback above the prompt.
-fn show_request(app: &mut App, r: &quire::tools::ApprovalRequest) {
-    let pal = app.pal;
-    let mut lines = cells::note(
-        &format!("{} asks for approval:", r.tool),
-        pal.warn(),
-        app.width,
-    );
-    match &r.detail {
-        Some(d) => lines.extend(diff::unified(d, &pal)),
-        None => lines.extend(cells::note(
-            &format!("  $ {}", r.summary),
-            pal.bold(),
-            app.width,
-        )),
-    }
-    if let Some(reason) = &r.reason {
-        lines.extend(cells::note(
-            &format!("  reason: {reason}"),
-            pal.dim(),
-            app.width,
-        ));
-    }
-    app.push_lines(lines);
 }
 
 fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {

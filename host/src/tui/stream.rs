@@ -1,7 +1,10 @@
 //! Streamed assistant text: complete markdown blocks are rendered and
 //! committed to the terminal's scrollback as they arrive; the block still
 //! being written stays in the live area (re-rendered, so re-wrapped on
-//! resize) until it is complete.
+//! resize) until it is complete. Work per delta stays small however long
+//! the answer: only the unfinished tail is rendered, a list commits item
+//! by item, and the live preview of a very long block renders its last
+//! lines only.
 
 use ratatui::text::Line;
 
@@ -17,7 +20,14 @@ pub struct Stream {
     open_fence: Option<String>,
     /// Whether anything was committed (a blank line separates blocks).
     any: bool,
+    /// The committed part ends inside a list, before its next item.
+    list_open: bool,
 }
+
+/// The most source lines of an unfinished block the live area renders
+/// (it shows a few rows; a long table or paragraph is committed whole when
+/// it ends).
+const LIVE_SOURCE_LINES: usize = 200;
 
 impl Stream {
     pub fn is_empty(&self) -> bool {
@@ -27,10 +37,12 @@ impl Stream {
     /// Adds a delta; returns the lines of blocks it completed.
     pub fn push(&mut self, delta: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         self.text.push_str(delta);
-        let Some(cut) = self.stable_end() else {
+        let Some((cut, in_list)) = self.stable_end() else {
             return Vec::new();
         };
-        self.commit_to(cut, width, pal)
+        let lines = self.commit_to(cut, width, pal);
+        self.list_open = in_list;
+        lines
     }
 
     /// Everything not committed yet, rendered for the live area.
@@ -38,7 +50,12 @@ impl Stream {
         if self.is_empty() {
             return Vec::new();
         }
-        markdown::render(&self.source(self.text.len()), width, pal)
+        let src = self.source(self.text.len());
+        let start = src
+            .rmatch_indices('\n')
+            .nth(LIVE_SOURCE_LINES)
+            .map_or(0, |(i, _)| i + 1);
+        markdown::render(&src[start..], width, pal)
     }
 
     /// The message is complete: the rest is committed.
@@ -60,12 +77,17 @@ impl Stream {
     }
 
     fn commit_to(&mut self, cut: usize, width: u16, pal: &Palette) -> Vec<Line<'static>> {
-        let continues_code = self.open_fence.is_some();
+        let continues = self.open_fence.is_some()
+            || self.list_open
+                && self.text[self.committed..]
+                    .lines()
+                    .next()
+                    .is_some_and(is_item);
         let src = self.source(cut);
         self.open_fence = fence_after(&src);
         self.committed = cut;
         let mut lines = markdown::render(&src, width, pal);
-        if self.any && !continues_code && !lines.is_empty() {
+        if self.any && !continues && !lines.is_empty() {
             lines.insert(0, Line::default());
         }
         self.any |= !lines.is_empty();
@@ -73,28 +95,47 @@ impl Stream {
     }
 
     /// The end of the last complete block: after a blank line outside code,
-    /// after any complete line inside a code block.
-    fn stable_end(&self) -> Option<usize> {
+    /// after any complete line inside a code block, before the next item of
+    /// a list (then `true`: the list goes on).
+    fn stable_end(&self) -> Option<(usize, bool)> {
         let mut in_fence = self.open_fence.is_some();
+        let mut in_list = self.list_open;
         let mut best = None;
         let rest = &self.text[self.committed..];
         let mut offset = 0;
         while let Some(nl) = rest[offset..].find('\n') {
             let line = &rest[offset..offset + nl];
-            let end = self.committed + offset + nl + 1;
+            let start = self.committed + offset;
+            let end = start + nl + 1;
             let trimmed = line.trim_start();
             if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
                 in_fence = !in_fence;
                 if !in_fence {
-                    best = Some(end);
+                    best = Some((end, false));
                 }
             } else if in_fence || line.trim().is_empty() {
-                best = Some(end);
+                best = Some((end, false));
+                in_list = false;
+            } else if is_item(line) {
+                if in_list && offset > 0 {
+                    best = Some((start, true));
+                }
+                in_list = true;
             }
             offset += nl + 1;
         }
-        best.filter(|b| *b > self.committed)
+        best.filter(|(b, _)| *b > self.committed)
     }
+}
+
+/// A line that starts a top-level list item (`- `, `* `, `+ `, `1. `, `1) `).
+fn is_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    if digits > 0 {
+        return digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "));
+    }
+    ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m))
 }
 
 /// The fence line of a code block left open at the end of `src`.
@@ -132,5 +173,36 @@ mod tests {
         let rest = s.push("let x = 1;\n```\nafter", 80, &pal);
         assert_eq!(text(&rest), vec!["let x = 1;"]);
         assert_eq!(text(&s.finish(80, &pal)), vec!["", "after"]);
+    }
+
+    #[test]
+    fn a_tight_list_commits_item_by_item_without_gaps() {
+        let pal = Palette::new(false);
+        let mut s = Stream::default();
+        assert!(s.push("Intro.\n\n- one\n", 80, &pal).len() == 1);
+        assert_eq!(text(&s.push("- two\n", 80, &pal)), vec!["", "• one"]);
+        assert_eq!(
+            text(&s.push("  more of two\n- three\n", 80, &pal)),
+            vec!["• two more of two"]
+        );
+        assert_eq!(text(&s.live(80, &pal)), vec!["• three"]);
+        assert_eq!(text(&s.finish(80, &pal)), vec!["• three"]);
+        // An ordered list keeps its numbers across commits.
+        let mut s = Stream::default();
+        assert_eq!(text(&s.push("1. a\n2. b\n3. c", 80, &pal)), vec!["1. a"]);
+        assert_eq!(text(&s.finish(80, &pal)), vec!["2. b", "3. c"]);
+    }
+
+    #[test]
+    fn the_live_preview_of_a_long_block_renders_its_tail() {
+        let pal = Palette::new(false);
+        let mut s = Stream::default();
+        let long: String = (0..1000).map(|i| format!("| {i} |\n")).collect();
+        assert!(s.push(&long, 80, &pal).is_empty(), "a table is one block");
+        let live = text(&s.live(80, &pal));
+        assert!(live.len() <= LIVE_SOURCE_LINES + 1, "{}", live.len());
+        assert!(live.concat().contains("999"));
+        assert!(!live.concat().contains("| 5 |"));
+        assert!(text(&s.finish(80, &pal)).concat().contains("| 5 |"));
     }
 }

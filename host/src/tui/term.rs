@@ -2,7 +2,7 @@
 //! bottom, so everything above stays in the terminal's own scrollback.
 //! Restored on drop (and on panic).
 
-use std::io::{Stdout, Write};
+use std::io::{BufWriter, Stdout, Write};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::event::{
@@ -16,7 +16,9 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::app::App;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Output is buffered and written once per frame (ratatui flushes after
+/// each draw and insert), not a write per line.
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Puts the terminal back as it was when dropped.
 pub struct Guard;
@@ -53,7 +55,7 @@ pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
     let (_, height) = crossterm::terminal::size().unwrap_or((80, 24));
     let rows = rows.min(height.saturating_sub(1)).max(3);
     let term = Terminal::with_options(
-        CrosstermBackend::new(std::io::stdout()),
+        CrosstermBackend::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
         TerminalOptions {
             viewport: Viewport::Inline(rows),
         },

@@ -168,6 +168,7 @@ async fn text_tool_uses_and_usage() {
     assert_eq!(
         run(&body, decode).await,
         vec![
+            Ok(ModelEvent::ReasoningDelta("hmm".into())),
             text("Let me "),
             text("look — ok"),
             call("toolu_a", "read", r#"{"path": "a.txt"}"#),

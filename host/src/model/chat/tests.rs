@@ -156,6 +156,7 @@ async fn text_streamed_tool_calls_and_usage() {
         &[
             delta(json!({"role":"assistant","content":""})),
             delta(json!({"reasoning_content":"thinking..."})),
+            delta(json!({"reasoning":" (Ollama's name)"})),
             delta(json!({"content":"Let me "})),
             delta(json!({"content":"check ✓"})),
             delta(
@@ -176,6 +177,8 @@ async fn text_streamed_tool_calls_and_usage() {
     assert_eq!(
         run(&body, decode).await,
         vec![
+            Ok(ModelEvent::ReasoningDelta("thinking...".into())),
+            Ok(ModelEvent::ReasoningDelta(" (Ollama's name)".into())),
             text("Let me "),
             text("check ✓"),
             call("call_a", "shell", r#"{"command":"ls"}"#),

@@ -137,6 +137,9 @@ fn call(id: &str, name: &str, args: &str) -> Result<ModelEvent, String> {
 async fn text_tool_calls_and_usage() {
     let body = sse_body(&[
         json!({"type":"response.created","response":{"id":"resp_1","status":"in_progress"}}),
+        json!({"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[]}}),
+        json!({"type":"response.reasoning_summary_text.delta","item_id":"rs_1","output_index":0,"summary_index":0,"delta":"**Reading** the file"}),
+        json!({"type":"response.output_item.done","output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"**Reading** the file"}]}}),
         json!({"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"msg_1","role":"assistant","content":[]}}),
         json!({"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hé"}),
         json!({"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"llo 😀"}),
@@ -157,6 +160,7 @@ async fn text_tool_calls_and_usage() {
     assert_eq!(
         run(&body, decode).await,
         vec![
+            Ok(ModelEvent::ReasoningDelta("**Reading** the file".into())),
             text("Hé"),
             text("llo 😀"),
             call("call_a", "read_file", r#"{"path":"a.txt"}"#),

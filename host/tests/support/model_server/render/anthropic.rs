@@ -76,6 +76,25 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 block += 1;
                 used_tools = true;
             }
+            Step::Reasoning(text) => {
+                out.named(
+                    "content_block_start",
+                    json!({"index": block, "content_block": {"type": "thinking", "thinking": ""}}),
+                );
+                ping(&mut out);
+                for piece in text_pieces(text) {
+                    out.named(
+                        "content_block_delta",
+                        json!({"index": block, "delta": {"type": "thinking_delta", "thinking": piece}}),
+                    );
+                }
+                out.named(
+                    "content_block_delta",
+                    json!({"index": block, "delta": {"type": "signature_delta", "signature": "sig"}}),
+                );
+                out.named("content_block_stop", json!({"index": block}));
+                block += 1;
+            }
             Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => out.delay(*ms),
         }

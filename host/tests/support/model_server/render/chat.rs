@@ -48,6 +48,11 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 }
                 tool_index += 1;
             }
+            Step::Reasoning(text) => {
+                for piece in text_pieces(text) {
+                    out.data(&delta(json!({"reasoning_content": piece}), Value::Null).to_string());
+                }
+            }
             Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => out.delay(*ms),
         }

@@ -128,6 +128,28 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 );
                 output.push(item);
             }
+            Step::Reasoning(text) => {
+                let item_id = format!("rs_{:06}_{index}", ctx.seq);
+                s.event(
+                    "response.output_item.added",
+                    json!({"output_index": index, "item": {
+                        "id": item_id, "type": "reasoning", "summary": []}}),
+                );
+                for piece in text_pieces(text) {
+                    s.event(
+                        "response.reasoning_summary_text.delta",
+                        json!({"item_id": item_id, "output_index": index, "summary_index": 0,
+                            "delta": piece}),
+                    );
+                }
+                let item = json!({"id": item_id, "type": "reasoning",
+                    "summary": [{"type": "summary_text", "text": text}]});
+                s.event(
+                    "response.output_item.done",
+                    json!({"output_index": index, "item": item}),
+                );
+                output.push(item);
+            }
             Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => s.out.delay(*ms),
         }

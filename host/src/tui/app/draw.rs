@@ -1,0 +1,161 @@
+//! Drawing the live area: approval prompt or working indicator (with the
+//! reasoning summary under it), hint, completion menu, composer, status.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::App;
+use crate::cli::summary::clip;
+use crate::tui::status;
+use crate::tui::wrap::wrap;
+
+/// Rows of reasoning shown under the working indicator.
+const REASONING_ROWS: usize = 2;
+
+impl App {
+    /// Draws the live area.
+    pub fn draw(&self, f: &mut Frame<'_>) {
+        let area = f.area();
+        let mut rows: Vec<Line<'static>> = Vec::new();
+        if let Some(p) = &self.approval {
+            rows.push(Line::styled(
+                format!(
+                    "{} wants to {}",
+                    p.request.tool,
+                    approval_verb(&p.request.tool)
+                ),
+                self.pal.warn(),
+            ));
+            rows.push(Line::from(Span::styled(
+                format!(
+                    "  {}",
+                    clip(
+                        &p.request.summary.replace('\n', " ⏎ "),
+                        usize::from(area.width).saturating_sub(4)
+                    )
+                ),
+                self.pal.bold(),
+            )));
+            match &p.reason {
+                Some(r) => rows.push(Line::from(format!("why not? {r}▏ (Enter sends)"))),
+                None => rows.push(Line::styled(p.choices(), self.pal.accent())),
+            }
+        } else if let Some(start) = self.working {
+            let live = self.stream.live(area.width, &self.pal);
+            let room = usize::from(area.height).saturating_sub(4);
+            let skip = live.len().saturating_sub(room.saturating_sub(1));
+            rows.extend(live.into_iter().skip(skip));
+            let (what, since) = match self.running.first() {
+                Some((_, line, t)) => (line.clone(), *t),
+                None => ("Working".to_string(), start),
+            };
+            rows.push(status::working(
+                &what,
+                since.elapsed(),
+                self.frame,
+                &self.pal,
+            ));
+            rows.extend(self.reasoning_rows(area.width));
+        }
+        if let Some(h) = &self.hint {
+            rows.push(Line::styled(h.clone(), self.pal.dim()));
+        }
+        for (i, (text, desc)) in self.menu.iter().enumerate().take(6) {
+            let style = if i == self.menu_sel {
+                self.pal.accent().patch(self.pal.bold())
+            } else {
+                self.pal.dim()
+            };
+            rows.push(Line::from(vec![
+                Span::styled(format!("  {text:<20}"), style),
+                Span::styled(format!(" {desc}"), self.pal.dim()),
+            ]));
+        }
+        let composer = self.composer_lines();
+        let status = self.status.line(area.width, &self.pal);
+        let fixed = composer.len() + 1;
+        let room = usize::from(area.height).saturating_sub(fixed);
+        let skip = rows.len().saturating_sub(room);
+        let top: Vec<Line<'static>> = rows.into_iter().skip(skip).collect();
+        let top_h = top.len() as u16;
+        // The live rows sit right above the composer.
+        let comp_h = composer.len() as u16;
+        let bottom = area.y + area.height;
+        let comp_y = bottom.saturating_sub(1 + comp_h);
+        f.render_widget(
+            Paragraph::new(top),
+            Rect::new(area.x, comp_y.saturating_sub(top_h), area.width, top_h),
+        );
+        f.render_widget(
+            Paragraph::new(composer),
+            Rect::new(area.x, comp_y, area.width, comp_h),
+        );
+        f.render_widget(
+            Paragraph::new(status),
+            Rect::new(area.x, bottom.saturating_sub(1), area.width, 1),
+        );
+        if self.approval.is_none() {
+            let (row, col) = self.composer.cursor();
+            let first = self
+                .composer
+                .lines()
+                .len()
+                .saturating_sub(usize::from(comp_h));
+            let y = comp_y + row.saturating_sub(first) as u16;
+            f.set_cursor_position((area.x + 2 + col as u16, y));
+        }
+    }
+
+    /// The last lines of the reasoning summary, wrapped and dimmed.
+    pub(in crate::tui) fn reasoning_rows(&self, width: u16) -> Vec<Line<'static>> {
+        // Summaries open with a `**Title**`: shown as plain text.
+        let text = self.reasoning.trim().replace("**", "");
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let style = self
+            .pal
+            .dim()
+            .add_modifier(ratatui::style::Modifier::ITALIC);
+        let lines = wrap(
+            &[Span::styled(text, style)],
+            usize::from(width).saturating_sub(1),
+            &[Span::raw("  ")],
+            &[Span::raw("  ")],
+        );
+        let skip = lines.len().saturating_sub(REASONING_ROWS);
+        lines.into_iter().skip(skip).collect()
+    }
+
+    fn composer_lines(&self) -> Vec<Line<'static>> {
+        let lines = self.composer.lines();
+        let max = 5usize;
+        let skip = lines
+            .len()
+            .saturating_sub(max)
+            .min(self.composer.cursor().0);
+        lines
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(max)
+            .map(|(i, l)| {
+                let lead = if i == 0 { "› " } else { "  " };
+                Line::from(vec![
+                    Span::styled(lead, self.pal.accent()),
+                    Span::raw(l.clone()),
+                ])
+            })
+            .collect()
+    }
+}
+
+fn approval_verb(tool: &str) -> &'static str {
+    match tool {
+        "apply_patch" => "change files (diff above):",
+        "shell" => "run:",
+        _ => "act:",
+    }
+}

@@ -1,0 +1,198 @@
+//! How agent events change the view: lines for the scrollback, the status
+//! line, the running calls and the reasoning shown while waiting.
+
+use std::time::Instant;
+
+use quire::agent::Event;
+use ratatui::text::Line;
+use serde_json::Value;
+
+use super::App;
+use crate::cli::summary::{clip, tool_line};
+use crate::tui::cells::{self, ToolDone};
+use crate::tui::stream::Stream;
+
+/// The most reasoning text kept for the live area (its tail is shown).
+const REASONING_KEEP: usize = 4096;
+
+impl App {
+    pub fn event(&mut self, ev: &Event) {
+        let pal = self.pal;
+        match ev {
+            Event::SessionStarted {
+                session_id,
+                provider,
+                model,
+                sandbox,
+                approval,
+                resumed,
+                ..
+            } => {
+                self.session_id = session_id.clone();
+                self.status.provider = provider.clone();
+                self.status.model = model.clone();
+                self.status.sandbox = sandbox.clone();
+                self.status.approval = approval.clone();
+                let verb = if *resumed { "resumed" } else { "session" };
+                self.note(&format!("quire {verb} {session_id}"), pal.dim());
+            }
+            Event::ReasoningDelta { delta } => self.reason(delta),
+            Event::TextDelta { delta } => {
+                self.reasoning.clear();
+                let lines = self.stream.push(delta, self.width, &pal);
+                self.commit.extend(lines);
+            }
+            Event::MessageCompleted { .. } => self.end_stream(),
+            Event::ToolStarted {
+                call_id,
+                name,
+                arguments,
+            } => {
+                self.end_stream();
+                self.reasoning.clear();
+                self.running
+                    .push((call_id.clone(), tool_line(name, arguments), Instant::now()));
+            }
+            Event::ToolCompleted {
+                call_id,
+                name,
+                duration_ms,
+                status,
+                exit_code,
+                files,
+                output,
+                ..
+            } => {
+                let line = match self.running.iter().position(|(id, _, _)| id == call_id) {
+                    Some(i) => self.running.remove(i).1,
+                    None => name.clone(),
+                };
+                if let (Some(f), Some(list)) = (files.as_ref().and_then(Value::as_array), self.patches.last_mut()) {
+                    list.extend(f.iter().cloned());
+                }
+                let lines = cells::tool(
+                    &ToolDone {
+                        line: &line,
+                        name,
+                        status: status.as_str(),
+                        exit_code: *exit_code,
+                        duration_ms: *duration_ms,
+                        files: files.as_ref(),
+                        output,
+                    },
+                    self.width,
+                    &pal,
+                );
+                self.push_lines(lines);
+            }
+            Event::PlanUpdated { plan, .. } => {
+                let mut lines = vec![Line::styled("plan", pal.accent())];
+                for step in plan {
+                    let mark = match step.status.as_str() {
+                        "completed" => "✓",
+                        "in_progress" => "→",
+                        _ => "·",
+                    };
+                    lines.push(Line::from(format!("  {mark} {}", step.step)));
+                }
+                self.push_lines(lines);
+            }
+            Event::Retry {
+                attempt,
+                max_attempts,
+                delay_ms,
+                reason,
+            } => {
+                // The retried response streams again from the start.
+                self.stream = Stream::default();
+                self.note(
+                    &format!(
+                        "retrying in {:.1}s (attempt {attempt}/{max_attempts}): {}",
+                        *delay_ms as f64 / 1000.0,
+                        clip(reason, 160)
+                    ),
+                    pal.warn(),
+                );
+            }
+            Event::Compaction {
+                reason,
+                items_before,
+                items_after,
+                tokens_before,
+            } => self.note(
+                &format!("context compacted ({reason}): {items_before} items (~{tokens_before} tokens) → {items_after}"),
+                pal.accent(),
+            ),
+            Event::TurnCompleted {
+                usage, total_usage, ..
+            } => {
+                self.status.context_used = usage.input_tokens;
+                self.status.total = *total_usage;
+            }
+            Event::TaskCompleted { status, .. } => {
+                self.end_stream();
+                match status.as_str() {
+                    "interrupted" => self.note("⊘ interrupted", pal.warn()),
+                    "max_turns" => self.note(
+                        "stopped: the turn limit was reached (raise it with -c max_turns=N)",
+                        pal.bad(),
+                    ),
+                    _ => {}
+                }
+            }
+            Event::SkillActivated { name } => {
+                if !self.status.skills.contains(name) {
+                    self.status.skills.push(name.clone());
+                }
+                self.note(&format!("skill: {name}"), pal.accent());
+            }
+            Event::Warning { message } => {
+                if let Some(name) = message
+                    .strip_prefix("MCP server '")
+                    .and_then(|r| r.split_once('\''))
+                    .map(|(n, _)| n)
+                {
+                    let what = if message.contains("not available") { "failed" } else { "restarting" };
+                    self.status.mcp = Some(format!("{name} {what}"));
+                }
+                self.note(&format!("warning: {message}"), pal.warn());
+            }
+            Event::Error { message } => self.note(&format!("error: {message}"), pal.bad()),
+            Event::McpWaiting { servers } => {
+                self.status.mcp = Some(format!("starting {}", servers.join(", ")));
+                self.note(
+                    &format!("waiting for MCP servers: {}", servers.join(", ")),
+                    pal.dim(),
+                );
+            }
+            Event::TurnStarted { .. } => {
+                self.reasoning.clear();
+                // The wait for starting servers is over once a request goes.
+                if self.status.mcp.as_deref().is_some_and(|m| m.starts_with("starting ")) {
+                    self.status.mcp = None;
+                }
+            }
+            // Hook runs are in the JSON events; a hook's own output shows
+            // through the tool results and warnings it produces.
+            Event::HookStarted { .. } | Event::HookCompleted { .. } => {}
+            // Subagents: one indented line per start, end and tool call.
+            Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
+                if let Some(line) = crate::cli::render_agents::line(ev) {
+                    self.note(&line, pal.dim());
+                }
+            }
+        }
+    }
+
+    /// Keeps the reasoning's tail (the live area shows its last lines).
+    fn reason(&mut self, delta: &str) {
+        self.reasoning.push_str(delta);
+        if self.reasoning.len() > REASONING_KEEP {
+            let mut cut = self.reasoning.len() - REASONING_KEEP / 2;
+            while !self.reasoning.is_char_boundary(cut) {
+                cut += 1;
+            }
+            self.reasoning.drain(..cut);
+        }
+    }
+}
