@@ -7,6 +7,12 @@
 //!
 //! Run: `cargo bench -p quire --bench subagents`. Results go into
 //! BENCHMARKS.md by hand.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "../tests/support/mod.rs"]
 mod support;

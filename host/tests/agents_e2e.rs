@@ -1,6 +1,12 @@
 //! Subagents end to end: the real binary against the model server, which
 //! holds the parent's and each child's conversation at once (routed by a
 //! marker in each one's first message).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod support;
 

@@ -92,6 +92,22 @@ pub fn discover_in(folders: &[PathBuf]) -> Discovered {
     found
 }
 
+/// Adds the definitions of plugin bundles' agent folders (`plugin`,
+/// folder), named `PLUGIN:name` so they never shadow the user's own.
+pub fn add_plugin_agents(found: &mut Discovered, sources: &[(String, PathBuf)]) {
+    for (plugin, folder) in sources {
+        let more = discover_in(std::slice::from_ref(folder));
+        found.skipped.extend(more.skipped);
+        for mut def in more.agents {
+            def.name = format!("{plugin}:{}", def.name);
+            match found.agents.iter().find(|a| a.name == def.name) {
+                Some(winner) => found.shadowed.push((def.path.clone(), winner.path.clone())),
+                None => found.agents.push(def),
+            }
+        }
+    }
+}
+
 /// `.md` and `.toml` files of `folder`, sorted (a missing folder is empty).
 fn files(folder: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(folder) else {
@@ -151,5 +167,20 @@ mod tests {
             ..roots
         });
         assert!(untrusted.agents.is_empty(), "project folders need trust");
+    }
+
+    #[test]
+    fn plugin_agents_are_namespaced_and_never_shadow_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = "---\nname: reviewer\ndescription: Reviews code.\n---\nReview it.\n";
+        write(dir.path(), "user/reviewer.md", body);
+        write(dir.path(), "kit/agents/reviewer.md", body);
+        let mut found = discover_in(&[dir.path().join("user")]);
+        add_plugin_agents(
+            &mut found,
+            &[("kit".to_string(), dir.path().join("kit/agents"))],
+        );
+        let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["reviewer", "kit:reviewer"]);
     }
 }

@@ -306,7 +306,13 @@ impl SessionBuilder {
                 trusted: config.project_trusted,
                 extra: agent_folders,
             };
-            let found = crate::agents::discover(&roots);
+            let mut found = crate::agents::discover(&roots);
+            let bundles: Vec<(String, PathBuf)> =
+                crate::plugins::bundle::agent_sources(&config, &cwd)
+                    .into_iter()
+                    .map(|a| (a.plugin, a.path))
+                    .collect();
+            crate::agents::discover::add_plugin_agents(&mut found, &bundles);
             for (path, reason) in &found.skipped {
                 events.send(Event::Warning {
                     message: format!("agent skipped: {}: {reason}", path.display()),
