@@ -28,11 +28,17 @@ pub enum AgentsCommand {
     /// Every definition found, with its file; shadowed and skipped ones too.
     List(ListArgs),
     /// One definition in full.
-    Show { name: String },
+    Show {
+        /// The agent's name (`quire agents list` shows them).
+        name: String,
+    },
     /// Write a new definition to .quire/agents/NAME.md.
     New(NewArgs),
     /// Check definition files (default: every one found).
-    Validate { files: Vec<PathBuf> },
+    Validate {
+        /// Definition files (.md or .toml) to check; none: every one found.
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -44,7 +50,9 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
+    /// The agent's name: lowercase letters, digits and hyphens.
     pub name: String,
+    /// When the model should use this agent, in one line.
     #[arg(long, default_value = "Describe in one line when to use this agent")]
     pub description: String,
     /// Write into ~/.quire/agents instead of the project.

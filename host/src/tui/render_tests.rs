@@ -208,3 +208,21 @@ fn reasoning_under_the_working_line() {
         lines
     });
 }
+
+#[test]
+fn a_hook_run_is_one_line_with_its_outcome() {
+    let pal = Palette::new(false);
+    let mut app = super::app::App::new(pal, 80, Vec::new());
+    app.event(&quire::agent::Event::HookCompleted {
+        name: "guard.sh".into(),
+        event: "PreToolUse".into(),
+        duration_ms: 12,
+        outcome: "blocked".into(),
+        message: Some("rm -rf is not allowed here".into()),
+    });
+    let text = screen(app.commit.clone(), 80);
+    assert!(
+        text.contains("hook PreToolUse `guard.sh` blocked (12 ms): rm -rf is not allowed here"),
+        "{text}"
+    );
+}

@@ -172,9 +172,25 @@ impl App {
                     self.status.mcp = None;
                 }
             }
-            // Hook runs are in the JSON events; a hook's own output shows
-            // through the tool results and warnings it produces.
-            Event::HookStarted { .. } | Event::HookCompleted { .. } => {}
+            // One dim line per hook run, as the line view prints it.
+            Event::HookStarted { .. } => {}
+            Event::HookCompleted {
+                name,
+                event,
+                duration_ms,
+                outcome,
+                message,
+            } => {
+                let detail = message
+                    .as_deref()
+                    .map(|m| format!(": {}", clip(m, 160)))
+                    .unwrap_or_default();
+                let style = if outcome == "ok" { pal.dim() } else { pal.warn() };
+                self.note(
+                    &format!("hook {event} `{name}` {outcome} ({duration_ms} ms){detail}"),
+                    style,
+                );
+            }
             // Subagents: one indented line per start, end and tool call.
             Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
                 if let Some(line) = crate::cli::render_agents::line(ev) {
