@@ -237,11 +237,13 @@ impl Renderer for HumanRenderer {
                 outcome,
                 message,
             } => {
-                let detail = message
-                    .as_deref()
-                    .map(|m| format!(": {}", clip(m, 160)))
-                    .unwrap_or_default();
-                let line = format!("hook {event} `{name}` {outcome} ({duration_ms} ms){detail}");
+                let line = super::summary::hook_line(
+                    name,
+                    event,
+                    *duration_ms,
+                    outcome,
+                    message.as_deref(),
+                );
                 let color = if outcome == "ok" { "2" } else { "33" };
                 let line = self.paint(color, &line);
                 self.note(&line);

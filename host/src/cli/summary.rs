@@ -146,6 +146,20 @@ pub fn clip(s: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// One hook run for people: `hook EVENT `NAME` OUTCOME (N ms): message`.
+pub fn hook_line(
+    name: &str,
+    event: &str,
+    duration_ms: u64,
+    outcome: &str,
+    message: Option<&str>,
+) -> String {
+    let detail = message
+        .map(|m| format!(": {}", clip(m, 160)))
+        .unwrap_or_default();
+    format!("hook {event} `{name}` {outcome} ({duration_ms} ms){detail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

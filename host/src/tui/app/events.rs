@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use serde_json::Value;
 
 use super::App;
-use crate::cli::summary::{clip, tool_line};
+use crate::cli::summary::{clip, hook_line, tool_line};
 use crate::tui::cells::{self, ToolDone};
 use crate::tui::stream::Stream;
 
@@ -181,15 +181,9 @@ impl App {
                 outcome,
                 message,
             } => {
-                let detail = message
-                    .as_deref()
-                    .map(|m| format!(": {}", clip(m, 160)))
-                    .unwrap_or_default();
                 let style = if outcome == "ok" { pal.dim() } else { pal.warn() };
-                self.note(
-                    &format!("hook {event} `{name}` {outcome} ({duration_ms} ms){detail}"),
-                    style,
-                );
+                let line = hook_line(name, event, *duration_ms, outcome, message.as_deref());
+                self.note(&line, style);
             }
             // Subagents: one indented line per start, end and tool call.
             Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
