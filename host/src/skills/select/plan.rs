@@ -283,8 +283,9 @@ pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) 
         .explain(query, skill)
         .iter()
         .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
-        // A synonym group's term comes with the word that yielded it.
-        .filter(|c| !c.term.starts_with('='))
+        // A synonym group's term comes with the word that yielded it, a
+        // phrase with its two words.
+        .filter(|c| !c.term.starts_with('=') && !c.term.contains('+'))
         .count()
 }
 

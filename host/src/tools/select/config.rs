@@ -25,6 +25,14 @@ pub struct ToolSelectionConfig {
     /// the best one: a request carries the tools that fit, not a fixed
     /// count of schemas (0 sends the best `max_tools` whatever they score).
     pub min_score_ratio: f32,
+    /// Bytes the ranked tools' definitions (name, description, schema) may
+    /// take in one request, besides the kept tools: the best-ranked tool
+    /// always goes, the next ones while they fit (a large schema that does
+    /// not fit gives way to smaller tools ranked after it). 0: no limit.
+    pub ranked_bytes: usize,
+    /// The best-ranked tools that go whatever their size (see
+    /// `ranked_bytes`).
+    pub ranked_first: usize,
     /// How a tool that becomes needed after the session's first request
     /// reaches the model (see [`Join`]).
     pub join: Join,
@@ -55,6 +63,8 @@ impl Default for ToolSelectionConfig {
             always: Vec::new(),
             search_limit: 5,
             min_score_ratio: 0.3,
+            ranked_bytes: 10 * 1024,
+            ranked_first: 1,
             join: Join::default(),
         }
     }

@@ -22,6 +22,8 @@ pub const WEIGHT_PARAMETERS: f32 = 0.5;
 #[derive(Debug, Default)]
 pub struct ToolIndex {
     pub specs: Vec<ToolSpec>,
+    /// What each tool takes in a request (see [`spec_bytes`]).
+    pub bytes: Vec<usize>,
     index: Index,
     /// The registry generation the index was built from.
     pub generation: Option<u64>,
@@ -37,6 +39,7 @@ impl ToolIndex {
         let docs = specs.iter().map(doc_terms).collect();
         ToolIndex {
             index: Index::from_terms(docs),
+            bytes: specs.iter().map(spec_bytes).collect(),
             specs,
             generation: Some(generation),
             learned: None,
@@ -116,6 +119,16 @@ impl ToolIndex {
             None => hits,
         }
     }
+}
+
+/// What `spec` takes in a request: its name, description and parameter
+/// schema as JSON, with the few bytes of the wrapping object.
+pub fn spec_bytes(spec: &ToolSpec) -> usize {
+    const WRAPPER: usize = 60;
+    let schema = serde_json::to_string(&spec.parameters)
+        .map(|s| s.len())
+        .unwrap_or(0);
+    WRAPPER + spec.name.len() + spec.description.len() + schema
 }
 
 /// One tool as a document.

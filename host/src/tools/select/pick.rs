@@ -43,18 +43,49 @@ pub fn pick(
         .map(|(i, _)| i)
         .collect();
     let room = config.max_tools.saturating_sub(chosen.len());
-    let ranked: Vec<usize> = index
+    let candidates = index
         .rank_within(message, previous, config.min_score_ratio)
         .into_iter()
         .map(|(i, _)| i)
-        .filter(|i| !chosen.contains(i))
-        .take(room)
-        .collect();
+        .filter(|i| !chosen.contains(i));
+    let ranked = within_bytes(
+        index,
+        candidates,
+        room,
+        config.ranked_bytes,
+        config.ranked_first,
+    );
     chosen.extend(ranked);
     Picked {
         tools: chosen.into_iter().collect(),
         selecting: true,
     }
+}
+
+/// The first `room` of `candidates` (best first): the first `first`
+/// whatever they weigh, then those whose definitions still fit in
+/// `budget` bytes together (0: no limit).
+fn within_bytes(
+    index: &ToolIndex,
+    candidates: impl Iterator<Item = usize>,
+    room: usize,
+    budget: usize,
+    first: usize,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut used = 0usize;
+    for i in candidates {
+        if out.len() >= room {
+            break;
+        }
+        let bytes = index.bytes.get(i).copied().unwrap_or(0);
+        if budget > 0 && out.len() >= first.max(1) && used + bytes > budget {
+            continue;
+        }
+        used += bytes;
+        out.push(i);
+    }
+    out
 }
 
 /// At most this many tools join the list for one new message.
