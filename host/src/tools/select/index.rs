@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::skills::select::Index;
 use crate::skills::select::learn::{Kind, LEARNED_UNIT, Learned};
 use crate::skills::select::semantic::{Semantic, rank};
+use crate::skills::select::specific;
 use crate::skills::select::text::{DocTerms, weighted_terms};
 use crate::tools::ToolSpec;
 
@@ -92,6 +93,9 @@ impl ToolIndex {
                 }
             }
         }
+        specific::boost_names(&self.index, &query, &mut scores, |i| {
+            self.specs[i].name.as_str()
+        });
         let mut hits: Vec<(usize, f32)> = scores
             .into_iter()
             .enumerate()
