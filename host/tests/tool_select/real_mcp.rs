@@ -159,14 +159,7 @@ pub struct Measured {
 
 pub fn measure(cases: &[Case]) -> Measured {
     let (index, keep) = session();
-    let mut config = ToolSelectionConfig::default();
-    if let Ok(v) = std::env::var("SWEEP") {
-        let v: Vec<&str> = v.split(',').collect();
-        config.min_score_ratio = v[0].parse().unwrap();
-        config.ranked_bytes = v[1].parse().unwrap();
-        config.max_tools = v[2].parse().unwrap();
-        config.ranked_first = v[3].parse().unwrap();
-    }
+    let config = ToolSelectionConfig::default();
     let search_bytes = spec_bytes(&search::spec());
     let (mut sent_ok, mut sizes, mut misses) = (0usize, Vec::new(), Vec::new());
     let mut mcp_sizes = Vec::new();
@@ -196,24 +189,6 @@ pub fn measure(cases: &[Case]) -> Measured {
                 c.text, c.expect
             ));
         }
-    }
-    if std::env::var("HIST").is_ok() {
-        let mut hist = [0usize; 16];
-        for c in cases {
-            let ranked: Vec<&str> = index
-                .rank(&c.text, c.previous.as_deref())
-                .into_iter()
-                .map(|(i, _)| index.specs[i].name.as_str())
-                .filter(|n| !keep.contains(*n))
-                .collect();
-            let pos = ranked
-                .iter()
-                .position(|r| c.expect.iter().any(|e| e == r))
-                .unwrap_or(15)
-                .min(15);
-            hist[pos] += 1;
-        }
-        println!("rank of the needed tool: {hist:?}");
     }
     sizes.sort_unstable();
     mcp_sizes.sort_unstable();

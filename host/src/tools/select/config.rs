@@ -30,9 +30,10 @@ pub struct ToolSelectionConfig {
     /// always goes, the next ones while they fit (a large schema that does
     /// not fit gives way to smaller tools ranked after it). 0: no limit.
     pub ranked_bytes: usize,
-    /// The best-ranked tools that go whatever their size (see
-    /// `ranked_bytes`).
-    pub ranked_first: usize,
+    /// Ranked tools scoring at least this share of the best go whatever
+    /// their size (see `ranked_bytes`): a clear match is never left out
+    /// for its schema.
+    pub sure_score_ratio: f32,
     /// How a tool that becomes needed after the session's first request
     /// reaches the model (see [`Join`]).
     pub join: Join,
@@ -62,9 +63,9 @@ impl Default for ToolSelectionConfig {
             max_tools: 20,
             always: Vec::new(),
             search_limit: 5,
-            min_score_ratio: 0.3,
-            ranked_bytes: 10 * 1024,
-            ranked_first: 1,
+            min_score_ratio: 0.1,
+            ranked_bytes: 8 * 1024,
+            sure_score_ratio: 0.4,
             join: Join::default(),
         }
     }
