@@ -14,10 +14,10 @@ use quire::skills::select::catalog::{self, Paths};
 use quire::skills::select::eval::{self, EvalReport};
 use quire::skills::{Scope, Skill, SkillsConfig};
 
-/// Measured when the set was written (see BENCHMARKS.md); the floors sit
-/// a little below so that wording changes do not fail the build.
-const RECALL_AT_1_FLOOR: f64 = 0.84;
-const RECALL_AT_5_FLOOR: f64 = 0.94;
+/// Measured (see BENCHMARKS.md: 0.87 and 0.98 on 2026-12-03); the floors
+/// sit a little below so that wording changes do not fail the build.
+const RECALL_AT_1_FLOOR: f64 = 0.86;
+const RECALL_AT_5_FLOOR: f64 = 0.97;
 const FALSE_ACTIVATION_CEILING: f64 = 0.02;
 
 pub fn real_skills_dir() -> PathBuf {
@@ -68,9 +68,9 @@ pub fn real_skills() -> Vec<Skill> {
 
 /// Held-out messages (`real-heldout.json`), written before the selector
 /// was tuned for issue 18's targets and never tuned on: the floors hold
-/// what they reached.
-const HELDOUT_RECALL_AT_1_FLOOR: f64 = 0.0;
-const HELDOUT_RECALL_AT_5_FLOOR: f64 = 0.0;
+/// what they reached (0.84 and 0.95; 0.89 and 0.95 before the tuning).
+const HELDOUT_RECALL_AT_1_FLOOR: f64 = 0.83;
+const HELDOUT_RECALL_AT_5_FLOOR: f64 = 0.94;
 
 fn run() -> (SkillSet, EvalReport) {
     run_file(include_str!("real-eval.json"))

@@ -17,15 +17,16 @@ use quire::tools::select::{ToolIndex, ToolSelectionConfig};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Measured when the set was written (see BENCHMARKS.md): the needed
-/// tool was sent for 0.962 of the messages; the MCP tools' schemas took
-/// 14 KB per request (median), 24 KB with quire's own tools.
-const SENT_FLOOR: f64 = 0.95;
+/// Measured (see BENCHMARKS.md): the needed tool was sent for 0.977 of
+/// the messages (129 of 132); the tool schemas of a request took 18.4 KB
+/// (median) with quire's own tools, 8.9 KB of it the MCP tools'.
+const SENT_FLOOR: f64 = 0.97;
 /// Tool schemas per request (quire's own tools, the MCP tools sent and
-/// tool_search), median.
-const MEDIAN_BYTES_CEILING: usize = 24 * 1024;
-/// Held-out messages (`heldout.toml`), never tuned on.
-const HELDOUT_SENT_FLOOR: f64 = 0.0;
+/// tool_search), median: issue 18's target.
+const MEDIAN_BYTES_CEILING: usize = 20 * 1024;
+/// Held-out messages (`heldout.toml`), never tuned on: 0.897 (61 of 68)
+/// at 17.7 KB median (0.897 at 23.9 KB before the tuning).
+const HELDOUT_SENT_FLOOR: f64 = 0.89;
 
 #[derive(Deserialize)]
 struct Server {

@@ -214,15 +214,15 @@ mod tests {
             ),
         ];
         let index = ToolIndex::build(specs.clone(), 1).with_learned(Some(learned.clone()));
-        let msg = "look at this mockup png and tell me what's wrong";
+        let msg = "look at this mockup sketch and tell me what's wrong";
         assert!(index.rank(msg, None).iter().all(|h| h.0 != 0));
         learned.remember(Kind::Tool, "mcp__fs__read_media_file", msg);
-        let top = index.rank("what's wrong in this mockup png?", None);
+        let top = index.rank("what's wrong in this mockup sketch?", None);
         assert_eq!(top.first().map(|h| h.0), Some(0), "{top:?}");
         let without = ToolIndex::build(specs, 1);
         assert!(
             without
-                .rank("what's wrong in this mockup png?", None)
+                .rank("what's wrong in this mockup sketch?", None)
                 .is_empty()
         );
     }
