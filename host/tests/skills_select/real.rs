@@ -167,7 +167,10 @@ fn heldout_real_skills_recall_and_false_activation_floors() {
     let names: Vec<String> = real_skills().into_iter().map(|s| s.name).collect();
     for c in &cases {
         for n in c.expect.iter().chain(&c.any).chain(&c.reject) {
-            assert!(names.contains(n), "{n} in real-heldout.json is not a real skill");
+            assert!(
+                names.contains(n),
+                "{n} in real-heldout.json is not a real skill"
+            );
         }
     }
     let (_, report) = run_file(text);
