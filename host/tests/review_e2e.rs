@@ -21,3 +21,6 @@ mod passes;
 
 #[path = "review_e2e/outputs.rs"]
 mod outputs;
+
+#[path = "review_e2e/subagents.rs"]
+mod subagents;

@@ -15,7 +15,7 @@ mod plugins;
 mod render;
 pub(crate) mod render_agents;
 pub(crate) mod repl;
-mod review;
+pub(crate) mod review;
 mod run;
 mod sessions;
 pub(crate) mod setup;

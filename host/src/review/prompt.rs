@@ -131,23 +131,29 @@ pub const REVIEWER: &str = "You are a senior code reviewer. You review a change 
 pub const FINDING_SHAPE: &str = r#"{"findings": [{"file": "path/from/repo/root", "line_start": 12, "line_end": 14, "severity": "P0|P1|P2|P3", "category": "correctness|security|concurrency|tests|api|performance|maintainability|style|other", "title": "short", "explanation": "why it is wrong and what happens", "confidence": 0.0-1.0, "suggested_patch": "optional: *** Begin Patch\n*** Update File: path\n@@\n-old\n+new\n*** End Patch"}]}"#;
 
 /// The triage pass over one chunk of the diff.
-pub fn triage(shared: &Shared, chunk: &str) -> String {
+pub fn triage(shared: &Shared, concerns: &[String], chunk: &str) -> String {
+    let list = concerns.join("\", \"");
     format!(
-        "REVIEW-PASS: triage\n\n{}## Task\nRead every hunk below. Flag the hunks that deserve a careful look by a reviewer with access to the repository (possible bugs, security, concurrency, missing tests, API changes, violations of the rules above). Do not flag trivial hunks. Answer with JSON only:\n{{\"flags\": [{{\"hunk\": \"H3\", \"concern\": \"correctness|security|concurrency|tests|api\", \"reason\": \"what to check\"}}]}}\n\n## Hunks (lines numbered in the new version)\n{chunk}",
-        shared.render()
+        "REVIEW-PASS: triage\n\n{}## Task\nRead every hunk below. Flag the hunks that deserve a careful look by a reviewer with access to the repository (possible bugs, security, concurrency, missing tests, API changes, violations of the rules above), each with every concern that applies, from: \"{list}\". Each concern gets its own reviewer. Do not flag trivial hunks. Answer with JSON only:\n{{\"flags\": [{{\"hunk\": \"H3\", \"concerns\": [\"{}\"], \"reason\": \"what to check\"}}]}}\n\n## Hunks (lines numbered in the new version)\n{chunk}",
+        shared.render(),
+        concerns
+            .first()
+            .map(String::as_str)
+            .unwrap_or("correctness")
     )
 }
 
-/// One deep pass over a flagged area.
-pub fn deep(shared: &Shared, area: &str, concerns: &str, hunks: &str, run_tests: bool) -> String {
+/// One deep pass over a flagged area, for one concern.
+pub fn deep(shared: &Shared, area: &str, concern: &str, hunks: &str, run_tests: bool) -> String {
     let tests = if run_tests {
         "You may run the project's tests and other read-only commands with the shell tool."
     } else {
         "Read files with read_file, list_dir and grep; do not try to run commands."
     };
     format!(
-        "REVIEW-PASS: deep\nAREA: {area}\n\n{}## Task\nReview the flagged hunks of {area} below; the triage pass flagged them for: {concerns}. Read the surrounding code in the repository to confirm or reject each suspicion. {tests} Report only problems you are confident about, with lines in the new version. Answer with JSON only:\n{FINDING_SHAPE}\n\n## Flagged hunks\n{hunks}",
-        shared.render()
+        "REVIEW-PASS: deep\nAREA: {area}\nCONCERN: {concern}\n\n{}## Task\nReview the flagged hunks of {area} below for {concern} problems; the triage pass flagged them for it. Look for: {} Read the surrounding code in the repository to confirm or reject each suspicion. {tests} Report only problems you are confident about, with lines in the new version. Answer with JSON only:\n{FINDING_SHAPE}\n\n## Flagged hunks\n{hunks}",
+        shared.render(),
+        super::concern::guidance(concern)
     )
 }
 
