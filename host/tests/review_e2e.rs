@@ -24,3 +24,9 @@ mod outputs;
 
 #[path = "review_e2e/subagents.rs"]
 mod subagents;
+
+#[path = "review_e2e/tui.rs"]
+mod tui;
+
+#[path = "review_e2e/skills.rs"]
+mod skills;

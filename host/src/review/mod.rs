@@ -23,6 +23,7 @@ pub mod report;
 pub mod runner;
 pub mod schema;
 pub mod scope;
+pub mod skills;
 pub mod suppress;
 pub mod target;
 pub mod triage;

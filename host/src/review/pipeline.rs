@@ -63,14 +63,13 @@ pub async fn review(
     let asker = Asker::new(config)?;
     let triage_model = asker.model(settings.triage_model.as_deref());
     let deep_model = asker.model(settings.deep_model.as_deref());
-    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     let shared = Shared::gather(
         config,
         &settings,
         home,
         &repo,
         request.instructions.clone(),
-        &paths,
+        &files,
     );
     let mut report = Report::new(request.target.describe(), request.instructions.clone());
     report.skipped = skipped;

@@ -5,10 +5,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::skills::select::SkillSet;
-use crate::skills::{DiscoverOptions, discover};
-
 use super::config::ReviewConfig;
+use super::diff::FileDiff;
 
 /// What every pass is shown.
 #[derive(Debug, Clone, Default)]
@@ -23,26 +21,22 @@ pub struct Shared {
     pub skills: Vec<(String, String)>,
 }
 
-/// At most this many review skills, each cut to this many bytes.
-const SKILLS_MAX: usize = 3;
-const SKILL_BYTES: usize = 8 * 1024;
-
 impl Shared {
-    /// Gathers rules, AGENTS.md and review skills for `repo`.
+    /// Gathers rules, AGENTS.md and the review skills that fit `files`.
     pub fn gather(
         config: &crate::config::Config,
         review: &ReviewConfig,
         home: &Path,
         repo: &Path,
         instructions: Option<String>,
-        paths: &[String],
+        files: &[FileDiff],
     ) -> Shared {
         let docs = crate::agent::prompt::project_docs(home, repo);
         Shared {
             instructions,
             rules: review.rules.clone(),
             agents_md: docs.text,
-            skills: review_skills(config, home, repo, paths),
+            skills: super::skills::fitting(config, home, repo, files),
         }
     }
 
@@ -75,53 +69,6 @@ impl Shared {
         }
         s
     }
-}
-
-/// The skills selection over a review message, keeping skills about review.
-fn review_skills(
-    config: &crate::config::Config,
-    home: &Path,
-    repo: &Path,
-    paths: &[String],
-) -> Vec<(String, String)> {
-    if !config.skills.enabled {
-        return Vec::new();
-    }
-    let opts = DiscoverOptions::new(
-        repo.to_path_buf(),
-        Some(repo.to_path_buf()),
-        home.to_path_buf(),
-        &config.skills,
-    )
-    .trusting(config.project_trusted);
-    let found = discover(&opts);
-    let (set, _) = SkillSet::build(found.skills, None);
-    let mut message = String::from("review the code change for bugs: code review");
-    for p in paths.iter().take(50) {
-        message.push(' ');
-        message.push_str(p);
-    }
-    let plan = set.plan(&config.skills, &message, None, &Default::default());
-    plan.ranked
-        .iter()
-        .map(|r| &set.skills[r.skill])
-        .filter(|s| {
-            let about = format!("{} {}", s.name, s.description).to_lowercase();
-            about.contains("review")
-        })
-        .take(SKILLS_MAX)
-        .map(|s| {
-            let mut body = s.body.clone();
-            if body.len() > SKILL_BYTES {
-                let mut cut = SKILL_BYTES;
-                while !body.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                body.truncate(cut);
-            }
-            (s.name.clone(), body)
-        })
-        .collect()
 }
 
 /// The system prompt of the passes without tools.
