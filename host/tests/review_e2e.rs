@@ -30,3 +30,6 @@ mod tui;
 
 #[path = "review_e2e/skills.rs"]
 mod skills;
+
+#[path = "review_e2e/commands.rs"]
+mod commands;

@@ -93,9 +93,9 @@ pub fn triage(shared: &Shared, concerns: &[String], chunk: &str) -> String {
 /// One deep pass over a flagged area, for one concern.
 pub fn deep(shared: &Shared, area: &str, concern: &str, hunks: &str, run_tests: bool) -> String {
     let tests = if run_tests {
-        "You may run the project's tests and other read-only commands with the shell tool."
+        "Read files with read_file, list_dir and grep; you may run the project's tests and other commands with the shell tool (the sandbox is read-only: nothing can be written)."
     } else {
-        "Read files with read_file, list_dir and grep; do not try to run commands."
+        "Read files with read_file, list_dir and grep; the shell tool runs read-only commands only (git log, git blame, git show, cat, ls, grep); do not run tests or anything else."
     };
     format!(
         "REVIEW-PASS: deep\nAREA: {area}\nCONCERN: {concern}\n\n{}## Task\nReview the flagged hunks of {area} below for {concern} problems; the triage pass flagged them for it. Look for: {} Read the surrounding code in the repository to confirm or reject each suspicion. {tests} Report only problems you are confident about, with lines in the new version. Answer with JSON only:\n{FINDING_SHAPE}\n\n## Flagged hunks\n{hunks}",

@@ -2,8 +2,10 @@
 //! spawned by the agents' [`AgentManager`] (built by the session builder,
 //! `agent_spawned` / `agent_completed` events with its id, at most
 //! `[review] parallel` at once, stopped by Ctrl-C), with a concern-specific
-//! role, read-only tools and the read-only sandbox (the shell only with
-//! `--run-tests`).
+//! role, read-only tools and the read-only sandbox. The shell runs only
+//! commands known to be read-only (`git log`, `cat`, …: the `untrusted`
+//! policy with every question answered no); with `--run-tests` any command
+//! runs, still in the read-only sandbox.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,7 +19,7 @@ use crate::agents::{AgentDef, AgentManager, ChildParts, ChildResult, ChildSpec, 
 use crate::config::Config;
 use crate::model::Usage;
 use crate::runtime::ToolFilter;
-use crate::tools::approval::{DenyAll, RememberingApprover};
+use crate::tools::approval::{ApprovalDecision, ApprovalRequest, Approver};
 use crate::tools::{ApprovalPolicy, SandboxMode};
 
 /// One deep pass to run.
@@ -42,16 +44,15 @@ pub struct DeepAnswer {
     pub requests: u32,
 }
 
-/// The tools a deep pass keeps: reading only (and the shell, inside the
-/// read-only sandbox, with `--run-tests`).
-const READ_ONLY_TOOLS: &[&str] = &["read_file", "list_dir", "grep", "skill"];
+/// The tools a deep pass keeps: reading only, and the shell for read-only
+/// commands (any command with `--run-tests`), in the read-only sandbox.
+const READ_ONLY_TOOLS: &[&str] = &["read_file", "list_dir", "grep", "skill", "shell"];
 
 /// Where and how the deep passes run.
 pub struct Subagents {
     config: Config,
     home: PathBuf,
     repo: PathBuf,
-    run_tests: bool,
     events: EventSink,
 }
 
@@ -73,7 +74,11 @@ impl Subagents {
         config.max_turns = max_turns.max(1);
         config.sandbox = SandboxMode::ReadOnly;
         config.network = false;
-        config.approval = ApprovalPolicy::Never;
+        config.approval = if run_tests {
+            ApprovalPolicy::Never
+        } else {
+            ApprovalPolicy::Untrusted
+        };
         config.mcp_servers = Default::default();
         config.plugins.enabled = false;
         config.agents.enabled = true;
@@ -83,17 +88,12 @@ impl Subagents {
             config,
             home,
             repo,
-            run_tests,
             events,
         }
     }
 
     fn tools(&self) -> Vec<String> {
-        let mut tools: Vec<String> = READ_ONLY_TOOLS.iter().map(|t| t.to_string()).collect();
-        if self.run_tests {
-            tools.push("shell".into());
-        }
-        tools
+        READ_ONLY_TOOLS.iter().map(|t| t.to_string()).collect()
     }
 
     /// Runs every pass as a subagent; answers in task order.
@@ -107,7 +107,7 @@ impl Subagents {
             config: self.config.clone(),
             home: self.home.clone(),
             cwd: self.repo.clone(),
-            approver: Arc::new(RememberingApprover::new(DenyAll)),
+            approver: Arc::new(ReadOnlyCommands),
             events: sink,
             client: None,
             hooks: None,
@@ -211,5 +211,24 @@ fn answer(
             "{which} failed: {}",
             r.answer.lines().next().unwrap_or(&r.status)
         ))),
+    }
+}
+
+/// Answers no to every question: a command not known to be read-only is
+/// refused, and the model is told why.
+struct ReadOnlyCommands;
+
+#[async_trait::async_trait]
+impl Approver for ReadOnlyCommands {
+    async fn ask(&self, _request: ApprovalRequest) -> ApprovalDecision {
+        ApprovalDecision::Denied
+    }
+
+    fn is_interactive(&self) -> bool {
+        false
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        Some("a review runs only read-only commands (git log, git show, git blame, cat, ls, grep, …); tests and other commands run only with `quire review --run-tests`. Read the code instead.".into())
     }
 }
