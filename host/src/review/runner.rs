@@ -158,12 +158,16 @@ impl Subagents {
             .collect()
     }
 
-    /// Counts a child's model requests; hands every event on.
-    fn pass_on(&self, event: Event, turns: &mut HashMap<String, u32>) {
-        if let Event::Agent(a) = &event
-            && matches!(*a.event, Event::TurnStarted { .. })
-        {
-            *turns.entry(a.agent_id.clone()).or_default() += 1;
+    /// Counts a child's model requests; hands every event on (a spawn's
+    /// task told as `review AREA for CONCERN problems`: the whole prompt
+    /// is in the child's session file).
+    fn pass_on(&self, mut event: Event, turns: &mut HashMap<String, u32>) {
+        match &mut event {
+            Event::Agent(a) if matches!(*a.event, Event::TurnStarted { .. }) => {
+                *turns.entry(a.agent_id.clone()).or_default() += 1;
+            }
+            Event::AgentSpawned { task, .. } => *task = short_task(task),
+            _ => {}
         }
         self.events.send(event);
     }
@@ -184,6 +188,22 @@ impl Subagents {
             warnings: Vec::new(),
         }
     }
+}
+
+/// `review AREA for CONCERN problems`, from a deep pass's prompt.
+fn short_task(prompt: &str) -> String {
+    let line = |key: &str| {
+        prompt
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or("")
+            .to_string()
+    };
+    format!(
+        "review {} for {} problems",
+        line("AREA: "),
+        line("CONCERN: ")
+    )
 }
 
 /// A child's result as a deep answer.

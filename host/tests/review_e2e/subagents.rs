@@ -75,6 +75,11 @@ fn one_subagent_per_flagged_file_and_concern_in_parallel() {
     let expected = ["review-correctness", "review-security", "review-tests"];
     assert_eq!(names(&spawned), expected, "{}", run.stderr);
     assert_eq!(names(&completed), expected, "{}", run.stderr);
+    let tasks: Vec<&str> = spawned.iter().filter_map(|e| e["task"].as_str()).collect();
+    assert!(
+        tasks.contains(&"review a.rs for security problems"),
+        "{tasks:?}"
+    );
     let parent = spawned[0]["parent_id"].as_str().unwrap();
     for e in spawned.iter().chain(&completed) {
         assert_eq!(e["parent_id"], parent, "one review, one parent: {e}");
