@@ -88,3 +88,46 @@ pub fn review_changes(old: &Entry, new: &Entry) -> Vec<String> {
     }
     out
 }
+
+/// Everything an update changes, for the user to review before it is
+/// installed: [`review_changes`], new or changed agents and commands of a
+/// bundle (read from the fetched folder `dir`), and the files changed,
+/// added and removed. Empty when the files are the same.
+pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
+    if old.files == new.files {
+        return Vec::new();
+    }
+    let mut out = review_changes(old, new);
+    let d = super::digest::Drift::between(&old.files, &new.files);
+    if new.kind == super::Kind::Bundle
+        && let Ok(b) = bundle::detect(dir)
+    {
+        let touched = d.added.iter().map(|f| ("new", f));
+        let touched = touched.chain(d.changed.iter().map(|f| ("changed", f)));
+        for (how, rel) in touched {
+            let path = dir.join(rel);
+            let stem = Path::new(rel)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !rel.ends_with(".md") && !rel.ends_with(".toml") {
+                continue;
+            }
+            if b.agents.iter().any(|a| path.starts_with(a)) {
+                out.push(format!("{how} agent {}:{stem} ({rel})", b.name));
+            } else if b.commands.iter().any(|c| path.starts_with(c)) {
+                out.push(format!("{how} command /{}:{stem} ({rel})", b.name));
+            }
+        }
+    }
+    for (label, list) in [
+        ("changed", &d.changed),
+        ("added", &d.added),
+        ("removed", &d.missing),
+    ] {
+        if !list.is_empty() {
+            out.push(format!("files {label}: {}", list.join(", ")));
+        }
+    }
+    out
+}
