@@ -24,6 +24,8 @@ mod install;
 mod mcp;
 #[path = "bundles_e2e/update.rs"]
 mod update;
+#[path = "bundles_e2e/usage.rs"]
+mod usage;
 #[path = "bundles_e2e/user_scope.rs"]
 mod user_scope;
 #[path = "bundles_e2e/validate.rs"]

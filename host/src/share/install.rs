@@ -133,7 +133,11 @@ pub(super) fn not_locked(name: &str) -> String {
 
 /// Refuses to replace `installed` when it holds files quire would lose: a
 /// folder `quire share` did not install, or one with local changes.
-pub(super) fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result<(), ShareError> {
+pub(super) fn check_replace(
+    root: &Path,
+    locked: Option<&Entry>,
+    installed: &str,
+) -> Result<(), ShareError> {
     let dir = resolve(root, installed);
     if !dir.exists() {
         return Ok(());

@@ -22,9 +22,15 @@ pub fn migrate(quire_home: &Path) -> Result<usize, ShareError> {
         return Ok(0);
     };
     let mut old = LockFile::load(&old_dir)?;
-    let is_user_bundle =
-        |e: &super::Entry| e.kind == Kind::Bundle && e.installed == format!(".agents/plugins/{}", e.name);
-    let moving: Vec<_> = old.entries.iter().filter(|e| is_user_bundle(e)).cloned().collect();
+    let is_user_bundle = |e: &super::Entry| {
+        e.kind == Kind::Bundle && e.installed == format!(".agents/plugins/{}", e.name)
+    };
+    let moving: Vec<_> = old
+        .entries
+        .iter()
+        .filter(|e| is_user_bundle(e))
+        .cloned()
+        .collect();
     if moving.is_empty() {
         return Ok(0);
     }

@@ -26,9 +26,9 @@ pub mod update;
 use std::path::PathBuf;
 
 pub use install::{AddOptions, Synced, add, remove, sync, verify};
-pub use update::{Pending, apply, plan};
 pub use lock::{Entry, Kind, Layout, LockFile};
 pub use source::Source;
+pub use update::{Pending, apply, plan};
 
 use crate::skills::Skill;
 

@@ -28,13 +28,17 @@ impl Pending {
     }
 }
 
+/// An entry as locked, with its pending update or why it could not be
+/// fetched.
+pub type Planned = (Entry, Result<Pending, String>);
+
 /// Each entry (or the one named `name`) with its pending update, or why it
 /// could not be fetched. Nothing is written under the lock's folder.
 pub fn plan(
     ctx: &ShareContext,
     name: Option<&str>,
     force: bool,
-) -> Result<Vec<(Entry, Result<Pending, String>)>, ShareError> {
+) -> Result<Vec<Planned>, ShareError> {
     let lock = check::load(&ctx.root, ctx.layout)?;
     let chosen: Vec<Entry> = lock
         .entries
@@ -68,10 +72,7 @@ fn pending(old: &Entry, staged: Staged) -> Result<Pending, String> {
         .find(|(e, _)| e.kind == old.kind && e.name == old.name)
         .or_else(|| staged.items.iter().find(|(e, _)| e.kind == old.kind));
     let Some((new, dir)) = found else {
-        return Err(format!(
-            "the source no longer holds a {}",
-            old.kind.label()
-        ));
+        return Err(format!("the source no longer holds a {}", old.kind.label()));
     };
     let changes = super::bundle_entry::changes(old, new, dir);
     Ok(Pending {
@@ -84,8 +85,10 @@ fn pending(old: &Entry, staged: Staged) -> Result<Pending, String> {
 
 /// Installs an accepted update and locks it.
 pub fn apply(ctx: &ShareContext, p: &Pending) -> Result<Entry, ShareError> {
-    commit(ctx, &p.staged, |e| e.kind == p.new.kind && e.name == p.new.name)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ShareError::Invalid(format!("{} was not installed", p.new.name)))
+    commit(ctx, &p.staged, |e| {
+        e.kind == p.new.kind && e.name == p.new.name
+    })?
+    .into_iter()
+    .next()
+    .ok_or_else(|| ShareError::Invalid(format!("{} was not installed", p.new.name)))
 }

@@ -21,7 +21,12 @@ fn a_drifted_plugin_is_flagged_and_its_hooks_and_servers_are_not_started() {
     let market = marketplace(env.home.path());
     let r = run(
         &env,
-        &["plugins", "marketplace", "add", &market.display().to_string()],
+        &[
+            "plugins",
+            "marketplace",
+            "add",
+            &market.display().to_string(),
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(&env, &["plugins", "install", "claude-kit"]);
@@ -43,7 +48,11 @@ fn a_drifted_plugin_is_flagged_and_its_hooks_and_servers_are_not_started() {
     assert!(drift.contains("agents/reviewer.md"), "{drift}");
     assert!(drift.contains("quire share sync --force"), "{drift}");
     let r = run(&env, &["skills", "list"]);
-    assert!(r.stdout.contains("drifted: plugin claude-kit"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("drifted: plugin claude-kit"),
+        "{}",
+        r.stdout
+    );
 
     let r = run(&env, &["plugins", "bundles", "--json"]);
     let b = rows(&r.stdout);
@@ -56,7 +65,11 @@ fn a_drifted_plugin_is_flagged_and_its_hooks_and_servers_are_not_started() {
         r.stdout,
         r.stderr
     );
-    assert!(r.stdout.contains("quire share update claude-kit"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("quire share update claude-kit"),
+        "{}",
+        r.stdout
+    );
 
     // Nothing of it runs: no hook, no MCP server, no command.
     let r = run(&env, &["hooks", "list", "--json"]);

@@ -54,7 +54,6 @@ impl Drop for Daemon {
     }
 }
 
-
 /// `quire share update` on a terminal (a pty from `script`), answering `answer`.
 fn update_answering(env: &TestEnv, answer: &str) -> Run {
     let line = format!("{} share update codex-kit", env!("CARGO_BIN_EXE_quire"));
@@ -88,10 +87,7 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let locked = lock(&env);
-    assert!(
-        locked.contains(&format!("source = \"{url}\"")),
-        "{locked}"
-    );
+    assert!(locked.contains(&format!("source = \"{url}\"")), "{locked}");
     let installed = env.repo_path().join(".agents/plugins/codex-kit");
     let hook = installed.join("hooks/hooks.json");
 
@@ -121,9 +117,21 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     // On a terminal, "n": still the old version.
     let r = update_answering(&env, "n\n");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("new hook file hooks/hooks.json"), "{}", r.stdout);
-    assert!(r.stdout.contains("Install the update of codex-kit? [y/N]"), "{}", r.stdout);
-    assert!(r.stdout.contains("kept plugin bundle codex-kit as locked"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("new hook file hooks/hooks.json"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Install the update of codex-kit? [y/N]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("kept plugin bundle codex-kit as locked"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(lock(&env), locked);
     assert!(!hook.exists());
 
@@ -131,7 +139,8 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     let r = update_answering(&env, "y\n");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("needs approval: new hook file hooks/hooks.json"),
+        r.stdout
+            .contains("needs approval: new hook file hooks/hooks.json"),
         "{}",
         r.stdout
     );
@@ -143,7 +152,10 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     let now = lock(&env);
     assert_ne!(now, locked);
     assert!(now.contains(&digest), "{digest} not in\n{now}");
-    assert!(now.contains(git(&market, &["rev-parse", "HEAD"]).trim()), "{now}");
+    assert!(
+        now.contains(git(&market, &["rev-parse", "HEAD"]).trim()),
+        "{now}"
+    );
     // The hook itself still waits for approval by hash.
     let r = run(&env, &["hooks", "list", "--json"]);
     assert!(

@@ -15,7 +15,12 @@ fn a_user_plugin_is_pinned_in_the_users_lock_and_the_old_lock_moves_there() {
     let home = env.home.path().join("user");
     let r = run(
         &env,
-        &["plugins", "marketplace", "add", &market.display().to_string()],
+        &[
+            "plugins",
+            "marketplace",
+            "add",
+            &market.display().to_string(),
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(&env, &["plugins", "install", "ap-kit", "--scope", "user"]);
@@ -31,7 +36,12 @@ fn a_user_plugin_is_pinned_in_the_users_lock_and_the_old_lock_moves_there() {
     );
     assert!(lock.contains("\"plugin.json\" = \"sha256:"), "{lock}");
     let r = run(&env, &["commands", "list", "--json"]);
-    assert!(r.stdout.contains("ap-kit:notes"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ap-kit:notes"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 
     // Drift is checked against the user's lock; --user syncs it.
     std::fs::write(
@@ -61,7 +71,11 @@ fn a_user_plugin_is_pinned_in_the_users_lock_and_the_old_lock_moves_there() {
     assert!(!r.stdout.contains("ap-kit:notes"), "{}", r.stdout);
     let r = run(&env, &["share", "list", "--user"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("~/.agents/plugins/ap-kit"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("~/.agents/plugins/ap-kit"),
+        "{}",
+        r.stdout
+    );
     assert!(!home.join("quire.lock").exists());
     let moved = std::fs::read_to_string(&user_lock).unwrap_or_default();
     assert!(

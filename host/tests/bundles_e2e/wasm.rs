@@ -54,7 +54,12 @@ fn a_bundled_wasm_component_needs_consent_then_the_model_calls_it() {
     env.write("src/lib.rs", "fn needle_in_the_workspace() {}\n");
     let r = run(
         &env,
-        &["plugins", "marketplace", "add", &market.display().to_string()],
+        &[
+            "plugins",
+            "marketplace",
+            "add",
+            &market.display().to_string(),
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 
@@ -101,7 +106,10 @@ fn a_bundled_wasm_component_needs_consent_then_the_model_calls_it() {
     let ws = env.repo_path();
     assert_eq!(
         done[0]["output"],
-        format!("{}/src/lib.rs:1: fn needle_in_the_workspace() {{}}", ws.display())
+        format!(
+            "{}/src/lib.rs:1: fn needle_in_the_workspace() {{}}",
+            ws.display()
+        )
     );
     let sent = env.server.requests()[2].raw_body.clone();
     assert!(sent.contains("needle_in_the_workspace"), "{sent}");

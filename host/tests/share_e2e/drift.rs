@@ -1,7 +1,6 @@
 //! Drift: `verify` reports it, drifted skills are flagged and never
 //! auto-activated until `sync`.
 
-#[allow(unused_imports)]
 use super::*;
 
 #[test]

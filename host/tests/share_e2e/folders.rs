@@ -1,7 +1,6 @@
 //! A folder source holding a skill and a plugin: added, listed and
 //! removed; bad sources and places get clear errors.
 
-#[allow(unused_imports)]
 use super::*;
 
 #[test]

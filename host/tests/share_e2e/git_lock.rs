@@ -1,7 +1,6 @@
 //! A skill from a git URL locked with its commit and per-file sha256;
 //! `sync` reproduces it in another clone and `update` takes the moved tag.
 
-#[allow(unused_imports)]
 use super::*;
 
 #[test]

@@ -1,6 +1,5 @@
 //! Skills served by an MCP server: installed, checked and locked.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// `quire mcp serve` (another quire, with a home of its own) serves a skill

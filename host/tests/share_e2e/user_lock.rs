@@ -1,7 +1,6 @@
 //! The user's own lock (`--user`): personal skills pinned in
 //! `$QUIRE_HOME/quire.lock`.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// `--user`: your own lock in `$QUIRE_HOME`, installing into its `skills`

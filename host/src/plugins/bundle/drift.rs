@@ -66,7 +66,9 @@ fn bundle_root_of(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| {
             let plugins = d.parent();
-            plugins.and_then(Path::file_name).is_some_and(|n| n == "plugins")
+            plugins
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == "plugins")
                 && plugins
                     .and_then(Path::parent)
                     .and_then(Path::file_name)
@@ -86,7 +88,9 @@ fn locks_of(root: &Path) -> Vec<PathBuf> {
         return Vec::new();
     };
     let user = super::user_plugins_dir();
-    let is_user = user.as_deref().is_some_and(|u| same(u, &agents.join("plugins")));
+    let is_user = user
+        .as_deref()
+        .is_some_and(|u| same(u, &agents.join("plugins")));
     if is_user {
         vec![crate::config::quire_home(), base.to_path_buf()]
     } else {
