@@ -12,6 +12,8 @@
 mod guests;
 mod support;
 
+#[path = "bundles_e2e/clone.rs"]
+mod clone;
 #[path = "bundles_e2e/commands.rs"]
 mod commands;
 #[path = "bundles_e2e/drift.rs"]
