@@ -131,3 +131,67 @@ pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::share::Kind;
+    use crate::share::digest::of_folder;
+
+    fn entry(dir: &Path) -> Entry {
+        let e = Entry {
+            kind: Kind::Bundle,
+            name: "kit".into(),
+            source: "../kit".into(),
+            reference: None,
+            subdir: None,
+            commit: None,
+            installed: ".agents/plugins/kit".into(),
+            files: of_folder(dir).unwrap(),
+            marketplace: None,
+            hooks: Default::default(),
+            mcp_servers: Vec::new(),
+            grants: Vec::new(),
+        };
+        describe(e, dir)
+    }
+
+    #[test]
+    fn an_update_lists_new_hooks_servers_agents_commands_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = d.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(".claude-plugin/plugin.json", r#"{"name": "kit"}"#);
+        write("commands/old.md", "Old\n");
+        let old = entry(d);
+        assert!(changes(&old, &old, d).is_empty());
+
+        write("commands/old.md", "Changed\n");
+        write("commands/new.md", "New\n");
+        write(
+            "agents/helper.md",
+            "---\nname: helper\ndescription: h\n---\nHelp.\n",
+        );
+        write("hooks/hooks.json", r#"{"hooks": {}}"#);
+        write(
+            ".mcp.json",
+            r#"{"mcpServers": {"db": {"command": "db-server"}}}"#,
+        );
+        let new = entry(d);
+        let got = changes(&old, &new, d);
+        for want in [
+            "new hook file hooks/hooks.json",
+            "new MCP server kit_db",
+            "new agent kit:helper (agents/helper.md)",
+            "new command /kit:new (commands/new.md)",
+            "changed command /kit:old (commands/old.md)",
+            "files changed: commands/old.md",
+        ] {
+            assert!(got.iter().any(|g| g == want), "{want} not in {got:?}");
+        }
+    }
+}
