@@ -52,6 +52,14 @@ fn a_bundled_wasm_component_needs_consent_then_the_model_calls_it() {
     let env = TestEnv::new("responses");
     let market = market(&env);
     env.write("src/lib.rs", "fn needle_in_the_workspace() {}\n");
+    let kit = market.join("plugins/wasm-kit").display().to_string();
+    let r = run(&env, &["plugins", "validate", &kit]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("wasm-kit (agent-plugins)") && r.stdout.contains("1 WASM component(s)"),
+        "{}",
+        r.stdout
+    );
     let r = run(
         &env,
         &[
