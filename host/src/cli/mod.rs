@@ -20,6 +20,7 @@ mod run;
 mod sessions;
 pub(crate) mod setup;
 mod share;
+mod share_update;
 mod skills;
 mod skills_select;
 pub(crate) mod slash;
