@@ -38,7 +38,8 @@ pub struct ReviewArgs {
     /// Review a range of commits.
     #[arg(long, group = "target", value_name = "A..B")]
     pub range: Option<String>,
-    /// Print the report as JSON (schema_version 1; the same as --format json).
+    /// Print the report as JSON (schema_version 1; the same as --format json); the
+    /// deep passes' agent_spawned / agent_completed events go to stderr as JSON lines.
     #[arg(long)]
     pub json: bool,
     /// How to print the findings.
