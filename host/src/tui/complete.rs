@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use super::app::App;
 
 /// The slash commands and what they do.
-pub const COMMANDS: [(&str, &str); 13] = [
+pub const COMMANDS: [(&str, &str); 14] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
@@ -19,6 +19,10 @@ pub const COMMANDS: [(&str, &str); 13] = [
     ("/skills", "skills, with the active ones marked"),
     ("/mcp", "MCP servers and their state"),
     ("/agents", "subagents: list, show ID, merge ID, discard ID"),
+    (
+        "/review",
+        "review a change: /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]",
+    ),
     (
         "/approvals",
         "show or change the policy: /approvals never|on-request|untrusted",
