@@ -123,9 +123,13 @@ impl SkillSet {
         }
         let q = self.index.query(query, None);
         let mut scores = self.index.scores(&q);
-        specific::boost_names(&self.index, &q, &mut scores, |i| {
-            self.skills[i].name.as_str()
-        });
+        specific::boost_names(
+            &self.index,
+            &q,
+            &mut scores,
+            specific::SKILL_NAME_BOOST,
+            |i| self.skills[i].name.as_str(),
+        );
         let mut hits: Vec<Ranked> = scores
             .iter()
             .enumerate()

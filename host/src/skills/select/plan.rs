@@ -142,7 +142,13 @@ pub fn plan_with(
         scores[b.skill] += b.score;
     }
     if index.len() == skills.len() {
-        super::specific::boost_names(index, &query, &mut scores, |i| skills[i].name.as_str());
+        super::specific::boost_names(
+            index,
+            &query,
+            &mut scores,
+            super::specific::SKILL_NAME_BOOST,
+            |i| skills[i].name.as_str(),
+        );
     }
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)

@@ -93,9 +93,13 @@ impl ToolIndex {
                 }
             }
         }
-        specific::boost_names(&self.index, &query, &mut scores, |i| {
-            self.specs[i].name.as_str()
-        });
+        specific::boost_names(
+            &self.index,
+            &query,
+            &mut scores,
+            specific::TOOL_NAME_BOOST,
+            |i| self.specs[i].name.as_str(),
+        );
         let mut hits: Vec<(usize, f32)> = scores
             .into_iter()
             .enumerate()
