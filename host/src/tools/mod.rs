@@ -18,6 +18,7 @@ pub mod sandbox;
 pub mod schema;
 pub mod select;
 pub mod shell;
+pub mod typed;
 pub mod update_plan;
 
 use std::path::{Path, PathBuf};
