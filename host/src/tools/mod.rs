@@ -103,6 +103,13 @@ pub trait Tool: Send + Sync {
     fn concurrent(&self) -> bool {
         false
     }
+
+    /// A limit of its own on the bytes of one output, below the session's
+    /// (a plugin's `limits.output_kb`). The registry caps; tools hand over
+    /// raw output.
+    fn output_limit(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// The builtin coding tools, in the order they are offered to the model.

@@ -2,7 +2,6 @@
 //! sandbox, asking for approval as the policy says.
 
 mod exec;
-mod output;
 mod safe;
 
 use std::time::Duration;
@@ -17,8 +16,7 @@ use super::typed::{Typed, TypedTool};
 use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, ToolContext, ToolError, ToolOutput,
 };
-pub use exec::{ExecOutcome, ExecRequest, run as run_sandboxed};
-pub use output::KEPT_BYTES;
+pub use exec::{ExecOutcome, ExecRequest, KEPT_BYTES, run as run_sandboxed};
 pub use safe::{always_key, is_known_safe};
 
 /// The default timeout of a call, in milliseconds.
