@@ -16,12 +16,12 @@
 
 pub mod approver;
 pub mod claude;
-pub mod combine;
+pub(crate) mod combine;
 pub mod config;
 pub mod contract;
 pub mod dispatch;
 pub mod runner;
-pub mod tool_events;
+pub(crate) mod tool_events;
 pub mod trust;
 pub mod wasm;
 

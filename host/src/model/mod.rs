@@ -12,7 +12,7 @@ mod error;
 pub mod http;
 pub mod responses;
 pub mod retry;
-pub mod sse;
+pub(crate) mod sse;
 pub mod wire;
 
 use std::pin::Pin;

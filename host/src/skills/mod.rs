@@ -23,7 +23,7 @@ pub mod select;
 pub mod skill;
 pub mod tool;
 pub mod validate;
-pub mod yaml;
+pub(crate) mod yaml;
 
 pub use config::SkillsConfig;
 pub use discover::{BundledSkills, DiscoverOptions, Discovery, Root, Shadowed, Skipped, discover};

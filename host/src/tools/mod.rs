@@ -11,7 +11,7 @@ pub mod grep;
 mod hooked;
 pub mod list_dir;
 pub mod naming;
-pub mod netfilter;
+pub(crate) mod netfilter;
 pub mod read_file;
 pub mod registry;
 pub mod sandbox;
