@@ -8,16 +8,32 @@
     clippy::print_stderr
 )]
 
+#[path = "support/guests.rs"]
+mod guests;
 mod support;
 
+#[path = "bundles_e2e/clone.rs"]
+mod clone;
 #[path = "bundles_e2e/commands.rs"]
 mod commands;
+#[path = "bundles_e2e/drift.rs"]
+mod drift;
+#[path = "bundles_e2e/hooks.rs"]
+mod hooks;
 #[path = "bundles_e2e/install.rs"]
 mod install;
 #[path = "bundles_e2e/mcp.rs"]
 mod mcp;
+#[path = "bundles_e2e/update.rs"]
+mod update;
+#[path = "bundles_e2e/usage.rs"]
+mod usage;
+#[path = "bundles_e2e/user_scope.rs"]
+mod user_scope;
 #[path = "bundles_e2e/validate.rs"]
 mod validate;
+#[path = "bundles_e2e/wasm.rs"]
+mod wasm;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

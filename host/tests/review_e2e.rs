@@ -21,3 +21,15 @@ mod passes;
 
 #[path = "review_e2e/outputs.rs"]
 mod outputs;
+
+#[path = "review_e2e/subagents.rs"]
+mod subagents;
+
+#[path = "review_e2e/tui.rs"]
+mod tui;
+
+#[path = "review_e2e/skills.rs"]
+mod skills;
+
+#[path = "review_e2e/commands.rs"]
+mod commands;
