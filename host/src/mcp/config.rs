@@ -203,29 +203,28 @@ fn yes() -> bool {
 }
 
 /// serde's "invalid type: X, expected Y" in the words of a TOML file:
-/// "must be Y, got X".
+/// "must be Y, got X" (every array of a server table holds strings, every
+/// table maps to strings).
 fn human(msg: &str) -> String {
-    let toml_words = |s: &str| {
-        s.replace("a sequence", "an array")
-            .replace("sequence", "an array")
-            .replace("a map", "a table")
-            .replace("map", "a table")
-            .replace("a boolean", "true or false")
-            .replace("f64", "a number of seconds")
-    };
-    match msg
+    let Some((found, expected)) = msg
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.split_once(", expected "))
-    {
-        Some((found, expected)) => {
-            format!(
-                "must be {}, got {}",
-                toml_words(expected),
-                toml_words(found)
-            )
-        }
-        None => msg.to_string(),
-    }
+    else {
+        return msg.to_string();
+    };
+    let expected = match expected {
+        "a sequence" => "an array of strings",
+        "a map" => "a table of strings, for example { KEY = \"value\" }",
+        "a boolean" => "true or false",
+        "f64" => "a number of seconds",
+        other => other,
+    };
+    let found = match found {
+        "sequence" => "an array",
+        "map" => "a table",
+        other => other,
+    };
+    format!("must be {expected}, got {found}")
 }
 
 /// A server name: used in tool names and as a TOML key.
@@ -360,7 +359,7 @@ mod tests {
             ),
             (
                 json!({"command": "a", "args": "b"}),
-                "mcp_servers.x.args must be an array",
+                "mcp_servers.x.args must be an array of strings, got string \"b\"",
             ),
             (
                 json!({"command": "a", "args": ["b", 1]}),
