@@ -17,7 +17,7 @@ pub mod model;
 pub mod plugins;
 pub mod protocol;
 pub mod review;
-pub(crate) mod runtime;
+pub mod runtime;
 pub mod share;
 pub mod skills;
 pub mod store;

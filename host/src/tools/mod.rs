@@ -4,22 +4,22 @@
 
 pub mod apply_patch;
 pub mod approval;
-pub mod call_tool;
-pub mod extension;
-pub mod filter;
-pub mod grep;
+pub(crate) mod call_tool;
+pub(crate) mod extension;
+pub(crate) mod filter;
+pub(crate) mod grep;
 mod hooked;
-pub mod list_dir;
-pub mod naming;
+pub(crate) mod list_dir;
+pub(crate) mod naming;
 pub(crate) mod netfilter;
-pub mod read_file;
+pub(crate) mod read_file;
 pub mod registry;
 pub mod sandbox;
-pub mod schema;
+pub(crate) mod schema;
 pub mod select;
 pub mod shell;
-pub mod typed;
-pub mod update_plan;
+pub(crate) mod typed;
+pub(crate) mod update_plan;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 pub use cap::cap_output;
 
-pub mod cap;
+pub(crate) mod cap;
 
 use super::approval::TimedApprover;
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};

@@ -6,11 +6,11 @@
 //! tool ([`crate::skills::select::content`]), `mcp serve` (`skill://`
 //! resources) and `quire skills validate` all go through it.
 
-pub mod files;
+pub(crate) mod files;
 mod frontmatter;
 mod inside;
 mod listing;
 
-pub use frontmatter::{FrontmatterError, Text, normalize, split_frontmatter};
+pub use frontmatter::{normalize, split_frontmatter};
 pub use inside::{Located, Refused, locate};
 pub use listing::listing;
