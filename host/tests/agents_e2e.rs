@@ -16,6 +16,8 @@ mod cancel;
 mod definitions;
 #[path = "agents_e2e/limits.rs"]
 mod limits;
+#[path = "agents_e2e/line_view.rs"]
+mod line_view;
 #[path = "agents_e2e/parallel.rs"]
 mod parallel;
 #[path = "agents_e2e/resume.rs"]

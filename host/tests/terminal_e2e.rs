@@ -56,6 +56,8 @@ fn colour_on_a_terminal_without_no_color() {
     assert!(screen.contains("\u{1b}[32m✓"), "{screen:?}");
 }
 
+#[path = "terminal_e2e/agents.rs"]
+mod agents;
 #[path = "terminal_e2e/commands.rs"]
 mod commands;
 #[path = "terminal_e2e/start.rs"]
