@@ -2,7 +2,7 @@
 //! ([`crate::skills::select::Index`]): the name (split on `_`, `-`, `.`),
 //! the description and the parameters' names and descriptions.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -25,7 +25,10 @@ pub struct ToolIndex {
     pub specs: Vec<ToolSpec>,
     /// What each tool takes in a request (see [`spec_bytes`]).
     pub bytes: Vec<usize>,
-    index: Index,
+    /// The BM25 index, built at the first ranking: a session with fewer
+    /// tools than the selection threshold never ranks, and building it
+    /// was an eighth of `quire exec`'s start-up.
+    index: OnceLock<Index>,
     /// The registry generation the index was built from.
     pub generation: Option<u64>,
     /// Terms learned for tools in earlier sessions (see
@@ -37,9 +40,8 @@ pub struct ToolIndex {
 
 impl ToolIndex {
     pub fn build(specs: Vec<ToolSpec>, generation: u64) -> ToolIndex {
-        let docs = specs.iter().map(doc_terms).collect();
         ToolIndex {
-            index: Index::from_terms(docs),
+            index: OnceLock::new(),
             bytes: specs.iter().map(spec_bytes).collect(),
             specs,
             generation: Some(generation),
@@ -64,6 +66,11 @@ impl ToolIndex {
         self.specs.len()
     }
 
+    fn scored(&self) -> &Index {
+        self.index
+            .get_or_init(|| Index::from_terms(self.specs.iter().map(doc_terms).collect()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.specs.is_empty()
     }
@@ -75,8 +82,9 @@ impl ToolIndex {
     /// Tools that match `message` (and, weighing less, `previous`), best
     /// first; equal scores keep registry order. Only scores above zero.
     pub fn rank(&self, message: &str, previous: Option<&str>) -> Vec<(usize, f32)> {
-        let query = self.index.query(message, previous);
-        let mut scores = self.index.scores(&query);
+        let index = self.scored();
+        let query = index.query(message, previous);
+        let mut scores = index.scores(&query);
         if let Some(l) = self.learned.as_deref().filter(|l| l.has(Kind::Tool)) {
             let q: Vec<(String, f32)> = query
                 .terms
@@ -87,14 +95,14 @@ impl ToolIndex {
                 if let Some(i) = self.position(&name) {
                     let boost: f32 = terms
                         .iter()
-                        .map(|t| t.weight * self.index.term_idf(&t.term))
+                        .map(|t| t.weight * index.term_idf(&t.term))
                         .sum();
                     scores[i] += boost * LEARNED_UNIT;
                 }
             }
         }
         specific::boost_names(
-            &self.index,
+            index,
             &query,
             &mut scores,
             specific::TOOL_NAME_BOOST,
