@@ -1,7 +1,8 @@
 //! Benchmark: `quire review` of a 5,000-line diff (20 files of 250 new
 //! lines) against the scripted model server, each answer delayed by
-//! `LATENCY_MS` like a real model. Triage flags 8 hunks in 8 files; each
-//! gets a deep pass; a merge pass ranks. Reports requests made, tokens
+//! `LATENCY_MS` like a real model. Triage flags 8 hunks in 8 files, the
+//! first `TWO_CONCERNS` of them for correctness and security, the rest for
+//! correctness: one deep subagent per (file, concern); a merge pass ranks. Reports requests made, tokens
 //! sent (request bytes / 4, the codebase's estimate), and wall time with
 //! deep passes one at a time and four at a time.
 //!
@@ -27,6 +28,7 @@ use support::model_server::{ModelServer, Reply, Step};
 const FILES: usize = 20;
 const LINES: usize = 250;
 const FLAGGED: usize = 8;
+const TWO_CONCERNS: usize = 4;
 const LATENCY_MS: u64 = 400;
 
 fn git(repo: &std::path::Path, args: &[&str]) {
@@ -84,7 +86,14 @@ fn one_run(parallel: usize) -> Sample {
     )
     .expect("config");
     let flags: Vec<_> = (0..FLAGGED)
-        .map(|i| json!({"hunk": format!("H{}", i * 2 + 1), "concern": "correctness", "reason": "look"}))
+        .map(|i| {
+            let concerns = if i < TWO_CONCERNS {
+                vec!["correctness", "security"]
+            } else {
+                vec!["correctness"]
+            };
+            json!({"hunk": format!("H{}", i * 2 + 1), "concerns": concerns, "reason": "look"})
+        })
         .collect();
     server.push_keyed(
         "REVIEW-PASS: triage",
@@ -101,10 +110,12 @@ fn one_run(parallel: usize) -> Sample {
         let file = format!("m{:02}.rs", i * 2);
         let f = json!({"file": file, "line_start": 3, "severity": "P2", "category": "correctness",
             "title": format!("Problem {i}"), "explanation": "e", "confidence": 0.7});
-        server.push_keyed(
-            &format!("AREA: {file}"),
-            slow(json!({"findings": [f.clone()]}).to_string()),
-        );
+        for _ in 0..(if i < TWO_CONCERNS { 2 } else { 1 }) {
+            server.push_keyed(
+                &format!("AREA: {file}"),
+                slow(json!({"findings": [f.clone()]}).to_string()),
+            );
+        }
         all.push(f);
     }
     server.push_keyed(

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use quire::agent::{Event, EventSink};
 use quire::config::Config;
 use quire::review::{self, ReviewError, Severity, Target};
 use tokio_util::sync::CancellationToken;
@@ -37,7 +38,8 @@ pub struct ReviewArgs {
     /// Review a range of commits.
     #[arg(long, group = "target", value_name = "A..B")]
     pub range: Option<String>,
-    /// Print the report as JSON (schema_version 1; the same as --format json).
+    /// Print the report as JSON (schema_version 1; the same as --format json); the
+    /// deep passes' agent_spawned / agent_completed events go to stderr as JSON lines.
     #[arg(long)]
     pub json: bool,
     /// How to print the findings.
@@ -126,6 +128,7 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
         target: args.target(),
         instructions,
         run_tests: args.run_tests,
+        events: EventSink::null(),
     };
     let interrupts = Interrupts::install();
     let token = interrupts.begin();
@@ -153,7 +156,9 @@ async fn reviewed(
     schema: Option<serde_json::Value>,
     token: &CancellationToken,
 ) -> i32 {
-    let outcome = match review::review(config, home, cwd, request, token).await {
+    let machine = args.format() != FormatArg::Human || args.output_schema.is_some();
+    let run = |request| review::review(config, home, cwd, request, token);
+    let outcome = match with_agent_events(request, machine, run).await {
         Ok(o) => o,
         Err(e) => return failed(&e),
     };
@@ -195,6 +200,49 @@ async fn reviewed(
         Some(level) if report.fails(level) => EXIT_FAILED,
         _ => EXIT_OK,
     }
+}
+
+/// Runs the review with its subagents' events on stderr: `agent_spawned`
+/// and `agent_completed` as JSON lines for the machine formats, one line
+/// per subagent event for people.
+async fn with_agent_events<F, Fut>(
+    mut request: review::Request,
+    machine: bool,
+    run: F,
+) -> Result<review::Outcome, ReviewError>
+where
+    F: FnOnce(review::Request) -> Fut,
+    Fut: std::future::Future<Output = Result<review::Outcome, ReviewError>>,
+{
+    let (sink, mut rx) = EventSink::channel();
+    request.events = sink;
+    let show = |event: &Event| {
+        let line = if machine {
+            matches!(
+                event,
+                Event::AgentSpawned { .. } | Event::AgentCompleted { .. }
+            )
+            .then(|| serde_json::to_string(event).ok())
+            .flatten()
+        } else {
+            super::render_agents::line(event)
+        };
+        if let Some(l) = line {
+            pipe::err(&format!("{l}\n"));
+        }
+    };
+    let review = run(request);
+    tokio::pin!(review);
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut review => break outcome,
+            Some(event) = rx.recv() => show(&event),
+        }
+    };
+    while let Ok(event) = rx.try_recv() {
+        show(&event);
+    }
+    outcome
 }
 
 async fn apply(cwd: &Path, id: &str) -> i32 {
@@ -239,23 +287,35 @@ fn failed(e: &ReviewError) -> i32 {
 /// `/review [--staged | --base REF | --commit SHA | --range A..B] [INSTRUCTIONS]`
 /// in the line REPL: the human view on stdout.
 pub async fn slash(config: &Config, home: &Path, cwd: &Path, arg: &str, token: &CancellationToken) {
-    use clap::{Args as _, FromArgMatches as _};
-    let words = std::iter::once("/review").chain(arg.split_whitespace());
-    let command = ReviewArgs::augment_args(clap::Command::new("/review").no_binary_name(false));
-    let parsed = command
-        .try_get_matches_from(words)
-        .and_then(|m| ReviewArgs::from_arg_matches(&m));
-    let args = match parsed {
+    let args = match parse_slash(arg) {
         Ok(a) => a,
         Err(e) => {
-            pipe::err(&format!("{e}"));
+            pipe::err(&e);
             return;
         }
     };
-    let request = review::Request {
+    let request = slash_request(&args, EventSink::null());
+    reviewed(config, home, cwd, request, &args, None, token).await;
+}
+
+/// The arguments of `/review` (the REPL's and the TUI's); the error is
+/// clap's message, usage included.
+pub fn parse_slash(arg: &str) -> Result<ReviewArgs, String> {
+    use clap::{Args as _, FromArgMatches as _};
+    let words = std::iter::once("/review").chain(arg.split_whitespace());
+    let command = ReviewArgs::augment_args(clap::Command::new("/review").no_binary_name(false));
+    command
+        .try_get_matches_from(words)
+        .and_then(|m| ReviewArgs::from_arg_matches(&m))
+        .map_err(|e| e.to_string())
+}
+
+/// The review `/review` asks for, its subagents' events going to `events`.
+pub fn slash_request(args: &ReviewArgs, events: EventSink) -> review::Request {
+    review::Request {
         target: args.target(),
         instructions: Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty()),
         run_tests: args.run_tests,
-    };
-    reviewed(config, home, cwd, request, &args, None, token).await;
+        events,
+    }
 }

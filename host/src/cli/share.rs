@@ -29,7 +29,7 @@ Skills go to .quire/skills/NAME, plugins to .quire/plugins/NAME; commit quire.lo
 Local changes and folders quire share did not install are never replaced without --force.")]
 pub struct ShareArgs {
     /// Your own lock instead of the repository's: ~/.quire/quire.lock, installing
-    /// into ~/.quire/skills and ~/.quire/plugins (for every repository).
+    /// into ~/.quire/skills, ~/.quire/plugins and ~/.agents/plugins (for every repository).
     #[arg(long, global = true)]
     pub user: bool,
     #[command(subcommand)]
@@ -59,13 +59,19 @@ pub enum ShareCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Take the newest version of the locked ref (a branch's newest commit, where a tag points now) and lock it.
+    /// Fetch the newest version of the locked ref (a branch's newest commit, where a tag
+    /// points now), show what changes (hooks, MCP servers, grants, agents, commands,
+    /// files) and install and lock it once you accept.
     Update {
         /// Only this one (default: everything in quire.lock).
         name: Option<String>,
         /// Also replace local changes to installed files.
         #[arg(long)]
         force: bool,
+        /// Install every update without asking (what changes is still shown);
+        /// without a terminal to ask on, updates are refused unless given.
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Check the installed files against quire.lock (exit 1 when any differ).
     Verify {
@@ -98,6 +104,9 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         }
     };
     let (root, layout) = if args.user {
+        if let Err(e) = share::legacy::migrate(&setup.home) {
+            eprintln!("warning: {e}");
+        }
         (setup.home.clone(), Layout::User)
     } else {
         let Some(root) = repo_root(&setup.cwd) else {
@@ -144,7 +153,9 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             },
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),
-        ShareCommand::Update { name, force } => update(&ctx, name.as_deref(), *force),
+        ShareCommand::Update { name, force, yes } => {
+            super::share_update::run(&ctx, name.as_deref(), *force, *yes)
+        }
         ShareCommand::Verify { json } => verify(&root, layout, *json),
         ShareCommand::Remove { name, force } => match share::remove(&root, layout, name, *force) {
             Ok(kinds) => {
@@ -172,7 +183,9 @@ fn consent_note(ctx: &ShareContext, e: &Entry) {
     if e.kind == Kind::Plugin {
         let at = match ctx.layout {
             Layout::Project => e.installed.clone(),
-            Layout::User => ctx.root.join(&e.installed).display().to_string(),
+            Layout::User => share::lock::resolve(&ctx.root, &e.installed)
+                .display()
+                .to_string(),
         };
         eprintln!(
             "note: plugin {} runs only after you accept its permissions: `quire plugins add {at}`",
@@ -210,44 +223,6 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
             EXIT_USAGE
         }
     }
-}
-
-fn update(ctx: &ShareContext, name: Option<&str>, force: bool) -> i32 {
-    let results = match share::update(ctx, name, force) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let mut failed = 0;
-    for (old, new) in &results {
-        match new {
-            Ok(new) if new.files == old.files => {
-                println!("up to date {} {}", old.kind.label(), old.name)
-            }
-            Ok(new) => {
-                let how = match (&old.commit, &new.commit) {
-                    (Some(a), Some(b)) => {
-                        format!(": {} → {}", &a[..a.len().min(12)], &b[..b.len().min(12)])
-                    }
-                    _ => " (its files changed)".to_string(),
-                };
-                println!("updated {} {}{how}", old.kind.label(), old.name);
-                // A bundle's new hooks, MCP servers and grants need approval
-                // again: hooks by hash (`quire hooks trust`), servers by
-                // `quire plugins enable`, grants by consent on first use.
-                for change in share::bundle_entry::review_changes(old, new) {
-                    println!("  needs approval: {change}");
-                }
-            }
-            Err(why) => {
-                failed += 1;
-                eprintln!("failed {} {}: {why}", old.kind.label(), old.name);
-            }
-        }
-    }
-    if failed > 0 { EXIT_FAILED } else { EXIT_OK }
 }
 
 fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {

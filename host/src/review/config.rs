@@ -33,6 +33,9 @@ pub struct ReviewConfig {
     pub ignore: Vec<String>,
     /// The team's rules, shown to every pass.
     pub rules: Vec<String>,
+    /// The concerns triage may mark a hunk with; one deep pass runs per
+    /// flagged (file, concern).
+    pub concerns: Vec<String>,
 }
 
 impl Default for ReviewConfig {
@@ -47,9 +50,13 @@ impl Default for ReviewConfig {
             include_generated: false,
             ignore: Vec::new(),
             rules: Vec::new(),
+            concerns: DEFAULT_CONCERNS.iter().map(|c| c.to_string()).collect(),
         }
     }
 }
+
+/// The concerns of a review unless `[review] concerns` says otherwise.
+pub const DEFAULT_CONCERNS: &[&str] = &["correctness", "security", "concurrency", "tests", "api"];
 
 /// `.quire/review.toml`: the repository's additions.
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +67,7 @@ struct RepoReview {
     rules: Vec<String>,
     triage_model: Option<String>,
     deep_model: Option<String>,
+    concerns: Option<Vec<String>>,
 }
 
 /// The name of the repository's review file, under `.quire/`.
@@ -76,7 +84,7 @@ impl ReviewConfig {
             .map_err(|e| ReviewError::Usage(format!("cannot read {}: {e}", path.display())))?;
         let extra: RepoReview = toml::from_str(&text).map_err(|e| {
             ReviewError::Usage(format!(
-                "{} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model)",
+                "{} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model, concerns)",
                 path.display()
             ))
         })?;
@@ -89,7 +97,27 @@ impl ReviewConfig {
         if self.deep_model.is_none() {
             self.deep_model = extra.deep_model;
         }
+        if let Some(c) = extra.concerns {
+            self.concerns = c;
+        }
         Ok(self)
+    }
+
+    /// The concerns lower-cased without blanks or repeats; when none is
+    /// left, the defaults (a review always has at least one concern).
+    pub fn checked_concerns(mut self) -> Self {
+        let mut seen: Vec<String> = Vec::new();
+        for c in &self.concerns {
+            let c = c.trim().to_lowercase();
+            if !c.is_empty() && !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        if seen.is_empty() {
+            seen = DEFAULT_CONCERNS.iter().map(|c| c.to_string()).collect();
+        }
+        self.concerns = seen;
+        self
     }
 }
 

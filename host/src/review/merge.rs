@@ -40,7 +40,9 @@ pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Vec<
     out
 }
 
-/// The final pass over `found` (skipped when there is nothing to merge);
+/// The final pass over `found` (skipped when there is nothing to merge,
+/// and — with a warning — when the findings would not fit the model's
+/// context window: they are then only de-duplicated and ranked here);
 /// its answer, if any, and the merged, ranked findings.
 pub async fn run(
     asker: &Asker,
@@ -55,6 +57,15 @@ pub async fn run(
     }
     let listed =
         serde_json::to_string_pretty(&serde_json::json!({ "findings": found })).unwrap_or_default();
+    let fixed = format!("{}{}", prompt::REVIEWER, prompt::merge(shared, ""));
+    let budget = super::chunk::budget(asker.context_window(model), &fixed);
+    if crate::skills::select::plan::estimate_tokens(&listed) > budget {
+        warnings.push(format!(
+            "merge pass skipped: {} findings do not fit one request to {model}; they are de-duplicated and ranked without it",
+            found.len()
+        ));
+        return Ok((None, rank(found)));
+    }
     let answer = asker
         .ask(
             model,

@@ -1,16 +1,19 @@
 //! `quire review`: a tiered AI review of a change. The target's diff is
 //! split into files and hunks ([`diff`], [`scope`], [`chunk`]); a triage
-//! pass flags the hunks worth a deep look ([`triage`]); deep passes run in
-//! parallel with read-only tools, one per flagged file ([`runner`]); a
-//! final pass merges and ranks ([`merge`]). Findings are data
+//! pass flags the hunks worth a deep look, each with the concerns that
+//! apply ([`triage`]); deep passes run as parallel subagents with
+//! read-only tools, one per flagged (file, concern) ([`fanout`],
+//! [`concern`], [`runner`]); a final pass merges and ranks ([`merge`]). Findings are data
 //! ([`finding`], [`report`], schema in `report.schema.json`), printed by
 //! [`output`], suppressed by [`suppress`], applied by [`apply`].
 
 pub mod apply;
 pub mod ask;
 pub mod chunk;
+pub mod concern;
 pub mod config;
 pub mod diff;
+pub mod fanout;
 pub mod finding;
 pub mod merge;
 pub mod output;
@@ -20,6 +23,7 @@ pub mod report;
 pub mod runner;
 pub mod schema;
 pub mod scope;
+pub mod skills;
 pub mod suppress;
 pub mod target;
 pub mod triage;

@@ -1,21 +1,21 @@
 //! One review from target to ranked findings: diff → scope → chunks →
 //! triage → deep passes → merge → suppression.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::ask::{Answer, Asker};
-use super::chunk::{self, Chunk};
-use super::diff::{self, FileDiff};
+use super::chunk;
+use super::diff;
 use super::prompt::{self, Shared};
 use super::report::Report;
-use super::runner::{DeepRunner, DeepTask, SessionRunner};
+use super::runner::Subagents;
 use super::suppress::Suppressor;
-use super::triage::{self, Flag};
-use super::{ReviewError, merge, scope, target};
+use super::triage;
+use super::{ReviewError, fanout, merge, scope, target};
+use crate::agent::EventSink;
 use crate::config::Config;
 use crate::model::Usage;
 
@@ -27,6 +27,9 @@ pub struct Request {
     pub instructions: Option<String>,
     /// Deep passes may run the tests (the shell, in the read-only sandbox).
     pub run_tests: bool,
+    /// Where the deep passes' subagent events go (`agent_spawned`,
+    /// `agent_completed`, their sessions' events tagged with their ids).
+    pub events: EventSink,
 }
 
 /// A finished review.
@@ -52,21 +55,21 @@ pub async fn review(
     let settings = config
         .review
         .clone()
-        .with_repo_file(&repo, config.project_trusted)?;
+        .with_repo_file(&repo, config.project_trusted)?
+        .checked_concerns();
     let suppressor = Suppressor::new(&settings.ignore)?;
     let text = target::diff(&repo, &request.target)?;
     let (files, skipped) = scope::select(&repo, diff::parse(&text), &settings)?;
     let asker = Asker::new(config)?;
     let triage_model = asker.model(settings.triage_model.as_deref());
     let deep_model = asker.model(settings.deep_model.as_deref());
-    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     let shared = Shared::gather(
         config,
         &settings,
         home,
         &repo,
         request.instructions.clone(),
-        &paths,
+        &files,
     );
     let mut report = Report::new(request.target.describe(), request.instructions.clone());
     report.skipped = skipped;
@@ -84,19 +87,36 @@ pub async fn review(
     let mut usage = Usage::default();
     let mut requests = 0u64;
 
-    let fixed = format!("{}{}", prompt::REVIEWER, prompt::triage(&shared, ""));
+    let fixed = format!(
+        "{}{}",
+        prompt::REVIEWER,
+        prompt::triage(&shared, &settings.concerns, "")
+    );
     let chunks = chunk::pack(
         &files,
         chunk::budget(asker.context_window(&triage_model), &fixed),
     );
     report.stats.triage_requests = chunks.len();
     let parallel = settings.parallel.max(1);
-    let found = triage::run(&asker, &triage_model, &shared, &chunks, parallel, cancel).await?;
+    let concerns = &settings.concerns;
+    let found = triage::run(
+        &asker,
+        &triage_model,
+        &shared,
+        &chunks,
+        concerns,
+        parallel,
+        cancel,
+    )
+    .await?;
     for a in &found.answers {
         count(a, &mut usage, &mut requests);
     }
     warnings.extend(found.warnings);
-    report.stats.flagged = found.flags.len();
+    let mut flagged: Vec<&str> = found.flags.iter().map(|f| f.hunk.id.as_str()).collect();
+    flagged.sort_unstable();
+    flagged.dedup();
+    report.stats.flagged = flagged.len();
 
     let fixed = format!(
         "{}{}",
@@ -104,31 +124,31 @@ pub async fn review(
         prompt::deep(&shared, "", "", "", request.run_tests)
     );
     let budget = chunk::budget(asker.context_window(&deep_model), &fixed);
-    let mut tasks = deep_tasks(&shared, &found.flags, budget, request.run_tests);
+    let mut tasks = fanout::deep_tasks(&shared, &found.flags, concerns, budget, request.run_tests);
     if tasks.len() > settings.max_deep_passes {
         warnings.push(format!(
-            "{} flagged areas, {} reviewed deeply ([review] max_deep_passes)",
+            "{} flagged areas and concerns, {} reviewed deeply ([review] max_deep_passes)",
             tasks.len(),
             settings.max_deep_passes
         ));
         tasks.truncate(settings.max_deep_passes);
     }
     report.stats.deep_passes = tasks.len();
-    let runner = SessionRunner::new(
+    let runner = Subagents::new(
         config,
         home.to_path_buf(),
         repo.clone(),
-        deep_model.clone(),
-        settings.deep_max_turns,
+        (deep_model.clone(), settings.deep_max_turns, parallel),
         request.run_tests,
+        request.events.clone(),
     );
     let mut findings = Vec::new();
-    for answer in runner.run_all(tasks, parallel, cancel).await {
+    for answer in runner.run_all(tasks, cancel).await {
         match answer {
             Ok(a) => {
                 usage.add(&a.usage);
                 requests += u64::from(a.requests);
-                let source = format!("deep pass over {}", a.area);
+                let source = format!("deep pass ({}) over {}", a.concern, a.area);
                 findings.extend(merge::findings_in(&a.text, &source, &mut warnings));
             }
             Err(ReviewError::Interrupted) => return Err(ReviewError::Interrupted),
@@ -164,57 +184,6 @@ pub async fn review(
 fn count(a: &Answer, usage: &mut Usage, requests: &mut u64) {
     usage.add(&a.usage);
     *requests += 1;
-}
-
-/// One deep pass per flagged file (most flags first), split where the
-/// file's flagged hunks do not fit one request.
-fn deep_tasks(shared: &Shared, flags: &[Flag], budget: usize, run_tests: bool) -> Vec<DeepTask> {
-    let mut by_file: BTreeMap<&str, Vec<&Flag>> = BTreeMap::new();
-    for f in flags {
-        by_file.entry(f.hunk.file.as_str()).or_default().push(f);
-    }
-    let mut areas: Vec<(&str, Vec<&Flag>)> = by_file.into_iter().collect();
-    areas.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-    let mut tasks = Vec::new();
-    for (file, flags) in areas {
-        let mut concerns: Vec<&str> = flags.iter().map(|f| f.concern.as_str()).collect();
-        concerns.dedup();
-        let fd = FileDiff {
-            path: file.to_string(),
-            deleted: false,
-            binary: false,
-            hunks: flags.iter().map(|f| f.hunk.clone()).collect(),
-        };
-        let reasons: BTreeMap<&str, String> = flags
-            .iter()
-            .map(|f| {
-                (
-                    f.hunk.id.as_str(),
-                    format!("Flagged ({}): {}\n", f.concern, f.reason),
-                )
-            })
-            .collect();
-        let parts: Vec<Chunk> = chunk::pack(&[fd], budget);
-        let n = parts.len();
-        for (i, part) in parts.into_iter().enumerate() {
-            let mut text = String::new();
-            for h in &part.hunks {
-                text.push_str(reasons.get(h.id.as_str()).map(String::as_str).unwrap_or(""));
-                text.push_str(&h.render());
-                text.push('\n');
-            }
-            let area = if n > 1 {
-                format!("{file} (part {})", i + 1)
-            } else {
-                file.to_string()
-            };
-            tasks.push(DeepTask {
-                prompt: prompt::deep(shared, &area, &concerns.join(", "), &text, run_tests),
-                area,
-            });
-        }
-    }
-    tasks
 }
 
 /// The report in the user's own JSON Schema: asked of the model, checked,

@@ -5,10 +5,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::skills::select::SkillSet;
-use crate::skills::{DiscoverOptions, discover};
-
 use super::config::ReviewConfig;
+use super::diff::FileDiff;
 
 /// What every pass is shown.
 #[derive(Debug, Clone, Default)]
@@ -23,26 +21,22 @@ pub struct Shared {
     pub skills: Vec<(String, String)>,
 }
 
-/// At most this many review skills, each cut to this many bytes.
-const SKILLS_MAX: usize = 3;
-const SKILL_BYTES: usize = 8 * 1024;
-
 impl Shared {
-    /// Gathers rules, AGENTS.md and review skills for `repo`.
+    /// Gathers rules, AGENTS.md and the review skills that fit `files`.
     pub fn gather(
         config: &crate::config::Config,
         review: &ReviewConfig,
         home: &Path,
         repo: &Path,
         instructions: Option<String>,
-        paths: &[String],
+        files: &[FileDiff],
     ) -> Shared {
         let docs = crate::agent::prompt::project_docs(home, repo);
         Shared {
             instructions,
             rules: review.rules.clone(),
             agents_md: docs.text,
-            skills: review_skills(config, home, repo, paths),
+            skills: super::skills::fitting(config, home, repo, files),
         }
     }
 
@@ -77,53 +71,6 @@ impl Shared {
     }
 }
 
-/// The skills selection over a review message, keeping skills about review.
-fn review_skills(
-    config: &crate::config::Config,
-    home: &Path,
-    repo: &Path,
-    paths: &[String],
-) -> Vec<(String, String)> {
-    if !config.skills.enabled {
-        return Vec::new();
-    }
-    let opts = DiscoverOptions::new(
-        repo.to_path_buf(),
-        Some(repo.to_path_buf()),
-        home.to_path_buf(),
-        &config.skills,
-    )
-    .trusting(config.project_trusted);
-    let found = discover(&opts);
-    let (set, _) = SkillSet::build(found.skills, None);
-    let mut message = String::from("review the code change for bugs: code review");
-    for p in paths.iter().take(50) {
-        message.push(' ');
-        message.push_str(p);
-    }
-    let plan = set.plan(&config.skills, &message, None, &Default::default());
-    plan.ranked
-        .iter()
-        .map(|r| &set.skills[r.skill])
-        .filter(|s| {
-            let about = format!("{} {}", s.name, s.description).to_lowercase();
-            about.contains("review")
-        })
-        .take(SKILLS_MAX)
-        .map(|s| {
-            let mut body = s.body.clone();
-            if body.len() > SKILL_BYTES {
-                let mut cut = SKILL_BYTES;
-                while !body.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                body.truncate(cut);
-            }
-            (s.name.clone(), body)
-        })
-        .collect()
-}
-
 /// The system prompt of the passes without tools.
 pub const REVIEWER: &str = "You are a senior code reviewer. You review a change (a unified diff) for real problems: bugs, security holes, races, missing tests, broken APIs. You do not comment on taste. You answer with JSON only, exactly in the shape asked for.";
 
@@ -131,23 +78,29 @@ pub const REVIEWER: &str = "You are a senior code reviewer. You review a change 
 pub const FINDING_SHAPE: &str = r#"{"findings": [{"file": "path/from/repo/root", "line_start": 12, "line_end": 14, "severity": "P0|P1|P2|P3", "category": "correctness|security|concurrency|tests|api|performance|maintainability|style|other", "title": "short", "explanation": "why it is wrong and what happens", "confidence": 0.0-1.0, "suggested_patch": "optional: *** Begin Patch\n*** Update File: path\n@@\n-old\n+new\n*** End Patch"}]}"#;
 
 /// The triage pass over one chunk of the diff.
-pub fn triage(shared: &Shared, chunk: &str) -> String {
+pub fn triage(shared: &Shared, concerns: &[String], chunk: &str) -> String {
+    let list = concerns.join("\", \"");
     format!(
-        "REVIEW-PASS: triage\n\n{}## Task\nRead every hunk below. Flag the hunks that deserve a careful look by a reviewer with access to the repository (possible bugs, security, concurrency, missing tests, API changes, violations of the rules above). Do not flag trivial hunks. Answer with JSON only:\n{{\"flags\": [{{\"hunk\": \"H3\", \"concern\": \"correctness|security|concurrency|tests|api\", \"reason\": \"what to check\"}}]}}\n\n## Hunks (lines numbered in the new version)\n{chunk}",
-        shared.render()
+        "REVIEW-PASS: triage\n\n{}## Task\nRead every hunk below. Flag the hunks that deserve a careful look by a reviewer with access to the repository (possible bugs, security, concurrency, missing tests, API changes, violations of the rules above), each with every concern that applies, from: \"{list}\". Each concern gets its own reviewer. Do not flag trivial hunks. Answer with JSON only:\n{{\"flags\": [{{\"hunk\": \"H3\", \"concerns\": [\"{}\"], \"reason\": \"what to check\"}}]}}\n\n## Hunks (lines numbered in the new version)\n{chunk}",
+        shared.render(),
+        concerns
+            .first()
+            .map(String::as_str)
+            .unwrap_or("correctness")
     )
 }
 
-/// One deep pass over a flagged area.
-pub fn deep(shared: &Shared, area: &str, concerns: &str, hunks: &str, run_tests: bool) -> String {
+/// One deep pass over a flagged area, for one concern.
+pub fn deep(shared: &Shared, area: &str, concern: &str, hunks: &str, run_tests: bool) -> String {
     let tests = if run_tests {
-        "You may run the project's tests and other read-only commands with the shell tool."
+        "Read files with read_file, list_dir and grep; you may run the project's tests and other commands with the shell tool (the sandbox is read-only: nothing can be written)."
     } else {
-        "Read files with read_file, list_dir and grep; do not try to run commands."
+        "Read files with read_file, list_dir and grep; the shell tool runs read-only commands only (git log, git blame, git show, cat, ls, grep); do not run tests or anything else."
     };
     format!(
-        "REVIEW-PASS: deep\nAREA: {area}\n\n{}## Task\nReview the flagged hunks of {area} below; the triage pass flagged them for: {concerns}. Read the surrounding code in the repository to confirm or reject each suspicion. {tests} Report only problems you are confident about, with lines in the new version. Answer with JSON only:\n{FINDING_SHAPE}\n\n## Flagged hunks\n{hunks}",
-        shared.render()
+        "REVIEW-PASS: deep\nAREA: {area}\nCONCERN: {concern}\n\n{}## Task\nReview the flagged hunks of {area} below for {concern} problems; the triage pass flagged them for it. Look for: {} Read the surrounding code in the repository to confirm or reject each suspicion. {tests} Report only problems you are confident about, with lines in the new version. Answer with JSON only:\n{FINDING_SHAPE}\n\n## Flagged hunks\n{hunks}",
+        shared.render(),
+        super::concern::guidance(concern)
     )
 }
 

@@ -1,5 +1,7 @@
 //! The triage pass: the whole diff, chunk by chunk, with the fast model;
-//! it flags the hunks worth a deep look, each with a concern and a reason.
+//! it flags the hunks worth a deep look, each with the concerns that apply
+//! (from `[review] concerns`) and a reason. A hunk flagged for two concerns
+//! gives two flags: each concern gets its own deep pass.
 
 use futures::StreamExt;
 use serde_json::Value;
@@ -27,12 +29,14 @@ pub struct Triage {
     pub warnings: Vec<String>,
 }
 
-/// Runs triage over every chunk, `parallel` requests at a time.
+/// Runs triage over every chunk, `parallel` requests at a time; flags
+/// carry one of `concerns` (an unknown concern becomes the first).
 pub async fn run(
     asker: &Asker,
     model: &str,
     shared: &Shared,
     chunks: &[Chunk],
+    concerns: &[String],
     parallel: usize,
     cancel: &CancellationToken,
 ) -> Result<Triage, ReviewError> {
@@ -41,7 +45,7 @@ pub async fn run(
             .ask(
                 model,
                 prompt::REVIEWER,
-                prompt::triage(shared, &c.text),
+                prompt::triage(shared, concerns, &c.text),
                 cancel,
             )
             .await;
@@ -55,7 +59,7 @@ pub async fn run(
     for (chunk, answer) in results.drain(..) {
         let answer = answer?;
         match json_object(&answer.text).and_then(|v| v.get("flags").cloned()) {
-            Some(Value::Array(flags)) => out.flags.extend(read_flags(chunk, &flags)),
+            Some(Value::Array(flags)) => out.flags.extend(read_flags(chunk, &flags, concerns)),
             _ => {
                 out.warnings.push(format!(
                     "triage answer for {} hunk(s) was not the JSON asked for; all of them get a deep look",
@@ -63,7 +67,7 @@ pub async fn run(
                 ));
                 out.flags.extend(chunk.hunks.iter().map(|h| Flag {
                     hunk: h.clone(),
-                    concern: "correctness".into(),
+                    concern: first(concerns),
                     reason: "triage unreadable".into(),
                 }));
             }
@@ -73,28 +77,77 @@ pub async fn run(
     Ok(out)
 }
 
-/// Flags naming hunks of `chunk` (`H3` also names its parts `H3.1`…).
-fn read_flags(chunk: &Chunk, flags: &[Value]) -> Vec<Flag> {
+/// Flags naming hunks of `chunk` (`H3` also names its parts `H3.1`…),
+/// one per (hunk, concern).
+fn read_flags(chunk: &Chunk, flags: &[Value], concerns: &[String]) -> Vec<Flag> {
     let mut out: Vec<Flag> = Vec::new();
     for f in flags {
         let Some(id) = f.get("hunk").and_then(Value::as_str).map(str::trim) else {
             continue;
         };
-        let text = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let reason = f
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let named = flag_concerns(f, concerns);
         for h in &chunk.hunks {
-            let named = h.id == id || h.id.strip_prefix(id).is_some_and(|r| r.starts_with('.'));
-            if named && !out.iter().any(|o| o.hunk.id == h.id) {
-                out.push(Flag {
-                    hunk: h.clone(),
-                    concern: Some(text("concern"))
-                        .filter(|c| !c.is_empty())
-                        .unwrap_or_else(|| "correctness".into()),
-                    reason: text("reason"),
-                });
+            if !(h.id == id || h.id.strip_prefix(id).is_some_and(|r| r.starts_with('.'))) {
+                continue;
+            }
+            for concern in &named {
+                if !out
+                    .iter()
+                    .any(|o| o.hunk.id == h.id && &o.concern == concern)
+                {
+                    out.push(Flag {
+                        hunk: h.clone(),
+                        concern: concern.clone(),
+                        reason: reason.clone(),
+                    });
+                }
             }
         }
     }
     out
+}
+
+/// The concerns of one flag: `"concern"` (a word, or several separated by
+/// commas or `|`) and `"concerns"` (a list), mapped onto `concerns`.
+fn flag_concerns(f: &Value, concerns: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    if let Some(c) = f.get("concern").and_then(Value::as_str) {
+        words.extend(c.split([',', '|']).map(str::to_string));
+    }
+    if let Some(Value::Array(list)) = f.get("concerns") {
+        words.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        let w = w.trim().to_lowercase();
+        if w.is_empty() {
+            continue;
+        }
+        let c = concerns
+            .iter()
+            .find(|c| **c == w || w.starts_with(c.as_str()))
+            .cloned()
+            .unwrap_or_else(|| first(concerns));
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        out.push(first(concerns));
+    }
+    out
+}
+
+fn first(concerns: &[String]) -> String {
+    concerns
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "correctness".into())
 }
 
 #[cfg(test)]
@@ -124,9 +177,46 @@ mod tests {
                 json!({"hunk": "H9"}),
                 json!({"hunk": "H1", "concern": "security"}),
             ],
+            &concerns(),
         );
         let ids: Vec<_> = flags.iter().map(|f| f.hunk.id.as_str()).collect();
         assert_eq!(ids, ["H2.1", "H2.2", "H1"]);
         assert_eq!(flags[2].concern, "security");
+    }
+
+    fn concerns() -> Vec<String> {
+        ["correctness", "security", "tests"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    #[test]
+    fn a_hunk_gets_one_flag_per_concern_and_unknown_concerns_become_the_first() {
+        let chunk = Chunk {
+            hunks: vec![hunk("H1"), hunk("H2")],
+            text: String::new(),
+        };
+        let flags = read_flags(
+            &chunk,
+            &[
+                json!({"hunk": "H1", "concerns": ["Security", "tests"], "reason": "r"}),
+                json!({"hunk": "H1", "concern": "security"}),
+                json!({"hunk": "H2", "concern": "style|tests"}),
+            ],
+            &concerns(),
+        );
+        let got: Vec<_> = flags
+            .iter()
+            .map(|f| (f.hunk.id.as_str(), f.concern.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("H1", "security"),
+                ("H1", "tests"),
+                ("H2", "correctness"),
+                ("H2", "tests")
+            ]
+        );
     }
 }

@@ -88,3 +88,110 @@ pub fn review_changes(old: &Entry, new: &Entry) -> Vec<String> {
     }
     out
 }
+
+/// Everything an update changes, for the user to review before it is
+/// installed: [`review_changes`], new or changed agents and commands of a
+/// bundle (read from the fetched folder `dir`), and the files changed,
+/// added and removed. Empty when the files are the same.
+pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
+    if old.files == new.files {
+        return Vec::new();
+    }
+    let mut out = review_changes(old, new);
+    let d = super::digest::Drift::between(&old.files, &new.files);
+    if new.kind == super::Kind::Bundle
+        && let Ok(b) = bundle::detect(dir)
+    {
+        let touched = d.added.iter().map(|f| ("new", f));
+        let touched = touched.chain(d.changed.iter().map(|f| ("changed", f)));
+        for (how, rel) in touched {
+            let path = dir.join(rel);
+            let stem = Path::new(rel)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !rel.ends_with(".md") && !rel.ends_with(".toml") {
+                continue;
+            }
+            if b.agents.iter().any(|a| path.starts_with(a)) {
+                out.push(format!("{how} agent {}:{stem} ({rel})", b.name));
+            } else if b.commands.iter().any(|c| path.starts_with(c)) {
+                out.push(format!("{how} command /{}:{stem} ({rel})", b.name));
+            }
+        }
+    }
+    for (label, list) in [
+        ("changed", &d.changed),
+        ("added", &d.added),
+        ("removed", &d.missing),
+    ] {
+        if !list.is_empty() {
+            out.push(format!("files {label}: {}", list.join(", ")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::share::Kind;
+    use crate::share::digest::of_folder;
+
+    fn entry(dir: &Path) -> Entry {
+        let e = Entry {
+            kind: Kind::Bundle,
+            name: "kit".into(),
+            source: "../kit".into(),
+            reference: None,
+            subdir: None,
+            commit: None,
+            installed: ".agents/plugins/kit".into(),
+            files: of_folder(dir).unwrap(),
+            marketplace: None,
+            hooks: Default::default(),
+            mcp_servers: Vec::new(),
+            grants: Vec::new(),
+        };
+        describe(e, dir)
+    }
+
+    #[test]
+    fn an_update_lists_new_hooks_servers_agents_commands_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = d.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(".claude-plugin/plugin.json", r#"{"name": "kit"}"#);
+        write("commands/old.md", "Old\n");
+        let old = entry(d);
+        assert!(changes(&old, &old, d).is_empty());
+
+        write("commands/old.md", "Changed\n");
+        write("commands/new.md", "New\n");
+        write(
+            "agents/helper.md",
+            "---\nname: helper\ndescription: h\n---\nHelp.\n",
+        );
+        write("hooks/hooks.json", r#"{"hooks": {}}"#);
+        write(
+            ".mcp.json",
+            r#"{"mcpServers": {"db": {"command": "db-server"}}}"#,
+        );
+        let new = entry(d);
+        let got = changes(&old, &new, d);
+        for want in [
+            "new hook file hooks/hooks.json",
+            "new MCP server kit_db",
+            "new agent kit:helper (agents/helper.md)",
+            "new command /kit:new (commands/new.md)",
+            "changed command /kit:old (commands/old.md)",
+            "files changed: commands/old.md",
+        ] {
+            assert!(got.iter().any(|g| g == want), "{want} not in {got:?}");
+        }
+    }
+}

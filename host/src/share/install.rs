@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::check;
 use super::digest::{self, Digests, Drift};
-use super::lock::{Entry, Kind, Layout, LockFile};
+use super::lock::{Entry, Kind, Layout, LockFile, resolve};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
 
@@ -28,6 +28,22 @@ pub struct AddOptions {
 /// inside it) into `.quire/skills|plugins/NAME` under the repository root
 /// and records it in its `quire.lock`.
 pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
+    let staged = stage(ctx, opts)?;
+    commit(ctx, &staged, |_| true)
+}
+
+/// A source fetched and read, nothing installed yet: each skill or plugin
+/// found, with the lock entry it would get.
+pub struct Staged {
+    /// Each entry with the folder its files come from.
+    pub items: Vec<(Entry, PathBuf)>,
+    /// Keeps a git checkout alive until the items are installed.
+    _fetched: source::Fetched,
+}
+
+/// Fetches the source and reads what it holds, without writing anything
+/// under the repository (see [`commit`]).
+pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError> {
     let root = ctx.root.as_path();
     let src = Source::parse(&opts.source);
     if !matches!(src, Source::Git(_)) && opts.reference.is_some() {
@@ -48,20 +64,15 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
             subdir.unwrap_or_default()
         )));
     }
-    let items = detect(&content)?;
-    let mut lock = LockFile::load(root)?;
-    if !opts.force {
-        for item in &items {
-            let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
+    let found = detect(&content)?;
+    let lock = LockFile::load(root)?;
+    let mut items = Vec::new();
+    for item in found {
+        let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
+        if !opts.force {
             check_replace(root, lock.find(item.kind, &item.name), &installed)?;
         }
-    }
-    let mut added = Vec::new();
-    for item in items {
         let files = digest::of_folder(&item.dir)?;
-        let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
-        check::links(root, &installed, ctx.layout)?;
-        install(&item.dir, &files, &root.join(&installed))?;
         let inner = match (&subdir, &item.child) {
             (Some(s), Some(c)) => Some(format!("{s}/{c}")),
             (Some(s), None) => Some(s.clone()),
@@ -81,58 +92,39 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
             mcp_servers: Vec::new(),
             grants: Vec::new(),
         };
-        let entry = super::bundle_entry::describe(entry, &item.dir);
-        lock.put(entry.clone());
-        added.push(entry);
+        items.push((super::bundle_entry::describe(entry, &item.dir), item.dir));
     }
+    Ok(Staged {
+        items,
+        _fetched: fetched,
+    })
+}
+
+/// Installs the staged items `keep` accepts and records them in the lock;
+/// the entries installed.
+pub fn commit(
+    ctx: &ShareContext,
+    staged: &Staged,
+    keep: impl Fn(&Entry) -> bool,
+) -> Result<Vec<Entry>, ShareError> {
+    let root = ctx.root.as_path();
+    let mut lock = LockFile::load(root)?;
+    let mut added = Vec::new();
+    for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
+        check::links(root, &entry.installed, ctx.layout)?;
+        install(dir, &entry.files, &resolve(root, &entry.installed))?;
+        lock.put(entry.clone());
+        added.push(entry.clone());
+    }
+    std::fs::create_dir_all(root).map_err(|e| ShareError::Io {
+        path: root.to_path_buf(),
+        message: e.to_string(),
+    })?;
     lock.save(root)?;
     Ok(added)
 }
 
-/// An entry as it was, and what `update` made of it (or why not).
-pub type Updated = (Entry, Result<Entry, String>);
-
-/// Fetches each entry (or the one named `name`) again at its ref — the
-/// newest commit of a branch, where a tag points now, the current files of
-/// a folder or MCP server — and installs and locks that. Returns each
-/// entry as it was with what it became (or why not).
-pub fn update(
-    ctx: &ShareContext,
-    name: Option<&str>,
-    force: bool,
-) -> Result<Vec<Updated>, ShareError> {
-    let lock = check::load(&ctx.root, ctx.layout)?;
-    let chosen: Vec<Entry> = lock
-        .entries
-        .into_iter()
-        .filter(|e| name.is_none_or(|n| e.name == n))
-        .collect();
-    if let (Some(n), true) = (name, chosen.is_empty()) {
-        return Err(ShareError::Invalid(not_locked(n)));
-    }
-    let mut out = Vec::new();
-    for old in chosen {
-        let opts = AddOptions {
-            source: old.source.clone(),
-            reference: old.reference.clone(),
-            subdir: old.subdir.clone(),
-            force,
-            marketplace: old.marketplace.clone(),
-        };
-        let result = add(ctx, &opts)
-            .map_err(|e| e.to_string())
-            .and_then(|added| {
-                added
-                    .into_iter()
-                    .find(|e| e.kind == old.kind)
-                    .ok_or_else(|| format!("the source no longer holds a {}", old.kind.label()))
-            });
-        out.push((old, result));
-    }
-    Ok(out)
-}
-
-fn not_locked(name: &str) -> String {
+pub(super) fn not_locked(name: &str) -> String {
     format!(
         "nothing named '{name}' is in {}; `quire share list` shows what is",
         super::lock::FILE
@@ -141,8 +133,12 @@ fn not_locked(name: &str) -> String {
 
 /// Refuses to replace `installed` when it holds files quire would lose: a
 /// folder `quire share` did not install, or one with local changes.
-fn check_replace(root: &Path, locked: Option<&Entry>, installed: &str) -> Result<(), ShareError> {
-    let dir = root.join(installed);
+pub(super) fn check_replace(
+    root: &Path,
+    locked: Option<&Entry>,
+    installed: &str,
+) -> Result<(), ShareError> {
+    let dir = resolve(root, installed);
     if !dir.exists() {
         return Ok(());
     }
@@ -168,7 +164,7 @@ pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareE
     lock.entries
         .into_iter()
         .map(|e| {
-            let dir = root.join(&e.installed);
+            let dir = resolve(root, &e.installed);
             let now = if dir.is_dir() {
                 digest::of_folder(&dir)?
             } else {
@@ -245,7 +241,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     }
     check::entry(entry, ctx.layout)?;
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
-    install(&content, &files, &ctx.root.join(&entry.installed))
+    install(&content, &files, &resolve(&ctx.root, &entry.installed))
 }
 
 /// Removes every installed skill or plugin named `name` and its lock
@@ -277,7 +273,7 @@ pub fn remove(
         }
     }
     for e in &gone {
-        let dir = root.join(&e.installed);
+        let dir = resolve(root, &e.installed);
         if dir.is_dir() {
             std::fs::remove_dir_all(&dir).map_err(|err| ShareError::Io {
                 path: dir.clone(),

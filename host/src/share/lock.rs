@@ -42,10 +42,23 @@ impl Kind {
             (Kind::Skill, Layout::User) => "skills",
             (Kind::Plugin, Layout::User) => "plugins",
             (Kind::Bundle, Layout::Project) => ".agents/plugins",
-            // The user's bundles live in ~/.agents/plugins; the user's own
-            // lock (in $QUIRE_HOME) keeps a copy under this folder.
-            (Kind::Bundle, Layout::User) => "bundles",
+            // The user's bundles live in ~/.agents/plugins, where every
+            // client looks; the user's own lock (in $QUIRE_HOME) names them
+            // from the home folder ([`resolve`]).
+            (Kind::Bundle, Layout::User) => "~/.agents/plugins",
         }
+    }
+}
+
+/// The folder an entry's `installed` names: under the lock's folder
+/// `root`, or under the home folder for `~/…` (the user's bundles in
+/// `~/.agents/plugins`; `root` when HOME is not set).
+pub fn resolve(root: &Path, installed: &str) -> std::path::PathBuf {
+    match installed.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map_or_else(|| root.join(rest), |h| Path::new(&h).join(rest)),
+        None => root.join(installed),
     }
 }
 

@@ -10,21 +10,25 @@
 //! - [`lock`]: the `quire.lock` file.
 //! - [`check`]: every path a lock names stays in its folder.
 //! - [`install`]: add, sync, verify, remove.
+//! - [`update`]: what an update would change, installed once accepted.
 
 pub mod bundle_entry;
 pub mod check;
 pub mod digest;
 pub mod git;
 pub mod install;
+pub mod legacy;
 pub mod lock;
 pub mod mcp_source;
 pub mod source;
+pub mod update;
 
 use std::path::PathBuf;
 
-pub use install::{AddOptions, Synced, add, remove, sync, update, verify};
+pub use install::{AddOptions, Synced, add, remove, sync, verify};
 pub use lock::{Entry, Kind, Layout, LockFile};
 pub use source::Source;
+pub use update::{Pending, apply, plan};
 
 use crate::skills::Skill;
 

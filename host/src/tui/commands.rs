@@ -21,6 +21,8 @@ pub enum Flow {
     Compact,
     /// Open the session picker.
     Resume,
+    /// `/review ARGS`: review a change (tui/review.rs).
+    Review(String),
 }
 
 const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Esc or Ctrl-C interrupts a turn · Ctrl-C twice or Ctrl-D quits";
@@ -54,6 +56,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             Err(e) => app.note(&format!("error: {e}"), pal.bad()),
         },
         "/resume" => return Flow::Resume,
+        "/review" => return Flow::Review(arg.to_string()),
         "/model" if !arg.is_empty() => {
             session.set_model(arg);
             app.status.model = session.model().to_string();

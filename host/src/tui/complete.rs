@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use super::app::App;
 
 /// The slash commands and what they do.
-pub const COMMANDS: [(&str, &str); 12] = [
+pub const COMMANDS: [(&str, &str); 13] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
@@ -18,6 +18,10 @@ pub const COMMANDS: [(&str, &str); 12] = [
     ("/undo", "revert the last turn's patches"),
     ("/skills", "skills, with the active ones marked"),
     ("/mcp", "MCP servers and their state"),
+    (
+        "/review",
+        "review a change: /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]",
+    ),
     (
         "/approvals",
         "show or change the policy: /approvals never|on-request|untrusted",

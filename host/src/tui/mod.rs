@@ -16,6 +16,7 @@ mod markdown;
 mod mention;
 mod picker;
 mod prices;
+mod review;
 mod run;
 mod signals;
 mod status;

@@ -88,6 +88,7 @@ pub async fn run(
     };
     let (approver, approvals) = TuiApprover::new();
     let (sink, events) = EventSink::channel();
+    let review_events = sink.clone();
     let mut io = Io {
         term,
         keys: EventStream::new(),
@@ -174,6 +175,16 @@ pub async fn run(
                     if let Err(e) = r {
                         app.note(&format!("error: compaction failed: {e}"), pal.bad());
                     }
+                    continue;
+                }
+                Flow::Review(arg) => {
+                    let cancel = CancellationToken::new();
+                    app.begin_task(&text);
+                    let run =
+                        super::review::run(&setup, &arg, review_events.clone(), &pal, &cancel);
+                    let lines = drive(&mut io, &mut app, &cancel, run).await;
+                    app.end_task();
+                    app.push_lines(lines);
                     continue;
                 }
                 Flow::Resume => {

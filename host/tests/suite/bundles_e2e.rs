@@ -2,11 +2,19 @@
 //! in each layout (tests/fixtures/bundles/), a marketplace in a local git
 //! repository, and the real binary against the model server.
 use crate::support;
+use crate::support::guests;
 
+mod clone;
 mod commands;
+mod drift;
+mod hooks;
 mod install;
 mod mcp;
+mod update;
+mod usage;
+mod user_scope;
 mod validate;
+mod wasm;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

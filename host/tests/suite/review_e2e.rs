@@ -9,3 +9,11 @@ mod targets;
 mod passes;
 
 mod outputs;
+
+mod subagents;
+
+mod tui;
+
+mod skills;
+
+mod commands;

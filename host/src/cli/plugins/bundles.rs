@@ -1,7 +1,7 @@
 //! `quire plugins validate | install | enable | marketplace | search |
 //! bundles`: plugin bundles and their marketplaces.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::Subcommand;
 use quire::plugins::bundle::{self, validate::validate as check_bundle};
@@ -124,19 +124,23 @@ pub fn install(
             return EXIT_USAGE;
         }
     };
-    let root: PathBuf = match scope {
-        ScopeArg::Project => {
-            quire::agent::prompt::repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf())
-        }
-        ScopeArg::User => match bundle::user_plugins_dir()
-            .and_then(|d| d.parent().and_then(Path::parent).map(Path::to_path_buf))
-        {
-            Some(h) => h,
-            None => {
+    // A project's plugins are pinned in its quire.lock; the user's
+    // (~/.agents/plugins) in the user's own lock, $QUIRE_HOME/quire.lock.
+    let (root, layout) = match scope {
+        ScopeArg::Project => (
+            quire::agent::prompt::repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf()),
+            Layout::Project,
+        ),
+        ScopeArg::User => {
+            if bundle::user_plugins_dir().is_none() {
                 eprintln!("error: HOME is not set, so ~/.agents/plugins is unknown");
                 return EXIT_USAGE;
             }
-        },
+            if let Err(e) = share::legacy::migrate(home) {
+                eprintln!("warning: {e}");
+            }
+            (home.to_path_buf(), Layout::User)
+        }
     };
     let mut opts = market::store::install_options(&m, &entry, force);
     if !m.is_git()
@@ -146,7 +150,7 @@ pub fn install(
     }
     let ctx = ShareContext {
         root: root.clone(),
-        layout: Layout::Project,
+        layout,
         scratch: home.join("tmp"),
         mcp: Vec::new(),
     };
@@ -163,7 +167,7 @@ pub fn install(
             "installed {} {} into {} (pinned in {})",
             e.kind.label(),
             e.name,
-            root.join(&e.installed).display(),
+            share::lock::resolve(&root, &e.installed).display(),
             root.join(share::lock::FILE).display()
         );
         if !e.hooks.is_empty() {
@@ -180,7 +184,7 @@ pub fn install(
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
-        if !consent(home, &root.join(&e.installed), yes) {
+        if !consent(home, &share::lock::resolve(&root, &e.installed), yes) {
             return EXIT_FAILED;
         }
         if enable && let Err(err) = bundle::mcp::set_enabled(home, &e.name, true) {
@@ -219,20 +223,56 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
             println!(
                 "{}",
                 json!({"name": b.name, "scope": i.scope.label(), "layouts": layouts, "path": b.root,
+                       "state": state(i), "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(&b.name)),
                        "skills": b.skills, "commands": b.commands, "agents": b.agents, "hooks": b.hooks,
                        "mcp": b.mcp.iter().map(|m| &m.path).collect::<Vec<_>>(), "components": b.components})
             );
         } else {
             println!(
-                "{:<24} {:<8} {:<28} {}",
+                "{:<24} {:<8} {:<8} {:<28} {}",
                 b.name,
                 i.scope.label(),
+                state(i),
                 layouts.join(","),
                 b.root.display()
             );
+            if let Some(why) = &i.drift {
+                println!("  not loaded: {why}; {}", fix(&b.name));
+            }
         }
     }
     EXIT_OK
+}
+
+fn state(i: &bundle::InstalledBundle) -> &'static str {
+    if i.drift.is_some() { "drifted" } else { "ok" }
+}
+
+fn fix(name: &str) -> String {
+    bundle::drift::fix_hint(name)
+}
+
+/// The drifted bundles, for `quire plugins list`: their components are
+/// not loaded until synced or the change approved.
+pub fn drifted_rows(config: &quire::config::Config, cwd: &Path, json: bool) {
+    let (found, _) = bundle::installed_with_warnings(config, cwd);
+    for i in found.iter().filter(|i| i.drift.is_some()) {
+        let why = i.drift.as_deref().unwrap_or_default();
+        if json {
+            println!(
+                "{}",
+                json!({"name": i.bundle.name, "kind": "bundle", "scope": i.scope.label(),
+                       "state": "drifted", "drift": why, "fix": fix(&i.bundle.name),
+                       "path": i.bundle.root})
+            );
+        } else {
+            println!(
+                "{:<24} drifted: plugin bundle not loaded, {why}; {}",
+                i.bundle.name,
+                fix(&i.bundle.name)
+            );
+        }
+    }
 }
 
 /// Shows the grants of the bundle's WASM components and records consent

@@ -176,7 +176,11 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
         config: setup.config.plugins,
     };
     match &args.command {
-        PluginsCommand::List { json } => list(&ctx, *json),
+        PluginsCommand::List { json } => {
+            let code = list(&ctx, *json);
+            bundles::drifted_rows(&full_config, &ctx.cwd, *json);
+            code
+        }
         PluginsCommand::Inspect { target, json } => inspect(&ctx, target, *json).await,
         PluginsCommand::Add { path, yes, scope } => add(&ctx, path, *yes, *scope).await,
         PluginsCommand::Remove { name } => remove(&ctx, name),

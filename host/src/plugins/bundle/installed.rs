@@ -1,8 +1,10 @@
 //! The installed bundles of a session: `.agents/plugins/NAME` of a trusted
 //! repository, then `~/.agents/plugins/NAME`. A bundle whose files drifted
-//! from `quire.lock` is left out (said in a warning) until it is synced or
-//! re-approved. Each kind of component is handed to its own machinery by
-//! the functions here, named by plugin.
+//! from its `quire.lock` is listed with its drift (and a warning) but none
+//! of its components is loaded — its skills are found and flagged
+//! ([`super::drift::flag_skills`]) — until it is synced or re-approved.
+//! Each kind of component is handed to its own machinery by the functions
+//! here, named by plugin.
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +33,8 @@ impl BundleScope {
 pub struct InstalledBundle {
     pub bundle: Bundle,
     pub scope: BundleScope,
+    /// How its files differ from its lock: then it is not loaded.
+    pub drift: Option<String>,
 }
 
 /// `~/.agents/plugins`.
@@ -49,7 +53,8 @@ pub fn project_plugins_dir(cwd: &Path) -> PathBuf {
         .join("plugins")
 }
 
-/// The usable bundles, with warnings for the ones left out.
+/// Every installed bundle (drifted ones too, with their drift), with
+/// warnings for the ones left out or not loaded.
 pub fn installed_with_warnings(config: &Config, cwd: &Path) -> (Vec<InstalledBundle>, Vec<String>) {
     if !config.plugins.enabled {
         return (Vec::new(), Vec::new());
@@ -98,14 +103,19 @@ pub fn scan_at(
                         ));
                         continue;
                     }
-                    if let Some(why) = super::drift::drift(&bundle) {
+                    let drift = super::drift::drift(&bundle);
+                    if let Some(why) = &drift {
                         warnings.push(format!(
-                            "plugin '{}' is not loaded: {why}; run `quire share sync` to restore it or `quire share update` to approve the change",
-                            bundle.name
+                            "plugin '{}' is not loaded: {why}; {}",
+                            bundle.name,
+                            super::drift::fix_hint(&bundle.name)
                         ));
-                        continue;
                     }
-                    out.push(InstalledBundle { bundle, scope });
+                    out.push(InstalledBundle {
+                        bundle,
+                        scope,
+                        drift,
+                    });
                 }
                 Err(e) => warnings.push(format!("plugin skipped: {e}")),
             }
@@ -114,13 +124,13 @@ pub fn scan_at(
     (out, warnings)
 }
 
-/// The usable bundles.
+/// The usable bundles (not drifted).
 pub fn installed(config: &Config, cwd: &Path) -> Vec<InstalledBundle> {
     let (b, warnings) = installed_with_warnings(config, cwd);
     for w in warnings {
         tracing::warn!("plugins: {w}");
     }
-    b
+    b.into_iter().filter(|i| i.drift.is_none()).collect()
 }
 
 /// The bundles' command folders (commands become `/PLUGIN:name`).
@@ -204,6 +214,7 @@ pub fn wasm_component_dirs(workspace: Option<&Path>) -> Vec<PathBuf> {
     scan(workspace)
         .0
         .into_iter()
+        .filter(|i| i.drift.is_none())
         .flat_map(|i| i.bundle.components)
         .collect()
 }
@@ -227,7 +238,8 @@ pub fn mcp_servers(config: &Config, cwd: &Path) -> (Vec<crate::mcp::ServerSpec>,
 }
 
 /// The skill folders of the bundles of `project` and `user` (the user's
-/// `.agents/plugins`), for skills discovery.
+/// `.agents/plugins`), for skills discovery — drifted bundles' too, so
+/// their skills are shown flagged rather than silently gone.
 pub fn scan_skill_folders(project: Option<&Path>, user: Option<PathBuf>) -> Vec<(String, PathBuf)> {
     scan_at(project, user)
         .0

@@ -244,6 +244,7 @@ pub fn finish(opts: &DiscoverOptions, mut d: Discovery) -> Discovery {
             crate::share::mark_drift(&mut d.skills, root);
         }
     }
+    crate::plugins::bundle::drift::flag_skills(&mut d.skills);
     d
 }
 

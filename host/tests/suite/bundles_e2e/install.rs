@@ -11,7 +11,7 @@ use super::support::quire::TestEnv;
 use super::{copy_dir, fixture, git, run};
 
 /// A git repository holding a Claude Code marketplace of the fixtures.
-fn marketplace(dir: &Path) -> PathBuf {
+pub(super) fn marketplace(dir: &Path) -> PathBuf {
     let root = dir.join("team-market");
     for name in ["claude-kit", "ap-kit", "codex-kit"] {
         copy_dir(&fixture(name), &root.join("plugins").join(name));
@@ -36,7 +36,7 @@ fn marketplace(dir: &Path) -> PathBuf {
     root
 }
 
-fn lock(env: &TestEnv) -> String {
+pub(super) fn lock(env: &TestEnv) -> String {
     env.read("quire.lock")
 }
 
@@ -208,97 +208,4 @@ fn a_claude_code_plugin_copied_as_documented_works_without_edits() {
     assert_eq!(rows[0]["agents"].as_array().map(Vec::len), Some(1));
     let r = run(&env, &["commands", "list"]);
     assert!(r.stdout.contains("/claude-kit:review"), "{}", r.stdout);
-}
-
-/// `git daemon` serving `base` on 127.0.0.1; killed when dropped.
-struct Daemon {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(base: &Path) -> Daemon {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("free port");
-        let child = std::process::Command::new("git")
-            .args([
-                "daemon",
-                "--reuseaddr",
-                "--export-all",
-                "--listen=127.0.0.1",
-                &format!("--port={port}"),
-                &format!("--base-path={}", base.display()),
-                &base.display().to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start git daemon");
-        // Ready once it accepts connections.
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Daemon { child, port }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[test]
-fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_again() {
-    let env = TestEnv::new("responses");
-    let market = marketplace(env.home.path());
-    let daemon = Daemon::start(env.home.path());
-    let url = format!("git://127.0.0.1:{}/team-market", daemon.port);
-    let r = run(
-        &env,
-        &["plugins", "marketplace", "add", &url, "--ref", "main"],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(
-        &env,
-        &["plugins", "install", "codex-kit", "--scope", "project"],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        lock(&env).contains(&format!("source = \"{url}\"")),
-        "{}",
-        lock(&env)
-    );
-
-    // The publisher adds a hook: update installs it but says it needs approval.
-    let hooks = market.join("plugins/codex-kit/hooks");
-    std::fs::create_dir_all(&hooks).unwrap();
-    std::fs::write(
-        hooks.join("hooks.json"),
-        r#"{"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command": "echo hi"}]}]}}"#,
-    )
-    .unwrap();
-    git(&market, &["add", "-A"]);
-    git(&market, &["commit", "-q", "-m", "add a hook"]);
-    let r = run(&env, &["share", "update"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains("needs approval: new hook file hooks/hooks.json"),
-        "{}",
-        r.stdout
-    );
-    let r = run(&env, &["hooks", "list", "--json"]);
-    assert!(
-        r.stdout.contains("not_approved"),
-        "{}{}",
-        r.stdout,
-        r.stderr
-    );
 }

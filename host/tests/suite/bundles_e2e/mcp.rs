@@ -10,7 +10,7 @@ use super::support::quire::TestEnv;
 use super::{copy_dir, fixture, isolate, run};
 
 /// The MCP test server (examples/mcp_test_server.rs), built on first use.
-fn test_server() -> PathBuf {
+pub(super) fn test_server() -> PathBuf {
     let status = super::support::shell_cargo::cargo()
         .args(["build", "-q", "-p", "quire", "--example", "mcp_test_server"])
         .status()

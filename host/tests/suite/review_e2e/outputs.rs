@@ -217,4 +217,16 @@ fn human_view_shows_the_code() {
         run.stdout
     );
     assert!(!run.stdout.contains('\x1b'), "NO_COLOR is set");
+    // The subagents on stderr, one line each way.
+    assert!(
+        run.stderr
+            .contains("▸ agent review-correctness: review b.rs for correctness problems\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("◂ agent review-correctness done"),
+        "{}",
+        run.stderr
+    );
 }

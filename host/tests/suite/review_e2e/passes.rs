@@ -118,3 +118,30 @@ fn team_rules_are_shown_to_every_pass() {
         );
     }
 }
+
+/// More findings than one merge request can hold in the model's window:
+/// the merge pass is skipped with a warning, the findings are still
+/// de-duplicated and ranked.
+#[test]
+fn findings_too_many_for_the_window_skip_the_merge_pass() {
+    let env = repo_with_config(
+        &[("a.rs", "a\n")],
+        "[models.test-model]\ncontext_window = 6000\n",
+    );
+    env.write("a.rs", "a\nA_MARK\n");
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    let mut many: Vec<serde_json::Value> = (1..=40)
+        .map(|i| finding("a.rs", i, "P3", &format!("Problem number {i}")))
+        .collect();
+    many.push(finding("a.rs", 2, "P0", "The worst one"));
+    many.push(finding("a.rs", 2, "P0", "The worst one"));
+    env.server
+        .push_keyed("AREA: a.rs", findings(serde_json::Value::Array(many)));
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(requests_of(&env, MERGE).is_empty());
+    assert!(run.stderr.contains("merge pass skipped"), "{}", run.stderr);
+    let all = report["findings"].as_array().unwrap();
+    assert_eq!(all.len(), 41, "the repeat is dropped");
+    assert_eq!(all[0]["title"], "The worst one");
+}

@@ -1,0 +1,99 @@
+//! `quire share update`: shows what each update changes and asks before
+//! installing it (a y/N question on a terminal; without one, `--yes` is
+//! needed). A declined update leaves the files and `quire.lock` alone.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use quire::share::{self, Pending, ShareContext};
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i32 {
+    let planned = match share::plan(ctx, name, force) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let terminal = std::io::stdin().is_terminal();
+    let (mut failed, mut refused) = (0, 0);
+    for (old, pending) in &planned {
+        let label = old.kind.label();
+        let p = match pending {
+            Ok(p) if p.is_current() => {
+                println!("up to date {label} {}", old.name);
+                continue;
+            }
+            Ok(p) => p,
+            Err(why) => {
+                failed += 1;
+                eprintln!("failed {label} {}: {why}", old.name);
+                continue;
+            }
+        };
+        let how = transition(p);
+        println!("update for {label} {}{how}:", old.name);
+        for change in &p.changes {
+            println!("  {change}");
+        }
+        let accepted = if yes {
+            true
+        } else if terminal {
+            ask(&format!("Install the update of {}?", old.name))
+        } else {
+            refused += 1;
+            eprintln!(
+                "not updated {label} {}: there is no terminal to ask on; review the changes above and run `quire share update {} --yes` to install them",
+                old.name, old.name
+            );
+            continue;
+        };
+        if !accepted {
+            println!("kept {label} {} as locked", old.name);
+            continue;
+        }
+        match share::apply(ctx, p) {
+            Ok(new) => {
+                println!("updated {label} {}{how}", old.name);
+                // A bundle's new hooks, MCP servers and grants still need
+                // their own approval: hooks by hash (`quire hooks trust`),
+                // servers by `quire plugins enable`, grants by consent.
+                for change in share::bundle_entry::review_changes(old, &new) {
+                    println!("  needs approval: {change}");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("failed {label} {}: {e}", old.name);
+            }
+        }
+    }
+    if failed > 0 || refused > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// ": OLD → NEW" for git sources, else " (its files changed)".
+fn transition(p: &Pending) -> String {
+    match (&p.old.commit, &p.new.commit) {
+        (Some(a), Some(b)) if a != b => {
+            format!(": {} → {}", &a[..a.len().min(12)], &b[..b.len().min(12)])
+        }
+        _ => " (its files changed)".to_string(),
+    }
+}
+
+/// A y/N question on the terminal; anything but yes is no.
+fn ask(question: &str) -> bool {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(line.trim(), "y" | "Y" | "yes")
+}

@@ -1,0 +1,110 @@
+//! Drift: `verify` reports it, drifted skills are flagged and never
+//! auto-activated until `sync`.
+
+use super::*;
+
+#[test]
+fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let run = env.run(&["share", "add", &url, "--ref", "v1", "--path", "skills"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("added skill pdf-forms")
+            && run.stdout.contains("added skill release-notes")
+    );
+    let picked = |env: &TestEnv| {
+        let run = env.run(&["skills", "pick", "fill the pdf form fields", "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v["activated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(picked(&env), vec!["pdf-forms"]);
+
+    env.write(
+        ".quire/skills/pdf-forms/scripts/fill.py",
+        "print('tampered')\n",
+    );
+    env.write(".quire/skills/pdf-forms/notes.txt", "extra\n");
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("drifted  skill pdf-forms: changed: scripts/fill.py; added: notes.txt"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("ok       skill release-notes"),
+        "{}",
+        run.stdout
+    );
+    let list = env.run(&["skills", "list"]);
+    assert!(
+        list.stdout.contains("drifted: differs from quire.lock"),
+        "{}",
+        list.stdout
+    );
+    // The hint names the command that restores local changes.
+    assert!(
+        list.stdout
+            .contains("`quire share sync --force` restores it"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        picked(&env).is_empty(),
+        "a drifted skill is not auto-activated"
+    );
+
+    // Local changes are not thrown away without --force.
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("failed skill pdf-forms: local changes (changed: scripts/fill.py; added: notes.txt); `quire share sync --force`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        env.read(".quire/skills/pdf-forms/scripts/fill.py"),
+        "print('tampered')\n"
+    );
+    let run = env.run(&[
+        "share",
+        "add",
+        &url,
+        "--ref",
+        "v1",
+        "--path",
+        "skills/pdf-forms",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("has local changes"), "{}", run.stderr);
+    let run = env.run(&["share", "sync", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("restored skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("unchanged skill release-notes"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(env.read(".quire/skills/pdf-forms/scripts/fill.py"), FILL_V1);
+    assert!(
+        !env.repo
+            .path()
+            .join(".quire/skills/pdf-forms/notes.txt")
+            .exists()
+    );
+    assert_eq!(env.run(&["share", "verify"]).code, 0);
+    assert_eq!(picked(&env), vec!["pdf-forms"]);
+}

@@ -1,0 +1,150 @@
+//! A folder source holding a skill and a plugin: added, listed and
+//! removed; bad sources and places get clear errors.
+
+use super::*;
+
+#[test]
+fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    write(
+        &shared.path().join("lint/SKILL.md"),
+        "---\nname: lint\ndescription: Run the linters.\n---\nRun them.\n",
+    );
+    write(
+        &shared.path().join("counter/plugin.toml"),
+        "name = \"counter\"\nversion = \"0.1.0\"\ndescription = \"Counts.\"\ncomponent = \"counter.wasm\"\n",
+    );
+    std::fs::write(shared.path().join("counter/counter.wasm"), b"\0asm").unwrap();
+    let src = shared.path().display().to_string();
+    // A folder of the same name that share did not install is kept.
+    env.write(
+        ".quire/skills/lint/SKILL.md",
+        "---\nname: lint\ndescription: Mine.\n---\n",
+    );
+    let run = env.run(&["share", "add", &src]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains(".quire/skills/lint already exists and was not installed by `quire share`"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.read(".quire/skills/lint/SKILL.md").contains("Mine."));
+    assert!(!env.repo.path().join("quire.lock").exists());
+    let run = env.run(&["share", "add", &src, "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("added plugin counter") && run.stdout.contains("added skill lint"));
+    assert!(
+        run.stderr
+            .contains("quire plugins add .quire/plugins/counter"),
+        "plugins still need consent: {}",
+        run.stderr
+    );
+    assert!(
+        env.repo
+            .path()
+            .join(".quire/plugins/counter/counter.wasm")
+            .is_file()
+    );
+    let list = env.run(&["share", "list"]);
+    assert!(
+        list.stdout.contains("plugin  counter") && list.stdout.contains("skill   lint"),
+        "{}",
+        list.stdout
+    );
+
+    // A changed folder source cannot be synced back to the lock.
+    std::fs::write(
+        shared.path().join("lint/SKILL.md"),
+        "---\nname: lint\ndescription: Changed.\n---\n",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(env.repo.path().join(".quire/skills/lint")).unwrap();
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("failed skill lint")
+            && run
+                .stderr
+                .contains("no longer matches quire.lock (changed: SKILL.md)"),
+        "{}",
+        run.stderr
+    );
+
+    env.write(".quire/plugins/counter/mine.txt", "local\n");
+    let run = env.run(&["share", "remove", "counter"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("has local changes (added: mine.txt)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        env.repo
+            .path()
+            .join(".quire/plugins/counter/mine.txt")
+            .exists()
+    );
+    let run = env.run(&["share", "remove", "counter", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!env.repo.path().join(".quire/plugins/counter").exists());
+    assert!(!env.read("quire.lock").contains("counter"));
+    let run = env.run(&["share", "remove", "counter"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nothing named 'counter'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_sources_and_places_get_clear_errors() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["share", "add", "no/such/folder"], "is not a folder"),
+        (
+            vec!["share", "add", "file:///no/such/repo.git"],
+            "cannot clone file:///no/such/repo.git",
+        ),
+        (
+            vec!["share", "add", &url, "--ref", "nope"],
+            "has no branch, tag or commit 'nope'",
+        ),
+        (
+            vec!["share", "add", &url, "--path", "../x"],
+            "must be a folder inside the source",
+        ),
+        (
+            vec!["share", "add", &url, "--path", "docs"],
+            "has no folder 'docs'",
+        ),
+        (
+            vec!["share", "add", ".", "--ref", "v1"],
+            "--ref is for git sources",
+        ),
+    ];
+    for (args, want) in cases {
+        let run = env.run(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{args:?}: {}", run.stderr);
+    }
+    assert!(
+        !env.repo.path().join("quire.lock").exists(),
+        "nothing was locked"
+    );
+
+    // sync needs a trusted repository: it fetches what the lock names.
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
+    env.write("quire.lock", "version = 1\n");
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not a trusted repository"),
+        "{}",
+        run.stderr
+    );
+}

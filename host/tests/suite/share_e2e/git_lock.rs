@@ -1,0 +1,108 @@
+//! A skill from a git URL locked with its commit and per-file sha256;
+//! `sync` reproduces it in another clone and `update` takes the moved tag.
+
+use super::*;
+
+#[test]
+fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let run = env.run(&[
+        "share",
+        "add",
+        &url,
+        "--ref",
+        "v1",
+        "--path",
+        "skills/pdf-forms",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "added skill pdf-forms from {url} at {}",
+            &up.v1[..12]
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(env.read(".quire/skills/pdf-forms/scripts/fill.py"), FILL_V1);
+    let lock: toml::Table = env.read("quire.lock").parse().unwrap();
+    let entry = &lock["entry"].as_array().unwrap()[0];
+    assert_eq!(entry["commit"].as_str(), Some(up.v1.as_str()));
+    assert_eq!(entry["ref"].as_str(), Some("v1"));
+    assert_eq!(entry["subdir"].as_str(), Some("skills/pdf-forms"));
+    assert_eq!(entry["installed"].as_str(), Some(".quire/skills/pdf-forms"));
+    let files = entry["files"].as_table().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files["SKILL.md"].as_str().unwrap(), sha(PDF_V1.as_bytes()));
+    assert_eq!(
+        files["scripts/fill.py"].as_str().unwrap(),
+        sha(FILL_V1.as_bytes())
+    );
+    let skills = env.run(&["skills", "list"]);
+    assert!(skills.stdout.contains("pdf-forms"), "{}", skills.stdout);
+
+    // Upstream moves the tag to the new commit; a teammate with only the
+    // lock still gets exactly the locked files.
+    git(&up.path, &["tag", "-f", "v1", "HEAD"]);
+    let mate = TestEnv::new("responses");
+    mate.write("quire.lock", &env.read("quire.lock"));
+    let run = mate.run(&["share", "sync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("restored skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        mate.read(".quire/skills/pdf-forms/scripts/fill.py"),
+        FILL_V1
+    );
+    assert_eq!(mate.read(".quire/skills/pdf-forms/SKILL.md"), PDF_V1);
+    let run = mate.run(&["share", "verify"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("ok       skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    let run = mate.run(&["share", "sync"]);
+    assert!(
+        run.stdout.contains("unchanged skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+
+    // `update` takes where the tag points now, on purpose.
+    let v2 = git(&up.path, &["rev-parse", "HEAD"]);
+    let run = env.run(&["share", "update", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "updated skill pdf-forms: {} → {}",
+            &up.v1[..12],
+            &v2[..12]
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        env.read(".quire/skills/pdf-forms/scripts/fill.py"),
+        "print('fill v2')\n"
+    );
+    assert!(env.read("quire.lock").contains(&v2));
+    let run = env.run(&["share", "update", "pdf-forms"]);
+    assert!(
+        run.stdout.contains("up to date skill pdf-forms"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["share", "update", "nope"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nothing named 'nope'"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,71 @@
+//! The user's own lock (`--user`): personal skills pinned in
+//! `$QUIRE_HOME/quire.lock`.
+
+use super::*;
+
+/// `--user`: your own lock in `$QUIRE_HOME`, installing into its `skills`
+/// folder, usable outside any repository; drift is flagged the same way.
+#[test]
+fn the_user_lock_keeps_personal_skills_pinned() {
+    let env = TestEnv::new("responses");
+    let mine = tempfile::tempdir().unwrap();
+    write(
+        &mine.path().join("standup/SKILL.md"),
+        "---\nname: standup\ndescription: Write my standup update from the git log.\n---\nSteps.\n",
+    );
+    let outside = tempfile::tempdir().unwrap();
+    let src = mine.path().join("standup").display().to_string();
+    let run = env.run(&[
+        "--cd",
+        outside.path().to_str().unwrap(),
+        "share",
+        "add",
+        &src,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("use --user for your own lock"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&[
+        "--cd",
+        outside.path().to_str().unwrap(),
+        "share",
+        "--user",
+        "add",
+        &src,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("into skills/standup"), "{}", run.stdout);
+    let home = env.home.path();
+    assert!(home.join("skills/standup/SKILL.md").is_file());
+    assert!(home.join("quire.lock").is_file());
+    assert!(!env.repo.path().join("quire.lock").exists());
+    let list = env.run(&["skills", "list"]);
+    assert!(
+        list.stdout.contains("standup") && list.stdout.contains("user"),
+        "{}",
+        list.stdout
+    );
+
+    std::fs::write(home.join("skills/standup/extra.md"), "x").unwrap();
+    let run = env.run(&["share", "verify", "--user"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("drifted  skill standup: added: extra.md"),
+        "{}",
+        run.stdout
+    );
+    let list = env.run(&["skills", "list"]);
+    assert!(
+        list.stdout.contains("drifted: differs from quire.lock"),
+        "{}",
+        list.stdout
+    );
+    let run = env.run(&["share", "--user", "sync", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!home.join("skills/standup/extra.md").exists());
+    assert_eq!(env.run(&["share", "--user", "verify"]).code, 0);
+}
