@@ -3,10 +3,11 @@
 //! in the system prompt, whose text stays the same for the session), and
 //! the children's token usage added to the session's.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::definition::AgentDef;
 use super::manager::AgentManager;
+use super::rank::DefinitionIndex;
 use crate::agent::Extension;
 use crate::model::{Item, Usage};
 
@@ -16,11 +17,13 @@ pub const LISTED: usize = 8;
 
 pub struct AgentsExtension {
     pub(crate) manager: Arc<AgentManager>,
+    /// The definitions' index, built at the first message that needs it.
+    pub(crate) index: OnceLock<DefinitionIndex>,
 }
 
 impl Extension for AgentsExtension {
     fn on_user_message(&self, user_text: &str) -> Vec<Item> {
-        let fit = fitting(&self.manager.definitions.agents, user_text);
+        let fit = fitting(&self.manager.definitions.agents, &self.index, user_text);
         if fit.is_empty() {
             return Vec::new();
         }
@@ -47,34 +50,20 @@ impl Extension for AgentsExtension {
 }
 
 /// The definitions that fit `message`: all of them when there are few,
-/// else those sharing the most words with it (name and description).
-pub fn fitting<'a>(defs: &'a [AgentDef], message: &str) -> Vec<&'a AgentDef> {
+/// else the best of the BM25 ranking ([`DefinitionIndex`], built once).
+pub fn fitting<'a>(
+    defs: &'a [AgentDef],
+    index: &OnceLock<DefinitionIndex>,
+    message: &str,
+) -> Vec<&'a AgentDef> {
     if defs.len() <= LISTED {
         return defs.iter().collect();
     }
-    let words = words(message);
-    let mut scored: Vec<(usize, &AgentDef)> = defs
-        .iter()
-        .map(|d| {
-            let mine = words_of(d);
-            (words.iter().filter(|w| mine.contains(w)).count(), d)
-        })
-        .filter(|(n, d)| *n > 0 || message.contains(d.name.as_str()))
-        .collect();
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
-    scored.into_iter().take(LISTED).map(|(_, d)| d).collect()
-}
-
-fn words_of(d: &AgentDef) -> Vec<String> {
-    let mut w = words(&d.description);
-    w.extend(words(&d.name.replace(['-', '_'], " ")));
-    w
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 3)
-        .map(str::to_lowercase)
+    index
+        .get_or_init(|| DefinitionIndex::build(defs))
+        .rank(message, LISTED)
+        .into_iter()
+        .filter_map(|i| defs.get(i))
         .collect()
 }
 
@@ -91,14 +80,18 @@ mod tests {
     }
 
     #[test]
-    fn few_definitions_are_all_listed_many_are_picked_by_words() {
+    fn few_definitions_are_all_listed_many_are_ranked() {
         let few = vec![def("a", "one"), def("b", "two")];
-        assert_eq!(fitting(&few, "anything").len(), 2);
+        assert_eq!(fitting(&few, &OnceLock::new(), "anything").len(), 2);
         let mut many: Vec<AgentDef> = (0..12)
             .map(|i| def(&format!("n{i}"), "generic helper"))
             .collect();
         many.push(def("sql-expert", "Writes database migrations"));
-        let picked = fitting(&many, "add a database migration for users");
+        let picked = fitting(
+            &many,
+            &OnceLock::new(),
+            "add a database migration for users",
+        );
         assert_eq!(picked.len(), 1);
         assert_eq!(picked[0].name, "sql-expert");
     }

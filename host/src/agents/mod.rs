@@ -13,6 +13,7 @@ pub mod definition;
 pub mod discover;
 mod hook_events;
 mod manager;
+mod rank;
 mod resume;
 mod tools;
 pub mod worktree;
@@ -65,6 +66,7 @@ pub fn kit(
     let manager = Arc::new(AgentManager::new(parts, definitions));
     let ext = Arc::new(AgentsExtension {
         manager: manager.clone(),
+        index: std::sync::OnceLock::new(),
     });
     (tools::tools(&manager), ext, manager)
 }

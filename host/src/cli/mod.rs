@@ -1,7 +1,9 @@
 //! Command-line interface: clap commands, thin over the library.
 
 mod agents;
+pub(crate) mod agents_slash;
 pub(crate) mod args;
+pub(crate) mod children;
 mod completions;
 mod doctor;
 mod exec;

@@ -40,6 +40,8 @@ pub struct HumanRenderer {
     reasoning_open: bool,
     frame: usize,
     verbose_session: bool,
+    /// The subagents seen (depth, status and tool count; `/agents`).
+    pub(crate) children: super::children::Children,
 }
 
 const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -57,6 +59,7 @@ impl HumanRenderer {
             reasoning_open: false,
             frame: 0,
             verbose_session,
+            children: Default::default(),
         }
     }
 
@@ -272,7 +275,8 @@ impl Renderer for HumanRenderer {
             }
             Event::TurnStarted { .. } | Event::TurnCompleted { .. } => {}
             Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
-                if let Some(line) = super::render_agents::line(event) {
+                self.children.event(event);
+                if let Some(line) = super::render_agents::line(event, &self.children) {
                     self.end_text();
                     let line = self.paint("35", &line);
                     self.note(&line);

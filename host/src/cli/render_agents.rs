@@ -1,42 +1,37 @@
-//! One line per subagent event for the human views (line view and TUI):
-//! a child's start and end, and its tool calls indented under its name.
+//! One line per subagent event for the line view: a child's start and
+//! end (with its status, duration, tokens and tool count), and its tool
+//! calls indented under its name, each level of nesting two spaces deeper.
 
 use quire::agent::Event;
 
+use super::children::{Children, fields};
 use super::summary::{clip, outcome, tool_line};
 
 /// The line for a subagent event (`None`: not shown, or not a subagent
-/// event). Lines of a child's own events start with an indent.
-pub fn line(event: &Event) -> Option<String> {
+/// event); `children` has already taken the event in.
+pub fn line(event: &Event, children: &Children) -> Option<String> {
+    let indent = |id: &str| children.find(id).map(|c| c.indent()).unwrap_or_default();
     match event {
         Event::AgentSpawned {
-            agent_name, task, ..
-        } => Some(format!("▸ agent {agent_name}: {}", clip(task, 80))),
-        Event::AgentCompleted {
+            agent_id,
             agent_name,
-            status,
-            usage,
-            duration_ms,
-            branch,
+            task,
             ..
-        } => {
-            let mut s = format!(
-                "◂ agent {agent_name} {status} ({:.1}s, {} tokens)",
-                *duration_ms as f64 / 1000.0,
-                usage.total()
-            );
-            if let Some(b) = branch {
-                s.push_str(&format!(" on branch {b}"));
-            }
-            Some(s)
+        } => Some(format!(
+            "{}▸ agent {agent_name}: {}",
+            indent(agent_id),
+            clip(task, 80)
+        )),
+        Event::AgentCompleted { agent_id, .. } => {
+            let c = children.find(agent_id)?;
+            Some(format!("{}◂ agent {}", c.indent(), fields(c)))
         }
         Event::Agent(a) => {
-            let depth = "  ";
-            let who = &a.agent_name;
+            let pad = format!("{}  │ {}: ", indent(&a.agent_id), a.agent_name);
             match &*a.event {
                 Event::ToolStarted {
                     name, arguments, ..
-                } => Some(format!("{depth}│ {who}: {}", tool_line(name, arguments))),
+                } => Some(format!("{pad}{}", tool_line(name, arguments))),
                 Event::ToolCompleted {
                     name,
                     status,
@@ -45,14 +40,10 @@ pub fn line(event: &Event) -> Option<String> {
                     ..
                 } if status != "ok" => {
                     let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
-                    Some(format!("{depth}│ {who}: {mark} {name} ({detail})"))
+                    Some(format!("{pad}{mark} {name} ({detail})"))
                 }
-                Event::Error { message } => Some(format!("{depth}│ {who}: error: {message}")),
-                Event::Warning { message } => Some(format!("{depth}│ {who}: warning: {message}")),
-                // A grandchild's start and end, one level deeper.
-                inner @ (Event::AgentSpawned { .. } | Event::AgentCompleted { .. }) => {
-                    line(inner).map(|l| format!("{depth}{l}"))
-                }
+                Event::Error { message } => Some(format!("{pad}error: {message}")),
+                Event::Warning { message } => Some(format!("{pad}warning: {message}")),
                 _ => None,
             }
         }

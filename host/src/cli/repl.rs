@@ -35,6 +35,8 @@ const HELP: &str = "Commands:
   /model NAME    switch the model for the next turns
   /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]
                  review a change (uncommitted by default)
+  /agents [show ID|merge ID|discard ID]
+                 subagents of this session; a worktree child's branch
   /quit          leave (Ctrl-D works too)
 Ctrl-C interrupts a running turn; a second Ctrl-C exits.";
 
@@ -323,6 +325,13 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     let (config, home, cwd) = &for_review;
                     super::review::slash(config, home, cwd, arg, &token).await;
                     interrupts.end();
+                }
+                "agents" => {
+                    let cwd = session.cwd().to_path_buf();
+                    match super::agents_slash::run(&mut renderer.inner.children, arg, &cwd) {
+                        Ok(lines) => lines.iter().for_each(|l| eprintln!("{l}")),
+                        Err(e) => eprintln!("error: {e}"),
+                    }
                 }
                 other if super::slash::known(other) => {
                     let token = interrupts.begin();

@@ -216,7 +216,8 @@ where
 {
     let (sink, mut rx) = EventSink::channel();
     request.events = sink;
-    let show = |event: &Event| {
+    let mut children = super::children::Children::default();
+    let mut show = |event: &Event| {
         let line = if machine {
             matches!(
                 event,
@@ -225,7 +226,8 @@ where
             .then(|| serde_json::to_string(event).ok())
             .flatten()
         } else {
-            super::render_agents::line(event)
+            children.event(event);
+            super::render_agents::line(event, &children)
         };
         if let Some(l) = line {
             pipe::err(&format!("{l}\n"));

@@ -100,7 +100,13 @@ pub fn client_for(provider: &ProviderConfig) -> Result<Arc<dyn ModelClient>, Mod
 }
 
 fn http_client(provider: &ProviderConfig) -> Result<reqwest::Client, ModelError> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    // Loading the system's root certificates costs milliseconds of every
+    // start; a plain-HTTP provider (a local server) never needs them.
+    if is_plain_http(&provider.base_url) {
+        builder = builder.tls_certs_only(std::iter::empty::<reqwest::Certificate>());
+    }
+    builder
         .connect_timeout(std::time::Duration::from_secs(
             provider.connect_timeout_secs,
         ))
@@ -109,4 +115,23 @@ fn http_client(provider: &ProviderConfig) -> Result<reqwest::Client, ModelError>
         ))
         .build()
         .map_err(|e| ModelError::Config(format!("cannot build HTTP client: {e}")))
+}
+
+/// Whether `url` is a plain `http://` URL (no TLS to set up).
+fn is_plain_http(url: &str) -> bool {
+    url.get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+}
+
+#[cfg(test)]
+mod tls_tests {
+    use super::is_plain_http;
+
+    #[test]
+    fn only_plain_http_urls_skip_the_root_certificates() {
+        assert!(is_plain_http("http://127.0.0.1:8080/v1"));
+        assert!(is_plain_http("HTTP://localhost/v1"));
+        assert!(!is_plain_http("https://api.openai.com/v1"));
+        assert!(!is_plain_http("http"));
+    }
 }

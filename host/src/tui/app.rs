@@ -1,6 +1,7 @@
 //! The state of the terminal view: what is committed to the scrollback,
 //! what the live area shows, and how agent events change both.
 
+mod agents;
 mod draw;
 mod events;
 mod replay;
@@ -46,6 +47,8 @@ pub struct App {
     pub reasoning: String,
     /// Which config layer set what (`/status`).
     pub sources: Vec<quire::config::ConfigSource>,
+    /// The subagents seen in this session (live lines, `/agents`, Ctrl-O).
+    pub children: crate::cli::children::Children,
 }
 
 impl App {
@@ -68,6 +71,7 @@ impl App {
             session_id: String::new(),
             reasoning: String::new(),
             sources: Vec::new(),
+            children: Default::default(),
         }
     }
 

@@ -25,7 +25,7 @@ pub enum Flow {
     Review(String),
 }
 
-const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Esc or Ctrl-C interrupts a turn · Ctrl-C twice or Ctrl-D quits";
+const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Esc or Ctrl-C interrupts a turn · Ctrl-O expands the last subagent · Ctrl-C twice or Ctrl-D quits";
 
 pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
     let (name, arg) = line.split_once(' ').unwrap_or((line, ""));
@@ -46,6 +46,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             app.push_lines(lines);
         }
         "/quit" | "/exit" => return Flow::Quit,
+        "/agents" => app.agents_command(arg, session.cwd()),
         "/new" => match session.restart() {
             Ok(()) => {
                 app.patches = vec![Vec::new()];

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use super::app::App;
 
 /// The slash commands and what they do.
-pub const COMMANDS: [(&str, &str); 13] = [
+pub const COMMANDS: [(&str, &str); 14] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
@@ -18,6 +18,7 @@ pub const COMMANDS: [(&str, &str); 13] = [
     ("/undo", "revert the last turn's patches"),
     ("/skills", "skills, with the active ones marked"),
     ("/mcp", "MCP servers and their state"),
+    ("/agents", "subagents: list, show ID, merge ID, discard ID"),
     (
         "/review",
         "review a change: /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]",

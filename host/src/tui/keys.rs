@@ -31,6 +31,10 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     if let Some(p) = &mut app.approval {
         return approval_key(p, k);
     }
+    if ctrl && k.code == KeyCode::Char('o') {
+        app.expand_child();
+        return Action::None;
+    }
     if k.code == KeyCode::Esc {
         if !app.menu.is_empty() {
             app.menu.clear();

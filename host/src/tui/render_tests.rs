@@ -226,3 +226,104 @@ fn a_hook_run_is_one_line_with_its_outcome() {
         "{text}"
     );
 }
+
+/// A child's events as the session sends them.
+fn child_events(id: &str, name: &str, depth: u32) -> Vec<quire::agent::Event> {
+    use quire::agent::Event;
+    use quire::protocol::AgentEvent;
+    let wrap = |e: Event| {
+        Event::Agent(AgentEvent {
+            agent_id: id.into(),
+            parent_id: "parent".into(),
+            agent_name: name.into(),
+            event: Box::new(e),
+        })
+    };
+    vec![
+        Event::AgentSpawned {
+            agent_id: id.into(),
+            parent_id: "parent".into(),
+            agent_name: name.into(),
+            task: "run the test suite and report the failures".into(),
+            depth,
+            background: false,
+            session_file: "/tmp/child.jsonl".into(),
+        },
+        wrap(Event::ToolStarted {
+            call_id: "c1".into(),
+            name: "shell".into(),
+            arguments: json!({"command": "cargo test"}),
+        }),
+        wrap(Event::TurnCompleted {
+            turn: 1,
+            usage: Usage::default(),
+            total_usage: Usage {
+                input_tokens: 1200,
+                output_tokens: 34,
+                ..Usage::default()
+            },
+        }),
+    ]
+}
+
+#[test]
+fn running_children_have_live_lines_and_end_as_one_collapsed_line() {
+    use quire::agent::Event;
+    each("agents_live", |w, pal| {
+        let mut app = super::app::App::new(*pal, w, Vec::new());
+        for ev in child_events("0190aaaa-bbbb-7ccc-8ddd-00000000c0de", "tester", 1)
+            .into_iter()
+            .chain(child_events(
+                "0190aaaa-bbbb-7ccc-8ddd-0000000051de",
+                "helper",
+                2,
+            ))
+        {
+            app.event(&ev);
+        }
+        let now = app.children.list[0].started + std::time::Duration::from_millis(12_300);
+        app.children.list[1].started = app.children.list[0].started;
+        app.child_rows(w, now)
+    });
+    each("agents_done", |w, pal| {
+        let mut app = super::app::App::new(*pal, w, Vec::new());
+        let id = "0190aaaa-bbbb-7ccc-8ddd-00000000c0de";
+        for ev in child_events(id, "tester", 1) {
+            app.event(&ev);
+        }
+        app.event(&Event::Agent(quire::protocol::AgentEvent {
+            agent_id: id.into(),
+            parent_id: "parent".into(),
+            agent_name: "tester".into(),
+            event: Box::new(Event::ToolCompleted {
+                call_id: "c1".into(),
+                name: "shell".into(),
+                duration_ms: 2100,
+                status: quire::protocol::CallStatus::Failed,
+                exit_code: Some(101),
+                files: None,
+                output: "1 test failed".into(),
+                is_error: true,
+                truncated_bytes: 0,
+                structured: None,
+            }),
+        }));
+        app.event(&Event::AgentCompleted {
+            agent_id: id.into(),
+            parent_id: "parent".into(),
+            agent_name: "tester".into(),
+            status: "done".into(),
+            usage: Usage {
+                input_tokens: 2400,
+                output_tokens: 80,
+                ..Usage::default()
+            },
+            duration_ms: 4200,
+            branch: Some("quire/agent-tester-0000c0de".into()),
+        });
+        // Nothing running any more; Ctrl-O prints the transcript.
+        assert!(app.child_rows(w, std::time::Instant::now()).is_empty());
+        app.expand_child();
+        app.commit.clone()
+    });
+}

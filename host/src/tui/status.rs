@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::style::Palette;
 use crate::cli::summary::duration;
 
-const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Status {

@@ -6,6 +6,7 @@ use crate::support;
 mod cancel;
 mod definitions;
 mod limits;
+mod line_view;
 mod parallel;
 mod resume;
 mod worktree;

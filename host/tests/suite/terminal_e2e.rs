@@ -49,6 +49,7 @@ fn colour_on_a_terminal_without_no_color() {
     assert!(screen.contains("\u{1b}[32m✓"), "{screen:?}");
 }
 
+mod agents;
 mod commands;
 mod start;
 mod tui;

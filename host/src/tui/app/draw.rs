@@ -47,6 +47,7 @@ impl App {
             let room = usize::from(area.height).saturating_sub(4);
             let skip = live.len().saturating_sub(room.saturating_sub(1));
             rows.extend(live.into_iter().skip(skip));
+            rows.extend(self.child_rows(area.width, std::time::Instant::now()));
             let (what, since) = match self.running.first() {
                 Some((_, line, t)) => (line.clone(), *t),
                 None => ("Working".to_string(), start),

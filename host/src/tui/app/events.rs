@@ -185,11 +185,10 @@ impl App {
                 let line = hook_line(name, event, *duration_ms, outcome, message.as_deref());
                 self.note(&line, style);
             }
-            // Subagents: one indented line per start, end and tool call.
+            // Subagents: a live line each while they run (draw.rs), one
+            // collapsed line when one ends; Ctrl-O expands it.
             Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
-                if let Some(line) = crate::cli::render_agents::line(ev) {
-                    self.note(&line, pal.dim());
-                }
+                self.child_event(ev)
             }
         }
     }

@@ -1,0 +1,80 @@
+//! `/agents` in the TUI and the line REPL: the children of this session
+//! with their status, usage and worktree branch; `/agents show ID` prints
+//! a child's transcript; `/agents merge ID` and `/agents discard ID` merge
+//! or delete a worktree child's branch (agents/worktree.rs).
+
+use std::path::Path;
+
+use quire::agents::worktree;
+
+use super::children::{Children, fields, transcript};
+
+pub const USAGE: &str =
+    "/agents [show ID | merge ID | discard ID] (ID: the id's last characters or the agent's name)";
+
+/// The lines `/agents ARG` prints, or an error message naming what to do.
+pub fn run(children: &mut Children, arg: &str, cwd: &Path) -> Result<Vec<String>, String> {
+    let (verb, id) = arg.trim().split_once(' ').unwrap_or((arg.trim(), ""));
+    let id = id.trim();
+    match verb {
+        "" | "list" => Ok(list(children)),
+        "show" => {
+            let c = found(children, id)?;
+            Ok(transcript(c))
+        }
+        "merge" | "discard" => {
+            let c = found(children, id)?;
+            if c.status.is_none() {
+                return Err(format!(
+                    "agent {} is still running; wait for it to end before you {verb} its branch",
+                    c.name
+                ));
+            }
+            let Some(branch) = c.branch.clone() else {
+                return Err(format!(
+                    "agent {} did not work in a worktree (isolation = \"worktree\"): it has no branch to {verb}",
+                    c.name
+                ));
+            };
+            if let Some(state) = c.branch_state {
+                return Err(format!("branch {branch} was already {state}"));
+            }
+            let repo = quire::config::repo_root(cwd).ok_or_else(|| {
+                format!(
+                    "{} is not in a git repository; cannot {verb} {branch}",
+                    cwd.display()
+                )
+            })?;
+            let (out, state) = if verb == "merge" {
+                (worktree::merge(&repo, &branch)?, "merged")
+            } else {
+                (worktree::discard(&repo, &branch)?, "discarded")
+            };
+            if let Some(c) = children.find_mut(id) {
+                c.branch_state = Some(state);
+            }
+            Ok(out.lines().map(str::to_string).collect())
+        }
+        other => Err(format!("unknown /agents action {other:?}: {USAGE}")),
+    }
+}
+
+fn found<'a>(children: &'a Children, id: &str) -> Result<&'a super::children::Child, String> {
+    if id.is_empty() {
+        return Err(format!("which agent? {USAGE}"));
+    }
+    children
+        .find(id)
+        .ok_or_else(|| format!("no subagent {id:?} in this session; /agents lists them"))
+}
+
+fn list(children: &Children) -> Vec<String> {
+    if children.list.is_empty() {
+        return vec!["no subagents in this session".into()];
+    }
+    children
+        .list
+        .iter()
+        .map(|c| format!("{}  {}{}", c.short_id(), c.indent(), fields(c)))
+        .collect()
+}

@@ -1,0 +1,264 @@
+//! The subagents of this session as the human views know them from the
+//! event stream: who runs, what each is doing, what it used, and its
+//! transcript (kept to be expanded later). The TUI and the line REPL both
+//! feed events in; `/agents` reads it ([`super::agents_slash`]).
+
+use std::time::Instant;
+
+use quire::agent::Event;
+use quire::model::Usage;
+
+use super::summary::{clip, duration, outcome, tool_line};
+
+/// Lines of transcript kept per child (the oldest go first).
+const TRANSCRIPT_KEEP: usize = 2000;
+
+/// One child of this session (or of one of its children).
+#[derive(Debug, Clone)]
+pub struct Child {
+    pub id: String,
+    pub name: String,
+    /// 1 for a child of the top session, 2 for its children, …
+    pub depth: u32,
+    pub task: String,
+    pub started: Instant,
+    /// The task status once it ended (`done`, `failed`, …).
+    pub status: Option<String>,
+    /// Tokens so far (the final count once ended).
+    pub usage: Usage,
+    pub duration_ms: Option<u64>,
+    /// The branch of a worktree child, and what became of it.
+    pub branch: Option<String>,
+    pub branch_state: Option<&'static str>,
+    /// Tool calls started.
+    pub tools: usize,
+    /// The call running now (its one-line summary).
+    pub running: Option<String>,
+    pub transcript: Vec<String>,
+    /// Its answer text streamed since the last tool call.
+    text: String,
+    /// Whether the transcript was printed (Ctrl-O).
+    pub expanded: bool,
+}
+
+impl Child {
+    /// The last 8 characters of the id (what `/agents` shows).
+    pub fn short_id(&self) -> &str {
+        let cut = self.id.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
+        &self.id[cut..]
+    }
+
+    pub fn indent(&self) -> String {
+        "  ".repeat(self.depth.saturating_sub(1) as usize)
+    }
+
+    fn log(&mut self, line: String) {
+        if self.transcript.len() >= TRANSCRIPT_KEEP {
+            self.transcript.remove(0);
+        }
+        self.transcript.push(line);
+    }
+
+    fn flush_text(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        for l in text.trim_end().lines() {
+            self.log(l.to_string());
+        }
+    }
+}
+
+/// Every child seen, in the order they started.
+#[derive(Debug, Default)]
+pub struct Children {
+    pub list: Vec<Child>,
+}
+
+impl Children {
+    /// Takes in one event; returns the child that just ended, if any.
+    pub fn event(&mut self, ev: &Event) -> Option<&Child> {
+        match ev {
+            Event::AgentSpawned {
+                agent_id,
+                agent_name,
+                task,
+                depth,
+                ..
+            } => {
+                self.list.push(Child {
+                    id: agent_id.clone(),
+                    name: agent_name.clone(),
+                    depth: *depth,
+                    task: task.clone(),
+                    started: Instant::now(),
+                    status: None,
+                    usage: Usage::default(),
+                    duration_ms: None,
+                    branch: None,
+                    branch_state: None,
+                    tools: 0,
+                    running: None,
+                    transcript: Vec::new(),
+                    text: String::new(),
+                    expanded: false,
+                });
+                None
+            }
+            Event::AgentCompleted {
+                agent_id,
+                status,
+                usage,
+                duration_ms,
+                branch,
+                ..
+            } => {
+                let c = self.list.iter_mut().rev().find(|c| &c.id == agent_id)?;
+                c.flush_text();
+                c.status = Some(status.clone());
+                c.usage = *usage;
+                c.duration_ms = Some(*duration_ms);
+                c.branch = branch.clone();
+                c.running = None;
+                Some(c)
+            }
+            Event::Agent(a) => {
+                let c = self.list.iter_mut().rev().find(|c| c.id == a.agent_id)?;
+                match &*a.event {
+                    Event::TextDelta { delta } => c.text.push_str(delta),
+                    Event::MessageCompleted { .. } => c.flush_text(),
+                    Event::ToolStarted {
+                        name, arguments, ..
+                    } => {
+                        c.flush_text();
+                        c.tools += 1;
+                        c.running = Some(tool_line(name, arguments));
+                    }
+                    Event::ToolCompleted {
+                        name,
+                        status,
+                        exit_code,
+                        duration_ms,
+                        ..
+                    } => {
+                        let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
+                        let line = c.running.take().unwrap_or_else(|| name.clone());
+                        c.log(format!("{mark} {line} ({detail})"));
+                    }
+                    Event::TurnCompleted { total_usage, .. } => c.usage = *total_usage,
+                    Event::Error { message } => c.log(format!("error: {message}")),
+                    Event::Warning { message } => c.log(format!("warning: {message}")),
+                    _ => {}
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    pub fn running(&self) -> impl Iterator<Item = &Child> {
+        self.list.iter().filter(|c| c.status.is_none())
+    }
+
+    /// A child by full id, the end of its id, or its name (the newest).
+    pub fn find(&self, query: &str) -> Option<&Child> {
+        let q = query.trim();
+        if q.is_empty() {
+            return None;
+        }
+        self.list
+            .iter()
+            .rev()
+            .find(|c| c.id == q || (q.len() >= 4 && c.id.ends_with(q)))
+            .or_else(|| self.list.iter().rev().find(|c| c.name == q))
+    }
+
+    pub fn find_mut(&mut self, query: &str) -> Option<&mut Child> {
+        let id = self.find(query)?.id.clone();
+        self.list.iter_mut().find(|c| c.id == id)
+    }
+
+    /// The newest finished child whose transcript was not printed yet.
+    pub fn next_to_expand(&mut self) -> Option<&mut Child> {
+        self.list
+            .iter_mut()
+            .rev()
+            .find(|c| c.status.is_some() && !c.expanded)
+    }
+}
+
+/// `▸ agent NAME done · 3.2s · 1,234 tokens · 5 tools` (indented by depth).
+pub fn summary_line(c: &Child) -> String {
+    format!("{}▸ agent {}", c.indent(), fields(c))
+}
+
+/// `NAME done · 3.2s · 1,234 tokens · 5 tools · branch B (merged)`.
+pub fn fields(c: &Child) -> String {
+    let status = c.status.as_deref().unwrap_or("running");
+    let ms = c
+        .duration_ms
+        .unwrap_or_else(|| c.started.elapsed().as_millis() as u64);
+    let mut s = format!(
+        "{} {status} · {} · {} · {}",
+        c.name,
+        duration(ms),
+        tokens(c.usage.total()),
+        plural(c.tools, "tool")
+    );
+    if let Some(b) = &c.branch {
+        s.push_str(&format!(" · branch {b}"));
+        if let Some(state) = c.branch_state {
+            s.push_str(&format!(" ({state})"));
+        }
+    }
+    s
+}
+
+/// The live line of a running child at `now`: what it runs, elapsed,
+/// tokens (not indented).
+pub fn live_line(c: &Child, now: Instant) -> String {
+    let doing = match &c.running {
+        Some(t) => clip(t, 50),
+        None => "thinking".into(),
+    };
+    format!(
+        "{} · {doing} · {} · {} · {}",
+        c.name,
+        duration(now.saturating_duration_since(c.started).as_millis() as u64),
+        tokens(c.usage.total()),
+        plural(c.tools, "tool")
+    )
+}
+
+/// The header and transcript of one child, indented under it.
+pub fn transcript(c: &Child) -> Vec<String> {
+    let pad = format!("{}  │ ", c.indent());
+    let mut out = vec![
+        summary_line(c),
+        format!("{pad}task: {}", clip(&c.task, 200)),
+    ];
+    out.extend(c.transcript.iter().map(|l| format!("{pad}{l}")));
+    if c.transcript.is_empty() {
+        out.push(format!("{pad}(nothing recorded)"));
+    }
+    out
+}
+
+/// `1,234 tokens`
+pub fn tokens(n: u64) -> String {
+    let digits = n.to_string();
+    let mut s = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            s.push(',');
+        }
+        s.push(ch);
+    }
+    format!("{s} tokens")
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}

@@ -1,0 +1,96 @@
+//! The line mode (no terminal): a child's lines indented under the parent
+//! with its status at the end, and `/agents` listing and discarding a
+//! worktree child's branch.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+use support::model_server::Reply;
+use support::quire::TestEnv;
+
+use super::{PARENT, spawn_with, support};
+
+fn git(env: &TestEnv, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(env.repo_path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_line_repl_shows_children_with_status_and_agents_discards_a_branch() {
+    let env = TestEnv::new("chat");
+    git(&env, &["config", "user.email", "t@example.com"]);
+    git(&env, &["config", "user.name", "T"]);
+    env.write("README.md", "hello\n");
+    git(&env, &["add", "."]);
+    git(&env, &["commit", "-qm", "init"]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                json!({"task": "CHILD-L write a file", "isolation": "worktree"}),
+            )]),
+            Reply::text("delegated"),
+        ],
+    );
+    env.server.route(
+        "CHILD-L",
+        [
+            Reply::tool_call("w1", "shell", json!({"command": "echo x > child.txt"})),
+            Reply::text("wrote it"),
+        ],
+    );
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(
+            format!("{PARENT} delegate\n/agents\n/agents show agent\n/agents discard agent\n/agents merge nobody\n")
+                .as_bytes(),
+        )
+        .expect("write");
+    let r = support::quire::finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let err = &r.stderr;
+    assert!(err.contains("▸ agent agent: CHILD-L write a file"), "{err}");
+    assert!(
+        err.contains("  │ agent: shell: echo x > child.txt"),
+        "{err}"
+    );
+    let end = err
+        .lines()
+        .find(|l| l.starts_with("◂ agent agent done · "))
+        .unwrap_or_else(|| panic!("no end line:\n{err}"));
+    assert!(
+        end.contains(" tokens · 1 tool · branch quire/agent-agent-"),
+        "{end}"
+    );
+    // `/agents`: one row, its id's end first.
+    let row = err
+        .lines()
+        .find(|l| l.contains("  agent done · ") && !l.starts_with('◂'))
+        .unwrap_or_else(|| panic!("no /agents row:\n{err}"));
+    assert_eq!(row.split("  ").next().unwrap().len(), 8, "{row}");
+    assert!(err.contains("  │ task: CHILD-L write a file"), "{err}");
+    assert!(err.contains("  │ ✓ shell: echo x > child.txt"), "{err}");
+    assert!(err.contains("discarded quire/agent-agent-"), "{err}");
+    assert!(
+        err.contains("no subagent \"nobody\" in this session; /agents lists them"),
+        "{err}"
+    );
+    assert!(
+        git(&env, &["branch", "--list", "quire/agent-*"])
+            .trim()
+            .is_empty(),
+        "the branch is deleted"
+    );
+}

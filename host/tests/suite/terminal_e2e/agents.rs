@@ -1,0 +1,103 @@
+//! Subagents on the interactive terminal: a worktree child started with
+//! spawn_agent ends as one collapsed line, Ctrl-O expands its transcript,
+//! `/agents` lists it with its branch and `/agents merge` merges it.
+
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::support::model_server::{Reply, Step};
+use crate::support::pty::Pty;
+use crate::support::quire::TestEnv;
+
+const PARENT: &str = "PARENT-MARK";
+const CTRL_O: &str = "\x0f";
+
+fn git(env: &TestEnv, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(env.repo_path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn say(pty: &mut Pty, text: &str) {
+    pty.send(text);
+    pty.send("\r");
+}
+
+#[test]
+fn a_child_ends_as_one_line_expands_on_ctrl_o_and_merges_with_agents() {
+    let env = TestEnv::new("responses");
+    git(&env, &["config", "user.email", "t@example.com"]);
+    git(&env, &["config", "user.name", "T"]);
+    env.write("README.md", "hello\n");
+    git(&env, &["add", "."]);
+    git(&env, &["commit", "-qm", "init"]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![Step::tool_call(
+                "s1",
+                "spawn_agent",
+                json!({"task": "CHILD-W write a file", "isolation": "worktree"}),
+            )]),
+            Reply::text("the parent is done"),
+        ],
+    );
+    env.server.route(
+        "CHILD-W",
+        [
+            Reply::tool_call(
+                "w1",
+                "shell",
+                json!({"command": "echo from-child > child.txt"}),
+            ),
+            Reply::text("wrote child.txt"),
+        ],
+    );
+    let mut pty = Pty::spawn(env.command(&[]), 40, 140);
+    pty.wait_text("/help for keys");
+    say(&mut pty, &format!("{PARENT} delegate the file"));
+    let screen = pty.wait_text("the parent is done");
+    // One collapsed line: name, status, duration, tokens, tool count.
+    let line = screen
+        .lines()
+        .find(|l| l.contains("▸ agent agent done"))
+        .unwrap_or_else(|| panic!("no collapsed child line:\n{screen}"));
+    assert!(
+        line.contains("tokens · 1 tool · branch quire/agent-agent-"),
+        "{line}"
+    );
+    assert!(line.contains("(Ctrl-O expands)"), "{line}");
+    // Its transcript is not in the scrollback until expanded.
+    assert!(!screen.contains("│ task: CHILD-W"), "{screen}");
+    pty.send(CTRL_O);
+    let screen = pty.wait_text("│ task: CHILD-W write a file");
+    assert!(
+        screen.contains("│ ✓ shell: echo from-child > child.txt"),
+        "{screen}"
+    );
+    assert!(screen.contains("│ wrote child.txt"), "{screen}");
+
+    say(&mut pty, "/agents");
+    pty.wait_for("the /agents list", |s| {
+        s.lines().any(|l| {
+            l.contains("agent done · ")
+                && !l.contains("▸")
+                && l.contains("branch quire/agent-agent-")
+        })
+    });
+    say(&mut pty, "/agents merge agent");
+    pty.wait_text("merged quire/agent-agent-");
+    assert_eq!(
+        std::fs::read_to_string(env.repo_path().join("child.txt")).unwrap(),
+        "from-child\n"
+    );
+    say(&mut pty, "/agents discard agent");
+    pty.wait_text("was already merged");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
