@@ -7,7 +7,7 @@
 //! Definitions are Markdown with frontmatter or Codex TOML
 //! ([`discover`]).
 
-pub mod child;
+pub(crate) mod child;
 mod context;
 pub mod definition;
 pub mod discover;

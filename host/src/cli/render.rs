@@ -244,7 +244,7 @@ impl Renderer for HumanRenderer {
                     name,
                     event,
                     *duration_ms,
-                    outcome,
+                    outcome.as_str(),
                     message.as_deref(),
                 );
                 let color = if outcome == "ok" { "2" } else { "33" };

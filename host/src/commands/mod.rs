@@ -10,10 +10,10 @@
 //! - [`expand`]: `$ARGUMENTS` / `$1`…, `@path` files and `` !`command` ``
 //!   lines run in the sandbox, limited by [`allowed`].
 
-pub mod allowed;
+pub(crate) mod allowed;
 pub mod discover;
 pub mod expand;
-pub mod parse;
+pub(crate) mod parse;
 
 use std::path::PathBuf;
 

@@ -20,25 +20,7 @@ use super::combine::Permission;
 use super::runner::{RunOutput, RunStatus};
 
 /// How a hook run ended, for events (`hook_completed.outcome`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    Blocked,
-    /// Failed, crashed or printed garbage: a warning.
-    Error,
-    TimedOut,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Blocked => "blocked",
-            Outcome::Error => "error",
-            Outcome::TimedOut => "timeout",
-        }
-    }
-}
+pub use crate::protocol::HookOutcome as Outcome;
 
 /// What one hook run asks for.
 #[derive(Debug, Clone, PartialEq, Default)]

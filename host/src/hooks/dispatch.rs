@@ -192,7 +192,7 @@ impl Hooks {
             name: label,
             event: hook.event.as_str().to_string(),
             duration_ms: started.elapsed().as_millis() as u64,
-            outcome: result.outcome().as_str().to_string(),
+            outcome: result.outcome(),
             message,
         });
         result

@@ -14,16 +14,16 @@
 //! - [`dispatch`]: [`Hooks`], the set a session runs; the tool registry is
 //!   the one place tool events fire, for every tool source.
 
-pub mod approver;
-pub mod claude;
-pub mod combine;
+pub(crate) mod approver;
+pub(crate) mod claude;
+pub(crate) mod combine;
 pub mod config;
-pub mod contract;
-pub mod dispatch;
-pub mod runner;
-pub mod tool_events;
+pub(crate) mod contract;
+pub(crate) mod dispatch;
+pub(crate) mod runner;
+pub(crate) mod tool_events;
 pub mod trust;
-pub mod wasm;
+pub(crate) mod wasm;
 
 use serde::{Deserialize, Serialize};
 

@@ -153,16 +153,6 @@ pub async fn connect(
     }
 }
 
-/// The innermost error: "Connection refused (os error 111)" rather than
-/// the transport's wrapper types.
-pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut last = e;
-    while let Some(inner) = last.source() {
-        last = inner;
-    }
-    last.to_string()
-}
-
 /// An error with its sources, `a: b: c`.
 pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut s = e.to_string();

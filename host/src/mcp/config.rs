@@ -1,5 +1,6 @@
-//! `[mcp_servers.NAME]` in config.toml: parsed key by key so every error
-//! names the server and the key (`mcp_servers.NAME.KEY`).
+//! `[mcp_servers.NAME]` in config.toml: serde derive, with
+//! `serde_path_to_error` so every error names the server and the key's
+//! path (`mcp_servers.NAME.KEY`, `…args[1]`, `…env.NAME`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,25 +12,6 @@ use serde_json::Value;
 pub const DEFAULT_STARTUP_TIMEOUT_SEC: f64 = 10.0;
 /// Default `tool_timeout_sec`.
 pub const DEFAULT_TOOL_TIMEOUT_SEC: f64 = 120.0;
-
-/// Every key a server table may have, for error messages.
-pub const KEYS: &[&str] = &[
-    "command",
-    "args",
-    "env",
-    "cwd",
-    "url",
-    "headers",
-    "startup_timeout_sec",
-    "tool_timeout_sec",
-    "enabled_tools",
-    "disabled_tools",
-    "required",
-    "enabled",
-    "sandbox",
-    "network",
-    "lazy",
-];
 
 /// `[mcp]`: settings for every server.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -122,40 +104,40 @@ impl McpServerConfig {
         }
     }
 
-    /// Parses one server table; `prefix` is `mcp_servers.NAME`.
+    /// Parses one server table; `prefix` is `mcp_servers.NAME`. Errors name
+    /// the key's whole path (`mcp_servers.NAME.args[1]`).
     pub fn from_value(prefix: &str, value: &Value) -> Result<Self, String> {
-        let Value::Object(map) = value else {
+        if !value.is_object() {
             return Err(format!(
                 "{prefix} must be a table, for example [{prefix}] with command = \"...\" or url = \"...\""
             ));
-        };
-        let mut c = McpServerConfig::empty();
-        for (key, v) in map {
-            let at = format!("{prefix}.{key}");
-            match key.as_str() {
-                "command" => c.command = Some(non_empty(&at, v)?),
-                "args" => c.args = strings(&at, v)?,
-                "env" => c.env = string_map(&at, v)?,
-                "cwd" => c.cwd = Some(PathBuf::from(non_empty(&at, v)?)),
-                "url" => c.url = Some(url(&at, v)?),
-                "headers" => c.headers = string_map(&at, v)?,
-                "startup_timeout_sec" => c.startup_timeout_sec = seconds(&at, v)?,
-                "tool_timeout_sec" => c.tool_timeout_sec = seconds(&at, v)?,
-                "enabled_tools" => c.enabled_tools = Some(strings(&at, v)?),
-                "disabled_tools" => c.disabled_tools = strings(&at, v)?,
-                "required" => c.required = boolean(&at, v)?,
-                "enabled" => c.enabled = boolean(&at, v)?,
-                "sandbox" => c.sandbox = sandbox_mode(&at, v)?,
-                "network" => c.network = boolean(&at, v)?,
-                "lazy" => c.lazy = boolean(&at, v)?,
-                _ => {
-                    return Err(format!(
-                        "{at}: unknown key; a server takes {}",
-                        KEYS.join(", ")
-                    ));
-                }
-            }
         }
+        let t: Table = serde_path_to_error::deserialize(value).map_err(|e| {
+            let at = format!("{prefix}.{}", e.path());
+            let msg = human(&e.inner().to_string());
+            if msg.starts_with("must") {
+                format!("{at} {msg}")
+            } else {
+                format!("{at}: {msg}")
+            }
+        })?;
+        let c = McpServerConfig {
+            command: t.command,
+            args: t.args,
+            env: t.env,
+            cwd: t.cwd.map(PathBuf::from),
+            url: t.url,
+            headers: t.headers,
+            startup_timeout_sec: t.startup_timeout_sec.unwrap_or(DEFAULT_STARTUP_TIMEOUT_SEC),
+            tool_timeout_sec: t.tool_timeout_sec.unwrap_or(DEFAULT_TOOL_TIMEOUT_SEC),
+            enabled_tools: t.enabled_tools,
+            disabled_tools: t.disabled_tools,
+            required: t.required,
+            enabled: t.enabled,
+            sandbox: t.sandbox.flatten(),
+            network: t.network,
+            lazy: t.lazy,
+        };
         match (&c.command, &c.url) {
             (Some(_), Some(_)) => Err(format!(
                 "{prefix}: set either command (a stdio server) or url (a streamable-HTTP server), not both"
@@ -179,6 +161,72 @@ impl McpServerConfig {
     }
 }
 
+/// One server table as written (serde derive; the checks that span keys
+/// are in [`McpServerConfig::from_value`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    #[serde(default, deserialize_with = "non_empty")]
+    command: Option<String>,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "non_empty")]
+    cwd: Option<String>,
+    #[serde(default, deserialize_with = "url")]
+    url: Option<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "seconds")]
+    startup_timeout_sec: Option<f64>,
+    #[serde(default, deserialize_with = "seconds")]
+    tool_timeout_sec: Option<f64>,
+    #[serde(default)]
+    enabled_tools: Option<Vec<String>>,
+    #[serde(default)]
+    disabled_tools: Vec<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default, deserialize_with = "sandbox_mode")]
+    sandbox: Option<Option<crate::tools::SandboxMode>>,
+    #[serde(default = "yes")]
+    network: bool,
+    #[serde(default)]
+    lazy: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// serde's "invalid type: X, expected Y" in the words of a TOML file:
+/// "must be Y, got X" (every array of a server table holds strings, every
+/// table maps to strings).
+fn human(msg: &str) -> String {
+    let Some((found, expected)) = msg
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    else {
+        return msg.to_string();
+    };
+    let expected = match expected {
+        "a sequence" => "an array of strings",
+        "a map" => "a table of strings, for example { KEY = \"value\" }",
+        "a boolean" => "true or false",
+        "f64" => "a number of seconds",
+        other => other,
+    };
+    let found = match found {
+        "sequence" => "an array",
+        "map" => "a table",
+        other => other,
+    };
+    format!("must be {expected}, got {found}")
+}
+
 /// A server name: used in tool names and as a TOML key.
 pub fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -192,93 +240,51 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "a table",
+fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom("must not be empty"));
     }
-}
-
-fn non_empty(at: &str, v: &Value) -> Result<String, String> {
-    match v.as_str() {
-        Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
-        Some(_) => Err(format!("{at} must not be empty")),
-        None => Err(format!("{at} must be a string, got {}", kind(v))),
-    }
+    Ok(Some(s))
 }
 
 /// `read-only`, `workspace-write` or `danger-full-access` (the same as
 /// none).
-fn sandbox_mode(at: &str, v: &Value) -> Result<Option<crate::tools::SandboxMode>, String> {
+fn sandbox_mode<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<crate::tools::SandboxMode>>, D::Error> {
     use crate::tools::SandboxMode;
-    match non_empty(at, v)?.as_str() {
-        "read-only" => Ok(Some(SandboxMode::ReadOnly)),
-        "workspace-write" => Ok(Some(SandboxMode::WorkspaceWrite)),
-        "danger-full-access" => Ok(None),
-        other => Err(format!(
-            "{at} must be \"read-only\" or \"workspace-write\", got '{other}'"
-        )),
+    let s = non_empty(d)?.unwrap_or_default();
+    match s.as_str() {
+        "read-only" => Ok(Some(Some(SandboxMode::ReadOnly))),
+        "workspace-write" => Ok(Some(Some(SandboxMode::WorkspaceWrite))),
+        "danger-full-access" => Ok(Some(None)),
+        other => Err(serde::de::Error::custom(format!(
+            "must be \"read-only\" or \"workspace-write\", got '{other}'"
+        ))),
     }
 }
 
-fn url(at: &str, v: &Value) -> Result<String, String> {
-    let s = non_empty(at, v)?;
+fn url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = non_empty(d)?.unwrap_or_default();
     if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("${") {
-        Ok(s)
+        Ok(Some(s))
     } else {
-        Err(format!(
-            "{at} must be an http:// or https:// URL, got '{s}'"
-        ))
+        Err(serde::de::Error::custom(format!(
+            "must be an http:// or https:// URL, got '{s}'"
+        )))
     }
 }
 
-fn strings(at: &str, v: &Value) -> Result<Vec<String>, String> {
-    let Value::Array(items) = v else {
-        return Err(format!("{at} must be an array of strings, got {}", kind(v)));
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            item.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| format!("{at}[{i}] must be a string, got {}", kind(item)))
-        })
-        .collect()
-}
-
-fn string_map(at: &str, v: &Value) -> Result<BTreeMap<String, String>, String> {
-    let Value::Object(map) = v else {
-        return Err(format!(
-            "{at} must be a table of strings, for example {{ KEY = \"value\" }}, got {}",
-            kind(v)
-        ));
-    };
-    map.iter()
-        .map(|(k, item)| match item {
-            Value::String(s) => Ok((k.clone(), s.clone())),
-            other => Err(format!("{at}.{k} must be a string, got {}", kind(other))),
-        })
-        .collect()
-}
-
-fn seconds(at: &str, v: &Value) -> Result<f64, String> {
-    match v.as_f64() {
-        Some(s) if s > 0.0 && s.is_finite() && s <= 86_400.0 => Ok(s),
-        Some(s) => Err(format!(
-            "{at} must be a number of seconds above 0 (at most 86400), got {s}"
-        )),
-        None => Err(format!("{at} must be a number of seconds, got {}", kind(v))),
+fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let s = f64::deserialize(d)?;
+    if s > 0.0 && s.is_finite() && s <= 86_400.0 {
+        Ok(Some(s))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be a number of seconds above 0 (at most 86400), got {s}"
+        )))
     }
-}
-
-fn boolean(at: &str, v: &Value) -> Result<bool, String> {
-    v.as_bool()
-        .ok_or_else(|| format!("{at} must be true or false, got {}", kind(v)))
 }
 
 impl<'de> Deserialize<'de> for McpServers {
@@ -353,7 +359,7 @@ mod tests {
             ),
             (
                 json!({"command": "a", "args": "b"}),
-                "mcp_servers.x.args must be an array",
+                "mcp_servers.x.args must be an array of strings, got string \"b\"",
             ),
             (
                 json!({"command": "a", "args": ["b", 1]}),
@@ -365,7 +371,7 @@ mod tests {
             ),
             (
                 json!({"command": "a", "comand": "b"}),
-                "mcp_servers.x.comand: unknown key",
+                "mcp_servers.x.comand: unknown field `comand`, expected one of `command`, `args`",
             ),
             (
                 json!({"url": "ftp://h"}),
@@ -390,6 +396,14 @@ mod tests {
                 "mcp_servers.x.headers: headers are for",
             ),
             (json!("srv"), "mcp_servers.x must be a table"),
+            (
+                json!({"command": "a", "enabled_tools": ["t", {}]}),
+                "mcp_servers.x.enabled_tools[1] must be a string, got a table",
+            ),
+            (
+                json!({"command": ""}),
+                "mcp_servers.x.command must not be empty",
+            ),
             (
                 json!({"command": "a", "sandbox": "tight"}),
                 "mcp_servers.x.sandbox must be \"read-only\" or \"workspace-write\", got 'tight'",

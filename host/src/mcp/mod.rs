@@ -16,21 +16,21 @@
 //! - [`serve`]: the other direction, `quire mcp serve`: quire's tools and
 //!   skills to any MCP client.
 
-pub mod cache;
-pub mod client;
+pub(crate) mod cache;
+pub(crate) mod client;
 pub mod config;
 mod correlate;
 pub mod edit;
-pub mod manager;
+pub(crate) mod manager;
 pub mod naming;
-pub mod process;
-pub mod report;
-pub mod resources;
-pub mod results;
+pub(crate) mod process;
+pub(crate) mod report;
+pub(crate) mod resources;
+pub(crate) mod results;
 pub mod serve;
-pub mod server;
-pub mod spec;
-pub mod tool;
+pub(crate) mod server;
+pub(crate) mod spec;
+pub(crate) mod tool;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -57,11 +57,6 @@ impl McpTool {
     pub(crate) fn spec_ref(&self) -> &ToolSpec {
         &self.spec
     }
-
-    /// The tool's name on its server.
-    pub fn original_name(&self) -> &str {
-        &self.original
-    }
 }
 
 #[async_trait::async_trait]

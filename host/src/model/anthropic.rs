@@ -46,8 +46,9 @@ impl Wire for Anthropic {
 }
 
 /// The JSON body of a Messages request, with `cache_control` breakpoints
-/// on the last tool, the system prompt and the newest message (see
-/// [`CACHE_BREAKPOINTS`]).
+/// on the last tool, the system prompt and the newest message: three (the
+/// API allows four). Everything before a breakpoint is cached; the next
+/// request finds it again because its prefix only grew.
 pub fn request_body(request: &ModelRequest) -> Value {
     let mut body = json!({"model": request.model});
     if let Some(obj) = body.as_object_mut() {
@@ -89,12 +90,6 @@ pub fn request_body(request: &ModelRequest) -> Value {
     }
     body
 }
-
-/// Breakpoints a request carries at most: the last tool, the system
-/// prompt and the newest message (the API allows four). Everything before
-/// a breakpoint is cached; the next request finds it again because its
-/// prefix only grew.
-pub const CACHE_BREAKPOINTS: usize = 3;
 
 fn ephemeral() -> Value {
     json!({"type": "ephemeral"})

@@ -5,15 +5,15 @@
 //! into [`ModelEvent`]s. Retries live in [`retry`], above the stream, so a
 //! response is only acted upon once it completed.
 
-pub mod anthropic;
-pub mod chat;
-pub mod client;
+pub(crate) mod anthropic;
+pub(crate) mod chat;
+pub(crate) mod client;
 mod error;
-pub mod http;
-pub mod responses;
-pub mod retry;
-pub mod sse;
-pub mod wire;
+pub(crate) mod http;
+pub(crate) mod responses;
+pub(crate) mod retry;
+pub(crate) mod sse;
+pub(crate) mod wire;
 
 use std::pin::Pin;
 use std::sync::Arc;

@@ -1,16 +1,18 @@
 //! Server-sent events: turns a response body (a stream of byte chunks) into
-//! events, following the WHATWG `text/event-stream` parsing rules.
+//! events with the `eventsource-stream` crate (WHATWG `text/event-stream`
+//! parsing: chunk boundaries anywhere, `\n`, `\r\n` or `\r` line ends,
+//! comments, `id` and `retry` ignored here).
 //!
-//! Chunk boundaries may fall anywhere: inside a UTF-8 character, inside a
-//! field name, or between the `\r` and `\n` of a CRLF. Lines end with
-//! `\n`, `\r\n` or `\r`; a blank line dispatches the event. Comments
-//! (lines starting with `:`), `id` and `retry` fields are ignored.
+//! What quire adds: the end of the body ends a pending event whose lines
+//! all ended (some servers omit the last blank line), while a last line cut
+//! off mid-way is dropped; the first transport error ends the stream as
+//! [`ModelError::StreamCut`].
 
-use std::collections::VecDeque;
 use std::fmt::Display;
 use std::pin::Pin;
 
 use bytes::Bytes;
+use eventsource_stream::{EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 
 use super::ModelError;
@@ -28,111 +30,6 @@ pub struct SseEvent {
 /// [`ModelError::StreamCut`].
 pub type SseStream = Pin<Box<dyn Stream<Item = Result<SseEvent, ModelError>> + Send>>;
 
-/// Incremental parser. Feed it chunks with [`SseParser::push`] and call
-/// [`SseParser::finish`] when the body ends.
-#[derive(Debug, Default)]
-pub struct SseParser {
-    /// Bytes of the current, not yet terminated line.
-    line: Vec<u8>,
-    /// The previous chunk ended with `\r`: a leading `\n` belongs to it.
-    after_cr: bool,
-    event: Option<String>,
-    data: String,
-    /// At least one `data` field was seen for the pending event.
-    has_data: bool,
-}
-
-impl SseParser {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Feeds one chunk; returns the events it completed.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
-        let mut out = Vec::new();
-        let mut rest = chunk;
-        if self.after_cr && !rest.is_empty() {
-            self.after_cr = false;
-            if let Some(stripped) = rest.strip_prefix(b"\n") {
-                rest = stripped;
-            }
-        }
-        while let Some(pos) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
-            self.line.extend_from_slice(&rest[..pos]);
-            let terminator = rest[pos];
-            rest = &rest[pos + 1..];
-            if terminator == b'\r' {
-                match rest.first() {
-                    Some(b'\n') => rest = &rest[1..],
-                    Some(_) => {}
-                    None => self.after_cr = true,
-                }
-            }
-            let line = std::mem::take(&mut self.line);
-            if let Some(ev) = self.process_line(&line) {
-                out.push(ev);
-            }
-        }
-        self.line.extend_from_slice(rest);
-        out
-    }
-
-    /// The body ended. A pending event whose lines were all terminated is
-    /// dispatched even without the closing blank line; an unterminated last
-    /// line is dropped, since the body may have been cut inside it.
-    pub fn finish(&mut self) -> Option<SseEvent> {
-        if !self.line.is_empty() {
-            tracing::debug!(
-                bytes = self.line.len(),
-                "event stream ended inside a line; dropping it"
-            );
-            self.line.clear();
-        }
-        self.dispatch()
-    }
-
-    fn process_line(&mut self, line: &[u8]) -> Option<SseEvent> {
-        if line.is_empty() {
-            return self.dispatch();
-        }
-        if line[0] == b':' {
-            return None;
-        }
-        let line = String::from_utf8_lossy(line);
-        let (field, value) = match line.find(':') {
-            Some(i) => {
-                let v = &line[i + 1..];
-                (&line[..i], v.strip_prefix(' ').unwrap_or(v))
-            }
-            None => (&line[..], ""),
-        };
-        match field {
-            "data" => {
-                if self.has_data {
-                    self.data.push('\n');
-                }
-                self.data.push_str(value);
-                self.has_data = true;
-            }
-            "event" => self.event = Some(value.to_string()),
-            _ => {}
-        }
-        None
-    }
-
-    fn dispatch(&mut self) -> Option<SseEvent> {
-        let event = self.event.take().filter(|e| !e.is_empty());
-        if !self.has_data {
-            return None;
-        }
-        self.has_data = false;
-        Some(SseEvent {
-            event,
-            data: std::mem::take(&mut self.data),
-        })
-    }
-}
-
 /// Decodes a response body into events. An error from the body (a broken
 /// connection, a read timeout) yields [`ModelError::StreamCut`] and ends
 /// the stream.
@@ -142,50 +39,84 @@ where
     B: AsRef<[u8]> + Send + 'static,
     E: Display + Send + 'static,
 {
-    struct State<S> {
-        body: Pin<Box<S>>,
-        parser: SseParser,
-        queue: VecDeque<SseEvent>,
-        done: bool,
-    }
-    let state = State {
-        body: Box::pin(body),
-        parser: SseParser::new(),
-        queue: VecDeque::new(),
-        done: false,
-    };
-    Box::pin(futures::stream::unfold(state, |mut st| async move {
-        loop {
-            if let Some(ev) = st.queue.pop_front() {
-                return Some((Ok(ev), st));
-            }
-            if st.done {
-                return None;
-            }
-            match st.body.next().await {
-                Some(Ok(chunk)) => st.queue.extend(st.parser.push(chunk.as_ref())),
-                Some(Err(e)) => {
-                    st.done = true;
-                    st.queue.clear();
-                    return Some((
-                        Err(ModelError::StreamCut(format!(
-                            "reading the response body failed: {e}"
-                        ))),
-                        st,
-                    ));
-                }
-                None => {
-                    st.done = true;
-                    st.queue.extend(st.parser.finish());
-                }
-            }
-        }
+    let events = closed(body).eventsource().map(|item| match item {
+        Ok(ev) => Ok(SseEvent {
+            // The crate names an event without `event:` "message".
+            event: Some(ev.event).filter(|e| !e.is_empty() && e != "message"),
+            data: ev.data,
+        }),
+        Err(EventStreamError::Transport(e)) => Err(ModelError::StreamCut(format!(
+            "reading the response body failed: {e}"
+        ))),
+        Err(e) => Err(ModelError::StreamCut(format!(
+            "the response body is not a valid event stream: {e}"
+        ))),
+    });
+    // Nothing after the first error.
+    Box::pin(events.scan(false, |failed, item| {
+        let next = (!*failed).then(|| {
+            *failed = item.is_err();
+            item
+        });
+        futures::future::ready(next)
     }))
 }
 
 /// [`decode`] for a `reqwest` body.
 pub fn decode_response(response: reqwest::Response) -> SseStream {
     decode::<_, Bytes, _>(response.bytes_stream())
+}
+
+/// The body, then (when it ended normally after a line end) a blank line,
+/// so a pending event whose lines all ended is dispatched. A body that ends
+/// inside a line gets nothing: that line stays incomplete and is dropped.
+fn closed<S, B, E>(body: S) -> impl Stream<Item = Result<Bytes, E>> + Send + 'static
+where
+    S: Stream<Item = Result<B, E>> + Send + 'static,
+    B: AsRef<[u8]> + Send + 'static,
+    E: Send + 'static,
+{
+    struct State<S> {
+        body: Pin<Box<S>>,
+        last: Option<u8>,
+        done: bool,
+    }
+    let state = State {
+        body: Box::pin(body),
+        last: None,
+        done: false,
+    };
+    futures::stream::unfold(state, |mut st| async move {
+        if st.done {
+            return None;
+        }
+        match st.body.next().await {
+            Some(Ok(chunk)) => {
+                let chunk = chunk.as_ref();
+                st.last = chunk.last().copied().or(st.last);
+                Some((Ok(Bytes::copy_from_slice(chunk)), st))
+            }
+            Some(Err(e)) => {
+                st.done = true;
+                Some((Err(e), st))
+            }
+            None => {
+                st.done = true;
+                let pad: &'static [u8] = match st.last {
+                    // `\r` may still be the first half of `\r\n`.
+                    Some(b'\r') => b"\n\n",
+                    Some(b'\n') => b"\n",
+                    _ => {
+                        if st.last.is_some() {
+                            tracing::debug!("event stream ended inside a line; dropping it");
+                        }
+                        b""
+                    }
+                };
+                Some((Ok(Bytes::from_static(pad)), st))
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -199,14 +130,21 @@ mod tests {
         }
     }
 
+    /// Decodes `chunks` as one body and returns its events (panics on an
+    /// error item: none of these bodies fails).
+    fn events_of(chunks: Vec<&[u8]>) -> Vec<SseEvent> {
+        let body: Vec<Result<Vec<u8>, String>> =
+            chunks.into_iter().map(|c| Ok(c.to_vec())).collect();
+        let items: Vec<_> =
+            futures::executor::block_on(decode(futures::stream::iter(body)).collect());
+        items
+            .into_iter()
+            .map(|i| i.unwrap_or_else(|e| panic!("unexpected error {e}")))
+            .collect()
+    }
+
     fn parse_in_chunks(input: &[u8], size: usize) -> Vec<SseEvent> {
-        let mut p = SseParser::new();
-        let mut out = Vec::new();
-        for c in input.chunks(size) {
-            out.extend(p.push(c));
-        }
-        out.extend(p.finish());
-        out
+        events_of(input.chunks(size).collect())
     }
 
     const SAMPLE: &str = ": keep-alive comment\r\n\
@@ -247,24 +185,21 @@ mod tests {
 
     #[test]
     fn crlf_split_between_cr_and_lf_is_one_line_end() {
-        let mut p = SseParser::new();
-        assert!(p.push(b"data: a\r").is_empty());
-        assert!(p.push(b"").is_empty());
-        // Were this `\n` a line end of its own, it would be a blank line
-        // dispatching "a" alone.
-        assert!(p.push(b"\ndata: b\r").is_empty());
-        assert_eq!(p.push(b"\n\r\n"), vec![ev(None, "a\nb")]);
+        // Were the `\n` after a chunk's last `\r` a line end of its own, it
+        // would be a blank line dispatching "a" alone.
+        let chunks: Vec<&[u8]> = vec![b"data: a\r", b"", b"\ndata: b\r", b"\n\r\n"];
+        assert_eq!(events_of(chunks), vec![ev(None, "a\nb")]);
     }
 
     #[test]
-    fn finish_dispatches_terminated_lines_and_drops_a_cut_line() {
-        let mut p = SseParser::new();
-        assert!(p.push(b"data: [DONE]\n").is_empty());
-        assert_eq!(p.finish(), Some(ev(None, "[DONE]")));
-
-        let mut p = SseParser::new();
-        assert!(p.push(b"data: {\"type\":\"resp").is_empty());
-        assert_eq!(p.finish(), None);
+    fn the_end_dispatches_terminated_lines_and_drops_a_cut_line() {
+        assert_eq!(events_of(vec![b"data: [DONE]\n"]), vec![ev(None, "[DONE]")]);
+        assert_eq!(events_of(vec![b"data: [DONE]\r"]), vec![ev(None, "[DONE]")]);
+        assert_eq!(
+            events_of(vec![b"data: one\n\n", b"data: {\"type\":\"resp"]),
+            vec![ev(None, "one")]
+        );
+        assert_eq!(events_of(vec![]), vec![]);
     }
 
     #[test]

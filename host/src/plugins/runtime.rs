@@ -131,12 +131,12 @@ impl LoadedPlugin {
 
     /// Runs one tool in a fresh store.
     pub async fn call(&self, tool: &str, arguments: &str) -> CallOutcome {
-        let limit = self.manifest.limits.output_bytes();
         let out = self
             .run(&self.grants, self.allow.clone(), Op::Call(tool, arguments))
             .await;
         let mut result = out.result.map(|a| match a {
-            Answer::Text(t) => cap(t, limit),
+            // Raw: the registry caps (at most `limits.output_kb`).
+            Answer::Text(t) => t,
             Answer::Tools(_) | Answer::Hook(_) => String::new(),
         });
         // A guest may hide why its request failed; the model should know.
@@ -265,41 +265,10 @@ struct Outcome {
     duration: Duration,
 }
 
-/// Cuts a result longer than `limits.output_kb`.
-fn cap(mut text: String, limit: usize) -> String {
-    if text.len() <= limit {
-        return text;
-    }
-    let mut end = limit;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let cut = text.len() - end;
-    text.truncate(end);
-    text.push_str(&format!(
-        "\n[quire: {cut} more bytes of plugin output were cut (limits.output_kb)]"
-    ));
-    text
-}
-
 fn log_trace(plugin: &str, trace: &CallTrace) {
     for (name, c) in [("stdout", &trace.stdout), ("stderr", &trace.stderr)] {
         if !c.text.is_empty() {
             tracing::debug!(plugin, stream = name, dropped = c.dropped, "{}", c.text);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_results_are_cut_at_a_char_boundary_with_a_note() {
-        assert_eq!(cap("short".into(), 10), "short");
-        let cut = cap("ééééé".into(), 5);
-        assert!(cut.starts_with("éé\n"), "{cut}");
-        assert!(cut.contains("6 more bytes"), "{cut}");
-        assert!(cut.contains("limits.output_kb"), "{cut}");
     }
 }

@@ -74,6 +74,10 @@ impl Tool for PluginTool {
         &self.spec
     }
 
+    fn output_limit(&self) -> Option<usize> {
+        Some(self.plugin.manifest.limits.output_bytes())
+    }
+
     async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let outcome = self.plugin.call(&self.tool, &args.to_string()).await;
         let plugin = self.plugin.name();

@@ -7,7 +7,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::item::Usage;
-use super::status::{CallStatus, CompactReason, TaskState};
+use super::status::{CallStatus, CompactReason, HookOutcome, TaskState};
 
 /// One entry of a plan kept by the `update_plan` tool.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -130,7 +130,7 @@ pub enum Event {
         name: String,
         event: String,
         duration_ms: u64,
-        outcome: String,
+        outcome: HookOutcome,
         #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },

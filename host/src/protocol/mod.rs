@@ -13,5 +13,5 @@ mod tool;
 
 pub use event::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use item::{Item, ToolCall, Usage};
-pub use status::{CallStatus, CompactReason, TaskState};
+pub use status::{CallStatus, CompactReason, HookOutcome, TaskState};
 pub use tool::{CallResult, ToolError, ToolOutput, ToolSpec};

@@ -85,6 +85,19 @@ labelled! {
     }
 }
 
+labelled! {
+    /// How a hook run ended: `HookCompleted.outcome`.
+    HookOutcome {
+        Ok => "ok",
+        /// The hook blocked the action.
+        Blocked => "blocked",
+        /// Failed, crashed or printed garbage: a warning.
+        Error => "error",
+        #[serde(rename = "timeout")]
+        TimedOut => "timeout",
+    }
+}
+
 impl CallStatus {
     /// Same as [`CallStatus::as_str`] (the name callers used before).
     pub fn label(self) -> &'static str {
@@ -148,5 +161,22 @@ mod tests {
             serde_json::from_str::<CallStatus>("\"timed_out\"").ok(),
             Some(CallStatus::TimedOut)
         );
+        let hooks = [
+            HookOutcome::Ok,
+            HookOutcome::Blocked,
+            HookOutcome::Error,
+            HookOutcome::TimedOut,
+        ];
+        let json: Vec<String> = hooks
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect();
+        assert_eq!(words(json), r#""ok","blocked","error","timeout""#);
+        for s in hooks {
+            assert_eq!(
+                format!("\"{s}\""),
+                serde_json::to_string(&s).unwrap_or_default()
+            );
+        }
     }
 }

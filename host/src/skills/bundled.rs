@@ -44,16 +44,6 @@ pub fn files() -> impl Iterator<Item = BundledFile> {
         })
 }
 
-/// The names of the bundled skills (their folders).
-pub fn names() -> Vec<&'static str> {
-    let mut v: Vec<&str> = files()
-        .filter_map(|f| f.path.strip_suffix("/SKILL.md"))
-        .filter(|d| !d.contains('/'))
-        .collect();
-    v.dedup();
-    v
-}
-
 /// A short hash of every path, mode and content.
 pub fn content_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -195,6 +185,16 @@ fn set_mode(_: &Path, _: bool) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of the bundled skills (their folders).
+    fn names() -> Vec<&'static str> {
+        let mut v: Vec<&str> = files()
+            .filter_map(|f| f.path.strip_suffix("/SKILL.md"))
+            .filter(|d| !d.contains('/'))
+            .collect();
+        v.dedup();
+        v
+    }
 
     #[test]
     fn the_four_skills_are_embedded() {

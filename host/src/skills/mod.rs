@@ -10,20 +10,20 @@
 //!   `skill` tool and the [`crate::tools::Extension`] that puts skills into
 //!   the prompt.
 
-pub mod bundled;
-pub mod config;
+pub(crate) mod bundled;
+pub(crate) mod config;
 pub mod discover;
 pub mod extension;
-pub mod folder;
-pub mod loader;
+pub(crate) mod folder;
+pub(crate) mod loader;
 pub mod names;
 pub mod parse;
 pub mod prompt_xml;
 pub mod select;
-pub mod skill;
+pub(crate) mod skill;
 pub mod tool;
 pub mod validate;
-pub mod yaml;
+pub(crate) mod yaml;
 
 pub use config::SkillsConfig;
 pub use discover::{BundledSkills, DiscoverOptions, Discovery, Root, Shadowed, Skipped, discover};

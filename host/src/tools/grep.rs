@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use grep_regex::RegexMatcherBuilder;
 use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder, Sink, SinkMatch};
 use ignore::overrides::OverrideBuilder;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::list_dir::walk_builder;
-use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+use super::typed::{Typed, TypedTool};
+use super::{ToolContext, ToolError, ToolOutput};
 
 pub const DEFAULT_MAX_RESULTS: usize = 200;
 pub const MAX_RESULTS: usize = 2000;
@@ -25,78 +26,37 @@ working directory) recursively, skipping binary files, the .git directory and wh
 patterns specific; results stop at `max_results` (default 200). Use it to find definitions, \
 usages and strings before reading files with read_file.";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Args {
+pub struct Args {
+    /// Rust regex matched against each line, e.g. `fn\s+parse_\w+` or `TODO`. Escape regex metacharacters to match them literally.
     pattern: String,
+    /// File or directory to search, absolute or relative to the working directory. Default ".".
     path: Option<String>,
+    /// Only search files matching this glob, relative to `path`, e.g. `*.rs` or `src/**/*.ts`.
     glob: Option<String>,
+    /// Match regardless of case. Default false.
     #[serde(default)]
     case_insensitive: bool,
+    /// Most matching lines returned. Default 200, at most 2000.
+    #[schemars(range(min = 1, max = MAX_RESULTS))]
     max_results: Option<usize>,
 }
 
-pub struct GrepTool {
-    spec: ToolSpec,
-}
+/// The `grep` tool ([`Grep`] as a [`super::Tool`]).
+pub type GrepTool = Typed<Grep>;
 
-impl GrepTool {
-    pub fn new() -> Self {
-        GrepTool {
-            spec: ToolSpec {
-                name: "grep".into(),
-                description: DESCRIPTION.into(),
-                parameters: serde_json::json!({
-                    "type": "object",
-                    "properties": {
-                        "pattern": {
-                            "type": "string",
-                            "description": "Rust regex matched against each line, e.g. `fn\\s+parse_\\w+` or `TODO`. Escape regex metacharacters to match them literally."
-                        },
-                        "path": {
-                            "type": "string",
-                            "description": "File or directory to search, absolute or relative to the working directory. Default \".\"."
-                        },
-                        "glob": {
-                            "type": "string",
-                            "description": "Only search files matching this glob, relative to `path`, e.g. `*.rs` or `src/**/*.ts`."
-                        },
-                        "case_insensitive": {
-                            "type": "boolean",
-                            "description": "Match regardless of case. Default false."
-                        },
-                        "max_results": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": MAX_RESULTS,
-                            "description": "Most matching lines returned. Default 200, at most 2000."
-                        }
-                    },
-                    "required": ["pattern"],
-                    "additionalProperties": false
-                }),
-                read_only: true,
-                destructive: false,
-            },
-        }
-    }
-}
+#[derive(Default)]
+pub struct Grep;
 
-impl Default for GrepTool {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl TypedTool for Grep {
+    type Args = Args;
+    const NAME: &'static str = "grep";
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    const READ_ONLY: bool = true;
+    const DESTRUCTIVE: bool = false;
 
-#[async_trait::async_trait]
-impl Tool for GrepTool {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
-    }
-
-    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
-        let args: Args =
-            serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
+    async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let max = args.max_results.unwrap_or(DEFAULT_MAX_RESULTS);
         if !(1..=MAX_RESULTS).contains(&max) {
             return Err(ToolError::InvalidArguments(format!(

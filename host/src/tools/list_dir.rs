@@ -3,11 +3,12 @@
 use std::path::Path;
 
 use ignore::WalkBuilder;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+use super::typed::{Typed, TypedTool};
+use super::{ToolContext, ToolError, ToolOutput};
 
 pub const DEFAULT_DEPTH: usize = 2;
 pub const MAX_DEPTH: usize = 5;
@@ -22,10 +23,13 @@ Skips what .gitignore/.ignore files exclude (in a git repository) and the .git d
 hidden files are shown. Shows at most 1000 entries: for large trees list a subdirectory or \
 lower the depth. To search file contents use grep; to read a file use read_file.";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Args {
+pub struct Args {
+    /// The directory to list, absolute or relative to the working directory. Default ".".
     path: Option<String>,
+    /// How many levels to descend: 1 lists only the directory's own entries. Default 2.
+    #[schemars(range(min = 1, max = MAX_DEPTH))]
     depth: Option<usize>,
 }
 
@@ -42,55 +46,20 @@ pub(crate) fn walk_builder(root: &Path) -> WalkBuilder {
     builder
 }
 
-pub struct ListDirTool {
-    spec: ToolSpec,
-}
+/// The `list_dir` tool ([`ListDir`] as a [`super::Tool`]).
+pub type ListDirTool = Typed<ListDir>;
 
-impl ListDirTool {
-    pub fn new() -> Self {
-        ListDirTool {
-            spec: ToolSpec {
-                name: "list_dir".into(),
-                description: DESCRIPTION.into(),
-                parameters: serde_json::json!({
-                    "type": "object",
-                    "properties": {
-                        "path": {
-                            "type": "string",
-                            "description": "The directory to list, absolute or relative to the working directory. Default \".\"."
-                        },
-                        "depth": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": MAX_DEPTH,
-                            "description": "How many levels to descend: 1 lists only the directory's own entries. Default 2."
-                        }
-                    },
-                    "required": [],
-                    "additionalProperties": false
-                }),
-                read_only: true,
-                destructive: false,
-            },
-        }
-    }
-}
+#[derive(Default)]
+pub struct ListDir;
 
-impl Default for ListDirTool {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl TypedTool for ListDir {
+    type Args = Args;
+    const NAME: &'static str = "list_dir";
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    const READ_ONLY: bool = true;
+    const DESTRUCTIVE: bool = false;
 
-#[async_trait::async_trait]
-impl Tool for ListDirTool {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
-    }
-
-    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
-        let args: Args =
-            serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
+    async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let shown = args.path.unwrap_or_else(|| ".".into());
         let depth = args.depth.unwrap_or(DEFAULT_DEPTH);
         if !(1..=MAX_DEPTH).contains(&depth) {

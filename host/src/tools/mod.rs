@@ -4,21 +4,22 @@
 
 pub mod apply_patch;
 pub mod approval;
-pub mod call_tool;
-pub mod extension;
-pub mod filter;
-pub mod grep;
+pub(crate) mod call_tool;
+pub(crate) mod extension;
+pub(crate) mod filter;
+pub(crate) mod grep;
 mod hooked;
-pub mod list_dir;
-pub mod naming;
-pub mod netfilter;
-pub mod read_file;
+pub(crate) mod list_dir;
+pub(crate) mod naming;
+pub(crate) mod netfilter;
+pub(crate) mod read_file;
 pub mod registry;
 pub mod sandbox;
-pub mod schema;
+pub(crate) mod schema;
 pub mod select;
 pub mod shell;
-pub mod update_plan;
+pub(crate) mod typed;
+pub(crate) mod update_plan;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -101,6 +102,13 @@ pub trait Tool: Send + Sync {
     /// (`spawn_agent`: children run in parallel).
     fn concurrent(&self) -> bool {
         false
+    }
+
+    /// A limit of its own on the bytes of one output, below the session's
+    /// (a plugin's `limits.output_kb`). The registry caps; tools hand over
+    /// raw output.
+    fn output_limit(&self) -> Option<usize> {
+        None
     }
 }
 

@@ -5,10 +5,11 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+use super::typed::{Typed, TypedTool};
+use super::{ToolContext, ToolError, ToolOutput};
 
 /// Lines shown when the call gives no `limit`.
 pub const DEFAULT_LIMIT: usize = 1000;
@@ -29,67 +30,33 @@ for large files read a window with `offset` and `limit` and follow the note at t
 which gives the next offset. Prefer this over `cat`/`sed` in the shell. Lines longer than \
 2000 characters are cut. Binary files are refused; to see a directory use list_dir.";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Args {
+pub struct Args {
+    /// The file to read, absolute or relative to the working directory.
     path: String,
+    /// The first line to show, 1-based. Default 1.
+    #[schemars(range(min = 1))]
     offset: Option<usize>,
+    /// How many lines to show. Default 1000.
+    #[schemars(range(min = 1))]
     limit: Option<usize>,
 }
 
-pub struct ReadFileTool {
-    spec: ToolSpec,
-}
+/// The `read_file` tool ([`ReadFile`] as a [`super::Tool`]).
+pub type ReadFileTool = Typed<ReadFile>;
 
-impl ReadFileTool {
-    pub fn new() -> Self {
-        ReadFileTool {
-            spec: ToolSpec {
-                name: "read_file".into(),
-                description: DESCRIPTION.into(),
-                parameters: serde_json::json!({
-                    "type": "object",
-                    "properties": {
-                        "path": {
-                            "type": "string",
-                            "description": "The file to read, absolute or relative to the working directory."
-                        },
-                        "offset": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "description": "The first line to show, 1-based. Default 1."
-                        },
-                        "limit": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "description": "How many lines to show. Default 1000."
-                        }
-                    },
-                    "required": ["path"],
-                    "additionalProperties": false
-                }),
-                read_only: true,
-                destructive: false,
-            },
-        }
-    }
-}
+#[derive(Default)]
+pub struct ReadFile;
 
-impl Default for ReadFileTool {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl TypedTool for ReadFile {
+    type Args = Args;
+    const NAME: &'static str = "read_file";
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    const READ_ONLY: bool = true;
+    const DESTRUCTIVE: bool = false;
 
-#[async_trait::async_trait]
-impl Tool for ReadFileTool {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
-    }
-
-    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
-        let args: Args =
-            serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
+    async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let offset = args.offset.unwrap_or(1);
         let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
         if offset == 0 || limit == 0 {

@@ -10,6 +10,10 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+pub use cap::cap_output;
+
+pub(crate) mod cap;
+
 use super::approval::TimedApprover;
 use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
 use crate::hooks::Hooks;
@@ -194,6 +198,7 @@ impl ToolRegistry {
             (out, CallStatus::Interrupted)
         };
         let mut builtin = true;
+        let mut own_limit = None;
         let (output, status) = if ctx.cancel.is_cancelled() {
             interrupted()
         } else {
@@ -205,6 +210,7 @@ impl ToolRegistry {
                 Err(msg) => (ToolOutput::error(msg), CallStatus::Failed),
                 Ok((entry, args)) => {
                     builtin = entry.tool.source() == "builtin";
+                    own_limit = entry.tool.output_limit();
                     let hooks = self.hooks.as_ref();
                     let fut =
                         super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
@@ -218,7 +224,8 @@ impl ToolRegistry {
                 }
             }
         };
-        let (text, cut) = cap_output(&output.text, self.output_limit);
+        let limit = own_limit.map_or(self.output_limit, |own| own.min(self.output_limit));
+        let (text, cut) = cap_output(&output.text, limit);
         let structured = output.structured.as_ref();
         let field = |k: &str| structured.and_then(|v| v.get(k));
         let result = CallResult {
@@ -294,23 +301,8 @@ fn preview(s: &str) -> String {
     }
 }
 
-/// Caps `text` at about `limit` bytes, keeping the head and the tail and
-/// saying how much was cut. Returns the text and the number of bytes cut.
-pub fn cap_output(text: &str, limit: usize) -> (String, usize) {
-    if text.len() <= limit {
-        return (text.to_string(), 0);
-    }
-    let head_len = text.floor_char_boundary(limit / 2);
-    let tail_start = text.ceil_char_boundary(text.len() - (limit - limit / 2));
-    let cut = tail_start - head_len;
-    let out = format!(
-        "{}\n[… {cut} bytes cut from the middle of this output …]\n{}",
-        &text[..head_len],
-        &text[tail_start..]
-    );
-    (out, cut)
-}
-
+#[cfg(test)]
+mod cap_tests;
 #[cfg(test)]
 mod structured_tests;
 
@@ -503,25 +495,5 @@ mod tests {
         assert_eq!(reg.names(), vec!["b", "c"]);
         assert!(reg.by_name["c"] == 1);
         assert_eq!(reg.register(waiter("a", false, &barrier, &log)), "a");
-    }
-
-    #[test]
-    fn cap_keeps_head_and_tail() {
-        let text = format!("{}{}{}", "a".repeat(100), "b".repeat(1000), "c".repeat(100));
-        let (out, cut) = cap_output(&text, 200);
-        assert_eq!(cut, 1000);
-        assert!(out.starts_with(&"a".repeat(100)));
-        assert!(out.ends_with(&"c".repeat(100)));
-        assert!(out.contains("1000 bytes cut"));
-        let (same, none) = cap_output("short", 200);
-        assert_eq!((same.as_str(), none), ("short", 0));
-    }
-
-    #[test]
-    fn cap_respects_char_boundaries() {
-        let text = "é".repeat(1000);
-        let (out, cut) = cap_output(&text, 101);
-        assert!(cut > 0);
-        assert!(out.contains("bytes cut"));
     }
 }

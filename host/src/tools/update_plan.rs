@@ -1,9 +1,10 @@
 //! `update_plan`: the model's short, visible plan for a multi-step task.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
+use super::typed::{Typed, TypedTool};
+use super::{ToolContext, ToolError, ToolOutput};
 use crate::protocol::{Event, PlanStep};
 
 const STATUSES: [&str; 3] = ["pending", "in_progress", "completed"];
@@ -13,85 +14,55 @@ Send the whole plan each time: a few concise steps, each `pending`, `in_progress
 `completed`, with at most one `in_progress`. Update it as you start and finish steps, and \
 add `explanation` when the plan changes. Skip it for simple one-step requests.";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Args {
+pub struct Args {
+    /// Optional: why the plan is what it is or what changed.
     explanation: Option<String>,
-    plan: Vec<PlanStep>,
+    /// The full plan, in order.
+    plan: Vec<Step>,
 }
 
-pub struct UpdatePlanTool {
-    spec: ToolSpec,
+// One step as the model sends it (a `PlanStep` once checked); no doc
+// comment: it would become a description the model pays for.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Step {
+    /// One short step, e.g. "Add the parser tests".
+    step: String,
+    #[schemars(extend("enum" = STATUSES))]
+    status: String,
 }
 
-impl UpdatePlanTool {
-    pub fn new() -> Self {
-        UpdatePlanTool {
-            spec: ToolSpec {
-                name: "update_plan".into(),
-                description: DESCRIPTION.into(),
-                parameters: serde_json::json!({
-                    "type": "object",
-                    "properties": {
-                        "explanation": {
-                            "type": "string",
-                            "description": "Optional: why the plan is what it is or what changed."
-                        },
-                        "plan": {
-                            "type": "array",
-                            "description": "The full plan, in order.",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "step": {
-                                        "type": "string",
-                                        "description": "One short step, e.g. \"Add the parser tests\"."
-                                    },
-                                    "status": {
-                                        "type": "string",
-                                        "enum": STATUSES
-                                    }
-                                },
-                                "required": ["step", "status"],
-                                "additionalProperties": false
-                            }
-                        }
-                    },
-                    "required": ["plan"],
-                    "additionalProperties": false
-                }),
-                read_only: true,
-                destructive: false,
-            },
-        }
-    }
-}
+/// The `update_plan` tool ([`UpdatePlan`] as a [`super::Tool`]).
+pub type UpdatePlanTool = Typed<UpdatePlan>;
 
-impl Default for UpdatePlanTool {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+#[derive(Default)]
+pub struct UpdatePlan;
 
-#[async_trait::async_trait]
-impl Tool for UpdatePlanTool {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
-    }
+impl TypedTool for UpdatePlan {
+    type Args = Args;
+    const NAME: &'static str = "update_plan";
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    const READ_ONLY: bool = true;
+    const DESTRUCTIVE: bool = false;
 
-    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
-        let args: Args =
-            serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
-        check(&args.plan)?;
+    async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let plan: Vec<PlanStep> = args
+            .plan
+            .into_iter()
+            .map(|s| PlanStep {
+                step: s.step,
+                status: s.status,
+            })
+            .collect();
+        check(&plan)?;
         let explanation = args
             .explanation
             .map(|e| e.trim().to_string())
             .filter(|e| !e.is_empty());
-        let structured = serde_json::json!({"explanation": explanation, "plan": args.plan});
-        ctx.events.send(Event::PlanUpdated {
-            explanation,
-            plan: args.plan,
-        });
+        let structured = serde_json::json!({"explanation": explanation, "plan": plan});
+        ctx.events.send(Event::PlanUpdated { explanation, plan });
         Ok(ToolOutput {
             text: "Plan updated.".into(),
             structured: Some(structured),
@@ -142,6 +113,7 @@ mod tests {
 
     use super::*;
     use crate::protocol::EventSink;
+    use crate::tools::Tool;
     use crate::tools::{ApprovalPolicy, SandboxMode, approval::DenyAll, schema};
 
     fn ctx(events: EventSink) -> ToolContext {

@@ -217,7 +217,7 @@ fn a_hook_run_is_one_line_with_its_outcome() {
         name: "guard.sh".into(),
         event: "PreToolUse".into(),
         duration_ms: 12,
-        outcome: "blocked".into(),
+        outcome: quire::protocol::HookOutcome::Blocked,
         message: Some("rm -rf is not allowed here".into()),
     });
     let text = screen(app.commit.clone(), 80);

@@ -141,7 +141,7 @@ fn eval_reports_recall_and_a_table() {
         "cases.json",
         r#"[
           {"message": "fill in the pdf form", "expect": ["pdf-forms"], "reject": ["git-bisect"]},
-          {"message": "which commit broke the build?", "expect": ["git-bisect"]},
+          {"message": "which commit introduced this regression?", "expect": ["git-bisect"]},
           {"message": "write the changelog (the vocabulary links it to release notes)", "expect": ["release-notes"]}
         ]"#,
     );

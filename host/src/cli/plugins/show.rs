@@ -188,6 +188,8 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
     }
     match outcome.result {
         Ok(text) => {
+            let limit = m.limits.output_bytes();
+            let (text, _) = quire::tools::registry::cap_output(&text, limit);
             println!("{text}");
             EXIT_OK
         }

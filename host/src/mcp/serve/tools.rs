@@ -10,6 +10,7 @@ use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool as McpTool, Too
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use crate::tools::registry::cap_output;
 use crate::tools::{Tool, ToolContext, ToolError, schema};
 
 /// The tools `quire mcp serve` offers and the context their calls run in
@@ -105,10 +106,15 @@ impl ToolSource {
         };
         Ok(match output {
             Ok(out) => {
+                // Capped where every output is: the registry's cap module.
+                let text = match tool.output_limit() {
+                    Some(limit) => cap_output(&out.text, limit).0,
+                    None => out.text,
+                };
                 let mut r = if out.is_error {
-                    CallToolResult::error(vec![ContentBlock::text(out.text)])
+                    CallToolResult::error(vec![ContentBlock::text(text)])
                 } else {
-                    CallToolResult::success(vec![ContentBlock::text(out.text)])
+                    CallToolResult::success(vec![ContentBlock::text(text)])
                 };
                 r.structured_content = out.structured;
                 r

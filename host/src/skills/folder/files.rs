@@ -133,7 +133,7 @@ pub fn list(skill: &Skill) -> Result<Vec<SkillFile>, String> {
 
 /// The visible entries of `dir` (canonical paths inside `root`), regular
 /// files and folders only, each folder once.
-fn children(
+pub(super) fn children(
     dir: &Path,
     root: &Path,
     visited: &mut HashSet<PathBuf>,

@@ -17,7 +17,7 @@ use crate::skills::Skill;
 
 const MAGIC: &[u8; 4] = b"QSKI";
 /// Bump when the tokenizer, the weights or the layout change.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// One cached document.
 #[derive(Debug, Clone, PartialEq)]

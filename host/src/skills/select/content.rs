@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::skills::Skill;
-use crate::skills::folder::{Located, Refused, locate};
+use crate::skills::folder::{Located, Refused, listing, locate};
 
 /// Files listed in an activation.
 pub const MAX_FILES_LISTED: usize = 200;
@@ -57,48 +57,11 @@ pub fn activation_text(skill: &Skill) -> String {
 }
 
 /// The files under `dir` (relative, sorted; `SKILL.md` itself, dot entries,
-/// `node_modules` and symlinked folders left out) and whether the list was
-/// cut at [`MAX_FILES_LISTED`].
+/// `node_modules` and anything leading outside the folder left out) and
+/// whether the list was cut at [`MAX_FILES_LISTED`]: the walk of
+/// [`crate::skills::folder`].
 pub fn list_files(dir: &Path) -> (Vec<String>, bool) {
-    let mut out = Vec::new();
-    let mut cut = false;
-    walk(dir, dir, 0, &mut out, &mut cut);
-    out.sort();
-    (out, cut)
-}
-
-fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>, cut: &mut bool) {
-    if depth > MAX_DEPTH || *cut {
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name();
-        let name_s = name.to_string_lossy();
-        if name_s.starts_with('.') || name_s == "node_modules" {
-            continue;
-        }
-        let path = e.path();
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
-            walk(root, &path, depth + 1, out, cut);
-        } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
-            if depth == 0 && name_s == "SKILL.md" {
-                continue;
-            }
-            if out.len() >= MAX_FILES_LISTED {
-                *cut = true;
-                return;
-            }
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.display().to_string());
-            }
-        }
-    }
+    listing(dir, MAX_FILES_LISTED, MAX_DEPTH)
 }
 
 /// The file at `rel` inside `skill`'s folder. Absolute paths, `..` and

@@ -308,10 +308,16 @@ impl Index {
         };
         let new_terms = text::weighted(new);
         let previous_weight = previous_weight(new, &new_terms);
+        let new_phrases = text::phrases(&new_terms);
         for (t, w) in new_terms {
             add(t, w, true);
         }
-        for (t, w) in previous.map(text::weighted).unwrap_or_default() {
+        for (t, w) in new_phrases {
+            add(t, w, true);
+        }
+        let old = previous.map(text::weighted).unwrap_or_default();
+        let old_phrases = text::phrases(&old);
+        for (t, w) in old.into_iter().chain(old_phrases) {
             add(t, w * previous_weight, false);
         }
         Query { terms }

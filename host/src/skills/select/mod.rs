@@ -3,6 +3,8 @@
 //! - [`index`]: BM25 over name (split on hyphens), keywords, description,
 //!   `when_to_use` and headings, with a Porter stemmer ([`stem`]) and a
 //!   tokenizer ([`text`]); built in parallel, cached on disk ([`cache`]).
+//! - [`specific`]: among items matching on the same words, the one whose
+//!   name the message covers first.
 //! - [`plan`]: what a user message activates (explicit `$name`/`/name`, a
 //!   clear winner) within the token budgets; [`catalog`]: the top skills
 //!   listed in the system prompt within the character budget.
@@ -21,6 +23,7 @@ pub mod learn;
 mod par;
 pub mod plan;
 pub mod semantic;
+pub mod specific;
 pub mod state;
 pub mod stem;
 #[doc(hidden)]
@@ -119,7 +122,14 @@ impl SkillSet {
             return Vec::new();
         }
         let q = self.index.query(query, None);
-        let scores = self.index.scores(&q);
+        let mut scores = self.index.scores(&q);
+        specific::boost_names(
+            &self.index,
+            &q,
+            &mut scores,
+            specific::SKILL_NAME_BOOST,
+            |i| self.skills[i].name.as_str(),
+        );
         let mut hits: Vec<Ranked> = scores
             .iter()
             .enumerate()

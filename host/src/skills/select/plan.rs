@@ -18,6 +18,9 @@ pub const MIN_AUTO_SCORE: f32 = 1.5;
 pub const MIN_AUTO_TERMS: usize = 2;
 /// What one term must add, in units, to count as evidence.
 pub const MIN_TERM_EVIDENCE: f32 = 0.1;
+/// A term is evidence only when the message says it (not only in a path
+/// or a file name, which weigh less: they say where, not what).
+pub const MIN_EVIDENCE_WEIGHT: f32 = 0.75;
 /// Ranked skills kept per turn (at least; four times the catalog size when
 /// that is more).
 pub const RANKED_KEEP: usize = 32;
@@ -137,6 +140,15 @@ pub fn plan_with(
     };
     for b in &boosts {
         scores[b.skill] += b.score;
+    }
+    if index.len() == skills.len() {
+        super::specific::boost_names(
+            index,
+            &query,
+            &mut scores,
+            super::specific::SKILL_NAME_BOOST,
+            |i| skills[i].name.as_str(),
+        );
     }
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)
@@ -283,8 +295,15 @@ pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) 
         .explain(query, skill)
         .iter()
         .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
-        // A synonym group's term comes with the word that yielded it.
-        .filter(|c| !c.term.starts_with('='))
+        .filter(|c| {
+            query
+                .terms
+                .iter()
+                .any(|q| q.from_new && q.term == c.term && q.weight >= MIN_EVIDENCE_WEIGHT)
+        })
+        // A synonym group's term comes with the word that yielded it, a
+        // phrase with its two words.
+        .filter(|c| !c.term.starts_with('=') && !c.term.contains('+'))
         .count()
 }
 

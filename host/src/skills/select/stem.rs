@@ -3,12 +3,40 @@
 //! "configuring", "configured" and "configuration" all become "configur",
 //! so a message and a description match across word forms.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Stems remembered per thread: the words of thousands of skill bodies
+/// repeat, and indexing stems each word twice (the vocabulary matches on
+/// stems). Emptied when it grows past this many words.
+const MEMO_MAX: usize = 64 * 1024;
+
+thread_local! {
+    static MEMO: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
 /// The stem of `word` (lowercase ASCII letters; anything else is returned
 /// as is).
 pub fn stem(word: &str) -> String {
     if word.len() <= 2 || !word.bytes().all(|c| c.is_ascii_lowercase()) {
         return word.to_string();
     }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(s) = memo.get(word) {
+            return s.clone();
+        }
+        let s = porter(word);
+        if memo.len() >= MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), s.clone());
+        s
+    })
+}
+
+/// The Porter stem of a lowercase ASCII word of three letters or more.
+fn porter(word: &str) -> String {
     let mut s = Stemmer {
         b: word.as_bytes().to_vec(),
         k: word.len() as isize - 1,

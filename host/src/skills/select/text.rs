@@ -20,6 +20,13 @@ pub const WEIGHT_BODY: f32 = 0.1;
 /// How much of the body is indexed (bytes, at a character boundary).
 pub const BODY_BYTES: usize = 3000;
 
+/// How much a pair of neighbouring words ("mutation testing", "press
+/// key") counts beside its words, in the fields that weigh at least
+/// [`PHRASE_FIELD_MIN`] and in messages: a phrase matched says more than
+/// its words apart.
+pub const PHRASE_WEIGHT: f32 = 0.5;
+pub const PHRASE_FIELD_MIN: f32 = 1.0;
+
 /// The indexed beginning of a body.
 pub fn body_prefix(body: &str) -> &str {
     if body.len() <= BODY_BYTES {
@@ -210,6 +217,18 @@ pub fn weighted(text: &str) -> Vec<(String, f32)> {
     out
 }
 
+/// The pairs of neighbouring terms of `terms` (in order, synonym-group
+/// terms left out) as phrase terms (`a+b`), each with the lower weight of
+/// its two words.
+pub fn phrases(terms: &[(String, f32)]) -> Vec<(String, f32)> {
+    let words: Vec<&(String, f32)> = terms.iter().filter(|(t, _)| !t.starts_with('=')).collect();
+    words
+        .windows(2)
+        .filter(|w| w[0].0 != w[1].0)
+        .map(|w| (format!("{}+{}", w[0].0, w[1].0), w[0].1.min(w[1].1)))
+        .collect()
+}
+
 /// One skill as the index sees it: weighted term frequencies and the
 /// weighted length.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,7 +265,13 @@ pub fn weighted_terms<'a>(fields: impl IntoIterator<Item = (f32, &'a str)>) -> D
     let mut tf: HashMap<String, f32> = HashMap::new();
     let mut len = 0.0;
     for (weight, text) in fields {
-        for (t, w) in weighted(text) {
+        let terms = weighted(text);
+        if weight >= PHRASE_FIELD_MIN {
+            for (t, w) in phrases(&terms) {
+                *tf.entry(t).or_insert(0.0) += weight * w * PHRASE_WEIGHT;
+            }
+        }
+        for (t, w) in terms {
             *tf.entry(t).or_insert(0.0) += weight * w;
             len += weight * w;
         }

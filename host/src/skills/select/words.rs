@@ -46,6 +46,9 @@ fn trim_punct(chunk: &str) -> &str {
 
 /// `C++`, `C#`, `F#` and `.NET` as words.
 fn specials(chunk: &str) -> Option<&'static str> {
+    if !chunk.contains(['+', '#', '.']) {
+        return None;
+    }
     match trim_punct(chunk).to_ascii_lowercase().as_str() {
         "c++" => Some("cpp"),
         "c#" => Some("csharp"),
@@ -59,6 +62,14 @@ fn specials(chunk: &str) -> Option<&'static str> {
 /// (`getUserName`, `TestAccWidget`) split; two-part brand names
 /// (`GitHub`, `PyTorch`) kept whole; `PRs` is the acronym `PR`.
 fn split_run(run: &str, weight: f32, out: &mut Vec<Word>) {
+    // Most words of prose: nothing to split.
+    if run
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        out.push(Word::new(run.to_string(), false, weight));
+        return;
+    }
     let chars: Vec<char> = run.chars().collect();
     let upper = |c: char| c.is_uppercase();
     let n = chars.len();

@@ -10,11 +10,13 @@ mod parse;
 mod paths;
 mod plan;
 
+use schemars::JsonSchema;
 use serde_json::{Value, json};
 
+use super::typed::{Typed, TypedTool};
 use super::{
-    ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, Tool, ToolContext, ToolError,
-    ToolOutput, ToolSpec, approval,
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, ToolContext, ToolError,
+    ToolOutput, approval,
 };
 pub use diff::FileDiff;
 use plan::{Change, PlanError, Prepared, Scope};
@@ -49,57 +51,37 @@ Example:
 *** Delete File: src/unused.py
 *** End Patch"#;
 
-pub struct ApplyPatchTool {
-    spec: ToolSpec,
+#[derive(serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// The whole patch, from '*** Begin Patch' to '*** End Patch'.
+    patch: String,
 }
 
-impl ApplyPatchTool {
-    pub fn new() -> Self {
-        ApplyPatchTool {
-            spec: ToolSpec {
-                name: "apply_patch".into(),
-                description: DESCRIPTION.into(),
-                parameters: json!({
-                    "type": "object",
-                    "properties": {
-                        "patch": {
-                            "type": "string",
-                            "description": "The whole patch, from '*** Begin Patch' to '*** End Patch'."
-                        }
-                    },
-                    "required": ["patch"],
-                    "additionalProperties": false
-                }),
-                read_only: false,
-                destructive: false,
-            },
-        }
-    }
-}
+/// The `apply_patch` tool ([`ApplyPatch`] as a [`super::Tool`]).
+pub type ApplyPatchTool = Typed<ApplyPatch>;
 
-impl Default for ApplyPatchTool {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+#[derive(Default)]
+pub struct ApplyPatch;
 
-#[async_trait::async_trait]
-impl Tool for ApplyPatchTool {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
+impl TypedTool for ApplyPatch {
+    type Args = Args;
+    const NAME: &'static str = "apply_patch";
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    const READ_ONLY: bool = false;
+    const DESTRUCTIVE: bool = false;
+
+    fn invalid_arguments(_: serde_json::Error) -> ToolError {
+        ToolError::InvalidArguments("'patch' must be a string holding the whole patch text".into())
     }
 
-    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+    async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         if ctx.sandbox == SandboxMode::ReadOnly {
             return Err(ToolError::Denied(
                 "the sandbox is read-only (--sandbox read-only), so apply_patch cannot change files. Tell the user what you would change; they can restart quire with --sandbox workspace-write to allow edits.".into(),
             ));
         }
-        let Some(patch) = args.get("patch").and_then(Value::as_str) else {
-            return Err(ToolError::InvalidArguments(
-                "'patch' must be a string holding the whole patch text".into(),
-            ));
-        };
+        let patch = args.patch.as_str();
         let ops = parse::parse(patch).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
         let scope = Scope {
             cwd: ctx.cwd.clone(),

@@ -1,8 +1,9 @@
 use std::path::Path;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
+use crate::tools::Tool;
 
 fn ctx(dir: &Path) -> ToolContext {
     ToolContext::standalone(dir)

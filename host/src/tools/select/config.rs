@@ -25,6 +25,15 @@ pub struct ToolSelectionConfig {
     /// the best one: a request carries the tools that fit, not a fixed
     /// count of schemas (0 sends the best `max_tools` whatever they score).
     pub min_score_ratio: f32,
+    /// Bytes the ranked tools' definitions (name, description, schema) may
+    /// take in one request, besides the kept tools: the best-ranked tool
+    /// always goes, the next ones while they fit (a large schema that does
+    /// not fit gives way to smaller tools ranked after it). 0: no limit.
+    pub ranked_bytes: usize,
+    /// Ranked tools scoring at least this share of the best go whatever
+    /// their size (see `ranked_bytes`): a clear match is never left out
+    /// for its schema.
+    pub sure_score_ratio: f32,
     /// How a tool that becomes needed after the session's first request
     /// reaches the model (see [`Join`]).
     pub join: Join,
@@ -54,7 +63,9 @@ impl Default for ToolSelectionConfig {
             max_tools: 20,
             always: Vec::new(),
             search_limit: 5,
-            min_score_ratio: 0.3,
+            min_score_ratio: 0.1,
+            ranked_bytes: 8 * 1024,
+            sure_score_ratio: 0.4,
             join: Join::default(),
         }
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::skills::select::Index;
 use crate::skills::select::learn::{Kind, LEARNED_UNIT, Learned};
 use crate::skills::select::semantic::{Semantic, rank};
+use crate::skills::select::specific;
 use crate::skills::select::text::{DocTerms, weighted_terms};
 use crate::tools::ToolSpec;
 
@@ -22,6 +23,8 @@ pub const WEIGHT_PARAMETERS: f32 = 0.5;
 #[derive(Debug, Default)]
 pub struct ToolIndex {
     pub specs: Vec<ToolSpec>,
+    /// What each tool takes in a request (see [`spec_bytes`]).
+    pub bytes: Vec<usize>,
     index: Index,
     /// The registry generation the index was built from.
     pub generation: Option<u64>,
@@ -37,6 +40,7 @@ impl ToolIndex {
         let docs = specs.iter().map(doc_terms).collect();
         ToolIndex {
             index: Index::from_terms(docs),
+            bytes: specs.iter().map(spec_bytes).collect(),
             specs,
             generation: Some(generation),
             learned: None,
@@ -89,6 +93,13 @@ impl ToolIndex {
                 }
             }
         }
+        specific::boost_names(
+            &self.index,
+            &query,
+            &mut scores,
+            specific::TOOL_NAME_BOOST,
+            |i| self.specs[i].name.as_str(),
+        );
         let mut hits: Vec<(usize, f32)> = scores
             .into_iter()
             .enumerate()
@@ -116,6 +127,16 @@ impl ToolIndex {
             None => hits,
         }
     }
+}
+
+/// What `spec` takes in a request: its name, description and parameter
+/// schema as JSON, with the few bytes of the wrapping object.
+pub fn spec_bytes(spec: &ToolSpec) -> usize {
+    const WRAPPER: usize = 60;
+    let schema = serde_json::to_string(&spec.parameters)
+        .map(|s| s.len())
+        .unwrap_or(0);
+    WRAPPER + spec.name.len() + spec.description.len() + schema
 }
 
 /// One tool as a document.
@@ -197,15 +218,15 @@ mod tests {
             ),
         ];
         let index = ToolIndex::build(specs.clone(), 1).with_learned(Some(learned.clone()));
-        let msg = "look at this mockup png and tell me what's wrong";
+        let msg = "look at this mockup sketch and tell me what's wrong";
         assert!(index.rank(msg, None).iter().all(|h| h.0 != 0));
         learned.remember(Kind::Tool, "mcp__fs__read_media_file", msg);
-        let top = index.rank("what's wrong in this mockup png?", None);
+        let top = index.rank("what's wrong in this mockup sketch?", None);
         assert_eq!(top.first().map(|h| h.0), Some(0), "{top:?}");
         let without = ToolIndex::build(specs, 1);
         assert!(
             without
-                .rank("what's wrong in this mockup png?", None)
+                .rank("what's wrong in this mockup sketch?", None)
                 .is_empty()
         );
     }

@@ -43,18 +43,46 @@ pub fn pick(
         .map(|(i, _)| i)
         .collect();
     let room = config.max_tools.saturating_sub(chosen.len());
-    let ranked: Vec<usize> = index
+    let candidates: Vec<(usize, f32)> = index
         .rank_within(message, previous, config.min_score_ratio)
         .into_iter()
-        .map(|(i, _)| i)
-        .filter(|i| !chosen.contains(i))
-        .take(room)
+        .filter(|(i, _)| !chosen.contains(i))
         .collect();
+    let ranked = within_bytes(index, &candidates, room, config);
     chosen.extend(ranked);
     Picked {
         tools: chosen.into_iter().collect(),
         selecting: true,
     }
+}
+
+/// The first `room` of `candidates` (best first, with scores): the best
+/// and those scoring at least `config.sure_score_ratio` of it whatever
+/// they weigh, then those whose definitions still fit in
+/// `config.ranked_bytes` together (0: no limit).
+fn within_bytes(
+    index: &ToolIndex,
+    candidates: &[(usize, f32)],
+    room: usize,
+    config: &ToolSelectionConfig,
+) -> Vec<usize> {
+    let best = candidates.first().map(|c| c.1).unwrap_or(0.0);
+    let budget = config.ranked_bytes;
+    let mut out = Vec::new();
+    let mut used = 0usize;
+    for &(i, score) in candidates {
+        if out.len() >= room {
+            break;
+        }
+        let bytes = index.bytes.get(i).copied().unwrap_or(0);
+        let sure = out.is_empty() || score >= config.sure_score_ratio * best;
+        if budget > 0 && !sure && used + bytes > budget {
+            continue;
+        }
+        used += bytes;
+        out.push(i);
+    }
+    out
 }
 
 /// At most this many tools join the list for one new message.

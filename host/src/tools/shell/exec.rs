@@ -15,9 +15,13 @@ use tokio::net::unix::pipe;
 use tokio::process::Child;
 use tokio_util::sync::CancellationToken;
 
-use super::output::{HeadTail, KEPT_BYTES};
 use crate::tools::ToolError;
+use crate::tools::registry::cap::HeadTail;
 use crate::tools::sandbox::{self, SandboxPolicy};
+
+/// Bytes of a command's output kept in memory (head plus tail); the
+/// registry cuts what goes to the model further.
+pub const KEPT_BYTES: usize = 1024 * 1024;
 
 /// How long output is still read after the command exited, when a
 /// background process keeps the pipe open.

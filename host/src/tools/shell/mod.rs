@@ -2,22 +2,21 @@
 //! sandbox, asking for approval as the policy says.
 
 mod exec;
-mod output;
 mod safe;
 
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::approval::denial_text;
 use super::sandbox::{SandboxMode, SandboxPolicy};
+use super::typed::{Typed, TypedTool};
 use super::{
-    ApprovalDecision, ApprovalPolicy, ApprovalRequest, Tool, ToolContext, ToolError, ToolOutput,
-    ToolSpec,
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, ToolContext, ToolError, ToolOutput,
 };
-pub use exec::{ExecOutcome, ExecRequest, run as run_sandboxed};
-pub use output::KEPT_BYTES;
+pub use exec::{ExecOutcome, ExecRequest, KEPT_BYTES, run as run_sandboxed};
 pub use safe::{always_key, is_known_safe};
 
 /// The default timeout of a call, in milliseconds.
@@ -34,86 +33,69 @@ const DESCRIPTION: &str = "Runs a shell command with `bash -c` and returns its e
 - A non-zero exit code marks the result as an error: read the output and react.
 - Long-running commands are killed after `timeout_ms` (default applies); do not start servers or watchers that never exit.";
 
-#[derive(Debug, Deserialize)]
-struct Args {
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("additionalProperties" = false))]
+pub struct Args {
+    /// The command line, run with `bash -c`.
     command: String,
+    /// Directory to run in, relative to the session's working directory (default: that directory).
     workdir: Option<String>,
+    /// Kill the command after this many milliseconds (set by `adjust_schema`).
+    #[schemars(range(min = 1, max = MAX_TIMEOUT_MS))]
     timeout_ms: Option<u64>,
+    /// Run outside the sandbox. Needs the user's approval; give a justification.
     #[serde(default)]
     escalate: bool,
+    /// One sentence telling the user why the command must run outside the sandbox.
     justification: Option<String>,
 }
 
-pub struct ShellTool {
-    spec: ToolSpec,
+/// The `shell` tool ([`Shell`] as a [`super::Tool`]).
+pub type ShellTool = Typed<Shell>;
+
+pub struct Shell {
     default_timeout_ms: u64,
 }
 
-impl ShellTool {
-    pub fn new() -> Self {
-        Self::with_default_timeout(DEFAULT_TIMEOUT_MS)
-    }
-
-    /// A shell tool whose calls time out after `ms` unless they say
-    /// otherwise (capped at [`MAX_TIMEOUT_MS`]).
-    pub fn with_default_timeout(ms: u64) -> Self {
-        let default_timeout_ms = ms.clamp(1, MAX_TIMEOUT_MS);
-        ShellTool {
-            spec: ToolSpec {
-                name: "shell".into(),
-                description: DESCRIPTION.into(),
-                parameters: json!({
-                    "type": "object",
-                    "properties": {
-                        "command": {
-                            "type": "string",
-                            "description": "The command line, run with `bash -c`."
-                        },
-                        "workdir": {
-                            "type": "string",
-                            "description": "Directory to run in, relative to the session's working directory (default: that directory)."
-                        },
-                        "timeout_ms": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": MAX_TIMEOUT_MS,
-                            "description": format!("Kill the command after this many milliseconds (default {default_timeout_ms}, at most {MAX_TIMEOUT_MS}).")
-                        },
-                        "escalate": {
-                            "type": "boolean",
-                            "description": "Run outside the sandbox. Needs the user's approval; give a justification."
-                        },
-                        "justification": {
-                            "type": "string",
-                            "description": "One sentence telling the user why the command must run outside the sandbox."
-                        }
-                    },
-                    "required": ["command"],
-                    "additionalProperties": false
-                }),
-                read_only: false,
-                destructive: true,
-            },
-            default_timeout_ms,
+impl Default for Shell {
+    fn default() -> Self {
+        Shell {
+            default_timeout_ms: DEFAULT_TIMEOUT_MS,
         }
     }
 }
 
-impl Default for ShellTool {
-    fn default() -> Self {
-        Self::new()
+impl Typed<Shell> {
+    /// A shell tool whose calls time out after `ms` unless they say
+    /// otherwise (capped at [`MAX_TIMEOUT_MS`]).
+    pub fn with_default_timeout(ms: u64) -> Self {
+        Typed::of(Shell {
+            default_timeout_ms: ms.clamp(1, MAX_TIMEOUT_MS),
+        })
     }
 }
 
-#[async_trait::async_trait]
-impl Tool for ShellTool {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
+impl TypedTool for Shell {
+    type Args = Args;
+    const NAME: &'static str = "shell";
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    const READ_ONLY: bool = false;
+    const DESTRUCTIVE: bool = true;
+
+    fn adjust_schema(&self, parameters: &mut Value) {
+        if let Some(timeout) = parameters.pointer_mut("/properties/timeout_ms") {
+            timeout["description"] = json!(format!(
+                "Kill the command after this many milliseconds (default {}, at most {MAX_TIMEOUT_MS}).",
+                self.default_timeout_ms
+            ));
+        }
     }
 
-    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
-        let args: Args = serde_json::from_value(args)
-            .map_err(|e| ToolError::InvalidArguments(format!("{e}. Pass at least `command`.")))?;
+    fn invalid_arguments(e: serde_json::Error) -> ToolError {
+        ToolError::InvalidArguments(format!("{e}. Pass at least `command`."))
+    }
+
+    async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         if args.command.trim().is_empty() {
             return Err(ToolError::InvalidArguments(
                 "`command` is empty; pass the command line to run".into(),

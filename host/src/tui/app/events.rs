@@ -182,7 +182,7 @@ impl App {
                 message,
             } => {
                 let style = if outcome == "ok" { pal.dim() } else { pal.warn() };
-                let line = hook_line(name, event, *duration_ms, outcome, message.as_deref());
+                let line = hook_line(name, event, *duration_ms, outcome.as_str(), message.as_deref());
                 self.note(&line, style);
             }
             // Subagents: a live line each while they run (draw.rs), one

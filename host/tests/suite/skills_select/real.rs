@@ -14,10 +14,10 @@ use quire::skills::select::catalog::{self, Paths};
 use quire::skills::select::eval::{self, EvalReport};
 use quire::skills::{Scope, Skill, SkillsConfig};
 
-/// Measured when the set was written (see BENCHMARKS.md); the floors sit
-/// a little below so that wording changes do not fail the build.
-const RECALL_AT_1_FLOOR: f64 = 0.84;
-const RECALL_AT_5_FLOOR: f64 = 0.94;
+/// Measured (see BENCHMARKS.md: 0.87 and 0.98 on 2026-12-03); the floors
+/// sit a little below so that wording changes do not fail the build.
+const RECALL_AT_1_FLOOR: f64 = 0.88;
+const RECALL_AT_5_FLOOR: f64 = 0.97;
 const FALSE_ACTIVATION_CEILING: f64 = 0.02;
 
 pub fn real_skills_dir() -> PathBuf {
@@ -66,11 +66,49 @@ pub fn real_skills() -> Vec<Skill> {
     out
 }
 
+/// Held-out messages (`real-heldout.json`), written before the selector
+/// was tuned for issue 18's targets and never tuned on: the floors hold
+/// what they reached (0.84 and 0.95; 0.89 and 0.95 before the tuning).
+const HELDOUT_RECALL_AT_1_FLOOR: f64 = 0.85;
+const HELDOUT_RECALL_AT_5_FLOOR: f64 = 0.95;
+
 fn run() -> (SkillSet, EvalReport) {
+    run_file(include_str!("real-eval.json"))
+}
+
+fn run_file(text: &str) -> (SkillSet, EvalReport) {
     let (set, _) = SkillSet::build(real_skills(), None);
-    let cases = eval::parse(include_str!("real-eval.json")).unwrap();
+    let cases = eval::parse(text).unwrap();
     let report = eval::evaluate(&set, &SkillsConfig::default(), &cases);
     (set, report)
+}
+
+/// Prints the table and the misses at 1 of a run.
+fn print_report(report: &EvalReport) {
+    println!("{}", eval::render(report));
+    let misses: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.recall_at_1.is_some_and(|r| r < 1.0))
+        .map(|c| {
+            format!(
+                "  {:?}: expected {:?}, got {:?}",
+                c.message, c.expect, c.top
+            )
+        })
+        .collect();
+    println!("misses at 1:\n{}", misses.join("\n"));
+}
+
+/// Names of `report`'s cases that activated a skill they do not accept.
+fn false_activations(report: &EvalReport) -> String {
+    report
+        .cases
+        .iter()
+        .filter(|c| !c.false_activations.is_empty())
+        .map(|c| format!("  {:?} activated {:?}", c.message, c.false_activations))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -100,19 +138,7 @@ fn the_real_set_is_big_and_labelled_with_installed_skills() {
 #[test]
 fn real_skills_recall_and_false_activation_floors() {
     let (set, report) = run();
-    println!("{}", eval::render(&report));
-    let misses: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|c| c.recall_at_1.is_some_and(|r| r < 1.0))
-        .map(|c| {
-            format!(
-                "  {:?}: expected {:?}, got {:?}",
-                c.message, c.expect, c.top
-            )
-        })
-        .collect();
-    println!("misses at 1:\n{}", misses.join("\n"));
+    print_report(&report);
     assert!(
         report.recall_at_1 >= RECALL_AT_1_FLOOR,
         "recall@1 {:.3} < {RECALL_AT_1_FLOOR}",
@@ -123,20 +149,48 @@ fn real_skills_recall_and_false_activation_floors() {
         "recall@5 {:.3} < {RECALL_AT_5_FLOOR}",
         report.recall_at_5
     );
-    let wrong: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|c| !c.false_activations.is_empty())
-        .map(|c| format!("  {:?} activated {:?}", c.message, c.false_activations))
-        .collect();
     assert!(
         report.false_activation_rate <= FALSE_ACTIVATION_CEILING,
         "false activations {:.3}:\n{}",
         report.false_activation_rate,
-        wrong.join("\n")
+        false_activations(&report)
     );
     assert_eq!(report.wrong_share, 0.0, "a rejected skill was selected");
     assert!(set.skills.len() >= 500);
+}
+
+#[test]
+fn heldout_real_skills_recall_and_false_activation_floors() {
+    let text = include_str!("real-heldout.json");
+    let cases = eval::parse(text).unwrap();
+    assert!(cases.len() >= 60, "{} held-out messages", cases.len());
+    let names: Vec<String> = real_skills().into_iter().map(|s| s.name).collect();
+    for c in &cases {
+        for n in c.expect.iter().chain(&c.any).chain(&c.reject) {
+            assert!(
+                names.contains(n),
+                "{n} in real-heldout.json is not a real skill"
+            );
+        }
+    }
+    let (_, report) = run_file(text);
+    print_report(&report);
+    assert!(
+        report.recall_at_1 >= HELDOUT_RECALL_AT_1_FLOOR,
+        "held-out recall@1 {:.3} < {HELDOUT_RECALL_AT_1_FLOOR}",
+        report.recall_at_1
+    );
+    assert!(
+        report.recall_at_5 >= HELDOUT_RECALL_AT_5_FLOOR,
+        "held-out recall@5 {:.3} < {HELDOUT_RECALL_AT_5_FLOOR}",
+        report.recall_at_5
+    );
+    assert!(
+        report.false_activation_rate <= FALSE_ACTIVATION_CEILING,
+        "held-out false activations {:.3}:\n{}",
+        report.false_activation_rate,
+        false_activations(&report)
+    );
 }
 
 #[test]

@@ -17,11 +17,16 @@ use quire::tools::select::{ToolIndex, ToolSelectionConfig};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Measured when the set was written (see BENCHMARKS.md): the needed
-/// tool was sent for 0.962 of the messages; the MCP tools' schemas took
-/// 14 KB per request (median), 24 KB with quire's own tools.
-const SENT_FLOOR: f64 = 0.95;
-const MEDIAN_MCP_BYTES_CEILING: usize = 16 * 1024;
+/// Measured (see BENCHMARKS.md): the needed tool was sent for 0.977 of
+/// the messages (129 of 132); the tool schemas of a request took 18.4 KB
+/// (median) with quire's own tools, 8.9 KB of it the MCP tools'.
+const SENT_FLOOR: f64 = 0.97;
+/// Tool schemas per request (quire's own tools, the MCP tools sent and
+/// tool_search), median: issue 18's target.
+const MEDIAN_BYTES_CEILING: usize = 20 * 1024;
+/// Held-out messages (`heldout.toml`), never tuned on: 0.897 (61 of 68)
+/// at 17.7 KB median (0.897 at 23.9 KB before the tuning).
+const HELDOUT_SENT_FLOOR: f64 = 0.89;
 
 #[derive(Deserialize)]
 struct Server {
@@ -71,8 +76,16 @@ pub fn real_tools() -> Vec<ToolSpec> {
 
 /// Labelled messages with `server/tool` turned into exposed names.
 pub fn real_cases() -> Vec<Case> {
-    let m: Messages =
-        toml::from_str(include_str!("../../fixtures/mcp-tools/messages.toml")).unwrap();
+    cases_of(include_str!("../../fixtures/mcp-tools/messages.toml"))
+}
+
+/// The held-out messages (`heldout.toml`), never tuned on.
+pub fn heldout_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/heldout.toml"))
+}
+
+fn cases_of(text: &str) -> Vec<Case> {
+    let m: Messages = toml::from_str(text).unwrap();
     m.message
         .into_iter()
         .map(|mut c| {
@@ -134,15 +147,24 @@ fn the_real_servers_are_many_versioned_and_the_labels_exist() {
     }
 }
 
-#[test]
-fn the_needed_real_tool_is_sent_and_requests_stay_small() {
+/// What a set of messages got: the share whose needed tool was sent, the
+/// median bytes of tool schemas per request (all, and the MCP part) and
+/// the largest request.
+pub struct Measured {
+    pub share: f64,
+    pub median: usize,
+    pub mcp_median: usize,
+    pub max: usize,
+    pub misses: Vec<String>,
+}
+
+pub fn measure(cases: &[Case]) -> Measured {
     let (index, keep) = session();
     let config = ToolSelectionConfig::default();
-    let cases = real_cases();
     let search_bytes = spec_bytes(&search::spec());
     let (mut sent_ok, mut sizes, mut misses) = (0usize, Vec::new(), Vec::new());
     let mut mcp_sizes = Vec::new();
-    for c in &cases {
+    for c in cases {
         let picked = pick(&index, &config, &keep, &c.text, c.previous.as_deref());
         assert!(picked.selecting);
         let sent: Vec<&ToolSpec> = picked.tools.iter().map(|&i| &index.specs[i]).collect();
@@ -171,23 +193,62 @@ fn the_needed_real_tool_is_sent_and_requests_stay_small() {
     }
     sizes.sort_unstable();
     mcp_sizes.sort_unstable();
-    let median = sizes[sizes.len() / 2];
-    let mcp_median = mcp_sizes[mcp_sizes.len() / 2];
-    let share = sent_ok as f64 / cases.len() as f64;
+    let m = Measured {
+        share: sent_ok as f64 / cases.len() as f64,
+        median: sizes[sizes.len() / 2],
+        mcp_median: mcp_sizes[mcp_sizes.len() / 2],
+        max: sizes[sizes.len() - 1],
+        misses,
+    };
     println!(
-        "{} tools, {} messages: needed tool sent {share:.3} ({sent_ok}); tool schemas per request median {median} B (MCP tools {mcp_median} B), max {} B",
+        "{} tools, {} messages: needed tool sent {:.3} ({sent_ok}); tool schemas per request median {} B (MCP tools {} B), max {} B",
         index.len(),
         cases.len(),
-        sizes[sizes.len() - 1]
+        m.share,
+        m.median,
+        m.mcp_median,
+        m.max
     );
-    println!("not sent:\n{}", misses.join("\n"));
+    println!("not sent:\n{}", m.misses.join("\n"));
+    m
+}
+
+#[test]
+fn the_needed_real_tool_is_sent_and_requests_stay_small() {
+    let m = measure(&real_cases());
     assert!(
-        share >= SENT_FLOOR,
-        "needed tool sent {share:.3} < {SENT_FLOOR}:\n{}",
-        misses.join("\n")
+        m.share >= SENT_FLOOR,
+        "needed tool sent {:.3} < {SENT_FLOOR}:\n{}",
+        m.share,
+        m.misses.join("\n")
     );
     assert!(
-        mcp_median <= MEDIAN_MCP_BYTES_CEILING,
-        "median MCP tool bytes per request {mcp_median}"
+        m.median <= MEDIAN_BYTES_CEILING,
+        "median tool bytes per request {}",
+        m.median
+    );
+}
+
+#[test]
+fn heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    let cases = heldout_cases();
+    assert!(cases.len() >= 60, "{} held-out messages", cases.len());
+    let names: BTreeSet<String> = real_tools().into_iter().map(|t| t.name).collect();
+    for c in &cases {
+        for e in &c.expect {
+            assert!(names.contains(e), "{:?} expects unknown {e}", c.text);
+        }
+    }
+    let m = measure(&cases);
+    assert!(
+        m.share >= HELDOUT_SENT_FLOOR,
+        "held-out: needed tool sent {:.3} < {HELDOUT_SENT_FLOOR}:\n{}",
+        m.share,
+        m.misses.join("\n")
+    );
+    assert!(
+        m.median <= MEDIAN_BYTES_CEILING,
+        "held-out: median tool bytes per request {}",
+        m.median
     );
 }

@@ -1,12 +1,32 @@
-//! A bounded output buffer: keeps the first and the last bytes of a
-//! command's output and counts what falls in between, so a command that
-//! prints without end cannot exhaust memory.
+//! The one owner of output capping, head + tail kept: [`cap_output`] cuts
+//! what goes back to the model (the registry applies it to every call, at
+//! the session's `tool_output_limit` or a tool's own smaller
+//! [`Tool::output_limit`](crate::tools::Tool::output_limit)); [`HeadTail`]
+//! bounds output while it streams in, for sources that must not hold it
+//! all in memory (the shell). Tools hand over raw output otherwise.
 
 use std::collections::VecDeque;
 
-/// Bytes of output kept in memory (head plus tail).
-pub const KEPT_BYTES: usize = 1024 * 1024;
+/// Caps `text` at about `limit` bytes, keeping the head and the tail and
+/// saying how much was cut. Returns the text and the number of bytes cut.
+pub fn cap_output(text: &str, limit: usize) -> (String, usize) {
+    if text.len() <= limit {
+        return (text.to_string(), 0);
+    }
+    let head_len = text.floor_char_boundary(limit / 2);
+    let tail_start = text.ceil_char_boundary(text.len() - (limit - limit / 2));
+    let cut = tail_start - head_len;
+    let out = format!(
+        "{}\n[… {cut} bytes cut from the middle of this output …]\n{}",
+        &text[..head_len],
+        &text[tail_start..]
+    );
+    (out, cut)
+}
 
+/// A bounded buffer for output that streams in (a command's stdout and
+/// stderr): keeps the first and the last bytes and counts what falls in
+/// between, so a source that prints without end cannot exhaust memory.
 #[derive(Debug)]
 pub struct HeadTail {
     head: Vec<u8>,
@@ -110,6 +130,26 @@ fn incomplete_suffix(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cap_keeps_head_and_tail() {
+        let text = format!("{}{}{}", "a".repeat(100), "b".repeat(1000), "c".repeat(100));
+        let (out, cut) = cap_output(&text, 200);
+        assert_eq!(cut, 1000);
+        assert!(out.starts_with(&"a".repeat(100)));
+        assert!(out.ends_with(&"c".repeat(100)));
+        assert!(out.contains("1000 bytes cut"));
+        let (same, none) = cap_output("short", 200);
+        assert_eq!((same.as_str(), none), ("short", 0));
+    }
+
+    #[test]
+    fn cap_respects_char_boundaries() {
+        let text = "é".repeat(1000);
+        let (out, cut) = cap_output(&text, 101);
+        assert!(cut > 0);
+        assert!(out.contains("bytes cut"));
+    }
 
     #[test]
     fn small_output_is_kept_whole() {
