@@ -19,6 +19,7 @@
     clippy::print_stderr
 )]
 
+#[allow(dead_code)]
 #[path = "../tests/support/guests.rs"]
 mod guests;
 

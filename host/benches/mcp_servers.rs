@@ -30,6 +30,7 @@ mod start;
 #[path = "plugins/mcp.rs"]
 #[allow(dead_code)]
 mod mcp;
+#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

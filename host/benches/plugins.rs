@@ -17,6 +17,7 @@
 #[path = "plugins/mcp.rs"]
 mod mcp;
 
+#[allow(dead_code)]
 #[path = "../tests/support/guests.rs"]
 mod guests;
 #[path = "../tests/support/shell_cargo.rs"]

@@ -30,6 +30,7 @@
 mod script;
 #[path = "prompt_cache/share.rs"]
 mod share;
+#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

@@ -15,6 +15,7 @@
     clippy::print_stderr
 )]
 
+#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

@@ -19,7 +19,7 @@
 //!
 //! A last part runs the real public skills (`<repo>/../shared/data/
 //! real-skills`, when present) with the labelled messages of
-//! tests/skills_select/real-eval.json: recall@1/@5, false activations, the
+//! tests/suite/skills_select/real-eval.json: recall@1/@5, false activations, the
 //! catalog's bytes and the selection time per message.
 //!
 //! Run: `cargo bench -p quire --bench skills_select` (results go into
@@ -41,7 +41,7 @@ use quire::skills::select::{SkillSet, testing};
 use quire::skills::{Skill, SkillsConfig};
 
 #[allow(dead_code, unused_imports)]
-#[path = "../tests/skills_select/real.rs"]
+#[path = "../tests/suite/skills_select/real.rs"]
 mod real_set;
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
@@ -56,9 +56,10 @@ fn real() {
     }
     let (set, _) = SkillSet::build(real_set::real_skills(), None);
     let config = SkillsConfig::default();
-    let cases =
-        quire::skills::select::eval::parse(include_str!("../tests/skills_select/real-eval.json"))
-            .expect("real-eval.json parses");
+    let cases = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-eval.json"
+    ))
+    .expect("real-eval.json parses");
     let report = quire::skills::select::eval::evaluate(&set, &config, &cases);
     let mut times = Vec::new();
     let mut bytes = Vec::new();

@@ -47,7 +47,7 @@ use quire::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolRegistry, ToolS
 use serde_json::{Map, Value, json};
 
 #[allow(dead_code, unused_imports)]
-#[path = "../tests/tool_select/real_mcp.rs"]
+#[path = "../tests/suite/tool_select_recall/real_mcp.rs"]
 mod real_mcp;
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];

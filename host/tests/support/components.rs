@@ -1,8 +1,6 @@
 //! Reading WebAssembly components without running them: which interfaces a
 //! component imports and exports (top level only), and where the example
-//! plugins are. Include with
-//! `#[path = "support/components.rs"] mod components;`.
-#![allow(dead_code)]
+//! plugins are.
 
 use std::path::{Path, PathBuf};
 

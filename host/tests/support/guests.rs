@@ -3,7 +3,6 @@
 //! artefacts in `target/guests`, so later runs only check freshness.
 //!
 //! Needs `rustup target add wasm32-wasip2` (scripts/test does it).
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

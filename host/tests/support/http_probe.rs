@@ -1,7 +1,6 @@
 //! A tiny HTTP server on 127.0.0.1 that counts the connections it gets, so
 //! a test can see whether a refused request leaked out. It answers `ok`, or
 //! (hanging) accepts and never answers.
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

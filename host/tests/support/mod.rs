@@ -1,12 +1,17 @@
-//! Shared helpers for quire's integration tests and benchmark.
+//! Shared helpers for quire's integration tests (`tests/all.rs`) and
+//! benchmarks.
 //!
-//! Included from test files with `mod support;` and from the bench binary
-//! with `#[path = "../tests/support/mod.rs"] mod support;`, so it depends on
-//! nothing but tokio and serde_json.
-#![allow(dead_code)]
+//! The benchmarks include this module with
+//! `#[path = "../tests/support/mod.rs"] mod support;` (or one file of it).
 
+pub mod components;
+pub mod guests;
+pub mod http_probe;
 pub mod model_server;
 pub mod outside;
+pub mod page_server;
+pub mod plugin_lab;
 pub mod pty;
 pub mod quire;
 pub mod shell_cargo;
+pub mod skills_common;

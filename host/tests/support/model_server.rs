@@ -233,8 +233,6 @@ impl Step {
 /// One request the server received.
 #[derive(Debug, Clone)]
 pub struct Recorded {
-    /// 0-based arrival order.
-    pub index: usize,
     pub method: String,
     /// The request target as sent, query string included.
     pub path: String,

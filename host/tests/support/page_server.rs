@@ -1,8 +1,7 @@
 //! A tiny HTTP server on 127.0.0.1 that answers every request with one
 //! page, counts the connections it accepts and records each request line,
 //! so a test sees both what a plugin fetched and whether a refused request
-//! leaked out. Include with `#[path = "support/page_server.rs"] mod page_server;`.
-#![allow(dead_code)]
+//! leaked out.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,7 +1,6 @@
 //! Loading test plugins through the library: the guest component built
 //! from source, a plugin folder with a chosen plugin.toml, grants for a
 //! temporary workspace, and a compile cache shared by the test process.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

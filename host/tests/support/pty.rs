@@ -22,28 +22,48 @@ pub struct Pty {
     raw: Arc<Mutex<Vec<u8>>>,
 }
 
+/// A new pseudo-terminal of `rows` × `cols`: (master, slave). Both fds are
+/// close-on-exec from the start: the tests share one process, and a child
+/// another test spawns at the same moment must not inherit them (a leaked
+/// master keeps the terminal open after the test closes it).
 fn open_pty(rows: u16, cols: u16) -> (OwnedFd, OwnedFd) {
-    let mut master = 0;
-    let mut slave = 0;
+    let flags = libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC;
+    // SAFETY: a plain open(2) of a NUL-terminated path.
+    let fd = unsafe { libc::open(c"/dev/ptmx".as_ptr(), flags) };
+    assert!(
+        fd >= 0,
+        "open /dev/ptmx: {}",
+        std::io::Error::last_os_error()
+    );
+    // SAFETY: the fd was just opened and is owned here.
+    let master = unsafe { OwnedFd::from_raw_fd(fd) };
+    let mut name = [0 as libc::c_char; 128];
+    // SAFETY: `master` is an open pty master; `name` is writable for its length.
+    let ok = unsafe {
+        libc::grantpt(master.as_raw_fd()) == 0
+            && libc::unlockpt(master.as_raw_fd()) == 0
+            && libc::ptsname_r(master.as_raw_fd(), name.as_mut_ptr(), name.len()) == 0
+    };
+    assert!(ok, "pty setup: {}", std::io::Error::last_os_error());
+    // SAFETY: ptsname_r wrote a NUL-terminated path into `name`.
+    let fd = unsafe { libc::open(name.as_ptr(), flags) };
+    assert!(
+        fd >= 0,
+        "open pty slave: {}",
+        std::io::Error::last_os_error()
+    );
+    // SAFETY: the fd was just opened and is owned here.
+    let slave = unsafe { OwnedFd::from_raw_fd(fd) };
     let ws = libc::winsize {
         ws_row: rows,
         ws_col: cols,
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
-    // SAFETY: openpty writes two fds; the pointers are valid.
-    let r = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &ws,
-        )
-    };
-    assert_eq!(r, 0, "openpty failed: {}", std::io::Error::last_os_error());
-    // SAFETY: both fds were just opened and are owned here.
-    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
+    // SAFETY: TIOCSWINSZ reads one winsize from a valid pointer.
+    let r = unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+    assert_eq!(r, 0, "TIOCSWINSZ: {}", std::io::Error::last_os_error());
+    (master, slave)
 }
 
 impl Pty {

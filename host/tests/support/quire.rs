@@ -21,7 +21,6 @@ pub struct TestEnv {
     pub server: ModelServer,
     pub home: tempfile::TempDir,
     pub repo: tempfile::TempDir,
-    pub wire: &'static str,
 }
 
 /// The result of one run.
@@ -79,12 +78,7 @@ impl TestEnv {
             canonical.display().to_string()
         );
         std::fs::write(home.path().join("config.toml"), config).expect("write config");
-        TestEnv {
-            server,
-            home,
-            repo,
-            wire,
-        }
+        TestEnv { server, home, repo }
     }
 
     pub fn repo_path(&self) -> PathBuf {

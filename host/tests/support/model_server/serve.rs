@@ -138,7 +138,6 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
     let mut state = shared.lock();
     let index = state.requests.len();
     state.requests.push(Recorded {
-        index,
         method: request.method,
         path: request.target,
         api,

@@ -1,0 +1,27 @@
+//! Subagents end to end: the real binary against the model server, which
+//! holds the parent's and each child's conversation at once (routed by a
+//! marker in each one's first message).
+use crate::support;
+
+mod cancel;
+mod definitions;
+mod limits;
+mod line_view;
+mod parallel;
+mod resume;
+mod worktree;
+
+use serde_json::{Value, json};
+
+/// The marker in the parent's task: its requests are routed by it.
+pub const PARENT: &str = "PARENT-MARK";
+
+/// A spawn_agent call (foreground).
+pub fn spawn(id: &str, task: &str) -> support::model_server::Step {
+    support::model_server::Step::tool_call(id, "spawn_agent", json!({"task": task}))
+}
+
+/// A spawn_agent call with more arguments.
+pub fn spawn_with(id: &str, args: Value) -> support::model_server::Step {
+    support::model_server::Step::tool_call(id, "spawn_agent", args)
+}

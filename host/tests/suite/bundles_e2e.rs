@@ -1,0 +1,85 @@
+//! Plugin bundles and custom slash commands end to end: fixture bundles
+//! in each layout (tests/fixtures/bundles/), a marketplace in a local git
+//! repository, and the real binary against the model server.
+use crate::support;
+use crate::support::guests;
+
+mod clone;
+mod commands;
+mod drift;
+mod hooks;
+mod install;
+mod mcp;
+mod update;
+mod usage;
+mod user_scope;
+mod validate;
+mod wasm;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::quire::{Run, TestEnv};
+
+/// The fixture bundle `name`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bundles")
+        .join(name)
+}
+
+/// `quire ARGS` with HOME and CODEX_HOME inside the test's home, so the
+/// developer's ~/.agents and ~/.codex are never read.
+pub fn run(env: &TestEnv, args: &[&str]) -> Run {
+    let mut cmd = env.command(args);
+    isolate(env, &mut cmd);
+    support::quire::finish(cmd.spawn().expect("spawn quire"))
+}
+
+/// Sets HOME, CODEX_HOME and the MCP test server for `cmd`.
+pub fn isolate(env: &TestEnv, cmd: &mut Command) {
+    let user = env.home.path().join("user");
+    std::fs::create_dir_all(&user).expect("user home");
+    cmd.env("HOME", &user)
+        .env("CODEX_HOME", env.home.path().join("codex"))
+        .env("QUIRE_TEST_MCP_SERVER", "/bin/false");
+}
+
+/// Copies the folder `from` to `to` (files only, modes kept).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).expect("inside");
+        let dst = to.join(rel);
+        std::fs::create_dir_all(dst.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&entry, &dst).expect("copy");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Runs git in `dir`, failing the test on error.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1,0 +1,9 @@
+//! A new user's first hour, through the real binary: the first-run setup
+//! (in a pty), `quire doctor`, help pages, completions, and typos that
+//! never reach the model.
+
+mod config_typos;
+mod doctor;
+mod first_run;
+mod help;
+mod typos;

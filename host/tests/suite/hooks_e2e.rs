@@ -1,0 +1,49 @@
+//! Hooks end to end: real bash and python scripts as hooks, and WASM
+//! plugins' hooks, run by the real binary against the model server.
+use crate::support;
+use crate::support::guests;
+
+mod claude;
+mod contract;
+mod faults;
+mod http;
+mod session;
+mod tools;
+mod wasm;
+
+use std::path::{Path, PathBuf};
+
+use support::quire::TestEnv;
+
+/// Writes an executable script into the env's home and returns its path.
+pub fn script(env: &TestEnv, name: &str, text: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.home.path().join("hook-scripts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
+/// A `[[hooks.EVENT]]` table for the user's config.toml.
+pub fn hook_toml(event: &str, matcher: Option<&str>, command: &Path, extra: &str) -> String {
+    let matcher = matcher
+        .map(|m| format!("matcher = {m:?}\n"))
+        .unwrap_or_default();
+    format!(
+        "\n[[hooks.{event}]]\n{matcher}command = {:?}\n{extra}\n",
+        command.display().to_string()
+    )
+}
+
+/// A user config with these hook tables (written after the env exists, so
+/// scripts can live in its home).
+pub fn add_user_hooks(env: &TestEnv, tables: &[String]) {
+    let file = env.home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    for t in tables {
+        text.push_str(t);
+    }
+    std::fs::write(file, text).unwrap();
+}

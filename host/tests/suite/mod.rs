@@ -1,0 +1,33 @@
+//! One module per area of the integration tests (see `all.rs`).
+
+mod agents_e2e;
+mod apply_patch;
+mod bundles_e2e;
+mod exec_e2e;
+mod extension_seam;
+mod first_hour;
+mod hooks_e2e;
+mod mcp_client;
+mod mcp_serve;
+mod model_server_smoke;
+mod plugin_examples;
+mod plugin_examples_host;
+mod plugin_scaffold;
+mod plugins_e2e;
+mod plugins_host;
+mod plugins_security;
+mod prompt_e2e;
+mod resilience_e2e;
+mod review_e2e;
+mod sandbox_e2e;
+mod sessions_e2e;
+mod share_e2e;
+mod shell_tool;
+mod skills_cli;
+mod skills_corpus;
+mod skills_select;
+mod skills_select_cli;
+mod skills_session;
+mod terminal_e2e;
+mod tool_select_recall;
+mod trust_e2e;

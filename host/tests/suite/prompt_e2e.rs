@@ -1,0 +1,119 @@
+//! What the model receives: AGENTS.md, the environment, and the exact first
+//! request per wire API (insta snapshots — review prompt changes as diffs).
+use crate::support;
+
+mod cache;
+
+use support::model_server::Reply;
+use support::quire::{TestEnv, WIRES};
+
+#[test]
+fn agents_md_from_root_to_cwd_reaches_the_request() {
+    let env = TestEnv::new("responses");
+    env.write("AGENTS.md", "ROOT-RULE: run cargo test before finishing.");
+    env.write("crates/core/CLAUDE.md", "CORE-RULE: no unsafe code.");
+    env.write("crates/core/src/lib.rs", "");
+    std::fs::write(env.home.path().join("AGENTS.md"), "USER-RULE: be brief.").unwrap();
+    env.server.push(Reply::text("ok"));
+    let sub = env.repo.path().join("crates/core");
+    let run = env.run(&["exec", "-C", sub.to_str().unwrap(), "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let req = &env.server.requests()[0];
+    let instructions = req.body["instructions"].as_str().unwrap();
+    let pos = |s: &str| {
+        instructions
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing: {instructions}"))
+    };
+    assert!(pos("USER-RULE") < pos("ROOT-RULE"));
+    assert!(pos("ROOT-RULE") < pos("CORE-RULE"));
+    assert!(instructions.contains("<environment>"));
+    assert!(instructions.contains("sandbox: workspace-write (network off)"));
+    assert!(instructions.contains(&format!(
+        "cwd: {}",
+        std::fs::canonicalize(&sub).unwrap().display()
+    )));
+}
+
+/// An AGENTS.md that links out of the repository (to a key, say) is not
+/// sent; a warning says which file was skipped.
+#[test]
+fn an_agents_md_linking_out_of_the_repository_is_not_sent() {
+    let env = TestEnv::new("responses");
+    let secret = tempfile::tempdir().unwrap();
+    let key = secret.path().join("id_rsa");
+    std::fs::write(&key, "-----BEGIN PRIVATE KEY----- SECRET-BYTES").unwrap();
+    std::os::unix::fs::symlink(&key, env.repo.path().join("AGENTS.md")).unwrap();
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body = &env.server.requests()[0].raw_body;
+    assert!(!body.contains("SECRET-BYTES"), "the key was sent");
+    let warned = run.of_type("warning").iter().any(|w| {
+        w["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("outside the repository")
+    });
+    assert!(warned, "{:?}", run.events);
+}
+
+fn redact(env: &TestEnv, raw: &str) -> serde_json::Value {
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut s = raw.replace(&env.repo_path().display().to_string(), "[REPO]");
+    s = s.replace(&env.repo.path().display().to_string(), "[REPO]");
+    s = s.replace(&env.home.path().display().to_string(), "[QUIRE_HOME]");
+    s = s.replace(&today, "[DATE]");
+    serde_json::from_str(&s).unwrap()
+}
+
+#[test]
+fn first_request_per_wire_api() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.write("AGENTS.md", "Run `make test` before you finish.");
+        env.server.push(Reply::text("ok"));
+        let run = env.exec_json("add a README", &[]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        let req = &env.server.requests()[0];
+        let id = run.of_type("session_started")[0]["session_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let body = redact(&env, &req.raw_body.replace(&id, "[SESSION]"));
+        insta::assert_json_snapshot!(format!("first_request_{wire}"), body);
+        insta::assert_snapshot!(
+            format!("first_request_{wire}_path"),
+            format!("{} {}", req.method, req.path)
+        );
+    }
+}
+
+/// The real binary attaches skills: a project skill is listed in the
+/// catalog, and `$name` puts its body into the request.
+#[test]
+fn project_skills_reach_the_request_and_mentions_activate() {
+    let env = TestEnv::new("anthropic");
+    env.write(
+        ".agents/skills/release-notes/SKILL.md",
+        "---\nname: release-notes\ndescription: Writes release notes from the git log. Use when asked for a changelog or release notes.\n---\n# Release notes\n\nRELEASE-NOTES-BODY: group commits by type.\n",
+    );
+    env.server
+        .push_all([Reply::text("listed"), Reply::text("activated")]);
+    let run = env.exec_json("what can you do about a changelog", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("skill_activated").is_empty());
+    let run = env.exec_json("use $release-notes for v2", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let activated = run.of_type("skill_activated");
+    assert_eq!(activated.len(), 1, "{}", run.stdout);
+    assert_eq!(activated[0]["name"], "release-notes");
+    let reqs = env.server.requests();
+    assert!(
+        reqs[0]
+            .raw_body
+            .contains("release-notes: Writes release notes")
+    );
+    assert!(!reqs[0].raw_body.contains("RELEASE-NOTES-BODY"));
+    assert!(reqs[1].raw_body.contains("RELEASE-NOTES-BODY"));
+}

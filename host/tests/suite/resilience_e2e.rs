@@ -1,0 +1,250 @@
+//! Retries, faults and compaction, end to end.
+mod closed_output;
+use crate::support;
+
+use serde_json::json;
+use support::model_server::{Reply, Step};
+use support::quire::{TestEnv, WIRES};
+
+#[test]
+fn a_500_is_retried_then_succeeds() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.server
+            .push_all([Reply::status(500), Reply::text("fine now")]);
+        let run = env.exec_json("hi", &[]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        assert_eq!(env.server.requests().len(), 2, "{wire}");
+        let retry = run.of_type("retry");
+        assert_eq!(retry.len(), 1, "{wire}");
+        assert_eq!(retry[0]["attempt"], 1);
+        assert_eq!(retry[0]["max_attempts"], 4);
+    }
+}
+
+/// A stream cut after the tool call was announced is retried as a whole;
+/// the tool runs exactly once.
+#[test]
+fn a_cut_stream_is_retried_and_no_tool_runs_twice() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        let call = Step::tool_call("once", "shell", json!({"command": "echo ran >> count.txt"}));
+        env.server.push_all([
+            Reply::cut(vec![Step::text("running it"), call.clone()], 6),
+            Reply::steps(vec![Step::text("running it"), call]),
+            Reply::text("done"),
+        ]);
+        let run = env.exec_json("run it once", &[]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        assert_eq!(
+            env.read("count.txt"),
+            "ran\n",
+            "{wire}: the tool ran exactly once"
+        );
+        assert_eq!(run.of_type("retry").len(), 1, "{wire}");
+        assert_eq!(run.of_type("tool_completed").len(), 1, "{wire}");
+        assert_eq!(env.server.requests().len(), 3, "{wire}");
+    }
+}
+
+/// In the human view, text streamed before a cut is marked as discarded.
+#[test]
+fn a_cut_answer_is_marked_discarded_in_the_human_view() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::cut(vec![Step::text("the first half of an answer")], 6),
+        Reply::text("the whole answer"),
+    ]);
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the partial answer above is discarded"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.ends_with("the whole answer\n"), "{}", run.stdout);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let env = TestEnv::new("responses");
+    env.server
+        .push_all([Reply::rate_limited("1"), Reply::text("after the wait")]);
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let retry = run.of_type("retry");
+    assert_eq!(retry[0]["delay_ms"], 1000);
+    let reqs = env.server.requests();
+    let gap = reqs[1].received_at - reqs[0].received_at;
+    assert!(gap.as_millis() >= 1000, "waited {gap:?}");
+}
+
+#[test]
+fn persistent_failure_gives_up_after_the_configured_retries() {
+    let env = TestEnv::new("chat");
+    for _ in 0..3 {
+        env.server.push(Reply::status(503));
+    }
+    let run = env.exec_json("hi", &["-c", "retry.max_retries=2"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(env.server.requests().len(), 3);
+    let err = run.of_type("error");
+    assert!(
+        err[0]["message"].as_str().unwrap().contains("503"),
+        "{err:?}"
+    );
+    assert_eq!(run.of_type("task_completed")[0]["status"], "failed");
+}
+
+/// Auth errors are reported at once, with what to check, and not retried.
+#[test]
+fn auth_errors_are_not_retried() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.server.push(Reply::status(401));
+        let run = env.exec_json("hi", &[]);
+        assert_eq!(run.code, 1, "{wire}");
+        assert_eq!(env.server.requests().len(), 1, "{wire}");
+        let msg = run.of_type("error")[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("authentication failed") && msg.contains("API key"),
+            "{wire}: {msg}"
+        );
+        // A key was sent: the message names the variable it came from.
+        assert!(msg.contains("QUIRE_TEST_API_KEY"), "{wire}: {msg}");
+        assert!(run.stderr.is_empty() || !run.stderr.contains("panicked"));
+    }
+}
+
+/// A web page with HTTP 200 (a proxy, a wrong base_url) is reported as
+/// what it is, with its first bytes and where to look, and not retried as
+/// a broken stream.
+#[test]
+fn an_html_page_instead_of_a_stream_is_named_and_not_retried() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.server.push(Reply::html_page(
+            "<!DOCTYPE html><html><head><title>Sign in to the proxy</title></head></html>",
+        ));
+        let run = env.exec_json("hi", &[]);
+        assert_eq!(run.code, 1, "{wire}");
+        assert_eq!(env.server.requests().len(), 1, "{wire}: retried");
+        let msg = run.of_type("error")[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("text/html"), "{wire}: {msg}");
+        assert!(msg.contains("Sign in to the proxy"), "{wire}: {msg}");
+        assert!(msg.contains("base_url"), "{wire}: {msg}");
+        assert!(!msg.contains("completion event"), "{wire}: {msg}");
+    }
+}
+
+/// A context-window error triggers compaction and one retry.
+#[test]
+fn context_window_error_compacts_and_retries_once() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.server.push_all([
+            Reply::text("first answer"),
+            Reply::ContextLengthExceeded,
+            Reply::text("SUMMARY-OF-EVERYTHING"),
+            Reply::text("second answer"),
+        ]);
+        let first = env.exec_json("first question", &[]);
+        assert_eq!(first.code, 0, "{wire}: {}", first.stderr);
+        let run = env.exec_json("second question", &["--resume", "last"]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        let reqs = env.server.requests();
+        assert_eq!(reqs.len(), 4, "{wire}");
+        assert!(reqs[2].raw_body.contains("hand-off summary"), "{wire}");
+        assert!(reqs[3].raw_body.contains("SUMMARY-OF-EVERYTHING"), "{wire}");
+        assert!(reqs[3].raw_body.contains("second question"), "{wire}");
+        assert!(
+            !reqs[3].raw_body.contains("first answer"),
+            "{wire}: old history replaced"
+        );
+        let c = run.of_type("compaction");
+        assert_eq!(c.len(), 1, "{wire}");
+        assert_eq!(c[0]["reason"], "context_window");
+    }
+}
+
+/// A second context-window error after compaction is reported, not looped.
+#[test]
+fn context_window_error_is_retried_only_once() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::ContextLengthExceeded,
+        Reply::text("summary"),
+        Reply::ContextLengthExceeded,
+    ]);
+    let run = env.exec_json("too big", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(env.server.requests().len(), 3);
+    let msg = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("context window"), "{msg}");
+}
+
+/// Usage past 90% of the window compacts before the next request: the
+/// summary and the user's message replace the history.
+#[test]
+fn usage_past_the_threshold_triggers_compaction() {
+    let env = TestEnv::with_config("anthropic", "model_context_window = 1000");
+    env.server.push_all([
+        Reply::steps(vec![
+            Step::tool_call("c1", "list_dir", json!({})),
+            Step::Usage {
+                input: 950,
+                output: 10,
+            },
+        ]),
+        Reply::text("SUMMARY: listed the repo, next answer the user"),
+        Reply::text("final answer"),
+    ]);
+    let run = env.exec_json("what is in this repo", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 3);
+    assert!(reqs[1].raw_body.contains("hand-off summary"));
+    let last = &reqs[2].raw_body;
+    assert!(last.contains("SUMMARY: listed the repo"));
+    assert!(last.contains("what is in this repo"));
+    assert!(!last.contains("\"c1\""), "the tool call was compacted away");
+    let c = run.of_type("compaction");
+    assert_eq!(c[0]["reason"], "auto");
+    assert_eq!(run.of_type("task_completed")[0]["status"], "done");
+    let records = env.session_records();
+    assert!(records.iter().any(|r| r["record"] == "compacted"));
+}
+
+/// A server that is not there: connection errors are retried, then
+/// reported with what to check.
+#[test]
+fn unreachable_server_is_retried_then_reported() {
+    let env = TestEnv::new("chat");
+    // A port nobody listens on: bind, note the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("providers.test.base_url=\"http://127.0.0.1:{port}/v1\"");
+    let run = env.exec_json("hi", &["-c", &url, "-c", "retry.max_retries=2"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.of_type("retry").len(), 2);
+    let msg = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("cannot reach") && msg.contains("base_url"),
+        "{msg}"
+    );
+}

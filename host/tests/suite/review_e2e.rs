@@ -1,0 +1,19 @@
+//! `quire review` end to end: the real binary in real git repositories
+//! against the model server, with triage, deep and merge answers keyed by
+//! the pass each request belongs to (`REVIEW-PASS: …`).
+
+mod repo;
+
+mod targets;
+
+mod passes;
+
+mod outputs;
+
+mod subagents;
+
+mod tui;
+
+mod skills;
+
+mod commands;

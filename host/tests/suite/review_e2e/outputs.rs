@@ -1,0 +1,232 @@
+//! Outputs and what CI does with them: SARIF checked against the SARIF
+//! 2.1.0 schema, GitHub annotations, --fail-on exit codes, suppression,
+//! --output-schema, and `review apply`.
+
+use serde_json::{Value, json};
+
+use super::repo::*;
+use crate::support::quire::TestEnv;
+
+/// `value` is valid against the JSON Schema in `schema`.
+fn check(schema: &str, value: &Value) {
+    let schema: Value = serde_json::from_str(schema).expect("schema is JSON");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("urn:test", schema)
+        .expect("add schema");
+    let index = compiler
+        .compile("urn:test", &mut schemas)
+        .expect("schema compiles");
+    if let Err(e) = schemas.validate(value, index) {
+        panic!("not valid: {e}\n{value:#}");
+    }
+}
+
+/// The report fits the documented schema (host/src/review/report.schema.json).
+pub fn check_report_schema(report: &Value) {
+    check(
+        include_str!("../../../src/review/report.schema.json"),
+        report,
+    );
+}
+
+/// A repository whose review finds one finding of `severity` in b.rs.
+fn one_finding(severity: &str, extra: Value) -> TestEnv {
+    let env = repo_with(&[("b.rs", "fn b() {}\n")]);
+    env.write(
+        "b.rs",
+        "fn b() {}\nfn c() { let q = format!(\"SELECT {}\", x); }\n",
+    );
+    script_one(&env, severity, extra);
+    env
+}
+
+fn script_one(env: &TestEnv, severity: &str, extra: Value) {
+    let mut f = finding("b.rs", 2, severity, "SQL built by hand");
+    if let (Some(o), Some(e)) = (f.as_object_mut(), extra.as_object()) {
+        o.extend(e.clone());
+    }
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    env.server
+        .push_keyed("AREA: b.rs", findings(json!([f.clone()])));
+    env.server.push_keyed(MERGE, findings(json!([f])));
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let env = one_finding("P1", json!({}));
+    let run = env.run(&["review", "--format", "sarif"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    check(
+        include_str!("../../fixtures/sarif/sarif-2.1.0.json"),
+        &sarif,
+    );
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["level"], "error");
+    let place = &result["locations"][0]["physicalLocation"];
+    assert_eq!(place["artifactLocation"]["uri"], "b.rs");
+    assert_eq!(place["region"]["startLine"], 2);
+}
+
+#[test]
+fn github_format_prints_workflow_annotations() {
+    let env = one_finding("P2", json!({}));
+    let run = env.run(&["review", "--format", "github"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run.stdout.lines().next().unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "::warning file=b.rs,line=2,endLine=2,title=P2 correctness%3A SQL built by hand::"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let env = one_finding("P2", json!({}));
+    let run = env.run(&["review", "--fail-on", "P1"]);
+    assert_eq!(run.code, 0, "P2 is below P1: {}", run.stderr);
+    script_one(&env, "P2", json!({}));
+    let run = env.run(&["review", "--fail-on", "P2"]);
+    assert_eq!(run.code, 1, "P2 is at P2: {}", run.stderr);
+    script_one(&env, "P0", json!({}));
+    let run = env.run(&["review", "--json", "--fail-on", "p3"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = env.run(&["review", "--fail-on", "P9"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+/// review.ignore patterns and `quire-review: ignore` comments hide findings.
+#[test]
+fn ignore_patterns_and_inline_comments_suppress_findings() {
+    let env = one_finding("P1", json!({}));
+    let (run, report) = review_json(
+        &env,
+        &[
+            "-c",
+            "review.ignore=[\"b.rs#sql built\"]",
+            "--fail-on",
+            "P1",
+        ],
+    );
+    assert_eq!(
+        run.code, 0,
+        "suppressed findings do not fail: {}",
+        run.stderr
+    );
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(report["suppressed"], 1);
+    env.write(
+        "b.rs",
+        "fn b() {}\n// quire-review: ignore\nfn c() { let q = format!(\"SELECT {}\", x); }\n",
+    );
+    script_one(&env, "P1", json!({"line_start": 3, "line_end": 3}));
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(report["suppressed"], 1, "{report:#}");
+}
+
+/// The user's schema is asked for; an answer that does not fit is asked
+/// again with the problems; what is printed fits.
+#[test]
+fn output_schema_is_honoured() {
+    let env = one_finding("P1", json!({}));
+    let schema = json!({
+        "type": "object",
+        "required": ["verdict", "issues"],
+        "properties": {
+            "verdict": {"enum": ["approve", "request-changes"]},
+            "issues": {"type": "array", "items": {"type": "string"}}
+        },
+        "additionalProperties": false
+    });
+    env.write("schema.json", &schema.to_string());
+    let pass = "REVIEW-PASS: output-schema";
+    env.server.push_keyed(
+        pass,
+        crate::support::model_server::Reply::text("{\"verdict\": \"maybe\"}"),
+    );
+    env.server.push_keyed(
+        pass,
+        crate::support::model_server::Reply::text(
+            "```json\n{\"verdict\": \"request-changes\", \"issues\": [\"SQL built by hand\"]}\n```",
+        ),
+    );
+    let run = env.run(&["review", "--output-schema", "schema.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    check(&schema.to_string(), &out);
+    assert_eq!(out["verdict"], "request-changes");
+    let asked = requests_of(&env, pass);
+    assert_eq!(asked.len(), 2);
+    assert!(
+        asked[0].contains("SQL built by hand"),
+        "the review is in the request"
+    );
+    assert!(
+        asked[1].contains("/verdict"),
+        "the second request names the problem"
+    );
+}
+
+/// `quire review apply ID` applies the finding's suggested patch.
+#[test]
+fn apply_uses_the_suggested_patch() {
+    let patch = "*** Begin Patch\n*** Update File: b.rs\n@@\n-fn c() { let q = format!(\"SELECT {}\", x); }\n+fn c() { let q = query::select(x); }\n*** End Patch\n";
+    let env = one_finding("P1", json!({"suggested_patch": patch}));
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = report["findings"][0]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let run = env.run(&["review", "apply", &id]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        env.read("b.rs").contains("query::select(x)"),
+        "{}",
+        env.read("b.rs")
+    );
+    let run = env.run(&["review", "apply", "Rdeadbeef"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(&id),
+        "lists the known ids: {}",
+        run.stderr
+    );
+}
+
+/// The human view groups by file and shows the code.
+#[test]
+fn human_view_shows_the_code() {
+    let env = one_finding("P1", json!({}));
+    let run = env.run(&["review"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\nb.rs\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("P1 SQL built by hand [correctness]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("    2 │ fn c() { let q"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\x1b'), "NO_COLOR is set");
+    // The subagents on stderr, one line each way.
+    assert!(
+        run.stderr
+            .contains("▸ agent review-correctness: review b.rs for correctness problems\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("◂ agent review-correctness done"),
+        "{}",
+        run.stderr
+    );
+}

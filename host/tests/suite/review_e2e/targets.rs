@@ -1,0 +1,164 @@
+//! Targets, instructions, scope and the split of large diffs.
+
+use super::repo::*;
+
+/// `--staged` reviews only what is staged; the instructions reach the pass.
+#[test]
+fn staged_target_combines_with_instructions() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n"), ("b.rs", "fn b() {}\n")]);
+    env.write("a.rs", "fn a() { UNSTAGED_MARK }\n");
+    env.write("b.rs", "fn b() { STAGED_MARK }\n");
+    git(&env, &["add", "b.rs"]);
+    triage_flags_nothing(&env, 1);
+    let (run, report) = review_json(&env, &["--staged", "look", "for", "SQL", "injection"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let triage = requests_of(&env, TRIAGE);
+    assert_eq!(triage.len(), 1);
+    assert!(
+        triage[0].contains("look for SQL injection"),
+        "instructions missing"
+    );
+    assert!(triage[0].contains("STAGED_MARK"));
+    assert!(
+        !triage[0].contains("UNSTAGED_MARK"),
+        "unstaged change was reviewed"
+    );
+    assert_eq!(report["target"], "staged changes");
+    assert_eq!(report["instructions"], "look for SQL injection");
+}
+
+/// `--commit`, `--range` and `--base` review what git says they hold; a
+/// revision that does not exist is a usage error naming it.
+#[test]
+fn commit_range_and_base_targets() {
+    let env = repo_with(&[("a.rs", "one\n")]);
+    let first = git(&env, &["rev-parse", "HEAD"]).trim().to_string();
+    env.write("a.rs", "one\nCOMMIT_MARK\n");
+    git(&env, &["commit", "-q", "-am", "second"]);
+    env.write("a.rs", "one\nCOMMIT_MARK\nWORKTREE_MARK\n");
+    let range = format!("{first}..HEAD");
+    for args in [
+        vec!["--commit", "HEAD"],
+        vec!["--range", range.as_str()],
+        vec!["--base", first.as_str()],
+    ] {
+        let before = requests_of(&env, TRIAGE).len();
+        triage_flags_nothing(&env, 1);
+        let (run, _) = review_json(&env, &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let triage = requests_of(&env, TRIAGE);
+        assert_eq!(triage.len(), before + 1, "{args:?}");
+        let last = triage.last().unwrap();
+        assert!(last.contains("COMMIT_MARK"), "{args:?}");
+        assert!(!last.contains("WORKTREE_MARK"), "{args:?}");
+    }
+    let run = env.run(&["review", "--base", "no-such-branch"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+    let run = env.run(&["review", "--base", "--output=/tmp/x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+/// A 3,000-line change in a small context window: many triage requests,
+/// each below the window, and together they carry every line.
+#[test]
+fn a_large_diff_is_split_so_no_request_exceeds_the_window() {
+    let window = 6000usize;
+    let env = repo_with_config(
+        &[("big.rs", "")],
+        &format!("[models.test-model]\ncontext_window = {window}\n"),
+    );
+    env.write("big.rs", &lines("let value_of_line =", 3000));
+    env.write("small.rs", "fn small() {}\n");
+    git(&env, &["add", "-A"]);
+    triage_flags_nothing(&env, 200);
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let triage = requests_of(&env, TRIAGE);
+    assert!(triage.len() >= 8, "only {} triage requests", triage.len());
+    assert_eq!(report["stats"]["triage_requests"], triage.len());
+    for body in &triage {
+        assert!(
+            body.len() / 4 < window,
+            "a request of ~{} tokens",
+            body.len() / 4
+        );
+    }
+    for n in [1, 1500, 3000] {
+        let needle = format!("let value_of_line = {n}\\n");
+        let holders = triage.iter().filter(|b| b.contains(&needle)).count();
+        assert_eq!(holders, 1, "line {n} in {holders} requests");
+    }
+    assert!(
+        triage.iter().any(|b| b.contains("H1.2 big.rs")),
+        "no split parts"
+    );
+    assert!(triage.iter().any(|b| b.contains("small.rs")));
+}
+
+/// Lockfiles and files .gitattributes marks generated are skipped and
+/// reported; `[review] include_generated` brings them back.
+#[test]
+fn generated_vendored_and_lock_files_are_skipped_by_default() {
+    let env = repo_with(&[
+        (
+            ".gitattributes",
+            "gen/** linguist-generated\nthird_party/** linguist-vendored\n",
+        ),
+        ("src/a.rs", "a\n"),
+    ]);
+    env.write("src/a.rs", "a\nREAL_MARK\n");
+    env.write("Cargo.lock", "LOCK_MARK\n");
+    env.write("gen/out.rs", "GEN_MARK\n");
+    env.write("third_party/lib.c", "VENDOR_MARK\n");
+    git(&env, &["add", "-A"]);
+    triage_flags_nothing(&env, 2);
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let triage = requests_of(&env, TRIAGE).join("\n");
+    assert!(triage.contains("REAL_MARK"));
+    for mark in ["LOCK_MARK", "GEN_MARK", "VENDOR_MARK"] {
+        assert!(!triage.contains(mark), "{mark} was reviewed");
+    }
+    let skipped: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    let (run, _) = review_json(&env, &["-c", "review.include_generated=true"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let last = requests_of(&env, TRIAGE).pop().unwrap();
+    assert!(last.contains("GEN_MARK") && last.contains("LOCK_MARK"));
+}
+
+/// `/review` in the line REPL: same options and instructions, the human
+/// view on stdout, and the session goes on.
+#[test]
+fn slash_review_in_the_line_repl() {
+    use std::io::Write;
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { STAGED_MARK }\n");
+    git(&env, &["add", "a.rs"]);
+    triage_flags_nothing(&env, 1);
+    let mut cmd = env.command(&[]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"/review --staged mind the locks\n/quit\n")
+        .expect("write");
+    drop(stdin);
+    let run = crate::support::quire::finish(child);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let triage = requests_of(&env, TRIAGE);
+    assert_eq!(triage.len(), 1, "{}", run.stderr);
+    assert!(triage[0].contains("mind the locks") && triage[0].contains("STAGED_MARK"));
+    assert!(
+        run.stdout.contains("Review of staged changes"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("No findings"), "{}", run.stdout);
+}

@@ -1,0 +1,55 @@
+//! The human view on a real terminal (a pty from `script`): a spinner with
+//! elapsed time for calls over a second, colour unless NO_COLOR.
+use crate::support;
+
+use serde_json::json;
+use support::model_server::Reply;
+use support::quire::{TestEnv, finish};
+
+fn on_a_terminal(env: &TestEnv, no_color: bool) -> String {
+    env.server.push_all([
+        Reply::tool_call("slow", "shell", json!({"command": "sleep 1.6"})),
+        Reply::text("slept"),
+    ]);
+    let line = format!("{} exec 'take a nap'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"]);
+    if !no_color {
+        cmd.env_remove("NO_COLOR");
+    }
+    let run = finish(cmd.spawn().expect("script (util-linux) is installed"));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    run.stdout
+}
+
+#[test]
+fn slow_calls_get_a_spinner_with_elapsed_time() {
+    let env = TestEnv::new("responses");
+    let screen = on_a_terminal(&env, true);
+    let spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let status = screen
+        .split(['\r', '\n'])
+        .find(|l| l.contains("shell: sleep 1.6") && l.chars().any(|c| spinner.contains(&c)))
+        .unwrap_or_else(|| panic!("no spinner line in {screen:?}"));
+    // "⠙ shell: sleep 1.6 1.2s": the elapsed time, shown after a second.
+    let elapsed = status.trim_end().rsplit(' ').next().unwrap_or("");
+    assert!(
+        elapsed.starts_with("1.") && elapsed.ends_with('s'),
+        "{status:?}"
+    );
+    assert!(screen.contains("✓ shell: sleep 1.6 ("), "{screen:?}");
+    assert!(screen.contains("slept"));
+    assert!(!screen.contains("\u{1b}[32m"), "NO_COLOR turns colour off");
+}
+
+#[test]
+fn colour_on_a_terminal_without_no_color() {
+    let env = TestEnv::new("chat");
+    let screen = on_a_terminal(&env, false);
+    assert!(screen.contains("\u{1b}[32m✓"), "{screen:?}");
+}
+
+mod agents;
+mod commands;
+mod start;
+mod tui;

@@ -1,0 +1,237 @@
+//! Every slash command of the interactive terminal, typed on a pty as a
+//! person would, checked by what shows on the screen and what it changed
+//! (requests, files, the session).
+
+use serde_json::json;
+
+use crate::support::model_server::{Reply, Step};
+use crate::support::pty::Pty;
+use crate::support::quire::TestEnv;
+
+const CTRL_D: &str = "\x04";
+
+fn start(env: &TestEnv, args: &[&str]) -> Pty {
+    let pty = Pty::spawn(env.command(args), 40, 140);
+    pty.wait_text("/help for keys");
+    pty
+}
+
+fn say(pty: &mut Pty, text: &str) {
+    pty.send(text);
+    pty.send("\r");
+}
+
+fn quit(mut pty: Pty) {
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn help_lists_keys_and_commands() {
+    let env = TestEnv::new("responses");
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/help");
+    let screen = pty.wait_text("Shift+Enter");
+    for c in [
+        "/new", "/model", "/compact", "/status", "/diff", "/undo", "/skills",
+    ] {
+        assert!(screen.contains(c), "{c} missing:\n{screen}");
+    }
+    quit(pty);
+}
+
+#[test]
+fn quit_ends_the_session_and_says_how_to_resume() {
+    let env = TestEnv::new("chat");
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/quit");
+    assert_eq!(pty.wait_exit(), 0);
+    assert!(
+        pty.output()
+            .contains("To continue this session: quire resume ")
+    );
+}
+
+#[test]
+fn new_starts_a_fresh_conversation_in_a_new_file() {
+    let env = TestEnv::new("responses");
+    env.server
+        .push_all([Reply::text("first answer"), Reply::text("second answer")]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "remember the word pelican");
+    pty.wait_text("first answer");
+    say(&mut pty, "/new");
+    pty.wait_for("a second session line", |s| {
+        s.matches("quire session ").count() >= 2
+    });
+    say(&mut pty, "what was the word?");
+    pty.wait_text("second answer");
+    let body = &env.server.requests()[1].raw_body;
+    assert!(!body.contains("pelican"), "the old history is gone: {body}");
+    quit(pty);
+    assert_eq!(env.session_files().len(), 2);
+}
+
+#[test]
+fn model_switches_the_model_of_the_next_request() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("hi from the other model"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/model");
+    pty.wait_text("model: test-model (switch with /model NAME)");
+    say(&mut pty, "/model other-model");
+    pty.wait_text("model: other-model");
+    say(&mut pty, "hello");
+    pty.wait_text("hi from the other model");
+    assert_eq!(env.server.requests()[0].body["model"], "other-model");
+    quit(pty);
+}
+
+#[test]
+fn compact_summarises_the_conversation() {
+    let env = TestEnv::new("anthropic");
+    env.server.push_all([
+        Reply::text("the answer about ducks"),
+        Reply::text("SUMMARY: we talked about ducks"),
+        Reply::text("still ducks"),
+    ]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "tell me about ducks");
+    pty.wait_text("the answer about ducks");
+    say(&mut pty, "/compact");
+    pty.wait_text("context compacted (manual)");
+    say(&mut pty, "and now?");
+    pty.wait_text("still ducks");
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 3);
+    assert!(reqs[2].raw_body.contains("SUMMARY: we talked about ducks"));
+    assert!(!reqs[2].raw_body.contains("the answer about ducks"));
+    quit(pty);
+}
+
+#[test]
+fn status_shows_tokens_cost_and_config_sources() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::text("counted"),
+        Reply::steps(vec![
+            Step::text("the second reply"),
+            Step::Usage {
+                input: 10_000,
+                output: 1_000,
+            },
+        ]),
+    ]);
+    let mut pty = start(&env, &["-c", "max_turns=7"]);
+    say(&mut pty, "count my tokens");
+    pty.wait_text("counted");
+    say(&mut pty, "/status");
+    // The panel's aligned label: the completion menu's "cost estimate" for
+    // `/status` may be on screen before the panel is.
+    let screen = pty.wait_text("cost     ");
+    assert!(
+        screen.contains("tokens   in 100 · cached 0 · out 20"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("cost     unknown price for test-model"),
+        "{screen}"
+    );
+    let user = env.home.path().join("config.toml").display().to_string();
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&format!("{user}: ")))
+        .unwrap_or_else(|| panic!("no line for {user}:\n{screen}"));
+    for key in ["model", "provider", "providers", "retry"] {
+        assert!(line.contains(key), "{line}");
+    }
+    assert!(screen.contains("-c (and flags): max_turns"), "{screen}");
+    // A model with a list price gets an estimate.
+    say(&mut pty, "/model gpt-5");
+    say(&mut pty, "again");
+    pty.wait_text("the second reply");
+    say(&mut pty, "/status");
+    // 10,100 in, 1,020 out at $1.25 / $10 per million tokens.
+    pty.wait_text("cost     ~$0.0228 at list prices for gpt-5");
+    quit(pty);
+}
+
+#[test]
+fn diff_shows_what_the_session_changed() {
+    let env = TestEnv::new("responses");
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
+        ),
+        Reply::text("fixed"),
+    ]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/diff");
+    pty.wait_text("no patches were applied in this session");
+    say(&mut pty, "fix add");
+    pty.wait_text("fixed");
+    say(&mut pty, "/diff");
+    pty.wait_for("the diff shown again", |s| {
+        s.matches("+    return a + b").count() >= 2
+    });
+    quit(pty);
+}
+
+const SKILL: &str = "---\nname: pdf-forms\ndescription: Fill in PDF forms with pdftk.\n---\n\nRun `pdftk FORM fill_form DATA output OUT` to fill the form.\n";
+
+#[test]
+fn skills_lists_them_and_a_skill_command_activates_one() {
+    let env = TestEnv::new("chat");
+    env.write(".agents/skills/pdf-forms/SKILL.md", SKILL);
+    env.server.push(Reply::text("form filled"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/skills");
+    pty.wait_text("pdf-forms — Fill in PDF forms with pdftk.");
+    say(&mut pty, "/pdf-forms fill the tax form");
+    pty.wait_text("form filled");
+    pty.wait_text("skill: pdf-forms");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(body.contains("fill the tax form"), "{body}");
+    assert!(
+        body.contains("pdftk FORM fill_form"),
+        "the skill's body was sent: {body}"
+    );
+    say(&mut pty, "/skills");
+    pty.wait_text("● pdf-forms");
+    quit(pty);
+}
+
+#[test]
+fn mcp_reports_the_servers_state() {
+    let env = TestEnv::new("responses");
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/mcp");
+    pty.wait_text("MCP servers: no problems reported");
+    quit(pty);
+}
+
+#[test]
+fn approvals_changes_the_policy_for_the_next_calls() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::tool_call("t", "shell", json!({"command": "touch asked.txt"})),
+        Reply::text("made it"),
+    ]);
+    let mut pty = start(&env, &["--approval", "never"]);
+    say(&mut pty, "/approvals");
+    pty.wait_text("approval: never (/approvals never|on-request|untrusted)");
+    say(&mut pty, "/approvals sometimes");
+    pty.wait_text("unknown policy \"sometimes\"");
+    say(&mut pty, "/approvals untrusted");
+    pty.wait_text("approval: untrusted");
+    say(&mut pty, "make a file");
+    pty.wait_text("[y] yes");
+    assert!(!env.repo.path().join("asked.txt").exists());
+    pty.send("y");
+    pty.wait_text("made it");
+    assert!(env.repo.path().join("asked.txt").exists());
+    quit(pty);
+}

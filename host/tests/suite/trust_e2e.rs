@@ -1,0 +1,191 @@
+//! Repository trust through the real binary: an untrusted repository's own
+//! settings (`.quire/config.toml`, `.mcp.json`, project skills) are ignored
+//! with a warning that says how to trust it; `quire trust` turns them on,
+//! `--deny` and `--revoke` off again; the interactive session asks.
+use crate::support;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use support::model_server::Reply;
+use support::quire::{Run, TestEnv, finish};
+
+/// A repository with settings of its own: a config that changes the
+/// model, an `.mcp.json` whose server leaves a marker file when started,
+/// and a project skill.
+fn repo_with_settings() -> TestEnv {
+    let env = TestEnv::new("responses");
+    env.write(".quire/config.toml", "model = \"repo-model\"\n");
+    let marker = env.repo_path().join("server-started");
+    let mcp = serde_json::json!({"mcpServers": {"probe": {
+        "command": "sh",
+        "args": ["-c", format!("echo started > {}; exit 3", marker.display())]
+    }}});
+    env.write(".mcp.json", &mcp.to_string());
+    env.write(
+        ".agents/skills/release-notes/SKILL.md",
+        "---\nname: release-notes\ndescription: Draft release notes from the git log.\n---\nSteps.\n",
+    );
+    // TestEnv trusts its repository; start from "not decided".
+    let run = env.run(&["trust", "--revoke"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env
+}
+
+fn warnings(run: &Run) -> Vec<String> {
+    run.of_type("warning")
+        .iter()
+        .filter_map(|w| w["message"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn an_untrusted_repository_is_ignored_until_quire_trust() {
+    let env = repo_with_settings();
+    env.server.push(Reply::text("one"));
+    let run = env.exec_json("draft the release notes", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let w = warnings(&run);
+    let repo = env.repo_path().display().to_string();
+    assert!(
+        w.iter().any(
+            |m| m.contains(&format!("{repo} is not a trusted repository"))
+                && m.contains(".quire/config.toml, .mcp.json, .agents/skills")
+                && m.contains("quire trust")
+        ),
+        "{w:?}"
+    );
+    let req = &env.server.requests()[0];
+    assert_eq!(req.body["model"], "test-model");
+    assert!(
+        !req.raw_body.contains("release-notes"),
+        "project skill listed"
+    );
+    let mcp = env.run(&["mcp", "list"]);
+    assert!(!mcp.stdout.contains("probe"), "{}", mcp.stdout);
+    assert!(
+        !env.repo.path().join("server-started").exists(),
+        "server ran"
+    );
+
+    let run = env.run(&["trust"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("trusted {repo}")),
+        "{}",
+        run.stdout
+    );
+    env.server.push(Reply::text("two"));
+    let run = env.exec_json("draft the release notes", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !warnings(&run).iter().any(|m| m.contains("not a trusted")),
+        "{:?}",
+        warnings(&run)
+    );
+    let req = &env.server.requests()[1];
+    assert_eq!(req.body["model"], "repo-model");
+    assert!(req.raw_body.contains("release-notes"));
+    let mcp = env.run(&["mcp", "list"]);
+    assert!(mcp.stdout.contains("probe"), "{}", mcp.stdout);
+    assert_eq!(
+        env.read("server-started").trim(),
+        "started",
+        "the trusted .mcp.json server was started"
+    );
+
+    // --deny: ignored again; --list shows the entry.
+    assert_eq!(env.run(&["trust", "--deny"]).code, 0);
+    let list = env.run(&["trust", "--list"]);
+    assert!(
+        list.stdout.contains(&format!("untrusted  {repo}")),
+        "{}",
+        list.stdout
+    );
+    let skills = env.run(&["skills", "list"]);
+    assert!(
+        !skills.stdout.contains("release-notes"),
+        "{}",
+        skills.stdout
+    );
+    assert!(skills.stderr.contains("not a trusted repository"));
+}
+
+#[test]
+fn trusting_a_parent_folder_covers_the_repositories_inside() {
+    let env = repo_with_settings();
+    let parent = env.repo_path().parent().unwrap().to_path_buf();
+    let run = env.run(&["trust", parent.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let skills = env.run(&["skills", "list"]);
+    assert!(skills.stdout.contains("release-notes"), "{}", skills.stdout);
+    let bad = env.run(&["trust", "no/such/folder"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("is not a folder"), "{}", bad.stderr);
+}
+
+#[test]
+fn the_interactive_session_asks_and_remembers() {
+    let env = repo_with_settings();
+    env.server
+        .push_all([Reply::text("first"), Reply::text("second")]);
+    let run = repl(&env, "n\nhello\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has settings of its own") && run.stderr.contains("quire trust --deny"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.server.requests()[0].body["model"], "test-model");
+    let run = repl(&env, "y\nhello\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("trusted "), "{}", run.stderr);
+    assert_eq!(env.server.requests()[1].body["model"], "repo-model");
+    // Decided: not asked again.
+    env.server.push(Reply::text("third"));
+    let run = repl(&env, "hello\n/quit\n");
+    assert!(
+        !run.stderr.contains("has settings of its own"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.server.requests()[2].body["model"], "repo-model");
+}
+
+fn repl(env: &TestEnv, input: &str) -> Run {
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    finish(child)
+}
+
+#[test]
+fn what_is_created_in_an_untrusted_repository_says_it_is_ignored_until_trust() {
+    let env = repo_with_settings();
+    let run = env.run(&["skills", "new", "pdf-forms"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let note = "is not a trusted repository, so quire ignores its project skills and plugins";
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("until you run `quire trust`"),
+        "{}",
+        run.stderr
+    );
+
+    env.write(
+        "vendor/skills/lint-rules/SKILL.md",
+        "---\nname: lint-rules\ndescription: The team's lint rules; use when fixing lint errors.\n---\nSteps.\n",
+    );
+    let run = env.run(&["share", "add", "vendor/skills/lint-rules"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+
+    // Trusted, neither says so.
+    assert_eq!(env.run(&["trust"]).code, 0);
+    let run = env.run(&["skills", "new", "csv-tools"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains(note), "{}", run.stderr);
+}
