@@ -101,13 +101,9 @@ impl ToolIndex {
                 }
             }
         }
-        specific::boost_names(
-            index,
-            &query,
-            &mut scores,
-            specific::TOOL_NAME_BOOST,
-            |i| self.specs[i].name.as_str(),
-        );
+        specific::boost_names(index, &query, &mut scores, specific::TOOL_NAME_BOOST, |i| {
+            self.specs[i].name.as_str()
+        });
         let mut hits: Vec<(usize, f32)> = scores
             .into_iter()
             .enumerate()
