@@ -15,7 +15,7 @@ mod hook_events;
 mod manager;
 mod rank;
 mod resume;
-mod tools;
+pub(crate) mod tools;
 pub mod worktree;
 
 use std::sync::Arc;

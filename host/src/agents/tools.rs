@@ -5,11 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::child::{ChildResult, ChildSpec};
 use super::definition::Isolation;
 use super::manager::AgentManager;
+use crate::tools::typed::parameters_without_empty_required;
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 /// The four tools over one manager.
@@ -22,12 +26,68 @@ pub fn tools(manager: &Arc<AgentManager>) -> Vec<Arc<dyn Tool>> {
     ]
 }
 
+/// Which of the four tools.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(crate) enum Kind {
     Spawn,
     Wait,
     Send,
     Close,
+}
+
+/// `spawn_agent` arguments. Kinds stay strings so a wrong one gets the
+/// tool's own error.
+#[derive(Deserialize, JsonSchema)]
+struct SpawnArgs {
+    /// What the subagent should do, with everything it needs to know.
+    task: String,
+    /// The name of a defined agent.
+    agent_type: Option<String>,
+    /// A model other than the defined or current one.
+    model: Option<String>,
+    /// Return the id at once instead of the answer.
+    background: Option<bool>,
+    /// worktree: work on a new git branch in its own worktree.
+    #[schemars(extend("enum" = ["none", "worktree"]))]
+    isolation: Option<String>,
+}
+
+/// `wait_agents` arguments.
+#[derive(Deserialize, JsonSchema)]
+struct WaitArgs {
+    ids: Option<Vec<String>>,
+    /// Stop waiting after this many seconds (the running ones are reported as running).
+    timeout_sec: Option<f64>,
+}
+
+/// `send_agent` arguments.
+#[derive(Deserialize, JsonSchema)]
+struct SendArgs {
+    id: String,
+    message: String,
+}
+
+/// `close_agent` arguments.
+#[derive(Deserialize, JsonSchema)]
+struct CloseArgs {
+    id: String,
+    #[schemars(extend("enum" = ["merge", "discard", "keep"]))]
+    worktree: Option<String>,
+}
+
+/// The parameters of one of the tools, generated from its arguments type.
+pub(crate) fn parameters(kind: Kind) -> Value {
+    match kind {
+        Kind::Spawn => parameters_without_empty_required::<SpawnArgs>(),
+        Kind::Wait => parameters_without_empty_required::<WaitArgs>(),
+        Kind::Send => parameters_without_empty_required::<SendArgs>(),
+        Kind::Close => parameters_without_empty_required::<CloseArgs>(),
+    }
+}
+
+/// Arguments that do not decode, as the model's error.
+fn decode<A: DeserializeOwned>(args: Value) -> Result<A, ToolError> {
+    serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))
 }
 
 struct AgentTool {
@@ -38,41 +98,22 @@ struct AgentTool {
 
 impl AgentTool {
     fn new(kind: Kind, manager: &Arc<AgentManager>) -> AgentTool {
-        let (name, description, parameters) = match kind {
+        let (name, description) = match kind {
             Kind::Spawn => (
                 "spawn_agent",
                 "Start a subagent: a separate session with its own context that works on `task` and answers. Use it for independent pieces of work (several spawn_agent calls in one response run in parallel). Give the whole task: the subagent does not see this conversation. `agent_type` picks a defined agent (listed with the user's message when some fit). Returns the subagent's answer, or with `background: true` its id at once (collect it with wait_agents).",
-                json!({"type": "object", "properties": {
-                    "task": {"type": "string", "description": "What the subagent should do, with everything it needs to know."},
-                    "agent_type": {"type": "string", "description": "The name of a defined agent."},
-                    "model": {"type": "string", "description": "A model other than the defined or current one."},
-                    "background": {"type": "boolean", "description": "Return the id at once instead of the answer."},
-                    "isolation": {"type": "string", "enum": ["none", "worktree"], "description": "worktree: work on a new git branch in its own worktree."}
-                }, "required": ["task"]}),
             ),
             Kind::Wait => (
                 "wait_agents",
                 "Wait for subagents started in the background; returns each one's answer, status and token usage. Without ids, waits for all.",
-                json!({"type": "object", "properties": {
-                    "ids": {"type": "array", "items": {"type": "string"}},
-                    "timeout_sec": {"type": "number", "description": "Stop waiting after this many seconds (the running ones are reported as running)."}
-                }}),
             ),
             Kind::Send => (
                 "send_agent",
                 "Send a follow-up message to a subagent (running: after its current work; finished: it continues with its context). Returns its answer.",
-                json!({"type": "object", "properties": {
-                    "id": {"type": "string"},
-                    "message": {"type": "string"}
-                }, "required": ["id", "message"]}),
             ),
             Kind::Close => (
                 "close_agent",
                 "Stop a subagent. For one that worked in a worktree, `worktree`: merge its branch into the current branch, discard it, or keep it (default).",
-                json!({"type": "object", "properties": {
-                    "id": {"type": "string"},
-                    "worktree": {"type": "string", "enum": ["merge", "discard", "keep"]}
-                }, "required": ["id"]}),
             ),
         };
         AgentTool {
@@ -80,17 +121,13 @@ impl AgentTool {
             spec: ToolSpec {
                 name: name.into(),
                 description: description.into(),
-                parameters,
+                parameters: parameters(kind),
                 read_only: false,
                 destructive: false,
             },
             manager: manager.clone(),
         }
     }
-}
-
-fn text(args: &Value, key: &str) -> Option<String> {
-    args.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 fn render(results: &[ChildResult]) -> String {
@@ -115,30 +152,30 @@ impl Tool for AgentTool {
         let m = &self.manager;
         match self.kind {
             Kind::Spawn => {
-                let task = text(&args, "task")
+                let args: SpawnArgs = decode(args)?;
+                let task = Some(args.task)
                     .filter(|t| !t.trim().is_empty())
                     .ok_or_else(|| ToolError::InvalidArguments("task is empty".into()))?;
-                let definition =
-                    match text(&args, "agent_type").filter(|t| !t.is_empty() && t != "default") {
-                        None => None,
-                        Some(name) => Some(m.definitions.get(&name).cloned().ok_or_else(|| {
-                            let known: Vec<&str> = m
-                                .definitions
-                                .agents
-                                .iter()
-                                .map(|a| a.name.as_str())
-                                .collect();
-                            ToolError::InvalidArguments(format!(
-                                "no agent named '{name}'; defined agents: {}",
-                                if known.is_empty() {
-                                    "none".to_string()
-                                } else {
-                                    known.join(", ")
-                                }
-                            ))
-                        })?),
-                    };
-                let isolation = match text(&args, "isolation") {
+                let definition = match args.agent_type.filter(|t| !t.is_empty() && t != "default") {
+                    None => None,
+                    Some(name) => Some(m.definitions.get(&name).cloned().ok_or_else(|| {
+                        let known: Vec<&str> = m
+                            .definitions
+                            .agents
+                            .iter()
+                            .map(|a| a.name.as_str())
+                            .collect();
+                        ToolError::InvalidArguments(format!(
+                            "no agent named '{name}'; defined agents: {}",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ))
+                    })?),
+                };
+                let isolation = match args.isolation {
                     Some(s) => Some(Isolation::parse(&s).ok_or_else(|| {
                         ToolError::InvalidArguments(
                             "isolation must be \"none\" or \"worktree\"".into(),
@@ -146,14 +183,11 @@ impl Tool for AgentTool {
                     })?),
                     None => None,
                 };
-                let background = args
-                    .get("background")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
+                let background = args.background.unwrap_or(false);
                 let spec = ChildSpec {
                     task,
                     definition,
-                    model: text(&args, "model"),
+                    model: args.model,
                     isolation,
                     tools: None,
                 };
@@ -170,16 +204,13 @@ impl Tool for AgentTool {
                 output(r.into_iter().collect())
             }
             Kind::Wait => {
-                let ids: Vec<String> = match args.get("ids").and_then(Value::as_array) {
-                    Some(a) if !a.is_empty() => a
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect(),
+                let args: WaitArgs = decode(args)?;
+                let ids = match args.ids {
+                    Some(ids) if !ids.is_empty() => ids,
                     _ => m.ids(),
                 };
                 let timeout = args
-                    .get("timeout_sec")
-                    .and_then(Value::as_f64)
+                    .timeout_sec
                     .filter(|t| *t >= 0.0)
                     .map(Duration::from_secs_f64);
                 let mut out = Vec::new();
@@ -201,10 +232,7 @@ impl Tool for AgentTool {
                 Ok(ToolOutput::text(text))
             }
             Kind::Send => {
-                let id = text(&args, "id")
-                    .ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
-                let message = text(&args, "message")
-                    .ok_or_else(|| ToolError::InvalidArguments("message is missing".into()))?;
+                let SendArgs { id, message } = decode(args)?;
                 m.send(&id, message)
                     .await
                     .map_err(ToolError::InvalidArguments)?;
@@ -212,9 +240,8 @@ impl Tool for AgentTool {
                 output(r.into_iter().collect())
             }
             Kind::Close => {
-                let id = text(&args, "id")
-                    .ok_or_else(|| ToolError::InvalidArguments("id is missing".into()))?;
-                let action = text(&args, "worktree").unwrap_or_else(|| "keep".into());
+                let CloseArgs { id, worktree } = decode(args)?;
+                let action = worktree.unwrap_or_else(|| "keep".into());
                 m.close(&id, &action)
                     .await
                     .map(ToolOutput::text)

@@ -4,13 +4,29 @@
 use std::sync::Arc;
 
 use rmcp::model::ReadResourceRequestParams;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
 
 use super::results::{human_size, resource_text};
 use super::server::{Server, Status};
+use crate::tools::typed::parameters_for;
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 pub const NAME: &str = "mcp_resources";
+
+/// The `mcp_resources` arguments; their schema is its parameters. The
+/// action stays a string so an unknown one gets the tool's own error.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(extend("additionalProperties" = false))]
+pub(crate) struct Args {
+    #[schemars(extend("enum" = ["list", "read"]))]
+    action: String,
+    /// The MCP server. Needed for read; list covers every server when left out.
+    server: Option<String>,
+    /// The resource to read.
+    uri: Option<String>,
+}
 
 pub struct ResourcesTool {
     servers: Vec<Arc<Server>>,
@@ -27,16 +43,7 @@ impl ResourcesTool {
                     action \"list\" shows each resource's server, URI, name and type (and URI templates); \
                     action \"read\" returns the contents of one resource, given its server and uri."
                     .into(),
-                parameters: json!({
-                    "type": "object",
-                    "properties": {
-                        "action": {"type": "string", "enum": ["list", "read"]},
-                        "server": {"type": "string", "description": "The MCP server. Needed for read; list covers every server when left out."},
-                        "uri": {"type": "string", "description": "The resource to read."}
-                    },
-                    "required": ["action"],
-                    "additionalProperties": false
-                }),
+                parameters: parameters_for::<Args>(),
                 read_only: true,
                 destructive: false,
             },
@@ -146,11 +153,16 @@ impl Tool for ResourcesTool {
     }
 
     async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
-        let server = args["server"].as_str();
-        let r = match args["action"].as_str() {
-            Some("list") => self.list(server).await,
-            Some("read") => {
-                let (Some(server), Some(uri)) = (server, args["uri"].as_str()) else {
+        let args: Args = serde_json::from_value(args).map_err(|e| {
+            ToolError::InvalidArguments(format!(
+                "{e}; action must be \"list\" or \"read\" (read also needs server and uri)"
+            ))
+        })?;
+        let server = args.server.as_deref();
+        let r = match args.action.as_str() {
+            "list" => self.list(server).await,
+            "read" => {
+                let (Some(server), Some(uri)) = (server, args.uri.as_deref()) else {
                     return Err(ToolError::InvalidArguments(
                         "read needs server and uri (see action \"list\")".into(),
                     ));

@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::select::SelectionState;
 use super::select::catalog::clip;
 use super::select::content::{self, activation_text};
+use crate::tools::typed::parameters_for;
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 /// Results of one search.
@@ -21,13 +23,21 @@ const MIN_PAGE: usize = 1000;
 
 const DESCRIPTION: &str = "Agent Skills: folders of instructions for specific kinds of tasks (the system prompt lists the ones that fit the current message).\n- `search` with `query`: find skills that are not listed, best first, with scores.\n- `activate` with `name`: get a skill's instructions, its folder and its files; follow the instructions. Activate before starting a task a skill covers.\n- `read` with `name` and `path` (relative to the skill's folder): one of its files, such as a reference or template.\nRun a skill's scripts with `shell`, `workdir` set to the skill's folder. When an answer is cut, call again with the `offset` it gives.";
 
-#[derive(Deserialize)]
+/// The `skill` tool's arguments; their schema is its parameters. The
+/// action stays a string so an unknown one gets the tool's own error.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Args {
+pub(crate) struct Args {
+    /// What to do.
+    #[schemars(extend("enum" = ["search", "activate", "read"]))]
     action: String,
+    /// search: words describing the task.
     query: Option<String>,
+    /// activate, read: the skill's name.
     name: Option<String>,
+    /// read: a file path relative to the skill's folder, e.g. references/api.md.
     path: Option<String>,
+    /// activate, read: where to continue when an earlier answer was cut.
     offset: Option<usize>,
 }
 
@@ -44,35 +54,7 @@ impl SkillTool {
             spec: ToolSpec {
                 name: "skill".into(),
                 description: DESCRIPTION.into(),
-                parameters: serde_json::json!({
-                    "type": "object",
-                    "properties": {
-                        "action": {
-                            "type": "string",
-                            "enum": ["search", "activate", "read"],
-                            "description": "What to do."
-                        },
-                        "query": {
-                            "type": "string",
-                            "description": "search: words describing the task."
-                        },
-                        "name": {
-                            "type": "string",
-                            "description": "activate, read: the skill's name."
-                        },
-                        "path": {
-                            "type": "string",
-                            "description": "read: a file path relative to the skill's folder, e.g. references/api.md."
-                        },
-                        "offset": {
-                            "type": "integer",
-                            "minimum": 0,
-                            "description": "activate, read: where to continue when an earlier answer was cut."
-                        }
-                    },
-                    "required": ["action"],
-                    "additionalProperties": false
-                }),
+                parameters: parameters_for::<Args>(),
                 read_only: true,
                 destructive: false,
             },

@@ -6,35 +6,42 @@
 //! `call_tool` call to the named tool before anything else sees it, so
 //! hooks, approvals, events and the JSON stream all see the real tool.
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde_json::Value;
 
 use super::ToolSpec;
+use super::typed::parameters_for;
 use crate::protocol::ToolCall;
 
 pub const NAME: &str = "call_tool";
 
 const DESCRIPTION: &str = "Calls a tool of this session that is not in your tool list: one described in the conversation (after a message, or found by `tool_search`). Give its exact `name` and its `arguments` as an object matching the parameters described for it.";
 
+/// The `call_tool` arguments, for their schema: [`resolve`] reads them
+/// by hand, as models also send `arguments` as a JSON string.
+#[derive(JsonSchema)]
+#[schemars(extend("additionalProperties" = false))]
+#[allow(dead_code)]
+struct Args {
+    /// The exact name of the tool to call.
+    name: String,
+    /// The tool's arguments.
+    #[serde(default)]
+    #[schemars(schema_with = "any_object")]
+    arguments: Option<Value>,
+}
+
+/// `{"type": "object"}`: any arguments object.
+fn any_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "object"})
+}
+
 /// The `call_tool` spec.
 pub fn spec() -> ToolSpec {
     ToolSpec {
         name: NAME.into(),
         description: DESCRIPTION.into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {
-                "name": {
-                    "type": "string",
-                    "description": "The exact name of the tool to call."
-                },
-                "arguments": {
-                    "type": "object",
-                    "description": "The tool's arguments."
-                }
-            },
-            "required": ["name"],
-            "additionalProperties": false
-        }),
+        parameters: parameters_for::<Args>(),
         read_only: false,
         destructive: false,
     }
@@ -83,6 +90,7 @@ pub fn target(call_name: &str, arguments: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn call(name: &str, arguments: &str) -> ToolCall {
         ToolCall {

@@ -115,6 +115,21 @@ pub fn parameters_for<A: JsonSchema>() -> Value {
     value
 }
 
+/// `parameters_for::<A>()` without `required` when nothing is required:
+/// for tools whose schema never listed it (what the model was always sent).
+pub fn parameters_without_empty_required<A: JsonSchema>() -> Value {
+    let mut value = parameters_for::<A>();
+    if let Value::Object(root) = &mut value
+        && root
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+    {
+        root.remove("required");
+    }
+    value
+}
+
 /// Drops what the model does not need from a schema, recursively (the
 /// names under `properties` are field names, never dropped).
 fn tidy(value: &mut Value) {

@@ -3,10 +3,12 @@
 
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{ToolIndex, ToolSelection};
+use crate::tools::typed::parameters_without_empty_required;
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 pub const NAME: &str = "tool_search";
@@ -24,41 +26,24 @@ pub fn spec() -> ToolSpec {
     ToolSpec {
         name: NAME.into(),
         description: DESCRIPTION.into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {
-                "query": {
-                    "type": "string",
-                    "description": "What the tool should do, in a few words."
-                },
-                "names": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "description": "Exact tool names to enable."
-                },
-                "limit": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": MAX_LIMIT,
-                    "description": "How many tools the query may enable (default 5)."
-                }
-            },
-            "additionalProperties": false
-        }),
+        parameters: parameters_without_empty_required::<Args>(),
         // It changes only which tools the next request carries.
         read_only: true,
         destructive: false,
     }
 }
 
-#[derive(Deserialize)]
+/// The `tool_search` arguments; their schema is its parameters.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Args {
-    #[serde(default)]
+pub(crate) struct Args {
+    /// What the tool should do, in a few words.
     query: Option<String>,
+    /// Exact tool names to enable.
     #[serde(default)]
     names: Vec<String>,
-    #[serde(default)]
+    /// How many tools the query may enable (default 5).
+    #[schemars(range(min = 1, max = MAX_LIMIT))]
     limit: Option<usize>,
 }
 

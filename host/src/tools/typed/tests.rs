@@ -107,6 +107,110 @@ fn builtin_parameters_match_the_hand_written_schemas() {
     }
 }
 
+/// The tools that are not [`super::Typed`] (one impl for several names, or
+/// state to build) generate their parameters the same way; these are the
+/// schemas they had when written by hand.
+#[test]
+fn other_tool_parameters_match_the_hand_written_schemas() {
+    use crate::agents::tools::{Kind, parameters};
+    let cases = [
+        (
+            "skill",
+            crate::tools::typed::parameters_for::<crate::skills::tool::Args>(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "action": {"type": "string", "enum": ["search", "activate", "read"], "description": "What to do."},
+                    "query": {"type": "string", "description": "search: words describing the task."},
+                    "name": {"type": "string", "description": "activate, read: the skill's name."},
+                    "path": {"type": "string", "description": "read: a file path relative to the skill's folder, e.g. references/api.md."},
+                    "offset": {"type": "integer", "minimum": 0, "description": "activate, read: where to continue when an earlier answer was cut."}
+                },
+                "required": ["action"],
+                "additionalProperties": false
+            }),
+        ),
+        (
+            "spawn_agent",
+            parameters(Kind::Spawn),
+            json!({"type": "object", "properties": {
+                "task": {"type": "string", "description": "What the subagent should do, with everything it needs to know."},
+                "agent_type": {"type": "string", "description": "The name of a defined agent."},
+                "model": {"type": "string", "description": "A model other than the defined or current one."},
+                "background": {"type": "boolean", "description": "Return the id at once instead of the answer."},
+                "isolation": {"type": "string", "enum": ["none", "worktree"], "description": "worktree: work on a new git branch in its own worktree."}
+            }, "required": ["task"]}),
+        ),
+        (
+            "wait_agents",
+            parameters(Kind::Wait),
+            json!({"type": "object", "properties": {
+                "ids": {"type": "array", "items": {"type": "string"}},
+                "timeout_sec": {"type": "number", "description": "Stop waiting after this many seconds (the running ones are reported as running)."}
+            }}),
+        ),
+        (
+            "send_agent",
+            parameters(Kind::Send),
+            json!({"type": "object", "properties": {
+                "id": {"type": "string"},
+                "message": {"type": "string"}
+            }, "required": ["id", "message"]}),
+        ),
+        (
+            "close_agent",
+            parameters(Kind::Close),
+            json!({"type": "object", "properties": {
+                "id": {"type": "string"},
+                "worktree": {"type": "string", "enum": ["merge", "discard", "keep"]}
+            }, "required": ["id"]}),
+        ),
+        (
+            "tool_search",
+            crate::tools::select::search::spec().parameters,
+            json!({
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "description": "What the tool should do, in a few words."},
+                    "names": {"type": "array", "items": {"type": "string"}, "description": "Exact tool names to enable."},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 20, "description": "How many tools the query may enable (default 5)."}
+                },
+                "additionalProperties": false
+            }),
+        ),
+        (
+            "mcp_resources",
+            crate::tools::typed::parameters_for::<crate::mcp::resources::Args>(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "action": {"type": "string", "enum": ["list", "read"]},
+                    "server": {"type": "string", "description": "The MCP server. Needed for read; list covers every server when left out."},
+                    "uri": {"type": "string", "description": "The resource to read."}
+                },
+                "required": ["action"],
+                "additionalProperties": false
+            }),
+        ),
+        (
+            "call_tool",
+            crate::tools::call_tool::spec().parameters,
+            json!({
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "description": "The exact name of the tool to call."},
+                    "arguments": {"type": "object", "description": "The tool's arguments."}
+                },
+                "required": ["name"],
+                "additionalProperties": false
+            }),
+        ),
+    ];
+    for (name, generated, expected) in cases {
+        assert_eq!(generated, expected, "parameters of {name}");
+    }
+}
+
 /// Fields may be called like schema keywords; only keywords are dropped.
 #[derive(Deserialize, JsonSchema)]
 #[allow(dead_code)]
