@@ -62,7 +62,7 @@ struct WaitArgs {
 
 /// `send_agent` arguments.
 #[derive(Deserialize, JsonSchema)]
-struct SendArgs {
+pub(crate) struct SendArgs {
     id: String,
     message: String,
 }
@@ -86,7 +86,7 @@ pub(crate) fn parameters(kind: Kind) -> Value {
 }
 
 /// Arguments that do not decode, as the model's error.
-fn decode<A: DeserializeOwned>(args: Value) -> Result<A, ToolError> {
+pub(crate) fn decode<A: DeserializeOwned>(args: Value) -> Result<A, ToolError> {
     serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))
 }
 

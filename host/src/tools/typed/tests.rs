@@ -251,3 +251,21 @@ async fn bad_arguments_are_the_tools_own_error() {
     assert!(err.contains("missing field `command`"), "{err}");
     assert!(err.contains("Pass at least `command`."), "{err}");
 }
+
+#[tokio::test]
+async fn hand_decoded_tools_name_the_missing_argument() {
+    let dir = std::env::temp_dir();
+    let ctx = crate::tools::ToolContext::standalone(&dir);
+    let err = crate::mcp::resources::ResourcesTool::new(Vec::new())
+        .call(json!({"server": "docs"}), &ctx)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing field `action`"), "{err}");
+    assert!(err.contains("\"list\" or \"read\""), "{err}");
+    let err = crate::agents::tools::decode::<crate::agents::tools::SendArgs>(json!({"id": "a1"}))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("missing field `message`"), "{err}");
+}
