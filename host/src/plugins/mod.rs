@@ -15,25 +15,25 @@
 
 pub mod bundle;
 pub mod cache;
-pub mod cache_prune;
+pub(crate) mod cache_prune;
 pub mod consent;
 pub mod discover;
-pub mod engine;
-pub mod explain;
+pub(crate) mod engine;
+pub(crate) mod explain;
 pub mod grants;
-pub mod hook_decl;
-pub mod http;
+pub(crate) mod hook_decl;
+pub(crate) mod http;
 pub mod install;
-pub mod limits;
+pub(crate) mod limits;
 pub mod manifest;
 pub mod market;
-pub mod output;
-pub mod runtime;
+pub(crate) mod output;
+pub(crate) mod runtime;
 pub mod scaffold;
 pub mod session;
-pub mod state;
-pub mod tool;
-pub mod world;
+pub(crate) mod state;
+pub(crate) mod tool;
+pub(crate) mod world;
 
 use std::path::PathBuf;
 

@@ -9,9 +9,6 @@ use super::runtime::{CallError, LoadedPlugin};
 use super::world::{GuestError, ToolInfo};
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
-/// The longest tool name model APIs accept.
-pub const MAX_TOOL_NAME: usize = crate::tools::naming::MAX_NAME;
-
 /// `PLUGIN__TOOL`, named by [`crate::tools::naming`]: characters other than
 /// letters, digits, `_` and `-` replaced by `_`; longer than 64 characters,
 /// it is cut and ends in a short hash of the original so distinct tools
@@ -100,7 +97,7 @@ mod tests {
         assert_eq!(tool_name("word-count", "count"), "word-count__count");
         assert_eq!(tool_name("a.b", "x y"), "a_b__x_y");
         let long = tool_name(&"p".repeat(40), &"t".repeat(40));
-        assert_eq!(long.len(), MAX_TOOL_NAME);
+        assert_eq!(long.len(), crate::tools::naming::MAX_NAME);
         let other = tool_name(&"p".repeat(40), &format!("{}u", "t".repeat(39)));
         assert_ne!(long, other);
         assert!(long.starts_with("pppp"));

@@ -8,25 +8,25 @@
 //! [`output`], suppressed by [`suppress`], applied by [`apply`].
 
 pub mod apply;
-pub mod ask;
-pub mod chunk;
-pub mod concern;
-pub mod config;
-pub mod diff;
-pub mod fanout;
-pub mod finding;
-pub mod merge;
+pub(crate) mod ask;
+pub(crate) mod chunk;
+pub(crate) mod concern;
+pub(crate) mod config;
+pub(crate) mod diff;
+pub(crate) mod fanout;
+pub(crate) mod finding;
+pub(crate) mod merge;
 pub mod output;
 mod pipeline;
-pub mod prompt;
-pub mod report;
-pub mod runner;
-pub mod schema;
-pub mod scope;
-pub mod skills;
-pub mod suppress;
+pub(crate) mod prompt;
+pub(crate) mod report;
+pub(crate) mod runner;
+pub(crate) mod schema;
+pub(crate) mod scope;
+pub(crate) mod skills;
+pub(crate) mod suppress;
 pub mod target;
-pub mod triage;
+pub(crate) mod triage;
 
 pub use config::ReviewConfig;
 pub use finding::{Finding, Severity};

@@ -13,15 +13,15 @@
 //! - [`update`]: what an update would change, installed once accepted.
 
 pub mod bundle_entry;
-pub mod check;
-pub mod digest;
-pub mod git;
-pub mod install;
+pub(crate) mod check;
+pub(crate) mod digest;
+pub(crate) mod git;
+pub(crate) mod install;
 pub mod legacy;
 pub mod lock;
-pub mod mcp_source;
+pub(crate) mod mcp_source;
 pub mod source;
-pub mod update;
+pub(crate) mod update;
 
 use std::path::PathBuf;
 

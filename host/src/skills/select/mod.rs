@@ -18,19 +18,19 @@ pub mod cache;
 pub mod catalog;
 pub mod content;
 pub mod eval;
-pub mod index;
+pub(crate) mod index;
 pub mod learn;
 mod par;
 pub mod plan;
-pub mod semantic;
-pub mod specific;
-pub mod state;
-pub mod stem;
+pub(crate) mod semantic;
+pub(crate) mod specific;
+pub(crate) mod state;
+pub(crate) mod stem;
 #[doc(hidden)]
 pub mod testing;
-pub mod text;
-pub mod vocab;
-pub mod words;
+pub(crate) mod text;
+pub(crate) mod vocab;
+pub(crate) mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -18,9 +18,9 @@
 //! - [`pick`]: the tools of one request.
 //! - [`search`]: the `tool_search` tool.
 
-pub mod config;
-pub mod index;
-pub mod join;
+pub(crate) mod config;
+pub(crate) mod index;
+pub(crate) mod join;
 pub mod pick;
 pub mod search;
 

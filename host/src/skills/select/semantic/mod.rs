@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use config::{EmbeddingsSource, Endpoint, SelectionConfig};
+pub use config::{Endpoint, SelectionConfig};
 
 use client::DiskCache;
 
