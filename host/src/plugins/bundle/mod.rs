@@ -16,11 +16,11 @@
 //! bundles of a session; [`validate`] checks one for `quire plugins
 //! validate`.
 
-pub mod detect;
+pub(crate) mod detect;
 pub mod drift;
-pub mod installed;
+pub(crate) mod installed;
 pub mod mcp;
-pub mod paths;
+pub(crate) mod paths;
 pub mod validate;
 
 use std::path::PathBuf;

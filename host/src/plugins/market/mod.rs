@@ -5,7 +5,7 @@
 //! where they came from ([`store`]); [`search`] ranks their plugins with
 //! the BM25 index tool selection uses.
 
-pub mod catalog;
+pub(crate) mod catalog;
 pub mod search;
 pub mod store;
 
