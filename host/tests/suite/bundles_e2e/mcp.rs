@@ -23,10 +23,21 @@ pub(super) fn test_server() -> PathBuf {
 
 #[test]
 fn a_plugins_mcp_server_is_off_until_enabled_then_its_tools_are_namespaced() {
+    off_until_enabled_then_namespaced("claude-kit", "mcp__claude-kit_echo__echo");
+}
+
+/// The same through Codex's layout (`.codex-plugin/plugin.json` naming
+/// its `.mcp.json` in `mcpServers`).
+#[test]
+fn a_codex_plugins_mcp_server_is_off_until_enabled_then_its_tools_are_namespaced() {
+    off_until_enabled_then_namespaced("codex-kit", "mcp__codex-kit_tips__echo");
+}
+
+fn off_until_enabled_then_namespaced(plugin: &str, name: &str) {
     let env = TestEnv::new("responses");
     copy_dir(
-        &fixture("claude-kit"),
-        &env.repo_path().join(".agents/plugins/claude-kit"),
+        &fixture(plugin),
+        &env.repo_path().join(".agents/plugins").join(plugin),
     );
     let server = test_server();
     let exec = |prompt: &str| {
@@ -35,15 +46,13 @@ fn a_plugins_mcp_server_is_off_until_enabled_then_its_tools_are_namespaced() {
         cmd.env("QUIRE_TEST_MCP_SERVER", &server);
         super::support::quire::finish(cmd.spawn().expect("spawn quire"))
     };
-    let name = "mcp__claude-kit_echo__echo";
-
     env.server.push(Reply::text("nothing to call"));
     let r = exec("first");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let first = env.server.requests()[0].raw_body.clone();
     assert!(!first.contains(name), "a disabled server's tools were sent");
 
-    let r = run(&env, &["plugins", "enable", "claude-kit"]);
+    let r = run(&env, &["plugins", "enable", plugin]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     env.server.push_all([
         Reply::tool_call("c1", name, json!({"text": "from the plugin"})),

@@ -66,6 +66,15 @@ fn ctrl_c_while_waiting_for_the_model() {
 
 #[test]
 fn esc_while_streaming() {
+    interrupt_while_streaming(ESC);
+}
+
+#[test]
+fn ctrl_c_while_streaming() {
+    interrupt_while_streaming(CTRL_C);
+}
+
+fn interrupt_while_streaming(key: &str) {
     let env = TestEnv::new("chat");
     env.server.push(Reply::steps(vec![
         Step::text("first part of the answer\n\n"),
@@ -75,7 +84,7 @@ fn esc_while_streaming() {
     let mut pty = start(&env, &[]);
     say(&mut pty, "stream something");
     pty.wait_text("first part of the answer");
-    pty.send(ESC);
+    pty.send(key);
     after_interrupt(&env, &mut pty, "stream something");
     assert!(!pty.output().contains("never shown"));
 }
@@ -105,6 +114,15 @@ fn ctrl_c_while_a_command_runs_kills_its_process_group() {
 
 #[test]
 fn esc_at_an_approval_prompt_stops_the_turn() {
+    interrupt_at_an_approval_prompt(ESC);
+}
+
+#[test]
+fn ctrl_c_at_an_approval_prompt_stops_the_turn() {
+    interrupt_at_an_approval_prompt(CTRL_C);
+}
+
+fn interrupt_at_an_approval_prompt(key: &str) {
     let env = TestEnv::new("responses");
     env.server.push_all([
         Reply::tool_call("t", "shell", json!({"command": "touch made.txt"})),
@@ -113,7 +131,7 @@ fn esc_at_an_approval_prompt_stops_the_turn() {
     let mut pty = start(&env, &["--approval", "untrusted"]);
     say(&mut pty, "make a file");
     pty.wait_text("[y] yes");
-    pty.send(ESC);
+    pty.send(key);
     after_interrupt(&env, &mut pty, "make a file");
     assert!(!env.repo.path().join("made.txt").exists());
     assert_eq!(env.server.requests().len(), 1, "the turn did not go on");
