@@ -303,6 +303,9 @@ fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
             );
         }
     }
+    if results.is_empty() && !json {
+        println!("{} lists nothing to verify", share::lock::FILE);
+    }
     if drifted > 0 {
         if !json {
             eprintln!("{drifted} differ from quire.lock; `quire share sync` restores them");

@@ -16,6 +16,13 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
             return EXIT_USAGE;
         }
     };
+    if planned.is_empty() {
+        println!(
+            "{} lists nothing to update; `quire share add SOURCE` installs a skill or plugin",
+            share::lock::FILE
+        );
+        return EXIT_OK;
+    }
     let terminal = std::io::stdin().is_terminal();
     let (mut failed, mut refused) = (0, 0);
     for (old, pending) in &planned {

@@ -108,3 +108,22 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
     assert_eq!(env.run(&["share", "verify"]).code, 0);
     assert_eq!(picked(&env), vec!["pdf-forms"]);
 }
+
+#[test]
+fn update_and_verify_say_so_when_the_lock_lists_nothing() {
+    let env = TestEnv::new("responses");
+    let run = env.run(&["share", "update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("quire.lock lists nothing to update"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("quire.lock lists nothing to verify"),
+        "{}",
+        run.stdout
+    );
+}
