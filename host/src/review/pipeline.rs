@@ -60,9 +60,6 @@ pub async fn review(
     let suppressor = Suppressor::new(&settings.ignore)?;
     let text = target::diff(&repo, &request.target)?;
     let (files, skipped) = scope::select(&repo, diff::parse(&text), &settings)?;
-    let asker = Asker::new(config)?;
-    let triage_model = asker.model(settings.triage_model.as_deref());
-    let deep_model = asker.model(settings.deep_model.as_deref());
     let shared = Shared::gather(
         config,
         &settings,
@@ -84,6 +81,11 @@ pub async fn review(
             shared,
         });
     }
+    // The model is needed only when there is something to review: an
+    // empty diff is reported without a provider or key.
+    let asker = Asker::new(config)?;
+    let triage_model = asker.model(settings.triage_model.as_deref());
+    let deep_model = asker.model(settings.deep_model.as_deref());
     let mut usage = Usage::default();
     let mut requests = 0u64;
 

@@ -162,3 +162,17 @@ fn slash_review_in_the_line_repl() {
     );
     assert!(run.stdout.contains("No findings"), "{}", run.stdout);
 }
+
+/// Nothing changed: the review says so without asking a model, so it
+/// needs neither a provider key nor a server.
+#[test]
+fn an_empty_diff_is_reported_without_a_model_or_key() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    let mut cmd = env.command(&["review", "--uncommitted"]);
+    cmd.env_remove("QUIRE_TEST_API_KEY");
+    let run = crate::support::quire::finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("No findings"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 hunks"), "{}", run.stdout);
+    assert!(env.server.requests().is_empty(), "a model was asked");
+}
