@@ -25,6 +25,28 @@ fn say(pty: &mut Pty, text: &str) {
     pty.send("\r");
 }
 
+/// A session on `wire` whose shell call is running `sleep 60` (its pid
+/// returned), shown on the screen.
+fn running_sleep(wire: &'static str) -> (TestEnv, Pty, i32) {
+    let env = TestEnv::new(wire);
+    env.server.push_all([
+        Reply::tool_call(
+            "slow",
+            "shell",
+            json!({"command": "sleep 60 & echo $! > sleep.pid; wait"}),
+        ),
+        Reply::text("unused"),
+    ]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "run it");
+    let pid: i32 = wait_for_file(&env.repo.path().join("sleep.pid"))
+        .parse()
+        .unwrap();
+    assert!(alive(pid));
+    pty.wait_text("shell: sleep 60");
+    (env, pty, pid)
+}
+
 /// The last task in the session file ended `interrupted`.
 fn recorded_interrupted(env: &TestEnv) -> bool {
     env.session_records().iter().any(|r| {
@@ -91,22 +113,7 @@ fn interrupt_while_streaming(key: &str) {
 
 #[test]
 fn ctrl_c_while_a_command_runs_kills_its_process_group() {
-    let env = TestEnv::new("anthropic");
-    env.server.push_all([
-        Reply::tool_call(
-            "slow",
-            "shell",
-            json!({"command": "sleep 60 & echo $! > sleep.pid; wait"}),
-        ),
-        Reply::text("unused"),
-    ]);
-    let mut pty = start(&env, &[]);
-    say(&mut pty, "run it");
-    let pid: i32 = wait_for_file(&env.repo.path().join("sleep.pid"))
-        .parse()
-        .unwrap();
-    assert!(alive(pid));
-    pty.wait_text("shell: sleep 60");
+    let (env, mut pty, pid) = running_sleep("anthropic");
     pty.send(CTRL_C);
     assert!(wait_gone(pid), "the command's child was killed");
     after_interrupt(&env, &mut pty, "run it");
@@ -295,21 +302,7 @@ fn an_at_path_sends_the_path_and_the_file_as_context() {
 
 #[test]
 fn sigterm_stops_the_turn_restores_the_terminal_and_exits_143() {
-    let env = TestEnv::new("chat");
-    env.server.push_all([
-        Reply::tool_call(
-            "slow",
-            "shell",
-            json!({"command": "sleep 60 & echo $! > sleep.pid; wait"}),
-        ),
-        Reply::text("unused"),
-    ]);
-    let mut pty = start(&env, &[]);
-    say(&mut pty, "run it");
-    let pid: i32 = wait_for_file(&env.repo.path().join("sleep.pid"))
-        .parse()
-        .unwrap();
-    pty.wait_text("shell: sleep 60");
+    let (env, mut pty, pid) = running_sleep("chat");
     // SAFETY: a plain kill(2) of the quire process this test started.
     assert_eq!(unsafe { libc::kill(pty.pid(), libc::SIGTERM) }, 0);
     assert_eq!(pty.wait_exit(), 128 + libc::SIGTERM);
