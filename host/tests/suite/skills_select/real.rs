@@ -161,36 +161,71 @@ fn real_skills_recall_and_false_activation_floors() {
 
 #[test]
 fn heldout_real_skills_recall_and_false_activation_floors() {
-    let text = include_str!("real-heldout.json");
+    check_heldout(
+        "real-heldout.json",
+        include_str!("real-heldout.json"),
+        HELDOUT_RECALL_AT_1_FLOOR,
+        HELDOUT_RECALL_AT_5_FLOOR,
+    );
+}
+
+/// Fresh held-out messages (`real-fresh.json`: 118 messages, 34 with
+/// `any` labels, 6 follow-ups, 9 that should select nothing), written in
+/// the third session before its tuning, labelled by reading the skills,
+/// and never tuned on. Measured before that tuning: 0.83 and 0.94, no
+/// false activation; the floors sit at the measurement's lower rounding.
+const FRESH_RECALL_AT_1_FLOOR: f64 = 0.82;
+const FRESH_RECALL_AT_5_FLOOR: f64 = 0.93;
+
+#[test]
+fn fresh_heldout_real_skills_recall_and_false_activation_floors() {
+    let cases = check_heldout(
+        "real-fresh.json",
+        include_str!("real-fresh.json"),
+        FRESH_RECALL_AT_1_FLOOR,
+        FRESH_RECALL_AT_5_FLOOR,
+    );
+    assert!(cases.len() >= 80, "{} fresh messages", cases.len());
+}
+
+/// Checks a held-out file's labels name real skills, then its floors and
+/// the false-activation ceiling; returns its cases.
+fn check_heldout(file: &str, text: &str, floor_at_1: f64, floor_at_5: f64) -> Vec<eval::EvalCase> {
     let cases = eval::parse(text).unwrap();
-    assert!(cases.len() >= 60, "{} held-out messages", cases.len());
+    assert!(cases.len() >= 60, "{} messages in {file}", cases.len());
     let names: Vec<String> = real_skills().into_iter().map(|s| s.name).collect();
     for c in &cases {
         for n in c.expect.iter().chain(&c.any).chain(&c.reject) {
-            assert!(
-                names.contains(n),
-                "{n} in real-heldout.json is not a real skill"
-            );
+            assert!(names.contains(n), "{n} in {file} is not a real skill");
         }
     }
     let (_, report) = run_file(text);
     print_report(&report);
     assert!(
-        report.recall_at_1 >= HELDOUT_RECALL_AT_1_FLOOR,
-        "held-out recall@1 {:.3} < {HELDOUT_RECALL_AT_1_FLOOR}",
+        report.recall_at_1 >= floor_at_1,
+        "{file}: recall@1 {:.3} < {floor_at_1}",
         report.recall_at_1
     );
     assert!(
-        report.recall_at_5 >= HELDOUT_RECALL_AT_5_FLOOR,
-        "held-out recall@5 {:.3} < {HELDOUT_RECALL_AT_5_FLOOR}",
+        report.recall_at_5 >= floor_at_5,
+        "{file}: recall@5 {:.3} < {floor_at_5}",
         report.recall_at_5
     );
     assert!(
         report.false_activation_rate <= FALSE_ACTIVATION_CEILING,
-        "held-out false activations {:.3}:\n{}",
+        "{file}: false activations {:.3}:\n{}",
         report.false_activation_rate,
         false_activations(&report)
     );
+    for c in report.cases.iter().filter(|c| c.expect.is_empty()) {
+        assert!(
+            c.activated.is_empty(),
+            "{file}: {:?} activated {:?}",
+            c.message,
+            c.activated
+        );
+    }
+    cases
 }
 
 #[test]

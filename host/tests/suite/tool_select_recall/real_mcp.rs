@@ -27,6 +27,10 @@ const MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// Held-out messages (`heldout.toml`), never tuned on: 0.897 (61 of 68)
 /// at 17.7 KB median (0.897 at 23.9 KB before the tuning).
 const HELDOUT_SENT_FLOOR: f64 = 0.89;
+/// Fresh held-out messages (`fresh.toml`, 58 with 4 follow-ups), written
+/// in the third session before its tuning and never tuned on. Measured
+/// before that tuning: 0.845 (49 of 58) at 18.7 KB median.
+const FRESH_SENT_FLOOR: f64 = 0.84;
 
 #[derive(Deserialize)]
 struct Server {
@@ -82,6 +86,11 @@ pub fn real_cases() -> Vec<Case> {
 /// The held-out messages (`heldout.toml`), never tuned on.
 pub fn heldout_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/heldout.toml"))
+}
+
+/// The fresh held-out messages (`fresh.toml`), never tuned on.
+pub fn fresh_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh.toml"))
 }
 
 fn cases_of(text: &str) -> Vec<Case> {
@@ -231,24 +240,42 @@ fn the_needed_real_tool_is_sent_and_requests_stay_small() {
 
 #[test]
 fn heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
-    let cases = heldout_cases();
-    assert!(cases.len() >= 60, "{} held-out messages", cases.len());
+    check_heldout("heldout.toml", &heldout_cases(), 60, HELDOUT_SENT_FLOOR);
+}
+
+#[test]
+fn fresh_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout("fresh.toml", &fresh_cases(), 50, FRESH_SENT_FLOOR);
+}
+
+/// Checks a held-out set's size and labels, then its floor and the median
+/// bytes per request.
+fn check_heldout(file: &str, cases: &[Case], at_least: usize, floor: f64) {
+    assert!(
+        cases.len() >= at_least,
+        "{} messages in {file}",
+        cases.len()
+    );
     let names: BTreeSet<String> = real_tools().into_iter().map(|t| t.name).collect();
-    for c in &cases {
+    for c in cases {
         for e in &c.expect {
-            assert!(names.contains(e), "{:?} expects unknown {e}", c.text);
+            assert!(
+                names.contains(e),
+                "{file}: {:?} expects unknown {e}",
+                c.text
+            );
         }
     }
-    let m = measure(&cases);
+    let m = measure(cases);
     assert!(
-        m.share >= HELDOUT_SENT_FLOOR,
-        "held-out: needed tool sent {:.3} < {HELDOUT_SENT_FLOOR}:\n{}",
+        m.share >= floor,
+        "{file}: needed tool sent {:.3} < {floor}:\n{}",
         m.share,
         m.misses.join("\n")
     );
     assert!(
         m.median <= MEDIAN_BYTES_CEILING,
-        "held-out: median tool bytes per request {}",
+        "{file}: median tool bytes per request {}",
         m.median
     );
 }
