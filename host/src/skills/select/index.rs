@@ -44,6 +44,13 @@ pub const COMMON_ZERO: f32 = 0.4;
 pub const COMMON_FULL: f32 = 0.15;
 pub const COMMON_FLOOR: f32 = 0.02;
 pub const COMMON_MIN_DOCS: usize = 20;
+/// A document counts fully towards a term's document frequency from this
+/// weighted frequency on (one mention in a heading, a parameter, or any
+/// heavier field), and in proportion below it: a word a skill's body only
+/// mentions in passing (`import` in its code samples) does not make the
+/// word common, so the skill that is *about* it (terraform-search-import)
+/// still gains from it.
+pub const DF_FULL_TF: f32 = 0.5;
 
 /// What identifies one indexed skill file in the cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -114,6 +121,9 @@ pub struct Index {
     pub(crate) docs: Vec<IndexedDoc>,
     /// By document: K1 * (1 - B + B * len / avg_len).
     norms: Vec<f32>,
+    /// By term id: the documents holding it, each counting up to 1 by its
+    /// weighted frequency (see [`DF_FULL_TF`]).
+    df: Vec<f32>,
 }
 
 /// One term of a query.
@@ -247,9 +257,11 @@ impl Index {
             }
         }
         self.postings = df.into_iter().map(Vec::with_capacity).collect();
+        self.df = vec![0.0; self.terms.len()];
         for (n, d) in self.docs.iter().enumerate() {
             for &(id, tf) in &d.terms {
                 self.postings[id as usize].push((n as u32, tf));
+                self.df[id as usize] += (tf / DF_FULL_TF).min(1.0);
             }
         }
         let total: f32 = self.docs.iter().map(|d| d.len).sum();
@@ -345,7 +357,7 @@ impl Index {
     /// (see [`COMMON_ZERO`]).
     pub(crate) fn idf(&self, id: u32) -> f32 {
         let n = self.docs.len() as f32;
-        let df = self.postings[id as usize].len() as f32;
+        let df = self.df[id as usize];
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         if self.docs.len() < COMMON_MIN_DOCS {
             return idf;

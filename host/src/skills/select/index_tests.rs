@@ -74,6 +74,24 @@ fn terms_found_nearly_everywhere_carry_nothing() {
 }
 
 #[test]
+fn a_word_bodies_mention_in_passing_still_counts_for_the_skill_about_it() {
+    let mut skills: Vec<Skill> = (0..30)
+        .map(|i| {
+            let mut s = skill(&format!("s{i}"), &format!("A tool for topic{i}."));
+            s.body = format!("```python\nimport topic{i}\n```\n");
+            s
+        })
+        .collect();
+    skills.push(skill("bulk-import", "Bring existing resources under management."));
+    let (index, _) = Index::build(&skills, None);
+    let unit = index.unit_score();
+    let s = index.scores(&index.query("import the old buckets", None));
+    // Counted as found in all 31 skills, it would weigh 0.02 of its idf.
+    assert!(s[30] > 0.3 * unit, "{s:?}");
+    assert!(s[..30].iter().all(|&x| x < 0.15 * s[30]), "{s:?}");
+}
+
+#[test]
 fn matches_notices_an_edit() {
     let mut skills = corpus();
     let (index, _) = Index::build(&skills, None);
