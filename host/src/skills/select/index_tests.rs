@@ -82,7 +82,10 @@ fn a_word_bodies_mention_in_passing_still_counts_for_the_skill_about_it() {
             s
         })
         .collect();
-    skills.push(skill("bulk-import", "Bring existing resources under management."));
+    skills.push(skill(
+        "bulk-import",
+        "Bring existing resources under management.",
+    ));
     let (index, _) = Index::build(&skills, None);
     let unit = index.unit_score();
     let s = index.scores(&index.query("import the old buckets", None));

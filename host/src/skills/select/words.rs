@@ -172,18 +172,22 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
             Some((len, group)) => {
                 let g = &vocab.groups[group];
                 if !(g.absorb && len > 1) {
-                    out.extend(kept[at..at + len].iter().cloned());
+                    for i in at..at + len {
+                        out.push(kept[i].clone());
+                        // A word of a phrase keeps its own group ("new
+                        // directory" is also a directory).
+                        if len > 1
+                            && let Some((_, own)) = vocab.phrase_at(&lower[i..=i], 0)
+                        {
+                            out.push(group_word(vocab, own, kept[i].weight));
+                        }
+                    }
                 }
                 let weight = kept[at..at + len]
                     .iter()
                     .map(|w| w.weight)
                     .fold(0.0, f32::max);
-                out.push(Word {
-                    lower: g.term.clone(),
-                    caps: false,
-                    weight,
-                    group: true,
-                });
+                out.push(group_word(vocab, group, weight));
                 at += len;
             }
             None => {
@@ -193,6 +197,16 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
         }
     }
     out
+}
+
+/// The term of vocabulary group `group`, as a word.
+fn group_word(vocab: &Vocabulary, group: usize, weight: f32) -> Word {
+    Word {
+        lower: vocab.groups[group].term.clone(),
+        caps: false,
+        weight,
+        group: true,
+    }
 }
 
 #[cfg(test)]
@@ -210,7 +224,7 @@ mod tests {
             ["test", "acc", "widget", "basic"]
         );
         assert_eq!(lower("parseHttpHeader()"), ["parse", "http", "header"]);
-        assert_eq!(lower("GitHub PyTorch"), ["github", "pytorch"]);
+        assert_eq!(lower("GitHub PyTorch"), ["github", "=github", "pytorch"]);
         let w = words("open PRs");
         assert_eq!(w[1].lower, "pr");
         assert!(w[1].caps);
@@ -247,5 +261,37 @@ mod tests {
         assert!(!l.contains(&"call".to_string()), "{l:?}");
         assert!(lower("too many API calls").contains(&"calls".to_string()));
         assert!(lower("how many users").contains(&"=count".to_string()));
+    }
+
+    #[test]
+    fn developer_wording_meets_the_wording_of_tools() {
+        let has = |text: &str, term: &str| lower(text).contains(&term.to_string());
+        assert!(has("mkdir docs/adr", "=create_directory"));
+        assert!(has("Create a new directory", "=directory"));
+        assert!(has("create_directory", "=create_directory"));
+        assert!(has("keep in mind that Eve is on call", "=remember"));
+        assert!(has("how large is the dump?", "=size"));
+        assert!(has("clean up merged branches", "=cleanup"));
+        assert!(has(
+            "show the headers of that failing fetch",
+            "=network_request"
+        ));
+        assert!(has("bump the deps", "=dependency"));
+    }
+
+    #[test]
+    fn a_key_after_press_or_hit_is_a_key() {
+        let l = lower("hit Enter in the search field");
+        assert!(
+            l.contains(&"key".to_string()) && !l.contains(&"enter".to_string()),
+            "{l:?}"
+        );
+        assert!(lower("press Tab twice").contains(&"key".to_string()));
+        let l = lower("open a second tab with the admin page");
+        assert!(
+            l.contains(&"tab".to_string()) && !l.contains(&"key".to_string()),
+            "{l:?}"
+        );
+        assert!(lower("enter hunter2 into the password box").contains(&"enter".to_string()));
     }
 }
