@@ -224,7 +224,7 @@ mod tests {
             ["test", "acc", "widget", "basic"]
         );
         assert_eq!(lower("parseHttpHeader()"), ["parse", "http", "header"]);
-        assert_eq!(lower("GitHub PyTorch"), ["github", "=github", "pytorch"]);
+        assert_eq!(lower("GitHub PyTorch"), ["github", "pytorch"]);
         let w = words("open PRs");
         assert_eq!(w[1].lower, "pr");
         assert!(w[1].caps);
