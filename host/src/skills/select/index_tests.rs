@@ -104,3 +104,18 @@ fn matches_notices_an_edit() {
     skills.pop();
     assert!(!index.matches(&skills));
 }
+
+#[test]
+fn in_a_tool_index_a_word_with_synonyms_does_not_count_twice() {
+    let docs = vec![text::weighted_terms([(1.0, "Create a pull request")])];
+    let tools = Index::from_terms(docs);
+    let q = tools.query("open a PR", None);
+    let weight = |t: &str| q.terms.iter().find(|x| x.term == t).map(|x| x.weight);
+    assert_eq!(weight("pr"), Some(TOOL_SHARES.word));
+    assert_eq!(weight("=pull_request"), Some(TOOL_SHARES.group));
+    assert_eq!(weight("open"), Some(1.0));
+    let (skills, _) = Index::build(&corpus(), None);
+    let q = skills.query("open a PR", None);
+    let weight = |t: &str| q.terms.iter().find(|x| x.term == t).map(|x| x.weight);
+    assert_eq!(weight("pr"), Some(SKILL_SHARES.word));
+}

@@ -192,10 +192,37 @@ pub fn terms(text: &str) -> Vec<String> {
 /// Stop words and one-letter words (but `C` and `R`) are dropped; words
 /// are stemmed, acronyms written in capitals are not.
 pub fn weighted(text: &str) -> Vec<(String, f32)> {
+    marked(text).into_iter().map(|(t, w, _)| (t, w)).collect()
+}
+
+/// [`weighted`] for a message, where the words of a synonym group carry
+/// `shares.word` of their weight and the group's term `shares.group` of
+/// its own (see [`super::index::SKILL_SHARES`]).
+pub fn query_weighted(text: &str, shares: SynonymShares) -> Vec<(String, f32)> {
+    marked(text)
+        .into_iter()
+        .map(|(t, w, synonym)| match (synonym, t.starts_with('=')) {
+            (false, _) => (t, w),
+            (true, true) => (t, w * shares.group),
+            (true, false) => (t, w * shares.word),
+        })
+        .collect()
+}
+
+/// How much a word that has synonyms and its group's term each weigh in a
+/// query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SynonymShares {
+    pub word: f32,
+    pub group: f32,
+}
+
+/// [`weighted`]'s terms, each with whether it is a synonym-group word.
+fn marked(text: &str) -> Vec<(String, f32, bool)> {
     let mut out = Vec::new();
     for w in words(text) {
         if w.group {
-            out.push((w.lower, w.weight));
+            out.push((w.lower, w.weight, true));
             continue;
         }
         let letters = w.lower.chars().count();
@@ -212,7 +239,7 @@ pub fn weighted(text: &str) -> Vec<(String, f32)> {
         } else {
             stem(&w.lower)
         };
-        out.push((term, w.weight));
+        out.push((term, w.weight, w.synonym));
     }
     out
 }

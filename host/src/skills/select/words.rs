@@ -22,6 +22,9 @@ pub struct Word {
     pub weight: f32,
     /// A group term (already final: not stemmed, not a stop word).
     pub group: bool,
+    /// A word of a synonym group's member, or that group's term: the two
+    /// say the same thing (see [`super::text::query_weighted`]).
+    pub synonym: bool,
 }
 
 impl Word {
@@ -31,6 +34,7 @@ impl Word {
             caps,
             weight,
             group: false,
+            synonym: false,
         }
     }
 }
@@ -173,7 +177,10 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
                 let g = &vocab.groups[group];
                 if !(g.absorb && len > 1) {
                     for i in at..at + len {
-                        out.push(kept[i].clone());
+                        out.push(Word {
+                            synonym: true,
+                            ..kept[i].clone()
+                        });
                         // A word of a phrase keeps its own group ("new
                         // directory" is also a directory).
                         if len > 1
@@ -206,6 +213,7 @@ fn group_word(vocab: &Vocabulary, group: usize, weight: f32) -> Word {
         caps: false,
         weight,
         group: true,
+        synonym: true,
     }
 }
 
