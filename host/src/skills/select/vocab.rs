@@ -189,6 +189,31 @@ mod tests {
     }
 
     #[test]
+    fn every_group_joins_words_the_stemmer_keeps_apart_and_no_member_is_in_two() {
+        let file: File = toml::from_str(TEXT).unwrap();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (n, same) in file.same.iter().enumerate() {
+            let stems: HashSet<String> = same
+                .terms
+                .iter()
+                .map(|t| {
+                    words_of(t)
+                        .iter()
+                        .map(|w| stem(w))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            assert!(stems.len() >= 2, "{:?}: its members stem alike", same.terms);
+            for s in stems {
+                if let Some(other) = seen.insert(s.clone(), n) {
+                    panic!("{s:?} is in groups {other} and {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn phrases_match_longest_first_on_whole_words() {
         let v = Vocabulary::parse(
             "[[same]]\nterms = [\"pull request\", \"pr\"]\n[[same]]\nterms = [\"pull\"]\n",
