@@ -32,8 +32,19 @@ pub const SHORT_TERMS: usize = 2;
 pub const REFERRING_MAX_TERMS: usize = 6;
 /// Words by which a message refers to the one before.
 const REFERRING: &[&str] = &[
-    "again", "also", "another", "it", "same", "still", "that", "them", "these", "this", "those",
-    "too",
+    "again", "also", "another", "instead", "it", "one", "same", "still", "that", "them", "these",
+    "this", "those", "too",
+];
+/// Words that open a message continuing the one before ("and the android
+/// one?", "now the umap coloured by cluster", "what about refunds").
+const CONTINUING: &[&str] = &[
+    "and",
+    "but",
+    "now",
+    "plus",
+    "then",
+    "what about",
+    "how about",
 ];
 /// Terms in at least this share of the documents carry next to nothing
 /// ([`COMMON_FLOOR`] of their idf, enough to order documents that share
@@ -354,21 +365,17 @@ impl Index {
                 from_new,
             });
         };
-        let new_terms = text::weighted(new);
+        let (new_terms, new_query) = text::query_weighted(new, self.shares);
         let previous_weight = previous_weight(new, &new_terms);
         let new_phrases = text::phrases(&new_terms);
-        for (t, w) in text::query_weighted(new, self.shares) {
+        for (t, w) in new_query.into_iter().chain(new_phrases) {
             add(t, w, true);
         }
-        for (t, w) in new_phrases {
-            add(t, w, true);
-        }
-        let old = previous.map(text::weighted).unwrap_or_default();
-        let old_phrases = text::phrases(&old);
-        let old_terms = previous
+        let (old, old_query) = previous
             .map(|p| text::query_weighted(p, self.shares))
             .unwrap_or_default();
-        for (t, w) in old_terms.into_iter().chain(old_phrases) {
+        let old_phrases = text::phrases(&old);
+        for (t, w) in old_query.into_iter().chain(old_phrases) {
             add(t, w * previous_weight, false);
         }
         Query { terms }
@@ -450,9 +457,16 @@ pub fn previous_weight(new: &str, new_terms: &[(String, f32)]) -> f32 {
     let mut distinct: Vec<&str> = new_terms.iter().map(|(t, _)| t.as_str()).collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let refers = new
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| REFERRING.contains(&w.to_lowercase().as_str()));
+    let lower = new.trim_start().to_lowercase();
+    let continues = CONTINUING.iter().any(|w| {
+        lower
+            .strip_prefix(w)
+            .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
+    });
+    let refers = continues
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| REFERRING.contains(&w));
     if distinct.len() <= SHORT_TERMS || (refers && distinct.len() <= REFERRING_MAX_TERMS) {
         REFERRING_WEIGHT
     } else {

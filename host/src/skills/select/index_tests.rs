@@ -46,7 +46,12 @@ fn the_previous_message_weighs_less() {
 fn a_follow_up_leans_on_the_previous_message() {
     let skills = corpus();
     let (index, _) = Index::build(&skills, None);
-    for follow_up in ["still failing", "do the same for the other form too"] {
+    for follow_up in [
+        "still failing",
+        "do the same for the other form too",
+        "what about the signature field in the footer layout section",
+        "and the checkbox field in the footer layout section?",
+    ] {
         let q = index.query(follow_up, Some("fill the pdf form"));
         let pdf = q.terms.iter().find(|t| t.term == "pdf").unwrap();
         assert_eq!(pdf.weight, REFERRING_WEIGHT, "{follow_up}");
