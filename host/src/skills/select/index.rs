@@ -13,39 +13,16 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use super::cache::{self, CacheFile};
+use super::followup::previous_weight;
 use super::par::par_map;
-use super::text::{self, DocTerms, SynonymShares};
+use super::synonyms::{self, SKILL_SHARES, SynonymShares, TOOL_SHARES};
+use super::text::{self, DocTerms};
 use crate::skills::Skill;
 
 /// BM25 term-frequency saturation.
 pub const K1: f32 = 1.2;
 /// BM25 length normalisation.
 pub const B: f32 = 0.75;
-/// How much the previous user message counts against the new one.
-pub const PREVIOUS_WEIGHT: f32 = 0.35;
-/// ... when the new one refers back to it ("still failing", "do the same
-/// for the users table"): it names the subject.
-pub const REFERRING_WEIGHT: f32 = 0.7;
-/// A new message with at most this many terms, or one that refers back
-/// with at most [`REFERRING_MAX_TERMS`], is a follow-up.
-pub const SHORT_TERMS: usize = 2;
-pub const REFERRING_MAX_TERMS: usize = 6;
-/// Words by which a message refers to the one before.
-const REFERRING: &[&str] = &[
-    "again", "also", "another", "instead", "it", "one", "same", "still", "that", "them", "these",
-    "this", "those", "too",
-];
-/// Words that open a message continuing the one before ("and the android
-/// one?", "now the umap coloured by cluster", "what about refunds").
-const CONTINUING: &[&str] = &[
-    "and",
-    "but",
-    "now",
-    "plus",
-    "then",
-    "what about",
-    "how about",
-];
 /// Terms in at least this share of the documents carry next to nothing
 /// ([`COMMON_FLOOR`] of their idf, enough to order documents that share
 /// nothing else), and from [`COMMON_FULL`] on they carry less and less (in
@@ -62,24 +39,6 @@ pub const COMMON_MIN_DOCS: usize = 20;
 /// word common, so the skill that is *about* it (terraform-search-import)
 /// still gains from it.
 pub const DF_FULL_TF: f32 = 0.5;
-/// How much a word that has synonyms and its group's term weigh in a
-/// query (see [`text::query_weighted`]). A tool's one-line description
-/// often has only the other form, so the group's term is the bridge and
-/// the word that yields it takes half: a word with synonyms ("PR") then
-/// counts 1.5 times a word without any, not twice (tools' tuning set
-/// 0.985 to 0.992, held-out unchanged). Skills are long texts that use
-/// both forms; halving their group's term instead was even on the
-/// development sets (tuning recall@1 0.91 to 0.90, old held-out 0.87 to
-/// 0.89) and halving both lost automatic activations, so skills keep
-/// both whole.
-pub const SKILL_SHARES: SynonymShares = SynonymShares {
-    word: 1.0,
-    group: 1.0,
-};
-pub const TOOL_SHARES: SynonymShares = SynonymShares {
-    word: 0.5,
-    group: 1.0,
-};
 
 /// What identifies one indexed skill file in the cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -346,9 +305,9 @@ impl Index {
     }
 
     /// The query for a turn: each distinct term of `new` weighs 1 (less in
-    /// a path, see [`text::weighted`]); a term found only in `previous`
-    /// weighs [`PREVIOUS_WEIGHT`], or [`REFERRING_WEIGHT`] when `new` is a
-    /// follow-up (see [`previous_weight`]).
+    /// a path, see [`text::weighted`], and for synonyms, see
+    /// [`synonyms::query_weighted`]); a term found only in `previous` weighs
+    /// less, more when `new` is a follow-up (see [`previous_weight`]).
     pub fn query(&self, new: &str, previous: Option<&str>) -> Query {
         let mut terms: Vec<QueryTerm> = Vec::new();
         let mut add = |t: String, weight: f32, from_new: bool| {
@@ -365,14 +324,14 @@ impl Index {
                 from_new,
             });
         };
-        let (new_terms, new_query) = text::query_weighted(new, self.shares);
+        let (new_terms, new_query) = synonyms::query_weighted(new, self.shares);
         let previous_weight = previous_weight(new, &new_terms);
         let new_phrases = text::phrases(&new_terms);
         for (t, w) in new_query.into_iter().chain(new_phrases) {
             add(t, w, true);
         }
         let (old, old_query) = previous
-            .map(|p| text::query_weighted(p, self.shares))
+            .map(|p| synonyms::query_weighted(p, self.shares))
             .unwrap_or_default();
         let old_phrases = text::phrases(&old);
         for (t, w) in old_query.into_iter().chain(old_phrases) {
@@ -448,29 +407,6 @@ impl Index {
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
-    }
-}
-
-/// How much the previous message counts for `new` (whose terms are
-/// `new_terms`): more when `new` is short or refers back to it.
-pub fn previous_weight(new: &str, new_terms: &[(String, f32)]) -> f32 {
-    let mut distinct: Vec<&str> = new_terms.iter().map(|(t, _)| t.as_str()).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let lower = new.trim_start().to_lowercase();
-    let continues = CONTINUING.iter().any(|w| {
-        lower
-            .strip_prefix(w)
-            .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
-    });
-    let refers = continues
-        || lower
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| REFERRING.contains(&w));
-    if distinct.len() <= SHORT_TERMS || (refers && distinct.len() <= REFERRING_MAX_TERMS) {
-        REFERRING_WEIGHT
-    } else {
-        PREVIOUS_WEIGHT
     }
 }
 

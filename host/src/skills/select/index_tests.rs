@@ -1,6 +1,7 @@
 //! Tests of the `index` module.
 
 use super::*;
+use crate::skills::select::followup::{PREVIOUS_WEIGHT, REFERRING_WEIGHT};
 use crate::skills::select::testing::skill;
 
 fn corpus() -> Vec<Skill> {

@@ -18,6 +18,7 @@ pub mod cache;
 pub mod catalog;
 pub mod content;
 pub mod eval;
+pub(crate) mod followup;
 pub(crate) mod index;
 pub mod learn;
 mod par;
@@ -26,6 +27,7 @@ pub(crate) mod semantic;
 pub(crate) mod specific;
 pub(crate) mod state;
 pub(crate) mod stem;
+pub(crate) mod synonyms;
 #[doc(hidden)]
 pub mod testing;
 pub(crate) mod text;

@@ -195,36 +195,8 @@ pub fn weighted(text: &str) -> Vec<(String, f32)> {
     marked(text).into_iter().map(|(t, w, _)| (t, w)).collect()
 }
 
-/// [`weighted`] for a message, and beside it the same terms as a query
-/// weighs them: the words of a synonym group carry `shares.word` of their
-/// weight and the group's term `shares.group` of its own (see
-/// [`super::index::SKILL_SHARES`]).
-pub fn query_weighted(
-    text: &str,
-    shares: SynonymShares,
-) -> (Vec<(String, f32)>, Vec<(String, f32)>) {
-    let marked = marked(text);
-    let query = marked
-        .iter()
-        .map(|(t, w, synonym)| match (synonym, t.starts_with('=')) {
-            (false, _) => (t.clone(), *w),
-            (true, true) => (t.clone(), w * shares.group),
-            (true, false) => (t.clone(), w * shares.word),
-        })
-        .collect();
-    (marked.into_iter().map(|(t, w, _)| (t, w)).collect(), query)
-}
-
-/// How much a word that has synonyms and its group's term each weigh in a
-/// query.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SynonymShares {
-    pub word: f32,
-    pub group: f32,
-}
-
 /// [`weighted`]'s terms, each with whether it is a synonym-group word.
-fn marked(text: &str) -> Vec<(String, f32, bool)> {
+pub(crate) fn marked(text: &str) -> Vec<(String, f32, bool)> {
     let mut out = Vec::new();
     for w in words(text) {
         if w.group {
