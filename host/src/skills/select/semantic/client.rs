@@ -47,13 +47,27 @@ struct Datum {
     embedding: Vec<f32>,
 }
 
+/// An HTTP client to share between [`embed`] calls (building one per
+/// request cost more than a local model's answer). It keeps no idle
+/// connections: each call runs on a runtime of its own, and a pooled
+/// connection would outlive the runtime it was made on.
+pub fn http_client() -> Option<reqwest::Client> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .map_err(|e| tracing::debug!(error = %e, "no shared embeddings client"))
+        .ok()
+}
+
 /// Embeds `texts` in one request, one vector per text in order; the
-/// request may take `timeout`.
+/// request may take `timeout`. `shared`: the client from [`http_client`]
+/// (a new one is built without it).
 ///
 /// Blocking: runs the request on a thread of its own with its own runtime,
 /// so it may be called from synchronous code inside an async task.
 pub fn embed(
     endpoint: &Endpoint,
+    shared: Option<&reqwest::Client>,
     texts: &[String],
     timeout: Duration,
 ) -> Result<Vec<Vec<f32>>, EmbedError> {
@@ -70,11 +84,13 @@ pub fn embed(
                 .build()
                 .map_err(|e| fail(e.to_string()))?;
             runtime.block_on(async {
-                let client = reqwest::Client::builder()
-                    .timeout(timeout)
-                    .build()
-                    .map_err(|e| fail(e.to_string()))?;
-                let mut req = client.post(&url).json(&body);
+                let client = match shared {
+                    Some(c) => c.clone(),
+                    None => reqwest::Client::builder()
+                        .build()
+                        .map_err(|e| fail(e.to_string()))?,
+                };
+                let mut req = client.post(&url).timeout(timeout).json(&body);
                 if let Some(key) = &endpoint.api_key {
                     req = req.bearer_auth(key);
                 }

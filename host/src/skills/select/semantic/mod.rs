@@ -31,6 +31,7 @@ pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
 /// See the module docs. Shared by skill and tool selection of a session.
 pub struct Semantic {
     endpoint: Endpoint,
+    http: Option<reqwest::Client>,
     disk: Option<DiskCache>,
     memory: Mutex<HashMap<String, Arc<Vec<f32>>>>,
     /// The messages embedded last (the new one and the one before it),
@@ -55,6 +56,7 @@ impl Semantic {
     pub fn new(endpoint: Endpoint, cache_dir: Option<&Path>, warn: Warn) -> Semantic {
         Semantic {
             endpoint,
+            http: client::http_client(),
             disk: cache_dir.map(DiskCache::new),
             memory: Mutex::new(HashMap::new()),
             messages: Mutex::new(Vec::new()),
@@ -109,7 +111,12 @@ impl Semantic {
         if let Some((_, v)) = kept.iter().find(|(m, _)| m == message) {
             return Ok(v.clone());
         }
-        let v = client::embed(&self.endpoint, &[message.to_string()], client::TIMEOUT)?;
+        let v = client::embed(
+            &self.endpoint,
+            self.http.as_ref(),
+            &[message.to_string()],
+            client::TIMEOUT,
+        )?;
         let v = Arc::new(v.into_iter().next().unwrap_or_default());
         if kept.len() >= MESSAGES_KEPT {
             kept.remove(0);
@@ -145,7 +152,12 @@ impl Semantic {
         // part-way keeps what it did for the next session.
         for batch in missing.chunks(client::BATCH) {
             let texts: Vec<String> = batch.iter().map(|&i| docs[i].clone()).collect();
-            let vectors = client::embed(&self.endpoint, &texts, client::DOCS_TIMEOUT)?;
+            let vectors = client::embed(
+                &self.endpoint,
+                self.http.as_ref(),
+                &texts,
+                client::DOCS_TIMEOUT,
+            )?;
             for (&i, v) in batch.iter().zip(vectors) {
                 if let Some(d) = &self.disk {
                     d.put(&keys[i], &v);
