@@ -156,9 +156,9 @@ pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic
         &'static str,
         Box<dyn Fn(&[usize], &[(usize, f32)], &[f32]) -> Vec<usize>>,
     );
-    let rrf = |k: f32, w: f32| {
+    let rrf = |k: f32, w: f32, n: usize| {
         move |lex: &[usize], _: &[(usize, f32)], sims: &[f32]| {
-            let meaning = quire::skills::select::semantic::semantic_order(sims, 64, |_| true);
+            let meaning = quire::skills::select::semantic::semantic_order(sims, n, |_| true);
             let mut score: std::collections::HashMap<usize, f32> = Default::default();
             for (r, &i) in lex.iter().enumerate() {
                 *score.entry(i).or_default() += 1.0 / (k + r as f32 + 1.0);
@@ -182,11 +182,16 @@ pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic
                 quire::skills::select::semantic::semantic_order(sims, 64, |_| true)
             }),
         ),
-        ("rrf k60", Box::new(rrf(60.0, 1.0))),
-        ("rrf k60 w0.5", Box::new(rrf(60.0, 0.5))),
-        ("rrf k60 w0.7", Box::new(rrf(60.0, 0.7))),
-        ("rrf k10", Box::new(rrf(10.0, 1.0))),
-        ("rrf k10 w0.5", Box::new(rrf(10.0, 0.5))),
+        ("rrf k60, 32 by meaning", Box::new(rrf(60.0, 1.0, 32))),
+        ("rrf k60, 64 by meaning", Box::new(rrf(60.0, 1.0, 64))),
+        (
+            "rrf k60, all by meaning",
+            Box::new(rrf(60.0, 1.0, usize::MAX)),
+        ),
+        ("rrf k60 w0.5", Box::new(rrf(60.0, 0.5, 64))),
+        ("rrf k60 w0.7", Box::new(rrf(60.0, 0.7, 64))),
+        ("rrf k10", Box::new(rrf(10.0, 1.0, 64))),
+        ("rrf k10 w0.5", Box::new(rrf(10.0, 0.5, 64))),
     ];
     let config = SkillsConfig::default();
     let texts: Vec<String> = set.skills.iter().map(rank::skill_text).collect();
