@@ -148,7 +148,8 @@ pub fn run(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)]) {
     println!("\nfirst skill changed by fusion:\n{}", changes.join("\n"));
 }
 
-/// How the two rankings could be fused, compared on the labelled sets
+/// How the two rankings could be fused, compared on the labelled sets, with
+/// and without a hubness correction (CSLS over skill-to-skill similarity)
 /// (`QUIRE_BENCH_FUSION_SWEEP=1`): each variant turns the lexical ranking
 /// and the similarities into an order.
 pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic) {
@@ -195,8 +196,19 @@ pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic
     ];
     let config = SkillsConfig::default();
     let texts: Vec<String> = set.skills.iter().map(rank::skill_text).collect();
+    // Hubness: each skill's mean similarity to its 10 nearest skills.
+    let hub: Vec<f32> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut s = semantic.similarities(&texts, t, None).unwrap_or_default();
+            s.remove(i);
+            s.sort_by(|a, b| b.total_cmp(a));
+            s.iter().take(10).sum::<f32>() / 10.0
+        })
+        .collect();
     for (label, cases) in sets {
-        let sims: Vec<Vec<f32>> = cases
+        let plain: Vec<Vec<f32>> = cases
             .iter()
             .map(|c| {
                 semantic
@@ -204,34 +216,45 @@ pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic
                     .unwrap_or_default()
             })
             .collect();
-        for (name, variant) in &variants {
-            let mut at = 0usize;
-            let report = eval::evaluate_plans(set, cases, |c| {
-                let mut plan =
-                    set.plan(&config, &c.message, c.previous.as_deref(), &HashSet::new());
-                let scored: Vec<(usize, f32)> = plan
-                    .ranked
+        for (hubness, sims) in [
+            ("", plain.clone()),
+            (
+                " csls",
+                plain
                     .iter()
-                    .filter(|r| r.score > 0.0)
-                    .map(|r| (r.skill, r.score))
-                    .collect();
-                let lex: Vec<usize> = scored.iter().map(|s| s.0).collect();
-                let order = variant(&lex, &scored, &sims[at]);
-                at += 1;
-                plan.ranked = order
-                    .into_iter()
-                    .map(|skill| quire::skills::select::plan::Ranked { skill, score: 1.0 })
-                    .collect();
-                if *name == "semantic only" {
-                    plan.activate.clear();
-                    plan.deferred.clear();
-                }
-                plan
-            });
-            println!(
-                "| {label} | {name} | {:.3} | {:.3} |",
-                report.recall_at_1, report.recall_at_5
-            );
+                    .map(|s| s.iter().zip(&hub).map(|(x, r)| x - 0.5 * r + 1.0).collect())
+                    .collect::<Vec<Vec<f32>>>(),
+            ),
+        ] {
+            for (name, variant) in &variants {
+                let mut at = 0usize;
+                let report = eval::evaluate_plans(set, cases, |c| {
+                    let mut plan =
+                        set.plan(&config, &c.message, c.previous.as_deref(), &HashSet::new());
+                    let scored: Vec<(usize, f32)> = plan
+                        .ranked
+                        .iter()
+                        .filter(|r| r.score > 0.0)
+                        .map(|r| (r.skill, r.score))
+                        .collect();
+                    let lex: Vec<usize> = scored.iter().map(|s| s.0).collect();
+                    let order = variant(&lex, &scored, &sims[at]);
+                    at += 1;
+                    plan.ranked = order
+                        .into_iter()
+                        .map(|skill| quire::skills::select::plan::Ranked { skill, score: 1.0 })
+                        .collect();
+                    if *name == "semantic only" {
+                        plan.activate.clear();
+                        plan.deferred.clear();
+                    }
+                    plan
+                });
+                println!(
+                    "| {label} | {name}{hubness} | {:.3} | {:.3} |",
+                    report.recall_at_1, report.recall_at_5
+                );
+            }
         }
     }
 }
