@@ -1,6 +1,7 @@
 //! Embeds the top-level `skills/` folder (the bundled skills) into the
 //! binary: writes `$OUT_DIR/bundled_skills.rs` with one `include_bytes!`
-//! per file.
+//! per file, and `CONTENT_HASH`, a hash of every path, mode and content
+//! (so a start-up does not hash the embedded files again).
 
 use std::path::{Path, PathBuf};
 
@@ -11,17 +12,27 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
+    let mut hash = Fnv::default();
     let mut out = String::from(
         "/// (path relative to `skills/`, contents, executable)\npub static FILES: &[(&str, &[u8], bool)] = &[\n",
     );
     for (rel, abs, exec) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());
+        let contents = std::fs::read(abs).unwrap_or_default();
+        hash.feed(rel.as_bytes());
+        hash.feed(&[0, u8::from(*exec)]);
+        hash.feed(&(contents.len() as u64).to_le_bytes());
+        hash.feed(&contents);
         out.push_str(&format!(
             "    ({rel:?}, include_bytes!({:?}), {exec}),\n",
             abs.display().to_string()
         ));
     }
     out.push_str("];\n");
+    out.push_str(&format!(
+        "/// A hash of every path, mode and content above.\npub const CONTENT_HASH: &str = \"{:016x}\";\n",
+        hash.0
+    ));
     let dest =
         PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("bundled_skills.rs");
     if let Err(e) = std::fs::write(&dest, out) {
@@ -65,4 +76,22 @@ fn executable(meta: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn executable(_: &std::fs::Metadata) -> bool {
     false
+}
+
+/// FNV-1a, 64 bits: names a version of the bundled skills (not adversarial).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }

@@ -22,6 +22,11 @@
 //! tests/suite/skills_select/real-eval.json: recall@1/@5, false activations, the
 //! catalog's bytes and the selection time per message.
 //!
+//! With an embeddings endpoint (`QUIRE_BENCH_EMBEDDINGS_URL`, or the
+//! local model of `scripts/embed-setup`), the real sets (tuning and
+//! held-out) run again lexical against fused (`semantic/skills.rs`).
+//! `QUIRE_BENCH_REAL_ONLY=1` runs only the real-skills parts.
+//!
 //! Run: `cargo bench -p quire --bench skills_select` (results go into
 //! BENCHMARKS.md by hand).
 #![allow(
@@ -43,6 +48,10 @@ use quire::skills::{Skill, SkillsConfig};
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/suite/skills_select/real.rs"]
 mod real_set;
+#[path = "semantic/mod.rs"]
+mod semantic;
+#[path = "semantic/skills.rs"]
+mod semantic_skills;
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
@@ -88,6 +97,11 @@ fn real() {
         bytes[bytes.len() - 1],
         times[times.len() / 2].as_secs_f64() * 1e6
     );
+    let heldout = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-heldout.json"
+    ))
+    .expect("real-heldout.json parses");
+    semantic_skills::run(&set, &[("tuning", cases), ("held-out", heldout)]);
 }
 const BUILD_RUNS: usize = 5;
 const MESSAGES: usize = 200;
@@ -251,6 +265,10 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
+    if std::env::var_os("QUIRE_BENCH_REAL_ONLY").is_some() {
+        real();
+        return;
+    }
     let config = SkillsConfig::default();
     let mut timing = vec![
         "| skills | index cold ms (CPU ms) | index warm ms (CPU ms) | stat alone ms | re-check per turn ms | select mean µs | select p95 µs | select max µs |".to_string(),

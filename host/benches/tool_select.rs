@@ -23,6 +23,11 @@
 //! with their labelled messages: how often a needed tool is sent, and the
 //! schema bytes per request.
 //!
+//! With an embeddings endpoint (`QUIRE_BENCH_EMBEDDINGS_URL`, or the
+//! local model of `scripts/embed-setup`), the real sets (tuning and
+//! held-out) run again lexical against fused (`semantic/tools.rs`).
+//! `QUIRE_BENCH_REAL_ONLY=1` runs only the real-tools parts.
+//!
 //! Run: `cargo bench -p quire --bench tool_select` (results go into
 //! BENCHMARKS.md by hand).
 #![allow(
@@ -49,6 +54,10 @@ use serde_json::{Map, Value, json};
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/suite/tool_select_recall/real_mcp.rs"]
 mod real_mcp;
+#[path = "semantic/mod.rs"]
+mod semantic;
+#[path = "semantic/tools.rs"]
+mod semantic_tools;
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
@@ -63,7 +72,7 @@ fn real() {
     let keep: BTreeSet<String> = own.iter().map(|s| s.name.clone()).collect();
     let mut specs = own;
     specs.extend(real_mcp::real_tools());
-    let index = ToolIndex::build(specs, 1);
+    let index = ToolIndex::build(specs.clone(), 1);
     let cases = real_mcp::real_cases();
     println!(
         "\n{} tools of real MCP servers, {} messages\n\n| min_score_ratio | max_tools | needed tool sent | schemas per request median (MCP part) | max |\n| --- | --- | --- | --- | --- |",
@@ -99,6 +108,21 @@ fn real() {
             total[total.len() - 1]
         );
     }
+    let labelled = |cases: Vec<real_mcp::Case>| -> Vec<semantic_tools::Case> {
+        cases
+            .into_iter()
+            .map(|c| semantic_tools::Case {
+                text: c.text,
+                previous: c.previous,
+                expect: c.expect,
+            })
+            .collect()
+    };
+    let sets = [
+        ("tuning", labelled(cases)),
+        ("held-out", labelled(real_mcp::heldout_cases())),
+    ];
+    semantic_tools::run(specs, &keep, &sets, real_mcp::spec_bytes);
 }
 const BUILD_RUNS: usize = 5;
 const MESSAGES: usize = 200;
@@ -313,6 +337,10 @@ struct Rows {
 }
 
 fn main() {
+    if std::env::var_os("QUIRE_BENCH_REAL_ONLY").is_some() {
+        real();
+        return;
+    }
     let mut rows = Rows {
         timing: vec![
             "| tools | build ms (CPU ms) | refresh ms | tools matched mean | pick median µs | pick p90 µs | pick max µs | turn median µs | turn p90 µs |".to_string(),

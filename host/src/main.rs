@@ -5,6 +5,11 @@
 mod cli;
 mod tui;
 
+/// mimalloc in place of glibc's malloc: allocation was a fifth of quire's
+/// time per model round trip (BENCHMARKS.md, `exec_roundtrip`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let code = cli::main();
     std::process::exit(code);

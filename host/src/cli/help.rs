@@ -241,9 +241,9 @@ fn with_examples(cmd: Command, path: &[&str], text: &str) -> Command {
     }
 }
 
-/// Parses the process arguments with [`command`].
-pub fn parse() -> Result<Cli, clap::Error> {
-    let matches: ArgMatches = command().try_get_matches()?;
+/// Parses the process arguments with `command` (from [`command`]).
+pub fn parse(command: Command) -> Result<Cli, clap::Error> {
+    let matches: ArgMatches = command.try_get_matches()?;
     Cli::from_arg_matches(&matches)
 }
 

@@ -45,11 +45,13 @@ pub fn main() -> i32 {
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    if let Some(message) = typo::check(&raw) {
+    // Built once: the typo check reads its subcommand names.
+    let command = help::command();
+    if let Some(message) = typo::check(&raw, &command) {
         eprintln!("{message}");
         return EXIT_USAGE;
     }
-    let cli = match help::parse() {
+    let cli = match help::parse(command) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };

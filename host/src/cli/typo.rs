@@ -2,10 +2,6 @@
 //! `quire skils list` is refused with "did you mean `quire status`?"
 //! (exit 2) instead of starting a session with that word as the prompt.
 
-use clap::CommandFactory;
-
-use super::args::Cli;
-
 /// Global options that take a value (the value is not a prompt word).
 const VALUED: &[&str] = &[
     "--provider",
@@ -21,7 +17,7 @@ const VALUED: &[&str] = &[
 
 /// The suggestion when the first positional argument of `args` (without
 /// the program name) is a single word close to a subcommand but not one.
-pub fn check(args: &[String]) -> Option<String> {
+pub fn check(args: &[String], cli: &clap::Command) -> Option<String> {
     let mut rest = args.iter();
     let word = loop {
         let a = rest.next()?;
@@ -40,7 +36,6 @@ pub fn check(args: &[String]) -> Option<String> {
     if word.contains(char::is_whitespace) {
         return None;
     }
-    let cli = Cli::command();
     let names: Vec<&str> = cli
         .get_subcommands()
         .map(|c| c.get_name())
@@ -65,18 +60,22 @@ pub fn check(args: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn check_(args: &[String]) -> Option<String> {
+        check(args, &crate::cli::help::command())
+    }
+
     fn v(args: &[&str]) -> Vec<String> {
         args.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
     fn single_words_near_a_subcommand_are_caught() {
-        let hit = check(&v(&["skils", "list"])).unwrap_or_default();
+        let hit = check_(&v(&["skils", "list"])).unwrap_or_default();
         assert!(hit.contains("did you mean `quire skills list`?"), "{hit}");
-        assert!(check(&v(&["-m", "x", "exex"])).is_some());
-        assert!(check(&v(&["fix the bug"])).is_none());
-        assert!(check(&v(&["skills", "list"])).is_none());
-        assert!(check(&v(&["-m", "skils"])).is_none());
-        assert!(check(&v(&["refactor"])).is_none());
+        assert!(check_(&v(&["-m", "x", "exex"])).is_some());
+        assert!(check_(&v(&["fix the bug"])).is_none());
+        assert!(check_(&v(&["skills", "list"])).is_none());
+        assert!(check_(&v(&["-m", "skils"])).is_none());
+        assert!(check_(&v(&["refactor"])).is_none());
     }
 }

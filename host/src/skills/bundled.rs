@@ -5,9 +5,6 @@
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
-
-use sha2::{Digest, Sha256};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/bundled_skills.rs"));
@@ -44,23 +41,9 @@ pub fn files() -> impl Iterator<Item = BundledFile> {
         })
 }
 
-/// A short hash of every path, mode and content.
+/// A short hash of every path, mode and content (computed by `build.rs`).
 pub fn content_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| {
-        let mut h = Sha256::new();
-        for f in files() {
-            h.update(f.path.as_bytes());
-            h.update([0, u8::from(f.executable)]);
-            h.update((f.contents.len() as u64).to_le_bytes());
-            h.update(f.contents);
-        }
-        h.finalize()
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    })
+    embedded::CONTENT_HASH
 }
 
 /// Writes the bundled skills under `quire_home` (or the temp folder when

@@ -103,14 +103,26 @@ pub struct EvalReport {
 /// Runs every case against `set` (each as the first message of a fresh
 /// session, after `previous` when given).
 pub fn evaluate(set: &SkillSet, config: &SkillsConfig, cases: &[EvalCase]) -> EvalReport {
-    let mut results = Vec::with_capacity(cases.len());
-    for case in cases {
-        let plan = set.plan(
+    evaluate_plans(set, cases, |case| {
+        set.plan(
             config,
             &case.message,
             case.previous.as_deref(),
             &HashSet::new(),
-        );
+        )
+    })
+}
+
+/// [`evaluate`] with each case's plan made by `plan` (for example the
+/// lexical plan re-ranked by semantic scoring).
+pub fn evaluate_plans(
+    set: &SkillSet,
+    cases: &[EvalCase],
+    mut plan_for: impl FnMut(&EvalCase) -> super::plan::Plan,
+) -> EvalReport {
+    let mut results = Vec::with_capacity(cases.len());
+    for case in cases {
+        let plan = plan_for(case);
         let mut order: Vec<String> = Vec::new();
         for a in &plan.activate {
             order.push(set.skills[a.skill].name.clone());

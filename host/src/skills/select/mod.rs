@@ -23,7 +23,7 @@ pub(crate) mod index;
 pub mod learn;
 mod par;
 pub mod plan;
-pub(crate) mod semantic;
+pub mod semantic;
 pub(crate) mod specific;
 pub(crate) mod state;
 pub(crate) mod stem;

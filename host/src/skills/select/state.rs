@@ -92,7 +92,14 @@ impl SelectionState {
         let mut plan =
             set.plan_learned(&self.opts.config, message, previous, active, &self.learned);
         if let Some(s) = self.semantic.get() {
-            rank::rerank_skills(s, &mut plan, &set.skills, &self.opts.config, message);
+            rank::rerank_skills(
+                s,
+                &mut plan,
+                &set.skills,
+                &self.opts.config,
+                message,
+                previous,
+            );
         }
         plan
     }

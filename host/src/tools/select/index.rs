@@ -127,7 +127,7 @@ impl ToolIndex {
         let best = hits.first().map(|h| h.1).unwrap_or(0.0);
         hits.retain(|h| h.1 >= ratio * best);
         match &self.semantic {
-            Some(sem) => rank::rerank_tools(sem, &self.specs, hits, message),
+            Some(sem) => rank::rerank_tools(sem, &self.specs, hits, message, previous),
             None => hits,
         }
     }

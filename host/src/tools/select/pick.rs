@@ -56,17 +56,18 @@ pub fn pick(
     }
 }
 
-/// The first `room` of `candidates` (best first, with scores): the best
-/// and those scoring at least `config.sure_score_ratio` of it whatever
-/// they weigh, then those whose definitions still fit in
-/// `config.ranked_bytes` together (0: no limit).
+/// The first `room` of `candidates` (in order, with scores): the first
+/// and those scoring at least `config.sure_score_ratio` of the best score
+/// whatever they weigh, then those whose definitions still fit in
+/// `config.ranked_bytes` together (0: no limit). A score of 0 (a tool
+/// only semantic scoring found) is never sure.
 fn within_bytes(
     index: &ToolIndex,
     candidates: &[(usize, f32)],
     room: usize,
     config: &ToolSelectionConfig,
 ) -> Vec<usize> {
-    let best = candidates.first().map(|c| c.1).unwrap_or(0.0);
+    let best = candidates.iter().map(|c| c.1).fold(0.0, f32::max);
     let budget = config.ranked_bytes;
     let mut out = Vec::new();
     let mut used = 0usize;
@@ -75,7 +76,7 @@ fn within_bytes(
             break;
         }
         let bytes = index.bytes.get(i).copied().unwrap_or(0);
-        let sure = out.is_empty() || score >= config.sure_score_ratio * best;
+        let sure = out.is_empty() || (score > 0.0 && score >= config.sure_score_ratio * best);
         if budget > 0 && !sure && used + bytes > budget {
             continue;
         }

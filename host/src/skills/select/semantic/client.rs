@@ -10,10 +10,16 @@ use sha2::{Digest, Sha256};
 
 use super::config::Endpoint;
 
-/// Texts sent in one request.
-pub const BATCH: usize = 64;
-/// How long one request may take before semantic scoring is given up.
+/// Texts sent in one request: small enough that a local model on a CPU
+/// answers one batch well within [`DOCS_TIMEOUT`] (all-MiniLM-L6-v2 in
+/// numpy on two shared cores: about 6 s for 16 skill texts).
+pub const BATCH: usize = 16;
+/// How long embedding a message may take before semantic scoring is
+/// given up (it holds up the turn).
 pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one batch of skill or tool texts may take: done once per
+/// text and model (then cached), and slow on a local CPU model.
+pub const DOCS_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
@@ -41,19 +47,30 @@ struct Datum {
     embedding: Vec<f32>,
 }
 
-/// Embeds `texts` (in batches of [`BATCH`]), one vector per text in order.
+/// An HTTP client to share between [`embed`] calls (building one per
+/// request cost more than a local model's answer). It keeps no idle
+/// connections: each call runs on a runtime of its own, and a pooled
+/// connection would outlive the runtime it was made on.
+pub fn http_client() -> Option<reqwest::Client> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .map_err(|e| tracing::debug!(error = %e, "no shared embeddings client"))
+        .ok()
+}
+
+/// Embeds `texts` in one request, one vector per text in order; the
+/// request may take `timeout`. `shared`: the client from [`http_client`]
+/// (a new one is built without it).
 ///
 /// Blocking: runs the request on a thread of its own with its own runtime,
 /// so it may be called from synchronous code inside an async task.
-pub fn embed(endpoint: &Endpoint, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
-    let mut out = Vec::with_capacity(texts.len());
-    for chunk in texts.chunks(BATCH) {
-        out.extend(embed_batch(endpoint, chunk)?);
-    }
-    Ok(out)
-}
-
-fn embed_batch(endpoint: &Endpoint, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+pub fn embed(
+    endpoint: &Endpoint,
+    shared: Option<&reqwest::Client>,
+    texts: &[String],
+    timeout: Duration,
+) -> Result<Vec<Vec<f32>>, EmbedError> {
     let url = format!("{}/embeddings", endpoint.base_url);
     let fail = |message: String| EmbedError::Request {
         url: url.clone(),
@@ -67,11 +84,13 @@ fn embed_batch(endpoint: &Endpoint, texts: &[String]) -> Result<Vec<Vec<f32>>, E
                 .build()
                 .map_err(|e| fail(e.to_string()))?;
             runtime.block_on(async {
-                let client = reqwest::Client::builder()
-                    .timeout(TIMEOUT)
-                    .build()
-                    .map_err(|e| fail(e.to_string()))?;
-                let mut req = client.post(&url).json(&body);
+                let client = match shared {
+                    Some(c) => c.clone(),
+                    None => reqwest::Client::builder()
+                        .build()
+                        .map_err(|e| fail(e.to_string()))?,
+                };
+                let mut req = client.post(&url).timeout(timeout).json(&body);
                 if let Some(key) = &endpoint.api_key {
                     req = req.bearer_auth(key);
                 }

@@ -21,6 +21,9 @@ use client::DiskCache;
 
 /// The `k` of reciprocal rank fusion: 1 / (k + rank).
 pub const RRF_K: f32 = 60.0;
+/// Message vectors kept: this turn's and the one before (a follow-up
+/// needs both).
+const MESSAGES_KEPT: usize = 2;
 
 /// Called with the warning when semantic scoring is given up.
 pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
@@ -28,10 +31,12 @@ pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
 /// See the module docs. Shared by skill and tool selection of a session.
 pub struct Semantic {
     endpoint: Endpoint,
+    http: Option<reqwest::Client>,
     disk: Option<DiskCache>,
     memory: Mutex<HashMap<String, Arc<Vec<f32>>>>,
-    /// The last message and its vector.
-    message: Mutex<Option<(String, Arc<Vec<f32>>)>>,
+    /// The messages embedded last (the new one and the one before it),
+    /// with their vectors; at most [`MESSAGES_KEPT`].
+    messages: Mutex<Vec<(String, Arc<Vec<f32>>)>>,
     failed: AtomicBool,
     warn: Warn,
 }
@@ -51,21 +56,28 @@ impl Semantic {
     pub fn new(endpoint: Endpoint, cache_dir: Option<&Path>, warn: Warn) -> Semantic {
         Semantic {
             endpoint,
+            http: client::http_client(),
             disk: cache_dir.map(DiskCache::new),
             memory: Mutex::new(HashMap::new()),
-            message: Mutex::new(None),
+            messages: Mutex::new(Vec::new()),
             failed: AtomicBool::new(false),
             warn,
         }
     }
 
-    /// The cosine similarity of `message` to each of `docs`; `None` when
-    /// semantic scoring is off for the session (the endpoint failed).
-    pub fn similarities(&self, docs: &[String], message: &str) -> Option<Vec<f32>> {
+    /// The cosine similarity of `message` (after `previous`, see
+    /// [`follow_up`]) to each of `docs`; `None` when semantic scoring is
+    /// off for the session (the endpoint failed).
+    pub fn similarities(
+        &self,
+        docs: &[String],
+        message: &str,
+        previous: Option<&str>,
+    ) -> Option<Vec<f32>> {
         if self.failed.load(Ordering::Relaxed) || message.trim().is_empty() {
             return None;
         }
-        match self.try_similarities(docs, message) {
+        match self.try_similarities(docs, message, previous) {
             Ok(s) => Some(s),
             Err(e) => {
                 if !self.failed.swap(true, Ordering::Relaxed) {
@@ -83,22 +95,33 @@ impl Semantic {
         &self,
         docs: &[String],
         message: &str,
+        previous: Option<&str>,
     ) -> Result<Vec<f32>, client::EmbedError> {
-        let query = self.message_vector(message)?;
+        let new = self.message_vector(message)?;
+        let query = match previous.filter(|p| !p.trim().is_empty()) {
+            Some(p) => follow_up(&new, &self.message_vector(p)?, message),
+            None => new.to_vec(),
+        };
         let vectors = self.doc_vectors(docs)?;
         Ok(vectors.iter().map(|v| cosine(&query, v)).collect())
     }
 
     fn message_vector(&self, message: &str) -> Result<Arc<Vec<f32>>, client::EmbedError> {
-        let mut last = self.message.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((m, v)) = last.as_ref()
-            && m == message
-        {
+        let mut kept = self.messages.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, v)) = kept.iter().find(|(m, _)| m == message) {
             return Ok(v.clone());
         }
-        let v = client::embed(&self.endpoint, &[message.to_string()])?;
+        let v = client::embed(
+            &self.endpoint,
+            self.http.as_ref(),
+            &[message.to_string()],
+            client::TIMEOUT,
+        )?;
         let v = Arc::new(v.into_iter().next().unwrap_or_default());
-        *last = Some((message.to_string(), v.clone()));
+        if kept.len() >= MESSAGES_KEPT {
+            kept.remove(0);
+        }
+        kept.push((message.to_string(), v.clone()));
         Ok(v)
     }
 
@@ -120,12 +143,22 @@ impl Semantic {
                 None => missing.push(i),
             }
         }
-        missing.dedup_by_key(|i| keys[*i].clone());
+        let mut seen = std::collections::HashSet::new();
+        missing.retain(|&i| seen.insert(keys[i].as_str()));
         if !missing.is_empty() {
             tracing::debug!(texts = missing.len(), "embedding texts");
-            let texts: Vec<String> = missing.iter().map(|&i| docs[i].clone()).collect();
-            let vectors = client::embed(&self.endpoint, &texts)?;
-            for (&i, v) in missing.iter().zip(vectors) {
+        }
+        // Batch by batch, each cached as it comes: an endpoint that fails
+        // part-way keeps what it did for the next session.
+        for batch in missing.chunks(client::BATCH) {
+            let texts: Vec<String> = batch.iter().map(|&i| docs[i].clone()).collect();
+            let vectors = client::embed(
+                &self.endpoint,
+                self.http.as_ref(),
+                &texts,
+                client::DOCS_TIMEOUT,
+            )?;
+            for (&i, v) in batch.iter().zip(vectors) {
                 if let Some(d) = &self.disk {
                     d.put(&keys[i], &v);
                 }
@@ -163,6 +196,30 @@ pub fn for_session(
             None
         }
     }
+}
+
+/// The query vector of `message` (vector `new`) after a message whose
+/// vector is `previous`: both at unit length, the previous one weighing
+/// what the lexical query gives it ([`previous_weight`]: more when the
+/// new message is short or refers back, "still failing", "and the
+/// android one?"), so that meaning, like the words, follows the subject
+/// of the conversation.
+///
+/// [`previous_weight`]: crate::skills::select::index::previous_weight
+pub fn follow_up(new: &[f32], previous: &[f32], message: &str) -> Vec<f32> {
+    let weight = super::index::previous_weight(message, &super::text::weighted(message));
+    let (a, b) = (norm(new), norm(previous));
+    if new.len() != previous.len() || a == 0.0 || b == 0.0 {
+        return new.to_vec();
+    }
+    new.iter()
+        .zip(previous)
+        .map(|(x, y)| x / a + weight * y / b)
+        .collect()
+}
+
+fn norm(v: &[f32]) -> f32 {
+    v.iter().map(|x| x * x).sum::<f32>().sqrt()
 }
 
 /// Cosine similarity (0 for an empty or zero vector, or lengths that
@@ -232,6 +289,24 @@ mod tests {
     fn semantic_order_keeps_positive_allowed_items_best_first() {
         let sims = [0.2, 0.9, -0.5, 0.4, 0.9];
         assert_eq!(semantic_order(&sims, 3, |i| i != 3), vec![1, 4, 0]);
+    }
+
+    #[test]
+    fn a_follow_up_leans_on_the_previous_message_more_than_a_full_one() {
+        let (new, previous) = ([1.0, 0.0], [0.0, 2.0]);
+        let short = follow_up(&new, &previous, "still failing");
+        let full = follow_up(
+            &new,
+            &previous,
+            "write the release notes for version two from the git log",
+        );
+        let toward = |q: &[f32]| cosine(q, &previous);
+        assert!(toward(&short) > toward(&full), "{short:?} {full:?}");
+        assert!(toward(&full) > 0.0);
+        // The new message still counts most.
+        assert!(cosine(&short, &new) > toward(&short));
+        // Mismatched vectors: the new message alone.
+        assert_eq!(follow_up(&new, &[1.0], "still failing"), new.to_vec());
     }
 
     #[test]

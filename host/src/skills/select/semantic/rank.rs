@@ -25,17 +25,18 @@ pub fn tool_text(spec: &ToolSpec) -> String {
 }
 
 /// Re-orders `plan.ranked` by fusing it with the semantic ranking of
-/// `message`; scores become fusion scores. Activation (decided on the
-/// lexical evidence) is left as it is.
+/// `message` (after `previous`); scores become fusion scores. Activation
+/// (decided on the lexical evidence) is left as it is.
 pub fn rerank_skills(
     semantic: &Semantic,
     plan: &mut Plan,
     skills: &[Skill],
     config: &SkillsConfig,
     message: &str,
+    previous: Option<&str>,
 ) {
     let texts: Vec<String> = skills.iter().map(skill_text).collect();
-    let Some(sims) = semantic.similarities(&texts, message) else {
+    let Some(sims) = semantic.similarities(&texts, message, previous) else {
         return;
     };
     let keep = (config.catalog_size * 4).max(RANKED_KEEP);
@@ -64,19 +65,57 @@ pub fn rerank_skills(
 }
 
 /// Fuses the lexical ranking of tools (`lexical`, best first, with scores)
-/// with the [`SEMANTIC_TOOLS`] best by meaning; unchanged when semantic
-/// scoring is off.
+/// with the [`SEMANTIC_TOOLS`] best by meaning of `message` (after
+/// `previous`); unchanged when semantic scoring is off. See
+/// [`fuse_tools`] for the scores.
 pub fn rerank_tools(
     semantic: &Semantic,
     specs: &[ToolSpec],
     lexical: Vec<(usize, f32)>,
     message: &str,
+    previous: Option<&str>,
 ) -> Vec<(usize, f32)> {
     let texts: Vec<String> = specs.iter().map(tool_text).collect();
-    let Some(sims) = semantic.similarities(&texts, message) else {
+    let Some(sims) = semantic.similarities(&texts, message, previous) else {
         return lexical;
     };
-    let order: Vec<usize> = lexical.iter().map(|h| h.0).collect();
     let meaning = semantic_order(&sims, SEMANTIC_TOOLS, |_| true);
-    fuse(&[&order, &meaning])
+    fuse_tools(&lexical, &meaning)
+}
+
+/// The tools in the fused order of `lexical` (best first, with scores)
+/// and `meaning` (best first), each with its lexical score: 0 for a tool
+/// only meaning found. The scores decide which tools go to the model
+/// whatever their schemas weigh (`tool_selection.sure_score_ratio` of
+/// the best): fusion scores would make every ranked tool sure (they
+/// differ little), so requests carried twice the schemas; with lexical
+/// scores meaning re-orders the tools and adds some within
+/// `ranked_bytes`, never past it.
+pub fn fuse_tools(lexical: &[(usize, f32)], meaning: &[usize]) -> Vec<(usize, f32)> {
+    let order: Vec<usize> = lexical.iter().map(|h| h.0).collect();
+    fuse(&[&order, meaning])
+        .into_iter()
+        .map(|(tool, _)| {
+            let score = lexical.iter().find(|h| h.0 == tool).map_or(0.0, |h| h.1);
+            (tool, score)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fused_tools_keep_their_lexical_scores_and_meaning_only_finds_score_zero() {
+        let lexical = [(4, 9.0), (7, 3.0), (2, 1.0)];
+        let fused = fuse_tools(&lexical, &[7, 5]);
+        // 7 is in both rankings: first; 5 only by meaning: after the
+        // lexical ones it outranks, with no lexical score.
+        assert_eq!(fused[0], (7, 3.0));
+        assert_eq!(fused[1], (4, 9.0));
+        assert!(fused.contains(&(5, 0.0)), "{fused:?}");
+        assert_eq!(fused.len(), 4);
+        assert_eq!(fuse_tools(&lexical, &[]), lexical.to_vec());
+    }
 }
