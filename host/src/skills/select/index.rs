@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use super::cache::{self, CacheFile};
-use super::followup::previous_weight;
+// Re-exported: semantic scoring weighs the previous message the same way.
+pub(crate) use super::followup::previous_weight;
 use super::par::par_map;
 use super::synonyms::{self, SKILL_SHARES, SynonymShares, TOOL_SHARES};
 use super::text::{self, DocTerms};

@@ -23,7 +23,7 @@ pub struct Word {
     /// A group term (already final: not stemmed, not a stop word).
     pub group: bool,
     /// A word of a synonym group's member, or that group's term: the two
-    /// say the same thing (see [`super::text::query_weighted`]).
+    /// say the same thing (see [`super::synonyms::query_weighted`]).
     pub synonym: bool,
 }
 
