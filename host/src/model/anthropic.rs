@@ -70,11 +70,11 @@ pub fn request_body(request: &ModelRequest) -> Value {
                 .tools
                 .iter()
                 .map(|t| {
-                    json!({
-                        "name": t.name,
-                        "description": t.description,
-                        "input_schema": t.parameters,
-                    })
+                    wire::with(
+                        json!({"name": t.name, "description": t.description}),
+                        "input_schema",
+                        t.parameters.clone(),
+                    )
                 })
                 .collect();
             if let Some(last) = tools.last_mut().and_then(Value::as_object_mut) {
@@ -133,7 +133,11 @@ fn messages(items: &[Item]) -> Vec<Value> {
                     .unwrap_or_else(|| json!({}));
                 push(
                     "assistant",
-                    json!({"type": "tool_use", "id": call_id, "name": name, "input": input}),
+                    wire::with(
+                        json!({"type": "tool_use", "id": call_id, "name": name}),
+                        "input",
+                        input,
+                    ),
                 );
             }
             Item::ToolResult {
@@ -160,7 +164,7 @@ fn messages(items: &[Item]) -> Vec<Value> {
         }
     }
     out.into_iter()
-        .map(|(role, content)| json!({"role": role, "content": content}))
+        .map(|(role, content)| wire::with(json!({"role": role}), "content", Value::Array(content)))
         .collect()
 }
 

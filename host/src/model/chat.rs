@@ -38,24 +38,23 @@ impl Wire for Chat {
 
 /// The JSON body of a Chat Completions request.
 pub fn request_body(request: &ModelRequest) -> Value {
-    let mut body = json!({
-        "model": request.model,
-        "messages": messages(request),
-    });
+    let mut body = wire::with(
+        json!({"model": request.model}),
+        "messages",
+        Value::Array(messages(request)),
+    );
     if let Some(obj) = body.as_object_mut() {
         if !request.tools.is_empty() {
             let tools: Vec<Value> = request
                 .tools
                 .iter()
                 .map(|t| {
-                    json!({
-                        "type": "function",
-                        "function": {
-                            "name": t.name,
-                            "description": t.description,
-                            "parameters": t.parameters,
-                        },
-                    })
+                    let function = wire::with(
+                        json!({"name": t.name, "description": t.description}),
+                        "parameters",
+                        t.parameters.clone(),
+                    );
+                    wire::with(json!({"type": "function"}), "function", function)
                 })
                 .collect();
             obj.insert("tools".into(), Value::Array(tools));

@@ -39,24 +39,30 @@ impl Wire for Responses {
 /// The JSON body of a Responses request.
 pub fn request_body(request: &ModelRequest) -> Value {
     let input: Vec<Value> = request.items.iter().map(input_item).collect();
-    let mut body = json!({
-        "model": request.model,
-        "instructions": request.instructions,
-        "input": input,
-    });
+    let mut body = wire::with(
+        json!({
+            "model": request.model,
+            "instructions": request.instructions,
+        }),
+        "input",
+        Value::Array(input),
+    );
     if let Some(obj) = body.as_object_mut() {
         if !request.tools.is_empty() {
             let tools: Vec<Value> = request
                 .tools
                 .iter()
                 .map(|t| {
-                    json!({
-                        "type": "function",
-                        "name": t.name,
-                        "description": t.description,
-                        "parameters": t.parameters,
-                        "strict": false,
-                    })
+                    wire::with(
+                        json!({
+                            "type": "function",
+                            "name": t.name,
+                            "description": t.description,
+                            "strict": false,
+                        }),
+                        "parameters",
+                        t.parameters.clone(),
+                    )
                 })
                 .collect();
             obj.insert("tools".into(), Value::Array(tools));

@@ -33,6 +33,17 @@ pub fn normalize_arguments(arguments: String) -> String {
     }
 }
 
+/// `object` with `key` set to `value`, moved in. Large parts of a request
+/// body (the history, tool schemas) go in this way: written inside `json!`
+/// they would be walked and copied once more through `serde_json::to_value`
+/// at every request.
+pub fn with(mut object: Value, key: &str, value: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_string(), value);
+    }
+    object
+}
+
 /// Parses the JSON `data` of an event.
 pub(crate) fn parse_data(event: &SseEvent) -> Result<Value, ModelError> {
     serde_json::from_str(&event.data).map_err(|e| {
