@@ -101,7 +101,14 @@ fn real() {
         "../tests/suite/skills_select/real-heldout.json"
     ))
     .expect("real-heldout.json parses");
-    semantic_skills::run(&set, &[("tuning", cases), ("held-out", heldout)]);
+    let fresh = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-fresh.json"
+    ))
+    .expect("real-fresh.json parses");
+    semantic_skills::run(
+        &set,
+        &[("tuning", cases), ("held-out", heldout), ("fresh", fresh)],
+    );
 }
 const BUILD_RUNS: usize = 5;
 const MESSAGES: usize = 200;

@@ -121,6 +121,7 @@ fn real() {
     let sets = [
         ("tuning", labelled(cases)),
         ("held-out", labelled(real_mcp::heldout_cases())),
+        ("fresh", labelled(real_mcp::fresh_cases())),
     ];
     semantic_tools::run(specs, &keep, &sets, real_mcp::spec_bytes);
 }
