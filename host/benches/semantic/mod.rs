@@ -123,6 +123,35 @@ pub fn semantic(server: &Server, cache: &Path) -> Arc<Semantic> {
     ))
 }
 
+/// `texts` embedded against `server`: once cold, then again by a new
+/// [`Semantic`] that reads them from the disk cache, as a new session
+/// would. `None` (after saying so) when the endpoint fails. `tmp` must
+/// outlive the returned scoring (its cache may be there).
+pub struct Embedded {
+    pub semantic: Arc<Semantic>,
+    pub cold: Duration,
+    pub from_disk: Duration,
+}
+
+pub fn embed(server: &Server, tmp: &Path, texts: &[String]) -> Option<Embedded> {
+    let cache = cache_dir(tmp);
+    let t = std::time::Instant::now();
+    let cold = semantic(server, &cache);
+    if cold.similarities(texts, "warm up", None).is_none() {
+        println!("\nsemantic part: the endpoint {} failed", server.url);
+        return None;
+    }
+    let cold_time = t.elapsed();
+    let semantic = semantic(server, &cache);
+    let t = std::time::Instant::now();
+    let _ = semantic.similarities(texts, "warm up", None);
+    Some(Embedded {
+        semantic,
+        cold: cold_time,
+        from_disk: t.elapsed(),
+    })
+}
+
 /// The median of `v`.
 pub fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -93,19 +93,15 @@ pub fn run(
         return;
     };
     let tmp = tempfile::tempdir().expect("tempdir");
-    let cache = crate::semantic::cache_dir(tmp.path());
     let texts: Vec<String> = specs.iter().map(rank::tool_text).collect();
-    let t = Instant::now();
-    let cold = crate::semantic::semantic(&server, &cache);
-    if cold.similarities(&texts, "warm up", None).is_none() {
-        println!("\nsemantic part: the endpoint {} failed", server.url);
+    let Some(crate::semantic::Embedded {
+        semantic,
+        cold: cold_time,
+        from_disk: disk_time,
+    }) = crate::semantic::embed(&server, tmp.path(), &texts)
+    else {
         return;
-    }
-    let cold_time = t.elapsed();
-    let semantic = crate::semantic::semantic(&server, &cache);
-    let t = Instant::now();
-    let _ = semantic.similarities(&texts, "warm up", None);
-    let disk_time = t.elapsed();
+    };
     println!(
         "\nSemantic scoring ({} at {}): {} tool texts embedded cold in {:.0} ms; from the disk cache (and one message) in {:.0} ms\n",
         server.model,
