@@ -1,12 +1,18 @@
 //! Embeds the top-level `skills/` folder (the bundled skills) into the
 //! binary: writes `$OUT_DIR/bundled_skills.rs` with one `include_bytes!`
 //! per file, and `CONTENT_HASH`, a hash of every path, mode and content
-//! (so a start-up does not hash the embedded files again).
+//! (so a start-up does not hash the embedded files again). Also turns the
+//! selection vocabulary into static tables ([`vocabulary`]).
 
 use std::path::{Path, PathBuf};
 
+#[path = "build/vocabulary.rs"]
+mod vocabulary;
+
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    vocabulary::generate(&manifest, &out_dir);
     let root = manifest.join("..").join("skills");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
@@ -33,8 +39,7 @@ fn main() {
         "/// A hash of every path, mode and content above.\npub const CONTENT_HASH: &str = \"{:016x}\";\n",
         hash.0
     ));
-    let dest =
-        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("bundled_skills.rs");
+    let dest = out_dir.join("bundled_skills.rs");
     if let Err(e) = std::fs::write(&dest, out) {
         panic!("cannot write {}: {e}", dest.display());
     }

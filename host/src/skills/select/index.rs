@@ -8,7 +8,7 @@
 //! and reuses what the on-disk cache ([`super::cache`]) holds for files
 //! whose path, size and mtime (and indexed text) did not change.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 

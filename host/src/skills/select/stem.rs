@@ -3,8 +3,8 @@
 //! "configuring", "configured" and "configuration" all become "configur",
 //! so a message and a description match across word forms.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Stems remembered per thread: the words of thousands of skill bodies
 /// repeat, and indexing stems each word twice (the vocabulary matches on

@@ -2,7 +2,9 @@
 //! (identifiers, paths, file names, the vocabulary), lowercase, without
 //! stop words and one-letter words, stemmed.
 
-use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use foldhash::{HashMap, HashMapExt};
 
 use super::stem::stem;
 use super::words::words;
@@ -179,8 +181,15 @@ const STOP_WORDS: &[&str] = &[
 const LETTER_NAMES: &[&str] = &["c", "r"];
 
 fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.binary_search(&w).is_ok()
+    // Asked for every word of every skill indexed: one hash, not a
+    // binary search's seven string comparisons.
+    static SET: LazyLock<foldhash::HashSet<&str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    w.len() <= MAX_STOP_WORD && SET.contains(w)
 }
+
+/// The longest stop word's length.
+const MAX_STOP_WORD: usize = 10;
 
 /// The index terms of `text`, in order (repeats kept).
 pub fn terms(text: &str) -> Vec<String> {
@@ -197,8 +206,9 @@ pub fn weighted(text: &str) -> Vec<(String, f32)> {
 
 /// [`weighted`]'s terms, each with whether it is a synonym-group word.
 pub(crate) fn marked(text: &str) -> Vec<(String, f32, bool)> {
-    let mut out = Vec::new();
-    for w in words(text) {
+    let words = words(text);
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
         if w.group {
             out.push((w.lower, w.weight, true));
             continue;
@@ -214,8 +224,11 @@ pub(crate) fn marked(text: &str) -> Vec<(String, f32, bool)> {
         // shouting (a heading such as TESTS).
         let term = if w.caps && letters <= 4 {
             w.lower
-        } else {
+        } else if w.caps {
             stem(&w.lower)
+        } else {
+            // Stemmed already, for the vocabulary's phrases.
+            w.stem
         };
         out.push((term, w.weight, w.synonym));
     }
@@ -267,7 +280,7 @@ pub fn doc_terms(skill: &Skill) -> DocTerms {
 /// One document made of weighted fields (texts with the weight of a match
 /// in them), as the index sees it. Skills and tools both go through here.
 pub fn weighted_terms<'a>(fields: impl IntoIterator<Item = (f32, &'a str)>) -> DocTerms {
-    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut tf: HashMap<String, f32> = HashMap::with_capacity(256);
     let mut len = 0.0;
     for (weight, text) in fields {
         let terms = weighted(text);
@@ -333,10 +346,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_sorted_and_none_is_longer_than_the_bound() {
         let mut sorted = STOP_WORDS.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, STOP_WORDS);
+        let longest = STOP_WORDS.iter().map(|w| w.len()).max();
+        assert_eq!(longest, Some(MAX_STOP_WORD));
+        assert!(is_stop_word("everything") && is_stop_word("the"));
+        assert!(!is_stop_word("pdf") && !is_stop_word("everythings"));
     }
 
     #[test]

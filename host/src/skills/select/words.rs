@@ -25,6 +25,9 @@ pub struct Word {
     /// A word of a synonym group's member, or that group's term: the two
     /// say the same thing (see [`super::synonyms::query_weighted`]).
     pub synonym: bool,
+    /// The stem the vocabulary matched on (`lower` itself for acronyms and
+    /// group terms).
+    pub stem: String,
 }
 
 impl Word {
@@ -35,6 +38,7 @@ impl Word {
             weight,
             group: false,
             synonym: false,
+            stem: String::new(),
         }
     }
 }
@@ -60,6 +64,21 @@ fn specials(chunk: &str) -> Option<&'static str> {
         ".net" | "asp.net" => Some("dotnet"),
         _ => None,
     }
+}
+
+/// The tool a dotfile named `.<tool>rc` configures (`.shellcheckrc`,
+/// `~/.bashrc`, `.eslintrc.json`): `run` is an alphanumeric run of
+/// `chunk`, and counts when a `.` opens its path component.
+fn rc_file_tool<'a>(chunk: &str, run: &'a str) -> Option<&'a str> {
+    let tool = run.strip_suffix("rc")?;
+    if tool.len() < 3 || !tool.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let start = (run.as_ptr() as usize).checked_sub(chunk.as_ptr() as usize)?;
+    let before = chunk.get(..start)?.strip_suffix('.')?;
+    let opens =
+        before.is_empty() || before.ends_with(['/', '\\', '~', '(', '[', '"', '\'', '`', '<']);
+    opens.then_some(tool)
 }
 
 /// The parts of one alphanumeric run: camelCase identifiers
@@ -111,7 +130,8 @@ fn split_run(run: &str, weight: f32, out: &mut Vec<Word>) {
 /// words still in: the caller drops them).
 pub fn words(text: &str) -> Vec<Word> {
     let vocab = vocab::get();
-    let mut out: Vec<Word> = Vec::new();
+    // About one word per six bytes of prose.
+    let mut out: Vec<Word> = Vec::with_capacity(text.len() / 6 + 1);
     for chunk in text.split_whitespace() {
         if let Some(w) = specials(chunk) {
             out.push(Word::new(w.to_string(), false, 1.0));
@@ -124,10 +144,21 @@ pub fn words(text: &str) -> Vec<Word> {
             .and_then(|(_, ext)| vocab.languages(ext));
         let path = language.is_some() || (bare.len() > 1 && bare.contains(['/', '\\']));
         let weight = if path { PATH_WEIGHT } else { 1.0 };
+        let mut config = false;
         for run in chunk.split(|c: char| !c.is_alphanumeric()) {
-            if !run.is_empty() {
-                split_run(run, weight, &mut out);
+            if run.is_empty() {
+                continue;
             }
+            match rc_file_tool(chunk, run) {
+                Some(tool) => {
+                    config = true;
+                    split_run(tool, weight, &mut out);
+                }
+                None => split_run(run, weight, &mut out),
+            }
+        }
+        if config {
+            out.push(Word::new("config".to_string(), false, LANGUAGE_WEIGHT));
         }
         for l in language.into_iter().flatten() {
             out.push(Word::new(l.clone(), false, LANGUAGE_WEIGHT));
@@ -136,80 +167,99 @@ pub fn words(text: &str) -> Vec<Word> {
     apply_vocabulary(vocab, out)
 }
 
-/// Senses, capitals-only words and synonym groups.
+/// What the vocabulary does to one word of a text.
+enum Fate<'v> {
+    Keep,
+    Drop,
+    /// Its other sense: these words instead.
+    Means(&'v [String]),
+}
+
+/// Senses, capitals-only words and synonym groups. Words are moved, not
+/// copied: this runs over every word of every skill indexed.
 fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
-    let present: std::collections::HashSet<&str> = words.iter().map(|w| w.lower.as_str()).collect();
-    let mut kept: Vec<Word> = Vec::with_capacity(words.len());
-    for w in &words {
-        if vocab.caps_only.contains(&w.lower) && !w.caps {
-            continue;
-        }
-        match vocab.senses.get(&w.lower) {
-            Some(s) => {
+    let fates: Vec<Fate> = {
+        let mut present: Option<foldhash::HashSet<&str>> = None;
+        words
+            .iter()
+            .map(|w| {
+                if vocab.caps_only.contains(&w.lower) && !w.caps {
+                    return Fate::Drop;
+                }
+                let Some(s) = vocab.senses.get(&w.lower) else {
+                    return Fate::Keep;
+                };
+                let present =
+                    present.get_or_insert_with(|| words.iter().map(|w| w.lower.as_str()).collect());
                 let context = s.when.iter().any(|c| present.contains(c.as_str()));
                 if context && !s.means.is_empty() {
-                    for m in &s.means {
-                        kept.push(Word::new(m.clone(), false, w.weight));
-                    }
+                    Fate::Means(&s.means)
                 } else if context || !s.drop {
-                    kept.push(w.clone());
+                    Fate::Keep
+                } else {
+                    Fate::Drop
                 }
+            })
+            .collect()
+    };
+    let mut kept: Vec<Word> = Vec::with_capacity(words.len());
+    for (w, fate) in words.into_iter().zip(fates) {
+        match fate {
+            Fate::Keep => kept.push(w),
+            Fate::Drop => {}
+            Fate::Means(means) => {
+                kept.extend(means.iter().map(|m| Word::new(m.clone(), false, w.weight)));
             }
-            None => kept.push(w.clone()),
         }
     }
-    let stems: Vec<String> = kept
-        .iter()
-        .map(|w| {
-            if w.caps {
-                w.lower.clone()
-            } else {
-                stem(&w.lower)
-            }
-        })
-        .collect();
-    let lower: Vec<&str> = stems.iter().map(String::as_str).collect();
+    for w in &mut kept {
+        w.stem = if w.caps {
+            w.lower.clone()
+        } else {
+            stem(&w.lower)
+        };
+    }
     let mut out: Vec<Word> = Vec::with_capacity(kept.len() + 4);
-    let mut at = 0;
-    while at < kept.len() {
-        match vocab.phrase_at(&lower, at) {
-            Some((len, group)) => {
-                let g = &vocab.groups[group];
-                if !(g.absorb && len > 1) {
-                    for i in at..at + len {
-                        out.push(Word {
-                            synonym: true,
-                            ..kept[i].clone()
-                        });
-                        // A word of a phrase keeps its own group ("new
-                        // directory" is also a directory).
-                        if len > 1
-                            && let Some((_, own)) = vocab.phrase_at(&lower[i..=i], 0)
-                        {
-                            out.push(group_word(vocab, own, kept[i].weight));
-                        }
-                    }
-                }
-                let weight = kept[at..at + len]
-                    .iter()
-                    .map(|w| w.weight)
-                    .fold(0.0, f32::max);
-                out.push(group_word(vocab, group, weight));
-                at += len;
-            }
-            None => {
-                out.push(kept[at].clone());
-                at += 1;
+    // Where a group phrase starts: its length and group.
+    let found: Vec<Option<(usize, usize)>> = {
+        let lower: Vec<&str> = kept.iter().map(|w| w.stem.as_str()).collect();
+        (0..lower.len())
+            .map(|at| vocab.phrase_at(&lower, at))
+            .collect()
+    };
+    let mut kept = kept.into_iter().enumerate();
+    while let Some((at, first)) = kept.next() {
+        let Some((len, group)) = found[at] else {
+            out.push(first);
+            continue;
+        };
+        let mut phrase = vec![first];
+        phrase.extend(kept.by_ref().take(len - 1).map(|(_, w)| w));
+        let weight = phrase.iter().map(|w| w.weight).fold(0.0, f32::max);
+        let g = &vocab.groups[group];
+        if !(g.absorb && len > 1) {
+            for w in phrase {
+                // A word of a phrase keeps its own group ("new directory"
+                // is also a directory).
+                let own = (len > 1)
+                    .then(|| vocab.phrase_at(&[w.stem.as_str()], 0))
+                    .flatten()
+                    .map(|(_, own)| group_word(vocab, own, w.weight));
+                out.push(Word { synonym: true, ..w });
+                out.extend(own);
             }
         }
+        out.push(group_word(vocab, group, weight));
     }
     out
 }
 
 /// The term of vocabulary group `group`, as a word.
 fn group_word(vocab: &Vocabulary, group: usize, weight: f32) -> Word {
+    let term = vocab.groups[group].term.clone();
     Word {
-        lower: vocab.groups[group].term.clone(),
+        stem: term.clone(),
+        lower: term,
         caps: false,
         weight,
         group: true,
@@ -249,6 +299,19 @@ mod tests {
         assert!(lower("in src/main.rs").contains(&"rust".to_string()));
         assert!(!lower("e.g. this").contains(&"rust".to_string()));
         assert_eq!(lower("C++ and C#"), ["cpp", "and", "csharp"]);
+    }
+
+    #[test]
+    fn an_rc_dotfile_names_the_tool_it_configures() {
+        let l = lower("add a .shellcheckrc and silence SC2086");
+        assert!(l.contains(&"shellcheck".to_string()), "{l:?}");
+        assert!(l.contains(&"config".to_string()), "{l:?}");
+        assert!(lower("source ~/.bashrc").contains(&"bash".to_string()));
+        assert!(lower("(.eslintrc.json)").contains(&"eslint".to_string()));
+        // Not a dotfile: the word keeps its letters.
+        assert!(lower("see src/npmrc.rs").contains(&"npmrc".to_string()));
+        assert!(!lower("the src folder").contains(&"config".to_string()));
+        assert!(lower(".rc and .arc").iter().all(|w| w != "config"));
     }
 
     #[test]
