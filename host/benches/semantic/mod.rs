@@ -123,18 +123,27 @@ pub fn semantic(server: &Server, cache: &Path) -> Arc<Semantic> {
     ))
 }
 
-/// `texts` embedded against `server`: once cold, then again by a new
-/// [`Semantic`] that reads them from the disk cache, as a new session
-/// would. `None` (after saying so) when the endpoint fails. `tmp` must
-/// outlive the returned scoring (its cache may be there).
+/// `texts` embedded: once cold, then again by a new [`Semantic`] that
+/// reads them from the disk cache, as a new session would. The cache
+/// lives in `_tmp`, kept as long as the scoring.
 pub struct Embedded {
     pub semantic: Arc<Semantic>,
     pub cold: Duration,
     pub from_disk: Duration,
+    _tmp: tempfile::TempDir,
 }
 
-pub fn embed(server: &Server, tmp: &Path, texts: &[String]) -> Option<Embedded> {
-    let cache = cache_dir(tmp);
+/// The endpoint ([`server`]) and `texts` embedded against it, or `None`
+/// (after saying why) when there is no endpoint or it fails.
+pub fn start(texts: &[String]) -> Option<(Server, Embedded)> {
+    let server = server()?;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let embedded = embed(&server, tmp, texts)?;
+    Some((server, embedded))
+}
+
+fn embed(server: &Server, tmp: tempfile::TempDir, texts: &[String]) -> Option<Embedded> {
+    let cache = cache_dir(tmp.path());
     let t = std::time::Instant::now();
     let cold = semantic(server, &cache);
     if cold.similarities(texts, "warm up", None).is_none() {
@@ -149,6 +158,7 @@ pub fn embed(server: &Server, tmp: &Path, texts: &[String]) -> Option<Embedded> 
         semantic,
         cold: cold_time,
         from_disk: t.elapsed(),
+        _tmp: tmp,
     })
 }
 

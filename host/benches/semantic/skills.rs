@@ -70,19 +70,11 @@ fn row(label: &str, scoring: &str, m: &Measured) -> String {
 
 /// Runs `sets` (label, cases) over `set`, lexical and fused.
 pub fn run(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)]) {
-    let Some(server) = crate::semantic::server() else {
-        return;
-    };
-    let tmp = tempfile::tempdir().expect("tempdir");
     let texts: Vec<String> = set.skills.iter().map(rank::skill_text).collect();
-    let Some(crate::semantic::Embedded {
-        semantic,
-        cold: cold_time,
-        from_disk: disk_time,
-    }) = crate::semantic::embed(&server, tmp.path(), &texts)
-    else {
+    let Some((server, embedded)) = crate::semantic::start(&texts) else {
         return;
     };
+    let (semantic, cold_time, disk_time) = (&embedded.semantic, embedded.cold, embedded.from_disk);
     println!(
         "\nSemantic scoring ({} at {}): {} skill texts embedded cold in {:.0} ms; a new session reads them from the disk cache (and embeds one message) in {:.0} ms\n",
         server.model,
@@ -92,7 +84,7 @@ pub fn run(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)]) {
         ms(disk_time)
     );
     if std::env::var_os("QUIRE_BENCH_FUSION_SWEEP").is_some() {
-        sweep(set, sets, &semantic);
+        sweep(set, sets, semantic);
         return;
     }
     // A turn's cost: the first call embeds the message; the second (the
@@ -124,7 +116,7 @@ pub fn run(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)]) {
     let mut changes = Vec::new();
     for (label, cases) in sets {
         let lexical = measure(set, cases, None);
-        let fused = measure(set, cases, Some(&semantic));
+        let fused = measure(set, cases, Some(semantic));
         println!("{}", row(label, "lexical", &lexical));
         println!("{}", row(label, "fused", &fused));
         for (l, f) in lexical.report.cases.iter().zip(&fused.report.cases) {

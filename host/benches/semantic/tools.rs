@@ -89,19 +89,11 @@ pub fn run(
     sets: &[(&str, Vec<Case>)],
     bytes_of: fn(&ToolSpec) -> usize,
 ) {
-    let Some(server) = crate::semantic::server() else {
-        return;
-    };
-    let tmp = tempfile::tempdir().expect("tempdir");
     let texts: Vec<String> = specs.iter().map(rank::tool_text).collect();
-    let Some(crate::semantic::Embedded {
-        semantic,
-        cold: cold_time,
-        from_disk: disk_time,
-    }) = crate::semantic::embed(&server, tmp.path(), &texts)
-    else {
+    let Some((server, embedded)) = crate::semantic::start(&texts) else {
         return;
     };
+    let (semantic, cold_time, disk_time) = (&embedded.semantic, embedded.cold, embedded.from_disk);
     println!(
         "\nSemantic scoring ({} at {}): {} tool texts embedded cold in {:.0} ms; from the disk cache (and one message) in {:.0} ms\n",
         server.model,
@@ -111,7 +103,7 @@ pub fn run(
         ms(disk_time)
     );
     let lexical = ToolIndex::build(specs.clone(), 1);
-    let fused = ToolIndex::build(specs, 1).with_semantic(Some(semantic));
+    let fused = ToolIndex::build(specs, 1).with_semantic(Some(std::sync::Arc::clone(semantic)));
     println!(
         "| set | scoring | needed tool sent | tool schemas per request median (MCP part) | max | pick median ms |\n| --- | --- | --- | --- | --- | --- |"
     );
