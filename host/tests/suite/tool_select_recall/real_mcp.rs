@@ -194,11 +194,17 @@ pub fn measure(cases: &[Case]) -> Measured {
                 .into_iter()
                 .map(|(i, _)| index.specs[i].name.as_str())
                 .filter(|n| !keep.contains(*n))
-                .take(3)
                 .collect();
+            let at = ranked
+                .iter()
+                .position(|n| c.expect.iter().any(|e| e == n))
+                .map_or("unranked".to_string(), |p| format!("ranked {}", p + 1));
             misses.push(format!(
-                "  {:?}: expected {:?}; top 3 {ranked:?}",
-                c.text, c.expect
+                "  {:?}: expected {:?} ({at}, {} MCP tools sent); top 3 {:?}",
+                c.text,
+                c.expect,
+                sent.len().saturating_sub(keep.len()),
+                &ranked[..ranked.len().min(3)]
             ));
         }
     }
