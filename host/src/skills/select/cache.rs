@@ -19,14 +19,14 @@ use crate::skills::Skill;
 
 const MAGIC: &[u8; 4] = b"QSKI";
 /// Bump when the tokenizer, the weights or the layout change (changes of
-/// the vocabulary file and of quire's version are caught by
+/// the vocabulary file, the stop words and quire's version are caught by
 /// [`fingerprint`]).
 const VERSION: u32 = 4;
 
 /// What the cached terms depend on besides the code of this version: the
-/// vocabulary file and quire's version.
+/// vocabulary file, the stop words and quire's version.
 fn fingerprint() -> u64 {
-    super::vocab::TEXT_HASH ^ fnv(env!("CARGO_PKG_VERSION"))
+    super::vocab::TEXT_HASH ^ super::text::stop_words_hash() ^ fnv(env!("CARGO_PKG_VERSION"))
 }
 
 /// One cached document.
