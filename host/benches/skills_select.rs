@@ -105,9 +105,18 @@ fn real() {
         "../tests/suite/skills_select/real-fresh.json"
     ))
     .expect("real-fresh.json parses");
+    let fourth = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-fresh2.json"
+    ))
+    .expect("real-fresh2.json parses");
     semantic_skills::run(
         &set,
-        &[("tuning", cases), ("held-out", heldout), ("fresh", fresh)],
+        &[
+            ("tuning", cases),
+            ("held-out", heldout),
+            ("fresh", fresh),
+            ("fourth", fourth),
+        ],
     );
 }
 const BUILD_RUNS: usize = 5;

@@ -122,6 +122,7 @@ fn real() {
         ("tuning", labelled(cases)),
         ("held-out", labelled(real_mcp::heldout_cases())),
         ("fresh", labelled(real_mcp::fresh_cases())),
+        ("fourth", labelled(real_mcp::fresh2_cases())),
     ];
     semantic_tools::run(specs, &keep, &sets, real_mcp::spec_bytes);
 }

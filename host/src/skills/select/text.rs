@@ -231,9 +231,14 @@ fn is_stop_word(w: &str) -> bool {
     w.len() <= MAX_STOP_WORD && SET.contains(w)
 }
 
-/// A hash of the stop words (part of the index cache's fingerprint).
+/// A hash of the stop words and the field weights (part of the index
+/// cache's fingerprint: the cached terms carry both).
 pub(crate) fn stop_words_hash() -> u64 {
-    fnv(&STOP_WORDS.join(" "))
+    let weights = format!(
+        "{WEIGHT_NAME} {WEIGHT_KEYWORDS} {WEIGHT_DESCRIPTION} {WEIGHT_WHEN_TO_USE} \
+         {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"
+    );
+    fnv(&STOP_WORDS.join(" ")) ^ fnv(&weights).rotate_left(1)
 }
 
 /// The longest stop word's length.
