@@ -98,13 +98,24 @@ fn texts_asked_for_during_or_after_a_job_are_embedded_once_and_told_once() {
         .map(|i| format!("mcp__fs__tool_{i}: Lists files."))
         .collect();
     tools.push("mcp__fs__make_dir: Create a folder.".into());
-    assert_eq!(sem.similarities(&skills, "call make_dir for docs", None), None);
+    assert_eq!(
+        sem.similarities(&skills, "call make_dir for docs", None),
+        None
+    );
     // The tools' turn, while the skills' job runs (the tools join it) or
     // after it (a job of their own): lexical either way.
-    assert_eq!(sem.similarities(&tools, "call make_dir for docs", None), None);
+    assert_eq!(
+        sem.similarities(&tools, "call make_dir for docs", None),
+        None
+    );
     sem.wait_for_background();
-    assert!(sem.similarities(&skills, "call make_dir for docs", None).is_some());
-    let sims = sem.similarities(&tools, "call make_dir for docs", None).expect("fused");
+    assert!(
+        sem.similarities(&skills, "call make_dir for docs", None)
+            .is_some()
+    );
+    let sims = sem
+        .similarities(&tools, "call make_dir for docs", None)
+        .expect("fused");
     assert!(sims[19] > 0.99 && sims[..19].iter().all(|s| *s <= 0.0));
     // Every text embedded once (after the message); one notice however
     // many jobs ran.
@@ -113,6 +124,21 @@ fn texts_asked_for_during_or_after_a_job_are_embedded_once_and_told_once() {
     assert_eq!(sizes[1..].iter().sum::<usize>(), 60, "{sizes:?}");
     assert!(sizes[1..].iter().all(|&n| n <= 16), "{sizes:?}");
     assert_eq!(told.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn texts_already_in_fuse_while_a_job_embeds_others() {
+    let server = ModelServer::start();
+    server.embed_rule("make_dir", &[1.0, 0.0]);
+    // The skills' batches are never answered: their job runs all along.
+    server.embed_batches(2, Reply::Hang);
+    let (sem, _told) = semantic(&server, None);
+    let tools = vec!["mcp__fs__make_dir: Create a folder.".to_string()];
+    let message = "call make_dir for docs";
+    assert!(sem.similarities(&tools, message, None).is_some());
+    assert_eq!(sem.similarities(&docs(), message, None), None);
+    let sims = sem.similarities(&tools, message, None).expect("fused");
+    assert!(sims[0] > 0.99, "{sims:?}");
 }
 
 #[test]

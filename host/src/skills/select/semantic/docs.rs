@@ -114,7 +114,10 @@ impl Docs {
                 None => {}
             }
         }
-        if !state.running && !waiting && missing.len() <= client::BATCH {
+        // Ready, or a few missing and no job to wait for anyway.
+        let now =
+            !waiting && (missing.is_empty() || (!state.running && missing.len() <= client::BATCH));
+        if now {
             if !missing.is_empty() {
                 // A few: on the spot (the lock held, so no caller embeds
                 // them twice; no job runs to be held up).

@@ -279,5 +279,13 @@ mod tests {
         assert_eq!(cache.get(&k), None);
         cache.put(&k, &[0.5, -1.0]);
         assert_eq!(cache.get(&k), Some(vec![0.5, -1.0]));
+        // Written under a temporary name and renamed: nothing else stays.
+        cache.put(&k, &[2.0]);
+        assert_eq!(cache.get(&k), Some(vec![2.0]));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("embeddings"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(&k)]);
     }
 }
