@@ -16,7 +16,13 @@ pub fn generate(manifest: &Path, out_dir: &Path) {
     println!("cargo:rerun-if-changed={}", file.display());
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
-    let code = tables(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let mut code = tables(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let mut hash = super::Fnv::default();
+    hash.feed(text.as_bytes());
+    code.push_str(&format!(
+        "/// A hash of the vocabulary file: indexes cached with another are stale.\npub const TEXT_HASH: u64 = {:#018x};\n",
+        hash.0
+    ));
     let dest = out_dir.join("vocabulary.rs");
     if let Err(e) = std::fs::write(&dest, code) {
         panic!("cannot write {}: {e}", dest.display());

@@ -4,8 +4,10 @@
 //! tokenized terms, so a warm start only stats files and reads this file.
 //!
 //! A compact binary format (little endian): the magic `QSKI`, a version,
-//! the term dictionary, then the documents. Anything unreadable is treated
-//! as no cache.
+//! the tokenizer's fingerprint ([`fingerprint`]), the term dictionary,
+//! then the documents. Anything unreadable, of another version or made by
+//! another tokenizer is treated as no cache: an upgraded quire indexes
+//! again instead of scoring with terms its vocabulary no longer makes.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -16,8 +18,16 @@ use super::text::fnv;
 use crate::skills::Skill;
 
 const MAGIC: &[u8; 4] = b"QSKI";
-/// Bump when the tokenizer, the weights or the layout change.
-const VERSION: u32 = 3;
+/// Bump when the tokenizer, the weights or the layout change (changes of
+/// the vocabulary file, the stop words and quire's version are caught by
+/// [`fingerprint`]).
+const VERSION: u32 = 4;
+
+/// What the cached terms depend on besides the code of this version: the
+/// vocabulary file, the stop words and quire's version.
+fn fingerprint() -> u64 {
+    super::vocab::TEXT_HASH ^ super::text::stop_words_hash() ^ fnv(env!("CARGO_PKG_VERSION"))
+}
 
 /// One cached document.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +127,7 @@ fn encode(index: &Index) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + index.docs.len() * 512);
     out.extend_from_slice(MAGIC);
     put_u32(&mut out, VERSION);
+    out.extend_from_slice(&fingerprint().to_le_bytes());
     put_u32(&mut out, used.len() as u32);
     for t in used {
         put_bytes(&mut out, t.as_bytes());
@@ -139,7 +150,7 @@ fn encode(index: &Index) -> Vec<u8> {
 
 fn decode(bytes: &[u8]) -> Option<CacheFile> {
     let mut r = Reader { bytes, at: 0 };
-    if r.take(4)? != MAGIC || r.u32()? != VERSION {
+    if r.take(4)? != MAGIC || r.u32()? != VERSION || r.take(8)? != fingerprint().to_le_bytes() {
         return None;
     }
     let n_terms = r.u32()? as usize;
@@ -303,5 +314,28 @@ mod tests {
         assert_eq!(index.len(), 1);
         std::fs::write(&file, b"garbage").unwrap();
         assert!(load(&file).is_none());
+    }
+
+    #[test]
+    fn a_cache_made_with_another_vocabulary_is_built_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let skills = vec![write(tmp.path(), skill("pdf-forms", "PDF forms.")).unwrap()];
+        let cache = tmp.path().join("cache");
+        Index::build(&skills, Some(&cache));
+        let file = file_for(&cache, &skills);
+        let mut bytes = std::fs::read(&file).unwrap();
+        assert!(load(&file).is_some());
+        // The fingerprint follows the magic and the version.
+        assert_eq!(bytes[8..16], fingerprint().to_le_bytes());
+        bytes[8] ^= 0xff;
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(load(&file).is_none());
+        let (index, stats) = Index::build(&skills, Some(&cache));
+        assert_eq!(
+            (stats.from_cache, stats.tokenized, stats.cache_written),
+            (0, 1, true)
+        );
+        assert!(index.scores(&index.query("fill a pdf form", None))[0] > 0.0);
+        assert!(load(&file).is_some());
     }
 }

@@ -199,6 +199,7 @@ pub fn plan_with(
             && matched_new >= MIN_AUTO_TERMS
             && !active.contains(name)
             && skills[top.skill].drift.is_none()
+            && super::language::allows(name, &query)
             && !wanted.iter().any(|(i, _)| *i == top.skill)
         {
             wanted.push((

@@ -2,12 +2,13 @@
 //! the word and the group's term ([`super::words`]); in a query the two
 //! share the word's weight as [`SynonymShares`] say.
 
-use super::text::marked;
+use super::quoted::marked;
 
 /// Terms with how much each counts.
 pub type Terms = Vec<(String, f32)>;
 
-/// [`super::text::weighted`] for a message, and beside it the same terms as a query
+/// [`super::text::weighted`] for a message (its quoted parts weighing
+/// less, see [`super::quoted`]), and beside it the same terms as a query
 /// weighs them: the words of a synonym group carry `shares.word` of their
 /// weight and the group's term `shares.group` of its own (see
 /// [`SKILL_SHARES`]).

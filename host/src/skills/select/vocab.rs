@@ -22,6 +22,9 @@ mod tables {
     include!(concat!(env!("OUT_DIR"), "/vocabulary.rs"));
 }
 
+/// A hash of the vocabulary file this binary was built with.
+pub const TEXT_HASH: u64 = tables::TEXT_HASH;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {

@@ -1,0 +1,182 @@
+//! Quoted text in a message: `rename the 'Helm' heading`, `` `Vec::new()` ``,
+//! "getting \"too many connections\"". What is quoted is content the user
+//! works on (a name, a string, an error, code), not what the message asks
+//! for, so its words weigh as a path's do
+//! ([`super::words::PATH_WEIGHT`]): they still rank, but are no evidence
+//! for activating a skill. Skills' own texts are not split this way (their
+//! quotes are trigger phrases: `Use when the user says "review my PR"`).
+
+use std::ops::Range;
+
+use super::text;
+use super::words::PATH_WEIGHT;
+
+/// [`text::marked`] for a message: the terms of its quoted parts weigh at
+/// most [`PATH_WEIGHT`].
+pub(crate) fn marked(message: &str) -> Vec<(String, f32, bool)> {
+    let parts = segments(message);
+    if !parts.iter().any(|(_, quoted)| *quoted) {
+        return text::marked(message);
+    }
+    let mut out = Vec::new();
+    for (part, quoted) in parts {
+        let terms = text::marked(part);
+        if quoted {
+            out.extend(
+                terms
+                    .into_iter()
+                    .map(|(t, w, s)| (t, w.min(PATH_WEIGHT), s)),
+            );
+        } else {
+            out.extend(terms);
+        }
+    }
+    out
+}
+
+/// The longest span a single or double quote may open (a stray apostrophe
+/// must not swallow the rest of a message). Backticks and fenced code
+/// blocks have no limit.
+const MAX_QUOTED: usize = 160;
+
+/// The parts of `text` in order, each with whether it is quoted; the
+/// quote marks themselves are left out.
+pub fn segments(text: &str) -> Vec<(&str, bool)> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
+    let mut plain_from = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        if let Some((open, inner)) = quote_at(text, at, c) {
+            if open.start > plain_from {
+                out.push((&text[plain_from..open.start], false));
+            }
+            if !inner.is_empty() {
+                out.push((&text[inner.clone()], true));
+            }
+            at = open.end;
+            plain_from = at;
+            continue;
+        }
+        at += c.len_utf8();
+    }
+    if plain_from < text.len() {
+        out.push((&text[plain_from..], false));
+    }
+    out
+}
+
+/// A quotation opening at `at` with `c`: the whole span with its marks,
+/// and the text inside.
+fn quote_at(text: &str, at: usize, c: char) -> Option<(Range<usize>, Range<usize>)> {
+    if text[at..].starts_with("```") {
+        let from = at + 3;
+        let end = text[from..].find("```")? + from;
+        return Some((at..end + 3, from..end));
+    }
+    let close = match c {
+        '`' => '`',
+        '"' => '"',
+        '\'' => '\'',
+        '\u{201c}' => '\u{201d}',
+        '\u{2018}' => '\u{2019}',
+        _ => return None,
+    };
+    let from = at + c.len_utf8();
+    if c != '`' {
+        // An opening quote starts a word: `it's` and `users'` open nothing.
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|b| !b.is_whitespace() && !"([{<:=,".contains(b)) {
+            return None;
+        }
+        if text[from..].chars().next().is_none_or(char::is_whitespace) {
+            return None;
+        }
+    }
+    let rest = &text[from..];
+    let mut search = 0;
+    while let Some(found) = rest[search..].find(close) {
+        let end = from + search + found;
+        let after = text[end + close.len_utf8()..].chars().next();
+        // A closing quote ends a word: the apostrophe of `don't` inside
+        // a quotation does not close it.
+        let closes = c == '`' || after.is_none_or(|a| !a.is_alphanumeric());
+        if c != '`' && end - from > MAX_QUOTED {
+            return None;
+        }
+        if closes {
+            return Some((at..end + close.len_utf8(), from..end));
+        }
+        search += found + close.len_utf8();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        segments(text)
+            .into_iter()
+            .filter(|(_, q)| *q)
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    #[test]
+    fn quotes_backticks_and_fences_are_found() {
+        assert_eq!(
+            quoted("rename the 'Helm' heading in docs/deploy.md to 'Charts'"),
+            vec!["Helm", "Charts"]
+        );
+        assert_eq!(
+            quoted("why does `let v = Vec::new();` say type annotations needed"),
+            vec!["let v = Vec::new();"]
+        );
+        assert_eq!(
+            quoted("getting \"too many connections\" from postgres"),
+            vec!["too many connections"]
+        );
+        assert_eq!(
+            quoted("it fails:\n```\nerror[E0282]: type annotations needed\n```\nwhy?"),
+            vec!["\nerror[E0282]: type annotations needed\n"]
+        );
+        assert_eq!(quoted("the \u{201c}Save\u{201d} button"), vec!["Save"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        assert!(quoted("it's the users' data, don't drop it").is_empty());
+        assert_eq!(
+            quoted("set the title to 'Don't panic' please"),
+            vec!["Don't panic"]
+        );
+        // An opening mark never closed, or closed too far away, quotes
+        // nothing.
+        assert!(quoted("the 'draft branch").is_empty());
+        let long = format!("'{}' x", "word ".repeat(40));
+        assert!(quoted(&long).is_empty());
+    }
+
+    #[test]
+    fn quoted_words_weigh_as_a_path_and_the_rest_as_usual() {
+        let terms = marked("rename the 'Helm' heading");
+        let weight = |t: &str| terms.iter().find(|(term, _, _)| term == t).map(|x| x.1);
+        assert_eq!(weight("helm"), Some(PATH_WEIGHT));
+        assert_eq!(weight("renam"), Some(1.0));
+        assert_eq!(
+            marked("rename the heading"),
+            text::marked("rename the heading")
+        );
+    }
+
+    #[test]
+    fn the_segments_cover_the_text_but_the_marks() {
+        let text = "a 'b' c `d` e";
+        let joined: String = segments(text).into_iter().map(|(s, _)| s).collect();
+        assert_eq!(joined, "a b c d e");
+    }
+}
