@@ -146,6 +146,10 @@ fn embed(server: &Server, tmp: tempfile::TempDir, texts: &[String]) -> Option<Em
     let cache = cache_dir(tmp.path());
     let t = std::time::Instant::now();
     let cold = semantic(server, &cache);
+    // The texts are embedded in the background; the call after the job
+    // fuses, or not when the endpoint failed.
+    let _ = cold.similarities(texts, "warm up", None);
+    cold.wait_for_background();
     if cold.similarities(texts, "warm up", None).is_none() {
         println!("\nsemantic part: the endpoint {} failed", server.url);
         return None;

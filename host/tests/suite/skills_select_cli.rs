@@ -3,6 +3,7 @@
 use crate::support;
 
 mod semantic;
+mod semantic_background;
 mod semantic_scoring;
 
 use quire::skills::select::testing;

@@ -272,6 +272,9 @@ struct State {
     requests: Vec<Recorded>,
     /// `/v1/embeddings`: (text contained, vector), first match wins.
     embeddings: Vec<(String, Vec<f32>)>,
+    /// `/v1/embeddings` requests of at least this many inputs get this
+    /// reply instead (see [`ModelServer::embed_batches`]).
+    embed_batches: Option<(usize, Reply)>,
     /// Replies chosen by a marker in the request body (see [`keyed`]).
     keyed: Vec<(String, VecDeque<Reply>)>,
     barrier: Option<keyed::Barrier>,
@@ -408,6 +411,14 @@ impl ModelServer {
             .lock()
             .embeddings
             .push((text.to_string(), vector.to_vec()));
+    }
+
+    /// `/v1/embeddings` requests of at least `min_inputs` inputs (the
+    /// batches of skill and tool texts, not a message) are answered with
+    /// `reply` instead: [`Reply::Hang`], a [`Reply::Status`], or a
+    /// [`Reply::Gate`] (shared with model requests) giving one of those.
+    pub fn embed_batches(&self, min_inputs: usize, reply: Reply) {
+        self.shared.lock().embed_batches = Some((min_inputs, reply));
     }
 
     /// The `/v1/embeddings` requests received so far.

@@ -141,3 +141,47 @@ fn an_unreachable_endpoint_warns_once_and_the_turn_goes_on_lexically() {
     // Lexical selection still lists the skill the words name.
     assert!(first_model_request(&env).contains("docker-compose"));
 }
+
+#[test]
+fn the_first_model_request_does_not_wait_for_the_skill_texts() {
+    let env = env(PROVIDER);
+    let root = env.repo.path().join(".quire/skills");
+    for i in 0..12 {
+        let skill = testing::skill(&format!("orchard-{i}"), "Count the apples of one orchard.");
+        testing::write(&root, skill).unwrap();
+    }
+    // The batch of skill texts (more than one request's worth) is never answered; the model's answer is given only while
+    // that batch is in flight, so the turn cannot have waited for it.
+    env.server
+        .embed_batches(2, Reply::gate("first turn", 2, Reply::Hang));
+    env.server
+        .push(Reply::gate("first turn", 2, Reply::text("done")));
+    // quire exits with the batch still unanswered (the runner fails the
+    // test if it takes a minute, the batch's timeout).
+    let run = env.exec_json(MESSAGE, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("done"), "{}", run.stdout);
+    let batches: Vec<_> = env
+        .server
+        .embedding_requests()
+        .into_iter()
+        .filter(|r| inputs(&r.body) > 1)
+        .collect();
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    assert_eq!(inputs(&batches[0].body), 16);
+    assert!(batches[0].response_done_at.is_none());
+    // Selection was lexical: the words do not name pdf-forms.
+    assert!(!first_model_request(&env).contains("pdf-forms"));
+    // The user is told once why.
+    let warnings = run.of_type("warning");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let notice = warnings[0]["message"].as_str().unwrap_or_default();
+    // The 21 skills here and those quire brings.
+    let count: usize = notice
+        .strip_prefix("embedding ")
+        .and_then(|n| n.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default();
+    assert!(count >= 21, "{notice}");
+    assert!(notice.contains("in the background"), "{notice}");
+}

@@ -24,18 +24,28 @@ pub fn vector_for(rules: &[(String, Vec<f32>)], dim: usize, input: &str) -> Vec<
     out
 }
 
-/// The response body for a request `body` (`input` a string or an array
-/// of strings).
-pub fn response(rules: &[(String, Vec<f32>)], body: &Value) -> Value {
-    let dim = rules.iter().map(|r| r.1.len()).max().unwrap_or(0);
-    let inputs: Vec<String> = match &body["input"] {
+/// The inputs of a request `body` (`input` a string or an array of
+/// strings).
+fn texts(body: &Value) -> Vec<String> {
+    match &body["input"] {
         Value::String(s) => vec![s.clone()],
         Value::Array(a) => a
             .iter()
             .map(|v| v.as_str().unwrap_or_default().to_string())
             .collect(),
         _ => Vec::new(),
-    };
+    }
+}
+
+/// How many inputs a request `body` has.
+pub fn inputs(body: &Value) -> usize {
+    texts(body).len()
+}
+
+/// The response body for a request `body`.
+pub fn response(rules: &[(String, Vec<f32>)], body: &Value) -> Value {
+    let dim = rules.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let inputs = texts(body);
     let data: Vec<Value> = inputs
         .iter()
         .enumerate()

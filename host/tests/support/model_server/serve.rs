@@ -169,13 +169,32 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
 }
 
 async fn embeddings(stream: &mut TcpStream, shared: &Shared, index: usize) -> Option<Instant> {
-    let body = {
+    let (body, batch) = {
         let state = shared.lock();
-        super::embed::response(&state.embeddings, &state.requests[index].body)
+        let request = &state.requests[index].body;
+        let batch = state
+            .embed_batches
+            .as_ref()
+            .filter(|(min, _)| super::embed::inputs(request) >= *min)
+            .map(|(_, reply)| reply.clone());
+        (super::embed::response(&state.embeddings, request), batch)
+    };
+    let batch = match batch {
+        Some(Reply::Gate { group, count, then }) => Some(gate(shared, group, count, *then).await),
+        batch => batch,
+    };
+    let (code, body) = match batch {
+        Some(Reply::Hang) => std::future::pending().await,
+        Some(Reply::Status { code, body, .. }) if body.is_null() => (
+            code,
+            json!({"error": {"message": format!("model server: embeddings answered {code}")}}),
+        ),
+        Some(Reply::Status { code, body, .. }) => (code, body),
+        _ => (200, body),
     };
     http::write_full(
         stream,
-        200,
+        code,
         &[],
         "application/json",
         body.to_string().as_bytes(),

@@ -3,6 +3,7 @@
 //! vectors, keyed by the model and the text's content hash.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -173,10 +174,17 @@ impl DiskCache {
         )
     }
 
-    /// Stores `vector`; a failure only costs a later re-embedding.
+    /// Stores `vector`; a failure only costs a later re-embedding. The
+    /// file is written under a name of its own (process and write) and
+    /// renamed into place, so a reader, or a process that exits mid-write,
+    /// never sees part of a vector.
     pub fn put(&self, key: &str, vector: &[f32]) {
+        static WRITES: AtomicU64 = AtomicU64::new(0);
         let bytes: Vec<u8> = vector.iter().flat_map(|v| v.to_le_bytes()).collect();
-        let tmp = self.dir.join(format!("{key}.tmp{}", std::process::id()));
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        let tmp = self
+            .dir
+            .join(format!("{key}.tmp{}-{n}", std::process::id()));
         let written = std::fs::create_dir_all(&self.dir)
             .and_then(|_| std::fs::write(&tmp, &bytes))
             .and_then(|_| std::fs::rename(&tmp, self.dir.join(key)));

@@ -1,23 +1,24 @@
 //! Optional semantic scoring (`[selection] embeddings`): skill and tool
 //! texts are embedded once (cached in memory and on disk by model and
-//! content hash), each user message once, and the cosine ranking is fused
-//! with the lexical one by reciprocal rank fusion ([`fuse`]). Without the
-//! setting nothing here runs. An endpoint that fails turns semantic
-//! scoring off for the session with one warning; the turn goes on with
-//! lexical scoring alone.
+//! content hash; many at once in the background, see [`docs`]), each user
+//! message once, and the cosine ranking is fused with the lexical one by
+//! reciprocal rank fusion ([`fuse`]). Without the setting nothing here
+//! runs. An endpoint that fails turns semantic scoring off for the session
+//! with one warning; the turn goes on with lexical scoring alone.
 
 pub mod client;
 pub mod config;
+pub mod docs;
 pub mod rank;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use config::{Endpoint, SelectionConfig};
 
 use client::DiskCache;
+use docs::{Docs, Vector};
 
 /// The `k` of reciprocal rank fusion: 1 / (k + rank).
 pub const RRF_K: f32 = 60.0;
@@ -25,28 +26,25 @@ pub const RRF_K: f32 = 60.0;
 /// needs both).
 const MESSAGES_KEPT: usize = 2;
 
-/// Called with the warning when semantic scoring is given up.
+/// Called with a message for the user: the warning when semantic scoring
+/// is given up, and once a session the notice that texts are embedded in
+/// the background.
 pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
 
 /// See the module docs. Shared by skill and tool selection of a session.
 pub struct Semantic {
-    endpoint: Endpoint,
-    http: Option<reqwest::Client>,
-    disk: Option<DiskCache>,
-    memory: Mutex<HashMap<String, Arc<Vec<f32>>>>,
+    docs: Arc<Docs>,
     /// The messages embedded last (the new one and the one before it),
     /// with their vectors; at most [`MESSAGES_KEPT`].
-    messages: Mutex<Vec<(String, Arc<Vec<f32>>)>>,
-    failed: AtomicBool,
-    warn: Warn,
+    messages: Mutex<Vec<(String, Vector)>>,
 }
 
 impl std::fmt::Debug for Semantic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Semantic")
-            .field("base_url", &self.endpoint.base_url)
-            .field("model", &self.endpoint.model)
-            .field("failed", &self.failed.load(Ordering::Relaxed))
+            .field("base_url", &self.docs.endpoint.base_url)
+            .field("model", &self.docs.endpoint.model)
+            .field("failed", &self.docs.failed())
             .finish()
     }
 }
@@ -55,40 +53,38 @@ impl Semantic {
     /// `cache_dir`: where vectors are kept (`$QUIRE_HOME/cache/embeddings`).
     pub fn new(endpoint: Endpoint, cache_dir: Option<&Path>, warn: Warn) -> Semantic {
         Semantic {
-            endpoint,
-            http: client::http_client(),
-            disk: cache_dir.map(DiskCache::new),
-            memory: Mutex::new(HashMap::new()),
+            docs: Arc::new(Docs::new(endpoint, cache_dir.map(DiskCache::new), warn)),
             messages: Mutex::new(Vec::new()),
-            failed: AtomicBool::new(false),
-            warn,
         }
     }
 
     /// The cosine similarity of `message` (after `previous`, see
     /// [`follow_up`]) to each of `docs`; `None` when semantic scoring is
-    /// off for the session (the endpoint failed).
+    /// off for the session (the endpoint failed) or while some of `docs`
+    /// are being embedded in the background (see [`docs`]): the caller's
+    /// selection is then lexical alone.
     pub fn similarities(
         &self,
         docs: &[String],
         message: &str,
         previous: Option<&str>,
     ) -> Option<Vec<f32>> {
-        if self.failed.load(Ordering::Relaxed) || message.trim().is_empty() {
+        if self.docs.failed() || message.trim().is_empty() {
             return None;
         }
         match self.try_similarities(docs, message, previous) {
-            Ok(s) => Some(s),
+            Ok(s) => s,
             Err(e) => {
-                if !self.failed.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(error = %e, "semantic selection off");
-                    (self.warn)(format!(
-                        "semantic selection is off for this session, selection is lexical only: {e}"
-                    ));
-                }
+                self.docs.give_up(&e);
                 None
             }
         }
+    }
+
+    /// Blocks until no background embedding runs (at once when none
+    /// does): a test's or a benchmark's way to know the texts are in.
+    pub fn wait_for_background(&self) {
+        self.docs.wait();
     }
 
     fn try_similarities(
@@ -96,24 +92,28 @@ impl Semantic {
         docs: &[String],
         message: &str,
         previous: Option<&str>,
-    ) -> Result<Vec<f32>, client::EmbedError> {
+    ) -> Result<Option<Vec<f32>>, client::EmbedError> {
+        // The message first: one short request, so an endpoint that
+        // cannot be reached is found out (and reported) at once.
         let new = self.message_vector(message)?;
         let query = match previous.filter(|p| !p.trim().is_empty()) {
             Some(p) => follow_up(&new, &self.message_vector(p)?, message),
             None => new.to_vec(),
         };
-        let vectors = self.doc_vectors(docs)?;
-        Ok(vectors.iter().map(|v| cosine(&query, v)).collect())
+        let Some(vectors) = self.docs.vectors(docs)? else {
+            return Ok(None);
+        };
+        Ok(Some(vectors.iter().map(|v| cosine(&query, v)).collect()))
     }
 
-    fn message_vector(&self, message: &str) -> Result<Arc<Vec<f32>>, client::EmbedError> {
+    fn message_vector(&self, message: &str) -> Result<Vector, client::EmbedError> {
         let mut kept = self.messages.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, v)) = kept.iter().find(|(m, _)| m == message) {
             return Ok(v.clone());
         }
         let v = client::embed(
-            &self.endpoint,
-            self.http.as_ref(),
+            &self.docs.endpoint,
+            self.docs.http.as_ref(),
             &[message.to_string()],
             client::TIMEOUT,
         )?;
@@ -123,52 +123,6 @@ impl Semantic {
         }
         kept.push((message.to_string(), v.clone()));
         Ok(v)
-    }
-
-    fn doc_vectors(&self, docs: &[String]) -> Result<Vec<Arc<Vec<f32>>>, client::EmbedError> {
-        let keys: Vec<String> = docs
-            .iter()
-            .map(|d| client::key(&self.endpoint.model, d))
-            .collect();
-        let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
-        let mut missing: Vec<usize> = Vec::new();
-        for (i, k) in keys.iter().enumerate() {
-            if memory.contains_key(k) {
-                continue;
-            }
-            match self.disk.as_ref().and_then(|d| d.get(k)) {
-                Some(v) => {
-                    memory.insert(k.clone(), Arc::new(v));
-                }
-                None => missing.push(i),
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        missing.retain(|&i| seen.insert(keys[i].as_str()));
-        if !missing.is_empty() {
-            tracing::debug!(texts = missing.len(), "embedding texts");
-        }
-        // Batch by batch, each cached as it comes: an endpoint that fails
-        // part-way keeps what it did for the next session.
-        for batch in missing.chunks(client::BATCH) {
-            let texts: Vec<String> = batch.iter().map(|&i| docs[i].clone()).collect();
-            let vectors = client::embed(
-                &self.endpoint,
-                self.http.as_ref(),
-                &texts,
-                client::DOCS_TIMEOUT,
-            )?;
-            for (&i, v) in batch.iter().zip(vectors) {
-                if let Some(d) = &self.disk {
-                    d.put(&keys[i], &v);
-                }
-                memory.insert(keys[i].clone(), Arc::new(v));
-            }
-        }
-        Ok(keys
-            .iter()
-            .map(|k| memory.get(k).cloned().unwrap_or_default())
-            .collect())
     }
 }
 
@@ -325,5 +279,13 @@ mod tests {
         assert_eq!(cache.get(&k), None);
         cache.put(&k, &[0.5, -1.0]);
         assert_eq!(cache.get(&k), Some(vec![0.5, -1.0]));
+        // Written under a temporary name and renamed: nothing else stays.
+        cache.put(&k, &[2.0]);
+        assert_eq!(cache.get(&k), Some(vec![2.0]));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("embeddings"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(&k)]);
     }
 }
