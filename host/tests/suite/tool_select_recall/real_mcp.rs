@@ -26,17 +26,22 @@ const SENT_FLOOR: f64 = 0.98;
 const MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// Held-out messages (`heldout.toml`), written before the tuning for issue
 /// 18 (its misses were development material in the third session): 0.956
-/// (65 of 68) at 17.7 KB median (0.897 at 23.9 KB before any tuning).
-const HELDOUT_SENT_FLOOR: f64 = 0.95;
+/// (65 of 68) at 17.7 KB median (0.897 at 23.9 KB before any tuning);
+/// 0.985 after the fourth session.
+const HELDOUT_SENT_FLOOR: f64 = 0.98;
 /// Fresh held-out messages (`fresh.toml`, 58 with 4 follow-ups), written
 /// in the third session before its tuning and never tuned on. Measured
 /// before that tuning: 0.845 (49 of 58) at 18.7 KB median; after it the
-/// same 0.845 at 19.5 KB.
-const FRESH_SENT_FLOOR: f64 = 0.84;
+/// same 0.845 at 19.5 KB. Development material in the fourth session:
+/// 0.948 (55 of 58) at 19.8 KB after it.
+const FRESH_SENT_FLOOR: f64 = 0.94;
 /// The fourth session's held-out messages (`fresh2.toml`, 86 over all 11
 /// servers, 6 follow-ups), written by someone who had not seen the
-/// selector, before that session's fixes, never tuned on. FLOOR_NOTE
-const FRESH2_SENT_FLOOR: f64 = 0.0;
+/// selector, before that session's fixes: 0.802 (69 of 86) at 18.5 KB
+/// median. The odd-numbered half was then development material: 0.872
+/// (75 of 86) at 18.5 KB after the fixes; the untouched even half 0.814
+/// (35 of 43) before, 0.860 (37 of 43) after.
+const FRESH2_SENT_FLOOR: f64 = 0.86;
 
 #[derive(Deserialize)]
 struct Server {
