@@ -25,6 +25,7 @@ mod share;
 mod share_update;
 mod skills;
 mod skills_select;
+mod skills_semantic;
 pub(crate) mod slash;
 mod slash_list;
 pub(crate) mod summary;

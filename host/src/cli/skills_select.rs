@@ -12,10 +12,12 @@ use quire::skills::Skill;
 use quire::skills::select::catalog::{self, Paths};
 use quire::skills::select::learn::Learned;
 use quire::skills::select::plan::{Overflow, Plan, Reason};
+use quire::skills::select::semantic::rank;
 use quire::skills::select::{SkillSet, cache, eval as skill_eval};
 use serde_json::json;
 
 use super::setup::Setup;
+use super::skills_semantic;
 use super::{EXIT_OK, EXIT_USAGE};
 
 /// `quire skills pick`.
@@ -32,6 +34,9 @@ pub struct PickArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Rank by words only, even with `[selection] embeddings` set.
+    #[arg(long)]
+    pub lexical: bool,
 }
 
 /// `quire skills eval`.
@@ -48,6 +53,9 @@ pub struct EvalArgs {
     /// Exit 1 when the share of rejected skills that were selected is above this (0 to 1).
     #[arg(long = "max-wrong", value_name = "SHARE", value_parser = share_arg)]
     pub max_wrong: Option<f64>,
+    /// Rank by words only, even with `[selection] embeddings` set.
+    #[arg(long)]
+    pub lexical: bool,
 }
 
 /// A share from 0 to 1.
@@ -77,13 +85,26 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
     let (set, stats) = SkillSet::build(skills, Some(&cache_dir));
     let built = started.elapsed();
     let learned = Learned::beside(&cache_dir);
-    let plan = set.plan_learned(
+    let mut plan = set.plan_learned(
         cfg,
         &args.text,
         args.previous.as_deref(),
         &HashSet::new(),
         &learned,
     );
+    let semantic = (!args.lexical)
+        .then(|| skills_semantic::ready(setup, &set.skills))
+        .flatten();
+    if let Some(s) = &semantic {
+        rank::rerank_skills(
+            s,
+            &mut plan,
+            &set.skills,
+            cfg,
+            &args.text,
+            args.previous.as_deref(),
+        );
+    }
     let names = |v: &mut dyn Iterator<Item = usize>| -> Vec<String> {
         v.map(|i| set.skills[i].name.clone()).collect()
     };
@@ -114,11 +135,13 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
             "deferred": plan.deferred.iter().map(|d| json!({"name": set.skills[d.skill].name, "reason": d.reason, "overflow": d.overflow})).collect::<Vec<_>>(),
             "catalog": {"listed": names(&mut cat.listed.iter().copied()), "more": cat.more, "chars": cat.text.chars().count(), "text": cat.text},
             "ranked": ranked,
+            "embeddings_model": semantic.as_ref().map(|s| s.model()),
         });
         println!("{out}");
         return EXIT_OK;
     }
     print!("{}", human(&set, &plan, &cat, args, cfg.catalog_chars));
+    println!("{}", skills_semantic::describe(semantic.as_ref()));
     if args.explain {
         println!(
             "\nindex: {} skills in {:.1} ms ({} from cache, {} tokenized)",
@@ -261,7 +284,24 @@ pub fn eval(setup: &Setup, skills: Vec<Skill>, args: &EvalArgs) -> i32 {
         }
     };
     let (set, _) = SkillSet::build(skills, Some(&cache::dir_in(&setup.home)));
-    let report = skill_eval::evaluate(&set, &setup.config.skills, &cases);
+    let cfg = &setup.config.skills;
+    let semantic = (!args.lexical)
+        .then(|| skills_semantic::ready(setup, &set.skills))
+        .flatten();
+    let report = skill_eval::evaluate_plans(&set, &cases, |c| {
+        let mut plan = set.plan(cfg, &c.message, c.previous.as_deref(), &HashSet::new());
+        if let Some(s) = &semantic {
+            rank::rerank_skills(
+                s,
+                &mut plan,
+                &set.skills,
+                cfg,
+                &c.message,
+                c.previous.as_deref(),
+            );
+        }
+        plan
+    });
     if args.json {
         match serde_json::to_string(&report) {
             Ok(s) => println!("{s}"),
@@ -272,6 +312,7 @@ pub fn eval(setup: &Setup, skills: Vec<Skill>, args: &EvalArgs) -> i32 {
         }
     } else {
         print!("{}", skill_eval::render(&report));
+        println!("{}", skills_semantic::describe(semantic.as_ref()));
     }
     let mut below = Vec::new();
     if let Some(min) = args.min_recall5

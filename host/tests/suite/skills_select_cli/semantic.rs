@@ -185,3 +185,64 @@ fn the_first_model_request_does_not_wait_for_the_skill_texts() {
     assert!(count >= 21, "{notice}");
     assert!(notice.contains("in the background"), "{notice}");
 }
+
+#[test]
+fn skills_pick_ranks_by_meaning_after_embedding_the_skills_once() {
+    let env = env(PROVIDER);
+    // Words alone: pdf-forms shares nothing with the message.
+    let lexical = env.run(&["skills", "pick", MESSAGE, "--lexical", "--json"]);
+    assert_eq!(lexical.code, 0, "{}", lexical.stderr);
+    assert!(!lexical.stdout.contains("pdf-forms"), "{}", lexical.stdout);
+    assert!(env.server.embedding_requests().is_empty());
+
+    // With meaning: the skills are embedded first (said on stderr), then
+    // pdf-forms is ranked and listed in the catalog, as in a session.
+    let run = env.run(&["skills", "pick", MESSAGE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("skill texts with test-embed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("ranking: words and meaning (test-embed)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("pdf-forms") && l.contains("[in catalog]")),
+        "{}",
+        run.stdout
+    );
+
+    // The vectors are kept: a second pick (and eval) embeds only the
+    // message and says nothing about embedding skills.
+    let before = env.server.embedding_requests().len();
+    let again = env.run(&["skills", "pick", MESSAGE, "--json"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(!again.stderr.contains("skill texts"), "{}", again.stderr);
+    let json: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(json["embeddings_model"], "test-embed");
+    let listed = json["catalog"]["listed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(listed.iter().any(|n| n == "pdf-forms"), "{json}");
+    let requests = env.server.embedding_requests();
+    assert_eq!(requests.len(), before + 1, "{requests:?}");
+    assert_eq!(inputs(&requests[before].body), 1);
+}
+
+#[test]
+fn skills_pick_goes_on_by_words_when_the_endpoint_fails() {
+    let env =
+        env("[selection]\nembeddings = \"endpoint\"\nembeddings_url = \"http://127.0.0.1:1/v1\"\n");
+    let run = env.run(&["skills", "pick", "debug the compose healthchecks"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("lexical only"), "{}", run.stderr);
+    assert!(run.stdout.contains("ranking: words\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("docker-compose"), "{}", run.stdout);
+}

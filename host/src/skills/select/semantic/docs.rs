@@ -152,6 +152,55 @@ impl Docs {
         Ok(None)
     }
 
+    /// Embeds every one of `docs` found neither in memory nor on disk, now,
+    /// batch by batch (each cached as it comes), telling `progress` (done,
+    /// total) before the first batch and after each; returns how many were
+    /// embedded. For commands that answer only once the vectors are in
+    /// (`quire skills pick`, `eval`); a session uses [`Docs::vectors`].
+    pub fn embed_missing(
+        &self,
+        docs: &[String],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize, EmbedError> {
+        let mut missing: Vec<(String, String)> = Vec::new();
+        {
+            let mut state = self.lock();
+            let mut seen = HashSet::new();
+            for d in docs {
+                let k = client::key(&self.endpoint.model, d);
+                if state.memory.contains_key(&k) || !seen.insert(k.clone()) {
+                    continue;
+                }
+                match self.disk.as_ref().and_then(|c| c.get(&k)) {
+                    Some(v) => {
+                        state.memory.insert(k, Arc::new(v));
+                    }
+                    None => missing.push((k, d.clone())),
+                }
+            }
+        }
+        let total = missing.len();
+        progress(0, total);
+        let mut done = 0;
+        for batch in missing.chunks(client::BATCH) {
+            let texts: Vec<String> = batch.iter().map(|(_, t)| t.clone()).collect();
+            let vectors = client::embed(
+                &self.endpoint,
+                self.http.as_ref(),
+                &texts,
+                client::DOCS_TIMEOUT,
+            )?;
+            let mut state = self.lock();
+            for ((k, _), v) in batch.iter().zip(vectors) {
+                self.cache(&mut state, k, v);
+            }
+            drop(state);
+            done += batch.len();
+            progress(done, total);
+        }
+        Ok(total)
+    }
+
     fn cache(&self, state: &mut State, key: &str, vector: Vec<f32>) {
         if let Some(d) = &self.disk {
             d.put(key, &vector);

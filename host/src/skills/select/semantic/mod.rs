@@ -81,6 +81,21 @@ impl Semantic {
         }
     }
 
+    /// Embeds the texts of `docs` not yet cached, now (see
+    /// `docs.rs`); returns how many were embedded.
+    pub fn embed_missing(
+        &self,
+        docs: &[String],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize, client::EmbedError> {
+        self.docs.embed_missing(docs, progress)
+    }
+
+    /// The embedding model's name.
+    pub fn model(&self) -> &str {
+        &self.docs.endpoint.model
+    }
+
     /// Blocks until no background embedding runs (at once when none
     /// does): a test's or a benchmark's way to know the texts are in.
     pub fn wait_for_background(&self) {
