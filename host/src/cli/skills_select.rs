@@ -133,7 +133,7 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
             "listable": plan.listable,
             "activated": plan.activate.iter().map(|a| json!({"name": set.skills[a.skill].name, "reason": a.reason, "tokens": a.tokens})).collect::<Vec<_>>(),
             "deferred": plan.deferred.iter().map(|d| json!({"name": set.skills[d.skill].name, "reason": d.reason, "overflow": d.overflow})).collect::<Vec<_>>(),
-            "catalog": {"listed": names(&mut cat.listed.iter().copied()), "more": cat.more, "chars": cat.text.chars().count(), "text": cat.text},
+            "catalog": {"listed": names(&mut cat.listed.iter().copied()), "named": names(&mut cat.named.iter().copied()), "more": cat.more, "chars": cat.text.chars().count(), "text": cat.text},
             "ranked": ranked,
             "embeddings_model": semantic.as_ref().map(|s| s.model()),
         });
@@ -206,8 +206,13 @@ fn human(
         ));
     }
     s.push_str(&format!(
-        "catalog: {} listed, {} more, {} of {budget} characters\n",
+        "catalog: {} listed{}, {} more, {} of {budget} characters\n",
         cat.listed.len(),
+        if cat.named.is_empty() {
+            String::new()
+        } else {
+            format!(", {} named", cat.named.len())
+        },
         cat.more,
         cat.text.chars().count()
     ));
@@ -225,6 +230,8 @@ fn human(
         }
         if cat.listed.contains(&r.skill) {
             marks.push("in catalog");
+        } else if cat.named.contains(&r.skill) {
+            marks.push("named in catalog");
         }
         s.push_str(&format!(
             "{:>3} {:>7.2}  {}{}\n",

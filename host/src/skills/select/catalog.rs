@@ -13,6 +13,13 @@ use crate::skills::{Skill, SkillsConfig};
 
 /// Characters of a description shown in the catalog.
 pub const DESCRIPTION_CHARS: usize = 200;
+/// Characters kept for the names of the next-ranked skills when more
+/// match than are described: a few names reach further down the ranking
+/// than one more description would (a skill ranked 6th to 15th is named
+/// instead of missing from the request).
+pub const NAMES_CHARS: usize = 320;
+/// Skills named at most after the described ones.
+pub const NAMED_MAX: usize = 12;
 
 const HEADER: &str = "# Skills\nA skill is a folder of instructions (SKILL.md) for one kind of task. When a skill listed here fits the task, activate it with the `skill` tool (action \"activate\") before you start, then follow it; run its scripts with `shell`, `workdir` set to the skill's folder.";
 
@@ -44,8 +51,11 @@ impl Paths {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Catalog {
     pub text: String,
-    /// Skills listed (positions in the skills list), in order.
+    /// Skills listed with their description (positions in the skills
+    /// list), in order.
     pub listed: Vec<usize>,
+    /// Skills named after them (the next ones of the ranking), in order.
+    pub named: Vec<usize>,
     /// Skills the model may see that are neither listed nor active.
     pub more: usize,
 }
@@ -80,13 +90,21 @@ pub fn render(
         .iter()
         .map(|d| (d.skill, entry(&skills[d.skill], paths, Some(d.overflow))))
         .collect();
-    let candidates = plan
+    let candidates: Vec<usize> = plan
         .ranked
         .iter()
         .filter(|r| !active.contains(&skills[r.skill].name))
         .filter(|r| !plan.deferred.iter().any(|d| d.skill == r.skill))
-        .take(config.catalog_size);
+        .filter(|r| everything || r.score > 0.0)
+        .map(|r| r.skill)
+        .collect();
     let budget = config.catalog_chars;
+    // Room for names when more skills match than are described.
+    let described_budget = if candidates.len() > config.catalog_size {
+        budget.saturating_sub(NAMES_CHARS)
+    } else {
+        budget
+    };
     let mut listed_ranked = 0usize;
     let deferred_listable = plan
         .deferred
@@ -97,27 +115,45 @@ pub fn render(
         plan.listable
             .saturating_sub(listable_active + deferred_listable + listed)
     };
-    for r in candidates {
-        let line = entry(&skills[r.skill], paths, None);
+    for &skill in candidates.iter().take(config.catalog_size) {
+        let line = entry(&skills[skill], paths, None);
         let mut trial = entries.clone();
-        trial.push((r.skill, line));
-        let text = assemble(&head, &trial, more_of(listed_ranked + 1), everything);
-        if text.chars().count() > budget {
+        trial.push((skill, line));
+        let text = assemble(&head, &trial, &[], more_of(listed_ranked + 1), everything);
+        if text.chars().count() > described_budget {
             break;
         }
         entries = trial;
         listed_ranked += 1;
     }
-    let more = more_of(listed_ranked);
-    let text = assemble(&head, &entries, more, everything);
+    let mut named: Vec<usize> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for &skill in candidates.iter().skip(listed_ranked).take(NAMED_MAX) {
+        names.push(&skills[skill].name);
+        let more = more_of(listed_ranked + named.len() + 1);
+        if assemble(&head, &entries, &names, more, everything).chars().count() > budget {
+            names.pop();
+            break;
+        }
+        named.push(skill);
+    }
+    let more = more_of(listed_ranked + named.len());
+    let text = assemble(&head, &entries, &names, more, everything);
     Some(Catalog {
         text,
         listed: entries.iter().map(|e| e.0).collect(),
+        named,
         more,
     })
 }
 
-fn assemble(head: &str, entries: &[(usize, String)], more: usize, everything: bool) -> String {
+fn assemble(
+    head: &str,
+    entries: &[(usize, String)],
+    names: &[&str],
+    more: usize,
+    everything: bool,
+) -> String {
     let mut s = head.to_string();
     if !entries.is_empty() {
         s.push_str(if everything && more == 0 {
@@ -129,6 +165,12 @@ fn assemble(head: &str, entries: &[(usize, String)], more: usize, everything: bo
             s.push('\n');
             s.push_str(line);
         }
+    }
+    if !names.is_empty() {
+        s.push_str(&format!(
+            "\nAlso near this message (names only; activate one with the `skill` tool): {}.",
+            names.join(", ")
+        ));
     }
     if more > 0 {
         let (n, verb) = if more == 1 {
@@ -214,7 +256,18 @@ mod tests {
         let c = render(&s, &p, &[], &cfg, &Paths::default()).unwrap();
         assert!(c.text.chars().count() <= cfg.catalog_chars, "{}", c.text);
         assert!(!c.listed.is_empty() && c.listed.len() <= cfg.catalog_size);
-        assert_eq!(c.more, 500 - c.listed.len());
+        // The next-ranked skills are named after the described ones.
+        assert!(!c.named.is_empty() && c.named.len() <= NAMED_MAX);
+        assert!(c.named.iter().all(|n| !c.listed.contains(n)));
+        let ranked: Vec<usize> = p.ranked.iter().map(|r| r.skill).collect();
+        let shown: Vec<usize> = c.listed.iter().chain(&c.named).copied().collect();
+        assert_eq!(shown, ranked[..shown.len()], "best first, names after");
+        for &n in &c.named {
+            assert!(!c.text.contains(&format!("- {}:", s[n].name)));
+            assert!(c.text.contains(&s[n].name));
+        }
+        assert!(c.text.contains("Also near this message (names only"));
+        assert_eq!(c.more, 500 - c.listed.len() - c.named.len());
         assert!(
             c.text
                 .contains(&format!("{} more skills are installed", c.more))
@@ -223,6 +276,20 @@ mod tests {
         let c = render(&s, &nothing, &[], &cfg, &Paths::default()).unwrap();
         assert!(c.listed.is_empty());
         assert!(c.text.contains("500 more skills"));
+    }
+
+    #[test]
+    fn when_few_skills_match_all_are_described_and_none_only_named() {
+        let mut s = many(40);
+        s.push(skill("pdf-forms", "Fill in PDF form fields."));
+        let (index, _) = Index::build(&s, None);
+        let cfg = SkillsConfig::default();
+        let p = plan(&s, &index, &cfg, "fill the pdf form", None, &HashSet::new());
+        let c = render(&s, &p, &[], &cfg, &Paths::default()).unwrap();
+        assert_eq!(c.listed, vec![40]);
+        assert!(c.named.is_empty());
+        assert!(!c.text.contains("Also near"));
+        assert_eq!(c.more, 40);
     }
 
     #[test]
