@@ -131,7 +131,11 @@ pub fn render(
     for &skill in candidates.iter().skip(listed_ranked).take(NAMED_MAX) {
         names.push(&skills[skill].name);
         let more = more_of(listed_ranked + named.len() + 1);
-        if assemble(&head, &entries, &names, more, everything).chars().count() > budget {
+        if assemble(&head, &entries, &names, more, everything)
+            .chars()
+            .count()
+            > budget
+        {
             names.pop();
             break;
         }
