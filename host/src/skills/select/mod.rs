@@ -29,6 +29,7 @@ pub mod semantic;
 pub(crate) mod specific;
 pub(crate) mod state;
 pub(crate) mod stem;
+pub(crate) mod stop_words;
 pub(crate) mod synonyms;
 #[doc(hidden)]
 pub mod testing;

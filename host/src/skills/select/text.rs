@@ -2,11 +2,10 @@
 //! (identifiers, paths, file names, the vocabulary), lowercase, without
 //! stop words and one-letter words, stemmed.
 
-use std::sync::LazyLock;
-
 use foldhash::{HashMap, HashMapExt};
 
 use super::stem::stem;
+use super::stop_words;
 use super::words::words;
 use crate::skills::Skill;
 
@@ -37,199 +36,9 @@ pub fn body_prefix(body: &str) -> &str {
     &body[..body.floor_char_boundary(BODY_BYTES)]
 }
 
-/// Words too common to say anything about a skill, and the fillers of
-/// how people talk to an agent ("actually", "keep saying", "tell me"):
-/// rare in skills' texts, so without this list they would weigh like a
-/// rare topic and rank whichever skill happens to use them.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "actually",
-    "after",
-    "again",
-    "all",
-    "already",
-    "also",
-    "am",
-    "an",
-    "and",
-    "any",
-    "anybody",
-    "anyone",
-    "anything",
-    "anyway",
-    "are",
-    "as",
-    "at",
-    "basically",
-    "be",
-    "been",
-    "before",
-    "being",
-    "bit",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "don",
-    "each",
-    "even",
-    "ever",
-    "every",
-    "everybody",
-    "everyone",
-    "everything",
-    "for",
-    "from",
-    "get",
-    "gonna",
-    "got",
-    "guess",
-    "had",
-    "has",
-    "have",
-    "he",
-    "hello",
-    "her",
-    "here",
-    "hey",
-    "hi",
-    "him",
-    "his",
-    "honestly",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "just",
-    "keep",
-    "keeps",
-    "kept",
-    "kinda",
-    "let",
-    "like",
-    "literally",
-    "lot",
-    "lots",
-    "maybe",
-    "me",
-    "might",
-    "more",
-    "most",
-    "must",
-    "my",
-    "need",
-    "needs",
-    "no",
-    "not",
-    "now",
-    "of",
-    "off",
-    "ok",
-    "okay",
-    "on",
-    "once",
-    "one",
-    "only",
-    "or",
-    "other",
-    "our",
-    "out",
-    "over",
-    "perhaps",
-    "please",
-    "pls",
-    "plz",
-    "probably",
-    "really",
-    "said",
-    "same",
-    "say",
-    "saying",
-    "says",
-    "seem",
-    "seemed",
-    "seems",
-    "she",
-    "should",
-    "so",
-    "some",
-    "somebody",
-    "somehow",
-    "someone",
-    "something",
-    "sorta",
-    "still",
-    "stuff",
-    "such",
-    "sure",
-    "tell",
-    "than",
-    "thank",
-    "thanks",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "told",
-    "too",
-    "up",
-    "us",
-    "use",
-    "used",
-    "uses",
-    "using",
-    "very",
-    "wanna",
-    "want",
-    "was",
-    "we",
-    "were",
-    "what",
-    "whatever",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "why",
-    "will",
-    "with",
-    "would",
-    "yeah",
-    "yes",
-    "yet",
-    "you",
-    "your",
-];
-
 /// One-letter words that are names (the C and R languages), kept when
 /// written in capitals.
 const LETTER_NAMES: &[&str] = &["c", "r"];
-
-fn is_stop_word(w: &str) -> bool {
-    // Asked for every word of every skill indexed: one hash, not a
-    // binary search's seven string comparisons.
-    static SET: LazyLock<foldhash::HashSet<&str>> =
-        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    w.len() <= MAX_STOP_WORD && SET.contains(w)
-}
 
 /// A hash of the stop words and the field weights (part of the index
 /// cache's fingerprint: the cached terms carry both).
@@ -238,11 +47,8 @@ pub(crate) fn stop_words_hash() -> u64 {
         "{WEIGHT_NAME} {WEIGHT_KEYWORDS} {WEIGHT_DESCRIPTION} {WEIGHT_WHEN_TO_USE} \
          {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"
     );
-    fnv(&STOP_WORDS.join(" ")) ^ fnv(&weights).rotate_left(1)
+    fnv(&stop_words::STOP_WORDS.join(" ")) ^ fnv(&weights).rotate_left(1)
 }
-
-/// The longest stop word's length.
-const MAX_STOP_WORD: usize = 10;
 
 /// The index terms of `text`, in order (repeats kept).
 pub fn terms(text: &str) -> Vec<String> {
@@ -270,7 +76,7 @@ pub(crate) fn marked(text: &str) -> Vec<(String, f32, bool)> {
         if letters < 2 && !(w.caps && LETTER_NAMES.contains(&w.lower.as_str())) {
             continue;
         }
-        if is_stop_word(&w.lower) {
+        if stop_words::is_stop_word(&w.lower) {
             continue;
         }
         // Acronyms (API, CDS) are not words to stem; longer capitals are
@@ -397,17 +203,6 @@ pub fn fnv(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stop_words_are_sorted_and_none_is_longer_than_the_bound() {
-        let mut sorted = STOP_WORDS.to_vec();
-        sorted.sort_unstable();
-        assert_eq!(sorted, STOP_WORDS);
-        let longest = STOP_WORDS.iter().map(|w| w.len()).max();
-        assert_eq!(longest, Some(MAX_STOP_WORD));
-        assert!(is_stop_word("everything") && is_stop_word("the"));
-        assert!(!is_stop_word("pdf") && !is_stop_word("everythings"));
-    }
 
     #[test]
     fn splits_names_on_hyphens_and_stems() {
