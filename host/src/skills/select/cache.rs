@@ -26,7 +26,7 @@ const VERSION: u32 = 4;
 /// What the cached terms depend on besides the code of this version: the
 /// vocabulary file, the stop words and quire's version.
 fn fingerprint() -> u64 {
-    super::vocab::TEXT_HASH ^ super::text::stop_words_hash() ^ fnv(env!("CARGO_PKG_VERSION"))
+    super::vocab::TEXT_HASH ^ super::text::terms_fingerprint() ^ fnv(env!("CARGO_PKG_VERSION"))
 }
 
 /// One cached document.
@@ -299,13 +299,20 @@ mod tests {
         assert_eq!(r.docs[0].key.path, reordered[0].file);
     }
 
-    #[test]
-    fn a_damaged_cache_is_ignored() {
+    /// One skill indexed with a cache: the temporary folder, the skill,
+    /// the cache folder and its file.
+    fn one_cached_skill() -> (tempfile::TempDir, Vec<Skill>, PathBuf, PathBuf) {
         let tmp = tempfile::tempdir().unwrap();
         let skills = vec![write(tmp.path(), skill("pdf-forms", "PDF forms.")).unwrap()];
         let cache = tmp.path().join("cache");
         Index::build(&skills, Some(&cache));
         let file = file_for(&cache, &skills);
+        (tmp, skills, cache, file)
+    }
+
+    #[test]
+    fn a_damaged_cache_is_ignored() {
+        let (_tmp, skills, cache, file) = one_cached_skill();
         let mut bytes = std::fs::read(&file).unwrap();
         bytes.truncate(bytes.len() - 3);
         std::fs::write(&file, &bytes).unwrap();
@@ -318,11 +325,7 @@ mod tests {
 
     #[test]
     fn a_cache_made_with_another_vocabulary_is_built_again() {
-        let tmp = tempfile::tempdir().unwrap();
-        let skills = vec![write(tmp.path(), skill("pdf-forms", "PDF forms.")).unwrap()];
-        let cache = tmp.path().join("cache");
-        Index::build(&skills, Some(&cache));
-        let file = file_for(&cache, &skills);
+        let (_tmp, skills, cache, file) = one_cached_skill();
         let mut bytes = std::fs::read(&file).unwrap();
         assert!(load(&file).is_some());
         // The fingerprint follows the magic and the version.

@@ -95,7 +95,6 @@ pub fn render(
         .iter()
         .filter(|r| !active.contains(&skills[r.skill].name))
         .filter(|r| !plan.deferred.iter().any(|d| d.skill == r.skill))
-        .filter(|r| everything || r.score > 0.0)
         .map(|r| r.skill)
         .collect();
     let budget = config.catalog_chars;

@@ -42,7 +42,7 @@ const LETTER_NAMES: &[&str] = &["c", "r"];
 
 /// A hash of the stop words and the field weights (part of the index
 /// cache's fingerprint: the cached terms carry both).
-pub(crate) fn stop_words_hash() -> u64 {
+pub(crate) fn terms_fingerprint() -> u64 {
     let weights = format!(
         "{WEIGHT_NAME} {WEIGHT_KEYWORDS} {WEIGHT_DESCRIPTION} {WEIGHT_WHEN_TO_USE} \
          {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"

@@ -99,19 +99,10 @@ impl Docs {
         let mut waiting = false;
         let mut seen = HashSet::new();
         for (i, k) in keys.iter().enumerate() {
-            if state.memory.contains_key(k) {
-                continue;
-            }
             if state.pending.contains(k) {
                 waiting = true;
-                continue;
-            }
-            match self.disk.as_ref().and_then(|d| d.get(k)) {
-                Some(v) => {
-                    state.memory.insert(k.clone(), Arc::new(v));
-                }
-                None if seen.insert(k.as_str()) => missing.push(i),
-                None => {}
+            } else if !self.resident(&mut state, k) && seen.insert(k.as_str()) {
+                missing.push(i);
             }
         }
         // Ready, or a few missing and no job to wait for anyway.
@@ -123,13 +114,7 @@ impl Docs {
                 // them twice; no job runs to be held up).
                 tracing::debug!(texts = missing.len(), "embedding texts");
                 let texts: Vec<String> = missing.iter().map(|&i| docs[i].clone()).collect();
-                let vectors = client::embed(
-                    &self.endpoint,
-                    self.http.as_ref(),
-                    &texts,
-                    client::DOCS_TIMEOUT,
-                )?;
-                for (&i, v) in missing.iter().zip(vectors) {
+                for (&i, v) in missing.iter().zip(self.embed(&texts)?) {
                     self.cache(&mut state, &keys[i], v);
                 }
             }
@@ -168,14 +153,8 @@ impl Docs {
             let mut seen = HashSet::new();
             for d in docs {
                 let k = client::key(&self.endpoint.model, d);
-                if state.memory.contains_key(&k) || !seen.insert(k.clone()) {
-                    continue;
-                }
-                match self.disk.as_ref().and_then(|c| c.get(&k)) {
-                    Some(v) => {
-                        state.memory.insert(k, Arc::new(v));
-                    }
-                    None => missing.push((k, d.clone())),
+                if !self.resident(&mut state, &k) && seen.insert(k.clone()) {
+                    missing.push((k, d.clone()));
                 }
             }
         }
@@ -184,12 +163,7 @@ impl Docs {
         let mut done = 0;
         for batch in missing.chunks(client::BATCH) {
             let texts: Vec<String> = batch.iter().map(|(_, t)| t.clone()).collect();
-            let vectors = client::embed(
-                &self.endpoint,
-                self.http.as_ref(),
-                &texts,
-                client::DOCS_TIMEOUT,
-            )?;
+            let vectors = self.embed(&texts)?;
             let mut state = self.lock();
             for ((k, _), v) in batch.iter().zip(vectors) {
                 self.cache(&mut state, k, v);
@@ -199,6 +173,30 @@ impl Docs {
             progress(done, total);
         }
         Ok(total)
+    }
+
+    /// Whether `key`'s vector is in memory, after looking on disk.
+    fn resident(&self, state: &mut State, key: &str) -> bool {
+        if state.memory.contains_key(key) {
+            return true;
+        }
+        match self.disk.as_ref().and_then(|d| d.get(key)) {
+            Some(v) => {
+                state.memory.insert(key.to_string(), Arc::new(v));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// One request embedding `texts` (documents: the longer timeout).
+    fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        client::embed(
+            &self.endpoint,
+            self.http.as_ref(),
+            texts,
+            client::DOCS_TIMEOUT,
+        )
     }
 
     fn cache(&self, state: &mut State, key: &str, vector: Vec<f32>) {
@@ -253,12 +251,7 @@ impl Docs {
                 state.queue.drain(..n).collect()
             };
             let texts: Vec<String> = batch.iter().map(|(_, t)| t.clone()).collect();
-            match client::embed(
-                &self.endpoint,
-                self.http.as_ref(),
-                &texts,
-                client::DOCS_TIMEOUT,
-            ) {
+            match self.embed(&texts) {
                 Ok(vectors) => {
                     let mut state = self.lock();
                     for ((key, _), v) in batch.iter().zip(vectors) {
