@@ -4,6 +4,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
+use super::sections::without_not_to_use;
 use super::stem::stem;
 use super::stop_words;
 use super::words::words;
@@ -45,7 +46,7 @@ const LETTER_NAMES: &[&str] = &["c", "r"];
 pub(crate) fn terms_fingerprint() -> u64 {
     let weights = format!(
         "{WEIGHT_NAME} {WEIGHT_KEYWORDS} {WEIGHT_DESCRIPTION} {WEIGHT_WHEN_TO_USE} \
-         {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"
+         {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} not-to-use-dropped {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"
     );
     fnv(&stop_words::STOP_WORDS.join(" ")) ^ fnv(&weights).rotate_left(1)
 }
@@ -116,6 +117,7 @@ pub struct DocTerms {
 
 /// The text of each indexed field of `skill` with its weight.
 pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
+    let body = without_not_to_use(&skill.body);
     vec![
         ("name", WEIGHT_NAME, skill.name.clone()),
         ("keywords", WEIGHT_KEYWORDS, skill.keywords.join(" ")),
@@ -126,7 +128,7 @@ pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
             skill.when_to_use.clone().unwrap_or_default(),
         ),
         ("headings", WEIGHT_HEADINGS, skill.headings.join("\n")),
-        ("body", WEIGHT_BODY, body_prefix(&skill.body).to_string()),
+        ("body", WEIGHT_BODY, body_prefix(&body).to_string()),
     ]
 }
 
