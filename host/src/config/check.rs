@@ -94,6 +94,17 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
             let Err(e) = toml::from_str::<Config>(text) else {
                 return format!("{}: {}", origin.label(None), first_line(fallback));
             };
+            // A message naming its key as `a.b` (an unknown hook event)
+            // is placed at that key rather than at the table's start.
+            let named = e
+                .message()
+                .split('`')
+                .nth(1)
+                .filter(|k| k.contains('.'))
+                .and_then(|k| line_of(text, &k.split('.').collect::<Vec<_>>()));
+            if let Some(line) = named {
+                return format!("{}: {}", origin.label(Some(line)), e.message());
+            }
             let line = e.span().map(|s| line_at(text, s.start));
             let key = line
                 .and_then(|n| text.lines().nth(n - 1))

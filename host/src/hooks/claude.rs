@@ -112,24 +112,46 @@ fn command_type() -> String {
     "command".into()
 }
 
+/// One hook with the event it runs on.
+pub type EventHook = (HookEvent, HookDef);
+
 /// The hooks of one settings.json (none when the file does not exist).
 /// Events quire does not have and handler types it cannot run (`prompt`,
-/// `agent`) are an error naming them, so the user knows they are ignored.
-pub fn read_settings(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
+/// `agent`) are an error naming them when nothing else is left, so the
+/// user knows they are ignored (see [`read_settings_skipping`]).
+pub fn read_settings(path: &Path) -> Result<Vec<EventHook>, HookError> {
+    let (hooks, skipped) = read_settings_skipping(path)?;
+    if !skipped.is_empty() && hooks.is_empty() {
+        return Err(HookError::Invalid {
+            path: path.display().to_string(),
+            message: format!("skipped {}", skipped.join(", ")),
+        });
+    }
+    Ok(hooks)
+}
+
+/// The hooks of one settings.json, and what was skipped in it: each entry
+/// of an event quire does not have (with the closest event's name) or of a
+/// handler type it cannot run, in words.
+pub fn read_settings_skipping(
+    path: &Path,
+) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
     let Some(text) = read_optional(path)? else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
-    let invalid = |message: String| HookError::Invalid {
+    let settings: Settings = serde_json::from_str(&text).map_err(|e| HookError::Invalid {
         path: path.display().to_string(),
-        message,
-    };
-    let settings: Settings = serde_json::from_str(&text)
-        .map_err(|e| invalid(format!("not valid settings JSON: {e}")))?;
+        message: format!("not valid settings JSON: {e}"),
+    })?;
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for (name, groups) in settings.hooks {
         let Some(event) = HookEvent::parse(&name) else {
-            skipped.push(format!("event {name} (quire does not have it)"));
+            let names = HookEvent::ALL.map(HookEvent::as_str);
+            skipped.push(format!(
+                "the {name} hooks (quire has no {name} event{})",
+                crate::suggest::did_you_mean(&name, names.iter().copied())
+            ));
             continue;
         };
         for group in groups {
@@ -138,7 +160,9 @@ pub fn read_settings(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError
                     "command" => HookKind::Command,
                     "http" => HookKind::Http,
                     other => {
-                        skipped.push(format!("a {other} hook of {name}"));
+                        skipped.push(format!(
+                            "a `{other}` hook of {name} (quire runs `command` and `http` hooks)"
+                        ));
                         continue;
                     }
                 };
@@ -158,13 +182,7 @@ pub fn read_settings(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError
             }
         }
     }
-    if !skipped.is_empty() && out.is_empty() {
-        return Err(invalid(format!("skipped {}", skipped.join(", "))));
-    }
-    for s in skipped {
-        tracing::warn!(path = %path.display(), "hook skipped: {s}");
-    }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 #[cfg(test)]
@@ -185,6 +203,25 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelled_event_is_skipped_by_name_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"hooks": {"PretoolUse": [{"matcher": "Bash", "hooks": [{"command": "exit 2"}]}],
+              "PostToolUse": [{"hooks": [{"command": "log.sh"}]}]}}"#,
+        )
+        .unwrap();
+        let (hooks, skipped) = read_settings_skipping(&file).unwrap();
+        assert_eq!(hooks.len(), 1);
+        assert_eq!(hooks[0].0, HookEvent::PostToolUse);
+        assert_eq!(
+            skipped,
+            ["the PretoolUse hooks (quire has no PretoolUse event; did you mean 'PreToolUse'?)"]
+        );
+    }
+
+    #[test]
     fn settings_hooks_are_read_with_their_group_matcher() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("settings.json");
@@ -198,6 +235,11 @@ mod tests {
         .unwrap();
         let hooks = read_settings(&file).unwrap();
         assert_eq!(hooks.len(), 2);
+        let (_, skipped) = read_settings_skipping(&file).unwrap();
+        assert_eq!(
+            skipped,
+            ["a `prompt` hook of PreToolUse (quire runs `command` and `http` hooks)"]
+        );
         let (event, def) = &hooks[0];
         assert_eq!(*event, HookEvent::PreToolUse);
         assert_eq!(def.matcher.as_deref(), Some("Bash"));

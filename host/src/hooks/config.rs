@@ -21,9 +21,32 @@ pub const DEFAULT_TIMEOUT_SEC: u64 = 60;
 pub struct HooksConfig {
     /// Also read the `hooks` of Claude Code's settings.json files.
     pub claude_compat: bool,
-    /// `[[hooks.EVENT]]` arrays, by event name.
-    #[serde(flatten)]
+    /// `[[hooks.EVENT]]` arrays, by event name. An unknown event name is an
+    /// error, not a warning: a misspelled guard must not leave the session
+    /// running without it.
+    #[serde(flatten, deserialize_with = "known_events")]
     pub events: BTreeMap<String, Vec<HookDef>>,
+}
+
+fn known_events<'de, D>(d: D) -> Result<BTreeMap<String, Vec<HookDef>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let events = BTreeMap::<String, Vec<HookDef>>::deserialize(d)?;
+    match events.keys().find(|k| HookEvent::parse(k).is_none()) {
+        Some(bad) => Err(serde::de::Error::custom(unknown_event(bad))),
+        None => Ok(events),
+    }
+}
+
+/// The error for `[[hooks.NAME]]` when NAME is not an event.
+fn unknown_event(name: &str) -> String {
+    let names = HookEvent::ALL.map(HookEvent::as_str);
+    format!(
+        "unknown hook event `hooks.{name}`{} (the events: {})",
+        crate::suggest::did_you_mean(name, names.iter().copied()),
+        names.join(", ")
+    )
 }
 
 impl Default for HooksConfig {
@@ -276,12 +299,26 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             .find(|(p, _)| *p == path)
             .map(|(_, r)| r);
         let defs = if is_claude {
-            claude::read_settings(&path)
+            claude::read_settings_skipping(&path)
         } else {
-            read_toml(&path)
+            read_toml(&path).map(|d| (d, Vec::new()))
         };
         let defs = match defs {
-            Ok(d) => d,
+            Ok((d, skipped)) => {
+                for s in skipped {
+                    out.warnings
+                        .push(format!("{}: skipped {s}", path.display()));
+                }
+                d
+            }
+            // An untrusted repository's files are not used, so not
+            // reported on either (`quire hooks list` shows they exist).
+            Err(e)
+                if scope == HookScope::Project && plugin_root.is_none() && !src.project_trusted =>
+            {
+                tracing::debug!("untrusted repository's hooks not read: {e}");
+                continue;
+            }
             Err(e) => {
                 out.warnings.push(format!("hooks not loaded: {e}"));
                 continue;
@@ -397,12 +434,7 @@ fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
         if key == "claude_compat" {
             continue;
         }
-        let event = HookEvent::parse(key).ok_or_else(|| {
-            invalid(format!(
-                "unknown hook event `hooks.{key}`; events are {}",
-                HookEvent::ALL.map(HookEvent::as_str).join(", ")
-            ))
-        })?;
+        let event = HookEvent::parse(key).ok_or_else(|| invalid(unknown_event(key)))?;
         let defs: Vec<HookDef> = value
             .clone()
             .try_into()

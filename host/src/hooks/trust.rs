@@ -1,10 +1,11 @@
 //! Approval of repository hooks by hash. A repository's hooks run only in
 //! a trusted repository (see [`crate::config::trust`]) and only once the
 //! user approved each one: the hash covers the repository, the file, the
-//! event and the whole definition, and the content of every script file
-//! inside the repository that the command names (`.claude/hooks/x.py`,
-//! `$CLAUDE_PROJECT_DIR/...`), so a new or changed hook or script waits
-//! for `quire hooks trust`. Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
+//! event and the whole definition, and the content of every file inside
+//! the repository that the command can run: files and folders it names
+//! (`.claude/hooks/x.py`, `$CLAUDE_PROJECT_DIR/...`, `cd DIR`, a glob's
+//! folder) and everything under `.claude/hooks` and `.quire/hooks`. So a
+//! new or changed hook or script waits for `quire hooks trust`. Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
 //! never in the repository.
 
 use std::collections::BTreeMap;
@@ -49,11 +50,28 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The files inside `repo` that `command` names, by their path relative to
-/// the repository, with the sha256 of their content. A word names a file
-/// when, without quotes and with `$CLAUDE_PROJECT_DIR`/`$QUIRE_PROJECT_DIR`
-/// as the repository, it is a path (relative to the repository, where hooks
-/// run) to a regular file whose real path is inside the repository.
+/// The folders whose files every repository hook's approval covers:
+/// where hook scripts live by convention, so a script reached in a way the
+/// command does not spell out (`cd .claude/hooks && ./x.sh`, a loop over a
+/// glob, one script calling another) still cannot change unseen.
+const HOOK_DIRS: &[&str] = &[".claude/hooks", ".quire/hooks"];
+/// At most this many files of one folder are hashed (a change to the set
+/// of files past it still changes the count).
+const DIR_FILES: usize = 256;
+const DIR_DEPTH: usize = 4;
+
+/// The files inside `repo` that `command` can run, by their path relative
+/// to the repository, with the sha256 of their content:
+/// - every word that, without quotes and with `$CLAUDE_PROJECT_DIR` /
+///   `$QUIRE_PROJECT_DIR` as the repository, is a path (relative to the
+///   repository, where hooks run) to a regular file inside it;
+/// - every file under a folder the command names that way (`cd DIR`, the
+///   folder of a glob such as `.claude/hooks/*.sh`);
+/// - every file under `.claude/hooks` and `.quire/hooks`, when the command
+///   names anything inside the repository or those folders exist.
+///
+/// Real paths must stay inside the repository; symbolic links leaving it
+/// are not followed.
 pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Ok(root) = repo.canonicalize() else {
@@ -61,32 +79,70 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
     };
     let words = command
         .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
+    let mut after_cd = false;
     for word in words {
         let word: String = word
             .chars()
             .filter(|c| !matches!(c, '"' | '\'' | '`'))
             .collect();
         let word = word.trim_start_matches('=');
-        if word.is_empty() || !word.contains(['/', '.']) {
+        let cd_target = std::mem::replace(&mut after_cd, matches!(word, "cd" | "pushd"));
+        if word.is_empty() || !(cd_target || word.contains(['/', '.'])) {
             continue;
         }
+        // A glob names the folder it lists.
+        let word = match word.find(['*', '?', '[']) {
+            Some(at) => match word[..at].rfind('/') {
+                Some(slash) => &word[..slash],
+                None => ".",
+            },
+            None => word,
+        };
         let path = project_relative(word)
             .map(|rest| root.join(rest))
             .unwrap_or_else(|| root.join(word));
-        let Ok(real) = path.canonicalize() else {
-            continue;
-        };
-        let Ok(rel) = real.strip_prefix(&root) else {
-            continue;
-        };
-        if !real.is_file() {
-            continue;
-        }
+        add_path(&root, &path, &mut out);
+    }
+    for dir in HOOK_DIRS {
+        add_path(&root, &root.join(dir), &mut out);
+    }
+    out
+}
+
+/// Adds the file at `path`, or the files under the folder at `path`, when
+/// its real path is inside `root` (the repository's real path).
+fn add_path(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(real) = path.canonicalize() else {
+        return;
+    };
+    let Ok(rel) = real.strip_prefix(root) else {
+        return;
+    };
+    if real.is_file() {
         if let Some(digest) = file_hash(&real) {
             out.insert(rel.display().to_string(), digest);
         }
+    } else if real.is_dir() && real != root {
+        let files = walkdir::WalkDir::new(&real)
+            .max_depth(DIR_DEPTH)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file());
+        let mut count = 0usize;
+        for entry in files {
+            count += 1;
+            if count <= DIR_FILES
+                && let Ok(rel) = entry.path().strip_prefix(root)
+                && let Some(digest) = file_hash(entry.path())
+            {
+                out.insert(rel.display().to_string(), digest);
+            }
+        }
+        if count > DIR_FILES {
+            out.insert(format!("{}/…", rel.display()), count.to_string());
+        }
     }
-    out
 }
 
 /// `rest` of `$CLAUDE_PROJECT_DIR/rest` (or `${...}`, or `QUIRE_`).
@@ -248,6 +304,58 @@ mod tests {
         }
         let names = script_hashes(repo.path(), "python3 .claude/hooks/x.py");
         assert_eq!(names.keys().collect::<Vec<_>>(), [".claude/hooks/x.py"]);
+    }
+
+    #[test]
+    fn scripts_reached_through_cd_a_glob_or_the_hook_folders_are_covered() {
+        let repo = tempfile::tempdir().unwrap();
+        let hooks = repo.path().join(".claude/hooks");
+        let tools = repo.path().join("tools");
+        std::fs::create_dir_all(&hooks).unwrap();
+        std::fs::create_dir_all(&tools).unwrap();
+        std::fs::write(hooks.join("d.sh"), "echo d\n").unwrap();
+        std::fs::write(tools.join("t.sh"), "echo t\n").unwrap();
+        let src = Path::new(".claude/settings.json");
+        let ev = HookEvent::PreToolUse;
+        let cases = [
+            ("cd .claude/hooks && ./d.sh", hooks.join("d.sh")),
+            (
+                "for f in .claude/hooks/d*; do bash $f; done",
+                hooks.join("d.sh"),
+            ),
+            ("cd tools && ./t.sh", tools.join("t.sh")),
+            ("pushd tools; ./t.sh", tools.join("t.sh")),
+            ("bash tools/*.sh", tools.join("t.sh")),
+            // The hook folder is covered whatever the command says.
+            ("make check", hooks.join("d.sh")),
+        ];
+        for (cmd, script) in cases {
+            let before = hook_hash(Some(repo.path()), src, ev, &def(cmd));
+            let old = std::fs::read_to_string(&script).unwrap();
+            std::fs::write(&script, format!("{old}rm -rf ~\n")).unwrap();
+            assert_ne!(
+                before,
+                hook_hash(Some(repo.path()), src, ev, &def(cmd)),
+                "{cmd}: editing {} went unseen",
+                script.display()
+            );
+        }
+        let names = script_hashes(repo.path(), "cd tools && ./t.sh");
+        assert_eq!(
+            names.keys().collect::<Vec<_>>(),
+            [".claude/hooks/d.sh", "tools/t.sh"]
+        );
+    }
+
+    #[test]
+    fn a_folder_link_leaving_the_repository_is_not_followed() {
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.sh"), "x").unwrap();
+        std::fs::create_dir_all(repo.path().join(".claude/hooks")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), repo.path().join(".claude/hooks/out")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), repo.path().join("ext")).unwrap();
+        assert!(script_hashes(repo.path(), "cd ext && ./x.sh").is_empty());
     }
 
     #[test]

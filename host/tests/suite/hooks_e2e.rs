@@ -5,6 +5,7 @@ use crate::support::guests;
 
 mod claude;
 mod contract;
+mod fail_closed;
 mod faults;
 mod http;
 mod session;

@@ -1,0 +1,127 @@
+//! A hook that cannot be read never leaves the session running without
+//! the guards next to it: a misspelled event in config.toml stops quire
+//! at the line, one in Claude settings skips only that entry with a
+//! warning, and approval covers scripts however the command reaches them.
+
+use serde_json::json;
+
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+use super::{add_user_hooks, hook_toml, script};
+
+#[test]
+fn a_misspelled_event_in_config_toml_stops_quire_before_any_tool_runs() {
+    let env = TestEnv::new("chat");
+    let guard = script(&env, "guard.sh", "#!/bin/bash\nexit 2\n");
+    add_user_hooks(
+        &env,
+        &[
+            hook_toml("PreToolUse", Some("shell"), &guard, ""),
+            hook_toml("PostTooluse", Some("shell"), &guard, ""),
+        ],
+    );
+    env.write("victim", "keep me");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "rm victim"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("clean up", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("unknown hook event `hooks.PostTooluse`")
+            && run.stderr.contains("did you mean 'PostToolUse'?")
+            && run.stderr.contains("config.toml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.repo_path().join("victim").exists());
+    let list = env.run(&["hooks", "list"]);
+    assert_eq!(list.code, 2, "{}", list.stderr);
+}
+
+#[test]
+fn a_misspelled_event_in_claude_settings_is_a_warning_and_the_other_hooks_still_guard() {
+    let env = TestEnv::new("chat");
+    let settings = json!({"hooks": {
+        "PretoolUse": [{"matcher": "Bash", "hooks": [{"command": "exit 2"}]}],
+        "PreToolUse": [{"matcher": "Bash", "hooks": [
+            {"command": "echo 'no rm here' >&2; exit 2"},
+            {"type": "prompt", "prompt": "is this safe?"}
+        ]}]
+    }});
+    env.write(".claude/settings.json", &settings.to_string());
+    let trust = env.run(&["hooks", "trust"]);
+    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    env.write("victim", "keep me");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "rm victim"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("clean up", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.repo_path().join("victim").exists());
+    let warnings: Vec<String> = run
+        .of_type("warning")
+        .iter()
+        .map(|w| w["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    let has = |s: &str| warnings.iter().any(|w| w.contains(s));
+    assert!(
+        has("quire has no PretoolUse event; did you mean 'PreToolUse'?")
+            && has("a `prompt` hook of PreToolUse"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn an_approved_hook_reaching_its_script_through_cd_waits_again_after_an_edit() {
+    let env = TestEnv::new("chat");
+    let ran = env.home.path().join("edited-ran");
+    env.write(".claude/hooks/d.sh", "#!/bin/bash\nexit 0\n");
+    let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+        {"command": "cd .claude/hooks && bash ./d.sh"}
+    ]}]}});
+    env.write(".claude/settings.json", &settings.to_string());
+    let trust = env.run(&["hooks", "trust"]);
+    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    env.write(
+        ".claude/hooks/d.sh",
+        &format!("#!/bin/bash\ntouch {:?}\n", ran.display().to_string()),
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo hi"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!ran.exists(), "the edited script ran without approval");
+    assert!(run.of_type("hook_started").is_empty(), "{:?}", run.events);
+    let list = env.run(&["hooks", "list", "--json"]);
+    assert!(list.stdout.contains("not_approved"), "{}", list.stdout);
+}
+
+#[test]
+fn an_untrusted_repositorys_broken_hook_file_is_not_reported() {
+    let env = TestEnv::new("chat");
+    let canonical = env.repo_path().display().to_string();
+    let cfg = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        &format!("[projects.{canonical:?}]\ntrust = \"trusted\"\n"),
+        "",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    env.write(".quire/config.toml", "[[hooks.Stop]\ncommand = \n");
+    env.server.push_all([Reply::text("done")]);
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let messages: Vec<String> = run
+        .of_type("warning")
+        .iter()
+        .map(|w| w["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        !messages.iter().any(|m| m.contains("hooks not loaded")),
+        "{messages:?}"
+    );
+}
