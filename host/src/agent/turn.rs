@@ -1,6 +1,9 @@
 //! The turn loop: send the history, stream the answer, run the tool calls,
 //! repeat until the model answers without tool calls.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio_util::sync::CancellationToken;
 
 use super::{AgentError, Event, Session};
@@ -304,14 +307,20 @@ impl Session {
     ) -> Result<retry::Response, CompleteError> {
         let events = self.events.clone();
         let events2 = self.events.clone();
+        // Whether this attempt sent text already (void once it fails).
+        let sent_text = Arc::new(AtomicBool::new(false));
+        let sent_text2 = sent_text.clone();
         let mut on_delta = move |d: retry::Delta<'_>| {
             if !stream_text {
                 return;
             }
             events.send(match d {
-                retry::Delta::Text(d) => Event::TextDelta {
-                    delta: d.to_string(),
-                },
+                retry::Delta::Text(d) => {
+                    sent_text.store(true, Ordering::Relaxed);
+                    Event::TextDelta {
+                        delta: d.to_string(),
+                    }
+                }
                 retry::Delta::Reasoning(d) => Event::ReasoningDelta {
                     delta: d.to_string(),
                 },
@@ -323,6 +332,7 @@ impl Session {
                 max_attempts: n.max_retries,
                 delay_ms: n.delay.as_millis() as u64,
                 reason: n.reason.clone(),
+                discarded_text: sent_text2.swap(false, Ordering::Relaxed),
             });
         };
         retry::complete(
@@ -358,11 +368,9 @@ pub fn describe(e: &ModelError) -> String {
         ModelError::Auth { .. } => format!(
             "{e}. Check the API key (the provider's api_key_env variable) and that it has access to this model."
         ),
+        // Retries, if any, were each told as they happened.
         ModelError::Connect { .. } => {
-            format!("{e}. Is the server running and is base_url right? (retries were exhausted)")
-        }
-        ModelError::Http { .. } | ModelError::StreamCut(_) | ModelError::Provider(_) => {
-            format!("{e} (retries were exhausted)")
+            format!("{e}. Is the server running and is base_url right?")
         }
         _ => e.to_string(),
     }

@@ -40,6 +40,10 @@ pub struct HumanRenderer {
     reasoning_open: bool,
     frame: usize,
     verbose_session: bool,
+    /// Stdout is not a terminal: a message is printed whole when it
+    /// completed, never as it streams, so text of an attempt that failed
+    /// and was retried never reaches a file or a pipe.
+    whole_messages: bool,
     /// The subagents seen (depth, status and tool count; `/agents`).
     pub(crate) children: super::children::Children,
 }
@@ -48,7 +52,8 @@ const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"
 
 impl HumanRenderer {
     pub fn new(verbose_session: bool) -> Self {
-        let tty = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        let stdout_tty = std::io::stdout().is_terminal();
+        let tty = stdout_tty && std::io::stderr().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         HumanRenderer {
             color: tty && !no_color,
@@ -59,6 +64,7 @@ impl HumanRenderer {
             reasoning_open: false,
             frame: 0,
             verbose_session,
+            whole_messages: !stdout_tty,
             children: Default::default(),
         }
     }
@@ -113,6 +119,14 @@ impl Renderer for HumanRenderer {
                     let line = self.paint("2", &line);
                     self.note(&line);
                 }
+            }
+            Event::TextDelta { .. } if self.whole_messages => {}
+            Event::MessageCompleted { text } if self.whole_messages => {
+                self.clear_status();
+                self.end_reasoning();
+                out(text);
+                self.text_open = !text.ends_with('\n');
+                self.end_text();
             }
             Event::TextDelta { delta } => {
                 self.clear_status();
@@ -193,10 +207,11 @@ impl Renderer for HumanRenderer {
                 max_attempts,
                 delay_ms,
                 reason,
+                discarded_text,
             } => {
                 // Text already shown came from the failed attempt; the
                 // retried response streams in full again.
-                let partial = if self.text_open {
+                let partial = if *discarded_text && !self.whole_messages {
                     " — the partial answer above is discarded and comes again in full"
                 } else {
                     ""

@@ -133,9 +133,7 @@ pub fn read_settings(path: &Path) -> Result<Vec<EventHook>, HookError> {
 /// The hooks of one settings.json, and what was skipped in it: each entry
 /// of an event quire does not have (with the closest event's name) or of a
 /// handler type it cannot run, in words.
-pub fn read_settings_skipping(
-    path: &Path,
-) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
+pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
     let Some(text) = read_optional(path)? else {
         return Ok((Vec::new(), Vec::new()));
     };

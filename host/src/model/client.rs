@@ -69,6 +69,9 @@ impl<W: Wire> ModelClient for WireClient<W> {
         let url = self.url();
         let response =
             http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
-        Ok(W::decode_stream(sse::decode_response(response)))
+        Ok(W::decode_stream(sse::decode_response(
+            response,
+            self.provider.stream_idle_timeout_secs,
+        )))
     }
 }

@@ -26,6 +26,13 @@ pub enum ModelError {
     /// The request is larger than the model's context window.
     #[error("the conversation is too long for the model's context window: {0}")]
     ContextWindow(String),
+    /// The server sent nothing for `stream_idle_timeout_secs`: before its
+    /// answer started or in the middle of it. Retried once, not more: a
+    /// stalled server usually stays stalled.
+    #[error(
+        "{url} sent nothing for {secs} s (stream_idle_timeout_secs of the provider; raise it for a slow local model)"
+    )]
+    Idle { url: String, secs: u64 },
     /// The stream ended (or broke) before the response completed.
     #[error("the response stream ended before the response completed: {0}")]
     StreamCut(String),
@@ -44,7 +51,7 @@ impl ModelError {
     /// Whether retrying the same request may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            ModelError::Connect { .. } | ModelError::StreamCut(_) => true,
+            ModelError::Connect { .. } | ModelError::StreamCut(_) | ModelError::Idle { .. } => true,
             ModelError::Http { status, .. } => {
                 *status == 408 || *status == 409 || *status == 429 || *status >= 500
             }

@@ -57,7 +57,7 @@ pub async fn post_event_stream(
         .json(body)
         .send()
         .await
-        .map_err(|e| send_error(url, &e))?;
+        .map_err(|e| send_error(url, &e, provider.stream_idle_timeout_secs))?;
     let status = response.status();
     if !status.is_success() {
         let headers = response.headers().clone();
@@ -120,12 +120,32 @@ fn page_instead_of_stream(
     ))
 }
 
-fn send_error(url: &str, e: &reqwest::Error) -> ModelError {
+fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
     if e.is_builder() {
         return ModelError::Config(format!("cannot build the request to {url}: {e}"));
     }
+    if e.is_timeout() && !e.is_connect() {
+        // Connected, then no answer within the read timeout.
+        return ModelError::Idle {
+            url: url.to_string(),
+            secs: idle_secs,
+        };
+    }
+    let mut message = error_chain(e);
+    if e.is_timeout() {
+        message.push_str(" (timed out; check the server, or raise connect_timeout_secs)");
+    }
+    ModelError::Connect {
+        url: url.to_string(),
+        message,
+    }
+}
+
+/// An error with its causes, each once: reqwest's own text ("error
+/// decoding response body") rarely says what happened.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source();
     while let Some(s) = source {
         let text = s.to_string();
         if !message.contains(&text) {
@@ -134,13 +154,7 @@ fn send_error(url: &str, e: &reqwest::Error) -> ModelError {
         }
         source = s.source();
     }
-    if e.is_timeout() {
-        message.push_str(" (timed out; check the server, or raise connect_timeout_secs)");
-    }
-    ModelError::Connect {
-        url: url.to_string(),
-        message,
-    }
+    message
 }
 
 /// Maps a non-success status and its body to an error: 401/403 are

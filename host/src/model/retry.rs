@@ -66,7 +66,7 @@ pub async fn complete(
         };
         match result {
             Ok(r) => return Ok(r),
-            Err(e) if e.is_transient() && attempt < policy.max_retries => {
+            Err(e) if e.is_transient() && attempt < retries_for(&e, policy) => {
                 attempt += 1;
                 let delay = backoff(policy, attempt, e.retry_after());
                 tracing::warn!(attempt, ?delay, error = %e, "model request failed, retrying");
@@ -83,6 +83,15 @@ pub async fn complete(
             }
             Err(e) => return Err(CompleteError::Model(e)),
         }
+    }
+}
+
+/// How many retries an error gets: a stalled server ([`ModelError::Idle`])
+/// one at most, since each costs a whole idle timeout.
+fn retries_for(e: &ModelError, policy: &RetryConfig) -> u32 {
+    match e {
+        ModelError::Idle { .. } => policy.max_retries.min(1),
+        _ => policy.max_retries,
     }
 }
 

@@ -33,21 +33,32 @@ pub type SseStream = Pin<Box<dyn Stream<Item = Result<SseEvent, ModelError>> + S
 /// Decodes a response body into events. An error from the body (a broken
 /// connection, a read timeout) yields [`ModelError::StreamCut`] and ends
 /// the stream.
+#[cfg(test)]
 pub fn decode<S, B, E>(body: S) -> SseStream
 where
     S: Stream<Item = Result<B, E>> + Send + 'static,
     B: AsRef<[u8]> + Send + 'static,
     E: Display + Send + 'static,
 {
-    let events = closed(body).eventsource().map(|item| match item {
+    decode_with(body, |e| {
+        ModelError::StreamCut(format!("reading the response body failed: {e}"))
+    })
+}
+
+/// [`decode`] with the error a transport failure becomes.
+fn decode_with<S, B, E>(body: S, transport: impl Fn(E) -> ModelError + Send + 'static) -> SseStream
+where
+    S: Stream<Item = Result<B, E>> + Send + 'static,
+    B: AsRef<[u8]> + Send + 'static,
+    E: Display + Send + 'static,
+{
+    let events = closed(body).eventsource().map(move |item| match item {
         Ok(ev) => Ok(SseEvent {
             // The crate names an event without `event:` "message".
             event: Some(ev.event).filter(|e| !e.is_empty() && e != "message"),
             data: ev.data,
         }),
-        Err(EventStreamError::Transport(e)) => Err(ModelError::StreamCut(format!(
-            "reading the response body failed: {e}"
-        ))),
+        Err(EventStreamError::Transport(e)) => Err(transport(e)),
         Err(e) => Err(ModelError::StreamCut(format!(
             "the response body is not a valid event stream: {e}"
         ))),
@@ -62,9 +73,24 @@ where
     }))
 }
 
-/// [`decode`] for a `reqwest` body.
-pub fn decode_response(response: reqwest::Response) -> SseStream {
-    decode::<_, Bytes, _>(response.bytes_stream())
+/// [`decode`] for a `reqwest` body: a read that timed out (nothing for
+/// the client's read timeout, `idle_secs`) is [`ModelError::Idle`], other
+/// failures name their causes.
+pub fn decode_response(response: reqwest::Response, idle_secs: u64) -> SseStream {
+    let url = response.url().to_string();
+    decode_with::<_, Bytes, _>(response.bytes_stream(), move |e: reqwest::Error| {
+        if e.is_timeout() {
+            ModelError::Idle {
+                url: url.clone(),
+                secs: idle_secs,
+            }
+        } else {
+            ModelError::StreamCut(format!(
+                "reading the response body failed: {}",
+                super::http::error_chain(&e)
+            ))
+        }
+    })
 }
 
 /// The body, then (when it ended normally after a line end) a blank line,

@@ -194,6 +194,7 @@ pub(crate) mod test_support {
             ModelError::Auth { .. } => "Auth",
             ModelError::ContextWindow(_) => "ContextWindow",
             ModelError::StreamCut(_) => "StreamCut",
+            ModelError::Idle { .. } => "Idle",
             ModelError::Decode(_) => "Decode",
             ModelError::Provider(_) => "Provider",
             ModelError::Config(_) => "Config",

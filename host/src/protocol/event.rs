@@ -88,6 +88,10 @@ pub enum Event {
         max_attempts: u32,
         delay_ms: u64,
         reason: String,
+        /// The failed attempt had already sent `text_delta` events (since
+        /// this round trip's `turn_started`): they are void, the text
+        /// streams again in full, and `message_completed` carries it.
+        discarded_text: bool,
     },
     /// History was summarised. `reason` is `auto`, `manual` or
     /// `context_window`.

@@ -47,9 +47,10 @@ fn a_cut_stream_is_retried_and_no_tool_runs_twice() {
     }
 }
 
-/// In the human view, text streamed before a cut is marked as discarded.
+/// Text streamed before a cut never reaches a file or a pipe: with stdout
+/// not a terminal, a message is printed once it completed.
 #[test]
-fn a_cut_answer_is_marked_discarded_in_the_human_view() {
+fn a_cut_answer_never_reaches_piped_output() {
     let env = TestEnv::new("responses");
     env.server.push_all([
         Reply::cut(vec![Step::text("the first half of an answer")], 6),
@@ -57,12 +58,96 @@ fn a_cut_answer_is_marked_discarded_in_the_human_view() {
     ]);
     let run = env.run(&["exec", "hi"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "the whole answer\n");
+    assert!(run.stderr.contains("retrying"), "{}", run.stderr);
+}
+
+/// In `--json`, the retry says the deltas before it are void.
+#[test]
+fn a_retry_after_streamed_text_marks_that_text_discarded() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::cut(vec![Step::text("the first half of an answer")], 2),
+        Reply::status(503),
+        Reply::text("the whole answer"),
+    ]);
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let retries = run.of_type("retry");
+    assert_eq!(retries.len(), 2, "{:?}", run.events);
+    assert_eq!(retries[0]["discarded_text"], true);
+    // The 503 came before any text: nothing of it to discard.
+    assert_eq!(retries[1]["discarded_text"], false);
+    assert_eq!(
+        run.of_type("message_completed")[0]["text"],
+        "the whole answer"
+    );
+}
+
+/// On a terminal the text streams, and a cut one is marked discarded.
+#[test]
+fn a_cut_answer_is_marked_discarded_on_a_terminal() {
+    use crate::support::pty::Pty;
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::cut(vec![Step::text("the first half of an answer")], 6),
+        Reply::text("the whole answer"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["exec", "hi"]), 24, 200);
+    assert_eq!(pty.wait_exit(), 0);
+    let out = pty.output();
     assert!(
-        run.stderr.contains("the partial answer above is discarded"),
+        out.contains("the first half")
+            && out.contains("the partial answer above is discarded")
+            && out.contains("the whole answer"),
+        "{out}"
+    );
+}
+
+/// A server that accepts the request and then sends nothing is given up
+/// on after the idle timeout and one retry, with the setting named.
+#[test]
+fn a_stalled_server_is_retried_once_and_the_idle_timeout_named() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::Hang,
+        Reply::steps(vec![Step::text("half"), Step::DelayMs(60_000)]),
+        Reply::text("never asked for"),
+    ]);
+    let run = env.exec_json("hi", &["-c", "providers.test.stream_idle_timeout_secs=1"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(env.server.requests().len(), 2, "retried more than once");
+    let msg = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("sent nothing for 1 s") && msg.contains("stream_idle_timeout_secs"),
+        "{msg}"
+    );
+    let retry = run.of_type("retry");
+    assert!(
+        retry[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("sent nothing"),
+        "{retry:?}"
+    );
+}
+
+/// An error that was not retried does not say retries were exhausted.
+#[test]
+fn an_error_that_is_not_retried_does_not_claim_retries() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::status(400));
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(env.server.requests().len(), 1);
+    assert!(
+        run.stderr.contains("HTTP 400") && !run.stderr.contains("retries"),
         "{}",
         run.stderr
     );
-    assert!(run.stdout.ends_with("the whole answer\n"), "{}", run.stdout);
 }
 
 #[test]

@@ -102,6 +102,7 @@ impl App {
                 max_attempts,
                 delay_ms,
                 reason,
+                ..
             } => {
                 // The retried response streams again from the start.
                 self.stream = Stream::default();
