@@ -327,12 +327,17 @@ fn today() -> String {
 pub fn find_session(
     config: &Config,
     home: &Path,
+    cwd: &Path,
     query: &str,
 ) -> Result<LoadedSession, AgentError> {
     let dir = config
         .sessions_dir
         .clone()
         .unwrap_or_else(|| home.join("sessions"));
-    let found = store::find(&dir, query)?;
+    let found = if query == "last" {
+        store::last_in(&dir, cwd)?
+    } else {
+        store::find(&dir, query)?
+    };
     Ok(store::load(&found.path)?)
 }

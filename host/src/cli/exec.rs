@@ -42,7 +42,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     let resume = match &args.resume {
-        Some(q) => match find_session(&setup.config, &setup.home, q) {
+        Some(q) => match find_session(&setup.config, &setup.home, &setup.cwd, q) {
             Ok(s) => Some(s),
             Err(e) => return fail(&mut renderer, EXIT_USAGE, e.to_string()),
         },

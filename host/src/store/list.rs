@@ -76,6 +76,19 @@ fn summarize(path: &Path) -> Option<SessionSummary> {
     })
 }
 
+/// The newest top-level session started in `cwd` (`--resume last`: a
+/// session of another directory is never continued here by accident).
+pub fn last_in(dir: &Path, cwd: &Path) -> Result<SessionSummary, StoreError> {
+    let here = cwd.display().to_string();
+    list(dir)?
+        .into_iter()
+        .find(|s| s.parent.is_none() && s.cwd == here)
+        .ok_or_else(|| StoreError::NoneHere {
+            cwd: here,
+            dir: dir.to_path_buf(),
+        })
+}
+
 /// Finds a session by `last` or by (a prefix of) its id.
 pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     let all = list(dir)?;

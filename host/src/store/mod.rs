@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{SessionSummary, find, list};
+pub use list::{SessionSummary, find, last_in, list};
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use writer::SessionWriter;
 
@@ -65,4 +65,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("'{query}' matches several sessions: {candidates}; give more of the id")]
     Ambiguous { query: String, candidates: String },
+    #[error(
+        "no session to resume in {cwd}; `quire sessions list` shows past sessions (in {}), resume one by its id",
+        dir.display()
+    )]
+    NoneHere { cwd: String, dir: PathBuf },
 }

@@ -249,3 +249,28 @@ fn interactive_ctrl_c_interrupts_then_exits() {
     assert_eq!(run.code, 130, "{}", run.stderr);
     assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
 }
+
+/// `exec --resume last` continues the newest session of this directory,
+/// never one started elsewhere.
+#[test]
+fn resume_last_only_continues_a_session_of_this_directory() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("first answer"));
+    let run = env.exec_json("question in the repo", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = elsewhere.path().to_str().unwrap();
+    let run = env.exec_json("go on", &["-C", other, "--resume", "last"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no session to resume in")
+            && run.stderr.contains("quire sessions list"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.server.requests().len(), 1);
+    env.server.push(Reply::text("second answer"));
+    let run = env.exec_json("go on", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.of_type("session_started")[0]["resumed"], true);
+}
