@@ -165,6 +165,25 @@ async fn reviewed(
     for w in &outcome.warnings {
         pipe::err(&format!("warning: {w}\n"));
     }
+    let passes = outcome.report.stats.deep_passes;
+    let failed_passes = outcome.failed_passes;
+    if failed_passes > 0 && failed_passes == passes {
+        // Nothing was reviewed: "no findings" would be a lie.
+        pipe::err(&format!(
+            "error: none of the {passes} deep pass(es) gave a usable answer (see the warnings above), so nothing was reviewed; check the model (`quire doctor`) or [review] deep_model\n"
+        ));
+        return EXIT_FAILED;
+    }
+    if failed_passes > 0 {
+        pipe::err(&format!(
+            "warning: the review is incomplete: {failed_passes} of {passes} deep passes gave no usable answer{}\n",
+            if args.fail_on.is_some() {
+                "; --fail-on fails it"
+            } else {
+                ""
+            }
+        ));
+    }
     if let Ok(dir) = review::target::git_dir(&outcome.repo)
         && let Err(e) = outcome.report.save(&dir)
     {
@@ -197,7 +216,8 @@ async fn reviewed(
         pipe::err(&format!("{}\n", review::output::human::summary(report)));
     }
     match args.fail_on {
-        Some(level) if report.fails(level) => EXIT_FAILED,
+        // A gate does not pass on a review that did not look everywhere.
+        Some(level) if report.fails(level) || failed_passes > 0 => EXIT_FAILED,
         _ => EXIT_OK,
     }
 }

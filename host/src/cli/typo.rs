@@ -44,7 +44,10 @@ pub fn check(args: &[String], cli: &clap::Command) -> Option<String> {
     if names.contains(&word.as_str()) {
         return None;
     }
-    let hit = quire::suggest::closest(word, names.iter().copied(), 2)?;
+    // One edit for short words: two would turn prompts like `test` or
+    // `hello` into `trust` and `help`.
+    let edits = if word.chars().count() >= 7 { 2 } else { 1 };
+    let hit = quire::suggest::closest(word, names.iter().copied(), edits)?;
     let tail: Vec<&str> = rest.map(String::as_str).collect();
     let fixed = std::iter::once(hit)
         .chain(tail.iter().copied())
@@ -77,5 +80,11 @@ mod tests {
         assert!(check_(&v(&["skills", "list"])).is_none());
         assert!(check_(&v(&["-m", "skils"])).is_none());
         assert!(check_(&v(&["refactor"])).is_none());
+        // Plausible one-word prompts two edits from a command are not typos.
+        for prompt in ["test", "hello", "explain", "review"] {
+            assert!(check_(&v(&[prompt])).is_none(), "{prompt}");
+        }
+        assert!(check_(&v(&["sesions"])).is_some());
+        assert!(check_(&v(&["sessoins"])).is_some());
     }
 }

@@ -10,14 +10,16 @@ use super::finding::{Finding, repair};
 use super::prompt::{self, Shared};
 
 /// The findings in one answer; `source` names the pass in warnings.
-pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Vec<Finding> {
+/// `None` when the answer held no findings list at all (an empty list is
+/// a pass that found nothing).
+pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Option<Vec<Finding>> {
     let list = match json_object(text).and_then(|v| v.get("findings").cloned()) {
         Some(Value::Array(list)) => list,
         _ => {
             warnings.push(format!(
                 "{source}: the answer held no findings list; nothing was taken from it"
             ));
-            return Vec::new();
+            return None;
         }
     };
     let mut out = Vec::new();
@@ -37,7 +39,7 @@ pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Vec<
             Err(why) => warnings.push(format!("{source}: finding {} dropped: {why}", i + 1)),
         }
     }
-    out
+    Some(out)
 }
 
 /// The final pass over `found` (skipped when there is nothing to merge,
@@ -75,7 +77,7 @@ pub async fn run(
         )
         .await?;
     let mut merge_warnings = Vec::new();
-    let merged = findings_in(&answer.text, "merge pass", &mut merge_warnings);
+    let merged = findings_in(&answer.text, "merge pass", &mut merge_warnings).unwrap_or_default();
     let findings = if merged.is_empty() && !merge_warnings.is_empty() {
         warnings.push(
             "merge pass: its answer was unusable; the deep passes' findings are kept as they were"
@@ -136,8 +138,9 @@ mod tests {
             {"title": "nowhere"}
         ]}"#;
         let mut warnings = Vec::new();
-        let found = findings_in(text, "deep pass", &mut warnings);
+        let found = findings_in(text, "deep pass", &mut warnings).unwrap();
         assert_eq!(found.len(), 3);
+        assert!(findings_in("no JSON here", "deep pass", &mut warnings).is_none());
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         let ranked = rank(found);
         assert_eq!(ranked.len(), 2);

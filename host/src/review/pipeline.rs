@@ -41,6 +41,9 @@ pub struct Outcome {
     pub repo: PathBuf,
     /// What the passes were shown (for an `--output-schema` request).
     pub shared: Shared,
+    /// Deep passes that failed or whose answer held no findings list: the
+    /// review did not look where they were to look.
+    pub failed_passes: usize,
 }
 
 /// Reviews `request.target` in the repository around `cwd`.
@@ -79,6 +82,7 @@ pub async fn review(
             warnings,
             repo,
             shared,
+            failed_passes: 0,
         });
     }
     // The model is needed only when there is something to review: an
@@ -145,16 +149,23 @@ pub async fn review(
         request.events.clone(),
     );
     let mut findings = Vec::new();
+    let mut failed_passes = 0;
     for answer in runner.run_all(tasks, cancel).await {
         match answer {
             Ok(a) => {
                 usage.add(&a.usage);
                 requests += u64::from(a.requests);
                 let source = format!("deep pass ({}) over {}", a.concern, a.area);
-                findings.extend(merge::findings_in(&a.text, &source, &mut warnings));
+                match merge::findings_in(&a.text, &source, &mut warnings) {
+                    Some(found) => findings.extend(found),
+                    None => failed_passes += 1,
+                }
             }
             Err(ReviewError::Interrupted) => return Err(ReviewError::Interrupted),
-            Err(e) => warnings.push(e.to_string()),
+            Err(e) => {
+                failed_passes += 1;
+                warnings.push(e.to_string());
+            }
         }
     }
     let (merged, findings) = merge::run(
@@ -180,6 +191,7 @@ pub async fn review(
         warnings,
         repo,
         shared,
+        failed_passes,
     })
 }
 

@@ -145,3 +145,49 @@ fn findings_too_many_for_the_window_skip_the_merge_pass() {
     assert_eq!(all.len(), 41, "the repeat is dropped");
     assert_eq!(all[0]["title"], "The worst one");
 }
+
+/// Deep passes whose answers are unusable are not "no findings": when
+/// none gave a findings list the review fails; when some did, it warns
+/// that it is incomplete and a `--fail-on` gate fails.
+#[test]
+fn unusable_deep_passes_never_read_as_a_clean_review() {
+    use crate::support::model_server::Reply;
+    let env = three_files();
+    env.server.push_keyed(TRIAGE, flags(&["H1", "H2"]));
+    env.server
+        .push_keyed("AREA: a.rs", Reply::text("I looked, seems fine to me!"));
+    env.server
+        .push_keyed("AREA: b.rs", Reply::text("sorry, I cannot help with that"));
+    let run = env.run(&["review", "--fail-on", "P1"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("none of the 2 deep pass(es) gave a usable answer"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("No findings"), "{}", run.stdout);
+
+    let env = three_files();
+    env.server.push_keyed(TRIAGE, flags(&["H1", "H2"]));
+    env.server
+        .push_keyed("AREA: a.rs", Reply::text("I looked, seems fine to me!"));
+    env.server.push_keyed("AREA: b.rs", findings(json!([])));
+    let run = env.run(&["review", "--fail-on", "P1"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("the review is incomplete: 1 of 2 deep passes gave no usable answer"),
+        "{}",
+        run.stderr
+    );
+    let run_without_gate = {
+        let env = three_files();
+        env.server.push_keyed(TRIAGE, flags(&["H1", "H2"]));
+        env.server
+            .push_keyed("AREA: a.rs", Reply::text("I looked, seems fine to me!"));
+        env.server.push_keyed("AREA: b.rs", findings(json!([])));
+        env.run(&["review"])
+    };
+    assert_eq!(run_without_gate.code, 0, "{}", run_without_gate.stderr);
+}
