@@ -56,8 +56,20 @@ pub(super) fn layer(
             unknown.push(p);
         }
     });
-    if let Err(e) = parsed {
-        return Err(ConfigError::Invalid(describe_error(&e.to_string(), origin)));
+    let config = match parsed {
+        Ok(c) => c,
+        Err(e) => return Err(ConfigError::Invalid(describe_error(&e.to_string(), origin))),
+    };
+    // Layers before this one passed: a value out of range is this one's.
+    if let Err((key, message)) = ranges(&config) {
+        let line = match origin {
+            Origin::File { text, .. } => line_of(text, &key.split('.').collect::<Vec<_>>()),
+            _ => None,
+        };
+        return Err(ConfigError::Invalid(format!(
+            "{}: {message}",
+            origin.label(line)
+        )));
     }
     let known = top_level_keys();
     for key in unknown {
@@ -86,6 +98,64 @@ pub(super) fn layer(
     Ok(())
 }
 
+/// Values of the right type that still make no sense: the key and why.
+pub(super) fn ranges(c: &Config) -> Result<(), (&'static str, String)> {
+    if !(0.1..=1.0).contains(&c.compact_threshold) {
+        return Err((
+            "compact_threshold",
+            format!(
+                "compact_threshold must be between 0.1 and 1.0, got {}",
+                c.compact_threshold
+            ),
+        ));
+    }
+    if c.max_turns == 0 {
+        return Err(("max_turns", "max_turns must be at least 1".into()));
+    }
+    if let Some(w) = c.model_context_window.filter(|w| *w < 1024) {
+        return Err((
+            "model_context_window",
+            format!("model_context_window must be at least 1024 tokens, got {w}"),
+        ));
+    }
+    if c.tool_output_limit < 256 {
+        return Err((
+            "tool_output_limit",
+            format!(
+                "tool_output_limit must be at least 256 bytes (the model would see no output), got {}",
+                c.tool_output_limit
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Keys whose value is one of a few words, and the words.
+const CHOICES: &[(&str, &[&str])] = &[
+    ("approval", &["never", "on-request", "untrusted"]),
+    (
+        "sandbox",
+        &["read-only", "workspace-write", "danger-full-access"],
+    ),
+    ("wire_api", &["responses", "chat", "anthropic"]),
+];
+
+/// "KEY must be one of …, got VALUE" when `key` takes one of a few words
+/// and serde's message (`wanted string or table`) says it got something
+/// else.
+fn choice_error(message: &str, key: &str, got: &str) -> Option<String> {
+    if !(message.contains("string or table") || message.contains("string only")) {
+        return None;
+    }
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let (_, words) = CHOICES.iter().find(|(k, _)| *k == last)?;
+    Some(format!(
+        "{key} must be one of {}, got {}",
+        words.join(", "),
+        got.trim()
+    ))
+}
+
 /// The error of a layer that does not deserialize, with where it is.
 fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
     match origin {
@@ -111,7 +181,14 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
                 .and_then(|l| l.split_once('='))
                 .map(|(k, _)| k.trim().trim_matches('"').to_string())
                 .unwrap_or_default();
-            format!("{}: {}", origin.label(line), humanize(e.message(), &key))
+            let got = line
+                .and_then(|n| text.lines().nth(n - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(_, v)| v.trim())
+                .unwrap_or_default();
+            let message =
+                choice_error(e.message(), &key, got).unwrap_or_else(|| humanize(e.message(), &key));
+            format!("{}: {message}", origin.label(line))
         }
         Origin::Env(var) | Origin::Override(var) => {
             let key = var.split_once('=').map(|(k, _)| k.trim()).unwrap_or(var);
@@ -119,11 +196,10 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
                 Origin::Env(_) => super::load::env_key(key).unwrap_or(key),
                 _ => key,
             };
-            format!(
-                "{}: {}",
-                origin.label(None),
-                humanize(first_line(fallback), key)
-            )
+            let got = var.split_once('=').map(|(_, v)| v).unwrap_or_default();
+            let message = choice_error(fallback, key, got)
+                .unwrap_or_else(|| humanize(first_line(fallback), key));
+            format!("{}: {message}", origin.label(None))
         }
     }
 }
@@ -140,15 +216,19 @@ fn line_at(text: &str, at: usize) -> usize {
 /// Serde's message as a sentence about `key`.
 pub(super) fn humanize(message: &str, key: &str) -> String {
     let key = if key.is_empty() { "the value" } else { key };
-    if let Some(rest) = message.strip_prefix("invalid type: ")
-        && let Some((got, expected)) = rest.split_once(", expected ")
-    {
-        return format!("{key} must be {}, got {}", kind(expected), shown(got));
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ")
-        && let Some((got, expected)) = rest.split_once(", expected ")
-    {
-        return format!("{key} must be {}, got {}", kind(expected), shown(got));
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((got, expected)) = rest.split_once(", expected ")
+        {
+            let got = shown(got);
+            // A negative number where only 0 and up fit.
+            let sign = if got.starts_with('-') && expected.trim().starts_with('u') {
+                ", 0 or more"
+            } else {
+                ""
+            };
+            return format!("{key} must be {}{sign}, got {got}", kind(expected));
+        }
     }
     if let Some(rest) = message.strip_prefix("unknown variant `")
         && let Some((got, expected)) = rest.split_once("`, expected ")
@@ -265,6 +345,15 @@ mod tests {
             humanize("invalid type: string \"abc\", expected u32", "max_turns"),
             "max_turns must be a whole number, got \"abc\""
         );
+        assert_eq!(
+            humanize("invalid value: integer `-1`, expected u32", "max_retries"),
+            "max_retries must be a whole number, 0 or more, got -1"
+        );
+        assert_eq!(
+            choice_error("wanted string or table", "approval", "3").as_deref(),
+            Some("approval must be one of never, on-request, untrusted, got 3")
+        );
+        assert!(choice_error("wanted string or table", "model", "3").is_none());
         assert_eq!(
             humanize(
                 "unknown variant `loose`, expected one of `read-only`, `workspace-write`, `danger-full-access`",

@@ -129,15 +129,8 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     let mut config: Config = serde_ignored::deserialize(Value::Table(merged), |_| {})
         .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
     config.project_trusted = trusted;
-    if !(0.1..=1.0).contains(&config.compact_threshold) {
-        return Err(ConfigError::Invalid(format!(
-            "compact_threshold must be between 0.1 and 1.0, got {}",
-            config.compact_threshold
-        )));
-    }
-    if config.max_turns == 0 {
-        return Err(ConfigError::Invalid("max_turns must be at least 1".into()));
-    }
+    // Each layer was checked; this catches a default out of range.
+    check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))
 }
 

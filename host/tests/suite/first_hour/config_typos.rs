@@ -75,3 +75,45 @@ fn a_bad_value_in_a_file_names_the_file_and_line() {
         run.stderr
     );
 }
+
+/// A value of the right type that makes no sense (0 bytes of tool output,
+/// a context window of 0) is refused where it was set, and a word key
+/// given a number lists the words.
+#[test]
+fn values_out_of_range_and_wrong_words_name_where_and_what_fits() {
+    let env = TestEnv::new("chat");
+    env.write(".quire/config.toml", "\nmodel_context_window = 0\n");
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            ".quire/config.toml:2: model_context_window must be at least 1024 tokens, got 0"
+        ),
+        "{}",
+        run.stderr
+    );
+    env.write(".quire/config.toml", "");
+    for (kv, want) in [
+        (
+            "tool_output_limit=0",
+            "-c tool_output_limit=0: tool_output_limit must be at least 256 bytes",
+        ),
+        (
+            "compact_threshold=2.5",
+            "-c compact_threshold=2.5: compact_threshold must be between 0.1 and 1.0",
+        ),
+        (
+            "approval=3",
+            "-c approval=3: approval must be one of never, on-request, untrusted, got 3",
+        ),
+        (
+            "retry.max_retries=-1",
+            "retry.max_retries must be a whole number, 0 or more, got -1",
+        ),
+    ] {
+        let run = env.run(&["-c", kv, "exec", "hi"]);
+        assert_eq!(run.code, 2, "{kv}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{kv}: {}", run.stderr);
+    }
+    assert!(env.server.requests().is_empty());
+}
