@@ -139,6 +139,7 @@ impl Session {
                 usage.add(&u);
                 self.total_usage.add(&u);
             }
+            let answered_nothing = response.text.is_empty() && response.tool_calls.is_empty();
             if !response.text.is_empty() {
                 final_text = response.text.clone();
                 self.events.send(Event::MessageCompleted {
@@ -162,6 +163,11 @@ impl Session {
                 total_usage: self.total_usage(),
             });
             if response.tool_calls.is_empty() {
+                if answered_nothing {
+                    self.events.send(Event::Warning {
+                        message: "the model's answer was empty (no text and no tool call)".into(),
+                    });
+                }
                 if self
                     .hooks_stop(stop_hook_active, &final_text)
                     .await

@@ -333,3 +333,18 @@ fn unreachable_server_is_retried_then_reported() {
         "{msg}"
     );
 }
+
+/// A response with no text and no tool call is not passed off as an
+/// answer: the user is told.
+#[test]
+fn an_empty_answer_is_named() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::steps(vec![]));
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the model's answer was empty"),
+        "{}",
+        run.stderr
+    );
+}

@@ -15,11 +15,16 @@ pub async fn check(config: &Config) -> Vec<Check> {
     let provider = match config.resolve_provider() {
         Ok(p) => p,
         Err(e) => {
-            return vec![Check::fail(
-                AREA,
-                e.to_string(),
-                "pick a provider with --provider or `provider = \"…\"` in config.toml",
-            )];
+            let text = e.to_string();
+            let fix = if text.contains("base_url") {
+                format!(
+                    "fix the base_url it names: {}",
+                    base_url_places(&config.provider)
+                )
+            } else {
+                "pick a provider with --provider or `provider = \"…\"` in config.toml".into()
+            };
+            return vec![Check::fail(AREA, text, fix)];
         }
     };
     let model = config.effective_model(&provider);
@@ -43,8 +48,8 @@ pub async fn check(config: &Config) -> Vec<Check> {
             AREA,
             format!("{}: cannot reach {url}: {why}", provider.name),
             format!(
-                "start the server or fix providers.{}.base_url in config.toml",
-                provider.name
+                "start the server, or fix its base_url: {}",
+                base_url_places(&provider.name)
             ),
         )),
         Ok((401 | 403, _)) => out.push(Check::fail(
@@ -75,6 +80,21 @@ pub async fn check(config: &Config) -> Vec<Check> {
         }
     }
     out
+}
+
+/// Where the base_url of provider `name` is set: the environment variable
+/// of a built-in provider, then config.toml.
+fn base_url_places(name: &str) -> String {
+    let var = match name {
+        "openai" => Some("OPENAI_BASE_URL"),
+        "anthropic" => Some("ANTHROPIC_BASE_URL"),
+        "ollama" => Some("OLLAMA_BASE_URL"),
+        _ => None,
+    };
+    match var {
+        Some(var) => format!("{var}, or providers.{name}.base_url in config.toml"),
+        None => format!("providers.{name}.base_url in config.toml"),
+    }
 }
 
 fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {
