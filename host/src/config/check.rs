@@ -112,10 +112,10 @@ pub(super) fn ranges(c: &Config) -> Result<(), (&'static str, String)> {
     if c.max_turns == 0 {
         return Err(("max_turns", "max_turns must be at least 1".into()));
     }
-    if let Some(w) = c.model_context_window.filter(|w| *w < 1024) {
+    if let Some(w) = c.model_context_window.filter(|w| *w < 512) {
         return Err((
             "model_context_window",
-            format!("model_context_window must be at least 1024 tokens, got {w}"),
+            format!("model_context_window must be at least 512 tokens, got {w}"),
         ));
     }
     if c.tool_output_limit < 256 {

@@ -140,8 +140,8 @@ mod tests {
         let mut warnings = Vec::new();
         let found = findings_in(text, "deep pass", &mut warnings).unwrap();
         assert_eq!(found.len(), 3);
-        assert!(findings_in("no JSON here", "deep pass", &mut warnings).is_none());
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(findings_in("no JSON here", "deep pass", &mut warnings).is_none());
         let ranked = rank(found);
         assert_eq!(ranked.len(), 2);
         assert_eq!(ranked[0].file, "b.rs");

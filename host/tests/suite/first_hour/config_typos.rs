@@ -87,7 +87,7 @@ fn values_out_of_range_and_wrong_words_name_where_and_what_fits() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            ".quire/config.toml:2: model_context_window must be at least 1024 tokens, got 0"
+            ".quire/config.toml:2: model_context_window must be at least 512 tokens, got 0"
         ),
         "{}",
         run.stderr
