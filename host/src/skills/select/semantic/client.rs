@@ -3,6 +3,7 @@
 //! vectors, keyed by the model and the text's content hash.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -151,13 +152,41 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Debug, Clone)]
 pub struct DiskCache {
     dir: PathBuf,
+    /// Set once this cache swept the temporary files of writes that never
+    /// finished (a process killed between write and rename).
+    swept: Arc<std::sync::Once>,
 }
+
+/// Age after which a temporary vector file is an abandoned write.
+const TMP_AGE: Duration = Duration::from_secs(3600);
 
 impl DiskCache {
     /// The cache in `dir` (created on the first write).
     pub fn new(dir: &Path) -> DiskCache {
         DiskCache {
             dir: dir.to_path_buf(),
+            swept: Arc::new(std::sync::Once::new()),
+        }
+    }
+
+    /// Removes temporary files older than [`TMP_AGE`]: done at the first
+    /// write of a process, which is when texts get embedded (never on a
+    /// session's start, which only reads).
+    fn sweep_abandoned(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        for e in entries.flatten() {
+            let stale = e.file_name().to_string_lossy().contains(".tmp")
+                && e.metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| now.duration_since(t).ok())
+                    .is_some_and(|age| age > TMP_AGE);
+            if stale && let Err(err) = std::fs::remove_file(e.path()) {
+                tracing::debug!(file = %e.path().display(), "abandoned vector file kept: {err}");
+            }
         }
     }
 
@@ -180,6 +209,7 @@ impl DiskCache {
     /// never sees part of a vector.
     pub fn put(&self, key: &str, vector: &[f32]) {
         static WRITES: AtomicU64 = AtomicU64::new(0);
+        self.swept.call_once(|| self.sweep_abandoned());
         let bytes: Vec<u8> = vector.iter().flat_map(|v| v.to_le_bytes()).collect();
         let n = WRITES.fetch_add(1, Ordering::Relaxed);
         let tmp = self

@@ -303,4 +303,31 @@ mod tests {
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from(&k)]);
     }
+
+    #[test]
+    fn a_write_sweeps_temporary_files_abandoned_by_killed_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("embeddings");
+        std::fs::create_dir_all(&cache_dir).unwrap();
+        let old = cache_dir.join("abc.tmp4242-0");
+        let fresh = cache_dir.join("def.tmp4343-0");
+        std::fs::write(&old, b"half").unwrap();
+        std::fs::write(&fresh, b"being written").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .append(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        let cache = DiskCache::new(&cache_dir);
+        assert_eq!(cache.get("abc"), None);
+        assert!(old.exists(), "reading alone never deletes");
+        cache.put(&client::key("m", "t"), &[1.0]);
+        assert!(!old.exists(), "an abandoned write stayed");
+        assert!(
+            fresh.exists(),
+            "another process's write in progress was removed"
+        );
+    }
 }
