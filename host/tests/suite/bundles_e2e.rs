@@ -9,6 +9,7 @@ mod commands;
 mod drift;
 mod hooks;
 mod install;
+mod market;
 mod mcp;
 mod update;
 mod usage;

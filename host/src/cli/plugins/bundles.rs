@@ -21,9 +21,17 @@ pub enum MarketplaceCommand {
         /// A branch, tag or commit (git).
         #[arg(long = "ref", value_name = "REF")]
         reference: Option<String>,
+        /// Replace an added marketplace of the same name that came from another source.
+        #[arg(long)]
+        replace: bool,
     },
     /// The added marketplaces and their plugins.
     List,
+    /// Forget an added marketplace (plugins installed from it stay installed).
+    Remove {
+        /// The marketplace's name, as `quire plugins marketplace list` shows it.
+        name: String,
+    },
 }
 
 pub fn validate(cwd: &Path, path: &Path) -> i32 {
@@ -56,18 +64,36 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
 
 pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32 {
     match command {
-        MarketplaceCommand::Add { source, reference } => {
-            match market::add_marketplace(home, cwd, source, reference.as_deref()) {
-                Ok((added, catalog)) => {
-                    for p in &catalog.problems {
-                        eprintln!("warning: {p}");
-                    }
-                    println!(
-                        "added marketplace {} ({} plugin(s)) from {}",
-                        added.name,
-                        catalog.plugins.len(),
-                        added.source
-                    );
+        MarketplaceCommand::Add {
+            source,
+            reference,
+            replace,
+        } => match market::add_marketplace(home, cwd, source, reference.as_deref(), *replace) {
+            Ok((added, catalog)) => {
+                for p in &catalog.problems {
+                    eprintln!("warning: {p}");
+                }
+                println!(
+                    "added marketplace {} ({} plugin(s)) from {}",
+                    added.name,
+                    catalog.plugins.len(),
+                    added.source
+                );
+                EXIT_OK
+            }
+            Err(e @ market::MarketError::NameTaken { .. }) => {
+                eprintln!("error: {e}");
+                EXIT_USAGE
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_FAILED
+            }
+        },
+        MarketplaceCommand::Remove { name } => {
+            match market::store::remove_marketplace(home, name) {
+                Ok(m) => {
+                    println!("removed marketplace {} ({})", m.name, m.source);
                     EXIT_OK
                 }
                 Err(e) => {

@@ -112,7 +112,7 @@ pub enum PluginsCommand {
         #[arg(long)]
         off: bool,
     },
-    /// Plugin marketplaces: add one, list them.
+    /// Plugin marketplaces: add, list and remove them.
     Marketplace {
         #[command(subcommand)]
         command: bundles::MarketplaceCommand,
