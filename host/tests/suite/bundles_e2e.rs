@@ -4,6 +4,7 @@
 use crate::support;
 use crate::support::guests;
 
+mod agents_cli;
 mod clone;
 mod commands;
 mod drift;
