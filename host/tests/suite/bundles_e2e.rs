@@ -12,6 +12,7 @@ mod hooks;
 mod install;
 mod market;
 mod mcp;
+mod remove;
 mod update;
 mod usage;
 mod user_scope;

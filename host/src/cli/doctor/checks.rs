@@ -138,8 +138,29 @@ pub async fn plugins(setup: &Setup) -> Vec<Check> {
         .iter()
         .map(|w| Check::warn("plugins", w.clone(), "fix or remove that plugin"))
         .collect();
-    if d.found.is_empty() && out.is_empty() {
+    let (bundles, warnings) =
+        quire::plugins::bundle::installed_with_warnings(&setup.config, &setup.cwd);
+    for w in warnings {
+        out.push(Check::warn(
+            "plugins",
+            w,
+            "fix or remove that plugin bundle",
+        ));
+    }
+    if d.found.is_empty() && bundles.is_empty() && out.is_empty() {
         out.push(Check::ok("plugins", "no plugins installed"));
+    }
+    for b in &bundles {
+        let name = &b.bundle.name;
+        let what = format!("{name}: plugin bundle ({})", b.scope.label());
+        out.push(match &b.drift {
+            None => Check::ok("plugins", format!("{what}, loaded")),
+            Some(why) => Check::warn(
+                "plugins",
+                format!("{what} not loaded: {why}"),
+                quire::plugins::bundle::drift::fix_hint(name),
+            ),
+        });
     }
     for f in &d.found {
         let name = &f.manifest.name;
