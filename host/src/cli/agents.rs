@@ -33,6 +33,7 @@ pub enum AgentsCommand {
         name: String,
     },
     /// Write a new definition to .quire/agents/NAME.md.
+    #[command(visible_alias = "create")]
     New(NewArgs),
     /// Check definition files (default: every one found).
     Validate {
