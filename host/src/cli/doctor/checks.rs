@@ -121,12 +121,23 @@ pub async fn mcp(setup: &Setup) -> Vec<Check> {
                 format!("{} ({}): {why}", r.name, r.target),
                 format!(
                     "`quire mcp list` shows its stderr; fix or remove it (`quire mcp remove {}`)",
-                    r.name
+                    shell_word(&r.name)
                 ),
             ));
         }
     }
     out
+}
+
+/// `word` as one shell word: quoted unless it is plain (names loaded from
+/// files written by hand may hold spaces or `!`).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 pub async fn plugins(setup: &Setup) -> Vec<Check> {
