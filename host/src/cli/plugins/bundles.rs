@@ -51,6 +51,9 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
             b.components.len()
         );
     }
+    for w in &v.warnings {
+        eprintln!("warning: {w}");
+    }
     if v.problems.is_empty() {
         println!("valid");
         return EXIT_OK;
