@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use super::definition::{self, AgentDef};
+use crate::config::Config;
 
 /// The folders a project keeps agent definitions in.
 pub const PROJECT_DIRS: [&str; 4] = [
@@ -39,11 +40,21 @@ pub struct Discovered {
     pub shadowed: Vec<(PathBuf, PathBuf)>,
     /// (file, why it was not loaded).
     pub skipped: Vec<(PathBuf, String)>,
+    /// (agent name, plugin) of the definitions plugin bundles carry.
+    pub from_plugins: Vec<(String, String)>,
 }
 
 impl Discovered {
     pub fn get(&self, name: &str) -> Option<&AgentDef> {
         self.agents.iter().find(|a| a.name == name)
+    }
+
+    /// The plugin bundle that carries agent `name`, if one does.
+    pub fn plugin_of(&self, name: &str) -> Option<&str> {
+        self.from_plugins
+            .iter()
+            .find(|(a, _)| a == name)
+            .map(|(_, p)| p.as_str())
     }
 }
 
@@ -74,6 +85,19 @@ pub fn discover(roots: &AgentRoots) -> Discovered {
     discover_in(&roots.folders())
 }
 
+/// Every definition a session sees, the one discovery for sessions and
+/// `quire agents`: those under `roots`, then the agents of the installed
+/// plugin bundles (`PLUGIN:name`; `config` says which bundles count).
+pub fn discover_with_plugins(roots: &AgentRoots, config: &Config) -> Discovered {
+    let mut found = discover(roots);
+    let bundles: Vec<(String, PathBuf)> = crate::plugins::bundle::agent_sources(config, &roots.cwd)
+        .into_iter()
+        .map(|a| (a.plugin, a.path))
+        .collect();
+    add_plugin_agents(&mut found, &bundles);
+    found
+}
+
 /// Reads the definitions in `folders` (highest precedence first); also the
 /// entry point for extra folders from plugin bundles.
 pub fn discover_in(folders: &[PathBuf]) -> Discovered {
@@ -102,7 +126,10 @@ pub fn add_plugin_agents(found: &mut Discovered, sources: &[(String, PathBuf)]) 
             def.name = format!("{plugin}:{}", def.name);
             match found.agents.iter().find(|a| a.name == def.name) {
                 Some(winner) => found.shadowed.push((def.path.clone(), winner.path.clone())),
-                None => found.agents.push(def),
+                None => {
+                    found.from_plugins.push((def.name.clone(), plugin.clone()));
+                    found.agents.push(def);
+                }
             }
         }
     }
@@ -182,5 +209,7 @@ mod tests {
         );
         let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["reviewer", "kit:reviewer"]);
+        assert_eq!(found.plugin_of("kit:reviewer"), Some("kit"));
+        assert_eq!(found.plugin_of("reviewer"), None);
     }
 }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use child::{ChildParts, ChildResult, ChildSpec, run_child};
 pub use context::AgentsExtension;
 pub use definition::{AgentDef, Isolation};
-pub use discover::{AgentRoots, Discovered, discover, discover_in};
+pub use discover::{AgentRoots, Discovered, discover, discover_in, discover_with_plugins};
 pub use manager::AgentManager;
 
 /// `[agents]` in config.toml.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
-use quire::agents::{AgentRoots, Discovered, definition};
+use quire::agents::{AgentDef, AgentRoots, Discovered, definition};
 
 use super::args::GlobalArgs;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
@@ -33,6 +33,7 @@ pub enum AgentsCommand {
         name: String,
     },
     /// Write a new definition to .quire/agents/NAME.md.
+    #[command(visible_alias = "create")]
     New(NewArgs),
     /// Check definition files (default: every one found).
     Validate {
@@ -75,19 +76,29 @@ pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
         trusted: setup.config.project_trusted,
         extra: Vec::new(),
     };
-    let found = quire::agents::discover(&roots);
+    let found = quire::agents::discover_with_plugins(&roots, &setup.config);
     match &args.command {
-        AgentsCommand::List(a) => list(&found, a.json),
-        AgentsCommand::Show { name } => show(&found, name),
+        AgentsCommand::List(a) => list(&found, &roots, a.json),
+        AgentsCommand::Show { name } => show(&found, &roots, name),
         AgentsCommand::New(a) => new(&roots, a),
         AgentsCommand::Validate { files } => validate(&found, files),
     }
 }
 
-fn list(found: &Discovered, json: bool) -> i32 {
+/// Where a definition comes from: `plugin NAME`, `user` or `project`.
+fn source(found: &Discovered, a: &AgentDef, roots: &AgentRoots) -> String {
+    match found.plugin_of(&a.name) {
+        Some(p) => format!("plugin {p}"),
+        None if a.path.starts_with(roots.home.join("agents")) => "user".into(),
+        None => "project".into(),
+    }
+}
+
+fn list(found: &Discovered, roots: &AgentRoots, json: bool) -> i32 {
     if json {
         for a in &found.agents {
-            if let Ok(line) = serde_json::to_string(a) {
+            if let Ok(mut line) = serde_json::to_value(a) {
+                line["source"] = source(found, a, roots).into();
                 println!("{line}");
             }
         }
@@ -97,7 +108,13 @@ fn list(found: &Discovered, json: bool) -> i32 {
         println!("no agent definitions found (create one with `quire agents new NAME`)");
     }
     for a in &found.agents {
-        println!("{:<24} {}  ({})", a.name, a.description, a.path.display());
+        println!(
+            "{:<24} {}  ({}: {})",
+            a.name,
+            a.description,
+            source(found, a, roots),
+            a.path.display()
+        );
     }
     for (hidden, winner) in &found.shadowed {
         println!("shadowed: {} (by {})", hidden.display(), winner.display());
@@ -108,7 +125,7 @@ fn list(found: &Discovered, json: bool) -> i32 {
     EXIT_OK
 }
 
-fn show(found: &Discovered, name: &str) -> i32 {
+fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
     let Some(a) = found.get(name) else {
         let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
         eprintln!(
@@ -123,6 +140,7 @@ fn show(found: &Discovered, name: &str) -> i32 {
     };
     println!("name:        {}", a.name);
     println!("description: {}", a.description);
+    println!("source:      {}", source(found, a, roots));
     println!("file:        {}", a.path.display());
     let or = |v: Option<String>, d: &str| v.unwrap_or_else(|| d.to_string());
     println!(

@@ -95,13 +95,13 @@ pub enum Command {
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),
-    /// Agent Skills: list, show, create, validate, pick, eval.
+    /// Agent Skills: list, show, new, validate, to-prompt, pick, eval.
     Skills(super::skills::SkillsArgs),
-    /// Manage MCP servers: list, add, remove, show their tools.
+    /// Manage MCP servers: list, add, remove, tools, serve.
     Mcp(McpArgs),
     /// Plugins: bundles (install from marketplaces, validate) and the WASM components they carry.
     Plugins(super::plugins::PluginsArgs),
-    /// Share skills and plugins with your team through quire.lock: add, sync, verify, remove, list.
+    /// Share skills and plugins with your team through quire.lock: add, sync, update, verify, remove, list.
     Share(super::share::ShareArgs),
     /// Custom slash commands (.quire/commands, .claude/commands, ~/.quire/commands, ~/.codex/prompts, plugins): list them.
     Commands(super::slash_list::CommandsArgs),
@@ -114,7 +114,7 @@ pub enum Command {
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.
     Hooks(super::hooks::HooksArgs),
-    /// Subagent definitions: list, show, create, validate.
+    /// Subagent definitions: list, show, new, validate.
     Agents(super::agents::AgentsArgs),
     /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
     Doctor(super::doctor::DoctorArgs),

@@ -111,13 +111,17 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "plugins marketplace",
-        "quire plugins marketplace add github:acme/team-plugins\n  quire plugins marketplace list",
+        "quire plugins marketplace add github:acme/team-plugins\n  quire plugins marketplace list\n  quire plugins marketplace remove team-tools",
     ),
     (
         "plugins marketplace add",
-        "quire plugins marketplace add ../team-plugins\n  quire plugins marketplace add https://git.example.com/team-plugins.git --ref v2\n  quire plugins marketplace add github:acme/team-plugins",
+        "quire plugins marketplace add ../team-plugins\n  quire plugins marketplace add https://git.example.com/team-plugins.git --ref v2\n  quire plugins marketplace add github:acme/team-plugins\n  quire plugins marketplace add github:acme/team-plugins --replace",
     ),
     ("plugins marketplace list", "quire plugins marketplace list"),
+    (
+        "plugins marketplace remove",
+        "quire plugins marketplace remove team-tools",
+    ),
     (
         "plugins search",
         "quire plugins search \"code review\"\n  quire plugins search pdf --json",

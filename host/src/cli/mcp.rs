@@ -2,7 +2,7 @@
 
 use quire::agent::EventSink;
 use quire::agent::prompt::repo_root;
-use quire::mcp::config::check_name;
+use quire::mcp::config::check_new_name;
 use quire::mcp::{McpManager, McpServerConfig, ServerSpec, Source, edit, load_specs};
 
 use super::args::{GlobalArgs, McpArgs, McpCommand};
@@ -213,7 +213,7 @@ fn add(
     command: &[String],
 ) -> i32 {
     let built = (|| -> Result<McpServerConfig, String> {
-        check_name(name)?;
+        check_new_name(name)?;
         let env = pairs(env, "--env")?;
         let headers = pairs(headers, "--header")?;
         let mut c = match (url, command.split_first()) {

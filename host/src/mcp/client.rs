@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::process::{self, StderrLog};
 use super::spec::{ServerSpec, Transport};
+use super::stdout_watch::{StdoutNoise, Watched};
 
 /// What the server told us that needs a refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,8 @@ impl ClientHandler for Handler {
 pub struct ProcessInfo {
     pub pgid: i32,
     pub stderr: Arc<StderrLog>,
+    /// What it wrote to stdout that is not JSON-RPC, before its first message.
+    pub stdout_noise: Arc<StdoutNoise>,
     pub exited: watch::Receiver<Option<String>>,
 }
 
@@ -92,11 +95,13 @@ pub async fn connect(
             let info = ProcessInfo {
                 pgid: p.pgid,
                 stderr: p.stderr.clone(),
+                stdout_noise: Arc::default(),
                 exited: p.exited.clone(),
             };
             on_spawn(&info);
+            let stdout = Watched::new(p.stdout, info.stdout_noise.clone());
             let transport = super::correlate::Correlated::new(
-                rmcp::transport::async_rw::AsyncRwTransport::new_client(p.stdout, p.stdin),
+                rmcp::transport::async_rw::AsyncRwTransport::new_client(stdout, p.stdin),
                 &spec.name,
             );
             match handler.serve(transport).await {

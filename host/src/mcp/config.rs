@@ -240,6 +240,23 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The name of a server quire writes (`quire mcp add`): letters, digits,
+/// '-' and '_', so it is a bare TOML key, a clean tool-name prefix and a
+/// shell word. Loading is more lenient ([`check_name`]) for files written
+/// by hand or by other clients.
+pub fn check_new_name(name: &str) -> Result<(), String> {
+    check_name(name)?;
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "'{name}' is not a usable MCP server name: use letters, digits, '-' and '_'"
+        ));
+    }
+    Ok(())
+}
+
 fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let s = String::deserialize(d)?;
     if s.trim().is_empty() {
@@ -424,6 +441,10 @@ mod tests {
         assert!(check_name("github").is_ok());
         assert!(check_name("").is_err());
         assert!(check_name("a.b").unwrap_err().contains("a.b"));
+        assert!(check_new_name("git-hub_2").is_ok());
+        for bad in ["", "../x", "a.b", "bad name!", "a/b", "é"] {
+            assert!(check_new_name(bad).is_err(), "{bad}");
+        }
     }
 }
 

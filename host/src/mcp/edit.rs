@@ -5,7 +5,7 @@ use std::path::Path;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
-use super::config::{McpServerConfig, check_name};
+use super::config::{McpServerConfig, check_new_name};
 
 fn read(path: &Path) -> Result<DocumentMut, String> {
     let text = match std::fs::read_to_string(path) {
@@ -36,7 +36,7 @@ fn string_table(map: &std::collections::BTreeMap<String, String>) -> InlineTable
 
 /// Adds server `name` to the config file at `path` (created if missing).
 pub fn add_server(path: &Path, name: &str, c: &McpServerConfig) -> Result<(), String> {
-    check_name(name)?;
+    check_new_name(name)?;
     let mut doc = read(path)?;
     let servers = doc
         .entry("mcp_servers")

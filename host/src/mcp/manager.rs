@@ -247,11 +247,11 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
                     None => return,
                 }
             }
-            Ok(Err(e)) => e,
-            Err(_) => format!(
+            Ok(Err(e)) => server.with_stdout_noise(e),
+            Err(_) => server.with_stdout_noise(format!(
                 "it did not start within {} s (startup_timeout_sec)",
                 server.spec.startup_timeout.as_secs_f64()
-            ),
+            )),
         };
         // Whatever is left of the old process goes before anything new.
         if let Some(pgid) = server.inner().pgid.take() {
@@ -308,6 +308,7 @@ async fn start(
         let mut inner = server.inner();
         inner.pgid = Some(p.pgid);
         inner.stderr = Some(p.stderr.clone());
+        inner.stdout_noise = Some(p.stdout_noise.clone());
     };
     let conn = client::connect(&server.spec, tx, &mut on_spawn).await?;
     let capabilities = conn.service.peer_info().map(|i| i.capabilities.clone());

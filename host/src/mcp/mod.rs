@@ -30,6 +30,7 @@ pub(crate) mod results;
 pub mod serve;
 pub(crate) mod server;
 pub(crate) mod spec;
+pub(crate) mod stdout_watch;
 pub(crate) mod tool;
 
 use std::path::Path;

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::process::StderrLog;
 use super::spec::ServerSpec;
+use super::stdout_watch::StdoutNoise;
 
 /// Restarts allowed within [`RESTART_WINDOW`] before a server is failed.
 pub const MAX_RESTARTS: usize = 3;
@@ -72,6 +73,8 @@ pub(crate) struct Inner {
     pub hidden: usize,
     pub last_error: Option<String>,
     pub stderr: Option<Arc<StderrLog>>,
+    /// What the current process wrote to stdout that is not JSON-RPC.
+    pub stdout_noise: Option<Arc<StdoutNoise>>,
     /// The process group of the current stdio process.
     pub pgid: Option<i32>,
     restarts: VecDeque<Instant>,
@@ -161,6 +164,15 @@ impl Server {
             what.to_string()
         } else {
             format!("{what}\nstderr of '{}':\n{tail}", self.spec.name)
+        }
+    }
+
+    /// Why it did not start (`what`), with what it wrote to stdout that
+    /// is not JSON-RPC, if anything.
+    pub fn with_stdout_noise(&self, what: String) -> String {
+        match &self.inner().stdout_noise {
+            Some(noise) => noise.explain(&what),
+            None => what,
         }
     }
 

@@ -306,13 +306,7 @@ impl SessionBuilder {
                 trusted: config.project_trusted,
                 extra: agent_folders,
             };
-            let mut found = crate::agents::discover(&roots);
-            let bundles: Vec<(String, PathBuf)> =
-                crate::plugins::bundle::agent_sources(&config, &cwd)
-                    .into_iter()
-                    .map(|a| (a.plugin, a.path))
-                    .collect();
-            crate::agents::discover::add_plugin_agents(&mut found, &bundles);
+            let found = crate::agents::discover::discover_with_plugins(&roots, &config);
             for (path, reason) in &found.skipped {
                 events.send(Event::Warning {
                     message: format!("agent skipped: {}: {reason}", path.display()),

@@ -34,15 +34,24 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
     let fail = |what: String| ShareError::Invalid(format!("MCP server '{server}': {what}"));
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let mut pgid = None;
-    let mut on_spawn = |p: &ProcessInfo| pgid = Some(p.pgid);
+    let mut noise = None;
+    let mut on_spawn = |p: &ProcessInfo| {
+        pgid = Some(p.pgid);
+        noise = Some(p.stdout_noise.clone());
+    };
     let connecting = client::connect(spec, tx, &mut on_spawn);
-    let conn = match tokio::time::timeout(spec.startup_timeout, connecting).await {
-        Ok(r) => r.map_err(fail)?,
+    let started = tokio::time::timeout(spec.startup_timeout, connecting).await;
+    let explain = |what: String| match &noise {
+        Some(n) => n.explain(&what),
+        None => what,
+    };
+    let conn = match started {
+        Ok(r) => r.map_err(|e| fail(explain(e)))?,
         Err(_) => {
-            return Err(fail(format!(
+            return Err(fail(explain(format!(
                 "did not start within {} s",
                 spec.startup_timeout.as_secs()
-            )));
+            ))));
         }
     };
     let result = async {

@@ -4,12 +4,15 @@
 use crate::support;
 use crate::support::guests;
 
+mod agents_cli;
 mod clone;
 mod commands;
 mod drift;
 mod hooks;
 mod install;
+mod market;
 mod mcp;
+mod remove;
 mod update;
 mod usage;
 mod user_scope;

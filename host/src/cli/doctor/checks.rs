@@ -121,12 +121,23 @@ pub async fn mcp(setup: &Setup) -> Vec<Check> {
                 format!("{} ({}): {why}", r.name, r.target),
                 format!(
                     "`quire mcp list` shows its stderr; fix or remove it (`quire mcp remove {}`)",
-                    r.name
+                    shell_word(&r.name)
                 ),
             ));
         }
     }
     out
+}
+
+/// `word` as one shell word: quoted unless it is plain (names loaded from
+/// files written by hand may hold spaces or `!`).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 pub async fn plugins(setup: &Setup) -> Vec<Check> {
@@ -138,8 +149,29 @@ pub async fn plugins(setup: &Setup) -> Vec<Check> {
         .iter()
         .map(|w| Check::warn("plugins", w.clone(), "fix or remove that plugin"))
         .collect();
-    if d.found.is_empty() && out.is_empty() {
+    let (bundles, warnings) =
+        quire::plugins::bundle::installed_with_warnings(&setup.config, &setup.cwd);
+    for w in warnings {
+        out.push(Check::warn(
+            "plugins",
+            w,
+            "fix or remove that plugin bundle",
+        ));
+    }
+    if d.found.is_empty() && bundles.is_empty() && out.is_empty() {
         out.push(Check::ok("plugins", "no plugins installed"));
+    }
+    for b in &bundles {
+        let name = &b.bundle.name;
+        let what = format!("{name}: plugin bundle ({})", b.scope.label());
+        out.push(match &b.drift {
+            None => Check::ok("plugins", format!("{what}, loaded")),
+            Some(why) => Check::warn(
+                "plugins",
+                format!("{what} not loaded: {why}"),
+                quire::plugins::bundle::drift::fix_hint(name),
+            ),
+        });
     }
     for f in &d.found {
         let name = &f.manifest.name;

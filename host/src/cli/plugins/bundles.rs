@@ -21,9 +21,17 @@ pub enum MarketplaceCommand {
         /// A branch, tag or commit (git).
         #[arg(long = "ref", value_name = "REF")]
         reference: Option<String>,
+        /// Replace an added marketplace of the same name that came from another source.
+        #[arg(long)]
+        replace: bool,
     },
     /// The added marketplaces and their plugins.
     List,
+    /// Forget an added marketplace (plugins installed from it stay installed).
+    Remove {
+        /// The marketplace's name, as `quire plugins marketplace list` shows it.
+        name: String,
+    },
 }
 
 pub fn validate(cwd: &Path, path: &Path) -> i32 {
@@ -43,6 +51,9 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
             b.components.len()
         );
     }
+    for w in &v.warnings {
+        eprintln!("warning: {w}");
+    }
     if v.problems.is_empty() {
         println!("valid");
         return EXIT_OK;
@@ -56,18 +67,36 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
 
 pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32 {
     match command {
-        MarketplaceCommand::Add { source, reference } => {
-            match market::add_marketplace(home, cwd, source, reference.as_deref()) {
-                Ok((added, catalog)) => {
-                    for p in &catalog.problems {
-                        eprintln!("warning: {p}");
-                    }
-                    println!(
-                        "added marketplace {} ({} plugin(s)) from {}",
-                        added.name,
-                        catalog.plugins.len(),
-                        added.source
-                    );
+        MarketplaceCommand::Add {
+            source,
+            reference,
+            replace,
+        } => match market::add_marketplace(home, cwd, source, reference.as_deref(), *replace) {
+            Ok((added, catalog)) => {
+                for p in &catalog.problems {
+                    eprintln!("warning: {p}");
+                }
+                println!(
+                    "added marketplace {} ({} plugin(s)) from {}",
+                    added.name,
+                    catalog.plugins.len(),
+                    added.source
+                );
+                EXIT_OK
+            }
+            Err(e @ market::MarketError::NameTaken { .. }) => {
+                eprintln!("error: {e}");
+                EXIT_USAGE
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_FAILED
+            }
+        },
+        MarketplaceCommand::Remove { name } => {
+            match market::store::remove_marketplace(home, name) {
+                Ok(m) => {
+                    println!("removed marketplace {} ({})", m.name, m.source);
                     EXIT_OK
                 }
                 Err(e) => {
@@ -252,27 +281,78 @@ fn fix(name: &str) -> String {
     bundle::drift::fix_hint(name)
 }
 
-/// The drifted bundles, for `quire plugins list`: their components are
-/// not loaded until synced or the change approved.
-pub fn drifted_rows(config: &quire::config::Config, cwd: &Path, json: bool) {
+/// The installed bundles' rows of `quire plugins list` (a drifted one
+/// says why it is not loaded and what fixes it); how many there are.
+pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
     let (found, _) = bundle::installed_with_warnings(config, cwd);
-    for i in found.iter().filter(|i| i.drift.is_some()) {
-        let why = i.drift.as_deref().unwrap_or_default();
+    for i in &found {
+        let name = &i.bundle.name;
         if json {
             println!(
                 "{}",
-                json!({"name": i.bundle.name, "kind": "bundle", "scope": i.scope.label(),
-                       "state": "drifted", "drift": why, "fix": fix(&i.bundle.name),
+                json!({"name": name, "kind": "bundle", "scope": i.scope.label(),
+                       "state": state(i), "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(name)),
                        "path": i.bundle.root})
+            );
+        } else if let Some(why) = &i.drift {
+            println!(
+                "{name:<24} drifted: plugin bundle not loaded, {why}; {}",
+                fix(name)
             );
         } else {
             println!(
-                "{:<24} drifted: plugin bundle not loaded, {why}; {}",
-                i.bundle.name,
-                fix(&i.bundle.name)
+                "{name:<24} plugin bundle ({}), ok: {}",
+                i.scope.label(),
+                i.bundle.root.display()
             );
         }
     }
+    found.len()
+}
+
+/// Removes the installed bundle `name` the way `quire share remove` does
+/// (its lock entry and folder, refused on local changes unless `force`);
+/// `None` when no bundle has that name.
+pub fn remove(
+    config: &quire::config::Config,
+    home: &Path,
+    cwd: &Path,
+    name: &str,
+    force: bool,
+) -> Option<i32> {
+    let (found, _) = bundle::installed_with_warnings(config, cwd);
+    let i = found.iter().find(|i| i.bundle.name == name)?;
+    let (root, layout, flag) = match i.scope {
+        bundle::BundleScope::Project => (
+            quire::agent::prompt::repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf()),
+            Layout::Project,
+            "",
+        ),
+        bundle::BundleScope::User => {
+            if let Err(e) = share::legacy::migrate(home) {
+                eprintln!("warning: {e}");
+            }
+            (home.to_path_buf(), Layout::User, " --user")
+        }
+    };
+    Some(match share::remove(&root, layout, name, force) {
+        Ok(kinds) => {
+            for k in kinds {
+                println!("removed {} {name}", k.label());
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!(
+                "error: plugin bundle {name} ({}): {e}",
+                i.bundle.root.display()
+            );
+            eprintln!(
+                "  `quire share remove{flag} {name}` is the same; a folder not installed by quire is deleted by hand"
+            );
+            EXIT_USAGE
+        }
+    })
 }
 
 /// Shows the grants of the bundle's WASM components and records consent

@@ -54,10 +54,13 @@ pub enum PluginsCommand {
         #[arg(long, value_enum, default_value = "user")]
         scope: ScopeArg,
     },
-    /// Uninstall a plugin and forget the permissions you accepted for it.
+    /// Uninstall a plugin (or a plugin bundle, with its quire.lock entry) and forget the permissions you accepted for it.
     Remove {
         /// The plugin's name, as `quire plugins list` shows it.
         name: String,
+        /// Remove a bundle even when its installed files have local changes.
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new plugin crate (Rust, quire-sdk) named NAME.
     New {
@@ -112,7 +115,7 @@ pub enum PluginsCommand {
         #[arg(long)]
         off: bool,
     },
-    /// Plugin marketplaces: add one, list them.
+    /// Plugin marketplaces: add, list and remove them.
     Marketplace {
         #[command(subcommand)]
         command: bundles::MarketplaceCommand,
@@ -176,14 +179,13 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
         config: setup.config.plugins,
     };
     match &args.command {
-        PluginsCommand::List { json } => {
-            let code = list(&ctx, *json);
-            bundles::drifted_rows(&full_config, &ctx.cwd, *json);
-            code
-        }
+        PluginsCommand::List { json } => list(&ctx, &full_config, *json),
         PluginsCommand::Inspect { target, json } => inspect(&ctx, target, *json).await,
         PluginsCommand::Add { path, yes, scope } => add(&ctx, path, *yes, *scope).await,
-        PluginsCommand::Remove { name } => remove(&ctx, name),
+        PluginsCommand::Remove { name, force } => {
+            bundles::remove(&full_config, &ctx.home, &ctx.cwd, name, *force)
+                .unwrap_or_else(|| remove(&ctx, name))
+        }
         PluginsCommand::New { name, dir } => new(&ctx, name, dir.as_deref()),
         PluginsCommand::Call {
             target,
@@ -208,7 +210,8 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
     }
 }
 
-fn list(ctx: &Ctx, json: bool) -> i32 {
+/// The WASM components, then the installed bundles.
+fn list(ctx: &Ctx, full: &quire::config::Config, json: bool) -> i32 {
     let d = discover::discover(&ctx.home, ctx.project_plugins(), &ctx.config);
     for w in &d.warnings {
         eprintln!("warning: {w}");
@@ -224,14 +227,17 @@ fn list(ctx: &Ctx, json: bool) -> i32 {
             });
             println!("{line}");
         }
+        bundles::rows(full, &ctx.cwd, json);
         return EXIT_OK;
     }
     if d.found.is_empty() {
-        eprintln!(
-            "no plugins found (looked in {}, {} and plugins.paths); add one with `quire plugins add PATH`",
-            discover::project_dir(&ctx.workspace).display(),
-            discover::user_dir(&ctx.home).display()
-        );
+        if bundles::rows(full, &ctx.cwd, json) == 0 {
+            eprintln!(
+                "no plugins found (looked in {}, {}, plugins.paths and the bundles in .agents/plugins, ~/.agents/plugins); add one with `quire plugins add PATH` or `quire plugins install NAME`",
+                discover::project_dir(&ctx.workspace).display(),
+                discover::user_dir(&ctx.home).display()
+            );
+        }
         return EXIT_OK;
     }
     println!(
@@ -249,6 +255,7 @@ fn list(ctx: &Ctx, json: bool) -> i32 {
             m.dir().display()
         );
     }
+    bundles::rows(full, &ctx.cwd, json);
     EXIT_OK
 }
 

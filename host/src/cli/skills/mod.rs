@@ -48,6 +48,7 @@ pub enum SkillsCommand {
         json: bool,
     },
     /// Create a skill skeleton (`validate --strict` flags its placeholder description until you write one).
+    #[command(visible_alias = "create")]
     New {
         /// The skill's name: lowercase letters, digits and single hyphens.
         name: String,

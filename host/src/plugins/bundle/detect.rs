@@ -200,7 +200,10 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
             match target {
                 0 => b.commands.push(p),
                 1 => b.agents.push(p),
-                _ => b.skills.push(p),
+                _ => {
+                    b.named_skills.push(p.clone());
+                    b.skills.push(p);
+                }
             }
         }
     }
@@ -217,6 +220,7 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
 
 fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for p in named_paths(file, m, "skills", b) {
+        b.named_skills.push(p.clone());
         b.skills.push(p);
     }
     for p in named_paths(file, m, "hooks", b) {

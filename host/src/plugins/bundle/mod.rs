@@ -78,6 +78,8 @@ pub struct Bundle {
     pub description: Option<String>,
     /// Folders holding `NAME/SKILL.md`.
     pub skills: Vec<PathBuf>,
+    /// The skill folders a manifest names: it promises skills there.
+    pub named_skills: Vec<PathBuf>,
     /// Folders of command Markdown files.
     pub commands: Vec<PathBuf>,
     /// Folders of agent definitions.

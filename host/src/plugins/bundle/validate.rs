@@ -12,6 +12,8 @@ use crate::plugins::manifest::{Access, MANIFEST_FILE, Manifest};
 pub struct Validation {
     pub bundle: Option<Bundle>,
     pub problems: Vec<Problem>,
+    /// Worth a look, but the bundle works (an empty `skills/`).
+    pub warnings: Vec<Problem>,
 }
 
 /// Validates the bundle in `root`.
@@ -28,15 +30,9 @@ pub fn validate(root: &Path) -> Validation {
         }
     };
     v.problems.extend(b.problems.iter().cloned());
+    v.problems.extend(links_out(root));
     for dir in &b.skills {
-        for r in crate::skills::validate::validate_path(dir, false) {
-            for p in &r.problems {
-                v.problems.push(Problem {
-                    file: r.location().to_path_buf(),
-                    message: p.clone(),
-                });
-            }
-        }
+        skills(&b, dir, &mut v);
     }
     let roots = crate::commands::CommandRoots {
         plugins: b
@@ -103,6 +99,82 @@ pub fn validate(root: &Path) -> Validation {
     }
     v.bundle = Some(b);
     v
+}
+
+/// The skills of `dir`, one of the bundle's skill folders: a skill
+/// reached through a link out of the bundle is reported by [`links_out`]
+/// alone; a folder without skills is a warning, an error when a manifest
+/// names it.
+fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
+    if !super::paths::stays_inside(&b.root, dir) {
+        return;
+    }
+    let reports = crate::skills::validate::validate_path(dir, false);
+    let empty = crate::skills::validate::find_skill_md(dir).is_none()
+        && matches!(reports.as_slice(), [r] if r.dir == dir);
+    if empty {
+        let rel = dir.strip_prefix(&b.root).unwrap_or(dir).display();
+        let problem = |message| Problem {
+            file: dir.to_path_buf(),
+            message,
+        };
+        if b.named_skills.iter().any(|n| n == dir) {
+            v.problems.push(problem(format!(
+                "the manifest names {rel}/ for its skills, but no skills are in {rel}/ (none of its folders holds a SKILL.md)"
+            )));
+        } else {
+            v.warnings.push(problem(format!(
+                "no skills in {rel}/ (none of its folders holds a SKILL.md)"
+            )));
+        }
+        return;
+    }
+    for r in reports {
+        if !super::paths::stays_inside(&b.root, &r.dir) {
+            continue;
+        }
+        for p in &r.problems {
+            v.problems.push(Problem {
+                file: r.location().to_path_buf(),
+                message: p.clone(),
+            });
+        }
+    }
+}
+
+/// Every symbolic link in the bundle that leaves it (or leads nowhere):
+/// quire does not load what such a link names.
+fn links_out(root: &Path) -> Vec<Problem> {
+    let Ok(real_root) = std::fs::canonicalize(root) else {
+        return Vec::new();
+    };
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git");
+    let mut out = Vec::new();
+    for e in walk.filter_map(Result::ok) {
+        if !e.path_is_symlink() {
+            continue;
+        }
+        let target = std::fs::read_link(e.path())
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        let message = match std::fs::canonicalize(e.path()) {
+            Ok(real) if real.starts_with(&real_root) => continue,
+            Ok(real) => format!(
+                "is a symbolic link to {target} ({}), outside the plugin; plugins may only use their own files, so it is not loaded",
+                real.display()
+            ),
+            Err(_) => format!("is a symbolic link to {target}, which does not exist"),
+        };
+        out.push(Problem {
+            file: e.path().to_path_buf(),
+            message,
+        });
+    }
+    out
 }
 
 /// A component's grants, one line each (`fs read ${workspace}`, `net

@@ -15,6 +15,16 @@ const INDEX_FILE: &str = "marketplaces.json";
 pub enum MarketError {
     #[error("{0}")]
     Invalid(String),
+    /// A marketplace of that name was added from another source.
+    #[error(
+        "a marketplace named '{name}' is already added from {existing}; {new} names itself '{name}' too. \
+         Not replaced: run `quire plugins marketplace remove {name}` first, or add again with --replace"
+    )]
+    NameTaken {
+        name: String,
+        existing: String,
+        new: String,
+    },
     #[error(transparent)]
     Share(#[from] share::ShareError),
 }
@@ -80,12 +90,15 @@ pub fn source_text(source: &str, cwd: &Path) -> Result<String, MarketError> {
 }
 
 /// Fetches the marketplace at `source` (`reference` for git), copies it
-/// into `~/.quire/marketplaces/NAME` and records it.
+/// into `~/.quire/marketplaces/NAME` and records it. Adding the source of
+/// an added marketplace again refreshes it; a marketplace of the same
+/// name from another source is refused unless `replace`.
 pub fn add_marketplace(
     home: &Path,
     cwd: &Path,
     source: &str,
     reference: Option<&str>,
+    replace: bool,
 ) -> Result<(AddedMarketplace, super::Catalog), MarketError> {
     let text = source_text(source, cwd)?;
     let src = share::Source::parse(&text);
@@ -105,6 +118,18 @@ pub fn add_marketplace(
     };
     let fetched = share::source::fetch(&src, reference, &ctx)?;
     let catalog = read_catalog(&fetched.dir)?;
+    let mut list = list_marketplaces(home);
+    if !replace
+        && let Some(old) = list
+            .iter()
+            .find(|m| m.name == catalog.name && m.source != text)
+    {
+        return Err(MarketError::NameTaken {
+            name: old.name.clone(),
+            existing: old.source.clone(),
+            new: text,
+        });
+    }
     let dest = market_dir(home, &catalog.name);
     copy_tree(&fetched.dir, &dest)?;
     let added = AddedMarketplace {
@@ -113,12 +138,36 @@ pub fn add_marketplace(
         reference: reference.map(str::to_string),
         commit: fetched.commit.clone(),
     };
-    let mut list = list_marketplaces(home);
     list.retain(|m| m.name != added.name);
     list.push(added.clone());
     save(home, &list)?;
     let catalog = read_catalog(&dest)?;
     Ok((added, catalog))
+}
+
+/// Forgets marketplace `name` and deletes its copy; plugins installed
+/// from it stay installed (their lock entries name their own sources).
+pub fn remove_marketplace(home: &Path, name: &str) -> Result<AddedMarketplace, MarketError> {
+    let mut list = list_marketplaces(home);
+    let Some(pos) = list.iter().position(|m| m.name == name) else {
+        let known: Vec<&str> = list.iter().map(|m| m.name.as_str()).collect();
+        return Err(MarketError::Invalid(format!(
+            "no marketplace is named '{name}' (added: {}); see `quire plugins marketplace list`",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    };
+    let gone = list.remove(pos);
+    let dir = market_dir(home, &gone.name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| MarketError::Invalid(format!("{}: {e}", dir.display())))?;
+    }
+    save(home, &list)?;
+    Ok(gone)
 }
 
 /// Copies the plain files of `from` (not `.git`, no symbolic links) to

@@ -50,3 +50,82 @@ fn a_folder_without_a_manifest_is_not_a_plugin() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("not a plugin"), "{}", r.stderr);
 }
+
+/// A Claude Code bundle `name` in the test repository with `manifest`
+/// extra fields; its folder.
+fn bundle(env: &TestEnv, name: &str, extra: &str) -> std::path::PathBuf {
+    env.write(
+        &format!("{name}/.claude-plugin/plugin.json"),
+        &format!("{{\"name\": \"{name}\"{extra}}}\n"),
+    );
+    env.repo_path().join(name)
+}
+
+#[test]
+fn symbolic_links_out_of_the_bundle_are_reported_as_such() {
+    use std::os::unix::fs::symlink;
+    let env = TestEnv::new("responses");
+    let root = bundle(&env, "linky", "");
+    env.write(
+        "linky/skills/own/SKILL.md",
+        "---\nname: own\ndescription: Its own skill, for tests.\n---\nBody.\n",
+    );
+    let outside = env.home.path().join("outside");
+    std::fs::create_dir_all(outside.join("elsewhere")).unwrap();
+    std::fs::write(
+        outside.join("elsewhere/SKILL.md"),
+        "---\nname: elsewhere\ndescription: Not the plugin's.\n---\nBody.\n",
+    )
+    .unwrap();
+    std::fs::write(outside.join("hooks.json"), "{\"hooks\": {}}\n").unwrap();
+    symlink(outside.join("elsewhere"), root.join("skills/borrowed")).unwrap();
+    std::fs::create_dir_all(root.join("hooks")).unwrap();
+    symlink(outside.join("hooks.json"), root.join("hooks/hooks.json")).unwrap();
+
+    let r = run(&env, &["plugins", "validate", "linky"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    for (link, target) in [
+        ("skills/borrowed", outside.join("elsewhere")),
+        ("hooks/hooks.json", outside.join("hooks.json")),
+    ] {
+        let target = target.display().to_string();
+        assert!(
+            r.stderr.lines().any(|l| l.contains(link)
+                && l.contains("symbolic link to")
+                && l.contains(&target)
+                && l.contains("outside the plugin")),
+            "{link} -> {target} not reported:\n{}",
+            r.stderr
+        );
+    }
+    assert!(!r.stderr.contains("elsewhere/SKILL.md"), "{}", r.stderr);
+    assert!(!r.stderr.contains("must match"), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("symbolic link").count(), 2, "{}", r.stderr);
+}
+
+#[test]
+fn an_empty_skills_folder_is_a_warning_unless_the_manifest_names_it() {
+    let env = TestEnv::new("responses");
+    let root = bundle(&env, "hollow", "");
+    std::fs::create_dir_all(root.join("skills")).unwrap();
+    let r = run(&env, &["plugins", "validate", "hollow"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("valid"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("warning: ") && r.stderr.contains("no skills in skills/"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Missing required file"), "{}", r.stderr);
+
+    let root = bundle(&env, "promise", ", \"skills\": \"./skills\"");
+    std::fs::create_dir_all(root.join("skills")).unwrap();
+    let r = run(&env, &["plugins", "validate", "promise"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("no skills are in skills/"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Missing required file"), "{}", r.stderr);
+}

@@ -124,3 +124,78 @@ fn completions_and_man_pages() {
     assert!(dir.path().join("quire.1").is_file());
     assert!(dir.path().join("quire-doctor.1").is_file());
 }
+
+/// The aliases a help page's "Commands:" section shows for `name`.
+fn aliases(page: &str, name: &str) -> Vec<String> {
+    page.lines()
+        .filter(|l| l.split_whitespace().next() == Some(name))
+        .filter_map(|l| l.split_once("[alias").map(|(_, a)| a))
+        .flat_map(|a| {
+            a.trim_start_matches("es")
+                .trim_start_matches(':')
+                .trim_end_matches(']')
+                .split(',')
+                .map(|w| w.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A summary like "Agent Skills: list, show, new" in `quire --help` (and
+/// atop the command's own page) names exactly its subcommands.
+#[test]
+fn command_summaries_name_the_real_subcommands() {
+    let env = TestEnv::new("chat");
+    let top = env.run(&["--help"]).stdout;
+    let mut checked = 0;
+    for line in section(&top, "Commands") {
+        let mut parts = line.trim().splitn(2, ' ');
+        let (Some(name), Some(summary)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let Some((_, list)) = summary.rsplit_once(": ") else {
+            continue;
+        };
+        let words: Vec<&str> = list.trim_end_matches('.').split(", ").collect();
+        let plain = |w: &&str| w.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        if words.len() < 2 || !words.iter().all(plain) {
+            continue;
+        }
+        let page = env.run(&[name, "--help"]).stdout;
+        let subs = subcommands(&page);
+        for w in &words {
+            let known = subs
+                .iter()
+                .any(|s| s == w || aliases(&page, s).iter().any(|a| a == w));
+            assert!(known, "`quire --help` says {name} has {w}:\n{page}");
+        }
+        for s in &subs {
+            let named = words.contains(&s.as_str())
+                || aliases(&page, s)
+                    .iter()
+                    .any(|a| words.contains(&a.as_str()));
+            assert!(named, "{name}'s summary {summary:?} leaves out {s}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} summaries checked:\n{top}");
+}
+
+#[test]
+fn create_is_new_for_skills_and_agents() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["skills", "create", "release-notes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        env.repo_path()
+            .join(".quire/skills/release-notes/SKILL.md")
+            .is_file()
+    );
+    let run = env.run(&["agents", "create", "test-runner"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        env.repo_path()
+            .join(".quire/agents/test-runner.md")
+            .is_file()
+    );
+}

@@ -117,7 +117,7 @@ fn add_refuses_what_it_cannot_write() {
     let env = TestEnv::new("responses");
     let srv = test_server().display().to_string();
     assert_eq!(env.run(&["mcp", "add", "a", "--", &srv]).code, 0);
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["mcp", "add", "a", "--", &srv], "already"),
         (&["mcp", "add", "b"], "quire mcp add b -- CMD ARGS..."),
         (
@@ -125,6 +125,15 @@ fn add_refuses_what_it_cannot_write() {
             "mcp_servers.b.url must be an http:// or https:// URL",
         ),
         (&["mcp", "add", "b.c", "--", &srv], "may not contain dots"),
+        // One rule on add: what the message says is what is checked.
+        (
+            &["mcp", "add", "../x", "--", &srv],
+            "use letters, digits, '-' and '_'",
+        ),
+        (
+            &["mcp", "add", "bad name!", "--", &srv],
+            "'bad name!' is not a usable MCP server name: use letters, digits, '-' and '_'",
+        ),
         (
             &["mcp", "add", "b", "--url", "http://h", "--env", "A=1"],
             "--env is for stdio servers",
@@ -135,4 +144,22 @@ fn add_refuses_what_it_cannot_write() {
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains(want), "{args:?}: {}", run.stderr);
     }
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(!config.contains("bad name"), "{config}");
+}
+
+#[test]
+fn doctor_quotes_a_hand_written_server_name_in_its_fix() {
+    let env = TestEnv::new("responses");
+    let path = env.home.path().join("config.toml");
+    let mut config = std::fs::read_to_string(&path).unwrap();
+    config.push_str("\n[mcp_servers.\"bad name!\"]\ncommand = \"/bin/false\"\n");
+    std::fs::write(&path, config).unwrap();
+    let run = env.run(&["doctor"]);
+    assert!(
+        run.stdout.contains("(`quire mcp remove 'bad name!'`)"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
 }

@@ -1,7 +1,7 @@
 //! Start, failure, restart and shutdown of stdio servers.
 
 use quire::agent::Extension;
-use quire::mcp::McpExtension;
+use quire::mcp::{McpExtension, McpServerConfig};
 use serde_json::json;
 
 use super::peers::{config, marker, spec, spec_of, wait_none_with, wait_some_with};
@@ -71,6 +71,25 @@ async fn a_server_that_does_not_start_in_time_fails_and_is_killed() {
         other => panic!("{other:?}"),
     }
     assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_printing_only_logs_on_stdout_is_named_for_them() {
+    let script = "echo 'Server v1.0 listening (not JSON-RPC)'; \
+                  echo '{\"level\":\"info\",\"msg\":\"ready\"}'; exec sleep 60";
+    let mut c = McpServerConfig::stdio("sh", vec!["-c".to_string(), script.to_string()]);
+    c.startup_timeout_sec = 0.5;
+    let h = Harness::start(vec![spec_of("chatty", &c)]);
+    match h.server("chatty").settled().await {
+        Status::Failed(e) => {
+            assert!(
+                e.contains("did not start within 0.5 s (startup_timeout_sec); it wrote 2 line(s) to stdout that are not JSON-RPC, the first: \"Server v1.0 listening (not JSON-RPC)\""),
+                "{e}"
+            );
+            assert!(e.contains("logs belong on stderr"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
