@@ -344,6 +344,12 @@ async fn drive<T>(
                 }
             }
             Some(ask) = io.approvals.recv() => {
+                // The agent's events from before the ask (the answer's
+                // text, the call starting) may be waiting: the ask can
+                // win the same poll in which they were sent.
+                while let Ok(ev) = io.events.try_recv() {
+                    app.event(&ev);
+                }
                 super::approve::show_request(app, &ask.0);
                 if cancel.is_cancelled() {
                     let mut p = Pending::new(ask);
