@@ -175,12 +175,9 @@ async fn run_one(
 /// Appends the files named `@path` (relative to `cwd`, inside it).
 fn attach_files(cmd: &SlashCommand, text: &str, cwd: &Path) -> Result<String, CommandError> {
     let mut files: Vec<(String, String)> = Vec::new();
-    for word in text.split_whitespace() {
-        let Some(rel) = word.strip_prefix('@') else {
-            continue;
-        };
-        let rel = rel.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
-        if rel.is_empty() || files.iter().any(|(p, _)| p == rel) {
+    for mention in super::mentions::mentions(text) {
+        let rel = mention.path.as_str();
+        if files.iter().any(|(p, _)| p == rel) {
             continue;
         }
         let path = cwd.join(rel);

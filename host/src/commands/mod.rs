@@ -13,6 +13,7 @@
 pub(crate) mod allowed;
 pub mod discover;
 pub mod expand;
+pub mod mentions;
 pub(crate) mod parse;
 
 use std::path::PathBuf;

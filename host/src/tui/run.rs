@@ -225,12 +225,16 @@ pub async fn run(
         let send = custom
             .as_ref()
             .map_or(message.as_str(), |p| p.text.as_str());
+        let attached = mention::attach(&setup.cwd, send);
         app.begin_task(&message);
+        for w in &attached.warnings {
+            app.note(&format!("warning: {w}"), pal.warn());
+        }
         let outcome = drive(
             &mut io,
             &mut app,
             &cancel,
-            session.run_task(&mention::attach(&setup.cwd, send), cancel.clone()),
+            session.run_task(&attached.text, cancel.clone()),
         )
         .await;
         app.end_task();
