@@ -143,13 +143,25 @@ async fn run_one(
     line: &str,
     ctx: &ExpandContext,
 ) -> Result<String, CommandError> {
-    if !allowed::permits(&cmd.allowed_tools, line) {
-        return Err(CommandError::NotAllowed {
-            command: cmd.name.clone(),
-            line: line.to_string(),
-            hint: allowed::hint(line),
-            path: cmd.path.clone(),
-        });
+    match allowed::verdict(&cmd.allowed_tools, line) {
+        allowed::Verdict::Allowed => {}
+        allowed::Verdict::NotCovered => {
+            return Err(CommandError::NotAllowed {
+                command: cmd.name.clone(),
+                line: line.to_string(),
+                hint: allowed::hint(line),
+                path: cmd.path.clone(),
+            });
+        }
+        allowed::Verdict::Operator { entry, what } => {
+            return Err(CommandError::Operator {
+                command: cmd.name.clone(),
+                line: line.to_string(),
+                entry,
+                what,
+                path: cmd.path.clone(),
+            });
+        }
     }
     tracing::debug!(command = %cmd.name, line, "commands: running a !` line");
     let outcome = run_sandboxed(ExecRequest {

@@ -80,6 +80,16 @@ pub enum CommandError {
         hint: String,
         path: PathBuf,
     },
+    #[error(
+        "/{command}: the line !`{line}` is refused: allowed-tools `{entry}` covers its start, but it has {what}, and a prefix or exact rule never admits redirections, pipes, substitutions or chained commands; leave that part out, or put plain `Bash` in the allowed-tools of {path} if the command may run anything"
+    )]
+    Operator {
+        command: String,
+        line: String,
+        entry: String,
+        what: &'static str,
+        path: PathBuf,
+    },
     #[error("/{command}: !`{line}` could not run: {message}")]
     Run {
         command: String,
