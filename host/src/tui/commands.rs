@@ -53,6 +53,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
                 app.patches = vec![Vec::new()];
                 app.status.skills.clear();
                 app.status.total = Default::default();
+                app.status.resumed = Default::default();
                 app.status.context_used = 0;
             }
             Err(e) => app.note(&format!("error: {e}"), pal.bad()),

@@ -116,7 +116,7 @@ pub async fn run(
         .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
     crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
-    let replay = loaded.as_ref().map(|l| l.items.clone());
+    let replay = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
@@ -139,8 +139,9 @@ pub async fn run(
     };
     app.status.context_window = session.context_window();
     drain(&mut io, &mut app);
-    if let Some(items) = replay {
+    if let Some((items, file)) = replay {
         app.replay(&items);
+        app.resumed_from(&file);
     }
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
     let mut pending = first;
@@ -203,6 +204,7 @@ pub async fn run(
                             Ok(items) => {
                                 drain(&mut io, &mut app);
                                 app.replay(&items);
+                                app.resumed_from(&s.path);
                             }
                             Err(e) => app.note(&format!("error: {e}"), pal.bad()),
                         }

@@ -94,3 +94,19 @@ fn text_before_a_call_shows_before_its_approval_prompt() {
     pty.send(CTRL_C); // the message came back to the composer
     quit(pty);
 }
+
+#[test]
+fn a_resumed_session_counts_on_from_its_tokens() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("the first answer"));
+    let run = env.run(&["exec", "the first question"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.server.push(Reply::text("the second answer"));
+    let mut pty = start(&env, &["resume", "last"], 100);
+    let screen = pty.wait_text("the first answer");
+    assert!(screen.contains("in 100 · cached 0 · out 20"), "{screen}");
+    pty.send("and again\r");
+    pty.wait_text("the second answer");
+    pty.wait_text("in 200 · cached 0 · out 40");
+    quit(pty);
+}
