@@ -13,43 +13,68 @@ pub struct Rows {
     pub cursor: (usize, usize),
 }
 
-/// Wraps `lines` at `width` columns; `cursor` is the line and the display
-/// column in it. A cursor after a full row goes to the start of the next,
-/// so it is always inside the width.
+/// Wraps `lines` at `width` columns, at a space when the row has one (a
+/// word longer than the width is broken); `cursor` is the line and the
+/// display column in it. A cursor after a full row goes to the start of
+/// the next, so it is always inside the width.
 pub fn soft_wrap(lines: &[String], cursor: (usize, usize), width: usize) -> Rows {
     let width = width.max(1);
     let mut rows = Vec::new();
-    let mut at = None;
+    let mut at = (0, 0);
     for (i, line) in lines.iter().enumerate() {
-        let here = i == cursor.0;
-        let (mut row, mut used, mut col) = (String::new(), 0usize, 0usize);
-        let mut first = true;
-        for ch in line.chars() {
-            let w = ch.width().unwrap_or(0);
-            if used + w > width && used > 0 {
-                rows.push((std::mem::take(&mut row), first));
-                (used, first) = (0, false);
-            }
-            if here && at.is_none() && col >= cursor.1 {
-                at = Some((rows.len(), used));
-            }
-            row.push(ch);
-            used += w;
-            col += w;
+        let chars: Vec<(char, usize)> = line.chars().map(|c| (c, c.width().unwrap_or(0))).collect();
+        let starts = breaks(&chars, width);
+        let first_row = rows.len();
+        for (k, &from) in starts.iter().enumerate() {
+            let to = starts.get(k + 1).copied().unwrap_or(chars.len());
+            let text: String = chars[from..to].iter().map(|(c, _)| c).collect();
+            rows.push((text, k == 0));
         }
-        if here && at.is_none() {
-            if used >= width {
-                rows.push((std::mem::take(&mut row), first));
-                (used, first) = (0, false);
-            }
-            at = Some((rows.len(), used));
+        if i != cursor.0 {
+            continue;
         }
-        rows.push((row, first));
+        // The character the cursor stands before.
+        let mut col = 0;
+        let index = chars
+            .iter()
+            .position(|(_, w)| {
+                let here = col >= cursor.1;
+                col += w;
+                here
+            })
+            .unwrap_or(chars.len());
+        let k = starts.iter().rposition(|&s| s <= index).unwrap_or(0);
+        let used: usize = chars[starts[k]..index].iter().map(|(_, w)| w).sum();
+        at = if used >= width && index == chars.len() {
+            rows.push((String::new(), false));
+            (rows.len() - 1, 0)
+        } else {
+            (first_row + k, used)
+        };
     }
-    Rows {
-        cursor: at.unwrap_or((rows.len().saturating_sub(1), 0)),
-        rows,
+    Rows { rows, cursor: at }
+}
+
+/// Where each row of one line starts (char indices; the first is 0).
+fn breaks(chars: &[(char, usize)], width: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let (mut row, mut used, mut after_space) = (0usize, 0usize, None);
+    for (i, &(c, w)) in chars.iter().enumerate() {
+        while used + w > width && i > row {
+            row = match after_space {
+                Some(s) if s > row && s < i => s,
+                _ => i,
+            };
+            starts.push(row);
+            used = chars[row..i].iter().map(|(_, w)| w).sum();
+            after_space = None;
+        }
+        used += w;
+        if c == ' ' {
+            after_space = Some(i + 1);
+        }
     }
+    starts
 }
 
 /// The first of `shown` rows to show of `total` so the cursor's row is
@@ -73,7 +98,19 @@ mod tests {
         let r = soft_wrap(&["abcdefghij".into()], (0, 10), 4);
         assert_eq!(texts(&r), ["abcd", "efgh", "ij"]);
         assert_eq!(r.cursor, (2, 2));
-        assert_eq!(r.rows[1].1, false);
+        assert!(!r.rows[1].1);
+    }
+
+    #[test]
+    fn rows_break_at_spaces_and_the_cursor_moves_with_its_word() {
+        let r = soft_wrap(&["one two three".into()], (0, 6), 9);
+        assert_eq!(texts(&r), ["one two ", "three"]);
+        assert_eq!(r.cursor, (0, 6));
+        let r = soft_wrap(&["one two three".into()], (0, 10), 9);
+        assert_eq!(r.cursor, (1, 2), "in \"three\", moved down");
+        let r = soft_wrap(&["a verylongword".into()], (0, 14), 6);
+        assert_eq!(texts(&r), ["a ", "verylo", "ngword", ""]);
+        assert_eq!(r.cursor, (3, 0));
     }
 
     #[test]
@@ -100,6 +137,7 @@ mod tests {
         let lines = vec!["one".to_string(), "two two".to_string(), String::new()];
         let r = soft_wrap(&lines, (1, 2), 4);
         assert_eq!(texts(&r), ["one", "two ", "two", ""]);
+        assert_eq!(soft_wrap(&lines, (2, 0), 4).cursor, (3, 0));
         assert_eq!(
             r.rows.iter().map(|(_, f)| *f).collect::<Vec<_>>(),
             [true, true, false, true]
