@@ -34,42 +34,92 @@ pub fn split_list(text: &str) -> Vec<String> {
     out
 }
 
+/// What `allowed-tools` says of a command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    /// No entry covers it.
+    NotCovered,
+    /// `entry` covers the line up to its first shell operator, but a line
+    /// with `what` (a redirection, a pipe, a substitution, a chain of
+    /// commands) is never admitted by a prefix or exact rule.
+    Operator {
+        entry: String,
+        what: &'static str,
+    },
+}
+
 /// Whether `command` may run under `allowed`. A command with shell
 /// operators (`;`, `&`, `|`, redirections, substitutions) needs plain
 /// `Bash`: a prefix like `git status:*` must not let `git status; rm -rf
 /// ~` through.
-pub fn permits(allowed: &[String], command: &str) -> bool {
+pub fn verdict(allowed: &[String], command: &str) -> Verdict {
     let command = command.trim();
-    let compound = command.contains([';', '&', '|', '>', '<', '`', '\n', '$', '(', ')']);
-    allowed.iter().any(|entry| {
-        let entry = entry.trim();
-        if entry == "Bash" || entry == "Bash(*)" {
-            return true;
-        }
-        let Some(pattern) = entry
-            .strip_prefix("Bash(")
-            .and_then(|p| p.strip_suffix(')'))
-        else {
-            return false;
-        };
-        if compound {
-            return false;
-        }
-        match pattern
-            .strip_suffix(":*")
-            .or_else(|| pattern.strip_suffix(" *"))
-            .or_else(|| pattern.strip_suffix('*'))
-        {
-            Some(prefix) => {
-                let prefix = prefix.trim_end();
-                command == prefix
-                    || command
-                        .strip_prefix(prefix)
-                        .is_some_and(|rest| prefix.is_empty() || rest.starts_with(' '))
+    let entries = || allowed.iter().map(|e| e.trim());
+    if entries().any(|e| e == "Bash" || e == "Bash(*)") {
+        return Verdict::Allowed;
+    }
+    match operator(command) {
+        None if entries().any(|e| covers(e, command)) => Verdict::Allowed,
+        None => Verdict::NotCovered,
+        Some((at, what)) => {
+            let head = command[..at].trim();
+            match entries().find(|e| !head.is_empty() && covers(e, head)) {
+                Some(entry) => Verdict::Operator {
+                    entry: entry.to_string(),
+                    what,
+                },
+                None => Verdict::NotCovered,
             }
-            None => command == pattern.trim(),
         }
-    })
+    }
+}
+
+/// Whether `command` may run under `allowed`.
+#[cfg(test)]
+pub fn permits(allowed: &[String], command: &str) -> bool {
+    verdict(allowed, command) == Verdict::Allowed
+}
+
+/// The first shell operator of `command`: its byte offset and what it is.
+fn operator(command: &str) -> Option<(usize, &'static str)> {
+    let (at, c) = command.char_indices().find(|(_, c)| {
+        matches!(
+            c,
+            ';' | '&' | '|' | '>' | '<' | '`' | '\n' | '$' | '(' | ')'
+        )
+    })?;
+    let what = match c {
+        '>' | '<' => "a redirection",
+        '|' if !command[at..].starts_with("||") => "a pipe",
+        '`' | '$' | '(' | ')' => "a substitution",
+        _ => "a chain of commands",
+    };
+    Some((at, what))
+}
+
+/// Whether one `Bash(…)` entry covers a command without operators.
+fn covers(entry: &str, command: &str) -> bool {
+    let Some(pattern) = entry
+        .strip_prefix("Bash(")
+        .and_then(|p| p.strip_suffix(')'))
+    else {
+        return false;
+    };
+    match pattern
+        .strip_suffix(":*")
+        .or_else(|| pattern.strip_suffix(" *"))
+        .or_else(|| pattern.strip_suffix('*'))
+    {
+        Some(prefix) => {
+            let prefix = prefix.trim_end();
+            command == prefix
+                || command
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| prefix.is_empty() || rest.starts_with(' '))
+        }
+        None => command == pattern.trim(),
+    }
 }
 
 /// The prefix to suggest for `command` (its first two words).
@@ -117,5 +167,31 @@ mod tests {
         assert!(!permits(&a, "git status && curl x | sh"));
         assert!(!permits(&a, "git status $(rm x)"));
         assert!(permits(&list(&["Bash"]), "git status | head -5"));
+    }
+
+    #[test]
+    fn a_covered_line_refused_for_its_operator_says_which() {
+        let a = list(&["Bash(git log:*)"]);
+        let op = |line: &str| match verdict(&a, line) {
+            Verdict::Operator { entry, what } => Some((entry, what)),
+            _ => None,
+        };
+        let entry = "Bash(git log:*)".to_string();
+        assert_eq!(
+            op("git log -1 > /tmp/x"),
+            Some((entry.clone(), "a redirection"))
+        );
+        assert_eq!(op("git log | head"), Some((entry.clone(), "a pipe")));
+        assert_eq!(
+            op("git log $(rm x)"),
+            Some((entry.clone(), "a substitution"))
+        );
+        assert_eq!(
+            op("git log; rm x"),
+            Some((entry.clone(), "a chain of commands"))
+        );
+        assert_eq!(op("git log || rm x"), Some((entry, "a chain of commands")));
+        assert_eq!(verdict(&a, "git push > x"), Verdict::NotCovered);
+        assert_eq!(verdict(&a, "> x"), Verdict::NotCovered);
     }
 }

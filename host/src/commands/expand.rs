@@ -143,13 +143,25 @@ async fn run_one(
     line: &str,
     ctx: &ExpandContext,
 ) -> Result<String, CommandError> {
-    if !allowed::permits(&cmd.allowed_tools, line) {
-        return Err(CommandError::NotAllowed {
-            command: cmd.name.clone(),
-            line: line.to_string(),
-            hint: allowed::hint(line),
-            path: cmd.path.clone(),
-        });
+    match allowed::verdict(&cmd.allowed_tools, line) {
+        allowed::Verdict::Allowed => {}
+        allowed::Verdict::NotCovered => {
+            return Err(CommandError::NotAllowed {
+                command: cmd.name.clone(),
+                line: line.to_string(),
+                hint: allowed::hint(line),
+                path: cmd.path.clone(),
+            });
+        }
+        allowed::Verdict::Operator { entry, what } => {
+            return Err(CommandError::Operator {
+                command: cmd.name.clone(),
+                line: line.to_string(),
+                entry,
+                what,
+                path: cmd.path.clone(),
+            });
+        }
     }
     tracing::debug!(command = %cmd.name, line, "commands: running a !` line");
     let outcome = run_sandboxed(ExecRequest {
@@ -175,12 +187,9 @@ async fn run_one(
 /// Appends the files named `@path` (relative to `cwd`, inside it).
 fn attach_files(cmd: &SlashCommand, text: &str, cwd: &Path) -> Result<String, CommandError> {
     let mut files: Vec<(String, String)> = Vec::new();
-    for word in text.split_whitespace() {
-        let Some(rel) = word.strip_prefix('@') else {
-            continue;
-        };
-        let rel = rel.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
-        if rel.is_empty() || files.iter().any(|(p, _)| p == rel) {
+    for mention in super::mentions::mentions(text) {
+        let rel = mention.path.as_str();
+        if files.iter().any(|(p, _)| p == rel) {
             continue;
         }
         let path = cwd.join(rel);

@@ -13,6 +13,7 @@
 pub(crate) mod allowed;
 pub mod discover;
 pub mod expand;
+pub mod mentions;
 pub(crate) mod parse;
 
 use std::path::PathBuf;
@@ -77,6 +78,16 @@ pub enum CommandError {
         command: String,
         line: String,
         hint: String,
+        path: PathBuf,
+    },
+    #[error(
+        "/{command}: the line !`{line}` is refused: allowed-tools `{entry}` covers its start, but it has {what}, and a prefix or exact rule never admits redirections, pipes, substitutions or chained commands; leave that part out, or put plain `Bash` in the allowed-tools of {path} if the command may run anything"
+    )]
+    Operator {
+        command: String,
+        line: String,
+        entry: String,
+        what: &'static str,
         path: PathBuf,
     },
     #[error("/{command}: !`{line}` could not run: {message}")]

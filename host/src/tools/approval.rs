@@ -179,15 +179,30 @@ impl TimedApprover {
     }
 }
 
+/// Adds the time since `started` to `into` when dropped.
+struct Wait<'a> {
+    started: std::time::Instant,
+    into: &'a std::sync::atomic::AtomicU64,
+}
+
+impl Drop for Wait<'_> {
+    fn drop(&mut self) {
+        let us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.into
+            .fetch_add(us, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 #[async_trait::async_trait]
 impl Approver for TimedApprover {
     async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
-        let started = std::time::Instant::now();
-        let decision = self.inner.ask(request).await;
-        let us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        self.waited_us
-            .fetch_add(us, std::sync::atomic::Ordering::Relaxed);
-        decision
+        // Counted when the ask ends or is dropped: an interrupt at the
+        // prompt drops it, and that wait is not the call's time either.
+        let _wait = Wait {
+            started: std::time::Instant::now(),
+            into: &self.waited_us,
+        };
+        self.inner.ask(request).await
     }
 
     fn is_interactive(&self) -> bool {
@@ -196,5 +211,37 @@ impl Approver for TimedApprover {
 
     fn denial_reason(&self) -> Option<String> {
         self.inner.denial_reason()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A user who never answers.
+    struct Silent;
+
+    #[async_trait::async_trait]
+    impl Approver for Silent {
+        async fn ask(&self, _: ApprovalRequest) -> ApprovalDecision {
+            std::future::pending().await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wait_cut_short_by_an_interrupt_is_counted_too() {
+        let timed = TimedApprover::new(std::sync::Arc::new(Silent));
+        let request = ApprovalRequest {
+            tool: "shell".into(),
+            summary: "touch x".into(),
+            reason: None,
+            always_key: None,
+            detail: None,
+        };
+        let pause = std::time::Duration::from_millis(30);
+        // The interrupt drops the ask, as the registry's select does.
+        let asked = tokio::time::timeout(pause, timed.ask(request)).await;
+        assert!(asked.is_err(), "never answered");
+        assert!(timed.waited() >= pause, "{:?}", timed.waited());
     }
 }

@@ -33,7 +33,8 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
     let pal = app.pal;
     match name {
         "/help" => {
-            let mut lines = vec![Line::styled(KEYS, pal.dim())];
+            // Wrapped: the keys are wider than most terminals.
+            let mut lines = super::cells::note(KEYS, pal.dim(), app.width);
             for (c, d) in COMMANDS {
                 lines.push(Line::from(format!("  {c:<12} {d}")));
             }
@@ -52,6 +53,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
                 app.patches = vec![Vec::new()];
                 app.status.skills.clear();
                 app.status.total = Default::default();
+                app.status.resumed = Default::default();
                 app.status.context_used = 0;
             }
             Err(e) => app.note(&format!("error: {e}"), pal.bad()),

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use quire::commands::mentions::mention_form;
+
 use super::app::App;
 
 /// The slash commands and what they do.
@@ -47,9 +49,12 @@ pub fn refresh(app: &mut App) {
     if whole.starts_with('/') && !whole.contains([' ', '\n']) {
         app.menu = commands(&whole);
     } else if let Some(prefix) = word.strip_prefix('@') {
+        // `@"my fi` completes as `my fi`; a path with spaces is inserted
+        // quoted, the form the attachment reads.
+        let prefix = prefix.strip_prefix('"').unwrap_or(prefix);
         app.menu = files(prefix)
             .into_iter()
-            .map(|f| (format!("@{f}"), String::new()))
+            .map(|f| (mention_form(&f), String::new()))
             .collect();
     }
 }

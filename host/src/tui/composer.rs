@@ -239,11 +239,22 @@ impl Composer {
         }
     }
 
-    /// The word the cursor is at the end of (for completion).
+    /// The word the cursor is at the end of (for completion); an open
+    /// `@"…` (a quoted path being typed) is one word, spaces and all.
     pub fn current_word(&self) -> &str {
         let line = &self.lines[self.row];
         let at = byte_at(line, self.col);
-        let start = line[..at]
+        let before = &line[..at];
+        if let Some(q) = before.rfind("@\"")
+            && before[..q]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace)
+            && !before[q + 2..].contains('"')
+        {
+            return &before[q..];
+        }
+        let start = before
             .rfind(char::is_whitespace)
             .map(|i| i + 1)
             .unwrap_or(0);
@@ -313,5 +324,10 @@ mod tests {
         assert_eq!(c.text(), "look at @src/main.rs ");
         c.delete_word();
         assert_eq!(c.text(), "look at ");
+        c.insert_str("@\"my fi");
+        assert_eq!(c.current_word(), "@\"my fi");
+        c.replace_word("@\"my file.txt\" ");
+        assert_eq!(c.text(), "look at @\"my file.txt\" ");
+        assert_eq!(c.current_word(), "");
     }
 }

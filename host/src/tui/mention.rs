@@ -1,52 +1,109 @@
-//! `@path` in a message: the path stays in the text, and quire adds the
-//! file's contents after the message as context, so the model need not
-//! read it first. Only regular UTF-8 files inside the workspace, up to
-//! [`MAX_BYTES`], are attached; anything else is left as typed.
+//! `@path` in a message (`@"path with spaces"` quoted): the path stays in
+//! the text, and quire adds the file's contents after the message as
+//! context, so the model need not read it first. Only regular UTF-8 files
+//! inside the workspace, up to [`MAX_BYTES`], are attached; a mention that
+//! reads as a path but is not attached gets a warning saying why.
 
 use std::path::Path;
+
+use quire::commands::mentions::mentions;
 
 /// The largest file attached whole.
 pub const MAX_BYTES: u64 = 64 * 1024;
 
+/// A message with its files, and what was mentioned but not attached.
+pub struct Attached {
+    pub text: String,
+    pub warnings: Vec<String>,
+}
+
 /// `message` with the contents of the workspace files it mentions as
 /// `@path` appended (each once, in order of mention).
-pub fn attach(root: &Path, message: &str) -> String {
-    let Ok(root) = root.canonicalize() else {
-        return message.to_string();
+pub fn attach(root: &Path, message: &str) -> Attached {
+    let mut out = Attached {
+        text: message.to_string(),
+        warnings: Vec::new(),
     };
-    let mut seen: Vec<&str> = Vec::new();
-    let mut out = message.to_string();
-    for word in message.split_whitespace() {
-        let Some(rel) = word.strip_prefix('@') else {
-            continue;
-        };
-        let rel = rel.trim_end_matches([',', '.', ';', ':', ')', '?', '!']);
-        if rel.is_empty() || seen.contains(&rel) {
+    let Ok(root) = root.canonicalize() else {
+        return out;
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for m in mentions(message) {
+        if seen.contains(&m.path) {
             continue;
         }
-        if let Some(text) = read_inside(&root, rel) {
-            seen.push(rel);
-            out.push_str(&format!("\n\n<file path=\"{rel}\">\n{text}"));
-            if !text.ends_with('\n') {
-                out.push('\n');
+        seen.push(m.path.clone());
+        match read_inside(&root, &m.path) {
+            Ok(text) => {
+                let rel = &m.path;
+                out.text
+                    .push_str(&format!("\n\n<file path=\"{rel}\">\n{text}"));
+                if !text.ends_with('\n') {
+                    out.text.push('\n');
+                }
+                out.text.push_str("</file>");
             }
-            out.push_str("</file>");
+            Err(why) if m.looks_like_path() => out.warnings.push(format!(
+                "{} is not attached: {why}",
+                quire::commands::mentions::mention_form(&m.path)
+            )),
+            Err(_) => {}
         }
     }
     out
 }
 
-/// The file's text when `rel` names a small UTF-8 file under `root`.
-fn read_inside(root: &Path, rel: &str) -> Option<String> {
-    let path = root.join(rel).canonicalize().ok()?;
+/// The file's text when `rel` names a small UTF-8 file under `root`, else
+/// why not.
+fn read_inside(root: &Path, rel: &str) -> Result<String, String> {
+    let outside = || {
+        format!(
+            "it is outside the workspace {}; only files inside it are attached",
+            root.display()
+        )
+    };
+    // Outside as written (`../a.txt`, `/etc/x`), whether or not it exists.
+    if !lexically_inside(root, rel) {
+        return Err(outside());
+    }
+    let path = root
+        .join(rel)
+        .canonicalize()
+        .map_err(|_| "no such file in the workspace (Tab completes @paths)".to_string())?;
     if !path.starts_with(root) {
-        return None;
+        return Err(outside());
     }
-    let meta = std::fs::metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_BYTES {
-        return None;
+    let meta = std::fs::metadata(&path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("it is not a file".into());
     }
-    String::from_utf8(std::fs::read(&path).ok()?).ok()
+    if meta.len() > MAX_BYTES {
+        return Err(format!(
+            "it has {} bytes, more than the {MAX_BYTES} attached whole",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
+}
+
+/// Whether `root/rel`, `..` resolved without the file system, stays in
+/// `root`.
+fn lexically_inside(root: &Path, rel: &str) -> bool {
+    use std::path::Component;
+    let mut depth = 0usize;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            Component::ParentDir => return false,
+            Component::RootDir | Component::Prefix(_) => {
+                return Path::new(rel).starts_with(root);
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -74,11 +131,49 @@ mod tests {
             escape.display()
         );
         let out = attach(&root, &msg);
-        assert!(out.starts_with(&msg), "the message is kept as typed");
-        assert_eq!(out.matches("<file path=").count(), 1, "{out}");
+        assert!(out.text.starts_with(&msg), "the message is kept as typed");
+        assert_eq!(out.text.matches("<file path=").count(), 1, "{}", out.text);
         assert!(
-            out.ends_with("<file path=\"src/calc.py\">\ndef add(a, b):\n    return a - b\n</file>")
+            out.text.ends_with(
+                "<file path=\"src/calc.py\">\ndef add(a, b):\n    return a - b\n</file>"
+            )
         );
-        assert_eq!(attach(&root, "no mentions"), "no mentions");
+        assert_eq!(attach(&root, "no mentions").text, "no mentions");
+    }
+
+    #[test]
+    fn quoted_paths_with_spaces_are_attached() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("my file ü.txt"), "hello").unwrap();
+        let out = attach(dir.path(), "read @\"my file ü.txt\" please");
+        assert!(
+            out.text
+                .ends_with("<file path=\"my file ü.txt\">\nhello\n</file>"),
+            "{}",
+            out.text
+        );
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn paths_not_attached_are_named_and_prose_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = attach(
+            &root,
+            "see @../a.txt and @missing.txt, mail me@example.com, thanks @alice",
+        );
+        assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+        assert!(
+            out.warnings[0].starts_with("@../a.txt is not attached: it is outside the workspace"),
+            "{:?}",
+            out.warnings
+        );
+        assert!(
+            out.warnings[1].starts_with("@missing.txt is not attached: no such file"),
+            "{:?}",
+            out.warnings
+        );
     }
 }

@@ -19,6 +19,7 @@ mod prices;
 mod review;
 mod run;
 mod signals;
+mod soft_wrap;
 mod status;
 mod stream;
 mod style;

@@ -185,6 +185,7 @@ fn status_line() {
             cached_input_tokens: 100_000,
             cache_write_input_tokens: 0,
         },
+        resumed: Usage::default(),
         skills: vec!["pdf".into(), "release-notes".into()],
         mcp: Some("1 failed".into()),
     };

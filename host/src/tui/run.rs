@@ -116,7 +116,7 @@ pub async fn run(
         .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
     crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
-    let replay = loaded.as_ref().map(|l| l.items.clone());
+    let replay = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
@@ -139,8 +139,9 @@ pub async fn run(
     };
     app.status.context_window = session.context_window();
     drain(&mut io, &mut app);
-    if let Some(items) = replay {
+    if let Some((items, file)) = replay {
         app.replay(&items);
+        app.resumed_from(&file);
     }
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
     let mut pending = first;
@@ -203,6 +204,7 @@ pub async fn run(
                             Ok(items) => {
                                 drain(&mut io, &mut app);
                                 app.replay(&items);
+                                app.resumed_from(&s.path);
                             }
                             Err(e) => app.note(&format!("error: {e}"), pal.bad()),
                         }
@@ -225,12 +227,16 @@ pub async fn run(
         let send = custom
             .as_ref()
             .map_or(message.as_str(), |p| p.text.as_str());
+        let attached = mention::attach(&setup.cwd, send);
         app.begin_task(&message);
+        for w in &attached.warnings {
+            app.note(&format!("warning: {w}"), pal.warn());
+        }
         let outcome = drive(
             &mut io,
             &mut app,
             &cancel,
-            session.run_task(&mention::attach(&setup.cwd, send), cancel.clone()),
+            session.run_task(&attached.text, cancel.clone()),
         )
         .await;
         app.end_task();
@@ -344,6 +350,12 @@ async fn drive<T>(
                 }
             }
             Some(ask) = io.approvals.recv() => {
+                // The agent's events from before the ask (the answer's
+                // text, the call starting) may be waiting: the ask can
+                // win the same poll in which they were sent.
+                while let Ok(ev) = io.events.try_recv() {
+                    app.event(&ev);
+                }
                 super::approve::show_request(app, &ask.0);
                 if cancel.is_cancelled() {
                     let mut p = Pending::new(ask);

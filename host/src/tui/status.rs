@@ -22,6 +22,8 @@ pub struct Status {
     /// Input tokens of the last response (the context in use).
     pub context_used: u64,
     pub total: Usage,
+    /// What a resumed session had used before this run (in `total`).
+    pub resumed: Usage,
     pub skills: Vec<String>,
     /// MCP servers not (yet) usable, e.g. `1 failed`.
     pub mcp: Option<String>,

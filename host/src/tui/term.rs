@@ -10,9 +10,11 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 use ratatui::{Terminal, TerminalOptions, Viewport};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
 
@@ -74,8 +76,73 @@ pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Resu
         let h = part.len() as u16;
         term.insert_before(h, |buf| {
             Paragraph::new(part).render(buf.area, buf);
+            hide_continuations(buf);
         })?;
     }
     term.draw(|f| app.draw(f))?;
     Ok(())
+}
+
+/// Empties the cells a wide character covers after its first.
+///
+/// `insert_before` (ratatui 0.29 without its `scrolling-regions` feature)
+/// hands every cell of the inserted lines to the backend, which prints
+/// each one where the last left the cursor. A wide character moves the
+/// terminal's cursor two columns, so the blank its second cell holds was
+/// printed after it: a stray space after each CJK character or emoji, and
+/// the rest of the line shifted right. An empty symbol prints nothing and
+/// keeps the cursor where the wide character left it.
+pub(super) fn hide_continuations(buf: &mut Buffer) {
+    let width = usize::from(buf.area.width);
+    if width == 0 {
+        return;
+    }
+    for row in buf.content.chunks_mut(width) {
+        let mut covered = 0usize;
+        for cell in row {
+            if covered > 0 {
+                cell.set_symbol("");
+                covered -= 1;
+            } else {
+                covered = cell.symbol().width().saturating_sub(1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+
+    /// What the terminal shows after the cells are printed the way
+    /// `insert_before` prints them (every cell, moving only at a gap).
+    fn printed(buf: &Buffer) -> String {
+        let mut out = Vec::new();
+        let width = buf.area.width;
+        let cells = buf.content.iter().enumerate().map(|(i, c)| {
+            let i = i as u16;
+            (i % width, i / width, c)
+        });
+        CrosstermBackend::new(&mut out)
+            .draw(cells)
+            .expect("drawn into memory");
+        let mut screen = vt100::Parser::new(buf.area.height + 2, width, 0);
+        screen.process(&out);
+        screen.screen().contents()
+    }
+
+    #[test]
+    fn wide_characters_are_printed_once_with_nothing_after_them() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 2));
+        let lines = vec![Line::from("› 日本語 ok"), Line::from("ünï 🚀 x")];
+        Paragraph::new(lines).render(buf.area, &mut buf);
+        // What ratatui's cells print unchanged: a blank after each.
+        let before = printed(&buf);
+        assert!(before.starts_with("› 日 本 語  ok"), "{before:?}");
+        hide_continuations(&mut buf);
+        let shown = printed(&buf);
+        let rows: Vec<&str> = shown.lines().map(str::trim_end).collect();
+        assert_eq!(rows, ["› 日本語 ok", "ünï 🚀 x"]);
+    }
 }

@@ -51,5 +51,6 @@ fn colour_on_a_terminal_without_no_color() {
 
 mod agents;
 mod commands;
+mod screen;
 mod start;
 mod tui;

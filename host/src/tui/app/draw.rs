@@ -8,11 +8,15 @@ use ratatui::widgets::Paragraph;
 
 use super::App;
 use crate::cli::summary::clip;
+use crate::tui::soft_wrap::{first_shown, soft_wrap};
 use crate::tui::status;
 use crate::tui::wrap::wrap;
 
 /// Rows of reasoning shown under the working indicator.
 const REASONING_ROWS: usize = 2;
+
+/// The most rows the composer grows to; longer input scrolls.
+const COMPOSER_ROWS: usize = 6;
 
 impl App {
     /// Draws the live area.
@@ -74,7 +78,7 @@ impl App {
                 Span::styled(format!(" {desc}"), self.pal.dim()),
             ]));
         }
-        let composer = self.composer_lines();
+        let (composer, cursor) = self.composer_lines(area);
         let status = self.status.line(area.width, &self.pal);
         let fixed = composer.len() + 1;
         let room = usize::from(area.height).saturating_sub(fixed);
@@ -98,14 +102,8 @@ impl App {
             Rect::new(area.x, bottom.saturating_sub(1), area.width, 1),
         );
         if self.approval.is_none() {
-            let (row, col) = self.composer.cursor();
-            let first = self
-                .composer
-                .lines()
-                .len()
-                .saturating_sub(usize::from(comp_h));
-            let y = comp_y + row.saturating_sub(first) as u16;
-            f.set_cursor_position((area.x + 2 + col as u16, y));
+            let (row, col) = cursor;
+            f.set_cursor_position((area.x + 2 + col as u16, comp_y + row as u16));
         }
     }
 
@@ -130,26 +128,26 @@ impl App {
         lines.into_iter().skip(skip).collect()
     }
 
-    fn composer_lines(&self) -> Vec<Line<'static>> {
-        let lines = self.composer.lines();
-        let max = 5usize;
-        let skip = lines
-            .len()
-            .saturating_sub(max)
-            .min(self.composer.cursor().0);
-        lines
-            .iter()
+    /// The composer's rows, soft-wrapped at the width and scrolled to
+    /// keep the cursor in view, and the cursor within them.
+    fn composer_lines(&self, area: Rect) -> (Vec<Line<'static>>, (usize, usize)) {
+        let text_width = usize::from(area.width).saturating_sub(2);
+        let wrapped = soft_wrap(self.composer.lines(), self.composer.cursor(), text_width);
+        let max = COMPOSER_ROWS.min(usize::from(area.height).saturating_sub(2).max(1));
+        let (row, col) = wrapped.cursor;
+        let first = first_shown(wrapped.rows.len(), max, row);
+        let lines = wrapped
+            .rows
+            .into_iter()
             .enumerate()
-            .skip(skip)
+            .skip(first)
             .take(max)
-            .map(|(i, l)| {
-                let lead = if i == 0 { "› " } else { "  " };
-                Line::from(vec![
-                    Span::styled(lead, self.pal.accent()),
-                    Span::raw(l.clone()),
-                ])
+            .map(|(i, (text, starts))| {
+                let lead = if i == 0 && starts { "› " } else { "  " };
+                Line::from(vec![Span::styled(lead, self.pal.accent()), Span::raw(text)])
             })
-            .collect()
+            .collect();
+        (lines, (row - first, col))
     }
 }
 

@@ -128,7 +128,8 @@ impl App {
                 usage, total_usage, ..
             } => {
                 self.status.context_used = usage.input_tokens;
-                self.status.total = *total_usage;
+                self.status.total = self.status.resumed;
+                self.status.total.add(total_usage);
             }
             Event::TaskCompleted { status, .. } => {
                 self.end_stream();

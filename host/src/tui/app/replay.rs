@@ -1,5 +1,9 @@
 //! A resumed session's history written back into the scrollback.
 
+use std::path::Path;
+
+use quire::model::Usage;
+use quire::store::Record;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
@@ -62,4 +66,40 @@ impl App {
             }
         }
     }
+
+    /// The status line carries on from a resumed session's file: its
+    /// tokens so far (the session's own count starts again at zero) and
+    /// the context its last response used.
+    pub fn resumed_from(&mut self, file: &Path) {
+        let (total, last) = recorded_usage(file);
+        self.status.resumed = total;
+        self.status.total = total;
+        self.status.context_used = last.map_or(0, |u| u.input_tokens);
+    }
+}
+
+/// The usage of every response a session file recorded (its
+/// `turn_completed` events), added up, and the last one.
+pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
+    let mut total = Usage::default();
+    let mut last = None;
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return (total, last);
+    };
+    for line in text.lines() {
+        let Ok(Record::Event { event }) = serde_json::from_str::<Record>(line) else {
+            continue;
+        };
+        if event.get("type").and_then(Value::as_str) != Some("turn_completed") {
+            continue;
+        }
+        if let Some(u) = event
+            .get("usage")
+            .and_then(|u| serde_json::from_value::<Usage>(u.clone()).ok())
+        {
+            total.add(&u);
+            last = Some(u);
+        }
+    }
+    (total, last)
 }

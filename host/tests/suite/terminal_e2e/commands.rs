@@ -235,3 +235,24 @@ fn approvals_changes_the_policy_for_the_next_calls() {
     assert!(env.repo.path().join("asked.txt").exists());
     quit(pty);
 }
+
+#[test]
+fn a_command_line_covered_but_for_a_redirection_says_so() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/commands/lg.md",
+        "---\nallowed-tools: Bash(git log:*)\n---\nLog: !`git log $ARGUMENTS`\n",
+    );
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/lg -1 > out.txt");
+    let screen = pty.wait_text("is refused");
+    let flat: String = screen.lines().map(str::trim_end).collect();
+    assert!(
+        flat.contains("allowed-tools `Bash(git log:*)` covers its start, but it has a redirection"),
+        "{screen}"
+    );
+    assert!(!flat.contains("add `allowed-tools"), "{screen}");
+    assert!(!env.repo.path().join("out.txt").exists());
+    assert!(env.server.requests().is_empty(), "nothing was sent");
+    quit(pty);
+}

@@ -301,6 +301,34 @@ fn an_at_path_sends_the_path_and_the_file_as_context() {
 }
 
 #[test]
+fn a_completed_path_with_spaces_is_attached_and_a_missed_one_named() {
+    let env = TestEnv::new("chat");
+    env.write("my file ü.txt", "spaced out\n");
+    env.server
+        .push_all([Reply::text("read it"), Reply::text("nothing there")]);
+    let mut pty = start(&env, &[]);
+    pty.send("read @my");
+    pty.wait_text("@\"my file ü.txt\"");
+    pty.send("\t");
+    say(&mut pty, "");
+    pty.wait_text("read it");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(
+        body.contains("<file path=\\\"my file ü.txt\\\">\\nspaced out\\n</file>"),
+        "{body}"
+    );
+    say(&mut pty, "and @../a.txt, or mail me@example.com");
+    let screen = pty.wait_text("nothing there");
+    assert!(
+        screen.contains("warning: @../a.txt is not attached: it is outside the workspace"),
+        "{screen}"
+    );
+    assert!(!screen.contains("me@example.com is not"), "{screen}");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
 fn sigterm_stops_the_turn_restores_the_terminal_and_exits_143() {
     let (env, mut pty, pid) = running_sleep("chat");
     // SAFETY: a plain kill(2) of the quire process this test started.

@@ -1,0 +1,106 @@
+//! `@path` mentions in a message: `@src/main.rs`, or `@"my file.txt"` for
+//! a path with spaces. One reading for the terminal view's attachments and
+//! custom commands' `@path` files, and the form completion inserts.
+
+/// One `@` mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// The path as written, quotes removed.
+    pub path: String,
+    /// Written `@"…"`.
+    pub quoted: bool,
+}
+
+impl Mention {
+    /// Whether it reads as a file path rather than prose (`@alice`, a
+    /// handle): quoted, or with a `/` or a `.` in it.
+    pub fn looks_like_path(&self) -> bool {
+        self.quoted || self.path.contains(['/', '.'])
+    }
+}
+
+/// The mentions of `text`, in order: an `@` at the start of a word
+/// (`me@example.com` is not one), up to the next whitespace with trailing
+/// punctuation left off, or `@"…"` up to the closing quote.
+pub fn mentions(text: &str) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut prev_space = true;
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if c == '@' && prev_space {
+            let rest = &text[i + 1..];
+            if let Some(quoted) = rest.strip_prefix('"')
+                && let Some(end) = quoted.find('"')
+            {
+                let path = &quoted[..end];
+                if !path.is_empty() {
+                    out.push(Mention {
+                        path: path.to_string(),
+                        quoted: true,
+                    });
+                }
+                i += 1 + 1 + end + 1;
+                prev_space = false;
+                continue;
+            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let path = rest[..end].trim_end_matches([',', '.', ';', ':', ')', '?', '!', '"']);
+            if !path.is_empty() {
+                out.push(Mention {
+                    path: path.to_string(),
+                    quoted: false,
+                });
+            }
+            i += 1 + end;
+            prev_space = false;
+            continue;
+        }
+        prev_space = c.is_whitespace();
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// How `path` is written as a mention: quoted when it has whitespace.
+pub fn mention_form(path: &str) -> String {
+    if path.contains(char::is_whitespace) {
+        format!("@\"{path}\"")
+    } else {
+        format!("@{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(text: &str) -> Vec<String> {
+        mentions(text).into_iter().map(|m| m.path).collect()
+    }
+
+    #[test]
+    fn plain_and_quoted_mentions() {
+        assert_eq!(
+            paths("read @src/main.rs, then @\"my file ü.txt\" and @a.md."),
+            ["src/main.rs", "my file ü.txt", "a.md"]
+        );
+        assert_eq!(paths("(@x.rs) @ alone, @\"\" empty"), Vec::<String>::new());
+        assert_eq!(paths("@\"unclosed quote"), ["\"unclosed"]);
+    }
+
+    #[test]
+    fn prose_is_not_a_path() {
+        assert_eq!(paths("mail me@example.com"), Vec::<String>::new());
+        let m = mentions("thanks @alice, see @../a.txt and @\"notes\"");
+        let like: Vec<bool> = m.iter().map(Mention::looks_like_path).collect();
+        assert_eq!(like, [false, true, true]);
+    }
+
+    #[test]
+    fn completion_writes_what_is_read_back() {
+        for path in ["src/main.rs", "my file ü.txt"] {
+            assert_eq!(paths(&format!("see {} now", mention_form(path))), [path]);
+        }
+        assert_eq!(mention_form("my file.txt"), "@\"my file.txt\"");
+    }
+}

@@ -1,0 +1,112 @@
+//! What the terminal view writes, checked cell by cell: wide characters
+//! written once, long input wrapped in the composer, the order of an
+//! answer's text and the approval prompt it leads to.
+
+use serde_json::json;
+
+use crate::support::model_server::{Reply, Step};
+use crate::support::pty::Pty;
+use crate::support::quire::TestEnv;
+
+const CTRL_D: &str = "\x04";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+
+fn start(env: &TestEnv, args: &[&str], cols: u16) -> Pty {
+    let pty = Pty::spawn(env.command(args), 30, cols);
+    pty.wait_text("/help for keys");
+    pty
+}
+
+fn quit(mut pty: Pty) {
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn wide_characters_take_two_cells_and_are_written_once() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("答えは 日本語 🚀 です"));
+    let mut pty = start(&env, &[], 100);
+    pty.send("UNICODE 日本語\r");
+    let screen = pty.wait_text("です");
+    assert!(screen.contains("› UNICODE 日本語"), "{screen}");
+    assert!(screen.contains("答えは 日本語 🚀 です"), "{screen}");
+    let out = pty.output();
+    assert!(
+        !out.contains("日 本") && !out.contains("答 え"),
+        "no blank cell is written after a wide character: {out:?}"
+    );
+    quit(pty);
+}
+
+#[test]
+fn long_input_wraps_in_the_composer() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("read it all"));
+    let mut pty = start(&env, &[], 60);
+    let words: String = (0..30).map(|i| format!("word{i:02} ")).collect();
+    pty.send(&format!("{words}THE-END"));
+    let screen = pty.wait_text("THE-END");
+    assert!(screen.contains("› word00"), "{screen}");
+    pty.send(" 日本語日本語日本語日本語日本語日本語日本語日本語日本語日本語WIDE-END");
+    let screen = pty.wait_text("WIDE-END");
+    assert_eq!(screen.matches('語').count(), 10, "{screen}");
+    pty.send("\r");
+    pty.wait_text("read it all");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(body.contains("word29 THE-END 日本語"), "{body}");
+    quit(pty);
+}
+
+#[test]
+fn help_wraps_its_key_line() {
+    let env = TestEnv::new("chat");
+    let mut pty = start(&env, &[], 60);
+    pty.send("/help\r");
+    let screen = pty.wait_text("/quit");
+    assert!(screen.contains("Ctrl-D quits"), "{screen}");
+    assert!(screen.contains("interrupts a turn"), "{screen}");
+    quit(pty);
+}
+
+#[test]
+fn text_before_a_call_shows_before_its_approval_prompt() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::steps(vec![
+            Step::text("Let me look at the files first."),
+            Step::tool_call("t", "shell", json!({"command": "touch made.txt"})),
+        ]),
+        Reply::text("unused"),
+    ]);
+    let mut pty = start(&env, &["--approval", "untrusted"], 100);
+    pty.send("make a file\r");
+    let screen = pty.wait_text("[y] yes");
+    let text = screen.find("Let me look at the files first.");
+    let ask = screen.find("shell asks for approval");
+    assert!(
+        text.is_some() && ask.is_some() && text < ask,
+        "the answer's text comes first: {screen}"
+    );
+    pty.send(ESC);
+    pty.wait_text("⊘ interrupted");
+    pty.send(CTRL_C); // the message came back to the composer
+    quit(pty);
+}
+
+#[test]
+fn a_resumed_session_counts_on_from_its_tokens() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("the first answer"));
+    let run = env.run(&["exec", "the first question"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.server.push(Reply::text("the second answer"));
+    let mut pty = start(&env, &["resume", "last"], 100);
+    let screen = pty.wait_text("the first answer");
+    assert!(screen.contains("in 100 · cached 0 · out 20"), "{screen}");
+    pty.send("and again\r");
+    pty.wait_text("the second answer");
+    pty.wait_text("in 200 · cached 0 · out 40");
+    quit(pty);
+}
