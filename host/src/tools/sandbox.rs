@@ -1,6 +1,7 @@
 //! Sandboxing of `shell` commands with Landlock (Linux), and with a
-//! seccomp filter refusing every socket but Unix ones when the network is
-//! off ([`super::netfilter`]).
+//! seccomp filter ([`super::seccomp`]) refusing terminal input injection,
+//! set-user-id bits, and every socket but Unix ones when the network is
+//! off.
 //!
 //! The ruleset is built in the parent (it holds a file descriptor); the
 //! child only calls `landlock_restrict_self` between `fork` and `exec`.
@@ -176,16 +177,12 @@ pub fn confine(
         return Ok(());
     }
     let mut ruleset = Some(build_ruleset(policy)?);
-    let filter = if restricts_network(policy.mode, policy.network) {
-        Some(
-            super::netfilter::no_network_filter().map_err(|reason| SandboxError::Unsupported {
-                mode: policy.mode,
-                reason: format!("the network filter (seccomp) cannot be built: {reason}"),
-            })?,
-        )
-    } else {
-        None
-    };
+    let filter = super::seccomp::filter(restricts_network(policy.mode, policy.network)).map_err(
+        |reason| SandboxError::Unsupported {
+            mode: policy.mode,
+            reason: format!("the system call filter (seccomp) cannot be built: {reason}"),
+        },
+    )?;
     let hook = move || -> io::Result<()> {
         // Runs in the child between fork and exec: no allocation here.
         let Some(ruleset) = ruleset.take() else {
@@ -201,10 +198,7 @@ pub fn confine(
                 };
             }
         }
-        match &filter {
-            Some(program) => super::netfilter::apply(program),
-            None => Ok(()),
-        }
+        super::seccomp::apply(&filter)
     };
     // SAFETY: the hook only moves a prepared value out of its capture and
     // makes system calls (prctl, landlock_restrict_self, seccomp); it does

@@ -2,6 +2,7 @@
 use crate::support;
 
 mod network;
+mod terminal;
 
 use serde_json::json;
 use support::model_server::Reply;

@@ -137,6 +137,29 @@ impl Drop for Group {
     }
 }
 
+/// Detaches `cmd` from quire's controlling terminal before it runs, so
+/// that `/dev/tty` does not open in it (ENXIO): a command has no business
+/// with the terminal quire asks its questions on, and through it could
+/// type answers to them. (The sandbox's seccomp filter also refuses
+/// `TIOCSTI` on any terminal.)
+fn without_terminal(cmd: &mut tokio::process::Command) {
+    // SAFETY: runs in the child between fork and exec; open, ioctl and
+    // close are async-signal-safe and nothing is allocated.
+    unsafe {
+        cmd.pre_exec(|| {
+            let fd = libc::open(
+                c"/dev/tty".as_ptr(),
+                libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+            );
+            if fd >= 0 {
+                libc::ioctl(fd, libc::TIOCNOTTY);
+                libc::close(fd);
+            }
+            Ok(())
+        });
+    }
+}
+
 /// Runs the command to completion, timeout or cancellation.
 pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
     if req.cancel.is_cancelled() {
@@ -161,6 +184,7 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         .process_group(0);
     // The command's whole group dies with quire, even on SIGKILL.
     crate::child::die_with_quire(cmd.as_std_mut());
+    without_terminal(&mut cmd);
     sandbox::confine(&mut cmd, &req.policy).map_err(|e| ToolError::Failed(e.to_string()))?;
     let started = Instant::now();
     let spawned = cmd.spawn();
