@@ -39,8 +39,7 @@ pub async fn expand(
     args: &str,
     ctx: &ExpandContext,
 ) -> Result<Expanded, CommandError> {
-    let text = substitute(&cmd.body, args);
-    let text = run_lines(cmd, &text, ctx).await?;
+    let text = run_lines(cmd, &pieces(&cmd.body, args), ctx).await?;
     let text = attach_files(cmd, &text, &ctx.cwd)?;
     Ok(Expanded {
         text,
@@ -48,19 +47,91 @@ pub async fn expand(
     })
 }
 
+/// A part of a command's body after substitution: text, or a
+/// `` !`command` `` line (with the line as the body wrote it).
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Text(String),
+    Command { line: String, written: String },
+}
+
+/// The body cut into text and `` !`command` `` lines, each with the
+/// arguments substituted: as they are in text, shell-quoted word by word
+/// in a command line, so an argument is never run as code. The lines are
+/// found in the body as written: arguments never add one.
+fn pieces(body: &str, args: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("!`") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('`') else {
+            break;
+        };
+        let written = &after[..end];
+        if written.trim().is_empty() {
+            out.push(Piece::Text(fill(&rest[..at + 2 + end + 1], args, false)));
+        } else {
+            out.push(Piece::Text(fill(&rest[..at], args, false)));
+            out.push(Piece::Command {
+                line: fill(written.trim(), args, true),
+                written: written.trim().to_string(),
+            });
+        }
+        rest = &after[end + 1..];
+    }
+    out.push(Piece::Text(fill(rest, args, false)));
+    if !has_placeholder(body) && !args.trim().is_empty() {
+        out.push(Piece::Text(format!("\n\nARGUMENTS: {}", args.trim())));
+        if let Some(Piece::Text(t)) = out.iter_mut().rev().nth(1) {
+            let trimmed = t.trim_end().len();
+            t.truncate(trimmed);
+        }
+    }
+    out
+}
+
+fn has_placeholder(body: &str) -> bool {
+    body.contains("$ARGUMENTS") || (1..=9).any(|i| body.contains(&format!("${i}")))
+}
+
+/// `word` as one shell word in single quotes.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 /// `$ARGUMENTS` is every argument, `$1`…`$9` one each (quotes group
 /// words). Without a placeholder the arguments follow the body.
+#[cfg(test)]
 pub fn substitute(body: &str, args: &str) -> String {
+    pieces(body, args)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t,
+            Piece::Command { line, .. } => format!("!`{line}`"),
+        })
+        .collect()
+}
+
+/// `text` with the placeholders filled; `quoted`: each argument as one
+/// shell word.
+fn fill(text: &str, args: &str, quoted: bool) -> String {
     let positional = split_args(args);
-    let has_placeholder =
-        body.contains("$ARGUMENTS") || (1..=9).any(|i| body.contains(&format!("${i}")));
-    let mut out = String::with_capacity(body.len() + args.len());
-    let mut rest = body;
+    let all = if quoted {
+        positional
+            .iter()
+            .map(|a| shell_quote(a))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        args.to_string()
+    };
+    let mut out = String::with_capacity(text.len() + args.len());
+    let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         if let Some(tail) = after.strip_prefix("ARGUMENTS") {
-            out.push_str(args);
+            out.push_str(&all);
             rest = tail;
         } else if let Some(d) = after
             .chars()
@@ -69,7 +140,12 @@ pub fn substitute(body: &str, args: &str) -> String {
             .filter(|d| *d > 0)
         {
             let idx = usize::try_from(d).unwrap_or(1) - 1;
-            out.push_str(positional.get(idx).map(String::as_str).unwrap_or(""));
+            let word = positional.get(idx).map(String::as_str).unwrap_or("");
+            if quoted {
+                out.push_str(&shell_quote(word));
+            } else {
+                out.push_str(word);
+            }
             rest = &after[1..];
         } else {
             out.push('$');
@@ -77,9 +153,6 @@ pub fn substitute(body: &str, args: &str) -> String {
         }
     }
     out.push_str(rest);
-    if !has_placeholder && !args.trim().is_empty() {
-        out = format!("{}\n\nARGUMENTS: {}", out.trim_end(), args.trim());
-    }
     out
 }
 
@@ -112,35 +185,28 @@ fn split_args(args: &str) -> Vec<String> {
     out
 }
 
-/// Replaces each `` !`command` `` with its output.
+/// The pieces joined, each `` !`command` `` line replaced by its output.
 async fn run_lines(
     cmd: &SlashCommand,
-    text: &str,
+    pieces: &[Piece],
     ctx: &ExpandContext,
 ) -> Result<String, CommandError> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("!`") {
-        let after = &rest[at + 2..];
-        let Some(end) = after.find('`') else {
-            break;
-        };
-        let line = &after[..end];
-        out.push_str(&rest[..at]);
-        if line.trim().is_empty() {
-            out.push_str(&rest[at..at + 2 + end + 1]);
-        } else {
-            out.push_str(&run_one(cmd, line.trim(), ctx).await?);
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Command { line, written } => {
+                out.push_str(&run_one(cmd, line, written, ctx).await?);
+            }
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
     Ok(out)
 }
 
 async fn run_one(
     cmd: &SlashCommand,
     line: &str,
+    written: &str,
     ctx: &ExpandContext,
 ) -> Result<String, CommandError> {
     match allowed::verdict(&cmd.allowed_tools, line) {
@@ -149,7 +215,8 @@ async fn run_one(
             return Err(CommandError::NotAllowed {
                 command: cmd.name.clone(),
                 line: line.to_string(),
-                hint: allowed::hint(line),
+                // From the line as written, never from the arguments.
+                hint: allowed::hint(written),
                 path: cmd.path.clone(),
             });
         }
@@ -253,5 +320,35 @@ mod tests {
             "Review.\n\nARGUMENTS: src/"
         );
         assert_eq!(substitute("Review.\n", ""), "Review.\n");
+    }
+
+    #[test]
+    fn arguments_in_a_command_line_are_quoted_words_and_never_make_one() {
+        let body = "Echo: !`echo $1`\nAll: !`grep -r $ARGUMENTS .`\nSecond: $2";
+        let got = pieces(body, "'x;touch /tmp/p' \"!`touch /tmp/q`\"");
+        let commands: Vec<&str> = got
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Command { line, .. } => Some(line.as_str()),
+                Piece::Text(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            commands,
+            [
+                "echo 'x;touch /tmp/p'",
+                "grep -r 'x;touch /tmp/p' '!`touch /tmp/q`' ."
+            ]
+        );
+        // In text the argument stays text: it is not a new command line.
+        assert!(matches!(got.last(), Some(Piece::Text(t)) if t == "\nSecond: !`touch /tmp/q`"));
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(
+            pieces("!`$(echo $1)`", "a")[1],
+            Piece::Command {
+                line: "$(echo 'a')".into(),
+                written: "$(echo $1)".into(),
+            }
+        );
     }
 }

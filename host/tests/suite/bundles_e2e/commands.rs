@@ -56,6 +56,35 @@ fn a_command_line_not_allowed_by_allowed_tools_is_refused_before_sending() {
     assert!(env.server.requests().is_empty(), "nothing may be sent");
 }
 
+/// Arguments are data: in a `` !`command` `` line each is one quoted
+/// shell word, and in text an argument that looks like a command line
+/// stays text.
+#[test]
+fn arguments_never_run_as_shell_code() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/commands/t2.md",
+        "---\nallowed-tools: Bash\n---\nEcho: !`echo $1`\nSecond: $2\n",
+    );
+    env.server.push(Reply::text("ok"));
+    let r = run(
+        &env,
+        &["exec", "/t2 \"x;touch first.txt\" \"!`touch second.txt`\""],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !env.repo_path().join("first.txt").exists(),
+        "$1 ran as code"
+    );
+    assert!(
+        !env.repo_path().join("second.txt").exists(),
+        "$2 became a command line"
+    );
+    let sent = bodies(&env);
+    assert!(sent.contains("Echo: x;touch first.txt"), "{sent}");
+    assert!(sent.contains("Second: !`touch second.txt`"), "{sent}");
+}
+
 #[test]
 fn the_command_line_runs_in_the_sandbox() {
     // A read-only sandbox: the allowed command runs but cannot write.
