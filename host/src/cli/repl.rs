@@ -116,16 +116,31 @@ pub(crate) async fn ask_trust(
     let workspace =
         quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
     let found = trust::project_settings(&workspace);
-    if found.is_empty() || trust::decide_in(&setup.config.projects, &workspace).is_some() {
+    let decided = trust::decide_in(&setup.config.projects, &workspace);
+    // Trusted, yet not in effect: its settings changed since (config::seal).
+    let changed = decided == Some(trust::TrustLevel::Trusted);
+    if found.is_empty() || (decided.is_some() && !changed) {
         return Ok(None);
     }
-    eprintln!(
-        "{} has settings of its own: {}.\nThey can start programs (.mcp.json), add instructions (skills, plugins) and change quire's configuration.",
-        workspace.display(),
-        found.join(", ")
-    );
+    let question = if changed {
+        let files = quire::config::seal::changed(&setup.home, &workspace)
+            .map(|f| f.join(", "))
+            .unwrap_or_else(|e| e);
+        eprintln!(
+            "{}'s settings changed since you trusted it: {files}. Read them before you answer: they can start programs (.mcp.json) and turn the sandbox off (.quire/config.toml).",
+            workspace.display()
+        );
+        "Use the changed settings? [y]es, [n]o: "
+    } else {
+        eprintln!(
+            "{} has settings of its own: {}.\nThey can start programs (.mcp.json), add instructions (skills, plugins) and change quire's configuration.",
+            workspace.display(),
+            found.join(", ")
+        );
+        "Trust this repository? [y]es, [n]o: "
+    };
     let answer = loop {
-        match ask("Trust this repository? [y]es, [n]o: ").await {
+        match ask(question).await {
             Some(l) => match l.trim().to_ascii_lowercase().as_str() {
                 "y" | "yes" => break true,
                 "n" | "no" | "" => break false,
@@ -146,6 +161,7 @@ pub(crate) async fn ask_trust(
         Some(trust::TrustLevel::Trusted),
     )
     .map_err(|e| anyhow::anyhow!(e))?;
+    quire::config::seal::record(&setup.home, &workspace).map_err(|e| anyhow::anyhow!(e))?;
     eprintln!("trusted {}", workspace.display());
     Ok(Some(setup::load(global, None)?))
 }

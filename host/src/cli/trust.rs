@@ -65,6 +65,13 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
+    // Trusting takes the settings as they are now (see config::seal).
+    if level == Some(TrustLevel::Trusted)
+        && let Err(e) = quire::config::seal::record(&home, &target)
+    {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
     let found = trust::project_settings(&target);
     let uses = if found.is_empty() {
         String::new()

@@ -6,6 +6,7 @@ use toml::{Table, Value};
 
 use super::Config;
 use super::check::{self, Origin};
+use super::seal;
 use super::trust::{self, TrustLevel};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,13 +64,25 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         &mut warnings,
     )?;
     // Only the user's own file can trust a repository.
-    let trusted = match &opts.workspace {
+    let mut trusted = match &opts.workspace {
         None => true,
         Some(ws) => {
             let projects = user.get("projects").and_then(Value::as_table);
             trust::decide(projects, ws) == Some(TrustLevel::Trusted)
         }
     };
+    // ...and only with the settings it had when the user trusted it.
+    let mut sealed_changed = false;
+    if trusted && let Some(root) = opts.repo_root.as_deref().or(opts.workspace.as_deref()) {
+        let changed = seal::changed(&opts.home, root)
+            .map(|files| (!files.is_empty()).then(|| seal::changed_warning(root, &files)))
+            .unwrap_or_else(|e| Some(format!("{e}; the repository's settings are not used")));
+        if let Some(w) = changed {
+            warnings.push(w);
+            trusted = false;
+            sealed_changed = true;
+        }
+    }
     merge(&mut merged, user);
     if let Some(root) = &opts.repo_root
         && trusted
@@ -89,7 +102,11 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         )?;
         merged = after;
     }
-    if let Some(ws) = opts.workspace.as_deref().filter(|_| !trusted) {
+    if let Some(ws) = opts
+        .workspace
+        .as_deref()
+        .filter(|_| !trusted && !sealed_changed)
+    {
         let found = trust::project_settings(ws);
         if !found.is_empty() {
             warnings.push(trust::ignored_warning(ws, &found));

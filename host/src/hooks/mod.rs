@@ -55,7 +55,8 @@ pub enum HookEvent {
     PreCompact,
     /// The model answered without tool calls. Exit 2 makes it go on.
     Stop,
-    /// Reserved: subagents do not exist yet, so these never fire.
+    /// A subagent starts or ends (stdout of SubagentStart adds context to
+    /// the child's task).
     SubagentStart,
     SubagentStop,
     /// The session ends (`prompt_input_exit`, `clear`, `other`).

@@ -2,6 +2,7 @@
 use crate::support;
 
 mod network;
+mod settings_seal;
 mod terminal;
 
 use serde_json::json;

@@ -152,6 +152,30 @@ fn the_interactive_session_asks_and_remembers() {
     assert_eq!(env.server.requests()[2].body["model"], "repo-model");
 }
 
+/// Settings changed after trust are asked about again, and `y` takes
+/// them as they are now.
+#[test]
+fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
+    let env = repo_with_settings();
+    assert_eq!(env.run(&["trust"]).code, 0);
+    env.write(".quire/config.toml", "model = \"changed-model\"\n");
+    env.server
+        .push_all([Reply::text("first"), Reply::text("second")]);
+    let run = repl(&env, "n\nhello\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        shown.contains("settings changed since you trusted it: .quire/config.toml"),
+        "{shown}"
+    );
+    assert_eq!(env.server.requests()[0].body["model"], "test-model");
+    let run = repl(&env, "y\nhello\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(env.server.requests()[1].body["model"], "changed-model");
+    let run = env.run(&["sessions", "list"]);
+    assert!(!run.stderr.contains("changed since"), "{}", run.stderr);
+}
+
 fn repl(env: &TestEnv, input: &str) -> Run {
     let mut cmd = env.command(&[]);
     cmd.stdin(Stdio::piped());

@@ -20,6 +20,7 @@ fn unknown_keys_in_files_are_named_with_file_line_and_suggestion() {
         ".quire/config.toml",
         "# project\n[skills]\nenabeld = false\n",
     );
+    assert_eq!(env.run(&["trust"]).code, 0);
     let run = env.run(&["skills", "list"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(

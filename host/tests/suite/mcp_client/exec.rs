@@ -188,6 +188,8 @@ fn configuration_errors_exit_2_naming_the_server_and_key() {
         ".mcp.json",
         r#"{"mcpServers": {"x": {"command": ["npx"]}}}"#,
     );
+    // Added after the repository was trusted: trusted again to be used.
+    assert_eq!(env.run(&["trust"]).code, 0);
     let run = env.run(&["exec", "hi"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(

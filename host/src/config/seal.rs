@@ -1,0 +1,150 @@
+//! What a trusted repository's settings were when the user trusted it.
+//!
+//! `.quire/config.toml` (the sandbox, the approval policy, providers) and
+//! `.mcp.json` (programs started unconfined) are files inside the
+//! workspace, which a sandboxed command may write. Trusting a repository
+//! therefore records their content; when either has changed since (or
+//! appeared), the repository's settings are not used until the user
+//! trusts it again, so a command cannot turn the next session's sandbox
+//! off. The records live in `$QUIRE_HOME/trusted_settings.json`, outside
+//! every workspace. A repository trusted before records existed (or
+//! through a trusted parent folder) is recorded the first time it is
+//! loaded.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The settings files whose change needs trust again, relative to the
+/// repository root.
+pub const SEALED: &[&str] = &[".quire/config.toml", ".mcp.json"];
+
+const FILE: &str = "trusted_settings.json";
+
+/// By repository (canonical path): file → sha256 of its content.
+type Records = BTreeMap<String, BTreeMap<String, String>>;
+
+fn store(home: &Path) -> PathBuf {
+    home.join(FILE)
+}
+
+fn key(root: &Path) -> String {
+    super::trust::canonical(root).display().to_string()
+}
+
+/// The sealed files of `root` that exist, with their content's hash. A
+/// file that cannot be read counts with a hash of its error, so it is
+/// never taken as unchanged.
+fn fingerprint(root: &Path) -> BTreeMap<String, String> {
+    SEALED
+        .iter()
+        .filter_map(|rel| {
+            let path = root.join(rel);
+            let digest = match std::fs::read(&path) {
+                Ok(bytes) => Sha256::digest(&bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+                Err(e) => Sha256::digest(e.to_string().as_bytes()),
+            };
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            Some((rel.to_string(), hex))
+        })
+        .collect()
+}
+
+fn load(home: &Path) -> Result<Records, String> {
+    match std::fs::read_to_string(store(home)) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: {e}; delete it to record the trusted repositories' settings again",
+                store(home).display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Records::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", store(home).display())),
+    }
+}
+
+fn save(home: &Path, records: &Records) -> Result<(), String> {
+    let path = store(home);
+    let text = serde_json::to_string_pretty(records).map_err(|e| e.to_string())?;
+    let tmp = path.with_extension(format!("json.tmp{}", std::process::id()));
+    std::fs::create_dir_all(home)
+        .and_then(|_| std::fs::write(&tmp, text))
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Records the settings of `root` as they are now (the user trusts them).
+pub fn record(home: &Path, root: &Path) -> Result<(), String> {
+    let mut records = load(home).unwrap_or_default();
+    records.insert(key(root), fingerprint(root));
+    save(home, &records)
+}
+
+/// The sealed files of the trusted repository `root` that changed, appeared
+/// or went away since they were recorded (none when nothing is recorded
+/// yet: then they are recorded now).
+pub fn changed(home: &Path, root: &Path) -> Result<Vec<String>, String> {
+    let mut records = load(home)?;
+    let now = fingerprint(root);
+    let Some(then) = records.get(&key(root)) else {
+        records.insert(key(root), now);
+        if let Err(e) = save(home, &records) {
+            tracing::warn!("trusted settings not recorded: {e}");
+        }
+        return Ok(Vec::new());
+    };
+    Ok(SEALED
+        .iter()
+        .filter(|rel| now.get(**rel) != then.get(**rel))
+        .map(|rel| rel.to_string())
+        .collect())
+}
+
+/// The warning for settings that changed since the repository was trusted.
+pub fn changed_warning(root: &Path, files: &[String]) -> String {
+    format!(
+        "{}'s settings changed since you trusted it ({}), so they are not used: a command or a checkout may have written them. Read them, then run `quire trust` there to use them again.",
+        root.display(),
+        files.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_an_addition_or_a_removal_after_trust_is_named() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let (h, r) = (home.path(), repo.path());
+        std::fs::create_dir_all(r.join(".quire")).unwrap();
+        std::fs::write(r.join(".quire/config.toml"), "model = \"a\"\n").unwrap();
+        // First sight records; nothing changed.
+        assert!(changed(h, r).unwrap().is_empty());
+        assert!(changed(h, r).unwrap().is_empty());
+        std::fs::write(
+            r.join(".quire/config.toml"),
+            "sandbox = \"danger-full-access\"\n",
+        )
+        .unwrap();
+        std::fs::write(r.join(".mcp.json"), "{}").unwrap();
+        assert_eq!(changed(h, r).unwrap(), [".quire/config.toml", ".mcp.json"]);
+        // Trusting again accepts them as they are.
+        record(h, r).unwrap();
+        assert!(changed(h, r).unwrap().is_empty());
+        std::fs::remove_file(r.join(".mcp.json")).unwrap();
+        assert_eq!(changed(h, r).unwrap(), [".mcp.json"]);
+    }
+
+    #[test]
+    fn a_broken_store_is_an_error_naming_it() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join(FILE), "[").unwrap();
+        let err = changed(home.path(), repo.path()).unwrap_err();
+        assert!(err.contains(FILE), "{err}");
+    }
+}
