@@ -116,7 +116,7 @@ impl TypedTool for Shell {
                 ctx.cwd.display()
             )));
         }
-        let mode = approve(&args, ctx).await?;
+        let mode = approve(&args, &cwd, ctx).await?;
         let outcome = exec::run(exec::ExecRequest {
             command: &args.command,
             cwd,
@@ -140,7 +140,11 @@ impl TypedTool for Shell {
 }
 
 /// Applies the approval policy; returns the sandbox the command runs in.
-async fn approve(args: &Args, ctx: &ToolContext) -> Result<SandboxMode, ToolError> {
+async fn approve(
+    args: &Args,
+    cwd: &std::path::Path,
+    ctx: &ToolContext,
+) -> Result<SandboxMode, ToolError> {
     // Without a sandbox there is nothing to escalate from.
     let escalate = args.escalate && ctx.sandbox != SandboxMode::DangerFullAccess;
     let ask = match ctx.approval_policy {
@@ -152,7 +156,7 @@ async fn approve(args: &Args, ctx: &ToolContext) -> Result<SandboxMode, ToolErro
         }
         ApprovalPolicy::Never => false,
         ApprovalPolicy::OnRequest => escalate,
-        ApprovalPolicy::Untrusted => escalate || !safe::is_known_safe(&args.command),
+        ApprovalPolicy::Untrusted => escalate || !safe::is_known_safe_in(&args.command, cwd).await,
     };
     if ask {
         let request = ApprovalRequest {

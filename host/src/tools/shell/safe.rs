@@ -115,6 +115,52 @@ pub fn is_known_safe(command: &str) -> bool {
     !p.complex && !p.segments.is_empty() && p.segments.iter().all(|s| simple_is_safe(s))
 }
 
+/// [`is_known_safe`], and when the command runs git, the repository at
+/// `cwd` configures no program for git to run (`core.fsmonitor`,
+/// `diff.external`, a diff driver's `command` or `textconv`): a
+/// sandboxed command may have written `.git/config`, and `git status`
+/// would then run what it named without asking.
+pub async fn is_known_safe_in(command: &str, cwd: &std::path::Path) -> bool {
+    if !is_known_safe(command) {
+        return false;
+    }
+    let p = parse(command);
+    let runs_git = p
+        .segments
+        .iter()
+        .any(|s| s.first().is_some_and(|w| w == "git"));
+    !runs_git || !git_runs_programs(cwd).await
+}
+
+/// Whether git's configuration at `cwd` names a program git runs on its
+/// own during status, diff, log or show.
+async fn git_runs_programs(cwd: &std::path::Path) -> bool {
+    let out = tokio::process::Command::new("git")
+        .arg("-C")
+        .arg(cwd)
+        .args([
+            "config",
+            "--get-regexp",
+            r"^(core\.fsmonitor|diff\.external|diff\..+\.(command|textconv))$",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await;
+    let Ok(out) = out else {
+        return false;
+    };
+    String::from_utf8_lossy(&out.stdout).lines().any(|line| {
+        let (key, value) = line.split_once(' ').unwrap_or((line, ""));
+        // `core.fsmonitor = true` is git's own daemon, not a program.
+        let builtin = key == "core.fsmonitor"
+            && matches!(
+                value.trim().to_ascii_lowercase().as_str(),
+                "true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0" | ""
+            );
+        !builtin
+    })
+}
+
 fn simple_is_safe(words: &[String]) -> bool {
     let Some((first, args)) = words.split_first() else {
         return false;
@@ -188,6 +234,35 @@ pub fn always_key(command: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn git_is_not_safe_where_its_config_names_a_program_it_runs() {
+        let repo = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(repo.path())
+                .args(args)
+                .output()
+                .unwrap()
+                .status
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        // A developer's own global config may name such programs already.
+        let clean = is_known_safe_in("git status", repo.path()).await;
+        git(&["config", "core.fsmonitor", "true"]);
+        assert_eq!(is_known_safe_in("git status", repo.path()).await, clean);
+        git(&["config", "core.fsmonitor", "/tmp/fsm.sh"]);
+        assert!(!is_known_safe_in("git status", repo.path()).await);
+        assert!(!is_known_safe_in("ls && git log", repo.path()).await);
+        // Commands without git do not look at git's config.
+        assert!(is_known_safe_in("ls -la", repo.path()).await);
+        git(&["config", "--unset", "core.fsmonitor"]);
+        git(&["config", "diff.pdf.textconv", "pdftotext"]);
+        assert!(!is_known_safe_in("git diff", repo.path()).await);
+    }
 
     #[test]
     fn lexer_splits_and_unquotes() {
