@@ -1,5 +1,7 @@
 //! The apply_patch tool against real temp dirs.
 mod edits;
+#[cfg(unix)]
+mod race;
 mod safety;
 
 use std::fs;

@@ -1,12 +1,16 @@
 //! The files a patch touches, staged in memory, and the all-or-nothing
 //! write: every file is written to a temp file in its directory and renamed
 //! over the old one; when a write fails, what was already written is
-//! restored.
+//! restored. Files are read and written only through [`Root`], so a link
+//! that appears after the plan was checked is never followed.
 
-use std::collections::BTreeMap;
-use std::fs::{self, Permissions};
-use std::io::{self, Write};
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::fs::Permissions;
+use std::io;
 use std::path::{Path, PathBuf};
+
+use super::beneath::{Dir, Root};
 
 /// A file's bytes and, when known, its permissions.
 #[derive(Debug, Clone)]
@@ -33,8 +37,8 @@ impl Entry {
 }
 
 /// Files by real path: their state on disk and after the patch so far.
-#[derive(Default)]
 pub struct Staged {
+    root: Root,
     files: BTreeMap<PathBuf, Entry>,
 }
 
@@ -67,12 +71,20 @@ fn restored_text(unrestored: &[String]) -> String {
 }
 
 impl Staged {
+    /// Nothing staged yet; every file is read and written beneath `root`.
+    pub fn new(root: Root) -> Staged {
+        Staged {
+            root,
+            files: BTreeMap::new(),
+        }
+    }
+
     fn entry(&mut self, real: &Path, shown: &str) -> Result<&mut Entry, StageError> {
         use std::collections::btree_map::Entry as Slot;
         Ok(match self.files.entry(real.to_path_buf()) {
             Slot::Occupied(o) => o.into_mut(),
             Slot::Vacant(v) => {
-                let original = load(real, shown)?;
+                let original = load(&self.root, real, shown)?;
                 v.insert(Entry {
                     shown: shown.to_string(),
                     current: original.clone(),
@@ -100,20 +112,31 @@ impl Staged {
 
     /// Writes every staged change, or none.
     pub fn commit(self) -> Result<(), CommitError> {
-        let (deletes, writes): (Vec<_>, Vec<_>) = self
-            .files
+        let Staged { root, files } = self;
+        let (deletes, writes): (Vec<_>, Vec<_>) = files
             .into_iter()
             .filter(|(_, e)| e.changed())
             .partition(|(_, e)| e.current.is_none());
+        let mut dirs = Dirs {
+            root: &root,
+            open: HashMap::new(),
+        };
         let mut done = Vec::new();
         for (path, entry) in deletes.into_iter().chain(writes) {
             let result = match &entry.current {
-                None => fs::remove_file(&path),
-                Some(c) => create_parents(&path, &mut done).and_then(|()| write_atomic(&path, c)),
+                None => dirs.existing(&path).and_then(|(dir, name)| {
+                    dir.remove_file(&name)?;
+                    Ok((dir, name))
+                }),
+                Some(c) => dirs.create(&path, &mut done).and_then(|(dir, name)| {
+                    dir.write_atomic(&name, &c.bytes, c.perms.as_ref())?;
+                    Ok((dir, name))
+                }),
             };
             match result {
-                Ok(()) => done.push(Done::File {
-                    path,
+                Ok((dir, name)) => done.push(Done::File {
+                    dir,
+                    name,
                     shown: entry.shown,
                     original: entry.original,
                 }),
@@ -131,108 +154,122 @@ impl Staged {
     }
 }
 
-fn load(real: &Path, shown: &str) -> Result<Option<Content>, StageError> {
+/// The directories of the files written, each opened once beneath the root.
+struct Dirs<'a> {
+    root: &'a Root,
+    open: HashMap<Vec<OsString>, Dir>,
+}
+
+impl Dirs<'_> {
+    /// The existing directory of `path`, and its file name.
+    fn existing(&mut self, path: &Path) -> io::Result<(Dir, OsString)> {
+        let (dirs, name) = split(self.root, path)?;
+        if let Some(d) = self.open.get(&dirs) {
+            return Ok((d.clone(), name));
+        }
+        let d = self
+            .root
+            .dir(&dirs)?
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+        self.open.insert(dirs, d.clone());
+        Ok((d, name))
+    }
+
+    /// The directory of `path`, created as needed (recorded in `done`),
+    /// and its file name.
+    fn create(&mut self, path: &Path, done: &mut Vec<Done>) -> io::Result<(Dir, OsString)> {
+        let (dirs, name) = split(self.root, path)?;
+        if let Some(d) = self.open.get(&dirs) {
+            return Ok((d.clone(), name));
+        }
+        let mut created = Vec::new();
+        let result = self.root.dir_create(&dirs, &mut created);
+        done.extend(
+            created
+                .into_iter()
+                .map(|(parent, name)| Done::Dir { parent, name }),
+        );
+        let d = result?;
+        self.open.insert(dirs, d.clone());
+        Ok((d, name))
+    }
+}
+
+/// `path`'s directories below the root and its file name.
+fn split(root: &Root, path: &Path) -> io::Result<(Vec<OsString>, OsString)> {
+    let mut dirs = root.relative(path)?;
+    let name = dirs
+        .pop()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    Ok((dirs, name))
+}
+
+fn load(root: &Root, real: &Path, shown: &str) -> Result<Option<Content>, StageError> {
     let io_err = |source| StageError::Io {
         path: shown.to_string(),
         source,
     };
-    match fs::metadata(real) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_err(e)),
-        Ok(meta) if meta.is_dir() => Err(StageError::IsDir(shown.to_string())),
-        Ok(meta) => Ok(Some(Content {
-            bytes: fs::read(real).map_err(io_err)?,
-            perms: Some(meta.permissions()),
-        })),
+    let (dirs, name) = match split(root, real) {
+        Ok(s) => s,
+        // The root itself.
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+            return Err(StageError::IsDir(shown.to_string()));
+        }
+        Err(e) => return Err(io_err(e)),
+    };
+    let Some(dir) = root.dir(&dirs).map_err(io_err)? else {
+        return Ok(None);
+    };
+    let Some(file) = dir.open_file(&name).map_err(io_err)? else {
+        return Ok(None);
+    };
+    let meta = file.metadata().map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(StageError::IsDir(shown.to_string()));
     }
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut &file, &mut bytes).map_err(io_err)?;
+    Ok(Some(Content {
+        bytes,
+        perms: Some(meta.permissions()),
+    }))
 }
 
 /// A step of the commit, undone in reverse order on failure.
 enum Done {
     File {
-        path: PathBuf,
+        dir: Dir,
+        name: OsString,
         shown: String,
         original: Option<Content>,
     },
-    Dir(PathBuf),
-}
-
-/// Creates the missing parent directories of `path`, recording each.
-fn create_parents(path: &Path, done: &mut Vec<Done>) -> io::Result<()> {
-    let missing: Vec<&Path> = path
-        .ancestors()
-        .skip(1)
-        .take_while(|d| fs::metadata(d).is_err())
-        .collect();
-    for dir in missing.into_iter().rev() {
-        match fs::create_dir(dir) {
-            Ok(()) => done.push(Done::Dir(dir.to_path_buf())),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-/// Writes `content` to a temp file next to `path` and renames it over.
-fn write_atomic(path: &Path, content: &Content) -> io::Result<()> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Err(io::Error::other("not a file path"));
-    };
-    let name = name.to_string_lossy();
-    let mut attempts = 0;
-    let (tmp, file) = loop {
-        let tmp = dir.join(format!(".{name}.{:08x}.quire-patch", fastrand::u32(..)));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = fill(file, content).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn fill(mut file: fs::File, content: &Content) -> io::Result<()> {
-    file.write_all(&content.bytes)?;
-    if let Some(perms) = &content.perms {
-        file.set_permissions(perms.clone())?;
-    }
-    file.sync_all()
+    /// A directory the commit created.
+    Dir { parent: Dir, name: OsString },
 }
 
 /// Undoes `done`; returns the files that could not be restored.
 fn rollback(done: Vec<Done>) -> Vec<String> {
     let mut failed = Vec::new();
     for step in done.into_iter().rev() {
-        let result = match &step {
+        match step {
             Done::File {
-                path,
-                original: Some(c),
-                ..
-            } => write_atomic(path, c),
-            Done::File {
-                path,
-                original: None,
-                ..
-            } => fs::remove_file(path),
-            Done::Dir(dir) => fs::remove_dir(dir),
-        };
-        if let Err(e) = result {
-            match step {
-                Done::File { path, shown, .. } => {
-                    tracing::warn!(path = %path.display(), error = %e, "apply_patch: could not restore file");
+                dir,
+                name,
+                shown,
+                original,
+            } => {
+                let result = match &original {
+                    Some(c) => dir.write_atomic(&name, &c.bytes, c.perms.as_ref()),
+                    None => dir.remove_file(&name),
+                };
+                if let Err(e) = result {
+                    tracing::warn!(path = %shown, error = %e, "apply_patch: could not restore file");
                     failed.push(shown);
                 }
-                Done::Dir(dir) => {
-                    tracing::debug!(dir = %dir.display(), error = %e, "apply_patch: could not remove created directory");
+            }
+            Done::Dir { parent, name } => {
+                if let Err(e) = parent.remove_dir(&name) {
+                    tracing::debug!(dir = ?name, error = %e, "apply_patch: could not remove created directory");
                 }
             }
         }

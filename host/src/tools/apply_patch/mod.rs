@@ -4,11 +4,14 @@
 //! written (temp file + rename), and a failed write restores the others.
 
 mod apply;
+mod beneath;
 mod commit;
 mod diff;
 mod parse;
 mod paths;
 mod plan;
+#[cfg(test)]
+mod race_tests;
 
 use schemars::JsonSchema;
 use serde_json::{Value, json};

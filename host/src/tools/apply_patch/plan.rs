@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::apply::{HunkError, apply_hunks, new_file};
+use super::beneath::Root;
 use super::commit::{Content, StageError, Staged};
 use super::diff::FileDiff;
 use super::parse::FileOp;
@@ -92,8 +93,18 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The directory the patch may write beneath: the workspace, or `/`
+    /// under danger-full-access.
+    fn root(&self) -> PathBuf {
+        if self.sandbox == SandboxMode::DangerFullAccess {
+            PathBuf::from("/")
+        } else {
+            workspace_root(&self.workspace)
+        }
+    }
+
     /// The real path `shown` stands for, if the sandbox lets it be written.
-    fn resolve(&self, shown: &str) -> Result<PathBuf, PlanError> {
+    fn resolve(&self, root: &Path, shown: &str) -> Result<PathBuf, PlanError> {
         let p = Path::new(shown);
         let abs = if p.is_absolute() {
             p.to_path_buf()
@@ -101,15 +112,12 @@ impl Scope {
             self.cwd.join(p)
         };
         let real = real_path(&normalize(&abs));
-        if self.sandbox != SandboxMode::DangerFullAccess {
-            let root = workspace_root(&self.workspace);
-            if !real.starts_with(&root) {
-                return Err(PlanError::Outside {
-                    shown: shown.to_string(),
-                    real: real.display().to_string(),
-                    workspace: root.display().to_string(),
-                });
-            }
+        if self.sandbox != SandboxMode::DangerFullAccess && !real.starts_with(root) {
+            return Err(PlanError::Outside {
+                shown: shown.to_string(),
+                real: real.display().to_string(),
+                workspace: root.display().to_string(),
+            });
         }
         Ok(real)
     }
@@ -117,13 +125,18 @@ impl Scope {
 
 /// Resolves, reads and patches every file in memory.
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
-    let mut staged = Staged::default();
+    let root_path = scope.root();
+    let root = Root::open(&root_path).map_err(|source| StageError::Io {
+        path: root_path.display().to_string(),
+        source,
+    })?;
+    let mut staged = Staged::new(root);
     let mut changes = Vec::with_capacity(ops.len());
     let mut diffs = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
             FileOp::Add { path, lines } => {
-                let real = scope.resolve(path)?;
+                let real = scope.resolve(&root_path, path)?;
                 if staged.current(&real, path)?.is_some() {
                     return Err(PlanError::AddExists(path.clone()));
                 }
@@ -135,7 +148,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 changes.push(Change::Add(path.clone()));
             }
             FileOp::Delete { path } => {
-                let real = scope.resolve(path)?;
+                let real = scope.resolve(&root_path, path)?;
                 let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::DeleteMissing(path.clone()));
                 };
@@ -149,7 +162,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 move_to,
                 hunks,
             } => {
-                let real = scope.resolve(path)?;
+                let real = scope.resolve(&root_path, path)?;
                 let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::UpdateMissing(path.clone()));
                 };
@@ -167,7 +180,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                     perms,
                 };
                 let target = match move_to {
-                    Some(to) => Some((to, scope.resolve(to)?)),
+                    Some(to) => Some((to, scope.resolve(&root_path, to)?)),
                     None => None,
                 };
                 match target {

@@ -150,13 +150,49 @@ async fn other_policies_do_not_ask() {
     assert_eq!(ws.read("a"), "x\n");
 }
 
-#[cfg(unix)]
+/// Approves after making a directory where the patch adds a file, so the
+/// write of that file fails once the plan has passed.
+struct InTheWay(PathBuf);
+
+#[async_trait::async_trait]
+impl Approver for InTheWay {
+    async fn ask(&self, _: ApprovalRequest) -> ApprovalDecision {
+        fs::create_dir_all(&self.0).unwrap();
+        ApprovalDecision::Approved
+    }
+}
+
 #[tokio::test]
 async fn a_failed_write_restores_the_files_already_written() {
     let ws = Ws::new();
     ws.write("a.txt", "original\n");
-    // `z` is a dangling symlink: the plan passes, the write of z/new.txt fails
-    // after a.txt was written.
+    let before = snapshot(&ws.root);
+    // a.txt is written first; z/new.txt then fails (a directory took its
+    // place after the plan) and a.txt is put back.
+    let ctx = ws.ctx_with(
+        SandboxMode::WorkspaceWrite,
+        ApprovalPolicy::Untrusted,
+        Arc::new(InTheWay(ws.root.join("z/new.txt"))),
+    );
+    let err = run(
+        &ctx,
+        "*** Begin Patch\n*** Update File: a.txt\n@@\n-original\n+patched\n*** Add File: z/new.txt\n+x\n*** End Patch",
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("could not write"), "{err}");
+    assert!(err.contains("z/new.txt"), "{err}");
+    assert!(err.contains("restored"), "{err}");
+    // No temp file either (snapshot lists every file).
+    assert_eq!(snapshot(&ws.root), before);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_dangling_link_on_the_way_is_refused_before_anything_is_written() {
+    let ws = Ws::new();
+    ws.write("a.txt", "original\n");
     std::os::unix::fs::symlink(ws.root.join("nowhere"), ws.root.join("z")).unwrap();
     let before = snapshot(&ws.root);
     let err = fail(
@@ -164,9 +200,9 @@ async fn a_failed_write_restores_the_files_already_written() {
         "*** Begin Patch\n*** Update File: a.txt\n@@\n-original\n+patched\n*** Add File: z/new.txt\n+x\n*** End Patch",
     )
     .await;
-    assert!(err.contains("could not write"), "{err}");
     assert!(err.contains("z/new.txt"), "{err}");
-    assert!(err.contains("restored"), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(err.contains("Nothing was changed"), "{err}");
     assert_eq!(snapshot(&ws.root), before);
 }
 

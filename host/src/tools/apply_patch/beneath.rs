@@ -1,0 +1,336 @@
+//! Filesystem access that stays beneath one directory, whatever happens to
+//! the tree meanwhile. The root is opened once; every path below it is
+//! resolved from that descriptor without following symbolic links
+//! (`openat2` with `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`, or a walk with
+//! `O_NOFOLLOW` per component where `openat2` is missing), and files are
+//! read, written, renamed and removed relative to their directory's
+//! descriptor. A directory swapped for a link after a path was checked is
+//! refused instead of followed out of the root.
+
+use std::ffi::{CString, OsStr, OsString};
+use std::fs::{File, Permissions};
+use std::io::{self, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Why a path below the root was not used.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error(
+        "{0}: a directory on the way is a symbolic link (or was replaced by one after the patch was checked), and apply_patch does not write through links"
+    )]
+    Symlink(String),
+    #[error("{path} is not inside {root}")]
+    Outside { path: String, root: String },
+}
+
+fn refused(r: Refused) -> io::Error {
+    io::Error::new(io::ErrorKind::PermissionDenied, r)
+}
+
+/// The directory every path is resolved beneath.
+pub struct Root {
+    dir: Dir,
+    path: PathBuf,
+}
+
+/// An open directory; files are named relative to it.
+#[derive(Clone)]
+pub struct Dir(Arc<OwnedFd>);
+
+/// What a directory descriptor is opened with: enough for the `*at` calls.
+#[cfg(target_os = "linux")]
+const DIR_FLAGS: libc::c_int = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+#[cfg(not(target_os = "linux"))]
+const DIR_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+
+fn cstr(name: &OsStr) -> io::Result<CString> {
+    CString::new(name.as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path holds a NUL byte"))
+}
+
+/// `-1` → the errno as an error; otherwise the value.
+fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// Takes ownership of a descriptor a syscall just returned.
+fn owned(ret: libc::c_int) -> io::Result<OwnedFd> {
+    let fd = check(ret)?;
+    // SAFETY: `fd` was just returned by a successful open call, so it is a
+    // valid descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+impl Root {
+    /// Opens `path` (an absolute path without links, as checked) as the root.
+    pub fn open(path: &Path) -> io::Result<Root> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(DIR_FLAGS)
+            .open(path)?;
+        Ok(Root {
+            dir: Dir(Arc::new(OwnedFd::from(file))),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// `real` (absolute) split into the names below the root, or refused
+    /// when it is not below it or holds `.`/`..`.
+    pub fn relative(&self, real: &Path) -> io::Result<Vec<OsString>> {
+        let outside = || {
+            refused(Refused::Outside {
+                path: real.display().to_string(),
+                root: self.path.display().to_string(),
+            })
+        };
+        let rest = real.strip_prefix(&self.path).map_err(|_| outside())?;
+        rest.components()
+            .map(|c| match c {
+                Component::Normal(n) => Ok(n.to_os_string()),
+                _ => Err(outside()),
+            })
+            .collect()
+    }
+
+    /// The directory `dirs` names below the root; `None` when one of them
+    /// does not exist.
+    pub fn dir(&self, dirs: &[OsString]) -> io::Result<Option<Dir>> {
+        match self.resolve(dirs) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.walk(dirs, None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The directory `dirs` names below the root, creating the missing
+    /// ones; each created directory is added to `created` (its parent and
+    /// name), also when a later step fails.
+    pub fn dir_create(
+        &self,
+        dirs: &[OsString],
+        created: &mut Vec<(Dir, OsString)>,
+    ) -> io::Result<Dir> {
+        let found = match self.resolve(dirs) {
+            Ok(d) => Some(d),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.walk(dirs, Some(created))?,
+            Err(e) => return Err(e),
+        };
+        found.ok_or_else(|| io::Error::from_raw_os_error(libc::ENOENT))
+    }
+
+    fn shown(&self, dirs: &[OsString]) -> String {
+        let mut p = self.path.clone();
+        p.extend(dirs);
+        p.display().to_string()
+    }
+
+    /// One `openat2` call; the walk where the kernel lacks it.
+    fn resolve(&self, dirs: &[OsString]) -> io::Result<Dir> {
+        if dirs.is_empty() {
+            return Ok(self.dir.clone());
+        }
+        match openat2_beneath(&self.dir, dirs) {
+            Ok(fd) => Ok(Dir(Arc::new(fd))),
+            Err(e) => match e.raw_os_error() {
+                Some(libc::ELOOP | libc::EXDEV) => Err(refused(Refused::Symlink(self.shown(dirs)))),
+                // No openat2 (old kernel, or a seccomp filter refusing it).
+                Some(libc::ENOSYS | libc::EPERM | libc::E2BIG) => self
+                    .walk(dirs, None)?
+                    .ok_or_else(|| io::Error::from_raw_os_error(libc::ENOENT)),
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// Opens `dirs` one at a time with `O_NOFOLLOW`; missing ones are
+    /// created when `created` is given, else the answer is `None`.
+    fn walk(
+        &self,
+        dirs: &[OsString],
+        mut created: Option<&mut Vec<(Dir, OsString)>>,
+    ) -> io::Result<Option<Dir>> {
+        let mut cur = self.dir.clone();
+        for (i, name) in dirs.iter().enumerate() {
+            let c = cstr(name)?;
+            let next = match cur.open_dir(&c) {
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+                    let Some(created) = created.as_deref_mut() else {
+                        return Ok(None);
+                    };
+                    match cur.mkdir(&c) {
+                        Ok(()) => created.push((cur.clone(), name.clone())),
+                        Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {}
+                        Err(e) => return Err(e),
+                    }
+                    cur.open_dir(&c)
+                }
+                other => other,
+            };
+            cur = match next {
+                Ok(fd) => Dir(Arc::new(fd)),
+                Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+                    if cur.is_symlink(&c) {
+                        return Err(refused(Refused::Symlink(self.shown(&dirs[..=i]))));
+                    }
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
+        }
+        Ok(Some(cur))
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn openat2_beneath(root: &Dir, dirs: &[OsString]) -> io::Result<OwnedFd> {
+    /// The kernel's `struct open_how` (libc's is `non_exhaustive`).
+    #[repr(C)]
+    struct OpenHow {
+        flags: u64,
+        mode: u64,
+        resolve: u64,
+    }
+    let path = cstr(dirs.iter().collect::<PathBuf>().as_os_str())?;
+    let how = OpenHow {
+        flags: DIR_FLAGS as u64,
+        mode: 0,
+        resolve: libc::RESOLVE_BENEATH | libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_NO_MAGICLINKS,
+    };
+    // SAFETY: `path` is NUL-terminated and `how` a live `open_how` of the
+    // size passed; both outlive the call. The result is checked below.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            root.0.as_raw_fd(),
+            path.as_ptr(),
+            &how as *const OpenHow,
+            std::mem::size_of::<OpenHow>(),
+        )
+    };
+    owned(libc::c_int::try_from(ret).unwrap_or(-1))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn openat2_beneath(_: &Dir, _: &[OsString]) -> io::Result<OwnedFd> {
+    Err(io::Error::from_raw_os_error(libc::ENOSYS))
+}
+
+impl Dir {
+    fn fd(&self) -> libc::c_int {
+        self.0.as_raw_fd()
+    }
+
+    fn openat(
+        &self,
+        name: &CString,
+        flags: libc::c_int,
+        mode: libc::c_uint,
+    ) -> io::Result<OwnedFd> {
+        // SAFETY: `name` is NUL-terminated and outlives the call; `self`
+        // holds an open directory descriptor.
+        owned(unsafe { libc::openat(self.fd(), name.as_ptr(), flags | libc::O_CLOEXEC, mode) })
+    }
+
+    fn open_dir(&self, name: &CString) -> io::Result<OwnedFd> {
+        self.openat(name, DIR_FLAGS | libc::O_NOFOLLOW, 0)
+    }
+
+    fn mkdir(&self, name: &CString) -> io::Result<()> {
+        // SAFETY: as in `openat`.
+        check(unsafe { libc::mkdirat(self.fd(), name.as_ptr(), 0o777) }).map(drop)
+    }
+
+    fn is_symlink(&self, name: &CString) -> bool {
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: `name` is NUL-terminated, `st` is writable memory for one
+        // `stat`, read only when the call succeeded (and so filled it).
+        unsafe {
+            libc::fstatat(
+                self.fd(),
+                name.as_ptr(),
+                st.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            ) == 0
+                && (st.assume_init().st_mode & libc::S_IFMT) == libc::S_IFLNK
+        }
+    }
+
+    /// The file `name` opened for reading, without following a link;
+    /// `None` when there is no file (a link counts as none: it is not
+    /// followed).
+    pub fn open_file(&self, name: &OsStr) -> io::Result<Option<File>> {
+        match self.openat(&cstr(name)?, libc::O_RDONLY | libc::O_NOFOLLOW, 0) {
+            Ok(fd) => Ok(Some(File::from(fd))),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ELOOP)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes `bytes` to a new temp file here and renames it over `name`;
+    /// the temp file is removed when any step fails.
+    pub fn write_atomic(
+        &self,
+        name: &OsStr,
+        bytes: &[u8],
+        perms: Option<&Permissions>,
+    ) -> io::Result<()> {
+        let target = cstr(name)?;
+        let flags = libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY | libc::O_NOFOLLOW;
+        let mut attempts = 0;
+        let (tmp, file) = loop {
+            let mut tmp_name = OsString::from(".");
+            tmp_name.push(name);
+            tmp_name.push(format!(".{:08x}.quire-patch", fastrand::u32(..)));
+            let tmp = cstr(&tmp_name)?;
+            match self.openat(&tmp, flags, 0o666) {
+                Ok(fd) => break (tmp, File::from(fd)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
+                Err(e) => return Err(e),
+            }
+        };
+        let result = fill(file, bytes, perms).and_then(|()| {
+            // SAFETY: both names are NUL-terminated and outlive the call.
+            check(unsafe { libc::renameat(self.fd(), tmp.as_ptr(), self.fd(), target.as_ptr()) })
+                .map(drop)
+        });
+        if result.is_err() {
+            let _ = self.unlink(&tmp, 0);
+        }
+        result
+    }
+
+    fn unlink(&self, name: &CString, flags: libc::c_int) -> io::Result<()> {
+        // SAFETY: as in `openat`.
+        check(unsafe { libc::unlinkat(self.fd(), name.as_ptr(), flags) }).map(drop)
+    }
+
+    /// Removes the file (or link) `name`.
+    pub fn remove_file(&self, name: &OsStr) -> io::Result<()> {
+        self.unlink(&cstr(name)?, 0)
+    }
+
+    /// Removes the empty directory `name`.
+    pub fn remove_dir(&self, name: &OsStr) -> io::Result<()> {
+        self.unlink(&cstr(name)?, libc::AT_REMOVEDIR)
+    }
+}
+
+fn fill(mut file: File, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {
+    file.write_all(bytes)?;
+    if let Some(perms) = perms {
+        file.set_permissions(perms.clone())?;
+    }
+    file.sync_all()
+}
+
+#[cfg(test)]
+#[path = "beneath_tests.rs"]
+mod tests;
