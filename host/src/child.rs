@@ -17,6 +17,15 @@
 //!   watchdog kills every group it was told about that still exists.
 //!   Groups that ended are forgotten (checked every second while idle).
 //!
+//! Processes that leave their group escape both: `setsid cmd &`, a double
+//! fork, a child that calls `setpgid(0, 0)` and whose parent exits. So
+//! quire is the child subreaper of what it starts ([`reaper`]): such
+//! orphans are adopted by quire, not init, and every exit path kills all
+//! of quire's descendants ([`kill_descendants`]); adopted orphans that
+//! exit are reaped when a command ends ([`reap_orphans`]). Children are
+//! spawned through [`spawn_tokio`] or [`spawn_std`], which record them so
+//! they are never reaped behind tokio's or std's back.
+//!
 //! A command costs one extra `send`; the watchdog costs one process per
 //! quire (see BENCHMARKS.md). Linux only; elsewhere the child only gets
 //! its process group.
@@ -45,4 +54,27 @@ pub fn die_with_quire(cmd: &mut Command) {
 }
 
 #[cfg(target_os = "linux")]
+mod reaper;
+#[cfg(target_os = "linux")]
 mod watchdog;
+
+#[cfg(target_os = "linux")]
+pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spawn_std, spawn_tokio};
+
+#[cfg(not(target_os = "linux"))]
+mod elsewhere {
+    //! Without a subreaper: plain spawns, nothing to sweep.
+    pub fn become_subreaper() {}
+    pub fn kill_descendants() {}
+    pub fn reap_orphans() {}
+    pub fn spawn_tokio(
+        cmd: &mut tokio::process::Command,
+    ) -> std::io::Result<tokio::process::Child> {
+        cmd.spawn()
+    }
+    pub fn spawn_std(cmd: &mut std::process::Command) -> std::io::Result<std::process::Child> {
+        cmd.spawn()
+    }
+}
+#[cfg(not(target_os = "linux"))]
+pub use elsewhere::*;

@@ -49,11 +49,21 @@ fn start() -> Option<OwnedFd> {
     // system calls and never return here.
     let middle = unsafe { libc::fork() };
     if middle == 0 {
-        // SAFETY: as above, in the forked child.
+        // SAFETY: as above, in the forked child; `send` reads four bytes
+        // from a local.
         unsafe {
-            if libc::fork() == 0 {
+            let watchdog = libc::fork();
+            if watchdog == 0 {
                 run(watch);
             }
+            // Quire is a subreaper and adopts the watchdog: tell it which
+            // process that is, so it is left alone.
+            libc::send(
+                watch,
+                (&raw const watchdog).cast(),
+                size_of::<libc::pid_t>(),
+                libc::MSG_NOSIGNAL,
+            );
             libc::_exit(0);
         }
     }
@@ -64,6 +74,20 @@ fn start() -> Option<OwnedFd> {
     }
     // SAFETY: reaps the middle process, which exits at once.
     unsafe { libc::waitpid(middle, std::ptr::null_mut(), 0) };
+    let mut watchdog: libc::pid_t = 0;
+    // SAFETY: reads at most four bytes into a local; the middle process
+    // sent them before it exited, so nothing waits.
+    let got = unsafe {
+        libc::recv(
+            ours.as_raw_fd(),
+            (&raw mut watchdog).cast(),
+            size_of::<libc::pid_t>(),
+            libc::MSG_DONTWAIT,
+        )
+    };
+    if got == size_of::<libc::pid_t>() as isize && watchdog > 1 {
+        super::reaper::watchdog_is(watchdog);
+    }
     Some(ours)
 }
 

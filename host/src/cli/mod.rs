@@ -61,6 +61,9 @@ pub fn main() -> i32 {
         }
     };
     init_logging();
+    // Orphans of what quire starts are adopted by quire, not init, so
+    // every exit path can kill them (child::kill_descendants).
+    quire::child::become_subreaper();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -74,6 +77,8 @@ pub fn main() -> i32 {
     let code = runtime.block_on(dispatch(cli));
     // Backstop: no MCP server process outlives quire.
     quire::mcp::kill_all_processes();
+    // And everything else quire started, or adopted, that still runs.
+    quire::child::kill_descendants();
     // Tool processes are killed by their own guards; do not wait for
     // blocking tasks (a pending terminal read) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

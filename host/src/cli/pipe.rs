@@ -44,6 +44,8 @@ pub fn quiet_on_broken_pipe() {
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
         if is_broken_pipe_print(payload) {
+            quire::mcp::kill_all_processes();
+            quire::child::kill_descendants();
             std::process::exit(EXIT_BROKEN_PIPE);
         }
         default(info);

@@ -127,6 +127,7 @@ impl Interrupts {
 /// Kills every process group quire started and exits with `code`.
 fn exit_now(code: i32) -> ! {
     quire::mcp::kill_all_processes();
+    quire::child::kill_descendants();
     std::process::exit(code);
 }
 

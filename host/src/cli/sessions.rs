@@ -20,13 +20,20 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         .clone()
         .unwrap_or_else(|| setup.home.join("sessions"));
     let SessionsCommand::List { json } = args.command;
-    let sessions = match store::list(&dir) {
-        Ok(s) => s,
+    let (sessions, unreadable) = match store::list_all(&dir) {
+        Ok(l) => (l.sessions, l.unreadable),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_FAILED;
         }
     };
+    // Files that hold no session (empty, only junk) are named, not hidden.
+    for path in &unreadable {
+        eprintln!(
+            "warning: {} is not a readable session (empty or no meta line); move or delete it",
+            path.display()
+        );
+    }
     if json {
         for s in &sessions {
             if let Ok(line) = serde_json::to_string(s) {
@@ -35,8 +42,11 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         }
         return EXIT_OK;
     }
-    if sessions.is_empty() {
+    if sessions.is_empty() && unreadable.is_empty() {
         eprintln!("no sessions yet in {}", dir.display());
+        return EXIT_OK;
+    }
+    if sessions.is_empty() {
         return EXIT_OK;
     }
     println!("{:<36}  {:<19}  {:<30}  FIRST PROMPT", "ID", "DATE", "CWD");

@@ -81,7 +81,7 @@ pub async fn run_command(
         .kill_on_drop(true);
     // Its own process group, killed with quire even on SIGKILL.
     crate::child::die_with_quire(cmd.as_std_mut());
-    let mut child = match cmd.spawn() {
+    let mut child = match crate::child::spawn_tokio(&mut cmd) {
         Ok(c) => c,
         Err(e) => return RunOutput::failed(format!("cannot start bash: {e}")),
     };

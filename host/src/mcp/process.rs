@@ -160,7 +160,7 @@ pub fn spawn(
         crate::tools::sandbox::confine(&mut cmd, policy)
             .map_err(|e| format!("cannot start `{command}` in its sandbox: {e}"))?;
     }
-    let mut child: Child = cmd.spawn().map_err(|e| {
+    let mut child: Child = crate::child::spawn_tokio(&mut cmd).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             format!(
                 "cannot start `{command}`: not found (is it installed and on PATH, and does the working directory {} exist?)",

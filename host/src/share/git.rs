@@ -171,17 +171,21 @@ pub fn run(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
         .env("GIT_ASKPASS", "true")
         .env("SSH_ASKPASS", "true")
         .env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
-        .stdin(Stdio::null());
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     crate::child::die_with_quire(&mut cmd);
     let command = format!("git {}", args.first().copied().unwrap_or_default());
-    let out = cmd.output().map_err(|e| GitFailure {
-        command: command.clone(),
-        stderr: if e.kind() == std::io::ErrorKind::NotFound {
-            "git is not installed (it is needed for git sources)".to_string()
-        } else {
-            format!("cannot run git: {e}")
-        },
-    })?;
+    let out = crate::child::spawn_std(&mut cmd)
+        .and_then(|c| c.wait_with_output())
+        .map_err(|e| GitFailure {
+            command: command.clone(),
+            stderr: if e.kind() == std::io::ErrorKind::NotFound {
+                "git is not installed (it is needed for git sources)".to_string()
+            } else {
+                format!("cannot run git: {e}")
+            },
+        })?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {

@@ -19,11 +19,26 @@ pub struct SessionSummary {
     pub parent: Option<String>,
 }
 
-/// Every session in `dir`, newest first. Unreadable files are skipped.
+/// The sessions of a folder, and the `.jsonl` files in it that are not
+/// readable sessions (empty, no meta line, cannot be opened).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Newest first.
+    pub sessions: Vec<SessionSummary>,
+    pub unreadable: Vec<PathBuf>,
+}
+
+/// Every session in `dir`, newest first. Unreadable files are left out
+/// ([`list_all`] names them).
 pub fn list(dir: &Path) -> Result<Vec<SessionSummary>, StoreError> {
+    Ok(list_all(dir)?.sessions)
+}
+
+/// Every session in `dir`, newest first, and the files that are not.
+pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Listing::default()),
         Err(source) => {
             return Err(StoreError::Io {
                 action: "read",
@@ -32,14 +47,22 @@ pub fn list(dir: &Path) -> Result<Vec<SessionSummary>, StoreError> {
             });
         }
     };
-    let mut out: Vec<SessionSummary> = rd
+    let mut listing = Listing::default();
+    for path in rd
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .filter_map(|p| summarize(&p))
-        .collect();
-    out.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
-    Ok(out)
+    {
+        match summarize(&path) {
+            Some(s) => listing.sessions.push(s),
+            None => listing.unreadable.push(path),
+        }
+    }
+    listing
+        .sessions
+        .sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+    listing.unreadable.sort();
+    Ok(listing)
 }
 
 fn summarize(path: &Path) -> Option<SessionSummary> {
@@ -47,12 +70,16 @@ fn summarize(path: &Path) -> Option<SessionSummary> {
     let mut meta = None;
     let mut first_prompt = None;
     let mut turns = 0;
-    for line in BufReader::new(f).lines().map_while(Result::ok) {
+    // Lines as bytes: one that is not UTF-8 is skipped, not the end.
+    for line in BufReader::new(f).split(b'\n').map_while(Result::ok) {
+        let Ok(line) = std::str::from_utf8(&line) else {
+            continue;
+        };
         // Only user messages and the header matter: skip the rest unparsed.
         if meta.is_some() && !line.contains("\"user\"") {
             continue;
         }
-        match serde_json::from_str::<Record>(&line) {
+        match serde_json::from_str::<Record>(line.trim_end_matches('\r')) {
             Ok(Record::Meta(m)) => meta = Some(m),
             Ok(Record::Item {
                 item: Item::User { text },

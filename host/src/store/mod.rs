@@ -11,9 +11,19 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{SessionSummary, find, last_in, list};
+pub use list::{Listing, SessionSummary, find, last_in, list, list_all};
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use writer::SessionWriter;
+
+/// The lines of a session file's bytes (`\n` or `\r\n` ends), each as
+/// text or the reason it is not UTF-8.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = Result<&str, std::str::Utf8Error>> {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes
+        .split(|b| *b == b'\n')
+        .filter(move |_| !bytes.is_empty())
+        .map(|line| std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line)))
+}
 
 /// The first line of every session file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,7 +20,9 @@ pub struct LoadedSession {
 /// a tool call that never got its result gets one saying the session
 /// stopped, so every wire API accepts the history.
 pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
-    let text = std::fs::read_to_string(path).map_err(|source| StoreError::Io {
+    // Bytes, not a string: one line that is not UTF-8 (a torn write, a
+    // stray binary) is skipped like any other unreadable line.
+    let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
         action: "read",
         path: path.to_path_buf(),
         source,
@@ -28,7 +30,21 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut meta = None;
     let mut items = Vec::new();
     let mut warnings = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::lines(&bytes).enumerate() {
+        let skipped = |why: String| {
+            format!(
+                "{}:{}: skipped an unreadable line ({why})",
+                path.display(),
+                n + 1
+            )
+        };
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                warnings.push(skipped(format!("not valid UTF-8: {e}")));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -37,11 +53,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
             Ok(Record::Item { item }) => items.push(item),
             Ok(Record::Compacted { items: replaced }) => items = replaced,
             Ok(Record::Event { .. }) => {}
-            Err(e) => warnings.push(format!(
-                "{}:{}: skipped an unreadable line ({e})",
-                path.display(),
-                n + 1
-            )),
+            Err(e) => warnings.push(skipped(e.to_string())),
         }
     }
     let meta = meta.ok_or_else(|| StoreError::Invalid {

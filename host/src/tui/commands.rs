@@ -234,7 +234,8 @@ fn reverse_apply(cwd: &std::path::Path, diff: &str) -> Result<(), String> {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     quire::child::die_with_quire(&mut cmd);
-    let mut child = cmd.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+    let mut child =
+        quire::child::spawn_std(&mut cmd).map_err(|e| format!("cannot run git: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(diff.as_bytes())

@@ -301,5 +301,6 @@ fn tool_output_is_capped_with_head_and_tail() {
     assert!(!body.contains("\\n50000\\n"), "the middle is not sent");
 }
 
+mod orphans;
 mod outcomes;
 mod reasoning;

@@ -4,6 +4,7 @@
 use crate::support;
 
 mod lifecycle;
+mod limits;
 mod protocol_errors;
 mod skills;
 mod tools;

@@ -1,15 +1,26 @@
-//! The stdio transport's gate: every line from stdin that is not JSON is
-//! answered with a JSON-RPC parse error (-32700) instead of being dropped
-//! silently; JSON lines go on to rmcp. One writer owns stdout, so answers
-//! from the gate and from rmcp never interleave within a line.
+//! The stdio transport's gate: no line from stdin goes unanswered or is
+//! held without limit. A line that is not JSON gets a parse error
+//! (-32700); JSON that is no MCP message gets -32600 with its id; a line
+//! over [`MAX_MESSAGE`] bytes is never buffered whole (counted and dropped
+//! up to its newline) and gets -32600 "message too large", with its id
+//! when its first bytes name one. Valid messages go on to rmcp. One writer
+//! owns stdout, so answers from the gate and from rmcp never interleave
+//! within a line.
 
-use serde_json::json;
+mod answer;
+mod lines;
+
+use rmcp::model::ClientJsonRpcMessage;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Bytes buffered between the gate and rmcp in each direction.
 const PIPE: usize = 1 << 16;
+
+/// The largest message accepted, in bytes without its newline: what rmcp
+/// takes (it drops longer lines without a word, so the gate answers them).
+pub const MAX_MESSAGE: usize = rmcp::transport::async_rw::DEFAULT_MAX_LINE_LENGTH - 1;
 
 /// The running gate's tasks.
 pub struct Gate {
@@ -31,20 +42,25 @@ impl Gate {
         let (tx, rx) = mpsc::unbounded_channel::<Vec<u8>>();
         let errors = tx.clone();
         let reader = tokio::spawn(async move {
-            let mut lines = BufReader::new(stdin);
-            let mut line = Vec::new();
+            let mut lines = lines::Lines::new(stdin, MAX_MESSAGE);
             loop {
-                line.clear();
-                match lines.read_until(b'\n', &mut line).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-                let text = line.trim_ascii();
+                let line = match lines.next().await {
+                    Ok(Some(line)) => line,
+                    Ok(None) | Err(_) => break,
+                };
+                let text = match &line {
+                    lines::Line::TooLong { bytes, head } => {
+                        tracing::warn!(bytes, limit = MAX_MESSAGE, "mcp serve: message too large");
+                        let _ = errors.send(answer::too_large(*bytes, MAX_MESSAGE, head));
+                        continue;
+                    }
+                    lines::Line::Text(text) => text.trim_ascii(),
+                };
                 if text.is_empty() {
                     continue;
                 }
-                if let Err(e) = serde_json::from_slice::<serde_json::Value>(text) {
-                    let _ = errors.send(parse_error(&e));
+                if let Some(refusal) = check(text) {
+                    let _ = errors.send(refusal);
                     continue;
                 }
                 let mut forward = text.to_vec();
@@ -91,21 +107,18 @@ async fn write_all<W: AsyncWrite + Unpin>(mut rx: mpsc::UnboundedReceiver<Vec<u8
     }
 }
 
-/// The JSON-RPC parse error for a line that is not JSON, as one line.
-fn parse_error(e: &serde_json::Error) -> Vec<u8> {
-    let answer = json!({
-        "jsonrpc": "2.0",
-        "id": null,
-        "error": {
-            "code": -32700,
-            "message": format!(
-                "Parse error: the line is not JSON ({e}); send one JSON-RPC message per line"
-            ),
-        },
-    });
-    let mut line = answer.to_string().into_bytes();
-    line.push(b'\n');
-    line
+/// The answer to a line rmcp would refuse, when the gate can do better:
+/// a parse error for what is not JSON, -32600 with the message's id for
+/// JSON that is no MCP message (rmcp's own answer has no id). Messages
+/// without a usable id go on to rmcp (it ignores unknown notifications).
+fn check(text: &[u8]) -> Option<Vec<u8>> {
+    let Err(invalid) = serde_json::from_slice::<ClientJsonRpcMessage>(text) else {
+        return None;
+    };
+    match serde_json::from_slice::<serde_json::Value>(text) {
+        Err(e) => Some(answer::parse_error(&e)),
+        Ok(message) => answer::id_of(&message).map(|id| answer::invalid_request(id, &invalid)),
+    }
 }
 
 #[cfg(test)]
@@ -134,5 +147,23 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
         assert_eq!(v["error"]["code"], -32700);
         assert!(v["id"].is_null());
+    }
+
+    #[test]
+    fn json_that_is_no_message_is_refused_with_its_id() {
+        let refused = |text: &str| {
+            check(text.as_bytes()).map(|a| serde_json::from_slice::<serde_json::Value>(&a).unwrap())
+        };
+        let a = refused(r#"{"id":9,"method":"tools/call","params":"notanobject"}"#).unwrap();
+        assert_eq!(
+            (a["id"].clone(), a["error"]["code"].clone()),
+            (9.into(), (-32600).into())
+        );
+        let a = refused(r#"{"jsonrpc":"2.0","id":"ten"}"#).unwrap();
+        assert_eq!(a["id"], "ten");
+        assert_eq!(refused("nope").unwrap()["error"]["code"], -32700);
+        assert!(refused(r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).is_none());
+        // No usable id: rmcp decides (it ignores unknown notifications).
+        assert!(refused(r#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#).is_none());
     }
 }

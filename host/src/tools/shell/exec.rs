@@ -134,6 +134,8 @@ impl Drop for Group {
             tracing::debug!(pgid = ?self.pgid, "shell: call dropped, killing the command");
         }
         self.kill();
+        // Orphans the command left (adopted by quire) that have exited.
+        crate::child::reap_orphans();
     }
 }
 
@@ -187,7 +189,7 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
     without_terminal(&mut cmd);
     sandbox::confine(&mut cmd, &req.policy).map_err(|e| ToolError::Failed(e.to_string()))?;
     let started = Instant::now();
-    let spawned = cmd.spawn();
+    let spawned = crate::child::spawn_tokio(&mut cmd);
     // The Command holds the pipe's write ends; without dropping it the
     // output would never reach end of file.
     drop(cmd);

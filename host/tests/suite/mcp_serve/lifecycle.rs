@@ -126,3 +126,44 @@ async fn sigterm_stops_a_running_command() {
     assert!(gone(pid).await, "the command outlived the server");
     call.abort();
 }
+
+/// A command's process in a session of its own (`setsid`) is adopted by
+/// the server and killed when the client closes stdin.
+#[tokio::test]
+async fn a_process_that_leaves_its_group_does_not_outlive_the_server() {
+    let env = Env::new();
+    let mut child = env.command(&["--builtin"]).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut server = Server::new(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let messages = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "orphan-test", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "shell", "arguments": {
+                "command": "setsid sleep 604 > /dev/null 2>&1 & echo $! > setsid.pid"}}}),
+    ];
+    for m in messages {
+        stdin.write_all(format!("{m}\n").as_bytes()).await.unwrap();
+    }
+    stdin.flush().await.unwrap();
+    // The call returns once the shell exited: the sleeper is an orphan.
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("an answer")
+            .unwrap()
+            .expect("stdout open");
+        if serde_json::from_str::<Value>(&line).unwrap()["id"] == 2 {
+            break;
+        }
+    }
+    let pid = read_pid(&env.ws().join("setsid.pid"), &server).await;
+    assert!(alive(pid), "the sleeper runs while the server does");
+    drop(stdin);
+    assert_eq!(server.exit_code().await, Some(0), "{}", server.stderr());
+    assert!(gone(pid).await, "the setsid process outlived the server");
+}
