@@ -17,7 +17,7 @@ pub const MIN_AUTO_SCORE: f32 = 1.5;
 /// (see [`evidence_terms`]).
 pub const MIN_AUTO_TERMS: usize = 2;
 /// What one term must add, in units, to count as evidence.
-pub const MIN_TERM_EVIDENCE: f32 = 0.1;
+pub const MIN_TERM_EVIDENCE: f32 = 0.3;
 /// A term is evidence only when the message says it (not only in a path
 /// or a file name, which weigh less: they say where, not what).
 pub const MIN_EVIDENCE_WEIGHT: f32 = 0.75;
