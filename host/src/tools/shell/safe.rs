@@ -135,8 +135,8 @@ pub async fn is_known_safe_in(command: &str, cwd: &std::path::Path) -> bool {
 /// Whether git's configuration at `cwd` names a program git runs on its
 /// own during status, diff, log or show.
 async fn git_runs_programs(cwd: &std::path::Path) -> bool {
-    let out = tokio::process::Command::new("git")
-        .arg("-C")
+    let mut cmd = tokio::process::Command::new("git");
+    cmd.arg("-C")
         .arg(cwd)
         .args([
             "config",
@@ -144,9 +144,15 @@ async fn git_runs_programs(cwd: &std::path::Path) -> bool {
             r"^(core\.fsmonitor|diff\.external|diff\..+\.(command|textconv))$",
         ])
         .stdin(std::process::Stdio::null())
-        .output()
-        .await;
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    // Recorded as quire's own child, so no sweep of orphans reaps it.
+    let out = match crate::child::spawn_tokio(&mut cmd) {
+        Ok(child) => child.wait_with_output().await,
+        Err(e) => Err(e),
+    };
     let Ok(out) = out else {
+        // No git: the command itself cannot run git either.
         return false;
     };
     String::from_utf8_lossy(&out.stdout).lines().any(|line| {
