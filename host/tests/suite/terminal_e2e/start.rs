@@ -94,6 +94,10 @@ fn the_reasoning_summary_shows_while_waiting() {
         );
         pty.wait_text("use the second approach");
         pty.wait_for("the reasoning gone", |s| !s.contains("Weighing the two"));
+        // Ctrl-D quits only when no turn runs: wait for the turn's end.
+        pty.wait_for("the turn to end", |s| {
+            !s.contains("Working") && s.contains("out 20")
+        });
         pty.send(CTRL_D);
         assert_eq!(pty.wait_exit(), 0);
     }
