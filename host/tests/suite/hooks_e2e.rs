@@ -16,6 +16,15 @@ use std::path::{Path, PathBuf};
 
 use support::quire::TestEnv;
 
+/// A test env whose repository the user has not trusted (TestEnv trusts
+/// its repository).
+pub fn untrusted_env(wire: &'static str) -> TestEnv {
+    let env = TestEnv::new(wire);
+    let run = env.run(&["trust", "--revoke"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env
+}
+
 /// Writes an executable script into the env's home and returns its path.
 pub fn script(env: &TestEnv, name: &str, text: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;

@@ -333,4 +333,4 @@ fn fill(mut file: File, bytes: &[u8], perms: Option<&Permissions>) -> io::Result
 
 #[cfg(test)]
 #[path = "beneath_tests.rs"]
-mod tests;
+pub(super) mod tests;

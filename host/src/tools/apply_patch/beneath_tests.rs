@@ -3,14 +3,16 @@ use std::os::unix::fs::symlink;
 
 use super::*;
 
-struct Tree {
+/// A workspace and a folder outside it (both canonical), kept while the
+/// value lives. Shared with `race_tests`.
+pub(in crate::tools::apply_patch) struct Tree {
     _dir: tempfile::TempDir,
-    root: PathBuf,
+    pub root: PathBuf,
     _out: tempfile::TempDir,
-    outside: PathBuf,
+    pub outside: PathBuf,
 }
 
-fn tree() -> Tree {
+pub(in crate::tools::apply_patch) fn tree() -> Tree {
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     Tree {
@@ -25,8 +27,8 @@ fn names(parts: &[&str]) -> Vec<OsString> {
     parts.iter().map(OsString::from).collect()
 }
 
-/// Every entry under `dir`, as paths relative to it.
-fn listing(dir: &Path) -> Vec<String> {
+/// Every entry under `dir` (links not followed), as paths relative to it.
+pub(in crate::tools::apply_patch) fn listing(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -3,31 +3,14 @@
 
 use std::fs;
 use std::os::unix::fs::symlink;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::beneath::Root;
+use super::beneath::tests::{listing, tree};
 use super::commit::Staged;
 use super::parse::parse;
 use super::plan::{Prepared, Scope, prepare};
 use crate::tools::SandboxMode;
-
-struct Dirs {
-    _ws: tempfile::TempDir,
-    ws: PathBuf,
-    _out: tempfile::TempDir,
-    outside: PathBuf,
-}
-
-fn dirs() -> Dirs {
-    let ws = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    Dirs {
-        ws: fs::canonicalize(ws.path()).unwrap(),
-        outside: fs::canonicalize(out.path()).unwrap(),
-        _ws: ws,
-        _out: out,
-    }
-}
 
 fn plan(ws: &Path, patch: &str) -> Prepared {
     let ops = parse(patch).unwrap();
@@ -42,37 +25,20 @@ fn plan(ws: &Path, patch: &str) -> Prepared {
     }
 }
 
-/// Every entry under `dir` (links not followed), relative to it.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if fs::symlink_metadata(&p).unwrap().is_dir() {
-                stack.push(p.clone());
-            }
-            out.push(p.strip_prefix(dir).unwrap().display().to_string());
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn a_directory_swapped_for_a_link_after_the_plan_is_not_written_through() {
-    let t = dirs();
-    fs::create_dir(t.ws.join("d")).unwrap();
-    fs::write(t.ws.join("d/f.txt"), "old\n").unwrap();
-    fs::write(t.ws.join("top.txt"), "top\n").unwrap();
+    let t = tree();
+    fs::create_dir(t.root.join("d")).unwrap();
+    fs::write(t.root.join("d/f.txt"), "old\n").unwrap();
+    fs::write(t.root.join("top.txt"), "top\n").unwrap();
     let prepared = plan(
-        &t.ws,
+        &t.root,
         "*** Begin Patch\n*** Update File: top.txt\n@@\n-top\n+patched\n*** Add File: d/race.txt\n+x\n*** Update File: d/f.txt\n@@\n-old\n+new\n*** End Patch",
     );
     // What the racing process does: the checked directory goes, a link to
     // the outside takes its name.
-    fs::rename(t.ws.join("d"), t.ws.join("d.real")).unwrap();
-    symlink(&t.outside, t.ws.join("d")).unwrap();
+    fs::rename(t.root.join("d"), t.root.join("d.real")).unwrap();
+    symlink(&t.outside, t.root.join("d")).unwrap();
 
     let err = match prepared.staged.commit() {
         Ok(()) => panic!("the commit wrote through the link"),
@@ -83,25 +49,25 @@ fn a_directory_swapped_for_a_link_after_the_plan_is_not_written_through() {
     assert!(err.contains("nothing was changed"), "{err}");
     // Nothing outside, not even a temp file; inside everything as before.
     assert!(listing(&t.outside).is_empty(), "{:?}", listing(&t.outside));
-    assert_eq!(listing(&t.ws), ["d", "d.real", "d.real/f.txt", "top.txt"]);
+    assert_eq!(listing(&t.root), ["d", "d.real", "d.real/f.txt", "top.txt"]);
     assert_eq!(
-        fs::read_to_string(t.ws.join("d.real/f.txt")).unwrap(),
+        fs::read_to_string(t.root.join("d.real/f.txt")).unwrap(),
         "old\n"
     );
-    assert_eq!(fs::read_to_string(t.ws.join("top.txt")).unwrap(), "top\n");
+    assert_eq!(fs::read_to_string(t.root.join("top.txt")).unwrap(), "top\n");
 }
 
 #[test]
 fn a_link_put_where_a_missing_directory_was_planned_is_refused() {
-    let t = dirs();
-    fs::write(t.ws.join("a.txt"), "a\n").unwrap();
+    let t = tree();
+    fs::write(t.root.join("a.txt"), "a\n").unwrap();
     let prepared = plan(
-        &t.ws,
+        &t.root,
         "*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+b\n*** Add File: new/deeper/x.txt\n+x\n*** End Patch",
     );
     // `new` did not exist when the plan was made; a link takes its place.
     fs::create_dir(t.outside.join("deeper")).unwrap();
-    symlink(&t.outside, t.ws.join("new")).unwrap();
+    symlink(&t.outside, t.root.join("new")).unwrap();
 
     let err = match prepared.staged.commit() {
         Ok(()) => panic!("the commit wrote through the link"),
@@ -110,22 +76,22 @@ fn a_link_put_where_a_missing_directory_was_planned_is_refused() {
     assert!(err.contains("could not write new/deeper/x.txt"), "{err}");
     assert!(err.contains("symbolic link"), "{err}");
     assert_eq!(listing(&t.outside), ["deeper"]);
-    assert_eq!(listing(&t.ws), ["a.txt", "new"]);
-    assert_eq!(fs::read_to_string(t.ws.join("a.txt")).unwrap(), "a\n");
+    assert_eq!(listing(&t.root), ["a.txt", "new"]);
+    assert_eq!(fs::read_to_string(t.root.join("a.txt")).unwrap(), "a\n");
 }
 
 #[test]
 fn deleting_through_a_swapped_directory_is_refused() {
-    let t = dirs();
-    fs::create_dir(t.ws.join("d")).unwrap();
-    fs::write(t.ws.join("d/gone.txt"), "x\n").unwrap();
+    let t = tree();
+    fs::create_dir(t.root.join("d")).unwrap();
+    fs::write(t.root.join("d/gone.txt"), "x\n").unwrap();
     fs::write(t.outside.join("gone.txt"), "keep\n").unwrap();
     let prepared = plan(
-        &t.ws,
+        &t.root,
         "*** Begin Patch\n*** Delete File: d/gone.txt\n*** End Patch",
     );
-    fs::rename(t.ws.join("d"), t.ws.join("d.real")).unwrap();
-    symlink(&t.outside, t.ws.join("d")).unwrap();
+    fs::rename(t.root.join("d"), t.root.join("d.real")).unwrap();
+    symlink(&t.outside, t.root.join("d")).unwrap();
 
     let err = match prepared.staged.commit() {
         Ok(()) => panic!("the commit deleted through the link"),
@@ -136,30 +102,30 @@ fn deleting_through_a_swapped_directory_is_refused() {
         fs::read_to_string(t.outside.join("gone.txt")).unwrap(),
         "keep\n"
     );
-    assert!(t.ws.join("d.real/gone.txt").exists());
+    assert!(t.root.join("d.real/gone.txt").exists());
 }
 
 #[test]
 fn a_file_read_for_an_update_is_not_read_through_a_swapped_directory() {
     // The plan checked `d/secret.txt` while `d` was a directory; when the
     // file is read, `d` is a link to the outside.
-    let t = dirs();
+    let t = tree();
     fs::write(t.outside.join("secret.txt"), "secret\n").unwrap();
-    symlink(&t.outside, t.ws.join("d")).unwrap();
-    let root = Root::open(&t.ws).unwrap();
+    symlink(&t.outside, t.root.join("d")).unwrap();
+    let root = Root::open(&t.root).unwrap();
     let mut staged = Staged::new(root);
-    let err = match staged.current(&t.ws.join("d/secret.txt"), "d/secret.txt") {
+    let err = match staged.current(&t.root.join("d/secret.txt"), "d/secret.txt") {
         Ok(c) => panic!("read through the link: {c:?}"),
         Err(e) => e.to_string(),
     };
     assert!(err.contains("cannot access d/secret.txt"), "{err}");
     assert!(err.contains("symbolic link"), "{err}");
     // A link in the file's own place is not read either.
-    fs::remove_file(t.ws.join("d")).unwrap();
-    fs::create_dir(t.ws.join("d")).unwrap();
-    symlink(t.outside.join("secret.txt"), t.ws.join("d/secret.txt")).unwrap();
+    fs::remove_file(t.root.join("d")).unwrap();
+    fs::create_dir(t.root.join("d")).unwrap();
+    symlink(t.outside.join("secret.txt"), t.root.join("d/secret.txt")).unwrap();
     let found = staged
-        .current(&t.ws.join("d/secret.txt"), "d/secret.txt")
+        .current(&t.root.join("d/secret.txt"), "d/secret.txt")
         .map(|c| c.map(|c| c.bytes.clone()));
     assert!(matches!(found, Ok(None)), "{found:?}");
 }

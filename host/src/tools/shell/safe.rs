@@ -111,7 +111,10 @@ fn parse(command: &str) -> Parsed {
 /// Whether `command` only reads: every simple command is on the allow-list
 /// and nothing is redirected or substituted.
 pub fn is_known_safe(command: &str) -> bool {
-    let p = parse(command);
+    safe_parsed(&parse(command))
+}
+
+fn safe_parsed(p: &Parsed) -> bool {
     !p.complex && !p.segments.is_empty() && p.segments.iter().all(|s| simple_is_safe(s))
 }
 
@@ -121,10 +124,10 @@ pub fn is_known_safe(command: &str) -> bool {
 /// sandboxed command may have written `.git/config`, and `git status`
 /// would then run what it named without asking.
 pub async fn is_known_safe_in(command: &str, cwd: &std::path::Path) -> bool {
-    if !is_known_safe(command) {
+    let p = parse(command);
+    if !safe_parsed(&p) {
         return false;
     }
-    let p = parse(command);
     let runs_git = p
         .segments
         .iter()

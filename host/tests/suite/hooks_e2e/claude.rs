@@ -150,14 +150,7 @@ fn an_approved_hook_whose_script_is_edited_in_the_repository_waits_for_approval_
 
 #[test]
 fn repository_hooks_do_not_run_in_an_untrusted_repository() {
-    let env = TestEnv::new("chat");
-    let canonical = env.repo_path().display().to_string();
-    let cfg = env.home.path().join("config.toml");
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        &format!("[projects.{canonical:?}]\ntrust = \"trusted\"\n"),
-        "",
-    );
-    std::fs::write(&cfg, text).unwrap();
+    let env = super::untrusted_env("chat");
     env.write(".claude/hooks/no_push.py", NO_PUSH);
     env.write(
         ".claude/settings.json",

@@ -103,14 +103,7 @@ fn an_approved_hook_reaching_its_script_through_cd_waits_again_after_an_edit() {
 
 #[test]
 fn an_untrusted_repositorys_broken_hook_file_is_not_reported() {
-    let env = TestEnv::new("chat");
-    let canonical = env.repo_path().display().to_string();
-    let cfg = env.home.path().join("config.toml");
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        &format!("[projects.{canonical:?}]\ntrust = \"trusted\"\n"),
-        "",
-    );
-    std::fs::write(&cfg, text).unwrap();
+    let env = super::untrusted_env("chat");
     env.write(".quire/config.toml", "[[hooks.Stop]\ncommand = \n");
     env.server.push_all([Reply::text("done")]);
     let run = env.exec_json("hi", &[]);
