@@ -109,6 +109,10 @@ fn real() {
         "../tests/suite/skills_select/real-fresh2.json"
     ))
     .expect("real-fresh2.json parses");
+    let fifth = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-fresh3.json"
+    ))
+    .expect("real-fresh3.json parses");
     semantic_skills::run(
         &set,
         &[
@@ -116,6 +120,7 @@ fn real() {
             ("held-out", heldout),
             ("fresh", fresh),
             ("fourth", fourth),
+            ("fifth", fifth),
         ],
     );
 }

@@ -123,6 +123,7 @@ fn real() {
         ("held-out", labelled(real_mcp::heldout_cases())),
         ("fresh", labelled(real_mcp::fresh_cases())),
         ("fourth", labelled(real_mcp::fresh2_cases())),
+        ("fifth", labelled(real_mcp::fresh3_cases())),
     ];
     semantic_tools::run(specs, &keep, &sets, real_mcp::spec_bytes);
 }

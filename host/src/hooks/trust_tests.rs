@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn def(cmd: &str) -> HookDef {

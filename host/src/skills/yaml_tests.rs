@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn s(t: &str) -> Value {

@@ -42,6 +42,16 @@ const FRESH_SENT_FLOOR: f64 = 0.94;
 /// (75 of 86) at 18.5 KB after the fixes; the untouched even half 0.814
 /// (35 of 43) before, 0.860 (37 of 43) after.
 const FRESH2_SENT_FLOOR: f64 = 0.86;
+/// The fifth session's held-out messages (`fresh3.toml`, 90 over all 11
+/// servers, 6 follow-ups), written blind like the fourth (by someone who
+/// read only the servers' tool lists, not the selector or earlier sets),
+/// measured before any change of that session: 0.856 (77 of 90) at
+/// 21.3 KB median (MCP part 11.7 KB). Its median is over the issue's
+/// 20 KB target (more of its messages rank several large schemas, the
+/// GitHub and Notion ones, as clear matches), so its ceiling only guards
+/// against growth.
+const FRESH3_SENT_FLOOR: f64 = 0.85;
+const FRESH3_MEDIAN_BYTES_CEILING: usize = 21_500;
 
 #[derive(Deserialize)]
 struct Server {
@@ -102,6 +112,11 @@ pub fn heldout_cases() -> Vec<Case> {
 /// The fourth session's held-out messages (`fresh2.toml`).
 pub fn fresh2_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh2.toml"))
+}
+
+/// The fifth session's held-out messages (`fresh3.toml`).
+pub fn fresh3_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh3.toml"))
 }
 
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
@@ -262,22 +277,51 @@ fn the_needed_real_tool_is_sent_and_requests_stay_small() {
 
 #[test]
 fn heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
-    check_heldout("heldout.toml", &heldout_cases(), 60, HELDOUT_SENT_FLOOR);
+    check_heldout(
+        "heldout.toml",
+        &heldout_cases(),
+        60,
+        HELDOUT_SENT_FLOOR,
+        MEDIAN_BYTES_CEILING,
+    );
 }
 
 #[test]
 fn fresh_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
-    check_heldout("fresh.toml", &fresh_cases(), 50, FRESH_SENT_FLOOR);
+    check_heldout(
+        "fresh.toml",
+        &fresh_cases(),
+        50,
+        FRESH_SENT_FLOOR,
+        MEDIAN_BYTES_CEILING,
+    );
 }
 
 #[test]
 fn fourth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
-    check_heldout("fresh2.toml", &fresh2_cases(), 80, FRESH2_SENT_FLOOR);
+    check_heldout(
+        "fresh2.toml",
+        &fresh2_cases(),
+        80,
+        FRESH2_SENT_FLOOR,
+        MEDIAN_BYTES_CEILING,
+    );
+}
+
+#[test]
+fn fifth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout(
+        "fresh3.toml",
+        &fresh3_cases(),
+        85,
+        FRESH3_SENT_FLOOR,
+        FRESH3_MEDIAN_BYTES_CEILING,
+    );
 }
 
 /// Checks a held-out set's size and labels, then its floor and the median
-/// bytes per request.
-fn check_heldout(file: &str, cases: &[Case], at_least: usize, floor: f64) {
+/// bytes per request against `ceiling`.
+fn check_heldout(file: &str, cases: &[Case], at_least: usize, floor: f64, ceiling: usize) {
     assert!(
         cases.len() >= at_least,
         "{} messages in {file}",
@@ -301,8 +345,8 @@ fn check_heldout(file: &str, cases: &[Case], at_least: usize, floor: f64) {
         m.misses.join("\n")
     );
     assert!(
-        m.median <= MEDIAN_BYTES_CEILING,
-        "{file}: median tool bytes per request {}",
+        m.median <= ceiling,
+        "{file}: median tool bytes per request {} > {ceiling}",
         m.median
     );
 }
