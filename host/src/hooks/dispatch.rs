@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 use super::config::TrustState;
 use super::contract::{self, HookResult};
 use super::runner::{self, RunOutput};
-use super::{Decision, Hook, HookEvent, HookKind, claude, wasm};
+use super::tool_input::ToolViews;
+use super::{Decision, Hook, HookEvent, HookKind, wasm};
 use crate::plugins::LoadedPlugin;
 use crate::protocol::{Event, EventSink};
 
@@ -118,6 +119,18 @@ impl Hooks {
         target: Option<&str>,
         fields: Map<String, Value>,
     ) -> Decision {
+        self.run_views(event, target, fields, None).await
+    }
+
+    /// [`Hooks::run`] for a tool event: each hook runs once per view of
+    /// the call it gets (see [`ToolViews::inputs_for`]).
+    pub(crate) async fn run_views(
+        &self,
+        event: HookEvent,
+        target: Option<&str>,
+        fields: Map<String, Value>,
+        views: Option<&ToolViews>,
+    ) -> Decision {
         let chosen: Vec<&Hook> = self
             .hooks
             .iter()
@@ -140,7 +153,14 @@ impl Hooks {
             info.permission_mode.clone().into(),
         );
         input.extend(fields);
-        let runs = chosen.iter().map(|h| self.run_one(h, &info, &input));
+        let mut jobs = Vec::new();
+        for h in chosen {
+            match views {
+                Some(v) => jobs.extend(v.inputs_for(h, event, &input).into_iter().map(|i| (h, i))),
+                None => jobs.push((h, input.clone())),
+            }
+        }
+        let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));
         let results = futures::future::join_all(runs).await;
         let decision = Decision::combine(results);
         for m in &decision.messages {
@@ -158,19 +178,9 @@ impl Hooks {
         &self,
         hook: &Hook,
         info: &SessionInfo,
-        input: &Map<String, Value>,
+        input: Map<String, Value>,
     ) -> HookResult {
         let label = hook.def.label();
-        let mut input = input.clone();
-        if hook.claude
-            && let Some(name) = input
-                .get("tool_name")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        {
-            input.insert("tool_name".into(), claude::claude_name(&name).into());
-            input.insert("quire_tool_name".into(), name.into());
-        }
         let body = Value::Object(input).to_string().into_bytes();
         self.events.send(Event::HookStarted {
             name: label.clone(),

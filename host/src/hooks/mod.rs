@@ -22,6 +22,7 @@ pub(crate) mod contract;
 pub(crate) mod dispatch;
 pub(crate) mod runner;
 pub(crate) mod tool_events;
+pub(crate) mod tool_input;
 pub mod trust;
 pub(crate) mod wasm;
 

@@ -1,12 +1,12 @@
-//! The tool events' input: `tool_name`, `tool_input`, `tool_use_id`, and
-//! quire's `tool_source`; for `apply_patch` the affected files as
-//! `tool_input.file_path` (the first) and `tool_input.file_paths`, so
-//! edit hooks written for Claude Code find them.
+//! The tool events' input: `tool_name`, `tool_input` (as each hook sees
+//! the call: [`super::tool_input`]), `tool_use_id`, and quire's
+//! `tool_source`.
 
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::tool_input::ToolViews;
 use super::{Decision, HookEvent, Hooks};
 use crate::tools::ToolOutput;
 
@@ -26,8 +26,14 @@ impl Hooks {
         if !self.has(HookEvent::PreToolUse) {
             return Decision::default();
         }
-        self.run(HookEvent::PreToolUse, Some(call.name), fields(call))
-            .await
+        let views = views(call);
+        self.run_views(
+            HookEvent::PreToolUse,
+            Some(call.name),
+            fields(call),
+            Some(&views),
+        )
+        .await
     }
 
     /// `PostToolUse`, or `PostToolUseFailure` when the call failed.
@@ -51,7 +57,8 @@ impl Hooks {
         if output.is_error {
             f.insert("error".into(), output.text.clone().into());
         }
-        self.run(event, Some(call.name), f).await
+        self.run_views(event, Some(call.name), f, Some(&views(call)))
+            .await
     }
 
     /// `PermissionRequest`: a tool asks the user; `summary` is what it
@@ -62,8 +69,14 @@ impl Hooks {
         }
         let mut f = fields(call);
         f.insert("permission_summary".into(), summary.into());
-        self.run(HookEvent::PermissionRequest, Some(call.name), f)
-            .await
+        let views = views(call);
+        self.run_views(
+            HookEvent::PermissionRequest,
+            Some(call.name),
+            f,
+            Some(&views),
+        )
+        .await
     }
 
     /// `Notification`: quire waits for the user.
@@ -78,24 +91,16 @@ impl Hooks {
     }
 }
 
+fn views(call: &ToolCallInfo<'_>) -> ToolViews {
+    ToolViews::new(call.name, call.args, call.cwd)
+}
+
+/// The common tool fields (`tool_name` and `tool_input` are replaced per
+/// hook by its view of the call).
 fn fields(call: &ToolCallInfo<'_>) -> Map<String, Value> {
-    let mut input = call.args.clone();
-    if call.name == "apply_patch"
-        && let Some(obj) = input.as_object_mut()
-    {
-        let patch = obj.get("patch").and_then(Value::as_str).unwrap_or("");
-        let paths: Vec<Value> = crate::tools::apply_patch::affected_paths(patch)
-            .into_iter()
-            .map(|p| call.cwd.join(p).display().to_string().into())
-            .collect();
-        if let Some(first) = paths.first() {
-            obj.insert("file_path".into(), first.clone());
-        }
-        obj.insert("file_paths".into(), Value::Array(paths));
-    }
     let mut f = Map::new();
     f.insert("tool_name".into(), call.name.into());
-    f.insert("tool_input".into(), input);
+    f.insert("tool_input".into(), call.args.clone());
     f.insert("tool_use_id".into(), call.call_id.into());
     f.insert("tool_source".into(), call.source.into());
     f

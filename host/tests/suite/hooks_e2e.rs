@@ -4,6 +4,7 @@ use crate::support;
 use crate::support::guests;
 
 mod claude;
+mod claude_input;
 mod contract;
 mod fail_closed;
 mod faults;

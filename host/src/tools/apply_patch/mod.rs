@@ -174,3 +174,76 @@ pub fn affected_paths(patch: &str) -> Vec<String> {
     }
     out
 }
+
+/// One file of a patch, as hooks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchFile {
+    /// `add`, `update`, `delete` or `move`.
+    pub operation: &'static str,
+    pub path: String,
+    /// The target of a move.
+    pub move_to: Option<String>,
+    /// Context and removed lines of every hunk (an add: empty).
+    pub old_text: String,
+    /// Context and added lines of every hunk (an add: its content).
+    pub new_text: String,
+}
+
+/// The files of a patch with what changes in each; empty when it does
+/// not parse.
+pub fn patch_files(patch: &str) -> Vec<PatchFile> {
+    let Ok(ops) = parse::parse(patch) else {
+        return Vec::new();
+    };
+    let text = |lines: &[String]| {
+        let mut s = lines.join("\n");
+        if !lines.is_empty() {
+            s.push('\n');
+        }
+        s
+    };
+    ops.into_iter()
+        .map(|op| match op {
+            parse::FileOp::Add { path, lines } => PatchFile {
+                operation: "add",
+                path,
+                move_to: None,
+                old_text: String::new(),
+                new_text: text(&lines),
+            },
+            parse::FileOp::Delete { path } => PatchFile {
+                operation: "delete",
+                path,
+                move_to: None,
+                old_text: String::new(),
+                new_text: String::new(),
+            },
+            parse::FileOp::Update {
+                path,
+                move_to,
+                hunks,
+            } => {
+                let (mut old, mut new) = (Vec::new(), Vec::new());
+                for h in &hunks {
+                    for l in &h.lines {
+                        match l {
+                            parse::HunkLine::Context(t) => {
+                                old.push(t.clone());
+                                new.push(t.clone());
+                            }
+                            parse::HunkLine::Remove(t) => old.push(t.clone()),
+                            parse::HunkLine::Add(t) => new.push(t.clone()),
+                        }
+                    }
+                }
+                PatchFile {
+                    operation: if move_to.is_some() { "move" } else { "update" },
+                    path,
+                    move_to,
+                    old_text: text(&old),
+                    new_text: text(&new),
+                }
+            }
+        })
+        .collect()
+}

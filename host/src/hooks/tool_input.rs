@@ -1,0 +1,199 @@
+//! What a tool event's hook sees as `tool_name` and `tool_input`.
+//!
+//! Claude Code hooks get Claude's tool name and its input field names with
+//! absolute paths (`Read`: `file_path`; `Grep`, `Glob`: `pattern`, `path`;
+//! `Edit`: `file_path`, `old_string`, `new_string`; `Write`: `file_path`,
+//! `content`; `Bash`: `command`), quire's own keys kept beside them. A
+//! patch touching several files is one view per file (`Write` for an added
+//! file, `Edit` for an update, a delete and both ends of a move), so a
+//! guard on `.tool_input.file_path` sees every file.
+//!
+//! quire's own hooks get quire's arguments; for `apply_patch` also
+//! `file_paths` (every file) and `file_path`: per file before the call
+//! (`PreToolUse`, `PermissionRequest`), only when the patch has one file
+//! after it.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::{Hook, HookEvent};
+
+/// One way a hook sees the call (a patch: one per file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolView {
+    /// Claude Code's name for it (`Edit`, `Write`, `Read`, …).
+    pub claude_name: String,
+    pub claude_input: Value,
+    /// quire's arguments (a patch: with this file as `file_path`).
+    pub native_input: Value,
+}
+
+/// The views of one call.
+#[derive(Debug, Clone)]
+pub struct ToolViews {
+    pub quire_name: String,
+    pub views: Vec<ToolView>,
+    /// quire's arguments for events after the call.
+    pub native_summary: Value,
+}
+
+impl ToolViews {
+    pub fn new(name: &str, args: &Value, cwd: &Path) -> ToolViews {
+        let (views, native_summary) = if name == "apply_patch" {
+            patch_views(args, cwd)
+        } else {
+            let view = ToolView {
+                claude_name: super::claude::claude_name(name).to_string(),
+                claude_input: claude_input(name, args, cwd),
+                native_input: args.clone(),
+            };
+            (vec![view], args.clone())
+        };
+        ToolViews {
+            quire_name: name.to_string(),
+            views,
+            native_summary,
+        }
+    }
+
+    /// The inputs `hook` runs with for `event`, from the common `base`.
+    pub fn inputs_for(
+        &self,
+        hook: &Hook,
+        event: HookEvent,
+        base: &Map<String, Value>,
+    ) -> Vec<Map<String, Value>> {
+        let with = |name: &str, input: &Value| {
+            let mut m = base.clone();
+            m.insert("tool_name".into(), name.into());
+            m.insert("tool_input".into(), input.clone());
+            m
+        };
+        if hook.claude {
+            return self
+                .views
+                .iter()
+                .map(|v| {
+                    let mut m = with(&v.claude_name, &v.claude_input);
+                    m.insert("quire_tool_name".into(), self.quire_name.clone().into());
+                    m
+                })
+                .collect();
+        }
+        if matches!(event, HookEvent::PreToolUse | HookEvent::PermissionRequest) {
+            return self
+                .views
+                .iter()
+                .map(|v| with(&self.quire_name, &v.native_input))
+                .collect();
+        }
+        vec![with(&self.quire_name, &self.native_summary)]
+    }
+}
+
+/// `path` made absolute against `cwd`, `.` and `..` resolved as written.
+pub fn absolute(cwd: &Path, path: &str) -> String {
+    let mut out = PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out.display().to_string()
+}
+
+fn claude_input(name: &str, args: &Value, cwd: &Path) -> Value {
+    let Some(obj) = args.as_object() else {
+        return args.clone();
+    };
+    let mut m = obj.clone();
+    let path = obj.get("path").and_then(Value::as_str);
+    let abs = |p: Option<&str>| Value::from(absolute(cwd, p.unwrap_or(".")));
+    match name {
+        "read_file" => {
+            m.insert("file_path".into(), abs(path));
+        }
+        "grep" => {
+            m.insert("path".into(), abs(path));
+            if let Some(i) = obj.get("case_insensitive") {
+                m.insert("-i".into(), i.clone());
+            }
+        }
+        "list_dir" => {
+            m.insert("path".into(), abs(path));
+            let depth = obj.get("depth").and_then(Value::as_u64).unwrap_or(2);
+            let pattern = if depth <= 1 { "*" } else { "**/*" };
+            m.insert("pattern".into(), pattern.into());
+        }
+        _ => {}
+    }
+    Value::Object(m)
+}
+
+fn patch_views(args: &Value, cwd: &Path) -> (Vec<ToolView>, Value) {
+    let patch = args.get("patch").and_then(Value::as_str).unwrap_or("");
+    let files = crate::tools::apply_patch::patch_files(patch);
+    let all: Vec<Value> = crate::tools::apply_patch::affected_paths(patch)
+        .iter()
+        .map(|p| absolute(cwd, p).into())
+        .collect();
+    let base = |file: Option<&Value>| {
+        let mut m = args.as_object().cloned().unwrap_or_default();
+        if let Some(f) = file {
+            m.insert("file_path".into(), f.clone());
+        }
+        m.insert("file_paths".into(), Value::Array(all.clone()));
+        m
+    };
+    let summary = Value::Object(base(if all.len() == 1 { all.first() } else { None }));
+    let mut views = Vec::new();
+    for f in &files {
+        let mut ends = vec![(f.path.clone(), "file_path")];
+        ends.extend(f.move_to.clone().map(|to| (to, "move_to")));
+        for (path, end) in ends {
+            let file = Value::from(absolute(cwd, &path));
+            let mut claude = base(Some(&file));
+            claude.insert("operation".into(), f.operation.into());
+            let name = if f.operation == "add" {
+                claude.insert("content".into(), f.new_text.clone().into());
+                "Write"
+            } else {
+                claude.insert("old_string".into(), f.old_text.clone().into());
+                claude.insert("new_string".into(), f.new_text.clone().into());
+                claude.insert("replace_all".into(), false.into());
+                "Edit"
+            };
+            if let Some(to) = &f.move_to {
+                let (key, other) = if end == "file_path" {
+                    ("move_to", to)
+                } else {
+                    ("moved_from", &f.path)
+                };
+                claude.insert(key.into(), absolute(cwd, other).into());
+            }
+            views.push(ToolView {
+                claude_name: name.into(),
+                claude_input: Value::Object(claude),
+                native_input: Value::Object(base(Some(&file))),
+            });
+        }
+    }
+    if views.is_empty() {
+        // Not a patch quire can read (it fails): seen whole, as an edit.
+        views.push(ToolView {
+            claude_name: "Edit".into(),
+            claude_input: Value::Object(base(None)),
+            native_input: Value::Object(base(None)),
+        });
+    }
+    (views, summary)
+}
+
+#[cfg(test)]
+#[path = "tool_input_tests.rs"]
+mod tests;

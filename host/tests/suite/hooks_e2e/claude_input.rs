@@ -1,0 +1,125 @@
+//! What Claude Code hooks see of quire's tools: Claude's tool names and
+//! input fields with absolute paths, one run per file of a patch.
+
+use serde_json::{Value, json};
+
+use super::script;
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+
+/// Writes Claude Code's user settings (no approval needed) with one
+/// `PreToolUse` command hook.
+pub fn user_claude_hook(env: &TestEnv, event: &str, matcher: &str, handler: Value) {
+    let dir = env.home.path().join("claude");
+    std::fs::create_dir_all(&dir).unwrap();
+    let settings = json!({"hooks": {event: [{"matcher": matcher, "hooks": [handler]}]}});
+    std::fs::write(dir.join("settings.json"), settings.to_string()).unwrap();
+}
+
+/// Anthropic's validate-write pattern: refuse writes to `.env` files,
+/// logging every input seen.
+fn guard(env: &TestEnv, log: &std::path::Path) -> std::path::PathBuf {
+    script(
+        env,
+        "validate_write.py",
+        &format!(
+            "#!/usr/bin/env python3\nimport json, sys\ndata = json.load(sys.stdin)\nopen({:?}, 'a').write(json.dumps(data) + '\\n')\nfp = data['tool_input'].get('file_path', '')\nif fp.endswith('.env'):\n    print('no writes to .env', file=sys.stderr)\n    sys.exit(2)\n",
+            log.display().to_string()
+        ),
+    )
+}
+
+fn logged(log: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_claude_write_guard_sees_every_file_of_a_patch_and_blocks_it_whole() {
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "a\n");
+    let log = env.home.path().join("seen.jsonl");
+    let hook = guard(&env, &log);
+    user_claude_hook(
+        &env,
+        "PreToolUse",
+        "Edit|Write",
+        json!({"type": "command", "command": hook.display().to_string()}),
+    );
+    let patch = "*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+b\n*** Add File: .env\n+SECRET=1\n*** End Patch\n";
+    env.server.push_all([
+        Reply::tool_call("c1", "apply_patch", json!({"patch": patch})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("edit", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], true, "{:?}", run.events);
+    assert!(
+        !env.repo_path().join(".env").exists(),
+        "the guard was bypassed"
+    );
+    assert_eq!(env.read("a.txt"), "a\n");
+    let root = env.repo_path();
+    let mut seen: Vec<(String, String)> = logged(&log)
+        .iter()
+        .map(|v| {
+            (
+                v["tool_name"].as_str().unwrap().to_string(),
+                v["tool_input"]["file_path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("Edit".into(), root.join("a.txt").display().to_string()),
+            ("Write".into(), root.join(".env").display().to_string()),
+        ]
+    );
+}
+
+#[test]
+fn claude_read_and_grep_hooks_get_claude_field_names_with_absolute_paths() {
+    let env = TestEnv::new("chat");
+    env.write("a.txt", "x\n");
+    let log = env.home.path().join("seen.jsonl");
+    let hook = guard(&env, &log);
+    user_claude_hook(
+        &env,
+        "PreToolUse",
+        "Read|Grep",
+        json!({"type": "command", "command": hook.display().to_string()}),
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "read_file", json!({"path": "a.txt"})),
+        Reply::tool_call("c2", "grep", json!({"pattern": "x"})),
+        Reply::tool_call("c3", "read_file", json!({"path": "sub/../.env"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("look", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = env.repo_path();
+    let seen = logged(&log);
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen[0]["tool_name"], "Read");
+    let a = root.join("a.txt").display().to_string();
+    assert_eq!(seen[0]["tool_input"]["file_path"], a.as_str());
+    assert_eq!(seen[1]["tool_name"], "Grep");
+    assert_eq!(seen[1]["tool_input"]["pattern"], "x");
+    let dir = root.display().to_string();
+    assert_eq!(seen[1]["tool_input"]["path"], dir.as_str());
+    // A path that only ends in .env once resolved is still refused.
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[2]["is_error"], true, "{:?}", done[2]);
+    assert!(
+        done[2]["output"]
+            .as_str()
+            .unwrap()
+            .contains("no writes to .env")
+    );
+}
