@@ -68,6 +68,7 @@ fn hook(matcher: &str) -> Hook {
         source: "bench".into(),
         scope: HookScope::User,
         claude: false,
+        plugin_root: None,
         hash: "0".repeat(64),
         trust: TrustState::User,
     }

@@ -182,6 +182,9 @@ pub struct Hook {
     /// Read from a Claude Code settings.json: its input names tools the
     /// way Claude Code does (`Bash`, `Read`, …).
     pub claude: bool,
+    /// The folder of the plugin bundle it came from: `CLAUDE_PLUGIN_ROOT`
+    /// and `PLUGIN_ROOT` in its environment.
+    pub plugin_root: Option<PathBuf>,
     /// sha256 of the definition and where it is (see [`trust::hook_hash`]).
     pub hash: String,
     pub trust: TrustState,
@@ -380,6 +383,7 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 source: path.clone(),
                 scope,
                 claude: is_claude,
+                plugin_root: plugin_root.cloned(),
                 hash,
                 trust,
             });

@@ -224,11 +224,16 @@ impl Hooks {
             .await;
         }
         let project = info.project_dir.display().to_string();
-        let env = [
+        let mut env = vec![
             ("QUIRE_PROJECT_DIR", project.clone()),
             ("CLAUDE_PROJECT_DIR", project),
             ("QUIRE_SESSION_ID", info.session_id.clone()),
         ];
+        if let Some(root) = &hook.plugin_root {
+            let root = root.display().to_string();
+            env.push(("CLAUDE_PLUGIN_ROOT", root.clone()));
+            env.push(("PLUGIN_ROOT", root));
+        }
         runner::run_command(
             hook.def.command.as_deref().unwrap_or(""),
             &info.cwd,

@@ -70,6 +70,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                     Scope::User | Scope::Configured => HookScope::User,
                 },
                 claude: false,
+                plugin_root: None,
                 hash,
                 trust,
             });

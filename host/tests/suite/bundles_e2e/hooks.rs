@@ -55,3 +55,36 @@ fn an_approved_bundle_hook_blocks_and_an_unapproved_or_changed_one_does_not_run(
     let r = run(&env, &["hooks", "list", "--json"]);
     assert!(r.stdout.contains("not_approved"), "{}", r.stdout);
 }
+
+#[test]
+fn a_bundle_hook_finds_its_plugin_root_in_its_environment() {
+    let env = TestEnv::new("responses");
+    let installed = env.repo_path().join(".agents/plugins/claude-kit");
+    copy_dir(&fixture("claude-kit"), &installed);
+    // As hookify does: the script finds its files through the environment
+    // and lets everything through when the variable is missing.
+    std::fs::write(
+        installed.join("hooks/env_guard.py"),
+        "import os, sys\nroot = os.environ.get('CLAUDE_PLUGIN_ROOT')\nif not root:\n    sys.exit(0)\nprint('blocked from ' + root + ' and ' + os.environ.get('PLUGIN_ROOT', ''), file=sys.stderr)\nsys.exit(2)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        installed.join("hooks/hooks.json"),
+        json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+            {"type": "command", "command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/env_guard.py"}
+        ]}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let r = run(&env, &["hooks", "trust"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = touch(&env, "made.txt");
+    assert!(!env.repo_path().join("made.txt").exists(), "{:?}", r.events);
+    let done = r.of_type("tool_completed");
+    let out = done[0]["output"].as_str().unwrap_or_default();
+    let root = installed.display().to_string();
+    assert!(
+        out.contains(&format!("blocked from {root} and {root}")),
+        "{out}"
+    );
+}
