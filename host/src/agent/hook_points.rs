@@ -70,6 +70,11 @@ impl Session {
 
     /// `Stop`: the reason to go on when a hook blocks stopping.
     pub(crate) async fn hooks_stop(&mut self, active: bool, last: &str) -> Option<String> {
+        // A subagent (it runs its parent's hooks) ends with `SubagentStop`,
+        // fired by its manager; `Stop` is the main agent's, as in Claude Code.
+        if !self.own_hooks {
+            return None;
+        }
         let mut fields = one("stop_hook_active", active);
         fields.insert("last_assistant_message".into(), last.into());
         let d = self.hook(HookEvent::Stop, None, fields).await?;

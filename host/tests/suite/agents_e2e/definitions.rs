@@ -120,3 +120,58 @@ fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
             .ends_with(".jsonl")
     );
 }
+
+#[test]
+fn a_subagent_ending_fires_subagent_stop_and_not_the_parents_stop_hooks() {
+    let env = TestEnv::new("responses");
+    let log = env.home.path().join("hook.log");
+    let script = env.home.path().join("hook.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat >> '{0}'\necho >> '{0}'\n", log.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    let hooks = format!(
+        "\n[[hooks.Stop]]\ncommand = \"{0}\"\n\n[[hooks.SubagentStop]]\ncommand = \"{0}\"\n",
+        script.display()
+    );
+    std::fs::write(env.home.path().join("config.toml"), config + &hooks).unwrap();
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-J x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    env.server.route("CHILD-J", [Reply::text("child answer")]);
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let events: Vec<(String, String)> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| {
+            (
+                v["hook_event_name"].as_str().unwrap_or("").to_string(),
+                v["last_assistant_message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("SubagentStop".to_string(), "child answer".to_string()),
+            ("Stop".to_string(), "ok".to_string()),
+        ]
+    );
+}
