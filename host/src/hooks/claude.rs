@@ -106,6 +106,13 @@ struct Handler {
     /// Seconds.
     #[serde(default)]
     timeout: Option<u64>,
+    #[serde(rename = "if", default)]
+    if_rule: Option<String>,
+    /// `async` / `asyncRewake`: quire runs every hook synchronously.
+    #[serde(rename = "async", default)]
+    is_async: Option<bool>,
+    #[serde(rename = "asyncRewake", default)]
+    async_rewake: Option<bool>,
 }
 
 fn command_type() -> String {
@@ -164,6 +171,13 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         continue;
                     }
                 };
+                for (field, set) in [("async", h.is_async), ("asyncRewake", h.async_rewake)] {
+                    let note =
+                        format!("`{field}` of the {name} hooks (quire runs them synchronously)");
+                    if set == Some(true) && !skipped.contains(&note) {
+                        skipped.push(note);
+                    }
+                }
                 out.push((
                     event,
                     HookDef {
@@ -175,6 +189,7 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         timeout_sec: h.timeout,
                         plugin: None,
                         name: None,
+                        if_rule: h.if_rule,
                     },
                 ));
             }

@@ -96,6 +96,10 @@ pub struct HookDef {
     /// A name for events and `quire hooks list` (default: the command).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Claude Code's `if` (a permission rule such as `Bash(git push:*)`):
+    /// the hook runs only for tool calls it matches (see [`super::if_rule`]).
+    #[serde(default, rename = "if", skip_serializing_if = "Option::is_none")]
+    pub if_rule: Option<String>,
 }
 
 impl HookDef {
@@ -185,6 +189,8 @@ pub struct Hook {
     /// The folder of the plugin bundle it came from: `CLAUDE_PLUGIN_ROOT`
     /// and `PLUGIN_ROOT` in its environment.
     pub plugin_root: Option<PathBuf>,
+    /// Its parsed `if`.
+    pub condition: Option<super::if_rule::IfRule>,
     /// sha256 of the definition and where it is (see [`trust::hook_hash`]).
     pub hash: String,
     pub trust: TrustState,
@@ -341,6 +347,24 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 ));
                 continue;
             }
+            let condition = match def.if_rule.as_deref().map(|r| {
+                if event.is_tool_event() {
+                    super::if_rule::IfRule::parse(r)
+                } else {
+                    Err("`if` applies only to tool events".into())
+                }
+            }) {
+                None => None,
+                Some(Ok(c)) => Some(c),
+                Some(Err(e)) => {
+                    out.warnings.push(format!(
+                        "{}: a {event} hook is skipped: quire cannot read its `if` {:?}: {e}",
+                        path.display(),
+                        def.if_rule.as_deref().unwrap_or("")
+                    ));
+                    continue;
+                }
+            };
             let matcher_text = def.matcher.as_deref().map(|m| {
                 if is_claude && event.is_tool_event() {
                     claude::map_matcher(m)
@@ -384,6 +408,7 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 scope,
                 claude: is_claude,
                 plugin_root: plugin_root.cloned(),
+                condition,
                 hash,
                 trust,
             });

@@ -156,7 +156,11 @@ impl Hooks {
         let mut jobs = Vec::new();
         for h in chosen {
             match views {
-                Some(v) => jobs.extend(v.inputs_for(h, event, &input).into_iter().map(|i| (h, i))),
+                Some(v) => jobs.extend(
+                    v.inputs_for(h, event, &input, &info.project_dir)
+                        .into_iter()
+                        .map(|i| (h, i)),
+                ),
                 None => jobs.push((h, input.clone())),
             }
         }

@@ -20,6 +20,7 @@ pub(crate) mod combine;
 pub mod config;
 pub(crate) mod contract;
 pub(crate) mod dispatch;
+pub(crate) mod if_rule;
 pub(crate) mod runner;
 pub(crate) mod tool_events;
 pub(crate) mod tool_input;

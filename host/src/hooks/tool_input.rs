@@ -57,13 +57,20 @@ impl ToolViews {
         }
     }
 
-    /// The inputs `hook` runs with for `event`, from the common `base`.
+    /// The inputs `hook` runs with for `event`, from the common `base`:
+    /// none when its `if` matches no view (relative patterns from `root`).
     pub fn inputs_for(
         &self,
         hook: &Hook,
         event: HookEvent,
         base: &Map<String, Value>,
+        root: &Path,
     ) -> Vec<Map<String, Value>> {
+        let fits = |v: &&ToolView| {
+            hook.condition
+                .as_ref()
+                .is_none_or(|c| c.matches(&v.claude_name, &self.quire_name, &v.claude_input, root))
+        };
         let with = |name: &str, input: &Value| {
             let mut m = base.clone();
             m.insert("tool_name".into(), name.into());
@@ -74,6 +81,7 @@ impl ToolViews {
             return self
                 .views
                 .iter()
+                .filter(fits)
                 .map(|v| {
                     let mut m = with(&v.claude_name, &v.claude_input);
                     m.insert("quire_tool_name".into(), self.quire_name.clone().into());
@@ -85,8 +93,12 @@ impl ToolViews {
             return self
                 .views
                 .iter()
+                .filter(fits)
                 .map(|v| with(&self.quire_name, &v.native_input))
                 .collect();
+        }
+        if !self.views.iter().any(|v| fits(&v)) {
+            return Vec::new();
         }
         vec![with(&self.quire_name, &self.native_summary)]
     }

@@ -10,6 +10,7 @@ fn def(cmd: &str) -> HookDef {
         timeout_sec: None,
         plugin: None,
         name: None,
+        if_rule: None,
     }
 }
 

@@ -53,6 +53,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 timeout_sec: None,
                 plugin: Some(m.name.clone()),
                 name: Some(format!("plugin {}", m.name)),
+                if_rule: None,
             };
             let hash = hook_hash(&m.path, event, &def, &digest);
             let trust = if approved.contains(&hash) {
@@ -71,6 +72,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 },
                 claude: false,
                 plugin_root: None,
+                condition: None,
                 hash,
                 trust,
             });

@@ -8,11 +8,16 @@ use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
 
 /// Writes Claude Code's user settings (no approval needed) with one
-/// `PreToolUse` command hook.
+/// command hook.
 pub fn user_claude_hook(env: &TestEnv, event: &str, matcher: &str, handler: Value) {
+    user_claude_hooks(env, event, matcher, vec![handler]);
+}
+
+/// Claude Code's user settings with these handlers in one group.
+pub fn user_claude_hooks(env: &TestEnv, event: &str, matcher: &str, handlers: Vec<Value>) {
     let dir = env.home.path().join("claude");
     std::fs::create_dir_all(&dir).unwrap();
-    let settings = json!({"hooks": {event: [{"matcher": matcher, "hooks": [handler]}]}});
+    let settings = json!({"hooks": {event: [{"matcher": matcher, "hooks": handlers}]}});
     std::fs::write(dir.join("settings.json"), settings.to_string()).unwrap();
 }
 
@@ -122,4 +127,45 @@ fn claude_read_and_grep_hooks_get_claude_field_names_with_absolute_paths() {
             .unwrap()
             .contains("no writes to .env")
     );
+}
+
+#[test]
+fn a_handlers_if_rule_limits_it_to_matching_calls_and_an_unreadable_one_is_named() {
+    let env = TestEnv::new("responses");
+    let ran = env.home.path().join("unreadable-ran");
+    user_claude_hooks(
+        &env,
+        "PreToolUse",
+        "Bash",
+        vec![
+            json!({"type": "command", "if": "Bash(git push:*)",
+                   "command": "echo 'pushing is done by CI' >&2; exit 2"}),
+            json!({"type": "command", "if": "WebFetch(domain:example.com)",
+                   "command": format!("touch {}", ran.display())}),
+            json!({"type": "command", "async": true, "command": "true"}),
+        ],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo hi"})),
+        Reply::tool_call("c2", "shell", json!({"command": "git push origin main"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("push", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], false, "{:?}", done[0]);
+    assert_eq!(done[1]["is_error"], true, "{:?}", done[1]);
+    let out = done[1]["output"].as_str().unwrap_or("");
+    assert!(out.contains("pushing is done by CI"), "{out}");
+    assert!(!ran.exists(), "a handler with an unreadable `if` ran");
+    let warnings: Vec<&str> = run
+        .of_type("warning")
+        .iter()
+        .filter_map(|w| w["message"].as_str())
+        .collect();
+    let named = |needle: &str| warnings.iter().any(|w| w.contains(needle));
+    assert!(named("WebFetch(domain:example.com)"), "{warnings:?}");
+    assert!(named("`async`"), "{warnings:?}");
+    // The push guard ran for the push only, the plain one for both.
+    assert_eq!(run.of_type("hook_started").len(), 3, "{:?}", run.events);
 }
