@@ -117,6 +117,7 @@ fn registry(
         cwd: dir.to_path_buf(),
         project_dir: dir.to_path_buf(),
         permission_mode: "never".into(),
+        claude_permission_mode: "dontAsk".into(),
     };
     let (hooks, _) = Hooks::new(hooks, info, EventSink::null()).with_plugins(plugins);
     reg.set_hooks(Some(Arc::new(hooks)));

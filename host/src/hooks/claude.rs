@@ -16,6 +16,8 @@ use serde::Deserialize;
 
 use super::config::read_optional;
 use super::{HookDef, HookError, HookEvent, HookKind};
+use crate::tools::approval::ApprovalPolicy;
+use crate::tools::sandbox::SandboxMode;
 
 /// Claude Code's tool names and the quire tool each one maps to.
 pub const TOOL_MAP: &[(&str, &str)] = &[
@@ -28,6 +30,23 @@ pub const TOOL_MAP: &[(&str, &str)] = &[
     ("Glob", "list_dir"),
     ("LS", "list_dir"),
 ];
+
+/// Claude Code's permission mode closest to quire's approval policy and
+/// sandbox: a read-only sandbox is `plan`; no sandbox with nothing asked
+/// (`never`, `on-request`) is `bypassPermissions`; `never` in the
+/// sandbox is `dontAsk` (nothing asked, escalations refused);
+/// `on-request` in the sandbox is `acceptEdits` (edits and sandboxed
+/// commands run without asking); `untrusted` is `default` (asks before
+/// every edit and every command not known to be read-only).
+pub fn permission_mode(approval: ApprovalPolicy, sandbox: SandboxMode) -> &'static str {
+    match (approval, sandbox) {
+        (_, SandboxMode::ReadOnly) => "plan",
+        (ApprovalPolicy::Untrusted, _) => "default",
+        (_, SandboxMode::DangerFullAccess) => "bypassPermissions",
+        (ApprovalPolicy::Never, SandboxMode::WorkspaceWrite) => "dontAsk",
+        (ApprovalPolicy::OnRequest, SandboxMode::WorkspaceWrite) => "acceptEdits",
+    }
+}
 
 /// Claude Code's folder of user settings: `$CLAUDE_CONFIG_DIR`, else
 /// `~/.claude`.
@@ -213,6 +232,21 @@ mod tests {
         assert_eq!(map_matcher("Glob|LS|Read"), "list_dir|list_dir|read_file");
         assert_eq!(claude_name("shell"), "Bash");
         assert_eq!(claude_name("mcp__x__y"), "mcp__x__y");
+    }
+
+    #[test]
+    fn permission_modes_map_to_claude_codes_closest() {
+        use ApprovalPolicy::*;
+        use SandboxMode::*;
+        assert_eq!(permission_mode(OnRequest, ReadOnly), "plan");
+        assert_eq!(permission_mode(Untrusted, WorkspaceWrite), "default");
+        assert_eq!(permission_mode(OnRequest, WorkspaceWrite), "acceptEdits");
+        assert_eq!(permission_mode(Never, WorkspaceWrite), "dontAsk");
+        assert_eq!(
+            permission_mode(Never, DangerFullAccess),
+            "bypassPermissions"
+        );
+        assert_eq!(permission_mode(Untrusted, DangerFullAccess), "default");
     }
 
     #[test]

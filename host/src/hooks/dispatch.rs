@@ -27,6 +27,9 @@ pub struct SessionInfo {
     pub project_dir: PathBuf,
     /// The approval policy (`permission_mode`).
     pub permission_mode: String,
+    /// Claude Code's closest permission mode, for its hooks
+    /// ([`super::claude::permission_mode`]).
+    pub claude_permission_mode: String,
 }
 
 /// The hooks of one session (only those allowed to run).
@@ -162,6 +165,15 @@ impl Hooks {
                         .map(|i| (h, i)),
                 ),
                 None => jobs.push((h, input.clone())),
+            }
+        }
+        for (h, i) in &mut jobs {
+            if h.claude {
+                let quire_mode = i.insert(
+                    "permission_mode".into(),
+                    info.claude_permission_mode.clone().into(),
+                );
+                i.extend(quire_mode.map(|m| ("quire_permission_mode".to_string(), m)));
             }
         }
         let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));

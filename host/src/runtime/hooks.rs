@@ -36,6 +36,11 @@ pub fn load(
         cwd: cwd.to_path_buf(),
         project_dir: workspace.to_path_buf(),
         permission_mode: config.approval.to_string(),
+        claude_permission_mode: crate::hooks::claude::permission_mode(
+            config.approval,
+            config.sandbox,
+        )
+        .to_string(),
     };
     let (hooks, warnings) = Hooks::new(loaded.hooks, info, events.clone()).with_plugins(plugins);
     for message in warnings {

@@ -169,3 +169,37 @@ fn a_handlers_if_rule_limits_it_to_matching_calls_and_an_unreadable_one_is_named
     // The push guard ran for the push only, the plain one for both.
     assert_eq!(run.of_type("hook_started").len(), 3, "{:?}", run.events);
 }
+
+#[test]
+fn claude_hooks_get_claudes_permission_mode_and_quires_own_hooks_quires() {
+    let env = TestEnv::new("chat");
+    let claude_log = env.home.path().join("claude.json");
+    let quire_log = env.home.path().join("quire.json");
+    user_claude_hook(
+        &env,
+        "UserPromptSubmit",
+        "",
+        json!({"type": "command", "command": format!("cat > {}", claude_log.display())}),
+    );
+    let own = script(
+        &env,
+        "own.sh",
+        &format!("#!/bin/bash\ncat > {}\n", quire_log.display()),
+    );
+    super::add_user_hooks(
+        &env,
+        &[super::hook_toml("UserPromptSubmit", None, &own, "")],
+    );
+    let mode = |log: &std::path::Path, key: &str| -> String {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(log).unwrap()).unwrap();
+        v[key].as_str().unwrap_or("").to_string()
+    };
+    for (approval, claude) in [("untrusted", "default"), ("on-request", "acceptEdits")] {
+        env.server.push(Reply::text("ok"));
+        let run = env.exec_json("hi", &["--approval", approval]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(mode(&claude_log, "permission_mode"), claude);
+        assert_eq!(mode(&claude_log, "quire_permission_mode"), approval);
+        assert_eq!(mode(&quire_log, "permission_mode"), approval);
+    }
+}
