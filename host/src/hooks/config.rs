@@ -347,20 +347,12 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 ));
                 continue;
             }
-            let condition = match def.if_rule.as_deref().map(|r| {
-                if event.is_tool_event() {
-                    super::if_rule::IfRule::parse(r)
-                } else {
-                    Err("`if` applies only to tool events".into())
-                }
-            }) {
-                None => None,
-                Some(Ok(c)) => Some(c),
-                Some(Err(e)) => {
+            let condition = match super::if_rule::for_hook(event, &def) {
+                Ok(c) => c,
+                Err(e) => {
                     out.warnings.push(format!(
-                        "{}: a {event} hook is skipped: quire cannot read its `if` {:?}: {e}",
-                        path.display(),
-                        def.if_rule.as_deref().unwrap_or("")
+                        "{}: a {event} hook is skipped: {e}",
+                        path.display()
                     ));
                     continue;
                 }

@@ -95,6 +95,21 @@ impl IfRule {
     }
 }
 
+/// The parsed `if` of `def` (a hook of `event`); the error names it.
+pub fn for_hook(event: super::HookEvent, def: &super::HookDef) -> Result<Option<IfRule>, String> {
+    let Some(text) = def.if_rule.as_deref() else {
+        return Ok(None);
+    };
+    let parsed = if event.is_tool_event() {
+        IfRule::parse(text)
+    } else {
+        Err("`if` applies only to tool events".into())
+    };
+    parsed
+        .map(Some)
+        .map_err(|e| format!("quire cannot read its `if` {text:?}: {e}"))
+}
+
 /// `prefix:*` is "starts with prefix"; elsewhere `*` matches anything.
 fn command_regex(p: &str) -> Result<Regex, String> {
     let (body, open_end) = match p.strip_suffix(":*") {
