@@ -176,8 +176,23 @@ impl Hooks {
                 i.extend(quire_mode.map(|m| ("quire_permission_mode".to_string(), m)));
             }
         }
+        // What each Claude Code hook was shown, to read its updatedInput.
+        let shown: Vec<Option<Value>> = jobs
+            .iter()
+            .map(|(h, i)| i.get("tool_input").filter(|_| h.claude).cloned())
+            .collect();
         let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));
-        let results = futures::future::join_all(runs).await;
+        let mut results = futures::future::join_all(runs).await;
+        if let Some(v) = views {
+            for (r, shown) in results.iter_mut().zip(&shown) {
+                // quire's own hooks were shown quire's arguments.
+                if let Some(s) = shown
+                    && let Some(u) = r.updated_input.take()
+                {
+                    r.updated_input = Some(v.quire_input(s, u));
+                }
+            }
+        }
         let decision = Decision::combine(results);
         for m in &decision.messages {
             self.events.send(Event::Warning { message: m.clone() });

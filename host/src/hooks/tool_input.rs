@@ -33,6 +33,8 @@ pub struct ToolView {
 #[derive(Debug, Clone)]
 pub struct ToolViews {
     pub quire_name: String,
+    /// quire's arguments as called.
+    pub args: Value,
     pub views: Vec<ToolView>,
     /// quire's arguments for events after the call.
     pub native_summary: Value,
@@ -52,6 +54,7 @@ impl ToolViews {
         };
         ToolViews {
             quire_name: name.to_string(),
+            args: args.clone(),
             views,
             native_summary,
         }
@@ -101,6 +104,41 @@ impl ToolViews {
             return Vec::new();
         }
         vec![with(&self.quire_name, &self.native_summary)]
+    }
+}
+
+impl ToolViews {
+    /// A Claude Code hook's `updatedInput` for the view it was `shown`,
+    /// back in quire's arguments: Claude-only keys it left as shown are
+    /// dropped, a changed `file_path` of `read_file` becomes `path`, an
+    /// unchanged absolute `path` is quire's own again. Other changes stay
+    /// (the registry's schema check refuses what quire cannot run).
+    pub fn quire_input(&self, shown: &Value, updated: Value) -> Value {
+        let (Value::Object(mut new), Some(shown), Some(args)) =
+            (updated.clone(), shown.as_object(), self.args.as_object())
+        else {
+            return updated;
+        };
+        if self.quire_name == "read_file"
+            && let Some(fp) = new.remove("file_path")
+            && Some(&fp) != shown.get("file_path")
+        {
+            new.insert("path".into(), fp);
+        }
+        for (k, v) in shown {
+            if new.get(k) != Some(v) {
+                continue;
+            }
+            match args.get(k) {
+                Some(orig) => {
+                    new.insert(k.clone(), orig.clone());
+                }
+                None => {
+                    new.remove(k);
+                }
+            }
+        }
+        Value::Object(new)
     }
 }
 

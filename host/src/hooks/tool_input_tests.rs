@@ -63,3 +63,28 @@ fn mapped_tools_carry_claude_field_names_with_absolute_paths() {
     assert_eq!(bash.views[0].claude_name, "Bash");
     assert_eq!(bash.views[0].claude_input, json!({"command": "ls"}));
 }
+
+#[test]
+fn a_claude_hooks_updated_input_goes_back_into_quires_arguments() {
+    let cwd = Path::new("/w");
+    let read = ToolViews::new("read_file", &json!({"path": "a.txt"}), cwd);
+    let shown = &read.views[0].claude_input;
+    let mut moved = shown.clone();
+    moved["file_path"] = json!("/w/b.txt");
+    assert_eq!(read.quire_input(shown, moved), json!({"path": "/w/b.txt"}));
+    assert_eq!(
+        read.quire_input(shown, shown.clone()),
+        json!({"path": "a.txt"})
+    );
+    let grep = ToolViews::new("grep", &json!({"pattern": "x"}), cwd);
+    let shown = &grep.views[0].claude_input;
+    let mut other = shown.clone();
+    other["pattern"] = json!("y");
+    assert_eq!(grep.quire_input(shown, other), json!({"pattern": "y"}));
+    let bash = ToolViews::new("shell", &json!({"command": "ls"}), cwd);
+    let shown = &bash.views[0].claude_input;
+    assert_eq!(
+        bash.quire_input(shown, json!({"command": "ls -a"})),
+        json!({"command": "ls -a"})
+    );
+}

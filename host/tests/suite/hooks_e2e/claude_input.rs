@@ -203,3 +203,34 @@ fn claude_hooks_get_claudes_permission_mode_and_quires_own_hooks_quires() {
         assert_eq!(mode(&quire_log, "permission_mode"), approval);
     }
 }
+
+#[test]
+fn a_claude_read_hooks_updated_input_is_read_back_as_quires_arguments() {
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "AAA\n");
+    env.write("b.txt", "BBB\n");
+    let b = env.repo_path().join("b.txt").display().to_string();
+    let answer = json!({"hookSpecificOutput": {"hookEventName": "PreToolUse",
+        "permissionDecision": "allow", "updatedInput": {"file_path": b}}});
+    let hook = script(
+        &env,
+        "redirect.sh",
+        &format!("#!/bin/bash\ncat > /dev/null\necho '{answer}'\n"),
+    );
+    user_claude_hook(
+        &env,
+        "PreToolUse",
+        "Read",
+        json!({"type": "command", "command": hook.display().to_string()}),
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "read_file", json!({"path": "a.txt"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("read", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], false, "{:?}", done[0]);
+    let out = done[0]["output"].as_str().unwrap_or("");
+    assert!(out.contains("BBB") && !out.contains("AAA"), "{out}");
+}
