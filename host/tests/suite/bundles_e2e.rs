@@ -5,6 +5,7 @@ use crate::support;
 use crate::support::guests;
 
 mod agents_cli;
+mod claude_compat;
 mod clone;
 mod commands;
 mod drift;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Bundle, Layout, McpFile};
-use crate::mcp::spec::read_mcp_json;
+use crate::mcp::spec::read_plugin_mcp_json;
 use crate::mcp::{McpServerConfig, ServerSpec, Source};
 
 const ENABLED_FILE: &str = "plugins-enabled.json";
@@ -73,7 +73,7 @@ pub fn specs(
     };
     let on = enabled.iter().any(|p| p == &bundle.name);
     let mut out = Vec::new();
-    for (server, c) in read_mcp_json(&file.path, warnings)? {
+    for (server, c) in read_plugin_mcp_json(&file.path, warnings)? {
         let c = McpServerConfig {
             command: c.command.as_deref().map(sub),
             args: c.args.iter().map(|a| sub(a)).collect(),

@@ -69,7 +69,7 @@ pub fn validate(root: &Path) -> Validation {
             });
         }
         let mut warnings = Vec::new();
-        match crate::mcp::spec::read_mcp_json(&f.path, &mut warnings) {
+        match crate::mcp::spec::read_plugin_mcp_json(&f.path, &mut warnings) {
             Ok(_) => v.problems.extend(warnings.into_iter().map(|w| Problem {
                 file: f.path.clone(),
                 message: w,

@@ -1,0 +1,71 @@
+//! Claude Code plugins as the official marketplaces publish them: flat
+//! `.mcp.json` files, servers that read `CLAUDE_PLUGIN_ROOT` from their
+//! environment.
+
+use serde_json::json;
+
+use super::support::model_server::Reply;
+use super::support::quire::{Run, TestEnv};
+use super::{isolate, run};
+
+/// Writes a Claude Code plugin `name` into the repository's
+/// `.agents/plugins` with `.mcp.json` = `mcp`.
+fn plugin_with_mcp(env: &TestEnv, name: &str, mcp: &str) -> String {
+    let dir = format!(".agents/plugins/{name}");
+    env.write(
+        &format!("{dir}/.claude-plugin/plugin.json"),
+        &format!("{{\"name\": \"{name}\"}}\n"),
+    );
+    env.write(&format!("{dir}/.mcp.json"), mcp);
+    dir
+}
+
+/// `quire exec --json PROMPT` with the MCP test server and `extra` env.
+fn exec(env: &TestEnv, prompt: &str, extra: &[(&str, &str)]) -> Run {
+    let mut cmd = env.command(&["exec", "--json", prompt]);
+    isolate(env, &mut cmd);
+    cmd.env("QUIRE_TEST_MCP_SERVER", super::mcp::test_server());
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    super::support::quire::finish(cmd.spawn().expect("spawn quire"))
+}
+
+#[test]
+fn a_flat_mcp_json_is_validated_and_its_server_runs() {
+    let env = TestEnv::new("responses");
+    let dir = plugin_with_mcp(
+        &env,
+        "flat-kit",
+        r#"{"echo": {"command": "${QUIRE_TEST_MCP_SERVER}", "args": []}}"#,
+    );
+    let r = run(&env, &["plugins", "validate", &dir]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("1 MCP file"), "{}", r.stdout);
+    let r = run(&env, &["plugins", "enable", "flat-kit"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__flat-kit_echo__echo", json!({"text": "flat"})),
+        Reply::text("done"),
+    ]);
+    let r = exec(&env, "call it", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let requests = env.server.requests();
+    let last = &requests[requests.len() - 1].raw_body;
+    assert!(last.contains("echo: flat"), "{last}");
+}
+
+#[test]
+fn an_mcp_json_that_is_no_map_of_servers_is_an_error_naming_it() {
+    let env = TestEnv::new("responses");
+    let dir = plugin_with_mcp(&env, "odd-kit", r#"{"echo": 3}"#);
+    let r = run(&env, &["plugins", "validate", &dir]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains(".mcp.json") && l.contains("\"echo\" is not a server")),
+        "{}",
+        r.stderr
+    );
+}
