@@ -74,10 +74,22 @@ pub fn specs(
     let on = enabled.iter().any(|p| p == &bundle.name);
     let mut out = Vec::new();
     for (server, c) in read_plugin_mcp_json(&file.path, warnings)? {
+        let mut env: std::collections::BTreeMap<String, String> =
+            c.env.iter().map(|(k, v)| (k.clone(), sub(v))).collect();
+        // As Claude Code does: the server finds its plugin through its
+        // environment too, not only through `${...}` in its config.
+        for (k, v) in [
+            ("CLAUDE_PLUGIN_ROOT", &root),
+            ("PLUGIN_ROOT", &root),
+            ("CLAUDE_PLUGIN_DATA", &data_s),
+            ("PLUGIN_DATA", &data_s),
+        ] {
+            env.entry(k.to_string()).or_insert_with(|| v.clone());
+        }
         let c = McpServerConfig {
             command: c.command.as_deref().map(sub),
             args: c.args.iter().map(|a| sub(a)).collect(),
-            env: c.env.iter().map(|(k, v)| (k.clone(), sub(v))).collect(),
+            env,
             url: c.url.as_deref().map(sub),
             headers: c.headers.iter().map(|(k, v)| (k.clone(), sub(v))).collect(),
             enabled: on,

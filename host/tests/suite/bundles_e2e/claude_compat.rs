@@ -69,3 +69,32 @@ fn an_mcp_json_that_is_no_map_of_servers_is_an_error_naming_it() {
         r.stderr
     );
 }
+
+#[test]
+fn a_plugins_mcp_server_gets_claude_plugin_root_in_its_environment() {
+    let env = TestEnv::new("responses");
+    let dir = plugin_with_mcp(
+        &env,
+        "env-kit",
+        r#"{"mcpServers": {"echo": {"command": "sh", "args": ["-c", "printf %s \"$CLAUDE_PLUGIN_ROOT\" > \"$ROOT_MARK\"; exec \"$QUIRE_TEST_MCP_SERVER\""]}}}"#,
+    );
+    let r = run(&env, &["plugins", "enable", "env-kit"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mark = env.home.path().join("root-mark");
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__env-kit_echo__echo", json!({"text": "x"})),
+        Reply::text("done"),
+    ]);
+    let r = exec(
+        &env,
+        "call it",
+        &[("ROOT_MARK", &mark.display().to_string())],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let seen = std::fs::read_to_string(&mark).expect("the server wrote its CLAUDE_PLUGIN_ROOT");
+    assert_eq!(
+        std::path::Path::new(&seen),
+        env.repo_path().join(&dir),
+        "CLAUDE_PLUGIN_ROOT"
+    );
+}
