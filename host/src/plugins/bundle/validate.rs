@@ -1,6 +1,7 @@
 //! `quire plugins validate PATH`: every problem of a bundle, each with its
 //! file — manifests (Agent Plugins 1.0, Claude Code, Codex, plugin.toml),
-//! every skill against the skills spec, commands, hooks, MCP declarations.
+//! every skill against the skills spec, agent definitions, commands, hooks,
+//! MCP declarations.
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,9 @@ pub fn validate(root: &Path) -> Validation {
             file: PathBuf::new(),
             message: p,
         });
+    }
+    for a in &b.agents {
+        agents(a, &mut v);
     }
     for h in &b.hooks {
         if let Err(e) = crate::hooks::claude::read_settings(h) {
@@ -137,6 +141,36 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
             v.problems.push(Problem {
                 file: r.location().to_path_buf(),
                 message: p.clone(),
+            });
+        }
+    }
+}
+
+/// The agent definitions of `path` (a folder or one file): a file that
+/// cannot be read is a problem, one read leniently a warning.
+fn agents(path: &Path, v: &mut Validation) {
+    let found = if path.is_file() {
+        match crate::agents::definition::read(path) {
+            Ok(def) => crate::agents::discover::Discovered {
+                agents: vec![def],
+                ..Default::default()
+            },
+            Err(reason) => crate::agents::discover::Discovered {
+                skipped: vec![(path.to_path_buf(), reason)],
+                ..Default::default()
+            },
+        }
+    } else {
+        crate::agents::discover::discover_in(&[path.to_path_buf()])
+    };
+    for (file, message) in found.skipped {
+        v.problems.push(Problem { file, message });
+    }
+    for def in found.agents {
+        for message in def.warnings {
+            v.warnings.push(Problem {
+                file: def.path.clone(),
+                message,
             });
         }
     }

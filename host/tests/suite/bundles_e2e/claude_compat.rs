@@ -98,3 +98,47 @@ fn a_plugins_mcp_server_gets_claude_plugin_root_in_its_environment() {
         "CLAUDE_PLUGIN_ROOT"
     );
 }
+
+/// An agent as the official plugins write them: an unquoted `: ` in its
+/// description (invalid strict YAML).
+const LOOSE_AGENT: &str = "---\nname: code-explorer\ndescription: Use this agent when the user asks about code. Examples: <example>Context: a question</example>\ntools: Glob, Grep, Read\n---\nExplore the code.\n";
+
+#[test]
+fn an_agent_with_an_unquoted_colon_in_its_description_is_loaded_with_a_warning() {
+    let env = TestEnv::new("responses");
+    let dir = ".agents/plugins/loose-kit";
+    env.write(
+        &format!("{dir}/.claude-plugin/plugin.json"),
+        "{\"name\": \"loose-kit\"}\n",
+    );
+    env.write(&format!("{dir}/agents/code-explorer.md"), LOOSE_AGENT);
+
+    let r = run(&env, &["agents", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("loose-kit:code-explorer")),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let r = run(&env, &["plugins", "validate", dir]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with("warning:") && l.contains("code-explorer.md")),
+        "{}",
+        r.stderr
+    );
+
+    env.write(&format!("{dir}/agents/broken.md"), "no frontmatter here\n");
+    let r = run(&env, &["plugins", "validate", dir]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.contains("agents/broken.md")),
+        "{}",
+        r.stderr
+    );
+}
