@@ -6,6 +6,7 @@ use crate::support::guests;
 
 mod agents_cli;
 mod claude_compat;
+mod claude_layout;
 mod clone;
 mod commands;
 mod drift;

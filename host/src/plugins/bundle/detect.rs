@@ -71,14 +71,26 @@ pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
         }
         names.push((m.name.clone(), toml));
     }
+    if b.layouts.is_empty() && has_standard_layout(root) {
+        // Claude Code's manifest is optional: the standard folders make
+        // the plugin, its name is its folder's (installed plugins live in
+        // a folder named after their marketplace entry).
+        b.layouts.push(Layout::ClaudeCode);
+        let folder = folder_name(root);
+        if !is_plugin_name(&folder) {
+            b.problems.push(Problem {
+                file: root.to_path_buf(),
+                message: format!(
+                    "has no manifest, so the plugin is named after its folder, but '{folder}' is not a plugin name: lowercase letters, digits and '-'; add .claude-plugin/plugin.json with a \"name\""
+                ),
+            });
+        }
+    }
     let name = match names.first() {
         Some((n, _)) => n.clone(),
         // A manifest without a usable name: the folder's name, so every
         // other problem is still reported.
-        None if !b.layouts.is_empty() => root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        None if !b.layouts.is_empty() => folder_name(root),
         None => return Err(BundleError::NoManifest(root.to_path_buf())),
     };
     for (other, file) in names.iter().skip(1) {
@@ -94,6 +106,32 @@ pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
     b.name = name;
     defaults(&mut b);
     Ok(b)
+}
+
+fn folder_name(root: &Path) -> String {
+    root.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A folder without any manifest that has one of Claude Code's standard
+/// plugin parts: `skills/`, `commands/`, `agents/`, `hooks/hooks.json`,
+/// `.mcp.json` (and no `SKILL.md` or `plugin.toml` of its own).
+pub fn has_standard_layout(root: &Path) -> bool {
+    let manifests = [
+        "plugin.json",
+        ".claude-plugin/plugin.json",
+        ".codex-plugin/plugin.json",
+        MANIFEST_FILE,
+        "SKILL.md",
+    ];
+    !manifests.iter().any(|m| root.join(m).exists())
+        && (["skills", "commands", "agents"]
+            .iter()
+            .any(|d| root.join(d).is_dir())
+            || ["hooks/hooks.json", ".mcp.json"]
+                .iter()
+                .any(|f| root.join(f).is_file()))
 }
 
 fn read_json(file: &Path) -> Result<Map<String, Value>, BundleError> {

@@ -114,7 +114,7 @@ impl std::fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
     #[error(
-        "{0}: not a plugin: no plugin.json, .claude-plugin/plugin.json, .codex-plugin/plugin.json or plugin.toml found"
+        "{0}: not a plugin: no plugin.json, .claude-plugin/plugin.json, .codex-plugin/plugin.json or plugin.toml found, nor skills/, commands/, agents/, hooks/hooks.json or .mcp.json"
     )]
     NoManifest(PathBuf),
     #[error("{file}: {message}")]

@@ -1,0 +1,75 @@
+//! Claude Code plugins without `.claude-plugin/plugin.json`: the manifest
+//! is optional, the standard folders make the plugin, and its name comes
+//! from the marketplace entry (or, for a bare folder, the folder).
+
+use super::support::quire::TestEnv;
+use super::{git, run};
+
+/// A git marketplace whose entry `bare-kit` points at a folder with a
+/// different name and no manifest.
+fn market_of_bare_plugin(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("bare-market");
+    let plugin = root.join("plugins/some-folder");
+    std::fs::create_dir_all(plugin.join("commands")).expect("mkdir");
+    std::fs::create_dir_all(plugin.join("skills/greet")).expect("mkdir");
+    std::fs::write(plugin.join("commands/hi.md"), "Say hi to $ARGUMENTS.\n").expect("write");
+    std::fs::write(
+        plugin.join("skills/greet/SKILL.md"),
+        "---\nname: greet\ndescription: Greets people warmly.\n---\nSay hello.\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join(".claude-plugin")).expect("mkdir");
+    std::fs::write(
+        root.join(".claude-plugin/marketplace.json"),
+        r#"{"name": "bare-market", "owner": {"name": "t"},
+  "plugins": [{"name": "bare-kit", "source": "./plugins/some-folder", "description": "No manifest"}]}"#,
+    )
+    .expect("write");
+    git(&root, &["init", "-q", "-b", "main"]);
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "market"]);
+    root
+}
+
+#[test]
+fn a_plugin_without_a_manifest_installs_from_a_marketplace_under_the_entrys_name() {
+    let env = TestEnv::new("responses");
+    let market = market_of_bare_plugin(env.home.path());
+    let url = format!("file://{}", market.display());
+    let r = run(
+        &env,
+        &["plugins", "marketplace", "add", &url, "--ref", "main"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&env, &["plugins", "install", "bare-kit"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        env.repo_path()
+            .join(".agents/plugins/bare-kit/commands/hi.md")
+            .is_file(),
+        "{}",
+        r.stdout
+    );
+    let r = run(&env, &["plugins", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("bare-kit "))
+        .unwrap_or_else(|| panic!("bare-kit not listed:\n{}{}", r.stdout, r.stderr));
+    assert!(line.contains("ok"), "{line}");
+    let r = run(&env, &["commands", "list"]);
+    assert!(r.stdout.contains("bare-kit:hi"), "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_bare_folder_without_a_manifest_is_named_after_the_folder() {
+    let env = TestEnv::new("responses");
+    env.write(
+        "my-kit/agents/helper.md",
+        "---\ndescription: Helps.\n---\nHelp.\n",
+    );
+    let r = run(&env, &["plugins", "validate", "my-kit"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("my-kit (claude-code)"), "{}", r.stdout);
+}
