@@ -54,10 +54,12 @@ pub fn describe(mut entry: Entry, dir: &Path) -> Entry {
     }
     let mut warnings = Vec::new();
     for f in &b.mcp {
-        if let Ok(servers) = crate::mcp::spec::read_plugin_mcp_json(&f.path, &mut warnings) {
-            entry
-                .mcp_servers
-                .extend(servers.into_iter().map(|(n, _)| format!("{}_{n}", b.name)));
+        if let Ok(servers) = bundle::mcp::servers(f, &mut warnings) {
+            entry.mcp_servers.extend(
+                servers
+                    .into_iter()
+                    .map(|(n, _)| format!("{}_{n}", entry.name)),
+            );
         }
     }
     for c in &b.components {

@@ -213,7 +213,9 @@ pub fn install(
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
-        if !consent(home, &share::lock::resolve(&root, &e.installed), yes) {
+        let dir = share::lock::resolve(&root, &e.installed);
+        super::notes::problems(&dir);
+        if !super::notes::consent(home, &dir, yes) {
             return EXIT_FAILED;
         }
         if enable && let Err(err) = bundle::mcp::set_enabled(home, &e.name, true) {
@@ -268,13 +270,22 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
             if let Some(why) = &i.drift {
                 println!("  not loaded: {why}; {}", fix(&b.name));
             }
+            for p in &b.not_loaded {
+                println!("  not loaded: {p}");
+            }
         }
     }
     EXIT_OK
 }
 
 fn state(i: &bundle::InstalledBundle) -> &'static str {
-    if i.drift.is_some() { "drifted" } else { "ok" }
+    if i.drift.is_some() {
+        "drifted"
+    } else if !i.bundle.not_loaded.is_empty() {
+        "partial"
+    } else {
+        "ok"
+    }
 }
 
 fn fix(name: &str) -> String {
@@ -301,10 +312,14 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
             );
         } else {
             println!(
-                "{name:<24} plugin bundle ({}), ok: {}",
+                "{name:<24} plugin bundle ({}), {}: {}",
                 i.scope.label(),
+                state(i),
                 i.bundle.root.display()
             );
+            for p in &i.bundle.not_loaded {
+                println!("  not loaded: {p}");
+            }
         }
     }
     found.len()
@@ -353,41 +368,4 @@ pub fn remove(
             EXIT_USAGE
         }
     })
-}
-
-/// Shows the grants of the bundle's WASM components and records consent
-/// with `yes`; without it they load only after `quire plugins add`.
-fn consent(home: &Path, dir: &Path, yes: bool) -> bool {
-    let Ok(b) = bundle::detect(dir) else {
-        return true;
-    };
-    let mut store = quire::plugins::consent::ConsentStore::open(home);
-    for c in &b.components {
-        let file = c.join(quire::plugins::manifest::MANIFEST_FILE);
-        let Ok(m) = quire::plugins::manifest::load(&file) else {
-            continue;
-        };
-        let grants = bundle::validate::grant_lines(&m);
-        println!(
-            "  WASM component {}: {}",
-            m.name,
-            if grants.is_empty() {
-                "no grants".to_string()
-            } else {
-                grants.join(", ")
-            }
-        );
-        if grants.is_empty() {
-            continue;
-        }
-        if yes {
-            if let Err(e) = store.accept(&m) {
-                eprintln!("error: {e}");
-                return false;
-            }
-        } else {
-            println!("    not accepted: run again with --yes to accept these grants");
-        }
-    }
-    true
 }

@@ -2,6 +2,7 @@
 //! `validate|install|enable|marketplace|search|bundles` (plugin bundles).
 
 mod bundles;
+mod notes;
 mod show;
 
 use std::path::{Path, PathBuf};

@@ -228,6 +228,7 @@ fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
         b.mcp.push(McpFile {
             path: mcp,
             layout: Layout::AgentPlugins,
+            inline: None,
         });
     }
 }
@@ -248,12 +249,7 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for p in named_paths(file, m, "hooks", b) {
         b.hooks.push(p);
     }
-    for p in named_paths(file, m, "mcpServers", b) {
-        b.mcp.push(McpFile {
-            path: p,
-            layout: Layout::ClaudeCode,
-        });
-    }
+    mcp_servers(file, m, Layout::ClaudeCode, b);
 }
 
 fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
@@ -264,10 +260,24 @@ fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for p in named_paths(file, m, "hooks", b) {
         b.hooks.push(p);
     }
+    mcp_servers(file, m, Layout::Codex, b);
+}
+
+/// `mcpServers`: the paths of files, or the servers written inline.
+fn mcp_servers(file: &Path, m: &Map<String, Value>, layout: Layout, b: &mut Bundle) {
+    if let Some(inline @ Value::Object(_)) = m.get("mcpServers") {
+        b.mcp.push(McpFile {
+            path: file.to_path_buf(),
+            layout,
+            inline: Some(inline.clone()),
+        });
+        return;
+    }
     for p in named_paths(file, m, "mcpServers", b) {
         b.mcp.push(McpFile {
             path: p,
-            layout: Layout::Codex,
+            layout,
+            inline: None,
         });
     }
 }
@@ -279,12 +289,14 @@ fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         Some(Value::Object(_)) => {
-            b.problems.push(Problem {
+            let p = Problem {
                 file: file.to_path_buf(),
                 message: format!(
-                    "\"{key}\" is written inline; quire reads it from a file — move it into its own file and name that path"
+                    "\"{key}\" is written inline, so it is not loaded: quire reads it from a file — move it into its own file (hooks/hooks.json) and name that path"
                 ),
-            });
+            };
+            b.not_loaded.push(p.clone());
+            b.problems.push(p);
             return Vec::new();
         }
         Some(_) => {
@@ -336,6 +348,7 @@ fn defaults(b: &mut Bundle) {
         b.mcp.push(McpFile {
             path: dot_mcp,
             layout: Layout::ClaudeCode,
+            inline: None,
         });
     }
     if let Ok(entries) = std::fs::read_dir(client.join("components")) {

@@ -73,7 +73,7 @@ pub fn specs(
     };
     let on = enabled.iter().any(|p| p == &bundle.name);
     let mut out = Vec::new();
-    for (server, c) in read_plugin_mcp_json(&file.path, warnings)? {
+    for (server, c) in servers(file, warnings)? {
         let mut env: std::collections::BTreeMap<String, String> =
             c.env.iter().map(|(k, v)| (k.clone(), sub(v))).collect();
         // As Claude Code does: the server finds its plugin through its
@@ -107,6 +107,21 @@ pub fn specs(
         ));
     }
     Ok(out)
+}
+
+/// The servers `file` declares: its own `.mcp.json`, or those written
+/// inline in a manifest.
+pub fn servers(
+    file: &McpFile,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, McpServerConfig)>, String> {
+    match &file.inline {
+        Some(v) => {
+            let name = format!("{}: mcpServers", file.path.display());
+            crate::mcp::spec::servers_from(&name, v, true, warnings)
+        }
+        None => read_plugin_mcp_json(&file.path, warnings),
+    }
 }
 
 /// An Agent Plugins `mcp.json` must name the 1.0 MCP schema.

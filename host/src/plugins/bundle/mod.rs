@@ -66,6 +66,9 @@ impl Layout {
 pub struct McpFile {
     pub path: PathBuf,
     pub layout: Layout,
+    /// Servers written inline in the manifest `path` (`"mcpServers":
+    /// {...}` in plugin.json) rather than in a file of their own.
+    pub inline: Option<serde_json::Value>,
 }
 
 /// One bundle and what it carries.
@@ -92,6 +95,9 @@ pub struct Bundle {
     /// Problems that did not stop detection (unknown fields, missing
     /// folders a manifest names), for `validate` and warnings.
     pub problems: Vec<Problem>,
+    /// Parts the bundle declares that quire does not load (inline hooks):
+    /// also in `problems`; `plugins install` and `list` show them.
+    pub not_loaded: Vec<Problem>,
 }
 
 /// A problem in a file of a bundle.

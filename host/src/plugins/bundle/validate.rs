@@ -65,6 +65,7 @@ pub fn validate(root: &Path) -> Validation {
     }
     for f in &b.mcp {
         if f.layout == Layout::AgentPlugins
+            && f.inline.is_none()
             && let Err(e) = super::mcp::check_schema(&f.path)
         {
             v.problems.push(Problem {
@@ -73,7 +74,7 @@ pub fn validate(root: &Path) -> Validation {
             });
         }
         let mut warnings = Vec::new();
-        match crate::mcp::spec::read_plugin_mcp_json(&f.path, &mut warnings) {
+        match super::mcp::servers(f, &mut warnings) {
             Ok(_) => v.problems.extend(warnings.into_iter().map(|w| Problem {
                 file: f.path.clone(),
                 message: w,

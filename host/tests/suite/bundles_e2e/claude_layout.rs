@@ -3,6 +3,8 @@
 //! from the marketplace entry (or, for a bare folder, the folder).
 
 use super::support::quire::TestEnv;
+use serde_json::json;
+
 use super::{git, run};
 
 /// A git marketplace whose entry `bare-kit` points at a folder with a
@@ -72,4 +74,71 @@ fn a_bare_folder_without_a_manifest_is_named_after_the_folder() {
     let r = run(&env, &["plugins", "validate", "my-kit"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.starts_with("my-kit (claude-code)"), "{}", r.stdout);
+}
+
+#[test]
+fn inline_mcp_servers_load_and_inline_hooks_are_warned_about_at_install_and_in_list() {
+    use super::support::model_server::Reply;
+    let env = TestEnv::new("responses");
+    let root = env.home.path().join("inline-market");
+    let plugin = root.join("plugins/inline-kit/.claude-plugin");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    std::fs::write(
+        plugin.join("plugin.json"),
+        r#"{"name": "inline-kit",
+  "mcpServers": {"echo": {"command": "${QUIRE_TEST_MCP_SERVER}", "args": []}},
+  "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "true"}]}]}}"#,
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join(".claude-plugin")).expect("mkdir");
+    std::fs::write(
+        root.join(".claude-plugin/marketplace.json"),
+        r#"{"name": "inline-market", "owner": {"name": "t"},
+  "plugins": [{"name": "inline-kit", "source": "./plugins/inline-kit"}]}"#,
+    )
+    .expect("write");
+    git(&root, &["init", "-q", "-b", "main"]);
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "market"]);
+    let url = format!("file://{}", root.display());
+    let r = run(
+        &env,
+        &["plugins", "marketplace", "add", &url, "--ref", "main"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&env, &["plugins", "install", "inline-kit", "--enable"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("inline-kit_echo"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with("warning:") && l.contains("\"hooks\" is written inline")),
+        "{}",
+        r.stderr
+    );
+    let r = run(&env, &["plugins", "list"]);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("inline-kit "))
+        .unwrap_or_else(|| panic!("not listed:\n{}", r.stdout));
+    assert!(line.contains("partial") && !line.contains(" ok"), "{line}");
+    assert!(r.stdout.contains("not loaded:"), "{}", r.stdout);
+
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "mcp__inline-kit_echo__echo",
+            json!({"text": "inline"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut cmd = env.command(&["exec", "--json", "call it"]);
+    super::isolate(&env, &mut cmd);
+    cmd.env("QUIRE_TEST_MCP_SERVER", super::mcp::test_server());
+    let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let requests = env.server.requests();
+    let last = &requests[requests.len() - 1].raw_body;
+    assert!(last.contains("echo: inline"), "{last}");
 }
