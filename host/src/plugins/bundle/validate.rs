@@ -134,11 +134,33 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
         }
         return;
     }
+    use crate::skills::validate::{CLAUDE_CODE_FIELDS, UNEXPECTED_FIELDS};
     for r in reports {
         if !super::paths::stays_inside(&b.root, &r.dir) {
             continue;
         }
-        for p in &r.problems {
+        // Claude Code's own fields are fine in a plugin; others are
+        // ignored by every client, so worth a warning only.
+        let unknown: Vec<&str> = r
+            .unexpected_fields
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !CLAUDE_CODE_FIELDS.contains(f))
+            .collect();
+        if !unknown.is_empty() {
+            v.warnings.push(Problem {
+                file: r.location().to_path_buf(),
+                message: format!(
+                    "unknown frontmatter field(s) {}: ignored",
+                    unknown.join(", ")
+                ),
+            });
+        }
+        for p in r
+            .problems
+            .iter()
+            .filter(|p| !p.starts_with(UNEXPECTED_FIELDS))
+        {
             v.problems.push(Problem {
                 file: r.location().to_path_buf(),
                 message: p.clone(),

@@ -142,3 +142,27 @@ fn an_agent_with_an_unquoted_colon_in_its_description_is_loaded_with_a_warning()
         r.stderr
     );
 }
+
+#[test]
+fn claude_code_skill_fields_are_valid_in_a_plugin_and_unknown_ones_only_warned() {
+    let env = TestEnv::new("responses");
+    let dir = "fields-kit";
+    env.write(
+        &format!("{dir}/.claude-plugin/plugin.json"),
+        "{\"name\": \"fields-kit\"}\n",
+    );
+    env.write(
+        &format!("{dir}/skills/hello/SKILL.md"),
+        "---\nname: hello\ndescription: Says hello.\nuser-invocable: true\ndisable-model-invocation: false\nargument-hint: '[name]'\nversion: 1.0.0\nallowed-tools: Bash\nmodel: sonnet\nwhen_to_use: greetings\nsparkle: yes\n---\nHello.\n",
+    );
+    let r = run(&env, &["plugins", "validate", dir]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with("warning:") && l.contains("sparkle")),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("user-invocable"), "{}", r.stderr);
+}
