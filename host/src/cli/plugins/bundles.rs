@@ -226,7 +226,24 @@ pub fn install(
     EXIT_OK
 }
 
-pub fn enable(home: &Path, name: &str, on: bool) -> i32 {
+pub fn enable(home: &Path, cwd: &Path, name: &str, on: bool) -> i32 {
+    // The repository's bundles count even before it is trusted: enabling
+    // only records the name.
+    let names: Vec<String> = bundle::scan(Some(cwd))
+        .0
+        .into_iter()
+        .map(|i| i.bundle.name)
+        .collect();
+    let was_enabled = bundle::mcp::enabled_servers(home).iter().any(|n| n == name);
+    if !names.iter().any(|n| n == name) && (on || !was_enabled) {
+        eprintln!("error: no installed plugin is named '{name}'");
+        if names.is_empty() {
+            eprintln!("  no plugins are installed; `quire plugins install NAME` installs one");
+        } else {
+            eprintln!("  installed: {}", names.join(", "));
+        }
+        return EXIT_USAGE;
+    }
     match bundle::mcp::set_enabled(home, name, on) {
         Ok(()) => {
             println!(

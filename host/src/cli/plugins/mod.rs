@@ -202,7 +202,7 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             force,
             yes,
         } => bundles::install(&ctx.home, &ctx.cwd, name, *scope, *enable, *force, *yes),
-        PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, name, !*off),
+        PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, &ctx.cwd, name, !*off),
         PluginsCommand::Marketplace { command } => {
             bundles::marketplace(&ctx.home, &ctx.cwd, command)
         }

@@ -166,3 +166,16 @@ fn claude_code_skill_fields_are_valid_in_a_plugin_and_unknown_ones_only_warned()
     );
     assert!(!r.stderr.contains("user-invocable"), "{}", r.stderr);
 }
+
+#[test]
+fn enabling_a_plugin_that_is_not_installed_is_a_usage_error_listing_the_installed() {
+    let env = TestEnv::new("responses");
+    plugin_with_mcp(&env, "real-kit", r#"{"mcpServers": {}}"#);
+    let r = run(&env, &["plugins", "enable", "does-not-exist-xyz"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("enabled"), "{}", r.stdout);
+    assert!(r.stderr.contains("does-not-exist-xyz"), "{}", r.stderr);
+    assert!(r.stderr.contains("installed: real-kit"), "{}", r.stderr);
+    let r = run(&env, &["plugins", "enable", "real-kit"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
