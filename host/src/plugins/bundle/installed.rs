@@ -139,12 +139,14 @@ pub fn command_folders(config: &Config, _home: &Path, cwd: &Path) -> Vec<PluginC
         .into_iter()
         .flat_map(|i| {
             let plugin = i.bundle.name.clone();
+            let root = i.bundle.root.clone();
             i.bundle
                 .commands
                 .into_iter()
                 .map(move |dir| PluginCommands {
                     plugin: plugin.clone(),
                     dir,
+                    root: root.clone(),
                 })
         })
         .collect()

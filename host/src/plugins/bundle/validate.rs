@@ -42,6 +42,7 @@ pub fn validate(root: &Path) -> Validation {
             .map(|d| crate::commands::PluginCommands {
                 plugin: b.name.clone(),
                 dir: d.clone(),
+                root: b.root.clone(),
             })
             .collect(),
         ..Default::default()

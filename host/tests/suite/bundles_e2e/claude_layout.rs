@@ -5,6 +5,8 @@
 use super::support::quire::TestEnv;
 use serde_json::json;
 
+use super::support::model_server::Reply;
+
 use super::{git, run};
 
 /// A git marketplace whose entry `bare-kit` points at a folder with a
@@ -78,7 +80,6 @@ fn a_bare_folder_without_a_manifest_is_named_after_the_folder() {
 
 #[test]
 fn inline_mcp_servers_load_and_inline_hooks_are_warned_about_at_install_and_in_list() {
-    use super::support::model_server::Reply;
     let env = TestEnv::new("responses");
     let root = env.home.path().join("inline-market");
     let plugin = root.join("plugins/inline-kit/.claude-plugin");
@@ -141,4 +142,50 @@ fn inline_mcp_servers_load_and_inline_hooks_are_warned_about_at_install_and_in_l
     let requests = env.server.requests();
     let last = &requests[requests.len() - 1].raw_body;
     assert!(last.contains("echo: inline"), "{last}");
+}
+
+#[test]
+fn claude_plugin_root_is_expanded_in_a_plugin_commands_body_and_allowed_tools() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new("responses");
+    let dir = ".agents/plugins/root-kit";
+    env.write(
+        &format!("{dir}/.claude-plugin/plugin.json"),
+        "{\"name\": \"root-kit\"}\n",
+    );
+    env.write(
+        &format!("{dir}/scripts/hi.sh"),
+        "#!/bin/sh\necho \"HI-$1\"\n",
+    );
+    let script = env.repo_path().join(dir).join("scripts/hi.sh");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    env.write(
+        &format!("{dir}/commands/hi.md"),
+        "---\nallowed-tools: Bash(${CLAUDE_PLUGIN_ROOT}/scripts/hi.sh:*)\n---\nOut: !`${CLAUDE_PLUGIN_ROOT}/scripts/hi.sh $1`\n",
+    );
+    env.write(
+        &format!("{dir}/commands/nope.md"),
+        "---\nallowed-tools: Bash(git status:*)\n---\nOut: !`${CLAUDE_PLUGIN_ROOT}/scripts/hi.sh $1`\n",
+    );
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/root-kit:hi there"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent: String = env
+        .server
+        .requests()
+        .iter()
+        .map(|q| q.raw_body.clone())
+        .collect();
+    assert!(sent.contains("Out: HI-there"), "{sent}");
+
+    let r = run(&env, &["exec", "/root-kit:nope there"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let root = env.repo_path().join(dir);
+    assert!(
+        r.stderr
+            .contains(&format!("Bash({}/scripts/hi.sh:*)", root.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("$1:*"), "{}", r.stderr);
 }
