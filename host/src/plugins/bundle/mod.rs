@@ -28,7 +28,7 @@ use std::path::PathBuf;
 pub use detect::detect;
 pub use installed::{
     AgentSource, BundleScope, InstalledBundle, agent_sources, command_folders, hook_files,
-    hook_files_for, installed, installed_with_warnings, mcp_servers, plugin_of,
+    hook_files_for, installed, installed_with_warnings, mcp_servers, plugin_folder_of, plugin_of,
     project_plugins_dir, scan, scan_at, scan_skill_folders, skill_folders, user_plugins_dir,
     wasm_component_dirs,
 };

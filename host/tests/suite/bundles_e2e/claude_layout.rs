@@ -189,3 +189,34 @@ fn claude_plugin_root_is_expanded_in_a_plugin_commands_body_and_allowed_tools() 
     );
     assert!(!r.stderr.contains("$1:*"), "{}", r.stderr);
 }
+
+#[test]
+fn claude_plugin_root_is_expanded_in_a_plugin_skills_body() {
+    let env = TestEnv::new("responses");
+    let dir = ".agents/plugins/skill-kit";
+    env.write(
+        &format!("{dir}/.claude-plugin/plugin.json"),
+        "{\"name\": \"skill-kit\"}\n",
+    );
+    env.write(
+        &format!("{dir}/skills/runner/SKILL.md"),
+        "---\nname: runner\ndescription: Runs the helper script.\n---\nRun ${CLAUDE_PLUGIN_ROOT}/scripts/run.sh now.\n",
+    );
+    env.server.push_all([
+        Reply::tool_call(
+            "s1",
+            "skill",
+            json!({"action": "activate", "name": "skill-kit:runner"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let r = run(&env, &["exec", "--json", "use the runner"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let requests = env.server.requests();
+    let last = &requests[requests.len() - 1].raw_body;
+    let want = format!(
+        "Run {}/scripts/run.sh now.",
+        env.repo_path().join(dir).display()
+    );
+    assert!(last.contains(&want), "{last}");
+}
