@@ -141,10 +141,9 @@ pub fn install(
     home: &Path,
     cwd: &Path,
     spec: &str,
-    scope: ScopeArg,
+    (scope, trusted): (ScopeArg, bool),
     enable: bool,
-    force: bool,
-    yes: bool,
+    (force, yes): (bool, bool),
 ) -> i32 {
     let (m, entry) = match market::store::find_plugin(home, spec) {
         Ok(x) => x,
@@ -222,6 +221,10 @@ pub fn install(
             eprintln!("error: cannot enable its MCP servers: {err}");
             return EXIT_FAILED;
         }
+    }
+    if matches!(layout, Layout::Project) && !trusted {
+        let note = crate::cli::trust::ignored_here(&root, "this plugin");
+        eprintln!("{}", note.replacen("note:", "warning:", 1));
     }
     EXIT_OK
 }

@@ -179,3 +179,37 @@ fn enabling_a_plugin_that_is_not_installed_is_a_usage_error_listing_the_installe
     let r = run(&env, &["plugins", "enable", "real-kit"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn plugins_add_on_a_claude_code_plugin_points_at_share_add() {
+    let env = TestEnv::new("responses");
+    let path = super::fixture("claude-kit").display().to_string();
+    let r = run(&env, &["plugins", "add", &path]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("Claude Code plugin"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("quire share add {path}")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn installing_a_plugin_into_an_untrusted_repository_warns_it_will_not_load() {
+    let env = TestEnv::new("responses");
+    let r = run(&env, &["trust", "--revoke"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let market = super::install::marketplace(env.home.path());
+    let src = market.display().to_string();
+    let r = run(&env, &["plugins", "marketplace", "add", &src]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&env, &["plugins", "install", "claude-kit"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("warning:")
+            && r.stderr.contains("not a trusted repository")
+            && r.stderr.contains("quire trust"),
+        "{}",
+        r.stderr
+    );
+}
