@@ -1,7 +1,8 @@
 //! Turning `/name args` into the message that is sent: arguments into
-//! `$ARGUMENTS` / `$1`…, `` !`command` `` replaced by the command's output
-//! (run in the session's sandbox, only when the command's `allowed-tools`
-//! permit it), and `@path` files inside the workspace attached.
+//! `$ARGUMENTS` / `$1`…, `` !`command` `` and blocks fenced with "```!"
+//! replaced by the command's output (run in the session's sandbox, only
+//! when the command's `allowed-tools` permit it), and `@path` files inside
+//! the workspace attached.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,7 +63,22 @@ enum Piece {
 fn pieces(body: &str, args: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut rest = body;
-    while let Some(at) = rest.find("!`") {
+    loop {
+        let inline = rest.find("!`");
+        if let Some((start, written, end)) = fence(rest)
+            && inline.is_none_or(|i| start <= i)
+        {
+            out.push(Piece::Text(fill(&rest[..start], args, false)));
+            out.push(Piece::Command {
+                line: fill(written, args, true),
+                written: written.to_string(),
+            });
+            rest = &rest[end..];
+            continue;
+        }
+        let Some(at) = inline else {
+            break;
+        };
         let after = &rest[at + 2..];
         let Some(end) = after.find('`') else {
             break;
@@ -88,6 +104,38 @@ fn pieces(body: &str, args: &str) -> Vec<Piece> {
         }
     }
     out
+}
+
+/// The first block opened by a line "```!" and closed by a line "```"
+/// (Claude Code runs it like a `` !`command` `` line): where it starts,
+/// its command (trimmed), where it ends.
+fn fence(text: &str) -> Option<(usize, &str, usize)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("```!") {
+        let start = from + i;
+        from = start + 4;
+        if start > 0 && !text[..start].ends_with('\n') {
+            continue;
+        }
+        let Some(nl) = text[from..].find('\n') else {
+            return None;
+        };
+        if !text[from..from + nl].trim().is_empty() {
+            continue;
+        }
+        let cmd_start = from + nl + 1;
+        let mut at = cmd_start;
+        for line in text[cmd_start..].split_inclusive('\n') {
+            if line.trim() == "```" {
+                let written = text[cmd_start..at].trim();
+                let end = at + line.trim_end_matches('\n').len();
+                return (!written.is_empty()).then_some((start, written, end));
+            }
+            at += line.len();
+        }
+        return None;
+    }
+    None
 }
 
 fn has_placeholder(body: &str) -> bool {
@@ -343,6 +391,20 @@ mod tests {
         // In text the argument stays text: it is not a new command line.
         assert!(matches!(got.last(), Some(Piece::Text(t)) if t == "\nSecond: !`touch /tmp/q`"));
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(
+            pieces("Before\n```!\necho $1\n```\nAfter !`date`", "x")[1..4],
+            [
+                Piece::Command {
+                    line: "echo 'x'".into(),
+                    written: "echo $1".into(),
+                },
+                Piece::Text("\nAfter ".into()),
+                Piece::Command {
+                    line: "date".into(),
+                    written: "date".into(),
+                },
+            ]
+        );
         assert_eq!(
             pieces("!`$(echo $1)`", "a")[1],
             Piece::Command {

@@ -220,3 +220,32 @@ fn claude_plugin_root_is_expanded_in_a_plugin_skills_body() {
     );
     assert!(last.contains(&want), "{last}");
 }
+
+#[test]
+fn a_fenced_bang_block_runs_under_allowed_tools_like_a_bang_line() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".quire/commands/fenced.md",
+        "---\nallowed-tools: Bash(echo:*)\n---\nOut:\n```!\necho FENCED-$1\n```\nEnd.\n",
+    );
+    env.write(
+        ".quire/commands/refused.md",
+        "---\nallowed-tools: Bash(echo:*)\n---\n```!\ntouch pwned.txt\n```\n",
+    );
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/fenced x"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent: String = env
+        .server
+        .requests()
+        .iter()
+        .map(|q| q.raw_body.clone())
+        .collect();
+    assert!(sent.contains("FENCED-x"), "{sent}");
+    assert!(!sent.contains("```!"), "{sent}");
+
+    let r = run(&env, &["exec", "/refused"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("allowed-tools"), "{}", r.stderr);
+    assert!(!env.repo_path().join("pwned.txt").exists());
+}
