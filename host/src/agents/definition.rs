@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::skills::yaml::{self, Value};
+use crate::skills::yaml::Value;
 
 /// Where a child works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -95,12 +95,12 @@ pub fn parse_markdown(text: &str, stem: &str) -> Result<AgentDef, String> {
     let mut warnings = Vec::new();
     let (front, body) =
         crate::skills::parse::split_frontmatter(&text, &mut warnings).map_err(|e| e.0)?;
-    let value = yaml::from_str(front)
-        .map_err(|e| format!("bad YAML frontmatter (line {}): {}", e.line, e.message))?;
+    // Invalid YAML (`description: Use this agent when ... Examples: ...`,
+    // common in Claude Code plugins) is read as key: value lines, with a
+    // warning, the way skills are.
+    let map = crate::skills::parse::parse_frontmatter(front, &mut warnings)
+        .map_err(|e| format!("bad frontmatter: {}", e.0))?;
     let mut def = empty(stem, warnings);
-    let Value::Mapping(map) = &value else {
-        return Err("the frontmatter is not a mapping of keys (name:, description:)".into());
-    };
     for (k, v) in map.iter() {
         let key = k.text();
         field(&mut def, &key, &Yamlish(v));

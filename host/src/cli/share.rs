@@ -150,6 +150,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
                 subdir: subdir.clone(),
                 force: *force,
                 marketplace: None,
+                name: None,
             },
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),

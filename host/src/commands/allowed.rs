@@ -124,11 +124,21 @@ fn covers(entry: &str, command: &str) -> bool {
 
 /// The prefix to suggest for `command` (its first two words).
 pub fn hint(command: &str) -> String {
-    command
+    // Placeholders (`$1`, `$ARGUMENTS`) and quoted words vary per call:
+    // the hint stops before them.
+    let words: Vec<&str> = command
         .split_whitespace()
         .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
+        .take_while(|w| !w.contains(['$', '\'', '"']))
+        .collect();
+    match words.as_slice() {
+        [] => command
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        w => w.join(" "),
+    }
 }
 
 #[cfg(test)]

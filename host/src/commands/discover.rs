@@ -18,6 +18,9 @@ const MAX_DEPTH: usize = 3;
 pub struct PluginCommands {
     pub plugin: String,
     pub dir: PathBuf,
+    /// The plugin's folder: `${CLAUDE_PLUGIN_ROOT}` (and `${PLUGIN_ROOT}`)
+    /// in a command's body and `allowed-tools` become it.
+    pub root: PathBuf,
 }
 
 /// The folders to read.
@@ -73,7 +76,7 @@ pub struct Discovered {
 /// Reads every command of `roots`.
 pub fn discover(roots: &CommandRoots) -> Discovered {
     let mut found = Discovered::default();
-    let mut folders: Vec<(PathBuf, CommandSource, Option<&str>)> = Vec::new();
+    let mut folders: Vec<(PathBuf, CommandSource, Option<PluginOf>)> = Vec::new();
     for dir in &roots.project {
         folders.push((dir.join(".quire/commands"), CommandSource::Project, None));
         folders.push((
@@ -92,7 +95,7 @@ pub fn discover(roots: &CommandRoots) -> Discovered {
         folders.push((
             p.dir.clone(),
             CommandSource::Plugin(p.plugin.clone()),
-            Some(p.plugin.as_str()),
+            Some((p.plugin.as_str(), p.root.as_path())),
         ));
     }
     for (dir, source, plugin) in folders {
@@ -101,7 +104,15 @@ pub fn discover(roots: &CommandRoots) -> Discovered {
     found
 }
 
-fn read_folder(dir: &Path, source: &CommandSource, plugin: Option<&str>, found: &mut Discovered) {
+/// A plugin folder's plugin: its name and its folder.
+type PluginOf<'a> = (&'a str, &'a Path);
+
+fn read_folder(
+    dir: &Path,
+    source: &CommandSource,
+    plugin: Option<PluginOf>,
+    found: &mut Discovered,
+) {
     if !dir.is_dir() {
         return;
     }
@@ -132,7 +143,7 @@ fn read_folder(dir: &Path, source: &CommandSource, plugin: Option<&str>, found: 
             continue;
         }
         let name = match plugin {
-            Some(p) => format!("{p}:{stem}"),
+            Some((p, _)) => format!("{p}:{stem}"),
             None => stem.to_string(),
         };
         if let Some(first) = found.commands.iter().find(|c| c.name == name) {
@@ -144,9 +155,28 @@ fn read_folder(dir: &Path, source: &CommandSource, plugin: Option<&str>, found: 
             continue;
         }
         match read_command(path, name, source.clone()) {
-            Ok(c) => found.commands.push(c),
+            Ok(mut c) => {
+                if let Some((_, root)) = plugin {
+                    plugin_root(&mut c, root);
+                }
+                found.commands.push(c)
+            }
             Err(e) => found.problems.push(e.to_string()),
         }
+    }
+}
+
+/// `${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in a plugin command's body
+/// and `allowed-tools` become the plugin's folder, before any check.
+fn plugin_root(c: &mut super::SlashCommand, root: &Path) {
+    let root = root.display().to_string();
+    let sub = |s: &str| {
+        s.replace("${CLAUDE_PLUGIN_ROOT}", &root)
+            .replace("${PLUGIN_ROOT}", &root)
+    };
+    c.body = sub(&c.body);
+    for t in &mut c.allowed_tools {
+        *t = sub(t);
     }
 }
 
@@ -193,6 +223,7 @@ mod tests {
             codex_home: Some(root.join("codex")),
             plugins: vec![PluginCommands {
                 plugin: "tools".into(),
+                root: PathBuf::new(),
                 dir: root.join("plug/commands"),
             }],
         };

@@ -1,7 +1,8 @@
 //! Turning `/name args` into the message that is sent: arguments into
-//! `$ARGUMENTS` / `$1`…, `` !`command` `` replaced by the command's output
-//! (run in the session's sandbox, only when the command's `allowed-tools`
-//! permit it), and `@path` files inside the workspace attached.
+//! `$ARGUMENTS` / `$1`…, `` !`command` `` and blocks fenced with "```!"
+//! replaced by the command's output (run in the session's sandbox, only
+//! when the command's `allowed-tools` permit it), and `@path` files inside
+//! the workspace attached.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,7 +63,22 @@ enum Piece {
 fn pieces(body: &str, args: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut rest = body;
-    while let Some(at) = rest.find("!`") {
+    loop {
+        let inline = rest.find("!`");
+        if let Some((start, written, end)) = fence(rest)
+            && inline.is_none_or(|i| start <= i)
+        {
+            out.push(Piece::Text(fill(&rest[..start], args, false)));
+            out.push(Piece::Command {
+                line: fill(written, args, true),
+                written: written.to_string(),
+            });
+            rest = &rest[end..];
+            continue;
+        }
+        let Some(at) = inline else {
+            break;
+        };
         let after = &rest[at + 2..];
         let Some(end) = after.find('`') else {
             break;
@@ -88,6 +104,36 @@ fn pieces(body: &str, args: &str) -> Vec<Piece> {
         }
     }
     out
+}
+
+/// The first block opened by a line "```!" and closed by a line "```"
+/// (Claude Code runs it like a `` !`command` `` line): where it starts,
+/// its command (trimmed), where it ends.
+fn fence(text: &str) -> Option<(usize, &str, usize)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("```!") {
+        let start = from + i;
+        from = start + 4;
+        if start > 0 && !text[..start].ends_with('\n') {
+            continue;
+        }
+        let nl = text[from..].find('\n')?;
+        if !text[from..from + nl].trim().is_empty() {
+            continue;
+        }
+        let cmd_start = from + nl + 1;
+        let mut at = cmd_start;
+        for line in text[cmd_start..].split_inclusive('\n') {
+            if line.trim() == "```" {
+                let written = text[cmd_start..at].trim();
+                let end = at + line.trim_end_matches('\n').len();
+                return (!written.is_empty()).then_some((start, written, end));
+            }
+            at += line.len();
+        }
+        return None;
+    }
+    None
 }
 
 fn has_placeholder(body: &str) -> bool {
@@ -298,57 +344,5 @@ fn attach_files(cmd: &SlashCommand, text: &str, cwd: &Path) -> Result<String, Co
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arguments_fill_placeholders() {
-        assert_eq!(
-            substitute(
-                "Fix issue $1 with priority $2: $ARGUMENTS",
-                "123 \"very high\""
-            ),
-            "Fix issue 123 with priority very high: 123 \"very high\""
-        );
-        assert_eq!(substitute("Cost is $5 or $x", ""), "Cost is  or $x");
-    }
-
-    #[test]
-    fn without_placeholders_arguments_follow_the_body() {
-        assert_eq!(
-            substitute("Review.\n", "src/"),
-            "Review.\n\nARGUMENTS: src/"
-        );
-        assert_eq!(substitute("Review.\n", ""), "Review.\n");
-    }
-
-    #[test]
-    fn arguments_in_a_command_line_are_quoted_words_and_never_make_one() {
-        let body = "Echo: !`echo $1`\nAll: !`grep -r $ARGUMENTS .`\nSecond: $2";
-        let got = pieces(body, "'x;touch /tmp/p' \"!`touch /tmp/q`\"");
-        let commands: Vec<&str> = got
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Command { line, .. } => Some(line.as_str()),
-                Piece::Text(_) => None,
-            })
-            .collect();
-        assert_eq!(
-            commands,
-            [
-                "echo 'x;touch /tmp/p'",
-                "grep -r 'x;touch /tmp/p' '!`touch /tmp/q`' ."
-            ]
-        );
-        // In text the argument stays text: it is not a new command line.
-        assert!(matches!(got.last(), Some(Piece::Text(t)) if t == "\nSecond: !`touch /tmp/q`"));
-        assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        assert_eq!(
-            pieces("!`$(echo $1)`", "a")[1],
-            Piece::Command {
-                line: "$(echo 'a')".into(),
-                written: "$(echo $1)".into(),
-            }
-        );
-    }
-}
+#[path = "expand_tests.rs"]
+mod tests;

@@ -244,18 +244,66 @@ pub fn read_mcp_json(
     path: &Path,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<(String, McpServerConfig)>, String> {
+    read_servers(path, warnings, false)
+}
+
+/// A plugin's `.mcp.json`: `{"mcpServers": {...}}` or, as Claude Code
+/// reads plugins, the servers by name at the top level (`{NAME: {command,
+/// ...}}`); a file that is neither is an error naming it.
+pub fn read_plugin_mcp_json(
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, McpServerConfig)>, String> {
+    read_servers(path, warnings, true)
+}
+
+fn read_servers(
+    path: &Path,
+    warnings: &mut Vec<String>,
+    flat: bool,
+) -> Result<Vec<(String, McpServerConfig)>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !flat => return Ok(Vec::new()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     let file = path.display().to_string();
     let root: Value =
         serde_json::from_str(&text).map_err(|e| format!("{file} is not valid JSON: {e}"))?;
-    let servers = match root.get("mcpServers") {
-        None => return Ok(Vec::new()),
-        Some(Value::Object(m)) => m,
-        Some(_) => return Err(format!("{file}: mcpServers must be an object of servers")),
+    servers_from(&file, &root, flat, warnings)
+}
+
+/// The servers of a parsed `.mcp.json` (see [`read_plugin_mcp_json`] for
+/// `flat`); `file` names it in messages.
+pub fn servers_from(
+    file: &str,
+    root: &Value,
+    flat: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, McpServerConfig)>, String> {
+    let top;
+    let servers = match (root.get("mcpServers"), root) {
+        (Some(Value::Object(m)), _) => m,
+        (Some(_), _) => return Err(format!("{file}: mcpServers must be an object of servers")),
+        (None, _) if !flat => return Ok(Vec::new()),
+        (None, Value::Object(m)) => {
+            top = m
+                .iter()
+                .filter(|(k, _)| !k.starts_with('$'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<serde_json::Map<_, _>>();
+            if let Some((k, _)) = top.iter().find(|(_, v)| !v.is_object()) {
+                return Err(format!(
+                    "{file}: \"{k}\" is not a server object; write {{\"mcpServers\": {{\"NAME\": {{\"command\": ...}}}}}} or {{\"NAME\": {{\"command\": ...}}}}"
+                ));
+            }
+            &top
+        }
+        (None, _) => {
+            return Err(format!(
+                "{file} must be a JSON object of servers ({{\"mcpServers\": {{...}}}} or {{\"NAME\": {{\"command\": ...}}}})"
+            ));
+        }
     };
     let mut out = Vec::new();
     for (name, entry) in servers {

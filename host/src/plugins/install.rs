@@ -25,12 +25,34 @@ pub fn read_source(source: &Path) -> Result<Manifest, PluginError> {
         source.to_path_buf()
     };
     if !file.is_file() {
+        if let Some(kind) = bundle_kind(source) {
+            return Err(PluginError::Other(format!(
+                "{} is a {kind} plugin, not a WASM plugin (it has no {MANIFEST_FILE}); install it with `quire share add {}` (--user for every repository), or from a marketplace with `quire plugins install NAME`",
+                source.display(),
+                source.display()
+            )));
+        }
         return Err(PluginError::Other(format!(
             "{} is not a plugin: it has no {MANIFEST_FILE}",
             source.display()
         )));
     }
     manifest::load(&file)
+}
+
+/// Which kind of plugin bundle `dir` is, when it is one.
+fn bundle_kind(dir: &Path) -> Option<&'static str> {
+    if dir.join(".claude-plugin/plugin.json").is_file() {
+        Some("Claude Code")
+    } else if dir.join(".codex-plugin/plugin.json").is_file() {
+        Some("Codex")
+    } else if dir.join("plugin.json").is_file() {
+        Some("Agent Plugins")
+    } else if super::bundle::detect::has_standard_layout(dir) {
+        Some("Claude Code")
+    } else {
+        None
+    }
 }
 
 /// The folder `manifest`'s plugin is installed to: where it is, when

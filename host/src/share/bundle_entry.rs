@@ -10,8 +10,10 @@ use super::lock::Entry;
 use crate::plugins::bundle;
 
 /// The bundle's name when `dir` holds a bundle manifest (`plugin.json`,
-/// `.claude-plugin/plugin.json`, `.codex-plugin/plugin.json`).
-pub fn bundle_name(dir: &Path) -> Result<Option<String>, ShareError> {
+/// `.claude-plugin/plugin.json`, `.codex-plugin/plugin.json`); a Claude
+/// Code plugin without one (its standard folders only) is named `hint`
+/// (a marketplace entry's name), else after its folder.
+pub fn bundle_name(dir: &Path, hint: Option<&str>) -> Result<Option<String>, ShareError> {
     let has_manifest = [
         "plugin.json",
         ".claude-plugin/plugin.json",
@@ -20,7 +22,12 @@ pub fn bundle_name(dir: &Path) -> Result<Option<String>, ShareError> {
     .iter()
     .any(|m| dir.join(m).is_file());
     if !has_manifest {
-        return Ok(None);
+        if !bundle::detect::has_standard_layout(dir) {
+            return Ok(None);
+        }
+        if let Some(h) = hint {
+            return Ok(Some(h.to_string()));
+        }
     }
     let b = bundle::detect(dir).map_err(|e| ShareError::Invalid(e.to_string()))?;
     Ok(Some(b.name))
@@ -47,10 +54,12 @@ pub fn describe(mut entry: Entry, dir: &Path) -> Entry {
     }
     let mut warnings = Vec::new();
     for f in &b.mcp {
-        if let Ok(servers) = crate::mcp::spec::read_mcp_json(&f.path, &mut warnings) {
-            entry
-                .mcp_servers
-                .extend(servers.into_iter().map(|(n, _)| format!("{}_{n}", b.name)));
+        if let Ok(servers) = bundle::mcp::servers(f, &mut warnings) {
+            entry.mcp_servers.extend(
+                servers
+                    .into_iter()
+                    .map(|(n, _)| format!("{}_{n}", entry.name)),
+            );
         }
     }
     for c in &b.components {

@@ -22,6 +22,9 @@ pub struct AddOptions {
     pub force: bool,
     /// The marketplace a plugin bundle comes from (recorded in the lock).
     pub marketplace: Option<String>,
+    /// The name of a plugin without a manifest at the source itself (a
+    /// marketplace entry's name); else it is named after its folder.
+    pub name: Option<String>,
 }
 
 /// Installs the skill or plugin at the source (or each one directly
@@ -64,7 +67,7 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
             subdir.unwrap_or_default()
         )));
     }
-    let found = detect(&content)?;
+    let found = detect(&content, opts.name.as_deref())?;
     let lock = LockFile::load(root)?;
     let mut items = Vec::new();
     for item in found {
@@ -297,8 +300,8 @@ struct Item {
 
 /// The source folder itself when it is a skill or a plugin, else each
 /// folder directly inside it that is one.
-fn detect(content: &Path) -> Result<Vec<Item>, ShareError> {
-    if let Some(item) = item_at(content, None)? {
+fn detect(content: &Path, hint: Option<&str>) -> Result<Vec<Item>, ShareError> {
+    if let Some(item) = item_at(content, None, hint)? {
         return Ok(vec![item]);
     }
     let mut children: Vec<PathBuf> = std::fs::read_dir(content)
@@ -317,7 +320,7 @@ fn detect(content: &Path) -> Result<Vec<Item>, ShareError> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(item) = item_at(&c, Some(child))? {
+        if let Some(item) = item_at(&c, Some(child), None)? {
             items.push(item);
         }
     }
@@ -330,9 +333,13 @@ fn detect(content: &Path) -> Result<Vec<Item>, ShareError> {
     Ok(items)
 }
 
-fn item_at(dir: &Path, child: Option<String>) -> Result<Option<Item>, ShareError> {
+fn item_at(
+    dir: &Path,
+    child: Option<String>,
+    hint: Option<&str>,
+) -> Result<Option<Item>, ShareError> {
     let skill_file = dir.join("SKILL.md");
-    let (kind, name) = if let Some(name) = super::bundle_entry::bundle_name(dir)? {
+    let (kind, name) = if let Some(name) = super::bundle_entry::bundle_name(dir, hint)? {
         (Kind::Bundle, name)
     } else if skill_file.is_file() {
         let origin = crate::skills::parse::Origin {

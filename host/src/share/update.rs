@@ -56,6 +56,7 @@ pub fn plan(
             subdir: old.subdir.clone(),
             force,
             marketplace: old.marketplace.clone(),
+            name: Some(old.name.clone()),
         };
         let pending = stage(ctx, &opts)
             .map_err(|e| e.to_string())

@@ -5,6 +5,8 @@ use crate::support;
 use crate::support::guests;
 
 mod agents_cli;
+mod claude_compat;
+mod claude_layout;
 mod clone;
 mod commands;
 mod drift;

@@ -141,10 +141,9 @@ pub fn install(
     home: &Path,
     cwd: &Path,
     spec: &str,
-    scope: ScopeArg,
+    (scope, trusted): (ScopeArg, bool),
     enable: bool,
-    force: bool,
-    yes: bool,
+    (force, yes): (bool, bool),
 ) -> i32 {
     let (m, entry) = match market::store::find_plugin(home, spec) {
         Ok(x) => x,
@@ -213,7 +212,9 @@ pub fn install(
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
-        if !consent(home, &share::lock::resolve(&root, &e.installed), yes) {
+        let dir = share::lock::resolve(&root, &e.installed);
+        super::notes::problems(&dir);
+        if !super::notes::consent(home, &dir, yes) {
             return EXIT_FAILED;
         }
         if enable && let Err(err) = bundle::mcp::set_enabled(home, &e.name, true) {
@@ -221,10 +222,31 @@ pub fn install(
             return EXIT_FAILED;
         }
     }
+    if matches!(layout, Layout::Project) && !trusted {
+        let note = crate::cli::trust::ignored_here(&root, "this plugin");
+        eprintln!("{}", note.replacen("note:", "warning:", 1));
+    }
     EXIT_OK
 }
 
-pub fn enable(home: &Path, name: &str, on: bool) -> i32 {
+pub fn enable(home: &Path, cwd: &Path, name: &str, on: bool) -> i32 {
+    // The repository's bundles count even before it is trusted: enabling
+    // only records the name.
+    let names: Vec<String> = bundle::scan(Some(cwd))
+        .0
+        .into_iter()
+        .map(|i| i.bundle.name)
+        .collect();
+    let was_enabled = bundle::mcp::enabled_servers(home).iter().any(|n| n == name);
+    if !names.iter().any(|n| n == name) && (on || !was_enabled) {
+        eprintln!("error: no installed plugin is named '{name}'");
+        if names.is_empty() {
+            eprintln!("  no plugins are installed; `quire plugins install NAME` installs one");
+        } else {
+            eprintln!("  installed: {}", names.join(", "));
+        }
+        return EXIT_USAGE;
+    }
     match bundle::mcp::set_enabled(home, name, on) {
         Ok(()) => {
             println!(
@@ -268,13 +290,22 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
             if let Some(why) = &i.drift {
                 println!("  not loaded: {why}; {}", fix(&b.name));
             }
+            for p in &b.not_loaded {
+                println!("  not loaded: {p}");
+            }
         }
     }
     EXIT_OK
 }
 
 fn state(i: &bundle::InstalledBundle) -> &'static str {
-    if i.drift.is_some() { "drifted" } else { "ok" }
+    if i.drift.is_some() {
+        "drifted"
+    } else if !i.bundle.not_loaded.is_empty() {
+        "partial"
+    } else {
+        "ok"
+    }
 }
 
 fn fix(name: &str) -> String {
@@ -301,10 +332,14 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
             );
         } else {
             println!(
-                "{name:<24} plugin bundle ({}), ok: {}",
+                "{name:<24} plugin bundle ({}), {}: {}",
                 i.scope.label(),
+                state(i),
                 i.bundle.root.display()
             );
+            for p in &i.bundle.not_loaded {
+                println!("  not loaded: {p}");
+            }
         }
     }
     found.len()
@@ -353,41 +388,4 @@ pub fn remove(
             EXIT_USAGE
         }
     })
-}
-
-/// Shows the grants of the bundle's WASM components and records consent
-/// with `yes`; without it they load only after `quire plugins add`.
-fn consent(home: &Path, dir: &Path, yes: bool) -> bool {
-    let Ok(b) = bundle::detect(dir) else {
-        return true;
-    };
-    let mut store = quire::plugins::consent::ConsentStore::open(home);
-    for c in &b.components {
-        let file = c.join(quire::plugins::manifest::MANIFEST_FILE);
-        let Ok(m) = quire::plugins::manifest::load(&file) else {
-            continue;
-        };
-        let grants = bundle::validate::grant_lines(&m);
-        println!(
-            "  WASM component {}: {}",
-            m.name,
-            if grants.is_empty() {
-                "no grants".to_string()
-            } else {
-                grants.join(", ")
-            }
-        );
-        if grants.is_empty() {
-            continue;
-        }
-        if yes {
-            if let Err(e) = store.accept(&m) {
-                eprintln!("error: {e}");
-                return false;
-            }
-        } else {
-            println!("    not accepted: run again with --yes to accept these grants");
-        }
-    }
-    true
 }

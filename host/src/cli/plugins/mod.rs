@@ -2,6 +2,7 @@
 //! `validate|install|enable|marketplace|search|bundles` (plugin bundles).
 
 mod bundles;
+mod notes;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -200,8 +201,15 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             enable,
             force,
             yes,
-        } => bundles::install(&ctx.home, &ctx.cwd, name, *scope, *enable, *force, *yes),
-        PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, name, !*off),
+        } => bundles::install(
+            &ctx.home,
+            &ctx.cwd,
+            name,
+            (*scope, full_config.project_trusted),
+            *enable,
+            (*force, *yes),
+        ),
+        PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, &ctx.cwd, name, !*off),
         PluginsCommand::Marketplace { command } => {
             bundles::marketplace(&ctx.home, &ctx.cwd, command)
         }

@@ -71,14 +71,26 @@ pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
         }
         names.push((m.name.clone(), toml));
     }
+    if b.layouts.is_empty() && has_standard_layout(root) {
+        // Claude Code's manifest is optional: the standard folders make
+        // the plugin, its name is its folder's (installed plugins live in
+        // a folder named after their marketplace entry).
+        b.layouts.push(Layout::ClaudeCode);
+        let folder = folder_name(root);
+        if !is_plugin_name(&folder) {
+            b.problems.push(Problem {
+                file: root.to_path_buf(),
+                message: format!(
+                    "has no manifest, so the plugin is named after its folder, but '{folder}' is not a plugin name: lowercase letters, digits and '-'; add .claude-plugin/plugin.json with a \"name\""
+                ),
+            });
+        }
+    }
     let name = match names.first() {
         Some((n, _)) => n.clone(),
         // A manifest without a usable name: the folder's name, so every
         // other problem is still reported.
-        None if !b.layouts.is_empty() => root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        None if !b.layouts.is_empty() => folder_name(root),
         None => return Err(BundleError::NoManifest(root.to_path_buf())),
     };
     for (other, file) in names.iter().skip(1) {
@@ -94,6 +106,32 @@ pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
     b.name = name;
     defaults(&mut b);
     Ok(b)
+}
+
+fn folder_name(root: &Path) -> String {
+    root.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A folder without any manifest that has one of Claude Code's standard
+/// plugin parts: `skills/`, `commands/`, `agents/`, `hooks/hooks.json`,
+/// `.mcp.json` (and no `SKILL.md` or `plugin.toml` of its own).
+pub fn has_standard_layout(root: &Path) -> bool {
+    let manifests = [
+        "plugin.json",
+        ".claude-plugin/plugin.json",
+        ".codex-plugin/plugin.json",
+        MANIFEST_FILE,
+        "SKILL.md",
+    ];
+    !manifests.iter().any(|m| root.join(m).exists())
+        && (["skills", "commands", "agents"]
+            .iter()
+            .any(|d| root.join(d).is_dir())
+            || ["hooks/hooks.json", ".mcp.json"]
+                .iter()
+                .any(|f| root.join(f).is_file()))
 }
 
 fn read_json(file: &Path) -> Result<Map<String, Value>, BundleError> {
@@ -190,6 +228,7 @@ fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
         b.mcp.push(McpFile {
             path: mcp,
             layout: Layout::AgentPlugins,
+            inline: None,
         });
     }
 }
@@ -210,12 +249,7 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for p in named_paths(file, m, "hooks", b) {
         b.hooks.push(p);
     }
-    for p in named_paths(file, m, "mcpServers", b) {
-        b.mcp.push(McpFile {
-            path: p,
-            layout: Layout::ClaudeCode,
-        });
-    }
+    mcp_servers(file, m, Layout::ClaudeCode, b);
 }
 
 fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
@@ -226,10 +260,24 @@ fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for p in named_paths(file, m, "hooks", b) {
         b.hooks.push(p);
     }
+    mcp_servers(file, m, Layout::Codex, b);
+}
+
+/// `mcpServers`: the paths of files, or the servers written inline.
+fn mcp_servers(file: &Path, m: &Map<String, Value>, layout: Layout, b: &mut Bundle) {
+    if let Some(inline @ Value::Object(_)) = m.get("mcpServers") {
+        b.mcp.push(McpFile {
+            path: file.to_path_buf(),
+            layout,
+            inline: Some(inline.clone()),
+        });
+        return;
+    }
     for p in named_paths(file, m, "mcpServers", b) {
         b.mcp.push(McpFile {
             path: p,
-            layout: Layout::Codex,
+            layout,
+            inline: None,
         });
     }
 }
@@ -241,12 +289,14 @@ fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         Some(Value::Object(_)) => {
-            b.problems.push(Problem {
+            let p = Problem {
                 file: file.to_path_buf(),
                 message: format!(
-                    "\"{key}\" is written inline; quire reads it from a file — move it into its own file and name that path"
+                    "\"{key}\" is written inline, so it is not loaded: quire reads it from a file — move it into its own file (hooks/hooks.json) and name that path"
                 ),
-            });
+            };
+            b.not_loaded.push(p.clone());
+            b.problems.push(p);
             return Vec::new();
         }
         Some(_) => {
@@ -298,6 +348,7 @@ fn defaults(b: &mut Bundle) {
         b.mcp.push(McpFile {
             path: dot_mcp,
             layout: Layout::ClaudeCode,
+            inline: None,
         });
     }
     if let Ok(entries) = std::fs::read_dir(client.join("components")) {

@@ -139,12 +139,14 @@ pub fn command_folders(config: &Config, _home: &Path, cwd: &Path) -> Vec<PluginC
         .into_iter()
         .flat_map(|i| {
             let plugin = i.bundle.name.clone();
+            let root = i.bundle.root.clone();
             i.bundle
                 .commands
                 .into_iter()
                 .map(move |dir| PluginCommands {
                     plugin: plugin.clone(),
                     dir,
+                    root: root.clone(),
                 })
         })
         .collect()
@@ -257,6 +259,11 @@ pub fn scan_skill_folders(project: Option<&Path>, user: Option<PathBuf>) -> Vec<
 /// The plugin a folder belongs to, when it is inside
 /// `.agents/plugins/NAME/`.
 pub fn plugin_of(dir: &Path) -> Option<String> {
+    plugin_folder_of(dir).and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+}
+
+/// The `.agents/plugins/NAME` folder `dir` is in (or is).
+pub fn plugin_folder_of(dir: &Path) -> Option<PathBuf> {
     let mut child: Option<&Path> = None;
     for d in dir.ancestors() {
         if d.file_name().is_some_and(|n| n == "plugins")
@@ -264,9 +271,7 @@ pub fn plugin_of(dir: &Path) -> Option<String> {
                 .and_then(Path::file_name)
                 .is_some_and(|n| n == ".agents")
         {
-            return child
-                .and_then(Path::file_name)
-                .map(|n| n.to_string_lossy().into_owned());
+            return child.map(Path::to_path_buf);
         }
         child = Some(d);
     }

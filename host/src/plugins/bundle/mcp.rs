@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Bundle, Layout, McpFile};
-use crate::mcp::spec::read_mcp_json;
+use crate::mcp::spec::read_plugin_mcp_json;
 use crate::mcp::{McpServerConfig, ServerSpec, Source};
 
 const ENABLED_FILE: &str = "plugins-enabled.json";
@@ -73,11 +73,23 @@ pub fn specs(
     };
     let on = enabled.iter().any(|p| p == &bundle.name);
     let mut out = Vec::new();
-    for (server, c) in read_mcp_json(&file.path, warnings)? {
+    for (server, c) in servers(file, warnings)? {
+        let mut env: std::collections::BTreeMap<String, String> =
+            c.env.iter().map(|(k, v)| (k.clone(), sub(v))).collect();
+        // As Claude Code does: the server finds its plugin through its
+        // environment too, not only through `${...}` in its config.
+        for (k, v) in [
+            ("CLAUDE_PLUGIN_ROOT", &root),
+            ("PLUGIN_ROOT", &root),
+            ("CLAUDE_PLUGIN_DATA", &data_s),
+            ("PLUGIN_DATA", &data_s),
+        ] {
+            env.entry(k.to_string()).or_insert_with(|| v.clone());
+        }
         let c = McpServerConfig {
             command: c.command.as_deref().map(sub),
             args: c.args.iter().map(|a| sub(a)).collect(),
-            env: c.env.iter().map(|(k, v)| (k.clone(), sub(v))).collect(),
+            env,
             url: c.url.as_deref().map(sub),
             headers: c.headers.iter().map(|(k, v)| (k.clone(), sub(v))).collect(),
             enabled: on,
@@ -95,6 +107,21 @@ pub fn specs(
         ));
     }
     Ok(out)
+}
+
+/// The servers `file` declares: its own `.mcp.json`, or those written
+/// inline in a manifest.
+pub fn servers(
+    file: &McpFile,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, McpServerConfig)>, String> {
+    match &file.inline {
+        Some(v) => {
+            let name = format!("{}: mcpServers", file.path.display());
+            crate::mcp::spec::servers_from(&name, v, true, warnings)
+        }
+        None => read_plugin_mcp_json(&file.path, warnings),
+    }
 }
 
 /// An Agent Plugins `mcp.json` must name the 1.0 MCP schema.

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 pub use detect::detect;
 pub use installed::{
     AgentSource, BundleScope, InstalledBundle, agent_sources, command_folders, hook_files,
-    hook_files_for, installed, installed_with_warnings, mcp_servers, plugin_of,
+    hook_files_for, installed, installed_with_warnings, mcp_servers, plugin_folder_of, plugin_of,
     project_plugins_dir, scan, scan_at, scan_skill_folders, skill_folders, user_plugins_dir,
     wasm_component_dirs,
 };
@@ -66,6 +66,9 @@ impl Layout {
 pub struct McpFile {
     pub path: PathBuf,
     pub layout: Layout,
+    /// Servers written inline in the manifest `path` (`"mcpServers":
+    /// {...}` in plugin.json) rather than in a file of their own.
+    pub inline: Option<serde_json::Value>,
 }
 
 /// One bundle and what it carries.
@@ -92,6 +95,9 @@ pub struct Bundle {
     /// Problems that did not stop detection (unknown fields, missing
     /// folders a manifest names), for `validate` and warnings.
     pub problems: Vec<Problem>,
+    /// Parts the bundle declares that quire does not load (inline hooks):
+    /// also in `problems`; `plugins install` and `list` show them.
+    pub not_loaded: Vec<Problem>,
 }
 
 /// A problem in a file of a bundle.
@@ -114,7 +120,7 @@ impl std::fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
     #[error(
-        "{0}: not a plugin: no plugin.json, .claude-plugin/plugin.json, .codex-plugin/plugin.json or plugin.toml found"
+        "{0}: not a plugin: no plugin.json, .claude-plugin/plugin.json, .codex-plugin/plugin.json or plugin.toml found, nor skills/, commands/, agents/, hooks/hooks.json or .mcp.json"
     )]
     NoManifest(PathBuf),
     #[error("{file}: {message}")]

@@ -1,6 +1,7 @@
 //! `quire plugins validate PATH`: every problem of a bundle, each with its
 //! file — manifests (Agent Plugins 1.0, Claude Code, Codex, plugin.toml),
-//! every skill against the skills spec, commands, hooks, MCP declarations.
+//! every skill against the skills spec, agent definitions, commands, hooks,
+//! MCP declarations.
 
 use std::path::{Path, PathBuf};
 
@@ -41,6 +42,7 @@ pub fn validate(root: &Path) -> Validation {
             .map(|d| crate::commands::PluginCommands {
                 plugin: b.name.clone(),
                 dir: d.clone(),
+                root: b.root.clone(),
             })
             .collect(),
         ..Default::default()
@@ -50,6 +52,9 @@ pub fn validate(root: &Path) -> Validation {
             file: PathBuf::new(),
             message: p,
         });
+    }
+    for a in &b.agents {
+        agents(a, &mut v);
     }
     for h in &b.hooks {
         if let Err(e) = crate::hooks::claude::read_settings(h) {
@@ -61,6 +66,7 @@ pub fn validate(root: &Path) -> Validation {
     }
     for f in &b.mcp {
         if f.layout == Layout::AgentPlugins
+            && f.inline.is_none()
             && let Err(e) = super::mcp::check_schema(&f.path)
         {
             v.problems.push(Problem {
@@ -69,7 +75,7 @@ pub fn validate(root: &Path) -> Validation {
             });
         }
         let mut warnings = Vec::new();
-        match crate::mcp::spec::read_mcp_json(&f.path, &mut warnings) {
+        match super::mcp::servers(f, &mut warnings) {
             Ok(_) => v.problems.extend(warnings.into_iter().map(|w| Problem {
                 file: f.path.clone(),
                 message: w,
@@ -129,14 +135,66 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
         }
         return;
     }
+    use crate::skills::validate::{CLAUDE_CODE_FIELDS, UNEXPECTED_FIELDS};
     for r in reports {
         if !super::paths::stays_inside(&b.root, &r.dir) {
             continue;
         }
-        for p in &r.problems {
+        // Claude Code's own fields are fine in a plugin; others are
+        // ignored by every client, so worth a warning only.
+        let unknown: Vec<&str> = r
+            .unexpected_fields
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !CLAUDE_CODE_FIELDS.contains(f))
+            .collect();
+        if !unknown.is_empty() {
+            v.warnings.push(Problem {
+                file: r.location().to_path_buf(),
+                message: format!(
+                    "unknown frontmatter field(s) {}: ignored",
+                    unknown.join(", ")
+                ),
+            });
+        }
+        for p in r
+            .problems
+            .iter()
+            .filter(|p| !p.starts_with(UNEXPECTED_FIELDS))
+        {
             v.problems.push(Problem {
                 file: r.location().to_path_buf(),
                 message: p.clone(),
+            });
+        }
+    }
+}
+
+/// The agent definitions of `path` (a folder or one file): a file that
+/// cannot be read is a problem, one read leniently a warning.
+fn agents(path: &Path, v: &mut Validation) {
+    let found = if path.is_file() {
+        match crate::agents::definition::read(path) {
+            Ok(def) => crate::agents::discover::Discovered {
+                agents: vec![def],
+                ..Default::default()
+            },
+            Err(reason) => crate::agents::discover::Discovered {
+                skipped: vec![(path.to_path_buf(), reason)],
+                ..Default::default()
+            },
+        }
+    } else {
+        crate::agents::discover::discover_in(&[path.to_path_buf()])
+    };
+    for (file, message) in found.skipped {
+        v.problems.push(Problem { file, message });
+    }
+    for def in found.agents {
+        for message in def.warnings {
+            v.warnings.push(Problem {
+                file: def.path.clone(),
+                message,
             });
         }
     }

@@ -259,5 +259,6 @@ pub fn install_options(market: &AddedMarketplace, entry: &CatalogEntry, force: b
         subdir,
         force,
         marketplace: Some(market.name.clone()),
+        name: Some(entry.name.clone()),
     }
 }

@@ -325,8 +325,16 @@ pub fn parse_candidate(c: &Candidate, roots: &[Root]) -> Result<Skill, parse::Pa
         root: root.0,
         scope: root.1,
     })?;
-    if let Some(plugin) = crate::plugins::bundle::plugin_of(root.0) {
+    if let Some(folder) = crate::plugins::bundle::plugin_folder_of(root.0) {
+        let plugin = folder.file_name().unwrap_or_default().to_string_lossy();
         skill.name = format!("{plugin}:{}", skill.name);
+        // As in Claude Code, a plugin's skill may name its files through
+        // the plugin's folder.
+        let r = folder.display().to_string();
+        skill.body = skill
+            .body
+            .replace("${CLAUDE_PLUGIN_ROOT}", &r)
+            .replace("${PLUGIN_ROOT}", &r);
     }
     if c.file.file_name().is_some_and(|n| n == "skill.md") {
         skill

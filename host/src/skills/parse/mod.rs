@@ -178,7 +178,11 @@ pub fn yaml_guard(front: &str) -> Result<(), String> {
 }
 
 /// YAML first; if that fails, plain `key: value` lines with a warning.
-fn parse_frontmatter(front: &str, warnings: &mut Vec<String>) -> Result<yaml::Mapping, ParseError> {
+/// Skills and agent definitions (`agents/*.md`) both read theirs here.
+pub fn parse_frontmatter(
+    front: &str,
+    warnings: &mut Vec<String>,
+) -> Result<yaml::Mapping, ParseError> {
     if front.len() > MAX_FRONTMATTER_BYTES {
         return Err(ParseError(format!(
             "the frontmatter is {} bytes; the limit is {MAX_FRONTMATTER_BYTES} (keep long text in the body)",

@@ -29,6 +29,28 @@ pub const ALLOWED_FIELDS: [&str; 6] = [
     "name",
 ];
 
+/// The frontmatter fields Claude Code documents for a SKILL.md besides
+/// [`ALLOWED_FIELDS`]: a plugin's skills may use them (`plugins validate`).
+pub const CLAUDE_CODE_FIELDS: [&str; 14] = [
+    "user-invocable",
+    "disable-model-invocation",
+    "argument-hint",
+    "version",
+    "tools",
+    "model",
+    "when_to_use",
+    "when-to-use",
+    "context",
+    "agent",
+    "hooks",
+    "paths",
+    "effort",
+    "shell",
+];
+
+/// How the problem listing fields outside [`ALLOWED_FIELDS`] starts.
+pub const UNEXPECTED_FIELDS: &str = "Unexpected fields in frontmatter:";
+
 /// A `SKILL.md` as `validate` reads it: frontmatter, body, and what
 /// strictyaml refuses in otherwise valid YAML.
 pub type StrictFile = (BTreeMap<String, StrictValue>, String, Vec<String>);
@@ -42,6 +64,10 @@ pub struct Report {
     pub file: Option<PathBuf>,
     /// Empty when the skill is valid.
     pub problems: Vec<String>,
+    /// The frontmatter fields outside [`ALLOWED_FIELDS`] (also one
+    /// problem, starting with [`UNEXPECTED_FIELDS`]).
+    #[serde(skip)]
+    pub unexpected_fields: Vec<String>,
 }
 
 impl Report {
@@ -81,6 +107,7 @@ pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
         dir: s.path.parent().map(Path::to_path_buf).unwrap_or_default(),
         file: Some(s.path),
         problems: vec![s.reason],
+        unexpected_fields: Vec::new(),
     }));
     out
 }
@@ -107,6 +134,7 @@ pub fn validate_dir(dir: &Path, strict: bool) -> Report {
         dir: dir.to_path_buf(),
         file: None,
         problems: Vec::new(),
+        unexpected_fields: Vec::new(),
     };
     if !dir.exists() {
         report
@@ -132,6 +160,11 @@ pub fn validate_dir(dir: &Path, strict: bool) -> Report {
         Ok((front, body, style)) => {
             let folder = folder_name(dir);
             report.problems = style;
+            report.unexpected_fields = front
+                .keys()
+                .filter(|k| !ALLOWED_FIELDS.contains(&k.as_str()))
+                .cloned()
+                .collect();
             report
                 .problems
                 .extend(validate_metadata(&front, folder.as_deref()));
@@ -196,7 +229,7 @@ pub fn validate_metadata(
     if !extra.is_empty() {
         let allowed: Vec<String> = ALLOWED_FIELDS.iter().map(|f| format!("'{f}'")).collect();
         out.push(format!(
-            "Unexpected fields in frontmatter: {}. Only [{}] are allowed.",
+            "{UNEXPECTED_FIELDS} {}. Only [{}] are allowed.",
             extra.join(", "),
             allowed.join(", ")
         ));
