@@ -65,25 +65,7 @@ fn claude_code_agent_files_are_used_as_written() {
 #[test]
 fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
     let env = TestEnv::new("responses");
-    let log = env.home.path().join("hook.log");
-    let script = env.home.path().join("hook.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ncat >> '{}'\necho >> '{}'\n",
-            log.display(),
-            log.display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
-    let hooks = format!(
-        "\n[[hooks.SubagentStart]]\ncommand = \"{0}\"\n\n[[hooks.SubagentStop]]\ncommand = \"{0}\"\n",
-        script.display()
-    );
-    std::fs::write(env.home.path().join("config.toml"), config + &hooks).unwrap();
+    let log = logging_hooks(&env, &["SubagentStart", "SubagentStop"]);
     env.server.route(
         PARENT,
         [
@@ -124,21 +106,7 @@ fn subagent_start_and_stop_hooks_get_claude_code_payloads() {
 #[test]
 fn a_subagent_ending_fires_subagent_stop_and_not_the_parents_stop_hooks() {
     let env = TestEnv::new("responses");
-    let log = env.home.path().join("hook.log");
-    let script = env.home.path().join("hook.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat >> '{0}'\necho >> '{0}'\n", log.display()),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
-    let hooks = format!(
-        "\n[[hooks.Stop]]\ncommand = \"{0}\"\n\n[[hooks.SubagentStop]]\ncommand = \"{0}\"\n",
-        script.display()
-    );
-    std::fs::write(env.home.path().join("config.toml"), config + &hooks).unwrap();
+    let log = logging_hooks(&env, &["Stop", "SubagentStop"]);
     env.server.route(
         PARENT,
         [
@@ -174,4 +142,28 @@ fn a_subagent_ending_fires_subagent_stop_and_not_the_parents_stop_hooks() {
             ("Stop".to_string(), "ok".to_string()),
         ]
     );
+}
+
+/// Registers one hook script for each of `events` in the user config; the
+/// script appends each hook's input as a line to the returned log file.
+fn logging_hooks(env: &TestEnv, events: &[&str]) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let log = env.home.path().join("hook.log");
+    let script = env.home.path().join("hook.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat >> '{0}'\necho >> '{0}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config_file = env.home.path().join("config.toml");
+    let mut config = std::fs::read_to_string(&config_file).unwrap();
+    for event in events {
+        config.push_str(&format!(
+            "\n[[hooks.{event}]]\ncommand = \"{}\"\n",
+            script.display()
+        ));
+    }
+    std::fs::write(&config_file, config).unwrap();
+    log
 }
