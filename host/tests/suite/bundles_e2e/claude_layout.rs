@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::support::model_server::Reply;
 
+use super::commands::bodies;
 use super::{git, run};
 
 /// A git marketplace whose entry `bare-kit` points at a folder with a
@@ -170,12 +171,7 @@ fn claude_plugin_root_is_expanded_in_a_plugin_commands_body_and_allowed_tools() 
     env.server.push(Reply::text("done"));
     let r = run(&env, &["exec", "--json", "/root-kit:hi there"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let sent: String = env
-        .server
-        .requests()
-        .iter()
-        .map(|q| q.raw_body.clone())
-        .collect();
+    let sent = bodies(&env);
     assert!(sent.contains("Out: HI-there"), "{sent}");
 
     let r = run(&env, &["exec", "/root-kit:nope there"]);
@@ -235,12 +231,7 @@ fn a_fenced_bang_block_runs_under_allowed_tools_like_a_bang_line() {
     env.server.push(Reply::text("done"));
     let r = run(&env, &["exec", "--json", "/fenced x"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let sent: String = env
-        .server
-        .requests()
-        .iter()
-        .map(|q| q.raw_body.clone())
-        .collect();
+    let sent = bodies(&env);
     assert!(sent.contains("FENCED-x"), "{sent}");
     assert!(!sent.contains("```!"), "{sent}");
 

@@ -12,7 +12,7 @@ use super::support::quire::TestEnv;
 use super::{isolate, run};
 
 /// The text of every request the model server got.
-fn bodies(env: &TestEnv) -> String {
+pub(super) fn bodies(env: &TestEnv) -> String {
     env.server
         .requests()
         .iter()
