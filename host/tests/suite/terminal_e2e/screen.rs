@@ -103,8 +103,9 @@ fn a_resumed_session_counts_on_from_its_tokens() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     env.server.push(Reply::text("the second answer"));
     let mut pty = start(&env, &["resume", "last"], 100);
-    let screen = pty.wait_text("the first answer");
-    assert!(screen.contains("in 100 · cached 0 · out 20"), "{screen}");
+    // The history and the status line may come in separate frames: wait for both.
+    let screen = pty.wait_text("in 100 · cached 0 · out 20");
+    assert!(screen.contains("the first answer"), "{screen}");
     pty.send("and again\r");
     pty.wait_text("the second answer");
     pty.wait_text("in 200 · cached 0 · out 40");
