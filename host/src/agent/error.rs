@@ -26,6 +26,6 @@ impl AgentError {
             AgentError::Config(_)
                 | AgentError::Sandbox(_)
                 | AgentError::Model(ModelError::Config(_))
-        )
+        ) || matches!(self, AgentError::Store(e) if e.is_usage())
     }
 }

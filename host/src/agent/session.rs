@@ -239,7 +239,10 @@ impl Session {
 
     /// Continues a past session in place of this one (`/resume`).
     pub fn switch_to(&mut self, loaded: LoadedSession) -> Result<(), AgentError> {
-        self.writer = SessionWriter::append_to(&loaded.path, &loaded.meta.id)?;
+        // The session open here already holds its file's lock.
+        if loaded.path != self.writer.path() {
+            self.writer = SessionWriter::append_to(&loaded)?;
+        }
         self.history = loaded.items;
         for ext in &self.extensions {
             ext.sync_history(&self.history);

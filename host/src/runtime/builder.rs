@@ -184,10 +184,7 @@ impl SessionBuilder {
                 for w in &loaded.warnings {
                     events.send(Event::Warning { message: w.clone() });
                 }
-                (
-                    SessionWriter::append_to(&loaded.path, &loaded.meta.id)?,
-                    loaded.items,
-                )
+                (SessionWriter::append_to(&loaded)?, loaded.items)
             }
             None => {
                 let (parent, agent_name) = parent.unzip();

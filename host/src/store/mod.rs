@@ -4,6 +4,7 @@
 //! point leaves a file that resumes with every completed item.
 
 mod list;
+mod lock;
 mod reader;
 mod writer;
 
@@ -80,4 +81,27 @@ pub enum StoreError {
         dir.display()
     )]
     NoneHere { cwd: String, dir: PathBuf },
+    #[error(
+        "session {id} is in use by another quire{} ({}); wait for it to end, or start a new session",
+        holder.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+        path.display()
+    )]
+    Busy {
+        id: String,
+        path: PathBuf,
+        holder: Option<u32>,
+    },
+    #[error(
+        "session {id} changed while it was being read ({}): another quire wrote to it; resume again",
+        path.display()
+    )]
+    Changed { id: String, path: PathBuf },
+}
+
+impl StoreError {
+    /// The user asked for something that cannot be done now or as given
+    /// (exit 2), not a failure of quire's.
+    pub fn is_usage(&self) -> bool {
+        !matches!(self, StoreError::Io { .. } | StoreError::Invalid { .. })
+    }
 }

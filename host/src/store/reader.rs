@@ -14,6 +14,9 @@ pub struct LoadedSession {
     pub items: Vec<Item>,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
+    /// The file's length when read: continuing it checks nobody wrote
+    /// since.
+    pub len: u64,
 }
 
 /// Reads a session file. A partial last line is skipped with a warning;
@@ -66,6 +69,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         path: path.to_path_buf(),
         items,
         warnings,
+        len: bytes.len() as u64,
     })
 }
 

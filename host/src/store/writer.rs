@@ -2,11 +2,12 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Record, SessionMeta, StoreError};
+use super::{LoadedSession, Record, SessionMeta, StoreError};
 use crate::protocol::Event;
 use crate::protocol::Item;
 
-/// Appends records to one session file, flushing each line.
+/// Appends records to one session file, flushing each line. It holds the
+/// file's lock while it lives: no other quire writes to the session.
 #[derive(Debug)]
 pub struct SessionWriter {
     file: File,
@@ -33,6 +34,7 @@ impl SessionWriter {
                 path: path.clone(),
                 source,
             })?;
+        super::lock::exclusive(&file, &path, &meta.id)?;
         let mut w = SessionWriter {
             file,
             path,
@@ -42,8 +44,11 @@ impl SessionWriter {
         Ok(w)
     }
 
-    /// Opens an existing file to continue it.
-    pub fn append_to(path: &Path, id: &str) -> Result<Self, StoreError> {
+    /// Opens a session file read by [`super::load`] to continue it:
+    /// refused while another quire writes to it, or when it changed since
+    /// it was read (what was read would no longer be the whole history).
+    pub fn append_to(loaded: &LoadedSession) -> Result<Self, StoreError> {
+        let (path, id) = (loaded.path.as_path(), loaded.meta.id.as_str());
         let mut file = OpenOptions::new()
             .append(true)
             .open(path)
@@ -52,9 +57,16 @@ impl SessionWriter {
                 path: path.to_path_buf(),
                 source,
             })?;
+        super::lock::exclusive(&file, path, id)?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if len != loaded.len {
+            return Err(StoreError::Changed {
+                id: id.to_string(),
+                path: path.to_path_buf(),
+            });
+        }
         // A killed process may have left a partial last line: end it so the
         // next record starts on a line of its own.
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         if len > 0 && !ends_with_newline(path) {
             let _ = file.write_all(b"\n");
         }
@@ -117,3 +129,7 @@ fn ends_with_newline(path: &Path) -> bool {
     let mut b = [0u8; 1];
     f.read_exact(&mut b).map(|_| b[0] == b'\n').unwrap_or(true)
 }
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;

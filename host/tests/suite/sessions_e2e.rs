@@ -1,5 +1,6 @@
 //! Interrupts, session files, kill -9 and resume, the interactive session.
 use crate::support;
+mod concurrent;
 mod damaged;
 
 use std::io::Write;
