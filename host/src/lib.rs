@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod mcp;
 pub mod model;
 pub mod plugins;
+pub mod printable;
 pub mod protocol;
 pub mod review;
 pub mod runtime;

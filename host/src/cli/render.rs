@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use quire::agent::Event;
+use quire::printable::{self, clean};
 
 use super::pipe::{err, out};
 use super::summary::{clip, failure_reason, outcome, patch_stats, tool_line};
@@ -46,6 +47,10 @@ pub struct HumanRenderer {
     whole_messages: bool,
     /// The subagents seen (depth, status and tool count; `/agents`).
     pub(crate) children: super::children::Children,
+    /// The streamed answer and reasoning, escape sequences dropped even
+    /// when split across deltas.
+    text_stream: printable::Stream,
+    reasoning_stream: printable::Stream,
 }
 
 const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -66,14 +71,20 @@ impl HumanRenderer {
             verbose_session,
             whole_messages: !stdout_tty,
             children: Default::default(),
+            text_stream: Default::default(),
+            reasoning_stream: Default::default(),
         }
     }
 
+    /// `s` in colour `code`. Every line the human view writes goes
+    /// through here or [`clean`]: text from the model, tools and servers
+    /// loses the escape sequences that would act on the terminal.
     fn paint(&self, code: &str, s: &str) -> String {
+        let s = clean(s);
         if self.color {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
-            s.to_string()
+            s.into_owned()
         }
     }
 
@@ -131,8 +142,13 @@ impl Renderer for HumanRenderer {
             Event::TextDelta { delta } => {
                 self.clear_status();
                 self.end_reasoning();
-                out(delta);
-                self.text_open = !delta.ends_with('\n');
+                // Streaming to a terminal; a file or pipe gets the whole
+                // message as the model wrote it (above).
+                let delta = self.text_stream.push(delta);
+                out(&delta);
+                if !delta.is_empty() {
+                    self.text_open = !delta.ends_with('\n');
+                }
             }
             // The reasoning summary goes dimmed to stderr, so stdout keeps
             // only the answer.
@@ -142,8 +158,11 @@ impl Renderer for HumanRenderer {
                     out("\n");
                     self.text_open = false;
                 }
-                err(&self.paint("2", delta));
-                self.reasoning_open = !delta.ends_with('\n');
+                let delta = self.reasoning_stream.push(delta);
+                if !delta.is_empty() {
+                    err(&self.paint("2", &delta));
+                    self.reasoning_open = !delta.ends_with('\n');
+                }
             }
             Event::MessageCompleted { .. } => self.end_text(),
             Event::ToolStarted {
@@ -152,8 +171,8 @@ impl Renderer for HumanRenderer {
                 arguments,
             } => {
                 self.end_text();
-                self.running
-                    .push((call_id.clone(), tool_line(name, arguments), Instant::now()));
+                let line = clean(&tool_line(name, arguments)).into_owned();
+                self.running.push((call_id.clone(), line, Instant::now()));
             }
             Event::ToolCompleted {
                 call_id,
@@ -168,7 +187,7 @@ impl Renderer for HumanRenderer {
             } => {
                 let line = match self.running.iter().position(|(id, _, _)| id == call_id) {
                     Some(i) => self.running.remove(i).1,
-                    None => call_id.clone(),
+                    None => clean(call_id).into_owned(),
                 };
                 let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
                 let colour = match mark {
@@ -179,7 +198,7 @@ impl Renderer for HumanRenderer {
                 let mark = self.paint(colour, mark);
                 let mut text = format!("{mark} {line} {}", self.paint("2", &format!("({detail})")));
                 if let Some(stats) = files.as_ref().map(patch_stats).filter(|s| !s.is_empty()) {
-                    text.push_str(&format!(" {stats}"));
+                    text.push_str(&format!(" {}", clean(&stats)));
                 }
                 if *is_error || status != "ok" {
                     let reason = failure_reason(name, output);

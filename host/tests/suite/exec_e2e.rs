@@ -301,6 +301,7 @@ fn tool_output_is_capped_with_head_and_tail() {
     assert!(!body.contains("\\n50000\\n"), "the middle is not sent");
 }
 
+mod escapes;
 mod orphans;
 mod outcomes;
 mod reasoning;

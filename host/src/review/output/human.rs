@@ -7,17 +7,21 @@ use std::path::Path;
 
 use super::super::finding::{Finding, Severity};
 use super::super::report::Report;
+use crate::printable::clean;
 
 /// Lines of code shown around a finding, at most.
 const EXCERPT_LINES: usize = 8;
 
 /// Renders `report`; `repo` is where the code excerpts are read.
 pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
+    // The findings come from a model and the excerpts from the repository:
+    // escape sequences in either are dropped, not sent to the terminal.
     let paint = |code: &str, s: &str| {
+        let s = clean(s);
         if colour {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
-            s.to_string()
+            s.into_owned()
         }
     };
     let mut out = String::new();
@@ -58,7 +62,7 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
         out,
         "  {sev} {} [{}] {}",
         paint("1", &f.title),
-        f.category,
+        clean(&f.category.to_string()),
         paint(
             "2",
             &format!(
@@ -69,10 +73,15 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
         )
     );
     for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
-        let _ = writeln!(out, "      {l}");
+        let _ = writeln!(out, "      {}", clean(l));
     }
     for (n, code) in excerpt(repo, f) {
-        let _ = writeln!(out, "      {} {code}", paint("2", &format!("{n:>5} │")));
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            paint("2", &format!("{n:>5} │")),
+            clean(&code)
+        );
     }
     if f.suggested_patch.is_some() {
         let _ = writeln!(

