@@ -82,7 +82,7 @@ pub enum StoreError {
     )]
     NoneHere { cwd: String, dir: PathBuf },
     #[error(
-        "session {id} is in use by another quire{} ({}); wait for it to end, or start a new session",
+        "session {id} is in use by another quire{}: {}; wait for it to end, or start a new session",
         holder.map(|p| format!(" (pid {p})")).unwrap_or_default(),
         path.display()
     )]
