@@ -68,10 +68,9 @@ async fn started(specs: Vec<ServerSpec>) -> Result<McpManager, i32> {
 
 /// Prints a line; a closed pipe (`| head`) is not an error.
 macro_rules! out {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
+    ($($t:tt)*) => {
+        println!($($t)*)
+    };
 }
 
 fn indent(text: &str, by: &str) -> String {

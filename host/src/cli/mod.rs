@@ -1,5 +1,30 @@
 //! Command-line interface: clap commands, thin over the library.
 
+// What the commands print comes in part from repositories, plugins, MCP
+// servers and models (descriptions, names, file text). On a terminal it is
+// printed without the escape sequences that would act on the terminal
+// (`quire::printable`); these shadow the std macros in every module below.
+macro_rules! println {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print(false, format!("{}\n", format_args!($($t)*)))
+    };
+}
+macro_rules! print {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print(false, format!($($t)*))
+    };
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print(true, format!("{}\n", format_args!($($t)*)))
+    };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print(true, format!($($t)*))
+    };
+}
+
 mod agents;
 pub(crate) mod agents_slash;
 pub(crate) mod args;
@@ -33,6 +58,28 @@ mod trust;
 mod typo;
 
 pub use args::{Cli, Command};
+
+/// Prints `text` to stderr or stdout, cleaned of escape sequences when
+/// that stream is a terminal.
+pub(crate) fn terminal_print(stderr: bool, text: String) {
+    use std::io::{IsTerminal, Write};
+    let shown = |tty: bool| {
+        if tty {
+            quire::printable::clean(&text)
+        } else {
+            std::borrow::Cow::Borrowed(text.as_str())
+        }
+    };
+    // A closed pipe (`| head`) or terminal is not an error: what has no
+    // reader left is dropped.
+    if stderr {
+        let e = std::io::stderr();
+        let _ = e.lock().write_all(shown(e.is_terminal()).as_bytes());
+    } else {
+        let o = std::io::stdout();
+        let _ = o.lock().write_all(shown(o.is_terminal()).as_bytes());
+    }
+}
 
 /// Exit codes.
 pub const EXIT_OK: i32 = 0;

@@ -11,15 +11,11 @@ use tokio::sync::{mpsc, oneshot};
 
 // Writes to the terminal go through `pipe`, which drops what cannot be
 // written (a closed terminal after SIGHUP, a closed pipe) instead of
-// panicking: these shadow the std macros in this module.
+// panicking, cleaned of escape sequences (a command to approve comes from
+// the model): these shadow the macros of `cli` in this module.
 macro_rules! eprintln {
     ($($t:tt)*) => {
-        super::pipe::err(&format!("{}\n", format_args!($($t)*)))
-    };
-}
-macro_rules! eprint {
-    ($($t:tt)*) => {
-        super::pipe::err(&format!($($t)*))
+        super::pipe::err(&quire::printable::clean(&format!("{}\n", format_args!($($t)*))))
     };
 }
 
@@ -176,7 +172,7 @@ struct TerminalApprover {
 impl Approver for TerminalApprover {
     async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
         self.prompting.store(true, Ordering::SeqCst);
-        eprint!("\r\x1b[2K");
+        super::pipe::err("\r\x1b[2K");
         eprintln!("\n{} wants to run: {}", request.tool, request.summary);
         if let Some(r) = &request.reason {
             eprintln!("  reason: {r}");

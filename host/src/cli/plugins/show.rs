@@ -1,7 +1,7 @@
 //! `quire plugins inspect` and `call`, and the permission display and
 //! consent question they share with `add`.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 use quire::plugins::CallError;
 use quire::plugins::cache::CacheOutcome;
@@ -63,7 +63,7 @@ pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
     println!("component:   {} ({code})", m.component.display());
     println!("world:       quire:plugin@{}", plugin.world_version);
     println!("consent:     {consent}");
-    print_permissions(m, &mut std::io::stdout());
+    print!("{}", permissions(m));
     println!("tools:");
     for t in &tools {
         let ro = if t["read_only"] == true {
@@ -78,11 +78,13 @@ pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
     EXIT_OK
 }
 
-fn print_permissions(m: &Manifest, out: &mut dyn Write) {
+/// The manifest's permissions and limits, a line each.
+fn permissions(m: &Manifest) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("permissions:\n");
     let lines = m.permissions.describe();
-    let _ = writeln!(out, "permissions:");
     if lines.is_empty() {
-        let _ = writeln!(out, "  (none: pure computation)");
+        out.push_str("  (none: pure computation)\n");
     }
     for l in lines {
         let _ = writeln!(out, "  {l}");
@@ -93,28 +95,28 @@ fn print_permissions(m: &Manifest, out: &mut dyn Write) {
         "limits:      {} MiB memory, {} ms per call, {} KiB output",
         l.memory_mb, l.timeout_ms, l.output_kb
     );
+    out
 }
 
 /// Shows the permissions and asks y/n on the terminal. `Err` when there
 /// is no terminal to ask on.
 pub(super) fn ask_consent(m: &Manifest, question: &str) -> Result<bool, String> {
-    let mut err = std::io::stderr();
-    let _ = writeln!(
-        err,
-        "plugin '{}' {} from {}",
+    // Through `eprint!`: a manifest's text cannot hide a permission from
+    // the person asked with escape sequences.
+    eprint!(
+        "plugin '{}' {} from {}\n{}",
         m.name,
         m.version,
-        m.dir().display()
+        m.dir().display(),
+        permissions(m)
     );
-    print_permissions(m, &mut err);
     if !std::io::stdin().is_terminal() {
         return Err(format!(
             "plugin '{}' asks for the permissions above and there is no terminal to ask on: pass --yes to accept them",
             m.name
         ));
     }
-    let _ = write!(err, "{question} [y/N] ");
-    let _ = err.flush();
+    eprint!("{question} [y/N] ");
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))

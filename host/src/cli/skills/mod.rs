@@ -1,11 +1,10 @@
 //! `quire skills ...`: list, show, new, validate, to-prompt.
 
-/// `println!` that does not panic when stdout is closed (`| head`).
+/// `println!` of `cli`: cleaned on a terminal, quiet when stdout is closed.
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        println!($($arg)*)
+    };
 }
 
 mod list;

