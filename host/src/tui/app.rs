@@ -26,6 +26,9 @@ pub struct App {
     pub width: u16,
     pub composer: Composer,
     pub stream: Stream,
+    /// The streamed answer and reasoning without escape sequences.
+    pub text_clean: quire::printable::Stream,
+    pub reasoning_clean: quire::printable::Stream,
     /// Calls running: id, summary line, start.
     pub running: Vec<(String, String, Instant)>,
     pub status: Status,
@@ -58,6 +61,8 @@ impl App {
             width,
             composer: Composer::new(history),
             stream: Stream::default(),
+            text_clean: Default::default(),
+            reasoning_clean: Default::default(),
             running: Vec::new(),
             status: Status::default(),
             working: None,

