@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use regex_automata::meta::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{HookError, HookEvent, claude, trust};
+use super::{HookError, HookEvent};
+
+pub use super::load::{HookSources, LoadedHooks, load_hooks};
 
 /// The default timeout of one hook, in seconds.
 pub const DEFAULT_TIMEOUT_SEC: u64 = 60;
@@ -129,7 +131,7 @@ impl HookDef {
         }
     }
 
-    fn check(&self) -> Result<(), String> {
+    pub(super) fn check(&self) -> Result<(), String> {
         match self.kind {
             HookKind::Command if self.command.as_deref().is_none_or(|c| c.trim().is_empty()) => {
                 Err("a command hook needs `command` (the command line to run)".into())
@@ -213,205 +215,6 @@ impl Hook {
     }
 }
 
-/// What [`load_hooks`] reads.
-#[derive(Debug, Clone)]
-pub struct HookSources {
-    /// `$QUIRE_HOME`.
-    pub home: PathBuf,
-    /// Claude Code's user folder (`$CLAUDE_CONFIG_DIR`, else `~/.claude`).
-    pub claude_home: Option<PathBuf>,
-    /// The repository root.
-    pub repo_root: Option<PathBuf>,
-    pub project_trusted: bool,
-    pub claude_compat: bool,
-    /// Hook files of installed plugin bundles, with the bundle's folder
-    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands).
-    /// They run only once approved by hash, like a repository's.
-    pub plugin_files: Vec<(PathBuf, PathBuf)>,
-    /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
-    pub plugins: crate::plugins::PluginsConfig,
-}
-
-impl HookSources {
-    pub fn new(config: &crate::config::Config, home: &Path, repo_root: Option<PathBuf>) -> Self {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| home.to_path_buf());
-        let plugin_files = crate::plugins::bundle::hook_files_for(
-            config,
-            home,
-            repo_root.as_deref().unwrap_or(&cwd),
-        );
-        HookSources {
-            home: home.to_path_buf(),
-            claude_home: claude::user_dir(),
-            repo_root,
-            project_trusted: config.project_trusted,
-            claude_compat: config.hooks.claude_compat,
-            plugin_files,
-            plugins: config.plugins.clone(),
-        }
-    }
-}
-
-/// Every hook found, runnable or not, and what was wrong with the files.
-#[derive(Debug, Default)]
-pub struct LoadedHooks {
-    pub hooks: Vec<Hook>,
-    pub warnings: Vec<String>,
-}
-
-impl LoadedHooks {
-    /// Repository hooks that do not run because they are not approved.
-    pub fn not_approved(&self) -> impl Iterator<Item = &Hook> {
-        self.hooks
-            .iter()
-            .filter(|h| h.trust == TrustState::NotApproved)
-    }
-}
-
-/// Reads every hook source in order: the user's config.toml, Claude
-/// Code's user settings, the repository's `.quire/config.toml`, its
-/// `.claude/settings.json` and `.claude/settings.local.json`.
-pub fn load_hooks(src: &HookSources) -> LoadedHooks {
-    let mut out = LoadedHooks::default();
-    let approved = match trust::TrustStore::load(&src.home) {
-        Ok(s) => s,
-        Err(e) => {
-            out.warnings.push(e.to_string());
-            trust::TrustStore::default()
-        }
-    };
-    let mut files: Vec<(PathBuf, HookScope, bool)> =
-        vec![(src.home.join("config.toml"), HookScope::User, false)];
-    if src.claude_compat
-        && let Some(dir) = &src.claude_home
-    {
-        files.push((dir.join("settings.json"), HookScope::User, true));
-    }
-    if let Some(root) = &src.repo_root {
-        files.push((root.join(".quire/config.toml"), HookScope::Project, false));
-        if src.claude_compat {
-            files.push((root.join(".claude/settings.json"), HookScope::Project, true));
-            files.push((
-                root.join(".claude/settings.local.json"),
-                HookScope::Project,
-                true,
-            ));
-        }
-    }
-    let plugin_roots: Vec<(PathBuf, PathBuf)> = src.plugin_files.clone();
-    for (path, _) in &plugin_roots {
-        files.push((path.clone(), HookScope::Project, true));
-    }
-    for (path, scope, is_claude) in files {
-        let plugin_root = plugin_roots
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, r)| r);
-        let defs = if is_claude {
-            claude::read_settings_skipping(&path)
-        } else {
-            read_toml(&path).map(|d| (d, Vec::new()))
-        };
-        let defs = match defs {
-            Ok((d, skipped)) => {
-                for s in skipped {
-                    out.warnings
-                        .push(format!("{}: skipped {s}", path.display()));
-                }
-                d
-            }
-            // An untrusted repository's files are not used, so not
-            // reported on either (`quire hooks list` shows they exist).
-            Err(e)
-                if scope == HookScope::Project && plugin_root.is_none() && !src.project_trusted =>
-            {
-                tracing::debug!("untrusted repository's hooks not read: {e}");
-                continue;
-            }
-            Err(e) => {
-                out.warnings.push(format!("hooks not loaded: {e}"));
-                continue;
-            }
-        };
-        for (event, mut def) in defs {
-            if let (Some(root), Some(c)) = (plugin_root, def.command.as_mut()) {
-                let r = root.display().to_string();
-                *c = c
-                    .replace("${CLAUDE_PLUGIN_ROOT}", &r)
-                    .replace("${PLUGIN_ROOT}", &r);
-            }
-            if let Err(msg) = def.check() {
-                out.warnings.push(format!(
-                    "{}: a {event} hook is skipped: {msg}",
-                    path.display()
-                ));
-                continue;
-            }
-            let condition = match super::if_rule::for_hook(event, &def) {
-                Ok(c) => c,
-                Err(e) => {
-                    out.warnings.push(format!(
-                        "{}: a {event} hook is skipped: {e}",
-                        path.display()
-                    ));
-                    continue;
-                }
-            };
-            let matcher_text = def.matcher.as_deref().map(|m| {
-                if is_claude && event.is_tool_event() {
-                    claude::map_matcher(m)
-                } else {
-                    m.to_string()
-                }
-            });
-            let matcher = match compile_matcher(matcher_text.as_deref()) {
-                Ok(m) => m,
-                Err(e) => {
-                    out.warnings.push(format!(
-                        "{}: a {event} hook is skipped: its matcher {:?} is not a valid regex: {e}",
-                        path.display(),
-                        def.matcher.as_deref().unwrap_or("")
-                    ));
-                    continue;
-                }
-            };
-            let rel = match (&src.repo_root, scope) {
-                (Some(root), HookScope::Project) => {
-                    path.strip_prefix(root).unwrap_or(path.as_path())
-                }
-                _ => path.as_path(),
-            };
-            let hash = trust::hook_hash(src.repo_root.as_deref(), rel, event, &def);
-            let trust = match scope {
-                HookScope::User => TrustState::User,
-                HookScope::Project if plugin_root.is_some() && approved.contains(&hash) => {
-                    TrustState::Trusted
-                }
-                HookScope::Project if plugin_root.is_some() => TrustState::NotApproved,
-                HookScope::Project if !src.project_trusted => TrustState::RepoNotTrusted,
-                HookScope::Project if approved.contains(&hash) => TrustState::Trusted,
-                HookScope::Project => TrustState::NotApproved,
-            };
-            out.hooks.push(Hook {
-                event,
-                def,
-                matcher,
-                source: path.clone(),
-                scope,
-                claude: is_claude,
-                plugin_root: plugin_root.cloned(),
-                condition,
-                hash,
-                trust,
-            });
-        }
-    }
-    let (wasm, warnings) = super::wasm::plugin_hooks(src, &approved);
-    out.hooks.extend(wasm);
-    out.warnings.extend(warnings);
-    out
-}
-
 /// A matcher as an anchored regex; `None` for "everything".
 pub fn compile_matcher(text: Option<&str>) -> Result<Option<Regex>, String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty() && *t != "*") else {
@@ -435,7 +238,7 @@ pub(super) fn read_optional(path: &Path) -> Result<Option<String>, HookError> {
 }
 
 /// The `[[hooks.EVENT]]` arrays of one config.toml.
-fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
+pub(super) fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
     let Some(text) = read_optional(path)? else {
         return Ok(Vec::new());
     };

@@ -21,6 +21,7 @@ pub mod config;
 pub(crate) mod contract;
 pub(crate) mod dispatch;
 pub(crate) mod if_rule;
+mod load;
 pub(crate) mod runner;
 pub(crate) mod tool_events;
 pub(crate) mod tool_input;

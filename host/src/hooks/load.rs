@@ -1,0 +1,231 @@
+//! Finding and reading every hook: the user's and Claude Code's files,
+//! the repository's, installed plugins', each hook with its source, its
+//! compiled matcher and whether it may run (trust and approval).
+
+use std::path::{Path, PathBuf};
+
+use super::config::{Hook, HookDef, HookScope, TrustState, compile_matcher, read_toml};
+use super::{HookEvent, claude, trust};
+
+/// What [`load_hooks`] reads.
+#[derive(Debug, Clone)]
+pub struct HookSources {
+    /// `$QUIRE_HOME`.
+    pub home: PathBuf,
+    /// Claude Code's user folder (`$CLAUDE_CONFIG_DIR`, else `~/.claude`).
+    pub claude_home: Option<PathBuf>,
+    /// The repository root.
+    pub repo_root: Option<PathBuf>,
+    pub project_trusted: bool,
+    pub claude_compat: bool,
+    /// Hook files of installed plugin bundles, with the bundle's folder
+    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands).
+    /// They run only once approved by hash, like a repository's.
+    pub plugin_files: Vec<(PathBuf, PathBuf)>,
+    /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
+    pub plugins: crate::plugins::PluginsConfig,
+}
+
+impl HookSources {
+    pub fn new(config: &crate::config::Config, home: &Path, repo_root: Option<PathBuf>) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| home.to_path_buf());
+        let plugin_files = crate::plugins::bundle::hook_files_for(
+            config,
+            home,
+            repo_root.as_deref().unwrap_or(&cwd),
+        );
+        HookSources {
+            home: home.to_path_buf(),
+            claude_home: claude::user_dir(),
+            repo_root,
+            project_trusted: config.project_trusted,
+            claude_compat: config.hooks.claude_compat,
+            plugin_files,
+            plugins: config.plugins.clone(),
+        }
+    }
+}
+
+/// Every hook found, runnable or not, and what was wrong with the files.
+#[derive(Debug, Default)]
+pub struct LoadedHooks {
+    pub hooks: Vec<Hook>,
+    pub warnings: Vec<String>,
+}
+
+impl LoadedHooks {
+    /// Repository hooks that do not run because they are not approved.
+    pub fn not_approved(&self) -> impl Iterator<Item = &Hook> {
+        self.hooks
+            .iter()
+            .filter(|h| h.trust == TrustState::NotApproved)
+    }
+}
+
+/// One file hooks are read from.
+struct HookFile {
+    path: PathBuf,
+    scope: HookScope,
+    /// Claude Code's settings.json format (else quire's config.toml).
+    claude: bool,
+    /// The plugin bundle the file belongs to.
+    plugin_root: Option<PathBuf>,
+}
+
+/// Reads every hook source in order: the user's config.toml, Claude
+/// Code's user settings, the repository's `.quire/config.toml`, its
+/// `.claude/settings.json` and `.claude/settings.local.json`, installed
+/// plugins' hook files, plugins' WebAssembly hooks.
+pub fn load_hooks(src: &HookSources) -> LoadedHooks {
+    let mut out = LoadedHooks::default();
+    let approved = match trust::TrustStore::load(&src.home) {
+        Ok(s) => s,
+        Err(e) => {
+            out.warnings.push(e.to_string());
+            trust::TrustStore::default()
+        }
+    };
+    for file in hook_files(src) {
+        let defs = if file.claude {
+            claude::read_settings_skipping(&file.path)
+        } else {
+            read_toml(&file.path).map(|d| (d, Vec::new()))
+        };
+        let defs = match defs {
+            Ok((d, skipped)) => {
+                for s in skipped {
+                    out.warnings
+                        .push(format!("{}: skipped {s}", file.path.display()));
+                }
+                d
+            }
+            // An untrusted repository's files are not used, so not
+            // reported on either (`quire hooks list` shows they exist).
+            Err(e)
+                if file.scope == HookScope::Project
+                    && file.plugin_root.is_none()
+                    && !src.project_trusted =>
+            {
+                tracing::debug!("untrusted repository's hooks not read: {e}");
+                continue;
+            }
+            Err(e) => {
+                out.warnings.push(format!("hooks not loaded: {e}"));
+                continue;
+            }
+        };
+        for (event, def) in defs {
+            match hook(src, &approved, &file, event, def) {
+                Ok(h) => out.hooks.push(h),
+                Err(why) => out.warnings.push(format!(
+                    "{}: a {event} hook is skipped: {why}",
+                    file.path.display()
+                )),
+            }
+        }
+    }
+    let (wasm, warnings) = super::wasm::plugin_hooks(src, &approved);
+    out.hooks.extend(wasm);
+    out.warnings.extend(warnings);
+    out
+}
+
+/// The files of [`load_hooks`], in order.
+fn hook_files(src: &HookSources) -> Vec<HookFile> {
+    let file = |path: PathBuf, scope, claude| HookFile {
+        path,
+        scope,
+        claude,
+        plugin_root: None,
+    };
+    let mut files = vec![file(src.home.join("config.toml"), HookScope::User, false)];
+    if src.claude_compat
+        && let Some(dir) = &src.claude_home
+    {
+        files.push(file(dir.join("settings.json"), HookScope::User, true));
+    }
+    if let Some(root) = &src.repo_root {
+        files.push(file(
+            root.join(".quire/config.toml"),
+            HookScope::Project,
+            false,
+        ));
+        if src.claude_compat {
+            for name in ["settings.json", "settings.local.json"] {
+                files.push(file(
+                    root.join(".claude").join(name),
+                    HookScope::Project,
+                    true,
+                ));
+            }
+        }
+    }
+    for (path, root) in &src.plugin_files {
+        files.push(HookFile {
+            path: path.clone(),
+            scope: HookScope::Project,
+            claude: true,
+            plugin_root: Some(root.clone()),
+        });
+    }
+    files
+}
+
+/// One definition of `file` as a hook: its plugin root expanded, checked,
+/// its `if` rule and matcher compiled, its trust decided. `Err` says why
+/// it is skipped.
+fn hook(
+    src: &HookSources,
+    approved: &trust::TrustStore,
+    file: &HookFile,
+    event: HookEvent,
+    mut def: HookDef,
+) -> Result<Hook, String> {
+    if let (Some(root), Some(c)) = (&file.plugin_root, def.command.as_mut()) {
+        let r = root.display().to_string();
+        *c = c
+            .replace("${CLAUDE_PLUGIN_ROOT}", &r)
+            .replace("${PLUGIN_ROOT}", &r);
+    }
+    def.check()?;
+    let condition = super::if_rule::for_hook(event, &def).map_err(|e| e.to_string())?;
+    let matcher_text = def.matcher.as_deref().map(|m| {
+        if file.claude && event.is_tool_event() {
+            claude::map_matcher(m)
+        } else {
+            m.to_string()
+        }
+    });
+    let matcher = compile_matcher(matcher_text.as_deref()).map_err(|e| {
+        format!(
+            "its matcher {:?} is not a valid regex: {e}",
+            def.matcher.as_deref().unwrap_or("")
+        )
+    })?;
+    let rel = match (&src.repo_root, file.scope) {
+        (Some(root), HookScope::Project) => file.path.strip_prefix(root).unwrap_or(&file.path),
+        _ => file.path.as_path(),
+    };
+    let hash = trust::hook_hash(src.repo_root.as_deref(), rel, event, &def);
+    let plugin = file.plugin_root.is_some();
+    let trust = match file.scope {
+        HookScope::User => TrustState::User,
+        HookScope::Project if plugin && approved.contains(&hash) => TrustState::Trusted,
+        HookScope::Project if plugin => TrustState::NotApproved,
+        HookScope::Project if !src.project_trusted => TrustState::RepoNotTrusted,
+        HookScope::Project if approved.contains(&hash) => TrustState::Trusted,
+        HookScope::Project => TrustState::NotApproved,
+    };
+    Ok(Hook {
+        event,
+        def,
+        matcher,
+        source: file.path.clone(),
+        scope: file.scope,
+        claude: file.claude,
+        plugin_root: file.plugin_root.clone(),
+        condition,
+        hash,
+        trust,
+    })
+}
