@@ -64,6 +64,11 @@ pub struct TaskOutcome {
     pub final_text: String,
 }
 
+/// Times in a row (the model answering without a tool call between) Stop
+/// hooks may keep the model going before the turn ends anyway: a hook
+/// that always blocks would otherwise spend every turn up to `max_turns`.
+const MAX_STOP_BLOCKS: u32 = 8;
+
 impl Session {
     /// Runs one task: the user's message, then model round trips and tool
     /// calls until the model is done, the user interrupts (`cancel`), an
@@ -101,6 +106,9 @@ impl Session {
         let mut final_text = String::new();
         let mut compacted_for_window = false;
         let mut stop_hook_active = false;
+        // Times in a row (no tool call between) a Stop hook kept the model
+        // going.
+        let mut stop_blocks = 0u32;
         let mut asked_to_finish = false;
         let status = loop {
             if let Some(s) = not_ready.take() {
@@ -168,16 +176,27 @@ impl Session {
                         message: "the model's answer was empty (no text and no tool call)".into(),
                     });
                 }
+                if stop_blocks >= MAX_STOP_BLOCKS {
+                    self.events.send(Event::Warning {
+                        message: format!(
+                            "Stop hooks kept the model going {MAX_STOP_BLOCKS} times in a row; the turn ends here without asking them again (`quire hooks list` shows them)"
+                        ),
+                    });
+                    break TaskStatus::Done;
+                }
                 if self
                     .hooks_stop(stop_hook_active, &final_text)
                     .await
                     .is_some()
                 {
                     stop_hook_active = true;
+                    stop_blocks += 1;
                     continue;
                 }
                 break TaskStatus::Done;
             }
+            // The model worked on: Stop blocks count from zero again.
+            stop_blocks = 0;
             let ctx = self.tool_context(cancel.clone());
             // Each result is written to the session file as soon as it is
             // known, so a killed process keeps every finished call.

@@ -38,6 +38,9 @@ impl Approver for HookedApprover {
             cwd: &self.cwd,
         };
         let d = self.hooks.permission_request(&call, &request.summary).await;
+        if d.stop.is_some() {
+            return ApprovalDecision::Denied;
+        }
         match d.permission {
             Some(Permission::Deny) => return ApprovalDecision::Denied,
             Some(Permission::Allow) => return ApprovalDecision::Approved,

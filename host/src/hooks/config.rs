@@ -35,10 +35,34 @@ where
     D: serde::Deserializer<'de>,
 {
     let events = BTreeMap::<String, Vec<HookDef>>::deserialize(d)?;
-    match events.keys().find(|k| HookEvent::parse(k).is_none()) {
-        Some(bad) => Err(serde::de::Error::custom(unknown_event(bad))),
-        None => Ok(events),
+    for (name, defs) in &events {
+        let event =
+            HookEvent::parse(name).ok_or_else(|| serde::de::Error::custom(unknown_event(name)))?;
+        for (n, def) in defs.iter().enumerate() {
+            unusable(event, def).map_err(|why| {
+                serde::de::Error::custom(format!(
+                    "hook {} of [[hooks.{name}]] ({}) cannot be used: {why}; fix or remove it (a guard quire cannot read would leave the session unguarded)",
+                    n + 1,
+                    def.label()
+                ))
+            })?;
+        }
     }
+    Ok(events)
+}
+
+/// Why `def` cannot run as a hook of `event`, if it cannot: no command,
+/// a matcher that is not a regex, an `if` quire cannot read.
+pub(super) fn unusable(event: HookEvent, def: &HookDef) -> Result<(), String> {
+    def.check()?;
+    compile_matcher(def.matcher.as_deref()).map_err(|e| {
+        format!(
+            "its matcher {:?} is not a valid regex: {e}",
+            def.matcher.as_deref().unwrap_or("")
+        )
+    })?;
+    super::if_rule::for_hook(event, def)?;
+    Ok(())
 }
 
 /// The error for `[[hooks.NAME]]` when NAME is not an event.
@@ -220,9 +244,18 @@ pub fn compile_matcher(text: Option<&str>) -> Result<Option<Regex>, String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty() && *t != "*") else {
         return Ok(None);
     };
-    Regex::new(&format!("^(?:{text})$"))
-        .map(Some)
-        .map_err(|e| e.to_string())
+    Regex::new(&format!("^(?:{text})$")).map(Some).map_err(|e| {
+        // The syntax error's last line says what is wrong ("unclosed
+        // group"); the build error itself only "error parsing pattern 0".
+        e.syntax_error()
+            .and_then(|s| {
+                let text = s.to_string();
+                text.lines()
+                    .last()
+                    .map(|l| l.trim_start_matches("error: ").to_string())
+            })
+            .unwrap_or_else(|| e.to_string())
+    })
 }
 
 /// The text of a hooks file; `None` when it does not exist.

@@ -114,6 +114,11 @@ impl Hooks {
         self.stop.lock().ok().and_then(|mut s| s.take())
     }
 
+    /// The `continue: false` waiting for the turn to end, left in place.
+    pub fn stop_pending(&self) -> Option<String> {
+        self.stop.lock().ok().and_then(|s| s.clone())
+    }
+
     /// Runs the hooks of `event` whose matcher fits `target`, with the
     /// event's `fields` added to the common input.
     pub async fn run(

@@ -38,6 +38,17 @@ pub(super) async fn call(
     let Some(hooks) = hooks else {
         return plain_call(tool, &call.name, args, ctx).await;
     };
+    // A hook asked to stop (`continue: false`): no call starts after that,
+    // the turn ends when this round of calls is done.
+    let stopped = |reason: String| {
+        ToolOutput::error(format!(
+            "{} was not run: a hook stopped the session: {reason}",
+            call.name
+        ))
+    };
+    if let Some(reason) = hooks.stop_pending() {
+        return stopped(reason);
+    }
     let source = tool.source();
     let pre = hooks
         .pre_tool(&ToolCallInfo {
@@ -48,6 +59,9 @@ pub(super) async fn call(
             cwd: &ctx.cwd,
         })
         .await;
+    if let Some(reason) = pre.stop {
+        return stopped(reason);
+    }
     if let Some(reason) = pre.block {
         return ToolOutput::error(format!(
             "{} was blocked by a PreToolUse hook: {reason}",

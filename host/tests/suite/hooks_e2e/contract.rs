@@ -173,3 +173,34 @@ fn session_hooks_see_start_and_end() {
     assert_eq!(lines[1]["hook_event_name"], "SessionEnd");
     assert_eq!(lines[1]["reason"], "other");
 }
+
+/// A Stop hook that always blocks does not spend every turn: after eight
+/// blocks in a row the turn ends with a warning.
+#[test]
+fn a_stop_hook_that_always_blocks_ends_after_eight_in_a_row() {
+    let env = TestEnv::new("responses");
+    let hook = script(
+        &env,
+        "stop.sh",
+        "#!/bin/bash\ncat >/dev/null\necho 'not yet' >&2\nexit 2\n",
+    );
+    add_user_hooks(&env, &[hook_toml("Stop", None, &hook, "")]);
+    env.server
+        .push_all((0..20).map(|i| Reply::text(format!("answer {i}"))));
+    let run = env.exec_json("finish", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        env.server.requests().len(),
+        9,
+        "the first answer and eight more"
+    );
+    assert_eq!(run.of_type("hook_completed").len(), 8);
+    let warned = run.of_type("warning").iter().any(|w| {
+        w["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Stop hooks kept the model going 8 times in a row")
+    });
+    assert!(warned, "{:?}", run.events);
+    assert_eq!(run.of_type("task_completed")[0]["status"], "done");
+}

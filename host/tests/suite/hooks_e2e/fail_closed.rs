@@ -118,3 +118,63 @@ fn an_untrusted_repositorys_broken_hook_file_is_not_reported() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn a_guard_whose_matcher_is_not_a_regex_stops_quire_naming_it() {
+    let env = TestEnv::new("chat");
+    let guard = script(&env, "guard.sh", "#!/bin/bash\nexit 2\n");
+    add_user_hooks(&env, &[hook_toml("PreToolUse", Some("Bash("), &guard, "")]);
+    env.write("victim", "keep me");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "rm victim"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("clean up", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("hook 1 of [[hooks.PreToolUse]]")
+            && run
+                .stderr
+                .contains("its matcher \"Bash(\" is not a valid regex: unclosed group")
+            && run.stderr.contains("config.toml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.repo_path().join("victim").exists());
+    assert!(env.server.requests().is_empty(), "no turn started");
+}
+
+/// `continue: false` from a PreToolUse hook stops before the call runs,
+/// and no later call of the same answer starts.
+#[test]
+fn continue_false_from_a_pre_tool_hook_stops_before_the_call() {
+    let env = TestEnv::new("chat");
+    let stop = script(
+        &env,
+        "stop.sh",
+        "#!/bin/bash\ncat >/dev/null\necho '{\"continue\": false, \"stopReason\": \"EMERGENCY STOP\"}'\n",
+    );
+    add_user_hooks(&env, &[hook_toml("PreToolUse", Some("shell"), &stop, "")]);
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "touch ran"})),
+        Reply::text("unused"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert!(
+        !env.repo_path().join("ran").exists(),
+        "the call ran: {}",
+        run.stderr
+    );
+    let done = run.of_type("tool_completed");
+    assert_eq!(done.len(), 1, "{:?}", run.events);
+    assert!(
+        done[0]["output"]
+            .as_str()
+            .unwrap_or("")
+            .contains("a hook stopped the session: EMERGENCY STOP"),
+        "{:?}",
+        done[0]
+    );
+    assert_eq!(run.of_type("task_completed")[0]["status"], "blocked");
+    assert_eq!(env.server.requests().len(), 1, "no request after the stop");
+}
