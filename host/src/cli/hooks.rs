@@ -59,7 +59,7 @@ pub fn run(global: &GlobalArgs, args: &HooksArgs) -> i32 {
         eprintln!("warning: {w}");
     }
     match &args.command {
-        HooksCommand::List(a) => list(&loaded.hooks, a.json),
+        HooksCommand::List(a) => list(&loaded.hooks, a.json, loaded.warnings.len()),
         HooksCommand::Trust(a) => trust(&setup.home, &loaded.hooks, &a.ids),
     }
 }
@@ -73,9 +73,13 @@ fn state_text(state: TrustState) -> &'static str {
     }
 }
 
-fn list(hooks: &[Hook], json: bool) -> i32 {
+fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
     if hooks.is_empty() && !json {
-        println!("no hooks are configured");
+        if problems == 0 {
+            println!("no hooks are configured");
+        } else {
+            println!("no hook runs: the ones found are skipped (the warnings above say why)");
+        }
         return EXIT_OK;
     }
     for h in hooks {

@@ -24,6 +24,9 @@ pub struct HookSources {
     pub plugin_files: Vec<(PathBuf, PathBuf)>,
     /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
     pub plugins: crate::plugins::PluginsConfig,
+    /// Why the hooks of installed plugins that changed since they were
+    /// installed (drift) do not run, one line a plugin.
+    pub plugins_not_loaded: Vec<String>,
 }
 
 impl HookSources {
@@ -34,6 +37,22 @@ impl HookSources {
             home,
             repo_root.as_deref().unwrap_or(&cwd),
         );
+        let (bundles, _) = crate::plugins::bundle::installed_with_warnings(
+            config,
+            repo_root.as_deref().unwrap_or(&cwd),
+        );
+        let plugins_not_loaded = bundles
+            .iter()
+            .filter(|b| !b.bundle.hooks.is_empty())
+            .filter_map(|b| {
+                let why = b.drift.as_ref()?;
+                Some(format!(
+                    "the hooks of plugin '{}' do not run: the plugin is not loaded ({why}); {}",
+                    b.bundle.name,
+                    crate::plugins::bundle::drift::fix_hint(&b.bundle.name)
+                ))
+            })
+            .collect();
         HookSources {
             home: home.to_path_buf(),
             claude_home: claude::user_dir(),
@@ -42,6 +61,7 @@ impl HookSources {
             claude_compat: config.hooks.claude_compat,
             plugin_files,
             plugins: config.plugins.clone(),
+            plugins_not_loaded,
         }
     }
 }
@@ -77,7 +97,10 @@ struct HookFile {
 /// `.claude/settings.json` and `.claude/settings.local.json`, installed
 /// plugins' hook files, plugins' WebAssembly hooks.
 pub fn load_hooks(src: &HookSources) -> LoadedHooks {
-    let mut out = LoadedHooks::default();
+    let mut out = LoadedHooks {
+        warnings: src.plugins_not_loaded.clone(),
+        ..Default::default()
+    };
     let approved = match trust::TrustStore::load(&src.home) {
         Ok(s) => s,
         Err(e) => {

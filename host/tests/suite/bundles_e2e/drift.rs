@@ -71,9 +71,16 @@ fn a_drifted_plugin_is_flagged_and_its_hooks_and_servers_are_not_started() {
         r.stdout
     );
 
-    // Nothing of it runs: no hook, no MCP server, no command.
+    // Nothing of it runs: no hook, no MCP server, no command. The guard
+    // that no longer runs is named every time hooks are read.
     let r = run(&env, &["hooks", "list", "--json"]);
     assert!(!r.stdout.contains("guard.sh"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("the hooks of plugin 'claude-kit' do not run: the plugin is not loaded"),
+        "{}",
+        r.stderr
+    );
     let r = run(&env, &["mcp", "list", "--json"]);
     assert!(!r.stdout.contains("claude-kit_echo"), "{}", r.stdout);
     let r = run(&env, &["commands", "list", "--json"]);
