@@ -98,10 +98,12 @@ pub fn map_matcher(matcher: &str) -> String {
     out
 }
 
+/// Read loosely: each group and handler is read on its own, so one that
+/// is written wrong is skipped (and named), not every hook of the file.
 #[derive(Deserialize)]
 struct Settings {
     #[serde(default)]
-    hooks: std::collections::BTreeMap<String, Vec<Group>>,
+    hooks: std::collections::BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -109,7 +111,7 @@ struct Group {
     #[serde(default)]
     matcher: Option<String>,
     #[serde(default)]
-    hooks: Vec<Handler>,
+    hooks: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -178,8 +180,26 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
             ));
             continue;
         };
-        for group in groups {
-            for h in group.hooks {
+        for (g, group) in groups.into_iter().enumerate() {
+            let group: Group = match serde_json::from_value(group) {
+                Ok(group) => group,
+                Err(e) => {
+                    skipped.push(format!("entry {} of the {name} hooks ({e})", g + 1));
+                    continue;
+                }
+            };
+            for (n, h) in group.hooks.into_iter().enumerate() {
+                let h: Handler = match serde_json::from_value(h) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        skipped.push(format!(
+                            "hook {} of entry {} of the {name} hooks ({e})",
+                            n + 1,
+                            g + 1
+                        ));
+                        continue;
+                    }
+                };
                 let kind = match h.kind.as_str() {
                     "command" => HookKind::Command,
                     "http" => HookKind::Http,
@@ -247,6 +267,37 @@ mod tests {
             "bypassPermissions"
         );
         assert_eq!(permission_mode(Untrusted, DangerFullAccess), "default");
+    }
+
+    #[test]
+    fn a_handler_written_wrong_is_skipped_by_name_and_the_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"hooks": {"PreToolUse": [
+                {"matcher": "Bash", "hooks": [{"command": "a.sh", "timeout": "abc"}, {"command": "b.sh"}]},
+                {"matcher": 5, "hooks": []},
+                {"matcher": "Read", "hooks": [{"command": "c.sh"}]}]}}"#,
+        )
+        .unwrap();
+        let (hooks, skipped) = read_settings_skipping(&file).unwrap();
+        let commands: Vec<_> = hooks
+            .iter()
+            .filter_map(|(_, d)| d.command.clone())
+            .collect();
+        assert_eq!(commands, ["b.sh", "c.sh"]);
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(
+            skipped[0].starts_with(
+                "hook 1 of entry 1 of the PreToolUse hooks (invalid type: string \"abc\""
+            ),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[1].starts_with("entry 2 of the PreToolUse hooks"),
+            "{skipped:?}"
+        );
     }
 
     #[test]
