@@ -166,6 +166,9 @@ impl HookDef {
             HookKind::Wasm => Err(
                 "a wasm hook is declared by its plugin, in the plugin's plugin.toml (`[[hooks]]` with `event` and `matcher`), not here".into(),
             ),
+            _ if self.timeout_sec == Some(0) => {
+                Err("timeout_sec must be 1 or more (seconds; the default is 60)".into())
+            }
             _ => Ok(()),
         }
     }

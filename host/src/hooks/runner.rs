@@ -144,19 +144,27 @@ async fn read_capped<R: AsyncRead + Unpin>(pipe: Option<R>) -> String {
         return String::new();
     };
     let mut buf = Vec::new();
+    let mut dropped = 0usize;
     let mut chunk = [0u8; 8192];
     loop {
         match pipe.read(&mut chunk).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                if buf.len() < OUTPUT_LIMIT {
-                    let take = n.min(OUTPUT_LIMIT - buf.len());
-                    buf.extend_from_slice(&chunk[..take]);
-                }
+                let take = n.min(OUTPUT_LIMIT - buf.len());
+                buf.extend_from_slice(&chunk[..take]);
+                dropped += n - take;
             }
         }
     }
-    String::from_utf8_lossy(&buf).into_owned()
+    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    if dropped > 0 {
+        // Whoever reads it (the model, as context) knows it is not whole.
+        text.push_str(&format!(
+            "\n[hook output cut at {} KB: {dropped} more bytes were dropped]",
+            OUTPUT_LIMIT / 1024
+        ));
+    }
+    text
 }
 
 /// POSTs `input` to `url`. A 2xx answer is exit 0 with the body as

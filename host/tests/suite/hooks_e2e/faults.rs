@@ -158,3 +158,25 @@ fn hooks_of_one_event_run_in_parallel_and_any_deny_wins() {
     );
     assert!(!env.repo_path().join("ran.txt").exists());
 }
+
+/// Context past the hook output limit is cut with a note saying so, so the
+/// model does not take a part for the whole.
+#[test]
+fn a_prompt_hook_printing_too_much_is_cut_with_a_note() {
+    let env = TestEnv::new("chat");
+    let hook = script(
+        &env,
+        "big.sh",
+        "#!/bin/bash\ncat >/dev/null\nhead -c 1000000 /dev/zero | tr '\\0' 'x'\n",
+    );
+    add_user_hooks(&env, &[hook_toml("UserPromptSubmit", None, &hook, "")]);
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body = &env.server.requests()[0].raw_body;
+    assert!(
+        body.contains("[hook output cut at 256 KB: 737856 more bytes were dropped]"),
+        "{}",
+        &body[body.len().saturating_sub(400)..]
+    );
+}
