@@ -195,6 +195,27 @@ fn consent_note(ctx: &ShareContext, e: &Entry) {
     }
 }
 
+/// What `quire plugins validate` would say of a bundle just added: the
+/// parts it names are not loaded, and the user hears it now.
+fn bundle_problems(ctx: &ShareContext, e: &Entry) {
+    if e.kind != Kind::Bundle {
+        return;
+    }
+    let dir = share::lock::resolve(&ctx.root, &e.installed);
+    let v = quire::plugins::bundle::validate::validate(&dir);
+    for p in &v.problems {
+        eprintln!("warning: {}: {}", p.file.display(), p.message);
+    }
+    if !v.problems.is_empty() {
+        eprintln!(
+            "warning: plugin {} has {} problem(s): the parts named are not loaded (`quire plugins validate {}` checks it again)",
+            e.name,
+            v.problems.len(),
+            dir.display()
+        );
+    }
+}
+
 fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
     match share::add(ctx, opts) {
         Ok(entries) => {
@@ -209,6 +230,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                     e.installed
                 );
                 consent_note(ctx, e);
+                bundle_problems(ctx, e);
             }
             println!("recorded in {}; commit it", share::lock::FILE);
             if !trusted {

@@ -129,3 +129,32 @@ fn an_empty_skills_folder_is_a_warning_unless_the_manifest_names_it() {
     );
     assert!(!r.stderr.contains("Missing required file"), "{}", r.stderr);
 }
+
+/// `quire share add` of a bundle with problems installs what can be used
+/// and says at once what is not loaded, as `plugins validate` would.
+#[test]
+fn adding_a_bundle_with_problems_names_them() {
+    let env = TestEnv::new("responses");
+    let src = env.home.path().join("src/odd-kit");
+    std::fs::create_dir_all(src.join(".claude-plugin")).unwrap();
+    std::fs::create_dir_all(src.join("skills/ok")).unwrap();
+    std::fs::write(
+        src.join(".claude-plugin/plugin.json"),
+        r#"{"name": "odd-kit", "version": "1.0.0", "commands": ["../../../../etc/"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("skills/ok/SKILL.md"),
+        "---\nname: ok\ndescription: an ok skill\n---\nbody\n",
+    )
+    .unwrap();
+    let r = run(&env, &["share", "add", &src.display().to_string()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("\"commands\": the path \"../../../../etc/\" leaves the plugin folder")
+            && r.stderr.contains("plugin odd-kit has 1 problem(s)"),
+        "{}",
+        r.stderr
+    );
+}
