@@ -123,6 +123,9 @@ async fn list(setup: &Setup, json: bool) -> i32 {
             r.transport,
             r.target
         );
+        for skipped in &r.skipped_tools {
+            out!("  skipped: {skipped}");
+        }
         if let Some(e) = &r.last_error {
             // The error may already end with the stderr tail.
             let first = e.split("\nstderr of").next().unwrap_or(e);

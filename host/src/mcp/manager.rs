@@ -147,7 +147,7 @@ impl McpManager {
             }
             let cached = shared.cache.as_ref().and_then(|c| c.load(&s.spec));
             if let Some(tools) = cached {
-                set_tools(s, &mut s.inner(), tools);
+                set_tools(s, &mut s.inner(), tools, Vec::new());
                 s.set_tools_from_cache();
                 shared.publish(s);
             }
@@ -316,18 +316,17 @@ async fn start(
         .service
         .peer_info()
         .and_then(|i| i.instructions.clone());
-    let tools = if capabilities.as_ref().is_none_or(|c| c.tools.is_some()) {
-        conn.service
-            .list_all_tools()
+    let (tools, skipped) = if capabilities.as_ref().is_none_or(|c| c.tools.is_some()) {
+        super::tool_list::list_tools(conn.service.peer())
             .await
-            .map_err(|e| format!("tools/list failed: {}", crate::errors::plain(&e)))?
+            .map_err(|e| format!("tools/list failed: {e}"))?
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let mut inner = server.inner();
     inner.capabilities = capabilities;
     inner.instructions = instructions;
-    set_tools(server, &mut inner, tools);
+    set_tools(server, &mut inner, tools, skipped);
     inner.link = Some(Link {
         peer: conn.service.peer().clone(),
         broken: CancellationToken::new(),
@@ -335,7 +334,16 @@ async fn start(
     Ok(conn)
 }
 
-fn set_tools(server: &Server, inner: &mut super::server::Inner, tools: Vec<rmcp::model::Tool>) {
+fn set_tools(
+    server: &Server,
+    inner: &mut super::server::Inner,
+    tools: Vec<rmcp::model::Tool>,
+    skipped: Vec<String>,
+) {
+    for s in &skipped {
+        tracing::warn!(server = %server.name(), "{s}");
+    }
+    inner.skipped_tools = skipped;
     let total = tools.len();
     inner.tools = tools
         .into_iter()
@@ -375,9 +383,9 @@ async fn serve(
             }
             Some(Notice::ToolsChanged) = notices.recv() => {
                 while notices.try_recv().is_ok() {}
-                match tokio::time::timeout(server.spec.startup_timeout, peer.list_all_tools()).await {
-                    Ok(Ok(tools)) => {
-                        set_tools(server, &mut server.inner(), tools);
+                match tokio::time::timeout(server.spec.startup_timeout, super::tool_list::list_tools(&peer)).await {
+                    Ok(Ok((tools, skipped))) => {
+                        set_tools(server, &mut server.inner(), tools, skipped);
                         shared.remember(server);
                         shared.publish(server);
                     }

@@ -32,6 +32,7 @@ pub(crate) mod server;
 pub(crate) mod spec;
 pub(crate) mod stdout_watch;
 pub(crate) mod tool;
+pub(crate) mod tool_list;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -24,6 +24,8 @@ pub struct ServerReport {
     pub tools: usize,
     /// Tools the filters hid.
     pub hidden_tools: usize,
+    /// Tools listed that cannot be used, each with why.
+    pub skipped_tools: Vec<String>,
     pub last_error: Option<String>,
     /// The last lines the server wrote to stderr.
     pub stderr: String,
@@ -58,6 +60,7 @@ fn report(s: &Server) -> ServerReport {
         state: status.label().into(),
         tools: inner.tools.len(),
         hidden_tools: inner.hidden,
+        skipped_tools: inner.skipped_tools.clone(),
         last_error: match &status {
             Status::Failed(e) => Some(e.clone()),
             _ => inner.last_error.clone(),

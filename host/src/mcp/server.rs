@@ -71,6 +71,8 @@ pub(crate) struct Inner {
     pub tools: Vec<rmcp::model::Tool>,
     /// Tools the filters hid.
     pub hidden: usize,
+    /// Tools listed that cannot be read, each with why.
+    pub skipped_tools: Vec<String>,
     pub last_error: Option<String>,
     pub stderr: Option<Arc<StderrLog>>,
     /// What the current process wrote to stdout that is not JSON-RPC.

@@ -163,3 +163,48 @@ fn doctor_quotes_a_hand_written_server_name_in_its_fix() {
         run.stderr
     );
 }
+
+/// A server listing one tool quire cannot read (an `inputSchema` that is
+/// not an object) keeps its other tools; `mcp list` names the one left out.
+#[test]
+fn a_tool_that_cannot_be_read_is_skipped_by_name_and_the_server_stays_ready() {
+    let env = TestEnv::new("responses");
+    let script = env.home.path().join("odd_server.py");
+    std::fs::write(
+        &script,
+        r#"import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if "id" not in msg:
+        continue
+    if msg["method"] == "initialize":
+        result = {"protocolVersion": msg["params"]["protocolVersion"],
+                  "capabilities": {"tools": {}}, "serverInfo": {"name": "odd", "version": "1"}}
+    elif msg["method"] == "tools/list":
+        result = {"tools": [{"name": "good", "inputSchema": {"type": "object"}},
+                            {"name": "bad", "inputSchema": "notobject"}]}
+    else:
+        result = {}
+    print(json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": result}), flush=True)
+"#,
+    )
+    .unwrap();
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "odd",
+        "--",
+        "python3",
+        &script.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = env.run(&["mcp", "list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("odd  ready  1 tools"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("skipped: tool 'bad' cannot be used: invalid type: string \"notobject\""),
+        "{}",
+        run.stdout
+    );
+}
