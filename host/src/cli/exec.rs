@@ -3,7 +3,10 @@
 use std::io::{IsTerminal, Read};
 use std::sync::Arc;
 
-use quire::agent::{Event, EventSink, Session, SessionOptions, TaskStatus, find_session};
+use quire::agent::{
+    AgentError, Event, EventSink, Session, SessionOptions, TaskStatus, find_session,
+};
+use quire::store::StoreError;
 use quire::tools::approval::{DenyAll, RememberingApprover};
 
 use super::args::{ExecArgs, GlobalArgs};
@@ -49,6 +52,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         None => None,
     };
     super::slash::init(&setup.config, &setup.home, &setup.cwd);
+    let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let (sink, mut rx) = EventSink::channel();
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
@@ -64,12 +68,8 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let mut session = match session {
         Ok(s) => s,
         Err(e) => {
-            let code = if e.is_usage() {
-                EXIT_USAGE
-            } else {
-                EXIT_FAILED
-            };
-            return fail(&mut renderer, code, e.to_string());
+            let (code, message) = start_error(&e, &sessions_dir);
+            return fail(&mut renderer, code, message);
         }
     };
     let token = interrupts.begin();
@@ -86,11 +86,11 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();
     super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
-    if let Some(code) = interrupts.terminated() {
-        return code;
-    }
     if !args.json {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
+    }
+    if let Some(code) = interrupts.terminated() {
+        return code;
     }
     match outcome.status {
         TaskStatus::Done => EXIT_OK,
@@ -127,4 +127,27 @@ fn non_empty(s: String) -> Result<String, String> {
     } else {
         Ok(s)
     }
+}
+
+/// The exit code and message of a session that could not start. A
+/// sessions folder that cannot be written is the setup's to fix (exit 2),
+/// and the message says how.
+fn start_error(e: &AgentError, sessions_dir: &std::path::Path) -> (i32, String) {
+    if let AgentError::Store(StoreError::Io { path, source, .. }) = e
+        && path.starts_with(sessions_dir)
+    {
+        return (
+            EXIT_USAGE,
+            format!(
+                "cannot write sessions to {}: {source}. Point `sessions_dir` in config.toml (or -c sessions_dir=PATH) at a writable directory, or set QUIRE_HOME to one",
+                sessions_dir.display()
+            ),
+        );
+    }
+    let code = if e.is_usage() {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILED
+    };
+    (code, e.to_string())
 }
