@@ -128,7 +128,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The task. Use - (or leave it out with input piped in) to read it from stdin.
+    /// The task. Use - (or leave it out with input piped in) to read it from
+    /// stdin. With a task given, piped input (`git diff | quire exec
+    /// "review this"`) is added to it as context.
     pub prompt: Option<String>,
 
     /// Print every event as one JSON object per line (see README).

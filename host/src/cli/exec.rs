@@ -1,6 +1,6 @@
 //! `quire exec`: one task, non-interactive.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use quire::agent::{
@@ -37,13 +37,14 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
     };
-    let prompt = match read_prompt(args.prompt.as_deref()) {
+    let (prompt, context) = match read_prompt(args.prompt.as_deref()) {
         Ok(p) => p,
         Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
     };
-    for w in &setup.warnings {
+    for w in setup.warnings.iter().chain(&prompt.warnings) {
         renderer.event(&Event::Warning { message: w.clone() });
     }
+    let prompt = prompt.text;
     let resume = match &args.resume {
         Some(q) => match find_session(&setup.config, &setup.home, &setup.cwd, q) {
             Ok(s) => Some(s),
@@ -83,6 +84,11 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
             return fail(&mut renderer, EXIT_USAGE, message);
         }
     };
+    // Piped context goes after the task, also after a command's expansion.
+    let prompt = match &context {
+        Some(c) => super::stdin::with_context(&prompt, c),
+        None => prompt,
+    };
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();
     super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
@@ -102,10 +108,38 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     }
 }
 
-fn read_prompt(arg: Option<&str>) -> Result<String, String> {
+/// The task, and warnings about how it was read.
+struct Prompt {
+    text: String,
+    warnings: Vec<String>,
+}
+
+/// The task (from the argument or stdin) and, for a task given as an
+/// argument, the context piped in on stdin.
+fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
+    use super::stdin::{self, Context};
     let from_stdin = match arg {
         Some("-") => true,
-        Some(p) => return non_empty(p.to_string()),
+        Some(p) => {
+            let task = non_empty(p.to_string())?;
+            let (context, warnings) = match stdin::read_context() {
+                Ok(Context::Text(t)) => (Some(t.text.clone()), t.replaced_warning()),
+                Ok(Context::None) => (None, None),
+                Ok(Context::Silent) => (
+                    None,
+                    Some(format!(
+                        "nothing arrived on stdin within {}s, so the task runs without it (redirect stdin from /dev/null to skip this wait, or write the input to a file first)",
+                        stdin::CONTEXT_GRACE.as_secs()
+                    )),
+                ),
+                Err(e) => return Err(format!("cannot read stdin: {e}")),
+            };
+            let prompt = Prompt {
+                text: task,
+                warnings: warnings.into_iter().collect(),
+            };
+            return Ok((prompt, context));
+        }
         None => !std::io::stdin().is_terminal(),
     };
     if !from_stdin {
@@ -114,11 +148,12 @@ fn read_prompt(arg: Option<&str>) -> Result<String, String> {
                 .into(),
         );
     }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
-    non_empty(s)
+    let read = stdin::read_all().map_err(|e| format!("cannot read the task from stdin: {e}"))?;
+    let prompt = Prompt {
+        warnings: read.replaced_warning().into_iter().collect(),
+        text: non_empty(read.text)?,
+    };
+    Ok((prompt, None))
 }
 
 fn non_empty(s: String) -> Result<String, String> {

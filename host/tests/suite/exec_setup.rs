@@ -180,7 +180,7 @@ fn the_missing_key_message_names_each_key_once() {
 }
 
 #[test]
-fn exec_help_lists_every_exit_code() {
+fn exec_help_lists_every_exit_code_and_piped_context() {
     let env = TestEnv::new("chat");
     let run = env.run(&["exec", "--help"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -191,6 +191,7 @@ fn exec_help_lists_every_exit_code() {
         "129  SIGHUP",
         "130  interrupted",
         "143  SIGTERM",
+        "git diff | quire exec \"review this\"",
     ] {
         assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
     }
