@@ -91,7 +91,7 @@ pub enum ApprovalArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run one task non-interactively and exit (0 done, 1 failed, 2 usage error, 130 interrupted).
+    /// Run one task non-interactively and exit (0 done, 1 failed, 2 usage or setup error, 130 interrupted; more under --help).
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),
@@ -128,7 +128,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The task. Use - (or leave it out with input piped in) to read it from stdin.
+    /// The task. Use - (or leave it out with input piped in) to read it from
+    /// stdin. With a task given, piped input (`git diff | quire exec
+    /// "review this"`) is added to it as context.
     pub prompt: Option<String>,
 
     /// Print every event as one JSON object per line (see README).
@@ -140,7 +142,7 @@ pub struct ExecArgs {
     pub resume: Option<String>,
 
     /// Stop after this many model round trips (default 100).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = max_turns)]
     pub max_turns: Option<u32>,
 }
 
@@ -213,4 +215,26 @@ pub enum McpCommand {
         #[arg(long)]
         builtin: bool,
     },
+}
+
+/// `--max-turns N`: the range and its sentence are `max_turns`'s in the
+/// config (clap's error names the flag).
+fn max_turns(raw: &str) -> Result<u32, String> {
+    let range = quire::config::ranges::MAX_TURNS;
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(u64::from(*n)))
+        .ok_or_else(|| format!("must be {}", range.phrase()))
+}
+
+/// How the user spelled a flag on the command line: `long` (`--cd`) when
+/// it, or `--cd=…`, is among the arguments, else `short` (`-C`).
+pub fn spelled(short: &str, long: &str) -> String {
+    let with_value = format!("{long}=");
+    let long_used = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == long || a.to_string_lossy().starts_with(&with_value));
+    if long_used { long } else { short }.to_string()
 }

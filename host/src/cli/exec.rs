@@ -1,9 +1,12 @@
 //! `quire exec`: one task, non-interactive.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
-use quire::agent::{Event, EventSink, Session, SessionOptions, TaskStatus, find_session};
+use quire::agent::{
+    AgentError, Event, EventSink, Session, SessionOptions, TaskStatus, find_session,
+};
+use quire::store::StoreError;
 use quire::tools::approval::{DenyAll, RememberingApprover};
 
 use super::args::{ExecArgs, GlobalArgs};
@@ -34,13 +37,14 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
     };
-    let prompt = match read_prompt(args.prompt.as_deref()) {
+    let (prompt, context) = match read_prompt(args.prompt.as_deref()) {
         Ok(p) => p,
         Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
     };
-    for w in &setup.warnings {
+    for w in setup.warnings.iter().chain(&prompt.warnings) {
         renderer.event(&Event::Warning { message: w.clone() });
     }
+    let prompt = prompt.text;
     let resume = match &args.resume {
         Some(q) => match find_session(&setup.config, &setup.home, &setup.cwd, q) {
             Ok(s) => Some(s),
@@ -49,6 +53,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         None => None,
     };
     super::slash::init(&setup.config, &setup.home, &setup.cwd);
+    let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let (sink, mut rx) = EventSink::channel();
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
@@ -64,12 +69,8 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let mut session = match session {
         Ok(s) => s,
         Err(e) => {
-            let code = if e.is_usage() {
-                EXIT_USAGE
-            } else {
-                EXIT_FAILED
-            };
-            return fail(&mut renderer, code, e.to_string());
+            let (code, message) = start_error(&e, &sessions_dir);
+            return fail(&mut renderer, code, message);
         }
     };
     let token = interrupts.begin();
@@ -83,14 +84,19 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
             return fail(&mut renderer, EXIT_USAGE, message);
         }
     };
+    // Piped context goes after the task, also after a command's expansion.
+    let prompt = match &context {
+        Some(c) => super::stdin::with_context(&prompt, c),
+        None => prompt,
+    };
     let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
     interrupts.end();
     super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
-    if let Some(code) = interrupts.terminated() {
-        return code;
-    }
     if !args.json {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
+    }
+    if let Some(code) = interrupts.terminated() {
+        return code;
     }
     match outcome.status {
         TaskStatus::Done => EXIT_OK,
@@ -102,10 +108,38 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     }
 }
 
-fn read_prompt(arg: Option<&str>) -> Result<String, String> {
+/// The task, and warnings about how it was read.
+struct Prompt {
+    text: String,
+    warnings: Vec<String>,
+}
+
+/// The task (from the argument or stdin) and, for a task given as an
+/// argument, the context piped in on stdin.
+fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
+    use super::stdin::{self, Context};
     let from_stdin = match arg {
         Some("-") => true,
-        Some(p) => return non_empty(p.to_string()),
+        Some(p) => {
+            let task = non_empty(p.to_string())?;
+            let (context, warnings) = match stdin::read_context() {
+                Ok(Context::Text(t)) => (Some(t.text.clone()), t.replaced_warning()),
+                Ok(Context::None) => (None, None),
+                Ok(Context::Silent) => (
+                    None,
+                    Some(format!(
+                        "nothing arrived on stdin within {}s, so the task runs without it (redirect stdin from /dev/null to skip this wait, or write the input to a file first)",
+                        stdin::CONTEXT_GRACE.as_secs()
+                    )),
+                ),
+                Err(e) => return Err(format!("cannot read stdin: {e}")),
+            };
+            let prompt = Prompt {
+                text: task,
+                warnings: warnings.into_iter().collect(),
+            };
+            return Ok((prompt, context));
+        }
         None => !std::io::stdin().is_terminal(),
     };
     if !from_stdin {
@@ -114,11 +148,12 @@ fn read_prompt(arg: Option<&str>) -> Result<String, String> {
                 .into(),
         );
     }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
-    non_empty(s)
+    let read = stdin::read_all().map_err(|e| format!("cannot read the task from stdin: {e}"))?;
+    let prompt = Prompt {
+        warnings: read.replaced_warning().into_iter().collect(),
+        text: non_empty(read.text)?,
+    };
+    Ok((prompt, None))
 }
 
 fn non_empty(s: String) -> Result<String, String> {
@@ -127,4 +162,27 @@ fn non_empty(s: String) -> Result<String, String> {
     } else {
         Ok(s)
     }
+}
+
+/// The exit code and message of a session that could not start. A
+/// sessions folder that cannot be written is the setup's to fix (exit 2),
+/// and the message says how.
+fn start_error(e: &AgentError, sessions_dir: &std::path::Path) -> (i32, String) {
+    if let AgentError::Store(StoreError::Io { path, source, .. }) = e
+        && path.starts_with(sessions_dir)
+    {
+        return (
+            EXIT_USAGE,
+            format!(
+                "cannot write sessions to {}: {source}. Point `sessions_dir` in config.toml (or -c sessions_dir=PATH) at a writable directory, or set QUIRE_HOME to one",
+                sessions_dir.display()
+            ),
+        );
+    }
+    let code = if e.is_usage() {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILED
+    };
+    (code, e.to_string())
 }

@@ -39,10 +39,16 @@ pub fn ensure(global: &GlobalArgs, max_turns: Option<u32>, setup: Setup) -> anyh
             .ok()
             .and_then(|p| p.api_key_env)
             .unwrap_or_else(|| "OPENAI_API_KEY".into());
+        // The other built-in provider's key, so that each is named once.
+        let other = if var == "ANTHROPIC_API_KEY" {
+            "OPENAI_API_KEY with --provider openai"
+        } else {
+            "ANTHROPIC_API_KEY with --provider anthropic"
+        };
         anyhow::bail!(
             "no model provider is set up: {var} is not set and {} does not exist.\n\
              Configure it in one of two ways:\n  \
-             1. set the key in the environment: export {var}=… (or ANTHROPIC_API_KEY with --provider anthropic;\n     \
+             1. set the key in the environment: export {var}=… (or {other};\n     \
                 --provider ollama for a local server needs none)\n  \
              2. write {}, for example:\n       \
                 provider = \"local\"\n       model = \"qwen3-coder\"\n       [providers.local]\n       \

@@ -15,7 +15,19 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("review apply", "quire review apply R1a2b3c4d"),
     (
         "exec",
-        "quire exec \"fix the failing test\"\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec -       # the task from stdin",
+        "quire exec \"fix the failing test\"\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec \"review this\"   # the diff is added to the task as context\n  quire exec - < task.md                # the task from stdin\n\n\
+         With a task given as an argument, piped input is added to it (a blank line,\n\
+         `stdin:`, the input fenced); a pipe that sends nothing for 3s is skipped\n\
+         with a warning, and a terminal or /dev/null is never read. Bytes that are\n\
+         not UTF-8 become U+FFFD (a warning says how many).\n\n\
+         Exit codes:\n  \
+         0    done\n  \
+         1    failed (provider error after retries, turn limit, blocked)\n  \
+         2    usage, configuration or setup error (bad flag or key, -C not a\n       \
+         directory, sessions folder not writable, no provider set up)\n  \
+         129  SIGHUP (the terminal closed): the task was interrupted\n  \
+         130  interrupted (Ctrl-C)\n  \
+         143  SIGTERM: the task was interrupted",
     ),
     (
         "sessions",

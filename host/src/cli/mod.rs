@@ -53,6 +53,7 @@ mod skills_select;
 mod skills_semantic;
 pub(crate) mod slash;
 mod slash_list;
+mod stdin;
 pub(crate) mod summary;
 mod trust;
 mod typo;

@@ -20,9 +20,7 @@ pub struct Setup {
 /// Loads config layers and applies the flags (as `-c` overrides, last).
 pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup> {
     let cwd = match &global.cd {
-        Some(d) => {
-            std::fs::canonicalize(d).map_err(|e| anyhow::anyhow!("--cd {}: {e}", d.display()))?
-        }
+        Some(d) => work_dir(d)?,
         None => std::env::current_dir()
             .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?,
     };
@@ -73,4 +71,20 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
         warnings,
         sources,
     })
+}
+
+/// The directory of `-C DIR`: it must exist and be a directory.
+fn work_dir(d: &std::path::Path) -> anyhow::Result<PathBuf> {
+    let flag = super::args::spelled("-C", "--cd");
+    let shown = d.display();
+    match std::fs::metadata(d) {
+        Ok(m) if m.is_dir() => {
+            std::fs::canonicalize(d).map_err(|e| anyhow::anyhow!("{flag} {shown}: {e}"))
+        }
+        Ok(_) => anyhow::bail!("{flag} {shown}: not a directory"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            anyhow::bail!("{flag} {shown}: no such directory")
+        }
+        Err(e) => anyhow::bail!("{flag} {shown}: {e}"),
+    }
 }

@@ -2,7 +2,8 @@
 //! where it was written: a file and line, an environment variable, or a
 //! `-c` override. Unknown keys get a "did you mean" (see
 //! [`crate::suggest`]); values of the wrong kind get a human sentence
-//! (`max_turns must be a whole number, got "abc"`).
+//! (`tool_output_limit must be a whole number, got "abc"`); keys with a
+//! range share one sentence (see [`super::ranges`]).
 
 use std::path::Path;
 
@@ -99,28 +100,26 @@ pub(super) fn layer(
 }
 
 /// Values of the right type that still make no sense: the key and why.
-pub(super) fn ranges(c: &Config) -> Result<(), (&'static str, String)> {
+pub(super) fn ranges(c: &Config) -> Result<(), (String, String)> {
+    super::ranges::check(c)?;
     if !(0.1..=1.0).contains(&c.compact_threshold) {
         return Err((
-            "compact_threshold",
+            "compact_threshold".into(),
             format!(
                 "compact_threshold must be between 0.1 and 1.0, got {}",
                 c.compact_threshold
             ),
         ));
     }
-    if c.max_turns == 0 {
-        return Err(("max_turns", "max_turns must be at least 1".into()));
-    }
     if let Some(w) = c.model_context_window.filter(|w| *w < 512) {
         return Err((
-            "model_context_window",
+            "model_context_window".into(),
             format!("model_context_window must be at least 512 tokens, got {w}"),
         ));
     }
     if c.tool_output_limit < 256 {
         return Err((
-            "tool_output_limit",
+            "tool_output_limit".into(),
             format!(
                 "tool_output_limit must be at least 256 bytes (the model would see no output), got {}",
                 c.tool_output_limit
@@ -221,6 +220,9 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
             && let Some((got, expected)) = rest.split_once(", expected ")
         {
             let got = shown(got);
+            if let Some(range) = super::ranges::of_key(key) {
+                return range.message(key, &got);
+            }
             // A negative number where only 0 and up fit.
             let sign = if got.starts_with('-') && expected.trim().starts_with('u') {
                 ", 0 or more"
@@ -343,7 +345,18 @@ mod tests {
     fn serde_messages_become_sentences() {
         assert_eq!(
             humanize("invalid type: string \"abc\", expected u32", "max_turns"),
-            "max_turns must be a whole number, got \"abc\""
+            "max_turns must be a whole number from 1 to 4294967295, got \"abc\""
+        );
+        assert_eq!(
+            humanize("invalid value: integer `-1`, expected u32", "max_turns"),
+            "max_turns must be a whole number from 1 to 4294967295, got -1"
+        );
+        assert_eq!(
+            humanize(
+                "invalid value: integer `-5`, expected u64",
+                "shell_timeout_ms"
+            ),
+            "shell_timeout_ms must be a whole number of milliseconds, at least 1, got -5"
         );
         assert_eq!(
             humanize("invalid value: integer `-1`, expected u32", "max_retries"),

@@ -6,6 +6,7 @@ mod check;
 mod load;
 pub mod probe;
 mod provider;
+pub mod ranges;
 pub mod seal;
 mod sources;
 pub mod trust;

@@ -4,6 +4,8 @@ mod agents_e2e;
 mod apply_patch;
 mod bundles_e2e;
 mod exec_e2e;
+mod exec_input;
+mod exec_setup;
 mod extension_seam;
 mod first_hour;
 mod hooks_e2e;

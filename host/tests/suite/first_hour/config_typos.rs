@@ -46,8 +46,9 @@ fn c_overrides_are_checked_like_files() {
     let run = env.run(&["-c", "max_turns=abc", "exec", "hi"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("-c max_turns=abc: max_turns must be a whole number, got \"abc\""),
+        run.stderr.contains(
+            "-c max_turns=abc: max_turns must be a whole number from 1 to 4294967295, got \"abc\""
+        ),
         "{}",
         run.stderr
     );
@@ -71,7 +72,7 @@ fn a_bad_value_in_a_file_names_the_file_and_line() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains(".quire/config.toml:3: max_turns must be a whole number, got \"many\""),
+            .contains(".quire/config.toml:3: max_turns must be a whole number from 1 to 4294967295, got \"many\""),
         "{}",
         run.stderr
     );

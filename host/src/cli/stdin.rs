@@ -1,0 +1,147 @@
+//! What `quire exec` reads from stdin: the task itself (`quire exec -`, or
+//! no task argument with input piped in), or context added to the task
+//! given (`git diff | quire exec "review this"`). Input that is not UTF-8
+//! is decoded lossily; the caller warns with [`Text::replaced_warning`].
+
+use std::io::{IsTerminal, Read};
+use std::os::fd::AsFd;
+use std::os::unix::fs::FileTypeExt;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long piped context may take to start arriving before quire goes on
+/// without it (a pipe that stays open and silent must not hang `exec`).
+pub const CONTEXT_GRACE: Duration = Duration::from_secs(3);
+
+/// Text read from stdin, and how many bytes were not UTF-8.
+#[derive(Debug, Default)]
+pub struct Text {
+    pub text: String,
+    /// Bytes replaced by U+FFFD.
+    pub replaced: usize,
+}
+
+impl Text {
+    fn decode(bytes: &[u8]) -> Text {
+        let mut text = String::with_capacity(bytes.len());
+        let mut replaced = 0;
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                replaced += chunk.invalid().len();
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        Text { text, replaced }
+    }
+
+    /// The warning when bytes were replaced.
+    pub fn replaced_warning(&self) -> Option<String> {
+        match self.replaced {
+            0 => None,
+            1 => Some("stdin is not valid UTF-8: 1 byte was replaced with U+FFFD".into()),
+            n => Some(format!(
+                "stdin is not valid UTF-8: {n} bytes were replaced with U+FFFD"
+            )),
+        }
+    }
+}
+
+/// Context on stdin for a task given as an argument.
+#[derive(Debug)]
+pub enum Context {
+    /// A terminal, `/dev/null` or another device, a closed or empty pipe.
+    None,
+    Text(Text),
+    /// A pipe that gave nothing within [`CONTEXT_GRACE`].
+    Silent,
+}
+
+/// Reads all of stdin (the task itself).
+pub fn read_all() -> std::io::Result<Text> {
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut bytes)?;
+    Ok(Text::decode(&bytes))
+}
+
+/// Stdin as context: read only from a pipe, a socket or a file (never a
+/// terminal or a device such as `/dev/null`); a pipe that stays silent for
+/// [`CONTEXT_GRACE`] is left alone.
+pub fn read_context() -> std::io::Result<Context> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(Context::None);
+    }
+    // A closed descriptor cannot be duplicated: nothing to read.
+    let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+        return Ok(Context::None);
+    };
+    let kind = std::fs::File::from(fd).metadata()?.file_type();
+    if !(kind.is_fifo() || kind.is_socket() || kind.is_file()) {
+        return Ok(Context::None);
+    }
+    let (started_tx, started) = mpsc::channel::<()>();
+    let (done_tx, done) = mpsc::channel::<std::io::Result<Vec<u8>>>();
+    // Reads on its own thread, so that waiting for the first bytes can
+    // give up; a silent pipe leaves the thread blocked until exit.
+    std::thread::spawn(move || {
+        let mut lock = std::io::stdin().lock();
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 64 * 1024];
+        let first = lock.read(&mut buf);
+        let _ = started_tx.send(());
+        let result = first.and_then(|n| {
+            bytes.extend_from_slice(&buf[..n]);
+            if n > 0 {
+                lock.read_to_end(&mut bytes)?;
+            }
+            Ok(bytes)
+        });
+        let _ = done_tx.send(result);
+    });
+    if started.recv_timeout(CONTEXT_GRACE).is_err() {
+        return Ok(Context::Silent);
+    }
+    let bytes = done
+        .recv()
+        .map_err(|_| std::io::Error::other("the stdin reader stopped"))??;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Context::None);
+    }
+    Ok(Context::Text(Text::decode(&bytes)))
+}
+
+/// The task with piped context after it: a blank line, `stdin:` and the
+/// input in a fence longer than any run of backticks inside it.
+pub fn with_context(task: &str, context: &str) -> String {
+    let longest = context.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let body = context.trim_end_matches(['\n', '\r']);
+    format!("{}\n\nstdin:\n{fence}\n{body}\n{fence}\n", task.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_bytes_are_replaced_and_counted() {
+        let t = Text::decode(b"ok \xff\xfe then \xc3");
+        assert_eq!(t.text, "ok \u{fffd}\u{fffd} then \u{fffd}");
+        assert_eq!(t.replaced, 3);
+        assert_eq!(
+            t.replaced_warning().as_deref(),
+            Some("stdin is not valid UTF-8: 3 bytes were replaced with U+FFFD")
+        );
+        assert!(Text::decode("é".as_bytes()).replaced_warning().is_none());
+    }
+
+    #[test]
+    fn context_is_fenced_past_its_own_backticks() {
+        assert_eq!(
+            with_context("review this", "diff\n"),
+            "review this\n\nstdin:\n```\ndiff\n```\n"
+        );
+        assert!(with_context("t", "a ```` b").contains("\n`````\na ```` b\n`````\n"));
+    }
+}

@@ -1,0 +1,128 @@
+//! The whole-number keys whose values must lie in a range (a turn limit
+//! of 0, a timeout of 0 ms), and the one sentence that says so: the same
+//! words for a file, an environment variable, `-c` and a CLI flag.
+
+use super::Config;
+
+/// A range of whole numbers; `max` is shown only when it is smaller than
+/// what TOML can write (an `i64`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub min: u64,
+    pub max: Option<u64>,
+    /// What the number counts, for the message (`milliseconds`).
+    pub unit: Option<&'static str>,
+}
+
+impl Range {
+    /// `a whole number from 1 to 4294967295`, `a whole number of
+    /// milliseconds, at least 1`.
+    pub fn phrase(&self) -> String {
+        let unit = self.unit.map(|u| format!(" of {u}")).unwrap_or_default();
+        match self.max {
+            Some(max) => format!("a whole number{unit} from {} to {max}", self.min),
+            None => format!("a whole number{unit}, at least {}", self.min),
+        }
+    }
+
+    /// `KEY must be PHRASE, got GOT`.
+    pub fn message(&self, key: &str, got: &str) -> String {
+        format!("{key} must be {}, got {got}", self.phrase())
+    }
+
+    pub fn contains(&self, v: u64) -> bool {
+        v >= self.min && self.max.is_none_or(|m| v <= m)
+    }
+}
+
+/// `max_turns` (also `--max-turns` and `QUIRE_MAX_TURNS`).
+pub const MAX_TURNS: Range = Range {
+    min: 1,
+    max: Some(u32::MAX as u64),
+    unit: None,
+};
+
+const MILLISECONDS: Range = Range {
+    min: 1,
+    max: None,
+    unit: Some("milliseconds"),
+};
+
+const SECONDS: Range = Range {
+    min: 1,
+    max: None,
+    unit: Some("seconds"),
+};
+
+/// The range of a key (dotted, as written), when it has one.
+pub fn of_key(key: &str) -> Option<Range> {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["max_turns"] => Some(MAX_TURNS),
+        ["shell_timeout_ms"] => Some(MILLISECONDS),
+        // Under `[providers.NAME]` (a file's line shows the last part only).
+        [.., "connect_timeout_secs" | "stream_idle_timeout_secs"] => Some(SECONDS),
+        _ => None,
+    }
+}
+
+/// The first key of `c` out of its range: the key and the message.
+pub(super) fn check(c: &Config) -> Result<(), (String, String)> {
+    let mut values: Vec<(String, u64)> = vec![
+        ("max_turns".into(), u64::from(c.max_turns)),
+        ("shell_timeout_ms".into(), c.shell_timeout_ms),
+    ];
+    for (name, p) in &c.providers {
+        for (field, v) in [
+            ("connect_timeout_secs", p.connect_timeout_secs),
+            ("stream_idle_timeout_secs", p.stream_idle_timeout_secs),
+        ] {
+            if let Some(v) = v {
+                values.push((format!("providers.{name}.{field}"), v));
+            }
+        }
+    }
+    for (key, v) in values {
+        if let Some(range) = of_key(&key)
+            && !range.contains(v)
+        {
+            let message = range.message(&key, &v.to_string());
+            return Err((key, message));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_sentence_per_range() {
+        assert_eq!(
+            MAX_TURNS.message("max_turns", "0"),
+            "max_turns must be a whole number from 1 to 4294967295, got 0"
+        );
+        assert_eq!(
+            of_key("shell_timeout_ms").map(|r| r.message("shell_timeout_ms", "0")),
+            Some(
+                "shell_timeout_ms must be a whole number of milliseconds, at least 1, got 0".into()
+            )
+        );
+        assert!(of_key("providers.x.stream_idle_timeout_secs").is_some());
+        assert!(of_key("model").is_none());
+        let mut c = Config::default();
+        assert!(check(&c).is_ok());
+        c.providers.insert(
+            "x".into(),
+            crate::config::ProviderEntry {
+                stream_idle_timeout_secs: Some(0),
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            check(&c).map_err(|(k, _)| k),
+            Err("providers.x.stream_idle_timeout_secs".into())
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! What `quire exec` reads from stdin: piped context after a task given as
+//! an argument (`git diff | quire exec "review this"`), never a terminal,
+//! `/dev/null` or a closed pipe, never a hang on a silent pipe, and input
+//! that is not UTF-8 decoded with a warning.
+
+use std::io::Write;
+use std::process::{Child, Stdio};
+
+use serde_json::Value;
+
+use crate::support::model_server::{Recorded, Reply};
+use crate::support::quire::{Run, TestEnv, finish};
+
+/// Every text of the user messages of a Chat Completions request.
+fn user_text(req: &Recorded) -> String {
+    let mut out = String::new();
+    for m in req.body["messages"].as_array().into_iter().flatten() {
+        if m["role"] != "user" {
+            continue;
+        }
+        match &m["content"] {
+            Value::String(s) => out.push_str(s),
+            Value::Array(parts) => {
+                for p in parts {
+                    out.push_str(p["text"].as_str().unwrap_or(""));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `quire ARGS` with stdin a pipe holding `input`, already closed by its
+/// writer: the data is there before quire starts, then end of input.
+fn spawn_with_input(env: &TestEnv, args: &[&str], input: &[u8]) -> Child {
+    let (reader, mut writer) = std::io::pipe().expect("pipe");
+    writer.write_all(input).expect("fill the pipe");
+    drop(writer);
+    env.command(args)
+        .stdin(Stdio::from(reader))
+        .spawn()
+        .expect("spawn quire")
+}
+
+fn one_request(env: &TestEnv, run: &Run) -> String {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 1, "{}", run.stderr);
+    user_text(&reqs[0])
+}
+
+#[test]
+fn piped_input_is_added_to_a_task_given_as_an_argument() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("looks fine"));
+    let diff = "diff --git a/x.rs b/x.rs\n+let a = 1;\n";
+    let run = finish(spawn_with_input(
+        &env,
+        &["exec", "review this"],
+        diff.as_bytes(),
+    ));
+    let text = one_request(&env, &run);
+    assert!(
+        text.contains("review this\n\nstdin:\n```\ndiff --git a/x.rs b/x.rs\n+let a = 1;\n```"),
+        "{text}"
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn piped_input_with_backticks_gets_a_longer_fence() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let run = finish(spawn_with_input(
+        &env,
+        &["exec", "--json", "summarise"],
+        b"```rust\nfn a() {}\n```\n",
+    ));
+    let text = one_request(&env, &run);
+    assert!(
+        text.contains("summarise\n\nstdin:\n````\n```rust\nfn a() {}\n```\n````"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dev_null_and_a_closed_empty_pipe_leave_the_task_alone() {
+    // /dev/null (the test environment's stdin).
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let run = env.run(&["exec", "just this"]);
+    let text = one_request(&env, &run);
+    assert!(
+        text.contains("just this") && !text.contains("stdin:"),
+        "{text}"
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    // A pipe closed by its writer without a byte.
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let run = finish(spawn_with_input(&env, &["exec", "just this"], b""));
+    let text = one_request(&env, &run);
+    assert!(
+        text.contains("just this") && !text.contains("stdin:"),
+        "{text}"
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn a_silent_open_pipe_does_not_hang_the_task() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let mut child = env
+        .command(&["exec", "no input coming"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn quire");
+    // The writer stays open and never writes until quire has finished.
+    let writer = child.stdin.take();
+    let run = finish(child);
+    drop(writer);
+    let text = one_request(&env, &run);
+    assert!(!text.contains("stdin:"), "{text}");
+    assert!(
+        run.stderr
+            .contains("warning: nothing arrived on stdin within 3s"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_task_on_stdin_that_is_not_utf8_is_decoded_with_a_warning() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let run = finish(spawn_with_input(
+        &env,
+        &["exec", "-"],
+        b"fix the \xff\xfe title in caf\xe9.txt\n",
+    ));
+    let text = one_request(&env, &run);
+    assert!(
+        text.contains("fix the \u{fffd}\u{fffd} title in caf\u{fffd}.txt"),
+        "{text}"
+    );
+    assert!(
+        run.stderr
+            .contains("warning: stdin is not valid UTF-8: 3 bytes were replaced with U+FFFD"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn piped_context_that_is_not_utf8_is_decoded_with_a_warning() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let run = finish(spawn_with_input(&env, &["exec", "what is this"], b"\xc3("));
+    let text = one_request(&env, &run);
+    assert!(text.contains("stdin:\n```\n\u{fffd}(\n```"), "{text}");
+    assert!(
+        run.stderr
+            .contains("warning: stdin is not valid UTF-8: 1 byte was replaced with U+FFFD"),
+        "{}",
+        run.stderr
+    );
+}
