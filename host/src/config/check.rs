@@ -185,8 +185,13 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
                 .and_then(|l| l.split_once('='))
                 .map(|(_, v)| v.trim())
                 .unwrap_or_default();
-            let message =
+            let mut message =
                 choice_error(e.message(), &key, got).unwrap_or_else(|| humanize(e.message(), &key));
+            if message.starts_with("unknown config key")
+                && let Some(n) = line
+            {
+                message.push_str(&table_hint(text, n));
+            }
             format!("{}: {message}", origin.label(line))
         }
         Origin::Env(var) | Origin::Override(var) => {
@@ -203,6 +208,33 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
     }
 }
 
+/// For an unknown key on line `n` of `text`: the table it is in, and when
+/// the same line would be a right top-level key, that it must move above
+/// the first table (TOML puts every key after `[table]` in that table).
+fn table_hint(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(table) = lines
+        .get(..n.saturating_sub(1))
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+    else {
+        return String::new();
+    };
+    let at_top = lines
+        .get(n - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .is_some_and(|k| top_level_keys().contains(&k));
+    if at_top {
+        format!("; it is inside {table}: a top-level key must come before the file's first [table]")
+    } else {
+        format!(" (in {table})")
+    }
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
@@ -214,7 +246,8 @@ fn line_at(text: &str, at: usize) -> usize {
 
 /// Serde's message as a sentence about `key`.
 pub(super) fn humanize(message: &str, key: &str) -> String {
-    let key = if key.is_empty() { "the value" } else { key };
+    let named = !key.is_empty();
+    let key = if named { key } else { "the value" };
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(prefix)
             && let Some((got, expected)) = rest.split_once(", expected ")
@@ -252,7 +285,11 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
             options.join(", ")
         );
     }
-    format!("{key}: {message}")
+    if named {
+        format!("{key}: {message}")
+    } else {
+        message.to_string()
+    }
 }
 
 /// `` `a`, `b` `` or `` one of `a`, `b` `` as a list.
@@ -381,6 +418,18 @@ mod tests {
             )
             .starts_with("unknown config key 'enabeld'; did you mean 'enabled'?")
         );
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_table_names_it_and_a_top_level_one_says_to_move_it() {
+        let text =
+            "model = \"a\"\n[providers.x]\nwire_api = \"chat\"\nmax_turns = 3\nbaseurl = \"u\"\n";
+        assert_eq!(
+            table_hint(text, 4),
+            "; it is inside [providers.x]: a top-level key must come before the file's first [table]"
+        );
+        assert_eq!(table_hint(text, 5), " (in [providers.x])");
+        assert_eq!(table_hint(text, 1), "");
     }
 
     #[test]

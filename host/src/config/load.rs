@@ -11,10 +11,12 @@ use super::trust::{self, TrustLevel};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    /// The reason is in the message (not a `source`, which printing the
+    /// chain would repeat).
+    #[error("cannot read {path}: {reason}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path} is not valid TOML: {message}")]
     Parse { path: String, message: String },
@@ -164,10 +166,10 @@ pub(super) fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok((Table::new(), String::new()));
         }
-        Err(source) => {
+        Err(reason) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
-                source,
+                reason,
             });
         }
     };

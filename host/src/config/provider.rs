@@ -91,8 +91,11 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
     if builtin.is_none() && user.is_none() {
         let mut known: Vec<&str> = builtins.keys().map(String::as_str).collect();
         known.extend(config.providers.keys().map(String::as_str));
+        known.sort_unstable();
+        known.dedup();
         return Err(ConfigError::Invalid(format!(
-            "unknown provider '{name}'; known providers: {}. Add a [providers.{name}] table to config.toml or pick one with --provider",
+            "unknown provider '{name}'{} (known providers: {}); add a [providers.{name}] table to config.toml or pick one with --provider",
+            crate::suggest::did_you_mean(name, known.iter().copied()),
             known.join(", ")
         )));
     }

@@ -314,6 +314,7 @@ pub fn servers_from(
         };
         let mut kept = serde_json::Map::new();
         let mut ty = None;
+        let mut unknown = Vec::new();
         for (k, v) in fields {
             match k.as_str() {
                 "command" | "args" | "env" | "url" | "headers" => {
@@ -324,7 +325,14 @@ pub fn servers_from(
                         format!("{prefix}.type must be a string (\"stdio\" or \"http\")")
                     })?)
                 }
-                other => warnings.push(format!("{prefix}.{other}: unknown key, ignored")),
+                other => {
+                    let hint = crate::suggest::did_you_mean(
+                        other,
+                        ["command", "args", "env", "url", "headers", "type"],
+                    );
+                    warnings.push(format!("{prefix}.{other}: unknown key, ignored{hint}"));
+                    unknown.push(format!("\"{other}\"{hint}"));
+                }
             }
         }
         match ty.as_deref() {
@@ -354,7 +362,14 @@ pub fn servers_from(
                 ty.unwrap_or_default()
             ));
         }
-        let c = McpServerConfig::from_value(&prefix, &Value::Object(kept))?;
+        // A misspelled key is often why the entry is incomplete.
+        let c = McpServerConfig::from_value(&prefix, &Value::Object(kept)).map_err(|e| {
+            if unknown.is_empty() {
+                e
+            } else {
+                format!("{e} (unknown keys here: {})", unknown.join(", "))
+            }
+        })?;
         out.push((name.clone(), c));
     }
     Ok(out)

@@ -51,6 +51,10 @@ fn mcp_json_errors_name_the_file_and_key() {
             r#"{"mcpServers": {"a": {"type": "http"}}}"#,
             "mcpServers.a: type \"http\" needs a url",
         ),
+        (
+            r#"{"mcpServers": {"a": {"comand": "srv"}}}"#,
+            "needs command (a stdio server) or url (a streamable-HTTP server) (unknown keys here: \"comand\"; did you mean 'command'?)",
+        ),
     ];
     for (text, want) in cases {
         write(dir.path(), text);
