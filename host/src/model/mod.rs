@@ -12,7 +12,7 @@ mod error;
 pub(crate) mod http;
 pub(crate) mod responses;
 pub(crate) mod retry;
-pub(crate) mod sse;
+pub mod sse;
 pub(crate) mod wire;
 
 use std::pin::Pin;

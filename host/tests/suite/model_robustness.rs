@@ -1,0 +1,2 @@
+//! The model layer against hostile or surprising servers, end to end.
+mod event_limit;
