@@ -204,6 +204,8 @@ impl ToolUseBlock {
 struct Decoder {
     tool_uses: Vec<ToolUseBlock>,
     usage: Option<Usage>,
+    /// `stop_reason` was `max_tokens`: the output-token limit cut it.
+    truncated: bool,
 }
 
 impl Decoder {
@@ -298,6 +300,9 @@ impl WireDecoder for Decoder {
                 if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
                     self.apply_usage(u);
                 }
+                if str_at(&data, "/delta/stop_reason") == Some("max_tokens") {
+                    self.truncated = true;
+                }
                 Ok(Vec::new())
             }
             "message_stop" => {
@@ -305,6 +310,9 @@ impl WireDecoder for Decoder {
                     .into_iter()
                     .map(|b| ModelEvent::ToolCall(b.into_call()))
                     .collect();
+                if self.truncated {
+                    out.push(ModelEvent::Truncated);
+                }
                 out.push(ModelEvent::Completed { usage: self.usage });
                 Ok(out)
             }

@@ -74,6 +74,11 @@ pub enum ModelEvent {
     ReasoningDelta(String),
     /// A tool call, fully assembled from its streamed pieces.
     ToolCall(ToolCall),
+    /// The answer was cut at the output-token limit (Chat `finish_reason:
+    /// "length"`, Anthropic `stop_reason: "max_tokens"`, Responses
+    /// `response.incomplete` for `max_output_tokens`); sent right before
+    /// [`ModelEvent::Completed`].
+    Truncated,
     /// The response finished; no more events follow.
     Completed { usage: Option<Usage> },
 }

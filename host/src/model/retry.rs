@@ -16,6 +16,8 @@ pub struct Response {
     pub text: String,
     pub tool_calls: Vec<ToolCall>,
     pub usage: Option<Usage>,
+    /// The answer was cut at the output-token limit.
+    pub truncated: bool,
 }
 
 /// A streamed piece of a response, as [`complete`] hands it on.
@@ -110,6 +112,7 @@ async fn attempt_once(
             }
             ModelEvent::ReasoningDelta(d) => on_delta(Delta::Reasoning(&d)),
             ModelEvent::ToolCall(c) => response.tool_calls.push(c),
+            ModelEvent::Truncated => response.truncated = true,
             ModelEvent::Completed { usage } => {
                 response.usage = usage;
                 return Ok(response);

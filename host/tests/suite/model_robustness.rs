@@ -1,2 +1,3 @@
 //! The model layer against hostile or surprising servers, end to end.
 mod event_limit;
+mod truncated;
