@@ -28,6 +28,16 @@ impl Wire for Anthropic {
     const API: WireApi = WireApi::Anthropic;
     const PATH: &'static str = "/v1/messages";
 
+    /// Anthropic's base URL has no `/v1` (as in its SDKs), but one written
+    /// with it (as for the OpenAI-style wires) means the same server:
+    /// `…/v1` gets `/messages`, not `/v1/v1/messages`.
+    fn url(base_url: &str) -> String {
+        match base_url.strip_suffix("/v1") {
+            Some(base) => format!("{base}{}", Self::PATH),
+            None => format!("{base_url}{}", Self::PATH),
+        }
+    }
+
     fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
         let mut headers = vec![("anthropic-version", API_VERSION.to_string())];
         if let Some(key) = &provider.api_key {

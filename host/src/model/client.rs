@@ -17,6 +17,11 @@ pub trait Wire: Send + Sync + 'static {
     const API: WireApi;
     /// The endpoint below the provider's base URL (`/responses`).
     const PATH: &'static str;
+    /// The URL requests go to: the base URL (without a trailing slash)
+    /// followed by [`Wire::PATH`].
+    fn url(base_url: &str) -> String {
+        format!("{base_url}{}", Self::PATH)
+    }
     /// The headers that authenticate (and version) a request.
     fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)>;
     /// The JSON body of a request.
@@ -53,7 +58,7 @@ impl<W: Wire> WireClient<W> {
 
     /// The endpoint requests go to.
     pub fn url(&self) -> String {
-        format!("{}{}", self.provider.base_url, W::PATH)
+        W::url(self.provider.base_url.trim_end_matches('/'))
     }
 }
 

@@ -66,6 +66,15 @@ pub async fn post_event_stream(
             .await
             .unwrap_or_else(|e| format!("(the error body could not be read: {e})"));
         let mut err = status_error(status.as_u16(), url, &headers, &text);
+        if let ModelError::Http {
+            status: 404, body, ..
+        } = &mut err
+        {
+            body.push_str(&format!(
+                " (nothing answers at this URL; check base_url of providers.{})",
+                provider.name
+            ));
+        }
         if let ModelError::Auth { body, .. } = &mut err
             && let Some(var) = &provider.api_key_env
         {
