@@ -40,8 +40,8 @@ impl Wire for Anthropic {
 
     fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
         let mut headers = vec![("anthropic-version", API_VERSION.to_string())];
-        if let Some(key) = &provider.api_key {
-            headers.push(("x-api-key", key.clone()));
+        if let Some(key) = super::client::api_key(provider) {
+            headers.push(("x-api-key", key.to_string()));
         }
         headers
     }

@@ -33,12 +33,26 @@ pub trait Wire: Send + Sync + 'static {
 /// `Authorization: Bearer KEY` when the provider has a key (the OpenAI
 /// style wires).
 pub fn bearer(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
-    provider
-        .api_key
-        .iter()
+    api_key(provider)
         .map(|key| ("authorization", format!("Bearer {key}")))
+        .into_iter()
         .collect()
 }
+
+/// The provider's API key without surrounding whitespace (a key file or
+/// `export KEY=$(cat file)` often leaves a trailing newline); `None` when
+/// nothing is left.
+pub fn api_key(provider: &ProviderConfig) -> Option<&str> {
+    provider
+        .api_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+/// The headers that carry the API key (checked by
+/// [`http::post_event_stream`] so that a bad key names its source).
+pub const KEY_HEADERS: [&str; 2] = ["authorization", "x-api-key"];
 
 /// A client of the wire `W`.
 pub struct WireClient<W: Wire> {
