@@ -8,6 +8,7 @@ mod extension;
 mod hook_points;
 pub mod prompt;
 mod session;
+mod truncated;
 mod turn;
 
 pub use crate::protocol::CompactReason;

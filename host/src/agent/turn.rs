@@ -157,6 +157,12 @@ impl Session {
                     text: response.text,
                 });
             }
+            if response.truncated {
+                let limit = self.config.max_output_tokens_for(&self.model);
+                self.events.send(Event::Warning {
+                    message: super::truncated::warning(limit, self.client.wire_api()),
+                });
+            }
             for call in &response.tool_calls {
                 self.record(Item::ToolCall {
                     call_id: call.call_id.clone(),

@@ -28,10 +28,20 @@ impl Wire for Anthropic {
     const API: WireApi = WireApi::Anthropic;
     const PATH: &'static str = "/v1/messages";
 
+    /// Anthropic's base URL has no `/v1` (as in its SDKs), but one written
+    /// with it (as for the OpenAI-style wires) means the same server:
+    /// `…/v1` gets `/messages`, not `/v1/v1/messages`.
+    fn url(base_url: &str) -> String {
+        match base_url.strip_suffix("/v1") {
+            Some(base) => format!("{base}{}", Self::PATH),
+            None => format!("{base_url}{}", Self::PATH),
+        }
+    }
+
     fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
         let mut headers = vec![("anthropic-version", API_VERSION.to_string())];
-        if let Some(key) = &provider.api_key {
-            headers.push(("x-api-key", key.clone()));
+        if let Some(key) = super::client::api_key(provider) {
+            headers.push(("x-api-key", key.to_string()));
         }
         headers
     }
@@ -204,6 +214,8 @@ impl ToolUseBlock {
 struct Decoder {
     tool_uses: Vec<ToolUseBlock>,
     usage: Option<Usage>,
+    /// `stop_reason` was `max_tokens`: the output-token limit cut it.
+    truncated: bool,
 }
 
 impl Decoder {
@@ -298,6 +310,9 @@ impl WireDecoder for Decoder {
                 if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
                     self.apply_usage(u);
                 }
+                if str_at(&data, "/delta/stop_reason") == Some("max_tokens") {
+                    self.truncated = true;
+                }
                 Ok(Vec::new())
             }
             "message_stop" => {
@@ -305,6 +320,9 @@ impl WireDecoder for Decoder {
                     .into_iter()
                     .map(|b| ModelEvent::ToolCall(b.into_call()))
                     .collect();
+                if self.truncated {
+                    out.push(ModelEvent::Truncated);
+                }
                 out.push(ModelEvent::Completed { usage: self.usage });
                 Ok(out)
             }

@@ -180,6 +180,8 @@ struct Decoder {
     usage: Option<Usage>,
     /// A `finish_reason` was seen: the body may end without `[DONE]`.
     finished: bool,
+    /// The `finish_reason` was `length`: the output-token limit cut it.
+    truncated: bool,
 }
 
 impl Decoder {
@@ -251,6 +253,9 @@ impl Decoder {
                 arguments: normalize_arguments(c.arguments),
             }));
         }
+        if self.truncated {
+            out.push(ModelEvent::Truncated);
+        }
         out.push(ModelEvent::Completed { usage: self.usage });
         out
     }
@@ -309,8 +314,9 @@ impl WireDecoder for Decoder {
                 self.tool_call_piece(piece);
             }
         }
-        if choice.get("finish_reason").is_some_and(|r| !r.is_null()) {
+        if let Some(reason) = choice.get("finish_reason").filter(|r| !r.is_null()) {
             self.finished = true;
+            self.truncated |= reason.as_str() == Some("length");
         }
         Ok(out)
     }

@@ -17,6 +17,11 @@ pub trait Wire: Send + Sync + 'static {
     const API: WireApi;
     /// The endpoint below the provider's base URL (`/responses`).
     const PATH: &'static str;
+    /// The URL requests go to: the base URL (without a trailing slash)
+    /// followed by [`Wire::PATH`].
+    fn url(base_url: &str) -> String {
+        format!("{base_url}{}", Self::PATH)
+    }
     /// The headers that authenticate (and version) a request.
     fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)>;
     /// The JSON body of a request.
@@ -28,12 +33,26 @@ pub trait Wire: Send + Sync + 'static {
 /// `Authorization: Bearer KEY` when the provider has a key (the OpenAI
 /// style wires).
 pub fn bearer(provider: &ProviderConfig) -> Vec<(&'static str, String)> {
-    provider
-        .api_key
-        .iter()
+    api_key(provider)
         .map(|key| ("authorization", format!("Bearer {key}")))
+        .into_iter()
         .collect()
 }
+
+/// The provider's API key without surrounding whitespace (a key file or
+/// `export KEY=$(cat file)` often leaves a trailing newline); `None` when
+/// nothing is left.
+pub fn api_key(provider: &ProviderConfig) -> Option<&str> {
+    provider
+        .api_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+/// The headers that carry the API key (checked by
+/// [`http::post_event_stream`] so that a bad key names its source).
+pub const KEY_HEADERS: [&str; 2] = ["authorization", "x-api-key"];
 
 /// A client of the wire `W`.
 pub struct WireClient<W: Wire> {
@@ -53,7 +72,7 @@ impl<W: Wire> WireClient<W> {
 
     /// The endpoint requests go to.
     pub fn url(&self) -> String {
-        format!("{}{}", self.provider.base_url, W::PATH)
+        W::url(self.provider.base_url.trim_end_matches('/'))
     }
 }
 

@@ -43,6 +43,9 @@ pub async fn post_event_stream(
             ))
         })?;
         let value = HeaderValue::from_str(value).map_err(|e| {
+            if origin == "built-in" && super::client::KEY_HEADERS.contains(&name.as_str()) {
+                return bad_key(provider);
+            }
             ModelError::Config(format!(
                 "invalid value for {origin} header \"{name}\" of provider {}: {e}; check providers.{}.headers and the API key",
                 provider.name, provider.name
@@ -66,10 +69,19 @@ pub async fn post_event_stream(
             .await
             .unwrap_or_else(|e| format!("(the error body could not be read: {e})"));
         let mut err = status_error(status.as_u16(), url, &headers, &text);
+        if let ModelError::Http {
+            status: 404, body, ..
+        } = &mut err
+        {
+            body.push_str(&format!(
+                " (nothing answers at this URL; check base_url of providers.{})",
+                provider.name
+            ));
+        }
         if let ModelError::Auth { body, .. } = &mut err
             && let Some(var) = &provider.api_key_env
         {
-            body.push_str(&if provider.api_key.is_none() {
+            body.push_str(&if super::client::api_key(provider).is_none() {
                 format!(" (no API key was sent: the environment variable {var} is not set)")
             } else {
                 format!(
@@ -103,6 +115,21 @@ pub async fn post_event_stream(
         ));
     }
     Ok(response)
+}
+
+/// The API key cannot be sent (a control character or non-ASCII byte
+/// inside it): names where the key came from, never the key itself.
+fn bad_key(provider: &ProviderConfig) -> ModelError {
+    let source = match &provider.api_key_env {
+        Some(var) => format!(
+            "the environment variable {var} (api_key_env of providers.{})",
+            provider.name
+        ),
+        None => format!("the API key of providers.{}", provider.name),
+    };
+    ModelError::Config(format!(
+        "the API key from {source} contains characters not allowed in an HTTP header (a line break, a control character or a non-ASCII character inside it); check its value"
+    ))
 }
 
 /// What came back instead of an event stream, and where to look.

@@ -12,7 +12,7 @@ mod error;
 pub(crate) mod http;
 pub(crate) mod responses;
 pub(crate) mod retry;
-pub(crate) mod sse;
+pub mod sse;
 pub(crate) mod wire;
 
 use std::pin::Pin;
@@ -74,6 +74,11 @@ pub enum ModelEvent {
     ReasoningDelta(String),
     /// A tool call, fully assembled from its streamed pieces.
     ToolCall(ToolCall),
+    /// The answer was cut at the output-token limit (Chat `finish_reason:
+    /// "length"`, Anthropic `stop_reason: "max_tokens"`, Responses
+    /// `response.incomplete` for `max_output_tokens`); sent right before
+    /// [`ModelEvent::Completed`].
+    Truncated,
     /// The response finished; no more events follow.
     Completed { usage: Option<Usage> },
 }

@@ -252,13 +252,14 @@ impl WireDecoder for Decoder {
                 .map(|item| self.item_done(item))
                 .unwrap_or_default()),
             "response.completed" | "response.incomplete" => {
-                if kind == "response.incomplete" {
-                    tracing::warn!(
-                        reason = str_at(&data, "/response/incomplete_details/reason"),
-                        "the response is incomplete"
-                    );
-                }
                 let mut out = self.leftover_calls();
+                if kind == "response.incomplete" {
+                    let reason = str_at(&data, "/response/incomplete_details/reason");
+                    tracing::warn!(reason, "the response is incomplete");
+                    if reason == Some("max_output_tokens") {
+                        out.push(ModelEvent::Truncated);
+                    }
+                }
                 let usage = data.get("response").and_then(usage);
                 out.push(ModelEvent::Completed { usage });
                 Ok(out)

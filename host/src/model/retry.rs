@@ -16,6 +16,8 @@ pub struct Response {
     pub text: String,
     pub tool_calls: Vec<ToolCall>,
     pub usage: Option<Usage>,
+    /// The answer was cut at the output-token limit.
+    pub truncated: bool,
 }
 
 /// A streamed piece of a response, as [`complete`] hands it on.
@@ -70,11 +72,24 @@ pub async fn complete(
                 attempt += 1;
                 let delay = backoff(policy, attempt, e.retry_after());
                 tracing::warn!(attempt, ?delay, error = %e, "model request failed, retrying");
+                let mut reason = e.to_string();
+                if let Some(asked) = e.retry_after().filter(|asked| *asked > delay) {
+                    tracing::warn!(
+                        ?asked,
+                        max_delay_ms = policy.max_delay_ms,
+                        "the server asked to wait longer than retry.max_delay_ms; retrying sooner"
+                    );
+                    reason.push_str(&format!(
+                        " (the server asked to wait {} s; waiting {} ms, retry.max_delay_ms)",
+                        asked.as_secs(),
+                        delay.as_millis()
+                    ));
+                }
                 on_retry(&RetryNotice {
                     attempt,
                     max_retries: policy.max_retries,
                     delay,
-                    reason: e.to_string(),
+                    reason,
                 });
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
@@ -110,6 +125,7 @@ async fn attempt_once(
             }
             ModelEvent::ReasoningDelta(d) => on_delta(Delta::Reasoning(&d)),
             ModelEvent::ToolCall(c) => response.tool_calls.push(c),
+            ModelEvent::Truncated => response.truncated = true,
             ModelEvent::Completed { usage } => {
                 response.usage = usage;
                 return Ok(response);
@@ -122,11 +138,11 @@ async fn attempt_once(
 }
 
 /// The delay before retry number `attempt` (from 1): the server's
-/// `Retry-After` when given (at most two minutes), else
-/// `base * 2^(attempt-1)` capped at `max`, with ±25% jitter.
+/// `Retry-After` when given (at most `max_delay_ms`, like every delay),
+/// else `base * 2^(attempt-1)` capped at `max_delay_ms`, with ±25% jitter.
 pub fn backoff(policy: &RetryConfig, attempt: u32, retry_after: Option<Duration>) -> Duration {
     if let Some(ra) = retry_after {
-        return ra.min(Duration::from_secs(120));
+        return ra.min(Duration::from_millis(policy.max_delay_ms));
     }
     let exp = policy
         .base_delay_ms
@@ -154,8 +170,13 @@ mod tests {
         assert!((300..=500).contains(&d3), "{d3}");
         assert!((750..=1250).contains(&d9), "{d9}");
         assert_eq!(
-            backoff(&p, 1, Some(Duration::from_secs(3))),
-            Duration::from_secs(3)
+            backoff(&p, 1, Some(Duration::from_millis(300))),
+            Duration::from_millis(300)
+        );
+        // Retry-After longer than max_delay_ms waits max_delay_ms.
+        assert_eq!(
+            backoff(&p, 1, Some(Duration::from_secs(3600))),
+            Duration::from_millis(1000)
         );
     }
 }

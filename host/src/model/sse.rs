@@ -1,21 +1,27 @@
 //! Server-sent events: turns a response body (a stream of byte chunks) into
-//! events with the `eventsource-stream` crate (WHATWG `text/event-stream`
-//! parsing: chunk boundaries anywhere, `\n`, `\r\n` or `\r` line ends,
-//! comments, `id` and `retry` ignored here).
+//! events with our own line-based parser ([`parser`]: WHATWG
+//! `text/event-stream` rules, linear in the body, one event capped at
+//! [`MAX_EVENT_BYTES`]).
 //!
-//! What quire adds: the end of the body ends a pending event whose lines
-//! all ended (some servers omit the last blank line), while a last line cut
-//! off mid-way is dropped; the first transport error ends the stream as
-//! [`ModelError::StreamCut`].
+//! The end of the body ends a pending event whose lines all ended (some
+//! servers omit the last blank line), while a last line cut off mid-way is
+//! dropped; the first transport error ends the stream as
+//! [`ModelError::StreamCut`], an event past the cap as
+//! [`ModelError::Decode`] naming the limit.
 
+mod parser;
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
 use std::fmt::Display;
 use std::pin::Pin;
 
 use bytes::Bytes;
-use eventsource_stream::{EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 
 use super::ModelError;
+pub use parser::{MAX_EVENT_BYTES, Parser, TooLarge};
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +38,7 @@ pub type SseStream = Pin<Box<dyn Stream<Item = Result<SseEvent, ModelError>> + S
 
 /// Decodes a response body into events. An error from the body (a broken
 /// connection, a read timeout) yields [`ModelError::StreamCut`] and ends
-/// the stream.
-#[cfg(test)]
+/// the stream. (Public for `benches/sse_decode.rs`.)
 pub fn decode<S, B, E>(body: S) -> SseStream
 where
     S: Stream<Item = Result<B, E>> + Send + 'static,
@@ -52,25 +57,70 @@ where
     B: AsRef<[u8]> + Send + 'static,
     E: Display + Send + 'static,
 {
-    let events = closed(body).eventsource().map(move |item| match item {
-        Ok(ev) => Ok(SseEvent {
-            // The crate names an event without `event:` "message".
-            event: Some(ev.event).filter(|e| !e.is_empty() && e != "message"),
-            data: ev.data,
-        }),
-        Err(EventStreamError::Transport(e)) => Err(transport(e)),
-        Err(e) => Err(ModelError::StreamCut(format!(
-            "the response body is not a valid event stream: {e}"
-        ))),
-    });
-    // Nothing after the first error.
-    Box::pin(events.scan(false, |failed, item| {
-        let next = (!*failed).then(|| {
-            *failed = item.is_err();
-            item
-        });
-        futures::future::ready(next)
+    decode_limited(body, MAX_EVENT_BYTES, transport)
+}
+
+/// [`decode_with`] with events of at most `limit` bytes.
+fn decode_limited<S, B, E>(
+    body: S,
+    limit: usize,
+    transport: impl Fn(E) -> ModelError + Send + 'static,
+) -> SseStream
+where
+    S: Stream<Item = Result<B, E>> + Send + 'static,
+    B: AsRef<[u8]> + Send + 'static,
+    E: Display + Send + 'static,
+{
+    struct State<S, F> {
+        body: Pin<Box<S>>,
+        parser: Option<Parser>,
+        ready: VecDeque<SseEvent>,
+        scratch: Vec<SseEvent>,
+        transport: F,
+    }
+    let state = State {
+        body: Box::pin(body),
+        parser: Some(Parser::new(limit)),
+        ready: VecDeque::new(),
+        scratch: Vec::new(),
+        transport,
+    };
+    Box::pin(futures::stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(ev) = st.ready.pop_front() {
+                return Some((Ok(ev), st));
+            }
+            // `None` once the stream ended or failed: nothing follows.
+            let parser = st.parser.as_mut()?;
+            match st.body.next().await {
+                Some(Ok(chunk)) => {
+                    if let Err(e) = parser.feed(chunk.as_ref(), &mut st.scratch) {
+                        st.parser = None;
+                        st.ready.clear();
+                        return Some((Err(too_large(e)), st));
+                    }
+                    st.ready.extend(st.scratch.drain(..));
+                }
+                Some(Err(e)) => {
+                    st.parser = None;
+                    return Some((Err((st.transport)(e)), st));
+                }
+                None => {
+                    let last = st.parser.take().and_then(Parser::finish);
+                    st.ready.extend(last);
+                }
+            }
+        }
     }))
+}
+
+/// The error of an event past the cap: names the limit, not retried (the
+/// same request would get the same answer).
+fn too_large(e: TooLarge) -> ModelError {
+    ModelError::Decode(format!(
+        "one server-sent event of the response exceeds {} MiB (quire's limit for one event); the server sent a runaway line or event, the answer was dropped",
+        e.limit / (1024 * 1024)
+    ))
 }
 
 /// [`decode`] for a `reqwest` body: a read that timed out (nothing for
@@ -91,163 +141,4 @@ pub fn decode_response(response: reqwest::Response, idle_secs: u64) -> SseStream
             ))
         }
     })
-}
-
-/// The body, then (when it ended normally after a line end) a blank line,
-/// so a pending event whose lines all ended is dispatched. A body that ends
-/// inside a line gets nothing: that line stays incomplete and is dropped.
-fn closed<S, B, E>(body: S) -> impl Stream<Item = Result<Bytes, E>> + Send + 'static
-where
-    S: Stream<Item = Result<B, E>> + Send + 'static,
-    B: AsRef<[u8]> + Send + 'static,
-    E: Send + 'static,
-{
-    struct State<S> {
-        body: Pin<Box<S>>,
-        last: Option<u8>,
-        done: bool,
-    }
-    let state = State {
-        body: Box::pin(body),
-        last: None,
-        done: false,
-    };
-    futures::stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        match st.body.next().await {
-            Some(Ok(chunk)) => {
-                let chunk = chunk.as_ref();
-                st.last = chunk.last().copied().or(st.last);
-                Some((Ok(Bytes::copy_from_slice(chunk)), st))
-            }
-            Some(Err(e)) => {
-                st.done = true;
-                Some((Err(e), st))
-            }
-            None => {
-                st.done = true;
-                let pad: &'static [u8] = match st.last {
-                    // `\r` may still be the first half of `\r\n`.
-                    Some(b'\r') => b"\n\n",
-                    Some(b'\n') => b"\n",
-                    _ => {
-                        if st.last.is_some() {
-                            tracing::debug!("event stream ended inside a line; dropping it");
-                        }
-                        b""
-                    }
-                };
-                Some((Ok(Bytes::from_static(pad)), st))
-            }
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(event: Option<&str>, data: &str) -> SseEvent {
-        SseEvent {
-            event: event.map(str::to_string),
-            data: data.to_string(),
-        }
-    }
-
-    /// Decodes `chunks` as one body and returns its events (panics on an
-    /// error item: none of these bodies fails).
-    fn events_of(chunks: Vec<&[u8]>) -> Vec<SseEvent> {
-        let body: Vec<Result<Vec<u8>, String>> =
-            chunks.into_iter().map(|c| Ok(c.to_vec())).collect();
-        let items: Vec<_> =
-            futures::executor::block_on(decode(futures::stream::iter(body)).collect());
-        items
-            .into_iter()
-            .map(|i| i.unwrap_or_else(|e| panic!("unexpected error {e}")))
-            .collect()
-    }
-
-    fn parse_in_chunks(input: &[u8], size: usize) -> Vec<SseEvent> {
-        events_of(input.chunks(size).collect())
-    }
-
-    const SAMPLE: &str = ": keep-alive comment\r\n\
-        event: first\r\n\
-        data: {\"a\":\"h\u{e9}llo \u{1F600}\"}\r\n\
-        \r\n\
-        data:no-space\n\
-        data:  two spaces\n\
-        \n\
-        event:second\r\
-        data\r\
-        data: x\r\
-        \r\
-        id: 7\n\
-        retry: 100\n\
-        \n\
-        data: [DONE]\n\n";
-
-    fn expected() -> Vec<SseEvent> {
-        vec![
-            ev(Some("first"), "{\"a\":\"h\u{e9}llo \u{1F600}\"}"),
-            ev(None, "no-space\n two spaces"),
-            ev(Some("second"), "\nx"),
-            ev(None, "[DONE]"),
-        ]
-    }
-
-    #[test]
-    fn every_chunk_size_gives_the_same_events() {
-        for size in 1..=SAMPLE.len() {
-            assert_eq!(
-                parse_in_chunks(SAMPLE.as_bytes(), size),
-                expected(),
-                "chunk size {size}"
-            );
-        }
-    }
-
-    #[test]
-    fn crlf_split_between_cr_and_lf_is_one_line_end() {
-        // Were the `\n` after a chunk's last `\r` a line end of its own, it
-        // would be a blank line dispatching "a" alone.
-        let chunks: Vec<&[u8]> = vec![b"data: a\r", b"", b"\ndata: b\r", b"\n\r\n"];
-        assert_eq!(events_of(chunks), vec![ev(None, "a\nb")]);
-    }
-
-    #[test]
-    fn the_end_dispatches_terminated_lines_and_drops_a_cut_line() {
-        assert_eq!(events_of(vec![b"data: [DONE]\n"]), vec![ev(None, "[DONE]")]);
-        assert_eq!(events_of(vec![b"data: [DONE]\r"]), vec![ev(None, "[DONE]")]);
-        assert_eq!(
-            events_of(vec![b"data: one\n\n", b"data: {\"type\":\"resp"]),
-            vec![ev(None, "one")]
-        );
-        assert_eq!(events_of(vec![]), vec![]);
-    }
-
-    #[test]
-    fn event_without_data_is_not_dispatched() {
-        assert_eq!(parse_in_chunks(b"event: ping\n\n: c\n\n", 3), vec![]);
-    }
-
-    #[tokio::test]
-    async fn decode_stream_maps_body_error_to_stream_cut() {
-        let chunks: Vec<Result<Bytes, String>> = vec![
-            Ok(Bytes::from_static(b"data: one\n\nda")),
-            Ok(Bytes::from_static(b"ta: two\n\n")),
-            Err("connection reset".to_string()),
-            Ok(Bytes::from_static(b"data: never\n\n")),
-        ];
-        let items: Vec<_> = decode(futures::stream::iter(chunks)).collect().await;
-        assert_eq!(items.len(), 3);
-        assert_eq!(items[0].as_ref().unwrap(), &ev(None, "one"));
-        assert_eq!(items[1].as_ref().unwrap(), &ev(None, "two"));
-        match &items[2] {
-            Err(ModelError::StreamCut(m)) => assert!(m.contains("connection reset"), "{m}"),
-            other => panic!("expected StreamCut, got {other:?}"),
-        }
-    }
 }

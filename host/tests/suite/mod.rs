@@ -11,6 +11,7 @@ mod first_hour;
 mod hooks_e2e;
 mod mcp_client;
 mod mcp_serve;
+mod model_robustness;
 mod model_server_smoke;
 mod plugin_examples;
 mod plugin_examples_host;

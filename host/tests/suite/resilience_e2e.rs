@@ -155,7 +155,8 @@ fn retry_after_is_honoured() {
     let env = TestEnv::new("responses");
     env.server
         .push_all([Reply::rate_limited("1"), Reply::text("after the wait")]);
-    let run = env.exec_json("hi", &[]);
+    // Within retry.max_delay_ms (the test config's 20 ms would cap it).
+    let run = env.exec_json("hi", &["-c", "retry.max_delay_ms=5000"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let retry = run.of_type("retry");
     assert_eq!(retry[0]["delay_ms"], 1000);

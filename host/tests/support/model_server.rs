@@ -128,6 +128,11 @@ pub enum Reply {
         content_type: String,
         body: String,
     },
+    /// An event stream (HTTP 200, `text/event-stream`) whose body is these
+    /// chunks as given, each one chunk of the chunked body, then the end of
+    /// the body: for bodies the scripted steps cannot make (a provider's
+    /// truncation marker, a runaway event).
+    Raw(Vec<Vec<u8>>),
     /// Held until `count` requests of `group` have arrived (all of them in
     /// flight at once), then answered with `then`. Requests that never
     /// overlap get a 500 after 60 s instead of hanging the test.

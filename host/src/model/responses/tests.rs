@@ -186,6 +186,22 @@ async fn incomplete_completes_and_nothing_follows_completion() {
     ]);
     assert_eq!(
         run(&body, decode).await,
+        vec![
+            text("partial"),
+            Ok(ModelEvent::Truncated),
+            Ok(ModelEvent::Completed { usage: None })
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_incomplete_response_for_another_reason_is_not_truncated() {
+    let body = sse_body(&[
+        json!({"type":"response.output_text.delta","item_id":"m","delta":"partial"}),
+        json!({"type":"response.incomplete","response":{"incomplete_details":{"reason":"content_filter"},"usage":null}}),
+    ]);
+    assert_eq!(
+        run(&body, decode).await,
         vec![text("partial"), Ok(ModelEvent::Completed { usage: None })]
     );
 }

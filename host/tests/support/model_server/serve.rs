@@ -309,6 +309,10 @@ async fn answer(
             let r = http::write_full(stream, code, &headers, &content_type, body.as_bytes());
             r.await.ok().map(|_| Instant::now())
         }
+        Reply::Raw(chunks) => {
+            let frames: Vec<Frame> = chunks.into_iter().map(Frame::Event).collect();
+            send_stream(stream, &request_id, &frames, true).await
+        }
         Reply::Hang => std::future::pending().await,
         // Gates are waited for before `answer`; a gate inside a gate is
         // a mistake in the test.

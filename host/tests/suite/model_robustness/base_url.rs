@@ -1,0 +1,53 @@
+//! Where requests go: an Anthropic base URL with `/v1`, a 404 naming the
+//! setting to fix.
+
+use crate::support;
+
+use support::model_server::Reply;
+use support::quire::TestEnv;
+
+/// Rewrites the test provider's base_url in the generated config.
+fn set_base_url(env: &TestEnv, base_url: &str) {
+    let path = env.home.path().join("config.toml");
+    let config = std::fs::read_to_string(&path).expect("read config");
+    let start = config.find("base_url = \"").expect("a base_url");
+    let end = start + config[start..].find('\n').expect("end of line");
+    let config = format!(
+        "{}base_url = \"{base_url}\"{}",
+        &config[..start],
+        &config[end..]
+    );
+    std::fs::write(path, config).expect("write config");
+}
+
+#[test]
+fn an_anthropic_base_url_ending_in_v1_requests_v1_messages_once() {
+    for suffix in ["/v1", "/v1/", ""] {
+        let env = TestEnv::new("anthropic");
+        set_base_url(
+            &env,
+            &format!("{}{suffix}", env.server.base_url_anthropic()),
+        );
+        env.server.push(Reply::text("hello"));
+        let run = env.exec_json("hi", &[]);
+        assert_eq!(run.code, 0, "{suffix:?}: {}", run.stderr);
+        let requests = env.server.requests();
+        assert_eq!(requests.len(), 1, "{suffix:?}");
+        assert_eq!(requests[0].path, "/v1/messages", "{suffix:?}");
+    }
+}
+
+#[test]
+fn a_404_names_the_url_and_the_base_url_setting() {
+    let env = TestEnv::new("chat");
+    // The OpenAI-style wires need the /v1 in the base URL.
+    set_base_url(&env, &env.server.base_url_anthropic());
+    let run = env.run(&["exec", "hi"]);
+    assert_ne!(run.code, 0);
+    let url = format!("{}/chat/completions", env.server.base_url_anthropic());
+    assert!(
+        run.stderr.contains(&url) && run.stderr.contains("check base_url of providers.test"),
+        "{}",
+        run.stderr
+    );
+}
