@@ -123,6 +123,8 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
     let api_key = api_key_env
         .as_deref()
         .and_then(|v| std::env::var(v).ok())
+        // A key pasted with its newline (`export K=$(cat key.txt)`) is the key.
+        .map(|k| k.trim().to_string())
         .filter(|k| !k.is_empty());
     let mut headers = builtin.map(|b| b.headers.clone()).unwrap_or_default();
     if let Some(u) = user {
