@@ -158,7 +158,10 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
             secs: idle_secs,
         };
     }
-    let mut message = error_chain(e);
+    // The root cause says it ("Connection refused (os error 111)"); the
+    // layers above it repeat the URL ("error sending request for url …:
+    // client error (Connect): tcp connect error: …").
+    let mut message = root_cause(e);
     if e.is_timeout() {
         message.push_str(" (timed out; check the server, or raise connect_timeout_secs)");
     }
@@ -170,6 +173,15 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
 
 /// An error with its causes, each once: reqwest's own text ("error
 /// decoding response body") rarely says what happened.
+/// The innermost error of `e`'s chain, as text.
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    last.to_string()
+}
+
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
     let mut source = e.source();
