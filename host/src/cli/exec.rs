@@ -167,7 +167,7 @@ fn non_empty(s: String) -> Result<String, String> {
 /// The exit code and message of a session that could not start. A
 /// sessions folder that cannot be written is the setup's to fix (exit 2),
 /// and the message says how.
-fn start_error(e: &AgentError, sessions_dir: &std::path::Path) -> (i32, String) {
+pub(crate) fn start_error(e: &AgentError, sessions_dir: &std::path::Path) -> (i32, String) {
     if let AgentError::Store(StoreError::Io { path, source, .. }) = e
         && path.starts_with(sessions_dir)
     {

@@ -31,7 +31,7 @@ pub(crate) mod args;
 pub(crate) mod children;
 mod completions;
 mod doctor;
-mod exec;
+pub(crate) mod exec;
 mod first_run;
 mod help;
 pub(crate) mod hooks;

@@ -22,7 +22,7 @@ macro_rules! eprintln {
 use super::args::GlobalArgs;
 use super::render::{HumanRenderer, Renderer};
 use super::run::{Interrupts, drive, drive_future};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+use super::{EXIT_OK, EXIT_USAGE, setup};
 
 const HELP: &str = "Commands:
   /help          this help
@@ -269,6 +269,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     // stops them too.
     let interrupts = Interrupts::install();
     let for_review = (setup.config.clone(), setup.home.clone(), setup.cwd.clone());
+    let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let mut session = match Session::start(SessionOptions {
         config: setup.config,
         home: setup.home,
@@ -279,12 +280,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     }) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
-            return if e.is_usage() {
-                EXIT_USAGE
-            } else {
-                EXIT_FAILED
-            };
+            let (code, message) = super::exec::start_error(&e, &sessions_dir);
+            eprintln!("error: {message}");
+            return code;
         }
     };
     super::run::drain(&mut rx, &mut renderer);

@@ -117,6 +117,7 @@ pub async fn run(
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
     crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
     let replay = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
+    let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
@@ -129,12 +130,9 @@ pub async fn run(
         Err(e) => {
             drop(io);
             drop(guard);
-            crate::cli::pipe::err(&format!("error: {e}\n"));
-            return if e.is_usage() {
-                EXIT_USAGE
-            } else {
-                EXIT_FAILED
-            };
+            let (code, message) = crate::cli::exec::start_error(&e, &sessions_dir);
+            crate::cli::pipe::err(&format!("error: {message}\n"));
+            return code;
         }
     };
     app.status.context_window = session.context_window();

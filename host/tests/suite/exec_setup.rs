@@ -215,3 +215,18 @@ fn sigterm_still_prints_the_tokens_line() {
     assert_eq!(run.code, 143, "{}", run.stderr);
     assert!(run.stderr.contains("\ntokens: "), "{}", run.stderr);
 }
+
+/// The interactive view says the same when the sessions folder cannot be
+/// written, and exits 2 with the terminal restored.
+#[test]
+fn the_terminal_view_says_what_to_set_for_an_unwritable_sessions_folder() {
+    let env = TestEnv::new("chat");
+    std::fs::write(env.home.path().join("sessions"), "").expect("write");
+    let mut pty = crate::support::pty::Pty::spawn(env.command(&[]), 30, 200);
+    assert_eq!(pty.wait_exit(), 2);
+    let shown = pty.output();
+    assert!(
+        shown.contains("cannot write sessions to") && shown.contains("`sessions_dir`"),
+        "{shown}"
+    );
+}
