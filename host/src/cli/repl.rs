@@ -133,6 +133,9 @@ pub(crate) async fn ask_trust(
             workspace.display(),
             found.join(", ")
         );
+        for line in quire::config::trust_review::notable_settings(&workspace) {
+            eprintln!("  {line}");
+        }
         "Trust this repository? [y]es, [n]o: "
     };
     let answer = loop {

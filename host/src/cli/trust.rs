@@ -80,7 +80,14 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
     };
     match level {
         Some(TrustLevel::Trusted) => {
-            println!("trusted {}: its settings{uses} are used", target.display())
+            println!("trusted {}: its settings{uses} are used", target.display());
+            let notable = quire::config::trust_review::notable_settings(&target);
+            if !notable.is_empty() {
+                println!("what they change:");
+                for line in notable {
+                    println!("  {line}");
+                }
+            }
         }
         Some(TrustLevel::Untrusted) => println!(
             "untrusted {}: its settings{uses} are ignored",

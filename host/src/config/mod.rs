@@ -10,6 +10,7 @@ pub mod ranges;
 pub mod seal;
 mod sources;
 pub mod trust;
+pub mod trust_review;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -136,6 +136,12 @@ fn the_interactive_session_asks_and_remembers() {
         "{}",
         run.stderr
     );
+    // What the settings would do is shown before the question.
+    assert!(
+        run.stderr.contains("MCP server probe (.mcp.json): runs sh -c echo started"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(env.server.requests()[0].body["model"], "test-model");
     let run = repl(&env, "y\nhello\n/quit\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
