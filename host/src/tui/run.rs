@@ -61,11 +61,7 @@ pub async fn run(
     // New or changed repository hooks are approved before the first turn,
     // as in the line REPL (the question comes before the terminal is raw).
     crate::cli::hooks::ask_approval(async |p: &str| stdin_line(p), &setup).await;
-    let sessions_dir = setup
-        .config
-        .sessions_dir
-        .clone()
-        .unwrap_or_else(|| setup.home.join("sessions"));
+    let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let here = picker::here_sessions(&sessions_dir, &setup.cwd);
     let mut loaded = match &resume {
         Some(Some(q)) => match picker::find(&sessions_dir, &here, q) {
@@ -117,7 +113,6 @@ pub async fn run(
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
     crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
     let replay = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
-    let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
