@@ -24,7 +24,8 @@ const EXAMPLES: &[(&str, &str)] = &[
          0    done\n  \
          1    failed (provider error after retries, turn limit, blocked)\n  \
          2    usage, configuration or setup error (bad flag or key, -C not a\n       \
-         directory, sessions folder not writable, no provider set up)\n  \
+         directory, sessions folder not writable, no provider set up, the\n       \
+         session to resume in use by another quire)\n  \
          129  SIGHUP (the terminal closed): the task was interrupted\n  \
          130  interrupted (Ctrl-C)\n  \
          143  SIGTERM: the task was interrupted",
