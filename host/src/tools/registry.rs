@@ -214,12 +214,16 @@ impl ToolRegistry {
                     let hooks = self.hooks.as_ref();
                     let fut =
                         super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
+                    // Interrupted first: a call whose approval prompt the
+                    // interrupt answered (or that ended in the same moment)
+                    // is interrupted, not "declined by the user".
                     tokio::select! {
+                        biased;
+                        _ = ctx.cancel.cancelled() => interrupted(),
                         r = fut => {
                             let status = status_of_output(&r);
                             (r, status)
                         }
-                        _ = ctx.cancel.cancelled() => interrupted(),
                     }
                 }
             }

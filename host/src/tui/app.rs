@@ -38,6 +38,9 @@ pub struct App {
     pub approval: Option<Pending>,
     /// A one-line hint above the composer (`Ctrl-C again to quit`).
     pub hint: Option<String>,
+    /// Messages sent while a turn ran, in order: each is sent when the
+    /// turn before it ends.
+    pub queued: std::collections::VecDeque<String>,
     /// Completion candidates (text, description) and the selected one.
     pub menu: Vec<(String, String)>,
     pub menu_sel: usize,
@@ -69,6 +72,7 @@ impl App {
             frame: 0,
             approval: None,
             hint: None,
+            queued: Default::default(),
             menu: Vec::new(),
             menu_sel: 0,
             commit: Vec::new(),

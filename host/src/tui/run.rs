@@ -139,7 +139,8 @@ pub async fn run(
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
     let mut pending = first;
     loop {
-        let text = match pending.take() {
+        // A message typed while the last turn ran goes next.
+        let text = match pending.take().or_else(|| app.queued.pop_front()) {
             Some(t) => t,
             None => match idle(&mut io, &mut app).await {
                 Some(t) => t,
@@ -236,9 +237,17 @@ pub async fn run(
         if let Some(p) = &custom {
             crate::cli::slash::restore(&mut session, p);
         }
-        if outcome.status == TaskStatus::Interrupted && app.composer.is_empty() {
-            // The interrupted message comes back, ready to edit.
-            app.composer.set(&message);
+        if outcome.status == TaskStatus::Interrupted {
+            // The interrupted message comes back, ready to edit, with what
+            // was queued after it: nothing is sent until the user says so.
+            let mut back: Vec<String> = Vec::new();
+            if app.composer.is_empty() {
+                back.push(message.clone());
+            } else {
+                back.push(app.composer.text().to_string());
+            }
+            back.extend(app.queued.drain(..));
+            app.composer.set(&back.join("\n"));
         }
         let _ = term::flush(&mut io.term, &mut app);
         if io.signals.ended_by.is_some() {
@@ -334,15 +343,14 @@ async fn drive<T>(
                 if let Some(Ok(ev)) = ev {
                     match terminal_event(app, ev, true) {
                         Action::Interrupt => interrupt(app, cancel),
-                        Action::Submit(t) => {
-                            app.hint = Some("queued: sent when this turn ends".into());
-                            app.composer.set(&t);
-                        }
+                        Action::Submit(t) => app.queued.push_back(t),
                         Action::Quit | Action::None => {}
                     }
                 }
             }
-            Some(ask) = io.approvals.recv() => {
+            // One prompt at a time: a second request (another subagent's)
+            // waits in the channel until the first is answered.
+            Some(ask) = io.approvals.recv(), if app.approval.is_none() => {
                 // The agent's events from before the ask (the answer's
                 // text, the call starting) may be waiting: the ask can
                 // win the same poll in which they were sent.

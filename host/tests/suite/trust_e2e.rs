@@ -138,7 +138,8 @@ fn the_interactive_session_asks_and_remembers() {
     );
     // What the settings would do is shown before the question.
     assert!(
-        run.stderr.contains("MCP server probe (.mcp.json): runs sh -c echo started"),
+        run.stderr
+            .contains("MCP server probe (.mcp.json): runs sh -c echo started"),
         "{}",
         run.stderr
     );

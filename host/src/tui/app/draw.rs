@@ -64,6 +64,13 @@ impl App {
             ));
             rows.extend(self.reasoning_rows(area.width));
         }
+        for q in &self.queued {
+            let first = q.lines().next().unwrap_or("");
+            rows.push(Line::styled(
+                format!("queued: {first} (sent when this turn ends)"),
+                self.pal.dim(),
+            ));
+        }
         if let Some(h) = &self.hint {
             rows.push(Line::styled(h.clone(), self.pal.dim()));
         }

@@ -101,3 +101,59 @@ fn a_child_ends_as_one_line_expands_on_ctrl_o_and_merges_with_agents() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// Two children asking for approval at the same moment are asked one
+/// after the other: neither is refused without being shown.
+#[test]
+fn two_children_asking_at_once_are_each_asked() {
+    let env = TestEnv::new("responses");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![
+                Step::tool_call("s1", "spawn_agent", json!({"task": "CHILD-A make a"})),
+                Step::tool_call("s2", "spawn_agent", json!({"task": "CHILD-B make b"})),
+            ]),
+            Reply::text("the parent is done"),
+        ],
+    );
+    for (marker, file) in [("CHILD-A", "a.txt"), ("CHILD-B", "b.txt")] {
+        env.server.route(
+            marker,
+            [
+                Reply::tool_call("t", "shell", json!({"command": format!("touch {file}")})),
+                Reply::text(format!("{marker} finished")),
+            ],
+        );
+    }
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 140);
+    pty.wait_text("/help for keys");
+    say(&mut pty, &format!("{PARENT} make two files"));
+    // The file the prompt on screen asks about (the line under "shell
+    // wants to run").
+    let asked = |screen: &str| -> Option<&'static str> {
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("shell wants to run"))?;
+        let next = lines.get(at + 1)?;
+        ["a.txt", "b.txt"].into_iter().find(|f| next.contains(f))
+    };
+    let mut answered = Vec::new();
+    for _ in 0..2 {
+        let screen = pty.wait_for("a prompt not answered yet", |s| {
+            s.contains("[y] yes") && asked(s).is_some_and(|f| !answered.contains(&f))
+        });
+        answered.extend(asked(&screen));
+        pty.send("y");
+    }
+    pty.wait_text("the parent is done");
+    for file in ["a.txt", "b.txt"] {
+        assert!(
+            env.repo_path().join(file).exists(),
+            "{file} was never asked for"
+        );
+    }
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

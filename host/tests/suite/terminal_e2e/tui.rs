@@ -142,6 +142,18 @@ fn interrupt_at_an_approval_prompt(key: &str) {
     after_interrupt(&env, &mut pty, "make a file");
     assert!(!env.repo.path().join("made.txt").exists());
     assert_eq!(env.server.requests().len(), 1, "the turn did not go on");
+    // Recorded as interrupted, whichever key: not as the user declining
+    // (a resumed model would believe it was refused).
+    let result = env
+        .session_records()
+        .into_iter()
+        .find(|r| r["item"]["type"] == "tool_result")
+        .expect("the call has a result");
+    let output = result["item"]["output"].as_str().unwrap_or("").to_string();
+    assert!(
+        output.contains("interrupted") && !output.contains("declined"),
+        "{output}"
+    );
 }
 
 #[test]

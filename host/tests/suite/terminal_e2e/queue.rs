@@ -1,0 +1,69 @@
+//! Messages typed while a turn runs: queued in order and sent when the
+//! turn ends; an interrupt brings them back to the composer unsent.
+
+use serde_json::json;
+
+use crate::support::model_server::Reply;
+use crate::support::pty::Pty;
+use crate::support::quire::TestEnv;
+
+const ESC: &str = "\x1b";
+
+/// A session whose first turn waits in a shell call until `go` exists.
+fn held_turn() -> (TestEnv, Pty) {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::tool_call(
+            "hold",
+            "shell",
+            json!({"command": "echo up > started; while [ ! -e go ]; do sleep 0.05; done"}),
+        ),
+        Reply::text("first answer"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send("first message\r");
+    crate::support::quire::wait_for_file(&env.repo_path().join("started"));
+    (env, pty)
+}
+
+#[test]
+fn messages_typed_during_a_turn_are_sent_in_order_when_it_ends() {
+    let (env, mut pty) = held_turn();
+    env.server
+        .push_all([Reply::text("second answer"), Reply::text("third answer")]);
+    pty.send("second message\r");
+    pty.send("third message\r");
+    pty.wait_text("queued: third message");
+    // Typing goes on in the composer, not into the queued text.
+    pty.send("draft");
+    std::fs::write(env.repo_path().join("go"), "").unwrap();
+    pty.wait_text("third answer");
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 4, "one turn per queued message");
+    assert!(requests[2].raw_body.contains("second message"));
+    assert!(!requests[2].raw_body.contains("third message"));
+    assert!(requests[3].raw_body.contains("third message"));
+    assert!(!requests[3].raw_body.contains("draft"));
+    let screen = pty.wait_for("the draft still in the composer", |s| {
+        s.lines().any(|l| l.trim_start() == "› draft")
+    });
+    assert!(!screen.contains("queued:"), "{screen}");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn an_interrupt_brings_the_queued_messages_back_unsent() {
+    let (env, mut pty) = held_turn();
+    pty.send("second message\r");
+    pty.wait_text("queued: second message");
+    pty.send(ESC);
+    pty.wait_text("⊘ interrupted");
+    pty.wait_for("both messages back in the composer", |s| {
+        s.contains("› first message") && s.lines().any(|l| l.trim() == "second message")
+    });
+    assert_eq!(env.server.requests().len(), 1, "nothing more was sent");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
