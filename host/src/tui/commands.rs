@@ -200,6 +200,9 @@ fn undo(app: &mut App, session: &Session) {
     };
     let cwd = session.cwd().to_path_buf();
     let mut undone = Vec::new();
+    // What could not be undone stays recorded: /diff still shows it and
+    // /undo can be tried again once the file is fixed.
+    let mut kept = Vec::new();
     for f in files.iter().rev() {
         let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
         let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
@@ -210,16 +213,27 @@ fn undo(app: &mut App, session: &Session) {
                 &format!("cannot undo {path}: its change is not fully known; revert it by hand"),
                 pal.bad(),
             );
+            kept.push(f.clone());
             continue;
         }
         match reverse_apply(&cwd, d) {
             Ok(()) => undone.push(path.to_string()),
-            Err(e) => app.note(&format!("cannot undo {path}: {e}"), pal.bad()),
+            Err(e) => {
+                app.note(
+                    &format!(
+                        "cannot undo {path}: it changed since the patch, which no longer reverses cleanly ({}); nothing was written — /diff shows the change",
+                        e.lines().last().unwrap_or(&e)
+                    ),
+                    pal.bad(),
+                );
+                kept.push(f.clone());
+            }
         }
     }
+    kept.reverse();
     app.patches.pop();
-    if app.patches.is_empty() {
-        app.patches.push(Vec::new());
+    if !kept.is_empty() || app.patches.is_empty() {
+        app.patches.push(kept);
     }
     if !undone.is_empty() {
         app.note(&format!("undone: {}", undone.join(", ")), pal.ok());
