@@ -315,11 +315,19 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     }
                     super::run::drain(&mut rx, &mut renderer);
                 }
+                "model" if arg.split_whitespace().count() > 1 => eprintln!(
+                    "error: a model name has no spaces: \"{}\"; the model stays {}",
+                    arg.trim(),
+                    session.model()
+                ),
                 "model" if !arg.trim().is_empty() => {
                     session.set_model(arg.trim());
                     eprintln!("model: {}", session.model());
                 }
                 "model" => eprintln!("model: {} (switch with /model NAME)", session.model()),
+                "compact" if session.history().is_empty() => {
+                    eprintln!("nothing to compact yet: the conversation is empty")
+                }
                 "compact" => {
                     let token = interrupts.begin();
                     let r = drive_future(

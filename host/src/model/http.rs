@@ -73,10 +73,20 @@ pub async fn post_event_stream(
             status: 404, body, ..
         } = &mut err
         {
-            body.push_str(&format!(
-                " (nothing answers at this URL; check base_url of providers.{})",
-                provider.name
-            ));
+            // Ollama, vLLM and OpenAI answer an unknown model with 404 and
+            // a body that says so: then the model name is what to check.
+            let about_model = {
+                let b = body.to_lowercase();
+                b.contains("model") && (b.contains("not found") || b.contains("does not exist"))
+            };
+            body.push_str(&if about_model {
+                " (the server does not know this model; check the model name: -m NAME, /model NAME, or `model` in config.toml)".to_string()
+            } else {
+                format!(
+                    " (nothing answers at this URL; check base_url of providers.{})",
+                    provider.name
+                )
+            });
         }
         if let ModelError::Auth { body, .. } = &mut err
             && let Some(var) = &provider.api_key_env

@@ -60,6 +60,13 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         },
         "/resume" => return Flow::Resume,
         "/review" => return Flow::Review(arg.to_string()),
+        "/model" if arg.split_whitespace().count() > 1 => app.note(
+            &format!(
+                "a model name has no spaces: \"{arg}\"; the model stays {}",
+                session.model()
+            ),
+            pal.bad(),
+        ),
         "/model" if !arg.is_empty() => {
             session.set_model(arg);
             app.status.model = session.model().to_string();
@@ -69,6 +76,10 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         "/model" => app.note(
             &format!("model: {} (switch with /model NAME)", session.model()),
             pal.accent(),
+        ),
+        "/compact" if session.history().is_empty() => app.note(
+            "nothing to compact yet: the conversation is empty",
+            pal.dim(),
         ),
         "/compact" => return Flow::Compact,
         "/status" => status(app, session),

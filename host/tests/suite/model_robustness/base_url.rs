@@ -51,3 +51,22 @@ fn a_404_names_the_url_and_the_base_url_setting() {
         run.stderr
     );
 }
+
+/// A 404 whose body says the model is unknown (Ollama, vLLM, OpenAI) points
+/// at the model name, not at base_url.
+#[test]
+fn a_404_about_an_unknown_model_points_at_the_model_name() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::status_with_body(
+        404,
+        serde_json::json!({"error": {"message": "model \"nonexistent-zzz\" not found, try pulling it first"}}),
+    ));
+    let run = env.run(&["exec", "-m", "nonexistent-zzz", "hi"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("the server does not know this model")
+            && !run.stderr.contains("check base_url"),
+        "{}",
+        run.stderr
+    );
+}

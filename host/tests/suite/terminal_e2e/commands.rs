@@ -79,6 +79,8 @@ fn model_switches_the_model_of_the_next_request() {
     let mut pty = start(&env, &[]);
     say(&mut pty, "/model");
     pty.wait_text("model: test-model (switch with /model NAME)");
+    say(&mut pty, "/model other model");
+    pty.wait_text("a model name has no spaces: \"other model\"; the model stays test-model");
     say(&mut pty, "/model other-model");
     pty.wait_text("model: other-model");
     say(&mut pty, "hello");
@@ -96,6 +98,8 @@ fn compact_summarises_the_conversation() {
         Reply::text("still ducks"),
     ]);
     let mut pty = start(&env, &[]);
+    say(&mut pty, "/compact");
+    pty.wait_text("nothing to compact yet: the conversation is empty");
     say(&mut pty, "tell me about ducks");
     pty.wait_text("the answer about ducks");
     say(&mut pty, "/compact");
