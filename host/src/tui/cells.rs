@@ -113,8 +113,23 @@ fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     for (i, l) in lines[..HEAD].iter().enumerate() {
         push(i, l);
     }
-    let hidden = lines.len() - HEAD - TAIL;
-    out.push(Line::styled(format!("    … {hidden} lines …"), pal.dim()));
+    let middle = &lines[HEAD..lines.len() - TAIL];
+    // The output sent on was already cut in its middle (the tool output
+    // cap): the lines counted here are not all there were.
+    let cut = middle.iter().any(|l| {
+        l.starts_with("[… ") && l.ends_with(" bytes cut from the middle of this output …]")
+    });
+    let hidden = middle.len() - usize::from(cut);
+    let more = if cut {
+        " and more cut by the output limit"
+    } else {
+        ""
+    };
+    let noun = if hidden == 1 { "line" } else { "lines" };
+    out.push(Line::styled(
+        format!("    … {hidden} {noun}{more} …"),
+        pal.dim(),
+    ));
     for l in &lines[lines.len() - TAIL..] {
         out.push(Line::from(vec![
             Span::raw("    "),
@@ -132,4 +147,37 @@ pub fn note(text: &str, style: ratatui::style::Style, width: u16) -> Vec<Line<'s
         &[],
         &[Span::raw("  ")],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+    use crate::tui::style::Palette;
+
+    fn text_of(lines: &[ratatui::text::Line<'_>]) -> String {
+        lines
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_fold_counts_the_lines_it_hides_and_says_when_the_output_was_cut() {
+        let pal = Palette::new(false);
+        let whole: String = (1..=10).map(|n| format!("{n}\n")).collect();
+        assert!(text_of(&folded(&whole, 80, &pal)).contains("… 5 lines …"));
+        let cut =
+            "1\n2\n3\n[… 7547 bytes cut from the middle of this output …]\n4998\n4999\n5000\n";
+        let shown = text_of(&folded(cut, 80, &pal));
+        assert!(
+            shown.contains("… 1 line and more cut by the output limit …"),
+            "{shown}"
+        );
+    }
 }
