@@ -147,6 +147,21 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
 }
 
 /// Runs the review and prints it; the exit code.
+/// Why there was nothing to review, and what would put the files the
+/// user may have meant into the diff.
+fn empty_diff_note(repo: &Path) -> String {
+    let untracked = review::target::untracked(repo);
+    match untracked.as_slice() {
+        [] => "nothing to review: the diff is empty".to_string(),
+        files => format!(
+            "nothing to review: the diff is empty; {} untracked file(s) ({}{}) are not part of a diff: `git add -N FILE` adds them as new files",
+            files.len(),
+            files.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            if files.len() > 3 { ", …" } else { "" }
+        ),
+    }
+}
+
 async fn reviewed(
     config: &Config,
     home: &Path,
@@ -164,6 +179,10 @@ async fn reviewed(
     };
     for w in &outcome.warnings {
         pipe::err(&format!("warning: {w}\n"));
+    }
+    if outcome.report.stats.hunks == 0 {
+        // "No findings" alone would read like a review that passed.
+        pipe::err(&format!("note: {}\n", empty_diff_note(&outcome.repo)));
     }
     let passes = outcome.report.stats.deep_passes;
     let failed_passes = outcome.failed_passes;

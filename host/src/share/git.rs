@@ -158,6 +158,22 @@ impl std::fmt::Display for GitFailure {
     }
 }
 
+/// The git subcommand of `args` (`diff` of `-c core.quotepath=off diff
+/// …`): the first word that is not an option or an option's value.
+fn subcommand<'a>(args: &[&'a str]) -> &'a str {
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        match *w {
+            "-c" | "-C" | "--git-dir" | "--work-tree" => {
+                words.next();
+            }
+            w if w.starts_with('-') => {}
+            w => return w,
+        }
+    }
+    ""
+}
+
 /// Runs git without prompts (and without the `ext::` transport, which
 /// runs commands); its stdout, or a [`GitFailure`].
 pub fn run(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
@@ -175,7 +191,7 @@ pub fn run(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     crate::child::die_with_quire(&mut cmd);
-    let command = format!("git {}", args.first().copied().unwrap_or_default());
+    let command = format!("git {}", subcommand(args));
     let out = crate::child::spawn_std(&mut cmd)
         .and_then(|c| c.wait_with_output())
         .map_err(|e| GitFailure {
@@ -198,6 +214,17 @@ pub fn run(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_subcommand_is_named_past_the_options() {
+        assert_eq!(
+            super::subcommand(&["-c", "core.quotepath=off", "diff", "-z"]),
+            "diff"
+        );
+        assert_eq!(super::subcommand(&["--no-pager", "log"]), "log");
+        assert_eq!(super::subcommand(&["clone", "-q"]), "clone");
+        assert_eq!(super::subcommand(&[]), "");
+    }
+
     use super::*;
 
     #[test]

@@ -14,13 +14,16 @@ pub fn render(report: &Report) -> String {
             Severity::P3 => "notice",
         };
         let title = format!("{} {}: {}", f.severity.label(), f.category, f.title);
-        let message = if f.explanation.is_empty() {
-            format!("{} ({})", f.title, f.id)
+        // `quire review apply` only for a finding that has a fix to apply.
+        let apply = if f.suggested_patch.is_some() {
+            format!(" · quire review apply {}", f.id)
         } else {
-            format!(
-                "{}\n\n{} · quire review apply {}",
-                f.explanation, f.id, f.id
-            )
+            String::new()
+        };
+        let message = if f.explanation.is_empty() {
+            format!("{} ({}){apply}", f.title, f.id)
+        } else {
+            format!("{}\n\n{}{apply}", f.explanation, f.id)
         };
         out.push_str(&format!(
             "::{command} file={},line={},endLine={},title={}::{}\n",

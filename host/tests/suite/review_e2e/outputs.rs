@@ -82,6 +82,8 @@ fn github_format_prints_workflow_annotations() {
         ),
         "{line}"
     );
+    // No fix to apply: the annotation does not offer `quire review apply`.
+    assert!(!line.contains("quire review apply"), "{line}");
 }
 
 #[test]

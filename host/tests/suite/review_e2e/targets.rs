@@ -176,3 +176,25 @@ fn an_empty_diff_is_reported_without_a_model_or_key() {
     assert!(run.stdout.contains("0 hunks"), "{}", run.stdout);
     assert!(env.server.requests().is_empty(), "a model was asked");
 }
+
+/// Nothing changed but a new file git does not track: the review says
+/// there was nothing to review and how to include the file, not only
+/// "No findings".
+#[test]
+fn an_empty_diff_says_so_and_names_untracked_files() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("new.py", "print('hi')\n");
+    let run = env.run(&["review"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("nothing to review: the diff is empty; 1 untracked file(s) (new.py)")
+            && run.stderr.contains("git add -N"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        env.server.requests().is_empty(),
+        "no model call for an empty diff"
+    );
+}
