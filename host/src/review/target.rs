@@ -148,6 +148,19 @@ pub fn generated_by_attributes(repo: &Path, paths: &[String]) -> Vec<String> {
     marked
 }
 
+/// The untracked files of `repo` that git does not ignore (not part of
+/// any diff until `git add -N`); none when git cannot tell.
+pub fn untracked(repo: &Path) -> Vec<String> {
+    crate::share::git::run(Some(repo), &["ls-files", "--others", "--exclude-standard"])
+        .map(|out| {
+            out.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,17 +176,4 @@ mod tests {
         }
         assert!(Target::Range("a..b".into()).check().is_ok());
     }
-}
-
-/// The untracked files of `repo` that git does not ignore (not part of
-/// any diff until `git add -N`); none when git cannot tell.
-pub fn untracked(repo: &Path) -> Vec<String> {
-    crate::share::git::run(Some(repo), &["ls-files", "--others", "--exclude-standard"])
-        .map(|out| {
-            out.lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
