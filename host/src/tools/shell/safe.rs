@@ -225,6 +225,12 @@ fn git_is_safe(args: &[String]) -> bool {
 /// words (the program and its first argument). `None` for compound or
 /// redirected commands, so approving `git push` for good never lets
 /// `git push; rm -rf ~` through.
+/// Programs never approved "always" (see [`always_key`]).
+const NEVER_ALWAYS: &[&str] = &[
+    "rm", "rmdir", "dd", "shred", "truncate", "chmod", "chown", "chgrp", "sudo", "su", "doas",
+    "kill", "pkill", "killall", "find", "xargs", "mv",
+];
+
 pub fn always_key(command: &str) -> Option<String> {
     let p = parse(command);
     if p.complex || p.segments.len() != 1 {
@@ -232,8 +238,15 @@ pub fn always_key(command: &str) -> Option<String> {
     }
     let words = &p.segments[0];
     let first = words.first()?;
+    // Programs that destroy or take over whatever they are pointed at are
+    // asked about every time: `rm -rf build` approved once must not
+    // approve `rm -rf ~` later.
+    let program = first.rsplit('/').next().unwrap_or(first);
+    if NEVER_ALWAYS.contains(&program) || program.starts_with("mkfs") {
+        return None;
+    }
     // The program and its first argument: "always" covers `cargo test`
-    // or `rm -rf`, never every use of a program.
+    // or `git push`, never every use of a program.
     match words.get(1) {
         Some(second) => Some(format!("{first} {second}")),
         None => Some(first.clone()),
@@ -348,7 +361,10 @@ mod tests {
 
     #[test]
     fn always_key_is_the_command_prefix() {
-        assert_eq!(always_key("rm -rf target").as_deref(), Some("rm -rf"));
+        assert_eq!(always_key("rm -rf target"), None, "asked every time");
+        assert_eq!(always_key("/bin/rm -rf target"), None);
+        assert_eq!(always_key("sudo make install"), None);
+        assert_eq!(always_key("mkfs.ext4 /dev/sdb1"), None);
         assert_eq!(always_key("python3 x.py").as_deref(), Some("python3 x.py"));
         assert_eq!(always_key("git push origin").as_deref(), Some("git push"));
         assert_eq!(always_key("cargo test -q").as_deref(), Some("cargo test"));
