@@ -183,7 +183,13 @@ pub async fn run(
                     continue;
                 }
                 Flow::Resume => {
-                    let list = picker::here_sessions(&sessions_dir, &setup.cwd);
+                    // The session open here is not one to switch to.
+                    let mut list = picker::here_sessions(&sessions_dir, &setup.cwd);
+                    list.retain(|s| s.path != session.file());
+                    if list.is_empty() {
+                        app.note("no other session to resume in this directory", pal.dim());
+                        continue;
+                    }
                     if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &list, &pal).await {
                         let _ = io.term.clear();
                         match store::load(&s.path)

@@ -260,3 +260,12 @@ fn a_command_line_covered_but_for_a_redirection_says_so() {
     assert!(env.server.requests().is_empty(), "nothing was sent");
     quit(pty);
 }
+
+#[test]
+fn resume_with_no_other_session_here_says_so() {
+    let env = TestEnv::new("chat");
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/resume");
+    pty.wait_text("no other session to resume in this directory");
+    quit(pty);
+}
