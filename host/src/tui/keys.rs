@@ -92,8 +92,17 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
             app.menu_sel = (app.menu_sel + 1).min(app.menu.len().saturating_sub(1));
             return Action::None;
         }
-        KeyCode::Up => c.up(),
-        KeyCode::Down => c.down(),
+        // History (or lines of a multi-line message): a recalled `/command`
+        // does not open the menu, so Up and Down keep walking the history.
+        KeyCode::Up | KeyCode::Down => {
+            if k.code == KeyCode::Up {
+                c.up();
+            } else {
+                c.down();
+            }
+            app.menu.clear();
+            return Action::None;
+        }
         KeyCode::Tab => {
             if let Some((text, _)) = app.menu.get(app.menu_sel).cloned() {
                 c.replace_word(&text);

@@ -269,3 +269,38 @@ fn resume_with_no_other_session_here_says_so() {
     pty.wait_text("no other session to resume in this directory");
     quit(pty);
 }
+
+/// Up walks the history past a recalled `/command` (its menu does not
+/// take the key).
+#[test]
+fn history_walks_past_a_slash_command() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("answer one"), Reply::text("answer two")]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "first msg");
+    pty.wait_text("answer one");
+    say(&mut pty, "/status");
+    pty.wait_text("session  ");
+    say(&mut pty, "second msg");
+    pty.wait_text("answer two");
+    // The composer is the last line starting with the prompt mark.
+    let composer = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with('›'))
+            .next_back()
+            .map(|l| l.trim_end().to_string())
+    };
+    for (n, want) in [(1, "› second msg"), (2, "› /status"), (3, "› first msg")] {
+        pty.send("\x1b[A");
+        pty.wait_for(&format!("Up ×{n} recalls {want}"), |s| {
+            composer(s).as_deref() == Some(want)
+        });
+    }
+    pty.send("\x1b[B");
+    pty.wait_for("Down goes back", |s| {
+        composer(s).as_deref() == Some("› /status")
+    });
+    pty.send("\x03");
+    quit(pty);
+}
