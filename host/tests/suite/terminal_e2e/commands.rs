@@ -287,8 +287,7 @@ fn history_walks_past_a_slash_command() {
     // The composer is the last line starting with the prompt mark.
     let composer = |s: &str| {
         s.lines()
-            .filter(|l| l.starts_with('›'))
-            .next_back()
+            .rfind(|l| l.starts_with('›'))
             .map(|l| l.trim_end().to_string())
     };
     for (n, want) in [(1, "› second msg"), (2, "› /status"), (3, "› first msg")] {
