@@ -135,8 +135,24 @@ pub fn summary(report: &Report) -> String {
     let st = &report.stats;
     let _ = write!(
         s,
-        " · {} hunks, {} flagged, {} deep passes · {} requests, {} tokens in, {} out",
-        st.hunks, st.flagged, st.deep_passes, st.requests, st.input_tokens, st.output_tokens
+        " · {}, {} flagged, {} · {}, {} tokens in, {} out",
+        counted(st.hunks, "hunk"),
+        st.flagged,
+        counted(st.deep_passes, "deep pass"),
+        counted(st.requests, "request"),
+        st.input_tokens,
+        st.output_tokens
     );
     s
+}
+
+/// `1 hunk`, `2 hunks`, `0 deep passes`.
+fn counted(n: impl std::fmt::Display, noun: &str) -> String {
+    let n = n.to_string();
+    let plural = if noun.ends_with('s') { "es" } else { "s" };
+    if n == "1" {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}{plural}")
+    }
 }
