@@ -110,10 +110,15 @@ async fn list(setup: &Setup, json: bool) -> i32 {
         } else {
             String::new()
         };
+        // The file that declared it: config, .mcp.json, or a plugin's
+        // plugin.json (inline mcpServers).
         let source = if r.source == "config" {
             "config".to_string()
         } else {
-            ".mcp.json".to_string()
+            std::path::Path::new(&r.source)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| ".mcp.json".to_string())
         };
         out!(
             "{}  {}  {} tools{hidden}  [{source}, {}] {}",

@@ -44,7 +44,13 @@ impl App {
             )));
             match &p.reason {
                 Some(r) => rows.push(Line::from(format!("why not? {r}▏ (Enter sends)"))),
-                None => rows.push(Line::styled(p.choices(), self.pal.accent())),
+                // Wrapped at the choices' gaps: in a narrow window the last
+                // ones (always, Esc) must not fall off the edge.
+                None => {
+                    for line in wrap_choices(&p.choices(), usize::from(area.width)) {
+                        rows.push(Line::styled(line, self.pal.accent()));
+                    }
+                }
             }
         } else if let Some(start) = self.working {
             let live = self.stream.live(area.width, &self.pal);
@@ -158,10 +164,48 @@ impl App {
     }
 }
 
+/// `choices` ("[y] yes  [n] no  …", parts two spaces apart) in lines of at
+/// most `width` columns, parts kept whole.
+fn wrap_choices(choices: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in choices.split("  ").filter(|p| !p.trim().is_empty()) {
+        let part = part.trim();
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 2 + part.chars().count() <= width => {
+                l.push_str("  ");
+                l.push_str(part);
+            }
+            _ => lines.push(part.to_string()),
+        }
+    }
+    lines
+}
+
 fn approval_verb(tool: &str) -> &'static str {
     match tool {
         "apply_patch" => "change files (diff above):",
         "shell" => "run:",
         _ => "act:",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_choices;
+
+    #[test]
+    fn approval_choices_wrap_at_their_gaps_in_a_narrow_window() {
+        let choices = "[y] yes  [n] no  [r] no, and tell it why  [a] always allow \"cargo test\"  · Esc interrupts";
+        assert_eq!(wrap_choices(choices, 200), [choices]);
+        let lines = wrap_choices(choices, 40);
+        assert_eq!(
+            lines,
+            [
+                "[y] yes  [n] no  [r] no, and tell it why",
+                "[a] always allow \"cargo test\"",
+                "· Esc interrupts",
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 40));
     }
 }

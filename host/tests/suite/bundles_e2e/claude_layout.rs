@@ -126,6 +126,17 @@ fn inline_mcp_servers_load_and_inline_hooks_are_warned_about_at_install_and_in_l
         .unwrap_or_else(|| panic!("not listed:\n{}", r.stdout));
     assert!(line.contains("partial") && !line.contains(" ok"), "{line}");
     assert!(r.stdout.contains("not loaded:"), "{}", r.stdout);
+    // `mcp list` names the file that declared the server.
+    let mut cmd = env.command(&["mcp", "list"]);
+    super::isolate(&env, &mut cmd);
+    cmd.env("QUIRE_TEST_MCP_SERVER", super::mcp::test_server());
+    let r = crate::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("inline-kit_echo "))
+        .unwrap_or_else(|| panic!("not listed:\n{}{}", r.stdout, r.stderr));
+    assert!(line.contains("[plugin.json, stdio]"), "{line}");
 
     env.server.push_all([
         Reply::tool_call(
