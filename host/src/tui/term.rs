@@ -138,6 +138,13 @@ mod tests {
     /// What the terminal shows after the cells are printed the way
     /// `insert_before` prints them (every cell, moving only at a gap).
     fn printed(buf: &Buffer) -> String {
+        let mut screen = vt100::Parser::new(buf.area.height + 2, buf.area.width, 0);
+        screen.process(&bytes(buf));
+        screen.screen().contents()
+    }
+
+    /// The bytes the backend writes for every cell of `buf`.
+    fn bytes(buf: &Buffer) -> Vec<u8> {
         let mut out = Vec::new();
         let width = buf.area.width;
         let cells = buf.content.iter().enumerate().map(|(i, c)| {
@@ -147,9 +154,7 @@ mod tests {
         CrosstermBackend::new(&mut out)
             .draw(cells)
             .expect("drawn into memory");
-        let mut screen = vt100::Parser::new(buf.area.height + 2, width, 0);
-        screen.process(&out);
-        screen.screen().contents()
+        out
     }
 
     #[test]
@@ -158,15 +163,7 @@ mod tests {
         let hostile = "a\x1b]52;c;ZXZpbA==\x07b\x1b[2Jc\u{9b}d";
         Paragraph::new(Line::from(hostile)).render(buf.area, &mut buf);
         drop_controls(&mut buf);
-        let mut out = Vec::new();
-        let width = buf.area.width;
-        let cells = buf.content.iter().enumerate().map(|(i, c)| {
-            let i = i as u16;
-            (i % width, i / width, c)
-        });
-        CrosstermBackend::new(&mut out)
-            .draw(cells)
-            .expect("drawn into memory");
+        let out = bytes(&buf);
         let out = String::from_utf8_lossy(&out);
         assert!(!out.contains("\x1b]") && !out.contains("\x07"), "{out:?}");
         assert!(

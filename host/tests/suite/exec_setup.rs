@@ -8,7 +8,13 @@
 use serde_json::json;
 
 use crate::support::model_server::Reply;
-use crate::support::quire::{TestEnv, finish, wait_for_file};
+use crate::support::quire::{Run, TestEnv, finish, wait_for_file};
+
+/// `run` stopped before any work with exit 2, saying `want` on stderr.
+fn refused(run: &Run, want: &str) {
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(want), "{}", run.stderr);
+}
 
 const TURNS: &str = "max_turns must be a whole number from 1 to 4294967295, got 0";
 
@@ -16,13 +22,9 @@ const TURNS: &str = "max_turns must be a whole number from 1 to 4294967295, got 
 fn zero_timeouts_are_refused_where_they_were_set() {
     let env = TestEnv::new("chat");
     let run = env.run(&["exec", "-c", "shell_timeout_ms=0", "hi"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "-c shell_timeout_ms=0: shell_timeout_ms must be a whole number of milliseconds, at least 1, got 0"
-        ),
-        "{}",
-        run.stderr
+    refused(
+        &run,
+        "-c shell_timeout_ms=0: shell_timeout_ms must be a whole number of milliseconds, at least 1, got 0",
     );
     assert!(env.server.requests().is_empty());
     // A fresh repository each: a trusted one's settings are sealed at the
@@ -33,13 +35,9 @@ fn zero_timeouts_are_refused_where_they_were_set() {
         "[providers.test]\nstream_idle_timeout_secs = 0\n",
     );
     let run = env.run(&["exec", "hi"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            ".quire/config.toml:2: providers.test.stream_idle_timeout_secs must be a whole number of seconds, at least 1, got 0"
-        ),
-        "{}",
-        run.stderr
+    refused(
+        &run,
+        ".quire/config.toml:2: providers.test.stream_idle_timeout_secs must be a whole number of seconds, at least 1, got 0",
     );
     assert!(env.server.requests().is_empty());
     let env = TestEnv::new("chat");
@@ -48,12 +46,9 @@ fn zero_timeouts_are_refused_where_they_were_set() {
         "[providers.test]\nconnect_timeout_secs = -4\n",
     );
     let run = env.run(&["exec", "hi"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("connect_timeout_secs must be a whole number of seconds, at least 1, got -4"),
-        "{}",
-        run.stderr
+    refused(
+        &run,
+        "connect_timeout_secs must be a whole number of seconds, at least 1, got -4",
     );
     assert!(env.server.requests().is_empty());
 }
@@ -62,12 +57,9 @@ fn zero_timeouts_are_refused_where_they_were_set() {
 fn a_zero_turn_limit_reads_the_same_wherever_it_was_written() {
     let env = TestEnv::new("chat");
     let run = env.run(&["exec", "--max-turns", "0", "hi"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("'--max-turns <N>': must be a whole number from 1 to 4294967295"),
-        "{}",
-        run.stderr
+    refused(
+        &run,
+        "'--max-turns <N>': must be a whole number from 1 to 4294967295",
     );
     assert!(!run.stderr.contains("-c max_turns"), "{}", run.stderr);
     let run = env.run(&["exec", "--max-turns", "-3", "hi"]);
@@ -165,12 +157,9 @@ fn the_missing_key_message_names_each_key_once() {
             .spawn()
             .expect("spawn"),
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("export ANTHROPIC_API_KEY=… (or OPENAI_API_KEY with --provider openai;"),
-        "{}",
-        run.stderr
+    refused(
+        &run,
+        "export ANTHROPIC_API_KEY=… (or OPENAI_API_KEY with --provider openai;",
     );
     assert!(
         !run.stderr.contains("or ANTHROPIC_API_KEY"),
