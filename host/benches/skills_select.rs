@@ -113,6 +113,10 @@ fn real() {
         "../tests/suite/skills_select/real-fresh3.json"
     ))
     .expect("real-fresh3.json parses");
+    let sixth = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-fresh4.json"
+    ))
+    .expect("real-fresh4.json parses");
     semantic_skills::run(
         &set,
         &[
@@ -121,6 +125,7 @@ fn real() {
             ("fresh", fresh),
             ("fourth", fourth),
             ("fifth", fifth),
+            ("sixth", sixth),
         ],
     );
 }

@@ -124,6 +124,7 @@ fn real() {
         ("fresh", labelled(real_mcp::fresh_cases())),
         ("fourth", labelled(real_mcp::fresh2_cases())),
         ("fifth", labelled(real_mcp::fresh3_cases())),
+        ("sixth", labelled(real_mcp::fresh4_cases())),
     ];
     semantic_tools::run(specs, &keep, &sets, real_mcp::spec_bytes);
 }
