@@ -66,6 +66,24 @@ fn specials(chunk: &str) -> Option<&'static str> {
     }
 }
 
+/// `#1203` and `acme/api#482`: how developers name an issue or a pull
+/// request of a repository.
+fn issue_ref(chunk: &str) -> bool {
+    let Some((repo, number)) = trim_punct(chunk).rsplit_once('#') else {
+        return false;
+    };
+    let repo_ok = repo.is_empty()
+        || repo.split_once('/').is_some_and(|(owner, name)| {
+            let part = |p: &str| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            };
+            part(owner) && part(name)
+        });
+    repo_ok && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The tool a dotfile named `.<tool>rc` configures (`.shellcheckrc`,
 /// `~/.bashrc`, `.eslintrc.json`): `run` is an alphanumeric run of
 /// `chunk`, and counts when a `.` opens its path component.
@@ -136,6 +154,11 @@ pub fn words(text: &str) -> Vec<Word> {
         if let Some(w) = specials(chunk) {
             out.push(Word::new(w.to_string(), false, 1.0));
             continue;
+        }
+        if issue_ref(chunk) {
+            for w in ["issue", "pr"] {
+                out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
+            }
         }
         let bare = trim_punct(chunk);
         let language = bare
@@ -299,6 +322,23 @@ mod tests {
         assert!(lower("in src/main.rs").contains(&"rust".to_string()));
         assert!(!lower("e.g. this").contains(&"rust".to_string()));
         assert_eq!(lower("C++ and C#"), ["cpp", "and", "csharp"]);
+    }
+
+    #[test]
+    fn an_issue_number_names_an_issue_or_pull_request() {
+        for text in [
+            "close #1203 as fixed",
+            "which files did acme/api#482 touch?",
+            "see (#12).",
+        ] {
+            let l = lower(text);
+            assert!(l.contains(&"issue".to_string()), "{text}: {l:?}");
+            assert!(l.contains(&"pr".to_string()), "{text}: {l:?}");
+        }
+        for text in ["C# and F#", "color #fff", "a/b/c#12", "#", "acme/#3"] {
+            let l = lower(text);
+            assert!(!l.contains(&"issue".to_string()), "{text}: {l:?}");
+        }
     }
 
     #[test]
