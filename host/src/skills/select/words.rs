@@ -84,6 +84,27 @@ fn issue_ref(chunk: &str) -> bool {
     repo_ok && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// `document.title`, `window.__APP_VERSION__`: code run in a web page
+/// (a browser global followed by a member).
+fn page_script(chunk: &str) -> bool {
+    const GLOBALS: [&str; 6] = [
+        "document",
+        "window",
+        "localStorage",
+        "sessionStorage",
+        "navigator",
+        "location",
+    ];
+    let code = chunk.trim_start_matches(['(', '[', '{', '"', '\'', '`', '<']);
+    code.split_once('.').is_some_and(|(global, member)| {
+        GLOBALS.contains(&global)
+            && member
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+    })
+}
+
 /// The tool a dotfile named `.<tool>rc` configures (`.shellcheckrc`,
 /// `~/.bashrc`, `.eslintrc.json`): `run` is an alphanumeric run of
 /// `chunk`, and counts when a `.` opens its path component.
@@ -157,6 +178,11 @@ pub fn words(text: &str) -> Vec<Word> {
         }
         if issue_ref(chunk) {
             for w in ["issue", "pr"] {
+                out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
+            }
+        }
+        if page_script(chunk) {
+            for w in ["javascript", "page"] {
                 out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
             }
         }
@@ -338,6 +364,26 @@ mod tests {
         for text in ["C# and F#", "color #fff", "a/b/c#12", "#", "acme/#3"] {
             let l = lower(text);
             assert!(!l.contains(&"issue".to_string()), "{text}: {l:?}");
+        }
+    }
+
+    #[test]
+    fn a_browser_global_with_a_member_is_script_in_a_page() {
+        for text in [
+            "what's window.__APP_VERSION__ on staging",
+            "run document.querySelectorAll('img').length",
+            "clear localStorage.token",
+        ] {
+            let l = lower(text);
+            assert!(l.contains(&"javascript".to_string()), "{text}: {l:?}");
+        }
+        for text in [
+            "resize the window.",
+            "the document. then",
+            "a window manager",
+        ] {
+            let l = lower(text);
+            assert!(!l.contains(&"javascript".to_string()), "{text}: {l:?}");
         }
     }
 
