@@ -117,6 +117,10 @@ fn real() {
         "../tests/suite/skills_select/real-fresh4.json"
     ))
     .expect("real-fresh4.json parses");
+    let seventh = quire::skills::select::eval::parse(include_str!(
+        "../tests/suite/skills_select/real-fresh5.json"
+    ))
+    .expect("real-fresh5.json parses");
     semantic_skills::run(
         &set,
         &[
@@ -126,6 +130,7 @@ fn real() {
             ("fourth", fourth),
             ("fifth", fifth),
             ("sixth", sixth),
+            ("seventh", seventh),
         ],
     );
 }

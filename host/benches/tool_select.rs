@@ -125,6 +125,7 @@ fn real() {
         ("fourth", labelled(real_mcp::fresh2_cases())),
         ("fifth", labelled(real_mcp::fresh3_cases())),
         ("sixth", labelled(real_mcp::fresh4_cases())),
+        ("seventh", labelled(real_mcp::fresh5_cases())),
     ];
     semantic_tools::run(specs, &keep, &sets, real_mcp::spec_bytes);
 }
