@@ -165,10 +165,17 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
     let Some(text) = read_optional(path)? else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let settings: Settings = serde_json::from_str(&text).map_err(|e| HookError::Invalid {
+    let invalid = |e: serde_json::Error| HookError::Invalid {
         path: path.display().to_string(),
         message: format!("not valid settings JSON: {e}"),
-    })?;
+    };
+    let settings: Settings = if super::manifest_hooks::is_plugin_manifest(path) {
+        Settings {
+            hooks: super::manifest_hooks::read(&text).map_err(invalid)?,
+        }
+    } else {
+        serde_json::from_str(&text).map_err(invalid)?
+    };
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for (name, groups) in settings.hooks {

@@ -22,6 +22,7 @@ pub(crate) mod contract;
 pub(crate) mod dispatch;
 pub(crate) mod if_rule;
 mod load;
+mod manifest_hooks;
 pub(crate) mod runner;
 pub(crate) mod tool_events;
 pub(crate) mod tool_input;

@@ -31,14 +31,36 @@ pub fn of_folder(dir: &Path) -> Result<Digests, ShareError> {
         }
         let rel = relative(dir, entry.path());
         if ty.is_symlink() {
-            return Err(ShareError::Invalid(format!(
-                "{} is a symbolic link; shared skills and plugins must hold plain files",
-                entry.path().display()
-            )));
+            return Err(ShareError::Invalid(link_refused(dir, entry.path())));
         }
         out.insert(rel, of_file(entry.path())?);
     }
     Ok(out)
+}
+
+/// Why the symbolic link `path` under `dir` is refused: where it points
+/// (outside the folder shared, or inside it) and that it is not followed.
+fn link_refused(dir: &Path, path: &Path) -> String {
+    let target = std::fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    // A skill's SKILL.md is judged against the skill's own folder.
+    let skill_file = path
+        .file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("SKILL.md"));
+    let (within, what) = match path.parent() {
+        Some(parent) if skill_file => (parent, "the skill's folder"),
+        _ => (dir, "the folder shared"),
+    };
+    let place = match (std::fs::canonicalize(path), std::fs::canonicalize(within)) {
+        (Ok(real), Ok(root)) if real.starts_with(&root) => format!("inside {what}"),
+        (Ok(_), Ok(_)) => format!("outside {what}"),
+        _ => "which does not exist".to_string(),
+    };
+    format!(
+        "{} is a symbolic link to {target} ({place}); links are not followed: shared skills and plugins must hold plain files, so copy the file there instead",
+        path.display()
+    )
 }
 
 /// `sha256:<hex>` of one file.
@@ -146,6 +168,10 @@ mod tests {
         std::fs::write(dir.path().join("a"), "x").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("link")).unwrap();
         let err = of_folder(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("symbolic link"), "{err}");
+        assert!(
+            err.contains("is a symbolic link to /etc/passwd (outside the folder shared)")
+                && err.contains("not followed"),
+            "{err}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Git checkouts of a source: `git clone --no-checkout`, then the ref
-//! (branch, tag or commit) resolved to a commit and checked out detached.
+//! (branch, tag or commit) resolved to a commit and checked out detached
+//! (symbolic links checked out as links, whatever `core.symlinks` says).
 //! git runs without prompts; its whole message is kept, with a first line
 //! saying what it means (repository not found, ref not found, a login
 //! needed, host unreachable).
@@ -38,6 +39,11 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
         &[
             "-c",
             "advice.detachedHead=false",
+            // Links stay links whatever the user's git says, so a link is
+            // refused as one (digest.rs), not read as a file holding its
+            // target's path.
+            "-c",
+            "core.symlinks=true",
             "checkout",
             "--quiet",
             "--detach",

@@ -103,17 +103,32 @@ fn summarize(path: &Path) -> Option<SessionSummary> {
     })
 }
 
-/// The newest top-level session started in `cwd` (`--resume last`: a
-/// session of another directory is never continued here by accident).
+/// The newest top-level session started in `cwd` that no other quire
+/// holds open (`--resume last`: a session of another directory is never
+/// continued here by accident). See [`newest_free`].
 pub fn last_in(dir: &Path, cwd: &Path) -> Result<SessionSummary, StoreError> {
     let here = cwd.display().to_string();
-    list(dir)?
+    let mine = list(dir)?
         .into_iter()
-        .find(|s| s.parent.is_none() && s.cwd == here)
-        .ok_or_else(|| StoreError::NoneHere {
-            cwd: here,
-            dir: dir.to_path_buf(),
-        })
+        .filter(|s| s.parent.is_none() && s.cwd == here);
+    newest_free(mine).ok_or_else(|| StoreError::NoneHere {
+        cwd: here,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// What `last` means among `sessions` (newest first): the newest one no
+/// other quire holds open; when every one is held, the newest, so that
+/// resuming it is refused naming the process that holds it.
+pub fn newest_free(sessions: impl IntoIterator<Item = SessionSummary>) -> Option<SessionSummary> {
+    let mut newest = None;
+    for s in sessions {
+        if !super::lock::in_use(&s.path) {
+            return Some(s);
+        }
+        newest.get_or_insert(s);
+    }
+    newest
 }
 
 /// Finds a session by `last` or by (a prefix of) its id.
@@ -122,9 +137,7 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     if query == "last" {
         // The last top-level session (subagents' files are resumed
         // through their parent).
-        return all
-            .into_iter()
-            .find(|s| s.parent.is_none())
+        return newest_free(all.into_iter().filter(|s| s.parent.is_none()))
             .ok_or_else(|| StoreError::NotFound(query.to_string()));
     }
     let matches: Vec<SessionSummary> = all

@@ -25,6 +25,28 @@ pub(super) fn exclusive(file: &File, path: &Path, id: &str) -> Result<(), StoreE
     }
 }
 
+/// Whether another writer (another quire, or another session of this
+/// one) holds the session file at `path` open. A shared lock is tried and
+/// let go at once: it fails only while someone holds the exclusive one.
+/// A file that cannot be opened is not in use (opening it to resume says
+/// what is wrong with it).
+pub(super) fn in_use(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => false,
+        Err(TryLockError::WouldBlock) => {
+            tracing::debug!("session file {} is in use", path.display());
+            true
+        }
+        Err(TryLockError::Error(e)) => {
+            tracing::debug!("cannot tell whether {} is in use: {e}", path.display());
+            false
+        }
+    }
+}
+
 /// The pid holding a lock on `file`, read from `/proc/locks` (Linux);
 /// `None` elsewhere or when it cannot be told.
 fn holder(file: &File) -> Option<u32> {

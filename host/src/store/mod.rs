@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{Listing, SessionSummary, find, last_in, list, list_all};
+pub use list::{Listing, SessionSummary, find, last_in, list, list_all, newest_free};
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use writer::SessionWriter;
 

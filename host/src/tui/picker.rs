@@ -99,16 +99,18 @@ pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<Sessio
         .collect()
 }
 
-/// `last` is the newest session of this directory; anything else an id
-/// (or a prefix of one).
+/// `last` is the newest session of this directory no other quire holds
+/// open (`store::newest_free`, as `exec --resume last`); anything else an
+/// id (or a prefix of one).
 pub fn find(
     dir: &std::path::Path,
     here: &[SessionSummary],
     q: &str,
 ) -> Result<LoadedSession, String> {
     let path = if q == "last" {
-        match here.first() {
-            Some(s) => s.path.clone(),
+        let top = here.iter().filter(|s| s.parent.is_none()).cloned();
+        match store::newest_free(top) {
+            Some(s) => s.path,
             None => {
                 return Err(format!(
                     "no session to resume in this directory; past sessions are in {}",

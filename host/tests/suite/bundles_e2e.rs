@@ -12,6 +12,7 @@ mod commands;
 mod drift;
 mod hooks;
 mod install;
+mod manifest_hooks;
 mod market;
 mod mcp;
 mod remove;

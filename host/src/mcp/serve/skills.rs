@@ -81,6 +81,9 @@ impl SkillCatalog {
             ));
         }
         let Some(mut extra) = front else {
+            if let Some(why) = crate::skills::folder::skill_file_link_out(skill) {
+                return Err(format!("the skill '{}' is not served: {why}", skill.name));
+            }
             return Err(format!(
                 "the skill '{}' has no readable {}",
                 skill.name,
@@ -172,6 +175,14 @@ impl SkillCatalog {
                     format!("{uri} is a folder: read it with resources/directory/read"),
                     None,
                 ));
+            }
+            None if rel == SKILL_MD => {
+                return Err(match crate::skills::folder::skill_file_link_out(skill) {
+                    Some(why) => {
+                        ErrorData::resource_not_found(format!("{uri} is not served: {why}"), None)
+                    }
+                    None => not_found(),
+                });
             }
             None => return Err(not_found()),
         };

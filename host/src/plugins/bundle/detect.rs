@@ -246,9 +246,7 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
             }
         }
     }
-    for p in named_paths(file, m, "hooks", b) {
-        b.hooks.push(p);
-    }
+    hooks(file, m, b);
     mcp_servers(file, m, Layout::ClaudeCode, b);
 }
 
@@ -257,10 +255,26 @@ fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
         b.named_skills.push(p.clone());
         b.skills.push(p);
     }
-    for p in named_paths(file, m, "hooks", b) {
-        b.hooks.push(p);
-    }
+    hooks(file, m, b);
     mcp_servers(file, m, Layout::Codex, b);
+}
+
+/// `hooks`: the paths of hook files, or the hooks written inline (the
+/// events map, or it wrapped in `{"hooks": {...}}` as in hooks.json): then
+/// the manifest itself is the hook file, read by
+/// `hooks::claude::read_settings` like any other.
+fn hooks(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
+    if let Some(Value::Object(_)) = m.get("hooks") {
+        if !b.hooks.iter().any(|h| h == file) {
+            b.hooks.push(file.to_path_buf());
+        }
+        return;
+    }
+    for p in named_paths(file, m, "hooks", b) {
+        if !b.hooks.contains(&p) {
+            b.hooks.push(p);
+        }
+    }
 }
 
 /// `mcpServers`: the paths of files, or the servers written inline.
@@ -292,7 +306,7 @@ fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -
             let p = Problem {
                 file: file.to_path_buf(),
                 message: format!(
-                    "\"{key}\" is written inline, so it is not loaded: quire reads it from a file — move it into its own file (hooks/hooks.json) and name that path"
+                    "\"{key}\" is written inline, so it is not loaded: quire reads it from a path — move it into its own folder and name that path"
                 ),
             };
             b.not_loaded.push(p.clone());
@@ -315,10 +329,15 @@ fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -
                 file: file.to_path_buf(),
                 message: format!("\"{key}\" names \"{rel}\", which does not exist"),
             }),
-            Err(message) => b.problems.push(Problem {
-                file: file.to_path_buf(),
-                message: format!("\"{key}\": {message}"),
-            }),
+            Err(message) => {
+                // A part the manifest declares that is refused: not loaded.
+                let p = Problem {
+                    file: file.to_path_buf(),
+                    message: format!("\"{key}\": {message}; it is not loaded"),
+                };
+                b.not_loaded.push(p.clone());
+                b.problems.push(p);
+            }
         }
     }
     out

@@ -95,7 +95,8 @@ pub struct Bundle {
     /// Problems that did not stop detection (unknown fields, missing
     /// folders a manifest names), for `validate` and warnings.
     pub problems: Vec<Problem>,
-    /// Parts the bundle declares that quire does not load (inline hooks):
+    /// Parts the bundle declares that quire does not load (inline
+    /// commands, agents or skills; a path that leaves the plugin):
     /// also in `problems`; `plugins install` and `list` show them.
     pub not_loaded: Vec<Problem>,
 }

@@ -17,7 +17,7 @@ pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf, String> {
     }
     if !is_inside(clean) {
         return Err(format!(
-            "the path \"{rel}\" leaves the plugin folder; name a path inside it such as ./skills"
+            "the path \"{rel}\" leaves the plugin folder; name a path inside it"
         ));
     }
     let joined = root.join(clean);

@@ -9,8 +9,10 @@
 pub(crate) mod files;
 mod frontmatter;
 mod inside;
+mod link_out;
 mod listing;
 
 pub use frontmatter::{normalize, split_frontmatter};
 pub use inside::{Located, Refused, locate};
+pub use link_out::skill_file_link_out;
 pub use listing::listing;

@@ -257,3 +257,52 @@ async fn skills_can_be_turned_off() {
     assert!(client.list_all_resources().await.unwrap().is_empty());
     client.cancel().await.unwrap();
 }
+
+/// A skill whose SKILL.md is a symbolic link out of its folder loads (as
+/// discovery follows it), but its files are served only from inside the
+/// folder: skills/get and resources/read name the link and say it is not
+/// followed, instead of calling the file unreadable or unknown.
+#[tokio::test]
+async fn a_skill_md_linking_out_of_its_folder_is_named_as_such() {
+    let env = with_skills();
+    let outside = env.home.path().join("elsewhere/linked.md");
+    std::fs::create_dir_all(outside.parent().unwrap()).unwrap();
+    std::fs::write(
+        &outside,
+        "---\nname: linked-notes\ndescription: Reached through a link. Use when testing links.\n---\nbody\n",
+    )
+    .unwrap();
+    let dir = env.ws().join(".agents/skills/linked-notes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("SKILL.md")).unwrap();
+    let (client, _server) = env.stdio(&[]).await;
+
+    let says_link = |message: &str| {
+        message.contains("SKILL.md is a symbolic link to")
+            && message.contains(&outside.display().to_string())
+            && message.contains("outside the skill's folder")
+            && message.contains("not followed")
+    };
+    match client
+        .get_skill(GetSkillRequestParams::new("skill://linked-notes/SKILL.md"))
+        .await
+    {
+        Err(ServiceError::McpError(e)) => assert!(says_link(&e.message), "{}", e.message),
+        other => panic!("expected an error naming the link, got {other:?}"),
+    }
+    match client
+        .read_resource(ReadResourceRequestParams::new(
+            "skill://linked-notes/SKILL.md",
+        ))
+        .await
+    {
+        Err(ServiceError::McpError(e)) => {
+            assert!(says_link(&e.message), "{}", e.message);
+            assert!(!e.message.contains("frontmatter"), "{}", e.message);
+        }
+        other => panic!("expected an error naming the link, got {other:?}"),
+    }
+    // The other skills are served as before.
+    check_listing(&client, &env).await;
+    client.cancel().await.unwrap();
+}

@@ -1,5 +1,6 @@
 //! Two quire processes continuing one session: the second is refused
-//! while the first writes, so the file never interleaves two turns.
+//! while the first writes, so the file never interleaves two turns; and
+//! `--resume last` passes over a session another quire holds.
 use super::support;
 
 use serde_json::json;
@@ -54,4 +55,59 @@ fn a_second_resume_of_a_session_in_use_is_refused_and_the_file_stays_whole() {
     for (u, word) in users.iter().zip(["first", "second", "third"]) {
         assert!(u.contains(word), "{u} should be the turn '{word}'");
     }
+}
+
+/// The user messages of the session file `path`.
+fn users(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .expect("read session")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|r| r["item"]["type"] == "user")
+        .map(|r| r["item"].to_string())
+        .collect()
+}
+
+#[test]
+fn resume_last_skips_the_newest_session_while_another_quire_holds_it() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("older answer"));
+    assert_eq!(env.run(&["exec", "older"]).code, 0);
+    let older = env.session_files();
+    assert_eq!(older.len(), 1);
+    env.server.push(Reply::text("newer answer"));
+    assert_eq!(env.run(&["exec", "newer"]).code, 0);
+    let newer: Vec<_> = env
+        .session_files()
+        .into_iter()
+        .filter(|f| !older.contains(f))
+        .collect();
+    assert_eq!(newer.len(), 1);
+
+    // A quire continuing the newest session sits in a tool call.
+    env.server.push(Reply::tool_call(
+        "hold",
+        "shell",
+        json!({"command": "echo go > started; while [ ! -e release ]; do sleep 0.05; done"}),
+    ));
+    let holder = env.spawn(&["exec", "--resume", "last", "holding"]);
+    wait_for_file(&env.repo.path().join("started"));
+
+    // `last` is then the older session, which nobody holds.
+    env.server.push(Reply::text("continued the older one"));
+    let r = env.run(&["exec", "--resume", "last", "continue"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let older_users = users(&older[0]);
+    assert_eq!(older_users.len(), 2, "{older_users:?}");
+    assert!(older_users[1].contains("continue"), "{older_users:?}");
+
+    env.server.push(Reply::text("held one done"));
+    std::fs::write(env.repo.path().join("release"), "").unwrap();
+    let holder = finish(holder);
+    assert_eq!(holder.code, 0, "{}", holder.stderr);
+    let newer_users = users(&newer[0]);
+    assert_eq!(newer_users.len(), 2, "{newer_users:?}");
+    assert!(newer_users[0].contains("newer"), "{newer_users:?}");
+    assert!(newer_users[1].contains("holding"), "{newer_users:?}");
+    assert_eq!(env.session_files().len(), 2, "no new session was started");
 }
