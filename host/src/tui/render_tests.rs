@@ -328,3 +328,29 @@ fn running_children_have_live_lines_and_end_as_one_collapsed_line() {
         app.commit.clone()
     });
 }
+
+#[test]
+fn a_child_without_a_definition_is_named_by_its_task_not_agent_agent() {
+    use quire::agent::Event;
+    let mut app = super::app::App::new(Palette::new(false), 100, Vec::new());
+    let id = "0190aaaa-bbbb-7ccc-8ddd-00000000beef";
+    for ev in child_events(id, "agent", 1) {
+        app.event(&ev);
+    }
+    app.event(&Event::AgentCompleted {
+        agent_id: id.into(),
+        parent_id: "parent".into(),
+        agent_name: "agent".into(),
+        status: "done".into(),
+        usage: Usage::default(),
+        duration_ms: 1500,
+        branch: None,
+    });
+    let text: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+    let line = text.join("\n");
+    assert!(
+        line.starts_with("▸ agent \"run the test suite and report the…\" done · 1.5s"),
+        "{line}"
+    );
+    assert!(!line.contains("agent agent"), "{line}");
+}

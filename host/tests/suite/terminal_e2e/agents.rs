@@ -62,10 +62,12 @@ fn a_child_ends_as_one_line_expands_on_ctrl_o_and_merges_with_agents() {
     pty.wait_text("/help for keys");
     say(&mut pty, &format!("{PARENT} delegate the file"));
     let screen = pty.wait_text("the parent is done");
-    // One collapsed line: name, status, duration, tokens, tool count.
+    // One collapsed line: name (a child without a definition: its task,
+    // never "agent agent"), status, duration, tokens, tool count.
+    assert!(!screen.contains("agent agent"), "{screen}");
     let line = screen
         .lines()
-        .find(|l| l.contains("▸ agent agent done"))
+        .find(|l| l.contains("▸ agent \"CHILD-W write a file\" done"))
         .unwrap_or_else(|| panic!("no collapsed child line:\n{screen}"));
     assert!(
         line.contains("tokens · 1 tool · branch quire/agent-agent-"),
