@@ -140,6 +140,9 @@ pub async fn run(
     let mut pending = first;
     loop {
         // A message typed while the last turn ran goes next.
+        app.session_id = session.id().to_string();
+        app.session_file = session.file().to_path_buf();
+        app.cwd = session.cwd().to_path_buf();
         let text = match pending.take().or_else(|| app.queued.pop_front()) {
             Some(t) => t,
             None => match idle(&mut io, &mut app).await {
@@ -349,6 +352,10 @@ async fn drive<T>(
                 if let Some(Ok(ev)) = ev {
                     match terminal_event(app, ev, true) {
                         Action::Interrupt => interrupt(app, cancel),
+                        // What only reads the view answers now.
+                        Action::Submit(t) if commands::read_only(&t) => {
+                            commands::answer(&t, app)
+                        }
                         Action::Submit(t) => app.queued.push_back(t),
                         Action::Quit | Action::None => {}
                     }
