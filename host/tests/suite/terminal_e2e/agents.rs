@@ -131,21 +131,22 @@ fn two_children_asking_at_once_are_each_asked() {
     let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 140);
     pty.wait_text("/help for keys");
     say(&mut pty, &format!("{PARENT} make two files"));
-    // The file the prompt on screen asks about (the line under "shell
-    // wants to run").
+    // The file the prompt on screen asks about (the last command shown
+    // above "shell wants to run the command above").
     let asked = |screen: &str| -> Option<&'static str> {
         let lines: Vec<&str> = screen.lines().collect();
         let at = lines
             .iter()
             .position(|l| l.contains("shell wants to run"))?;
-        let next = lines.get(at + 1)?;
-        ["a.txt", "b.txt"].into_iter().find(|f| next.contains(f))
+        let shown = lines[..at].iter().rev().find(|l| l.contains("touch "))?;
+        ["a.txt", "b.txt"].into_iter().find(|f| shown.contains(f))
     };
     let mut answered = Vec::new();
     for _ in 0..2 {
         let screen = pty.wait_for("a prompt not answered yet", |s| {
             s.contains("[y] yes") && asked(s).is_some_and(|f| !answered.contains(&f))
         });
+        assert!(screen.contains("$ [agent] touch "), "{screen}");
         answered.extend(asked(&screen));
         pty.send("y");
     }
