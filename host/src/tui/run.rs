@@ -178,8 +178,14 @@ pub async fn run(
                 Flow::Review(arg) => {
                     let cancel = CancellationToken::new();
                     app.begin_task(&text);
-                    let run =
-                        super::review::run(&setup, &arg, review_events.clone(), &pal, &cancel);
+                    let run = super::review::run(
+                        &setup,
+                        &arg,
+                        review_events.clone(),
+                        &pal,
+                        app.width,
+                        &cancel,
+                    );
                     let lines = drive(&mut io, &mut app, &cancel, run).await;
                     app.end_task();
                     app.push_lines(lines);

@@ -166,3 +166,20 @@ fn escape_sequences_in_answers_and_output_never_reach_the_terminal() {
     }
     quit(pty);
 }
+
+#[test]
+fn a_review_error_wraps_at_the_window_edge() {
+    let env = TestEnv::new("chat");
+    let mut pty = start(&env, &[], 40);
+    pty.send("/review --base no-such-branch-anywhere\r");
+    // Every word of the message is on the screen, the lines joined.
+    let joined = |s: &str| s.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    let screen = pty.wait_for("the whole error", |s| {
+        joined(s).contains("(check that the revision exists: git fetch, git log)")
+    });
+    assert!(
+        joined(&screen).contains("error: git cannot diff changes since no-such-branch-anywhere"),
+        "{screen}"
+    );
+    quit(pty);
+}
