@@ -34,6 +34,8 @@ struct Io {
     events: UnboundedReceiver<Event>,
     approvals: UnboundedReceiver<Ask>,
     signals: Signals,
+    /// Where sent messages and commands are remembered (↑ in a later run).
+    history: std::path::PathBuf,
 }
 
 /// `resume`: `None` for a new session, `Some(None)` to pick one,
@@ -91,6 +93,7 @@ pub async fn run(
         events,
         approvals,
         signals: Signals::install(),
+        history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
         if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &here, &pal).await {
@@ -360,6 +363,7 @@ async fn drive<T>(
                         Action::Interrupt => interrupt(app, cancel),
                         // What only reads the view answers now.
                         Action::Submit(t) if commands::read_only(&t) => {
+                            history::append(&io.history, &t);
                             commands::answer(&t, app)
                         }
                         Action::Submit(t) => app.queued.push_back(t),

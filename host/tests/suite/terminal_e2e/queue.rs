@@ -78,6 +78,9 @@ fn read_only_commands_answer_during_a_turn_and_the_others_wait() {
     let screen = pty.wait_text("policy   sandbox");
     assert!(screen.contains("› /status"), "{screen}");
     assert!(!screen.contains("queued:"), "{screen}");
+    // Remembered like any command (↑ in a later session).
+    let history = std::fs::read_to_string(env.home.path().join("history.jsonl")).unwrap();
+    assert!(history.contains("\"/status\""), "{history}");
     // /model changes the conversation: it waits for the turn to end.
     pty.send("/model other-model\r");
     pty.wait_text("queued: /model other-model");
