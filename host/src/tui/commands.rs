@@ -43,6 +43,14 @@ pub fn read_only(line: &str) -> bool {
 
 /// Answers a [`read_only`] command: the line typed, then its output.
 pub fn answer(line: &str, app: &mut App) {
+    // During a turn the answer streaming in is left unfinished: its
+    // markdown (a code block, a list) goes on after these lines.
+    let streaming = std::mem::take(&mut app.stream);
+    answer_now(line, app);
+    app.stream = streaming;
+}
+
+fn answer_now(line: &str, app: &mut App) {
     echo(line, app);
     let (name, arg) = split(line);
     let pal = app.pal;

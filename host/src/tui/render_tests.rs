@@ -354,3 +354,34 @@ fn a_child_without_a_definition_is_named_by_its_task_not_agent_agent() {
     );
     assert!(!line.contains("agent agent"), "{line}");
 }
+
+#[test]
+fn a_command_answered_mid_answer_leaves_the_streamed_code_block_whole() {
+    use quire::agent::Event;
+    let mut app = super::app::App::new(Palette::new(false), 80, Vec::new());
+    let delta = |d: &str| Event::TextDelta { delta: d.into() };
+    app.event(&delta("Here:\n\n```rust\nfn a() {}\n"));
+    super::commands::answer("/diff", &mut app);
+    app.event(&delta("fn b() {}\n```\n\nDone.\n"));
+    app.event(&Event::MessageCompleted {
+        text: String::new(),
+    });
+    let text: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+    let text = text.join("\n");
+    assert!(text.contains("› /diff"), "{text}");
+    assert!(
+        text.contains("no patches were applied in this session"),
+        "{text}"
+    );
+    // The code after the command is still code, the text after the
+    // fence still text: styled as their kind before the command.
+    let styles = |needle: &str| -> Vec<Style> {
+        app.commit
+            .iter()
+            .find(|l| l.to_string().contains(needle))
+            .map(|l| l.spans.iter().map(|s| s.style).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(styles("fn b() {}"), styles("fn a() {}"), "{text}");
+    assert_eq!(styles("Done."), styles("Here:"), "{text}");
+}
