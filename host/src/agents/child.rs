@@ -252,7 +252,12 @@ struct Labelled {
 #[async_trait::async_trait]
 impl Approver for Labelled {
     async fn ask(&self, mut request: ApprovalRequest) -> ApprovalDecision {
-        request.summary = format!("[agent {}] {}", self.name, request.summary);
+        // A child without a definition is called "agent": said once.
+        request.summary = if self.name == "agent" {
+            format!("[agent] {}", request.summary)
+        } else {
+            format!("[agent {}] {}", self.name, request.summary)
+        };
         self.inner.ask(request).await
     }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use quire::agent::Event;
 use quire::model::Usage;
 
-use super::summary::{clip, duration, outcome, tool_line};
+use super::summary::{clip, clip_words, duration, outcome, tool_line};
 
 /// Lines of transcript kept per child (the oldest go first).
 const TRANSCRIPT_KEEP: usize = 2000;
@@ -187,18 +187,39 @@ impl Children {
 
 /// `▸ agent NAME done · 3.2s · 1,234 tokens · 5 tools` (indented by depth).
 pub fn summary_line(c: &Child) -> String {
-    format!("{}▸ agent {}", c.indent(), fields(c))
+    format!("{}▸ {} {}", c.indent(), title(c), after_name(c))
+}
+
+/// The name the agent tools give a child without a definition.
+pub const UNNAMED: &str = "agent";
+
+/// `agent NAME`; a child without a definition is named by its task
+/// (`agent "fix the tests"`), never `agent agent`.
+pub fn title(c: &Child) -> String {
+    if c.name != UNNAMED {
+        return format!("agent {}", c.name);
+    }
+    let task = c.task.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if task.is_empty() {
+        UNNAMED.to_string()
+    } else {
+        format!("agent \"{}\"", clip_words(task.trim(), 40))
+    }
 }
 
 /// `NAME done · 3.2s · 1,234 tokens · 5 tools · branch B (merged)`.
 pub fn fields(c: &Child) -> String {
+    format!("{} {}", c.name, after_name(c))
+}
+
+/// [`fields`] after the name.
+fn after_name(c: &Child) -> String {
     let status = c.status.as_deref().unwrap_or("running");
     let ms = c
         .duration_ms
         .unwrap_or_else(|| c.started.elapsed().as_millis() as u64);
     let mut s = format!(
-        "{} {status} · {} · {} · {}",
-        c.name,
+        "{status} · {} · {} · {}",
         duration(ms),
         tokens(c.usage.total()),
         plural(c.tools, "tool")

@@ -4,7 +4,7 @@
 
 use quire::agent::Event;
 
-use super::children::{Children, fields};
+use super::children::{Children, UNNAMED, summary_line};
 use super::summary::{clip, outcome, tool_line};
 
 /// The line for a subagent event (`None`: not shown, or not a subagent
@@ -17,14 +17,18 @@ pub fn line(event: &Event, children: &Children) -> Option<String> {
             agent_name,
             task,
             ..
-        } => Some(format!(
-            "{}▸ agent {agent_name}: {}",
-            indent(agent_id),
-            clip(task, 80)
-        )),
+        } => {
+            // A child without a definition is called "agent": said once.
+            let who = if agent_name == UNNAMED {
+                UNNAMED.to_string()
+            } else {
+                format!("agent {agent_name}")
+            };
+            Some(format!("{}▸ {who}: {}", indent(agent_id), clip(task, 80)))
+        }
         Event::AgentCompleted { agent_id, .. } => {
             let c = children.find(agent_id)?;
-            Some(format!("{}◂ agent {}", c.indent(), fields(c)))
+            Some(summary_line(c).replacen('▸', "◂", 1))
         }
         Event::Agent(a) => {
             let pad = format!("{}  │ {}: ", indent(&a.agent_id), a.agent_name);

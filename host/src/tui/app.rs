@@ -49,6 +49,10 @@ pub struct App {
     /// Each finished task's patched files (for /diff and /undo).
     pub patches: Vec<Vec<Value>>,
     pub session_id: String,
+    /// The session's file and working directory (`/status`, `/agents`),
+    /// kept here so they answer while a turn holds the session.
+    pub session_file: std::path::PathBuf,
+    pub cwd: std::path::PathBuf,
     /// The reasoning summary streamed since the last text or tool call.
     pub reasoning: String,
     /// Which config layer set what (`/status`).
@@ -78,6 +82,8 @@ impl App {
             commit: Vec::new(),
             patches: vec![Vec::new()],
             session_id: String::new(),
+            session_file: Default::default(),
+            cwd: Default::default(),
             reasoning: String::new(),
             sources: Vec::new(),
             children: Default::default(),

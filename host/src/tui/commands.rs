@@ -5,12 +5,14 @@ use std::process::{Command, Stdio};
 
 use quire::agent::Session;
 use quire::tools::ApprovalPolicy;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use super::app::App;
 use super::complete::{COMMANDS, SKILLS};
+use super::wrap::wrap;
 use super::{diff, prices};
+use crate::cli::summary::clip;
 
 /// What the loop does after a command.
 pub enum Flow {
@@ -27,26 +29,126 @@ pub enum Flow {
 
 const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Esc or Ctrl-C interrupts a turn · Ctrl-O expands the last subagent · Ctrl-C twice or Ctrl-D quits";
 
-pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
-    let (name, arg) = line.split_once(' ').unwrap_or((line, ""));
-    let arg = arg.trim();
+/// The commands that only read the view's state: they answer at once,
+/// also while a turn runs (the others wait for it to end). `/agents merge`
+/// and `discard` change the repository, so they wait too.
+pub fn read_only(line: &str) -> bool {
+    let (name, arg) = split(line);
+    match name {
+        "/help" | "/status" | "/diff" | "/skills" | "/mcp" => true,
+        "/agents" => matches!(arg.split_whitespace().next(), None | Some("list" | "show")),
+        _ => false,
+    }
+}
+
+/// Answers a [`read_only`] command: the line typed, then its output.
+pub fn answer(line: &str, app: &mut App) {
+    // During a turn the answer streaming in is left unfinished: its
+    // markdown (a code block, a list) goes on after these lines.
+    let streaming = std::mem::take(&mut app.stream);
+    answer_now(line, app);
+    app.stream = streaming;
+}
+
+fn answer_now(line: &str, app: &mut App) {
+    echo(line, app);
+    let (name, arg) = split(line);
     let pal = app.pal;
     match name {
         "/help" => {
             // Wrapped: the keys are wider than most terminals.
             let mut lines = super::cells::note(KEYS, pal.dim(), app.width);
+            // A description wider than the window goes on under itself.
             for (c, d) in COMMANDS {
-                lines.push(Line::from(format!("  {c:<12} {d}")));
+                lines.extend(wrap(
+                    &[Span::raw(d.to_string())],
+                    usize::from(app.width),
+                    &[Span::raw(format!("  {c:<12} "))],
+                    &[Span::raw(" ".repeat(15))],
+                ));
             }
             if let Some(skills) = SKILLS.get().filter(|s| !s.is_empty()) {
-                lines.push(Line::from(format!(
-                    "  /SKILL TEXT   use a skill with TEXT as the message ({} skills; / lists them)",
-                    skills.len()
-                )));
+                lines.extend(wrap(
+                    &[Span::raw(format!(
+                        "use a skill with TEXT as the message ({} skills; / lists them)",
+                        skills.len()
+                    ))],
+                    usize::from(app.width),
+                    &[Span::raw("  /SKILL TEXT  ")],
+                    &[Span::raw(" ".repeat(15))],
+                ));
             }
             app.push_lines(lines);
         }
+        "/agents" => {
+            let cwd = app.cwd.clone();
+            app.agents_command(arg, &cwd);
+        }
+        "/status" => status(app),
+        "/diff" => {
+            let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
+            if files.is_empty() {
+                app.note("no patches were applied in this session", pal.dim());
+            } else {
+                app.push_lines(diff::files(&Value::Array(files), &pal));
+            }
+        }
+        "/skills" => skills(app),
+        "/mcp" => {
+            let state = app
+                .status
+                .mcp
+                .clone()
+                .unwrap_or_else(|| "no problems reported".into());
+            app.note(
+                &format!("MCP servers: {state}; `quire mcp list` shows each server and its tools"),
+                pal.accent(),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn split(line: &str) -> (&str, &str) {
+    let (name, arg) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
+    (name, arg.trim())
+}
+
+/// `› /command` in the scrollback, as a sent message is shown.
+fn echo(line: &str, app: &mut App) {
+    let lines = super::cells::user(line.trim(), app.width, &app.pal);
+    app.push_lines(lines);
+}
+
+/// Whether `name` runs here (not sent as a message, not `/review`, which
+/// shows itself as a task, nor leaving).
+fn echoed(name: &str) -> bool {
+    if matches!(name, "/review" | "/quit" | "/exit") {
+        return false;
+    }
+    if COMMANDS.iter().any(|(c, _)| *c == name) {
+        return true;
+    }
+    let bare = name.trim_start_matches('/');
+    !crate::cli::slash::known(bare)
+        && !SKILLS
+            .get()
+            .is_some_and(|s| s.iter().any(|(n, _)| n == bare))
+}
+
+pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
+    if read_only(line) {
+        answer(line, app);
+        return Flow::Continue;
+    }
+    let (name, arg) = split(line);
+    if echoed(name) {
+        echo(line, app);
+    }
+    let pal = app.pal;
+    match name {
         "/quit" | "/exit" => return Flow::Quit,
+        // merge and discard (list and show are read-only, above).
         "/agents" => app.agents_command(arg, session.cwd()),
         "/new" => match session.restart() {
             Ok(()) => {
@@ -82,46 +184,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             pal.dim(),
         ),
         "/compact" => return Flow::Compact,
-        "/status" => status(app, session),
-        "/diff" => {
-            let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
-            if files.is_empty() {
-                app.note("no patches were applied in this session", pal.dim());
-            } else {
-                app.push_lines(diff::files(&Value::Array(files), &pal));
-            }
-        }
         "/undo" => undo(app, session),
-        "/skills" => {
-            let mut lines = Vec::new();
-            for (n, d) in SKILLS.get().into_iter().flatten() {
-                let mark = if app.status.skills.contains(n) {
-                    "●"
-                } else {
-                    " "
-                };
-                lines.push(Line::from(format!(
-                    "  {mark} {n} — {}",
-                    crate::cli::summary::clip(d, 80)
-                )));
-            }
-            if lines.is_empty() {
-                app.note("no skills found (see quire skills list)", pal.dim());
-            } else {
-                app.push_lines(lines);
-            }
-        }
-        "/mcp" => {
-            let state = app
-                .status
-                .mcp
-                .clone()
-                .unwrap_or_else(|| "no problems reported".into());
-            app.note(
-                &format!("MCP servers: {state}; `quire mcp list` shows each server and its tools"),
-                pal.accent(),
-            );
-        }
         "/approvals" => {
             let policy = match arg {
                 "never" => Some(ApprovalPolicy::Never),
@@ -170,11 +233,30 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
     Flow::Continue
 }
 
-fn status(app: &mut App, session: &Session) {
+/// One line per skill, cut at the window's edge with `…`.
+fn skills(app: &mut App) {
+    let width = usize::from(app.width).max(20);
+    let mut lines = Vec::new();
+    for (n, d) in SKILLS.get().into_iter().flatten() {
+        let mark = if app.status.skills.contains(n) {
+            "●"
+        } else {
+            " "
+        };
+        lines.push(Line::from(clip(&format!("  {mark} {n} — {d}"), width)));
+    }
+    if lines.is_empty() {
+        app.note("no skills found (see quire skills list)", app.pal.dim());
+    } else {
+        app.push_lines(lines);
+    }
+}
+
+fn status(app: &mut App) {
     let s = &app.status;
     let mut lines = vec![
-        format!("session  {}", session.id()),
-        format!("file     {}", session.file().display()),
+        format!("session  {}", app.session_id),
+        format!("file     {}", app.session_file.display()),
         format!("model    {} · {}", s.model, s.provider),
         format!(
             "context  {}% of {} tokens",

@@ -55,8 +55,11 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
             if let Some((text, _)) = app.menu.get(app.menu_sel).cloned() {
                 app.menu.clear();
                 let is_command_only = c.text().starts_with('/') && !c.text().contains(' ');
+                // A completion that is exactly what is typed (a whole
+                // `@file`) has nothing to accept: this Enter sends.
+                let typed = c.current_word() == text;
                 c.replace_word(&text);
-                if !is_command_only {
+                if !is_command_only && !typed {
                     return Action::None;
                 }
             }
@@ -164,4 +167,43 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
         _ => {}
     }
     Action::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::style::Palette;
+
+    fn enter() -> KeyEvent {
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)
+    }
+
+    fn typed_with_menu(text: &str, candidate: &str) -> App {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        app.composer.insert_str(text);
+        app.menu = vec![(candidate.to_string(), String::new())];
+        app
+    }
+
+    #[test]
+    fn enter_on_a_fully_typed_mention_sends_at_once() {
+        let mut app = typed_with_menu("look at @src/main.rs", "@src/main.rs");
+        assert_eq!(
+            key(&mut app, enter(), false),
+            Action::Submit("look at @src/main.rs".into())
+        );
+        assert!(app.menu.is_empty() && app.composer.is_empty());
+    }
+
+    #[test]
+    fn enter_on_a_longer_candidate_accepts_it_without_sending() {
+        let mut app = typed_with_menu("look at @src/ma", "@src/main.rs");
+        assert_eq!(key(&mut app, enter(), false), Action::None);
+        assert_eq!(app.composer.text(), "look at @src/main.rs");
+        assert!(app.menu.is_empty());
+        assert_eq!(
+            key(&mut app, enter(), false),
+            Action::Submit("look at @src/main.rs".into())
+        );
+    }
 }

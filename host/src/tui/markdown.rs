@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::highlight;
 use super::style::Palette;
+use super::table::{self, Table};
 use super::wrap::wrap;
 
 /// Renders `md` for a terminal `width` columns wide.
@@ -35,12 +36,6 @@ pub fn render(md: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         r.out.pop();
     }
     r.out
-}
-
-struct Table {
-    rows: Vec<Vec<String>>,
-    cell: String,
-    header_rows: usize,
 }
 
 struct Renderer {
@@ -225,13 +220,14 @@ impl Renderer {
                 self.links.push(dest_url.to_string());
                 self.push_style(self.pal.link());
             }
-            Tag::Table(_) => {
+            Tag::Table(aligns) => {
                 self.flush();
                 self.blank();
                 self.table = Some(Table {
                     rows: Vec::new(),
                     cell: String::new(),
                     header_rows: 0,
+                    aligns,
                 });
             }
             Tag::TableHead | Tag::TableRow => {
@@ -311,68 +307,11 @@ impl Renderer {
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
-                    let lines = table_lines(&t, self.width, &self.pal);
+                    let lines = table::lines(&t, self.width, &self.pal);
                     self.out.extend(lines);
                 }
             }
             _ => {}
         }
     }
-}
-
-/// A table with aligned columns; rows too wide for the terminal are
-/// wrapped as `a │ b │ c`.
-fn table_lines(t: &Table, width: usize, pal: &Palette) -> Vec<Line<'static>> {
-    let cols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; cols];
-    for row in &t.rows {
-        for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(c.width());
-        }
-    }
-    let total: usize = widths.iter().sum::<usize>() + 3 * cols.saturating_sub(1);
-    let sep = Span::styled(" │ ", pal.dim());
-    let mut out = Vec::new();
-    for (r, row) in t.rows.iter().enumerate() {
-        let style = if r < t.header_rows {
-            pal.bold()
-        } else {
-            Style::new()
-        };
-        if total <= width {
-            let mut spans = Vec::new();
-            for (i, w) in widths.iter().enumerate() {
-                if i > 0 {
-                    spans.push(sep.clone());
-                }
-                let c = row.get(i).map(String::as_str).unwrap_or("");
-                let pad = w.saturating_sub(c.width());
-                let text = if i + 1 == cols {
-                    c.to_string()
-                } else {
-                    format!("{c}{}", " ".repeat(pad))
-                };
-                spans.push(Span::styled(text, style));
-            }
-            out.push(Line::from(spans));
-        } else {
-            let mut spans = Vec::new();
-            for (i, c) in row.iter().enumerate() {
-                if i > 0 {
-                    spans.push(sep.clone());
-                }
-                spans.push(Span::styled(c.clone(), style));
-            }
-            out.extend(wrap(&spans, width, &[], &[Span::raw("  ")]));
-        }
-        if r + 1 == t.header_rows {
-            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-            let rule = rule.join("─┼─");
-            out.push(Line::styled(
-                rule.chars().take(width).collect::<String>(),
-                pal.dim(),
-            ));
-        }
-    }
-    out
 }

@@ -23,6 +23,7 @@ mod soft_wrap;
 mod status;
 mod stream;
 mod style;
+mod table;
 mod term;
 mod wrap;
 

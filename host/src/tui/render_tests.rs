@@ -328,3 +328,60 @@ fn running_children_have_live_lines_and_end_as_one_collapsed_line() {
         app.commit.clone()
     });
 }
+
+#[test]
+fn a_child_without_a_definition_is_named_by_its_task_not_agent_agent() {
+    use quire::agent::Event;
+    let mut app = super::app::App::new(Palette::new(false), 100, Vec::new());
+    let id = "0190aaaa-bbbb-7ccc-8ddd-00000000beef";
+    for ev in child_events(id, "agent", 1) {
+        app.event(&ev);
+    }
+    app.event(&Event::AgentCompleted {
+        agent_id: id.into(),
+        parent_id: "parent".into(),
+        agent_name: "agent".into(),
+        status: "done".into(),
+        usage: Usage::default(),
+        duration_ms: 1500,
+        branch: None,
+    });
+    let text: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+    let line = text.join("\n");
+    assert!(
+        line.starts_with("▸ agent \"run the test suite and report the…\" done · 1.5s"),
+        "{line}"
+    );
+    assert!(!line.contains("agent agent"), "{line}");
+}
+
+#[test]
+fn a_command_answered_mid_answer_leaves_the_streamed_code_block_whole() {
+    use quire::agent::Event;
+    let mut app = super::app::App::new(Palette::new(false), 80, Vec::new());
+    let delta = |d: &str| Event::TextDelta { delta: d.into() };
+    app.event(&delta("Here:\n\n```rust\nfn a() {}\n"));
+    super::commands::answer("/diff", &mut app);
+    app.event(&delta("fn b() {}\n```\n\nDone.\n"));
+    app.event(&Event::MessageCompleted {
+        text: String::new(),
+    });
+    let text: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+    let text = text.join("\n");
+    assert!(text.contains("› /diff"), "{text}");
+    assert!(
+        text.contains("no patches were applied in this session"),
+        "{text}"
+    );
+    // The code after the command is still code, the text after the
+    // fence still text: styled as their kind before the command.
+    let styles = |needle: &str| -> Vec<Style> {
+        app.commit
+            .iter()
+            .find(|l| l.to_string().contains(needle))
+            .map(|l| l.spans.iter().map(|s| s.style).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(styles("fn b() {}"), styles("fn a() {}"), "{text}");
+    assert_eq!(styles("Done."), styles("Here:"), "{text}");
+}

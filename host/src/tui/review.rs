@@ -7,6 +7,7 @@ use quire::review::{self, Report, Severity};
 use ratatui::text::{Line, Span};
 use tokio_util::sync::CancellationToken;
 
+use super::cells;
 use super::style::Palette;
 use crate::cli::setup::Setup;
 
@@ -16,16 +17,18 @@ pub async fn run(
     arg: &str,
     events: EventSink,
     pal: &Palette,
+    width: u16,
     cancel: &CancellationToken,
 ) -> Vec<Line<'static>> {
+    // Errors and warnings wrap at the window's edge (never cut).
+    let notes = |text: &str, style| -> Vec<Line<'static>> {
+        text.lines()
+            .flat_map(|l| cells::note(l, style, width))
+            .collect()
+    };
     let args = match crate::cli::review::parse_slash(arg) {
         Ok(a) => a,
-        Err(e) => {
-            return e
-                .lines()
-                .map(|l| Line::styled(l.to_string(), pal.bad()))
-                .collect();
-        }
+        Err(e) => return notes(&e, pal.bad()),
     };
     let request = crate::cli::review::slash_request(&args, events);
     match review::review(&setup.config, &setup.home, &setup.cwd, request, cancel).await {
@@ -36,12 +39,12 @@ pub async fn run(
             let mut lines: Vec<Line<'static>> = outcome
                 .warnings
                 .iter()
-                .map(|w| Line::styled(format!("warning: {w}"), pal.warn()))
+                .flat_map(|w| notes(&format!("warning: {w}"), pal.warn()))
                 .collect();
             lines.extend(findings(&outcome.report, pal));
             lines
         }
-        Err(e) => vec![Line::styled(format!("error: {e}"), pal.bad())],
+        Err(e) => notes(&format!("error: {e}"), pal.bad()),
     }
 }
 

@@ -34,6 +34,8 @@ struct Io {
     events: UnboundedReceiver<Event>,
     approvals: UnboundedReceiver<Ask>,
     signals: Signals,
+    /// Where sent messages and commands are remembered (↑ in a later run).
+    history: std::path::PathBuf,
 }
 
 /// `resume`: `None` for a new session, `Some(None)` to pick one,
@@ -91,6 +93,7 @@ pub async fn run(
         events,
         approvals,
         signals: Signals::install(),
+        history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
         if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &here, &pal).await {
@@ -140,6 +143,9 @@ pub async fn run(
     let mut pending = first;
     loop {
         // A message typed while the last turn ran goes next.
+        app.session_id = session.id().to_string();
+        app.session_file = session.file().to_path_buf();
+        app.cwd = session.cwd().to_path_buf();
         let text = match pending.take().or_else(|| app.queued.pop_front()) {
             Some(t) => t,
             None => match idle(&mut io, &mut app).await {
@@ -175,8 +181,14 @@ pub async fn run(
                 Flow::Review(arg) => {
                     let cancel = CancellationToken::new();
                     app.begin_task(&text);
-                    let run =
-                        super::review::run(&setup, &arg, review_events.clone(), &pal, &cancel);
+                    let run = super::review::run(
+                        &setup,
+                        &arg,
+                        review_events.clone(),
+                        &pal,
+                        app.width,
+                        &cancel,
+                    );
                     let lines = drive(&mut io, &mut app, &cancel, run).await;
                     app.end_task();
                     app.push_lines(lines);
@@ -349,6 +361,11 @@ async fn drive<T>(
                 if let Some(Ok(ev)) = ev {
                     match terminal_event(app, ev, true) {
                         Action::Interrupt => interrupt(app, cancel),
+                        // What only reads the view answers now.
+                        Action::Submit(t) if commands::read_only(&t) => {
+                            history::append(&io.history, &t);
+                            commands::answer(&t, app)
+                        }
                         Action::Submit(t) => app.queued.push_back(t),
                         Action::Quit | Action::None => {}
                     }

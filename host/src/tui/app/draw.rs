@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::App;
-use crate::cli::summary::clip;
 use crate::tui::soft_wrap::{first_shown, soft_wrap};
 use crate::tui::status;
 use crate::tui::wrap::wrap;
@@ -24,6 +23,9 @@ impl App {
         let area = f.area();
         let mut rows: Vec<Line<'static>> = Vec::new();
         if let Some(p) = &self.approval {
+            // The command or diff is in the scrollback right above, in
+            // full (approve::show_request): the prompt points at it
+            // rather than showing it a second time, cut to one line.
             rows.push(Line::styled(
                 format!(
                     "{} wants to {}",
@@ -32,16 +34,6 @@ impl App {
                 ),
                 self.pal.warn(),
             ));
-            rows.push(Line::from(Span::styled(
-                format!(
-                    "  {}",
-                    clip(
-                        &p.request.summary.replace('\n', " ⏎ "),
-                        usize::from(area.width).saturating_sub(4)
-                    )
-                ),
-                self.pal.bold(),
-            )));
             match &p.reason {
                 Some(r) => rows.push(Line::from(format!("why not? {r}▏ (Enter sends)"))),
                 // Wrapped at the choices' gaps: in a narrow window the last
@@ -184,14 +176,56 @@ fn wrap_choices(choices: &str, width: usize) -> Vec<String> {
 fn approval_verb(tool: &str) -> &'static str {
     match tool {
         "apply_patch" => "change files (diff above):",
-        "shell" => "run:",
-        _ => "act:",
+        "shell" => "run the command above:",
+        _ => "act (see above):",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::wrap_choices;
+    use crate::tui::app::App;
+    use crate::tui::approve::{Pending, show_request};
+    use crate::tui::style::Palette;
+
+    #[test]
+    fn an_approval_shows_the_command_once_in_full_above_its_prompt() {
+        let mut app = App::new(Palette::new(false), 60, Vec::new());
+        let command = "cargo test --workspace -- --include-ignored a_rather_long_filter_name";
+        let request = quire::tools::ApprovalRequest {
+            tool: "shell".into(),
+            summary: command.into(),
+            reason: None,
+            always_key: Some("cargo test".into()),
+            detail: None,
+        };
+        show_request(&mut app, &request);
+        let (reply, _answer) = tokio::sync::oneshot::channel();
+        app.approval = Some(Pending::new((request, reply)));
+        let scrollback: String = app.commit.iter().map(|l| format!("{l}\n")).collect();
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 10))
+            .expect("test terminal");
+        term.draw(|f| app.draw(f)).expect("draw");
+        let buf = term.backend().buffer();
+        let live: String = (0..buf.area.height)
+            .map(|y| {
+                let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+                format!("{}\n", row.trim_end())
+            })
+            .collect();
+        // The whole command, wrapped, in the scrollback…
+        assert!(
+            scrollback.contains("a_rather_long_filter_name"),
+            "{scrollback}"
+        );
+        // …and the prompt points at it without repeating it.
+        assert!(
+            live.contains("shell wants to run the command above:"),
+            "{live}"
+        );
+        assert!(!live.contains("cargo test --workspace"), "{live}");
+        assert!(live.contains("[y] yes"), "{live}");
+    }
 
     #[test]
     fn approval_choices_wrap_at_their_gaps_in_a_narrow_window() {

@@ -61,14 +61,15 @@ fn the_line_repl_shows_children_with_status_and_agents_discards_a_branch() {
     let r = support::quire::finish(child);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let err = &r.stderr;
-    assert!(err.contains("▸ agent agent: CHILD-L write a file"), "{err}");
+    assert!(err.contains("▸ agent: CHILD-L write a file"), "{err}");
+    assert!(!err.contains("agent agent"), "said once: {err}");
     assert!(
         err.contains("  │ agent: shell: echo x > child.txt"),
         "{err}"
     );
     let end = err
         .lines()
-        .find(|l| l.starts_with("◂ agent agent done · "))
+        .find(|l| l.starts_with("◂ agent \"CHILD-L write a file\" done · "))
         .unwrap_or_else(|| panic!("no end line:\n{err}"));
     assert!(
         end.contains(" tokens · 1 tool · branch quire/agent-agent-"),

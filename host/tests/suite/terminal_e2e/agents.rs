@@ -62,10 +62,12 @@ fn a_child_ends_as_one_line_expands_on_ctrl_o_and_merges_with_agents() {
     pty.wait_text("/help for keys");
     say(&mut pty, &format!("{PARENT} delegate the file"));
     let screen = pty.wait_text("the parent is done");
-    // One collapsed line: name, status, duration, tokens, tool count.
+    // One collapsed line: name (a child without a definition: its task,
+    // never "agent agent"), status, duration, tokens, tool count.
+    assert!(!screen.contains("agent agent"), "{screen}");
     let line = screen
         .lines()
-        .find(|l| l.contains("▸ agent agent done"))
+        .find(|l| l.contains("▸ agent \"CHILD-W write a file\" done"))
         .unwrap_or_else(|| panic!("no collapsed child line:\n{screen}"));
     assert!(
         line.contains("tokens · 1 tool · branch quire/agent-agent-"),
@@ -129,21 +131,22 @@ fn two_children_asking_at_once_are_each_asked() {
     let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 140);
     pty.wait_text("/help for keys");
     say(&mut pty, &format!("{PARENT} make two files"));
-    // The file the prompt on screen asks about (the line under "shell
-    // wants to run").
+    // The file the prompt on screen asks about (the last command shown
+    // above "shell wants to run the command above").
     let asked = |screen: &str| -> Option<&'static str> {
         let lines: Vec<&str> = screen.lines().collect();
         let at = lines
             .iter()
             .position(|l| l.contains("shell wants to run"))?;
-        let next = lines.get(at + 1)?;
-        ["a.txt", "b.txt"].into_iter().find(|f| next.contains(f))
+        let shown = lines[..at].iter().rev().find(|l| l.contains("touch "))?;
+        ["a.txt", "b.txt"].into_iter().find(|f| shown.contains(f))
     };
     let mut answered = Vec::new();
     for _ in 0..2 {
         let screen = pty.wait_for("a prompt not answered yet", |s| {
             s.contains("[y] yes") && asked(s).is_some_and(|f| !answered.contains(&f))
         });
+        assert!(screen.contains("$ [agent] touch "), "{screen}");
         answered.extend(asked(&screen));
         pty.send("y");
     }

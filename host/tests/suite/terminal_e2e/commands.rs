@@ -213,7 +213,13 @@ fn mcp_reports_the_servers_state() {
     let env = TestEnv::new("responses");
     let mut pty = start(&env, &[]);
     say(&mut pty, "/mcp");
-    pty.wait_text("MCP servers: no problems reported");
+    let screen = pty.wait_text("MCP servers: no problems reported");
+    // The command named above its output, as a sent message is.
+    let echo = screen.find("› /mcp");
+    assert!(
+        echo.is_some() && echo < screen.find("MCP servers:"),
+        "{screen}"
+    );
     quit(pty);
 }
 

@@ -67,3 +67,26 @@ fn an_interrupt_brings_the_queued_messages_back_unsent() {
     pty.send("\x03\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn read_only_commands_answer_during_a_turn_and_the_others_wait() {
+    let (env, mut pty) = held_turn();
+    env.server.push(Reply::text("unused"));
+    pty.send("/diff\r");
+    pty.wait_text("no patches were applied in this session");
+    pty.send("/status\r");
+    let screen = pty.wait_text("policy   sandbox");
+    assert!(screen.contains("› /status"), "{screen}");
+    assert!(!screen.contains("queued:"), "{screen}");
+    // Remembered like any command (↑ in a later session).
+    let history = std::fs::read_to_string(env.home.path().join("history.jsonl")).unwrap();
+    assert!(history.contains("\"/status\""), "{history}");
+    // /model changes the conversation: it waits for the turn to end.
+    pty.send("/model other-model\r");
+    pty.wait_text("queued: /model other-model");
+    std::fs::write(env.repo_path().join("go"), "").unwrap();
+    pty.wait_text("model: other-model");
+    assert_eq!(env.server.requests().len(), 2, "no command was sent");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -62,11 +62,34 @@ fn long_input_wraps_in_the_composer() {
 #[test]
 fn help_wraps_its_key_line() {
     let env = TestEnv::new("chat");
-    let mut pty = start(&env, &[], 60);
+    // Tall enough for all of the help.
+    let mut pty = Pty::spawn(env.command(&[]), 40, 60);
+    pty.wait_text("/help for keys");
     pty.send("/help\r");
     let screen = pty.wait_text("/quit");
     assert!(screen.contains("Ctrl-D quits"), "{screen}");
     assert!(screen.contains("interrupts a turn"), "{screen}");
+    // A description wider than the window goes on under itself.
+    assert!(screen.contains("--range A..B] [TEXT]"), "{screen}");
+    assert!(screen.contains("skills; / lists them)"), "{screen}");
+    quit(pty);
+}
+
+#[test]
+fn lists_cut_at_the_window_edge_end_with_an_ellipsis() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".agents/skills/pdf-forms/SKILL.md",
+        "---\nname: pdf-forms\ndescription: Fill in PDF forms with pdftk, checking each field against the schema.\n---\n\nRun pdftk.\n",
+    );
+    let mut pty = start(&env, &[], 40);
+    pty.send("/skills\r");
+    let screen = pty.wait_text("pdf-forms — ");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("pdf-forms — "))
+        .unwrap_or_default();
+    assert!(line.trim_end().ends_with('…'), "{screen}");
     quit(pty);
 }
 
@@ -141,5 +164,22 @@ fn escape_sequences_in_answers_and_output_never_reach_the_terminal() {
     for bad in ["\x1b]52", "\x1b[2J", "\x07"] {
         assert!(!raw.contains(bad), "{bad:?} reached the terminal");
     }
+    quit(pty);
+}
+
+#[test]
+fn a_review_error_wraps_at_the_window_edge() {
+    let env = TestEnv::new("chat");
+    let mut pty = start(&env, &[], 40);
+    pty.send("/review --base no-such-branch-anywhere\r");
+    // Every word of the message is on the screen, the lines joined.
+    let joined = |s: &str| s.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    let screen = pty.wait_for("the whole error", |s| {
+        joined(s).contains("(check that the revision exists: git fetch, git log)")
+    });
+    assert!(
+        joined(&screen).contains("error: git cannot diff changes since no-such-branch-anywhere"),
+        "{screen}"
+    );
     quit(pty);
 }
