@@ -181,8 +181,6 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
     }
 }
 
-/// An error with its causes, each once: reqwest's own text ("error
-/// decoding response body") rarely says what happened.
 /// The innermost error of `e`'s chain, as text.
 fn root_cause(e: &dyn std::error::Error) -> String {
     let mut last: &dyn std::error::Error = e;
@@ -192,6 +190,8 @@ fn root_cause(e: &dyn std::error::Error) -> String {
     last.to_string()
 }
 
+/// An error with its causes, each once: reqwest's own text ("error
+/// decoding response body") rarely says what happened.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
     let mut source = e.source();

@@ -199,6 +199,17 @@ impl Decoder {
     }
 }
 
+/// A Responses-API provider pointed at a server that streams Chat
+/// Completions chunks (most local servers): the usual first-hour mistake.
+fn chat_stream() -> ModelError {
+    ModelError::Decode(
+        "the server answered with Chat Completions chunks, not Responses API events: \
+         for a local or OpenAI-compatible server use a provider with wire_api = \"chat\" \
+         (README: A local server)"
+            .into(),
+    )
+}
+
 fn usage(response: &Value) -> Option<Usage> {
     let u = response.get("usage").filter(|u| u.is_object())?;
     Some(Usage {
@@ -211,7 +222,15 @@ fn usage(response: &Value) -> Option<Usage> {
 
 impl WireDecoder for Decoder {
     fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError> {
+        if event.data.trim() == "[DONE]" {
+            // Chat Completions' end marker: the server speaks the other
+            // wire API (its chunks were named below; this is the end).
+            return Err(chat_stream());
+        }
         let data = wire::parse_data(&event)?;
+        if str_at(&data, "/object") == Some("chat.completion.chunk") {
+            return Err(chat_stream());
+        }
         let kind = str_at(&data, "/type")
             .or(event.event.as_deref())
             .unwrap_or_default();

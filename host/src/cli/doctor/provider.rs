@@ -44,7 +44,7 @@ pub async fn check(config: &Config) -> Vec<Check> {
         _ => format!("{}/models", provider.base_url),
     };
     match list_models(&provider, &url).await {
-        Err(why) => out.push(Check::fail(
+        Err(Failure::Unreachable(why)) => out.push(Check::fail(
             AREA,
             format!("{}: cannot reach {url}: {why}", provider.name),
             format!(
@@ -52,30 +52,74 @@ pub async fn check(config: &Config) -> Vec<Check> {
                 base_url_places(&provider.name)
             ),
         )),
-        Ok((401 | 403, _)) => out.push(Check::fail(
+        Err(Failure::Silent) => out.push(Check::fail(
             AREA,
             format!(
-                "{}: the key in {} was rejected ({url} answered 401/403)",
+                "{}: {url} accepted the connection but did not answer within {} s",
                 provider.name,
-                provider.api_key_env.as_deref().unwrap_or("(none)")
+                ANSWER_SECS
             ),
-            "check the key, or point api_key_env at the right variable",
+            "the server is busy or stuck (a local server may still be loading a model): wait and run `quire doctor` again, or restart it",
         )),
-        Ok((status, models)) if (200..300).contains(&status) => {
-            out.push(Check::ok(
+        Ok(answer) if matches!(answer.status, 401 | 403) => {
+            let (what, fix) = match provider.api_key_env.as_deref() {
+                Some(var) => (
+                    format!("the key in {var} was rejected"),
+                    "check the key, or point api_key_env at the right variable".to_string(),
+                ),
+                None => (
+                    "the server wants an API key and none is configured".to_string(),
+                    format!(
+                        "set providers.{}.api_key_env in config.toml to the variable holding the key",
+                        provider.name
+                    ),
+                ),
+            };
+            out.push(Check::fail(
                 AREA,
-                format!("{}: {url} answered and accepted the key", provider.name),
+                format!("{}: {what} ({url} answered {})", provider.name, answer.status),
+                fix,
             ));
-            out.push(model_check(&model, &url, models));
         }
-        Ok((status, _)) => {
+        Ok(answer) if (200..300).contains(&answer.status) => match answer.body {
+            Body::WebPage(kind) => out.push(Check::fail(
+                AREA,
+                format!(
+                    "{}: {url} answered with a web page ({kind}), not the API",
+                    provider.name
+                ),
+                format!(
+                    "point base_url at the API (usually ending in /v1): {}",
+                    base_url_places(&provider.name)
+                ),
+            )),
+            Body::NotJson(start) => out.push(Check::fail(
+                AREA,
+                format!(
+                    "{}: {url} answered with something that is not JSON, starting {start:?}",
+                    provider.name
+                ),
+                format!(
+                    "point base_url at the API (usually ending in /v1): {}",
+                    base_url_places(&provider.name)
+                ),
+            )),
+            Body::Json(models) => {
+                out.push(Check::ok(
+                    AREA,
+                    format!("{}: {url} answered and accepted the key", provider.name),
+                ));
+                out.push(model_check(&model, &url, models));
+            }
+        },
+        Ok(answer) => {
             out.push(Check::warn(
                 AREA,
                 format!(
-                    "{}: {url} answered HTTP {status}; the key and model could not be checked",
-                    provider.name
+                    "{}: {url} answered HTTP {}; the key and model could not be checked",
+                    provider.name, answer.status
                 ),
-                "a server without a model list is fine if sessions work",
+                "some servers list no models: try a session with `quire exec \"hi\"`; if it fails too, check base_url",
             ));
         }
     }
@@ -123,16 +167,39 @@ fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {
     )
 }
 
-/// The status and, for a 2xx answer, the listed model ids.
-async fn list_models(
-    provider: &ProviderConfig,
-    url: &str,
-) -> Result<(u16, Option<Vec<String>>), String> {
+/// How long the server has to answer `GET …/models`.
+const ANSWER_SECS: u64 = 20;
+
+/// Why `GET …/models` got no answer.
+enum Failure {
+    /// No connection: the cause, as the system gives it.
+    Unreachable(String),
+    /// Connected, then nothing within [`ANSWER_SECS`].
+    Silent,
+}
+
+/// What a 2xx answer held.
+enum Body {
+    /// The listed model ids (`None`: JSON without a model list).
+    Json(Option<Vec<String>>),
+    /// An HTML page (its content type): base_url points at a web UI.
+    WebPage(String),
+    /// Neither: its first characters.
+    NotJson(String),
+}
+
+struct Answer {
+    status: u16,
+    body: Body,
+}
+
+/// The answer to `GET url` with the provider's key and headers.
+async fn list_models(provider: &ProviderConfig, url: &str) -> Result<Answer, Failure> {
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(provider.connect_timeout_secs))
-        .timeout(Duration::from_secs(20))
+        .timeout(Duration::from_secs(ANSWER_SECS))
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Failure::Unreachable(e.to_string()))?;
     let mut req = client.get(url);
     if let Some(key) = &provider.api_key {
         req = match provider.wire_api {
@@ -145,11 +212,43 @@ async fn list_models(
     for (k, v) in &provider.headers {
         req = req.header(k, v);
     }
-    let response = req.send().await.map_err(|e| quire::errors::plain(&e))?;
+    let response = req.send().await.map_err(|e| failure(&e))?;
     let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if !(200..300).contains(&status) {
-        return Ok((status, None));
+        return Ok(Answer {
+            status,
+            body: Body::Json(None),
+        });
     }
-    let text = response.text().await.unwrap_or_default();
-    Ok((status, quire::config::probe::model_ids(&text)))
+    let text = response.text().await.map_err(|e| failure(&e))?;
+    let body = if kind.starts_with("text/html") || text.trim_start().starts_with('<') {
+        Body::WebPage(if kind.is_empty() { "HTML".into() } else { kind })
+    } else if serde_json::from_str::<serde_json::Value>(&text).is_err() {
+        let start: String = quire::printable::clean(text.trim())
+            .chars()
+            .take(60)
+            .collect();
+        Body::NotJson(start)
+    } else {
+        Body::Json(quire::config::probe::model_ids(&text))
+    };
+    Ok(Answer { status, body })
+}
+
+/// A failed request: no connection (its root cause), or no answer.
+fn failure(e: &reqwest::Error) -> Failure {
+    if e.is_timeout() && !e.is_connect() {
+        return Failure::Silent;
+    }
+    let mut last: &dyn std::error::Error = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    Failure::Unreachable(last.to_string())
 }

@@ -257,3 +257,23 @@ async fn invalid_json_is_a_decode_error() {
         vec![Err("Decode".into())]
     );
 }
+
+#[tokio::test]
+async fn a_chat_completions_stream_is_named_as_the_other_wire_api() {
+    let chunk = r#"{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi"}}]}"#;
+    for body in [
+        format!("data: {chunk}\n\ndata: [DONE]\n\n"),
+        "data: [DONE]\n\n".to_string(),
+    ] {
+        let mut stream = decode(vec![Ok(Bytes::from(body))]);
+        let mut message = None;
+        while let Some(event) = futures::StreamExt::next(&mut stream).await {
+            if let Err(e) = event {
+                message = Some(e.to_string());
+            }
+        }
+        let message = message.unwrap_or_default();
+        assert!(message.contains("Chat Completions"), "{message}");
+        assert!(message.contains("wire_api = \"chat\""), "{message}");
+    }
+}

@@ -139,3 +139,70 @@ fn an_untrusted_repository_and_a_missing_key_are_reported() {
         "{checks:#?}"
     );
 }
+
+/// A server on 127.0.0.1 answering every request with `response` (a whole
+/// HTTP response), for as long as the test runs.
+fn answering(response: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    port
+}
+
+/// `quire doctor` with the test provider's base_url (and key setting)
+/// replaced.
+fn doctor_against(base_url: &str, key: bool) -> Vec<Value> {
+    let env = TestEnv::new("chat");
+    let path = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut text = text.replace(&env.server.base_url_openai(), base_url);
+    if !key {
+        text = text.replace("api_key_env = \"QUIRE_TEST_API_KEY\"\n", "");
+    }
+    std::fs::write(&path, text).unwrap();
+    let run = env.run(&["doctor", "--json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    checks(&run.stdout).1
+}
+
+#[test]
+fn a_base_url_serving_a_web_page_fails_naming_the_setting() {
+    let port = answering(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 44\r\nConnection: close\r\n\r\n<html><body>Welcome to nginx</body></html>\r\n",
+    );
+    let checks = doctor_against(&format!("http://127.0.0.1:{port}"), true);
+    let fail = find(&checks, "provider", "fail");
+    assert_eq!(fail.len(), 1, "{checks:#?}");
+    let message = fail[0]["message"].as_str().unwrap();
+    assert!(message.contains("web page (text/html)"), "{message}");
+    assert!(
+        fail[0]["fix"].as_str().unwrap().contains("/v1"),
+        "{checks:#?}"
+    );
+    assert!(find(&checks, "provider", "ok").is_empty(), "{checks:#?}");
+}
+
+#[test]
+fn a_server_wanting_a_key_when_none_is_configured_says_which_setting() {
+    let port = answering(
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    );
+    let checks = doctor_against(&format!("http://127.0.0.1:{port}/v1"), false);
+    let fail = find(&checks, "provider", "fail");
+    assert_eq!(fail.len(), 1, "{checks:#?}");
+    let message = fail[0]["message"].as_str().unwrap();
+    assert!(message.contains("none is configured"), "{message}");
+    assert!(!message.contains("(none)"), "{message}");
+    assert!(
+        fail[0]["fix"].as_str().unwrap().contains("api_key_env"),
+        "{checks:#?}"
+    );
+}
