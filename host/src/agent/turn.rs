@@ -396,6 +396,8 @@ fn agent_status(e: AgentError) -> TaskStatus {
 /// The message for a model error, with what to do about it.
 pub fn describe(e: &ModelError) -> String {
     match e {
+        // The error already names the variable when one is set.
+        ModelError::Auth { .. } if e.to_string().contains("api_key_env") => format!("{e}."),
         ModelError::Auth { .. } => format!(
             "{e}. Check the API key (the provider's api_key_env variable) and that it has access to this model."
         ),

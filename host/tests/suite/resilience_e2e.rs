@@ -201,6 +201,8 @@ fn auth_errors_are_not_retried() {
         );
         // A key was sent: the message names the variable it came from.
         assert!(msg.contains("QUIRE_TEST_API_KEY"), "{wire}: {msg}");
+        // The advice is given once.
+        assert_eq!(msg.matches("api_key_env").count(), 1, "{wire}: {msg}");
         assert!(run.stderr.is_empty() || !run.stderr.contains("panicked"));
     }
 }
