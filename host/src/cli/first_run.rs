@@ -143,24 +143,7 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         Choice::Anthropic => ("anthropic", None, Vec::new(), "ANTHROPIC_API_KEY"),
         Choice::Local(s) => ("local", Some(s.base_url), s.models, ""),
         Choice::Other => {
-            let url = loop {
-                let u = line(
-                    input,
-                    "its base URL (for example http://127.0.0.1:11434/v1): ",
-                )?;
-                if u.starts_with("http://") || u.starts_with("https://") {
-                    break u.trim_end_matches('/').to_string();
-                }
-                eprintln!("write a URL starting with http:// or https://");
-            };
-            let models = url
-                .strip_prefix("http://127.0.0.1:")
-                .and_then(|rest| rest.split('/').next())
-                .and_then(|p| p.parse().ok())
-                .map(|port| probe::local_servers(&[port]))
-                .and_then(|found| found.into_iter().next())
-                .map(|s| s.models)
-                .unwrap_or_default();
+            let (url, models) = other_server(input)?;
             ("local", Some(url), models, "")
         }
     };
@@ -188,6 +171,52 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         );
     }
     Ok(render(name, base_url.as_deref(), &model, &key))
+}
+
+/// The base URL of "another server", checked when it is on this machine:
+/// a server that answers with its model list is used at the URL it
+/// answers on (with `/v1`); one that does not is kept only if the user
+/// says so. Returns the URL and the models it lists.
+fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)> {
+    loop {
+        let url = loop {
+            let u = line(
+                input,
+                "its base URL (for example http://127.0.0.1:11434/v1): ",
+            )?;
+            if u.starts_with("http://") || u.starts_with("https://") {
+                break u.trim_end_matches('/').to_string();
+            }
+            eprintln!("write a URL starting with http:// or https://");
+        };
+        let Some(port) = local_port(&url) else {
+            eprintln!("(not checked now: `quire doctor` checks it once the setup is written)");
+            return Ok((url, Vec::new()));
+        };
+        if let Some(found) = probe::local_servers(&[port]).into_iter().next() {
+            if found.base_url != url {
+                eprintln!("the server answers at {}: using that", found.base_url);
+            }
+            return Ok((found.base_url, found.models));
+        }
+        eprintln!(
+            "nothing at {url} answered with a model list (GET http://127.0.0.1:{port}/v1/models): is the server running, and is the port right?"
+        );
+        let keep = line(input, "keep this URL anyway? [y/N]: ")?;
+        if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
+            return Ok((url, Vec::new()));
+        }
+    }
+}
+
+/// The port of a URL on this machine (`http://127.0.0.1:PORT…`,
+/// `http://localhost:PORT…`).
+fn local_port(url: &str) -> Option<u16> {
+    let rest = url.strip_prefix("http://")?;
+    let rest = rest
+        .strip_prefix("127.0.0.1:")
+        .or_else(|| rest.strip_prefix("localhost:"))?;
+    rest.split('/').next()?.parse().ok()
 }
 
 fn pick_model(

@@ -87,3 +87,51 @@ fn in_a_terminal_the_setup_finds_the_local_server_and_writes_the_config() {
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].body["model"], "test-model-large");
 }
+
+#[test]
+fn a_typed_server_url_is_checked_and_corrected_to_where_the_api_answers() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello from the typed server"));
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        // No local server is found: the choices are OpenAI, Anthropic and
+        // another server.
+        .env("QUIRE_PROBE_PORTS", closed.to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    // Another server at a port where nothing listens (refused, not kept),
+    // then the test server's address without /v1; model 1; no key.
+    let port = env.server.port();
+    let answers = format!("3\nhttp://127.0.0.1:{closed}/v1\nn\nhttp://localhost:{port}\n1\n\n");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    let screen = run.stdout;
+    assert_eq!(run.code, 0, "{screen}{}", run.stderr);
+    assert!(
+        screen.contains(&format!(
+            "nothing at http://127.0.0.1:{closed}/v1 answered with a model list"
+        )),
+        "{screen}"
+    );
+    let base = env.server.base_url_openai();
+    assert!(
+        screen.contains(&format!("the server answers at {base}")),
+        "{screen}"
+    );
+    assert!(screen.contains("hello from the typed server"), "{screen}");
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("base_url = \"{base}\"")),
+        "{config}"
+    );
+    assert!(config.contains("model = \"test-model\""), "{config}");
+}
