@@ -1,6 +1,7 @@
 //! `quire completions SHELL` and `quire man [--dir DIR]`: generated from
 //! the same clap command as `--help` ([`super::help::command`]).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -26,9 +27,11 @@ pub struct ManArgs {
 
 pub fn completions(args: &CompletionsArgs) -> i32 {
     let mut cmd = super::help::command();
-    let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "quire", &mut out);
-    EXIT_OK
+    // Generated into memory: clap_complete panics when its writer fails
+    // (`quire completions bash | head -1`).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "quire", &mut script);
+    finish(write_stdout(&script), "the completion script")
 }
 
 pub fn man(args: &ManArgs) -> i32 {
@@ -37,12 +40,29 @@ pub fn man(args: &ManArgs) -> i32 {
         Some(dir) => std::fs::create_dir_all(dir)
             .and_then(|()| clap_mangen::generate_to(cmd, dir))
             .map(|()| eprintln!("wrote the man pages to {}", dir.display())),
-        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock()),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .and_then(|()| write_stdout(&page))
+        }
     };
+    finish(result, "the man page")
+}
+
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush())
+}
+
+/// A closed pipe (`| head -1`) is no error: the reader has what it wanted,
+/// as with every other printing command.
+fn finish(result: std::io::Result<()>, what: &str) -> i32 {
     match result {
         Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            eprintln!("error: cannot write the man page: {e}");
+            eprintln!("error: cannot write {what}: {e}");
             EXIT_FAILED
         }
     }

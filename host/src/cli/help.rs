@@ -28,6 +28,7 @@ const EXAMPLES: &[(&str, &str)] = &[
          session to resume in use by another quire)\n  \
          129  SIGHUP (the terminal closed): the task was interrupted\n  \
          130  interrupted (Ctrl-C)\n  \
+         141  stdout's reader went away (`| head -1`): the task was interrupted\n  \
          143  SIGTERM: the task was interrupted",
     ),
     (

@@ -11,9 +11,20 @@
 //! During a session that is not enough: when the terminal closes (SIGHUP)
 //! or the reader of quire's output goes away, the task must still end on
 //! record. What a session shows goes through [`out`] and [`err`], which
-//! drop what cannot be written (EIO, EPIPE) instead of panicking.
+//! drop what cannot be written (EIO, EPIPE) instead of panicking. Stdout
+//! closing (EPIPE: `quire exec --json … | head -1`) is reported to the hook
+//! set with [`on_stdout_closed`]: the task stops, as nobody reads what it
+//! does any more.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+type Hook = Arc<dyn Fn() + Send + Sync>;
+
+/// Called (once) when a write to stdout finds its pipe closed.
+static ON_STDOUT_CLOSED: Mutex<Option<Hook>> = Mutex::new(None);
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// The exit code of a process whose output pipe closed (128 + SIGPIPE).
 pub const EXIT_BROKEN_PIPE: i32 = 141;
@@ -22,8 +33,37 @@ pub const EXIT_BROKEN_PIPE: i32 = 141;
 /// pipe) is ignored: the output has no reader left.
 pub fn out(text: &str) {
     let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes());
-    let _ = o.flush();
+    let written = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    drop(o);
+    if let Err(e) = written
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        stdout_closed();
+    }
+}
+
+/// `f` is called, synchronously in the writer, on the first write to
+/// stdout that fails because its pipe has no reader left (at once if that
+/// already happened). It replaces any earlier hook.
+pub fn on_stdout_closed(f: impl Fn() + Send + Sync + 'static) {
+    let hook: Hook = Arc::new(f);
+    if let Ok(mut h) = ON_STDOUT_CLOSED.lock() {
+        *h = Some(hook.clone());
+    }
+    if STDOUT_CLOSED.load(Ordering::SeqCst) {
+        hook();
+    }
+}
+
+fn stdout_closed() {
+    if STDOUT_CLOSED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    tracing::debug!("stdout has no reader left");
+    let hook = ON_STDOUT_CLOSED.lock().ok().and_then(|h| h.clone());
+    if let Some(hook) = hook {
+        hook();
+    }
 }
 
 /// [`out`] for stderr.

@@ -15,11 +15,14 @@ use super::render::Renderer;
 /// SIGHUP (the terminal closed) interrupt the running task the same way,
 /// and the process then exits with 128 + the signal number
 /// ([`Interrupts::terminated`]); with no task running it exits at once.
+/// Stdout's pipe losing its reader (EPIPE) interrupts the task too, and
+/// the process exits with 141, as if killed by SIGPIPE: a script that
+/// stopped reading (`| head -1`) does not leave it running tools unseen.
 #[derive(Clone, Default)]
 pub struct Interrupts {
     count: Arc<AtomicU32>,
     current: Arc<std::sync::Mutex<Option<CancellationToken>>>,
-    /// SIGTERM or SIGHUP, once one arrived.
+    /// SIGTERM or SIGHUP, once one arrived; SIGPIPE once stdout closed.
     signal: Arc<AtomicI32>,
 }
 
@@ -55,7 +58,21 @@ impl Interrupts {
             }
         });
         me.listen_for_termination();
+        let this = me.clone();
+        super::pipe::on_stdout_closed(move || this.output_closed());
         me
+    }
+
+    /// Stdout has no reader left: the running task (or the next one) is
+    /// interrupted, and the process exits with 141 after it is recorded.
+    fn output_closed(&self) {
+        let _ = self
+            .signal
+            .compare_exchange(0, libc::SIGPIPE, Ordering::SeqCst, Ordering::SeqCst);
+        if let Some(t) = self.token() {
+            tracing::debug!("stdout closed: interrupting the task");
+            t.cancel();
+        }
     }
 
     /// SIGTERM and SIGHUP: interrupt the task (a second one, or none
@@ -77,7 +94,9 @@ impl Interrupts {
                     Some(()) = hup.recv() => libc::SIGHUP,
                     else => break,
                 };
-                let first = this.signal.swap(sig, Ordering::SeqCst) == 0;
+                // After stdout closed, a signal still gets the task recorded.
+                let before = this.signal.swap(sig, Ordering::SeqCst);
+                let first = before == 0 || before == libc::SIGPIPE;
                 match this.token() {
                     Some(t) if first => {
                         tracing::debug!(signal = sig, "interrupting the task");
@@ -97,8 +116,9 @@ impl Interrupts {
         self.current.lock().ok().and_then(|g| g.clone())
     }
 
-    /// The exit code when SIGTERM (143) or SIGHUP (129) arrived: the
-    /// caller stops after the interrupted task and exits with it.
+    /// The exit code when SIGTERM (143) or SIGHUP (129) arrived, or stdout
+    /// closed (141): the caller stops after the interrupted task and exits
+    /// with it.
     pub fn terminated(&self) -> Option<i32> {
         match self.signal.load(Ordering::SeqCst) {
             0 => None,
@@ -106,9 +126,13 @@ impl Interrupts {
         }
     }
 
-    /// A token for a new task; resets the count.
+    /// A token for a new task; resets the count. Cancelled from the start
+    /// when stdout has already closed.
     pub fn begin(&self) -> CancellationToken {
         let t = CancellationToken::new();
+        if self.signal.load(Ordering::SeqCst) == libc::SIGPIPE {
+            t.cancel();
+        }
         self.count.store(0, Ordering::SeqCst);
         if let Ok(mut g) = self.current.lock() {
             *g = Some(t.clone());

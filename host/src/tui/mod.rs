@@ -12,6 +12,7 @@ mod diff;
 mod highlight;
 mod history;
 mod keys;
+mod known_size;
 mod markdown;
 mod mention;
 mod picker;

@@ -34,6 +34,8 @@ struct Io {
     events: UnboundedReceiver<Event>,
     approvals: UnboundedReceiver<Ask>,
     signals: Signals,
+    /// False once the terminal's input ended (EOF, EIO: it was closed).
+    keys_open: bool,
     /// Where sent messages and commands are remembered (↑ in a later run).
     history: std::path::PathBuf,
 }
@@ -93,6 +95,7 @@ pub async fn run(
         events,
         approvals,
         signals: Signals::install(),
+        keys_open: true,
         history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
@@ -308,14 +311,16 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
                     return None;
                 }
             }
-            ev = io.keys.next() => match ev {
+            ev = io.keys.next(), if io.keys_open => match ev {
                 Some(Ok(ev)) => match terminal_event(app, ev, false) {
                     Action::Submit(t) => return Some(t),
                     Action::Quit => return None,
                     Action::Interrupt | Action::None => {}
                 },
-                // The terminal went away.
-                Some(Err(_)) | None => return None,
+                Some(Err(_)) | None => {
+                    terminal_gone(io);
+                    return None;
+                }
             },
         }
     }
@@ -357,18 +362,24 @@ async fn drive<T>(
             _ = tokio::time::sleep_until(next_frame), if pending => continue,
             out = &mut fut => break out,
             _ = io.signals.next() => interrupt(app, cancel),
-            ev = io.keys.next() => {
-                if let Some(Ok(ev)) = ev {
-                    match terminal_event(app, ev, true) {
-                        Action::Interrupt => interrupt(app, cancel),
-                        // What only reads the view answers now.
-                        Action::Submit(t) if commands::read_only(&t) => {
-                            history::append(&io.history, &t);
-                            commands::answer(&t, app)
-                        }
-                        Action::Submit(t) => app.queued.push_back(t),
-                        Action::Quit | Action::None => {}
+            ev = io.keys.next(), if io.keys_open => {
+                let Some(Ok(ev)) = ev else {
+                    // Nobody is left to watch the turn: it stops as on
+                    // SIGHUP (a closed input would be ready again at once,
+                    // so it is not polled any more).
+                    terminal_gone(io);
+                    interrupt(app, cancel);
+                    continue;
+                };
+                match terminal_event(app, ev, true) {
+                    Action::Interrupt => interrupt(app, cancel),
+                    // What only reads the view answers now.
+                    Action::Submit(t) if commands::read_only(&t) => {
+                        history::append(&io.history, &t);
+                        commands::answer(&t, app)
                     }
+                    Action::Submit(t) => app.queued.push_back(t),
+                    Action::Quit | Action::None => {}
                 }
             }
             // One prompt at a time: a second request (another subagent's)
@@ -399,6 +410,13 @@ async fn drive<T>(
     out
 }
 
+/// The terminal's input ended (closed: EOF or EIO): the session ends as
+/// on SIGHUP, which usually comes with it.
+fn terminal_gone(io: &mut Io) {
+    io.keys_open = false;
+    io.signals.ended_by.get_or_insert(libc::SIGHUP);
+}
+
 fn interrupt(app: &mut App, cancel: &CancellationToken) {
     cancel.cancel();
     if let Some(mut p) = app.approval.take() {
@@ -415,8 +433,9 @@ fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
             }
             Action::None
         }
-        TermEvent::Resize(w, _) => {
-            app.width = w;
+        TermEvent::Resize(width, height) => {
+            // A terminal resized to 0 × 0 still draws at the fallback size.
+            app.width = super::known_size::known(ratatui::layout::Size { width, height }).width;
             Action::None
         }
         _ => Action::None,

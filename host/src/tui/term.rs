@@ -17,10 +17,12 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
+use super::known_size::{self, KnownSize};
 
 /// Output is buffered and written once per frame (ratatui flushes after
 /// each draw and insert), not a write per line.
-pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// Its size is never 0 × 0 ([`KnownSize`]).
+pub type Term = Terminal<KnownSize<CrosstermBackend<BufWriter<Stdout>>>>;
 
 /// Puts the terminal back as it was when dropped.
 pub struct Guard;
@@ -54,10 +56,13 @@ pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
         // Lets Shift+Enter be told from Enter where the terminal can.
         PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
     )?;
-    let (_, height) = crossterm::terminal::size().unwrap_or((80, 24));
+    let height = known_size::terminal().height;
     let rows = rows.min(height.saturating_sub(1)).max(3);
     let term = Terminal::with_options(
-        CrosstermBackend::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+        KnownSize(CrosstermBackend::new(BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout(),
+        ))),
         TerminalOptions {
             viewport: Viewport::Inline(rows),
         },
@@ -68,8 +73,13 @@ pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
 /// Writes the app's pending lines into the scrollback, then draws the
 /// live area.
 pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Result<()> {
+    let screen = term.size().map(|s| s.height).unwrap_or(0);
+    if screen == 0 {
+        // Nothing can be inserted above a viewport on no screen (ratatui
+        // would loop forever): the lines wait for a real size.
+        return Ok(());
+    }
     let lines = std::mem::take(&mut app.commit);
-    let screen = term.size().map(|s| s.height).unwrap_or(24);
     let chunk = usize::from(screen.saturating_sub(super::app::VIEWPORT_ROWS + 1).max(1));
     for part in lines.chunks(chunk) {
         let part: Vec<Line<'static>> = part.to_vec();

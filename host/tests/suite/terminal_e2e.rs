@@ -51,6 +51,7 @@ fn colour_on_a_terminal_without_no_color() {
 
 mod agents;
 mod commands;
+mod no_size;
 mod queue;
 mod screen;
 mod start;

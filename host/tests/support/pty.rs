@@ -8,6 +8,7 @@ use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,11 @@ pub const WAIT: Duration = Duration::from_secs(30);
 
 pub struct Pty {
     pub child: Child,
-    master: File,
+    /// `None` once [`Pty::hang_up`] closed the terminal.
+    master: Option<File>,
+    /// Tells the reader thread to close its copies of the master.
+    closing: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
     parser: Arc<Mutex<vt100::Parser>>,
     /// Everything the program wrote, raw.
     raw: Arc<Mutex<Vec<u8>>>,
@@ -69,8 +74,15 @@ fn open_pty(rows: u16, cols: u16) -> (OwnedFd, OwnedFd) {
 impl Pty {
     /// Starts `cmd` (built by `TestEnv::command`) on a new terminal of
     /// `rows` × `cols`.
-    pub fn spawn(mut cmd: Command, rows: u16, cols: u16) -> Pty {
-        let (master, slave) = open_pty(rows, cols);
+    pub fn spawn(cmd: Command, rows: u16, cols: u16) -> Pty {
+        Pty::spawn_reporting(cmd, rows, cols, (rows, cols))
+    }
+
+    /// Starts `cmd` on a terminal that reports `reported` (rows, cols) to
+    /// the program (0 × 0: a pty nobody set the size of) while the screen
+    /// kept here is `rows` × `cols`.
+    pub fn spawn_reporting(mut cmd: Command, rows: u16, cols: u16, reported: (u16, u16)) -> Pty {
+        let (master, slave) = open_pty(reported.0, reported.1);
         let slave_fd = slave.as_raw_fd();
         cmd.stdin(Stdio::from(slave.try_clone().expect("dup")))
             .stdout(Stdio::from(slave.try_clone().expect("dup")))
@@ -96,9 +108,30 @@ impl Pty {
         let mut reader = master.try_clone().expect("dup master");
         let mut answer = master.try_clone().expect("dup master");
         let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
+        let closing = Arc::new(AtomicBool::new(false));
+        let stop = closing.clone();
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                // Woken every 20 ms to see whether the test hangs up, which
+                // needs every copy of the master closed.
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let mut pfd = libc::pollfd {
+                    fd: reader.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd for the duration of the call.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 20) };
+                if ready == 0
+                    || (ready < 0
+                        && std::io::Error::last_os_error().kind()
+                            == std::io::ErrorKind::Interrupted)
+                {
+                    continue;
+                }
                 let n = match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
@@ -120,9 +153,21 @@ impl Pty {
         });
         Pty {
             child,
-            master,
+            master: Some(master),
+            closing,
+            reader: Some(reader),
             parser,
             raw,
+        }
+    }
+
+    /// Closes the terminal (as when its window is closed): every copy of
+    /// the master is closed, the program gets SIGHUP and EIO.
+    pub fn hang_up(&mut self) {
+        self.closing.store(true, Ordering::SeqCst);
+        self.master = None;
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("pty reader thread");
         }
     }
 
@@ -132,10 +177,9 @@ impl Pty {
 
     /// Types bytes (keys) into the terminal.
     pub fn send(&mut self, bytes: &str) {
-        self.master
-            .write_all(bytes.as_bytes())
-            .expect("write to pty");
-        self.master.flush().expect("flush pty");
+        let master = self.master.as_mut().expect("the terminal is open");
+        master.write_all(bytes.as_bytes()).expect("write to pty");
+        master.flush().expect("flush pty");
     }
 
     /// The visible screen, rows joined by newlines.

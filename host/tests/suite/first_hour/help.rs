@@ -125,6 +125,27 @@ fn completions_and_man_pages() {
     assert!(dir.path().join("quire-doctor.1").is_file());
 }
 
+/// `quire completions bash | head -1`, `quire man | head -1`: the reader
+/// goes away; quire ends quietly with 0, as every printing command does
+/// (it used to panic in clap_complete, and `man` reported an error).
+#[test]
+fn completions_and_man_to_a_closed_pipe_end_quietly() {
+    let env = TestEnv::new("chat");
+    let commands: [&[&str]; 3] = [&["completions", "bash"], &["completions", "fish"], &["man"]];
+    for args in commands {
+        // The reading end is closed before quire starts: its first write
+        // fails, deterministically.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = env.command(args);
+        cmd.stdout(writer);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "quire {args:?}: {stderr}");
+        assert_eq!(stderr, "", "quire {args:?}");
+    }
+}
+
 /// The aliases a help page's "Commands:" section shows for `name`.
 fn aliases(page: &str, name: &str) -> Vec<String> {
     page.lines()

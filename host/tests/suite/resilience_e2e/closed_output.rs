@@ -1,7 +1,9 @@
-//! Output with no reader left (the terminal closed, `| head` gone): the
-//! human view drops what it cannot write, and the task still ends on
-//! record with quire's usual exit code.
+//! Output with no reader left (the terminal closed, `| head` gone): what
+//! cannot be written is dropped, the task stops as on an interrupt (nobody
+//! watches what it does), ends on record, and quire exits with 141 (a
+//! closed stdout pipe) or 129 (SIGHUP).
 
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -53,14 +55,46 @@ fn a_task_whose_output_has_no_reader_still_finishes_on_record() {
         Reply::tool_call("c1", "shell", json!({"command": "echo from the tool"})),
         Reply::text("the answer\nover two lines"),
     ]);
-    let code = wait_code(spawn_without_readers(&env, "do it"));
-    assert_eq!(code, 0, "not 141 (a panic on the closed pipe)");
-    assert_eq!(
-        env.server.requests().len(),
-        2,
-        "the tool ran and the answer came"
+    let child = spawn_without_readers(&env, "do it");
+    assert_eq!(wait_code(child), 141, "stdout had no reader");
+    assert_eq!(task_status(&env).len(), 1, "{:?}", env.session_records());
+}
+
+/// `quire exec --json … | head -1`: once the reader of the events is gone
+/// the task stops; the model's second command never runs.
+#[test]
+fn a_closed_json_pipe_stops_the_task_before_its_next_command() {
+    let env = TestEnv::new("responses");
+    let gate = env.repo_path().join("gate");
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            json!({"command": format!(
+                "while [ ! -e '{}' ]; do sleep 0.05; done; touch t1.mark",
+                gate.display()
+            )}),
+        ),
+        Reply::tool_call("c2", "shell", json!({"command": "touch t2.mark"})),
+        Reply::text("both done"),
+    ]);
+    let mut child = env.spawn(&["exec", "--json", "make two marks"]);
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read the first event");
+    assert!(first.starts_with('{'), "{first:?}");
+    // The reader is gone (its BufReader dropped) before the first command
+    // may finish: every event after that finds the pipe closed. (The first
+    // command may be stopped as it waits, or finish: a race not asserted.)
+    std::fs::write(&gate, "").expect("open the gate");
+    assert_eq!(wait_code(child), 141);
+    assert!(
+        !env.repo_path().join("t2.mark").exists(),
+        "the second command ran with nobody reading"
     );
-    assert_eq!(task_status(&env), ["done"]);
+    assert_eq!(task_status(&env), ["interrupted"]);
 }
 
 #[test]
