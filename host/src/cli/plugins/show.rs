@@ -21,11 +21,13 @@ pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // A plugin that does not load is a setup problem (exit 2), unlike a
+    // call that fails.
     let plugin = match load(ctx, &found).await {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_FAILED;
+            return EXIT_USAGE;
         }
     };
     let m = &plugin.manifest;
@@ -148,11 +150,13 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
             }
         }
     }
+    // A plugin that does not load is a setup problem (exit 2), unlike a
+    // call that fails.
     let plugin = match load(ctx, &found).await {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_FAILED;
+            return EXIT_USAGE;
         }
     };
     // The tool's own name, or PLUGIN__TOOL as `inspect` and sessions show it.
