@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 
 use quire::plugins::CallError;
 use quire::plugins::cache::CacheOutcome;
-use quire::plugins::consent::ConsentStore;
+use quire::plugins::consent::{ConsentStatus, ConsentStore, not_loaded_warning};
 use quire::plugins::manifest::Manifest;
 use quire::plugins::tool_name;
 use serde_json::{Value, json};
@@ -138,6 +138,10 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
     };
     let status = ConsentStore::open(&ctx.home).status(&found.manifest);
     if !yes && !status.allows_loading() {
+        if status != ConsentStatus::Missing {
+            // Why it is asked again: changed permissions or code.
+            eprintln!("warning: {}", not_loaded_warning(&found.manifest, &status));
+        }
         match ask_consent(
             &found.manifest,
             "Run it with these permissions (this once)?",
