@@ -16,6 +16,9 @@ pub fn granted_dirs() -> Vec<String> {
                 drop(descriptor);
                 path
             })
+            // The host also opens a granted workspace as `.` (so relative
+            // paths work): the same folder, already listed by its path.
+            .filter(|path| path != ".")
             .collect()
     }
     #[cfg(not(target_arch = "wasm32"))]

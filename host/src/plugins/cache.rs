@@ -36,6 +36,21 @@ pub enum CacheOutcome {
     Compiled { stored: bool },
 }
 
+/// Why `wasm` could not be compiled, for the plugin's author: a core
+/// module (what wasm32-wasip1 and wasm32-unknown-unknown produce) is told
+/// apart from a file that is not WebAssembly or is damaged.
+fn not_a_component(wasm: &[u8], e: &wasmtime::Error) -> String {
+    const BUILD: &str = "Build it with `cargo build --target wasm32-wasip2 --release`";
+    match wasm.get(..8) {
+        // Magic, then version 1 of the core layer (0).
+        Some([0, b'a', b's', b'm', 1, 0, 0, 0]) => "is a core WebAssembly module, not a component (built for wasm32-wasip1 or wasm32-unknown-unknown?): build it for wasm32-wasip2 (`cargo build --target wasm32-wasip2 --release`) or wrap it with `wasm-tools component new`".to_string(),
+        Some([0, b'a', b's', b'm', ..]) => {
+            format!("not a valid WebAssembly component: {e:#}. {BUILD}")
+        }
+        _ => format!("is not a WebAssembly file (it does not start with `\\0asm`). {BUILD}"),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CompileCache {
     dir: PathBuf,
@@ -66,11 +81,31 @@ impl CompileCache {
         engine: &PluginEngine,
         path: &Path,
     ) -> Result<(Component, CacheOutcome), PluginError> {
+        self.load_with_sha256(engine, path).map(|(c, o, _)| (c, o))
+    }
+
+    /// [`CompileCache::load`], with the sha256 (hex) of the bytes loaded.
+    pub fn load_with_sha256(
+        &self,
+        engine: &PluginEngine,
+        path: &Path,
+    ) -> Result<(Component, CacheOutcome, String), PluginError> {
         let wasm = std::fs::read(path).map_err(|source| PluginError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let entry = self.entry(engine, &wasm);
+        let sha256 = hex(&Sha256::digest(&wasm));
+        let (component, outcome) = self.load_bytes(engine, path, &wasm)?;
+        Ok((component, outcome, sha256))
+    }
+
+    fn load_bytes(
+        &self,
+        engine: &PluginEngine,
+        path: &Path,
+        wasm: &[u8],
+    ) -> Result<(Component, CacheOutcome), PluginError> {
+        let entry = self.entry(engine, wasm);
         if entry.is_file() {
             // SAFETY: the file was written by `store` below from
             // `Component::serialize` of an engine with the same
@@ -87,11 +122,9 @@ impl CompileCache {
             }
         }
         let component =
-            Component::new(engine.engine(), &wasm).map_err(|e| PluginError::Component {
+            Component::new(engine.engine(), wasm).map_err(|e| PluginError::Component {
                 path: path.to_path_buf(),
-                message: format!(
-                    "not a valid WebAssembly component: {e}. Build it with `cargo build --target wasm32-wasip2 --release`"
-                ),
+                message: not_a_component(wasm, &e),
             })?;
         let stored = match self.store(&component, &entry) {
             Ok(()) => true,

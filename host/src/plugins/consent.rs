@@ -1,7 +1,9 @@
-//! What the user accepted: the permissions of each installed plugin, kept
-//! in `$QUIRE_HOME/plugins/consent.json` (never in a repository, so a repo
-//! cannot grant itself anything). A plugin whose manifest asks for more
-//! than was accepted is not loaded until the user accepts again.
+//! What the user accepted: the permissions of each installed plugin and
+//! the sha256 of its component, kept in `$QUIRE_HOME/plugins/consent.json`
+//! (never in a repository, so a repo cannot grant itself anything). A
+//! plugin whose manifest asks for more than was accepted, or whose
+//! component is not the one accepted, is not loaded until the user
+//! accepts again.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,12 @@ pub enum ConsentStatus {
     Missing,
     /// It asks for permissions beyond those accepted.
     Changed,
+    /// Its component is not the code that was accepted (replaced, e.g. by
+    /// a pull of the repository that holds it).
+    CodeChanged,
+    /// Accepted before quire recorded which component was accepted: the
+    /// code behind the consent is unknown, so it is asked again.
+    CodeUnknown,
 }
 
 impl ConsentStatus {
@@ -33,6 +41,10 @@ impl ConsentStatus {
 struct Record {
     name: String,
     permissions: Permissions,
+    /// The sha256 of the component accepted (absent in records written
+    /// before it was kept: those are asked again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    component_sha256: Option<String>,
     accepted_at: String,
 }
 
@@ -66,28 +78,49 @@ impl ConsentStore {
         ConsentStore { path, file }
     }
 
+    /// Whether `manifest`'s plugin may load, its component as it is on
+    /// disk now (the session loader checks the bytes it loads again with
+    /// [`ConsentStore::accepted_sha256`]).
     pub fn status(&self, manifest: &Manifest) -> ConsentStatus {
         if manifest.permissions.is_empty() {
             return ConsentStatus::NotNeeded;
         }
-        match self.file.plugins.get(&key(manifest.dir())) {
-            None => ConsentStatus::Missing,
-            Some(r)
-                if r.name == manifest.name && manifest.permissions.is_subset_of(&r.permissions) =>
-            {
+        let Some(r) = self.file.plugins.get(&key(manifest.dir())) else {
+            return ConsentStatus::Missing;
+        };
+        if r.name != manifest.name || !manifest.permissions.is_subset_of(&r.permissions) {
+            return ConsentStatus::Changed;
+        }
+        match &r.component_sha256 {
+            None => ConsentStatus::CodeUnknown,
+            Some(h) if component_sha256(&manifest.component).as_ref() == Some(h) => {
                 ConsentStatus::Accepted
             }
-            Some(_) => ConsentStatus::Changed,
+            Some(_) => ConsentStatus::CodeChanged,
         }
     }
 
-    /// Records that the user accepted `manifest`'s permissions.
+    /// The sha256 of the component accepted for `manifest`'s plugin.
+    pub fn accepted_sha256(&self, manifest: &Manifest) -> Option<&str> {
+        self.file
+            .plugins
+            .get(&key(manifest.dir()))
+            .and_then(|r| r.component_sha256.as_deref())
+    }
+
+    /// Records that the user accepted `manifest`'s permissions and its
+    /// component as it is now.
     pub fn accept(&mut self, manifest: &Manifest) -> Result<(), PluginError> {
+        let bytes = std::fs::read(&manifest.component).map_err(|source| PluginError::Io {
+            path: manifest.component.clone(),
+            source,
+        })?;
         self.file.plugins.insert(
             key(manifest.dir()),
             Record {
                 name: manifest.name.clone(),
                 permissions: manifest.permissions.clone(),
+                component_sha256: Some(sha256_hex(&bytes)),
                 accepted_at: chrono::Utc::now().to_rfc3339(),
             },
         );
@@ -118,6 +151,16 @@ impl ConsentStore {
     }
 }
 
+/// The hex sha256 of `bytes`, as consent records a component.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    super::engine::hex(&Sha256::digest(bytes))
+}
+
+fn component_sha256(path: &Path) -> Option<String> {
+    std::fs::read(path).ok().map(|b| sha256_hex(&b))
+}
+
 fn key(dir: &Path) -> String {
     std::fs::canonicalize(dir)
         .unwrap_or_else(|_| dir.to_path_buf())
@@ -131,10 +174,16 @@ pub fn not_loaded_warning(manifest: &Manifest, status: &ConsentStatus) -> String
         ConsentStatus::Changed => {
             "asks for permissions you have not accepted (its manifest changed)"
         }
+        ConsentStatus::CodeChanged => {
+            "its component is not the code you accepted (the .wasm file changed since)"
+        }
+        ConsentStatus::CodeUnknown => {
+            "was accepted before quire recorded which component you accepted, so its code is unknown"
+        }
         _ => "asks for permissions you have not accepted yet",
     };
     format!(
-        "plugin '{}' was not loaded: it {why}. Review them with `quire plugins add {}`",
+        "plugin '{}' was not loaded: {why}. Review it and accept again with `quire plugins add {}`",
         manifest.name,
         manifest.dir().display()
     )
@@ -146,6 +195,7 @@ mod tests {
     use crate::plugins::manifest;
 
     fn manifest_in(dir: &Path, net: &str) -> Manifest {
+        std::fs::write(dir.join("p.wasm"), b"code").unwrap();
         let text = format!(
             "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nnet = [{net}]\n"
         );
@@ -169,5 +219,30 @@ mod tests {
         let mut store = store;
         store.forget(dir.path()).unwrap();
         assert_eq!(store.status(&m), ConsentStatus::Missing);
+    }
+
+    #[test]
+    fn consent_is_asked_again_when_the_component_changes() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let m = manifest_in(dir.path(), "\"a.example\"");
+        let mut store = ConsentStore::open(home.path());
+        store.accept(&m).unwrap();
+        assert_eq!(store.status(&m), ConsentStatus::Accepted);
+        std::fs::write(&m.component, b"other code").unwrap();
+        assert_eq!(store.status(&m), ConsentStatus::CodeChanged);
+        store.accept(&m).unwrap();
+        assert_eq!(store.status(&m), ConsentStatus::Accepted);
+        // A record from before hashes were kept: asked again.
+        let path = ConsentStore::path_in(home.path());
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for r in v["plugins"].as_object_mut().unwrap().values_mut() {
+            r.as_object_mut().unwrap().remove("component_sha256");
+        }
+        std::fs::write(&path, v.to_string()).unwrap();
+        let store = ConsentStore::open(home.path());
+        assert_eq!(store.status(&m), ConsentStatus::CodeUnknown);
+        assert!(!store.status(&m).allows_loading());
     }
 }

@@ -63,7 +63,7 @@ pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
         ..Default::default()
     };
     let plugin_dir = manifest.dir();
-    let tmp = ctx.tmp_root.join(&manifest.name);
+    let tmp = ctx.tmp_root.join(tmp_folder_name(manifest));
     for g in &manifest.permissions.fs {
         let (base, rest) = split_placeholder(&g.path);
         let root: PathBuf = match base {
@@ -141,6 +141,18 @@ pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
         }
     }
     grants
+}
+
+/// The name of a plugin's `${tmp}` folder: its manifest name (for
+/// people) and a hash of its canonical folder, which the plugin cannot
+/// choose, so two plugins that call themselves the same never share one.
+fn tmp_folder_name(manifest: &Manifest) -> String {
+    use sha2::{Digest, Sha256};
+    let dir = manifest.dir();
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let digest = Sha256::digest(dir.as_os_str().as_encoded_bytes());
+    let hex = super::engine::hex(&digest);
+    format!("{}-{}", manifest.name, &hex[..16])
 }
 
 /// `${x}/rest` → (Some("${x}"), "/rest"); other paths → (None, path).
@@ -254,7 +266,10 @@ mod tests {
                 (canon(ws.clone()), Access::Ro),
                 (canon(ws.join("src")), Access::Rw),
                 (canon(plugin.join("data")), Access::Ro),
-                (canon(root.path().join("tmp/p")), Access::Rw),
+                (
+                    canon(root.path().join("tmp").join(tmp_folder_name(&m))),
+                    Access::Rw
+                ),
             ]
         );
         assert_eq!(g.dirs[0].guest, canon(ws.clone()).to_str().unwrap());
@@ -268,11 +283,41 @@ mod tests {
         assert_eq!(g.env.len(), 1);
         assert_eq!(g.env[0].0, "PATH");
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(root.path().join("tmp/p"))
+        let mode = std::fs::metadata(root.path().join("tmp").join(tmp_folder_name(&m)))
             .unwrap()
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0);
+    }
+
+    #[test]
+    fn plugins_with_the_same_name_get_different_tmp_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let text = "name = \"same\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${tmp}\", access = \"rw\" }]\n";
+        let ctx = GrantContext {
+            workspace: root.path().to_path_buf(),
+            tmp_root: root.path().join("tmp"),
+            user_home: None,
+        };
+        let tmp_of = |folder: &str| {
+            let dir = root.path().join(folder);
+            std::fs::create_dir_all(&dir).unwrap();
+            let m = crate::plugins::manifest::parse(text, &dir.join("plugin.toml")).unwrap();
+            let g = resolve(&m, &ctx);
+            assert!(g.warnings.is_empty(), "{:?}", g.warnings);
+            g.dirs[0].host.clone()
+        };
+        let a = tmp_of("a");
+        let b = tmp_of("b");
+        assert_ne!(a, b, "two plugins named 'same' share {}", a.display());
+        assert_eq!(a, tmp_of("a"), "one plugin keeps its folder");
+        for dir in [&a, &b] {
+            let name = dir.file_name().unwrap().to_string_lossy();
+            assert!(name.starts_with("same-"), "{name}");
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
+        }
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub fn read_source(source: &Path) -> Result<Manifest, PluginError> {
     } else {
         source.to_path_buf()
     };
+    if !source.exists() {
+        return Err(PluginError::NoSuchFolder {
+            path: source.to_path_buf(),
+        });
+    }
     if !file.is_file() {
         if let Some(kind) = bundle_kind(source) {
             return Err(PluginError::Other(format!(
@@ -81,9 +86,11 @@ pub fn destination(
 }
 
 /// Copies the plugin of `manifest` to `dest` (unless it already is there):
-/// `plugin.toml`, the component (as a file next to it) and the other files
-/// beside `plugin.toml` (not subfolders). Records consent for its
-/// permissions. Returns the installed manifest.
+/// `plugin.toml`, the component (as a file next to it) and everything else
+/// in its folder, sub-folders included (but `target/` and `.git/` unless a
+/// `${plugin}/…` grant names them; a symbolic link or special file stops
+/// it). Records consent for its permissions and component. Returns the
+/// installed manifest.
 pub fn install(manifest: &Manifest, dest: &Path, home: &Path) -> Result<Manifest, PluginError> {
     let same = std::fs::canonicalize(manifest.dir()).ok() == std::fs::canonicalize(dest).ok();
     let installed = if same {
@@ -107,21 +114,25 @@ fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError
             message: "does not exist: build the plugin first".into(),
         });
     }
-    std::fs::create_dir_all(dest).map_err(io(dest))?;
-    let src_dir = manifest.dir();
-    for entry in std::fs::read_dir(src_dir).map_err(io(src_dir))? {
-        let entry = entry.map_err(io(src_dir))?;
-        let path = entry.path();
-        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
-        if is_file && entry.file_name() != MANIFEST_FILE {
-            let to = dest.join(entry.file_name());
-            std::fs::copy(&path, &to).map_err(io(&to))?;
-        }
-    }
     let file_name = manifest
         .component
         .file_name()
         .ok_or_else(|| PluginError::Other("the component path has no file name".into()))?;
+    let keep: Vec<String> = manifest
+        .permissions
+        .fs
+        .iter()
+        .filter_map(|g| g.path.strip_prefix("${plugin}/"))
+        .filter_map(|rest| rest.split('/').find(|s| !s.is_empty()))
+        .map(str::to_string)
+        .collect();
+    let component_name = file_name.to_string_lossy();
+    super::folder_copy::copy_folder(
+        manifest.dir(),
+        dest,
+        &[MANIFEST_FILE, &component_name],
+        &keep,
+    )?;
     let to = dest.join(file_name);
     std::fs::copy(&manifest.component, &to).map_err(io(&to))?;
     // The manifest, with `component` pointing at the copy.
@@ -147,14 +158,10 @@ pub fn remove(name: &str, home: &Path, workspace: &Path) -> Result<PathBuf, Plug
     let config = super::PluginsConfig::default();
     let found = discover::discover(home, Some(workspace), &config);
     let Some(f) = found.by_name(name) else {
-        return Err(PluginError::Other(format!(
-            "no installed plugin is named '{name}': see `quire plugins list`"
-        )));
+        return Err(PluginError::NotInstalled { name: name.into() });
     };
     if f.scope == Scope::Configured {
-        return Err(PluginError::Other(format!(
-            "plugin '{name}' comes from plugins.paths in config.toml: remove it there"
-        )));
+        return Err(PluginError::Configured { name: name.into() });
     }
     let dir = f.manifest.dir().to_path_buf();
     let mut consent = ConsentStore::open(home);

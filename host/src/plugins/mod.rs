@@ -20,6 +20,7 @@ pub mod consent;
 pub mod discover;
 pub(crate) mod engine;
 pub(crate) mod explain;
+pub(crate) mod folder_copy;
 pub mod grants;
 pub(crate) mod hook_decl;
 pub(crate) mod http;
@@ -79,8 +80,30 @@ pub enum PluginError {
     Component { path: PathBuf, message: String },
     #[error("plugin '{plugin}': {message}")]
     Runtime { plugin: String, message: String },
+    #[error("no installed plugin is named '{name}': see `quire plugins list`")]
+    NotInstalled { name: String },
+    #[error("plugin '{name}' comes from plugins.paths in config.toml: remove it there")]
+    Configured { name: String },
+    #[error("no such folder: {}", path.display())]
+    NoSuchFolder { path: PathBuf },
+    #[error("{} {why}", path.display())]
+    NotCopyable { path: PathBuf, why: &'static str },
     #[error("the WebAssembly engine cannot start: {0}")]
     Engine(String),
     #[error("{0}")]
     Other(String),
+}
+
+impl PluginError {
+    /// The input named no plugin (a name, a folder): a usage error, not a
+    /// failure of the plugin.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            PluginError::NotInstalled { .. }
+                | PluginError::Configured { .. }
+                | PluginError::NoSuchFolder { .. }
+                | PluginError::NotCopyable { .. }
+        )
+    }
 }

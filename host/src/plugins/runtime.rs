@@ -17,11 +17,13 @@ use super::state::{CallTrace, PluginState};
 use super::world::{self, GuestError, HookCall, HookReply, PluginPre, ToolInfo};
 
 /// How the component was loaded.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadInfo {
     pub cache: CacheOutcome,
     /// Reading (or compiling) and linking, without listing tools.
     pub prepare: Duration,
+    /// The sha256 (hex) of the component bytes loaded.
+    pub sha256: String,
 }
 
 pub struct LoadedPlugin {
@@ -77,7 +79,7 @@ impl LoadedPlugin {
         grants: Grants,
     ) -> Result<LoadedPlugin, PluginError> {
         let started = Instant::now();
-        let (component, outcome) = cache.load(engine, &manifest.component)?;
+        let (component, outcome, sha256) = cache.load_with_sha256(engine, &manifest.component)?;
         let component_err = |message: String| PluginError::Component {
             path: manifest.component.clone(),
             message,
@@ -92,6 +94,7 @@ impl LoadedPlugin {
         let load = LoadInfo {
             cache: outcome,
             prepare: started.elapsed(),
+            sha256,
         };
         let name: Arc<str> = Arc::from(manifest.name.as_str());
         let mut plugin = LoadedPlugin {

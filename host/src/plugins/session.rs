@@ -51,7 +51,11 @@ pub fn load_for_session(
     for f in discovery.found {
         let status = consent.status(&f.manifest);
         if status.allows_loading() {
-            accepted.push(f);
+            // The code accepted: the bytes loaded must be these (the file
+            // may change between this check and the read).
+            let code = consent.accepted_sha256(&f.manifest).map(str::to_string);
+            let code = code.filter(|_| status == consent::ConsentStatus::Accepted);
+            accepted.push((f, code));
         } else {
             out.warnings
                 .push(consent::not_loaded_warning(&f.manifest, &status));
@@ -82,7 +86,7 @@ pub fn load_for_session(
 }
 
 fn load_all(
-    found: Vec<Found>,
+    found: Vec<(Found, Option<String>)>,
     ctx: &GrantContext,
     cache: &CompileCache,
 ) -> (Vec<Arc<LoadedPlugin>>, Vec<String>) {
@@ -99,11 +103,18 @@ fn load_all(
         Err(e) => return (Vec::new(), vec![format!("plugins not loaded: {e}")]),
     };
     let mut plugins = Vec::new();
-    for f in found {
+    for (f, code) in found {
         let grants = grants::resolve(&f.manifest, ctx);
         warnings.extend(grants.warnings.iter().cloned());
         let name = f.manifest.name.clone();
+        let manifest = f.manifest.clone();
         match runtime.block_on(LoadedPlugin::load(engine, cache, f.manifest, grants)) {
+            Ok(p) if code.as_ref().is_some_and(|c| *c != p.load.sha256) => {
+                warnings.push(consent::not_loaded_warning(
+                    &manifest,
+                    &consent::ConsentStatus::CodeChanged,
+                ));
+            }
             Ok(p) => plugins.push(Arc::new(p)),
             Err(e) => warnings.push(format!("plugin '{name}' was not loaded: {e}")),
         }

@@ -116,6 +116,19 @@ impl PluginState {
                     plugin: plugin.to_string(),
                     message: format!("cannot open granted folder {}: {e}", d.host.display()),
                 })?;
+            // The working directory once more as `.`: wasi-libc (Rust's
+            // std on wasm32-wasip2) ignores WASI's initial-cwd and resolves
+            // a relative path against the preopen whose name is a prefix of
+            // it, so only a `.` preopen makes `std::fs::read("notes.txt")`
+            // read the workspace's file. Longer names win: the grants at
+            // their real paths are unchanged.
+            if grants.cwd.as_deref() == Some(d.guest.as_str()) {
+                b.preopened_dir(&d.host, ".", perms)
+                    .map_err(|e| PluginError::Runtime {
+                        plugin: plugin.to_string(),
+                        message: format!("cannot open granted folder {}: {e}", d.host.display()),
+                    })?;
+            }
         }
         Ok(PluginState {
             hooks: AllowListHooks {

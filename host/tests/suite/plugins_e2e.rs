@@ -160,7 +160,7 @@ fn add_list_inspect_call_remove() {
     assert_eq!(env.run(&["plugins", "remove", "hostile"]).code, 0);
     assert!(!installed.exists());
     let run = env.run(&["plugins", "remove", "hostile"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(
         run.stderr
             .contains("no installed plugin is named 'hostile'"),
@@ -343,3 +343,7 @@ fn a_post_tool_use_hook_fires_for_a_plugin_tool() {
             .contains("plugin call audited")
     );
 }
+
+mod consent_code;
+mod folders;
+mod setup_errors;

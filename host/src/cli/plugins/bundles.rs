@@ -36,6 +36,17 @@ pub enum MarketplaceCommand {
 
 pub fn validate(cwd: &Path, path: &Path) -> i32 {
     let root = cwd.join(path);
+    if !root.is_dir() {
+        if root.exists() {
+            eprintln!(
+                "error: {} is not a folder: pass the plugin's folder",
+                root.display()
+            );
+        } else {
+            eprintln!("error: no such folder: {}", root.display());
+        }
+        return EXIT_USAGE;
+    }
     let v = check_bundle(&root);
     if let Some(b) = &v.bundle {
         let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();

@@ -263,6 +263,16 @@ fn list(ctx: &Ctx, full: &quire::config::Config, json: bool) -> i32 {
             m.dir().display()
         );
     }
+    // What is not loaded, and why, as a session says it at its start.
+    for f in &d.found {
+        let status = consent.status(&f.manifest);
+        if !status.allows_loading() {
+            eprintln!(
+                "warning: {}",
+                quire::plugins::consent::not_loaded_warning(&f.manifest, &status)
+            );
+        }
+    }
     bundles::rows(full, &ctx.cwd, json);
     EXIT_OK
 }
@@ -273,6 +283,8 @@ fn consent_word(s: &ConsentStatus) -> &'static str {
         ConsentStatus::Accepted => "accepted",
         ConsentStatus::Missing => "missing",
         ConsentStatus::Changed => "changed",
+        ConsentStatus::CodeChanged => "code-changed",
+        ConsentStatus::CodeUnknown => "code-unknown",
     }
 }
 
@@ -316,11 +328,12 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
         manifest: manifest.clone(),
         scope: Scope::Configured,
     };
+    // A plugin that does not load is a setup problem of its folder.
     let plugin = match load(ctx, &found).await {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_FAILED;
+            return EXIT_USAGE;
         }
     };
     if !yes && !manifest.permissions.is_empty() {
@@ -360,7 +373,11 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            EXIT_FAILED
+            if e.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_FAILED
+            }
         }
     }
 }
@@ -373,7 +390,11 @@ fn remove(ctx: &Ctx, name: &str) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            EXIT_FAILED
+            if e.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_FAILED
+            }
         }
     }
 }
@@ -389,7 +410,10 @@ fn new(ctx: &Ctx, name: &str, dir: Option<&Path>) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            EXIT_FAILED
+            match e {
+                scaffold::ScaffoldError::Io { .. } => EXIT_FAILED,
+                _ => EXIT_USAGE,
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 
 use quire::plugins::CallError;
 use quire::plugins::cache::CacheOutcome;
-use quire::plugins::consent::ConsentStore;
+use quire::plugins::consent::{ConsentStatus, ConsentStore, not_loaded_warning};
 use quire::plugins::manifest::Manifest;
 use quire::plugins::tool_name;
 use serde_json::{Value, json};
@@ -21,11 +21,13 @@ pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // A plugin that does not load is a setup problem (exit 2), unlike a
+    // call that fails.
     let plugin = match load(ctx, &found).await {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_FAILED;
+            return EXIT_USAGE;
         }
     };
     let m = &plugin.manifest;
@@ -136,6 +138,10 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
     };
     let status = ConsentStore::open(&ctx.home).status(&found.manifest);
     if !yes && !status.allows_loading() {
+        if status != ConsentStatus::Missing {
+            // Why it is asked again: changed permissions or code.
+            eprintln!("warning: {}", not_loaded_warning(&found.manifest, &status));
+        }
         match ask_consent(
             &found.manifest,
             "Run it with these permissions (this once)?",
@@ -148,11 +154,13 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
             }
         }
     }
+    // A plugin that does not load is a setup problem (exit 2), unlike a
+    // call that fails.
     let plugin = match load(ctx, &found).await {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_FAILED;
+            return EXIT_USAGE;
         }
     };
     // The tool's own name, or PLUGIN__TOOL as `inspect` and sessions show it.
