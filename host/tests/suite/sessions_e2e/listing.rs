@@ -9,7 +9,7 @@ use support::model_server::Reply;
 use support::quire::TestEnv;
 
 /// `mkfifo PATH`.
-pub fn mkfifo(path: &std::path::Path) {
+fn mkfifo(path: &std::path::Path) {
     let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
     // SAFETY: a valid C string; mkfifo only creates a file.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
