@@ -52,6 +52,12 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
     let file = open_regular(path).map_err(|e| match e {
         // A directory reads as nothing: it holds no session.
         Unfit::Kind(_) => unreadable(e.to_string()),
+        Unfit::Io(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) =>
+        {
+            unreadable("a link to a missing file".into())
+        }
         Unfit::Io(e) => unreadable(format!("cannot be opened: {e}")),
     })?;
     let mut reader = BufReader::new(file.take(READ_MAX));

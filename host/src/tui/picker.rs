@@ -132,3 +132,33 @@ pub fn find(
     };
     store::load(&path).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(turns: usize, turns_partial: bool, first_prompt: &str) -> SessionSummary {
+        SessionSummary {
+            id: "01a241b9-0000-7000-8000-000000000000".into(),
+            created: "2026-12-04T16:00:00+00:00".into(),
+            cwd: "/w".into(),
+            first_prompt: first_prompt.into(),
+            turns,
+            turns_partial,
+            path: "/s.jsonl".into(),
+            parent: None,
+        }
+    }
+
+    #[test]
+    fn a_row_shows_a_partly_counted_session_as_a_lower_bound_on_one_plain_line() {
+        assert_eq!(
+            row(&summary(1, false, "fix it"), 80),
+            "2026-12-04 16:00   1 turn   fix it"
+        );
+        assert_eq!(
+            row(&summary(1, true, "\u{1b}[31mred\ta\r\nb"), 80),
+            "2026-12-04 16:00  1+ turns  red a  b"
+        );
+    }
+}
