@@ -22,6 +22,24 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(scan(text).0)
 }
 
+/// `text` for one line of a summary column (a session's first prompt in
+/// a listing), on a terminal or not: line breaks, carriage returns and
+/// tabs become spaces, escape sequences and other controls are dropped
+/// as by [`clean`].
+pub fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    clean(&spaced).into_owned()
+}
+
 /// [`clean`] for text that arrives in pieces (a streamed answer): a
 /// sequence split across two pieces is dropped whole, not shown in part.
 #[derive(Debug, Default)]

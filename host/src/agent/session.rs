@@ -337,10 +337,6 @@ pub fn find_session(
         .sessions_dir
         .clone()
         .unwrap_or_else(|| home.join("sessions"));
-    let found = if query == "last" {
-        store::last_in(&dir, cwd)?
-    } else {
-        store::find(&dir, query)?
-    };
+    let found = store::resumable(&dir, cwd, query)?;
     Ok(store::load(&found.path)?)
 }

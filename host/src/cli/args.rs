@@ -137,7 +137,7 @@ pub struct ExecArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Continue a session: `last` (the newest of this directory) or a session id (prefix).
+    /// Continue a session of this directory: `last` (the newest) or a session id (prefix).
     #[arg(long, value_name = "last|ID")]
     pub resume: Option<String>,
 

@@ -1,5 +1,6 @@
 //! `quire sessions list`.
 
+use quire::printable::one_line;
 use quire::store;
 
 use super::args::{GlobalArgs, SessionsArgs, SessionsCommand};
@@ -28,10 +29,11 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         }
     };
     // Files that hold no session (empty, only junk) are named, not hidden.
-    for path in &unreadable {
+    for u in &unreadable {
         eprintln!(
-            "warning: {} is not a readable session (empty or no meta line); move or delete it",
-            path.display()
+            "warning: {} is not a readable session ({}); move or delete it",
+            u.path.display(),
+            u.reason
         );
     }
     if json {
@@ -54,10 +56,12 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         let date: String = s.created.replace('T', " ").chars().take(19).collect();
         println!(
             "{:<36}  {:<19}  {:<30}  {}",
-            s.id,
-            date,
-            clip(&s.cwd, 30),
-            clip(&s.first_prompt.replace('\n', " "), 60)
+            one_line(&s.id),
+            one_line(&date),
+            clip(&one_line(&s.cwd), 30),
+            // Cleaned whether or not stdout is a terminal: a summary
+            // column holds one line of text, nothing that acts.
+            clip(&one_line(&s.first_prompt), 60)
         );
     }
     EXIT_OK

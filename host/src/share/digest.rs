@@ -33,6 +33,9 @@ pub fn of_folder(dir: &Path) -> Result<Digests, ShareError> {
         if ty.is_symlink() {
             return Err(ShareError::Invalid(link_refused(dir, entry.path())));
         }
+        if !ty.is_file() {
+            return Err(ShareError::Invalid(special_refused(entry.path(), ty)));
+        }
         out.insert(rel, of_file(entry.path())?);
     }
     Ok(out)
@@ -59,6 +62,25 @@ fn link_refused(dir: &Path, path: &Path) -> String {
     };
     format!(
         "{} is a symbolic link to {target} ({place}); links are not followed: shared skills and plugins must hold plain files, so copy the file there instead",
+        path.display()
+    )
+}
+
+/// Why `path`, neither a file, a folder nor a link (a FIFO, socket or
+/// device), is refused: reading it could block or never end.
+fn special_refused(path: &Path, ty: std::fs::FileType) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = if ty.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if ty.is_socket() {
+        "a socket"
+    } else if ty.is_char_device() || ty.is_block_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    format!(
+        "{} is {kind}; shared skills and plugins must hold plain files, so remove it from the folder",
         path.display()
     )
 }

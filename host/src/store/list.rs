@@ -1,31 +1,17 @@
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{Record, StoreError};
-use crate::protocol::Item;
-
-/// One line of `quire sessions list`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct SessionSummary {
-    pub id: String,
-    pub created: String,
-    pub cwd: String,
-    pub first_prompt: String,
-    /// Messages the user sent.
-    pub turns: usize,
-    pub path: PathBuf,
-    /// The parent session of a subagent's file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
-}
+use super::StoreError;
+use super::summary::{SessionSummary, Unreadable, summarize};
 
 /// The sessions of a folder, and the `.jsonl` files in it that are not
-/// readable sessions (empty, no meta line, cannot be opened).
+/// readable sessions (empty, no meta line, cannot be opened, not a
+/// regular file).
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
     /// Newest first.
     pub sessions: Vec<SessionSummary>,
-    pub unreadable: Vec<PathBuf>,
+    /// By path.
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// Every session in `dir`, newest first. Unreadable files are left out
@@ -54,53 +40,15 @@ pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
     {
         match summarize(&path) {
-            Some(s) => listing.sessions.push(s),
-            None => listing.unreadable.push(path),
+            Ok(s) => listing.sessions.push(s),
+            Err(u) => listing.unreadable.push(u),
         }
     }
     listing
         .sessions
         .sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
-    listing.unreadable.sort();
+    listing.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(listing)
-}
-
-fn summarize(path: &Path) -> Option<SessionSummary> {
-    let f = std::fs::File::open(path).ok()?;
-    let mut meta = None;
-    let mut first_prompt = None;
-    let mut turns = 0;
-    // Lines as bytes: one that is not UTF-8 is skipped, not the end.
-    for line in BufReader::new(f).split(b'\n').map_while(Result::ok) {
-        let Ok(line) = std::str::from_utf8(&line) else {
-            continue;
-        };
-        // Only user messages and the header matter: skip the rest unparsed.
-        if meta.is_some() && !line.contains("\"user\"") {
-            continue;
-        }
-        match serde_json::from_str::<Record>(line.trim_end_matches('\r')) {
-            Ok(Record::Meta(m)) => meta = Some(m),
-            Ok(Record::Item {
-                item: Item::User { text },
-            }) => {
-                turns += 1;
-                first_prompt.get_or_insert(text);
-            }
-            _ => {}
-        }
-    }
-    let first_prompt = first_prompt.unwrap_or_default();
-    let meta = meta?;
-    Some(SessionSummary {
-        id: meta.id,
-        created: meta.created,
-        cwd: meta.cwd,
-        first_prompt,
-        turns,
-        path: path.to_path_buf(),
-        parent: meta.parent,
-    })
 }
 
 /// The newest top-level session started in `cwd` that no other quire
@@ -133,7 +81,10 @@ pub fn newest_free(sessions: impl IntoIterator<Item = SessionSummary>) -> Option
 
 /// Finds a session by `last` or by (a prefix of) its id.
 pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
-    let all = list(dir)?;
+    let Listing {
+        sessions: all,
+        unreadable,
+    } = list_all(dir)?;
     if query == "last" {
         // The last top-level session (subagents' files are resumed
         // through their parent).
@@ -146,7 +97,10 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
         .collect();
     match <[SessionSummary; 1]>::try_from(matches) {
         Ok([only]) => Ok(only),
-        Err(matches) if matches.is_empty() => Err(StoreError::NotFound(query.to_string())),
+        Err(matches) if matches.is_empty() => {
+            Err(damaged(query, unreadable)
+                .unwrap_or_else(|| StoreError::NotFound(query.to_string())))
+        }
         Err(matches) => Err(StoreError::Ambiguous {
             query: query.to_string(),
             candidates: matches
@@ -156,4 +110,39 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
                 .join(", "),
         }),
     }
+}
+
+/// The session `query` names to be continued in `cwd`: `last` as
+/// [`last_in`], an id as [`find`]; a session started in another directory
+/// is refused (its history speaks of that directory's files).
+pub fn resumable(dir: &Path, cwd: &Path, query: &str) -> Result<SessionSummary, StoreError> {
+    if query == "last" {
+        return last_in(dir, cwd);
+    }
+    let found = find(dir, query)?;
+    if found.cwd != cwd.display().to_string() {
+        return Err(StoreError::OtherDirectory {
+            id: found.id,
+            cwd: found.cwd,
+        });
+    }
+    Ok(found)
+}
+
+/// A session file whose name carries an id starting with `query` but
+/// that holds no readable session (`STAMP-ID.jsonl`, as the writer names
+/// them).
+fn damaged(query: &str, unreadable: Vec<Unreadable>) -> Option<StoreError> {
+    if query.is_empty() {
+        return None;
+    }
+    unreadable.into_iter().find_map(|u| {
+        let stem = u.path.file_stem()?.to_str()?;
+        let (_, id) = stem.split_once('-')?;
+        id.starts_with(query).then(|| StoreError::Damaged {
+            query: query.to_string(),
+            path: u.path,
+            reason: u.reason,
+        })
+    })
 }

@@ -3,17 +3,20 @@
 //! line, written and flushed as it happens, so a process killed at any
 //! point leaves a file that resumes with every completed item.
 
+mod file;
 mod list;
 mod lock;
 mod reader;
+mod summary;
 mod writer;
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{Listing, SessionSummary, find, last_in, list, list_all, newest_free};
+pub use list::{Listing, find, last_in, list, list_all, newest_free, resumable};
 pub use reader::{LoadedSession, close_unfinished_calls, load};
+pub use summary::{SessionSummary, Unreadable};
 pub use writer::SessionWriter;
 
 /// The lines of a session file's bytes (`\n` or `\r\n` ends), each as
@@ -74,6 +77,17 @@ pub enum StoreError {
     Invalid { path: PathBuf, reason: String },
     #[error("no session matches '{0}'; `quire sessions list` shows the ids")]
     NotFound(String),
+    #[error(
+        "session {query} exists but its file {} is damaged ({reason}); it cannot be resumed: move or delete it, or resume another session",
+        path.display()
+    )]
+    Damaged {
+        query: String,
+        path: PathBuf,
+        reason: String,
+    },
+    #[error("session {id} belongs to {cwd}; cd there or pass -C {cwd}")]
+    OtherDirectory { id: String, cwd: String },
     #[error("'{query}' matches several sessions: {candidates}; give more of the id")]
     Ambiguous { query: String, candidates: String },
     #[error(

@@ -25,11 +25,20 @@ pub struct LoadedSession {
 pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     // Bytes, not a string: one line that is not UTF-8 (a torn write, a
     // stray binary) is skipped like any other unreadable line.
-    let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
+    let io = |source| StoreError::Io {
         action: "read",
         path: path.to_path_buf(),
         source,
+    };
+    let mut file = super::file::open_regular(path).map_err(|e| match e {
+        super::file::Unfit::Io(e) => io(e),
+        kind => StoreError::Invalid {
+            path: path.to_path_buf(),
+            reason: format!("it is {kind}"),
+        },
     })?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
     let mut meta = None;
     let mut items = Vec::new();
     let mut warnings = Vec::new();

@@ -15,16 +15,21 @@ use crate::cli::summary::clip;
 /// One row: `2026-12-03 09:12  3 turns  fix the failing test`.
 pub fn row(s: &SessionSummary, width: u16) -> String {
     let date: String = s.created.replace('T', " ").chars().take(16).collect();
-    let turns = if s.turns == 1 {
+    // A long file is counted in its first part only.
+    let more = if s.turns_partial { "+" } else { "" };
+    let turns = if s.turns == 1 && !s.turns_partial {
         "1 turn ".to_string()
     } else {
-        format!("{} turns", s.turns)
+        format!("{}{more} turns", s.turns)
     };
     let head = format!("{date}  {turns:>8}  ");
     let room = usize::from(width)
         .saturating_sub(head.chars().count() + 4)
         .max(10);
-    format!("{head}{}", clip(&s.first_prompt.replace('\n', " "), room))
+    format!(
+        "{head}{}",
+        clip(&quire::printable::one_line(&s.first_prompt), room)
+    )
 }
 
 pub fn lines(
@@ -104,6 +109,7 @@ pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<Sessio
 /// id (or a prefix of one).
 pub fn find(
     dir: &std::path::Path,
+    cwd: &std::path::Path,
     here: &[SessionSummary],
     q: &str,
 ) -> Result<LoadedSession, String> {
@@ -119,7 +125,40 @@ pub fn find(
             }
         }
     } else {
-        store::find(dir, q).map_err(|e| e.to_string())?.path
+        // A session of another directory is refused, as `exec --resume`.
+        store::resumable(dir, cwd, q)
+            .map_err(|e| e.to_string())?
+            .path
     };
     store::load(&path).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(turns: usize, turns_partial: bool, first_prompt: &str) -> SessionSummary {
+        SessionSummary {
+            id: "01a241b9-0000-7000-8000-000000000000".into(),
+            created: "2026-12-04T16:00:00+00:00".into(),
+            cwd: "/w".into(),
+            first_prompt: first_prompt.into(),
+            turns,
+            turns_partial,
+            path: "/s.jsonl".into(),
+            parent: None,
+        }
+    }
+
+    #[test]
+    fn a_row_shows_a_partly_counted_session_as_a_lower_bound_on_one_plain_line() {
+        assert_eq!(
+            row(&summary(1, false, "fix it"), 80),
+            "2026-12-04 16:00   1 turn   fix it"
+        );
+        assert_eq!(
+            row(&summary(1, true, "\u{1b}[31mred\ta\r\nb"), 80),
+            "2026-12-04 16:00  1+ turns  red a  b"
+        );
+    }
 }

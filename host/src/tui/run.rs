@@ -68,7 +68,7 @@ pub async fn run(
     let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let here = picker::here_sessions(&sessions_dir, &setup.cwd);
     let mut loaded = match &resume {
-        Some(Some(q)) => match picker::find(&sessions_dir, &here, q) {
+        Some(Some(q)) => match picker::find(&sessions_dir, &setup.cwd, &here, q) {
             Ok(l) => Some(l),
             Err(e) => {
                 crate::cli::pipe::err(&format!("error: {e}\n"));

@@ -2,6 +2,8 @@
 use crate::support;
 mod concurrent;
 mod damaged;
+mod listing;
+mod resume_refused;
 
 use std::io::Write;
 use std::process::Stdio;

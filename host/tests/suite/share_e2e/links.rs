@@ -51,3 +51,35 @@ fn a_skill_md_linking_out_of_its_folder_is_refused_as_a_link() {
         );
     }
 }
+
+/// A folder shared from disk holding a FIFO: `share add` refuses it naming
+/// the FIFO, as it refuses a link (it used to hang reading the pipe);
+/// nothing is installed or locked.
+#[test]
+fn a_fifo_in_a_shared_folder_is_refused_naming_it() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    let skill = shared.path().join("fsk");
+    write(
+        &skill.join("SKILL.md"),
+        "---\nname: fsk\ndescription: Holds a pipe.\n---\nbody\n",
+    );
+    let pipe = skill.join("pipe");
+    let c = std::ffi::CString::new(pipe.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string; mkfifo only creates a file.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
+    let run = env.run(&["share", "add", &skill.display().to_string()]);
+    assert_ne!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "fsk/pipe is a FIFO (named pipe); shared skills and plugins must hold plain files"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !env.repo_path().join("quire.lock").exists(),
+        "nothing is locked"
+    );
+    assert!(!env.repo_path().join(".quire/skills/fsk").exists());
+}

@@ -183,3 +183,25 @@ fn a_review_error_wraps_at_the_window_edge() {
     );
     quit(pty);
 }
+
+/// `quire resume ID` of a session started in another directory is
+/// refused before the terminal view opens, naming that directory.
+#[test]
+fn resuming_a_session_of_another_directory_is_refused() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("the first answer"));
+    let run = env.run(&["exec", "--json", "the first question"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = run.of_type("session_started")[0]["session_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let repo = env.repo_path().display().to_string();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut cmd = env.command(&["resume", &id]);
+    cmd.current_dir(elsewhere.path());
+    let mut pty = Pty::spawn(cmd, 30, 200);
+    pty.wait_text(&format!("belongs to {repo}; cd there or pass -C {repo}"));
+    assert_eq!(pty.wait_exit(), 2);
+    assert_eq!(env.server.requests().len(), 1, "nothing was sent");
+}
