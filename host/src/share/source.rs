@@ -134,6 +134,9 @@ pub fn fetch(
         }
         Source::Path(p) => {
             let dir = root.join(p);
+            if ctx.layout == super::Layout::Project {
+                super::check::shared_folder(root, p, &dir)?;
+            }
             if !dir.is_dir() {
                 return Err(ShareError::Invalid(format!(
                     "{} is not a folder (a source is a folder or a git URL such as https://host/org/repo.git)",
