@@ -313,6 +313,7 @@ fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
                     "changed": drift.changed,
                     "missing": drift.missing,
                     "added": drift.added,
+                    "not_a_folder": drift.not_a_folder,
                 })
             );
         } else if clean {
@@ -331,7 +332,20 @@ fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
     }
     if drifted > 0 {
         if !json {
-            eprintln!("{drifted} differ from quire.lock; `quire share sync` restores them");
+            let what = if drifted == 1 {
+                "1 entry differs".to_string()
+            } else {
+                format!("{drifted} entries differ")
+            };
+            if results.iter().any(|(_, d)| d.is_local()) {
+                eprintln!(
+                    "{what} from quire.lock; `quire share sync --force` replaces local changes with the locked files (`quire share sync` alone installs only what is missing)"
+                );
+            } else {
+                eprintln!(
+                    "{what} from quire.lock; `quire share sync` installs what is missing again"
+                );
+            }
         }
         EXIT_FAILED
     } else {

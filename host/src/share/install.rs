@@ -73,7 +73,12 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
     for item in found {
         let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
         if !opts.force {
-            check_replace(root, lock.find(item.kind, &item.name), &installed)?;
+            check_replace(
+                root,
+                item.kind,
+                lock.find(item.kind, &item.name),
+                &installed,
+            )?;
         }
         let files = digest::of_folder(&item.dir)?;
         let inner = match (&subdir, &item.child) {
@@ -138,12 +143,16 @@ pub(super) fn not_locked(name: &str) -> String {
 /// folder `quire share` did not install, or one with local changes.
 pub(super) fn check_replace(
     root: &Path,
+    kind: Kind,
     locked: Option<&Entry>,
     installed: &str,
 ) -> Result<(), ShareError> {
     let dir = resolve(root, installed);
-    if !dir.exists() {
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(ShareError::Invalid(not_a_folder(kind, installed)));
     }
     let Some(entry) = locked else {
         return Err(ShareError::Invalid(format!(
@@ -160,6 +169,13 @@ pub(super) fn check_replace(
     )))
 }
 
+fn not_a_folder(kind: Kind, installed: &str) -> String {
+    format!(
+        "{installed} is a file, not the {} folder; move it away or pass --force to replace it",
+        kind.label()
+    )
+}
+
 /// Each locked entry and how its installed files differ from the lock.
 /// A lock with an entry outside its folder is refused ([`check::entry`]).
 pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareError> {
@@ -173,7 +189,8 @@ pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareE
             } else {
                 Digests::new()
             };
-            let drift = Drift::between(&e.files, &now);
+            let mut drift = Drift::between(&e.files, &now);
+            drift.not_a_folder = !dir.is_dir() && std::fs::symlink_metadata(&dir).is_ok();
             Ok((e, drift))
         })
         .collect()
@@ -197,10 +214,15 @@ pub enum Synced {
 pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, ShareError> {
     let mut out = Vec::new();
     for (entry, drift) in verify(&ctx.root, ctx.layout)? {
-        let local = !drift.changed.is_empty() || !drift.added.is_empty();
         let outcome = if drift.is_clean() {
             Synced::Unchanged
-        } else if local && !force {
+        } else if drift.not_a_folder && !force {
+            Synced::Failed(format!(
+                "{} is a file, not the {} folder; `quire share sync --force` replaces it with the locked files",
+                entry.installed,
+                entry.kind.label()
+            ))
+        } else if drift.is_local() && !force {
             Synced::Failed(format!(
                 "local changes ({}); `quire share sync --force` replaces them with the locked files",
                 drift.describe()
@@ -272,13 +294,13 @@ pub fn remove(
     }
     if !force {
         for e in &gone {
-            check_replace(root, Some(e), &e.installed)?;
+            check_replace(root, e.kind, Some(e), &e.installed)?;
         }
     }
     for e in &gone {
         let dir = resolve(root, &e.installed);
-        if dir.is_dir() {
-            std::fs::remove_dir_all(&dir).map_err(|err| ShareError::Io {
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            remove_any(&dir).map_err(|err| ShareError::Io {
                 path: dir.clone(),
                 message: err.to_string(),
             })?;
@@ -377,7 +399,7 @@ fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
             message: e.to_string(),
         }
     };
-    if std::fs::canonicalize(from).ok() == std::fs::canonicalize(to).ok() && to.exists() {
+    if to.is_dir() && std::fs::canonicalize(from).ok() == std::fs::canonicalize(to).ok() {
         return Ok(());
     }
     let parent = to.parent().unwrap_or(Path::new("."));
@@ -398,15 +420,27 @@ fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
             std::fs::copy(from.join(rel), &dst).map_err(io(&dst))?;
         }
         std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        if to.exists() {
+        if std::fs::symlink_metadata(to).is_ok() {
             std::fs::rename(to, &old).map_err(io(to))?;
         }
         std::fs::rename(&tmp, to).map_err(io(to))
     })();
     let _ = std::fs::remove_dir_all(&tmp);
-    if result.is_err() && old.exists() && !to.exists() {
+    let kept = std::fs::symlink_metadata(&old).is_ok();
+    if result.is_err() && kept && std::fs::symlink_metadata(to).is_err() {
         let _ = std::fs::rename(&old, to);
     }
-    let _ = std::fs::remove_dir_all(&old);
+    if std::fs::symlink_metadata(&old).is_ok() {
+        remove_any(&old).map_err(io(&old))?;
+    }
     result
+}
+
+/// Removes a folder with what it holds, or a file or link itself.
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path)?.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
 }
