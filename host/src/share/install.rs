@@ -32,6 +32,30 @@ pub struct AddOptions {
 /// and records it in its `quire.lock`.
 pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
     let staged = stage(ctx, opts)?;
+    let lock = LockFile::load(&ctx.root)?;
+    for (entry, _) in &staged.items {
+        let twin = lock.entries.iter().find(|e| {
+            e.kind == entry.kind
+                && e.name != entry.name
+                && e.source == entry.source
+                && e.subdir == entry.subdir
+        });
+        if let Some(twin) = twin {
+            return Err(ShareError::Invalid(format!(
+                "{}{} is already installed as {} {}; `quire share update {}` takes its newest version (or `quire share remove {}` first to add it under another name)",
+                entry.source,
+                entry
+                    .subdir
+                    .as_deref()
+                    .map(|s| format!(" --path {s}"))
+                    .unwrap_or_default(),
+                twin.kind.label(),
+                twin.name,
+                twin.name,
+                twin.name
+            )));
+        }
+    }
     commit(ctx, &staged, |_| true)
 }
 
@@ -67,7 +91,18 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
             subdir.unwrap_or_default()
         )));
     }
-    let found = detect(&content, opts.name.as_deref())?;
+    let mut found = detect(&content, opts.name.as_deref())?;
+    // A git checkout's folder has a temporary name: a bundle at its root
+    // without a manifest name is named after the repository instead.
+    let checkout = fetched.dir.file_name().map(|n| n.to_string_lossy());
+    if let (Some(repo), None) = (src.repo_name(), &subdir) {
+        for item in found.iter_mut().filter(|i| i.child.is_none()) {
+            if checkout.as_deref() == Some(item.name.as_str()) {
+                check::name(repo, &item.dir)?;
+                item.name = repo.to_string();
+            }
+        }
+    }
     let lock = LockFile::load(root)?;
     let mut items = Vec::new();
     for item in found {
