@@ -276,7 +276,8 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
 fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     let src = Source::parse(&entry.source);
     let revision = entry.commit.as_deref().or(entry.reference.as_deref());
-    let fetched = source::fetch(&src, revision, ctx)?;
+    let fetched =
+        source::fetch(&src, revision, ctx).map_err(|e| gone(e, entry, ctx.layout, false))?;
     let content = match &entry.subdir {
         Some(s) => fetched.dir.join(check::subdir(s)?),
         None => fetched.dir.clone(),
@@ -302,6 +303,39 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     check::entry(entry, ctx.layout)?;
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &resolve(&ctx.root, &entry.installed))
+}
+
+/// A locked entry's commit or ref no longer in its source: what works
+/// instead (there is no `--ref` for sync or update).
+pub(super) fn gone(e: ShareError, entry: &Entry, layout: Layout, updating: bool) -> ShareError {
+    let ShareError::NoRevision(what) = e else {
+        return e;
+    };
+    let user = match layout {
+        Layout::Project => "",
+        Layout::User => " --user",
+    };
+    let path = entry
+        .subdir
+        .as_deref()
+        .map(|s| format!(" --path {s}"))
+        .unwrap_or_default();
+    let newest = match &entry.reference {
+        _ if updating => String::new(),
+        Some(r) if entry.commit.as_deref() != Some(r.as_str()) => format!(
+            "`quire share{user} update {}` takes the newest commit of {r}, or ",
+            entry.name
+        ),
+        None => format!(
+            "`quire share{user} update {}` takes the newest commit of the default branch, or ",
+            entry.name
+        ),
+        Some(_) => String::new(),
+    };
+    ShareError::Invalid(format!(
+        "{what}; {newest}`quire share{user} add {}{path} --ref BRANCH|TAG` locks a version that exists",
+        entry.source
+    ))
 }
 
 /// Removes every installed skill or plugin named `name` and its lock

@@ -50,6 +50,9 @@ pub enum ShareError {
     Io { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(String),
+    /// A git source has no such branch, tag or commit (what it has).
+    #[error("{0}; pass an existing one with --ref")]
+    NoRevision(String),
 }
 
 /// Flags skills installed by `quire share` whose files no longer match
