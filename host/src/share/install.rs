@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::check;
 use super::digest::{self, Digests, Drift};
+use super::found::{detect, plugin_name};
 use super::lock::{Entry, Kind, Layout, LockFile, resolve};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
@@ -95,11 +96,10 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
     // A git checkout's folder has a temporary name: a bundle at its root
     // without a manifest name is named after the repository instead.
     let checkout = fetched.dir.file_name().map(|n| n.to_string_lossy());
-    if let (Some(repo), None) = (src.repo_name(), &subdir) {
+    if let (Some(repo), None) = (src.repo_name().and_then(plugin_name), &subdir) {
         for item in found.iter_mut().filter(|i| i.child.is_none()) {
             if checkout.as_deref() == Some(item.name.as_str()) {
-                check::name(repo, &item.dir)?;
-                item.name = repo.to_string();
+                item.name = repo.clone();
             }
         }
     }
@@ -378,84 +378,6 @@ pub fn remove(
     lock.entries.retain(|e| e.name != name);
     lock.save(root)?;
     Ok(gone.iter().map(|e| e.kind).collect())
-}
-
-/// One skill or plugin found in a source.
-struct Item {
-    kind: Kind,
-    name: String,
-    dir: PathBuf,
-    /// Its folder's name when found inside the source folder.
-    child: Option<String>,
-}
-
-/// The source folder itself when it is a skill or a plugin, else each
-/// folder directly inside it that is one.
-fn detect(content: &Path, hint: Option<&str>) -> Result<Vec<Item>, ShareError> {
-    if let Some(item) = item_at(content, None, hint)? {
-        return Ok(vec![item]);
-    }
-    let mut children: Vec<PathBuf> = std::fs::read_dir(content)
-        .map_err(|e| ShareError::Io {
-            path: content.to_path_buf(),
-            message: e.to_string(),
-        })?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    children.sort();
-    let mut items = Vec::new();
-    for c in children {
-        let child = c
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Some(item) = item_at(&c, Some(child), None)? {
-            items.push(item);
-        }
-    }
-    if items.is_empty() {
-        return Err(ShareError::Invalid(format!(
-            "{} holds no skill (SKILL.md) or plugin (plugin.toml), nor do the folders in it",
-            content.display()
-        )));
-    }
-    Ok(items)
-}
-
-fn item_at(
-    dir: &Path,
-    child: Option<String>,
-    hint: Option<&str>,
-) -> Result<Option<Item>, ShareError> {
-    let skill_file = dir.join("SKILL.md");
-    let (kind, name) = if let Some(name) = super::bundle_entry::bundle_name(dir, hint)? {
-        (Kind::Bundle, name)
-    } else if skill_file.is_file() {
-        let origin = crate::skills::parse::Origin {
-            dir,
-            file: &skill_file,
-            root: dir,
-            scope: crate::skills::Scope::Project,
-        };
-        let skill = crate::skills::parse::read_skill(origin)
-            .map_err(|e| ShareError::Invalid(format!("{}: {e}", skill_file.display())))?;
-        (Kind::Skill, skill.name)
-    } else if dir.join(crate::plugins::manifest::MANIFEST_FILE).is_file() {
-        let m = crate::plugins::manifest::load(&dir.join(crate::plugins::manifest::MANIFEST_FILE))
-            .map_err(|e| ShareError::Invalid(e.to_string()))?;
-        (Kind::Plugin, m.name)
-    } else {
-        return Ok(None);
-    };
-    check::name(&name, dir)?;
-    Ok(Some(Item {
-        kind,
-        name,
-        dir: dir.to_path_buf(),
-        child,
-    }))
 }
 
 /// Copies the files listed in `files` from `from` to `to`, replacing what
