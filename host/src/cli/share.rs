@@ -1,8 +1,6 @@
 //! `quire share add | sync | verify | remove | list`: skills and plugins
 //! shared by a team through `quire.lock` (see `quire::share`).
 
-use std::path::Path;
-
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
 use quire::share::{self, AddOptions, Entry, Kind, Layout, LockFile, ShareContext, Synced};
@@ -157,7 +155,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         ShareCommand::Update { name, force, yes } => {
             super::share_update::run(&ctx, name.as_deref(), *force, *yes)
         }
-        ShareCommand::Verify { json } => verify(&root, layout, *json),
+        ShareCommand::Verify { json } => verify(&ctx, *json),
         ShareCommand::Remove { name, force } => match share::remove(&root, layout, name, *force) {
             Ok(kinds) => {
                 for k in kinds {
@@ -166,11 +164,11 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
                 EXIT_OK
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", name_lock(&ctx, &e.to_string()));
                 EXIT_USAGE
             }
         },
-        ShareCommand::List { json } => list(&root, *json),
+        ShareCommand::List { json } => list(&ctx, *json),
     }
 }
 
@@ -216,23 +214,65 @@ fn bundle_problems(ctx: &ShareContext, e: &Entry) {
     }
 }
 
+/// `text` with the user's lock named by its path (`quire.lock` alone
+/// would read as the repository's).
+fn name_lock(ctx: &ShareContext, text: &str) -> String {
+    if ctx.layout == Layout::Project {
+        return text.to_string();
+    }
+    let path = ctx.root.join(share::lock::FILE).display().to_string();
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(share::lock::FILE) {
+        let before = &rest[..i];
+        out.push_str(before);
+        let bare = !before.ends_with(['/', '.', '-']);
+        out.push_str(if bare { &path } else { share::lock::FILE });
+        rest = &rest[i + share::lock::FILE.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
     match share::add(ctx, opts) {
         Ok(entries) => {
             for e in &entries {
+                let into = match ctx.layout {
+                    Layout::Project => e.installed.clone(),
+                    Layout::User => share::lock::resolve(&ctx.root, &e.installed)
+                        .display()
+                        .to_string(),
+                };
                 println!(
-                    "added {} {} from {}{} ({} files) into {}",
+                    "added {} {} from {}{} ({} files) into {into}",
                     e.kind.label(),
                     e.name,
                     e.source,
                     short(e.commit.as_deref()),
                     e.files.len(),
-                    e.installed
                 );
+                // A bundle's hooks, MCP servers and grants run only once
+                // approved, as `quire share update` says of new ones.
+                let none = Entry {
+                    hooks: Default::default(),
+                    mcp_servers: Vec::new(),
+                    grants: Vec::new(),
+                    ..e.clone()
+                };
+                for change in share::bundle_entry::review_changes(&none, e) {
+                    println!("  needs approval: {change}");
+                }
                 consent_note(ctx, e);
                 bundle_problems(ctx, e);
             }
-            println!("recorded in {}; commit it", share::lock::FILE);
+            match ctx.layout {
+                Layout::Project => println!("recorded in {}; commit it", share::lock::FILE),
+                Layout::User => println!(
+                    "recorded in your own lock, {}",
+                    ctx.root.join(share::lock::FILE).display()
+                ),
+            }
             if !trusted {
                 eprintln!(
                     "{}",
@@ -242,7 +282,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
             EXIT_USAGE
         }
     }
@@ -259,7 +299,7 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
     let results = match share::sync(ctx, force) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
@@ -278,7 +318,12 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
             }
             Synced::Failed(why) => {
                 failed += 1;
-                eprintln!("failed {} {}: {why}", e.kind.label(), e.name);
+                eprintln!(
+                    "failed {} {}: {}",
+                    e.kind.label(),
+                    e.name,
+                    name_lock(ctx, why)
+                );
             }
         }
     }
@@ -288,11 +333,11 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
     if failed > 0 { EXIT_FAILED } else { EXIT_OK }
 }
 
-fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
-    let results = match share::verify(root, layout) {
+fn verify(ctx: &ShareContext, json: bool) -> i32 {
+    let results = match share::verify(&ctx.root, ctx.layout) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
@@ -313,6 +358,7 @@ fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
                     "changed": drift.changed,
                     "missing": drift.missing,
                     "added": drift.added,
+                    "not_a_folder": drift.not_a_folder,
                 })
             );
         } else if clean {
@@ -331,7 +377,20 @@ fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
     }
     if drifted > 0 {
         if !json {
-            eprintln!("{drifted} differ from quire.lock; `quire share sync` restores them");
+            let what = if drifted == 1 {
+                "1 entry differs".to_string()
+            } else {
+                format!("{drifted} entries differ")
+            };
+            if results.iter().any(|(_, d)| d.is_local()) {
+                eprintln!(
+                    "{what} from quire.lock; `quire share sync --force` replaces local changes with the locked files (`quire share sync` alone installs only what is missing)"
+                );
+            } else {
+                eprintln!(
+                    "{what} from quire.lock; `quire share sync` installs what is missing again"
+                );
+            }
         }
         EXIT_FAILED
     } else {
@@ -339,11 +398,11 @@ fn verify(root: &Path, layout: Layout, json: bool) -> i32 {
     }
 }
 
-fn list(root: &Path, json: bool) -> i32 {
-    let lock = match LockFile::load(root) {
+fn list(ctx: &ShareContext, json: bool) -> i32 {
+    let lock = match LockFile::load(&ctx.root) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };

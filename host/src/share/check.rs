@@ -32,6 +32,41 @@ pub fn is_inside(rel: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// Whether a folder source of a repository's lock stays inside the
+/// repository or beside it: relative, with `..` only as its first part and
+/// followed by a folder name (`shared/pdf`, `../team-skills/pdf`, `.`).
+pub fn is_shared_folder(source: &str) -> bool {
+    let s = source.trim_end_matches('/');
+    s == "." || is_inside(s.strip_prefix("../").unwrap_or(s))
+}
+
+/// The rule [`is_shared_folder`] checks, said to the user.
+pub const SHARED_FOLDER_RULE: &str = "a repository's quire.lock may only name a folder inside the repository or in a sibling checkout beside it (relative, like ../shared/skills)";
+
+/// A folder source `source` of a repository's lock, at `dir` on disk:
+/// refused when it is not [`is_shared_folder`], or when a symbolic link
+/// takes it out of the repository's parent folder. Checked before the
+/// folder is read.
+pub fn shared_folder(root: &Path, source: &str, dir: &Path) -> Result<(), ShareError> {
+    if !is_shared_folder(source) {
+        return Err(ShareError::Invalid(format!(
+            "the folder {source} is outside the repository and its parent folder; {SHARED_FOLDER_RULE}, so the lock works in every clone — publish it as a git repository and add its URL, or check it out next to the repository"
+        )));
+    }
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let (Some(parent), Ok(real)) = (root.parent(), std::fs::canonicalize(dir)) else {
+        return Ok(());
+    };
+    if real.starts_with(parent) {
+        return Ok(());
+    }
+    Err(ShareError::Invalid(format!(
+        "the folder {source} leads through a symbolic link to {}, outside {}; {SHARED_FOLDER_RULE}, and links out of it are not followed",
+        real.display(),
+        parent.display()
+    )))
+}
+
 /// Checks one lock entry: its name, that `installed` is exactly
 /// `<kind folder>/<name>`, that every file and the folder inside the
 /// source are relative paths without `..`.
@@ -72,6 +107,17 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
     if let Some(c) = e.commit.as_deref().filter(|c| !is_commit(c)) {
         return Err(bad(format!(
             "has commit = \"{c}\", which is not a commit id (hexadecimal)"
+        )));
+    }
+    if layout == Layout::Project
+        && let super::Source::Path(p) = super::Source::parse(&e.source)
+        && !is_shared_folder(&p)
+    {
+        return Err(ShareError::Invalid(format!(
+            "{FILE}: the {} entry '{}' has source = \"{}\", a folder outside the repository and its parent folder; {SHARED_FOLDER_RULE} — fix or remove the entry (it may come from an untrusted change)",
+            e.kind.label(),
+            e.name,
+            e.source.escape_debug()
         )));
     }
     for (key, value) in [("source", Some(&e.source)), ("ref", e.reference.as_ref())] {

@@ -110,6 +110,8 @@ pub struct Drift {
     pub changed: Vec<String>,
     pub missing: Vec<String>,
     pub added: Vec<String>,
+    /// A file (or anything but a folder) is where the folder should be.
+    pub not_a_folder: bool,
 }
 
 impl Drift {
@@ -131,12 +133,18 @@ impl Drift {
     }
 
     pub fn is_clean(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.added.is_empty()
+        !self.not_a_folder
+            && self.changed.is_empty()
+            && self.missing.is_empty()
+            && self.added.is_empty()
     }
 
     /// `changed: a, b; missing: c; added: d`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
+        if self.not_a_folder {
+            parts.push("a file is where its folder should be".to_string());
+        }
         for (label, list) in [
             ("changed", &self.changed),
             ("missing", &self.missing),
@@ -147,6 +155,12 @@ impl Drift {
             }
         }
         parts.join("; ")
+    }
+
+    /// Whether replacing the installed copy loses something of the user's:
+    /// changed or added files, or a file where the folder should be.
+    pub fn is_local(&self) -> bool {
+        self.not_a_folder || !self.changed.is_empty() || !self.added.is_empty()
     }
 }
 

@@ -96,8 +96,8 @@ fn not_found(repo: &Path, url: &str, rev: &str) -> ShareError {
     };
     let branches = list("--format=%(refname:lstrip=3)", "refs/remotes/origin");
     let tags = list("--format=%(refname:lstrip=2)", "refs/tags");
-    ShareError::Invalid(format!(
-        "{url} has no branch, tag or commit '{rev}' (branches: {branches}; tags: {tags}); pass an existing one with --ref"
+    ShareError::NoRevision(format!(
+        "{url} has no branch, tag or commit '{rev}' (branches: {branches}; tags: {tags})"
     ))
 }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::check;
 use super::digest::{self, Digests, Drift};
+use super::found::{detect, plugin_name};
 use super::lock::{Entry, Kind, Layout, LockFile, resolve};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
@@ -32,6 +33,30 @@ pub struct AddOptions {
 /// and records it in its `quire.lock`.
 pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
     let staged = stage(ctx, opts)?;
+    let lock = LockFile::load(&ctx.root)?;
+    for (entry, _) in &staged.items {
+        let twin = lock.entries.iter().find(|e| {
+            e.kind == entry.kind
+                && e.name != entry.name
+                && e.source == entry.source
+                && e.subdir == entry.subdir
+        });
+        if let Some(twin) = twin {
+            return Err(ShareError::Invalid(format!(
+                "{}{} is already installed as {} {}; `quire share update {}` takes its newest version (or `quire share remove {}` first to add it under another name)",
+                entry.source,
+                entry
+                    .subdir
+                    .as_deref()
+                    .map(|s| format!(" --path {s}"))
+                    .unwrap_or_default(),
+                twin.kind.label(),
+                twin.name,
+                twin.name,
+                twin.name
+            )));
+        }
+    }
     commit(ctx, &staged, |_| true)
 }
 
@@ -67,13 +92,28 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
             subdir.unwrap_or_default()
         )));
     }
-    let found = detect(&content, opts.name.as_deref())?;
+    let mut found = detect(&content, opts.name.as_deref())?;
+    // A git checkout's folder has a temporary name: a bundle at its root
+    // without a manifest name is named after the repository instead.
+    let checkout = fetched.dir.file_name().map(|n| n.to_string_lossy());
+    if let (Some(repo), None) = (src.repo_name().and_then(plugin_name), &subdir) {
+        for item in found.iter_mut().filter(|i| i.child.is_none()) {
+            if checkout.as_deref() == Some(item.name.as_str()) {
+                item.name = repo.clone();
+            }
+        }
+    }
     let lock = LockFile::load(root)?;
     let mut items = Vec::new();
     for item in found {
         let installed = format!("{}/{}", item.kind.folder(ctx.layout), item.name);
         if !opts.force {
-            check_replace(root, lock.find(item.kind, &item.name), &installed)?;
+            check_replace(
+                root,
+                item.kind,
+                lock.find(item.kind, &item.name),
+                &installed,
+            )?;
         }
         let files = digest::of_folder(&item.dir)?;
         let inner = match (&subdir, &item.child) {
@@ -138,12 +178,16 @@ pub(super) fn not_locked(name: &str) -> String {
 /// folder `quire share` did not install, or one with local changes.
 pub(super) fn check_replace(
     root: &Path,
+    kind: Kind,
     locked: Option<&Entry>,
     installed: &str,
 ) -> Result<(), ShareError> {
     let dir = resolve(root, installed);
-    if !dir.exists() {
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(ShareError::Invalid(not_a_folder(kind, installed)));
     }
     let Some(entry) = locked else {
         return Err(ShareError::Invalid(format!(
@@ -160,6 +204,13 @@ pub(super) fn check_replace(
     )))
 }
 
+fn not_a_folder(kind: Kind, installed: &str) -> String {
+    format!(
+        "{installed} is a file, not the {} folder; move it away or pass --force to replace it",
+        kind.label()
+    )
+}
+
 /// Each locked entry and how its installed files differ from the lock.
 /// A lock with an entry outside its folder is refused ([`check::entry`]).
 pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareError> {
@@ -173,7 +224,8 @@ pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareE
             } else {
                 Digests::new()
             };
-            let drift = Drift::between(&e.files, &now);
+            let mut drift = Drift::between(&e.files, &now);
+            drift.not_a_folder = !dir.is_dir() && std::fs::symlink_metadata(&dir).is_ok();
             Ok((e, drift))
         })
         .collect()
@@ -197,10 +249,15 @@ pub enum Synced {
 pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, ShareError> {
     let mut out = Vec::new();
     for (entry, drift) in verify(&ctx.root, ctx.layout)? {
-        let local = !drift.changed.is_empty() || !drift.added.is_empty();
         let outcome = if drift.is_clean() {
             Synced::Unchanged
-        } else if local && !force {
+        } else if drift.not_a_folder && !force {
+            Synced::Failed(format!(
+                "{} is a file, not the {} folder; `quire share sync --force` replaces it with the locked files",
+                entry.installed,
+                entry.kind.label()
+            ))
+        } else if drift.is_local() && !force {
             Synced::Failed(format!(
                 "local changes ({}); `quire share sync --force` replaces them with the locked files",
                 drift.describe()
@@ -219,7 +276,8 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
 fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     let src = Source::parse(&entry.source);
     let revision = entry.commit.as_deref().or(entry.reference.as_deref());
-    let fetched = source::fetch(&src, revision, ctx)?;
+    let fetched =
+        source::fetch(&src, revision, ctx).map_err(|e| gone(e, entry, ctx.layout, false))?;
     let content = match &entry.subdir {
         Some(s) => fetched.dir.join(check::subdir(s)?),
         None => fetched.dir.clone(),
@@ -247,6 +305,39 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     install(&content, &files, &resolve(&ctx.root, &entry.installed))
 }
 
+/// A locked entry's commit or ref no longer in its source: what works
+/// instead (there is no `--ref` for sync or update).
+pub(super) fn gone(e: ShareError, entry: &Entry, layout: Layout, updating: bool) -> ShareError {
+    let ShareError::NoRevision(what) = e else {
+        return e;
+    };
+    let user = match layout {
+        Layout::Project => "",
+        Layout::User => " --user",
+    };
+    let path = entry
+        .subdir
+        .as_deref()
+        .map(|s| format!(" --path {s}"))
+        .unwrap_or_default();
+    let newest = match &entry.reference {
+        _ if updating => String::new(),
+        Some(r) if entry.commit.as_deref() != Some(r.as_str()) => format!(
+            "`quire share{user} update {}` takes the newest commit of {r}, or ",
+            entry.name
+        ),
+        None => format!(
+            "`quire share{user} update {}` takes the newest commit of the default branch, or ",
+            entry.name
+        ),
+        Some(_) => String::new(),
+    };
+    ShareError::Invalid(format!(
+        "{what}; {newest}`quire share{user} add {}{path} --ref BRANCH|TAG` locks a version that exists",
+        entry.source
+    ))
+}
+
 /// Removes every installed skill or plugin named `name` and its lock
 /// entry; the kinds removed. Local changes are kept (an error) unless
 /// `force`.
@@ -272,13 +363,13 @@ pub fn remove(
     }
     if !force {
         for e in &gone {
-            check_replace(root, Some(e), &e.installed)?;
+            check_replace(root, e.kind, Some(e), &e.installed)?;
         }
     }
     for e in &gone {
         let dir = resolve(root, &e.installed);
-        if dir.is_dir() {
-            std::fs::remove_dir_all(&dir).map_err(|err| ShareError::Io {
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            remove_any(&dir).map_err(|err| ShareError::Io {
                 path: dir.clone(),
                 message: err.to_string(),
             })?;
@@ -287,84 +378,6 @@ pub fn remove(
     lock.entries.retain(|e| e.name != name);
     lock.save(root)?;
     Ok(gone.iter().map(|e| e.kind).collect())
-}
-
-/// One skill or plugin found in a source.
-struct Item {
-    kind: Kind,
-    name: String,
-    dir: PathBuf,
-    /// Its folder's name when found inside the source folder.
-    child: Option<String>,
-}
-
-/// The source folder itself when it is a skill or a plugin, else each
-/// folder directly inside it that is one.
-fn detect(content: &Path, hint: Option<&str>) -> Result<Vec<Item>, ShareError> {
-    if let Some(item) = item_at(content, None, hint)? {
-        return Ok(vec![item]);
-    }
-    let mut children: Vec<PathBuf> = std::fs::read_dir(content)
-        .map_err(|e| ShareError::Io {
-            path: content.to_path_buf(),
-            message: e.to_string(),
-        })?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    children.sort();
-    let mut items = Vec::new();
-    for c in children {
-        let child = c
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Some(item) = item_at(&c, Some(child), None)? {
-            items.push(item);
-        }
-    }
-    if items.is_empty() {
-        return Err(ShareError::Invalid(format!(
-            "{} holds no skill (SKILL.md) or plugin (plugin.toml), nor do the folders in it",
-            content.display()
-        )));
-    }
-    Ok(items)
-}
-
-fn item_at(
-    dir: &Path,
-    child: Option<String>,
-    hint: Option<&str>,
-) -> Result<Option<Item>, ShareError> {
-    let skill_file = dir.join("SKILL.md");
-    let (kind, name) = if let Some(name) = super::bundle_entry::bundle_name(dir, hint)? {
-        (Kind::Bundle, name)
-    } else if skill_file.is_file() {
-        let origin = crate::skills::parse::Origin {
-            dir,
-            file: &skill_file,
-            root: dir,
-            scope: crate::skills::Scope::Project,
-        };
-        let skill = crate::skills::parse::read_skill(origin)
-            .map_err(|e| ShareError::Invalid(format!("{}: {e}", skill_file.display())))?;
-        (Kind::Skill, skill.name)
-    } else if dir.join(crate::plugins::manifest::MANIFEST_FILE).is_file() {
-        let m = crate::plugins::manifest::load(&dir.join(crate::plugins::manifest::MANIFEST_FILE))
-            .map_err(|e| ShareError::Invalid(e.to_string()))?;
-        (Kind::Plugin, m.name)
-    } else {
-        return Ok(None);
-    };
-    check::name(&name, dir)?;
-    Ok(Some(Item {
-        kind,
-        name,
-        dir: dir.to_path_buf(),
-        child,
-    }))
 }
 
 /// Copies the files listed in `files` from `from` to `to`, replacing what
@@ -377,7 +390,7 @@ fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
             message: e.to_string(),
         }
     };
-    if std::fs::canonicalize(from).ok() == std::fs::canonicalize(to).ok() && to.exists() {
+    if to.is_dir() && std::fs::canonicalize(from).ok() == std::fs::canonicalize(to).ok() {
         return Ok(());
     }
     let parent = to.parent().unwrap_or(Path::new("."));
@@ -398,15 +411,27 @@ fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
             std::fs::copy(from.join(rel), &dst).map_err(io(&dst))?;
         }
         std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        if to.exists() {
+        if std::fs::symlink_metadata(to).is_ok() {
             std::fs::rename(to, &old).map_err(io(to))?;
         }
         std::fs::rename(&tmp, to).map_err(io(to))
     })();
     let _ = std::fs::remove_dir_all(&tmp);
-    if result.is_err() && old.exists() && !to.exists() {
+    let kept = std::fs::symlink_metadata(&old).is_ok();
+    if result.is_err() && kept && std::fs::symlink_metadata(to).is_err() {
         let _ = std::fs::rename(&old, to);
     }
-    let _ = std::fs::remove_dir_all(&old);
+    if std::fs::symlink_metadata(&old).is_ok() {
+        remove_any(&old).map_err(io(&old))?;
+    }
     result
+}
+
+/// Removes a folder with what it holds, or a file or link itself.
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path)?.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
 }

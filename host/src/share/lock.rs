@@ -147,6 +147,9 @@ impl LockFile {
                 lock.version
             )));
         }
+        duplicates(&lock, &text).map_err(|what| {
+            ShareError::Invalid(format!("{} has {what}; remove one", path.display()))
+        })?;
         Ok(lock)
     }
 
@@ -180,6 +183,54 @@ impl LockFile {
             .retain(|e| !(e.kind == entry.kind && e.name == entry.name));
         self.entries.push(entry);
     }
+}
+
+/// Where each entry's `name` and `installed` are written in the lock's text.
+#[derive(Deserialize)]
+struct Spans {
+    #[serde(default)]
+    entry: Vec<EntrySpans>,
+}
+
+#[derive(Deserialize)]
+struct EntrySpans {
+    name: toml::Spanned<String>,
+    installed: toml::Spanned<String>,
+}
+
+/// Refuses two entries of the same kind and name, or installing into the
+/// same folder: `sync` and `verify` would each take a different one.
+fn duplicates(lock: &LockFile, text: &str) -> Result<(), String> {
+    let spans = toml::from_str::<Spans>(text).map(|s| s.entry).ok();
+    let line = |i: usize, installed: bool| {
+        spans.as_ref().and_then(|s| s.get(i)).map(|e| {
+            let at = if installed {
+                e.installed.span()
+            } else {
+                e.name.span()
+            };
+            text.get(..at.start).map_or(0, |t| t.matches('\n').count()) + 1
+        })
+    };
+    for (j, b) in lock.entries.iter().enumerate() {
+        for (i, a) in lock.entries[..j].iter().enumerate() {
+            let same_name = a.kind == b.kind && a.name == b.name;
+            if !same_name && a.installed != b.installed {
+                continue;
+            }
+            let what = if same_name {
+                format!("two {} entries named '{}'", a.kind.label(), a.name)
+            } else {
+                format!("two entries installing into {}", a.installed)
+            };
+            let lines = match (line(i, !same_name), line(j, !same_name)) {
+                (Some(x), Some(y)) => format!(" (lines {x} and {y})"),
+                _ => String::new(),
+            };
+            return Err(format!("{what}{lines}"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

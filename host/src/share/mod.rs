@@ -8,13 +8,16 @@
 //! - [`source`]: parsing a source, fetching it (git checkouts).
 //! - [`digest`]: per-file sha256 and drift.
 //! - [`lock`]: the `quire.lock` file.
-//! - [`check`]: every path a lock names stays in its folder.
+//! - [`check`]: every path a lock names stays in its folder (and a
+//!   repository's folder sources in or beside it).
+//! - `found`: the skills and plugins a source holds, and their names.
 //! - [`install`]: add, sync, verify, remove.
 //! - [`update`]: what an update would change, installed once accepted.
 
 pub mod bundle_entry;
 pub(crate) mod check;
 pub(crate) mod digest;
+mod found;
 pub(crate) mod git;
 pub(crate) mod install;
 pub mod legacy;
@@ -50,6 +53,9 @@ pub enum ShareError {
     Io { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(String),
+    /// A git source has no such branch, tag or commit (what it has).
+    #[error("{0}; pass an existing one with --ref")]
+    NoRevision(String),
 }
 
 /// Flags skills installed by `quire share` whose files no longer match

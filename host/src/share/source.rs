@@ -51,6 +51,19 @@ impl Source {
         }
     }
 
+    /// A git repository's name: the last part of its URL without `.git`
+    /// (`team-skills` for `https://host/org/team-skills.git`).
+    pub fn repo_name(&self) -> Option<&str> {
+        let Source::Git(url) = self else {
+            return None;
+        };
+        let url = url.trim_end_matches('/');
+        let url = url.strip_suffix(".git").unwrap_or(url);
+        url.rsplit(['/', ':'])
+            .next()
+            .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+    }
+
     pub fn text(&self) -> &str {
         match self {
             Source::Path(p) | Source::Git(p) => p,
@@ -134,6 +147,9 @@ pub fn fetch(
         }
         Source::Path(p) => {
             let dir = root.join(p);
+            if ctx.layout == super::Layout::Project {
+                super::check::shared_folder(root, p, &dir)?;
+            }
             if !dir.is_dir() {
                 return Err(ShareError::Invalid(format!(
                     "{} is not a folder (a source is a folder or a git URL such as https://host/org/repo.git)",
@@ -215,6 +231,15 @@ mod tests {
             Source::Mcp { skill: None, .. }
         ));
         assert_eq!(Source::parse("git+/srv/r").text(), "/srv/r");
+        for (url, name) in [
+            ("https://github.com/org/team-skills.git", "team-skills"),
+            ("git@github.com:org/kit.git/", "kit"),
+            ("git@host:kit", "kit"),
+            ("file:///tmp/up", "up"),
+        ] {
+            assert_eq!(Source::parse(url).repo_name(), Some(name), "{url}");
+        }
+        assert_eq!(Source::parse("../up").repo_name(), None);
         for p in ["../shared/skills", "/opt/skills/pdf", "tools"] {
             assert_eq!(Source::parse(p), Source::Path(p.into()));
         }

@@ -59,7 +59,7 @@ pub fn plan(
             name: Some(old.name.clone()),
         };
         let pending = stage(ctx, &opts)
-            .map_err(|e| e.to_string())
+            .map_err(|e| super::install::gone(e, &old, ctx.layout, true).to_string())
             .and_then(|staged| pending(&old, staged));
         out.push((old, pending));
     }

@@ -45,6 +45,14 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
         "{}",
         run.stdout
     );
+    // Local changes need --force, and the advice says so.
+    assert!(
+        run.stderr.contains(
+            "1 entry differs from quire.lock; `quire share sync --force` replaces local changes"
+        ),
+        "{}",
+        run.stderr
+    );
     let list = env.run(&["skills", "list"]);
     assert!(
         list.stdout.contains("drifted: differs from quire.lock"),
@@ -126,4 +134,86 @@ fn update_and_verify_say_so_when_the_lock_lists_nothing() {
         "{}",
         run.stdout
     );
+}
+
+/// Hidden files left in the skills folder (`.NAME.old-…`, `.NAME.new-…`).
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+/// A file of the user's where an installed folder was is local content:
+/// `verify` says so, `sync` keeps it without --force, and replacing it
+/// (or a folder) leaves no moved-aside copy behind. Missing files alone
+/// are installed by plain `sync`, as `verify` says.
+#[test]
+fn a_file_at_the_install_path_is_kept_without_force_and_nothing_is_left_behind() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let run = env.run(&["share", "add", &up.url(), "--ref", "v1", "--path", "skills"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let skills = env.repo.path().join(".quire/skills");
+    std::fs::remove_dir_all(skills.join("pdf-forms")).unwrap();
+    std::fs::write(skills.join("pdf-forms"), "a file\n").unwrap();
+
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("drifted  skill pdf-forms: a file is where its folder should be"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("`quire share sync --force`"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "failed skill pdf-forms: .quire/skills/pdf-forms is a file, not the skill folder; `quire share sync --force`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".quire/skills/pdf-forms"), "a file\n");
+    let run = env.run(&["share", "remove", "pdf-forms"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("is a file, not the skill folder; move it away or pass --force"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".quire/skills/pdf-forms"), "a file\n");
+
+    let run = env.run(&["share", "sync", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(skills.join("pdf-forms/SKILL.md").is_file());
+    assert_eq!(leftovers(&skills), Vec::<String>::new());
+
+    // A changed folder replaced with --force: no copy left either.
+    env.write(".quire/skills/release-notes/SKILL.md", "mine\n");
+    let run = env.run(&["share", "sync", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(leftovers(&skills), Vec::<String>::new());
+
+    // Only missing files: plain sync is the advice, and it works.
+    std::fs::remove_dir_all(skills.join("release-notes")).unwrap();
+    let run = env.run(&["share", "verify"]);
+    assert!(
+        run.stderr.contains(
+            "1 entry differs from quire.lock; `quire share sync` installs what is missing again"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.run(&["share", "sync"]).code, 0);
+    assert_eq!(env.run(&["share", "verify"]).code, 0);
 }

@@ -148,3 +148,50 @@ fn bad_sources_and_places_get_clear_errors() {
         run.stderr
     );
 }
+
+/// A folder outside the repository's parent folder would be recorded as
+/// an absolute path that no clone has: `add` refuses it, as `sync` would.
+#[test]
+fn a_folder_outside_the_repositorys_parent_is_refused() {
+    let env = TestEnv::new("responses");
+    // The repository is nested one level deeper, so a temporary folder is
+    // neither in it nor beside it.
+    let repo = env.repo.path().join("nest/app");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    let shared = tempfile::tempdir().unwrap();
+    write(
+        &shared.path().join("lint/SKILL.md"),
+        "---\nname: lint\ndescription: Run the linters.\n---\nRun them.\n",
+    );
+    let src = shared.path().join("lint").display().to_string();
+    let run = env.run(&["--cd", repo.to_str().unwrap(), "share", "add", &src]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("is outside the repository and its parent folder")
+            && run
+                .stderr
+                .contains("add its URL, or check it out next to the repository"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.join("quire.lock").exists());
+    assert!(!repo.join(".quire/skills/lint").exists());
+
+    // A sibling checkout is recorded relative and added.
+    write(
+        &env.repo.path().join("nest/shared/lint/SKILL.md"),
+        "---\nname: lint\ndescription: Run the linters.\n---\nRun them.\n",
+    );
+    let run = env.run(&[
+        "--cd",
+        repo.to_str().unwrap(),
+        "share",
+        "add",
+        "../shared/lint",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let lock = std::fs::read_to_string(repo.join("quire.lock")).unwrap();
+    assert!(lock.contains("source = \"../shared/lint\""), "{lock}");
+}

@@ -106,3 +106,51 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
         run.stderr
     );
 }
+
+/// A repository whose root is a plugin bundle without a manifest name is
+/// named after the repository (not quire's temporary checkout folder), so
+/// adding it again replaces it; an entry of the same source under another
+/// name is not installed twice.
+#[test]
+fn a_bundle_at_a_repositorys_root_is_named_after_it_and_added_once() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    for _ in 0..2 {
+        let run = env.run(&["share", "add", &url]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("added plugin bundle team-skills from")
+                && run.stdout.contains("into .agents/plugins/team-skills"),
+            "{}",
+            run.stdout
+        );
+    }
+    let plugins = env.repo.path().join(".agents/plugins");
+    let names: Vec<_> = std::fs::read_dir(&plugins)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["team-skills"]);
+    assert_eq!(env.read("quire.lock").matches("[[entry]]").count(), 1);
+
+    // A lock written by an older quire: the same source under its
+    // checkout's name.
+    let lock = env
+        .read("quire.lock")
+        .replace("name = \"team-skills\"", "name = \"checkout-1-2\"")
+        .replace("plugins/team-skills\"", "plugins/checkout-1-2\"");
+    env.write("quire.lock", &lock);
+    std::fs::rename(plugins.join("team-skills"), plugins.join("checkout-1-2")).unwrap();
+    let run = env.run(&["share", "add", &url]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "{url} is already installed as plugin bundle checkout-1-2; `quire share update checkout-1-2`"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!plugins.join("team-skills").exists());
+}

@@ -67,7 +67,60 @@ fn a_missing_ref_is_named_with_the_refs_that_exist() {
         run.stderr
     );
     assert!(run.stderr.contains("tags: v1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pass an existing one with --ref"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("--detach"), "{}", run.stderr);
+}
+
+/// A locked commit that is gone from the source: sync and update have no
+/// --ref, so they say what works instead.
+#[test]
+fn a_locked_commit_that_is_gone_says_what_works() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let url = up.url();
+    let run = env.run(&[
+        "share",
+        "add",
+        &url,
+        "--ref",
+        "v1",
+        "--path",
+        "skills/pdf-forms",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let gone = "deadbeef".repeat(5);
+    env.write("quire.lock", &env.read("quire.lock").replace(&up.v1, &gone));
+    std::fs::remove_dir_all(env.repo.path().join(".quire/skills/pdf-forms")).unwrap();
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "failed skill pdf-forms: {url} has no branch, tag or commit '{gone}' (branches: "
+        )) && run.stderr.contains(&format!(
+            "; `quire share update pdf-forms` takes the newest commit of v1, or `quire share add {url} --path skills/pdf-forms --ref BRANCH|TAG` locks a version that exists"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("with --ref"), "{}", run.stderr);
+
+    // The locked tag is gone too: update says to add it again.
+    git(&up.path, &["tag", "-d", "v1"]);
+    let run = env.run(&["share", "update", "--yes"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("has no branch, tag or commit 'v1'")
+            && run.stderr.contains(&format!(
+                "; `quire share add {url} --path skills/pdf-forms --ref BRANCH|TAG` locks a version that exists"
+            )),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("with --ref"), "{}", run.stderr);
 }
 
 #[test]

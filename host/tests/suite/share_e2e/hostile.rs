@@ -152,3 +152,108 @@ fn pathdiff(to: &Path, from: &Path) -> String {
     );
     parts.join("/")
 }
+
+/// A folder `source` the lock names is read (its file names appear in a
+/// drift, its files are copied when the digests match): in a repository's
+/// lock it must stay inside the repository or a sibling checkout. An
+/// absolute path, `../../…` or a link out of the repository is refused
+/// before the folder is read; the user's own lock may name any folder.
+#[test]
+fn folder_sources_out_of_the_repository_are_refused() {
+    let s = Scene::new();
+    let secret = s.victim();
+    write(&secret.join("SKILL.md"), SKILL);
+    write(&secret.join("known_hosts"), "host\n");
+    let lock = |source: &str| {
+        let text = format!(
+            "version = 1\n\n[[entry]]\nkind = \"skill\"\nname = \"pdf\"\nsource = {source:?}\ninstalled = \".quire/skills/pdf\"\n\n[entry.files]\n\"SKILL.md\" = {:?}\n\"known_hosts\" = {:?}\n",
+            sha(SKILL.as_bytes()),
+            sha(b"host\n")
+        );
+        std::fs::write(s.env.repo_path().join("quire.lock"), &text).unwrap();
+        text
+    };
+    let installed = s.env.repo_path().join(".quire/skills/pdf");
+    // Up to the root and down again: lexically out of the repository.
+    let relative = format!("../..{}", secret.display());
+    for source in [secret.display().to_string(), relative] {
+        lock(&source);
+        for args in [
+            &["sync"][..],
+            &["sync", "--force"],
+            &["verify"],
+            &["update", "--yes"],
+        ] {
+            let mut all = vec!["share"];
+            all.extend_from_slice(args);
+            let run = s.env.run(&all);
+            assert_eq!(
+                run.code, 2,
+                "{source} {args:?}: {}{}",
+                run.stdout, run.stderr
+            );
+            assert!(
+                run.stderr.contains("skill entry 'pdf' has source")
+                    && run
+                        .stderr
+                        .contains("inside the repository or in a sibling checkout"),
+                "{source} {args:?}: {}",
+                run.stderr
+            );
+        }
+        assert!(!installed.exists(), "{source}: copied into the repository");
+    }
+
+    // A link inside the repository does not lead out of it either (to a
+    // folder outside the repository's parent folder).
+    let far = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/share");
+    std::os::unix::fs::symlink(&far, s.env.repo_path().join("shared/out")).unwrap();
+    lock("shared/out");
+    let run = s.env.run(&["share", "sync"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("failed skill pdf: the folder shared/out leads through a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("check.rs"), "{}", run.stderr);
+    assert!(!installed.exists(), "copied through the link");
+
+    // The user's own lock: any folder of theirs.
+    let home = s.env.home.path();
+    let text = lock(&secret.display().to_string()).replace(".quire/skills/pdf", "skills/pdf");
+    std::fs::write(home.join("quire.lock"), text).unwrap();
+    let run = s.env.run(&["share", "--user", "sync"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(home.join("skills/pdf/known_hosts").is_file());
+}
+
+/// Two entries of the same name (a bad merge) would make `sync` and
+/// `verify` contradict each other: the lock is refused, naming both lines.
+#[test]
+fn a_lock_with_two_entries_of_one_name_is_refused() {
+    let s = Scene::new();
+    s.lock(".quire/skills/pdf");
+    let one = std::fs::read_to_string(s.env.repo_path().join("quire.lock")).unwrap();
+    let entry = &one[one.find("[[entry]]").unwrap()..];
+    std::fs::write(
+        s.env.repo_path().join("quire.lock"),
+        format!("{one}\n{entry}"),
+    )
+    .unwrap();
+    for args in [&["sync"][..], &["verify"], &["list"], &["remove", "pdf"]] {
+        let mut all = vec!["share"];
+        all.extend_from_slice(args);
+        let run = s.env.run(&all);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(
+                "quire.lock has two skill entries named 'pdf' (lines 5 and 14); remove one"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!s.env.repo_path().join(".quire/skills/pdf").exists());
+}

@@ -37,8 +37,28 @@ fn the_user_lock_keeps_personal_skills_pinned() {
         &src,
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("into skills/standup"), "{}", run.stdout);
     let home = env.home.path();
+    // Where it went and where it is recorded, in full: not the
+    // repository's lock, so nothing to commit.
+    let lock = home.join("quire.lock").display().to_string();
+    assert!(
+        run.stdout
+            .contains(&format!("into {}", home.join("skills/standup").display()))
+            && run
+                .stdout
+                .contains(&format!("recorded in your own lock, {lock}")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("commit it"), "{}", run.stdout);
+    let run = env.run(&["share", "--user", "remove", "nosuch"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains(&format!("nothing named 'nosuch' is in {lock};")),
+        "{}",
+        run.stderr
+    );
     assert!(home.join("skills/standup/SKILL.md").is_file());
     assert!(home.join("quire.lock").is_file());
     assert!(!env.repo.path().join("quire.lock").exists());
@@ -68,4 +88,32 @@ fn the_user_lock_keeps_personal_skills_pinned() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!home.join("skills/standup/extra.md").exists());
     assert_eq!(env.run(&["share", "--user", "verify"]).code, 0);
+}
+
+/// A bundle's hooks and MCP servers run only once approved: `add` lists
+/// them, as `update` does for new ones.
+#[test]
+fn adding_a_bundle_lists_what_needs_approval() {
+    let env = TestEnv::new("responses");
+    let src = tempfile::tempdir().unwrap();
+    let kit = src.path().join("kit");
+    write(
+        &kit.join(".claude-plugin/plugin.json"),
+        r#"{"name": "kit"}"#,
+    );
+    write(&kit.join("hooks/hooks.json"), r#"{"hooks": {}}"#);
+    write(
+        &kit.join(".mcp.json"),
+        r#"{"mcpServers": {"db": {"command": "db-server"}}}"#,
+    );
+    let run = env.run(&["share", "add", kit.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("needs approval: new hook file hooks/hooks.json")
+            && run.stdout.contains("needs approval: new MCP server kit_db")
+            && run.stdout.contains("recorded in quire.lock; commit it"),
+        "{}",
+        run.stdout
+    );
 }
