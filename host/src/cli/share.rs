@@ -234,6 +234,30 @@ fn name_lock(ctx: &ShareContext, text: &str) -> String {
     out
 }
 
+/// Files of an entry at least this big are pointed out when it is added.
+const LARGE_FILE: u64 = 10 * 1024 * 1024;
+
+/// Points out the files of `e` of [`LARGE_FILE`] or more: in a
+/// repository they are committed with it.
+fn large_files(ctx: &ShareContext, e: &Entry) {
+    let dir = share::lock::resolve(&ctx.root, &e.installed);
+    for rel in e.files.keys() {
+        let Ok(meta) = std::fs::metadata(dir.join(rel)) else {
+            continue;
+        };
+        if meta.len() < LARGE_FILE {
+            continue;
+        }
+        let mb = meta.len() / (1024 * 1024);
+        match ctx.layout {
+            Layout::Project => println!(
+                "  note: {rel} is {mb} MB and is committed with the repository; keep large data out of shared skills"
+            ),
+            Layout::User => println!("  note: {rel} is {mb} MB"),
+        }
+    }
+}
+
 fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
     match share::add(ctx, opts) {
         Ok(entries) => {
@@ -265,6 +289,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                 }
                 consent_note(ctx, e);
                 bundle_problems(ctx, e);
+                large_files(ctx, e);
             }
             match ctx.layout {
                 Layout::Project => println!("recorded in {}; commit it", share::lock::FILE),

@@ -151,7 +151,7 @@ impl Drift {
             ("added", &self.added),
         ] {
             if !list.is_empty() {
-                parts.push(format!("{label}: {}", list.join(", ")));
+                parts.push(format!("{label}: {}", first_few(list)));
             }
         }
         parts.join("; ")
@@ -164,9 +164,35 @@ impl Drift {
     }
 }
 
+/// At most this many file names in one part of [`Drift::describe`].
+const LISTED: usize = 8;
+
+/// The first [`LISTED`] of `list`, then how many more.
+fn first_few(list: &[String]) -> String {
+    if list.len() <= LISTED {
+        return list.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        list[..LISTED].join(", "),
+        list.len() - LISTED
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_drift_names_the_first_files_and_counts_the_rest() {
+        let locked: Digests = (0..302)
+            .map(|i| (format!("f{i:03}.txt"), "sha256:x".to_string()))
+            .collect();
+        let drift = Drift::between(&locked, &Digests::new());
+        let text = drift.describe();
+        assert!(text.starts_with("missing: f000.txt, f001.txt"), "{text}");
+        assert!(text.ends_with("f007.txt and 294 more"), "{text}");
+    }
 
     #[test]
     fn digests_cover_every_file_but_git_and_drift_is_described() {

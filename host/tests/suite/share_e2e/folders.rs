@@ -195,3 +195,26 @@ fn a_folder_outside_the_repositorys_parent_is_refused() {
     let lock = std::fs::read_to_string(repo.join("quire.lock")).unwrap();
     assert!(lock.contains("source = \"../shared/lint\""), "{lock}");
 }
+
+#[test]
+fn a_large_file_in_a_shared_skill_is_pointed_out() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    write(
+        &shared.path().join("data-skill/SKILL.md"),
+        "---\nname: data-skill\ndescription: Uses a big table.\n---\nRead it.\n",
+    );
+    let big = std::fs::File::create(shared.path().join("data-skill/table.bin")).unwrap();
+    big.set_len(12 * 1024 * 1024).unwrap();
+    drop(big);
+    let src = shared.path().join("data-skill").display().to_string();
+    let run = env.run(&["share", "add", &src]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("note: table.bin is 12 MB and is committed with the repository"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("SKILL.md is"), "{}", run.stdout);
+}
