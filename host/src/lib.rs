@@ -11,6 +11,7 @@ pub mod child;
 pub mod commands;
 pub mod config;
 pub mod errors;
+pub mod file_kind;
 pub mod hooks;
 pub mod mcp;
 pub mod model;

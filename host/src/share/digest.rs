@@ -69,16 +69,7 @@ fn link_refused(dir: &Path, path: &Path) -> String {
 /// Why `path`, neither a file, a folder nor a link (a FIFO, socket or
 /// device), is refused: reading it could block or never end.
 fn special_refused(path: &Path, ty: std::fs::FileType) -> String {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = if ty.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if ty.is_socket() {
-        "a socket"
-    } else if ty.is_char_device() || ty.is_block_device() {
-        "a device"
-    } else {
-        "not a regular file"
-    };
+    let kind = crate::file_kind::name(ty);
     format!(
         "{} is {kind}; shared skills and plugins must hold plain files, so remove it from the folder",
         path.display()

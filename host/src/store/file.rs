@@ -3,7 +3,7 @@
 //! a read that never ends.
 
 use std::fs::File;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// Why a path is not a session file that can be read.
@@ -37,15 +37,5 @@ pub fn open_regular(path: &Path) -> Result<File, Unfit> {
     if ty.is_file() {
         return Ok(file);
     }
-    Err(Unfit::Kind(if ty.is_dir() {
-        "a directory"
-    } else if ty.is_fifo() {
-        "a FIFO"
-    } else if ty.is_socket() {
-        "a socket"
-    } else if ty.is_char_device() || ty.is_block_device() {
-        "a device"
-    } else {
-        "something else"
-    }))
+    Err(Unfit::Kind(crate::file_kind::name(ty)))
 }

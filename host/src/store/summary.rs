@@ -39,7 +39,7 @@ pub struct SessionSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unreadable {
     pub path: PathBuf,
-    /// Why: "empty or no meta line", "a FIFO, not a regular file", ….
+    /// Why: "empty or no meta line", "a named pipe, not a regular file", ….
     pub reason: String,
 }
 

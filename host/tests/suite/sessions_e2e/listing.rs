@@ -32,7 +32,7 @@ fn a_fifo_in_the_sessions_folder_is_named_not_read() {
     assert!(list.stdout.contains("a real session"), "{}", list.stdout);
     assert!(
         list.stderr.contains(&format!(
-            "warning: {} is not a readable session (a FIFO, not a regular file); move or delete it",
+            "warning: {} is not a readable session (a named pipe, not a regular file); move or delete it",
             fifo.display()
         )),
         "{}",
