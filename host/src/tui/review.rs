@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::cells;
 use super::style::Palette;
+use super::wrap::wrap;
 use crate::cli::setup::Setup;
 
 /// Runs `/review ARG`; the lines to show.
@@ -41,19 +42,20 @@ pub async fn run(
                 .iter()
                 .flat_map(|w| notes(&format!("warning: {w}"), pal.warn()))
                 .collect();
-            lines.extend(findings(&outcome.report, pal));
+            lines.extend(findings(&outcome.report, pal, width));
             lines
         }
         Err(e) => notes(&format!("error: {e}"), pal.bad()),
     }
 }
 
-/// The report as lines: a heading, then each file and its findings.
-pub fn findings(report: &Report, pal: &Palette) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(
-        format!("Review of {}", report.target),
-        pal.heading(),
-    )];
+/// The report as lines: a heading, then each file and its findings, each
+/// wrapped at `width` under its indent (never cut at the window's edge).
+pub fn findings(report: &Report, pal: &Palette, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    let indent = [Span::raw("       ")];
+    let heading = Span::styled(format!("Review of {}", report.target), pal.heading());
+    let mut lines = wrap(&[heading], width, &[], &[Span::raw("  ")]);
     let mut files: Vec<&str> = Vec::new();
     for f in &report.findings {
         if !files.contains(&f.file.as_str()) {
@@ -73,13 +75,14 @@ pub fn findings(report: &Report, pal: &Palette) -> Vec<Line<'static>> {
             } else {
                 format!("line {}", f.line_start)
             };
-            lines.push(Line::from(vec![
-                Span::styled(format!("    {} ", f.severity.label()), sev),
+            let head = [
+                Span::styled(format!("{} ", f.severity.label()), sev),
                 Span::styled(f.title.clone(), pal.bold()),
                 Span::styled(format!(" [{}] {place} · {}", f.category, f.id), pal.dim()),
-            ]));
+            ];
+            lines.extend(wrap(&head, width, &[Span::raw("    ")], &indent));
             for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
-                lines.push(Line::from(format!("       {l}")));
+                lines.extend(wrap(&[Span::raw(l.to_string())], width, &indent, &indent));
             }
             if f.suggested_patch.is_some() {
                 lines.push(Line::styled(
@@ -89,9 +92,59 @@ pub fn findings(report: &Report, pal: &Palette) -> Vec<Line<'static>> {
             }
         }
     }
-    lines.push(Line::styled(
-        review::output::human::summary(report),
-        pal.dim(),
-    ));
+    let summary = Span::styled(review::output::human::summary(report), pal.dim());
+    lines.extend(wrap(&[summary], width, &[], &[Span::raw("  ")]));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quire::review::Finding;
+
+    #[test]
+    fn findings_wrap_under_their_indent_and_lose_no_word() {
+        let mut report = Report::new("the working tree".into(), None);
+        let explanation = "The loop reads past the end of the buffer when the input ends in a partial frame, so a short read corrupts the next message.";
+        report.findings.push(
+            Finding {
+                id: String::new(),
+                file: "src/frame.rs".into(),
+                line_start: 10,
+                line_end: 12,
+                severity: Severity::P1,
+                category: "correctness".into(),
+                title: "Out-of-bounds read on a partial frame at the end of input".into(),
+                explanation: explanation.into(),
+                confidence: 0.9,
+                suggested_patch: None,
+            }
+            .with_id(),
+        );
+        let lines = findings(&report, &Palette::new(false), 40);
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        for l in &text {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l.as_str()) <= 40,
+                "{l:?} in {text:#?}"
+            );
+        }
+        let joined = text.join(" ");
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let all = words(&joined);
+        for w in words(explanation) {
+            assert!(all.contains(&w), "{w} lost in {text:#?}");
+        }
+        assert!(
+            text.iter().any(|l| l.starts_with("    P1 Out-of-bounds")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(|l| l.starts_with("       The loop")),
+            "{text:#?}"
+        );
+    }
 }
