@@ -206,8 +206,21 @@ fn folder_sources_out_of_the_repository_are_refused() {
 
     // A link inside the repository does not lead out of it either (to a
     // folder outside the repository's parent folder).
-    let far = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/share");
-    std::os::unix::fs::symlink(&far, s.env.repo_path().join("shared/out")).unwrap();
+    // The first of these folders outside it, wherever the repository
+    // under test was cloned (under /tmp, its sources are beside the
+    // test's repository).
+    let repo = s.env.repo_path();
+    let parent = repo.parent().unwrap();
+    let far = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/share"),
+        PathBuf::from("/usr/share"),
+        PathBuf::from("/etc"),
+    ]
+    .into_iter()
+    .filter_map(|p| std::fs::canonicalize(p).ok())
+    .find(|p| p.is_dir() && !p.starts_with(parent))
+    .expect("a folder outside the repository's parent");
+    std::os::unix::fs::symlink(&far, repo.join("shared/out")).unwrap();
     lock("shared/out");
     let run = s.env.run(&["share", "sync"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
