@@ -385,3 +385,26 @@ fn a_command_answered_mid_answer_leaves_the_streamed_code_block_whole() {
     assert_eq!(styles("fn b() {}"), styles("fn a() {}"), "{text}");
     assert_eq!(styles("Done."), styles("Here:"), "{text}");
 }
+
+#[test]
+fn a_long_plan_step_wraps_under_its_text() {
+    use quire::agent::Event;
+    use quire::protocol::PlanStep;
+    let mut app = super::app::App::new(Palette::new(false), 40, Vec::new());
+    let step = "write the migration that moves every invoice to the new ledger table";
+    app.event(&Event::PlanUpdated {
+        explanation: None,
+        plan: vec![PlanStep {
+            step: step.into(),
+            status: "in_progress".into(),
+        }],
+    });
+    let text: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+    assert!(text.iter().all(|l| l.chars().count() <= 40), "{text:#?}");
+    assert!(text[1].starts_with("  → write the migration"), "{text:#?}");
+    assert!(text[2].starts_with("    "), "{text:#?}");
+    let words: Vec<&str> = text.iter().flat_map(|l| l.split_whitespace()).collect();
+    for w in step.split_whitespace() {
+        assert!(words.contains(&w), "{w} lost: {text:#?}");
+    }
+}

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use quire::agent::Event;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use super::App;
@@ -99,7 +99,13 @@ impl App {
                         "in_progress" => "→",
                         _ => "·",
                     };
-                    lines.push(Line::from(format!("  {mark} {}", step.step)));
+                    // A long step wraps under its text, not under the mark.
+                    lines.extend(crate::tui::wrap::wrap(
+                        &[Span::raw(step.step.clone())],
+                        usize::from(self.width),
+                        &[Span::raw(format!("  {mark} "))],
+                        &[Span::raw("    ")],
+                    ));
                 }
                 self.push_lines(lines);
             }
