@@ -216,7 +216,7 @@ fn bundle_problems(ctx: &ShareContext, e: &Entry) {
 
 /// `text` with the user's lock named by its path (`quire.lock` alone
 /// would read as the repository's).
-fn name_lock(ctx: &ShareContext, text: &str) -> String {
+pub(super) fn name_lock(ctx: &ShareContext, text: &str) -> String {
     if ctx.layout == Layout::Project {
         return text.to_string();
     }

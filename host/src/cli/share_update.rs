@@ -6,20 +6,27 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use quire::share::{self, Pending, ShareContext};
 
+use super::share::name_lock;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i32 {
     let planned = match share::plan(ctx, name, force) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
     if planned.is_empty() {
         println!(
-            "{} lists nothing to update; `quire share add SOURCE` installs a skill or plugin",
-            share::lock::FILE
+            "{}",
+            name_lock(
+                ctx,
+                &format!(
+                    "{} lists nothing to update; `quire share add SOURCE` installs a skill or plugin",
+                    share::lock::FILE
+                )
+            )
         );
         return EXIT_OK;
     }
@@ -35,7 +42,7 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
             Ok(p) => p,
             Err(why) => {
                 failed += 1;
-                eprintln!("failed {label} {}: {why}", old.name);
+                eprintln!("failed {label} {}: {}", old.name, name_lock(ctx, why));
                 continue;
             }
         };
@@ -72,7 +79,11 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("failed {label} {}: {e}", old.name);
+                eprintln!(
+                    "failed {label} {}: {}",
+                    old.name,
+                    name_lock(ctx, &e.to_string())
+                );
             }
         }
     }

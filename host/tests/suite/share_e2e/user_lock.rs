@@ -117,3 +117,17 @@ fn adding_a_bundle_lists_what_needs_approval() {
         run.stdout
     );
 }
+
+#[test]
+fn share_update_of_the_user_lock_names_it_by_its_path() {
+    let env = TestEnv::new("responses");
+    let run = env.run(&["share", "--user", "update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lock = env.home.path().join("quire.lock");
+    assert!(
+        run.stdout
+            .contains(&format!("{} lists nothing to update", lock.display())),
+        "{}",
+        run.stdout
+    );
+}
