@@ -32,7 +32,7 @@ pub(crate) mod children;
 mod completions;
 mod doctor;
 pub(crate) mod exec;
-mod first_run;
+pub(crate) mod first_run;
 mod help;
 pub(crate) mod hooks;
 mod mcp;

@@ -47,7 +47,11 @@ pub async fn run(
     first: Option<String>,
     resume: Option<Option<String>>,
 ) -> i32 {
-    let mut setup = match setup::load(global, None) {
+    // Nothing configured: the guided setup asks first (before the
+    // terminal is raw), as `quire exec` and the line view do.
+    let loaded =
+        setup::load(global, None).and_then(|s| crate::cli::first_run::ensure(global, None, s));
+    let mut setup = match loaded {
         Ok(s) => s,
         Err(e) => {
             crate::cli::pipe::err(&format!("error: {e:#}\n"));

@@ -102,3 +102,37 @@ fn the_reasoning_summary_shows_while_waiting() {
         assert_eq!(pty.wait_exit(), 0);
     }
 }
+
+/// `quire` with nothing configured asks the guided setup's questions
+/// before the terminal view starts (it used to exit with "needs an API
+/// key", though the README promised the setup for `quire` too).
+#[test]
+fn with_nothing_configured_the_setup_runs_then_the_session_starts() {
+    let env = TestEnv::new("chat");
+    std::fs::remove_file(env.home.path().join("config.toml")).unwrap();
+    env.server.push(Reply::text("hello from the set-up server"));
+    let mut cmd = env.command(&[]);
+    for var in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("QUIRE_PROBE_PORTS", env.server.port().to_string());
+    let mut pty = Pty::spawn(cmd, 30, 120);
+    pty.wait_text("provider [1]:");
+    // 3: the local server found (1 and 2 are OpenAI and Anthropic).
+    pty.send("3\r");
+    pty.wait_text("model [1]:");
+    pty.send("1\r");
+    pty.wait_text("API key (empty: none):");
+    pty.send("\r");
+    pty.wait_text("/help for keys");
+    pty.send("hello\r");
+    pty.wait_text("hello from the set-up server");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("provider = \"local\""), "{config}");
+    assert!(
+        config.contains(&format!("base_url = \"{}\"", env.server.base_url_openai())),
+        "{config}"
+    );
+}
