@@ -19,6 +19,17 @@ pub fn plain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// The innermost error of `e`'s chain, as text: what the system said
+/// ("Connection refused (os error 111)") without the layers above it that
+/// repeat the URL.
+pub fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    last.to_string()
+}
+
 /// Phrases of dependencies' error types that say nothing to a user.
 const NOISE: &[&str] = &[
     "Send message error ",

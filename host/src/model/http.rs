@@ -171,7 +171,7 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
     // The root cause says it ("Connection refused (os error 111)"); the
     // layers above it repeat the URL ("error sending request for url …:
     // client error (Connect): tcp connect error: …").
-    let mut message = root_cause(e);
+    let mut message = crate::errors::root_cause(e);
     if e.is_timeout() {
         message.push_str(" (timed out; check the server, or raise connect_timeout_secs)");
     }
@@ -179,15 +179,6 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
         url: url.to_string(),
         message,
     }
-}
-
-/// The innermost error of `e`'s chain, as text.
-fn root_cause(e: &dyn std::error::Error) -> String {
-    let mut last: &dyn std::error::Error = e;
-    while let Some(s) = last.source() {
-        last = s;
-    }
-    last.to_string()
 }
 
 /// An error with its causes, each once: reqwest's own text ("error

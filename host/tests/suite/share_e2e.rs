@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sha2::{Digest, Sha256};
-use support::quire::TestEnv;
+use support::quire::{Run, TestEnv};
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -83,6 +83,22 @@ impl Upstream {
 
     fn url(&self) -> String {
         format!("file://{}", self.path.display())
+    }
+
+    /// `quire share add URL --ref REV --path skills/pdf-forms` and `extra`.
+    fn add_pdf_forms(&self, env: &TestEnv, rev: &str, extra: &[&str]) -> Run {
+        let url = self.url();
+        let mut args = vec![
+            "share",
+            "add",
+            &url,
+            "--ref",
+            rev,
+            "--path",
+            "skills/pdf-forms",
+        ];
+        args.extend_from_slice(extra);
+        env.run(&args)
     }
 }
 

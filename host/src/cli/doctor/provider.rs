@@ -246,9 +246,5 @@ fn failure(e: &reqwest::Error) -> Failure {
     if e.is_timeout() && !e.is_connect() {
         return Failure::Silent;
     }
-    let mut last: &dyn std::error::Error = e;
-    while let Some(s) = last.source() {
-        last = s;
-    }
-    Failure::Unreachable(last.to_string())
+    Failure::Unreachable(quire::errors::root_cause(e))
 }

@@ -16,6 +16,18 @@ fn replace_code(wasm: &std::path::Path) {
     std::fs::write(wasm, bytes).unwrap();
 }
 
+/// A home where the hostile test plugin (asking for `PATH`) was added and
+/// accepted; its source folder.
+fn accepted() -> (TestEnv, tempfile::TempDir) {
+    let env = TestEnv::new("responses");
+    seed_cache(&env);
+    let src = tempfile::tempdir().unwrap();
+    let plugin = source_plugin(src.path(), "hostile", "[permissions]\nenv = [\"PATH\"]");
+    let add = env.run(&["plugins", "add", plugin.to_str().unwrap(), "--yes"]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    (env, src)
+}
+
 fn offered(env: &TestEnv) -> bool {
     let reqs = env.server.requests();
     reqs.last().unwrap().raw_body.contains("hostile__echo")
@@ -23,12 +35,7 @@ fn offered(env: &TestEnv) -> bool {
 
 #[test]
 fn a_replaced_component_is_not_loaded_until_accepted_again() {
-    let env = TestEnv::new("responses");
-    seed_cache(&env);
-    let src = tempfile::tempdir().unwrap();
-    let plugin = source_plugin(src.path(), "hostile", "[permissions]\nenv = [\"PATH\"]");
-    let add = env.run(&["plugins", "add", plugin.to_str().unwrap(), "--yes"]);
-    assert_eq!(add.code, 0, "{}", add.stderr);
+    let (env, _src) = accepted();
     let installed = env.home.path().join("plugins/hostile");
 
     env.server.push(Reply::text("ok"));
@@ -78,12 +85,7 @@ fn a_replaced_component_is_not_loaded_until_accepted_again() {
 
 #[test]
 fn a_consent_from_before_component_hashes_is_asked_again() {
-    let env = TestEnv::new("responses");
-    seed_cache(&env);
-    let src = tempfile::tempdir().unwrap();
-    let plugin = source_plugin(src.path(), "hostile", "[permissions]\nenv = [\"PATH\"]");
-    let add = env.run(&["plugins", "add", plugin.to_str().unwrap(), "--yes"]);
-    assert_eq!(add.code, 0, "{}", add.stderr);
+    let (env, _src) = accepted();
     let consent = env.home.path().join("plugins/consent.json");
     let mut file: Value =
         serde_json::from_str(&std::fs::read_to_string(&consent).unwrap()).unwrap();

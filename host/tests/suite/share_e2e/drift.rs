@@ -83,15 +83,7 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
         env.read(".quire/skills/pdf-forms/scripts/fill.py"),
         "print('tampered')\n"
     );
-    let run = env.run(&[
-        "share",
-        "add",
-        &url,
-        "--ref",
-        "v1",
-        "--path",
-        "skills/pdf-forms",
-    ]);
+    let run = up.add_pdf_forms(&env, "v1", &[]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("has local changes"), "{}", run.stderr);
     let run = env.run(&["share", "sync", "--force"]);

@@ -8,15 +8,7 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
     let up = Upstream::new();
     let env = TestEnv::new("responses");
     let url = up.url();
-    let run = env.run(&[
-        "share",
-        "add",
-        &url,
-        "--ref",
-        "v1",
-        "--path",
-        "skills/pdf-forms",
-    ]);
+    let run = up.add_pdf_forms(&env, "v1", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(&format!(

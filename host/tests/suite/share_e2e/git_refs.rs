@@ -22,16 +22,7 @@ fn a_branch_other_than_the_default_installs_and_is_locked() {
     // Back on the default branch: `next` is not what a clone checks out.
     git(&up.path, &["checkout", "-q", "-"]);
     let env = TestEnv::new("responses");
-    let url = up.url();
-    let run = env.run(&[
-        "share",
-        "add",
-        &url,
-        "--ref",
-        "next",
-        "--path",
-        "skills/pdf-forms",
-    ]);
+    let run = up.add_pdf_forms(&env, "next", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         env.read(".quire/skills/pdf-forms/scripts/fill.py"),
@@ -41,16 +32,7 @@ fn a_branch_other_than_the_default_installs_and_is_locked() {
     assert!(lock.contains("ref = \"next\""), "{lock}");
     assert!(lock.contains(&next), "{lock}");
     // A commit id works too.
-    let run = env.run(&[
-        "share",
-        "add",
-        &url,
-        "--ref",
-        &up.v1,
-        "--path",
-        "skills/pdf-forms",
-        "--force",
-    ]);
+    let run = up.add_pdf_forms(&env, &up.v1, &["--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
@@ -82,15 +64,7 @@ fn a_locked_commit_that_is_gone_says_what_works() {
     let up = Upstream::new();
     let env = TestEnv::new("responses");
     let url = up.url();
-    let run = env.run(&[
-        "share",
-        "add",
-        &url,
-        "--ref",
-        "v1",
-        "--path",
-        "skills/pdf-forms",
-    ]);
+    let run = up.add_pdf_forms(&env, "v1", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let gone = "deadbeef".repeat(5);
     env.write("quire.lock", &env.read("quire.lock").replace(&up.v1, &gone));
