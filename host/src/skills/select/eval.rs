@@ -86,6 +86,11 @@ pub struct CaseResult {
     pub wrong: Vec<String>,
     /// Names in `expect` / `reject` that are not installed.
     pub unknown: Vec<String>,
+    /// Expected skills whose authors hid them from the model
+    /// (`disable-model-invocation`: only the user runs them, as
+    /// `/name`). No selection may offer them, so they are not counted; a
+    /// case expecting only such skills has no recall.
+    pub user_only: Vec<String>,
 }
 
 /// The whole run.
@@ -148,20 +153,29 @@ pub fn evaluate_plans(
             .map(|a| set.skills[a.skill].name.clone())
             .filter(|n| !case.expect.contains(n) && !case.any.contains(n))
             .collect();
+        let hidden = |n: &String| set.get(n).is_some_and(|s| s.disable_model_invocation);
+        let user_only: Vec<String> = case
+            .expect
+            .iter()
+            .chain(&case.any)
+            .filter(|n| hidden(n))
+            .cloned()
+            .collect();
+        let any: Vec<&String> = case.any.iter().filter(|n| !hidden(n)).collect();
+        let expect: Vec<&String> = case.expect.iter().filter(|n| !hidden(n)).collect();
         let recall = |k: usize| -> Option<f64> {
-            if !case.any.is_empty() {
-                let hit = order.iter().take(k).any(|o| case.any.contains(o));
+            if !any.is_empty() {
+                let hit = order.iter().take(k).any(|o| any.contains(&o));
                 return Some(if hit { 1.0 } else { 0.0 });
             }
-            if case.expect.is_empty() {
+            if expect.is_empty() {
                 return None;
             }
-            let hits = case
-                .expect
+            let hits = expect
                 .iter()
-                .filter(|e| order.iter().take(k).any(|o| o == *e))
+                .filter(|e| order.iter().take(k).any(|o| o == **e))
                 .count();
-            Some(hits as f64 / case.expect.len() as f64)
+            Some(hits as f64 / expect.len() as f64)
         };
         let top: Vec<String> = order.iter().take(5).cloned().collect();
         let wrong: Vec<String> = case
@@ -193,6 +207,7 @@ pub fn evaluate_plans(
             false_activations,
             wrong,
             unknown,
+            user_only,
         });
     }
     let mean = |f: &dyn Fn(&CaseResult) -> Option<f64>| {
@@ -288,6 +303,11 @@ pub fn render(report: &EvalReport) -> String {
         for u in &c.unknown {
             out.push_str(&format!("warning: '{u}' is not an installed skill\n"));
         }
+        for u in &c.user_only {
+            out.push_str(&format!(
+                "note: '{u}' is hidden from the model (disable-model-invocation: only the user runs it, as /{u}); it is not counted\n"
+            ));
+        }
     }
     out.push_str(&format!(
         "\n{} cases · recall@1 {:.2} · recall@5 {:.2} · wrongly selected {:.2} · false activations {:.2}\n",
@@ -332,6 +352,35 @@ mod tests {
         assert!(text.contains("3 cases · recall@1 0.67 · recall@5 0.67"));
         assert_eq!(r.false_activation_rate, 0.0);
         assert!(text.contains("warning: 'nope' is not an installed skill"));
+    }
+
+    #[test]
+    fn skills_hidden_from_the_model_are_noted_not_counted() {
+        let mut cleanup = skill("git-cleanup", "Clean up merged local git branches.");
+        cleanup.disable_model_invocation = true;
+        let skills = vec![
+            cleanup,
+            skill("pdf-forms", "Fill in and flatten PDF forms."),
+        ];
+        let (set, _) = SkillSet::build(skills, None);
+        let cases = parse(
+            r#"[
+                {"message": "clean up my merged branches", "expect": ["git-cleanup"]},
+                {"message": "fill the pdf form", "any": ["git-cleanup", "pdf-forms"]}
+            ]"#,
+        )
+        .unwrap();
+        let r = evaluate(&set, &SkillsConfig::default(), &cases);
+        assert!(!r.cases[0].top.contains(&"git-cleanup".to_string()));
+        assert_eq!(r.cases[0].user_only, vec!["git-cleanup"]);
+        assert_eq!(r.cases[0].recall_at_1, None);
+        assert_eq!(r.cases[1].recall_at_1, Some(1.0));
+        assert_eq!(r.recall_at_1, 1.0);
+        let text = render(&r);
+        assert!(
+            text.contains("note: 'git-cleanup' is hidden from the model (disable-model-invocation: only the user runs it, as /git-cleanup)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -81,6 +81,10 @@ pub struct Sense {
 pub struct Vocabulary {
     /// By first word: (the phrase's words, its group), longest first.
     phrases: FastMap<String, Vec<(Vec<String>, usize)>>,
+    /// Members written `word*`: (the letters a word must begin with, as
+    /// written, its group). For words the stemmer folds into an everyday
+    /// word (localization → local, authorization → author).
+    prefixes: Vec<(String, usize)>,
     pub groups: Vec<Group>,
     pub senses: FastMap<String, Sense>,
     pub caps_only: FastSet<String>,
@@ -144,7 +148,13 @@ impl Vocabulary {
             ..Vocabulary::default()
         };
         for (n, same) in file.same.iter().enumerate() {
-            let Some(first) = same.terms.first() else {
+            // The term is named after the first whole member.
+            let Some(first) = same
+                .terms
+                .iter()
+                .find(|t| !t.ends_with('*'))
+                .or(same.terms.first())
+            else {
                 return Err(format!("[[same]] number {} has no terms", n + 1));
             };
             v.groups.push(Group {
@@ -152,6 +162,17 @@ impl Vocabulary {
                 absorb: same.absorb,
             });
             for t in &same.terms {
+                if let Some(letters) = t.strip_suffix('*') {
+                    let w = words_of(letters);
+                    if w.len() != 1 || w[0] != letters.to_lowercase() || letters.len() < 4 {
+                        return Err(format!(
+                            "[[same]] number {}: {t:?}: a `*` member is one word of at least four letters",
+                            n + 1
+                        ));
+                    }
+                    v.prefixes.push((w[0].clone(), n));
+                    continue;
+                }
                 let w: Vec<String> = words_of(t).iter().map(|w| stem(w)).collect();
                 let Some(head) = w.first().cloned() else {
                     return Err(format!("[[same]] number {}: empty term {t:?}", n + 1));
@@ -185,14 +206,22 @@ impl Vocabulary {
             .map(Vec::as_slice)
     }
 
-    /// The group phrase that starts at `words[at]` (stems of the words),
-    /// longest first: its length and group.
-    pub fn phrase_at(&self, words: &[&str], at: usize) -> Option<(usize, usize)> {
-        let list = self.phrases.get(words[at])?;
-        list.iter().find_map(|(phrase, group)| {
-            let end = at + phrase.len();
-            (end <= words.len() && words[at..end].iter().zip(phrase).all(|(a, b)| *a == b))
-                .then_some((phrase.len(), *group))
+    /// The group phrase that starts at `words[at]` (`stems` of the words,
+    /// `lower` as written), longest first: its length and group.
+    pub fn phrase_at(&self, stems: &[&str], lower: &[&str], at: usize) -> Option<(usize, usize)> {
+        let by_stem = self.phrases.get(stems[at]).and_then(|list| {
+            list.iter().find_map(|(phrase, group)| {
+                let end = at + phrase.len();
+                (end <= stems.len() && stems[at..end].iter().zip(phrase).all(|(a, b)| *a == b))
+                    .then_some((phrase.len(), *group))
+            })
+        });
+        by_stem.or_else(|| {
+            let word = lower.get(at)?;
+            self.prefixes
+                .iter()
+                .find(|(letters, _)| word.starts_with(letters.as_str()))
+                .map(|(_, group)| (1, *group))
         })
     }
 
@@ -247,6 +276,9 @@ mod tests {
                 .terms
                 .iter()
                 .map(|t| {
+                    if t.ends_with('*') {
+                        return t.clone();
+                    }
                     words_of(t)
                         .iter()
                         .map(|w| stem(w))
@@ -273,6 +305,7 @@ mod tests {
         assert_eq!(embedded.weak, parsed.weak);
         assert_eq!(embedded.extensions, parsed.extensions);
         assert_eq!(embedded.phrases, parsed.phrases);
+        assert_eq!(embedded.prefixes, parsed.prefixes);
         assert!(
             embedded.phrases.contains_key("pull"),
             "tables are not empty"
@@ -286,16 +319,36 @@ mod tests {
         )
         .unwrap();
         let words = ["open", "a", "pull", "request"];
-        assert_eq!(v.phrase_at(&words, 2), Some((2, 0)));
-        assert_eq!(v.phrase_at(&["pull", "it"], 0), Some((1, 1)));
-        assert_eq!(v.phrase_at(&words, 0), None);
+        assert_eq!(v.phrase_at(&words, &words, 2), Some((2, 0)));
+        assert_eq!(
+            v.phrase_at(&["pull", "it"], &["pull", "it"], 0),
+            Some((1, 1))
+        );
+        assert_eq!(v.phrase_at(&words, &words, 0), None);
         assert_eq!(v.groups[0].term, "=pull_request");
+    }
+
+    #[test]
+    fn star_members_match_the_letters_as_written_not_the_stem() {
+        let v = Vocabulary::parse("[[same]]\nterms = [\"i18n\", \"localiz*\"]\n").unwrap();
+        // "local" and "localized" stem alike; only the second is i18n.
+        for (word, stem) in [("localized", "local"), ("localization", "local")] {
+            assert_eq!(v.phrase_at(&[stem], &[word], 0), Some((1, 0)), "{word}");
+        }
+        for (word, stem) in [("local", "local"), ("locally", "local")] {
+            assert_eq!(v.phrase_at(&[stem], &[word], 0), None, "{word}");
+        }
     }
 
     #[test]
     fn bad_tables_name_the_problem() {
         let e = Vocabulary::parse("[[same]]\nterms = []\n").unwrap_err();
         assert!(e.contains("no terms"), "{e}");
+        let e = Vocabulary::parse("[[same]]\nterms = [\"x\", \"pull request*\"]\n").unwrap_err();
+        assert!(
+            e.contains("\"pull request*\"") && e.contains("one word"),
+            "{e}"
+        );
         let e = Vocabulary::parse("bogus = 1\n").unwrap_err();
         assert!(e.contains("bogus"), "{e}");
     }

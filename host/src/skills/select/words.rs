@@ -269,12 +269,29 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
         };
     }
     let mut out: Vec<Word> = Vec::with_capacity(kept.len() + 4);
-    // Where a group phrase starts: its length and group.
-    let found: Vec<Option<(usize, usize)>> = {
-        let lower: Vec<&str> = kept.iter().map(|w| w.stem.as_str()).collect();
-        (0..lower.len())
-            .map(|at| vocab.phrase_at(&lower, at))
-            .collect()
+    // Where a group phrase starts: its length and group; and, inside a
+    // phrase that keeps its words, the shorter phrase or word each word
+    // starts ("figure out" inside "figure out why").
+    let (found, inner) = {
+        let stems: Vec<&str> = kept.iter().map(|w| w.stem.as_str()).collect();
+        let lower: Vec<&str> = kept.iter().map(|w| w.lower.as_str()).collect();
+        let found: Vec<Option<(usize, usize)>> = (0..stems.len())
+            .map(|at| vocab.phrase_at(&stems, &lower, at))
+            .collect();
+        let mut inner: Vec<Option<(usize, usize)>> = vec![None; stems.len()];
+        for (at, f) in found.iter().enumerate() {
+            if let Some((len, group)) = *f
+                && len > 1
+                && !vocab.groups[group].absorb
+            {
+                for i in at..at + len {
+                    // Not the phrase itself: at its start, one word shorter.
+                    let end = if i == at { at + len - 1 } else { at + len };
+                    inner[i] = vocab.phrase_at(&stems[i..end], &lower[i..end], 0);
+                }
+            }
+        }
+        (found, inner)
     };
     let mut kept = kept.into_iter().enumerate();
     while let Some((at, first)) = kept.next() {
@@ -287,15 +304,26 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
         let weight = phrase.iter().map(|w| w.weight).fold(0.0, f32::max);
         let g = &vocab.groups[group];
         if !(g.absorb && len > 1) {
-            for w in phrase {
+            let mut words = phrase.into_iter().enumerate();
+            while let Some((k, w)) = words.next() {
                 // A word of a phrase keeps its own group ("new directory"
-                // is also a directory).
-                let own = (len > 1)
-                    .then(|| vocab.phrase_at(&[w.stem.as_str()], 0))
-                    .flatten()
-                    .map(|(_, own)| group_word(vocab, own, w.weight));
-                out.push(Word { synonym: true, ..w });
-                out.extend(own);
+                // is also a directory), unless it starts an absorbing one.
+                match (len > 1).then(|| inner[at + k]).flatten() {
+                    Some((n, own)) if n > 1 && vocab.groups[own].absorb => {
+                        let weight = words
+                            .by_ref()
+                            .take(n - 1)
+                            .map(|(_, w)| w.weight)
+                            .fold(w.weight, f32::max);
+                        out.push(group_word(vocab, own, weight));
+                    }
+                    Some((1, own)) => {
+                        let word = group_word(vocab, own, w.weight);
+                        out.push(Word { synonym: true, ..w });
+                        out.push(word);
+                    }
+                    _ => out.push(Word { synonym: true, ..w }),
+                }
             }
         }
         out.push(group_word(vocab, group, weight));
@@ -434,6 +462,33 @@ mod tests {
             "=network_request"
         ));
         assert!(has("bump the deps", "=dependency"));
+    }
+
+    #[test]
+    fn everyday_words_the_stemmer_folds_into_a_group_member_stay_everyday() {
+        let has = |text: &str, term: &str| lower(text).contains(&term.to_string());
+        // Each pair stems alike; only the first of each is the group's sense.
+        for (group, yes, no) in [
+            (
+                "=internationalization",
+                "localize the strings",
+                "my local branches",
+            ),
+            ("=internationalization", "add a fr locale", "run it locally"),
+            ("=idor", "authorization checks", "the commit author"),
+            ("=prod", "it broke in production", "our product page"),
+            ("=a11y", "accessibility audit", "access the db"),
+            (
+                "=slides",
+                "a presentation for the board",
+                "present the results",
+            ),
+        ] {
+            assert!(has(yes, group), "{yes:?} should yield {group}");
+            assert!(!has(no, group), "{no:?} should not yield {group}");
+        }
+        assert!(!has("figure out why it fails", "=plot"));
+        assert!(has("a figure for the paper", "=plot"));
     }
 
     #[test]
