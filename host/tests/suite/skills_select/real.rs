@@ -239,7 +239,9 @@ fn fifth_heldout_real_skills_recall_and_false_activation_floors() {
 /// messages, 35 with `any` labels, 10 follow-ups, 12 that should select
 /// nothing), written blind as the fifth by someone who read only the
 /// skills, with skills drawn by a new seed. Measured before any change of
-/// that session: 0.858 and 0.973, no false activation.
+/// that session: 0.858 and 0.973, no false activation. In the eighth
+/// session, with expected skills hidden from the model
+/// (`disable-model-invocation`) no longer counted: 0.857 and 0.980.
 const FRESH4_RECALL_AT_1_FLOOR: f64 = 0.85;
 const FRESH4_RECALL_AT_5_FLOOR: f64 = 0.97;
 
@@ -260,8 +262,11 @@ fn sixth_heldout_real_skills_recall_and_false_activation_floors() {
 /// that session's changes (which it did not move: the same figures
 /// before and after): 0.851 and 0.946, one false activation in 160 (a
 /// message that names the expo-ui skill to report on it activates it).
-const FRESH5_RECALL_AT_1_FLOOR: f64 = 0.85;
-const FRESH5_RECALL_AT_5_FLOOR: f64 = 0.94;
+/// In the eighth session, with expected skills hidden from the model
+/// (`disable-model-invocation`: git-cleanup, github-triage,
+/// firebase-apk-scanner) no longer counted: 0.869 and 0.966.
+const FRESH5_RECALL_AT_1_FLOOR: f64 = 0.86;
+const FRESH5_RECALL_AT_5_FLOOR: f64 = 0.96;
 
 #[test]
 fn seventh_heldout_real_skills_recall_and_false_activation_floors() {
