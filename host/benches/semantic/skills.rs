@@ -160,6 +160,42 @@ pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic
             v.into_iter().map(|x| x.0).collect::<Vec<_>>()
         }
     };
+    // Score fusion: the lexical score over the best one, plus `a` times
+    // the similarity rescaled over the 64 nearest skills (0 to 1).
+    let combsum = |a: f32| {
+        move |_: &[usize], scored: &[(usize, f32)], sims: &[f32]| {
+            let meaning = quire::skills::select::semantic::semantic_order(sims, 64, |_| true);
+            let hi = meaning.first().map(|&i| sims[i]).unwrap_or(0.0);
+            let lo = meaning.last().map(|&i| sims[i]).unwrap_or(0.0);
+            let span = (hi - lo).max(1e-6);
+            let best = scored.first().map(|s| s.1).unwrap_or(1.0).max(1e-6);
+            let mut score: std::collections::HashMap<usize, f32> = Default::default();
+            for &(i, s) in scored {
+                *score.entry(i).or_default() += s / best;
+            }
+            for &i in &meaning {
+                *score.entry(i).or_default() += a * (sims[i] - lo) / span;
+            }
+            let mut v: Vec<(usize, f32)> = score.into_iter().collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.into_iter().map(|x| x.0).collect::<Vec<_>>()
+        }
+    };
+    // A clear lexical winner (its score at least `r` times the next)
+    // stays first; otherwise RRF.
+    let gated = move |r: f32| {
+        move |lex: &[usize], scored: &[(usize, f32)], sims: &[f32]| {
+            let fused = rrf(60.0, 1.0, 64)(lex, scored, sims);
+            match (scored.first(), scored.get(1)) {
+                (Some(a), Some(b)) if a.1 >= r * b.1 => {
+                    let mut v = vec![a.0];
+                    v.extend(fused.into_iter().filter(|&i| i != a.0));
+                    v
+                }
+                _ => fused,
+            }
+        }
+    };
     let variants: Vec<Variant> = vec![
         (
             "lexical",
@@ -181,6 +217,11 @@ pub fn sweep(set: &SkillSet, sets: &[(&str, Vec<EvalCase>)], semantic: &Semantic
         ("rrf k60 w0.7", Box::new(rrf(60.0, 0.7, 64))),
         ("rrf k10", Box::new(rrf(10.0, 1.0, 64))),
         ("rrf k10 w0.5", Box::new(rrf(10.0, 0.5, 64))),
+        ("scores a0.3", Box::new(combsum(0.3))),
+        ("scores a0.6", Box::new(combsum(0.6))),
+        ("scores a1.0", Box::new(combsum(1.0))),
+        ("gate 1.3 then rrf", Box::new(gated(1.3))),
+        ("gate 1.6 then rrf", Box::new(gated(1.6))),
     ];
     let config = SkillsConfig::default();
     let texts: Vec<String> = set.skills.iter().map(rank::skill_text).collect();

@@ -70,10 +70,7 @@ pub fn ready(setup: &Setup, skills: &[Skill]) -> Option<Semantic> {
 /// What a ranking line says about how it was made.
 pub fn describe(semantic: Option<&Semantic>) -> String {
     match semantic {
-        Some(s) => format!(
-            "ranking: words and meaning ({}), fused by reciprocal rank",
-            s.model()
-        ),
+        Some(s) => format!("ranking: words and meaning ({}), fused by score", s.model()),
         None => "ranking: words".to_string(),
     }
 }

@@ -1,8 +1,9 @@
 //! Optional semantic scoring (`[selection] embeddings`): skill and tool
 //! texts are embedded once (cached in memory and on disk by model and
 //! content hash; many at once in the background, see [`docs`]), each user
-//! message once, and the cosine ranking is fused with the lexical one by
-//! reciprocal rank fusion ([`fuse`]). Without the setting nothing here
+//! message once, and the cosine ranking is fused with the lexical one:
+//! for skills by their scores ([`fuse`]), for tools by their ranks
+//! ([`fuse_ranks`]). Without the setting nothing here
 //! runs. An endpoint that fails turns semantic scoring off for the session
 //! with one warning; the turn goes on with lexical scoring alone.
 
@@ -20,8 +21,13 @@ pub use config::{Endpoint, SelectionConfig};
 use client::DiskCache;
 use docs::{Docs, Vector};
 
-/// The `k` of reciprocal rank fusion: 1 / (k + rank).
+/// The `k` of reciprocal rank fusion ([`fuse_ranks`]): 1 / (k + rank).
 pub const RRF_K: f32 = 60.0;
+/// What meaning weighs in [`fuse`] against the lexical score (both on a 0
+/// to 1 scale). Measured (BENCHMARKS.md, eighth session): 0.3 to 0.6 all
+/// beat lexical alone and rank fusion on the blind sets; this is their
+/// middle, not the best of any one set.
+pub const SEMANTIC_WEIGHT: f32 = 0.5;
 /// Message vectors kept: this turn's and the one before (a follow-up
 /// needs both).
 const MESSAGES_KEPT: usize = 2;
@@ -220,10 +226,55 @@ pub fn semantic_order(sims: &[f32], top: usize, allowed: impl Fn(usize) -> bool)
     order
 }
 
+/// Fuses the lexical ranking (`lexical`, best first, with scores) with
+/// the ranking by meaning (`meaning`, best first, similarities in `sims`
+/// by item): each item scores its lexical score over the best one, plus
+/// [`SEMANTIC_WEIGHT`] times its similarity rescaled over `meaning` (the
+/// nearest 1, the last 0). Scores, not ranks: a clear lexical winner stays
+/// first unless meaning strongly disagrees, where reciprocal rank fusion
+/// let a small model's ranking overturn it (it lowered recall on every
+/// blind set). Best first; ties keep the lexical order, then meaning's.
+pub fn fuse(lexical: &[(usize, f32)], meaning: &[usize], sims: &[f32]) -> Vec<(usize, f32)> {
+    let mut scores: Vec<(usize, f32)> = Vec::with_capacity(lexical.len() + meaning.len());
+    let mut at: HashMap<usize, usize> = HashMap::new();
+    let best = lexical.iter().map(|h| h.1).fold(0.0, f32::max);
+    for &(item, score) in lexical {
+        if let std::collections::hash_map::Entry::Vacant(e) = at.entry(item) {
+            e.insert(scores.len());
+            scores.push((item, if best > 0.0 { score / best } else { 0.0 }));
+        }
+    }
+    let sim = |i: usize| sims.get(i).copied().unwrap_or(0.0);
+    if let (Some(&first), Some(&last)) = (meaning.first(), meaning.last()) {
+        let (hi, lo) = (sim(first), sim(last));
+        let span = hi - lo;
+        for &item in meaning {
+            let near = if span > f32::EPSILON {
+                (sim(item) - lo) / span
+            } else {
+                1.0
+            };
+            let add = SEMANTIC_WEIGHT * near;
+            match at.get(&item) {
+                Some(&p) => scores[p].1 += add,
+                None => {
+                    at.insert(item, scores.len());
+                    scores.push((item, add));
+                }
+            }
+        }
+    }
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scores
+}
+
 /// Reciprocal rank fusion of rankings (each best first): every item scores
 /// the sum of 1 / ([`RRF_K`] + rank) over the rankings it is in. Best
-/// first; ties keep the order of first appearance.
-pub fn fuse(rankings: &[&[usize]]) -> Vec<(usize, f32)> {
+/// first; ties keep the order of first appearance. Tools are fused this
+/// way ([`rank::fuse_tools`]): what counts for a tool is being sent at
+/// all, and ranks bring meaning's few best into the request more surely
+/// than scores do (measured: BENCHMARKS.md, eighth session).
+pub fn fuse_ranks(rankings: &[&[usize]]) -> Vec<(usize, f32)> {
     let mut scores: Vec<(usize, f32)> = Vec::new();
     let mut at: HashMap<usize, usize> = HashMap::new();
     for ranking in rankings {
@@ -248,10 +299,33 @@ mod tests {
 
     #[test]
     fn an_item_high_in_both_rankings_wins_over_one_first_in_only_one() {
-        let fused = fuse(&[&[1, 2, 3], &[2, 4]]);
+        let fused = fuse_ranks(&[&[1, 2, 3], &[2, 4]]);
         assert_eq!(fused[0].0, 2);
         assert_eq!(fused[1].0, 1);
         assert_eq!(fused.len(), 4);
+    }
+
+    #[test]
+    fn meaning_reorders_close_lexical_scores_but_not_a_clear_winner() {
+        let sims = [0.0, 0.2, 0.8, 0.1, 0.6];
+        // Close lexical scores: 2, nearest by meaning, overtakes 1.
+        let fused = fuse(&[(1, 10.0), (2, 9.0), (3, 1.0)], &[2, 4, 1], &sims);
+        assert_eq!(fused[0].0, 2);
+        assert_eq!(fused[1].0, 1);
+        assert_eq!(fused.len(), 4, "{fused:?}");
+        // A clear lexical winner stays first.
+        let fused = fuse(&[(1, 10.0), (2, 2.0)], &[2, 4, 1], &sims);
+        assert_eq!(fused[0].0, 1);
+        // 4, found by meaning alone, joins with its part of the score.
+        let four = fused.iter().find(|f| f.0 == 4).unwrap().1;
+        assert!(
+            (four - SEMANTIC_WEIGHT * (0.6 - 0.2) / (0.8 - 0.2)).abs() < 1e-6,
+            "{fused:?}"
+        );
+        // Nothing by meaning: the lexical order.
+        let lexical = [(1, 3.0), (2, 1.0)];
+        let ids: Vec<usize> = fuse(&lexical, &[], &sims).iter().map(|f| f.0).collect();
+        assert_eq!(ids, vec![1, 2]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The texts embedded for skills and tools, and the fused rankings.
 
-use super::{Semantic, fuse, semantic_order};
+use super::{Semantic, fuse, fuse_ranks, semantic_order};
 use crate::protocol::ToolSpec;
 use crate::skills::Skill;
 use crate::skills::SkillsConfig;
@@ -40,14 +40,14 @@ pub fn rerank_skills(
         return;
     };
     let keep = (config.catalog_size * 4).max(RANKED_KEEP);
-    let lexical: Vec<usize> = plan
+    let lexical: Vec<(usize, f32)> = plan
         .ranked
         .iter()
         .filter(|r| r.score > 0.0)
-        .map(|r| r.skill)
+        .map(|r| (r.skill, r.score))
         .collect();
     let meaning = semantic_order(&sims, keep, |i| !skills[i].disable_model_invocation);
-    let mut fused: Vec<Ranked> = fuse(&[&lexical, &meaning])
+    let mut fused: Vec<Ranked> = fuse(&lexical, &meaning, &sims)
         .into_iter()
         .map(|(skill, score)| Ranked { skill, score })
         .collect();
@@ -93,7 +93,7 @@ pub fn rerank_tools(
 /// `ranked_bytes`, never past it.
 pub fn fuse_tools(lexical: &[(usize, f32)], meaning: &[usize]) -> Vec<(usize, f32)> {
     let order: Vec<usize> = lexical.iter().map(|h| h.0).collect();
-    fuse(&[&order, meaning])
+    fuse_ranks(&[&order, meaning])
         .into_iter()
         .map(|(tool, _)| {
             let score = lexical.iter().find(|h| h.0 == tool).map_or(0.0, |h| h.1);
