@@ -15,6 +15,7 @@ pub mod file_kind;
 pub mod hooks;
 pub mod mcp;
 pub mod model;
+pub mod owner_only;
 pub mod plugins;
 pub mod printable;
 pub mod protocol;

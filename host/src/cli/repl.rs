@@ -300,11 +300,13 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                 Input::Eof => break,
             },
         };
+        // A leading space sends `/text` as a message.
+        let command = super::slash::is_command(line.trim_end());
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        if let Some(cmd) = line.strip_prefix('/') {
+        if let Some(cmd) = line.strip_prefix('/').filter(|_| command) {
             let (name, arg) = cmd.split_once(' ').unwrap_or((cmd, ""));
             match name {
                 "help" => eprintln!("{HELP}"),
@@ -369,7 +371,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                         return code;
                     }
                 }
-                other => eprintln!("unknown command /{other}; /help lists the commands"),
+                other => eprintln!(
+                    "unknown command /{other}; /help lists the commands. To send it as a message, start it with a space: ` /{other}`"
+                ),
             }
             continue;
         }

@@ -48,6 +48,14 @@ pub fn loaded() -> Option<&'static Slash> {
 }
 
 /// Whether `/name` is a custom command.
+/// Whether a typed `text` is a `/command`: it starts with `/` and its
+/// first word has no other `/` (`/usr/bin/python3 crashes` is a message
+/// about a path, never a command; a leading space makes any text one).
+pub fn is_command(text: &str) -> bool {
+    text.strip_prefix('/')
+        .is_some_and(|rest| !rest.split_whitespace().next().unwrap_or("").contains('/'))
+}
+
 pub fn known(name: &str) -> bool {
     loaded().is_some_and(|s| commands::find(&s.commands, name).is_some())
 }

@@ -45,23 +45,30 @@ pub fn tool_line(name: &str, args: &Value) -> String {
     format!("{name}: {}", clip(&detail, 100))
 }
 
+/// `A new.rs, D old.rs, R a.rs → b.rs, M c.rs`: a patch's files with
+/// their operations, read from its markers (also when it does not parse).
 fn patch_files(patch: &str) -> String {
-    let files: Vec<String> = patch
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            for (marker, tag) in [
-                ("*** Add File: ", "A"),
-                ("*** Update File: ", "M"),
-                ("*** Delete File: ", "D"),
-            ] {
-                if let Some(p) = l.strip_prefix(marker) {
-                    return Some(format!("{tag} {p}"));
-                }
+    let mut files: Vec<String> = Vec::new();
+    let mut updated: Option<usize> = None;
+    for l in patch.lines().map(str::trim) {
+        if let Some(to) = l.strip_prefix("*** Move to: ") {
+            if let Some(f) = updated.take().and_then(|i| files.get_mut(i)) {
+                let from = f.strip_prefix("M ").unwrap_or(f).to_string();
+                *f = format!("R {from} → {to}");
             }
-            None
-        })
-        .collect();
+            continue;
+        }
+        for (marker, tag) in [
+            ("*** Add File: ", "A"),
+            ("*** Update File: ", "M"),
+            ("*** Delete File: ", "D"),
+        ] {
+            if let Some(p) = l.strip_prefix(marker) {
+                updated = (tag == "M").then_some(files.len());
+                files.push(format!("{tag} {p}"));
+            }
+        }
+    }
     files.join(", ")
 }
 
@@ -177,6 +184,14 @@ mod tests {
                 &json!({"patch": "*** Begin Patch\n*** Update File: a.rs\n@@\n-x\n+y\n*** End Patch"})
             ),
             "apply_patch: M a.rs"
+        );
+        assert_eq!(
+            tool_line(
+                "apply_patch",
+                &json!({"patch": "*** Begin Patch\n*** Delete File: a.py\n*** Update File: esc.sh\n*** Move to: moved.sh\n@@\n-x\n+y\n*** Add File: n.txt\n+n\n*** End Patch"})
+            ),
+            "apply_patch: D a.py, R esc.sh → moved.sh, A n.txt",
+            "a move names both ends"
         );
         assert!(tool_line("shell", &json!({"command": "x".repeat(300)})).ends_with('…'));
     }

@@ -1,4 +1,4 @@
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -18,22 +18,18 @@ pub struct SessionWriter {
 impl SessionWriter {
     /// Creates a new file in `dir` and writes the meta line.
     pub fn create(dir: &Path, meta: &SessionMeta) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        crate::owner_only::create_dir(dir).map_err(|source| StoreError::Io {
             action: "create",
             path: dir.to_path_buf(),
             source,
         })?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
         let path = dir.join(format!("{stamp}-{}.jsonl", meta.id));
-        let file = OpenOptions::new()
-            .create_new(true)
-            .append(true)
-            .open(&path)
-            .map_err(|source| StoreError::Io {
-                action: "create",
-                path: path.clone(),
-                source,
-            })?;
+        let file = crate::owner_only::create_new(&path).map_err(|source| StoreError::Io {
+            action: "create",
+            path: path.clone(),
+            source,
+        })?;
         super::lock::exclusive(&file, &path, &meta.id)?;
         let mut w = SessionWriter {
             file,
@@ -49,15 +45,19 @@ impl SessionWriter {
     /// it was read (what was read would no longer be the whole history).
     pub fn append_to(loaded: &LoadedSession) -> Result<Self, StoreError> {
         let (path, id) = (loaded.path.as_path(), loaded.meta.id.as_str());
-        let mut file = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(|source| StoreError::Io {
+        let mut file =
+            crate::owner_only::append_existing(path).map_err(|source| StoreError::Io {
                 action: "open",
                 path: path.to_path_buf(),
                 source,
             })?;
         super::lock::exclusive(&file, path, id)?;
+        // A folder made before sessions were private is tightened too.
+        if let Some(dir) = path.parent()
+            && let Err(e) = crate::owner_only::create_dir(dir)
+        {
+            tracing::debug!(error = %e, dir = %dir.display(), "sessions folder not tightened");
+        }
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         if len != loaded.len {
             return Err(StoreError::Changed {

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::apply_patch::FileDiff;
+
 /// When quire asks before acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -40,9 +42,11 @@ pub struct ApprovalRequest {
     /// A key that "always for this command" remembers (for shell: the
     /// command's first word(s)).
     pub always_key: Option<String>,
-    /// What exactly would happen, shown in full (a patch's unified diff).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    /// What exactly a patch would do: each file with its operation (added,
+    /// modified, deleted, moved from where) and its unified diff, shown in
+    /// full. Empty for requests that change no files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileDiff>,
 }
 
 /// The user's answer.
@@ -236,7 +240,7 @@ mod tests {
             summary: "touch x".into(),
             reason: None,
             always_key: None,
-            detail: None,
+            files: Vec::new(),
         };
         let pause = std::time::Duration::from_millis(30);
         // The interrupt drops the ask, as the registry's select does.

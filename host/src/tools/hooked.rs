@@ -83,7 +83,7 @@ pub(super) async fn call(
             summary: format!("{} {}", call.name, args),
             reason: pre.permission_reason.clone(),
             always_key: None,
-            detail: None,
+            files: Vec::new(),
         };
         if ctx.approver.ask(request).await == ApprovalDecision::Denied {
             return ToolOutput::error(approval::denial_text(

@@ -296,6 +296,33 @@ pub(super) fn error_text(tool: &str, e: &ToolError) -> String {
     format!("{tool} failed: {e}")
 }
 
+/// How a recorded result ended, read back from its text (a session file
+/// keeps a result's text and `is_error`, not its status): the texts
+/// [`error_text`] and an interrupted call write.
+pub fn recorded_status(output: &str, is_error: bool) -> CallStatus {
+    if !is_error {
+        return CallStatus::Ok;
+    }
+    let error = match output.split_once(" failed: ") {
+        Some((tool, e)) if !tool.contains(char::is_whitespace) => e,
+        _ => output,
+    };
+    let interrupted = ToolError::Interrupted.to_string();
+    if error == interrupted {
+        CallStatus::Interrupted
+    } else if error.starts_with("denied: ") {
+        CallStatus::Denied
+    } else if error
+        .strip_prefix("timed out after ")
+        .and_then(|r| r.strip_suffix(" ms"))
+        .is_some_and(|n| n.parse::<u64>().is_ok())
+    {
+        CallStatus::TimedOut
+    } else {
+        CallStatus::Failed
+    }
+}
+
 fn preview(s: &str) -> String {
     let end = s.floor_char_boundary(200);
     if end < s.len() {

@@ -117,6 +117,8 @@ impl App {
 
     pub fn end_task(&mut self) {
         self.end_stream();
+        // The turn may have made files: `@path` completion lists them again.
+        super::complete::forget_files();
         self.working = None;
         self.running.clear();
         self.reasoning.clear();

@@ -1,5 +1,6 @@
 //! Approval prompts in the terminal view: the approver hands requests to
-//! the app, which shows the full command or diff and answers with yes, no,
+//! the app, which shows the full command, or each file of a patch with its
+//! operation and diff, and answers with yes, no,
 //! no-and-tell-why (the reason goes back to the model) or always for the
 //! command prefix shown.
 
@@ -107,13 +108,17 @@ pub fn show_request(app: &mut App, r: &ApprovalRequest) {
         pal.warn(),
         app.width,
     );
-    match &r.detail {
-        Some(d) => lines.extend(diff::unified(d, &pal)),
-        None => lines.extend(cells::note(
+    if r.files.is_empty() {
+        lines.extend(cells::note(
             &format!("  $ {}", r.summary),
             pal.bold(),
             app.width,
-        )),
+        ));
+    } else {
+        // Each file named with what happens to it (A, M, D, R old → new)
+        // above its hunks, as the finished patch shows it.
+        let files = serde_json::to_value(&r.files).unwrap_or_default();
+        lines.extend(diff::files(&files, &pal));
     }
     if let Some(reason) = &r.reason {
         lines.extend(cells::note(

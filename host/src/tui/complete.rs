@@ -2,7 +2,8 @@
 //! `/skill-name`), `@path` for workspace files.
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use quire::commands::mentions::mention_form;
 
@@ -35,8 +36,17 @@ pub const COMMANDS: [(&str, &str); 14] = [
 /// Skills the user may invoke (name, description), set at start.
 pub static SKILLS: OnceLock<Vec<(String, String)>> = OnceLock::new();
 
-/// Workspace files for `@path`, listed on first use.
-static FILES: OnceLock<Vec<String>> = OnceLock::new();
+/// Workspace files for `@path`: listed on use when there is no list yet,
+/// when a turn ended since (the agent may have made or removed files) or
+/// when the list is older than [`FILES_MAX_AGE`] (files made by hand).
+static FILES: Mutex<Option<Listing>> = Mutex::new(None);
+/// How long a listing of the workspace is used.
+const FILES_MAX_AGE: Duration = Duration::from_secs(10);
+
+struct Listing {
+    made: Instant,
+    files: Arc<Vec<String>>,
+}
 /// Where `@path` is completed from.
 pub static ROOT: OnceLock<std::path::PathBuf> = OnceLock::new();
 
@@ -83,10 +93,7 @@ fn first_sentence(s: &str) -> String {
 
 /// Workspace files whose path contains `prefix` (prefix matches first).
 pub fn files(prefix: &str) -> Vec<String> {
-    let all = FILES.get_or_init(|| match ROOT.get() {
-        Some(root) => list_files(root),
-        None => Vec::new(),
-    });
+    let all = listed();
     let mut starts: Vec<String> = all
         .iter()
         .filter(|f| f.starts_with(prefix))
@@ -102,6 +109,28 @@ pub fn files(prefix: &str) -> Vec<String> {
         );
     }
     starts
+}
+
+/// The workspace's files, listed again when the list is missing or old.
+fn listed() -> Arc<Vec<String>> {
+    let mut held = FILES.lock().unwrap_or_else(|e| e.into_inner());
+    match held.as_ref() {
+        Some(l) if l.made.elapsed() < FILES_MAX_AGE => l.files.clone(),
+        _ => {
+            let files = Arc::new(ROOT.get().map(|r| list_files(r)).unwrap_or_default());
+            *held = Some(Listing {
+                made: Instant::now(),
+                files: files.clone(),
+            });
+            files
+        }
+    }
+}
+
+/// Forgets the list of workspace files (a turn ended): the next `@path`
+/// completion lists them again.
+pub fn forget_files() {
+    *FILES.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// Files under `root`, honouring .gitignore, at most 20,000.

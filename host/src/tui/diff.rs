@@ -17,13 +17,15 @@ pub fn files(files: &Value, pal: &Palette) -> Vec<Line<'static>> {
             "moved" => "R",
             _ => "M",
         };
+        // A move names both ends: `R old → new`.
+        let path = match s("from") {
+            "" => s("path").to_string(),
+            from => format!("{from} → {}", s("path")),
+        };
         let mut head = vec![
             Span::styled(format!("  {tag} "), pal.bold()),
-            Span::styled(s("path").to_string(), pal.bold()),
+            Span::styled(path, pal.bold()),
         ];
-        if !s("from").is_empty() {
-            head.push(Span::styled(format!(" (from {})", s("from")), pal.dim()));
-        }
         head.push(Span::styled(format!(" +{}", n("added")), pal.added()));
         head.push(Span::styled(format!(" -{}", n("removed")), pal.removed()));
         out.push(Line::from(head));

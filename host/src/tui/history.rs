@@ -24,11 +24,8 @@ pub fn append(path: &Path, entry: &str) {
     let Ok(line) = serde_json::to_string(entry) else {
         return;
     };
-    let r = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut f| writeln!(f, "{line}"));
+    // Only the user reads it (0600), as the line mode's history.txt.
+    let r = quire::owner_only::append(path).and_then(|mut f| writeln!(f, "{line}"));
     if let Err(e) = r {
         tracing::debug!(error = %e, path = %path.display(), "history not saved");
     }

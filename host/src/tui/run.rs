@@ -164,7 +164,7 @@ pub async fn run(
             continue;
         }
         history::append(&history_file, &text);
-        let message = if text.starts_with('/') {
+        let message = if crate::cli::slash::is_command(&text) {
             match commands::run(text.trim(), &mut app, &mut session) {
                 Flow::Continue => continue,
                 Flow::Quit => break,

@@ -3,6 +3,7 @@ use crate::support;
 mod concurrent;
 mod damaged;
 mod listing;
+mod private;
 mod resume_refused;
 
 use std::io::Write;

@@ -50,7 +50,9 @@ fn colour_on_a_terminal_without_no_color() {
 }
 
 mod agents;
+mod approvals;
 mod commands;
+mod completion;
 mod no_size;
 mod queue;
 mod screen;

@@ -191,7 +191,8 @@ impl Learned {
             .parent()
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
-            .and_then(|()| std::fs::write(&tmp, bytes))
+            // Terms of the user's messages: only the user reads them.
+            .and_then(|()| crate::owner_only::write(&tmp, &bytes))
             .and_then(|()| std::fs::rename(&tmp, path));
         if let Err(e) = written {
             tracing::warn!(file = %path.display(), error = %e, "learned selection terms not saved");

@@ -106,7 +106,7 @@ impl TypedTool for ApplyPatch {
                 summary: summary.join(", "),
                 reason: None,
                 always_key: None,
-                detail: Some(diffs.iter().map(|d| d.diff.as_str()).collect()),
+                files: diffs.clone(),
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 return Err(ToolError::Denied(format!(

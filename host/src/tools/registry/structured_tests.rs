@@ -113,3 +113,20 @@ fn names_are_made_fit_when_registered() {
     assert!(again.len() <= 64 && again != name, "{again}");
     assert_eq!(reg.names().len(), 3);
 }
+
+#[test]
+fn a_recorded_result_tells_how_it_ended() {
+    use super::{error_text, recorded_status};
+    let read = |e: ToolError| recorded_status(&error_text("shell", &e), true);
+    assert_eq!(read(ToolError::Interrupted), CallStatus::Interrupted);
+    assert_eq!(read(ToolError::Denied("no".into())), CallStatus::Denied);
+    assert_eq!(read(ToolError::Timeout(5000)), CallStatus::TimedOut);
+    assert_eq!(read(ToolError::Failed("boom".into())), CallStatus::Failed);
+    // What the registry records for a call the interrupt cut short.
+    let cut = ToolError::Interrupted.to_string();
+    assert_eq!(recorded_status(&cut, true), CallStatus::Interrupted);
+    assert_eq!(recorded_status(&cut, false), CallStatus::Ok);
+    // A command's own words are not read as a status.
+    let printed = "Exit code: 1\nOutput:\nthe test failed: interrupted by the user";
+    assert_eq!(recorded_status(printed, true), CallStatus::Failed);
+}

@@ -164,7 +164,7 @@ async fn approve(
             summary: args.command.clone(),
             reason: args.justification.clone(),
             always_key: safe::always_key(&args.command),
-            detail: None,
+            files: Vec::new(),
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}

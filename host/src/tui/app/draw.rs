@@ -197,7 +197,7 @@ mod tests {
             summary: command.into(),
             reason: None,
             always_key: Some("cargo test".into()),
-            detail: None,
+            files: Vec::new(),
         };
         show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();

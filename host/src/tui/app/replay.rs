@@ -4,6 +4,8 @@ use std::path::Path;
 
 use quire::model::Usage;
 use quire::store::Record;
+use quire::tools::CallStatus;
+use quire::tools::registry::recorded_status;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
@@ -37,22 +39,36 @@ impl App {
                     calls.push((call_id.clone(), tool_line(name, &args)));
                 }
                 Item::ToolResult {
-                    call_id, is_error, ..
+                    call_id,
+                    output,
+                    is_error,
                 } => {
                     let line = calls
                         .iter()
                         .find(|(id, _)| id == call_id)
                         .map(|(_, l)| l.clone())
                         .unwrap_or_default();
-                    let (mark, style) = if *is_error {
-                        ("✗", pal.bad())
-                    } else {
-                        ("✓", pal.ok())
+                    // The marks of the live view: ⊘ for a call denied,
+                    // timed out or interrupted, ✗ for one that failed.
+                    let (mark, style, how) = match recorded_status(output, *is_error) {
+                        CallStatus::Ok => ("✓", pal.ok(), None),
+                        CallStatus::Denied => ("⊘", pal.warn(), Some("denied".to_string())),
+                        CallStatus::TimedOut => ("⊘", pal.warn(), Some("timed out".into())),
+                        CallStatus::Interrupted => ("⊘", pal.warn(), Some("interrupted".into())),
+                        _ => (
+                            "✗",
+                            pal.bad(),
+                            exit_code(output).map(|c| format!("exit {c}")),
+                        ),
                     };
-                    self.commit.push(Line::from(vec![
+                    let mut spans = vec![
                         Span::styled(format!("{mark} "), style),
                         Span::styled(line, pal.bold()),
-                    ]));
+                    ];
+                    if let Some(how) = how {
+                        spans.push(Span::styled(format!(" ({how})"), pal.dim()));
+                    }
+                    self.commit.push(Line::from(spans));
                 }
                 Item::SkillActivation { name, .. } => self
                     .commit
@@ -76,6 +92,17 @@ impl App {
         self.status.total = total;
         self.status.context_used = last.map_or(0, |u| u.input_tokens);
     }
+}
+
+/// A shell command's exit code, from its result's first line.
+fn exit_code(output: &str) -> Option<i32> {
+    output
+        .lines()
+        .next()?
+        .strip_prefix("Exit code: ")?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The usage of every response a session file recorded (its
@@ -102,4 +129,59 @@ pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
         }
     }
     (total, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use quire::model::Item;
+
+    use crate::tui::app::App;
+    use crate::tui::style::Palette;
+
+    fn call(id: &str, command: &str) -> Item {
+        Item::ToolCall {
+            call_id: id.into(),
+            name: "shell".into(),
+            arguments: serde_json::json!({ "command": command }).to_string(),
+        }
+    }
+
+    fn result(id: &str, output: &str, is_error: bool) -> Item {
+        Item::ToolResult {
+            call_id: id.into(),
+            output: output.into(),
+            is_error,
+        }
+    }
+
+    #[test]
+    fn resumed_calls_get_the_marks_of_the_live_view() {
+        let mut app = App::new(Palette::new(false), 100, Vec::new());
+        app.replay(&[
+            call("a", "yes spam"),
+            result("a", "interrupted by the user", true),
+            call("b", "sleep 300"),
+            result("b", "shell failed: interrupted by the user", true),
+            call("c", "false"),
+            result("c", "Exit code: 1\nWall time: 0.0 s\nOutput:\n", true),
+            call("d", "rm -rf x"),
+            result(
+                "d",
+                "shell failed: denied: the user declined `rm -rf x`",
+                true,
+            ),
+            call("e", "ls"),
+            result("e", "Exit code: 0\nOutput:\na\n", false),
+        ]);
+        let lines: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+        for want in [
+            "⊘ shell: yes spam (interrupted)",
+            "⊘ shell: sleep 300 (interrupted)",
+            "✗ shell: false (exit 1)",
+            "⊘ shell: rm -rf x (denied)",
+            "✓ shell: ls",
+        ] {
+            assert!(lines.iter().any(|l| l == want), "{want} in {lines:#?}");
+        }
+    }
 }

@@ -106,13 +106,17 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
         "{err}"
     );
     let asked = denier.asked.lock().unwrap().clone();
-    let detail = asked
-        .first()
-        .and_then(|r| r.detail.clone())
-        .unwrap_or_default();
+    let files = asked.first().map(|r| r.files.clone()).unwrap_or_default();
+    let named: Vec<(&str, &str)> = files.iter().map(|f| (f.status, f.path.as_str())).collect();
+    assert_eq!(
+        named,
+        [("modified", "a.rs"), ("added", "b.rs")],
+        "the approval names every file with its operation"
+    );
     assert!(
-        detail.contains("--- a/a.rs\n+++ b/a.rs\n") && detail.contains("+++ b/b.rs\n"),
-        "the approval shows the diff of every file: {detail}"
+        files[0].diff.contains("--- a/a.rs\n+++ b/a.rs\n")
+            && files[1].diff.contains("+++ b/b.rs\n"),
+        "the approval shows the diff of every file: {files:?}"
     );
     assert_eq!(
         asked,
@@ -121,7 +125,7 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
             summary: "update a.rs, add b.rs".into(),
             reason: None,
             always_key: None,
-            detail: Some(detail.clone()),
+            files: files.clone(),
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");

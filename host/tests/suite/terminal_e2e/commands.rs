@@ -309,3 +309,21 @@ fn history_walks_past_a_slash_command() {
     pty.send("\x03");
     quit(pty);
 }
+
+#[test]
+fn a_message_starting_with_a_path_is_sent_and_an_unknown_command_says_how_to_send_it() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("it segfaults"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/usr/bin/python3 crashes when I run it, why?");
+    pty.wait_text("it segfaults");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(
+        body.contains("/usr/bin/python3 crashes when I run it, why?"),
+        "{body}"
+    );
+    say(&mut pty, "/tmp is full");
+    pty.wait_text("start it with a space: ` /tmp`");
+    assert_eq!(env.server.requests().len(), 1, "a command is not sent");
+    quit(pty);
+}
