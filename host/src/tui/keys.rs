@@ -15,6 +15,8 @@ pub enum Action {
     Submit(String),
     /// Stop the running task.
     Interrupt,
+    /// Ctrl-Z: give the terminal back to the shell and stop until `fg`.
+    Suspend,
     Quit,
 }
 
@@ -27,6 +29,9 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     let shift = k.modifiers.contains(KeyModifiers::SHIFT);
     if ctrl && k.code == KeyCode::Char('c') {
         return ctrl_c(app, busy);
+    }
+    if ctrl && k.code == KeyCode::Char('z') {
+        return Action::Suspend;
     }
     if let Some(p) = &mut app.approval {
         return approval_key(p, k);

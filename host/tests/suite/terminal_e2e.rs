@@ -55,4 +55,5 @@ mod no_size;
 mod queue;
 mod screen;
 mod start;
+mod suspend;
 mod tui;
