@@ -1,6 +1,7 @@
 //! The composer: a multi-line input with a cursor, history and paste
 //! placeholders. Keys are handled by the app; this is the text model.
 
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
 /// Pastes longer than this many characters (or with more lines than
@@ -165,10 +166,11 @@ impl Composer {
         let line = &self.lines[self.row];
         let spans = self.placeholders();
         let mut best = 0;
-        let mut at = 0;
-        while let Some(next) = next_boundary(line, at) {
-            at = next;
-            if line[..at].width() > width {
+        let mut shown = 0;
+        for (i, g) in line.grapheme_indices(true) {
+            shown += g.width();
+            let at = i + g.len();
+            if shown > width {
                 break;
             }
             if !spans.iter().any(|(s, e)| *s < at && at < *e) {
@@ -323,14 +325,21 @@ impl Composer {
     }
 }
 
-/// The character boundary before `at` in `s`.
+/// The grapheme cluster boundary before `at` in `s` (an emoji sequence,
+/// a flag or a letter with its combining marks is one step).
 fn prev_boundary(s: &str, at: usize) -> Option<usize> {
-    s[..at].char_indices().next_back().map(|(i, _)| i)
+    GraphemeCursor::new(at, s.len(), true)
+        .prev_boundary(s, 0)
+        .ok()
+        .flatten()
 }
 
-/// The character boundary after `at` in `s`.
+/// The grapheme cluster boundary after `at` in `s`.
 fn next_boundary(s: &str, at: usize) -> Option<usize> {
-    s[at..].chars().next().map(|c| at + c.len_utf8())
+    GraphemeCursor::new(at, s.len(), true)
+        .next_boundary(s, 0)
+        .ok()
+        .flatten()
 }
 
 #[cfg(test)]
@@ -446,5 +455,34 @@ mod tests {
             c.text(),
             format!("[pasted 1 line, {} chars #1]", PASTE_CHARS + 1)
         );
+    }
+
+    #[test]
+    fn moves_and_deletes_go_by_grapheme_cluster() {
+        let mut c = Composer::new(Vec::new());
+        c.insert_str("ab日本👨\u{200d}👩\u{200d}👧x");
+        c.left();
+        c.left();
+        c.left();
+        c.backspace();
+        assert_eq!(c.submit(), "ab本👨\u{200d}👩\u{200d}👧x");
+
+        c.insert_str("flag 🇯🇵 fam 👩\u{200d}💻");
+        c.backspace();
+        assert_eq!(c.text(), "flag 🇯🇵 fam ");
+        c.home();
+        for _ in 0.."flag ".len() {
+            c.right();
+        }
+        c.delete();
+        assert_eq!(c.text(), "flag  fam ");
+
+        c.clear();
+        c.insert_str("e\u{301}t\u{e9}");
+        c.home();
+        c.right();
+        assert_eq!(c.cursor(), (0, 1), "e + combining acute is one step");
+        c.delete();
+        assert_eq!(c.text(), "e\u{301}\u{e9}");
     }
 }
