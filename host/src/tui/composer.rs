@@ -217,6 +217,63 @@ impl Composer {
         self.col = 0;
     }
 
+    /// Deletes to the end of the line, or at its end joins the next one
+    /// (Ctrl-K).
+    pub fn kill_to_end(&mut self) {
+        if self.col < self.lines[self.row].len() {
+            self.lines[self.row].truncate(self.col);
+        } else {
+            self.delete();
+        }
+    }
+
+    /// Moves to the start of the word before the cursor (Alt-b,
+    /// Alt/Ctrl-Left); at a line's start, to the end of the line above.
+    pub fn word_left(&mut self) {
+        if self.col == 0 {
+            self.left();
+            return;
+        }
+        while self.char_before().is_some_and(char::is_whitespace) {
+            self.left();
+        }
+        while self.char_before().is_some_and(|c| !c.is_whitespace()) {
+            self.left();
+        }
+    }
+
+    /// Moves to the end of the word after the cursor (Alt-f,
+    /// Alt/Ctrl-Right); at a line's end, to the start of the line below.
+    pub fn word_right(&mut self) {
+        if self.col == self.lines[self.row].len() {
+            self.right();
+            return;
+        }
+        while self.char_after().is_some_and(char::is_whitespace) {
+            self.right();
+        }
+        while self.char_after().is_some_and(|c| !c.is_whitespace()) {
+            self.right();
+        }
+    }
+
+    /// Deletes the word after the cursor (Alt-d); at a line's end, joins
+    /// the next line.
+    pub fn delete_word_forward(&mut self) {
+        if self.col == self.lines[self.row].len() {
+            self.delete();
+            return;
+        }
+        let start = self.col;
+        self.word_right();
+        self.lines[self.row].replace_range(start..self.col, "");
+        self.col = start;
+    }
+
+    fn char_after(&self) -> Option<char> {
+        self.lines[self.row][self.col..].chars().next()
+    }
+
     fn char_before(&self) -> Option<char> {
         self.lines[self.row][..self.col].chars().next_back()
     }
