@@ -22,14 +22,27 @@ fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
     ]);
     let pty = Pty::spawn(cmd, 30, 100);
     pty.wait_text("/help for keys");
+    // The shell's own child (quire's watchdog is a fork with the same
+    // command line, further down).
     let pid = descendants(pty.pid())
         .into_iter()
         .find(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/cmdline"))
-                .is_ok_and(|c| c.split('\0').next() == Some(quire))
+            parent(*p) == Some(pty.pid())
+                && std::fs::read_to_string(format!("/proc/{p}/cmdline"))
+                    .is_ok_and(|c| c.split('\0').next() == Some(quire))
         })
         .expect("quire runs under the shell");
     (pty, pid)
+}
+
+fn parent(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')')
+        .next()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 /// The process state letter from /proc (`T`: stopped).
@@ -47,10 +60,14 @@ fn state(pid: i32) -> char {
         .unwrap_or('?')
 }
 
-fn wait_until(what: &str, cond: impl Fn() -> bool) {
+fn wait_until(pty: &Pty, what: &str, cond: impl Fn() -> bool) {
     let deadline = Instant::now() + WAIT;
     while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; screen:\n{}",
+            pty.screen()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -62,9 +79,9 @@ fn stop_and_fg(stop: impl FnOnce(&mut Pty, i32), restores: bool) {
     let env = TestEnv::new("chat");
     env.server.push(Reply::text("answered after fg"));
     let (mut pty, pid) = under_a_shell(&env);
-    assert!(!pty.cooked(), "quire runs in raw mode");
+    assert!(!pty.cooked(), "quire runs in raw mode: {}", pty.screen());
     stop(&mut pty, pid);
-    wait_until("quire stopped", || state(pid) == 'T');
+    wait_until(&pty, "quire stopped", || state(pid) == 'T');
     pty.wait_text("shell has the terminal");
     if restores {
         assert!(
@@ -79,7 +96,7 @@ fn stop_and_fg(stop: impl FnOnce(&mut Pty, i32), restores: bool) {
         );
     }
     pty.send("go\n");
-    wait_until("quire continued in raw mode", || {
+    wait_until(&pty, "quire continued in raw mode", || {
         state(pid) != 'T' && !pty.cooked()
     });
     pty.send("after fg\r");
