@@ -1,6 +1,7 @@
 //! The composer: a multi-line input with a cursor, history and paste
 //! placeholders. Keys are handled by the app; this is the text model.
 
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
 /// Pastes longer than this many characters (or with more lines than
@@ -12,7 +13,9 @@ pub const PASTE_LINES: usize = 10;
 pub struct Composer {
     lines: Vec<String>,
     row: usize,
-    /// Cursor column, in characters.
+    /// Cursor column, a byte offset into the line that is always at a
+    /// [stop](Composer::stops): never inside a character or a paste
+    /// placeholder.
     col: usize,
     pastes: Vec<(String, String)>,
     history: Vec<String>,
@@ -44,9 +47,7 @@ impl Composer {
 
     /// Cursor row and display column.
     pub fn cursor(&self) -> (usize, usize) {
-        let line = &self.lines[self.row];
-        let before: String = line.chars().take(self.col).collect();
-        (self.row, before.width())
+        (self.row, self.lines[self.row][..self.col].width())
     }
 
     /// Replaces the text (cursor at the end).
@@ -56,7 +57,7 @@ impl Composer {
             self.lines.push(String::new());
         }
         self.row = self.lines.len() - 1;
-        self.col = self.lines[self.row].chars().count();
+        self.col = self.lines[self.row].len();
         self.browsing = None;
     }
 
@@ -85,29 +86,27 @@ impl Composer {
             if i > 0 {
                 self.newline();
             }
-            for c in part.chars().filter(|c| *c != '\r') {
-                self.insert(c);
-            }
+            let part: String = part.chars().filter(|c| *c != '\r').collect();
+            self.lines[self.row].insert_str(self.col, &part);
+            self.col += part.len();
         }
     }
 
     pub fn insert(&mut self, c: char) {
-        let line = &mut self.lines[self.row];
-        let at = byte_at(line, self.col);
-        line.insert(at, c);
-        self.col += 1;
+        self.lines[self.row].insert(self.col, c);
+        self.col += c.len_utf8();
     }
 
     pub fn newline(&mut self) {
-        let line = &mut self.lines[self.row];
-        let at = byte_at(line, self.col);
-        let rest = line.split_off(at);
+        let rest = self.lines[self.row].split_off(self.col);
         self.row += 1;
         self.lines.insert(self.row, rest);
         self.col = 0;
     }
 
-    /// A paste: small ones are inserted, large ones become a placeholder.
+    /// A paste: small ones are inserted, large ones become a placeholder,
+    /// which is edited as one unit (the cursor never enters it; Backspace
+    /// and Delete remove it whole).
     pub fn paste(&mut self, text: &str) {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let lines = text.lines().count();
@@ -116,7 +115,8 @@ impl Composer {
             return;
         }
         let placeholder = format!(
-            "[pasted {lines} lines, {} chars #{}]",
+            "[pasted {lines} {}, {} chars #{}]",
+            if lines == 1 { "line" } else { "lines" },
             text.chars().count(),
             self.pastes.len() + 1
         );
@@ -124,26 +124,77 @@ impl Composer {
         self.pastes.push((placeholder, text));
     }
 
+    /// The byte ranges of the current line that paste placeholders take.
+    fn placeholders(&self) -> Vec<(usize, usize)> {
+        let line = &self.lines[self.row];
+        let mut spans = Vec::new();
+        for (placeholder, _) in &self.pastes {
+            spans.extend(
+                line.match_indices(placeholder.as_str())
+                    .map(|(i, m)| (i, i + m.len())),
+            );
+        }
+        spans
+    }
+
+    /// The stop before the cursor on its line (`None` at the start).
+    fn prev_stop(&self) -> Option<usize> {
+        let line = &self.lines[self.row];
+        let mut at = prev_boundary(line, self.col)?;
+        for (s, e) in self.placeholders() {
+            if s < at && at < e {
+                at = s;
+            }
+        }
+        Some(at)
+    }
+
+    /// The stop after the cursor on its line (`None` at the end).
+    fn next_stop(&self) -> Option<usize> {
+        let line = &self.lines[self.row];
+        let mut at = next_boundary(line, self.col)?;
+        for (s, e) in self.placeholders() {
+            if s < at && at < e {
+                at = e;
+            }
+        }
+        Some(at)
+    }
+
+    /// The stop at or before display column `width` on the current line.
+    fn stop_at_width(&self, width: usize) -> usize {
+        let line = &self.lines[self.row];
+        let spans = self.placeholders();
+        let mut best = 0;
+        let mut shown = 0;
+        for (i, g) in line.grapheme_indices(true) {
+            shown += g.width();
+            let at = i + g.len();
+            if shown > width {
+                break;
+            }
+            if !spans.iter().any(|(s, e)| *s < at && at < *e) {
+                best = at;
+            }
+        }
+        best
+    }
+
     pub fn backspace(&mut self) {
-        if self.col > 0 {
-            let line = &mut self.lines[self.row];
-            let at = byte_at(line, self.col - 1);
-            line.remove(at);
-            self.col -= 1;
+        if let Some(at) = self.prev_stop() {
+            self.lines[self.row].replace_range(at..self.col, "");
+            self.col = at;
         } else if self.row > 0 {
             let line = self.lines.remove(self.row);
             self.row -= 1;
-            self.col = self.lines[self.row].chars().count();
+            self.col = self.lines[self.row].len();
             self.lines[self.row].push_str(&line);
         }
     }
 
     pub fn delete(&mut self) {
-        let len = self.lines[self.row].chars().count();
-        if self.col < len {
-            let line = &mut self.lines[self.row];
-            let at = byte_at(line, self.col);
-            line.remove(at);
+        if let Some(at) = self.next_stop() {
+            self.lines[self.row].replace_range(self.col..at, "");
         } else if self.row + 1 < self.lines.len() {
             let next = self.lines.remove(self.row + 1);
             self.lines[self.row].push_str(&next);
@@ -162,28 +213,83 @@ impl Composer {
 
     /// Deletes to the start of the line (Ctrl-U).
     pub fn kill_to_start(&mut self) {
-        let line = &mut self.lines[self.row];
-        let at = byte_at(line, self.col);
-        line.replace_range(..at, "");
+        self.lines[self.row].replace_range(..self.col, "");
         self.col = 0;
     }
 
+    /// Deletes to the end of the line, or at its end joins the next one
+    /// (Ctrl-K).
+    pub fn kill_to_end(&mut self) {
+        if self.col < self.lines[self.row].len() {
+            self.lines[self.row].truncate(self.col);
+        } else {
+            self.delete();
+        }
+    }
+
+    /// Moves to the start of the word before the cursor (Alt-b,
+    /// Alt/Ctrl-Left); at a line's start, to the end of the line above.
+    pub fn word_left(&mut self) {
+        if self.col == 0 {
+            self.left();
+            return;
+        }
+        while self.char_before().is_some_and(char::is_whitespace) {
+            self.left();
+        }
+        while self.char_before().is_some_and(|c| !c.is_whitespace()) {
+            self.left();
+        }
+    }
+
+    /// Moves to the end of the word after the cursor (Alt-f,
+    /// Alt/Ctrl-Right); at a line's end, to the start of the line below.
+    pub fn word_right(&mut self) {
+        if self.col == self.lines[self.row].len() {
+            self.right();
+            return;
+        }
+        while self.char_after().is_some_and(char::is_whitespace) {
+            self.right();
+        }
+        while self.char_after().is_some_and(|c| !c.is_whitespace()) {
+            self.right();
+        }
+    }
+
+    /// Deletes the word after the cursor (Alt-d); at a line's end, joins
+    /// the next line.
+    pub fn delete_word_forward(&mut self) {
+        if self.col == self.lines[self.row].len() {
+            self.delete();
+            return;
+        }
+        let start = self.col;
+        self.word_right();
+        self.lines[self.row].replace_range(start..self.col, "");
+        self.col = start;
+    }
+
+    fn char_after(&self) -> Option<char> {
+        self.lines[self.row][self.col..].chars().next()
+    }
+
     fn char_before(&self) -> Option<char> {
-        self.lines[self.row].chars().nth(self.col.checked_sub(1)?)
+        self.lines[self.row][..self.col].chars().next_back()
     }
 
     pub fn left(&mut self) {
-        if self.col > 0 {
-            self.col -= 1;
+        if let Some(at) = self.prev_stop() {
+            self.col = at;
         } else if self.row > 0 {
             self.row -= 1;
-            self.col = self.lines[self.row].chars().count();
+            self.col = self.lines[self.row].len();
         }
     }
 
     pub fn right(&mut self) {
-        if self.col < self.lines[self.row].chars().count() {
-            self.col += 1;
+        if let Some(at) = self.next_stop() {
+            self.col = at;
         } else if self.row + 1 < self.lines.len() {
             self.row += 1;
             self.col = 0;
@@ -195,14 +301,15 @@ impl Composer {
     }
 
     pub fn end(&mut self) {
-        self.col = self.lines[self.row].chars().count();
+        self.col = self.lines[self.row].len();
     }
 
     /// ↑: the line above, or on the first line the previous history entry.
     pub fn up(&mut self) {
         if self.row > 0 {
+            let width = self.cursor().1;
             self.row -= 1;
-            self.col = self.col.min(self.lines[self.row].chars().count());
+            self.col = self.stop_at_width(width);
             return;
         }
         let next = match &self.browsing {
@@ -223,8 +330,9 @@ impl Composer {
     /// ↓: the line below, or on the last line the next history entry.
     pub fn down(&mut self) {
         if self.row + 1 < self.lines.len() {
+            let width = self.cursor().1;
             self.row += 1;
-            self.col = self.col.min(self.lines[self.row].chars().count());
+            self.col = self.stop_at_width(width);
             return;
         }
         let Some((i, draft)) = self.browsing.take() else {
@@ -243,8 +351,7 @@ impl Composer {
     /// `@"…` (a quoted path being typed) is one word, spaces and all.
     pub fn current_word(&self) -> &str {
         let line = &self.lines[self.row];
-        let at = byte_at(line, self.col);
-        let before = &line[..at];
+        let before = &line[..self.col];
         if let Some(q) = before.rfind("@\"")
             && before[..q]
                 .chars()
@@ -256,17 +363,16 @@ impl Composer {
         }
         let start = before
             .rfind(char::is_whitespace)
-            .map(|i| i + 1)
+            .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
             .unwrap_or(0);
-        &line[start..at]
+        &line[start..self.col]
     }
 
     /// Replaces the word before the cursor with `with`.
     pub fn replace_word(&mut self, with: &str) {
-        let n = self.current_word().chars().count();
-        for _ in 0..n {
-            self.backspace();
-        }
+        let start = self.col - self.current_word().len();
+        self.lines[self.row].replace_range(start..self.col, "");
+        self.col = start;
         self.insert_str(with);
     }
 
@@ -276,8 +382,21 @@ impl Composer {
     }
 }
 
-fn byte_at(s: &str, col: usize) -> usize {
-    s.char_indices().nth(col).map(|(i, _)| i).unwrap_or(s.len())
+/// The grapheme cluster boundary before `at` in `s` (an emoji sequence,
+/// a flag or a letter with its combining marks is one step).
+fn prev_boundary(s: &str, at: usize) -> Option<usize> {
+    GraphemeCursor::new(at, s.len(), true)
+        .prev_boundary(s, 0)
+        .ok()
+        .flatten()
+}
+
+/// The grapheme cluster boundary after `at` in `s`.
+fn next_boundary(s: &str, at: usize) -> Option<usize> {
+    GraphemeCursor::new(at, s.len(), true)
+        .next_boundary(s, 0)
+        .ok()
+        .flatten()
 }
 
 #[cfg(test)]
@@ -329,5 +448,98 @@ mod tests {
         c.replace_word("@\"my file.txt\" ");
         assert_eq!(c.text(), "look at @\"my file.txt\" ");
         assert_eq!(c.current_word(), "");
+    }
+
+    fn with_big_paste() -> (Composer, String) {
+        let mut c = Composer::new(Vec::new());
+        c.insert_str("see ");
+        let big: String = (0..50).map(|i| format!("line {i}\n")).collect();
+        c.paste(&big);
+        (c, big)
+    }
+
+    #[test]
+    fn backspace_and_delete_remove_a_placeholder_whole() {
+        let (mut c, _) = with_big_paste();
+        c.backspace();
+        assert_eq!(c.text(), "see ");
+        assert_eq!(c.submit(), "see ");
+
+        let (mut c, _) = with_big_paste();
+        c.insert_str(" end");
+        for _ in 0.." end".len() {
+            c.left();
+        }
+        c.left();
+        assert_eq!(c.cursor(), (0, 4), "one Left crosses the placeholder");
+        c.delete();
+        assert_eq!(c.text(), "see  end");
+    }
+
+    #[test]
+    fn ctrl_w_removes_a_placeholder_whole() {
+        let (mut c, _) = with_big_paste();
+        c.delete_word();
+        assert_eq!(c.text(), "see ");
+    }
+
+    #[test]
+    fn the_cursor_never_lands_inside_a_placeholder_so_typing_cannot_split_it() {
+        let (mut c, big) = with_big_paste();
+        let shown = c.text();
+        c.left();
+        c.insert('X');
+        assert_eq!(c.text(), format!("see X{}", &shown[4..]));
+        c.right();
+        c.right();
+        c.insert('Y');
+        assert_eq!(c.submit(), format!("see X{big}Y"));
+
+        // ↑ from column 20 stops before the placeholder, never inside.
+        let (mut c, big) = with_big_paste();
+        c.newline();
+        c.insert_str(&"z".repeat(20));
+        c.up();
+        c.insert('!');
+        assert_eq!(c.submit(), format!("see !{big}\n{}", "z".repeat(20)));
+    }
+
+    #[test]
+    fn a_one_line_paste_says_one_line() {
+        let mut c = Composer::new(Vec::new());
+        c.paste(&"x".repeat(PASTE_CHARS + 1));
+        assert_eq!(
+            c.text(),
+            format!("[pasted 1 line, {} chars #1]", PASTE_CHARS + 1)
+        );
+    }
+
+    #[test]
+    fn moves_and_deletes_go_by_grapheme_cluster() {
+        let mut c = Composer::new(Vec::new());
+        c.insert_str("ab日本👨\u{200d}👩\u{200d}👧x");
+        c.left();
+        c.left();
+        c.left();
+        c.backspace();
+        assert_eq!(c.submit(), "ab本👨\u{200d}👩\u{200d}👧x");
+
+        c.insert_str("flag 🇯🇵 fam 👩\u{200d}💻");
+        c.backspace();
+        assert_eq!(c.text(), "flag 🇯🇵 fam ");
+        c.home();
+        for _ in 0.."flag ".len() {
+            c.right();
+        }
+        c.delete();
+        assert_eq!(c.text(), "flag  fam ");
+
+        c.clear();
+        c.insert_str("e\u{301}t\u{e9}");
+        c.home();
+        c.right();
+        assert_eq!(c.cursor(), (0, 1), "e + combining acute is one step");
+        c.delete();
+        assert_eq!(c.text(), "e\u{301}\u{e9}");
     }
 }

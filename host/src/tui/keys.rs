@@ -15,6 +15,8 @@ pub enum Action {
     Submit(String),
     /// Stop the running task.
     Interrupt,
+    /// Ctrl-Z: give the terminal back to the shell and stop until `fg`.
+    Suspend,
     Quit,
 }
 
@@ -27,6 +29,9 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     let shift = k.modifiers.contains(KeyModifiers::SHIFT);
     if ctrl && k.code == KeyCode::Char('c') {
         return ctrl_c(app, busy);
+    }
+    if ctrl && k.code == KeyCode::Char('z') {
+        return Action::Suspend;
     }
     if let Some(p) = &mut app.approval {
         return approval_key(p, k);
@@ -80,10 +85,19 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
         KeyCode::Char('e') if ctrl => c.end(),
         KeyCode::Char('u') if ctrl => c.kill_to_start(),
         KeyCode::Char('w') if ctrl => c.delete_word(),
-        KeyCode::Char(ch) if !ctrl => c.insert(ch),
+        KeyCode::Char('k') if ctrl => c.kill_to_end(),
+        KeyCode::Char('b') if alt => c.word_left(),
+        KeyCode::Char('f') if alt => c.word_right(),
+        KeyCode::Char('d') if alt => c.delete_word_forward(),
+        // An Alt chord with no binding types nothing (it is not a letter).
+        KeyCode::Char(ch) if !ctrl && !alt => c.insert(ch),
+        KeyCode::Backspace if alt || ctrl => c.delete_word(),
         KeyCode::Backspace => c.backspace(),
+        KeyCode::Delete if alt || ctrl => c.delete_word_forward(),
         KeyCode::Delete => c.delete(),
+        KeyCode::Left if alt || ctrl => c.word_left(),
         KeyCode::Left => c.left(),
+        KeyCode::Right if alt || ctrl => c.word_right(),
         KeyCode::Right => c.right(),
         KeyCode::Home => c.home(),
         KeyCode::End => c.end(),
@@ -205,5 +219,38 @@ mod tests {
             key(&mut app, enter(), false),
             Action::Submit("look at @src/main.rs".into())
         );
+    }
+
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+        key(app, KeyEvent::new(code, modifiers), false);
+    }
+
+    #[test]
+    fn line_editing_keys_move_and_delete_by_word() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        app.composer.insert_str("one two three four");
+        let (alt, ctrl) = (KeyModifiers::ALT, KeyModifiers::CONTROL);
+        press(&mut app, KeyCode::Left, alt);
+        press(&mut app, KeyCode::Left, alt);
+        press(&mut app, KeyCode::Left, ctrl);
+        assert_eq!(app.composer.cursor(), (0, 4), "before `two`");
+        press(&mut app, KeyCode::Char('b'), alt);
+        press(&mut app, KeyCode::Char('f'), alt);
+        assert_eq!(app.composer.cursor(), (0, 3), "after `one`");
+        press(&mut app, KeyCode::Right, ctrl);
+        assert_eq!(app.composer.cursor(), (0, 7), "after `two`");
+        press(&mut app, KeyCode::Char('x'), alt);
+        assert_eq!(
+            app.composer.text(),
+            "one two three four",
+            "Alt-x types nothing"
+        );
+        press(&mut app, KeyCode::Char('d'), alt);
+        assert_eq!(app.composer.text(), "one two four");
+        press(&mut app, KeyCode::Backspace, alt);
+        assert_eq!(app.composer.text(), "one  four");
+        press(&mut app, KeyCode::Char('k'), ctrl);
+        assert_eq!(app.composer.text(), "one ");
+        assert_eq!(app.composer.cursor(), (0, 4));
     }
 }

@@ -9,7 +9,10 @@ use unicode_width::UnicodeWidthStr;
 use super::highlight;
 use super::style::Palette;
 use super::table::{self, Table};
-use super::wrap::wrap;
+use super::wrap::{hard_wrap, wrap};
+
+/// Starts the continued parts of a code line too long for the terminal.
+const CONTINUED: &str = "↪ ";
 
 /// Renders `md` for a terminal `width` columns wide.
 pub fn render(md: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
@@ -260,10 +263,17 @@ impl Renderer {
             TagEnd::CodeBlock => {
                 if let Some((lang, code)) = self.code.take() {
                     let indent = self.indent();
+                    // Long lines wrap (a dim mark starts each continued
+                    // part): what is cut at the terminal's edge never
+                    // reaches the scrollback.
+                    let first = [Span::raw(indent.clone())];
+                    let rest = [
+                        Span::raw(indent.clone()),
+                        Span::styled(CONTINUED, self.pal.dim()),
+                    ];
                     for line in highlight::code(&code, &lang, &self.pal) {
-                        let mut spans = vec![Span::raw(indent.clone())];
-                        spans.extend(line.spans);
-                        self.out.push(Line::from(spans));
+                        let parts = hard_wrap(&line.spans, self.width, &first, &rest);
+                        self.out.extend(parts);
                     }
                 }
             }
@@ -313,5 +323,31 @@ impl Renderer {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_code_lines_wrap_with_nothing_lost() {
+        let code = format!("{}TAILMARK{}", "X".repeat(90), "Y".repeat(50));
+        let md = format!("Here:\n\n```sh\n{code}\n  short\n```\n");
+        let lines = render(&md, 60, &Palette::new(false));
+        let texts: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert!(
+            lines.iter().all(|l| l.width() <= 60),
+            "every line fits: {texts:#?}"
+        );
+        let joined: String = texts
+            .iter()
+            .skip_while(|t| !t.contains('X'))
+            .take_while(|t| !t.contains("short"))
+            .map(|t| t.trim_start().trim_start_matches(CONTINUED))
+            .collect();
+        assert_eq!(joined, code, "{texts:#?}");
+        assert!(texts[3].trim_start().starts_with(CONTINUED), "{texts:#?}");
+        assert!(texts.iter().any(|t| t.ends_with("  short")), "{texts:#?}");
     }
 }

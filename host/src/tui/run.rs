@@ -307,18 +307,21 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
         let _ = term::flush(&mut io.term, app);
         tokio::select! {
             Some(ev) = io.events.recv() => app.event(&ev),
-            got = io.signals.next() => {
-                if let Got::End(_) = got {
-                    return None;
+            got = io.signals.next() => match got {
+                Got::End(_) => return None,
+                Got::Suspend => suspend(io, app),
+                Got::Resume => resume(io, app),
+                Got::Interrupt => {
+                    if let Action::Quit = keys::key(app, ctrl_c(), false) {
+                        return None;
+                    }
                 }
-                if let Action::Quit = keys::key(app, ctrl_c(), false) {
-                    return None;
-                }
-            }
+            },
             ev = io.keys.next(), if io.keys_open => match ev {
                 Some(Ok(ev)) => match terminal_event(app, ev, false) {
                     Action::Submit(t) => return Some(t),
                     Action::Quit => return None,
+                    Action::Suspend => suspend(io, app),
                     Action::Interrupt | Action::None => {}
                 },
                 Some(Err(_)) | None => {
@@ -365,7 +368,11 @@ async fn drive<T>(
             }
             _ = tokio::time::sleep_until(next_frame), if pending => continue,
             out = &mut fut => break out,
-            _ = io.signals.next() => interrupt(app, cancel),
+            got = io.signals.next() => match got {
+                Got::Suspend => suspend(io, app),
+                Got::Resume => resume(io, app),
+                Got::Interrupt | Got::End(_) => interrupt(app, cancel),
+            },
             ev = io.keys.next(), if io.keys_open => {
                 let Some(Ok(ev)) = ev else {
                     // Nobody is left to watch the turn: it stops as on
@@ -383,6 +390,7 @@ async fn drive<T>(
                         commands::answer(&t, app)
                     }
                     Action::Submit(t) => app.queued.push_back(t),
+                    Action::Suspend => suspend(io, app),
                     Action::Quit | Action::None => {}
                 }
             }
@@ -419,6 +427,38 @@ async fn drive<T>(
 fn terminal_gone(io: &mut Io) {
     io.keys_open = false;
     io.signals.ended_by.get_or_insert(libc::SIGHUP);
+}
+
+/// Ctrl-Z (or SIGTSTP from outside): the terminal is given back as it was,
+/// the process stops as any job does, and once continued (`fg`) the
+/// terminal is taken and the view drawn again. A running turn pauses with
+/// the process (commands it started, in their own process groups, go on).
+fn suspend(io: &mut Io, app: &mut App) {
+    let _ = term::flush(&mut io.term, app);
+    let _ = term::suspend(&mut io.term);
+    super::signals::stop(&mut io.signals);
+    retake(io, app);
+}
+
+/// SIGCONT after a stop this view did not make (`kill -STOP`, or SIGTSTP
+/// before its handler ran): the shell may have put the terminal back in
+/// cooked mode and written over the live area, which is cleared and drawn
+/// again.
+fn resume(io: &mut Io, app: &mut App) {
+    let _ = io.term.clear();
+    retake(io, app);
+}
+
+fn retake(io: &mut Io, app: &mut App) {
+    match term::resume(VIEWPORT_ROWS) {
+        Ok(t) => io.term = t,
+        Err(e) => tracing::warn!("cannot set up the terminal again: {e}"),
+    }
+    // The terminal may have been resized while stopped.
+    if let Ok(size) = io.term.size() {
+        app.width = size.width;
+    }
+    let _ = term::flush(&mut io.term, app);
 }
 
 fn interrupt(app: &mut App, cancel: &CancellationToken) {

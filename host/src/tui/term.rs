@@ -49,6 +49,32 @@ pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
         restore();
         hook(info);
     }));
+    Ok((viewport(rows)?, guard))
+}
+
+/// Gives the terminal back before the process stops (Ctrl-Z): the live
+/// area is cleared, the cursor left where it began, so the shell's lines
+/// follow the scrollback, and raw mode, bracketed paste and the keyboard
+/// flags are undone.
+pub fn suspend(term: &mut Term) -> std::io::Result<()> {
+    term.clear()?;
+    term.show_cursor()?;
+    restore();
+    Ok(())
+}
+
+/// Takes the terminal again after a stop: raw mode, whatever the shell set
+/// meanwhile (crossterm would skip a raw mode it believes is still on),
+/// and a new inline viewport where the cursor now is.
+pub fn resume(rows: u16) -> std::io::Result<Term> {
+    let _ = crossterm::terminal::disable_raw_mode();
+    crossterm::terminal::enable_raw_mode()?;
+    viewport(rows)
+}
+
+/// Bracketed paste and the keyboard flags on, and an inline viewport of
+/// `rows` at the cursor.
+fn viewport(rows: u16) -> std::io::Result<Term> {
     let mut out = std::io::stdout();
     execute!(
         out,
@@ -58,7 +84,7 @@ pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
     )?;
     let height = known_size::terminal().height;
     let rows = rows.min(height.saturating_sub(1)).max(3);
-    let term = Terminal::with_options(
+    Terminal::with_options(
         KnownSize(CrosstermBackend::new(BufWriter::with_capacity(
             1 << 16,
             std::io::stdout(),
@@ -66,8 +92,7 @@ pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
         TerminalOptions {
             viewport: Viewport::Inline(rows),
         },
-    )?;
-    Ok((term, guard))
+    )
 }
 
 /// Writes the app's pending lines into the scrollback, then draws the

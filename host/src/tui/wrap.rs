@@ -83,6 +83,46 @@ pub fn wrap(
     out
 }
 
+/// Breaks one line of code into lines of at most `width` columns, by
+/// characters, every space kept (a word wrap would change the code):
+/// `first` before the first part, `rest` (a continuation mark) before the
+/// others, so nothing is cut off at the terminal's edge.
+pub fn hard_wrap(
+    spans: &[Span<'static>],
+    width: usize,
+    first: &[Span<'static>],
+    rest: &[Span<'static>],
+) -> Vec<Line<'static>> {
+    let prefix_w = |p: &[Span<'static>]| p.iter().map(|s| s.content.width()).sum::<usize>();
+    // At least one character a line, however narrow.
+    let room = |p: &[Span<'static>]| width.saturating_sub(prefix_w(p)).max(1);
+    let mut out = Vec::new();
+    let mut line: Vec<Span<'static>> = first.to_vec();
+    let mut left = room(first);
+    let mut used = 0;
+    for span in spans {
+        let mut chunk = String::new();
+        for c in span.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > left && used > 0 {
+                if !chunk.is_empty() {
+                    line.push(Span::styled(std::mem::take(&mut chunk), span.style));
+                }
+                out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
+                left = room(rest);
+                used = 0;
+            }
+            chunk.push(c);
+            used += cw;
+        }
+        if !chunk.is_empty() {
+            line.push(Span::styled(chunk, span.style));
+        }
+    }
+    out.push(Line::from(line));
+    out
+}
+
 /// Appends text to the last span when the style is the same (fewer spans).
 fn push_merged(line: &mut Vec<Span<'static>>, text: &str, style: ratatui::style::Style) {
     if let Some(last) = line.last_mut()
@@ -157,5 +197,16 @@ mod tests {
             texts(&lines),
             vec!["abcdefghij", "klmnopqrst", "uvwxyz", "next"]
         );
+    }
+
+    #[test]
+    fn code_is_broken_by_characters_with_every_space_kept() {
+        let spans = vec![Span::raw("ab  cd"), Span::raw("efgh  ij  ")];
+        let mark = [Span::raw("↪ ")];
+        let lines = hard_wrap(&spans, 6, &[Span::raw("  ")], &mark);
+        assert_eq!(texts(&lines), vec!["  ab  ", "↪ cdef", "↪ gh  ", "↪ ij  "]);
+        assert!(lines.iter().all(|l| line_width(l) <= 6));
+        let wide = hard_wrap(&[Span::raw("日本語の")], 5, &[], &mark);
+        assert_eq!(texts(&wide), vec!["日本", "↪ 語", "↪ の"]);
     }
 }

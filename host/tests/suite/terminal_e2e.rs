@@ -57,4 +57,5 @@ mod no_size;
 mod queue;
 mod screen;
 mod start;
+mod suspend;
 mod tui;

@@ -182,6 +182,19 @@ impl Pty {
         master.flush().expect("flush pty");
     }
 
+    /// Whether the terminal is in cooked mode (canonical input with echo),
+    /// as a shell leaves it, rather than the raw mode of a full-screen
+    /// program. Read through the master, which reports the terminal's
+    /// settings.
+    pub fn cooked(&self) -> bool {
+        let master = self.master.as_ref().expect("the terminal is open");
+        // SAFETY: tcgetattr fills one termios from an open fd.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::tcgetattr(master.as_raw_fd(), &mut t) };
+        assert_eq!(r, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+    }
+
     /// The visible screen, rows joined by newlines.
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()

@@ -1,0 +1,131 @@
+//! Ctrl-Z and stops from outside: the terminal goes back to the shell in
+//! cooked mode, and after `fg` quire takes it again (raw mode, drawn
+//! again) and answers keys. quire runs under a job-control shell, which
+//! waits for a line while quire is stopped, then puts its own terminal
+//! settings back (`stty sane`, as an interactive shell does) and runs `fg`.
+
+use std::time::{Duration, Instant};
+
+use crate::support::model_server::Reply;
+use crate::support::pty::{Pty, WAIT, descendants};
+use crate::support::quire::TestEnv;
+
+/// quire under `bash -m`: (the terminal, quire's pid).
+fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
+    let quire = env!("CARGO_BIN_EXE_quire");
+    let mut cmd = env.program("bash");
+    cmd.args([
+        "--norc",
+        "-mc",
+        r#""$0"; echo "shell has the terminal"; read -r line; stty sane; fg"#,
+        quire,
+    ]);
+    let pty = Pty::spawn(cmd, 30, 100);
+    pty.wait_text("/help for keys");
+    // The shell's own child (quire's watchdog is a fork with the same
+    // command line, further down).
+    let pid = descendants(pty.pid())
+        .into_iter()
+        .find(|p| {
+            parent(*p) == Some(pty.pid())
+                && std::fs::read_to_string(format!("/proc/{p}/cmdline"))
+                    .is_ok_and(|c| c.split('\0').next() == Some(quire))
+        })
+        .expect("quire runs under the shell");
+    (pty, pid)
+}
+
+fn parent(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')')
+        .next()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// The process state letter from /proc (`T`: stopped).
+fn state(pid: i32) -> char {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit(')')
+                .next()?
+                .split_whitespace()
+                .next()?
+                .chars()
+                .next()
+        })
+        .unwrap_or('?')
+}
+
+fn wait_until(pty: &Pty, what: &str, cond: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !cond() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; screen:\n{}",
+            pty.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Stopped by `stop` (which restored the terminal unless `restores` is
+/// false: SIGSTOP cannot be caught), then `fg`: quire is drawn again and
+/// sends the next message.
+fn stop_and_fg(stop: impl FnOnce(&mut Pty, i32), restores: bool) {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("answered after fg"));
+    let (mut pty, pid) = under_a_shell(&env);
+    assert!(!pty.cooked(), "quire runs in raw mode: {}", pty.screen());
+    stop(&mut pty, pid);
+    wait_until(&pty, "quire stopped", || state(pid) == 'T');
+    pty.wait_text("shell has the terminal");
+    if restores {
+        assert!(
+            pty.cooked(),
+            "the shell gets its terminal back in cooked mode"
+        );
+        let out = pty.output();
+        let stopped_at = out.rfind("shell has the terminal").unwrap_or(0);
+        assert!(
+            out[..stopped_at].contains("\x1b[?2004l"),
+            "bracketed paste is turned off before the stop"
+        );
+    }
+    pty.send("go\n");
+    wait_until(&pty, "quire continued in raw mode", || {
+        state(pid) != 'T' && !pty.cooked()
+    });
+    pty.send("after fg\r");
+    pty.wait_text("answered after fg");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(body.contains("after fg"), "{body}");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_it_back() {
+    stop_and_fg(|pty, _| pty.send("\x1a"), true);
+}
+
+#[test]
+fn sigtstp_from_outside_restores_the_terminal_before_stopping() {
+    stop_and_fg(
+        // SAFETY: a plain kill(2) of the quire process this test started.
+        |_, pid| assert_eq!(unsafe { libc::kill(pid, libc::SIGTSTP) }, 0),
+        true,
+    );
+}
+
+#[test]
+fn sigstop_then_fg_takes_the_terminal_back_from_cooked_mode() {
+    stop_and_fg(
+        // SAFETY: a plain kill(2) of the quire process this test started.
+        |_, pid| assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0),
+        false,
+    );
+}
