@@ -54,5 +54,6 @@ mod commands;
 mod no_size;
 mod queue;
 mod screen;
+mod session_end;
 mod start;
 mod tui;
