@@ -114,7 +114,7 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
         } else {
             r.outcome = Some(Outcome::Error);
             r.warning = Some(format!(
-                "hook `{label}` ({event}) printed output that is not a JSON object; it was ignored"
+                "hook `{label}` ({event}) returned output (stdout or HTTP body) that is not a JSON object; it was ignored"
             ));
         }
         return;

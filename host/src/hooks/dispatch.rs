@@ -189,12 +189,18 @@ impl Hooks {
         let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));
         let mut results = futures::future::join_all(runs).await;
         if let Some(v) = views {
+            // A patch's files are rewritten one on top of the other.
+            let mut args = v.args.clone();
             for (r, shown) in results.iter_mut().zip(&shown) {
                 // quire's own hooks were shown quire's arguments.
                 if let Some(s) = shown
                     && let Some(u) = r.updated_input.take()
                 {
-                    r.updated_input = Some(v.quire_input(s, u));
+                    let mapped = v.quire_input_over(&args, s, u);
+                    if v.quire_name == "apply_patch" {
+                        args = mapped.clone();
+                    }
+                    r.updated_input = Some(mapped);
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! A handler's `if` (Claude Code's permission-rule syntax): `Tool` or
 //! `Tool(pattern)`. The hook runs only for calls it matches. `Bash`: the
-//! command, `prefix:*` for "starts with", else `*` as a wildcard. File
+//! command, `prefix:*` for "starts with", else `*` as a wildcard, matched
+//! against each simple command of the line (`ls && FOO=1 git push`). File
 //! tools: the file's path as a glob (`**` across folders), relative to
 //! the project folder (`//abs` absolute, `~/` the home folder); a
 //! pattern without `/` also matches the file name anywhere.
@@ -80,7 +81,7 @@ impl IfRule {
         let field = |k: &str| input.get(k).and_then(Value::as_str);
         match &self.pattern {
             Pattern::Any => true,
-            Pattern::Command(re) => field("command").is_some_and(|c| re.is_match(c.trim())),
+            Pattern::Command(re) => field("command").is_some_and(|c| command_matches(re, c)),
             Pattern::Path { glob, name_only } => {
                 let Some(path) = field("file_path").or_else(|| field("path")) else {
                     return false;
@@ -108,6 +109,20 @@ pub fn for_hook(event: super::HookEvent, def: &super::HookDef) -> Result<Option<
     parsed
         .map(Some)
         .map_err(|e| format!("quire cannot read its `if` {text:?}: {e}"))
+}
+
+/// Whether `re` matches the whole of `command` or one of its simple
+/// commands ([`super::subcommands`]); a command line quire cannot split
+/// matches, so the hook runs.
+fn command_matches(re: &Regex, command: &str) -> bool {
+    let command = command.trim();
+    if re.is_match(command) {
+        return true;
+    }
+    match super::subcommands::split(command) {
+        Some(parts) => parts.iter().any(|p| re.is_match(p)),
+        None => true,
+    }
 }
 
 /// `prefix:*` is "starts with prefix"; elsewhere `*` matches anything.
@@ -187,6 +202,14 @@ mod tests {
         assert!(bash("Bash(git push:*)", "git push"));
         assert!(!bash("Bash(git push:*)", "git pushy"));
         assert!(!bash("Bash(git push:*)", "echo git push"));
+        assert!(!bash("Bash(git push:*)", "echo 'a; git push'"));
+        assert!(bash("Bash(git push:*)", "ls >/dev/null && git push x"));
+        assert!(bash("Bash(git push:*)", "FOO=bar git push x"));
+        assert!(bash("Bash(git push:*)", "git  push x"));
+        assert!(bash("Bash(git push:*)", "true; git push x"));
+        assert!(bash("Bash(git push:*)", "cat f | git push"));
+        // Not split by quire: the hook runs.
+        assert!(bash("Bash(git push:*)", "echo $(date)"));
         assert!(bash("Bash(git *)", "git status"));
         assert!(!bash("Bash(git *)", "gitk"));
         assert!(bash("Bash", "anything"));

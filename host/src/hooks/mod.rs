@@ -24,6 +24,7 @@ pub(crate) mod if_rule;
 mod load;
 mod manifest_hooks;
 pub(crate) mod runner;
+mod subcommands;
 pub(crate) mod tool_events;
 pub(crate) mod tool_input;
 pub mod trust;

@@ -168,7 +168,9 @@ async fn read_capped<R: AsyncRead + Unpin>(pipe: Option<R>) -> String {
 }
 
 /// POSTs `input` to `url`. A 2xx answer is exit 0 with the body as
-/// stdout; any other status is a failure with the body as stderr.
+/// stdout (cut at the limit of a command's stdout); any other status is a
+/// failure with the body as stderr. The timeout covers the whole answer,
+/// body included: a server still sending at the timeout has timed out.
 pub async fn run_http(
     client: &reqwest::Client,
     url: &str,
@@ -178,34 +180,61 @@ pub async fn run_http(
 ) -> RunOutput {
     let mut req = client
         .post(url)
-        .timeout(timeout)
         .header("content-type", "application/json")
         .body(input);
     for (k, v) in headers {
         req = req.header(k, expand_env(v));
     }
-    let resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) if e.is_timeout() => {
-            return RunOutput {
-                status: RunStatus::TimedOut,
-                stdout: String::new(),
-                stderr: String::new(),
-            };
-        }
-        Err(e) => return RunOutput::failed(format!("POST {url} failed: {e}")),
+    let answer = async {
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| format!("POST {url} failed: {e}"))?;
+        let status = resp.status();
+        let body = read_body_capped(resp)
+            .await
+            .map_err(|e| format!("reading the answer of POST {url} failed: {e}"))?;
+        Ok::<_, String>((status, body))
     };
-    let status = resp.status();
-    let body = resp.text().await.unwrap_or_default();
-    if status.is_success() {
-        RunOutput {
+    match tokio::time::timeout(timeout, answer).await {
+        Err(_) => RunOutput {
+            status: RunStatus::TimedOut,
+            stdout: String::new(),
+            stderr: String::new(),
+        },
+        Ok(Err(msg)) => RunOutput::failed(msg),
+        Ok(Ok((status, body))) if status.is_success() => RunOutput {
             status: RunStatus::Exited(0),
             stdout: body,
             stderr: String::new(),
+        },
+        Ok(Ok((status, body))) => {
+            RunOutput::failed(format!("POST {url} answered {status}: {}", body.trim()))
         }
-    } else {
-        RunOutput::failed(format!("POST {url} answered {status}: {}", body.trim()))
     }
+}
+
+/// The body of `resp`, at most [`OUTPUT_LIMIT`] bytes; past it the rest is
+/// not read (the connection is dropped) and a note says the body was cut.
+async fn read_body_capped(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut buf = Vec::new();
+    let mut cut = false;
+    while let Some(chunk) = resp.chunk().await? {
+        let take = chunk.len().min(OUTPUT_LIMIT - buf.len());
+        buf.extend_from_slice(&chunk[..take]);
+        if take < chunk.len() {
+            cut = true;
+            break;
+        }
+    }
+    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    if cut {
+        text.push_str(&format!(
+            "\n[hook answer cut at {} KB: the rest was not read]",
+            OUTPUT_LIMIT / 1024
+        ));
+    }
+    Ok(text)
 }
 
 /// `$VAR` and `${VAR}` in a header value, from quire's environment (for

@@ -27,6 +27,8 @@ pub struct ToolView {
     pub claude_input: Value,
     /// quire's arguments (a patch: with this file as `file_path`).
     pub native_input: Value,
+    /// A patch: which of its files this is.
+    pub file: Option<usize>,
 }
 
 /// The views of one call.
@@ -49,6 +51,7 @@ impl ToolViews {
                 claude_name: super::claude::claude_name(name).to_string(),
                 claude_input: claude_input(name, args, cwd),
                 native_input: args.clone(),
+                file: None,
             };
             (vec![view], args.clone())
         };
@@ -111,11 +114,21 @@ impl ToolViews {
     /// A Claude Code hook's `updatedInput` for the view it was `shown`,
     /// back in quire's arguments: Claude-only keys it left as shown are
     /// dropped, a changed `file_path` of `read_file` becomes `path`, an
-    /// unchanged absolute `path` is quire's own again. Other changes stay
-    /// (the registry's schema check refuses what quire cannot run).
+    /// unchanged absolute `path` is quire's own again; a patch's file whose
+    /// `content` (Write), `old_string`/`new_string` (Edit) or `file_path`
+    /// changed is written back into the patch. Other changes stay (the
+    /// registry's schema check refuses what quire cannot run).
+    #[cfg(test)]
     pub fn quire_input(&self, shown: &Value, updated: Value) -> Value {
+        self.quire_input_over(&self.args, shown, updated)
+    }
+
+    /// [`ToolViews::quire_input`] over `args`: the arguments as an earlier
+    /// hook's `updatedInput` left them (each file of a patch is its own
+    /// run, so their rewrites add up).
+    pub fn quire_input_over(&self, args: &Value, shown: &Value, updated: Value) -> Value {
         let (Value::Object(mut new), Some(shown), Some(args)) =
-            (updated.clone(), shown.as_object(), self.args.as_object())
+            (updated.clone(), shown.as_object(), args.as_object())
         else {
             return updated;
         };
@@ -124,6 +137,9 @@ impl ToolViews {
             && Some(&fp) != shown.get("file_path")
         {
             new.insert("path".into(), fp);
+        }
+        if self.quire_name == "apply_patch" {
+            self.patch_back(shown, &mut new, args);
         }
         for (k, v) in shown {
             if new.get(k) != Some(v) {
@@ -139,6 +155,54 @@ impl ToolViews {
             }
         }
         Value::Object(new)
+    }
+}
+
+impl ToolViews {
+    /// The Claude fields of the patch file `shown` that a hook changed in
+    /// `new`, written into its `patch` (and taken out of `new`).
+    fn patch_back(
+        &self,
+        shown: &Map<String, Value>,
+        new: &mut Map<String, Value>,
+        args: &Map<String, Value>,
+    ) {
+        let Some(index) = self
+            .views
+            .iter()
+            .find(|v| v.claude_input.as_object() == Some(shown))
+            .and_then(|v| v.file)
+        else {
+            return;
+        };
+        let text =
+            |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+        let changed = |k: &str| text(new, k).filter(|t| text(shown, k).as_ref() != Some(t));
+        let replace =
+            (changed("old_string").is_some() || changed("new_string").is_some()).then(|| {
+                let either = |k: &str| text(new, k).or_else(|| text(shown, k)).unwrap_or_default();
+                (either("old_string"), either("new_string"))
+            });
+        let rewrite = crate::tools::apply_patch::FileRewrite {
+            // The far end of a move is not this file's path.
+            path: changed("file_path").filter(|_| !shown.contains_key("moved_from")),
+            content: changed("content"),
+            replace,
+        };
+        if rewrite == Default::default() {
+            return;
+        }
+        let patch = text(args, "patch").unwrap_or_default();
+        match crate::tools::apply_patch::rewrite_file(&patch, index, rewrite) {
+            Ok(p) => {
+                for k in ["file_path", "content", "old_string", "new_string"] {
+                    new.remove(k);
+                }
+                new.insert("patch".into(), p.into());
+            }
+            // The Claude fields stay: the call is refused, naming them.
+            Err(e) => tracing::warn!("a hook's edit of the patch cannot be mapped back: {e}"),
+        }
     }
 }
 
@@ -202,7 +266,7 @@ fn patch_views(args: &Value, cwd: &Path) -> (Vec<ToolView>, Value) {
     };
     let summary = Value::Object(base(if all.len() == 1 { all.first() } else { None }));
     let mut views = Vec::new();
-    for f in &files {
+    for (index, f) in files.iter().enumerate() {
         let mut ends = vec![(f.path.clone(), "file_path")];
         ends.extend(f.move_to.clone().map(|to| (to, "move_to")));
         for (path, end) in ends {
@@ -230,6 +294,7 @@ fn patch_views(args: &Value, cwd: &Path) -> (Vec<ToolView>, Value) {
                 claude_name: name.into(),
                 claude_input: Value::Object(claude),
                 native_input: Value::Object(base(Some(&file))),
+                file: Some(index),
             });
         }
     }
@@ -239,6 +304,7 @@ fn patch_views(args: &Value, cwd: &Path) -> (Vec<ToolView>, Value) {
             claude_name: "Edit".into(),
             claude_input: Value::Object(base(None)),
             native_input: Value::Object(base(None)),
+            file: None,
         });
     }
     (views, summary)

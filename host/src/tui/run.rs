@@ -279,6 +279,19 @@ pub async fn run(
             break;
         }
     }
+    // SessionEnd, as exec and the line mode run it: hooks bounded by their
+    // timeouts, their events shown.
+    let reason = match io.signals.ended_by {
+        Some(_) => "other",
+        None => "prompt_input_exit",
+    };
+    drive(
+        &mut io,
+        &mut app,
+        &CancellationToken::new(),
+        session.end(reason),
+    )
+    .await;
     let _ = term::flush(&mut io.term, &mut app);
     let _ = io.term.clear();
     let io_signals_exit = io.signals.exit_code();

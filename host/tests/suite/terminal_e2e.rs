@@ -56,6 +56,7 @@ mod completion;
 mod no_size;
 mod queue;
 mod screen;
+mod session_end;
 mod start;
 mod suspend;
 mod tui;

@@ -12,6 +12,7 @@ mod paths;
 mod plan;
 #[cfg(test)]
 mod race_tests;
+mod rewrite;
 
 use schemars::JsonSchema;
 use serde_json::{Value, json};
@@ -174,6 +175,8 @@ pub fn affected_paths(patch: &str) -> Vec<String> {
     }
     out
 }
+
+pub use rewrite::{FileRewrite, rewrite_file};
 
 /// One file of a patch, as hooks see it.
 #[derive(Debug, Clone, PartialEq, Eq)]

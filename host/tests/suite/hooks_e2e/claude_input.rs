@@ -234,3 +234,33 @@ fn a_claude_read_hooks_updated_input_is_read_back_as_quires_arguments() {
     let out = done[0]["output"].as_str().unwrap_or("");
     assert!(out.contains("BBB") && !out.contains("AAA"), "{out}");
 }
+
+#[test]
+fn a_claude_edit_or_write_hooks_updated_input_is_written_back_into_the_patch() {
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "hello\n");
+    // Edit: new_string upper-cased; Write: content replaced.
+    let hook = script(
+        &env,
+        "rewrite.py",
+        "#!/usr/bin/env python3\nimport json, sys\nd = json.load(sys.stdin)\nti = d['tool_input']\nif d['tool_name'] == 'Edit':\n    ti['new_string'] = ti['new_string'].upper()\nelse:\n    ti['content'] = 'rewritten\\n'\nprint(json.dumps({'hookSpecificOutput': {'hookEventName': 'PreToolUse', 'permissionDecision': 'allow', 'updatedInput': ti}}))\n",
+    );
+    user_claude_hook(
+        &env,
+        "PreToolUse",
+        "Edit|Write",
+        json!({"type": "command", "command": hook.display().to_string()}),
+    );
+    let patch = "*** Begin Patch\n*** Update File: a.txt\n@@\n-hello\n+hello world\n*** Add File: b.txt\n+from the model\n*** End Patch\n";
+    env.server.push_all([
+        Reply::tool_call("c1", "apply_patch", json!({"patch": patch})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("edit", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], false, "{:?}", done[0]);
+    let read = |f: &str| std::fs::read_to_string(env.repo_path().join(f)).unwrap();
+    assert_eq!(read("a.txt"), "HELLO WORLD\n");
+    assert_eq!(read("b.txt"), "rewritten\n");
+}

@@ -46,6 +46,34 @@ impl HookServer {
         HookServer { port, bodies }
     }
 
+    /// Answers 200 and then sends a body that never ends (`endless`), or
+    /// the start of a JSON object and then nothing, holding the connection.
+    fn streaming(endless: bool) -> HookServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let seen = bodies.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                seen.lock().unwrap().push(read_request(&mut conn));
+                let _ = conn.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"a\": ",
+                );
+                if endless {
+                    std::thread::spawn(move || {
+                        let chunk = [b'a'; 65536];
+                        while conn.write_all(&chunk).is_ok() {}
+                    });
+                } else {
+                    held.push(conn);
+                }
+            }
+        });
+        HookServer { port, bodies }
+    }
+
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}/hook", self.port)
     }
@@ -129,7 +157,7 @@ fn an_http_hook_that_is_down_or_never_answers_is_a_warning_and_the_turn_goes_on(
     add_user_hooks(
         &env,
         &[
-            http_hook("PreToolUse", &down, "timeout_sec = 5"),
+            http_hook("PreToolUse", &down, "timeout_sec = 600"),
             http_hook("PreToolUse", &silent.url(), "timeout_sec = 1"),
         ],
     );
@@ -155,4 +183,40 @@ fn an_http_hook_that_is_down_or_never_answers_is_a_warning_and_the_turn_goes_on(
     assert_eq!(outcomes[0].0, "error", "{outcomes:?}");
     assert!(outcomes[0].1.contains(&down), "{outcomes:?}");
     assert_eq!(outcomes[1].0, "timeout", "{outcomes:?}");
+}
+
+#[test]
+fn an_endless_http_answer_is_cut_and_a_stalled_one_times_out() {
+    let env = TestEnv::new("chat");
+    let endless = HookServer::streaming(true);
+    let stalled = HookServer::streaming(false);
+    add_user_hooks(
+        &env,
+        &[
+            // Long enough that only the cut can end the endless answer.
+            http_hook("PreToolUse", &endless.url(), "timeout_sec = 600"),
+            http_hook("PreToolUse", &stalled.url(), "timeout_sec = 1"),
+        ],
+    );
+    shell_then_text(&env);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert!(done[0]["output"].as_str().unwrap().contains("went-on"));
+    let completed = run.of_type("hook_completed");
+    let of = |url: &str| -> Value {
+        let found = completed.iter().find(|e| e["name"] == url);
+        (*found.unwrap_or_else(|| panic!("no hook_completed for {url}: {completed:?}"))).clone()
+    };
+    let cut = of(&endless.url());
+    assert_eq!(cut["outcome"], "error", "{cut}");
+    assert!(
+        cut["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a JSON object"),
+        "{cut}"
+    );
+    let stall = of(&stalled.url());
+    assert_eq!(stall["outcome"], "timeout", "{stall}");
 }
