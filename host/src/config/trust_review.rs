@@ -45,7 +45,10 @@ fn claude_hooks(path: &Path, name: &str, out: &mut Vec<String>) {
                 .or_else(|| h.get("url"))
                 .and_then(Json::as_str)
             {
-                out.push(format!("hook {event} (.claude/{name}): runs {run}"));
+                out.push(format!(
+                    "hook {event} (.claude/{name}): runs {run}{}",
+                    coverage(run)
+                ));
             }
         }
     }
@@ -109,7 +112,7 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
                 .or_else(|| h.get("url"))
                 .and_then(Value::as_str)
                 .unwrap_or("?");
-            out.push(format!("hook {event}: runs {run}"));
+            out.push(format!("hook {event}: runs {run}{}", coverage(run)));
         }
     }
     for (name, server) in table
@@ -120,6 +123,13 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
     {
         out.push(format!("MCP server {name}: {}", toml_command(server)));
     }
+}
+
+/// What the approval of a hook running `command` would not cover.
+fn coverage(command: &str) -> String {
+    crate::hooks::trust::coverage_note(command)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default()
 }
 
 fn toml_command(server: &Value) -> String {
