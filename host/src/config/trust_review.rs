@@ -16,6 +16,47 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
     for name in ["settings.json", "settings.local.json"] {
         claude_hooks(&workspace.join(".claude").join(name), name, &mut out);
     }
+    for i in crate::plugins::bundle::scan_at(Some(workspace), None).0 {
+        for hooks in &i.bundle.hooks {
+            let rel = hooks.strip_prefix(workspace).unwrap_or(hooks);
+            out.push(format!(
+                "plugin {}: hooks in {} (they run once approved: `quire hooks trust`)",
+                i.bundle.name,
+                rel.display()
+            ));
+        }
+        for line in bundle_mcp_lines(&i.bundle) {
+            out.push(format!(
+                "plugin {}: {line} (starts once you run `quire plugins enable {}`)",
+                i.bundle.name, i.bundle.name
+            ));
+        }
+    }
+    out
+}
+
+/// Each MCP server a plugin bundle declares and what it would run.
+pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in &b.mcp {
+        let mut warnings = Vec::new();
+        match crate::plugins::bundle::mcp::servers(file, &mut warnings) {
+            Ok(servers) => {
+                for (name, c) in servers {
+                    let what = match &c.url {
+                        Some(url) => format!("connects to {url}"),
+                        None => {
+                            let mut words: Vec<&str> = c.command.as_deref().into_iter().collect();
+                            words.extend(c.args.iter().map(String::as_str));
+                            format!("runs {}", words.join(" "))
+                        }
+                    };
+                    out.push(format!("MCP server {name}: {what}"));
+                }
+            }
+            Err(e) => out.push(format!("MCP servers not readable: {e}")),
+        }
+    }
     out
 }
 
