@@ -73,6 +73,7 @@ fn hook(matcher: &str) -> Hook {
         condition: None,
         hash: "0".repeat(64),
         trust: TrustState::User,
+        pinned: None,
     }
 }
 

@@ -73,6 +73,14 @@ fn state_text(state: TrustState) -> &'static str {
     }
 }
 
+/// What the approval of a repository or plugin hook does not cover.
+fn coverage(h: &Hook) -> Option<String> {
+    if h.scope != quire::hooks::HookScope::Project {
+        return None;
+    }
+    quire::hooks::trust::coverage_note(h.def.command.as_deref()?)
+}
+
 fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
     if hooks.is_empty() && !json {
         if problems == 0 {
@@ -97,6 +105,7 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 "scope": h.scope,
                 "claude": h.claude,
                 "trust": h.trust,
+                "coverage": coverage(h),
             });
             println!("{v}");
         } else {
@@ -110,6 +119,9 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 h.source.display(),
                 state_text(h.trust)
             );
+            if let Some(note) = coverage(h) {
+                println!("              {note}");
+            }
         }
     }
     EXIT_OK
@@ -163,6 +175,9 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
             h.def.label(),
             h.source.display()
         );
+        if let Some(n) = coverage(h) {
+            println!("  {n}");
+        }
     }
     if let Err(e) = store.save(home) {
         eprintln!("error: {e}");

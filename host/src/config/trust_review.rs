@@ -16,6 +16,47 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
     for name in ["settings.json", "settings.local.json"] {
         claude_hooks(&workspace.join(".claude").join(name), name, &mut out);
     }
+    for i in crate::plugins::bundle::scan_at(Some(workspace), None).0 {
+        for hooks in &i.bundle.hooks {
+            let rel = hooks.strip_prefix(workspace).unwrap_or(hooks);
+            out.push(format!(
+                "plugin {}: hooks in {} (they run once approved: `quire hooks trust`)",
+                i.bundle.name,
+                rel.display()
+            ));
+        }
+        for line in bundle_mcp_lines(&i.bundle) {
+            out.push(format!(
+                "plugin {}: {line} (starts once you run `quire plugins enable {}`)",
+                i.bundle.name, i.bundle.name
+            ));
+        }
+    }
+    out
+}
+
+/// Each MCP server a plugin bundle declares and what it would run.
+pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in &b.mcp {
+        let mut warnings = Vec::new();
+        match crate::plugins::bundle::mcp::servers(file, &mut warnings) {
+            Ok(servers) => {
+                for (name, c) in servers {
+                    let what = match &c.url {
+                        Some(url) => format!("connects to {url}"),
+                        None => {
+                            let mut words: Vec<&str> = c.command.as_deref().into_iter().collect();
+                            words.extend(c.args.iter().map(String::as_str));
+                            format!("runs {}", words.join(" "))
+                        }
+                    };
+                    out.push(format!("MCP server {name}: {what}"));
+                }
+            }
+            Err(e) => out.push(format!("MCP servers not readable: {e}")),
+        }
+    }
     out
 }
 
@@ -45,7 +86,10 @@ fn claude_hooks(path: &Path, name: &str, out: &mut Vec<String>) {
                 .or_else(|| h.get("url"))
                 .and_then(Json::as_str)
             {
-                out.push(format!("hook {event} (.claude/{name}): runs {run}"));
+                out.push(format!(
+                    "hook {event} (.claude/{name}): runs {run}{}",
+                    coverage(run)
+                ));
             }
         }
     }
@@ -109,7 +153,7 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
                 .or_else(|| h.get("url"))
                 .and_then(Value::as_str)
                 .unwrap_or("?");
-            out.push(format!("hook {event}: runs {run}"));
+            out.push(format!("hook {event}: runs {run}{}", coverage(run)));
         }
     }
     for (name, server) in table
@@ -120,6 +164,13 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
     {
         out.push(format!("MCP server {name}: {}", toml_command(server)));
     }
+}
+
+/// What the approval of a hook running `command` would not cover.
+fn coverage(command: &str) -> String {
+    crate::hooks::trust::coverage_note(command)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default()
 }
 
 fn toml_command(server: &Value) -> String {

@@ -223,6 +223,9 @@ pub struct Hook {
     /// sha256 of the definition and where it is (see [`trust::hook_hash`]).
     pub hash: String,
     pub trust: TrustState,
+    /// An approved repository or plugin command hook's files, checked
+    /// again before each run.
+    pub pinned: Option<super::trust::Pinned>,
 }
 
 impl Hook {

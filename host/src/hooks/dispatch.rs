@@ -223,6 +223,15 @@ impl Hooks {
         input: Map<String, Value>,
     ) -> HookResult {
         let label = hook.def.label();
+        if let Some(pinned) = &hook.pinned {
+            let changed = pinned.changed();
+            if !changed.is_empty() {
+                self.events.send(Event::Warning {
+                    message: changed_warning(hook, &changed),
+                });
+                return HookResult::default();
+            }
+        }
         let body = Value::Object(input).to_string().into_bytes();
         self.events.send(Event::HookStarted {
             name: label.clone(),
@@ -308,6 +317,28 @@ impl std::fmt::Debug for Hooks {
             .field("hooks", &self.hooks.len())
             .finish()
     }
+}
+
+/// Why an approved hook whose files changed during the session does not
+/// run, named as at the start of a session.
+fn changed_warning(hook: &Hook, changed: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut files = changed
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if changed.len() > SHOWN {
+        files.push_str(&format!(" and {} more", changed.len() - SHOWN));
+    }
+    format!(
+        "hook {} {} `{}` ({}) does not run: {files} changed since it was approved. Review it with `quire hooks list`, approve it again with `quire hooks trust`.",
+        hook.id(),
+        hook.event,
+        hook.def.label(),
+        hook.source.display()
+    )
 }
 
 /// The hooks `loaded` that the user must approve before they run, as one

@@ -239,6 +239,12 @@ fn hook(
         HookScope::Project if approved.contains(&hash) => TrustState::Trusted,
         HookScope::Project => TrustState::NotApproved,
     };
+    let pinned = match (&src.repo_root, trust, def.command.as_deref()) {
+        (Some(root), TrustState::Trusted, Some(cmd)) if def.kind == super::HookKind::Command => {
+            Some(trust::Pinned::new(root, cmd))
+        }
+        _ => None,
+    };
     Ok(Hook {
         event,
         def,
@@ -250,5 +256,6 @@ fn hook(
         condition,
         hash,
         trust,
+        pinned,
     })
 }

@@ -106,7 +106,199 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
     for dir in HOOK_DIRS {
         add_path(&root, &root.join(dir), &mut out);
     }
+    for runner in runners(command) {
+        for file in runner.files {
+            add_path(&root, &root.join(file), &mut out);
+        }
+    }
     out
+}
+
+/// A program that runs code the command does not name: what it reads to
+/// decide (`make` its Makefile, `npm run` its package.json) is covered
+/// by the approval, what that in turn runs is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Runner {
+    pub name: &'static str,
+    /// Files and folders (relative to the repository) the approval covers.
+    pub files: &'static [&'static str],
+}
+
+const MAKEFILES: &[&str] = &["Makefile", "makefile", "GNUmakefile"];
+const PACKAGE: &[&str] = &["package.json"];
+const PYPROJECT: &[&str] = &["pyproject.toml"];
+const RUNNERS: &[Runner] = &[
+    Runner {
+        name: "make",
+        files: MAKEFILES,
+    },
+    Runner {
+        name: "gmake",
+        files: MAKEFILES,
+    },
+    Runner {
+        name: "npm",
+        files: PACKAGE,
+    },
+    Runner {
+        name: "npx",
+        files: PACKAGE,
+    },
+    Runner {
+        name: "yarn",
+        files: PACKAGE,
+    },
+    Runner {
+        name: "pnpm",
+        files: PACKAGE,
+    },
+    Runner {
+        name: "bun",
+        files: PACKAGE,
+    },
+    Runner {
+        name: "cargo",
+        files: &["Cargo.toml", ".cargo", "xtask"],
+    },
+    Runner {
+        name: "just",
+        files: &["justfile", "Justfile", ".justfile"],
+    },
+    Runner {
+        name: "task",
+        files: &["Taskfile.yml", "Taskfile.yaml"],
+    },
+    Runner {
+        name: "rake",
+        files: &["Rakefile"],
+    },
+    Runner {
+        name: "gradle",
+        files: &[
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ],
+    },
+    Runner {
+        name: "gradlew",
+        files: &[
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ],
+    },
+    Runner {
+        name: "mvn",
+        files: &["pom.xml"],
+    },
+    Runner {
+        name: "tox",
+        files: &["tox.ini"],
+    },
+    Runner {
+        name: "nox",
+        files: &["noxfile.py"],
+    },
+    Runner {
+        name: "poetry",
+        files: PYPROJECT,
+    },
+    Runner {
+        name: "uv",
+        files: PYPROJECT,
+    },
+    Runner {
+        name: "pdm",
+        files: PYPROJECT,
+    },
+    Runner {
+        name: "hatch",
+        files: PYPROJECT,
+    },
+    Runner {
+        name: "deno",
+        files: &["deno.json", "deno.jsonc"],
+    },
+    Runner {
+        name: "go",
+        files: &["go.mod"],
+    },
+];
+
+/// The runners `command` calls (a word whose file name is one), each once.
+pub fn runners(command: &str) -> Vec<Runner> {
+    let mut out: Vec<Runner> = Vec::new();
+    let words = command
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
+    for word in words {
+        let word = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
+        let name = word.rsplit('/').next().unwrap_or(word);
+        if let Some(r) = RUNNERS.iter().find(|r| r.name == name)
+            && !out.contains(r)
+        {
+            out.push(*r);
+        }
+    }
+    out
+}
+
+/// What an approval of `command` does not cover, in words for `quire
+/// hooks list` and `quire trust` (`None` when it names its files).
+pub fn coverage_note(command: &str) -> Option<String> {
+    let found = runners(command);
+    if found.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = found.iter().map(|r| format!("`{}`", r.name)).collect();
+    let mut files: Vec<&str> = found.iter().flat_map(|r| r.files.iter().copied()).collect();
+    files.dedup();
+    Some(format!(
+        "partly covered: {} runs code the command does not name; the approval covers {} (a change to them stops the hook), not the files those run: approve only if you trust what they reach",
+        names.join(", "),
+        files.join(", ")
+    ))
+}
+
+/// An approved repository or plugin hook's files as they were approved,
+/// checked again before each run ([`Pinned::changed`]): a script edited
+/// during the session does not run with the approval of the old one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pinned {
+    repo: PathBuf,
+    command: String,
+    scripts: BTreeMap<String, String>,
+}
+
+impl Pinned {
+    pub fn new(repo: &Path, command: &str) -> Pinned {
+        Pinned {
+            repo: repo.to_path_buf(),
+            command: command.to_string(),
+            scripts: script_hashes(repo, command),
+        }
+    }
+
+    /// The files (relative to the repository) that are new, changed or
+    /// gone since the approval; empty when the hook may still run.
+    pub fn changed(&self) -> Vec<String> {
+        let now = script_hashes(&self.repo, &self.command);
+        let mut out: Vec<String> = self
+            .scripts
+            .iter()
+            .filter(|(path, digest)| now.get(*path) != Some(*digest))
+            .map(|(path, _)| path.clone())
+            .collect();
+        out.extend(
+            now.keys()
+                .filter(|path| !self.scripts.contains_key(*path))
+                .cloned(),
+        );
+        out.sort();
+        out
+    }
 }
 
 /// Adds the file at `path`, or the files under the folder at `path`, when

@@ -164,3 +164,26 @@ fn the_store_round_trips_and_a_broken_file_is_named() {
     let err = TrustStore::load(home.path()).unwrap_err().to_string();
     assert!(err.contains("trusted_hooks.json"), "{err}");
 }
+
+#[test]
+fn runners_are_found_by_file_name_and_their_files_are_hashed() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("Makefile"), "hook:\n\t@true\n").unwrap();
+    std::fs::write(repo.path().join("package.json"), "{}").unwrap();
+    let names = |c: &str| runners(c).iter().map(|r| r.name).collect::<Vec<_>>();
+    assert_eq!(names("make -s hook"), ["make"]);
+    assert_eq!(
+        names("cd x && /usr/bin/make a; npm run lint"),
+        ["make", "npm"]
+    );
+    assert!(names("./.claude/hooks/x.sh").is_empty());
+    let hashed = script_hashes(repo.path(), "make -s hook");
+    assert!(hashed.contains_key("Makefile"), "{hashed:?}");
+    assert!(!hashed.contains_key("package.json"), "{hashed:?}");
+    assert!(coverage_note("python3 .claude/hooks/x.py").is_none());
+    let note = coverage_note("npm run check").unwrap();
+    assert!(
+        note.contains("`npm`") && note.contains("package.json"),
+        "{note}"
+    );
+}

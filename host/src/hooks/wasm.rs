@@ -75,6 +75,8 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 condition: None,
                 hash,
                 trust,
+                // The component was read once, at load.
+                pinned: None,
             });
         }
     }

@@ -62,7 +62,13 @@ pub async fn review(
         .checked_concerns();
     let suppressor = Suppressor::new(&settings.ignore)?;
     let text = target::diff(&repo, &request.target)?;
-    let (files, skipped) = scope::select(&repo, diff::parse(&text), &settings)?;
+    let attributes_from = target::attributes_source(&repo, &request.target);
+    let (files, skipped) = scope::select(
+        &repo,
+        diff::parse(&text),
+        &settings,
+        attributes_from.as_deref(),
+    )?;
     let shared = Shared::gather(
         config,
         &settings,

@@ -42,13 +42,14 @@ pub fn select(
     repo: &Path,
     files: Vec<FileDiff>,
     config: &ReviewConfig,
+    attributes_from: Option<&str>,
 ) -> Result<(Vec<FileDiff>, Vec<Skipped>), ReviewError> {
     let globs = globs(&config.skip, "[review] skip")?;
     let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     let marked = if config.include_generated {
         Vec::new()
     } else {
-        super::target::generated_by_attributes(repo, &paths)
+        super::target::generated_by_attributes(repo, &paths, attributes_from)
     };
     let mut kept = Vec::new();
     let mut skipped = Vec::new();

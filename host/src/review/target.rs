@@ -118,19 +118,56 @@ fn has_head(repo: &Path) -> bool {
     git::run(Some(repo), &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
 }
 
+/// The revision whose `.gitattributes` decides what a review of `target`
+/// skips: the base of the change, never the change itself (which could
+/// mark itself generated); `None` for the working tree (`--uncommitted`,
+/// `--staged`: the user's own files).
+pub fn attributes_source(repo: &Path, target: &Target) -> Option<String> {
+    let rev = match target {
+        Target::Uncommitted | Target::Staged => return None,
+        Target::Base(r) => format!("{r}...HEAD"),
+        Target::Commit(c) => format!("{c}^"),
+        Target::Range(r) => r.clone(),
+    };
+    // A...B and A..B: the merge base (or A); C^: the parent. A commit
+    // with no parent, or a base git cannot find, has no attributes.
+    let base = match rev.split_once("...") {
+        Some((a, b)) => {
+            let b = if b.is_empty() { "HEAD" } else { b };
+            git::run(Some(repo), &["merge-base", a, b])
+                .map(|o| o.trim().to_string())
+                .unwrap_or_default()
+        }
+        None => rev
+            .split_once("..")
+            .map(|(a, _)| a.to_string())
+            .unwrap_or(rev),
+    };
+    // An empty tree when there is no base: nothing is marked.
+    Some(if base.is_empty() {
+        EMPTY_TREE.to_string()
+    } else {
+        base
+    })
+}
+
+/// git's empty tree.
+const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
 /// Which of `paths` .gitattributes marks `linguist-generated` or
-/// `linguist-vendored`.
-pub fn generated_by_attributes(repo: &Path, paths: &[String]) -> Vec<String> {
+/// `linguist-vendored`, as the attributes read at `source` (a revision;
+/// `None`: the working tree) say. `.gitattributes` files themselves are
+/// never marked.
+pub fn generated_by_attributes(repo: &Path, paths: &[String], source: Option<&str>) -> Vec<String> {
     if paths.is_empty() {
         return Vec::new();
     }
-    let mut args = vec![
-        "check-attr",
-        "-z",
-        "linguist-generated",
-        "linguist-vendored",
-        "--",
-    ];
+    let source_arg = source.map(|s| format!("--source={s}"));
+    let mut args = vec!["check-attr", "-z"];
+    if let Some(s) = &source_arg {
+        args.push(s);
+    }
+    args.extend(["linguist-generated", "linguist-vendored", "--"]);
     args.extend(paths.iter().map(String::as_str));
     let Ok(out) = git::run(Some(repo), &args) else {
         return Vec::new();
@@ -140,6 +177,7 @@ pub fn generated_by_attributes(repo: &Path, paths: &[String]) -> Vec<String> {
     for triple in fields.chunks(3) {
         if let [path, _attr, value] = triple
             && matches!(*value, "set" | "true")
+            && path.rsplit('/').next() != Some(".gitattributes")
             && !marked.iter().any(|m: &String| m.as_str() == *path)
         {
             marked.push(path.to_string());

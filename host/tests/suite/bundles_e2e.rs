@@ -15,6 +15,7 @@ mod install;
 mod manifest_hooks;
 mod market;
 mod mcp;
+mod mcp_consent;
 mod remove;
 mod update;
 mod usage;

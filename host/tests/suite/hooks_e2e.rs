@@ -9,6 +9,7 @@ mod contract;
 mod fail_closed;
 mod faults;
 mod http;
+mod pinned;
 mod session;
 mod tools;
 mod wasm;

@@ -228,9 +228,16 @@ pub fn install(
         if !super::notes::consent(home, &dir, yes) {
             return EXIT_FAILED;
         }
-        if enable && let Err(err) = bundle::mcp::set_enabled(home, &e.name, true) {
-            eprintln!("error: cannot enable its MCP servers: {err}");
-            return EXIT_FAILED;
+        if enable {
+            let dir = share::lock::resolve(&root, &e.installed);
+            let accepted = match bundle::detect(&dir) {
+                Ok(b) => bundle::mcp::set_enabled(home, &b, true).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(err) = accepted {
+                eprintln!("error: cannot enable its MCP servers: {err}");
+                return EXIT_FAILED;
+            }
         }
     }
     if matches!(layout, Layout::Project) && !trusted {
@@ -242,35 +249,59 @@ pub fn install(
 
 pub fn enable(home: &Path, cwd: &Path, name: &str, on: bool) -> i32 {
     // The repository's bundles count even before it is trusted: enabling
-    // only records the name.
-    let names: Vec<String> = bundle::scan(Some(cwd))
-        .0
-        .into_iter()
-        .map(|i| i.bundle.name)
-        .collect();
-    let was_enabled = bundle::mcp::enabled_servers(home).iter().any(|n| n == name);
-    if !names.iter().any(|n| n == name) && (on || !was_enabled) {
-        eprintln!("error: no installed plugin is named '{name}'");
-        if names.is_empty() {
-            eprintln!("  no plugins are installed; `quire plugins install NAME` installs one");
-        } else {
-            eprintln!("  installed: {}", names.join(", "));
+    // records the bundle's folder and the hash of its servers as they are
+    // now (a later change waits for `enable` again).
+    let found: Vec<bundle::InstalledBundle> = bundle::scan(Some(cwd)).0;
+    let names: Vec<&str> = found.iter().map(|i| i.bundle.name.as_str()).collect();
+    let mine: Vec<&bundle::InstalledBundle> =
+        found.iter().filter(|i| i.bundle.name == name).collect();
+    if !on {
+        if mine.is_empty() && !bundle::mcp::is_enabled(home, name) {
+            return no_such(name, &names);
         }
-        return EXIT_USAGE;
+        return match bundle::mcp::disable(home, name) {
+            Ok(()) => {
+                println!("MCP servers of {name}: disabled");
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_FAILED
+            }
+        };
     }
-    match bundle::mcp::set_enabled(home, name, on) {
-        Ok(()) => {
-            println!(
-                "MCP servers of {name}: {}",
-                if on { "enabled" } else { "disabled" }
-            );
-            EXIT_OK
-        }
-        Err(e) => {
+    if mine.is_empty() {
+        return no_such(name, &names);
+    }
+    for i in mine {
+        if let Err(e) = bundle::mcp::set_enabled(home, &i.bundle, true) {
             eprintln!("error: {e}");
-            EXIT_FAILED
+            return EXIT_FAILED;
+        }
+        println!(
+            "MCP servers of {name} ({}): enabled as they are now",
+            i.bundle.root.display()
+        );
+        for line in bundle_servers(&i.bundle) {
+            println!("  {line}");
         }
     }
+    EXIT_OK
+}
+
+fn no_such(name: &str, names: &[&str]) -> i32 {
+    eprintln!("error: no installed plugin is named '{name}'");
+    if names.is_empty() {
+        eprintln!("  no plugins are installed; `quire plugins install NAME` installs one");
+    } else {
+        eprintln!("  installed: {}", names.join(", "));
+    }
+    EXIT_USAGE
+}
+
+/// Each MCP server of `b` and what it runs, one line each.
+fn bundle_servers(b: &bundle::Bundle) -> Vec<String> {
+    quire::config::trust_review::bundle_mcp_lines(b)
 }
 
 pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {

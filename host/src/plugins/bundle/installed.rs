@@ -225,10 +225,18 @@ pub fn wasm_component_dirs(workspace: Option<&Path>) -> Vec<PathBuf> {
 /// unless the user enabled them; warnings for entries that cannot be used.
 pub fn mcp_servers(config: &Config, cwd: &Path) -> (Vec<crate::mcp::ServerSpec>, Vec<String>) {
     let home = crate::config::quire_home();
-    let enabled = super::mcp::enabled_servers(&home);
+    let enabled = super::mcp::Enabled::load(&home);
     let mut specs = Vec::new();
     let mut warnings = Vec::new();
     for i in installed(config, cwd) {
+        if !i.bundle.mcp.is_empty() && enabled.state(&i.bundle) == super::mcp::McpConsent::Changed {
+            warnings.push(format!(
+                "the MCP servers of plugin '{}' ({}) are not started: they changed since you enabled them, or another plugin of that name appeared; review them with `quire plugins list` and accept them with `quire plugins enable {}`",
+                i.bundle.name,
+                i.bundle.root.display(),
+                i.bundle.name
+            ));
+        }
         for file in &i.bundle.mcp {
             match super::mcp::specs(&i.bundle, file, &home, &enabled, &mut warnings) {
                 Ok(mut s) => specs.append(&mut s),

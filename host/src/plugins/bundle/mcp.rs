@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{Bundle, Layout, McpFile};
 use crate::mcp::spec::read_plugin_mcp_json;
@@ -17,33 +18,167 @@ const ENABLED_FILE: &str = "plugins-enabled.json";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct EnabledFile {
-    /// Plugin names whose every server is enabled.
-    #[serde(default)]
+    /// Plugin names enabled by name only (before consents were pinned):
+    /// read to say so, never to start anything.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     mcp: Vec<String>,
+    /// What the user accepted: one plugin folder with its servers as they
+    /// were then.
+    #[serde(default)]
+    consent: Vec<Consent>,
 }
 
-/// The plugins whose MCP servers the user enabled.
-pub fn enabled_servers(home: &Path) -> Vec<String> {
+/// The user's consent to one bundle's MCP servers: the plugin's name, its
+/// folder and the sha256 of its server definitions ([`servers_digest`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Consent {
+    plugin: String,
+    root: String,
+    sha256: String,
+}
+
+/// The consents to plugins' MCP servers (`$QUIRE_HOME/plugins-enabled.json`).
+#[derive(Debug, Default)]
+pub struct Enabled(EnabledFile);
+
+/// Whether `bundle`'s MCP servers may start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum McpConsent {
+    /// Accepted as they are now.
+    Accepted,
+    /// Never enabled.
+    Off,
+    /// Enabled once, but the servers, the folder or the files they run
+    /// changed since (or a different plugin took the name).
+    Changed,
+}
+
+impl Enabled {
+    pub fn load(home: &Path) -> Enabled {
+        Enabled(read_enabled(home))
+    }
+
+    pub fn state(&self, bundle: &Bundle) -> McpConsent {
+        let root = root_text(bundle);
+        let digest = servers_digest(bundle);
+        let mine = |c: &&Consent| c.plugin == bundle.name;
+        if self
+            .0
+            .consent
+            .iter()
+            .filter(mine)
+            .any(|c| c.root == root && c.sha256 == digest)
+        {
+            McpConsent::Accepted
+        } else if self.0.consent.iter().any(|c| mine(&c)) || self.0.mcp.contains(&bundle.name) {
+            McpConsent::Changed
+        } else {
+            McpConsent::Off
+        }
+    }
+}
+
+fn read_enabled(home: &Path) -> EnabledFile {
     std::fs::read_to_string(home.join(ENABLED_FILE))
         .ok()
         .and_then(|t| serde_json::from_str::<EnabledFile>(&t).ok())
-        .map(|f| f.mcp)
         .unwrap_or_default()
 }
 
-/// Enables (or disables) the MCP servers of `plugin`.
-pub fn set_enabled(home: &Path, plugin: &str, on: bool) -> std::io::Result<()> {
-    let mut f = std::fs::read_to_string(home.join(ENABLED_FILE))
-        .ok()
-        .and_then(|t| serde_json::from_str::<EnabledFile>(&t).ok())
-        .unwrap_or_default();
-    f.mcp.retain(|p| p != plugin);
+fn root_text(bundle: &Bundle) -> String {
+    bundle
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| bundle.root.clone())
+        .display()
+        .to_string()
+}
+
+/// Whether any consent names `plugin` (enabled by name, for `disable`).
+pub fn is_enabled(home: &Path, plugin: &str) -> bool {
+    let f = read_enabled(home);
+    f.mcp.iter().any(|p| p == plugin) || f.consent.iter().any(|c| c.plugin == plugin)
+}
+
+/// Accepts the MCP servers of `bundle` as they are now, or (`on` false)
+/// withdraws every consent to the plugin's name.
+pub fn set_enabled(home: &Path, bundle: &Bundle, on: bool) -> std::io::Result<()> {
+    let mut f = read_enabled(home);
+    f.mcp.retain(|p| p != &bundle.name);
+    let root = root_text(bundle);
     if on {
-        f.mcp.push(plugin.to_string());
+        f.consent
+            .retain(|c| !(c.plugin == bundle.name && c.root == root));
+        f.consent.push(Consent {
+            plugin: bundle.name.clone(),
+            root,
+            sha256: servers_digest(bundle),
+        });
+    } else {
+        f.consent.retain(|c| c.plugin != bundle.name);
     }
     std::fs::create_dir_all(home)?;
     let text = serde_json::to_string_pretty(&f).map_err(std::io::Error::other)?;
+    let path = home.join(ENABLED_FILE);
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(tmp, path)
+}
+
+/// Withdraws every consent to `plugin` (also when no bundle of that name
+/// is installed any more).
+pub fn disable(home: &Path, plugin: &str) -> std::io::Result<()> {
+    let mut f = read_enabled(home);
+    f.mcp.retain(|p| p != plugin);
+    f.consent.retain(|c| c.plugin != plugin);
+    let text = serde_json::to_string_pretty(&f).map_err(std::io::Error::other)?;
     std::fs::write(home.join(ENABLED_FILE), text)
+}
+
+/// sha256 of what `bundle`'s MCP servers are: its name, each server file
+/// (or inline definition) as written, and every file inside the bundle a
+/// server's command or arguments name (`${CLAUDE_PLUGIN_ROOT}/server.py`).
+pub fn servers_digest(bundle: &Bundle) -> String {
+    let mut h = Sha256::new();
+    h.update(bundle.name.as_bytes());
+    let root = bundle
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| bundle.root.clone());
+    for file in &bundle.mcp {
+        h.update(b"\0file\0");
+        h.update(file.path.display().to_string().as_bytes());
+        match &file.inline {
+            Some(v) => h.update(v.to_string().as_bytes()),
+            None => h.update(std::fs::read(&file.path).unwrap_or_default()),
+        }
+        let mut ignored = Vec::new();
+        for (_, c) in servers(file, &mut ignored).unwrap_or_default() {
+            for word in c.command.iter().chain(&c.args) {
+                named_file(&root, word, &mut h);
+            }
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes the file `word` names inside `root`, if it names one.
+fn named_file(root: &Path, word: &str, h: &mut Sha256) {
+    let r = root.display().to_string();
+    let word = word
+        .replace("${PLUGIN_ROOT}", &r)
+        .replace("${CLAUDE_PLUGIN_ROOT}", &r);
+    let Ok(real) = root.join(&word).canonicalize() else {
+        return;
+    };
+    if real.starts_with(root)
+        && real.is_file()
+        && let Ok(bytes) = std::fs::read(&real)
+    {
+        h.update(b"\0named\0");
+        h.update(real.display().to_string().as_bytes());
+        h.update(Sha256::digest(&bytes));
+    }
 }
 
 /// The data folder of `plugin`.
@@ -56,7 +191,7 @@ pub fn specs(
     bundle: &Bundle,
     file: &McpFile,
     home: &Path,
-    enabled: &[String],
+    enabled: &Enabled,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<ServerSpec>, String> {
     if file.layout == Layout::AgentPlugins {
@@ -71,7 +206,7 @@ pub fn specs(
             .replace("${PLUGIN_DATA}", &data_s)
             .replace("${CLAUDE_PLUGIN_DATA}", &data_s)
     };
-    let on = enabled.iter().any(|p| p == &bundle.name);
+    let on = enabled.state(bundle) == McpConsent::Accepted;
     let mut out = Vec::new();
     for (server, c) in servers(file, warnings)? {
         let mut env: std::collections::BTreeMap<String, String> =

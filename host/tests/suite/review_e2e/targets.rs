@@ -198,3 +198,32 @@ fn an_empty_diff_says_so_and_names_untracked_files() {
         "no model call for an empty diff"
     );
 }
+
+/// A change that marks itself generated in `.gitattributes` is still
+/// reviewed: the attributes come from the base, and `.gitattributes`
+/// itself is never skipped.
+#[test]
+fn a_change_marking_itself_generated_is_reviewed_with_the_bases_attributes() {
+    let env = repo_with(&[("main.rs", "fn main() {}\n")]);
+    let base = git(&env, &["rev-parse", "HEAD"]).trim().to_string();
+    env.write(".gitattributes", "* linguist-generated\n");
+    env.write("evil.rs", "fn evil() { EVIL_MARK }\n");
+    git(&env, &["add", "-A"]);
+    git(&env, &["commit", "-q", "-m", "pr"]);
+    for args in [vec!["--base", base.as_str()], vec!["--commit", "HEAD"]] {
+        triage_flags_nothing(&env, 1);
+        let (run, report) = review_json(&env, &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let last = requests_of(&env, TRIAGE).pop().unwrap_or_default();
+        assert!(last.contains("EVIL_MARK"), "{args:?}: evil.rs was skipped");
+        assert!(
+            last.contains("linguist-generated"),
+            "{args:?}: .gitattributes was skipped"
+        );
+        assert_eq!(
+            report["skipped"].as_array().map(Vec::len),
+            Some(0),
+            "{report}"
+        );
+    }
+}
