@@ -5,6 +5,7 @@ mod budget;
 mod compact;
 mod error;
 mod extension;
+mod handoff;
 mod hook_points;
 pub mod prompt;
 mod session;

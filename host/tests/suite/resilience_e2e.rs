@@ -1,5 +1,6 @@
 //! Retries, faults and compaction, end to end.
 mod closed_output;
+mod compaction;
 use crate::support;
 
 use serde_json::json;
