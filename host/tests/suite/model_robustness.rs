@@ -2,5 +2,6 @@
 mod api_key;
 mod base_url;
 mod event_limit;
+mod refused;
 mod retry_after;
 mod truncated;
