@@ -2,6 +2,7 @@
 //! the store, and reports everything as [`Event`]s.
 
 mod budget;
+mod call_ids;
 mod compact;
 mod error;
 mod extension;

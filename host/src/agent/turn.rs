@@ -164,11 +164,12 @@ impl Session {
                 });
             }
             // A refused answer ends the task: its calls are not run.
-            let calls = if response.refused.is_some() {
+            let mut calls = if response.refused.is_some() {
                 Vec::new()
             } else {
                 response.tool_calls
             };
+            super::call_ids::make_unique(&mut calls, &self.history);
             for call in &calls {
                 self.record(Item::ToolCall {
                     call_id: call.call_id.clone(),
