@@ -89,7 +89,8 @@ pub async fn complete(
                 }
                 on_retry(&RetryNotice {
                     attempt,
-                    max_retries: policy.max_retries,
+                    // What this error gets: a stall is retried once.
+                    max_retries: retries_for(&e, policy),
                     delay,
                     reason,
                 });

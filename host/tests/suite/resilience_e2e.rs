@@ -152,6 +152,7 @@ fn a_stalled_server_is_retried_once_and_the_idle_timeout_named() {
         "{msg}"
     );
     let retry = run.of_type("retry");
+    assert_eq!(retry[0]["max_attempts"], 1, "a stall is retried once");
     assert!(
         retry[0]["reason"]
             .as_str()
