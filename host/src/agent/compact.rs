@@ -4,7 +4,7 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::{AgentError, Event, Session};
+use super::{AgentError, Event, Session, handoff};
 use crate::model::retry::CompleteError;
 use crate::model::{Item, ModelError, ModelRequest};
 use crate::protocol::CompactReason;
@@ -61,10 +61,11 @@ impl Session {
         let tokens_before = self.estimated_tokens();
         let items_before = self.history.len();
         let mut source: Vec<Item> = self.history.clone();
+        let mut prompt = HANDOFF_PROMPT;
         let summary = loop {
             let mut items = source.clone();
             items.push(Item::User {
-                text: HANDOFF_PROMPT.to_string(),
+                text: prompt.to_string(),
             });
             let request = ModelRequest {
                 model: self.model.clone(),
@@ -75,7 +76,24 @@ impl Session {
                 cache_key: Some(self.id().to_string()),
             };
             match self.send_request(&request, cancel, false).await {
-                Ok(r) => break r.text,
+                Ok(r) => match handoff::unusable(&r) {
+                    None => break r.text,
+                    Some(why) if prompt == HANDOFF_PROMPT => {
+                        tracing::warn!(why, "hand-off reply is no summary; asking again");
+                        prompt = handoff::RETRY_PROMPT;
+                    }
+                    Some(why) => {
+                        // Twice no summary: quire's own record of the
+                        // history stands in, so no work is lost.
+                        let budget = self.config.context_window(&self.model) as usize;
+                        self.events.send(Event::Warning {
+                            message: format!(
+                                "compaction: the model's hand-off summary {why} (twice); the history was replaced by quire's record of it instead (the newest entries, clipped). A model that follows the hand-off prompt summarises better."
+                            ),
+                        });
+                        break handoff::record_of(&self.history, budget);
+                    }
+                },
                 Err(CompleteError::Model(ModelError::ContextWindow(_))) if source.len() > 2 => {
                     // Even the summary request is too long: drop the older
                     // half and summarise what remains.

@@ -2,9 +2,11 @@
 //! the store, and reports everything as [`Event`]s.
 
 mod budget;
+mod call_ids;
 mod compact;
 mod error;
 mod extension;
+mod handoff;
 mod hook_points;
 pub mod prompt;
 mod session;

@@ -163,7 +163,14 @@ impl Session {
                     message: super::truncated::warning(limit, self.client.wire_api()),
                 });
             }
-            for call in &response.tool_calls {
+            // A refused answer ends the task: its calls are not run.
+            let mut calls = if response.refused.is_some() {
+                Vec::new()
+            } else {
+                response.tool_calls
+            };
+            super::call_ids::make_unique(&mut calls, &self.history);
+            for call in &calls {
                 self.record(Item::ToolCall {
                     call_id: call.call_id.clone(),
                     name: call.name.clone(),
@@ -176,7 +183,12 @@ impl Session {
                 usage: response.usage.unwrap_or_default(),
                 total_usage: self.total_usage(),
             });
-            if response.tool_calls.is_empty() {
+            if let Some(why) = &response.refused {
+                break TaskStatus::Failed(format!(
+                    "the provider stopped the answer: {why}; what it said so far may be incomplete. Rephrase the request, or check the provider's content policy"
+                ));
+            }
+            if calls.is_empty() {
                 if answered_nothing {
                     self.events.send(Event::Warning {
                         message: "the model's answer was empty (no text and no tool call)".into(),
@@ -214,7 +226,7 @@ impl Session {
                 ..
             } = self;
             tools
-                .run_calls(&response.tool_calls, &ctx, &mut |r| {
+                .run_calls(&calls, &ctx, &mut |r| {
                     let item = Item::ToolResult {
                         call_id: r.call_id.clone(),
                         output: r.output.clone(),

@@ -95,6 +95,12 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     if !args.json {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
     }
+    if let Some(e) = super::pipe::stdout_error() {
+        super::pipe::err(&format!(
+            "error: cannot write to stdout: {e}; the task was stopped (free space on the disk that holds the output, or write it elsewhere)\n"
+        ));
+        return EXIT_FAILED;
+    }
     if let Some(code) = interrupts.terminated() {
         return code;
     }

@@ -25,6 +25,9 @@ type Hook = Arc<dyn Fn() + Send + Sync>;
 /// Called (once) when a write to stdout finds its pipe closed.
 static ON_STDOUT_CLOSED: Mutex<Option<Hook>> = Mutex::new(None);
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// The first failure to write to stdout other than a closed pipe (a full
+/// disk, an I/O error), in words.
+static STDOUT_ERROR: Mutex<Option<String>> = Mutex::new(None);
 
 /// The exit code of a process whose output pipe closed (128 + SIGPIPE).
 pub const EXIT_BROKEN_PIPE: i32 = 141;
@@ -35,11 +38,27 @@ pub fn out(text: &str) {
     let mut o = std::io::stdout().lock();
     let written = o.write_all(text.as_bytes()).and_then(|()| o.flush());
     drop(o);
-    if let Err(e) = written
-        && e.kind() == std::io::ErrorKind::BrokenPipe
-    {
-        stdout_closed();
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => stdout_closed(),
+        // Output that cannot be written (ENOSPC, EIO) is lost as surely as
+        // into a closed pipe: the task stops the same way, and the caller
+        // reports it ([`stdout_error`]).
+        Err(e) => {
+            if let Ok(mut first) = STDOUT_ERROR.lock()
+                && first.is_none()
+            {
+                *first = Some(e.to_string());
+            }
+            stdout_closed();
+        }
     }
+}
+
+/// Why writing to stdout failed, when it failed other than by a closed
+/// pipe.
+pub fn stdout_error() -> Option<String> {
+    STDOUT_ERROR.lock().ok().and_then(|e| e.clone())
 }
 
 /// `f` is called, synchronously in the writer, on the first write to

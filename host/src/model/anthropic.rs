@@ -216,6 +216,8 @@ struct Decoder {
     usage: Option<Usage>,
     /// `stop_reason` was `max_tokens`: the output-token limit cut it.
     truncated: bool,
+    /// `stop_reason: "refusal"`.
+    refused: bool,
 }
 
 impl Decoder {
@@ -310,8 +312,10 @@ impl WireDecoder for Decoder {
                 if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
                     self.apply_usage(u);
                 }
-                if str_at(&data, "/delta/stop_reason") == Some("max_tokens") {
-                    self.truncated = true;
+                match str_at(&data, "/delta/stop_reason") {
+                    Some("max_tokens") => self.truncated = true,
+                    Some("refusal") => self.refused = true,
+                    _ => {}
                 }
                 Ok(Vec::new())
             }
@@ -322,6 +326,11 @@ impl WireDecoder for Decoder {
                     .collect();
                 if self.truncated {
                     out.push(ModelEvent::Truncated);
+                }
+                if self.refused {
+                    out.push(ModelEvent::Refused(
+                        "a refusal (stop_reason refusal)".into(),
+                    ));
                 }
                 out.push(ModelEvent::Completed { usage: self.usage });
                 Ok(out)

@@ -182,6 +182,8 @@ struct Decoder {
     finished: bool,
     /// The `finish_reason` was `length`: the output-token limit cut it.
     truncated: bool,
+    /// `finish_reason: "content_filter"`.
+    filtered: bool,
 }
 
 impl Decoder {
@@ -256,6 +258,11 @@ impl Decoder {
         if self.truncated {
             out.push(ModelEvent::Truncated);
         }
+        if self.filtered {
+            out.push(ModelEvent::Refused(
+                "its content filter (finish_reason content_filter)".into(),
+            ));
+        }
         out.push(ModelEvent::Completed { usage: self.usage });
         out
     }
@@ -317,6 +324,7 @@ impl WireDecoder for Decoder {
         if let Some(reason) = choice.get("finish_reason").filter(|r| !r.is_null()) {
             self.finished = true;
             self.truncated |= reason.as_str() == Some("length");
+            self.filtered |= reason.as_str() == Some("content_filter");
         }
         Ok(out)
     }

@@ -23,6 +23,12 @@ pub enum ModelError {
         url: String,
         body: String,
     },
+    /// 429 with `insufficient_quota`: the account's balance or quota is
+    /// used up; no retry can fix it.
+    #[error(
+        "the provider at {url} says the account's quota is used up (HTTP 429 insufficient_quota): {message}. Check the account's billing and quota; retrying will not help"
+    )]
+    Quota { url: String, message: String },
     /// The request is larger than the model's context window.
     #[error("the conversation is too long for the model's context window: {0}")]
     ContextWindow(String),
@@ -57,6 +63,7 @@ impl ModelError {
             }
             ModelError::Provider(_) => true,
             ModelError::Auth { .. }
+            | ModelError::Quota { .. }
             | ModelError::ContextWindow(_)
             | ModelError::Decode(_)
             | ModelError::Config(_) => false,

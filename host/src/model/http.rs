@@ -208,6 +208,10 @@ pub fn status_error(status: u16, url: &str, headers: &HeaderMap, body: &str) -> 
             url: url.to_string(),
             body: truncate(body.trim(), MAX_ERROR_BODY),
         },
+        429 if body.contains("insufficient_quota") => ModelError::Quota {
+            url: url.to_string(),
+            message: error_message(body),
+        },
         400 | 413 if is_context_window_message(body) => {
             ModelError::ContextWindow(error_message(body))
         }

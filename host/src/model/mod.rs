@@ -79,6 +79,11 @@ pub enum ModelEvent {
     /// `response.incomplete` for `max_output_tokens`); sent right before
     /// [`ModelEvent::Completed`].
     Truncated,
+    /// The provider stopped the answer for its content (Chat
+    /// `finish_reason: "content_filter"`, Anthropic `stop_reason:
+    /// "refusal"`, Responses `response.incomplete` for `content_filter`);
+    /// says which, in words. Sent right before [`ModelEvent::Completed`].
+    Refused(String),
     /// The response finished; no more events follow.
     Completed { usage: Option<Usage> },
 }

@@ -275,8 +275,13 @@ impl WireDecoder for Decoder {
                 if kind == "response.incomplete" {
                     let reason = str_at(&data, "/response/incomplete_details/reason");
                     tracing::warn!(reason, "the response is incomplete");
-                    if reason == Some("max_output_tokens") {
-                        out.push(ModelEvent::Truncated);
+                    match reason {
+                        Some("max_output_tokens") => out.push(ModelEvent::Truncated),
+                        Some("content_filter") => out.push(ModelEvent::Refused(
+                            "its content filter (response.incomplete, reason content_filter)"
+                                .into(),
+                        )),
+                        _ => {}
                     }
                 }
                 let usage = data.get("response").and_then(usage);

@@ -18,6 +18,8 @@ pub struct Response {
     pub usage: Option<Usage>,
     /// The answer was cut at the output-token limit.
     pub truncated: bool,
+    /// The provider stopped the answer for its content: why, in words.
+    pub refused: Option<String>,
 }
 
 /// A streamed piece of a response, as [`complete`] hands it on.
@@ -87,7 +89,8 @@ pub async fn complete(
                 }
                 on_retry(&RetryNotice {
                     attempt,
-                    max_retries: policy.max_retries,
+                    // What this error gets: a stall is retried once.
+                    max_retries: retries_for(&e, policy),
                     delay,
                     reason,
                 });
@@ -126,6 +129,7 @@ async fn attempt_once(
             ModelEvent::ReasoningDelta(d) => on_delta(Delta::Reasoning(&d)),
             ModelEvent::ToolCall(c) => response.tool_calls.push(c),
             ModelEvent::Truncated => response.truncated = true,
+            ModelEvent::Refused(why) => response.refused = Some(why),
             ModelEvent::Completed { usage } => {
                 response.usage = usage;
                 return Ok(response);

@@ -128,7 +128,8 @@ fn too_large(e: TooLarge) -> ModelError {
 /// failures name their causes.
 pub fn decode_response(response: reqwest::Response, idle_secs: u64) -> SseStream {
     let url = response.url().to_string();
-    decode_with::<_, Bytes, _>(response.bytes_stream(), move |e: reqwest::Error| {
+    let idle_url = url.clone();
+    let events = decode_with::<_, Bytes, _>(response.bytes_stream(), move |e: reqwest::Error| {
         if e.is_timeout() {
             ModelError::Idle {
                 url: url.clone(),
@@ -140,5 +141,59 @@ pub fn decode_response(response: reqwest::Response, idle_secs: u64) -> SseStream
                 super::http::error_chain(&e)
             ))
         }
-    })
+    });
+    idle_limited(
+        events,
+        std::time::Duration::from_secs(idle_secs),
+        move || ModelError::Idle {
+            url: idle_url.clone(),
+            secs: idle_secs,
+        },
+    )
+}
+
+/// Whether `ev` only keeps the connection alive (Anthropic `event: ping`,
+/// a `keepalive` event, an event without data): it is no part of the
+/// answer. (Comments, `: ping`, never become events.)
+fn keep_alive(ev: &SseEvent) -> bool {
+    matches!(ev.event.as_deref(), Some("ping" | "keepalive")) || ev.data.trim().is_empty()
+}
+
+/// `events` ended with `idle()` when no event but keep-alives came for
+/// `idle`: a server that sends only pings (bytes that reset the read
+/// timeout) is as stalled as one that sends nothing.
+fn idle_limited(
+    events: SseStream,
+    idle: std::time::Duration,
+    on_idle: impl Fn() -> ModelError + Send + Sync + 'static,
+) -> SseStream {
+    let on_idle = std::sync::Arc::new(on_idle);
+    let state = (events, tokio::time::Instant::now() + idle, false);
+    Box::pin(futures::stream::unfold(
+        state,
+        move |(mut events, mut deadline, done)| {
+            let on_idle = on_idle.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                loop {
+                    tokio::select! {
+                        next = events.next() => match next {
+                            Some(Ok(ev)) if keep_alive(&ev) => continue,
+                            Some(Ok(ev)) => {
+                                deadline = tokio::time::Instant::now() + idle;
+                                return Some((Ok(ev), (events, deadline, false)));
+                            }
+                            Some(Err(e)) => return Some((Err(e), (events, deadline, true))),
+                            None => return None,
+                        },
+                        _ = tokio::time::sleep_until(deadline) => {
+                            return Some((Err(on_idle()), (events, deadline, true)));
+                        }
+                    }
+                }
+            }
+        },
+    ))
 }

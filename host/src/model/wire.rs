@@ -198,6 +198,7 @@ pub(crate) mod test_support {
             ModelError::Decode(_) => "Decode",
             ModelError::Provider(_) => "Provider",
             ModelError::Config(_) => "Config",
+            ModelError::Quota { .. } => "Quota",
         };
         match e {
             ModelError::ContextWindow(m) | ModelError::Provider(m) => format!("{k}: {m}"),

@@ -66,6 +66,13 @@ pub enum ToolError {
     Interrupted,
     #[error("{0}")]
     Failed(String),
+    /// A command stopped by `cause` (a timeout, an interrupt) after it
+    /// printed `output`.
+    #[error("{cause}; output so far:\n{output}")]
+    WithOutput {
+        cause: Box<ToolError>,
+        output: String,
+    },
 }
 
 impl ToolError {
@@ -76,6 +83,7 @@ impl ToolError {
             ToolError::Timeout(_) => CallStatus::TimedOut,
             ToolError::Interrupted => CallStatus::Interrupted,
             ToolError::InvalidArguments(_) | ToolError::Failed(_) => CallStatus::Failed,
+            ToolError::WithOutput { cause, .. } => cause.status(),
         }
     }
 }

@@ -27,6 +27,9 @@ struct Entry {
 
 /// How a finished call's output says it ended (a tool error's status is
 /// carried in `structured.status`, see `hooked::plain_call`).
+/// How long an interrupted call may take to hand back its own result.
+const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn status_of_output(out: &ToolOutput) -> CallStatus {
     let carried = out.structured.as_ref().and_then(|v| v.get("status"));
     match carried.and_then(Value::as_str) {
@@ -217,10 +220,21 @@ impl ToolRegistry {
                     // Interrupted first: a call whose approval prompt the
                     // interrupt answered (or that ended in the same moment)
                     // is interrupted, not "declined by the user".
+                    let mut fut = std::pin::pin!(fut);
                     tokio::select! {
                         biased;
-                        _ = ctx.cancel.cancelled() => interrupted(),
-                        r = fut => {
+                        _ = ctx.cancel.cancelled() => {
+                            // The tool sees the same cancel: a moment for it
+                            // to hand back what it has (a command's output
+                            // so far), if it ends as interrupted.
+                            match tokio::time::timeout(INTERRUPT_GRACE, &mut fut).await {
+                                Ok(r) if status_of_output(&r) == CallStatus::Interrupted => {
+                                    (r, CallStatus::Interrupted)
+                                }
+                                _ => interrupted(),
+                            }
+                        }
+                        r = &mut fut => {
                             let status = status_of_output(&r);
                             (r, status)
                         }

@@ -1,6 +1,8 @@
 //! The model layer against hostile or surprising servers, end to end.
 mod api_key;
 mod base_url;
+mod call_ids;
 mod event_limit;
+mod refused;
 mod retry_after;
 mod truncated;

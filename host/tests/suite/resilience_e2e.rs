@@ -1,5 +1,6 @@
 //! Retries, faults and compaction, end to end.
 mod closed_output;
+mod compaction;
 use crate::support;
 
 use serde_json::json;
@@ -104,6 +105,31 @@ fn a_cut_answer_is_marked_discarded_on_a_terminal() {
     );
 }
 
+/// A server that sends only keep-alives (SSE comments, Anthropic pings)
+/// is as stalled as one that sends nothing: the idle timeout still fires.
+#[test]
+fn keep_alives_alone_do_not_hold_off_the_idle_timeout() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        let pings = || {
+            let mut steps: Vec<Step> = (0..10)
+                .flat_map(|_| [Step::KeepAlive, Step::DelayMs(300)])
+                .collect();
+            steps.push(Step::text("too late"));
+            Reply::steps(steps)
+        };
+        env.server.push_all([pings(), pings()]);
+        let run = env.exec_json("hi", &["-c", "providers.test.stream_idle_timeout_secs=1"]);
+        assert_eq!(run.code, 1, "{wire}: {}", run.stderr);
+        let msg = run.of_type("error")[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("sent nothing for 1 s"), "{wire}: {msg}");
+        assert!(run.of_type("message_completed").is_empty(), "{wire}");
+    }
+}
+
 /// A server that accepts the request and then sends nothing is given up
 /// on after the idle timeout and one retry, with the setting named.
 #[test]
@@ -126,6 +152,7 @@ fn a_stalled_server_is_retried_once_and_the_idle_timeout_named() {
         "{msg}"
     );
     let retry = run.of_type("retry");
+    assert_eq!(retry[0]["max_attempts"], 1, "a stall is retried once");
     assert!(
         retry[0]["reason"]
             .as_str()

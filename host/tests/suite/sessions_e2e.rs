@@ -21,14 +21,15 @@ fn signal(pid: u32, sig: i32) {
 }
 
 /// Ctrl-C (SIGINT) interrupts the running turn: the tool's processes are
-/// killed, the turn is recorded as interrupted, quire exits 130.
+/// killed, the turn is recorded as interrupted with the output the command
+/// printed so far, quire exits 130.
 #[test]
 fn sigint_interrupts_the_turn_and_kills_tool_processes() {
     let env = TestEnv::new("responses");
     env.server.push(Reply::tool_call(
         "slow",
         "shell",
-        json!({"command": "sleep 60 & echo $! > sleeper.pid; wait"}),
+        json!({"command": "echo PRINTED-BEFORE; sleep 60 & echo $! > sleeper.pid; wait"}),
     ));
     let child = env.spawn(&["exec", "--json", "wait a minute"]);
     let pid_file = env.repo.path().join("sleeper.pid");
@@ -53,11 +54,16 @@ fn sigint_interrupts_the_turn_and_kills_tool_processes() {
         .iter()
         .find(|r| r["item"]["type"] == "tool_result")
         .expect("the interrupted call has a result");
+    let output = result["item"]["output"].as_str().unwrap();
+    assert!(output.contains("interrupted"), "{output}");
+    assert!(output.contains("PRINTED-BEFORE"), "{output}");
+    let completed = run.of_type("tool_completed");
+    assert_eq!(completed[0]["status"], "interrupted");
     assert!(
-        result["item"]["output"]
+        completed[0]["output"]
             .as_str()
             .unwrap()
-            .contains("interrupted")
+            .contains("PRINTED-BEFORE")
     );
 }
 

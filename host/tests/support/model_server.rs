@@ -85,6 +85,9 @@ pub enum Step {
     Cached { read: u64, written: u64 },
     /// A pause before the next SSE event.
     DelayMs(u64),
+    /// A keep-alive: an SSE comment (`: ping`) on Chat and Responses, an
+    /// `event: ping` on Anthropic.
+    KeepAlive,
     /// A reasoning summary, streamed the wire's way: Responses
     /// `response.reasoning_summary_text.delta`, an Anthropic `thinking`
     /// block, Chat `reasoning_content` deltas.

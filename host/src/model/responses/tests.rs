@@ -202,7 +202,13 @@ async fn an_incomplete_response_for_another_reason_is_not_truncated() {
     ]);
     assert_eq!(
         run(&body, decode).await,
-        vec![text("partial"), Ok(ModelEvent::Completed { usage: None })]
+        vec![
+            text("partial"),
+            Ok(ModelEvent::Refused(
+                "its content filter (response.incomplete, reason content_filter)".into()
+            )),
+            Ok(ModelEvent::Completed { usage: None })
+        ]
     );
 }
 

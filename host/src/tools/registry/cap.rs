@@ -79,7 +79,6 @@ impl HeadTail {
     }
 
     /// Bytes held in memory.
-    #[cfg(test)]
     pub fn kept(&self) -> usize {
         self.head.len() + self.tail.len()
     }

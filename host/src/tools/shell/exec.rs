@@ -232,7 +232,7 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
             },
             _ = tokio::time::sleep_until(deadline), if status.is_none() => {
                 group.kill_and_reap().await;
-                return Err(ToolError::Timeout(timeout_ms));
+                return Err(with_output(ToolError::Timeout(timeout_ms), out, &mut rx, eof).await);
             },
             _ = tokio::time::sleep_until(drain_until), if status.is_some() => {
                 output_left_open = true;
@@ -240,7 +240,7 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
             },
             _ = req.cancel.cancelled() => {
                 group.kill_and_reap().await;
-                return Err(ToolError::Interrupted);
+                return Err(with_output(ToolError::Interrupted, out, &mut rx, eof).await);
             },
         }
     }
@@ -258,4 +258,32 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         wall,
         output_left_open,
     })
+}
+
+/// `cause` with the output the killed command printed so far (what was
+/// still in the pipe read for at most [`DRAIN_GRACE`]), so the model sees
+/// where a hung command stopped.
+async fn with_output<R: tokio::io::AsyncRead + Unpin>(
+    cause: ToolError,
+    mut out: HeadTail,
+    rx: &mut R,
+    eof: bool,
+) -> ToolError {
+    if !eof {
+        let mut chunk = vec![0u8; 64 * 1024];
+        let until = tokio::time::Instant::now() + DRAIN_GRACE;
+        while let Ok(Ok(n)) = tokio::time::timeout_at(until, rx.read(&mut chunk)).await {
+            if n == 0 {
+                break;
+            }
+            out.push(&chunk[..n]);
+        }
+    }
+    if out.kept() == 0 {
+        return cause;
+    }
+    ToolError::WithOutput {
+        cause: Box::new(cause),
+        output: out.into_text(),
+    }
 }

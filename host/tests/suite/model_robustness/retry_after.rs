@@ -33,3 +33,32 @@ fn retry_after_is_capped_by_max_delay_ms() {
         "after the wait"
     );
 }
+
+/// 429 `insufficient_quota` is no rate limit: not retried, and the error
+/// says to check billing and quota.
+#[test]
+fn an_exhausted_quota_is_not_retried() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::status_with_body(
+            429,
+            serde_json::json!({"error": {"message": "You exceeded your current quota.",
+                "type": "insufficient_quota", "code": "insufficient_quota"}}),
+        ),
+        Reply::text("never asked for"),
+    ]);
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(env.server.requests().len(), 1, "retried");
+    assert!(run.of_type("retry").is_empty());
+    let msg = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        msg.contains("quota is used up")
+            && msg.contains("You exceeded your current quota.")
+            && msg.contains("billing"),
+        "{msg}"
+    );
+}

@@ -18,6 +18,14 @@ fn sse(name: Option<&str>, data: Value) -> Vec<u8> {
 /// A stream of `text` that the provider ends as cut at the output-token
 /// limit, the way `wire` says so.
 fn truncated_stream(wire: &str, text: &str) -> Reply {
+    stream_ending(wire, text, ["length", "max_tokens", "max_output_tokens"])
+}
+
+/// A stream of `text` the provider ends with `why`: the Chat
+/// `finish_reason`, the Anthropic `stop_reason`, the Responses
+/// `incomplete_details.reason`.
+pub(super) fn stream_ending(wire: &str, text: &str, why: [&str; 3]) -> Reply {
+    let [finish_reason, stop_reason, incomplete] = why;
     let chunks = match wire {
         "chat" => vec![
             sse(
@@ -28,7 +36,7 @@ fn truncated_stream(wire: &str, text: &str) -> Reply {
             sse(
                 None,
                 json!({"object": "chat.completion.chunk", "choices": [{"index": 0,
-                    "delta": {}, "finish_reason": "length"}]}),
+                    "delta": {}, "finish_reason": finish_reason}]}),
             ),
             b"data: [DONE]\n\n".to_vec(),
         ],
@@ -54,7 +62,7 @@ fn truncated_stream(wire: &str, text: &str) -> Reply {
             ),
             sse(
                 Some("message_delta"),
-                json!({"type": "message_delta", "delta": {"stop_reason": "max_tokens"},
+                json!({"type": "message_delta", "delta": {"stop_reason": stop_reason},
                     "usage": {"output_tokens": 50}}),
             ),
             sse(Some("message_stop"), json!({"type": "message_stop"})),
@@ -68,7 +76,7 @@ fn truncated_stream(wire: &str, text: &str) -> Reply {
             sse(
                 Some("response.incomplete"),
                 json!({"type": "response.incomplete", "response": {"status": "incomplete",
-                    "incomplete_details": {"reason": "max_output_tokens"},
+                    "incomplete_details": {"reason": incomplete},
                     "usage": {"input_tokens": 10, "output_tokens": 50}}}),
             ),
         ],

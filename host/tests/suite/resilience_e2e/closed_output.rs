@@ -114,3 +114,37 @@ fn sighup_with_the_terminal_gone_ends_the_task_on_record() {
     assert_eq!(wait_code(child), 128 + libc::SIGHUP);
     assert_eq!(task_status(&env), ["interrupted"]);
 }
+
+/// Stdout that fails otherwise (a full disk: /dev/full) stops the task as
+/// a closed pipe does, and quire says so on stderr and exits 1.
+#[test]
+fn a_failing_stdout_stops_the_task_with_an_error() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "touch ran.txt"})),
+        Reply::text("the answer"),
+    ]);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut cmd = env.command(&["exec", "--json", "do it"]);
+    cmd.stdout(Stdio::from(full)).stderr(Stdio::piped());
+    let out = cmd.output().expect("run quire");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write to stdout: No space left on device"),
+        "{stderr}"
+    );
+    assert!(
+        !env.repo.path().join("ran.txt").exists(),
+        "the tool ran unseen"
+    );
+    assert_eq!(
+        task_status(&env),
+        ["interrupted"],
+        "{:?}",
+        env.session_records()
+    );
+}

@@ -128,3 +128,46 @@ async fn large_output_is_capped_in_memory() {
     assert!(text.len() < KEPT_BYTES + 500, "{}", text.len());
     assert!(text.ends_with("y\ny\n"));
 }
+
+#[tokio::test]
+async fn a_timeout_keeps_the_output_printed_so_far() {
+    let ws = tempfile::tempdir().unwrap();
+    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    let err = run(
+        &c,
+        json!({"command": "echo partial-output-here; sleep 100", "timeout_ms": 1500}),
+    )
+    .await
+    .unwrap_err();
+    let ToolError::WithOutput { cause, output } = &err else {
+        panic!("no output kept: {err}");
+    };
+    assert!(matches!(**cause, ToolError::Timeout(1500)), "{err}");
+    assert_eq!(output, "partial-output-here\n");
+    assert_eq!(err.status(), quire::protocol::CallStatus::TimedOut);
+    assert!(
+        err.to_string()
+            .starts_with("timed out after 1500 ms; output so far:\npartial-output-here"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_interrupt_keeps_the_output_printed_so_far() {
+    let ws = tempfile::tempdir().unwrap();
+    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    let cancel = c.cancel.clone();
+    let pid_file = ws.path().join("pid");
+    let cmd = format!("echo before-the-interrupt; {}", sleeper(&pid_file));
+    let args = json!({ "command": cmd });
+    let task = tokio::spawn(async move { ShellTool::new().call(args, &c).await });
+    let pid = read_pid(&pid_file).await;
+    cancel.cancel();
+    let err = task.await.unwrap().unwrap_err();
+    let ToolError::WithOutput { cause, output } = &err else {
+        panic!("no output kept: {err}");
+    };
+    assert!(matches!(**cause, ToolError::Interrupted), "{err}");
+    assert!(output.contains("before-the-interrupt"), "{output}");
+    assert!(gone(pid).await, "grandchild {pid} survived the cancel");
+}

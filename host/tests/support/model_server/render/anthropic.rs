@@ -97,6 +97,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
             }
             Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => out.delay(*ms),
+            Step::KeepAlive => out.named("ping", json!({})),
         }
     }
     ping(&mut out);

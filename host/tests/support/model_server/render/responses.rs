@@ -152,6 +152,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
             }
             Step::Usage { .. } | Step::Cached { .. } => {}
             Step::DelayMs(ms) => s.out.delay(*ms),
+            Step::KeepAlive => s.out.raw(": ping\n\n".into()),
         }
     }
 

@@ -1,0 +1,84 @@
+//! A hand-off reply that is no summary (empty, or a tool call) never
+//! replaces the history with nothing.
+
+use crate::support;
+
+use serde_json::json;
+use support::model_server::{Reply, Step};
+use support::quire::{TestEnv, WIRES};
+
+fn first_turn() -> Reply {
+    Reply::steps(vec![
+        Step::tool_call("c1", "shell", json!({"command": "echo STEP-ONE-DONE"})),
+        Step::Usage {
+            input: 950,
+            output: 10,
+        },
+    ])
+}
+
+/// Empty, then a tool call: quire's own record of the history stands in
+/// for the summary, with a warning; the work done survives.
+#[test]
+fn no_summary_twice_keeps_the_work_in_quires_record() {
+    for wire in WIRES {
+        let env = TestEnv::with_config(wire, "model_context_window = 1000");
+        env.server.push_all([
+            first_turn(),
+            Reply::steps(vec![]),
+            Reply::tool_call("c2", "shell", json!({"command": "echo again"})),
+            Reply::text("final answer"),
+        ]);
+        let run = env.exec_json("run step one", &[]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        let reqs = env.server.requests();
+        assert_eq!(reqs.len(), 4, "{wire}");
+        assert!(reqs[1].raw_body.contains("hand-off summary"), "{wire}");
+        assert!(
+            reqs[2].raw_body.contains("contained no summary"),
+            "{wire}: asked again"
+        );
+        assert!(
+            reqs[3].raw_body.contains("STEP-ONE-DONE"),
+            "{wire}: the tool result survives compaction: {}",
+            reqs[3].raw_body
+        );
+        let warnings = run.of_type("warning");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w["message"].as_str().unwrap().contains("hand-off summary")),
+            "{wire}: {warnings:?}"
+        );
+        let records = env.session_records();
+        let compacted = records
+            .iter()
+            .find(|r| r["record"] == "compacted")
+            .expect("compacted record");
+        let text = compacted.to_string();
+        assert!(text.contains("STEP-ONE-DONE"), "{wire}: {text}");
+        assert_eq!(run.of_type("tool_started").len(), 1, "{wire}: no rerun");
+    }
+}
+
+/// An empty reply, then a summary when asked again: the summary is used.
+#[test]
+fn an_empty_hand_off_is_asked_for_again() {
+    let env = TestEnv::with_config("chat", "model_context_window = 1000");
+    env.server.push_all([
+        first_turn(),
+        Reply::text("   "),
+        Reply::text("SUMMARY: step one ran"),
+        Reply::text("final answer"),
+    ]);
+    let run = env.exec_json("run step one", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 4);
+    assert!(reqs[3].raw_body.contains("SUMMARY: step one ran"));
+    assert!(
+        run.of_type("warning").is_empty(),
+        "{:?}",
+        run.of_type("warning")
+    );
+}
