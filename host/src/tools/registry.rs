@@ -321,6 +321,10 @@ pub fn recorded_status(output: &str, is_error: bool) -> CallStatus {
         Some((tool, e)) if !tool.contains(char::is_whitespace) => e,
         _ => output,
     };
+    // A command cut short after it printed: the cause comes first.
+    let error = error
+        .split_once("; output so far:\n")
+        .map_or(error, |(cause, _)| cause);
     let interrupted = ToolError::Interrupted.to_string();
     if error == interrupted {
         CallStatus::Interrupted

@@ -122,6 +122,17 @@ fn a_recorded_result_tells_how_it_ended() {
     assert_eq!(read(ToolError::Denied("no".into())), CallStatus::Denied);
     assert_eq!(read(ToolError::Timeout(5000)), CallStatus::TimedOut);
     assert_eq!(read(ToolError::Failed("boom".into())), CallStatus::Failed);
+    // A command cut short after it printed something.
+    for (cause, status) in [
+        (ToolError::Interrupted, CallStatus::Interrupted),
+        (ToolError::Timeout(5000), CallStatus::TimedOut),
+    ] {
+        let e = ToolError::WithOutput {
+            cause: Box::new(cause),
+            output: "line 1\ndenied: printed".into(),
+        };
+        assert_eq!(read(e), status);
+    }
     // What the registry records for a call the interrupt cut short.
     let cut = ToolError::Interrupted.to_string();
     assert_eq!(recorded_status(&cut, true), CallStatus::Interrupted);
