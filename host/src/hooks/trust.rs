@@ -127,6 +127,12 @@ pub struct Runner {
 const MAKEFILES: &[&str] = &["Makefile", "makefile", "GNUmakefile"];
 const PACKAGE: &[&str] = &["package.json"];
 const PYPROJECT: &[&str] = &["pyproject.toml"];
+const GRADLE: &[&str] = &[
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+];
 const RUNNERS: &[Runner] = &[
     Runner {
         name: "make",
@@ -174,21 +180,11 @@ const RUNNERS: &[Runner] = &[
     },
     Runner {
         name: "gradle",
-        files: &[
-            "build.gradle",
-            "build.gradle.kts",
-            "settings.gradle",
-            "settings.gradle.kts",
-        ],
+        files: GRADLE,
     },
     Runner {
         name: "gradlew",
-        files: &[
-            "build.gradle",
-            "build.gradle.kts",
-            "settings.gradle",
-            "settings.gradle.kts",
-        ],
+        files: GRADLE,
     },
     Runner {
         name: "mvn",

@@ -235,14 +235,10 @@ pub fn semantic_order(sims: &[f32], top: usize, allowed: impl Fn(usize) -> bool)
 /// let a small model's ranking overturn it (it lowered recall on every
 /// blind set). Best first; ties keep the lexical order, then meaning's.
 pub fn fuse(lexical: &[(usize, f32)], meaning: &[usize], sims: &[f32]) -> Vec<(usize, f32)> {
-    let mut scores: Vec<(usize, f32)> = Vec::with_capacity(lexical.len() + meaning.len());
-    let mut at: HashMap<usize, usize> = HashMap::new();
+    let mut tally = Tally::default();
     let best = lexical.iter().map(|h| h.1).fold(0.0, f32::max);
     for &(item, score) in lexical {
-        if let std::collections::hash_map::Entry::Vacant(e) = at.entry(item) {
-            e.insert(scores.len());
-            scores.push((item, if best > 0.0 { score / best } else { 0.0 }));
-        }
+        tally.add(item, if best > 0.0 { score / best } else { 0.0 });
     }
     let sim = |i: usize| sims.get(i).copied().unwrap_or(0.0);
     if let (Some(&first), Some(&last)) = (meaning.first(), meaning.last()) {
@@ -254,18 +250,10 @@ pub fn fuse(lexical: &[(usize, f32)], meaning: &[usize], sims: &[f32]) -> Vec<(u
             } else {
                 1.0
             };
-            let add = SEMANTIC_WEIGHT * near;
-            match at.get(&item) {
-                Some(&p) => scores[p].1 += add,
-                None => {
-                    at.insert(item, scores.len());
-                    scores.push((item, add));
-                }
-            }
+            tally.add(item, SEMANTIC_WEIGHT * near);
         }
     }
-    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
-    scores
+    tally.best_first()
 }
 
 /// Reciprocal rank fusion of rankings (each best first): every item scores
@@ -275,22 +263,38 @@ pub fn fuse(lexical: &[(usize, f32)], meaning: &[usize], sims: &[f32]) -> Vec<(u
 /// all, and ranks bring meaning's few best into the request more surely
 /// than scores do (measured: BENCHMARKS.md, eighth session).
 pub fn fuse_ranks(rankings: &[&[usize]]) -> Vec<(usize, f32)> {
-    let mut scores: Vec<(usize, f32)> = Vec::new();
-    let mut at: HashMap<usize, usize> = HashMap::new();
+    let mut tally = Tally::default();
     for ranking in rankings {
         for (rank, &item) in ranking.iter().enumerate() {
-            let add = 1.0 / (RRF_K + rank as f32 + 1.0);
-            match at.get(&item) {
-                Some(&p) => scores[p].1 += add,
-                None => {
-                    at.insert(item, scores.len());
-                    scores.push((item, add));
-                }
+            tally.add(item, 1.0 / (RRF_K + rank as f32 + 1.0));
+        }
+    }
+    tally.best_first()
+}
+
+/// Scores summed by item, kept in the order items first appear.
+#[derive(Default)]
+struct Tally {
+    scores: Vec<(usize, f32)>,
+    at: HashMap<usize, usize>,
+}
+
+impl Tally {
+    fn add(&mut self, item: usize, score: f32) {
+        match self.at.get(&item) {
+            Some(&p) => self.scores[p].1 += score,
+            None => {
+                self.at.insert(item, self.scores.len());
+                self.scores.push((item, score));
             }
         }
     }
-    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
-    scores
+
+    /// Best first; ties in the order of first appearance.
+    fn best_first(mut self) -> Vec<(usize, f32)> {
+        self.scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+        self.scores
+    }
 }
 
 #[cfg(test)]
