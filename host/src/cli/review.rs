@@ -291,7 +291,13 @@ async fn apply(cwd: &Path, id: &str) -> i32 {
         Ok(r) => r,
         Err(e) => return failed(&e),
     };
-    match review::apply::apply(&repo, id).await {
+    let prepared = match review::apply::prepare(&repo, id) {
+        Ok(p) => p,
+        Err(e) => return failed(&e),
+    };
+    // What is about to change, before it does.
+    pipe::out(&prepared.describe());
+    match review::apply::apply(&repo, &prepared).await {
         Ok(text) => {
             pipe::out(&format!("{text}\n"));
             EXIT_OK

@@ -14,9 +14,16 @@ pub fn render(report: &Report) -> String {
             Severity::P3 => "notice",
         };
         let title = format!("{} {}: {}", f.severity.label(), f.category, f.title);
-        // `quire review apply` only for a finding that has a fix to apply.
-        let apply = if f.suggested_patch.is_some() {
-            format!(" · quire review apply {}", f.id)
+        // `quire review apply` only for a finding that has a fix apply
+        // would take, with the files it changes.
+        let apply = if let Some(patch) = &f.suggested_patch
+            && super::super::apply::refusal(f).is_none()
+        {
+            format!(
+                " · quire review apply {} (changes {})",
+                f.id,
+                super::super::apply::touched(patch).join(", ")
+            )
         } else {
             String::new()
         };

@@ -83,12 +83,20 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
             clean(&code)
         );
     }
-    if f.suggested_patch.is_some() {
-        let _ = writeln!(
-            out,
-            "      {}",
-            paint("32", &format!("fix available: quire review apply {}", f.id))
-        );
+    if let Some(patch) = &f.suggested_patch {
+        // Which files the fix would change, and whether apply would refuse it.
+        let line = match super::super::apply::refusal(f) {
+            None => paint(
+                "32",
+                &format!(
+                    "fix available ({}): quire review apply {}",
+                    super::super::apply::touched(patch).join(", "),
+                    f.id
+                ),
+            ),
+            Some(why) => paint("33", &format!("suggested fix refused: {why}")),
+        };
+        let _ = writeln!(out, "      {line}");
     }
 }
 
