@@ -4,9 +4,23 @@
 use super::super::finding::Severity;
 use super::super::report::Report;
 
-/// One annotation line per finding, then nothing else.
+/// One annotation line per finding, then nothing else; when every
+/// changed file was skipped, one line saying nothing was reviewed (an
+/// error when `--fail-on` would refuse it).
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    if let Some(why) = &report.not_reviewed {
+        let command = if report.gate_refusal().is_some() {
+            "error"
+        } else {
+            "notice"
+        };
+        out.push_str(&format!(
+            "::{command} title={}::{}\n",
+            property("quire review: nothing reviewed"),
+            data(why)
+        ));
+    }
     for f in &report.findings {
         let command = match f.severity {
             Severity::P0 | Severity::P1 => "error",

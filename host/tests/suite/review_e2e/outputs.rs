@@ -340,3 +340,108 @@ fn human_view_shows_the_code() {
         run.stderr
     );
 }
+
+/// Every changed file of the change is skipped (by the base's
+/// attributes and `[review] skip`): the review says how many and why —
+/// not that the diff is empty — in every format, and `--fail-on` fails
+/// because nothing was reviewed. Without `--fail-on` it exits 0.
+#[test]
+fn a_change_whose_files_are_all_skipped_fails_the_gate() {
+    let env = repo_with(&[
+        (".gitattributes", "gen/** linguist-generated\n"),
+        ("gen/out.rs", "a\n"),
+        ("docs/x.md", "d\n"),
+    ]);
+    let base = git(&env, &["rev-parse", "HEAD"]).trim().to_string();
+    env.write("gen/out.rs", "a\nfn evil() {}\n");
+    env.write("docs/x.md", "d\ne\n");
+    git(&env, &["commit", "-qam", "pr"]);
+    let why = "nothing was reviewed: all 2 changed file(s) were skipped (1 matches [review] skip: docs/x.md; 1 generated or vendored (.gitattributes): gen/out.rs)";
+    let review = |format: &str, gate: bool| {
+        let mut args = vec![
+            "review",
+            "--base",
+            &base,
+            "--format",
+            format,
+            "-c",
+            "review.skip=[\"docs/**\"]",
+        ];
+        if gate {
+            args.extend(["--fail-on", "P1"]);
+        }
+        let run = env.run(&args);
+        assert!(!run.stderr.contains("the diff is empty"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("note: {why}")),
+            "{}",
+            run.stderr
+        );
+        if gate {
+            assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!(
+                    "error: --fail-on: {why}; a review that did not happen cannot pass"
+                )),
+                "{}",
+                run.stderr
+            );
+        } else {
+            assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        }
+        run
+    };
+    let run = review("human", true);
+    assert!(
+        run.stdout
+            .contains("Nothing was reviewed: all 2 changed file(s)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Nothing reviewed · 2 file(s) skipped"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("No findings"), "{}", run.stdout);
+    let run = review("json", true);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    check_report_schema(&report);
+    assert_eq!(report["not_reviewed"], why);
+    let run = review("github", true);
+    assert_eq!(
+        run.stdout,
+        format!("::error title=quire review%3A nothing reviewed::{why}\n")
+    );
+    let run = review("sarif", true);
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    check(
+        include_str!("../../fixtures/sarif/sarif-2.1.0.json"),
+        &sarif,
+    );
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"],
+        why
+    );
+    review("human", false);
+    assert!(env.server.requests().is_empty(), "a model was asked");
+}
+
+/// A change that only updates a lockfile has nothing a review could look
+/// at: it is reported as skipped and `--fail-on` passes.
+#[test]
+fn a_lockfile_only_change_passes_the_gate() {
+    let env = repo_with(&[("Cargo.lock", "a\n")]);
+    env.write("Cargo.lock", "b\n");
+    let run = env.run(&["review", "--fail-on", "P1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "nothing was reviewed: all 1 changed file(s) were skipped (1 lockfile: Cargo.lock)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
