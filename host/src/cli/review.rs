@@ -180,7 +180,10 @@ async fn reviewed(
     for w in &outcome.warnings {
         pipe::err(&format!("warning: {w}\n"));
     }
-    if outcome.report.stats.hunks == 0 {
+    if let Some(why) = &outcome.report.not_reviewed {
+        // Every changed file was skipped: the diff was not empty.
+        pipe::err(&format!("note: {why}\n"));
+    } else if outcome.report.stats.hunks == 0 {
         // "No findings" alone would read like a review that passed.
         pipe::err(&format!("note: {}\n", empty_diff_note(&outcome.repo)));
     }
@@ -233,6 +236,12 @@ async fn reviewed(
     }
     if args.format() != FormatArg::Human {
         pipe::err(&format!("{}\n", review::output::human::summary(report)));
+    }
+    if args.fail_on.is_some()
+        && let Some(why) = report.gate_refusal()
+    {
+        pipe::err(&format!("error: --fail-on: {why}\n"));
+        return EXIT_FAILED;
     }
     match args.fail_on {
         // A gate does not pass on a review that did not look everywhere.
@@ -291,7 +300,13 @@ async fn apply(cwd: &Path, id: &str) -> i32 {
         Ok(r) => r,
         Err(e) => return failed(&e),
     };
-    match review::apply::apply(&repo, id).await {
+    let prepared = match review::apply::prepare(&repo, id) {
+        Ok(p) => p,
+        Err(e) => return failed(&e),
+    };
+    // What is about to change, before it does.
+    pipe::out(&prepared.describe());
+    match review::apply::apply(&repo, &prepared).await {
         Ok(text) => {
             pipe::out(&format!("{text}\n"));
             EXIT_OK

@@ -1,17 +1,106 @@
-//! `quire review apply ID`: a finding's suggested patch, applied by the
-//! same apply_patch code the agent uses (confined to the repository).
+//! `quire review apply ID`: a finding's suggested patch, checked and
+//! shown, then applied by the same apply_patch code the agent uses
+//! (confined to the repository).
+//!
+//! The patch comes from a model that read the (possibly hostile) change
+//! under review, so it may change only the finding's own file: a file
+//! anywhere else, anything under `.git/` (hooks, config) or outside the
+//! repository is refused, by name, before anything is written.
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
 use super::ReviewError;
+use super::finding::Finding;
 use super::report::Report;
+use crate::printable::clean;
+use crate::tools::apply_patch::affected_paths;
 use crate::tools::{ApprovalPolicy, SandboxMode, Tool, ToolContext};
 
-/// Applies the suggested patch of finding `id` of the last review of
-/// `repo`; the tool's summary of what changed.
-pub async fn apply(repo: &Path, id: &str) -> Result<String, ReviewError> {
+/// A suggested patch that passed the checks, ready to show and apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub id: String,
+    /// The files the patch changes (one: the finding's).
+    pub files: Vec<String>,
+    pub patch: String,
+}
+
+impl Prepared {
+    /// The patch for people: the files it changes, then its text (escape
+    /// sequences dropped: it comes from a model).
+    pub fn describe(&self) -> String {
+        let mut out = format!(
+            "Patch of {} (changes {}):\n",
+            self.id,
+            clean(&self.files.join(", "))
+        );
+        for line in self.patch.lines() {
+            out.push_str("  ");
+            out.push_str(&clean(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The files `patch` touches (move targets included), as written in it.
+pub fn touched(patch: &str) -> Vec<String> {
+    let mut files = affected_paths(patch);
+    files.dedup();
+    files
+}
+
+/// Why `finding`'s suggested patch may not be applied, naming the path
+/// refused; `None` when every path it touches is the finding's file.
+/// Looks at the text only (see [`prepare`] for the file system).
+pub fn refusal(finding: &Finding) -> Option<String> {
+    let patch = finding.suggested_patch.as_deref()?;
+    let files = touched(patch);
+    if files.is_empty() {
+        return Some("it is not a patch quire can read (no file in it)".into());
+    }
+    files.iter().find_map(|p| path_refusal(p, &finding.file))
+}
+
+/// Why the patch may not touch `path`, a finding being on `file`.
+fn path_refusal(path: &str, file: &str) -> Option<String> {
+    let p = Path::new(path);
+    let escapes = p
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if p.is_absolute() || escapes {
+        return Some(format!("it touches {path}, outside the repository"));
+    }
+    if in_git_dir(p) {
+        return Some(format!(
+            "it touches {path}, inside .git/ (git's own files are never patched)"
+        ));
+    }
+    let plain: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    if plain != Path::new(file) {
+        return Some(format!("it touches {path}, not the finding's file {file}"));
+    }
+    None
+}
+
+/// A `.git` folder anywhere in `path` (any case: some file systems ignore it).
+fn in_git_dir(path: &Path) -> bool {
+    path.components().any(|c| match c {
+        Component::Normal(n) => n.to_string_lossy().eq_ignore_ascii_case(".git"),
+        _ => false,
+    })
+}
+
+/// The suggested patch of finding `id` of the last review of `repo`,
+/// checked: it changes the finding's file only, which really is in the
+/// repository and outside its git folder (symlinks followed).
+pub fn prepare(repo: &Path, id: &str) -> Result<Prepared, ReviewError> {
     let git_dir = super::target::git_dir(repo)?;
     let report = Report::load_last(&git_dir)?;
     let Some(finding) = report
@@ -35,11 +124,49 @@ pub async fn apply(repo: &Path, id: &str) -> Result<String, ReviewError> {
             finding.title
         )));
     };
+    let refuse = |why: String| {
+        ReviewError::Usage(format!(
+            "refused the suggested patch of {}: {why}; nothing was changed, fix {} by hand",
+            finding.id,
+            clean(&finding.file)
+        ))
+    };
+    if let Some(why) = refusal(finding) {
+        return Err(refuse(clean(&why).into_owned()));
+    }
+    let files = touched(patch);
+    let root = real_path(repo);
+    let git = real_path(&git_dir);
+    for f in &files {
+        let real = real_path(&root.join(f));
+        if !real.starts_with(&root) {
+            return Err(refuse(format!(
+                "{f} leads to {}, outside the repository",
+                real.display()
+            )));
+        }
+        if real.starts_with(&git) || in_git_dir(real.strip_prefix(&root).unwrap_or(&real)) {
+            return Err(refuse(format!(
+                "{f} leads to {}, inside .git/",
+                real.display()
+            )));
+        }
+    }
+    Ok(Prepared {
+        id: finding.id.clone(),
+        files,
+        patch: patch.clone(),
+    })
+}
+
+/// Applies a prepared patch in `repo`; the tool's summary of what changed.
+pub async fn apply(repo: &Path, prepared: &Prepared) -> Result<String, ReviewError> {
+    let id = &prepared.id;
     let mut ctx = ToolContext::standalone(repo);
     ctx.sandbox = SandboxMode::WorkspaceWrite;
     ctx.approval_policy = ApprovalPolicy::Never;
     let out = crate::tools::apply_patch::ApplyPatchTool::new()
-        .call(json!({ "patch": patch }), &ctx)
+        .call(json!({ "patch": prepared.patch }), &ctx)
         .await
         .map_err(|e| ReviewError::Usage(format!("the patch of {id} does not apply: {e}")))?;
     if out.is_error {
@@ -49,4 +176,55 @@ pub async fn apply(repo: &Path, id: &str) -> Result<String, ReviewError> {
         )));
     }
     Ok(out.text)
+}
+
+/// Where `path` really is: its nearest existing ancestor with symlinks
+/// resolved, joined with the rest (the file a symlink points to, for an
+/// existing one).
+fn real_path(path: &Path) -> PathBuf {
+    let mut rest: Vec<OsString> = Vec::new();
+    let mut cur = path.to_path_buf();
+    loop {
+        if let Ok(mut real) = std::fs::canonicalize(&cur) {
+            real.extend(rest.iter().rev());
+            return real;
+        }
+        match (cur.file_name(), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                cur = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_findings_own_file_may_be_patched() {
+        assert_eq!(path_refusal("src/a.rs", "src/a.rs"), None);
+        assert_eq!(path_refusal("./src/a.rs", "src/a.rs"), None);
+        let other = path_refusal("src/b.rs", "src/a.rs").unwrap_or_default();
+        assert!(other.contains("src/b.rs") && other.contains("not the finding's file"));
+        for git in [".git/config", "sub/.GIT/hooks/pre-commit", ".git/hooks/x"] {
+            let why = path_refusal(git, git).unwrap_or_default();
+            assert!(why.contains(git) && why.contains(".git/"), "{why}");
+        }
+        for out in ["../x", "/etc/passwd", "a/../../x"] {
+            let why = path_refusal(out, out).unwrap_or_default();
+            assert!(why.contains("outside the repository"), "{out}: {why}");
+        }
+    }
+
+    #[test]
+    fn a_patch_moving_the_file_elsewhere_is_refused() {
+        let patch = "*** Begin Patch\n*** Update File: a.rs\n*** Move to: .git/hooks/post-checkout\n@@\n-a\n+b\n*** End Patch\n";
+        assert_eq!(
+            touched(patch),
+            vec!["a.rs".to_string(), ".git/hooks/post-checkout".to_string()]
+        );
+    }
 }

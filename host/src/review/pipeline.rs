@@ -78,6 +78,7 @@ pub async fn review(
         &files,
     );
     let mut report = Report::new(request.target.describe(), request.instructions.clone());
+    report.not_reviewed = scope::nothing_reviewed(files.len(), &skipped);
     report.skipped = skipped;
     report.stats.files = files.len();
     report.stats.hunks = files.iter().map(|f| f.hunks.len()).sum();

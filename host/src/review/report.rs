@@ -35,6 +35,9 @@ pub struct Report {
     #[serde(default)]
     pub skipped: Vec<Skipped>,
     pub suppressed: usize,
+    /// Set when every changed file was skipped: how many and why.
+    #[serde(default)]
+    pub not_reviewed: Option<String>,
     pub stats: Stats,
 }
 
@@ -47,6 +50,7 @@ impl Report {
             findings: Vec::new(),
             skipped: Vec::new(),
             suppressed: 0,
+            not_reviewed: None,
             stats: Stats::default(),
         }
     }
@@ -64,6 +68,19 @@ impl Report {
     /// Whether a finding at `level` or worse exists.
     pub fn fails(&self, level: Severity) -> bool {
         self.findings.iter().any(|f| f.severity <= level)
+    }
+
+    /// Why a gate (`--fail-on`) cannot pass this review: every changed
+    /// file was skipped and some by the attributes or `[review] skip`, so
+    /// the review did not happen. Changes that are only deletions,
+    /// binaries or lockfiles have nothing to review and pass.
+    pub fn gate_refusal(&self) -> Option<String> {
+        let why = self.not_reviewed.as_ref()?;
+        self.skipped.iter().any(|s| s.by_choice()).then(|| {
+            format!(
+                "{why}; a review that did not happen cannot pass: review generated files with -c review.include_generated=true, or narrow [review] skip"
+            )
+        })
     }
 
     /// Keeps the report for `quire review apply` in the repository's git folder.

@@ -37,6 +37,50 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Why a file matching `[review] skip` is left out.
+pub const BY_SKIP_GLOB: &str = "matches [review] skip";
+/// Why a file `.gitattributes` marks generated or vendored is left out.
+pub const BY_ATTRIBUTES: &str = "generated or vendored (.gitattributes)";
+
+impl Skipped {
+    /// Left out by what the repository or the user chose to skip (the
+    /// attributes, `[review] skip`), not by what it is (binary, deleted,
+    /// lockfile): such a file could have been reviewed.
+    pub fn by_choice(&self) -> bool {
+        self.reason == BY_SKIP_GLOB || self.reason == BY_ATTRIBUTES
+    }
+}
+
+/// When every changed file was skipped: how many and why, e.g. `nothing
+/// was reviewed: all 2 changed file(s) were skipped (2 generated or
+/// vendored (.gitattributes): gen/a.rs, gen/b.rs)`; `None` when a file is
+/// reviewed or nothing changed.
+pub fn nothing_reviewed(kept: usize, skipped: &[Skipped]) -> Option<String> {
+    if kept > 0 || skipped.is_empty() {
+        return None;
+    }
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in skipped {
+        match reasons.iter_mut().find(|(r, _)| *r == s.reason) {
+            Some((_, paths)) => paths.push(&s.path),
+            None => reasons.push((&s.reason, vec![&s.path])),
+        }
+    }
+    let why: Vec<String> = reasons
+        .iter()
+        .map(|(reason, paths)| {
+            let more = if paths.len() > 3 { ", …" } else { "" };
+            let shown: Vec<&str> = paths.iter().take(3).copied().collect();
+            format!("{} {reason}: {}{more}", paths.len(), shown.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "nothing was reviewed: all {} changed file(s) were skipped ({})",
+        skipped.len(),
+        why.join("; ")
+    ))
+}
+
 /// Splits `files` into the reviewed ones and the skipped ones.
 pub fn select(
     repo: &Path,
@@ -62,11 +106,11 @@ pub fn select(
         } else if f.deleted {
             Some("deleted")
         } else if globs.is_match(&f.path) {
-            Some("matches [review] skip")
+            Some(BY_SKIP_GLOB)
         } else if !config.include_generated && LOCKFILES.contains(&name) {
             Some("lockfile")
         } else if marked.contains(&f.path) {
-            Some("generated or vendored (.gitattributes)")
+            Some(BY_ATTRIBUTES)
         } else {
             None
         };
@@ -94,4 +138,35 @@ pub fn globs(patterns: &[String], setting: &str) -> Result<GlobSet, ReviewError>
     }
     b.build()
         .map_err(|e| ReviewError::Usage(format!("{setting}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skipped(path: &str, reason: &str) -> Skipped {
+        Skipped {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn all_files_skipped_says_how_many_and_why() {
+        let list = [
+            skipped("gen/a.rs", BY_ATTRIBUTES),
+            skipped("docs/x.md", BY_SKIP_GLOB),
+            skipped("gen/b.rs", BY_ATTRIBUTES),
+        ];
+        assert_eq!(
+            nothing_reviewed(0, &list).as_deref(),
+            Some(
+                "nothing was reviewed: all 3 changed file(s) were skipped (2 generated or vendored (.gitattributes): gen/a.rs, gen/b.rs; 1 matches [review] skip: docs/x.md)"
+            )
+        );
+        assert_eq!(nothing_reviewed(1, &list), None);
+        assert_eq!(nothing_reviewed(0, &[]), None);
+        assert!(list.iter().all(Skipped::by_choice));
+        assert!(!skipped("Cargo.lock", "lockfile").by_choice());
+    }
 }

@@ -84,13 +84,22 @@ pub fn findings(report: &Report, pal: &Palette, width: u16) -> Vec<Line<'static>
             for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
                 lines.extend(wrap(&[Span::raw(l.to_string())], width, &indent, &indent));
             }
-            if f.suggested_patch.is_some() {
+            if let Some((ok, text)) = review::output::human::fix(f) {
+                let style = if ok { pal.ok() } else { pal.warn() };
                 lines.push(Line::styled(
-                    format!("       fix available: quire review apply {}", f.id),
-                    pal.ok(),
+                    format!("       {}", quire::printable::clean(&text)),
+                    style,
                 ));
             }
         }
+    }
+    if let Some(why) = &report.not_reviewed {
+        lines.extend(wrap(
+            &[Span::styled(why.clone(), pal.warn())],
+            width,
+            &[Span::raw("  ")],
+            &[Span::raw("  ")],
+        ));
     }
     let summary = Span::styled(review::output::human::summary(report), pal.dim());
     lines.extend(wrap(&[summary], width, &[], &[Span::raw("  ")]));
@@ -146,5 +155,49 @@ mod tests {
             text.iter().any(|l| l.starts_with("       The loop")),
             "{text:#?}"
         );
+    }
+
+    #[test]
+    fn a_fix_names_its_file_or_why_it_is_refused() {
+        let text = |patch: &str| {
+            let mut report = Report::new("the working tree".into(), None);
+            report.findings.push(
+                Finding {
+                    id: String::new(),
+                    file: "a.rs".into(),
+                    line_start: 1,
+                    line_end: 1,
+                    severity: Severity::P1,
+                    category: "correctness".into(),
+                    title: "t".into(),
+                    explanation: String::new(),
+                    confidence: 0.9,
+                    suggested_patch: Some(patch.into()),
+                }
+                .with_id(),
+            );
+            findings(&report, &Palette::new(false), 200)
+                .iter()
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let own = text("*** Begin Patch\n*** Update File: a.rs\n@@\n-a\n+b\n*** End Patch\n");
+        assert!(
+            own.contains("fix available (a.rs): quire review apply R"),
+            "{own}"
+        );
+        let git =
+            text("*** Begin Patch\n*** Update File: .git/config\n@@\n-a\n+b\n*** End Patch\n");
+        assert!(
+            git.contains("suggested fix refused: it touches .git/config"),
+            "{git}"
+        );
+        assert!(!git.contains("fix available"), "{git}");
     }
 }

@@ -4,9 +4,23 @@
 use super::super::finding::Severity;
 use super::super::report::Report;
 
-/// One annotation line per finding, then nothing else.
+/// One annotation line per finding, then nothing else; when every
+/// changed file was skipped, one line saying nothing was reviewed (an
+/// error when `--fail-on` would refuse it).
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    if let Some(why) = &report.not_reviewed {
+        let command = if report.gate_refusal().is_some() {
+            "error"
+        } else {
+            "notice"
+        };
+        out.push_str(&format!(
+            "::{command} title={}::{}\n",
+            property("quire review: nothing reviewed"),
+            data(why)
+        ));
+    }
     for f in &report.findings {
         let command = match f.severity {
             Severity::P0 | Severity::P1 => "error",
@@ -14,9 +28,16 @@ pub fn render(report: &Report) -> String {
             Severity::P3 => "notice",
         };
         let title = format!("{} {}: {}", f.severity.label(), f.category, f.title);
-        // `quire review apply` only for a finding that has a fix to apply.
-        let apply = if f.suggested_patch.is_some() {
-            format!(" · quire review apply {}", f.id)
+        // `quire review apply` only for a finding that has a fix apply
+        // would take, with the files it changes.
+        let apply = if let Some(patch) = &f.suggested_patch
+            && super::super::apply::refusal(f).is_none()
+        {
+            format!(
+                " · quire review apply {} (changes {})",
+                f.id,
+                super::super::apply::touched(patch).join(", ")
+            )
         } else {
             String::new()
         };

@@ -42,8 +42,19 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
             finding(&mut out, f, repo, &paint);
         }
     }
+    if let Some(why) = &report.not_reviewed {
+        let _ = writeln!(out, "\n{}", paint("1;33", &capital(why)));
+    }
     let _ = writeln!(out, "\n{}", summary(report));
     out
+}
+
+/// `s` with its first letter in upper case.
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str) -> String) {
@@ -83,13 +94,27 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
             clean(&code)
         );
     }
-    if f.suggested_patch.is_some() {
-        let _ = writeln!(
-            out,
-            "      {}",
-            paint("32", &format!("fix available: quire review apply {}", f.id))
-        );
+    if let Some((ok, text)) = fix(f) {
+        let _ = writeln!(out, "      {}", paint(if ok { "32" } else { "33" }, &text));
     }
+}
+
+/// The line about a finding's suggested patch: `fix available (FILE):
+/// quire review apply ID` (true), or why apply would refuse it (false);
+/// `None` without a patch.
+pub fn fix(f: &Finding) -> Option<(bool, String)> {
+    let patch = f.suggested_patch.as_deref()?;
+    Some(match super::super::apply::refusal(f) {
+        None => (
+            true,
+            format!(
+                "fix available ({}): quire review apply {}",
+                super::super::apply::touched(patch).join(", "),
+                f.id
+            ),
+        ),
+        Some(why) => (false, format!("suggested fix refused: {why}")),
+    })
 }
 
 /// The finding's lines from the working tree (none when the file is gone).
@@ -110,7 +135,10 @@ fn excerpt(repo: &Path, f: &Finding) -> Vec<(usize, String)> {
 /// `3 findings (1 P1, 2 P2) in 2 files · 1 suppressed · 5 requests, 12k tokens`.
 pub fn summary(report: &Report) -> String {
     let n = report.findings.len();
-    let mut s = if n == 0 {
+    let mut s = if report.not_reviewed.is_some() {
+        // "No findings" would read like a review that passed.
+        "Nothing reviewed".to_string()
+    } else if n == 0 {
         "No findings".to_string()
     } else {
         let mut by = Vec::new();

@@ -63,17 +63,34 @@ pub fn render(report: &Report) -> Value {
             })
         })
         .collect();
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "quire",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": rules
+        }},
+        "automationDetails": { "description": { "text": report.target } },
+        "results": results
+    });
+    if let Some(why) = &report.not_reviewed {
+        // Every changed file was skipped: the run looked at nothing.
+        let level = if report.gate_refusal().is_some() {
+            "error"
+        } else {
+            "note"
+        };
+        run["invocations"] = json!([{
+            "executionSuccessful": report.gate_refusal().is_none(),
+            "toolExecutionNotifications": [{
+                "level": level,
+                "message": { "text": why },
+                "descriptor": { "id": "quire-review/nothing-reviewed" }
+            }]
+        }]);
+    }
     json!({
         "$schema": SCHEMA_URI,
         "version": VERSION,
-        "runs": [{
-            "tool": { "driver": {
-                "name": "quire",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules
-            }},
-            "automationDetails": { "description": { "text": report.target } },
-            "results": results
-        }]
+        "runs": [run]
     })
 }

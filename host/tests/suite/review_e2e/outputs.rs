@@ -185,8 +185,32 @@ fn apply_uses_the_suggested_patch() {
         .as_str()
         .expect("an id")
         .to_string();
+    script_one(&env, "P1", json!({"suggested_patch": patch}));
+    let run = env.run(&["review"]);
+    assert!(
+        run.stdout
+            .contains(&format!("fix available (b.rs): quire review apply {id}")),
+        "{}",
+        run.stdout
+    );
     let run = env.run(&["review", "apply", &id]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // The patch is shown (files, then the diff) before what it changed.
+    let shown = run
+        .stdout
+        .find(&format!(
+            "Patch of {id} (changes b.rs):\n  *** Begin Patch\n  *** Update File: b.rs\n"
+        ))
+        .expect(&run.stdout);
+    let done = run.stdout.find("Success.").expect(&run.stdout);
+    assert!(
+        shown < done
+            && run
+                .stdout
+                .contains("  +fn c() { let q = query::select(x); }\n"),
+        "{}",
+        run.stdout
+    );
     assert!(
         env.read("b.rs").contains("query::select(x)"),
         "{}",
@@ -199,6 +223,90 @@ fn apply_uses_the_suggested_patch() {
         "lists the known ids: {}",
         run.stderr
     );
+}
+
+/// A suggested patch that also changes `.git/config` (a command git
+/// would run) or another file is refused by name and nothing is written;
+/// the report says so instead of offering the fix.
+#[test]
+fn apply_refuses_a_patch_outside_the_findings_file() {
+    let cases = [
+        (
+            ".git/config",
+            "[core]\n+\tfsmonitor = touch canary; false",
+            "inside .git/",
+        ),
+        (
+            "a.rs",
+            "fn a() {}\n+fn planted() {}",
+            "not the finding's file b.rs",
+        ),
+        ("../outside.rs", "x\n+y", "outside the repository"),
+    ];
+    for (other, hunk, why) in cases {
+        let patch = format!(
+            "*** Begin Patch\n*** Update File: b.rs\n@@\n fn b() {{}}\n+fn fixed() {{}}\n*** Update File: {other}\n@@\n {hunk}\n*** End Patch\n"
+        );
+        let env = one_finding("P1", json!({"suggested_patch": patch}));
+        env.write("a.rs", "fn a() {}\n");
+        let config = env.read(".git/config");
+        let run = env.run(&["review"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout
+                .contains(&format!("suggested fix refused: it touches {other}"))
+                && run.stdout.contains(why)
+                && !run.stdout.contains("fix available"),
+            "{other}: {}",
+            run.stdout
+        );
+        script_one(&env, "P1", json!({"suggested_patch": patch}));
+        let (_, report) = review_json(&env, &[]);
+        let id = report["findings"][0]["id"]
+            .as_str()
+            .expect("an id")
+            .to_string();
+        let run = env.run(&["review", "apply", &id]);
+        assert_eq!(run.code, 2, "{other}: {}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!("it touches {other}")) && run.stderr.contains(why),
+            "{other}: {}",
+            run.stderr
+        );
+        assert!(
+            !env.read("b.rs").contains("fixed"),
+            "{other}: b.rs was patched"
+        );
+        assert_eq!(env.read(".git/config"), config, "{other}");
+        assert_eq!(env.read("a.rs"), "fn a() {}\n", "{other}");
+    }
+}
+
+/// A finding's file that is a symlink into `.git/` is not patched through.
+#[cfg(unix)]
+#[test]
+fn apply_refuses_a_symlink_into_the_git_folder() {
+    let env = repo_with(&[("b.rs", "fn b() {}\n")]);
+    std::os::unix::fs::symlink(".git/config", env.repo.path().join("link.rs")).expect("symlink");
+    git(&env, &["add", "link.rs"]);
+    let patch = "*** Begin Patch\n*** Update File: link.rs\n@@\n [core]\n+\tfsmonitor = touch canary; false\n*** End Patch\n";
+    let mut f = finding("link.rs", 1, "P1", "odd link");
+    f["suggested_patch"] = json!(patch);
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    env.server
+        .push_keyed("AREA: link.rs", findings(json!([f.clone()])));
+    env.server.push_keyed(MERGE, findings(json!([f])));
+    let config = env.read(".git/config");
+    let (run, report) = review_json(&env, &["--staged"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = report["findings"][0]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let run = env.run(&["review", "apply", &id]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("inside .git/"), "{}", run.stderr);
+    assert_eq!(env.read(".git/config"), config);
 }
 
 /// The human view groups by file and shows the code.
@@ -228,6 +336,111 @@ fn human_view_shows_the_code() {
     );
     assert!(
         run.stderr.contains("◂ agent review-correctness done"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Every changed file of the change is skipped (by the base's
+/// attributes and `[review] skip`): the review says how many and why —
+/// not that the diff is empty — in every format, and `--fail-on` fails
+/// because nothing was reviewed. Without `--fail-on` it exits 0.
+#[test]
+fn a_change_whose_files_are_all_skipped_fails_the_gate() {
+    let env = repo_with(&[
+        (".gitattributes", "gen/** linguist-generated\n"),
+        ("gen/out.rs", "a\n"),
+        ("docs/x.md", "d\n"),
+    ]);
+    let base = git(&env, &["rev-parse", "HEAD"]).trim().to_string();
+    env.write("gen/out.rs", "a\nfn evil() {}\n");
+    env.write("docs/x.md", "d\ne\n");
+    git(&env, &["commit", "-qam", "pr"]);
+    let why = "nothing was reviewed: all 2 changed file(s) were skipped (1 matches [review] skip: docs/x.md; 1 generated or vendored (.gitattributes): gen/out.rs)";
+    let review = |format: &str, gate: bool| {
+        let mut args = vec![
+            "review",
+            "--base",
+            &base,
+            "--format",
+            format,
+            "-c",
+            "review.skip=[\"docs/**\"]",
+        ];
+        if gate {
+            args.extend(["--fail-on", "P1"]);
+        }
+        let run = env.run(&args);
+        assert!(!run.stderr.contains("the diff is empty"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("note: {why}")),
+            "{}",
+            run.stderr
+        );
+        if gate {
+            assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!(
+                    "error: --fail-on: {why}; a review that did not happen cannot pass"
+                )),
+                "{}",
+                run.stderr
+            );
+        } else {
+            assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        }
+        run
+    };
+    let run = review("human", true);
+    assert!(
+        run.stdout
+            .contains("Nothing was reviewed: all 2 changed file(s)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Nothing reviewed · 2 file(s) skipped"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("No findings"), "{}", run.stdout);
+    let run = review("json", true);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    check_report_schema(&report);
+    assert_eq!(report["not_reviewed"], why);
+    let run = review("github", true);
+    assert_eq!(
+        run.stdout,
+        format!("::error title=quire review%3A nothing reviewed::{why}\n")
+    );
+    let run = review("sarif", true);
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    check(
+        include_str!("../../fixtures/sarif/sarif-2.1.0.json"),
+        &sarif,
+    );
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"],
+        why
+    );
+    review("human", false);
+    assert!(env.server.requests().is_empty(), "a model was asked");
+}
+
+/// A change that only updates a lockfile has nothing a review could look
+/// at: it is reported as skipped and `--fail-on` passes.
+#[test]
+fn a_lockfile_only_change_passes_the_gate() {
+    let env = repo_with(&[("Cargo.lock", "a\n")]);
+    env.write("Cargo.lock", "b\n");
+    let run = env.run(&["review", "--fail-on", "P1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "nothing was reviewed: all 1 changed file(s) were skipped (1 lockfile: Cargo.lock)"
+        ),
         "{}",
         run.stderr
     );
