@@ -58,6 +58,12 @@ fn claude_code_agent_files_are_used_as_written() {
         ["grep", "list_dir", "read_file"],
         "Read, Grep, Glob mapped"
     );
+    // Without spawn_agent among its tools, it is offered no agents.
+    assert!(
+        !child.raw_body.contains("Agents you can start"),
+        "{}",
+        child.raw_body
+    );
     let spawned = run.of_type("agent_spawned");
     assert_eq!(spawned[0]["agent_name"], "code-reviewer");
 }
