@@ -137,9 +137,7 @@ impl AgentManager {
                 outcome = built.session.run_task(&again, child.cancel.clone()).await;
             }
             let mut result = child::finish(built, outcome, started);
-            let mut used = result.usage;
-            subtract(&mut used, &before);
-            result.usage = used;
+            result.usage = result.usage.since(&before);
             usage_log(&result);
             events.send(Event::AgentCompleted {
                 agent_id: result.agent_id.clone(),
@@ -297,13 +295,3 @@ fn link(parent: &CancellationToken, child: &CancellationToken) {
     });
 }
 
-fn subtract(u: &mut Usage, before: &Usage) {
-    u.input_tokens = u.input_tokens.saturating_sub(before.input_tokens);
-    u.output_tokens = u.output_tokens.saturating_sub(before.output_tokens);
-    u.cached_input_tokens = u
-        .cached_input_tokens
-        .saturating_sub(before.cached_input_tokens);
-    u.cache_write_input_tokens = u
-        .cache_write_input_tokens
-        .saturating_sub(before.cache_write_input_tokens);
-}
