@@ -67,7 +67,7 @@ pub struct TaskOutcome {
 /// Times in a row (the model answering without a tool call between) Stop
 /// hooks may keep the model going before the turn ends anyway: a hook
 /// that always blocks would otherwise spend every turn up to `max_turns`.
-const MAX_STOP_BLOCKS: u32 = 8;
+pub(crate) const MAX_STOP_BLOCKS: u32 = 8;
 
 impl Session {
     /// Runs one task: the user's message, then model round trips and tool
