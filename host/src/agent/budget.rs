@@ -17,6 +17,13 @@ impl Session {
     /// subagents it ran).
     pub fn total_usage(&self) -> Usage {
         let mut u = self.total_usage;
+        u.add(&self.extensions_usage());
+        u
+    }
+
+    /// What the extensions used (subagents' tokens).
+    pub(crate) fn extensions_usage(&self) -> Usage {
+        let mut u = Usage::default();
         for ext in &self.extensions {
             if let Some(extra) = ext.usage() {
                 u.add(&extra);

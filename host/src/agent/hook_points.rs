@@ -46,8 +46,13 @@ impl Session {
     }
 
     /// `UserPromptSubmit`: `Err(reason)` when a hook blocked the prompt,
-    /// else the context the hooks added.
+    /// else the context the hooks added. Only for the user's prompts, as in
+    /// Claude Code: a subagent (it runs its parent's hooks) gets its tasks
+    /// from a model, so its session never runs it.
     pub(crate) async fn hooks_prompt(&mut self, prompt: &str) -> Result<Option<String>, String> {
+        if !self.own_hooks {
+            return Ok(None);
+        }
         let Some(d) = self
             .hook(HookEvent::UserPromptSubmit, None, one("prompt", prompt))
             .await

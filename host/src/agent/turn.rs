@@ -67,7 +67,7 @@ pub struct TaskOutcome {
 /// Times in a row (the model answering without a tool call between) Stop
 /// hooks may keep the model going before the turn ends anyway: a hook
 /// that always blocks would otherwise spend every turn up to `max_turns`.
-const MAX_STOP_BLOCKS: u32 = 8;
+pub(crate) const MAX_STOP_BLOCKS: u32 = 8;
 
 impl Session {
     /// Runs one task: the user's message, then model round trips and tool
@@ -102,6 +102,9 @@ impl Session {
         }
         let mut not_ready = not_ready;
         let mut usage = Usage::default();
+        // The subagents' tokens count in the task's usage (as in the
+        // session's total).
+        let children_before = self.extensions_usage();
         let mut turns = 0u32;
         let mut final_text = String::new();
         let mut compacted_for_window = false;
@@ -264,6 +267,7 @@ impl Session {
                 message: format!("stopped by a hook: {msg}"),
             });
         }
+        usage.add(&self.extensions_usage().since(&children_before));
         self.emit_recorded(Event::TaskCompleted {
             status: status.state(),
             turns,

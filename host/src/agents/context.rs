@@ -19,10 +19,16 @@ pub struct AgentsExtension {
     pub(crate) manager: Arc<AgentManager>,
     /// The definitions' index, built at the first message that needs it.
     pub(crate) index: OnceLock<DefinitionIndex>,
+    /// Whether the session has `spawn_agent`: without it no agent is
+    /// offered (its children's usage still counts).
+    pub(crate) can_spawn: bool,
 }
 
 impl Extension for AgentsExtension {
     fn on_user_message(&self, user_text: &str) -> Vec<Item> {
+        if !self.can_spawn {
+            return Vec::new();
+        }
         let fit = fitting(&self.manager.definitions.agents, &self.index, user_text);
         if fit.is_empty() {
             return Vec::new();

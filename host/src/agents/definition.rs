@@ -2,6 +2,7 @@
 //! Code's `.claude/agents/*.md`) or Codex's TOML. Parsing is lenient: an
 //! unknown key or a Claude-only value is a warning, not an error.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::skills::yaml::Value;
@@ -67,9 +68,23 @@ pub fn map_claude_tool(name: &str) -> Option<&'static str> {
 /// configured provider: such a definition runs on the parent's model.
 const CLAUDE_MODEL_ALIASES: [&str; 4] = ["inherit", "sonnet", "opus", "haiku"];
 
-/// Reads a definition file (`.md` or `.toml`).
+/// The largest definition file read (the same limit as a `SKILL.md`): the
+/// body becomes a system prompt sent with every request of the child.
+pub const MAX_DEFINITION_BYTES: u64 = crate::skills::parse::MAX_SKILL_FILE_BYTES;
+
+/// Reads a definition file (`.md` or `.toml`); one over
+/// [`MAX_DEFINITION_BYTES`] is refused without reading it whole.
 pub fn read(path: &Path) -> Result<AgentDef, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DEFINITION_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > MAX_DEFINITION_BYTES {
+        let len = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(too_large(path, len));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| format!("cannot read it: {e}"))?;
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -84,6 +99,14 @@ pub fn read(path: &Path) -> Result<AgentDef, String> {
         path: path.to_path_buf(),
         ..def
     })
+}
+
+fn too_large(path: &Path, len: u64) -> String {
+    format!(
+        "{} is {len} bytes; the limit for an agent definition is {MAX_DEFINITION_BYTES} bytes (1 MiB): shorten its prompt",
+        path.file_name()
+            .map_or(path.display(), |n| Path::new(n).display())
+    )
 }
 
 /// `---\nFRONTMATTER\n---\nPROMPT`.

@@ -25,16 +25,18 @@ pub async fn start(hooks: Option<&Hooks>, tag: &AgentTag) -> Option<String> {
         .context_text()
 }
 
-/// `SubagentStop`: the reason to go on when a hook blocks the stop.
+/// `SubagentStop`: the reason to go on when a hook blocks the stop;
+/// `active`: whether the child goes on already because one did.
 pub async fn stop(
     hooks: Option<&Hooks>,
     tag: &AgentTag,
     transcript: &Path,
     last: &str,
+    active: bool,
 ) -> Option<String> {
     let hooks = hooks.filter(|h| h.has(HookEvent::SubagentStop))?;
     let mut f = fields(tag);
-    f.insert("stop_hook_active".into(), false.into());
+    f.insert("stop_hook_active".into(), active.into());
     f.insert(
         "agent_transcript_path".into(),
         transcript.display().to_string().into(),

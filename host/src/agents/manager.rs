@@ -14,6 +14,7 @@ use super::child::{self, BuiltChild, ChildParts, ChildResult, ChildSpec};
 use super::discover::Discovered;
 use super::{hook_events, worktree};
 use crate::agent::Event;
+use crate::agent::MAX_STOP_BLOCKS;
 use crate::model::Usage;
 
 /// One child while it runs and after.
@@ -124,22 +125,39 @@ impl AgentManager {
             }
             let before = built.session.total_usage();
             let mut outcome = built.session.run_task(&text, child.cancel.clone()).await;
-            if let Some(reason) = hook_events::stop(
-                hooks.as_deref(),
-                &built.tag,
-                built.session.file(),
-                &outcome.final_text,
-            )
-            .await
-                && !child.cancel.is_cancelled()
-            {
+            // As with `Stop`: asked again (`stop_hook_active: true`) after
+            // each block, at most MAX_STOP_BLOCKS times in a row.
+            let mut blocks = 0;
+            loop {
+                if blocks >= MAX_STOP_BLOCKS {
+                    events.send(Event::Warning {
+                        message: format!(
+                            "SubagentStop hooks kept agent \"{}\" going {MAX_STOP_BLOCKS} times in a row; it ends here without asking them again (`quire hooks list` shows them)",
+                            built.tag.agent_name
+                        ),
+                    });
+                    break;
+                }
+                let Some(reason) = hook_events::stop(
+                    hooks.as_deref(),
+                    &built.tag,
+                    built.session.file(),
+                    &outcome.final_text,
+                    blocks > 0,
+                )
+                .await
+                else {
+                    break;
+                };
+                if child.cancel.is_cancelled() {
+                    break;
+                }
+                blocks += 1;
                 let again = format!("Do not stop yet: {reason}");
                 outcome = built.session.run_task(&again, child.cancel.clone()).await;
             }
             let mut result = child::finish(built, outcome, started);
-            let mut used = result.usage;
-            subtract(&mut used, &before);
-            result.usage = used;
+            result.usage = result.usage.since(&before);
             usage_log(&result);
             events.send(Event::AgentCompleted {
                 agent_id: result.agent_id.clone(),
@@ -295,15 +313,4 @@ fn link(parent: &CancellationToken, child: &CancellationToken) {
             _ = c.cancelled() => {}
         }
     });
-}
-
-fn subtract(u: &mut Usage, before: &Usage) {
-    u.input_tokens = u.input_tokens.saturating_sub(before.input_tokens);
-    u.output_tokens = u.output_tokens.saturating_sub(before.output_tokens);
-    u.cached_input_tokens = u
-        .cached_input_tokens
-        .saturating_sub(before.cached_input_tokens);
-    u.cache_write_input_tokens = u
-        .cache_write_input_tokens
-        .saturating_sub(before.cache_write_input_tokens);
 }

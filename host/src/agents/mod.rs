@@ -27,6 +27,7 @@ pub use context::AgentsExtension;
 pub use definition::{AgentDef, Isolation};
 pub use discover::{AgentRoots, Discovered, discover, discover_in, discover_with_plugins};
 pub use manager::AgentManager;
+pub use tools::SPAWN_AGENT;
 
 /// `[agents]` in config.toml.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,10 +55,13 @@ impl Default for AgentsConfig {
     }
 }
 
-/// The subagent tools and extension for a session at `parts.depth`.
+/// The subagent tools and extension for a session at `parts.depth`;
+/// `can_spawn`: whether the session's tools include `spawn_agent` (if not,
+/// its messages list no agents to start).
 pub fn kit(
     parts: ChildParts,
     definitions: Arc<Discovered>,
+    can_spawn: bool,
 ) -> (
     Vec<Arc<dyn crate::tools::Tool>>,
     Arc<AgentsExtension>,
@@ -67,6 +71,7 @@ pub fn kit(
     let ext = Arc::new(AgentsExtension {
         manager: manager.clone(),
         index: std::sync::OnceLock::new(),
+        can_spawn,
     });
     (tools::tools(&manager), ext, manager)
 }

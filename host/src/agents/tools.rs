@@ -90,6 +90,9 @@ pub(crate) fn decode<A: DeserializeOwned>(args: Value) -> Result<A, ToolError> {
     serde_json::from_value(args).map_err(|e| ToolError::InvalidArguments(e.to_string()))
 }
 
+/// The name of the tool that starts a subagent.
+pub const SPAWN_AGENT: &str = "spawn_agent";
+
 struct AgentTool {
     kind: Kind,
     spec: ToolSpec,
@@ -100,7 +103,7 @@ impl AgentTool {
     fn new(kind: Kind, manager: &Arc<AgentManager>) -> AgentTool {
         let (name, description) = match kind {
             Kind::Spawn => (
-                "spawn_agent",
+                SPAWN_AGENT,
                 "Start a subagent: a separate session with its own context that works on `task` and answers. Use it for independent pieces of work (several spawn_agent calls in one response run in parallel). Give the whole task: the subagent does not see this conversation. `agent_type` picks a defined agent (listed with the user's message when some fit). Returns the subagent's answer, or with `background: true` its id at once (collect it with wait_agents).",
             ),
             Kind::Wait => (

@@ -259,6 +259,7 @@ fn large_files(ctx: &ShareContext, e: &Entry) {
 }
 
 fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
+    let before = share::LockFile::load(&ctx.root).ok();
     match share::add(ctx, opts) {
         Ok(entries) => {
             for e in &entries {
@@ -268,8 +269,15 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                         .display()
                         .to_string(),
                 };
+                let (verb, was) = match before.as_ref().and_then(|l| share::other_source(l, e)) {
+                    Some(old) => (
+                        "replaced",
+                        format!(" (was from {})", share::source_text(old)),
+                    ),
+                    None => ("added", String::new()),
+                };
                 println!(
-                    "added {} {} from {}{} ({} files) into {into}",
+                    "{verb} {} {} from {}{} ({} files) into {into}{was}",
                     e.kind.label(),
                     e.name,
                     e.source,

@@ -72,4 +72,18 @@ impl Usage {
         self.cached_input_tokens += other.cached_input_tokens;
         self.cache_write_input_tokens += other.cache_write_input_tokens;
     }
+
+    /// What was used since `before` (a running total taken earlier).
+    pub fn since(&self, before: &Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens.saturating_sub(before.input_tokens),
+            output_tokens: self.output_tokens.saturating_sub(before.output_tokens),
+            cached_input_tokens: self
+                .cached_input_tokens
+                .saturating_sub(before.cached_input_tokens),
+            cache_write_input_tokens: self
+                .cache_write_input_tokens
+                .saturating_sub(before.cache_write_input_tokens),
+        }
+    }
 }

@@ -309,7 +309,11 @@ impl SessionBuilder {
                     message: format!("agent skipped: {}: {reason}", path.display()),
                 });
             }
-            let (agent_tools, ext, _) = crate::agents::kit(parts, Arc::new(found));
+            let (agent_tools, ext, _) = crate::agents::kit(
+                parts,
+                Arc::new(found),
+                filter.allows(crate::agents::SPAWN_AGENT),
+            );
             for t in agent_tools {
                 if filter.allows(&t.spec().name) {
                     registry.register(t);

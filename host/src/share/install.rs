@@ -43,21 +43,45 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
         });
         if let Some(twin) = twin {
             return Err(ShareError::Invalid(format!(
-                "{}{} is already installed as {} {}; `quire share update {}` takes its newest version (or `quire share remove {}` first to add it under another name)",
-                entry.source,
-                entry
-                    .subdir
-                    .as_deref()
-                    .map(|s| format!(" --path {s}"))
-                    .unwrap_or_default(),
+                "{} is already installed as {} {}; `quire share update {}` takes its newest version (or `quire share remove {}` first to add it under another name)",
+                source_text(entry),
                 twin.kind.label(),
                 twin.name,
                 twin.name,
                 twin.name
             )));
         }
+        if let Some(other) = other_source(&lock, entry)
+            && !opts.force
+        {
+            return Err(ShareError::Invalid(format!(
+                "{} {} is already installed from {}, and {} is another {} of that name; `quire share remove {}` first (or pass --force) to replace it",
+                entry.kind.label(),
+                entry.name,
+                source_text(other),
+                source_text(entry),
+                entry.kind.label(),
+                entry.name
+            )));
+        }
     }
     commit(ctx, &staged, |_| true)
+}
+
+/// Where `entry` comes from, as `quire share add` takes it: `SOURCE` or
+/// `SOURCE --path SUBDIR`.
+pub fn source_text(entry: &Entry) -> String {
+    match &entry.subdir {
+        Some(s) => format!("{} --path {s}", entry.source),
+        None => entry.source.clone(),
+    }
+}
+
+/// The locked entry of `entry`'s kind and name when it comes from another
+/// source: installing `entry` would replace a different skill or plugin.
+pub fn other_source<'a>(lock: &'a LockFile, entry: &Entry) -> Option<&'a Entry> {
+    lock.find(entry.kind, &entry.name)
+        .filter(|e| e.source != entry.source || e.subdir != entry.subdir)
 }
 
 /// A source fetched and read, nothing installed yet: each skill or plugin

@@ -28,7 +28,7 @@ pub(crate) mod update;
 
 use std::path::PathBuf;
 
-pub use install::{AddOptions, Synced, add, remove, sync, verify};
+pub use install::{AddOptions, Synced, add, other_source, remove, source_text, sync, verify};
 pub use lock::{Entry, Kind, Layout, LockFile};
 pub use source::Source;
 pub use update::{Pending, apply, plan};

@@ -53,3 +53,24 @@ fn missing_description_and_bad_names_are_errors_that_say_what_to_do() {
     let e = parse_markdown("no frontmatter", "a").unwrap_err();
     assert!(e.contains("frontmatter"), "{e}");
 }
+
+#[test]
+fn a_definition_over_the_limit_is_refused_naming_the_file_size_and_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.md");
+    let mut text = String::from("---\ndescription: big\n---\n");
+    text.push_str(&"x".repeat(MAX_DEFINITION_BYTES as usize));
+    std::fs::write(&path, &text).unwrap();
+    let e = read(&path).unwrap_err();
+    assert!(
+        e.contains(&format!("huge.md is {} bytes", text.len())),
+        "{e}"
+    );
+    assert!(
+        e.contains("the limit for an agent definition is 1048576 bytes"),
+        "{e}"
+    );
+    let small = dir.path().join("small.md");
+    std::fs::write(&small, "---\ndescription: small\n---\nok").unwrap();
+    assert_eq!(read(&small).unwrap().prompt, "ok");
+}

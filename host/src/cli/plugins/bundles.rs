@@ -194,6 +194,7 @@ pub fn install(
         mcp: Vec::new(),
     };
     let _ = std::fs::create_dir_all(&ctx.scratch);
+    let before = share::LockFile::load(&ctx.root).ok();
     let added = match share::add(&ctx, &opts) {
         Ok(a) => a,
         Err(e) => {
@@ -202,8 +203,15 @@ pub fn install(
         }
     };
     for e in &added {
+        let (verb, was) = match before.as_ref().and_then(|l| share::other_source(l, e)) {
+            Some(old) => (
+                "replaced",
+                format!(" (was from {})", share::source_text(old)),
+            ),
+            None => ("installed", String::new()),
+        };
         println!(
-            "installed {} {} into {} (pinned in {})",
+            "{verb} {} {} into {} (pinned in {}){was}",
             e.kind.label(),
             e.name,
             share::lock::resolve(&root, &e.installed).display(),

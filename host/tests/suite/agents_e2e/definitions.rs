@@ -58,6 +58,12 @@ fn claude_code_agent_files_are_used_as_written() {
         ["grep", "list_dir", "read_file"],
         "Read, Grep, Glob mapped"
     );
+    // Without spawn_agent among its tools, it is offered no agents.
+    assert!(
+        !child.raw_body.contains("Agents you can start"),
+        "{}",
+        child.raw_body
+    );
     let spawned = run.of_type("agent_spawned");
     assert_eq!(spawned[0]["agent_name"], "code-reviewer");
 }
@@ -144,15 +150,109 @@ fn a_subagent_ending_fires_subagent_stop_and_not_the_parents_stop_hooks() {
     );
 }
 
+#[test]
+fn a_blocking_subagent_stop_hook_is_asked_again_like_stop_up_to_the_cap() {
+    let env = TestEnv::new("responses");
+    let log = blocking_hooks(&env, &["SubagentStop"]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-K x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    env.server.route(
+        "CHILD-K",
+        (0..9).map(|i| Reply::text(format!("child answer {i}"))),
+    );
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines = log_lines(&log);
+    let seen: Vec<(bool, &str)> = lines
+        .iter()
+        .map(|v| {
+            (
+                v["stop_hook_active"].as_bool().unwrap(),
+                v["last_assistant_message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(bool, String)> = (0..8)
+        .map(|i| (i > 0, format!("child answer {i}")))
+        .collect();
+    let expected: Vec<(bool, &str)> = expected.iter().map(|(a, t)| (*a, t.as_str())).collect();
+    assert_eq!(seen, expected, "asked 8 times, then the child ends");
+    assert!(
+        run.of_type("warning").iter().any(|w| w["message"]
+            .as_str()
+            .unwrap()
+            .contains("SubagentStop hooks kept agent")),
+        "{}",
+        run.stdout
+    );
+    let completed = run.of_type("agent_completed");
+    assert_eq!(completed[0]["status"], "done");
+}
+
+#[test]
+fn user_prompt_submit_hooks_see_only_the_users_prompt_not_subagent_tasks() {
+    let env = TestEnv::new("responses");
+    let log = logging_hooks(&env, &["UserPromptSubmit"]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-L x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    env.server.route("CHILD-L", [Reply::text("child answer")]);
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let prompts: Vec<String> = log_lines(&log)
+        .iter()
+        .map(|v| v["prompt"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(prompts, [format!("{PARENT} go")]);
+    assert_eq!(run.of_type("agent_completed")[0]["status"], "done");
+}
+
+/// The hook inputs a logging hook wrote, one JSON value per line.
+fn log_lines(log: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// Registers one hook script for each of `events` in the user config; the
 /// script appends each hook's input as a line to the returned log file.
 fn logging_hooks(env: &TestEnv, events: &[&str]) -> std::path::PathBuf {
+    hooks_with_tail(env, events, "")
+}
+
+/// As [`logging_hooks`], but each hook blocks (exit 2, a reason on stderr).
+fn blocking_hooks(env: &TestEnv, events: &[&str]) -> std::path::PathBuf {
+    hooks_with_tail(env, events, "echo 'tests are failing' >&2\nexit 2\n")
+}
+
+fn hooks_with_tail(env: &TestEnv, events: &[&str], tail: &str) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let log = env.home.path().join("hook.log");
     let script = env.home.path().join("hook.sh");
     std::fs::write(
         &script,
-        format!("#!/bin/sh\ncat >> '{0}'\necho >> '{0}'\n", log.display()),
+        format!(
+            "#!/bin/sh\ncat >> '{0}'\necho >> '{0}'\n{tail}",
+            log.display()
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();

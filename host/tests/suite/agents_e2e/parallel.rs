@@ -87,4 +87,12 @@ fn children_overlap_and_every_child_event_carries_its_ids() {
         .map(|e| e["total_usage"]["input_tokens"].as_u64().unwrap())
         .collect();
     assert_eq!(turn_totals, vec![100, 500], "2 own requests + 3 children's");
+    // So does the task's (the usage exec's `tokens:` line shows).
+    let task: Vec<u64> = run
+        .of_type("task_completed")
+        .iter()
+        .filter(|e| e.get("agent_id").is_none())
+        .map(|e| e["usage"]["input_tokens"].as_u64().unwrap())
+        .collect();
+    assert_eq!(task, vec![500], "the task's usage leaves out no child");
 }

@@ -158,3 +158,31 @@ fn adding_a_bundle_with_problems_names_them() {
         r.stderr
     );
 }
+
+#[test]
+fn an_agent_definition_over_one_mib_is_refused_by_both_validators() {
+    let env = TestEnv::new("responses");
+    bundle(&env, "bigagent", "");
+    let body = format!("---\ndescription: Huge.\n---\n{}", "x".repeat(1024 * 1024));
+    env.write("bigagent/agents/huge.md", &body);
+    let size = format!("huge.md is {} bytes", body.len());
+    let limit = "the limit for an agent definition is 1048576 bytes";
+
+    let r = run(&env, &["plugins", "validate", "bigagent"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("agents/huge.md") && l.contains(&size) && l.contains(limit)),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(&env, &["agents", "validate", "bigagent/agents/huge.md"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&size) && r.stdout.contains(limit),
+        "{}",
+        r.stdout
+    );
+}

@@ -218,3 +218,47 @@ fn a_large_file_in_a_shared_skill_is_pointed_out() {
     );
     assert!(!run.stdout.contains("SKILL.md is"), "{}", run.stdout);
 }
+
+#[test]
+fn a_skill_of_the_same_name_from_another_source_is_refused_or_replaced_with_force() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    for (folder, description) in [("first-src", "First."), ("second-src", "Second.")] {
+        write(
+            &shared.path().join(folder).join("lint/SKILL.md"),
+            &format!("---\nname: lint\ndescription: {description}\n---\nRun them.\n"),
+        );
+    }
+    let first = shared.path().join("first-src").display().to_string();
+    let second = shared.path().join("second-src").display().to_string();
+    let run = env.run(&["share", "add", &first]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("added skill lint"), "{}", run.stdout);
+
+    let run = env.run(&["share", "add", &second]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let err = &run.stderr;
+    assert!(
+        err.contains("skill lint is already installed from")
+            && err.contains("first-src")
+            && err.contains("second-src")
+            && err.contains("`quire share remove lint` first (or pass --force)"),
+        "{err}"
+    );
+    assert!(env.read(".quire/skills/lint/SKILL.md").contains("First."));
+
+    let run = env.run(&["share", "add", &second, "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("replaced skill lint from") && run.stdout.contains("(was from "),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("added"), "{}", run.stdout);
+    assert!(env.read(".quire/skills/lint/SKILL.md").contains("Second."));
+
+    // The same source again is an update, not a clash.
+    let run = env.run(&["share", "add", &second]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("added skill lint"), "{}", run.stdout);
+}
