@@ -7,7 +7,6 @@
 //! anywhere else, anything under `.git/` (hooks, config) or outside the
 //! repository is refused, by name, before anything is written.
 
-use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
@@ -16,7 +15,7 @@ use super::ReviewError;
 use super::finding::Finding;
 use super::report::Report;
 use crate::printable::clean;
-use crate::tools::apply_patch::affected_paths;
+use crate::tools::apply_patch::{affected_paths, real_path};
 use crate::tools::{ApprovalPolicy, SandboxMode, Tool, ToolContext};
 
 /// A suggested patch that passed the checks, ready to show and apply.
@@ -176,27 +175,6 @@ pub async fn apply(repo: &Path, prepared: &Prepared) -> Result<String, ReviewErr
         )));
     }
     Ok(out.text)
-}
-
-/// Where `path` really is: its nearest existing ancestor with symlinks
-/// resolved, joined with the rest (the file a symlink points to, for an
-/// existing one).
-fn real_path(path: &Path) -> PathBuf {
-    let mut rest: Vec<OsString> = Vec::new();
-    let mut cur = path.to_path_buf();
-    loop {
-        if let Ok(mut real) = std::fs::canonicalize(&cur) {
-            real.extend(rest.iter().rev());
-            return real;
-        }
-        match (cur.file_name(), cur.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                cur = parent.to_path_buf();
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use super::{
     ToolOutput, approval,
 };
 pub use diff::FileDiff;
+pub use paths::real_path;
 use plan::{Change, PlanError, Prepared, Scope};
 
 const DESCRIPTION: &str = r#"Create, edit, move and delete files with a patch. The `patch` argument is the whole patch text:
