@@ -182,7 +182,7 @@ pub fn words(text: &str) -> Vec<Word> {
             }
         }
         if page_script(chunk) {
-            for w in ["javascript", "page"] {
+            for w in ["javascript", "page", "script"] {
                 out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
             }
         }

@@ -236,6 +236,77 @@ mod tests {
     }
 
     #[test]
+    fn developer_phrasings_reach_the_tool_they_mean() {
+        let specs = vec![
+            spec(
+                "mcp__db__update-many",
+                "Updates all documents that match the specified filter for a collection.",
+            ),
+            spec(
+                "mcp__db__find",
+                "Run a find query against a collection of users or orders.",
+            ),
+            spec(
+                "mcp__db__insert-many",
+                "Insert documents into a collection.",
+            ),
+            spec(
+                "mcp__gh__create_pull_request_review",
+                "Create a review on a pull request.",
+            ),
+            spec("mcp__gh__get_pull_request", "Get a pull request by number."),
+            spec(
+                "mcp__web__list_network_requests",
+                "Lists the most recent requests for the target page.",
+            ),
+            spec(
+                "mcp__web__navigate_page",
+                "Load a URL in the page, or reload the dashboard.",
+            ),
+            spec(
+                "mcp__web__emulate",
+                "Emulates various features on the target page.",
+            ),
+            spec(
+                "mcp__web__evaluate_script",
+                "Evaluate JavaScript inside the target page.",
+            ),
+            spec("mcp__web__take_snapshot", "Text snapshot of the page."),
+        ];
+        let index = ToolIndex::build(specs, 1);
+        let top = |m: &str| {
+            let hits = index.rank(m, None);
+            hits.first().map(|h| index.specs[h.0].name.clone())
+        };
+        for (message, tool) in [
+            // "set … on every" updates many documents, not finds them.
+            (
+                "set archived=true on every user who left",
+                "mcp__db__update-many",
+            ),
+            // Approving a pull request is reviewing it.
+            (
+                "approve acme/api#12, lgtm",
+                "mcp__gh__create_pull_request_review",
+            ),
+            // The calls a page makes are its network requests.
+            (
+                "which calls does the dashboard fire on load",
+                "mcp__web__list_network_requests",
+            ),
+            // A slow network is emulated.
+            ("open the page on slow 3g", "mcp__web__emulate"),
+            // Code run in the page is a script to evaluate.
+            (
+                "run document.title in the page",
+                "mcp__web__evaluate_script",
+            ),
+        ] {
+            assert_eq!(top(message).as_deref(), Some(tool), "{message}");
+        }
+    }
+
+    #[test]
     fn the_name_weighs_more_than_the_description() {
         let specs = vec![
             spec(

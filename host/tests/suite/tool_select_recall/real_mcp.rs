@@ -40,8 +40,9 @@ const FRESH_SENT_FLOOR: f64 = 0.94;
 /// selector, before that session's fixes: 0.802 (69 of 86) at 18.5 KB
 /// median. The odd-numbered half was then development material: 0.872
 /// (75 of 86) at 18.5 KB after the fixes; the untouched even half 0.814
-/// (35 of 43) before, 0.860 (37 of 43) after.
-const FRESH2_SENT_FLOOR: f64 = 0.86;
+/// (35 of 43) before, 0.860 (37 of 43) after. Development material in
+/// the ninth session (its misses led to vocabulary): 0.884 (76 of 86).
+const FRESH2_SENT_FLOOR: f64 = 0.88;
 /// The fifth session's held-out messages (`fresh3.toml`, 90 over all 11
 /// servers, 6 follow-ups), written blind like the fourth (by someone who
 /// read only the servers' tool lists, not the selector or earlier sets),
@@ -49,22 +50,32 @@ const FRESH2_SENT_FLOOR: f64 = 0.86;
 /// 21.3 KB median (MCP part 11.7 KB). Its median is over the issue's
 /// 20 KB target (more of its messages rank several large schemas, the
 /// GitHub and Notion ones, as clear matches), so its ceiling only guards
-/// against growth.
-const FRESH3_SENT_FLOOR: f64 = 0.85;
+/// against growth. Development material in the ninth session: 0.922
+/// (83 of 90) at 20.6 KB.
+const FRESH3_SENT_FLOOR: f64 = 0.91;
 const FRESH3_MEDIAN_BYTES_CEILING: usize = 21_500;
 /// The sixth session's held-out messages (`fresh4.toml`, 90 over all 11
 /// servers, 6 follow-ups), written blind as the fifth, measured before
 /// anything was changed: 0.844 (76 of 90) at 21.0 KB median (MCP part
 /// 11.5 KB), the fifth set's figures again. Its ceiling, like the fifth's,
-/// only guards against growth.
-const FRESH4_SENT_FLOOR: f64 = 0.84;
+/// only guards against growth. Development material in the ninth
+/// session: 0.922 (83 of 90) at 20.3 KB.
+const FRESH4_SENT_FLOOR: f64 = 0.91;
 const FRESH4_MEDIAN_BYTES_CEILING: usize = 21_500;
 /// The sixth session's second held-out messages (`fresh5.toml`, 90 over
 /// all 11 servers, 6 follow-ups), written blind by a second writer after
 /// that session's changes, which did not move it: 0.900 (81 of 90) at
-/// 19.3 KB median (MCP part 9.8 KB).
-const FRESH5_SENT_FLOOR: f64 = 0.89;
+/// 19.3 KB median (MCP part 9.8 KB). Development material in the ninth
+/// session: 0.933 (84 of 90) at 19.4 KB.
+const FRESH5_SENT_FLOOR: f64 = 0.92;
 const FRESH5_MEDIAN_BYTES_CEILING: usize = 20_000;
+/// The ninth session's held-out messages (`fresh6.toml`, 90 over all 11
+/// servers, 8 follow-ups), written blind like the fifth to seventh.
+/// Measured before that session's changes: 0.844 (76 of 90) at 18.4 KB
+/// median; with its vocabulary (written before the set was read, from the
+/// earlier sets' misses) 0.867 (78 of 90) at 18.4 KB.
+const FRESH6_SENT_FLOOR: f64 = 0.86;
+const FRESH6_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
 struct Server {
@@ -140,6 +151,11 @@ pub fn fresh4_cases() -> Vec<Case> {
 /// The sixth session's second held-out messages (`fresh5.toml`).
 pub fn fresh5_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh5.toml"))
+}
+
+/// The ninth session's held-out messages (`fresh6.toml`).
+pub fn fresh6_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh6.toml"))
 }
 
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
@@ -361,6 +377,17 @@ fn seventh_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
         85,
         FRESH5_SENT_FLOOR,
         FRESH5_MEDIAN_BYTES_CEILING,
+    );
+}
+
+#[test]
+fn eighth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout(
+        "fresh6.toml",
+        &fresh6_cases(),
+        85,
+        FRESH6_SENT_FLOOR,
+        FRESH6_MEDIAN_BYTES_CEILING,
     );
 }
 
