@@ -46,7 +46,7 @@ const LETTER_NAMES: &[&str] = &["c", "r"];
 pub(crate) fn terms_fingerprint() -> u64 {
     let weights = format!(
         "{WEIGHT_NAME} {WEIGHT_KEYWORDS} {WEIGHT_DESCRIPTION} {WEIGHT_WHEN_TO_USE} \
-         {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} not-to-use-dropped issue-refs page-script {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"
+         {WEIGHT_HEADINGS} {WEIGHT_BODY} {BODY_BYTES} not-to-use-dropped issue-refs page-script-evaluate {PHRASE_WEIGHT} {PHRASE_FIELD_MIN}"
     );
     fnv(&stop_words::STOP_WORDS.join(" ")) ^ fnv(&weights).rotate_left(1)
 }
