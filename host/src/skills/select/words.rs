@@ -66,6 +66,14 @@ fn specials(chunk: &str) -> Option<&'static str> {
     }
 }
 
+/// A name ending in `++` (`afl++`, `Notepad++`) as one word, spelled as
+/// its projects spell it in file and package names (`aflpp`).
+fn plus_plus(chunk: &str) -> Option<String> {
+    let name = trim_punct(chunk).strip_suffix("++")?;
+    (name.len() >= 2 && name.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| format!("{}pp", name.to_ascii_lowercase()))
+}
+
 /// `#1203` and `acme/api#482`: how developers name an issue or a pull
 /// request of a repository.
 fn issue_ref(chunk: &str) -> bool {
@@ -174,6 +182,10 @@ pub fn words(text: &str) -> Vec<Word> {
     for chunk in text.split_whitespace() {
         if let Some(w) = specials(chunk) {
             out.push(Word::new(w.to_string(), false, 1.0));
+            continue;
+        }
+        if let Some(w) = plus_plus(chunk) {
+            out.push(Word::new(w, false, 1.0));
             continue;
         }
         if issue_ref(chunk) {
@@ -376,6 +388,10 @@ mod tests {
         assert!(lower("in src/main.rs").contains(&"rust".to_string()));
         assert!(!lower("e.g. this").contains(&"rust".to_string()));
         assert_eq!(lower("C++ and C#"), ["cpp", "and", "csharp"]);
+        assert_eq!(lower("run it under afl++ instead")[3], "aflpp");
+        assert!(lower("a ++ b").iter().all(|w| !w.ends_with("pp")));
+        let genbank = lower("dump every CDS in NC_000913.gb");
+        assert!(genbank.contains(&"genbank".to_string()), "{genbank:?}");
     }
 
     #[test]
