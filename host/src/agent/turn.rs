@@ -268,10 +268,13 @@ impl Session {
             });
         }
         usage.add(&self.extensions_usage().since(&children_before));
+        let reason = matches!(status, TaskStatus::Interrupted)
+            .then(|| crate::protocol::interrupt::reason().to_string());
         self.emit_recorded(Event::TaskCompleted {
             status: status.state(),
             turns,
             usage,
+            reason,
         });
         self.hooks_idle().await;
         TaskOutcome {
@@ -307,6 +310,7 @@ impl Session {
             status: TaskState::Blocked,
             turns: 0,
             usage: Usage::default(),
+            reason: None,
         });
         TaskOutcome {
             status: TaskStatus::Blocked(reason),

@@ -325,8 +325,7 @@ pub fn recorded_status(output: &str, is_error: bool) -> CallStatus {
     let error = error
         .split_once("; output so far:\n")
         .map_or(error, |(cause, _)| cause);
-    let interrupted = ToolError::Interrupted.to_string();
-    if error == interrupted {
+    if crate::protocol::interrupt::is_reason(error) {
         CallStatus::Interrupted
     } else if error.starts_with("denied: ") {
         CallStatus::Denied
