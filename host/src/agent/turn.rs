@@ -138,10 +138,12 @@ impl Session {
                 {
                     tracing::info!(%msg, "context window exceeded; compacting and retrying");
                     compacted_for_window = true;
-                    turns -= 1;
+                    // A failed compaction ends the task after this started
+                    // turn; a done one asks again as the same turn.
                     if let Err(e) = self.compact(CompactReason::ContextWindow, &cancel).await {
                         break agent_status(e);
                     }
+                    turns -= 1;
                     continue;
                 }
                 Err(e) => break status_of(e),
