@@ -281,6 +281,12 @@ impl ToolRegistry {
 
     /// Finds the tool and checks the arguments; the error is for the model.
     fn prepare(&self, call: &ToolCall, args: Option<Value>) -> Result<(&Entry, Value), String> {
+        if call.name.is_empty() {
+            return Err(format!(
+                "the tool call has no name. Name one of the available tools: {}",
+                self.names().join(", ")
+            ));
+        }
         let Some(&idx) = self.by_name.get(&call.name) else {
             return Err(format!(
                 "unknown tool '{}'. Available tools: {}",
