@@ -138,10 +138,12 @@ impl Session {
                 {
                     tracing::info!(%msg, "context window exceeded; compacting and retrying");
                     compacted_for_window = true;
-                    turns -= 1;
+                    // A failed compaction ends the task after this started
+                    // turn; a done one asks again as the same turn.
                     if let Err(e) = self.compact(CompactReason::ContextWindow, &cancel).await {
                         break agent_status(e);
                     }
+                    turns -= 1;
                     continue;
                 }
                 Err(e) => break status_of(e),
@@ -268,10 +270,13 @@ impl Session {
             });
         }
         usage.add(&self.extensions_usage().since(&children_before));
+        let reason = matches!(status, TaskStatus::Interrupted)
+            .then(|| crate::protocol::interrupt::reason().to_string());
         self.emit_recorded(Event::TaskCompleted {
             status: status.state(),
             turns,
             usage,
+            reason,
         });
         self.hooks_idle().await;
         TaskOutcome {
@@ -307,6 +312,7 @@ impl Session {
             status: TaskState::Blocked,
             turns: 0,
             usage: Usage::default(),
+            reason: None,
         });
         TaskOutcome {
             status: TaskStatus::Blocked(reason),

@@ -90,6 +90,13 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
     pipe::quiet_on_broken_pipe();
+    if !pipe::stdout_was_open() {
+        pipe::err(
+            "error: stdout (file descriptor 1) is closed, so nothing quire does could be shown; \
+             redirect it instead of closing it (`>/dev/null` to discard the output, `>FILE` to keep it)\n",
+        );
+        return EXIT_USAGE;
+    }
     let raw: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())

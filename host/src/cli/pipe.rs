@@ -85,6 +85,29 @@ fn stdout_closed() {
     }
 }
 
+/// Whether file descriptor 1 was open when the process started. A closed
+/// one (`quire exec … >&-`) cannot be seen from `main`: Rust's runtime
+/// opens /dev/null on a closed stdin, stdout or stderr before `main` runs,
+/// so every write would vanish without an error. [`record_stdout`] looks
+/// earlier, as a constructor, before the runtime does that.
+pub fn stdout_was_open() -> bool {
+    !STDOUT_CLOSED_AT_START.load(Ordering::SeqCst)
+}
+
+static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Run by the C runtime before `main` (and before Rust's runtime replaces
+/// closed standard descriptors with /dev/null).
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_STDOUT: extern "C" fn() = record_stdout;
+
+extern "C" fn record_stdout() {
+    // SAFETY: F_GETFD only reads the descriptor's flags.
+    let closed = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } == -1;
+    STDOUT_CLOSED_AT_START.store(closed, Ordering::SeqCst);
+}
+
 /// [`out`] for stderr.
 pub fn err(text: &str) {
     let mut e = std::io::stderr().lock();

@@ -293,11 +293,17 @@ impl Renderer for HumanRenderer {
                 let line = self.paint("31", &format!("error: {message}"));
                 self.note(&line);
             }
-            Event::TaskCompleted { status, .. } => {
+            Event::TaskCompleted { status, reason, .. } => {
                 self.clear_status();
                 self.end_text();
                 if status == "interrupted" {
-                    let line = self.paint("33", "interrupted");
+                    let line = match reason.as_deref() {
+                        Some(r) if r != quire::protocol::interrupt::BY_USER => {
+                            format!("interrupted: {r}")
+                        }
+                        _ => "interrupted".to_string(),
+                    };
+                    let line = self.paint("33", &line);
                     self.note(&line);
                 } else if status == "max_turns" {
                     let line = self.paint(

@@ -66,9 +66,12 @@ impl Interrupts {
     /// Stdout has no reader left: the running task (or the next one) is
     /// interrupted, and the process exits with 141 after it is recorded.
     fn output_closed(&self) {
-        let _ = self
-            .signal
-            .compare_exchange(0, libc::SIGPIPE, Ordering::SeqCst, Ordering::SeqCst);
+        let first =
+            self.signal
+                .compare_exchange(0, libc::SIGPIPE, Ordering::SeqCst, Ordering::SeqCst);
+        if first.is_ok() {
+            quire::protocol::interrupt::stopped_by(libc::SIGPIPE);
+        }
         if let Some(t) = self.token() {
             tracing::debug!("stdout closed: interrupting the task");
             t.cancel();
@@ -96,6 +99,7 @@ impl Interrupts {
                 };
                 // After stdout closed, a signal still gets the task recorded.
                 let before = this.signal.swap(sig, Ordering::SeqCst);
+                quire::protocol::interrupt::stopped_by(sig);
                 let first = before == 0 || before == libc::SIGPIPE;
                 match this.token() {
                     Some(t) if first => {

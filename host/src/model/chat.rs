@@ -240,8 +240,10 @@ impl Decoder {
         calls.sort_by_key(|c| c.index);
         let mut out = Vec::new();
         for c in calls {
-            if c.name.is_empty() {
-                tracing::warn!(index = c.index, "dropping a tool call without a name");
+            // A slot with nothing in it is no call; one without a name is
+            // passed on, and the model is told it named no tool.
+            if c.name.is_empty() && c.id.is_empty() && c.arguments.trim().is_empty() {
+                tracing::warn!(index = c.index, "dropping an empty tool-call piece");
                 continue;
             }
             let call_id = if c.id.is_empty() {

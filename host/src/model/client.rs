@@ -86,10 +86,10 @@ impl<W: Wire> ModelClient for WireClient<W> {
         let headers = W::headers(&self.provider);
         let body = W::request_body(request);
         let url = self.url();
-        let response =
+        let stream =
             http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
         Ok(W::decode_stream(sse::decode_response(
-            response,
+            stream,
             self.provider.stream_idle_timeout_secs,
         )))
     }

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use super::ModelError;
@@ -11,6 +12,14 @@ use crate::config::ProviderConfig;
 
 /// Error bodies kept in [`ModelError`] are cut to about this many bytes.
 pub const MAX_ERROR_BODY: usize = 2048;
+
+/// A 2xx response carrying an event stream, and the start of its body
+/// when it had to be read to tell (a stream labelled as JSON).
+pub struct EventStream {
+    pub response: reqwest::Response,
+    /// Bytes already read from the body; they come first.
+    pub head: Option<Bytes>,
+}
 
 /// POSTs `body` as JSON to `url`, asking for an event stream, with
 /// `headers` (the wire API's own, e.g. authentication) and then the
@@ -23,7 +32,7 @@ pub async fn post_event_stream(
     url: &str,
     headers: &[(&str, String)],
     body: &Value,
-) -> Result<reqwest::Response, ModelError> {
+) -> Result<EventStream, ModelError> {
     let mut map = HeaderMap::new();
     map.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
     let pairs = headers
@@ -102,16 +111,44 @@ pub async fn post_event_stream(
         }
         return Err(err);
     }
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let content_type = header(CONTENT_TYPE);
+    let encoding = header(CONTENT_ENCODING);
+    if !encoding.is_empty() && encoding != "identity" {
+        return Err(compressed(url, &provider.name, &encoding));
+    }
+    let mut response = response;
     if content_type.contains("json") {
+        // An event stream mislabelled as JSON (some proxies and servers)
+        // is read as the stream it is.
+        // Enough of the start to tell (an event's first line is longer).
+        let mut start = Vec::new();
+        while start.len() < 16 {
+            match response.chunk().await {
+                Ok(Some(c)) => start.extend_from_slice(&c),
+                _ => break,
+            }
+        }
+        let first = Bytes::from(start);
+        if looks_like_event_stream(&first) {
+            tracing::debug!(%url, %content_type, "an event stream labelled as JSON");
+            return Ok(EventStream {
+                response,
+                head: Some(first),
+            });
+        }
         // The server ignored `stream: true` or reported an error as JSON.
-        let text = response.text().await.unwrap_or_default();
-        return Err(json_instead_of_stream(url, &text));
+        let rest = response.text().await.unwrap_or_default();
+        let text = format!("{}{rest}", String::from_utf8_lossy(&first));
+        return Err(json_instead_of_stream(url, &content_type, &text));
     }
     if content_type.contains("html") || content_type.contains("xml") {
         // A web page: a proxy, a login portal or a wrong base_url.
@@ -124,7 +161,29 @@ pub async fn post_event_stream(
             &text,
         ));
     }
-    Ok(response)
+    Ok(EventStream {
+        response,
+        head: None,
+    })
+}
+
+/// Whether the start of a body is an event stream's: a `data:`, `event:`,
+/// `id:` or `retry:` field or a comment, after an optional BOM and blank
+/// lines.
+fn looks_like_event_stream(first: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(first);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    ["data:", "event:", "id:", "retry:", ":"]
+        .iter()
+        .any(|field| text.starts_with(field))
+}
+
+/// A compressed body: quire asks for none (no `Accept-Encoding`) and
+/// decodes none, so what arrived would read as nothing.
+fn compressed(url: &str, provider: &str, encoding: &str) -> ModelError {
+    ModelError::Decode(format!(
+        "{url} sent its event stream compressed (Content-Encoding: {encoding}), which quire does not decode (it asks for no compression); turn compression off in the proxy or server between quire and the model, or point base_url of providers.{provider} at the model server directly"
+    ))
 }
 
 /// The API key cannot be sent (a control character or non-ASCII byte
@@ -224,7 +283,7 @@ pub fn status_error(status: u16, url: &str, headers: &HeaderMap, body: &str) -> 
     }
 }
 
-fn json_instead_of_stream(url: &str, body: &str) -> ModelError {
+fn json_instead_of_stream(url: &str, content_type: &str, body: &str) -> ModelError {
     if let Ok(v) = serde_json::from_str::<Value>(body)
         && let Some(err) = v.get("error").filter(|e| !e.is_null())
     {
@@ -232,7 +291,7 @@ fn json_instead_of_stream(url: &str, body: &str) -> ModelError {
         return stream_error(code, &error_message(body));
     }
     ModelError::Decode(format!(
-        "{url} answered with JSON instead of an event stream; does the server support streaming? Body: {}",
+        "{url} answered with JSON (Content-Type: {content_type}) instead of an event stream (text/event-stream); check that the server supports streaming (`stream: true`) and that base_url points at it. Body: {}",
         truncate(body.trim(), MAX_ERROR_BODY)
     ))
 }

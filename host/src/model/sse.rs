@@ -126,10 +126,12 @@ fn too_large(e: TooLarge) -> ModelError {
 /// [`decode`] for a `reqwest` body: a read that timed out (nothing for
 /// the client's read timeout, `idle_secs`) is [`ModelError::Idle`], other
 /// failures name their causes.
-pub fn decode_response(response: reqwest::Response, idle_secs: u64) -> SseStream {
+pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseStream {
+    let super::http::EventStream { response, head } = stream;
     let url = response.url().to_string();
     let idle_url = url.clone();
-    let events = decode_with::<_, Bytes, _>(response.bytes_stream(), move |e: reqwest::Error| {
+    let body = futures::stream::iter(head.map(Ok)).chain(response.bytes_stream());
+    let events = decode_with::<_, Bytes, _>(body, move |e: reqwest::Error| {
         if e.is_timeout() {
             ModelError::Idle {
                 url: url.clone(),

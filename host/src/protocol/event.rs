@@ -112,6 +112,10 @@ pub enum Event {
         status: TaskState,
         turns: u32,
         usage: Usage,
+        /// Why an `interrupted` task stopped: `interrupted by the user`,
+        /// or the signal that is stopping quire (`stopped by SIGTERM …`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// A skill's instructions were added to the conversation for this
     /// message (named with `$name` or `/name`, or a clear match).

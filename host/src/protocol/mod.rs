@@ -7,6 +7,7 @@
 //! depend on it instead of on each other's internals.
 
 mod event;
+pub mod interrupt;
 mod item;
 mod status;
 mod tool;

@@ -62,7 +62,9 @@ pub enum ToolError {
     Denied(String),
     #[error("timed out after {0} ms")]
     Timeout(u64),
-    #[error("interrupted by the user")]
+    /// Interrupted: by the user, or by a signal stopping quire (the words
+    /// say which, [`super::interrupt::reason`]).
+    #[error("{}", super::interrupt::reason())]
     Interrupted,
     #[error("{0}")]
     Failed(String),

@@ -281,6 +281,12 @@ impl ToolRegistry {
 
     /// Finds the tool and checks the arguments; the error is for the model.
     fn prepare(&self, call: &ToolCall, args: Option<Value>) -> Result<(&Entry, Value), String> {
+        if call.name.is_empty() {
+            return Err(format!(
+                "the tool call has no name. Name one of the available tools: {}",
+                self.names().join(", ")
+            ));
+        }
         let Some(&idx) = self.by_name.get(&call.name) else {
             return Err(format!(
                 "unknown tool '{}'. Available tools: {}",
@@ -325,8 +331,7 @@ pub fn recorded_status(output: &str, is_error: bool) -> CallStatus {
     let error = error
         .split_once("; output so far:\n")
         .map_or(error, |(cause, _)| cause);
-    let interrupted = ToolError::Interrupted.to_string();
-    if error == interrupted {
+    if crate::protocol::interrupt::is_reason(error) {
         CallStatus::Interrupted
     } else if error.starts_with("denied: ") {
         CallStatus::Denied

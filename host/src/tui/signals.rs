@@ -64,6 +64,7 @@ impl Signals {
                     continue;
                 }
                 self.ended_by = Some(n);
+                quire::protocol::interrupt::stopped_by(n);
             }
             return got;
         }

@@ -307,6 +307,27 @@ fn context_window_error_is_retried_only_once() {
     assert!(msg.contains("context window"), "{msg}");
 }
 
+/// The first request too long, and the hand-off too: the task fails
+/// after its one started turn, and `task_completed` counts it.
+#[test]
+fn a_failed_compaction_for_the_window_counts_the_turn() {
+    for wire in ["chat", "anthropic"] {
+        let env = TestEnv::new(wire);
+        env.server.push_all([
+            Reply::ContextLengthExceeded,
+            Reply::ContextLengthExceeded,
+            Reply::ContextLengthExceeded,
+        ]);
+        let run = env.exec_json("too big", &[]);
+        assert_eq!(run.code, 1, "{wire}: {}", run.stderr);
+        let started = run.of_type("turn_started");
+        assert_eq!(started.len(), 1, "{wire}");
+        let done = run.of_type("task_completed");
+        assert_eq!(done[0]["status"], "failed", "{wire}");
+        assert_eq!(done[0]["turns"], 1, "{wire}: {}", done[0]);
+    }
+}
+
 /// Usage past 90% of the window compacts before the next request: the
 /// summary and the user's message replace the history.
 #[test]

@@ -5,6 +5,7 @@ mod damaged;
 mod listing;
 mod private;
 mod resume_refused;
+mod stop_signals;
 
 use std::io::Write;
 use std::process::Stdio;

@@ -242,6 +242,29 @@ async fn whole_calls_in_one_chunk_without_ids_and_no_done_after_finish() {
     assert_eq!(ids.len(), 6, "generated ids must be unique: {ids:?}");
 }
 
+/// A call without a function name is passed on (the registry tells the
+/// model it named no tool), never dropped; only an empty piece is.
+#[tokio::test]
+async fn a_call_without_a_name_is_kept() {
+    let body = sse_body(
+        &[
+            delta(json!({"tool_calls":[
+                {"index":0,"id":"call_x","function":{"name":"","arguments":"{}"}},
+                {"index":1},
+            ]})),
+            finish("tool_calls"),
+        ],
+        true,
+    );
+    assert_eq!(
+        run(&body, decode).await,
+        vec![
+            call("call_x", "", "{}"),
+            Ok(ModelEvent::Completed { usage: None }),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn body_cut_before_finish_is_stream_cut() {
     let body = sse_body(

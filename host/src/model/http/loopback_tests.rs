@@ -248,3 +248,36 @@ async fn bad_configured_header_is_config_error() {
 fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
+
+/// An event stream labelled `application/json` (some proxies) is read as
+/// the stream it is.
+#[tokio::test]
+async fn an_event_stream_labelled_json_is_read() {
+    let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"}}]}\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    let (base, _seen) = serve_once(plain_response("200 OK", "", body)).await;
+    let client = ChatClient::new(http(), provider(base, WireApi::Chat, Some("k")));
+    let events = collect(&client).await.unwrap();
+    assert_eq!(
+        events,
+        vec![
+            ModelEvent::TextDelta("ok".into()),
+            ModelEvent::Completed { usage: None }
+        ]
+    );
+}
+
+/// A compressed body (quire asks for none) is named, with what to do, and
+/// not retried: it would read as an empty stream.
+#[tokio::test]
+async fn a_compressed_stream_is_named_and_not_retried() {
+    let response = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\ncontent-length: 4\r\nconnection: close\r\n\r\n\x1f\x08\x00\x00"
+        .to_string();
+    let (base, _seen) = serve_once(response).await;
+    let client = ChatClient::new(http(), provider(base, WireApi::Chat, Some("k")));
+    let err = collect(&client).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("Content-Encoding: gzip"), "{text}");
+    assert!(text.contains("turn compression off"), "{text}");
+    assert!(!err.is_transient(), "{text}");
+}

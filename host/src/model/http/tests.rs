@@ -117,11 +117,26 @@ fn stream_errors_distinguish_context_window() {
 #[test]
 fn json_body_instead_of_stream() {
     assert!(matches!(
-        json_instead_of_stream("u", r#"{"error":{"message":"overloaded"}}"#),
+        json_instead_of_stream("u", "application/json", r#"{"error":{"message":"overloaded"}}"#),
         ModelError::Provider(m) if m == "overloaded"
     ));
     assert!(matches!(
-        json_instead_of_stream("u", r#"{"choices":[]}"#),
-        ModelError::Decode(_)
+        json_instead_of_stream("u", "application/json", r#"{"choices":[]}"#),
+        ModelError::Decode(m) if m.contains("Content-Type: application/json")
     ));
+}
+
+#[test]
+fn the_start_of_an_event_stream_is_recognised() {
+    for start in [
+        &b"data: {\"a\":1}"[..],
+        b"\xef\xbb\xbfdata:{}",
+        b"\n\nevent: response.created\n",
+        b": keep-alive\n",
+    ] {
+        assert!(looks_like_event_stream(start), "{start:?}");
+    }
+    for start in [&b"{\"choices\":[]}"[..], b"  [1]", b""] {
+        assert!(!looks_like_event_stream(start), "{start:?}");
+    }
 }

@@ -137,6 +137,13 @@ fn a_recorded_result_tells_how_it_ended() {
     let cut = ToolError::Interrupted.to_string();
     assert_eq!(recorded_status(&cut, true), CallStatus::Interrupted);
     assert_eq!(recorded_status(&cut, false), CallStatus::Ok);
+    // Stopped by a signal (read back from a session SIGTERM ended).
+    for stopped in [
+        "shell failed: stopped by SIGTERM (quire was told to terminate)",
+        "shell failed: stopped by SIGHUP (quire's terminal closed)",
+    ] {
+        assert_eq!(recorded_status(stopped, true), CallStatus::Interrupted);
+    }
     // A command's own words are not read as a status.
     let printed = "Exit code: 1\nOutput:\nthe test failed: interrupted by the user";
     assert_eq!(recorded_status(printed, true), CallStatus::Failed);

@@ -55,3 +55,39 @@ fn repeated_and_empty_call_ids_are_made_unique() {
         assert!(!sent.contains("\"\""), "{wire}: an empty id was sent");
     }
 }
+
+/// A call without a function name is answered with an error result on
+/// every wire (the chat wire dropped it without a word): the model is told
+/// it named no tool, and its id stays paired with that result.
+#[test]
+fn a_call_without_a_name_is_answered_with_an_error() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        env.server.push_all([
+            Reply::tool_calls(vec![
+                Step::tool_call("nameless", "", json!({"command": "echo x"})),
+                Step::tool_call("named", "shell", json!({"command": "echo fine"})),
+            ]),
+            Reply::text("done"),
+        ]);
+        let run = env.exec_json("run them", &[]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        let completed = run.of_type("tool_completed");
+        assert_eq!(completed.len(), 2, "{wire}: {completed:?}");
+        let nameless = completed
+            .iter()
+            .find(|e| e["call_id"] == "nameless")
+            .unwrap_or_else(|| panic!("{wire}: no result for the nameless call"));
+        assert_eq!(nameless["status"], "failed", "{wire}");
+        let output = nameless["output"].as_str().unwrap_or("");
+        assert!(
+            output.contains("the tool call has no name"),
+            "{wire}: {output}"
+        );
+        let sent = &env.server.requests()[1].raw_body;
+        assert!(
+            sent.contains("the tool call has no name"),
+            "{wire}: the model was not told"
+        );
+    }
+}

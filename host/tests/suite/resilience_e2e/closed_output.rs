@@ -148,3 +148,34 @@ fn a_failing_stdout_stops_the_task_with_an_error() {
         env.session_records()
     );
 }
+
+/// A closed stdout (`quire exec … >&-`: writes fail with EBADF, which
+/// Rust's stdout takes for success) is refused before anything runs.
+#[test]
+fn a_closed_stdout_is_refused_before_any_tool_runs() {
+    use std::os::unix::process::CommandExt;
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "touch ran.txt"})),
+        Reply::text("the answer"),
+    ]);
+    let mut cmd = env.command(&["exec", "--json", "do it"]);
+    cmd.stderr(Stdio::piped());
+    // SAFETY: close(2) is async-signal-safe; the child closes its own fd 1.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(libc::STDOUT_FILENO);
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run quire");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: stdout (file descriptor 1) is closed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(">/dev/null"), "{stderr}");
+    assert!(!env.repo.path().join("ran.txt").exists(), "a tool ran");
+    assert!(env.server.requests().is_empty(), "the model was asked");
+}
