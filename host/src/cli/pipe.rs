@@ -97,11 +97,17 @@ pub fn stdout_was_open() -> bool {
 static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
 
 /// Run by the C runtime before `main` (and before Rust's runtime replaces
-/// closed standard descriptors with /dev/null).
+/// closed standard descriptors with /dev/null). ELF only: elsewhere a
+/// closed stdout goes unnoticed, as before.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static RECORD_STDOUT: extern "C" fn() = record_stdout;
 
+#[cfg_attr(
+    not(any(target_os = "linux", target_os = "android", target_os = "freebsd")),
+    allow(dead_code)
+)]
 extern "C" fn record_stdout() {
     // SAFETY: F_GETFD only reads the descriptor's flags.
     let closed = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } == -1;
