@@ -311,13 +311,17 @@ impl Index {
     /// less, more when `new` is a follow-up (see [`previous_weight`]).
     pub fn query(&self, new: &str, previous: Option<&str>) -> Query {
         let mut terms: Vec<QueryTerm> = Vec::new();
+        // Where each term is in `terms`: a long message has thousands.
+        let mut at: HashMap<String, usize> = HashMap::new();
         let mut add = |t: String, weight: f32, from_new: bool| {
-            if let Some(q) = terms.iter_mut().find(|q| q.term == t) {
+            if let Some(&i) = at.get(&t) {
+                let q = &mut terms[i];
                 if q.from_new == from_new && weight > q.weight {
                     q.weight = weight;
                 }
                 return;
             }
+            at.insert(t.clone(), terms.len());
             terms.push(QueryTerm {
                 id: self.dict.get(&t).copied(),
                 term: t,

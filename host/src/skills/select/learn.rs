@@ -127,7 +127,7 @@ impl Learned {
 
     /// Remembers the terms of `message` for the item `name` and saves.
     pub fn remember(&self, kind: Kind, name: &str, message: &str) {
-        let mut terms: Vec<String> = text::terms(message);
+        let mut terms: Vec<String> = text::terms(&text::bounded(message));
         terms.sort();
         terms.dedup();
         if terms.is_empty() {

@@ -128,6 +128,9 @@ pub fn plan_with(
     active: &HashSet<String>,
     learned: Option<&Learned>,
 ) -> Plan {
+    let message = &*super::text::bounded(message);
+    let previous = previous.map(super::text::bounded);
+    let previous = previous.as_deref();
     let query = index.query(message, previous);
     let mut scores = if index.len() == skills.len() {
         index.scores(&query)

@@ -37,6 +37,26 @@ pub fn body_prefix(body: &str) -> &str {
     &body[..body.floor_char_boundary(BODY_BYTES)]
 }
 
+/// How much of a message selection reads: its first
+/// [`SELECTION_HEAD_BYTES`] and last [`SELECTION_TAIL_BYTES`]. A message
+/// can carry a whole piped log or file (`cat build.log | quire exec "why
+/// did it fail"`); what it asks for is at its start or end, and reading
+/// megabytes of pasted text word by word would delay the first request
+/// for nothing.
+pub const SELECTION_HEAD_BYTES: usize = 12 * 1024;
+pub const SELECTION_TAIL_BYTES: usize = 4 * 1024;
+
+/// `text` as selection reads it: whole when short, else its head and
+/// tail (see [`SELECTION_HEAD_BYTES`]), cut at character boundaries.
+pub fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= SELECTION_HEAD_BYTES + SELECTION_TAIL_BYTES {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let head = &text[..text.floor_char_boundary(SELECTION_HEAD_BYTES)];
+    let tail = &text[text.ceil_char_boundary(text.len() - SELECTION_TAIL_BYTES)..];
+    std::borrow::Cow::Owned(format!("{head}\n{tail}"))
+}
+
 /// One-letter words that are names (the C and R languages), kept when
 /// written in capitals.
 const LETTER_NAMES: &[&str] = &["c", "r"];
@@ -215,6 +235,20 @@ mod tests {
         );
         assert_eq!(terms("a I x 7"), Vec::<String>::new());
         assert_eq!(terms("Déployer l'API"), vec!["déployer", "api"]);
+    }
+
+    #[test]
+    fn selection_reads_the_head_and_tail_of_a_long_message() {
+        assert_eq!(bounded("fill the pdf form"), "fill the pdf form");
+        let filler = "é 12345 ".repeat(10_000);
+        let long = format!("convert this spreadsheet {filler} then chart it");
+        let b = bounded(&long);
+        assert!(b.len() <= SELECTION_HEAD_BYTES + SELECTION_TAIL_BYTES + 1);
+        assert!(b.starts_with("convert this spreadsheet"));
+        assert!(b.ends_with("then chart it"));
+        // What a paste carries in its middle is not read.
+        let hidden = format!("{filler} invoice {filler}");
+        assert!(!terms(&bounded(&hidden)).contains(&"invoic".to_string()));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::skills::select::Index;
 use crate::skills::select::learn::{Kind, LEARNED_UNIT, Learned};
 use crate::skills::select::semantic::{Semantic, rank};
 use crate::skills::select::specific;
-use crate::skills::select::text::{DocTerms, weighted_terms};
+use crate::skills::select::text::{self, DocTerms, weighted_terms};
 use crate::tools::ToolSpec;
 
 /// How much a match in each part of a tool counts (as for skills: the
@@ -82,6 +82,9 @@ impl ToolIndex {
     /// Tools that match `message` (and, weighing less, `previous`), best
     /// first; equal scores keep registry order. Only scores above zero.
     pub fn rank(&self, message: &str, previous: Option<&str>) -> Vec<(usize, f32)> {
+        let message = &*text::bounded(message);
+        let previous = previous.map(text::bounded);
+        let previous = previous.as_deref();
         let index = self.scored();
         let query = index.query(message, previous);
         let mut scores = index.scores(&query);
@@ -123,6 +126,9 @@ impl ToolIndex {
         previous: Option<&str>,
         ratio: f32,
     ) -> Vec<(usize, f32)> {
+        let message = &*text::bounded(message);
+        let previous = previous.map(text::bounded);
+        let previous = previous.as_deref();
         let mut hits = self.rank(message, previous);
         let best = hits.first().map(|h| h.1).unwrap_or(0.0);
         hits.retain(|h| h.1 >= ratio * best);
@@ -304,6 +310,21 @@ mod tests {
         ] {
             assert_eq!(top(message).as_deref(), Some(tool), "{message}");
         }
+    }
+
+    #[test]
+    fn a_long_paste_is_ranked_by_its_start_and_end() {
+        let specs = vec![
+            spec("mcp__jira__create_issue", "Create a Jira issue."),
+            spec("mcp__slack__post_message", "Post to a Slack channel."),
+        ];
+        let index = ToolIndex::build(specs, 1);
+        // Thousands of distinct words (a piped log), then the request.
+        let log: String = (0..50_000).map(|n| format!("line{n} ")).collect();
+        let top = index.rank(&format!("{log}\nopen a jira ticket for this"), None);
+        assert_eq!(top.first().map(|h| h.0), Some(0), "{top:?}");
+        let buried = format!("{log} tell slack {log}");
+        assert!(index.rank(&buried, None).is_empty());
     }
 
     #[test]

@@ -78,6 +78,9 @@ impl Semantic {
         if self.docs.failed() || message.trim().is_empty() {
             return None;
         }
+        let message = &*super::text::bounded(message);
+        let previous = previous.map(super::text::bounded);
+        let previous = previous.as_deref();
         match self.try_similarities(docs, message, previous) {
             Ok(s) => s,
             Err(e) => {
