@@ -456,6 +456,24 @@ mod tests {
     }
 
     #[test]
+    fn how_developers_describe_a_task_meets_how_skills_name_it() {
+        for (text, group) in [
+            ("strip PatientName from the CT slices", "=dicom"),
+            ("are keys left in memory after free?", "=zeroize"),
+            ("write the failing test first", "=test_driven_development"),
+            (
+                "servers someone clicked together in the console",
+                "=unmanaged",
+            ),
+            ("does this SKILL.md do anything shady", "=malicious"),
+            ("a note to all of engineering", "=internal_comms"),
+        ] {
+            let l = lower(text);
+            assert!(l.contains(&group.to_string()), "{text}: {l:?}");
+        }
+    }
+
+    #[test]
     fn absorbing_groups_replace_their_phrase() {
         let l = lower("the on-call handoff");
         assert!(l.contains(&"=on_call".to_string()), "{l:?}");

@@ -284,8 +284,9 @@ fn seventh_heldout_real_skills_recall_and_false_activation_floors() {
 /// nothing), written blind by a writer who read only the skills (not the
 /// selector, its code or the earlier sets): 0.890 and 0.979, no false
 /// activation, measured before anything of that session was tuned on it.
-const FRESH6_RECALL_AT_1_FLOOR: f64 = 0.88;
-const FRESH6_RECALL_AT_5_FLOOR: f64 = 0.97;
+/// Then development material: 0.910 and 0.986.
+const FRESH6_RECALL_AT_1_FLOOR: f64 = 0.90;
+const FRESH6_RECALL_AT_5_FLOOR: f64 = 0.98;
 
 #[test]
 fn eighth_heldout_real_skills_recall_and_false_activation_floors() {
@@ -303,9 +304,10 @@ fn eighth_heldout_real_skills_recall_and_false_activation_floors() {
 /// nothing), written blind by a second writer in deliberately varied
 /// voices (symptoms without the technology's name, pasted errors) while
 /// that session's vocabulary was written: 0.738 and 0.910 before it,
-/// 0.752 and 0.910 with it; two false activations in 160.
-const FRESH7_RECALL_AT_1_FLOOR: f64 = 0.74;
-const FRESH7_RECALL_AT_5_FLOOR: f64 = 0.90;
+/// 0.752 and 0.910 with it; two false activations in 160. Then
+/// development material: 0.779 and 0.952, one false activation.
+const FRESH7_RECALL_AT_1_FLOOR: f64 = 0.77;
+const FRESH7_RECALL_AT_5_FLOOR: f64 = 0.94;
 
 #[test]
 fn ninth_heldout_real_skills_recall_and_false_activation_floors() {
