@@ -156,7 +156,12 @@ fn empty_diff_note(repo: &Path) -> String {
         files => format!(
             "nothing to review: the diff is empty; {} untracked file(s) ({}{}) are not part of a diff: `git add -N FILE` adds them as new files",
             files.len(),
-            files.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            files
+                .iter()
+                .take(3)
+                .map(|f| quire::printable::quoted_name(f))
+                .collect::<Vec<_>>()
+                .join(", "),
             if files.len() > 3 { ", …" } else { "" }
         ),
     }
