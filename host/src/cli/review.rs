@@ -62,6 +62,9 @@ pub enum ReviewCommand {
     Apply {
         /// The finding's id, as the review printed it (R…).
         id: String,
+        /// Apply without asking (needed when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
 }
 
@@ -113,8 +116,8 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     for w in &setup.warnings {
         pipe::err(&format!("warning: {w}\n"));
     }
-    if let Some(ReviewCommand::Apply { id }) = &args.command {
-        return apply(&setup.cwd, id).await;
+    if let Some(ReviewCommand::Apply { id, yes }) = &args.command {
+        return apply(&setup.cwd, id, *yes).await;
     }
     let schema = match &args.output_schema {
         Some(p) => match read_schema(p) {
@@ -300,7 +303,7 @@ where
     outcome
 }
 
-async fn apply(cwd: &Path, id: &str) -> i32 {
+async fn apply(cwd: &Path, id: &str, yes: bool) -> i32 {
     let repo = match review::target::repo_root(cwd) {
         Ok(r) => r,
         Err(e) => return failed(&e),
@@ -311,6 +314,17 @@ async fn apply(cwd: &Path, id: &str) -> i32 {
     };
     // What is about to change, before it does.
     pipe::out(&prepared.describe());
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return usage(&format!(
+                "quire review apply {id}: stdin is not a terminal, so it cannot ask before changing files; nothing was changed (pass --yes to apply the patch shown above)"
+            ));
+        }
+        if !confirmed(&prepared.files) {
+            pipe::err("not applied: nothing was changed\n");
+            return EXIT_FAILED;
+        }
+    }
     match review::apply::apply(&repo, &prepared).await {
         Ok(text) => {
             pipe::out(&format!("{text}\n"));
@@ -318,6 +332,21 @@ async fn apply(cwd: &Path, id: &str) -> i32 {
         }
         Err(e) => failed(&e),
     }
+}
+
+/// Asks on the terminal whether to apply the patch to `files`: only `y`
+/// or `yes` applies it; anything else, or an end of input, does not.
+fn confirmed(files: &[String]) -> bool {
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| quire::printable::quoted_name(f))
+        .collect();
+    pipe::err(&format!("Apply this patch to {}? [y/N] ", names.join(", ")));
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
 fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
