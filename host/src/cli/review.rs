@@ -388,8 +388,13 @@ pub async fn slash(config: &Config, home: &Path, cwd: &Path, arg: &str, token: &
     reviewed(config, home, cwd, request, &args, None, token).await;
 }
 
-/// The arguments of `/review` (the REPL's and the TUI's); the error is
-/// clap's message, usage included.
+/// How `/review` is typed, for its errors.
+pub const SLASH_USAGE: &str =
+    "/review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]";
+
+/// The arguments of `/review` (the REPL's and the TUI's); the error
+/// names what was wrong and how `/review` is typed (clap's own wording
+/// speaks of `--help`, which a session has not).
 pub fn parse_slash(arg: &str) -> Result<ReviewArgs, String> {
     use clap::{Args as _, FromArgMatches as _};
     let words = std::iter::once("/review").chain(arg.split_whitespace());
@@ -397,7 +402,34 @@ pub fn parse_slash(arg: &str) -> Result<ReviewArgs, String> {
     command
         .try_get_matches_from(words)
         .and_then(|m| ReviewArgs::from_arg_matches(&m))
-        .map_err(|e| e.to_string())
+        .map_err(|e| slash_error(&e))
+}
+
+/// A clap error of `/review` in a session's words: `/review: unknown
+/// option --bogus; usage: …`.
+fn slash_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let what = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            return format!("usage: {SLASH_USAGE}");
+        }
+        ErrorKind::UnknownArgument => match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(a)) => format!("unknown option {a}"),
+            _ => "unknown option".to_string(),
+        },
+        _ => {
+            // clap's sentence, without its `error:` and its tips.
+            let text = e.kind().as_str().map(str::to_string).unwrap_or_default();
+            let rendered = e.render().to_string();
+            rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map(|l| l.trim_start_matches("error:").trim().to_string())
+                .filter(|l| !l.is_empty())
+                .unwrap_or(text)
+        }
+    };
+    format!("/review: {what}; usage: {SLASH_USAGE}")
 }
 
 /// The review `/review` asks for, its subagents' events going to `events`.
@@ -407,5 +439,28 @@ pub fn slash_request(args: &ReviewArgs, events: EventSink) -> review::Request {
         instructions: Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty()),
         run_tests: args.run_tests,
         events,
+    }
+}
+
+#[cfg(test)]
+mod slash_tests {
+    use super::*;
+
+    #[test]
+    fn slash_review_errors_speak_of_the_session_not_of_help() {
+        let err = parse_slash("--bogus").unwrap_err();
+        assert_eq!(
+            err,
+            format!("/review: unknown option --bogus; usage: {SLASH_USAGE}")
+        );
+        let err = parse_slash("--staged --base main").unwrap_err();
+        assert!(
+            err.starts_with("/review: the argument '--staged' cannot be used with")
+                && err.ends_with(&format!("; usage: {SLASH_USAGE}")),
+            "{err}"
+        );
+        let err = parse_slash("--base").unwrap_err();
+        assert!(err.contains("--base") && !err.contains("--help"), "{err}");
+        assert!(parse_slash("--staged mind the locks").is_ok());
     }
 }
