@@ -488,11 +488,6 @@ fn interrupt(app: &mut App, cancel: &CancellationToken) {
 
 fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
     match ev {
-        TermEvent::Key(k) if pasted_enter(app, &k, input_waiting) => {
-            app.menu.clear();
-            app.composer.newline();
-            Action::None
-        }
         TermEvent::Key(k) => keys::key(app, k, busy),
         TermEvent::Paste(text) => {
             if app.approval.is_none() {
@@ -507,25 +502,6 @@ fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
         }
         _ => Action::None,
     }
-}
-
-/// Whether this Enter is a line break inside a paste the terminal did not
-/// bracket: more input is already waiting behind it (the rest of the
-/// paste, read in the same batch; no person types that fast), and no
-/// approval prompt is showing. Such an Enter adds a line to the composer
-/// instead of sending one message per pasted line.
-fn pasted_enter(app: &App, k: &crossterm::event::KeyEvent, waiting: impl FnOnce() -> bool) -> bool {
-    k.code == crossterm::event::KeyCode::Enter
-        && k.modifiers.is_empty()
-        && k.kind != crossterm::event::KeyEventKind::Release
-        && app.approval.is_none()
-        && waiting()
-}
-
-/// Whether a terminal event is ready to be read now (never waits; false
-/// when the reader is busy elsewhere, so an Enter then sends as usual).
-fn input_waiting() -> bool {
-    crossterm::event::poll(Duration::ZERO).unwrap_or(false)
 }
 
 fn ctrl_c() -> crossterm::event::KeyEvent {

@@ -243,34 +243,6 @@ fn multi_line_input_is_sent_whole() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
-/// A paste the terminal did not bracket arrives as keys in one read: its
-/// line breaks are Enters followed at once by more input, so they become
-/// new lines of one message; the Enter that ends the paste sends it.
-#[test]
-fn an_unbracketed_multi_line_paste_is_one_message() {
-    let env = TestEnv::new("chat");
-    env.server.push(Reply::text("got the paste"));
-    let mut pty = start(&env, &[]);
-    // One write, as `tmux paste-buffer` without -p sends it.
-    pty.send("l1 a\rl2 b\rl3 c\r");
-    pty.wait_text("got the paste");
-    let reqs = env.server.requests();
-    assert_eq!(reqs.len(), 1, "one message per line was sent");
-    assert!(
-        reqs[0].raw_body.contains("l1 a\\nl2 b\\nl3 c"),
-        "{}",
-        reqs[0].raw_body
-    );
-    // Typed Enters (each its own write, after the screen answered) still
-    // send one message each.
-    env.server.push(Reply::text("first typed"));
-    say(&mut pty, "typed one");
-    pty.wait_text("first typed");
-    assert_eq!(env.server.requests().len(), 2);
-    pty.send(CTRL_D);
-    assert_eq!(pty.wait_exit(), 0);
-}
-
 #[test]
 fn resume_picks_a_session_and_shows_its_history() {
     let env = TestEnv::new("responses");
