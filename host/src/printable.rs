@@ -40,6 +40,37 @@ pub fn one_line(text: &str) -> String {
     clean(&spaced).into_owned()
 }
 
+/// A file name as people read it: as is when it is plain, otherwise in
+/// double quotes with its control characters, quotes and backslashes
+/// escaped the way git quotes names (`"new\nline.txt"`, `"a\033b"`), so
+/// two different names never look alike and none acts on the terminal.
+pub fn quoted_name(name: &str) -> Cow<'_, str> {
+    let special = |c: char| c.is_control() || c == '"' || c == '\\';
+    if !name.chars().any(special) {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    out.push('"');
+    for c in name.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Cow::Owned(out)
+}
+
 /// [`clean`] for text that arrives in pieces (a streamed answer): a
 /// sequence split across two pieces is dropped whole, not shown in part.
 #[derive(Debug, Default)]

@@ -1,4 +1,4 @@
-use super::clean;
+use super::{clean, quoted_name};
 
 #[test]
 fn plain_text_is_borrowed_untouched() {
@@ -59,4 +59,13 @@ fn a_sequence_that_never_ends_is_not_held_without_bound() {
     let long = "x".repeat(super::HELD_MAX + 1);
     assert_eq!(stream.push(&long), "");
     assert_eq!(stream.push("visible"), "visible");
+}
+
+#[test]
+fn names_with_controls_are_quoted_with_visible_escapes() {
+    assert_eq!(quoted_name("src/ünï cødé.rs"), "src/ünï cødé.rs");
+    assert_eq!(quoted_name("new\nline.txt"), "\"new\\nline.txt\"");
+    // The name that reads like the escape is told apart from it.
+    assert_eq!(quoted_name("new\\nline.txt"), "\"new\\\\nline.txt\"");
+    assert_eq!(quoted_name("a\x1b[2Jb\"c"), "\"a\\033[2Jb\\\"c\"");
 }

@@ -62,6 +62,9 @@ pub enum ReviewCommand {
     Apply {
         /// The finding's id, as the review printed it (R…).
         id: String,
+        /// Apply without asking (needed when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
 }
 
@@ -113,8 +116,8 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     for w in &setup.warnings {
         pipe::err(&format!("warning: {w}\n"));
     }
-    if let Some(ReviewCommand::Apply { id }) = &args.command {
-        return apply(&setup.cwd, id).await;
+    if let Some(ReviewCommand::Apply { id, yes }) = &args.command {
+        return apply(&setup.cwd, id, *yes).await;
     }
     let schema = match &args.output_schema {
         Some(p) => match read_schema(p) {
@@ -156,7 +159,12 @@ fn empty_diff_note(repo: &Path) -> String {
         files => format!(
             "nothing to review: the diff is empty; {} untracked file(s) ({}{}) are not part of a diff: `git add -N FILE` adds them as new files",
             files.len(),
-            files.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            files
+                .iter()
+                .take(3)
+                .map(|f| quire::printable::quoted_name(f))
+                .collect::<Vec<_>>()
+                .join(", "),
             if files.len() > 3 { ", …" } else { "" }
         ),
     }
@@ -295,7 +303,7 @@ where
     outcome
 }
 
-async fn apply(cwd: &Path, id: &str) -> i32 {
+async fn apply(cwd: &Path, id: &str, yes: bool) -> i32 {
     let repo = match review::target::repo_root(cwd) {
         Ok(r) => r,
         Err(e) => return failed(&e),
@@ -306,6 +314,17 @@ async fn apply(cwd: &Path, id: &str) -> i32 {
     };
     // What is about to change, before it does.
     pipe::out(&prepared.describe());
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return usage(&format!(
+                "quire review apply {id}: stdin is not a terminal, so it cannot ask before changing files; nothing was changed (pass --yes to apply the patch shown above)"
+            ));
+        }
+        if !confirmed(&prepared.files) {
+            pipe::err("not applied: nothing was changed\n");
+            return EXIT_FAILED;
+        }
+    }
     match review::apply::apply(&repo, &prepared).await {
         Ok(text) => {
             pipe::out(&format!("{text}\n"));
@@ -313,6 +332,21 @@ async fn apply(cwd: &Path, id: &str) -> i32 {
         }
         Err(e) => failed(&e),
     }
+}
+
+/// Asks on the terminal whether to apply the patch to `files`: only `y`
+/// or `yes` applies it; anything else, or an end of input, does not.
+fn confirmed(files: &[String]) -> bool {
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| quire::printable::quoted_name(f))
+        .collect();
+    pipe::err(&format!("Apply this patch to {}? [y/N] ", names.join(", ")));
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
 fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
@@ -354,8 +388,13 @@ pub async fn slash(config: &Config, home: &Path, cwd: &Path, arg: &str, token: &
     reviewed(config, home, cwd, request, &args, None, token).await;
 }
 
-/// The arguments of `/review` (the REPL's and the TUI's); the error is
-/// clap's message, usage included.
+/// How `/review` is typed, for its errors.
+pub const SLASH_USAGE: &str =
+    "/review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]";
+
+/// The arguments of `/review` (the REPL's and the TUI's); the error
+/// names what was wrong and how `/review` is typed (clap's own wording
+/// speaks of `--help`, which a session has not).
 pub fn parse_slash(arg: &str) -> Result<ReviewArgs, String> {
     use clap::{Args as _, FromArgMatches as _};
     let words = std::iter::once("/review").chain(arg.split_whitespace());
@@ -363,7 +402,34 @@ pub fn parse_slash(arg: &str) -> Result<ReviewArgs, String> {
     command
         .try_get_matches_from(words)
         .and_then(|m| ReviewArgs::from_arg_matches(&m))
-        .map_err(|e| e.to_string())
+        .map_err(|e| slash_error(&e))
+}
+
+/// A clap error of `/review` in a session's words: `/review: unknown
+/// option --bogus; usage: …`.
+fn slash_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let what = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            return format!("usage: {SLASH_USAGE}");
+        }
+        ErrorKind::UnknownArgument => match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(a)) => format!("unknown option {a}"),
+            _ => "unknown option".to_string(),
+        },
+        _ => {
+            // clap's sentence, without its `error:` and its tips.
+            let text = e.kind().as_str().map(str::to_string).unwrap_or_default();
+            let rendered = e.render().to_string();
+            rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map(|l| l.trim_start_matches("error:").trim().to_string())
+                .filter(|l| !l.is_empty())
+                .unwrap_or(text)
+        }
+    };
+    format!("/review: {what}; usage: {SLASH_USAGE}")
 }
 
 /// The review `/review` asks for, its subagents' events going to `events`.
@@ -373,5 +439,28 @@ pub fn slash_request(args: &ReviewArgs, events: EventSink) -> review::Request {
         instructions: Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty()),
         run_tests: args.run_tests,
         events,
+    }
+}
+
+#[cfg(test)]
+mod slash_tests {
+    use super::*;
+
+    #[test]
+    fn slash_review_errors_speak_of_the_session_not_of_help() {
+        let err = parse_slash("--bogus").unwrap_err();
+        assert_eq!(
+            err,
+            format!("/review: unknown option --bogus; usage: {SLASH_USAGE}")
+        );
+        let err = parse_slash("--staged --base main").unwrap_err();
+        assert!(
+            err.starts_with("/review: the argument '--staged' cannot be used with")
+                && err.ends_with(&format!("; usage: {SLASH_USAGE}")),
+            "{err}"
+        );
+        let err = parse_slash("--base").unwrap_err();
+        assert!(err.contains("--base") && !err.contains("--help"), "{err}");
+        assert!(parse_slash("--staged mind the locks").is_ok());
     }
 }

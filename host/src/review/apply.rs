@@ -34,7 +34,11 @@ impl Prepared {
         let mut out = format!(
             "Patch of {} (changes {}):\n",
             self.id,
-            clean(&self.files.join(", "))
+            self.files
+                .iter()
+                .map(|f| crate::printable::quoted_name(f))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         for line in self.patch.lines() {
             out.push_str("  ");
@@ -127,7 +131,7 @@ pub fn prepare(repo: &Path, id: &str) -> Result<Prepared, ReviewError> {
         ReviewError::Usage(format!(
             "refused the suggested patch of {}: {why}; nothing was changed, fix {} by hand",
             finding.id,
-            clean(&finding.file)
+            crate::printable::quoted_name(&finding.file)
         ))
     };
     if let Some(why) = refusal(finding) {

@@ -10,6 +10,9 @@ pub struct FileDiff {
     pub path: String,
     pub deleted: bool,
     pub binary: bool,
+    /// The path in the old version when git paired this file with one it
+    /// was renamed from (its hunks are then only what changed).
+    pub renamed_from: Option<String>,
     pub hunks: Vec<Hunk>,
 }
 
@@ -40,7 +43,11 @@ impl Hunk {
     /// in the new version (removed lines have none).
     pub fn render(&self) -> String {
         let (from, to) = self.new_range();
-        let mut out = format!("### {} {} (new lines {from}-{to})\n", self.id, self.file);
+        let mut out = format!(
+            "### {} {} (new lines {from}-{to})\n",
+            self.id,
+            crate::printable::quoted_name(&self.file)
+        );
         let mut line = self.new_start;
         for l in &self.lines {
             if l.starts_with('-') {
@@ -67,6 +74,7 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
                 path: path_from_header(rest),
                 deleted: false,
                 binary: false,
+                renamed_from: None,
                 hunks: Vec::new(),
             });
             in_hunk = false;
@@ -102,6 +110,10 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
             if let Some(p) = unquote(p).strip_prefix("b/") {
                 file.path = p.to_string();
             }
+        } else if let Some(p) = line.strip_prefix("rename from ") {
+            file.renamed_from = Some(unquote(p));
+        } else if let Some(p) = line.strip_prefix("rename to ") {
+            file.path = unquote(p);
         } else if line.starts_with("deleted file mode") {
             file.deleted = true;
         } else if line.starts_with("Binary files ") || line == "GIT binary patch" {
@@ -117,23 +129,84 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
     files
 }
 
-/// `a/X b/Y` → `Y` (paths with spaces are split at ` b/`).
+/// `a/X b/Y` → `Y` (paths with spaces are split at ` b/`; quoted paths,
+/// `"a/X" "b/Y"`, are decoded).
 fn path_from_header(rest: &str) -> String {
     let rest = rest.trim();
-    if let Some(i) = rest.rfind(" b/") {
-        return unquote(&rest[i + 1..]).trim_start_matches("b/").to_string();
+    // The new path is the second of two: after a quoted first one, or
+    // itself quoted, or after the last ` b/`.
+    let second = if rest.starts_with('"') {
+        c_string(rest).map(|(_, tail)| tail.trim_start())
+    } else {
+        rest.rfind(" \"b/")
+            .or_else(|| rest.rfind(" b/"))
+            .map(|i| &rest[i + 1..])
+    };
+    match second {
+        Some(b) => unquote(b).trim_start_matches("b/").to_string(),
+        None => rest.to_string(),
     }
-    if let Some(i) = rest.rfind(" \"b/") {
-        return unquote(&rest[i + 1..]).trim_start_matches("b/").to_string();
-    }
-    rest.to_string()
 }
 
-fn unquote(s: &str) -> &str {
-    s.trim()
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s.trim())
+/// A path as git writes it in a diff: plain, or in double quotes with C
+/// escapes (`\n`, `\t`, `\"`, `\\`, octal bytes) when it holds a control
+/// character, a quote or a backslash; decoded (bytes that are not UTF-8
+/// become U+FFFD). Trailing whitespace (git ends some `---` lines with a
+/// tab) is dropped.
+pub fn unquote(s: &str) -> String {
+    let s = s.trim_end();
+    match c_string(s) {
+        Some((text, _)) => text,
+        None => s.trim_start().to_string(),
+    }
+}
+
+/// The C-quoted string at the start of `s` and what follows it; `None`
+/// when `s` does not start with a complete one.
+fn c_string(s: &str) -> Option<(String, &str)> {
+    let body = s.strip_prefix('"')?;
+    let bytes = body.as_bytes();
+    let mut out: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let text = String::from_utf8_lossy(&out).into_owned();
+                return Some((text, &body[i + 1..]));
+            }
+            b'\\' => {
+                let next = *bytes.get(i + 1)?;
+                i += 2;
+                out.push(match next {
+                    b'a' => 0x07,
+                    b'b' => 0x08,
+                    b't' => b'\t',
+                    b'n' => b'\n',
+                    b'v' => 0x0b,
+                    b'f' => 0x0c,
+                    b'r' => b'\r',
+                    b'0'..=b'7' => {
+                        let digits = bytes.get(i - 1..i + 2)?;
+                        if !digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
+                            return None;
+                        }
+                        i += 2;
+                        digits
+                            .iter()
+                            .fold(0u32, |n, d| n * 8 + u32::from(d - b'0'))
+                            .try_into()
+                            .ok()?
+                    }
+                    other => other,
+                });
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    None
 }
 
 /// `-a,b +c,d @@ …` → `c`.
@@ -184,6 +257,31 @@ mod tests {
         let text = files[0].hunks[0].render();
         assert!(text.contains("    2 |+deux"), "{text}");
         assert!(text.contains("      |-two"), "{text}");
+    }
+
+    #[test]
+    fn renamed_files_keep_only_their_changes_under_the_new_path() {
+        let diff = "diff --git a/old.txt b/ren b.txt\nsimilarity index 100%\nrename from old.txt\nrename to ren b.txt\ndiff --git a/a b.txt \"b/x\\ty.txt\"\nsimilarity index 50%\nrename from a b.txt\nrename to \"x\\ty.txt\"\nindex 1..2 100644\n--- a/a b.txt\t\n+++ \"b/x\\ty.txt\"\n@@ -1 +1,2 @@\n a\n+b\n";
+        let files = parse(diff);
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[0].path, "ren b.txt");
+        assert_eq!(files[0].renamed_from.as_deref(), Some("old.txt"));
+        assert!(files[0].hunks.is_empty());
+        assert_eq!(files[1].path, "x\ty.txt");
+        assert_eq!(files[1].renamed_from.as_deref(), Some("a b.txt"));
+        assert_eq!(files[1].hunks[0].file, "x\ty.txt");
+        assert_eq!(files[1].hunks[0].lines, [" a", "+b"]);
+    }
+
+    #[test]
+    fn quoted_paths_are_decoded() {
+        let diff = "diff --git \"a/new\\nline.txt\" \"b/new\\nline.txt\"\n--- \"a/new\\nline.txt\"\n+++ \"b/new\\nline.txt\"\n@@ -1 +1,2 @@\n x\n+y\n";
+        let files = parse(diff);
+        assert_eq!(files[0].path, "new\nline.txt");
+        assert_eq!(files[0].hunks[0].file, "new\nline.txt");
+        assert_eq!(unquote(r#""q\"\\\303\274.txt""#), "q\"\\ü.txt");
+        assert_eq!(unquote("plain name.txt\t"), "plain name.txt");
+        assert_eq!(path_from_header("\"a/x\\ty\" b/z w"), "z w");
     }
 
     #[test]

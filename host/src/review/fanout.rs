@@ -41,6 +41,7 @@ pub fn deep_tasks(
             path: file.to_string(),
             deleted: false,
             binary: false,
+            renamed_from: None,
             hunks: flags.iter().map(|f| f.hunk.clone()).collect(),
         };
         let reasons: BTreeMap<&str, String> = flags
@@ -61,10 +62,13 @@ pub fn deep_tasks(
                 text.push_str(&h.render());
                 text.push('\n');
             }
+            // A name with a line break or another control character is
+            // quoted (`"new\nline.txt"`): the pass reads one line per field.
+            let shown = crate::printable::quoted_name(file);
             let area = if n > 1 {
-                format!("{file} (part {})", i + 1)
+                format!("{shown} (part {})", i + 1)
             } else {
-                file.to_string()
+                shown.into_owned()
             };
             tasks.push(DeepTask {
                 prompt: prompt::deep(shared, &area, &concern, &text, run_tests),

@@ -106,6 +106,15 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
             f
         }
     };
+    // A name the prompt showed quoted (`"new\nline.txt"`, as git quotes
+    // names with control characters) is the decoded name.
+    let unquoted;
+    let file = if file.len() >= 2 && file.starts_with('"') && file.ends_with('"') {
+        unquoted = super::diff::unquote(file);
+        unquoted.as_str()
+    } else {
+        file
+    };
     let file =
         safe_path(file).ok_or_else(|| format!("its file \"{file}\" is outside the repository"))?;
     let (start, end) = lines(obj).ok_or("it has no line number")?;

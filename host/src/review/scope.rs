@@ -59,18 +59,18 @@ pub fn nothing_reviewed(kept: usize, skipped: &[Skipped]) -> Option<String> {
     if kept > 0 || skipped.is_empty() {
         return None;
     }
-    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut reasons: Vec<(&str, Vec<std::borrow::Cow<'_, str>>)> = Vec::new();
     for s in skipped {
         match reasons.iter_mut().find(|(r, _)| *r == s.reason) {
-            Some((_, paths)) => paths.push(&s.path),
-            None => reasons.push((&s.reason, vec![&s.path])),
+            Some((_, paths)) => paths.push(crate::printable::quoted_name(&s.path)),
+            None => reasons.push((&s.reason, vec![crate::printable::quoted_name(&s.path)])),
         }
     }
     let why: Vec<String> = reasons
         .iter()
         .map(|(reason, paths)| {
             let more = if paths.len() > 3 { ", …" } else { "" };
-            let shown: Vec<&str> = paths.iter().take(3).copied().collect();
+            let shown: Vec<&str> = paths.iter().take(3).map(|p| p.as_ref()).collect();
             format!("{} {reason}: {}{more}", paths.len(), shown.join(", "))
         })
         .collect();
@@ -99,10 +99,20 @@ pub fn select(
     let mut skipped = Vec::new();
     for f in files {
         let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        let renamed_only;
         let reason = if f.binary {
             Some("binary file")
         } else if f.hunks.is_empty() {
-            Some("no text changes")
+            Some(match &f.renamed_from {
+                Some(old) => {
+                    renamed_only = format!(
+                        "renamed from {}, no text changes",
+                        crate::printable::quoted_name(old)
+                    );
+                    renamed_only.as_str()
+                }
+                None => "no text changes",
+            })
         } else if f.deleted {
             Some("deleted")
         } else if globs.is_match(&f.path) {

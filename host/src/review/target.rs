@@ -72,8 +72,9 @@ pub fn git_dir(repo: &Path) -> Result<PathBuf, ReviewError> {
     Ok(PathBuf::from(out.trim()))
 }
 
-/// Flags of every diff: plain output, no external tools, no rename pairs.
-const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "--no-renames", "-U3"];
+/// Flags of every diff: plain output, no external tools, renames paired
+/// (a moved file is reviewed for what changed, not as all new).
+const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "-M", "-U3"];
 
 /// The unified diff of `target` in `repo`.
 pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
@@ -189,14 +190,18 @@ pub fn generated_by_attributes(repo: &Path, paths: &[String], source: Option<&st
 /// The untracked files of `repo` that git does not ignore (not part of
 /// any diff until `git add -N`); none when git cannot tell.
 pub fn untracked(repo: &Path) -> Vec<String> {
-    crate::share::git::run(Some(repo), &["ls-files", "--others", "--exclude-standard"])
-        .map(|out| {
-            out.lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::share::git::run(
+        Some(repo),
+        &["ls-files", "-z", "--others", "--exclude-standard"],
+    )
+    .map(|out| {
+        // NUL-separated: a name may hold a line break.
+        out.split('\0')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -47,19 +47,40 @@ pub(super) fn in_use(path: &Path) -> bool {
     }
 }
 
+/// Who holds the session file at `path` open for writing, when someone
+/// does: `Some(Some(pid))` (read from `/proc/locks`; it may be this very
+/// process), `Some(None)` when the holder cannot be told, `None` when the
+/// file is free (or cannot be opened: resuming it says what is wrong).
+pub fn holder_of(path: &Path) -> Option<Option<u32>> {
+    let file = File::open(path).ok()?;
+    match file.try_lock_shared() {
+        Ok(()) => None,
+        Err(TryLockError::WouldBlock) => Some(pid_holding(&file, 0)),
+        Err(TryLockError::Error(e)) => {
+            tracing::debug!("cannot tell whether {} is in use: {e}", path.display());
+            None
+        }
+    }
+}
+
 /// The pid holding a lock on `file`, read from `/proc/locks` (Linux);
 /// `None` elsewhere or when it cannot be told.
 fn holder(file: &File) -> Option<u32> {
+    pid_holding(file, std::process::id())
+}
+
+/// [`holder`], other than `own` (0: any).
+fn pid_holding(file: &File, own: u32) -> Option<u32> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt;
         let ino = file.metadata().ok()?.ino();
         let locks = std::fs::read_to_string("/proc/locks").ok()?;
-        holder_in(&locks, ino, std::process::id())
+        holder_in(&locks, ino, own)
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = file;
+        let _ = (file, own);
         None
     }
 }

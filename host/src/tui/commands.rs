@@ -33,7 +33,14 @@ const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line ·
 /// also while a turn runs (the others wait for it to end). `/agents merge`
 /// and `discard` change the repository, so they wait too.
 pub fn read_only(line: &str) -> bool {
+    if !crate::cli::slash::is_command(line) {
+        return false;
+    }
     let (name, arg) = split(line);
+    // A command given words it takes none of is refused at once.
+    if unexpected(name, arg).is_some() {
+        return true;
+    }
     match name {
         "/help" | "/status" | "/diff" | "/skills" | "/mcp" => true,
         "/agents" => matches!(arg.split_whitespace().next(), None | Some("list" | "show")),
@@ -54,6 +61,10 @@ fn answer_now(line: &str, app: &mut App) {
     echo(line, app);
     let (name, arg) = split(line);
     let pal = app.pal;
+    if let Some(why) = unexpected(name, arg) {
+        app.note(&why, pal.bad());
+        return;
+    }
     match name {
         "/help" => {
             // Wrapped: the keys are wider than most terminals.
@@ -107,6 +118,28 @@ fn answer_now(line: &str, app: &mut App) {
         }
         _ => {}
     }
+}
+
+/// The commands that take no arguments.
+const BARE: [&str; 11] = [
+    "/help", "/new", "/resume", "/compact", "/status", "/diff", "/undo", "/skills", "/mcp",
+    "/quit", "/exit",
+];
+
+/// Why `name arg` is refused when `name` takes no arguments and `arg`
+/// holds some: `/status takes no arguments: "extra" is unexpected; usage: …`.
+pub fn unexpected(name: &str, arg: &str) -> Option<String> {
+    if arg.is_empty() || !BARE.contains(&name) {
+        return None;
+    }
+    let usage = COMMANDS
+        .iter()
+        .find(|(c, _)| *c == name)
+        .map(|(_, d)| format!("{name} — {d}"))
+        .unwrap_or_else(|| name.to_string());
+    Some(format!(
+        "{name} takes no arguments: \"{arg}\" is unexpected; usage: {usage}"
+    ))
 }
 
 fn split(line: &str) -> (&str, &str) {

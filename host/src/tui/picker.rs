@@ -32,18 +32,44 @@ pub fn row(s: &SessionSummary, width: u16) -> String {
     )
 }
 
-pub fn lines(
-    list: &[SessionSummary],
-    sel: usize,
-    rows: usize,
-    width: u16,
-    pal: &Palette,
-) -> Vec<Line<'static>> {
+/// Who holds each listed session open (see `store::holder_of`).
+pub type Holders = [Option<Option<u32>>];
+
+/// The mark of a session another quire has open: `in use by pid 4242`.
+pub fn in_use(holder: Option<u32>) -> String {
+    match holder {
+        Some(pid) if pid == std::process::id() => "open in this quire".to_string(),
+        Some(pid) => format!("in use by pid {pid}"),
+        None => "in use by another quire".to_string(),
+    }
+}
+
+/// What the picker shows: the sessions, who holds each, the selected
+/// one, what Esc does, and a notice (why Enter was refused).
+pub struct View<'a> {
+    pub list: &'a [SessionSummary],
+    pub held: &'a Holders,
+    pub sel: usize,
+    pub esc: &'a str,
+    pub notice: Option<&'a str>,
+}
+
+pub fn lines(view: &View<'_>, rows: usize, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    let View {
+        list,
+        held,
+        sel,
+        esc,
+        notice,
+    } = *view;
     let mut out = vec![Line::styled(
-        "Resume a session (↑/↓, Enter; Esc starts a new one)",
+        format!("Resume a session (↑/↓, Enter; Esc {esc})"),
         pal.bold(),
     )];
-    let room = rows.saturating_sub(1).max(1);
+    if let Some(n) = notice {
+        out.push(Line::styled(clip(n, usize::from(width).max(10)), pal.bad()));
+    }
+    let room = rows.saturating_sub(out.len()).max(1);
     let first = sel.saturating_sub(room - 1);
     for (i, s) in list.iter().enumerate().skip(first).take(room) {
         let (lead, style) = if i == sel {
@@ -51,31 +77,54 @@ pub fn lines(
         } else {
             ("  ", pal.plain())
         };
-        out.push(Line::from(vec![
-            Span::styled(lead, pal.accent()),
-            Span::styled(row(s, width), style),
-        ]));
+        let mut spans = vec![Span::styled(lead, pal.accent())];
+        match held.get(i).copied().flatten() {
+            // Marked, and dimmed: it cannot be resumed while held.
+            Some(holder) => {
+                let mark = format!("[{}] ", in_use(holder));
+                let w = width.saturating_sub(mark.chars().count() as u16);
+                spans.push(Span::styled(mark, pal.bad()));
+                spans.push(Span::styled(row(s, w), pal.dim()));
+            }
+            None => spans.push(Span::styled(row(s, width), style)),
+        }
+        out.push(Line::from(spans));
     }
     out
 }
 
 /// Lets the user pick; `None` when they leave with Esc (or no terminal
-/// events come).
+/// events come); `esc` says what Esc does (`starts a new one`). A session another quire holds open is marked and cannot
+/// be picked (continuing it would be refused).
 pub async fn pick<B: Backend>(
     term: &mut Terminal<B>,
     keys: &mut EventStream,
     list: &[SessionSummary],
     pal: &Palette,
+    esc: &str,
 ) -> Option<SessionSummary> {
     if list.is_empty() {
         return None;
     }
+    let held: Vec<Option<Option<u32>>> = list.iter().map(|s| store::holder_of(&s.path)).collect();
     let mut sel = 0usize;
+    let mut notice: Option<String> = None;
     loop {
         let _ = term.draw(|f| {
             let a = f.area();
             f.render_widget(
-                Paragraph::new(lines(list, sel, usize::from(a.height), a.width, pal)),
+                Paragraph::new(lines(
+                    &View {
+                        list,
+                        held: &held,
+                        sel,
+                        esc,
+                        notice: notice.as_deref(),
+                    },
+                    usize::from(a.height),
+                    a.width,
+                    pal,
+                )),
                 a,
             );
         });
@@ -83,10 +132,19 @@ pub async fn pick<B: Backend>(
             return None;
         };
         let TermEvent::Key(k) = ev else { continue };
+        notice = None;
         match k.code {
             KeyCode::Up => sel = sel.saturating_sub(1),
             KeyCode::Down => sel = (sel + 1).min(list.len() - 1),
-            KeyCode::Enter => return list.get(sel).cloned(),
+            KeyCode::Enter => match held.get(sel).copied().flatten() {
+                Some(holder) => {
+                    notice = Some(format!(
+                        "that session is {} and cannot be resumed here; pick another, or Esc",
+                        in_use(holder)
+                    ));
+                }
+                None => return list.get(sel).cloned(),
+            },
             KeyCode::Esc => return None,
             KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return None,
             _ => {}

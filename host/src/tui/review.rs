@@ -63,7 +63,10 @@ pub fn findings(report: &Report, pal: &Palette, width: u16) -> Vec<Line<'static>
         }
     }
     for file in files {
-        lines.push(Line::styled(format!("  {file}"), pal.bold()));
+        lines.push(Line::styled(
+            format!("  {}", quire::printable::quoted_name(file)),
+            pal.bold(),
+        ));
         for f in report.findings.iter().filter(|f| f.file == file) {
             let sev = match f.severity {
                 Severity::P0 | Severity::P1 => pal.bad(),

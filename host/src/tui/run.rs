@@ -103,7 +103,9 @@ pub async fn run(
         history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
-        if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &here, &pal).await {
+        if let Some(s) =
+            picker::pick(&mut io.term, &mut io.keys, &here, &pal, "starts a new one").await
+        {
             match store::load(&s.path) {
                 Ok(l) => loaded = Some(l),
                 Err(e) => warnings.push(format!("cannot resume {}: {e}", s.id)),
@@ -209,7 +211,10 @@ pub async fn run(
                         app.note("no other session to resume in this directory", pal.dim());
                         continue;
                     }
-                    if let Some(s) = picker::pick(&mut io.term, &mut io.keys, &list, &pal).await {
+                    if let Some(s) =
+                        picker::pick(&mut io.term, &mut io.keys, &list, &pal, "keeps this one")
+                            .await
+                    {
                         let _ = io.term.clear();
                         match store::load(&s.path)
                             .map_err(|e| e.to_string())

@@ -37,7 +37,11 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
         }
     }
     for file in &files {
-        let _ = writeln!(out, "\n{}", paint("1;4", file));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint("1;4", &crate::printable::quoted_name(file))
+        );
         for f in report.findings.iter().filter(|f| f.file == *file) {
             finding(&mut out, f, repo, &paint);
         }

@@ -49,7 +49,7 @@ pub fn render(report: &Report) -> Value {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": uri(&f.file), "uriBaseId": "%SRCROOT%" },
                         "region": { "startLine": f.line_start, "endLine": f.line_end }
                     }
                 }],
@@ -93,4 +93,26 @@ pub fn render(report: &Report) -> Value {
         "version": VERSION,
         "runs": [run]
     })
+}
+
+/// A repository-relative path as a URI reference: every byte but the
+/// unreserved ones and `/` percent-encoded (`new%0Aline.txt`, `a%20b.rs`).
+fn uri(path: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(path, KEEP).to_string()
+}
+
+#[cfg(test)]
+mod uri_tests {
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(super::uri("src/a_b-c.rs"), "src/a_b-c.rs");
+        assert_eq!(super::uri("new\nline 1%.txt"), "new%0Aline%201%25.txt");
+        assert_eq!(super::uri("ü.rs"), "%C3%BC.rs");
+    }
 }

@@ -193,7 +193,16 @@ fn apply_uses_the_suggested_patch() {
         "{}",
         run.stdout
     );
+    // Not on a terminal, it cannot ask: refused without --yes.
     let run = env.run(&["review", "apply", &id]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stdin is not a terminal") && run.stderr.contains("pass --yes"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.read("b.rs").contains("query::select(x)"));
+    let run = env.run(&["review", "apply", "--yes", &id]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The patch is shown (files, then the diff) before what it changed.
     let shown = run
@@ -444,4 +453,31 @@ fn a_lockfile_only_change_passes_the_gate() {
         "{}",
         run.stderr
     );
+}
+
+/// On a terminal, `quire review apply ID` shows the patch and asks: `n`
+/// (or Enter) changes nothing, `y` applies it.
+#[test]
+fn apply_asks_on_a_terminal() {
+    let patch = "*** Begin Patch\n*** Update File: b.rs\n@@\n-fn c() { let q = format!(\"SELECT {}\", x); }\n+fn c() { let q = query::select(x); }\n*** End Patch\n";
+    let env = one_finding("P1", json!({"suggested_patch": patch}));
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = report["findings"][0]["id"].as_str().expect("an id");
+    for (answer, code) in [("\r", 1), ("n\r", 1), ("y\r", 0)] {
+        let mut pty =
+            crate::support::pty::Pty::spawn(env.command(&["review", "apply", id]), 30, 120);
+        pty.wait_text("Apply this patch to b.rs? [y/N]");
+        assert!(
+            !env.read("b.rs").contains("query::select(x)"),
+            "applied before the answer"
+        );
+        pty.send(answer);
+        assert_eq!(pty.wait_exit(), code, "{answer:?}: {}", pty.output());
+        let applied = env.read("b.rs").contains("query::select(x)");
+        assert_eq!(applied, code == 0, "{answer:?}: {}", pty.output());
+        if code == 1 {
+            assert!(pty.output().contains("not applied: nothing was changed"));
+        }
+    }
 }

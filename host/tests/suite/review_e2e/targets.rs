@@ -1,5 +1,7 @@
 //! Targets, instructions, scope and the split of large diffs.
 
+use serde_json::json;
+
 use super::repo::*;
 
 /// `--staged` reviews only what is staged; the instructions reach the pass.
@@ -184,12 +186,13 @@ fn an_empty_diff_is_reported_without_a_model_or_key() {
 fn an_empty_diff_says_so_and_names_untracked_files() {
     let env = repo_with(&[("a.rs", "fn a() {}\n")]);
     env.write("new.py", "print('hi')\n");
+    env.write("odd\nname.py", "print('hi')\n");
     let run = env.run(&["review"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("nothing to review: the diff is empty; 1 untracked file(s) (new.py)")
-            && run.stderr.contains("git add -N"),
+        run.stderr.contains(
+            "nothing to review: the diff is empty; 2 untracked file(s) (new.py, \"odd\\nname.py\")"
+        ) && run.stderr.contains("git add -N"),
         "{}",
         run.stderr
     );
@@ -226,4 +229,64 @@ fn a_change_marking_itself_generated_is_reviewed_with_the_bases_attributes() {
             "{report}"
         );
     }
+}
+
+/// A renamed file is reviewed for what changed, under its new name (not
+/// as a deleted file plus a wholly new one); a name with a line break is
+/// the real name in the report and shown quoted, the way git quotes it.
+#[test]
+fn renames_are_paired_and_odd_names_are_decoded() {
+    let odd = "new\nline.txt";
+    let env = repo_with(&[("old.txt", &lines("line", 200)), (odd, "x\n")]);
+    git(&env, &["mv", "old.txt", "renamed.txt"]);
+    env.write("renamed.txt", &(lines("line", 200) + "ADDED_MARK\n"));
+    env.write(odd, "x\ny\n");
+    git(&env, &["add", "-A"]);
+    // H1 is the odd name's hunk, H2 the renamed file's.
+    let script = |file: &str| {
+        env.server.push_keyed(TRIAGE, flags(&["H1"]));
+        let f = finding(file, 2, "P1", "odd bug");
+        env.server.push_keyed(
+            "AREA: \\\"new\\\\nline.txt\\\"",
+            findings(json!([f.clone()])),
+        );
+        env.server.push_keyed(MERGE, findings(json!([f])));
+    };
+    // The model names the file as the prompt showed it, quoted.
+    script("\"new\\nline.txt\"");
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(report["skipped"], json!([]), "{report}");
+    let triage = requests_of(&env, TRIAGE);
+    let last = triage.last().unwrap();
+    assert!(last.contains("renamed.txt (new lines 198-201)"), "{last}");
+    assert!(
+        !last.contains("line 1\\n"),
+        "unchanged lines reviewed: {last}"
+    );
+    assert!(
+        last.contains("H1 \\\"new\\\\nline.txt\\\" (new lines 1-2)"),
+        "{last}"
+    );
+    assert_eq!(report["findings"][0]["file"], odd, "{report}");
+    // People see the name quoted, with its code.
+    script(odd);
+    let run = env.run(&["review"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("\n\"new\\nline.txt\"\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("    2 │ y"), "{}", run.stdout);
+    // A rename with no text change is skipped, saying so.
+    git(&env, &["commit", "-q", "-m", "second"]);
+    git(&env, &["mv", "renamed.txt", "moved.txt"]);
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        report["skipped"],
+        json!([{"path": "moved.txt", "reason": "renamed from renamed.txt, no text changes"}]),
+        "{report}"
+    );
 }

@@ -327,3 +327,22 @@ fn a_message_starting_with_a_path_is_sent_and_an_unknown_command_says_how_to_sen
     assert_eq!(env.server.requests().len(), 1, "a command is not sent");
     quit(pty);
 }
+
+/// A command that takes no arguments refuses words after it, naming
+/// them and its usage (it does not run as if bare); `/review` with an
+/// unknown option says so in the session's words, not clap's `--help`.
+#[test]
+fn unexpected_arguments_are_refused_by_name() {
+    let env = TestEnv::new("responses");
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "/quit now");
+    pty.wait_text("/quit takes no arguments: \"now\" is unexpected; usage: /quit — leave");
+    say(&mut pty, "/status extra words");
+    pty.wait_text("/status takes no arguments: \"extra words\" is unexpected");
+    say(&mut pty, "/review --bogus");
+    let screen = pty.wait_text("/review: unknown option --bogus; usage: /review [--uncommitted");
+    assert!(!screen.contains("--help"), "{screen}");
+    assert!(!screen.contains("session  "), "/status ran:\n{screen}");
+    // Still running: /quit now did not quit.
+    quit(pty);
+}

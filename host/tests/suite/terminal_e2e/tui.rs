@@ -266,6 +266,51 @@ fn resume_picks_a_session_and_shows_its_history() {
     assert_eq!(env.session_files().len(), 1, "the same session continued");
 }
 
+/// A session another process holds open (its writer's lock) is marked in
+/// the picker with that process's pid and cannot be picked; a free one
+/// can.
+#[test]
+fn resume_marks_sessions_open_elsewhere_and_refuses_them() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("the older answer"));
+    assert_eq!(env.run(&["exec", "the older question"]).code, 0);
+    env.server.push(Reply::text("the newer answer"));
+    assert_eq!(env.run(&["exec", "the newer question"]).code, 0);
+    let files = env.session_files();
+    let newer = files.last().expect("two sessions").clone();
+    // Held as a running quire holds its session file.
+    let held = std::fs::File::open(&newer).unwrap();
+    held.lock().unwrap();
+    let size = std::fs::metadata(&newer).unwrap().len();
+    let mut pty = Pty::spawn(env.command(&["resume"]), 30, 120);
+    let screen = pty.wait_text("the older question");
+    let mark = format!("[in use by pid {}]", std::process::id());
+    let line = screen
+        .lines()
+        .find(|l| l.contains("the newer question"))
+        .expect("the held session is listed");
+    assert!(line.contains(&mark), "{screen}");
+    assert!(
+        !screen
+            .lines()
+            .find(|l| l.contains("the older question"))
+            .unwrap()
+            .contains("in use"),
+        "{screen}"
+    );
+    // The held one is selected first: Enter refuses it.
+    pty.send("\r");
+    pty.wait_text("that session is in use by pid");
+    pty.send("\x1b[B");
+    pty.send("\r");
+    pty.wait_text("/help for keys");
+    pty.wait_text("the older answer");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(std::fs::metadata(&newer).unwrap().len(), size);
+    drop(held);
+}
+
 #[test]
 fn undo_reverts_the_last_turns_patch() {
     let env = TestEnv::new("responses");
