@@ -192,6 +192,8 @@ pub fn install(
         layout,
         scratch: home.join("tmp"),
         mcp: Vec::new(),
+        // The user chose the marketplace this installs from.
+        allow_local: true,
     };
     let _ = std::fs::create_dir_all(&ctx.scratch);
     let before = share::LockFile::load(&ctx.root).ok();
