@@ -237,6 +237,18 @@ impl Session {
                         output: r.output.clone(),
                         is_error: r.is_error,
                     };
+                    // What ran when hooks rewrote the model's arguments.
+                    if let Some(rw) = &r.rewritten {
+                        let event = Event::ToolInputRewritten {
+                            call_id: r.call_id.clone(),
+                            name: r.name.clone(),
+                            hook: rw.hook.clone(),
+                            arguments: rw.arguments.clone(),
+                        };
+                        if let Err(e) = writer.append_event(&event) {
+                            tracing::warn!(error = %e, "session file not updated");
+                        }
+                    }
                     if let Err(e) = writer.append_item(&item) {
                         events.send(Event::Warning {
                             message: format!("session file not updated: {e}"),

@@ -160,6 +160,14 @@ async fn tools(setup: &Setup, name: &str, json: bool) -> i32 {
         );
         return EXIT_USAGE;
     };
+    if let (Some(plugin), false) = (&spec.plugin, spec.enabled) {
+        // A plugin's servers run only once the user accepted them as they
+        // are now; listing their tools would start one without that.
+        eprintln!(
+            "error: the MCP server '{name}' comes from plugin '{plugin}' and is off until you accept its servers: run `quire plugins enable {plugin}` (review them first with `quire plugins list`)"
+        );
+        return EXIT_USAGE;
+    }
     spec.enabled = true;
     let manager = match started(vec![spec]).await {
         Ok(m) => m,

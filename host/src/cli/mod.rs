@@ -134,6 +134,8 @@ pub fn main() -> i32 {
     quire::mcp::kill_all_processes();
     // And everything else quire started, or adopted, that still runs.
     quire::child::kill_descendants();
+    // The plugins' `${tmp}` folders of this run.
+    quire::plugins::run_tmp::remove();
     // Tool processes are killed by their own guards; do not wait for
     // blocking tasks (a pending terminal read) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

@@ -134,6 +134,7 @@ pub fn quiet_on_broken_pipe() {
         if is_broken_pipe_print(payload) {
             quire::mcp::kill_all_processes();
             quire::child::kill_descendants();
+            quire::plugins::run_tmp::remove();
             std::process::exit(EXIT_BROKEN_PIPE);
         }
         default(info);

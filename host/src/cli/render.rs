@@ -7,7 +7,7 @@ use quire::agent::Event;
 use quire::printable::{self, clean};
 
 use super::pipe::{err, out};
-use super::summary::{clip, failure_reason, outcome, patch_stats, tool_line};
+use super::summary::{clip, failure_reason, outcome, patch_stats, rewritten_line, tool_line};
 
 pub trait Renderer: Send {
     fn event(&mut self, event: &Event);
@@ -173,6 +173,16 @@ impl Renderer for HumanRenderer {
                 self.end_text();
                 let line = clean(&tool_line(name, arguments)).into_owned();
                 self.running.push((call_id.clone(), line, Instant::now()));
+            }
+            Event::ToolInputRewritten {
+                call_id,
+                name,
+                hook,
+                arguments,
+            } => {
+                if let Some(r) = self.running.iter_mut().find(|(id, _, _)| id == call_id) {
+                    r.1 = clean(&rewritten_line(name, arguments, hook, &r.1)).into_owned();
+                }
             }
             Event::ToolCompleted {
                 call_id,

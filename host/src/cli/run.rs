@@ -156,6 +156,7 @@ impl Interrupts {
 fn exit_now(code: i32) -> ! {
     quire::mcp::kill_all_processes();
     quire::child::kill_descendants();
+    quire::plugins::run_tmp::remove();
     std::process::exit(code);
 }
 

@@ -30,6 +30,10 @@ pub struct ShareArgs {
     /// into ~/.quire/skills, ~/.quire/plugins and ~/.agents/plugins (for every repository).
     #[arg(long, global = true)]
     pub user: bool,
+    /// Let the repository's quire.lock fetch git repositories on this machine
+    /// (file://… or a path) in sync and update; without it they are refused.
+    #[arg(long, global = true)]
+    pub allow_local_sources: bool,
     #[command(subcommand)]
     pub command: ShareCommand,
 }
@@ -129,6 +133,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         layout,
         scratch: setup.home.join("cache").join("share"),
         mcp,
+        allow_local: args.allow_local_sources,
     };
     match &args.command {
         ShareCommand::Add {

@@ -45,6 +45,16 @@ pub fn tool_line(name: &str, args: &Value) -> String {
     format!("{name}: {}", clip(&detail, 100))
 }
 
+/// The line of a call whose arguments `hook` rewrote: what runs, then
+/// what the model asked for (`asked`, its own line).
+pub fn rewritten_line(name: &str, args: &Value, hook: &str, asked: &str) -> String {
+    format!(
+        "{} (rewritten by hook `{}`; the model asked for {asked})",
+        tool_line(name, args),
+        clip(hook, 60)
+    )
+}
+
 /// `A new.rs, D old.rs, R a.rs → b.rs, M c.rs`: a patch's files with
 /// their operations, read from its markers (also when it does not parse).
 fn patch_files(patch: &str) -> String {
@@ -170,6 +180,20 @@ pub fn hook_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rewritten_call_shows_what_runs_and_what_was_asked() {
+        let line = rewritten_line(
+            "shell",
+            &serde_json::json!({"command": "echo REWRITTEN"}),
+            "guard.sh",
+            "shell: echo hi",
+        );
+        assert_eq!(
+            line,
+            "shell: echo REWRITTEN (rewritten by hook `guard.sh`; the model asked for shell: echo hi)"
+        );
+    }
     use serde_json::json;
 
     #[test]

@@ -174,7 +174,12 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
             if let Some(line) = named {
                 return format!("{}: {}", origin.label(Some(line)), e.message());
             }
-            let line = e.span().map(|s| line_at(text, s.start));
+            // A value refused inside `[[table]]` is spanned from the
+            // table's header: its own line, when it can be found.
+            let line = e
+                .span()
+                .map(|s| line_at(text, s.start))
+                .map(|n| super::table_key::refused_line(text, n, e.message()).unwrap_or(n));
             let key = line
                 .and_then(|n| text.lines().nth(n - 1))
                 .and_then(|l| l.split_once('='))
@@ -285,7 +290,8 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
             options.join(", ")
         );
     }
-    if named {
+    // A message of quire's own that names the key already is kept as is.
+    if named && !message.contains(&format!("{key} must be")) {
         format!("{key}: {message}")
     } else {
         message.to_string()

@@ -9,6 +9,7 @@ mod provider;
 pub mod ranges;
 pub mod seal;
 mod sources;
+mod table_key;
 pub mod trust;
 pub mod trust_review;
 

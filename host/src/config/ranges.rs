@@ -54,6 +54,9 @@ const SECONDS: Range = Range {
     unit: Some("seconds"),
 };
 
+/// A hook's `timeout_sec` (`[[hooks.EVENT]]`).
+pub const HOOK_TIMEOUT: Range = SECONDS;
+
 /// The range of a key (dotted, as written), when it has one.
 pub fn of_key(key: &str) -> Option<Range> {
     let parts: Vec<&str> = key.split('.').collect();
@@ -62,6 +65,8 @@ pub fn of_key(key: &str) -> Option<Range> {
         ["shell_timeout_ms"] => Some(MILLISECONDS),
         // Under `[providers.NAME]` (a file's line shows the last part only).
         [.., "connect_timeout_secs" | "stream_idle_timeout_secs"] => Some(SECONDS),
+        // A hook's, under `[[hooks.EVENT]]`.
+        [.., "timeout_sec"] => Some(HOOK_TIMEOUT),
         _ => None,
     }
 }

@@ -35,6 +35,9 @@ pub struct Decision {
     pub permission: Option<Permission>,
     pub permission_reason: Option<String>,
     pub updated_input: Option<Value>,
+    /// The hooks that rewrote the input (labels, comma-separated), when
+    /// `updated_input` is set.
+    pub rewritten_by: Option<String>,
     /// Context for the model, one entry per hook.
     pub context: Vec<String>,
     /// Messages for the user (`systemMessage`).

@@ -166,9 +166,10 @@ impl HookDef {
             HookKind::Wasm => Err(
                 "a wasm hook is declared by its plugin, in the plugin's plugin.toml (`[[hooks]]` with `event` and `matcher`), not here".into(),
             ),
-            _ if self.timeout_sec == Some(0) => {
-                Err("timeout_sec must be 1 or more (seconds; the default is 60)".into())
-            }
+            _ if self.timeout_sec == Some(0) => Err(format!(
+                "{} (the default is {DEFAULT_TIMEOUT_SEC})",
+                crate::config::ranges::HOOK_TIMEOUT.message("timeout_sec", "0")
+            )),
             _ => Ok(()),
         }
     }

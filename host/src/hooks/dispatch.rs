@@ -182,6 +182,7 @@ impl Hooks {
             }
         }
         // What each Claude Code hook was shown, to read its updatedInput.
+        let labels: Vec<String> = jobs.iter().map(|(h, _)| h.def.label()).collect();
         let shown: Vec<Option<Value>> = jobs
             .iter()
             .map(|(h, i)| i.get("tool_input").filter(|_| h.claude).cloned())
@@ -204,7 +205,16 @@ impl Hooks {
                 }
             }
         }
-        let decision = Decision::combine(results);
+        let mut rewriters: Vec<String> = Vec::new();
+        for (r, label) in results.iter().zip(labels) {
+            if r.updated_input.is_some() && !rewriters.contains(&label) {
+                rewriters.push(label);
+            }
+        }
+        let mut decision = Decision::combine(results);
+        if decision.updated_input.is_some() {
+            decision.rewritten_by = Some(rewriters.join(", "));
+        }
         for m in &decision.messages {
             self.events.send(Event::Warning { message: m.clone() });
         }

@@ -65,6 +65,9 @@ pub struct ServerSpec {
     /// `${VAR}` is expanded in every string (`.mcp.json`), not only in
     /// header values.
     pub expand_all: bool,
+    /// The plugin bundle that declared it (its servers start only with
+    /// the user's consent, `quire plugins enable PLUGIN`).
+    pub plugin: Option<String>,
 }
 
 impl ServerSpec {
@@ -102,6 +105,7 @@ impl ServerSpec {
             enabled: c.enabled,
             lazy: c.lazy,
             expand_all,
+            plugin: None,
         }
     }
 

@@ -10,7 +10,8 @@ use super::manifest::{Access, Manifest};
 pub struct GrantContext {
     /// `${workspace}`: the repository root (else the cwd).
     pub workspace: PathBuf,
-    /// Parent of the per-plugin `${tmp}` folders.
+    /// Parent of the per-plugin `${tmp}` folders (this run's, see
+    /// [`super::run_tmp`]).
     pub tmp_root: PathBuf,
     /// `~`.
     pub user_home: Option<PathBuf>,
@@ -18,9 +19,11 @@ pub struct GrantContext {
 
 impl GrantContext {
     pub fn new(workspace: PathBuf) -> GrantContext {
+        // Folders left by runs that were killed go first.
+        super::run_tmp::sweep();
         GrantContext {
             workspace,
-            tmp_root: default_tmp_root(),
+            tmp_root: super::run_tmp::root(),
             user_home: std::env::var_os("HOME").map(PathBuf::from),
         }
     }
@@ -172,17 +175,20 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
             .recursive(true)
             .mode(0o700)
             .create(parent)?;
-        // Another user may have made it first: it must be ours and private.
-        let meta = std::fs::symlink_metadata(parent)?;
-        // SAFETY: getuid has no preconditions and cannot fail.
-        if meta.uid() != unsafe { libc::getuid() } || !meta.is_dir() {
-            return Err(std::io::Error::other(format!(
-                "{} is not a folder owned by you",
-                parent.display()
-            )));
-        }
-        if meta.permissions().mode() & 0o077 != 0 {
-            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))?;
+        // Another user may have made them first (the run's folder and
+        // the one above it): they must be ours and private.
+        for folder in parent.ancestors().take(2) {
+            let meta = std::fs::symlink_metadata(folder)?;
+            // SAFETY: getuid has no preconditions and cannot fail.
+            if meta.uid() != unsafe { libc::getuid() } || !meta.is_dir() {
+                return Err(std::io::Error::other(format!(
+                    "{} is not a folder owned by you",
+                    folder.display()
+                )));
+            }
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))?;
+            }
         }
     }
     std::fs::DirBuilder::new()

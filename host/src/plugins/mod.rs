@@ -29,6 +29,7 @@ pub(crate) mod limits;
 pub mod manifest;
 pub mod market;
 pub(crate) mod output;
+pub mod run_tmp;
 pub(crate) mod runtime;
 pub mod scaffold;
 pub mod session;

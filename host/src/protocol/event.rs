@@ -54,6 +54,15 @@ pub enum Event {
         name: String,
         arguments: Value,
     },
+    /// `PreToolUse` hooks rewrote a call's arguments: `arguments` is what
+    /// runs instead of those of `ToolStarted` (the model's).
+    ToolInputRewritten {
+        call_id: String,
+        name: String,
+        /// The hooks that rewrote them (their labels).
+        hook: String,
+        arguments: Value,
+    },
     ToolCompleted {
         call_id: String,
         name: String,

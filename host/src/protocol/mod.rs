@@ -15,4 +15,4 @@ mod tool;
 pub use event::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use item::{Item, ToolCall, Usage};
 pub use status::{CallStatus, CompactReason, HookOutcome, TaskState};
-pub use tool::{CallResult, ToolError, ToolOutput, ToolSpec};
+pub use tool::{CallResult, Rewritten, ToolError, ToolOutput, ToolSpec};

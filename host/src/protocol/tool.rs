@@ -109,4 +109,14 @@ pub struct CallResult {
     /// The tool's structured result, when it gave one (MCP
     /// `structuredContent`, a plugin's JSON).
     pub structured: Option<Value>,
+    /// The arguments that ran when `PreToolUse` hooks rewrote the model's.
+    pub rewritten: Option<Rewritten>,
+}
+
+/// A call's arguments as `PreToolUse` hooks rewrote them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rewritten {
+    /// The hooks that rewrote them (their labels).
+    pub hook: String,
+    pub arguments: Value,
 }

@@ -131,6 +131,40 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
     Ok(())
 }
 
+/// Whether a git source names a repository on this machine: a `file://`
+/// URL, or a path that is not beside the repository ([`is_shared_folder`]).
+pub fn is_local_git(source: &str) -> bool {
+    let super::Source::Git(url) = super::Source::parse(source) else {
+        return false;
+    };
+    if url.starts_with("file:") {
+        return true;
+    }
+    if url.contains("://") {
+        return false;
+    }
+    // scp-like `host:path` (`git@host:org/repo.git`): a colon before any slash.
+    let remote = url
+        .split_once(':')
+        .is_some_and(|(host, _)| !host.is_empty() && !host.contains('/'));
+    !remote && !is_shared_folder(&url)
+}
+
+/// A repository's lock entry whose git source is on this machine is
+/// fetched only when the user allowed it (`allow_local`); the error names
+/// the entry and the flag.
+pub fn local_source(e: &Entry, layout: Layout, allow_local: bool) -> Result<(), ShareError> {
+    if layout == Layout::User || allow_local || !is_local_git(&e.source) {
+        return Ok(());
+    }
+    Err(ShareError::Invalid(format!(
+        "{FILE}: the {} entry '{}' has source = \"{}\", a git repository on this machine; a repository's lock is not trusted to read local repositories (it may come from an untrusted change) — publish it and lock its URL, or, if you trust this entry, run again with --allow-local-sources",
+        e.kind.label(),
+        e.name,
+        e.source.escape_debug()
+    )))
+}
+
 /// A full or abbreviated commit id.
 fn is_commit(c: &str) -> bool {
     (4..=64).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_hexdigit())
@@ -261,5 +295,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("symbolic link"), "{err}");
+    }
+
+    #[test]
+    fn git_sources_on_this_machine_are_told_from_remote_ones() {
+        for local in [
+            "file:///home/me/secret.git",
+            "file://localhost/srv/x",
+            "/srv/team.git",
+            "git+/srv/plain-repo",
+            "git+../../far/away",
+        ] {
+            assert!(is_local_git(local), "{local}");
+        }
+        for not in [
+            "https://github.com/acme/skills.git",
+            "ssh://git@host/org/repo.git",
+            "git@github.com:acme/skills.git",
+            "../team-skills.git",
+            "shared/skills",
+            "mcp:team/pdf",
+        ] {
+            assert!(!is_local_git(not), "{not}");
+        }
     }
 }

@@ -298,6 +298,7 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
 }
 
 fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
+    check::local_source(entry, ctx.layout, ctx.allow_local)?;
     let src = Source::parse(&entry.source);
     let revision = entry.commit.as_deref().or(entry.reference.as_deref());
     let fetched =

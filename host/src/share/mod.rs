@@ -45,6 +45,10 @@ pub struct ShareContext {
     /// Checkouts and downloads while they are used.
     pub scratch: PathBuf,
     pub mcp: Vec<crate::mcp::ServerSpec>,
+    /// A repository's lock may fetch git repositories on this machine
+    /// (`file://`, paths): only when the user says so
+    /// (`--allow-local-sources`), as the lock is the repository's input.
+    pub allow_local: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

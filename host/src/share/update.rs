@@ -58,9 +58,12 @@ pub fn plan(
             marketplace: old.marketplace.clone(),
             name: Some(old.name.clone()),
         };
-        let pending = stage(ctx, &opts)
-            .map_err(|e| super::install::gone(e, &old, ctx.layout, true).to_string())
-            .and_then(|staged| pending(&old, staged));
+        let pending = match check::local_source(&old, ctx.layout, ctx.allow_local) {
+            Err(e) => Err(e.to_string()),
+            Ok(()) => stage(ctx, &opts)
+                .map_err(|e| super::install::gone(e, &old, ctx.layout, true).to_string())
+                .and_then(|staged| pending(&old, staged)),
+        };
         out.push((old, pending));
     }
     Ok(out)

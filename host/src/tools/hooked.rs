@@ -13,7 +13,7 @@ use super::{Tool, ToolContext, ToolOutput, ToolSpec, schema};
 use crate::hooks::approver::HookedApprover;
 use crate::hooks::tool_events::ToolCallInfo;
 use crate::hooks::{Hooks, Permission};
-use crate::protocol::ToolCall;
+use crate::protocol::{Event, Rewritten, ToolCall};
 
 /// The call without hooks.
 async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext) -> ToolOutput {
@@ -26,7 +26,9 @@ async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext)
     })
 }
 
-/// Runs `call` of `tool` through `hooks` (straight, without hooks).
+/// Runs `call` of `tool` through `hooks` (straight, without hooks). When
+/// `PreToolUse` hooks rewrite the arguments, what runs instead is sent as
+/// [`Event::ToolInputRewritten`] and kept in `rewritten`.
 pub(super) async fn call(
     hooks: Option<&Arc<Hooks>>,
     tool: &dyn Tool,
@@ -34,6 +36,7 @@ pub(super) async fn call(
     call: &ToolCall,
     mut args: Value,
     ctx: &ToolContext,
+    rewritten: &std::sync::OnceLock<Rewritten>,
 ) -> ToolOutput {
     let Some(hooks) = hooks else {
         return plain_call(tool, &call.name, args, ctx).await;
@@ -75,6 +78,17 @@ pub(super) async fn call(
                 call.name
             ));
         }
+        let hook = pre.rewritten_by.clone().unwrap_or_default();
+        ctx.events.send(Event::ToolInputRewritten {
+            call_id: call.call_id.clone(),
+            name: call.name.clone(),
+            hook: hook.clone(),
+            arguments: new.clone(),
+        });
+        let _ = rewritten.set(Rewritten {
+            hook,
+            arguments: new.clone(),
+        });
         args = new;
     }
     if pre.permission == Some(Permission::Ask) {

@@ -202,6 +202,7 @@ impl ToolRegistry {
         };
         let mut builtin = true;
         let mut own_limit = None;
+        let rewritten = std::sync::OnceLock::new();
         let (output, status) = if ctx.cancel.is_cancelled() {
             interrupted()
         } else {
@@ -215,8 +216,15 @@ impl ToolRegistry {
                     builtin = entry.tool.source() == "builtin";
                     own_limit = entry.tool.output_limit();
                     let hooks = self.hooks.as_ref();
-                    let fut =
-                        super::hooked::call(hooks, &*entry.tool, &entry.spec, call, args, ctx);
+                    let fut = super::hooked::call(
+                        hooks,
+                        &*entry.tool,
+                        &entry.spec,
+                        call,
+                        args,
+                        ctx,
+                        &rewritten,
+                    );
                     // Interrupted first: a call whose approval prompt the
                     // interrupt answered (or that ended in the same moment)
                     // is interrupted, not "declined by the user".
@@ -261,6 +269,7 @@ impl ToolRegistry {
                 .filter(|_| call.name == "apply_patch")
                 .cloned(),
             structured: passed_on(&output),
+            rewritten: rewritten.into_inner(),
         };
         ctx.events.send(Event::ToolCompleted {
             call_id: result.call_id.clone(),

@@ -17,6 +17,7 @@ mod market;
 mod mcp;
 mod mcp_consent;
 mod remove;
+mod untrusted;
 mod update;
 mod usage;
 mod user_scope;

@@ -347,3 +347,4 @@ fn a_post_tool_use_hook_fires_for_a_plugin_tool() {
 mod consent_code;
 mod folders;
 mod setup_errors;
+mod tmp_folder;

@@ -192,6 +192,8 @@ pub fn install(
         layout,
         scratch: home.join("tmp"),
         mcp: Vec::new(),
+        // The user chose the marketplace this installs from.
+        allow_local: true,
     };
     let _ = std::fs::create_dir_all(&ctx.scratch);
     let before = share::LockFile::load(&ctx.root).ok();
@@ -317,28 +319,39 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
     for w in warnings {
         eprintln!("warning: {w}");
     }
-    for i in &found {
+    let untrusted = super::untrusted::bundles(config, cwd);
+    let marked = found.iter().map(|i| (i, false));
+    for (i, not_trusted) in marked.chain(untrusted.iter().map(|i| (i, true))) {
         let b = &i.bundle;
         let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();
+        let (state, fix) = if not_trusted {
+            (super::untrusted::STATE, Some(super::untrusted::note(cwd)))
+        } else {
+            (state(i), i.drift.as_ref().map(|_| fix(&b.name)))
+        };
         if json {
             println!(
                 "{}",
                 json!({"name": b.name, "scope": i.scope.label(), "layouts": layouts, "path": b.root,
-                       "state": state(i), "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(&b.name)),
+                       "state": state, "drift": i.drift, "fix": fix,
                        "skills": b.skills, "commands": b.commands, "agents": b.agents, "hooks": b.hooks,
                        "mcp": b.mcp.iter().map(|m| &m.path).collect::<Vec<_>>(), "components": b.components})
             );
         } else {
             println!(
-                "{:<24} {:<8} {:<8} {:<28} {}",
+                "{:<24} {:<8} {:<9} {:<28} {}",
                 b.name,
                 i.scope.label(),
-                state(i),
+                state,
                 layouts.join(","),
                 b.root.display()
             );
+            if not_trusted {
+                println!("  {}", super::untrusted::note(cwd));
+                continue;
+            }
             if let Some(why) = &i.drift {
-                println!("  not loaded: {why}; {}", fix(&b.name));
+                println!("  not loaded: {why}; {}", fix.unwrap_or_default());
             }
             for p in &b.not_loaded {
                 println!("  not loaded: {p}");
@@ -392,7 +405,27 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
             }
         }
     }
-    found.len()
+    let untrusted = super::untrusted::bundles(config, cwd);
+    for i in &untrusted {
+        let name = &i.bundle.name;
+        let note = super::untrusted::note(cwd);
+        if json {
+            println!(
+                "{}",
+                json!({"name": name, "kind": "bundle", "scope": i.scope.label(),
+                       "state": super::untrusted::STATE, "fix": note, "path": i.bundle.root})
+            );
+        } else {
+            println!(
+                "{name:<24} plugin bundle ({}), {}: {}",
+                i.scope.label(),
+                super::untrusted::STATE,
+                i.bundle.root.display()
+            );
+            println!("  {note}");
+        }
+    }
+    found.len() + untrusted.len()
 }
 
 /// Removes the installed bundle `name` the way `quire share remove` does

@@ -4,6 +4,7 @@
 mod bundles;
 mod notes;
 mod show;
+mod untrusted;
 
 use std::path::{Path, PathBuf};
 

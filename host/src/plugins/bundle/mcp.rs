@@ -234,12 +234,9 @@ pub fn specs(
             let _ = std::fs::create_dir_all(&data);
         }
         let name = format!("{}_{server}", bundle.name);
-        out.push(ServerSpec::new(
-            &name,
-            Source::McpJson(file.path.clone()),
-            &c,
-            &bundle.root,
-        ));
+        let mut spec = ServerSpec::new(&name, Source::McpJson(file.path.clone()), &c, &bundle.root);
+        spec.plugin = Some(bundle.name.clone());
+        out.push(spec);
     }
     Ok(out)
 }

@@ -115,6 +115,8 @@ pub fn add_marketplace(
         layout: share::Layout::User,
         scratch,
         mcp: Vec::new(),
+        // The user named the marketplace.
+        allow_local: true,
     };
     let fetched = share::source::fetch(&src, reference, &ctx)?;
     let catalog = read_catalog(&fetched.dir)?;

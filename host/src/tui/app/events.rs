@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use super::App;
-use crate::cli::summary::{clip, hook_line, tool_line};
+use crate::cli::summary::{clip, hook_line, rewritten_line, tool_line};
 use crate::tui::cells::{self, ToolDone};
 use crate::tui::stream::Stream;
 
@@ -58,6 +58,16 @@ impl App {
                 self.reasoning.clear();
                 self.running
                     .push((call_id.clone(), tool_line(name, arguments), Instant::now()));
+            }
+            Event::ToolInputRewritten {
+                call_id,
+                name,
+                hook,
+                arguments,
+            } => {
+                if let Some(r) = self.running.iter_mut().find(|(id, _, _)| id == call_id) {
+                    r.1 = rewritten_line(name, arguments, hook, &r.1);
+                }
             }
             Event::ToolCompleted {
                 call_id,

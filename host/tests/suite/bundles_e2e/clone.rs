@@ -42,7 +42,8 @@ fn a_fresh_clone_with_only_the_lock_syncs_the_plugin() {
     assert!(r.stderr.contains("quire trust"), "{}", r.stderr);
     let r = run_in(&env, &clone, &["trust"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let r = run_in(&env, &clone, &["share", "sync"]);
+    // The marketplace is a git repository on this machine.
+    let r = run_in(&env, &clone, &["share", "sync", "--allow-local-sources"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains("restored plugin bundle claude-kit"),

@@ -89,3 +89,35 @@ fn a_plugins_changed_mcp_servers_start_nothing_until_enabled_again() {
     run(&env, &["mcp", "list"]);
     assert!(first.exists(), "the accepted server did not start");
 }
+
+/// `quire mcp tools NAME` starts the server it lists: for a plugin's
+/// server that has not been accepted it refuses and says how to accept it.
+#[test]
+fn mcp_tools_refuses_a_plugins_server_not_yet_accepted() {
+    let env = TestEnv::new("chat");
+    let canary = env.home.path().join("tools-ran");
+    write_bundle(&env, "kit", &canary);
+    let r = run(&env, &["mcp", "tools", "kit_srv"]);
+    assert!(
+        !canary.exists(),
+        "`quire mcp tools` started a plugin server"
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("comes from plugin 'kit'")
+            && r.stderr.contains("`quire plugins enable kit`"),
+        "{}",
+        r.stderr
+    );
+
+    // Changed since it was accepted: refused again.
+    run(&env, &["plugins", "enable", "kit"]);
+    write_bundle(&env, "kit", &env.home.path().join("changed-ran"));
+    let r = run(&env, &["mcp", "tools", "kit_srv"]);
+    assert!(!env.home.path().join("changed-ran").exists());
+    assert!(
+        r.stderr.contains("quire plugins enable kit"),
+        "{}",
+        r.stderr
+    );
+}

@@ -88,6 +88,43 @@ fn a_python_hook_rewrites_the_tool_input() {
         .to_string();
     assert!(out.contains("rewritten-text"), "{out}");
     assert!(!out.contains("original-text"), "{out}");
+    // What ran is shown and recorded, with the hook that rewrote it.
+    let rewritten = run.of_type("tool_input_rewritten");
+    assert_eq!(rewritten.len(), 1, "{:?}", run.events);
+    assert_eq!(rewritten[0]["call_id"], "c1");
+    assert_eq!(rewritten[0]["arguments"]["command"], "echo rewritten-text");
+    assert!(
+        rewritten[0]["hook"]
+            .as_str()
+            .unwrap()
+            .contains("rewrite.py"),
+        "{}",
+        rewritten[0]
+    );
+    let recorded: Vec<Value> = env
+        .session_records()
+        .into_iter()
+        .filter(|r| r["event"]["type"] == "tool_input_rewritten")
+        .collect();
+    assert_eq!(recorded.len(), 1, "{:?}", env.session_records());
+    assert_eq!(
+        recorded[0]["event"]["arguments"]["command"],
+        "echo rewritten-text"
+    );
+
+    // The human view shows what ran and what the model asked for.
+    env.server.push_all([
+        Reply::tool_call("c2", "shell", json!({"command": "echo original-text"})),
+        Reply::text("ok"),
+    ]);
+    let human = env.run(&["exec", "say it again"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    let all = format!("{}{}", human.stdout, human.stderr);
+    assert!(
+        all.contains("shell: echo rewritten-text (rewritten by hook `")
+            && all.contains("the model asked for shell: echo original-text)"),
+        "{all}"
+    );
 }
 
 #[test]

@@ -178,3 +178,41 @@ fn continue_false_from_a_pre_tool_hook_stops_before_the_call() {
     assert_eq!(run.of_type("task_completed")[0]["status"], "blocked");
     assert_eq!(env.server.requests().len(), 1, "no request after the stop");
 }
+
+/// An out-of-range `timeout_sec` is named at its own line (not the
+/// table's header) with the range quire accepts.
+#[test]
+fn an_out_of_range_hook_timeout_is_named_at_its_line_with_the_range() {
+    let env = TestEnv::new("chat");
+    let guard = script(&env, "guard.sh", "#!/bin/bash\nexit 0\n");
+    let file = env.home.path().join("config.toml");
+    for value in ["-1", "0"] {
+        let before = std::fs::read_to_string(&file).unwrap();
+        add_user_hooks(
+            &env,
+            &[hook_toml(
+                "PreToolUse",
+                Some("shell"),
+                &guard,
+                &format!("timeout_sec = {value}"),
+            )],
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("timeout_sec"))
+            .unwrap()
+            + 1;
+        let list = env.run(&["hooks", "list"]);
+        assert_eq!(list.code, 2, "{}", list.stderr);
+        assert!(
+            list.stderr.contains(&format!("config.toml:{line}: "))
+                && list.stderr.contains(&format!(
+                    "timeout_sec must be a whole number of seconds, at least 1, got {value}"
+                )),
+            "{}",
+            list.stderr
+        );
+        std::fs::write(&file, before).unwrap();
+    }
+}

@@ -72,7 +72,7 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
     );
 
     // Local changes are not thrown away without --force.
-    let run = env.run(&["share", "sync"]);
+    let run = env.run(&["share", "--allow-local-sources", "sync"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stderr.contains("failed skill pdf-forms: local changes (changed: scripts/fill.py; added: notes.txt); `quire share sync --force`"),
@@ -86,7 +86,7 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
     let run = up.add_pdf_forms(&env, "v1", &[]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("has local changes"), "{}", run.stderr);
-    let run = env.run(&["share", "sync", "--force"]);
+    let run = env.run(&["share", "--allow-local-sources", "sync", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("restored skill pdf-forms"),
@@ -112,7 +112,7 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
 #[test]
 fn update_and_verify_say_so_when_the_lock_lists_nothing() {
     let env = TestEnv::new("responses");
-    let run = env.run(&["share", "update"]);
+    let run = env.run(&["share", "--allow-local-sources", "update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("quire.lock lists nothing to update"),
@@ -165,7 +165,7 @@ fn a_file_at_the_install_path_is_kept_without_force_and_nothing_is_left_behind()
         "{}",
         run.stderr
     );
-    let run = env.run(&["share", "sync"]);
+    let run = env.run(&["share", "--allow-local-sources", "sync"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr.contains(
@@ -185,14 +185,14 @@ fn a_file_at_the_install_path_is_kept_without_force_and_nothing_is_left_behind()
     );
     assert_eq!(env.read(".quire/skills/pdf-forms"), "a file\n");
 
-    let run = env.run(&["share", "sync", "--force"]);
+    let run = env.run(&["share", "--allow-local-sources", "sync", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(skills.join("pdf-forms/SKILL.md").is_file());
     assert_eq!(leftovers(&skills), Vec::<String>::new());
 
     // A changed folder replaced with --force: no copy left either.
     env.write(".quire/skills/release-notes/SKILL.md", "mine\n");
-    let run = env.run(&["share", "sync", "--force"]);
+    let run = env.run(&["share", "--allow-local-sources", "sync", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(leftovers(&skills), Vec::<String>::new());
 
@@ -206,6 +206,6 @@ fn a_file_at_the_install_path_is_kept_without_force_and_nothing_is_left_behind()
         "{}",
         run.stderr
     );
-    assert_eq!(env.run(&["share", "sync"]).code, 0);
+    assert_eq!(env.run(&["share", "--allow-local-sources", "sync"]).code, 0);
     assert_eq!(env.run(&["share", "verify"]).code, 0);
 }

@@ -40,7 +40,7 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
     git(&up.path, &["tag", "-f", "v1", "HEAD"]);
     let mate = TestEnv::new("responses");
     mate.write("quire.lock", &env.read("quire.lock"));
-    let run = mate.run(&["share", "sync"]);
+    let run = mate.run(&["share", "--allow-local-sources", "sync"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("restored skill pdf-forms"),
@@ -59,7 +59,7 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
         "{}",
         run.stdout
     );
-    let run = mate.run(&["share", "sync"]);
+    let run = mate.run(&["share", "--allow-local-sources", "sync"]);
     assert!(
         run.stdout.contains("unchanged skill pdf-forms"),
         "{}",
@@ -68,7 +68,7 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
 
     // `update` takes where the tag points now, on purpose.
     let v2 = git(&up.path, &["rev-parse", "HEAD"]);
-    let run = env.run(&["share", "update", "--yes"]);
+    let run = env.run(&["share", "--allow-local-sources", "update", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(&format!(
@@ -84,13 +84,13 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
         "print('fill v2')\n"
     );
     assert!(env.read("quire.lock").contains(&v2));
-    let run = env.run(&["share", "update", "pdf-forms"]);
+    let run = env.run(&["share", "--allow-local-sources", "update", "pdf-forms"]);
     assert!(
         run.stdout.contains("up to date skill pdf-forms"),
         "{}",
         run.stdout
     );
-    let run = env.run(&["share", "update", "nope"]);
+    let run = env.run(&["share", "--allow-local-sources", "update", "nope"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("nothing named 'nope'"),
@@ -145,4 +145,33 @@ fn a_bundle_at_a_repositorys_root_is_named_after_it_and_added_once() {
         run.stderr
     );
     assert!(!plugins.join("team-skills").exists());
+}
+
+/// A repository's quire.lock is the repository's input: a git source on
+/// this machine (`file://`, a path) is fetched only with
+/// `--allow-local-sources`, and the refusal names the entry.
+#[test]
+fn a_local_git_source_in_a_repositorys_lock_needs_allow_local_sources() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let run = up.add_pdf_forms(&env, "v1", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mate = TestEnv::new("responses");
+    mate.write("quire.lock", &env.read("quire.lock"));
+    for args in [&["share", "sync"][..], &["share", "update", "--yes"]] {
+        let run = mate.run(args);
+        assert_ne!(run.code, 0, "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr
+                .contains("the skill entry 'pdf-forms' has source = \"file://")
+                && run.stderr.contains("a git repository on this machine")
+                && run.stderr.contains("--allow-local-sources"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!mate.repo_path().join(".quire/skills/pdf-forms").exists());
+    }
+    let run = mate.run(&["share", "sync", "--allow-local-sources"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mate.read(".quire/skills/pdf-forms/SKILL.md"), PDF_V1);
 }

@@ -69,7 +69,7 @@ fn a_locked_commit_that_is_gone_says_what_works() {
     let gone = "deadbeef".repeat(5);
     env.write("quire.lock", &env.read("quire.lock").replace(&up.v1, &gone));
     std::fs::remove_dir_all(env.repo.path().join(".quire/skills/pdf-forms")).unwrap();
-    let run = env.run(&["share", "sync"]);
+    let run = env.run(&["share", "--allow-local-sources", "sync"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr.contains(&format!(
@@ -84,7 +84,7 @@ fn a_locked_commit_that_is_gone_says_what_works() {
 
     // The locked tag is gone too: update says to add it again.
     git(&up.path, &["tag", "-d", "v1"]);
-    let run = env.run(&["share", "update", "--yes"]);
+    let run = env.run(&["share", "--allow-local-sources", "update", "--yes"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr.contains("has no branch, tag or commit 'v1'")
