@@ -73,15 +73,17 @@ const FRESH5_MEDIAN_BYTES_CEILING: usize = 20_000;
 /// servers, 8 follow-ups), written blind like the fifth to seventh.
 /// Measured before that session's changes: 0.844 (76 of 90) at 18.4 KB
 /// median; with its vocabulary (written before the set was read, from the
-/// earlier sets' misses) 0.867 (78 of 90) at 18.4 KB.
-const FRESH6_SENT_FLOOR: f64 = 0.86;
+/// earlier sets' misses) 0.867 (78 of 90) at 18.4 KB. Then development
+/// material: 0.911 (82 of 90) at 19.0 KB.
+const FRESH6_SENT_FLOOR: f64 = 0.90;
 const FRESH6_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// The ninth session's second held-out messages (`fresh7.toml`, 90 over
 /// all 11 servers, 8 follow-ups), written blind by a second writer in
 /// varied voices while that session's vocabulary was written (from the
 /// earlier sets' misses, without reading this set): 0.822 (74 of 90) at
-/// 19.6 KB median before it, 0.867 (78 of 90) at 19.2 KB with it.
-const FRESH7_SENT_FLOOR: f64 = 0.86;
+/// 19.6 KB median before it, 0.867 (78 of 90) at 19.2 KB with it. Then
+/// development material: 0.900 (81 of 90) at 19.2 KB.
+const FRESH7_SENT_FLOOR: f64 = 0.89;
 const FRESH7_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
