@@ -81,8 +81,40 @@ pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
         AgentsCommand::List(a) => list(&found, &roots, a.json),
         AgentsCommand::Show { name } => show(&found, &roots, name),
         AgentsCommand::New(a) => new(&roots, a),
-        AgentsCommand::Validate { files } => validate(&found, files),
+        AgentsCommand::Validate { files } => validate(&found, &roots, files),
     }
+}
+
+/// The repository's root (or the working directory outside one).
+fn project_root(roots: &AgentRoots) -> PathBuf {
+    roots.repo.clone().unwrap_or_else(|| roots.cwd.clone())
+}
+
+/// The note that the project's agent folders exist but are not used
+/// (untrusted repository), printed on stderr; whether there was one.
+fn untrusted_note(roots: &AgentRoots) -> bool {
+    let note = super::trust::unused_folders(
+        &project_root(roots),
+        roots.trusted,
+        &quire::agents::discover::PROJECT_DIRS,
+        "agents",
+    );
+    if let Some(n) = &note {
+        eprintln!("{n}");
+    }
+    note.is_some()
+}
+
+/// The project's own definition folders, read even when the repository
+/// is not trusted (to check them, never to use them).
+fn project_folders(roots: &AgentRoots) -> Vec<PathBuf> {
+    let all = AgentRoots {
+        trusted: true,
+        extra: Vec::new(),
+        ..roots.clone()
+    };
+    let home = roots.home.join("agents");
+    all.folders().into_iter().filter(|f| *f != home).collect()
 }
 
 /// Where a definition comes from: `plugin NAME`, `user` or `project`.
@@ -104,8 +136,13 @@ fn list(found: &Discovered, roots: &AgentRoots, json: bool) -> i32 {
         }
         return EXIT_OK;
     }
+    let ignored = untrusted_note(roots);
     if found.agents.is_empty() {
-        println!("no agent definitions found (create one with `quire agents new NAME`)");
+        if ignored {
+            println!("no agent definitions in use (the project's are ignored, see the note)");
+        } else {
+            println!("no agent definitions found (create one with `quire agents new NAME`)");
+        }
     }
     for a in &found.agents {
         println!(
@@ -127,6 +164,7 @@ fn list(found: &Discovered, roots: &AgentRoots, json: bool) -> i32 {
 
 fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
     let Some(a) = found.get(name) else {
+        untrusted_note(roots);
         let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
         eprintln!(
             "error: no agent named '{name}' (known: {}); `quire agents list` shows them",
@@ -206,17 +244,39 @@ fn new(roots: &AgentRoots, a: &NewArgs) -> i32 {
         return EXIT_FAILED;
     }
     println!("{}", path.display());
+    if !a.user && !roots.trusted {
+        eprintln!(
+            "{}",
+            super::trust::ignored_kinds(&project_root(roots), "agents", "this agent")
+        );
+    }
     EXIT_OK
 }
 
-fn validate(found: &Discovered, files: &[PathBuf]) -> i32 {
+fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf]) -> i32 {
     let paths: Vec<PathBuf> = if files.is_empty() {
-        found
+        // An untrusted repository's own files are checked too (and said to
+        // be unused), rather than passed over in silence.
+        let project = if !roots.trusted && untrusted_note(roots) {
+            quire::agents::discover_in(&project_folders(roots))
+        } else {
+            Discovered::default()
+        };
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for p in project
             .agents
             .iter()
-            .map(|a| a.path.clone())
-            .chain(found.skipped.iter().map(|(p, _)| p.clone()))
-            .collect()
+            .map(|a| &a.path)
+            .chain(project.shadowed.iter().map(|(p, _)| p))
+            .chain(project.skipped.iter().map(|(p, _)| p))
+            .chain(found.agents.iter().map(|a| &a.path))
+            .chain(found.skipped.iter().map(|(p, _)| p))
+        {
+            if !paths.contains(p) {
+                paths.push(p.clone());
+            }
+        }
+        paths
     } else {
         files.to_vec()
     };

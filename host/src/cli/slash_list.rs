@@ -58,10 +58,22 @@ pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
             ));
         }
     }
+    let root = quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    let ignored = super::trust::unused_folders(
+        &root,
+        setup.config.project_trusted,
+        &[".quire/commands", ".claude/commands"],
+        "commands",
+    );
+    if let Some(note) = &ignored {
+        eprintln!("{note}");
+    }
     if found.commands.is_empty() && !*json {
-        super::pipe::out(
-            "no custom commands: add Markdown files to .quire/commands/ (or .claude/commands/, ~/.quire/commands/)\n",
-        );
+        super::pipe::out(if ignored.is_some() {
+            "no custom commands in use (the project's are ignored, see the note)\n"
+        } else {
+            "no custom commands: add Markdown files to .quire/commands/ (or .claude/commands/, ~/.quire/commands/)\n"
+        });
     }
     for p in &found.problems {
         eprintln!("warning: {p}");
