@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
 use quire::agents::{AgentDef, AgentRoots, Discovered, definition};
+use quire::printable::{clean, one_line};
 
 use super::args::GlobalArgs;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
@@ -145,19 +146,29 @@ fn list(found: &Discovered, roots: &AgentRoots, json: bool) -> i32 {
         }
     }
     for a in &found.agents {
+        // Names and descriptions come from repository files: one line
+        // each, without escape sequences, on a terminal or not.
         println!(
             "{:<24} {}  ({}: {})",
-            a.name,
-            a.description,
-            source(found, a, roots),
-            a.path.display()
+            one_line(&a.name),
+            one_line(&a.description),
+            one_line(&source(found, a, roots)),
+            one_line(&a.path.display().to_string())
         );
     }
     for (hidden, winner) in &found.shadowed {
-        println!("shadowed: {} (by {})", hidden.display(), winner.display());
+        println!(
+            "shadowed: {} (by {})",
+            one_line(&hidden.display().to_string()),
+            one_line(&winner.display().to_string())
+        );
     }
     for (path, reason) in &found.skipped {
-        println!("skipped: {}: {reason}", path.display());
+        println!(
+            "skipped: {}: {}",
+            one_line(&path.display().to_string()),
+            one_line(reason)
+        );
     }
     EXIT_OK
 }
@@ -165,7 +176,7 @@ fn list(found: &Discovered, roots: &AgentRoots, json: bool) -> i32 {
 fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
     let Some(a) = found.get(name) else {
         untrusted_note(roots);
-        let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
+        let names: Vec<String> = found.agents.iter().map(|a| one_line(&a.name)).collect();
         eprintln!(
             "error: no agent named '{name}' (known: {}); `quire agents list` shows them",
             if names.is_empty() {
@@ -176,19 +187,25 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
         );
         return EXIT_FAILED;
     };
-    println!("name:        {}", a.name);
-    println!("description: {}", a.description);
+    println!("name:        {}", one_line(&a.name));
+    println!("description: {}", one_line(&a.description));
     println!("source:      {}", source(found, a, roots));
-    println!("file:        {}", a.path.display());
+    println!("file:        {}", one_line(&a.path.display().to_string()));
     let or = |v: Option<String>, d: &str| v.unwrap_or_else(|| d.to_string());
     println!(
         "tools:       {}",
-        or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's")
+        one_line(&or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's"))
     );
-    println!("model:       {}", or(a.model.clone(), "the parent's"));
+    println!(
+        "model:       {}",
+        one_line(&or(a.model.clone(), "the parent's"))
+    );
     println!(
         "skills:      {}",
-        or(a.skills.as_ref().map(|s| s.join(", ")), "selected per task")
+        one_line(&or(
+            a.skills.as_ref().map(|s| s.join(", ")),
+            "selected per task"
+        ))
     );
     println!(
         "max_tokens:  {}",
@@ -204,9 +221,9 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
         );
     }
     for w in &a.warnings {
-        println!("warning:     {w}");
+        println!("warning:     {}", one_line(w));
     }
-    println!("\n{}", a.prompt);
+    println!("\n{}", clean(&a.prompt));
     EXIT_OK
 }
 
@@ -283,15 +300,25 @@ fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf]) -> i32 {
     let mut bad = 0;
     for p in &paths {
         match definition::read(p) {
-            Ok(def) if def.warnings.is_empty() => println!("ok: {}", p.display()),
+            Ok(def) if def.warnings.is_empty() => {
+                println!("ok: {}", one_line(&p.display().to_string()))
+            }
             Ok(def) => {
                 for w in def.warnings {
-                    println!("warning: {}: {w}", p.display());
+                    println!(
+                        "warning: {}: {}",
+                        one_line(&p.display().to_string()),
+                        one_line(&w)
+                    );
                 }
             }
             Err(e) => {
                 bad += 1;
-                println!("error: {}: {e}", p.display());
+                println!(
+                    "error: {}: {}",
+                    one_line(&p.display().to_string()),
+                    one_line(&e)
+                );
             }
         }
     }

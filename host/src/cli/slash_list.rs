@@ -1,6 +1,7 @@
 //! `quire commands list`: the custom slash commands of this directory.
 
 use clap::{Args, Subcommand};
+use quire::printable::one_line;
 use serde_json::json;
 
 use super::args::GlobalArgs;
@@ -48,13 +49,15 @@ pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
                 })
             ));
         } else {
-            let hint = c.argument_hint.as_deref().unwrap_or("");
+            // Names, hints and descriptions come from repository files:
+            // one line each, without escape sequences, on a terminal or not.
+            let hint = one_line(c.argument_hint.as_deref().unwrap_or(""));
             super::pipe::out(&format!(
                 "/{:<20} {:<16} {} — {}\n",
-                c.name,
+                one_line(&c.name),
                 hint,
-                c.source.label(),
-                super::summary::clip(&c.description, 70)
+                one_line(&c.source.label()),
+                super::summary::clip(&one_line(&c.description), 70)
             ));
         }
     }
@@ -76,7 +79,7 @@ pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
         });
     }
     for p in &found.problems {
-        eprintln!("warning: {p}");
+        eprintln!("warning: {}", one_line(p));
     }
     EXIT_OK
 }
