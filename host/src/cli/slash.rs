@@ -65,8 +65,26 @@ pub fn menu(typed: &str) -> Vec<(String, String)> {
     let Some(s) = loaded() else {
         return Vec::new();
     };
-    s.commands
+    menu_of(&s.commands, typed)
+}
+
+/// Whether `/name` is a built-in command of the interactive sessions
+/// (the terminal view's list, `/exit` too): a custom command of that name
+/// is shadowed there and runs only through `quire exec "/name"`.
+pub fn builtin(name: &str) -> bool {
+    let slashed = format!("/{name}");
+    slashed == "/exit"
+        || crate::tui::complete::COMMANDS
+            .iter()
+            .any(|(c, _)| *c == slashed)
+}
+
+/// The menu entries of `commands` starting with `typed`; a command named
+/// like a built-in is left out (the built-in's entry is the one that runs).
+fn menu_of(commands: &[SlashCommand], typed: &str) -> Vec<(String, String)> {
+    commands
         .iter()
+        .filter(|c| !builtin(&c.name))
         .map(|c| (format!("/{}", c.name), c))
         .filter(|(name, _)| name.starts_with(typed))
         .map(|(name, c)| {
@@ -131,5 +149,34 @@ pub async fn prepare(
 pub fn restore(session: &mut Session, prepared: &Prepared) {
     if let Some(m) = &prepared.previous_model {
         session.set_model(m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(name: &str) -> SlashCommand {
+        SlashCommand {
+            name: name.into(),
+            description: format!("{name} override"),
+            argument_hint: None,
+            allowed_tools: Vec::new(),
+            model: None,
+            body: "Body".into(),
+            path: format!(".quire/commands/{name}.md").into(),
+            source: commands::CommandSource::Project,
+        }
+    }
+
+    #[test]
+    fn a_command_named_like_a_builtin_is_not_in_the_menu() {
+        let cmds = [command("help"), command("helper"), command("exit")];
+        let menu = menu_of(&cmds, "/he");
+        assert_eq!(menu.len(), 1, "{menu:?}");
+        assert_eq!(menu[0].0, "/helper");
+        assert!(menu_of(&cmds, "/ex").is_empty());
+        assert!(builtin("help") && builtin("review") && builtin("exit"));
+        assert!(!builtin("helper"));
     }
 }

@@ -35,6 +35,7 @@ pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
     let found =
         quire::commands::discover(&super::slash::roots(&setup.config, &setup.home, &setup.cwd));
     for c in &found.commands {
+        let shadowed = super::slash::builtin(&c.name);
         if *json {
             super::pipe::out(&format!(
                 "{}\n",
@@ -46,6 +47,7 @@ pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
                     "model": c.model,
                     "source": c.source.label(),
                     "path": c.path,
+                    "shadowed_by_builtin": shadowed,
                 })
             ));
         } else {
@@ -59,6 +61,13 @@ pub fn run(global: &GlobalArgs, args: &CommandsArgs) -> i32 {
                 one_line(&c.source.label()),
                 super::summary::clip(&one_line(&c.description), 70)
             ));
+            if shadowed {
+                let name = one_line(&c.name);
+                eprintln!(
+                    "warning: {}: /{name} is shadowed by the built-in /{name} of interactive sessions, so there it never runs (only `quire exec \"/{name} …\"` runs it); rename the file to use it",
+                    one_line(&c.path.display().to_string())
+                );
+            }
         }
     }
     let root = quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
