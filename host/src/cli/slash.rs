@@ -99,6 +99,36 @@ fn menu_of(commands: &[SlashCommand], typed: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The warning for `quire exec "/word …"` when `/word` is no custom
+/// command: the text goes to the model as it is. `None` for any other
+/// prompt, for a custom command, and for a path that exists (`/tmp is
+/// full`), as the terminal view sends such text as a message.
+pub fn exec_warning(prompt: &str, commands: &[SlashCommand]) -> Option<String> {
+    if !is_command(prompt) {
+        return None;
+    }
+    let (name, _) = commands::split_invocation(prompt)?;
+    if commands::find(commands, name).is_some() || Path::new(&format!("/{name}")).exists() {
+        return None;
+    }
+    let name = quire::printable::one_line(name);
+    Some(if builtin(&name) {
+        format!(
+            "/{name} is a command of interactive sessions, not of `quire exec`; the text is sent to the model as a message{}",
+            if name == "review" {
+                " (`quire review` reviews a change from a script)"
+            } else {
+                ""
+            }
+        )
+    } else {
+        format!(
+            "no command /{name}{} (`quire commands list` shows them); the text is sent to the model as a message (start it with a space to do so without this warning)",
+            quire::suggest::did_you_mean(&name, commands.iter().map(|c| c.name.as_str()))
+        )
+    })
+}
+
 /// A command's message, ready to send.
 pub struct Prepared {
     pub text: String,
@@ -167,6 +197,25 @@ mod tests {
             path: format!(".quire/commands/{name}.md").into(),
             source: commands::CommandSource::Project,
         }
+    }
+
+    #[test]
+    fn exec_warns_of_a_slash_word_that_is_no_command() {
+        let cmds = [command("fix-issue")];
+        let w = exec_warning("/nosuchcmd foo", &cmds).unwrap_or_default();
+        assert!(w.starts_with("no command /nosuchcmd ("), "{w}");
+        assert!(w.contains("sent to the model as a message"), "{w}");
+        let w = exec_warning("/fix-isue 12", &cmds).unwrap_or_default();
+        assert!(w.contains("did you mean 'fix-issue'?"), "{w}");
+        let w = exec_warning("/review src/main.rs", &cmds).unwrap_or_default();
+        assert!(w.contains("command of interactive sessions"), "{w}");
+        assert!(w.contains("`quire review`"), "{w}");
+        // A command, a path, a leading space, plain text: no warning.
+        assert_eq!(exec_warning("/fix-issue 12", &cmds), None);
+        assert_eq!(exec_warning("/etc/hosts is wrong", &cmds), None);
+        assert_eq!(exec_warning("/tmp is full", &cmds), None);
+        assert_eq!(exec_warning(" /nosuchcmd", &cmds), None);
+        assert_eq!(exec_warning("say hi", &cmds), None);
     }
 
     #[test]

@@ -210,3 +210,25 @@ fn commands_list_says_a_command_named_like_a_builtin_is_shadowed() {
         .collect();
     assert_eq!(shadowed, [("help", true), ("helper", false)]);
 }
+
+#[test]
+fn exec_of_an_unknown_slash_word_warns_and_sends_the_text() {
+    let env = TestEnv::new("responses");
+    env.write(".quire/commands/fix-issue.md", "Fix issue $ARGUMENTS.\n");
+    env.server.push(Reply::text("ok"));
+    let r = run(&env, &["exec", "/fix-isue 12"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no command /fix-isue; did you mean 'fix-issue'?"),
+        "{}",
+        r.stderr
+    );
+    let body = env.server.requests()[0].body.to_string();
+    assert!(body.contains("/fix-isue 12"), "{body}");
+
+    env.server.push(Reply::text("ok"));
+    let r = run(&env, &["exec", "/fix-issue 12"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no command"), "{}", r.stderr);
+}
