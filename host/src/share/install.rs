@@ -109,6 +109,8 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
         Some(s) => fetched.dir.join(s),
         None => fetched.dir.clone(),
     };
+    // Links first: nothing is read through one.
+    super::source_links::refuse_links(&fetched.dir, &content, src.text())?;
     if !content.is_dir() {
         return Err(ShareError::Invalid(format!(
             "{} has no folder '{}'",
@@ -306,6 +308,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         Some(s) => fetched.dir.join(check::subdir(s)?),
         None => fetched.dir.clone(),
     };
+    super::source_links::refuse_links(&fetched.dir, &content, &entry.source)?;
     let files = if content.is_dir() {
         digest::of_folder(&content)?
     } else {
