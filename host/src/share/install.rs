@@ -328,6 +328,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         )));
     }
     check::entry(entry, ctx.layout)?;
+    check::kind_matches(entry, &content)?;
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &resolve(&ctx.root, &entry.installed))
 }
