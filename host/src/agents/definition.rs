@@ -239,12 +239,39 @@ fn split_list(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// quire's own tools an agent definition can name. Tools of plugins
+/// (`PLUGIN__TOOL`) and MCP servers (`mcp__…`, `SERVER__TOOL`) carry `__`.
+pub const KNOWN_TOOLS: [&str; 14] = [
+    "shell",
+    "apply_patch",
+    "read_file",
+    "list_dir",
+    "grep",
+    "update_plan",
+    "skill",
+    super::tools::SPAWN_AGENT,
+    "wait_agents",
+    "send_agent",
+    "close_agent",
+    crate::tools::select::search::NAME,
+    crate::tools::call_tool::NAME,
+    crate::mcp::resources::NAME,
+];
+
 fn tool_names(names: Vec<String>, warnings: &mut Vec<String>) -> Vec<String> {
     names
         .into_iter()
         .map(|n| match map_claude_tool(&n) {
             Some(q) => q.to_string(),
-            None if n.starts_with("mcp__") || n.chars().all(|c| !c.is_uppercase()) => n,
+            None if n.contains("__") || KNOWN_TOOLS.contains(&n.as_str()) => n,
+            None if n.chars().all(|c| !c.is_uppercase()) => {
+                warnings.push(format!(
+                    "tool '{n}' is no quire tool{}; the agent will not have it (quire's tools: {})",
+                    crate::suggest::did_you_mean(&n, KNOWN_TOOLS),
+                    KNOWN_TOOLS.join(", ")
+                ));
+                n
+            }
             None => {
                 warnings.push(format!("tool '{n}' has no quire equivalent; ignored"));
                 n

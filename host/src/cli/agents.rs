@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
 use quire::agents::{AgentDef, AgentRoots, Discovered, definition};
+use quire::printable::{clean, one_line};
 
 use super::args::GlobalArgs;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
@@ -81,8 +82,40 @@ pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
         AgentsCommand::List(a) => list(&found, &roots, a.json),
         AgentsCommand::Show { name } => show(&found, &roots, name),
         AgentsCommand::New(a) => new(&roots, a),
-        AgentsCommand::Validate { files } => validate(&found, files),
+        AgentsCommand::Validate { files } => validate(&found, &roots, files),
     }
+}
+
+/// The repository's root (or the working directory outside one).
+fn project_root(roots: &AgentRoots) -> PathBuf {
+    roots.repo.clone().unwrap_or_else(|| roots.cwd.clone())
+}
+
+/// The note that the project's agent folders exist but are not used
+/// (untrusted repository), printed on stderr; whether there was one.
+fn untrusted_note(roots: &AgentRoots) -> bool {
+    let note = super::trust::unused_folders(
+        &project_root(roots),
+        roots.trusted,
+        &quire::agents::discover::PROJECT_DIRS,
+        "agents",
+    );
+    if let Some(n) = &note {
+        eprintln!("{n}");
+    }
+    note.is_some()
+}
+
+/// The project's own definition folders, read even when the repository
+/// is not trusted (to check them, never to use them).
+fn project_folders(roots: &AgentRoots) -> Vec<PathBuf> {
+    let all = AgentRoots {
+        trusted: true,
+        extra: Vec::new(),
+        ..roots.clone()
+    };
+    let home = roots.home.join("agents");
+    all.folders().into_iter().filter(|f| *f != home).collect()
 }
 
 /// Where a definition comes from: `plugin NAME`, `user` or `project`.
@@ -104,30 +137,46 @@ fn list(found: &Discovered, roots: &AgentRoots, json: bool) -> i32 {
         }
         return EXIT_OK;
     }
+    let ignored = untrusted_note(roots);
     if found.agents.is_empty() {
-        println!("no agent definitions found (create one with `quire agents new NAME`)");
+        if ignored {
+            println!("no agent definitions in use (the project's are ignored, see the note)");
+        } else {
+            println!("no agent definitions found (create one with `quire agents new NAME`)");
+        }
     }
     for a in &found.agents {
+        // Names and descriptions come from repository files: one line
+        // each, without escape sequences, on a terminal or not.
         println!(
             "{:<24} {}  ({}: {})",
-            a.name,
-            a.description,
-            source(found, a, roots),
-            a.path.display()
+            one_line(&a.name),
+            one_line(&a.description),
+            one_line(&source(found, a, roots)),
+            one_line(&a.path.display().to_string())
         );
     }
     for (hidden, winner) in &found.shadowed {
-        println!("shadowed: {} (by {})", hidden.display(), winner.display());
+        println!(
+            "shadowed: {} (by {})",
+            one_line(&hidden.display().to_string()),
+            one_line(&winner.display().to_string())
+        );
     }
     for (path, reason) in &found.skipped {
-        println!("skipped: {}: {reason}", path.display());
+        println!(
+            "skipped: {}: {}",
+            one_line(&path.display().to_string()),
+            one_line(reason)
+        );
     }
     EXIT_OK
 }
 
 fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
     let Some(a) = found.get(name) else {
-        let names: Vec<&str> = found.agents.iter().map(|a| a.name.as_str()).collect();
+        untrusted_note(roots);
+        let names: Vec<String> = found.agents.iter().map(|a| one_line(&a.name)).collect();
         eprintln!(
             "error: no agent named '{name}' (known: {}); `quire agents list` shows them",
             if names.is_empty() {
@@ -138,19 +187,25 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
         );
         return EXIT_FAILED;
     };
-    println!("name:        {}", a.name);
-    println!("description: {}", a.description);
+    println!("name:        {}", one_line(&a.name));
+    println!("description: {}", one_line(&a.description));
     println!("source:      {}", source(found, a, roots));
-    println!("file:        {}", a.path.display());
+    println!("file:        {}", one_line(&a.path.display().to_string()));
     let or = |v: Option<String>, d: &str| v.unwrap_or_else(|| d.to_string());
     println!(
         "tools:       {}",
-        or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's")
+        one_line(&or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's"))
     );
-    println!("model:       {}", or(a.model.clone(), "the parent's"));
+    println!(
+        "model:       {}",
+        one_line(&or(a.model.clone(), "the parent's"))
+    );
     println!(
         "skills:      {}",
-        or(a.skills.as_ref().map(|s| s.join(", ")), "selected per task")
+        one_line(&or(
+            a.skills.as_ref().map(|s| s.join(", ")),
+            "selected per task"
+        ))
     );
     println!(
         "max_tokens:  {}",
@@ -166,9 +221,9 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
         );
     }
     for w in &a.warnings {
-        println!("warning:     {w}");
+        println!("warning:     {}", one_line(w));
     }
-    println!("\n{}", a.prompt);
+    println!("\n{}", clean(&a.prompt));
     EXIT_OK
 }
 
@@ -206,32 +261,64 @@ fn new(roots: &AgentRoots, a: &NewArgs) -> i32 {
         return EXIT_FAILED;
     }
     println!("{}", path.display());
+    if !a.user && !roots.trusted {
+        eprintln!(
+            "{}",
+            super::trust::ignored_kinds(&project_root(roots), "agents", "this agent")
+        );
+    }
     EXIT_OK
 }
 
-fn validate(found: &Discovered, files: &[PathBuf]) -> i32 {
+fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf]) -> i32 {
     let paths: Vec<PathBuf> = if files.is_empty() {
-        found
+        // An untrusted repository's own files are checked too (and said to
+        // be unused), rather than passed over in silence.
+        let project = if !roots.trusted && untrusted_note(roots) {
+            quire::agents::discover_in(&project_folders(roots))
+        } else {
+            Discovered::default()
+        };
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for p in project
             .agents
             .iter()
-            .map(|a| a.path.clone())
-            .chain(found.skipped.iter().map(|(p, _)| p.clone()))
-            .collect()
+            .map(|a| &a.path)
+            .chain(project.shadowed.iter().map(|(p, _)| p))
+            .chain(project.skipped.iter().map(|(p, _)| p))
+            .chain(found.agents.iter().map(|a| &a.path))
+            .chain(found.skipped.iter().map(|(p, _)| p))
+        {
+            if !paths.contains(p) {
+                paths.push(p.clone());
+            }
+        }
+        paths
     } else {
         files.to_vec()
     };
     let mut bad = 0;
     for p in &paths {
         match definition::read(p) {
-            Ok(def) if def.warnings.is_empty() => println!("ok: {}", p.display()),
+            Ok(def) if def.warnings.is_empty() => {
+                println!("ok: {}", one_line(&p.display().to_string()))
+            }
             Ok(def) => {
                 for w in def.warnings {
-                    println!("warning: {}: {w}", p.display());
+                    println!(
+                        "warning: {}: {}",
+                        one_line(&p.display().to_string()),
+                        one_line(&w)
+                    );
                 }
             }
             Err(e) => {
                 bad += 1;
-                println!("error: {}: {e}", p.display());
+                println!(
+                    "error: {}: {}",
+                    one_line(&p.display().to_string()),
+                    one_line(&e)
+                );
             }
         }
     }

@@ -52,7 +52,10 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         },
         None => None,
     };
-    super::slash::init(&setup.config, &setup.home, &setup.cwd);
+    let slash = super::slash::init(&setup.config, &setup.home, &setup.cwd);
+    if let Some(message) = super::slash::exec_warning(&prompt, &slash.commands) {
+        renderer.event(&Event::Warning { message });
+    }
     let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let (sink, mut rx) = EventSink::channel();
     // Before the session starts its MCP servers: a Ctrl-C from here on

@@ -41,7 +41,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "commands",
-        "quire commands list\n  quire exec \"/review src/main.rs\"",
+        "quire commands list\n  quire exec \"/fix-issue 123\"   # runs .quire/commands/fix-issue.md with $ARGUMENTS = 123",
     ),
     (
         "commands list",

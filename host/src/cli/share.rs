@@ -11,7 +11,8 @@ use super::setup::{self, Setup};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Share skills and plugins with your team: install them from a folder or a
-/// git repository into this repository (`.quire/skills`, `.quire/plugins`),
+/// git repository into this repository (`.quire/skills`, `.quire/plugins`,
+/// `.agents/plugins`),
 /// recorded in `quire.lock` with the commit and the sha256 of every file.
 /// Commit `quire.lock`; a teammate or CI runs `quire share sync` to get
 /// exactly the same files, and `quire share verify` to check them.
@@ -23,7 +24,8 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
   quire share verify                          # exit 1 when installed files differ from quire.lock
   quire share sync                            # a teammate or CI: install exactly what quire.lock says
 
-Skills go to .quire/skills/NAME, plugins to .quire/plugins/NAME; commit quire.lock.
+Skills go to .quire/skills/NAME, WASM plugins (plugin.toml) to .quire/plugins/NAME,
+plugin bundles (Agent Plugins, Claude Code, Codex) to .agents/plugins/NAME; commit quire.lock.
 Local changes and folders quire share did not install are never replaced without --force.")]
 pub struct ShareArgs {
     /// Your own lock instead of the repository's: ~/.quire/quire.lock, installing

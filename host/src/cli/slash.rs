@@ -65,8 +65,26 @@ pub fn menu(typed: &str) -> Vec<(String, String)> {
     let Some(s) = loaded() else {
         return Vec::new();
     };
-    s.commands
+    menu_of(&s.commands, typed)
+}
+
+/// Whether `/name` is a built-in command of the interactive sessions
+/// (the terminal view's list, `/exit` too): a custom command of that name
+/// is shadowed there and runs only through `quire exec "/name"`.
+pub fn builtin(name: &str) -> bool {
+    let slashed = format!("/{name}");
+    slashed == "/exit"
+        || crate::tui::complete::COMMANDS
+            .iter()
+            .any(|(c, _)| *c == slashed)
+}
+
+/// The menu entries of `commands` starting with `typed`; a command named
+/// like a built-in is left out (the built-in's entry is the one that runs).
+fn menu_of(commands: &[SlashCommand], typed: &str) -> Vec<(String, String)> {
+    commands
         .iter()
+        .filter(|c| !builtin(&c.name))
         .map(|c| (format!("/{}", c.name), c))
         .filter(|(name, _)| name.starts_with(typed))
         .map(|(name, c)| {
@@ -79,6 +97,36 @@ pub fn menu(typed: &str) -> Vec<(String, String)> {
             (name, format!("command{hint}: {what}"))
         })
         .collect()
+}
+
+/// The warning for `quire exec "/word …"` when `/word` is no custom
+/// command: the text goes to the model as it is. `None` for any other
+/// prompt, for a custom command, and for a path that exists (`/tmp is
+/// full`), as the terminal view sends such text as a message.
+pub fn exec_warning(prompt: &str, commands: &[SlashCommand]) -> Option<String> {
+    if !is_command(prompt) {
+        return None;
+    }
+    let (name, _) = commands::split_invocation(prompt)?;
+    if commands::find(commands, name).is_some() || Path::new(&format!("/{name}")).exists() {
+        return None;
+    }
+    let name = quire::printable::one_line(name);
+    Some(if builtin(&name) {
+        format!(
+            "/{name} is a command of interactive sessions, not of `quire exec`; the text is sent to the model as a message{}",
+            if name == "review" {
+                " (`quire review` reviews a change from a script)"
+            } else {
+                ""
+            }
+        )
+    } else {
+        format!(
+            "no command /{name}{} (`quire commands list` shows them); the text is sent to the model as a message (start it with a space to do so without this warning)",
+            quire::suggest::did_you_mean(&name, commands.iter().map(|c| c.name.as_str()))
+        )
+    })
 }
 
 /// A command's message, ready to send.
@@ -131,5 +179,53 @@ pub async fn prepare(
 pub fn restore(session: &mut Session, prepared: &Prepared) {
     if let Some(m) = &prepared.previous_model {
         session.set_model(m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(name: &str) -> SlashCommand {
+        SlashCommand {
+            name: name.into(),
+            description: format!("{name} override"),
+            argument_hint: None,
+            allowed_tools: Vec::new(),
+            model: None,
+            body: "Body".into(),
+            path: format!(".quire/commands/{name}.md").into(),
+            source: commands::CommandSource::Project,
+        }
+    }
+
+    #[test]
+    fn exec_warns_of_a_slash_word_that_is_no_command() {
+        let cmds = [command("fix-issue")];
+        let w = exec_warning("/nosuchcmd foo", &cmds).unwrap_or_default();
+        assert!(w.starts_with("no command /nosuchcmd ("), "{w}");
+        assert!(w.contains("sent to the model as a message"), "{w}");
+        let w = exec_warning("/fix-isue 12", &cmds).unwrap_or_default();
+        assert!(w.contains("did you mean 'fix-issue'?"), "{w}");
+        let w = exec_warning("/review src/main.rs", &cmds).unwrap_or_default();
+        assert!(w.contains("command of interactive sessions"), "{w}");
+        assert!(w.contains("`quire review`"), "{w}");
+        // A command, a path, a leading space, plain text: no warning.
+        assert_eq!(exec_warning("/fix-issue 12", &cmds), None);
+        assert_eq!(exec_warning("/etc/hosts is wrong", &cmds), None);
+        assert_eq!(exec_warning("/tmp is full", &cmds), None);
+        assert_eq!(exec_warning(" /nosuchcmd", &cmds), None);
+        assert_eq!(exec_warning("say hi", &cmds), None);
+    }
+
+    #[test]
+    fn a_command_named_like_a_builtin_is_not_in_the_menu() {
+        let cmds = [command("help"), command("helper"), command("exit")];
+        let menu = menu_of(&cmds, "/he");
+        assert_eq!(menu.len(), 1, "{menu:?}");
+        assert_eq!(menu[0].0, "/helper");
+        assert!(menu_of(&cmds, "/ex").is_empty());
+        assert!(builtin("help") && builtin("review") && builtin("exit"));
+        assert!(!builtin("helper"));
     }
 }

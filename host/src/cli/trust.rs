@@ -154,8 +154,40 @@ fn list(file: &Path) -> i32 {
 /// The note after creating something a repository's own settings hold
 /// (a project skill, a shared skill or plugin) while it is not trusted.
 pub(super) fn ignored_here(root: &Path, what: &str) -> String {
+    ignored_kinds(root, "skills and plugins", what)
+}
+
+/// [`ignored_here`] for other kinds of project files (`kinds`: "agents").
+pub(super) fn ignored_kinds(root: &Path, kinds: &str, what: &str) -> String {
     format!(
-        "note: {} is not a trusted repository, so quire ignores its project skills and plugins, {what} included, until you run `quire trust` there",
+        "note: {} is not a trusted repository, so quire ignores its project {kinds}, {what} included, until you run `quire trust` there",
         root.display()
     )
+}
+
+/// The note for `quire agents|commands` in an untrusted repository whose
+/// project folders (`folders`, relative to `root`) hold files: they exist,
+/// and are not used until trusted. `None` when trusted or none exist.
+pub(super) fn unused_folders(
+    root: &Path,
+    trusted: bool,
+    folders: &[&str],
+    kinds: &str,
+) -> Option<String> {
+    if trusted {
+        return None;
+    }
+    let present: Vec<&str> = folders
+        .iter()
+        .copied()
+        .filter(|f| std::fs::read_dir(root.join(f)).is_ok_and(|mut d| d.next().is_some()))
+        .collect();
+    if present.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "note: {} is not a trusted repository, so quire ignores its project {kinds} ({}) until you run `quire trust` there",
+        root.display(),
+        present.join(", ")
+    ))
 }

@@ -24,6 +24,12 @@ pub const PROJECT_SETTINGS: &[&str] = &[
     ".claude/skills",
     ".codex/skills",
     ".quire/plugins",
+    ".quire/agents",
+    ".agents/agents",
+    ".claude/agents",
+    ".codex/agents",
+    ".quire/commands",
+    ".claude/commands",
     ".claude/settings.json",
     ".claude/settings.local.json",
 ];

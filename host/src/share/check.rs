@@ -67,6 +67,53 @@ pub fn shared_folder(root: &Path, source: &str, dir: &Path) -> Result<(), ShareE
     )))
 }
 
+/// Whether the fetched folder `content` of a locked entry is what the
+/// entry's `kind` says: a skill has its `SKILL.md`, a plugin its
+/// `plugin.toml`, a bundle a plugin manifest or layout. A lock (untrusted
+/// input) saying `kind = "plugin"` of a skill is refused before installing.
+pub fn kind_matches(e: &Entry, content: &Path) -> Result<(), ShareError> {
+    use super::lock::Kind;
+    let skill = ["SKILL.md", "skill.md"]
+        .iter()
+        .any(|f| content.join(f).is_file());
+    let plugin = content
+        .join(crate::plugins::manifest::MANIFEST_FILE)
+        .is_file();
+    let bundle = || {
+        super::bundle_entry::bundle_name(content, Some(&e.name))
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    let (ok, needs) = match e.kind {
+        Kind::Skill => (skill, "a SKILL.md"),
+        Kind::Plugin => (plugin, "a plugin.toml"),
+        Kind::Bundle => (
+            bundle(),
+            "a plugin manifest (.plugin/plugin.json, .claude-plugin/plugin.json, …)",
+        ),
+    };
+    if ok {
+        return Ok(());
+    }
+    let holds = if plugin {
+        "a plugin (plugin.toml)"
+    } else if skill {
+        "a skill (SKILL.md)"
+    } else if bundle() {
+        "a plugin bundle"
+    } else {
+        "no skill or plugin"
+    };
+    Err(ShareError::Invalid(format!(
+        "{FILE}: the {kind} entry '{name}' is no {kind}: its source {source} has no {needs}, it holds {holds}; fix the entry's kind (and installed) or remove it, then run `quire share add` to record it again (it may come from an untrusted change)",
+        kind = e.kind.label(),
+        name = e.name,
+        needs = needs.trim_start_matches("a "),
+        source = super::install::source_text(e),
+    )))
+}
+
 /// Checks one lock entry: its name, that `installed` is exactly
 /// `<kind folder>/<name>`, that every file and the folder inside the
 /// source are relative paths without `..`.

@@ -109,6 +109,8 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
         Some(s) => fetched.dir.join(s),
         None => fetched.dir.clone(),
     };
+    // Links first: nothing is read through one.
+    super::source_links::refuse_links(&fetched.dir, &content, src.text())?;
     if !content.is_dir() {
         return Err(ShareError::Invalid(format!(
             "{} has no folder '{}'",
@@ -307,6 +309,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         Some(s) => fetched.dir.join(check::subdir(s)?),
         None => fetched.dir.clone(),
     };
+    super::source_links::refuse_links(&fetched.dir, &content, &entry.source)?;
     let files = if content.is_dir() {
         digest::of_folder(&content)?
     } else {
@@ -326,6 +329,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         )));
     }
     check::entry(entry, ctx.layout)?;
+    check::kind_matches(entry, &content)?;
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &resolve(&ctx.root, &entry.installed))
 }

@@ -24,6 +24,7 @@ pub mod legacy;
 pub mod lock;
 pub(crate) mod mcp_source;
 pub mod source;
+mod source_links;
 pub(crate) mod update;
 
 use std::path::PathBuf;

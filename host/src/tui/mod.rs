@@ -6,7 +6,7 @@ mod app;
 mod approve;
 mod cells;
 mod commands;
-mod complete;
+pub(crate) mod complete;
 mod composer;
 mod diff;
 mod highlight;

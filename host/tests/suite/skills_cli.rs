@@ -344,6 +344,36 @@ fn to_prompt_emits_the_skills_ref_block() {
 }
 
 #[test]
+fn to_prompt_takes_a_folder_of_skills_as_validate_does() {
+    let e = SkillsEnv::new();
+    let folder = e.outside.join("skills");
+    write_skill(
+        &folder.join("pdf-forms"),
+        "pdf-forms",
+        "Fill PDF forms.",
+        "",
+        "",
+    );
+    write_skill(&folder.join("csv-tools"), "csv-tools", "Tidy CSV.", "", "");
+    let ran = e.run(&["skills", "validate", &p(&folder)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = e.run(&["skills", "to-prompt", &p(&folder)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for name in ["pdf-forms", "csv-tools"] {
+        let location = p(&folder.join(name).join("SKILL.md"));
+        assert!(ran.stdout.contains(&location), "{name}: {}", ran.stdout);
+    }
+    assert_eq!(ran.stdout.matches("<skill>").count(), 2, "{}", ran.stdout);
+
+    // A folder with no skill at all is still an error that says what to give.
+    let empty = e.outside.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let ran = e.run(&["skills", "to-prompt", &p(&empty)]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains("a folder of skills"), "{}", ran.stderr);
+}
+
+#[test]
 fn bundled_skills_are_materialised_once_and_pass_strict_validation() {
     let e = SkillsEnv::new();
     let lines = e.run(&["skills", "list", "--json"]).json_lines();

@@ -220,3 +220,53 @@ fn what_is_created_in_an_untrusted_repository_says_it_is_ignored_until_trust() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains(note), "{}", run.stderr);
 }
+
+#[test]
+fn agents_and_commands_of_an_untrusted_repository_are_said_to_be_ignored() {
+    let env = TestEnv::new("responses");
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
+    let note = "is not a trusted repository, so quire ignores its project agents";
+    let run = env.run(&[
+        "agents",
+        "new",
+        "test-runner",
+        "--description",
+        "Runs tests",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    assert!(run.stderr.contains("`quire trust`"), "{}", run.stderr);
+
+    let run = env.run(&["agents", "list"]);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    assert!(run.stderr.contains(".quire/agents"), "{}", run.stderr);
+    assert!(!run.stdout.contains("create one"), "{}", run.stdout);
+
+    let run = env.run(&["agents", "show", "test-runner"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+
+    // validate checks the project's files rather than passing silently.
+    env.write(".quire/agents/typo.md", "---\nname: bad name\n---\nx\n");
+    let run = env.run(&["agents", "validate"]);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    assert!(run.stdout.contains("test-runner.md"), "{}", run.stdout);
+    assert!(run.stdout.contains("error:"), "{}", run.stdout);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+
+    env.write(".quire/commands/hello.md", "hi\n");
+    let run = env.run(&["commands", "list"]);
+    let note =
+        "is not a trusted repository, so quire ignores its project commands (.quire/commands)";
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    assert!(!run.stdout.contains("add Markdown files"), "{}", run.stdout);
+
+    // Trusted: no note, and the files are used.
+    assert_eq!(env.run(&["trust"]).code, 0);
+    let run = env.run(&["commands", "list"]);
+    assert!(!run.stderr.contains("not a trusted"), "{}", run.stderr);
+    assert!(run.stdout.contains("/hello"), "{}", run.stdout);
+    let run = env.run(&["agents", "list"]);
+    assert!(!run.stderr.contains("not a trusted"), "{}", run.stderr);
+    assert!(run.stdout.contains("test-runner"), "{}", run.stdout);
+}

@@ -74,3 +74,48 @@ fn a_definition_over_the_limit_is_refused_naming_the_file_size_and_limit() {
     std::fs::write(&small, "---\ndescription: small\n---\nok").unwrap();
     assert_eq!(read(&small).unwrap().prompt, "ok");
 }
+
+#[test]
+fn an_unknown_lowercase_tool_is_reported_with_the_closest_known_name() {
+    let text = "---\nname: typo\ndescription: d\ntools: read_fle, grpe, nonexistent_tool, shell, mcp__git__log, calc__add\n---\nP.\n";
+    let def = parse_markdown(text, "typo").unwrap();
+    assert_eq!(def.warnings.len(), 3, "{:?}", def.warnings);
+    assert!(
+        def.warnings[0].contains("tool 'read_fle' is no quire tool; did you mean 'read_file'?"),
+        "{:?}",
+        def.warnings
+    );
+    assert!(
+        def.warnings[1].contains("did you mean 'grep'?"),
+        "{:?}",
+        def.warnings
+    );
+    assert!(
+        def.warnings[2].contains("'nonexistent_tool' is no quire tool"),
+        "{:?}",
+        def.warnings
+    );
+    assert!(
+        !def.warnings[2].contains("did you mean"),
+        "{:?}",
+        def.warnings
+    );
+}
+
+#[test]
+fn every_known_tool_name_is_accepted_quietly() {
+    let text = format!(
+        "---\nname: all\ndescription: d\ntools: {}\n---\nP.\n",
+        KNOWN_TOOLS.join(", ")
+    );
+    let def = parse_markdown(&text, "all").unwrap();
+    assert!(def.warnings.is_empty(), "{:?}", def.warnings);
+}
+
+#[test]
+fn the_known_tools_include_every_builtin_tool() {
+    for tool in crate::tools::builtin_tools(1000) {
+        let name = tool.spec().name.clone();
+        assert!(KNOWN_TOOLS.contains(&name.as_str()), "{name}");
+    }
+}

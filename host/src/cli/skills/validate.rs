@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quire::skills::parse::{self, Origin};
 use quire::skills::prompt_xml::{PromptEntry, to_prompt as xml};
-use quire::skills::validate::{find_skill_md, parent_dir, validate_path};
+use quire::skills::validate::{find_skill_md, parent_dir, skills_in, validate_path};
 use quire::skills::{Scope, Skill};
 
 use crate::cli::{EXIT_FAILED, EXIT_OK};
@@ -39,11 +39,20 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
 pub fn to_prompt(paths: &[PathBuf]) -> i32 {
     let mut skills = Vec::new();
     for path in paths {
-        match load(path) {
-            Ok(s) => skills.push(s),
-            Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                return EXIT_FAILED;
+        // A folder of skills stands for each skill in it, as for validate.
+        let (dirs, skipped) = skills_in(path);
+        for (file, reason) in &skipped {
+            eprintln!("warning: {}: {reason}; left out", file.display());
+        }
+        let one = [path.clone()];
+        let each: &[PathBuf] = if dirs.is_empty() { &one } else { &dirs };
+        for dir in each {
+            match load(dir) {
+                Ok(s) => skills.push(s),
+                Err(e) => {
+                    eprintln!("error: {}: {e}", dir.display());
+                    return EXIT_FAILED;
+                }
             }
         }
     }
@@ -71,7 +80,8 @@ fn load(path: &Path) -> Result<Skill, String> {
         path.to_path_buf()
     };
     let dir = std::fs::canonicalize(dir).map_err(|e| format!("cannot open: {e}"))?;
-    let file = find_skill_md(&dir).ok_or("no SKILL.md in this folder")?;
+    let file = find_skill_md(&dir)
+        .ok_or("no SKILL.md in this folder, nor in a folder inside it; give a skill folder, its SKILL.md or a folder of skills")?;
     parse::read_skill(Origin {
         dir: &dir,
         file: &file,

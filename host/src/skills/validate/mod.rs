@@ -112,6 +112,24 @@ pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
     out
 }
 
+/// The skills under `path`, a folder of skills (not a skill itself):
+/// each skill's folder, and the files skipped with why. Both empty when
+/// `path` is a skill, no folder, or holds none.
+pub fn skills_in(path: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    if !path.is_dir() || find_skill_md(path).is_some() {
+        return (Vec::new(), Vec::new());
+    }
+    let roots = [Root {
+        path: path.to_path_buf(),
+        scope: Scope::Configured,
+    }];
+    let (found, skipped) = discover::scan(&roots);
+    (
+        found.into_iter().map(|c| c.dir).collect(),
+        skipped.into_iter().map(|s| (s.path, s.reason)).collect(),
+    )
+}
+
 /// The folder holding `file` (`.` for a bare file name).
 pub fn parent_dir(file: &Path) -> PathBuf {
     match file.parent() {

@@ -54,3 +54,33 @@ fn agents_commands_see_the_agents_of_installed_bundles() {
         r.stdout
     );
 }
+
+#[test]
+fn text_from_repository_files_reaches_no_terminal_as_escape_sequences() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".quire/commands/ansi.md",
+        "---\ndescription: \"line1\\nline2\\x1b[31mRED\\x1b[0m\"\n---\nBody.\n",
+    );
+    env.write(
+        ".quire/agents/esc.md",
+        "---\nname: \"esc\\x1b[31m\"\ndescription: d\n---\nPrompt.\n",
+    );
+    env.write(
+        ".quire/agents/fine.md",
+        "---\nname: fine\ndescription: \"two\\nlines\\x1b[2J\"\n---\nPrompt.\n",
+    );
+    let r = run(&env, &["commands", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("line1 line2RED"), "{:?}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 1, "{:?}", r.stdout);
+
+    let r = run(&env, &["agents", "validate", ".quire/agents/esc.md"]);
+    assert!(r.stdout.contains("not usable"), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    let r = run(&env, &["agents", "list"]);
+    assert!(r.stdout.contains("two lines"), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert!(!r.stdout.contains("\nlines"), "{:?}", r.stdout);
+}

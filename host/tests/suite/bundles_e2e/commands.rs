@@ -175,3 +175,60 @@ fn the_line_repl_runs_a_command() {
         bodies(&env)
     );
 }
+
+#[test]
+fn commands_list_says_a_command_named_like_a_builtin_is_shadowed() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".quire/commands/help.md",
+        "---\ndescription: Help override\n---\nHelp.\n",
+    );
+    env.write(".quire/commands/helper.md", "Helper.\n");
+    let r = run(&env, &["commands", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("/help is shadowed by the built-in /help of interactive sessions"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("/helper is shadowed"), "{}", r.stderr);
+    let r = run(&env, &["commands", "list", "--json"]);
+    let rows: Vec<Value> = r
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let shadowed: Vec<(&str, bool)> = rows
+        .iter()
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap_or(""),
+                v["shadowed_by_builtin"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(shadowed, [("help", true), ("helper", false)]);
+}
+
+#[test]
+fn exec_of_an_unknown_slash_word_warns_and_sends_the_text() {
+    let env = TestEnv::new("responses");
+    env.write(".quire/commands/fix-issue.md", "Fix issue $ARGUMENTS.\n");
+    env.server.push(Reply::text("ok"));
+    let r = run(&env, &["exec", "/fix-isue 12"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no command /fix-isue; did you mean 'fix-issue'?"),
+        "{}",
+        r.stderr
+    );
+    let body = env.server.requests()[0].body.to_string();
+    assert!(body.contains("/fix-isue 12"), "{body}");
+
+    env.server.push(Reply::text("ok"));
+    let r = run(&env, &["exec", "/fix-issue 12"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no command"), "{}", r.stderr);
+}

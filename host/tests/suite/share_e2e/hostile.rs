@@ -270,3 +270,26 @@ fn a_lock_with_two_entries_of_one_name_is_refused() {
     }
     assert!(!s.env.repo_path().join(".quire/skills/pdf").exists());
 }
+
+/// A lock entry saying `kind = "plugin"` of a folder that holds a skill
+/// (no plugin.toml): `sync` refuses it naming the entry and what the
+/// folder holds, and installs nothing into `.quire/plugins`.
+#[test]
+fn a_plugin_entry_whose_source_is_no_plugin_is_refused() {
+    let s = Scene::new();
+    let text = format!(
+        "version = 1\n\n[[entry]]\nkind = \"plugin\"\nname = \"pdf\"\nsource = \"shared/pdf\"\ninstalled = \".quire/plugins/pdf\"\n\n[entry.files]\n\"SKILL.md\" = {:?}\n",
+        sha(SKILL.as_bytes())
+    );
+    std::fs::write(s.env.repo_path().join("quire.lock"), text).unwrap();
+    let run = s.env.run(&["share", "sync"]);
+    assert_ne!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the plugin entry 'pdf' is no plugin: its source shared/pdf has no plugin.toml, it holds a skill (SKILL.md)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.env.repo_path().join(".quire/plugins/pdf").exists());
+}

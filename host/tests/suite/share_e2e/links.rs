@@ -38,9 +38,11 @@ fn a_skill_md_linking_out_of_its_folder_is_refused_as_a_link() {
             r.stdout, r.stderr
         );
         assert!(
-            r.stderr.contains(
-                "skills/linked/SKILL.md is a symbolic link to ../../docs/linked.md (outside the skill's folder)"
-            ) && r.stderr.contains("links are not followed"),
+            r.stderr.contains("skills/linked/SKILL.md` in file://")
+                && r.stderr.contains(
+                    "is a symbolic link to ../../docs/linked.md (outside the skill's folder)"
+                )
+                && r.stderr.contains("links are not followed"),
             "core.symlinks={symlinks}: {}",
             r.stderr
         );
@@ -81,4 +83,49 @@ fn a_fifo_in_a_shared_folder_is_refused_naming_it() {
         "nothing is locked"
     );
     assert!(!env.repo_path().join(".quire/skills/fsk").exists());
+}
+
+/// A skill folder of a git source that is a link to a folder outside it:
+/// refused as a link before anything is read through it (no complaint
+/// about the outside file's frontmatter), named inside the source, never
+/// by the temporary checkout's path.
+#[test]
+fn a_linked_skill_folder_is_refused_before_its_files_are_read() {
+    let env = TestEnv::new("responses");
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        &outside.path().join("SKILL.md"),
+        "---\nname: [broken\n---\n",
+    );
+    let upstream = tempfile::tempdir().unwrap();
+    let src = upstream.path();
+    write(
+        &src.join("skills/fine/SKILL.md"),
+        "---\nname: fine\ndescription: A plain skill.\n---\nbody\n",
+    );
+    symlink(outside.path(), src.join("skills/b2")).unwrap();
+    git(src, &["init", "-q", "-b", "main"]);
+    git(src, &["add", "-A"]);
+    git(src, &["commit", "-q", "-m", "linked folder"]);
+    let url = format!("file://{}", src.display());
+
+    for args in [vec!["--path", "skills/b2"], vec!["--path", "skills"]] {
+        let mut all = vec!["share", "add", url.as_str()];
+        all.extend(&args);
+        let r = env.run(&all);
+        assert_ne!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "`skills/b2` in {url} is a symbolic link to {}",
+                outside.path().display()
+            )),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("(outside "), "{}", r.stderr);
+        assert!(!r.stderr.contains("inside"), "{}", r.stderr);
+        assert!(!r.stderr.contains("frontmatter"), "{}", r.stderr);
+        assert!(!r.stderr.contains("checkout-"), "{}", r.stderr);
+        assert!(!env.repo_path().join("quire.lock").exists());
+    }
 }

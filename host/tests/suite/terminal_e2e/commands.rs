@@ -346,3 +346,26 @@ fn unexpected_arguments_are_refused_by_name() {
     // Still running: /quit now did not quit.
     quit(pty);
 }
+
+/// A project command named like a built-in (`help.md`) is not offered
+/// beside the built-in in the `/` menu: only the built-in runs.
+#[test]
+fn a_command_named_like_a_builtin_is_listed_once() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/commands/help.md",
+        "---\ndescription: Help override\n---\nHelp.\n",
+    );
+    env.write(
+        ".quire/commands/helper.md",
+        "---\ndescription: Helper command\n---\nHelp more.\n",
+    );
+    let mut pty = start(&env, &[]);
+    pty.send("/he");
+    let screen = pty.wait_text("command: Helper command");
+    assert!(!screen.contains("Help override"), "{screen}");
+    let builtin = screen.lines().filter(|l| l.starts_with("  /help ")).count();
+    assert_eq!(builtin, 1, "{screen}");
+    pty.send("\x15");
+    quit(pty);
+}
