@@ -1,8 +1,10 @@
 //! What a path that is not a regular file is, in words, for messages that
 //! refuse it (a FIFO would block a read; a socket or device is no file).
 
-use std::fs::FileType;
-use std::os::unix::fs::FileTypeExt;
+use std::fs::{File, FileType};
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
 
 /// "a directory", "a named pipe" (a FIFO), "a socket", "a device", or
 /// "a regular file" / "a symbolic link" for those.
@@ -24,6 +26,41 @@ pub fn name(ty: FileType) -> &'static str {
     }
 }
 
+/// `path` opened for reading when it is a regular file (a link is
+/// followed). It is opened non-blocking, so opening a FIFO returns at once,
+/// and its type is checked on the open file itself (no check-then-open
+/// race). Anything else is an `InvalidInput` error saying what it is
+/// ("a named pipe, not a regular file").
+pub fn open_regular(path: &Path) -> std::io::Result<File> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let ty = file.metadata()?.file_type();
+    if ty.is_file() {
+        return Ok(file);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("{}, not a regular file", name(ty)),
+    ))
+}
+
+/// [`std::fs::read_to_string`] that never blocks on a FIFO or device: only
+/// a regular file is read ([`open_regular`]).
+pub fn read_to_string(path: &Path) -> std::io::Result<String> {
+    let mut text = String::new();
+    open_regular(path)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// [`std::fs::read`] that never blocks on a FIFO or device.
+pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_regular(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +80,23 @@ mod tests {
         assert!(made.success());
         let ty = std::fs::symlink_metadata(&fifo).unwrap().file_type();
         assert_eq!(name(ty), "a named pipe");
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking_and_a_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = read_to_string(&fifo).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(err.to_string(), "a named pipe, not a regular file");
+        let file = dir.path().join("f");
+        std::fs::write(&file, "text").unwrap();
+        assert_eq!(read_to_string(&file).unwrap(), "text");
+        assert_eq!(read(&file).unwrap(), b"text");
     }
 }

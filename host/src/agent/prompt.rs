@@ -72,7 +72,7 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     let mut truncated = false;
     let mut read = Vec::new();
     for f in files {
-        let Ok(body) = std::fs::read_to_string(&f) else {
+        let Ok(body) = crate::file_kind::read_to_string(&f) else {
             tracing::warn!(file = %f.display(), "cannot read project instructions");
             continue;
         };

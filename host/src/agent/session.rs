@@ -337,6 +337,5 @@ pub fn find_session(
         .sessions_dir
         .clone()
         .unwrap_or_else(|| home.join("sessions"));
-    let found = store::resumable(&dir, cwd, query)?;
-    Ok(store::load(&found.path)?)
+    Ok(store::claim(&dir, cwd, query)?)
 }

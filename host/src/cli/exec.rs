@@ -131,7 +131,7 @@ fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
         Some("-") => true,
         Some(p) => {
             let task = non_empty(p.to_string())?;
-            let (context, warnings) = match stdin::read_context() {
+            let (context, warnings) = match stdin::read_context(&still_reading) {
                 Ok(Context::Text(t)) => (Some(t.text.clone()), t.replaced_warning()),
                 Ok(Context::None) => (None, None),
                 Ok(Context::Silent) => (
@@ -157,7 +157,8 @@ fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
                 .into(),
         );
     }
-    let read = stdin::read_all().map_err(|e| format!("cannot read the task from stdin: {e}"))?;
+    let read = stdin::read_all(&still_reading)
+        .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
     let prompt = Prompt {
         warnings: read.replaced_warning().into_iter().collect(),
         text: non_empty(read.text)?,
@@ -194,4 +195,9 @@ pub(crate) fn start_error(e: &AgentError, sessions_dir: &std::path::Path) -> (i3
         EXIT_FAILED
     };
     (code, e.to_string())
+}
+
+/// Says on stderr why nothing happens while an open pipe keeps sending.
+fn still_reading(bytes: u64) {
+    super::pipe::err(&format!("{}\n", super::stdin::still_reading_note(bytes)));
 }

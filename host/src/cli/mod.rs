@@ -150,7 +150,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Mcp(args)) => mcp::run(&cli.global, args).await,
         Some(Command::Plugins(args)) => plugins::run(&cli.global, args).await,
         Some(Command::Trust(args)) => trust::run(&cli.global, args),
-        Some(Command::Share(args)) => share::run(&cli.global, args),
+        Some(Command::Share(args)) => share::run_interruptible(&cli.global, args).await,
         Some(Command::Commands(args)) => slash_list::run(&cli.global, args),
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
         Some(Command::Agents(args)) => agents::run(&cli.global, args),

@@ -99,6 +99,41 @@ pub enum ShareCommand {
     },
 }
 
+/// Runs `quire share …` (blocking), removing its checkouts and half-made
+/// copies when Ctrl-C, SIGTERM or SIGHUP ends it.
+pub async fn run_interruptible(global: &GlobalArgs, args: &ShareArgs) -> i32 {
+    let listener = tokio::spawn(remove_leftovers_on_signal());
+    let code = tokio::task::block_in_place(|| run(global, args));
+    listener.abort();
+    code
+}
+
+/// On the first Ctrl-C, SIGTERM or SIGHUP: stops git, removes the working
+/// folders in use (a checkout, a `.NAME.new-…` copy) and exits with
+/// 128 + the signal.
+async fn remove_leftovers_on_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        tracing::warn!("cannot listen for Ctrl-C, SIGTERM and SIGHUP");
+        return;
+    };
+    let sig = tokio::select! {
+        _ = int.recv() => libc::SIGINT,
+        _ = term.recv() => libc::SIGTERM,
+        _ = hup.recv() => libc::SIGHUP,
+    };
+    quire::child::kill_descendants();
+    share::leftovers::remove_pending();
+    eprintln!(
+        "\ninterrupted: the partial copy and checkout were removed; run the command again to finish"
+    );
+    std::process::exit(128 + sig);
+}
+
 pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
     let setup = match setup::load(global, None) {
         Ok(s) => s,

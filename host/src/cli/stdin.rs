@@ -6,12 +6,26 @@
 use std::io::{IsTerminal, Read};
 use std::os::fd::AsFd;
 use std::os::unix::fs::FileTypeExt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long piped context may take to start arriving before quire goes on
 /// without it (a pipe that stays open and silent must not hang `exec`).
 pub const CONTEXT_GRACE: Duration = Duration::from_secs(3);
+
+/// How long input that has started may keep the pipe open before quire
+/// says it is still waiting for the end (it reads to the end, as `codex
+/// exec` does: input is never cut short).
+pub const STILL_READING_AFTER: Duration = Duration::from_secs(5);
+
+/// The note when stdin has sent `bytes` but is still open after
+/// [`STILL_READING_AFTER`].
+pub fn still_reading_note(bytes: u64) -> String {
+    format!(
+        "note: reading stdin until it closes ({bytes} bytes so far); the task starts when the writer ends its output (close the pipe, or write the input to a file first)"
+    )
+}
 
 /// Text read from stdin, and how many bytes were not UTF-8.
 #[derive(Debug, Default)]
@@ -57,17 +71,89 @@ pub enum Context {
     Silent,
 }
 
-/// Reads all of stdin (the task itself).
-pub fn read_all() -> std::io::Result<Text> {
-    let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes)?;
+/// Reads all of stdin (the task itself); `note` is called once with the
+/// bytes read so far when the end has not come after
+/// [`STILL_READING_AFTER`].
+pub fn read_all(note: &dyn Fn(u64)) -> std::io::Result<Text> {
+    let (read, done) = spawn_reader(false);
+    let bytes = wait_for_end(&read, &done, note)?;
     Ok(Text::decode(&bytes))
+}
+
+/// Reads stdin to its end on a thread of its own: what it read so far,
+/// a message when the first read returned (when `signal_start`), and
+/// the whole input at the end.
+fn spawn_reader(signal_start: bool) -> (std::sync::Arc<AtomicU64>, mpsc::Receiver<Reading>) {
+    let read = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = read.clone();
+    let (tx, rx) = mpsc::channel::<Reading>();
+    std::thread::spawn(move || {
+        let mut lock = std::io::stdin().lock();
+        let mut bytes = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut first = true;
+        let result = loop {
+            match lock.read(&mut buf) {
+                Ok(0) => break Ok(std::mem::take(&mut bytes)),
+                Ok(n) => {
+                    bytes.extend_from_slice(&buf[..n]);
+                    counter.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => break Err(e),
+            }
+            if first && signal_start {
+                let _ = tx.send(Reading::Started);
+            }
+            first = false;
+        };
+        let _ = tx.send(Reading::Done(result));
+    });
+    (read, rx)
+}
+
+/// What the reader thread reports.
+enum Reading {
+    /// The first bytes arrived.
+    Started,
+    /// The end of the input (or a read error).
+    Done(std::io::Result<Vec<u8>>),
+}
+
+/// Waits for the reader's end, calling `note` once when it takes longer
+/// than [`STILL_READING_AFTER`].
+fn wait_for_end(
+    read: &AtomicU64,
+    done: &mpsc::Receiver<Reading>,
+    note: &dyn Fn(u64),
+) -> std::io::Result<Vec<u8>> {
+    let stopped = || std::io::Error::other("the stdin reader stopped");
+    let mut noted = false;
+    loop {
+        let got = if noted {
+            done.recv().map_err(|_| stopped())
+        } else {
+            match done.recv_timeout(STILL_READING_AFTER) {
+                Ok(r) => Ok(r),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    noted = true;
+                    note(read.load(Ordering::Relaxed));
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => Err(stopped()),
+            }
+        };
+        match got? {
+            Reading::Started => continue,
+            Reading::Done(result) => return result,
+        }
+    }
 }
 
 /// Stdin as context: read only from a pipe, a socket or a file (never a
 /// terminal or a device such as `/dev/null`); a pipe that stays silent for
 /// [`CONTEXT_GRACE`] is left alone.
-pub fn read_context() -> std::io::Result<Context> {
+pub fn read_context(note: &dyn Fn(u64)) -> std::io::Result<Context> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return Ok(Context::None);
@@ -80,31 +166,17 @@ pub fn read_context() -> std::io::Result<Context> {
     if !(kind.is_fifo() || kind.is_socket() || kind.is_file()) {
         return Ok(Context::None);
     }
-    let (started_tx, started) = mpsc::channel::<()>();
-    let (done_tx, done) = mpsc::channel::<std::io::Result<Vec<u8>>>();
     // Reads on its own thread, so that waiting for the first bytes can
     // give up; a silent pipe leaves the thread blocked until exit.
-    std::thread::spawn(move || {
-        let mut lock = std::io::stdin().lock();
-        let mut bytes = Vec::new();
-        let mut buf = [0u8; 64 * 1024];
-        let first = lock.read(&mut buf);
-        let _ = started_tx.send(());
-        let result = first.and_then(|n| {
-            bytes.extend_from_slice(&buf[..n]);
-            if n > 0 {
-                lock.read_to_end(&mut bytes)?;
-            }
-            Ok(bytes)
-        });
-        let _ = done_tx.send(result);
-    });
-    if started.recv_timeout(CONTEXT_GRACE).is_err() {
-        return Ok(Context::Silent);
-    }
-    let bytes = done
-        .recv()
-        .map_err(|_| std::io::Error::other("the stdin reader stopped"))??;
+    let (read, reading) = spawn_reader(true);
+    let bytes = match reading.recv_timeout(CONTEXT_GRACE) {
+        Ok(Reading::Done(result)) => result?,
+        Ok(Reading::Started) => wait_for_end(&read, &reading, note)?,
+        Err(mpsc::RecvTimeoutError::Timeout) => return Ok(Context::Silent),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            return Err(std::io::Error::other("the stdin reader stopped"));
+        }
+    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Context::None);
     }

@@ -132,6 +132,14 @@ fn read_folder(
             ));
             continue;
         }
+        if !entry.file_type().is_file() {
+            found.problems.push(format!(
+                "{}: {}; commands must be plain files — skipped",
+                path.display(),
+                crate::file_kind::name(entry.file_type())
+            ));
+            continue;
+        }
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };

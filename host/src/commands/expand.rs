@@ -328,7 +328,7 @@ fn attach_files(cmd: &SlashCommand, text: &str, cwd: &Path) -> Result<String, Co
                 "has {len} bytes, more than the {MAX_FILE_BYTES} a command attaches; name a smaller file"
             )));
         }
-        let bytes = std::fs::read(&real).map_err(|e| bad(e.to_string()))?;
+        let bytes = crate::file_kind::read(&real).map_err(|e| bad(e.to_string()))?;
         let content = String::from_utf8(bytes)
             .map_err(|_| bad("is not UTF-8 text, so it is not attached".into()))?;
         files.push((rel.to_string(), content));

@@ -22,14 +22,24 @@ pub fn read_command(
         path: path.to_path_buf(),
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+    let file = crate::file_kind::open_regular(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => {
+            invalid(format!("{e}; commands must be plain files — skipped"))
+        }
+        _ => invalid(format!("cannot read it: {e}")),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| invalid(format!("cannot read it: {e}")))?;
     if meta.len() > MAX_COMMAND_BYTES {
         return Err(invalid(format!(
             "it has {} bytes, more than the {MAX_COMMAND_BYTES} a command may have; shorten it",
             meta.len()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut &file, &mut bytes)
+        .map_err(|e| invalid(format!("cannot read it: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| invalid("it is not UTF-8 text; save it as UTF-8".into()))?;
     parse_command(&text, name, path, source)

@@ -161,7 +161,7 @@ pub(super) fn env_key(var: &str) -> Option<&'static str> {
 /// The table in the file at `path` and its text; empty when there is no
 /// file.
 pub(super) fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::file_kind::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok((Table::new(), String::new()));

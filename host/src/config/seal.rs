@@ -41,7 +41,7 @@ fn fingerprint(root: &Path) -> BTreeMap<String, String> {
         .iter()
         .filter_map(|rel| {
             let path = root.join(rel);
-            let digest = match std::fs::read(&path) {
+            let digest = match crate::file_kind::read(&path) {
                 Ok(bytes) => Sha256::digest(&bytes),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
                 Err(e) => Sha256::digest(e.to_string().as_bytes()),

@@ -62,7 +62,7 @@ pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
 
 /// The commands of Claude Code hooks in a settings file.
 fn claude_hooks(path: &Path, name: &str, out: &mut Vec<String>) {
-    let Some(json) = std::fs::read_to_string(path)
+    let Some(json) = crate::file_kind::read_to_string(path)
         .ok()
         .and_then(|t| serde_json::from_str::<Json>(&t).ok())
     else {
@@ -96,7 +96,7 @@ fn claude_hooks(path: &Path, name: &str, out: &mut Vec<String>) {
 }
 
 fn config_toml(path: &Path, out: &mut Vec<String>) {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::file_kind::read_to_string(path) else {
         return;
     };
     let Ok(table) = text.parse::<Table>() else {
@@ -194,7 +194,7 @@ fn toml_command(server: &Value) -> String {
 }
 
 fn mcp_json(path: &Path, out: &mut Vec<String>) {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::file_kind::read_to_string(path) else {
         return;
     };
     let Ok(json) = serde_json::from_str::<Json>(&text) else {

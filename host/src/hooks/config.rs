@@ -267,7 +267,7 @@ pub fn compile_matcher(text: Option<&str>) -> Result<Option<Regex>, String> {
 
 /// The text of a hooks file; `None` when it does not exist.
 pub(super) fn read_optional(path: &Path) -> Result<Option<String>, HookError> {
-    match std::fs::read_to_string(path) {
+    match crate::file_kind::read_to_string(path) {
         Ok(t) => Ok(Some(t)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(HookError::Read {

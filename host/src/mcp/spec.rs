@@ -266,7 +266,7 @@ fn read_servers(
     warnings: &mut Vec<String>,
     flat: bool,
 ) -> Result<Vec<(String, McpServerConfig)>, String> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::file_kind::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !flat => return Ok(Vec::new()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),

@@ -151,7 +151,7 @@ struct Raw {
 
 /// Reads and checks the manifest at `path`.
 pub fn load(path: &Path) -> Result<Manifest, PluginError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PluginError::Io {
+    let text = crate::file_kind::read_to_string(path).map_err(|source| PluginError::Io {
         path: path.to_path_buf(),
         source,
     })?;

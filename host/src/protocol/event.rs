@@ -80,7 +80,9 @@ pub enum Event {
         files: Option<Value>,
         /// What the model receives (capped, head and tail kept).
         output: String,
-        /// How many bytes of the tool's output were cut.
+        /// How many bytes of the tool's output did not reach the model:
+        /// what the output cap cut, plus what a command's output lost
+        /// before it (the shell keeps the head and tail of a huge one).
         truncated_bytes: usize,
         /// The tool's structured result, when it gave one (absent
         /// otherwise).

@@ -98,6 +98,8 @@ pub struct CallResult {
     /// Capped output text.
     pub output: String,
     pub is_error: bool,
+    /// Bytes of the tool's output that did not reach the model (see
+    /// `Event::ToolCompleted`).
     pub truncated_bytes: usize,
     /// Wall time of the call, the wait for the user's approval not counted.
     pub duration_ms: u64,

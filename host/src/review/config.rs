@@ -80,7 +80,7 @@ impl ReviewConfig {
         if !trusted || !path.is_file() {
             return Ok(self);
         }
-        let text = std::fs::read_to_string(&path)
+        let text = crate::file_kind::read_to_string(&path)
             .map_err(|e| ReviewError::Usage(format!("cannot read {}: {e}", path.display())))?;
         let extra: RepoReview = toml::from_str(&text).map_err(|e| {
             ReviewError::Usage(format!(

@@ -96,6 +96,7 @@ pub struct Staged {
 /// Fetches the source and reads what it holds, without writing anything
 /// under the repository (see [`commit`]).
 pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError> {
+    super::leftovers::sweep(ctx);
     let root = ctx.root.as_path();
     let src = Source::parse(&opts.source);
     if !matches!(src, Source::Git(_)) && opts.reference.is_some() {
@@ -273,6 +274,7 @@ pub enum Synced {
 /// after checking the source's files against the lock's digests. Local
 /// changes (changed or added files) are replaced only with `force`.
 pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, ShareError> {
+    super::leftovers::sweep(ctx);
     let mut out = Vec::new();
     for (entry, drift) in verify(&ctx.root, ctx.layout)? {
         let outcome = if drift.is_clean() {
@@ -431,8 +433,13 @@ fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
     let tag = format!("{}-{}", std::process::id(), fastrand::u32(..));
     let tmp = parent.join(format!(".{name}.new-{tag}"));
     let old = parent.join(format!(".{name}.old-{tag}"));
+    // Removed however this ends: an error, or Ctrl-C while copying.
+    let staged = super::leftovers::Scratch::new(tmp.clone());
     let result = (|| {
         for rel in files.keys() {
+            if super::leftovers::interrupted() {
+                return Err(ShareError::Invalid("interrupted".into()));
+            }
             let dst = tmp.join(rel);
             if let Some(d) = dst.parent() {
                 std::fs::create_dir_all(d).map_err(io(d))?;
@@ -445,7 +452,7 @@ fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
         }
         std::fs::rename(&tmp, to).map_err(io(to))
     })();
-    let _ = std::fs::remove_dir_all(&tmp);
+    drop(staged);
     let kept = std::fs::symlink_metadata(&old).is_ok();
     if result.is_err() && kept && std::fs::symlink_metadata(to).is_err() {
         let _ = std::fs::rename(&old, to);

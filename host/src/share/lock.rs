@@ -2,6 +2,8 @@
 //! which commit, with the sha256 of every file. Commit it; `quire share
 //! sync` reproduces it exactly and `quire share verify` reports drift.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -11,10 +13,13 @@ use super::digest::Digests;
 
 pub const FILE: &str = "quire.lock";
 pub const VERSION: u32 = 1;
+/// The largest lock read (4 MiB: thousands of entries). A lock comes with
+/// the repository, so a bigger one is refused rather than parsed.
+pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 const HEADER: &str = "# quire.lock: skills and plugins installed with `quire share add`.\n# Written by quire; commit it. `quire share sync` installs exactly this,\n# `quire share verify` reports files that differ.\n\n";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Skill,
@@ -127,8 +132,8 @@ impl LockFile {
     /// Reads `root/quire.lock`; an empty lock when there is none.
     pub fn load(root: &Path) -> Result<LockFile, ShareError> {
         let path = root.join(FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let file = match crate::file_kind::open_regular(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(LockFile::default()),
             Err(e) => {
                 return Err(ShareError::Io {
@@ -137,6 +142,27 @@ impl LockFile {
                 });
             }
         };
+        let io = |e: std::io::Error| ShareError::Io {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let size = file.metadata().map_err(io)?.len();
+        if size > MAX_BYTES {
+            return Err(ShareError::Invalid(format!(
+                "{} has {size} bytes, more than the {MAX_BYTES} (4 MiB) a lock may have; it is not read. Check where it came from, and split the skills it names across repositories or remove entries",
+                path.display()
+            )));
+        }
+        let mut text = String::new();
+        file.take(MAX_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+        if text.len() as u64 > MAX_BYTES {
+            return Err(ShareError::Invalid(format!(
+                "{} has more than the {MAX_BYTES} bytes (4 MiB) a lock may have; it is not read",
+                path.display()
+            )));
+        }
         let lock: LockFile = toml::from_str(&text).map_err(|e| {
             ShareError::Invalid(format!("{} is not a valid lock file: {e}", path.display()))
         })?;
@@ -212,12 +238,18 @@ fn duplicates(lock: &LockFile, text: &str) -> Result<(), String> {
             text.get(..at.start).map_or(0, |t| t.matches('\n').count()) + 1
         })
     };
+    // The first entry of each kind and name, and of each folder: one pass
+    // (a lock is untrusted input; comparing every pair took seconds for a
+    // few thousand entries).
+    let mut names: HashMap<(Kind, &str), usize> = HashMap::new();
+    let mut folders: HashMap<&str, usize> = HashMap::new();
     for (j, b) in lock.entries.iter().enumerate() {
-        for (i, a) in lock.entries[..j].iter().enumerate() {
+        let by_name = *names.entry((b.kind, b.name.as_str())).or_insert(j);
+        let by_folder = *folders.entry(b.installed.as_str()).or_insert(j);
+        let i = by_name.min(by_folder);
+        if i < j {
+            let a = &lock.entries[i];
             let same_name = a.kind == b.kind && a.name == b.name;
-            if !same_name && a.installed != b.installed {
-                continue;
-            }
             let what = if same_name {
                 format!("two {} entries named '{}'", a.kind.label(), a.name)
             } else {
@@ -264,5 +296,40 @@ mod tests {
         std::fs::write(dir.path().join(FILE), "version = 9\n").unwrap();
         let err = LockFile::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("version 9"), "{err}");
+    }
+
+    /// Duplicates are found in one pass, naming the first of each pair.
+    #[test]
+    fn duplicates_name_the_first_entry_of_each_name_and_folder() {
+        let entry = |name: &str, installed: &str| Entry {
+            kind: Kind::Skill,
+            name: name.into(),
+            source: "../src".into(),
+            reference: None,
+            subdir: None,
+            commit: None,
+            installed: installed.into(),
+            files: Default::default(),
+            marketplace: None,
+            hooks: Default::default(),
+            mcp_servers: Vec::new(),
+            grants: Vec::new(),
+        };
+        let mut lock = LockFile::default();
+        for i in 0..3000 {
+            lock.entries
+                .push(entry(&format!("s{i}"), &format!(".quire/skills/s{i}")));
+        }
+        assert_eq!(duplicates(&lock, ""), Ok(()));
+        lock.entries.push(entry("x", ".quire/skills/s7"));
+        assert_eq!(
+            duplicates(&lock, ""),
+            Err("two entries installing into .quire/skills/s7".into())
+        );
+        lock.entries.insert(5, entry("s9", ".quire/skills/other"));
+        assert_eq!(
+            duplicates(&lock, ""),
+            Err("two skill entries named 's9'".into())
+        );
     }
 }

@@ -20,6 +20,7 @@ pub(crate) mod digest;
 mod found;
 pub(crate) mod git;
 pub(crate) mod install;
+pub mod leftovers;
 pub mod legacy;
 pub mod lock;
 pub(crate) mod mcp_source;

@@ -104,15 +104,8 @@ pub struct Fetched {
     pub dir: PathBuf,
     /// The commit checked out (git).
     pub commit: Option<String>,
-    checkout: Option<PathBuf>,
-}
-
-impl Drop for Fetched {
-    fn drop(&mut self) {
-        if let Some(c) = &self.checkout {
-            let _ = std::fs::remove_dir_all(c);
-        }
-    }
+    /// Removes the checkout when dropped, or when quire is interrupted.
+    _checkout: Option<super::leftovers::Scratch>,
 }
 
 /// Gets `source` at `revision` (a branch, tag or commit; the default
@@ -140,7 +133,7 @@ pub fn fetch(
                     None => dir.clone(),
                 },
                 commit: None,
-                checkout: Some(dir.clone()),
+                _checkout: Some(super::leftovers::Scratch::new(dir.clone())),
             };
             super::mcp_source::fetch_skills(spec, skill.as_deref(), &dir)?;
             Ok(fetched)
@@ -159,7 +152,7 @@ pub fn fetch(
             Ok(Fetched {
                 dir,
                 commit: None,
-                checkout: None,
+                _checkout: None,
             })
         }
         Source::Git(url) => {
@@ -175,7 +168,7 @@ pub fn fetch(
             let mut fetched = Fetched {
                 dir: checkout.clone(),
                 commit: None,
-                checkout: Some(checkout.clone()),
+                _checkout: Some(super::leftovers::Scratch::new(checkout.clone())),
             };
             fetched.commit = Some(super::git::checkout(url, revision, &checkout)?);
             Ok(fetched)

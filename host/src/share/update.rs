@@ -40,6 +40,7 @@ pub fn plan(
     force: bool,
 ) -> Result<Vec<Planned>, ShareError> {
     let lock = check::load(&ctx.root, ctx.layout)?;
+    super::leftovers::sweep(ctx);
     let chosen: Vec<Entry> = lock
         .entries
         .into_iter()

@@ -1,6 +1,7 @@
 use std::path::Path;
 
 use super::StoreError;
+use super::reader::LoadedSession;
 use super::summary::{SessionSummary, Unreadable, summarize};
 
 /// The sessions of a folder, and the `.jsonl` files in it that are not
@@ -127,6 +128,37 @@ pub fn resumable(dir: &Path, cwd: &Path, query: &str) -> Result<SessionSummary, 
         });
     }
     Ok(found)
+}
+
+/// [`resumable`], read, and for `last` claimed: the newest session started
+/// in `cwd` whose file this process can lock is locked before it is read,
+/// so quires resuming `last` at the same moment each get a different free
+/// session instead of one losing the race with "in use". When every one is
+/// held, the newest is read, and continuing it is refused naming the
+/// process that holds it.
+pub fn claim(dir: &Path, cwd: &Path, query: &str) -> Result<LoadedSession, StoreError> {
+    if query != "last" {
+        return super::load(&resumable(dir, cwd, query)?.path);
+    }
+    let here = cwd.display().to_string();
+    let mine: Vec<SessionSummary> = list(dir)?
+        .into_iter()
+        .filter(|s| s.parent.is_none() && s.cwd == here)
+        .collect();
+    for s in &mine {
+        if let Some(file) = super::lock::claim(&s.path) {
+            let mut loaded = super::load(&s.path)?;
+            loaded.held = Some(std::sync::Arc::new(file));
+            return Ok(loaded);
+        }
+    }
+    match mine.into_iter().next() {
+        Some(newest) => super::load(&newest.path),
+        None => Err(StoreError::NoneHere {
+            cwd: here,
+            dir: dir.to_path_buf(),
+        }),
+    }
 }
 
 /// A session file whose name carries an id starting with `query` but

@@ -25,6 +25,14 @@ pub(super) fn exclusive(file: &File, path: &Path, id: &str) -> Result<(), StoreE
     }
 }
 
+/// The session file at `path` opened for appending with the exclusive lock
+/// taken; `None` when another writer holds it (or it cannot be opened).
+pub(super) fn claim(path: &Path) -> Option<File> {
+    let file = crate::owner_only::append_existing(path).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
 /// Whether another writer (another quire, or another session of this
 /// one) holds the session file at `path` open. A shared lock is tried and
 /// let go at once: it fails only while someone holds the exclusive one.

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{Listing, find, last_in, list, list_all, newest_free, resumable};
+pub use list::{Listing, claim, find, last_in, list, list_all, newest_free, resumable};
 pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use summary::{SessionSummary, Unreadable};

@@ -17,6 +17,10 @@ pub struct LoadedSession {
     /// The file's length when read: continuing it checks nobody wrote
     /// since.
     pub len: u64,
+    /// The file opened for appending with its lock already taken, when it
+    /// was claimed before it was read ([`super::claim`]): continuing it
+    /// cannot then lose a race to another quire.
+    pub(super) held: Option<std::sync::Arc<std::fs::File>>,
 }
 
 /// Reads a session file. A partial last line is skipped with a warning;
@@ -79,6 +83,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         items,
         warnings,
         len: bytes.len() as u64,
+        held: None,
     })
 }
 

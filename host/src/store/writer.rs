@@ -45,13 +45,21 @@ impl SessionWriter {
     /// it was read (what was read would no longer be the whole history).
     pub fn append_to(loaded: &LoadedSession) -> Result<Self, StoreError> {
         let (path, id) = (loaded.path.as_path(), loaded.meta.id.as_str());
-        let mut file =
-            crate::owner_only::append_existing(path).map_err(|source| StoreError::Io {
-                action: "open",
-                path: path.to_path_buf(),
-                source,
-            })?;
-        super::lock::exclusive(&file, path, id)?;
+        let open = |source| StoreError::Io {
+            action: "open",
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = match &loaded.held {
+            // Claimed before it was read: the same open file, so the lock
+            // taken then is this writer's.
+            Some(held) => held.try_clone().map_err(open)?,
+            None => {
+                let file = crate::owner_only::append_existing(path).map_err(open)?;
+                super::lock::exclusive(&file, path, id)?;
+                file
+            }
+        };
         // A folder made before sessions were private is tightened too.
         if let Some(dir) = path.parent()
             && let Err(e) = crate::owner_only::create_dir(dir)

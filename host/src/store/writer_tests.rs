@@ -48,3 +48,37 @@ fn a_file_written_after_it_was_read_is_not_continued_from_the_stale_read() {
     let fresh = load(&stale.path).unwrap();
     assert!(SessionWriter::append_to(&fresh).is_ok());
 }
+
+/// Two quires resuming `last` at the same moment: the first claims the
+/// newest session (its lock taken before anything else happens), the
+/// second gets the next free one instead of the newest, and both continue.
+#[test]
+fn resuming_last_claims_the_newest_session_that_can_be_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = std::path::Path::new("/work/here");
+    let session = |id: &str, created: &str| SessionMeta {
+        id: id.into(),
+        created: created.into(),
+        cwd: cwd.display().to_string(),
+        ..meta()
+    };
+    let old = SessionWriter::create(dir.path(), &session("old", "2026-12-01T00:00:00Z")).unwrap();
+    let new = SessionWriter::create(dir.path(), &session("new", "2026-12-02T00:00:00Z")).unwrap();
+    drop((old, new));
+    let first = crate::store::claim(dir.path(), cwd, "last").unwrap();
+    let second = crate::store::claim(dir.path(), cwd, "last").unwrap();
+    assert_eq!(first.meta.id, "new");
+    assert_eq!(second.meta.id, "old", "the claimed one is skipped");
+    let a = SessionWriter::append_to(&first).unwrap();
+    let b = SessionWriter::append_to(&second).unwrap();
+    // Every one held: the newest, refused naming it.
+    let third = crate::store::claim(dir.path(), cwd, "last").unwrap();
+    assert_eq!(third.meta.id, "new");
+    assert!(matches!(
+        SessionWriter::append_to(&third),
+        Err(StoreError::Busy { .. })
+    ));
+    drop((a, b, first, second));
+    let again = crate::store::claim(dir.path(), cwd, "last").unwrap();
+    assert_eq!(again.meta.id, "new", "free again once its writer ended");
+}

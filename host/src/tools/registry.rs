@@ -254,12 +254,19 @@ impl ToolRegistry {
         let (text, cut) = cap_output(&output.text, limit);
         let structured = output.structured.as_ref();
         let field = |k: &str| structured.and_then(|v| v.get(k));
+        // What a built-in tool dropped before the cap (the shell keeps the
+        // head and tail of a huge output) is not shown either.
+        let dropped_before = field(super::shell::DROPPED_BYTES)
+            .filter(|_| builtin)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0);
         let result = CallResult {
             call_id: call.call_id.clone(),
             name: call.name.clone(),
             output: text,
             is_error: output.is_error,
-            truncated_bytes: cut,
+            truncated_bytes: cut.saturating_add(dropped_before),
             duration_ms: started.elapsed().saturating_sub(timed.waited()).as_millis() as u64,
             status,
             exit_code: field("exit_code")

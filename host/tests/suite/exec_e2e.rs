@@ -301,6 +301,43 @@ fn tool_output_is_capped_with_head_and_tail() {
     assert!(!body.contains("\\n50000\\n"), "the middle is not sent");
 }
 
+/// A command's output bigger than the shell keeps in memory is cut twice
+/// (the shell's head and tail, then the output cap): `truncated_bytes`
+/// counts both, all that did not reach the model.
+#[test]
+fn truncated_bytes_counts_every_byte_not_shown() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::tool_call("big", "shell", json!({"command": "seq 1 1000000"})),
+        Reply::text("that was long"),
+    ]);
+    let run = env.exec_json("count", &["-c", "tool_output_limit=4096"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = &run.of_type("tool_completed")[0];
+    let cut = done["truncated_bytes"].as_u64().unwrap();
+    let output = done["output"].as_str().unwrap();
+    let number_before = |marker: &str, after: bool| -> u64 {
+        let at = output.find(marker).unwrap_or_else(|| panic!("{output}"));
+        let text = if after {
+            &output[at + marker.len()..]
+        } else {
+            output[..at]
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+        };
+        text.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    let by_shell = number_before("Output truncated: ", true);
+    let by_cap = number_before(" bytes cut from the middle", false);
+    assert!(by_shell > 5_000_000, "{output}");
+    assert_eq!(cut, by_shell + by_cap, "{output}");
+}
+
 mod escapes;
 mod orphans;
 mod outcomes;

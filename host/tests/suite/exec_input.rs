@@ -167,3 +167,81 @@ fn piped_context_that_is_not_utf8_is_decoded_with_a_warning() {
         run.stderr
     );
 }
+
+/// Input that has started but whose pipe stays open is read to its end
+/// (never cut short); after a few seconds quire says on stderr that it is
+/// waiting for stdin to close, so a user knows why nothing happens.
+#[test]
+fn an_open_pipe_after_some_input_is_read_to_its_end_with_a_note() {
+    use std::io::{BufRead, BufReader};
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let mut child = env
+        .command(&["exec", "why did the build fail"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn quire");
+    let mut writer = child.stdin.take().expect("stdin");
+    // Without the note the read below would never end: quire is killed
+    // after a minute, which ends its stderr.
+    let noted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let noted = noted.clone();
+        let pid = libc::pid_t::try_from(child.id()).unwrap();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while !noted.load(std::sync::atomic::Ordering::SeqCst) {
+                if std::time::Instant::now() > deadline {
+                    // SAFETY: kills the quire this test started.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        })
+    };
+    writer
+        .write_all(b"ERROR: build failed at step 3\n")
+        .unwrap();
+    writer.flush().unwrap();
+    // Wait (on quire's own word, not a clock) for the note, then send the
+    // rest and close the pipe.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "stderr ended before the note: {seen}"
+        );
+        seen.push_str(&line);
+        if line.contains("note: reading stdin until it closes (30 bytes so far)") {
+            break;
+        }
+    }
+    noted.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    writer.write_all(b"ERROR: and step 4\n").unwrap();
+    drop(writer);
+    let rest = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    let run = finish_without_stderr(child);
+    let stderr = rest.join().unwrap();
+    assert_eq!(run.code, 0, "{seen}{stderr}");
+    let text = one_request(&env, &run);
+    assert!(text.contains("ERROR: build failed at step 3"), "{text}");
+    assert!(text.contains("ERROR: and step 4"), "{text}");
+}
+
+/// [`finish`] for a child whose stderr the test reads itself.
+fn finish_without_stderr(mut child: Child) -> Run {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(writer);
+    child.stderr = Some(std::process::ChildStderr::from(std::os::fd::OwnedFd::from(
+        reader,
+    )));
+    finish(child)
+}

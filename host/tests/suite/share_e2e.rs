@@ -11,6 +11,7 @@ mod folders;
 mod git_lock;
 mod git_refs;
 mod hostile;
+mod interrupt;
 mod links;
 mod mcp_source;
 mod user_lock;

@@ -143,8 +143,8 @@ fn read_json(file: &Path) -> Result<Map<String, Value>, BundleError> {
     if len > MAX_MANIFEST_BYTES {
         return Err(invalid(format!("{len} bytes is too large for a manifest")));
     }
-    let text =
-        std::fs::read_to_string(file).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+    let text = crate::file_kind::read_to_string(file)
+        .map_err(|e| invalid(format!("cannot read it: {e}")))?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(invalid("must be a JSON object".into())),

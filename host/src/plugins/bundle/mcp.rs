@@ -150,7 +150,7 @@ pub fn servers_digest(bundle: &Bundle) -> String {
         h.update(file.path.display().to_string().as_bytes());
         match &file.inline {
             Some(v) => h.update(v.to_string().as_bytes()),
-            None => h.update(std::fs::read(&file.path).unwrap_or_default()),
+            None => h.update(crate::file_kind::read(&file.path).unwrap_or_default()),
         }
         let mut ignored = Vec::new();
         for (_, c) in servers(file, &mut ignored).unwrap_or_default() {
@@ -173,7 +173,7 @@ fn named_file(root: &Path, word: &str, h: &mut Sha256) {
     };
     if real.starts_with(root)
         && real.is_file()
-        && let Ok(bytes) = std::fs::read(&real)
+        && let Ok(bytes) = crate::file_kind::read(&real)
     {
         h.update(b"\0named\0");
         h.update(real.display().to_string().as_bytes());
@@ -258,7 +258,7 @@ pub fn servers(
 
 /// An Agent Plugins `mcp.json` must name the 1.0 MCP schema.
 pub fn check_schema(path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::file_kind::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;

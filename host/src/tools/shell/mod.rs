@@ -126,13 +126,19 @@ impl TypedTool for Shell {
         })
         .await?;
         let code = outcome.status.code();
+        let mut structured = json!({
+            "exit_code": code,
+            "signal": outcome.signal(),
+            "wall_ms": u64::try_from(outcome.wall.as_millis()).unwrap_or(u64::MAX),
+        });
+        if outcome.dropped > 0 {
+            // Counted into the call's `truncated_bytes` with what the
+            // output cap cuts after.
+            structured[DROPPED_BYTES] = json!(outcome.dropped);
+        }
         Ok(ToolOutput {
             text: format_outcome(&outcome),
-            structured: Some(json!({
-                "exit_code": code,
-                "signal": outcome.signal(),
-                "wall_ms": u64::try_from(outcome.wall.as_millis()).unwrap_or(u64::MAX),
-            })),
+            structured: Some(structured),
             // A command that failed is shown and sent as a failure.
             is_error: code != Some(0),
         })
@@ -186,6 +192,10 @@ async fn approve(
 fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
     super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network)
 }
+
+/// The structured field of a command's result holding the bytes dropped
+/// from the middle of its output before it reached the output cap.
+pub const DROPPED_BYTES: &str = "dropped_bytes";
 
 fn format_outcome(o: &exec::ExecOutcome) -> String {
     let mut text = format!(

@@ -232,3 +232,57 @@ fn exec_of_an_unknown_slash_word_warns_and_sends_the_text() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("no command"), "{}", r.stderr);
 }
+
+/// `mkfifo PATH` (a named pipe: reading it blocks until a writer comes).
+fn mkfifo(path: &std::path::Path) {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p).unwrap();
+    }
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+/// A named pipe among the commands (or as a project settings file) is
+/// never opened: it is skipped with a warning naming it, and `commands
+/// list` and `exec` go on instead of waiting forever for a writer.
+#[test]
+fn a_named_pipe_among_commands_or_settings_is_skipped_not_read() {
+    let env = TestEnv::new("chat");
+    env.write(".quire/commands/ok.md", "Fine\n");
+    let repo = env.repo_path();
+    mkfifo(&repo.join(".quire/commands/pipe.md"));
+    let r = run(&env, &["commands", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("/ok"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("pipe.md: a named pipe; commands must be plain files"),
+        "{}",
+        r.stderr
+    );
+    mkfifo(&repo.join(".claude/settings.json"));
+    env.server.push(Reply::text("hello"));
+    let r = run(&env, &["exec", "say hi"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("settings.json: a named pipe, not a regular file"),
+        "{}",
+        r.stderr
+    );
+    // Sealed settings that became pipes are named as changed, not read.
+    mkfifo(&repo.join(".mcp.json"));
+    mkfifo(&repo.join(".quire/config.toml"));
+    env.server.push(Reply::text("hello"));
+    let r = run(&env, &["exec", "say hi"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(".quire/config.toml, .mcp.json"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.server.requests().len(), 2);
+}

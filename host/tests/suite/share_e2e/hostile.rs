@@ -293,3 +293,33 @@ fn a_plugin_entry_whose_source_is_no_plugin_is_refused() {
     );
     assert!(!s.env.repo_path().join(".quire/plugins/pdf").exists());
 }
+
+/// A lock comes with the repository: one above 4 MiB is refused before it
+/// is parsed, naming the file and the limit, and nothing is installed.
+#[test]
+fn an_oversized_lock_is_refused_naming_the_limit() {
+    let s = Scene::new();
+    s.lock(".quire/skills/pdf");
+    let one = std::fs::read_to_string(s.env.repo_path().join("quire.lock")).unwrap();
+    let padding = "# padding\n".repeat(420_000);
+    std::fs::write(
+        s.env.repo_path().join("quire.lock"),
+        format!("{one}\n{padding}"),
+    )
+    .unwrap();
+    for args in [&["sync"][..], &["list"]] {
+        let mut all = vec!["share"];
+        all.extend_from_slice(args);
+        let run = s.env.run(&all);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("quire.lock has ")
+                && run
+                    .stderr
+                    .contains("more than the 4194304 (4 MiB) a lock may have"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!s.env.repo_path().join(".quire/skills/pdf").exists());
+}
