@@ -212,6 +212,7 @@ mod tests {
             layout: super::super::Layout::Project,
             scratch: scratch.clone(),
             mcp: Vec::new(),
+            allow_local: false,
         };
         sweep(&ctx);
         assert!(!stale.exists());
