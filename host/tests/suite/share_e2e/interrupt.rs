@@ -56,7 +56,7 @@ fn ctrl_c_during_sync_removes_the_checkout() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut cmd = mate.command(&["share", "sync"]);
+    let mut cmd = mate.command(&["share", "sync", "--allow-local-sources"]);
     cmd.env("PATH", path);
     let child = cmd.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
