@@ -467,6 +467,27 @@ mod tests {
             ),
             ("does this SKILL.md do anything shady", "=malicious"),
             ("a note to all of engineering", "=internal_comms"),
+            (
+                "is the HMAC compare leaking timing info?",
+                "=timing_side_channel",
+            ),
+            ("reviewer says I should inline it", "=review_feedback"),
+            (
+                "ok I think that's it, are we done?",
+                "=claim_work_is_complete",
+            ),
+            (
+                "find out why before changing anything",
+                "=before_proposing_fixes",
+            ),
+            ("the crc check rejects every input", "=checksum"),
+            ("all green on feature/export, merge it?", "=all_tests_pass"),
+            ("4 unrelated test files failing", "=independent"),
+            (
+                "test_sync passes locally but fails on CI",
+                "=unexpected_behavior",
+            ),
+            ("start issue 88 in a separate checkout", "=worktree"),
         ] {
             let l = lower(text);
             assert!(l.contains(&group.to_string()), "{text}: {l:?}");

@@ -299,6 +299,23 @@ mod tests {
                 "mcp__k8s__kubectl_get",
                 "Get or list Kubernetes resources, pods included.",
             ),
+            spec(
+                "mcp__k8s__kubectl_context",
+                "Manage Kubernetes contexts - list, get, or set the current context.",
+            ),
+            spec(
+                "mcp__fs__edit_file",
+                "Make line-based edits to a text file.",
+            ),
+            spec(
+                "mcp__gh__list_issues",
+                "List issues in a GitHub repository.",
+            ),
+            spec(
+                "mcp__web__find",
+                "Search the current page for text or a regular expression.",
+            ),
+            spec("mcp__fs__read_file", "Read a file: text, PDF or Excel."),
         ];
         let index = ToolIndex::build(specs, 1);
         // The first two: a request carries a dozen.
@@ -347,6 +364,22 @@ mod tests {
                 "api-7f9c is stuck Pending, show me its events",
                 "mcp__k8s__kubectl_describe",
             ),
+            // Switching clusters changes the kubectl context.
+            ("switch to the staging cluster", "mcp__k8s__kubectl_context"),
+            // Flipping a value in a file edits it.
+            (
+                "in settings.py flip DEBUG = True to False",
+                "mcp__fs__edit_file",
+            ),
+            // A repository's open bugs are its issues.
+            ("open bugs in acme/web?", "mcp__gh__list_issues"),
+            // Whether a text appears on a page is a search of it.
+            (
+                "does 'Unsubscribe' appear anywhere on this page?",
+                "mcp__web__find",
+            ),
+            // Pulling the text out of a PDF reads it (not a pull request).
+            ("pull the text out of invoice.pdf", "mcp__fs__read_file"),
         ] {
             let top = top(message);
             assert!(top.iter().any(|t| t == tool), "{message}: {top:?}");

@@ -71,9 +71,9 @@ pub fn real_skills() -> Vec<Skill> {
 /// was tuned for issue 18's targets (their misses were development
 /// material in the third session): 0.88 and 0.97 (0.89 and 0.95 before
 /// any tuning, 0.86 and 0.96 before the third session; 0.89 and 0.97
-/// after the fourth).
-const HELDOUT_RECALL_AT_1_FLOOR: f64 = 0.88;
-const HELDOUT_RECALL_AT_5_FLOOR: f64 = 0.96;
+/// after the fourth; 0.914 and 1.000 in the tenth, issue 18's targets).
+const HELDOUT_RECALL_AT_1_FLOOR: f64 = 0.90;
+const HELDOUT_RECALL_AT_5_FLOOR: f64 = 0.98;
 
 fn run() -> (SkillSet, EvalReport) {
     run_file(include_str!("real-eval.json"))
@@ -318,6 +318,25 @@ fn ninth_heldout_real_skills_recall_and_false_activation_floors() {
         FRESH7_RECALL_AT_5_FLOOR,
     );
     assert!(cases.len() >= 150, "{} ninth-set messages", cases.len());
+}
+
+/// The tenth session's held-out messages (`real-fresh8.json`: 160
+/// messages, 10 with `any` labels, 12 follow-ups, 15 that should select
+/// nothing), written blind at that session's start: 0.840 and 0.951
+/// before anything was changed, no false activation. Then development
+/// material: 0.861 and 0.979.
+const FRESH8_RECALL_AT_1_FLOOR: f64 = 0.85;
+const FRESH8_RECALL_AT_5_FLOOR: f64 = 0.97;
+
+#[test]
+fn tenth_heldout_real_skills_recall_and_false_activation_floors() {
+    let cases = check_heldout(
+        "real-fresh8.json",
+        include_str!("real-fresh8.json"),
+        FRESH8_RECALL_AT_1_FLOOR,
+        FRESH8_RECALL_AT_5_FLOOR,
+    );
+    assert!(cases.len() >= 150, "{} tenth-set messages", cases.len());
 }
 
 /// Checks a held-out file's labels name real skills, then its floors and

@@ -49,19 +49,20 @@ const FRESH2_SENT_FLOOR: f64 = 0.88;
 /// measured before any change of that session: 0.856 (77 of 90) at
 /// 21.3 KB median (MCP part 11.7 KB). Its median is over the issue's
 /// 20 KB target (more of its messages rank several large schemas, the
-/// GitHub and Notion ones, as clear matches), so its ceiling only guards
-/// against growth. Development material in the ninth session: 0.922
-/// (83 of 90) at 20.6 KB.
+/// GitHub and Notion ones, as clear matches). Development material in
+/// the ninth session: 0.922 (83 of 90) at 20.6 KB; in the tenth, with
+/// "sure" tools at 0.45 of the best instead of 0.4, 0.922 at 19.6 KB,
+/// under the target.
 const FRESH3_SENT_FLOOR: f64 = 0.91;
-const FRESH3_MEDIAN_BYTES_CEILING: usize = 21_500;
+const FRESH3_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// The sixth session's held-out messages (`fresh4.toml`, 90 over all 11
 /// servers, 6 follow-ups), written blind as the fifth, measured before
 /// anything was changed: 0.844 (76 of 90) at 21.0 KB median (MCP part
-/// 11.5 KB), the fifth set's figures again. Its ceiling, like the fifth's,
-/// only guards against growth. Development material in the ninth
-/// session: 0.922 (83 of 90) at 20.3 KB.
+/// 11.5 KB), the fifth set's figures again. Development material in the
+/// ninth session: 0.922 (83 of 90) at 20.3 KB; 0.922 at 18.8 KB in the
+/// tenth.
 const FRESH4_SENT_FLOOR: f64 = 0.91;
-const FRESH4_MEDIAN_BYTES_CEILING: usize = 21_500;
+const FRESH4_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// The sixth session's second held-out messages (`fresh5.toml`, 90 over
 /// all 11 servers, 6 follow-ups), written blind by a second writer after
 /// that session's changes, which did not move it: 0.900 (81 of 90) at
@@ -85,6 +86,14 @@ const FRESH6_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// development material: 0.900 (81 of 90) at 19.2 KB.
 const FRESH7_SENT_FLOOR: f64 = 0.89;
 const FRESH7_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
+/// The tenth session's held-out messages (`fresh8.toml`, 90 over all 11
+/// servers, 8 follow-ups), written blind at that session's start and
+/// measured before anything was changed: 0.900 (81 of 90) at 21.0 KB
+/// median (MCP part 11.5 KB). Then development material: 0.956 (86 of
+/// 90) at 19.1 KB, with the ranked tools' budget at 9 KiB and "sure"
+/// tools at 0.45 of the best (were 8 KiB and 0.4).
+const FRESH8_SENT_FLOOR: f64 = 0.94;
+const FRESH8_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
 struct Server {
@@ -170,6 +179,11 @@ pub fn fresh6_cases() -> Vec<Case> {
 /// The ninth session's second held-out messages (`fresh7.toml`).
 pub fn fresh7_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh7.toml"))
+}
+
+/// The tenth session's held-out messages (`fresh8.toml`).
+pub fn fresh8_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh8.toml"))
 }
 
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
@@ -413,6 +427,17 @@ fn ninth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
         85,
         FRESH7_SENT_FLOOR,
         FRESH7_MEDIAN_BYTES_CEILING,
+    );
+}
+
+#[test]
+fn tenth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout(
+        "fresh8.toml",
+        &fresh8_cases(),
+        85,
+        FRESH8_SENT_FLOOR,
+        FRESH8_MEDIAN_BYTES_CEILING,
     );
 }
 
