@@ -434,6 +434,7 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
                     "missing": drift.missing,
                     "added": drift.added,
                     "not_a_folder": drift.not_a_folder,
+                    "wrong_kind": drift.wrong_kind,
                 })
             );
         } else if clean {

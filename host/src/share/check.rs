@@ -71,7 +71,8 @@ pub fn shared_folder(root: &Path, source: &str, dir: &Path) -> Result<(), ShareE
 /// entry's `kind` says: a skill has its `SKILL.md`, a plugin its
 /// `plugin.toml`, a bundle a plugin manifest or layout. A lock (untrusted
 /// input) saying `kind = "plugin"` of a skill is refused before installing.
-pub fn kind_matches(e: &Entry, content: &Path) -> Result<(), ShareError> {
+/// `place` names `content` in the error ("its source shared/pdf").
+pub fn kind_matches(e: &Entry, content: &Path, place: &str) -> Result<(), ShareError> {
     use super::lock::Kind;
     let skill = ["SKILL.md", "skill.md"]
         .iter()
@@ -106,11 +107,10 @@ pub fn kind_matches(e: &Entry, content: &Path) -> Result<(), ShareError> {
         "no skill or plugin"
     };
     Err(ShareError::Invalid(format!(
-        "{FILE}: the {kind} entry '{name}' is no {kind}: its source {source} has no {needs}, it holds {holds}; fix the entry's kind (and installed) or remove it, then run `quire share add` to record it again (it may come from an untrusted change)",
+        "{FILE}: the {kind} entry '{name}' is no {kind}: {place} has no {needs}, it holds {holds}; fix the entry's kind (and installed) or remove it, then run `quire share add` to record it again (it may come from an untrusted change)",
         kind = e.kind.label(),
         name = e.name,
         needs = needs.trim_start_matches("a "),
-        source = super::install::source_text(e),
     )))
 }
 

@@ -103,6 +103,9 @@ pub struct Drift {
     pub added: Vec<String>,
     /// A file (or anything but a folder) is where the folder should be.
     pub not_a_folder: bool,
+    /// The installed folder is not what the entry's kind says (a lock
+    /// saying `plugin` of a skill): why.
+    pub wrong_kind: Option<String>,
 }
 
 impl Drift {
@@ -125,6 +128,7 @@ impl Drift {
 
     pub fn is_clean(&self) -> bool {
         !self.not_a_folder
+            && self.wrong_kind.is_none()
             && self.changed.is_empty()
             && self.missing.is_empty()
             && self.added.is_empty()
@@ -135,6 +139,9 @@ impl Drift {
         let mut parts = Vec::new();
         if self.not_a_folder {
             parts.push("a file is where its folder should be".to_string());
+        }
+        if let Some(why) = &self.wrong_kind {
+            parts.push(why.clone());
         }
         for (label, list) in [
             ("changed", &self.changed),

@@ -238,8 +238,9 @@ fn not_a_folder(kind: Kind, installed: &str) -> String {
     )
 }
 
-/// Each locked entry and how its installed files differ from the lock.
-/// A lock with an entry outside its folder is refused ([`check::entry`]).
+/// Each locked entry and how its installed files differ from the lock,
+/// or how its installed folder is not of the entry's kind. A lock with an
+/// entry outside its folder is refused ([`check::entry`]).
 pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareError> {
     let lock = check::load(root, layout)?;
     lock.entries
@@ -253,6 +254,12 @@ pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareE
             };
             let mut drift = Drift::between(&e.files, &now);
             drift.not_a_folder = !dir.is_dir() && std::fs::symlink_metadata(&dir).is_ok();
+            if dir.is_dir() && !now.is_empty() {
+                let place = format!("its folder {}", e.installed);
+                drift.wrong_kind = check::kind_matches(&e, &dir, &place)
+                    .err()
+                    .map(|e| e.to_string());
+            }
             Ok((e, drift))
         })
         .collect()
@@ -331,7 +338,11 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         )));
     }
     check::entry(entry, ctx.layout)?;
-    check::kind_matches(entry, &content)?;
+    check::kind_matches(
+        entry,
+        &content,
+        &format!("its source {}", source_text(entry)),
+    )?;
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &resolve(&ctx.root, &entry.installed))
 }

@@ -294,6 +294,40 @@ fn a_plugin_entry_whose_source_is_no_plugin_is_refused() {
     assert!(!s.env.repo_path().join(".quire/plugins/pdf").exists());
 }
 
+/// `verify` runs the same kind check on what is installed: a skill folder
+/// under `.quire/plugins` that a lock calls a plugin, with every digest
+/// matching, is reported as drifted, naming the entry and what it holds.
+#[test]
+fn verify_reports_an_installed_folder_that_is_not_its_entrys_kind() {
+    let s = Scene::new();
+    let text = format!(
+        "version = 1\n\n[[entry]]\nkind = \"plugin\"\nname = \"pdf\"\nsource = \"shared/pdf\"\ninstalled = \".quire/plugins/pdf\"\n\n[entry.files]\n\"SKILL.md\" = {:?}\n",
+        sha(SKILL.as_bytes())
+    );
+    std::fs::write(s.env.repo_path().join("quire.lock"), text).unwrap();
+    let folder = s.env.repo_path().join(".quire/plugins/pdf");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("SKILL.md"), SKILL).unwrap();
+    let run = s.env.run(&["share", "verify"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "drifted  plugin pdf: quire.lock: the plugin entry 'pdf' is no plugin: its folder .quire/plugins/pdf has no plugin.toml, it holds a skill (SKILL.md)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = s.env.run(&["share", "verify", "--json"]);
+    assert!(
+        json.stdout.contains("\"ok\":false")
+            && json
+                .stdout
+                .contains("\"wrong_kind\":\"quire.lock: the plugin entry"),
+        "{}",
+        json.stdout
+    );
+}
+
 /// A lock comes with the repository: one above 4 MiB is refused before it
 /// is parsed, naming the file and the limit, and nothing is installed.
 #[test]
