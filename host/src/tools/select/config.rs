@@ -64,7 +64,7 @@ impl Default for ToolSelectionConfig {
             always: Vec::new(),
             search_limit: 5,
             min_score_ratio: 0.1,
-            ranked_bytes: 9 * 1024,
+            ranked_bytes: 10 * 1024,
             sure_score_ratio: 0.45,
             join: Join::default(),
         }
