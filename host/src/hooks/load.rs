@@ -205,6 +205,7 @@ fn hook(
     mut def: HookDef,
 ) -> Result<Hook, String> {
     if let (Some(root), Some(c)) = (&file.plugin_root, def.command.as_mut()) {
+        super::plugin_paths::check(c, root)?;
         let r = root.display().to_string();
         *c = c
             .replace("${CLAUDE_PLUGIN_ROOT}", &r)
