@@ -52,16 +52,7 @@ pub struct AgentDef {
 
 /// Claude Code's tool names → quire's (the map hooks use as well).
 pub fn map_claude_tool(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "Bash" => "shell",
-        "Read" => "read_file",
-        "Edit" | "Write" | "MultiEdit" | "NotebookEdit" => "apply_patch",
-        "Grep" => "grep",
-        "Glob" | "LS" => "list_dir",
-        "TodoWrite" => "update_plan",
-        "Task" | "Agent" => "spawn_agent",
-        _ => return None,
-    })
+    crate::hooks::claude::quire_name(name)
 }
 
 /// Claude Code's model aliases mean "a Claude model", not a model of the

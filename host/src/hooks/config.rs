@@ -278,7 +278,7 @@ pub(super) fn read_optional(path: &Path) -> Result<Option<String>, HookError> {
 }
 
 /// The `[[hooks.EVENT]]` arrays of one config.toml.
-pub(super) fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
+pub(super) fn read_toml(path: &Path) -> Result<Vec<super::claude::EventHook>, HookError> {
     let Some(text) = read_optional(path)? else {
         return Ok(Vec::new());
     };
@@ -303,7 +303,11 @@ pub(super) fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookEr
             .clone()
             .try_into()
             .map_err(|e| invalid(format!("[[hooks.{key}]]: {e}")))?;
-        out.extend(defs.into_iter().map(|d| (event, d)));
+        out.extend(
+            defs.into_iter()
+                .enumerate()
+                .map(|(n, d)| (event, d, format!("hook {} of [[hooks.{key}]]", n + 1))),
+        );
     }
     Ok(out)
 }

@@ -137,13 +137,22 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 continue;
             }
         };
-        for (event, def) in defs {
+        for (event, def, at) in defs {
+            if event.is_tool_event()
+                && let Some(m) = &def.matcher
+            {
+                for note in claude::matcher_notes(m, file.claude) {
+                    out.warnings.push(format!(
+                        "{}: {at}: its matcher {m:?} names a tool it can never match: {note}",
+                        file.path.display()
+                    ));
+                }
+            }
             match hook(src, &approved, &file, event, def) {
                 Ok(h) => out.hooks.push(h),
-                Err(why) => out.warnings.push(format!(
-                    "{}: a {event} hook is skipped: {why}",
-                    file.path.display()
-                )),
+                Err(why) => out
+                    .warnings
+                    .push(format!("{}: {at} is skipped: {why}", file.path.display())),
             }
         }
     }

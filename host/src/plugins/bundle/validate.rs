@@ -59,14 +59,14 @@ pub fn validate(root: &Path) -> Validation {
     for h in &b.hooks {
         match crate::hooks::claude::read_settings(h) {
             Ok(hooks) => {
-                for (event, def) in hooks {
+                for (_, def, at) in hooks {
                     let Some(command) = def.command.as_deref() else {
                         continue;
                     };
                     if let Err(why) = crate::hooks::plugin_paths::check(command, &b.root) {
                         v.problems.push(Problem {
                             file: h.clone(),
-                            message: format!("a {event} hook is refused: {why}"),
+                            message: format!("{at} is refused: {why}"),
                         });
                     }
                 }
