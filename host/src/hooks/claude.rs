@@ -190,6 +190,9 @@ struct Group {
     matcher: Option<String>,
     #[serde(default)]
     hooks: Vec<serde_json::Value>,
+    /// Keys Claude Code does not have at this level, named in a warning.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -212,6 +215,41 @@ struct Handler {
     is_async: Option<bool>,
     #[serde(rename = "asyncRewake", default)]
     async_rewake: Option<bool>,
+    /// Other keys: Claude Code's that quire does not use
+    /// ([`HANDLER_KEYS_IGNORED`]) and unknown ones, named in a warning.
+    #[serde(flatten)]
+    other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// A handler's keys (Claude Code's hooks reference) that quire reads.
+const HANDLER_KEYS: &[&str] = &[
+    "type",
+    "command",
+    "url",
+    "headers",
+    "timeout",
+    "if",
+    "async",
+    "asyncRewake",
+];
+/// Claude Code's handler keys quire accepts without using them (display,
+/// or the `prompt` / `agent` types it skips anyway).
+const HANDLER_KEYS_IGNORED: &[&str] = &[
+    "statusMessage",
+    "once",
+    "shell",
+    "allowedEnvVars",
+    "prompt",
+    "model",
+];
+
+/// The note for `key`, unknown at `at` (an entry or a handler) of a file,
+/// with the closest of `known`.
+fn unknown_key(key: &str, at: &str, known: &[&str]) -> String {
+    format!(
+        "the unknown key `{key}` of {at}{} (Claude Code has no such key there; it is ignored)",
+        crate::suggest::did_you_mean(key, known.iter().copied())
+    )
 }
 
 fn command_type() -> String {
@@ -274,6 +312,16 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                     continue;
                 }
             };
+            let entry = format!("entry {} of the {name} hooks", g + 1);
+            for key in group.unknown.keys() {
+                skipped.push(if key == "if" {
+                    format!(
+                        "the `if` of {entry}: Claude Code reads `if` on each handler (`\"hooks\": [{{\"type\": \"command\", \"if\": \"Bash(git push:*)\", …}}]`), not on the entry, so its hooks run for every call the matcher fits; move it into the handlers"
+                    )
+                } else {
+                    unknown_key(key, &entry, &["matcher", "hooks"])
+                });
+            }
             for (n, h) in group.hooks.into_iter().enumerate() {
                 let h: Handler = match serde_json::from_value(h) {
                     Ok(h) => h,
@@ -286,6 +334,17 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         continue;
                     }
                 };
+                let at = format!("hook {} of {entry}", n + 1);
+                for key in h.other.keys() {
+                    if !HANDLER_KEYS_IGNORED.contains(&key.as_str()) {
+                        let known: Vec<&str> = HANDLER_KEYS
+                            .iter()
+                            .chain(HANDLER_KEYS_IGNORED)
+                            .copied()
+                            .collect();
+                        skipped.push(unknown_key(key, &at, &known));
+                    }
+                }
                 let kind = match h.kind.as_str() {
                     "command" => HookKind::Command,
                     "http" => HookKind::Http,
@@ -316,7 +375,7 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         name: None,
                         if_rule: h.if_rule,
                     },
-                    format!("hook {} of entry {} of the {name} hooks", n + 1, g + 1),
+                    at,
                 ));
             }
         }
@@ -401,6 +460,30 @@ mod tests {
         assert!(
             skipped[1].starts_with("entry 2 of the PreToolUse hooks"),
             "{skipped:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_an_entry_level_if_are_named_with_their_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"hooks": {"PreToolUse": [
+                {"matcher": "Bash", "if": "Bash(git push:*)", "hooks": [
+                    {"type": "command", "command": "guard.sh", "timeoutt": 5, "statusMessage": "x"}]}]}}"#,
+        )
+        .unwrap();
+        let (hooks, skipped) = read_settings_skipping(&file).unwrap();
+        assert_eq!(hooks.len(), 1);
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(
+            skipped[0].starts_with("the `if` of entry 1 of the PreToolUse hooks: Claude Code reads `if` on each handler"),
+            "{skipped:?}"
+        );
+        assert_eq!(
+            skipped[1],
+            "the unknown key `timeoutt` of hook 1 of entry 1 of the PreToolUse hooks; did you mean 'timeout'? (Claude Code has no such key there; it is ignored)"
         );
     }
 

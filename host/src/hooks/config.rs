@@ -156,6 +156,12 @@ impl HookDef {
     }
 
     pub(super) fn check(&self) -> Result<(), String> {
+        self.check_as("timeout_sec")
+    }
+
+    /// [`HookDef::check`] naming the timeout the way the file writes it
+    /// (`timeout` in Claude Code's settings, `timeout_sec` in config.toml).
+    pub(super) fn check_as(&self, timeout_key: &str) -> Result<(), String> {
         match self.kind {
             HookKind::Command if self.command.as_deref().is_none_or(|c| c.trim().is_empty()) => {
                 Err("a command hook needs `command` (the command line to run)".into())
@@ -168,7 +174,7 @@ impl HookDef {
             ),
             _ if self.timeout_sec == Some(0) => Err(format!(
                 "{} (the default is {DEFAULT_TIMEOUT_SEC})",
-                crate::config::ranges::HOOK_TIMEOUT.message("timeout_sec", "0")
+                crate::config::ranges::HOOK_TIMEOUT.message(timeout_key, "0")
             )),
             _ => Ok(()),
         }

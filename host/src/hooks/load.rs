@@ -220,7 +220,11 @@ fn hook(
             .replace("${CLAUDE_PLUGIN_ROOT}", &r)
             .replace("${PLUGIN_ROOT}", &r);
     }
-    def.check()?;
+    def.check_as(if file.claude {
+        "timeout"
+    } else {
+        "timeout_sec"
+    })?;
     let condition = super::if_rule::for_hook(event, &def).map_err(|e| e.to_string())?;
     let matcher_text = def.matcher.as_deref().map(|m| {
         if file.claude && event.is_tool_event() {
