@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::approval::{self, ApprovalDecision, ApprovalRequest};
+use super::approval::{self, ApprovalDecision, ApprovalRequest, Approver};
 use super::{Tool, ToolContext, ToolOutput, ToolSpec, schema};
 use crate::hooks::approver::HookedApprover;
 use crate::hooks::tool_events::ToolCallInfo;
@@ -91,6 +91,16 @@ pub(super) async fn call(
         });
         args = new;
     }
+    let approver = |preapproved: bool| HookedApprover {
+        inner: ctx.approver.clone(),
+        hooks: hooks.clone(),
+        name: call.name.clone(),
+        call_id: call.call_id.clone(),
+        source,
+        args: args.clone(),
+        cwd: ctx.cwd.clone(),
+        preapproved,
+    };
     if pre.permission == Some(Permission::Ask) {
         let request = ApprovalRequest {
             tool: call.name.clone(),
@@ -99,7 +109,9 @@ pub(super) async fn call(
             always_key: None,
             files: Vec::new(),
         };
-        if ctx.approver.ask(request).await == ApprovalDecision::Denied {
+        // As every approval prompt: PermissionRequest hooks first, the
+        // Notification hooks (`permission_prompt`) while the user is asked.
+        if approver(false).ask(request).await == ApprovalDecision::Denied {
             return ToolOutput::error(approval::denial_text(
                 ctx.approver.as_ref(),
                 &format!("this {} call", call.name),
@@ -107,16 +119,7 @@ pub(super) async fn call(
         }
     }
     let mut hooked_ctx = ctx.clone();
-    hooked_ctx.approver = Arc::new(HookedApprover {
-        inner: ctx.approver.clone(),
-        hooks: hooks.clone(),
-        name: call.name.clone(),
-        call_id: call.call_id.clone(),
-        source,
-        args: args.clone(),
-        cwd: ctx.cwd.clone(),
-        preapproved: pre.permission == Some(Permission::Allow),
-    });
+    hooked_ctx.approver = Arc::new(approver(pre.permission == Some(Permission::Allow)));
     let mut output = plain_call(tool, &call.name, args.clone(), &hooked_ctx).await;
     if let Some(c) = pre.context_text() {
         output
