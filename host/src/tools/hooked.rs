@@ -26,6 +26,16 @@ async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext)
     })
 }
 
+/// A call a hook refused (blocked, stopped, or an `ask` the user
+/// denied): an error whose status is `denied`, so it is marked `⊘` like
+/// every refused call, not `✗` like a failed one.
+fn refused(text: String) -> ToolOutput {
+    let mut out = ToolOutput::error(text);
+    out.structured =
+        Some(serde_json::json!({ "status": crate::protocol::CallStatus::Denied.as_str() }));
+    out
+}
+
 /// Runs `call` of `tool` through `hooks` (straight, without hooks). When
 /// `PreToolUse` hooks rewrite the arguments, what runs instead is sent as
 /// [`Event::ToolInputRewritten`] and kept in `rewritten`.
@@ -44,7 +54,7 @@ pub(super) async fn call(
     // A hook asked to stop (`continue: false`): no call starts after that,
     // the turn ends when this round of calls is done.
     let stopped = |reason: String| {
-        ToolOutput::error(format!(
+        refused(format!(
             "{} was not run: a hook stopped the session: {reason}",
             call.name
         ))
@@ -66,7 +76,7 @@ pub(super) async fn call(
         return stopped(reason);
     }
     if let Some(reason) = pre.block {
-        return ToolOutput::error(format!(
+        return refused(format!(
             "{} was blocked by a PreToolUse hook: {reason}",
             call.name
         ));
@@ -112,7 +122,7 @@ pub(super) async fn call(
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.
         if approver(false).ask(request).await == ApprovalDecision::Denied {
-            return ToolOutput::error(approval::denial_text(
+            return refused(approval::denial_text(
                 ctx.approver.as_ref(),
                 &format!("this {} call", call.name),
             ));
