@@ -59,6 +59,12 @@ pub fn map_claude_tool(name: &str) -> Option<&'static str> {
 /// configured provider: such a definition runs on the parent's model.
 const CLAUDE_MODEL_ALIASES: [&str; 4] = ["inherit", "sonnet", "opus", "haiku"];
 
+/// Whether `model` is one of Claude Code's aliases (`sonnet`, `opus`,
+/// `haiku`, `inherit`): it means the parent's (or the session's) model.
+pub fn is_claude_model_alias(model: &str) -> bool {
+    CLAUDE_MODEL_ALIASES.contains(&model.trim())
+}
+
 /// The largest definition file read (the same limit as a `SKILL.md`): the
 /// body becomes a system prompt sent with every request of the child.
 pub const MAX_DEFINITION_BYTES: u64 = crate::skills::parse::MAX_SKILL_FILE_BYTES;
@@ -292,7 +298,7 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
             def.model = v
                 .string()
                 .map(|m| m.trim().to_string())
-                .filter(|m| !m.is_empty() && !CLAUDE_MODEL_ALIASES.contains(&m.as_str()));
+                .filter(|m| !m.is_empty() && !is_claude_model_alias(m));
         }
         "skills" => def.skills = v.list(),
         "max_tokens" | "maxTokens" => match v.string().and_then(|s| s.trim().parse().ok()) {

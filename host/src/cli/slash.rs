@@ -196,6 +196,7 @@ mod tests {
             body: "Body".into(),
             path: format!(".quire/commands/{name}.md").into(),
             source: commands::CommandSource::Project,
+            warnings: Vec::new(),
         }
     }
 
