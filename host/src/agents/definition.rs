@@ -313,9 +313,14 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
                 .warnings
                 .push("isolation must be \"worktree\" or \"none\"; ignored".into()),
         },
+        // Claude Code's permission mode: a subagent runs under the
+        // session's approval policy and sandbox, which it cannot change.
+        "permissionMode" => def.warnings.push(format!(
+            "permissionMode{} is not supported: the agent runs with the session's approval policy and sandbox; ignored",
+            v.string().map(|m| format!(" '{}'", m.trim())).unwrap_or_default()
+        )),
         // Claude Code and Codex keys quire does not use.
         "color"
-        | "permissionMode"
         | "model_reasoning_effort"
         | "sandbox_mode"
         | "nickname_candidates"
