@@ -52,21 +52,18 @@ pub struct AgentDef {
 
 /// Claude Code's tool names → quire's (the map hooks use as well).
 pub fn map_claude_tool(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "Bash" => "shell",
-        "Read" => "read_file",
-        "Edit" | "Write" | "MultiEdit" | "NotebookEdit" => "apply_patch",
-        "Grep" => "grep",
-        "Glob" | "LS" => "list_dir",
-        "TodoWrite" => "update_plan",
-        "Task" | "Agent" => "spawn_agent",
-        _ => return None,
-    })
+    crate::hooks::claude::quire_name(name)
 }
 
 /// Claude Code's model aliases mean "a Claude model", not a model of the
 /// configured provider: such a definition runs on the parent's model.
 const CLAUDE_MODEL_ALIASES: [&str; 4] = ["inherit", "sonnet", "opus", "haiku"];
+
+/// Whether `model` is one of Claude Code's aliases (`sonnet`, `opus`,
+/// `haiku`, `inherit`): it means the parent's (or the session's) model.
+pub fn is_claude_model_alias(model: &str) -> bool {
+    CLAUDE_MODEL_ALIASES.contains(&model.trim())
+}
 
 /// The largest definition file read (the same limit as a `SKILL.md`): the
 /// body becomes a system prompt sent with every request of the child.
@@ -301,7 +298,7 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
             def.model = v
                 .string()
                 .map(|m| m.trim().to_string())
-                .filter(|m| !m.is_empty() && !CLAUDE_MODEL_ALIASES.contains(&m.as_str()));
+                .filter(|m| !m.is_empty() && !is_claude_model_alias(m));
         }
         "skills" => def.skills = v.list(),
         "max_tokens" | "maxTokens" => match v.string().and_then(|s| s.trim().parse().ok()) {
@@ -316,9 +313,14 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
                 .warnings
                 .push("isolation must be \"worktree\" or \"none\"; ignored".into()),
         },
+        // Claude Code's permission mode: a subagent runs under the
+        // session's approval policy and sandbox, which it cannot change.
+        "permissionMode" => def.warnings.push(format!(
+            "permissionMode{} is not supported: the agent runs with the session's approval policy and sandbox; ignored",
+            v.string().map(|m| format!(" '{}'", m.trim())).unwrap_or_default()
+        )),
         // Claude Code and Codex keys quire does not use.
         "color"
-        | "permissionMode"
         | "model_reasoning_effort"
         | "sandbox_mode"
         | "nickname_candidates"

@@ -88,13 +88,18 @@ fn menu_of(commands: &[SlashCommand], typed: &str) -> Vec<(String, String)> {
         .map(|c| (format!("/{}", c.name), c))
         .filter(|(name, _)| name.starts_with(typed))
         .map(|(name, c)| {
+            // From files of the repository: escape sequences go whole, as
+            // in `quire commands list` (the terminal view's net,
+            // `tui::term::drop_controls`, only drops the ESC and would
+            // leave `[31m` on screen).
+            let clean = quire::printable::one_line;
             let hint = c
                 .argument_hint
                 .as_deref()
-                .map(|h| format!(" {h}"))
+                .map(|h| format!(" {}", clean(h)))
                 .unwrap_or_default();
-            let what = super::summary::clip(&c.description, 60);
-            (name, format!("command{hint}: {what}"))
+            let what = super::summary::clip(&clean(&c.description), 60);
+            (clean(&name), format!("command{hint}: {what}"))
         })
         .collect()
 }
@@ -196,6 +201,7 @@ mod tests {
             body: "Body".into(),
             path: format!(".quire/commands/{name}.md").into(),
             source: commands::CommandSource::Project,
+            warnings: Vec::new(),
         }
     }
 
@@ -216,6 +222,15 @@ mod tests {
         assert_eq!(exec_warning("/tmp is full", &cmds), None);
         assert_eq!(exec_warning(" /nosuchcmd", &cmds), None);
         assert_eq!(exec_warning("say hi", &cmds), None);
+    }
+
+    #[test]
+    fn menu_entries_carry_no_escape_sequences() {
+        let mut c = command("colour");
+        c.description = "\u{1b}[31mred\u{1b}[0m \u{1b}]0;title\u{7}done".into();
+        c.argument_hint = Some("[\u{1b}[1mpr\u{1b}[0m]".into());
+        let menu = menu_of(&[c], "/col");
+        assert_eq!(menu[0].1, "command [pr]: red done");
     }
 
     #[test]

@@ -167,6 +167,9 @@ fn read_folder(
                 if let Some((_, root)) = plugin {
                     plugin_root(&mut c, root);
                 }
+                for w in &c.warnings {
+                    found.problems.push(format!("{}: {w}", path.display()));
+                }
                 found.commands.push(c)
             }
             Err(e) => found.problems.push(e.to_string()),

@@ -64,6 +64,8 @@ pub struct SlashCommand {
     pub body: String,
     pub path: PathBuf,
     pub source: CommandSource,
+    /// What was ignored in its frontmatter (unknown keys), in words.
+    pub warnings: Vec<String>,
 }
 
 /// What can go wrong reading or expanding a command.

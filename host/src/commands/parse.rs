@@ -9,6 +9,17 @@ use super::{CommandError, CommandSource, SlashCommand};
 use crate::skills::parse::{split_frontmatter, yaml_guard};
 use crate::skills::yaml::{self, Mapping, Value};
 
+/// The frontmatter keys a command may have (Claude Code's; Codex
+/// prompts use `description` and `argument-hint`).
+const KNOWN_KEYS: [&str; 6] = [
+    "description",
+    "argument-hint",
+    "allowed-tools",
+    "model",
+    "disable-model-invocation",
+    "name",
+];
+
 /// Command files larger than this are refused.
 pub const MAX_COMMAND_BYTES: u64 = 256 * 1024;
 
@@ -83,6 +94,19 @@ pub fn parse_command(
         Some(v) => super::allowed::split_list(&v.text()),
         None => Vec::new(),
     };
+    let mut warnings = Vec::new();
+    for (key, _) in map.iter() {
+        let key = key.text();
+        if !KNOWN_KEYS.contains(&key.as_str()) {
+            warnings.push(format!(
+                "unknown frontmatter key `{key}` ignored{}",
+                crate::suggest::did_you_mean(&key, KNOWN_KEYS)
+            ));
+        }
+    }
+    // Claude Code's aliases name a Claude model, not one of the configured
+    // provider: the command runs on the session's model (as agents do).
+    let model = string("model").filter(|m| !crate::agents::definition::is_claude_model_alias(m));
     Ok(SlashCommand {
         name,
         description,
@@ -90,10 +114,11 @@ pub fn parse_command(
             .and_then(|f| raw_value(f, "argument-hint"))
             .or_else(|| string("argument-hint")),
         allowed_tools,
-        model: string("model"),
+        model,
         body: body.to_string(),
         path: path.to_path_buf(),
         source,
+        warnings,
     })
 }
 
@@ -192,6 +217,20 @@ mod tests {
         assert_eq!(c.allowed_tools, ["Bash(git add:*)", "Bash(git status:*)"]);
         assert_eq!(c.model.as_deref(), Some("small-model"));
         assert!(c.body.starts_with("## Context"));
+    }
+
+    #[test]
+    fn claude_model_aliases_mean_the_sessions_model_and_unknown_keys_are_named() {
+        let c = parse("---\nmodel: haiku\nallowed_tools: Bash(git:*)\n---\nGo\n");
+        assert_eq!(c.model, None);
+        assert_eq!(
+            c.warnings,
+            ["unknown frontmatter key `allowed_tools` ignored; did you mean 'allowed-tools'?"]
+        );
+        assert!(c.allowed_tools.is_empty());
+        let c = parse("---\nmodel: my-model\ndisable-model-invocation: true\n---\nGo\n");
+        assert_eq!(c.model.as_deref(), Some("my-model"));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 
     #[test]

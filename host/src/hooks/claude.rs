@@ -5,10 +5,16 @@
 //! |------------------------|--------------|
 //! | `Bash`                 | `shell`      |
 //! | `Read`                 | `read_file`  |
-//! | `Edit`, `Write`, `MultiEdit` | `apply_patch` |
+//! | `Edit`, `Write`, `MultiEdit`, `NotebookEdit` | `apply_patch` |
 //! | `Grep`                 | `grep`       |
 //! | `Glob`, `LS`           | `list_dir`   |
+//! | `TodoWrite`            | `update_plan` |
+//! | `Task`, `Agent`        | `spawn_agent` |
+//! | `Skill`                | `skill`      |
 //! | `mcp__server__tool`    | the same     |
+//!
+//! A matcher naming a tool quire does not have (`WebFetch`, a typo) is
+//! named in a warning: it would never fire ([`matcher_notes`]).
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +35,83 @@ pub const TOOL_MAP: &[(&str, &str)] = &[
     ("Grep", "grep"),
     ("Glob", "list_dir"),
     ("LS", "list_dir"),
+    ("NotebookEdit", "apply_patch"),
+    ("TodoWrite", "update_plan"),
+    ("Task", "spawn_agent"),
+    ("Agent", "spawn_agent"),
+    ("Skill", "skill"),
 ];
+
+/// Claude Code's tools that quire has no equivalent of: a matcher naming
+/// one never fires.
+const CLAUDE_ONLY: &[&str] = &[
+    "WebFetch",
+    "WebSearch",
+    "NotebookRead",
+    "BashOutput",
+    "KillShell",
+    "KillBash",
+    "ExitPlanMode",
+    "EnterPlanMode",
+    "SlashCommand",
+    "AskUserQuestion",
+    "ListMcpResourcesTool",
+    "ReadMcpResourceTool",
+];
+
+/// quire's tool for Claude Code's tool `name`.
+pub fn quire_name(claude_name: &str) -> Option<&'static str> {
+    TOOL_MAP
+        .iter()
+        .find(|(c, _)| *c == claude_name)
+        .map(|(_, q)| *q)
+}
+
+/// What is wrong with the tool names of a tool event's `matcher`, one
+/// note per name that matches no tool quire can have: a Claude Code tool
+/// without an equivalent, or a name that is neither quire's, Claude
+/// Code's, an MCP tool (`mcp__…`) nor a plugin's (`PLUGIN__TOOL`). Only a
+/// matcher that is a plain list of names (`Bash|WebFetch`) is judged; a
+/// regex (`mcp__.*`, `Notebook.*`) is left alone. `claude`: the file is
+/// Claude Code's (its names are mapped).
+pub fn matcher_notes(matcher: &str, claude: bool) -> Vec<String> {
+    let plain = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let matcher = matcher.trim();
+    if matcher.is_empty() || matcher == "*" || !matcher.split('|').all(plain) {
+        return Vec::new();
+    }
+    let known = crate::agents::definition::KNOWN_TOOLS;
+    let mut notes = Vec::new();
+    for name in matcher.split('|') {
+        if name.contains("__") || known.contains(&name) {
+            continue;
+        }
+        if let Some(q) = quire_name(name) {
+            if !claude {
+                notes.push(format!(
+                    "`{name}` is Claude Code's name; in quire's own hooks write `{q}`"
+                ));
+            }
+            continue;
+        }
+        if CLAUDE_ONLY.contains(&name) {
+            notes.push(format!(
+                "`{name}` is a Claude Code tool quire does not have, so it never matches"
+            ));
+            continue;
+        }
+        let claude_names = TOOL_MAP.iter().map(|(c, _)| *c);
+        let hint = if claude {
+            crate::suggest::did_you_mean(name, known.iter().copied().chain(claude_names))
+        } else {
+            crate::suggest::did_you_mean(name, known.iter().copied())
+        };
+        notes.push(format!(
+            "`{name}` is no tool quire has, so it never matches{hint}"
+        ));
+    }
+    notes
+}
 
 /// Claude Code's permission mode closest to quire's approval policy and
 /// sandbox: a read-only sandbox is `plan`; no sandbox with nothing asked
@@ -77,11 +159,7 @@ pub fn map_matcher(matcher: &str) -> String {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
-            let mapped = TOOL_MAP
-                .iter()
-                .find(|(c, _)| *c == word.as_str())
-                .map(|(_, q)| *q)
-                .unwrap_or(word.as_str());
+            let mapped = quire_name(word).unwrap_or(word.as_str());
             out.push_str(mapped);
             word.clear();
         }
@@ -112,6 +190,9 @@ struct Group {
     matcher: Option<String>,
     #[serde(default)]
     hooks: Vec<serde_json::Value>,
+    /// Keys Claude Code does not have at this level, named in a warning.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -134,14 +215,50 @@ struct Handler {
     is_async: Option<bool>,
     #[serde(rename = "asyncRewake", default)]
     async_rewake: Option<bool>,
+    /// Other keys: Claude Code's that quire does not use
+    /// ([`HANDLER_KEYS_IGNORED`]) and unknown ones, named in a warning.
+    #[serde(flatten)]
+    other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// A handler's keys (Claude Code's hooks reference) that quire reads.
+const HANDLER_KEYS: &[&str] = &[
+    "type",
+    "command",
+    "url",
+    "headers",
+    "timeout",
+    "if",
+    "async",
+    "asyncRewake",
+];
+/// Claude Code's handler keys quire accepts without using them (display,
+/// or the `prompt` / `agent` types it skips anyway).
+const HANDLER_KEYS_IGNORED: &[&str] = &[
+    "statusMessage",
+    "once",
+    "shell",
+    "allowedEnvVars",
+    "prompt",
+    "model",
+];
+
+/// The note for `key`, unknown at `at` (an entry or a handler) of a file,
+/// with the closest of `known`.
+fn unknown_key(key: &str, at: &str, known: &[&str]) -> String {
+    format!(
+        "the unknown key `{key}` of {at}{} (Claude Code has no such key there; it is ignored)",
+        crate::suggest::did_you_mean(key, known.iter().copied())
+    )
 }
 
 fn command_type() -> String {
     "command".into()
 }
 
-/// One hook with the event it runs on.
-pub type EventHook = (HookEvent, HookDef);
+/// One hook with the event it runs on and where it is in its file, in
+/// words (`hook 1 of entry 2 of the PreToolUse hooks`).
+pub type EventHook = (HookEvent, HookDef, String);
 
 /// The hooks of one settings.json (none when the file does not exist).
 /// Events quire does not have and handler types it cannot run (`prompt`,
@@ -195,6 +312,16 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                     continue;
                 }
             };
+            let entry = format!("entry {} of the {name} hooks", g + 1);
+            for key in group.unknown.keys() {
+                skipped.push(if key == "if" {
+                    format!(
+                        "the `if` of {entry}: Claude Code reads `if` on each handler (`\"hooks\": [{{\"type\": \"command\", \"if\": \"Bash(git push:*)\", …}}]`), not on the entry, so its hooks run for every call the matcher fits; move it into the handlers"
+                    )
+                } else {
+                    unknown_key(key, &entry, &["matcher", "hooks"])
+                });
+            }
             for (n, h) in group.hooks.into_iter().enumerate() {
                 let h: Handler = match serde_json::from_value(h) {
                     Ok(h) => h,
@@ -207,6 +334,17 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         continue;
                     }
                 };
+                let at = format!("hook {} of {entry}", n + 1);
+                for key in h.other.keys() {
+                    if !HANDLER_KEYS_IGNORED.contains(&key.as_str()) {
+                        let known: Vec<&str> = HANDLER_KEYS
+                            .iter()
+                            .chain(HANDLER_KEYS_IGNORED)
+                            .copied()
+                            .collect();
+                        skipped.push(unknown_key(key, &at, &known));
+                    }
+                }
                 let kind = match h.kind.as_str() {
                     "command" => HookKind::Command,
                     "http" => HookKind::Http,
@@ -237,6 +375,7 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         name: None,
                         if_rule: h.if_rule,
                     },
+                    at,
                 ));
             }
         }
@@ -259,6 +398,23 @@ mod tests {
         assert_eq!(map_matcher("Glob|LS|Read"), "list_dir|list_dir|read_file");
         assert_eq!(claude_name("shell"), "Bash");
         assert_eq!(claude_name("mcp__x__y"), "mcp__x__y");
+    }
+
+    #[test]
+    fn subagent_and_plan_tools_map_and_unknown_matcher_names_are_noted() {
+        assert_eq!(map_matcher("Task|Agent"), "spawn_agent|spawn_agent");
+        assert_eq!(map_matcher("TodoWrite"), "update_plan");
+        assert_eq!(claude_name("spawn_agent"), "Task");
+        assert!(matcher_notes("Bash|Task|Agent|mcp__gh__x|shell", true).is_empty());
+        assert!(matcher_notes("mcp__.*|Notebook.*", true).is_empty());
+        assert!(matcher_notes("*", true).is_empty());
+        let notes = matcher_notes("WebFetch|Bsh", true);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("`WebFetch` is a Claude Code tool quire does not have"));
+        assert!(notes[1].contains("`Bsh` is no tool quire has"), "{notes:?}");
+        assert!(notes[1].contains("did you mean 'Bash'"), "{notes:?}");
+        let notes = matcher_notes("Bash", false);
+        assert!(notes[0].contains("write `shell`"), "{notes:?}");
     }
 
     #[test]
@@ -291,7 +447,7 @@ mod tests {
         let (hooks, skipped) = read_settings_skipping(&file).unwrap();
         let commands: Vec<_> = hooks
             .iter()
-            .filter_map(|(_, d)| d.command.clone())
+            .filter_map(|(_, d, _)| d.command.clone())
             .collect();
         assert_eq!(commands, ["b.sh", "c.sh"]);
         assert_eq!(skipped.len(), 2, "{skipped:?}");
@@ -304,6 +460,30 @@ mod tests {
         assert!(
             skipped[1].starts_with("entry 2 of the PreToolUse hooks"),
             "{skipped:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_an_entry_level_if_are_named_with_their_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        std::fs::write(
+            &file,
+            r#"{"hooks": {"PreToolUse": [
+                {"matcher": "Bash", "if": "Bash(git push:*)", "hooks": [
+                    {"type": "command", "command": "guard.sh", "timeoutt": 5, "statusMessage": "x"}]}]}}"#,
+        )
+        .unwrap();
+        let (hooks, skipped) = read_settings_skipping(&file).unwrap();
+        assert_eq!(hooks.len(), 1);
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(
+            skipped[0].starts_with("the `if` of entry 1 of the PreToolUse hooks: Claude Code reads `if` on each handler"),
+            "{skipped:?}"
+        );
+        assert_eq!(
+            skipped[1],
+            "the unknown key `timeoutt` of hook 1 of entry 1 of the PreToolUse hooks; did you mean 'timeout'? (Claude Code has no such key there; it is ignored)"
         );
     }
 
@@ -345,7 +525,8 @@ mod tests {
             skipped,
             ["a `prompt` hook of PreToolUse (quire runs `command` and `http` hooks)"]
         );
-        let (event, def) = &hooks[0];
+        let (event, def, at) = &hooks[0];
+        assert_eq!(at, "hook 1 of entry 1 of the PreToolUse hooks");
         assert_eq!(*event, HookEvent::PreToolUse);
         assert_eq!(def.matcher.as_deref(), Some("Bash"));
         assert_eq!(def.timeout_sec, Some(5));

@@ -156,6 +156,12 @@ impl HookDef {
     }
 
     pub(super) fn check(&self) -> Result<(), String> {
+        self.check_as("timeout_sec")
+    }
+
+    /// [`HookDef::check`] naming the timeout the way the file writes it
+    /// (`timeout` in Claude Code's settings, `timeout_sec` in config.toml).
+    pub(super) fn check_as(&self, timeout_key: &str) -> Result<(), String> {
         match self.kind {
             HookKind::Command if self.command.as_deref().is_none_or(|c| c.trim().is_empty()) => {
                 Err("a command hook needs `command` (the command line to run)".into())
@@ -168,7 +174,7 @@ impl HookDef {
             ),
             _ if self.timeout_sec == Some(0) => Err(format!(
                 "{} (the default is {DEFAULT_TIMEOUT_SEC})",
-                crate::config::ranges::HOOK_TIMEOUT.message("timeout_sec", "0")
+                crate::config::ranges::HOOK_TIMEOUT.message(timeout_key, "0")
             )),
             _ => Ok(()),
         }
@@ -278,7 +284,7 @@ pub(super) fn read_optional(path: &Path) -> Result<Option<String>, HookError> {
 }
 
 /// The `[[hooks.EVENT]]` arrays of one config.toml.
-pub(super) fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookError> {
+pub(super) fn read_toml(path: &Path) -> Result<Vec<super::claude::EventHook>, HookError> {
     let Some(text) = read_optional(path)? else {
         return Ok(Vec::new());
     };
@@ -303,7 +309,11 @@ pub(super) fn read_toml(path: &Path) -> Result<Vec<(HookEvent, HookDef)>, HookEr
             .clone()
             .try_into()
             .map_err(|e| invalid(format!("[[hooks.{key}]]: {e}")))?;
-        out.extend(defs.into_iter().map(|d| (event, d)));
+        out.extend(
+            defs.into_iter()
+                .enumerate()
+                .map(|(n, d)| (event, d, format!("hook {} of [[hooks.{key}]]", n + 1))),
+        );
     }
     Ok(out)
 }

@@ -23,10 +23,10 @@ fn toml_hooks_are_read_with_defaults_and_bad_events_named() {
     assert_eq!(defs.len(), 2);
     let pre = defs
         .iter()
-        .find(|(e, _)| *e == HookEvent::PreToolUse)
+        .find(|(e, _, _)| *e == HookEvent::PreToolUse)
         .unwrap();
     assert_eq!(pre.1.timeout().as_secs(), DEFAULT_TIMEOUT_SEC);
-    let stop = defs.iter().find(|(e, _)| *e == HookEvent::Stop).unwrap();
+    let stop = defs.iter().find(|(e, _, _)| *e == HookEvent::Stop).unwrap();
     assert_eq!(
         (stop.1.kind, stop.1.timeout().as_secs()),
         (HookKind::Http, 5)

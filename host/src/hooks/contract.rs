@@ -2,7 +2,9 @@
 //!
 //! - exit 0: go on. Stdout that is a JSON object is read for the fields
 //!   below; plain stdout becomes context for `UserPromptSubmit` and
-//!   `SessionStart`, and is a warning elsewhere.
+//!   `SessionStart`, and is only logged (debug) elsewhere; stdout that
+//!   starts with `{` but is no JSON object (or was cut at the cap) is a
+//!   warning.
 //! - exit 2: block; stderr is the reason (for the model, or the user).
 //! - any other exit, a crash, a timeout, invalid JSON: a warning; the loop
 //!   goes on.
@@ -109,14 +111,28 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
         None
     };
     let Some(Value::Object(json)) = parsed else {
-        if event.takes_plain_context() && !stdout.starts_with('{') {
-            r.context = Some(stdout.to_string());
-        } else {
-            r.outcome = Some(Outcome::Error);
-            r.warning = Some(format!(
-                "hook `{label}` ({event}) returned output (stdout or HTTP body) that is not a JSON object; it was ignored"
-            ));
+        if !stdout.starts_with('{') {
+            // Plain text on exit 0 is a success (Claude Code's contract):
+            // context for the events that take it, else only logged (Claude
+            // Code shows it in its transcript view only).
+            if event.takes_plain_context() {
+                r.context = Some(stdout.to_string());
+            } else {
+                tracing::debug!("hook `{label}` ({event}) printed: {stdout}");
+            }
+            return;
         }
+        r.outcome = Some(Outcome::Error);
+        r.warning = Some(if super::runner::was_cut(stdout) {
+            format!(
+                "hook `{label}` ({event}) answered more than the {} KiB quire reads of a hook's output (stdout or HTTP body): its JSON answer was cut at that cap and could not be read; it was ignored",
+                super::runner::OUTPUT_LIMIT_KIB
+            )
+        } else {
+            format!(
+                "hook `{label}` ({event}) returned output (stdout or HTTP body) that starts like JSON but is not a JSON object; it was ignored"
+            )
+        });
         return;
     };
     let str_of = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
@@ -205,8 +221,28 @@ mod tests {
             60,
         );
         assert_eq!(r.context.as_deref(), Some("ctx line"));
-        let r = interpret(HookEvent::PreToolUse, "h", &exited(0, "garbage", ""), 60);
+        let r = interpret(HookEvent::PreToolUse, "h", &exited(0, "{garbage", ""), 60);
         assert_eq!(r.outcome(), Outcome::Error);
+        assert!(r.warning.unwrap().contains("is not a JSON object"));
+        // Plain text on exit 0 is a success, not an error.
+        let r = interpret(
+            HookEvent::PostToolUse,
+            "h",
+            &exited(0, "formatted 3 files\n", ""),
+            60,
+        );
+        assert_eq!((r.outcome(), r.warning), (Outcome::Ok, None));
+        // A JSON answer cut at the cap says so.
+        let cut = format!(
+            "{{\"a\": \"{}\n[hook output cut at 256 KB: 9 more bytes were dropped]",
+            "x".repeat(10)
+        );
+        let r = interpret(HookEvent::PreToolUse, "h", &exited(0, &cut, ""), 60);
+        let w = r.warning.unwrap();
+        assert!(
+            w.contains("cut at that cap") && w.contains("256 KiB"),
+            "{w}"
+        );
         let r = interpret(HookEvent::SessionStart, "h", &exited(0, "{broken", ""), 60);
         assert!(r.context.is_none() && r.warning.is_some());
     }

@@ -137,13 +137,22 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 continue;
             }
         };
-        for (event, def) in defs {
+        for (event, def, at) in defs {
+            if event.is_tool_event()
+                && let Some(m) = &def.matcher
+            {
+                for note in claude::matcher_notes(m, file.claude) {
+                    out.warnings.push(format!(
+                        "{}: {at}: its matcher {m:?} names a tool it can never match: {note}",
+                        file.path.display()
+                    ));
+                }
+            }
             match hook(src, &approved, &file, event, def) {
                 Ok(h) => out.hooks.push(h),
-                Err(why) => out.warnings.push(format!(
-                    "{}: a {event} hook is skipped: {why}",
-                    file.path.display()
-                )),
+                Err(why) => out
+                    .warnings
+                    .push(format!("{}: {at} is skipped: {why}", file.path.display())),
             }
         }
     }
@@ -205,12 +214,17 @@ fn hook(
     mut def: HookDef,
 ) -> Result<Hook, String> {
     if let (Some(root), Some(c)) = (&file.plugin_root, def.command.as_mut()) {
+        super::plugin_paths::check(c, root)?;
         let r = root.display().to_string();
         *c = c
             .replace("${CLAUDE_PLUGIN_ROOT}", &r)
             .replace("${PLUGIN_ROOT}", &r);
     }
-    def.check()?;
+    def.check_as(if file.claude {
+        "timeout"
+    } else {
+        "timeout_sec"
+    })?;
     let condition = super::if_rule::for_hook(event, &def).map_err(|e| e.to_string())?;
     let matcher_text = def.matcher.as_deref().map(|m| {
         if file.claude && event.is_tool_event() {

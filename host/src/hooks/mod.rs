@@ -23,6 +23,7 @@ pub(crate) mod dispatch;
 pub(crate) mod if_rule;
 mod load;
 mod manifest_hooks;
+pub(crate) mod plugin_paths;
 pub(crate) mod runner;
 mod subcommands;
 pub(crate) mod tool_events;

@@ -12,6 +12,19 @@ use tokio::process::Command;
 
 /// The most of a hook's stdout or stderr that is kept.
 const OUTPUT_LIMIT: usize = 256 * 1024;
+/// How the note that output was cut at [`OUTPUT_LIMIT`] starts (a
+/// command's stdout, an HTTP hook's body).
+const CUT_NOTES: [&str; 2] = ["\n[hook output cut at ", "\n[hook answer cut at "];
+
+/// The cap on a hook's output, in KiB, for messages.
+pub const OUTPUT_LIMIT_KIB: usize = OUTPUT_LIMIT / 1024;
+
+/// Whether `output` (stdout or an HTTP body, trimmed or not) was cut at
+/// the cap: it ends with the note the runner adds.
+pub fn was_cut(output: &str) -> bool {
+    let last = output.trim_end().rfind('\n').map_or("", |i| &output[i..]);
+    CUT_NOTES.iter().any(|n| last.starts_with(n))
+}
 /// How long output is still read after the hook exited (a background
 /// child may hold the pipe open).
 const DRAIN_GRACE: Duration = Duration::from_millis(500);

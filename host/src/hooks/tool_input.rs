@@ -141,6 +141,15 @@ impl ToolViews {
         if self.quire_name == "apply_patch" {
             self.patch_back(shown, &mut new, args);
         }
+        if self.quire_name == "spawn_agent" {
+            for (claude, quire) in [("prompt", "task"), ("subagent_type", "agent_type")] {
+                if let Some(v) = new.remove(claude)
+                    && Some(&v) != shown.get(claude)
+                {
+                    new.insert(quire.into(), v);
+                }
+            }
+        }
         for (k, v) in shown {
             if new.get(k) != Some(v) {
                 continue;
@@ -243,6 +252,18 @@ fn claude_input(name: &str, args: &Value, cwd: &Path) -> Value {
             let depth = obj.get("depth").and_then(Value::as_u64).unwrap_or(2);
             let pattern = if depth <= 1 { "*" } else { "**/*" };
             m.insert("pattern".into(), pattern.into());
+        }
+        // Claude Code's Task/Agent: `prompt`, `subagent_type`, `description`.
+        "spawn_agent" => {
+            if let Some(task) = obj.get("task").and_then(Value::as_str) {
+                m.insert("prompt".into(), task.into());
+                let first = task.lines().next().unwrap_or_default();
+                let end = first.char_indices().nth(80).map_or(first.len(), |(i, _)| i);
+                m.insert("description".into(), first[..end].into());
+            }
+            if let Some(t) = obj.get("agent_type") {
+                m.insert("subagent_type".into(), t.clone());
+            }
         }
         _ => {}
     }

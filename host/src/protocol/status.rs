@@ -78,7 +78,7 @@ labelled! {
         Ok => "ok",
         /// The tool failed (a non-zero exit, a patch that did not apply).
         Failed => "failed",
-        /// Refused: by the user, the approval policy or the sandbox.
+        /// Refused: by the user, the approval policy, the sandbox or a hook.
         Denied => "denied",
         TimedOut => "timed_out",
         Interrupted => "interrupted",

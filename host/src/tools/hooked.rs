@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::approval::{self, ApprovalDecision, ApprovalRequest};
+use super::approval::{self, ApprovalDecision, ApprovalRequest, Approver};
 use super::{Tool, ToolContext, ToolOutput, ToolSpec, schema};
 use crate::hooks::approver::HookedApprover;
 use crate::hooks::tool_events::ToolCallInfo;
@@ -24,6 +24,16 @@ async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext)
         out.structured = Some(serde_json::json!({ "status": status }));
         out
     })
+}
+
+/// A call a hook refused (blocked, stopped, or an `ask` the user
+/// denied): an error whose status is `denied`, so it is marked `⊘` like
+/// every refused call, not `✗` like a failed one.
+fn refused(text: String) -> ToolOutput {
+    let mut out = ToolOutput::error(text);
+    out.structured =
+        Some(serde_json::json!({ "status": crate::protocol::CallStatus::Denied.as_str() }));
+    out
 }
 
 /// Runs `call` of `tool` through `hooks` (straight, without hooks). When
@@ -44,7 +54,7 @@ pub(super) async fn call(
     // A hook asked to stop (`continue: false`): no call starts after that,
     // the turn ends when this round of calls is done.
     let stopped = |reason: String| {
-        ToolOutput::error(format!(
+        refused(format!(
             "{} was not run: a hook stopped the session: {reason}",
             call.name
         ))
@@ -66,7 +76,7 @@ pub(super) async fn call(
         return stopped(reason);
     }
     if let Some(reason) = pre.block {
-        return ToolOutput::error(format!(
+        return refused(format!(
             "{} was blocked by a PreToolUse hook: {reason}",
             call.name
         ));
@@ -91,6 +101,16 @@ pub(super) async fn call(
         });
         args = new;
     }
+    let approver = |preapproved: bool| HookedApprover {
+        inner: ctx.approver.clone(),
+        hooks: hooks.clone(),
+        name: call.name.clone(),
+        call_id: call.call_id.clone(),
+        source,
+        args: args.clone(),
+        cwd: ctx.cwd.clone(),
+        preapproved,
+    };
     if pre.permission == Some(Permission::Ask) {
         let request = ApprovalRequest {
             tool: call.name.clone(),
@@ -99,24 +119,17 @@ pub(super) async fn call(
             always_key: None,
             files: Vec::new(),
         };
-        if ctx.approver.ask(request).await == ApprovalDecision::Denied {
-            return ToolOutput::error(approval::denial_text(
+        // As every approval prompt: PermissionRequest hooks first, the
+        // Notification hooks (`permission_prompt`) while the user is asked.
+        if approver(false).ask(request).await == ApprovalDecision::Denied {
+            return refused(approval::denial_text(
                 ctx.approver.as_ref(),
                 &format!("this {} call", call.name),
             ));
         }
     }
     let mut hooked_ctx = ctx.clone();
-    hooked_ctx.approver = Arc::new(HookedApprover {
-        inner: ctx.approver.clone(),
-        hooks: hooks.clone(),
-        name: call.name.clone(),
-        call_id: call.call_id.clone(),
-        source,
-        args: args.clone(),
-        cwd: ctx.cwd.clone(),
-        preapproved: pre.permission == Some(Permission::Allow),
-    });
+    hooked_ctx.approver = Arc::new(approver(pre.permission == Some(Permission::Allow)));
     let mut output = plain_call(tool, &call.name, args.clone(), &hooked_ctx).await;
     if let Some(c) = pre.context_text() {
         output

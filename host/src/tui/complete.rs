@@ -79,7 +79,8 @@ pub fn commands(typed: &str) -> Vec<(String, String)> {
     for (name, desc) in SKILLS.get().into_iter().flatten() {
         let c = format!("/{name}");
         if c.starts_with(typed) {
-            out.push((c, format!("skill: {}", first_sentence(desc))));
+            let desc = quire::printable::one_line(desc);
+            out.push((c, format!("skill: {}", first_sentence(&desc))));
         }
     }
     out.extend(crate::cli::slash::menu(typed));

@@ -119,3 +119,16 @@ fn the_known_tools_include_every_builtin_tool() {
         assert!(KNOWN_TOOLS.contains(&name.as_str()), "{name}");
     }
 }
+
+#[test]
+fn a_permission_mode_is_named_as_not_supported() {
+    let text = "---\ndescription: Edits freely\npermissionMode: acceptEdits\n---\nEdit.";
+    let def = parse_markdown(text, "editor").unwrap();
+    assert_eq!(
+        def.warnings,
+        vec![
+            "permissionMode 'acceptEdits' is not supported: the agent runs with the session's approval policy and sandbox; ignored"
+                .to_string()
+        ]
+    );
+}

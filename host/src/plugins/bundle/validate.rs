@@ -57,11 +57,24 @@ pub fn validate(root: &Path) -> Validation {
         agents(a, &mut v);
     }
     for h in &b.hooks {
-        if let Err(e) = crate::hooks::claude::read_settings(h) {
-            v.problems.push(Problem {
+        match crate::hooks::claude::read_settings(h) {
+            Ok(hooks) => {
+                for (_, def, at) in hooks {
+                    let Some(command) = def.command.as_deref() else {
+                        continue;
+                    };
+                    if let Err(why) = crate::hooks::plugin_paths::check(command, &b.root) {
+                        v.problems.push(Problem {
+                            file: h.clone(),
+                            message: format!("{at} is refused: {why}"),
+                        });
+                    }
+                }
+            }
+            Err(e) => v.problems.push(Problem {
                 file: h.clone(),
                 message: e.to_string(),
-            });
+            }),
         }
     }
     for f in &b.mcp {

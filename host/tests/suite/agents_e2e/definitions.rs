@@ -267,3 +267,55 @@ fn hooks_with_tail(env: &TestEnv, events: &[&str], tail: &str) -> std::path::Pat
     std::fs::write(&config_file, config).unwrap();
     log
 }
+
+/// Claude Code's subagent tool is `Task` (now also `Agent`): a Claude
+/// settings hook matching it fires for `spawn_agent`, sees Claude's tool
+/// name and input fields, and its block stops the child; a matcher naming
+/// a tool quire does not have (`WebFetch`) is named in a warning.
+#[test]
+fn a_claude_task_matcher_fires_for_spawn_agent() {
+    let env = TestEnv::new("responses");
+    let log = env.home.path().join("task.log");
+    let settings = serde_json::json!({"hooks": {"PreToolUse": [
+        {"matcher": "Task", "hooks": [{"type": "command",
+            "command": format!("cat >> '{}'; echo no subagents here >&2; exit 2", log.display())}]},
+        {"matcher": "Agent|WebFetch", "hooks": [{"type": "command", "command": "true"}]}
+    ]}});
+    let claude = env.home.path().join("claude");
+    std::fs::create_dir_all(&claude).unwrap();
+    std::fs::write(claude.join("settings.json"), settings.to_string()).unwrap();
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-T look around", "agent_type": "general"}),
+            )]),
+            Reply::text("could not"),
+        ],
+    );
+    let run = env.exec_json(&format!("{PARENT} delegate"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("agent_spawned").is_empty(), "{:?}", run.events);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], true, "{:?}", done[0]);
+    let out = done[0]["output"].as_str().unwrap_or_default();
+    assert!(out.contains("no subagents here"), "{out}");
+    let seen: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&log).unwrap().trim()).unwrap();
+    assert_eq!(seen["tool_name"], "Task");
+    assert_eq!(seen["tool_input"]["prompt"], "CHILD-T look around");
+    assert_eq!(seen["tool_input"]["subagent_type"], "general");
+    let warned: Vec<String> = run
+        .of_type("warning")
+        .iter()
+        .filter_map(|w| w["message"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        warned.iter().any(|w| w.contains("settings.json")
+            && w.contains("entry 2 of the PreToolUse hooks")
+            && w.contains("`WebFetch` is a Claude Code tool quire does not have")),
+        "{warned:?}"
+    );
+    assert!(!warned.iter().any(|w| w.contains("`Agent`")), "{warned:?}");
+}

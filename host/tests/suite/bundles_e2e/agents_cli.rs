@@ -84,3 +84,22 @@ fn text_from_repository_files_reaches_no_terminal_as_escape_sequences() {
     assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
     assert!(!r.stdout.contains("\nlines"), "{:?}", r.stdout);
 }
+
+/// An agent's `permissionMode` (Claude Code's) cannot widen or narrow
+/// what the session allows: `agents validate` says it is not supported.
+#[test]
+fn agents_validate_names_an_unsupported_permission_mode() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/agents/editor.md",
+        "---\nname: editor\ndescription: Edits\npermissionMode: acceptEdits\n---\nEdit.\n",
+    );
+    let r = run(&env, &["agents", "validate"]);
+    assert!(
+        r.stdout.lines().any(|l| l.contains("editor.md")
+            && l.contains("permissionMode 'acceptEdits' is not supported")),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}

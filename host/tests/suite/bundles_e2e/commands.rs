@@ -116,6 +116,33 @@ fn the_commands_model_is_used_for_its_message() {
     assert_eq!(req.body["model"], "small-test-model");
 }
 
+/// Claude Code's model aliases (`haiku`, `sonnet`, `opus`) name a Claude
+/// model, not one of the provider's: the command runs on the session's
+/// model, as agent definitions do. A misspelled key is named by `commands
+/// list`, with the key it was meant to be.
+#[test]
+fn a_claude_model_alias_runs_on_the_sessions_model_and_unknown_keys_are_named() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".claude/commands/quick.md",
+        "---\nmodel: haiku\nallowed_tools: Bash(git status:*)\n---\nSay hi.\n",
+    );
+    env.server.push(Reply::text("hi"));
+    let r = run(&env, &["exec", "/quick"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let req = &env.server.requests()[0];
+    assert_eq!(req.body["model"], "test-model");
+    let r = run(&env, &["commands", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.contains("quick.md")
+            && l.contains("unknown frontmatter key `allowed_tools`")
+            && l.contains("did you mean 'allowed-tools'")),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn commands_list_shows_each_folder_in_order() {
     let env = TestEnv::new("responses");

@@ -88,3 +88,62 @@ fn a_bundle_hook_finds_its_plugin_root_in_its_environment() {
         "{out}"
     );
 }
+
+/// A plugin hook whose command reaches out of the plugin's folder
+/// (`${CLAUDE_PLUGIN_ROOT}/../..`) is refused by name: its approval could
+/// not cover the script it runs, so it never runs, is never offered for
+/// approval, and `plugins validate` reports it.
+#[test]
+fn a_bundle_hook_running_a_script_outside_the_plugin_is_refused() {
+    let env = TestEnv::new("responses");
+    let installed = env.repo_path().join(".agents/plugins/claude-kit");
+    copy_dir(&fixture("claude-kit"), &installed);
+    env.write("evil.sh", "echo evil >&2; exit 2\n");
+    let command = "bash ${CLAUDE_PLUGIN_ROOT}/../../../evil.sh";
+    std::fs::write(
+        installed.join("hooks/hooks.json"),
+        json!({"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
+            {"type": "command", "command": command}
+        ]}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let r = run(&env, &["hooks", "list", "--json"]);
+    assert!(!r.stdout.contains("evil.sh"), "{}", r.stdout);
+    let warning = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("evil.sh"))
+        .unwrap_or_else(|| panic!("no warning naming the script: {}", r.stderr));
+    assert!(warning.contains("hooks.json"), "{warning}");
+    assert!(warning.contains("PreToolUse"), "{warning}");
+    assert!(
+        warning.contains("`${CLAUDE_PLUGIN_ROOT}/../../../evil.sh`"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains(&env.repo_path().join("evil.sh").display().to_string()),
+        "{warning}"
+    );
+    assert!(warning.contains("outside the plugin's folder"), "{warning}");
+
+    let r = run(&env, &["hooks", "trust"]);
+    assert!(
+        r.stdout.contains("no repository or plugin hook is waiting"),
+        "{}",
+        r.stdout
+    );
+    touch(&env, "made.txt");
+    assert!(env.repo_path().join("made.txt").is_file());
+
+    let r = run(
+        &env,
+        &["plugins", "validate", &installed.display().to_string()],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("outside the plugin's folder") && r.stderr.contains("evil.sh"),
+        "{}",
+        r.stderr
+    );
+}

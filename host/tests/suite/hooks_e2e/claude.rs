@@ -208,3 +208,66 @@ pub(super) fn repl(env: &TestEnv, input: &str) -> super::support::quire::Run {
     drop(stdin);
     super::support::quire::finish(child)
 }
+
+/// What is written wrong in a settings.json is named with its file, its
+/// event and its entry, in the file's own words: an unknown key (with the
+/// closest one), an `if` on the entry instead of the handler, a handler
+/// without `command`, `"timeout": 0`.
+#[test]
+fn hooks_written_wrong_in_settings_are_named_by_file_entry_and_key() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/settings.json",
+        &json!({"hooks": {"PreToolUse": [
+            {"matcher": "Bash", "if": "Bash(git push:*)", "hooks": [
+                {"type": "command", "command": "true", "timeoutt": 5}]},
+            {"matcher": "Bash", "hooks": [{"type": "command", "commnd": "x.sh"}]},
+            {"matcher": "Bash", "hooks": [{"type": "command", "command": "true", "timeout": 0}]}
+        ]}})
+        .to_string(),
+    );
+    let list = env.run(&["hooks", "list"]);
+    let warnings: Vec<&str> = list
+        .stderr
+        .lines()
+        .filter(|l| l.contains(".claude/settings.json"))
+        .collect();
+    let has = |needles: &[&str]| {
+        warnings
+            .iter()
+            .any(|w| needles.iter().all(|n| w.contains(n)))
+    };
+    assert!(
+        has(&[
+            "the `if` of entry 1 of the PreToolUse hooks",
+            "move it into the handlers"
+        ]),
+        "{warnings:#?}"
+    );
+    assert!(
+        has(&[
+            "`timeoutt` of hook 1 of entry 1 of the PreToolUse hooks",
+            "did you mean 'timeout'"
+        ]),
+        "{warnings:#?}"
+    );
+    assert!(
+        has(&["`commnd` of hook 1 of entry 2", "did you mean 'command'"]),
+        "{warnings:#?}"
+    );
+    assert!(
+        has(&[
+            "hook 1 of entry 2 of the PreToolUse hooks is skipped",
+            "needs `command`"
+        ]),
+        "{warnings:#?}"
+    );
+    assert!(
+        has(&[
+            "hook 1 of entry 3 of the PreToolUse hooks is skipped",
+            "timeout must be"
+        ]),
+        "{warnings:#?}"
+    );
+    assert!(!list.stderr.contains("timeout_sec"), "{}", list.stderr);
+}

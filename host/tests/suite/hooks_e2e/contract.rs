@@ -241,3 +241,38 @@ fn a_stop_hook_that_always_blocks_ends_after_eight_in_a_row() {
     assert!(warned, "{:?}", run.events);
     assert_eq!(run.of_type("task_completed")[0]["status"], "done");
 }
+
+/// A call a PreToolUse hook blocks was refused, not failed: its status is
+/// `denied` and its line carries `⊘`, the mark of every refused call.
+#[test]
+fn a_call_blocked_by_a_hook_is_marked_denied() {
+    let env = TestEnv::new("responses");
+    let hook = script(
+        &env,
+        "guard.sh",
+        "#!/bin/bash\ncat > /dev/null\necho 'not here' >&2\nexit 2\n",
+    );
+    add_user_hooks(&env, &[hook_toml("PreToolUse", Some("shell"), &hook, "")]);
+    let replies = || {
+        [
+            Reply::tool_call("c1", "shell", json!({"command": "touch x.txt"})),
+            Reply::text("ok"),
+        ]
+    };
+    env.server.push_all(replies());
+    let run = env.exec_json("make x", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["status"], "denied", "{:?}", done[0]);
+    assert_eq!(done[0]["is_error"], true);
+    env.server.push_all(replies());
+    let run = env.run(&["exec", "make x"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    let line = all
+        .lines()
+        .find(|l| l.contains("shell: touch x.txt"))
+        .unwrap_or_else(|| panic!("no line for the call: {all}"));
+    assert!(line.starts_with("⊘"), "{line}");
+    assert!(!env.repo_path().join("x.txt").exists());
+}

@@ -176,6 +176,8 @@ fn continue_false_from_a_pre_tool_hook_stops_before_the_call() {
         done[0]
     );
     assert_eq!(run.of_type("task_completed")[0]["status"], "blocked");
+    // A stopped task is not done: `quire exec` exits 1 (README, exit codes).
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(env.server.requests().len(), 1, "no request after the stop");
 }
 

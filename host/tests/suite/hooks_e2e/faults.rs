@@ -61,7 +61,7 @@ fn a_crashing_hook_and_one_printing_garbage_are_warnings() {
     let garbage = script(
         &env,
         "garbage.py",
-        "#!/usr/bin/env python3\nprint('}{ not json at all')\n",
+        "#!/usr/bin/env python3\nprint('{ not json at all')\n",
     );
     let failing = script(
         &env,

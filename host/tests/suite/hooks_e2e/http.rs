@@ -214,7 +214,7 @@ fn an_endless_http_answer_is_cut_and_a_stalled_one_times_out() {
         cut["message"]
             .as_str()
             .unwrap()
-            .contains("not a JSON object"),
+            .contains("its JSON answer was cut at that cap"),
         "{cut}"
     );
     let stall = of(&stalled.url());

@@ -132,3 +132,39 @@ fn a_tool_waiting_for_the_users_approval_runs_notification_hooks() {
     let msg = seen[0]["message"].as_str().unwrap_or("");
     assert!(msg.contains("permission to use shell"), "{msg}");
 }
+
+/// A PreToolUse hook answering `"ask"` makes quire ask the user; that
+/// prompt, like every other, runs the Notification hooks
+/// (`permission_prompt`), here under `approval = "never"`, where nothing
+/// else asks.
+#[test]
+fn a_pre_tool_use_ask_runs_notification_hooks() {
+    let env = TestEnv::with_config("responses", "approval = \"never\"");
+    let (hook, log) = recorder(&env, "notify");
+    let ask = script(
+        &env,
+        "ask.sh",
+        "#!/bin/bash\ncat > /dev/null\necho '{\"hookSpecificOutput\": {\"hookEventName\": \"PreToolUse\", \"permissionDecision\": \"ask\", \"permissionDecisionReason\": \"check it\"}}'\n",
+    );
+    add_user_hooks(
+        &env,
+        &[
+            hook_toml("PreToolUse", Some("shell"), &ask, ""),
+            hook_toml("Notification", Some("permission_prompt"), &hook, ""),
+        ],
+    );
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            serde_json::json!({"command": "touch one.txt"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = repl(&env, "make a file\ny\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.repo.path().join("one.txt").exists(), "{}", run.stderr);
+    let seen = inputs(&log);
+    assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
+    assert_eq!(seen[0]["notification_type"], "permission_prompt");
+}
