@@ -77,6 +77,7 @@ impl Ws {
             approver,
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            shell_env: Default::default(),
         }
     }
 }
