@@ -120,6 +120,6 @@ fn print_json(d: &Discovery, all: bool) {
         }
     }
     for v in lines {
-        say!("{v}");
+        println!("{v}");
     }
 }

@@ -1,9 +1,10 @@
 //! `quire skills ...`: list, show, new, validate, to-prompt.
 
-/// `println!` of `cli`: cleaned on a terminal, quiet when stdout is closed.
+/// A listing's line: cleaned on a terminal and when piped, quiet when
+/// stdout is closed.
 macro_rules! say {
     ($($arg:tt)*) => {
-        println!($($arg)*)
+        listln!($($arg)*)
     };
 }
 
