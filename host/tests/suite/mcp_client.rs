@@ -8,6 +8,7 @@ mod cached;
 mod cli;
 mod everything;
 mod exec;
+mod faulty_replies;
 mod hooks;
 mod lifecycle;
 mod orphans;
