@@ -1,5 +1,6 @@
 //! The apply_patch tool against real temp dirs.
 mod edits;
+mod links;
 #[cfg(unix)]
 mod race;
 mod safety;

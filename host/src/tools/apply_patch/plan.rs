@@ -123,6 +123,35 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Where `shown` is when it names a symbolic link: its directory
+    /// resolved, its own name not (the link, not its target), if the
+    /// sandbox lets that directory be written; `None` when it is no link.
+    fn link(&self, root: &Path, shown: &str) -> Result<Option<PathBuf>, PlanError> {
+        let p = Path::new(shown);
+        let abs = normalize(&if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        });
+        let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+            return Ok(None);
+        };
+        let at = real_path(parent).join(name);
+        if !std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(None);
+        }
+        if self.sandbox != SandboxMode::DangerFullAccess && !at.starts_with(root) {
+            return Err(PlanError::Outside {
+                shown: shown.to_string(),
+                real: at.display().to_string(),
+                workspace: root.display().to_string(),
+            });
+        }
+        Ok(Some(at))
+    }
+}
+
 /// Resolves, reads and patches every file in memory.
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
     let root_path = scope.root();
@@ -148,6 +177,14 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 changes.push(Change::Add(path.clone()));
             }
             FileOp::Delete { path } => {
+                // A symbolic link is deleted itself, wherever it points.
+                if let Some(link) = scope.link(&root_path, path)?
+                    && staged.delete_link(&link, path)?
+                {
+                    diffs.push(FileDiff::new("deleted", path, None, "", ""));
+                    changes.push(Change::Delete(path.clone()));
+                    continue;
+                }
                 let real = scope.resolve(&root_path, path)?;
                 let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::DeleteMissing(path.clone()));
