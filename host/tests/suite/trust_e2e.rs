@@ -304,3 +304,25 @@ fn escape_sequences_in_a_server_name_are_shown_escaped() {
         exec.stderr
     );
 }
+
+/// A plugin bundle in `.agents/plugins` of an untrusted repository is
+/// named among the settings not used, as `quire trust` lists it.
+#[test]
+fn an_untrusted_repositorys_plugin_bundles_are_named_in_the_warning() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".agents/plugins/helper/.claude-plugin/plugin.json",
+        "{\"name\": \"helper\"}",
+    );
+    let run = env.run(&["trust", "--revoke"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.server.push(Reply::text("one"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let w = warnings(&run);
+    assert!(
+        w.iter()
+            .any(|m| m.contains("is not a trusted repository") && m.contains(".agents/plugins")),
+        "{w:?}"
+    );
+}
