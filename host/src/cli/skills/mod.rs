@@ -1,10 +1,9 @@
 //! `quire skills ...`: list, show, new, validate, to-prompt.
 
-/// A listing's line: cleaned on a terminal and when piped, quiet when
-/// stdout is closed.
+/// `println!` of `cli`: cleaned on a terminal, quiet when stdout is closed.
 macro_rules! say {
     ($($arg:tt)*) => {
-        listln!($($arg)*)
+        println!($($arg)*)
     };
 }
 

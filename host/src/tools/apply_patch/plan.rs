@@ -25,22 +25,28 @@ impl Change {
     /// For the approval summary: `update a.rs`.
     pub fn describe(&self) -> String {
         match self {
-            Change::Add(p) => format!("add {p}"),
-            Change::Update(p) => format!("update {p}"),
-            Change::Delete(p) => format!("delete {p}"),
-            Change::Move { from, to } => format!("move {from} to {to}"),
+            Change::Add(p) => format!("add {}", q(p)),
+            Change::Update(p) => format!("update {}", q(p)),
+            Change::Delete(p) => format!("delete {}", q(p)),
+            Change::Move { from, to } => format!("move {} to {}", q(from), q(to)),
         }
     }
 
     /// For the result: `M a.rs`.
     pub fn status_line(&self) -> String {
         match self {
-            Change::Add(p) => format!("A {p}"),
-            Change::Update(p) => format!("M {p}"),
-            Change::Delete(p) => format!("D {p}"),
-            Change::Move { from, to } => format!("M {to} (moved from {from})"),
+            Change::Add(p) => format!("A {}", q(p)),
+            Change::Update(p) => format!("M {}", q(p)),
+            Change::Delete(p) => format!("D {}", q(p)),
+            Change::Move { from, to } => format!("M {} (moved from {})", q(to), q(from)),
         }
     }
+}
+
+/// A path as shown: git-quoted with its controls escaped when it has any
+/// (`A "evil\033]0;x\007red.txt"`), so the name shown is the name on disk.
+fn q(path: &str) -> std::borrow::Cow<'_, str> {
+    crate::printable::quoted_name(path)
 }
 
 /// A patch ready to be written.
