@@ -67,5 +67,6 @@ pub fn context() -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        shell_env: Default::default(),
     }
 }

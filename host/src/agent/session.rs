@@ -300,6 +300,7 @@ impl Session {
             approver: self.approver.clone(),
             cancel,
             events: self.events.clone(),
+            shell_env: Arc::new(self.config.shell_env()),
         }
     }
 

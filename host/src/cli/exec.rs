@@ -26,7 +26,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
                 message: message.clone(),
             });
         }
-        super::pipe::err(&format!("error: {message}\n"));
+        super::pipe::err_clean(&format!("error: {message}\n"));
         code
     };
     let setup = match setup::load(global, args.max_turns) {

@@ -64,6 +64,13 @@ pub fn run(global: &GlobalArgs, args: &HooksArgs) -> i32 {
     }
 }
 
+/// Text from a hooks file as listed, piped or not: quoted with its
+/// controls escaped when it has any (a `\r` or an escape sequence in a
+/// command could hide what it runs behind harmless-looking text).
+fn shown(text: &str) -> String {
+    quire::printable::quoted_name(text).into_owned()
+}
+
 fn state_text(state: TrustState) -> &'static str {
     match state {
         TrustState::User => "runs (your own file)",
@@ -109,18 +116,18 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
             });
             println!("{v}");
         } else {
-            let matcher = h.def.matcher.as_deref().unwrap_or("*");
-            println!(
+            let matcher = shown(h.def.matcher.as_deref().unwrap_or("*"));
+            listln!(
                 "{}  {:<18} {:<14} {}\n              {}  [{}]",
                 h.id(),
                 h.event.as_str(),
                 matcher,
-                h.def.label(),
-                h.source.display(),
+                shown(&h.def.label()),
+                shown(&h.source.display().to_string()),
                 state_text(h.trust)
             );
             if let Some(note) = coverage(h) {
-                println!("              {note}");
+                listln!("              {note}");
             }
         }
     }
@@ -172,8 +179,8 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
             "approved {} {} `{}` from {}{note}",
             h.id(),
             h.event.as_str(),
-            h.def.label(),
-            h.source.display()
+            shown(&h.def.label()),
+            shown(&h.source.display().to_string())
         );
         if let Some(n) = coverage(h) {
             println!("  {n}");
@@ -211,11 +218,12 @@ pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
             .or_else(|| h.def.plugin.as_ref().map(|p| format!("WASM plugin {p}")))
             .unwrap_or_default();
         text.push_str(&format!(
-            "\n  {} {} [{}] {what}  ({})",
+            "\n  {} {} [{}] {}  ({})",
             h.id(),
             h.event.as_str(),
-            h.def.matcher.as_deref().unwrap_or("*"),
-            h.source.display()
+            shown(h.def.matcher.as_deref().unwrap_or("*")),
+            shown(&what),
+            shown(&h.source.display().to_string())
         ));
     }
     Some((text, hooks))

@@ -66,10 +66,12 @@ async fn started(specs: Vec<ServerSpec>) -> Result<McpManager, i32> {
     }
 }
 
-/// Prints a line; a closed pipe (`| head`) is not an error.
+/// Prints a line cleaned of escape sequences (server output, commands
+/// from `.mcp.json`), piped or not; a closed pipe (`| head`) is not an
+/// error.
 macro_rules! out {
     ($($t:tt)*) => {
-        println!($($t)*)
+        listln!($($t)*)
     };
 }
 
@@ -98,7 +100,7 @@ async fn list(setup: &Setup, json: bool) -> i32 {
     for r in manager.reports() {
         if json {
             if let Ok(line) = serde_json::to_string(&r) {
-                out!("{line}");
+                println!("{line}");
             }
             continue;
         }
@@ -126,7 +128,7 @@ async fn list(setup: &Setup, json: bool) -> i32 {
             r.state,
             r.tools,
             r.transport,
-            r.target
+            quire::printable::quoted_name(&r.target)
         );
         for skipped in &r.skipped_tools {
             out!("  skipped: {skipped}");
@@ -183,7 +185,7 @@ async fn tools(setup: &Setup, name: &str, json: bool) -> i32 {
     }
     let tools = manager.tool_reports(name);
     if json {
-        out!(
+        println!(
             "{}",
             serde_json::to_string_pretty(&tools).unwrap_or_default()
         );

@@ -19,6 +19,16 @@ macro_rules! eprintln {
         $crate::cli::terminal_print(true, format!("{}\n", format_args!($($t)*)))
     };
 }
+/// `println!` for a listing's human lines (hooks, MCP servers, skills,
+/// plugins): what repositories, plugins and servers wrote is cleaned of
+/// escape sequences and controls on a terminal and when piped alike
+/// (`| head`, `| less -R` would act on them). `--json` lines keep the exact
+/// strings, JSON-escaped, through `println!`.
+macro_rules! listln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print_clean(format!("{}\n", format_args!($($t)*)))
+    };
+}
 macro_rules! eprint {
     ($($t:tt)*) => {
         $crate::cli::terminal_print(true, format!($($t)*))
@@ -80,6 +90,15 @@ pub(crate) fn terminal_print(stderr: bool, text: String) {
         let o = std::io::stdout();
         let _ = o.lock().write_all(shown(o.is_terminal()).as_bytes());
     }
+}
+
+/// Prints `text` to stdout cleaned of escape sequences, terminal or not.
+pub(crate) fn terminal_print_clean(text: String) {
+    use std::io::Write;
+    let o = std::io::stdout();
+    let _ = o
+        .lock()
+        .write_all(quire::printable::clean(&text).as_bytes());
 }
 
 /// Exit codes.

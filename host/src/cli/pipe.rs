@@ -121,6 +121,13 @@ pub fn err(text: &str) {
     let _ = e.flush();
 }
 
+/// [`err`] for a message that may quote text from repositories, servers
+/// or models (an error, a warning): escape sequences and controls are
+/// dropped, on a terminal or not (`2>&1 | less -R` shows them too).
+pub fn err_clean(text: &str) {
+    err(&quire::printable::clean(text));
+}
+
 /// Installs the hook (once, at the start of `main`).
 pub fn quiet_on_broken_pipe() {
     let default = std::panic::take_hook();

@@ -114,7 +114,7 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
         Err(e) => return usage(&format!("{e:#}")),
     };
     for w in &setup.warnings {
-        pipe::err(&format!("warning: {w}\n"));
+        pipe::err_clean(&format!("warning: {w}\n"));
     }
     if let Some(ReviewCommand::Apply { id, yes }) = &args.command {
         return apply(&setup.cwd, id, *yes).await;
@@ -186,14 +186,14 @@ async fn reviewed(
         Err(e) => return failed(&e),
     };
     for w in &outcome.warnings {
-        pipe::err(&format!("warning: {w}\n"));
+        pipe::err_clean(&format!("warning: {w}\n"));
     }
     if let Some(why) = &outcome.report.not_reviewed {
         // Every changed file was skipped: the diff was not empty.
-        pipe::err(&format!("note: {why}\n"));
+        pipe::err_clean(&format!("note: {why}\n"));
     } else if outcome.report.stats.hunks == 0 {
         // "No findings" alone would read like a review that passed.
-        pipe::err(&format!("note: {}\n", empty_diff_note(&outcome.repo)));
+        pipe::err_clean(&format!("note: {}\n", empty_diff_note(&outcome.repo)));
     }
     let passes = outcome.report.stats.deep_passes;
     let failed_passes = outcome.failed_passes;
@@ -248,7 +248,7 @@ async fn reviewed(
     if args.fail_on.is_some()
         && let Some(why) = report.gate_refusal()
     {
-        pipe::err(&format!("error: --fail-on: {why}\n"));
+        pipe::err_clean(&format!("error: --fail-on: {why}\n"));
         return EXIT_FAILED;
     }
     match args.fail_on {
@@ -361,12 +361,12 @@ fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
 }
 
 fn usage(message: &str) -> i32 {
-    pipe::err(&format!("error: {message}\n"));
+    pipe::err_clean(&format!("error: {message}\n"));
     EXIT_USAGE
 }
 
 fn failed(e: &ReviewError) -> i32 {
-    pipe::err(&format!("error: {e}\n"));
+    pipe::err_clean(&format!("error: {e}\n"));
     match e {
         ReviewError::Usage(_) => EXIT_USAGE,
         ReviewError::Interrupted => EXIT_INTERRUPTED,

@@ -16,6 +16,7 @@ pub struct Slash {
     pub commands: Vec<SlashCommand>,
     sandbox: quire::tools::sandbox::SandboxMode,
     network: bool,
+    shell_env: quire::tools::shell::ShellEnvironment,
 }
 
 static LOADED: OnceLock<Slash> = OnceLock::new();
@@ -38,6 +39,7 @@ pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
             commands: found.commands,
             sandbox: config.sandbox,
             network: config.network,
+            shell_env: config.shell_env(),
         }
     })
 }
@@ -162,6 +164,7 @@ pub async fn prepare(
         sandbox: slash.sandbox,
         network: slash.network,
         cancel: cancel.clone(),
+        shell_env: slash.shell_env.clone(),
     };
     let expanded = commands::expand(cmd, args, &ctx)
         .await

@@ -64,7 +64,7 @@ fn patch_files(patch: &str) -> String {
         if let Some(to) = l.strip_prefix("*** Move to: ") {
             if let Some(f) = updated.take().and_then(|i| files.get_mut(i)) {
                 let from = f.strip_prefix("M ").unwrap_or(f).to_string();
-                *f = format!("R {from} → {to}");
+                *f = format!("R {from} → {}", quire::printable::quoted_name(to));
             }
             continue;
         }
@@ -75,7 +75,9 @@ fn patch_files(patch: &str) -> String {
         ] {
             if let Some(p) = l.strip_prefix(marker) {
                 updated = (tag == "M").then_some(files.len());
-                files.push(format!("{tag} {p}"));
+                // Quoted when it holds controls: the name shown is the
+                // name on disk (`A "evil\033]0;x\007.txt"`).
+                files.push(format!("{tag} {}", quire::printable::quoted_name(p)));
             }
         }
     }
@@ -107,7 +109,7 @@ pub fn patch_stats(files: &Value) -> String {
         .map(|f| {
             let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
             let (added, removed) = (n(f, "added"), n(f, "removed"));
-            let mut s = path.to_string();
+            let mut s = quire::printable::quoted_name(path).into_owned();
             if added > 0 {
                 s.push_str(&format!(" +{added}"));
             }

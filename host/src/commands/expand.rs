@@ -25,6 +25,8 @@ pub struct ExpandContext {
     pub sandbox: SandboxMode,
     pub network: bool,
     pub cancel: CancellationToken,
+    /// The environment of `` !`cmd` `` lines.
+    pub shell_env: crate::tools::shell::ShellEnvironment,
 }
 
 /// The message to send, and the model to send it to.
@@ -282,6 +284,7 @@ async fn run_one(
         cwd: ctx.cwd.clone(),
         timeout: COMMAND_TIMEOUT,
         policy: workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network),
+        env: &ctx.shell_env,
         cancel: ctx.cancel.clone(),
     })
     .await

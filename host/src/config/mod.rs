@@ -45,6 +45,9 @@ pub struct Config {
     pub tool_output_limit: usize,
     /// Default timeout of a `shell` call, in milliseconds.
     pub shell_timeout_ms: u64,
+    /// `[shell_environment]`: what commands the model runs get of the
+    /// environment.
+    pub shell_environment: crate::tools::shell::ShellEnvironmentConfig,
     /// Compaction starts when usage passes this share of the window.
     pub compact_threshold: f64,
     pub max_output_tokens: Option<u32>,
@@ -121,6 +124,7 @@ impl Default for Config {
             max_turns: 100,
             tool_output_limit: 16 * 1024,
             shell_timeout_ms: 120_000,
+            shell_environment: Default::default(),
             compact_threshold: 0.9,
             max_output_tokens: None,
             retry: RetryConfig::default(),
@@ -163,6 +167,21 @@ impl Config {
         self.model_context_window
             .or_else(|| self.models.get(model).and_then(|m| m.context_window))
             .unwrap_or_else(|| default_context_window(model))
+    }
+
+    /// The environment policy of commands the model runs: the
+    /// `[shell_environment]` table, never with any provider's
+    /// `api_key_env` (built-in or configured).
+    pub fn shell_env(&self) -> crate::tools::shell::ShellEnvironment {
+        let mut keys: Vec<String> = builtin_providers()
+            .values()
+            .chain(self.providers.values())
+            .filter_map(|p| p.api_key_env.clone())
+            .filter(|v| !v.is_empty())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        crate::tools::shell::ShellEnvironment::new(self.shell_environment.clone(), keys)
     }
 
     pub fn max_output_tokens_for(&self, model: &str) -> Option<u32> {

@@ -24,6 +24,7 @@ pub const PROJECT_SETTINGS: &[&str] = &[
     ".claude/skills",
     ".codex/skills",
     ".quire/plugins",
+    ".agents/plugins",
     ".quire/agents",
     ".agents/agents",
     ".claude/agents",

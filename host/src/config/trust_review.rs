@@ -8,6 +8,13 @@ use std::path::Path;
 use serde_json::Value as Json;
 use toml::{Table, Value};
 
+/// Text from the repository's files as shown: quoted with its control
+/// characters escaped when it has any (an escape sequence in a name or a
+/// command would act on the terminal, or hide what runs).
+fn q(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::printable::quoted_name(text)
+}
+
 /// The lines, each a setting and what it does (none when nothing notable).
 pub fn notable_settings(workspace: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -21,14 +28,15 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
             let rel = hooks.strip_prefix(workspace).unwrap_or(hooks);
             out.push(format!(
                 "plugin {}: hooks in {} (they run once approved: `quire hooks trust`)",
-                i.bundle.name,
+                q(&i.bundle.name),
                 rel.display()
             ));
         }
         for line in bundle_mcp_lines(&i.bundle) {
             out.push(format!(
                 "plugin {}: {line} (starts once you run `quire plugins enable {}`)",
-                i.bundle.name, i.bundle.name
+                q(&i.bundle.name),
+                q(&i.bundle.name)
             ));
         }
     }
@@ -44,14 +52,14 @@ pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
             Ok(servers) => {
                 for (name, c) in servers {
                     let what = match &c.url {
-                        Some(url) => format!("connects to {url}"),
+                        Some(url) => format!("connects to {}", q(url)),
                         None => {
                             let mut words: Vec<&str> = c.command.as_deref().into_iter().collect();
                             words.extend(c.args.iter().map(String::as_str));
-                            format!("runs {}", words.join(" "))
+                            format!("runs {}", q(&words.join(" ")))
                         }
                     };
-                    out.push(format!("MCP server {name}: {what}"));
+                    out.push(format!("MCP server {}: {what}", q(&name)));
                 }
             }
             Err(e) => out.push(format!("MCP servers not readable: {e}")),
@@ -153,7 +161,12 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
                 .or_else(|| h.get("url"))
                 .and_then(Value::as_str)
                 .unwrap_or("?");
-            out.push(format!("hook {event}: runs {run}{}", coverage(run)));
+            out.push(format!(
+                "hook {}: runs {}{}",
+                q(event),
+                q(run),
+                coverage(run)
+            ));
         }
     }
     for (name, server) in table
@@ -162,7 +175,7 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
         .into_iter()
         .flatten()
     {
-        out.push(format!("MCP server {name}: {}", toml_command(server)));
+        out.push(format!("MCP server {}: {}", q(name), toml_command(server)));
     }
 }
 
@@ -175,7 +188,7 @@ fn coverage(command: &str) -> String {
 
 fn toml_command(server: &Value) -> String {
     if let Some(url) = server.get("url").and_then(Value::as_str) {
-        return format!("connects to {url}");
+        return format!("connects to {}", q(url));
     }
     let mut words: Vec<&str> = server
         .get("command")
@@ -190,7 +203,7 @@ fn toml_command(server: &Value) -> String {
             .flatten()
             .filter_map(Value::as_str),
     );
-    format!("runs {}", words.join(" "))
+    format!("runs {}", q(&words.join(" ")))
 }
 
 fn mcp_json(path: &Path, out: &mut Vec<String>) {
@@ -207,7 +220,7 @@ fn mcp_json(path: &Path, out: &mut Vec<String>) {
             continue;
         }
         let what = if let Some(url) = server.get("url").and_then(Json::as_str) {
-            format!("connects to {url}")
+            format!("connects to {}", q(url))
         } else {
             let mut words: Vec<&str> = server
                 .get("command")
@@ -222,9 +235,9 @@ fn mcp_json(path: &Path, out: &mut Vec<String>) {
                     .flatten()
                     .filter_map(Json::as_str),
             );
-            format!("runs {}", words.join(" "))
+            format!("runs {}", q(&words.join(" ")))
         };
-        out.push(format!("MCP server {name} (.mcp.json): {what}"));
+        out.push(format!("MCP server {} (.mcp.json): {what}", q(name)));
     }
 }
 

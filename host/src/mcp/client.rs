@@ -50,6 +50,8 @@ pub struct ProcessInfo {
     pub stderr: Arc<StderrLog>,
     /// What it wrote to stdout that is not JSON-RPC, before its first message.
     pub stdout_noise: Arc<StdoutNoise>,
+    /// Messages on stdout it could not read (too long, not JSON-RPC).
+    pub stdout_faults: Arc<super::stdout_guard::StdoutFaults>,
     pub exited: watch::Receiver<Option<String>>,
 }
 
@@ -96,10 +98,14 @@ pub async fn connect(
                 pgid: p.pgid,
                 stderr: p.stderr.clone(),
                 stdout_noise: Arc::default(),
+                stdout_faults: Arc::default(),
                 exited: p.exited.clone(),
             };
             on_spawn(&info);
-            let stdout = Watched::new(p.stdout, info.stdout_noise.clone());
+            let stdout = super::stdout_guard::Guarded::new(
+                Watched::new(p.stdout, info.stdout_noise.clone()),
+                info.stdout_faults.clone(),
+            );
             let transport = super::correlate::Correlated::new(
                 rmcp::transport::async_rw::AsyncRwTransport::new_client(stdout, p.stdin),
                 &spec.name,

@@ -227,6 +227,15 @@ fn human(msg: &str) -> String {
     format!("must be {expected}, got {found}")
 }
 
+/// A name in an error: `'name'`, or git-quoted when it holds controls
+/// (a name from a repository's `.mcp.json` may carry escape sequences).
+fn shown(name: &str) -> String {
+    match crate::printable::quoted_name(name) {
+        std::borrow::Cow::Borrowed(plain) => format!("'{plain}'"),
+        std::borrow::Cow::Owned(quoted) => quoted,
+    }
+}
+
 /// A server name: used in tool names and as a TOML key.
 pub fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -234,7 +243,8 @@ pub fn check_name(name: &str) -> Result<(), String> {
     }
     if name.chars().any(|c| c.is_control() || c == '.') {
         return Err(format!(
-            "MCP server name '{name}' may not contain dots or control characters; use letters, digits, '-' and '_'"
+            "MCP server name {} may not contain dots or control characters; use letters, digits, '-' and '_'",
+            shown(name)
         ));
     }
     Ok(())
@@ -251,7 +261,8 @@ pub fn check_new_name(name: &str) -> Result<(), String> {
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(format!(
-            "'{name}' is not a usable MCP server name: use letters, digits, '-' and '_'"
+            "{} is not a usable MCP server name: use letters, digits, '-' and '_'",
+            shown(name)
         ));
     }
     Ok(())

@@ -309,6 +309,7 @@ async fn start(
         inner.pgid = Some(p.pgid);
         inner.stderr = Some(p.stderr.clone());
         inner.stdout_noise = Some(p.stdout_noise.clone());
+        inner.stdout_faults = Some(p.stdout_faults.clone());
     };
     let conn = client::connect(&server.spec, tx, &mut on_spawn).await?;
     let capabilities = conn.service.peer_info().map(|i| i.capabilities.clone());

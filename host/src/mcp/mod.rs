@@ -30,7 +30,8 @@ pub(crate) mod results;
 pub mod serve;
 pub(crate) mod server;
 pub(crate) mod spec;
-pub(crate) mod stdout_watch;
+pub(crate) mod stdout_guard;
+mod stdout_watch;
 pub(crate) mod tool;
 pub(crate) mod tool_list;
 

@@ -125,8 +125,9 @@ impl ResourcesTool {
         let s = self.with_resources(Some(server))?.remove(0);
         let link = s.ready_link().await?;
         let req = link.peer.read_resource(ReadResourceRequestParams::new(uri));
-        match tokio::time::timeout(s.spec.tool_timeout, req).await {
-            Err(_) => Err(format!(
+        match s.answer(req).await {
+            Err(Some(fault)) => Err(fault),
+            Err(None) => Err(format!(
                 "the MCP server '{server}' did not answer within {} s (tool_timeout_sec); the request was cancelled",
                 s.spec.tool_timeout.as_secs_f64()
             )),

@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub stderr: Option<Arc<StderrLog>>,
     /// What the current process wrote to stdout that is not JSON-RPC.
     pub stdout_noise: Option<Arc<StdoutNoise>>,
+    /// Messages of the current process quire could not read.
+    pub stdout_faults: Option<Arc<super::stdout_guard::StdoutFaults>>,
     /// The process group of the current stdio process.
     pub pgid: Option<i32>,
     restarts: VecDeque<Instant>,
@@ -175,6 +177,32 @@ impl Server {
         match &self.inner().stdout_noise {
             Some(noise) => noise.explain(&what),
             None => what,
+        }
+    }
+
+    /// Waits for the answer to a request, at most `tool_timeout_sec`
+    /// (`Err(None)`). A message the server sends meanwhile that quire
+    /// cannot read (over the size limit, not JSON-RPC) fails it at once,
+    /// saying what it was (`Err(Some(..))`): rmcp drops such a message, so
+    /// the answer would never come.
+    pub async fn answer<T>(
+        &self,
+        request: impl std::future::Future<Output = T>,
+    ) -> Result<T, Option<String>> {
+        let faults = self.inner().stdout_faults.clone();
+        let seen = faults.as_ref().map(|f| f.seen()).unwrap_or(0);
+        let fault = async {
+            match &faults {
+                Some(f) => f.after(seen).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = tokio::time::timeout(self.spec.tool_timeout, request) => r.map_err(|_| None),
+            what = fault => Err(Some(format!(
+                "the MCP server '{}' {what}, so the request was cancelled",
+                self.spec.name
+            ))),
         }
     }
 

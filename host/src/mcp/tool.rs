@@ -89,8 +89,9 @@ impl Tool for McpTool {
         let timeout = self.server.spec.tool_timeout;
         // Dropping the request future (timeout, or the user interrupting)
         // sends notifications/cancelled to the server.
-        match tokio::time::timeout(timeout, link.peer.call_tool_once(params)).await {
-            Err(_) => Err(ToolError::Failed(format!(
+        match self.server.answer(link.peer.call_tool_once(params)).await {
+            Err(Some(fault)) => Err(ToolError::Failed(fault)),
+            Err(None) => Err(ToolError::Failed(format!(
                 "the MCP server '{}' did not answer within {} s (tool_timeout_sec), so the request was cancelled on the server",
                 self.server.name(),
                 timeout.as_secs_f64()

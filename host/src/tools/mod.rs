@@ -52,6 +52,8 @@ pub struct ToolContext {
     /// Cancelled when the user interrupts the turn.
     pub cancel: CancellationToken,
     pub events: EventSink,
+    /// The environment of the commands the model runs.
+    pub shell_env: Arc<shell::ShellEnvironment>,
 }
 
 impl ToolContext {
@@ -68,6 +70,7 @@ impl ToolContext {
             approver: Arc::new(approval::DenyAll),
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            shell_env: Arc::default(),
         }
     }
 

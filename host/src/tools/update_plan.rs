@@ -126,6 +126,7 @@ mod tests {
             approver: Arc::new(DenyAll),
             cancel: CancellationToken::new(),
             events,
+            shell_env: Default::default(),
         }
     }
 

@@ -19,8 +19,12 @@ pub fn files(files: &Value, pal: &Palette) -> Vec<Line<'static>> {
         };
         // A move names both ends: `R old → new`.
         let path = match s("from") {
-            "" => s("path").to_string(),
-            from => format!("{from} → {}", s("path")),
+            "" => quire::printable::quoted_name(s("path")).into_owned(),
+            from => format!(
+                "{} → {}",
+                quire::printable::quoted_name(from),
+                quire::printable::quoted_name(s("path"))
+            ),
         };
         let mut head = vec![
             Span::styled(format!("  {tag} "), pal.bold()),

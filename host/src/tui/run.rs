@@ -54,7 +54,7 @@ pub async fn run(
     let mut setup = match loaded {
         Ok(s) => s,
         Err(e) => {
-            crate::cli::pipe::err(&format!("error: {e:#}\n"));
+            crate::cli::pipe::err_clean(&format!("error: {e:#}\n"));
             return EXIT_USAGE;
         }
     };
@@ -62,7 +62,7 @@ pub async fn run(
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
         Err(e) => {
-            crate::cli::pipe::err(&format!("error: {e:#}\n"));
+            crate::cli::pipe::err_clean(&format!("error: {e:#}\n"));
             return EXIT_USAGE;
         }
     }
@@ -75,7 +75,7 @@ pub async fn run(
         Some(Some(q)) => match picker::find(&sessions_dir, &setup.cwd, &here, q) {
             Ok(l) => Some(l),
             Err(e) => {
-                crate::cli::pipe::err(&format!("error: {e}\n"));
+                crate::cli::pipe::err_clean(&format!("error: {e}\n"));
                 return EXIT_USAGE;
             }
         },
@@ -86,7 +86,7 @@ pub async fn run(
     let (term, guard) = match term::open(VIEWPORT_ROWS) {
         Ok(t) => t,
         Err(e) => {
-            crate::cli::pipe::err(&format!("error: cannot set up the terminal: {e}\n"));
+            crate::cli::pipe::err_clean(&format!("error: cannot set up the terminal: {e}\n"));
             return EXIT_FAILED;
         }
     };
@@ -138,7 +138,7 @@ pub async fn run(
             drop(io);
             drop(guard);
             let (code, message) = crate::cli::exec::start_error(&e, &sessions_dir);
-            crate::cli::pipe::err(&format!("error: {message}\n"));
+            crate::cli::pipe::err_clean(&format!("error: {message}\n"));
             return code;
         }
     };

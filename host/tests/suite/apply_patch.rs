@@ -1,5 +1,6 @@
 //! The apply_patch tool against real temp dirs.
 mod edits;
+mod links;
 #[cfg(unix)]
 mod race;
 mod safety;
@@ -77,6 +78,7 @@ impl Ws {
             approver,
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            shell_env: Default::default(),
         }
     }
 }

@@ -338,6 +338,7 @@ fn truncated_bytes_counts_every_byte_not_shown() {
     assert_eq!(cut, by_shell + by_cap, "{output}");
 }
 
+mod environment;
 mod escapes;
 mod orphans;
 mod outcomes;

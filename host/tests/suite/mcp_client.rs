@@ -8,6 +8,7 @@ mod cached;
 mod cli;
 mod everything;
 mod exec;
+mod faulty_replies;
 mod hooks;
 mod lifecycle;
 mod orphans;
@@ -43,6 +44,7 @@ fn ctx() -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        shell_env: Default::default(),
     }
 }
 

@@ -56,6 +56,7 @@ fn ctx(workspace: &Path, sandbox: SandboxMode) -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        shell_env: Default::default(),
     }
 }
 

@@ -270,3 +270,59 @@ fn agents_and_commands_of_an_untrusted_repository_are_said_to_be_ignored() {
     assert!(!run.stderr.contains("not a trusted"), "{}", run.stderr);
     assert!(run.stdout.contains("test-runner"), "{}", run.stdout);
 }
+
+/// A server name from a repository's `.mcp.json` with escape sequences in
+/// it reaches no output raw, piped or not: `quire trust` and the error of
+/// `quire exec` show it quoted, its controls escaped.
+#[test]
+fn escape_sequences_in_a_server_name_are_shown_escaped() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".mcp.json",
+        "{\"mcpServers\":{\"ev\\u001b]0;PWNTITLE\\u0007\\u001b[2J\\u001b[Hil\":{\"command\":\"true\"}}}\n",
+    );
+    let trusted = env.run(&["trust"]);
+    let exec = env.run(&["exec", "hi"]);
+    assert_eq!(exec.code, 2, "{}", exec.stderr);
+    for (what, text) in [
+        ("trust", &trusted.stdout),
+        ("trust", &trusted.stderr),
+        ("exec", &exec.stdout),
+        ("exec", &exec.stderr),
+    ] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{what}: {text:?}"
+        );
+    }
+    let shown = "\"ev\\033]0;PWNTITLE\\007\\033[2J\\033[Hil\"";
+    assert!(trusted.stdout.contains(shown), "{}", trusted.stdout);
+    assert!(
+        exec.stderr
+            .contains(&format!("MCP server name {shown} may not contain")),
+        "{}",
+        exec.stderr
+    );
+}
+
+/// A plugin bundle in `.agents/plugins` of an untrusted repository is
+/// named among the settings not used, as `quire trust` lists it.
+#[test]
+fn an_untrusted_repositorys_plugin_bundles_are_named_in_the_warning() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".agents/plugins/helper/.claude-plugin/plugin.json",
+        "{\"name\": \"helper\"}",
+    );
+    let run = env.run(&["trust", "--revoke"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.server.push(Reply::text("one"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let w = warnings(&run);
+    assert!(
+        w.iter()
+            .any(|m| m.contains("is not a trusted repository") && m.contains(".agents/plugins")),
+        "{w:?}"
+    );
+}

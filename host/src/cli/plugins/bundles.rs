@@ -389,19 +389,19 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
                        "path": i.bundle.root})
             );
         } else if let Some(why) = &i.drift {
-            println!(
+            listln!(
                 "{name:<24} drifted: plugin bundle not loaded, {why}; {}",
                 fix(name)
             );
         } else {
-            println!(
+            listln!(
                 "{name:<24} plugin bundle ({}), {}: {}",
                 i.scope.label(),
                 state(i),
                 i.bundle.root.display()
             );
             for p in &i.bundle.not_loaded {
-                println!("  not loaded: {p}");
+                listln!("  not loaded: {p}");
             }
         }
     }
@@ -416,13 +416,13 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
                        "state": super::untrusted::STATE, "fix": note, "path": i.bundle.root})
             );
         } else {
-            println!(
+            listln!(
                 "{name:<24} plugin bundle ({}), {}: {}",
                 i.scope.label(),
                 super::untrusted::STATE,
                 i.bundle.root.display()
             );
-            println!("  {note}");
+            listln!("  {note}");
         }
     }
     found.len() + untrusted.len()

@@ -249,13 +249,16 @@ fn list(ctx: &Ctx, full: &quire::config::Config, json: bool) -> i32 {
         }
         return EXIT_OK;
     }
-    println!(
+    listln!(
         "{:<24} {:<10} {:<8} {:<12} FOLDER",
-        "NAME", "VERSION", "SCOPE", "CONSENT"
+        "NAME",
+        "VERSION",
+        "SCOPE",
+        "CONSENT"
     );
     for f in &d.found {
         let m = &f.manifest;
-        println!(
+        listln!(
             "{:<24} {:<10} {:<8} {:<12} {}",
             m.name,
             m.version,

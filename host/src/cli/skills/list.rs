@@ -47,21 +47,21 @@ pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
             .max()
             .unwrap_or(4)
             .clamp(4, 32);
-        say!("{:<width$}  {:<10}  DESCRIPTION", "NAME", "SCOPE");
+        listln!("{:<width$}  {:<10}  DESCRIPTION", "NAME", "SCOPE");
         for s in &d.skills {
             let desc = clip(&s.description.replace('\n', " "), 80);
-            say!(
+            listln!(
                 "{:<width$}  {:<10}  {desc}",
                 clip(&s.name, 32),
                 scope_name(s.scope)
             );
             if let Some(d) = &s.drift {
-                say!("{:<width$}  {:<10}  drifted: {d}", "", "");
+                listln!("{:<width$}  {:<10}  drifted: {d}", "", "");
             }
             if all {
-                say!("{:<width$}  {:<10}  at {}", "", "", s.file.display());
+                listln!("{:<width$}  {:<10}  at {}", "", "", s.file.display());
                 for w in &s.warnings {
-                    say!("{:<width$}  {:<10}  warning: {w}", "", "");
+                    listln!("{:<width$}  {:<10}  warning: {w}", "", "");
                 }
             }
         }
@@ -84,23 +84,23 @@ pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
         return EXIT_OK;
     }
     if !d.shadowed.is_empty() {
-        say!("\nShadowed (a skill of the same name wins):");
+        listln!("\nShadowed (a skill of the same name wins):");
         for s in &d.shadowed {
-            say!(
+            listln!(
                 "  {} ({}) at {}",
                 s.skill.name,
                 scope_name(s.skill.scope),
                 s.skill.file.display()
             );
             let same = if s.same_file { " (the same file)" } else { "" };
-            say!("    shadowed by {}{same}", s.by.display());
+            listln!("    shadowed by {}{same}", s.by.display());
         }
     }
     if !d.skipped.is_empty() {
-        say!("\nSkipped (not loaded):");
+        listln!("\nSkipped (not loaded):");
         for s in &d.skipped {
-            say!("  {}", s.path.display());
-            say!("    {}", s.reason);
+            listln!("  {}", s.path.display());
+            listln!("    {}", s.reason);
         }
     }
     EXIT_OK
@@ -120,6 +120,6 @@ fn print_json(d: &Discovery, all: bool) {
         }
     }
     for v in lines {
-        say!("{v}");
+        println!("{v}");
     }
 }

@@ -78,6 +78,7 @@ pub fn tool_context(config: &Config, cwd: &Path) -> Result<ToolContext, ServeErr
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        shell_env: Arc::new(config.shell_env()),
     })
 }
 

@@ -194,6 +194,7 @@ mod tests {
             approver: Arc::new(DenyAll),
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            shell_env: Default::default(),
         })
     }
 

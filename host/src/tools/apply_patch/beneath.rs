@@ -317,6 +317,35 @@ impl Dir {
         self.unlink(&cstr(name)?, 0)
     }
 
+    /// The target of the symbolic link `name` (the link is not followed);
+    /// `None` when `name` is missing or not a link.
+    pub fn read_link(&self, name: &OsStr) -> io::Result<Option<PathBuf>> {
+        use std::os::unix::ffi::OsStringExt;
+        let name = cstr(name)?;
+        let mut buf = vec![0u8; libc::PATH_MAX as usize];
+        // SAFETY: `name` is NUL-terminated; `buf` is writable for its length.
+        let n = unsafe {
+            libc::readlinkat(self.fd(), name.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::ENOENT | libc::EINVAL) => Ok(None),
+                _ => Err(e),
+            };
+        }
+        buf.truncate(usize::try_from(n).unwrap_or(0));
+        Ok(Some(OsString::from_vec(buf).into()))
+    }
+
+    /// Makes `name` a symbolic link to `target` (puts a deleted link back).
+    pub fn symlink(&self, target: &Path, name: &OsStr) -> io::Result<()> {
+        let target = cstr(target.as_os_str())?;
+        let name = cstr(name)?;
+        // SAFETY: both names are NUL-terminated and outlive the call.
+        check(unsafe { libc::symlinkat(target.as_ptr(), self.fd(), name.as_ptr()) }).map(drop)
+    }
+
     /// Removes the empty directory `name`.
     pub fn remove_dir(&self, name: &OsStr) -> io::Result<()> {
         self.unlink(&cstr(name)?, libc::AT_REMOVEDIR)

@@ -24,13 +24,16 @@ struct Entry {
     shown: String,
     original: Option<Content>,
     current: Option<Content>,
+    /// On disk a symbolic link to this target, staged for deletion (the
+    /// link is removed, never followed; put back on rollback).
+    link: Option<PathBuf>,
 }
 
 impl Entry {
     fn changed(&self) -> bool {
         match (&self.original, &self.current) {
             (Some(a), Some(b)) => a.bytes != b.bytes,
-            (None, None) => false,
+            (None, None) => self.link.is_some(),
             _ => true,
         }
     }
@@ -89,6 +92,7 @@ impl Staged {
                     shown: shown.to_string(),
                     current: original.clone(),
                     original,
+                    link: None,
                 })
             }
         })
@@ -108,6 +112,32 @@ impl Staged {
     ) -> Result<(), StageError> {
         self.entry(real, shown)?.current = content;
         Ok(())
+    }
+
+    /// Stages the removal of the symbolic link at `link` itself (its
+    /// target is never followed); `false` when there is no link there.
+    pub fn delete_link(&mut self, link: &Path, shown: &str) -> Result<bool, StageError> {
+        let io_err = |source| StageError::Io {
+            path: shown.to_string(),
+            source,
+        };
+        let (dirs, name) = split(&self.root, link).map_err(io_err)?;
+        let Some(dir) = self.root.dir(&dirs).map_err(io_err)? else {
+            return Ok(false);
+        };
+        let Some(target) = dir.read_link(&name).map_err(io_err)? else {
+            return Ok(false);
+        };
+        self.files.insert(
+            link.to_path_buf(),
+            Entry {
+                shown: shown.to_string(),
+                original: None,
+                current: None,
+                link: Some(target),
+            },
+        );
+        Ok(true)
     }
 
     /// Writes every staged change, or none.
@@ -139,6 +169,7 @@ impl Staged {
                     name,
                     shown: entry.shown,
                     original: entry.original,
+                    link: entry.link,
                 }),
                 Err(source) => {
                     let unrestored = rollback(done);
@@ -242,6 +273,7 @@ enum Done {
         name: OsString,
         shown: String,
         original: Option<Content>,
+        link: Option<PathBuf>,
     },
     /// A directory the commit created.
     Dir { parent: Dir, name: OsString },
@@ -257,10 +289,15 @@ fn rollback(done: Vec<Done>) -> Vec<String> {
                 name,
                 shown,
                 original,
+                link,
             } => {
-                let result = match &original {
-                    Some(c) => dir.write_atomic(&name, &c.bytes, c.perms.as_ref()),
-                    None => dir.remove_file(&name),
+                let result = match (&original, &link) {
+                    (Some(c), _) => dir.write_atomic(&name, &c.bytes, c.perms.as_ref()),
+                    (None, Some(target)) => match dir.remove_file(&name) {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                        _ => dir.symlink(target, &name),
+                    },
+                    (None, None) => dir.remove_file(&name),
                 };
                 if let Err(e) = result {
                     tracing::warn!(path = %shown, error = %e, "apply_patch: could not restore file");

@@ -25,22 +25,28 @@ impl Change {
     /// For the approval summary: `update a.rs`.
     pub fn describe(&self) -> String {
         match self {
-            Change::Add(p) => format!("add {p}"),
-            Change::Update(p) => format!("update {p}"),
-            Change::Delete(p) => format!("delete {p}"),
-            Change::Move { from, to } => format!("move {from} to {to}"),
+            Change::Add(p) => format!("add {}", q(p)),
+            Change::Update(p) => format!("update {}", q(p)),
+            Change::Delete(p) => format!("delete {}", q(p)),
+            Change::Move { from, to } => format!("move {} to {}", q(from), q(to)),
         }
     }
 
     /// For the result: `M a.rs`.
     pub fn status_line(&self) -> String {
         match self {
-            Change::Add(p) => format!("A {p}"),
-            Change::Update(p) => format!("M {p}"),
-            Change::Delete(p) => format!("D {p}"),
-            Change::Move { from, to } => format!("M {to} (moved from {from})"),
+            Change::Add(p) => format!("A {}", q(p)),
+            Change::Update(p) => format!("M {}", q(p)),
+            Change::Delete(p) => format!("D {}", q(p)),
+            Change::Move { from, to } => format!("M {} (moved from {})", q(to), q(from)),
         }
     }
+}
+
+/// A path as shown: git-quoted with its controls escaped when it has any
+/// (`A "evil\033]0;x\007red.txt"`), so the name shown is the name on disk.
+fn q(path: &str) -> std::borrow::Cow<'_, str> {
+    crate::printable::quoted_name(path)
 }
 
 /// A patch ready to be written.
@@ -123,6 +129,35 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Where `shown` is when it names a symbolic link: its directory
+    /// resolved, its own name not (the link, not its target), if the
+    /// sandbox lets that directory be written; `None` when it is no link.
+    fn link(&self, root: &Path, shown: &str) -> Result<Option<PathBuf>, PlanError> {
+        let p = Path::new(shown);
+        let abs = normalize(&if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        });
+        let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+            return Ok(None);
+        };
+        let at = real_path(parent).join(name);
+        if !std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(None);
+        }
+        if self.sandbox != SandboxMode::DangerFullAccess && !at.starts_with(root) {
+            return Err(PlanError::Outside {
+                shown: shown.to_string(),
+                real: at.display().to_string(),
+                workspace: root.display().to_string(),
+            });
+        }
+        Ok(Some(at))
+    }
+}
+
 /// Resolves, reads and patches every file in memory.
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
     let root_path = scope.root();
@@ -148,6 +183,14 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 changes.push(Change::Add(path.clone()));
             }
             FileOp::Delete { path } => {
+                // A symbolic link is deleted itself, wherever it points.
+                if let Some(link) = scope.link(&root_path, path)?
+                    && staged.delete_link(&link, path)?
+                {
+                    diffs.push(FileDiff::new("deleted", path, None, "", ""));
+                    changes.push(Change::Delete(path.clone()));
+                    continue;
+                }
                 let real = scope.resolve(&root_path, path)?;
                 let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::DeleteMissing(path.clone()));

@@ -59,6 +59,7 @@ fn ctx() -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        shell_env: Default::default(),
     }
 }
 

@@ -33,6 +33,8 @@ pub struct ExecRequest<'a> {
     pub cwd: PathBuf,
     pub timeout: Duration,
     pub policy: SandboxPolicy,
+    /// What the command's environment holds.
+    pub env: &'a super::ShellEnvironment,
     pub cancel: CancellationToken,
 }
 
@@ -184,6 +186,7 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         .stdout(Stdio::from(writer))
         .stderr(Stdio::from(writer2))
         .process_group(0);
+    req.env.apply(&mut cmd);
     // The command's whole group dies with quire, even on SIGKILL.
     crate::child::die_with_quire(cmd.as_std_mut());
     without_terminal(&mut cmd);

@@ -1,6 +1,7 @@
 //! The `shell` tool: runs a command with `bash -c` in the session's
 //! sandbox, asking for approval as the policy says.
 
+mod environment;
 mod exec;
 mod safe;
 
@@ -16,6 +17,7 @@ use super::typed::{Typed, TypedTool};
 use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, ToolContext, ToolError, ToolOutput,
 };
+pub use environment::{Inherit, ShellEnvironment, ShellEnvironmentConfig};
 pub use exec::{ExecOutcome, ExecRequest, KEPT_BYTES, run as run_sandboxed};
 pub use safe::{always_key, is_known_safe};
 
@@ -122,6 +124,7 @@ impl TypedTool for Shell {
             cwd,
             timeout: Duration::from_millis(timeout_ms),
             policy: policy_for(mode, ctx),
+            env: &ctx.shell_env,
             cancel: ctx.cancel.clone(),
         })
         .await?;

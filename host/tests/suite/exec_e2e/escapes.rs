@@ -93,3 +93,25 @@ fn skills_show_on_a_terminal_drops_the_sequences_of_a_description() {
         piped.stdout
     );
 }
+
+/// A file created with an escape sequence in its name is shown quoted,
+/// its controls escaped: the name shown is the name on disk.
+#[test]
+fn a_created_file_with_controls_in_its_name_is_shown_quoted() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Add File: evil\u{1b}]0;x\u{7}red.txt\n+hi\n*** End Patch\n"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = env.run(&["exec", "--approval", "never", "make it"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.repo.path().join("evil\u{1b}]0;x\u{7}red.txt").exists());
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert_inert(&shown);
+    assert!(shown.contains("\"evil\\033]0;x\\007red.txt\""), "{shown}");
+    assert!(!shown.contains("evilred.txt"), "{shown}");
+}

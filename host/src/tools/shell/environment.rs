@@ -1,0 +1,209 @@
+//! The environment of the commands the model runs (the `shell` tool, a
+//! custom command's `` !`cmd` `` lines): `[shell_environment]`, named and
+//! built as Codex CLI's `shell_environment_policy`.
+//!
+//! 1. Start from quire's environment (`inherit = "all"`), a few core
+//!    variables (`"core"`) or nothing (`"none"`).
+//! 2. Unless `ignore_default_excludes`, drop every variable whose name
+//!    matches `*KEY*`, `*SECRET*` or `*TOKEN*` (case-insensitive).
+//! 3. Drop the variables holding the providers' API keys (`api_key_env`),
+//!    always, and those matching `exclude`.
+//! 4. Add `set`.
+//! 5. When `include_only` is not empty, keep only the variables matching it.
+//!
+//! Hooks and MCP servers are not under this policy: the user configures
+//! them and they may need their tokens; commands the model writes are run
+//! with what the model may see.
+
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+
+use serde::{Deserialize, Serialize};
+
+/// The default exclusions (Codex's).
+const DEFAULT_EXCLUDES: &[&str] = &["*KEY*", "*SECRET*", "*TOKEN*"];
+
+/// What `inherit = "core"` keeps.
+const CORE_VARS: &[&str] = &[
+    "HOME", "LOGNAME", "PATH", "SHELL", "USER", "USERNAME", "TMPDIR", "TEMP", "TMP", "LANG",
+    "LC_ALL", "LC_CTYPE", "TERM", "TZ",
+];
+
+/// Where the environment starts from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Inherit {
+    /// quire's whole environment.
+    #[default]
+    All,
+    /// Only HOME, PATH, USER, SHELL, the temp and locale variables.
+    Core,
+    /// Nothing (only `set`).
+    None,
+}
+
+/// `[shell_environment]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShellEnvironmentConfig {
+    pub inherit: Inherit,
+    /// Keep variables named like `*KEY*`, `*SECRET*`, `*TOKEN*`.
+    pub ignore_default_excludes: bool,
+    /// More names to drop (`*` and `?` wildcards, case-insensitive).
+    pub exclude: Vec<String>,
+    /// Variables set for every command.
+    pub set: BTreeMap<String, String>,
+    /// When not empty, only names matching one of these are kept.
+    pub include_only: Vec<String>,
+}
+
+/// The policy of a session: the config plus the names that are always
+/// dropped (the providers' `api_key_env`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShellEnvironment {
+    pub config: ShellEnvironmentConfig,
+    pub always_excluded: Vec<String>,
+}
+
+impl ShellEnvironment {
+    pub fn new(config: ShellEnvironmentConfig, always_excluded: Vec<String>) -> Self {
+        ShellEnvironment {
+            config,
+            always_excluded,
+        }
+    }
+
+    /// The variables a command gets, built from quire's own environment.
+    pub fn build(&self) -> Vec<(OsString, OsString)> {
+        self.build_from(std::env::vars_os())
+    }
+
+    /// The variables a command gets, built from `vars`.
+    pub fn build_from(
+        &self,
+        vars: impl IntoIterator<Item = (OsString, OsString)>,
+    ) -> Vec<(OsString, OsString)> {
+        let c = &self.config;
+        let mut env: BTreeMap<OsString, OsString> = vars
+            .into_iter()
+            .filter(|(name, _)| match c.inherit {
+                Inherit::All => true,
+                Inherit::Core => CORE_VARS.iter().any(|v| OsStr::new(v) == name),
+                Inherit::None => false,
+            })
+            .filter(|(name, _)| {
+                let name = name.to_string_lossy();
+                let default_out = !c.ignore_default_excludes
+                    && DEFAULT_EXCLUDES.iter().any(|p| matches(p, &name));
+                let always_out = self.always_excluded.iter().any(|v| *v == name);
+                let user_out = c.exclude.iter().any(|p| matches(p, &name));
+                !(default_out || always_out || user_out)
+            })
+            .collect();
+        for (k, v) in &c.set {
+            env.insert(k.into(), v.into());
+        }
+        if !c.include_only.is_empty() {
+            env.retain(|name, _| {
+                let name = name.to_string_lossy();
+                c.include_only.iter().any(|p| matches(p, &name))
+            });
+        }
+        env.into_iter().collect()
+    }
+
+    /// Sets `cmd`'s environment to [`Self::build`]'s.
+    pub fn apply(&self, cmd: &mut tokio::process::Command) {
+        cmd.env_clear().envs(self.build());
+    }
+}
+
+/// Whether `name` matches the wildcard `pattern` (`*` any run, `?` one
+/// character), ignoring ASCII case.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().map(|c| c.to_ascii_uppercase()).collect();
+    let n: Vec<char> = name.chars().map(|c| c.to_ascii_uppercase()).collect();
+    // Iterative glob with one backtrack point.
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(c) if *c == '?' || *c == n[ni] => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    pi = sp + 1;
+                    ni = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(OsString, OsString)> {
+        pairs.iter().map(|(k, v)| (k.into(), v.into())).collect()
+    }
+
+    fn names(env: &[(OsString, OsString)]) -> Vec<String> {
+        env.iter()
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn wildcards_ignore_case() {
+        assert!(matches("*KEY*", "openai_api_key"));
+        assert!(matches("*TOKEN*", "GITHUB_TOKEN"));
+        assert!(matches("A?C", "abc"));
+        assert!(!matches("*SECRET*", "PATH"));
+        assert!(matches("*", ""));
+        assert!(!matches("AB", "ABC"));
+    }
+
+    #[test]
+    fn default_drops_secret_names_and_provider_keys() {
+        let env = ShellEnvironment::new(Default::default(), vec!["MY_LLM".into()]);
+        let got = env.build_from(vars(&[
+            ("PATH", "/bin"),
+            ("OPENAI_API_KEY", "x"),
+            ("GITHUB_TOKEN", "x"),
+            ("Db_Secret", "x"),
+            ("MY_LLM", "x"),
+            ("EDITOR", "vi"),
+        ]));
+        assert_eq!(names(&got), ["EDITOR", "PATH"]);
+    }
+
+    #[test]
+    fn config_keys_follow_codex_order() {
+        let config = ShellEnvironmentConfig {
+            inherit: Inherit::Core,
+            ignore_default_excludes: true,
+            exclude: vec!["HOME".into()],
+            set: [("CI".to_string(), "1".to_string())].into(),
+            include_only: vec!["CI".into(), "PATH".into(), "*TOKEN*".into()],
+        };
+        let env = ShellEnvironment::new(config, vec!["PROVIDER_TOKEN".into()]);
+        let got = env.build_from(vars(&[
+            ("PATH", "/bin"),
+            ("HOME", "/h"),
+            ("USER", "u"),
+            ("EDITOR", "vi"),
+            ("PROVIDER_TOKEN", "x"),
+        ]));
+        assert_eq!(names(&got), ["CI", "PATH"]);
+    }
+}
