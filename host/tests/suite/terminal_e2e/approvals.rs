@@ -45,3 +45,36 @@ fn a_patch_approval_names_every_file_with_its_operation() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn a_wrapper_program_is_never_allowed_always() {
+    let env = TestEnv::new("chat");
+    env.write("file2.txt", "keep\n");
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({"command": "timeout 5 touch t.txt"})),
+        Reply::tool_call(
+            "b",
+            "shell",
+            json!({"command": "timeout 5 rm -f file2.txt"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 100);
+    pty.wait_text("/help for keys");
+    pty.send("touch it\r");
+    let screen = pty.wait_for("the approval prompt", |s| {
+        s.contains("$ timeout 5 touch t.txt") && s.contains("[y] yes")
+    });
+    assert!(!screen.contains("always allow"), "{screen}");
+    // `a` offers nothing here: the prompt stays until answered.
+    pty.send("a");
+    pty.send("y");
+    // The rm behind the same wrapper is asked about, and refused.
+    pty.wait_text("$ timeout 5 rm -f file2.txt");
+    pty.send("n");
+    pty.wait_text("done");
+    assert!(env.repo.path().join("t.txt").exists());
+    assert_eq!(env.read("file2.txt"), "keep\n", "rm was not run unasked");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
