@@ -78,3 +78,31 @@ fn a_wrapper_program_is_never_allowed_always() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn enter_at_an_approval_prompt_approves_nothing() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({"command": "touch unread.txt"})),
+        Reply::text("left alone"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 100);
+    pty.wait_text("/help for keys");
+    pty.send("make a file\r");
+    pty.wait_text("[y] yes");
+    // A habitual double Enter, then an explicit no: had Enter meant yes,
+    // the command would have run and `n` landed in the input.
+    pty.send("\r\r");
+    pty.send("n");
+    pty.wait_text("left alone");
+    assert!(!env.repo.path().join("unread.txt").exists());
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert!(
+        reqs[1].raw_body.contains("declined"),
+        "{}",
+        reqs[1].raw_body
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
