@@ -317,7 +317,7 @@ fn status(app: &mut App) {
 
 /// Reverts the last turn's patches with `git apply -R` (it works outside
 /// repositories too).
-fn undo(app: &mut App, session: &Session) {
+fn undo(app: &mut App, session: &mut Session) {
     let pal = app.pal;
     while app.patches.last().is_some_and(Vec::is_empty) && app.patches.len() > 1 {
         app.patches.pop();
@@ -365,7 +365,18 @@ fn undo(app: &mut App, session: &Session) {
     }
     if !undone.is_empty() {
         app.note(&format!("undone: {}", undone.join(", ")), pal.ok());
+        // The model still believes its patch is on disk: the next request
+        // says otherwise.
+        session.record_note("undo", undo_note(&undone));
     }
+}
+
+/// What the model is told about an `/undo`.
+fn undo_note(undone: &[String]) -> String {
+    format!(
+        "Note: the user reverted your changes to {} with /undo; these files are back as they were before your last patch.",
+        undone.join(", ")
+    )
 }
 
 fn reverse_apply(cwd: &std::path::Path, diff: &str) -> Result<(), String> {

@@ -369,3 +369,38 @@ fn a_command_named_like_a_builtin_is_listed_once() {
     pty.send("\x15");
     quit(pty);
 }
+
+#[test]
+fn undo_tells_the_model_and_the_session_file() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
+        ),
+        Reply::text("fixed"),
+        Reply::text("understood"),
+    ]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "fix add");
+    pty.wait_text("fixed");
+    say(&mut pty, "/undo");
+    pty.wait_text("undone: calc.py");
+    say(&mut pty, "what now?");
+    pty.wait_text("understood");
+    let reqs = env.server.requests();
+    let note = "the user reverted your changes to calc.py with /undo";
+    assert!(reqs[2].raw_body.contains(note), "{}", reqs[2].raw_body);
+    // Added after what was sent before: the earlier prefix is unchanged.
+    let sent = reqs[1].body["messages"].as_array().expect("messages");
+    let next = reqs[2].body["messages"].as_array().expect("messages");
+    assert_eq!(sent[..], next[..sent.len()], "the prefix changed");
+    quit(pty);
+    let recorded = env.session_records().iter().any(|r| {
+        r["item"]["source"] == "undo"
+            && r["item"]["text"].as_str().is_some_and(|t| t.contains(note))
+    });
+    assert!(recorded, "the undo is in the session file");
+}
