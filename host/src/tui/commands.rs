@@ -98,7 +98,9 @@ fn answer_now(line: &str, app: &mut App) {
         "/status" => status(app),
         "/diff" => {
             let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
-            if files.is_empty() {
+            if files.is_empty() && app.patched_before_resume {
+                app.note(RESUMED_PATCHES, pal.dim());
+            } else if files.is_empty() {
                 app.note("no patches were applied in this session", pal.dim());
             } else {
                 app.push_lines(diff::files(&Value::Array(files), &pal));
@@ -186,6 +188,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         "/new" => match session.restart() {
             Ok(()) => {
                 app.patches = vec![Vec::new()];
+                app.patched_before_resume = false;
                 app.status.skills.clear();
                 app.status.total = Default::default();
                 app.status.resumed = Default::default();
@@ -315,6 +318,9 @@ fn status(app: &mut App) {
     app.push_lines(lines.into_iter().map(Line::from).collect());
 }
 
+/// What /diff and /undo say when only patches from before a resume exist.
+const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
+
 /// Reverts the last turn's patches with `git apply -R` (it works outside
 /// repositories too).
 fn undo(app: &mut App, session: &mut Session) {
@@ -323,7 +329,11 @@ fn undo(app: &mut App, session: &mut Session) {
         app.patches.pop();
     }
     let Some(files) = app.patches.last().filter(|f| !f.is_empty()).cloned() else {
-        app.note("nothing to undo: no patches in this session", pal.dim());
+        if app.patched_before_resume {
+            app.note(&format!("nothing to undo: {RESUMED_PATCHES}"), pal.dim());
+        } else {
+            app.note("nothing to undo: no patches in this session", pal.dim());
+        }
         return;
     };
     let cwd = session.cwd().to_path_buf();

@@ -404,3 +404,27 @@ fn undo_tells_the_model_and_the_session_file() {
     });
     assert!(recorded, "the undo is in the session file");
 }
+
+#[test]
+fn diff_and_undo_after_resume_say_the_earlier_patches_are_out_of_reach() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
+        ),
+        Reply::text("fixed"),
+    ]);
+    let run = env.run(&["exec", "fix add"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut pty = start(&env, &["resume", "last"]);
+    pty.wait_text("fixed");
+    say(&mut pty, "/diff");
+    pty.wait_text("no patches since this session was resumed (patches made before resuming");
+    say(&mut pty, "/undo");
+    pty.wait_text("nothing to undo: no patches since this session was resumed");
+    assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a + b\n");
+    quit(pty);
+}
