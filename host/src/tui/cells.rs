@@ -3,6 +3,7 @@
 
 use ratatui::text::{Line, Span};
 use serde_json::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::diff;
 use super::style::Palette;
@@ -82,20 +83,31 @@ fn printed(output: &str) -> &str {
         .unwrap_or(output)
 }
 
+/// `line` cut to `max` terminal columns (a wide character such as `漢`
+/// takes two), ending in `…` when anything was cut.
+fn clip_columns(line: &str, max: usize) -> String {
+    if UnicodeWidthStr::width(line) <= max {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// The first and last lines of output, the middle folded.
 fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let lines: Vec<&str> = text.lines().collect();
     let max = usize::from(width).saturating_sub(4).max(10);
-    let clip = |l: &str| -> String {
-        let l = l.replace('\t', "    ");
-        if l.chars().count() > max {
-            let mut s: String = l.chars().take(max - 1).collect();
-            s.push('…');
-            s
-        } else {
-            l
-        }
-    };
+    let clip = |l: &str| clip_columns(&l.replace('\t', "    "), max);
     let mut out = Vec::new();
     let mut push = |i: usize, l: &str| {
         let lead = if i == 0 { "  └ " } else { "    " };
@@ -179,5 +191,19 @@ mod tests {
             shown.contains("… 1 line and more cut by the output limit …"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn a_wide_line_is_cut_by_columns_and_marked() {
+        let pal = Palette::new(false);
+        let line = format!("{}EEE", "漢".repeat(48));
+        let shown = text_of(&folded(&line, 60, &pal));
+        let body = shown.trim_start_matches("  └ ");
+        assert!(body.ends_with('…'), "{shown}");
+        // 56 columns at most: 27 wide characters and the marker.
+        assert_eq!(unicode_width::UnicodeWidthStr::width(body), 55, "{shown}");
+        // A line that fits is left whole.
+        let short = format!("{}EEE", "漢".repeat(20));
+        assert!(text_of(&folded(&short, 60, &pal)).ends_with("EEE"));
     }
 }
