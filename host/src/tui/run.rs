@@ -166,6 +166,12 @@ pub async fn run(
             continue;
         }
         history::append(&history_file, &text);
+        if !history::fits(&text) {
+            app.note(
+                "(this message is too long for the input history: ↑ will not bring it back)",
+                pal.dim(),
+            );
+        }
         let message = if crate::cli::slash::is_command(&text) {
             match commands::run(text.trim(), &mut app, &mut session) {
                 Flow::Continue => continue,
