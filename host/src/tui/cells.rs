@@ -85,7 +85,7 @@ fn printed(output: &str) -> &str {
 
 /// `line` cut to `max` terminal columns (a wide character such as `漢`
 /// takes two), ending in `…` when anything was cut.
-fn clip_columns(line: &str, max: usize) -> String {
+pub(super) fn clip_columns(line: &str, max: usize) -> String {
     if UnicodeWidthStr::width(line) <= max {
         return line.to_string();
     }
