@@ -60,7 +60,8 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         return out;
     }
     if t.name == "shell" && t.status != "denied" {
-        out.extend(folded(printed(t.output), width, pal));
+        let shown = total_cut(printed(t.output), dropped_before(t.output));
+        out.extend(folded(&shown, width, pal));
     } else if t.status != "ok" {
         let reason = failure_reason(t.name, t.output);
         if !reason.is_empty() {
@@ -81,6 +82,51 @@ fn printed(output: &str) -> &str {
         .split_once("Output:\n")
         .map(|(_, p)| p)
         .unwrap_or(output)
+}
+
+/// Bytes the shell dropped from a command's output before the output cap
+/// (its `Output truncated: N bytes dropped from the middle` status line).
+fn dropped_before(output: &str) -> u64 {
+    let status = output.split_once("Output:\n").map_or("", |(s, _)| s);
+    status
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Output truncated: ")?
+                .strip_suffix(" bytes dropped from the middle")?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+const CUT_MARK: (&str, &str) = ("[… ", " bytes cut from the middle of this output …]");
+
+/// The output with its cap marker counting every byte left out: the
+/// shell's drop before the cap and the cap's own cut (the model is told
+/// both; the screen shows their sum, not the cap's part alone).
+fn total_cut(text: &str, before: u64) -> String {
+    if before == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for l in text.split_inclusive('\n') {
+        let cut = l
+            .trim_end_matches('\n')
+            .strip_prefix(CUT_MARK.0)
+            .and_then(|r| r.strip_suffix(CUT_MARK.1))
+            .and_then(|n| n.parse::<u64>().ok());
+        match cut {
+            Some(n) => {
+                let total = n.saturating_add(before);
+                out.push_str(&format!("{}{total}{}", CUT_MARK.0, CUT_MARK.1));
+                if l.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(l),
+        }
+    }
+    out
 }
 
 /// `line` cut to `max` terminal columns (a wide character such as `漢`
@@ -128,9 +174,9 @@ fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let middle = &lines[HEAD..lines.len() - TAIL];
     // The output sent on was already cut in its middle (the tool output
     // cap): the lines counted here are not all there were.
-    let cut = middle.iter().any(|l| {
-        l.starts_with("[… ") && l.ends_with(" bytes cut from the middle of this output …]")
-    });
+    let cut = middle
+        .iter()
+        .any(|l| l.starts_with(CUT_MARK.0) && l.ends_with(CUT_MARK.1));
     let hidden = middle.len() - usize::from(cut);
     let more = if cut {
         " and more cut by the output limit"
@@ -191,6 +237,31 @@ mod tests {
             shown.contains("… 1 line and more cut by the output limit …"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn the_cut_shown_is_the_total_the_model_is_told() {
+        let pal = Palette::new(false);
+        let output = "Exit code: 0\nWall time: 2.0 s\nOutput truncated: 50951424 bytes dropped from the middle\nOutput:\naaaa\n[… 1032336 bytes cut from the middle of this output …]\nzzzz\n";
+        let lines = super::tool(
+            &super::ToolDone {
+                line: "$ yes",
+                name: "shell",
+                status: "ok",
+                exit_code: Some(0),
+                duration_ms: 2000,
+                files: None,
+                output,
+            },
+            80,
+            &pal,
+        );
+        let shown = text_of(&lines);
+        assert!(
+            shown.contains("[… 51983760 bytes cut from the middle of this output …]"),
+            "{shown}"
+        );
+        assert!(!shown.contains("1032336"), "{shown}");
     }
 
     #[test]
