@@ -330,6 +330,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                 "compact" if session.history().is_empty() => {
                     eprintln!("nothing to compact yet: the conversation is empty")
                 }
+                "compact" if session.little_to_compact() => eprintln!(
+                    "nothing to compact: the conversation is still short (a summary would not free anything)"
+                ),
                 "compact" => {
                     let token = interrupts.begin();
                     let r = drive_future(

@@ -219,6 +219,10 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             "nothing to compact yet: the conversation is empty",
             pal.dim(),
         ),
+        "/compact" if session.little_to_compact() => app.note(
+            "nothing to compact: the conversation is still short (a summary would not free anything)",
+            pal.dim(),
+        ),
         "/compact" => return Flow::Compact,
         "/undo" => undo(app, session),
         "/approvals" => {

@@ -90,10 +90,23 @@ fn model_switches_the_model_of_the_next_request() {
 }
 
 #[test]
+fn compact_of_a_short_conversation_asks_no_model() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("hello there"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "hi");
+    pty.wait_text("hello there");
+    say(&mut pty, "/compact");
+    pty.wait_text("nothing to compact: the conversation is still short");
+    assert_eq!(env.server.requests().len(), 1, "no summary was asked for");
+    quit(pty);
+}
+
+#[test]
 fn compact_summarises_the_conversation() {
     let env = TestEnv::new("anthropic");
     env.server.push_all([
-        Reply::text("the answer about ducks"),
+        Reply::text(format!("the answer about ducks:{}", " quack".repeat(400))),
         Reply::text("SUMMARY: we talked about ducks"),
         Reply::text("still ducks"),
     ]);
