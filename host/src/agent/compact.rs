@@ -17,7 +17,23 @@ const KEEP_USER_MESSAGES: usize = 3;
 /// Characters kept of each surviving user message.
 const KEEP_USER_CHARS: usize = 4000;
 
+/// Bytes of conversation (per-message context left out) below which a
+/// hand-off summary would be about as long as what it replaces.
+const LITTLE_TO_COMPACT: usize = 2048;
+
 impl Session {
+    /// Whether the conversation is too short for compaction to free
+    /// anything (`/compact` then says so instead of asking the model).
+    pub fn little_to_compact(&self) -> bool {
+        let bytes: usize = self
+            .history
+            .iter()
+            .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
+            .map(|i| serde_json::to_string(i).map(|s| s.len()).unwrap_or(0))
+            .sum();
+        bytes < LITTLE_TO_COMPACT
+    }
+
     /// Estimated tokens of the conversation: the last reported usage plus
     /// about a token per four bytes added since; without usage, bytes / 4.
     pub fn estimated_tokens(&self) -> u64 {

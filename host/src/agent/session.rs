@@ -304,6 +304,17 @@ impl Session {
         }
     }
 
+    /// Records a note from the user's side for the model (what `/undo`
+    /// reverted): an [`Item::Context`] appended after the last item, in the
+    /// session file too, so the next request carries it and the prefix
+    /// already sent stays as it was.
+    pub fn record_note(&mut self, source: &str, text: String) {
+        self.record(Item::Context {
+            source: source.to_string(),
+            text,
+        });
+    }
+
     /// Appends an item to the history and the session file.
     pub(crate) fn record(&mut self, item: Item) {
         if let Err(e) = self.writer.append_item(&item) {

@@ -1,6 +1,7 @@
 //! The interactive session: line editing and history (rustyline), streamed
 //! output, slash commands, approval prompts, Ctrl-C to interrupt a turn.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -297,7 +298,14 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             None => match read(&reader, "› ", true).await {
                 Input::Line(l) => l,
                 Input::Interrupted => continue,
-                Input::Eof => break,
+                Input::Eof => {
+                    // Ctrl-D leaves the cursor after the prompt: what
+                    // follows, and the shell's prompt, start on a new line.
+                    if std::io::stdin().is_terminal() {
+                        eprintln!("");
+                    }
+                    break;
+                }
             },
         };
         // A leading space sends `/text` as a message.
@@ -330,6 +338,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                 "compact" if session.history().is_empty() => {
                     eprintln!("nothing to compact yet: the conversation is empty")
                 }
+                "compact" if session.little_to_compact() => eprintln!(
+                    "nothing to compact: the conversation is still short (a summary would not free anything)"
+                ),
                 "compact" => {
                     let token = interrupts.begin();
                     let r = drive_future(
@@ -385,5 +396,6 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         }
     }
     super::run::drive_future(session.end("prompt_input_exit"), &mut rx, &mut renderer).await;
+    eprintln!("To continue this session: quire resume {}", session.id());
     EXIT_OK
 }

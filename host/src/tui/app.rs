@@ -48,6 +48,10 @@ pub struct App {
     pub commit: Vec<Line<'static>>,
     /// Each finished task's patched files (for /diff and /undo).
     pub patches: Vec<Vec<Value>>,
+    /// The resumed history holds patches made before it was resumed: not
+    /// in `patches` (the session file keeps no diffs), so /diff and /undo
+    /// say so instead of "no patches".
+    pub patched_before_resume: bool,
     pub session_id: String,
     /// The session's file and working directory (`/status`, `/agents`),
     /// kept here so they answer while a turn holds the session.
@@ -81,6 +85,7 @@ impl App {
             menu_sel: 0,
             commit: Vec::new(),
             patches: vec![Vec::new()],
+            patched_before_resume: false,
             session_id: String::new(),
             session_file: Default::default(),
             cwd: Default::default(),

@@ -3,6 +3,7 @@
 
 use ratatui::text::{Line, Span};
 use serde_json::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::diff;
 use super::style::Palette;
@@ -59,7 +60,8 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         return out;
     }
     if t.name == "shell" && t.status != "denied" {
-        out.extend(folded(printed(t.output), width, pal));
+        let shown = total_cut(printed(t.output), dropped_before(t.output));
+        out.extend(folded(&shown, width, pal));
     } else if t.status != "ok" {
         let reason = failure_reason(t.name, t.output);
         if !reason.is_empty() {
@@ -82,20 +84,76 @@ fn printed(output: &str) -> &str {
         .unwrap_or(output)
 }
 
+/// Bytes the shell dropped from a command's output before the output cap
+/// (its `Output truncated: N bytes dropped from the middle` status line).
+fn dropped_before(output: &str) -> u64 {
+    let status = output.split_once("Output:\n").map_or("", |(s, _)| s);
+    status
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Output truncated: ")?
+                .strip_suffix(" bytes dropped from the middle")?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+const CUT_MARK: (&str, &str) = ("[… ", " bytes cut from the middle of this output …]");
+
+/// The output with its cap marker counting every byte left out: the
+/// shell's drop before the cap and the cap's own cut (the model is told
+/// both; the screen shows their sum, not the cap's part alone).
+fn total_cut(text: &str, before: u64) -> String {
+    if before == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for l in text.split_inclusive('\n') {
+        let cut = l
+            .trim_end_matches('\n')
+            .strip_prefix(CUT_MARK.0)
+            .and_then(|r| r.strip_suffix(CUT_MARK.1))
+            .and_then(|n| n.parse::<u64>().ok());
+        match cut {
+            Some(n) => {
+                let total = n.saturating_add(before);
+                out.push_str(&format!("{}{total}{}", CUT_MARK.0, CUT_MARK.1));
+                if l.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(l),
+        }
+    }
+    out
+}
+
+/// `line` cut to `max` terminal columns (a wide character such as `漢`
+/// takes two), ending in `…` when anything was cut.
+pub(super) fn clip_columns(line: &str, max: usize) -> String {
+    if UnicodeWidthStr::width(line) <= max {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// The first and last lines of output, the middle folded.
 fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let lines: Vec<&str> = text.lines().collect();
     let max = usize::from(width).saturating_sub(4).max(10);
-    let clip = |l: &str| -> String {
-        let l = l.replace('\t', "    ");
-        if l.chars().count() > max {
-            let mut s: String = l.chars().take(max - 1).collect();
-            s.push('…');
-            s
-        } else {
-            l
-        }
-    };
+    let clip = |l: &str| clip_columns(&l.replace('\t', "    "), max);
     let mut out = Vec::new();
     let mut push = |i: usize, l: &str| {
         let lead = if i == 0 { "  └ " } else { "    " };
@@ -116,9 +174,9 @@ fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let middle = &lines[HEAD..lines.len() - TAIL];
     // The output sent on was already cut in its middle (the tool output
     // cap): the lines counted here are not all there were.
-    let cut = middle.iter().any(|l| {
-        l.starts_with("[… ") && l.ends_with(" bytes cut from the middle of this output …]")
-    });
+    let cut = middle
+        .iter()
+        .any(|l| l.starts_with(CUT_MARK.0) && l.ends_with(CUT_MARK.1));
     let hidden = middle.len() - usize::from(cut);
     let more = if cut {
         " and more cut by the output limit"
@@ -179,5 +237,44 @@ mod tests {
             shown.contains("… 1 line and more cut by the output limit …"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn the_cut_shown_is_the_total_the_model_is_told() {
+        let pal = Palette::new(false);
+        let output = "Exit code: 0\nWall time: 2.0 s\nOutput truncated: 50951424 bytes dropped from the middle\nOutput:\naaaa\n[… 1032336 bytes cut from the middle of this output …]\nzzzz\n";
+        let lines = super::tool(
+            &super::ToolDone {
+                line: "$ yes",
+                name: "shell",
+                status: "ok",
+                exit_code: Some(0),
+                duration_ms: 2000,
+                files: None,
+                output,
+            },
+            80,
+            &pal,
+        );
+        let shown = text_of(&lines);
+        assert!(
+            shown.contains("[… 51983760 bytes cut from the middle of this output …]"),
+            "{shown}"
+        );
+        assert!(!shown.contains("1032336"), "{shown}");
+    }
+
+    #[test]
+    fn a_wide_line_is_cut_by_columns_and_marked() {
+        let pal = Palette::new(false);
+        let line = format!("{}EEE", "漢".repeat(48));
+        let shown = text_of(&folded(&line, 60, &pal));
+        let body = shown.trim_start_matches("  └ ");
+        assert!(body.ends_with('…'), "{shown}");
+        // 56 columns at most: 27 wide characters and the marker.
+        assert_eq!(unicode_width::UnicodeWidthStr::width(body), 55, "{shown}");
+        // A line that fits is left whole.
+        let short = format!("{}EEE", "漢".repeat(20));
+        assert!(text_of(&folded(&short, 60, &pal)).ends_with("EEE"));
     }
 }

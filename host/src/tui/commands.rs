@@ -98,7 +98,9 @@ fn answer_now(line: &str, app: &mut App) {
         "/status" => status(app),
         "/diff" => {
             let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
-            if files.is_empty() {
+            if files.is_empty() && app.patched_before_resume {
+                app.note(RESUMED_PATCHES, pal.dim());
+            } else if files.is_empty() {
                 app.note("no patches were applied in this session", pal.dim());
             } else {
                 app.push_lines(diff::files(&Value::Array(files), &pal));
@@ -186,6 +188,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         "/new" => match session.restart() {
             Ok(()) => {
                 app.patches = vec![Vec::new()];
+                app.patched_before_resume = false;
                 app.status.skills.clear();
                 app.status.total = Default::default();
                 app.status.resumed = Default::default();
@@ -214,6 +217,10 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         ),
         "/compact" if session.history().is_empty() => app.note(
             "nothing to compact yet: the conversation is empty",
+            pal.dim(),
+        ),
+        "/compact" if session.little_to_compact() => app.note(
+            "nothing to compact: the conversation is still short (a summary would not free anything)",
             pal.dim(),
         ),
         "/compact" => return Flow::Compact,
@@ -315,15 +322,22 @@ fn status(app: &mut App) {
     app.push_lines(lines.into_iter().map(Line::from).collect());
 }
 
+/// What /diff and /undo say when only patches from before a resume exist.
+const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
+
 /// Reverts the last turn's patches with `git apply -R` (it works outside
 /// repositories too).
-fn undo(app: &mut App, session: &Session) {
+fn undo(app: &mut App, session: &mut Session) {
     let pal = app.pal;
     while app.patches.last().is_some_and(Vec::is_empty) && app.patches.len() > 1 {
         app.patches.pop();
     }
     let Some(files) = app.patches.last().filter(|f| !f.is_empty()).cloned() else {
-        app.note("nothing to undo: no patches in this session", pal.dim());
+        if app.patched_before_resume {
+            app.note(&format!("nothing to undo: {RESUMED_PATCHES}"), pal.dim());
+        } else {
+            app.note("nothing to undo: no patches in this session", pal.dim());
+        }
         return;
     };
     let cwd = session.cwd().to_path_buf();
@@ -365,7 +379,18 @@ fn undo(app: &mut App, session: &Session) {
     }
     if !undone.is_empty() {
         app.note(&format!("undone: {}", undone.join(", ")), pal.ok());
+        // The model still believes its patch is on disk: the next request
+        // says otherwise.
+        session.record_note("undo", undo_note(&undone));
     }
+}
+
+/// What the model is told about an `/undo`.
+fn undo_note(undone: &[String]) -> String {
+    format!(
+        "Note: the user reverted your changes to {} with /undo; these files are back as they were before your last patch.",
+        undone.join(", ")
+    )
 }
 
 fn reverse_apply(cwd: &std::path::Path, diff: &str) -> Result<(), String> {

@@ -24,7 +24,7 @@ pub const COMMANDS: [(&str, &str); 14] = [
     ("/agents", "subagents: list, show ID, merge ID, discard ID"),
     (
         "/review",
-        "review a change: /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]",
+        "review a change: /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]",
     ),
     (
         "/approvals",
@@ -173,4 +173,20 @@ pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
         .filter(|s| s.user_invocable)
         .map(|s| (s.name, s.description))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_review_line_names_every_flag_review_takes() {
+        let (_, help) = super::COMMANDS
+            .iter()
+            .find(|(name, _)| *name == "/review")
+            .expect("/review is listed");
+        assert!(
+            help.ends_with(crate::cli::review::SLASH_USAGE),
+            "{help} differs from {}",
+            crate::cli::review::SLASH_USAGE
+        );
+    }
 }

@@ -74,7 +74,10 @@ impl Composer {
         for (placeholder, pasted) in &self.pastes {
             text = text.replacen(placeholder.as_str(), pasted, 1);
         }
-        if !shown.trim().is_empty() && self.history.last() != Some(&text) {
+        if !shown.trim().is_empty()
+            && self.history.last() != Some(&text)
+            && super::history::fits(&text)
+        {
             self.history.push(text.clone());
         }
         self.clear();
@@ -432,6 +435,18 @@ mod tests {
         c.paste(&big);
         assert!(c.text().starts_with("see [pasted 50 lines"), "{}", c.text());
         assert_eq!(c.submit(), format!("see {big}"));
+    }
+
+    #[test]
+    fn a_message_too_long_for_the_history_is_not_recalled() {
+        let mut c = Composer::new(Vec::new());
+        c.insert_str("short");
+        c.submit();
+        let big = "y".repeat(crate::tui::history::MAX_ENTRY + 1);
+        c.paste(&big);
+        assert_eq!(c.submit(), big);
+        c.up();
+        assert_eq!(c.text(), "short", "the paste came back");
     }
 
     #[test]

@@ -172,8 +172,10 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
         }
         return Action::None;
     }
+    // Enter answers nothing: a habitual Enter (or a double one after a
+    // message) must not approve a command nobody read.
     match k.code {
-        KeyCode::Char('y') | KeyCode::Enter => p.answer(Answer::Yes),
+        KeyCode::Char('y') => p.answer(Answer::Yes),
         KeyCode::Char('n') => p.answer(Answer::No),
         KeyCode::Char('a') if p.request.always_key.is_some() => p.answer(Answer::Always),
         KeyCode::Char('r') => p.reason = Some(String::new()),
@@ -190,6 +192,29 @@ mod tests {
 
     fn enter() -> KeyEvent {
         KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn enter_at_an_approval_prompt_answers_nothing() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        let request = quire::tools::ApprovalRequest {
+            tool: "shell".into(),
+            summary: "rm -f x".into(),
+            reason: None,
+            always_key: None,
+            files: Vec::new(),
+        };
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        app.approval = Some(super::super::approve::Pending::new((request, reply)));
+        assert_eq!(key(&mut app, enter(), true), Action::None);
+        assert!(answer.try_recv().is_err(), "Enter answered the prompt");
+        assert!(app.approval.as_ref().is_some_and(|p| p.reply.is_some()));
+        key(
+            &mut app,
+            KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE),
+            true,
+        );
+        assert_eq!(answer.try_recv().ok(), Some(Answer::No));
     }
 
     fn typed_with_menu(text: &str, candidate: &str) -> App {

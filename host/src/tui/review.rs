@@ -42,6 +42,28 @@ pub async fn run(
                 .iter()
                 .flat_map(|w| notes(&format!("warning: {w}"), pal.warn()))
                 .collect();
+            let passes = outcome.report.stats.deep_passes;
+            let failed = outcome.failed_passes;
+            if failed > 0 && failed == passes {
+                // No pass gave a findings list: "No findings" would read
+                // like a review that passed.
+                lines.extend(notes(
+                    &format!(
+                        "Review of {} inconclusive: none of the {passes} deep pass(es) gave a usable answer (see the warnings above), so nothing was reviewed; check the model (`quire doctor`) or [review] deep_model",
+                        outcome.report.target
+                    ),
+                    pal.bad(),
+                ));
+                return lines;
+            }
+            if failed > 0 {
+                lines.extend(notes(
+                    &format!(
+                        "warning: the review is incomplete: {failed} of {passes} deep passes gave no usable answer"
+                    ),
+                    pal.warn(),
+                ));
+            }
             lines.extend(findings(&outcome.report, pal, width));
             lines
         }

@@ -166,6 +166,12 @@ pub async fn run(
             continue;
         }
         history::append(&history_file, &text);
+        if !history::fits(&text) {
+            app.note(
+                "(this message is too long for the input history: ↑ will not bring it back)",
+                pal.dim(),
+            );
+        }
         let message = if crate::cli::slash::is_command(&text) {
             match commands::run(text.trim(), &mut app, &mut session) {
                 Flow::Continue => continue,
@@ -267,8 +273,12 @@ pub async fn run(
         if let Some(p) = &custom {
             crate::cli::slash::restore(&mut session, p);
         }
-        if outcome.status == TaskStatus::Interrupted {
-            // The interrupted message comes back, ready to edit, with what
+        if matches!(
+            outcome.status,
+            TaskStatus::Interrupted | TaskStatus::Failed(_)
+        ) {
+            // The interrupted (or failed: the server gone, retries used up)
+            // message comes back, ready to edit or send again, with what
             // was queued after it: nothing is sent until the user says so.
             let mut back: Vec<String> = Vec::new();
             if app.composer.is_empty() {

@@ -47,37 +47,69 @@ impl Status {
     }
 
     /// One line; the less important parts are left out when it is too
-    /// wide.
+    /// wide (skills, then tokens, then context), and what is left is cut
+    /// with `…`: the sandbox and approval mode stay in sight longest.
     pub fn line(&self, width: u16, pal: &Palette) -> Line<'static> {
-        let mut parts = vec![
-            format!("{} · {}", self.model, self.provider),
-            format!("ctx {}%", self.context_percent()),
-            format!(
-                "in {} · cached {} · out {}",
-                tokens(self.total.input_tokens),
-                tokens(self.total.cached_input_tokens),
-                tokens(self.total.output_tokens)
+        // (text, order of leaving: lower leaves first, None stays)
+        let mut parts: Vec<(String, Option<u8>)> = vec![
+            (format!("{} · {}", self.model, self.provider), None),
+            (format!("ctx {}%", self.context_percent()), Some(2)),
+            (
+                format!(
+                    "in {} · cached {} · out {}",
+                    tokens(self.total.input_tokens),
+                    tokens(self.total.cached_input_tokens),
+                    tokens(self.total.output_tokens)
+                ),
+                Some(1),
             ),
-            format!("{} · {}", self.sandbox, self.approval),
+            (format!("{} · {}", self.sandbox, self.approval), None),
         ];
         if !self.skills.is_empty() {
-            parts.push(format!("skills: {}", self.skills.join(", ")));
+            parts.push((format!("skills: {}", self.skills.join(", ")), Some(0)));
         }
         if let Some(m) = &self.mcp {
-            parts.push(format!("mcp: {m}"));
+            // MCP trouble stays, as the model and the mode do.
+            parts.push((format!("mcp: {m}"), None));
         }
         let sep = " │ ";
-        while parts.len() > 1 && parts.join(sep).width() > usize::from(width) {
-            // Keep the model, context and MCP trouble; drop from the middle.
-            let drop = if self.mcp.is_some() && parts.len() > 2 {
-                parts.len() - 2
-            } else {
-                parts.len() - 1
+        let width = usize::from(width);
+        let joined = |parts: &[(String, Option<u8>)]| {
+            parts
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(sep)
+                .width()
+        };
+        while joined(&parts) > width {
+            let Some(i) = parts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, order))| order.map(|o| (o, i)))
+                .min()
+                .map(|(_, i)| i)
+            else {
+                break;
             };
-            parts.remove(drop);
+            parts.remove(i);
+        }
+        // Still too wide: the model's name gives way first, then the last
+        // part is cut, never without a mark.
+        let mut texts: Vec<String> = parts.into_iter().map(|(p, _)| p).collect();
+        let over = texts.join(sep).width().saturating_sub(width);
+        if over > 0 && texts.len() > 1 {
+            let room = texts[0].width().saturating_sub(over).max(2);
+            texts[0] = super::cells::clip_columns(&texts[0], room);
+        }
+        let over = texts.join(sep).width().saturating_sub(width);
+        if over > 0 {
+            let last = texts.len() - 1;
+            let room = texts[last].width().saturating_sub(over).max(1);
+            texts[last] = super::cells::clip_columns(&texts[last], room);
         }
         let mut spans = Vec::new();
-        for (i, p) in parts.into_iter().enumerate() {
+        for (i, p) in texts.into_iter().enumerate() {
             if i > 0 {
                 spans.push(Span::styled(sep, pal.dim()));
             }
@@ -101,4 +133,40 @@ pub fn working(what: &str, elapsed: Duration, frame: usize, pal: &Palette) -> Li
         Span::styled(format!(" {}", duration(ms)), pal.dim()),
         Span::styled(" · Esc to interrupt", pal.dim()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(line: &Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_narrow_status_line_keeps_the_mode_and_marks_what_it_cut() {
+        let s = Status {
+            model: "gpt-5.1".into(),
+            provider: "openai".into(),
+            sandbox: "workspace-write".into(),
+            approval: "untrusted".into(),
+            context_window: 272_000,
+            context_used: 54_400,
+            skills: vec!["pdf".into()],
+            ..Default::default()
+        };
+        let pal = Palette::new(false);
+        let line = shown(&s.line(40, &pal));
+        assert!(line.width() <= 40, "{line}");
+        assert!(line.ends_with("workspace-write · untrusted"), "{line}");
+        assert!(line.contains('…'), "{line}");
+        let line = shown(&s.line(20, &pal));
+        assert!(line.width() <= 20 && line.ends_with('…'), "{line}");
+        // Wide enough: everything, nothing marked.
+        let line = shown(&s.line(200, &pal));
+        assert!(
+            line.contains("skills: pdf") && !line.contains('…'),
+            "{line}"
+        );
+    }
 }

@@ -149,7 +149,8 @@ fn sessions_list_shows_id_date_cwd_and_first_prompt() {
 fn interactive_session_runs_turns_and_slash_commands() {
     let env = TestEnv::new("anthropic");
     env.server.push_all([
-        Reply::text("first reply"),
+        // Long enough to be worth compacting.
+        Reply::text(format!("first reply{}", " and more".repeat(300))),
         Reply::text("COMPACT-SUMMARY"),
         Reply::text("after new"),
     ]);

@@ -84,10 +84,13 @@ impl Pty {
     pub fn spawn_reporting(mut cmd: Command, rows: u16, cols: u16, reported: (u16, u16)) -> Pty {
         let (master, slave) = open_pty(reported.0, reported.1);
         let slave_fd = slave.as_raw_fd();
+        // An xterm unless the test chose a terminal (`TERM=dumb`: the line mode).
+        if !cmd.get_envs().any(|(k, _)| k == "TERM") {
+            cmd.env("TERM", "xterm-256color");
+        }
         cmd.stdin(Stdio::from(slave.try_clone().expect("dup")))
             .stdout(Stdio::from(slave.try_clone().expect("dup")))
             .stderr(Stdio::from(slave))
-            .env("TERM", "xterm-256color")
             .env_remove("NO_COLOR");
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {

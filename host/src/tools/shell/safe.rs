@@ -221,16 +221,92 @@ fn git_is_safe(args: &[String]) -> bool {
     }
 }
 
-/// The key an "always" approval of `command` remembers: its first two
-/// words (the program and its first argument). `None` for compound or
-/// redirected commands, so approving `git push` for good never lets
-/// `git push; rm -rf ~` through.
 /// Programs never approved "always" (see [`always_key`]).
 const NEVER_ALWAYS: &[&str] = &[
     "rm", "rmdir", "dd", "shred", "truncate", "chmod", "chown", "chgrp", "sudo", "su", "doas",
     "kill", "pkill", "killall", "find", "xargs", "mv",
 ];
 
+/// Programs that run another command given in their arguments: an
+/// "always" for `timeout 5` or `env FOO=1` would approve whatever
+/// follows, `rm` included, so they are asked about every time.
+const WRAPPERS: &[&str] = &[
+    "timeout",
+    "env",
+    "nice",
+    "ionice",
+    "nohup",
+    "stdbuf",
+    "time",
+    "command",
+    "builtin",
+    "exec",
+    "eval",
+    "source",
+    ".",
+    "setsid",
+    "chroot",
+    "unshare",
+    "nsenter",
+    "flock",
+    "watch",
+    "strace",
+    "ltrace",
+    "busybox",
+    "chrt",
+    "taskset",
+    "runuser",
+    "pkexec",
+    "script",
+    "parallel",
+    "ssh",
+    "systemd-run",
+    "firejail",
+    "bwrap",
+    "fakeroot",
+    "catchsegv",
+    "valgrind",
+    "gdb",
+];
+
+/// Interpreters: with an option first (`bash -c`, `python3 -c`,
+/// `node -e`, `perl -e`) the program is in the arguments, so such a call
+/// is asked about every time. `python3 x.py` still gets its own key.
+const INTERPRETERS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "mksh",
+    "fish",
+    "csh",
+    "tcsh",
+    "python",
+    "python2",
+    "python3",
+    "node",
+    "nodejs",
+    "deno",
+    "bun",
+    "perl",
+    "ruby",
+    "php",
+    "lua",
+    "tclsh",
+    "awk",
+    "gawk",
+    "mawk",
+    "osascript",
+    "pwsh",
+];
+
+/// The key an "always" approval of `command` remembers: its first two
+/// words (the program and its first argument). `None` for compound or
+/// redirected commands, so approving `git push` for good never lets
+/// `git push; rm -rf ~` through; `None` also for programs that destroy
+/// (`rm`, `mv`, …) and for wrappers and interpreters that run a command
+/// named in their arguments (`timeout 5 …`, `bash -c …`, `git -c …`).
 pub fn always_key(command: &str) -> Option<String> {
     let p = parse(command);
     if p.complex || p.segments.len() != 1 {
@@ -238,16 +314,29 @@ pub fn always_key(command: &str) -> Option<String> {
     }
     let words = &p.segments[0];
     let first = words.first()?;
+    // `FOO=1 rm x`: an assignment in front names no program of its own.
+    if first.contains('=') {
+        return None;
+    }
     // Programs that destroy or take over whatever they are pointed at are
     // asked about every time: `rm -rf build` approved once must not
     // approve `rm -rf ~` later.
     let program = first.rsplit('/').next().unwrap_or(first);
-    if NEVER_ALWAYS.contains(&program) || program.starts_with("mkfs") {
+    if NEVER_ALWAYS.contains(&program) || WRAPPERS.contains(&program) || program.starts_with("mkfs")
+    {
+        return None;
+    }
+    let second = words.get(1);
+    // An option as the first argument of an interpreter names the code to
+    // run (`-c`, `-e`); of git it may name a program git runs
+    // (`git -c alias.x='!rm -rf ~' x`).
+    let interpreter = INTERPRETERS.contains(&program) || program.starts_with("python");
+    if second.is_some_and(|w| w.starts_with('-')) && (interpreter || program == "git") {
         return None;
     }
     // The program and its first argument: "always" covers `cargo test`
     // or `git push`, never every use of a program.
-    match words.get(1) {
+    match second {
         Some(second) => Some(format!("{first} {second}")),
         None => Some(first.clone()),
     }
@@ -372,5 +461,55 @@ mod tests {
         assert_eq!(always_key("git").as_deref(), Some("git"));
         assert_eq!(always_key("git push; rm -rf ~"), None);
         assert_eq!(always_key("cargo test > log"), None);
+    }
+
+    #[test]
+    fn wrappers_and_interpreters_are_never_approved_always() {
+        for cmd in [
+            "timeout 5 touch t.txt",
+            "timeout 5 rm -f file2.txt",
+            "env FOO=1 make",
+            "nice -n 5 cargo build",
+            "nohup ./server",
+            "stdbuf -oL make",
+            "xargs rm",
+            "time cargo test",
+            "command rm x",
+            "exec rm x",
+            "doas make install",
+            "bash -c \"touch x\"",
+            "sh -c 'rm -f file1.txt'",
+            "/bin/zsh -c ls",
+            "dash -c ls",
+            "python3 -c 'import os'",
+            "python -c 1",
+            "python3.12 -m http.server",
+            "node -e 1",
+            "perl -e 1",
+            "ruby -e 1",
+            "git -c alias.x=!sh x",
+            "git -C elsewhere push",
+            "FOO=1 rm x",
+            "ssh host rm -rf /",
+        ] {
+            assert_eq!(always_key(cmd), None, "{cmd}");
+        }
+        // A wrapper's key could never match a compound command anyway.
+        for cmd in [
+            "touch a; rm -rf ~",
+            "touch a && rm b",
+            "touch a | sh",
+            "touch $(rm b)",
+            "touch `rm b`",
+            "touch a || rm b",
+        ] {
+            assert_eq!(always_key(cmd), None, "{cmd}");
+        }
+        // Scripts and plain programs keep their own keys.
+        assert_eq!(
+            always_key("bash build.sh").as_deref(),
+            Some("bash build.sh")
+        );
+        assert_eq!(always_key("touch t.txt").as_deref(), Some("touch t.txt"));
     }
 }

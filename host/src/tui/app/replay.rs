@@ -19,6 +19,11 @@ impl App {
         use quire::model::Item;
         let pal = self.pal;
         let mut calls: Vec<(String, String)> = Vec::new();
+        // Another session's patches are not this one's to undo.
+        self.patches = vec![Vec::new()];
+        self.patched_before_resume = items
+            .iter()
+            .any(|i| matches!(i, Item::ToolCall { name, .. } if name == "apply_patch"));
         for item in items {
             match item {
                 Item::User { text } => {

@@ -59,8 +59,11 @@ fn slash_compact_runs_pre_compact_with_trigger_manual() {
     let (hook, log) = recorder(&env, "pre-compact");
     // A matcher on the trigger: only manual compaction.
     add_user_hooks(&env, &[hook_toml("PreCompact", Some("manual"), &hook, "")]);
-    env.server
-        .push_all([Reply::text("hi"), Reply::text("SUMMARY-OF-HELLO")]);
+    // Long enough to be worth compacting.
+    env.server.push_all([
+        Reply::text(format!("hi{}", " there".repeat(400))),
+        Reply::text("SUMMARY-OF-HELLO"),
+    ]);
     let run = repl(&env, "hello\n/compact\n/quit\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
     let seen = inputs(&log);

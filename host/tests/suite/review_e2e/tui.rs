@@ -42,3 +42,27 @@ fn slash_review_in_the_terminal_view_groups_findings_by_file() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn slash_review_without_a_usable_answer_is_inconclusive_not_clean() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { A_MARK }\n");
+    git(&env, &["add", "a.rs"]);
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    env.server.push_keyed(
+        "AREA: a.rs",
+        crate::support::model_server::Reply::text("I looked, seems fine to me!"),
+    );
+    let mut pty = Pty::spawn(env.command(&[]), 40, 140);
+    pty.wait_text("/help for keys");
+    pty.send("/review --staged");
+    pty.send("\r");
+    let screen = pty.wait_text("inconclusive");
+    assert!(
+        screen.contains("none of the 1 deep pass(es) gave a usable answer"),
+        "{screen}"
+    );
+    assert!(!pty.output().contains("No findings"), "{}", pty.screen());
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

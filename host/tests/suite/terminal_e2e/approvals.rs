@@ -45,3 +45,64 @@ fn a_patch_approval_names_every_file_with_its_operation() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn a_wrapper_program_is_never_allowed_always() {
+    let env = TestEnv::new("chat");
+    env.write("file2.txt", "keep\n");
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({"command": "timeout 5 touch t.txt"})),
+        Reply::tool_call(
+            "b",
+            "shell",
+            json!({"command": "timeout 5 rm -f file2.txt"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 100);
+    pty.wait_text("/help for keys");
+    pty.send("touch it\r");
+    let screen = pty.wait_for("the approval prompt", |s| {
+        s.contains("$ timeout 5 touch t.txt") && s.contains("[y] yes")
+    });
+    assert!(!screen.contains("always allow"), "{screen}");
+    // `a` offers nothing here: the prompt stays until answered.
+    pty.send("a");
+    pty.send("y");
+    // The rm behind the same wrapper is asked about, and refused.
+    pty.wait_text("$ timeout 5 rm -f file2.txt");
+    pty.send("n");
+    pty.wait_text("done");
+    assert!(env.repo.path().join("t.txt").exists());
+    assert_eq!(env.read("file2.txt"), "keep\n", "rm was not run unasked");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn enter_at_an_approval_prompt_approves_nothing() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({"command": "touch unread.txt"})),
+        Reply::text("left alone"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 100);
+    pty.wait_text("/help for keys");
+    pty.send("make a file\r");
+    pty.wait_text("[y] yes");
+    // A habitual double Enter, then an explicit no: had Enter meant yes,
+    // the command would have run and `n` landed in the input.
+    pty.send("\r\r");
+    pty.send("n");
+    pty.wait_text("left alone");
+    assert!(!env.repo.path().join("unread.txt").exists());
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert!(
+        reqs[1].raw_body.contains("declined"),
+        "{}",
+        reqs[1].raw_body
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -90,10 +90,23 @@ fn model_switches_the_model_of_the_next_request() {
 }
 
 #[test]
+fn compact_of_a_short_conversation_asks_no_model() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("hello there"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "hi");
+    pty.wait_text("hello there");
+    say(&mut pty, "/compact");
+    pty.wait_text("nothing to compact: the conversation is still short");
+    assert_eq!(env.server.requests().len(), 1, "no summary was asked for");
+    quit(pty);
+}
+
+#[test]
 fn compact_summarises_the_conversation() {
     let env = TestEnv::new("anthropic");
     env.server.push_all([
-        Reply::text("the answer about ducks"),
+        Reply::text(format!("the answer about ducks:{}", " quack".repeat(400))),
         Reply::text("SUMMARY: we talked about ducks"),
         Reply::text("still ducks"),
     ]);
@@ -367,5 +380,64 @@ fn a_command_named_like_a_builtin_is_listed_once() {
     let builtin = screen.lines().filter(|l| l.starts_with("  /help ")).count();
     assert_eq!(builtin, 1, "{screen}");
     pty.send("\x15");
+    quit(pty);
+}
+
+#[test]
+fn undo_tells_the_model_and_the_session_file() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
+        ),
+        Reply::text("fixed"),
+        Reply::text("understood"),
+    ]);
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "fix add");
+    pty.wait_text("fixed");
+    say(&mut pty, "/undo");
+    pty.wait_text("undone: calc.py");
+    say(&mut pty, "what now?");
+    pty.wait_text("understood");
+    let reqs = env.server.requests();
+    let note = "the user reverted your changes to calc.py with /undo";
+    assert!(reqs[2].raw_body.contains(note), "{}", reqs[2].raw_body);
+    // Added after what was sent before: the earlier prefix is unchanged.
+    let sent = reqs[1].body["messages"].as_array().expect("messages");
+    let next = reqs[2].body["messages"].as_array().expect("messages");
+    assert_eq!(sent[..], next[..sent.len()], "the prefix changed");
+    quit(pty);
+    let recorded = env.session_records().iter().any(|r| {
+        r["item"]["source"] == "undo"
+            && r["item"]["text"].as_str().is_some_and(|t| t.contains(note))
+    });
+    assert!(recorded, "the undo is in the session file");
+}
+
+#[test]
+fn diff_and_undo_after_resume_say_the_earlier_patches_are_out_of_reach() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
+        ),
+        Reply::text("fixed"),
+    ]);
+    let run = env.run(&["exec", "fix add"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut pty = start(&env, &["resume", "last"]);
+    pty.wait_text("fixed");
+    say(&mut pty, "/diff");
+    pty.wait_text("no patches since this session was resumed (patches made before resuming");
+    say(&mut pty, "/undo");
+    pty.wait_text("nothing to undo: no patches since this session was resumed");
+    assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a + b\n");
     quit(pty);
 }

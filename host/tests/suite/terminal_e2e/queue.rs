@@ -90,3 +90,27 @@ fn read_only_commands_answer_during_a_turn_and_the_others_wait() {
     pty.send("\x03\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn a_failed_turn_puts_the_message_back_in_the_input() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::status(400), Reply::text("second try answered")]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send("please answer this\r");
+    // The echo above, and the message back in the input below it.
+    pty.wait_for("the message back in the input", |s| {
+        s.lines()
+            .filter(|l| l.trim() == "› please answer this")
+            .count()
+            >= 2
+    });
+    // Enter sends it again.
+    pty.send("\r");
+    pty.wait_text("second try answered");
+    let requests = env.server.requests();
+    assert!(requests[1].raw_body.contains("please answer this"));
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -70,7 +70,10 @@ fn help_wraps_its_key_line() {
     assert!(screen.contains("Ctrl-D quits"), "{screen}");
     assert!(screen.contains("interrupts a turn"), "{screen}");
     // A description wider than the window goes on under itself.
-    assert!(screen.contains("--range A..B] [TEXT]"), "{screen}");
+    assert!(
+        screen.contains("--range A..B] [--run-tests] [TEXT]"),
+        "{screen}"
+    );
     assert!(screen.contains("skills; / lists them)"), "{screen}");
     quit(pty);
 }

@@ -424,3 +424,30 @@ fn sigterm_stops_the_turn_restores_the_terminal_and_exits_143() {
         "bracketed paste is turned off again (the terminal restored)"
     );
 }
+
+#[test]
+fn ctrl_d_in_the_line_mode_of_a_dumb_terminal_says_how_to_resume() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("plain answer"));
+    let mut cmd = env.command(&[]);
+    cmd.env("TERM", "dumb");
+    let mut pty = Pty::spawn(cmd, 30, 100);
+    pty.wait_text("Ctrl-D to quit");
+    pty.send("hello\r");
+    pty.wait_text("plain answer");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+    let screen = pty.screen();
+    let id = &env.session_files()[0];
+    let id = id.file_stem().unwrap().to_string_lossy();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("To continue this session: quire resume"))
+        .unwrap_or_else(|| panic!("no resume line:\n{screen}"));
+    // On its own line, not after the prompt.
+    assert!(line.starts_with("To continue"), "{screen}");
+    assert!(
+        id.contains(line.rsplit(' ').next().unwrap().trim()),
+        "{line} vs {id}"
+    );
+}
