@@ -42,6 +42,27 @@ pub async fn expand(
     args: &str,
     ctx: &ExpandContext,
 ) -> Result<Expanded, CommandError> {
+    if cmd.source == super::CommandSource::CodexPrompts {
+        let text = super::codex_prompt::fill(&cmd.body, args).map_err(|missing| {
+            CommandError::Invalid {
+                path: cmd.path.clone(),
+                message: format!(
+                    "/{} needs a value for {}: pass {}",
+                    cmd.name,
+                    missing.join(", "),
+                    missing
+                        .iter()
+                        .map(|m| format!("{m}=…"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            }
+        })?;
+        return Ok(Expanded {
+            text,
+            model: cmd.model.clone(),
+        });
+    }
     let text = run_lines(cmd, &pieces(&cmd.body, args), ctx).await?;
     let text = attach_files(cmd, &text, &ctx.cwd)?;
     Ok(Expanded {
@@ -205,7 +226,7 @@ fn fill(text: &str, args: &str, quoted: bool) -> String {
 }
 
 /// Words, with "double" or 'single' quotes grouping.
-fn split_args(args: &str) -> Vec<String> {
+pub(super) fn split_args(args: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut quote: Option<char> = None;

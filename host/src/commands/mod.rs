@@ -11,6 +11,7 @@
 //!   lines run in the sandbox, limited by [`allowed`].
 
 pub(crate) mod allowed;
+pub(crate) mod codex_prompt;
 pub mod discover;
 pub mod expand;
 pub mod mentions;
@@ -120,9 +121,15 @@ pub fn split_invocation(line: &str) -> Option<(&str, &str)> {
     Some((name, args))
 }
 
-/// The command `name` names among `commands`.
+/// The command `name` names among `commands`; `prompts:NAME` is Codex's
+/// way of naming its custom prompt NAME.
 pub fn find<'a>(commands: &'a [SlashCommand], name: &str) -> Option<&'a SlashCommand> {
-    commands.iter().find(|c| c.name == name)
+    commands.iter().find(|c| c.name == name).or_else(|| {
+        let prompt = name.strip_prefix("prompts:")?;
+        commands
+            .iter()
+            .find(|c| c.name == prompt && c.source == CommandSource::CodexPrompts)
+    })
 }
 
 #[cfg(test)]

@@ -313,3 +313,40 @@ fn a_named_pipe_among_commands_or_settings_is_skipped_not_read() {
     );
     assert_eq!(env.server.requests().len(), 2);
 }
+
+/// A Codex custom prompt runs as Codex runs it: `/prompts:NAME`, named
+/// `$KEY` placeholders from `KEY=value`, `$$` a literal dollar; a missing
+/// value is named before anything is sent.
+#[test]
+fn a_codex_prompt_fills_named_arguments_and_answers_to_prompts_name() {
+    let env = TestEnv::new("chat");
+    let prompts = env.home.path().join("codex/prompts");
+    std::fs::create_dir_all(&prompts).unwrap();
+    std::fs::write(
+        prompts.join("ticket.md"),
+        "---\ndescription: Work a ticket\n---\nFix ticket $TICKET with priority $PRIORITY. Budget $$5.\n",
+    )
+    .unwrap();
+    let r = run(&env, &["exec", "/prompts:ticket TICKET=ABC-12"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("/ticket needs a value for PRIORITY: pass PRIORITY=…"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.server.requests().is_empty(), "nothing may be sent");
+
+    env.server.push(Reply::text("done"));
+    let r = run(
+        &env,
+        &["exec", "/prompts:ticket TICKET=ABC-12 PRIORITY=high"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no command"), "{}", r.stderr);
+    let sent = bodies(&env);
+    assert!(
+        sent.contains("Fix ticket ABC-12 with priority high. Budget $5."),
+        "{sent}"
+    );
+}
