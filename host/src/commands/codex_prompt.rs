@@ -35,13 +35,7 @@ pub fn fill(body: &str, args: &str) -> Result<String, Vec<String>> {
             out.push_str(args.trim());
             used = true;
             rest = tail;
-        } else if let Some(d) = after
-            .chars()
-            .next()
-            .and_then(|c| c.to_digit(10))
-            .filter(|d| *d > 0)
-        {
-            let i = usize::try_from(d).unwrap_or(1) - 1;
+        } else if let Some(i) = super::expand::positional_at(after) {
             out.push_str(positional.get(i).map(|s| s.as_str()).unwrap_or(""));
             used = true;
             rest = &after[1..];

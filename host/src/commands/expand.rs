@@ -202,13 +202,7 @@ fn fill(text: &str, args: &str, quoted: bool) -> String {
         if let Some(tail) = after.strip_prefix("ARGUMENTS") {
             out.push_str(&all);
             rest = tail;
-        } else if let Some(d) = after
-            .chars()
-            .next()
-            .and_then(|c| c.to_digit(10))
-            .filter(|d| *d > 0)
-        {
-            let idx = usize::try_from(d).unwrap_or(1) - 1;
+        } else if let Some(idx) = positional_at(after) {
             let word = positional.get(idx).map(String::as_str).unwrap_or("");
             if quoted {
                 out.push_str(&shell_quote(word));
@@ -223,6 +217,13 @@ fn fill(text: &str, args: &str, quoted: bool) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The argument `$1`…`$9` names when `after` (what follows a `$`) starts
+/// with that digit: its index from 0.
+pub(super) fn positional_at(after: &str) -> Option<usize> {
+    let d = after.chars().next()?.to_digit(10).filter(|d| *d > 0)?;
+    usize::try_from(d - 1).ok()
 }
 
 /// Words, with "double" or 'single' quotes grouping.

@@ -18,14 +18,8 @@ const VARS: &[&str] = &[
 /// `Err` naming the first word of `command` (as written, before the plugin
 /// root is put in) that reaches outside `root`, the plugin's folder.
 pub fn check(command: &str, root: &Path) -> Result<(), String> {
-    let words = command
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
-    for word in words {
-        let word: String = word
-            .chars()
-            .filter(|c| !matches!(c, '"' | '\'' | '`'))
-            .collect();
-        let word = word.trim_start_matches('=');
+    for word in super::trust::command_words(command) {
+        let word = word.as_str();
         let Some(at) = VARS
             .iter()
             .filter_map(|v| word.find(v).map(|i| (i, v)))

@@ -77,15 +77,9 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
     let Ok(root) = repo.canonicalize() else {
         return out;
     };
-    let words = command
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
     let mut after_cd = false;
-    for word in words {
-        let word: String = word
-            .chars()
-            .filter(|c| !matches!(c, '"' | '\'' | '`'))
-            .collect();
-        let word = word.trim_start_matches('=');
+    for word in command_words(command) {
+        let word = word.as_str();
         let cd_target = std::mem::replace(&mut after_cd, matches!(word, "cd" | "pushd"));
         if word.is_empty() || !(cd_target || word.contains(['/', '.'])) {
             continue;
@@ -419,6 +413,22 @@ impl TrustStore {
         std::fs::write(&tmp, text).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, &path).map_err(|e| err(e.to_string()))
     }
+}
+
+/// The words of a shell command line as paths would be read from it:
+/// split at blanks and at `; & | ( ) < >`, quotes and backquotes dropped,
+/// a leading `=` (of `--flag=path`) trimmed.
+pub(super) fn command_words(command: &str) -> Vec<String> {
+    command
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'))
+        .map(|word| {
+            let word: String = word
+                .chars()
+                .filter(|c| !matches!(c, '"' | '\'' | '`'))
+                .collect();
+            word.trim_start_matches('=').to_string()
+        })
+        .collect()
 }
 
 #[cfg(test)]
