@@ -118,19 +118,7 @@ fn a_tool_waiting_for_the_users_approval_runs_notification_hooks() {
             "",
         )],
     );
-    env.server.push_all([
-        Reply::tool_call(
-            "c1",
-            "shell",
-            serde_json::json!({"command": "touch one.txt"}),
-        ),
-        Reply::text("done"),
-    ]);
-    let run = repl(&env, "make a file\ny\n/quit\n");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(env.repo.path().join("one.txt").exists(), "{}", run.stderr);
-    let seen = inputs(&log);
-    assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
+    let seen = approve_a_touch(&env, &log);
     assert_eq!(seen[0]["notification_type"], "permission_prompt");
     let msg = seen[0]["message"].as_str().unwrap_or("");
     assert!(msg.contains("permission to use shell"), "{msg}");
@@ -156,6 +144,14 @@ fn a_pre_tool_use_ask_runs_notification_hooks() {
             hook_toml("Notification", Some("permission_prompt"), &hook, ""),
         ],
     );
+    let seen = approve_a_touch(&env, &log);
+    assert_eq!(seen[0]["notification_type"], "permission_prompt");
+}
+
+/// The model asks to `touch one.txt`, the user answers y at the prompt:
+/// the file is made and the recorder at `log` saw one notification, which
+/// is returned.
+fn approve_a_touch(env: &TestEnv, log: &std::path::Path) -> Vec<Value> {
     env.server.push_all([
         Reply::tool_call(
             "c1",
@@ -164,10 +160,10 @@ fn a_pre_tool_use_ask_runs_notification_hooks() {
         ),
         Reply::text("done"),
     ]);
-    let run = repl(&env, "make a file\ny\n/quit\n");
+    let run = repl(env, "make a file\ny\n/quit\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(env.repo.path().join("one.txt").exists(), "{}", run.stderr);
-    let seen = inputs(&log);
+    let seen = inputs(log);
     assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
-    assert_eq!(seen[0]["notification_type"], "permission_prompt");
+    seen
 }

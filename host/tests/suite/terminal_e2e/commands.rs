@@ -176,15 +176,8 @@ fn status_shows_tokens_cost_and_config_sources() {
 #[test]
 fn diff_shows_what_the_session_changed() {
     let env = TestEnv::new("responses");
-    env.write("calc.py", "def add(a, b):\n    return a - b\n");
-    env.server.push_all([
-        Reply::tool_call(
-            "p",
-            "apply_patch",
-            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
-        ),
-        Reply::text("fixed"),
-    ]);
+    buggy_calc(&env);
+    env.server.push_all([fix_calc(), Reply::text("fixed")]);
     let mut pty = start(&env, &[]);
     say(&mut pty, "/diff");
     pty.wait_text("no patches were applied in this session");
@@ -386,16 +379,9 @@ fn a_command_named_like_a_builtin_is_listed_once() {
 #[test]
 fn undo_tells_the_model_and_the_session_file() {
     let env = TestEnv::new("chat");
-    env.write("calc.py", "def add(a, b):\n    return a - b\n");
-    env.server.push_all([
-        Reply::tool_call(
-            "p",
-            "apply_patch",
-            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
-        ),
-        Reply::text("fixed"),
-        Reply::text("understood"),
-    ]);
+    buggy_calc(&env);
+    env.server
+        .push_all([fix_calc(), Reply::text("fixed"), Reply::text("understood")]);
     let mut pty = start(&env, &[]);
     say(&mut pty, "fix add");
     pty.wait_text("fixed");
@@ -421,15 +407,8 @@ fn undo_tells_the_model_and_the_session_file() {
 #[test]
 fn diff_and_undo_after_resume_say_the_earlier_patches_are_out_of_reach() {
     let env = TestEnv::new("chat");
-    env.write("calc.py", "def add(a, b):\n    return a - b\n");
-    env.server.push_all([
-        Reply::tool_call(
-            "p",
-            "apply_patch",
-            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
-        ),
-        Reply::text("fixed"),
-    ]);
+    buggy_calc(&env);
+    env.server.push_all([fix_calc(), Reply::text("fixed")]);
     let run = env.run(&["exec", "fix add"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut pty = start(&env, &["resume", "last"]);
@@ -440,4 +419,18 @@ fn diff_and_undo_after_resume_say_the_earlier_patches_are_out_of_reach() {
     pty.wait_text("nothing to undo: no patches since this session was resumed");
     assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a + b\n");
     quit(pty);
+}
+
+/// Writes calc.py with `add` subtracting.
+fn buggy_calc(env: &TestEnv) {
+    env.write("calc.py", "def add(a, b):\n    return a - b\n");
+}
+
+/// The model's patch that makes calc.py's `add` add.
+fn fix_calc() -> Reply {
+    Reply::tool_call(
+        "p",
+        "apply_patch",
+        json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch\n"}),
+    )
 }
