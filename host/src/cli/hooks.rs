@@ -102,6 +102,7 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
             let v = serde_json::json!({
                 "id": h.id(),
                 "event": h.event.as_str(),
+                "name": h.def.name,
                 "matcher": h.def.matcher,
                 "type": h.def.kind,
                 "command": h.def.command,
@@ -122,7 +123,7 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 h.id(),
                 h.event.as_str(),
                 matcher,
-                shown(&h.def.label()),
+                shown(&h.def.runs()),
                 shown(&h.source.display().to_string()),
                 state_text(h.trust)
             );
@@ -179,7 +180,7 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
             "approved {} {} `{}` from {}{note}",
             h.id(),
             h.event.as_str(),
-            shown(&h.def.label()),
+            shown(&h.def.runs()),
             shown(&h.source.display().to_string())
         );
         if let Some(n) = coverage(h) {
@@ -209,14 +210,7 @@ pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
         "This repository has hooks that are new or changed since you approved them. They run commands with your rights:",
     );
     for h in &hooks {
-        let what = h
-            .def
-            .command
-            .as_deref()
-            .or(h.def.url.as_deref())
-            .map(str::to_string)
-            .or_else(|| h.def.plugin.as_ref().map(|p| format!("WASM plugin {p}")))
-            .unwrap_or_default();
+        let what = h.def.runs();
         text.push_str(&format!(
             "\n  {} {} [{}] {}  ({})",
             h.id(),

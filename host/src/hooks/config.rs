@@ -133,7 +133,22 @@ impl HookDef {
         std::time::Duration::from_secs(self.timeout_sec.unwrap_or(DEFAULT_TIMEOUT_SEC).max(1))
     }
 
-    /// What events and lists call the hook.
+    /// What the hook runs, in full, for lists and approvals: its command
+    /// line, URL or WASM plugin, after its `name` when it has one (a name
+    /// alone could hide what runs behind harmless words).
+    pub fn runs(&self) -> String {
+        let what = match self.kind {
+            HookKind::Command => self.command.clone().unwrap_or_default(),
+            HookKind::Http => format!("POST {}", self.url.as_deref().unwrap_or("")),
+            HookKind::Wasm => format!("WASM plugin {}", self.plugin.as_deref().unwrap_or("")),
+        };
+        match &self.name {
+            Some(n) => format!("{n}: {what}"),
+            None => what,
+        }
+    }
+
+    /// What events call the hook: its name, or its command cut to a line.
     pub fn label(&self) -> String {
         if let Some(n) = &self.name {
             return n.clone();

@@ -172,7 +172,7 @@ async fn approve(
             tool: "shell".into(),
             summary: args.command.clone(),
             reason: args.justification.clone(),
-            always_key: safe::always_key(&args.command),
+            always_key: safe::always_key_in(&args.command, cwd).await,
             files: Vec::new(),
         };
         match ctx.approver.ask(request).await {

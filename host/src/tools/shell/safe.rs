@@ -301,6 +301,35 @@ const INTERPRETERS: &[&str] = &[
     "pwsh",
 ];
 
+/// git's own commands, which no alias can shadow. `difftool` and
+/// `mergetool` are left out: they run the program the configuration names.
+const GIT_COMMANDS: &[&str] = &[
+    "add", "am", "apply", "archive", "bisect", "blame", "branch", "bundle", "checkout",
+    "cherry", "cherry-pick", "clean", "clone", "commit", "config", "describe", "diff", "fetch",
+    "format-patch", "fsck", "gc", "grep", "help", "init", "log", "ls-files", "ls-remote",
+    "ls-tree", "merge", "merge-base", "mv", "notes", "pull", "push", "range-diff", "rebase",
+    "reflog", "remote", "reset", "restore", "revert", "rev-list", "rev-parse", "rm",
+    "shortlog", "show", "show-branch", "sparse-checkout", "stash", "status", "submodule",
+    "switch", "tag", "worktree",
+];
+
+/// Whether an "always" approval may stand for `command` run at `cwd`: its
+/// [`always_key`], unless the command runs git and the repository's git
+/// configuration names a program git runs on its own (a sandboxed command
+/// may have written `.git/config` after "always" was given for `git
+/// status`). Then the command is asked about every time.
+pub async fn always_key_in(command: &str, cwd: &std::path::Path) -> Option<String> {
+    let key = always_key(command)?;
+    let runs_git = parse(command)
+        .segments
+        .iter()
+        .any(|s| s.first().is_some_and(|w| w.rsplit('/').next() == Some("git")));
+    if runs_git && git_runs_programs(cwd).await {
+        return None;
+    }
+    Some(key)
+}
+
 /// The key an "always" approval of `command` remembers: its first two
 /// words (the program and its first argument). `None` for compound or
 /// redirected commands, so approving `git push` for good never lets
@@ -332,6 +361,12 @@ pub fn always_key(command: &str) -> Option<String> {
     // (`git -c alias.x='!rm -rf ~' x`).
     let interpreter = INTERPRETERS.contains(&program) || program.starts_with("python");
     if second.is_some_and(|w| w.starts_with('-')) && (interpreter || program == "git") {
+        return None;
+    }
+    // Of git, only its own commands: any other word is an alias or a
+    // `git-NAME` program, which a later `.git/config` or PATH can point
+    // at anything (`alias.st = !sh -c …`).
+    if program == "git" && second.is_some_and(|w| !GIT_COMMANDS.contains(&w.as_str())) {
         return None;
     }
     // The program and its first argument: "always" covers `cargo test`
@@ -373,6 +408,42 @@ mod tests {
         git(&["config", "--unset", "core.fsmonitor"]);
         git(&["config", "diff.pdf.textconv", "pdftotext"]);
         assert!(!is_known_safe_in("git diff", repo.path()).await);
+    }
+
+    #[tokio::test]
+    async fn always_for_git_lapses_where_its_config_names_a_program() {
+        let repo = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(repo.path())
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        let clean = always_key_in("git status", repo.path()).await;
+        assert!(clean.is_none() || clean.as_deref() == Some("git status"));
+        git(&["config", "core.fsmonitor", "/tmp/fsm.sh"]);
+        assert_eq!(always_key_in("git status", repo.path()).await, None);
+        assert_eq!(always_key_in("/usr/bin/git log", repo.path()).await, None);
+        // Other programs keep their key.
+        assert_eq!(
+            always_key_in("cargo test", repo.path()).await.as_deref(),
+            Some("cargo test")
+        );
+    }
+
+    #[test]
+    fn a_git_alias_is_never_approved_always() {
+        for cmd in ["git st", "git x", "git lfs pull", "git difftool", "git mergetool"] {
+            assert_eq!(always_key(cmd), None, "{cmd}");
+        }
+        for cmd in ["git status", "git push origin", "git cherry-pick abc"] {
+            assert!(always_key(cmd).is_some(), "{cmd}");
+        }
     }
 
     #[test]
