@@ -194,7 +194,12 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb {
-        return crate::tui::run(&cli.global, cli.prompt.clone(), resume).await;
+        match crate::tui::answers_cursor_query() {
+            Ok(()) => return crate::tui::run(&cli.global, cli.prompt.clone(), resume).await,
+            Err(e) => eprintln!(
+                "warning: the terminal view needs a terminal that reports the cursor position, and this one did not ({e}); using the line mode (TERM=dumb starts it without waiting)"
+            ),
+        }
     }
     if resume.is_some() {
         eprintln!(

@@ -180,6 +180,12 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
                 .span()
                 .map(|s| line_at(text, s.start))
                 .map(|n| super::table_key::refused_line(text, n, e.message()).unwrap_or(n));
+            if let Some(message) = line
+                .and_then(|n| text.lines().nth(n - 1))
+                .and_then(|l| header_for_a_value(l, e.message()))
+            {
+                return format!("{}: {message}", origin.label(line));
+            }
             let key = line
                 .and_then(|n| text.lines().nth(n - 1))
                 .and_then(|l| l.split_once('='))
@@ -211,6 +217,25 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
             format!("{}: {message}", origin.label(None))
         }
     }
+}
+
+/// For a `[name]` header where `name` takes a single value (`[provider]`
+/// written like Codex's `[model_providers.x]`): what to write instead.
+fn header_for_a_value(line: &str, message: &str) -> Option<String> {
+    let header = line.trim();
+    if header.starts_with("[[") || !message.starts_with("invalid type: map") {
+        return None;
+    }
+    let name = header.strip_prefix('[')?.split(']').next()?.trim();
+    let mut text = format!(
+        "[{name}] makes `{name}` a table, but it takes a single value: write `{name} = …` above the file's first [table]"
+    );
+    if name == "provider" || name == "model_provider" {
+        text.push_str(
+            "; a provider's settings go in a [providers.NAME] table and `provider = \"NAME\"` picks it (README: \"A local server\")",
+        );
+    }
+    Some(text)
 }
 
 /// For an unknown key on line `n` of `text`: the table it is in, and when
@@ -424,6 +449,17 @@ mod tests {
             )
             .starts_with("unknown config key 'enabeld'; did you mean 'enabled'?")
         );
+    }
+
+    #[test]
+    fn a_table_header_for_a_single_value_says_what_to_write() {
+        let text = "[provider]\nkind = \"openai\"\n";
+        let err = toml::from_str::<Config>(text).unwrap_err();
+        let message = header_for_a_value("[provider]", err.message()).unwrap();
+        assert!(message.starts_with("[provider] makes `provider` a table"), "{message}");
+        assert!(message.contains("[providers.NAME]"), "{message}");
+        assert_eq!(header_for_a_value("[providers.x]", "unknown field `a`"), None);
+        assert_eq!(header_for_a_value("[[hooks.Stop]]", "invalid type: map"), None);
     }
 
     #[test]

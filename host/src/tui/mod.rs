@@ -32,3 +32,4 @@ mod wrap;
 mod render_tests;
 
 pub use run::run;
+pub use term::answers_cursor_query;

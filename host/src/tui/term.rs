@@ -40,6 +40,13 @@ fn restore() {
     let _ = out.flush();
 }
 
+/// Whether the terminal answers "where is the cursor?", which the inline
+/// viewport needs: `Err` with crossterm's reason when it does not (a
+/// serial console, some web and CI terminals) within its 2 s.
+pub fn answers_cursor_query() -> std::io::Result<()> {
+    crossterm::cursor::position().map(|_| ())
+}
+
 /// Enters raw mode and opens the inline viewport.
 pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
     crossterm::terminal::enable_raw_mode()?;

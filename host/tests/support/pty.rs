@@ -81,7 +81,23 @@ impl Pty {
     /// Starts `cmd` on a terminal that reports `reported` (rows, cols) to
     /// the program (0 × 0: a pty nobody set the size of) while the screen
     /// kept here is `rows` × `cols`.
-    pub fn spawn_reporting(mut cmd: Command, rows: u16, cols: u16, reported: (u16, u16)) -> Pty {
+    pub fn spawn_reporting(cmd: Command, rows: u16, cols: u16, reported: (u16, u16)) -> Pty {
+        Pty::start(cmd, rows, cols, reported, true)
+    }
+
+    /// Starts `cmd` on a terminal that never answers cursor-position
+    /// queries (a serial console, some web terminals).
+    pub fn spawn_mute(cmd: Command, rows: u16, cols: u16) -> Pty {
+        Pty::start(cmd, rows, cols, (rows, cols), false)
+    }
+
+    fn start(
+        mut cmd: Command,
+        rows: u16,
+        cols: u16,
+        reported: (u16, u16),
+        answers_cursor: bool,
+    ) -> Pty {
         let (master, slave) = open_pty(reported.0, reported.1);
         let slave_fd = slave.as_raw_fd();
         // An xterm unless the test chose a terminal (`TERM=dumb`: the line mode).
@@ -145,7 +161,7 @@ impl Pty {
                 // Answer "where is the cursor?" after drawing what came
                 // before the query.
                 let mut rest = data;
-                while let Some(i) = find(rest, b"\x1b[6n") {
+                while let Some(i) = find(rest, b"\x1b[6n").filter(|_| answers_cursor) {
                     parser.process(&rest[..i]);
                     let (row, col) = parser.screen().cursor_position();
                     let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);

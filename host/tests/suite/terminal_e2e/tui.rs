@@ -451,3 +451,16 @@ fn ctrl_d_in_the_line_mode_of_a_dumb_terminal_says_how_to_resume() {
         "{line} vs {id}"
     );
 }
+
+#[test]
+fn a_terminal_that_never_reports_the_cursor_gets_the_line_mode() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("plain answer"));
+    let mut pty = Pty::spawn_mute(env.command(&[]), 30, 120);
+    pty.wait_text("using the line mode");
+    pty.wait_text("Ctrl-D to quit");
+    pty.send("hello\r");
+    pty.wait_text("plain answer");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
