@@ -263,7 +263,9 @@ pub type EventHook = (HookEvent, HookDef, String);
 /// The hooks of one settings.json (none when the file does not exist).
 /// Events quire does not have and handler types it cannot run (`prompt`,
 /// `agent`) are an error naming them when nothing else is left, so the
-/// user knows they are ignored (see [`read_settings_skipping`]).
+/// user knows they are ignored (see [`read_settings_skipping`], which
+/// loading and `plugins validate` use).
+#[cfg(test)]
 pub fn read_settings(path: &Path) -> Result<Vec<EventHook>, HookError> {
     let (hooks, skipped) = read_settings_skipping(path)?;
     if !skipped.is_empty() && hooks.is_empty() {

@@ -262,7 +262,7 @@ fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
 /// `hooks`: the paths of hook files, or the hooks written inline (the
 /// events map, or it wrapped in `{"hooks": {...}}` as in hooks.json): then
 /// the manifest itself is the hook file, read by
-/// `hooks::claude::read_settings` like any other.
+/// `hooks::claude::read_settings_skipping` like any other.
 fn hooks(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     if let Some(Value::Object(_)) = m.get("hooks") {
         if !b.hooks.iter().any(|h| h == file) {

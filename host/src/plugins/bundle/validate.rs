@@ -57,8 +57,13 @@ pub fn validate(root: &Path) -> Validation {
         agents(a, &mut v);
     }
     for h in &b.hooks {
-        match crate::hooks::claude::read_settings(h) {
-            Ok(hooks) => {
+        match crate::hooks::claude::read_settings_skipping(h) {
+            Ok((hooks, skipped)) => {
+                // Each problem, also when other hooks of the file are fine.
+                v.problems.extend(skipped.into_iter().map(|s| Problem {
+                    file: h.clone(),
+                    message: format!("skipped {s}"),
+                }));
                 for (_, def, at) in hooks {
                     let Some(command) = def.command.as_deref() else {
                         continue;

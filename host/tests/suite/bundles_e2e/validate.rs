@@ -186,3 +186,26 @@ fn an_agent_definition_over_one_mib_is_refused_by_both_validators() {
         r.stdout
     );
 }
+
+/// A hooks file with one good hook and one written wrong: the wrong one is
+/// reported, though the good one would run.
+#[test]
+fn a_hook_written_wrong_is_reported_beside_good_ones() {
+    let env = TestEnv::new("responses");
+    bundle(&env, "halfhooks", "");
+    env.write(
+        "halfhooks/hooks/hooks.json",
+        r#"{"hooks": {
+  "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/g.sh"}]}],
+  "PreToolUze": [{"hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/g.sh"}]}]
+}}"#,
+    );
+    env.write("halfhooks/g.sh", "#!/bin/sh\nexit 0\n");
+    let r = run(&env, &["plugins", "validate", "halfhooks"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("hooks.json") && r.stderr.contains("PreToolUze") && r.stderr.contains("PreToolUse"),
+        "{}",
+        r.stderr
+    );
+}
