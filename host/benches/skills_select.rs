@@ -65,29 +65,113 @@ fn real() {
     }
     let (set, _) = SkillSet::build(real_set::real_skills(), None);
     let config = SkillsConfig::default();
-    let cases = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-eval.json"
-    ))
-    .expect("real-eval.json parses");
-    let report = quire::skills::select::eval::evaluate(&set, &config, &cases);
+    // Every labelled set: the tuning set, then the held-out ones in the
+    // order they were written.
+    let files: [(&str, &str, &str); 13] = [
+        (
+            "tuning",
+            "real-eval.json",
+            include_str!("../tests/suite/skills_select/real-eval.json"),
+        ),
+        (
+            "held-out",
+            "real-heldout.json",
+            include_str!("../tests/suite/skills_select/real-heldout.json"),
+        ),
+        (
+            "fresh",
+            "real-fresh.json",
+            include_str!("../tests/suite/skills_select/real-fresh.json"),
+        ),
+        (
+            "fourth",
+            "real-fresh2.json",
+            include_str!("../tests/suite/skills_select/real-fresh2.json"),
+        ),
+        (
+            "fifth",
+            "real-fresh3.json",
+            include_str!("../tests/suite/skills_select/real-fresh3.json"),
+        ),
+        (
+            "sixth",
+            "real-fresh4.json",
+            include_str!("../tests/suite/skills_select/real-fresh4.json"),
+        ),
+        (
+            "seventh",
+            "real-fresh5.json",
+            include_str!("../tests/suite/skills_select/real-fresh5.json"),
+        ),
+        (
+            "eighth",
+            "real-fresh6.json",
+            include_str!("../tests/suite/skills_select/real-fresh6.json"),
+        ),
+        (
+            "ninth",
+            "real-fresh7.json",
+            include_str!("../tests/suite/skills_select/real-fresh7.json"),
+        ),
+        (
+            "tenth",
+            "real-fresh8.json",
+            include_str!("../tests/suite/skills_select/real-fresh8.json"),
+        ),
+        (
+            "eleventh",
+            "real-fresh9.json",
+            include_str!("../tests/suite/skills_select/real-fresh9.json"),
+        ),
+        (
+            "twelfth",
+            "real-fresh10.json",
+            include_str!("../tests/suite/skills_select/real-fresh10.json"),
+        ),
+        (
+            "thirteenth",
+            "real-fresh11.json",
+            include_str!("../tests/suite/skills_select/real-fresh11.json"),
+        ),
+    ];
+    let mut sets = Vec::new();
+    for (name, file, text) in files {
+        let cases = quire::skills::select::eval::parse(text)
+            .unwrap_or_else(|e| panic!("{file} does not parse: {e}"));
+        lexical_line(&set, &config, name, &cases);
+        sets.push((name, cases));
+    }
+    // Semantic fusion is measured on the first seven sets (BENCHMARKS.md).
+    sets.truncate(7);
+    semantic_skills::run(&set, &sets);
+}
+
+/// Recall, false activations, catalog bytes and time of one labelled set.
+fn lexical_line(
+    set: &SkillSet,
+    config: &SkillsConfig,
+    name: &str,
+    cases: &[quire::skills::select::eval::EvalCase],
+) {
+    let report = quire::skills::select::eval::evaluate(set, config, cases);
     let mut times = Vec::new();
     let mut bytes = Vec::new();
-    for c in &cases {
+    for c in cases {
         let t = Instant::now();
-        let plan = set.plan(&config, &c.message, c.previous.as_deref(), &HashSet::new());
+        let plan = set.plan(config, &c.message, c.previous.as_deref(), &HashSet::new());
         let active: Vec<String> = plan
             .activate
             .iter()
             .map(|a| set.skills[a.skill].name.clone())
             .collect();
-        let cat = catalog::render(&set.skills, &plan, &active, &config, &Paths::default());
+        let cat = catalog::render(&set.skills, &plan, &active, config, &Paths::default());
         times.push(t.elapsed());
         bytes.push(cat.map(|c| c.text.len()).unwrap_or(0));
     }
     times.sort();
     bytes.sort_unstable();
     println!(
-        "\n{} real skills, {} messages: recall@1 {:.3} · recall@5 {:.3} · false activations {:.3} · catalog bytes median {} (max {}) · select median {:.0} µs",
+        "{name}: {} real skills, {} messages: recall@1 {:.3} · recall@5 {:.3} · false activations {:.3} · catalog bytes median {} (max {}) · select median {:.0} µs",
         set.skills.len(),
         cases.len(),
         report.recall_at_1,
@@ -96,42 +180,6 @@ fn real() {
         bytes[bytes.len() / 2],
         bytes[bytes.len() - 1],
         times[times.len() / 2].as_secs_f64() * 1e6
-    );
-    let heldout = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-heldout.json"
-    ))
-    .expect("real-heldout.json parses");
-    let fresh = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-fresh.json"
-    ))
-    .expect("real-fresh.json parses");
-    let fourth = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-fresh2.json"
-    ))
-    .expect("real-fresh2.json parses");
-    let fifth = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-fresh3.json"
-    ))
-    .expect("real-fresh3.json parses");
-    let sixth = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-fresh4.json"
-    ))
-    .expect("real-fresh4.json parses");
-    let seventh = quire::skills::select::eval::parse(include_str!(
-        "../tests/suite/skills_select/real-fresh5.json"
-    ))
-    .expect("real-fresh5.json parses");
-    semantic_skills::run(
-        &set,
-        &[
-            ("tuning", cases),
-            ("held-out", heldout),
-            ("fresh", fresh),
-            ("fourth", fourth),
-            ("fifth", fifth),
-            ("sixth", sixth),
-            ("seventh", seventh),
-        ],
     );
 }
 const BUILD_RUNS: usize = 5;

@@ -456,10 +456,19 @@ mod tests {
         let text = "[provider]\nkind = \"openai\"\n";
         let err = toml::from_str::<Config>(text).unwrap_err();
         let message = header_for_a_value("[provider]", err.message()).unwrap();
-        assert!(message.starts_with("[provider] makes `provider` a table"), "{message}");
+        assert!(
+            message.starts_with("[provider] makes `provider` a table"),
+            "{message}"
+        );
         assert!(message.contains("[providers.NAME]"), "{message}");
-        assert_eq!(header_for_a_value("[providers.x]", "unknown field `a`"), None);
-        assert_eq!(header_for_a_value("[[hooks.Stop]]", "invalid type: map"), None);
+        assert_eq!(
+            header_for_a_value("[providers.x]", "unknown field `a`"),
+            None
+        );
+        assert_eq!(
+            header_for_a_value("[[hooks.Stop]]", "invalid type: map"),
+            None
+        );
     }
 
     #[test]

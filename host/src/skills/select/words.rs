@@ -488,6 +488,30 @@ mod tests {
                 "=unexpected_behavior",
             ),
             ("start issue 88 in a separate checkout", "=worktree"),
+            (
+                "the site looks like every other startup page",
+                "=distinctive",
+            ),
+            (
+                "turn these instructions into a reusable skill",
+                "=create_a_skill",
+            ),
+            ("store locations as lat/lon and a shapefile", "=geospatial"),
+            (
+                "which parts of the decoder it never reaches",
+                "=coverage_analysis",
+            ),
+            ("it reads like chatgpt wrote it", "=ai_writing"),
+            ("harden deploy.sh", "=defensive"),
+            (
+                "you said it's fixed, did you actually run it?",
+                "=claim_work_is_complete",
+            ),
+            ("user.email is undefined and I can't find where", "=debug"),
+            ("flatlist janks on scroll in our RN app", "=mobile_app"),
+            ("flatlist janks on scroll", "=performance"),
+            ("turn the action items into a slack post", "=internal_comms"),
+            ("what's on the page right now?", "=snapshot"),
         ] {
             let l = lower(text);
             assert!(l.contains(&group.to_string()), "{text}: {l:?}");
@@ -517,6 +541,15 @@ mod tests {
             "=network_request"
         ));
         assert!(has("bump the deps", "=dependency"));
+        // A version bump is an upgrade; opening a named file reads it;
+        // looking at an image file reads the image.
+        assert!(has("bumping from sdk 50 to 52", "upgrade"));
+        assert!(!has("bump this thread", "upgrade"));
+        assert!(has("open config/prod.yaml", "read"));
+        assert!(!has("open the pricing page", "read"));
+        assert!(has("look at docs/arch.png", "image"));
+        // "rn" is React Native only in capitals ("need it rn" is "right now").
+        assert!(!has("need it rn", "=mobile_app"));
     }
 
     #[test]

@@ -304,13 +304,60 @@ const INTERPRETERS: &[&str] = &[
 /// git's own commands, which no alias can shadow. `difftool` and
 /// `mergetool` are left out: they run the program the configuration names.
 const GIT_COMMANDS: &[&str] = &[
-    "add", "am", "apply", "archive", "bisect", "blame", "branch", "bundle", "checkout",
-    "cherry", "cherry-pick", "clean", "clone", "commit", "config", "describe", "diff", "fetch",
-    "format-patch", "fsck", "gc", "grep", "help", "init", "log", "ls-files", "ls-remote",
-    "ls-tree", "merge", "merge-base", "mv", "notes", "pull", "push", "range-diff", "rebase",
-    "reflog", "remote", "reset", "restore", "revert", "rev-list", "rev-parse", "rm",
-    "shortlog", "show", "show-branch", "sparse-checkout", "stash", "status", "submodule",
-    "switch", "tag", "worktree",
+    "add",
+    "am",
+    "apply",
+    "archive",
+    "bisect",
+    "blame",
+    "branch",
+    "bundle",
+    "checkout",
+    "cherry",
+    "cherry-pick",
+    "clean",
+    "clone",
+    "commit",
+    "config",
+    "describe",
+    "diff",
+    "fetch",
+    "format-patch",
+    "fsck",
+    "gc",
+    "grep",
+    "help",
+    "init",
+    "log",
+    "ls-files",
+    "ls-remote",
+    "ls-tree",
+    "merge",
+    "merge-base",
+    "mv",
+    "notes",
+    "pull",
+    "push",
+    "range-diff",
+    "rebase",
+    "reflog",
+    "remote",
+    "reset",
+    "restore",
+    "revert",
+    "rev-list",
+    "rev-parse",
+    "rm",
+    "shortlog",
+    "show",
+    "show-branch",
+    "sparse-checkout",
+    "stash",
+    "status",
+    "submodule",
+    "switch",
+    "tag",
+    "worktree",
 ];
 
 /// Whether an "always" approval may stand for `command` run at `cwd`: its
@@ -320,10 +367,10 @@ const GIT_COMMANDS: &[&str] = &[
 /// status`). Then the command is asked about every time.
 pub async fn always_key_in(command: &str, cwd: &std::path::Path) -> Option<String> {
     let key = always_key(command)?;
-    let runs_git = parse(command)
-        .segments
-        .iter()
-        .any(|s| s.first().is_some_and(|w| w.rsplit('/').next() == Some("git")));
+    let runs_git = parse(command).segments.iter().any(|s| {
+        s.first()
+            .is_some_and(|w| w.rsplit('/').next() == Some("git"))
+    });
     if runs_git && git_runs_programs(cwd).await {
         return None;
     }
@@ -381,20 +428,23 @@ pub fn always_key(command: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Runs git in `repo`, asserting that it succeeds.
+    fn git_in(repo: &std::path::Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
     #[tokio::test]
     async fn git_is_not_safe_where_its_config_names_a_program_it_runs() {
         let repo = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| {
-            let ok = std::process::Command::new("git")
-                .arg("-C")
-                .arg(repo.path())
-                .args(args)
-                .output()
-                .unwrap()
-                .status
-                .success();
-            assert!(ok, "git {args:?}");
-        };
+        let git = |args: &[&str]| git_in(repo.path(), args);
         git(&["init", "-q"]);
         // A developer's own global config may name such programs already.
         let clean = is_known_safe_in("git status", repo.path()).await;
@@ -413,16 +463,7 @@ mod tests {
     #[tokio::test]
     async fn always_for_git_lapses_where_its_config_names_a_program() {
         let repo = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| {
-            let ok = std::process::Command::new("git")
-                .arg("-C")
-                .arg(repo.path())
-                .args(args)
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "git {args:?}");
-        };
+        let git = |args: &[&str]| git_in(repo.path(), args);
         git(&["init", "-q"]);
         let clean = always_key_in("git status", repo.path()).await;
         assert!(clean.is_none() || clean.as_deref() == Some("git status"));
@@ -438,7 +479,13 @@ mod tests {
 
     #[test]
     fn a_git_alias_is_never_approved_always() {
-        for cmd in ["git st", "git x", "git lfs pull", "git difftool", "git mergetool"] {
+        for cmd in [
+            "git st",
+            "git x",
+            "git lfs pull",
+            "git difftool",
+            "git mergetool",
+        ] {
             assert_eq!(always_key(cmd), None, "{cmd}");
         }
         for cmd in ["git status", "git push origin", "git cherry-pick abc"] {

@@ -204,7 +204,9 @@ fn a_hook_written_wrong_is_reported_beside_good_ones() {
     let r = run(&env, &["plugins", "validate", "halfhooks"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("hooks.json") && r.stderr.contains("PreToolUze") && r.stderr.contains("PreToolUse"),
+        r.stderr.contains("hooks.json")
+            && r.stderr.contains("PreToolUze")
+            && r.stderr.contains("PreToolUse"),
         "{}",
         r.stderr
     );

@@ -57,7 +57,11 @@ fn a_hooks_name_does_not_hide_its_command() {
     );
     let list = env.run(&["hooks", "list"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
-    assert!(list.stdout.contains("format check: cargo fmt"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("format check: cargo fmt"),
+        "{}",
+        list.stdout
+    );
     assert!(list.stdout.contains(tail), "{}", list.stdout);
 
     let json = env.run(&["hooks", "list", "--json"]);
