@@ -99,6 +99,64 @@ pub struct Plan {
     pub learned: Vec<LearnedBoost>,
 }
 
+/// Every skill's score for `query`: its words, the `learned` terms, and
+/// the boost of a name the message covers.
+fn word_scores(
+    skills: &[Skill],
+    index: &Index,
+    query: &super::index::Query,
+    learned: &[LearnedBoost],
+) -> Vec<f32> {
+    if index.len() != skills.len() {
+        return vec![0.0; skills.len()];
+    }
+    let mut scores = index.scores(query);
+    for b in learned {
+        scores[b.skill] += b.score;
+    }
+    super::specific::boost_names(
+        index,
+        query,
+        &mut scores,
+        super::specific::SKILL_NAME_BOOST,
+        |i| skills[i].name.as_str(),
+    );
+    scores
+}
+
+/// A follow-up that turns to a new subject ("do the same for our gitlab
+/// mirror", "now wire it into argocd") puts that subject's skill first,
+/// over the previous message's (see [`super::followup::new_subject`]). It
+/// gets the top's score, so it is listed first but not activated on a
+/// lead it does not have.
+fn new_subject_first(
+    skills: &[Skill],
+    index: &Index,
+    message: &str,
+    previous: &str,
+    listable: &[usize],
+    ranked: &mut Vec<Ranked>,
+) {
+    if index.len() != skills.len() {
+        return;
+    }
+    let alone = word_scores(skills, index, &index.query(message, None), &[]);
+    let before = word_scores(skills, index, &index.query(previous, None), &[]);
+    let bar = MIN_AUTO_SCORE * index.unit_score();
+    let Some(skill) = super::followup::new_subject(&alone, &before, listable, bar) else {
+        return;
+    };
+    let top = ranked.first().map(|r| r.score).unwrap_or(0.0);
+    ranked.retain(|r| r.skill != skill);
+    ranked.insert(
+        0,
+        Ranked {
+            skill,
+            score: top.max(alone[skill]) + f32::EPSILON * top.max(1.0),
+        },
+    );
+}
+
 /// Estimated tokens of a text (about four bytes a token).
 pub fn estimate_tokens(text: &str) -> usize {
     text.len().div_ceil(4)
@@ -132,27 +190,11 @@ pub fn plan_with(
     let previous = previous.map(super::text::bounded);
     let previous = previous.as_deref();
     let query = index.query(message, previous);
-    let mut scores = if index.len() == skills.len() {
-        index.scores(&query)
-    } else {
-        vec![0.0; skills.len()]
-    };
     let boosts = match learned {
         Some(l) if index.len() == skills.len() => learned_boosts(skills, index, &query, l),
         _ => Vec::new(),
     };
-    for b in &boosts {
-        scores[b.skill] += b.score;
-    }
-    if index.len() == skills.len() {
-        super::specific::boost_names(
-            index,
-            &query,
-            &mut scores,
-            super::specific::SKILL_NAME_BOOST,
-            |i| skills[i].name.as_str(),
-        );
-    }
+    let scores = word_scores(skills, index, &query, &boosts);
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)
         .collect();
@@ -176,6 +218,9 @@ pub fn plan_with(
         ranked.truncate(keep);
     }
     ranked.sort_by(order);
+    if let Some(previous) = previous {
+        new_subject_first(skills, index, message, previous, &listable, &mut ranked);
+    }
 
     let mut plan = Plan {
         listable: listable.len(),

@@ -122,3 +122,38 @@ fn budgets_defer_what_does_not_fit() {
         ]
     );
 }
+
+#[test]
+fn a_follow_up_that_turns_to_a_new_subject_lists_that_skill_first() {
+    let mut s = vec![
+        skill(
+            "ios-design",
+            "Design iOS screens in SwiftUI following Apple's Human Interface Guidelines.",
+        ),
+        skill(
+            "android-design",
+            "Design Android screens in Jetpack Compose following Material Design.",
+        ),
+        skill(
+            "app-stores",
+            "Submit iOS and Android builds to the App Store and Google Play.",
+        ),
+    ];
+    s.extend(skills());
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    let first = |previous: &str| {
+        let p = plan(&s, &index, &cfg, "and the android one?", Some(previous), &HashSet::new());
+        p.ranked.first().map(|r| s[r.skill].name.clone())
+    };
+    // The iOS design skill says nothing of Android: the new subject wins.
+    assert_eq!(
+        first("design the settings screen in SwiftUI with Apple's guidelines").as_deref(),
+        Some("android-design")
+    );
+    // The store skill covers Android too: it stays first.
+    assert_eq!(
+        first("submit the app to the App Store and Google Play").as_deref(),
+        Some("app-stores")
+    );
+}
