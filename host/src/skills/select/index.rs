@@ -376,6 +376,27 @@ impl Index {
         idf * ((COMMON_ZERO - share) / (COMMON_ZERO - COMMON_FULL)).clamp(COMMON_FLOOR, 1.0)
     }
 
+    /// [`Index::scores`], and the part of each score that the new
+    /// message's terms make (what the new message alone would score), in
+    /// one pass over the postings.
+    pub fn scores_with_new(&self, query: &Query) -> (Vec<f32>, Vec<f32>) {
+        let mut scores = vec![0.0f32; self.docs.len()];
+        let mut new = vec![0.0f32; self.docs.len()];
+        for q in &query.terms {
+            let Some(id) = q.id else { continue };
+            let w = q.weight * self.idf(id);
+            for &(doc, tf) in &self.postings[id as usize] {
+                let d = doc as usize;
+                let s = w * tf * (K1 + 1.0) / (tf + self.norms[d]);
+                scores[d] += s;
+                if q.from_new {
+                    new[d] += s;
+                }
+            }
+        }
+        (scores, new)
+    }
+
     /// The BM25 score of every document (0 where nothing matched).
     pub fn scores(&self, query: &Query) -> Vec<f32> {
         let mut scores = vec![0.0f32; self.docs.len()];

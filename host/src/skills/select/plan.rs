@@ -99,18 +99,15 @@ pub struct Plan {
     pub learned: Vec<LearnedBoost>,
 }
 
-/// Every skill's score for `query`: its words, the `learned` terms, and
-/// the boost of a name the message covers.
+/// Every skill's score for `query` from `words` (the index's scores):
+/// the `learned` terms added, and the boost of a name the message covers.
 fn word_scores(
     skills: &[Skill],
     index: &Index,
     query: &super::index::Query,
     learned: &[LearnedBoost],
+    mut scores: Vec<f32>,
 ) -> Vec<f32> {
-    if index.len() != skills.len() {
-        return vec![0.0; skills.len()];
-    }
-    let mut scores = index.scores(query);
     for b in learned {
         scores[b.skill] += b.score;
     }
@@ -126,22 +123,21 @@ fn word_scores(
 
 /// A follow-up that turns to a new subject ("do the same for our gitlab
 /// mirror", "now wire it into argocd") puts that subject's skill first,
-/// over the previous message's (see [`super::followup::new_subject`]). It
-/// gets the top's score, so it is listed first but not activated on a
-/// lead it does not have.
+/// over the previous message's (see [`super::followup::new_subject`]):
+/// `alone` is what the new message's words score, `before` what the
+/// previous message's add. The skill gets the top's score, so it is
+/// listed first but not activated on a lead it does not have.
 fn new_subject_first(
     skills: &[Skill],
     index: &Index,
-    message: &str,
-    previous: &str,
+    query: &super::index::Query,
+    (alone, before): (Vec<f32>, Vec<f32>),
     listable: &[usize],
     ranked: &mut Vec<Ranked>,
 ) {
-    if index.len() != skills.len() {
-        return;
-    }
-    let alone = word_scores(skills, index, &index.query(message, None), &[]);
-    let before = word_scores(skills, index, &index.query(previous, None), &[]);
+    // The name boost counts only the new message's words, so it is the
+    // one the new message alone would get.
+    let alone = word_scores(skills, index, query, &[], alone);
     let bar = MIN_AUTO_SCORE * index.unit_score();
     let Some(skill) = super::followup::new_subject(&alone, &before, listable, bar) else {
         return;
@@ -194,7 +190,21 @@ pub fn plan_with(
         Some(l) if index.len() == skills.len() => learned_boosts(skills, index, &query, l),
         _ => Vec::new(),
     };
-    let scores = word_scores(skills, index, &query, &boosts);
+    let whole = index.len() == skills.len();
+    let (scores, parts) = match previous {
+        Some(_) if whole => {
+            let (scores, alone) = index.scores_with_new(&query);
+            let before: Vec<f32> = scores.iter().zip(&alone).map(|(s, a)| s - a).collect();
+            (scores, Some((alone, before)))
+        }
+        _ if whole => (index.scores(&query), None),
+        _ => (vec![0.0; skills.len()], None),
+    };
+    let scores = if whole {
+        word_scores(skills, index, &query, &boosts, scores)
+    } else {
+        scores
+    };
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)
         .collect();
@@ -218,8 +228,8 @@ pub fn plan_with(
         ranked.truncate(keep);
     }
     ranked.sort_by(order);
-    if let Some(previous) = previous {
-        new_subject_first(skills, index, message, previous, &listable, &mut ranked);
+    if let Some(parts) = parts {
+        new_subject_first(skills, index, &query, parts, &listable, &mut ranked);
     }
 
     let mut plan = Plan {
