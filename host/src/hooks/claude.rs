@@ -37,8 +37,10 @@ pub const TOOL_MAP: &[(&str, &str)] = &[
     ("LS", "list_dir"),
     ("NotebookEdit", "apply_patch"),
     ("TodoWrite", "update_plan"),
-    ("Task", "spawn_agent"),
+    // Claude Code names its subagent tool `Agent` since 2.1.63 (hooks get
+    // `"tool_name": "Agent"`); `Task`, its old name, still matches.
     ("Agent", "spawn_agent"),
+    ("Task", "spawn_agent"),
     ("Skill", "skill"),
 ];
 
@@ -406,7 +408,7 @@ mod tests {
     fn subagent_and_plan_tools_map_and_unknown_matcher_names_are_noted() {
         assert_eq!(map_matcher("Task|Agent"), "spawn_agent|spawn_agent");
         assert_eq!(map_matcher("TodoWrite"), "update_plan");
-        assert_eq!(claude_name("spawn_agent"), "Task");
+        assert_eq!(claude_name("spawn_agent"), "Agent");
         assert!(matcher_notes("Bash|Task|Agent|mcp__gh__x|shell", true).is_empty());
         assert!(matcher_notes("mcp__.*|Notebook.*", true).is_empty());
         assert!(matcher_notes("*", true).is_empty());

@@ -303,7 +303,7 @@ fn a_claude_task_matcher_fires_for_spawn_agent() {
     assert!(out.contains("no subagents here"), "{out}");
     let seen: serde_json::Value =
         serde_json::from_str(std::fs::read_to_string(&log).unwrap().trim()).unwrap();
-    assert_eq!(seen["tool_name"], "Task");
+    assert_eq!(seen["tool_name"], "Agent");
     assert_eq!(seen["tool_input"]["prompt"], "CHILD-T look around");
     assert_eq!(seen["tool_input"]["subagent_type"], "general");
     let warned: Vec<String> = run
