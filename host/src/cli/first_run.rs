@@ -191,7 +191,7 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
         };
         let Some(port) = local_port(&url) else {
             eprintln!("(not checked now: `quire doctor` checks it once the setup is written)");
-            return Ok((url, Vec::new()));
+            return Ok((api_url(url), Vec::new()));
         };
         if let Some(found) = probe::local_servers(&[port]).into_iter().next() {
             if found.base_url != url {
@@ -204,9 +204,29 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
         );
         let keep = line(input, "keep this URL anyway? [y/N]: ")?;
         if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
-            return Ok((url, Vec::new()));
+            return Ok((api_url(url), Vec::new()));
         }
     }
+}
+
+/// A URL with no path (`http://host:port`) gets `/v1`, where
+/// OpenAI-compatible servers answer and where the check above asked:
+/// requests go to `BASE_URL/chat/completions`. A URL with a path is kept.
+fn api_url(url: String) -> String {
+    if has_path(&url) {
+        return url;
+    }
+    let with = format!("{url}/v1");
+    eprintln!(
+        "using {with} (OpenAI-compatible servers answer under /v1; edit base_url in config.toml if yours does not)"
+    );
+    with
+}
+
+/// Whether `url` (`http(s)://…`, no trailing `/`) has a path after the host.
+fn has_path(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.contains('/')
 }
 
 /// The port of a URL on this machine (`http://127.0.0.1:PORT…`,
@@ -272,6 +292,19 @@ fn render(provider: &str, base_url: Option<&str>, model: &str, key: &str) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_without_a_path_gets_v1() {
+        assert_eq!(
+            api_url("http://127.0.0.1:1".into()),
+            "http://127.0.0.1:1/v1"
+        );
+        assert_eq!(
+            api_url("https://example.com/api/v1".into()),
+            "https://example.com/api/v1"
+        );
+        assert_eq!(api_url("http://h:8/v1".into()), "http://h:8/v1");
+    }
 
     #[test]
     fn the_written_config_loads() {

@@ -135,3 +135,37 @@ fn a_typed_server_url_is_checked_and_corrected_to_where_the_api_answers() {
     );
     assert!(config.contains("model = \"test-model\""), "{config}");
 }
+
+/// A URL kept although nothing answered there is written as the check
+/// asked it: with `/v1`, where requests go.
+#[test]
+fn a_kept_url_without_a_path_is_written_with_v1() {
+    let env = unconfigured();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", closed.to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let answers = format!("3\nhttp://127.0.0.1:{closed}\ny\nmymodel\n\n");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    let screen = run.stdout;
+    assert!(
+        screen.contains(&format!("GET http://127.0.0.1:{closed}/v1/models")),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("base_url = \"http://127.0.0.1:{closed}/v1\"")),
+        "{config}"
+    );
+}
