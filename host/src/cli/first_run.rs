@@ -160,6 +160,12 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         } else {
             k
         };
+        if looks_like_key(&k) {
+            eprintln!(
+                "that looks like an API key itself, not the name of a variable holding it; it was not saved. Put the key in a variable (export MY_API_KEY=…) and type the variable's name"
+            );
+            continue;
+        }
         if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             break k;
         }
@@ -171,6 +177,23 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         );
     }
     Ok(render(name, base_url.as_deref(), &model, &key))
+}
+
+/// Whether an answer to "which variable holds the key" is the key itself
+/// (pasted by mistake): a key's usual prefix (`sk-`, `sk_`, `key_`,
+/// `gsk_`), or a long run mixing lower case, upper case and digits, which
+/// variable names (`OPENAI_API_KEY`) are not. The config never gets it.
+fn looks_like_key(answer: &str) -> bool {
+    if ["sk-", "sk_", "key_", "gsk_"]
+        .iter()
+        .any(|p| answer.starts_with(p))
+    {
+        return true;
+    }
+    answer.len() >= 24
+        && answer.chars().any(|c| c.is_ascii_lowercase())
+        && answer.chars().any(|c| c.is_ascii_uppercase())
+        && answer.chars().any(|c| c.is_ascii_digit())
 }
 
 /// The base URL of "another server", checked when it is on this machine:
@@ -292,6 +315,27 @@ fn render(provider: &str, base_url: Option<&str>, model: &str, key: &str) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_told_from_variable_names() {
+        for key in [
+            "sk_proj_AbCdEf0123456789",
+            "sk-ant-api03-abc",
+            "key_123",
+            "AbCdEfGhIjKlMnOpQrStUvWx0123",
+        ] {
+            assert!(looks_like_key(key), "{key}");
+        }
+        for name in [
+            "OPENAI_API_KEY",
+            "MY_KEY",
+            "ANTHROPIC_API_KEY_2",
+            "KEY_FOR_LOCAL",
+            "",
+        ] {
+            assert!(!looks_like_key(name), "{name}");
+        }
+    }
 
     #[test]
     fn a_url_without_a_path_gets_v1() {

@@ -169,3 +169,32 @@ fn a_kept_url_without_a_path_is_written_with_v1() {
         "{config}"
     );
 }
+
+/// A key pasted where the variable's name is asked for is refused, asked
+/// again, and neither written to config.toml nor repeated by quire.
+#[test]
+fn a_key_pasted_as_the_variable_name_is_refused_and_not_saved() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello"));
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let key = "sk_proj_AbCdEf0123456789";
+    let answers = format!("3\n1\n{key}\n\n");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    let screen = run.stdout;
+    assert!(screen.contains("looks like an API key itself"), "{screen}");
+    // Once: the terminal's echo of what was typed.
+    assert_eq!(screen.matches(key).count(), 1, "{screen}");
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(!config.contains(key), "{config}");
+    assert!(!config.contains("api_key_env"), "{config}");
+}
