@@ -161,9 +161,19 @@ fn read_prompt(arg: Option<&std::ffi::OsStr>) -> Result<(Prompt, Option<String>)
     }
     let read = stdin::read_all(&still_reading)
         .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
+    if read.text.trim().is_empty() {
+        let what = if read.text.is_empty() {
+            "stdin was empty"
+        } else {
+            "stdin held only blank space"
+        };
+        return Err(format!(
+            "quire exec needs a task: none was given as an argument and {what}: quire exec \"describe the task\" (or pipe it on stdin)"
+        ));
+    }
     let prompt = Prompt {
         warnings: read.replaced_warning().into_iter().collect(),
-        text: non_empty(read.text)?,
+        text: read.text,
     };
     Ok((prompt, None))
 }

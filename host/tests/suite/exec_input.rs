@@ -168,6 +168,30 @@ fn piped_context_that_is_not_utf8_is_decoded_with_a_warning() {
     );
 }
 
+/// No task argument and nothing on stdin: the message says that none was
+/// given, not that "the one given is empty".
+#[test]
+fn no_task_and_an_empty_stdin_say_none_was_given() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["exec", "--resume", "last"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("needs a task: none was given as an argument and stdin was empty"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("the one given"), "{}", run.stderr);
+    let run = finish(spawn_with_input(&env, &["exec"], b" \n"));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stdin held only blank space"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
+
 /// A task argument that is not UTF-8 (`quire exec $'task \xff\xfe x'`) is
 /// decoded as stdin is, not refused by the argument parser.
 #[test]

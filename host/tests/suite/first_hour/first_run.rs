@@ -198,3 +198,49 @@ fn a_key_pasted_as_the_variable_name_is_refused_and_not_saved() {
     assert!(!config.contains(key), "{config}");
     assert!(!config.contains("api_key_env"), "{config}");
 }
+
+/// Runs the setup in a terminal with `answers` typed, against the test
+/// server as the one local server; returns what the terminal showed.
+fn setup_with(env: &TestEnv, answers: &str) -> String {
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    run.stdout
+}
+
+/// A model the server does not list can be typed; a number out of range
+/// says both ways to answer.
+#[test]
+fn a_model_the_server_does_not_list_can_be_typed() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello"));
+    let screen = setup_with(&env, "3\n5\nmy-own-model\n\n");
+    assert!(
+        screen.contains("answer a number from 1 to 2, or type a model name"),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("model = \"my-own-model\""), "{config}");
+}
+
+/// The OpenAI path asks its model question under the same heading.
+#[test]
+fn every_provider_asks_which_model_under_a_heading() {
+    let env = unconfigured();
+    let screen = setup_with(&env, "1\n\n\n");
+    let heading = screen.find("Which model?");
+    let prompt = screen.find("model [gpt-5.1]");
+    assert!(
+        heading.is_some() && prompt.is_some() && heading < prompt,
+        "{screen}"
+    );
+}

@@ -13,6 +13,9 @@ use quire::config::probe::{self, LocalServer};
 use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 
+mod answers;
+use answers::{api_url, local_port, looks_like_key, models_count, numbers};
+
 /// True when nothing tells quire which model to use: no config file, and
 /// the provider in effect (the default, OpenAI) wants a key that is not set.
 pub fn needed(setup: &Setup) -> bool {
@@ -97,7 +100,7 @@ fn choose(input: &mut dyn BufRead, prompt: &str, max: usize) -> anyhow::Result<u
         }
         match a.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => return Ok(n),
-            _ => eprintln!("answer a number from 1 to {max}"),
+            _ => eprintln!("{}", numbers(max)),
         }
     }
 }
@@ -122,9 +125,9 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
     ];
     for s in servers {
         let label = format!(
-            "the local server at {} ({} models)",
+            "the local server at {} ({})",
             s.base_url,
-            s.models.len()
+            models_count(s.models.len())
         );
         choices.push((label, Choice::Local(s)));
     }
@@ -179,23 +182,6 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
     Ok(render(name, base_url.as_deref(), &model, &key))
 }
 
-/// Whether an answer to "which variable holds the key" is the key itself
-/// (pasted by mistake): a key's usual prefix (`sk-`, `sk_`, `key_`,
-/// `gsk_`), or a long run mixing lower case, upper case and digits, which
-/// variable names (`OPENAI_API_KEY`) are not. The config never gets it.
-fn looks_like_key(answer: &str) -> bool {
-    if ["sk-", "sk_", "key_", "gsk_"]
-        .iter()
-        .any(|p| answer.starts_with(p))
-    {
-        return true;
-    }
-    answer.len() >= 24
-        && answer.chars().any(|c| c.is_ascii_lowercase())
-        && answer.chars().any(|c| c.is_ascii_uppercase())
-        && answer.chars().any(|c| c.is_ascii_digit())
-}
-
 /// The base URL of "another server", checked when it is on this machine:
 /// a server that answers with its model list is used at the URL it
 /// answers on (with `/v1`); one that does not is kept only if the user
@@ -232,36 +218,6 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
     }
 }
 
-/// A URL with no path (`http://host:port`) gets `/v1`, where
-/// OpenAI-compatible servers answer and where the check above asked:
-/// requests go to `BASE_URL/chat/completions`. A URL with a path is kept.
-fn api_url(url: String) -> String {
-    if has_path(&url) {
-        return url;
-    }
-    let with = format!("{url}/v1");
-    eprintln!(
-        "using {with} (OpenAI-compatible servers answer under /v1; edit base_url in config.toml if yours does not)"
-    );
-    with
-}
-
-/// Whether `url` (`http(s)://…`, no trailing `/`) has a path after the host.
-fn has_path(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.contains('/')
-}
-
-/// The port of a URL on this machine (`http://127.0.0.1:PORT…`,
-/// `http://localhost:PORT…`).
-fn local_port(url: &str) -> Option<u16> {
-    let rest = url.strip_prefix("http://")?;
-    let rest = rest
-        .strip_prefix("127.0.0.1:")
-        .or_else(|| rest.strip_prefix("localhost:"))?;
-    rest.split('/').next()?.parse().ok()
-}
-
 fn pick_model(
     input: &mut dyn BufRead,
     provider: &str,
@@ -272,19 +228,18 @@ fn pick_model(
         "anthropic" => "claude-sonnet-4-5",
         _ => models.first().map(String::as_str).unwrap_or(""),
     };
+    eprintln!("\nWhich model?");
     if !models.is_empty() {
-        eprintln!("\nWhich model?");
         for (i, m) in models.iter().enumerate() {
             eprintln!("  {}) {m}", i + 1);
         }
-        let n = choose(input, "model [1]: ", models.len())?;
-        return Ok(models[n - 1].clone());
+        return listed_or_typed(input, models);
     }
     loop {
         let prompt = if default.is_empty() {
-            "\nmodel name: ".to_string()
+            "model name: ".to_string()
         } else {
-            format!("\nmodel [{default}]: ")
+            format!("model [{default}]: ")
         };
         let m = line(input, &prompt)?;
         let m = if m.is_empty() { default.to_string() } else { m };
@@ -292,6 +247,22 @@ fn pick_model(
             return Ok(m);
         }
         eprintln!("the server's model name is needed, for example qwen3-coder");
+    }
+}
+
+/// A number of the server's list (Enter: the first), or a name it did
+/// not list, typed.
+fn listed_or_typed(input: &mut dyn BufRead, models: &[String]) -> anyhow::Result<String> {
+    loop {
+        let a = line(input, "model [1] (a number, or type a name): ")?;
+        if a.is_empty() {
+            return Ok(models.first().cloned().unwrap_or_default());
+        }
+        match a.parse::<usize>() {
+            Ok(n) if (1..=models.len()).contains(&n) => return Ok(models[n - 1].clone()),
+            Ok(_) => eprintln!("{}, or type a model name", numbers(models.len())),
+            Err(_) => return Ok(a),
+        }
     }
 }
 
@@ -315,40 +286,6 @@ fn render(provider: &str, base_url: Option<&str>, model: &str, key: &str) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keys_are_told_from_variable_names() {
-        for key in [
-            "sk_proj_AbCdEf0123456789",
-            "sk-ant-api03-abc",
-            "key_123",
-            "AbCdEfGhIjKlMnOpQrStUvWx0123",
-        ] {
-            assert!(looks_like_key(key), "{key}");
-        }
-        for name in [
-            "OPENAI_API_KEY",
-            "MY_KEY",
-            "ANTHROPIC_API_KEY_2",
-            "KEY_FOR_LOCAL",
-            "",
-        ] {
-            assert!(!looks_like_key(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn a_url_without_a_path_gets_v1() {
-        assert_eq!(
-            api_url("http://127.0.0.1:1".into()),
-            "http://127.0.0.1:1/v1"
-        );
-        assert_eq!(
-            api_url("https://example.com/api/v1".into()),
-            "https://example.com/api/v1"
-        );
-        assert_eq!(api_url("http://h:8/v1".into()), "http://h:8/v1");
-    }
 
     #[test]
     fn the_written_config_loads() {
