@@ -130,8 +130,9 @@ pub enum Command {
 pub struct ExecArgs {
     /// The task. Use - (or leave it out with input piped in) to read it from
     /// stdin. With a task given, piped input (`git diff | quire exec
-    /// "review this"`) is added to it as context.
-    pub prompt: Option<String>,
+    /// "review this"`) is added to it as context. Taken as bytes: what is
+    /// not UTF-8 becomes U+FFFD with a warning.
+    pub prompt: Option<std::ffi::OsString>,
 
     /// Print every event as one JSON object per line (see README).
     #[arg(long)]

@@ -125,12 +125,14 @@ struct Prompt {
 
 /// The task (from the argument or stdin) and, for a task given as an
 /// argument, the context piped in on stdin.
-fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
+fn read_prompt(arg: Option<&std::ffi::OsStr>) -> Result<(Prompt, Option<String>), String> {
     use super::stdin::{self, Context};
-    let from_stdin = match arg {
-        Some("-") => true,
+    use std::os::unix::ffi::OsStrExt;
+    let from_stdin = match arg.map(|a| stdin::Text::decode(a.as_bytes())) {
+        Some(p) if p.text == "-" => true,
         Some(p) => {
-            let task = non_empty(p.to_string())?;
+            let task_warning = p.replaced_warning_in("the task argument");
+            let task = non_empty(p.text)?;
             let (context, warnings) = match stdin::read_context(&still_reading) {
                 Ok(Context::Text(t)) => (Some(t.text.clone()), t.replaced_warning()),
                 Ok(Context::None) => (None, None),
@@ -145,7 +147,7 @@ fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
             };
             let prompt = Prompt {
                 text: task,
-                warnings: warnings.into_iter().collect(),
+                warnings: task_warning.into_iter().chain(warnings).collect(),
             };
             return Ok((prompt, context));
         }
@@ -159,9 +161,19 @@ fn read_prompt(arg: Option<&str>) -> Result<(Prompt, Option<String>), String> {
     }
     let read = stdin::read_all(&still_reading)
         .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
+    if read.text.trim().is_empty() {
+        let what = if read.text.is_empty() {
+            "stdin was empty"
+        } else {
+            "stdin held only blank space"
+        };
+        return Err(format!(
+            "quire exec needs a task: none was given as an argument and {what}: quire exec \"describe the task\" (or pipe it on stdin)"
+        ));
+    }
     let prompt = Prompt {
         warnings: read.replaced_warning().into_iter().collect(),
-        text: non_empty(read.text)?,
+        text: read.text,
     };
     Ok((prompt, None))
 }

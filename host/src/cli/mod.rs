@@ -48,6 +48,7 @@ pub(crate) mod hooks;
 mod mcp;
 mod mcp_serve;
 pub(crate) mod pipe;
+mod pipe_watch;
 mod plugins;
 mod render;
 pub(crate) mod render_agents;

@@ -74,6 +74,12 @@ pub fn on_stdout_closed(f: impl Fn() + Send + Sync + 'static) {
     }
 }
 
+/// Stdout's reader is gone, seen before a write failed
+/// ([`super::pipe_watch`]).
+pub fn reader_gone() {
+    stdout_closed();
+}
+
 fn stdout_closed() {
     if STDOUT_CLOSED.swap(true, Ordering::SeqCst) {
         return;

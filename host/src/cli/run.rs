@@ -15,7 +15,8 @@ use super::render::Renderer;
 /// SIGHUP (the terminal closed) interrupt the running task the same way,
 /// and the process then exits with 128 + the signal number
 /// ([`Interrupts::terminated`]); with no task running it exits at once.
-/// Stdout's pipe losing its reader (EPIPE) interrupts the task too, and
+/// Stdout's pipe losing its reader (EPIPE on a write, or seen by the
+/// watcher of `pipe_watch` when nothing is written) interrupts the task too, and
 /// the process exits with 141, as if killed by SIGPIPE: a script that
 /// stopped reading (`| head -1`) does not leave it running tools unseen.
 #[derive(Clone, Default)]
@@ -60,6 +61,7 @@ impl Interrupts {
         me.listen_for_termination();
         let this = me.clone();
         super::pipe::on_stdout_closed(move || this.output_closed());
+        super::pipe_watch::watch_stdout();
         me
     }
 

@@ -36,7 +36,8 @@ pub struct Text {
 }
 
 impl Text {
-    fn decode(bytes: &[u8]) -> Text {
+    /// `bytes` as UTF-8, each invalid sequence replaced by U+FFFD.
+    pub fn decode(bytes: &[u8]) -> Text {
         let mut text = String::with_capacity(bytes.len());
         let mut replaced = 0;
         for chunk in bytes.utf8_chunks() {
@@ -51,11 +52,19 @@ impl Text {
 
     /// The warning when bytes were replaced.
     pub fn replaced_warning(&self) -> Option<String> {
+        self.replaced_warning_in("stdin")
+    }
+
+    /// The warning when bytes of `what` (stdin, the task argument) were
+    /// replaced.
+    pub fn replaced_warning_in(&self, what: &str) -> Option<String> {
         match self.replaced {
             0 => None,
-            1 => Some("stdin is not valid UTF-8: 1 byte was replaced with U+FFFD".into()),
+            1 => Some(format!(
+                "{what} is not valid UTF-8: 1 byte was replaced with U+FFFD"
+            )),
             n => Some(format!(
-                "stdin is not valid UTF-8: {n} bytes were replaced with U+FFFD"
+                "{what} is not valid UTF-8: {n} bytes were replaced with U+FFFD"
             )),
         }
     }

@@ -54,6 +54,14 @@ const SECONDS: Range = Range {
     unit: Some("seconds"),
 };
 
+/// `max_output_tokens` (top level and `[models.NAME]`): 0 would ask for
+/// an answer of no tokens.
+pub const MAX_OUTPUT_TOKENS: Range = Range {
+    min: 1,
+    max: Some(u32::MAX as u64),
+    unit: Some("tokens"),
+};
+
 /// A hook's `timeout_sec` (`[[hooks.EVENT]]`).
 pub const HOOK_TIMEOUT: Range = SECONDS;
 
@@ -63,6 +71,8 @@ pub fn of_key(key: &str) -> Option<Range> {
     match parts.as_slice() {
         ["max_turns"] => Some(MAX_TURNS),
         ["shell_timeout_ms"] => Some(MILLISECONDS),
+        // Top level, or under `[models.NAME]`.
+        [.., "max_output_tokens"] => Some(MAX_OUTPUT_TOKENS),
         // Under `[providers.NAME]` (a file's line shows the last part only).
         [.., "connect_timeout_secs" | "stream_idle_timeout_secs"] => Some(SECONDS),
         // A hook's, under `[[hooks.EVENT]]`.
@@ -77,6 +87,14 @@ pub(super) fn check(c: &Config) -> Result<(), (String, String)> {
         ("max_turns".into(), u64::from(c.max_turns)),
         ("shell_timeout_ms".into(), c.shell_timeout_ms),
     ];
+    if let Some(v) = c.max_output_tokens {
+        values.push(("max_output_tokens".into(), u64::from(v)));
+    }
+    for (name, m) in &c.models {
+        if let Some(v) = m.max_output_tokens {
+            values.push((format!("models.{name}.max_output_tokens"), u64::from(v)));
+        }
+    }
     for (name, p) in &c.providers {
         for (field, v) in [
             ("connect_timeout_secs", p.connect_timeout_secs),
@@ -118,6 +136,28 @@ mod tests {
         assert!(of_key("model").is_none());
         let mut c = Config::default();
         assert!(check(&c).is_ok());
+        c.max_output_tokens = Some(0);
+        assert_eq!(
+            check(&c),
+            Err((
+                "max_output_tokens".into(),
+                "max_output_tokens must be a whole number of tokens from 1 to 4294967295, got 0"
+                    .into()
+            ))
+        );
+        c.max_output_tokens = None;
+        c.models.insert(
+            "m".into(),
+            crate::config::ModelEntry {
+                max_output_tokens: Some(0),
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            check(&c).map_err(|(k, _)| k),
+            Err("models.m.max_output_tokens".into())
+        );
+        c.models.clear();
         c.providers.insert(
             "x".into(),
             crate::config::ProviderEntry {

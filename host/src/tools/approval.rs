@@ -95,7 +95,7 @@ pub fn denial_text(approver: &dyn Approver, what: &str) -> String {
 /// message tells the model why.
 pub struct DenyAll;
 
-pub const NON_INTERACTIVE_DENIAL: &str = "this needs the user's approval, and this run is non-interactive (quire exec), so it was denied. Work within the sandbox, or tell the user what you would need and why.";
+pub const NON_INTERACTIVE_DENIAL: &str = "it needs the user's approval, and this run is non-interactive (quire exec). Work within the sandbox, or tell the user what you would need and why.";
 
 #[async_trait::async_trait]
 impl Approver for DenyAll {

@@ -168,6 +168,51 @@ fn piped_context_that_is_not_utf8_is_decoded_with_a_warning() {
     );
 }
 
+/// No task argument and nothing on stdin: the message says that none was
+/// given, not that "the one given is empty".
+#[test]
+fn no_task_and_an_empty_stdin_say_none_was_given() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["exec", "--resume", "last"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("needs a task: none was given as an argument and stdin was empty"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("the one given"), "{}", run.stderr);
+    let run = finish(spawn_with_input(&env, &["exec"], b" \n"));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stdin held only blank space"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
+
+/// A task argument that is not UTF-8 (`quire exec $'task \xff\xfe x'`) is
+/// decoded as stdin is, not refused by the argument parser.
+#[test]
+fn a_task_argument_that_is_not_utf8_is_decoded_with_a_warning() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("ok"));
+    let mut cmd = env.command(&["exec"]);
+    cmd.arg(std::ffi::OsStr::from_bytes(b"task \xff\xfe x"));
+    let run = finish(cmd.spawn().expect("spawn quire"));
+    let text = one_request(&env, &run);
+    assert!(text.contains("task \u{fffd}\u{fffd} x"), "{text}");
+    assert!(
+        run.stderr.contains(
+            "warning: the task argument is not valid UTF-8: 2 bytes were replaced with U+FFFD"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Input that has started but whose pipe stays open is read to its end
 /// (never cut short); after a few seconds quire says on stderr that it is
 /// waiting for stdin to close, so a user knows why nothing happens.

@@ -53,6 +53,29 @@ fn zero_timeouts_are_refused_where_they_were_set() {
     assert!(env.server.requests().is_empty());
 }
 
+/// `max_output_tokens = 0` would ask for an answer of no tokens.
+#[test]
+fn a_zero_output_token_limit_is_refused() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&["exec", "-c", "max_output_tokens=0", "hi"]);
+    refused(
+        &run,
+        "-c max_output_tokens=0: max_output_tokens must be a whole number of tokens from 1 to 4294967295, got 0",
+    );
+    assert!(env.server.requests().is_empty());
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/config.toml",
+        "[models.test-model]\nmax_output_tokens = 0\n",
+    );
+    let run = env.run(&["exec", "hi"]);
+    refused(
+        &run,
+        ".quire/config.toml:2: models.test-model.max_output_tokens must be a whole number of tokens from 1 to 4294967295, got 0",
+    );
+    assert!(env.server.requests().is_empty());
+}
+
 #[test]
 fn a_zero_turn_limit_reads_the_same_wherever_it_was_written() {
     let env = TestEnv::new("chat");

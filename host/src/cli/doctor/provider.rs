@@ -105,25 +105,55 @@ pub async fn check(config: &Config) -> Vec<Check> {
                 ),
             )),
             Body::Json(models) => {
+                let answered = if provider.api_key.is_some() {
+                    "answered and accepted the key"
+                } else {
+                    "answered (no API key is configured)"
+                };
                 out.push(Check::ok(
                     AREA,
-                    format!("{}: {url} answered and accepted the key", provider.name),
+                    format!("{}: {url} {answered}", provider.name),
                 ));
                 out.push(model_check(&model, &url, models));
             }
         },
-        Ok(answer) => {
-            out.push(Check::warn(
-                AREA,
-                format!(
-                    "{}: {url} answered HTTP {}; the key and model could not be checked",
-                    provider.name, answer.status
-                ),
-                "some servers list no models: try a session with `quire exec \"hi\"`; if it fails too, check base_url",
-            ));
-        }
+        Ok(answer) if answer.status >= 500 => out.push(Check::fail(
+            AREA,
+            format!(
+                "{}: {url} answered HTTP {} (an error of the server)",
+                provider.name, answer.status
+            ),
+            "the server is failing (a local one may still be loading a model, or be out of memory): look at its log or restart it, then run `quire doctor` again",
+        )),
+        Ok(answer) => out.push(Check::warn(
+            AREA,
+            format!(
+                "{}: {url} answered HTTP {}; the key and model could not be checked",
+                provider.name, answer.status
+            ),
+            unlisted_fix(&provider, answer.status),
+        )),
     }
     out
+}
+
+/// What to do when `GET …/models` answered with a client error (a 404:
+/// the server lists no models, or base_url misses part of its path).
+fn unlisted_fix(provider: &ProviderConfig, status: u16) -> String {
+    let places = base_url_places(&provider.name);
+    let no_v1 = provider.wire_api != WireApi::Anthropic
+        && !provider.base_url.trim_end_matches('/').ends_with("/v1");
+    let path = if status == 404 && no_v1 {
+        format!(
+            "; {} has no /v1, where OpenAI-compatible servers usually answer",
+            provider.base_url
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "some servers list no models: try a session with `quire exec \"hi\"`; if it fails too, check the path of base_url ({places}){path}"
+    )
 }
 
 /// Where the base_url of provider `name` is set: the environment variable

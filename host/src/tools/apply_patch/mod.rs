@@ -111,9 +111,9 @@ impl TypedTool for ApplyPatch {
                 files: diffs.clone(),
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
-                return Err(ToolError::Denied(format!(
-                    "nothing was changed: {}",
-                    approval::denial_text(ctx.approver.as_ref(), "this patch")
+                return Err(ToolError::Denied(approval::denial_text(
+                    ctx.approver.as_ref(),
+                    "this patch",
                 )));
             }
         }

@@ -84,6 +84,27 @@ async fn read_only_refuses_every_patch() {
     assert!(!ws.exists("a.txt"));
 }
 
+/// A patch denied in a non-interactive run says so once, without
+/// repeating that it was denied and not run.
+#[tokio::test]
+async fn a_non_interactive_denial_reads_once() {
+    let ws = Ws::new();
+    let ctx = ws.ctx_with(
+        SandboxMode::WorkspaceWrite,
+        ApprovalPolicy::Untrusted,
+        Arc::new(DenyAll),
+    );
+    let patch = "*** Begin Patch\n*** Add File: b.rs\n+b\n*** End Patch";
+    let err = run(&ctx, patch).await.unwrap_err().to_string();
+    assert!(
+        err.starts_with("denied: this patch was not run: it needs the user's approval"),
+        "{err}"
+    );
+    assert_eq!(err.matches("denied").count(), 1, "{err}");
+    assert!(!err.contains("nothing was changed"), "{err}");
+    assert!(!ws.root.join("b.rs").exists());
+}
+
 #[tokio::test]
 async fn untrusted_asks_and_a_denial_writes_nothing() {
     let ws = Ws::new();

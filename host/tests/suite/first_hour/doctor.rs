@@ -158,8 +158,15 @@ fn answering(response: &'static str) -> u16 {
 }
 
 /// `quire doctor` with the test provider's base_url (and key setting)
-/// replaced.
+/// replaced; it must exit 1.
 fn doctor_against(base_url: &str, key: bool) -> Vec<Value> {
+    let (code, checks) = doctor_exit_against(base_url, key);
+    assert_eq!(code, 1, "{checks:#?}");
+    checks
+}
+
+/// [`doctor_against`], whatever its exit code.
+fn doctor_exit_against(base_url: &str, key: bool) -> (i32, Vec<Value>) {
     let env = TestEnv::new("chat");
     let path = env.home.path().join("config.toml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -169,8 +176,57 @@ fn doctor_against(base_url: &str, key: bool) -> Vec<Value> {
     }
     std::fs::write(&path, text).unwrap();
     let run = env.run(&["doctor", "--json"]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    checks(&run.stdout).1
+    (run.code, checks(&run.stdout).1)
+}
+
+/// A server error on `GET …/models` is a failure (exit 1), not a server
+/// that lists no models.
+#[test]
+fn a_server_error_on_the_model_list_fails() {
+    let port = answering(
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    );
+    let checks = doctor_against(&format!("http://127.0.0.1:{port}/v1"), true);
+    let fail = find(&checks, "provider", "fail");
+    assert_eq!(fail.len(), 1, "{checks:#?}");
+    let message = fail[0]["message"].as_str().unwrap();
+    assert!(message.contains("HTTP 500"), "{message}");
+    assert!(
+        fail[0]["fix"].as_str().unwrap().contains("log"),
+        "{checks:#?}"
+    );
+}
+
+/// A 404 may be a server that lists no models (a warning), or a base_url
+/// without its /v1: the fix says which path to check.
+#[test]
+fn a_missing_model_list_names_the_base_url_path() {
+    let port = answering(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found",
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let (code, checks) = doctor_exit_against(&base, true);
+    assert_eq!(code, 0, "{checks:#?}");
+    let warn = find(&checks, "provider", "warn");
+    assert_eq!(warn.len(), 1, "{checks:#?}");
+    let fix = warn[0]["fix"].as_str().unwrap();
+    assert!(fix.contains(&format!("{base} has no /v1")), "{fix}");
+    assert!(fix.contains("providers.test.base_url"), "{fix}");
+}
+
+/// With no key configured, an answer does not "accept the key".
+#[test]
+fn a_server_without_a_key_is_not_said_to_accept_one() {
+    let port = answering(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\nConnection: close\r\n\r\n{\"data\":[{\"id\":\"test-model\"}]}",
+    );
+    let (code, checks) = doctor_exit_against(&format!("http://127.0.0.1:{port}/v1"), false);
+    assert_eq!(code, 0, "{checks:#?}");
+    let ok = find(&checks, "provider", "ok");
+    assert_eq!(ok.len(), 1, "{checks:#?}");
+    let message = ok[0]["message"].as_str().unwrap();
+    assert!(!message.contains("accepted"), "{message}");
+    assert!(message.contains("no API key is configured"), "{message}");
 }
 
 #[test]

@@ -135,3 +135,112 @@ fn a_typed_server_url_is_checked_and_corrected_to_where_the_api_answers() {
     );
     assert!(config.contains("model = \"test-model\""), "{config}");
 }
+
+/// A URL kept although nothing answered there is written as the check
+/// asked it: with `/v1`, where requests go.
+#[test]
+fn a_kept_url_without_a_path_is_written_with_v1() {
+    let env = unconfigured();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", closed.to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let answers = format!("3\nhttp://127.0.0.1:{closed}\ny\nmymodel\n\n");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    let screen = run.stdout;
+    assert!(
+        screen.contains(&format!("GET http://127.0.0.1:{closed}/v1/models")),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("base_url = \"http://127.0.0.1:{closed}/v1\"")),
+        "{config}"
+    );
+}
+
+/// A key pasted where the variable's name is asked for is refused, asked
+/// again, and neither written to config.toml nor repeated by quire.
+#[test]
+fn a_key_pasted_as_the_variable_name_is_refused_and_not_saved() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello"));
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let key = "sk_proj_AbCdEf0123456789";
+    let answers = format!("3\n1\n{key}\n\n");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    let screen = run.stdout;
+    assert!(screen.contains("looks like an API key itself"), "{screen}");
+    // Once: the terminal's echo of what was typed.
+    assert_eq!(screen.matches(key).count(), 1, "{screen}");
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(!config.contains(key), "{config}");
+    assert!(!config.contains("api_key_env"), "{config}");
+}
+
+/// Runs the setup in a terminal with `answers` typed, against the test
+/// server as the one local server; returns what the terminal showed.
+fn setup_with(env: &TestEnv, answers: &str) -> String {
+    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
+    let mut cmd = env.program("script");
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
+        .stdin(std::process::Stdio::piped());
+    no_keys(&mut cmd);
+    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let run = finish(child);
+    drop(stdin);
+    run.stdout
+}
+
+/// A model the server does not list can be typed; a number out of range
+/// says both ways to answer.
+#[test]
+fn a_model_the_server_does_not_list_can_be_typed() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello"));
+    let screen = setup_with(&env, "3\n5\nmy-own-model\n\n");
+    assert!(
+        screen.contains("answer a number from 1 to 2, or type a model name"),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("model = \"my-own-model\""), "{config}");
+}
+
+/// The OpenAI path asks its model question under the same heading.
+#[test]
+fn every_provider_asks_which_model_under_a_heading() {
+    let env = unconfigured();
+    let screen = setup_with(&env, "1\n\n\n");
+    let heading = screen.find("Which model?");
+    let prompt = screen.find("model [gpt-5.1]");
+    assert!(
+        heading.is_some() && prompt.is_some() && heading < prompt,
+        "{screen}"
+    );
+}

@@ -97,6 +97,69 @@ fn a_closed_json_pipe_stops_the_task_before_its_next_command() {
     assert_eq!(task_status(&env), ["interrupted"]);
 }
 
+/// The human view writes nothing to stdout while tools run: a reader gone
+/// before anything was written (`quire exec … 2>/dev/null | true`) still
+/// stops the task before its command runs.
+#[test]
+fn a_text_view_whose_reader_is_gone_runs_no_tool() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "touch ran_text.txt"})),
+        Reply::text("the answer"),
+    ]);
+    let (out_r, out_w) = std::io::pipe().expect("pipe");
+    drop(out_r);
+    let mut cmd = env.command(&["exec", "do it"]);
+    cmd.stdout(Stdio::from(out_w)).stderr(Stdio::null());
+    let child = cmd.spawn().expect("spawn quire");
+    assert_eq!(wait_code(child), 141);
+    assert!(
+        !env.repo_path().join("ran_text.txt").exists(),
+        "the command ran with nobody reading"
+    );
+    assert!(
+        env.server.requests().len() <= 1,
+        "the model was asked again"
+    );
+}
+
+/// The reader of the human view goes away while a command runs: the model
+/// is not asked again and its next command never runs.
+#[test]
+fn a_text_view_whose_reader_leaves_mid_task_stops_before_the_next_command() {
+    let env = TestEnv::new("chat");
+    let started = env.repo_path().join("started");
+    let gate = env.repo_path().join("gate");
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            json!({"command": format!(
+                "echo begun > '{}'; while [ ! -e '{}' ]; do sleep 0.05; done; touch t1.mark",
+                started.display(),
+                gate.display()
+            )}),
+        ),
+        Reply::tool_call("c2", "shell", json!({"command": "touch t2.mark"})),
+        Reply::text("both done"),
+    ]);
+    let mut cmd = env.command(&["exec", "make two marks"]);
+    cmd.stderr(Stdio::null());
+    let mut child = cmd.spawn().expect("spawn quire");
+    wait_for_file(&started);
+    drop(child.stdout.take());
+    // Give quire a moment to see the reader gone before the command ends.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&gate, "").expect("open the gate");
+    assert_eq!(wait_code(child), 141);
+    assert!(
+        !env.repo_path().join("t2.mark").exists(),
+        "the second command ran with nobody reading"
+    );
+    assert_eq!(env.server.requests().len(), 1, "the model was asked again");
+    assert_eq!(task_status(&env), ["interrupted"]);
+}
+
 #[test]
 fn sighup_with_the_terminal_gone_ends_the_task_on_record() {
     let env = TestEnv::new("responses");
@@ -106,7 +169,14 @@ fn sighup_with_the_terminal_gone_ends_the_task_on_record() {
         "shell",
         json!({"command": format!("echo begun > '{}'; sleep 30", started.display())}),
     )]);
-    let child = spawn_without_readers(&env, "wait a while");
+    // Stdout's reader stays (a stdout pipe with none stops the task at
+    // once, above); stderr's is gone, as the terminal's would be.
+    let (_out_r, out_w) = std::io::pipe().expect("pipe");
+    let (err_r, err_w) = std::io::pipe().expect("pipe");
+    drop(err_r);
+    let mut cmd = env.command(&["exec", "wait a while"]);
+    cmd.stdout(Stdio::from(out_w)).stderr(Stdio::from(err_w));
+    let child = cmd.spawn().expect("spawn quire");
     wait_for_file(&started);
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
     // SAFETY: a signal to the quire process this test started.

@@ -13,6 +13,9 @@ use quire::config::probe::{self, LocalServer};
 use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 
+mod answers;
+use answers::{api_url, local_port, looks_like_key, models_count, numbers};
+
 /// True when nothing tells quire which model to use: no config file, and
 /// the provider in effect (the default, OpenAI) wants a key that is not set.
 pub fn needed(setup: &Setup) -> bool {
@@ -97,7 +100,7 @@ fn choose(input: &mut dyn BufRead, prompt: &str, max: usize) -> anyhow::Result<u
         }
         match a.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => return Ok(n),
-            _ => eprintln!("answer a number from 1 to {max}"),
+            _ => eprintln!("{}", numbers(max)),
         }
     }
 }
@@ -122,9 +125,9 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
     ];
     for s in servers {
         let label = format!(
-            "the local server at {} ({} models)",
+            "the local server at {} ({})",
             s.base_url,
-            s.models.len()
+            models_count(s.models.len())
         );
         choices.push((label, Choice::Local(s)));
     }
@@ -160,6 +163,12 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         } else {
             k
         };
+        if looks_like_key(&k) {
+            eprintln!(
+                "that looks like an API key itself, not the name of a variable holding it; it was not saved. Put the key in a variable (export MY_API_KEY=…) and type the variable's name"
+            );
+            continue;
+        }
         if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             break k;
         }
@@ -191,7 +200,7 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
         };
         let Some(port) = local_port(&url) else {
             eprintln!("(not checked now: `quire doctor` checks it once the setup is written)");
-            return Ok((url, Vec::new()));
+            return Ok((api_url(url), Vec::new()));
         };
         if let Some(found) = probe::local_servers(&[port]).into_iter().next() {
             if found.base_url != url {
@@ -204,19 +213,9 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
         );
         let keep = line(input, "keep this URL anyway? [y/N]: ")?;
         if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
-            return Ok((url, Vec::new()));
+            return Ok((api_url(url), Vec::new()));
         }
     }
-}
-
-/// The port of a URL on this machine (`http://127.0.0.1:PORT…`,
-/// `http://localhost:PORT…`).
-fn local_port(url: &str) -> Option<u16> {
-    let rest = url.strip_prefix("http://")?;
-    let rest = rest
-        .strip_prefix("127.0.0.1:")
-        .or_else(|| rest.strip_prefix("localhost:"))?;
-    rest.split('/').next()?.parse().ok()
 }
 
 fn pick_model(
@@ -229,19 +228,18 @@ fn pick_model(
         "anthropic" => "claude-sonnet-4-5",
         _ => models.first().map(String::as_str).unwrap_or(""),
     };
+    eprintln!("\nWhich model?");
     if !models.is_empty() {
-        eprintln!("\nWhich model?");
         for (i, m) in models.iter().enumerate() {
             eprintln!("  {}) {m}", i + 1);
         }
-        let n = choose(input, "model [1]: ", models.len())?;
-        return Ok(models[n - 1].clone());
+        return listed_or_typed(input, models);
     }
     loop {
         let prompt = if default.is_empty() {
-            "\nmodel name: ".to_string()
+            "model name: ".to_string()
         } else {
-            format!("\nmodel [{default}]: ")
+            format!("model [{default}]: ")
         };
         let m = line(input, &prompt)?;
         let m = if m.is_empty() { default.to_string() } else { m };
@@ -249,6 +247,22 @@ fn pick_model(
             return Ok(m);
         }
         eprintln!("the server's model name is needed, for example qwen3-coder");
+    }
+}
+
+/// A number of the server's list (Enter: the first), or a name it did
+/// not list, typed.
+fn listed_or_typed(input: &mut dyn BufRead, models: &[String]) -> anyhow::Result<String> {
+    loop {
+        let a = line(input, "model [1] (a number, or type a name): ")?;
+        if a.is_empty() {
+            return Ok(models.first().cloned().unwrap_or_default());
+        }
+        match a.parse::<usize>() {
+            Ok(n) if (1..=models.len()).contains(&n) => return Ok(models[n - 1].clone()),
+            Ok(_) => eprintln!("{}, or type a model name", numbers(models.len())),
+            Err(_) => return Ok(a),
+        }
     }
 }
 
