@@ -7,6 +7,7 @@
 use crate::support;
 
 mod drift;
+mod escapes;
 mod folders;
 mod git_lock;
 mod git_refs;

@@ -143,7 +143,14 @@ fn a_follow_up_that_turns_to_a_new_subject_lists_that_skill_first() {
     let (index, _) = Index::build(&s, None);
     let cfg = SkillsConfig::default();
     let first = |previous: &str| {
-        let p = plan(&s, &index, &cfg, "and the android one?", Some(previous), &HashSet::new());
+        let p = plan(
+            &s,
+            &index,
+            &cfg,
+            "and the android one?",
+            Some(previous),
+            &HashSet::new(),
+        );
         p.ranked.first().map(|r| s[r.skill].name.clone())
     };
     // The iOS design skill says nothing of Android: the new subject wins.
