@@ -12,6 +12,7 @@ mod folders;
 mod git_lock;
 mod git_refs;
 mod hostile;
+mod hostile_lock;
 mod interrupt;
 mod links;
 mod mcp_source;
