@@ -68,3 +68,56 @@ fn a_sibling_that_is_not_the_entrys_kind_is_refused_without_listing_it() {
         }
     }
 }
+
+/// Runs `quire share ARGS` for each of `commands`, expecting exit 2 and
+/// `needle` on stderr.
+fn refused(env: &TestEnv, commands: &[&[&str]], needle: &str) {
+    for args in commands {
+        let mut all = vec!["share"];
+        all.extend_from_slice(args);
+        let run = env.run(&all);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(needle), "{args:?}: {}", run.stderr);
+    }
+}
+
+/// `[entry.hooks]` names files of the installed folder, checked as
+/// `[entry.files]` is: one out of it refuses the lock.
+#[test]
+fn a_hook_file_out_of_the_install_folder_is_refused() {
+    let env = TestEnv::new("responses");
+    write(&env.repo_path().join("shared/kit/SKILL.md"), SKILL);
+    let hooks = format!(
+        "\n[entry.hooks]\n\"../../../../outside/hooks.json\" = {:?}\n",
+        sha(b"{}")
+    );
+    lock(&env, "plugin bundle", "shared/kit", &hooks);
+    refused(
+        &env,
+        &[&["verify"], &["sync"], &["sync", "--force"]],
+        "the plugin bundle entry 'ssh' lists the hook file \"../../../../outside/hooks.json\", which is not a relative path inside its folder",
+    );
+}
+
+/// A digest that is not `sha256:` and 64 hex digits is the lock's fault,
+/// said so, not blamed on the source.
+#[test]
+fn a_malformed_digest_is_named_as_a_lock_error() {
+    let env = TestEnv::new("responses");
+    write(&env.repo_path().join("shared/pdf/SKILL.md"), SKILL);
+    lock(&env, "skill", "shared/pdf", "");
+    let path = env.repo_path().join("quire.lock");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace(&sha(SKILL.as_bytes()), "sha256:zz")).unwrap();
+    refused(
+        &env,
+        &[
+            &["verify"],
+            &["sync"],
+            &["sync", "--force"],
+            &["update", "--yes"],
+        ],
+        "quire.lock: the skill entry 'ssh' has a malformed digest for the file \"SKILL.md\": \"sha256:zz\"",
+    );
+    assert!(!env.repo_path().join(".quire/skills/ssh").exists());
+}
