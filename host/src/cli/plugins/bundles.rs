@@ -121,6 +121,9 @@ pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32
             for m in market::list_marketplaces(home) {
                 listln!("{}  {}", m.name, m.source);
                 if let Ok(cat) = market::read_catalog(&market::store::market_dir(home, &m.name)) {
+                    for p in &cat.problems {
+                        elistln!("warning: {p}");
+                    }
                     for e in cat.plugins {
                         listln!("  {:<24} {}", one_line(&e.name), one_line(&e.description));
                     }

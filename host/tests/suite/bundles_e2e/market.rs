@@ -111,3 +111,28 @@ fn catalog_text_reaches_no_terminal_as_escape_sequences() {
     let r = run(&env, &["plugins", "search", "review", "--json"]);
     assert!(r.stdout.contains("\\u001b[2J\\rfake line"), "{}", r.stdout);
 }
+
+/// Two catalog entries of one name: adding the marketplace warns naming
+/// the second, and only the first is listed, found and installed.
+#[test]
+fn a_repeated_plugin_name_warns_and_the_first_entry_is_used() {
+    let env = TestEnv::new("responses");
+    let src = odd_market(
+        env.home.path(),
+        r#"[{"name": "good-kit", "source": "./plugins/claude-kit", "description": "the first kit"},
+            {"name": "good-kit", "source": "./plugins/ap-kit", "description": "the second kit"}]"#,
+    );
+    let r = run(&env, &["plugins", "marketplace", "add", &src]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "plugins[1]: 'good-kit' is listed again (first as plugins[0]); the first is used"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("(1 plugin(s))"), "{}", r.stdout);
+    let r = run(&env, &["plugins", "search", "kit", "--json"]);
+    assert!(r.stdout.contains("the first kit"), "{}", r.stdout);
+    assert!(!r.stdout.contains("the second kit"), "{}", r.stdout);
+}
