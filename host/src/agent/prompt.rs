@@ -20,11 +20,33 @@ pub struct ProjectDocs {
     pub files: Vec<PathBuf>,
     /// Set when the cap cut the text.
     pub truncated: bool,
-    /// Why files were left out (a link leading out of the repository).
+    /// Why files were left out (a link leading out of the repository,
+    /// something that is not a regular file).
     pub skipped: Vec<String>,
 }
 
 pub use crate::config::repo_root;
+
+/// Whether `path` is a regular file (a link followed). Something else
+/// there (a FIFO, a device, a folder, a link to one: reading it would
+/// block or never end) is added to `skipped`, said so.
+fn regular(path: &Path, skipped: &mut Vec<String>) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if meta.is_file() {
+        return true;
+    }
+    let link = std::fs::read_link(path)
+        .map(|to| format!(" (a link to {})", to.display()))
+        .unwrap_or_default();
+    skipped.push(format!(
+        "{}{link} is {}, not a regular file; it was not read (make it a plain text file)",
+        path.display(),
+        crate::file_kind::name(meta.file_type())
+    ));
+    false
+}
 
 /// Reads `home/AGENTS.md`, then, from the repository root down to `cwd`,
 /// each folder's `AGENTS.md` (or its `CLAUDE.md` when it has none). The
@@ -50,9 +72,9 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     for dir in dirs {
         let agents = dir.join("AGENTS.md");
         let claude = dir.join("CLAUDE.md");
-        let found = if agents.is_file() {
+        let found = if regular(&agents, &mut skipped) {
             agents
-        } else if claude.is_file() {
+        } else if regular(&claude, &mut skipped) {
             claude
         } else {
             continue;
@@ -217,5 +239,34 @@ mod tests {
         assert!(d.text.contains("inside rules"), "{}", d.text);
         assert_eq!(d.skipped.len(), 1, "{:?}", d.skipped);
         assert!(d.skipped[0].contains("outside the repository"));
+    }
+
+    #[test]
+    fn files_that_are_not_regular_are_skipped_and_said_so() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::create_dir(repo.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", repo.path().join("AGENTS.md")).unwrap();
+        std::fs::write(repo.path().join("CLAUDE.md"), "claude rules").unwrap();
+        let fifo = repo.path().join("sub/AGENTS.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let d = project_docs(home.path(), &repo.path().join("sub"));
+        assert!(d.text.contains("claude rules"), "{}", d.text);
+        assert_eq!(d.skipped.len(), 2, "{:?}", d.skipped);
+        assert!(
+            d.skipped[0].contains("(a link to /dev/zero) is a device, not a regular file"),
+            "{:?}",
+            d.skipped
+        );
+        assert!(
+            d.skipped[1].contains("sub/AGENTS.md is a named pipe, not a regular file"),
+            "{:?}",
+            d.skipped
+        );
     }
 }

@@ -29,6 +29,13 @@ macro_rules! listln {
         $crate::cli::terminal_print_clean(format!("{}\n", format_args!($($t)*)))
     };
 }
+/// `eprintln!` for the warnings and problems of the same commands as
+/// [`listln!`]: cleaned of escape sequences and controls, terminal or not.
+macro_rules! elistln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_eprint_clean(format!("{}\n", format_args!($($t)*)))
+    };
+}
 macro_rules! eprint {
     ($($t:tt)*) => {
         $crate::cli::terminal_print(true, format!($($t)*))
@@ -98,6 +105,15 @@ pub(crate) fn terminal_print_clean(text: String) {
     use std::io::Write;
     let o = std::io::stdout();
     let _ = o
+        .lock()
+        .write_all(quire::printable::clean(&text).as_bytes());
+}
+
+/// Prints `text` to stderr cleaned of escape sequences, terminal or not.
+pub(crate) fn terminal_eprint_clean(text: String) {
+    use std::io::Write;
+    let e = std::io::stderr();
+    let _ = e
         .lock()
         .write_all(quire::printable::clean(&text).as_bytes());
 }

@@ -128,7 +128,7 @@ async fn remove_leftovers_on_signal() {
     };
     quire::child::kill_descendants();
     share::leftovers::remove_pending();
-    eprintln!(
+    elistln!(
         "\ninterrupted: the partial copy and checkout were removed; run the command again to finish"
     );
     std::process::exit(128 + sig);
@@ -138,18 +138,18 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
     let setup = match setup::load(global, None) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            elistln!("error: {e:#}");
             return EXIT_USAGE;
         }
     };
     let (root, layout) = if args.user {
         if let Err(e) = share::legacy::migrate(&setup.home) {
-            eprintln!("warning: {e}");
+            elistln!("warning: {e}");
         }
         (setup.home.clone(), Layout::User)
     } else {
         let Some(root) = repo_root(&setup.cwd) else {
-            eprintln!(
+            elistln!(
                 "error: {} is not in a git repository; quire.lock sits at a repository's root (run `git init` first, or use --user for your own lock in ~/.quire)",
                 setup.cwd.display()
             );
@@ -161,7 +161,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
     let mcp = match quire::mcp::load_specs(&setup.config, &workspace, Some(&workspace)) {
         Ok((specs, _)) => specs,
         Err(e) => {
-            eprintln!("error: {e}");
+            elistln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -201,12 +201,12 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         ShareCommand::Remove { name, force } => match share::remove(&root, layout, name, *force) {
             Ok(kinds) => {
                 for k in kinds {
-                    println!("removed {} {name}", k.label());
+                    listln!("removed {} {name}", k.label());
                 }
                 EXIT_OK
             }
             Err(e) => {
-                eprintln!("error: {}", name_lock(&ctx, &e.to_string()));
+                elistln!("error: {}", name_lock(&ctx, &e.to_string()));
                 EXIT_USAGE
             }
         },
@@ -228,7 +228,7 @@ fn consent_note(ctx: &ShareContext, e: &Entry) {
                 .display()
                 .to_string(),
         };
-        eprintln!(
+        elistln!(
             "note: plugin {} runs only after you accept its permissions: `quire plugins add {at}`",
             e.name
         );
@@ -244,10 +244,10 @@ fn bundle_problems(ctx: &ShareContext, e: &Entry) {
     let dir = share::lock::resolve(&ctx.root, &e.installed);
     let v = quire::plugins::bundle::validate::validate(&dir);
     for p in &v.problems {
-        eprintln!("warning: {}: {}", p.file.display(), p.message);
+        elistln!("warning: {}: {}", p.file.display(), p.message);
     }
     if !v.problems.is_empty() {
-        eprintln!(
+        elistln!(
             "warning: plugin {} has {} problem(s): the parts named are not loaded (`quire plugins validate {}` checks it again)",
             e.name,
             v.problems.len(),
@@ -291,11 +291,12 @@ fn large_files(ctx: &ShareContext, e: &Entry) {
             continue;
         }
         let mb = meta.len() / (1024 * 1024);
+        let rel = quire::printable::quoted_name(rel);
         match ctx.layout {
-            Layout::Project => println!(
+            Layout::Project => listln!(
                 "  note: {rel} is {mb} MB and is committed with the repository; keep large data out of shared skills"
             ),
-            Layout::User => println!("  note: {rel} is {mb} MB"),
+            Layout::User => listln!("  note: {rel} is {mb} MB"),
         }
     }
 }
@@ -318,7 +319,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                     ),
                     None => ("added", String::new()),
                 };
-                println!(
+                listln!(
                     "{verb} {} {} from {}{} ({} files) into {into}{was}",
                     e.kind.label(),
                     e.name,
@@ -335,21 +336,21 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                     ..e.clone()
                 };
                 for change in share::bundle_entry::review_changes(&none, e) {
-                    println!("  needs approval: {change}");
+                    listln!("  needs approval: {change}");
                 }
                 consent_note(ctx, e);
                 bundle_problems(ctx, e);
                 large_files(ctx, e);
             }
             match ctx.layout {
-                Layout::Project => println!("recorded in {}; commit it", share::lock::FILE),
-                Layout::User => println!(
+                Layout::Project => listln!("recorded in {}; commit it", share::lock::FILE),
+                Layout::User => listln!(
                     "recorded in your own lock, {}",
                     ctx.root.join(share::lock::FILE).display()
                 ),
             }
             if !trusted {
-                eprintln!(
+                elistln!(
                     "{}",
                     super::trust::ignored_here(&ctx.root, "what was added")
                 );
@@ -357,7 +358,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
+            elistln!("error: {}", name_lock(ctx, &e.to_string()));
             EXIT_USAGE
         }
     }
@@ -365,7 +366,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
 
 fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
     if ctx.layout == Layout::Project && !setup.config.project_trusted {
-        eprintln!(
+        elistln!(
             "error: {} is not a trusted repository; sync fetches what its quire.lock names, so trust it first (`quire trust`)",
             ctx.root.display()
         );
@@ -374,16 +375,16 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
     let results = match share::sync(ctx, force) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
+            elistln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
     let mut failed = 0;
     for (e, outcome) in &results {
         match outcome {
-            Synced::Unchanged => println!("unchanged {} {}", e.kind.label(), e.name),
+            Synced::Unchanged => listln!("unchanged {} {}", e.kind.label(), e.name),
             Synced::Restored => {
-                println!(
+                listln!(
                     "restored {} {}{}",
                     e.kind.label(),
                     e.name,
@@ -393,7 +394,7 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
             }
             Synced::Failed(why) => {
                 failed += 1;
-                eprintln!(
+                elistln!(
                     "failed {} {}: {}",
                     e.kind.label(),
                     e.name,
@@ -403,7 +404,7 @@ fn sync(setup: &Setup, ctx: &ShareContext, force: bool) -> i32 {
         }
     }
     if results.is_empty() {
-        println!("{} lists nothing to install", share::lock::FILE);
+        listln!("{} lists nothing to install", share::lock::FILE);
     }
     if failed > 0 { EXIT_FAILED } else { EXIT_OK }
 }
@@ -412,7 +413,7 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
     let results = match share::verify(&ctx.root, ctx.layout) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
+            elistln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
@@ -438,9 +439,9 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
                 })
             );
         } else if clean {
-            println!("ok       {} {}", e.kind.label(), e.name);
+            listln!("ok       {} {}", e.kind.label(), e.name);
         } else {
-            println!(
+            listln!(
                 "drifted  {} {}: {}",
                 e.kind.label(),
                 e.name,
@@ -449,7 +450,7 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
         }
     }
     if results.is_empty() && !json {
-        println!("{} lists nothing to verify", share::lock::FILE);
+        listln!("{} lists nothing to verify", share::lock::FILE);
     }
     if drifted > 0 {
         if !json {
@@ -459,11 +460,11 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
                 format!("{drifted} entries differ")
             };
             if results.iter().any(|(_, d)| d.is_local()) {
-                eprintln!(
+                elistln!(
                     "{what} from quire.lock; `quire share sync --force` replaces local changes with the locked files (`quire share sync` alone installs only what is missing)"
                 );
             } else {
-                eprintln!(
+                elistln!(
                     "{what} from quire.lock; `quire share sync` installs what is missing again"
                 );
             }
@@ -478,7 +479,7 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
     let lock = match LockFile::load(&ctx.root) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
+            elistln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
@@ -494,7 +495,7 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
                 .as_deref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
-            println!(
+            listln!(
                 "{:<7} {:<24} {}{at}{}  → {}",
                 e.kind.label(),
                 e.name,
@@ -505,7 +506,7 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
         }
     }
     if lock.entries.is_empty() && !json {
-        eprintln!("nothing shared yet; `quire share add SOURCE` installs a skill or plugin");
+        elistln!("nothing shared yet; `quire share add SOURCE` installs a skill or plugin");
     }
     EXIT_OK
 }

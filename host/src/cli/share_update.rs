@@ -13,12 +13,12 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
     let planned = match share::plan(ctx, name, force) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {}", name_lock(ctx, &e.to_string()));
+            elistln!("error: {}", name_lock(ctx, &e.to_string()));
             return EXIT_USAGE;
         }
     };
     if planned.is_empty() {
-        println!(
+        listln!(
             "{}",
             name_lock(
                 ctx,
@@ -36,20 +36,20 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
         let label = old.kind.label();
         let p = match pending {
             Ok(p) if p.is_current() => {
-                println!("up to date {label} {}", old.name);
+                listln!("up to date {label} {}", old.name);
                 continue;
             }
             Ok(p) => p,
             Err(why) => {
                 failed += 1;
-                eprintln!("failed {label} {}: {}", old.name, name_lock(ctx, why));
+                elistln!("failed {label} {}: {}", old.name, name_lock(ctx, why));
                 continue;
             }
         };
         let how = transition(p);
-        println!("update for {label} {}{how}:", old.name);
+        listln!("update for {label} {}{how}:", old.name);
         for change in &p.changes {
-            println!("  {change}");
+            listln!("  {change}");
         }
         let accepted = if yes {
             true
@@ -57,29 +57,30 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
             ask(&format!("Install the update of {}?", old.name))
         } else {
             refused += 1;
-            eprintln!(
+            elistln!(
                 "not updated {label} {}: there is no terminal to ask on; review the changes above and run `quire share update {} --yes` to install them",
-                old.name, old.name
+                old.name,
+                old.name
             );
             continue;
         };
         if !accepted {
-            println!("kept {label} {} as locked", old.name);
+            listln!("kept {label} {} as locked", old.name);
             continue;
         }
         match share::apply(ctx, p) {
             Ok(new) => {
-                println!("updated {label} {}{how}", old.name);
+                listln!("updated {label} {}{how}", old.name);
                 // A bundle's new hooks, MCP servers and grants still need
                 // their own approval: hooks by hash (`quire hooks trust`),
                 // servers by `quire plugins enable`, grants by consent.
                 for change in share::bundle_entry::review_changes(old, &new) {
-                    println!("  needs approval: {change}");
+                    listln!("  needs approval: {change}");
                 }
             }
             Err(e) => {
                 failed += 1;
-                eprintln!(
+                elistln!(
                     "failed {label} {}: {}",
                     old.name,
                     name_lock(ctx, &e.to_string())
@@ -107,7 +108,7 @@ fn transition(p: &Pending) -> String {
 /// A y/N question on the terminal; anything but yes is no.
 fn ask(question: &str) -> bool {
     let mut err = std::io::stderr();
-    let _ = write!(err, "{question} [y/N] ");
+    let _ = write!(err, "{} [y/N] ", quire::printable::one_line(question));
     let _ = err.flush();
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {

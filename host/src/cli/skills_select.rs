@@ -140,7 +140,8 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
         println!("{out}");
         return EXIT_OK;
     }
-    print!("{}", human(&set, &plan, &cat, args, cfg.catalog_chars));
+    // Skill names, descriptions and the catalog come from skill files.
+    crate::cli::terminal_print_clean(human(&set, &plan, &cat, args, cfg.catalog_chars));
     println!("{}", skills_semantic::describe(semantic.as_ref()));
     if args.explain {
         println!(

@@ -8,6 +8,7 @@ use std::path::Path;
 use super::ShareError;
 use super::lock::Entry;
 use crate::plugins::bundle;
+use crate::printable::quoted_name;
 
 /// The bundle's name when `dir` holds a bundle manifest (`plugin.json`,
 /// `.claude-plugin/plugin.json`, `.codex-plugin/plugin.json`); a Claude
@@ -80,8 +81,8 @@ pub fn review_changes(old: &Entry, new: &Entry) -> Vec<String> {
     let mut out = Vec::new();
     for (file, digest) in &new.hooks {
         match old.hooks.get(file) {
-            None => out.push(format!("new hook file {file}")),
-            Some(d) if d != digest => out.push(format!("changed hook file {file}")),
+            None => out.push(format!("new hook file {}", quoted_name(file))),
+            Some(d) if d != digest => out.push(format!("changed hook file {}", quoted_name(file))),
             Some(_) => {}
         }
     }
@@ -90,10 +91,10 @@ pub fn review_changes(old: &Entry, new: &Entry) -> Vec<String> {
         .iter()
         .filter(|s| !old.mcp_servers.contains(s))
     {
-        out.push(format!("new MCP server {s}"));
+        out.push(format!("new MCP server {}", quoted_name(s)));
     }
     for g in new.grants.iter().filter(|g| !old.grants.contains(g)) {
-        out.push(format!("new grant {g}"));
+        out.push(format!("new grant {}", crate::printable::one_line(g)));
     }
     out
 }
@@ -123,9 +124,19 @@ pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
                 continue;
             }
             if b.agents.iter().any(|a| path.starts_with(a)) {
-                out.push(format!("{how} agent {}:{stem} ({rel})", b.name));
+                out.push(format!(
+                    "{how} agent {}:{} ({})",
+                    b.name,
+                    quoted_name(&stem),
+                    quoted_name(rel)
+                ));
             } else if b.commands.iter().any(|c| path.starts_with(c)) {
-                out.push(format!("{how} command /{}:{stem} ({rel})", b.name));
+                out.push(format!(
+                    "{how} command /{}:{} ({})",
+                    b.name,
+                    quoted_name(&stem),
+                    quoted_name(rel)
+                ));
             }
         }
     }
@@ -135,7 +146,8 @@ pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
         ("removed", &d.missing),
     ] {
         if !list.is_empty() {
-            out.push(format!("files {label}: {}", list.join(", ")));
+            let names: Vec<_> = list.iter().map(|f| quoted_name(f)).collect();
+            out.push(format!("files {label}: {}", names.join(", ")));
         }
     }
     out

@@ -142,6 +142,11 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
             "lists the file \"{rel}\", which is not a relative path inside its folder"
         )));
     }
+    if let Some(rel) = e.hooks.keys().find(|k| !is_inside(k)) {
+        return Err(bad(format!(
+            "lists the hook file \"{rel}\", which is not a relative path inside its folder"
+        )));
+    }
     if let Some(sub) = e
         .subdir
         .as_deref()
@@ -255,9 +260,33 @@ pub fn load(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
     let lock = LockFile::load(root)?;
     for e in &lock.entries {
         entry(e, layout)?;
+        digests(e)?;
         links(root, &e.installed, layout)?;
     }
     Ok(lock)
+}
+
+/// Refuses an entry whose files or hook files have a digest that is not
+/// `sha256:` and 64 lowercase hexadecimal digits: a broken lock, not a
+/// source that changed.
+pub fn digests(e: &Entry) -> Result<(), ShareError> {
+    let well_formed = |d: &str| {
+        d.strip_prefix("sha256:").is_some_and(|hex| {
+            hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
+    };
+    let files = e.files.iter().map(|f| ("file", f));
+    let hooks = e.hooks.iter().map(|f| ("hook file", f));
+    match files.chain(hooks).find(|(_, (_, d))| !well_formed(d)) {
+        None => Ok(()),
+        Some((what, (rel, d))) => Err(ShareError::Invalid(format!(
+            "{FILE}: the {} entry '{}' has a malformed digest for the {what} \"{}\": \"{}\" (a digest is sha256: and 64 lowercase hexadecimal digits); run `quire share add` again to record it, or restore quire.lock from git (it may come from an untrusted change)",
+            e.kind.label(),
+            e.name,
+            rel.escape_debug(),
+            d.escape_debug()
+        ))),
+    }
 }
 
 /// A name that is safe as a folder name.

@@ -165,14 +165,22 @@ impl Drift {
 /// At most this many file names in one part of [`Drift::describe`].
 const LISTED: usize = 8;
 
-/// The first [`LISTED`] of `list`, then how many more.
+/// The first [`LISTED`] of `list`, then how many more; names with
+/// controls or quotes quoted ([`crate::printable::quoted_name`]).
 fn first_few(list: &[String]) -> String {
+    let shown = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| crate::printable::quoted_name(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if list.len() <= LISTED {
-        return list.join(", ");
+        return shown(list);
     }
     format!(
         "{} and {} more",
-        list[..LISTED].join(", "),
+        shown(&list[..LISTED]),
         list.len() - LISTED
     )
 }

@@ -319,6 +319,14 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         None => fetched.dir.clone(),
     };
     super::source_links::refuse_links(&fetched.dir, &content, &entry.source)?;
+    check::entry(entry, ctx.layout)?;
+    // What the source is comes before what it holds: a folder that is not
+    // the entry's kind is refused without naming its files.
+    check::kind_matches(
+        entry,
+        &content,
+        &format!("its source {}", source_text(entry)),
+    )?;
     let files = if content.is_dir() {
         digest::of_folder(&content)?
     } else {
@@ -337,12 +345,6 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
             drift.describe()
         )));
     }
-    check::entry(entry, ctx.layout)?;
-    check::kind_matches(
-        entry,
-        &content,
-        &format!("its source {}", source_text(entry)),
-    )?;
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(&content, &files, &resolve(&ctx.root, &entry.installed))
 }

@@ -7,10 +7,12 @@
 use crate::support;
 
 mod drift;
+mod escapes;
 mod folders;
 mod git_lock;
 mod git_refs;
 mod hostile;
+mod hostile_lock;
 mod interrupt;
 mod links;
 mod mcp_source;

@@ -482,3 +482,53 @@ fn loader_and_validator_read_yaml_the_same_way() {
         ran.stderr
     );
 }
+
+/// A skill's name and description are the skill file's text: `validate`
+/// and `pick --explain` show them without escape sequences, piped or not.
+#[test]
+fn skill_text_reaches_no_terminal_as_escape_sequences() {
+    let e = SkillsEnv::new();
+    let odd = e.repo.join(".quire/skills/odd");
+    write_skill(
+        &odd,
+        "\"odd\\e[31mname\"",
+        "\"odd \\e]0;pwned\\a chars\\e[2J\"",
+        "",
+        "Body.\n",
+    );
+    let ran = e.run(&["skills", "validate", &p(&odd)]);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("Skill name 'oddname'"),
+        "{:?}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains('\u{1b}'), "{:?}", ran.stderr);
+
+    // Padded by the name as shown, and found by it.
+    write_skill(&e.repo.join(".quire/skills/ab"), "ab", "Short.", "", "");
+    let ran = e.run(&["skills", "list"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    let column = lines[0].find("SCOPE").unwrap();
+    for name in ["oddname", "ab"] {
+        let row = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{:?}", ran.stdout));
+        assert_eq!(row.find("project"), Some(column), "{:?}", ran.stdout);
+    }
+    let ran = e.run(&["skills", "show", "oddname"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.starts_with("oddname\n"), "{:?}", ran.stdout);
+    assert!(!ran.stdout.contains('\u{1b}'), "{:?}", ran.stdout);
+
+    let ran = e.run(&["skills", "pick", "odd chars", "--explain"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("oddname"), "{:?}", ran.stdout);
+    assert!(
+        !ran.stdout.contains('\u{1b}') && !ran.stdout.contains('\u{7}'),
+        "{:?}",
+        ran.stdout
+    );
+}

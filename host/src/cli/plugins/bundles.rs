@@ -6,6 +6,7 @@ use std::path::Path;
 use clap::Subcommand;
 use quire::plugins::bundle::{self, validate::validate as check_bundle};
 use quire::plugins::market;
+use quire::printable::one_line;
 use quire::share::{self, Layout, ShareContext};
 use serde_json::json;
 
@@ -85,7 +86,7 @@ pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32
         } => match market::add_marketplace(home, cwd, source, reference.as_deref(), *replace) {
             Ok((added, catalog)) => {
                 for p in &catalog.problems {
-                    eprintln!("warning: {p}");
+                    elistln!("warning: {p}");
                 }
                 println!(
                     "added marketplace {} ({} plugin(s)) from {}",
@@ -118,10 +119,13 @@ pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32
         }
         MarketplaceCommand::List => {
             for m in market::list_marketplaces(home) {
-                println!("{}  {}", m.name, m.source);
+                listln!("{}  {}", m.name, m.source);
                 if let Ok(cat) = market::read_catalog(&market::store::market_dir(home, &m.name)) {
+                    for p in &cat.problems {
+                        elistln!("warning: {p}");
+                    }
                     for e in cat.plugins {
-                        println!("  {:<24} {}", e.name, e.description);
+                        listln!("  {:<24} {}", one_line(&e.name), one_line(&e.description));
                     }
                 }
             }
@@ -133,7 +137,7 @@ pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32
 pub fn search(home: &Path, text: &str, json: bool) -> i32 {
     let hits = market::search::search(home, text, 20);
     if hits.is_empty() && !json {
-        eprintln!("no plugin matches \"{text}\" in the added marketplaces");
+        elistln!("no plugin matches \"{text}\" in the added marketplaces");
     }
     for (m, e) in hits {
         if json {
@@ -142,7 +146,12 @@ pub fn search(home: &Path, text: &str, json: bool) -> i32 {
                 json!({"name": e.name, "marketplace": m, "description": e.description, "version": e.version})
             );
         } else {
-            println!("{}@{}  {}", e.name, m, e.description);
+            listln!(
+                "{}@{}  {}",
+                one_line(&e.name),
+                one_line(&m),
+                one_line(&e.description)
+            );
         }
     }
     EXIT_OK

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cli::EXIT_OK;
 use crate::cli::summary::clip;
+use quire::printable::one_line;
 
 pub fn scope_name(scope: Scope) -> &'static str {
     match scope {
@@ -40,19 +41,20 @@ pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
     if d.skills.is_empty() {
         eprintln!("no skills found; `quire skills new NAME` creates one");
     } else {
-        let width = d
-            .skills
+        // Padded and clipped as shown: cleaned of escape sequences first.
+        let shown: Vec<String> = d.skills.iter().map(|s| one_line(&s.name)).collect();
+        let width = shown
             .iter()
-            .map(|s| s.name.chars().count())
+            .map(|n| n.chars().count())
             .max()
             .unwrap_or(4)
             .clamp(4, 32);
         listln!("{:<width$}  {:<10}  DESCRIPTION", "NAME", "SCOPE");
-        for s in &d.skills {
-            let desc = clip(&s.description.replace('\n', " "), 80);
+        for (s, name) in d.skills.iter().zip(&shown) {
+            let desc = clip(&one_line(&s.description), 80);
             listln!(
                 "{:<width$}  {:<10}  {desc}",
-                clip(&s.name, 32),
+                clip(name, 32),
                 scope_name(s.scope)
             );
             if let Some(d) = &s.drift {

@@ -12,7 +12,16 @@ use crate::cli::{EXIT_FAILED, EXIT_OK};
 const MAX_FILES: usize = 500;
 
 pub fn run(d: &Discovery, name: &str, json: bool) -> i32 {
-    let Some(skill) = d.get(name) else {
+    // A name with escape sequences is shown cleaned (`skills list`): that
+    // text finds it too.
+    let skill = d.get(name).or_else(|| {
+        let mut shown = d
+            .skills
+            .iter()
+            .filter(|s| quire::printable::one_line(&s.name) == name);
+        shown.next().filter(|_| shown.next().is_none())
+    });
+    let Some(skill) = skill else {
         let skipped: Vec<_> = d
             .skipped
             .iter()
@@ -42,7 +51,7 @@ pub fn run(d: &Discovery, name: &str, json: bool) -> i32 {
     let shadowed: Vec<&Skill> = d
         .shadowed
         .iter()
-        .filter(|s| s.skill.name == name)
+        .filter(|s| s.skill.name == skill.name)
         .map(|s| &s.skill)
         .collect();
     let files = list_files(&skill.dir);
@@ -61,48 +70,48 @@ pub fn run(d: &Discovery, name: &str, json: bool) -> i32 {
         say!("{v}");
         return EXIT_OK;
     }
-    say!("{}", skill.name);
-    say!("  {}", skill.description.replace('\n', "\n  "));
-    say!("");
-    say!("scope:    {}", scope_name(skill.scope));
-    say!("root:     {}", skill.root.display());
-    say!("folder:   {}", skill.dir.display());
-    say!("file:     {}", skill.file.display());
+    listln!("{}", skill.name);
+    listln!("  {}", skill.description.replace('\n', "\n  "));
+    listln!("");
+    listln!("scope:    {}", scope_name(skill.scope));
+    listln!("root:     {}", skill.root.display());
+    listln!("folder:   {}", skill.dir.display());
+    listln!("file:     {}", skill.file.display());
     let opt = |label: &str, v: &Option<String>| {
         if let Some(v) = v {
-            say!("{label:<9} {v}");
+            listln!("{label:<9} {v}");
         }
     };
     opt("license:", &skill.license);
     opt("compat:", &skill.compatibility);
     opt("when:", &skill.when_to_use);
     if !skill.allowed_tools.is_empty() {
-        say!("tools:    {}", skill.allowed_tools.join(" "));
+        listln!("tools:    {}", skill.allowed_tools.join(" "));
     }
     if !skill.keywords.is_empty() {
-        say!("keywords: {}", skill.keywords.join(", "));
+        listln!("keywords: {}", skill.keywords.join(", "));
     }
     if skill.disable_model_invocation {
-        say!("only when named: disable-model-invocation is true");
+        listln!("only when named: disable-model-invocation is true");
     }
     if !skill.user_invocable {
-        say!("not user-invocable");
+        listln!("not user-invocable");
     }
     for w in &skill.warnings {
-        say!("warning:  {w}");
+        listln!("warning:  {w}");
     }
     if !shadowed.is_empty() {
-        say!("\nshadowed copies (not loaded):");
+        listln!("\nshadowed copies (not loaded):");
         for s in shadowed {
-            say!("  {} ({})", s.file.display(), scope_name(s.scope));
+            listln!("  {} ({})", s.file.display(), scope_name(s.scope));
         }
     }
-    say!("\nfiles:");
+    listln!("\nfiles:");
     for f in &files {
-        say!("  {}", f.display());
+        listln!("  {}", f.display());
     }
     if files.len() >= MAX_FILES {
-        say!("  ... (only the first {MAX_FILES} are listed)");
+        listln!("  ... (only the first {MAX_FILES} are listed)");
     }
     EXIT_OK
 }

@@ -16,12 +16,12 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
         for report in validate_path(path, strict) {
             total += 1;
             if report.is_valid() {
-                say!("ok: {}", report.dir.display());
+                listln!("ok: {}", report.dir.display());
                 continue;
             }
             failed += 1;
             for p in &report.problems {
-                eprintln!("{}: {p}", report.location().display());
+                elistln!("{}: {p}", report.location().display());
             }
         }
     }

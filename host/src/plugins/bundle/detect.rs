@@ -105,6 +105,7 @@ pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
     }
     b.name = name;
     defaults(&mut b);
+    super::hook_paths::refused(&mut b);
     Ok(b)
 }
 

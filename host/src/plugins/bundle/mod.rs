@@ -18,6 +18,7 @@
 
 pub(crate) mod detect;
 pub mod drift;
+mod hook_paths;
 pub(crate) mod installed;
 pub mod mcp;
 pub(crate) mod paths;

@@ -44,7 +44,7 @@ pub struct Catalog {
     pub name: String,
     pub file: PathBuf,
     pub plugins: Vec<CatalogEntry>,
-    /// Entries that could not be read.
+    /// Entries that could not be read, or repeat an earlier one's name.
     pub problems: Vec<String>,
 }
 
@@ -85,9 +85,22 @@ pub fn read_catalog(root: &Path) -> Result<Catalog, MarketError> {
         plugins: Vec::new(),
         problems: Vec::new(),
     };
+    let mut first_at: Vec<(String, usize)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match entry(item, plugin_root.as_deref()) {
-            Ok(e) => cat.plugins.push(e),
+            // Two entries of one name: the first is the plugin installed
+            // by that name, the other is named and left out.
+            Ok(e) => match first_at.iter().find(|(n, _)| *n == e.name) {
+                Some((_, j)) => cat.problems.push(format!(
+                    "{}: plugins[{i}]: '{}' is listed again (first as plugins[{j}]); the first is used, so remove or rename this one",
+                    file.display(),
+                    e.name
+                )),
+                None => {
+                    first_at.push((e.name.clone(), i));
+                    cat.plugins.push(e);
+                }
+            },
             Err(m) => cat
                 .problems
                 .push(format!("{}: plugins[{i}]: {m}", file.display())),
@@ -231,5 +244,28 @@ mod tests {
             }
         );
         assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
+    }
+
+    #[test]
+    fn a_repeated_name_keeps_the_first_entry_and_says_so() {
+        let c = catalog(
+            r#"{"name": "m", "plugins": [
+                {"name": "kit", "source": "./plugins/one", "description": "first"},
+                {"name": "other", "source": "./plugins/other"},
+                {"name": "kit", "source": "./plugins/two", "description": "second"}
+            ]}"#,
+        );
+        let Ok(c) = c else { panic!("catalog not read") };
+        let kits: Vec<&CatalogEntry> = c.plugins.iter().filter(|p| p.name == "kit").collect();
+        assert_eq!(kits.len(), 1, "{:?}", c.plugins);
+        assert_eq!(kits[0].description, "first");
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert!(
+            c.problems[0].contains(
+                "plugins[2]: 'kit' is listed again (first as plugins[0]); the first is used"
+            ),
+            "{:?}",
+            c.problems
+        );
     }
 }

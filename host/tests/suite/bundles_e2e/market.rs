@@ -60,3 +60,79 @@ fn a_marketplace_naming_itself_like_an_added_one_is_refused_until_replaced() {
     let r = run(&env, &["plugins", "install", "claude-kit"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// A marketplace folder at `dir/odd-market` whose catalog's `plugins` are
+/// `plugins` (JSON), each a copy of the claude-kit fixture.
+fn odd_market(dir: &std::path::Path, plugins: &str) -> String {
+    let root = dir.join("odd-market");
+    super::copy_dir(
+        &super::fixture("claude-kit"),
+        &root.join("plugins/claude-kit"),
+    );
+    super::copy_dir(&super::fixture("ap-kit"), &root.join("plugins/ap-kit"));
+    std::fs::create_dir_all(root.join(".claude-plugin")).unwrap();
+    std::fs::write(
+        root.join(".claude-plugin/marketplace.json"),
+        format!(r#"{{"name": "odd-tools", "owner": {{"name": "T"}}, "plugins": {plugins}}}"#),
+    )
+    .unwrap();
+    root.canonicalize().unwrap().display().to_string()
+}
+
+/// A catalog's descriptions are the marketplace's text: `marketplace list`
+/// and `search` show them without escape sequences or carriage returns
+/// (piped or not); `search --json` keeps them exact.
+#[test]
+fn catalog_text_reaches_no_terminal_as_escape_sequences() {
+    let env = TestEnv::new("responses");
+    let src = odd_market(
+        env.home.path(),
+        r#"[{"name": "good-kit", "source": "./plugins/claude-kit", "description": "review \u001b]0;PWNED\u0007\u001b[2J\rfake line"}]"#,
+    );
+    let r = run(&env, &["plugins", "marketplace", "add", &src]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        &["plugins", "marketplace", "list"][..],
+        &["plugins", "search", "review"],
+    ] {
+        let r = run(&env, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("review  fake line"),
+            "{args:?}: {:?}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains('\u{1b}') && !r.stdout.contains('\r'),
+            "{args:?}: {:?}",
+            r.stdout
+        );
+    }
+    let r = run(&env, &["plugins", "search", "review", "--json"]);
+    assert!(r.stdout.contains("\\u001b[2J\\rfake line"), "{}", r.stdout);
+}
+
+/// Two catalog entries of one name: adding the marketplace warns naming
+/// the second, and only the first is listed, found and installed.
+#[test]
+fn a_repeated_plugin_name_warns_and_the_first_entry_is_used() {
+    let env = TestEnv::new("responses");
+    let src = odd_market(
+        env.home.path(),
+        r#"[{"name": "good-kit", "source": "./plugins/claude-kit", "description": "the first kit"},
+            {"name": "good-kit", "source": "./plugins/ap-kit", "description": "the second kit"}]"#,
+    );
+    let r = run(&env, &["plugins", "marketplace", "add", &src]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "plugins[1]: 'good-kit' is listed again (first as plugins[0]); the first is used"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("(1 plugin(s))"), "{}", r.stdout);
+    let r = run(&env, &["plugins", "search", "kit", "--json"]);
+    assert!(r.stdout.contains("the first kit"), "{}", r.stdout);
+    assert!(!r.stdout.contains("the second kit"), "{}", r.stdout);
+}

@@ -1,0 +1,31 @@
+//! A bundle's hook whose command names a path out of the plugin's folder
+//! (`${CLAUDE_PLUGIN_ROOT}/../x`) is refused when hooks load
+//! (`hooks::plugin_paths`); detection records it as a part not loaded, so
+//! `plugins install` warns of it and `plugins list`/`bundles` show the
+//! plugin `partial`, as for a manifest path that leaves the plugin.
+
+use super::{Bundle, Problem};
+
+/// Adds each refused hook of `b`'s hook files to its problems and the
+/// parts not loaded. A file that cannot be read is `validate`'s to report.
+pub(super) fn refused(b: &mut Bundle) {
+    let mut found = Vec::new();
+    for file in &b.hooks {
+        let Ok((hooks, _)) = crate::hooks::claude::read_settings_skipping(file) else {
+            continue;
+        };
+        for (_, def, at) in hooks {
+            let Some(command) = def.command.as_deref() else {
+                continue;
+            };
+            if let Err(why) = crate::hooks::plugin_paths::check(command, &b.root) {
+                found.push(Problem {
+                    file: file.clone(),
+                    message: format!("{at} is refused: {why}"),
+                });
+            }
+        }
+    }
+    b.not_loaded.extend(found.iter().cloned());
+    b.problems.extend(found);
+}
