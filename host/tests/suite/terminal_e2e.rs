@@ -60,3 +60,4 @@ mod session_end;
 mod start;
 mod suspend;
 mod tui;
+mod typing;
