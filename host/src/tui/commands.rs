@@ -189,6 +189,8 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             Ok(()) => {
                 app.patches = vec![Vec::new()];
                 app.patched_before_resume = false;
+                // The old conversation's subagents are not this one's.
+                app.children = Default::default();
                 app.status.skills.clear();
                 app.status.total = Default::default();
                 app.status.resumed = Default::default();

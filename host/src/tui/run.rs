@@ -233,6 +233,8 @@ pub async fn run(
                             }) {
                             Ok(items) => {
                                 drain(&mut io, &mut app);
+                                // The subagents listed were the other session's.
+                                app.children = Default::default();
                                 app.replay(&items);
                                 app.resumed_from(&s.path);
                             }
