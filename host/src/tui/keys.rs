@@ -203,6 +203,7 @@ mod tests {
             reason: None,
             always_key: None,
             files: Vec::new(),
+            agent: None,
         };
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         app.approval = Some(super::super::approve::Pending::new((request, reply)));

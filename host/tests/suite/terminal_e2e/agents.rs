@@ -146,7 +146,15 @@ fn two_children_asking_at_once_are_each_asked() {
         let screen = pty.wait_for("a prompt not answered yet", |s| {
             s.contains("[y] yes") && asked(s).is_some_and(|f| !answered.contains(&f))
         });
-        assert!(screen.contains("$ [agent] touch "), "{screen}");
+        // The child is named apart from the command (a child without a
+        // definition by its short id, as /agents lists it).
+        assert!(screen.contains("$ touch "), "{screen}");
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains("[agent ") && l.contains("] shell asks for approval")),
+            "{screen}"
+        );
         answered.extend(asked(&screen));
         pty.send("y");
     }
