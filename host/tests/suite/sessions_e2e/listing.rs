@@ -124,3 +124,24 @@ fn a_first_prompt_with_terminal_controls_is_listed_as_plain_text() {
     assert!(!row.contains("pwned-title"), "{row:?}");
     assert!(row.contains("RED line1 line2   col umnend"), "{row:?}");
 }
+
+/// A first message with an `@file` attachment is listed as typed, without
+/// the file's contents.
+#[test]
+fn a_first_prompt_is_listed_without_its_attached_files() {
+    let env = TestEnv::new("responses");
+    let dir = env.home.path().join("sessions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cwd = env.repo_path().display().to_string();
+    let meta = serde_json::json!({"record": "meta", "id": "01a241b9-0000-7000-8000-000000000001", "created": "2026-12-04T16:00:00+00:00", "cwd": cwd, "provider": "local", "model": "m"});
+    let user = serde_json::json!({"record": "item", "item": {"type": "user", "text": "look at @calc.py\n\n<file path=\"calc.py\">\ndef add(a, b):\n    return a - b\n</file>"}});
+    std::fs::write(
+        dir.join("20261204T160000-01a241b9-0000-7000-8000-000000000001.jsonl"),
+        format!("{meta}\n{user}\n"),
+    )
+    .unwrap();
+    let list = env.run(&["sessions", "list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let row: serde_json::Value = serde_json::from_str(list.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(row["first_prompt"], "look at @calc.py", "{}", list.stdout);
+}
