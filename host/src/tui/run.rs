@@ -103,8 +103,14 @@ pub async fn run(
         history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
-        if let Some(s) =
-            picker::pick(&mut io.term, &mut io.keys, &here, &pal, "starts a new one").await
+        if let Some(s) = picker::pick(
+            &mut io.term,
+            &mut io.keys,
+            &picker::pickable(&here),
+            &pal,
+            "starts a new one",
+        )
+        .await
         {
             match store::load(&s.path) {
                 Ok(l) => loaded = Some(l),
@@ -211,7 +217,8 @@ pub async fn run(
                 }
                 Flow::Resume => {
                     // The session open here is not one to switch to.
-                    let mut list = picker::here_sessions(&sessions_dir, &setup.cwd);
+                    let mut list =
+                        picker::pickable(&picker::here_sessions(&sessions_dir, &setup.cwd));
                     list.retain(|s| s.path != session.file());
                     if list.is_empty() {
                         app.note("no other session to resume in this directory", pal.dim());
