@@ -60,4 +60,3 @@ mod session_end;
 mod start;
 mod suspend;
 mod tui;
-mod typing;

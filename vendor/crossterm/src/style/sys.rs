@@ -1,2 +1,0 @@
-#[cfg(windows)]
-pub(crate) mod windows;
