@@ -91,7 +91,15 @@ impl Session {
                 max_output_tokens: self.config.max_output_tokens_for(&self.model),
                 cache_key: Some(self.id().to_string()),
             };
-            match self.send_request(&request, cancel, false).await {
+            let reply = self.send_request(&request, cancel, false).await;
+            // The hand-off request is paid for as any other: it counts in
+            // the session's total (and its budget).
+            if let Ok(r) = &reply
+                && let Some(u) = &r.usage
+            {
+                self.total_usage.add(u);
+            }
+            match reply {
                 Ok(r) => match handoff::unusable(&r) {
                     None => break r.text,
                     Some(why) if prompt == HANDOFF_PROMPT => {

@@ -228,6 +228,7 @@ impl Session {
         self.hooks_restart(old.0, old.1);
         self.history.clear();
         for ext in &self.extensions {
+            ext.on_new_conversation();
             ext.sync_history(&self.history);
         }
         self.last_usage = None;
@@ -245,6 +246,7 @@ impl Session {
         }
         self.history = loaded.items;
         for ext in &self.extensions {
+            ext.on_new_conversation();
             ext.sync_history(&self.history);
         }
         self.last_usage = None;

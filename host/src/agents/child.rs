@@ -115,7 +115,15 @@ pub fn build_child(
         resume: None,
         approver: Arc::new(Labelled {
             inner: parts.approver.clone(),
-            name: name.clone(),
+            // A child without a definition is called "agent": its id as
+            // `/agents` shows it (the last 8 characters) tells it from
+            // the others.
+            label: if name == "agent" {
+                let cut = agent_id.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
+                format!("agent {}", &agent_id[cut..])
+            } else {
+                format!("agent {name}")
+            },
         }),
         events: parts.events.tagged(tag.clone()),
     };
@@ -243,21 +251,18 @@ impl Extension for AgentPrompt {
     }
 }
 
-/// Approvals of a child go to the parent's user, labelled with its name.
+/// Approvals of a child go to the parent's user, labelled with its name
+/// (apart from the command: [`ApprovalRequest::agent`]).
 struct Labelled {
     inner: Arc<dyn Approver>,
-    name: String,
+    label: String,
 }
 
 #[async_trait::async_trait]
 impl Approver for Labelled {
     async fn ask(&self, mut request: ApprovalRequest) -> ApprovalDecision {
-        // A child without a definition is called "agent": said once.
-        request.summary = if self.name == "agent" {
-            format!("[agent] {}", request.summary)
-        } else {
-            format!("[agent {}] {}", self.name, request.summary)
-        };
+        // A grandchild's request keeps the label nearest the command.
+        request.agent.get_or_insert_with(|| self.label.clone());
         self.inner.ask(request).await
     }
 

@@ -49,6 +49,10 @@ impl Extension for AgentsExtension {
         Some(self.manager.settled())
     }
 
+    fn on_new_conversation(&self) {
+        self.manager.forget_usage();
+    }
+
     fn usage(&self) -> Option<Usage> {
         let u = self.manager.children_usage();
         (u.total() > 0).then_some(u)

@@ -290,6 +290,14 @@ impl AgentManager {
             .unwrap_or_default()
     }
 
+    /// Forgets the finished runs' usage: the session went on to another
+    /// conversation (`/new`, `/resume`), whose total does not hold them.
+    pub fn forget_usage(&self) {
+        if let Ok(mut u) = self.shared_usage.lock() {
+            u.clear();
+        }
+    }
+
     /// The children's usage together.
     pub fn children_usage(&self) -> Usage {
         let mut total = Usage::default();

@@ -157,9 +157,12 @@ pub struct SessionsArgs {
 pub enum SessionsCommand {
     /// Show id, date, directory and first prompt of each session, newest first.
     List {
-        /// One JSON object per line.
+        /// One JSON object per line (every session, with `parent` and `turns`).
         #[arg(long)]
         json: bool,
+        /// Also subagents' sessions (under their parent) and sessions with no message.
+        #[arg(long)]
+        all: bool,
     },
 }
 

@@ -177,7 +177,11 @@ impl Approver for TerminalApprover {
     async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
         self.prompting.store(true, Ordering::SeqCst);
         super::pipe::err("\r\x1b[2K");
-        eprintln!("\n{} wants to run: {}", request.tool, request.summary);
+        let who = match &request.agent {
+            Some(agent) => format!("[{agent}] {}", request.tool),
+            None => request.tool.clone(),
+        };
+        eprintln!("\n{who} wants to run: {}", request.summary);
         if let Some(r) = &request.reason {
             eprintln!("  reason: {r}");
         }

@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         .sessions_dir
         .clone()
         .unwrap_or_else(|| setup.home.join("sessions"));
-    let SessionsCommand::List { json } = args.command;
+    let SessionsCommand::List { json, all } = args.command;
     let (sessions, unreadable) = match store::list_all(&dir) {
         Ok(l) => (l.sessions, l.unreadable),
         Err(e) => {
@@ -44,6 +44,11 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         }
         return EXIT_OK;
     }
+    let sessions = if all {
+        store::under_parents(sessions)
+    } else {
+        sessions.into_iter().filter(store::listed).collect()
+    };
     if sessions.is_empty() && unreadable.is_empty() {
         eprintln!("no sessions yet in {}", dir.display());
         return EXIT_OK;
@@ -54,9 +59,15 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
     println!("{:<36}  {:<19}  {:<30}  FIRST PROMPT", "ID", "DATE", "CWD");
     for s in sessions {
         let date: String = s.created.replace('T', " ").chars().take(19).collect();
+        // A subagent's session (`--all`) under its parent's, indented.
+        let id = if s.parent.is_some() {
+            format!("  {}", one_line(&s.id))
+        } else {
+            one_line(&s.id)
+        };
         println!(
             "{:<36}  {:<19}  {:<30}  {}",
-            one_line(&s.id),
+            id,
             one_line(&date),
             clip(&one_line(&s.cwd), 30),
             // Cleaned whether or not stdout is a terminal: a summary

@@ -7,6 +7,7 @@ mod file;
 mod list;
 mod lock;
 mod reader;
+mod shown;
 mod summary;
 mod writer;
 
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use list::{Listing, claim, find, last_in, list, list_all, newest_free, resumable};
 pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
+pub use shown::{listed, under_parents};
 pub use summary::{SessionSummary, Unreadable};
 pub use writer::SessionWriter;
 

@@ -44,6 +44,16 @@ pub struct Unreadable {
 }
 
 /// The summary of the session in `path`, or why there is none.
+/// What the user typed of a message: the files its `@path` mentions
+/// attached (appended as `<file path="…">` blocks after a blank line, by
+/// the terminal view and custom commands) are left out.
+fn as_typed(text: &str) -> &str {
+    text.find(ATTACHED).map_or(text, |at| &text[..at])
+}
+
+/// How an attached file begins in a sent message.
+const ATTACHED: &str = "\n\n<file path=\"";
+
 pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
     let unreadable = |reason: String| Unreadable {
         path: path.to_path_buf(),
@@ -95,7 +105,7 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
                 item: Item::User { text },
             }) => {
                 turns += 1;
-                first_prompt.get_or_insert(text);
+                first_prompt.get_or_insert_with(|| as_typed(&text).to_string());
             }
             _ => {}
         }

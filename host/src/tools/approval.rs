@@ -47,6 +47,11 @@ pub struct ApprovalRequest {
     /// full. Empty for requests that change no files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileDiff>,
+    /// Who asks when it is not the session itself: a subagent, as
+    /// `agent NAME` (a child without a definition: `agent ID`). Shown apart
+    /// from the command, never as part of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
 
 /// The user's answer.
@@ -241,6 +246,7 @@ mod tests {
             reason: None,
             always_key: None,
             files: Vec::new(),
+            agent: None,
         };
         let pause = std::time::Duration::from_millis(30);
         // The interrupt drops the ask, as the registry's select does.

@@ -65,6 +65,11 @@ pub trait Extension: Send + Sync {
     /// mirrors the history (skills already active) can be restored.
     fn sync_history(&self, _history: &[Item]) {}
 
+    /// The session leaves its conversation for another (`/new`,
+    /// `/resume`): what was counted for the one before (its subagents'
+    /// tokens) is forgotten.
+    fn on_new_conversation(&self) {}
+
     /// What a cancelled task waits for before it ends (subagents that
     /// are stopping), so their last events and results are not lost.
     /// Bounded by the caller.

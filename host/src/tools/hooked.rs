@@ -118,6 +118,7 @@ pub(super) async fn call(
             reason: pre.permission_reason.clone(),
             always_key: None,
             files: Vec::new(),
+            agent: None,
         };
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.

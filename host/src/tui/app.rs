@@ -52,6 +52,9 @@ pub struct App {
     /// in `patches` (the session file keeps no diffs), so /diff and /undo
     /// say so instead of "no patches".
     pub patched_before_resume: bool,
+    /// Files whose patches /undo reverted in this session (so /diff says
+    /// that, not that nothing was patched).
+    pub undone: usize,
     pub session_id: String,
     /// The session's file and working directory (`/status`, `/agents`),
     /// kept here so they answer while a turn holds the session.
@@ -85,6 +88,7 @@ impl App {
             menu_sel: 0,
             commit: Vec::new(),
             patches: vec![Vec::new()],
+            undone: 0,
             patched_before_resume: false,
             session_id: String::new(),
             session_file: Default::default(),

@@ -103,11 +103,11 @@ impl Pending {
 /// The full command or diff goes to the scrollback above the prompt.
 pub fn show_request(app: &mut App, r: &ApprovalRequest) {
     let pal = app.pal;
-    let mut lines = cells::note(
-        &format!("{} asks for approval:", r.tool),
-        pal.warn(),
-        app.width,
-    );
+    let who = match &r.agent {
+        Some(agent) => format!("[{agent}] {}", r.tool),
+        None => r.tool.clone(),
+    };
+    let mut lines = cells::note(&format!("{who} asks for approval:"), pal.warn(), app.width);
     if r.files.is_empty() {
         lines.extend(cells::note(
             &format!("  $ {}", r.summary),

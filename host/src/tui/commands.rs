@@ -100,6 +100,17 @@ fn answer_now(line: &str, app: &mut App) {
             let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
             if files.is_empty() && app.patched_before_resume {
                 app.note(RESUMED_PATCHES, pal.dim());
+            } else if files.is_empty() && app.undone > 0 {
+                let n = app.undone;
+                let (files, were) = if n == 1 {
+                    ("file", "was")
+                } else {
+                    ("files", "were")
+                };
+                app.note(
+                    &format!("no patches in effect: the {n} {files} patched in this session {were} undone with /undo"),
+                    pal.dim(),
+                );
             } else if files.is_empty() {
                 app.note("no patches were applied in this session", pal.dim());
             } else {
@@ -189,6 +200,9 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             Ok(()) => {
                 app.patches = vec![Vec::new()];
                 app.patched_before_resume = false;
+                app.undone = 0;
+                // The old conversation's subagents are not this one's.
+                app.children = Default::default();
                 app.status.skills.clear();
                 app.status.total = Default::default();
                 app.status.resumed = Default::default();
@@ -373,6 +387,7 @@ fn undo(app: &mut App, session: &mut Session) {
         }
     }
     kept.reverse();
+    app.undone += undone.len();
     app.patches.pop();
     if !kept.is_empty() || app.patches.is_empty() {
         app.patches.push(kept);

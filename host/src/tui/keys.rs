@@ -71,7 +71,7 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
             if c.is_empty() {
                 return Action::None;
             }
-            let text = c.submit();
+            let text = without_trailing_blank_lines(c.submit());
             app.menu.clear();
             return Action::Submit(text);
         }
@@ -185,6 +185,16 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
     Action::None
 }
 
+/// `text` without the blank lines typed after its last one (Ctrl-J at
+/// the end): they would be sent as part of the message.
+fn without_trailing_blank_lines(mut text: String) -> String {
+    let keep = text.rfind(|c: char| !c.is_whitespace()).map_or(0, |last| {
+        text[last..].find('\n').map_or(text.len(), |n| last + n)
+    });
+    text.truncate(keep);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +213,7 @@ mod tests {
             reason: None,
             always_key: None,
             files: Vec::new(),
+            agent: None,
         };
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         app.approval = Some(super::super::approve::Pending::new((request, reply)));
@@ -248,6 +259,22 @@ mod tests {
 
     fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
         key(app, KeyEvent::new(code, modifiers), false);
+    }
+
+    #[test]
+    fn blank_lines_typed_at_the_end_are_not_sent() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        app.composer.insert_str("first");
+        let ctrl = KeyModifiers::CONTROL;
+        press(&mut app, KeyCode::Char('j'), ctrl);
+        app.composer.insert_str("second");
+        press(&mut app, KeyCode::Char('j'), ctrl);
+        press(&mut app, KeyCode::Char(' '), KeyModifiers::NONE);
+        press(&mut app, KeyCode::Char('j'), ctrl);
+        assert_eq!(
+            key(&mut app, enter(), false),
+            Action::Submit("first\nsecond".into())
+        );
     }
 
     #[test]

@@ -153,6 +153,12 @@ pub async fn pick<B: Backend>(
 }
 
 /// Sessions started in `cwd`, newest first.
+/// The sessions a picker offers: not subagents' sessions nor ones without
+/// a message ([`store::listed`]).
+pub fn pickable(list: &[SessionSummary]) -> Vec<SessionSummary> {
+    list.iter().filter(|s| store::listed(s)).cloned().collect()
+}
+
 pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<SessionSummary> {
     let cwd = cwd.display().to_string();
     store::list(dir)

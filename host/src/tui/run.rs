@@ -103,8 +103,14 @@ pub async fn run(
         history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
-        if let Some(s) =
-            picker::pick(&mut io.term, &mut io.keys, &here, &pal, "starts a new one").await
+        if let Some(s) = picker::pick(
+            &mut io.term,
+            &mut io.keys,
+            &picker::pickable(&here),
+            &pal,
+            "starts a new one",
+        )
+        .await
         {
             match store::load(&s.path) {
                 Ok(l) => loaded = Some(l),
@@ -211,7 +217,8 @@ pub async fn run(
                 }
                 Flow::Resume => {
                     // The session open here is not one to switch to.
-                    let mut list = picker::here_sessions(&sessions_dir, &setup.cwd);
+                    let mut list =
+                        picker::pickable(&picker::here_sessions(&sessions_dir, &setup.cwd));
                     list.retain(|s| s.path != session.file());
                     if list.is_empty() {
                         app.note("no other session to resume in this directory", pal.dim());
@@ -233,6 +240,8 @@ pub async fn run(
                             }) {
                             Ok(items) => {
                                 drain(&mut io, &mut app);
+                                // The subagents listed were the other session's.
+                                app.children = Default::default();
                                 app.replay(&items);
                                 app.resumed_from(&s.path);
                             }
@@ -346,12 +355,21 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
                 }
             },
             ev = io.keys.next(), if io.keys_open => match ev {
-                Some(Ok(ev)) => match terminal_event(app, ev, false) {
-                    Action::Submit(t) => return Some(t),
-                    Action::Quit => return None,
-                    Action::Suspend => suspend(io, app),
-                    Action::Interrupt | Action::None => {}
-                },
+                Some(Ok(ev)) => {
+                    // A burst of typed keys is taken in whole, then drawn once.
+                    let mut burst = Burst::new(ev);
+                    while let Some(ev) = burst.next() {
+                        match terminal_event(app, ev, false) {
+                            Action::Submit(t) => return Some(t),
+                            Action::Quit => return None,
+                            Action::Suspend => {
+                                suspend(io, app);
+                                break;
+                            }
+                            Action::Interrupt | Action::None => {}
+                        }
+                    }
+                }
                 Some(Err(_)) | None => {
                     terminal_gone(io);
                     return None;
@@ -410,16 +428,28 @@ async fn drive<T>(
                     interrupt(app, cancel);
                     continue;
                 };
-                match terminal_event(app, ev, true) {
-                    Action::Interrupt => interrupt(app, cancel),
-                    // What only reads the view answers now.
-                    Action::Submit(t) if commands::read_only(&t) => {
-                        history::append(&io.history, &t);
-                        commands::answer(&t, app)
+                // A burst of typed keys is taken in whole, then drawn once.
+                let mut burst = Burst::new(ev);
+                while let Some(ev) = burst.next() {
+                    match terminal_event(app, ev, true) {
+                        Action::Interrupt => interrupt(app, cancel),
+                        // What only reads the view answers now.
+                        Action::Submit(t) if commands::read_only(&t) => {
+                            history::append(&io.history, &t);
+                            commands::answer(&t, app)
+                        }
+                        Action::Submit(t) => app.queued.push_back(t),
+                        Action::Suspend => {
+                            suspend(io, app);
+                            break;
+                        }
+                        Action::Quit | Action::None => {}
                     }
-                    Action::Submit(t) => app.queued.push_back(t),
-                    Action::Suspend => suspend(io, app),
-                    Action::Quit | Action::None => {}
+                    // A key that answers a prompt ends the burst: the rest
+                    // is read once the prompt is gone.
+                    if app.approval.is_some() {
+                        break;
+                    }
                 }
             }
             // One prompt at a time: a second request (another subagent's)
@@ -511,6 +541,42 @@ fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
             Action::None
         }
         _ => Action::None,
+    }
+}
+
+/// The terminal events already waiting after one that woke the loop (a
+/// burst of typed input), read without waiting, at most [`Burst::MAX`] so
+/// the agent's events are not held up.
+struct Burst {
+    first: Option<TermEvent>,
+    taken: usize,
+}
+
+impl Burst {
+    const MAX: usize = 4096;
+
+    fn new(ev: TermEvent) -> Burst {
+        Burst {
+            first: Some(ev),
+            taken: 0,
+        }
+    }
+
+    fn next(&mut self) -> Option<TermEvent> {
+        self.taken += 1;
+        if let Some(ev) = self.first.take() {
+            return Some(ev);
+        }
+        if self.taken > Self::MAX {
+            return None;
+        }
+        // The same reader as the EventStream's: an event it already read
+        // from the terminal waits in its queue. Nothing ready: the burst
+        // ends.
+        match crossterm::event::poll(Duration::ZERO) {
+            Ok(true) => crossterm::event::read().ok(),
+            _ => None,
+        }
     }
 }
 

@@ -109,6 +109,7 @@ impl TypedTool for ApplyPatch {
                 reason: None,
                 always_key: None,
                 files: diffs.clone(),
+                agent: None,
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 return Err(ToolError::Denied(approval::denial_text(

@@ -174,6 +174,7 @@ async fn approve(
             reason: args.justification.clone(),
             always_key: safe::always_key_in(&args.command, cwd).await,
             files: Vec::new(),
+            agent: None,
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}

@@ -198,6 +198,7 @@ mod tests {
             reason: None,
             always_key: Some("cargo test".into()),
             files: Vec::new(),
+            agent: None,
         };
         show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();

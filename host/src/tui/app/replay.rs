@@ -21,6 +21,7 @@ impl App {
         let mut calls: Vec<(String, String)> = Vec::new();
         // Another session's patches are not this one's to undo.
         self.patches = vec![Vec::new()];
+        self.undone = 0;
         self.patched_before_resume = items
             .iter()
             .any(|i| matches!(i, Item::ToolCall { name, .. } if name == "apply_patch"));
@@ -110,11 +111,18 @@ fn exit_code(output: &str) -> Option<i32> {
         .ok()
 }
 
-/// The usage of every response a session file recorded (its
-/// `turn_completed` events), added up, and the last one.
+/// The tokens a session file recorded, its subagents' included, and the
+/// last response's usage. Each run of the session (started, then resumed
+/// again) counts from zero in its `turn_completed` events' `total_usage`,
+/// which holds the children's tokens too: a run's part is its last
+/// `total_usage`. A `total_usage` smaller than the one before plus this
+/// response's `usage` starts a new run. Events without `total_usage` count
+/// their `usage`.
 pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
     let mut total = Usage::default();
     let mut last = None;
+    // The running total of the run being read.
+    let mut run: Option<Usage> = None;
     let Ok(text) = std::fs::read_to_string(file) else {
         return (total, last);
     };
@@ -129,11 +137,28 @@ pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
             .get("usage")
             .and_then(|u| serde_json::from_value::<Usage>(u.clone()).ok())
         {
-            total.add(&u);
+            let running = event
+                .get("total_usage")
+                .and_then(|u| serde_json::from_value::<Usage>(u.clone()).ok());
+            match (running, run) {
+                (Some(now), Some(before)) if same_run(&before, &u, &now) => {
+                    total.add(&now.since(&before));
+                }
+                (Some(now), _) => total.add(&now),
+                (None, _) => total.add(&u),
+            }
+            run = running;
             last = Some(u);
         }
     }
     (total, last)
+}
+
+/// Whether `now` goes on from `before` (with `response` and perhaps
+/// subagents' tokens added) rather than starting a new run.
+fn same_run(before: &Usage, response: &Usage, now: &Usage) -> bool {
+    now.input_tokens >= before.input_tokens + response.input_tokens
+        && now.output_tokens >= before.output_tokens + response.output_tokens
 }
 
 #[cfg(test)]
@@ -188,5 +213,28 @@ mod tests {
         ] {
             assert!(lines.iter().any(|l| l == want), "{want} in {lines:#?}");
         }
+    }
+
+    #[test]
+    fn recorded_usage_holds_the_subagents_tokens_of_every_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.jsonl");
+        let turn = |u: (u64, u64), t: (u64, u64)| {
+            serde_json::json!({"record": "event", "event": {"type": "turn_completed",
+                "usage": {"input_tokens": u.0, "output_tokens": u.1},
+                "total_usage": {"input_tokens": t.0, "output_tokens": t.1}}})
+            .to_string()
+        };
+        let lines = [
+            // A run: two responses and a child's 100/20 between them.
+            turn((100, 20), (100, 20)),
+            turn((100, 20), (300, 60)),
+            // Resumed: the running total starts again.
+            turn((1000, 200), (1000, 200)),
+        ];
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let (total, last) = super::recorded_usage(&file);
+        assert_eq!((total.input_tokens, total.output_tokens), (1300, 260));
+        assert_eq!(last.map(|u| u.input_tokens), Some(1000));
     }
 }

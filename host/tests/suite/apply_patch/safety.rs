@@ -147,6 +147,7 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
             reason: None,
             always_key: None,
             files: files.clone(),
+            agent: None,
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");

@@ -82,3 +82,23 @@ fn an_empty_hand_off_is_asked_for_again() {
         run.of_type("warning")
     );
 }
+
+#[test]
+fn the_hand_off_requests_count_in_the_total_usage() {
+    let env = TestEnv::with_config("chat", "model_context_window = 1000");
+    env.server.push_all([
+        first_turn(),
+        Reply::text("   "),
+        Reply::text("SUMMARY: step one ran"),
+        Reply::text("final answer"),
+    ]);
+    let run = env.exec_json("run step one", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(env.server.requests().len(), 4);
+    // The first turn's 950 / 10, then three responses of 100 / 20: the
+    // two hand-off ones count too.
+    let turns = run.of_type("turn_completed");
+    let total = &turns.last().expect("a turn completed")["total_usage"];
+    assert_eq!(total["input_tokens"], 1250, "{total}");
+    assert_eq!(total["output_tokens"], 70, "{total}");
+}

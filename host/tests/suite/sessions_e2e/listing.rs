@@ -124,3 +124,74 @@ fn a_first_prompt_with_terminal_controls_is_listed_as_plain_text() {
     assert!(!row.contains("pwned-title"), "{row:?}");
     assert!(row.contains("RED line1 line2   col umnend"), "{row:?}");
 }
+
+/// A first message with an `@file` attachment is listed as typed, without
+/// the file's contents.
+#[test]
+fn a_first_prompt_is_listed_without_its_attached_files() {
+    let env = TestEnv::new("responses");
+    let dir = env.home.path().join("sessions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cwd = env.repo_path().display().to_string();
+    let meta = serde_json::json!({"record": "meta", "id": "01a241b9-0000-7000-8000-000000000001", "created": "2026-12-04T16:00:00+00:00", "cwd": cwd, "provider": "local", "model": "m"});
+    let user = serde_json::json!({"record": "item", "item": {"type": "user", "text": "look at @calc.py\n\n<file path=\"calc.py\">\ndef add(a, b):\n    return a - b\n</file>"}});
+    std::fs::write(
+        dir.join("20261204T160000-01a241b9-0000-7000-8000-000000000001.jsonl"),
+        format!("{meta}\n{user}\n"),
+    )
+    .unwrap();
+    let list = env.run(&["sessions", "list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let row: serde_json::Value = serde_json::from_str(list.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(row["first_prompt"], "look at @calc.py", "{}", list.stdout);
+}
+
+/// `sessions list` leaves out subagents' sessions and sessions with no
+/// message; `--all` shows them, each child indented under its parent.
+#[test]
+fn children_and_empty_sessions_are_listed_only_with_all() {
+    let env = TestEnv::new("responses");
+    let dir = env.home.path().join("sessions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cwd = env.repo_path().display().to_string();
+    let write = |id: &str, parent: Option<&str>, prompt: Option<&str>| {
+        let mut meta = serde_json::json!({"record": "meta", "id": id, "created": "2026-12-04T16:00:00+00:00", "cwd": cwd, "provider": "local", "model": "m"});
+        if let Some(p) = parent {
+            meta["parent"] = p.into();
+        }
+        let mut text = format!("{meta}\n");
+        if let Some(p) = prompt {
+            let user = serde_json::json!({"record": "item", "item": {"type": "user", "text": p}});
+            text.push_str(&format!("{user}\n"));
+        }
+        std::fs::write(dir.join(format!("20261204T160000-{id}.jsonl")), text).unwrap();
+    };
+    let parent = "01a241b9-0000-7000-8000-00000000000a";
+    write(parent, None, Some("the parent's task"));
+    write(
+        "01a241b9-0000-7000-8000-00000000000b",
+        Some(parent),
+        Some("REVIEW-PASS: deep"),
+    );
+    write("01a241b9-0000-7000-8000-00000000000c", None, None);
+    let list = env.run(&["sessions", "list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains("the parent's task"), "{}", list.stdout);
+    assert!(!list.stdout.contains("REVIEW-PASS"), "{}", list.stdout);
+    assert!(!list.stdout.contains("0000000c"), "{}", list.stdout);
+    let all = env.run(&["sessions", "list", "--all"]);
+    let rows: Vec<&str> = all.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{}", all.stdout);
+    let at = |needle: &str| rows.iter().position(|r| r.contains(needle)).unwrap();
+    assert_eq!(
+        at("REVIEW-PASS"),
+        at("the parent's task") + 1,
+        "{}",
+        all.stdout
+    );
+    assert!(
+        rows[at("REVIEW-PASS")].starts_with("  01a241b9"),
+        "{}",
+        all.stdout
+    );
+}

@@ -146,7 +146,15 @@ fn two_children_asking_at_once_are_each_asked() {
         let screen = pty.wait_for("a prompt not answered yet", |s| {
             s.contains("[y] yes") && asked(s).is_some_and(|f| !answered.contains(&f))
         });
-        assert!(screen.contains("$ [agent] touch "), "{screen}");
+        // The child is named apart from the command (a child without a
+        // definition by its short id, as /agents lists it).
+        assert!(screen.contains("$ touch "), "{screen}");
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains("[agent ") && l.contains("] shell asks for approval")),
+            "{screen}"
+        );
         answered.extend(asked(&screen));
         pty.send("y");
     }
@@ -158,5 +166,39 @@ fn two_children_asking_at_once_are_each_asked() {
         );
     }
     pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn new_starts_a_clean_count_without_the_old_subagents() {
+    let env = TestEnv::new("responses");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![Step::tool_call(
+                "s1",
+                "spawn_agent",
+                json!({"task": "CHILD-K say hi"}),
+            )]),
+            Reply::text("the parent is done"),
+        ],
+    );
+    env.server
+        .route("CHILD-K", [Reply::text("hi from the kid")]);
+    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
+    pty.wait_text("/help for keys");
+    say(&mut pty, &format!("{PARENT} start a kid"));
+    pty.wait_text("the parent is done");
+    // Two parent responses and the child's, 100 in / 20 out each.
+    pty.wait_text("in 300 · cached 0 · out 60");
+    say(&mut pty, "/new");
+    env.server.route("THIRD", [Reply::text("third answer")]);
+    say(&mut pty, "THIRD message");
+    pty.wait_text("third answer");
+    let screen = pty.wait_text("in 100 · cached 0 · out 20");
+    assert!(!screen.contains("in 200"), "{screen}");
+    say(&mut pty, "/agents");
+    pty.wait_text("no subagents in this session");
+    pty.send("\x03\x04");
     assert_eq!(pty.wait_exit(), 0);
 }

@@ -359,6 +359,9 @@ fn undo_reverts_the_last_turns_patch() {
     say(&mut pty, "/undo");
     pty.wait_text("undone: calc.py");
     assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a - b\n");
+    // Everything undone: /diff says so, not that nothing was patched.
+    say(&mut pty, "/diff");
+    pty.wait_text("the 2 files patched in this session were undone");
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
