@@ -86,11 +86,15 @@ fn skills_show_on_a_terminal_drops_the_sequences_of_a_description() {
     assert!(shown.contains("looks fine then clears"), "{shown:?}");
     assert_inert(&shown);
 
+    // Piped, the text is cleaned too (it may reach a terminal through
+    // `less -R` or a CI log); `--json` keeps it as written.
     let piped = e.run(&["skills", "show", "evil"]);
+    assert!(!piped.stdout.contains('\x1b'), "{:?}", piped.stdout);
+    let json = e.run(&["skills", "show", "evil", "--json"]);
     assert!(
-        piped.stdout.contains("looks fine\x1b]52;"),
-        "a pipe gets the text as written: {:?}",
-        piped.stdout
+        json.stdout.contains("looks fine\\u001b]52;"),
+        "--json keeps the text as written: {:?}",
+        json.stdout
     );
 }
 

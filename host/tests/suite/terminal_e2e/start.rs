@@ -120,7 +120,7 @@ fn with_nothing_configured_the_setup_runs_then_the_session_starts() {
     pty.wait_text("provider [1]:");
     // 3: the local server found (1 and 2 are OpenAI and Anthropic).
     pty.send("3\r");
-    pty.wait_text("model [1]:");
+    pty.wait_text("model [1] (a number, or type a name):");
     pty.send("1\r");
     pty.wait_text("API key (empty: none):");
     pty.send("\r");
