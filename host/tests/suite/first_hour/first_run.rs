@@ -47,20 +47,9 @@ fn outside_a_terminal_the_error_names_both_ways_to_configure() {
 fn in_a_terminal_the_setup_finds_the_local_server_and_writes_the_config() {
     let env = unconfigured();
     env.server.push(Reply::text("hello from the local model"));
-    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
-    let mut cmd = env.program("script");
-    cmd.args(["-qfec", &line, "/dev/null"])
-        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
-        .stdin(std::process::Stdio::piped());
-    no_keys(&mut cmd);
-    let mut child = cmd.spawn().expect("script (util-linux) is installed");
     // Provider 3 (the local server; 1 and 2 are OpenAI and Anthropic),
     // model 2 (test-model-large), no key variable.
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"3\n2\n\n").unwrap();
-    stdin.flush().unwrap();
-    let run = finish(child);
-    drop(stdin);
+    let run = setup_run(&env, env.server.port(), "3\n2\n\n");
     let screen = run.stdout;
     assert_eq!(run.code, 0, "{screen}{}", run.stderr);
     let base = env.server.base_url_openai();
@@ -92,28 +81,12 @@ fn in_a_terminal_the_setup_finds_the_local_server_and_writes_the_config() {
 fn a_typed_server_url_is_checked_and_corrected_to_where_the_api_answers() {
     let env = unconfigured();
     env.server.push(Reply::text("hello from the typed server"));
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
-    let mut cmd = env.program("script");
-    cmd.args(["-qfec", &line, "/dev/null"])
-        // No local server is found: the choices are OpenAI, Anthropic and
-        // another server.
-        .env("QUIRE_PROBE_PORTS", closed.to_string())
-        .stdin(std::process::Stdio::piped());
-    no_keys(&mut cmd);
-    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let closed = closed_port();
     // Another server at a port where nothing listens (refused, not kept),
     // then the test server's address without /v1; model 1; no key.
     let port = env.server.port();
     let answers = format!("3\nhttp://127.0.0.1:{closed}/v1\nn\nhttp://localhost:{port}\n1\n\n");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(answers.as_bytes()).unwrap();
-    stdin.flush().unwrap();
-    let run = finish(child);
-    drop(stdin);
+    let run = setup_run(&env, closed, &answers);
     let screen = run.stdout;
     assert_eq!(run.code, 0, "{screen}{}", run.stderr);
     assert!(
@@ -141,23 +114,9 @@ fn a_typed_server_url_is_checked_and_corrected_to_where_the_api_answers() {
 #[test]
 fn a_kept_url_without_a_path_is_written_with_v1() {
     let env = unconfigured();
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
-    let mut cmd = env.program("script");
-    cmd.args(["-qfec", &line, "/dev/null"])
-        .env("QUIRE_PROBE_PORTS", closed.to_string())
-        .stdin(std::process::Stdio::piped());
-    no_keys(&mut cmd);
-    let mut child = cmd.spawn().expect("script (util-linux) is installed");
+    let closed = closed_port();
     let answers = format!("3\nhttp://127.0.0.1:{closed}\ny\nmymodel\n\n");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(answers.as_bytes()).unwrap();
-    stdin.flush().unwrap();
-    let run = finish(child);
-    drop(stdin);
+    let run = setup_run(&env, closed, &answers);
     let screen = run.stdout;
     assert!(
         screen.contains(&format!("GET http://127.0.0.1:{closed}/v1/models")),
@@ -176,20 +135,8 @@ fn a_kept_url_without_a_path_is_written_with_v1() {
 fn a_key_pasted_as_the_variable_name_is_refused_and_not_saved() {
     let env = unconfigured();
     env.server.push(Reply::text("hello"));
-    let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
-    let mut cmd = env.program("script");
-    cmd.args(["-qfec", &line, "/dev/null"])
-        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
-        .stdin(std::process::Stdio::piped());
-    no_keys(&mut cmd);
-    let mut child = cmd.spawn().expect("script (util-linux) is installed");
     let key = "sk_proj_AbCdEf0123456789";
-    let answers = format!("3\n1\n{key}\n\n");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(answers.as_bytes()).unwrap();
-    stdin.flush().unwrap();
-    let run = finish(child);
-    drop(stdin);
+    let run = setup_run(&env, env.server.port(), &format!("3\n1\n{key}\n\n"));
     let screen = run.stdout;
     assert!(screen.contains("looks like an API key itself"), "{screen}");
     // Once: the terminal's echo of what was typed.
@@ -199,13 +146,14 @@ fn a_key_pasted_as_the_variable_name_is_refused_and_not_saved() {
     assert!(!config.contains("api_key_env"), "{config}");
 }
 
-/// Runs the setup in a terminal with `answers` typed, against the test
-/// server as the one local server; returns what the terminal showed.
-fn setup_with(env: &TestEnv, answers: &str) -> String {
+/// Runs `quire exec 'say hello'` in a terminal (`script`) with nothing
+/// configured and `answers` typed; local servers are looked for only on
+/// `probe`.
+fn setup_run(env: &TestEnv, probe: u16, answers: &str) -> crate::support::quire::Run {
     let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
     let mut cmd = env.program("script");
     cmd.args(["-qfec", &line, "/dev/null"])
-        .env("QUIRE_PROBE_PORTS", env.server.port().to_string())
+        .env("QUIRE_PROBE_PORTS", probe.to_string())
         .stdin(std::process::Stdio::piped());
     no_keys(&mut cmd);
     let mut child = cmd.spawn().expect("script (util-linux) is installed");
@@ -214,7 +162,19 @@ fn setup_with(env: &TestEnv, answers: &str) -> String {
     stdin.flush().unwrap();
     let run = finish(child);
     drop(stdin);
-    run.stdout
+    run
+}
+
+/// [`setup_run`] against the test server as the one local server; what
+/// the terminal showed.
+fn setup_with(env: &TestEnv, answers: &str) -> String {
+    setup_run(env, env.server.port(), answers).stdout
+}
+
+/// A port where nothing listens.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
 }
 
 /// A model the server does not list can be typed; a number out of range
