@@ -3,6 +3,7 @@
 
 mod environment;
 mod exec;
+mod git_config;
 mod safe;
 
 use std::time::Duration;

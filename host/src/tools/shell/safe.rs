@@ -132,42 +132,7 @@ pub async fn is_known_safe_in(command: &str, cwd: &std::path::Path) -> bool {
         .segments
         .iter()
         .any(|s| s.first().is_some_and(|w| w == "git"));
-    !runs_git || !git_runs_programs(cwd).await
-}
-
-/// Whether git's configuration at `cwd` names a program git runs on its
-/// own during status, diff, log or show.
-async fn git_runs_programs(cwd: &std::path::Path) -> bool {
-    let mut cmd = tokio::process::Command::new("git");
-    cmd.arg("-C")
-        .arg(cwd)
-        .args([
-            "config",
-            "--get-regexp",
-            r"^(core\.fsmonitor|diff\.external|diff\..+\.(command|textconv))$",
-        ])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    // Recorded as quire's own child, so no sweep of orphans reaps it.
-    let out = match crate::child::spawn_tokio(&mut cmd) {
-        Ok(child) => child.wait_with_output().await,
-        Err(e) => Err(e),
-    };
-    let Ok(out) = out else {
-        // No git: the command itself cannot run git either.
-        return false;
-    };
-    String::from_utf8_lossy(&out.stdout).lines().any(|line| {
-        let (key, value) = line.split_once(' ').unwrap_or((line, ""));
-        // `core.fsmonitor = true` is git's own daemon, not a program.
-        let builtin = key == "core.fsmonitor"
-            && matches!(
-                value.trim().to_ascii_lowercase().as_str(),
-                "true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0" | ""
-            );
-        !builtin
-    })
+    !runs_git || !super::git_config::runs_programs(cwd).await
 }
 
 fn simple_is_safe(words: &[String]) -> bool {
@@ -301,65 +266,6 @@ const INTERPRETERS: &[&str] = &[
     "pwsh",
 ];
 
-/// git's own commands, which no alias can shadow. `difftool` and
-/// `mergetool` are left out: they run the program the configuration names.
-const GIT_COMMANDS: &[&str] = &[
-    "add",
-    "am",
-    "apply",
-    "archive",
-    "bisect",
-    "blame",
-    "branch",
-    "bundle",
-    "checkout",
-    "cherry",
-    "cherry-pick",
-    "clean",
-    "clone",
-    "commit",
-    "config",
-    "describe",
-    "diff",
-    "fetch",
-    "format-patch",
-    "fsck",
-    "gc",
-    "grep",
-    "help",
-    "init",
-    "log",
-    "ls-files",
-    "ls-remote",
-    "ls-tree",
-    "merge",
-    "merge-base",
-    "mv",
-    "notes",
-    "pull",
-    "push",
-    "range-diff",
-    "rebase",
-    "reflog",
-    "remote",
-    "reset",
-    "restore",
-    "revert",
-    "rev-list",
-    "rev-parse",
-    "rm",
-    "shortlog",
-    "show",
-    "show-branch",
-    "sparse-checkout",
-    "stash",
-    "status",
-    "submodule",
-    "switch",
-    "tag",
-    "worktree",
-];
-
 /// Whether an "always" approval may stand for `command` run at `cwd`: its
 /// [`always_key`], unless the command runs git and the repository's git
 /// configuration names a program git runs on its own (a sandboxed command
@@ -371,7 +277,7 @@ pub async fn always_key_in(command: &str, cwd: &std::path::Path) -> Option<Strin
         s.first()
             .is_some_and(|w| w.rsplit('/').next() == Some("git"))
     });
-    if runs_git && git_runs_programs(cwd).await {
+    if runs_git && super::git_config::runs_programs(cwd).await {
         return None;
     }
     Some(key)
@@ -413,7 +319,9 @@ pub fn always_key(command: &str) -> Option<String> {
     // Of git, only its own commands: any other word is an alias or a
     // `git-NAME` program, which a later `.git/config` or PATH can point
     // at anything (`alias.st = !sh -c …`).
-    if program == "git" && second.is_some_and(|w| !GIT_COMMANDS.contains(&w.as_str())) {
+    if program == "git"
+        && second.is_some_and(|w| !super::git_config::GIT_COMMANDS.contains(&w.as_str()))
+    {
         return None;
     }
     // The program and its first argument: "always" covers `cargo test`

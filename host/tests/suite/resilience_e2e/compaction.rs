@@ -5,7 +5,7 @@ use crate::support;
 
 use serde_json::json;
 use support::model_server::{Reply, Step};
-use support::quire::{TestEnv, WIRES};
+use support::quire::{Run, TestEnv, WIRES};
 
 fn first_turn() -> Reply {
     Reply::steps(vec![
@@ -64,15 +64,7 @@ fn no_summary_twice_keeps_the_work_in_quires_record() {
 /// An empty reply, then a summary when asked again: the summary is used.
 #[test]
 fn an_empty_hand_off_is_asked_for_again() {
-    let env = TestEnv::with_config("chat", "model_context_window = 1000");
-    env.server.push_all([
-        first_turn(),
-        Reply::text("   "),
-        Reply::text("SUMMARY: step one ran"),
-        Reply::text("final answer"),
-    ]);
-    let run = env.exec_json("run step one", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (env, run) = empty_hand_off_then_summary();
     let reqs = env.server.requests();
     assert_eq!(reqs.len(), 4);
     assert!(reqs[3].raw_body.contains("SUMMARY: step one ran"));
@@ -85,6 +77,19 @@ fn an_empty_hand_off_is_asked_for_again() {
 
 #[test]
 fn the_hand_off_requests_count_in_the_total_usage() {
+    let (env, run) = empty_hand_off_then_summary();
+    assert_eq!(env.server.requests().len(), 4);
+    // The first turn's 950 / 10, then three responses of 100 / 20: the
+    // two hand-off ones count too.
+    let turns = run.of_type("turn_completed");
+    let total = &turns.last().expect("a turn completed")["total_usage"];
+    assert_eq!(total["input_tokens"], 1250, "{total}");
+    assert_eq!(total["output_tokens"], 70, "{total}");
+}
+
+/// A turn that fills the window, an empty hand-off, then a summary when
+/// asked again and the final answer.
+fn empty_hand_off_then_summary() -> (TestEnv, Run) {
     let env = TestEnv::with_config("chat", "model_context_window = 1000");
     env.server.push_all([
         first_turn(),
@@ -94,11 +99,5 @@ fn the_hand_off_requests_count_in_the_total_usage() {
     ]);
     let run = env.exec_json("run step one", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(env.server.requests().len(), 4);
-    // The first turn's 950 / 10, then three responses of 100 / 20: the
-    // two hand-off ones count too.
-    let turns = run.of_type("turn_completed");
-    let total = &turns.last().expect("a turn completed")["total_usage"];
-    assert_eq!(total["input_tokens"], 1250, "{total}");
-    assert_eq!(total["output_tokens"], 70, "{total}");
+    (env, run)
 }
