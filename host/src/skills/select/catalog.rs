@@ -4,6 +4,7 @@
 //! with the `skill` tool. The whole part stays within
 //! `skills.catalog_chars`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -22,6 +23,9 @@ pub const NAMES_CHARS: usize = 320;
 pub const NAMED_MAX: usize = 12;
 
 const HEADER: &str = "# Skills\nA skill is a folder of instructions (SKILL.md) for one kind of task. When a skill listed here fits the task, activate it with the `skill` tool (action \"activate\") before you start, then follow it; run its scripts with `shell`, `workdir` set to the skill's folder.";
+
+/// The header once the conversation has the full one.
+const SHORT_HEADER: &str = "# Skills";
 
 /// How locations are shown: relative to the workspace, `~` for the home
 /// folder, else absolute.
@@ -60,6 +64,26 @@ pub struct Catalog {
     pub more: usize,
 }
 
+/// What earlier catalogs still in the conversation already said: a later
+/// catalog does not say it again (the history is resent every request, so
+/// a repeated description is paid for again on every later request).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Seen {
+    /// The explanation of what a skill is and how to activate one.
+    pub header: bool,
+    /// Skills listed with their description.
+    pub described: HashSet<String>,
+}
+
+impl Seen {
+    /// Notes what `catalog` described.
+    pub fn add(&mut self, skills: &[Skill], catalog: &Catalog) {
+        self.header = true;
+        self.described
+            .extend(catalog.listed.iter().map(|&i| skills[i].name.clone()));
+    }
+}
+
 /// Renders the catalog for `plan`. `active` names every skill active
 /// after this turn's activations, in activation order. `None` when there
 /// is nothing to say (no skills the model may see, none active).
@@ -70,10 +94,28 @@ pub fn render(
     config: &SkillsConfig,
     paths: &Paths,
 ) -> Option<Catalog> {
+    render_after(skills, plan, active, config, paths, &Seen::default())
+}
+
+/// [`render`] after earlier catalogs that said what `seen` holds: the
+/// header becomes a title, and a skill described before is listed by name
+/// in its place in the ranking.
+pub fn render_after(
+    skills: &[Skill],
+    plan: &Plan,
+    active: &[String],
+    config: &SkillsConfig,
+    paths: &Paths,
+    seen: &Seen,
+) -> Option<Catalog> {
     if plan.listable == 0 && active.is_empty() && plan.deferred.is_empty() {
         return None;
     }
-    let mut head = HEADER.to_string();
+    let mut head = if seen.header {
+        SHORT_HEADER.to_string()
+    } else {
+        HEADER.to_string()
+    };
     if !active.is_empty() {
         head.push_str(&format!(
             "\nActive skills (their instructions are in the conversation): {}.",
@@ -115,7 +157,14 @@ pub fn render(
             .saturating_sub(listable_active + deferred_listable + listed)
     };
     for &skill in candidates.iter().take(config.catalog_size) {
-        let line = entry(&skills[skill], paths, None);
+        let line = if seen.described.contains(&skills[skill].name) {
+            format!(
+                "- {} (described earlier in this conversation)",
+                skills[skill].name
+            )
+        } else {
+            entry(&skills[skill], paths, None)
+        };
         let mut trial = entries.clone();
         trial.push((skill, line));
         let text = assemble(&head, &trial, &[], more_of(listed_ranked + 1), everything);

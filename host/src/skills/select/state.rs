@@ -49,6 +49,11 @@ struct Inner {
     /// Skills this turn offered (activated or listed), and those the model
     /// found itself.
     offered: Vec<String>,
+    /// What the catalogs in the conversation have said so far.
+    seen: catalog::Seen,
+    /// The last turn's catalog in full (as if nothing had been said
+    /// before), for the history that replaces the old one at compaction.
+    full: Option<String>,
 }
 
 /// See the module docs.
@@ -187,17 +192,27 @@ impl SelectionState {
             });
         }
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
-        let catalog = catalog::render(
-            &set.skills,
-            &plan,
-            &names,
-            &self.opts.config,
-            &self.opts.paths,
-        );
+        let render = |seen: &catalog::Seen| {
+            catalog::render_after(
+                &set.skills,
+                &plan,
+                &names,
+                &self.opts.config,
+                &self.opts.paths,
+                seen,
+            )
+        };
+        let catalog = render(&g.seen);
+        g.full = if g.seen == catalog::Seen::default() {
+            catalog.as_ref().map(|c| c.text.clone())
+        } else {
+            render(&catalog::Seen::default()).map(|c| c.text)
+        };
         let mut offered = names.clone();
         if let Some(c) = &catalog {
             offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
             items.insert(0, context(&c.text));
+            g.seen.add(&set.skills, c);
         }
         g.offered = offered;
         g.turn = Some((message.to_string(), catalog.map(|c| c.text)));
@@ -223,12 +238,13 @@ impl SelectionState {
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
         let active: HashSet<String> = names.iter().cloned().collect();
         let plan = self.plan_for(&set, message, g.previous.as_deref(), &active);
-        catalog::render(
+        catalog::render_after(
             &set.skills,
             &plan,
             &names,
             &self.opts.config,
             &self.opts.paths,
+            &g.seen,
         )
         .map(|c| c.text)
     }
@@ -261,8 +277,15 @@ impl SelectionState {
     /// exists), after the catalog of the last message.
     pub fn reinject(&self) -> Vec<Item> {
         let set = self.current();
-        let g = self.lock();
-        let catalog = g.turn.as_ref().and_then(|(_, c)| c.as_deref()).map(context);
+        let mut g = self.lock();
+        // The old history and what its catalogs said are gone: the last
+        // catalog goes back in full.
+        g.seen = catalog::Seen::default();
+        if let Some(full) = g.full.clone() {
+            g.seen.header = true;
+            g.seen.described = described_in(&set.skills, &full);
+        }
+        let catalog = g.full.as_deref().map(context);
         catalog
             .into_iter()
             .chain(g.active.iter().filter_map(|a| {
@@ -326,6 +349,9 @@ impl SelectionState {
         g.active = active;
         g.previous = previous;
         g.turn = None;
+        g.full = None;
+        // The next catalog says everything again (once after a resume).
+        g.seen = catalog::Seen::default();
     }
 }
 
@@ -337,6 +363,16 @@ fn context(text: &str) -> Item {
         source: CONTEXT_SOURCE.to_string(),
         text: text.to_string(),
     }
+}
+
+/// The skills a rendered catalog describes (its `- NAME: description`
+/// lines).
+fn described_in(skills: &[Skill], text: &str) -> HashSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("- ")?.split_once(": ").map(|(n, _)| n))
+        .filter(|n| skills.iter().any(|s| s.name == *n))
+        .map(str::to_string)
+        .collect()
 }
 
 fn log_plan(set: &SkillSet, plan: &Plan) {

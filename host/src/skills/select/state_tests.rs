@@ -123,6 +123,64 @@ fn the_catalog_of_a_turn_is_kept_for_its_round_trips() {
     assert!(c.contains("): git-bisect."), "{c}");
     assert_eq!(s.catalog_for(""), Some(c), "compaction sees the same");
     let other = s.catalog_for("fill the pdf form").unwrap();
-    assert!(other.contains("- pdf-forms: Fill in PDF forms."), "{other}");
+    assert!(
+        other.contains("- pdf-forms (described earlier in this conversation)"),
+        "{other}"
+    );
     assert_eq!(s.active_names(), vec!["git-bisect"], "nothing activated");
+}
+
+#[test]
+fn a_later_catalog_does_not_repeat_what_the_conversation_already_says() {
+    let s = state();
+    // The first message activates pdf-forms; git-bisect is listed.
+    let first = context_text(&s.begin_turn("fill the pdf form"));
+    assert!(
+        first.contains("A skill is a folder of instructions"),
+        "{first}"
+    );
+    assert!(
+        first.contains("- git-bisect: Find a regression with git bisect."),
+        "{first}"
+    );
+    let second = context_text(&s.begin_turn("and the other pdf form too"));
+    assert!(!second.contains("A skill is a folder"), "{second}");
+    assert!(
+        second.contains("- git-bisect (described earlier in this conversation)"),
+        "{second}"
+    );
+    assert!(
+        second.len() * 2 < first.len(),
+        "{} then {} bytes",
+        first.len(),
+        second.len()
+    );
+    // Compaction drops the old catalogs: the last one goes back in full,
+    // and the next one builds on it.
+    let back = context_text(&s.reinject());
+    assert!(back.contains("A skill is a folder"), "{back}");
+    assert!(
+        back.contains("- git-bisect: Find a regression with git bisect."),
+        "{back}"
+    );
+    let third = context_text(&s.begin_turn("one more pdf form"));
+    assert!(third.contains("- git-bisect (described earlier"), "{third}");
+    // A resumed or new conversation hears everything once again.
+    s.sync_history(&[]);
+    let fresh = context_text(&s.begin_turn("fill the pdf form"));
+    assert!(
+        fresh.contains("- git-bisect: Find a regression with git bisect."),
+        "{fresh}"
+    );
+}
+
+/// The text of the skills catalog among `items`.
+fn context_text(items: &[Item]) -> String {
+    items
+        .iter()
+        .find_map(|i| match i {
+            Item::Context { source, text } if source == CONTEXT_SOURCE => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
