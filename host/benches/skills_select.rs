@@ -67,7 +67,7 @@ fn real() {
     let config = SkillsConfig::default();
     // Every labelled set: the tuning set, then the held-out ones in the
     // order they were written.
-    let files: [(&str, &str, &str); 13] = [
+    let files: [(&str, &str, &str); 14] = [
         (
             "tuning",
             "real-eval.json",
@@ -132,6 +132,11 @@ fn real() {
             "thirteenth",
             "real-fresh11.json",
             include_str!("../tests/suite/skills_select/real-fresh11.json"),
+        ),
+        (
+            "fourteenth",
+            "real-fresh12.json",
+            include_str!("../tests/suite/skills_select/real-fresh12.json"),
         ),
     ];
     let mut sets = Vec::new();

@@ -19,14 +19,39 @@ pub fn generate(manifest: &Path, out_dir: &Path) {
     let mut code = tables(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut hash = super::Fnv::default();
     hash.feed(text.as_bytes());
+    // The code that turns a skill's text into terms is in the same folder:
+    // a cache made by another version of it is stale too (the crate's
+    // version does not change between builds of main).
+    for code_file in selection_code(&manifest.join("src/skills/select")) {
+        println!("cargo:rerun-if-changed={}", code_file.display());
+        let name = code_file.file_name().unwrap_or_default();
+        hash.feed(name.as_encoded_bytes());
+        hash.feed(&std::fs::read(&code_file).unwrap_or_default());
+    }
     code.push_str(&format!(
-        "/// A hash of the vocabulary file: indexes cached with another are stale.\npub const TEXT_HASH: u64 = {:#018x};\n",
+        "/// A hash of the vocabulary file and the selection code: indexes cached with another are stale.\npub const TEXT_HASH: u64 = {:#018x};\n",
         hash.0
     ));
     let dest = out_dir.join("vocabulary.rs");
     if let Err(e) = std::fs::write(&dest, code) {
         panic!("cannot write {}: {e}", dest.display());
     }
+}
+
+/// The selection's Rust files (not its subfolders), in a stable order
+/// (hashed by file name and contents, so the hash is the same wherever the
+/// repository is cloned).
+fn selection_code(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
 fn tables(text: &str) -> Result<String, String> {

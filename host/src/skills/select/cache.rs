@@ -18,13 +18,13 @@ use super::text::fnv;
 use crate::skills::Skill;
 
 const MAGIC: &[u8; 4] = b"QSKI";
-/// Bump when the tokenizer, the weights or the layout change (changes of
-/// the vocabulary file, the stop words and quire's version are caught by
-/// [`fingerprint`]).
+/// Bump when the layout changes (changes of the vocabulary file, of the
+/// selection code in `src/skills/select/`, of the stop words and of quire's
+/// version are caught by [`fingerprint`]).
 const VERSION: u32 = 4;
 
-/// What the cached terms depend on besides the code of this version: the
-/// vocabulary file, the stop words and quire's version.
+/// What the cached terms depend on: the vocabulary file and the selection
+/// code (hashed at build time), the stop words and quire's version.
 fn fingerprint() -> u64 {
     super::vocab::TEXT_HASH ^ super::text::terms_fingerprint() ^ fnv(env!("CARGO_PKG_VERSION"))
 }

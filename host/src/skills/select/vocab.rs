@@ -22,7 +22,8 @@ mod tables {
     include!(concat!(env!("OUT_DIR"), "/vocabulary.rs"));
 }
 
-/// A hash of the vocabulary file this binary was built with.
+/// A hash of the vocabulary file and the selection code (the `.rs` files
+/// beside it) this binary was built with.
 pub const TEXT_HASH: u64 = tables::TEXT_HASH;
 
 #[derive(Debug, Deserialize)]

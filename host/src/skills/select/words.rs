@@ -113,6 +113,30 @@ fn page_script(chunk: &str) -> bool {
     })
 }
 
+/// `./scripts`, `../docs/`, `~/projects`, `/var/log`: a path to a
+/// directory as developers write one when they mean the directory itself
+/// (anchored at `.`, `..`, `~` or `/`; `parser-rs/` is more often where
+/// something is than what to list), not a file name (`bare` has no
+/// language extension).
+fn directory_path(bare: &str) -> bool {
+    let anchored = ["./", "../", "~/"].iter().any(|a| bare.starts_with(a))
+        || (bare.starts_with('/') && bare.len() > 1 && !bare.starts_with("//"));
+    anchored
+        && bare
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .is_some_and(|last| !last.contains('.') || last.starts_with('.'))
+}
+
+/// `390x844`, `1280×720`: a screen or window size.
+fn screen_size(bare: &str) -> bool {
+    let Some((w, h)) = bare.split_once(['x', '×']) else {
+        return false;
+    };
+    let dim = |d: &str| (3..=4).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
+    dim(w) && dim(h)
+}
+
 /// The tool a dotfile named `.<tool>rc` configures (`.shellcheckrc`,
 /// `~/.bashrc`, `.eslintrc.json`): `run` is an alphanumeric run of
 /// `chunk`, and counts when a `.` opens its path component.
@@ -204,6 +228,12 @@ pub fn words(text: &str) -> Vec<Word> {
             .filter(|(stem, _)| stem.chars().last().is_some_and(char::is_alphanumeric))
             .and_then(|(_, ext)| vocab.languages(ext));
         let path = language.is_some() || (bare.len() > 1 && bare.contains(['/', '\\']));
+        let directory = language.is_none() && directory_path(bare);
+        if screen_size(bare) {
+            for w in ["resize", "viewport"] {
+                out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
+            }
+        }
         let weight = if path { PATH_WEIGHT } else { 1.0 };
         let mut config = false;
         for run in chunk.split(|c: char| !c.is_alphanumeric()) {
@@ -220,6 +250,9 @@ pub fn words(text: &str) -> Vec<Word> {
         }
         if config {
             out.push(Word::new("config".to_string(), false, LANGUAGE_WEIGHT));
+        }
+        if directory {
+            out.push(Word::new("directory".to_string(), false, LANGUAGE_WEIGHT));
         }
         for l in language.into_iter().flatten() {
             out.push(Word::new(l.clone(), false, LANGUAGE_WEIGHT));
@@ -392,6 +425,33 @@ mod tests {
         assert!(lower("a ++ b").iter().all(|w| !w.ends_with("pp")));
         let genbank = lower("dump every CDS in NC_000913.gb");
         assert!(genbank.contains(&"genbank".to_string()), "{genbank:?}");
+    }
+
+    #[test]
+    fn a_directory_path_names_a_directory_and_a_size_a_window() {
+        let has = |text: &str, term: &str| lower(text).contains(&term.to_string());
+        for dir in [
+            "what is in ./scripts",
+            "ls ../docs/",
+            "under ~/projects",
+            "in /var/log",
+        ] {
+            assert!(has(dir, "directory"), "{dir:?}");
+        }
+        for not in [
+            "read ./src/main.rs",
+            "see https://example.com/docs/",
+            "acme/api is the repo",
+            "and/or",
+            "a page w/ these bullets",
+            "the crate in parser-rs/",
+        ] {
+            assert!(!has(not, "directory"), "{not:?}");
+        }
+        assert!(has("how does it look at 390x844?", "resize"));
+        assert!(has("render at 1280×720", "viewport"));
+        assert!(!has("a 2x speedup", "resize"));
+        assert!(!has("0x1f", "resize"));
     }
 
     #[test]

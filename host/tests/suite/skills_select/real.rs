@@ -401,6 +401,29 @@ fn thirteenth_heldout_real_skills_recall_and_false_activation_floors() {
     );
 }
 
+/// The twelfth session's held-out messages (`real-fresh12.json`: 160
+/// messages; terse operations engineers, backend developers and
+/// second-language writers, pasted log lines), written blind at that
+/// session's start: 0.752 and 0.924 (with all-MiniLM-L6-v2 fused: 0.821
+/// and 0.924). Then development material: MEASURE.
+const FRESH12_RECALL_AT_1_FLOOR: f64 = 0.74;
+const FRESH12_RECALL_AT_5_FLOOR: f64 = 0.91;
+
+#[test]
+fn fourteenth_heldout_real_skills_recall_and_false_activation_floors() {
+    let cases = check_heldout(
+        "real-fresh12.json",
+        include_str!("real-fresh12.json"),
+        FRESH12_RECALL_AT_1_FLOOR,
+        FRESH12_RECALL_AT_5_FLOOR,
+    );
+    assert!(
+        cases.len() >= 150,
+        "{} fourteenth-set messages",
+        cases.len()
+    );
+}
+
 /// Checks a held-out file's labels name real skills, then its floors and
 /// the false-activation ceiling; returns its cases.
 fn check_heldout(file: &str, text: &str, floor_at_1: f64, floor_at_5: f64) -> Vec<eval::EvalCase> {

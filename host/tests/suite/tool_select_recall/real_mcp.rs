@@ -116,6 +116,11 @@ const FRESH10_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// (83) at 19.7 KB.
 const FRESH11_SENT_FLOOR: f64 = 0.92;
 const FRESH11_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
+/// The twelfth session's held-out messages (`fresh12.toml`, 90 over all
+/// 11 servers, terse operations engineers and second-language writers),
+/// written blind at that session's start: MEASURE.
+const FRESH12_SENT_FLOOR: f64 = 0.0;
+const FRESH12_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
 struct Server {
@@ -221,6 +226,11 @@ pub fn fresh10_cases() -> Vec<Case> {
 /// The eleventh session's second held-out messages (`fresh11.toml`).
 pub fn fresh11_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh11.toml"))
+}
+
+/// The twelfth session's held-out messages (`fresh12.toml`).
+pub fn fresh12_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh12.toml"))
 }
 
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
@@ -497,6 +507,17 @@ fn thirteenth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
         85,
         FRESH11_SENT_FLOOR,
         FRESH11_MEDIAN_BYTES_CEILING,
+    );
+}
+
+#[test]
+fn fourteenth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout(
+        "fresh12.toml",
+        &fresh12_cases(),
+        85,
+        FRESH12_SENT_FLOOR,
+        FRESH12_MEDIAN_BYTES_CEILING,
     );
 }
 
