@@ -153,6 +153,10 @@ pub struct Contribution {
     pub term: String,
     pub score: f32,
     pub from_new: bool,
+    /// The term's weighted frequency in the skill (see
+    /// [`super::text::fields`]: a word of the description counts 1, of the
+    /// body 0.1).
+    pub tf: f32,
 }
 
 impl Index {
@@ -428,6 +432,7 @@ impl Index {
                     term: q.term.clone(),
                     score: q.weight * self.idf(id) * tf * (K1 + 1.0) / (tf + self.norms[doc]),
                     from_new: q.from_new,
+                    tf,
                 })
             })
             .collect();

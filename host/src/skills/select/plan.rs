@@ -21,6 +21,11 @@ pub const MIN_TERM_EVIDENCE: f32 = 0.3;
 /// A term is evidence only when the message says it (not only in a path
 /// or a file name, which weigh less: they say where, not what).
 pub const MIN_EVIDENCE_WEIGHT: f32 = 0.75;
+/// A term is evidence only when the skill says it where it says what it
+/// is for (its name, description, keywords, `when_to_use`, or headings),
+/// or often in its body: an example in passing ("fill in this PDF form" in
+/// a skill about writing skills) is not.
+pub const MIN_EVIDENCE_TF: f32 = 0.5;
 /// Ranked skills kept per turn (at least; four times the catalog size when
 /// that is more).
 pub const RANKED_KEEP: usize = 32;
@@ -347,12 +352,27 @@ pub fn learned_boosts(
 /// for at least [`MIN_TERM_EVIDENCE`] units (not a term found nearly
 /// everywhere), not weak words (see
 /// [`super::vocab::Vocabulary::is_weak`]) and not synonym-group terms.
+/// None when no such term is where the skill says what it is for (see
+/// [`MIN_EVIDENCE_TF`]): words of its body alone are no evidence.
 pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) -> usize {
+    let terms = evidence(index, query, skill);
+    if terms.iter().any(|c| c.tf >= MIN_EVIDENCE_TF) {
+        terms.len()
+    } else {
+        0
+    }
+}
+
+fn evidence(
+    index: &Index,
+    query: &super::index::Query,
+    skill: usize,
+) -> Vec<super::index::Contribution> {
     let vocab = super::vocab::get();
     let least = MIN_TERM_EVIDENCE * index.unit_score();
     index
         .explain(query, skill)
-        .iter()
+        .into_iter()
         .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
         .filter(|c| {
             query
@@ -363,7 +383,7 @@ pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) 
         // A synonym group's term comes with the word that yielded it, a
         // phrase with its two words.
         .filter(|c| !c.term.starts_with('=') && !c.term.contains('+'))
-        .count()
+        .collect()
 }
 
 /// Skills named in `message` as `$name` or `/name` (a whole word: at the

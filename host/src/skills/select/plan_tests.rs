@@ -63,6 +63,46 @@ fn a_clear_winner_is_activated_unless_switched_off() {
 }
 
 #[test]
+fn words_a_skill_only_mentions_in_its_body_activate_nothing() {
+    // The bundled skill-creator's body gives "fill in this PDF form" as an
+    // example task; "write a pdf form filler" is not about writing skills.
+    let mut creator = skill(
+        "skill-creator",
+        "Write and validate the frontmatter of an agent skill.",
+    );
+    creator.body = "Get the task in the user's words (\"fill in this PDF form\"). \
+                    Describe it: \"Fills PDF forms. Use when asked to fill a PDF form.\""
+        .into();
+    let s = vec![
+        creator,
+        skill("docker-compose", "Write and debug docker compose files."),
+        skill("release-notes", "Draft release notes from the git log."),
+    ];
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "write a pdf form filler",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
+    assert!(p.activate.is_empty(), "{p:?}");
+    // Its own subject still activates it.
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "validate this frontmatter",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.activate.len(), 1, "{p:?}");
+}
+
+#[test]
 fn small_setups_rank_every_skill_and_hidden_ones_never() {
     let mut s = skills();
     s[3].disable_model_invocation = true;
