@@ -55,8 +55,12 @@ impl<B: Backend> Backend for KnownSize<B> {
         self.0.show_cursor()
     }
 
+    /// Asked of the terminal through the same input reader as the keys'
+    /// (this crate's crossterm), never through the backend's: ratatui
+    /// draws with an older crossterm, whose own reader would compete with
+    /// the keys' for the terminal's input (the answer, keys typed meanwhile).
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        self.0.get_cursor_position()
+        crossterm::cursor::position().map(|(x, y)| Position { x, y })
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {

@@ -544,8 +544,11 @@ fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
     }
 }
 
+/// How long the end of a burst is waited for (see [`Burst::next`]).
+const BURST_GAP: Duration = Duration::from_millis(1);
+
 /// The terminal events already waiting after one that woke the loop (a
-/// burst of typed input), read without waiting, at most [`Burst::MAX`] so
+/// burst of typed input), read with at most [`BURST_GAP`] of waiting, at most [`Burst::MAX`] so
 /// the agent's events are not held up.
 struct Burst {
     first: Option<TermEvent>,
@@ -572,8 +575,10 @@ impl Burst {
         }
         // The same reader as the EventStream's: an event it already read
         // from the terminal waits in its queue. Nothing ready: the burst
-        // ends.
-        match crossterm::event::poll(Duration::ZERO) {
+        // ends. Not a zero timeout: crossterm's /dev/tty reader (feature
+        // `use-dev-tty`) then returns at once, without handing out the
+        // events it parsed from its last read or reading more.
+        match crossterm::event::poll(BURST_GAP) {
             Ok(true) => crossterm::event::read().ok(),
             _ => None,
         }

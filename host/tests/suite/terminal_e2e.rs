@@ -51,6 +51,7 @@ fn colour_on_a_terminal_without_no_color() {
 
 mod agents;
 mod approvals;
+mod burst;
 mod commands;
 mod completion;
 mod no_size;
