@@ -300,4 +300,8 @@ impl Approver for Labelled {
     fn denial_reason(&self) -> Option<String> {
         self.inner.denial_reason()
     }
+
+    fn hook_denial(&self) -> Option<String> {
+        self.inner.hook_denial()
+    }
 }
