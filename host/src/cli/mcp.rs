@@ -114,7 +114,9 @@ async fn list(setup: &Setup, json: bool) -> i32 {
         };
         // The file that declared it: config, .mcp.json, or a plugin's
         // plugin.json (inline mcpServers).
-        let source = if r.source == "config" {
+        let source = if let Some(plugin) = &r.plugin {
+            format!("plugin {}", quire::printable::quoted_name(plugin))
+        } else if r.source == "config" {
             "config".to_string()
         } else {
             std::path::Path::new(&r.source)
