@@ -14,8 +14,8 @@ use crate::agent::{AgentTag, EventSink, Extension, Session, SessionOptions};
 use crate::config::Config;
 use crate::hooks::Hooks;
 use crate::model::{ModelClient, Usage};
-use crate::tools::SandboxMode;
 use crate::runtime::{SessionBuilder, SkillsChoice, ToolFilter};
+use crate::tools::SandboxMode;
 use crate::tools::approval::{ApprovalDecision, ApprovalRequest, Approver};
 
 /// What every child of one parent is built from.

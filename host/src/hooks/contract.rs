@@ -227,7 +227,11 @@ mod tests {
         let r = interpret(
             HookEvent::PreToolUse,
             "h",
-            &exited(126, "", "bash: line 1: /repo/.claude/hooks/block-rm.sh: Permission denied\n"),
+            &exited(
+                126,
+                "",
+                "bash: line 1: /repo/.claude/hooks/block-rm.sh: Permission denied\n",
+            ),
             60,
         );
         assert_eq!(

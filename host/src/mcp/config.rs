@@ -215,7 +215,9 @@ fn codex_keys(prefix: &str, value: &Value) -> Result<(Value, CodexKeys), String>
             let mut hint = crate::suggest::did_you_mean(key, known);
             // `startup_timeout` for `startup_timeout_sec`: a cut-off key.
             if hint.is_empty()
-                && let Some(k) = KEYS.iter().find(|k| k.starts_with(key.as_str()) && key.len() >= 4)
+                && let Some(k) = KEYS
+                    .iter()
+                    .find(|k| k.starts_with(key.as_str()) && key.len() >= 4)
             {
                 hint = format!("; did you mean '{k}'?");
             }
@@ -233,7 +235,9 @@ fn codex_keys(prefix: &str, value: &Value) -> Result<(Value, CodexKeys), String>
     };
     if let Some(v) = table.remove("startup_timeout_ms") {
         match v.as_f64() {
-            Some(ms) if ms > 0.0 && ms <= 86_400_000.0 => out.startup_timeout_sec = Some(ms / 1000.0),
+            Some(ms) if ms > 0.0 && ms <= 86_400_000.0 => {
+                out.startup_timeout_sec = Some(ms / 1000.0)
+            }
             _ => {
                 return Err(format!(
                     "{prefix}.startup_timeout_ms must be a number of milliseconds above 0, got {v}"
@@ -262,8 +266,10 @@ fn codex_keys(prefix: &str, value: &Value) -> Result<(Value, CodexKeys), String>
                 "{prefix}.bearer_token_env_var must be the name of an environment variable, got {v}"
             ));
         };
-        out.headers
-            .insert("Authorization".into(), format!("Bearer ${{{}}}", var.trim()));
+        out.headers.insert(
+            "Authorization".into(),
+            format!("Bearer ${{{}}}", var.trim()),
+        );
     }
     if !out.headers.is_empty() && !table.contains_key("url") {
         return Err(format!(

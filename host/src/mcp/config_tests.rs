@@ -36,7 +36,9 @@ fn codex_keys_are_mapped() {
 fn an_unknown_key_gets_the_closest_known_one() {
     let e = parse(json!({"command": "a", "startup_timeout": 5})).unwrap_err();
     assert!(
-        e.starts_with("mcp_servers.x.startup_timeout: unknown key; did you mean 'startup_timeout_sec'?"),
+        e.starts_with(
+            "mcp_servers.x.startup_timeout: unknown key; did you mean 'startup_timeout_sec'?"
+        ),
         "{e}"
     );
     let e = parse(json!({"url": "https://h/mcp", "http_header": {"A": "b"}})).unwrap_err();

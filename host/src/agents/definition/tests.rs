@@ -58,10 +58,18 @@ fn codex_sandbox_modes_are_kept_or_named() {
     );
     let full = with("danger-full-access");
     assert_eq!(full.sandbox, None);
-    assert!(full.warnings[0].contains("'danger-full-access' is not granted"), "{:?}", full.warnings);
+    assert!(
+        full.warnings[0].contains("'danger-full-access' is not granted"),
+        "{:?}",
+        full.warnings
+    );
     let typo = with("readonly");
     assert_eq!(typo.sandbox, None);
-    assert!(typo.warnings[0].contains("did you mean 'read-only'"), "{:?}", typo.warnings);
+    assert!(
+        typo.warnings[0].contains("did you mean 'read-only'"),
+        "{:?}",
+        typo.warnings
+    );
 }
 
 #[test]
@@ -69,10 +77,18 @@ fn hooks_and_mcp_servers_in_a_definition_are_named_as_not_supported() {
     let text = "---\nname: db-reader\ndescription: Reads the database\nhooks:\n  PreToolUse:\n    - matcher: \"Bash\"\n      hooks:\n        - type: command\n          command: \"./scripts/validate-readonly-query.sh\"\n---\nRead.";
     let def = parse_markdown(text, "db-reader").unwrap();
     assert_eq!(def.warnings.len(), 1, "{:?}", def.warnings);
-    assert!(def.warnings[0].starts_with("hooks are not supported in an agent definition"), "{:?}", def.warnings);
+    assert!(
+        def.warnings[0].starts_with("hooks are not supported in an agent definition"),
+        "{:?}",
+        def.warnings
+    );
     let toml = "description = \"d\"\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n";
     let def = parse_toml(toml, "x").unwrap();
-    assert!(def.warnings[0].starts_with("mcp_servers is not supported"), "{:?}", def.warnings);
+    assert!(
+        def.warnings[0].starts_with("mcp_servers is not supported"),
+        "{:?}",
+        def.warnings
+    );
 }
 
 #[test]

@@ -349,7 +349,11 @@ fn subagent_start_context_comes_from_additional_context_not_plain_stdout() {
         .iter()
         .find(|r| r.raw_body.contains("CHILD-CTX") && !r.raw_body.contains(PARENT))
         .unwrap();
-    assert!(child.raw_body.contains("SUBCTX-MARK use tabs"), "{}", child.raw_body);
+    assert!(
+        child.raw_body.contains("SUBCTX-MARK use tabs"),
+        "{}",
+        child.raw_body
+    );
 
     let env = TestEnv::new("responses");
     hooks_with_tail(&env, &["SubagentStart"], "echo PLAINSUB-MARK\n");

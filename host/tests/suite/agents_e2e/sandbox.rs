@@ -51,8 +51,7 @@ fn a_read_only_agent_cannot_write_even_in_a_session_without_sandbox() {
     let reqs = env.server.requests();
     let child = reqs
         .iter()
-        .filter(|r| r.raw_body.contains("CHILD-RO") && !r.raw_body.contains(PARENT))
-        .next_back()
+        .rfind(|r| r.raw_body.contains("CHILD-RO") && !r.raw_body.contains(PARENT))
         .unwrap();
     assert!(
         child
@@ -80,10 +79,18 @@ fn agents_validate_names_unsupported_hooks_and_mcp_servers() {
         ".codex/agents/docs.toml",
         "description = \"Docs\"\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n",
     );
-    let run = env.run(&["agents", "validate", ".claude/agents/db-reader.md", ".codex/agents/docs.toml"]);
+    let run = env.run(&[
+        "agents",
+        "validate",
+        ".claude/agents/db-reader.md",
+        ".codex/agents/docs.toml",
+    ]);
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(all.contains("db-reader.md"), "{all}");
-    assert!(all.contains("hooks are not supported in an agent definition"), "{all}");
+    assert!(
+        all.contains("hooks are not supported in an agent definition"),
+        "{all}"
+    );
     assert!(all.contains("docs.toml"), "{all}");
     assert!(all.contains("mcp_servers is not supported"), "{all}");
 }

@@ -232,5 +232,8 @@ fn a_plugins_mcp_servers_are_named_with_the_plugin() {
         .lines()
         .find(|l| l.starts_with("claude-kit_echo"))
         .unwrap_or_else(|| panic!("{}{}", r.stdout, r.stderr));
-    assert!(line.contains("[plugin claude-kit, stdio]"), "{line}");
+    assert!(
+        line.contains("[plugin claude-kit: .mcp.json, stdio]"),
+        "{line}"
+    );
 }

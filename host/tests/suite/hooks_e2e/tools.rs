@@ -76,7 +76,12 @@ fn a_permission_request_hooks_denial_reaches_the_model_with_its_reason() {
     );
     add_user_hooks(
         &env,
-        &[hook_toml("PermissionRequest", Some("shell"), &json_deny, "")],
+        &[hook_toml(
+            "PermissionRequest",
+            Some("shell"),
+            &json_deny,
+            "",
+        )],
     );
     env.server.push_all([
         Reply::tool_call("c1", "shell", json!({"command": "touch denied.txt"})),
@@ -102,7 +107,12 @@ fn a_permission_request_hooks_denial_reaches_the_model_with_its_reason() {
     );
     add_user_hooks(
         &env2,
-        &[hook_toml("PermissionRequest", Some("shell"), &exit_deny2, "")],
+        &[hook_toml(
+            "PermissionRequest",
+            Some("shell"),
+            &exit_deny2,
+            "",
+        )],
     );
     env2.server.push_all([
         Reply::tool_call("c1", "shell", json!({"command": "mkdir nope"})),
