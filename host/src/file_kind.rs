@@ -47,10 +47,16 @@ pub fn open_regular(path: &Path) -> std::io::Result<File> {
 }
 
 /// [`std::fs::read_to_string`] that never blocks on a FIFO or device: only
-/// a regular file is read ([`open_regular`]).
+/// a regular file is read ([`open_regular`]). A leading UTF-8 byte order
+/// mark (Windows editors write one) is dropped: every user file read here
+/// (settings.json, plugin.json, hooks.json, .mcp.json, marketplace.json,
+/// config.toml, AGENTS.md) parses as the same text without it.
 pub fn read_to_string(path: &Path) -> std::io::Result<String> {
     let mut text = String::new();
     open_regular(path)?.read_to_string(&mut text)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(text)
 }
 
@@ -64,6 +70,16 @@ pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("settings.json");
+        std::fs::write(&p, "\u{feff}{\"hooks\": {}}\r\n").unwrap();
+        let text = read_to_string(&p).unwrap();
+        assert_eq!(text, "{\"hooks\": {}}\r\n");
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    }
 
     #[test]
     fn folders_and_fifos_are_named() {

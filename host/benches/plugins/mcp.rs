@@ -64,6 +64,7 @@ pub fn context() -> ToolContext {
         sandbox: SandboxMode::WorkspaceWrite,
         network: false,
         approval_policy: ApprovalPolicy::Never,
+        sandbox_fixed: false,
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),

@@ -299,6 +299,7 @@ impl Session {
             sandbox: self.config.sandbox,
             network: self.config.network,
             approval_policy: self.config.approval,
+            sandbox_fixed: self.config.sandbox_fixed,
             approver: self.approver.clone(),
             cancel,
             events: self.events.clone(),

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::hooks::Hooks;
 use crate::model::{ModelClient, Usage};
 use crate::runtime::{SessionBuilder, SkillsChoice, ToolFilter};
+use crate::tools::SandboxMode;
 use crate::tools::approval::{ApprovalDecision, ApprovalRequest, Approver};
 
 /// What every child of one parent is built from.
@@ -108,8 +109,10 @@ pub fn build_child(
         parent_id: parts.parent_id.clone(),
         agent_name: name.clone(),
     };
+    let config = narrowed(&parts.config, def.and_then(|d| d.sandbox));
+    let fixed = config.sandbox_fixed;
     let opts = SessionOptions {
-        config: parts.config.clone(),
+        config,
         home: parts.home.clone(),
         cwd,
         resume: None,
@@ -145,6 +148,10 @@ pub fn build_child(
         .hooks(parts.hooks.clone())
         .parent(parts.parent_id.clone(), name.clone())
         .depth(parts.depth + 1);
+    if fixed {
+        // WASM plugins may hold write grants of their own.
+        b = b.sources(true, false);
+    }
     if let Some(c) = &parts.client {
         b = b.client(c.clone());
     }
@@ -168,6 +175,26 @@ pub fn build_child(
         tag,
         worktree,
     })
+}
+
+/// The child's config: its definition's `sandbox_mode` narrows the
+/// session's sandbox, never widens it. `read-only` fixes it: no network, no
+/// command may leave it (escalation is refused, whatever the approval
+/// policy), and so for the children it starts in turn.
+fn narrowed(config: &Config, sandbox: Option<SandboxMode>) -> Config {
+    let mut config = config.clone();
+    match sandbox {
+        Some(SandboxMode::ReadOnly) => {
+            config.sandbox = SandboxMode::ReadOnly;
+            config.network = false;
+            config.sandbox_fixed = true;
+        }
+        Some(SandboxMode::WorkspaceWrite) if config.sandbox == SandboxMode::DangerFullAccess => {
+            config.sandbox = SandboxMode::WorkspaceWrite;
+        }
+        _ => {}
+    }
+    config
 }
 
 /// Runs one child to its end: builds it, runs `spec.task`, returns its
@@ -272,5 +299,9 @@ impl Approver for Labelled {
 
     fn denial_reason(&self) -> Option<String> {
         self.inner.denial_reason()
+    }
+
+    fn hook_denial(&self) -> Option<String> {
+        self.inner.hook_denial()
     }
 }

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::skills::yaml::Value;
+use crate::tools::SandboxMode;
 
 /// Where a child works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -43,6 +44,11 @@ pub struct AgentDef {
     pub skills: Option<Vec<String>>,
     pub max_tokens: Option<u64>,
     pub isolation: Option<Isolation>,
+    /// Codex's `sandbox_mode`: `read-only` or `workspace-write` narrow the
+    /// child's sandbox (never widened past the session's); `None`: the
+    /// session's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<SandboxMode>,
     /// The body: the agent's own instructions.
     pub prompt: String,
     pub path: PathBuf,
@@ -154,6 +160,7 @@ fn empty(stem: &str, warnings: Vec<String>) -> AgentDef {
         skills: None,
         max_tokens: None,
         isolation: None,
+        sandbox: None,
         prompt: String::new(),
         path: PathBuf::new(),
         warnings,
@@ -319,16 +326,36 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
             "permissionMode{} is not supported: the agent runs with the session's approval policy and sandbox; ignored",
             v.string().map(|m| format!(" '{}'", m.trim())).unwrap_or_default()
         )),
+        "sandbox_mode" => sandbox_mode(def, v),
+        // Restrictions or additions quire cannot apply to one agent: said
+        // so, since their author counted on them.
+        "hooks" => def.warnings.push(
+            "hooks are not supported in an agent definition: they never run for this agent; put them in .claude/settings.json or .quire/config.toml (they apply to every agent, with the agent type in their input); ignored".into(),
+        ),
+        "mcp_servers" | "mcpServers" => def.warnings.push(format!(
+            "{key} is not supported in an agent definition: the agent gets the session's MCP servers; configure them in .mcp.json or [mcp_servers] of config.toml; ignored"
+        )),
         // Claude Code and Codex keys quire does not use.
-        "color"
-        | "model_reasoning_effort"
-        | "sandbox_mode"
-        | "nickname_candidates"
-        | "mcp_servers"
-        | "web_search"
-        | "hooks"
-        | "memory" => {}
+        "color" | "model_reasoning_effort" | "nickname_candidates" | "web_search" | "memory" => {}
         other => def.warnings.push(format!("unknown key '{other}' ignored")),
+    }
+}
+
+/// Codex's `sandbox_mode`: `read-only` and `workspace-write` are kept (the
+/// child's sandbox is narrowed to them, never widened); a child never gets
+/// `danger-full-access` from its definition.
+fn sandbox_mode(def: &mut AgentDef, v: &dyn Field) {
+    let value = v.string().unwrap_or_default();
+    match value.trim() {
+        "read-only" => def.sandbox = Some(SandboxMode::ReadOnly),
+        "workspace-write" => def.sandbox = Some(SandboxMode::WorkspaceWrite),
+        "danger-full-access" => def.warnings.push(
+            "sandbox_mode 'danger-full-access' is not granted: a subagent never gets a wider sandbox than the session's; the session's sandbox is used".into(),
+        ),
+        other => def.warnings.push(format!(
+            "sandbox_mode '{other}' is not a sandbox mode: use \"read-only\" or \"workspace-write\"; the session's sandbox is used{}",
+            crate::suggest::did_you_mean(other, ["read-only", "workspace-write"])
+        )),
     }
 }
 

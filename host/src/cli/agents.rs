@@ -220,6 +220,9 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
                 .unwrap_or_default()
         );
     }
+    if let Some(mode) = a.sandbox {
+        println!("sandbox:     {mode} (narrows the session's; never widens it)");
+    }
     for w in &a.warnings {
         println!("warning:     {}", one_line(w));
     }

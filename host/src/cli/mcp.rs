@@ -113,14 +113,18 @@ async fn list(setup: &Setup, json: bool) -> i32 {
             String::new()
         };
         // The file that declared it: config, .mcp.json, or a plugin's
-        // plugin.json (inline mcpServers).
-        let source = if r.source == "config" {
+        // plugin.json (inline mcpServers), after the plugin's name.
+        let file = if r.source == "config" {
             "config".to_string()
         } else {
             std::path::Path::new(&r.source)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| ".mcp.json".to_string())
+        };
+        let source = match &r.plugin {
+            Some(plugin) => format!("plugin {}: {file}", quire::printable::quoted_name(plugin)),
+            None => file,
         };
         out!(
             "{}  {}  {} tools{hidden}  [{source}, {}] {}",

@@ -350,7 +350,7 @@ fn confirmed(files: &[String]) -> bool {
 }
 
 fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path)
+    let text = quire::file_kind::read_to_string(path)
         .map_err(|e| format!("--output-schema {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {
         format!(

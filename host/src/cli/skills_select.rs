@@ -277,7 +277,7 @@ fn human(
 
 /// `quire skills eval`.
 pub fn eval(setup: &Setup, skills: Vec<Skill>, args: &EvalArgs) -> i32 {
-    let text = match std::fs::read_to_string(&args.file) {
+    let text = match quire::file_kind::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", args.file.display());

@@ -173,8 +173,11 @@ pub fn hook_line(
     outcome: &str,
     message: Option<&str>,
 ) -> String {
+    // A failure's message says what to do at its end (a `chmod +x`, the
+    // stderr's last line): kept whole up to a few lines.
+    let limit = if outcome == "ok" { 160 } else { 480 };
     let detail = message
-        .map(|m| format!(": {}", clip(m, 160)))
+        .map(|m| format!(": {}", clip(m, limit)))
         .unwrap_or_default();
     format!("hook {event} `{name}` {outcome} ({duration_ms} ms){detail}")
 }

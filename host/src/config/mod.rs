@@ -83,6 +83,11 @@ pub struct Config {
     /// Whether the repository's own settings are used (set by [`load`]).
     #[serde(skip)]
     pub project_trusted: bool,
+    /// The sandbox is fixed (a subagent whose definition says `sandbox_mode
+    /// = "read-only"`, and its children): no command may leave it, only
+    /// MCP servers confined read-only start, no WASM plugin tools.
+    #[serde(skip)]
+    pub sandbox_fixed: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -142,6 +147,7 @@ impl Default for Config {
             agents: crate::agents::AgentsConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
+            sandbox_fixed: false,
         }
     }
 }

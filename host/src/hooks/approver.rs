@@ -4,7 +4,7 @@
 //! the call's requests without asking.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -22,6 +22,17 @@ pub struct HookedApprover {
     pub cwd: PathBuf,
     /// A `PreToolUse` hook allowed the call.
     pub preapproved: bool,
+    /// The reason of the last denial by a `PermissionRequest` hook.
+    pub denied: Mutex<Option<String>>,
+}
+
+impl HookedApprover {
+    fn deny(&self, reason: String) -> ApprovalDecision {
+        if let Ok(mut g) = self.denied.lock() {
+            *g = Some(reason);
+        }
+        ApprovalDecision::Denied
+    }
 }
 
 #[async_trait::async_trait]
@@ -38,11 +49,17 @@ impl Approver for HookedApprover {
             cwd: &self.cwd,
         };
         let d = self.hooks.permission_request(&call, &request.summary).await;
-        if d.stop.is_some() {
-            return ApprovalDecision::Denied;
+        if let Some(why) = d.stop {
+            return self.deny(why);
         }
         match d.permission {
-            Some(Permission::Deny) => return ApprovalDecision::Denied,
+            Some(Permission::Deny) => {
+                let why = d
+                    .block
+                    .or(d.permission_reason)
+                    .unwrap_or_else(|| "no reason given".into());
+                return self.deny(why);
+            }
             Some(Permission::Allow) => return ApprovalDecision::Approved,
             _ => {}
         }
@@ -60,5 +77,13 @@ impl Approver for HookedApprover {
 
     fn is_interactive(&self) -> bool {
         self.inner.is_interactive()
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        self.inner.denial_reason()
+    }
+
+    fn hook_denial(&self) -> Option<String> {
+        self.denied.lock().ok().and_then(|mut g| g.take())
     }
 }

@@ -80,13 +80,31 @@ pub fn interpret(event: HookEvent, label: &str, out: &RunOutput, timeout_sec: u6
         RunStatus::Exited(0) => read_stdout(event, label, out.stdout.trim(), &mut r),
         RunStatus::Exited(code) => {
             r.outcome = Some(Outcome::Error);
-            r.warning = Some(format!(
-                "hook `{label}` ({event}) exited with code {code}{}",
-                tail(&out.stderr)
-            ));
+            r.warning = Some(match not_executable(*code, &out.stderr) {
+                Some(path) => format!(
+                    "hook `{label}` ({event}) did not run: {path} is not executable (exit code {code}); run `chmod +x {path}`, or call it through its interpreter (`bash {path}`)"
+                ),
+                None => format!(
+                    "hook `{label}` ({event}) exited with code {code}{}",
+                    tail(&out.stderr)
+                ),
+            });
         }
     }
     r
+}
+
+/// The script the shell could not execute (exit 126, "PATH: Permission
+/// denied"): a hook script checked in without its exec bit.
+fn not_executable(code: i32, stderr: &str) -> Option<String> {
+    if code != 126 {
+        return None;
+    }
+    stderr.lines().find_map(|line| {
+        let before = line.trim().strip_suffix(": Permission denied")?;
+        let path = before.rsplit(": ").next()?.trim();
+        (!path.is_empty()).then(|| path.to_string())
+    })
 }
 
 fn tail(stderr: &str) -> String {
@@ -202,6 +220,26 @@ mod tests {
             stdout: stdout.into(),
             stderr: stderr.into(),
         }
+    }
+
+    #[test]
+    fn a_script_without_its_exec_bit_gets_a_chmod_hint() {
+        let r = interpret(
+            HookEvent::PreToolUse,
+            "h",
+            &exited(
+                126,
+                "",
+                "bash: line 1: /repo/.claude/hooks/block-rm.sh: Permission denied\n",
+            ),
+            60,
+        );
+        assert_eq!(
+            r.warning.as_deref(),
+            Some(
+                "hook `h` (PreToolUse) did not run: /repo/.claude/hooks/block-rm.sh is not executable (exit code 126); run `chmod +x /repo/.claude/hooks/block-rm.sh`, or call it through its interpreter (`bash /repo/.claude/hooks/block-rm.sh`)"
+            )
+        );
     }
 
     #[test]

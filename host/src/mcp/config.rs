@@ -112,7 +112,8 @@ impl McpServerConfig {
                 "{prefix} must be a table, for example [{prefix}] with command = \"...\" or url = \"...\""
             ));
         }
-        let t: Table = serde_path_to_error::deserialize(value).map_err(|e| {
+        let (value, codex) = codex_keys(prefix, value)?;
+        let t: Table = serde_path_to_error::deserialize(&value).map_err(|e| {
             let at = format!("{prefix}.{}", e.path());
             let msg = human(&e.inner().to_string());
             if msg.starts_with("must") {
@@ -127,8 +128,11 @@ impl McpServerConfig {
             env: t.env,
             cwd: t.cwd.map(PathBuf::from),
             url: t.url,
-            headers: t.headers,
-            startup_timeout_sec: t.startup_timeout_sec.unwrap_or(DEFAULT_STARTUP_TIMEOUT_SEC),
+            headers: codex.headers.into_iter().chain(t.headers).collect(),
+            startup_timeout_sec: t
+                .startup_timeout_sec
+                .or(codex.startup_timeout_sec)
+                .unwrap_or(DEFAULT_STARTUP_TIMEOUT_SEC),
             tool_timeout_sec: t.tool_timeout_sec.unwrap_or(DEFAULT_TOOL_TIMEOUT_SEC),
             enabled_tools: t.enabled_tools,
             disabled_tools: t.disabled_tools,
@@ -159,6 +163,120 @@ impl McpServerConfig {
             _ => Ok(c),
         }
     }
+}
+
+/// The keys of a server table (quire's; Codex's are in [`CODEX_KEYS`]).
+const KEYS: [&str; 15] = [
+    "command",
+    "args",
+    "env",
+    "cwd",
+    "url",
+    "headers",
+    "startup_timeout_sec",
+    "tool_timeout_sec",
+    "enabled_tools",
+    "disabled_tools",
+    "required",
+    "enabled",
+    "sandbox",
+    "network",
+    "lazy",
+];
+
+/// Codex's keys with a quire equivalent, read by [`codex_keys`].
+const CODEX_KEYS: [&str; 5] = [
+    "startup_timeout_ms",
+    "env_vars",
+    "bearer_token_env_var",
+    "http_headers",
+    "env_http_headers",
+];
+
+/// What Codex's keys of a table amount to in quire's terms.
+#[derive(Default)]
+struct CodexKeys {
+    startup_timeout_sec: Option<f64>,
+    headers: BTreeMap<String, String>,
+}
+
+/// Takes Codex's keys out of a server table (pasted from
+/// `~/.codex/config.toml`) and maps them: `startup_timeout_ms` to seconds,
+/// `bearer_token_env_var = "VAR"` to an `Authorization: Bearer ${VAR}`
+/// header, `http_headers` to `headers`, `env_http_headers = { H = "VAR" }`
+/// to `H = "${VAR}"`; `env_vars` (variables passed on from quire's
+/// environment) needs nothing: a server inherits quire's environment.
+/// Any other unknown key is an error with the closest known one.
+fn codex_keys(prefix: &str, value: &Value) -> Result<(Value, CodexKeys), String> {
+    let mut table = value.as_object().cloned().unwrap_or_default();
+    for key in table.keys() {
+        if !KEYS.contains(&key.as_str()) && !CODEX_KEYS.contains(&key.as_str()) {
+            let known = KEYS.iter().chain(CODEX_KEYS.iter()).copied();
+            let mut hint = crate::suggest::did_you_mean(key, known);
+            // `startup_timeout` for `startup_timeout_sec`: a cut-off key.
+            if hint.is_empty()
+                && let Some(k) = KEYS
+                    .iter()
+                    .find(|k| k.starts_with(key.as_str()) && key.len() >= 4)
+            {
+                hint = format!("; did you mean '{k}'?");
+            }
+            return Err(format!(
+                "{prefix}.{key}: unknown key{hint} (known here: {})",
+                KEYS.join(", ")
+            ));
+        }
+    }
+    let mut out = CodexKeys::default();
+    let strings = |key: &str, v: &Value| -> Result<BTreeMap<String, String>, String> {
+        serde_json::from_value::<BTreeMap<String, String>>(v.clone()).map_err(|_| {
+            format!("{prefix}.{key} must be a table of strings, for example {{ KEY = \"value\" }}")
+        })
+    };
+    if let Some(v) = table.remove("startup_timeout_ms") {
+        match v.as_f64() {
+            Some(ms) if ms > 0.0 && ms <= 86_400_000.0 => {
+                out.startup_timeout_sec = Some(ms / 1000.0)
+            }
+            _ => {
+                return Err(format!(
+                    "{prefix}.startup_timeout_ms must be a number of milliseconds above 0, got {v}"
+                ));
+            }
+        }
+    }
+    if let Some(v) = table.remove("env_vars")
+        && !v.is_array()
+    {
+        return Err(format!(
+            "{prefix}.env_vars must be an array of variable names, for example [\"HTTPS_PROXY\"]"
+        ));
+    }
+    if let Some(v) = table.remove("http_headers") {
+        out.headers.extend(strings("http_headers", &v)?);
+    }
+    if let Some(v) = table.remove("env_http_headers") {
+        for (header, var) in strings("env_http_headers", &v)? {
+            out.headers.insert(header, format!("${{{var}}}"));
+        }
+    }
+    if let Some(v) = table.remove("bearer_token_env_var") {
+        let Some(var) = v.as_str().filter(|s| !s.trim().is_empty()) else {
+            return Err(format!(
+                "{prefix}.bearer_token_env_var must be the name of an environment variable, got {v}"
+            ));
+        };
+        out.headers.insert(
+            "Authorization".into(),
+            format!("Bearer ${{{}}}", var.trim()),
+        );
+    }
+    if !out.headers.is_empty() && !table.contains_key("url") {
+        return Err(format!(
+            "{prefix}: http_headers, env_http_headers and bearer_token_env_var are for streamable-HTTP servers (url); this server has a command"
+        ));
+    }
+    Ok((Value::Object(table), out))
 }
 
 /// One server table as written (serde derive; the checks that span keys

@@ -6,6 +6,49 @@ fn parse(v: Value) -> Result<McpServerConfig, String> {
 }
 
 #[test]
+fn codex_keys_are_mapped() {
+    let c = parse(json!({
+        "command": "npx", "args": ["-y", "srv"], "startup_timeout_ms": 20000,
+        "tool_timeout_sec": 30, "env_vars": ["HTTPS_PROXY"], "enabled": false
+    }))
+    .unwrap();
+    assert_eq!((c.startup_timeout_sec, c.tool_timeout_sec), (20.0, 30.0));
+    assert!(!c.enabled);
+    let h = parse(json!({
+        "url": "https://mcp.example.com/mcp", "bearer_token_env_var": "MCP_TOKEN",
+        "http_headers": {"X-Team": "core"}, "env_http_headers": {"X-Key": "KEY_VAR"}
+    }))
+    .unwrap();
+    assert_eq!(h.headers["Authorization"], "Bearer ${MCP_TOKEN}");
+    assert_eq!(h.headers["X-Team"], "core");
+    assert_eq!(h.headers["X-Key"], "${KEY_VAR}");
+    // quire's own keys win over Codex's.
+    let both = parse(json!({
+        "command": "a", "startup_timeout_sec": 5, "startup_timeout_ms": 20000
+    }))
+    .unwrap();
+    assert_eq!(both.startup_timeout_sec, 5.0);
+    let e = parse(json!({"command": "a", "bearer_token_env_var": "T"})).unwrap_err();
+    assert!(e.contains("are for streamable-HTTP servers (url)"), "{e}");
+}
+
+#[test]
+fn an_unknown_key_gets_the_closest_known_one() {
+    let e = parse(json!({"command": "a", "startup_timeout": 5})).unwrap_err();
+    assert!(
+        e.starts_with(
+            "mcp_servers.x.startup_timeout: unknown key; did you mean 'startup_timeout_sec'?"
+        ),
+        "{e}"
+    );
+    let e = parse(json!({"url": "https://h/mcp", "http_header": {"A": "b"}})).unwrap_err();
+    assert!(e.contains("did you mean 'http_headers'?"), "{e}");
+    let e = parse(json!({"command": "a", "flavour": 1})).unwrap_err();
+    assert!(!e.contains("did you mean"), "{e}");
+    assert!(e.contains("(known here: command, args"), "{e}");
+}
+
+#[test]
 fn every_key_parses() {
     let c = parse(json!({
         "command": "srv", "args": ["-v"], "env": {"A": "1"}, "cwd": "sub",
@@ -58,7 +101,7 @@ fn errors_name_the_server_and_key() {
         ),
         (
             json!({"command": "a", "comand": "b"}),
-            "mcp_servers.x.comand: unknown field `comand`, expected one of `command`, `args`",
+            "mcp_servers.x.comand: unknown key; did you mean 'command'? (known here: command, args,",
         ),
         (
             json!({"url": "ftp://h"}),

@@ -91,7 +91,10 @@ pub fn session_extension(
     repo_root: Option<&Path>,
     events: &EventSink,
 ) -> Result<Option<Arc<dyn Extension>>, ConfigError> {
-    let (mut specs, warnings) = load_specs(config, workspace, repo_root)?;
+    let (mut specs, mut warnings) = load_specs(config, workspace, repo_root)?;
+    if config.sandbox_fixed {
+        keep_read_only(&mut specs, &mut warnings);
+    }
     if config.mcp.lazy {
         for s in &mut specs {
             s.lazy = true;
@@ -113,6 +116,26 @@ pub fn session_extension(
     Ok(Some(Arc::new(
         McpExtension::new(manager).with_events(events.clone()),
     )))
+}
+
+/// A session whose sandbox is fixed read-only (an agent defined so) starts
+/// only servers confined read-only (`sandbox = "read-only"`): any other
+/// could write for it.
+fn keep_read_only(specs: &mut Vec<ServerSpec>, warnings: &mut Vec<String>) {
+    specs.retain(|s| {
+        let confined = matches!(
+            &s.transport,
+            spec::Transport::Stdio { sandbox: Some(p), .. }
+                if p.mode == crate::tools::SandboxMode::ReadOnly
+        );
+        if !confined && s.enabled {
+            warnings.push(format!(
+                "MCP server '{}' is not started for this read-only agent: it is not confined read-only (give it sandbox = \"read-only\" to use it here)",
+                s.name
+            ));
+        }
+        confined
+    });
 }
 
 /// The MCP servers as seen by a session.

@@ -14,6 +14,9 @@ pub struct ServerReport {
     pub name: String,
     /// `config` or the path of the `.mcp.json`.
     pub source: String,
+    /// The plugin bundle that declared it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
     /// `stdio` or `http`.
     pub transport: String,
     /// The command line or the URL.
@@ -52,6 +55,7 @@ fn report(s: &Server) -> ServerReport {
             Source::Config => "config".into(),
             Source::McpJson(p) => p.display().to_string(),
         },
+        plugin: s.spec.plugin.clone(),
         transport: match s.spec.transport {
             Transport::Stdio { .. } => "stdio".into(),
             Transport::Http { .. } => "http".into(),

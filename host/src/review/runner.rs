@@ -183,6 +183,8 @@ impl Subagents {
             skills: None,
             max_tokens: None,
             isolation: None,
+            // The config is read-only already (see `Subagents::new`).
+            sandbox: None,
             prompt: concern::role(concern),
             path: PathBuf::new(),
             warnings: Vec::new(),

@@ -81,11 +81,22 @@ pub trait Approver: Send + Sync {
     fn denial_reason(&self) -> Option<String> {
         None
     }
+
+    /// Why a hook (`PermissionRequest`) refused the last request in the
+    /// user's place, when one did (taken once; goes back to the model
+    /// instead of "the user declined").
+    fn hook_denial(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The text a tool returns when `what` was not approved.
 pub fn denial_text(approver: &dyn Approver, what: &str) -> String {
-    if let Some(reason) = approver.denial_reason() {
+    if let Some(reason) = approver.hook_denial() {
+        format!(
+            "{what} was denied by a PermissionRequest hook: {reason}. Do not retry it unchanged."
+        )
+    } else if let Some(reason) = approver.denial_reason() {
         format!("the user declined {what} and said: {reason}")
     } else if approver.is_interactive() {
         format!(
@@ -164,6 +175,10 @@ impl<A: Approver> Approver for RememberingApprover<A> {
     fn denial_reason(&self) -> Option<String> {
         self.inner.denial_reason()
     }
+
+    fn hook_denial(&self) -> Option<String> {
+        self.inner.hook_denial()
+    }
 }
 
 /// Wraps an approver and adds up how long the user took to answer, so a
@@ -220,6 +235,10 @@ impl Approver for TimedApprover {
 
     fn denial_reason(&self) -> Option<String> {
         self.inner.denial_reason()
+    }
+
+    fn hook_denial(&self) -> Option<String> {
+        self.inner.hook_denial()
     }
 }
 

@@ -110,6 +110,7 @@ pub(super) async fn call(
         args: args.clone(),
         cwd: ctx.cwd.clone(),
         preapproved,
+        denied: Default::default(),
     };
     if pre.permission == Some(Permission::Ask) {
         let request = ApprovalRequest {
@@ -122,9 +123,10 @@ pub(super) async fn call(
         };
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.
-        if approver(false).ask(request).await == ApprovalDecision::Denied {
+        let asking = approver(false);
+        if asking.ask(request).await == ApprovalDecision::Denied {
             return refused(approval::denial_text(
-                ctx.approver.as_ref(),
+                &asking,
                 &format!("this {} call", call.name),
             ));
         }

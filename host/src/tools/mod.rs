@@ -48,6 +48,9 @@ pub struct ToolContext {
     /// Whether sandboxed commands may use the network.
     pub network: bool,
     pub approval_policy: ApprovalPolicy,
+    /// No command may leave the sandbox, whatever the approval policy
+    /// (an agent defined `sandbox_mode = "read-only"`).
+    pub sandbox_fixed: bool,
     pub approver: Arc<dyn Approver>,
     /// Cancelled when the user interrupts the turn.
     pub cancel: CancellationToken,
@@ -67,6 +70,7 @@ impl ToolContext {
             sandbox: SandboxMode::ReadOnly,
             network: false,
             approval_policy: ApprovalPolicy::Never,
+            sandbox_fixed: false,
             approver: Arc::new(approval::DenyAll),
             cancel: CancellationToken::new(),
             events: EventSink::null(),

@@ -123,6 +123,7 @@ mod tests {
             sandbox: SandboxMode::ReadOnly,
             network: false,
             approval_policy: ApprovalPolicy::Never,
+            sandbox_fixed: false,
             approver: Arc::new(DenyAll),
             cancel: CancellationToken::new(),
             events,

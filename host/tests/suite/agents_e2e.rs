@@ -9,6 +9,7 @@ mod limits;
 mod line_view;
 mod parallel;
 mod resume;
+mod sandbox;
 mod worktree;
 
 use serde_json::{Value, json};

@@ -75,6 +75,7 @@ impl Ws {
             sandbox,
             network: false,
             approval_policy,
+            sandbox_fixed: false,
             approver,
             cancel: CancellationToken::new(),
             events: EventSink::null(),

@@ -5,6 +5,7 @@ use crate::support;
 use crate::support::guests;
 
 mod agents_cli;
+mod bom;
 mod claude_compat;
 mod claude_layout;
 mod clone;

@@ -41,6 +41,7 @@ fn ctx() -> ToolContext {
         sandbox: SandboxMode::WorkspaceWrite,
         network: false,
         approval_policy: ApprovalPolicy::Never,
+        sandbox_fixed: false,
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),

@@ -53,6 +53,7 @@ fn ctx(workspace: &Path, sandbox: SandboxMode) -> ToolContext {
         sandbox,
         network: false,
         approval_policy: ApprovalPolicy::OnRequest,
+        sandbox_fixed: false,
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),

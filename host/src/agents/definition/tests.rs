@@ -42,6 +42,53 @@ fn codex_toml_agents() {
     assert_eq!(def.name, "python_expert");
     assert_eq!(def.prompt, "Use type hints.");
     assert_eq!(def.model.as_deref(), Some("gpt-5"));
+    assert_eq!(def.sandbox, Some(crate::tools::SandboxMode::ReadOnly));
+    assert!(def.warnings.is_empty(), "{:?}", def.warnings);
+}
+
+#[test]
+fn codex_sandbox_modes_are_kept_or_named() {
+    let with = |mode: &str| {
+        let text = format!("description = \"d\"\nsandbox_mode = \"{mode}\"\n");
+        parse_toml(&text, "x").unwrap()
+    };
+    assert_eq!(
+        with("workspace-write").sandbox,
+        Some(crate::tools::SandboxMode::WorkspaceWrite)
+    );
+    let full = with("danger-full-access");
+    assert_eq!(full.sandbox, None);
+    assert!(
+        full.warnings[0].contains("'danger-full-access' is not granted"),
+        "{:?}",
+        full.warnings
+    );
+    let typo = with("readonly");
+    assert_eq!(typo.sandbox, None);
+    assert!(
+        typo.warnings[0].contains("did you mean 'read-only'"),
+        "{:?}",
+        typo.warnings
+    );
+}
+
+#[test]
+fn hooks_and_mcp_servers_in_a_definition_are_named_as_not_supported() {
+    let text = "---\nname: db-reader\ndescription: Reads the database\nhooks:\n  PreToolUse:\n    - matcher: \"Bash\"\n      hooks:\n        - type: command\n          command: \"./scripts/validate-readonly-query.sh\"\n---\nRead.";
+    let def = parse_markdown(text, "db-reader").unwrap();
+    assert_eq!(def.warnings.len(), 1, "{:?}", def.warnings);
+    assert!(
+        def.warnings[0].starts_with("hooks are not supported in an agent definition"),
+        "{:?}",
+        def.warnings
+    );
+    let toml = "description = \"d\"\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n";
+    let def = parse_toml(toml, "x").unwrap();
+    assert!(
+        def.warnings[0].starts_with("mcp_servers is not supported"),
+        "{:?}",
+        def.warnings
+    );
 }
 
 #[test]

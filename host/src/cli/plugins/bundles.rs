@@ -236,9 +236,9 @@ pub fn install(
         }
         if !e.mcp_servers.is_empty() {
             let state = if enable {
-                "enabled"
+                "enabled".to_string()
             } else {
-                "off until `quire plugins enable NAME`"
+                format!("off until `quire plugins enable {}`", e.name)
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }

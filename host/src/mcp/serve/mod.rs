@@ -75,6 +75,7 @@ pub fn tool_context(config: &Config, cwd: &Path) -> Result<ToolContext, ServeErr
         sandbox: config.sandbox,
         network: config.network,
         approval_policy,
+        sandbox_fixed: false,
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),

@@ -191,6 +191,7 @@ mod tests {
             sandbox: SandboxMode::WorkspaceWrite,
             network: false,
             approval_policy: ApprovalPolicy::Never,
+            sandbox_fixed: false,
             approver: Arc::new(DenyAll),
             cancel: CancellationToken::new(),
             events: EventSink::null(),

@@ -62,7 +62,8 @@ pub fn read_catalog(root: &Path) -> Result<Catalog, MarketError> {
         )));
     };
     let bad = |m: String| MarketError::Invalid(format!("{}: {m}", file.display()));
-    let text = std::fs::read_to_string(&file).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let text =
+        crate::file_kind::read_to_string(&file).map_err(|e| bad(format!("cannot read it: {e}")))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not valid JSON: {e}")))?;
     let name = v
         .get("name")

@@ -157,6 +157,12 @@ async fn approve(
 ) -> Result<SandboxMode, ToolError> {
     // Without a sandbox there is nothing to escalate from.
     let escalate = args.escalate && ctx.sandbox != SandboxMode::DangerFullAccess;
+    if escalate && ctx.sandbox_fixed {
+        return Err(ToolError::Denied(format!(
+            "this agent's definition fixes the {} sandbox (sandbox_mode), so commands cannot run outside it. Run the command inside the sandbox, or answer with what you need and why.",
+            ctx.sandbox
+        )));
+    }
     let ask = match ctx.approval_policy {
         ApprovalPolicy::Never if escalate => {
             return Err(ToolError::Denied(format!(

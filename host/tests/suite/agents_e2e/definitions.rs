@@ -319,3 +319,61 @@ fn a_claude_task_matcher_fires_for_spawn_agent() {
     );
     assert!(!warned.iter().any(|w| w.contains("`Agent`")), "{warned:?}");
 }
+
+/// As in Claude Code: a SubagentStart hook adds context through
+/// `hookSpecificOutput.additionalContext`; its plain stdout is not context
+/// (only UserPromptSubmit's and SessionStart's are).
+#[test]
+fn subagent_start_context_comes_from_additional_context_not_plain_stdout() {
+    let env = TestEnv::new("responses");
+    hooks_with_tail(
+        &env,
+        &["SubagentStart"],
+        "echo '{\"hookSpecificOutput\":{\"hookEventName\":\"SubagentStart\",\"additionalContext\":\"SUBCTX-MARK use tabs\"}}'\n",
+    );
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-CTX x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    env.server.route("CHILD-CTX", [Reply::text("child answer")]);
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    let child = reqs
+        .iter()
+        .find(|r| r.raw_body.contains("CHILD-CTX") && !r.raw_body.contains(PARENT))
+        .unwrap();
+    assert!(
+        child.raw_body.contains("SUBCTX-MARK use tabs"),
+        "{}",
+        child.raw_body
+    );
+
+    let env = TestEnv::new("responses");
+    hooks_with_tail(&env, &["SubagentStart"], "echo PLAINSUB-MARK\n");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-CTX x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    env.server.route("CHILD-CTX", [Reply::text("child answer")]);
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        env.server
+            .requests()
+            .iter()
+            .all(|r| !r.raw_body.contains("PLAINSUB-MARK"))
+    );
+}

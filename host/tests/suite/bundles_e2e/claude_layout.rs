@@ -131,7 +131,10 @@ fn inline_mcp_servers_and_inline_hooks_load_without_warnings() {
         .lines()
         .find(|l| l.starts_with("inline-kit_echo "))
         .unwrap_or_else(|| panic!("not listed:\n{}{}", r.stdout, r.stderr));
-    assert!(line.contains("[plugin.json, stdio]"), "{line}");
+    assert!(
+        line.contains("[plugin inline-kit: plugin.json, stdio]"),
+        "{line}"
+    );
 
     env.server.push_all([
         Reply::tool_call(

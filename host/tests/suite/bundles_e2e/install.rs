@@ -209,3 +209,31 @@ fn a_claude_code_plugin_copied_as_documented_works_without_edits() {
     let r = run(&env, &["commands", "list"]);
     assert!(r.stdout.contains("/claude-kit:review"), "{}", r.stdout);
 }
+
+/// What install and `mcp list` say of a plugin's MCP servers name the
+/// plugin: the command to enable them, the source of each server.
+#[test]
+fn a_plugins_mcp_servers_are_named_with_the_plugin() {
+    let env = TestEnv::new("responses");
+    let market = marketplace(env.home.path());
+    let src = market.display().to_string();
+    assert_eq!(run(&env, &["plugins", "marketplace", "add", &src]).code, 0);
+    let r = run(&env, &["plugins", "install", "claude-kit"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("off until `quire plugins enable claude-kit`"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&env, &["mcp", "list"]);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("claude-kit_echo"))
+        .unwrap_or_else(|| panic!("{}{}", r.stdout, r.stderr));
+    assert!(
+        line.contains("[plugin claude-kit: .mcp.json, stdio]"),
+        "{line}"
+    );
+}

@@ -67,6 +67,68 @@ fn a_permission_request_hook_answers_for_the_user() {
 }
 
 #[test]
+fn a_permission_request_hooks_denial_reaches_the_model_with_its_reason() {
+    let env = TestEnv::new("chat");
+    let json_deny = script(
+        &env,
+        "deny.sh",
+        "#!/bin/bash\ncat > /dev/null\necho '{\"hookSpecificOutput\":{\"hookEventName\":\"PermissionRequest\",\"decision\":{\"behavior\":\"deny\",\"message\":\"CI policy: no touching\"}}}'\n",
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml(
+            "PermissionRequest",
+            Some("shell"),
+            &json_deny,
+            "",
+        )],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "touch denied.txt"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &["--approval", "untrusted"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!env.repo_path().join("denied.txt").exists());
+    let reqs = env.server.requests();
+    let last = &reqs.last().unwrap().raw_body;
+    assert!(
+        last.contains("was denied by a PermissionRequest hook: CI policy: no touching"),
+        "{last}"
+    );
+    assert!(!last.contains("needs the user's approval"), "{last}");
+
+    // Exit 2 with the reason on stderr, as Claude Code's contract says.
+    let env2 = TestEnv::new("chat");
+    let exit_deny2 = script(
+        &env2,
+        "deny2.sh",
+        "#!/bin/bash\ncat > /dev/null\necho 'no mkdir here, says policy' >&2\nexit 2\n",
+    );
+    add_user_hooks(
+        &env2,
+        &[hook_toml(
+            "PermissionRequest",
+            Some("shell"),
+            &exit_deny2,
+            "",
+        )],
+    );
+    env2.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "mkdir nope"})),
+        Reply::text("ok"),
+    ]);
+    let run = env2.exec_json("go", &["--approval", "untrusted"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env2.server.requests();
+    let last = &reqs.last().unwrap().raw_body;
+    assert!(
+        last.contains("was denied by a PermissionRequest hook: no mkdir here, says policy"),
+        "{last}"
+    );
+}
+
+#[test]
 fn tool_hooks_fire_for_the_skill_tool_and_tool_search() {
     let env = TestEnv::new("responses");
     let log = env.home.path().join("pre.log");

@@ -1,0 +1,96 @@
+//! A definition's `sandbox_mode` (Codex): `read-only` fixes the child's
+//! sandbox, whatever the session's and the approval policy.
+
+use serde_json::json;
+use support::model_server::{Reply, Step};
+use support::quire::TestEnv;
+
+use super::{PARENT, spawn_with, support};
+
+const PLANNER: &str = "name = \"planner\"\ndescription = \"Plans multi-step changes before editing\"\ndeveloper_instructions = \"\"\"You plan. Do not edit files.\"\"\"\nmodel_reasoning_effort = \"high\"\nsandbox_mode = \"read-only\"\n";
+
+#[test]
+fn a_read_only_agent_cannot_write_even_in_a_session_without_sandbox() {
+    let env = TestEnv::new("responses");
+    env.write(".codex/agents/planner.toml", PLANNER);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                json!({"task": "CHILD-RO plan it", "agent_type": "planner"}),
+            )]),
+            Reply::text("planned"),
+        ],
+    );
+    let patch = "*** Begin Patch\n*** Add File: patched.txt\n+x\n*** End Patch\n";
+    env.server.route(
+        "CHILD-RO",
+        [
+            Reply::tool_calls(vec![
+                Step::tool_call("c1", "shell", json!({"command": "touch ro_wrote.txt"})),
+                Step::tool_call("c2", "apply_patch", json!({"patch": patch})),
+                Step::tool_call(
+                    "c3",
+                    "shell",
+                    json!({"command": "touch escalated.txt", "escalate": true, "justification": "need it"}),
+                ),
+            ]),
+            Reply::text("done planning"),
+        ],
+    );
+    let run = env.exec_json(
+        &format!("{PARENT} plan"),
+        &["--sandbox", "danger-full-access", "--approval", "never"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = env.repo_path();
+    for f in ["ro_wrote.txt", "patched.txt", "escalated.txt"] {
+        assert!(!root.join(f).exists(), "{f} written by a read-only agent");
+    }
+    let reqs = env.server.requests();
+    let child = reqs
+        .iter()
+        .rfind(|r| r.raw_body.contains("CHILD-RO") && !r.raw_body.contains(PARENT))
+        .unwrap();
+    assert!(
+        child
+            .raw_body
+            .contains("fixes the read-only sandbox (sandbox_mode)"),
+        "{}",
+        child.raw_body
+    );
+    // The child's environment says read-only.
+    let first = reqs
+        .iter()
+        .find(|r| r.raw_body.contains("CHILD-RO") && !r.raw_body.contains(PARENT))
+        .unwrap();
+    assert!(first.raw_body.contains("read-only"), "{}", first.raw_body);
+}
+
+#[test]
+fn agents_validate_names_unsupported_hooks_and_mcp_servers() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/agents/db-reader.md",
+        "---\nname: db-reader\ndescription: Reads the database\nhooks:\n  PreToolUse:\n    - matcher: \"Bash\"\n      hooks:\n        - type: command\n          command: \"./scripts/validate-readonly-query.sh\"\n---\nRead.\n",
+    );
+    env.write(
+        ".codex/agents/docs.toml",
+        "description = \"Docs\"\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n",
+    );
+    let run = env.run(&[
+        "agents",
+        "validate",
+        ".claude/agents/db-reader.md",
+        ".codex/agents/docs.toml",
+    ]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("db-reader.md"), "{all}");
+    assert!(
+        all.contains("hooks are not supported in an agent definition"),
+        "{all}"
+    );
+    assert!(all.contains("docs.toml"), "{all}");
+    assert!(all.contains("mcp_servers is not supported"), "{all}");
+}
