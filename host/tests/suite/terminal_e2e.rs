@@ -55,6 +55,7 @@ mod commands;
 mod completion;
 mod no_size;
 mod queue;
+mod resend;
 mod screen;
 mod session_end;
 mod start;
