@@ -55,6 +55,7 @@ mod commands;
 mod completion;
 mod line_ctrl_c;
 mod no_size;
+mod paste;
 mod queue;
 mod resend;
 mod screen;
