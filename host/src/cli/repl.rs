@@ -29,12 +29,25 @@ const HELP: &str = "Commands:
   /new           start a new conversation (a new session file)
   /compact       summarise the conversation now to free context
   /model NAME    switch the model for the next turns
-  /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]
+  /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
                  review a change (uncommitted by default)
   /agents [show ID|merge ID|discard ID]
                  subagents of this session; a worktree child's branch
   /quit          leave (Ctrl-D works too)
+/resume, /status, /diff, /undo, /skills, /mcp and /approvals work in the
+full-screen view (quire on a terminal that reports the cursor position).
 Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";
+
+/// Commands of the full-screen view the line mode does not have.
+const FULL_SCREEN_ONLY: [&str; 7] = [
+    "resume",
+    "status",
+    "diff",
+    "undo",
+    "skills",
+    "mcp",
+    "approvals",
+];
 
 /// In a repository with settings of its own that the user has not decided
 /// about yet, asks whether to trust it; on yes records that and returns the
@@ -319,6 +332,9 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                         break;
                     }
                 }
+                other if FULL_SCREEN_ONLY.contains(&other) => eprintln!(
+                    "/{other} works in the full-screen view, not in the line mode (quire on a terminal that reports the cursor position, without TERM=dumb); /help lists the line mode's commands. To send it as a message, start it with a space: ` /{other}`"
+                ),
                 other => eprintln!(
                     "unknown command /{other}; /help lists the commands. To send it as a message, start it with a space: ` /{other}`"
                 ),

@@ -53,6 +53,7 @@ mod agents;
 mod approvals;
 mod commands;
 mod completion;
+mod line_commands;
 mod line_ctrl_c;
 mod no_size;
 mod paste;
