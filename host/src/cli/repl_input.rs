@@ -116,14 +116,18 @@ impl Reader {
     }
 
     /// The main prompt: a line to handle, or `None` to quit (Ctrl-D, or
-    /// Ctrl-C twice). On a terminal rustyline edits, a Ctrl-C arrives as
+    /// Ctrl-C twice on a terminal). On a terminal rustyline edits, a Ctrl-C arrives as
     /// a key; on a dumb one the line is the terminal driver's, which sends
     /// SIGINT and drops the typed text itself ([`Interrupts`] passes the
     /// signal here while the prompt waits).
     pub(super) async fn prompt(&self, prompt: &str, interrupts: &Interrupts) -> Option<String> {
         let mut answer = self.ask(prompt, true);
         let (tx, mut signals) = mpsc::unbounded_channel();
-        interrupts.at_prompt(Some(tx));
+        // Input from a pipe has no line to clear: a SIGINT there exits at
+        // once, as before a turn of `quire exec`.
+        if std::io::stdin().is_terminal() {
+            interrupts.at_prompt(Some(tx));
+        }
         self.cleared.store(false, Ordering::SeqCst);
         let mut armed = false;
         let out = loop {

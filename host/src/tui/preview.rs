@@ -11,9 +11,8 @@ pub const PREVIEW_CHARS: usize = 1200;
 /// all of it is shown).
 pub fn bounded(text: &str) -> (&str, Option<String>) {
     let mut end = text.len();
-    let mut chars = 0usize;
     let mut lines = 0usize;
-    for (i, c) in text.char_indices() {
+    for (chars, (i, c)) in text.char_indices().enumerate() {
         if chars == PREVIEW_CHARS {
             end = i;
             break;
@@ -25,7 +24,6 @@ pub fn bounded(text: &str) -> (&str, Option<String>) {
                 break;
             }
         }
-        chars += 1;
     }
     if end >= text.len() {
         return (text, None);
@@ -62,7 +60,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
