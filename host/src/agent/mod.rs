@@ -12,6 +12,7 @@ pub mod prompt;
 mod session;
 mod truncated;
 mod turn;
+mod unanswered;
 pub(crate) use turn::MAX_STOP_BLOCKS;
 
 pub use crate::protocol::CompactReason;

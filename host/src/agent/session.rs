@@ -58,6 +58,9 @@ pub struct Session {
     pub(crate) tool_filter: ToolFilter,
     /// A subagent's `max_tokens` (see `budget.rs`).
     pub(crate) token_budget: Option<u64>,
+    /// The last message, when the model never answered it (see
+    /// `unanswered.rs`).
+    pub(crate) unanswered: Option<super::unanswered::Unanswered>,
 }
 
 /// Everything a session is made of, assembled by
@@ -120,6 +123,7 @@ impl Session {
             own_hooks: p.own_hooks,
             pending_start: None,
             token_budget: None,
+            unanswered: None,
             config: p.config,
         }
     }
@@ -227,6 +231,7 @@ impl Session {
         self.writer = SessionWriter::create(&dir, &meta)?;
         self.hooks_restart(old.0, old.1);
         self.history.clear();
+        self.unanswered = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
             ext.sync_history(&self.history);
@@ -245,6 +250,7 @@ impl Session {
             self.writer = SessionWriter::append_to(&loaded)?;
         }
         self.history = loaded.items;
+        self.unanswered = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
             ext.sync_history(&self.history);

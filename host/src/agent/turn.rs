@@ -79,6 +79,8 @@ impl Session {
             Ok(c) => c,
             Err(reason) => return self.blocked_task(reason),
         };
+        self.settle_unanswered(user_text);
+        let message_at = self.history.len();
         self.record(Item::User {
             text: user_text.to_string(),
         });
@@ -290,6 +292,7 @@ impl Session {
             usage,
             reason,
         });
+        self.note_unanswered(message_at, user_text, &status);
         self.hooks_idle().await;
         TaskOutcome {
             status,

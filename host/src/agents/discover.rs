@@ -2,8 +2,8 @@
 //! folder from the working directory up to the repository root (deeper
 //! wins) `.quire/agents`, `.agents/agents`, `.claude/agents` and
 //! `.codex/agents` (only in a trusted repository); then
-//! `$QUIRE_HOME/agents` (`~/.quire/agents`); then extra folders (plugin
-//! bundles). A definition hidden by another of the same name is reported,
+//! `$QUIRE_HOME/agents` (`~/.quire/agents`); then Claude Code's personal
+//! `~/.claude/agents`; then extra folders (plugin bundles). A definition hidden by another of the same name is reported,
 //! never silently dropped.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +28,9 @@ pub struct AgentRoots {
     pub home: PathBuf,
     /// Whether the repository's own folders may be read.
     pub trusted: bool,
+    /// The user's folders of other tools, after `$QUIRE_HOME/agents`
+    /// ([`AgentRoots::personal_dirs`]).
+    pub personal: Vec<PathBuf>,
     /// Extra folders after the others (plugin bundles' `agents/`).
     pub extra: Vec<PathBuf>,
 }
@@ -75,8 +78,25 @@ impl AgentRoots {
             }
         }
         out.push(self.home.join("agents"));
+        out.extend(self.personal.iter().cloned());
         out.extend(self.extra.iter().cloned());
         out
+    }
+
+    /// Claude Code's personal agents: `agents/` in `$CLAUDE_CONFIG_DIR`,
+    /// else `~/.claude`.
+    pub fn personal_dirs() -> Vec<PathBuf> {
+        crate::config::other_tools::claude_dir()
+            .map(|d| d.join("agents"))
+            .into_iter()
+            .collect()
+    }
+
+    /// Whether `path` is in the user's own folders (quire's or another
+    /// tool's), not the project's.
+    pub fn is_personal(&self, path: &Path) -> bool {
+        path.starts_with(self.home.join("agents"))
+            || self.personal.iter().any(|d| path.starts_with(d))
     }
 }
 
@@ -177,23 +197,37 @@ mod tests {
         );
         write(&repo, ".codex/agents/py.toml", "description = \"py\"\n");
         write(&repo, ".agents/agents/bad.md", "no frontmatter");
+        // Claude Code's personal agents: read, below the project's.
+        write(
+            tmp.path(),
+            "claude/agents/mine.md",
+            "---\ndescription: mine\n---\n",
+        );
+        write(
+            tmp.path(),
+            "claude/agents/rev.md",
+            "---\ndescription: personal rev\n---\n",
+        );
         let roots = AgentRoots {
             cwd: sub.clone(),
             repo: Some(repo.clone()),
             home: tmp.path().join("home"),
             trusted: true,
+            personal: vec![tmp.path().join("claude/agents")],
             extra: vec![],
         };
         let d = discover(&roots);
         assert_eq!(d.get("rev").unwrap().description, "sub quire");
         assert!(d.get("py").is_some());
-        assert_eq!(d.shadowed.len(), 1);
+        assert_eq!(d.get("mine").map(|a| a.description.as_str()), Some("mine"));
+        assert_eq!(d.shadowed.len(), 2, "{:?}", d.shadowed);
         assert_eq!(d.skipped.len(), 1);
         let untrusted = discover(&AgentRoots {
             trusted: false,
             ..roots
         });
-        assert!(untrusted.agents.is_empty(), "project folders need trust");
+        let names: Vec<&str> = untrusted.agents.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["mine", "rev"], "project folders need trust");
     }
 
     #[test]

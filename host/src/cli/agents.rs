@@ -75,6 +75,7 @@ pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
         repo: repo_root(&setup.cwd),
         home: setup.home.clone(),
         trusted: setup.config.project_trusted,
+        personal: AgentRoots::personal_dirs(),
         extra: Vec::new(),
     };
     let found = quire::agents::discover_with_plugins(&roots, &setup.config);
@@ -114,8 +115,10 @@ fn project_folders(roots: &AgentRoots) -> Vec<PathBuf> {
         extra: Vec::new(),
         ..roots.clone()
     };
-    let home = roots.home.join("agents");
-    all.folders().into_iter().filter(|f| *f != home).collect()
+    all.folders()
+        .into_iter()
+        .filter(|f| !roots.is_personal(f))
+        .collect()
 }
 
 /// Where a definition comes from: `plugin NAME`, `user` or `project`.
@@ -123,6 +126,7 @@ fn source(found: &Discovered, a: &AgentDef, roots: &AgentRoots) -> String {
     match found.plugin_of(&a.name) {
         Some(p) => format!("plugin {p}"),
         None if a.path.starts_with(roots.home.join("agents")) => "user".into(),
+        None if roots.is_personal(&a.path) => "user (.claude)".into(),
         None => "project".into(),
     }
 }

@@ -60,6 +60,7 @@ mod plugins;
 mod render;
 pub(crate) mod render_agents;
 pub(crate) mod repl;
+mod repl_input;
 pub(crate) mod review;
 mod run;
 mod sessions;

@@ -1,14 +1,12 @@
 //! The interactive session: line editing and history (rustyline), streamed
 //! output, slash commands, approval prompts, Ctrl-C to interrupt a turn.
 
-use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions};
 use quire::tools::approval::RememberingApprover;
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
-use tokio::sync::{mpsc, oneshot};
 
 // Writes to the terminal go through `pipe`, which drops what cannot be
 // written (a closed terminal after SIGHUP, a closed pipe) instead of
@@ -22,6 +20,7 @@ macro_rules! eprintln {
 
 use super::args::GlobalArgs;
 use super::render::{HumanRenderer, Renderer};
+use super::repl_input::{Input, Reader, spawn_reader};
 use super::run::{Interrupts, drive, drive_future};
 use super::{EXIT_OK, EXIT_USAGE, setup};
 
@@ -30,73 +29,25 @@ const HELP: &str = "Commands:
   /new           start a new conversation (a new session file)
   /compact       summarise the conversation now to free context
   /model NAME    switch the model for the next turns
-  /review [--staged|--base REF|--commit SHA|--range A..B] [TEXT]
+  /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
                  review a change (uncommitted by default)
   /agents [show ID|merge ID|discard ID]
                  subagents of this session; a worktree child's branch
   /quit          leave (Ctrl-D works too)
-Ctrl-C interrupts a running turn; a second Ctrl-C exits.";
+/resume, /status, /diff, /undo, /skills, /mcp and /approvals work in the
+full-screen view (quire on a terminal that reports the cursor position).
+Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";
 
-/// A line read from the terminal, or why there is none.
-enum Input {
-    Line(String),
-    Interrupted,
-    Eof,
-}
-
-struct ReadRequest {
-    prompt: String,
-    history: bool,
-    reply: oneshot::Sender<Input>,
-}
-
-/// The terminal reader runs on its own thread (rustyline blocks).
-fn spawn_reader(history_file: std::path::PathBuf) -> mpsc::UnboundedSender<ReadRequest> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<ReadRequest>();
-    std::thread::spawn(move || {
-        let mut editor = match rustyline::DefaultEditor::new() {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("error: cannot open the terminal for input: {e}");
-                while let Some(req) = rx.blocking_recv() {
-                    let _ = req.reply.send(Input::Eof);
-                }
-                return;
-            }
-        };
-        let _ = editor.load_history(&history_file);
-        while let Some(req) = rx.blocking_recv() {
-            let input = match editor.readline(&req.prompt) {
-                Ok(line) => {
-                    if req.history && !line.trim().is_empty() {
-                        let _ = editor.add_history_entry(line.as_str());
-                        let _ = editor.save_history(&history_file);
-                    }
-                    Input::Line(line)
-                }
-                Err(rustyline::error::ReadlineError::Interrupted) => Input::Interrupted,
-                Err(_) => Input::Eof,
-            };
-            let _ = req.reply.send(input);
-        }
-    });
-    tx
-}
-
-async fn read(reader: &mpsc::UnboundedSender<ReadRequest>, prompt: &str, history: bool) -> Input {
-    let (reply, rx) = oneshot::channel();
-    if reader
-        .send(ReadRequest {
-            prompt: prompt.to_string(),
-            history,
-            reply,
-        })
-        .is_err()
-    {
-        return Input::Eof;
-    }
-    rx.await.unwrap_or(Input::Eof)
-}
+/// Commands of the full-screen view the line mode does not have.
+const FULL_SCREEN_ONLY: [&str; 7] = [
+    "resume",
+    "status",
+    "diff",
+    "undo",
+    "skills",
+    "mcp",
+    "approvals",
+];
 
 /// In a repository with settings of its own that the user has not decided
 /// about yet, asks whether to trust it; on yes records that and returns the
@@ -168,7 +119,7 @@ pub(crate) async fn ask_trust(
 
 /// Asks y / a(lways) / n on the terminal.
 struct TerminalApprover {
-    reader: mpsc::UnboundedSender<ReadRequest>,
+    reader: Reader,
     prompting: Arc<AtomicBool>,
 }
 
@@ -192,7 +143,7 @@ impl Approver for TerminalApprover {
             .unwrap_or_default();
         let prompt = format!("allow? [y]es{always}, [n]o: ");
         let decision = loop {
-            match read(&self.reader, &prompt, false).await {
+            match self.reader.read(&prompt, false).await {
                 Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
                     "y" | "yes" => break ApprovalDecision::Approved,
                     "a" | "always" if request.always_key.is_some() => {
@@ -242,7 +193,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         }
     };
     let reader = spawn_reader(setup.home.join("history.txt"));
-    let ask = async |prompt: &str| match read(&reader, prompt, false).await {
+    let ask = async |prompt: &str| match reader.read(prompt, false).await {
         Input::Line(l) => Some(l),
         Input::Interrupted | Input::Eof => None,
     };
@@ -254,7 +205,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             return EXIT_USAGE;
         }
     }
-    let ask = async |prompt: &str| match read(&reader, prompt, false).await {
+    let ask = async |prompt: &str| match reader.read(prompt, false).await {
         Input::Line(l) => Some(l),
         Input::Interrupted | Input::Eof => None,
     };
@@ -296,20 +247,14 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     super::run::drain(&mut rx, &mut renderer);
     eprintln!("/help for commands · Ctrl-D to quit");
     let mut pending = first;
+    let mut exit = EXIT_OK;
     loop {
+        interrupts.farewell(Some(resume_line(&session)));
         let line = match pending.take() {
             Some(l) => l,
-            None => match read(&reader, "› ", true).await {
-                Input::Line(l) => l,
-                Input::Interrupted => continue,
-                Input::Eof => {
-                    // Ctrl-D leaves the cursor after the prompt: what
-                    // follows, and the shell's prompt, start on a new line.
-                    if std::io::stdin().is_terminal() {
-                        eprintln!("");
-                    }
-                    break;
-                }
+            None => match reader.prompt("› ", &interrupts).await {
+                Some(l) => l,
+                None => break,
             },
         };
         // A leading space sends `/text` as a message.
@@ -383,9 +328,13 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     }
                     interrupts.end();
                     if let Some(code) = interrupts.terminated() {
-                        return code;
+                        exit = code;
+                        break;
                     }
                 }
+                other if FULL_SCREEN_ONLY.contains(&other) => eprintln!(
+                    "/{other} works in the full-screen view, not in the line mode (quire on a terminal that reports the cursor position, without TERM=dumb); /help lists the line mode's commands. To send it as a message, start it with a space: ` /{other}`"
+                ),
                 other => eprintln!(
                     "unknown command /{other}; /help lists the commands. To send it as a message, start it with a space: ` /{other}`"
                 ),
@@ -396,10 +345,22 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         drive(&mut session, &mut rx, &mut renderer, line, token).await;
         interrupts.end();
         if let Some(code) = interrupts.terminated() {
-            return code;
+            exit = code;
+            break;
         }
     }
-    super::run::drive_future(session.end("prompt_input_exit"), &mut rx, &mut renderer).await;
-    eprintln!("To continue this session: quire resume {}", session.id());
-    EXIT_OK
+    interrupts.farewell(None);
+    let reason = if exit == EXIT_OK {
+        "prompt_input_exit"
+    } else {
+        "other"
+    };
+    super::run::drive_future(session.end(reason), &mut rx, &mut renderer).await;
+    eprintln!("{}", resume_line(&session));
+    exit
+}
+
+/// The line every way out of the line mode ends with.
+fn resume_line(session: &Session) -> String {
+    format!("To continue this session: quire resume {}", session.id())
 }

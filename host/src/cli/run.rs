@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::time::Duration;
 
 use quire::agent::{Event, Session, TaskOutcome};
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
 use super::render::Renderer;
@@ -25,6 +25,11 @@ pub struct Interrupts {
     current: Arc<std::sync::Mutex<Option<CancellationToken>>>,
     /// SIGTERM or SIGHUP, once one arrived; SIGPIPE once stdout closed.
     signal: Arc<AtomicI32>,
+    /// The line mode's prompt waiting: a Ctrl-C (SIGINT, on a terminal
+    /// whose driver edits the line) goes there instead of exiting.
+    prompt: Arc<std::sync::Mutex<Option<UnboundedSender<()>>>>,
+    /// Printed when a Ctrl-C exits at once (the line mode's resume line).
+    farewell: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// How long a task interrupted by SIGTERM or SIGHUP gets to record its end
@@ -51,8 +56,12 @@ impl Interrupts {
                 let n = this.count.fetch_add(1, Ordering::SeqCst) + 1;
                 match this.token() {
                     Some(t) if n == 1 => t.cancel(),
+                    None if this.tell_prompt() => {}
                     _ => {
                         super::pipe::err("\n");
+                        if let Some(line) = this.farewell.lock().ok().and_then(|g| g.clone()) {
+                            super::pipe::err(&format!("{line}\n"));
+                        }
                         exit_now(super::EXIT_INTERRUPTED);
                     }
                 }
@@ -116,6 +125,29 @@ impl Interrupts {
                 }
             }
         });
+    }
+
+    /// Passes a Ctrl-C to the waiting prompt; false when none waits.
+    fn tell_prompt(&self) -> bool {
+        self.prompt
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|tx| tx.send(()).is_ok()))
+            .unwrap_or(false)
+    }
+
+    /// The line mode's prompt waits (`Some`) or no longer does.
+    pub fn at_prompt(&self, listener: Option<UnboundedSender<()>>) {
+        if let Ok(mut g) = self.prompt.lock() {
+            *g = listener;
+        }
+    }
+
+    /// The line printed when a Ctrl-C exits at once.
+    pub fn farewell(&self, line: Option<String>) {
+        if let Ok(mut g) = self.farewell.lock() {
+            *g = line;
+        }
     }
 
     fn token(&self) -> Option<CancellationToken> {

@@ -1,7 +1,8 @@
 //! Where commands come from, in order (the first of a name wins):
 //! the project's `.quire/commands/` and `.claude/commands/` (from the
 //! working directory up to the repository root, only in a trusted
-//! repository), `~/.quire/commands/`, Codex's `~/.codex/prompts/`, then
+//! repository), `~/.quire/commands/`, Claude Code's `~/.claude/commands/`,
+//! Codex's `~/.codex/prompts/`, then
 //! plugins, whose commands are named `PLUGIN:name` and so never shadow the
 //! user's own. Sub-folders group files; the name is the file's stem.
 
@@ -31,6 +32,9 @@ pub struct CommandRoots {
     pub project: Vec<PathBuf>,
     /// quire's home (`~/.quire`).
     pub quire_home: Option<PathBuf>,
+    /// Claude Code's user folder (`$CLAUDE_CONFIG_DIR`, else `~/.claude`):
+    /// its `commands/`.
+    pub claude_home: Option<PathBuf>,
     /// Codex's home (`$CODEX_HOME`, else `~/.codex`).
     pub codex_home: Option<PathBuf>,
     pub plugins: Vec<PluginCommands>,
@@ -52,14 +56,11 @@ impl CommandRoots {
                 project.truncate(1);
             }
         }
-        let codex_home = std::env::var_os("CODEX_HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".codex")));
         CommandRoots {
             project,
             quire_home: Some(quire_home.to_path_buf()),
-            codex_home,
+            claude_home: crate::config::other_tools::claude_dir(),
+            codex_home: crate::config::other_tools::codex_dir(),
             plugins: Vec::new(),
         }
     }
@@ -87,6 +88,9 @@ pub fn discover(roots: &CommandRoots) -> Discovered {
     }
     if let Some(home) = &roots.quire_home {
         folders.push((home.join("commands"), CommandSource::User, None));
+    }
+    if let Some(claude) = &roots.claude_home {
+        folders.push((claude.join("commands"), CommandSource::UserClaude, None));
     }
     if let Some(codex) = &roots.codex_home {
         folders.push((codex.join("prompts"), CommandSource::CodexPrompts, None));
@@ -227,10 +231,13 @@ mod tests {
         write(&root.join("home/commands/fix.md"), "Fix from home\n");
         write(&root.join("home/commands/notes/todo.md"), "Todo\n");
         write(&root.join("codex/prompts/plan.md"), "Plan\n");
+        write(&root.join("claude/commands/fix.md"), "Fix from ~/.claude\n");
+        write(&root.join("claude/commands/review.md"), "Review\n");
         write(&root.join("plug/commands/fix.md"), "Plugin fix\n");
         let roots = CommandRoots {
             project: vec![root.join("repo")],
             quire_home: Some(root.join("home")),
+            claude_home: Some(root.join("claude")),
             codex_home: Some(root.join("codex")),
             plugins: vec![PluginCommands {
                 plugin: "tools".into(),
@@ -249,10 +256,11 @@ mod tests {
             [
                 ("fix", "Fix from quire"),
                 ("todo", "Todo"),
+                ("review", "Review"),
                 ("plan", "Plan"),
                 ("tools:fix", "Plugin fix")
             ]
         );
-        assert_eq!(d.problems.len(), 2, "{:?}", d.problems);
+        assert_eq!(d.problems.len(), 3, "{:?}", d.problems);
     }
 }

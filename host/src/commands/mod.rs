@@ -32,6 +32,8 @@ pub enum CommandSource {
     ProjectClaude,
     /// `~/.quire/commands/`.
     User,
+    /// Claude Code's `~/.claude/commands/`.
+    UserClaude,
     /// Codex's `~/.codex/prompts/`.
     CodexPrompts,
     /// An installed plugin bundle.
@@ -44,6 +46,7 @@ impl CommandSource {
             CommandSource::Project => "project".into(),
             CommandSource::ProjectClaude => "project (.claude)".into(),
             CommandSource::User => "user".into(),
+            CommandSource::UserClaude => "user (.claude)".into(),
             CommandSource::CodexPrompts => "codex prompts".into(),
             CommandSource::Plugin(p) => format!("plugin {p}"),
         }

@@ -4,6 +4,7 @@
 
 mod check;
 mod load;
+pub mod other_tools;
 pub mod probe;
 mod provider;
 pub mod ranges;

@@ -135,12 +135,7 @@ pub fn permission_mode(approval: ApprovalPolicy, sandbox: SandboxMode) -> &'stat
 /// Claude Code's folder of user settings: `$CLAUDE_CONFIG_DIR`, else
 /// `~/.claude`.
 pub fn user_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("CLAUDE_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(|h| PathBuf::from(h).join(".claude"))
+    crate::config::other_tools::claude_dir()
 }
 
 /// The name a Claude Code hook sees for quire's tool `name` (the first

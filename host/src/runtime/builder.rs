@@ -301,6 +301,7 @@ impl SessionBuilder {
                 repo: repo.clone(),
                 home: home.clone(),
                 trusted: config.project_trusted,
+                personal: crate::agents::AgentRoots::personal_dirs(),
                 extra: agent_folders,
             };
             let found = crate::agents::discover::discover_with_plugins(&roots, &config);

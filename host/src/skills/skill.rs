@@ -13,7 +13,8 @@ pub enum Scope {
     /// `.quire/skills`, `.agents/skills`, `.claude/skills`, `.codex/skills`
     /// in a directory from the repository root down to the cwd.
     Project,
-    /// `~/.quire/skills`, `~/.agents/skills`.
+    /// `~/.quire/skills`, `~/.agents/skills`, `~/.claude/skills`,
+    /// `~/.codex/skills`.
     User,
     /// `skills.paths` from config.
     Configured,

@@ -66,6 +66,11 @@ pub enum Record {
     Compacted {
         items: Vec<crate::protocol::Item>,
     },
+    /// The last `count` items were taken back: a message the model never
+    /// answered, given back to the user to edit or send again.
+    Withdrawn {
+        count: usize,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -68,6 +68,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
             Ok(Record::Meta(m)) => meta = Some(m),
             Ok(Record::Item { item }) => items.push(item),
             Ok(Record::Compacted { items: replaced }) => items = replaced,
+            Ok(Record::Withdrawn { count }) => items.truncate(items.len().saturating_sub(count)),
             Ok(Record::Event { .. }) => {}
             Err(e) => warnings.push(skipped(e.to_string())),
         }

@@ -108,6 +108,11 @@ impl SessionWriter {
         })
     }
 
+    /// The last `count` items are no longer part of the history.
+    pub fn append_withdrawn(&mut self, count: usize) -> Result<(), StoreError> {
+        self.write(&Record::Withdrawn { count })
+    }
+
     fn write(&mut self, record: &Record) -> Result<(), StoreError> {
         let mut line = serde_json::to_string(record).map_err(|e| StoreError::Invalid {
             path: self.path.clone(),

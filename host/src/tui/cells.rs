@@ -16,7 +16,9 @@ const TAIL: usize = 3;
 
 /// `› message`, wrapped.
 pub fn user(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
-    let spans = vec![Span::styled(text.to_string(), pal.user())];
+    // A large paste shows its head: the scrollback keeps the conversation.
+    let (shown, more) = super::preview::bounded(text);
+    let spans = vec![Span::styled(shown.to_string(), pal.user())];
     let mut lines = vec![Line::default()];
     lines.extend(wrap(
         &spans,
@@ -24,6 +26,14 @@ pub fn user(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         &[Span::styled("› ", pal.accent())],
         &[Span::raw("  ")],
     ));
+    if let Some(more) = more {
+        lines.extend(wrap(
+            &[Span::styled(more, pal.dim())],
+            usize::from(width),
+            &[Span::raw("  ")],
+            &[Span::raw("  ")],
+        ));
+    }
     lines.push(Line::default());
     lines
 }

@@ -16,6 +16,7 @@ mod known_size;
 mod markdown;
 mod mention;
 mod picker;
+mod preview;
 mod prices;
 mod review;
 mod run;

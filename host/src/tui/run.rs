@@ -289,8 +289,11 @@ pub async fn run(
             // The interrupted (or failed: the server gone, retries used up)
             // message comes back, ready to edit or send again, with what
             // was queued after it: nothing is sent until the user says so.
+            // Given back, it leaves the history: sent again (edited or
+            // not), the history holds it once.
             let mut back: Vec<String> = Vec::new();
             if app.composer.is_empty() {
+                session.take_back_unanswered();
                 back.push(message.clone());
             } else {
                 back.push(app.composer.text().to_string());

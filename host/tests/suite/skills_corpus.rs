@@ -266,6 +266,8 @@ fn every_case_has_its_expected_outcome() {
         repo_root: None,
         quire_home: Some(c.env.home.clone()),
         user_home: Some(c.env.user.clone()),
+        claude_home: None,
+        codex_home: None,
         paths: vec![c.root.clone()],
         bundled: BundledSkills::None,
         project: true,

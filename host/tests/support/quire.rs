@@ -114,6 +114,8 @@ impl TestEnv {
             // Claude Code's user settings (hooks) come from the temp home,
             // never from the developer's ~/.claude.
             .env("CLAUDE_CONFIG_DIR", self.home.path().join("claude"))
+            // Codex's user folder (prompts, skills) too.
+            .env("CODEX_HOME", self.home.path().join("codex"))
             .env("QUIRE_TEST_API_KEY", "test-key")
             .env("NO_COLOR", "1")
             .env("SHELL", "/bin/bash")

@@ -72,6 +72,9 @@ impl SkillsEnv {
             .current_dir(self.repo.join(cwd))
             .env("QUIRE_HOME", &self.home)
             .env("HOME", &self.user)
+            // Claude Code's and Codex's user folders under that home.
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .env_remove("CODEX_HOME")
             .env("NO_COLOR", "1")
             .env_remove("QUIRE_LOG")
             .stdin(Stdio::null())

@@ -3,7 +3,8 @@
 //! Roots, highest precedence first: `.quire/skills`, `.agents/skills`,
 //! `.claude/skills`, `.codex/skills` in each folder from the cwd up to the
 //! repository root (deeper wins); `$QUIRE_HOME/skills`;
-//! `$HOME/.agents/skills`; `skills.paths`; the bundled skills. A skill
+//! `$HOME/.agents/skills`; Claude Code's `~/.claude/skills` and Codex's
+//! `~/.codex/skills`; `skills.paths`; the bundled skills. A skill
 //! whose name an earlier skill already has is *shadowed*: reported, not
 //! loaded. A folder that could not be loaded is *skipped*, with the reason.
 
@@ -50,6 +51,10 @@ pub struct DiscoverOptions {
     pub quire_home: Option<PathBuf>,
     /// `$HOME`, for `~/.agents/skills` and `~` in `skills.paths`.
     pub user_home: Option<PathBuf>,
+    /// Claude Code's user folder (`~/.claude`), for its `skills/`.
+    pub claude_home: Option<PathBuf>,
+    /// Codex's user folder (`~/.codex`), for its `skills/`.
+    pub codex_home: Option<PathBuf>,
     /// `skills.paths`: relative paths are taken from the repository root
     /// (the cwd outside a repository).
     pub paths: Vec<PathBuf>,
@@ -75,6 +80,8 @@ impl DiscoverOptions {
             user_home: std::env::var_os("HOME")
                 .filter(|h| !h.is_empty())
                 .map(PathBuf::from),
+            claude_home: crate::config::other_tools::claude_dir(),
+            codex_home: crate::config::other_tools::codex_dir(),
             paths: config.paths.clone(),
             bundled: BundledSkills::Embedded,
             project: true,
@@ -165,6 +172,13 @@ pub fn roots(opts: &DiscoverOptions) -> Vec<Root> {
     if let Some(home) = &opts.user_home {
         out.push(Root {
             path: absolute(home, &cwd).join(".agents/skills"),
+            scope: Scope::User,
+        });
+    }
+    // The personal skills of Claude Code and Codex, as in the projects.
+    for home in [&opts.claude_home, &opts.codex_home].into_iter().flatten() {
+        out.push(Root {
+            path: absolute(home, &cwd).join("skills"),
             scope: Scope::User,
         });
     }

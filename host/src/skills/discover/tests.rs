@@ -42,6 +42,8 @@ impl Env {
             repo_root: Some(self.repo.clone()),
             quire_home: Some(self.home.clone()),
             user_home: Some(self.user.clone()),
+            claude_home: Some(self.user.join(".claude")),
+            codex_home: Some(self.user.join(".codex")),
             paths: Vec::new(),
             bundled: BundledSkills::None,
             project: true,
@@ -70,10 +72,35 @@ fn roots_in_precedence_order() {
     }
     want.push((r(&e.home, "skills"), Scope::User));
     want.push((r(&e.user, ".agents/skills"), Scope::User));
+    want.push((r(&e.user, ".claude/skills"), Scope::User));
+    want.push((r(&e.user, ".codex/skills"), Scope::User));
     want.push((r(&e.repo, "extra"), Scope::Configured));
     want.push((r(&e.user, "more"), Scope::Configured));
     want.push((r(&e.home, "bundled"), Scope::Bundled));
     assert_eq!(got, want);
+}
+
+#[test]
+fn personal_claude_and_codex_skills_are_found_after_quires_own() {
+    let e = env();
+    write_skill(&e.user.join(".claude/skills/mine"), "mine", "claude");
+    write_skill(&e.user.join(".codex/skills/cx"), "cx", "codex");
+    write_skill(&e.user.join(".agents/skills/both"), "both", "agents");
+    write_skill(&e.user.join(".claude/skills/both"), "both", "claude");
+    let d = discover(&e.opts(&e.repo));
+    assert_eq!(d.get("mine").map(|s| s.scope), Some(Scope::User));
+    assert!(d.get("cx").is_some());
+    assert_eq!(
+        d.get("both").map(|s| s.description.as_str()),
+        Some("agents")
+    );
+    assert!(
+        d.shadowed
+            .iter()
+            .any(|s| s.skill.file.starts_with(e.user.join(".claude"))),
+        "{:?}",
+        d.shadowed
+    );
 }
 
 #[test]

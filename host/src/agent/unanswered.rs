@@ -1,0 +1,92 @@
+//! A message the model never answered: its task was interrupted or failed
+//! before the model said or did anything. Sent again (the terminal view
+//! gives it back to edit, the line mode's ↑ brings it back), it replaces
+//! the unanswered copy, so the history holds it once; another message sent
+//! instead leaves it in place with a note for the model that it got no
+//! answer.
+
+use super::Session;
+use super::turn::TaskStatus;
+use crate::model::Item;
+
+/// The unanswered message: where its `User` item is in the history, its
+/// text and why it got no answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Unanswered {
+    at: usize,
+    /// The history's length when the task ended.
+    end: usize,
+    text: String,
+    why: String,
+}
+
+impl Session {
+    /// After a task: remembers its message when the task ended interrupted
+    /// or failed with nothing but the message and its context recorded.
+    pub(crate) fn note_unanswered(&mut self, at: usize, text: &str, status: &TaskStatus) {
+        self.unanswered = None;
+        let why = match status {
+            TaskStatus::Interrupted => {
+                "the user interrupted it before the answer began".to_string()
+            }
+            TaskStatus::Failed(msg) => format!("the request failed ({msg})"),
+            _ => return,
+        };
+        let is_message = matches!(self.history.get(at), Some(Item::User { text: t }) if t == text);
+        let only_context = self
+            .history
+            .iter()
+            .skip(at + 1)
+            .all(|i| matches!(i, Item::Context { .. } | Item::SkillActivation { .. }));
+        if is_message && only_context {
+            self.unanswered = Some(Unanswered {
+                at,
+                end: self.history.len(),
+                text: text.to_string(),
+                why,
+            });
+        }
+    }
+
+    /// Removes the unanswered message (and the context recorded with it)
+    /// from the history and the session file, and returns its text: the
+    /// caller gives it back to the user to edit or send again.
+    pub fn take_back_unanswered(&mut self) -> Option<String> {
+        let u = self.unanswered.take()?;
+        // Anything recorded since (a note from `/undo`) keeps it in place.
+        let fits = matches!(self.history.get(u.at), Some(Item::User { text }) if *text == u.text);
+        if !fits || self.history.len() != u.end {
+            return None;
+        }
+        let count = self.history.len() - u.at;
+        if let Err(e) = self.writer.append_withdrawn(count) {
+            self.events.send(super::Event::Warning {
+                message: format!("session file not updated: {e}"),
+            });
+        }
+        self.history.truncate(u.at);
+        for ext in &self.extensions {
+            ext.sync_history(&self.history);
+        }
+        Some(u.text)
+    }
+
+    /// Before a new message is recorded: the same text sent again replaces
+    /// the unanswered copy; other text leaves it, with a note saying it got
+    /// no answer.
+    pub(crate) fn settle_unanswered(&mut self, user_text: &str) {
+        let Some(u) = &self.unanswered else {
+            return;
+        };
+        if u.text.trim() == user_text.trim() {
+            self.take_back_unanswered();
+            return;
+        }
+        let why = u.why.clone();
+        self.unanswered = None;
+        self.record(Item::Context {
+            source: "quire".to_string(),
+            text: format!("The user message above got no answer: {why}."),
+        });
+    }
+}
