@@ -56,6 +56,7 @@ mod commands;
 mod completion;
 mod no_size;
 mod queue;
+mod resize;
 mod screen;
 mod session_end;
 mod start;

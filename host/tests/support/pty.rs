@@ -214,6 +214,82 @@ impl Pty {
         t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
     }
 
+    /// Resizes the terminal, as when its window is dragged: the screen
+    /// first (rows that would fall below a shorter screen push the top
+    /// ones into the scrollback, as xterm and tmux do, rather than being
+    /// dropped as vt100 alone would; columns are cut, not re-flowed), then
+    /// the program is told (SIGWINCH through TIOCSWINSZ).
+    pub fn resize(&self, rows: u16, cols: u16) {
+        let master = self.master.as_ref().expect("the terminal is open");
+        // A terminal draws what it is sent as it comes: what was written
+        // before the resize is drawn at the old size.
+        self.drained();
+        let mut parser = self.parser.lock().unwrap();
+        let (old_rows, _) = parser.screen().size();
+        let (row, col) = parser.screen().cursor_position();
+        if row >= rows {
+            let up = row + 1 - rows;
+            let newlines = "\n".repeat(usize::from(up));
+            let moves = format!(
+                "\x1b[{old_rows};1H{newlines}\x1b[{};{}H",
+                row - up + 1,
+                col + 1
+            );
+            parser.process(moves.as_bytes());
+        }
+        parser.set_size(rows, cols);
+        let ws = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCSWINSZ reads one winsize from a valid pointer.
+        let r = unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+        assert_eq!(r, 0, "TIOCSWINSZ: {}", std::io::Error::last_os_error());
+    }
+
+    /// Waits (a little) until the reader has taken everything written so
+    /// far.
+    fn drained(&self) {
+        let Some(master) = self.master.as_ref() else {
+            return;
+        };
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let mut pending: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one int through a valid pointer.
+            let r = unsafe { libc::ioctl(master.as_raw_fd(), libc::FIONREAD, &mut pending) };
+            if r != 0 || pending == 0 || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Every row the terminal holds, its scrollback then its screen, each
+    /// with its trailing blanks cut. (vt100 shows at most a screenful of
+    /// scrollback at once: the screen is made tall enough for all of it
+    /// while it is read.)
+    pub fn transcript(&self) -> Vec<String> {
+        let mut parser = self.parser.lock().unwrap();
+        parser.set_scrollback(usize::MAX);
+        let history = parser.screen().scrollback();
+        let (rows, cols) = parser.screen().size();
+        let tall = rows.saturating_add(u16::try_from(history).unwrap_or(u16::MAX));
+        parser.set_size(tall, cols);
+        parser.set_scrollback(history);
+        let all: Vec<String> = parser
+            .screen()
+            .rows(0, cols)
+            .take(history + usize::from(rows))
+            .map(|r| r.trim_end().to_string())
+            .collect();
+        parser.set_scrollback(0);
+        parser.set_size(rows, cols);
+        all
+    }
+
     /// The visible screen, rows joined by newlines.
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
