@@ -9,6 +9,7 @@ mod commands;
 pub(crate) mod complete;
 mod composer;
 mod diff;
+mod fit;
 mod highlight;
 mod history;
 mod keys;

@@ -104,14 +104,25 @@ fn viewport(rows: u16) -> std::io::Result<Term> {
 
 /// Writes the app's pending lines into the scrollback, then draws the
 /// live area.
+///
+/// The terminal's size is read first and the viewport laid out again if
+/// it changed (ratatui would do so only when drawing, after the insert):
+/// lines inserted with the size of the last frame are written for a
+/// screen that is no longer there, rows past its bottom or beyond its
+/// right edge, over each other and over the scrollback. The window may be
+/// resized before its Resize event is read; the size asked here is the
+/// one the lines are written at.
 pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Result<()> {
-    let screen = term.size().map(|s| s.height).unwrap_or(0);
-    if screen == 0 {
+    let size = term.size().unwrap_or_default();
+    if size.height == 0 || size.width == 0 {
         // Nothing can be inserted above a viewport on no screen (ratatui
         // would loop forever): the lines wait for a real size.
         return Ok(());
     }
-    let lines = std::mem::take(&mut app.commit);
+    let screen = size.height;
+    term.autoresize()?;
+    app.width = size.width;
+    let lines = super::fit::fit(std::mem::take(&mut app.commit), size.width);
     let chunk = usize::from(screen.saturating_sub(super::app::VIEWPORT_ROWS + 1).max(1));
     for part in lines.chunks(chunk) {
         let part: Vec<Line<'static>> = part.to_vec();
@@ -197,6 +208,49 @@ mod tests {
             .draw(cells)
             .expect("drawn into memory");
         out
+    }
+
+    /// Every row a test terminal holds, its scrollback then its screen.
+    fn held(term: &Terminal<ratatui::backend::TestBackend>) -> Vec<String> {
+        let b = term.backend();
+        [b.scrollback(), b.buffer()]
+            .into_iter()
+            .flat_map(|buf| {
+                let w = usize::from(buf.area.width);
+                buf.content
+                    .chunks(w.max(1))
+                    .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+                    .map(|r| r.trim_end().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_written_after_the_window_narrowed_fit_its_new_width() {
+        let backend = ratatui::backend::TestBackend::new(60, 20);
+        let options = TerminalOptions {
+            viewport: Viewport::Inline(10),
+        };
+        let mut term = Terminal::with_options(backend, options).expect("test terminal");
+        let mut app = App::new(super::super::style::Palette::new(false), 60, Vec::new());
+        app.commit.push(Line::from("first"));
+        flush(&mut term, &mut app).expect("flush");
+        // Narrowed before its Resize event is read; a line rendered at the
+        // old width waits to be written.
+        term.backend_mut().resize(40, 20);
+        app.commit
+            .push(Line::from(format!("{}-END", "x".repeat(50))));
+        flush(&mut term, &mut app).expect("flush at the new width");
+        assert_eq!(app.width, 40);
+        let rows = held(&term);
+        assert!(rows.iter().any(|r| r == "first"), "{rows:#?}");
+        let wide: String = rows
+            .iter()
+            .filter(|r| r.starts_with('x'))
+            .cloned()
+            .collect();
+        assert_eq!(wide, format!("{}-END", "x".repeat(50)), "{rows:#?}");
     }
 
     #[test]
