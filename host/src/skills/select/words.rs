@@ -229,6 +229,17 @@ pub fn words(text: &str) -> Vec<Word> {
             .and_then(|(_, ext)| vocab.languages(ext));
         let path = language.is_some() || (bare.len() > 1 && bare.contains(['/', '\\']));
         let directory = language.is_none() && directory_path(bare);
+        // `http://localhost:3000/login`: a page to go to.
+        if bare.starts_with("http://") || bare.starts_with("https://") {
+            out.push(Word::new("url".to_string(), false, LANGUAGE_WEIGHT));
+        }
+        // `DEBUG = True -> DEBUG = False`: one text replaced by another.
+        if matches!(chunk, "->" | "→" | "=>") {
+            for w in ["replace", "edit"] {
+                out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
+            }
+            continue;
+        }
         if screen_size(bare) {
             for w in ["resize", "viewport"] {
                 out.push(Word::new(w.to_string(), false, LANGUAGE_WEIGHT));
@@ -450,6 +461,9 @@ mod tests {
         }
         assert!(has("how does it look at 390x844?", "resize"));
         assert!(has("render at 1280×720", "viewport"));
+        assert!(has("open http://localhost:3000/login", "url"));
+        assert!(has("DEBUG = True -> DEBUG = False", "replace"));
+        assert!(!has("a-b", "replace"));
         assert!(!has("a 2x speedup", "resize"));
         assert!(!has("0x1f", "resize"));
     }
