@@ -118,8 +118,9 @@ const FRESH11_SENT_FLOOR: f64 = 0.92;
 const FRESH11_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// The twelfth session's held-out messages (`fresh12.toml`, 90 over all
 /// 11 servers, terse operations engineers and second-language writers),
-/// written blind at that session's start: MEASURE.
-const FRESH12_SENT_FLOOR: f64 = 0.0;
+/// written blind at that session's start: 0.922 (83 of 90) at 19.8 KB
+/// median. Then development material: 0.967 (87) at 19.8 KB.
+const FRESH12_SENT_FLOOR: f64 = 0.95;
 const FRESH12_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
