@@ -18,18 +18,21 @@ pub(crate) fn marked(message: &str) -> Vec<(String, f32, bool)> {
     if !parts.iter().any(|(_, quoted)| *quoted) {
         return text::marked(message);
     }
-    let mut out = Vec::new();
-    for (part, quoted) in parts {
-        let terms = text::marked(part);
-        if quoted {
-            out.extend(
-                terms
-                    .into_iter()
-                    .map(|(t, w, s)| (t, w.min(PATH_WEIGHT), s)),
-            );
-        } else {
-            out.extend(terms);
-        }
+    // The plain parts together, so a word's sense sees the whole message
+    // ("set status='archived' for all orders": "set" means updating many
+    // because of "all", past the quote).
+    let plain: Vec<&str> = parts
+        .iter()
+        .filter(|(_, quoted)| !*quoted)
+        .map(|(p, _)| *p)
+        .collect();
+    let mut out = text::marked(&plain.join(" "));
+    for (part, _) in parts.iter().filter(|(_, quoted)| *quoted) {
+        out.extend(
+            text::marked(part)
+                .into_iter()
+                .map(|(t, w, s)| (t, w.min(PATH_WEIGHT), s)),
+        );
     }
     out
 }
@@ -171,6 +174,15 @@ mod tests {
             marked("rename the heading"),
             text::marked("rename the heading")
         );
+    }
+
+    #[test]
+    fn a_words_sense_sees_the_message_past_a_quote() {
+        // "set" with "all" in the same message means updating many.
+        let terms = marked("set status='archived' for all orders");
+        assert!(terms.iter().any(|(t, _, _)| t == "mani"), "{terms:?}");
+        let terms = marked("set status='archived' for the order");
+        assert!(!terms.iter().any(|(t, _, _)| t == "mani"), "{terms:?}");
     }
 
     #[test]
