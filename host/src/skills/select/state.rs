@@ -192,16 +192,7 @@ impl SelectionState {
             });
         }
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
-        let render = |seen: &catalog::Seen| {
-            catalog::render_after(
-                &set.skills,
-                &plan,
-                &names,
-                &self.opts.config,
-                &self.opts.paths,
-                seen,
-            )
-        };
+        let render = |seen: &catalog::Seen| self.render(&set, &plan, &names, seen);
         let catalog = render(&g.seen);
         g.full = if g.seen == catalog::Seen::default() {
             catalog.as_ref().map(|c| c.text.clone())
@@ -238,15 +229,25 @@ impl SelectionState {
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
         let active: HashSet<String> = names.iter().cloned().collect();
         let plan = self.plan_for(&set, message, g.previous.as_deref(), &active);
+        self.render(&set, &plan, &names, &g.seen).map(|c| c.text)
+    }
+
+    /// The catalog for `plan`, after what `seen` says was said before.
+    fn render(
+        &self,
+        set: &SkillSet,
+        plan: &Plan,
+        active: &[String],
+        seen: &catalog::Seen,
+    ) -> Option<catalog::Catalog> {
         catalog::render_after(
             &set.skills,
-            &plan,
-            &names,
+            plan,
+            active,
             &self.opts.config,
             &self.opts.paths,
-            &g.seen,
+            seen,
         )
-        .map(|c| c.text)
     }
 
     /// The model activated `name` itself: when this turn's selection did
