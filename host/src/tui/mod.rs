@@ -4,6 +4,7 @@
 
 mod app;
 mod approve;
+mod burst;
 mod cells;
 mod commands;
 pub(crate) mod complete;
