@@ -73,7 +73,7 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
     let mut reader = BufReader::new(file.take(READ_MAX));
     let mut meta = None;
     let mut first_prompt = None;
-    let mut turns = 0;
+    let mut turns: usize = 0;
     let mut read: u64 = 0;
     let mut line = Vec::new();
     let mut ended = false;
@@ -95,8 +95,9 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         let Ok(text) = std::str::from_utf8(&line) else {
             continue;
         };
-        // Only user messages and the header matter: skip the rest unparsed.
-        if meta.is_some() && !text.contains("\"user\"") {
+        // Only user messages, their withdrawals and the header matter:
+        // skip the rest unparsed.
+        if meta.is_some() && !text.contains("\"user\"") && !text.contains("\"withdrawn\"") {
             continue;
         }
         match serde_json::from_str::<Record>(text.trim_end_matches(['\n', '\r'])) {
@@ -106,6 +107,14 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
             }) => {
                 turns += 1;
                 first_prompt.get_or_insert_with(|| as_typed(&text).to_string());
+            }
+            // A withdrawal takes back one unanswered user message (with
+            // the context recorded after it).
+            Ok(Record::Withdrawn { .. }) => {
+                turns = turns.saturating_sub(1);
+                if turns == 0 {
+                    first_prompt = None;
+                }
             }
             _ => {}
         }

@@ -92,6 +92,38 @@ fn a_huge_session_file_is_listed_from_its_first_part() {
     );
 }
 
+/// A message taken back (its turn failed before any answer, and it was
+/// sent again) is not counted as a turn, and a first prompt taken back is
+/// not the session's first prompt.
+#[test]
+fn a_withdrawn_message_is_not_a_turn() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("hello"));
+    let run = env.exec_json("the prompt that got an answer", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = env.session_files().pop().unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    let user =
+        |text: &str| serde_json::json!({"record": "item", "item": {"type": "user", "text": text}});
+    writeln!(f, "{}", user("a message whose turn failed")).unwrap();
+    writeln!(
+        f,
+        "{}",
+        serde_json::json!({"record": "withdrawn", "count": 1})
+    )
+    .unwrap();
+    writeln!(f, "{}", user("the same message, sent again")).unwrap();
+    drop(f);
+    let list = env.run(&["sessions", "list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let row: serde_json::Value = serde_json::from_str(list.stdout.trim()).unwrap();
+    assert_eq!(row["turns"], 2, "{}", list.stdout);
+    assert_eq!(row["first_prompt"], "the prompt that got an answer");
+}
+
 /// A first prompt holding escape sequences, carriage returns and tabs is
 /// shown as one plain line, also when the listing is piped (`| less -R`
 /// would let them act): no colour, no window title, nothing overwriting
