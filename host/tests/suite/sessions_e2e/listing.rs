@@ -52,14 +52,7 @@ fn a_fifo_in_the_sessions_folder_is_named_not_read() {
 #[test]
 fn a_huge_session_file_is_listed_from_its_first_part() {
     let env = TestEnv::new("responses");
-    env.server.push(Reply::text("hello"));
-    let run = env.exec_json("the first prompt of a long one", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let file = env.session_files().pop().unwrap();
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&file)
-        .unwrap();
+    let mut f = one_answered_session(&env, "the first prompt of a long one");
     let filler = serde_json::json!({"record": "item", "item": {"type": "assistant", "text": "x".repeat(1000)}});
     for _ in 0..400 {
         writeln!(f, "{filler}").unwrap();
@@ -98,14 +91,7 @@ fn a_huge_session_file_is_listed_from_its_first_part() {
 #[test]
 fn a_withdrawn_message_is_not_a_turn() {
     let env = TestEnv::new("responses");
-    env.server.push(Reply::text("hello"));
-    let run = env.exec_json("the prompt that got an answer", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let file = env.session_files().pop().unwrap();
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&file)
-        .unwrap();
+    let mut f = one_answered_session(&env, "the prompt that got an answer");
     let user =
         |text: &str| serde_json::json!({"record": "item", "item": {"type": "user", "text": text}});
     writeln!(f, "{}", user("a message whose turn failed")).unwrap();
@@ -226,4 +212,17 @@ fn children_and_empty_sessions_are_listed_only_with_all() {
         "{}",
         all.stdout
     );
+}
+
+/// Runs `prompt` to an answer and opens its session file for appending
+/// records by hand.
+fn one_answered_session(env: &TestEnv, prompt: &str) -> std::fs::File {
+    env.server.push(Reply::text("hello"));
+    let run = env.exec_json(prompt, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = env.session_files().pop().unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap()
 }
