@@ -320,12 +320,7 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
                 .warnings
                 .push("isolation must be \"worktree\" or \"none\"; ignored".into()),
         },
-        // Claude Code's permission mode: a subagent runs under the
-        // session's approval policy and sandbox, which it cannot change.
-        "permissionMode" => def.warnings.push(format!(
-            "permissionMode{} is not supported: the agent runs with the session's approval policy and sandbox; ignored",
-            v.string().map(|m| format!(" '{}'", m.trim())).unwrap_or_default()
-        )),
+        "permissionMode" => permission_mode(def, v),
         "sandbox_mode" => sandbox_mode(def, v),
         // Restrictions or additions quire cannot apply to one agent: said
         // so, since their author counted on them.
@@ -338,6 +333,19 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
         // Claude Code and Codex keys quire does not use.
         "color" | "model_reasoning_effort" | "nickname_candidates" | "web_search" | "memory" => {}
         other => def.warnings.push(format!("unknown key '{other}' ignored")),
+    }
+}
+
+/// Claude Code's `permissionMode`: `plan` (look, do not change) narrows
+/// the child to a read-only sandbox; the others would change the session's
+/// approval policy, which a subagent cannot, so they are named and ignored.
+fn permission_mode(def: &mut AgentDef, v: &dyn Field) {
+    let value = v.string().unwrap_or_default();
+    match value.trim() {
+        "plan" => def.sandbox = Some(SandboxMode::ReadOnly),
+        other => def.warnings.push(format!(
+            "permissionMode '{other}' is not supported: the agent runs with the session's approval policy and sandbox (only 'plan', read-only, is kept); ignored"
+        )),
     }
 }
 

@@ -174,8 +174,17 @@ fn a_permission_mode_is_named_as_not_supported() {
     assert_eq!(
         def.warnings,
         vec![
-            "permissionMode 'acceptEdits' is not supported: the agent runs with the session's approval policy and sandbox; ignored"
+            "permissionMode 'acceptEdits' is not supported: the agent runs with the session's approval policy and sandbox (only 'plan', read-only, is kept); ignored"
                 .to_string()
         ]
     );
+    assert_eq!(def.sandbox, None);
+}
+
+#[test]
+fn claudes_plan_permission_mode_makes_the_agent_read_only() {
+    let text = "---\ndescription: Looks around\npermissionMode: plan\n---\nLook.";
+    let def = parse_markdown(text, "planner").unwrap();
+    assert!(def.warnings.is_empty(), "{:?}", def.warnings);
+    assert_eq!(def.sandbox, Some(SandboxMode::ReadOnly));
 }
