@@ -67,7 +67,7 @@ fn real() {
     let config = SkillsConfig::default();
     // Every labelled set: the tuning set, then the held-out ones in the
     // order they were written.
-    let files: [(&str, &str, &str); 14] = [
+    let files: [(&str, &str, &str); 15] = [
         (
             "tuning",
             "real-eval.json",
@@ -137,6 +137,11 @@ fn real() {
             "fourteenth",
             "real-fresh12.json",
             include_str!("../tests/suite/skills_select/real-fresh12.json"),
+        ),
+        (
+            "fifteenth",
+            "real-fresh13.json",
+            include_str!("../tests/suite/skills_select/real-fresh13.json"),
         ),
     ];
     let mut sets = Vec::new();

@@ -282,18 +282,37 @@ enum Fate<'v> {
 
 /// Senses, capitals-only words and synonym groups. Words are moved, not
 /// copied: this runs over every word of every skill indexed.
-fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
+fn apply_vocabulary(vocab: &Vocabulary, mut words: Vec<Word>) -> Vec<Word> {
+    for w in &mut words {
+        w.stem = stem_of(w);
+    }
     let fates: Vec<Fate> = {
         let mut present: Option<foldhash::HashSet<&str>> = None;
+        let mut lines: Option<(Vec<&str>, Vec<&str>)> = None;
         words
             .iter()
-            .map(|w| {
+            .enumerate()
+            .map(|(at, w)| {
                 if vocab.caps_only.contains(&w.lower) && !w.caps {
                     return Fate::Drop;
                 }
                 let Some(s) = vocab.senses.get(&w.lower) else {
                     return Fate::Keep;
                 };
+                // A word that starts an absorbing phrase is that phrase's
+                // ("set up" is not the "set" of setting every record).
+                let (stems, lower) = lines.get_or_insert_with(|| {
+                    (
+                        words.iter().map(|w| w.stem.as_str()).collect(),
+                        words.iter().map(|w| w.lower.as_str()).collect(),
+                    )
+                });
+                if let Some((len, group)) = vocab.phrase_at(stems, lower, at)
+                    && len > 1
+                    && vocab.groups[group].absorb
+                {
+                    return Fate::Keep;
+                }
                 let present =
                     present.get_or_insert_with(|| words.iter().map(|w| w.lower.as_str()).collect());
                 let context = s.when.iter().any(|c| present.contains(c.as_str()));
@@ -313,16 +332,13 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
             Fate::Keep => kept.push(w),
             Fate::Drop => {}
             Fate::Means(means) => {
-                kept.extend(means.iter().map(|m| Word::new(m.clone(), false, w.weight)));
+                kept.extend(means.iter().map(|m| {
+                    let mut word = Word::new(m.clone(), false, w.weight);
+                    word.stem = stem_of(&word);
+                    word
+                }));
             }
         }
-    }
-    for w in &mut kept {
-        w.stem = if w.caps {
-            w.lower.clone()
-        } else {
-            stem(&w.lower)
-        };
     }
     let mut out: Vec<Word> = Vec::with_capacity(kept.len() + 4);
     // Where a group phrase starts: its length and group; and, inside a
@@ -385,6 +401,15 @@ fn apply_vocabulary(vocab: &Vocabulary, words: Vec<Word>) -> Vec<Word> {
         out.push(group_word(vocab, group, weight));
     }
     out
+}
+
+/// A word's stem: words in capitals are kept as written.
+fn stem_of(w: &Word) -> String {
+    if w.caps {
+        w.lower.clone()
+    } else {
+        stem(&w.lower)
+    }
 }
 
 /// The term of vocabulary group `group`, as a word.

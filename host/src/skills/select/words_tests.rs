@@ -266,3 +266,13 @@ fn a_key_after_press_or_hit_is_a_key() {
     );
     assert!(lower("enter hunter2 into the password box").contains(&"enter".to_string()));
 }
+
+#[test]
+fn a_word_that_starts_an_absorbing_phrase_keeps_no_other_sense() {
+    // "set" beside "all" means updating many records...
+    assert!(lower("set archived on all orders").contains(&"many".to_string()));
+    // ...but "set up" is one verb, whatever else the message says.
+    let setup = lower("set up afl++ on all 32 cores");
+    assert!(!setup.contains(&"many".to_string()), "{setup:?}");
+    assert!(setup.contains(&"=set_up".to_string()), "{setup:?}");
+}

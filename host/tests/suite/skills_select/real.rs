@@ -509,3 +509,25 @@ fn the_skills_part_of_a_request_stays_within_two_kilobytes() {
     );
     assert!(median <= 2048, "median catalog {median} bytes");
 }
+
+/// The thirteenth session's held-out messages (`real-fresh13.json`: 160
+/// messages; tech leads delegating whole tasks with repository context,
+/// and one-line corrections mid-session), written blind at that session's
+/// start: BLIND13.
+const FRESH13_RECALL_AT_1_FLOOR: f64 = 0.0;
+const FRESH13_RECALL_AT_5_FLOOR: f64 = 0.0;
+
+#[test]
+fn fifteenth_heldout_real_skills_recall_and_false_activation_floors() {
+    let cases = check_heldout(
+        "real-fresh13.json",
+        include_str!("real-fresh13.json"),
+        FRESH13_RECALL_AT_1_FLOOR,
+        FRESH13_RECALL_AT_5_FLOOR,
+    );
+    assert!(
+        cases.len() >= 150,
+        "{} fifteenth-set messages",
+        cases.len()
+    );
+}

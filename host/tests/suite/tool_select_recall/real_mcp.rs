@@ -122,6 +122,12 @@ const FRESH11_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// median. Then development material: 0.967 (87) at 19.8 KB.
 const FRESH12_SENT_FLOOR: f64 = 0.95;
 const FRESH12_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
+/// The thirteenth session's held-out messages (`fresh13.toml`, 90 over all
+/// 11 servers, tech leads delegating whole tasks with repository context,
+/// and one-line corrections), written blind at that session's start:
+/// BLIND13.
+const FRESH13_SENT_FLOOR: f64 = 0.0;
+const FRESH13_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
 struct Server {
@@ -232,6 +238,11 @@ pub fn fresh11_cases() -> Vec<Case> {
 /// The twelfth session's held-out messages (`fresh12.toml`).
 pub fn fresh12_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh12.toml"))
+}
+
+/// The thirteenth session's held-out messages (`fresh13.toml`).
+pub fn fresh13_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh13.toml"))
 }
 
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
@@ -519,6 +530,17 @@ fn fourteenth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
         85,
         FRESH12_SENT_FLOOR,
         FRESH12_MEDIAN_BYTES_CEILING,
+    );
+}
+
+#[test]
+fn fifteenth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout(
+        "fresh13.toml",
+        &fresh13_cases(),
+        85,
+        FRESH13_SENT_FLOOR,
+        FRESH13_MEDIAN_BYTES_CEILING,
     );
 }
 
