@@ -26,7 +26,15 @@ pub fn stem(word: &str) -> String {
         if let Some(s) = memo.get(word) {
             return s.clone();
         }
-        let s = porter(word);
+        let s = match word {
+            // Porter undoubles the last consonant of "add-ing", which
+            // then meets "ads": the verb keeps its stem.
+            "adding" | "added" => "add".to_string(),
+            // Porter's "excel" and "sever" are also Excel and "severity".
+            "excellent" | "excellence" | "excellently" => "excellent".to_string(),
+            "several" => "several".to_string(),
+            _ => porter(word),
+        };
         if memo.len() >= MEMO_MAX {
             memo.clear();
         }

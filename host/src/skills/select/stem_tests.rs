@@ -99,3 +99,13 @@ fn short_and_non_ascii_words_are_kept() {
     assert_eq!(stem("eed"), "eed");
     assert_eq!(stem("ying"), "ying");
 }
+
+#[test]
+fn adding_is_add_not_ads() {
+    assert_eq!(stem("adding"), "add");
+    assert_eq!(stem("added"), "add");
+    assert_eq!(stem("adds"), "add");
+    assert_eq!(stem("ads"), "ad");
+    // Other undoubled consonants stay as Porter has them.
+    assert_eq!(stem("hopping"), "hop");
+}

@@ -149,13 +149,8 @@ impl Vocabulary {
             ..Vocabulary::default()
         };
         for (n, same) in file.same.iter().enumerate() {
-            // The term is named after the first whole member.
-            let Some(first) = same
-                .terms
-                .iter()
-                .find(|t| !t.ends_with('*'))
-                .or(same.terms.first())
-            else {
+            // The term is named after the first member.
+            let Some(first) = same.terms.first().map(|t| t.trim_end_matches('*')) else {
                 return Err(format!("[[same]] number {} has no terms", n + 1));
             };
             v.groups.push(Group {
