@@ -27,14 +27,76 @@ pub(crate) fn marked(message: &str) -> Vec<(String, f32, bool)> {
         .map(|(p, _)| *p)
         .collect();
     let mut out = text::marked(&plain.join(" "));
+    let mut command = false;
     for (part, _) in parts.iter().filter(|(_, quoted)| *quoted) {
+        command |= is_command(message, part);
         out.extend(
             text::marked(part)
                 .into_iter()
                 .map(|(t, w, s)| (t, w.min(PATH_WEIGHT), s)),
         );
     }
+    if command {
+        // What the message asks is to run it: the quote's own words
+        // ("make", "test") say which command, not what to do.
+        out.extend(
+            text::marked("command")
+                .into_iter()
+                .map(|(t, _, s)| (t, super::words::LANGUAGE_WEIGHT, s)),
+        );
+    }
     out
+}
+
+/// Programs that start a command line (`` `make test` ``, `` `npm run
+/// build` ``).
+const COMMANDS: &[&str] = &[
+    "make",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "bun",
+    "deno",
+    "node",
+    "cargo",
+    "go",
+    "python",
+    "python3",
+    "pytest",
+    "pip",
+    "uv",
+    "poetry",
+    "docker",
+    "kubectl",
+    "helm",
+    "terraform",
+    "bash",
+    "sh",
+    "git",
+    "mvn",
+    "gradle",
+    "dotnet",
+    "bundle",
+    "rake",
+    "rails",
+    "php",
+    "composer",
+    "mix",
+    "tox",
+    "nox",
+    "just",
+    "sudo",
+];
+
+/// `part`, a slice of `message`, is a command line in backticks.
+fn is_command(message: &str, part: &str) -> bool {
+    let start = part.as_ptr() as usize - message.as_ptr() as usize;
+    let in_backticks = message.get(..start).is_some_and(|b| b.ends_with('`'));
+    let first = part.split_whitespace().next().unwrap_or("");
+    in_backticks
+        && part.split_whitespace().nth(1).is_some()
+        && (COMMANDS.contains(&first) || first.starts_with("./"))
 }
 
 /// The longest span a single or double quote may open (a stray apostrophe
@@ -127,6 +189,18 @@ mod tests {
             .filter(|(_, q)| *q)
             .map(|(s, _)| s)
             .collect()
+    }
+
+    #[test]
+    fn a_command_line_in_backticks_is_a_command_to_run() {
+        let terms = |m: &str| -> Vec<String> { marked(m).into_iter().map(|(t, _, _)| t).collect() };
+        assert!(
+            terms("run the suite with `make test` and tell me what fails")
+                .contains(&"command".to_string())
+        );
+        assert!(terms("try `./scripts/deploy.sh staging`").contains(&"command".to_string()));
+        assert!(!terms("rename `make_thing` to `build`").contains(&"command".to_string()));
+        assert!(!terms("what does 'make test' print").contains(&"command".to_string()));
     }
 
     #[test]

@@ -513,9 +513,10 @@ fn the_skills_part_of_a_request_stays_within_two_kilobytes() {
 /// The thirteenth session's held-out messages (`real-fresh13.json`: 160
 /// messages; tech leads delegating whole tasks with repository context,
 /// and one-line corrections mid-session), written blind at that session's
-/// start: BLIND13.
-const FRESH13_RECALL_AT_1_FLOOR: f64 = 0.0;
-const FRESH13_RECALL_AT_5_FLOOR: f64 = 0.0;
+/// start: 0.814 and 0.959, no false activation. Then development
+/// material: 0.869 and 0.972.
+const FRESH13_RECALL_AT_1_FLOOR: f64 = 0.85;
+const FRESH13_RECALL_AT_5_FLOOR: f64 = 0.96;
 
 #[test]
 fn fifteenth_heldout_real_skills_recall_and_false_activation_floors() {

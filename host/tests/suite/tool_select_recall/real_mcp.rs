@@ -125,8 +125,9 @@ const FRESH12_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// The thirteenth session's held-out messages (`fresh13.toml`, 90 over all
 /// 11 servers, tech leads delegating whole tasks with repository context,
 /// and one-line corrections), written blind at that session's start:
-/// BLIND13.
-const FRESH13_SENT_FLOOR: f64 = 0.0;
+/// 0.967 (87 of 90) at 19.8 KB median. Then development material: 0.989
+/// (89).
+const FRESH13_SENT_FLOOR: f64 = 0.97;
 const FRESH13_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
