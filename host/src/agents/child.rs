@@ -110,6 +110,8 @@ pub fn build_child(
         agent_name: name.clone(),
     };
     let config = narrowed(&parts.config, def.and_then(|d| d.sandbox));
+    // The parent showed the start-up warnings of these same settings.
+    let (events, building) = parts.events.tagged(tag.clone()).muting_warnings();
     let fixed = config.sandbox_fixed;
     let opts = SessionOptions {
         config,
@@ -128,7 +130,7 @@ pub fn build_child(
                 format!("agent {name}")
             },
         }),
-        events: parts.events.tagged(tag.clone()),
+        events,
     };
     let mut filter = parts.parent_tools.clone();
     if let Some(tools) = spec.tools.clone().or(def.and_then(|d| d.tools.clone())) {
@@ -165,7 +167,9 @@ pub fn build_child(
         ))));
     }
     let b = extra(b, parts);
-    let mut session = b.build().map_err(|e| e.to_string())?;
+    let built = b.build();
+    building.store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut session = built.map_err(|e| e.to_string())?;
     let budget = def
         .and_then(|d| d.max_tokens)
         .or(parts.config.agents.max_tokens);

@@ -228,6 +228,9 @@ pub struct EventSink {
     /// Set for a subagent's sink: its events are wrapped in
     /// [`Event::Agent`] (a grandchild's are already wrapped).
     tag: Option<std::sync::Arc<AgentTag>>,
+    /// While set, warnings are logged, not sent (see
+    /// [`EventSink::muting_warnings`]).
+    mute: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl EventSink {
@@ -237,6 +240,7 @@ impl EventSink {
             EventSink {
                 tx: Some(tx),
                 tag: None,
+                mute: None,
             },
             rx,
         )
@@ -247,6 +251,7 @@ impl EventSink {
         EventSink {
             tx: None,
             tag: None,
+            mute: None,
         }
     }
 
@@ -254,6 +259,15 @@ impl EventSink {
         let Some(tx) = &self.tx else {
             return;
         };
+        if let Event::Warning { message } = &event
+            && self
+                .mute
+                .as_ref()
+                .is_some_and(|m| m.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            tracing::debug!(%message, "warning not shown again");
+            return;
+        }
         let event = match (&self.tag, event) {
             (
                 Some(_),
@@ -275,7 +289,21 @@ impl EventSink {
         EventSink {
             tx: self.tx.clone(),
             tag: Some(std::sync::Arc::new(tag)),
+            mute: self.mute.clone(),
         }
+    }
+
+    /// This sink with its warnings held back until the flag returned is
+    /// cleared: a subagent's session, built from the parent's settings,
+    /// would repeat every start-up warning the user has already seen.
+    pub fn muting_warnings(&self) -> (EventSink, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let sink = EventSink {
+            tx: self.tx.clone(),
+            tag: self.tag.clone(),
+            mute: Some(flag.clone()),
+        };
+        (sink, flag)
     }
 }
 
@@ -289,6 +317,33 @@ mod tests {
             parent_id: parent.into(),
             agent_name: "rev".into(),
         }
+    }
+
+    #[test]
+    fn warnings_are_held_back_while_muted_and_sent_after() {
+        let (sink, mut rx) = EventSink::channel();
+        let (child, building) = sink.tagged(tag("c1", "p")).muting_warnings();
+        child.send(Event::Warning {
+            message: "said at start-up".into(),
+        });
+        child.send(Event::TextDelta { delta: "hi".into() });
+        building.store(false, std::sync::atomic::Ordering::SeqCst);
+        child.send(Event::Warning {
+            message: "new".into(),
+        });
+        let mut got = Vec::new();
+        while let Ok(Event::Agent(a)) = rx.try_recv() {
+            got.push(*a.event);
+        }
+        assert_eq!(
+            got,
+            vec![
+                Event::TextDelta { delta: "hi".into() },
+                Event::Warning {
+                    message: "new".into()
+                }
+            ]
+        );
     }
 
     #[test]

@@ -377,3 +377,26 @@ fn subagent_start_context_comes_from_additional_context_not_plain_stdout() {
             .all(|r| !r.raw_body.contains("PLAINSUB-MARK"))
     );
 }
+
+#[test]
+fn a_child_does_not_repeat_the_start_up_warnings_the_user_has_seen() {
+    let env = TestEnv::new("chat");
+    // A definition without frontmatter: skipped with a warning at start-up.
+    env.write(".claude/agents/broken.md", "no frontmatter here\n");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-W look around"}),
+            )]),
+            Reply::text("done"),
+        ],
+    );
+    env.server.route("CHILD-W", [Reply::text("looked")]);
+    let run = env.run(&["exec", &format!("{PARENT} delegate")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = run.stderr.matches("agent skipped").count();
+    assert_eq!(said, 1, "said once, by the session: {}", run.stderr);
+    assert!(run.stderr.contains("broken.md"), "{}", run.stderr);
+}
