@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod content;
 pub mod eval;
 pub(crate) mod followup;
+mod implied;
 pub(crate) mod index;
 pub(crate) mod language;
 pub mod learn;

@@ -16,7 +16,9 @@ use super::words::PATH_WEIGHT;
 pub(crate) fn marked(message: &str) -> Vec<(String, f32, bool)> {
     let parts = segments(message);
     if !parts.iter().any(|(_, quoted)| *quoted) {
-        return text::marked(message);
+        let mut out = text::marked(message);
+        implied(message, false, &mut out);
+        return out;
     }
     // The plain parts together, so a word's sense sees the whole message
     // ("set status='archived' for all orders": "set" means updating many
@@ -36,58 +38,29 @@ pub(crate) fn marked(message: &str) -> Vec<(String, f32, bool)> {
                 .map(|(t, w, s)| (t, w.min(PATH_WEIGHT), s)),
         );
     }
-    if command {
-        // What the message asks is to run it: the quote's own words
-        // ("make", "test") say which command, not what to do.
-        out.extend(
-            text::marked("command")
-                .into_iter()
-                .map(|(t, _, s)| (t, super::words::LANGUAGE_WEIGHT, s)),
-        );
-    }
+    implied(&plain.join(" "), command, &mut out);
     out
 }
 
-/// Programs that start a command line (`` `make test` ``, `` `npm run
-/// build` ``).
-const COMMANDS: &[&str] = &[
-    "make",
-    "npm",
-    "npx",
-    "yarn",
-    "pnpm",
-    "bun",
-    "deno",
-    "node",
-    "cargo",
-    "go",
-    "python",
-    "python3",
-    "pytest",
-    "pip",
-    "uv",
-    "poetry",
-    "docker",
-    "kubectl",
-    "helm",
-    "terraform",
-    "bash",
-    "sh",
-    "git",
-    "mvn",
-    "gradle",
-    "dotnet",
-    "bundle",
-    "rake",
-    "rails",
-    "php",
-    "composer",
-    "mix",
-    "tox",
-    "nox",
-    "just",
-    "sudo",
-];
+/// The terms of what `plain` (the message's unquoted text) implies it
+/// asks for (see [`super::implied`]); `command`: a command line in
+/// backticks. Their own words ("make", "test", ".nvmrc") say which
+/// command or file, not what to do with it.
+fn implied(plain: &str, command: bool, out: &mut Vec<(String, f32, bool)>) {
+    let mut add = |words: &str| {
+        out.extend(
+            text::marked(words)
+                .into_iter()
+                .map(|(t, _, s)| (t, super::words::LANGUAGE_WEIGHT, s)),
+        );
+    };
+    if command || super::implied::runs_a_command(plain) {
+        add("command");
+    }
+    if super::implied::creates_a_file(plain) {
+        add("write file");
+    }
+}
 
 /// `part`, a slice of `message`, is a command line in backticks.
 fn is_command(message: &str, part: &str) -> bool {
@@ -96,7 +69,7 @@ fn is_command(message: &str, part: &str) -> bool {
     let first = part.split_whitespace().next().unwrap_or("");
     in_backticks
         && part.split_whitespace().nth(1).is_some()
-        && (COMMANDS.contains(&first) || first.starts_with("./"))
+        && (super::implied::COMMANDS.contains(&first) || first.starts_with("./"))
 }
 
 /// The longest span a single or double quote may open (a stray apostrophe

@@ -152,6 +152,20 @@ fn rc_file_tool<'a>(chunk: &str, run: &'a str) -> Option<&'a str> {
     opens.then_some(tool)
 }
 
+/// `chunk` (a whitespace-separated piece of text) names a file: an
+/// extension that names a language, or a tool's rc file (`.nvmrc`).
+pub(crate) fn names_a_file(chunk: &str) -> bool {
+    let bare = trim_punct(chunk);
+    let language = bare
+        .rsplit_once('.')
+        .filter(|(stem, _)| stem.chars().last().is_some_and(char::is_alphanumeric))
+        .and_then(|(_, ext)| vocab::get().languages(ext));
+    language.is_some()
+        || chunk
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|run| !run.is_empty() && rc_file_tool(chunk, run).is_some())
+}
+
 /// The parts of one alphanumeric run: camelCase identifiers
 /// (`getUserName`, `TestAccWidget`) split; two-part brand names
 /// (`GitHub`, `PyTorch`) kept whole; `PRs` is the acronym `PR`.
