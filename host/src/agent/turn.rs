@@ -339,7 +339,7 @@ impl Session {
 
     /// One model round trip with retries; text streams out as events.
     pub(crate) async fn request(
-        &self,
+        &mut self,
         user_text: &str,
         cancel: &CancellationToken,
     ) -> Result<retry::Response, CompleteError> {
@@ -356,10 +356,28 @@ impl Session {
     }
 
     /// The tools a request for a turn started by `user_text` carries: all
-    /// of them, or, past `tool_selection.threshold`, the selected ones.
-    pub(crate) fn turn_tools(&self, user_text: &str) -> Vec<crate::tools::ToolSpec> {
+    /// of them, or, past `tool_selection.threshold`, the selected ones. A
+    /// changed list is recorded in the session file (a resumed session
+    /// sends it again); tools of the list that no longer exist are named.
+    pub(crate) fn turn_tools(&mut self, user_text: &str) -> Vec<crate::tools::ToolSpec> {
         self.tool_selection.refresh(&self.tools);
         let specs = self.tool_selection.turn_specs(&self.history, user_text);
+        let dropped = self.tool_selection.take_dropped();
+        if !dropped.is_empty() {
+            self.events.send(Event::Warning {
+                message: format!(
+                    "tools sent earlier in this session no longer exist and were dropped from the tool list: {} (their MCP server or plugin is gone; `quire mcp list` and `quire plugins list` show what is configured)",
+                    dropped.join(", ")
+                ),
+            });
+        }
+        if let Some(names) = self.tool_selection.unrecorded()
+            && let Err(e) = self.writer.append_tools(&names)
+        {
+            self.events.send(Event::Warning {
+                message: format!("session file not updated: {e}"),
+            });
+        }
         let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
         for ext in &self.extensions {
             ext.on_tools_sent(&names);

@@ -525,9 +525,5 @@ fn fifteenth_heldout_real_skills_recall_and_false_activation_floors() {
         FRESH13_RECALL_AT_1_FLOOR,
         FRESH13_RECALL_AT_5_FLOOR,
     );
-    assert!(
-        cases.len() >= 150,
-        "{} fifteenth-set messages",
-        cases.len()
-    );
+    assert!(cases.len() >= 150, "{} fifteenth-set messages", cases.len());
 }
