@@ -103,9 +103,10 @@ impl Session {
             self.record(item);
         }
         let mut not_ready = not_ready;
-        let mut usage = Usage::default();
-        // The subagents' tokens count in the task's usage (as in the
-        // session's total).
+        // The task's usage is what the session's total grew by: its
+        // requests and its compactions' hand-off requests. The subagents'
+        // tokens count in it too (as in the session's total).
+        let own_before = self.total_usage;
         let children_before = self.extensions_usage();
         let mut turns = 0u32;
         let mut final_text = String::new();
@@ -151,7 +152,6 @@ impl Session {
                 Err(e) => break status_of(e),
             };
             if let Some(u) = response.usage {
-                usage.add(&u);
                 self.total_usage.add(&u);
             }
             let answered_nothing = response.text.is_empty() && response.tool_calls.is_empty();
@@ -283,6 +283,7 @@ impl Session {
                 message: format!("stopped by a hook: {msg}"),
             });
         }
+        let mut usage = self.total_usage.since(&own_before);
         usage.add(&self.extensions_usage().since(&children_before));
         let reason = matches!(status, TaskStatus::Interrupted)
             .then(|| crate::protocol::interrupt::reason().to_string());
