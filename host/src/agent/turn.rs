@@ -383,6 +383,7 @@ impl Session {
         for ext in &self.extensions {
             ext.on_tools_sent(&names);
         }
+        self.tools.set_offered(names);
         specs
     }
 
