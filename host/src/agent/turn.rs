@@ -458,6 +458,11 @@ pub fn describe(e: &ModelError) -> String {
         ModelError::Auth { .. } => format!(
             "{e}. Check the API key (the provider's api_key_env variable) and that it has access to this model."
         ),
+        // Reached only once compaction was tried (a first context-window
+        // error compacts and asks again).
+        ModelError::ContextWindow(_) => format!(
+            "{e}. quire compacted the conversation and it still does not fit: start a new session (/new in the terminal view, or `quire exec` without --resume), or send a shorter message; if the model's window is smaller than quire assumes, set `model_context_window` to it so quire compacts earlier"
+        ),
         // Retries, if any, were each told as they happened.
         ModelError::Connect { .. } => {
             format!("{e}. Is the server running and is base_url right?")
