@@ -250,16 +250,24 @@ impl Session {
             self.writer = SessionWriter::append_to(&loaded)?;
         }
         self.history = loaded.items;
-        self.unanswered = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
             ext.sync_history(&self.history);
         }
+        self.resumed_state(loaded.tools, loaded.unanswered);
         self.last_usage = None;
         self.total_usage = Usage::default();
         self.started = today();
         self.announce(true);
         Ok(())
+    }
+
+    /// What a resumed session's file says beyond its history: the tool
+    /// list its requests carried (sent again), and why its last message
+    /// got no answer, if it got none.
+    pub(crate) fn resumed_state(&mut self, tools: Option<Vec<String>>, unanswered: Option<String>) {
+        self.tool_selection.restore(tools.unwrap_or_default());
+        self.resume_unanswered(unanswered);
     }
 
     /// The directory the session runs in.

@@ -103,9 +103,10 @@ impl Session {
             self.record(item);
         }
         let mut not_ready = not_ready;
-        let mut usage = Usage::default();
-        // The subagents' tokens count in the task's usage (as in the
-        // session's total).
+        // The task's usage is what the session's total grew by: its
+        // requests and its compactions' hand-off requests. The subagents'
+        // tokens count in it too (as in the session's total).
+        let own_before = self.total_usage;
         let children_before = self.extensions_usage();
         let mut turns = 0u32;
         let mut final_text = String::new();
@@ -151,7 +152,6 @@ impl Session {
                 Err(e) => break status_of(e),
             };
             if let Some(u) = response.usage {
-                usage.add(&u);
                 self.total_usage.add(&u);
             }
             let answered_nothing = response.text.is_empty() && response.tool_calls.is_empty();
@@ -283,6 +283,7 @@ impl Session {
                 message: format!("stopped by a hook: {msg}"),
             });
         }
+        let mut usage = self.total_usage.since(&own_before);
         usage.add(&self.extensions_usage().since(&children_before));
         let reason = matches!(status, TaskStatus::Interrupted)
             .then(|| crate::protocol::interrupt::reason().to_string());
@@ -339,7 +340,7 @@ impl Session {
 
     /// One model round trip with retries; text streams out as events.
     pub(crate) async fn request(
-        &self,
+        &mut self,
         user_text: &str,
         cancel: &CancellationToken,
     ) -> Result<retry::Response, CompleteError> {
@@ -356,14 +357,33 @@ impl Session {
     }
 
     /// The tools a request for a turn started by `user_text` carries: all
-    /// of them, or, past `tool_selection.threshold`, the selected ones.
-    pub(crate) fn turn_tools(&self, user_text: &str) -> Vec<crate::tools::ToolSpec> {
+    /// of them, or, past `tool_selection.threshold`, the selected ones. A
+    /// changed list is recorded in the session file (a resumed session
+    /// sends it again); tools of the list that no longer exist are named.
+    pub(crate) fn turn_tools(&mut self, user_text: &str) -> Vec<crate::tools::ToolSpec> {
         self.tool_selection.refresh(&self.tools);
         let specs = self.tool_selection.turn_specs(&self.history, user_text);
+        let dropped = self.tool_selection.take_dropped();
+        if !dropped.is_empty() {
+            self.events.send(Event::Warning {
+                message: format!(
+                    "tools sent earlier in this session no longer exist and were dropped from the tool list: {} (their MCP server or plugin is gone; `quire mcp list` and `quire plugins list` show what is configured)",
+                    dropped.join(", ")
+                ),
+            });
+        }
+        if let Some(names) = self.tool_selection.unrecorded()
+            && let Err(e) = self.writer.append_tools(&names)
+        {
+            self.events.send(Event::Warning {
+                message: format!("session file not updated: {e}"),
+            });
+        }
         let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
         for ext in &self.extensions {
             ext.on_tools_sent(&names);
         }
+        self.tools.set_offered(names);
         specs
     }
 
@@ -437,6 +457,11 @@ pub fn describe(e: &ModelError) -> String {
         ModelError::Auth { .. } if e.to_string().contains("api_key_env") => format!("{e}."),
         ModelError::Auth { .. } => format!(
             "{e}. Check the API key (the provider's api_key_env variable) and that it has access to this model."
+        ),
+        // Reached only once compaction was tried (a first context-window
+        // error compacts and asks again).
+        ModelError::ContextWindow(_) => format!(
+            "{e}. quire compacted the conversation and it still does not fit: start a new session (/new in the terminal view, or `quire exec` without --resume), or send a shorter message; if the model's window is smaller than quire assumes, set `model_context_window` to it so quire compacts earlier"
         ),
         // Retries, if any, were each told as they happened.
         ModelError::Connect { .. } => {

@@ -48,6 +48,29 @@ impl Session {
         }
     }
 
+    /// A resumed session whose last message got no answer (`why`, read
+    /// from its file): the next message settles it as in the session that
+    /// sent it (replaced when sent again, else noted as unanswered).
+    pub(crate) fn resume_unanswered(&mut self, why: Option<String>) {
+        self.unanswered = None;
+        let Some(why) = why else { return };
+        let Some(at) = self
+            .history
+            .iter()
+            .rposition(|i| matches!(i, Item::User { .. }))
+        else {
+            return;
+        };
+        if let Some(Item::User { text }) = self.history.get(at) {
+            self.unanswered = Some(Unanswered {
+                at,
+                end: self.history.len(),
+                text: text.clone(),
+                why,
+            });
+        }
+    }
+
     /// Removes the unanswered message (and the context recorded with it)
     /// from the history and the session file, and returns its text: the
     /// caller gives it back to the user to edit or send again.

@@ -24,6 +24,17 @@ pub struct ToolCache {
 struct Entry {
     server: String,
     tools: Vec<rmcp::model::Tool>,
+    /// The server offered resources (so `mcp_resources` is there from
+    /// the start, as it was when the server was up).
+    #[serde(default)]
+    resources: bool,
+}
+
+/// What the cache knows of a server.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub tools: Vec<rmcp::model::Tool>,
+    pub resources: bool,
 }
 
 impl ToolCache {
@@ -57,12 +68,16 @@ impl ToolCache {
         self.dir.join(format!("{hex}.json"))
     }
 
-    /// The tools `spec`'s server offered the last time it started.
-    pub fn load(&self, spec: &ServerSpec) -> Option<Vec<rmcp::model::Tool>> {
+    /// The tools `spec`'s server offered the last time it started, and
+    /// whether it offered resources.
+    pub fn load(&self, spec: &ServerSpec) -> Option<Cached> {
         let path = self.path(spec);
         let text = std::fs::read_to_string(&path).ok()?;
         match serde_json::from_str::<Entry>(&text) {
-            Ok(e) if e.server == spec.name => Some(e.tools),
+            Ok(e) if e.server == spec.name => Some(Cached {
+                tools: e.tools,
+                resources: e.resources,
+            }),
             Ok(_) => None,
             Err(e) => {
                 tracing::debug!(file = %path.display(), error = %e, "MCP tool cache unreadable; ignored");
@@ -73,11 +88,12 @@ impl ToolCache {
 
     /// Keeps `tools` as `spec`'s list (written to a temporary file, then
     /// renamed, so readers never see half a file).
-    pub fn save(&self, spec: &ServerSpec, tools: &[rmcp::model::Tool]) {
+    pub fn save(&self, spec: &ServerSpec, tools: &[rmcp::model::Tool], resources: bool) {
         let path = self.path(spec);
         let entry = Entry {
             server: spec.name.clone(),
             tools: tools.to_vec(),
+            resources,
         };
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(&self.dir)?;
@@ -112,10 +128,11 @@ mod tests {
             "Echoes.",
             std::sync::Arc::new(serde_json::Map::new()),
         );
-        cache.save(&spec(&["a"]), std::slice::from_ref(&tool));
+        cache.save(&spec(&["a"]), std::slice::from_ref(&tool), true);
         let back = cache.load(&spec(&["a"])).unwrap();
-        assert_eq!(back.len(), 1);
-        assert_eq!(back[0].name, "echo");
+        assert_eq!(back.tools.len(), 1);
+        assert_eq!(back.tools[0].name, "echo");
+        assert!(back.resources);
         assert!(cache.load(&spec(&["b"])).is_none(), "other arguments");
         std::fs::write(cache.path(&spec(&["a"])), "{not json").unwrap();
         assert!(cache.load(&spec(&["a"])).is_none());

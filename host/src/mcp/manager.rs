@@ -99,7 +99,7 @@ impl Shared {
     fn remember(&self, server: &Server) {
         if let Some(cache) = &self.cache {
             let tools = server.inner().tools.clone();
-            cache.save(&server.spec, &tools);
+            cache.save(&server.spec, &tools, server.has_resources());
         }
     }
 
@@ -146,10 +146,18 @@ impl McpManager {
                 continue;
             }
             let cached = shared.cache.as_ref().and_then(|c| c.load(&s.spec));
-            if let Some(tools) = cached {
-                set_tools(s, &mut s.inner(), tools, Vec::new());
+            if let Some(cached) = cached {
+                set_tools(s, &mut s.inner(), cached.tools, Vec::new());
                 s.set_tools_from_cache();
                 shared.publish(s);
+                // Offered last time: the tool list has `mcp_resources` from
+                // the start, as it had then (a resumed session sends the
+                // list it recorded).
+                if cached.resources && !shared.resources_published.swap(true, Ordering::SeqCst) {
+                    lock(&shared.pending).push(ToolChange::Added(Arc::new(ResourcesTool::new(
+                        shared.servers.clone(),
+                    ))));
+                }
             }
             // Lazy only with a cached list (else its tools are unknown), and
             // never when the first request must wait for it anyway.

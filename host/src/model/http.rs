@@ -82,13 +82,10 @@ pub async fn post_event_stream(
             status: 404, body, ..
         } = &mut err
         {
-            // Ollama, vLLM and OpenAI answer an unknown model with 404 and
-            // a body that says so: then the model name is what to check.
-            let about_model = {
-                let b = body.to_lowercase();
-                b.contains("model") && (b.contains("not found") || b.contains("does not exist"))
-            };
-            body.push_str(&if about_model {
+            // Ollama, vLLM, OpenAI and Anthropic answer an unknown model
+            // with 404 and a body that says so: then the model name is
+            // what to check.
+            body.push_str(&if super::not_found::about_model(body) {
                 " (the server does not know this model; check the model name: -m NAME, /model NAME, or `model` in config.toml)".to_string()
             } else {
                 format!(

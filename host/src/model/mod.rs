@@ -10,6 +10,7 @@ pub(crate) mod chat;
 pub(crate) mod client;
 mod error;
 pub(crate) mod http;
+mod not_found;
 pub(crate) mod responses;
 pub(crate) mod retry;
 pub mod sse;

@@ -157,7 +157,7 @@ impl SessionBuilder {
             config,
             home,
             cwd,
-            resume,
+            mut resume,
             approver,
             events,
         } = opts;
@@ -179,6 +179,9 @@ impl SessionBuilder {
             extensions.push(ext);
         }
         let resumed = resume.is_some();
+        let resumed_state = resume
+            .as_mut()
+            .map(|l| (l.tools.take(), l.unanswered.take()));
         let (writer, history) = match resume {
             Some(loaded) => {
                 for w in &loaded.warnings {
@@ -347,6 +350,9 @@ impl SessionBuilder {
         if let Some((tool, ext)) = skills_parts {
             session.register_tool(tool);
             session.add_extension(ext);
+        }
+        if let Some((tools, unanswered)) = resumed_state {
+            session.resumed_state(tools, unanswered);
         }
         session.begin(resumed);
         Ok(session)

@@ -9,6 +9,7 @@ mod lock;
 mod reader;
 mod shown;
 mod summary;
+mod unanswered;
 mod writer;
 
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use shown::{listed, under_parents};
 pub use summary::{SessionSummary, Unreadable};
+pub use unanswered::Unanswered;
 pub use writer::SessionWriter;
 
 /// The lines of a session file's bytes (`\n` or `\r\n` ends), each as
@@ -70,6 +72,13 @@ pub enum Record {
     /// answered, given back to the user to edit or send again.
     Withdrawn {
         count: usize,
+    },
+    /// The names of the tools requests carry from now on, in the order
+    /// sent: a resumed session sends the same list (providers cache the
+    /// prompt's prefix, and the tools come first). Written when the list
+    /// changes; a compaction chooses it afresh.
+    Tools {
+        names: Vec<String>,
     },
 }
 

@@ -12,6 +12,12 @@ pub struct LoadedSession {
     /// The history to continue from (compactions applied, unfinished tool
     /// calls closed).
     pub items: Vec<Item>,
+    /// The tools the last requests carried, in order (`None`: never
+    /// recorded, or chosen afresh after the last compaction).
+    pub tools: Option<Vec<String>>,
+    /// Why the last user message got no answer, when it got none (see
+    /// [`super::Unanswered`]).
+    pub unanswered: Option<String>,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
     /// The file's length when read: continuing it checks nobody wrote
@@ -46,6 +52,8 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut meta = None;
     let mut items = Vec::new();
     let mut warnings = Vec::new();
+    let mut tools = None;
+    let mut unanswered = super::Unanswered::default();
     for (n, line) in super::lines(&bytes).enumerate() {
         let skipped = |why: String| {
             format!(
@@ -66,10 +74,19 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         }
         match serde_json::from_str::<Record>(line) {
             Ok(Record::Meta(m)) => meta = Some(m),
-            Ok(Record::Item { item }) => items.push(item),
-            Ok(Record::Compacted { items: replaced }) => items = replaced,
+            Ok(Record::Item { item }) => {
+                if matches!(item, Item::User { .. }) {
+                    unanswered.see_message();
+                }
+                items.push(item)
+            }
+            Ok(Record::Compacted { items: replaced }) => {
+                items = replaced;
+                tools = None;
+            }
             Ok(Record::Withdrawn { count }) => items.truncate(items.len().saturating_sub(count)),
-            Ok(Record::Event { .. }) => {}
+            Ok(Record::Tools { names }) => tools = Some(names),
+            Ok(Record::Event { event }) => unanswered.see_event(&event),
             Err(e) => warnings.push(skipped(e.to_string())),
         }
     }
@@ -78,10 +95,13 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         reason: "it has no meta line".into(),
     })?;
     close_unfinished_calls(&mut items);
+    let unanswered = unanswered.why(&items);
     Ok(LoadedSession {
         meta,
         path: path.to_path_buf(),
         items,
+        tools,
+        unanswered,
         warnings,
         len: bytes.len() as u64,
         held: None,

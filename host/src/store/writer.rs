@@ -113,6 +113,13 @@ impl SessionWriter {
         self.write(&Record::Withdrawn { count })
     }
 
+    /// The tools requests carry from now on (see [`Record::Tools`]).
+    pub fn append_tools(&mut self, names: &[String]) -> Result<(), StoreError> {
+        self.write(&Record::Tools {
+            names: names.to_vec(),
+        })
+    }
+
     fn write(&mut self, record: &Record) -> Result<(), StoreError> {
         let mut line = serde_json::to_string(record).map_err(|e| StoreError::Invalid {
             path: self.path.clone(),

@@ -59,6 +59,9 @@ pub struct ToolRegistry {
     /// Bumped by every register and unregister.
     generation: u64,
     hooks: Option<Arc<Hooks>>,
+    /// The tools the last request offered the model (`None`: every
+    /// registered one), which errors about a tool name list.
+    offered: Option<Vec<String>>,
 }
 
 impl ToolRegistry {
@@ -70,6 +73,21 @@ impl ToolRegistry {
             output_limit,
             generation: 0,
             hooks: None,
+            offered: None,
+        }
+    }
+
+    /// The tools the last request offered (the session's selection), the
+    /// ones an unknown or missing tool name is answered with.
+    pub fn set_offered(&mut self, names: Vec<String>) {
+        self.offered = Some(names);
+    }
+
+    /// The tools to name to the model: those offered, else all.
+    fn offered_names(&self) -> Vec<String> {
+        match &self.offered {
+            Some(names) => names.clone(),
+            None => self.names(),
         }
     }
 
@@ -300,14 +318,14 @@ impl ToolRegistry {
         if call.name.is_empty() {
             return Err(format!(
                 "the tool call has no name. Name one of the available tools: {}",
-                self.names().join(", ")
+                self.offered_names().join(", ")
             ));
         }
         let Some(&idx) = self.by_name.get(&call.name) else {
             return Err(format!(
                 "unknown tool '{}'. Available tools: {}",
                 call.name,
-                self.names().join(", ")
+                self.offered_names().join(", ")
             ));
         };
         let entry = &self.entries[idx];

@@ -215,6 +215,13 @@ fn malformed_tool_calls_become_error_results() {
             body.contains("unknown tool 'no_such_tool'"),
             "{wire}: {body}"
         );
+        // The tools named are those the request offered: no
+        // `tool_search` while selection is off.
+        let offered = &env.server.requests()[0].body["tools"];
+        assert!(!offered.to_string().contains("tool_search"), "{wire}");
+        let error = done[0]["output"].as_str().unwrap_or_default();
+        assert!(error.contains("Available tools: shell"), "{wire}: {error}");
+        assert!(!error.contains("tool_search"), "{wire}: {error}");
         assert!(body.contains("not valid JSON"), "{wire}");
         assert!(
             body.contains("arguments.path must be of type string"),

@@ -5,5 +5,6 @@
 mod config_typos;
 mod doctor;
 mod first_run;
+mod first_run_unlisted;
 mod help;
 mod typos;

@@ -14,6 +14,7 @@ mod lifecycle;
 mod orphans;
 mod peers;
 mod prompt;
+mod resumed_tools;
 mod sandbox;
 mod seam;
 mod selection;

@@ -305,6 +305,10 @@ fn context_window_error_is_retried_only_once() {
         .unwrap()
         .to_string();
     assert!(msg.contains("context window"), "{msg}");
+    // What to do about it.
+    assert!(msg.contains("start a new session"), "{msg}");
+    assert!(msg.contains("without --resume"), "{msg}");
+    assert!(msg.contains("model_context_window"), "{msg}");
 }
 
 /// The first request too long, and the hand-off too: the task fails

@@ -6,6 +6,7 @@ mod listing;
 mod private;
 mod resume_refused;
 mod stop_signals;
+mod unanswered;
 
 use std::io::Write;
 use std::process::Stdio;

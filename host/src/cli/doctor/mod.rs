@@ -4,6 +4,8 @@
 mod checks;
 mod provider;
 
+pub(crate) use provider::no_model_list;
+
 use clap::Args;
 use serde::Serialize;
 

@@ -43,7 +43,57 @@ pub async fn check(config: &Config) -> Vec<Check> {
         WireApi::Anthropic => format!("{}/v1/models", provider.base_url),
         _ => format!("{}/models", provider.base_url),
     };
-    match list_models(&provider, &url).await {
+    let wait = Duration::from_secs(ANSWER_SECS);
+    out.extend(answer_checks(&provider, &model, &url, wait).await);
+    out
+}
+
+/// Why the OpenAI-compatible server at `base_url` gave no model list, in
+/// `quire doctor`'s words: what happened and what to do (`None`: it
+/// lists models). For the first-run setup, which may run inside the
+/// async runtime: the request runs on a thread of its own.
+pub(crate) fn no_model_list(name: &str, base_url: &str) -> Option<(String, String)> {
+    let provider = ProviderConfig {
+        name: name.to_string(),
+        wire_api: WireApi::Chat,
+        base_url: base_url.trim_end_matches('/').to_string(),
+        api_key_env: None,
+        api_key: None,
+        headers: Default::default(),
+        default_model: String::new(),
+        connect_timeout_secs: 2,
+        stream_idle_timeout_secs: SETUP_ANSWER_SECS,
+    };
+    let url = format!("{}/models", provider.base_url);
+    let wait = Duration::from_secs(SETUP_ANSWER_SECS);
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        let checks = runtime.block_on(answer_checks(&provider, "", &url, wait));
+        checks
+            .into_iter()
+            .find(|c| c.area == AREA && !matches!(c.status, super::Status::Ok))
+            .map(|c| (c.message, c.fix.unwrap_or_default()))
+    })
+    .join()
+    .ok()
+    .flatten()
+}
+
+/// How long the setup waits for a model list.
+const SETUP_ANSWER_SECS: u64 = 5;
+
+/// The checks of the answer to `GET url` (the server's model list).
+async fn answer_checks(
+    provider: &ProviderConfig,
+    model: &str,
+    url: &str,
+    wait: Duration,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    match list_models(provider, url, wait).await {
         Err(Failure::Unreachable(why)) => out.push(Check::fail(
             AREA,
             format!("{}: cannot reach {url}: {why}", provider.name),
@@ -57,7 +107,7 @@ pub async fn check(config: &Config) -> Vec<Check> {
             format!(
                 "{}: {url} accepted the connection but did not answer within {} s",
                 provider.name,
-                ANSWER_SECS
+                wait.as_secs()
             ),
             "the server is busy or stuck (a local server may still be loading a model): wait and run `quire doctor` again, or restart it",
         )),
@@ -114,7 +164,7 @@ pub async fn check(config: &Config) -> Vec<Check> {
                     AREA,
                     format!("{}: {url} {answered}", provider.name),
                 ));
-                out.push(model_check(&model, &url, models));
+                out.push(model_check(model, url, models));
             }
         },
         Ok(answer) if answer.status >= 500 => out.push(Check::fail(
@@ -131,7 +181,7 @@ pub async fn check(config: &Config) -> Vec<Check> {
                 "{}: {url} answered HTTP {}; the key and model could not be checked",
                 provider.name, answer.status
             ),
-            unlisted_fix(&provider, answer.status),
+            unlisted_fix(provider, answer.status),
         )),
     }
     out
@@ -224,10 +274,14 @@ struct Answer {
 }
 
 /// The answer to `GET url` with the provider's key and headers.
-async fn list_models(provider: &ProviderConfig, url: &str) -> Result<Answer, Failure> {
+async fn list_models(
+    provider: &ProviderConfig,
+    url: &str,
+    wait: Duration,
+) -> Result<Answer, Failure> {
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(provider.connect_timeout_secs))
-        .timeout(Duration::from_secs(ANSWER_SECS))
+        .timeout(wait)
         .build()
         .map_err(|e| Failure::Unreachable(e.to_string()))?;
     let mut req = client.get(url);

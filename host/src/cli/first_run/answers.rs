@@ -50,6 +50,16 @@ pub(super) fn api_url(url: String) -> String {
     with
 }
 
+/// `url` as requests would use it: with `/v1` when it has no path (what
+/// [`api_url`] makes of it, said nothing about).
+pub(super) fn with_api_path(url: &str) -> String {
+    if has_path(url) {
+        url.to_string()
+    } else {
+        format!("{url}/v1")
+    }
+}
+
 /// Whether `url` (`http(s)://…`, no trailing `/`) has a path after the host.
 fn has_path(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);

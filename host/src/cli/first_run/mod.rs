@@ -208,9 +208,17 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
             }
             return Ok((found.base_url, found.models));
         }
-        eprintln!(
-            "nothing at {url} answered with a model list (GET http://127.0.0.1:{port}/v1/models): is the server running, and is the port right?"
-        );
+        // Why not, in `quire doctor`'s words: nothing listening, a server
+        // that never answers, or one without a model list there.
+        match super::doctor::no_model_list("local", &answers::with_api_path(&url)) {
+            Some((what, fix)) => eprintln!(
+                "no model list from {url} (GET http://127.0.0.1:{port}/v1/models): {}\n  {fix}",
+                what.trim_start_matches("local: ")
+            ),
+            None => eprintln!(
+                "nothing at {url} answered with a model list (GET http://127.0.0.1:{port}/v1/models): is the server running, and is the port right?"
+            ),
+        }
         let keep = line(input, "keep this URL anyway? [y/N]: ")?;
         if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
             return Ok((api_url(url), Vec::new()));

@@ -11,7 +11,8 @@
 //! the same place; a tool joins at the end only when it is needed (a clear
 //! match for a new message, enabled by `tool_search`, called, or a new
 //! tool while everything is sent); the list is chosen afresh only after
-//! compaction, which rewrites the history anyway.
+//! compaction, which rewrites the history anyway. The session file records
+//! the list, so a resumed session sends it again ([`resume`]).
 //!
 //! - [`config`]: the `[tool_selection]` table.
 //! - [`index`]: tools as index documents.
@@ -22,6 +23,7 @@ pub(crate) mod config;
 pub(crate) mod index;
 pub(crate) mod join;
 pub mod pick;
+mod resume;
 pub mod search;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,6 +62,11 @@ struct State {
     kept: BTreeSet<String>,
     /// The names sent so far, in the order sent (empty: choose afresh).
     sent: Vec<String>,
+    /// The list last written to the session file ([`resume`]).
+    recorded: Vec<String>,
+    /// Tools of the list sent before that no longer exist (their MCP
+    /// server or plugin is gone), not told yet.
+    dropped: Vec<String>,
     /// The message tools last joined for.
     joined_for: Option<String>,
     /// The tool-search note last added to the history.
@@ -198,16 +205,25 @@ impl ToolSelection {
                 .map(|(i, _)| i)
                 .collect()
         };
-        let mut list: Vec<ToolSpec> = state
-            .sent
-            .iter()
-            .filter_map(|name| match index.position(name) {
-                Some(i) => Some(index.specs[i].clone()),
-                None if name == search::NAME && selecting => Some(search::spec()),
-                None if name == call_tool::NAME && selecting => Some(call_tool::spec()),
-                None => None,
-            })
-            .collect();
+        let mut list: Vec<ToolSpec> = Vec::new();
+        let mut dropped = Vec::new();
+        for name in &state.sent {
+            match index.position(name) {
+                Some(i) => list.push(index.specs[i].clone()),
+                None if name == search::NAME || name == call_tool::NAME => {
+                    if name == search::NAME && selecting {
+                        list.push(search::spec());
+                    } else if name == call_tool::NAME && selecting {
+                        list.push(call_tool::spec());
+                    }
+                }
+                None => dropped.push(name.clone()),
+            }
+        }
+        if !dropped.is_empty() {
+            tracing::warn!(tools = ?dropped, "tools sent earlier in the session no longer exist; dropped from the list");
+            state.dropped.extend(dropped);
+        }
         if selecting && !fresh && !frozen && new_message {
             let listed: BTreeSet<usize> = list
                 .iter()
@@ -347,6 +363,7 @@ impl Extension for ToolSelection {
     fn after_compaction(&self) -> Vec<Item> {
         let mut state = self.state();
         state.sent.clear();
+        state.recorded.clear();
         state.joined_for = None;
         state.described.clear();
         let note = state.noted.clone();
@@ -358,8 +375,11 @@ impl Extension for ToolSelection {
         .collect()
     }
 
-    /// A resumed or cleared history: tools called in it, and tools
-    /// `tool_search` enabled in it, are kept again.
+    /// A resumed, cleared or shortened history: tools called in it, and
+    /// tools `tool_search` enabled in it, are kept again; the note is the
+    /// one it holds. An empty history chooses the tool list afresh; a
+    /// resumed one gets its recorded list back ([`resume`]); one that lost
+    /// a message never answered keeps the list sent.
     fn sync_history(&self, history: &[Item]) {
         let mut kept = BTreeSet::new();
         let mut searches = BTreeSet::new();
@@ -383,11 +403,18 @@ impl Extension for ToolSelection {
                 _ => {}
             }
         }
+        let noted = history.iter().rev().find_map(|i| match i {
+            Item::Context { source, text } if source == CONTEXT_SOURCE => Some(text.clone()),
+            _ => None,
+        });
         let mut state = self.state();
         state.kept = kept;
-        state.sent.clear();
+        if history.is_empty() {
+            state.sent.clear();
+            state.recorded.clear();
+        }
         state.joined_for = None;
-        state.noted = None;
+        state.noted = noted;
         state.described.clear();
     }
 }

@@ -9,7 +9,7 @@ use crate::support::model_server::Reply;
 use crate::support::quire::{TestEnv, finish};
 
 /// A test env whose QUIRE_HOME has no config.toml and no key is set.
-fn unconfigured() -> TestEnv {
+pub(super) fn unconfigured() -> TestEnv {
     let env = TestEnv::new("chat");
     std::fs::remove_file(env.home.path().join("config.toml")).unwrap();
     env
@@ -91,8 +91,8 @@ fn a_typed_server_url_is_checked_and_corrected_to_where_the_api_answers() {
     assert_eq!(run.code, 0, "{screen}{}", run.stderr);
     assert!(
         screen.contains(&format!(
-            "nothing at http://127.0.0.1:{closed}/v1 answered with a model list"
-        )),
+            "no model list from http://127.0.0.1:{closed}/v1 (GET http://127.0.0.1:{closed}/v1/models): cannot reach"
+        )) && screen.contains("start the server, or fix its base_url"),
         "{screen}"
     );
     let base = env.server.base_url_openai();
@@ -149,7 +149,7 @@ fn a_key_pasted_as_the_variable_name_is_refused_and_not_saved() {
 /// Runs `quire exec 'say hello'` in a terminal (`script`) with nothing
 /// configured and `answers` typed; local servers are looked for only on
 /// `probe`.
-fn setup_run(env: &TestEnv, probe: u16, answers: &str) -> crate::support::quire::Run {
+pub(super) fn setup_run(env: &TestEnv, probe: u16, answers: &str) -> crate::support::quire::Run {
     let line = format!("{} exec 'say hello'", env!("CARGO_BIN_EXE_quire"));
     let mut cmd = env.program("script");
     cmd.args(["-qfec", &line, "/dev/null"])
@@ -172,7 +172,7 @@ fn setup_with(env: &TestEnv, answers: &str) -> String {
 }
 
 /// A port where nothing listens.
-fn closed_port() -> u16 {
+pub(super) fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }

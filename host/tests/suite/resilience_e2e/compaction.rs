@@ -85,6 +85,30 @@ fn the_hand_off_requests_count_in_the_total_usage() {
     let total = &turns.last().expect("a turn completed")["total_usage"];
     assert_eq!(total["input_tokens"], 1250, "{total}");
     assert_eq!(total["output_tokens"], 70, "{total}");
+    // The task's usage is the same figure: its compaction was part of it.
+    let task = &run.of_type("task_completed")[0]["usage"];
+    assert_eq!(task["input_tokens"], 1250, "{task}");
+    assert_eq!(task["output_tokens"], 70, "{task}");
+}
+
+/// Without --json the closing `tokens:` line counts the compaction too.
+#[test]
+fn the_tokens_line_counts_the_compaction() {
+    let env = TestEnv::with_config("chat", "model_context_window = 1000");
+    env.server.push_all([
+        first_turn(),
+        Reply::text("SUMMARY: step one ran"),
+        Reply::text("final answer"),
+    ]);
+    let run = env.run(&["exec", "run step one"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(env.server.requests().len(), 3);
+    // 950 / 10, then two responses of 100 / 20.
+    assert!(
+        run.stderr.contains("tokens: 1150 in") && run.stderr.contains("· 50 out"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// A turn that fills the window, an empty hand-off, then a summary when
