@@ -50,6 +50,66 @@ const CREATE: &[&str] = &[
     "create", "write", "touch", "new", "generate", "scaffold", "save",
 ];
 
+/// Situations a message describes that tools name in other words: when
+/// a word of each list is in the message (lowercase, punctuation
+/// trimmed), these words are added.
+const SITUATIONS: &[(&[&[&str]], &str)] = &[
+    // Notion's API calls a database a data source.
+    (
+        &[
+            &["db", "database", "databases"],
+            &[
+                "notion",
+                "board",
+                "sprint",
+                "kanban",
+                "tracker",
+                "tasks",
+                "column",
+                "property",
+                "properties",
+            ],
+        ],
+        "data source",
+    ),
+    // Marking an item done is setting a property of its page.
+    (
+        &[
+            &["mark", "status", "set"],
+            &["done", "complete", "completed", "blocked", "progress"],
+        ],
+        "update properties",
+    ),
+    // Adding at the bottom or end is appending.
+    (
+        &[
+            &["bottom", "end"],
+            &["add", "put", "insert", "append"],
+            &["at", "to"],
+        ],
+        "append",
+    ),
+];
+
+/// The words the situations `plain` describes add.
+pub(crate) fn situations(plain: &str) -> Vec<&'static str> {
+    let words: Vec<String> = plain
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .collect();
+    SITUATIONS
+        .iter()
+        .filter(|(all, _)| {
+            all.iter()
+                .all(|any| words.iter().any(|w| any.contains(&w.as_str())))
+        })
+        .map(|(_, add)| *add)
+        .collect()
+}
+
 /// `run` (or `execute`) followed by a program: a command line to run.
 pub(crate) fn runs_a_command(plain: &str) -> bool {
     let words: Vec<String> = plain
@@ -81,6 +141,23 @@ pub(crate) fn creates_a_file(plain: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn situations_tools_name_in_other_words() {
+        assert_eq!(
+            situations("P0 bugs from the Bugs db in notion"),
+            ["data source"]
+        );
+        assert_eq!(
+            situations("mark the 'migrate auth' card as Done"),
+            ["update properties"]
+        );
+        assert_eq!(
+            situations("add a line at the bottom: launch slipped"),
+            ["append"]
+        );
+        assert!(situations("fix the db connection pool").is_empty());
+    }
 
     #[test]
     fn run_then_a_program_is_a_command() {

@@ -60,6 +60,9 @@ fn implied(plain: &str, command: bool, out: &mut Vec<(String, f32, bool)>) {
     if super::implied::creates_a_file(plain) {
         add("write file");
     }
+    for words in super::implied::situations(plain) {
+        add(words);
+    }
 }
 
 /// `part`, a slice of `message`, is a command line in backticks.
