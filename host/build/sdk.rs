@@ -79,7 +79,10 @@ fn standalone_manifest(sdk_manifest: &Path, root_manifest: &Path) -> String {
             .unwrap_or(false);
         if from_workspace {
             *value = inherited.get(key).cloned().unwrap_or_else(|| {
-                panic!("{}: no workspace value for package.{key}", root_manifest.display())
+                panic!(
+                    "{}: no workspace value for package.{key}",
+                    root_manifest.display()
+                )
             });
         }
     }

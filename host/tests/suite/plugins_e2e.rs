@@ -112,7 +112,10 @@ fn add_list_inspect_call_remove() {
     );
     let human = env.run(&["plugins", "inspect", &relative]);
     assert_eq!(human.code, 0, "{}", human.stderr);
-    let folder = format!("folder:      {}\n", plugin.canonicalize().unwrap().display());
+    let folder = format!(
+        "folder:      {}\n",
+        plugin.canonicalize().unwrap().display()
+    );
     assert!(human.stdout.contains(&folder), "{}", human.stdout);
 
     let run = env.run(&["plugins", "call", "hostile", "echo", r#"{"a":1}"#]);

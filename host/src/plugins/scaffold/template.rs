@@ -28,7 +28,10 @@ pub(super) fn files(
     };
     vec![
         ("Cargo.toml".into(), fill(CARGO_TOML)),
-        ("Cargo.lock".into(), Cow::Borrowed(super::embedded_sdk::LOCK)),
+        (
+            "Cargo.lock".into(),
+            Cow::Borrowed(super::embedded_sdk::LOCK),
+        ),
         ("src/lib.rs".into(), fill(LIB_RS)),
         ("plugin.toml".into(), fill(PLUGIN_TOML)),
         ("README.md".into(), fill(README)),

@@ -100,10 +100,7 @@ fn inside_a_quire_checkout_the_sdk_is_used_by_path_else_embedded() {
     );
 
     let elsewhere = tempfile::tempdir().unwrap();
-    assert_eq!(
-        sdk_source_for(elsewhere.path()),
-        SdkSource::Embedded
-    );
+    assert_eq!(sdk_source_for(elsewhere.path()), SdkSource::Embedded);
     // An `sdk/` of another crate does not count.
     fs::create_dir_all(elsewhere.path().join("sdk")).unwrap();
     fs::write(
@@ -151,8 +148,7 @@ fn an_existing_folder_is_never_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     fs::create_dir(tmp.path().join("taken")).unwrap();
     fs::write(tmp.path().join("taken/keep.txt"), "mine").unwrap();
-    let err =
-        new_plugin_with(tmp.path(), "taken", &SdkSource::Embedded).unwrap_err();
+    let err = new_plugin_with(tmp.path(), "taken", &SdkSource::Embedded).unwrap_err();
     assert!(matches!(err, ScaffoldError::Exists { .. }));
     assert!(err.to_string().contains("already exists"), "{err}");
     assert_eq!(

@@ -18,6 +18,7 @@ pub mod cache;
 pub mod catalog;
 pub mod content;
 pub mod eval;
+pub mod explain;
 pub(crate) mod followup;
 pub(crate) mod index;
 pub(crate) mod language;
