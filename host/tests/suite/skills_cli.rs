@@ -563,7 +563,11 @@ fn tabs_in_frontmatter_are_named_with_their_line() {
     let ran = e.run(&["skills", "validate", &p(&skills.join("tab-indent"))]);
     assert_eq!(ran.code, 1);
     assert!(ran.stderr.contains(tab_indent), "{}", ran.stderr);
-    assert!(ran.stderr.contains("line 5"), "the flow list too: {}", ran.stderr);
+    assert!(
+        ran.stderr.contains("line 5"),
+        "the flow list too: {}",
+        ran.stderr
+    );
 
     let lines = e.run(&["skills", "list", "--all", "--json"]).json_lines();
     let text = format!("{lines:?}");

@@ -324,7 +324,12 @@ fn pick_explain_parts_add_up_to_the_score() {
     assert_eq!(ranked[0]["name"], "pdf-forms", "{v}");
     let f = |x: &serde_json::Value| x.as_f64().unwrap_or(0.0);
     for r in ranked {
-        let terms: f64 = r["terms"].as_array().unwrap().iter().map(|t| f(&t["score"])).sum();
+        let terms: f64 = r["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| f(&t["score"]))
+            .sum();
         assert!((terms - f(&r["words"])).abs() < 1e-3, "{r}");
         let sum = f(&r["words"])
             + f(&r["learned"]["score"])
