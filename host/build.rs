@@ -2,10 +2,13 @@
 //! binary: writes `$OUT_DIR/bundled_skills.rs` with one `include_bytes!`
 //! per file, and `CONTENT_HASH`, a hash of every path, mode and content
 //! (so a start-up does not hash the embedded files again). Also turns the
-//! selection vocabulary into static tables ([`vocabulary`]).
+//! selection vocabulary into static tables ([`vocabulary`]) and embeds the
+//! plugin SDK for `quire plugins new` ([`sdk`]).
 
 use std::path::{Path, PathBuf};
 
+#[path = "build/sdk.rs"]
+mod sdk;
 #[path = "build/vocabulary.rs"]
 mod vocabulary;
 
@@ -13,6 +16,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     vocabulary::generate(&manifest, &out_dir);
+    sdk::generate(&manifest, &out_dir);
     let root = manifest.join("..").join("skills");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();

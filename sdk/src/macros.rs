@@ -35,9 +35,11 @@
 ///   `_`; checked while compiling).
 /// - Its doc comment is the description the model reads (required).
 /// - `#[tool(read_only)]`, after the doc comment, marks a tool that only
-///   reads, so the host may run it alongside other reads.
+///   reads, so the host may run it alongside other reads. A bare `#[tool]`
+///   is the same as no attribute.
 ///
-/// Only doc comments and `#[tool(...)]` may precede a tool's `fn`. These
+/// Only doc comments and `#[tool]` / `#[tool(...)]` may precede a tool's
+/// `fn`. These
 /// mistakes stop the build with a message saying what to fix: a tool
 /// without a doc comment, a name that is not lowercase, an unknown option.
 ///
@@ -66,6 +68,17 @@
 /// quire_sdk::plugin! {
 ///     /// Runs fast.
 ///     #[tool(fast)]
+///     fn run(_a: A) -> Result<String, ToolError> { Ok(String::new()) }
+/// }
+/// # fn main() {}
+/// ```
+///
+/// ```compile_fail
+/// # use quire_sdk::prelude::*;
+/// # #[derive(Deserialize, JsonSchema)] struct A {}
+/// quire_sdk::plugin! {
+///     /// Runs.
+///     #[tool(read_only = true)]
 ///     fn run(_a: A) -> Result<String, ToolError> { Ok(String::new()) }
 /// }
 /// # fn main() {}
@@ -133,7 +146,7 @@ macro_rules! __plugin_items {
     // A tool.
     ([$($tools:tt)*] [$($hooks:tt)*]
         $(#[doc = $doc:literal])*
-        $(#[tool($($option:ident),* $(,)?)])?
+        $(#[tool $(($($option:ident),* $(,)?))?])?
         fn $name:ident ( $arg:ident : $args:ty $(,)? ) -> $ret:ty $body:block
         $($rest:tt)*
     ) => {
@@ -157,10 +170,21 @@ macro_rules! __plugin_items {
         };
 
         $crate::__plugin_items! {
-            [$($tools)* ($name [$($doc)*] [false $($(|| $crate::__tool_option!($option))*)?] $args)]
+            [$($tools)* ($name [$($doc)*] [false $($($(|| $crate::__tool_option!($option))*)?)?] $args)]
             [$($hooks)*]
             $($rest)*
         }
+    };
+    // A `#[tool ...]` of another form: say which forms there are.
+    ([$($tools:tt)*] [$($hooks:tt)*]
+        $(#[doc = $doc:literal])*
+        #[tool $($bad:tt)*]
+        $($rest:tt)*
+    ) => {
+        ::core::compile_error!(::core::concat!(
+            "`#[tool", $(" ", ::core::stringify!($bad),)* "]` is not a tool attribute: ",
+            "write `#[tool]`, `#[tool(read_only)]` or nothing before the tool's `fn`"
+        ));
     };
     // Everything read.
     ([$( ($tname:ident [$($tdoc:literal)*] [$($ro:tt)*] $targs:ty) )*]

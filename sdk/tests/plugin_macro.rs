@@ -71,7 +71,8 @@ quire_sdk::plugin! {
         Err(std::io::Error::other("the disk is on fire"))
     }
 
-    /// Says pong.
+    /// Says pong. (A bare `#[tool]` is the same as none.)
+    #[tool]
     fn ping(_args: NoArgs) -> String {
         "pong".to_owned()
     }

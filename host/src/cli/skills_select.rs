@@ -110,7 +110,6 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
     };
     let active = names(&mut plan.activate.iter().map(|a| a.skill));
     let cat = catalog::render(&set.skills, &plan, &active, cfg, &paths(setup)).unwrap_or_default();
-    let query = set.index.query(&args.text, args.previous.as_deref());
     if args.json {
         let ranked: Vec<_> = plan
             .ranked
@@ -118,9 +117,16 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
             .map(|r| {
                 let mut v = json!({"name": set.skills[r.skill].name, "score": r.score});
                 if args.explain {
-                    v["terms"] = json!(set.index.explain(&query, r.skill).iter().map(|c| json!({"term": c.term, "score": c.score, "from_new": c.from_new})).collect::<Vec<_>>());
+                    let parts = set.score_parts(&args.text, args.previous.as_deref(), &plan, r.skill);
+                    v["terms"] = json!(parts.terms.iter().map(|c| json!({"term": c.term, "score": c.score, "from_new": c.from_new})).collect::<Vec<_>>());
+                    v["words"] = json!(parts.words);
                     if let Some(b) = plan.learned.iter().find(|b| b.skill == r.skill) {
                         v["learned"] = json!({"score": b.score, "terms": b.terms});
+                    }
+                    v["name_boost"] = json!({"cover": parts.name_cover, "score": parts.name_boost});
+                    let other = r.score - parts.total();
+                    if other.abs() >= OTHER_MIN {
+                        v["other"] = json!({"score": other, "why": other_why(semantic.is_some())});
                     }
                 }
                 v
@@ -141,7 +147,14 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
         return EXIT_OK;
     }
     // Skill names, descriptions and the catalog come from skill files.
-    crate::cli::terminal_print_clean(human(&set, &plan, &cat, args, cfg.catalog_chars));
+    crate::cli::terminal_print_clean(human(
+        &set,
+        &plan,
+        &cat,
+        args,
+        cfg.catalog_chars,
+        semantic.is_some(),
+    ));
     println!("{}", skills_semantic::describe(semantic.as_ref()));
     if args.explain {
         println!(
@@ -161,6 +174,7 @@ fn human(
     cat: &catalog::Catalog,
     args: &PickArgs,
     budget: usize,
+    fused: bool,
 ) -> String {
     let name = |i: usize| set.skills[i].name.as_str();
     let why = |r: &Reason| match r {
@@ -217,7 +231,6 @@ fn human(
         cat.more,
         cat.text.chars().count()
     ));
-    let query = set.index.query(&args.text, args.previous.as_deref());
     let shown = plan.ranked.iter().filter(|r| r.score > 0.0).take(10);
     let mut header = false;
     for (n, r) in shown.enumerate() {
@@ -246,24 +259,7 @@ fn human(
             }
         ));
         if args.explain {
-            let parts: Vec<String> = set
-                .index
-                .explain(&query, r.skill)
-                .iter()
-                .map(|c| {
-                    let from = if c.from_new { "" } else { " (previous)" };
-                    format!("{} {:.2}{from}", c.term, c.score)
-                })
-                .collect();
-            s.push_str(&format!("              {}\n", parts.join(" · ")));
-            if let Some(b) = plan.learned.iter().find(|b| b.skill == r.skill) {
-                let terms: Vec<&str> = b.terms.iter().map(|t| t.term.as_str()).collect();
-                s.push_str(&format!(
-                    "              learned from earlier sessions: +{:.2} ({})\n",
-                    b.score,
-                    terms.join(", ")
-                ));
-            }
+            s.push_str(&explain_lines(set, plan, args, r, fused));
         }
     }
     if !header {
@@ -271,6 +267,69 @@ fn human(
     }
     if args.explain {
         s.push_str(&format!("\ncatalog as sent:\n{}\n", cat.text));
+    }
+    s
+}
+
+/// A difference between a skill's score and its parts this small is
+/// rounding.
+const OTHER_MIN: f32 = 0.005;
+
+/// What moves a score besides its parts: embeddings (fused scores), or a
+/// follow-up's new subject put first.
+fn other_why(fused: bool) -> &'static str {
+    if fused {
+        "fused with the embeddings' ranking"
+    } else {
+        "put first as the follow-up's new subject"
+    }
+}
+
+/// The parts of `r`'s score, indented under its line: the words' terms,
+/// learned terms, the name boost, anything else; they add up to the score.
+fn explain_lines(
+    set: &SkillSet,
+    plan: &Plan,
+    args: &PickArgs,
+    r: &quire::skills::select::Ranked,
+    fused: bool,
+) -> String {
+    let parts = set.score_parts(&args.text, args.previous.as_deref(), plan, r.skill);
+    let terms: Vec<String> = parts
+        .terms
+        .iter()
+        .map(|c| {
+            let from = if c.from_new { "" } else { " (previous)" };
+            format!("{} {:.2}{from}", c.term, c.score)
+        })
+        .collect();
+    let mut s = format!(
+        "              words {:.2}: {}\n",
+        parts.words,
+        terms.join(" · ")
+    );
+    if let Some(b) = plan.learned.iter().find(|b| b.skill == r.skill) {
+        let terms: Vec<&str> = b.terms.iter().map(|t| t.term.as_str()).collect();
+        s.push_str(&format!(
+            "              learned from earlier sessions: +{:.2} ({})\n",
+            b.score,
+            terms.join(", ")
+        ));
+    }
+    if parts.name_boost > 0.0 {
+        s.push_str(&format!(
+            "              name {:.0}% in the message: +{:.2} (x{:.2})\n",
+            parts.name_cover * 100.0,
+            parts.name_boost,
+            1.0 + parts.name_boost / (parts.words + parts.learned).max(f32::MIN_POSITIVE)
+        ));
+    }
+    let other = r.score - parts.total();
+    if other.abs() >= OTHER_MIN {
+        s.push_str(&format!(
+            "              {}: {other:+.2}\n",
+            other_why(fused)
+        ));
     }
     s
 }

@@ -4,14 +4,16 @@
 //! Where `quire-sdk` comes from: when the new plugin's folder is inside a
 //! checkout of quire (an ancestor holds `sdk/Cargo.toml` of `quire-sdk`),
 //! the crate depends on that SDK by relative path, so plugins written next
-//! to quire's source build against exactly that source. Anywhere else it
-//! depends on the crates.io release of the same version as this quire
-//! (`quire-sdk = "X.Y.Z"`), which is what plugin authors outside the repo
-//! want; [`new_plugin_with`] picks the source explicitly.
+//! to quire's source build against exactly that source. Anywhere else the
+//! SDK this quire was built with (embedded in the binary; it is not on
+//! crates.io) is written into the crate as `quire-sdk/` and used by path.
+//! Either way a `Cargo.lock` pins the dependency versions the SDK is built
+//! with. [`new_plugin_with`] picks the source explicitly.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+mod embedded_sdk;
 mod template;
 
 /// Why a plugin crate could not be created.
@@ -36,8 +38,9 @@ pub enum ScaffoldError {
 pub enum SdkSource {
     /// A local SDK folder (the `sdk/` of a quire checkout).
     Path(PathBuf),
-    /// A crates.io version requirement.
-    Version(String),
+    /// The SDK embedded in this binary, written into the new crate as
+    /// `quire-sdk/`.
+    Embedded,
 }
 
 /// Creates the plugin crate `parent_dir/name` (Cargo.toml, src/lib.rs with
@@ -72,20 +75,25 @@ pub fn new_plugin_with(
             let rel = relative_path(&dir, &sdk_dir);
             format!("{{ path = {} }}", toml_string(&rel.to_string_lossy()))
         }
-        SdkSource::Version(v) => toml_string(v),
+        SdkSource::Embedded => format!("{{ path = {} }}", toml_string(embedded_sdk::FOLDER)),
     };
-    let files = template::files(name, &dependency);
-    fs::create_dir_all(dir.join("src")).map_err(io(&dir))?;
+    let mut files = template::files(name, &dependency, sdk == &SdkSource::Embedded);
+    if sdk == &SdkSource::Embedded {
+        files.extend(embedded_sdk::files());
+    }
     for (file, text) in files {
         let path = dir.join(file);
-        fs::write(&path, text).map_err(io(&path))?;
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).map_err(io(folder))?;
+        }
+        fs::write(&path, text.as_ref()).map_err(io(&path))?;
     }
     tracing::debug!(plugin = name, dir = %dir.display(), "created plugin crate");
     Ok(dir)
 }
 
 /// The SDK a new plugin under `dir` should use: the `sdk/` folder of the
-/// quire checkout `dir` is in, else this quire's version from crates.io.
+/// quire checkout `dir` is in, else the SDK embedded in this binary.
 pub fn sdk_source_for(dir: &Path) -> SdkSource {
     let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     for ancestor in start.ancestors() {
@@ -96,7 +104,7 @@ pub fn sdk_source_for(dir: &Path) -> SdkSource {
             return SdkSource::Path(sdk);
         }
     }
-    SdkSource::Version(env!("CARGO_PKG_VERSION").to_owned())
+    SdkSource::Embedded
 }
 
 /// The plugin-name rule of `plugin.toml`, plus what Cargo refuses as a

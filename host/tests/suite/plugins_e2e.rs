@@ -105,6 +105,18 @@ fn add_list_inspect_call_remove() {
         "{}",
         human.stdout
     );
+    // A folder given with `..` is shown as the folder it is.
+    let relative = format!(
+        "../{}/hostile",
+        src.path().file_name().unwrap().to_str().unwrap()
+    );
+    let human = env.run(&["plugins", "inspect", &relative]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    let folder = format!(
+        "folder:      {}\n",
+        plugin.canonicalize().unwrap().display()
+    );
+    assert!(human.stdout.contains(&folder), "{}", human.stdout);
 
     let run = env.run(&["plugins", "call", "hostile", "echo", r#"{"a":1}"#]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -532,3 +532,45 @@ fn skill_text_reaches_no_terminal_as_escape_sequences() {
         ran.stdout
     );
 }
+
+/// A tab is whitespace to the author: where YAML refuses one, the loader
+/// and `validate` say it is a tab and where, and `validate` names every
+/// problem of the frontmatter, not only the first.
+#[test]
+fn tabs_in_frontmatter_are_named_with_their_line() {
+    let e = SkillsEnv::new();
+    let skills = e.repo.join(".quire/skills");
+    let dir = skills.join("tab-name");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("SKILL.md"),
+        "---\nname:\ttab-name\ndescription: x\n---\nbody\n",
+    )
+    .unwrap();
+    write_skill(
+        &skills.join("tab-indent"),
+        "tab-indent",
+        "Fills forms.",
+        "\tkeywords: [a]\nallowed-tools: [shell]\n",
+        "",
+    );
+    let tab_after = "line 2: a tab after `name:`: YAML needs a space after ':'";
+    let tab_indent = "line 4: a tab indents `keywords: [a]`: YAML indents with spaces only";
+
+    let ran = e.run(&["skills", "validate", &p(&dir)]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains(tab_after), "{}", ran.stderr);
+    let ran = e.run(&["skills", "validate", &p(&skills.join("tab-indent"))]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains(tab_indent), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("line 5"),
+        "the flow list too: {}",
+        ran.stderr
+    );
+
+    let lines = e.run(&["skills", "list", "--all", "--json"]).json_lines();
+    let text = format!("{lines:?}");
+    assert!(text.contains(tab_after), "{lines:#?}");
+    assert!(text.contains(tab_indent), "{lines:#?}");
+}

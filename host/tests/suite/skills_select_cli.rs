@@ -297,3 +297,53 @@ fn pick_explains_what_learned_terms_added() {
     let run = env.run(&["skills", "pick", "hunt down the culprit"]);
     assert!(!run.stdout.contains("git-bisect"), "{}", run.stdout);
 }
+
+/// `--explain` shows every part of a score: the terms, learned terms and
+/// the boost of a name the message covers add up to it (text and JSON).
+#[test]
+fn pick_explain_parts_add_up_to_the_score() {
+    let env = env_with_skills();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let store = env.home.path().join("cache/learned-selection.json");
+    std::fs::create_dir_all(store.parent().unwrap()).unwrap();
+    std::fs::write(
+        &store,
+        format!(
+            r#"{{"version":0,"items":[{{"kind":"skill","name":"pdf-forms","terms":{{"w9":2.0}},"updated":{now}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let message = "please fill in this pdf form for the w9";
+    let run = env.run(&["skills", "pick", message, "--explain", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let ranked = v["ranked"].as_array().unwrap();
+    assert_eq!(ranked[0]["name"], "pdf-forms", "{v}");
+    let f = |x: &serde_json::Value| x.as_f64().unwrap_or(0.0);
+    for r in ranked {
+        let terms: f64 = r["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| f(&t["score"]))
+            .sum();
+        assert!((terms - f(&r["words"])).abs() < 1e-3, "{r}");
+        let sum = f(&r["words"])
+            + f(&r["learned"]["score"])
+            + f(&r["name_boost"]["score"])
+            + f(&r["other"]["score"]);
+        assert!((sum - f(&r["score"])).abs() < 1e-3, "parts {sum} != {r}");
+    }
+    let top = &ranked[0];
+    assert!(f(&top["name_boost"]["score"]) > 0.0, "{top}");
+    assert!(f(&top["learned"]["score"]) > 0.0, "{top}");
+
+    let run = env.run(&["skills", "pick", message, "--explain"]);
+    let out = &run.stdout;
+    assert!(out.contains("              words "), "{out}");
+    assert!(out.contains("% in the message: +"), "{out}");
+    assert!(out.contains("learned from earlier sessions: +"), "{out}");
+}

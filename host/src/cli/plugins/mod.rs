@@ -293,8 +293,15 @@ fn consent_word(s: &ConsentStatus) -> &'static str {
 }
 
 /// A folder or plugin.toml path, else an installed plugin's name.
+/// `path` from the working folder, without `..` or `.` (canonical when
+/// it exists), so what is shown of it is the folder's real path.
+fn source_path(ctx: &Ctx, path: &Path) -> PathBuf {
+    let joined = ctx.cwd.join(path);
+    joined.canonicalize().unwrap_or(joined)
+}
+
 fn resolve_target(ctx: &Ctx, target: &str) -> Result<Found, String> {
-    let path = ctx.cwd.join(target);
+    let path = source_path(ctx, Path::new(target));
     if target.contains('/') || path.exists() {
         return install::read_source(&path)
             .map(|manifest| Found {
@@ -320,7 +327,7 @@ async fn load(ctx: &Ctx, found: &Found) -> Result<LoadedPlugin, String> {
 }
 
 async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
-    let source = ctx.cwd.join(path);
+    let source = source_path(ctx, path);
     let manifest = match install::read_source(&source) {
         Ok(m) => m,
         Err(e) => {
@@ -365,13 +372,15 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
                 .iter()
                 .map(|t| tool_name(&m.name, &t.name))
                 .collect();
+            let tools = match names.len() {
+                0 => "no tools".to_owned(),
+                n => format!("{n} tool(s): {}", names.join(", ")),
+            };
             println!(
-                "installed '{}' {} in {} with {} tool(s): {}",
+                "installed '{}' {} in {} with {tools}",
                 m.name,
                 m.version,
                 m.dir().display(),
-                names.len(),
-                names.join(", ")
             );
             EXIT_OK
         }

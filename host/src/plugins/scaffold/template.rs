@@ -1,24 +1,53 @@
 //! The files of a new plugin crate. `{{name}}` is the plugin name, `{{lib}}`
 //! its library name (the `.wasm` file stem), `{{sdk}}` the `quire-sdk`
-//! dependency as TOML.
+//! dependency as TOML, `{{sdk_note}}` what the README says about it.
 
-/// `(path inside the crate, contents)` of every file.
-pub(super) fn files(name: &str, sdk_dependency: &str) -> Vec<(&'static str, String)> {
+use std::borrow::Cow;
+
+/// `(path inside the crate, contents)` of every file but the SDK's;
+/// `embedded_sdk`: the SDK is copied into the crate as `quire-sdk/`.
+pub(super) fn files(
+    name: &str,
+    sdk_dependency: &str,
+    embedded_sdk: bool,
+) -> Vec<(String, Cow<'static, str>)> {
     let lib = name.replace('-', "_");
+    let note = if embedded_sdk {
+        SDK_NOTE_EMBEDDED
+    } else {
+        SDK_NOTE_PATH
+    };
     let fill = |template: &str| {
-        template
-            .replace("{{name}}", name)
-            .replace("{{lib}}", &lib)
-            .replace("{{sdk}}", sdk_dependency)
+        Cow::Owned(
+            template
+                .replace("{{sdk_note}}", note)
+                .replace("{{name}}", name)
+                .replace("{{lib}}", &lib)
+                .replace("{{sdk}}", sdk_dependency),
+        )
     };
     vec![
-        ("Cargo.toml", fill(CARGO_TOML)),
-        ("src/lib.rs", fill(LIB_RS)),
-        ("plugin.toml", fill(PLUGIN_TOML)),
-        ("README.md", fill(README)),
-        (".gitignore", fill(GITIGNORE)),
+        ("Cargo.toml".into(), fill(CARGO_TOML)),
+        (
+            "Cargo.lock".into(),
+            Cow::Borrowed(super::embedded_sdk::LOCK),
+        ),
+        ("src/lib.rs".into(), fill(LIB_RS)),
+        ("plugin.toml".into(), fill(PLUGIN_TOML)),
+        ("README.md".into(), fill(README)),
+        (".gitignore".into(), fill(GITIGNORE)),
     ]
 }
+
+const SDK_NOTE_EMBEDDED: &str = "`quire-sdk` is not on crates.io: `quire plugins new` copied the SDK of \
+the quire that made this crate into `quire-sdk/`, and `Cargo.toml` uses it \
+by path (`quire-sdk = { path = \"quire-sdk\" }`). Keep the folder with the \
+crate; `Cargo.lock` pins the versions of its dependencies.";
+
+const SDK_NOTE_PATH: &str = "`quire-sdk` is not on crates.io: this crate was made inside a checkout \
+of quire, so `Cargo.toml` uses that checkout's `sdk/` by relative path. \
+Moving the crate elsewhere breaks that path; make it again with \
+`quire plugins new` outside the checkout to get a copy of the SDK.";
 
 const CARGO_TOML: &str = r#"[package]
 name = "{{name}}"
@@ -113,6 +142,8 @@ output_kb = 1024
 const README: &str = r#"# {{name}}
 
 A [quire](https://github.com/) plugin written with `quire-sdk`.
+
+{{sdk_note}}
 
 ## Build
 

@@ -7,7 +7,7 @@ fn read(dir: &Path, file: &str) -> String {
 #[test]
 fn writes_a_crate_with_one_tool_a_manifest_and_a_readme() {
     let tmp = tempfile::tempdir().unwrap();
-    let sdk = SdkSource::Version("0.1.0".into());
+    let sdk = SdkSource::Embedded;
     let dir = new_plugin_with(tmp.path(), "my-plugin", &sdk).unwrap();
     assert_eq!(dir, tmp.path().canonicalize().unwrap().join("my-plugin"));
     for file in [
@@ -22,7 +22,19 @@ fn writes_a_crate_with_one_tool_a_manifest_and_a_readme() {
 
     let cargo: toml::Table = toml::from_str(&read(&dir, "Cargo.toml")).unwrap();
     assert_eq!(cargo["package"]["name"].as_str(), Some("my-plugin"));
-    assert_eq!(cargo["dependencies"]["quire-sdk"].as_str(), Some("0.1.0"));
+    assert_eq!(
+        cargo["dependencies"]["quire-sdk"]["path"].as_str(),
+        Some("quire-sdk")
+    );
+    // The embedded SDK is a crate of its own, with no workspace inheritance.
+    let sdk_cargo: toml::Table = toml::from_str(&read(&dir, "quire-sdk/Cargo.toml")).unwrap();
+    assert_eq!(sdk_cargo["package"]["name"].as_str(), Some("quire-sdk"));
+    assert_eq!(sdk_cargo["package"]["edition"].as_str(), Some("2024"));
+    assert!(!read(&dir, "quire-sdk/Cargo.toml").contains("workspace"));
+    for file in ["src/lib.rs", "src/macros.rs", "wit/world.wit", "README.md"] {
+        assert!(dir.join("quire-sdk").join(file).is_file(), "{file} missing");
+    }
+    assert!(read(&dir, "Cargo.lock").contains("name = \"wit-bindgen\""));
     assert_eq!(cargo["lib"]["crate-type"][0].as_str(), Some("cdylib"));
     assert!(
         cargo.contains_key("workspace"),
@@ -46,6 +58,7 @@ fn writes_a_crate_with_one_tool_a_manifest_and_a_readme() {
         readme.contains("cp target/wasm32-wasip2/release/my_plugin.wasm ."),
         "{readme}"
     );
+    assert!(readme.contains("`quire-sdk/`"), "{readme}");
 }
 
 #[test]
@@ -66,7 +79,7 @@ fn a_path_sdk_is_written_relative_to_the_new_crate() {
 }
 
 #[test]
-fn inside_a_quire_checkout_the_sdk_is_used_by_path_else_by_version() {
+fn inside_a_quire_checkout_the_sdk_is_used_by_path_else_embedded() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap();
     fs::create_dir_all(root.join("sdk")).unwrap();
@@ -87,10 +100,7 @@ fn inside_a_quire_checkout_the_sdk_is_used_by_path_else_by_version() {
     );
 
     let elsewhere = tempfile::tempdir().unwrap();
-    assert_eq!(
-        sdk_source_for(elsewhere.path()),
-        SdkSource::Version(env!("CARGO_PKG_VERSION").to_owned())
-    );
+    assert_eq!(sdk_source_for(elsewhere.path()), SdkSource::Embedded);
     // An `sdk/` of another crate does not count.
     fs::create_dir_all(elsewhere.path().join("sdk")).unwrap();
     fs::write(
@@ -100,14 +110,14 @@ fn inside_a_quire_checkout_the_sdk_is_used_by_path_else_by_version() {
     .unwrap();
     assert!(matches!(
         sdk_source_for(elsewhere.path()),
-        SdkSource::Version(_)
+        SdkSource::Embedded
     ));
 }
 
 #[test]
 fn bad_names_are_refused_before_anything_is_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let sdk = SdkSource::Version("0.1.0".into());
+    let sdk = SdkSource::Embedded;
     for bad in [
         "",
         "My",
@@ -138,8 +148,7 @@ fn an_existing_folder_is_never_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     fs::create_dir(tmp.path().join("taken")).unwrap();
     fs::write(tmp.path().join("taken/keep.txt"), "mine").unwrap();
-    let err =
-        new_plugin_with(tmp.path(), "taken", &SdkSource::Version("0.1.0".into())).unwrap_err();
+    let err = new_plugin_with(tmp.path(), "taken", &SdkSource::Embedded).unwrap_err();
     assert!(matches!(err, ScaffoldError::Exists { .. }));
     assert!(err.to_string().contains("already exists"), "{err}");
     assert_eq!(

@@ -9,6 +9,7 @@
 
 mod fallback;
 mod fields;
+mod tabs;
 
 use std::io::Read;
 use std::path::Path;
@@ -17,6 +18,7 @@ use crate::skills::{Scope, Skill, yaml};
 
 pub use fallback::parse_lines;
 pub use fields::raw_value;
+pub use tabs::tab_problems;
 
 /// `SKILL.md` files larger than this are not loaded.
 pub const MAX_SKILL_FILE_BYTES: u64 = 1024 * 1024;
@@ -190,7 +192,15 @@ pub fn parse_frontmatter(
         )));
     }
     let yaml = match yaml_guard(front) {
-        Ok(()) => yaml::from_str(front).map_err(|e| yaml_error_text(&e)),
+        Ok(()) => yaml::from_str(front).map_err(|e| {
+            // A tab is the usual cause, and the parser's words do not say so.
+            let tabs = tab_problems(front);
+            if tabs.is_empty() {
+                yaml_error_text(&e)
+            } else {
+                tabs.join("; ")
+            }
+        }),
         Err(why) => Err(why),
     };
     match yaml {

@@ -148,7 +148,7 @@ pub struct Query {
 }
 
 /// One term's part of a document's score.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contribution {
     pub term: String,
     pub score: f32,

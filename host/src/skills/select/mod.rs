@@ -18,6 +18,7 @@ pub mod cache;
 pub mod catalog;
 pub mod content;
 pub mod eval;
+pub mod explain;
 pub(crate) mod followup;
 mod implied;
 pub(crate) mod index;

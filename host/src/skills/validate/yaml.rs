@@ -43,11 +43,15 @@ pub fn parse_strict(front: &str) -> Result<Strict, String> {
     let refused = disallowed(front);
     let parsed = parse::yaml_guard(front)
         .and_then(|()| yaml_doc::from_str(front).map_err(|e| parse::yaml_error_text(&e)));
-    let value: Value = parsed.map_err(|why| match &refused {
-        // Not readable anyway; the construct strictyaml refuses is the
-        // clearer cause.
-        Some(problem) => format!("Invalid YAML in frontmatter: {problem}"),
-        None => format!("Invalid YAML in frontmatter: {why}"),
+    let value: Value = parsed.map_err(|why| {
+        // Not readable anyway; tabs and the construct strictyaml refuses
+        // are the clearer causes: all of them are named.
+        let mut causes = parse::tab_problems(front);
+        causes.extend(refused.clone());
+        if causes.is_empty() {
+            causes.push(why);
+        }
+        format!("Invalid YAML in frontmatter: {}", causes.join("; "))
     })?;
     let Value::Mapping(map) = value else {
         return Err("SKILL.md frontmatter must be a YAML mapping".into());

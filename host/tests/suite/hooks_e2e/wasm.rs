@@ -24,18 +24,20 @@ fn source_dir(env: &TestEnv, name: &str, wasm: &Path, toml: &str) -> PathBuf {
     dir
 }
 
-/// `quire plugins add --yes DIR`.
-fn add(env: &TestEnv, dir: &Path) {
+/// `quire plugins add --yes DIR`; its output.
+fn add(env: &TestEnv, dir: &Path) -> String {
     let run = env.run(&["plugins", "add", "--yes", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "add {}: {}", dir.display(), run.stderr);
+    run.stdout
 }
 
-/// Installs example `name` (built from source) into the env's home.
-fn install_example(env: &TestEnv, name: &str) {
+/// Installs example `name` (built from source) into the env's home; what
+/// `plugins add` said.
+fn install_example(env: &TestEnv, name: &str) -> String {
     let wasm = guests::build_example(name);
     let example = guests::root().join("examples/plugins").join(name);
     let toml = std::fs::read_to_string(example.join("plugin.toml")).unwrap();
-    add(env, &source_dir(env, name, &wasm, &toml));
+    add(env, &source_dir(env, name, &wasm, &toml))
 }
 
 fn trust_all(env: &TestEnv) {
@@ -71,7 +73,9 @@ fn warnings(run: &Run) -> String {
 #[test]
 fn rm_guard_blocks_rm_rf_outside_the_workspace_and_the_model_reads_why() {
     let env = TestEnv::new("responses");
-    install_example(&env, "rm-guard");
+    let added = install_example(&env, "rm-guard");
+    // A plugin of hooks only says so, with no dangling list.
+    assert!(added.trim_end().ends_with("with no tools"), "{added}");
     trust_all(&env);
     env.write("build/out.txt", "x");
     let outside = env.home.path().join("victim");
