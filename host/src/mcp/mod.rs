@@ -68,7 +68,10 @@ pub fn load_specs(
     // Servers of installed plugin bundles (`PLUGIN_SERVER`, off until enabled).
     let (plugin_specs, plugin_warnings) = crate::plugins::bundle::mcp_servers(config, workspace);
     for s in plugin_specs {
-        if specs.iter().any(|o| o.name == s.name) {
+        let clean = naming::sanitize(&s.name);
+        if let Err(e) = config::check_name(&s.name) {
+            warnings.push(format!("plugin MCP server '{}' is skipped: {e}", s.name));
+        } else if specs.iter().any(|o| naming::sanitize(&o.name) == clean) {
             warnings.push(format!(
                 "plugin MCP server '{}' is skipped: a server of that name is configured",
                 s.name

@@ -239,7 +239,26 @@ pub fn load(
             ));
         }
     }
+    check_distinct_names(&specs)?;
     Ok((specs, warnings))
+}
+
+/// Two servers whose names differ only in characters tool names replace
+/// (`my.srv`, `my srv`) would give their tools the same names.
+fn check_distinct_names(specs: &[ServerSpec]) -> Result<(), String> {
+    for (i, a) in specs.iter().enumerate() {
+        let clean = super::naming::sanitize(&a.name);
+        if let Some(b) = specs[..i]
+            .iter()
+            .find(|b| super::naming::sanitize(&b.name) == clean)
+        {
+            return Err(format!(
+                "the MCP servers '{}' and '{}' would both name their tools mcp__{clean}__TOOL; rename one of them (in [mcp_servers] or .mcp.json)",
+                b.name, a.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a `.mcp.json` (`{"mcpServers": {NAME: {command, args, env, type,
