@@ -365,15 +365,15 @@ pub fn check_name(name: &str) -> Result<(), String> {
             shown(name)
         ));
     }
-    // Tool names are `mcp__SERVER__TOOL`: a server part holding `__` (or
-    // ending in `_`, which meets the separator) could spell another
-    // server's tool names, e.g. server `x__y` tool `echo` and server `x`
-    // tool `y__echo`.
+    // Tool names are `mcp__SERVER__TOOL`: a server part holding `__` could
+    // spell another server's tool names (server `x__y` tool `echo`, server
+    // `x` tool `y__echo`). Names that differ by a trailing `_` are caught
+    // where all servers are known (`spec::load`).
     let clean = crate::tools::naming::sanitize(name);
-    if clean.contains("__") || clean.ends_with('_') {
+    if clean.contains("__") {
         let suggestion = suggested_name(&clean);
         return Err(format!(
-            "MCP server name {} may not contain '__' (or characters that become '__' in tool names) nor end in '_': its tools are named mcp__SERVER__TOOL, so it could take another server's tool names; rename it, e.g. '{suggestion}'",
+            "MCP server name {} may not contain '__' (nor characters that become '__' in tool names): its tools are named mcp__SERVER__TOOL, so it could take another server's tool names; rename it, e.g. '{suggestion}'",
             shown(name)
         ));
     }

@@ -109,7 +109,10 @@ fn tool_filters_and_relative_cwd() {
 #[test]
 fn servers_whose_tool_names_would_meet_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), r#"{"mcpServers": {"my srv": {"command": "b"}}}"#);
+    write(
+        dir.path(),
+        r#"{"mcpServers": {"my srv": {"command": "b"}}}"#,
+    );
     let mut servers = McpServers::default();
     servers
         .0
@@ -120,6 +123,21 @@ fn servers_whose_tool_names_would_meet_are_refused() {
     let err = load(&servers, Some(dir.path()), dir.path()).unwrap_err();
     assert!(
         err.contains("'my_srv' and 'my srv' would both name their tools mcp__my_srv__TOOL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn servers_differing_by_a_trailing_underscore_are_refused() {
+    let mut servers = McpServers::default();
+    for n in ["x", "x_"] {
+        servers
+            .0
+            .insert(n.into(), McpServerConfig::stdio("a", vec![]));
+    }
+    let err = load(&servers, None, Path::new("/")).unwrap_err();
+    assert!(
+        err.contains("'x' and 'x_' differ only by a trailing '_'"),
         "{err}"
     );
 }
