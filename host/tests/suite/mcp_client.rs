@@ -4,6 +4,7 @@
 //! end-to-end tests run the real `quire` binary.
 use crate::support;
 
+mod approval;
 mod cached;
 mod cli;
 mod everything;
