@@ -155,6 +155,20 @@ impl Tool for McpTool {
                 "the MCP server '{}' asked for user input or started a background task, which quire does not support",
                 self.server.name()
             ))),
+            Ok(Err(rmcp::ServiceError::UnexpectedResponse)) => {
+                let why = self
+                    .server
+                    .inner()
+                    .stdout_faults
+                    .as_ref()
+                    .and_then(|f| f.take_bad_result())
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                Err(ToolError::Failed(format!(
+                    "the MCP server '{}' answered tools/call with something that is not a tool result{why}; a result needs `content`, a list of content blocks such as {{\"type\": \"text\", \"text\": \"…\"}}",
+                    self.server.name()
+                )))
+            }
             Ok(Err(e)) => Err(ToolError::Failed(self.server.request_error(&link, e).await)),
         }
     }
