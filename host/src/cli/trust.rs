@@ -61,6 +61,18 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
     } else {
         Some(TrustLevel::Trusted)
     };
+    // What would be used must load: a mistake found now, not at the next
+    // command (the settings are not trusted until it is fixed).
+    if level == Some(TrustLevel::Trusted)
+        && let Err(e) = check_settings(&home, &target)
+    {
+        eprintln!("error: {e}");
+        eprintln!(
+            "{} is not trusted: fix the mistake above, then run `quire trust` again",
+            target.display()
+        );
+        return EXIT_USAGE;
+    }
     if let Err(e) = trust::record(&file, &target, level) {
         eprintln!("error: {e}");
         return EXIT_FAILED;
@@ -99,6 +111,20 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
         ),
     }
     EXIT_OK
+}
+
+/// Loads `target`'s own settings as a trusted repository would:
+/// `.quire/config.toml` and `.mcp.json`.
+fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
+    let opts = config::LoadOptions {
+        home: home.to_path_buf(),
+        repo_root: Some(target.to_path_buf()),
+        workspace: None,
+        overrides: Vec::new(),
+    };
+    let (config, _) = config::load(&opts).map_err(|e| e.to_string())?;
+    quire::mcp::load_specs(&config, target, Some(target)).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// The folder to record: PATH, or the repository of `--cd`/the cwd.

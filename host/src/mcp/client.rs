@@ -109,8 +109,18 @@ pub async fn connect(
             let transport = super::correlate::Correlated::new(
                 rmcp::transport::async_rw::AsyncRwTransport::new_client(stdout, p.stdin),
                 &spec.name,
+                info.stdout_faults.clone(),
             );
-            match handler.serve(transport).await {
+            let faults = info.stdout_faults.clone();
+            let served = tokio::select! {
+                r = handler.serve(transport) => r,
+                // rmcp drops the line and never hears the answer: say so
+                // now rather than at the startup timeout.
+                what = faults.oversized() => {
+                    return Err(format!("the server {what} during the MCP handshake"));
+                }
+            };
+            match served {
                 Ok(service) => Ok(Connection {
                     service,
                     process: Some(info),

@@ -365,7 +365,36 @@ pub fn check_name(name: &str) -> Result<(), String> {
             shown(name)
         ));
     }
+    // Tool names are `mcp__SERVER__TOOL`: a server part holding `__` could
+    // spell another server's tool names (server `x__y` tool `echo`, server
+    // `x` tool `y__echo`). Names that differ by a trailing `_` are caught
+    // where all servers are known (`spec::load`).
+    let clean = crate::tools::naming::sanitize(name);
+    if clean.contains("__") {
+        let suggestion = suggested_name(&clean);
+        return Err(format!(
+            "MCP server name {} may not contain '__' (nor characters that become '__' in tool names): its tools are named mcp__SERVER__TOOL, so it could take another server's tool names; rename it, e.g. '{suggestion}'",
+            shown(name)
+        ));
+    }
     Ok(())
+}
+
+/// `clean` with runs of `_` made one and no `_` at the end.
+fn suggested_name(clean: &str) -> String {
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        if c == '_' && out.ends_with('_') {
+            continue;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end_matches('_');
+    if trimmed.is_empty() {
+        "server".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// The name of a server quire writes (`quire mcp add`): letters, digits,

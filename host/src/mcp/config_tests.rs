@@ -154,6 +154,12 @@ fn names_are_checked() {
     assert!(check_name("github").is_ok());
     assert!(check_name("").is_err());
     assert!(check_name("a.b").unwrap_err().contains("a.b"));
+    for bad in ["x__y", "__x", "a  b", "a _b"] {
+        let err = check_name(bad).unwrap_err();
+        assert!(err.contains("may not contain '__'"), "{bad}: {err}");
+    }
+    assert!(check_name("x__y").unwrap_err().contains("e.g. 'x_y'"));
+    assert!(check_name("x_y").is_ok() && check_name("x_").is_ok());
     assert!(check_new_name("git-hub_2").is_ok());
     for bad in ["", "../x", "a.b", "bad name!", "a/b", "é"] {
         assert!(check_new_name(bad).is_err(), "{bad}");

@@ -19,6 +19,7 @@ use super::resources::ResourcesTool;
 use super::server::{Link, Server, Status};
 use super::spec::ServerSpec;
 use super::tool::McpTool;
+use super::tool_fit;
 use crate::protocol::{Event, EventSink};
 use crate::tools::ToolChange;
 use crate::tools::ToolSpec;
@@ -147,7 +148,10 @@ impl McpManager {
             }
             let cached = shared.cache.as_ref().and_then(|c| c.load(&s.spec));
             if let Some(cached) = cached {
-                set_tools(s, &mut s.inner(), cached.tools, Vec::new());
+                let notes = set_tools(s, &mut s.inner(), cached.tools, Vec::new());
+                for n in notes {
+                    shared.warn(n);
+                }
                 s.set_tools_from_cache();
                 shared.publish(s);
                 // Offered last time: the tool list has `mcp_resources` from
@@ -244,7 +248,10 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
             r = tokio::time::timeout(server.spec.startup_timeout, start(&server, tx)) => r,
         };
         let what = match started {
-            Ok(Ok(conn)) => {
+            Ok(Ok((conn, notes))) => {
+                for n in notes {
+                    shared.warn(n);
+                }
                 ever_ready = true;
                 shared.remember(&server);
                 shared.publish(&server);
@@ -311,7 +318,7 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
 async fn start(
     server: &Arc<Server>,
     tx: mpsc::UnboundedSender<Notice>,
-) -> Result<Connection, String> {
+) -> Result<(Connection, Vec<String>), String> {
     let mut on_spawn = |p: &client::ProcessInfo| {
         let mut inner = server.inner();
         inner.pgid = Some(p.pgid);
@@ -335,30 +342,53 @@ async fn start(
     let mut inner = server.inner();
     inner.capabilities = capabilities;
     inner.instructions = instructions;
-    set_tools(server, &mut inner, tools, skipped);
+    let notes = set_tools(server, &mut inner, tools, skipped);
     inner.link = Some(Link {
         peer: conn.service.peer().clone(),
         broken: CancellationToken::new(),
     });
-    Ok(conn)
+    Ok((conn, notes))
 }
 
+/// Keeps the tools the filters allow, cut to size ([`tool_fit`]); returns
+/// what the user has not been told yet (tools left out, descriptions cut).
 fn set_tools(
     server: &Server,
     inner: &mut super::server::Inner,
     tools: Vec<rmcp::model::Tool>,
-    skipped: Vec<String>,
-) {
-    for s in &skipped {
-        tracing::warn!(server = %server.name(), "{s}");
-    }
-    inner.skipped_tools = skipped;
+    mut skipped: Vec<String>,
+) -> Vec<String> {
     let total = tools.len();
-    inner.tools = tools
+    let allowed: Vec<_> = tools
         .into_iter()
         .filter(|t| server.spec.allows(&t.name))
         .collect();
-    inner.hidden = total - inner.tools.len();
+    inner.hidden = total - allowed.len();
+    let mut notes: Vec<String> = skipped
+        .iter()
+        .map(|s| format!("MCP server '{}': {s}", server.name()))
+        .collect();
+    inner.tools = allowed
+        .into_iter()
+        .filter_map(|t| match tool_fit::fit(server.name(), t) {
+            Ok((t, cut)) => {
+                notes.extend(cut);
+                Some(t)
+            }
+            Err(e) => {
+                notes.push(e.clone());
+                skipped.push(e);
+                None
+            }
+        })
+        .collect();
+    inner.skipped_tools = skipped;
+    notes.retain(|n| !inner.tools_warned.contains(n));
+    for n in &notes {
+        tracing::warn!(server = %server.name(), "{n}");
+    }
+    inner.tools_warned.extend(notes.iter().cloned());
+    notes
 }
 
 /// Serves a ready connection until it dies (`Some(why)`) or quire shuts
@@ -394,7 +424,10 @@ async fn serve(
                 while notices.try_recv().is_ok() {}
                 match tokio::time::timeout(server.spec.startup_timeout, super::tool_list::list_tools(&peer)).await {
                     Ok(Ok((tools, skipped))) => {
-                        set_tools(server, &mut server.inner(), tools, skipped);
+                        let notes = set_tools(server, &mut server.inner(), tools, skipped);
+                        for n in notes {
+                            shared.warn(n);
+                        }
                         shared.remember(server);
                         shared.publish(server);
                     }

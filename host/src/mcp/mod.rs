@@ -33,6 +33,7 @@ pub(crate) mod spec;
 pub(crate) mod stdout_guard;
 mod stdout_watch;
 pub(crate) mod tool;
+pub(crate) mod tool_fit;
 pub(crate) mod tool_list;
 
 use std::path::Path;
@@ -72,6 +73,16 @@ pub fn load_specs(
             warnings.push(format!(
                 "plugin MCP server '{}' is skipped: a server of that name is configured",
                 s.name
+            ));
+        } else if let Err(e) = config::check_name(&s.name) {
+            warnings.push(format!("plugin MCP server '{}' is skipped: {e}", s.name));
+        } else if let Some((o, meet)) = specs
+            .iter()
+            .find_map(|o| spec::names_meet(&o.name, &s.name).map(|m| (o, m)))
+        {
+            warnings.push(format!(
+                "plugin MCP server '{}' is skipped: it and the server '{}' {meet}",
+                s.name, o.name
             ));
         } else {
             specs.push(s);

@@ -73,6 +73,9 @@ pub(crate) struct Inner {
     pub hidden: usize,
     /// Tools listed that cannot be read, each with why.
     pub skipped_tools: Vec<String>,
+    /// Warnings about its tools (left out, cut) already given, so a
+    /// restart or a cached list does not repeat them.
+    pub tools_warned: Vec<String>,
     pub last_error: Option<String>,
     pub stderr: Option<Arc<StderrLog>>,
     /// What the current process wrote to stdout that is not JSON-RPC.

@@ -239,7 +239,42 @@ pub fn load(
             ));
         }
     }
+    check_distinct_names(&specs)?;
     Ok((specs, warnings))
+}
+
+/// Two servers whose names differ only in characters tool names replace
+/// (`my.srv`, `my srv`) would give their tools the same names; so would
+/// `x` and `x_` (`mcp__x___y` is tool `_y` of `x` and tool `y` of `x_`).
+/// Names without `__` ([`check_name`]) meet in no other way.
+fn check_distinct_names(specs: &[ServerSpec]) -> Result<(), String> {
+    for (i, a) in specs.iter().enumerate() {
+        for b in &specs[..i] {
+            if let Some(meet) = names_meet(&b.name, &a.name) {
+                return Err(format!(
+                    "the MCP servers '{}' and '{}' {meet}; rename one of them (in [mcp_servers] or .mcp.json)",
+                    b.name, a.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How the tool names of servers `a` and `b` can be the same, if they can.
+pub(crate) fn names_meet(a: &str, b: &str) -> Option<String> {
+    let (ca, cb) = (super::naming::sanitize(a), super::naming::sanitize(b));
+    if ca == cb {
+        Some(format!("would both name their tools mcp__{ca}__TOOL"))
+    } else if ca.strip_suffix('_') == Some(cb.as_str()) || cb.strip_suffix('_') == Some(ca.as_str())
+    {
+        let stem = if ca.len() < cb.len() { &ca } else { &cb };
+        Some(format!(
+            "differ only by a trailing '_', so their tool names can be the same (mcp__{stem}___TOOL)"
+        ))
+    } else {
+        None
+    }
 }
 
 /// Parses a `.mcp.json` (`{"mcpServers": {NAME: {command, args, env, type,

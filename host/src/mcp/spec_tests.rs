@@ -52,6 +52,10 @@ fn mcp_json_errors_name_the_file_and_key() {
             "mcpServers.a: type \"http\" needs a url",
         ),
         (
+            r#"{"mcpServers": {"x__y": {"command": "srv"}}}"#,
+            "MCP server name 'x__y' may not contain '__'",
+        ),
+        (
             r#"{"mcpServers": {"a": {"comand": "srv"}}}"#,
             "needs command (a stdio server) or url (a streamable-HTTP server) (unknown keys here: \"comand\"; did you mean 'command'?)",
         ),
@@ -100,4 +104,40 @@ fn tool_filters_and_relative_cwd() {
         Transport::Stdio { cwd, .. } => assert_eq!(cwd, Path::new("/repo/sub")),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn servers_whose_tool_names_would_meet_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        r#"{"mcpServers": {"my srv": {"command": "b"}}}"#,
+    );
+    let mut servers = McpServers::default();
+    servers
+        .0
+        .insert("my-srv".into(), McpServerConfig::stdio("a", vec![]));
+    servers
+        .0
+        .insert("my_srv".into(), McpServerConfig::stdio("a", vec![]));
+    let err = load(&servers, Some(dir.path()), dir.path()).unwrap_err();
+    assert!(
+        err.contains("'my_srv' and 'my srv' would both name their tools mcp__my_srv__TOOL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn servers_differing_by_a_trailing_underscore_are_refused() {
+    let mut servers = McpServers::default();
+    for n in ["x", "x_"] {
+        servers
+            .0
+            .insert(n.into(), McpServerConfig::stdio("a", vec![]));
+    }
+    let err = load(&servers, None, Path::new("/")).unwrap_err();
+    assert!(
+        err.contains("'x' and 'x_' differ only by a trailing '_'"),
+        "{err}"
+    );
 }

@@ -27,6 +27,12 @@ const QUOTE_CHARS: usize = 200;
 pub struct StdoutFaults {
     count: watch::Sender<u64>,
     last: Mutex<Option<String>>,
+    /// The first message over the size limit, in words: the connection
+    /// cannot go on after it (rmcp drops the rest of the line).
+    oversized: watch::Sender<Option<String>>,
+    /// Why the last `tools/call` result rmcp could not read is no tool
+    /// result (`content: invalid type …`).
+    bad_result: Mutex<Option<String>>,
 }
 
 impl Default for StdoutFaults {
@@ -34,6 +40,8 @@ impl Default for StdoutFaults {
         StdoutFaults {
             count: watch::Sender::new(0),
             last: Mutex::new(None),
+            oversized: watch::Sender::new(None),
+            bad_result: Mutex::new(None),
         }
     }
 }
@@ -58,7 +66,33 @@ impl StdoutFaults {
             .unwrap_or_else(|| "wrote a message quire could not read".into())
     }
 
-    fn record(&self, what: String) {
+    /// Waits for a message over the size limit and says what it was.
+    pub async fn oversized(&self) -> String {
+        let mut rx = self.oversized.subscribe();
+        let what = rx
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|w| w.clone());
+        match what {
+            Some(what) => what,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Keeps why a `tools/call` result cannot be read.
+    pub(crate) fn explain_result(&self, why: String) {
+        if let Ok(mut b) = self.bad_result.lock() {
+            *b = Some(why);
+        }
+    }
+
+    /// Why the last unreadable `tools/call` result was so (taken once).
+    pub fn take_bad_result(&self) -> Option<String> {
+        self.bad_result.lock().ok().and_then(|mut b| b.take())
+    }
+
+    pub(crate) fn record(&self, what: String) {
         tracing::warn!("MCP server stdout: {what}");
         if let Ok(mut last) = self.last.lock() {
             *last = Some(what);
@@ -111,11 +145,30 @@ impl<R> Guarded<R> {
                 Some(i) => (&bytes[..i], &bytes[i + 1..], true),
                 None => (bytes, &bytes[bytes.len()..], false),
             };
+            let was = self.len;
             self.len += part.len();
             if self.len < MAX_MESSAGE_BYTES {
                 self.line.extend_from_slice(part);
             } else if !self.line.is_empty() {
                 self.line = Vec::new();
+            }
+            // rmcp counts the newline too: a line of MAX bytes is over.
+            let over = self.len >= MAX_MESSAGE_BYTES;
+            if over && was < MAX_MESSAGE_BYTES {
+                // Said as soon as the limit is passed: the line may never end.
+                let what = format!(
+                    "sent a message over the limit of {} MiB (no end of line in its first {} bytes; it is dropped)",
+                    MAX_MESSAGE_BYTES / (1024 * 1024),
+                    MAX_MESSAGE_BYTES
+                );
+                self.faults.oversized.send_if_modified(|o| {
+                    let first = o.is_none();
+                    if first {
+                        *o = Some(what.clone());
+                    }
+                    first
+                });
+                self.faults.record(what);
             }
             if ended {
                 self.end_line();
@@ -127,13 +180,8 @@ impl<R> Guarded<R> {
     fn end_line(&mut self) {
         let len = std::mem::take(&mut self.len);
         let line = std::mem::take(&mut self.line);
-        // rmcp counts the newline too.
+        // Named when it passed the limit (see `look`).
         if len >= MAX_MESSAGE_BYTES {
-            self.faults.record(format!(
-                "sent a message of {} bytes, over the limit of {} MiB (it was dropped)",
-                len + 1,
-                MAX_MESSAGE_BYTES / (1024 * 1024)
-            ));
             return;
         }
         let text = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
@@ -230,22 +278,27 @@ mod tests {
     }
 
     #[test]
-    fn an_oversized_line_is_a_fault_naming_its_size() {
+    fn an_oversized_line_is_a_fault_as_soon_as_it_passes_the_limit() {
         let chunk = vec![b'x'; 1024 * 1024];
         let faults = Arc::new(StdoutFaults::default());
         let mut g = Guarded::new(tokio::io::empty(), faults.clone());
         for _ in 0..17 {
             g.look(&chunk);
         }
+        // Named once the limit is passed, before the line ends.
+        assert_eq!(faults.seen(), 1);
         g.look(b"\n");
         assert_eq!(faults.seen(), 1);
         let last = faults.last.lock().unwrap().clone().unwrap();
         assert_eq!(
             last,
-            format!(
-                "sent a message of {} bytes, over the limit of 16 MiB (it was dropped)",
-                17 * 1024 * 1024 + 1
-            )
+            "sent a message over the limit of 16 MiB (no end of line in its first 16777216 bytes; it is dropped)"
         );
+        // A line of exactly the limit, newline included, is not over it.
+        let faults = Arc::new(StdoutFaults::default());
+        let mut g = Guarded::new(tokio::io::empty(), faults.clone());
+        g.look(&vec![b' '; MAX_MESSAGE_BYTES - 1]);
+        g.look(b"\n");
+        assert_eq!(faults.seen(), 0);
     }
 }

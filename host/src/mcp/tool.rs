@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::results;
 use super::server::Server;
+use crate::tools::approval::{ApprovalDecision, ApprovalPolicy, ApprovalRequest, denial_text};
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 pub struct McpTool {
@@ -59,6 +60,56 @@ impl McpTool {
     }
 }
 
+/// Characters of a call's arguments shown when asking.
+const SHOWN_ARGUMENTS: usize = 2_000;
+
+/// Whether a call asks first: under `untrusted`, every tool the server
+/// does not mark `readOnlyHint` (as for commands not known to be
+/// read-only). The other policies are about quire's sandbox, which a
+/// server's process is outside of (unless its own `sandbox` confines it):
+/// a configured server's tools run as the server decides.
+fn needs_approval(policy: ApprovalPolicy, read_only: bool) -> bool {
+    policy == ApprovalPolicy::Untrusted && !read_only
+}
+
+impl McpTool {
+    /// Asks the user before the call; a denial is the tool's result.
+    async fn approve(
+        &self,
+        arguments: Option<&serde_json::Map<String, Value>>,
+        ctx: &ToolContext,
+    ) -> Result<(), ToolError> {
+        let shown = arguments
+            .map(|a| Value::Object(a.clone()).to_string())
+            .unwrap_or_else(|| "{}".into());
+        let shown = if shown.chars().count() > SHOWN_ARGUMENTS {
+            let head: String = shown.chars().take(SHOWN_ARGUMENTS).collect();
+            format!("{head}… [{} characters]", shown.chars().count())
+        } else {
+            shown
+        };
+        let request = ApprovalRequest {
+            tool: self.spec.name.clone(),
+            summary: format!("{} {shown}", self.spec.name),
+            reason: Some(format!(
+                "tool '{}' of the MCP server '{}', not marked read-only (readOnlyHint)",
+                self.original,
+                self.server.name()
+            )),
+            always_key: Some(self.spec.name.clone()),
+            files: Vec::new(),
+            agent: None,
+        };
+        match ctx.approver.ask(request).await {
+            ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
+            ApprovalDecision::Denied => Err(ToolError::Denied(denial_text(
+                ctx.approver.as_ref(),
+                &format!("the MCP tool `{}`", self.spec.name),
+            ))),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Tool for McpTool {
     fn source(&self) -> &'static str {
@@ -69,7 +120,7 @@ impl Tool for McpTool {
         &self.spec
     }
 
-    async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let arguments = match args {
             Value::Object(m) => Some(m),
             Value::Null => None,
@@ -79,6 +130,9 @@ impl Tool for McpTool {
                 )));
             }
         };
+        if needs_approval(ctx.approval_policy, self.spec.read_only) {
+            self.approve(arguments.as_ref(), ctx).await?;
+        }
         // A lazy server starts at its first call.
         self.server.wake();
         let link = self.server.ready_link().await.map_err(ToolError::Failed)?;
@@ -101,7 +155,34 @@ impl Tool for McpTool {
                 "the MCP server '{}' asked for user input or started a background task, which quire does not support",
                 self.server.name()
             ))),
+            Ok(Err(rmcp::ServiceError::UnexpectedResponse)) => {
+                let why = self
+                    .server
+                    .inner()
+                    .stdout_faults
+                    .as_ref()
+                    .and_then(|f| f.take_bad_result())
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                Err(ToolError::Failed(format!(
+                    "the MCP server '{}' answered tools/call with something that is not a tool result{why}; a result needs `content`, a list of content blocks such as {{\"type\": \"text\", \"text\": \"…\"}}",
+                    self.server.name()
+                )))
+            }
             Ok(Err(e)) => Err(ToolError::Failed(self.server.request_error(&link, e).await)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_untrusted_asks_and_only_for_tools_not_marked_read_only() {
+        assert!(needs_approval(ApprovalPolicy::Untrusted, false));
+        assert!(!needs_approval(ApprovalPolicy::Untrusted, true));
+        assert!(!needs_approval(ApprovalPolicy::OnRequest, false));
+        assert!(!needs_approval(ApprovalPolicy::Never, false));
     }
 }

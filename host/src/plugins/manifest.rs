@@ -272,13 +272,31 @@ pub fn check_name(name: &str) -> Result<(), String> {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    if !ok {
+        return Err(format!(
             "'{name}' is not a valid plugin name: use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter"
-        ))
+        ));
     }
+    // Tools are named PLUGIN__TOOL: a plugin name holding `__` or ending
+    // in `_` could spell another plugin's tool names (plugin `pa` tool
+    // `y__echo`, plugin `pa__y` tool `echo`), and `mcp` those of MCP
+    // servers (`mcp__SERVER__TOOL`).
+    if name.contains("__") || name.ends_with('_') {
+        let mut better = name.to_string();
+        while better.contains("__") {
+            better = better.replace("__", "_");
+        }
+        return Err(format!(
+            "'{name}' is not a valid plugin name: it may not contain '__' nor end in '_', since its tools are named PLUGIN__TOOL and could take another plugin's tool names; rename it (e.g. '{}') in plugin.toml",
+            better.trim_end_matches('_')
+        ));
+    }
+    if name == "mcp" {
+        return Err(
+            "'mcp' is not a valid plugin name: tool names starting mcp__ belong to MCP servers; rename it in plugin.toml".into(),
+        );
+    }
+    Ok(())
 }
 
 fn check_version(v: &str) -> Result<(), String> {

@@ -80,6 +80,18 @@ fn bad_values_name_the_key() {
             "name",
         ),
         (
+            "name = \"pa__y\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"a.wasm\"\n",
+            "may not contain '__' nor end in '_'",
+        ),
+        (
+            "name = \"pa_\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"a.wasm\"\n",
+            "rename it (e.g. 'pa')",
+        ),
+        (
+            "name = \"mcp\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"a.wasm\"\n",
+            "belong to MCP servers",
+        ),
+        (
             "name = \"a\"\nversion = \"one\"\ndescription = \"d\"\ncomponent = \"a.wasm\"\n",
             "version",
         ),

@@ -4,6 +4,7 @@
 //! end-to-end tests run the real `quire` binary.
 use crate::support;
 
+mod approval;
 mod cached;
 mod cli;
 mod everything;
@@ -11,7 +12,9 @@ mod exec;
 mod faulty_replies;
 mod hooks;
 mod lifecycle;
+mod names;
 mod orphans;
+mod oversized_tools;
 mod peers;
 mod prompt;
 mod resumed_tools;

@@ -281,27 +281,57 @@ fn escape_sequences_in_a_server_name_are_shown_escaped() {
         ".mcp.json",
         "{\"mcpServers\":{\"ev\\u001b]0;PWNTITLE\\u0007\\u001b[2J\\u001b[Hil\":{\"command\":\"true\"}}}\n",
     );
+    // TestEnv trusts its repository; start from "not decided".
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
     let trusted = env.run(&["trust"]);
-    let exec = env.run(&["exec", "hi"]);
-    assert_eq!(exec.code, 2, "{}", exec.stderr);
-    for (what, text) in [
-        ("trust", &trusted.stdout),
-        ("trust", &trusted.stderr),
-        ("exec", &exec.stdout),
-        ("exec", &exec.stderr),
-    ] {
+    // The name is refused before anything is trusted.
+    assert_eq!(trusted.code, 2, "{}", trusted.stderr);
+    for (what, text) in [("trust", &trusted.stdout), ("trust", &trusted.stderr)] {
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{7}'),
             "{what}: {text:?}"
         );
     }
     let shown = "\"ev\\033]0;PWNTITLE\\007\\033[2J\\033[Hil\"";
-    assert!(trusted.stdout.contains(shown), "{}", trusted.stdout);
     assert!(
-        exec.stderr
+        trusted
+            .stderr
             .contains(&format!("MCP server name {shown} may not contain")),
         "{}",
-        exec.stderr
+        trusted.stderr
+    );
+}
+
+/// `quire trust` loads what it would trust: a mistake in `.mcp.json` is
+/// shown then, and the repository is not trusted.
+#[test]
+fn trust_refuses_settings_that_do_not_load_and_says_why() {
+    let env = TestEnv::new("responses");
+    env.write(".mcp.json", r#"{"mcpServers": {"bad": {"comand": "srv"}}}"#);
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
+    let run = env.run(&["trust"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("mcpServers.bad")
+            && run.stderr.contains("did you mean 'command'?")
+            && run.stderr.contains("is not trusted: fix the mistake above"),
+        "{}",
+        run.stderr
+    );
+    let list = env.run(&["trust", "--list"]);
+    let repo = env.repo_path().display().to_string();
+    assert!(!list.stdout.contains(&repo), "{}", list.stdout);
+    // Fixed, it is trusted.
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"bad": {"command": "srv"}}}"#,
+    );
+    let run = env.run(&["trust"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("MCP server bad (.mcp.json): runs srv"),
+        "{}",
+        run.stdout
     );
 }
 
