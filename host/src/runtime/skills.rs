@@ -58,6 +58,7 @@ pub fn parts(
         home: std::env::var_os("HOME").map(PathBuf::from),
         output_limit: config.tool_output_limit,
         semantic,
+        events: events.clone(),
     };
     let (tool, ext) = SkillsExtension::for_session(setup, loader);
     Some((Arc::new(tool), Arc::new(ext)))

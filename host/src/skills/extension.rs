@@ -63,6 +63,9 @@ pub struct SkillsSetup {
     /// The session's `tool_output_limit`: longer answers come in parts.
     pub output_limit: usize,
     pub semantic: Option<Arc<super::select::semantic::Semantic>>,
+    /// Where the user is told about skills they named that were not
+    /// activated.
+    pub events: crate::protocol::EventSink,
 }
 
 impl SkillsExtension {
@@ -82,6 +85,7 @@ impl SkillsExtension {
         if let Some(s) = setup.semantic {
             ext.state().set_semantic(s);
         }
+        ext.state().set_events(setup.events);
         (ext.tool(setup.output_limit), ext)
     }
 }

@@ -63,6 +63,9 @@ pub struct SelectionState {
     learned: Arc<Learned>,
     /// Semantic scoring, when `[selection] embeddings` is set.
     semantic: OnceLock<Arc<Semantic>>,
+    /// Where the user is told about skills they named that were not
+    /// activated.
+    events: OnceLock<crate::protocol::EventSink>,
 }
 
 impl SelectionState {
@@ -76,7 +79,13 @@ impl SelectionState {
             inner: Mutex::new(Inner::default()),
             learned,
             semantic: OnceLock::new(),
+            events: OnceLock::new(),
         }
+    }
+
+    /// Skills the user names but that are not activated are said here.
+    pub fn set_events(&self, events: crate::protocol::EventSink) {
+        let _ = self.events.set(events);
     }
 
     /// Fuses semantic scoring into each turn's ranking (see
@@ -177,6 +186,11 @@ impl SelectionState {
         let active: HashSet<String> = g.active.iter().map(|a| a.name.clone()).collect();
         let plan = self.plan_for(&set, message, g.previous.as_deref(), &active);
         log_plan(&set, &plan);
+        if let Some(events) = self.events.get() {
+            for message in not_activated(&set, &plan) {
+                events.send(crate::protocol::Event::Warning { message });
+            }
+        }
         let mut items = Vec::new();
         for a in &plan.activate {
             let skill = &set.skills[a.skill];
@@ -374,6 +388,35 @@ fn described_in(skills: &[Skill], text: &str) -> HashSet<String> {
         .filter(|n| skills.iter().any(|s| s.name == *n))
         .map(str::to_string)
         .collect()
+}
+
+/// What the user is told about skills they named (`$name`, `/name`) that
+/// this turn does not activate.
+fn not_activated(set: &SkillSet, plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in plan
+        .deferred
+        .iter()
+        .filter(|d| d.reason == super::plan::Reason::Explicit)
+    {
+        let name = &set.skills[d.skill].name;
+        out.push(match d.overflow {
+            super::plan::Overflow::BodyTooLarge { tokens, limit } => format!(
+                "skill {name} not activated: its instructions are about {tokens} tokens, over skills.body_tokens ({limit}); the model was told to read them in parts (to activate it whole: -c skills.body_tokens={})",
+                tokens.next_multiple_of(1000)
+            ),
+            super::plan::Overflow::TurnBudget { limit, .. } => format!(
+                "skill {name} not activated yet: this message's skills already use skills.turn_body_tokens ({limit}); the model may activate it when it gets to it"
+            ),
+        });
+    }
+    for &i in &plan.not_user_invocable {
+        out.push(format!(
+            "skill {} not activated: it says `user-invocable: false` (only the model may use it)",
+            set.skills[i].name
+        ));
+    }
+    out
 }
 
 fn log_plan(set: &SkillSet, plan: &Plan) {
