@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::results;
 use super::server::Server;
-use crate::tools::approval::{ApprovalDecision, ApprovalPolicy, ApprovalRequest, denial_text};
+use crate::tools::approval::{ask_before_call, asks_first};
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 pub struct McpTool {
@@ -60,56 +60,6 @@ impl McpTool {
     }
 }
 
-/// Characters of a call's arguments shown when asking.
-const SHOWN_ARGUMENTS: usize = 2_000;
-
-/// Whether a call asks first: under `untrusted`, every tool the server
-/// does not mark `readOnlyHint` (as for commands not known to be
-/// read-only). The other policies are about quire's sandbox, which a
-/// server's process is outside of (unless its own `sandbox` confines it):
-/// a configured server's tools run as the server decides.
-fn needs_approval(policy: ApprovalPolicy, read_only: bool) -> bool {
-    policy == ApprovalPolicy::Untrusted && !read_only
-}
-
-impl McpTool {
-    /// Asks the user before the call; a denial is the tool's result.
-    async fn approve(
-        &self,
-        arguments: Option<&serde_json::Map<String, Value>>,
-        ctx: &ToolContext,
-    ) -> Result<(), ToolError> {
-        let shown = arguments
-            .map(|a| Value::Object(a.clone()).to_string())
-            .unwrap_or_else(|| "{}".into());
-        let shown = if shown.chars().count() > SHOWN_ARGUMENTS {
-            let head: String = shown.chars().take(SHOWN_ARGUMENTS).collect();
-            format!("{head}… [{} characters]", shown.chars().count())
-        } else {
-            shown
-        };
-        let request = ApprovalRequest {
-            tool: self.spec.name.clone(),
-            summary: format!("{} {shown}", self.spec.name),
-            reason: Some(format!(
-                "tool '{}' of the MCP server '{}', not marked read-only (readOnlyHint)",
-                self.original,
-                self.server.name()
-            )),
-            always_key: Some(self.spec.name.clone()),
-            files: Vec::new(),
-            agent: None,
-        };
-        match ctx.approver.ask(request).await {
-            ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
-            ApprovalDecision::Denied => Err(ToolError::Denied(denial_text(
-                ctx.approver.as_ref(),
-                &format!("the MCP tool `{}`", self.spec.name),
-            ))),
-        }
-    }
-}
-
 #[async_trait::async_trait]
 impl Tool for McpTool {
     fn source(&self) -> &'static str {
@@ -130,8 +80,24 @@ impl Tool for McpTool {
                 )));
             }
         };
-        if needs_approval(ctx.approval_policy, self.spec.read_only) {
-            self.approve(arguments.as_ref(), ctx).await?;
+        // Under `untrusted`, a tool the server does not mark
+        // `readOnlyHint` asks first. The other policies are about quire's
+        // sandbox, which a server's process is outside of (unless its own
+        // `sandbox` confines it): its tools run as the server decides.
+        if asks_first(ctx.approval_policy, self.spec.read_only) {
+            let shown = arguments.clone().map(Value::Object).unwrap_or(Value::Null);
+            ask_before_call(
+                ctx.approver.as_ref(),
+                &self.spec.name,
+                &shown,
+                format!(
+                    "tool '{}' of the MCP server '{}', not marked read-only (readOnlyHint)",
+                    self.original,
+                    self.server.name()
+                ),
+                &format!("the MCP tool `{}`", self.spec.name),
+            )
+            .await?;
         }
         // A lazy server starts at its first call.
         self.server.wake();
@@ -171,18 +137,5 @@ impl Tool for McpTool {
             }
             Ok(Err(e)) => Err(ToolError::Failed(self.server.request_error(&link, e).await)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_untrusted_asks_and_only_for_tools_not_marked_read_only() {
-        assert!(needs_approval(ApprovalPolicy::Untrusted, false));
-        assert!(!needs_approval(ApprovalPolicy::Untrusted, true));
-        assert!(!needs_approval(ApprovalPolicy::OnRequest, false));
-        assert!(!needs_approval(ApprovalPolicy::Never, false));
     }
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::runtime::{CallError, LoadedPlugin};
 use super::world::{GuestError, ToolInfo};
+use crate::tools::approval::{ask_before_call, asks_first};
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
 /// `PLUGIN__TOOL`, named by [`crate::tools::naming`]: characters other than
@@ -75,7 +76,27 @@ impl Tool for PluginTool {
         Some(self.plugin.manifest.limits.output_bytes())
     }
 
-    async fn call(&self, args: Value, _ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+    async fn call(&self, args: Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        // Under `untrusted`, a tool not marked read-only asks first when
+        // its plugin may change something (a read-write folder, the
+        // network); without such grants it can only read and compute.
+        let p = &self.plugin.manifest.permissions;
+        let may_change =
+            p.fs.iter().any(|g| g.access == super::manifest::Access::Rw) || !p.net.is_empty();
+        if may_change && asks_first(ctx.approval_policy, self.spec.read_only) {
+            ask_before_call(
+                ctx.approver.as_ref(),
+                &self.spec.name,
+                &args,
+                format!(
+                    "tool '{}' of the WASM plugin '{}', not marked read-only, may write to its read-write folders or the network",
+                    self.tool,
+                    self.plugin.name()
+                ),
+                &format!("the plugin tool `{}`", self.spec.name),
+            )
+            .await?;
+        }
         let outcome = self.plugin.call(&self.tool, &args.to_string()).await;
         let plugin = self.plugin.name();
         match outcome.result {

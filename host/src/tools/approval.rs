@@ -90,6 +90,50 @@ pub trait Approver: Send + Sync {
     }
 }
 
+/// Characters of a call's arguments shown when asking.
+const SHOWN_ARGUMENTS: usize = 2_000;
+
+/// A call from outside quire's own tools (an MCP server's, a plugin's)
+/// that is not known to be read-only: under `untrusted` it asks first,
+/// as commands not known to be read-only do.
+pub fn asks_first(policy: ApprovalPolicy, read_only: bool) -> bool {
+    policy == ApprovalPolicy::Untrusted && !read_only
+}
+
+/// Asks the user before calling `tool` with `arguments` (shown cut at
+/// [`SHOWN_ARGUMENTS`] characters); `reason` says why it asks, `what`
+/// names it in a denial. A denial is the tool's result.
+pub async fn ask_before_call(
+    approver: &dyn Approver,
+    tool: &str,
+    arguments: &serde_json::Value,
+    reason: String,
+    what: &str,
+) -> Result<(), crate::tools::ToolError> {
+    let shown = arguments.to_string();
+    let count = shown.chars().count();
+    let shown = if count > SHOWN_ARGUMENTS {
+        let head: String = shown.chars().take(SHOWN_ARGUMENTS).collect();
+        format!("{head}… [{count} characters]")
+    } else {
+        shown
+    };
+    let request = ApprovalRequest {
+        tool: tool.to_string(),
+        summary: format!("{tool} {shown}"),
+        reason: Some(reason),
+        always_key: Some(tool.to_string()),
+        files: Vec::new(),
+        agent: None,
+    };
+    match approver.ask(request).await {
+        ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
+        ApprovalDecision::Denied => {
+            Err(crate::tools::ToolError::Denied(denial_text(approver, what)))
+        }
+    }
+}
+
 /// The text a tool returns when `what` was not approved.
 pub fn denial_text(approver: &dyn Approver, what: &str) -> String {
     if let Some(reason) = approver.hook_denial() {
@@ -245,6 +289,14 @@ impl Approver for TimedApprover {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_untrusted_asks_first_and_only_for_tools_not_marked_read_only() {
+        assert!(asks_first(ApprovalPolicy::Untrusted, false));
+        assert!(!asks_first(ApprovalPolicy::Untrusted, true));
+        assert!(!asks_first(ApprovalPolicy::OnRequest, false));
+        assert!(!asks_first(ApprovalPolicy::Never, false));
+    }
 
     /// A user who never answers.
     struct Silent;

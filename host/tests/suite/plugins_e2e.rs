@@ -239,6 +239,59 @@ fn a_session_offers_plugin_tools_and_survives_their_failures() {
     assert!(reqs[1].raw_body.contains("time limit of 300 ms"));
 }
 
+/// `untrusted`: a plugin tool not marked read-only asks first when its
+/// plugin may change something (here: the network); `exec` has no one to
+/// ask, so it is refused, and a plugin without such grants runs.
+#[test]
+fn untrusted_asks_before_a_plugin_tool_that_may_change_something() {
+    let env = TestEnv::new("chat");
+    seed_cache(&env);
+    let src = tempfile::tempdir().unwrap();
+    let netted = source_plugin(
+        src.path(),
+        "netted",
+        "[permissions]\nnet = [\"example.com\"]",
+    );
+    let plain = source_plugin(src.path(), "plain", "");
+    for p in [&netted, &plain] {
+        let add = env.run(&["plugins", "add", "--yes", p.to_str().unwrap()]);
+        assert_eq!(add.code, 0, "{}", add.stderr);
+    }
+    env.server.push_all([
+        Reply::tool_calls(vec![
+            Step::tool_call("c1", "netted__env", json!({"name": "HOME"})),
+            Step::tool_call("c2", "plain__env", json!({"name": "HOME"})),
+        ]),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("use the plugins", &["--approval", "untrusted"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done.len(), 2, "{:?}", run.events);
+    assert_eq!(done[0]["is_error"], true, "{:?}", done[0]);
+    assert!(
+        done[0]["output"]
+            .as_str()
+            .unwrap()
+            .contains("the plugin tool `netted__env`"),
+        "{:?}",
+        done[0]
+    );
+    // Asked nothing: the plugin has no grant to change anything with.
+    assert_eq!(done[1]["status"], "ok", "{:?}", done[1]);
+    // Without --approval untrusted both run.
+    env.server.push_all([
+        Reply::tool_calls(vec![Step::tool_call(
+            "c3",
+            "netted__env",
+            json!({"name": "HOME"}),
+        )]),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("again", &[]);
+    assert_eq!(run.of_type("tool_completed")[0]["status"], "ok");
+}
+
 #[test]
 fn a_plugin_without_consent_is_not_loaded_and_named_in_a_warning() {
     let env = TestEnv::new("responses");
