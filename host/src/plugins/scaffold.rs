@@ -23,6 +23,8 @@ pub enum ScaffoldError {
         "`{name}` is not a valid plugin name: use 1 to 64 lowercase letters, digits, `-` or `_`, starting with a letter{hint}"
     )]
     InvalidName { name: String, hint: &'static str },
+    #[error("{0}")]
+    Refused(String),
     #[error("{} already exists; choose another name or remove it first", path.display())]
     Exists { path: PathBuf },
     #[error("could not write {}: {source}", path.display())]
@@ -127,6 +129,13 @@ fn check_name(name: &str) -> Result<(), ScaffoldError> {
             name: name.to_owned(),
             hint: " (and not a Rust keyword or built-in crate name)",
         });
+    }
+    // What plugin.toml refuses (`__`, a trailing `_`, `mcp`), said as it
+    // says it: a crate made under such a name would never load.
+    if let Err(reason) = super::manifest::check_name(name) {
+        return Err(ScaffoldError::Refused(
+            reason.replace(" in plugin.toml", ""),
+        ));
     }
     Ok(())
 }

@@ -144,6 +144,17 @@ fn bad_names_are_refused_before_anything_is_written() {
 }
 
 #[test]
+fn names_a_plugin_could_never_load_under_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["a__b", "pa_", "mcp"] {
+        let err = new_plugin_with(tmp.path(), bad, &SdkSource::Embedded).unwrap_err();
+        assert!(matches!(err, ScaffoldError::Refused(_)), "{bad}: {err}");
+        assert!(err.to_string().contains(&format!("'{bad}'")), "{err}");
+        assert!(!tmp.path().join(bad).exists());
+    }
+}
+
+#[test]
 fn an_existing_folder_is_never_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     fs::create_dir(tmp.path().join("taken")).unwrap();
