@@ -110,6 +110,89 @@ pub(crate) fn situations(plain: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// First parts of a path that name a folder of a project, not a GitHub
+/// owner.
+const FOLDERS: &[&str] = &[
+    "src",
+    "lib",
+    "app",
+    "apps",
+    "test",
+    "tests",
+    "docs",
+    "doc",
+    "bin",
+    "pkg",
+    "cmd",
+    "internal",
+    "components",
+    "packages",
+    "scripts",
+    "config",
+    "configs",
+    "build",
+    "dist",
+    "public",
+    "static",
+    "assets",
+    "api",
+    "web",
+    "server",
+    "client",
+    "tools",
+    "examples",
+    "infra",
+    "deploy",
+    "charts",
+    "modules",
+    "services",
+    "home",
+    "tmp",
+    "var",
+    "etc",
+    "usr",
+    "data",
+    "logs",
+    "migrations",
+    "spec",
+    "specs",
+    "vendor",
+    "node_modules",
+    "target",
+    "include",
+];
+
+/// `owner/name` written bare (`hashicorp/terraform-provider-aws`): a
+/// repository on a forge, not a folder of this one.
+pub(crate) fn names_a_repository(plain: &str) -> bool {
+    // "yes/no", "read/write": prose alternatives are joined the same way;
+    // a repository's name usually has a hyphen, or the message says where.
+    let lower = plain.to_ascii_lowercase();
+    let forge = [
+        "github", "gitlab", "repo", "readme", "stars", "fork", "upstream",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    plain.split_whitespace().any(|chunk| {
+        let bare = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some((owner, name)) = bare.split_once('/') else {
+            return false;
+        };
+        let slug = |p: &str| {
+            p.len() >= 2
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        };
+        slug(owner)
+            && slug(name)
+            && (forge || owner.contains('-') || name.contains('-'))
+            && !name.contains('.')
+            && !owner.contains('.')
+            && !FOLDERS.contains(&owner.to_ascii_lowercase().as_str())
+            && !chunk.starts_with(['.', '/', '~'])
+    })
+}
+
 /// `run` (or `execute`) followed by a program: a command line to run.
 pub(crate) fn runs_a_command(plain: &str) -> bool {
     let words: Vec<String> = plain
@@ -157,6 +240,23 @@ mod tests {
             ["append"]
         );
         assert!(situations("fix the db connection pool").is_empty());
+    }
+
+    #[test]
+    fn owner_slash_name_is_a_repository_and_folders_are_not() {
+        assert!(names_a_repository(
+            "show me the README of hashicorp/terraform-provider-aws"
+        ));
+        assert!(names_a_repository(
+            "where in kubernetes/kubernetes is it used on github"
+        ));
+        assert!(!names_a_repository(
+            "split users.name into first_name/last_name"
+        ));
+        assert!(!names_a_repository("fix the bug in src/utils"));
+        assert!(!names_a_repository("open ./foo/bar"));
+        assert!(!names_a_repository("edit app/main.py"));
+        assert!(!names_a_repository("is it yes/no"));
     }
 
     #[test]

@@ -60,6 +60,9 @@ fn implied(plain: &str, command: bool, out: &mut Vec<(String, f32, bool)>) {
     if super::implied::creates_a_file(plain) {
         add("write file");
     }
+    if super::implied::names_a_repository(plain) {
+        add("github repository");
+    }
     for words in super::implied::situations(plain) {
         add(words);
     }
