@@ -111,7 +111,11 @@ impl ReviewArgs {
 pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     let setup = match setup::load(global, None) {
         Ok(s) => s,
-        Err(e) => return usage(&format!("{e:#}")),
+        Err(e) => {
+            let message = format!("{e:#}");
+            json_failure(args, None, &message);
+            return usage(&message);
+        }
     };
     for w in &setup.warnings {
         pipe::err_clean(&format!("warning: {w}\n"));
@@ -149,10 +153,9 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     interrupts.terminated().unwrap_or(code)
 }
 
-/// Runs the review and prints it; the exit code.
 /// Why there was nothing to review, and what would put the files the
 /// user may have meant into the diff.
-fn empty_diff_note(repo: &Path) -> String {
+pub fn empty_diff_note(repo: &Path) -> String {
     let untracked = review::target::untracked(repo);
     match untracked.as_slice() {
         [] => "nothing to review: the diff is empty".to_string(),
@@ -170,6 +173,7 @@ fn empty_diff_note(repo: &Path) -> String {
     }
 }
 
+/// Runs the review and prints it; the exit code.
 async fn reviewed(
     config: &Config,
     home: &Path,
@@ -183,7 +187,10 @@ async fn reviewed(
     let run = |request| review::review(config, home, cwd, request, token);
     let outcome = match with_agent_events(request, machine, run).await {
         Ok(o) => o,
-        Err(e) => return failed(&e),
+        Err(e) => {
+            json_failure(args, None, &e.to_string());
+            return failed(&e);
+        }
     };
     for w in &outcome.warnings {
         pipe::err_clean(&format!("warning: {w}\n"));
@@ -199,9 +206,11 @@ async fn reviewed(
     let failed_passes = outcome.failed_passes;
     if failed_passes > 0 && failed_passes == passes {
         // Nothing was reviewed: "no findings" would be a lie.
-        pipe::err(&format!(
-            "error: none of the {passes} deep pass(es) gave a usable answer (see the warnings above), so nothing was reviewed; check the model (`quire doctor`) or [review] deep_model\n"
-        ));
+        let message = format!(
+            "none of the {passes} deep pass(es) gave a usable answer (see the warnings above), so nothing was reviewed; check the model (`quire doctor`) or [review] deep_model"
+        );
+        json_failure(args, Some(&outcome.report), &message);
+        pipe::err(&format!("error: {message}\n"));
         return EXIT_FAILED;
     }
     if failed_passes > 0 {
@@ -235,12 +244,15 @@ async fn reviewed(
             }
             FormatArg::Json => report.to_checked_json().map(|v| format!("{v:#}\n")),
             FormatArg::Sarif => Ok(format!("{:#}\n", review::output::sarif::render(report))),
-            FormatArg::Github => Ok(review::output::github::render(report)),
+            FormatArg::Github => Ok(review::output::github::render(report, &outcome.repo)),
         }
     };
     match printed {
         Ok(text) => pipe::out(&text),
-        Err(e) => return failed(&e),
+        Err(e) => {
+            json_failure(args, Some(report), &e.to_string());
+            return failed(&e);
+        }
     }
     if args.format() != FormatArg::Human {
         pipe::err(&format!("{}\n", review::output::human::summary(report)));
@@ -256,6 +268,27 @@ async fn reviewed(
         Some(level) if report.fails(level) || failed_passes > 0 => EXIT_FAILED,
         _ => EXIT_OK,
     }
+}
+
+/// With `--json` (and no `--output-schema`), a review that failed still
+/// prints a JSON object: the report so far (`report`, or an empty one for
+/// the target) with `error` saying why.
+fn json_failure(args: &ReviewArgs, report: Option<&review::Report>, message: &str) {
+    if args.format() != FormatArg::Json || args.output_schema.is_some() {
+        return;
+    }
+    let mut report = report.cloned().unwrap_or_else(|| {
+        review::Report::new(
+            args.target().describe(),
+            Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty()),
+        )
+    });
+    report.error = Some(message.to_string());
+    let value = report
+        .to_checked_json()
+        .or_else(|_| serde_json::to_value(&report))
+        .unwrap_or_else(|_| serde_json::json!({ "schema_version": 1, "error": message }));
+    pipe::out(&format!("{value:#}\n"));
 }
 
 /// Runs the review with its subagents' events on stderr: `agent_spawned`
@@ -274,6 +307,12 @@ where
     request.events = sink;
     let mut children = super::children::Children::default();
     let mut show = |event: &Event| {
+        if let Event::Warning { message } = event {
+            // The review's own warnings, said as they happen (what a
+            // size limit leaves out, before any request).
+            pipe::err_clean(&format!("warning: {message}\n"));
+            return;
+        }
         let line = if machine {
             matches!(
                 event,

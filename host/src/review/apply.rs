@@ -100,6 +100,38 @@ fn in_git_dir(path: &Path) -> bool {
     })
 }
 
+/// Why `finding`'s suggested patch may not be applied in `repo`: the
+/// checks of [`refusal`], then where its paths really lead (a symlink
+/// into `.git/` or out of the repository); what the report shows and
+/// what [`prepare`] refuses are the same.
+pub fn refusal_in(repo: &Path, finding: &Finding) -> Option<String> {
+    let patch = finding.suggested_patch.as_deref()?;
+    refusal(finding).or_else(|| {
+        let git_dir = super::target::git_dir(repo).unwrap_or_else(|_| repo.join(".git"));
+        links_refusal(repo, &git_dir, patch)
+    })
+}
+
+/// The first path of `patch` that, symlinks followed, leads out of
+/// `repo` or into its git folder, and where.
+fn links_refusal(repo: &Path, git_dir: &Path, patch: &str) -> Option<String> {
+    let root = real_path(repo);
+    let git = real_path(git_dir);
+    touched(patch).iter().find_map(|f| {
+        let real = real_path(&root.join(f));
+        if !real.starts_with(&root) {
+            Some(format!(
+                "{f} leads to {}, outside the repository",
+                real.display()
+            ))
+        } else if real.starts_with(&git) || in_git_dir(real.strip_prefix(&root).unwrap_or(&real)) {
+            Some(format!("{f} leads to {}, inside .git/", real.display()))
+        } else {
+            None
+        }
+    })
+}
+
 /// The suggested patch of finding `id` of the last review of `repo`,
 /// checked: it changes the finding's file only, which really is in the
 /// repository and outside its git folder (symlinks followed).
@@ -134,27 +166,10 @@ pub fn prepare(repo: &Path, id: &str) -> Result<Prepared, ReviewError> {
             crate::printable::quoted_name(&finding.file)
         ))
     };
-    if let Some(why) = refusal(finding) {
+    if let Some(why) = refusal(finding).or_else(|| links_refusal(repo, &git_dir, patch)) {
         return Err(refuse(clean(&why).into_owned()));
     }
     let files = touched(patch);
-    let root = real_path(repo);
-    let git = real_path(&git_dir);
-    for f in &files {
-        let real = real_path(&root.join(f));
-        if !real.starts_with(&root) {
-            return Err(refuse(format!(
-                "{f} leads to {}, outside the repository",
-                real.display()
-            )));
-        }
-        if real.starts_with(&git) || in_git_dir(real.strip_prefix(&root).unwrap_or(&real)) {
-            return Err(refuse(format!(
-                "{f} leads to {}, inside .git/",
-                real.display()
-            )));
-        }
-    }
     Ok(Prepared {
         id: finding.id.clone(),
         files,

@@ -80,6 +80,7 @@ mod tests {
             path: "src/big.rs".into(),
             deleted: false,
             binary: false,
+            symlink: false,
             renamed_from: None,
             hunks: (0..n_hunks)
                 .map(|i| Hunk {

@@ -36,6 +36,12 @@ pub struct ReviewConfig {
     /// The concerns triage may mark a hunk with; one deep pass runs per
     /// flagged (file, concern).
     pub concerns: Vec<String>,
+    /// A file whose diff is larger (bytes of its lines) is not reviewed,
+    /// and named (0: no limit).
+    pub max_file_bytes: u64,
+    /// The diff triage reads, in all, at most (bytes of its lines); files
+    /// past it are not reviewed, and named (0: no limit).
+    pub max_triage_bytes: u64,
 }
 
 impl Default for ReviewConfig {
@@ -51,9 +57,17 @@ impl Default for ReviewConfig {
             ignore: Vec::new(),
             rules: Vec::new(),
             concerns: DEFAULT_CONCERNS.iter().map(|c| c.to_string()).collect(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_triage_bytes: DEFAULT_MAX_TRIAGE_BYTES,
         }
     }
 }
+
+/// `[review] max_file_bytes` unless set: 256 KiB of diff for one file.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024;
+/// `[review] max_triage_bytes` unless set: 1 MiB of diff for a review
+/// (about 260k tokens of triage input).
+pub const DEFAULT_MAX_TRIAGE_BYTES: u64 = 1024 * 1024;
 
 /// The concerns of a review unless `[review] concerns` says otherwise.
 pub const DEFAULT_CONCERNS: &[&str] = &["correctness", "security", "concurrency", "tests", "api"];

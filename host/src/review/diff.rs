@@ -10,6 +10,9 @@ pub struct FileDiff {
     pub path: String,
     pub deleted: bool,
     pub binary: bool,
+    /// A symbolic link (mode 120000) on either side: its "content" is
+    /// the path it points to.
+    pub symlink: bool,
     /// The path in the old version when git paired this file with one it
     /// was renamed from (its hunks are then only what changed).
     pub renamed_from: Option<String>,
@@ -74,6 +77,7 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
                 path: path_from_header(rest),
                 deleted: false,
                 binary: false,
+                symlink: false,
                 renamed_from: None,
                 hunks: Vec::new(),
             });
@@ -116,6 +120,9 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
             file.path = unquote(p);
         } else if line.starts_with("deleted file mode") {
             file.deleted = true;
+        }
+        if is_link_mode(line) {
+            file.symlink = true;
         } else if line.starts_with("Binary files ") || line == "GIT binary patch" {
             file.binary = true;
         }
@@ -127,6 +134,22 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
         }
     }
     files
+}
+
+/// A header line giving a file mode of 120000 (a symbolic link):
+/// `new file mode`, `deleted file mode`, `old mode`, `new mode`, or the
+/// mode at the end of `index A..B MODE`.
+fn is_link_mode(line: &str) -> bool {
+    const LINK: &str = "120000";
+    [
+        "new file mode ",
+        "deleted file mode ",
+        "old mode ",
+        "new mode ",
+    ]
+    .iter()
+    .any(|p| line.strip_prefix(p).map(str::trim) == Some(LINK))
+        || (line.starts_with("index ") && line.split_whitespace().nth(2) == Some(LINK))
 }
 
 /// `a/X b/Y` → `Y` (paths with spaces are split at ` b/`; quoted paths,
@@ -254,6 +277,7 @@ mod tests {
         assert!(files[1].deleted);
         assert_eq!(files[1].path, "old.txt");
         assert!(files[2].binary);
+        assert!(!files.iter().any(|f| f.symlink));
         let text = files[0].hunks[0].render();
         assert!(text.contains("    2 |+deux"), "{text}");
         assert!(text.contains("      |-two"), "{text}");
@@ -271,6 +295,14 @@ mod tests {
         assert_eq!(files[1].renamed_from.as_deref(), Some("a b.txt"));
         assert_eq!(files[1].hunks[0].file, "x\ty.txt");
         assert_eq!(files[1].hunks[0].lines, [" a", "+b"]);
+    }
+
+    #[test]
+    fn symbolic_links_are_known_by_their_mode() {
+        let diff = "diff --git a/link b/link\nnew file mode 120000\nindex 0000000..1111111\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+target.txt\n\\ No newline at end of file\ndiff --git a/l2 b/l2\nindex 1111111..2222222 120000\n--- a/l2\n+++ b/l2\n@@ -1 +1 @@\n-a\n+b\ndiff --git a/f b/f\nindex 1111111..2222222 100644\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n";
+        let files = parse(diff);
+        let links: Vec<bool> = files.iter().map(|f| f.symlink).collect();
+        assert_eq!(links, [true, true, false]);
     }
 
     #[test]

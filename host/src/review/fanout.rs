@@ -41,6 +41,7 @@ pub fn deep_tasks(
             path: file.to_string(),
             deleted: false,
             binary: false,
+            symlink: false,
             renamed_from: None,
             hunks: flags.iter().map(|f| f.hunk.clone()).collect(),
         };

@@ -15,6 +15,7 @@ pub(crate) mod config;
 pub(crate) mod diff;
 pub(crate) mod fanout;
 pub(crate) mod finding;
+pub(crate) mod limits;
 pub(crate) mod merge;
 pub mod output;
 mod pipeline;

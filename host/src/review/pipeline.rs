@@ -14,8 +14,8 @@ use super::report::Report;
 use super::runner::Subagents;
 use super::suppress::Suppressor;
 use super::triage;
-use super::{ReviewError, fanout, merge, scope, target};
-use crate::agent::EventSink;
+use super::{ReviewError, fanout, limits, merge, scope, target};
+use crate::agent::{Event, EventSink};
 use crate::config::Config;
 use crate::model::Usage;
 
@@ -63,12 +63,23 @@ pub async fn review(
     let suppressor = Suppressor::new(&settings.ignore)?;
     let text = target::diff(&repo, &request.target)?;
     let attributes_from = target::attributes_source(&repo, &request.target);
-    let (files, skipped) = scope::select(
+    let (files, mut skipped) = scope::select(
         &repo,
         diff::parse(&text),
         &settings,
         attributes_from.as_deref(),
     )?;
+    // The cost is bounded, and what the bound leaves out said before any
+    // request is made.
+    let bounded = limits::bound(files, &settings);
+    let files = bounded.kept;
+    let size_limited = limits::note(&bounded.left_out);
+    if let Some(note) = &size_limited {
+        request.events.send(Event::Warning {
+            message: note.clone(),
+        });
+    }
+    skipped.extend(bounded.left_out);
     let shared = Shared::gather(
         config,
         &settings,
@@ -79,7 +90,9 @@ pub async fn review(
     );
     let mut report = Report::new(request.target.describe(), request.instructions.clone());
     report.not_reviewed = scope::nothing_reviewed(files.len(), &skipped);
+    report.size_limited = size_limited;
     report.skipped = skipped;
+    report.stats.triage_bytes = bounded.bytes;
     report.stats.files = files.len();
     report.stats.hunks = files.iter().map(|f| f.hunks.len()).sum();
     let mut warnings = Vec::new();

@@ -19,6 +19,9 @@ pub struct Stats {
     pub flagged: usize,
     pub triage_requests: usize,
     pub deep_passes: usize,
+    /// Bytes of diff triage read (bounded by `[review] max_triage_bytes`).
+    #[serde(default)]
+    pub triage_bytes: u64,
     /// Every model request: triage, deep passes' round trips, merge.
     pub requests: u64,
     pub input_tokens: u64,
@@ -38,6 +41,14 @@ pub struct Report {
     /// Set when every changed file was skipped: how many and why.
     #[serde(default)]
     pub not_reviewed: Option<String>,
+    /// Set when a size limit (`[review] max_file_bytes`,
+    /// `max_triage_bytes`) left files out: which, why, and how to review
+    /// them (they are in `skipped`, with `limit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_limited: Option<String>,
+    /// Set when the review failed: why (the rest says what was done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub stats: Stats,
 }
 
@@ -51,6 +62,8 @@ impl Report {
             skipped: Vec::new(),
             suppressed: 0,
             not_reviewed: None,
+            size_limited: None,
+            error: None,
             stats: Stats::default(),
         }
     }
@@ -70,11 +83,17 @@ impl Report {
         self.findings.iter().any(|f| f.severity <= level)
     }
 
-    /// Why a gate (`--fail-on`) cannot pass this review: every changed
-    /// file was skipped and some by the attributes or `[review] skip`, so
-    /// the review did not happen. Changes that are only deletions,
-    /// binaries or lockfiles have nothing to review and pass.
+    /// Why a gate (`--fail-on`) cannot pass this review: a size limit
+    /// left files out, so the review is incomplete; or every changed file
+    /// was skipped and some by the attributes or `[review] skip`, so the
+    /// review did not happen. Changes that are only deletions, binaries
+    /// or lockfiles have nothing to review and pass.
     pub fn gate_refusal(&self) -> Option<String> {
+        if let Some(why) = &self.size_limited {
+            return Some(format!(
+                "the review is incomplete: {why}; a gate does not pass a review that left files out"
+            ));
+        }
         let why = self.not_reviewed.as_ref()?;
         self.skipped.iter().any(|s| s.by_choice()).then(|| {
             format!(

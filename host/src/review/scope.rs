@@ -35,6 +35,10 @@ pub const LOCKFILES: &[&str] = &[
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    /// The `[review]` setting whose size limit left the file out
+    /// (`max_file_bytes`, `max_triage_bytes`; see `limits`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
 }
 
 /// Why a file matching `[review] skip` is left out.
@@ -43,11 +47,29 @@ pub const BY_SKIP_GLOB: &str = "matches [review] skip";
 pub const BY_ATTRIBUTES: &str = "generated or vendored (.gitattributes)";
 
 impl Skipped {
+    fn new(path: &str, reason: &str) -> Skipped {
+        Skipped {
+            path: path.to_string(),
+            reason: reason.to_string(),
+            limit: None,
+        }
+    }
+
+    /// Left out by the size limit `setting`, `reason` saying by how much.
+    pub fn over_limit(path: &str, setting: &str, reason: String) -> Skipped {
+        Skipped {
+            path: path.to_string(),
+            reason,
+            limit: Some(setting.to_string()),
+        }
+    }
+
     /// Left out by what the repository or the user chose to skip (the
-    /// attributes, `[review] skip`), not by what it is (binary, deleted,
-    /// lockfile): such a file could have been reviewed.
+    /// attributes, `[review] skip`, a size limit), not by what it is
+    /// (binary, symlink, deleted, lockfile): such a file could have been
+    /// reviewed.
     pub fn by_choice(&self) -> bool {
-        self.reason == BY_SKIP_GLOB || self.reason == BY_ATTRIBUTES
+        self.reason == BY_SKIP_GLOB || self.reason == BY_ATTRIBUTES || self.limit.is_some()
     }
 }
 
@@ -100,7 +122,9 @@ pub fn select(
     for f in files {
         let name = f.path.rsplit('/').next().unwrap_or(&f.path);
         let renamed_only;
-        let reason = if f.binary {
+        let reason = if f.symlink {
+            Some("symbolic link")
+        } else if f.binary {
             Some("binary file")
         } else if f.hunks.is_empty() {
             Some(match &f.renamed_from {
@@ -125,10 +149,7 @@ pub fn select(
             None
         };
         match reason {
-            Some(r) => skipped.push(Skipped {
-                path: f.path.clone(),
-                reason: r.to_string(),
-            }),
+            Some(r) => skipped.push(Skipped::new(&f.path, r)),
             None => kept.push(f),
         }
     }
@@ -155,10 +176,7 @@ mod tests {
     use super::*;
 
     fn skipped(path: &str, reason: &str) -> Skipped {
-        Skipped {
-            path: path.into(),
-            reason: reason.into(),
-        }
+        Skipped::new(path, reason)
     }
 
     #[test]

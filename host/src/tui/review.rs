@@ -64,7 +64,13 @@ pub async fn run(
                     pal.warn(),
                 ));
             }
-            lines.extend(findings(&outcome.report, pal, width));
+            lines.extend(findings(&outcome.report, &outcome.repo, pal, width));
+            if outcome.report.not_reviewed.is_none() && outcome.report.stats.hunks == 0 {
+                // "No findings" alone would read like a review that passed
+                // (of unstaged changes, say, after `/review --staged`).
+                let note = crate::cli::review::empty_diff_note(&outcome.repo);
+                lines.extend(notes(&format!("note: {note}"), pal.warn()));
+            }
             lines
         }
         Err(e) => notes(&format!("error: {e}"), pal.bad()),
@@ -73,7 +79,12 @@ pub async fn run(
 
 /// The report as lines: a heading, then each file and its findings, each
 /// wrapped at `width` under its indent (never cut at the window's edge).
-pub fn findings(report: &Report, pal: &Palette, width: u16) -> Vec<Line<'static>> {
+pub fn findings(
+    report: &Report,
+    repo: &std::path::Path,
+    pal: &Palette,
+    width: u16,
+) -> Vec<Line<'static>> {
     let width = usize::from(width);
     let indent = [Span::raw("       ")];
     let heading = Span::styled(format!("Review of {}", report.target), pal.heading());
@@ -109,7 +120,7 @@ pub fn findings(report: &Report, pal: &Palette, width: u16) -> Vec<Line<'static>
             for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
                 lines.extend(wrap(&[Span::raw(l.to_string())], width, &indent, &indent));
             }
-            if let Some((ok, text)) = review::output::human::fix(f) {
+            if let Some((ok, text)) = review::output::human::fix(f, repo) {
                 let style = if ok { pal.ok() } else { pal.warn() };
                 lines.push(Line::styled(
                     format!("       {}", quire::printable::clean(&text)),
@@ -118,7 +129,10 @@ pub fn findings(report: &Report, pal: &Palette, width: u16) -> Vec<Line<'static>
             }
         }
     }
-    if let Some(why) = &report.not_reviewed {
+    for why in [&report.not_reviewed, &report.size_limited]
+        .into_iter()
+        .flatten()
+    {
         lines.extend(wrap(
             &[Span::styled(why.clone(), pal.warn())],
             width,
@@ -155,7 +169,7 @@ mod tests {
             }
             .with_id(),
         );
-        let lines = findings(&report, &Palette::new(false), 40);
+        let lines = findings(&report, std::path::Path::new("."), &Palette::new(false), 40);
         let text: Vec<String> = lines
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
@@ -201,16 +215,21 @@ mod tests {
                 }
                 .with_id(),
             );
-            findings(&report, &Palette::new(false), 200)
-                .iter()
-                .map(|l| {
-                    l.spans
-                        .iter()
-                        .map(|s| s.content.as_ref())
-                        .collect::<String>()
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
+            findings(
+                &report,
+                std::path::Path::new("."),
+                &Palette::new(false),
+                200,
+            )
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
         };
         let own = text("*** Begin Patch\n*** Update File: a.rs\n@@\n-a\n+b\n*** End Patch\n");
         assert!(

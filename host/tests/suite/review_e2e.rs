@@ -17,3 +17,7 @@ mod tui;
 mod skills;
 
 mod commands;
+
+mod limits;
+
+mod json_errors;

@@ -6,8 +6,9 @@ use super::super::report::Report;
 
 /// One annotation line per finding, then nothing else; when every
 /// changed file was skipped, one line saying nothing was reviewed (an
-/// error when `--fail-on` would refuse it).
-pub fn render(report: &Report) -> String {
+/// error when `--fail-on` would refuse it); when a size limit left files
+/// out, an error naming them.
+pub fn render(report: &Report, repo: &std::path::Path) -> String {
     let mut out = String::new();
     if let Some(why) = &report.not_reviewed {
         let command = if report.gate_refusal().is_some() {
@@ -21,6 +22,13 @@ pub fn render(report: &Report) -> String {
             data(why)
         ));
     }
+    if let Some(why) = &report.size_limited {
+        out.push_str(&format!(
+            "::error title={}::{}\n",
+            property("quire review: files not reviewed (size limits)"),
+            data(why)
+        ));
+    }
     for f in &report.findings {
         let command = match f.severity {
             Severity::P0 | Severity::P1 => "error",
@@ -31,7 +39,7 @@ pub fn render(report: &Report) -> String {
         // `quire review apply` only for a finding that has a fix apply
         // would take, with the files it changes.
         let apply = if let Some(patch) = &f.suggested_patch
-            && super::super::apply::refusal(f).is_none()
+            && super::super::apply::refusal_in(repo, f).is_none()
         {
             format!(
                 " · quire review apply {} (changes {})",

@@ -49,6 +49,9 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
     if let Some(why) = &report.not_reviewed {
         let _ = writeln!(out, "\n{}", paint("1;33", &capital(why)));
     }
+    if let Some(why) = &report.size_limited {
+        let _ = writeln!(out, "\n{}", paint("1;33", &capital(why)));
+    }
     let _ = writeln!(out, "\n{}", summary(report));
     out
 }
@@ -98,17 +101,17 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
             clean(&code)
         );
     }
-    if let Some((ok, text)) = fix(f) {
+    if let Some((ok, text)) = fix(f, repo) {
         let _ = writeln!(out, "      {}", paint(if ok { "32" } else { "33" }, &text));
     }
 }
 
 /// The line about a finding's suggested patch: `fix available (FILE):
-/// quire review apply ID` (true), or why apply would refuse it (false);
-/// `None` without a patch.
-pub fn fix(f: &Finding) -> Option<(bool, String)> {
+/// quire review apply ID` (true), or why apply in `repo` would refuse it
+/// (false); `None` without a patch.
+pub fn fix(f: &Finding, repo: &Path) -> Option<(bool, String)> {
     let patch = f.suggested_patch.as_deref()?;
-    Some(match super::super::apply::refusal(f) {
+    Some(match super::super::apply::refusal_in(repo, f) {
         None => (
             true,
             format!(

@@ -72,6 +72,7 @@ pub fn render(report: &Report) -> Value {
         "automationDetails": { "description": { "text": report.target } },
         "results": results
     });
+    let mut notifications = Vec::new();
     if let Some(why) = &report.not_reviewed {
         // Every changed file was skipped: the run looked at nothing.
         let level = if report.gate_refusal().is_some() {
@@ -79,13 +80,23 @@ pub fn render(report: &Report) -> Value {
         } else {
             "note"
         };
+        notifications.push(json!({
+            "level": level,
+            "message": { "text": why },
+            "descriptor": { "id": "quire-review/nothing-reviewed" }
+        }));
+    }
+    if let Some(why) = &report.size_limited {
+        notifications.push(json!({
+            "level": "error",
+            "message": { "text": why },
+            "descriptor": { "id": "quire-review/size-limited" }
+        }));
+    }
+    if !notifications.is_empty() {
         run["invocations"] = json!([{
             "executionSuccessful": report.gate_refusal().is_none(),
-            "toolExecutionNotifications": [{
-                "level": level,
-                "message": { "text": why },
-                "descriptor": { "id": "quire-review/nothing-reviewed" }
-            }]
+            "toolExecutionNotifications": notifications
         }]);
     }
     json!({

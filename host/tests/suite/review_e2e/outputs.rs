@@ -297,17 +297,60 @@ fn apply_refuses_a_patch_outside_the_findings_file() {
 fn apply_refuses_a_symlink_into_the_git_folder() {
     let env = repo_with(&[("b.rs", "fn b() {}\n")]);
     std::os::unix::fs::symlink(".git/config", env.repo.path().join("link.rs")).expect("symlink");
-    git(&env, &["add", "link.rs"]);
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("outside.rs"), "x\n").expect("write");
+    std::os::unix::fs::symlink(
+        outside.path().join("outside.rs"),
+        env.repo.path().join("out.rs"),
+    )
+    .expect("symlink");
+    env.write("b.rs", "fn b() {}\nfn c() {}\n");
+    git(&env, &["add", "link.rs", "out.rs", "b.rs"]);
     let patch = "*** Begin Patch\n*** Update File: link.rs\n@@\n [core]\n+\tfsmonitor = touch canary; false\n*** End Patch\n";
     let mut f = finding("link.rs", 1, "P1", "odd link");
     f["suggested_patch"] = json!(patch);
+    let mut g = finding("out.rs", 1, "P2", "odd outer link");
+    g["suggested_patch"] =
+        json!("*** Begin Patch\n*** Update File: out.rs\n@@\n+x\n*** End Patch\n");
+    let both = json!([f, g]);
+    let both_again = || both.clone();
+    // The links are skipped (as binaries are): the one hunk is b.rs's.
     env.server.push_keyed(TRIAGE, flags(&["H1"]));
-    env.server
-        .push_keyed("AREA: link.rs", findings(json!([f.clone()])));
-    env.server.push_keyed(MERGE, findings(json!([f])));
+    env.server.push_keyed("AREA: b.rs", findings(both.clone()));
+    env.server.push_keyed(MERGE, findings(both.clone()));
     let config = env.read(".git/config");
     let (run, report) = review_json(&env, &["--staged"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains(r#"{"path":"link.rs","reason":"symbolic link"}"#)
+            && skipped.contains(r#"{"path":"out.rs","reason":"symbolic link"}"#),
+        "{skipped}"
+    );
+    let triage = requests_of(&env, TRIAGE);
+    assert_eq!(triage.len(), 1);
+    assert!(
+        !triage[0].contains(".git/config"),
+        "a link's target is no content"
+    );
+    // The report says apply would refuse them, as apply does.
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    env.server.push_keyed("AREA: b.rs", findings(both_again()));
+    env.server.push_keyed(MERGE, findings(both_again()));
+    let human = env.run(&["review", "--staged"]);
+    assert!(!human.stdout.contains("fix available"), "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .contains("suggested fix refused: link.rs leads to")
+            && human.stdout.contains("inside .git/")
+            && human
+                .stdout
+                .contains("suggested fix refused: out.rs leads to")
+            && human.stdout.contains("outside the repository"),
+        "{}",
+        human.stdout
+    );
     let id = report["findings"][0]["id"]
         .as_str()
         .expect("an id")

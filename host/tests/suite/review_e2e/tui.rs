@@ -66,3 +66,23 @@ fn slash_review_without_a_usable_answer_is_inconclusive_not_clean() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// Nothing staged: the view says the diff is empty, as the CLI does,
+/// rather than a bare "No findings" (the unstaged change was not reviewed).
+#[test]
+fn slash_review_of_nothing_staged_says_the_diff_is_empty() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { UNSTAGED }\n");
+    let mut pty = Pty::spawn(env.command(&[]), 40, 140);
+    pty.wait_text("/help for keys");
+    pty.send("/review --staged");
+    pty.send("\r");
+    let screen = pty.wait_text("the diff is empty");
+    assert!(
+        screen.contains("note: nothing to review: the diff is empty"),
+        "{screen}"
+    );
+    assert!(env.server.requests().is_empty());
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
