@@ -81,6 +81,10 @@ pub enum PlanError {
         "cannot move {from} to {to}: {to} already exists. Delete it earlier in the patch, or choose another name. Nothing was changed."
     )]
     MoveExists { from: String, to: String },
+    #[error(
+        "cannot move {0}: it is a symbolic link, and apply_patch does not move links (moving what it points to would leave the link dangling). Update the file it points to without '*** Move to', or ask the user to move the link. Nothing was changed."
+    )]
+    MoveLink(String),
     #[error("cannot update {0}: it is not UTF-8 text, and apply_patch only edits text files.")]
     NotText(String),
     #[error("{0} Nothing was changed.")]
@@ -206,6 +210,10 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 hunks,
             } => {
                 let real = scope.resolve(&root_path, path)?;
+                // Moving the target would leave the link dangling.
+                if move_to.is_some() && scope.link(&root_path, path)?.is_some() {
+                    return Err(PlanError::MoveLink(path.clone()));
+                }
                 let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::UpdateMissing(path.clone()));
                 };
