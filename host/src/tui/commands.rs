@@ -339,8 +339,10 @@ fn status(app: &mut App) {
 /// What /diff and /undo say when only patches from before a resume exist.
 const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
 
-/// Reverts the last turn's patches with `git apply -R` (it works outside
-/// repositories too).
+/// Reverts the last turn's patches: files whose originals apply_patch
+/// kept (deleted, moved, changed through a link, too large to diff) are put
+/// back byte for byte when unchanged since; text edits with `git apply -R`
+/// (it merges around later edits, and works outside repositories too).
 fn undo(app: &mut App, session: &mut Session) {
     let pal = app.pal;
     while app.patches.last().is_some_and(Vec::is_empty) && app.patches.len() > 1 {
@@ -362,6 +364,26 @@ fn undo(app: &mut App, session: &mut Session) {
     for f in files.iter().rev() {
         let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
         let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
+        // Kept byte for byte: put back when the file is as the patch left it.
+        if let Some(id) = f.get("undo").and_then(Value::as_u64) {
+            match quire::tools::apply_patch::undo(id) {
+                Ok(()) => undone.push(path.to_string()),
+                Err(e) => {
+                    let why = match e {
+                        quire::tools::apply_patch::UndoError::Changed(_) => {
+                            "it changed since the patch".to_string()
+                        }
+                        other => other.to_string(),
+                    };
+                    app.note(
+                        &format!("cannot undo {path}: {why}; nothing was written — /diff shows the change"),
+                        pal.bad(),
+                    );
+                    kept.push(f.clone());
+                }
+            }
+            continue;
+        }
         if f.get("status").and_then(Value::as_str) == Some("moved")
             || d.contains("more diff lines not shown")
         {

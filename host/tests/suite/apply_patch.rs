@@ -4,6 +4,7 @@ mod links;
 #[cfg(unix)]
 mod race;
 mod safety;
+mod undo;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -53,13 +53,25 @@ pub enum StageError {
     Io { path: String, source: io::Error },
 }
 
-/// A write that failed, and the files that could not be put back.
+/// Why a commit wrote nothing, or not everything.
 #[derive(Debug, thiserror::Error)]
-#[error("could not write {path}: {source}. {}", restored_text(unrestored))]
-pub struct CommitError {
-    pub path: String,
-    pub source: io::Error,
-    pub unrestored: Vec<String>,
+pub enum CommitError {
+    /// A write failed; what was written before it was put back, except
+    /// `unrestored`.
+    #[error("could not write {path}: {source}. {}", restored_text(unrestored))]
+    Write {
+        path: String,
+        source: io::Error,
+        unrestored: Vec<String>,
+    },
+    /// A file is not as the patch read it (changed, appeared or went
+    /// away while the patch waited for approval): nothing was written.
+    #[error(
+        "{0} changed while the patch waited for approval; nothing was written. Read the file again and send a new patch."
+    )]
+    Changed(String),
+    #[error("could not write {path}: {source}. Nothing was written, so nothing was changed.")]
+    Check { path: String, source: io::Error },
 }
 
 fn restored_text(unrestored: &[String]) -> String {
@@ -140,8 +152,42 @@ impl Staged {
         Ok(true)
     }
 
-    /// Writes every staged change, or none.
+    /// Checks that every file the patch changes is still as it was read
+    /// (same bytes, still absent, the same link), so that nothing written
+    /// meanwhile (say, while the user was asked) is overwritten.
+    fn unchanged(&self) -> Result<(), CommitError> {
+        for (path, entry) in self.files.iter().filter(|(_, e)| e.changed()) {
+            let check = |source| CommitError::Check {
+                path: entry.shown.clone(),
+                source,
+            };
+            let same = match &entry.link {
+                Some(target) => {
+                    let (dirs, name) = split(&self.root, path).map_err(check)?;
+                    match self.root.dir(&dirs).map_err(check)? {
+                        Some(dir) => dir.read_link(&name).map_err(check)?.as_ref() == Some(target),
+                        None => false,
+                    }
+                }
+                None => {
+                    let now = load(&self.root, path, &entry.shown).map_err(|e| match e {
+                        StageError::Io { source, .. } => check(source),
+                        StageError::IsDir(_) => CommitError::Changed(entry.shown.clone()),
+                    })?;
+                    now.as_ref().map(|c| &c.bytes) == entry.original.as_ref().map(|c| &c.bytes)
+                }
+            };
+            if !same {
+                return Err(CommitError::Changed(entry.shown.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every staged change, or none; none when a file changed
+    /// since it was read.
     pub fn commit(self) -> Result<(), CommitError> {
+        self.unchanged()?;
         let Staged { root, files } = self;
         let (deletes, writes): (Vec<_>, Vec<_>) = files
             .into_iter()
@@ -173,7 +219,7 @@ impl Staged {
                 }),
                 Err(source) => {
                     let unrestored = rollback(done);
-                    return Err(CommitError {
+                    return Err(CommitError::Write {
                         path: entry.shown,
                         source,
                         unrestored,

@@ -21,6 +21,10 @@ pub struct FileDiff {
     pub removed: usize,
     /// A unified diff with 3 lines of context (`--- a/…`, `+++ b/…`).
     pub diff: String,
+    /// What `/undo` restores this file from (`originals::restore`), when
+    /// a reverse diff cannot put it back byte for byte.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo: Option<u64>,
 }
 
 impl FileDiff {
@@ -56,8 +60,38 @@ impl FileDiff {
             added,
             removed,
             diff: cap(text),
+            undo: None,
         }
     }
+
+    /// A file whose content is not text (not UTF-8, or holding NUL
+    /// bytes): said in words, not shown.
+    pub fn binary(status: &'static str, path: &str, len: usize) -> Self {
+        let (a, b) = if status == "added" {
+            ("/dev/null".to_string(), format!("b/{path}"))
+        } else {
+            (format!("a/{path}"), "/dev/null".to_string())
+        };
+        FileDiff {
+            status,
+            path: path.to_string(),
+            from: None,
+            added: 0,
+            removed: 0,
+            diff: format!("--- {a}\n+++ {b}\nbinary file {status}, {len} bytes\n"),
+            undo: None,
+        }
+    }
+
+    /// Whether the diff was cut (and so cannot be reversed).
+    pub fn is_cut(&self) -> bool {
+        self.diff.ends_with("more diff lines not shown …]\n")
+    }
+}
+
+/// Whether `bytes` are shown as a binary file: not UTF-8, or holding NUL.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || std::str::from_utf8(bytes).is_err()
 }
 
 fn cap(text: String) -> String {

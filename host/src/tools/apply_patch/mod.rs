@@ -7,6 +7,7 @@ mod apply;
 mod beneath;
 mod commit;
 mod diff;
+mod originals;
 mod parse;
 mod paths;
 mod plan;
@@ -23,6 +24,7 @@ use super::{
     ToolOutput, approval,
 };
 pub use diff::FileDiff;
+pub use originals::{UndoError, restore as undo};
 pub use paths::real_path;
 use plan::{Change, PlanError, Prepared, Scope};
 
@@ -99,7 +101,8 @@ impl TypedTool for ApplyPatch {
         let Prepared {
             staged,
             changes,
-            diffs,
+            mut diffs,
+            originals,
         } = prepared;
         if ctx.approval_policy == ApprovalPolicy::Untrusted {
             let summary: Vec<String> = changes.iter().map(Change::describe).collect();
@@ -121,6 +124,9 @@ impl TypedTool for ApplyPatch {
         blocking(move || staged.commit())
             .await?
             .map_err(|e| ToolError::Failed(e.to_string()))?;
+        for (diff, original) in diffs.iter_mut().zip(originals) {
+            diff.undo = original.and_then(originals::keep);
+        }
         tracing::debug!(files = changes.len(), "apply_patch: applied");
         Ok(output(&changes, &diffs))
     }

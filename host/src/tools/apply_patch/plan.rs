@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use super::apply::{HunkError, apply_hunks, new_file};
 use super::beneath::Root;
 use super::commit::{Content, StageError, Staged};
-use super::diff::FileDiff;
+use super::diff::{FileDiff, is_binary};
+use super::originals::{Original, digest};
 use super::parse::FileOp;
 use super::paths::{normalize, real_path, workspace_root};
 use crate::tools::SandboxMode;
@@ -55,6 +56,9 @@ pub struct Prepared {
     pub changes: Vec<Change>,
     /// One per change, in the same order.
     pub diffs: Vec<FileDiff>,
+    /// One per change: what `/undo` needs to restore it byte for byte,
+    /// when a reverse diff cannot.
+    pub originals: Vec<Option<Original>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +85,10 @@ pub enum PlanError {
         "cannot move {from} to {to}: {to} already exists. Delete it earlier in the patch, or choose another name. Nothing was changed."
     )]
     MoveExists { from: String, to: String },
+    #[error(
+        "cannot move {0}: it is a symbolic link, and apply_patch does not move links (moving what it points to would leave the link dangling). Update the file it points to without '*** Move to', or ask the user to move the link. Nothing was changed."
+    )]
+    MoveLink(String),
     #[error("cannot update {0}: it is not UTF-8 text, and apply_patch only edits text files.")]
     NotText(String),
     #[error("{0} Nothing was changed.")]
@@ -130,6 +138,17 @@ impl Scope {
 }
 
 impl Scope {
+    /// Whether `shown` reaches `real` through a link.
+    fn through_link(&self, shown: &str, real: &Path) -> bool {
+        let p = Path::new(shown);
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        };
+        normalize(&abs) != real
+    }
+
     /// Where `shown` is when it names a symbolic link: its directory
     /// resolved, its own name not (the link, not its target), if the
     /// sandbox lets that directory be written; `None` when it is no link.
@@ -168,6 +187,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
     let mut staged = Staged::new(root);
     let mut changes = Vec::with_capacity(ops.len());
     let mut diffs = Vec::with_capacity(ops.len());
+    let mut originals = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
             FileOp::Add { path, lines } => {
@@ -176,7 +196,16 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                     return Err(PlanError::AddExists(path.clone()));
                 }
                 let text = new_file(lines);
-                diffs.push(FileDiff::new("added", path, None, "", &text));
+                let diff = FileDiff::new("added", path, None, "", &text);
+                originals.push((diff.is_cut() || scope.through_link(path, &real)).then(|| {
+                    Original {
+                        path: real.clone(),
+                        bytes: None,
+                        left_at: real.clone(),
+                        left: Some(digest(text.as_bytes())),
+                    }
+                }));
+                diffs.push(diff);
                 let bytes = text.into_bytes();
                 let content = Content { bytes, perms: None };
                 staged.set(&real, path, Some(content))?;
@@ -188,6 +217,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                     && staged.delete_link(&link, path)?
                 {
                     diffs.push(FileDiff::new("deleted", path, None, "", ""));
+                    originals.push(None);
                     changes.push(Change::Delete(path.clone()));
                     continue;
                 }
@@ -195,8 +225,23 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 let Some(old) = staged.current(&real, path)? else {
                     return Err(PlanError::DeleteMissing(path.clone()));
                 };
-                let old = String::from_utf8_lossy(&old.bytes).into_owned();
-                diffs.push(FileDiff::new("deleted", path, None, &old, ""));
+                diffs.push(if is_binary(&old.bytes) {
+                    FileDiff::binary("deleted", path, old.bytes.len())
+                } else {
+                    FileDiff::new(
+                        "deleted",
+                        path,
+                        None,
+                        &String::from_utf8_lossy(&old.bytes),
+                        "",
+                    )
+                });
+                originals.push(Some(Original {
+                    path: real.clone(),
+                    bytes: Some((old.bytes.clone(), old.perms.clone())),
+                    left_at: real.clone(),
+                    left: None,
+                }));
                 staged.set(&real, path, None)?;
                 changes.push(Change::Delete(path.clone()));
             }
@@ -206,7 +251,11 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 hunks,
             } => {
                 let real = scope.resolve(&root_path, path)?;
-                let Some(old) = staged.current(&real, path)? else {
+                // Moving the target would leave the link dangling.
+                if move_to.is_some() && scope.link(&root_path, path)?.is_some() {
+                    return Err(PlanError::MoveLink(path.clone()));
+                }
+                let Some(old) = staged.current(&real, path)?.cloned() else {
                     return Err(PlanError::UpdateMissing(path.clone()));
                 };
                 let perms = old.perms.clone();
@@ -215,6 +264,12 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                 let patched = apply_hunks(path, text, hunks)?;
                 let old_text = text.to_string();
                 let new_text = patched.clone();
+                let original = |left_at: &Path| Original {
+                    path: real.clone(),
+                    bytes: Some((old.bytes.clone(), old.perms.clone())),
+                    left_at: left_at.to_path_buf(),
+                    left: Some(digest(new_text.as_bytes())),
+                };
                 let diff = |status, shown: &str, from| {
                     FileDiff::new(status, shown, from, &old_text, &new_text)
                 };
@@ -235,6 +290,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                             });
                         }
                         diffs.push(diff("moved", to, Some(path.as_str())));
+                        originals.push(Some(original(&to_real)));
                         staged.set(&real, path, None)?;
                         staged.set(&to_real, to, Some(content))?;
                         changes.push(Change::Move {
@@ -243,7 +299,12 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                         });
                     }
                     _ => {
-                        diffs.push(diff("modified", path, None));
+                        let d = diff("modified", path, None);
+                        originals.push(
+                            (d.is_cut() || scope.through_link(path, &real))
+                                .then(|| original(&real)),
+                        );
+                        diffs.push(d);
                         staged.set(&real, path, Some(content))?;
                         changes.push(Change::Update(path.clone()));
                     }
@@ -255,5 +316,6 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
         staged,
         changes,
         diffs,
+        originals,
     })
 }

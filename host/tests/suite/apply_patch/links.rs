@@ -55,3 +55,22 @@ async fn deleting_a_link_to_a_workspace_file_keeps_the_file() {
     assert!(!is_link(&ws.root.join("alias.txt")));
     assert_eq!(ws.read("real.txt"), "a\n");
 }
+
+#[tokio::test]
+async fn moving_a_link_is_refused_and_deletes_nothing() {
+    let ws = Ws::new();
+    ws.write("web/real.txt", "hello\n");
+    std::os::unix::fs::symlink("real.txt", ws.root.join("web/link.txt")).unwrap();
+    let err = fail(
+        &ws,
+        "*** Begin Patch\n*** Update File: web/link.txt\n*** Move to: web/moved.txt\n@@\n-hello\n+hello moved\n*** End Patch",
+    )
+    .await;
+    assert!(
+        err.contains("cannot move web/link.txt: it is a symbolic link"),
+        "{err}"
+    );
+    assert_eq!(ws.read("web/real.txt"), "hello\n");
+    assert!(is_link(&ws.root.join("web/link.txt")));
+    assert!(!ws.exists("web/moved.txt"));
+}

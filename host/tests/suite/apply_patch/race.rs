@@ -131,3 +131,73 @@ fn quire_does_not_write_outside_when_a_directory_is_swapped_before_the_commit() 
         [(ws.join("d.real/keep.txt"), b"keep\n".to_vec())]
     );
 }
+
+/// Approves after writing `content` to `path` (what the user does in an
+/// editor while the approval prompt shows).
+struct Editor {
+    path: PathBuf,
+    content: &'static str,
+}
+
+#[async_trait::async_trait]
+impl Approver for Editor {
+    async fn ask(&self, _: ApprovalRequest) -> ApprovalDecision {
+        fs::write(&self.path, self.content).unwrap();
+        ApprovalDecision::Approved
+    }
+}
+
+fn editing(ws: &Ws, rel: &str, content: &'static str) -> ToolContext {
+    ws.ctx_with(
+        SandboxMode::WorkspaceWrite,
+        ApprovalPolicy::Untrusted,
+        Arc::new(Editor {
+            path: ws.root.join(rel),
+            content,
+        }),
+    )
+}
+
+#[tokio::test]
+async fn a_file_edited_during_approval_is_not_overwritten() {
+    let ws = Ws::new();
+    ws.write("calc.py", "def add(a, b):\n    return a - b\n");
+    ws.write("other.txt", "other\n");
+    let edited = "def add(a, b):\n    return a - b\n\ndef mul(a, b):\n    return a * b\n";
+    let ctx = editing(&ws, "calc.py", edited);
+    let err = run(
+        &ctx,
+        "*** Begin Patch\n*** Update File: other.txt\n@@\n-other\n+patched\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch",
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("calc.py changed while the patch waited for approval; nothing was written"),
+        "{err}"
+    );
+    assert_eq!(ws.read("calc.py"), edited, "the user's edit is kept");
+    assert_eq!(
+        ws.read("other.txt"),
+        "other\n",
+        "nothing of the patch is written"
+    );
+}
+
+#[tokio::test]
+async fn a_file_created_during_approval_is_not_overwritten_by_an_add() {
+    let ws = Ws::new();
+    let ctx = editing(&ws, "notes.txt", "the user's notes\n");
+    let err = run(
+        &ctx,
+        "*** Begin Patch\n*** Add File: notes.txt\n+the model's notes\n*** End Patch",
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("notes.txt changed while the patch waited for approval"),
+        "{err}"
+    );
+    assert_eq!(ws.read("notes.txt"), "the user's notes\n");
+}

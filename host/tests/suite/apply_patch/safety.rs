@@ -176,39 +176,19 @@ async fn other_policies_do_not_ask() {
     assert_eq!(ws.read("a"), "x\n");
 }
 
-/// Approves after making a directory where the patch adds a file, so the
-/// write of that file fails once the plan has passed.
-struct InTheWay(PathBuf);
-
-#[async_trait::async_trait]
-impl Approver for InTheWay {
-    async fn ask(&self, _: ApprovalRequest) -> ApprovalDecision {
-        fs::create_dir_all(&self.0).unwrap();
-        ApprovalDecision::Approved
-    }
-}
-
 #[tokio::test]
 async fn a_failed_write_restores_the_files_already_written() {
     let ws = Ws::new();
     ws.write("a.txt", "original\n");
     let before = snapshot(&ws.root);
-    // a.txt is written first; z/new.txt then fails (a directory took its
-    // place after the plan) and a.txt is put back.
-    let ctx = ws.ctx_with(
-        SandboxMode::WorkspaceWrite,
-        ApprovalPolicy::Untrusted,
-        Arc::new(InTheWay(ws.root.join("z/new.txt"))),
+    // a.txt is written first; the long name then fails (its temp file's
+    // name is too long, which the plan cannot see) and a.txt is put back.
+    let long = format!("z/{}.txt", "n".repeat(240));
+    let patch = format!(
+        "*** Begin Patch\n*** Update File: a.txt\n@@\n-original\n+patched\n*** Add File: {long}\n+x\n*** End Patch"
     );
-    let err = run(
-        &ctx,
-        "*** Begin Patch\n*** Update File: a.txt\n@@\n-original\n+patched\n*** Add File: z/new.txt\n+x\n*** End Patch",
-    )
-    .await
-    .unwrap_err()
-    .to_string();
-    assert!(err.contains("could not write"), "{err}");
-    assert!(err.contains("z/new.txt"), "{err}");
+    let err = fail(&ws, &patch).await;
+    assert!(err.contains(&format!("could not write {long}")), "{err}");
     assert!(err.contains("restored"), "{err}");
     // No temp file either (snapshot lists every file).
     assert_eq!(snapshot(&ws.root), before);

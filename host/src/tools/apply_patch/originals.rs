@@ -1,0 +1,159 @@
+//! What `/undo` needs to put a file back byte for byte, when a reverse
+//! diff cannot: a deleted or moved file, a file changed through a link, a
+//! change too large to show whole. The original bytes are kept in memory,
+//! for this process only (undo never reaches patches from before a
+//! resume), at most [`BUDGET`] bytes in all; past that a change is
+//! recorded as not fully known, as before.
+
+use std::collections::BTreeMap;
+use std::fs::Permissions;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+/// The most original bytes kept while quire runs.
+pub const BUDGET: usize = 64 * 1024 * 1024;
+
+/// How to put one file back.
+#[derive(Debug, Clone)]
+pub struct Original {
+    /// Where the file was (its real path).
+    pub path: PathBuf,
+    /// Its bytes and permissions; `None`: it did not exist (an add).
+    pub bytes: Option<(Vec<u8>, Option<Permissions>)>,
+    /// Where the patch left the file (differs from `path` for a move).
+    pub left_at: PathBuf,
+    /// The digest of what the patch left there; `None`: nothing (a delete).
+    pub left: Option<[u8; 32]>,
+}
+
+struct Store {
+    next: u64,
+    used: usize,
+    kept: BTreeMap<u64, Original>,
+}
+
+static STORE: Mutex<Store> = Mutex::new(Store {
+    next: 1,
+    used: 0,
+    kept: BTreeMap::new(),
+});
+
+/// The digest `left` is compared with.
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn size(o: &Original) -> usize {
+    o.bytes.as_ref().map_or(0, |(b, _)| b.len())
+}
+
+/// Keeps `original`; its id, or `None` when it does not fit the budget.
+pub fn keep(original: Original) -> Option<u64> {
+    let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    let size = size(&original);
+    if store.used + size > BUDGET {
+        return None;
+    }
+    let id = store.next;
+    store.next += 1;
+    store.used += size;
+    store.kept.insert(id, original);
+    Some(id)
+}
+
+/// Why a file was not put back. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum UndoError {
+    #[error("its original is no longer kept")]
+    Forgotten,
+    #[error("{0} changed since the patch")]
+    Changed(String),
+    #[error("cannot restore {path}: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+/// Puts the file of record `id` back as it was, when it is still what the
+/// patch left (else nothing is written and the record stays).
+pub fn restore(id: u64) -> Result<(), UndoError> {
+    let original = {
+        let store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+        store.kept.get(&id).cloned().ok_or(UndoError::Forgotten)?
+    };
+    put_back(&original)?;
+    let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(o) = store.kept.remove(&id) {
+        store.used -= size(&o);
+    }
+    Ok(())
+}
+
+fn shown(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The digest of the file at `p` (not followed when a link); `None`
+/// when nothing is there.
+fn current(p: &Path) -> Result<Option<[u8; 32]>, UndoError> {
+    match std::fs::symlink_metadata(p) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(UndoError::Io {
+                path: shown(p),
+                source,
+            });
+        }
+        Ok(m) if !m.is_file() => return Err(UndoError::Changed(shown(p))),
+        Ok(_) => {}
+    }
+    std::fs::read(p)
+        .map(|b| Some(digest(&b)))
+        .map_err(|source| UndoError::Io {
+            path: shown(p),
+            source,
+        })
+}
+
+fn put_back(o: &Original) -> Result<(), UndoError> {
+    if current(&o.left_at)? != o.left {
+        return Err(UndoError::Changed(shown(&o.left_at)));
+    }
+    let moved = o.left_at != o.path;
+    // A move's source must still be free.
+    if moved && o.bytes.is_some() && current(&o.path)?.is_some() {
+        return Err(UndoError::Changed(shown(&o.path)));
+    }
+    let io_err = |p: &Path| {
+        let path = shown(p);
+        move |source| UndoError::Io { path, source }
+    };
+    if let Some((bytes, perms)) = &o.bytes {
+        if let Some(dir) = o.path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        write_atomic(&o.path, bytes, perms.as_ref()).map_err(io_err(&o.path))?;
+    }
+    if (moved || o.bytes.is_none()) && o.left.is_some() {
+        std::fs::remove_file(&o.left_at).map_err(io_err(&o.left_at))?;
+    }
+    Ok(())
+}
+
+/// `bytes` to a temp file beside `path`, renamed over it.
+fn write_atomic(path: &Path, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {
+    let mut tmp = path.as_os_str().to_os_string();
+    tmp.push(format!(".{:08x}.quire-undo", fastrand::u32(..)));
+    let tmp = PathBuf::from(tmp);
+    let result = std::fs::write(&tmp, bytes)
+        .and_then(|()| match perms {
+            Some(p) => std::fs::set_permissions(&tmp, p.clone()),
+            None => Ok(()),
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
