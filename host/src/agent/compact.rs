@@ -4,10 +4,11 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::{AgentError, Event, Session, handoff};
+use super::{AgentError, Event, Session, fold, handoff};
 use crate::model::retry::CompleteError;
 use crate::model::{Item, ModelError, ModelRequest};
 use crate::protocol::CompactReason;
+use crate::tools::ToolSpec;
 
 /// The hand-off prompt sent as the last user message.
 pub const HANDOFF_PROMPT: &str = "The conversation is about to be compacted: everything above will be replaced by what you write now. Write a hand-off summary for yourself to continue the work without the history. Include: the user's goal and every requirement they stated; what has been done so far (files changed and how, commands run and their results); what you learned about the code that still matters (paths, names, conventions, pitfalls); the current state (what works, what fails, with error messages); and the exact next steps. Be specific and complete but concise. Do not call any tools; answer with the summary only.";
@@ -34,34 +35,25 @@ impl Session {
         bytes < LITTLE_TO_COMPACT
     }
 
-    /// Estimated tokens of the conversation: the last reported usage plus
-    /// about a token per four bytes added since; without usage, bytes / 4.
-    pub fn estimated_tokens(&self) -> u64 {
-        let bytes_of = |items: &[Item]| -> u64 {
-            items
-                .iter()
-                .map(|i| serde_json::to_string(i).map(|s| s.len()).unwrap_or(0) as u64)
-                .sum()
-        };
-        match self.last_usage {
-            Some((u, len)) if len <= self.history.len() => {
-                u.total() + bytes_of(&self.history[len..]) / 4
-            }
-            _ => (bytes_of(&self.history) + self.instructions().len() as u64) / 4,
-        }
-    }
-
-    /// Whether the conversation passed the threshold and there is more
-    /// than one message to compact (the items added after a message for
-    /// it, context and skill bodies, do not count).
-    pub(crate) fn needs_compaction(&self) -> bool {
+    /// Whether the next request, carrying `tools`, passes the threshold
+    /// and there is more than one message to compact since the last
+    /// compaction (the items added after a message for it, context and
+    /// skill bodies, do not count; nor do the messages a compaction kept,
+    /// so a window that the tool list alone nearly fills does not compact
+    /// at every round trip).
+    pub(crate) fn needs_compaction(&self, tools: &[ToolSpec]) -> bool {
         let window = self.config.context_window(&self.model) as f64;
-        let exchanged = self
+        let since = self
             .history
+            .iter()
+            .rposition(|i| matches!(i, Item::CompactionSummary { .. }))
+            .map_or(0, |at| at + 1);
+        let exchanged = self.history[since..]
             .iter()
             .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
             .count();
-        exchanged > 1 && self.estimated_tokens() as f64 > window * self.config.compact_threshold
+        exchanged > 1
+            && self.estimated_tokens(tools) as f64 > window * self.config.compact_threshold
     }
 
     /// Summarises the history and replaces it (see the module docs).
@@ -74,59 +66,10 @@ impl Session {
             return Ok(());
         }
         self.hooks_pre_compact(reason).await;
-        let tokens_before = self.estimated_tokens();
+        let tools = self.turn_tools("");
+        let tokens_before = self.estimated_tokens(&tools);
         let items_before = self.history.len();
-        let mut source: Vec<Item> = self.history.clone();
-        let mut prompt = HANDOFF_PROMPT;
-        let summary = loop {
-            let mut items = source.clone();
-            items.push(Item::User {
-                text: prompt.to_string(),
-            });
-            let request = ModelRequest {
-                model: self.model.clone(),
-                instructions: self.instructions(),
-                items,
-                tools: self.turn_tools(""),
-                max_output_tokens: self.config.max_output_tokens_for(&self.model),
-                cache_key: Some(self.id().to_string()),
-            };
-            let reply = self.send_request(&request, cancel, false).await;
-            // The hand-off request is paid for as any other: it counts in
-            // the session's total (and its budget).
-            if let Ok(r) = &reply
-                && let Some(u) = &r.usage
-            {
-                self.total_usage.add(u);
-            }
-            match reply {
-                Ok(r) => match handoff::unusable(&r) {
-                    None => break r.text,
-                    Some(why) if prompt == HANDOFF_PROMPT => {
-                        tracing::warn!(why, "hand-off reply is no summary; asking again");
-                        prompt = handoff::RETRY_PROMPT;
-                    }
-                    Some(why) => {
-                        // Twice no summary: quire's own record of the
-                        // history stands in, so no work is lost.
-                        let budget = self.config.context_window(&self.model) as usize;
-                        self.events.send(Event::Warning {
-                            message: format!(
-                                "compaction: the model's hand-off summary {why} (twice); the history was replaced by quire's record of it instead (the newest entries, clipped). A model that follows the hand-off prompt summarises better."
-                            ),
-                        });
-                        break handoff::record_of(&self.history, budget);
-                    }
-                },
-                Err(CompleteError::Model(ModelError::ContextWindow(_))) if source.len() > 2 => {
-                    // Even the summary request is too long: drop the older
-                    // half and summarise what remains.
-                    source = drop_older_half(&source);
-                }
-                Err(CompleteError::Interrupted) => return Err(AgentError::Interrupted),
-                Err(CompleteError::Model(e)) => return Err(AgentError::Model(e)),
-            }
-        };
+        let summary = self.summarise(&tools, cancel).await?;
         let mut new_history = recent_user_messages(&self.history);
         new_history.push(Item::CompactionSummary {
             text: summary.trim().to_string(),
@@ -148,6 +91,141 @@ impl Session {
             tokens_before,
         });
         Ok(())
+    }
+
+    /// The hand-off summary of the whole history. A request the model
+    /// refuses as too long is cut:
+    /// the older part is summarised first and its summary goes at the
+    /// head of the rest ([`fold`]). A part that cannot be cut and still
+    /// does not fit is left out, with a warning naming it.
+    async fn summarise(
+        &mut self,
+        tools: &[ToolSpec],
+        cancel: &CancellationToken,
+    ) -> Result<String, AgentError> {
+        let history = self.history.clone();
+        let len = history.len();
+        let (mut start, mut end) = (0usize, len);
+        let mut carry: Option<String> = None;
+        let mut left_out: Vec<String> = Vec::new();
+        let mut sent = 0usize;
+        loop {
+            let last = end == len;
+            let items = fold::part_items(carry.as_deref(), &history[start..end]);
+            let split = fold::split_point(&history, start, end);
+            let reply = if sent >= fold::MAX_REQUESTS {
+                tracing::warn!(sent, "hand-off requests used up; leaving the rest out");
+                left_out.push(fold::describe(&history[start..]));
+                start = len;
+                None
+            } else {
+                sent += 1;
+                let prompt = if last {
+                    HANDOFF_PROMPT
+                } else {
+                    fold::PART_PROMPT
+                };
+                self.hand_off(items, prompt, tools, cancel).await?
+            };
+            match reply {
+                Some(text) if last => {
+                    carry = Some(text);
+                    break;
+                }
+                Some(text) => {
+                    carry = Some(text);
+                    (start, end) = (end, len);
+                }
+                None if start == len => break,
+                None => match split {
+                    Some(cut) => end = cut,
+                    // Nothing to cut and nothing summarised: the history
+                    // cannot be compacted (the caller says what to do).
+                    None if start == 0 && last => {
+                        return Err(AgentError::Model(ModelError::ContextWindow(
+                            "the hand-off summary request is too long for the model's context window".into(),
+                        )));
+                    }
+                    None => {
+                        left_out.push(fold::describe(&history[start..end]));
+                        (start, end) = (end, len);
+                        if start == len {
+                            break;
+                        }
+                    }
+                },
+            }
+        }
+        if !left_out.is_empty() {
+            self.events.send(Event::Warning {
+                message: format!(
+                    "compaction: the conversation was too long for the model to summarise even in parts; left out of the summary: {}. Repeat what still matters from it in your next message, or set `model_context_window` to the model's real window.",
+                    left_out.join("; ")
+                ),
+            });
+        }
+        Ok(carry.unwrap_or_default())
+    }
+
+    /// One hand-off request over `source` (with `prompt` last); a reply
+    /// with no summary is asked for once more, then quire's record of
+    /// `source` stands in. `None` when the model refused the request as
+    /// too long.
+    async fn hand_off(
+        &mut self,
+        source: Vec<Item>,
+        prompt: &'static str,
+        tools: &[ToolSpec],
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>, AgentError> {
+        let mut prompt = prompt;
+        let mut asked_again = false;
+        loop {
+            let mut items = source.clone();
+            items.push(Item::User {
+                text: prompt.to_string(),
+            });
+            let request = ModelRequest {
+                model: self.model.clone(),
+                instructions: self.instructions(),
+                items,
+                tools: tools.to_vec(),
+                max_output_tokens: self.config.max_output_tokens_for(&self.model),
+                cache_key: Some(self.id().to_string()),
+            };
+            let reply = self.send_request(&request, cancel, false).await;
+            // The hand-off request is paid for as any other: it counts in
+            // the session's total (and its budget).
+            if let Ok(r) = &reply
+                && let Some(u) = &r.usage
+            {
+                self.total_usage.add(u);
+            }
+            match reply {
+                Ok(r) => match handoff::unusable(&r) {
+                    None => return Ok(Some(r.text)),
+                    Some(why) if !asked_again => {
+                        tracing::warn!(why, "hand-off reply is no summary; asking again");
+                        prompt = handoff::RETRY_PROMPT;
+                        asked_again = true;
+                    }
+                    Some(why) => {
+                        // Twice no summary: quire's own record of the
+                        // history stands in, so no work is lost.
+                        let budget = self.config.context_window(&self.model) as usize;
+                        self.events.send(Event::Warning {
+                            message: format!(
+                                "compaction: the model's hand-off summary {why} (twice); the history was replaced by quire's record of it instead (the newest entries, clipped). A model that follows the hand-off prompt summarises better."
+                            ),
+                        });
+                        return Ok(Some(handoff::record_of(&source, budget)));
+                    }
+                },
+                Err(CompleteError::Model(ModelError::ContextWindow(_))) => return Ok(None),
+                Err(CompleteError::Interrupted) => return Err(AgentError::Interrupted),
+                Err(CompleteError::Model(e)) => return Err(AgentError::Model(e)),
+            }
+        }
     }
 }
 
@@ -176,36 +254,6 @@ fn clip(text: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}\n[… message cut …]", &text[..end])
-}
-
-/// The newer half of `items`, starting at a user message so that no tool
-/// result loses its call.
-fn drop_older_half(items: &[Item]) -> Vec<Item> {
-    let mid = items.len() / 2;
-    let start = (mid..items.len())
-        .find(|&i| matches!(items[i], Item::User { .. }))
-        .unwrap_or(mid);
-    let mut rest: Vec<Item> = items[start..].to_vec();
-    if !matches!(rest.first(), Some(Item::User { .. })) {
-        rest.insert(
-            0,
-            Item::User {
-                text: "(earlier conversation omitted)".into(),
-            },
-        );
-    }
-    crate::store::close_unfinished_calls(&mut rest);
-    rest.retain(|i| !orphan_result(i, items, start));
-    rest
-}
-
-fn orphan_result(item: &Item, all: &[Item], start: usize) -> bool {
-    let Item::ToolResult { call_id, .. } = item else {
-        return false;
-    };
-    !all[start..]
-        .iter()
-        .any(|i| matches!(i, Item::ToolCall { call_id: c, .. } if c == call_id))
 }
 
 #[cfg(test)]

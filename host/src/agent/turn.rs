@@ -126,15 +126,18 @@ impl Session {
             if turns >= self.config.max_turns {
                 break TaskStatus::MaxTurns;
             }
-            if self.needs_compaction()
+            // The request's tools count in its size: chosen before the
+            // check (compaction keeps the list as it is).
+            self.apply_tool_changes();
+            let tools = self.turn_tools(user_text);
+            if self.needs_compaction(&tools)
                 && let Err(e) = self.compact(CompactReason::Auto, &cancel).await
             {
                 break agent_status(e);
             }
             turns += 1;
-            self.apply_tool_changes();
             self.events.send(Event::TurnStarted { turn: turns });
-            let response = match self.request(user_text, &cancel).await {
+            let response = match self.request(tools, &cancel).await {
                 Ok(r) => r,
                 Err(CompleteError::Model(ModelError::ContextWindow(msg)))
                     if !compacted_for_window =>
@@ -338,13 +341,13 @@ impl Session {
         }
     }
 
-    /// One model round trip with retries; text streams out as events.
+    /// One model round trip carrying `tools` (from [`Session::turn_tools`])
+    /// with retries; text streams out as events.
     pub(crate) async fn request(
         &mut self,
-        user_text: &str,
+        tools: Vec<crate::tools::ToolSpec>,
         cancel: &CancellationToken,
     ) -> Result<retry::Response, CompleteError> {
-        let tools = self.turn_tools(user_text);
         let request = ModelRequest {
             model: self.model.clone(),
             instructions: self.instructions(),

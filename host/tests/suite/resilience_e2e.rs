@@ -1,6 +1,7 @@
 //! Retries, faults and compaction, end to end.
 mod closed_output;
 mod compaction;
+mod compaction_parts;
 use crate::support;
 
 use serde_json::json;

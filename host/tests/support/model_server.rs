@@ -289,6 +289,10 @@ struct State {
     /// Per-conversation scripts: a request whose body contains the marker
     /// takes its reply here (the first marker added that matches wins).
     routes: Vec<(String, VecDeque<Reply>)>,
+    /// Model requests with a longer body (bytes) get
+    /// [`Reply::ContextLengthExceeded`] without taking a scripted reply
+    /// (see [`ModelServer::refuse_over`]).
+    refuse_over: Option<usize>,
 }
 
 /// State shared between the test's thread and the server's thread.
@@ -404,6 +408,13 @@ impl ModelServer {
                 .routes
                 .push((marker.to_string(), replies.into_iter().collect())),
         }
+    }
+
+    /// From now on, model requests whose body is longer than `bytes` are
+    /// refused as too long for the context window (like a provider's
+    /// window), without using a scripted reply.
+    pub fn refuse_over(&self, bytes: usize) {
+        self.shared.lock().refuse_over = Some(bytes);
     }
 
     /// Appends several replies to the script, in order.

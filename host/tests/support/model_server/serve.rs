@@ -148,7 +148,9 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
         response_done_at: None,
     });
     let raw = state.requests[index].raw_body.clone();
+    let too_long = state.refuse_over.is_some_and(|max| raw.len() > max);
     let reply = match api {
+        Some(_) if too_long => Some(Reply::ContextLengthExceeded),
         Some(_) => super::keyed::take_keyed(&mut state, &raw).or_else(|| {
             match state
                 .routes
