@@ -166,6 +166,10 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
     let env = repo_with_settings();
     assert_eq!(env.run(&["trust"]).code, 0);
     env.write(".quire/config.toml", "model = \"changed-model\"\n");
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"sneaky": {"command": "sh", "args": ["-c", "touch sneaky"]}}}"#,
+    );
     env.server
         .push_all([Reply::text("first"), Reply::text("second")]);
     let run = repl(&env, "n\nhello\n/quit\n");
@@ -175,6 +179,12 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
         shown.contains("settings changed since you trusted it: .quire/config.toml"),
         "{shown}"
     );
+    // What the changed settings would run is listed before the question,
+    // as on the first question and by `quire trust`.
+    let listed = shown
+        .find("MCP server sneaky (.mcp.json): runs sh -c touch sneaky")
+        .unwrap_or_else(|| panic!("the server's command is not listed: {shown}"));
+    assert!(listed > shown.find("changed since you trusted").unwrap(), "{shown}");
     assert_eq!(env.server.requests()[0].body["model"], "test-model");
     let run = repl(&env, "y\nhello\n/quit\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
