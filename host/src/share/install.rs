@@ -178,7 +178,9 @@ pub fn commit(
     keep: impl Fn(&Entry) -> bool,
 ) -> Result<Vec<Entry>, ShareError> {
     let root = ctx.root.as_path();
-    let mut lock = LockFile::load(root)?;
+    // Read again under the writers' lock: another `share add` may have
+    // recorded an entry since this one staged.
+    let (mut lock, _writing) = LockFile::load_for_writing(root)?;
     let mut added = Vec::new();
     for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
         check::links(root, &entry.installed, ctx.layout)?;
@@ -186,10 +188,6 @@ pub fn commit(
         lock.put(entry.clone());
         added.push(entry.clone());
     }
-    std::fs::create_dir_all(root).map_err(|e| ShareError::Io {
-        path: root.to_path_buf(),
-        message: e.to_string(),
-    })?;
     lock.save(root)?;
     Ok(added)
 }
@@ -391,7 +389,7 @@ pub fn remove(
     name: &str,
     force: bool,
 ) -> Result<Vec<Kind>, ShareError> {
-    let mut lock = LockFile::load(root)?;
+    let (mut lock, _writing) = LockFile::load_for_writing(root)?;
     let gone: Vec<Entry> = lock
         .entries
         .iter()
