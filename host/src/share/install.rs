@@ -33,6 +33,11 @@ pub struct AddOptions {
 /// and records it in its `quire.lock`.
 pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
     let staged = stage(ctx, opts)?;
+    if !opts.force {
+        for (entry, dir) in &staged.items {
+            too_big(entry, dir)?;
+        }
+    }
     let lock = LockFile::load(&ctx.root)?;
     for (entry, _) in &staged.items {
         let twin = lock.entries.iter().find(|e| {
@@ -66,6 +71,28 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
         }
     }
     commit(ctx, &staged, |_| true)
+}
+
+/// The largest file `add` takes without --force (50 MiB): a shared skill
+/// is copied into every clone and hashed when sessions start.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Refuses a staged entry holding a file over [`MAX_FILE_BYTES`].
+fn too_big(entry: &Entry, dir: &Path) -> Result<(), ShareError> {
+    for rel in entry.files.keys() {
+        let len = std::fs::metadata(dir.join(rel)).map_or(0, |m| m.len());
+        if len > MAX_FILE_BYTES {
+            return Err(ShareError::Invalid(format!(
+                "{} {}: {} is {} MiB, more than the {} MiB a shared file may have (it would be copied into every clone and hashed at every start); keep large data out of shared skills and plugins, or pass --force to add it anyway",
+                entry.kind.label(),
+                entry.name,
+                crate::printable::quoted_name(rel),
+                len / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Where `entry` comes from, as `quire share add` takes it: `SOURCE` or
