@@ -126,6 +126,7 @@ async fn remove_leftovers_on_signal() {
         _ = term.recv() => libc::SIGTERM,
         _ = hup.recv() => libc::SIGHUP,
     };
+    share::leftovers::note_interrupt();
     quire::child::kill_descendants();
     share::leftovers::remove_pending();
     elistln!(
