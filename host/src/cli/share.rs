@@ -496,8 +496,9 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
                 .as_deref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
+            // As wide as the longest kind, "plugin bundle".
             listln!(
-                "{:<7} {:<24} {}{at}{}  → {}",
+                "{:<13} {:<24} {}{at}{}  → {}",
                 e.kind.label(),
                 e.name,
                 e.source,

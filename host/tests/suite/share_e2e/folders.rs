@@ -49,7 +49,8 @@ fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
     );
     let list = env.run(&["share", "list"]);
     assert!(
-        list.stdout.contains("plugin  counter") && list.stdout.contains("skill   lint"),
+        list.stdout.contains("plugin        counter")
+            && list.stdout.contains("skill         lint"),
         "{}",
         list.stdout
     );
