@@ -177,9 +177,7 @@ fn unused_here(setup: &Setup) -> Option<Vec<String>> {
         Some(TrustLevel::Trusted) => {
             "its settings changed since you trusted it; read them, then run `quire trust` there to use them again"
         }
-        Some(TrustLevel::Untrusted) => {
-            "you marked it untrusted; `quire trust` there uses them"
-        }
+        Some(TrustLevel::Untrusted) => "you marked it untrusted; `quire trust` there uses them",
         None => "it is not trusted; `quire trust` there uses them",
     };
     let mut out = vec![format!(

@@ -190,7 +190,10 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
     let listed = shown
         .find("MCP server sneaky (.mcp.json): runs sh -c touch sneaky")
         .unwrap_or_else(|| panic!("the server's command is not listed: {shown}"));
-    assert!(listed > shown.find("changed since you trusted").unwrap(), "{shown}");
+    assert!(
+        listed > shown.find("changed since you trusted").unwrap(),
+        "{shown}"
+    );
     assert_eq!(env.server.requests()[0].body["model"], "test-model");
     let run = repl(&env, "y\nhello\n/quit\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -387,8 +390,7 @@ fn mcp_list_names_the_servers_not_in_use_since_the_settings_changed() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("no MCP servers"), "{}", run.stderr);
     assert!(
-        run.stdout
-            .contains("not in use: the MCP servers of")
+        run.stdout.contains("not in use: the MCP servers of")
             && run.stdout.contains("changed since you trusted it"),
         "{}",
         run.stdout

@@ -49,8 +49,7 @@ fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
     );
     let list = env.run(&["share", "list"]);
     assert!(
-        list.stdout.contains("plugin        counter")
-            && list.stdout.contains("skill         lint"),
+        list.stdout.contains("plugin        counter") && list.stdout.contains("skill         lint"),
         "{}",
         list.stdout
     );
@@ -244,7 +243,11 @@ fn a_file_over_the_limit_is_refused_without_force() {
     assert!(!env.repo_path().join("quire.lock").exists());
     let run = env.run(&["share", "add", &src, "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("note: table.bin is 60 MB"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("note: table.bin is 60 MB"),
+        "{}",
+        run.stdout
+    );
     let run = env.run(&["share", "verify"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
