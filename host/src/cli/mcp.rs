@@ -87,16 +87,23 @@ async fn list(setup: &Setup, json: bool) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let unused = if json { None } else { unused_here(setup) };
     if specs.is_empty() {
-        eprintln!(
-            "no MCP servers: add one with `quire mcp add NAME -- CMD ARGS...` or `quire mcp add NAME --url URL`, or in the project's .mcp.json"
-        );
+        match &unused {
+            Some(lines) => lines.iter().for_each(|l| out!("{l}")),
+            None => eprintln!(
+                "no MCP servers: add one with `quire mcp add NAME -- CMD ARGS...` or `quire mcp add NAME --url URL`, or in the project's .mcp.json"
+            ),
+        }
         return EXIT_OK;
     }
     let manager = match started(specs).await {
         Ok(m) => m,
         Err(code) => return code,
     };
+    for l in unused.iter().flatten() {
+        out!("{l}");
+    }
     for r in manager.reports() {
         if json {
             if let Ok(line) = serde_json::to_string(&r) {
@@ -147,6 +154,38 @@ async fn list(setup: &Setup, json: bool) -> i32 {
         }
     }
     EXIT_OK
+}
+
+/// The repository's own MCP servers (`.mcp.json`, `.quire/config.toml`)
+/// when its settings are not used — not trusted, or changed since it was —
+/// each with what it would run, and how to use them; `None` when there
+/// are none or they are in use.
+fn unused_here(setup: &Setup) -> Option<Vec<String>> {
+    use quire::config::trust::{TrustLevel, decide_in};
+    if setup.config.project_trusted {
+        return None;
+    }
+    let root = repo_root(&setup.cwd)?;
+    let servers: Vec<String> = quire::config::trust_review::notable_settings(&root)
+        .into_iter()
+        .filter(|l| l.starts_with("MCP server "))
+        .collect();
+    if servers.is_empty() {
+        return None;
+    }
+    let why = match decide_in(&setup.config.projects, &root) {
+        Some(TrustLevel::Trusted) => {
+            "its settings changed since you trusted it; read them, then run `quire trust` there to use them again"
+        }
+        Some(TrustLevel::Untrusted) => "you marked it untrusted; `quire trust` there uses them",
+        None => "it is not trusted; `quire trust` there uses them",
+    };
+    let mut out = vec![format!(
+        "not in use: the MCP servers of {} ({why}):",
+        root.display()
+    )];
+    out.extend(servers.into_iter().map(|l| format!("  {l}")));
+    Some(out)
 }
 
 async fn tools(setup: &Setup, name: &str, json: bool) -> i32 {

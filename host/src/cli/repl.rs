@@ -85,11 +85,13 @@ pub(crate) async fn ask_trust(
             workspace.display(),
             found.join(", ")
         );
-        for line in quire::config::trust_review::notable_settings(&workspace) {
-            eprintln!("  {line}");
-        }
         "Trust this repository? [y]es, [n]o: "
     };
+    // What the settings would run, asked first or again: the same lines
+    // as `quire trust` shows.
+    for line in quire::config::trust_review::notable_settings(&workspace) {
+        eprintln!("  {line}");
+    }
     let answer = loop {
         match ask(question).await {
             Some(l) => match l.trim().to_ascii_lowercase().as_str() {

@@ -126,6 +126,7 @@ async fn remove_leftovers_on_signal() {
         _ = term.recv() => libc::SIGTERM,
         _ = hup.recv() => libc::SIGHUP,
     };
+    share::leftovers::note_interrupt();
     quire::child::kill_descendants();
     share::leftovers::remove_pending();
     elistln!(
@@ -495,8 +496,9 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
                 .as_deref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
+            // As wide as the longest kind, "plugin bundle".
             listln!(
-                "{:<7} {:<24} {}{at}{}  → {}",
+                "{:<13} {:<24} {}{at}{}  → {}",
                 e.kind.label(),
                 e.name,
                 e.source,

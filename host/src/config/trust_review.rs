@@ -51,21 +51,26 @@ pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
         match crate::plugins::bundle::mcp::servers(file, &mut warnings) {
             Ok(servers) => {
                 for (name, c) in servers {
-                    let what = match &c.url {
-                        Some(url) => format!("connects to {}", q(url)),
-                        None => {
-                            let mut words: Vec<&str> = c.command.as_deref().into_iter().collect();
-                            words.extend(c.args.iter().map(String::as_str));
-                            format!("runs {}", q(&words.join(" ")))
-                        }
-                    };
-                    out.push(format!("MCP server {}: {what}", q(&name)));
+                    out.push(format!("MCP server {}: {}", q(&name), server_runs(&c)));
                 }
             }
             Err(e) => out.push(format!("MCP servers not readable: {e}")),
         }
     }
     out
+}
+
+/// What an MCP server of a bundle would do: "runs COMMAND ARGS" or
+/// "connects to URL", escaped for the terminal.
+pub fn server_runs(c: &crate::mcp::McpServerConfig) -> String {
+    match &c.url {
+        Some(url) => format!("connects to {}", q(url)),
+        None => {
+            let mut words: Vec<&str> = c.command.as_deref().into_iter().collect();
+            words.extend(c.args.iter().map(String::as_str));
+            format!("runs {}", q(&words.join(" ")))
+        }
+    }
 }
 
 /// The commands of Claude Code hooks in a settings file.

@@ -76,15 +76,31 @@ fn special_refused(path: &Path, ty: std::fs::FileType) -> String {
     )
 }
 
-/// `sha256:<hex>` of one file.
+/// `sha256:<hex>` of one file, read in pieces (a big data file is never
+/// held in memory whole). Drift is checked for every message, so a file
+/// hashed before is not read again while it is the same file, unchanged:
+/// see [`super::digest_cache`].
 pub fn of_file(path: &Path) -> Result<String, ShareError> {
-    let bytes = std::fs::read(path).map_err(|e| ShareError::Io {
+    let io = |e: std::io::Error| ShareError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("sha256:{hex}"))
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if let Some(known) = super::digest_cache::get(path, &meta) {
+        return Ok(known);
+    }
+    let started = std::time::SystemTime::now();
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(io)?;
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let digest = format!("sha256:{hex}");
+    super::digest_cache::put(path, &meta, started, &digest);
+    Ok(digest)
 }
 
 fn relative(base: &Path, path: &Path) -> String {

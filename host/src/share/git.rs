@@ -211,6 +211,9 @@ pub fn run(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
+        // Stopped by Ctrl-C, SIGTERM or SIGHUP: not git's failure.
+        use std::os::unix::process::ExitStatusExt;
+        super::leftovers::hold_if_interrupted(out.status.signal().is_some());
         Err(GitFailure {
             command,
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),

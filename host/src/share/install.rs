@@ -33,6 +33,11 @@ pub struct AddOptions {
 /// and records it in its `quire.lock`.
 pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
     let staged = stage(ctx, opts)?;
+    if !opts.force {
+        for (entry, dir) in &staged.items {
+            too_big(entry, dir)?;
+        }
+    }
     let lock = LockFile::load(&ctx.root)?;
     for (entry, _) in &staged.items {
         let twin = lock.entries.iter().find(|e| {
@@ -66,6 +71,28 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
         }
     }
     commit(ctx, &staged, |_| true)
+}
+
+/// The largest file `add` takes without --force (50 MiB): a shared skill
+/// is copied into every clone and hashed when sessions start.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Refuses a staged entry holding a file over [`MAX_FILE_BYTES`].
+fn too_big(entry: &Entry, dir: &Path) -> Result<(), ShareError> {
+    for rel in entry.files.keys() {
+        let len = std::fs::metadata(dir.join(rel)).map_or(0, |m| m.len());
+        if len > MAX_FILE_BYTES {
+            return Err(ShareError::Invalid(format!(
+                "{} {}: {} is {} MiB, more than the {} MiB a shared file may have (it would be copied into every clone and hashed at every start); keep large data out of shared skills and plugins, or pass --force to add it anyway",
+                entry.kind.label(),
+                entry.name,
+                crate::printable::quoted_name(rel),
+                len / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Where `entry` comes from, as `quire share add` takes it: `SOURCE` or
@@ -178,7 +205,9 @@ pub fn commit(
     keep: impl Fn(&Entry) -> bool,
 ) -> Result<Vec<Entry>, ShareError> {
     let root = ctx.root.as_path();
-    let mut lock = LockFile::load(root)?;
+    // Read again under the writers' lock: another `share add` may have
+    // recorded an entry since this one staged.
+    let (mut lock, _writing) = LockFile::load_for_writing(root)?;
     let mut added = Vec::new();
     for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
         check::links(root, &entry.installed, ctx.layout)?;
@@ -186,10 +215,6 @@ pub fn commit(
         lock.put(entry.clone());
         added.push(entry.clone());
     }
-    std::fs::create_dir_all(root).map_err(|e| ShareError::Io {
-        path: root.to_path_buf(),
-        message: e.to_string(),
-    })?;
     lock.save(root)?;
     Ok(added)
 }
@@ -391,7 +416,7 @@ pub fn remove(
     name: &str,
     force: bool,
 ) -> Result<Vec<Kind>, ShareError> {
-    let mut lock = LockFile::load(root)?;
+    let (mut lock, _writing) = LockFile::load_for_writing(root)?;
     let gone: Vec<Entry> = lock
         .entries
         .iter()

@@ -53,6 +53,32 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// Records that the process is being interrupted, first thing on the
+/// signal (before its children are stopped, so that their end is read as
+/// the interrupt, not as their failure).
+pub fn note_interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Called when a child (git) failed: when the process is being
+/// interrupted — or the child was ended by a signal (`signaled`: a Ctrl-C
+/// reaches the whole process group, the child may end first) and the
+/// interrupt is noted within a moment — the failure is the interrupt's,
+/// not the child's. Then this thread waits for the handler of the signal,
+/// which removes the leftovers, says so and exits the process (130 on
+/// Ctrl-C): nothing is reported as failed and no further entry is begun.
+pub fn hold_if_interrupted(signaled: bool) {
+    let waited = std::time::Instant::now();
+    while signaled && !interrupted() && waited.elapsed() < std::time::Duration::from_secs(2) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    if interrupted() {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
 /// Removes every working folder in use: the process is about to exit on a
 /// signal, so no guard will be dropped.
 pub fn remove_pending() {

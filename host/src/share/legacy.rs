@@ -34,7 +34,7 @@ pub fn migrate(quire_home: &Path) -> Result<usize, ShareError> {
     if moving.is_empty() {
         return Ok(0);
     }
-    let mut new = LockFile::load(quire_home)?;
+    let (mut new, _writing) = LockFile::load_for_writing(quire_home)?;
     for mut e in moving.iter().cloned() {
         e.installed = format!("{}/{}", Kind::Bundle.folder(Layout::User), e.name);
         super::check::entry(&e, Layout::User)?;
@@ -42,10 +42,6 @@ pub fn migrate(quire_home: &Path) -> Result<usize, ShareError> {
             new.put(e);
         }
     }
-    std::fs::create_dir_all(quire_home).map_err(|e| ShareError::Io {
-        path: quire_home.to_path_buf(),
-        message: e.to_string(),
-    })?;
     new.save(quire_home)?;
     old.entries.retain(|e| !is_user_bundle(e));
     if old.entries.is_empty() {

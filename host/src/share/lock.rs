@@ -197,6 +197,15 @@ impl LockFile {
             })
     }
 
+    /// Takes the writers' lock of `root/quire.lock` (waiting for another
+    /// writer to finish) and reads the lock as it is now: a change made
+    /// and saved while the guard lives is never lost to another quire
+    /// writing at the same time.
+    pub fn load_for_writing(root: &Path) -> Result<(LockFile, Writing), ShareError> {
+        let guard = Writing::take(root)?;
+        Ok((LockFile::load(root)?, guard))
+    }
+
     pub fn find(&self, kind: Kind, name: &str) -> Option<&Entry> {
         self.entries
             .iter()
@@ -208,6 +217,27 @@ impl LockFile {
         self.entries
             .retain(|e| !(e.kind == entry.kind && e.name == entry.name));
         self.entries.push(entry);
+    }
+}
+
+/// One writer at a time for a lock: an exclusive advisory lock (`flock`)
+/// on its folder, held from reading the lock to writing it back. The
+/// folder carries it, not `quire.lock`, which is replaced by a rename on
+/// every save. Let go when dropped (or when the process ends).
+pub struct Writing {
+    _dir: std::fs::File,
+}
+
+impl Writing {
+    fn take(root: &Path) -> Result<Writing, ShareError> {
+        let io = |e: std::io::Error| ShareError::Io {
+            path: root.to_path_buf(),
+            message: format!("cannot lock the folder of {FILE} for writing: {e}"),
+        };
+        std::fs::create_dir_all(root).map_err(io)?;
+        let dir = std::fs::File::open(root).map_err(io)?;
+        dir.lock().map_err(io)?;
+        Ok(Writing { _dir: dir })
     }
 }
 

@@ -17,6 +17,7 @@
 pub mod bundle_entry;
 pub(crate) mod check;
 pub(crate) mod digest;
+mod digest_cache;
 mod found;
 pub(crate) mod git;
 pub(crate) mod install;

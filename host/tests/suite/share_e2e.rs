@@ -6,6 +6,7 @@
 //! clear errors for bad sources.
 use crate::support;
 
+mod concurrent;
 mod drift;
 mod escapes;
 mod folders;

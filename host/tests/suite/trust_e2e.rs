@@ -61,8 +61,14 @@ fn an_untrusted_repository_is_ignored_until_quire_trust() {
         !req.raw_body.contains("release-notes"),
         "project skill listed"
     );
+    // Listed as not in use, never started.
     let mcp = env.run(&["mcp", "list"]);
-    assert!(!mcp.stdout.contains("probe"), "{}", mcp.stdout);
+    assert!(
+        mcp.stdout.contains("not in use") && mcp.stdout.contains("it is not trusted"),
+        "{}",
+        mcp.stdout
+    );
+    assert!(!mcp.stdout.contains("probe  "), "{}", mcp.stdout);
     assert!(
         !env.repo.path().join("server-started").exists(),
         "server ran"
@@ -166,6 +172,10 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
     let env = repo_with_settings();
     assert_eq!(env.run(&["trust"]).code, 0);
     env.write(".quire/config.toml", "model = \"changed-model\"\n");
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"sneaky": {"command": "sh", "args": ["-c", "touch sneaky"]}}}"#,
+    );
     env.server
         .push_all([Reply::text("first"), Reply::text("second")]);
     let run = repl(&env, "n\nhello\n/quit\n");
@@ -173,6 +183,15 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
     let shown = format!("{}{}", run.stdout, run.stderr);
     assert!(
         shown.contains("settings changed since you trusted it: .quire/config.toml"),
+        "{shown}"
+    );
+    // What the changed settings would run is listed before the question,
+    // as on the first question and by `quire trust`.
+    let listed = shown
+        .find("MCP server sneaky (.mcp.json): runs sh -c touch sneaky")
+        .unwrap_or_else(|| panic!("the server's command is not listed: {shown}"));
+    assert!(
+        listed > shown.find("changed since you trusted").unwrap(),
         "{shown}"
     );
     assert_eq!(env.server.requests()[0].body["model"], "test-model");
@@ -354,5 +373,38 @@ fn an_untrusted_repositorys_plugin_bundles_are_named_in_the_warning() {
         w.iter()
             .any(|m| m.contains("is not a trusted repository") && m.contains(".agents/plugins")),
         "{w:?}"
+    );
+}
+
+/// `quire mcp list` where the settings changed since trust: the
+/// repository's servers are listed as not in use, not "no MCP servers".
+#[test]
+fn mcp_list_names_the_servers_not_in_use_since_the_settings_changed() {
+    let env = repo_with_settings();
+    assert_eq!(env.run(&["trust"]).code, 0);
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"probe": {"command": "sh", "args": ["-c", "exit 3"]}, "other": {"url": "http://127.0.0.1:9/mcp"}}}"#,
+    );
+    let run = env.run(&["mcp", "list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("no MCP servers"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("not in use: the MCP servers of")
+            && run.stdout.contains("changed since you trusted it"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  MCP server probe (.mcp.json): runs sh -c exit 3"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  MCP server other (.mcp.json): connects to http://127.0.0.1:9/mcp"),
+        "{}",
+        run.stdout
     );
 }

@@ -110,6 +110,12 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
         "{}",
         r.stdout
     );
+    // What the new hook runs, and on which event.
+    assert!(
+        r.stdout.contains("    hook SessionStart: runs echo hi"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     assert_eq!(lock(&env), locked);
     assert!(!hook.exists());

@@ -49,7 +49,7 @@ fn a_folder_source_with_a_skill_and_a_plugin_is_added_listed_and_removed() {
     );
     let list = env.run(&["share", "list"]);
     assert!(
-        list.stdout.contains("plugin  counter") && list.stdout.contains("skill   lint"),
+        list.stdout.contains("plugin        counter") && list.stdout.contains("skill         lint"),
         "{}",
         list.stdout
     );
@@ -217,6 +217,39 @@ fn a_large_file_in_a_shared_skill_is_pointed_out() {
         run.stdout
     );
     assert!(!run.stdout.contains("SKILL.md is"), "{}", run.stdout);
+}
+
+/// A file over 50 MiB is refused unless --force, naming it and the limit.
+#[test]
+fn a_file_over_the_limit_is_refused_without_force() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    write(
+        &shared.path().join("huge-skill/SKILL.md"),
+        "---\nname: huge-skill\ndescription: Uses a huge table.\n---\nRead it.\n",
+    );
+    let big = std::fs::File::create(shared.path().join("huge-skill/table.bin")).unwrap();
+    big.set_len(60 * 1024 * 1024).unwrap();
+    drop(big);
+    let src = shared.path().join("huge-skill").display().to_string();
+    let run = env.run(&["share", "add", &src]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("skill huge-skill: table.bin is 60 MiB, more than the 50 MiB"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.repo_path().join("quire.lock").exists());
+    let run = env.run(&["share", "add", &src, "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("note: table.bin is 60 MB"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
 #[test]
