@@ -28,7 +28,7 @@ pub const RERANK_TOP: usize = 64;
 /// carrying nothing (found nearly everywhere) count for nothing on either
 /// side.
 pub fn name_cover(index: &Index, query: &Query, name: &str) -> f32 {
-    let mut terms: Vec<String> = text::terms(name);
+    let mut terms: Vec<String> = text::terms(&text::name_text(name));
     terms.sort_unstable();
     terms.dedup();
     let (mut all, mut hit) = (0.0f32, 0.0f32);
@@ -89,5 +89,20 @@ mod tests {
         assert!(scores[1] > scores[0], "{scores:?}");
         assert_eq!(name_cover(&index, &query, "deploy-to-vercel"), 1.0);
         assert_eq!(name_cover(&index, &query, "unrelated"), 0.0);
+    }
+
+    #[test]
+    fn a_one_letter_language_in_a_name_must_be_in_the_message() {
+        let skills = vec![
+            skill("c-review", "Review native code for memory corruption."),
+            skill("requesting-code-review", "Ask for a review before merging."),
+        ];
+        let (index, _) = Index::build(&skills, None);
+        let plain = index.query("get it reviewed before I merge", None);
+        assert!(name_cover(&index, &plain, "c-review") < 0.9);
+        let named = index.query("review the C code in src/net", None);
+        assert_eq!(name_cover(&index, &named, "c-review"), 1.0);
+        assert_eq!(text::name_text("c-review"), "C-review");
+        assert_eq!(text::name_text("cr-review_r"), "cr-review_R");
     }
 }

@@ -71,6 +71,24 @@ pub(crate) fn terms_fingerprint() -> u64 {
     fnv(&stop_words::STOP_WORDS.join(" ")) ^ fnv(&weights).rotate_left(1)
 }
 
+/// A skill's or tool's name as text to split into terms: a one-letter
+/// part that names a language (`c-review`, `r_lint`) is written in
+/// capitals, so that it is kept, as a user's "C" is, instead of dropped
+/// as a stray letter (which left `review` alone to stand for the whole
+/// name of `c-review`).
+pub fn name_text(name: &str) -> String {
+    name.split_inclusive(['-', '_', ' '])
+        .map(|part| {
+            let word = part.trim_end_matches(['-', '_', ' ']);
+            if LETTER_NAMES.contains(&word) {
+                part.to_uppercase()
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The index terms of `text`, in order (repeats kept).
 pub fn terms(text: &str) -> Vec<String> {
     weighted(text).into_iter().map(|(t, _)| t).collect()
@@ -139,7 +157,7 @@ pub struct DocTerms {
 pub fn fields(skill: &Skill) -> Vec<(&'static str, f32, String)> {
     let body = without_not_to_use(&skill.body);
     vec![
-        ("name", WEIGHT_NAME, skill.name.clone()),
+        ("name", WEIGHT_NAME, name_text(&skill.name)),
         ("keywords", WEIGHT_KEYWORDS, skill.keywords.join(" ")),
         ("description", WEIGHT_DESCRIPTION, skill.description.clone()),
         (
