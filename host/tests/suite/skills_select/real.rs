@@ -528,3 +528,21 @@ fn fifteenth_heldout_real_skills_recall_and_false_activation_floors() {
     );
     assert!(cases.len() >= 150, "{} fifteenth-set messages", cases.len());
 }
+
+/// The fourteenth session's held-out messages (`real-fresh14.json`: 160
+/// messages; developers describing what they see and what they want,
+/// newcomers, second-language writers, analysts and designers who code a
+/// little), written blind at that session's start: BLIND_SKILLS.
+const FRESH14_RECALL_AT_1_FLOOR: f64 = 0.60;
+const FRESH14_RECALL_AT_5_FLOOR: f64 = 0.85;
+
+#[test]
+fn sixteenth_heldout_real_skills_recall_and_false_activation_floors() {
+    let cases = check_heldout(
+        "real-fresh14.json",
+        include_str!("real-fresh14.json"),
+        FRESH14_RECALL_AT_1_FLOOR,
+        FRESH14_RECALL_AT_5_FLOOR,
+    );
+    assert!(cases.len() >= 150, "{} sixteenth-set messages", cases.len());
+}
