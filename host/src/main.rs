@@ -3,6 +3,7 @@
 // The CLI prints what the user asked for; nothing else of quire prints.
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 mod cli;
+mod session_view;
 mod tui;
 
 /// mimalloc in place of glibc's malloc: allocation was a fifth of quire's

@@ -23,6 +23,7 @@ use super::render::{HumanRenderer, Renderer};
 use super::repl_input::{Input, Reader, spawn_reader};
 use super::run::{Interrupts, drive, drive_future};
 use super::{EXIT_OK, EXIT_USAGE, setup};
+use crate::session_view::{self, Patches, Said, Status};
 
 const HELP: &str = "Commands:
   /help          this help
@@ -31,23 +32,24 @@ const HELP: &str = "Commands:
   /model NAME    switch the model for the next turns
   /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
                  review a change (uncommitted by default)
+  /status        session, tokens, cost estimate, config
+  /diff          what the agent changed this session
+  /undo          revert the last turn's patches
+  /skills        skills, with the active ones marked
+  /mcp           MCP servers and their state
+  /approvals [never|on-request|untrusted]
+                 show or change the approval policy
   /agents [show ID|merge ID|discard ID]
                  subagents of this session; a worktree child's branch
   /quit          leave (Ctrl-D works too)
-/resume, /status, /diff, /undo, /skills, /mcp and /approvals work in the
-full-screen view (quire on a terminal that reports the cursor position).
+/resume (a picker of past sessions) works in the full-screen view (quire on
+a terminal that reports the cursor position); here, leave and run
+`quire resume ID`.
 Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";
 
-/// Commands of the full-screen view the line mode does not have.
-const FULL_SCREEN_ONLY: [&str; 7] = [
-    "resume",
-    "status",
-    "diff",
-    "undo",
-    "skills",
-    "mcp",
-    "approvals",
-];
+/// Commands of the full-screen view the line mode does not have: the
+/// session picker needs the full screen.
+const FULL_SCREEN_ONLY: [&str; 1] = ["resume"];
 
 /// In a repository with settings of its own that the user has not decided
 /// about yet, asks whether to trust it; on yes records that and returns the
@@ -165,14 +167,19 @@ impl Approver for TerminalApprover {
     }
 }
 
-/// Hides the spinner while an approval prompt is shown.
+/// Hides the spinner while an approval prompt is shown; keeps the state
+/// `/status`, `/diff` and `/undo` read.
 struct PromptAware {
     inner: HumanRenderer,
     prompting: Arc<AtomicBool>,
+    status: Status,
+    patches: Patches,
 }
 
 impl Renderer for PromptAware {
     fn event(&mut self, event: &Event) {
+        self.status.track(event);
+        self.patches.track(event);
         self.inner.event(event)
     }
     fn tick(&mut self) {
@@ -220,11 +227,15 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     let mut renderer = PromptAware {
         inner: HumanRenderer::new(true),
         prompting,
+        status: Status::default(),
+        patches: Patches::default(),
     };
     for w in &setup.warnings {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     super::slash::init(&setup.config, &setup.home, &setup.cwd);
+    let _ = session_view::skills::SKILLS.set(session_view::skills::user_skills(&setup));
+    let sources = setup.sources.clone();
     let (sink, mut rx) = EventSink::channel();
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
@@ -246,6 +257,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             return code;
         }
     };
+    renderer.status.context_window = session.context_window();
     super::run::drain(&mut rx, &mut renderer);
     eprintln!("/help for commands · Ctrl-D to quit");
     let mut pending = first;
@@ -271,8 +283,12 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                 "help" => eprintln!("{HELP}"),
                 "quit" | "exit" => break,
                 "new" => {
-                    if let Err(e) = session.restart() {
-                        eprintln!("error: {e}");
+                    match session.restart() {
+                        Ok(()) => {
+                            renderer.patches.restart(&[]);
+                            renderer.status.restart();
+                        }
+                        Err(e) => eprintln!("error: {e}"),
                     }
                     super::run::drain(&mut rx, &mut renderer);
                 }
@@ -283,6 +299,8 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                 ),
                 "model" if !arg.trim().is_empty() => {
                     session.set_model(arg.trim());
+                    renderer.status.model = session.model().to_string();
+                    renderer.status.context_window = session.context_window();
                     eprintln!("model: {}", session.model());
                 }
                 "model" => eprintln!("model: {} (switch with /model NAME)", session.model()),
@@ -311,6 +329,31 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     super::review::slash(config, home, cwd, arg, &token).await;
                     interrupts.end();
                 }
+                _ if let Some(why) =
+                    crate::tui::commands::unexpected(&format!("/{name}"), arg.trim()) =>
+                {
+                    eprintln!("error: {why}")
+                }
+                "status" => show(vec![Said::Lines(renderer.status.lines(
+                    session.id(),
+                    session.file(),
+                    &sources,
+                ))]),
+                "diff" => show(vec![renderer.patches.diff()]),
+                "undo" => show(session_view::undo::undo(
+                    &mut renderer.patches,
+                    &mut session,
+                )),
+                "skills" => show(vec![session_view::skills::listing(
+                    &renderer.status.skills,
+                    width(),
+                )]),
+                "mcp" => eprintln!("{}", renderer.status.mcp_line()),
+                "approvals" => show(vec![session_view::approvals(
+                    arg.trim(),
+                    &mut session,
+                    &mut renderer.status,
+                )]),
                 "agents" => {
                     let cwd = session.cwd().to_path_buf();
                     match super::agents_slash::run(&mut renderer.inner.children, arg, &cwd) {
@@ -322,6 +365,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     let token = interrupts.begin();
                     match super::slash::prepare(line, &mut session, &token).await {
                         Ok(Some(p)) => {
+                            renderer.patches.begin_task();
                             drive(&mut session, &mut rx, &mut renderer, &p.text, token).await;
                             super::slash::restore(&mut session, &p);
                         }
@@ -344,6 +388,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             continue;
         }
         let token = interrupts.begin();
+        renderer.patches.begin_task();
         drive(&mut session, &mut rx, &mut renderer, line, token).await;
         interrupts.end();
         if let Some(code) = interrupts.terminated() {
@@ -365,4 +410,31 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
 /// The line every way out of the line mode ends with.
 fn resume_line(session: &Session) -> String {
     format!("To continue this session: quire resume {}", session.id())
+}
+
+/// A shared command's answer (session_view/) as plain lines on stderr.
+fn show(said: Vec<Said>) {
+    for s in said {
+        match s {
+            Said::Note(_, text) => eprintln!("{text}"),
+            Said::Lines(lines) => lines.iter().for_each(|l| eprintln!("{l}")),
+            Said::Diff(lines) => lines
+                .iter()
+                .for_each(|l| eprintln!("{}", session_view::diff::text(l))),
+        }
+    }
+}
+
+/// The terminal's width for lists cut at its edge; unlimited when stderr
+/// is not a terminal (a file or a pipe keeps every line whole).
+fn width() -> usize {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return usize::MAX;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
 }

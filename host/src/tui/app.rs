@@ -9,7 +9,6 @@ mod replay;
 use std::time::Instant;
 
 use ratatui::text::Line;
-use serde_json::Value;
 
 use super::approve::Pending;
 use super::cells;
@@ -17,6 +16,7 @@ use super::composer::Composer;
 use super::status::Status;
 use super::stream::Stream;
 use super::style::Palette;
+use crate::session_view::Patches;
 
 /// Rows of the live area under the scrollback.
 pub const VIEWPORT_ROWS: u16 = 10;
@@ -46,15 +46,8 @@ pub struct App {
     pub menu_sel: usize,
     /// Lines waiting to be written to the scrollback.
     pub commit: Vec<Line<'static>>,
-    /// Each finished task's patched files (for /diff and /undo).
-    pub patches: Vec<Vec<Value>>,
-    /// The resumed history holds patches made before it was resumed: not
-    /// in `patches` (the session file keeps no diffs), so /diff and /undo
-    /// say so instead of "no patches".
-    pub patched_before_resume: bool,
-    /// Files whose patches /undo reverted in this session (so /diff says
-    /// that, not that nothing was patched).
-    pub undone: usize,
+    /// Each task's patched files (for /diff and /undo).
+    pub patches: Patches,
     pub session_id: String,
     /// The session's file and working directory (`/status`, `/agents`),
     /// kept here so they answer while a turn holds the session.
@@ -87,9 +80,7 @@ impl App {
             menu: Vec::new(),
             menu_sel: 0,
             commit: Vec::new(),
-            patches: vec![Vec::new()],
-            undone: 0,
-            patched_before_resume: false,
+            patches: Patches::default(),
             session_id: String::new(),
             session_file: Default::default(),
             cwd: Default::default(),
@@ -121,7 +112,7 @@ impl App {
         self.commit.extend(lines);
         self.working = Some(Instant::now());
         self.hint = None;
-        self.patches.push(Vec::new());
+        self.patches.begin_task();
     }
 
     pub fn end_task(&mut self) {

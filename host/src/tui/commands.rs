@@ -1,18 +1,12 @@
 //! The slash commands of the terminal view.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use quire::agent::Session;
-use quire::tools::ApprovalPolicy;
 use ratatui::text::{Line, Span};
-use serde_json::Value;
 
 use super::app::App;
 use super::complete::{COMMANDS, SKILLS};
 use super::wrap::wrap;
-use super::{diff, prices};
-use crate::cli::summary::clip;
+use crate::session_view::{self, Said, Tone};
 
 /// What the loop does after a command.
 pub enum Flow {
@@ -95,39 +89,23 @@ fn answer_now(line: &str, app: &mut App) {
             let cwd = app.cwd.clone();
             app.agents_command(arg, &cwd);
         }
-        "/status" => status(app),
-        "/diff" => {
-            let files: Vec<Value> = app.patches.iter().flatten().cloned().collect();
-            if files.is_empty() && app.patched_before_resume {
-                app.note(RESUMED_PATCHES, pal.dim());
-            } else if files.is_empty() && app.undone > 0 {
-                let n = app.undone;
-                let (files, were) = if n == 1 {
-                    ("file", "was")
-                } else {
-                    ("files", "were")
-                };
-                app.note(
-                    &format!("no patches in effect: the {n} {files} patched in this session {were} undone with /undo"),
-                    pal.dim(),
-                );
-            } else if files.is_empty() {
-                app.note("no patches were applied in this session", pal.dim());
-            } else {
-                app.push_lines(diff::files(&Value::Array(files), &pal));
-            }
-        }
-        "/skills" => skills(app),
-        "/mcp" => {
-            let state = app
+        "/status" => {
+            let lines = app
                 .status
-                .mcp
-                .clone()
-                .unwrap_or_else(|| "no problems reported".into());
-            app.note(
-                &format!("MCP servers: {state}; `quire mcp list` shows each server and its tools"),
-                pal.accent(),
-            );
+                .lines(&app.session_id, &app.session_file, &app.sources);
+            show(app, vec![Said::Lines(lines)]);
+        }
+        "/diff" => {
+            let said = app.patches.diff();
+            show(app, vec![said]);
+        }
+        "/skills" => {
+            let said = session_view::skills::listing(&app.status.skills, usize::from(app.width));
+            show(app, vec![said]);
+        }
+        "/mcp" => {
+            let line = app.status.mcp_line();
+            show(app, vec![Said::Note(Tone::Accent, line)]);
         }
         _ => {}
     }
@@ -198,15 +176,10 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         "/agents" => app.agents_command(arg, session.cwd()),
         "/new" => match session.restart() {
             Ok(()) => {
-                app.patches = vec![Vec::new()];
-                app.patched_before_resume = false;
-                app.undone = 0;
+                app.patches.restart(&[]);
                 // The old conversation's subagents are not this one's.
                 app.children = Default::default();
-                app.status.skills.clear();
-                app.status.total = Default::default();
-                app.status.resumed = Default::default();
-                app.status.context_used = 0;
+                app.status.restart();
             }
             Err(e) => app.note(&format!("error: {e}"), pal.bad()),
         },
@@ -238,32 +211,13 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             pal.dim(),
         ),
         "/compact" => return Flow::Compact,
-        "/undo" => undo(app, session),
+        "/undo" => {
+            let said = session_view::undo::undo(&mut app.patches, session);
+            show(app, said);
+        }
         "/approvals" => {
-            let policy = match arg {
-                "never" => Some(ApprovalPolicy::Never),
-                "on-request" => Some(ApprovalPolicy::OnRequest),
-                "untrusted" => Some(ApprovalPolicy::Untrusted),
-                "" => None,
-                other => {
-                    app.note(
-                        &format!("unknown policy {other:?}: use never, on-request or untrusted"),
-                        pal.bad(),
-                    );
-                    return Flow::Continue;
-                }
-            };
-            if let Some(p) = policy {
-                session.set_approval(p);
-                app.status.approval = p.to_string();
-            }
-            app.note(
-                &format!(
-                    "approval: {} (/approvals never|on-request|untrusted)",
-                    app.status.approval
-                ),
-                pal.accent(),
-            );
+            let said = session_view::approvals(arg, session, &mut app.status);
+            show(app, vec![said]);
         }
         other => {
             let skill = other.trim_start_matches('/');
@@ -289,168 +243,22 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
     Flow::Continue
 }
 
-/// One line per skill, cut at the window's edge with `…`.
-fn skills(app: &mut App) {
-    let width = usize::from(app.width).max(20);
-    let mut lines = Vec::new();
-    for (n, d) in SKILLS.get().into_iter().flatten() {
-        let mark = if app.status.skills.contains(n) {
-            "●"
-        } else {
-            " "
-        };
-        lines.push(Line::from(clip(&format!("  {mark} {n} — {d}"), width)));
-    }
-    if lines.is_empty() {
-        app.note("no skills found (see quire skills list)", app.pal.dim());
-    } else {
-        app.push_lines(lines);
-    }
-}
-
-fn status(app: &mut App) {
-    let s = &app.status;
-    let mut lines = vec![
-        format!("session  {}", app.session_id),
-        format!("file     {}", app.session_file.display()),
-        format!("model    {} · {}", s.model, s.provider),
-        format!(
-            "context  {}% of {} tokens",
-            s.context_percent(),
-            s.context_window
-        ),
-        format!(
-            "tokens   in {} · cached {} · out {}",
-            s.total.input_tokens, s.total.cached_input_tokens, s.total.output_tokens
-        ),
-        format!("cost     {}", prices::estimate(&s.total, &s.model)),
-        format!("policy   sandbox {} · approval {}", s.sandbox, s.approval),
-    ];
-    if app.sources.is_empty() {
-        lines.push("config   defaults only (no config file, QUIRE_* variable or -c)".into());
-    }
-    for (i, src) in app.sources.iter().enumerate() {
-        let lead = if i == 0 { "config  " } else { "        " };
-        lines.push(format!("{lead} {}: {}", src.origin, src.keys.join(", ")));
-    }
-    app.push_lines(lines.into_iter().map(Line::from).collect());
-}
-
-/// What /diff and /undo say when only patches from before a resume exist.
-const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
-
-/// Reverts the last turn's patches: files whose originals apply_patch
-/// kept (deleted, moved, changed through a link, too large to diff) are put
-/// back byte for byte when unchanged since; text edits with `git apply -R`
-/// (it merges around later edits, and works outside repositories too).
-fn undo(app: &mut App, session: &mut Session) {
+/// A shared command's answer (session_view/) in the view's styles.
+fn show(app: &mut App, said: Vec<Said>) {
     let pal = app.pal;
-    while app.patches.last().is_some_and(Vec::is_empty) && app.patches.len() > 1 {
-        app.patches.pop();
-    }
-    let Some(files) = app.patches.last().filter(|f| !f.is_empty()).cloned() else {
-        if app.patched_before_resume {
-            app.note(&format!("nothing to undo: {RESUMED_PATCHES}"), pal.dim());
-        } else {
-            app.note("nothing to undo: no patches in this session", pal.dim());
-        }
-        return;
-    };
-    let cwd = session.cwd().to_path_buf();
-    let mut undone = Vec::new();
-    // What could not be undone stays recorded: /diff still shows it and
-    // /undo can be tried again once the file is fixed.
-    let mut kept = Vec::new();
-    for f in files.iter().rev() {
-        let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
-        let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
-        // Kept byte for byte: put back when the file is as the patch left it.
-        if let Some(id) = f.get("undo").and_then(Value::as_u64) {
-            match quire::tools::apply_patch::undo(id) {
-                Ok(()) => undone.push(path.to_string()),
-                Err(e) => {
-                    let why = match e {
-                        quire::tools::apply_patch::UndoError::Changed(_) => {
-                            "it changed since the patch".to_string()
-                        }
-                        other => other.to_string(),
-                    };
-                    app.note(
-                        &format!("cannot undo {path}: {why}; nothing was written — /diff shows the change"),
-                        pal.bad(),
-                    );
-                    kept.push(f.clone());
-                }
+    for s in said {
+        match s {
+            Said::Note(tone, text) => {
+                let style = match tone {
+                    Tone::Dim => pal.dim(),
+                    Tone::Accent => pal.accent(),
+                    Tone::Ok => pal.ok(),
+                    Tone::Bad => pal.bad(),
+                };
+                app.note(&text, style);
             }
-            continue;
+            Said::Lines(lines) => app.push_lines(lines.into_iter().map(Line::from).collect()),
+            Said::Diff(lines) => app.push_lines(super::diff::styled(lines, &pal)),
         }
-        if f.get("status").and_then(Value::as_str) == Some("moved")
-            || d.contains("more diff lines not shown")
-        {
-            app.note(
-                &format!("cannot undo {path}: its change is not fully known; revert it by hand"),
-                pal.bad(),
-            );
-            kept.push(f.clone());
-            continue;
-        }
-        match reverse_apply(&cwd, d) {
-            Ok(()) => undone.push(path.to_string()),
-            Err(e) => {
-                app.note(
-                    &format!(
-                        "cannot undo {path}: it changed since the patch, which no longer reverses cleanly ({}); nothing was written — /diff shows the change",
-                        e.lines().last().unwrap_or(&e)
-                    ),
-                    pal.bad(),
-                );
-                kept.push(f.clone());
-            }
-        }
-    }
-    kept.reverse();
-    app.undone += undone.len();
-    app.patches.pop();
-    if !kept.is_empty() || app.patches.is_empty() {
-        app.patches.push(kept);
-    }
-    if !undone.is_empty() {
-        app.note(&format!("undone: {}", undone.join(", ")), pal.ok());
-        // The model still believes its patch is on disk: the next request
-        // says otherwise.
-        session.record_note("undo", undo_note(&undone));
-    }
-}
-
-/// What the model is told about an `/undo`.
-fn undo_note(undone: &[String]) -> String {
-    format!(
-        "Note: the user reverted your changes to {} with /undo; these files are back as they were before your last patch.",
-        undone.join(", ")
-    )
-}
-
-fn reverse_apply(cwd: &std::path::Path, diff: &str) -> Result<(), String> {
-    let mut cmd = Command::new("git");
-    cmd.args(["apply", "-R", "--whitespace=nowarn", "-"])
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    quire::child::die_with_quire(&mut cmd);
-    let mut child =
-        quire::child::spawn_std(&mut cmd).map_err(|e| format!("cannot run git: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(diff.as_bytes())
-            .map_err(|e| format!("cannot pass the diff to git: {e}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("git apply failed: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
     }
 }

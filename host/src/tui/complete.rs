@@ -33,8 +33,7 @@ pub const COMMANDS: [(&str, &str); 14] = [
     ("/quit", "leave (Ctrl-D works too)"),
 ];
 
-/// Skills the user may invoke (name, description), set at start.
-pub static SKILLS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+pub use crate::session_view::skills::{SKILLS, user_skills};
 
 /// Workspace files for `@path`: listed on use when there is no list yet,
 /// when a turn ended since (the agent may have made or removed files) or
@@ -151,28 +150,6 @@ fn list_files(root: &Path) -> Vec<String> {
     }
     out.sort();
     out
-}
-
-/// Skills the user may call as `/name`.
-pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
-    use quire::skills::{DiscoverOptions, discover};
-    if !setup.config.skills.enabled {
-        return Vec::new();
-    }
-    let d = discover(
-        &DiscoverOptions::new(
-            setup.cwd.clone(),
-            quire::agent::prompt::repo_root(&setup.cwd),
-            setup.home.clone(),
-            &setup.config.skills,
-        )
-        .trusting(setup.config.project_trusted),
-    );
-    d.skills
-        .into_iter()
-        .filter(|s| s.user_invocable)
-        .map(|s| (s.name, s.description))
-        .collect()
 }
 
 #[cfg(test)]

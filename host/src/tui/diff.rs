@@ -1,111 +1,37 @@
-//! A patch's per-file unified diffs as coloured lines with line numbers.
+//! A patch's per-file unified diffs as coloured lines with line numbers
+//! (the layout is session_view/diff.rs, shared with the line mode).
 
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use super::style::Palette;
+use crate::session_view::diff::{self, DiffLine, Part};
 
 /// Lines for the `files` of a patch result (or an approval's diff text).
 pub fn files(files: &Value, pal: &Palette) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
-    for f in files.as_array().into_iter().flatten() {
-        let s = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
-        let n = |k: &str| f.get(k).and_then(Value::as_u64).unwrap_or(0);
-        let tag = match s("status") {
-            "added" => "A",
-            "deleted" => "D",
-            "moved" => "R",
-            _ => "M",
-        };
-        // A move names both ends: `R old → new`.
-        let path = match s("from") {
-            "" => quire::printable::quoted_name(s("path")).into_owned(),
-            from => format!(
-                "{} → {}",
-                quire::printable::quoted_name(from),
-                quire::printable::quoted_name(s("path"))
-            ),
-        };
-        let mut head = vec![
-            Span::styled(format!("  {tag} "), pal.bold()),
-            Span::styled(path, pal.bold()),
-        ];
-        head.push(Span::styled(format!(" +{}", n("added")), pal.added()));
-        head.push(Span::styled(format!(" -{}", n("removed")), pal.removed()));
-        out.push(Line::from(head));
-        out.extend(unified(s("diff"), pal));
-    }
-    out
+    styled(diff::files(files), pal)
 }
 
-/// A unified diff's hunks with old/new line numbers; file headers dropped.
-pub fn unified(diff: &str, pal: &Palette) -> Vec<Line<'static>> {
-    let (mut old, mut new) = (0u64, 0u64);
-    let width = max_line_number(diff).to_string().len().max(2);
-    let mut out = Vec::new();
-    let mut hunks = 0;
-    for line in diff.lines() {
-        if line.starts_with("--- ") || line.starts_with("+++ ") {
-            continue;
-        }
-        if let Some((o, n)) = hunk_start(line) {
-            if hunks > 0 {
-                out.push(Line::styled(format!("    {:>width$} ⋮", ""), pal.dim()));
+pub fn styled(lines: Vec<DiffLine>, pal: &Palette) -> Vec<Line<'static>> {
+    let style = |p: Part| match p {
+        Part::Head => pal.bold(),
+        Part::Added => pal.added(),
+        Part::Removed => pal.removed(),
+        Part::Dim => pal.dim(),
+        Part::Plain => pal.plain(),
+    };
+    lines
+        .into_iter()
+        .map(|l| {
+            let spans: Vec<Span<'static>> = l
+                .into_iter()
+                .map(|(p, s)| Span::styled(s, style(p)))
+                .collect();
+            // A line of one piece keeps its style as the line's, as before.
+            match <[Span<'static>; 1]>::try_from(spans) {
+                Ok([one]) => Line::styled(one.content, one.style),
+                Err(spans) => Line::from(spans),
             }
-            hunks += 1;
-            (old, new) = (o, n);
-            continue;
-        }
-        let (num, mark, body, style) = match line.chars().next() {
-            Some('+') => {
-                new += 1;
-                (new, "+", &line[1..], pal.added())
-            }
-            Some('-') => {
-                old += 1;
-                (old, "-", &line[1..], pal.removed())
-            }
-            Some(' ') => {
-                old += 1;
-                new += 1;
-                (new, " ", &line[1..], pal.plain())
-            }
-            _ => {
-                out.push(Line::styled(format!("    {line}"), pal.dim()));
-                continue;
-            }
-        };
-        out.push(Line::from(vec![
-            Span::styled(format!("    {num:>width$} "), pal.dim()),
-            Span::styled(format!("{mark}{body}"), style),
-        ]));
-    }
-    out
-}
-
-/// `@@ -3,4 +3,5 @@` → the line before the first of each side.
-fn hunk_start(line: &str) -> Option<(u64, u64)> {
-    let rest = line.strip_prefix("@@ -")?;
-    let (old, rest) = rest.split_once(" +")?;
-    let (new, _) = rest.split_once(" @@")?;
-    let first = |s: &str| s.split(',').next().and_then(|n| n.parse::<u64>().ok());
-    Some((first(old)?.saturating_sub(1), first(new)?.saturating_sub(1)))
-}
-
-fn max_line_number(diff: &str) -> u64 {
-    diff.lines()
-        .filter_map(|l| {
-            let rest = l.strip_prefix("@@ -")?;
-            let (old, rest) = rest.split_once(" +")?;
-            let (new, _) = rest.split_once(" @@")?;
-            let end = |s: &str| {
-                let mut p = s.split(',');
-                let a = p.next()?.parse::<u64>().ok()?;
-                let b = p.next().and_then(|b| b.parse::<u64>().ok()).unwrap_or(1);
-                Some(a + b)
-            };
-            Some(end(old)?.max(end(new)?))
         })
-        .max()
-        .unwrap_or(1)
+        .collect()
 }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use quire::model::Usage;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
@@ -12,22 +11,7 @@ use crate::cli::summary::duration;
 
 pub const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Status {
-    pub model: String,
-    pub provider: String,
-    pub sandbox: String,
-    pub approval: String,
-    pub context_window: u64,
-    /// Input tokens of the last response (the context in use).
-    pub context_used: u64,
-    pub total: Usage,
-    /// What a resumed session had used before this run (in `total`).
-    pub resumed: Usage,
-    pub skills: Vec<String>,
-    /// MCP servers not (yet) usable, e.g. `1 failed`.
-    pub mcp: Option<String>,
-}
+pub use crate::session_view::Status;
 
 fn tokens(n: u64) -> String {
     match n {
@@ -39,13 +23,6 @@ fn tokens(n: u64) -> String {
 }
 
 impl Status {
-    pub fn context_percent(&self) -> u64 {
-        (self.context_used * 100)
-            .checked_div(self.context_window)
-            .unwrap_or(0)
-            .min(100)
-    }
-
     /// One line; the less important parts are left out when it is too
     /// wide (skills, then tokens, then context), and what is left is cut
     /// with `…`: the sandbox and approval mode stay in sight longest.

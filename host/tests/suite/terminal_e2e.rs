@@ -56,6 +56,7 @@ mod commands;
 mod completion;
 mod line_commands;
 mod line_ctrl_c;
+mod line_session;
 mod no_size;
 mod paste;
 mod queue;

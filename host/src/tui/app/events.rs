@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use quire::agent::Event;
 use ratatui::text::{Line, Span};
-use serde_json::Value;
 
 use super::App;
 use crate::cli::summary::{clip, hook_line, rewritten_line, tool_line};
@@ -18,21 +17,16 @@ const REASONING_KEEP: usize = 4096;
 impl App {
     pub fn event(&mut self, ev: &Event) {
         let pal = self.pal;
+        // The state /status, /diff and /undo read (session_view/).
+        self.status.track(ev);
+        self.patches.track(ev);
         match ev {
             Event::SessionStarted {
                 session_id,
-                provider,
-                model,
-                sandbox,
-                approval,
                 resumed,
                 ..
             } => {
                 self.session_id = session_id.clone();
-                self.status.provider = provider.clone();
-                self.status.model = model.clone();
-                self.status.sandbox = sandbox.clone();
-                self.status.approval = approval.clone();
                 let verb = if *resumed { "resumed" } else { "session" };
                 self.note(&format!("quire {verb} {session_id}"), pal.dim());
             }
@@ -83,9 +77,6 @@ impl App {
                     Some(i) => self.running.remove(i).1,
                     None => name.clone(),
                 };
-                if let (Some(f), Some(list)) = (files.as_ref().and_then(Value::as_array), self.patches.last_mut()) {
-                    list.extend(f.iter().cloned());
-                }
                 let lines = cells::tool(
                     &ToolDone {
                         line: &line,
@@ -147,13 +138,8 @@ impl App {
                 &format!("context compacted ({reason}): {items_before} items (~{tokens_before} tokens) → {items_after}"),
                 pal.accent(),
             ),
-            Event::TurnCompleted {
-                usage, total_usage, ..
-            } => {
-                self.status.context_used = usage.input_tokens;
-                self.status.total = self.status.resumed;
-                self.status.total.add(total_usage);
-            }
+            // Kept in the status (session_view/status.rs) only.
+            Event::TurnCompleted { .. } => {}
             Event::TaskCompleted { status, .. } => {
                 self.end_stream();
                 match status.as_str() {
@@ -166,37 +152,19 @@ impl App {
                 }
             }
             Event::SkillActivated { name } => {
-                if !self.status.skills.contains(name) {
-                    self.status.skills.push(name.clone());
-                }
                 self.note(&format!("skill: {name}"), pal.accent());
             }
             Event::Warning { message } => {
-                if let Some(name) = message
-                    .strip_prefix("MCP server '")
-                    .and_then(|r| r.split_once('\''))
-                    .map(|(n, _)| n)
-                {
-                    let what = if message.contains("not available") { "failed" } else { "restarting" };
-                    self.status.mcp = Some(format!("{name} {what}"));
-                }
                 self.note(&format!("warning: {message}"), pal.warn());
             }
             Event::Error { message } => self.note(&format!("error: {message}"), pal.bad()),
             Event::McpWaiting { servers } => {
-                self.status.mcp = Some(format!("starting {}", servers.join(", ")));
                 self.note(
                     &format!("waiting for MCP servers: {}", servers.join(", ")),
                     pal.dim(),
                 );
             }
-            Event::TurnStarted { .. } => {
-                self.reasoning.clear();
-                // The wait for starting servers is over once a request goes.
-                if self.status.mcp.as_deref().is_some_and(|m| m.starts_with("starting ")) {
-                    self.status.mcp = None;
-                }
-            }
+            Event::TurnStarted { .. } => self.reasoning.clear(),
             // One dim line per hook run, as the line view prints it.
             Event::HookStarted { .. } => {}
             Event::HookCompleted {

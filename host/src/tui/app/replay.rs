@@ -20,11 +20,7 @@ impl App {
         let pal = self.pal;
         let mut calls: Vec<(String, String)> = Vec::new();
         // Another session's patches are not this one's to undo.
-        self.patches = vec![Vec::new()];
-        self.undone = 0;
-        self.patched_before_resume = items
-            .iter()
-            .any(|i| matches!(i, Item::ToolCall { name, .. } if name == "apply_patch"));
+        self.patches.restart(items);
         for item in items {
             match item {
                 Item::User { text } => {

@@ -1,0 +1,129 @@
+//! A patch's per-file unified diffs laid out with line numbers, as marked
+//! text: the terminal view colours the marks, the line mode prints the text.
+
+use serde_json::Value;
+
+/// What a piece of a diff line is (each front end styles it its own way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// A file's heading: its operation and path.
+    Head,
+    Added,
+    Removed,
+    /// Line numbers, gaps between hunks, lines that are not diff lines.
+    Dim,
+    /// A context line.
+    Plain,
+}
+
+/// One line of a laid-out diff: its pieces in order.
+pub type DiffLine = Vec<(Part, String)>;
+
+/// Lines for the `files` of a patch result (or an approval's diff text).
+pub fn files(files: &Value) -> Vec<DiffLine> {
+    let mut out = Vec::new();
+    for f in files.as_array().into_iter().flatten() {
+        let s = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
+        let n = |k: &str| f.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let tag = match s("status") {
+            "added" => "A",
+            "deleted" => "D",
+            "moved" => "R",
+            _ => "M",
+        };
+        // A move names both ends: `R old → new`.
+        let path = match s("from") {
+            "" => quire::printable::quoted_name(s("path")).into_owned(),
+            from => format!(
+                "{} → {}",
+                quire::printable::quoted_name(from),
+                quire::printable::quoted_name(s("path"))
+            ),
+        };
+        out.push(vec![
+            (Part::Head, format!("  {tag} ")),
+            (Part::Head, path),
+            (Part::Added, format!(" +{}", n("added"))),
+            (Part::Removed, format!(" -{}", n("removed"))),
+        ]);
+        out.extend(unified(s("diff")));
+    }
+    out
+}
+
+/// A unified diff's hunks with old/new line numbers; file headers dropped.
+pub fn unified(diff: &str) -> Vec<DiffLine> {
+    let (mut old, mut new) = (0u64, 0u64);
+    let width = max_line_number(diff).to_string().len().max(2);
+    let mut out = Vec::new();
+    let mut hunks = 0;
+    for line in diff.lines() {
+        if line.starts_with("--- ") || line.starts_with("+++ ") {
+            continue;
+        }
+        if let Some((o, n)) = hunk_start(line) {
+            if hunks > 0 {
+                out.push(vec![(Part::Dim, format!("    {:>width$} ⋮", ""))]);
+            }
+            hunks += 1;
+            (old, new) = (o, n);
+            continue;
+        }
+        let (num, mark, body, part) = match line.chars().next() {
+            Some('+') => {
+                new += 1;
+                (new, "+", &line[1..], Part::Added)
+            }
+            Some('-') => {
+                old += 1;
+                (old, "-", &line[1..], Part::Removed)
+            }
+            Some(' ') => {
+                old += 1;
+                new += 1;
+                (new, " ", &line[1..], Part::Plain)
+            }
+            _ => {
+                out.push(vec![(Part::Dim, format!("    {line}"))]);
+                continue;
+            }
+        };
+        out.push(vec![
+            (Part::Dim, format!("    {num:>width$} ")),
+            (part, format!("{mark}{body}")),
+        ]);
+    }
+    out
+}
+
+/// The text of a laid-out line.
+pub fn text(line: &DiffLine) -> String {
+    line.iter().map(|(_, s)| s.as_str()).collect()
+}
+
+/// `@@ -3,4 +3,5 @@` → the line before the first of each side.
+fn hunk_start(line: &str) -> Option<(u64, u64)> {
+    let rest = line.strip_prefix("@@ -")?;
+    let (old, rest) = rest.split_once(" +")?;
+    let (new, _) = rest.split_once(" @@")?;
+    let first = |s: &str| s.split(',').next().and_then(|n| n.parse::<u64>().ok());
+    Some((first(old)?.saturating_sub(1), first(new)?.saturating_sub(1)))
+}
+
+fn max_line_number(diff: &str) -> u64 {
+    diff.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("@@ -")?;
+            let (old, rest) = rest.split_once(" +")?;
+            let (new, _) = rest.split_once(" @@")?;
+            let end = |s: &str| {
+                let mut p = s.split(',');
+                let a = p.next()?.parse::<u64>().ok()?;
+                let b = p.next().and_then(|b| b.parse::<u64>().ok()).unwrap_or(1);
+                Some(a + b)
+            };
+            Some(end(old)?.max(end(new)?))
+        })
+        .max()
+        .unwrap_or(1)
+}

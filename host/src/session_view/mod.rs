@@ -1,0 +1,66 @@
+//! What the session's slash commands say, for both front ends (the
+//! full-screen view, tui/, and the line mode, cli/repl.rs): `/status`,
+//! `/diff`, `/undo`, `/skills`, `/mcp`. Each answers with [`Said`] pieces
+//! the front end renders in its own way; the state they read ([`Status`],
+//! [`Patches`]) is kept from the agent's events by both.
+
+pub mod diff;
+pub mod patches;
+pub mod prices;
+pub mod skills;
+pub mod status;
+pub mod undo;
+
+pub use patches::Patches;
+pub use status::Status;
+
+/// How a note is meant: the terminal view colours it, the line mode
+/// prints its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Dim,
+    Accent,
+    Ok,
+    Bad,
+}
+
+/// One piece of a command's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Said {
+    /// A note (wrapped to the window by the terminal view).
+    Note(Tone, String),
+    /// Lines shown as they are (a panel, a list).
+    Lines(Vec<String>),
+    /// Patched files' diffs, laid out.
+    Diff(Vec<diff::DiffLine>),
+}
+
+/// `/approvals [POLICY]`: switches the policy when one is named; the
+/// policy in effect.
+pub fn approvals(arg: &str, session: &mut quire::agent::Session, status: &mut Status) -> Said {
+    use quire::tools::ApprovalPolicy;
+    let policy = match arg {
+        "never" => ApprovalPolicy::Never,
+        "on-request" => ApprovalPolicy::OnRequest,
+        "untrusted" => ApprovalPolicy::Untrusted,
+        "" => {
+            return Said::Note(Tone::Accent, approval_line(status));
+        }
+        other => {
+            return Said::Note(
+                Tone::Bad,
+                format!("unknown policy {other:?}: use never, on-request or untrusted"),
+            );
+        }
+    };
+    session.set_approval(policy);
+    status.approval = policy.to_string();
+    Said::Note(Tone::Accent, approval_line(status))
+}
+
+fn approval_line(status: &Status) -> String {
+    format!(
+        "approval: {} (/approvals never|on-request|untrusted)",
+        status.approval
+    )
+}

@@ -1,0 +1,137 @@
+//! The session's state as both front ends show it (model, context, tokens,
+//! sandbox, approval, skills, MCP), kept from the agent's events, and the
+//! text of `/status` and `/mcp`.
+
+use std::path::Path;
+
+use quire::agent::Event;
+use quire::config::ConfigSource;
+use quire::model::Usage;
+
+use super::prices;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    pub model: String,
+    pub provider: String,
+    pub sandbox: String,
+    pub approval: String,
+    pub context_window: u64,
+    /// Input tokens of the last response (the context in use).
+    pub context_used: u64,
+    pub total: Usage,
+    /// What a resumed session had used before this run (in `total`).
+    pub resumed: Usage,
+    pub skills: Vec<String>,
+    /// MCP servers not (yet) usable, e.g. `1 failed`.
+    pub mcp: Option<String>,
+}
+
+impl Status {
+    pub fn context_percent(&self) -> u64 {
+        (self.context_used * 100)
+            .checked_div(self.context_window)
+            .unwrap_or(0)
+            .min(100)
+    }
+
+    /// What `ev` changes of the state (the front ends render it besides).
+    pub fn track(&mut self, ev: &Event) {
+        match ev {
+            Event::SessionStarted {
+                provider,
+                model,
+                sandbox,
+                approval,
+                ..
+            } => {
+                self.provider = provider.clone();
+                self.model = model.clone();
+                self.sandbox = sandbox.clone();
+                self.approval = approval.clone();
+            }
+            Event::TurnCompleted {
+                usage, total_usage, ..
+            } => {
+                self.context_used = usage.input_tokens;
+                self.total = self.resumed;
+                self.total.add(total_usage);
+            }
+            Event::SkillActivated { name } if !self.skills.contains(name) => {
+                self.skills.push(name.clone());
+            }
+            Event::Warning { message } => {
+                if let Some(name) = message
+                    .strip_prefix("MCP server '")
+                    .and_then(|r| r.split_once('\''))
+                    .map(|(n, _)| n)
+                {
+                    let what = if message.contains("not available") {
+                        "failed"
+                    } else {
+                        "restarting"
+                    };
+                    self.mcp = Some(format!("{name} {what}"));
+                }
+            }
+            Event::McpWaiting { servers } => {
+                self.mcp = Some(format!("starting {}", servers.join(", ")));
+            }
+            // The wait for starting servers is over once a request goes.
+            Event::TurnStarted { .. }
+                if self
+                    .mcp
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("starting ")) =>
+            {
+                self.mcp = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// A new conversation (`/new`): its tokens and skills start again.
+    pub fn restart(&mut self) {
+        self.skills.clear();
+        self.total = Usage::default();
+        self.resumed = Usage::default();
+        self.context_used = 0;
+    }
+
+    /// The lines of `/status`.
+    pub fn lines(&self, session_id: &str, file: &Path, sources: &[ConfigSource]) -> Vec<String> {
+        let mut lines = vec![
+            format!("session  {session_id}"),
+            format!("file     {}", file.display()),
+            format!("model    {} · {}", self.model, self.provider),
+            format!(
+                "context  {}% of {} tokens",
+                self.context_percent(),
+                self.context_window
+            ),
+            format!(
+                "tokens   in {} · cached {} · out {}",
+                self.total.input_tokens, self.total.cached_input_tokens, self.total.output_tokens
+            ),
+            format!("cost     {}", prices::estimate(&self.total, &self.model)),
+            format!(
+                "policy   sandbox {} · approval {}",
+                self.sandbox, self.approval
+            ),
+        ];
+        if sources.is_empty() {
+            lines.push("config   defaults only (no config file, QUIRE_* variable or -c)".into());
+        }
+        for (i, src) in sources.iter().enumerate() {
+            let lead = if i == 0 { "config  " } else { "        " };
+            lines.push(format!("{lead} {}: {}", src.origin, src.keys.join(", ")));
+        }
+        lines
+    }
+
+    /// The line of `/mcp`.
+    pub fn mcp_line(&self) -> String {
+        let state = self.mcp.as_deref().unwrap_or("no problems reported");
+        format!("MCP servers: {state}; `quire mcp list` shows each server and its tools")
+    }
+}

@@ -1,0 +1,182 @@
+//! The line mode's session commands (`/status`, `/diff`, `/undo`,
+//! `/skills`, `/mcp`, `/approvals`): the same answers as the full-screen
+//! view's, on a dumb terminal with piped input.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use serde_json::json;
+
+use crate::support::model_server::Reply;
+use crate::support::quire::{Run, TestEnv, finish};
+
+/// Runs the line mode (`TERM=dumb`) with `input` typed line by line;
+/// it must end with 0.
+pub(super) fn line_mode(env: &TestEnv, input: &str) -> Run {
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let r = finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
+/// Bytes no text diff can carry: Latin-1, a NUL, CRLF, no final newline.
+const BLOB: &[u8] = b"caf\xe9\0\r\nno newline at the end";
+const CALC: &str = "def add(a, b):\r\n    return a - b\r\n";
+
+/// The model's patch: calc.py's `add` adds, blob.bin goes.
+fn fix_and_delete() -> Reply {
+    Reply::tool_call(
+        "p",
+        "apply_patch",
+        json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** Delete File: blob.bin\n*** End Patch\n"}),
+    )
+}
+
+#[test]
+fn diff_shows_the_patch_and_undo_restores_the_files_byte_for_byte() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", CALC);
+    std::fs::write(env.repo_path().join("blob.bin"), BLOB).expect("write blob");
+    env.server.push_all([
+        fix_and_delete(),
+        Reply::text("fixed"),
+        Reply::text("understood"),
+    ]);
+    let r = line_mode(
+        &env,
+        "/diff\nfix add\n/diff\n/undo\n/diff\n/undo\nwhat now?\n",
+    );
+    let err = &r.stderr;
+    assert!(
+        err.contains("no patches were applied in this session"),
+        "{err}"
+    );
+    // The patch's files with their operation, counts and numbered lines.
+    assert!(err.contains("  M calc.py +1 -1"), "{err}");
+    assert!(err.contains("  D blob.bin"), "{err}");
+    assert!(err.contains("     2 +    return a + b"), "{err}");
+    assert!(err.contains("undone: blob.bin, calc.py"), "{err}");
+    assert_eq!(
+        std::fs::read(env.repo_path().join("blob.bin")).expect("blob.bin is back"),
+        BLOB
+    );
+    assert_eq!(
+        std::fs::read(env.repo_path().join("calc.py")).expect("calc.py"),
+        CALC.as_bytes()
+    );
+    assert!(
+        err.contains(
+            "no patches in effect: the 2 files patched in this session were undone with /undo"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing to undo: no patches in this session"),
+        "{err}"
+    );
+    // The model is told, in the next request.
+    let reqs = env.server.requests();
+    assert!(
+        reqs[2]
+            .raw_body
+            .contains("the user reverted your changes to blob.bin, calc.py with /undo"),
+        "{}",
+        reqs[2].raw_body
+    );
+}
+
+#[test]
+fn undo_refuses_a_file_changed_since_and_diff_still_shows_it() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", CALC);
+    std::fs::write(env.repo_path().join("blob.bin"), BLOB).expect("write blob");
+    env.server
+        .push_all([fix_and_delete(), Reply::text("fixed")]);
+    // blob.bin made again by hand after the patch deleted it.
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"fix add\n").expect("write");
+    let blob = env.repo_path().join("blob.bin");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while env.server.requests().len() < 2 || blob.exists() {
+        assert!(std::time::Instant::now() < deadline, "the patch never ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::write(&blob, "mine now").expect("write");
+    stdin.write_all(b"/undo\n/diff\n").expect("write");
+    drop(stdin);
+    let r = finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let err = &r.stderr;
+    assert!(err.contains("undone: calc.py"), "{err}");
+    assert!(
+        err.contains("cannot undo blob.bin: it changed since the patch; nothing was written"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&blob).expect("blob"), "mine now");
+    // What was not undone is still shown.
+    let after = &err[err.find("undone: calc.py").expect("undone")..];
+    assert!(after.contains("  D blob.bin"), "{err}");
+}
+
+#[test]
+fn status_shows_the_model_and_the_tokens() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("counted"));
+    let r = line_mode(&env, "count my tokens\n/status\n/status extra\n");
+    let err = &r.stderr;
+    assert!(err.contains("model    test-model · test"), "{err}");
+    assert!(err.contains("tokens   in 100 · cached 0 · out 20"), "{err}");
+    assert!(
+        err.contains("cost     unknown price for test-model"),
+        "{err}"
+    );
+    assert!(err.contains("policy   sandbox "), "{err}");
+    let user = env.home.path().join("config.toml").display().to_string();
+    assert!(err.contains(&format!("config   {user}: ")), "{err}");
+    assert!(
+        err.contains("/status takes no arguments: \"extra\" is unexpected"),
+        "{err}"
+    );
+}
+
+const SKILL: &str = "---\nname: pdf-forms\ndescription: Fill in PDF forms with pdftk.\n---\n\nRun `pdftk FORM fill_form DATA output OUT` to fill the form.\n";
+
+#[test]
+fn skills_mcp_and_approvals_answer() {
+    let env = TestEnv::new("chat");
+    env.write(".agents/skills/pdf-forms/SKILL.md", SKILL);
+    let r = line_mode(
+        &env,
+        "/skills\n/mcp\n/approvals untrusted\n/approvals bogus\n/status\n",
+    );
+    let err = &r.stderr;
+    assert!(
+        err.contains("    pdf-forms — Fill in PDF forms with pdftk."),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "MCP servers: no problems reported; `quire mcp list` shows each server and its tools"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("approval: untrusted (/approvals never|on-request|untrusted)"),
+        "{err}"
+    );
+    assert!(err.contains("unknown policy \"bogus\""), "{err}");
+    assert!(err.contains("· approval untrusted"), "{err}");
+    assert!(env.server.requests().is_empty(), "nothing was sent");
+}
