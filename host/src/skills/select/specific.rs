@@ -37,11 +37,30 @@ pub fn name_cover(index: &Index, query: &Query, name: &str) -> f32 {
         all += idf;
         // A word only in a path or file name says where, not what: it
         // covers as much as it weighs.
-        if let Some(q) = query.terms.iter().find(|q| q.from_new && &q.term == t) {
+        if let Some(q) = query
+            .terms
+            .iter()
+            .find(|q| q.from_new && (&q.term == t || doer_of(t, &q.term)))
+        {
             hit += idf * q.weight.min(1.0);
         }
     }
     if all <= 0.0 { 0.0 } else { hit / all }
+}
+
+/// Whether the name term `name` is the one who does `verb` (both stemmed):
+/// "scan this skill" covers skill-scanner, "install" skill-installer,
+/// "build" mcp-builder. The stemmer keeps such nouns whole (scanner,
+/// creator), and only in a name are they so plainly the verb's doer.
+fn doer_of(name: &str, verb: &str) -> bool {
+    if verb.len() < 3 {
+        return false;
+    }
+    let Some(rest) = name.strip_prefix(verb) else {
+        return false;
+    };
+    let last = verb.chars().last().map(String::from).unwrap_or_default();
+    matches!(rest, "er" | "or" | "r") || rest == format!("{last}er")
 }
 
 /// Raises the best [`RERANK_TOP`] of `scores` by `boost` times their
@@ -104,5 +123,17 @@ mod tests {
         assert_eq!(name_cover(&index, &named, "c-review"), 1.0);
         assert_eq!(text::name_text("c-review"), "C-review");
         assert_eq!(text::name_text("cr-review_r"), "cr-review_R");
+    }
+
+    #[test]
+    fn a_name_naming_the_doer_is_covered_by_the_verb() {
+        assert!(doer_of("scanner", "scan"));
+        assert!(doer_of("instal", "instal") || doer_of("installer", "instal"));
+        assert!(doer_of("builder", "build"));
+        assert!(doer_of("writer", "write"));
+        assert!(doer_of("creator", "creat"));
+        assert!(!doer_of("user", "us"));
+        assert!(!doer_of("scanpy", "scan"));
+        assert!(!doer_of("ordering", "order"));
     }
 }
