@@ -28,8 +28,9 @@ impl Renderer for JsonRenderer {
     }
 }
 
-/// The terminal view: text to stdout as it streams, one compact line per
-/// tool call on stderr, a spinner with elapsed time for calls over a second
+/// The terminal view: text to stdout as it streams (escape sequences and
+/// controls dropped, terminal or not), one compact line per tool call on
+/// stderr, a spinner with elapsed time for calls over a second
 /// (only when both streams are terminals), colour unless NO_COLOR.
 pub struct HumanRenderer {
     color: bool,
@@ -135,7 +136,10 @@ impl Renderer for HumanRenderer {
             Event::MessageCompleted { text } if self.whole_messages => {
                 self.clear_status();
                 self.end_reasoning();
-                out(text);
+                // Cleaned as on a terminal: a file or pipe may reach one
+                // (`| less -R`, `| tee`, a CI log that renders colour).
+                let text = clean(text);
+                out(&text);
                 self.text_open = !text.ends_with('\n');
                 self.end_text();
             }
@@ -143,7 +147,7 @@ impl Renderer for HumanRenderer {
                 self.clear_status();
                 self.end_reasoning();
                 // Streaming to a terminal; a file or pipe gets the whole
-                // message as the model wrote it (above).
+                // message once complete (above), cleaned the same way.
                 let delta = self.text_stream.push(delta);
                 out(&delta);
                 if !delta.is_empty() {

@@ -119,10 +119,11 @@ fn safe_parsed(p: &Parsed) -> bool {
 }
 
 /// [`is_known_safe`], and when the command runs git, the repository at
-/// `cwd` configures no program for git to run (`core.fsmonitor`,
-/// `diff.external`, a diff driver's `command` or `textconv`): a
-/// sandboxed command may have written `.git/config`, and `git status`
-/// would then run what it named without asking.
+/// `cwd` sets up no program for git to run (`core.fsmonitor`, diff and
+/// filter drivers, a signature verifier, an executable index or ref hook,
+/// the same in a submodule: see `git_config`): a sandboxed command may
+/// have written `.git/config` or `.git/hooks`, and `git status` would then
+/// run what they name without asking.
 pub async fn is_known_safe_in(command: &str, cwd: &std::path::Path) -> bool {
     let p = parse(command);
     if !safe_parsed(&p) {
@@ -143,8 +144,7 @@ fn simple_is_safe(words: &[String]) -> bool {
     match first.as_str() {
         "ls" | "cat" | "head" | "tail" | "wc" | "pwd" | "echo" | "grep" | "which" | "stat"
         | "du" | "df" => true,
-        // `rg --pre CMD` runs a program on every file.
-        "rg" => !args.iter().any(|a| a.starts_with("--pre")),
+        "rg" => rg_is_safe(args),
         // `file -C` compiles a magic file and writes it.
         "file" => !args.iter().any(|a| {
             a == "--compile" || (a.starts_with('-') && !a.starts_with("--") && a.contains('C'))
@@ -156,6 +156,18 @@ fn simple_is_safe(words: &[String]) -> bool {
         "git" => git_is_safe(args),
         _ => false,
     }
+}
+
+/// ripgrep runs programs on `--pre CMD` (on every file), `--hostname-bin
+/// CMD` (for hyperlinks) and `-z`/`--search-zip` (a decompressor per
+/// compressed file), the short form also inside a group (`-inz`).
+fn rg_is_safe(args: &[String]) -> bool {
+    !args.iter().any(|a| {
+        a.starts_with("--pre")
+            || a.starts_with("--hostname-bin")
+            || a.starts_with("--search-zip")
+            || (a.starts_with('-') && !a.starts_with("--") && a.contains('z'))
+    })
 }
 
 fn git_is_safe(args: &[String]) -> bool {
@@ -428,6 +440,7 @@ mod tests {
             "head -n 5 a.txt",
             "grep -rn 'fn main' src | head -20",
             "rg TODO && git status",
+            "rg -n --no-search-zip TODO src",
             "find . -name '*.rs' -type f",
             "git log --oneline -5",
             "git diff HEAD~1",
@@ -457,6 +470,12 @@ mod tests {
             "find . -name x -exec rm {} ;",
             "find . -fprint out",
             "rg --pre ./evil x",
+            "rg --pre=./evil x",
+            "rg --hostname-bin=touch a",
+            "rg --hostname-bin touch a",
+            "rg -z secret",
+            "rg --search-zip secret",
+            "rg -inz secret",
             "git push",
             "git branch new-feature",
             "git branch -D main",

@@ -62,6 +62,33 @@ fn stderr_lines_are_clean_when_output_is_piped() {
     assert_inert(&run.stderr);
 }
 
+/// Stdout piped (`| less -R`, `| tee log`, a CI log that renders colour)
+/// gets the model's text cleaned as a terminal does; `--json` keeps it as
+/// written, JSON-escaped.
+#[test]
+fn stdout_is_clean_when_piped_and_json_keeps_the_text() {
+    let env = TestEnv::new("responses");
+    hostile_turn(&env);
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("beforeafter") && run.stdout.contains("done"),
+        "{:?}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
+    assert_inert(&run.stdout);
+
+    hostile_turn(&env);
+    let json = env.run(&["exec", "--json", "hi"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert!(
+        json.stdout.contains("before\\u001b]52;c;"),
+        "--json keeps the text as written: {:?}",
+        json.stdout
+    );
+}
+
 /// The listing commands print what repositories and plugins wrote
 /// (descriptions, bodies): on a terminal without the sequences, to a pipe
 /// as written.
