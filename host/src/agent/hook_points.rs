@@ -11,6 +11,9 @@ use super::{CompactReason, Session};
 use crate::hooks::HookEvent;
 use crate::model::Item;
 
+/// The `source` of the [`Item::Context`] holding hooks' context.
+pub(crate) const HOOK_CONTEXT_SOURCE: &str = "hooks";
+
 impl Session {
     /// Runs `event` with `fields` (nothing when no hook is configured).
     async fn hook(
@@ -23,24 +26,31 @@ impl Session {
         Some(hooks.run(event, target, fields).await)
     }
 
-    /// Adds hook output to the conversation as context for the model.
+    /// Adds hook output to the conversation as context for the model: an
+    /// [`Item::Context`] (sent as more text of the user message on Chat, a
+    /// block of the user turn on Anthropic, a `developer` message on
+    /// Responses), never a user message of its own.
     fn record_hook_context(&mut self, event: HookEvent, text: String) {
-        self.record(Item::User {
+        self.record(Item::Context {
+            source: HOOK_CONTEXT_SOURCE.to_string(),
             text: format!("<hook_context event=\"{event}\">\n{text}\n</hook_context>"),
         });
     }
 
-    /// `SessionStart`, once after a start, resume, `/new` or compaction.
-    pub(crate) async fn hooks_session_start(&mut self) {
-        let Some(source) = self.pending_start.take() else {
-            return;
-        };
+    /// `SessionStart`, once after a start, resume, `/new` or compaction:
+    /// the context its hooks added, for [`Session::record_start_context`].
+    pub(crate) async fn hooks_session_start(&mut self) -> Option<String> {
+        let source = self.pending_start.take()?;
         let fields = one("source", source);
-        if let Some(c) = self
-            .hook(HookEvent::SessionStart, Some(source), fields)
+        self.hook(HookEvent::SessionStart, Some(source), fields)
             .await
             .and_then(|d| d.context_text())
-        {
+    }
+
+    /// Records the context from `SessionStart` hooks (before the message
+    /// it came with, after a message that got no answer is settled).
+    pub(crate) fn record_start_context(&mut self, context: Option<String>) {
+        if let Some(c) = context {
             self.record_hook_context(HookEvent::SessionStart, c);
         }
     }

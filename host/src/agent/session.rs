@@ -254,18 +254,25 @@ impl Session {
             ext.on_new_conversation();
             ext.sync_history(&self.history);
         }
-        self.resumed_state(loaded.tools, loaded.unanswered);
+        self.resumed_state(&loaded.meta.created, loaded.tools, loaded.unanswered);
         self.last_usage = None;
         self.total_usage = Usage::default();
-        self.started = today();
         self.announce(true);
         Ok(())
     }
 
-    /// What a resumed session's file says beyond its history: the tool
-    /// list its requests carried (sent again), and why its last message
-    /// got no answer, if it got none.
-    pub(crate) fn resumed_state(&mut self, tools: Option<Vec<String>>, unanswered: Option<String>) {
+    /// What a resumed session's file says beyond its history: the day it
+    /// started (from its `created`, so the system prompt's date and the
+    /// cached prefix stay those of its earlier requests), the tool list
+    /// its requests carried (sent again), and why its last message got no
+    /// answer, if it got none.
+    pub(crate) fn resumed_state(
+        &mut self,
+        created: &str,
+        tools: Option<Vec<String>>,
+        unanswered: Option<String>,
+    ) {
+        self.started = day_of(created);
         self.tool_selection.restore(tools.unwrap_or_default());
         self.resume_unanswered(unanswered);
     }
@@ -353,6 +360,21 @@ impl Session {
 
 fn today() -> String {
     chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+/// The local day of `created` (a session file's RFC 3339 creation time);
+/// today when it cannot be read.
+fn day_of(created: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(created) {
+        Ok(t) => t
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string(),
+        Err(e) => {
+            tracing::debug!(created, error = %e, "session creation time unreadable");
+            today()
+        }
+    }
 }
 
 /// Finds a session to resume in the sessions folder of `config`.

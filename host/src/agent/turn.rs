@@ -74,12 +74,18 @@ impl Session {
     /// calls until the model is done, the user interrupts (`cancel`), an
     /// error stops it, or `max_turns` is reached.
     pub async fn run_task(&mut self, user_text: &str, cancel: CancellationToken) -> TaskOutcome {
-        self.hooks_session_start().await;
+        let start_context = self.hooks_session_start().await;
         let hook_context = match self.hooks_prompt(user_text).await {
             Ok(c) => c,
-            Err(reason) => return self.blocked_task(reason),
+            Err(reason) => {
+                self.record_start_context(start_context);
+                return self.blocked_task(reason);
+            }
         };
+        // Settled first: a message sent again replaces its unanswered copy
+        // only when nothing was recorded after it.
         self.settle_unanswered(user_text);
+        self.record_start_context(start_context);
         let message_at = self.history.len();
         self.record(Item::User {
             text: user_text.to_string(),

@@ -123,7 +123,7 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
             other => {
                 out.extend(open.take().map(AssistantMessage::into_json));
                 match other {
-                    Item::User { text } => out.push(json!({"role": "user", "content": text})),
+                    Item::User { text } => push_user_text(&mut out, text),
                     Item::ToolResult {
                         call_id, output, ..
                     } => out
@@ -142,13 +142,18 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
     out
 }
 
-/// What quire adds for a message (skills catalog, skill bodies, notes)
-/// joins the user message it follows as more text; anywhere else it is a
-/// user message of its own. Chat Completions is what local servers speak,
-/// and their chat templates often reject a `developer` role, a `system`
-/// message after the first, or two user messages in a row (Qwen, Mistral,
-/// Gemma), while every template takes user text. The items never change
-/// once recorded, so the prefix stays stable.
+/// What quire adds for a message (skills catalog, skill bodies, notes,
+/// hooks' context) joins the user message it follows as more text; anywhere
+/// else it is a user message of its own. A user message right after
+/// another user message joins it too (a `SessionStart` hook's context
+/// before the message, session files of older versions that recorded hook
+/// context as user messages, messages kept by a compaction before its
+/// summary, a message that got no answer). Chat Completions is what local
+/// servers speak, and their chat templates often reject a `developer` role,
+/// a `system` message after the first, or two user messages in a row
+/// (Qwen, Mistral, Gemma), while every template takes user text. The items
+/// never change once recorded and a request goes out only once its last
+/// user message is complete, so the prefix stays stable.
 fn push_user_text(out: &mut Vec<Value>, text: &str) {
     if let Some(last) = out.last_mut()
         && last["role"] == "user"

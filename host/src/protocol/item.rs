@@ -30,10 +30,12 @@ pub enum Item {
     /// user message).
     CompactionSummary { text: String },
     /// Context that depends on the user message it follows (the skills
-    /// catalog for it, notes about MCP servers or tool search), written by
-    /// `source`. Sent as a `developer` message on the Responses and Chat
-    /// wires and as a text block of the user turn on Anthropic; kept in the
-    /// history so later requests extend the same prefix.
+    /// catalog for it, notes about MCP servers or tool search, what
+    /// `SessionStart` and `UserPromptSubmit` hooks add), written by
+    /// `source`. Sent as a `developer` message on the Responses wire, as a
+    /// text block of the user turn on Anthropic and as more text of the
+    /// user message on Chat; kept in the history so later requests extend
+    /// the same prefix.
     Context { source: String, text: String },
 }
 

@@ -181,7 +181,7 @@ impl SessionBuilder {
         let resumed = resume.is_some();
         let resumed_state = resume
             .as_mut()
-            .map(|l| (l.tools.take(), l.unanswered.take()));
+            .map(|l| (l.meta.created.clone(), l.tools.take(), l.unanswered.take()));
         let (writer, history) = match resume {
             Some(loaded) => {
                 for w in &loaded.warnings {
@@ -351,8 +351,8 @@ impl SessionBuilder {
             session.register_tool(tool);
             session.add_extension(ext);
         }
-        if let Some((tools, unanswered)) = resumed_state {
-            session.resumed_state(tools, unanswered);
+        if let Some((created, tools, unanswered)) = resumed_state {
+            session.resumed_state(&created, tools, unanswered);
         }
         session.begin(resumed);
         Ok(session)

@@ -21,7 +21,7 @@ const PAGE_MARGIN: usize = 400;
 /// The smallest page, whatever the limits say.
 const MIN_PAGE: usize = 1000;
 
-const DESCRIPTION: &str = "Agent Skills: folders of instructions for specific kinds of tasks (the system prompt lists the ones that fit the current message).\n- `search` with `query`: find skills that are not listed, best first, with scores.\n- `activate` with `name`: get a skill's instructions, its folder and its files; follow the instructions. Activate before starting a task a skill covers.\n- `read` with `name` and `path` (relative to the skill's folder): one of its files, such as a reference or template.\nRun a skill's scripts with `shell`, `workdir` set to the skill's folder. When an answer is cut, call again with the `offset` it gives.";
+const DESCRIPTION: &str = "Agent Skills: folders of instructions for specific kinds of tasks (the ones that fit a message are listed in the conversation right after it).\n- `search` with `query`: find skills that are not listed, best first, with scores.\n- `activate` with `name`: get a skill's instructions, its folder and its files; follow the instructions. Activate before starting a task a skill covers.\n- `read` with `name` and `path` (relative to the skill's folder): one of its files, such as a reference or template.\nRun a skill's scripts with `shell`, `workdir` set to the skill's folder. When an answer is cut, call again with the `offset` it gives.";
 
 /// The `skill` tool's arguments; their schema is its parameters. The
 /// action stays a string so an unknown one gets the tool's own error.
@@ -230,7 +230,16 @@ impl Tool for SkillTool {
 
 #[cfg(test)]
 mod tests {
-    use super::page;
+    use super::{DESCRIPTION, page};
+
+    /// The catalog is a context item after the message (never the system
+    /// prompt, which stays the same for the session): the description must
+    /// send the model there.
+    #[test]
+    fn the_description_places_the_catalog_after_the_message() {
+        assert!(!DESCRIPTION.contains("system prompt"), "{DESCRIPTION}");
+        assert!(DESCRIPTION.contains("listed in the conversation right after it"));
+    }
 
     #[test]
     fn pages_cut_at_lines_and_say_how_to_continue() {

@@ -3,6 +3,8 @@
 use crate::support;
 
 mod cache;
+mod hook_context;
+mod session_day;
 
 use support::model_server::Reply;
 use support::quire::{TestEnv, WIRES};

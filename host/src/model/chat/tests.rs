@@ -348,3 +348,37 @@ fn context_after_a_tool_result_is_a_user_message() {
     );
     assert!(!body.to_string().contains("developer"));
 }
+
+/// Context before a message (a `SessionStart` hook's), user items in a row
+/// (older session files kept hook context so; messages a compaction kept):
+/// one user message, its parts in order.
+#[test]
+fn user_items_in_a_row_are_one_user_message() {
+    let user = |t: &str| Item::User { text: t.into() };
+    let items = vec![
+        Item::Context {
+            source: "hooks".into(),
+            text: "start".into(),
+        },
+        user("hi"),
+        user("<hook_context>old</hook_context>"),
+        Item::Assistant { text: "yes".into() },
+        user("kept"),
+        Item::CompactionSummary { text: "S".into() },
+        user("next"),
+    ];
+    let body = request_body(&ModelRequest { items, ..request() });
+    let messages = body["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages.iter().filter_map(|m| m["role"].as_str()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    assert_eq!(
+        messages[1]["content"],
+        "start\n\nhi\n\n<hook_context>old</hook_context>"
+    );
+    let last = messages[3]["content"].as_str().unwrap();
+    assert!(
+        last.starts_with("kept\n\nSummary of the conversation"),
+        "{last}"
+    );
+    assert!(last.ends_with("S\n\nnext"), "{last}");
+}

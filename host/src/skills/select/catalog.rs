@@ -1,4 +1,5 @@
-//! The skills part of the system prompt: which skills are active, the
+//! The skills part of the context after a user message (never the system
+//! prompt, which stays the same for the session): which skills are active, the
 //! catalog of the skills that fit this message (name, description,
 //! location), what did not fit a budget, and how many more can be found
 //! with the `skill` tool. The whole part stays within

@@ -7,7 +7,7 @@
 //!   name the message covers first.
 //! - [`plan`]: what a user message activates (explicit `$name`/`/name`, a
 //!   clear winner) within the token budgets; [`catalog`]: the top skills
-//!   listed in the system prompt within the character budget.
+//!   listed after the message (a context item) within the character budget.
 //! - [`content`]: the activation text and reading a skill's files.
 //! - [`state`]: one session's selection state (active skills, the previous
 //!   message), shared by the [`crate::skills::extension`] and the

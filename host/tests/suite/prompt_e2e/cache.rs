@@ -13,7 +13,7 @@ const SKILL: &str = "---\nname: release-notes\ndescription: Writes release notes
 
 /// `v` without Anthropic's `cache_control` markers (they mark where the
 /// cache ends; they are not part of the cached content).
-fn without_markers(mut v: Value) -> Value {
+pub(super) fn without_markers(mut v: Value) -> Value {
     fn strip(v: &mut Value) {
         match v {
             Value::Object(m) => {
@@ -30,7 +30,7 @@ fn without_markers(mut v: Value) -> Value {
 
 /// The three parts of a request in the provider's order: tools, the
 /// system prompt, the conversation.
-fn parts(wire: &str, body: &Value) -> (Value, Value, Vec<Value>) {
+pub(super) fn parts(wire: &str, body: &Value) -> (Value, Value, Vec<Value>) {
     let items = |k: &str| body[k].as_array().cloned().unwrap_or_default();
     match wire {
         "responses" => (
