@@ -67,7 +67,7 @@ fn real() {
     let config = SkillsConfig::default();
     // Every labelled set: the tuning set, then the held-out ones in the
     // order they were written.
-    let files: [(&str, &str, &str); 15] = [
+    let files: [(&str, &str, &str); 16] = [
         (
             "tuning",
             "real-eval.json",
@@ -142,6 +142,11 @@ fn real() {
             "fifteenth",
             "real-fresh13.json",
             include_str!("../tests/suite/skills_select/real-fresh13.json"),
+        ),
+        (
+            "sixteenth",
+            "real-fresh14.json",
+            include_str!("../tests/suite/skills_select/real-fresh14.json"),
         ),
     ];
     let mut sets = Vec::new();

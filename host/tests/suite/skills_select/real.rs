@@ -532,9 +532,10 @@ fn fifteenth_heldout_real_skills_recall_and_false_activation_floors() {
 /// The fourteenth session's held-out messages (`real-fresh14.json`: 160
 /// messages; developers describing what they see and what they want,
 /// newcomers, second-language writers, analysts and designers who code a
-/// little), written blind at that session's start: 0.655 and 0.883, no false activation.
-const FRESH14_RECALL_AT_1_FLOOR: f64 = 0.60;
-const FRESH14_RECALL_AT_5_FLOOR: f64 = 0.85;
+/// little), written blind at that session's start: 0.655 and 0.883, no false
+/// activation. Then development material: 0.703 and 0.910.
+const FRESH14_RECALL_AT_1_FLOOR: f64 = 0.68;
+const FRESH14_RECALL_AT_5_FLOOR: f64 = 0.89;
 
 #[test]
 fn sixteenth_heldout_real_skills_recall_and_false_activation_floors() {

@@ -132,8 +132,9 @@ const FRESH13_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// The fourteenth session's held-out messages (`fresh14.toml`, 90 over all
 /// 11 servers; developers describing symptoms and outcomes, newcomers,
 /// second-language writers, analysts who code a little), written blind at
-/// that session's start: 0.911 (82 of 90) at 19.7 KB median.
-const FRESH14_SENT_FLOOR: f64 = 0.90;
+/// that session's start: 0.911 (82 of 90) at 19.7 KB median. Then
+/// development material: 0.967 (87).
+const FRESH14_SENT_FLOOR: f64 = 0.95;
 const FRESH14_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
 #[derive(Deserialize)]
