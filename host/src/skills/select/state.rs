@@ -331,9 +331,11 @@ impl SelectionState {
         };
         let mut calls: Vec<(String, String)> = Vec::new();
         let mut previous = None;
+        let mut catalogs: Vec<&str> = Vec::new();
         for item in history {
             match item {
                 Item::User { text } => previous = Some(text.clone()),
+                Item::Context { source, text } if source == CONTEXT_SOURCE => catalogs.push(text),
                 Item::SkillActivation { name, body } => push(name, Some(body.clone())),
                 Item::ToolCall {
                     call_id,
@@ -360,13 +362,23 @@ impl SelectionState {
                 _ => {}
             }
         }
+        // The skills before the lock (`current` takes it).
+        let set = (!catalogs.is_empty()).then(|| self.current());
         let mut g = self.lock();
         g.active = active;
         g.previous = previous;
         g.turn = None;
         g.full = None;
-        // The next catalog says everything again (once after a resume).
+        // What the history's catalogs said stays said: the model reads
+        // them again with the resumed history, so the next catalog does
+        // not repeat the header or a description already there.
         g.seen = catalog::Seen::default();
+        if let Some(set) = set {
+            g.seen.header = true;
+            for text in catalogs {
+                g.seen.described.extend(described_in(&set.skills, text));
+            }
+        }
     }
 }
 

@@ -184,3 +184,43 @@ fn context_text(items: &[Item]) -> String {
         })
         .unwrap_or_default()
 }
+
+#[test]
+fn a_resumed_history_keeps_what_its_catalogs_said() {
+    let s = state();
+    let message = "find the regression with git bisect";
+    let first = s.begin_turn(message);
+    let Some(Item::Context { text: said, .. }) = first.first() else {
+        panic!("no catalog: {first:?}");
+    };
+    assert!(said.contains("A skill is a folder"), "{said}");
+    let described: Vec<&str> = said.lines().filter(|l| l.starts_with("- ")).collect();
+    assert!(!described.is_empty(), "{said}");
+    let history = vec![
+        Item::User {
+            text: message.into(),
+        },
+        first[0].clone(),
+    ];
+    // A new process resumes the session from its history.
+    let resumed = state();
+    resumed.sync_history(&history);
+    let next = resumed.begin_turn(message);
+    let Some(Item::Context { text, .. }) = next.first() else {
+        panic!("no catalog: {next:?}");
+    };
+    assert!(
+        !text.contains("A skill is a folder"),
+        "header repeated: {text}"
+    );
+    for line in &described {
+        assert!(!text.contains(line), "{line} repeated: {text}");
+    }
+    // Without catalogs in the history, the first one says everything.
+    let fresh = state();
+    fresh.sync_history(&history[..1]);
+    let items = fresh.begin_turn(message);
+    assert!(
+        matches!(items.first(), Some(Item::Context { text, .. }) if text.contains("A skill is a folder"))
+    );
+}
