@@ -12,18 +12,21 @@ use serde_json::json;
 use super::support::model_server::Reply;
 use super::support::quire::{Run, TestEnv, finish};
 
+/// Each request seen: its path and its (lower-cased) headers.
+type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
+
 /// A collector on 127.0.0.1: records the path and lower-cased headers of
 /// each request and answers 200 with an empty JSON object.
 struct Collector {
     port: u16,
-    seen: Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>,
+    seen: Seen,
 }
 
 impl Collector {
     fn start() -> Collector {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen: Seen = Arc::default();
         let log = seen.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
