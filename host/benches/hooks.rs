@@ -60,6 +60,7 @@ fn hook(matcher: &str) -> Hook {
             command: Some("cat > /dev/null; true".into()),
             url: None,
             headers: Default::default(),
+            allowed_env_vars: Vec::new(),
             timeout_sec: Some(10),
             plugin: None,
             name: None,

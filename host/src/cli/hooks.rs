@@ -107,6 +107,8 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 "type": h.def.kind,
                 "command": h.def.command,
                 "url": h.def.url,
+                "headers": h.def.headers,
+                "allowed_env_vars": h.def.allowed_env_vars,
                 "plugin": h.def.plugin,
                 "timeout_sec": h.def.timeout().as_secs(),
                 "source": h.source.display().to_string(),

@@ -6,6 +6,7 @@ mod check;
 mod load;
 pub mod other_tools;
 pub mod probe;
+pub mod protected;
 mod provider;
 pub mod ranges;
 pub mod seal;

@@ -50,11 +50,18 @@ pub struct ProjectEntry {
 }
 
 /// The project settings present in `workspace` (see [`PROJECT_SETTINGS`]).
+/// Files in the user's own folders ([`super::protected`]: `$QUIRE_HOME`,
+/// `~/.claude`, … when quire runs in `$HOME`) are theirs, not a
+/// repository's, and are not listed.
 pub fn project_settings(workspace: &Path) -> Vec<&'static str> {
+    let own = super::protected::folders();
     PROJECT_SETTINGS
         .iter()
         .copied()
-        .filter(|rel| workspace.join(rel).exists())
+        .filter(|rel| {
+            let path = workspace.join(rel);
+            path.exists() && super::protected::holding(&own, &canonical(&path)).is_none()
+        })
         .collect()
 }
 

@@ -202,6 +202,9 @@ struct Handler {
     url: Option<String>,
     #[serde(default)]
     headers: std::collections::BTreeMap<String, String>,
+    /// The variables `headers` may use; others are sent empty.
+    #[serde(rename = "allowedEnvVars", default)]
+    allowed_env_vars: Vec<String>,
     /// Seconds.
     #[serde(default)]
     timeout: Option<u64>,
@@ -224,6 +227,7 @@ const HANDLER_KEYS: &[&str] = &[
     "command",
     "url",
     "headers",
+    "allowedEnvVars",
     "timeout",
     "if",
     "async",
@@ -231,14 +235,7 @@ const HANDLER_KEYS: &[&str] = &[
 ];
 /// Claude Code's handler keys quire accepts without using them (display,
 /// or the `prompt` / `agent` types it skips anyway).
-const HANDLER_KEYS_IGNORED: &[&str] = &[
-    "statusMessage",
-    "once",
-    "shell",
-    "allowedEnvVars",
-    "prompt",
-    "model",
-];
+const HANDLER_KEYS_IGNORED: &[&str] = &["statusMessage", "once", "shell", "prompt", "model"];
 
 /// The note for `key`, unknown at `at` (an entry or a handler) of a file,
 /// with the closest of `known`.
@@ -369,6 +366,7 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
                         command: h.command,
                         url: h.url,
                         headers: h.headers,
+                        allowed_env_vars: h.allowed_env_vars,
                         timeout_sec: h.timeout,
                         plugin: None,
                         name: None,

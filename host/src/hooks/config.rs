@@ -114,6 +114,15 @@ pub struct HookDef {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
+    /// The environment variables an http hook's headers may use (`$VAR`,
+    /// `${VAR}`); any other reference is sent empty, as Claude Code does
+    /// with `allowedEnvVars` (see [`super::http_env`]).
+    #[serde(
+        default,
+        alias = "allowedEnvVars",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub allowed_env_vars: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_sec: Option<u64>,
     /// A `wasm` hook's plugin (set from its plugin.toml).
@@ -139,13 +148,26 @@ impl HookDef {
     pub fn runs(&self) -> String {
         let what = match self.kind {
             HookKind::Command => self.command.clone().unwrap_or_default(),
-            HookKind::Http => format!("POST {}", self.url.as_deref().unwrap_or("")),
+            HookKind::Http => format!(
+                "POST {}{}",
+                self.url.as_deref().unwrap_or(""),
+                self.headers_shown()
+            ),
             HookKind::Wasm => format!("WASM plugin {}", self.plugin.as_deref().unwrap_or("")),
         };
         match &self.name {
             Some(n) => format!("{n}: {what}"),
             None => what,
         }
+    }
+
+    /// An http hook's headers as consent screens show them (variables by
+    /// name, and which ones it sends); empty for other hooks.
+    pub fn headers_shown(&self) -> String {
+        if self.kind != HookKind::Http {
+            return String::new();
+        }
+        super::http_env::describe(&self.headers, &self.allowed_env_vars)
     }
 
     /// What events call the hook: its name, or its command cut to a line.

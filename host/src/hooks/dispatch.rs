@@ -279,6 +279,7 @@ impl Hooks {
                 client,
                 hook.def.url.as_deref().unwrap_or(""),
                 &hook.def.headers,
+                &hook.def.allowed_env_vars,
                 body,
                 hook.def.timeout(),
             )
@@ -360,10 +361,11 @@ pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
         .filter(|h| h.trust == TrustState::NotApproved)
         .map(|h| {
             format!(
-                "{} {} `{}` ({})",
+                "{} {} `{}`{} ({})",
                 h.id(),
                 h.event,
                 h.def.label(),
+                h.def.headers_shown(),
                 h.source.display()
             )
         })

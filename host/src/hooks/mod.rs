@@ -20,6 +20,7 @@ pub(crate) mod combine;
 pub mod config;
 pub(crate) mod contract;
 pub(crate) mod dispatch;
+pub mod http_env;
 pub(crate) mod if_rule;
 mod load;
 mod manifest_hooks;

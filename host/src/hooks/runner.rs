@@ -188,6 +188,7 @@ pub async fn run_http(
     client: &reqwest::Client,
     url: &str,
     headers: &std::collections::BTreeMap<String, String>,
+    allowed_env_vars: &[String],
     input: Vec<u8>,
     timeout: Duration,
 ) -> RunOutput {
@@ -196,7 +197,7 @@ pub async fn run_http(
         .header("content-type", "application/json")
         .body(input);
     for (k, v) in headers {
-        req = req.header(k, expand_env(v));
+        req = req.header(k, super::http_env::expand(v, allowed_env_vars));
     }
     let answer = async {
         let resp = req
@@ -250,36 +251,6 @@ async fn read_body_capped(mut resp: reqwest::Response) -> Result<String, reqwest
     Ok(text)
 }
 
-/// `$VAR` and `${VAR}` in a header value, from quire's environment (for
-/// tokens that must not be written into a settings file).
-fn expand_env(value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, tail) = if let Some(inner) = after.strip_prefix('{') {
-            match inner.find('}') {
-                Some(end) => (&inner[..end], &inner[end + 1..]),
-                None => ("", after),
-            }
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..end], &after[end..])
-        };
-        if name.is_empty() {
-            out.push('$');
-        } else {
-            out.push_str(&std::env::var(name).unwrap_or_default());
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,13 +280,5 @@ mod tests {
         assert_eq!(out.status, RunStatus::TimedOut);
         tokio::time::sleep(Duration::from_secs(4)).await;
         assert!(!marker.exists(), "the hook's child outlived the timeout");
-    }
-
-    #[test]
-    fn header_values_expand_environment_variables() {
-        let home = std::env::var("HOME").unwrap_or_default();
-        assert_eq!(expand_env("Bearer $HOME"), format!("Bearer {home}"));
-        assert_eq!(expand_env("a${HOME}b"), format!("a{home}b"));
-        assert_eq!(expand_env("cost $"), "cost $");
     }
 }

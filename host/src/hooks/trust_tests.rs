@@ -7,6 +7,7 @@ fn def(cmd: &str) -> HookDef {
         command: Some(cmd.into()),
         url: None,
         headers: Default::default(),
+        allowed_env_vars: Vec::new(),
         timeout_sec: None,
         plugin: None,
         name: None,
@@ -186,4 +187,30 @@ fn runners_are_found_by_file_name_and_their_files_are_hashed() {
         note.contains("`npm`") && note.contains("package.json"),
         "{note}"
     );
+}
+
+/// An http hook's headers and allowed variables are part of what is
+/// approved: changing either asks again.
+#[test]
+fn a_changed_header_or_allowed_variable_changes_the_hash() {
+    let repo = tempfile::tempdir().unwrap();
+    let src = repo.path().join(".claude/settings.json");
+    let mut http = def("");
+    http.kind = super::super::HookKind::Http;
+    http.command = None;
+    http.url = Some("http://127.0.0.1:1/h".into());
+    http.headers.insert("X-K".into(), "a".into());
+    let base = hook_hash(Some(repo.path()), &src, HookEvent::Stop, &http);
+    let mut header = http.clone();
+    header
+        .headers
+        .insert("X-K".into(), "$OPENAI_API_KEY".into());
+    let mut allowed = http.clone();
+    allowed.allowed_env_vars.push("OPENAI_API_KEY".into());
+    for changed in [header, allowed] {
+        assert_ne!(
+            base,
+            hook_hash(Some(repo.path()), &src, HookEvent::Stop, &changed)
+        );
+    }
 }

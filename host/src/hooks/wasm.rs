@@ -50,6 +50,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 command: None,
                 url: None,
                 headers: Default::default(),
+                allowed_env_vars: Vec::new(),
                 timeout_sec: None,
                 plugin: Some(m.name.clone()),
                 name: Some(format!("plugin {}", m.name)),

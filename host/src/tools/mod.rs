@@ -20,6 +20,7 @@ pub mod select;
 pub mod shell;
 pub(crate) mod typed;
 pub(crate) mod update_plan;
+pub mod writable_roots;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

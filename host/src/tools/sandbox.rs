@@ -154,12 +154,19 @@ fn kernel_abi() -> Result<ABI, String> {
 }
 
 /// The policy of `mode` for a process working in `workspace`: writes
-/// allowed there and in the temp dirs (`/tmp`, `$TMPDIR`).
+/// allowed there and in the temp dirs (`/tmp`, `$TMPDIR`), except in the
+/// user's own folders that grant rights ([`crate::config::protected`]),
+/// which stay read-only wherever they are.
 pub fn workspace_policy(mode: SandboxMode, workspace: &Path, network: bool) -> SandboxPolicy {
     let mut writable_roots = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
     if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
         writable_roots.push(PathBuf::from(tmp));
     }
+    let writable_roots = if mode == SandboxMode::WorkspaceWrite {
+        super::writable_roots::carve(writable_roots, &crate::config::protected::folders())
+    } else {
+        writable_roots
+    };
     SandboxPolicy {
         mode,
         writable_roots,

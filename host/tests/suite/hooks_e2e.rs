@@ -9,6 +9,7 @@ mod contract;
 mod fail_closed;
 mod faults;
 mod http;
+mod http_headers;
 mod listing;
 mod pinned;
 mod session;

@@ -2,6 +2,7 @@
 use crate::support;
 
 mod network;
+mod own_config;
 mod settings_seal;
 mod terminal;
 

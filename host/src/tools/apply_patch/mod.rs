@@ -94,6 +94,7 @@ impl TypedTool for ApplyPatch {
             cwd: ctx.cwd.clone(),
             workspace: ctx.workspace.clone(),
             sandbox: ctx.sandbox,
+            protected: crate::config::protected::folders(),
         };
         let prepared = blocking(move || plan::prepare(&ops, &scope))
             .await?
@@ -142,7 +143,7 @@ async fn blocking<T: Send + 'static>(
 
 fn plan_error(e: PlanError) -> ToolError {
     match e {
-        PlanError::Outside { .. } => ToolError::Denied(e.to_string()),
+        PlanError::Outside { .. } | PlanError::Protected { .. } => ToolError::Denied(e.to_string()),
         other => ToolError::Failed(other.to_string()),
     }
 }

@@ -72,6 +72,10 @@ pub enum PlanError {
         workspace: String,
     },
     #[error(
+        "{shown} is inside {folder}, your own quire, Claude Code or Codex settings (config.toml, hooks, the approvals of repositories and hooks, plugins), which grant rights to every session: apply_patch does not change them under --sandbox workspace-write. Nothing was changed. Tell the user the change you would make; they can make it themselves."
+    )]
+    Protected { shown: String, folder: String },
+    #[error(
         "cannot update {0}: the file does not exist. Check the path, or create the file with '*** Add File: {0}'. Nothing was changed."
     )]
     UpdateMissing(String),
@@ -104,6 +108,10 @@ pub struct Scope {
     pub cwd: PathBuf,
     pub workspace: PathBuf,
     pub sandbox: SandboxMode,
+    /// The user's own folders that grant rights
+    /// ([`crate::config::protected::folders`]): never written unless the
+    /// sandbox is off.
+    pub protected: Vec<PathBuf>,
 }
 
 impl Scope {
@@ -114,6 +122,20 @@ impl Scope {
             PathBuf::from("/")
         } else {
             workspace_root(&self.workspace)
+        }
+    }
+
+    /// Refuses `real` (for `shown`) inside a protected folder.
+    fn unprotected(&self, shown: &str, real: &Path) -> Result<(), PlanError> {
+        if self.sandbox == SandboxMode::DangerFullAccess {
+            return Ok(());
+        }
+        match crate::config::protected::holding(&self.protected, real) {
+            Some(folder) => Err(PlanError::Protected {
+                shown: shown.to_string(),
+                folder: folder.display().to_string(),
+            }),
+            None => Ok(()),
         }
     }
 
@@ -133,6 +155,7 @@ impl Scope {
                 workspace: root.display().to_string(),
             });
         }
+        self.unprotected(shown, &real)?;
         Ok(real)
     }
 }
@@ -173,6 +196,7 @@ impl Scope {
                 workspace: root.display().to_string(),
             });
         }
+        self.unprotected(shown, &at)?;
         Ok(Some(at))
     }
 }

@@ -18,6 +18,7 @@ fn plan(ws: &Path, patch: &str) -> Prepared {
         cwd: ws.to_path_buf(),
         workspace: ws.to_path_buf(),
         sandbox: SandboxMode::WorkspaceWrite,
+        protected: Vec::new(),
     };
     match prepare(&ops, &scope) {
         Ok(p) => p,

@@ -1,0 +1,92 @@
+//! The user's own folders whose files grant rights: `$QUIRE_HOME`
+//! (config.toml with hooks, approval, sandbox and `[projects]` trust; the
+//! approvals of hooks and repository settings; plugins, skills), Claude
+//! Code's and Codex's user folders (settings.json hooks, agents) and
+//! `~/.agents` (user plugin bundles). Nothing the model runs may change
+//! them: `apply_patch` refuses to write there and the `workspace-write`
+//! sandbox keeps them read-only even when they lie inside the workspace
+//! or a temp dir, so a session cannot grant the next one more rights.
+
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+/// The protected folders, as real paths (links resolved where they exist).
+pub fn folders() -> Vec<PathBuf> {
+    let mut out = vec![super::quire_home()];
+    out.extend(super::other_tools::claude_dir());
+    out.extend(super::other_tools::codex_dir());
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        out.push(PathBuf::from(home).join(".agents"));
+    }
+    let mut real: Vec<PathBuf> = out.iter().map(|p| real_path(p)).collect();
+    real.sort();
+    real.dedup();
+    real
+}
+
+/// The protected folder among `folders` holding the real path `path`.
+pub fn holding<'a>(folders: &'a [PathBuf], path: &Path) -> Option<&'a Path> {
+    folders
+        .iter()
+        .find(|f| path.starts_with(f))
+        .map(PathBuf::as_path)
+}
+
+/// `path` made absolute (against the current directory), `.` and `..`
+/// removed, and its nearest existing ancestor's links resolved.
+fn real_path(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut clean = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    let mut rest: Vec<OsString> = Vec::new();
+    let mut cur = clean.clone();
+    loop {
+        if let Ok(mut real) = std::fs::canonicalize(&cur) {
+            real.extend(rest.iter().rev());
+            return real;
+        }
+        match (cur.file_name(), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                cur = parent.to_path_buf();
+            }
+            _ => return clean,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_held_by_the_folder_it_lies_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = real_path(&dir.path().join(".quire"));
+        let folders = vec![home.clone()];
+        assert_eq!(
+            holding(&folders, &home.join("config.toml")),
+            Some(home.as_path())
+        );
+        assert_eq!(holding(&folders, &home), Some(home.as_path()));
+        assert_eq!(holding(&folders, &dir.path().join(".quirex")), None);
+        assert_eq!(
+            real_path(&dir.path().join("a/../b")),
+            real_path(dir.path()).join("b")
+        );
+    }
+}
