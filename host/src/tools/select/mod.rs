@@ -416,7 +416,7 @@ impl Extension for ToolSelection {
         }
         state.joined_for = None;
         state.noted = noted;
-        state.described.clear();
+        state.described = Self::described_in(history);
     }
 }
 
