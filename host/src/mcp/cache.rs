@@ -28,6 +28,11 @@ struct Entry {
     /// the start, as it was when the server was up).
     #[serde(default)]
     resources: bool,
+    /// What the server said about using its tools (`instructions` of its
+    /// initialize result), so a session that starts before the server is
+    /// up tells the model the same as one that waited for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    instructions: Option<String>,
 }
 
 /// What the cache knows of a server.
@@ -35,6 +40,7 @@ struct Entry {
 pub struct Cached {
     pub tools: Vec<rmcp::model::Tool>,
     pub resources: bool,
+    pub instructions: Option<String>,
 }
 
 impl ToolCache {
@@ -77,6 +83,7 @@ impl ToolCache {
             Ok(e) if e.server == spec.name => Some(Cached {
                 tools: e.tools,
                 resources: e.resources,
+                instructions: e.instructions,
             }),
             Ok(_) => None,
             Err(e) => {
@@ -86,14 +93,15 @@ impl ToolCache {
         }
     }
 
-    /// Keeps `tools` as `spec`'s list (written to a temporary file, then
-    /// renamed, so readers never see half a file).
-    pub fn save(&self, spec: &ServerSpec, tools: &[rmcp::model::Tool], resources: bool) {
+    /// Keeps `cached` as what `spec`'s server offers (written to a
+    /// temporary file, then renamed, so readers never see half a file).
+    pub fn save(&self, spec: &ServerSpec, cached: Cached) {
         let path = self.path(spec);
         let entry = Entry {
             server: spec.name.clone(),
-            tools: tools.to_vec(),
-            resources,
+            tools: cached.tools,
+            resources: cached.resources,
+            instructions: cached.instructions,
         };
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(&self.dir)?;
@@ -128,13 +136,31 @@ mod tests {
             "Echoes.",
             std::sync::Arc::new(serde_json::Map::new()),
         );
-        cache.save(&spec(&["a"]), std::slice::from_ref(&tool), true);
+        cache.save(
+            &spec(&["a"]),
+            Cached {
+                tools: vec![tool],
+                resources: true,
+                instructions: Some("Use echo sparingly.".into()),
+            },
+        );
         let back = cache.load(&spec(&["a"])).unwrap();
         assert_eq!(back.tools.len(), 1);
         assert_eq!(back.tools[0].name, "echo");
         assert!(back.resources);
+        assert_eq!(back.instructions.as_deref(), Some("Use echo sparingly."));
         assert!(cache.load(&spec(&["b"])).is_none(), "other arguments");
         std::fs::write(cache.path(&spec(&["a"])), "{not json").unwrap();
         assert!(cache.load(&spec(&["a"])).is_none());
+    }
+
+    #[test]
+    fn an_entry_written_before_instructions_were_cached_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ToolCache::new(dir.path().to_path_buf());
+        let path = cache.path(&spec(&["a"]));
+        std::fs::write(&path, r#"{"server":"s","tools":[],"resources":false}"#).unwrap();
+        let back = cache.load(&spec(&["a"])).unwrap();
+        assert!(back.instructions.is_none());
     }
 }

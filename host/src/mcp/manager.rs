@@ -96,11 +96,19 @@ impl Shared {
         std::mem::take(&mut *lock(&self.pending))
     }
 
-    /// Keeps `server`'s current tool list in the cache.
+    /// Keeps `server`'s current tool list (and its instructions) in the
+    /// cache.
     fn remember(&self, server: &Server) {
         if let Some(cache) = &self.cache {
+            // One lock at a time: a guard inside the struct literal would
+            // live to the end of the statement.
             let tools = server.inner().tools.clone();
-            cache.save(&server.spec, &tools, server.has_resources());
+            let cached = super::cache::Cached {
+                tools,
+                resources: server.has_resources(),
+                instructions: server.instructions(),
+            };
+            cache.save(&server.spec, cached);
         }
     }
 
@@ -148,6 +156,9 @@ impl McpManager {
             }
             let cached = shared.cache.as_ref().and_then(|c| c.load(&s.spec));
             if let Some(cached) = cached {
+                // Its instructions go with the list: the note after the
+                // first message has them whether or not the server is up.
+                s.inner().instructions = cached.instructions;
                 let notes = set_tools(s, &mut s.inner(), cached.tools, Vec::new());
                 for n in notes {
                     shared.warn(n);

@@ -233,9 +233,15 @@ impl McpExtension {
                 _ => None,
             })
             .collect();
+        // Ready servers, and those still starting whose instructions are
+        // known from the cache (with their tools): the same text either
+        // way, so a warm cache does not change what the model is told.
         let guides: Vec<String> = seen
             .iter()
-            .filter(|(_, s)| *s == Status::Ready)
+            .filter(|(n, s)| {
+                *s == Status::Ready
+                    || (matches!(s, Status::Starting | Status::Restarting) && cached(n))
+            })
             .filter_map(|(n, _)| {
                 let server = self
                     .manager

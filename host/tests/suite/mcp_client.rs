@@ -23,6 +23,7 @@ mod seam;
 mod selection;
 mod stable_tools;
 mod tools;
+mod warm_cache;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -19,7 +19,8 @@ pub const WEIGHT_NAME: f32 = 3.0;
 pub const WEIGHT_DESCRIPTION: f32 = 1.0;
 pub const WEIGHT_PARAMETERS: f32 = 0.5;
 
-/// The indexed tools, in registry order.
+/// The indexed tools, in a stable order (see `stable_order` in the
+/// parent module): registry order, with MCP tools sorted by name.
 #[derive(Debug, Default)]
 pub struct ToolIndex {
     pub specs: Vec<ToolSpec>,
@@ -80,7 +81,7 @@ impl ToolIndex {
     }
 
     /// Tools that match `message` (and, weighing less, `previous`), best
-    /// first; equal scores keep registry order. Only scores above zero.
+    /// first; equal scores keep the index order. Only scores above zero.
     pub fn rank(&self, message: &str, previous: Option<&str>) -> Vec<(usize, f32)> {
         let message = &*text::bounded(message);
         let previous = previous.map(text::bounded);

@@ -69,31 +69,82 @@ impl ToolSelection {
 
     /// For a `tool_search` result: of the tools it found, those the
     /// session's list lacks, described for `call_tool` (and remembered as
-    /// described). `None` in list mode or when all are listed.
+    /// described). A tool described earlier in the conversation (after a
+    /// message, or by an earlier search) is only named: its schema is in
+    /// the history already. `None` in list mode or when all are listed.
     pub(super) fn describe_unsent(&self, found: &[ToolSpec]) -> Option<String> {
         if !self.joins_in_context() {
             return None;
         }
         let mut state = self.state();
-        let unsent: Vec<&ToolSpec> = found
+        let (earlier, new): (Vec<&ToolSpec>, Vec<&ToolSpec>) = found
             .iter()
             .filter(|s| !state.sent.contains(&s.name))
-            .collect();
-        if unsent.is_empty() {
+            .partition(|s| state.described.contains(&s.name));
+        if earlier.is_empty() && new.is_empty() {
             return None;
         }
         let mut text = format!(
             "Not in your tool list, so call these through `{}` with their `name` and `arguments`:\n",
             call_tool::NAME
         );
-        for spec in unsent {
+        for spec in earlier {
+            text.push_str(&format!(
+                "\n- {} (described earlier in this conversation)",
+                spec.name
+            ));
+        }
+        text.push('\n');
+        for spec in new {
             state.described.insert(spec.name.clone());
             text.push('\n');
             text.push_str(&describe(spec));
         }
         Some(text.trim_end().to_string())
     }
+
+    /// The tools a history describes for `call_tool`: in the context items
+    /// after messages and in `tool_search` results (`## NAME` followed by
+    /// its parameters, as [`describe`] writes them).
+    pub(super) fn described_in(history: &[Item]) -> BTreeSet<String> {
+        let mut searches = BTreeSet::new();
+        let mut out = BTreeSet::new();
+        let mut read = |text: &str| {
+            let lines: Vec<&str> = text.lines().collect();
+            for (at, line) in lines.iter().enumerate() {
+                let Some(name) = line.strip_prefix("## ") else {
+                    continue;
+                };
+                // Its description (one or more lines), then its parameters.
+                let described = lines[at + 1..]
+                    .iter()
+                    .take_while(|l| !l.starts_with("## "))
+                    .any(|l| l.starts_with(PARAMETERS));
+                if described {
+                    out.insert(name.to_string());
+                }
+            }
+        };
+        for item in history {
+            match item {
+                Item::Context { source, text } if source == SOURCE => read(text),
+                Item::ToolCall { call_id, name, .. } if name == super::search::NAME => {
+                    searches.insert(call_id.clone());
+                }
+                Item::ToolResult {
+                    call_id,
+                    output,
+                    is_error: false,
+                } if searches.contains(call_id) => read(output),
+                _ => {}
+            }
+        }
+        out
+    }
 }
+
+/// The line after a tool's description in [`describe`].
+const PARAMETERS: &str = "Parameters (JSON Schema): ";
 
 /// One tool for the history: its name, description and parameters.
 pub fn describe(spec: &ToolSpec) -> String {
@@ -107,7 +158,7 @@ pub fn describe(spec: &ToolSpec) -> String {
         p => p.to_string(),
     };
     format!(
-        "## {}\n{}\nParameters (JSON Schema): {}\n",
+        "## {}\n{}\n{PARAMETERS}{}\n",
         spec.name, description, parameters
     )
 }

@@ -142,11 +142,12 @@ impl ToolSelection {
         if state.index.generation == Some(generation) {
             return;
         }
-        let specs: Vec<ToolSpec> = registry
+        let mut specs: Vec<ToolSpec> = registry
             .specs()
             .into_iter()
             .filter(|s| s.name != search::NAME)
             .collect();
+        specs.sort_by(|a, b| stable_order(&a.name, &b.name));
         state.index = Arc::new(
             ToolIndex::build(specs, generation)
                 .with_learned(self.learned.clone())
@@ -415,7 +416,30 @@ impl Extension for ToolSelection {
         }
         state.joined_for = None;
         state.noted = noted;
-        state.described.clear();
+        state.described = Self::described_in(history);
+    }
+}
+
+/// The order of the index, and so of a list chosen afresh: the tools
+/// registered when the session is built (built-in, skill, plugins, agents)
+/// in registry order, then the MCP servers' tools by name, then
+/// `mcp_resources`. MCP tools join the registry in the order their servers
+/// come up (or their cached lists are read), which differs from session to
+/// session; sorted, two sessions with the same setup and message send the
+/// same list, so they share the provider's cached prefix.
+fn stable_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn group(name: &str) -> u8 {
+        if name == crate::mcp::resources::NAME {
+            2
+        } else if name.starts_with("mcp__") {
+            1
+        } else {
+            0
+        }
+    }
+    match (group(a), group(b)) {
+        (1, 1) => a.cmp(b),
+        (x, y) => x.cmp(&y),
     }
 }
 

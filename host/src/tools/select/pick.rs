@@ -11,7 +11,7 @@ use super::index::ToolIndex;
 /// The outcome of [`pick`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picked {
-    /// Positions in the index (registry order).
+    /// Positions in the index (its stable order).
     pub tools: Vec<usize>,
     /// Selection is on (more tools than the threshold): `tool_search` goes
     /// with the request.

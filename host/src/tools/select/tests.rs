@@ -261,7 +261,7 @@ fn the_list_only_grows_and_is_chosen_afresh_after_compaction() {
     let fresh = names(&selection.turn_specs(&history, msg));
     assert!(fresh.contains(&"mcp__jira__create_issue".to_string()));
     assert_eq!(fresh.last().map(String::as_str), Some("tool_search"));
-    assert_ne!(fresh, grown, "in registry order again");
+    assert_ne!(fresh, grown, "in the index order again");
 }
 
 #[test]
@@ -333,4 +333,141 @@ fn in_context_mode_tool_search_describes_what_the_list_lacks() {
     // A tool the list has is not described again.
     let listed = search.run(None, &["shell".to_string()], None);
     assert!(!listed.text.contains("## shell"), "{}", listed.text);
+}
+
+#[test]
+fn the_order_of_a_fresh_list_does_not_depend_on_when_mcp_tools_arrived() {
+    // The same tools, the MCP ones (and `mcp_resources`) registered in
+    // another order: as servers come up, or as cached lists are read.
+    let first_list = |mcp: &[&str]| {
+        let mut reg = ToolRegistry::new(16 * 1024);
+        let shell = reg.register(tool("shell", "Runs a shell command."));
+        let selection = Arc::new(ToolSelection::new(ToolSelectionConfig::default(), [shell]));
+        reg.register(Arc::new(ToolSearchTool::new(selection.clone())));
+        reg.register(tool("pdf__merge", "Merges PDF documents into one file."));
+        for name in mcp {
+            reg.register(tool(name, "Works on contact records."));
+        }
+        selection.refresh(&reg);
+        names(&selection.turn_specs(&[], "look up a contact record"))
+    };
+    let live = first_list(&[
+        "mcp__zoo__feed",
+        "mcp_resources",
+        "mcp__crm__find",
+        "mcp__crm__add",
+    ]);
+    let cached = first_list(&[
+        "mcp__crm__find",
+        "mcp__crm__add",
+        "mcp__zoo__feed",
+        "mcp_resources",
+    ]);
+    assert_eq!(live, cached);
+    assert_eq!(
+        live,
+        [
+            "shell",
+            "pdf__merge",
+            "mcp__crm__add",
+            "mcp__crm__find",
+            "mcp__zoo__feed",
+            "mcp_resources"
+        ]
+    );
+}
+
+#[test]
+fn tool_search_names_tools_described_earlier_instead_of_repeating_them() {
+    let (_reg, selection, search) = session_tools_joining(60, Join::Context);
+    let first_msg = "look up the contact record";
+    let mut history = vec![user(first_msg)];
+    selection.on_user_message(first_msg);
+    selection.turn_specs(&history, first_msg);
+    let msg = "create a jira issue for it";
+    history.push(user(msg));
+    let items = selection.on_user_message(msg);
+    assert!(
+        matches!(&items[..], [Item::Context { text, .. }] if text.contains("## mcp__jira__create_issue\n")),
+        "{items:?}"
+    );
+    let out = search.run(
+        None,
+        &[
+            "mcp__jira__create_issue".into(),
+            "mcp__slack__post_message".into(),
+        ],
+        None,
+    );
+    assert!(!out.is_error, "{}", out.text);
+    // Both are enabled and summed up in a line; only the new one's schema.
+    assert_eq!(
+        search::enabled_in(&out.text),
+        ["mcp__jira__create_issue", "mcp__slack__post_message"]
+    );
+    assert!(
+        out.text
+            .contains("- mcp__jira__create_issue: Create a Jira issue"),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.text
+            .contains("- mcp__jira__create_issue (described earlier in this conversation)"),
+        "{}",
+        out.text
+    );
+    assert!(
+        !out.text.contains("## mcp__jira__create_issue"),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.text.contains("## mcp__slack__post_message\n"),
+        "{}",
+        out.text
+    );
+    // A resumed history: what it describes (after a message or in a
+    // search result) counts as described.
+    history.push(Item::Context {
+        source: join::SOURCE.into(),
+        text: format!(
+            "# Tools for this message\n\n{}",
+            join::describe(&ToolSpec {
+                name: "mcp__jira__create_issue".into(),
+                description: "Create a Jira issue.\nIn a project.".into(),
+                parameters: json!({}),
+                read_only: false,
+                destructive: false,
+            })
+        ),
+    });
+    history.push(Item::ToolCall {
+        call_id: "s1".into(),
+        name: search::NAME.into(),
+        arguments: "{}".into(),
+    });
+    history.push(Item::ToolResult {
+        call_id: "s1".into(),
+        output: out.text.clone(),
+        is_error: false,
+    });
+    selection.sync_history(&history);
+    selection.turn_specs(&history, msg);
+    let again = search.run(
+        None,
+        &[
+            "mcp__jira__create_issue".into(),
+            "mcp__slack__post_message".into(),
+        ],
+        None,
+    );
+    assert!(!again.text.contains("## "), "{}", again.text);
+    assert!(
+        again
+            .text
+            .contains("- mcp__slack__post_message (described earlier in this conversation)"),
+        "{}",
+        again.text
+    );
 }
