@@ -59,8 +59,11 @@ fn doer_of(name: &str, verb: &str) -> bool {
     let Some(rest) = name.strip_prefix(verb) else {
         return false;
     };
-    let last = verb.chars().last().map(String::from).unwrap_or_default();
-    matches!(rest, "er" | "or" | "r") || rest == format!("{last}er")
+    // The doubled last letter: "scan" → "scanner".
+    let doubled = rest.len() == 3
+        && rest.ends_with("er")
+        && verb.as_bytes().last() == rest.as_bytes().first();
+    matches!(rest, "er" | "or" | "r") || doubled
 }
 
 /// Raises the best [`RERANK_TOP`] of `scores` by `boost` times their
