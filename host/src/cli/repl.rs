@@ -42,6 +42,7 @@ const HELP: &str = "Commands:
   /agents [show ID|merge ID|discard ID]
                  subagents of this session; a worktree child's branch
   /quit          leave (Ctrl-D works too)
+  /NAME [TEXT]   call a custom command, or a skill (`/skills` lists them)
 /resume (a picker of past sessions) works in the full-screen view (quire on
 a terminal that reports the cursor position); here, leave and run
 `quire resume ID`.
@@ -372,6 +373,18 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                         Ok(None) => {}
                         Err(e) => eprintln!("error: {e}"),
                     }
+                    interrupts.end();
+                    if let Some(code) = interrupts.terminated() {
+                        exit = code;
+                        break;
+                    }
+                }
+                other if session_view::skills::is_user_skill(other) => {
+                    // `/skill-name …`: sent as it is; the explicit mention
+                    // activates the skill, as in the full-screen view.
+                    let token = interrupts.begin();
+                    renderer.patches.begin_task();
+                    drive(&mut session, &mut rx, &mut renderer, line, token).await;
                     interrupts.end();
                     if let Some(code) = interrupts.terminated() {
                         exit = code;

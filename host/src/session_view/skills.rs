@@ -7,6 +7,13 @@ use super::{Said, Tone};
 /// Skills the user may invoke (name, description), set at start.
 pub static SKILLS: OnceLock<Vec<(String, String)>> = OnceLock::new();
 
+/// Whether `name` (without its `/`) is a skill the user may call.
+pub fn is_user_skill(name: &str) -> bool {
+    SKILLS
+        .get()
+        .is_some_and(|s| s.iter().any(|(n, _)| n == name))
+}
+
 /// Skills the user may call as `/name`.
 pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
     use quire::skills::{DiscoverOptions, discover};

@@ -154,10 +154,7 @@ fn echoed(name: &str) -> bool {
         return true;
     }
     let bare = name.trim_start_matches('/');
-    !crate::cli::slash::known(bare)
-        && !SKILLS
-            .get()
-            .is_some_and(|s| s.iter().any(|(n, _)| n == bare))
+    !crate::cli::slash::known(bare) && !crate::session_view::skills::is_user_skill(bare)
 }
 
 pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
@@ -225,10 +222,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
                 // A custom command: expanded just before it is sent.
                 return Flow::Send(line.to_string());
             }
-            if SKILLS
-                .get()
-                .is_some_and(|s| s.iter().any(|(n, _)| n == skill))
-            {
+            if crate::session_view::skills::is_user_skill(skill) {
                 // The skill is activated by the explicit `/name` mention.
                 return Flow::Send(line.to_string());
             }

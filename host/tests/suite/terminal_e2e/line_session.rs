@@ -180,3 +180,24 @@ fn skills_mcp_and_approvals_answer() {
     assert!(err.contains("· approval untrusted"), "{err}");
     assert!(env.server.requests().is_empty(), "nothing was sent");
 }
+
+/// `/skill-name …` calls the skill, as in the full-screen view: the
+/// message is sent and the skill's instructions go with it.
+#[test]
+fn a_skill_is_called_by_its_name() {
+    let env = TestEnv::new("chat");
+    env.write(".agents/skills/pdf-forms/SKILL.md", SKILL);
+    env.server.push(Reply::text("filled"));
+    let r = line_mode(&env, "/pdf-forms the W-9\n/no-such-skill\n");
+    let err = &r.stderr;
+    assert!(!err.contains("unknown command /pdf-forms"), "{err}");
+    assert!(err.contains("unknown command /no-such-skill"), "{err}");
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 1, "{err}");
+    let body = reqs[0].body.to_string();
+    assert!(body.contains("/pdf-forms the W-9"), "{body}");
+    assert!(
+        body.contains("pdftk FORM fill_form"),
+        "the skill's body: {body}"
+    );
+}
