@@ -40,9 +40,18 @@ impl Session {
     /// compaction (the items added after a message for it, context and
     /// skill bodies, do not count; nor do the messages a compaction kept,
     /// so a window that the tool list alone nearly fills does not compact
-    /// at every round trip).
-    pub(crate) fn needs_compaction(&self, tools: &[ToolSpec]) -> bool {
+    /// at every round trip), and a compaction would free enough to matter
+    /// (`compact_room.rs`; when it would not, a warning says so once).
+    pub(crate) fn needs_compaction(&mut self, tools: &[ToolSpec]) -> bool {
         let window = self.config.context_window(&self.model) as f64;
+        if self.estimated_tokens(tools) as f64 <= window * self.config.compact_threshold {
+            return false;
+        }
+        let room = self.compaction_room(tools);
+        if !room.worth_compacting() {
+            self.warn_small_window(&room);
+            return false;
+        }
         let since = self
             .history
             .iter()
@@ -53,7 +62,6 @@ impl Session {
             .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
             .count();
         exchanged > 1
-            && self.estimated_tokens(tools) as f64 > window * self.config.compact_threshold
     }
 
     /// Summarises the history and replaces it (see the module docs).
@@ -229,7 +237,7 @@ impl Session {
     }
 }
 
-fn recent_user_messages(history: &[Item]) -> Vec<Item> {
+pub(super) fn recent_user_messages(history: &[Item]) -> Vec<Item> {
     let mut kept: Vec<Item> = history
         .iter()
         .rev()

@@ -8,7 +8,7 @@ use crate::model::Item;
 use crate::tools::ToolSpec;
 
 /// About this many bytes of a request make one token.
-const BYTES_PER_TOKEN: u64 = 4;
+pub(crate) const BYTES_PER_TOKEN: u64 = 4;
 
 /// Bytes of `items` as quire writes them (close to what the wires send).
 pub(crate) fn bytes_of_items(items: &[Item]) -> u64 {

@@ -4,6 +4,7 @@
 mod budget;
 mod call_ids;
 mod compact;
+mod compact_room;
 mod error;
 mod estimate;
 mod extension;

@@ -61,6 +61,9 @@ pub struct Session {
     /// The last message, when the model never answered it (see
     /// `unanswered.rs`).
     pub(crate) unanswered: Option<super::unanswered::Unanswered>,
+    /// The window was said to be too small for compaction to help (see
+    /// `compact_room.rs`; once per session).
+    pub(crate) small_window_warned: bool,
 }
 
 /// Everything a session is made of, assembled by
@@ -124,6 +127,7 @@ impl Session {
             pending_start: None,
             token_budget: None,
             unanswered: None,
+            small_window_warned: false,
             config: p.config,
         }
     }

@@ -148,6 +148,21 @@ impl Session {
                 Err(CompleteError::Model(ModelError::ContextWindow(msg)))
                     if !compacted_for_window =>
                 {
+                    // The same tools as the refused request (nothing was
+                    // recorded since).
+                    let tools = self.turn_tools(user_text);
+                    let room = self.compaction_room(&tools);
+                    if !room.could_fit() {
+                        // Compacting would throw the conversation away and
+                        // be refused again: the server's error stands.
+                        self.warn_small_window(&room);
+                        break TaskStatus::Failed(format!(
+                            "{}. The fixed part of the request alone (instructions and tool definitions, about {} tokens) nearly fills `model_context_window` ({} tokens), so compacting the conversation could not make it fit: set `model_context_window` to the window the server really runs with and start the server with a larger one, or send fewer tools",
+                            ModelError::ContextWindow(msg),
+                            room.fixed(),
+                            room.window
+                        ));
+                    }
                     tracing::info!(%msg, "context window exceeded; compacting and retrying");
                     compacted_for_window = true;
                     // A failed compaction ends the task after this started

@@ -2,6 +2,7 @@
 mod closed_output;
 mod compaction;
 mod compaction_parts;
+mod compaction_room;
 use crate::support;
 
 use serde_json::json;
@@ -337,12 +338,12 @@ fn a_failed_compaction_for_the_window_counts_the_turn() {
 /// summary and the user's message replace the history.
 #[test]
 fn usage_past_the_threshold_triggers_compaction() {
-    let env = TestEnv::with_config("anthropic", "model_context_window = 1000");
+    let env = TestEnv::with_config("anthropic", "model_context_window = 20000");
     env.server.push_all([
         Reply::steps(vec![
             Step::tool_call("c1", "list_dir", json!({})),
             Step::Usage {
-                input: 950,
+                input: 19000,
                 output: 10,
             },
         ]),

@@ -11,7 +11,7 @@ fn first_turn() -> Reply {
     Reply::steps(vec![
         Step::tool_call("c1", "shell", json!({"command": "echo STEP-ONE-DONE"})),
         Step::Usage {
-            input: 950,
+            input: 19000,
             output: 10,
         },
     ])
@@ -22,7 +22,7 @@ fn first_turn() -> Reply {
 #[test]
 fn no_summary_twice_keeps_the_work_in_quires_record() {
     for wire in WIRES {
-        let env = TestEnv::with_config(wire, "model_context_window = 1000");
+        let env = TestEnv::with_config(wire, "model_context_window = 20000");
         env.server.push_all([
             first_turn(),
             Reply::steps(vec![]),
@@ -83,18 +83,18 @@ fn the_hand_off_requests_count_in_the_total_usage() {
     // two hand-off ones count too.
     let turns = run.of_type("turn_completed");
     let total = &turns.last().expect("a turn completed")["total_usage"];
-    assert_eq!(total["input_tokens"], 1250, "{total}");
+    assert_eq!(total["input_tokens"], 19300, "{total}");
     assert_eq!(total["output_tokens"], 70, "{total}");
     // The task's usage is the same figure: its compaction was part of it.
     let task = &run.of_type("task_completed")[0]["usage"];
-    assert_eq!(task["input_tokens"], 1250, "{task}");
+    assert_eq!(task["input_tokens"], 19300, "{task}");
     assert_eq!(task["output_tokens"], 70, "{task}");
 }
 
 /// Without --json the closing `tokens:` line counts the compaction too.
 #[test]
 fn the_tokens_line_counts_the_compaction() {
-    let env = TestEnv::with_config("chat", "model_context_window = 1000");
+    let env = TestEnv::with_config("chat", "model_context_window = 20000");
     env.server.push_all([
         first_turn(),
         Reply::text("SUMMARY: step one ran"),
@@ -103,9 +103,9 @@ fn the_tokens_line_counts_the_compaction() {
     let run = env.run(&["exec", "run step one"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(env.server.requests().len(), 3);
-    // 950 / 10, then two responses of 100 / 20.
+    // 19000 / 10, then two responses of 100 / 20.
     assert!(
-        run.stderr.contains("tokens: 1150 in") && run.stderr.contains("· 50 out"),
+        run.stderr.contains("tokens: 19200 in") && run.stderr.contains("· 50 out"),
         "{}",
         run.stderr
     );
@@ -114,7 +114,7 @@ fn the_tokens_line_counts_the_compaction() {
 /// A turn that fills the window, an empty hand-off, then a summary when
 /// asked again and the final answer.
 fn empty_hand_off_then_summary() -> (TestEnv, Run) {
-    let env = TestEnv::with_config("chat", "model_context_window = 1000");
+    let env = TestEnv::with_config("chat", "model_context_window = 20000");
     env.server.push_all([
         first_turn(),
         Reply::text("   "),

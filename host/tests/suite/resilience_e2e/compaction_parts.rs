@@ -90,28 +90,42 @@ fn a_hand_off_too_long_is_summarised_in_parts() {
     );
 }
 
-/// The window holds the first request and little more: before the second
-/// request quire compacts, because the tool list and the system prompt
-/// count in the request's size (the messages alone are far below 90%).
+/// The messages alone take about 60% of the window, the tool list and
+/// the system prompt the rest: before the next request quire compacts,
+/// because they count in the request's size. (A window that the fixed
+/// part alone nearly fills is not compacted at all: `compaction_room.rs`.)
 #[test]
 fn the_tool_list_counts_toward_the_threshold() {
     let env = TestEnv::new("chat");
-    env.server.push_all([
-        Reply::text("first answer"),
-        Reply::text("second answer"),
-        Reply::text("SUMMARY-OF-TURN-ONE"),
-        Reply::text("third answer"),
-    ]);
+    env.server.push(Reply::text("first answer"));
     turn(&env, "first question", false);
     let first = env.server.requests()[0].clone();
     let tools = first.body["tools"].to_string().len();
     let messages = first.body["messages"].to_string().len();
     assert!(tools > 2 * messages, "tools {tools}, messages {messages}");
-    let window = (first.raw_body.len() / 4).to_string();
-    let setting = format!("model_context_window={window}");
+    let fixed = first.raw_body.len();
+    // Two long answers: the messages grow to 1.5 times the fixed part.
+    let long = "lorem ipsum dolor sit amet ".repeat(fixed * 3 / 4 / 27);
+    env.server.push_all([
+        Reply::text(format!("second answer: {long}")),
+        Reply::text(format!("third answer: {long}")),
+        Reply::text("SUMMARY-OF-THE-TURNS"),
+        Reply::text("fourth answer"),
+    ]);
     let run = turn(&env, "second question", true);
     assert!(run.of_type("compaction").is_empty(), "default window: none");
-    let run = env.exec_json("third question", &["-c", &setting, "--resume", "last"]);
+    turn(&env, "third question", true);
+    let reqs = env.server.requests();
+    let last = reqs[reqs.len() - 1].raw_body.len();
+    // The next request adds the third answer.
+    let window = (last + long.len()) / 4;
+    let messages = (last + long.len() - fixed) / 4;
+    assert!(
+        messages < window * 7 / 10,
+        "the messages alone stay well under the threshold: {messages} of {window}"
+    );
+    let setting = format!("model_context_window={window}");
+    let run = env.exec_json("fourth question", &["-c", &setting, "--resume", "last"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let c = run.of_type("compaction");
     assert_eq!(c.len(), 1, "{:?}", run.events);
@@ -121,6 +135,6 @@ fn the_tool_list_counts_toward_the_threshold() {
     assert!(
         reqs[reqs.len() - 1]
             .raw_body
-            .contains("SUMMARY-OF-TURN-ONE")
+            .contains("SUMMARY-OF-THE-TURNS")
     );
 }
