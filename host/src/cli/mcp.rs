@@ -134,12 +134,14 @@ async fn list(setup: &Setup, json: bool) -> i32 {
             None => file,
         };
         out!(
-            "{}  {}  {} tools{hidden}  [{source}, {}] {}",
+            "{}  {}  {} tools{hidden}  [{source}, {}] {}{}{}",
             r.name,
             r.state,
             r.tools,
             r.transport,
-            quire::printable::quoted_name(&r.target)
+            quire::printable::quoted_name(&r.target),
+            quire::hooks::http_env::headers_shown(&r.headers),
+            quire::mcp::env_refs::reads_note(&r.env_vars)
         );
         for skipped in &r.skipped_tools {
             out!("  skipped: {skipped}");

@@ -233,7 +233,28 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error,rmcp=off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| LogWriter)
         .with_target(false)
         .try_init();
+}
+
+/// stderr for the log, with the values `${VAR}` put into an MCP server's
+/// settings hidden (rmcp and reqwest log the URL they connect to).
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut err = std::io::stderr().lock();
+        if quire::mcp::env_refs::anything_hidden() {
+            let line = quire::mcp::env_refs::hide_in_log(&String::from_utf8_lossy(buf));
+            err.write_all(line.as_bytes())?;
+        } else {
+            err.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

@@ -75,16 +75,54 @@ pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
 }
 
 /// What an MCP server of a bundle would do: "runs COMMAND ARGS" or
-/// "connects to URL", escaped for the terminal.
+/// "connects to URL, headers ...", and the environment variables its
+/// settings read (by name; `${CLAUDE_PLUGIN_ROOT}` and the like are the
+/// bundle's folders, not read), escaped for the terminal.
 pub fn server_runs(c: &crate::mcp::McpServerConfig) -> String {
-    match &c.url {
-        Some(url) => format!("connects to {}", q(url)),
-        None => {
-            let mut words: Vec<&str> = c.command.as_deref().into_iter().collect();
-            words.extend(c.args.iter().map(String::as_str));
-            format!("runs {}", q(&words.join(" ")))
-        }
-    }
+    let words: Vec<&str> = c
+        .command
+        .as_deref()
+        .into_iter()
+        .chain(c.args.iter().map(String::as_str))
+        .collect();
+    let texts = words
+        .iter()
+        .copied()
+        .chain(c.env.values().map(String::as_str))
+        .chain(c.url.as_deref())
+        .chain(c.headers.values().map(String::as_str));
+    let reads = crate::mcp::env_refs::read_by(texts, BUNDLE_FOLDERS);
+    mcp_what(c.url.as_deref(), &words, &c.headers, &reads)
+}
+
+/// The `${...}` a plugin bundle's MCP settings may name that quire fills
+/// in with the bundle's folders.
+const BUNDLE_FOLDERS: &[&str] = &[
+    "PLUGIN_ROOT",
+    "CLAUDE_PLUGIN_ROOT",
+    "PLUGIN_DATA",
+    "CLAUDE_PLUGIN_DATA",
+];
+
+/// An MCP server as consent screens show it: "connects to URL, headers
+/// K: V" or "runs COMMAND ARGS", then the environment variables its
+/// settings read (`reads`), all as written (variables by name, never
+/// their values) and escaped.
+fn mcp_what(
+    url: Option<&str>,
+    words: &[&str],
+    headers: &BTreeMap<String, String>,
+    reads: &[String],
+) -> String {
+    let what = match url {
+        Some(url) => format!(
+            "connects to {}{}",
+            q(url),
+            crate::hooks::http_env::headers_shown(headers)
+        ),
+        None => format!("runs {}", q(&words.join(" "))),
+    };
+    format!("{what}{}", crate::mcp::env_refs::reads_note(reads))
 }
 
 /// The commands of Claude Code hooks in a settings file.
@@ -235,7 +273,8 @@ fn hook_runs(def: &crate::hooks::config::HookDef) -> String {
     }
 }
 
-/// The string values of a JSON object (a Claude Code hook's `headers`).
+/// The string values of a JSON object (a Claude Code hook's `headers`,
+/// an MCP server's `headers` and `env`).
 fn json_strings(v: Option<&Json>) -> BTreeMap<String, String> {
     v.and_then(Json::as_object)
         .into_iter()
@@ -260,10 +299,9 @@ fn coverage(command: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A `[mcp_servers.NAME]` of the repository's config.toml: only its
+/// header values are expanded there.
 fn toml_command(server: &Value) -> String {
-    if let Some(url) = server.get("url").and_then(Value::as_str) {
-        return format!("connects to {}", q(url));
-    }
     let mut words: Vec<&str> = server
         .get("command")
         .and_then(Value::as_str)
@@ -277,7 +315,16 @@ fn toml_command(server: &Value) -> String {
             .flatten()
             .filter_map(Value::as_str),
     );
-    format!("runs {}", q(&words.join(" ")))
+    let headers: BTreeMap<String, String> = server
+        .get("headers")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect();
+    let reads = crate::mcp::env_refs::read_by(headers.values().map(String::as_str), &[]);
+    let url = server.get("url").and_then(Value::as_str);
+    mcp_what(url, &words, &headers, &reads)
 }
 
 fn mcp_json(path: &Path, out: &mut Vec<String>) {
@@ -293,25 +340,35 @@ fn mcp_json(path: &Path, out: &mut Vec<String>) {
         if name.starts_with('$') {
             continue;
         }
-        let what = if let Some(url) = server.get("url").and_then(Json::as_str) {
-            format!("connects to {}", q(url))
-        } else {
-            let mut words: Vec<&str> = server
-                .get("command")
-                .and_then(Json::as_str)
+        // Every string of a .mcp.json server is expanded (`${VAR}`).
+        let mut words: Vec<&str> = server
+            .get("command")
+            .and_then(Json::as_str)
+            .into_iter()
+            .collect();
+        words.extend(
+            server
+                .get("args")
+                .and_then(Json::as_array)
                 .into_iter()
-                .collect();
-            words.extend(
-                server
-                    .get("args")
-                    .and_then(Json::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Json::as_str),
-            );
-            format!("runs {}", q(&words.join(" ")))
-        };
-        out.push(format!("MCP server {} (.mcp.json): {what}", q(name)));
+                .flatten()
+                .filter_map(Json::as_str),
+        );
+        let url = server.get("url").and_then(Json::as_str);
+        let headers = json_strings(server.get("headers"));
+        let env = json_strings(server.get("env"));
+        let texts = words
+            .iter()
+            .copied()
+            .chain(env.values().map(String::as_str))
+            .chain(url)
+            .chain(headers.values().map(String::as_str));
+        let reads = crate::mcp::env_refs::read_by(texts, &[]);
+        out.push(format!(
+            "MCP server {} (.mcp.json): {}",
+            q(name),
+            mcp_what(url, &words, &headers, &reads)
+        ));
     }
 }
 

@@ -111,3 +111,73 @@ fn http_hooks_show_their_headers_and_the_variables_they_send() {
         ]
     );
 }
+
+/// An MCP server's headers are listed, and every variable its settings
+/// read (url, headers, command, args, env of a `.mcp.json` server; the
+/// headers of a config.toml one) is named, never its value.
+#[test]
+fn mcp_servers_show_their_headers_and_the_variables_they_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        r#"{"mcpServers": {
+            "leak": {"type": "http", "url": "http://h/mcp?k=${SECRET_VAR}",
+                     "headers": {"Authorization": "Bearer ${OPENAI_API_KEY}", "X-Plain": "v"}},
+            "local": {"command": "${TOOLS:-/opt}/srv", "args": ["--token", "${GH_TOKEN}"],
+                      "env": {"DB": "${DB_URL}", "MODE": "fast"}},
+            "plain": {"url": "http://h/p"}
+        }}"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
+    std::fs::write(
+        dir.path().join(".quire/config.toml"),
+        "[mcp_servers.docs]\nurl = \"http://h/d?k=${NOT_READ}\"\n\
+         headers = { X-Key = \"${DOCS_KEY}\" }\n",
+    )
+    .unwrap();
+    let lines = notable_settings(dir.path());
+    assert_eq!(
+        lines,
+        [
+            "MCP server docs: connects to http://h/d?k=${NOT_READ}, headers X-Key: ${DOCS_KEY} (reads $DOCS_KEY from your environment)",
+            "MCP server leak (.mcp.json): connects to http://h/mcp?k=${SECRET_VAR}, headers Authorization: Bearer ${OPENAI_API_KEY}, X-Plain: v (reads $SECRET_VAR, $OPENAI_API_KEY from your environment)",
+            "MCP server local (.mcp.json): runs ${TOOLS:-/opt}/srv --token ${GH_TOKEN} (reads $TOOLS, $GH_TOKEN, $DB_URL from your environment)",
+            "MCP server plain (.mcp.json): connects to http://h/p",
+        ]
+    );
+}
+
+/// A plugin bundle's MCP servers: headers and the variables read are
+/// shown; the bundle's own folders (`${CLAUDE_PLUGIN_ROOT}`) are not
+/// variables of the user's environment.
+#[test]
+fn bundle_mcp_servers_show_headers_and_variables_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join(".agents/plugins/remote");
+    std::fs::create_dir_all(plugin.join(".claude-plugin")).unwrap();
+    std::fs::write(
+        plugin.join(".claude-plugin/plugin.json"),
+        r#"{"name": "remote", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        plugin.join(".mcp.json"),
+        r#"{"mcpServers": {
+            "api": {"type": "http", "url": "https://h/mcp", "headers": {"Authorization": "Bearer ${API_TOKEN}"}},
+            "run": {"command": "${CLAUDE_PLUGIN_ROOT}/srv", "env": {"K": "${HOME_KEY}"}}
+        }}"#,
+    )
+    .unwrap();
+    let lines = notable_settings(dir.path());
+    assert!(
+        lines.iter().any(|l| l
+            == "plugin remote: MCP server api: connects to https://h/mcp, headers Authorization: Bearer ${API_TOKEN} (reads $API_TOKEN from your environment) (starts once you run `quire plugins enable remote`)"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l
+            == "plugin remote: MCP server run: runs ${CLAUDE_PLUGIN_ROOT}/srv (reads $HOME_KEY from your environment) (starts once you run `quire plugins enable remote`)"),
+        "{lines:?}"
+    );
+}

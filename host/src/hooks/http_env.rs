@@ -97,11 +97,10 @@ pub fn referenced(
     (sent, emptied)
 }
 
-/// The headers of an HTTP hook as consent screens show them, variables
-/// by name (never their values), and which variables of the user's
-/// environment the hook sends: `, headers Authorization: Bearer $TOKEN
-/// (sends $TOKEN from your environment)`. Empty when it has no headers.
-pub fn describe(headers: &BTreeMap<String, String>, allowed: &[String]) -> String {
+/// Headers as consent screens show them, as written (a variable by its
+/// name, never its value), escaped for the terminal: `, headers
+/// Authorization: Bearer $TOKEN, X-K: v`. Empty when there are none.
+pub fn headers_shown(headers: &BTreeMap<String, String>) -> String {
     if headers.is_empty() {
         return String::new();
     }
@@ -115,23 +114,39 @@ pub fn describe(headers: &BTreeMap<String, String>, allowed: &[String]) -> Strin
             )
         })
         .collect();
-    let mut text = format!(", headers {}", shown.join(", "));
+    format!(", headers {}", shown.join(", "))
+}
+
+/// Variable names as consent screens show them: `$A, $B`, escaped.
+pub fn dollar_names<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| format!("${}", crate::printable::quoted_name(n.as_ref())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The headers of an HTTP hook as consent screens show them, variables
+/// by name (never their values), and which variables of the user's
+/// environment the hook sends: `, headers Authorization: Bearer $TOKEN
+/// (sends $TOKEN from your environment)`. Empty when it has no headers.
+pub fn describe(headers: &BTreeMap<String, String>, allowed: &[String]) -> String {
+    if headers.is_empty() {
+        return String::new();
+    }
+    let mut text = headers_shown(headers);
     let (sent, emptied) = referenced(headers, allowed);
-    let dollar = |names: &[String]| {
-        names
-            .iter()
-            .map(|n| format!("${}", crate::printable::quoted_name(n)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut notes = Vec::new();
     if !sent.is_empty() {
-        notes.push(format!("sends {} from your environment", dollar(&sent)));
+        notes.push(format!(
+            "sends {} from your environment",
+            dollar_names(&sent)
+        ));
     }
     if !emptied.is_empty() {
         notes.push(format!(
             "{} not in its allowed env vars: sent empty",
-            dollar(&emptied)
+            dollar_names(&emptied)
         ));
     }
     if !notes.is_empty() {

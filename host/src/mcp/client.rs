@@ -75,8 +75,22 @@ pub struct Connection {
 pub type OnSpawn<'a> = &'a mut (dyn FnMut(&ProcessInfo) + Send);
 
 /// Starts (stdio) or reaches (HTTP) the server and runs the MCP handshake.
-/// The error says what failed, without the stderr tail (the caller adds it).
+/// The error says what failed, without the stderr tail (the caller adds it),
+/// and with the settings as written: no value expansion put in (a key in
+/// the URL), see [`ServerSpec::redact`].
 pub async fn connect(
+    spec: &ServerSpec,
+    notices: mpsc::UnboundedSender<Notice>,
+    on_spawn: OnSpawn<'_>,
+) -> Result<Connection, String> {
+    let hide = spec.redactor();
+    hide.publish();
+    connect_expanded(spec, notices, on_spawn)
+        .await
+        .map_err(|e| hide.apply(&e))
+}
+
+async fn connect_expanded(
     spec: &ServerSpec,
     notices: mpsc::UnboundedSender<Notice>,
     on_spawn: OnSpawn<'_>,
@@ -160,10 +174,12 @@ pub async fn connect(
                 StreamableHttpClientTransportConfig::with_uri(url.clone()).custom_headers(custom);
             let transport = StreamableHttpClientTransport::from_config(config);
             let service = handler.serve(transport).await.map_err(|e| {
-                tracing::debug!(server = %spec.name, "connect failed: {}", error_chain(&e));
+                let written = spec.describe();
+                let hide = spec.redactor();
+                tracing::debug!(server = %spec.name, "connect failed: {}", hide.apply(&error_chain(&e)));
                 format!(
-                    "cannot connect to {url}: {} (is the server running, and is the URL its MCP endpoint?)",
-                    crate::errors::plain(&e)
+                    "cannot connect to {written}: {} (is the server running, and is the URL its MCP endpoint?)",
+                    hide.apply(&crate::errors::plain(&e))
                 )
             })?;
             Ok(Connection {

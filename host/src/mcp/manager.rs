@@ -288,7 +288,9 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
         if let Some(log) = log {
             log.wait_closed(Duration::from_millis(500)).await;
         }
-        let error = server.with_stderr(&what);
+        // Nothing expansion put in (a key in the URL) goes further.
+        let what = server.spec.redact(&what);
+        let error = server.spec.redact(&server.with_stderr(&what));
         server.inner().last_error = Some(error.clone());
         let delay = if ever_ready {
             server.next_restart()
@@ -442,7 +444,7 @@ async fn serve(
                         shared.remember(server);
                         shared.publish(server);
                     }
-                    Ok(Err(e)) => tracing::warn!(server = %server.name(), "tools/list after list_changed failed: {e}"),
+                    Ok(Err(e)) => tracing::warn!(server = %server.name(), "tools/list after list_changed failed: {}", server.spec.redact(&e.to_string())),
                     Err(_) => tracing::warn!(server = %server.name(), "tools/list after list_changed timed out"),
                 }
                 continue;

@@ -21,6 +21,7 @@ pub(crate) mod client;
 pub mod config;
 mod correlate;
 pub mod edit;
+pub mod env_refs;
 pub(crate) mod manager;
 pub mod naming;
 pub(crate) mod process;

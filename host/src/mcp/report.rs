@@ -19,8 +19,14 @@ pub struct ServerReport {
     pub plugin: Option<String>,
     /// `stdio` or `http`.
     pub transport: String,
-    /// The command line or the URL.
+    /// The command line or the URL, as written (`${VAR}` not filled in).
     pub target: String,
+    /// An HTTP server's headers, as written.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The environment variables its settings read (`${VAR}`), by name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env_vars: Vec<String>,
     /// `ready`, `failed`, `disabled`, `starting`, `restarting`.
     pub state: String,
     /// Tools offered (after `enabled_tools` / `disabled_tools`).
@@ -48,6 +54,7 @@ pub struct ToolReport {
 
 fn report(s: &Server) -> ServerReport {
     let status = s.status();
+    let hide = s.spec.redactor();
     let inner = s.inner();
     ServerReport {
         name: s.name().to_string(),
@@ -61,6 +68,11 @@ fn report(s: &Server) -> ServerReport {
             Transport::Http { .. } => "http".into(),
         },
         target: s.spec.describe(),
+        headers: match &s.spec.transport {
+            Transport::Http { headers, .. } => headers.clone(),
+            Transport::Stdio { .. } => Default::default(),
+        },
+        env_vars: s.spec.env_read(),
         state: status.label().into(),
         tools: inner.tools.len(),
         hidden_tools: inner.hidden,
@@ -68,12 +80,15 @@ fn report(s: &Server) -> ServerReport {
         last_error: match &status {
             Status::Failed(e) => Some(e.clone()),
             _ => inner.last_error.clone(),
-        },
-        stderr: inner
-            .stderr
-            .as_ref()
-            .map(|l| l.tail(STDERR_LINES))
-            .unwrap_or_default(),
+        }
+        .map(|e| hide.apply(&e)),
+        stderr: hide.apply(
+            &inner
+                .stderr
+                .as_ref()
+                .map(|l| l.tail(STDERR_LINES))
+                .unwrap_or_default(),
+        ),
     }
 }
 

@@ -259,7 +259,7 @@ impl Server {
                 err.message, err.code.0
             ),
             ServiceError::TransportClosed | ServiceError::TransportSend(_) => {
-                tracing::debug!(server = %name, "request failed: {e}");
+                tracing::debug!(server = %name, "request failed: {}", self.spec.redact(&e.to_string()));
                 link.broken.cancel();
                 // Let the supervisor notice the death and record why.
                 let mut rx = self.status.subscribe();
@@ -283,7 +283,7 @@ impl Server {
             }
             other => format!(
                 "the request to the MCP server '{name}' failed: {}",
-                crate::errors::plain(&other)
+                self.spec.redact(&crate::errors::plain(&other))
             ),
         }
     }

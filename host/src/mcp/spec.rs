@@ -152,6 +152,54 @@ impl ServerSpec {
         })
     }
 
+    /// The environment variables the server's settings read, by name:
+    /// every string of a `.mcp.json` server, the header values of a
+    /// config.toml one (what [`Self::resolved_transport`] expands).
+    pub fn env_read(&self) -> Vec<String> {
+        let all = self.expand_all;
+        let texts: Vec<&str> = match &self.transport {
+            Transport::Stdio {
+                command, args, env, ..
+            } if all => std::iter::once(command.as_str())
+                .chain(args.iter().map(String::as_str))
+                .chain(env.values().map(String::as_str))
+                .collect(),
+            Transport::Stdio { .. } => Vec::new(),
+            Transport::Http { url, headers } => (all.then_some(url.as_str()))
+                .into_iter()
+                .chain(headers.values().map(String::as_str))
+                .collect(),
+        };
+        super::env_refs::read_by(texts, &[])
+    }
+
+    /// Hides what expansion put into the settings (the variables' values,
+    /// the expanded URL) in text about this server: every error, warning
+    /// and log line passes through it, so a key in a URL or a header
+    /// never reaches the terminal, the model or a file.
+    pub fn redactor(&self) -> super::env_refs::Redactor {
+        let names = self.env_read();
+        if names.is_empty() {
+            return super::env_refs::Redactor::default();
+        }
+        let url = match (&self.transport, self.resolved_transport()) {
+            (Transport::Http { url, .. }, Ok(Transport::Http { url: real, .. })) => {
+                Some((url.clone(), real))
+            }
+            _ => None,
+        };
+        super::env_refs::Redactor::new(
+            &names,
+            |n| std::env::var(n).ok(),
+            url.as_ref().map(|(w, r)| (w.as_str(), r.as_str())),
+        )
+    }
+
+    /// `text` with what expansion put in hidden ([`Self::redactor`]).
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor().apply(text)
+    }
+
     /// Whether the tool with this original name is offered.
     pub fn allows(&self, tool: &str) -> bool {
         self.enabled_tools

@@ -141,3 +141,45 @@ fn servers_differing_by_a_trailing_underscore_are_refused() {
         "{err}"
     );
 }
+
+/// A `.mcp.json` server reads variables in every string, a config.toml
+/// one only in its header values; errors about it show what is written.
+#[test]
+fn variables_read_and_their_values_hidden_from_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        r#"{"mcpServers": {
+            "web": {"type": "http", "url": "http://h/mcp?k=${QUIRE_SPEC_TEST_PATH_VAR}", "headers": {"A": "${X_ONE:-d}"}},
+            "run": {"command": "${C}", "args": ["${D}"], "env": {"E": "${F}"}}
+        }}"#,
+    );
+    let mut config = McpServerConfig::stdio("c", vec!["${NOT_READ}".into()]);
+    config.env.insert("K".into(), "${NOT_READ}".into());
+    let mut warnings = Vec::new();
+    let servers = read_mcp_json(&path, &mut warnings).unwrap();
+    let spec = |name: &str| {
+        let (_, c) = servers.iter().find(|(n, _)| n == name).unwrap();
+        ServerSpec::new(name, Source::McpJson(path.clone()), c, dir.path())
+    };
+    assert_eq!(
+        spec("web").env_read(),
+        ["QUIRE_SPEC_TEST_PATH_VAR", "X_ONE"]
+    );
+    assert_eq!(spec("run").env_read(), ["C", "D", "F"]);
+    let own = ServerSpec::new("own", Source::Config, &config, dir.path());
+    assert!(own.env_read().is_empty());
+    // PATH is set in any test environment: its value stands in for a key.
+    let web = ServerSpec {
+        transport: Transport::Http {
+            url: "http://h/mcp?k=${PATH}".into(),
+            headers: BTreeMap::new(),
+        },
+        ..spec("web")
+    };
+    let path_value = std::env::var("PATH").unwrap();
+    let shown = web.redact(&format!(
+        "cannot connect to http://h/mcp?k={path_value}: no"
+    ));
+    assert_eq!(shown, "cannot connect to http://h/mcp?k=${PATH}: no");
+}

@@ -20,6 +20,7 @@ mod prompt;
 mod resumed_tools;
 mod sandbox;
 mod seam;
+mod secrets;
 mod selection;
 mod stable_tools;
 mod tools;
