@@ -3,7 +3,10 @@
 //! terminal rather than show: OSC 52 sets the clipboard, `ESC[2J` clears
 //! the screen, a bare carriage return overwrites the line it ends, OSC 8
 //! hides a link's target. Everything that is not plain text is dropped;
-//! newlines and tabs stay.
+//! newlines and tabs stay. Unicode's bidirectional controls (U+202A–U+202E,
+//! U+2066–U+2069, U+200E, U+200F, U+061C) are dropped too: they reorder
+//! how the text around them shows ("Trojan Source"), so what a terminal
+//! displays would differ from what the text says.
 
 use std::borrow::Cow;
 
@@ -13,8 +16,9 @@ const BEL: char = '\u{7}';
 /// longer one is dropped.
 const HELD_MAX: usize = 4096;
 
-/// `text` without escape sequences and control characters (C0 but `\n`
-/// and `\t`, DEL, C1); `\r\n` becomes `\n`. Borrowed when nothing had to go.
+/// `text` without escape sequences, control characters (C0 but `\n`
+/// and `\t`, DEL, C1) and bidirectional controls; `\r\n` becomes `\n`.
+/// Borrowed when nothing had to go.
 pub fn clean(text: &str) -> Cow<'_, str> {
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
@@ -41,11 +45,12 @@ pub fn one_line(text: &str) -> String {
 }
 
 /// A file name as people read it: as is when it is plain, otherwise in
-/// double quotes with its control characters, quotes and backslashes
-/// escaped the way git quotes names (`"new\nline.txt"`, `"a\033b"`), so
-/// two different names never look alike and none acts on the terminal.
+/// double quotes with its control characters (bidirectional ones too),
+/// quotes and backslashes escaped the way git quotes names
+/// (`"new\nline.txt"`, `"a\033b"`, `"a\342\200\256b"`), so two different
+/// names never look alike and none acts on the terminal.
 pub fn quoted_name(name: &str) -> Cow<'_, str> {
-    let special = |c: char| c.is_control() || c == '"' || c == '\\';
+    let special = |c: char| hidden_control(c) || c == '"' || c == '\\';
     if !name.chars().any(special) {
         return Cow::Borrowed(name);
     }
@@ -58,7 +63,7 @@ pub fn quoted_name(name: &str) -> Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
+            c if hidden_control(c) => {
                 let mut buf = [0u8; 4];
                 for b in c.encode_utf8(&mut buf).bytes() {
                     out.push_str(&format!("\\{b:03o}"));
@@ -93,8 +98,27 @@ impl Stream {
     }
 }
 
+/// A Unicode bidirectional control: the embeddings and overrides
+/// (U+202A–U+202E), the isolates (U+2066–U+2069), the left-to-right and
+/// right-to-left marks (U+200E, U+200F) and the Arabic letter mark
+/// (U+061C). None shows; each changes the order in which the characters
+/// around it are displayed.
+pub fn bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+    )
+}
+
+/// A character that does not show but acts on the terminal or on how the
+/// text around it is displayed: a control character (C0, DEL, C1) or a
+/// bidirectional control.
+pub fn hidden_control(c: char) -> bool {
+    c.is_control() || bidi_control(c)
+}
+
 fn unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}'
+    (hidden_control(c) && c != '\n' && c != '\t') || c == '\u{7f}'
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;

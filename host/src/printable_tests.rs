@@ -69,3 +69,20 @@ fn names_with_controls_are_quoted_with_visible_escapes() {
     assert_eq!(quoted_name("new\\nline.txt"), "\"new\\\\nline.txt\"");
     assert_eq!(quoted_name("a\x1b[2Jb\"c"), "\"a\\033[2Jb\\\"c\"");
 }
+
+#[test]
+fn bidirectional_controls_are_dropped_and_shown_escaped_in_names() {
+    // Every embedding, override, isolate and mark: none may reorder text.
+    let bidi = "\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}";
+    assert_eq!(clean(&format!("H {bidi} I")), "H  I");
+    assert_eq!(super::one_line("a\u{202e}b\nc"), "ab c");
+    let mut stream = super::Stream::default();
+    assert_eq!(stream.push("x\u{2067}y"), "xy");
+    // Right-to-left text itself stays.
+    assert_eq!(clean("שלום عربي"), "שלום عربي");
+    assert_eq!(
+        quoted_name("a\u{202e}txt.exe"),
+        "\"a\\342\\200\\256txt.exe\""
+    );
+    assert_eq!(quoted_name("שלום.txt"), "שלום.txt");
+}

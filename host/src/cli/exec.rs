@@ -41,7 +41,8 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(p) => p,
         Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
     };
-    for w in setup.warnings.iter().chain(&prompt.warnings) {
+    let notes = setup.sandbox_notes();
+    for w in setup.warnings.iter().chain(&notes).chain(&prompt.warnings) {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     let prompt = prompt.text;

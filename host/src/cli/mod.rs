@@ -173,6 +173,8 @@ pub fn main() -> i32 {
     quire::child::kill_descendants();
     // The plugins' `${tmp}` folders of this run.
     quire::plugins::run_tmp::remove();
+    // The sandboxed commands' private temp folder.
+    quire::tools::command_tmp::remove();
     // Tool processes are killed by their own guards; do not wait for
     // blocking tasks (a pending terminal read) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

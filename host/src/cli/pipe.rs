@@ -148,6 +148,7 @@ pub fn quiet_on_broken_pipe() {
             quire::mcp::kill_all_processes();
             quire::child::kill_descendants();
             quire::plugins::run_tmp::remove();
+            quire::tools::command_tmp::remove();
             std::process::exit(EXIT_BROKEN_PIPE);
         }
         default(info);

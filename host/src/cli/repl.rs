@@ -231,7 +231,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         status: Status::default(),
         patches: Patches::default(),
     };
-    for w in &setup.warnings {
+    for w in setup.warnings.iter().chain(&setup.sandbox_notes()) {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     super::slash::init(&setup.config, &setup.home, &setup.cwd);

@@ -191,6 +191,7 @@ fn exit_now(code: i32) -> ! {
     quire::mcp::kill_all_processes();
     quire::child::kill_descendants();
     quire::plugins::run_tmp::remove();
+    quire::tools::command_tmp::remove();
     std::process::exit(code);
 }
 

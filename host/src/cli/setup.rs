@@ -73,6 +73,16 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
     })
 }
 
+impl Setup {
+    /// What the sandbox takes from this session beyond the usual (a temp
+    /// root or the workspace that cannot take new files because it holds
+    /// one of the user's own folders), shown at start.
+    pub fn sandbox_notes(&self) -> Vec<String> {
+        let workspace = repo_root(&self.cwd).unwrap_or_else(|| self.cwd.clone());
+        quire::tools::sandbox::carve_notes(self.config.sandbox, &workspace)
+    }
+}
+
 /// The directory of `-C DIR`: it must exist and be a directory.
 fn work_dir(d: &std::path::Path) -> anyhow::Result<PathBuf> {
     let flag = super::args::spelled("-C", "--cd");

@@ -241,15 +241,18 @@ fn header_for_a_value(line: &str, message: &str) -> Option<String> {
 /// For an unknown key on line `n` of `text`: the table it is in, and when
 /// the same line would be a right top-level key, that it must move above
 /// the first table (TOML puts every key after `[table]` in that table).
+/// When line `n` is a table's header (the key's own line was not found),
+/// that table is named.
 fn table_hint(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let Some(table) = lines
-        .get(..n.saturating_sub(1))
+        .get(..n)
         .unwrap_or_default()
         .iter()
         .rev()
         .map(|l| l.trim())
         .find(|l| l.starts_with('['))
+        .map(header_only)
     else {
         return String::new();
     };
@@ -262,6 +265,16 @@ fn table_hint(text: &str, n: usize) -> String {
         format!("; it is inside {table}: a top-level key must come before the file's first [table]")
     } else {
         format!(" (in {table})")
+    }
+}
+
+/// A header line without what follows it (`[[hooks.Stop]] # note` is
+/// `[[hooks.Stop]]`).
+fn header_only(line: &str) -> &str {
+    let close = if line.starts_with("[[") { "]]" } else { "]" };
+    match line.find(close) {
+        Some(at) => &line[..at + close.len()],
+        None => line,
     }
 }
 
@@ -481,6 +494,10 @@ mod tests {
         );
         assert_eq!(table_hint(text, 5), " (in [providers.x])");
         assert_eq!(table_hint(text, 1), "");
+        // The header's own line names its table, without its comment.
+        let text = "[providers.x]\nn = 1\n[[hooks.Stop]] # mine\nurl = \"u\"\n";
+        assert_eq!(table_hint(text, 3), " (in [[hooks.Stop]])");
+        assert_eq!(table_hint(text, 4), " (in [[hooks.Stop]])");
     }
 
     #[test]

@@ -12,16 +12,27 @@ use std::path::{Component, Path, PathBuf};
 
 /// The protected folders, as real paths (links resolved where they exist).
 pub fn folders() -> Vec<PathBuf> {
-    let mut out = vec![super::quire_home()];
-    out.extend(super::other_tools::claude_dir());
-    out.extend(super::other_tools::codex_dir());
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        out.push(PathBuf::from(home).join(".agents"));
-    }
-    let mut real: Vec<PathBuf> = out.iter().map(|p| real_path(p)).collect();
+    let mut real: Vec<PathBuf> = named().into_iter().map(|(p, _)| p).collect();
     real.sort();
     real.dedup();
     real
+}
+
+/// The protected folders as real paths, each with how the user names it
+/// (`$QUIRE_HOME`, `~/.claude`, `$CODEX_HOME`).
+pub fn named() -> Vec<(PathBuf, &'static str)> {
+    // `var` is written `$NAME`.
+    let set = |var: &str| std::env::var_os(&var[1..]).is_some_and(|v| !v.is_empty());
+    let pick = |var: &'static str, default: &'static str| if set(var) { var } else { default };
+    let mut out = vec![(super::quire_home(), pick("$QUIRE_HOME", "~/.quire"))];
+    out.extend(
+        super::other_tools::claude_dir().map(|d| (d, pick("$CLAUDE_CONFIG_DIR", "~/.claude"))),
+    );
+    out.extend(super::other_tools::codex_dir().map(|d| (d, pick("$CODEX_HOME", "~/.codex"))));
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        out.push((PathBuf::from(home).join(".agents"), "~/.agents"));
+    }
+    out.into_iter().map(|(p, n)| (real_path(&p), n)).collect()
 }
 
 /// The protected folder among `folders` holding the real path `path`.

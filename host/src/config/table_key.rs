@@ -1,20 +1,23 @@
-//! The line of a value serde refused inside a `[[table]]` element: the
-//! error's span covers the whole element, from its header, so the key's
-//! own line is found by the value the message names (`integer `-1``).
+//! The line of a key or value serde refused inside a `[[table]]`
+//! element: the error's span covers the whole element, from its header,
+//! so the key's own line is found by the value the message names
+//! (`integer `-1``) or by the unknown key it names (`unknown field `x``).
 
 /// The line (1-based) in the table whose header is on line `header` of
-/// `text` that sets the value `message` names; `None` when `header` is
-/// not a table header, or no single line of the table sets that value.
+/// `text` that sets the value `message` names, or the unknown key it
+/// names; `None` when `header` is not a table header, or no single line
+/// of the table sets that value or key.
 pub fn refused_line(text: &str, header: usize, message: &str) -> Option<usize> {
     let lines: Vec<&str> = text.lines().collect();
-    if !lines.get(header - 1)?.trim().starts_with('[') {
+    if !lines.get(header.checked_sub(1)?)?.trim().starts_with('[') {
         return None;
     }
-    let (key, got) = match value_named(message) {
-        Some(got) => (None, got),
-        None => {
+    let (key, got) = match (value_named(message), unknown_key(message)) {
+        (Some(got), _) => (None, Some(got)),
+        (None, Some(key)) => (Some(key), None),
+        (None, None) => {
             let (key, got) = key_and_value(message)?;
-            (Some(key), got)
+            (Some(key), Some(got))
         }
     };
     let mut found = None;
@@ -27,7 +30,8 @@ pub fn refused_line(text: &str, header: usize, message: &str) -> Option<usize> {
             continue;
         };
         let value = value.split(" #").next().unwrap_or(value).trim();
-        if value == got && key.as_ref().is_none_or(|key| k.trim() == key) {
+        let k = k.trim().trim_matches(['"', '\'']);
+        if got.as_ref().is_none_or(|got| value == got) && key.as_ref().is_none_or(|key| k == key) {
             if found.is_some() {
                 return None;
             }
@@ -46,6 +50,13 @@ fn value_named(message: &str) -> Option<String> {
     let (got, _) = rest.split_once(", expected ")?;
     let got = got.split_once(' ').map_or(got, |(_, v)| v);
     Some(got.trim_matches('`').to_string())
+}
+
+/// The key in serde's `unknown field `KEY`, expected ...`.
+fn unknown_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, _) = rest.split_once('`')?;
+    Some(key.to_string())
 }
 
 /// `KEY` and `GOT` of quire's own `... KEY must be ..., got GOT ...`.
@@ -76,5 +87,16 @@ mod tests {
         // quire's own check, naming the key.
         let m = "hook 1 of [[hooks.PreToolUse]] (x.sh) cannot be used: timeout_sec must be a whole number of seconds, at least 1, got -1 (the default is 60)";
         assert_eq!(refused_line(TEXT, 3, m), Some(6));
+    }
+
+    #[test]
+    fn an_unknown_key_is_found_in_its_own_table() {
+        let text = "[providers.x]\nn = 1\n[[hooks.Stop]]\ntype = \"http\"\nallowed_env_varz = [\"A\"]\n[[hooks.Stop]]\nallowed_env_varz = []\n";
+        let m = "unknown field `allowed_env_varz`, expected one of `matcher`, `type`";
+        assert_eq!(refused_line(text, 3, m), Some(5));
+        assert_eq!(refused_line(text, 6, m), Some(7));
+        // A key the table does not hold.
+        let m = "unknown field `nope`, expected one of `matcher`";
+        assert_eq!(refused_line(text, 3, m), None);
     }
 }

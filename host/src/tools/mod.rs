@@ -5,6 +5,7 @@
 pub mod apply_patch;
 pub mod approval;
 pub(crate) mod call_tool;
+pub mod command_tmp;
 pub(crate) mod extension;
 pub(crate) mod filter;
 pub(crate) mod grep;

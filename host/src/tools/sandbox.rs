@@ -50,6 +50,10 @@ pub struct SandboxPolicy {
     /// TCP bind and connect under `workspace-write`; `read-only` never has
     /// network.
     pub network: bool,
+    /// A private temp folder (one of `writable_roots`) given to commands
+    /// as `TMPDIR`, `TMP` and `TEMP`, when the temp root takes no new
+    /// entries ([`super::command_tmp`]).
+    pub temp_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,22 +160,78 @@ fn kernel_abi() -> Result<ABI, String> {
 /// The policy of `mode` for a process working in `workspace`: writes
 /// allowed there and in the temp dirs (`/tmp`, `$TMPDIR`), except in the
 /// user's own folders that grant rights ([`crate::config::protected`]),
-/// which stay read-only wherever they are.
+/// which stay read-only wherever they are. When that leaves the temp
+/// root unable to take new files, commands get a private temp folder
+/// ([`super::command_tmp`]).
 pub fn workspace_policy(mode: SandboxMode, workspace: &Path, network: bool) -> SandboxPolicy {
     let mut writable_roots = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
     if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
         writable_roots.push(PathBuf::from(tmp));
     }
-    let writable_roots = if mode == SandboxMode::WorkspaceWrite {
-        super::writable_roots::carve(writable_roots, &crate::config::protected::folders())
-    } else {
-        writable_roots
-    };
+    let mut temp_dir = None;
+    if mode == SandboxMode::WorkspaceWrite {
+        let protected = crate::config::protected::folders();
+        writable_roots = super::writable_roots::carve(writable_roots, &protected);
+        temp_dir = super::command_tmp::for_roots(&writable_roots, &protected);
+        writable_roots.extend(temp_dir.clone());
+    }
     SandboxPolicy {
         mode,
         writable_roots,
         network,
+        temp_dir,
     }
+}
+
+/// What the `workspace-write` sandbox takes from a session in `workspace`
+/// beyond the usual, one line each: a workspace or temp root inside one
+/// of the user's own folders (read-only as a whole), or holding one (no
+/// new entries directly in it; not said of a temp root when commands get
+/// a private temp folder instead). Empty when nothing is taken.
+pub fn carve_notes(mode: SandboxMode, workspace: &Path) -> Vec<String> {
+    if mode != SandboxMode::WorkspaceWrite {
+        return Vec::new();
+    }
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut roots = vec![
+        ("the workspace", real(workspace)),
+        ("the temp folder", real(Path::new("/tmp"))),
+    ];
+    roots.push(("the temp folder", super::command_tmp::temp_root()));
+    let named = crate::config::protected::named();
+    let policy = workspace_policy(mode, workspace, false);
+    let mut notes = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for (what, root) in roots {
+        if seen.contains(&root) {
+            continue;
+        }
+        seen.push(root.clone());
+        if let Some((folder, name)) = named.iter().find(|(f, _)| root.starts_with(f)) {
+            notes.push(format!(
+                "sandbox: {what} {} is inside {name} ({}), one of your own folders that commands may not change, so they cannot write anywhere in it; point {name} elsewhere, or run in another folder",
+                root.display(),
+                folder.display()
+            ));
+        } else {
+            let held: Vec<String> = named
+                .iter()
+                .filter(|(f, _)| f.starts_with(&root))
+                .map(|(f, name)| format!("{name} ({})", f.display()))
+                .collect();
+            // A temp root that took no new entries is made up for by the
+            // private TMPDIR: no line at every start (CI, tests).
+            if held.is_empty() || (what == "the temp folder" && policy.temp_dir.is_some()) {
+                continue;
+            }
+            notes.push(format!(
+                "sandbox: commands cannot create files directly in {}, nor in the folders on the way to {}, which they may not change",
+                root.display(),
+                held.join(", ")
+            ));
+        }
+    }
+    notes
 }
 
 /// Arranges for `cmd` to run confined by `policy`. Fails, rather than
@@ -184,6 +244,9 @@ pub fn confine(
         return Ok(());
     }
     let mut ruleset = Some(build_ruleset(policy)?);
+    if let Some(dir) = &policy.temp_dir {
+        set_temp_dir(cmd, dir, &policy.writable_roots);
+    }
     let filter = super::seccomp::filter(restricts_network(policy.mode, policy.network)).map_err(
         |reason| SandboxError::Unsupported {
             mode: policy.mode,
@@ -214,6 +277,24 @@ pub fn confine(
         cmd.pre_exec(hook);
     }
     Ok(())
+}
+
+/// `TMPDIR`, `TMP` and `TEMP` of `cmd` set to `dir`, unless the `TMPDIR`
+/// its environment already holds is one where commands may write (a
+/// server's `env` naming a folder in the workspace).
+fn set_temp_dir(cmd: &mut tokio::process::Command, dir: &Path, writable: &[PathBuf]) {
+    let own = cmd
+        .as_std()
+        .get_envs()
+        .find(|(k, _)| *k == "TMPDIR")
+        .and_then(|(_, v)| v.map(PathBuf::from))
+        .or_else(|| std::env::var_os("TMPDIR").map(PathBuf::from))
+        .filter(|t| !t.as_os_str().is_empty())
+        .map(|t| std::fs::canonicalize(&t).unwrap_or(t));
+    if own.is_some_and(|t| writable.iter().any(|w| t.starts_with(w))) {
+        return;
+    }
+    cmd.env("TMPDIR", dir).env("TMP", dir).env("TEMP", dir);
 }
 
 /// Builds the ruleset for `policy` (not `danger-full-access`).
@@ -345,6 +426,7 @@ mod tests {
             mode: SandboxMode::WorkspaceWrite,
             writable_roots: vec![PathBuf::from("/definitely/not/here")],
             network: false,
+            temp_dir: None,
         };
         build_ruleset(&policy).unwrap();
     }

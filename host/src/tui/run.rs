@@ -84,6 +84,7 @@ pub async fn run(
     };
     let pal = Palette::from_env();
     let mut warnings = setup.warnings.clone();
+    warnings.extend(setup.sandbox_notes());
     let (term, guard) = match term::open(VIEWPORT_ROWS) {
         Ok(t) => t,
         Err(e) => {

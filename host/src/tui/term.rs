@@ -16,6 +16,8 @@ use ratatui::widgets::{Paragraph, Widget};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use unicode_width::UnicodeWidthStr;
 
+use quire::printable::hidden_control;
+
 use super::app::App;
 use super::known_size::{self, KnownSize};
 
@@ -140,8 +142,8 @@ pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Resu
     Ok(())
 }
 
-/// Takes control characters out of every cell, so none reaches the
-/// terminal whatever text a line was made of. The text shown comes from
+/// Takes control characters (bidirectional ones too) out of every cell,
+/// so none reaches the terminal whatever text a line was made of. The text shown comes from
 /// models, commands and repositories; an ESC in it would start a sequence
 /// that acts on the terminal (OSC 52 sets the clipboard, `ESC[2J` clears
 /// the screen). What is left of such a sequence shows as plain text; the
@@ -149,8 +151,8 @@ pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Resu
 pub(super) fn drop_controls(buf: &mut Buffer) {
     for cell in &mut buf.content {
         let symbol = cell.symbol();
-        if symbol.chars().any(char::is_control) {
-            let kept: String = symbol.chars().filter(|c| !c.is_control()).collect();
+        if symbol.chars().any(hidden_control) {
+            let kept: String = symbol.chars().filter(|c| !hidden_control(*c)).collect();
             cell.set_symbol(if kept.is_empty() { " " } else { &kept });
         }
     }
@@ -256,7 +258,7 @@ mod tests {
     #[test]
     fn no_control_character_reaches_the_terminal() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
-        let hostile = "a\x1b]52;c;ZXZpbA==\x07b\x1b[2Jc\u{9b}d";
+        let hostile = "a\x1b]52;c;ZXZpbA==\x07b\x1b[2Jc\u{9b}d\u{202e}e\u{2066}f";
         Paragraph::new(Line::from(hostile)).render(buf.area, &mut buf);
         drop_controls(&mut buf);
         let out = bytes(&buf);
@@ -264,6 +266,10 @@ mod tests {
         assert!(!out.contains("\x1b]") && !out.contains("\x07"), "{out:?}");
         assert!(
             !out.contains("\x1b[2J") && !out.contains('\u{9b}'),
+            "{out:?}"
+        );
+        assert!(
+            !out.contains('\u{202e}') && !out.contains('\u{2066}'),
             "{out:?}"
         );
     }

@@ -119,3 +119,30 @@ fn values_out_of_range_and_wrong_words_name_where_and_what_fits() {
     }
     assert!(env.server.requests().is_empty());
 }
+
+/// A misspelt key inside a `[[hooks.EVENT]]` element is named on its own
+/// line and in its own table, not at the element's header nor in the
+/// table before it.
+#[test]
+fn an_unknown_key_in_an_array_of_tables_names_its_line_and_table() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/config.toml",
+        "[skills]\nenabled = true\n\n[[hooks.UserPromptSubmit]] # mine\ntype = \"http\"\nurl = \"http://127.0.0.1:9/user\"\nallowed_env_varz = [\"A\"]\n",
+    );
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            ".quire/config.toml:7: unknown config key 'allowed_env_varz'; did you mean 'allowed_env_vars'?"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("(in [[hooks.UserPromptSubmit]])"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
