@@ -61,6 +61,9 @@ pub struct Session {
     /// The last message, when the model never answered it (see
     /// `unanswered.rs`).
     pub(crate) unanswered: Option<super::unanswered::Unanswered>,
+    /// The last session of this process with messages, when `/new` left
+    /// it for one still empty (see [`Session::left_for_new`]).
+    pub(crate) left: Option<String>,
 }
 
 /// Everything a session is made of, assembled by
@@ -124,6 +127,7 @@ impl Session {
             pending_start: None,
             token_budget: None,
             unanswered: None,
+            left: None,
             config: p.config,
         }
     }
@@ -155,6 +159,15 @@ impl Session {
 
     pub fn id(&self) -> &str {
         self.writer.id()
+    }
+
+    /// The session `/new` left, when this one has no messages yet: the
+    /// one to continue (an empty session is not listed or resumed).
+    pub fn left_for_new(&self) -> Option<&str> {
+        self.history
+            .is_empty()
+            .then_some(self.left.as_deref())
+            .flatten()
     }
 
     pub fn file(&self) -> &Path {
@@ -229,6 +242,9 @@ impl Session {
             self.writer.path().to_path_buf(),
         );
         self.writer = SessionWriter::create(&dir, &meta)?;
+        if !self.history.is_empty() {
+            self.left = Some(old.0.clone());
+        }
         self.hooks_restart(old.0, old.1);
         self.history.clear();
         self.unanswered = None;
@@ -250,6 +266,7 @@ impl Session {
             self.writer = SessionWriter::append_to(&loaded)?;
         }
         self.history = loaded.items;
+        self.left = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
             ext.sync_history(&self.history);

@@ -422,7 +422,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
 
 /// The line every way out of the line mode ends with.
 fn resume_line(session: &Session) -> String {
-    format!("To continue this session: quire resume {}", session.id())
+    session_view::resume_line(session)
 }
 
 /// A shared command's answer (session_view/) as plain lines on stderr.

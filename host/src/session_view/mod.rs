@@ -35,6 +35,16 @@ pub enum Said {
     Diff(Vec<diff::DiffLine>),
 }
 
+/// The line both front ends leave with: how to continue. After `/new`,
+/// while the new session has no messages, the session it left (an empty
+/// one is neither listed nor worth resuming).
+pub fn resume_line(session: &quire::agent::Session) -> String {
+    match session.left_for_new() {
+        Some(id) => format!("To continue the session before /new: quire resume {id}"),
+        None => format!("To continue this session: quire resume {}", session.id()),
+    }
+}
+
 /// `/approvals [POLICY]`: switches the policy when one is named; the
 /// policy in effect.
 pub fn approvals(arg: &str, session: &mut quire::agent::Session, status: &mut Status) -> Said {

@@ -325,10 +325,7 @@ pub async fn run(
     let io_signals_exit = io.signals.exit_code();
     drop(io);
     drop(guard);
-    crate::cli::pipe::out(&format!(
-        "To continue this session: quire resume {}\n",
-        session.id()
-    ));
+    crate::cli::pipe::out(&format!("{}\n", crate::session_view::resume_line(&session)));
     io_signals_exit.unwrap_or(EXIT_OK)
 }
 

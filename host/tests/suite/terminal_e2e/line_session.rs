@@ -198,6 +198,46 @@ fn undo_names_the_file_that_blocks_a_move_and_skips_an_added_file_already_gone()
     );
 }
 
+/// The id in a session file's first record.
+pub(super) fn session_id(file: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(file).expect("read session");
+    let meta: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a meta line")).expect("json");
+    meta["id"].as_str().expect("an id").to_string()
+}
+
+/// After `/new`, while the new session has no messages, the exit line
+/// names the session `/new` left; once it has some, this one.
+#[test]
+fn after_new_the_exit_line_names_the_session_with_messages() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("first"), Reply::text("second")]);
+    let r = line_mode(&env, "hello\n/new\n/new\n");
+    let files = env.session_files();
+    assert_eq!(files.len(), 3);
+    let first = session_id(&files[0]);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "To continue the session before /new: quire resume {first}\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("first"), Reply::text("second")]);
+    let r = line_mode(&env, "hello\n/new\nagain\n");
+    let second = session_id(&env.session_files()[1]);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "To continue this session: quire resume {second}\n"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn status_shows_the_model_and_the_tokens() {
     let env = TestEnv::new("responses");
