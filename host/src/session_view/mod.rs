@@ -1,9 +1,11 @@
 //! What the session's slash commands say, for both front ends (the
 //! full-screen view, tui/, and the line mode, cli/repl.rs): `/status`,
-//! `/diff`, `/undo`, `/skills`, `/mcp`. Each answers with [`Said`] pieces
+//! `/diff`, `/undo`, `/skills`, `/mcp`; and what an approval question
+//! says (`approval`). Each answers with [`Said`] pieces
 //! the front end renders in its own way; the state they read ([`Status`],
 //! [`Patches`]) is kept from the agent's events by both.
 
+pub mod approval;
 pub mod diff;
 pub mod patches;
 pub mod prices;
