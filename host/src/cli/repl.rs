@@ -355,7 +355,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     .await;
                     interrupts.end();
                     if let Err(e) = r {
-                        eprintln!("error: compaction failed: {e}");
+                        show(vec![session_view::compaction_failed(&e)]);
                     }
                 }
                 "review" => {

@@ -47,6 +47,19 @@ pub fn resume_line(session: &quire::agent::Session) -> String {
     }
 }
 
+/// What `/compact` says when it did not finish. An interrupt is no
+/// error: the history is only replaced once the summary is in, so the
+/// conversation is as it was.
+pub fn compaction_failed(e: &quire::agent::AgentError) -> Said {
+    match e {
+        quire::agent::AgentError::Interrupted => Said::Note(
+            Tone::Dim,
+            "compaction interrupted; nothing changed".to_string(),
+        ),
+        other => Said::Note(Tone::Bad, format!("error: compaction failed: {other}")),
+    }
+}
+
 /// `/approvals [POLICY]`: switches the policy when one is named; the
 /// policy in effect.
 pub fn approvals(arg: &str, session: &mut quire::agent::Session, status: &mut Status) -> Said {

@@ -196,7 +196,7 @@ pub async fn run(
                     .await;
                     app.end_task();
                     if let Err(e) = r {
-                        app.note(&format!("error: compaction failed: {e}"), pal.bad());
+                        commands::show(&mut app, vec![crate::session_view::compaction_failed(&e)]);
                     }
                     continue;
                 }

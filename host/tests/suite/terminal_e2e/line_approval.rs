@@ -1,6 +1,7 @@
 //! The line mode's approval question: the same content as the
 //! full-screen view's (the request in full, a patch's diff, the `r`
-//! answer that tells the model why), plain.
+//! answer that tells the model why), plain; and what an interrupt of it,
+//! or of `/compact`, looks like.
 
 use serde_json::json;
 
@@ -82,5 +83,37 @@ fn ctrl_c_at_the_question_ends_its_line_first() {
         .unwrap_or_default();
     assert!(line.starts_with('⊘'), "{screen}");
     assert_eq!(env.read("calc.py"), CALC);
+    pty.hang_up();
+}
+
+/// Ctrl-C during `/compact` is no error: the conversation is as it was.
+#[test]
+fn ctrl_c_during_compact_says_nothing_changed() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::text(format!("the answer about ducks:{}", " quack".repeat(400))),
+        Reply::Hang,
+        Reply::text("still about ducks"),
+    ]);
+    let mut cmd = env.command(&[]);
+    cmd.env("TERM", "dumb");
+    let mut pty = Pty::spawn(cmd, 40, 120);
+    pty.wait_text("Ctrl-D to quit");
+    pty.send("tell me about ducks\r");
+    pty.wait_text("the answer about ducks");
+    pty.send("/compact\r");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while env.server.requests().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "no summary asked for");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    pty.send("\x03");
+    let screen = pty.wait_text("compaction interrupted; nothing changed");
+    assert!(!screen.contains("compaction failed"), "{screen}");
+    pty.send("and then?\r");
+    pty.wait_text("still about ducks");
+    let body = &env.server.requests()[2].raw_body;
+    assert!(body.contains("the answer about ducks"), "{body}");
+    assert!(body.contains("tell me about ducks"), "{body}");
     pty.hang_up();
 }
