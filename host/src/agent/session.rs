@@ -64,6 +64,9 @@ pub struct Session {
     /// The window was said to be too small for compaction to help (see
     /// `compact_room.rs`; once per session).
     pub(crate) small_window_warned: bool,
+    /// The last session of this process with messages, when `/new` left
+    /// it for one still empty (see [`Session::left_for_new`]).
+    pub(crate) left: Option<String>,
 }
 
 /// Everything a session is made of, assembled by
@@ -128,6 +131,7 @@ impl Session {
             token_budget: None,
             unanswered: None,
             small_window_warned: false,
+            left: None,
             config: p.config,
         }
     }
@@ -159,6 +163,15 @@ impl Session {
 
     pub fn id(&self) -> &str {
         self.writer.id()
+    }
+
+    /// The session `/new` left, when this one has no messages yet: the
+    /// one to continue (an empty session is not listed or resumed).
+    pub fn left_for_new(&self) -> Option<&str> {
+        self.history
+            .is_empty()
+            .then_some(self.left.as_deref())
+            .flatten()
     }
 
     pub fn file(&self) -> &Path {
@@ -233,6 +246,9 @@ impl Session {
             self.writer.path().to_path_buf(),
         );
         self.writer = SessionWriter::create(&dir, &meta)?;
+        if !self.history.is_empty() {
+            self.left = Some(old.0.clone());
+        }
         self.hooks_restart(old.0, old.1);
         self.history.clear();
         self.unanswered = None;
@@ -254,6 +270,7 @@ impl Session {
             self.writer = SessionWriter::append_to(&loaded)?;
         }
         self.history = loaded.items;
+        self.left = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
             ext.sync_history(&self.history);

@@ -122,31 +122,46 @@ pub(crate) async fn ask_trust(
     Ok(Some(setup::load(global, None)?))
 }
 
-/// Asks y / a(lways) / n on the terminal.
+/// Asks y / n / r(eason) / a(lways) on the terminal, after the request
+/// in full: the same text as the full-screen view's question
+/// (session_view/approval.rs), plain.
 struct TerminalApprover {
     reader: Reader,
     prompting: Arc<AtomicBool>,
+    reason: std::sync::Mutex<Option<String>>,
+}
+
+/// While the question is open; dropped unanswered (the turn was
+/// interrupted), it ends the question's line first.
+struct Asking<'a> {
+    prompting: &'a AtomicBool,
+    answered: bool,
+}
+
+impl Drop for Asking<'_> {
+    fn drop(&mut self) {
+        self.prompting.store(false, Ordering::SeqCst);
+        if !self.answered {
+            super::pipe::err("\n");
+        }
+    }
 }
 
 #[async_trait::async_trait]
 impl Approver for TerminalApprover {
     async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        use session_view::approval;
         self.prompting.store(true, Ordering::SeqCst);
-        super::pipe::err("\r\x1b[2K");
-        let who = match &request.agent {
-            Some(agent) => format!("[{agent}] {}", request.tool),
-            None => request.tool.clone(),
+        let mut asking = Asking {
+            prompting: &self.prompting,
+            answered: false,
         };
-        eprintln!("\n{who} wants to run: {}", request.summary);
-        if let Some(r) = &request.reason {
-            eprintln!("  reason: {r}");
-        }
-        let always = request
-            .always_key
-            .as_deref()
-            .map(|k| format!(", [a]lways for `{k}`"))
-            .unwrap_or_default();
-        let prompt = format!("allow? [y]es{always}, [n]o: ");
+        super::pipe::err("\r\x1b[2K");
+        eprintln!("\n{}", approval::heading(&request));
+        show(approval::body(&request));
+        eprintln!("{}", approval::question(&request));
+        let prompt = format!("{}: ", approval::choices(&request));
+        let mut reason = None;
         let decision = loop {
             match self.reader.read(&prompt, false).await {
                 Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
@@ -155,16 +170,34 @@ impl Approver for TerminalApprover {
                         break ApprovalDecision::ApprovedAlways;
                     }
                     "n" | "no" | "" => break ApprovalDecision::Denied,
+                    "r" => {
+                        let why = format!("{} ", approval::WHY_NOT);
+                        if let Input::Line(r) = self.reader.read(&why, false).await {
+                            reason = Some(r.trim().to_string()).filter(|r| !r.is_empty());
+                        }
+                        break ApprovalDecision::Denied;
+                    }
                     _ => eprintln!(
-                        "answer y, n{}",
-                        if always.is_empty() { "" } else { " or a" }
+                        "answer y, n, r{}",
+                        if request.always_key.is_some() {
+                            " or a"
+                        } else {
+                            ""
+                        }
                     ),
                 },
                 Input::Interrupted | Input::Eof => break ApprovalDecision::Denied,
             }
         };
-        self.prompting.store(false, Ordering::SeqCst);
+        asking.answered = true;
+        if let Ok(mut g) = self.reason.lock() {
+            *g = reason;
+        }
         decision
+    }
+
+    fn denial_reason(&self) -> Option<String> {
+        self.reason.lock().ok().and_then(|mut g| g.take())
     }
 }
 
@@ -224,6 +257,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     let approver = TerminalApprover {
         reader: reader.clone(),
         prompting: prompting.clone(),
+        reason: std::sync::Mutex::new(None),
     };
     let mut renderer = PromptAware {
         inner: HumanRenderer::new(true),
@@ -321,7 +355,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     .await;
                     interrupts.end();
                     if let Err(e) = r {
-                        eprintln!("error: compaction failed: {e}");
+                        show(vec![session_view::compaction_failed(&e)]);
                     }
                 }
                 "review" => {
@@ -422,7 +456,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
 
 /// The line every way out of the line mode ends with.
 fn resume_line(session: &Session) -> String {
-    format!("To continue this session: quire resume {}", session.id())
+    session_view::resume_line(session)
 }
 
 /// A shared command's answer (session_view/) as plain lines on stderr.

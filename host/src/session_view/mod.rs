@@ -1,9 +1,11 @@
 //! What the session's slash commands say, for both front ends (the
 //! full-screen view, tui/, and the line mode, cli/repl.rs): `/status`,
-//! `/diff`, `/undo`, `/skills`, `/mcp`. Each answers with [`Said`] pieces
+//! `/diff`, `/undo`, `/skills`, `/mcp`; and what an approval question
+//! says (`approval`). Each answers with [`Said`] pieces
 //! the front end renders in its own way; the state they read ([`Status`],
 //! [`Patches`]) is kept from the agent's events by both.
 
+pub mod approval;
 pub mod diff;
 pub mod patches;
 pub mod prices;
@@ -33,6 +35,29 @@ pub enum Said {
     Lines(Vec<String>),
     /// Patched files' diffs, laid out.
     Diff(Vec<diff::DiffLine>),
+}
+
+/// The line both front ends leave with: how to continue. After `/new`,
+/// while the new session has no messages, the session it left (an empty
+/// one is neither listed nor worth resuming).
+pub fn resume_line(session: &quire::agent::Session) -> String {
+    match session.left_for_new() {
+        Some(id) => format!("To continue the session before /new: quire resume {id}"),
+        None => format!("To continue this session: quire resume {}", session.id()),
+    }
+}
+
+/// What `/compact` says when it did not finish. An interrupt is no
+/// error: the history is only replaced once the summary is in, so the
+/// conversation is as it was.
+pub fn compaction_failed(e: &quire::agent::AgentError) -> Said {
+    match e {
+        quire::agent::AgentError::Interrupted => Said::Note(
+            Tone::Dim,
+            "compaction interrupted; nothing changed".to_string(),
+        ),
+        other => Said::Note(Tone::Bad, format!("error: compaction failed: {other}")),
+    }
 }
 
 /// `/approvals [POLICY]`: switches the policy when one is named; the

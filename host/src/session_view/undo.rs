@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use quire::agent::Session;
-use quire::tools::apply_patch::UndoError;
+use quire::tools::apply_patch::{Restored, UndoError};
 use serde_json::Value;
 
 use super::patches::{Patches, RESUMED_PATCHES};
@@ -35,30 +35,35 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
     // What could not be undone stays recorded: /diff still shows it and
     // /undo can be tried again once the file is fixed.
     let mut kept = Vec::new();
+    // Added files already deleted by hand: nothing left to undo.
+    let mut gone = Vec::new();
     for f in files.iter().rev() {
         let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
+        let from = f.get("from").and_then(Value::as_str);
+        let status = f.get("status").and_then(Value::as_str).unwrap_or("");
         let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
+        let refuse = |why: String| {
+            Said::Note(
+                Tone::Bad,
+                format!(
+                    "cannot undo {}: {why}; nothing was written — /diff shows the change",
+                    shown(path, from)
+                ),
+            )
+        };
         // Kept byte for byte: put back when the file is as the patch left it.
         if let Some(id) = f.get("undo").and_then(Value::as_u64) {
             match quire::tools::apply_patch::undo(id) {
-                Ok(()) => undone.push(path.to_string()),
+                Ok(Restored::Done) => undone.push(path.to_string()),
+                Ok(Restored::AlreadyGone) => gone.push(path.to_string()),
                 Err(e) => {
-                    let why = match e {
-                        UndoError::Changed(_) => "it changed since the patch".to_string(),
-                        other => other.to_string(),
-                    };
-                    said.push(Said::Note(
-                        Tone::Bad,
-                        format!("cannot undo {path}: {why}; nothing was written — /diff shows the change"),
-                    ));
+                    said.push(refuse(refusal(&e, path, from, status)));
                     kept.push(f.clone());
                 }
             }
             continue;
         }
-        if f.get("status").and_then(Value::as_str) == Some("moved")
-            || d.contains("more diff lines not shown")
-        {
+        if status == "moved" || d.contains("more diff lines not shown") {
             said.push(Said::Note(
                 Tone::Bad,
                 format!("cannot undo {path}: its change is not fully known; revert it by hand"),
@@ -66,22 +71,45 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             kept.push(f.clone());
             continue;
         }
+        let missing = std::fs::symlink_metadata(cwd.join(path))
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+        if missing && status == "added" {
+            gone.push(path.to_string());
+            continue;
+        }
+        if missing && status == "modified" {
+            said.push(refuse("it was deleted since the patch".to_string()));
+            kept.push(f.clone());
+            continue;
+        }
         match reverse_apply(&cwd, d) {
             Ok(()) => undone.push(path.to_string()),
             Err(e) => {
-                said.push(Said::Note(
-                    Tone::Bad,
-                    format!(
-                        "cannot undo {path}: it changed since the patch, which no longer reverses cleanly ({}); nothing was written — /diff shows the change",
-                        e.lines().last().unwrap_or(&e)
-                    ),
-                ));
+                said.push(refuse(format!(
+                    "it changed since the patch, which no longer reverses cleanly ({})",
+                    e.lines().last().unwrap_or(&e)
+                )));
                 kept.push(f.clone());
             }
         }
     }
+    if !gone.is_empty() {
+        gone.reverse();
+        let (files, were) = if gone.len() == 1 {
+            ("file", "was")
+        } else {
+            ("files", "were")
+        };
+        said.push(Said::Note(
+            Tone::Dim,
+            format!(
+                "already undone: the {files} the patch added, {}, {were} deleted since",
+                gone.join(", ")
+            ),
+        ));
+    }
     kept.reverse();
-    patches.undone += undone.len();
+    patches.undone += undone.len() + gone.len();
     patches.tasks.pop();
     if !kept.is_empty() || patches.tasks.is_empty() {
         patches.tasks.push(kept);
@@ -96,6 +124,32 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
         session.record_note("undo", undo_note(&undone));
     }
     said
+}
+
+/// A patched file as the refusal names it: a move by both its paths.
+fn shown(path: &str, from: Option<&str>) -> String {
+    match from {
+        Some(from) => format!("the move {from} → {path}"),
+        None => path.to_string(),
+    }
+}
+
+/// Why a kept original was not put back, naming the file in the way
+/// (for a move, which of its two paths).
+fn refusal(e: &UndoError, path: &str, from: Option<&str>, status: &str) -> String {
+    let it = if from.is_some() { path } else { "it" };
+    match e {
+        UndoError::Changed(_) if status == "deleted" => {
+            "it was made again since the patch deleted it".to_string()
+        }
+        UndoError::Changed(_) => format!("{it} changed since the patch"),
+        UndoError::Gone(_) => format!("{it} was deleted since the patch"),
+        UndoError::Taken(_) => format!(
+            "{} exists again (made since the patch moved it away); move it aside first",
+            from.unwrap_or(path)
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// What the model is told about an `/undo`.

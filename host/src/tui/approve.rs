@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::app::App;
 use super::{cells, diff};
+use crate::session_view::{Said, Tone, approval};
 
 /// The user's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,40 +93,24 @@ impl Pending {
 
     /// The choices line.
     pub fn choices(&self) -> String {
-        let always = match &self.request.always_key {
-            Some(k) => format!("  [a] always allow \"{k}\""),
-            None => String::new(),
-        };
-        format!("[y] yes  [n] no  [r] no, and tell it why{always}  · Esc interrupts")
+        format!("{}  · Esc interrupts", approval::choices(&self.request))
     }
 }
 
-/// The full command or diff goes to the scrollback above the prompt.
+/// The full command or diff goes to the scrollback above the prompt
+/// (the text is session_view/approval.rs, shared with the line mode).
 pub fn show_request(app: &mut App, r: &ApprovalRequest) {
     let pal = app.pal;
-    let who = match &r.agent {
-        Some(agent) => format!("[{agent}] {}", r.tool),
-        None => r.tool.clone(),
-    };
-    let mut lines = cells::note(&format!("{who} asks for approval:"), pal.warn(), app.width);
-    if r.files.is_empty() {
-        lines.extend(cells::note(
-            &format!("  $ {}", r.summary),
-            pal.bold(),
-            app.width,
-        ));
-    } else {
-        // Each file named with what happens to it (A, M, D, R old → new)
-        // above its hunks, as the finished patch shows it.
-        let files = serde_json::to_value(&r.files).unwrap_or_default();
-        lines.extend(diff::files(&files, &pal));
-    }
-    if let Some(reason) = &r.reason {
-        lines.extend(cells::note(
-            &format!("  reason: {reason}"),
-            pal.dim(),
-            app.width,
-        ));
+    let mut lines = cells::note(&approval::heading(r), pal.warn(), app.width);
+    for said in approval::body(r) {
+        match said {
+            Said::Note(Tone::Dim, text) => lines.extend(cells::note(&text, pal.dim(), app.width)),
+            Said::Note(_, text) => lines.extend(cells::note(&text, pal.bold(), app.width)),
+            Said::Lines(l) => l
+                .iter()
+                .for_each(|t| lines.extend(cells::note(t, pal.plain(), app.width))),
+            Said::Diff(d) => lines.extend(diff::styled(d, &pal)),
+        }
     }
     app.push_lines(lines);
 }

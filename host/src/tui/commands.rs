@@ -238,7 +238,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
 }
 
 /// A shared command's answer (session_view/) in the view's styles.
-fn show(app: &mut App, said: Vec<Said>) {
+pub(super) fn show(app: &mut App, said: Vec<Said>) {
     let pal = app.pal;
     for s in said {
         match s {

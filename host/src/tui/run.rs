@@ -197,7 +197,7 @@ pub async fn run(
                     .await;
                     app.end_task();
                     if let Err(e) = r {
-                        app.note(&format!("error: compaction failed: {e}"), pal.bad());
+                        commands::show(&mut app, vec![crate::session_view::compaction_failed(&e)]);
                     }
                     continue;
                 }
@@ -326,10 +326,7 @@ pub async fn run(
     let io_signals_exit = io.signals.exit_code();
     drop(io);
     drop(guard);
-    crate::cli::pipe::out(&format!(
-        "To continue this session: quire resume {}\n",
-        session.id()
-    ));
+    crate::cli::pipe::out(&format!("{}\n", crate::session_view::resume_line(&session)));
     io_signals_exit.unwrap_or(EXIT_OK)
 }
 

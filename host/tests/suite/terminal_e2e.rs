@@ -54,6 +54,7 @@ mod approvals;
 mod burst;
 mod commands;
 mod completion;
+mod line_approval;
 mod line_commands;
 mod line_ctrl_c;
 mod line_session;

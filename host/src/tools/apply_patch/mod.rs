@@ -24,7 +24,7 @@ use super::{
     ToolOutput, approval,
 };
 pub use diff::FileDiff;
-pub use originals::{UndoError, restore as undo};
+pub use originals::{Restored, UndoError, restore as undo};
 pub use paths::real_path;
 use plan::{Change, PlanError, Prepared, Scope};
 

@@ -27,6 +27,22 @@ pub struct Original {
     pub left_at: PathBuf,
     /// The digest of what the patch left there; `None`: nothing (a delete).
     pub left: Option<[u8; 32]>,
+    /// Folders the patch made for `left_at` (deepest first): removed by
+    /// the undo when they are empty after it.
+    pub made_dirs: Vec<PathBuf>,
+}
+
+/// The folders above `path` that do not exist yet, deepest first: those
+/// writing `path` makes.
+pub fn missing_dirs(path: &Path) -> Vec<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .take_while(|d| {
+            !d.as_os_str().is_empty()
+                && std::fs::symlink_metadata(d).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+        })
+        .map(Path::to_path_buf)
+        .collect()
 }
 
 struct Store {
@@ -69,25 +85,42 @@ pub fn keep(original: Original) -> Option<u64> {
 pub enum UndoError {
     #[error("its original is no longer kept")]
     Forgotten,
+    /// What the patch left at this path was edited or replaced since.
     #[error("{0} changed since the patch")]
     Changed(String),
+    /// What the patch left at this path was deleted since.
+    #[error("{0} was deleted since the patch")]
+    Gone(String),
+    /// A moved file's old path holds a file again (made since the patch):
+    /// putting the original back would overwrite it.
+    #[error("{0} exists again since the patch moved it away")]
+    Taken(String),
     #[error("cannot restore {path}: {source}")]
     Io { path: String, source: io::Error },
 }
 
+/// What an undo did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restored {
+    /// The file is back as it was.
+    Done,
+    /// A file the patch added was already deleted: nothing left to undo.
+    AlreadyGone,
+}
+
 /// Puts the file of record `id` back as it was, when it is still what the
 /// patch left (else nothing is written and the record stays).
-pub fn restore(id: u64) -> Result<(), UndoError> {
+pub fn restore(id: u64) -> Result<Restored, UndoError> {
     let original = {
         let store = STORE.lock().unwrap_or_else(|e| e.into_inner());
         store.kept.get(&id).cloned().ok_or(UndoError::Forgotten)?
     };
-    put_back(&original)?;
+    let restored = put_back(&original)?;
     let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(o) = store.kept.remove(&id) {
         store.used -= size(&o);
     }
-    Ok(())
+    Ok(restored)
 }
 
 fn shown(p: &Path) -> String {
@@ -116,14 +149,20 @@ fn current(p: &Path) -> Result<Option<[u8; 32]>, UndoError> {
         })
 }
 
-fn put_back(o: &Original) -> Result<(), UndoError> {
-    if current(&o.left_at)? != o.left {
-        return Err(UndoError::Changed(shown(&o.left_at)));
+fn put_back(o: &Original) -> Result<Restored, UndoError> {
+    let now = current(&o.left_at)?;
+    if now != o.left {
+        return Err(match now {
+            // An added file already deleted is what the undo wanted.
+            None if o.bytes.is_none() => return Ok(Restored::AlreadyGone),
+            None => UndoError::Gone(shown(&o.left_at)),
+            Some(_) => UndoError::Changed(shown(&o.left_at)),
+        });
     }
     let moved = o.left_at != o.path;
     // A move's source must still be free.
     if moved && o.bytes.is_some() && current(&o.path)?.is_some() {
-        return Err(UndoError::Changed(shown(&o.path)));
+        return Err(UndoError::Taken(shown(&o.path)));
     }
     let io_err = |p: &Path| {
         let path = shown(p);
@@ -137,8 +176,14 @@ fn put_back(o: &Original) -> Result<(), UndoError> {
     }
     if (moved || o.bytes.is_none()) && o.left.is_some() {
         std::fs::remove_file(&o.left_at).map_err(io_err(&o.left_at))?;
+        // Fails, as it should, on a folder something else is in.
+        for dir in &o.made_dirs {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
     }
-    Ok(())
+    Ok(Restored::Done)
 }
 
 /// `bytes` to a temp file beside `path`, renamed over it.

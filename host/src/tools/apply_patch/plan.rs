@@ -8,7 +8,7 @@ use super::apply::{HunkError, apply_hunks, new_file};
 use super::beneath::Root;
 use super::commit::{Content, StageError, Staged};
 use super::diff::{FileDiff, is_binary};
-use super::originals::{Original, digest};
+use super::originals::{Original, digest, missing_dirs};
 use super::parse::FileOp;
 use super::paths::{normalize, real_path, workspace_root};
 use crate::tools::SandboxMode;
@@ -227,6 +227,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                         bytes: None,
                         left_at: real.clone(),
                         left: Some(digest(text.as_bytes())),
+                        made_dirs: missing_dirs(&real),
                     }
                 }));
                 diffs.push(diff);
@@ -265,6 +266,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                     bytes: Some((old.bytes.clone(), old.perms.clone())),
                     left_at: real.clone(),
                     left: None,
+                    made_dirs: Vec::new(),
                 }));
                 staged.set(&real, path, None)?;
                 changes.push(Change::Delete(path.clone()));
@@ -293,6 +295,7 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
                     bytes: Some((old.bytes.clone(), old.perms.clone())),
                     left_at: left_at.to_path_buf(),
                     left: Some(digest(new_text.as_bytes())),
+                    made_dirs: missing_dirs(left_at),
                 };
                 let diff = |status, shown: &str, from| {
                     FileDiff::new(status, shown, from, &old_text, &new_text)

@@ -27,15 +27,14 @@ impl App {
             // full (approve::show_request): the prompt points at it
             // rather than showing it a second time, cut to one line.
             rows.push(Line::styled(
-                format!(
-                    "{} wants to {}",
-                    p.request.tool,
-                    approval_verb(&p.request.tool)
-                ),
+                crate::session_view::approval::question(&p.request),
                 self.pal.warn(),
             ));
             match &p.reason {
-                Some(r) => rows.push(Line::from(format!("why not? {r}▏ (Enter sends)"))),
+                Some(r) => rows.push(Line::from(format!(
+                    "{} {r}▏ (Enter sends)",
+                    crate::session_view::approval::WHY_NOT
+                ))),
                 // Wrapped at the choices' gaps: in a narrow window the last
                 // ones (always, Esc) must not fall off the edge.
                 None => {
@@ -171,14 +170,6 @@ fn wrap_choices(choices: &str, width: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-fn approval_verb(tool: &str) -> &'static str {
-    match tool {
-        "apply_patch" => "change files (diff above):",
-        "shell" => "run the command above:",
-        _ => "act (see above):",
-    }
 }
 
 #[cfg(test)]

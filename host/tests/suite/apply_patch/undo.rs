@@ -60,6 +60,7 @@ async fn a_move_and_a_large_delete_are_undone() {
     }
     assert_eq!(ws.read("calc.py"), "def add(a, b):\n    return a - b\n");
     assert!(!ws.exists("moved/calc_moved.py"));
+    assert!(!ws.exists("moved"), "the folder the move made is removed");
     assert_eq!(ws.read("big.txt"), big);
 }
 
@@ -98,8 +99,13 @@ async fn a_file_changed_since_is_not_restored() {
     assert!(matches!(undo(id), Err(UndoError::Changed(p)) if p.ends_with("b.txt")));
     assert_eq!(ws.read("b.txt"), "edited by the user\n");
     assert!(!ws.exists("a.txt"));
-    // Put back as the patch left it, the undo goes through.
+    // The old path made again: named as what blocks.
     ws.write("b.txt", "b\n");
+    ws.write("a.txt", "new a\n");
+    assert!(matches!(undo(id), Err(UndoError::Taken(p)) if p.ends_with("a.txt")));
+    assert_eq!(ws.read("a.txt"), "new a\n");
+    fs::remove_file(ws.root.join("a.txt")).unwrap();
+    // Put back as the patch left it, the undo goes through.
     undo(id).unwrap();
     assert_eq!(ws.read("a.txt"), "a\n");
     assert!(!ws.exists("b.txt"));

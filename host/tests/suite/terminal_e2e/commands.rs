@@ -72,6 +72,33 @@ fn new_starts_a_fresh_conversation_in_a_new_file() {
     assert_eq!(env.session_files().len(), 2);
 }
 
+/// After `/new`, while the new session has no messages, the exit line
+/// names the session `/new` left, not the empty one.
+#[test]
+fn after_new_the_exit_line_names_the_session_with_messages() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("first answer"));
+    let mut pty = start(&env, &[]);
+    say(&mut pty, "remember the word pelican");
+    pty.wait_text("first answer");
+    say(&mut pty, "/new");
+    pty.wait_for("a second session line", |s| {
+        s.matches("quire session ").count() >= 2
+    });
+    say(&mut pty, "/quit");
+    assert_eq!(pty.wait_exit(), 0);
+    let files = env.session_files();
+    assert_eq!(files.len(), 2);
+    let first = super::line_session::session_id(&files[0]);
+    let out = pty.output();
+    assert!(
+        out.contains(&format!(
+            "To continue the session before /new: quire resume {first}"
+        )),
+        "{out}"
+    );
+}
+
 #[test]
 fn model_switches_the_model_of_the_next_request() {
     let env = TestEnv::new("chat");

@@ -121,13 +121,121 @@ fn undo_refuses_a_file_changed_since_and_diff_still_shows_it() {
     let err = &r.stderr;
     assert!(err.contains("undone: calc.py"), "{err}");
     assert!(
-        err.contains("cannot undo blob.bin: it changed since the patch; nothing was written"),
+        err.contains(
+            "cannot undo blob.bin: it was made again since the patch deleted it; nothing was written"
+        ),
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(&blob).expect("blob"), "mine now");
     // What was not undone is still shown.
     let after = &err[err.find("undone: calc.py").expect("undone")..];
     assert!(after.contains("  D blob.bin"), "{err}");
+}
+
+/// Waits until the model got `n` requests and `done` holds.
+fn wait_for(env: &TestEnv, n: usize, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while env.server.requests().len() < n || !done() {
+        assert!(std::time::Instant::now() < deadline, "the patch never ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// A refused undo names the file in the way: a move's old path made
+/// again, not the moved file; an added file already deleted is not a
+/// refusal. The folder the move made goes with the undo.
+#[test]
+fn undo_names_the_file_that_blocks_a_move_and_skips_an_added_file_already_gone() {
+    let env = TestEnv::new("chat");
+    env.write("added.txt", "moved along\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Add File: fresh.txt\n+fresh\n*** Update File: added.txt\n*** Move to: docs/renamed.txt\n@@\n-moved along\n+moved along, renamed\n*** End Patch\n"}),
+        ),
+        Reply::text("done"),
+        Reply::text("noted"),
+    ]);
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"add and move\n").expect("write");
+    let root = env.repo_path().to_path_buf();
+    wait_for(&env, 2, || !root.join("added.txt").exists());
+    std::fs::remove_file(root.join("fresh.txt")).expect("rm fresh.txt");
+    std::fs::write(root.join("added.txt"), "mine\n").expect("write");
+    // The message after /undo reaches the model once /undo has answered.
+    stdin.write_all(b"/undo\nok?\n").expect("write");
+    let err_file = root.join("docs/renamed.txt");
+    wait_for(&env, 3, || true);
+    // Once refused, added.txt goes aside and the undo goes through.
+    std::fs::remove_file(root.join("added.txt")).expect("rm added.txt");
+    stdin.write_all(b"/undo\n").expect("write");
+    drop(stdin);
+    let r = finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let err = &r.stderr;
+    assert!(
+        err.contains(
+            "cannot undo the move added.txt → docs/renamed.txt: added.txt exists again (made since the patch moved it away); move it aside first; nothing was written"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("already undone: the file the patch added, fresh.txt, was deleted since"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot undo fresh.txt"), "{err}");
+    assert!(err.contains("undone: docs/renamed.txt"), "{err}");
+    assert_eq!(env.read("added.txt"), "moved along\n");
+    assert!(!err_file.exists());
+    assert!(
+        !root.join("docs").exists(),
+        "the folder the move made is gone"
+    );
+}
+
+/// The id in a session file's first record.
+pub(super) fn session_id(file: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(file).expect("read session");
+    let meta: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a meta line")).expect("json");
+    meta["id"].as_str().expect("an id").to_string()
+}
+
+/// After `/new`, while the new session has no messages, the exit line
+/// names the session `/new` left; once it has some, this one.
+#[test]
+fn after_new_the_exit_line_names_the_session_with_messages() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("first"), Reply::text("second")]);
+    let r = line_mode(&env, "hello\n/new\n/new\n");
+    let files = env.session_files();
+    assert_eq!(files.len(), 3);
+    let first = session_id(&files[0]);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "To continue the session before /new: quire resume {first}\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("first"), Reply::text("second")]);
+    let r = line_mode(&env, "hello\n/new\nagain\n");
+    let second = session_id(&env.session_files()[1]);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "To continue this session: quire resume {second}\n"
+        )),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
