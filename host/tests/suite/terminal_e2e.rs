@@ -56,6 +56,8 @@ mod commands;
 mod completion;
 mod line_commands;
 mod line_ctrl_c;
+mod line_input;
+mod line_resume;
 mod line_session;
 mod no_size;
 mod paste;
