@@ -291,7 +291,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
         renderer.status.resumed = total;
         renderer.status.total = total;
         renderer.status.context_used = last.map_or(0, |u| u.input_tokens);
-        super::repl_resume::summary(session.id(), &items)
+        super::repl_resume::summary(&items)
             .iter()
             .for_each(|l| eprintln!("{l}"));
     }

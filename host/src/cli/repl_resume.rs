@@ -7,8 +7,9 @@ use quire::model::Item;
 /// The most of a message shown, in characters.
 const SHOWN: usize = 200;
 
-/// `resumed ID: N turns`, then the last message and the last answer.
-pub(super) fn summary(id: &str, items: &[Item]) -> Vec<String> {
+/// `N turns so far` (the session's line above names it as resumed), then
+/// the last message and the last answer.
+pub(super) fn summary(items: &[Item]) -> Vec<String> {
     let turns = items
         .iter()
         .filter(|i| matches!(i, Item::User { .. }))
@@ -22,7 +23,7 @@ pub(super) fn summary(id: &str, items: &[Item]) -> Vec<String> {
     } else {
         ""
     };
-    let mut lines = vec![format!("resumed {id}: {turns} turn{plural}{earlier}")];
+    let mut lines = vec![format!("{turns} turn{plural} so far{earlier}")];
     let last_user = items.iter().rposition(|i| matches!(i, Item::User { .. }));
     if let Some(u) = last_user
         && let Item::User { text } = &items[u]
@@ -71,9 +72,9 @@ mod tests {
             answer("done:\nit works"),
         ];
         assert_eq!(
-            summary("abc", &items),
+            summary(&items),
             [
-                "resumed abc: 2 turns",
+                "2 turns so far",
                 "  you: fix the bug",
                 "  quire: done: it works",
             ]
@@ -83,10 +84,10 @@ mod tests {
     #[test]
     fn an_unanswered_message_and_a_long_one_are_said_so() {
         let long = "x".repeat(SHOWN + 5);
-        let lines = summary("abc", &[answer("old"), user(&long)]);
-        assert_eq!(lines[0], "resumed abc: 1 turn");
+        let lines = summary(&[answer("old"), user(&long)]);
+        assert_eq!(lines[0], "1 turn so far");
         assert!(lines[1].ends_with("… (5 more chars)"), "{}", lines[1]);
         assert_eq!(lines[2], "  (no answer yet)");
-        assert_eq!(summary("abc", &[]), ["resumed abc: 0 turns"]);
+        assert_eq!(summary(&[]), ["0 turns so far"]);
     }
 }

@@ -28,7 +28,7 @@ fn resume_on_a_dumb_terminal_continues_the_session() {
     env.server.push(Reply::text("kiwi, as you said"));
     let mut pty = dumb(&env, &["resume", "last"]);
     let screen = pty.wait_text("quire: the first answer");
-    assert!(screen.contains("turn"), "{screen}");
+    assert!(screen.contains("1 turn so far"), "{screen}");
     assert!(screen.contains("you: remember the word kiwi"), "{screen}");
     pty.send("which word?\r");
     pty.wait_text("kiwi, as you said");
