@@ -48,6 +48,7 @@ pub(crate) mod args;
 pub(crate) mod children;
 mod completions;
 mod doctor;
+mod dumb_line;
 pub(crate) mod exec;
 pub(crate) mod first_run;
 mod help;
@@ -61,6 +62,7 @@ mod render;
 pub(crate) mod render_agents;
 pub(crate) mod repl;
 mod repl_input;
+mod repl_resume;
 pub(crate) mod review;
 mod run;
 mod sessions;
@@ -178,6 +180,9 @@ pub fn main() -> i32 {
     // Tool processes are killed by their own guards; do not wait for
     // blocking tasks (a pending terminal read) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    // A dumb terminal's read left waiting (its prompt answered by a
+    // signal) must not leave the terminal without echo.
+    dumb_line::restore();
     code
 }
 
@@ -221,13 +226,25 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
             ),
         }
     }
-    if resume.is_some() {
-        eprintln!(
-            "error: resuming needs a terminal; without one use quire exec --resume last|ID \"TASK\""
-        );
-        return EXIT_USAGE;
-    }
-    repl::run(&cli.global, cli.prompt.clone()).await
+    // The line mode resumes on a terminal (a dumb one, or one that does
+    // not report the cursor position); it has no picker.
+    let resume = match resume {
+        Some(_) if !std::io::stdin().is_terminal() => {
+            eprintln!(
+                "error: resuming needs a terminal; without one use quire exec --resume last|ID \"TASK\""
+            );
+            return EXIT_USAGE;
+        }
+        Some(None) => {
+            eprintln!(
+                "error: the line mode has no session picker: name the session, quire resume last|ID (`quire sessions list` shows the ids)"
+            );
+            return EXIT_USAGE;
+        }
+        Some(Some(q)) => Some(q),
+        None => None,
+    };
+    repl::run(&cli.global, cli.prompt.clone(), resume).await
 }
 
 fn init_logging() {

@@ -45,7 +45,7 @@ const HELP: &str = "Commands:
   /NAME [TEXT]   call a custom command, or a skill (`/skills` lists them)
 /resume (a picker of past sessions) works in the full-screen view (quire on
 a terminal that reports the cursor position); here, leave and run
-`quire resume ID`.
+`quire resume ID` or `quire resume last` (the line mode continues it).
 Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";
 
 /// Commands of the full-screen view the line mode does not have: the
@@ -129,6 +129,8 @@ struct TerminalApprover {
     reader: Reader,
     prompting: Arc<AtomicBool>,
     reason: std::sync::Mutex<Option<String>>,
+    /// Ctrl-C at the question interrupts the turn, as at any other moment.
+    interrupts: Interrupts,
 }
 
 /// While the question is open; dropped unanswered (the turn was
@@ -186,7 +188,18 @@ impl Approver for TerminalApprover {
                         }
                     ),
                 },
-                Input::Interrupted | Input::Eof => break ApprovalDecision::Denied,
+                Input::Failed(why) => eprintln!("error: {why}"),
+                // The turn ends as interrupted and the prompt comes back.
+                // The registry takes a cancel it sees before the call's
+                // answer over that answer: one yield lets it see it.
+                Input::Interrupted | Input::Cleared => {
+                    if self.interrupts.interrupt() {
+                        tokio::task::yield_now().await;
+                    }
+                    // Unanswered: `asking` ends the question's line.
+                    return ApprovalDecision::Denied;
+                }
+                Input::Eof => break ApprovalDecision::Denied,
             }
         };
         asking.answered = true;
@@ -226,7 +239,9 @@ impl Renderer for PromptAware {
     }
 }
 
-pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
+/// `resume`: `last` or a session id (prefix) to continue, as `quire
+/// resume` in the full-screen view.
+pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<String>) -> i32 {
     let loaded = setup::load(global, None);
     let mut setup = match loaded.and_then(|s| super::first_run::ensure(global, None, s)) {
         Ok(s) => s,
@@ -236,10 +251,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
         }
     };
     let reader = spawn_reader(setup.home.join("history.txt"));
-    let ask = async |prompt: &str| match reader.read(prompt, false).await {
-        Input::Line(l) => Some(l),
-        Input::Interrupted | Input::Eof => None,
-    };
+    let ask = async |prompt: &str| ask_line(&reader, prompt).await;
     match ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
@@ -248,16 +260,17 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
             return EXIT_USAGE;
         }
     }
-    let ask = async |prompt: &str| match reader.read(prompt, false).await {
-        Input::Line(l) => Some(l),
-        Input::Interrupted | Input::Eof => None,
-    };
+    let ask = async |prompt: &str| ask_line(&reader, prompt).await;
     super::hooks::ask_approval(ask, &setup).await;
+    // Before the session starts its MCP servers: a Ctrl-C from here on
+    // stops them too.
+    let interrupts = Interrupts::install();
     let prompting = Arc::new(AtomicBool::new(false));
     let approver = TerminalApprover {
         reader: reader.clone(),
         prompting: prompting.clone(),
         reason: std::sync::Mutex::new(None),
+        interrupts: interrupts.clone(),
     };
     let mut renderer = PromptAware {
         inner: HumanRenderer::new(true),
@@ -272,16 +285,27 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     let _ = session_view::skills::SKILLS.set(session_view::skills::user_skills(&setup));
     let sources = setup.sources.clone();
     let (sink, mut rx) = EventSink::channel();
-    // Before the session starts its MCP servers: a Ctrl-C from here on
-    // stops them too.
-    let interrupts = Interrupts::install();
     let for_review = (setup.config.clone(), setup.home.clone(), setup.cwd.clone());
     let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
+    let loaded = match &resume {
+        Some(q) => {
+            let here = crate::tui::picker::here_sessions(&sessions_dir, &setup.cwd);
+            match crate::tui::picker::find(&sessions_dir, &setup.cwd, &here, q) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        None => None,
+    };
+    let resumed = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
     let mut session = match Session::start(SessionOptions {
         config: setup.config,
         home: setup.home,
         cwd: setup.cwd,
-        resume: None,
+        resume: loaded,
         approver: Arc::new(RememberingApprover::new(approver)),
         events: sink,
     }) {
@@ -294,6 +318,18 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     };
     renderer.status.context_window = session.context_window();
     super::run::drain(&mut rx, &mut renderer);
+    if let Some((items, file)) = resumed {
+        // Another run's patches are not this one's to undo; the tokens
+        // carry on from the file (as the full-screen view's resume).
+        renderer.patches.restart(&items);
+        let (total, last) = crate::tui::recorded_usage(&file);
+        renderer.status.resumed = total;
+        renderer.status.total = total;
+        renderer.status.context_used = last.map_or(0, |u| u.input_tokens);
+        super::repl_resume::summary(&items)
+            .iter()
+            .for_each(|l| eprintln!("{l}"));
+    }
     eprintln!("/help for commands · Ctrl-D to quit");
     let mut pending = first;
     let mut exit = EXIT_OK;
@@ -426,7 +462,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
                     }
                 }
                 other if FULL_SCREEN_ONLY.contains(&other) => eprintln!(
-                    "/{other} works in the full-screen view, not in the line mode (quire on a terminal that reports the cursor position, without TERM=dumb); /help lists the line mode's commands. To send it as a message, start it with a space: ` /{other}`"
+                    "/{other} works in the full-screen view, not in the line mode (quire on a terminal that reports the cursor position, without TERM=dumb); here, leave (Ctrl-D) and run `quire resume ID` or `quire resume last`, which continue a session in the line mode too. To send it as a message, start it with a space: ` /{other}`"
                 ),
                 other => eprintln!(
                     "unknown command /{other}; /help lists the commands. To send it as a message, start it with a space: ` /{other}`"
@@ -452,6 +488,23 @@ pub async fn run(global: &GlobalArgs, first: Option<String>) -> i32 {
     super::run::drive_future(session.end(reason), &mut rx, &mut renderer).await;
     eprintln!("{}", resume_line(&session));
     exit
+}
+
+/// A question before the session starts (trust, hooks): a line, or `None`
+/// for Ctrl-D. Ctrl-C leaves quire (130), as the driver's SIGINT did
+/// before quire read dumb terminals itself and as the full-screen view.
+async fn ask_line(reader: &Reader, prompt: &str) -> Option<String> {
+    loop {
+        match reader.read(prompt, false).await {
+            Input::Line(l) => return Some(l),
+            Input::Failed(why) => eprintln!("error: {why}"),
+            Input::Interrupted | Input::Cleared => {
+                super::pipe::err("\n");
+                std::process::exit(super::EXIT_INTERRUPTED);
+            }
+            Input::Eof => return None,
+        }
+    }
 }
 
 /// The line every way out of the line mode ends with.

@@ -1,6 +1,7 @@
 //! The line mode's reading of the terminal: rustyline on a thread of its
-//! own, and the main prompt's Ctrl-C — the first clears what was typed
-//! (or, on an empty line, says a second quits), the second quits.
+//! own (on a dumb terminal quire's own reading, `dumb_line`), and the main
+//! prompt's Ctrl-C — the first clears what was typed (or, on an empty
+//! line, says a second quits), the second quits.
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -18,8 +19,16 @@ pub(super) const QUIT_HINT: &str = "press Ctrl-C again (or Ctrl-D) to quit";
 pub(super) enum Input {
     Line(String),
     Interrupted,
+    /// Ctrl-C on a dumb terminal with text typed: the text is gone.
+    Cleared,
+    /// The line could not be read (not UTF-8): what to tell the user.
+    /// Nothing was sent; the session goes on.
+    Failed(String),
     Eof,
 }
+
+/// Consecutive read errors after which the terminal is taken as gone.
+const MAX_FAILURES: u32 = 3;
 
 pub(super) struct ReadRequest {
     prompt: String,
@@ -56,45 +65,92 @@ impl ConditionalEventHandler for CtrlC {
 }
 
 pub(super) fn spawn_reader(history_file: std::path::PathBuf) -> Reader {
-    let (tx, mut rx) = mpsc::unbounded_channel::<ReadRequest>();
+    let (tx, rx) = mpsc::unbounded_channel::<ReadRequest>();
     let cleared = Arc::new(AtomicBool::new(false));
     let on_ctrl_c = cleared.clone();
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb") && std::io::stdin().is_terminal();
     std::thread::spawn(move || {
-        let mut editor = match rustyline::DefaultEditor::new() {
-            Ok(e) => e,
-            Err(e) => {
-                super::pipe::err_clean(&format!(
-                    "error: cannot open the terminal for input: {e}\n"
-                ));
-                while let Some(req) = rx.blocking_recv() {
-                    let _ = req.reply.send(Input::Eof);
-                }
-                return;
-            }
-        };
-        editor.bind_sequence(
-            KeyEvent::ctrl('C'),
-            EventHandler::Conditional(Box::new(CtrlC(on_ctrl_c))),
-        );
-        let _ = editor.load_history(&history_file);
-        while let Some(req) = rx.blocking_recv() {
-            let input = match editor.readline(&req.prompt) {
-                Ok(line) => {
-                    if req.history && !line.trim().is_empty() {
-                        let _ = editor.add_history_entry(line.as_str());
-                        let _ = editor.save_history(&history_file);
-                    }
-                    Input::Line(line)
-                }
-                Err(rustyline::error::ReadlineError::Interrupted) => Input::Interrupted,
-                Err(_) => Input::Eof,
-            };
-            let _ = req.reply.send(input);
+        if dumb && let Ok(terminal) = super::dumb_line::DumbTerminal::open() {
+            return read_dumb(terminal, rx);
         }
+        read_rustyline(history_file, on_ctrl_c, rx)
     });
     Reader {
         requests: tx,
         cleared,
+    }
+}
+
+/// A dumb terminal's lines, read by quire (see `dumb_line`).
+fn read_dumb(
+    mut terminal: super::dumb_line::DumbTerminal,
+    mut rx: mpsc::UnboundedReceiver<ReadRequest>,
+) {
+    use super::dumb_line::Read;
+    while let Some(req) = rx.blocking_recv() {
+        // An asker gone (a turn interrupted while its approval question
+        // waited) gets no line: the next one typed is for the next asker.
+        let read = terminal.read_line(&req.prompt, &|| !req.reply.is_closed());
+        let input = match read {
+            Read::Line(l) => Input::Line(l),
+            Read::Interrupted { dropped: true } => Input::Cleared,
+            Read::Interrupted { dropped: false } => Input::Interrupted,
+            Read::Eof => Input::Eof,
+            Read::Invalid(why) => Input::Failed(why),
+            Read::Abandoned => continue,
+        };
+        let _ = req.reply.send(input);
+    }
+}
+
+fn read_rustyline(
+    history_file: std::path::PathBuf,
+    on_ctrl_c: Arc<AtomicBool>,
+    mut rx: mpsc::UnboundedReceiver<ReadRequest>,
+) {
+    let mut editor = match rustyline::DefaultEditor::new() {
+        Ok(e) => e,
+        Err(e) => {
+            super::pipe::err_clean(&format!("error: cannot open the terminal for input: {e}\n"));
+            while let Some(req) = rx.blocking_recv() {
+                let _ = req.reply.send(Input::Eof);
+            }
+            return;
+        }
+    };
+    editor.bind_sequence(
+        KeyEvent::ctrl('C'),
+        EventHandler::Conditional(Box::new(CtrlC(on_ctrl_c))),
+    );
+    let _ = editor.load_history(&history_file);
+    let mut failures = 0;
+    while let Some(req) = rx.blocking_recv() {
+        let input = match editor.readline(&req.prompt) {
+            Ok(line) => {
+                if req.history && !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                    let _ = editor.save_history(&history_file);
+                }
+                Input::Line(line)
+            }
+            Err(rustyline::error::ReadlineError::Interrupted) => Input::Interrupted,
+            Err(rustyline::error::ReadlineError::Eof) => Input::Eof,
+            // Bytes that are not UTF-8 (a terminal in another encoding,
+            // a line cut inside a character): said, and read again.
+            Err(rustyline::error::ReadlineError::Io(e))
+                if e.kind() == std::io::ErrorKind::InvalidData && failures < MAX_FAILURES =>
+            {
+                failures += 1;
+                Input::Failed(format!(
+                    "the line was not sent: it is not UTF-8 text ({e}); set the terminal's encoding to UTF-8 and type it again"
+                ))
+            }
+            Err(_) => Input::Eof,
+        };
+        if matches!(input, Input::Line(_)) {
+            failures = 0;
+        }
+        let _ = req.reply.send(input);
     }
 }
 
@@ -116,10 +172,9 @@ impl Reader {
     }
 
     /// The main prompt: a line to handle, or `None` to quit (Ctrl-D, or
-    /// Ctrl-C twice on a terminal). On a terminal rustyline edits, a Ctrl-C arrives as
-    /// a key; on a dumb one the line is the terminal driver's, which sends
-    /// SIGINT and drops the typed text itself ([`Interrupts`] passes the
-    /// signal here while the prompt waits).
+    /// Ctrl-C twice on a terminal). A Ctrl-C arrives as a key (rustyline's,
+    /// or quire's reading of a dumb terminal); a SIGINT sent while the
+    /// prompt waits ([`Interrupts`] passes it here) counts the same.
     pub(super) async fn prompt(&self, prompt: &str, interrupts: &Interrupts) -> Option<String> {
         let mut answer = self.ask(prompt, true);
         let (tx, mut signals) = mpsc::unbounded_channel();
@@ -143,6 +198,17 @@ impl Reader {
                         }
                         break None;
                     }
+                    Input::Failed(why) => {
+                        super::pipe::err(&format!("error: {why}\n"));
+                        answer = self.ask(prompt, true);
+                    }
+                    // quire's reading of a dumb terminal: Ctrl-C dropped
+                    // the typed text, as the driver's editing did.
+                    Input::Cleared => {
+                        armed = true;
+                        super::pipe::err(&format!("(input cleared) {QUIT_HINT}\n"));
+                        answer = self.ask(prompt, true);
+                    }
                     Input::Interrupted => {
                         // Text cleared since the hint: the count starts again.
                         if self.cleared.swap(false, Ordering::SeqCst) {
@@ -162,7 +228,9 @@ impl Reader {
                         break None;
                     }
                     armed = true;
-                    // The driver dropped the typed text; the read goes on.
+                    // A terminal whose driver edits the line (rustyline
+                    // on a dumb terminal quire could not set up) dropped
+                    // the typed text; the read goes on.
                     super::pipe::err(&format!("\n(input cleared) {QUIT_HINT}\n{prompt}"));
                 }
             }

@@ -178,6 +178,18 @@ impl Interrupts {
         t
     }
 
+    /// Interrupts the running task as a first Ctrl-C does (the line
+    /// mode's approval question got Ctrl-C as a key). Nothing when no task
+    /// runs (false).
+    pub fn interrupt(&self) -> bool {
+        let Some(t) = self.token() else {
+            return false;
+        };
+        self.count.store(1, Ordering::SeqCst);
+        t.cancel();
+        true
+    }
+
     /// No task runs: a Ctrl-C now exits.
     pub fn end(&self) {
         if let Ok(mut g) = self.current.lock() {
@@ -188,6 +200,7 @@ impl Interrupts {
 
 /// Kills every process group quire started and exits with `code`.
 fn exit_now(code: i32) -> ! {
+    super::dumb_line::restore();
     quire::mcp::kill_all_processes();
     quire::child::kill_descendants();
     quire::plugins::run_tmp::remove();

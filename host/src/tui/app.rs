@@ -6,6 +6,8 @@ mod draw;
 mod events;
 mod replay;
 
+pub(crate) use replay::recorded_usage;
+
 use std::time::Instant;
 
 use ratatui::text::Line;

@@ -3,6 +3,7 @@
 //! scrollback. Ctrl-C and Esc stop a running turn in every state.
 
 mod app;
+pub(crate) use app::recorded_usage;
 mod approve;
 mod burst;
 mod cells;
@@ -17,7 +18,7 @@ mod keys;
 mod known_size;
 mod markdown;
 mod mention;
-mod picker;
+pub(crate) mod picker;
 mod preview;
 mod review;
 mod run;

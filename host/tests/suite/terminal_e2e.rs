@@ -57,6 +57,8 @@ mod completion;
 mod line_approval;
 mod line_commands;
 mod line_ctrl_c;
+mod line_input;
+mod line_resume;
 mod line_session;
 mod no_size;
 mod paste;

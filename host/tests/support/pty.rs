@@ -196,8 +196,13 @@ impl Pty {
 
     /// Types bytes (keys) into the terminal.
     pub fn send(&mut self, bytes: &str) {
+        self.send_bytes(bytes.as_bytes());
+    }
+
+    /// Types bytes that need not be UTF-8 (a terminal in another encoding).
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
         let master = self.master.as_mut().expect("the terminal is open");
-        master.write_all(bytes.as_bytes()).expect("write to pty");
+        master.write_all(bytes).expect("write to pty");
         master.flush().expect("flush pty");
     }
 

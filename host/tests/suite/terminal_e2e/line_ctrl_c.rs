@@ -93,3 +93,58 @@ fn sigterm_during_a_turn_of_the_line_mode_prints_the_resume_line() {
     assert_eq!(pty.wait_exit(), 128 + libc::SIGTERM);
     resume_line_of(&env, &pty.output());
 }
+
+/// Ctrl-C at the approval question interrupts the turn (no further
+/// request, the call recorded as interrupted, not denied) and the next
+/// line typed is the next message, not an answer to a question gone.
+fn ctrl_c_at_an_approval_question(mut pty: Pty, env: &TestEnv) {
+    pty.wait_text("Ctrl-D to quit");
+    pty.send("make a file\r");
+    pty.wait_text("allow?");
+    pty.send("\x03");
+    pty.wait_text("interrupted");
+    pty.send("after the interrupt\r");
+    pty.wait_text("answered after");
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 2, "no request after the Ctrl-C");
+    assert!(
+        requests[1].raw_body.contains("after the interrupt"),
+        "{}",
+        requests[1].raw_body
+    );
+    assert!(!env.repo_path().join("made").exists(), "the call ran");
+    let out = pty.output();
+    assert!(!out.contains("declined"), "{out}");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+    let session = std::fs::read_to_string(&env.session_files()[0]).unwrap();
+    assert!(session.contains("interrupted"), "{session}");
+}
+
+fn asking_env() -> TestEnv {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call(
+            "mk",
+            "shell",
+            serde_json::json!({"command": "echo up > made"}),
+        ),
+        Reply::text("answered after"),
+    ]);
+    env
+}
+
+#[test]
+fn ctrl_c_at_an_approval_question_on_a_dumb_terminal_interrupts_the_turn() {
+    let env = asking_env();
+    let mut cmd = env.command(&["--approval", "untrusted"]);
+    cmd.env("TERM", "dumb");
+    ctrl_c_at_an_approval_question(Pty::spawn(cmd, 30, 100), &env);
+}
+
+#[test]
+fn ctrl_c_at_an_approval_question_where_rustyline_edits_interrupts_the_turn() {
+    let env = asking_env();
+    let cmd = env.command(&["--approval", "untrusted"]);
+    ctrl_c_at_an_approval_question(Pty::spawn_mute(cmd, 30, 120), &env);
+}

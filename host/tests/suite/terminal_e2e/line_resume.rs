@@ -1,0 +1,69 @@
+//! The line mode continues a session (`quire resume ID`, `--resume last`)
+//! on a terminal without the full-screen view; without a terminal the
+//! error points at `quire exec --resume`.
+
+use std::process::Stdio;
+
+use super::line_input::{dumb, sent_whole};
+use super::line_session::line_mode;
+use crate::support::model_server::Reply;
+use crate::support::quire::{TestEnv, finish};
+
+/// A session with one exchange; its id.
+fn one_exchange(env: &TestEnv) -> String {
+    env.server.push(Reply::text("the first answer"));
+    line_mode(env, "remember the word kiwi\n");
+    let file = &env.session_files()[0];
+    let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+    // `<time>-<id>`.
+    stem.split_once('-')
+        .map(|(_, id)| id.to_string())
+        .unwrap_or(stem)
+}
+
+#[test]
+fn resume_on_a_dumb_terminal_continues_the_session() {
+    let env = TestEnv::new("chat");
+    let id = one_exchange(&env);
+    env.server.push(Reply::text("kiwi, as you said"));
+    let mut pty = dumb(&env, &["resume", "last"]);
+    let screen = pty.wait_text("quire: the first answer");
+    assert!(screen.contains("1 turn so far"), "{screen}");
+    assert!(screen.contains("you: remember the word kiwi"), "{screen}");
+    pty.send("which word?\r");
+    pty.wait_text("kiwi, as you said");
+    // The history went with the new message, in the same session file.
+    assert!(sent_whole(&env, 1, "remember the word kiwi"));
+    assert!(sent_whole(&env, 1, "which word?"));
+    assert_eq!(env.session_files().len(), 1);
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+    let out = pty.output();
+    assert!(out.contains(&format!("quire resume {id}")), "{out}");
+}
+
+#[test]
+fn resume_by_id_on_a_dumb_terminal_and_without_a_terminal() {
+    let env = TestEnv::new("chat");
+    let id = one_exchange(&env);
+    let mut pty = dumb(&env, &["--resume", &id[..8]]);
+    pty.wait_text("you: remember the word kiwi");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+    // No terminal: the line mode cannot ask; exec --resume can.
+    let mut cmd = env.command(&["resume", "last"]);
+    cmd.stdin(Stdio::null()).env("TERM", "dumb");
+    let r = finish(cmd.spawn().unwrap());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("quire exec --resume"), "{}", r.stderr);
+}
+
+#[test]
+fn resume_without_an_id_in_the_line_mode_asks_for_one() {
+    let env = TestEnv::new("chat");
+    let mut cmd = env.command(&["resume"]);
+    cmd.env("TERM", "dumb");
+    let mut pty = crate::support::pty::Pty::spawn(cmd, 30, 100);
+    pty.wait_text("no session picker");
+    assert_eq!(pty.wait_exit(), 2);
+}
