@@ -100,7 +100,7 @@ fn sigterm_during_a_turn_of_the_line_mode_prints_the_resume_line() {
 fn ctrl_c_at_an_approval_question(mut pty: Pty, env: &TestEnv) {
     pty.wait_text("Ctrl-D to quit");
     pty.send("make a file\r");
-    pty.wait_text("allow?");
+    pty.wait_text("no, and tell it why: ");
     pty.send("\x03");
     pty.wait_text("interrupted");
     pty.send("after the interrupt\r");
