@@ -62,7 +62,17 @@ pub(super) struct DumbTerminal {
     pending: std::collections::VecDeque<u8>,
 }
 
-/// Puts the saved settings back when a read ends, however it ends.
+/// The settings between reads: no line editing or echo by the driver,
+/// Ctrl-C still a signal.
+fn idle(saved: &libc::termios) -> libc::termios {
+    let mut idle = *saved;
+    idle.c_lflag &= !(libc::ICANON | libc::ECHO | libc::IEXTEN);
+    idle.c_cc[libc::VMIN] = 1;
+    idle.c_cc[libc::VTIME] = 0;
+    idle
+}
+
+/// Puts the between-reads settings back when a read ends, however it ends.
 struct Restore(RawFd, libc::termios);
 
 impl Drop for Restore {
@@ -116,7 +126,12 @@ impl DumbTerminal {
         if unsafe { libc::tcsetattr(self.fd, libc::TCSANOW, &raw) } != 0 {
             return Read::Eof;
         }
-        let _restore = Restore(self.fd, self.saved);
+        // Between reads the terminal stays uncooked (quire's signal keys
+        // still signal): in the driver's own mode a Ctrl-D typed while a
+        // turn runs would be taken as a line end and lost, and a long
+        // line typed ahead cut. The saved settings come back at exit
+        // ([`restore`]).
+        let _idle = Restore(self.fd, idle(&self.saved));
         let me = self;
         out(prompt.as_bytes());
         let mut line = Editing::default();

@@ -500,6 +500,7 @@ async fn ask_line(reader: &Reader, prompt: &str) -> Option<String> {
             Input::Failed(why) => eprintln!("error: {why}"),
             Input::Interrupted | Input::Cleared => {
                 super::pipe::err("\n");
+                super::dumb_line::restore();
                 std::process::exit(super::EXIT_INTERRUPTED);
             }
             Input::Eof => return None,

@@ -117,3 +117,29 @@ fn erase_and_kill_edit_the_line_without_escape_sequences() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// A Ctrl-D typed while a turn runs is kept for the prompt that follows,
+/// as the terminal's own line editing kept it: quire leaves when the turn
+/// is over.
+#[test]
+fn ctrl_d_typed_during_a_turn_ends_the_session_after_it() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call(
+            "w",
+            "shell",
+            serde_json::json!({"command": "while [ ! -f go ]; do sleep 0.05; done; echo went"}),
+        ),
+        Reply::text("the turn is over"),
+    ]);
+    let mut pty = dumb(&env, &[]);
+    pty.send("wait for go\r");
+    env.server
+        .wait_for_requests(1, std::time::Duration::from_secs(30));
+    // The command is waiting: the turn runs while Ctrl-D is typed.
+    pty.send("\x04");
+    std::fs::write(env.repo_path().join("go"), "").unwrap();
+    pty.wait_text("the turn is over");
+    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(env.server.requests().len(), 2);
+}
