@@ -63,8 +63,15 @@ fn real_path(path: &Path) -> PathBuf {
             other => clean.push(other),
         }
     }
+    resolved(&clean)
+}
+
+/// The real location of the absolute, normalised `path`: its nearest
+/// existing ancestor with symlinks resolved, joined with the rest. For an
+/// existing file this is the file a symlink points to.
+pub fn resolved(path: &Path) -> PathBuf {
     let mut rest: Vec<OsString> = Vec::new();
-    let mut cur = clean.clone();
+    let mut cur = path.to_path_buf();
     loop {
         if let Ok(mut real) = std::fs::canonicalize(&cur) {
             real.extend(rest.iter().rev());
@@ -75,7 +82,7 @@ fn real_path(path: &Path) -> PathBuf {
                 rest.push(name.to_os_string());
                 cur = parent.to_path_buf();
             }
-            _ => return clean,
+            _ => return path.to_path_buf(),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Where a patch path really points, and whether the sandbox lets a patch
 //! write there.
 
-use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 /// The absolute `path` with `.` and `..` removed lexically (`..` at the
@@ -24,21 +23,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// existing ancestor with symlinks resolved, joined with the rest. For an
 /// existing file this is the file a symlink points to.
 pub fn real_path(path: &Path) -> PathBuf {
-    let mut rest: Vec<OsString> = Vec::new();
-    let mut cur = path.to_path_buf();
-    loop {
-        if let Ok(mut real) = std::fs::canonicalize(&cur) {
-            real.extend(rest.iter().rev());
-            return real;
-        }
-        match (cur.file_name(), cur.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                cur = parent.to_path_buf();
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
+    crate::config::protected::resolved(path)
 }
 
 /// The workspace root as paths are compared against it.
