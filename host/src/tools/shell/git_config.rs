@@ -282,4 +282,4 @@ async fn output(mut cmd: tokio::process::Command) -> Option<std::process::Output
 
 #[cfg(test)]
 #[path = "git_config_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -2,7 +2,7 @@ use super::{names_program, runs_programs};
 use std::path::Path;
 
 /// Runs git in `repo`, asserting that it succeeds.
-fn git_in(repo: &Path, args: &[&str]) {
+pub(in crate::tools::shell) fn git_in(repo: &Path, args: &[&str]) {
     let ok = std::process::Command::new("git")
         .arg("-C")
         .arg(repo)

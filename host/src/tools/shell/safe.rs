@@ -348,18 +348,7 @@ pub fn always_key(command: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Runs git in `repo`, asserting that it succeeds.
-    fn git_in(repo: &std::path::Path, args: &[&str]) {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(repo)
-            .args(args)
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    }
+    use super::super::git_config::tests::git_in;
 
     #[tokio::test]
     async fn git_is_not_safe_where_its_config_names_a_program_it_runs() {
