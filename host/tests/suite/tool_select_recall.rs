@@ -7,6 +7,7 @@
 //! (every expected tool among the ones sent) and the top pick are asserted
 //! as floors and printed, misses with where the expected tools ranked.
 mod real_mcp;
+mod real_mcp_heldout;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
