@@ -67,7 +67,7 @@ fn real() {
     let config = SkillsConfig::default();
     // Every labelled set: the tuning set, then the held-out ones in the
     // order they were written.
-    let files: [(&str, &str, &str); 16] = [
+    let files: [(&str, &str, &str); 17] = [
         (
             "tuning",
             "real-eval.json",
@@ -147,6 +147,11 @@ fn real() {
             "sixteenth",
             "real-fresh14.json",
             include_str!("../tests/suite/skills_select/real-fresh14.json"),
+        ),
+        (
+            "seventeenth",
+            "real-fresh15.json",
+            include_str!("../tests/suite/skills_select/real-fresh15.json"),
         ),
     ];
     let mut sets = Vec::new();

@@ -146,6 +146,11 @@ pub fn fresh14_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh14.toml"))
 }
 
+/// The fifteenth session's held-out messages (`fresh15.toml`).
+pub fn fresh15_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh15.toml"))
+}
+
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
 pub fn fresh_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh.toml"))
