@@ -476,7 +476,12 @@ fn agent_status(e: AgentError) -> TaskStatus {
 
 /// The message for a model error, with what to do about it.
 pub fn describe(e: &ModelError) -> String {
-    match e {
+    // What to do depends on the last error when the retries ran out.
+    let last = match e {
+        ModelError::GaveUp { last, .. } => last.as_ref(),
+        other => other,
+    };
+    match last {
         // The error already names the variable when one is set.
         ModelError::Auth { .. } if e.to_string().contains("api_key_env") => format!("{e}."),
         ModelError::Auth { .. } => format!(
@@ -492,5 +497,26 @@ pub fn describe(e: &ModelError) -> String {
             format!("{e}. Is the server running and is base_url right?")
         }
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    /// What to do is said after the retries ran out as well.
+    #[test]
+    fn a_connect_error_after_the_retries_still_says_what_to_check() {
+        let e = ModelError::GaveUp {
+            retries: 1,
+            last: Box::new(ModelError::Connect {
+                url: "http://127.0.0.1:9/v1/chat/completions".into(),
+                message: "Connection refused (os error 111)".into(),
+            }),
+        };
+        assert_eq!(
+            describe(&e),
+            "cannot reach http://127.0.0.1:9/v1/chat/completions: Connection refused (os error 111); gave up after 1 retry (retry.max_retries sets how many). Is the server running and is base_url right?"
+        );
     }
 }

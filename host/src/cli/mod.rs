@@ -44,6 +44,7 @@ macro_rules! eprint {
 
 mod agents;
 pub(crate) mod agents_slash;
+mod arg_errors;
 pub(crate) mod args;
 pub(crate) mod children;
 mod completions;
@@ -150,6 +151,13 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            // `exec --json` and `review --json` promise JSON on stdout,
+            // also for arguments refused here.
+            if e.use_stderr()
+                && let Some(json) = arg_errors::json_for(&raw, &e)
+            {
+                pipe::out(&json);
+            }
             let _ = e.print();
             return code;
         }

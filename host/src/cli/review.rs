@@ -230,7 +230,26 @@ async fn reviewed(
             "warning: {e} (quire review apply will not find this review)\n"
         ));
     }
-    let report = &outcome.report;
+    // A gate that fails the run because the review is incomplete says
+    // why in `error` too, as a failed review does.
+    let incomplete = args.fail_on.and_then(|_| {
+        outcome.report.gate_refusal().or_else(|| {
+            (failed_passes > 0).then(|| {
+                format!(
+                    "the review is incomplete: {failed_passes} of {passes} deep passes gave no usable answer; a gate does not pass a review that did not look everywhere"
+                )
+            })
+        })
+    });
+    let mut with_error;
+    let report = match &incomplete {
+        Some(why) => {
+            with_error = outcome.report.clone();
+            with_error.error = Some(format!("--fail-on: {why}"));
+            &with_error
+        }
+        None => &outcome.report,
+    };
     let printed = if let Some(schema) = schema {
         review::custom_output(config, &outcome, &schema, token)
             .await
@@ -257,15 +276,15 @@ async fn reviewed(
     if args.format() != FormatArg::Human {
         pipe::err(&format!("{}\n", review::output::human::summary(report)));
     }
-    if args.fail_on.is_some()
-        && let Some(why) = report.gate_refusal()
-    {
-        pipe::err_clean(&format!("error: --fail-on: {why}\n"));
+    if let Some(why) = &incomplete {
+        // The deep passes' shortfall was said above, as a warning.
+        if failed_passes == 0 || outcome.report.gate_refusal().is_some() {
+            pipe::err_clean(&format!("error: --fail-on: {why}\n"));
+        }
         return EXIT_FAILED;
     }
     match args.fail_on {
-        // A gate does not pass on a review that did not look everywhere.
-        Some(level) if report.fails(level) || failed_passes > 0 => EXIT_FAILED,
+        Some(level) if report.fails(level) => EXIT_FAILED,
         _ => EXIT_OK,
     }
 }

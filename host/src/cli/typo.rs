@@ -3,7 +3,7 @@
 //! (exit 2) instead of starting a session with that word as the prompt.
 
 /// Global options that take a value (the value is not a prompt word).
-const VALUED: &[&str] = &[
+pub(crate) const VALUED: &[&str] = &[
     "--provider",
     "-m",
     "--model",

@@ -6,6 +6,7 @@
 
 use std::marker::PhantomData;
 
+use futures::StreamExt;
 use serde_json::Value;
 
 use super::sse::{self, SseStream};
@@ -88,9 +89,21 @@ impl<W: Wire> ModelClient for WireClient<W> {
         let url = self.url();
         let stream =
             http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
-        Ok(W::decode_stream(sse::decode_response(
+        let events = W::decode_stream(sse::decode_response(
             stream,
             self.provider.stream_idle_timeout_secs,
-        )))
+        ));
+        // What the stream could not read is said with where it came from.
+        let provider = self.provider.name.clone();
+        Ok(Box::pin(events.map(move |event| {
+            event.map_err(|e| match e {
+                ModelError::Decode(message) => ModelError::Stream {
+                    provider: provider.clone(),
+                    url: url.clone(),
+                    message,
+                },
+                other => other,
+            })
+        })))
     }
 }

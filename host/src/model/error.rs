@@ -45,6 +45,18 @@ pub enum ModelError {
     /// The provider sent something that is not valid for its wire API.
     #[error("unexpected response from the provider: {0}")]
     Decode(String),
+    /// An event of a provider's stream that does not fit its wire API
+    /// (a [`ModelError::Decode`] of the stream, with where it came from).
+    #[error("unexpected response from provider {provider} at {url}: {message}")]
+    Stream {
+        provider: String,
+        url: String,
+        message: String,
+    },
+    /// A transient error that was retried until `retry.max_retries` was
+    /// used up: the last one.
+    #[error("{last}; gave up after {retries} {} (retry.max_retries sets how many)", if *retries == 1 { "retry" } else { "retries" })]
+    GaveUp { retries: u32, last: Box<ModelError> },
     /// The provider reported an error inside the stream.
     #[error("the provider reported an error: {0}")]
     Provider(String),
@@ -66,6 +78,8 @@ impl ModelError {
             | ModelError::Quota { .. }
             | ModelError::ContextWindow(_)
             | ModelError::Decode(_)
+            | ModelError::Stream { .. }
+            | ModelError::GaveUp { .. }
             | ModelError::Config(_) => false,
         }
     }

@@ -94,6 +94,11 @@ pub async fn post_event_stream(
                 )
             });
         }
+        if let ModelError::Http { status, body, .. } = &mut err
+            && let Some(hint) = status_hint(*status, provider)
+        {
+            body.push_str(&hint);
+        }
         if let ModelError::Auth { body, .. } = &mut err
             && let Some(var) = &provider.api_key_env
         {
@@ -162,6 +167,26 @@ pub async fn post_event_stream(
         response,
         head: None,
     })
+}
+
+/// What to check after an error status (404 has its own, above): a
+/// request the server refused (400, 405, 415, 422), a rate limit (429)
+/// or a failure on the server's side (5xx).
+fn status_hint(status: u16, provider: &ProviderConfig) -> Option<String> {
+    let name = &provider.name;
+    match status {
+        400 | 405 | 415 | 422 => Some(format!(
+            " (provider {name} refused the request: check the model name (-m NAME, /model NAME or `model` in config.toml), and that base_url and wire_api = \"{}\" of providers.{name} are what this server serves)",
+            provider.wire_api
+        )),
+        429 => Some(format!(
+            " (provider {name} limits how fast it may be asked: wait and try again; retry.max_retries and retry.max_delay_ms set how long quire waits)"
+        )),
+        500..=599 => Some(format!(
+            " (an error on the server's side of provider {name}: try again later, or look at the server and its logs)"
+        )),
+        _ => None,
+    }
 }
 
 /// Whether the start of a body is an event stream's: a `data:`, `event:`,

@@ -99,6 +99,13 @@ pub async fn complete(
                     _ = cancel.cancelled() => return Err(CompleteError::Interrupted),
                 }
             }
+            // A transient error whose retries are used up says so.
+            Err(e) if attempt > 0 && e.is_transient() => {
+                return Err(CompleteError::Model(ModelError::GaveUp {
+                    retries: attempt,
+                    last: Box::new(e),
+                }));
+            }
             Err(e) => return Err(CompleteError::Model(e)),
         }
     }

@@ -48,7 +48,7 @@ pub fn with(mut object: Value, key: &str, value: Value) -> Value {
 pub(crate) fn parse_data(event: &SseEvent) -> Result<Value, ModelError> {
     serde_json::from_str(&event.data).map_err(|e| {
         ModelError::Decode(format!(
-            "event data is not valid JSON ({e}): {}",
+            "event data is not valid JSON ({e}): {}; check that the provider's wire_api is the API this server speaks (README: Providers), and that no proxy between quire and the server changes its stream",
             truncate(&event.data, MAX_ERROR_BODY)
         ))
     })
@@ -196,6 +196,8 @@ pub(crate) mod test_support {
             ModelError::StreamCut(_) => "StreamCut",
             ModelError::Idle { .. } => "Idle",
             ModelError::Decode(_) => "Decode",
+            ModelError::Stream { .. } => "Stream",
+            ModelError::GaveUp { .. } => "GaveUp",
             ModelError::Provider(_) => "Provider",
             ModelError::Config(_) => "Config",
             ModelError::Quota { .. } => "Quota",

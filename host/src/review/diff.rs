@@ -136,6 +136,15 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
     files
 }
 
+/// Numbers the hunks of `files` again, `H1` on: the ids the model is
+/// shown run over the hunks it reviews, not over the files left out.
+pub fn renumber(files: &mut [FileDiff]) {
+    let hunks = files.iter_mut().flat_map(|f| f.hunks.iter_mut());
+    for (n, h) in hunks.enumerate() {
+        h.id = format!("H{}", n + 1);
+    }
+}
+
 /// A header line giving a file mode of 120000 (a symbolic link):
 /// `new file mode`, `deleted file mode`, `old mode`, `new mode`, or the
 /// mode at the end of `index A..B MODE`.

@@ -72,7 +72,8 @@ pub async fn review(
     // The cost is bounded, and what the bound leaves out said before any
     // request is made.
     let bounded = limits::bound(files, &settings);
-    let files = bounded.kept;
+    let mut files = bounded.kept;
+    diff::renumber(&mut files);
     let size_limited = limits::note(&bounded.left_out);
     if let Some(note) = &size_limited {
         request.events.send(Event::Warning {
@@ -206,6 +207,7 @@ pub async fn review(
     report.stats.requests = requests;
     report.stats.input_tokens = usage.input_tokens;
     report.stats.output_tokens = usage.output_tokens;
+    report.warnings = warnings.clone();
     Ok(Outcome {
         report,
         warnings,

@@ -46,6 +46,11 @@ pub struct Report {
     /// them (they are in `skipped`, with `limit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_limited: Option<String>,
+    /// What went wrong along the way without failing the review (a
+    /// triage answer naming hunks it was not shown, findings repaired or
+    /// dropped, passes skipped): the warnings printed on stderr.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Set when the review failed: why (the rest says what was done).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -63,6 +68,7 @@ impl Report {
             suppressed: 0,
             not_reviewed: None,
             size_limited: None,
+            warnings: Vec::new(),
             error: None,
             stats: Stats::default(),
         }

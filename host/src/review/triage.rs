@@ -58,43 +58,118 @@ pub async fn run(
     let mut out = Triage::default();
     for (chunk, answer) in results.drain(..) {
         let answer = answer?;
-        match json_object(&answer.text).and_then(|v| v.get("flags").cloned()) {
-            Some(Value::Array(flags)) => out.flags.extend(read_flags(chunk, &flags, concerns)),
-            _ => {
-                out.warnings.push(format!(
-                    "triage answer for {} hunk(s) was not the JSON asked for; all of them get a deep look",
-                    chunk.hunks.len()
-                ));
-                out.flags.extend(chunk.hunks.iter().map(|h| Flag {
-                    hunk: h.clone(),
-                    concern: first(concerns),
-                    reason: "triage unreadable".into(),
-                }));
-            }
-        }
+        take(&mut out, chunk, &answer.text, concerns);
         out.answers.push(answer);
     }
     Ok(out)
 }
 
-/// Flags naming hunks of `chunk` (`H3` also names its parts `H3.1`…),
-/// one per (hunk, concern).
-fn read_flags(chunk: &Chunk, flags: &[Value], concerns: &[String]) -> Vec<Flag> {
-    let mut out: Vec<Flag> = Vec::new();
+/// The flags of one chunk's answer `text` into `out`; an answer that is
+/// not the JSON asked for, or whose flags name only hunks the chunk has
+/// not, flags every hunk of the chunk (with a warning).
+fn take(out: &mut Triage, chunk: &Chunk, text: &str, concerns: &[String]) {
+    match json_object(text).and_then(|v| v.get("flags").cloned()) {
+        Some(Value::Array(flags)) => {
+            let read = read_flags(chunk, &flags, concerns);
+            if read.unknown.is_empty() {
+                out.flags.extend(read.flags);
+            } else if read.flags.is_empty() {
+                // Flags that point nowhere are no "nothing to see":
+                // the answer is as unusable as one that is not JSON.
+                out.warnings.push(format!(
+                    "triage answer for {} hunk(s) ({}) flagged only hunks it was not shown ({}); all of them get a deep look",
+                    chunk.hunks.len(),
+                    id_list(chunk.hunks.iter().map(|h| h.id.as_str())),
+                    id_list(read.unknown.iter().map(String::as_str)),
+                ));
+                flag_all(out, chunk, concerns, "triage named unknown hunks");
+            } else {
+                out.warnings.push(format!(
+                    "triage answer for {} hunk(s) ({}) also flagged hunks it was not shown ({}): those flags were ignored",
+                    chunk.hunks.len(),
+                    id_list(chunk.hunks.iter().map(|h| h.id.as_str())),
+                    id_list(read.unknown.iter().map(String::as_str)),
+                ));
+                out.flags.extend(read.flags);
+            }
+        }
+        _ => {
+            out.warnings.push(format!(
+                "triage answer for {} hunk(s) was not the JSON asked for; all of them get a deep look",
+                chunk.hunks.len()
+            ));
+            flag_all(out, chunk, concerns, "triage unreadable");
+        }
+    }
+}
+
+/// Every hunk of `chunk` flagged for the first concern: what an answer
+/// that cannot be used gets.
+fn flag_all(out: &mut Triage, chunk: &Chunk, concerns: &[String], reason: &str) {
+    out.flags.extend(chunk.hunks.iter().map(|h| Flag {
+        hunk: h.clone(),
+        concern: first(concerns),
+        reason: reason.into(),
+    }));
+}
+
+/// `H1, H2, H3`, or the first few and how many more.
+fn id_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 5;
+    let ids: Vec<&str> = ids.collect();
+    let mut s = ids
+        .iter()
+        .take(SHOWN)
+        .map(|i| crate::printable::clean(&i.chars().take(24).collect::<String>()).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        s.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    s
+}
+
+/// What one triage answer's flags name.
+#[derive(Debug, Default)]
+struct Read {
+    /// Flags naming hunks of the chunk.
+    flags: Vec<Flag>,
+    /// What the other flags named instead (a hunk the chunk has not, or
+    /// `(none)` for a flag without a hunk id), each once.
+    unknown: Vec<String>,
+}
+
+/// Flags naming hunks of `chunk` (`H3` also names its parts `H3.1`…;
+/// `h3` and `3` name `H3`), one per (hunk, concern), and the ids that
+/// name none.
+fn read_flags(chunk: &Chunk, flags: &[Value], concerns: &[String]) -> Read {
+    let mut read = Read::default();
+    let out = &mut read.flags;
     for f in flags {
-        let Some(id) = f.get("hunk").and_then(Value::as_str).map(str::trim) else {
+        let Some(id) = f
+            .get("hunk")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        else {
+            if !read.unknown.iter().any(|u| u == "(none)") {
+                read.unknown.push("(none)".into());
+            }
             continue;
         };
+        let id = hunk_id(id);
         let reason = f
             .get("reason")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
         let named = flag_concerns(f, concerns);
+        let mut known = false;
         for h in &chunk.hunks {
-            if !(h.id == id || h.id.strip_prefix(id).is_some_and(|r| r.starts_with('.'))) {
+            if !(h.id == id || h.id.strip_prefix(&id).is_some_and(|r| r.starts_with('.'))) {
                 continue;
             }
+            known = true;
             for concern in &named {
                 if !out
                     .iter()
@@ -108,8 +183,27 @@ fn read_flags(chunk: &Chunk, flags: &[Value], concerns: &[String]) -> Vec<Flag> 
                 }
             }
         }
+        if !known && !read.unknown.contains(&id) {
+            read.unknown.push(id);
+        }
     }
-    out
+    read
+}
+
+/// A hunk id as the model may write it (`H3`, `h3`, `3`, `H3.1`) in the
+/// form the diff gives it (`H3`, `H3.1`).
+fn hunk_id(id: &str) -> String {
+    let bare = id
+        .strip_prefix(['H', 'h'])
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(id);
+    if bare.starts_with(|c: char| c.is_ascii_digit())
+        && bare.chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
+        format!("H{bare}")
+    } else {
+        id.to_string()
+    }
 }
 
 /// The concerns of one flag: `"concern"` (a word, or several separated by
@@ -165,23 +259,84 @@ mod tests {
     }
 
     #[test]
-    fn flags_name_hunks_and_their_parts_and_unknown_ids_are_ignored() {
+    fn flags_name_hunks_and_their_parts_and_unknown_ids_are_noted() {
         let chunk = Chunk {
             hunks: vec![hunk("H1"), hunk("H2.1"), hunk("H2.2"), hunk("H12")],
             text: String::new(),
         };
-        let flags = read_flags(
+        let read = read_flags(
             &chunk,
             &[
                 json!({"hunk": "H2", "reason": "r"}),
                 json!({"hunk": "H9"}),
-                json!({"hunk": "H1", "concern": "security"}),
+                json!({"hunk": "h1", "concern": "security"}),
+                json!({"hunk": "12"}),
+                json!({"reason": "somewhere"}),
             ],
             &concerns(),
         );
-        let ids: Vec<_> = flags.iter().map(|f| f.hunk.id.as_str()).collect();
-        assert_eq!(ids, ["H2.1", "H2.2", "H1"]);
-        assert_eq!(flags[2].concern, "security");
+        let ids: Vec<_> = read.flags.iter().map(|f| f.hunk.id.as_str()).collect();
+        assert_eq!(ids, ["H2.1", "H2.2", "H1", "H12"]);
+        assert_eq!(read.flags[2].concern, "security");
+        assert_eq!(read.unknown, ["H9", "(none)"]);
+    }
+
+    #[test]
+    fn an_answer_flagging_only_unknown_hunks_gets_every_hunk_a_deep_look() {
+        let chunk = Chunk {
+            hunks: vec![hunk("H1"), hunk("H2")],
+            text: String::new(),
+        };
+        let flagged =
+            |out: &Triage| -> Vec<String> { out.flags.iter().map(|f| f.hunk.id.clone()).collect() };
+        let mut out = Triage::default();
+        take(
+            &mut out,
+            &chunk,
+            r#"{"flags":[{"hunk":"H9","reason":"eval"}]}"#,
+            &concerns(),
+        );
+        assert_eq!(flagged(&out), ["H1", "H2"]);
+        assert_eq!(out.warnings.len(), 1);
+        assert!(
+            out.warnings[0].contains("flagged only hunks it was not shown (H9)"),
+            "{:?}",
+            out.warnings
+        );
+
+        let mut out = Triage::default();
+        take(
+            &mut out,
+            &chunk,
+            r#"{"flags":[{"hunk":"H9"},{"hunk":"H2"}]}"#,
+            &concerns(),
+        );
+        assert_eq!(flagged(&out), ["H2"]);
+        assert!(
+            out.warnings[0].contains("also flagged hunks it was not shown (H9)"),
+            "{:?}",
+            out.warnings
+        );
+
+        // No flags is an answer: nothing to look at, nothing to say.
+        let mut out = Triage::default();
+        take(&mut out, &chunk, r#"{"flags":[]}"#, &concerns());
+        assert!(out.flags.is_empty() && out.warnings.is_empty());
+    }
+
+    #[test]
+    fn hunk_ids_are_read_as_the_diff_writes_them() {
+        for (given, read) in [
+            ("H3", "H3"),
+            ("h3", "H3"),
+            ("3", "H3"),
+            ("H3.1", "H3.1"),
+            ("3.1", "H3.1"),
+            ("hunk 3", "hunk 3"),
+            ("Hx", "Hx"),
+        ] {
+            assert_eq!(hunk_id(given), read, "{given}");
+        }
     }
 
     fn concerns() -> Vec<String> {
@@ -204,7 +359,8 @@ mod tests {
                 json!({"hunk": "H2", "concern": "style|tests"}),
             ],
             &concerns(),
-        );
+        )
+        .flags;
         let got: Vec<_> = flags
             .iter()
             .map(|f| (f.hunk.id.as_str(), f.concern.as_str()))

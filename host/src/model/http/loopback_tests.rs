@@ -281,3 +281,146 @@ async fn a_compressed_stream_is_named_and_not_retried() {
     assert!(text.contains("turn compression off"), "{text}");
     assert!(!err.is_transient(), "{text}");
 }
+
+/// Serves every request with `response` (raw HTTP).
+async fn serve_always(response: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // The whole request: its head, then its body.
+                loop {
+                    let Ok(n) = sock.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..pos]).to_lowercase();
+                        let len = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if buf.len() >= pos + 4 + len {
+                            break;
+                        }
+                    }
+                }
+                let _ = sock.write_all(response.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    base
+}
+
+/// A stream event that is not JSON names the provider, the URL and what
+/// to check, and is not retried.
+#[tokio::test]
+async fn malformed_event_data_names_the_provider_and_what_to_check() {
+    let (base, _seen) = serve_once(sse_response("data: {not json at all\n\n")).await;
+    let client = ChatClient::new(http(), provider(format!("{base}/v1"), WireApi::Chat, None));
+    let err = collect(&client).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "unexpected response from provider test at {base}/v1/chat/completions: event data is not valid JSON"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("{not json at all"), "{text}");
+    assert!(
+        text.contains("check that the provider's wire_api"),
+        "{text}"
+    );
+    assert!(!err.is_transient(), "{text}");
+}
+
+/// Runs one request through the retry loop with `retries` quick retries.
+async fn completed(client: &dyn ModelClient, retries: u32) -> (Result<(), String>, u32) {
+    let policy = crate::config::RetryConfig {
+        max_retries: retries,
+        base_delay_ms: 1,
+        max_delay_ms: 5,
+    };
+    let mut told = 0u32;
+    let result = crate::model::retry::complete(
+        client,
+        &request(),
+        &policy,
+        &tokio_util::sync::CancellationToken::new(),
+        &mut |_| {},
+        &mut |_| told += 1,
+    )
+    .await;
+    (
+        result.map(|_| ()).map_err(|e| model_error(e).to_string()),
+        told,
+    )
+}
+
+fn model_error(e: crate::model::retry::CompleteError) -> ModelError {
+    match e {
+        crate::model::retry::CompleteError::Model(m) => m,
+        other => ModelError::Config(other.to_string()),
+    }
+}
+
+/// A server error that outlasts the retries says the retries were used
+/// up, which provider failed, and what to do.
+#[tokio::test]
+async fn a_server_error_after_the_retries_says_so_and_what_to_do() {
+    let base = serve_always(plain_response(
+        "500 Internal Server Error",
+        "",
+        r#"{"error":{"message":"boom internal"}}"#,
+    ))
+    .await;
+    let client = ChatClient::new(http(), provider(format!("{base}/v1"), WireApi::Chat, None));
+    let (result, told) = completed(&client, 2).await;
+    let text = result.unwrap_err();
+    assert_eq!(told, 2, "each retry is told");
+    assert!(
+        text.starts_with(&format!("HTTP 500 from {base}/v1/chat/completions: ")),
+        "{text}"
+    );
+    assert!(text.contains("boom internal"), "{text}");
+    assert!(
+        text.contains("an error on the server's side of provider test: try again later"),
+        "{text}"
+    );
+    assert!(
+        text.contains("; gave up after 2 retries (retry.max_retries sets how many)"),
+        "{text}"
+    );
+}
+
+/// A request the server refuses (400) is not retried and says what to
+/// check: the model name, base_url, wire_api.
+#[tokio::test]
+async fn a_refused_request_says_what_to_check() {
+    let base = serve_always(plain_response(
+        "400 Bad Request",
+        "",
+        r#"{"error":{"message":"bad request: model not found"}}"#,
+    ))
+    .await;
+    let client = ChatClient::new(http(), provider(format!("{base}/v1"), WireApi::Chat, None));
+    let (result, told) = completed(&client, 2).await;
+    let text = result.unwrap_err();
+    assert_eq!(told, 0, "a refused request is not retried");
+    assert!(text.contains("model not found"), "{text}");
+    assert!(
+        text.contains("provider test refused the request: check the model name")
+            && text.contains("wire_api = \"chat\" of providers.test"),
+        "{text}"
+    );
+    assert!(!text.contains("gave up"), "{text}");
+}

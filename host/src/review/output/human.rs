@@ -46,6 +46,7 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
             finding(&mut out, f, repo, &paint);
         }
     }
+    skipped(&mut out, report, &paint);
     if let Some(why) = &report.not_reviewed {
         let _ = writeln!(out, "\n{}", paint("1;33", &capital(why)));
     }
@@ -54,6 +55,51 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
     }
     let _ = writeln!(out, "\n{}", summary(report));
     out
+}
+
+/// Skipped files listed at most, in the human view (`--json` has all).
+const SKIPPED_SHOWN: usize = 10;
+
+/// The files left out and why, as `--json`'s `skipped` (those a size
+/// limit left out are named by the `size_limited` note instead).
+fn skipped(out: &mut String, report: &Report, paint: &dyn Fn(&str, &str) -> String) {
+    let list: Vec<_> = report
+        .skipped
+        .iter()
+        .filter(|s| s.limit.is_none())
+        .collect();
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint(
+            "1",
+            &format!("Skipped {} file(s), not reviewed:", list.len())
+        )
+    );
+    for s in list.iter().take(SKIPPED_SHOWN) {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            clean(&crate::printable::quoted_name(&s.path)),
+            paint("2", &format!("({})", s.reason))
+        );
+    }
+    if list.len() > SKIPPED_SHOWN {
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint(
+                "2",
+                &format!(
+                    "… and {} more (--json lists them all)",
+                    list.len() - SKIPPED_SHOWN
+                )
+            )
+        );
+    }
 }
 
 /// `s` with its first letter in upper case.

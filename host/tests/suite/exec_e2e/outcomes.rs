@@ -112,3 +112,36 @@ fn the_line_view_marks_failures_with_their_exit_code() {
         "{patch}"
     );
 }
+
+/// Arguments clap refuses (an unknown flag, `--max-turns 0`) give an
+/// `error` event on stdout with `--json`, as a bad `-c` value does; the
+/// human view prints nothing there.
+#[test]
+fn refused_arguments_are_an_error_event_with_json() {
+    let env = TestEnv::new("responses");
+    for args in [
+        vec!["exec", "--json", "--bogus", "hi"],
+        vec!["exec", "--json", "--max-turns", "0", "hi"],
+        vec!["-c", "max_turns=abc", "exec", "--json", "hi"],
+    ] {
+        let run = env.run(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let lines: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{args:?}: {l}: {e}")))
+            .collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {}", run.stdout);
+        assert_eq!(lines[0]["type"], "error", "{args:?}");
+        let message = lines[0]["message"].as_str().unwrap_or("");
+        let named = if args.contains(&"--bogus") {
+            "--bogus"
+        } else {
+            "max"
+        };
+        assert!(message.contains(named), "{args:?}: {message}");
+        assert!(run.stderr.contains("error"), "{args:?}: {}", run.stderr);
+    }
+    let run = env.run(&["exec", "--bogus", "hi"]);
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{}", run.stderr);
+}

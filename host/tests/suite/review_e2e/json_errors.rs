@@ -43,3 +43,103 @@ fn a_bad_target_prints_its_error_as_json() {
     let run = env.run(&["review", "--commit", "no-such-rev"]);
     assert_eq!(run.stdout, "");
 }
+
+/// A `--fail-on` gate that fails the run because the review is
+/// incomplete says why in `error`: every file skipped, a file over the
+/// size limit, a deep pass without a usable answer.
+#[test]
+fn a_gate_failing_an_incomplete_review_says_why_in_error() {
+    let error_of = |report: &serde_json::Value| report["error"].as_str().unwrap_or("").to_string();
+    // Every changed file skipped by .gitattributes.
+    let env = repo_with(&[(".gitattributes", "gen.rs linguist-generated\n")]);
+    env.write("gen.rs", "fn gen() {}\n");
+    git(&env, &["add", "-A"]);
+    git(&env, &["commit", "-q", "-m", "gen"]);
+    let (run, report) = review_json(&env, &["--commit", "HEAD", "--fail-on", "P1"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        error_of(&report)
+            .starts_with("--fail-on: nothing was reviewed: all 1 changed file(s) were skipped"),
+        "{report:#}"
+    );
+    assert!(report["not_reviewed"].is_string(), "{report:#}");
+    super::outputs::check_report_schema(&report);
+    // Without the gate the same review did not fail.
+    let (run, report) = review_json(&env, &["--commit", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(report["error"].is_null(), "{report:#}");
+
+    // A file over the size limit.
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", &"fn a() { BIG }\n".repeat(200));
+    triage_flags_nothing(&env, 1);
+    let run = env.run(&[
+        "-c",
+        "review.max_file_bytes=100",
+        "review",
+        "--json",
+        "--fail-on",
+        "P1",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        error_of(&report).starts_with("--fail-on: the review is incomplete:"),
+        "{report:#}"
+    );
+    assert!(report["size_limited"].is_string(), "{report:#}");
+    super::outputs::check_report_schema(&report);
+
+    // One of two deep passes without a usable answer.
+    let env = repo_with(&[("a.rs", "a\n"), ("b.rs", "b\n")]);
+    env.write("a.rs", "a\nA_MARK\n");
+    env.write("b.rs", "b\nB_MARK\n");
+    env.server.push_keyed(TRIAGE, flags(&["H1", "H2"]));
+    env.server.push_keyed(
+        "AREA: a.rs",
+        crate::support::model_server::Reply::text("I looked, seems fine to me!"),
+    );
+    env.server
+        .push_keyed("AREA: b.rs", findings(serde_json::json!([])));
+    let (run, report) = review_json(&env, &["--fail-on", "P1"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        error_of(&report),
+        "--fail-on: the review is incomplete: 1 of 2 deep passes gave no usable answer; a gate does not pass a review that did not look everywhere",
+        "{report:#}"
+    );
+    super::outputs::check_report_schema(&report);
+}
+
+/// Arguments clap refuses still print the report's JSON with `error`
+/// under `--json` (exit 2), and nothing on stdout without it.
+#[test]
+fn refused_arguments_print_their_error_as_json() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    let (run, report) = review_json(&env, &["--base", "master", "--fail-on", "P9"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        report["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("P9") && e.contains("--fail-on")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(report["target"], "changes since master");
+    super::outputs::check_report_schema(&report);
+    assert!(run.stderr.contains("P9"), "{}", run.stderr);
+
+    let run = env.run(&["review", "--format=json", "--bogus"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    assert!(
+        report["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("--bogus")),
+        "{}",
+        run.stdout
+    );
+
+    let run = env.run(&["review", "--fail-on", "P9"]);
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{}", run.stderr);
+}

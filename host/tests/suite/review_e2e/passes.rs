@@ -187,3 +187,60 @@ fn unusable_deep_passes_never_read_as_a_clean_review() {
     let run = review(findings(json!([])), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A triage answer that is JSON but flags only hunks it was not shown
+/// (`H9` of one hunk) is no "nothing to see": every hunk of it gets a deep
+/// look, with a warning on stderr and in `--json`'s `warnings`.
+#[test]
+fn a_triage_answer_naming_only_unknown_hunks_is_not_a_clean_review() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { A_MARK }\n");
+    env.server.push_keyed(TRIAGE, flags(&["H9"]));
+    let found = json!([finding("a.rs", 1, "P1", "Something wrong")]);
+    env.server.push_keyed("AREA: a.rs", findings(found.clone()));
+    env.server.push_keyed(MERGE, findings(found));
+    let (run, report) = review_json(&env, &["--fail-on", "P1"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let deep = requests_of(&env, DEEP);
+    assert_eq!(deep.len(), 1, "the hunk gets a deep look");
+    assert!(deep[0].contains("A_MARK"));
+    assert_eq!(report["stats"]["flagged"], 1);
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(1));
+    let said = "flagged only hunks it was not shown (H9); all of them get a deep look";
+    assert!(run.stderr.contains(said), "{}", run.stderr);
+    assert!(
+        report["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|w| w.as_str().is_some_and(|w| w.contains(said))),
+        "{report:#}"
+    );
+    super::outputs::check_report_schema(&report);
+}
+
+/// The hunk ids the model is shown run over the hunks it reviews: a
+/// skipped file before them takes no number, so the first is `H1`.
+#[test]
+fn hunk_ids_shown_to_triage_skip_no_number_for_skipped_files() {
+    let env = repo_with(&[("Cargo.lock", "# lock\n"), ("a.rs", "fn a() {}\n")]);
+    env.write("Cargo.lock", "# lock\n# more\n");
+    env.write("a.rs", "fn a() { A_MARK }\n");
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    let found = json!([finding("a.rs", 1, "P2", "Something")]);
+    env.server.push_keyed("AREA: a.rs", findings(found.clone()));
+    env.server.push_keyed(MERGE, findings(found));
+    let (run, report) = review_json(&env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(report["skipped"][0]["path"], "Cargo.lock", "{report:#}");
+    let triage = requests_of(&env, TRIAGE);
+    assert_eq!(triage.len(), 1);
+    assert!(triage[0].contains("### H1 a.rs"), "{}", triage[0]);
+    assert!(!triage[0].contains("### H2"), "{}", triage[0]);
+    assert_eq!(requests_of(&env, DEEP).len(), 1, "H1 names a.rs's hunk");
+    assert!(
+        !run.stderr.contains("not shown"),
+        "no unknown hunk: {}",
+        run.stderr
+    );
+}

@@ -290,3 +290,46 @@ fn renames_are_paired_and_odd_names_are_decoded() {
         "{report}"
     );
 }
+
+/// The human view names the skipped files and why, as `--json`'s
+/// `skipped` does, clipped when there are many.
+#[test]
+fn the_human_view_lists_the_skipped_files_and_why() {
+    let env = repo_with(&[
+        (".gitattributes", "gen/** linguist-generated\n"),
+        ("src/a.rs", "a\n"),
+    ]);
+    env.write("src/a.rs", "a\nREAL_MARK\n");
+    env.write("Cargo.lock", "LOCK_MARK\n");
+    env.write("gen/out.rs", "GEN_MARK\n");
+    git(&env, &["add", "-A"]);
+    triage_flags_nothing(&env, 1);
+    let run = env.run(&["review"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Skipped 2 file(s), not reviewed:\n")
+            && run.stdout.contains("\n  Cargo.lock (")
+            && run
+                .stdout
+                .contains("\n  gen/out.rs (generated or vendored (.gitattributes))\n"),
+        "{}",
+        run.stdout
+    );
+
+    for i in 0..12 {
+        env.write(&format!("gen/more{i:02}.rs"), "GEN_MARK\n");
+    }
+    git(&env, &["add", "-A"]);
+    triage_flags_nothing(&env, 1);
+    let run = env.run(&["review"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Skipped 14 file(s), not reviewed:\n")
+            && run
+                .stdout
+                .contains("  … and 4 more (--json lists them all)\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("(generated or vendored").count(), 9);
+}

@@ -1,0 +1,129 @@
+//! A command-line error (`--fail-on P9`, `--bogus`, `--max-turns 0`) of
+//! `quire exec --json` or `quire review --json` is also said on stdout in
+//! the JSON the command promises: an `error` event, or a review report
+//! with `error`. clap refuses the arguments before either command runs,
+//! so what was asked for is read from the words themselves.
+
+use quire::agent::Event;
+use quire::review::{Report, Target};
+
+/// The JSON to print on stdout for `error`, a refusal of `raw` (the
+/// arguments without the program name); `None` unless `raw` asked for
+/// `exec --json` or `review --json` (`--format json`, no
+/// `--output-schema`).
+pub fn json_for(raw: &[String], error: &clap::Error) -> Option<String> {
+    let (at, command) = subcommand(raw)?;
+    let rest: Vec<&str> = raw[at + 1..]
+        .iter()
+        .map(String::as_str)
+        .take_while(|a| *a != "--")
+        .collect();
+    let message = format!(
+        "{} (quire {command} --help lists the options)",
+        sentence(error)
+    );
+    match command {
+        "exec" if rest.contains(&"--json") => serde_json::to_string(&Event::Error { message })
+            .ok()
+            .map(|l| format!("{l}\n")),
+        "review" if wants_json(&rest) && !has(&rest, "--output-schema") => {
+            let mut report = Report::new(target(&rest).describe(), None);
+            report.error = Some(message);
+            let value = report.to_checked_json().ok()?;
+            Some(format!("{value:#}\n"))
+        }
+        _ => None,
+    }
+}
+
+/// The subcommand's position and name: the first word that is neither
+/// an option nor a global option's value.
+fn subcommand(raw: &[String]) -> Option<(usize, &str)> {
+    let mut i = 0;
+    while let Some(a) = raw.get(i) {
+        if a == "--" {
+            return None;
+        }
+        if super::typo::VALUED.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if !a.starts_with('-') {
+            return Some((i, a));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `--json`, `--format json` or `--format=json`.
+fn wants_json(rest: &[&str]) -> bool {
+    rest.contains(&"--json") || value(rest, "--format") == Some("json")
+}
+
+fn has(rest: &[&str], option: &str) -> bool {
+    rest.iter()
+        .any(|a| *a == option || a.strip_prefix(option).is_some_and(|r| r.starts_with('=')))
+}
+
+/// The value of `option` (`--opt VALUE` or `--opt=VALUE`), the last given.
+fn value<'a>(rest: &[&'a str], option: &str) -> Option<&'a str> {
+    let mut found = None;
+    for (i, a) in rest.iter().enumerate() {
+        if *a == option {
+            found = rest.get(i + 1).copied().or(found);
+        } else if let Some(v) = a.strip_prefix(option).and_then(|r| r.strip_prefix('=')) {
+            found = Some(v);
+        }
+    }
+    found
+}
+
+/// The review's target as the words name it (the report's `target`).
+fn target(rest: &[&str]) -> Target {
+    if rest.contains(&"--staged") {
+        Target::Staged
+    } else if let Some(r) = value(rest, "--base") {
+        Target::Base(r.to_string())
+    } else if let Some(c) = value(rest, "--commit") {
+        Target::Commit(c.to_string())
+    } else if let Some(r) = value(rest, "--range") {
+        Target::Range(r.to_string())
+    } else {
+        Target::Uncommitted
+    }
+}
+
+/// clap's sentence, without its `error:` and its tips.
+fn sentence(e: &clap::Error) -> String {
+    e.render()
+        .to_string()
+        .lines()
+        .map(|l| l.trim_start_matches("error:").trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("the arguments were refused")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn the_subcommand_and_its_options_are_found_past_global_options() {
+        let raw = words("-c max_turns=2 -m x review --base main --format=json");
+        assert_eq!(subcommand(&raw), Some((4, "review")));
+        let rest: Vec<&str> = raw[5..].iter().map(String::as_str).collect();
+        assert!(wants_json(&rest));
+        assert_eq!(target(&rest).describe(), "changes since main");
+        assert_eq!(subcommand(&words("-- review")), None);
+        assert_eq!(
+            subcommand(&words("--network exec --json")),
+            Some((1, "exec"))
+        );
+    }
+}
