@@ -25,4 +25,5 @@ pub mod share;
 pub mod skills;
 pub mod store;
 pub mod suggest;
+pub mod tabs;
 pub mod tools;

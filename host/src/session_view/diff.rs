@@ -84,10 +84,17 @@ pub fn unified(diff: &str) -> Vec<DiffLine> {
                 (new, " ", &line[1..], Part::Plain)
             }
             _ => {
-                out.push(vec![(Part::Dim, format!("    {line}"))]);
+                out.push(vec![(
+                    Part::Dim,
+                    format!("    {}", quire::tabs::expand(line)),
+                )]);
                 continue;
             }
         };
+        // Tab stops counted from the start of the file's line, as an
+        // editor shows it (a tab in a terminal cell would show as one
+        // space).
+        let body = quire::tabs::expand(body);
         out.push(vec![
             (Part::Dim, format!("    {num:>width$} ")),
             (part, format!("{mark}{body}")),

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{Said, Tone, diff};
 
-/// What /diff and /undo say when only patches from before a resume exist.
-pub const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
+/// Why /diff and /undo find nothing when only patches from before a resume exist.
+const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
 
 #[derive(Debug, Clone)]
 pub struct Patches {
@@ -65,21 +65,35 @@ impl Patches {
         if !files.is_empty() {
             return Said::Diff(diff::files(&Value::Array(files)));
         }
-        let text = if self.before_resume {
-            RESUMED_PATCHES.to_string()
-        } else if self.undone > 0 {
+        let text = if self.undone > 0 {
+            format!("no patches in effect: {}", self.why_none())
+        } else {
+            self.why_none()
+        };
+        Said::Note(Tone::Dim, text)
+    }
+
+    /// Why no patch of this session is in effect, as /diff and /undo both
+    /// say it: undone with /undo (however many times /undo was used since),
+    /// made before a resume, or never made.
+    pub fn why_none(&self) -> String {
+        if self.undone > 0 {
             let n = self.undone;
             let (files, were) = if n == 1 {
                 ("file", "was")
             } else {
                 ("files", "were")
             };
-            format!(
-                "no patches in effect: the {n} {files} patched in this session {were} undone with /undo"
-            )
+            let earlier = if self.before_resume {
+                " (patches made before resuming cannot be undone here)"
+            } else {
+                ""
+            };
+            format!("the {n} {files} patched in this session {were} undone with /undo{earlier}")
+        } else if self.before_resume {
+            RESUMED_PATCHES.to_string()
         } else {
             "no patches were applied in this session".to_string()
-        };
-        Said::Note(Tone::Dim, text)
+        }
     }
 }

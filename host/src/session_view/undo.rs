@@ -12,7 +12,7 @@ use quire::agent::Session;
 use quire::tools::apply_patch::{Restored, UndoError};
 use serde_json::Value;
 
-use super::patches::{Patches, RESUMED_PATCHES};
+use super::patches::Patches;
 use super::{Said, Tone};
 
 /// Undoes the last task's patches; what to show. The model is told (a
@@ -23,11 +23,7 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
         patches.tasks.pop();
     }
     let Some(files) = patches.tasks.last().filter(|f| !f.is_empty()).cloned() else {
-        let text = if patches.before_resume {
-            format!("nothing to undo: {RESUMED_PATCHES}")
-        } else {
-            "nothing to undo: no patches in this session".to_string()
-        };
+        let text = format!("nothing to undo: {}", patches.why_none());
         return vec![Said::Note(Tone::Dim, text)];
     };
     let cwd = session.cwd().to_path_buf();

@@ -52,23 +52,39 @@ pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
     Ok(listing)
 }
 
-/// The newest top-level session started in `cwd` that no other quire
+/// The sessions `last` may mean among `sessions`, the most recently used
+/// first: those a listing shows ([`super::listed`]: top-level, with at
+/// least one message; a `/new` never used, or one whose only message was
+/// taken back, is no conversation to go back to), ordered by their file's
+/// last write (a resumed session that went on counts from then, not from
+/// when it began), then by creation.
+pub fn by_last_use(sessions: impl IntoIterator<Item = SessionSummary>) -> Vec<SessionSummary> {
+    let mut used: Vec<SessionSummary> = sessions.into_iter().filter(super::listed).collect();
+    used.sort_by(|a, b| {
+        b.modified
+            .cmp(&a.modified)
+            .then_with(|| b.created.cmp(&a.created))
+            .then_with(|| b.id.cmp(&a.id))
+    });
+    used
+}
+
+/// The most recently used session started in `cwd` that no other quire
 /// holds open (`--resume last`: a session of another directory is never
-/// continued here by accident). See [`newest_free`].
+/// continued here by accident). See [`by_last_use`] and [`newest_free`].
 pub fn last_in(dir: &Path, cwd: &Path) -> Result<SessionSummary, StoreError> {
     let here = cwd.display().to_string();
-    let mine = list(dir)?
-        .into_iter()
-        .filter(|s| s.parent.is_none() && s.cwd == here);
+    let mine = by_last_use(list(dir)?.into_iter().filter(|s| s.cwd == here));
     newest_free(mine).ok_or_else(|| StoreError::NoneHere {
         cwd: here,
         dir: dir.to_path_buf(),
     })
 }
 
-/// What `last` means among `sessions` (newest first): the newest one no
-/// other quire holds open; when every one is held, the newest, so that
-/// resuming it is refused naming the process that holds it.
+/// What `last` means among `sessions` (most recently used first, as
+/// [`by_last_use`] orders them): the first one no other quire holds open;
+/// when every one is held, the first, so that resuming it is refused
+/// naming the process that holds it.
 pub fn newest_free(sessions: impl IntoIterator<Item = SessionSummary>) -> Option<SessionSummary> {
     let mut newest = None;
     for s in sessions {
@@ -87,9 +103,9 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
         unreadable,
     } = list_all(dir)?;
     if query == "last" {
-        // The last top-level session (subagents' files are resumed
+        // The last used top-level session (subagents' files are resumed
         // through their parent).
-        return newest_free(all.into_iter().filter(|s| s.parent.is_none()))
+        return newest_free(by_last_use(all))
             .ok_or_else(|| StoreError::NotFound(query.to_string()));
     }
     let matches: Vec<SessionSummary> = all
@@ -130,21 +146,18 @@ pub fn resumable(dir: &Path, cwd: &Path, query: &str) -> Result<SessionSummary, 
     Ok(found)
 }
 
-/// [`resumable`], read, and for `last` claimed: the newest session started
-/// in `cwd` whose file this process can lock is locked before it is read,
-/// so quires resuming `last` at the same moment each get a different free
-/// session instead of one losing the race with "in use". When every one is
-/// held, the newest is read, and continuing it is refused naming the
-/// process that holds it.
+/// [`resumable`], read, and for `last` claimed: the most recently used
+/// session started in `cwd` ([`by_last_use`]) whose file this process can
+/// lock is locked before it is read, so quires resuming `last` at the same
+/// moment each get a different free session instead of one losing the race
+/// with "in use". When every one is held, the most recently used is read,
+/// and continuing it is refused naming the process that holds it.
 pub fn claim(dir: &Path, cwd: &Path, query: &str) -> Result<LoadedSession, StoreError> {
     if query != "last" {
         return super::load(&resumable(dir, cwd, query)?.path);
     }
     let here = cwd.display().to_string();
-    let mine: Vec<SessionSummary> = list(dir)?
-        .into_iter()
-        .filter(|s| s.parent.is_none() && s.cwd == here)
-        .collect();
+    let mine = by_last_use(list(dir)?.into_iter().filter(|s| s.cwd == here));
     for s in &mine {
         if let Some(file) = super::lock::claim(&s.path) {
             let mut loaded = super::load(&s.path)?;

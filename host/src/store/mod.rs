@@ -16,7 +16,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{Listing, claim, find, last_in, list, list_all, newest_free, resumable};
+pub use list::{
+    Listing, by_last_use, claim, find, last_in, list, list_all, newest_free, resumable,
+};
 pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use shown::{listed, under_parents};

@@ -55,6 +55,7 @@ mod tests {
             turns_partial: false,
             path: id.into(),
             parent: parent.map(Into::into),
+            modified: None,
         }
     }
 

@@ -33,6 +33,11 @@ pub struct SessionSummary {
     /// The parent session of a subagent's file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// When the file was last written (its last activity: a resumed
+    /// session that went on counts from then, not from when it began);
+    /// `None` when the file system does not say.
+    #[serde(skip)]
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// A `.jsonl` file of the sessions folder that holds no readable session.
@@ -70,6 +75,7 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         }
         Unfit::Io(e) => unreadable(format!("cannot be opened: {e}")),
     })?;
+    let modified = file.metadata().and_then(|m| m.modified()).ok();
     let mut reader = BufReader::new(file.take(READ_MAX));
     let mut meta = None;
     let mut first_prompt = None;
@@ -129,5 +135,6 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         turns_partial: !ended,
         path: path.to_path_buf(),
         parent: meta.parent,
+        modified,
     })
 }

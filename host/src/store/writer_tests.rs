@@ -62,9 +62,13 @@ fn resuming_last_claims_the_newest_session_that_can_be_locked() {
         cwd: cwd.display().to_string(),
         ..meta()
     };
-    let old = SessionWriter::create(dir.path(), &session("old", "2026-12-01T00:00:00Z")).unwrap();
-    let new = SessionWriter::create(dir.path(), &session("new", "2026-12-02T00:00:00Z")).unwrap();
-    drop((old, new));
+    // Each with a message: a session without one is never `last`.
+    let started = |id: &str, created: &str| {
+        let mut w = SessionWriter::create(dir.path(), &session(id, created)).unwrap();
+        w.append_item(&Item::User { text: "hi".into() }).unwrap();
+    };
+    started("old", "2026-12-01T00:00:00Z");
+    started("new", "2026-12-02T00:00:00Z");
     let first = crate::store::claim(dir.path(), cwd, "last").unwrap();
     let second = crate::store::claim(dir.path(), cwd, "last").unwrap();
     assert_eq!(first.meta.id, "new");
@@ -81,4 +85,64 @@ fn resuming_last_claims_the_newest_session_that_can_be_locked() {
     drop((a, b, first, second));
     let again = crate::store::claim(dir.path(), cwd, "last").unwrap();
     assert_eq!(again.meta.id, "new", "free again once its writer ended");
+}
+
+/// `last` is the conversation used last: not a newer session with no
+/// message (a `/new` left unused, or whose only message was taken back),
+/// and an older session resumed and continued counts from its last
+/// activity, not from when it began.
+#[test]
+fn last_is_the_most_recently_used_session_with_a_message() {
+    use std::time::{Duration, SystemTime};
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = std::path::Path::new("/work/here");
+    let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + secs);
+    let write = |id: &str, created: &str, items: &[Item], withdrawn: bool, used: SystemTime| {
+        let meta = SessionMeta {
+            id: id.into(),
+            created: created.into(),
+            cwd: cwd.display().to_string(),
+            ..meta()
+        };
+        let mut w = SessionWriter::create(dir.path(), &meta).unwrap();
+        for item in items {
+            w.append_item(item).unwrap();
+        }
+        if withdrawn {
+            w.append_withdrawn(1).unwrap();
+        }
+        let path = w.path().to_path_buf();
+        drop(w);
+        let f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.set_modified(used).unwrap();
+    };
+    let user = |t: &str| Item::User { text: t.into() };
+    write("a", "2026-12-01T00:00:00Z", &[user("first")], false, at(30));
+    write(
+        "b",
+        "2026-12-02T00:00:00Z",
+        &[user("second")],
+        false,
+        at(20),
+    );
+    write("empty", "2026-12-03T00:00:00Z", &[], false, at(40));
+    write(
+        "taken-back",
+        "2026-12-04T00:00:00Z",
+        &[user("x")],
+        true,
+        at(50),
+    );
+    assert_eq!(crate::store::last_in(dir.path(), cwd).unwrap().id, "a");
+    assert_eq!(crate::store::find(dir.path(), "last").unwrap().id, "a");
+    assert_eq!(
+        crate::store::claim(dir.path(), cwd, "last")
+            .unwrap()
+            .meta
+            .id,
+        "a"
+    );
 }

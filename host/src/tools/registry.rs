@@ -215,7 +215,7 @@ impl ToolRegistry {
             ..ctx.clone()
         };
         let interrupted = || {
-            let out = ToolOutput::error(ToolError::Interrupted.to_string());
+            let out = ToolOutput::error(error_text(&call.name, &ToolError::Interrupted));
             (out, CallStatus::Interrupted)
         };
         let mut builtin = true;
@@ -346,8 +346,18 @@ impl ToolRegistry {
     }
 }
 
-pub(super) fn error_text(tool: &str, e: &ToolError) -> String {
-    format!("{tool} failed: {e}")
+/// The result text of a call that ended with `e`: `shell failed: …`, but
+/// an interrupted call did not fail: `shell interrupted by the user`
+/// (`shell stopped by SIGTERM (…)`), the same words whether the interrupt
+/// came while it ran or while its approval was asked.
+pub fn error_text(tool: &str, e: &ToolError) -> String {
+    match e.status() {
+        CallStatus::Interrupted if tool.is_empty() || tool.contains(char::is_whitespace) => {
+            e.to_string()
+        }
+        CallStatus::Interrupted => format!("{tool} {e}"),
+        _ => format!("{tool} failed: {e}"),
+    }
 }
 
 /// How a recorded result ended, read back from its text (a session file
@@ -357,15 +367,20 @@ pub fn recorded_status(output: &str, is_error: bool) -> CallStatus {
     if !is_error {
         return CallStatus::Ok;
     }
-    let error = match output.split_once(" failed: ") {
-        Some((tool, e)) if !tool.contains(char::is_whitespace) => e,
-        _ => output,
-    };
     // A command cut short after it printed: the cause comes first.
-    let error = error
-        .split_once("; output so far:\n")
-        .map_or(error, |(cause, _)| cause);
-    if crate::protocol::interrupt::is_reason(error) {
+    fn cause(e: &str) -> &str {
+        e.split_once("; output so far:\n").map_or(e, |(c, _)| c)
+    }
+    let error = match output.split_once(" failed: ") {
+        Some((tool, e)) if !tool.contains(char::is_whitespace) => cause(e),
+        _ => cause(output),
+    };
+    // `shell interrupted by the user` (and a session's older
+    // `shell failed: interrupted by the user`).
+    let interrupted = output
+        .split_once(' ')
+        .is_some_and(|(_, rest)| crate::protocol::interrupt::is_reason(cause(rest)));
+    if interrupted || crate::protocol::interrupt::is_reason(error) {
         CallStatus::Interrupted
     } else if error.starts_with("denied: ") {
         CallStatus::Denied

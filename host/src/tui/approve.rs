@@ -109,7 +109,7 @@ pub fn show_request(app: &mut App, r: &ApprovalRequest) {
             Said::Lines(l) => l
                 .iter()
                 .for_each(|t| lines.extend(cells::note(t, pal.plain(), app.width))),
-            Said::Diff(d) => lines.extend(diff::styled(d, &pal)),
+            Said::Diff(d) => lines.extend(diff::styled(d, app.width, &pal)),
         }
     }
     app.push_lines(lines);

@@ -66,7 +66,7 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     }
     let mut out = wrap(&spans, usize::from(width), &[], &[Span::raw("  ")]);
     if let Some(files) = t.files {
-        out.extend(diff::files(files, pal));
+        out.extend(diff::files(files, width, pal));
         return out;
     }
     if t.name == "shell" && t.status != "denied" {
@@ -163,7 +163,7 @@ pub(super) fn clip_columns(line: &str, max: usize) -> String {
 fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let lines: Vec<&str> = text.lines().collect();
     let max = usize::from(width).saturating_sub(4).max(10);
-    let clip = |l: &str| clip_columns(&l.replace('\t', "    "), max);
+    let clip = |l: &str| clip_columns(&quire::tabs::expand(l), max);
     let mut out = Vec::new();
     let mut push = |i: usize, l: &str| {
         let lead = if i == 0 { "  └ " } else { "    " };

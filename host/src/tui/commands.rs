@@ -252,7 +252,10 @@ pub(super) fn show(app: &mut App, said: Vec<Said>) {
                 app.note(&text, style);
             }
             Said::Lines(lines) => app.push_lines(lines.into_iter().map(Line::from).collect()),
-            Said::Diff(lines) => app.push_lines(super::diff::styled(lines, &pal)),
+            Said::Diff(lines) => {
+                let lines = super::diff::styled(lines, app.width, &pal);
+                app.push_lines(lines);
+            }
         }
     }
 }

@@ -271,6 +271,9 @@ impl Renderer {
                         Span::raw(indent.clone()),
                         Span::styled(CONTINUED, self.pal.dim()),
                     ];
+                    // Tabs to spaces first: a tab in a cell shows as
+                    // one space, and widths are measured without them.
+                    let code = quire::tabs::expand(&code);
                     for line in highlight::code(&code, &lang, &self.pal) {
                         let parts = hard_wrap(&line.spans, self.width, &first, &rest);
                         self.out.extend(parts);

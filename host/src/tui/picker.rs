@@ -168,9 +168,10 @@ pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<Sessio
         .collect()
 }
 
-/// `last` is the newest session of this directory no other quire holds
-/// open (`store::newest_free`, as `exec --resume last`); anything else an
-/// id (or a prefix of one).
+/// `last` is the most recently used session of this directory with a
+/// message that no other quire holds open (`store::by_last_use` and
+/// `store::newest_free`, as `exec --resume last`); anything else an id (or
+/// a prefix of one).
 pub fn find(
     dir: &std::path::Path,
     cwd: &std::path::Path,
@@ -178,8 +179,7 @@ pub fn find(
     q: &str,
 ) -> Result<LoadedSession, String> {
     let path = if q == "last" {
-        let top = here.iter().filter(|s| s.parent.is_none()).cloned();
-        match store::newest_free(top) {
+        match store::newest_free(store::by_last_use(here.iter().cloned())) {
             Some(s) => s.path,
             None => {
                 return Err(format!(
@@ -211,6 +211,7 @@ mod tests {
             turns_partial,
             path: "/s.jsonl".into(),
             parent: None,
+            modified: None,
         }
     }
 

@@ -97,7 +97,7 @@ fn diffs() {
         {"status": "added", "path": "notes.md", "added": 2, "removed": 0,
          "diff": "--- /dev/null\n+++ b/notes.md\n@@ -0,0 +1,2 @@\n+one\n+two\n"}
     ]);
-    each("diff", |_, pal| diff::files(&files, pal));
+    each("diff", |w, pal| diff::files(&files, w, pal));
 }
 
 #[test]
@@ -408,3 +408,5 @@ fn a_long_plan_step_wraps_under_its_text() {
         assert!(words.contains(&w), "{w} lost: {text:#?}");
     }
 }
+
+mod wrapped;

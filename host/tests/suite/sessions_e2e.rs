@@ -2,6 +2,7 @@
 use crate::support;
 mod concurrent;
 mod damaged;
+mod last;
 mod listing;
 mod private;
 mod resume_refused;

@@ -10,7 +10,7 @@ use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool as McpTool, Too
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::tools::registry::cap_output;
+use crate::tools::registry::{cap_output, error_text};
 use crate::tools::{Tool, ToolContext, ToolError, schema};
 
 /// The tools `quire mcp serve` offers and the context their calls run in
@@ -119,7 +119,7 @@ impl ToolSource {
                 r.structured_content = out.structured;
                 r
             }
-            Err(e) => error_result(format!("{name} failed: {e}")),
+            Err(e) => error_result(error_text(name, &e)),
         })
     }
 }

@@ -286,10 +286,9 @@ impl Dir {
         let flags = libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY | libc::O_NOFOLLOW;
         let mut attempts = 0;
         let (tmp, file) = loop {
-            let mut tmp_name = OsString::from(".");
-            tmp_name.push(name);
-            tmp_name.push(format!(".{:08x}.quire-patch", fastrand::u32(..)));
-            let tmp = cstr(&tmp_name)?;
+            // A short name of its own, not one made from `name`: a name
+            // near NAME_MAX (255 bytes) would not fit with more added.
+            let tmp = cstr(OsStr::new(&tmp_name("patch")))?;
             match self.openat(&tmp, flags, 0o666) {
                 Ok(fd) => break (tmp, File::from(fd)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
@@ -350,6 +349,13 @@ impl Dir {
     pub fn remove_dir(&self, name: &OsStr) -> io::Result<()> {
         self.unlink(&cstr(name)?, libc::AT_REMOVEDIR)
     }
+}
+
+/// The name of a temp file written beside a file and renamed over it:
+/// `.quire-KIND-XXXXXXXX` (21 bytes for `patch`), short whatever the
+/// file's own name, which may be as long as NAME_MAX (255 bytes).
+pub(super) fn tmp_name(kind: &str) -> String {
+    format!(".quire-{kind}-{:08x}", fastrand::u32(..))
 }
 
 fn fill(mut file: File, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {

@@ -186,17 +186,31 @@ fn put_back(o: &Original) -> Result<Restored, UndoError> {
     Ok(Restored::Done)
 }
 
-/// `bytes` to a temp file beside `path`, renamed over it.
+/// `bytes` to a new temp file beside `path` (a short name of its own, see
+/// [`super::beneath::tmp_name`]), renamed over it.
 fn write_atomic(path: &Path, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {
-    let mut tmp = path.as_os_str().to_os_string();
-    tmp.push(format!(".{:08x}.quire-undo", fastrand::u32(..)));
-    let tmp = PathBuf::from(tmp);
-    let result = std::fs::write(&tmp, bytes)
+    let mut attempts = 0;
+    let (tmp, mut file) = loop {
+        let tmp = path.with_file_name(super::beneath::tmp_name("undo"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let result = io::Write::write_all(&mut file, bytes)
         .and_then(|()| match perms {
-            Some(p) => std::fs::set_permissions(&tmp, p.clone()),
+            Some(p) => file.set_permissions(p.clone()),
             None => Ok(()),
         })
-        .and_then(|()| std::fs::rename(&tmp, path));
+        .and_then(|()| {
+            drop(file);
+            std::fs::rename(&tmp, path)
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

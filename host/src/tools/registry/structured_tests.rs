@@ -133,12 +133,19 @@ fn a_recorded_result_tells_how_it_ended() {
         };
         assert_eq!(read(e), status);
     }
-    // What the registry records for a call the interrupt cut short.
-    let cut = ToolError::Interrupted.to_string();
-    assert_eq!(recorded_status(&cut, true), CallStatus::Interrupted);
-    assert_eq!(recorded_status(&cut, false), CallStatus::Ok);
+    // What the registry records for a call the interrupt cut short, and
+    // what older sessions recorded.
+    for cut in [
+        ToolError::Interrupted.to_string(),
+        error_text("shell", &ToolError::Interrupted),
+        "shell failed: interrupted by the user".to_string(),
+    ] {
+        assert_eq!(recorded_status(&cut, true), CallStatus::Interrupted);
+        assert_eq!(recorded_status(&cut, false), CallStatus::Ok);
+    }
     // Stopped by a signal (read back from a session SIGTERM ended).
     for stopped in [
+        "shell stopped by SIGTERM (quire was told to terminate)",
         "shell failed: stopped by SIGTERM (quire was told to terminate)",
         "shell failed: stopped by SIGHUP (quire's terminal closed)",
     ] {
@@ -147,4 +154,29 @@ fn a_recorded_result_tells_how_it_ended() {
     // A command's own words are not read as a status.
     let printed = "Exit code: 1\nOutput:\nthe test failed: interrupted by the user";
     assert_eq!(recorded_status(printed, true), CallStatus::Failed);
+    let printed = "Exit code: 1\nOutput:\nthe test interrupted by the user";
+    assert_eq!(recorded_status(printed, true), CallStatus::Failed);
+}
+
+/// An interrupt is no failure: a call cut short says so in the same words
+/// whether it was running or waiting for approval.
+#[test]
+fn an_interrupted_call_is_not_said_to_have_failed() {
+    use super::error_text;
+    assert_eq!(
+        error_text("shell", &ToolError::Interrupted),
+        "shell interrupted by the user"
+    );
+    let e = ToolError::WithOutput {
+        cause: Box::new(ToolError::Interrupted),
+        output: "partial".into(),
+    };
+    assert_eq!(
+        error_text("shell", &e),
+        "shell interrupted by the user; output so far:\npartial"
+    );
+    assert_eq!(
+        error_text("shell", &ToolError::Failed("boom".into())),
+        "shell failed: boom"
+    );
 }

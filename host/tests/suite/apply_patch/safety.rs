@@ -181,9 +181,9 @@ async fn a_failed_write_restores_the_files_already_written() {
     let ws = Ws::new();
     ws.write("a.txt", "original\n");
     let before = snapshot(&ws.root);
-    // a.txt is written first; the long name then fails (its temp file's
-    // name is too long, which the plan cannot see) and a.txt is put back.
-    let long = format!("z/{}.txt", "n".repeat(240));
+    // a.txt is written first; the name over NAME_MAX (255 bytes) then
+    // fails, which the plan cannot see, and a.txt is put back.
+    let long = format!("z/{}.txt", "n".repeat(256));
     let patch = format!(
         "*** Begin Patch\n*** Update File: a.txt\n@@\n-original\n+patched\n*** Add File: {long}\n+x\n*** End Patch"
     );

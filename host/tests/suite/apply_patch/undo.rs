@@ -110,3 +110,36 @@ async fn a_file_changed_since_is_not_restored() {
     assert_eq!(ws.read("a.txt"), "a\n");
     assert!(!ws.exists("b.txt"));
 }
+
+/// Names of 250 bytes (NAME_MAX is 255) are written, replaced and put
+/// back: the temp files beside them have short names of their own, not
+/// the file's name with more added (which did not fit).
+#[tokio::test]
+async fn files_with_names_near_the_limit_are_written_and_undone() {
+    let ws = Ws::new();
+    let name = |c: &str| format!("{}.txt", c.repeat(246));
+    let (added, changed, gone) = (name("a"), name("b"), name("c"));
+    assert_eq!(added.len(), 250);
+    ws.write(&changed, "hello\n");
+    ws.write(&gone, "bye\n");
+    let (_, ids) = apply(
+        &ws,
+        &format!(
+            "*** Begin Patch\n*** Add File: {added}\n+new\n*** Update File: {changed}\n@@\n-hello\n+HELLO\n*** Delete File: {gone}\n*** End Patch"
+        ),
+    )
+    .await;
+    assert_eq!(ws.read(&added), "new\n");
+    assert_eq!(ws.read(&changed), "HELLO\n");
+    assert!(!ws.exists(&gone));
+    // The deleted file comes back byte for byte through a temp file.
+    undo(ids[2].expect("an undo record")).unwrap();
+    assert_eq!(ws.read(&gone), "bye\n");
+    let left: Vec<String> = fs::read_dir(&ws.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("quire-"))
+        .collect();
+    assert!(left.is_empty(), "temp files left: {left:?}");
+}

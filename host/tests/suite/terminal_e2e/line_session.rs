@@ -79,7 +79,7 @@ fn diff_shows_the_patch_and_undo_restores_the_files_byte_for_byte() {
         "{err}"
     );
     assert!(
-        err.contains("nothing to undo: no patches in this session"),
+        err.contains("nothing to undo: the 2 files patched in this session were undone with /undo"),
         "{err}"
     );
     // The model is told, in the next request.
