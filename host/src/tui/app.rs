@@ -20,7 +20,8 @@ use super::stream::Stream;
 use super::style::Palette;
 use crate::session_view::Patches;
 
-/// Rows of the live area under the scrollback.
+/// The most rows the live area takes on a small screen (on a larger one,
+/// half of it), and the rows the session picker draws in.
 pub const VIEWPORT_ROWS: u16 = 10;
 
 pub struct App {
@@ -61,6 +62,8 @@ pub struct App {
     pub sources: Vec<quire::config::ConfigSource>,
     /// The subagents seen in this session (live lines, `/agents`, Ctrl-O).
     pub children: crate::cli::children::Children,
+    /// The most rows the live area may take (0: the frame's height).
+    pub live_cap: u16,
 }
 
 impl App {
@@ -89,6 +92,7 @@ impl App {
             reasoning: String::new(),
             sources: Vec::new(),
             children: Default::default(),
+            live_cap: 0,
         }
     }
 

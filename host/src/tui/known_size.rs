@@ -51,8 +51,12 @@ impl<B: Backend> Backend for KnownSize<B> {
         self.0.hide_cursor()
     }
 
+    /// Never fails: ratatui shows a cursor it hid when its terminal is
+    /// dropped and, failing, prints to stderr, which panics when the
+    /// terminal is gone (closed while a turn ran with the cursor parked).
     fn show_cursor(&mut self) -> io::Result<()> {
-        self.0.show_cursor()
+        let _ = self.0.show_cursor();
+        Ok(())
     }
 
     /// Asked of the terminal through the same input reader as the keys'
@@ -83,6 +87,17 @@ impl<B: Backend> Backend for KnownSize<B> {
         let mut w = self.0.window_size()?;
         w.columns_rows = known(w.columns_rows);
         Ok(w)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Text written as is (the live area writes the scrollback's lines).
+impl<B: io::Write> io::Write for KnownSize<B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {

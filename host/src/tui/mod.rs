@@ -14,6 +14,7 @@ mod diff;
 mod fit;
 mod highlight;
 mod history;
+mod inline;
 mod keys;
 mod known_size;
 mod markdown;

@@ -25,6 +25,10 @@ use super::{complete, history, mention, picker};
 use crate::cli::args::GlobalArgs;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 
+/// The live area's rows when the terminal is taken (the composer and the
+/// status line; the first frame sizes it to what it shows).
+const FIRST_ROWS: u16 = 2;
+
 /// The shortest time between two redraws while events stream in.
 const FRAME: Duration = Duration::from_millis(16);
 
@@ -85,7 +89,7 @@ pub async fn run(
     let pal = Palette::from_env();
     let mut warnings = setup.warnings.clone();
     warnings.extend(setup.sandbox_notes());
-    let (term, guard) = match term::open(VIEWPORT_ROWS) {
+    let (term, guard) = match term::open(FIRST_ROWS) {
         Ok(t) => t,
         Err(e) => {
             crate::cli::pipe::err_clean(&format!("error: cannot set up the terminal: {e}\n"));
@@ -105,8 +109,9 @@ pub async fn run(
         history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
+        let _ = io.term.set_height(VIEWPORT_ROWS);
         if let Some(s) = picker::pick(
-            &mut io.term,
+            io.term.terminal(),
             &mut io.keys,
             &picker::pickable(&here),
             &pal,
@@ -226,10 +231,19 @@ pub async fn run(
                         app.note("no other session to resume in this directory", pal.dim());
                         continue;
                     }
-                    if let Some(s) =
-                        picker::pick(&mut io.term, &mut io.keys, &list, &pal, "keeps this one")
-                            .await
-                    {
+                    let _ = io.term.set_height(VIEWPORT_ROWS);
+                    let picked = picker::pick(
+                        io.term.terminal(),
+                        &mut io.keys,
+                        &list,
+                        &pal,
+                        "keeps this one",
+                    )
+                    .await;
+                    if picked.is_none() {
+                        let _ = io.term.clear();
+                    }
+                    if let Some(s) = picked {
                         let _ = io.term.clear();
                         match store::load(&s.path)
                             .map_err(|e| e.to_string())
@@ -510,7 +524,7 @@ fn resume(io: &mut Io, app: &mut App) {
 }
 
 fn retake(io: &mut Io, app: &mut App) {
-    match term::resume(VIEWPORT_ROWS) {
+    match term::resume(FIRST_ROWS) {
         Ok(t) => io.term = t,
         Err(e) => tracing::warn!("cannot set up the terminal again: {e}"),
     }

@@ -22,6 +22,8 @@ pub struct Stream {
     any: bool,
     /// The committed part ends inside a list, before its next item.
     list_open: bool,
+    /// The committed part ends inside a paragraph, after a complete line.
+    para_open: bool,
 }
 
 /// The most source lines of an unfinished block the live area renders
@@ -37,11 +39,18 @@ impl Stream {
     /// Adds a delta; returns the lines of blocks it completed.
     pub fn push(&mut self, delta: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         self.text.push_str(delta);
-        let Some((cut, in_list)) = self.stable_end() else {
+        if let Some((cut, in_list)) = self.stable_end() {
+            let lines = self.commit_to(cut, width, pal);
+            self.list_open = in_list;
+            self.para_open = false;
+            return lines;
+        }
+        // A long paragraph goes to the scrollback a line at a time.
+        let Some(cut) = self.paragraph_end() else {
             return Vec::new();
         };
         let lines = self.commit_to(cut, width, pal);
-        self.list_open = in_list;
+        self.para_open = true;
         lines
     }
 
@@ -78,6 +87,7 @@ impl Stream {
 
     fn commit_to(&mut self, cut: usize, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         let continues = self.open_fence.is_some()
+            || self.para_open
             || self.list_open
                 && self.text[self.committed..]
                     .lines()
@@ -126,6 +136,73 @@ impl Stream {
         }
         best.filter(|(b, _)| *b > self.committed)
     }
+}
+
+impl Stream {
+    /// The end of the last line of an unfinished paragraph that can no
+    /// longer change: a complete line, followed by another complete one
+    /// that goes on with the paragraph (not an underline making it a
+    /// heading, nor a table's delimiter row), with every emphasis, code
+    /// span and link of the lines up to it closed. The part up to there
+    /// is rendered alone, so it keeps its line breaks.
+    fn paragraph_end(&self) -> Option<usize> {
+        if self.open_fence.is_some() || self.list_open {
+            return None;
+        }
+        let rest = &self.text[self.committed..];
+        let mut ends = Vec::new();
+        let mut offset = 0;
+        while let Some(nl) = rest[offset..].find('\n') {
+            let line = &rest[offset..offset + nl];
+            let first = offset == 0 && !self.para_open;
+            if !paragraph_line(line, first) {
+                break;
+            }
+            offset += nl + 1;
+            ends.push(offset);
+        }
+        // The last complete line may still turn out to be an underline's
+        // paragraph: only the ones before it are committed.
+        ends.pop();
+        ends.into_iter()
+            .rev()
+            .find(|&end| closed(&rest[..end]))
+            .map(|end| self.committed + end)
+    }
+}
+
+/// A line that goes on with a paragraph (`first`: starts one): not blank,
+/// not a heading, quote, fence, table row, list item, HTML block, rule or
+/// setext underline.
+fn paragraph_line(line: &str, first: bool) -> bool {
+    let t = line.trim_start();
+    let indent = line.len() - t.len();
+    !t.is_empty()
+        && !(first && (indent >= 4 || line.starts_with('\t')))
+        && !t.starts_with(['#', '>', '|', '<', '`', '~'])
+        && !line.contains('|')
+        && !is_item(t)
+        && !t
+            .chars()
+            .all(|c| matches!(c, '=' | '-' | '*' | '_' | ' ' | '\t'))
+}
+
+/// Whether every inline construct `text` opens is closed in it: code
+/// spans, `**`/`*`/`__`/`_` emphasis (a `_` inside a word is text), `~~`
+/// and links.
+fn closed(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let count = |c: char| chars.iter().filter(|&&x| x == c).count();
+    let word = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    let underscores = (0..chars.len())
+        .filter(|&i| chars[i] == '_' && !(i > 0 && word(i - 1) && word(i + 1)))
+        .count();
+    count('`') % 2 == 0
+        && count('*') % 2 == 0
+        && count('~') % 2 == 0
+        && underscores % 2 == 0
+        && count('[') == count(']')
+        && count('(') == count(')')
 }
 
 /// A line that starts a top-level list item (`- `, `* `, `+ `, `1. `, `1) `).
@@ -191,6 +268,33 @@ mod tests {
         let mut s = Stream::default();
         assert_eq!(text(&s.push("1. a\n2. b\n3. c", 80, &pal)), vec!["1. a"]);
         assert_eq!(text(&s.finish(80, &pal)), vec!["2. b", "3. c"]);
+    }
+
+    #[test]
+    fn a_long_paragraph_commits_its_lines_as_they_can_no_longer_change() {
+        let pal = Palette::new(false);
+        let mut s = Stream::default();
+        assert!(s.push("Intro.\n\nline", 80, &pal).len() == 1);
+        // The last complete line could still be a heading's (an
+        // underline next): it waits for the next line.
+        assert!(s.push(" one\n", 80, &pal).is_empty());
+        assert_eq!(text(&s.push("line two\n", 80, &pal)), vec!["", "line one"]);
+        assert!(s.push("line three", 80, &pal).is_empty());
+        assert_eq!(
+            text(&s.push("\nline four\n", 80, &pal)),
+            vec!["line two line three"]
+        );
+        assert_eq!(text(&s.live(80, &pal)), vec!["line four"]);
+        assert_eq!(text(&s.finish(80, &pal)), vec!["line four"]);
+        // An emphasis open over lines waits for its end.
+        let mut s = Stream::default();
+        assert!(s.push("a **b\nc\nd** e\nf\ng\n", 80, &pal).len() == 1);
+        assert_eq!(text(&s.finish(80, &pal)), vec!["g"]);
+        // A paragraph that becomes a heading or a table is not cut.
+        let mut s = Stream::default();
+        assert!(s.push("Title\n===\nmore\n", 80, &pal).is_empty());
+        let mut s = Stream::default();
+        assert!(s.push("a | b\n--|--\n1 | 2\n", 80, &pal).is_empty());
     }
 
     #[test]

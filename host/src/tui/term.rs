@@ -11,20 +11,17 @@ use crossterm::event::{
 use crossterm::execute;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget};
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use unicode_width::UnicodeWidthStr;
 
 use quire::printable::hidden_control;
 
 use super::app::App;
+use super::inline::Inline;
 use super::known_size::{self, KnownSize};
 
-/// Output is buffered and written once per frame (ratatui flushes after
-/// each draw and insert), not a write per line.
+/// Output is buffered and written once per frame, not a write per line.
 /// Its size is never 0 × 0 ([`KnownSize`]).
-pub type Term = Terminal<KnownSize<CrosstermBackend<BufWriter<Stdout>>>>;
+pub type Term = Inline<KnownSize<CrosstermBackend<BufWriter<Stdout>>>>;
 
 /// Puts the terminal back as it was when dropped.
 pub struct Guard;
@@ -81,8 +78,8 @@ pub fn resume(rows: u16) -> std::io::Result<Term> {
     viewport(rows)
 }
 
-/// Bracketed paste and the keyboard flags on, and an inline viewport of
-/// `rows` at the cursor.
+/// Bracketed paste and the keyboard flags on, and a live area of `rows`
+/// at the cursor.
 fn viewport(rows: u16) -> std::io::Result<Term> {
     let mut out = std::io::stdout();
     execute!(
@@ -92,54 +89,49 @@ fn viewport(rows: u16) -> std::io::Result<Term> {
         PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
     )?;
     let height = known_size::terminal().height;
-    let rows = rows.min(height.saturating_sub(1)).max(3);
-    Terminal::with_options(
+    let rows = rows.min(height.saturating_sub(1)).max(1);
+    Inline::new(
         KnownSize(CrosstermBackend::new(BufWriter::with_capacity(
             1 << 16,
             std::io::stdout(),
         ))),
-        TerminalOptions {
-            viewport: Viewport::Inline(rows),
-        },
+        rows,
     )
 }
 
 /// Writes the app's pending lines into the scrollback, then draws the
-/// live area.
+/// live area, as tall as what it shows.
 ///
-/// The terminal's size is read first and the viewport laid out again if
-/// it changed (ratatui would do so only when drawing, after the insert):
-/// lines inserted with the size of the last frame are written for a
-/// screen that is no longer there, rows past its bottom or beyond its
-/// right edge, over each other and over the scrollback. The window may be
-/// resized before its Resize event is read; the size asked here is the
-/// one the lines are written at.
-pub fn flush<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> std::io::Result<()> {
+/// The terminal's size is read first and the live area placed again if it
+/// changed ([`Inline::fit_screen`]): the window may be resized before its
+/// Resize event is read, and the lines are written at the size asked here.
+pub fn flush<B: Backend + Write>(term: &mut Inline<B>, app: &mut App) -> std::io::Result<()> {
     let size = term.size().unwrap_or_default();
     if size.height == 0 || size.width == 0 {
-        // Nothing can be inserted above a viewport on no screen (ratatui
-        // would loop forever): the lines wait for a real size.
+        // Nothing can be laid out on no screen: the lines wait for a real
+        // size.
         return Ok(());
     }
-    let screen = size.height;
-    term.autoresize()?;
+    term.fit_screen(size)?;
     app.width = size.width;
     let lines = super::fit::fit(std::mem::take(&mut app.commit), size.width);
-    let chunk = usize::from(screen.saturating_sub(super::app::VIEWPORT_ROWS + 1).max(1));
-    for part in lines.chunks(chunk) {
-        let part: Vec<Line<'static>> = part.to_vec();
-        let h = part.len() as u16;
-        term.insert_before(h, |buf| {
-            Paragraph::new(part).render(buf.area, buf);
-            hide_continuations(buf);
-            drop_controls(buf);
-        })?;
-    }
+    app.live_cap = live_cap(size.height);
+    let rows = app.live_rows(size.width);
+    term.begin_update()?;
+    term.insert(&lines)?;
+    term.set_height(rows)?;
     term.draw(|f| {
-        app.draw(f);
+        let caret = app.draw_at(f);
         drop_controls(f.buffer_mut());
+        caret
     })?;
-    Ok(())
+    term.end_update()
+}
+
+/// The most rows the live area takes of a screen `height` rows tall: at
+/// least [`super::app::VIEWPORT_ROWS`], else half the screen.
+fn live_cap(height: u16) -> u16 {
+    super::app::VIEWPORT_ROWS.max(height / 2).min(height)
 }
 
 /// Takes control characters (bidirectional ones too) out of every cell,
@@ -188,7 +180,14 @@ pub(super) fn hide_continuations(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::layout::Rect;
+    use ratatui::backend::{ClearType, WindowSize};
+    use ratatui::buffer::Cell;
+    use ratatui::layout::{Position, Rect, Size};
+    use ratatui::text::Line;
+    use ratatui::widgets::{Paragraph, Widget};
+    use std::cell::RefCell;
+    use std::io;
+    use std::rc::Rc;
 
     /// What the terminal shows after the cells are printed the way
     /// `insert_before` prints them (every cell, moving only at a gap).
@@ -212,40 +211,106 @@ mod tests {
         out
     }
 
-    /// Every row a test terminal holds, its scrollback then its screen.
-    fn held(term: &Terminal<ratatui::backend::TestBackend>) -> Vec<String> {
-        let b = term.backend();
-        [b.scrollback(), b.buffer()]
-            .into_iter()
-            .flat_map(|buf| {
-                let w = usize::from(buf.area.width);
-                buf.content
-                    .chunks(w.max(1))
-                    .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-                    .map(|r| r.trim_end().to_string())
-                    .collect::<Vec<_>>()
+    /// A terminal in memory (vt100): what is written goes to its screen,
+    /// its size and cursor are its own.
+    type Screen = Rc<RefCell<vt100::Parser>>;
+
+    struct Sink(Screen);
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().process(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct Vt(CrosstermBackend<Sink>, Screen);
+
+    impl Write for Vt {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Write::flush(&mut self.0)
+        }
+    }
+
+    impl Backend for Vt {
+        fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+        where
+            I: Iterator<Item = (u16, u16, &'a Cell)>,
+        {
+            self.0.draw(content)
+        }
+        fn append_lines(&mut self, n: u16) -> io::Result<()> {
+            self.0.append_lines(n)
+        }
+        fn hide_cursor(&mut self) -> io::Result<()> {
+            self.0.hide_cursor()
+        }
+        fn show_cursor(&mut self) -> io::Result<()> {
+            self.0.show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> io::Result<Position> {
+            let (y, x) = self.1.borrow().screen().cursor_position();
+            Ok(Position { x, y })
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+            self.0.set_cursor_position(position)
+        }
+        fn clear(&mut self) -> io::Result<()> {
+            self.0.clear()
+        }
+        fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+            self.0.clear_region(clear_type)
+        }
+        fn size(&self) -> io::Result<Size> {
+            let (height, width) = self.1.borrow().screen().size();
+            Ok(Size { width, height })
+        }
+        fn window_size(&mut self) -> io::Result<WindowSize> {
+            Ok(WindowSize {
+                columns_rows: self.size()?,
+                pixels: Size::default(),
             })
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Backend::flush(&mut self.0)
+        }
+    }
+
+    fn vt(rows: u16, cols: u16) -> (Inline<Vt>, Screen) {
+        let screen: Screen = Rc::new(RefCell::new(vt100::Parser::new(rows, cols, 100)));
+        let backend = Vt(CrosstermBackend::new(Sink(screen.clone())), screen.clone());
+        (Inline::new(backend, 2).expect("live area"), screen)
+    }
+
+    fn rows(screen: &Screen) -> Vec<String> {
+        let p = screen.borrow();
+        let (_, cols) = p.screen().size();
+        p.screen()
+            .rows(0, cols)
+            .map(|r| r.trim_end().to_string())
             .collect()
     }
 
     #[test]
     fn lines_written_after_the_window_narrowed_fit_its_new_width() {
-        let backend = ratatui::backend::TestBackend::new(60, 20);
-        let options = TerminalOptions {
-            viewport: Viewport::Inline(10),
-        };
-        let mut term = Terminal::with_options(backend, options).expect("test terminal");
+        let (mut term, screen) = vt(20, 60);
         let mut app = App::new(super::super::style::Palette::new(false), 60, Vec::new());
         app.commit.push(Line::from("first"));
         flush(&mut term, &mut app).expect("flush");
         // Narrowed before its Resize event is read; a line rendered at the
         // old width waits to be written.
-        term.backend_mut().resize(40, 20);
+        screen.borrow_mut().set_size(20, 40);
         app.commit
             .push(Line::from(format!("{}-END", "x".repeat(50))));
         flush(&mut term, &mut app).expect("flush at the new width");
         assert_eq!(app.width, 40);
-        let rows = held(&term);
+        let rows = rows(&screen);
         assert!(rows.iter().any(|r| r == "first"), "{rows:#?}");
         let wide: String = rows
             .iter()
@@ -253,6 +318,20 @@ mod tests {
             .cloned()
             .collect();
         assert_eq!(wide, format!("{}-END", "x".repeat(50)), "{rows:#?}");
+    }
+
+    #[test]
+    fn the_live_area_is_as_tall_as_what_it_shows() {
+        let (mut term, screen) = vt(20, 60);
+        let mut app = App::new(super::super::style::Palette::new(false), 60, Vec::new());
+        app.commit.push(Line::from("one"));
+        app.commit.push(Line::from("two"));
+        flush(&mut term, &mut app).expect("flush");
+        let rows = rows(&screen);
+        assert_eq!(rows[0], "one");
+        assert_eq!(rows[1], "two");
+        assert!(rows[2].starts_with('›'), "{rows:#?}");
+        assert!(rows[4..].iter().all(|r| r.is_empty()), "{rows:#?}");
     }
 
     #[test]

@@ -60,6 +60,7 @@ mod line_ctrl_c;
 mod line_input;
 mod line_resume;
 mod line_session;
+mod live_area;
 mod no_size;
 mod paste;
 mod queue;

@@ -85,6 +85,9 @@ pub enum Step {
     Cached { read: u64, written: u64 },
     /// A pause before the next SSE event.
     DelayMs(u64),
+    /// Holds the stream until this file exists (at most 60 s): a test
+    /// lets it go on once it has done what it does mid-stream.
+    Hold(std::path::PathBuf),
     /// A keep-alive: an SSE comment (`: ping`) on Chat and Responses, an
     /// `event: ping` on Anthropic.
     KeepAlive,

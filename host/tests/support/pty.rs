@@ -230,6 +230,68 @@ impl Pty {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
+    /// Resizes the terminal as tmux does: a shorter screen loses the rows
+    /// under the cursor first, then pushes its top rows into the
+    /// scrollback (no reflow: a narrower screen cuts its rows). The program
+    /// gets SIGWINCH.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        {
+            let mut parser = self.parser.lock().unwrap();
+            let (old_rows, _) = parser.screen().size();
+            let (row, col) = parser.screen().cursor_position();
+            let needed = old_rows.saturating_sub(rows);
+            let below = old_rows - 1 - row;
+            let push = needed.saturating_sub(below);
+            if push > 0 {
+                let scroll = format!("\x1b[{old_rows};1H{}", "\n".repeat(usize::from(push)));
+                parser.process(scroll.as_bytes());
+                let back = format!("\x1b[{};{}H", row - push + 1, col + 1);
+                parser.process(back.as_bytes());
+            }
+            parser.set_size(rows, cols);
+        }
+        let master = self.master.as_ref().expect("the terminal is open");
+        let ws = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCSWINSZ reads one winsize from a valid pointer.
+        let r = unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+        assert_eq!(r, 0, "TIOCSWINSZ: {}", std::io::Error::last_os_error());
+    }
+
+    /// Every row the terminal holds: its scrollback, then the screen,
+    /// trailing blanks cut. vt100 shows at most a screen of scrollback
+    /// (a deeper offset overflows): a test keeps its output within that.
+    pub fn transcript(&self) -> Vec<String> {
+        let mut parser = self.parser.lock().unwrap();
+        let (rows, cols) = parser.screen().size();
+        parser.set_scrollback(usize::from(rows));
+        let held = parser.screen().scrollback();
+        let (screen, scrolled): (Vec<String>, Vec<String>) = {
+            let page: Vec<String> = parser
+                .screen()
+                .rows(0, cols)
+                .map(|r| r.trim_end().to_string())
+                .collect();
+            parser.set_scrollback(0);
+            let screen = parser
+                .screen()
+                .rows(0, cols)
+                .map(|r| r.trim_end().to_string())
+                .collect();
+            (screen, page.into_iter().take(held).collect())
+        };
+        drop(parser);
+        assert!(
+            held < usize::from(rows),
+            "more scrollback than a screen: the test must write less"
+        );
+        scrolled.into_iter().chain(screen).collect()
+    }
+
     /// Waits until the screen satisfies `cond`; fails with the screen.
     pub fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;

@@ -2,7 +2,8 @@
 //! reasoning summary under it), hint, completion menu, composer, status.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -17,10 +18,88 @@ const REASONING_ROWS: usize = 2;
 /// The most rows the composer grows to; longer input scrolls.
 const COMPOSER_ROWS: usize = 6;
 
+/// What the live area shows, top to bottom.
+struct Layout {
+    /// Prompt or working rows, queued messages, hint, menu.
+    top: Vec<Line<'static>>,
+    composer: Vec<Line<'static>>,
+    /// The cursor's row and column in the composer.
+    cursor: (usize, usize),
+    status: Line<'static>,
+}
+
 impl App {
     /// Draws the live area.
+    #[cfg(test)]
     pub fn draw(&self, f: &mut Frame<'_>) {
+        if let Some(p) = self.draw_at(f) {
+            f.set_cursor_position(p);
+        }
+    }
+
+    /// The rows the live area needs at `width` (at most its cap).
+    pub fn live_rows(&self, width: u16) -> u16 {
+        let cap = self.live_cap.max(1);
+        let l = self.layout(width, cap);
+        let rows = l.top.len() + l.composer.len() + 1;
+        (rows as u16).min(cap)
+    }
+
+    /// Draws the live area (its rows at the bottom of the frame); where
+    /// the cursor goes, or `None` while a turn runs or a question is
+    /// asked: the composer then shows a drawn caret, the terminal's cursor
+    /// stays parked (tui/inline.rs).
+    pub fn draw_at(&self, f: &mut Frame<'_>) -> Option<Position> {
         let area = f.area();
+        let cap = if self.live_cap > 0 {
+            self.live_cap
+        } else {
+            area.height
+        };
+        let Layout {
+            top,
+            composer,
+            cursor,
+            status,
+        } = self.layout(area.width, cap);
+        let fixed = composer.len() + 1;
+        let room = usize::from(area.height).saturating_sub(fixed);
+        let skip = top.len().saturating_sub(room);
+        let top: Vec<Line<'static>> = top.into_iter().skip(skip).collect();
+        let top_h = top.len() as u16;
+        // The live rows sit right above the composer.
+        let comp_h = composer.len() as u16;
+        let bottom = area.y + area.height;
+        let comp_y = bottom.saturating_sub(1 + comp_h);
+        f.render_widget(
+            Paragraph::new(top),
+            Rect::new(area.x, comp_y.saturating_sub(top_h), area.width, top_h),
+        );
+        f.render_widget(
+            Paragraph::new(composer),
+            Rect::new(area.x, comp_y, area.width, comp_h),
+        );
+        f.render_widget(
+            Paragraph::new(status),
+            Rect::new(area.x, bottom.saturating_sub(1), area.width, 1),
+        );
+        if self.approval.is_some() {
+            return None;
+        }
+        let (row, col) = cursor;
+        let at = Position::new(area.x + 2 + col as u16, comp_y + row as u16);
+        if self.working.is_none() {
+            return Some(at);
+        }
+        if area.contains(at) {
+            let cell = &mut f.buffer_mut()[at];
+            cell.set_style(cell.style().add_modifier(Modifier::REVERSED));
+        }
+        None
+    }
+
+    fn layout(&self, width: u16, cap: u16) -> Layout {
+        let area = Rect::new(0, 0, width, cap);
         let mut rows: Vec<Line<'static>> = Vec::new();
         if let Some(p) = &self.approval {
             // The command or diff is in the scrollback right above, in
@@ -84,30 +163,14 @@ impl App {
         }
         let (composer, cursor) = self.composer_lines(area);
         let status = self.status.line(area.width, &self.pal);
-        let fixed = composer.len() + 1;
-        let room = usize::from(area.height).saturating_sub(fixed);
+        let room = usize::from(area.height).saturating_sub(composer.len() + 1);
         let skip = rows.len().saturating_sub(room);
-        let top: Vec<Line<'static>> = rows.into_iter().skip(skip).collect();
-        let top_h = top.len() as u16;
-        // The live rows sit right above the composer.
-        let comp_h = composer.len() as u16;
-        let bottom = area.y + area.height;
-        let comp_y = bottom.saturating_sub(1 + comp_h);
-        f.render_widget(
-            Paragraph::new(top),
-            Rect::new(area.x, comp_y.saturating_sub(top_h), area.width, top_h),
-        );
-        f.render_widget(
-            Paragraph::new(composer),
-            Rect::new(area.x, comp_y, area.width, comp_h),
-        );
-        f.render_widget(
-            Paragraph::new(status),
-            Rect::new(area.x, bottom.saturating_sub(1), area.width, 1),
-        );
-        if self.approval.is_none() {
-            let (row, col) = cursor;
-            f.set_cursor_position((area.x + 2 + col as u16, comp_y + row as u16));
+        let top = rows.into_iter().skip(skip).collect();
+        Layout {
+            top,
+            composer,
+            cursor,
+            status,
         }
     }
 

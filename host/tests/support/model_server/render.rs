@@ -27,6 +27,8 @@ pub(super) enum Frame {
     Event(Vec<u8>),
     /// A pause before the next event.
     Delay(Duration),
+    /// Held until the file exists (at most 60 s).
+    Hold(std::path::PathBuf),
 }
 
 pub(super) struct Rendered {
@@ -87,6 +89,10 @@ impl Out {
 
     fn delay(&mut self, ms: u64) {
         self.frames.push(Frame::Delay(Duration::from_millis(ms)));
+    }
+
+    fn hold(&mut self, file: &std::path::Path) {
+        self.frames.push(Frame::Hold(file.to_path_buf()));
     }
 
     fn finish(self, body_events: usize) -> Rendered {

@@ -356,6 +356,12 @@ async fn send_stream(
         match frame {
             Frame::Event(bytes) => http::write_chunk(stream, bytes).await.ok()?,
             Frame::Delay(d) => tokio::time::sleep(*d).await,
+            Frame::Hold(file) => {
+                let until = Instant::now() + std::time::Duration::from_secs(60);
+                while !file.exists() && Instant::now() < until {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
         }
     }
     if complete {

@@ -1,0 +1,228 @@
+//! The live area under the terminal's own scrollback: a viewport as tall as
+//! what it shows, right under the last line written, and the lines written
+//! above it.
+//!
+//! ratatui 0.29's inline viewport is not used: its height is fixed (the
+//! rows it does not fill stayed blank between the transcript and the
+//! input), and after a resize it placed itself from the cursor's row as if
+//! every row above the cursor had kept its height. A terminal that reflows
+//! (tmux, most modern ones) splits a row wider than the new width into
+//! several, so the rows of the old frame above the new area were never
+//! cleared and went into the scrollback with the next lines: stale,
+//! garbled copies of what the live area had shown.
+//!
+//! Here the viewport is a `Fixed` one placed by hand:
+//! - lines are written where the live area began, each ended by `\r\n`, so
+//!   they scroll into the scrollback exactly as a plain program's output
+//!   (once, no trailing blanks for a reflow to split);
+//! - while a turn runs the cursor is parked, hidden, on the live area's
+//!   first cell (the composer shows a drawn caret). A terminal keeps the
+//!   cursor on its cell through a reflow, so after a resize the cursor's
+//!   row is the old frame's first row, whatever became of the rows under
+//!   it, and everything from there down is cleared;
+//! - otherwise the cursor is in the composer, and its row less its row in
+//!   the area is the top (only the composer's rows above it could have
+//!   been split).
+//!
+//! How the terminal reflows lines already in its scrollback is its own
+//! business.
+
+use std::io::{self, Write};
+
+use ratatui::backend::{Backend, ClearType};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget};
+use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
+
+use super::term::{drop_controls, hide_continuations};
+
+/// Begin and end of a synchronized update: a terminal that knows it shows
+/// the frame at once (no flicker of the cleared area), others ignore it.
+const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+pub struct Inline<B: Backend + Write> {
+    term: Terminal<B>,
+    /// The screen's size when last laid out.
+    screen: Size,
+    /// The live area's first row and its height.
+    top: u16,
+    height: u16,
+    /// The cursor's row in the live area after the last frame (0: parked
+    /// on its first cell).
+    cursor_row: u16,
+    /// The area must be cleared and drawn whole at the next frame.
+    stale: bool,
+}
+
+impl<B: Backend + Write> Inline<B> {
+    /// A live area of `rows` starting at the cursor's row.
+    pub fn new(mut backend: B, rows: u16) -> io::Result<Self> {
+        let screen = backend.size()?;
+        let at = backend.get_cursor_position()?;
+        let top = at.y.min(screen.height.saturating_sub(1));
+        let area = Rect::new(0, top, screen.width, 1);
+        let term = Terminal::with_options(
+            backend,
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )?;
+        let mut me = Inline {
+            term,
+            screen,
+            top,
+            height: 1,
+            cursor_row: 0,
+            stale: true,
+        };
+        me.set_height(rows)?;
+        Ok(me)
+    }
+
+    /// The terminal, for a view that draws the whole live area (the
+    /// session picker).
+    pub fn terminal(&mut self) -> &mut Terminal<B> {
+        &mut self.term
+    }
+
+    pub fn size(&self) -> io::Result<Size> {
+        self.term.size()
+    }
+
+    /// Takes in a new screen size: the old frame, wherever the terminal
+    /// moved it, is cleared from its first row down.
+    pub fn fit_screen(&mut self, size: Size) -> io::Result<()> {
+        if size == self.screen {
+            return Ok(());
+        }
+        let old = self.top;
+        self.top = match self.term.backend_mut().get_cursor_position() {
+            Ok(at) => at.y.saturating_sub(self.cursor_row),
+            Err(_) => old,
+        };
+        self.screen = size;
+        self.top = self.top.min(size.height.saturating_sub(1));
+        self.height = self.height.min(size.height.max(1));
+        self.stale = true;
+        self.set_height(self.height)
+    }
+
+    /// Makes the live area `rows` tall (at most the screen): its top stays
+    /// unless there is no room under it, then what is above scrolls up.
+    pub fn set_height(&mut self, rows: u16) -> io::Result<()> {
+        let rows = rows.clamp(1, self.screen.height.max(1));
+        if rows == self.height && !self.stale {
+            return Ok(());
+        }
+        let over = (self.top + rows).saturating_sub(self.screen.height);
+        if over > 0 {
+            self.scroll(over)?;
+            self.top -= over;
+        }
+        self.height = rows;
+        self.stale = false;
+        // Cleared from its top to the screen's end (ratatui clears a fixed
+        // area with "erase below"), and drawn whole next.
+        self.term
+            .resize(Rect::new(0, self.top, self.screen.width, rows))
+    }
+
+    /// Writes `lines` (each at most the screen's width) where the live
+    /// area began; the area goes under them.
+    pub fn insert(&mut self, lines: &[Line<'static>]) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let width = self.screen.width;
+        let bottom = self.screen.height.saturating_sub(1);
+        self.term.set_cursor_position((0, self.top))?;
+        self.term
+            .backend_mut()
+            .clear_region(ClearType::AfterCursor)?;
+        let mut row = self.top;
+        for line in lines {
+            let mut buf = Buffer::empty(Rect::new(0, 0, width, 1));
+            Paragraph::new(line.clone()).render(buf.area, &mut buf);
+            hide_continuations(&mut buf);
+            drop_controls(&mut buf);
+            // No trailing blanks: a reflowing terminal would split them
+            // off into rows of their own.
+            let end = buf
+                .content
+                .iter()
+                .rposition(|c| *c != Cell::EMPTY)
+                .map_or(0, |i| i + 1);
+            let cells = buf.content[..end]
+                .iter()
+                .enumerate()
+                .map(|(x, c)| (x as u16, row, c));
+            let backend = self.term.backend_mut();
+            backend.draw(cells)?;
+            backend.write_all(b"\r\n")?;
+            row = (row + 1).min(bottom);
+        }
+        self.top = row;
+        self.stale = true;
+        Ok(())
+    }
+
+    /// Draws the live area. `render` returns where the cursor goes, or
+    /// `None` to park it, hidden, on the area's first cell.
+    pub fn draw(
+        &mut self,
+        render: impl FnOnce(&mut Frame<'_>) -> Option<Position>,
+    ) -> io::Result<()> {
+        let mut caret = None;
+        self.term.draw(|f| {
+            caret = render(f);
+            if let Some(p) = caret {
+                f.set_cursor_position(p);
+            }
+        })?;
+        match caret {
+            Some(p) => self.cursor_row = p.y.saturating_sub(self.top),
+            None => {
+                self.term.set_cursor_position((0, self.top))?;
+                self.cursor_row = 0;
+            }
+        }
+        Backend::flush(self.term.backend_mut())
+    }
+
+    pub fn begin_update(&mut self) -> io::Result<()> {
+        self.term.backend_mut().write_all(SYNC_BEGIN)
+    }
+
+    pub fn end_update(&mut self) -> io::Result<()> {
+        let backend = self.term.backend_mut();
+        backend.write_all(SYNC_END)?;
+        Backend::flush(backend)
+    }
+
+    /// Empties the live area; the cursor is left where it began (what is
+    /// written next follows the transcript).
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.term.set_cursor_position((0, self.top))?;
+        self.term
+            .backend_mut()
+            .clear_region(ClearType::AfterCursor)?;
+        self.cursor_row = 0;
+        self.stale = true;
+        Backend::flush(self.term.backend_mut())
+    }
+
+    pub fn show_cursor(&mut self) -> io::Result<()> {
+        self.term.show_cursor()
+    }
+
+    /// Scrolls the whole screen up `n` rows (the top ones into the
+    /// scrollback).
+    fn scroll(&mut self, n: u16) -> io::Result<()> {
+        self.term
+            .set_cursor_position((0, self.screen.height.saturating_sub(1)))?;
+        self.term.backend_mut().append_lines(n)
+    }
+}
