@@ -245,11 +245,11 @@ fn bundle_problems(ctx: &ShareContext, e: &Entry) {
     let dir = share::lock::resolve(&ctx.root, &e.installed);
     let v = quire::plugins::bundle::validate::validate(&dir);
     for p in &v.problems {
-        elistln!("warning: {}: {}", p.file.display(), p.message);
+        elistln!("warning: {p}");
     }
     if !v.problems.is_empty() {
         elistln!(
-            "warning: plugin {} has {} problem(s): the parts named are not loaded (`quire plugins validate {}` checks it again)",
+            "warning: plugin {} has {} problem(s): some of the parts named are skipped, others loaded with a warning (`quire plugins validate {}` lists them again)",
             e.name,
             v.problems.len(),
             dir.display()
@@ -341,6 +341,15 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                 }
                 consent_note(ctx, e);
                 bundle_problems(ctx, e);
+                if e.kind == Kind::Bundle
+                    && let Ok(cwd) = std::env::current_dir()
+                {
+                    super::plugins::notes::name_clash(
+                        &share::lock::resolve(&ctx.root, &e.installed),
+                        ctx.layout == Layout::User,
+                        &cwd,
+                    );
+                }
                 large_files(ctx, e);
             }
             match ctx.layout {

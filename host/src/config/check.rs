@@ -163,6 +163,15 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
             let Err(e) = toml::from_str::<Config>(text) else {
                 return format!("{}: {}", origin.label(None), first_line(fallback));
             };
+            // An unusable hook is refused by the deserializer of all the
+            // hooks: placed at its own `[[hooks.EVENT]]` entry.
+            let entry = crate::hooks::config::unusable_entry(e.message()).and_then(|(event, n)| {
+                super::table_key::nth_array_table(text, &format!("hooks.{event}"), n)
+                    .map(|at| super::table_key::refused_line(text, at, e.message()).unwrap_or(at))
+            });
+            if let Some(line) = entry {
+                return format!("{}: {}", origin.label(Some(line)), e.message());
+            }
             // A message naming its key as `a.b` (an unknown hook event)
             // is placed at that key rather than at the table's start.
             let named = e

@@ -41,6 +41,28 @@ pub fn refused_line(text: &str, header: usize, message: &str) -> Option<usize> {
     found
 }
 
+/// The line (1-based) of the `n`th (1-based) `[[name]]` header of
+/// `text` (blanks and quotes around the key's parts ignored).
+pub fn nth_array_table(text: &str, name: &str, n: usize) -> Option<usize> {
+    let want: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.split('#').next().unwrap_or_default().trim();
+            l.strip_prefix("[[")
+                .and_then(|l| l.strip_suffix("]]"))
+                .is_some_and(|key| {
+                    let key: String = key
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
+                        .collect();
+                    key == want
+                })
+        })
+        .nth(n.checked_sub(1)?)
+        .map(|(i, _)| i + 1)
+}
+
 /// The value in serde's `invalid type: integer `-1`, expected ...` as
 /// TOML writes it (`-1`, `"abc"`, `true`).
 fn value_named(message: &str) -> Option<String> {
@@ -73,6 +95,16 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "model = \"m\"\n\n[[hooks.PreToolUse]]\nmatcher = \"shell\"\ncommand = \"x.sh\"\ntimeout_sec = -1\n\n[other]\nn = -1\n";
+
+    #[test]
+    fn the_nth_array_table_header_is_found() {
+        let text = "[[hooks.PreToolUse]]\na = 1\n[[hooks.Stop]]\n[[ hooks.\"PreToolUse\" ]]\n[[hooks.PreToolUse]] # c\n";
+        assert_eq!(nth_array_table(text, "hooks.PreToolUse", 1), Some(1));
+        assert_eq!(nth_array_table(text, "hooks.PreToolUse", 2), Some(4));
+        assert_eq!(nth_array_table(text, "hooks.PreToolUse", 3), Some(5));
+        assert_eq!(nth_array_table(text, "hooks.PreToolUse", 4), None);
+        assert_eq!(nth_array_table(text, "hooks.PreToolUse", 0), None);
+    }
 
     #[test]
     fn the_key_that_holds_the_refused_value_is_found_in_its_table() {

@@ -24,7 +24,25 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
     for name in ["settings.json", "settings.local.json"] {
         claude_hooks(&workspace.join(".claude").join(name), name, &mut out);
     }
+    // A repository plugin named like one of the user's own is not loaded
+    // (the user's wins): said instead of what it would run.
+    let (found, _) = crate::plugins::bundle::scan_at(
+        Some(workspace),
+        crate::plugins::bundle::user_plugins_dir(),
+    );
+    let user_names: Vec<String> = found
+        .iter()
+        .filter(|i| i.scope == crate::plugins::bundle::BundleScope::User)
+        .map(|i| i.bundle.name.clone())
+        .collect();
     for i in crate::plugins::bundle::scan_at(Some(workspace), None).0 {
+        if user_names.contains(&i.bundle.name) {
+            out.push(format!(
+                "plugin {}: not loaded, your own plugin of that name wins (rename or remove one of them)",
+                q(&i.bundle.name)
+            ));
+            continue;
+        }
         for hooks in &i.bundle.hooks {
             let rel = hooks.strip_prefix(workspace).unwrap_or(hooks);
             let name = q(&i.bundle.name);

@@ -51,6 +51,17 @@ where
     Ok(events)
 }
 
+/// The event and the 1-based number of the entry that the error
+/// [`known_events`] gives about an unusable hook names (`hook 3 of
+/// [[hooks.PreToolUse]] ...`), for placing it at the entry's own line:
+/// serde spans the whole `[hooks]` table.
+pub fn unusable_entry(message: &str) -> Option<(&str, usize)> {
+    let rest = message.strip_prefix("hook ")?;
+    let (n, rest) = rest.split_once(" of [[hooks.")?;
+    let (event, _) = rest.split_once("]]")?;
+    Some((event, n.parse().ok()?))
+}
+
 /// Why `def` cannot run as a hook of `event`, if it cannot: no command,
 /// a matcher that is not a regex, an `if` quire cannot read.
 pub(super) fn unusable(event: HookEvent, def: &HookDef) -> Result<(), String> {

@@ -25,7 +25,8 @@ pub struct HookSources {
     /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
     pub plugins: crate::plugins::PluginsConfig,
     /// Why the hooks of installed plugins that changed since they were
-    /// installed (drift) do not run, one line a plugin.
+    /// installed (drift) do not run, and which plugins are not loaded
+    /// because another of their name is, one line a plugin.
     pub plugins_not_loaded: Vec<String>,
 }
 
@@ -41,7 +42,11 @@ impl HookSources {
             config,
             repo_root.as_deref().unwrap_or(&cwd),
         );
-        let plugins_not_loaded = bundles
+        // A plugin left out for its name (a repository's copy of the
+        // user's own) is said in every session.
+        let mut plugins_not_loaded =
+            crate::plugins::bundle::name_clashes(config, repo_root.as_deref().unwrap_or(&cwd));
+        let drifted: Vec<String> = bundles
             .iter()
             .filter(|b| !b.bundle.hooks.is_empty())
             .filter_map(|b| {
@@ -53,6 +58,7 @@ impl HookSources {
                 ))
             })
             .collect();
+        plugins_not_loaded.extend(drifted);
         HookSources {
             home: home.to_path_buf(),
             claude_home: claude::user_dir(),
@@ -243,7 +249,12 @@ fn hook(
         (Some(root), HookScope::Project) => file.path.strip_prefix(root).unwrap_or(&file.path),
         _ => file.path.as_path(),
     };
-    let hash = trust::hook_hash(src.repo_root.as_deref(), rel, event, &def);
+    let mut hash = trust::hook_hash(src.repo_root.as_deref(), rel, event, &def);
+    if let (Some(plugin), Some(cmd)) = (&file.plugin_root, def.command.as_deref())
+        && def.kind == super::HookKind::Command
+    {
+        hash = trust::plugin_hook_hash(hash, src.repo_root.as_deref(), plugin, cmd);
+    }
     let plugin = file.plugin_root.is_some();
     let trust = match file.scope {
         HookScope::User => TrustState::User,
@@ -253,10 +264,15 @@ fn hook(
         HookScope::Project if approved.contains(&hash) => TrustState::Trusted,
         HookScope::Project => TrustState::NotApproved,
     };
-    let pinned = match (&src.repo_root, trust, def.command.as_deref()) {
-        (Some(root), TrustState::Trusted, Some(cmd)) if def.kind == super::HookKind::Command => {
-            Some(trust::Pinned::new(root, cmd))
+    let command = def
+        .command
+        .as_deref()
+        .filter(|_| def.kind == super::HookKind::Command);
+    let pinned = match (&src.repo_root, &file.plugin_root, trust, command) {
+        (repo, Some(plugin), TrustState::Trusted, Some(cmd)) => {
+            Some(trust::Pinned::for_plugin(repo.as_deref(), plugin, cmd))
         }
+        (Some(root), None, TrustState::Trusted, Some(cmd)) => Some(trust::Pinned::new(root, cmd)),
         _ => None,
     };
     Ok(Hook {

@@ -254,27 +254,47 @@ pub fn coverage_note(command: &str) -> Option<String> {
 
 /// An approved repository or plugin hook's files as they were approved,
 /// checked again before each run ([`Pinned::changed`]): a script edited
-/// during the session does not run with the approval of the old one.
+/// during the session does not run with the approval of the old one. A
+/// plugin's hook is pinned in its plugin's folder too, so the scripts of
+/// a plugin outside the repository (the user's `~/.agents/plugins`) are
+/// covered as well.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pinned {
-    repo: PathBuf,
+    /// The repository (files named relative to it), then the plugin's
+    /// folder (files named by their full path).
+    roots: Vec<PathBuf>,
     command: String,
     scripts: BTreeMap<String, String>,
 }
 
 impl Pinned {
     pub fn new(repo: &Path, command: &str) -> Pinned {
+        Pinned::in_roots(vec![repo.to_path_buf()], command)
+    }
+
+    /// Pinned in `repo` (when there is one) and in the plugin folder
+    /// `plugin`.
+    pub fn for_plugin(repo: Option<&Path>, plugin: &Path, command: &str) -> Pinned {
+        let mut roots: Vec<PathBuf> = repo.map(Path::to_path_buf).into_iter().collect();
+        if outside(repo, plugin) {
+            roots.push(plugin.to_path_buf());
+        }
+        Pinned::in_roots(roots, command)
+    }
+
+    fn in_roots(roots: Vec<PathBuf>, command: &str) -> Pinned {
+        let scripts = pinned_hashes(&roots, command);
         Pinned {
-            repo: repo.to_path_buf(),
+            roots,
             command: command.to_string(),
-            scripts: script_hashes(repo, command),
+            scripts,
         }
     }
 
     /// The files (relative to the repository) that are new, changed or
     /// gone since the approval; empty when the hook may still run.
     pub fn changed(&self) -> Vec<String> {
-        let now = script_hashes(&self.repo, &self.command);
+        let now = pinned_hashes(&self.roots, &self.command);
         let mut out: Vec<String> = self
             .scripts
             .iter()
@@ -287,8 +307,53 @@ impl Pinned {
                 .cloned(),
         );
         out.sort();
+        out.dedup();
         out
     }
+}
+
+/// Whether the plugin folder `plugin` is outside `repo` (a user's
+/// plugin): then its scripts are not among the repository's files.
+fn outside(repo: Option<&Path>, plugin: &Path) -> bool {
+    let Some(repo) = repo.and_then(|r| r.canonicalize().ok()) else {
+        return true;
+    };
+    plugin
+        .canonicalize()
+        .map_or(true, |p| !p.starts_with(&repo))
+}
+
+/// `hash` of a plugin hook, covering also the files of its plugin folder
+/// `plugin` that `command` runs when that folder is outside `repo` (a
+/// user's plugin; a repository's plugin's files are covered as the
+/// repository's): a script changed between sessions waits for approval.
+pub fn plugin_hook_hash(hash: String, repo: Option<&Path>, plugin: &Path, command: &str) -> String {
+    if !outside(repo, plugin) {
+        return hash;
+    }
+    let scripts = script_hashes(plugin, command);
+    if scripts.is_empty() {
+        return hash;
+    }
+    let body = serde_json::json!({"hook": hash, "plugin_scripts": scripts});
+    hex(&Sha256::digest(body.to_string().as_bytes()))
+}
+
+/// [`script_hashes`] of `command` in each of `roots`: the first root's
+/// files by their relative path, the others' by their full path.
+fn pinned_hashes(roots: &[PathBuf], command: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        for (rel, digest) in script_hashes(root, command) {
+            let key = if i == 0 {
+                rel
+            } else {
+                root.join(rel).display().to_string()
+            };
+            out.insert(key, digest);
+        }
+    }
+    out
 }
 
 /// Adds the file at `path`, or the files under the folder at `path`, when

@@ -17,6 +17,7 @@ mod manifest_hooks;
 mod market;
 mod mcp;
 mod mcp_consent;
+mod name_clash;
 mod personal;
 mod remove;
 mod untrusted;

@@ -244,6 +244,7 @@ pub fn install(
         }
         let dir = share::lock::resolve(&root, &e.installed);
         super::notes::problems(&dir);
+        super::notes::name_clash(&dir, matches!(layout, Layout::User), cwd);
         if !super::notes::consent(home, &dir, yes) {
             return EXIT_FAILED;
         }
@@ -388,6 +389,9 @@ fn fix(name: &str) -> String {
 /// says why it is not loaded and what fixes it); how many there are.
 pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
     let (found, _) = bundle::installed_with_warnings(config, cwd);
+    for w in bundle::name_clashes(config, cwd) {
+        elistln!("warning: {w}");
+    }
     for i in &found {
         let name = &i.bundle.name;
         if json {

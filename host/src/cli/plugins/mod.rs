@@ -2,7 +2,7 @@
 //! `validate|install|enable|marketplace|search|bundles` (plugin bundles).
 
 mod bundles;
-mod notes;
+pub(super) mod notes;
 mod show;
 mod untrusted;
 

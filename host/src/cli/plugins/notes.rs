@@ -54,3 +54,35 @@ pub(super) fn consent(home: &Path, dir: &Path, yes: bool) -> bool {
     }
     true
 }
+
+/// Warns when the bundle just installed in `dir` shares its name with one
+/// of the other scope: the user's always wins (`plugins::bundle::clash`),
+/// so a repository's copy next to the user's own is not loaded.
+pub(crate) fn name_clash(dir: &Path, user_scope: bool, cwd: &Path) {
+    let Ok(b) = bundle::detect(dir) else {
+        return;
+    };
+    let (found, _) = if user_scope {
+        bundle::scan_at(Some(cwd), None)
+    } else {
+        bundle::scan_at(None, bundle::user_plugins_dir())
+    };
+    let Some(other) = found.iter().find(|i| i.bundle.name == b.name) else {
+        return;
+    };
+    let name = quire::printable::quoted_name(&b.name);
+    if user_scope {
+        eprintln!(
+            "warning: this repository's plugin {name} ({}) has the same name as the one installed at {}: yours wins, so the repository's is not loaded here (a user plugin always wins over a repository's of one name)",
+            other.bundle.root.display(),
+            dir.display()
+        );
+    } else {
+        eprintln!(
+            "warning: your own plugin {name} ({}) has the same name as the one installed at {}: yours wins, so the repository's copy is not loaded (a user plugin always wins over a repository's of one name); rename one of them, or remove yours with `quire share remove --user {}` to use the repository's",
+            other.bundle.root.display(),
+            dir.display(),
+            b.name
+        );
+    }
+}

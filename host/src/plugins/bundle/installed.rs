@@ -1,5 +1,6 @@
 //! The installed bundles of a session: `.agents/plugins/NAME` of a trusted
-//! repository, then `~/.agents/plugins/NAME`. A bundle whose files drifted
+//! repository, then `~/.agents/plugins/NAME` (of two of one name, the
+//! user's wins: [`super::clash`]). A bundle whose files drifted
 //! from its `quire.lock` is listed with its drift (and a warning) but none
 //! of its components is loaded — its skills are found and flagged
 //! ([`super::drift::flag_skills`]) — until it is synced or re-approved.
@@ -73,8 +74,28 @@ pub fn scan_at(
     project: Option<&Path>,
     user: Option<PathBuf>,
 ) -> (Vec<InstalledBundle>, Vec<String>) {
+    let (out, warnings, _) = scan_with_clashes(project, user);
+    (out, warnings)
+}
+
+/// Why the bundles that share a name with a loaded one are not loaded
+/// (a user's plugin wins over a repository's: [`super::clash`]), one line
+/// a bundle left out; shown in every session and by `quire plugins list`.
+pub fn name_clashes(config: &Config, cwd: &Path) -> Vec<String> {
+    if !config.plugins.enabled {
+        return Vec::new();
+    }
+    scan_with_clashes(config.project_trusted.then_some(cwd), user_plugins_dir()).2
+}
+
+/// [`scan_at`], with the name clashes' warnings also apart.
+fn scan_with_clashes(
+    project: Option<&Path>,
+    user: Option<PathBuf>,
+) -> (Vec<InstalledBundle>, Vec<String>, Vec<String>) {
     let mut out: Vec<InstalledBundle> = Vec::new();
     let mut warnings = Vec::new();
+    let mut clashes = Vec::new();
     let mut dirs = Vec::new();
     if let Some(cwd) = project {
         dirs.push((BundleScope::Project, project_plugins_dir(cwd)));
@@ -95,13 +116,27 @@ pub fn scan_at(
         for folder in folders {
             match detect(&folder) {
                 Ok(bundle) => {
-                    if out.iter().any(|b| b.bundle.name == bundle.name) {
-                        warnings.push(format!(
-                            "plugin '{}' at {} is shadowed by the one installed earlier",
-                            bundle.name,
-                            folder.display()
-                        ));
-                        continue;
+                    if let Some(at) = out.iter().position(|b| b.bundle.name == bundle.name) {
+                        let kept = &out[at];
+                        let (kept_at, kept_scope) = (kept.bundle.root.clone(), kept.scope);
+                        if !super::clash::replaces(kept_scope, scope) {
+                            let w = super::clash::warning(
+                                &bundle.name,
+                                (&kept_at, kept_scope),
+                                (&bundle.root, scope),
+                            );
+                            warnings.push(w.clone());
+                            clashes.push(w);
+                            continue;
+                        }
+                        let w = super::clash::warning(
+                            &bundle.name,
+                            (&bundle.root, scope),
+                            (&kept_at, kept_scope),
+                        );
+                        warnings.push(w.clone());
+                        clashes.push(w);
+                        out.remove(at);
                     }
                     let drift = super::drift::drift(&bundle);
                     if let Some(why) = &drift {
@@ -121,7 +156,7 @@ pub fn scan_at(
             }
         }
     }
-    (out, warnings)
+    (out, warnings, clashes)
 }
 
 /// The usable bundles (not drifted).

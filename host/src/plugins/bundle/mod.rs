@@ -16,6 +16,7 @@
 //! bundles of a session; [`validate`] checks one for `quire plugins
 //! validate`.
 
+pub(crate) mod clash;
 pub(crate) mod detect;
 pub mod drift;
 mod hook_paths;
@@ -29,9 +30,9 @@ use std::path::PathBuf;
 pub use detect::detect;
 pub use installed::{
     AgentSource, BundleScope, InstalledBundle, agent_sources, command_folders, hook_files,
-    hook_files_for, installed, installed_with_warnings, mcp_servers, plugin_folder_of, plugin_of,
-    project_plugins_dir, scan, scan_at, scan_skill_folders, skill_folders, user_plugins_dir,
-    wasm_component_dirs,
+    hook_files_for, installed, installed_with_warnings, mcp_servers, name_clashes,
+    plugin_folder_of, plugin_of, project_plugins_dir, scan, scan_at, scan_skill_folders,
+    skill_folders, user_plugins_dir, wasm_component_dirs,
 };
 
 /// quire's client folder inside an Agent Plugins bundle.

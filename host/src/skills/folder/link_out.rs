@@ -28,12 +28,20 @@ fn link_out(dir: &Path, file: &Path) -> Option<String> {
     let real_dir = std::fs::canonicalize(dir).ok()?;
     match std::fs::canonicalize(file) {
         Ok(real) if real.starts_with(&real_dir) => None,
-        Ok(real) => Some(format!(
-            "{} is a symbolic link to {target} ({}), outside the skill's folder {}; links out of a skill are not followed, so its {name} is not served: put the file in the folder",
-            file.display(),
-            real.display(),
-            dir.display()
-        )),
+        Ok(real) => {
+            // The real path only when it says more than the link's target.
+            let real = real.display().to_string();
+            let real = if real == target {
+                String::new()
+            } else {
+                format!(" ({real})")
+            };
+            Some(format!(
+                "{} is a symbolic link to {target}{real}, outside the skill's folder {}; links out of a skill are not followed, so its {name} is not served: put the file in the folder",
+                file.display(),
+                dir.display()
+            ))
+        }
         Err(e) => Some(format!(
             "{} is a symbolic link to {target}, which cannot be followed: {e}",
             file.display()
@@ -62,6 +70,8 @@ mod tests {
                 && why.contains("not followed"),
             "{why}"
         );
+        // The target is not repeated as its own real path.
+        assert_eq!(why.matches("elsewhere.md").count(), 1, "{why}");
         assert_eq!(link_out(&dir, &dir.join("real.md")), None);
         symlink("real.md", dir.join("inside.md")).unwrap();
         assert_eq!(link_out(&dir, &dir.join("inside.md")), None);

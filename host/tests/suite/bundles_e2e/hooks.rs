@@ -194,3 +194,74 @@ fn installing_a_plugin_with_a_hook_outside_it_warns() {
         .unwrap_or_else(|| panic!("no warning naming the hook: {}", r.stderr));
     assert!(warning.contains("outside the plugin's folder"), "{warning}");
 }
+
+/// A user plugin's approved hook (in ~/.agents/plugins, outside the
+/// repository) is checked again before each run, as a repository's is:
+/// its script edited during the session does not run with the old
+/// approval, and the next session waits for approval again.
+#[test]
+fn a_user_plugin_hook_script_edited_in_the_session_does_not_run() {
+    let env = TestEnv::new("chat");
+    let installed = env.home.path().join("user/.agents/plugins/claude-kit");
+    copy_dir(&fixture("claude-kit"), &installed);
+    let log = env.home.path().join("hook-log");
+    let ran = env.home.path().join("edited-ran");
+    let script = installed.join("hooks/guard.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/bash\ncat > /dev/null\necho run >> {:?}\n",
+            log.display().to_string()
+        ),
+    )
+    .unwrap();
+    let r = run(&env, &["hooks", "trust"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let edit = format!(
+        "printf '#!/bin/bash\\ntouch {}\\n' > {}",
+        ran.display(),
+        script.display()
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": edit})),
+        Reply::tool_call("c2", "shell", json!({"command": "echo second"})),
+        Reply::text("done"),
+    ]);
+    let mut cmd = env.command(&[
+        "exec",
+        "--json",
+        "--approval",
+        "never",
+        "--sandbox",
+        "danger-full-access",
+        "go",
+    ]);
+    isolate(&env, &mut cmd);
+    let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(&script).unwrap().contains("touch"),
+        "the edit did not land: {:?}",
+        r.events
+    );
+    assert!(
+        !ran.exists(),
+        "the edited user plugin hook ran with the old approval"
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "run\n");
+    let w: Vec<String> = r
+        .of_type("warning")
+        .iter()
+        .map(|w| w["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        w.iter().any(|m| m.contains("does not run")
+            && m.contains(&format!(
+                "{} changed since it was approved",
+                script.display()
+            ))),
+        "{w:?}"
+    );
+    let r = run(&env, &["hooks", "list", "--json"]);
+    assert!(r.stdout.contains("not_approved"), "{}", r.stdout);
+}

@@ -218,3 +218,36 @@ fn an_out_of_range_hook_timeout_is_named_at_its_line_with_the_range() {
         std::fs::write(&file, before).unwrap();
     }
 }
+
+/// A bad matcher in the third of three `[[hooks.PreToolUse]]` entries is
+/// reported at that entry's own line, not the first entry's.
+#[test]
+fn a_bad_matcher_in_the_third_hook_is_named_at_its_own_entry() {
+    let env = TestEnv::new("chat");
+    let guard = script(&env, "guard.sh", "#!/bin/bash\nexit 0\n");
+    add_user_hooks(
+        &env,
+        &[
+            hook_toml("PreToolUse", Some("shell"), &guard, ""),
+            hook_toml("PreToolUse", Some("apply_patch"), &guard, ""),
+            hook_toml("PreToolUse", Some("(unclosed"), &guard, ""),
+        ],
+    );
+    let text = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    let headers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[hooks.PreToolUse]]")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(headers.len(), 3, "{text}");
+    let list = env.run(&["hooks", "list"]);
+    assert_eq!(list.code, 2, "{}", list.stderr);
+    assert!(
+        list.stderr
+            .contains(&format!("config.toml:{}: hook 3 of", headers[2]))
+            && list.stderr.contains("(unclosed"),
+        "{}\n{text}",
+        list.stderr
+    );
+}
