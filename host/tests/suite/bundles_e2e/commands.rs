@@ -357,7 +357,8 @@ fn a_codex_prompt_fills_named_arguments_and_answers_to_prompts_name() {
 fn a_command_edited_mid_session_says_to_restart_quire() {
     let env = TestEnv::new("anthropic");
     env.write(".quire/commands/greet.md", "Greet $1 warmly.\n");
-    env.server.push_all([Reply::text("hello"), Reply::text("hello again")]);
+    env.server
+        .push_all([Reply::text("hello"), Reply::text("hello again")]);
     let mut cmd = env.command(&[]);
     isolate(&env, &mut cmd);
     cmd.stdin(Stdio::piped()).env("TERM", "dumb");

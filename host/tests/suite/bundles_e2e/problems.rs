@@ -27,7 +27,8 @@ fn broken_kit(dir: &Path, manifest: &str) -> PathBuf {
   "PostToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "echo post", "timeoutt": 3}]}]
 }}"#,
     );
-    let mut big = b"---\nname: big-skill\ndescription: A huge skill about giraffes.\n---\n".to_vec();
+    let mut big =
+        b"---\nname: big-skill\ndescription: A huge skill about giraffes.\n---\n".to_vec();
     big.extend(b"giraffe line of text that goes on and on\n".repeat(5 * 1024 * 1024 / 41));
     write("skills/big-skill/SKILL.md", &big);
     write(
@@ -135,7 +136,10 @@ fn share_add_warns_of_a_plugins_problems_in_both_scopes() {
     let env = TestEnv::new("responses");
     let src = broken_kit(&env.home.path().join("src"), GOOD_MANIFEST);
     let src = src.display().to_string();
-    for args in [vec!["share", "add", &src], vec!["share", "--user", "add", &src]] {
+    for args in [
+        vec!["share", "add", &src],
+        vec!["share", "--user", "add", &src],
+    ] {
         let r = run(&env, &args);
         assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
         let line = r
@@ -165,7 +169,12 @@ fn plugins_install_warns_of_a_plugins_problems_in_both_scopes() {
     .unwrap();
     let r = run(
         &env,
-        &["plugins", "marketplace", "add", &market.display().to_string()],
+        &[
+            "plugins",
+            "marketplace",
+            "add",
+            &market.display().to_string(),
+        ],
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     for args in [

@@ -102,7 +102,10 @@ fn remove_names_the_scope_and_folder_and_the_copy_left_in_the_other_scope() {
     .unwrap();
     std::fs::write(src.join("commands/hi.md"), "Say hi\n").unwrap();
     let src = src.display().to_string();
-    for args in [vec!["share", "add", &src], vec!["share", "--user", "add", &src]] {
+    for args in [
+        vec!["share", "add", &src],
+        vec!["share", "--user", "add", &src],
+    ] {
         let r = run(&env, &args);
         assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
     }

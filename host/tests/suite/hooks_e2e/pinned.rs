@@ -137,13 +137,20 @@ fn a_guard_edited_in_the_session_blocks_the_next_call_it_guards() {
     assert_eq!(blocked["status"], "denied", "{blocked}");
     let output = blocked["output"].as_str().unwrap_or("");
     assert!(
-        output.contains("the PreToolUse hook `bash \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/guard.sh` did not run")
-            && output.contains(".claude/hooks/guard.sh")
+        output.contains(
+            "the PreToolUse hook `bash \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/guard.sh` did not run"
+        ) && output.contains(".claude/hooks/guard.sh")
             && output.contains("changed since it was approved")
             && output.contains("quire hooks trust"),
         "{output}"
     );
-    let last = env.server.requests().last().expect("a request").body.to_string();
+    let last = env
+        .server
+        .requests()
+        .last()
+        .expect("a request")
+        .body
+        .to_string();
     assert!(last.contains("changed since it was approved"), "{last}");
     let w = warnings(&run);
     assert!(
