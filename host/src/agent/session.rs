@@ -182,6 +182,12 @@ impl Session {
         &self.model
     }
 
+    /// Tells the user `message` as a warning event, as the session's own
+    /// warnings are (the front end shows it; `--json` prints it).
+    pub fn warn(&self, message: String) {
+        self.events.send(Event::Warning { message });
+    }
+
     pub fn history(&self) -> &[Item] {
         &self.history
     }

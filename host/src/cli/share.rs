@@ -243,18 +243,7 @@ fn bundle_problems(ctx: &ShareContext, e: &Entry) {
         return;
     }
     let dir = share::lock::resolve(&ctx.root, &e.installed);
-    let v = quire::plugins::bundle::validate::validate(&dir);
-    for p in &v.problems {
-        elistln!("warning: {p}");
-    }
-    if !v.problems.is_empty() {
-        elistln!(
-            "warning: plugin {} has {} problem(s): some of the parts named are skipped, others loaded with a warning (`quire plugins validate {}` lists them again)",
-            e.name,
-            v.problems.len(),
-            dir.display()
-        );
-    }
+    super::plugins::notes::problems(&e.name, &dir);
 }
 
 /// `text` with the user's lock named by its path (`quire.lock` alone

@@ -3,8 +3,10 @@
 //! expanded just before the message is sent, with the command's `model`
 //! used for that one task.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::SystemTime;
 
 use quire::agent::Session;
 use quire::commands::{self, CommandRoots, ExpandContext, SlashCommand};
@@ -14,6 +16,8 @@ use tokio_util::sync::CancellationToken;
 /// The commands of this process.
 pub struct Slash {
     pub commands: Vec<SlashCommand>,
+    /// Each command file's modification time when it was read, by path.
+    read_at: HashMap<PathBuf, Option<SystemTime>>,
     sandbox: quire::tools::sandbox::SandboxMode,
     network: bool,
     shell_env: quire::tools::shell::ShellEnvironment,
@@ -35,12 +39,37 @@ pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
         for p in &found.problems {
             tracing::warn!("commands: {p}");
         }
+        let read_at = found
+            .commands
+            .iter()
+            .map(|c| (c.path.clone(), modified(&c.path)))
+            .collect();
         Slash {
+            read_at,
             commands: found.commands,
             sandbox: config.sandbox,
             network: config.network,
             shell_env: config.shell_env(),
         }
+    })
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// A warning when the file of `cmd` changed (or went) since it was read
+/// at the start: commands are read once per process, so the version run
+/// is the one read then.
+fn changed_note(slash: &Slash, cmd: &SlashCommand) -> Option<String> {
+    let then = slash.read_at.get(&cmd.path)?;
+    let now = modified(&cmd.path);
+    (now != *then).then(|| {
+        format!(
+            "/{} ({}) changed since the session started; this runs the version read then — restart quire to reload it",
+            cmd.name,
+            cmd.path.display()
+        )
     })
 }
 
@@ -159,6 +188,9 @@ pub async fn prepare(
     let Some(cmd) = commands::find(&slash.commands, name) else {
         return Ok(None);
     };
+    if let Some(note) = changed_note(slash, cmd) {
+        session.warn(note);
+    }
     let ctx = ExpandContext {
         cwd: session.cwd().to_path_buf(),
         sandbox: slash.sandbox,

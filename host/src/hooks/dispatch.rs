@@ -239,7 +239,15 @@ impl Hooks {
                 self.events.send(Event::Warning {
                     message: changed_warning(hook, &changed),
                 });
-                return HookResult::default();
+                // A guard that cannot run blocks what it guards.
+                return match hook.event.guards() {
+                    true => HookResult {
+                        outcome: Some(contract::Outcome::Blocked),
+                        block: Some(changed_block(hook, &changed)),
+                        ..Default::default()
+                    },
+                    false => HookResult::default(),
+                };
             }
         }
         let body = Value::Object(input).to_string().into_bytes();
@@ -331,8 +339,44 @@ impl std::fmt::Debug for Hooks {
 }
 
 /// Why an approved hook whose files changed during the session does not
-/// run, named as at the start of a session.
+/// run, named as at the start of a session; for a guard, that what it
+/// guards is blocked.
 fn changed_warning(hook: &Hook, changed: &[String]) -> String {
+    let blocked = match hook.event.guards() {
+        true => format!(", so {} is blocked", guarded(hook.event)),
+        false => String::new(),
+    };
+    format!(
+        "hook {} {} `{}` ({}) does not run: {} changed since it was approved{blocked}. Review it with `quire hooks list`, approve the new version with `quire hooks trust`.",
+        hook.id(),
+        hook.event,
+        hook.def.label(),
+        hook.source.display(),
+        changed_files(changed),
+    )
+}
+
+/// The reason a guard that could not run gives for the block (to the
+/// model for a tool call, to the user for a prompt).
+fn changed_block(hook: &Hook, changed: &[String]) -> String {
+    format!(
+        "blocked: the {} hook `{}` did not run because its files ({}) changed since it was approved, and {} waits for it. The user can review it with `quire hooks list` and approve the new version with `quire hooks trust`.",
+        hook.event,
+        hook.def.label(),
+        changed_files(changed),
+        guarded(hook.event),
+    )
+}
+
+fn guarded(event: HookEvent) -> &'static str {
+    match event {
+        HookEvent::UserPromptSubmit => "the prompt",
+        HookEvent::PermissionRequest => "the request",
+        _ => "the tool call",
+    }
+}
+
+fn changed_files(changed: &[String]) -> String {
     const SHOWN: usize = 5;
     let mut files = changed
         .iter()
@@ -343,13 +387,7 @@ fn changed_warning(hook: &Hook, changed: &[String]) -> String {
     if changed.len() > SHOWN {
         files.push_str(&format!(" and {} more", changed.len() - SHOWN));
     }
-    format!(
-        "hook {} {} `{}` ({}) does not run: {files} changed since it was approved. Review it with `quire hooks list`, approve it again with `quire hooks trust`.",
-        hook.id(),
-        hook.event,
-        hook.def.label(),
-        hook.source.display()
-    )
+    files
 }
 
 /// The hooks `loaded` that the user must approve before they run, as one

@@ -118,6 +118,15 @@ impl HookEvent {
         )
     }
 
+    /// Events whose hook guards an action (blocks a call, denies an
+    /// approval, drops a prompt): one that cannot run fails closed.
+    pub fn guards(self) -> bool {
+        matches!(
+            self,
+            HookEvent::PreToolUse | HookEvent::PermissionRequest | HookEvent::UserPromptSubmit
+        )
+    }
+
     /// Events whose plain stdout (exit 0, not JSON) becomes context.
     pub fn takes_plain_context(self) -> bool {
         matches!(self, HookEvent::UserPromptSubmit | HookEvent::SessionStart)

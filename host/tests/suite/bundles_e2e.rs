@@ -19,6 +19,7 @@ mod mcp;
 mod mcp_consent;
 mod name_clash;
 mod personal;
+mod problems;
 mod remove;
 mod untrusted;
 mod update;

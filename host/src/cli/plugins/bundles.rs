@@ -243,7 +243,7 @@ pub fn install(
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
         let dir = share::lock::resolve(&root, &e.installed);
-        super::notes::problems(&dir);
+        super::notes::problems(&e.name, &dir);
         super::notes::name_clash(&dir, matches!(layout, Layout::User), cwd);
         if !super::notes::consent(home, &dir, yes) {
             return EXIT_FAILED;
@@ -339,11 +339,12 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
         } else {
             (state(i), i.drift.as_ref().map(|_| fix(&b.name)))
         };
+        let problems = if not_trusted { 0 } else { problem_count(i) };
         if json {
             println!(
                 "{}",
                 json!({"name": b.name, "scope": i.scope.label(), "layouts": layouts, "path": b.root,
-                       "state": state, "drift": i.drift, "fix": fix,
+                       "state": state, "problems": problems, "drift": i.drift, "fix": fix,
                        "skills": b.skills, "commands": b.commands, "agents": b.agents, "hooks": b.hooks,
                        "mcp": b.mcp.iter().map(|m| &m.path).collect::<Vec<_>>(), "components": b.components})
             );
@@ -352,7 +353,7 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
                 "{:<24} {:<8} {:<9} {:<28} {}",
                 b.name,
                 i.scope.label(),
-                state,
+                state_shown(state, problems),
                 layouts.join(","),
                 b.root.display()
             );
@@ -366,9 +367,45 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
             for p in &b.not_loaded {
                 println!("  not loaded: {p}");
             }
+            if problems > 0 {
+                println!("  {}", problems_note(problems, &b.root));
+            }
         }
     }
     EXIT_OK
+}
+
+/// How many problems and warnings `quire plugins validate` lists for an
+/// installed bundle (none for a drifted one: it is not loaded). Starts
+/// from the bundle as loaded; only its parts are read again.
+fn problem_count(i: &bundle::InstalledBundle) -> usize {
+    if i.drift.is_some() {
+        return 0;
+    }
+    let v = bundle::validate::validate_bundle(i.bundle.clone());
+    v.problems.len() + v.warnings.len()
+}
+
+/// The state, with the count of problems when there are any
+/// (`ok, 8 problems`).
+fn state_shown(state: &str, problems: usize) -> String {
+    match problems {
+        0 => state.to_string(),
+        1 => format!("{state}, 1 problem"),
+        n => format!("{state}, {n} problems"),
+    }
+}
+
+/// Where to read them.
+fn problems_note(problems: usize, root: &Path) -> String {
+    let what = match problems {
+        1 => "1 problem",
+        _ => "problems",
+    };
+    format!(
+        "{what}: see them with `quire plugins validate {}`",
+        root.display()
+    )
 }
 
 fn state(i: &bundle::InstalledBundle) -> &'static str {
@@ -394,11 +431,12 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
     }
     for i in &found {
         let name = &i.bundle.name;
+        let problems = problem_count(i);
         if json {
             println!(
                 "{}",
                 json!({"name": name, "kind": "bundle", "scope": i.scope.label(),
-                       "state": state(i), "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(name)),
+                       "state": state(i), "problems": problems, "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(name)),
                        "path": i.bundle.root})
             );
         } else if let Some(why) = &i.drift {
@@ -410,11 +448,14 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
             listln!(
                 "{name:<24} plugin bundle ({}), {}: {}",
                 i.scope.label(),
-                state(i),
+                state_shown(state(i), problems),
                 i.bundle.root.display()
             );
             for p in &i.bundle.not_loaded {
                 listln!("  not loaded: {p}");
+            }
+            if problems > 0 {
+                listln!("  {}", problems_note(problems, &i.bundle.root));
             }
         }
     }
@@ -469,7 +510,22 @@ pub fn remove(
     Some(match share::remove(&root, layout, name, force) {
         Ok(kinds) => {
             for k in kinds {
-                println!("removed {} {name}", k.label());
+                println!(
+                    "removed {} {name} ({} scope): {}",
+                    k.label(),
+                    i.scope.label(),
+                    i.bundle.root.display()
+                );
+            }
+            // A copy of that name in the other scope was left out while
+            // this one was there; now it is the one loaded.
+            let (left, _) = bundle::installed_with_warnings(config, cwd);
+            if let Some(other) = left.iter().find(|o| o.bundle.name == name) {
+                println!(
+                    "a plugin named {name} remains in the {} scope and is loaded from now on: {} (`quire plugins remove {name}` again removes it too)",
+                    other.scope.label(),
+                    other.bundle.root.display()
+                );
             }
             EXIT_OK
         }

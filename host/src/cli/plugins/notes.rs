@@ -6,15 +6,21 @@ use std::path::Path;
 
 use quire::plugins::bundle;
 
-/// Prints the problems of the bundle in `dir` as warnings (the ones
-/// `plugins validate` reports about its manifests: inline parts not
-/// loaded, unknown fields, missing folders).
-pub(super) fn problems(dir: &Path) {
-    let Ok(b) = bundle::detect(dir) else {
-        return;
-    };
-    for p in &b.problems {
-        eprintln!("warning: {p}");
+/// Prints the problems of the bundle `name` just installed in `dir` as
+/// warnings — every one `plugins validate` reports, of its manifests and
+/// its parts —, then how many and how to see them again. The same for
+/// both scopes and both commands (`plugins install`, `share add`).
+pub(crate) fn problems(name: &str, dir: &Path) {
+    let v = bundle::validate::validate(dir);
+    for p in v.problems.iter().chain(&v.warnings) {
+        elistln!("warning: {p}");
+    }
+    let count = v.problems.len() + v.warnings.len();
+    if count > 0 {
+        elistln!(
+            "warning: plugin {name} has {count} problem(s): some of the parts named are skipped, others loaded with a warning (`quire plugins validate {}` lists them again)",
+            dir.display()
+        );
     }
 }
 

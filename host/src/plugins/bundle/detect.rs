@@ -28,48 +28,88 @@ pub const AGENT_PLUGINS_FIELDS: [&str; 10] = [
 /// Manifest files bigger than this are refused.
 const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
 
-/// Reads the bundle in `root`.
+/// Reads the bundle in `root`; a manifest that cannot be read is an error.
 pub fn detect(root: &Path) -> Result<Bundle, BundleError> {
+    detect_with(root, false)
+}
+
+/// [`detect`] that goes on past a manifest it cannot read (recorded in
+/// `problems`; the plugin named after its folder), so `validate` lists
+/// every other problem too. Never for loading: such a bundle is refused.
+pub fn detect_all(root: &Path) -> Result<Bundle, BundleError> {
+    detect_with(root, true)
+}
+
+fn detect_with(root: &Path, go_on: bool) -> Result<Bundle, BundleError> {
     let mut b = Bundle {
         root: root.to_path_buf(),
         ..Bundle::default()
     };
     let mut names: Vec<(String, PathBuf)> = Vec::new();
+    // A manifest's fields, or (going on) None with its error recorded.
+    let read = |file: &Path, b: &mut Bundle| match read_json(file) {
+        Ok(m) => Ok(Some(m)),
+        Err(BundleError::Invalid { file, message }) if go_on => {
+            b.problems.push(Problem { file, message });
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    };
     let ap = root.join("plugin.json");
     if ap.is_file() {
-        let m = read_json(&ap)?;
+        let m = read(&ap, &mut b)?;
         b.layouts.push(Layout::AgentPlugins);
-        agent_plugins(&ap, &m, &mut b);
-        take_name(&ap, &m, &mut names, &mut b);
+        if let Some(m) = m {
+            agent_plugins(&ap, &m, &mut b);
+            take_name(&ap, &m, &mut names, &mut b);
+        }
     }
     let claude = root.join(".claude-plugin/plugin.json");
     if claude.is_file() {
-        let m = read_json(&claude)?;
+        let m = read(&claude, &mut b)?;
         b.layouts.push(Layout::ClaudeCode);
-        claude_code(&claude, &m, &mut b);
-        take_name(&claude, &m, &mut names, &mut b);
+        if let Some(m) = m {
+            claude_code(&claude, &m, &mut b);
+            take_name(&claude, &m, &mut names, &mut b);
+        }
     }
     let codex = root.join(".codex-plugin/plugin.json");
     if codex.is_file() {
-        let m = read_json(&codex)?;
+        let m = read(&codex, &mut b)?;
         b.layouts.push(Layout::Codex);
-        codex_manifest(&codex, &m, &mut b);
-        take_name(&codex, &m, &mut names, &mut b);
+        if let Some(m) = m {
+            codex_manifest(&codex, &m, &mut b);
+            take_name(&codex, &m, &mut names, &mut b);
+        }
     }
     let toml = root.join(MANIFEST_FILE);
     if toml.is_file() {
-        let m = wasm_manifest::load(&toml).map_err(|e| BundleError::Invalid {
-            file: toml.clone(),
-            message: e.to_string(),
-        })?;
+        let m = match wasm_manifest::load(&toml) {
+            Ok(m) => Some(m),
+            Err(e) if go_on => {
+                b.problems.push(Problem {
+                    file: toml.clone(),
+                    message: e.to_string(),
+                });
+                None
+            }
+            Err(e) => {
+                return Err(BundleError::Invalid {
+                    file: toml.clone(),
+                    message: e.to_string(),
+                });
+            }
+        };
         if b.layouts.is_empty() {
             b.layouts.push(Layout::Wasm);
         }
-        b.components.push(root.to_path_buf());
-        if b.description.is_none() {
-            b.description = Some(m.description.clone());
+        if let Some(m) = m {
+            b.components.push(root.to_path_buf());
+            if b.description.is_none() {
+                b.description = Some(m.description.clone());
+            }
+            names.push((m.name.clone(), toml));
         }
-        names.push((m.name.clone(), toml));
     }
     if b.layouts.is_empty() && has_standard_layout(root) {
         // Claude Code's manifest is optional: the standard folders make

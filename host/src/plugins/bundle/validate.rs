@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Bundle, Layout, Problem, detect};
+use super::detect::detect_all;
+use super::{Bundle, Layout, Problem};
 use crate::plugins::manifest::{Access, MANIFEST_FILE, Manifest};
 
 /// What validation found.
@@ -17,19 +18,27 @@ pub struct Validation {
     pub warnings: Vec<Problem>,
 }
 
-/// Validates the bundle in `root`.
+/// Validates the bundle in `root`: past a manifest that cannot be read
+/// too (named after its folder then), so every problem is listed.
 pub fn validate(root: &Path) -> Validation {
-    let mut v = Validation::default();
-    let b = match detect(root) {
-        Ok(b) => b,
-        Err(e) => {
-            v.problems.push(Problem {
+    match detect_all(root) {
+        Ok(b) => validate_bundle(b),
+        Err(e) => Validation {
+            problems: vec![Problem {
                 file: root.to_path_buf(),
                 message: e.to_string(),
-            });
-            return v;
-        }
-    };
+            }],
+            ..Validation::default()
+        },
+    }
+}
+
+/// Validates a bundle already read (by `detect` when it was loaded): its
+/// own problems and those of its parts.
+pub fn validate_bundle(b: Bundle) -> Validation {
+    let mut v = Validation::default();
+    let root = b.root.clone();
+    let root = root.as_path();
     v.problems.extend(b.problems.iter().cloned());
     v.problems.extend(links_out(root));
     for dir in &b.skills {

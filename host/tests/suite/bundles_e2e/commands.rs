@@ -350,3 +350,41 @@ fn a_codex_prompt_fills_named_arguments_and_answers_to_prompts_name() {
         "{sent}"
     );
 }
+
+/// Commands are read once per process: a command file edited during the
+/// session runs as read at the start, and quire says to restart.
+#[test]
+fn a_command_edited_mid_session_says_to_restart_quire() {
+    let env = TestEnv::new("anthropic");
+    env.write(".quire/commands/greet.md", "Greet $1 warmly.\n");
+    env.server
+        .push_all([Reply::text("hello"), Reply::text("hello again")]);
+    let mut cmd = env.command(&[]);
+    isolate(&env, &mut cmd);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"/greet Ada\n").expect("write");
+    let got = env
+        .server
+        .wait_for_requests(1, std::time::Duration::from_secs(30));
+    assert_eq!(got.len(), 1);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    env.write(".quire/commands/greet.md", "Greet $1 coldly.\n");
+    stdin.write_all(b"/greet Bob\n").expect("write");
+    drop(stdin);
+    let r = super::support::quire::finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        out.contains("/greet (")
+            && out.contains("changed since the session started")
+            && out.contains("restart quire to reload it"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("changed since the session started").count(),
+        1,
+        "{out}"
+    );
+}

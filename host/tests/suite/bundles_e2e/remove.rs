@@ -86,3 +86,55 @@ fn an_installed_bundle_is_listed_checked_and_removed_as_a_plugin() {
     let r = run(&env, &["plugins", "list"]);
     assert!(r.stderr.contains("no plugins found"), "{}", r.stderr);
 }
+
+/// `plugins remove` says which copy it removed (scope and folder), and
+/// names the copy of that name left in the other scope.
+#[test]
+fn remove_names_the_scope_and_folder_and_the_copy_left_in_the_other_scope() {
+    let env = TestEnv::new("responses");
+    let src = env.home.path().join("src/twin-kit");
+    std::fs::create_dir_all(src.join(".claude-plugin")).unwrap();
+    std::fs::create_dir_all(src.join("commands")).unwrap();
+    std::fs::write(
+        src.join(".claude-plugin/plugin.json"),
+        r#"{"name": "twin-kit", "version": "1.0.0", "description": "twins"}"#,
+    )
+    .unwrap();
+    std::fs::write(src.join("commands/hi.md"), "Say hi\n").unwrap();
+    let src = src.display().to_string();
+    for args in [
+        vec!["share", "add", &src],
+        vec!["share", "--user", "add", &src],
+    ] {
+        let r = run(&env, &args);
+        assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+    }
+    let user_copy = env.home.path().join("user/.agents/plugins/twin-kit");
+    let project_copy = env.repo_path().join(".agents/plugins/twin-kit");
+
+    let r = run(&env, &["plugins", "remove", "twin-kit"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("twin-kit (user scope): {}", user_copy.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "a plugin named twin-kit remains in the project scope and is loaded from now on: {}",
+            project_copy.display()
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(!user_copy.exists() && project_copy.is_dir());
+
+    let r = run(&env, &["plugins", "remove", "twin-kit"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("twin-kit (project scope): ") && !r.stdout.contains("remains"),
+        "{}",
+        r.stdout
+    );
+}
