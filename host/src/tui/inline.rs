@@ -105,15 +105,25 @@ impl<B: Backend + Write> Inline<B> {
         };
         self.screen = size;
         self.top = self.top.min(size.height.saturating_sub(1));
-        self.height = self.height.min(size.height.max(1));
+        self.height = self.height.min(self.most_rows());
         self.stale = true;
         self.set_height(self.height)
     }
 
-    /// Makes the live area `rows` tall (at most the screen): its top stays
-    /// unless there is no room under it, then what is above scrolls up.
+    /// The most rows the live area takes: one less than the screen. An
+    /// area as tall as the screen starts on its first row, and clearing
+    /// from there (each frame that writes lines) is clearing the whole
+    /// screen, which tmux and others keep: every frame would go into the
+    /// scrollback.
+    fn most_rows(&self) -> u16 {
+        self.screen.height.saturating_sub(1).max(1)
+    }
+
+    /// Makes the live area `rows` tall (at most [`Self::most_rows`]): its
+    /// top stays unless there is no room under it, then what is above
+    /// scrolls up.
     pub fn set_height(&mut self, rows: u16) -> io::Result<()> {
-        let rows = rows.clamp(1, self.screen.height.max(1));
+        let rows = rows.clamp(1, self.most_rows());
         if rows == self.height && !self.stale {
             return Ok(());
         }
@@ -124,6 +134,11 @@ impl<B: Backend + Write> Inline<B> {
         }
         self.height = rows;
         self.stale = false;
+        if self.top == 0 {
+            // ratatui's "erase below" from the first cell must find the
+            // screen empty (see erase_from).
+            self.erase_from(0)?;
+        }
         // Cleared from its top to the screen's end (ratatui clears a fixed
         // area with "erase below"), and drawn whole next.
         self.term
@@ -138,10 +153,7 @@ impl<B: Backend + Write> Inline<B> {
         }
         let width = self.screen.width;
         let bottom = self.screen.height.saturating_sub(1);
-        self.term.set_cursor_position((0, self.top))?;
-        self.term
-            .backend_mut()
-            .clear_region(ClearType::AfterCursor)?;
+        self.erase_from(self.top)?;
         let mut row = self.top;
         for line in lines {
             let mut buf = Buffer::empty(Rect::new(0, 0, width, 1));
@@ -205,10 +217,7 @@ impl<B: Backend + Write> Inline<B> {
     /// Empties the live area; the cursor is left where it began (what is
     /// written next follows the transcript).
     pub fn clear(&mut self) -> io::Result<()> {
-        self.term.set_cursor_position((0, self.top))?;
-        self.term
-            .backend_mut()
-            .clear_region(ClearType::AfterCursor)?;
+        self.erase_from(self.top)?;
         self.cursor_row = 0;
         self.stale = true;
         Backend::flush(self.term.backend_mut())
@@ -216,6 +225,28 @@ impl<B: Backend + Write> Inline<B> {
 
     pub fn show_cursor(&mut self) -> io::Result<()> {
         self.term.show_cursor()
+    }
+
+    /// Clears the screen from row `top` down and leaves the cursor on its
+    /// first cell. From the first row, line by line: tmux (its
+    /// `scroll-on-clear`) and others keep a screen cleared whole with
+    /// "erase below" from the first cell in the scrollback, which would
+    /// put a copy of the live area there.
+    fn erase_from(&mut self, top: u16) -> io::Result<()> {
+        if top == 0 {
+            for y in 0..self.screen.height {
+                self.term.set_cursor_position((0, y))?;
+                self.term
+                    .backend_mut()
+                    .clear_region(ClearType::CurrentLine)?;
+            }
+        } else {
+            self.term.set_cursor_position((0, top))?;
+            self.term
+                .backend_mut()
+                .clear_region(ClearType::AfterCursor)?;
+        }
+        self.term.set_cursor_position((0, top))
     }
 
     /// Scrolls the whole screen up `n` rows (the top ones into the

@@ -79,6 +79,11 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
             if c.is_empty() && !busy {
                 return Action::Quit;
             }
+            if c.is_empty() {
+                // Not a quit mid-turn (it would drop the answer): said so.
+                app.hint = Some(CTRL_D_BUSY_HINT.to_string());
+                return Action::None;
+            }
             c.delete();
         }
         KeyCode::Char('a') if ctrl => c.home(),
@@ -151,6 +156,9 @@ fn ctrl_c(app: &mut App, busy: bool) -> Action {
 }
 
 pub const QUIT_HINT: &str = "press Ctrl-C again (or Ctrl-D) to quit";
+
+/// Shown when Ctrl-D is pressed on an empty input while a turn runs.
+pub const CTRL_D_BUSY_HINT: &str = "Ctrl-D quits when the turn ends; Esc or Ctrl-C stops it";
 
 fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
     if let Some(reason) = &mut p.reason {
@@ -255,6 +263,15 @@ mod tests {
             key(&mut app, enter(), false),
             Action::Submit("look at @src/main.rs".into())
         );
+    }
+
+    #[test]
+    fn ctrl_d_during_a_turn_says_when_it_quits() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        let d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(key(&mut app, d, true), Action::None);
+        assert_eq!(app.hint.as_deref(), Some(super::CTRL_D_BUSY_HINT));
+        assert_eq!(key(&mut app, d, false), Action::Quit);
     }
 
     fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {

@@ -138,7 +138,9 @@ impl Renderer {
                     self.spans.push(Span::styled(t.to_string(), style));
                 }
             }
-            Event::SoftBreak => self.text(" "),
+            // The model's line breaks are kept (as Codex CLI does): a
+            // paragraph reads the same streamed, interrupted or whole.
+            Event::SoftBreak => self.text("\n"),
             Event::HardBreak => self.text("\n"),
             Event::Rule => {
                 self.flush();

@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(text(&s.push("- two\n", 80, &pal)), vec!["", "• one"]);
         assert_eq!(
             text(&s.push("  more of two\n- three\n", 80, &pal)),
-            vec!["• two more of two"]
+            vec!["• two", "  more of two"]
         );
         assert_eq!(text(&s.live(80, &pal)), vec!["• three"]);
         assert_eq!(text(&s.finish(80, &pal)), vec!["• three"]);
@@ -268,6 +268,26 @@ mod tests {
         let mut s = Stream::default();
         assert_eq!(text(&s.push("1. a\n2. b\n3. c", 80, &pal)), vec!["1. a"]);
         assert_eq!(text(&s.finish(80, &pal)), vec!["2. b", "3. c"]);
+    }
+
+    #[test]
+    fn a_paragraph_keeps_its_line_breaks_streamed_or_whole() {
+        let pal = Palette::new(false);
+        let md = "Intro.\n\none\ntwo\nthree\nfour";
+        let mut s = Stream::default();
+        let mut streamed = Vec::new();
+        for c in md.chars() {
+            streamed.extend(text(&s.push(&c.to_string(), 80, &pal)));
+        }
+        streamed.extend(text(&s.finish(80, &pal)));
+        assert!(
+            streamed.ends_with(&["", "one", "two", "three", "four"].map(String::from)),
+            "{streamed:?}"
+        );
+        let mut s = Stream::default();
+        let mut whole = text(&s.push(md, 80, &pal));
+        whole.extend(text(&s.finish(80, &pal)));
+        assert!(whole.ends_with(&streamed), "{whole:?} vs {streamed:?}");
     }
 
     #[test]
@@ -282,13 +302,16 @@ mod tests {
         assert!(s.push("line three", 80, &pal).is_empty());
         assert_eq!(
             text(&s.push("\nline four\n", 80, &pal)),
-            vec!["line two line three"]
+            vec!["line two", "line three"]
         );
         assert_eq!(text(&s.live(80, &pal)), vec!["line four"]);
         assert_eq!(text(&s.finish(80, &pal)), vec!["line four"]);
         // An emphasis open over lines waits for its end.
         let mut s = Stream::default();
-        assert!(s.push("a **b\nc\nd** e\nf\ng\n", 80, &pal).len() == 1);
+        assert_eq!(
+            text(&s.push("a **b\nc\nd** e\nf\ng\n", 80, &pal)),
+            vec!["a b", "c", "d e", "f"]
+        );
         assert_eq!(text(&s.finish(80, &pal)), vec!["g"]);
         // A paragraph that becomes a heading or a table is not cut.
         let mut s = Stream::default();

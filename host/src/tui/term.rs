@@ -129,9 +129,13 @@ pub fn flush<B: Backend + Write>(term: &mut Inline<B>, app: &mut App) -> std::io
 }
 
 /// The most rows the live area takes of a screen `height` rows tall: at
-/// least [`super::app::VIEWPORT_ROWS`], else half the screen.
+/// least [`super::app::VIEWPORT_ROWS`], else half the screen, and never
+/// the whole screen (see `Inline::set_height`).
 fn live_cap(height: u16) -> u16 {
-    super::app::VIEWPORT_ROWS.max(height / 2).min(height)
+    super::app::VIEWPORT_ROWS
+        .max(height / 2)
+        .min(height.saturating_sub(1))
+        .max(1)
 }
 
 /// Takes control characters (bidirectional ones too) out of every cell,

@@ -159,13 +159,22 @@ impl Pty {
                 r.lock().unwrap().extend_from_slice(data);
                 let mut parser = p.lock().unwrap();
                 // Answer "where is the cursor?" after drawing what came
-                // before the query.
+                // before the query, and keep a screen cleared whole in the
+                // scrollback as tmux does.
                 let mut rest = data;
-                while let Some(i) = find(rest, b"\x1b[6n").filter(|_| answers_cursor) {
+                while let Some((i, len)) = next_special(rest) {
                     parser.process(&rest[..i]);
-                    let (row, col) = parser.screen().cursor_position();
-                    let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
-                    rest = &rest[i + 4..];
+                    let seq = &rest[i..i + len];
+                    if seq == b"\x1b[6n" {
+                        if answers_cursor {
+                            let (row, col) = parser.screen().cursor_position();
+                            let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
+                        }
+                    } else {
+                        scroll_on_clear(&mut parser, seq);
+                        parser.process(seq);
+                    }
+                    rest = &rest[i + len..];
                 }
                 parser.process(rest);
             }
@@ -262,6 +271,16 @@ impl Pty {
         assert_eq!(r, 0, "TIOCSWINSZ: {}", std::io::Error::last_os_error());
     }
 
+    /// How many rows have gone into the scrollback (whatever their
+    /// number, unlike [`Pty::transcript`]).
+    pub fn scrollback_len(&self) -> usize {
+        let mut parser = self.parser.lock().unwrap();
+        parser.set_scrollback(usize::MAX);
+        let held = parser.screen().scrollback();
+        parser.set_scrollback(0);
+        held
+    }
+
     /// Every row the terminal holds: its scrollback, then the screen,
     /// trailing blanks cut. vt100 shows at most a screen of scrollback
     /// (a deeper offset overflows): a test keeps its output within that.
@@ -336,6 +355,46 @@ impl Drop for Pty {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Where the first cursor query or "erase below"/"erase all" in `data`
+/// starts, and its length.
+fn next_special(data: &[u8]) -> Option<(usize, usize)> {
+    const SEQS: [&[u8]; 4] = [b"\x1b[6n", b"\x1b[J", b"\x1b[0J", b"\x1b[2J"];
+    SEQS.iter()
+        .filter_map(|seq| find(data, seq).map(|i| (i, seq.len())))
+        .min()
+}
+
+/// tmux's `scroll-on-clear` (on by default): erasing the whole screen
+/// ("erase all", or "erase below" from the first cell) first moves its
+/// rows, up to the last one used, into the scrollback. vt100 just clears;
+/// without this a program that clears from the first cell each frame
+/// would look fine here and fill a tmux user's scrollback with frames.
+fn scroll_on_clear(parser: &mut vt100::Parser, seq: &[u8]) {
+    let (row, col) = parser.screen().cursor_position();
+    if seq != b"\x1b[2J" && (row, col) != (0, 0) {
+        return;
+    }
+    let (rows, cols) = parser.screen().size();
+    let used = parser
+        .screen()
+        .rows(0, cols)
+        .enumerate()
+        .filter(|(_, r)| !r.trim().is_empty())
+        .map(|(y, _)| y + 1)
+        .last()
+        .unwrap_or(0);
+    if used == 0 {
+        return;
+    }
+    let push = format!(
+        "\x1b[{rows};1H{}\x1b[{};{}H",
+        "\n".repeat(used),
+        row + 1,
+        col + 1
+    );
+    parser.process(push.as_bytes());
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

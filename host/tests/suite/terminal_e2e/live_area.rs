@@ -1,6 +1,7 @@
-//! The live area under the scrollback: as tall as what it shows, a long
-//! paragraph's lines committed while it streams, and a resize mid-stream
-//! leaving every line in the scrollback once.
+//! The live area under the scrollback: as tall as what it shows but never
+//! the window's height, a long paragraph's lines committed while it
+//! streams, and a resize mid-stream leaving every line in the scrollback
+//! once.
 
 use crate::support::model_server::{Reply, Step};
 use crate::support::pty::Pty;
@@ -84,8 +85,11 @@ fn a_long_paragraph_reaches_the_scrollback_while_it_streams() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
+/// vt100 does not re-wrap rows on a resize, so this does not show what a
+/// reflowing terminal (tmux) does with the old frame: only that every line
+/// is written once and the live area is drawn again at the new size.
 #[test]
-fn a_resize_mid_stream_leaves_every_line_once_and_no_old_frame() {
+fn a_resize_mid_stream_writes_every_line_once() {
     let env = TestEnv::new("chat");
     let gate = env.home.path().join("go-on");
     env.server.push(paragraph(45, 25, &gate));
@@ -115,4 +119,68 @@ fn a_resize_mid_stream_leaves_every_line_once_and_no_old_frame() {
     assert_eq!(rows.iter().filter(|r| r.starts_with('›')).count(), 2);
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
+}
+
+/// The rows that show the status line.
+fn status_rows(rows: &[String]) -> usize {
+    rows.iter()
+        .filter(|r| r.contains("workspace-write"))
+        .count()
+}
+
+/// A window `rows` tall, a 6-line draft typed while the answer streams:
+/// the live area stays under the window's height, so writing lines never
+/// clears the screen whole (tmux keeps such a screen in the scrollback).
+fn a_tall_draft_in_a_short_window(rows: u16, cols: u16) {
+    let env = TestEnv::new("chat");
+    let gate = env.home.path().join("go-on");
+    env.server.push(paragraph(30, 10, &gate));
+    env.server.push(Reply::text("SECOND"));
+    let mut pty = Pty::spawn(env.command(&[]), rows, cols);
+    pty.wait_text("/help for keys");
+    pty.send("tell me\r");
+    pty.wait_text("end9");
+    for i in 1..=6 {
+        pty.send(&format!("a{i}"));
+        if i < 6 {
+            pty.send("\n");
+        }
+    }
+    pty.wait_text("a6");
+    let screen = pty.screen();
+    let first = screen.lines().next().unwrap_or("").to_string();
+    assert!(
+        !first.starts_with('›') && !first.contains("Esc to interrupt"),
+        "the live area is shorter than the window:\n{screen}"
+    );
+    std::fs::write(&gate, "").expect("gate");
+    pty.wait_text("DONE-MARK");
+    // The answer's 32 lines, the prompt and the banner: no more (each
+    // frame cleared whole would add a screen's worth).
+    let held = pty.scrollback_len();
+    assert!(
+        held < 45,
+        "{held} rows in the scrollback:\n{}",
+        pty.screen()
+    );
+    assert_eq!(
+        status_rows(&pty.screen().lines().map(String::from).collect::<Vec<_>>()),
+        1
+    );
+    pty.send("\r");
+    pty.wait_for("the draft's answer", |s| {
+        s.contains("SECOND") && !s.contains("Esc to interrupt")
+    });
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn a_tall_draft_in_a_9_row_window_leaves_no_frame_in_the_scrollback() {
+    a_tall_draft_in_a_short_window(9, 120);
+}
+
+#[test]
+fn a_tall_draft_in_a_5_row_window_leaves_no_frame_in_the_scrollback() {
+    a_tall_draft_in_a_short_window(5, 40);
 }
