@@ -126,7 +126,10 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     let schema = match &args.output_schema {
         Some(p) => match read_schema(p) {
             Ok(v) => Some(v),
-            Err(m) => return usage(&m),
+            Err(m) => {
+                json_failure(args, None, &m);
+                return usage(&m);
+            }
         },
         None => None,
     };
@@ -289,11 +292,12 @@ async fn reviewed(
     }
 }
 
-/// With `--json` (and no `--output-schema`), a review that failed still
+/// With `--json` (also with `--output-schema`: a failed review has no
+/// document of the user's schema to print), a review that failed still
 /// prints a JSON object: the report so far (`report`, or an empty one for
 /// the target) with `error` saying why.
 fn json_failure(args: &ReviewArgs, report: Option<&review::Report>, message: &str) {
-    if args.format() != FormatArg::Json || args.output_schema.is_some() {
+    if args.format() != FormatArg::Json {
         return;
     }
     let mut report = report.cloned().unwrap_or_else(|| {

@@ -180,7 +180,7 @@ fn status_hint(status: u16, provider: &ProviderConfig) -> Option<String> {
             provider.wire_api
         )),
         429 => Some(format!(
-            " (provider {name} limits how fast it may be asked: wait and try again; retry.max_retries and retry.max_delay_ms set how long quire waits)"
+            " (provider {name} limits how fast it may be asked: wait and try again; retry.max_delay_ms sets how long quire waits between tries)"
         )),
         500..=599 => Some(format!(
             " (an error on the server's side of provider {name}: try again later, or look at the server and its logs)"

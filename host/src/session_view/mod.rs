@@ -12,6 +12,7 @@ pub mod prices;
 pub mod skills;
 pub mod status;
 pub mod undo;
+mod undo_write;
 
 pub use patches::Patches;
 pub use status::Status;

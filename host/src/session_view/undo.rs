@@ -4,15 +4,12 @@
 //! `git apply -R` (it merges around later edits, and works outside
 //! repositories too).
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
-
 use quire::agent::Session;
 use quire::tools::apply_patch::{Restored, UndoError};
 use serde_json::Value;
 
 use super::patches::Patches;
+use super::undo_write::{Unwritten, reverse};
 use super::{Said, Tone};
 
 /// Undoes the last task's patches; what to show. The model is told (a
@@ -78,9 +75,13 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             kept.push(f.clone());
             continue;
         }
-        match reverse_apply(&cwd, d) {
+        match reverse(&cwd, path, status, d) {
             Ok(()) => undone.push(path.to_string()),
-            Err(e) => {
+            Err(Unwritten::Denied(text)) => {
+                said.push(Said::Note(Tone::Bad, text));
+                kept.push(f.clone());
+            }
+            Err(Unwritten::Conflict(e)) => {
                 said.push(refuse(format!(
                     "it changed since the patch, which no longer reverses cleanly ({})",
                     e.lines().last().unwrap_or(&e)
@@ -140,6 +141,10 @@ fn refusal(e: &UndoError, path: &str, from: Option<&str>, status: &str) -> Strin
         }
         UndoError::Changed(_) => format!("{it} changed since the patch"),
         UndoError::Gone(_) => format!("{it} was deleted since the patch"),
+        UndoError::Remove { source, .. } => format!(
+            "cannot remove {path}: {}",
+            super::undo_write::reason(&source.to_string())
+        ),
         UndoError::Taken(_) => format!(
             "{} exists again (made since the patch moved it away); move it aside first",
             from.unwrap_or(path)
@@ -154,29 +159,4 @@ fn undo_note(undone: &[String]) -> String {
         "Note: the user reverted your changes to {} with /undo; these files are back as they were before your last patch.",
         undone.join(", ")
     )
-}
-
-fn reverse_apply(cwd: &Path, diff: &str) -> Result<(), String> {
-    let mut cmd = Command::new("git");
-    cmd.args(["apply", "-R", "--whitespace=nowarn", "-"])
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    quire::child::die_with_quire(&mut cmd);
-    let mut child =
-        quire::child::spawn_std(&mut cmd).map_err(|e| format!("cannot run git: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(diff.as_bytes())
-            .map_err(|e| format!("cannot pass the diff to git: {e}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("git apply failed: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-    }
 }

@@ -4,6 +4,7 @@ mod links;
 #[cfg(unix)]
 mod race;
 mod safety;
+mod stale_tmp;
 mod undo;
 
 use std::fs;

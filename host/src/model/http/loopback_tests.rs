@@ -424,3 +424,20 @@ async fn a_refused_request_says_what_to_check() {
     );
     assert!(!text.contains("gave up"), "{text}");
 }
+
+/// A rate limit that outlasts the retries names each setting once.
+#[tokio::test]
+async fn a_rate_limit_after_the_retries_names_each_setting_once() {
+    let base = serve_always(plain_response(
+        "429 Too Many Requests",
+        "",
+        r#"{"error":{"message":"slow down"}}"#,
+    ))
+    .await;
+    let client = ChatClient::new(http(), provider(format!("{base}/v1"), WireApi::Chat, None));
+    let (result, _) = completed(&client, 1).await;
+    let text = result.unwrap_err();
+    assert!(text.contains("limits how fast it may be asked"), "{text}");
+    assert_eq!(text.matches("retry.max_retries").count(), 1, "{text}");
+    assert_eq!(text.matches("retry.max_delay_ms").count(), 1, "{text}");
+}

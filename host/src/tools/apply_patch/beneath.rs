@@ -224,7 +224,7 @@ fn openat2_beneath(_: &Dir, _: &[OsString]) -> io::Result<OwnedFd> {
 }
 
 impl Dir {
-    fn fd(&self) -> libc::c_int {
+    pub(super) fn fd(&self) -> libc::c_int {
         self.0.as_raw_fd()
     }
 

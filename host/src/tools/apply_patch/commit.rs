@@ -248,6 +248,7 @@ impl Dirs<'_> {
             .root
             .dir(&dirs)?
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+        super::stale_tmp::sweep_dir(&d);
         self.open.insert(dirs, d.clone());
         Ok((d, name))
     }
@@ -267,6 +268,7 @@ impl Dirs<'_> {
                 .map(|(parent, name)| Done::Dir { parent, name }),
         );
         let d = result?;
+        super::stale_tmp::sweep_dir(&d);
         self.open.insert(dirs, d.clone());
         Ok((d, name))
     }

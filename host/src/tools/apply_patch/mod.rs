@@ -14,6 +14,7 @@ mod plan;
 #[cfg(test)]
 mod race_tests;
 mod rewrite;
+mod stale_tmp;
 
 use schemars::JsonSchema;
 use serde_json::{Value, json};

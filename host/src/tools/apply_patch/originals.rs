@@ -97,6 +97,10 @@ pub enum UndoError {
     Taken(String),
     #[error("cannot restore {path}: {source}")]
     Io { path: String, source: io::Error },
+    /// What the patch left at a path cannot be removed (a read-only
+    /// folder): the undo wrote nothing.
+    #[error("cannot remove {path}: {source}")]
+    Remove { path: String, source: io::Error },
 }
 
 /// What an undo did.
@@ -168,22 +172,47 @@ fn put_back(o: &Original) -> Result<Restored, UndoError> {
         let path = shown(p);
         move |source| UndoError::Io { path, source }
     };
+    // Folders made for the original (a move's source folder removed by
+    // hand since): removed again when a later step fails.
+    let mut made = Vec::new();
     if let Some((bytes, perms)) = &o.bytes {
         if let Some(dir) = o.path.parent() {
+            made = missing_dirs(&o.path);
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            super::stale_tmp::sweep(dir);
         }
-        write_atomic(&o.path, bytes, perms.as_ref()).map_err(io_err(&o.path))?;
+        if let Err(e) = write_atomic(&o.path, bytes, perms.as_ref()) {
+            remove_dirs(&made);
+            return Err(io_err(&o.path)(e));
+        }
     }
     if (moved || o.bytes.is_none()) && o.left.is_some() {
-        std::fs::remove_file(&o.left_at).map_err(io_err(&o.left_at))?;
-        // Fails, as it should, on a folder something else is in.
-        for dir in &o.made_dirs {
-            if std::fs::remove_dir(dir).is_err() {
-                break;
+        if let Err(source) = std::fs::remove_file(&o.left_at) {
+            // All or nothing: the original put back at a move's old path
+            // goes again, the patch's file stays where it was.
+            if moved && o.bytes.is_some() {
+                let _ = std::fs::remove_file(&o.path);
+                remove_dirs(&made);
             }
+            return Err(UndoError::Remove {
+                path: shown(&o.left_at),
+                source,
+            });
         }
+        // Fails, as it should, on a folder something else is in.
+        remove_dirs(&o.made_dirs);
     }
     Ok(Restored::Done)
+}
+
+/// Removes `dirs` (deepest first) while they are empty; stops at the
+/// first that is not (or cannot be removed).
+fn remove_dirs(dirs: &[PathBuf]) {
+    for dir in dirs {
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+    }
 }
 
 /// `bytes` to a new temp file beside `path` (a short name of its own, see
@@ -216,3 +245,7 @@ fn write_atomic(path: &Path, bytes: &[u8], perms: Option<&Permissions>) -> io::R
     }
     result
 }
+
+#[cfg(test)]
+#[path = "originals_tests.rs"]
+mod tests;

@@ -143,3 +143,25 @@ fn refused_arguments_print_their_error_as_json() {
     let run = env.run(&["review", "--fail-on", "P9"]);
     assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{}", run.stderr);
 }
+
+/// An `--output-schema` file that is missing or not JSON is refused
+/// (exit 2) with the report's JSON and `error` on stdout under `--json`.
+#[test]
+fn a_bad_output_schema_prints_its_error_as_json() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { A_MARK }\n");
+    env.write("schema.txt", "not json at all\n");
+    for (file, says) in [("no-such.json", "no-such.json"), ("schema.txt", "not JSON")] {
+        let (run, report) = review_json(&env, &["--output-schema", file]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            report["error"].as_str().is_some_and(|e| e
+                .starts_with(&format!("--output-schema {file}"))
+                && e.contains(says)),
+            "{}",
+            run.stdout
+        );
+        super::outputs::check_report_schema(&report);
+        assert!(env.server.requests().is_empty(), "no model asked");
+    }
+}

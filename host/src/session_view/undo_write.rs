@@ -1,0 +1,113 @@
+//! A text edit undone with `git apply -R`, and what to say when the
+//! file's folder cannot be written (a read-only mount, a full disk):
+//! that, rather than a merge conflict, and only once the file is as it
+//! was (git removes a file before it writes it again).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Why a reverse diff was not applied.
+#[derive(Debug)]
+pub enum Unwritten {
+    /// The file changed since and the diff does not fit it: git's error.
+    Conflict(String),
+    /// The file could not be written or removed: the whole message.
+    Denied(String),
+}
+
+/// Reverses `diff` (of the file `path`, shown relative to `cwd`, as
+/// the patch's `status` left it) with `git apply -R`.
+pub fn reverse(cwd: &Path, path: &str, status: &str, diff: &str) -> Result<(), Unwritten> {
+    let file = cwd.join(path);
+    let before = std::fs::read(&file).ok();
+    let stderr = match reverse_apply(cwd, diff) {
+        Ok(stderr) => stderr,
+        Err(stderr) => {
+            let Some(why) = denied(&stderr) else {
+                return Err(Unwritten::Conflict(stderr));
+            };
+            return Err(Unwritten::Denied(put_back(&file, path, before, &why)));
+        }
+    };
+    // git only warns when it cannot remove a file, and succeeds.
+    if status == "added" && std::fs::symlink_metadata(&file).is_ok() {
+        let why = denied(&stderr).unwrap_or_else(|| "it is still there".to_string());
+        return Err(Unwritten::Denied(format!(
+            "cannot remove {path}: {why}; nothing was written — /diff shows the change"
+        )));
+    }
+    Ok(())
+}
+
+/// The message for a write git could not make, once the file is as it
+/// was before (put back when git had already removed it).
+fn put_back(file: &Path, path: &str, before: Option<Vec<u8>>, why: &str) -> String {
+    let now = std::fs::read(file).ok();
+    let restored = match before {
+        Some(bytes) if now.as_ref() != Some(&bytes) => std::fs::write(file, &bytes),
+        _ => Ok(()),
+    };
+    match restored {
+        Ok(()) => {
+            format!("cannot write {path}: {why}; nothing was written — /diff shows the change")
+        }
+        Err(e) => format!(
+            "cannot write {path}: {why}; it is not as before the undo either ({}): /diff shows the patch's version",
+            reason(&e.to_string())
+        ),
+    }
+}
+
+/// The system's reason in git's `unable to write file` / `unable to
+/// unlink` lines (`Read-only file system`), in lower case; `None` when
+/// git failed for another reason.
+fn denied(stderr: &str) -> Option<String> {
+    stderr
+        .lines()
+        .filter(|l| l.contains("unable to write file") || l.contains("unable to unlink"))
+        .filter_map(|l| l.rsplit_once(": ").map(|(_, why)| reason(why)))
+        .next()
+}
+
+/// An OS error's text as part of a sentence: `Read-only file system (os
+/// error 30)` → `read-only file system`.
+pub fn reason(text: &str) -> String {
+    let text = text.split(" (os error").next().unwrap_or(text).trim();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Runs `git apply -R`; its stderr (warnings on success).
+fn reverse_apply(cwd: &Path, diff: &str) -> Result<String, String> {
+    let mut cmd = Command::new("git");
+    cmd.args(["apply", "-R", "--whitespace=nowarn", "-"])
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    quire::child::die_with_quire(&mut cmd);
+    let mut child =
+        quire::child::spawn_std(&mut cmd).map_err(|e| format!("cannot run git: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(diff.as_bytes())
+            .map_err(|e| format!("cannot pass the diff to git: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("git apply failed: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if out.status.success() {
+        Ok(stderr)
+    } else {
+        Err(stderr)
+    }
+}
+
+#[cfg(test)]
+#[path = "undo_write_tests.rs"]
+mod tests;
