@@ -29,6 +29,36 @@ fn idle(pty: &Pty) {
     });
 }
 
+/// Waits until scrollback and screen together (`Pty::transcript`) hold
+/// `cond`: a frame is drawn in several writes, so one read can fall
+/// between them. A row written twice never goes away, so a duplicate
+/// still fails, at the deadline.
+fn settle(pty: &Pty, what: &str, cond: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let rows = pty.transcript();
+        if cond(&rows) {
+            return rows;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {rows:#?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Whether each of `end1`..`end{n}` is in `rows` once.
+fn each_once(rows: &[String], n: usize) -> bool {
+    (1..=n).all(|i| count(rows, i) == 1)
+}
+
+/// Whether the input line is the row right under the last row holding
+/// `text` on screen `s`.
+fn prompt_under(s: &str, text: &str) -> bool {
+    let rows: Vec<&str> = s.lines().collect();
+    let at = rows.iter().rposition(|r| r.contains(text));
+    let prompt = rows.iter().rposition(|r| r.starts_with('›'));
+    at.is_some() && prompt == at.map(|a| a + 1)
+}
+
 /// How many rows of `rows` end with `endN`.
 fn count(rows: &[String], n: usize) -> usize {
     let mark = format!("end{n}");
@@ -42,19 +72,14 @@ fn the_input_line_follows_the_transcript_without_blank_rows() {
     let env = TestEnv::new("chat");
     env.server.push(Reply::text("short answer"));
     let mut pty = Pty::spawn(env.command(&[]), 40, 100);
-    let screen = pty.wait_text("/help for keys");
-    let rows: Vec<&str> = screen.lines().collect();
-    let help = rows.iter().position(|r| r.contains("/help for keys"));
-    let prompt = rows.iter().position(|r| r.starts_with('›'));
-    assert_eq!(prompt, help.map(|h| h + 1), "{screen}");
-    pty.send("hello\r");
-    let screen = pty.wait_for("the answer", |s| {
-        s.contains("short answer") && !s.contains("Esc to interrupt")
+    // Blank rows between would never go away: the wait times out.
+    pty.wait_for("the input line right under the banner", |s| {
+        prompt_under(s, "/help for keys")
     });
-    let rows: Vec<&str> = screen.lines().collect();
-    let answer = rows.iter().position(|r| r.contains("short answer"));
-    let prompt = rows.iter().rposition(|r| r.starts_with('›'));
-    assert_eq!(prompt, answer.map(|a| a + 1), "{screen}");
+    pty.send("hello\r");
+    pty.wait_for("the input line right under the answer", |s| {
+        !s.contains("Esc to interrupt") && prompt_under(s, "short answer")
+    });
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
@@ -69,18 +94,14 @@ fn a_long_paragraph_reaches_the_scrollback_while_it_streams() {
     pty.send("tell me\r");
     pty.wait_text("end45");
     // Held mid-paragraph: its first lines are already written, once.
-    let rows = pty.transcript();
+    settle(&pty, "end1..end44 once while the stream is held", |rows| {
+        each_once(rows, 44)
+    });
     assert!(pty.screen().contains("Esc to interrupt"));
     assert!(!pty.screen().contains("end1\n"), "end1 has left the screen");
-    for n in 1..=44 {
-        assert_eq!(count(&rows, n), 1, "end{n} in {rows:#?}");
-    }
     std::fs::write(&gate, "").expect("gate");
     idle(&pty);
-    let rows = pty.transcript();
-    for n in 1..=60 {
-        assert_eq!(count(&rows, n), 1, "end{n} in {rows:#?}");
-    }
+    settle(&pty, "end1..end60 once", |rows| each_once(rows, 60));
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
@@ -107,16 +128,15 @@ fn a_resize_mid_stream_writes_every_line_once() {
     pty.wait_text("end40");
     pty.resize(34, 80);
     idle(&pty);
-    let rows = pty.transcript();
-    for n in 1..=45 {
-        assert_eq!(count(&rows, n), 1, "end{n} in {rows:#?}");
-    }
-    assert_eq!(rows.iter().filter(|r| r.contains("Intro.")).count(), 1);
-    assert!(
-        !rows.iter().any(|r| r.contains("Working")),
-        "no frame of the live area is left: {rows:#?}"
-    );
-    assert_eq!(rows.iter().filter(|r| r.starts_with('›')).count(), 2);
+    // Drawn again at 80 columns after the resize: each line once, the
+    // intro once, no frame of the live area left, the message and the
+    // input line.
+    settle(&pty, "every line once after the resize", |rows| {
+        each_once(rows, 45)
+            && rows.iter().filter(|r| r.contains("Intro.")).count() == 1
+            && !rows.iter().any(|r| r.contains("Working"))
+            && rows.iter().filter(|r| r.starts_with('›')).count() == 2
+    });
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
@@ -163,10 +183,9 @@ fn a_tall_draft_in_a_short_window(rows: u16, cols: u16) {
         "{held} rows in the scrollback:\n{}",
         pty.screen()
     );
-    assert_eq!(
-        status_rows(&pty.screen().lines().map(String::from).collect::<Vec<_>>()),
-        1
-    );
+    pty.wait_for("one status line on the screen", |s| {
+        status_rows(&s.lines().map(String::from).collect::<Vec<_>>()) == 1
+    });
     pty.send("\r");
     pty.wait_for("the draft's answer", |s| {
         s.contains("SECOND") && !s.contains("Esc to interrupt")
