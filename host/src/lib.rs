@@ -19,6 +19,8 @@ pub mod owner_only;
 pub mod plugins;
 pub mod printable;
 pub mod protocol;
+#[cfg(test)]
+pub(crate) mod read_only_dir;
 pub mod review;
 pub mod runtime;
 pub mod share;

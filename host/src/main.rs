@@ -3,6 +3,9 @@
 // The CLI prints what the user asked for; nothing else of quire prints.
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 mod cli;
+#[cfg(test)]
+#[path = "read_only_dir.rs"]
+mod read_only_dir;
 mod session_view;
 mod tui;
 
