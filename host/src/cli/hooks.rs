@@ -82,7 +82,7 @@ fn state_text(state: TrustState) -> &'static str {
 
 /// What the approval of a repository or plugin hook does not cover.
 fn coverage(h: &Hook) -> Option<String> {
-    if h.scope != quire::hooks::HookScope::Project {
+    if h.scope != quire::hooks::HookScope::Project && h.plugin_root.is_none() {
         return None;
     }
     quire::hooks::trust::coverage_note(h.def.command.as_deref()?)
@@ -208,9 +208,7 @@ pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
     if hooks.is_empty() {
         return None;
     }
-    let mut text = String::from(
-        "This repository has hooks that are new or changed since you approved them. They run commands with your rights:",
-    );
+    let mut text = pending_heading(&hooks);
     for h in &hooks {
         let what = h.def.runs();
         text.push_str(&format!(
@@ -223,6 +221,25 @@ pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
         ));
     }
     Some((text, hooks))
+}
+
+/// Where the hooks waiting for approval come from, in words: the user's
+/// own plugins are not "this repository's".
+fn pending_heading(hooks: &[Hook]) -> String {
+    let user = hooks
+        .iter()
+        .any(|h| h.scope == quire::hooks::HookScope::User);
+    let repo = hooks
+        .iter()
+        .any(|h| h.scope == quire::hooks::HookScope::Project);
+    let from = match (user, repo) {
+        (true, false) => "Your plugins have hooks",
+        (false, true) => "This repository has hooks",
+        _ => "Your plugins and this repository have hooks",
+    };
+    format!(
+        "{from} that are new or changed since you approved them. They run commands with your rights:"
+    )
 }
 
 /// Records the approval of `hooks`.

@@ -2,6 +2,7 @@
 //! the repository's, installed plugins', each hook with its source, its
 //! compiled matcher and whether it may run (trust and approval).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::config::{Hook, HookDef, HookScope, TrustState, compile_matcher, read_toml};
@@ -19,9 +20,10 @@ pub struct HookSources {
     pub project_trusted: bool,
     pub claude_compat: bool,
     /// Hook files of installed plugin bundles, with the bundle's folder
-    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands).
-    /// They run only once approved by hash, like a repository's.
-    pub plugin_files: Vec<(PathBuf, PathBuf)>,
+    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands) and
+    /// scope. They run only once approved by hash, like a repository's;
+    /// a user plugin's approval holds in every directory.
+    pub plugin_files: Vec<(PathBuf, PathBuf, crate::plugins::bundle::BundleScope)>,
     /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
     pub plugins: crate::plugins::PluginsConfig,
     /// Why the hooks of installed plugins that changed since they were
@@ -114,6 +116,7 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             trust::TrustStore::default()
         }
     };
+    let mut folders = BTreeMap::new();
     for file in hook_files(src) {
         let defs = if file.claude {
             claude::read_settings_skipping(&file.path)
@@ -154,12 +157,17 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                     ));
                 }
             }
-            match hook(src, &approved, &file, event, def) {
+            match hook(src, &approved, &mut folders, &file, event, def) {
                 Ok(h) => out.hooks.push(h),
                 Err(why) => out
                     .warnings
                     .push(format!("{}: {at} is skipped: {why}", file.path.display())),
             }
+        }
+    }
+    for files in folders.values() {
+        if let Some(w) = &files.over {
+            out.warnings.push(w.clone());
         }
     }
     let (wasm, warnings) = super::wasm::plugin_hooks(src, &approved);
@@ -198,10 +206,15 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
             }
         }
     }
-    for (path, root) in &src.plugin_files {
+    for (path, root, scope) in &src.plugin_files {
+        let user = *scope == crate::plugins::bundle::BundleScope::User;
         files.push(HookFile {
             path: path.clone(),
-            scope: HookScope::Project,
+            scope: if user {
+                HookScope::User
+            } else {
+                HookScope::Project
+            },
             claude: true,
             plugin_root: Some(root.clone()),
         });
@@ -215,6 +228,7 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
 fn hook(
     src: &HookSources,
     approved: &trust::TrustStore,
+    folders: &mut BTreeMap<PathBuf, super::plugin_folder::FolderFiles>,
     file: &HookFile,
     event: HookEvent,
     mut def: HookDef,
@@ -249,17 +263,29 @@ fn hook(
         (Some(root), HookScope::Project) => file.path.strip_prefix(root).unwrap_or(&file.path),
         _ => file.path.as_path(),
     };
-    let mut hash = trust::hook_hash(src.repo_root.as_deref(), rel, event, &def);
-    if let (Some(plugin), Some(cmd)) = (&file.plugin_root, def.command.as_deref())
-        && def.kind == super::HookKind::Command
-    {
-        hash = trust::plugin_hook_hash(hash, src.repo_root.as_deref(), plugin, cmd);
-    }
+    // The user's own hooks (a user plugin's) are approved wherever they
+    // run: the repository is not part of their hash.
+    let repo = match file.scope {
+        HookScope::User => None,
+        HookScope::Project => src.repo_root.as_deref(),
+    };
+    let mut hash = trust::hook_hash(repo, rel, event, &def);
+    let is_command = def.kind == super::HookKind::Command && def.command.is_some();
+    let folder = match &file.plugin_root {
+        Some(plugin) if is_command => {
+            let files = folders
+                .entry(plugin.clone())
+                .or_insert_with(|| super::plugin_folder::hash(plugin));
+            hash = trust::plugin_hook_hash(hash, files);
+            Some(files.clone())
+        }
+        _ => None,
+    };
     let plugin = file.plugin_root.is_some();
     let trust = match file.scope {
+        _ if plugin && approved.contains(&hash) => TrustState::Trusted,
+        _ if plugin => TrustState::NotApproved,
         HookScope::User => TrustState::User,
-        HookScope::Project if plugin && approved.contains(&hash) => TrustState::Trusted,
-        HookScope::Project if plugin => TrustState::NotApproved,
         HookScope::Project if !src.project_trusted => TrustState::RepoNotTrusted,
         HookScope::Project if approved.contains(&hash) => TrustState::Trusted,
         HookScope::Project => TrustState::NotApproved,
@@ -268,9 +294,9 @@ fn hook(
         .command
         .as_deref()
         .filter(|_| def.kind == super::HookKind::Command);
-    let pinned = match (&src.repo_root, &file.plugin_root, trust, command) {
-        (repo, Some(plugin), TrustState::Trusted, Some(cmd)) => {
-            Some(trust::Pinned::for_plugin(repo.as_deref(), plugin, cmd))
+    let pinned = match (&src.repo_root, folder, trust, command) {
+        (_, Some(folder), TrustState::Trusted, Some(cmd)) => {
+            Some(trust::Pinned::for_plugin(repo, folder, cmd))
         }
         (Some(root), None, TrustState::Trusted, Some(cmd)) => Some(trust::Pinned::new(root, cmd)),
         _ => None,

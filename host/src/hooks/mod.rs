@@ -24,6 +24,7 @@ pub mod http_env;
 pub(crate) mod if_rule;
 mod load;
 mod manifest_hooks;
+pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub(crate) mod runner;
 mod subcommands;

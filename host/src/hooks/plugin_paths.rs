@@ -38,12 +38,15 @@ pub fn check(command: &str, root: &Path) -> Result<(), String> {
             Some(at) => rest[..at].rfind('/').map_or("", |slash| &rest[..slash]),
             None => rest,
         };
-        let why = match crate::plugins::bundle::paths::resolve(root, rest) {
-            Err(_) => "it leaves the folder",
-            Ok(path) if !linked_inside(root, &path) => {
-                "it is reached through a symbolic link out of the folder"
-            }
-            Ok(_) => continue,
+        // `..` is judged where it leads (`scripts/../scripts/b.sh` stays
+        // inside), both as written and by the real path.
+        let path = root.join(rest);
+        let why = if !lexical(&path).starts_with(lexical(root)) {
+            "it leaves the folder"
+        } else if !linked_inside(root, &path) {
+            "it is reached through a symbolic link out of the folder"
+        } else {
+            continue;
         };
         return Err(format!(
             "its command names `{word}` ({}), outside the plugin's folder {}: {why}; a plugin hook may run only the plugin's own files, the only ones its approval covers",
@@ -119,6 +122,10 @@ mod tests {
         assert!(e.contains("outside the plugin's folder"), "{e}");
         assert!(check("sh '$CLAUDE_PLUGIN_ROOT'/hooks/../../x.sh", &root).is_err());
         assert!(check("cd ${PLUGIN_ROOT}/.. && ./x.sh", &root).is_err());
+        // `..` that stays inside is accepted.
+        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/hooks/../hooks/a.sh", &root).is_ok());
+        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/./hooks/./a.sh", &root).is_ok());
+        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/hooks/../../x.sh", &root).is_err());
         // A link out of the plugin.
         std::os::unix::fs::symlink(dir.path(), root.join("out")).unwrap();
         assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/out/evil.sh", &root).is_err());

@@ -255,16 +255,16 @@ pub fn coverage_note(command: &str) -> Option<String> {
 /// An approved repository or plugin hook's files as they were approved,
 /// checked again before each run ([`Pinned::changed`]): a script edited
 /// during the session does not run with the approval of the old one. A
-/// plugin's hook is pinned in its plugin's folder too, so the scripts of
-/// a plugin outside the repository (the user's `~/.agents/plugins`) are
-/// covered as well.
+/// plugin's hook is pinned by every file of its plugin's folder
+/// ([`super::plugin_folder`]), and a repository's plugin's also by the
+/// repository's files its command names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pinned {
-    /// The repository (files named relative to it), then the plugin's
-    /// folder (files named by their full path).
+    /// The repository (files named relative to it).
     roots: Vec<PathBuf>,
     command: String,
     scripts: BTreeMap<String, String>,
+    plugin: Option<super::plugin_folder::FolderFiles>,
 }
 
 impl Pinned {
@@ -272,14 +272,18 @@ impl Pinned {
         Pinned::in_roots(vec![repo.to_path_buf()], command)
     }
 
-    /// Pinned in `repo` (when there is one) and in the plugin folder
-    /// `plugin`.
-    pub fn for_plugin(repo: Option<&Path>, plugin: &Path, command: &str) -> Pinned {
-        let mut roots: Vec<PathBuf> = repo.map(Path::to_path_buf).into_iter().collect();
-        if outside(repo, plugin) {
-            roots.push(plugin.to_path_buf());
+    /// Pinned by the files of its plugin folder (`folder`, as hashed for
+    /// its approval) and, for a repository's plugin, in `repo`.
+    pub fn for_plugin(
+        repo: Option<&Path>,
+        folder: super::plugin_folder::FolderFiles,
+        command: &str,
+    ) -> Pinned {
+        let roots: Vec<PathBuf> = repo.map(Path::to_path_buf).into_iter().collect();
+        Pinned {
+            plugin: Some(folder),
+            ..Pinned::in_roots(roots, command)
         }
-        Pinned::in_roots(roots, command)
     }
 
     fn in_roots(roots: Vec<PathBuf>, command: &str) -> Pinned {
@@ -288,11 +292,13 @@ impl Pinned {
             roots,
             command: command.to_string(),
             scripts,
+            plugin: None,
         }
     }
 
-    /// The files (relative to the repository) that are new, changed or
-    /// gone since the approval; empty when the hook may still run.
+    /// The files (relative to the repository, or by full path for a
+    /// plugin's) that are new, changed or gone since the approval; empty
+    /// when the hook may still run.
     pub fn changed(&self) -> Vec<String> {
         let now = pinned_hashes(&self.roots, &self.command);
         let mut out: Vec<String> = self
@@ -306,36 +312,20 @@ impl Pinned {
                 .filter(|path| !self.scripts.contains_key(*path))
                 .cloned(),
         );
+        if let Some(folder) = &self.plugin {
+            out.extend(folder.changed());
+        }
         out.sort();
         out.dedup();
         out
     }
 }
 
-/// Whether the plugin folder `plugin` is outside `repo` (a user's
-/// plugin): then its scripts are not among the repository's files.
-fn outside(repo: Option<&Path>, plugin: &Path) -> bool {
-    let Some(repo) = repo.and_then(|r| r.canonicalize().ok()) else {
-        return true;
-    };
-    plugin
-        .canonicalize()
-        .map_or(true, |p| !p.starts_with(&repo))
-}
-
-/// `hash` of a plugin hook, covering also the files of its plugin folder
-/// `plugin` that `command` runs when that folder is outside `repo` (a
-/// user's plugin; a repository's plugin's files are covered as the
-/// repository's): a script changed between sessions waits for approval.
-pub fn plugin_hook_hash(hash: String, repo: Option<&Path>, plugin: &Path, command: &str) -> String {
-    if !outside(repo, plugin) {
-        return hash;
-    }
-    let scripts = script_hashes(plugin, command);
-    if scripts.is_empty() {
-        return hash;
-    }
-    let body = serde_json::json!({"hook": hash, "plugin_scripts": scripts});
+/// `hash` of a plugin hook, covering also every file of its plugin's
+/// folder: a script or a helper it sources changed between sessions waits
+/// for approval.
+pub fn plugin_hook_hash(hash: String, folder: &super::plugin_folder::FolderFiles) -> String {
+    let body = serde_json::json!({"hook": hash, "plugin_files": folder.digests});
     hex(&Sha256::digest(body.to_string().as_bytes()))
 }
 
@@ -405,7 +395,7 @@ fn project_relative(word: &str) -> Option<&str> {
         .map(|rest| rest.trim_start_matches('/'))
 }
 
-fn file_hash(path: &Path) -> Option<String> {
+pub(super) fn file_hash(path: &Path) -> Option<String> {
     let file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut hasher = Sha256::new();

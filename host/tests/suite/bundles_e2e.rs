@@ -24,6 +24,7 @@ mod remove;
 mod untrusted;
 mod update;
 mod usage;
+mod user_guard;
 mod user_scope;
 mod validate;
 mod wasm;

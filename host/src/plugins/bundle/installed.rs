@@ -103,15 +103,30 @@ fn scan_with_clashes(
     if let Some(u) = user {
         dirs.push((BundleScope::User, u));
     }
+    let dirs_user = dirs.iter().find(|(s, _)| *s == BundleScope::User).cloned();
     for (scope, dir) in dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let mut folders: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.path())
-            .collect();
+        let mut folders: Vec<PathBuf> = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => folders.push(entry.path()),
+                // A user's own plugin folder may be a link to where they
+                // develop it: the user made it, so it is followed (links
+                // inside a plugin that lead out of it stay refused).
+                Ok(t) if t.is_symlink() && scope == BundleScope::User => {
+                    match super::user_link::followed(&entry.path()) {
+                        Ok(p) => folders.push(p),
+                        Err(w) => {
+                            warnings.push(w.clone());
+                            clashes.push(w);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         folders.sort();
         for folder in folders {
             match detect(&folder) {
@@ -155,6 +170,11 @@ fn scan_with_clashes(
                 Err(e) => warnings.push(format!("plugin skipped: {e}")),
             }
         }
+    }
+    // A broken link of the user's still holds its name.
+    if let Some((_, dir)) = dirs_user {
+        let names = super::user_link::broken_names(&dir);
+        out.retain(|b| !(b.scope == BundleScope::Project && names.contains(&b.bundle.name)));
     }
     (out, warnings, clashes)
 }
@@ -234,13 +254,20 @@ pub fn hook_files(config: &Config, cwd: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-/// The hook files of the bundles, with each bundle's folder.
-pub fn hook_files_for(config: &Config, _home: &Path, cwd: &Path) -> Vec<(PathBuf, PathBuf)> {
+/// The hook files of the bundles, with each bundle's folder and scope.
+pub fn hook_files_for(
+    config: &Config,
+    _home: &Path,
+    cwd: &Path,
+) -> Vec<(PathBuf, PathBuf, BundleScope)> {
     installed(config, cwd)
         .into_iter()
         .flat_map(|i| {
-            let root = i.bundle.root.clone();
-            i.bundle.hooks.into_iter().map(move |p| (p, root.clone()))
+            let (root, scope) = (i.bundle.root.clone(), i.scope);
+            i.bundle
+                .hooks
+                .into_iter()
+                .map(move |p| (p, root.clone(), scope))
         })
         .collect()
 }

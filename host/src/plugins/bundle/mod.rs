@@ -23,6 +23,7 @@ mod hook_paths;
 pub(crate) mod installed;
 pub mod mcp;
 pub(crate) mod paths;
+mod user_link;
 pub mod validate;
 
 use std::path::PathBuf;
