@@ -53,6 +53,18 @@ pub fn die_with_quire(cmd: &mut Command) {
     }
 }
 
+/// Whether a process with this PID exists (or exists as another user's:
+/// signalling it is then refused, not unknown). Folders and files named
+/// after a PID are left alone while it does.
+pub fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 #[cfg(target_os = "linux")]
 mod reaper;
 #[cfg(target_os = "linux")]

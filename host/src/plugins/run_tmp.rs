@@ -43,20 +43,10 @@ fn sweep_in(base: &Path, me: u32) {
         else {
             continue;
         };
-        if pid != me && !alive(pid) {
+        if pid != me && !crate::child::alive(pid) {
             remove_tree(&e.path());
         }
     }
-}
-
-/// Whether process `pid` still runs (or runs as another user).
-fn alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Removes `path`: a folder with everything in it (links inside are

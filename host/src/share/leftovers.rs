@@ -167,23 +167,13 @@ fn sweep_folder(dir: &Path, pid_of: impl Fn(&str) -> Option<u32>) {
         let Some(pid) = name.to_str().and_then(&pid_of) else {
             continue;
         };
-        if pid == std::process::id() || alive(pid) {
+        if pid == std::process::id() || crate::child::alive(pid) {
             continue;
         }
         let path = entry.path();
         tracing::info!(path = %path.display(), "removing what an interrupted quire left");
         remove(&path);
     }
-}
-
-/// Whether a process with this PID exists.
-fn alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 #[cfg(test)]

@@ -108,20 +108,10 @@ fn sweep_in(parent: &Path, me: u32) {
             continue;
         };
         let mine = std::fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_dir() && m.uid() == uid);
-        if mine && pid != me && !alive(pid) {
+        if mine && pid != me && !crate::child::alive(pid) {
             remove_tree(&e.path());
         }
     }
-}
-
-/// Whether process `pid` still runs (or runs as another user).
-fn alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Removes the folder with everything in it (std's remove_dir_all does
