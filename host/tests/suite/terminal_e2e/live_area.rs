@@ -113,11 +113,11 @@ fn a_long_paragraph_reaches_the_scrollback_while_it_streams() {
 fn a_resize_mid_stream_writes_every_line_once() {
     let env = TestEnv::new("chat");
     let gate = env.home.path().join("go-on");
-    env.server.push(paragraph(45, 25, &gate));
+    env.server.push(paragraph(30, 15, &gate));
     let mut pty = Pty::spawn(env.command(&[]), 40, 100);
     pty.wait_text("/help for keys");
     pty.send("tell me\r");
-    pty.wait_text("end25");
+    pty.wait_text("end15");
     pty.resize(24, 60);
     // Drawn again at the new size before the stream goes on.
     pty.wait_for("the frame at 60 columns", |s| {
@@ -125,14 +125,14 @@ fn a_resize_mid_stream_writes_every_line_once() {
             .any(|r| r.contains("Esc to interrupt") && r.len() <= 60)
     });
     std::fs::write(&gate, "").expect("gate");
-    pty.wait_text("end40");
+    pty.wait_text("end25");
     pty.resize(34, 80);
     idle(&pty);
     // Drawn again at 80 columns after the resize: each line once, the
     // intro once, no frame of the live area left, the message and the
     // input line.
     settle(&pty, "every line once after the resize", |rows| {
-        each_once(rows, 45)
+        each_once(rows, 30)
             && rows.iter().filter(|r| r.contains("Intro.")).count() == 1
             && !rows.iter().any(|r| r.contains("Working"))
             && rows.iter().filter(|r| r.starts_with('›')).count() == 2
