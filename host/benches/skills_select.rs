@@ -67,7 +67,7 @@ fn real() {
     let config = SkillsConfig::default();
     // Every labelled set: the tuning set, then the held-out ones in the
     // order they were written.
-    let files: [(&str, &str, &str); 17] = [
+    let files: [(&str, &str, &str); 18] = [
         (
             "tuning",
             "real-eval.json",
@@ -152,6 +152,11 @@ fn real() {
             "seventeenth",
             "real-fresh15.json",
             include_str!("../tests/suite/skills_select/real-fresh15.json"),
+        ),
+        (
+            "eighteenth",
+            "real-fresh16.json",
+            include_str!("../tests/suite/skills_select/real-fresh16.json"),
         ),
     ];
     let mut sets = Vec::new();

@@ -124,6 +124,7 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
                         v["learned"] = json!({"score": b.score, "terms": b.terms});
                     }
                     v["name_boost"] = json!({"cover": parts.name_cover, "score": parts.name_boost});
+                    v["coverage"] = json!({"share": parts.coverage, "factor": parts.coverage_factor});
                     let other = r.score - parts.total();
                     if other.abs() >= OTHER_MIN {
                         v["other"] = json!({"score": other, "why": other_why(semantic.is_some())});
@@ -322,6 +323,13 @@ fn explain_lines(
             parts.name_cover * 100.0,
             parts.name_boost,
             1.0 + parts.name_boost / (parts.words + parts.learned).max(f32::MIN_POSITIVE)
+        ));
+    }
+    if parts.coverage_factor < 1.0 {
+        s.push_str(&format!(
+            "              holds {:.0}% of the message's words: x{:.2}\n",
+            parts.coverage * 100.0,
+            parts.coverage_factor
         ));
     }
     let other = r.score - parts.total();

@@ -3,6 +3,7 @@
 //! (tests/skills_select/eval.json). The recall the selector reaches is
 //! asserted as a floor, so a change that makes selection worse fails.
 mod real;
+mod real_heldout;
 
 use quire::skills::select::eval::{self, EvalReport};
 use quire::skills::select::{SkillSet, testing};

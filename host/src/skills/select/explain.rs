@@ -1,12 +1,13 @@
 //! The parts of a skill's score, for `quire skills pick --explain`: what
 //! the message's words make (BM25, per term), what terms learned in earlier
 //! sessions add, and the boost of a name the message covers
-//! ([`super::specific`]). They add up to the score [`super::plan`] gives.
+//! ([`super::specific`]), and the factor for the share of the message the
+//! skill covers. Together they make the rank [`super::plan`] gives.
 
 use serde::Serialize;
 
 use super::index::{Contribution, Query};
-use super::plan::Plan;
+use super::plan::{Plan, coverage_factors};
 use super::specific::{SKILL_NAME_BOOST, name_cover};
 use super::{SkillSet, text};
 
@@ -23,12 +24,18 @@ pub struct ScoreParts {
     pub name_cover: f32,
     /// What that cover added: `(words + learned) * SKILL_NAME_BOOST * name_cover`.
     pub name_boost: f32,
+    /// The idf-weighted share of the message's words the skill holds
+    /// ([`super::index::Index::coverage`]).
+    pub coverage: f32,
+    /// What the rank is multiplied by for that share (1 when learned terms
+    /// raised the skill; see [`super::plan::coverage_factors`]).
+    pub coverage_factor: f32,
 }
 
 impl ScoreParts {
-    /// `words + learned + name_boost`.
+    /// `(words + learned + name_boost) * coverage_factor`: the rank.
     pub fn total(&self) -> f32 {
-        self.words + self.learned + self.name_boost
+        (self.words + self.learned + self.name_boost) * self.coverage_factor
     }
 }
 
@@ -64,12 +71,19 @@ fn parts(set: &SkillSet, query: &Query, plan: &Plan, skill: usize) -> ScoreParts
         .skills
         .get(skill)
         .map_or(0.0, |s| name_cover(&set.index, query, &s.name));
+    let coverage = set.index.coverage(query).get(skill).copied().unwrap_or(0.0);
+    let coverage_factor = coverage_factors(&set.index, query, &plan.learned)
+        .get(skill)
+        .copied()
+        .unwrap_or(1.0);
     ScoreParts {
         terms,
         words,
         learned,
         name_cover: cover,
         name_boost: (words + learned) * SKILL_NAME_BOOST * cover,
+        coverage,
+        coverage_factor,
     }
 }
 

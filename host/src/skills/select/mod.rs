@@ -138,6 +138,12 @@ impl SkillSet {
             specific::SKILL_NAME_BOOST,
             |i| self.skills[i].name.as_str(),
         );
+        for (s, c) in scores
+            .iter_mut()
+            .zip(plan::coverage_factors(&self.index, &q, &[]))
+        {
+            *s *= c;
+        }
         let mut hits: Vec<Ranked> = scores
             .iter()
             .enumerate()

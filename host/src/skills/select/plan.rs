@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::index::Index;
+use super::index::{Index, coverage_factor};
 use super::learn::{Kind, LEARNED_UNIT, Learned, LearnedTerm};
 use crate::skills::{Skill, SkillsConfig};
 
@@ -126,6 +126,27 @@ fn word_scores(
     scores
 }
 
+/// Each skill's [`coverage_factor`] for `query`; 1 for a skill that terms
+/// learned in earlier sessions raised (`learned`): the user found it for
+/// such words, which its text need not hold.
+pub fn coverage_factors(
+    index: &Index,
+    query: &super::index::Query,
+    learned: &[LearnedBoost],
+) -> Vec<f32> {
+    let mut factors: Vec<f32> = index
+        .coverage(query)
+        .into_iter()
+        .map(coverage_factor)
+        .collect();
+    for b in learned {
+        if let Some(f) = factors.get_mut(b.skill) {
+            *f = 1.0;
+        }
+    }
+    factors
+}
+
 /// A follow-up that turns to a new subject ("do the same for our gitlab
 /// mirror", "now wire it into argocd") puts that subject's skill first,
 /// over the previous message's (see [`super::followup::new_subject`]):
@@ -210,6 +231,14 @@ pub fn plan_with(
     } else {
         scores
     };
+    // Ranked by score times coverage; activated on the score alone, so
+    // the bar for activating is what it was.
+    let rank_scores: Vec<f32> = if whole {
+        let coverage = coverage_factors(index, &query, &boosts);
+        scores.iter().zip(&coverage).map(|(s, c)| s * c).collect()
+    } else {
+        scores.clone()
+    };
     let listable: Vec<usize> = (0..skills.len())
         .filter(|&i| !skills[i].disable_model_invocation)
         .collect();
@@ -218,7 +247,7 @@ pub fn plan_with(
         .iter()
         .map(|&i| Ranked {
             skill: i,
-            score: scores[i],
+            score: rank_scores[i],
         })
         .filter(|r| everything || r.score > 0.0)
         .collect();
@@ -254,24 +283,23 @@ pub fn plan_with(
         && let Some(top) = ranked.first()
         && top.score > 0.0
     {
-        let runner_up = ranked.get(1).map(|r| r.score).unwrap_or(0.0);
+        let score = scores[top.skill];
+        let runner_up = listable
+            .iter()
+            .filter(|&&i| i != top.skill)
+            .map(|&i| scores[i])
+            .fold(0.0f32, f32::max);
         let name = &skills[top.skill].name;
         let matched_new = evidence_terms(index, &query, top.skill);
-        if top.score >= MIN_AUTO_SCORE * index.unit_score()
-            && f64::from(top.score) >= config.auto_activate_ratio * f64::from(runner_up)
+        if score >= MIN_AUTO_SCORE * index.unit_score()
+            && f64::from(score) >= config.auto_activate_ratio * f64::from(runner_up)
             && matched_new >= MIN_AUTO_TERMS
             && !active.contains(name)
             && skills[top.skill].drift.is_none()
             && super::language::allows(name, &query)
             && !wanted.iter().any(|(i, _)| *i == top.skill)
         {
-            wanted.push((
-                top.skill,
-                Reason::Auto {
-                    score: top.score,
-                    runner_up,
-                },
-            ));
+            wanted.push((top.skill, Reason::Auto { score, runner_up }));
         }
     }
     let mut used = 0usize;

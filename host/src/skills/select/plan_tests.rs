@@ -204,3 +204,54 @@ fn a_follow_up_that_turns_to_a_new_subject_lists_that_skill_first() {
         Some("app-stores")
     );
 }
+
+#[test]
+fn the_skill_holding_most_of_the_message_ranks_above_one_heavy_word() {
+    // Without coverage umap-learn comes first: "umap" in its name (boosted
+    // as a name the message covers) and all over its description
+    // outweighs the three other words scanpy holds.
+    let mut s = vec![
+        skill(
+            "umap-learn",
+            "UMAP: UMAP embeddings, UMAP parameters, plotting a UMAP.",
+        ),
+        skill(
+            "scanpy",
+            "Single-cell analysis of h5ad files: clusters, marker genes, umap.",
+        ),
+    ];
+    // Other skills share scanpy's words, so each of them weighs less.
+    for (i, words) in ["h5ad files", "clusters of points", "genes and variants"]
+        .iter()
+        .cycle()
+        .take(15)
+        .enumerate()
+    {
+        s.push(skill(&format!("other-{i}"), &format!("Work with {words}.")));
+    }
+    let (index, _) = Index::build(&s, None);
+    let message = "h5ad from the sequencer: genes and a umap";
+    let query = index.query(message, None);
+    let mut raw = index.scores(&query);
+    super::super::specific::boost_names(
+        &index,
+        &query,
+        &mut raw,
+        super::super::specific::SKILL_NAME_BOOST,
+        |i| s[i].name.as_str(),
+    );
+    assert!(raw[0] > raw[1], "score without coverage: {raw:?}");
+    let share = index.coverage(&query);
+    assert!(share[1] > 0.99 && share[0] < share[1], "{share:?}");
+    let p = plan(
+        &s,
+        &index,
+        &SkillsConfig::default(),
+        message,
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.ranked[0].skill, 1, "{:?}", p.ranked);
+    // Coverage orders; it does not make a skill active on its own.
+    assert!(p.activate.iter().all(|a| a.skill != 1), "{:?}", p.activate);
+}

@@ -151,6 +151,11 @@ pub fn fresh15_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh15.toml"))
 }
 
+/// The sixteenth session's held-out messages (`fresh16.toml`).
+pub fn fresh16_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh16.toml"))
+}
+
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
 pub fn fresh_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh.toml"))

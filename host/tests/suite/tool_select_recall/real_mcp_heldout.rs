@@ -127,6 +127,25 @@ const FRESH14_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 const FRESH15_SENT_FLOOR: f64 = 0.95;
 const FRESH15_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
+/// The sixteenth session's held-out messages (`fresh16.toml`, 90 over all
+/// 11 servers; people mid-task in a terminal: context from what they just
+/// did, questions before acting, reactions to what they see, deliverables
+/// for someone else), written blind at that session's start: 0.933 (84 of
+/// 90) at 19.8 KB median.
+const FRESH16_SENT_FLOOR: f64 = 0.93;
+const FRESH16_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
+
+#[test]
+fn eighteenth_heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
+    check_heldout(
+        "fresh16.toml",
+        &fresh16_cases(),
+        85,
+        FRESH16_SENT_FLOOR,
+        FRESH16_MEDIAN_BYTES_CEILING,
+    );
+}
+
 #[test]
 fn heldout_the_needed_real_tool_is_sent_and_requests_stay_small() {
     check_heldout(
