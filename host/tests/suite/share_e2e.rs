@@ -16,6 +16,7 @@ mod hostile;
 mod hostile_lock;
 mod interrupt;
 mod links;
+mod mcp_hostile;
 mod mcp_source;
 mod user_lock;
 
