@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::check;
 use super::digest::{self, Digests, Drift};
 use super::found::{detect, plugin_name};
 use super::lock::{Entry, Kind, Layout, LockFile, resolve};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
+use super::{check, installed_record};
 
 /// What `add` installs.
 #[derive(Debug, Clone, Default)]
@@ -211,7 +211,7 @@ pub fn commit(
     let mut added = Vec::new();
     for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
         check::links(root, &entry.installed, ctx.layout)?;
-        install(dir, &entry.files, &resolve(root, &entry.installed))?;
+        install(ctx, dir, &entry.files, &resolve(root, &entry.installed))?;
         lock.put(entry.clone());
         added.push(entry.clone());
     }
@@ -317,7 +317,7 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
                 entry.installed,
                 entry.kind.label()
             ))
-        } else if drift.is_local() && !force {
+        } else if drift.is_local() && !force && !as_installed(ctx, &entry) {
             Synced::Failed(format!(
                 "local changes ({}); `quire share sync --force` replaces them with the locked files",
                 drift.describe()
@@ -331,6 +331,17 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
         out.push((entry, outcome));
     }
     Ok(out)
+}
+
+/// Whether `entry`'s folder holds exactly what quire last installed there
+/// (from an older lock: a teammate's `share update`, pulled), so replacing
+/// it discards no edit of the user's.
+fn as_installed(ctx: &ShareContext, entry: &Entry) -> bool {
+    let dir = resolve(&ctx.root, &entry.installed);
+    match installed_record::load(&ctx.records, &dir) {
+        Some(recorded) => digest::of_folder(&dir).is_ok_and(|now| now == recorded),
+        None => false,
+    }
 }
 
 fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
@@ -371,7 +382,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         )));
     }
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
-    install(&content, &files, &resolve(&ctx.root, &entry.installed))
+    install(ctx, &content, &files, &resolve(&ctx.root, &entry.installed))
 }
 
 /// A locked entry's commit or ref no longer in its source: what works
@@ -450,8 +461,15 @@ pub fn remove(
 }
 
 /// Copies the files listed in `files` from `from` to `to`, replacing what
-/// is there; the new copy is assembled beside it and renamed into place.
-fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
+/// is there; the new copy is assembled beside it and renamed into place,
+/// and what was installed is recorded ([`installed_record`]).
+fn install(ctx: &ShareContext, from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
+    install_files(from, files, to)?;
+    installed_record::save(&ctx.records, to, files);
+    Ok(())
+}
+
+fn install_files(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |e: std::io::Error| ShareError::Io {

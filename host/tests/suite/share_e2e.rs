@@ -18,6 +18,7 @@ mod interrupt;
 mod links;
 mod mcp_hostile;
 mod mcp_source;
+mod pulled_update;
 mod user_lock;
 
 use std::path::{Path, PathBuf};
