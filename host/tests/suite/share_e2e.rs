@@ -19,6 +19,7 @@ mod links;
 mod mcp_hostile;
 mod mcp_source;
 mod pulled_update;
+mod update_hint;
 mod user_lock;
 
 use std::path::{Path, PathBuf};
