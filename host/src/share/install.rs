@@ -83,16 +83,33 @@ fn too_big(entry: &Entry, dir: &Path) -> Result<(), ShareError> {
         let len = std::fs::metadata(dir.join(rel)).map_or(0, |m| m.len());
         if len > MAX_FILE_BYTES {
             return Err(ShareError::Invalid(format!(
-                "{} {}: {} is {} MiB, more than the {} MiB a shared file may have (it would be copied into every clone and hashed at every start); keep large data out of shared skills and plugins, or pass --force to add it anyway",
+                "{} {}: {} is {} a shared file may have (it would be copied into every clone and hashed at every start); keep large data out of shared skills and plugins, or pass --force to add it anyway",
                 entry.kind.label(),
                 entry.name,
                 crate::printable::quoted_name(rel),
-                len / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+                over_limit(len)
             )));
         }
     }
     Ok(())
+}
+
+/// "N MiB, more than the 50 MiB", or in bytes when whole MiB would read
+/// as no more than the limit.
+fn over_limit(len: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if len / MIB > MAX_FILE_BYTES / MIB {
+        format!(
+            "{} MiB, more than the {} MiB",
+            len / MIB,
+            MAX_FILE_BYTES / MIB
+        )
+    } else {
+        format!(
+            "{len} bytes, more than the {MAX_FILE_BYTES} bytes ({} MiB)",
+            MAX_FILE_BYTES / MIB
+        )
+    }
 }
 
 /// Where `entry` comes from, as `quire share add` takes it: `SOURCE` or
@@ -525,5 +542,20 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
         std::fs::remove_dir_all(path)
     } else {
         std::fs::remove_file(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_just_over_the_limit_is_told_in_bytes() {
+        assert_eq!(
+            super::over_limit(52_428_801),
+            "52428801 bytes, more than the 52428800 bytes (50 MiB)"
+        );
+        assert_eq!(
+            super::over_limit(60 * 1024 * 1024),
+            "60 MiB, more than the 50 MiB"
+        );
     }
 }
