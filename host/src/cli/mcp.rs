@@ -276,6 +276,14 @@ fn add(
 ) -> i32 {
     let built = (|| -> Result<McpServerConfig, String> {
         check_new_name(name)?;
+        // The same rule as loading: no two servers whose tool names meet.
+        let mut others: Vec<String> = setup.config.mcp_servers.0.keys().cloned().collect();
+        let root = repo_root(&setup.cwd);
+        let workspace = root.clone().unwrap_or_else(|| setup.cwd.clone());
+        if let Ok((loaded, _)) = load_specs(&setup.config, &workspace, root.as_deref()) {
+            others.extend(loaded.into_iter().map(|s| s.name));
+        }
+        quire::mcp::check_new_among(name, others.iter().map(String::as_str))?;
         let env = pairs(env, "--env")?;
         let headers = pairs(headers, "--header")?;
         let mut c = match (url, command.split_first()) {

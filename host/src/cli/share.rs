@@ -172,6 +172,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         scratch: setup.home.join("cache").join("share"),
         mcp,
         allow_local: args.allow_local_sources,
+        records: setup.home.join("state").join("share"),
     };
     match &args.command {
         ShareCommand::Add {

@@ -58,9 +58,9 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
         } else {
             refused += 1;
             elistln!(
-                "not updated {label} {}: there is no terminal to ask on; review the changes above and run `quire share update {} --yes` to install them",
+                "not updated {label} {}: there is no terminal to ask on; review the changes above and run `{}` to install them",
                 old.name,
-                old.name
+                again(ctx, &old.name, force)
             );
             continue;
         };
@@ -93,6 +93,26 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
     } else {
         EXIT_OK
     }
+}
+
+/// The `quire share update NAME --yes` that installs the update, with the
+/// flags this run had (`--user`, `--allow-local-sources`, `--force`), so
+/// it is not refused for a reason this one was not.
+fn again(ctx: &ShareContext, name: &str, force: bool) -> String {
+    let mut cmd = String::from("quire share");
+    if ctx.layout == share::Layout::User {
+        cmd.push_str(" --user");
+    }
+    if ctx.allow_local {
+        cmd.push_str(" --allow-local-sources");
+    }
+    cmd.push_str(" update ");
+    cmd.push_str(&quire::printable::quoted_name(name));
+    if force {
+        cmd.push_str(" --force");
+    }
+    cmd.push_str(" --yes");
+    cmd
 }
 
 /// ": OLD → NEW" for git sources, else " (its files changed)".

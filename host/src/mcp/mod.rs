@@ -46,7 +46,7 @@ use futures::future::BoxFuture;
 pub use config::{McpServerConfig, McpServers, McpSettings};
 pub use manager::McpManager;
 pub use server::{Server, Status};
-pub use spec::{ServerSpec, Source, Transport};
+pub use spec::{ServerSpec, Source, Transport, check_new_among};
 
 use crate::config::{Config, ConfigError};
 use crate::protocol::{Event, EventSink};

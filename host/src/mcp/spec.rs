@@ -309,6 +309,24 @@ fn check_distinct_names(specs: &[ServerSpec]) -> Result<(), String> {
     Ok(())
 }
 
+/// A new server `name` next to the servers already configured (`others`):
+/// refused when their tool names could meet, as loading would refuse the
+/// config afterwards ([`check_distinct_names`]). A server of the same name
+/// is not a clash (adding it replaces it).
+pub fn check_new_among<'a>(
+    name: &str,
+    others: impl IntoIterator<Item = &'a str>,
+) -> Result<(), String> {
+    for other in others.into_iter().filter(|o| *o != name) {
+        if let Some(meet) = names_meet(other, name) {
+            return Err(format!(
+                "the MCP server name '{name}' and the configured server '{other}' {meet}; choose another name (or `quire mcp remove {other}` first)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How the tool names of servers `a` and `b` can be the same, if they can.
 pub(crate) fn names_meet(a: &str, b: &str) -> Option<String> {
     let (ca, cb) = (super::naming::sanitize(a), super::naming::sanitize(b));

@@ -25,6 +25,9 @@ pub struct Status {
     pub skills: Vec<String>,
     /// MCP servers not (yet) usable, e.g. `1 failed`.
     pub mcp: Option<String>,
+    /// Each MCP server in trouble, in the order reported, with its state
+    /// (`failed`, `restarting`): `mcp` names them all.
+    pub mcp_trouble: Vec<(String, &'static str)>,
 }
 
 impl Status {
@@ -71,7 +74,11 @@ impl Status {
                     } else {
                         "restarting"
                     };
-                    self.mcp = Some(format!("{name} {what}"));
+                    match self.mcp_trouble.iter_mut().find(|(n, _)| n == name) {
+                        Some(known) => known.1 = what,
+                        None => self.mcp_trouble.push((name.to_string(), what)),
+                    }
+                    self.mcp = self.trouble();
                 }
             }
             Event::McpWaiting { servers } => {
@@ -84,10 +91,27 @@ impl Status {
                     .as_deref()
                     .is_some_and(|m| m.starts_with("starting ")) =>
             {
-                self.mcp = None;
+                self.mcp = self.trouble();
             }
             _ => {}
         }
+    }
+
+    /// Every MCP server in trouble, by state: `a, b failed; c restarting`.
+    fn trouble(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        for state in ["failed", "restarting"] {
+            let names: Vec<&str> = self
+                .mcp_trouble
+                .iter()
+                .filter(|(_, s)| *s == state)
+                .map(|(n, _)| n.as_str())
+                .collect();
+            if !names.is_empty() {
+                parts.push(format!("{} {state}", names.join(", ")));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
     /// A new conversation (`/new`): its tokens and skills start again.

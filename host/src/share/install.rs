@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::check;
 use super::digest::{self, Digests, Drift};
 use super::found::{detect, plugin_name};
 use super::lock::{Entry, Kind, Layout, LockFile, resolve};
 use super::source::{self, Source};
 use super::{ShareContext, ShareError};
+use super::{check, installed_record};
 
 /// What `add` installs.
 #[derive(Debug, Clone, Default)]
@@ -83,16 +83,33 @@ fn too_big(entry: &Entry, dir: &Path) -> Result<(), ShareError> {
         let len = std::fs::metadata(dir.join(rel)).map_or(0, |m| m.len());
         if len > MAX_FILE_BYTES {
             return Err(ShareError::Invalid(format!(
-                "{} {}: {} is {} MiB, more than the {} MiB a shared file may have (it would be copied into every clone and hashed at every start); keep large data out of shared skills and plugins, or pass --force to add it anyway",
+                "{} {}: {} is {} a shared file may have (it would be copied into every clone and hashed at every start); keep large data out of shared skills and plugins, or pass --force to add it anyway",
                 entry.kind.label(),
                 entry.name,
                 crate::printable::quoted_name(rel),
-                len / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+                over_limit(len)
             )));
         }
     }
     Ok(())
+}
+
+/// "N MiB, more than the 50 MiB", or in bytes when whole MiB would read
+/// as no more than the limit.
+fn over_limit(len: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if len / MIB > MAX_FILE_BYTES / MIB {
+        format!(
+            "{} MiB, more than the {} MiB",
+            len / MIB,
+            MAX_FILE_BYTES / MIB
+        )
+    } else {
+        format!(
+            "{len} bytes, more than the {MAX_FILE_BYTES} bytes ({} MiB)",
+            MAX_FILE_BYTES / MIB
+        )
+    }
 }
 
 /// Where `entry` comes from, as `quire share add` takes it: `SOURCE` or
@@ -211,7 +228,7 @@ pub fn commit(
     let mut added = Vec::new();
     for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
         check::links(root, &entry.installed, ctx.layout)?;
-        install(dir, &entry.files, &resolve(root, &entry.installed))?;
+        install(ctx, dir, &entry.files, &resolve(root, &entry.installed))?;
         lock.put(entry.clone());
         added.push(entry.clone());
     }
@@ -317,7 +334,7 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
                 entry.installed,
                 entry.kind.label()
             ))
-        } else if drift.is_local() && !force {
+        } else if drift.is_local() && !force && !as_installed(ctx, &entry) {
             Synced::Failed(format!(
                 "local changes ({}); `quire share sync --force` replaces them with the locked files",
                 drift.describe()
@@ -331,6 +348,17 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
         out.push((entry, outcome));
     }
     Ok(out)
+}
+
+/// Whether `entry`'s folder holds exactly what quire last installed there
+/// (from an older lock: a teammate's `share update`, pulled), so replacing
+/// it discards no edit of the user's.
+fn as_installed(ctx: &ShareContext, entry: &Entry) -> bool {
+    let dir = resolve(&ctx.root, &entry.installed);
+    match installed_record::load(&ctx.records, &dir) {
+        Some(recorded) => digest::of_folder(&dir).is_ok_and(|now| now == recorded),
+        None => false,
+    }
 }
 
 fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
@@ -371,7 +399,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         )));
     }
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
-    install(&content, &files, &resolve(&ctx.root, &entry.installed))
+    install(ctx, &content, &files, &resolve(&ctx.root, &entry.installed))
 }
 
 /// A locked entry's commit or ref no longer in its source: what works
@@ -450,8 +478,15 @@ pub fn remove(
 }
 
 /// Copies the files listed in `files` from `from` to `to`, replacing what
-/// is there; the new copy is assembled beside it and renamed into place.
-fn install(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
+/// is there; the new copy is assembled beside it and renamed into place,
+/// and what was installed is recorded ([`installed_record`]).
+fn install(ctx: &ShareContext, from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
+    install_files(from, files, to)?;
+    installed_record::save(&ctx.records, to, files);
+    Ok(())
+}
+
+fn install_files(from: &Path, files: &Digests, to: &Path) -> Result<(), ShareError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |e: std::io::Error| ShareError::Io {
@@ -507,5 +542,20 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
         std::fs::remove_dir_all(path)
     } else {
         std::fs::remove_file(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_just_over_the_limit_is_told_in_bytes() {
+        assert_eq!(
+            super::over_limit(52_428_801),
+            "52428801 bytes, more than the 52428800 bytes (50 MiB)"
+        );
+        assert_eq!(
+            super::over_limit(60 * 1024 * 1024),
+            "60 MiB, more than the 50 MiB"
+        );
     }
 }

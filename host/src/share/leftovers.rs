@@ -229,6 +229,7 @@ mod tests {
             scratch: scratch.clone(),
             mcp: Vec::new(),
             allow_local: false,
+            records: scratch.join("records"),
         };
         sweep(&ctx);
         assert!(!stale.exists());

@@ -3,7 +3,7 @@
 //! file is read as a resource and checked against the size and sha256 the
 //! server lists for it before it is written.
 
-use std::path::{Component, Path};
+use std::path::Path;
 use std::time::Duration;
 
 use rmcp::model::{ReadResourceRequestParams, ResourceContents, SkillResources};
@@ -80,18 +80,47 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
                 None => "serves no skills".into(),
             }));
         }
-        for s in chosen {
+        // Every name and path is checked before anything is written: they
+        // come from the server and become folders under `into`.
+        let mut planned = Vec::new();
+        for s in &chosen {
+            let name = s.name();
+            if !super::check::is_safe_name(name) {
+                return Err(fail(format!(
+                    "serves a skill named '{}', which cannot be a folder name (letters, digits, '-', '_' and '.', not starting with '.'); nothing was written — ask the server's owner to rename it",
+                    name.escape_debug()
+                )));
+            }
+            if planned.iter().any(|(n, _)| *n == name) {
+                return Err(fail(format!(
+                    "serves two skills named '{}'; nothing was written",
+                    name.escape_debug()
+                )));
+            }
             let SkillResources::Files(files) = &s.resources else {
                 return Err(fail(format!("skill '{}' lists no files to copy", s.name())));
             };
             let base = s.uri.strip_suffix("SKILL.md").unwrap_or(&s.uri);
-            let dir = into.join(s.name());
+            let mut rels = Vec::new();
             for f in files {
                 let rel = f
                     .uri
                     .strip_prefix(base)
-                    .filter(|r| is_inside(r))
-                    .ok_or_else(|| fail(format!("{} is not a file of {}", f.uri, s.uri)))?;
+                    .filter(|r| super::check::is_inside(r))
+                    .ok_or_else(|| {
+                        fail(format!(
+                            "{} is not a file of {} (a file's URI must be the skill's folder followed by a relative path without '..'); nothing was written",
+                            f.uri.escape_debug(),
+                            s.uri.escape_debug()
+                        ))
+                    })?;
+                rels.push((f, rel));
+            }
+            planned.push((name, rels));
+        }
+        for (name, rels) in planned {
+            let dir = into.join(name);
+            for (f, rel) in rels {
                 let read = conn
                     .service
                     .read_resource(ReadResourceRequestParams::new(&f.uri))
@@ -135,12 +164,4 @@ fn contents(parts: &[ResourceContents]) -> Result<Vec<u8>, String> {
         }
         _ => Err(format!("expected one part, got {}", parts.len())),
     }
-}
-
-/// A relative path without `..`.
-fn is_inside(rel: &str) -> bool {
-    !rel.is_empty()
-        && Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
 }

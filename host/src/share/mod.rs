@@ -21,6 +21,7 @@ mod digest_cache;
 mod found;
 pub(crate) mod git;
 pub(crate) mod install;
+pub(crate) mod installed_record;
 pub mod leftovers;
 pub mod legacy;
 pub mod lock;
@@ -52,6 +53,10 @@ pub struct ShareContext {
     /// (`file://`, paths): only when the user says so
     /// (`--allow-local-sources`), as the lock is the repository's input.
     pub allow_local: bool,
+    /// Where the digests of what was installed into each folder are
+    /// recorded (`$QUIRE_HOME/state/share`), so `sync` tells files an
+    /// older lock installed from local edits.
+    pub records: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]

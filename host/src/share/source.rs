@@ -126,6 +126,15 @@ pub fn fetch(
                     if names.is_empty() { "none".to_string() } else { names.join(", ") }
                 ))
             })?;
+            if let Some(k) = skill
+                && !super::check::is_safe_name(k)
+            {
+                return Err(ShareError::Invalid(format!(
+                    "{}: '{}' cannot be a skill's folder name (letters, digits, '-', '_' and '.', not starting with '.'); name one skill the server serves, or none for all",
+                    source.text().escape_debug(),
+                    k.escape_debug()
+                )));
+            }
             let dir = scratch.join(format!("mcp-{}-{}", std::process::id(), fastrand::u64(..)));
             let fetched = Fetched {
                 dir: match skill {

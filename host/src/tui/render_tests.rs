@@ -188,6 +188,7 @@ fn status_line() {
         resumed: Usage::default(),
         skills: vec!["pdf".into(), "release-notes".into()],
         mcp: Some("1 failed".into()),
+        mcp_trouble: Vec::new(),
     };
     each("status", |w, pal| vec![s.line(w, pal), s.line(60, pal)]);
 }

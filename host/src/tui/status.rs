@@ -146,4 +146,46 @@ mod tests {
             "{line}"
         );
     }
+
+    /// Three servers failing at start (before the view is drawn): the
+    /// status line and `/mcp` name every one, not only the last.
+    #[test]
+    fn every_failed_mcp_server_is_named() {
+        let mut s = Status::default();
+        for name in ["quick-exit", "no-such-cmd", "junk"] {
+            s.track(&quire::agent::Event::Warning {
+                message: format!("MCP server '{name}' is not available (it could not start): boom"),
+            });
+        }
+        let want = "quick-exit, no-such-cmd, junk failed";
+        let line = shown(&s.line(200, &Palette::new(false)));
+        assert!(line.contains(&format!("mcp: {want}")), "{line}");
+        assert!(s.mcp_line().contains(want), "{}", s.mcp_line());
+        // A server restarting, then failing, is named once, as failed.
+        s.track(&quire::agent::Event::Warning {
+            message: "MCP server 'flaky' stopped (exit 1); restarting it".into(),
+        });
+        assert_eq!(
+            s.mcp.as_deref(),
+            Some("quick-exit, no-such-cmd, junk failed; flaky restarting")
+        );
+        s.track(&quire::agent::Event::Warning {
+            message:
+                "MCP server 'flaky' is not available (it stopped more than 5 times in a minute): x"
+                    .into(),
+        });
+        assert_eq!(
+            s.mcp.as_deref(),
+            Some("quick-exit, no-such-cmd, junk, flaky failed")
+        );
+        // The wait for starting servers ends: the failed ones stay named.
+        s.track(&quire::agent::Event::McpWaiting {
+            servers: vec!["slow".into()],
+        });
+        s.track(&quire::agent::Event::TurnStarted { turn: 1 });
+        assert_eq!(
+            s.mcp.as_deref(),
+            Some("quick-exit, no-such-cmd, junk, flaky failed")
+        );
+    }
 }

@@ -16,7 +16,10 @@ mod hostile;
 mod hostile_lock;
 mod interrupt;
 mod links;
+mod mcp_hostile;
 mod mcp_source;
+mod pulled_update;
+mod update_hint;
 mod user_lock;
 
 use std::path::{Path, PathBuf};

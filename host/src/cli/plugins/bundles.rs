@@ -203,6 +203,7 @@ pub fn install(
         mcp: Vec::new(),
         // The user chose the marketplace this installs from.
         allow_local: true,
+        records: home.join("state").join("share"),
     };
     let _ = std::fs::create_dir_all(&ctx.scratch);
     let before = share::LockFile::load(&ctx.root).ok();

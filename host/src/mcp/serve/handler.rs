@@ -59,12 +59,50 @@ const INSTRUCTIONS: &str = "quire serves its tools and its Agent Skills. Skills 
 /// The methods quire answers, for the method-not-found message.
 const METHODS: &str = "initialize, ping, tools/list, tools/call, resources/list, resources/read, resources/directory/read, skills/list, skills/get";
 
+/// What a method quire serves needs in its params, for the
+/// invalid-params message; `None` for a method it does not serve.
+fn params_needed(method: &str) -> Option<&'static str> {
+    match method {
+        "skills/get" | "resources/read" | "resources/directory/read" => {
+            Some("`uri` (a string, such as skill://NAME/SKILL.md)")
+        }
+        "tools/call" => Some("`name` (a string; `arguments` an object)"),
+        m if METHODS.split(", ").any(|known| known == m) => Some("params of the right shape"),
+        _ => None,
+    }
+}
+
+/// Params as received, shortened for a message.
+fn shown_params(params: Option<&serde_json::Value>) -> String {
+    let Some(p) = params else {
+        return "no params".into();
+    };
+    let text = p.to_string();
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
 impl ServerHandler for QuireServer {
     async fn on_custom_request(
         &self,
         request: CustomRequest,
         _context: RequestContext<RoleServer>,
     ) -> Result<CustomResult, ErrorData> {
+        // rmcp hands a known method whose params it could not read here
+        // too: that is invalid params, not an unknown method.
+        if let Some(needs) = params_needed(&request.method) {
+            return Err(ErrorData::new(
+                ErrorCode::INVALID_PARAMS,
+                format!(
+                    "Invalid params for {}: {needs} is required; got {}",
+                    request.method,
+                    shown_params(request.params.as_ref())
+                ),
+                None,
+            ));
+        }
         Err(ErrorData::new(
             ErrorCode::METHOD_NOT_FOUND,
             format!(

@@ -117,6 +117,7 @@ pub fn add_marketplace(
         mcp: Vec::new(),
         // The user named the marketplace.
         allow_local: true,
+        records: home.join("state").join("share"),
     };
     let fetched = share::source::fetch(&src, reference, &ctx)?;
     let catalog = read_catalog(&fetched.dir)?;

@@ -148,6 +148,29 @@ fn add_refuses_what_it_cannot_write() {
     assert!(!config.contains("bad name"), "{config}");
 }
 
+/// `my_srv` then `my_srv_`: their tool names could meet, which loading
+/// refuses; `add` refuses the second before writing, so quire keeps working.
+#[test]
+fn add_refuses_a_name_whose_tools_would_meet_another_servers() {
+    let env = TestEnv::new("responses");
+    let srv = test_server().display().to_string();
+    assert_eq!(env.run(&["mcp", "add", "my_srv", "--", &srv]).code, 0);
+    let path = env.home.path().join("config.toml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let run = env.run(&["mcp", "add", "my_srv_", "--", &srv]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the MCP server name 'my_srv_' and the configured server 'my_srv' differ only by a trailing '_'"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    let run = env.run(&["mcp", "list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
 #[test]
 fn doctor_quotes_a_hand_written_server_name_in_its_fix() {
     let env = TestEnv::new("responses");

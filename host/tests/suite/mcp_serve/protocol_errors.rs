@@ -1,6 +1,7 @@
 //! Bad input over stdio gets JSON-RPC errors with readable messages: a
 //! line that is not JSON a parse error (-32700), an unknown method
-//! method-not-found (-32601); the session goes on after both.
+//! method-not-found (-32601), a served method without its params
+//! invalid-params (-32602); the session goes on after them.
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -33,9 +34,15 @@ async fn non_json_lines_and_unknown_methods_get_json_rpc_errors() {
     send("this is not json".to_string()).await;
     send(json!({"jsonrpc": "2.0", "id": 7, "method": "tools/frobnicate"}).to_string()).await;
     send(json!({"jsonrpc": "2.0", "id": 8, "method": "tools/list"}).to_string()).await;
+    send(json!({"jsonrpc": "2.0", "id": 9, "method": "skills/get"}).to_string()).await;
+    send(
+        json!({"jsonrpc": "2.0", "id": 10, "method": "skills/get", "params": {"url": 3}})
+            .to_string(),
+    )
+    .await;
     let mut answers: Vec<Value> = Vec::new();
     // Requests are answered concurrently: wait for both.
-    while [7, 8]
+    while [7, 8, 9, 10]
         .iter()
         .any(|id| answers.iter().all(|a| a["id"] != *id))
     {
@@ -68,6 +75,18 @@ async fn non_json_lines_and_unknown_methods_get_json_rpc_errors() {
         message.contains("'tools/frobnicate'") && message.contains("tools/list"),
         "{message}"
     );
+    // A method quire serves, called without the params it needs.
+    for (id, got) in [(9, "got no params"), (10, r#"got {"url":3}"#)] {
+        let bad = answers.iter().find(|a| a["id"] == id).unwrap();
+        assert_eq!(bad["error"]["code"], -32602, "{bad}");
+        let message = bad["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Invalid params for skills/get: `uri`")
+                && message.contains("is required")
+                && message.contains(got),
+            "{message}"
+        );
+    }
     let listed = answers.iter().find(|a| a["id"] == 8).unwrap();
     assert!(listed["result"]["tools"].is_array(), "{listed}");
 }
