@@ -4,7 +4,8 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::{AgentError, Event, Session, fold, handoff};
+use super::compact_keep::{self, Kept};
+use super::{AgentError, Event, Session, estimate, fold, handoff};
 use crate::model::retry::CompleteError;
 use crate::model::{Item, ModelError, ModelRequest};
 use crate::protocol::CompactReason;
@@ -12,11 +13,6 @@ use crate::tools::ToolSpec;
 
 /// The hand-off prompt sent as the last user message.
 pub const HANDOFF_PROMPT: &str = "The conversation is about to be compacted: everything above will be replaced by what you write now. Write a hand-off summary for yourself to continue the work without the history. Include: the user's goal and every requirement they stated; what has been done so far (files changed and how, commands run and their results); what you learned about the code that still matters (paths, names, conventions, pitfalls); the current state (what works, what fails, with error messages); and the exact next steps. Be specific and complete but concise. Do not call any tools; answer with the summary only.";
-
-/// How many of the latest user messages survive compaction.
-const KEEP_USER_MESSAGES: usize = 3;
-/// Characters kept of each surviving user message.
-const KEEP_USER_CHARS: usize = 4000;
 
 /// Bytes of conversation (per-message context left out) below which a
 /// hand-off summary would be about as long as what it replaces.
@@ -47,6 +43,11 @@ impl Session {
         if self.estimated_tokens(tools) as f64 <= window * self.config.compact_threshold {
             return false;
         }
+        // This turn's compaction could not make it fit: another would
+        // not either (said once, when it happened).
+        if self.compaction_stuck {
+            return false;
+        }
         let room = self.compaction_room(tools);
         if !room.worth_compacting() {
             self.warn_small_window(&room);
@@ -56,7 +57,8 @@ impl Session {
             .history
             .iter()
             .rposition(|i| matches!(i, Item::CompactionSummary { .. }))
-            .map_or(0, |at| at + 1);
+            .map_or(0, |at| at + 1)
+            .max(self.compaction_kept.min(self.history.len()));
         let exchanged = self.history[since..]
             .iter()
             .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
@@ -78,19 +80,26 @@ impl Session {
         let tokens_before = self.estimated_tokens(&tools);
         let items_before = self.history.len();
         let summary = self.summarise(&tools, cancel).await?;
-        let mut new_history = recent_user_messages(&self.history);
-        new_history.push(Item::CompactionSummary {
+        // Automatic compactions run inside a turn: its work is kept.
+        let in_turn = reason != CompactReason::Manual;
+        let mut kept = compact_keep::kept(&self.history, in_turn);
+        let summary = Item::CompactionSummary {
             text: summary.trim().to_string(),
-        });
-        for ext in &self.extensions {
-            new_history.extend(ext.after_compaction());
-        }
+        };
+        let restored: Vec<Item> = self
+            .extensions
+            .iter()
+            .flat_map(|e| e.after_compaction())
+            .collect();
+        self.fit_kept_turn(&tools, &summary, &restored, &mut kept);
+        let new_history = compact_keep::assemble(summary, restored, kept);
         if let Err(e) = self.writer.append_compacted(&new_history) {
             self.events.send(Event::Warning {
                 message: format!("session file not updated: {e}"),
             });
         }
         self.history = new_history;
+        self.compaction_kept = self.history.len();
         self.last_usage = None;
         self.emit_recorded(Event::Compaction {
             reason,
@@ -98,7 +107,60 @@ impl Session {
             items_after: self.history.len(),
             tokens_before,
         });
+        if in_turn {
+            self.check_compaction_fits(&tools);
+        }
         Ok(())
+    }
+
+    /// Shrinks the kept turn's work so that the first request after the
+    /// compaction leaves room below the threshold (see
+    /// [`compact_keep::fit_turn`]).
+    fn fit_kept_turn(
+        &self,
+        tools: &[ToolSpec],
+        summary: &Item,
+        restored: &[Item],
+        kept: &mut Kept,
+    ) {
+        let window = self.config.context_window(&self.model) as f64;
+        let target = window * self.config.compact_threshold * super::compact_room::LEAVES_AT_MOST;
+        let fixed = self.instructions().len() as u64
+            + estimate::bytes_of_tools(tools)
+            + estimate::bytes_of_items(std::slice::from_ref(summary))
+            + estimate::bytes_of_items(restored)
+            + estimate::bytes_of_items(&kept.messages);
+        let budget = ((target as u64) * estimate::BYTES_PER_TOKEN).saturating_sub(fixed);
+        let (cut, dropped) = compact_keep::fit_turn(&mut kept.turn, budget as usize);
+        if cut + dropped > 0 {
+            tracing::info!(cut, dropped, budget, "compaction shrank the current turn");
+        }
+    }
+
+    /// After a compaction inside a turn: when the next request is still
+    /// over the threshold (the fixed part and the turn's latest work
+    /// alone pass it), no other compaction runs in this turn, and the
+    /// user is told once why and what to do.
+    fn check_compaction_fits(&mut self, tools: &[ToolSpec]) {
+        let window = self.config.context_window(&self.model);
+        let threshold = (window as f64 * self.config.compact_threshold) as u64;
+        let now = self.estimated_tokens(tools);
+        if now <= threshold {
+            return;
+        }
+        self.compaction_stuck = true;
+        if self.compaction_stuck_warned {
+            return;
+        }
+        self.compaction_stuck_warned = true;
+        let room = self.compaction_room(tools);
+        self.events.send(Event::Warning {
+            message: format!(
+                "compaction could not bring the context under the threshold: the next request still takes about {now} tokens, over the {threshold} where compaction starts (`compact_threshold` of `model_context_window` = {window}). The fixed part (system prompt and {} tool definitions, about {} tokens) plus the current turn's latest work (tool outputs already cut) is over it, so quire does not compact again until the next message; a request longer than the server's window is refused with its error. Raise `model_context_window` to the window the server really runs with (and start it with a larger one: `llama-server -c 16384`, Ollama's `num_ctx`), or ask for smaller tool outputs (`| head`, narrower searches), or send fewer tools.",
+                room.tool_count,
+                room.fixed(),
+            ),
+        });
     }
 
     /// The hand-off summary of the whole history. A request the model
@@ -234,62 +296,5 @@ impl Session {
                 Err(CompleteError::Model(e)) => return Err(AgentError::Model(e)),
             }
         }
-    }
-}
-
-pub(super) fn recent_user_messages(history: &[Item]) -> Vec<Item> {
-    let mut kept: Vec<Item> = history
-        .iter()
-        .rev()
-        .filter_map(|i| match i {
-            Item::User { text } => Some(Item::User {
-                text: clip(text, KEEP_USER_CHARS),
-            }),
-            _ => None,
-        })
-        .take(KEEP_USER_MESSAGES)
-        .collect();
-    kept.reverse();
-    kept
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}\n[… message cut …]", &text[..end])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keeps_the_latest_user_messages_in_order() {
-        let h: Vec<Item> = (0..5)
-            .flat_map(|n| {
-                [
-                    Item::User {
-                        text: format!("u{n}"),
-                    },
-                    Item::Assistant {
-                        text: format!("a{n}"),
-                    },
-                ]
-            })
-            .collect();
-        let kept = recent_user_messages(&h);
-        assert_eq!(
-            kept,
-            vec![
-                Item::User { text: "u2".into() },
-                Item::User { text: "u3".into() },
-                Item::User { text: "u4".into() }
-            ]
-        );
     }
 }

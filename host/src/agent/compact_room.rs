@@ -9,14 +9,14 @@
 //! compacting would throw the conversation away and run again on the next
 //! turn: quire then does not compact on its own and says why, once.
 
-use super::{Event, Session, compact, estimate};
+use super::{Event, Session, compact_keep, estimate};
 use crate::model::Item;
 use crate::tools::ToolSpec;
 
 /// What a compaction leaves may take at most this share of the
 /// threshold, so that at least a quarter of it is room for the
 /// conversation again before the next compaction.
-const LEAVES_AT_MOST: f64 = 0.75;
+pub(super) const LEAVES_AT_MOST: f64 = 0.75;
 
 /// Tokens allowed for the hand-off summary: an eighth of the window, at
 /// most this many.
@@ -141,7 +141,7 @@ impl Session {
 /// Read from the history: the extensions' own `after_compaction` changes
 /// their state.
 fn kept_by_compaction(history: &[Item]) -> Vec<Item> {
-    let mut kept = compact::recent_user_messages(history);
+    let mut kept = compact_keep::recent_user_messages(history);
     let mut sources: Vec<&str> = Vec::new();
     for item in history.iter().rev() {
         match item {

@@ -4,6 +4,7 @@
 mod budget;
 mod call_ids;
 mod compact;
+mod compact_keep;
 mod compact_room;
 mod error;
 mod estimate;
@@ -11,6 +12,7 @@ mod extension;
 mod fold;
 mod handoff;
 mod hook_points;
+mod partial;
 pub mod prompt;
 mod session;
 mod truncated;

@@ -64,6 +64,16 @@ pub struct Session {
     /// The window was said to be too small for compaction to help (see
     /// `compact_room.rs`; once per session).
     pub(crate) small_window_warned: bool,
+    /// Items the last compaction of this process left (they are not new
+    /// conversation to compact again).
+    pub(crate) compaction_kept: usize,
+    /// This turn's compaction left the request over the threshold: no
+    /// other one runs until the next message (see `compact.rs`).
+    pub(crate) compaction_stuck: bool,
+    /// That was said (once per session).
+    pub(crate) compaction_stuck_warned: bool,
+    /// The text the current request streamed so far (see `partial.rs`).
+    pub(crate) partial: super::partial::Partial,
     /// The last session of this process with messages, when `/new` left
     /// it for one still empty (see [`Session::left_for_new`]).
     pub(crate) left: Option<String>,
@@ -131,6 +141,10 @@ impl Session {
             token_budget: None,
             unanswered: None,
             small_window_warned: false,
+            compaction_kept: 0,
+            compaction_stuck: false,
+            compaction_stuck_warned: false,
+            partial: Default::default(),
             left: None,
             config: p.config,
         }

@@ -117,6 +117,7 @@ impl Session {
         let mut turns = 0u32;
         let mut final_text = String::new();
         let mut compacted_for_window = false;
+        self.compaction_stuck = false;
         let mut stop_hook_active = false;
         // Times in a row (no tool call between) a Stop hook kept the model
         // going.
@@ -173,7 +174,12 @@ impl Session {
                     turns -= 1;
                     continue;
                 }
-                Err(e) => break status_of(e),
+                Err(e) => {
+                    if matches!(e, CompleteError::Interrupted) {
+                        self.keep_partial_answer();
+                    }
+                    break status_of(e);
+                }
             };
             if let Some(u) = response.usage {
                 self.total_usage.add(&u);
@@ -422,6 +428,10 @@ impl Session {
         // Whether this attempt sent text already (void once it fails).
         let sent_text = Arc::new(AtomicBool::new(false));
         let sent_text2 = sent_text.clone();
+        // What this attempt streamed, kept when the user interrupts it.
+        let partial = self.partial.clone();
+        let partial2 = self.partial.clone();
+        partial.clear();
         let mut on_delta = move |d: retry::Delta<'_>| {
             if !stream_text {
                 return;
@@ -429,6 +439,7 @@ impl Session {
             events.send(match d {
                 retry::Delta::Text(d) => {
                     sent_text.store(true, Ordering::Relaxed);
+                    partial.push(d);
                     Event::TextDelta {
                         delta: d.to_string(),
                     }
@@ -439,6 +450,7 @@ impl Session {
             });
         };
         let mut on_retry = move |n: &RetryNotice| {
+            partial2.clear();
             events2.send(Event::Retry {
                 attempt: n.attempt,
                 max_attempts: n.max_retries,
