@@ -5,6 +5,7 @@ mod budget;
 mod call_ids;
 mod compact;
 mod compact_room;
+mod context_use;
 mod error;
 mod estimate;
 mod extension;
