@@ -6,6 +6,7 @@ mod call_ids;
 mod compact;
 mod compact_keep;
 mod compact_room;
+mod context_use;
 mod error;
 mod estimate;
 mod extension;

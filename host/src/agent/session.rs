@@ -260,6 +260,7 @@ impl Session {
             model: self.model.clone(),
             parent: None,
             agent_name: None,
+            spawn: None,
         };
         let old = (
             self.writer.id().to_string(),

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::hooks::Hooks;
 use crate::model::{ModelClient, Usage};
 use crate::runtime::{SessionBuilder, SkillsChoice, ToolFilter};
+use crate::store::SpawnRecord;
 use crate::tools::SandboxMode;
 use crate::tools::approval::{ApprovalDecision, ApprovalRequest, Approver};
 
@@ -104,34 +105,26 @@ pub fn build_child(
         .as_ref()
         .map(|w| w.cwd_for(&parts.cwd))
         .unwrap_or_else(|| parts.cwd.clone());
-    let tag = AgentTag {
-        agent_id: agent_id.to_string(),
-        parent_id: parts.parent_id.clone(),
-        agent_name: name.clone(),
-    };
-    let config = narrowed(&parts.config, def.and_then(|d| d.sandbox));
-    // The parent showed the start-up warnings of these same settings.
-    let (events, building) = parts.events.tagged(tag.clone()).muting_warnings();
-    let fixed = config.sandbox_fixed;
-    let opts = SessionOptions {
-        config,
-        home: parts.home.clone(),
+    let start = Start {
+        id: agent_id,
+        name,
         cwd,
         resume: None,
-        approver: Arc::new(Labelled {
-            inner: parts.approver.clone(),
-            // A child without a definition is called "agent": its id as
-            // `/agents` shows it (the last 8 characters) tells it from
-            // the others.
-            label: if name == "agent" {
-                let cut = agent_id.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
-                format!("agent {}", &agent_id[cut..])
-            } else {
-                format!("agent {name}")
-            },
-        }),
-        events,
+        model: spec.model.clone().or(def.and_then(|d| d.model.clone())),
     };
+    let session = assemble(parts, &record(parts, spec), start, extra)?;
+    Ok(BuiltChild {
+        tag: session.1,
+        session: session.0,
+        worktree,
+    })
+}
+
+/// What `spec` gives a child of `parts`: its definition narrows the
+/// parent's tools and sandbox.
+fn record(parts: &ChildParts, spec: &ChildSpec) -> SpawnRecord {
+    let def = spec.definition.as_ref();
+    let config = narrowed(&parts.config, def.and_then(|d| d.sandbox));
     let mut filter = parts.parent_tools.clone();
     if let Some(tools) = spec.tools.clone().or(def.and_then(|d| d.tools.clone())) {
         filter.allow = Some(tools);
@@ -139,16 +132,98 @@ pub fn build_child(
     if let Some(d) = def {
         filter.deny.extend(d.disallowed_tools.iter().cloned());
     }
-    let skills = match def.and_then(|d| d.skills.clone()) {
+    SpawnRecord {
+        tools: filter.allow,
+        deny: filter.deny,
+        sandbox: config.sandbox,
+        network: config.network,
+        sandbox_fixed: config.sandbox_fixed,
+        skills: def.and_then(|d| d.skills.clone()),
+        prompt: def.filter(|d| !d.prompt.is_empty()).map(|d| {
+            format!(
+                "# Your role: {}\n\nYou are a subagent: finish the task you are given and end with a final answer for the agent that started you.\n\n{}",
+                d.name, d.prompt
+            )
+        }),
+        max_tokens: def
+            .and_then(|d| d.max_tokens)
+            .or(parts.config.agents.max_tokens),
+    }
+}
+
+/// Which child session [`assemble`] builds: a new one or a finished one
+/// continued (`resume`).
+pub(crate) struct Start<'a> {
+    pub id: &'a str,
+    pub name: String,
+    pub cwd: PathBuf,
+    pub resume: Option<crate::store::LoadedSession>,
+    pub model: Option<String>,
+}
+
+/// A child session of `parts` with what `rec` gives it, never more than
+/// the parent has now (a parent resumed with a narrower sandbox or fewer
+/// tools narrows the children it continues).
+pub(crate) fn assemble(
+    parts: &ChildParts,
+    rec: &SpawnRecord,
+    start: Start<'_>,
+    extra: impl FnOnce(SessionBuilder, &ChildParts) -> SessionBuilder,
+) -> Result<(Session, AgentTag), String> {
+    let Start {
+        id,
+        name,
+        cwd,
+        resume,
+        model,
+    } = start;
+    let tag = AgentTag {
+        agent_id: id.to_string(),
+        parent_id: parts.parent_id.clone(),
+        agent_name: name.clone(),
+    };
+    let mut config = narrowed(&parts.config, Some(rec.sandbox));
+    config.network &= rec.network;
+    config.sandbox_fixed |= rec.sandbox_fixed;
+    // The parent showed the start-up warnings of these same settings.
+    let (events, building) = parts.events.tagged(tag.clone()).muting_warnings();
+    let fixed = config.sandbox_fixed;
+    let opts = SessionOptions {
+        config,
+        home: parts.home.clone(),
+        cwd,
+        resume,
+        approver: Arc::new(Labelled {
+            inner: parts.approver.clone(),
+            // A child without a definition is called "agent": its id as
+            // `/agents` shows it (the last 8 characters) tells it from
+            // the others.
+            label: if name == "agent" {
+                let cut = id.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
+                format!("agent {}", &id[cut..])
+            } else {
+                format!("agent {name}")
+            },
+        }),
+        events,
+    };
+    let mut deny = rec.deny.clone();
+    deny.extend(parts.parent_tools.deny.iter().cloned());
+    let filter = ToolFilter {
+        allow: rec.tools.clone().or(parts.parent_tools.allow.clone()),
+        deny,
+    };
+    let skills = match rec.skills.clone() {
         Some(names) => SkillsChoice::Only(names),
         None => SkillsChoice::All,
     };
     let mut b = SessionBuilder::new(opts)
-        .session_id(agent_id)
+        .session_id(id)
         .tools(filter)
         .skills(skills)
         .hooks(parts.hooks.clone())
-        .parent(parts.parent_id.clone(), name.clone())
+        .parent(parts.parent_id.clone(), name)
+        .spawn_record(rec.clone())
         .depth(parts.depth + 1);
     if fixed {
         // WASM plugins may hold write grants of their own.
@@ -157,28 +232,18 @@ pub fn build_child(
     if let Some(c) = &parts.client {
         b = b.client(c.clone());
     }
-    if let Some(m) = spec.model.clone().or(def.and_then(|d| d.model.clone())) {
+    if let Some(m) = model {
         b = b.model(m);
     }
-    if let Some(d) = def.filter(|d| !d.prompt.is_empty()) {
-        b = b.extension(Arc::new(AgentPrompt(format!(
-            "# Your role: {}\n\nYou are a subagent: finish the task you are given and end with a final answer for the agent that started you.\n\n{}",
-            d.name, d.prompt
-        ))));
+    if let Some(p) = &rec.prompt {
+        b = b.extension(Arc::new(AgentPrompt(p.clone())));
     }
     let b = extra(b, parts);
     let built = b.build();
     building.store(false, std::sync::atomic::Ordering::SeqCst);
     let mut session = built.map_err(|e| e.to_string())?;
-    let budget = def
-        .and_then(|d| d.max_tokens)
-        .or(parts.config.agents.max_tokens);
-    session.set_token_budget(budget);
-    Ok(BuiltChild {
-        session,
-        tag,
-        worktree,
-    })
+    session.set_token_budget(rec.max_tokens);
+    Ok((session, tag))
 }
 
 /// The child's config: its definition's `sandbox_mode` narrows the

@@ -1,11 +1,10 @@
 //! A finished child of a resumed parent: its own session file (whose meta
-//! names the parent) continued for `send_agent`.
+//! names the parent) continued for `send_agent` with what it was started
+//! with (its tools, sandbox, skills, prompt and model as recorded in that
+//! file), never the parent's.
 
-use std::sync::Arc;
-
-use super::child::{BuiltChild, ChildParts};
-use crate::agent::{AgentTag, SessionOptions};
-use crate::runtime::{SessionBuilder, sessions_dir};
+use super::child::{self, BuiltChild, ChildParts, Start};
+use crate::runtime::sessions_dir;
 
 /// Opens the session file of child `id` of `parts.parent_id`.
 pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
@@ -22,27 +21,22 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
         .agent_name
         .clone()
         .unwrap_or_else(|| "agent".into());
-    let tag = AgentTag {
-        agent_id: loaded.meta.id.clone(),
-        parent_id: parts.parent_id.clone(),
-        agent_name: name,
+    // Without the record its tools and sandbox are unknown: continuing it
+    // with the parent's could give it more than it was started with.
+    let Some(rec) = loaded.meta.spawn.clone() else {
+        return Err(format!(
+            "subagent {id} ({name}) was started by an older quire that did not record its tools and sandbox, so it cannot be continued; start a new one with spawn_agent"
+        ));
     };
-    let opts = SessionOptions {
-        config: parts.config.clone(),
-        home: parts.home.clone(),
+    let agent_id = loaded.meta.id.clone();
+    let start = Start {
+        id: &agent_id,
+        name,
         cwd: parts.cwd.clone(),
+        model: Some(loaded.meta.model.clone()),
         resume: Some(loaded),
-        approver: parts.approver.clone(),
-        events: parts.events.tagged(tag.clone()),
     };
-    let mut b = SessionBuilder::new(opts)
-        .tools(parts.parent_tools.clone())
-        .hooks(parts.hooks.clone())
-        .depth(parts.depth + 1);
-    if let Some(c) = &parts.client {
-        b = b.client(Arc::clone(c));
-    }
-    let session = b.build().map_err(|e| e.to_string())?;
+    let (session, tag) = child::assemble(parts, &rec, start, |b, _| b)?;
     Ok(BuiltChild {
         session,
         tag,

@@ -5,7 +5,7 @@
 use quire::agent::Event;
 
 use super::children::{Children, UNNAMED, summary_line};
-use super::summary::{clip, outcome, tool_line};
+use super::summary::{clip, failure_reason, outcome, tool_line};
 
 /// The line for a subagent event (`None`: not shown, or not a subagent
 /// event); `children` has already taken the event in.
@@ -41,10 +41,17 @@ pub fn line(event: &Event, children: &Children) -> Option<String> {
                     status,
                     exit_code,
                     duration_ms,
+                    output,
                     ..
                 } if status != "ok" => {
                     let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
-                    Some(format!("{pad}{mark} {name} ({detail})"))
+                    let reason = failure_reason(name, output);
+                    let reason = if reason.is_empty() {
+                        reason
+                    } else {
+                        format!(" — {reason}")
+                    };
+                    Some(format!("{pad}{mark} {name} ({detail}){reason}"))
                 }
                 Event::Error { message } => Some(format!("{pad}error: {message}")),
                 Event::Warning { message } => Some(format!("{pad}warning: {message}")),

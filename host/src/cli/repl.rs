@@ -405,11 +405,14 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
                 {
                     eprintln!("error: {why}")
                 }
-                "status" => show(vec![Said::Lines(renderer.status.lines(
-                    session.id(),
-                    session.file(),
-                    &sources,
-                ))]),
+                "status" => {
+                    renderer.status.estimate_context(session.context_estimate());
+                    show(vec![Said::Lines(renderer.status.lines(
+                        session.id(),
+                        session.file(),
+                        &sources,
+                    ))])
+                }
                 "diff" => show(vec![renderer.patches.diff()]),
                 "undo" => show(session_view::undo::undo(
                     &mut renderer.patches,

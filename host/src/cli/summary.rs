@@ -140,9 +140,48 @@ pub fn failure_reason(name: &str, output: &str) -> String {
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or(""),
-        _ => output.lines().next().unwrap_or(""),
+        _ => {
+            if let Some(reason) = json_reason(output) {
+                return clip_words(&reason, 160);
+            }
+            // Not a bracket alone (a JSON result cut short).
+            output
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !matches!(*l, "[" | "{" | "[{"))
+                .unwrap_or("")
+        }
     };
     clip_words(line.trim(), 160)
+}
+
+/// The reason in a JSON result (a subagent's, a tool's own): the first
+/// line of the `answer`, `error` or `message` of the first entry that did
+/// not end `done`/`ok`, after its status (`error: no agent named …`).
+fn json_reason(output: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(output.trim()).ok()?;
+    let entries = match &value {
+        Value::Array(items) => items.iter().collect::<Vec<_>>(),
+        Value::Object(_) => vec![&value],
+        _ => return None,
+    };
+    let status = |e: &Value| e.get("status").and_then(Value::as_str).map(str::to_string);
+    let entry = entries
+        .iter()
+        .find(|e| status(e).is_some_and(|s| s != "done" && s != "ok"))
+        .or(entries.first())?;
+    let text = ["answer", "error", "message"]
+        .iter()
+        .filter_map(|k| entry.get(k).and_then(Value::as_str))
+        .flat_map(str::lines)
+        .map(str::trim)
+        .find(|l| !l.is_empty());
+    match (status(entry), text) {
+        (Some(s), Some(t)) => Some(format!("{s}: {t}")),
+        (None, Some(t)) => Some(t.to_string()),
+        (Some(s), None) => Some(s),
+        (None, None) => None,
+    }
 }
 
 /// Like [`clip`], but cuts at a word boundary when there is one nearby.
@@ -185,6 +224,24 @@ pub fn hook_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_subagent_says_why_not_its_opening_bracket() {
+        let out = "[\n  {\n    \"agent_id\": \"a1\",\n    \"status\": \"error\",\n    \"answer\": \"no agent definition named 'nope'; agents: reader\\nmore\"\n  }\n]";
+        assert_eq!(
+            failure_reason("spawn_agent", out),
+            "error: no agent definition named 'nope'; agents: reader"
+        );
+        // Cut short (not JSON any more): a line with words, not `[`.
+        assert_eq!(
+            failure_reason("spawn_agent", "[\n  {\n    \"status\": \"error\","),
+            "\"status\": \"error\","
+        );
+        assert_eq!(
+            failure_reason("x", "unknown tool 'shell'. Available tools: read_file"),
+            "unknown tool 'shell'. Available tools: read_file"
+        );
+    }
 
     #[test]
     fn a_rewritten_call_shows_what_runs_and_what_was_asked() {

@@ -12,7 +12,7 @@ use crate::agent::{AgentError, Event, Extension, Session, SessionOptions, Sessio
 use crate::config::{Config, ProviderConfig};
 use crate::hooks::Hooks;
 use crate::model::{self, ModelClient};
-use crate::store::{SessionMeta, SessionWriter};
+use crate::store::{SessionMeta, SessionWriter, SpawnRecord};
 use crate::tools::ToolFilter;
 use crate::tools::{self, Tool, ToolRegistry, sandbox};
 
@@ -30,6 +30,7 @@ pub struct SessionBuilder {
     extensions: Vec<Arc<dyn Extension>>,
     hooks: Option<Option<Arc<Hooks>>>,
     parent: Option<(String, String)>,
+    spawn: Option<SpawnRecord>,
     session_id: Option<String>,
     depth: u32,
     agent_folders: Vec<PathBuf>,
@@ -49,6 +50,7 @@ impl SessionBuilder {
             extensions: Vec::new(),
             hooks: None,
             parent: None,
+            spawn: None,
             session_id: None,
             depth: 0,
             agent_folders: Vec::new(),
@@ -110,6 +112,13 @@ impl SessionBuilder {
         self
     }
 
+    /// What this subagent was started with, written into its session file
+    /// (continued with the same after its parent is resumed).
+    pub fn spawn_record(mut self, record: SpawnRecord) -> Self {
+        self.spawn = Some(record);
+        self
+    }
+
     /// The id of a new session (a subagent's id is its session's).
     pub fn session_id(mut self, id: impl Into<String>) -> Self {
         self.session_id = Some(id.into());
@@ -149,6 +158,7 @@ impl SessionBuilder {
             extensions: extra_extensions,
             hooks,
             parent,
+            spawn,
             session_id,
             depth,
             agent_folders,
@@ -199,6 +209,7 @@ impl SessionBuilder {
                     model: model.clone(),
                     parent,
                     agent_name,
+                    spawn: spawn.map(Box::new),
                 };
                 (
                     SessionWriter::create(&sessions_dir(&config, &home), &meta)?,

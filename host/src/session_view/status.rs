@@ -19,6 +19,8 @@ pub struct Status {
     pub context_window: u64,
     /// Input tokens of the last response (the context in use).
     pub context_used: u64,
+    /// `context_used` is quire's estimate: the server reported no usage.
+    pub context_estimated: bool,
     pub total: Usage,
     /// What a resumed session had used before this run (in `total`).
     pub resumed: Usage,
@@ -57,6 +59,7 @@ impl Status {
                 usage, total_usage, ..
             } => {
                 self.context_used = usage.input_tokens;
+                self.context_estimated = false;
                 self.total = self.resumed;
                 self.total.add(total_usage);
             }
@@ -120,6 +123,23 @@ impl Status {
         self.total = Usage::default();
         self.resumed = Usage::default();
         self.context_used = 0;
+        self.context_estimated = false;
+    }
+
+    /// quire's own count of the context in use (`Session::context_estimate`)
+    /// stands for the server's when the server reported none (llama.cpp
+    /// and other local servers send no `usage`).
+    pub fn estimate_context(&mut self, tokens: u64) {
+        if self.context_used == 0 || self.context_estimated {
+            self.context_used = tokens;
+            self.context_estimated = tokens > 0;
+        }
+    }
+
+    /// The context in use as a percentage, `~` before an estimate.
+    pub fn context_shown(&self) -> String {
+        let about = if self.context_estimated { "~" } else { "" };
+        format!("{about}{}%", self.context_percent())
     }
 
     /// The lines of `/status`.
@@ -129,9 +149,14 @@ impl Status {
             format!("file     {}", file.display()),
             format!("model    {} · {}", self.model, self.provider),
             format!(
-                "context  {}% of {} tokens",
-                self.context_percent(),
-                self.context_window
+                "context  {} of {} tokens{}",
+                self.context_shown(),
+                self.context_window,
+                if self.context_estimated {
+                    " (estimated by quire: the server reports no usage)"
+                } else {
+                    ""
+                }
             ),
             format!(
                 "tokens   in {} · cached {} · out {}",

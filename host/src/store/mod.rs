@@ -8,6 +8,7 @@ mod list;
 mod lock;
 mod reader;
 mod shown;
+mod spawn;
 mod summary;
 mod unanswered;
 mod writer;
@@ -22,6 +23,7 @@ pub use list::{
 pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use shown::{listed, under_parents};
+pub use spawn::SpawnRecord;
 pub use summary::{SessionSummary, Unreadable};
 pub use unanswered::Unanswered;
 pub use writer::SessionWriter;
@@ -51,6 +53,9 @@ pub struct SessionMeta {
     /// A subagent's name (its definition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
+    /// A subagent's tools, sandbox, skills and prompt when it was started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spawn: Option<Box<SpawnRecord>>,
 }
 
 /// One line of a session file.

@@ -11,6 +11,7 @@ fn meta() -> SessionMeta {
         model: "m".into(),
         parent: None,
         agent_name: None,
+        spawn: None,
     }
 }
 

@@ -179,6 +179,7 @@ fn status_line() {
         approval: "on-request".into(),
         context_window: 272_000,
         context_used: 54_400,
+        context_estimated: false,
         total: Usage {
             input_tokens: 123_456,
             output_tokens: 7_890,

@@ -168,6 +168,8 @@ pub async fn run(
         app.session_id = session.id().to_string();
         app.session_file = session.file().to_path_buf();
         app.cwd = session.cwd().to_path_buf();
+        // The server may report no usage (llama.cpp): quire's own count.
+        app.status.estimate_context(session.context_estimate());
         let text = match pending.take().or_else(|| app.queued.pop_front()) {
             Some(t) => t,
             None => match idle(&mut io, &mut app).await {

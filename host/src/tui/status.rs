@@ -30,7 +30,7 @@ impl Status {
         // (text, order of leaving: lower leaves first, None stays)
         let mut parts: Vec<(String, Option<u8>)> = vec![
             (format!("{} · {}", self.model, self.provider), None),
-            (format!("ctx {}%", self.context_percent()), Some(2)),
+            (format!("ctx {}", self.context_shown()), Some(2)),
             (
                 format!(
                     "in {} · cached {} · out {}",

@@ -25,6 +25,7 @@ pub(crate) mod join;
 pub mod pick;
 mod resume;
 pub mod search;
+mod sent;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};

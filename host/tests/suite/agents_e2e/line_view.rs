@@ -95,3 +95,54 @@ fn the_line_repl_shows_children_with_status_and_agents_discards_a_branch() {
         "the branch is deleted"
     );
 }
+
+/// A subagent that could not start and a child's refused call each say
+/// why on their line, not `— [` (the first character of the JSON result)
+/// or nothing.
+#[test]
+fn failed_children_and_refused_child_calls_say_why() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".claude/agents/reader.md",
+        "---\nname: reader\ndescription: Reads files\ntools: read_file\n---\nRead.\n",
+    );
+    env.server.route(
+        PARENT,
+        [
+            // A repository without a commit has no worktree to give.
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                json!({"task": "CHILD-F write", "isolation": "worktree"}),
+            )]),
+            Reply::tool_calls(vec![spawn_with(
+                "s2",
+                json!({"task": "CHILD-RD read", "agent_type": "reader"}),
+            )]),
+            Reply::text("done"),
+        ],
+    );
+    env.server.route(
+        "CHILD-RD",
+        [
+            Reply::tool_call("r1", "shell", json!({"command": "ls"})),
+            Reply::text("could not"),
+        ],
+    );
+    let r = env.run(&["exec", &format!("{PARENT} go")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let all = format!("{}\n{}", r.stdout, r.stderr);
+    let failed = all
+        .lines()
+        .find(|l| l.contains("✗ spawn_agent"))
+        .unwrap_or_else(|| panic!("no failed spawn line: {all}"));
+    let (_, reason) = failed
+        .split_once(" — ")
+        .unwrap_or_else(|| panic!("no reason: {failed}"));
+    assert!(reason.starts_with("error: "), "{failed}");
+    assert!(reason.len() > 10, "{failed}");
+    let refused = all
+        .lines()
+        .find(|l| l.contains("reader: ✗ shell"))
+        .unwrap_or_else(|| panic!("no refused call line: {all}"));
+    assert!(refused.contains("unknown tool 'shell'"), "{refused}");
+}

@@ -26,3 +26,30 @@ fn full_screen_commands_in_the_line_mode_say_where_they_work() {
     assert!(err.contains("[--run-tests]"), "{err}");
     assert!(env.server.requests().is_empty(), "nothing was sent");
 }
+
+/// A server that reports no usage (llama.cpp, some local servers): /status
+/// gives quire's own count of the context in use, marked as estimated,
+/// instead of 0%.
+#[test]
+fn status_estimates_the_context_when_the_server_reports_no_usage() {
+    use crate::support::model_server::{Reply, Step};
+    let env = TestEnv::with_config("chat", "model_context_window = 40000");
+    env.server.push(Reply::steps(vec![
+        Step::text("y".repeat(8000)),
+        Step::Usage {
+            input: 0,
+            output: 0,
+        },
+    ]));
+    let r = line_mode(&env, &format!("{}\n/status\n", "x".repeat(8000)));
+    let line = r
+        .stderr
+        .lines()
+        .chain(r.stdout.lines())
+        .find(|l| l.contains("context "))
+        .unwrap_or_else(|| panic!("no context line: {}", r.stderr))
+        .to_string();
+    assert!(line.contains("~"), "{line}");
+    assert!(!line.contains(" 0% "), "{line}");
+    assert!(line.contains("estimated"), "{line}");
+}
