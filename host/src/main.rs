@@ -15,6 +15,9 @@ mod tui;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Commands quire runs (as the same user) cannot read its memory or
+    // its environment's keys from /proc; the cost: no core dump of quire.
+    let _ = quire::tools::caps::not_dumpable();
     let code = cli::main();
     std::process::exit(code);
 }

@@ -10,6 +10,7 @@ pub mod protected;
 mod provider;
 pub mod ranges;
 pub mod seal;
+pub mod shown_url;
 mod sources;
 mod table_key;
 pub mod trust;

@@ -116,7 +116,8 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
     })?;
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return Err(ConfigError::Invalid(format!(
-            "providers.{name}.base_url must start with http:// or https://, got \"{base_url}\""
+            "providers.{name}.base_url must start with http:// or https://, got \"{}\"",
+            super::shown_url::shown_url(&base_url)
         )));
     }
     let api_key_env = pick(|e| e.api_key_env.clone()).filter(|v| !v.is_empty());

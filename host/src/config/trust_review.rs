@@ -218,7 +218,7 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
         if let Some(url) = field("base_url") {
             out.push(format!(
                 "providers.{name}.base_url = \"{}\": requests (and the API key) go there",
-                q(url)
+                q(&super::shown_url::shown_url(url))
             ));
         }
         if let Some(var) = field("api_key_env").map(q) {

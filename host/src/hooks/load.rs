@@ -281,6 +281,24 @@ fn hook(
         }
         _ => None,
     };
+    // A repository hook running a script or a package: every file of its
+    // folder tree is covered (a module it imports, a helper it sources).
+    let mut program = Vec::new();
+    if let (Some(root), None, HookScope::Project, Some(cmd), true) = (
+        &src.repo_root,
+        &file.plugin_root,
+        file.scope,
+        def.command.as_deref(),
+        is_command,
+    ) {
+        for dir in trust::program_folders(root, cmd) {
+            let files = folders
+                .entry(dir.clone())
+                .or_insert_with(|| super::plugin_folder::hash_program_folder(&dir));
+            program.push(files.clone());
+        }
+        hash = trust::program_hook_hash(hash, &program);
+    }
     let plugin = file.plugin_root.is_some();
     let trust = match file.scope {
         _ if plugin && approved.contains(&hash) => TrustState::Trusted,
@@ -298,7 +316,9 @@ fn hook(
         (_, Some(folder), TrustState::Trusted, Some(cmd)) => {
             Some(trust::Pinned::for_plugin(repo, folder, cmd))
         }
-        (Some(root), None, TrustState::Trusted, Some(cmd)) => Some(trust::Pinned::new(root, cmd)),
+        (Some(root), None, TrustState::Trusted, Some(cmd)) => {
+            Some(trust::Pinned::new(root, cmd, program))
+        }
         _ => None,
     };
     Ok(Hook {

@@ -26,6 +26,7 @@ mod load;
 mod manifest_hooks;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
+pub mod programs;
 pub(crate) mod runner;
 mod subcommands;
 pub(crate) mod tool_events;

@@ -29,6 +29,8 @@ struct Stamp {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FolderFiles {
     root: PathBuf,
+    /// A repository's folder: its `.git` is not walked.
+    skip_git: bool,
     stamps: BTreeMap<String, Stamp>,
     /// sha256 of each file (a link: its target).
     pub digests: BTreeMap<String, String>,
@@ -46,13 +48,14 @@ struct Entry {
 
 /// The folder's regular files and links, in name order, within the bounds;
 /// `true` when the walk stopped at one.
-fn walk(root: &Path) -> (Vec<Entry>, Option<String>) {
+fn walk(root: &Path, skip_git: bool) -> (Vec<Entry>, Option<String>) {
     let mut out = Vec::new();
     let mut bytes = 0u64;
     let entries = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
+        .filter_entry(|e| !(skip_git && e.depth() == 1 && e.file_name() == ".git"))
         .filter_map(Result::ok);
     for e in entries {
         let ty = e.file_type();
@@ -104,19 +107,35 @@ fn digest(e: &Entry) -> String {
 
 /// The files of the plugin folder `plugin` (its real path), hashed.
 pub fn hash(plugin: &Path) -> FolderFiles {
-    let root = plugin
-        .canonicalize()
-        .unwrap_or_else(|_| plugin.to_path_buf());
-    let (entries, over) = walk(&root);
+    hash_in(plugin, false, |why| {
+        format!(
+            "the plugin folder {} is too big for its hooks' approval to cover all of it ({why}): files past that point can change without asking again; keep a plugin with hooks under {MAX_FILES} files and {} MiB",
+            plugin.display(),
+            MAX_BYTES >> 20
+        )
+    })
+}
+
+/// The files of `folder`, a folder of the repository whose files a
+/// repository hook's command can run (a script's folder, a package),
+/// hashed; its `.git` is left out.
+pub fn hash_program_folder(folder: &Path) -> FolderFiles {
+    hash_in(folder, true, |why| {
+        format!(
+            "the folder {} is too big for the approval of the repository hook running a script in it to cover all of it ({why}): files past that point can change without asking again; move the hook's script into a folder under {MAX_FILES} files and {} MiB",
+            folder.display(),
+            MAX_BYTES >> 20
+        )
+    })
+}
+
+fn hash_in(dir: &Path, skip_git: bool, over_note: impl Fn(&str) -> String) -> FolderFiles {
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let (entries, over) = walk(&root, skip_git);
     let mut files = FolderFiles {
         root,
-        over: over.map(|why| {
-            format!(
-                "the plugin folder {} is too big for its hooks' approval to cover all of it ({why}): files past that point can change without asking again; keep a plugin with hooks under {MAX_FILES} files and {} MiB",
-                plugin.display(),
-                MAX_BYTES >> 20
-            )
-        }),
+        skip_git,
+        over: over.map(|why| over_note(&why)),
         ..Default::default()
     };
     if files.over.is_some() {
@@ -132,7 +151,7 @@ pub fn hash(plugin: &Path) -> FolderFiles {
 impl FolderFiles {
     /// The files (by full path) new, changed or gone since this was taken.
     pub fn changed(&self) -> Vec<String> {
-        let (entries, _) = walk(&self.root);
+        let (entries, _) = walk(&self.root, self.skip_git);
         let mut out = Vec::new();
         let mut seen = 0usize;
         for e in &entries {

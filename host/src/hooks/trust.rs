@@ -5,7 +5,10 @@
 //! the repository that the command can run: files and folders it names
 //! (`.claude/hooks/x.py`, `$CLAUDE_PROJECT_DIR/...`, `cd DIR`, a glob's
 //! folder) and everything under `.claude/hooks` and `.quire/hooks`. So a
-//! new or changed hook or script waits for `quire hooks trust`. Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
+//! new or changed hook or script waits for `quire hooks trust`. A script
+//! run by an interpreter (`python3 x/y.py`, `./x/y.sh`) or a Python
+//! package run with `-m` is covered with every file of its folder tree
+//! ([`program_folders`], [`super::programs`]). Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
 //! never in the repository.
 
 use std::collections::BTreeMap;
@@ -105,7 +108,61 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
             add_path(&root, &root.join(file), &mut out);
         }
     }
+    if super::programs::programs(command).python_modules {
+        add_python_top_level(&root, &mut out);
+    }
     out
+}
+
+/// `python -m pkg.mod` imports from the working directory first: its
+/// top-level modules (`json.py`) and packages (`json/__init__.py`) can
+/// stand in for any module `pkg.mod` imports, so they are covered too.
+fn add_python_top_level(root: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let path = entry.path();
+        if path.is_dir() {
+            add_path(root, &path.join("__init__.py"), out);
+        } else if super::programs::python_importable(&name) {
+            add_path(root, &path, out);
+        }
+    }
+}
+
+/// The real paths of the folders inside `repo` whose whole tree `command`
+/// can run ([`super::programs`]: a script's folder, a Python package).
+pub fn program_folders(repo: &Path, command: &str) -> Vec<PathBuf> {
+    let Ok(root) = repo.canonicalize() else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = Vec::new();
+    for folder in super::programs::programs(command).folders {
+        let path = project_relative(&folder)
+            .map(|rest| root.join(rest))
+            .unwrap_or_else(|| root.join(&folder));
+        if let Ok(real) = path.canonicalize()
+            && real.starts_with(&root)
+            && real.is_dir()
+            && !out.contains(&real)
+        {
+            out.push(real);
+        }
+    }
+    out
+}
+
+/// `hash` of a repository hook, covering also every file of the folders
+/// its command runs scripts from ([`program_folders`]).
+pub fn program_hook_hash(hash: String, folders: &[super::plugin_folder::FolderFiles]) -> String {
+    if folders.is_empty() {
+        return hash;
+    }
+    let files: Vec<_> = folders.iter().map(|f| &f.digests).collect();
+    let body = serde_json::json!({"hook": hash, "program_files": files});
+    hex(&Sha256::digest(body.to_string().as_bytes()))
 }
 
 /// A program that runs code the command does not name: what it reads to
@@ -239,17 +296,26 @@ pub fn runners(command: &str) -> Vec<Runner> {
 /// hooks list` and `quire trust` (`None` when it names its files).
 pub fn coverage_note(command: &str) -> Option<String> {
     let found = runners(command);
+    let unknown = super::programs::unknown_note(command).map(|why| {
+        format!(
+            "partly covered: {why}; the approval covers only the files the command names: approve only if you trust what it reaches"
+        )
+    });
     if found.is_empty() {
-        return None;
+        return unknown;
     }
     let names: Vec<String> = found.iter().map(|r| format!("`{}`", r.name)).collect();
     let mut files: Vec<&str> = found.iter().flat_map(|r| r.files.iter().copied()).collect();
     files.dedup();
-    Some(format!(
+    let runner = format!(
         "partly covered: {} runs code the command does not name; the approval covers {} (a change to them stops the hook), not the files those run: approve only if you trust what they reach",
         names.join(", "),
         files.join(", ")
-    ))
+    );
+    Some(match unknown {
+        Some(u) => format!("{runner}; {u}"),
+        None => runner,
+    })
 }
 
 /// An approved repository or plugin hook's files as they were approved,
@@ -264,12 +330,23 @@ pub struct Pinned {
     roots: Vec<PathBuf>,
     command: String,
     scripts: BTreeMap<String, String>,
-    plugin: Option<super::plugin_folder::FolderFiles>,
+    /// The plugin's folder, or the repository folders the command runs
+    /// scripts from ([`program_folders`]).
+    folders: Vec<super::plugin_folder::FolderFiles>,
 }
 
 impl Pinned {
-    pub fn new(repo: &Path, command: &str) -> Pinned {
-        Pinned::in_roots(vec![repo.to_path_buf()], command)
+    /// A repository hook, pinned also by every file of `folders` (as
+    /// hashed for its approval).
+    pub fn new(
+        repo: &Path,
+        command: &str,
+        folders: Vec<super::plugin_folder::FolderFiles>,
+    ) -> Pinned {
+        Pinned {
+            folders,
+            ..Pinned::in_roots(vec![repo.to_path_buf()], command)
+        }
     }
 
     /// Pinned by the files of its plugin folder (`folder`, as hashed for
@@ -281,7 +358,7 @@ impl Pinned {
     ) -> Pinned {
         let roots: Vec<PathBuf> = repo.map(Path::to_path_buf).into_iter().collect();
         Pinned {
-            plugin: Some(folder),
+            folders: vec![folder],
             ..Pinned::in_roots(roots, command)
         }
     }
@@ -292,7 +369,7 @@ impl Pinned {
             roots,
             command: command.to_string(),
             scripts,
-            plugin: None,
+            folders: Vec::new(),
         }
     }
 
@@ -312,7 +389,7 @@ impl Pinned {
                 .filter(|path| !self.scripts.contains_key(*path))
                 .cloned(),
         );
-        if let Some(folder) = &self.plugin {
+        for folder in &self.folders {
             out.extend(folder.changed());
         }
         out.sort();

@@ -95,6 +95,7 @@ impl<W: Wire> ModelClient for WireClient<W> {
         ));
         // What the stream could not read is said with where it came from.
         let provider = self.provider.name.clone();
+        let url = crate::config::shown_url::shown_url(&url).into_owned();
         Ok(Box::pin(events.map(move |event| {
             event.map_err(|e| match e {
                 ModelError::Decode(message) => ModelError::Stream {

@@ -62,9 +62,13 @@ pub async fn post_event_stream(
         })?;
         map.insert(name, value);
     }
+    // Errors and logs show the URL with its password masked.
+    let real = url;
+    let shown = crate::config::shown_url::shown_url(real);
+    let url: &str = &shown;
     tracing::debug!(%url, "sending model request");
     let response = http
-        .post(url)
+        .post(real)
         .headers(map)
         .json(body)
         .send()
@@ -240,6 +244,7 @@ fn page_instead_of_stream(
 
 fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
     if e.is_builder() {
+        let e = crate::config::shown_url::shown_url(&e.to_string()).into_owned();
         return ModelError::Config(format!("cannot build the request to {url}: {e}"));
     }
     if e.is_timeout() && !e.is_connect() {
@@ -252,7 +257,8 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
     // The root cause says it ("Connection refused (os error 111)"); the
     // layers above it repeat the URL ("error sending request for url …:
     // client error (Connect): tcp connect error: …").
-    let mut message = crate::errors::root_cause(e);
+    let mut message =
+        crate::config::shown_url::shown_url(&crate::errors::root_cause(e)).into_owned();
     if e.is_timeout() {
         message.push_str(" (timed out; check the server, or raise connect_timeout_secs)");
     }

@@ -128,7 +128,7 @@ fn too_large(e: TooLarge) -> ModelError {
 /// failures name their causes.
 pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseStream {
     let super::http::EventStream { response, head } = stream;
-    let url = response.url().to_string();
+    let url = crate::config::shown_url::shown_url(response.url().as_str()).into_owned();
     let idle_url = url.clone();
     let body = futures::stream::iter(head.map(Ok)).chain(response.bytes_stream());
     let events = decode_with::<_, Bytes, _>(body, move |e: reqwest::Error| {

@@ -21,10 +21,16 @@ pub fn heading(r: &ApprovalRequest) -> String {
 pub fn body(r: &ApprovalRequest) -> Vec<Said> {
     let mut out = Vec::new();
     if r.files.is_empty() {
-        out.push(Said::Note(Tone::Accent, format!("  $ {}", r.summary)));
+        out.push(Said::Note(
+            Tone::Accent,
+            format!("  $ {}", shown(&r.summary)),
+        ));
     } else {
         let files = serde_json::to_value(&r.files).unwrap_or_default();
         out.push(Said::Diff(diff::files(&files)));
+    }
+    if r.escalated {
+        out.push(Said::Note(Tone::Bad, format!("  {OUTSIDE}")));
     }
     if let Some(reason) = &r.reason {
         out.push(Said::Note(Tone::Dim, format!("  reason: {reason}")));
@@ -32,10 +38,17 @@ pub fn body(r: &ApprovalRequest) -> Vec<Said> {
     out
 }
 
+/// Said of a command that would run outside the sandbox.
+pub const OUTSIDE: &str =
+    "runs OUTSIDE the sandbox: with network access and full access to the disk";
+
 /// The question, pointing at the request shown above it.
 pub fn question(r: &ApprovalRequest) -> String {
     let verb = match r.tool.as_str() {
         "apply_patch" => "change files (diff above):",
+        "shell" if r.escalated => {
+            "run the command above OUTSIDE the sandbox (network, full disk access):"
+        }
         "shell" => "run the command above:",
         _ => "act (see above):",
     };
@@ -46,11 +59,83 @@ pub fn question(r: &ApprovalRequest) -> String {
 /// prefix when there is one.
 pub fn choices(r: &ApprovalRequest) -> String {
     let always = match &r.always_key {
+        Some(k) if k.chars().any(hidden) => format!("  [a] always allow {}", shown(k)),
         Some(k) => format!("  [a] always allow \"{k}\""),
         None => String::new(),
     };
     format!("[y] yes  [n] no  [r] no, and tell it why{always}")
 }
 
+/// A character the terminal would not show (or would act on) in a
+/// command: a control other than a line break or a tab, a bidirectional
+/// control.
+fn hidden(c: char) -> bool {
+    quire::printable::hidden_control(c) && c != '\n' && c != '\t'
+}
+
+/// The command as shown: as is when every character shows, otherwise
+/// quoted with its controls escaped as `quire trust` and the listings show
+/// them (`"touch x #\r\033[2Kls"`), never dropped, so what runs is what
+/// is read.
+pub fn shown(command: &str) -> std::borrow::Cow<'_, str> {
+    match command.chars().any(hidden) {
+        true => quire::printable::quoted_name(command),
+        false => std::borrow::Cow::Borrowed(command),
+    }
+}
+
 /// What asks for the reason after `r`.
 pub const WHY_NOT: &str = "why not?";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(summary: &str, escalated: bool) -> ApprovalRequest {
+        ApprovalRequest {
+            tool: "shell".into(),
+            summary: summary.into(),
+            reason: None,
+            always_key: Some("make test".into()),
+            files: Vec::new(),
+            agent: None,
+            escalated,
+        }
+    }
+
+    fn text(said: &[Said]) -> String {
+        said.iter()
+            .map(|s| match s {
+                Said::Note(_, t) => t.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn controls_in_the_command_are_shown_escaped_not_dropped() {
+        let r = request("touch x #\r\u{1b}[2Kls -la  \u{202e}exe.sh", false);
+        let body = text(&body(&r));
+        assert!(
+            body.contains(r#""touch x #\r\033[2Kls -la  \342\200\256exe.sh""#),
+            "{body}"
+        );
+        assert_eq!(
+            text(&body_of("cargo test \"a b\"")),
+            "  $ cargo test \"a b\""
+        );
+    }
+
+    fn body_of(summary: &str) -> Vec<Said> {
+        body(&request(summary, false))
+    }
+
+    #[test]
+    fn a_run_outside_the_sandbox_says_so() {
+        let r = request("make test", true);
+        assert!(text(&body(&r)).contains("OUTSIDE the sandbox"));
+        assert!(question(&r).contains("OUTSIDE the sandbox"));
+        assert!(!text(&body(&request("make test", false))).contains("OUTSIDE"));
+    }
+}

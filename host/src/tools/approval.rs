@@ -52,6 +52,18 @@ pub struct ApprovalRequest {
     /// from the command, never as part of it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
+    /// The command would run OUTSIDE the sandbox (network, the whole
+    /// disk): its own question and its own `always_key`
+    /// ([`escalated_key`]), never answered by an "always" given for a
+    /// sandboxed run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub escalated: bool,
+}
+
+/// The "always" key of a command run outside the sandbox: `key` of the
+/// same command in the sandbox, marked so neither answers the other.
+pub fn escalated_key(key: &str) -> String {
+    format!("{key} (outside the sandbox)")
 }
 
 /// The user's answer.
@@ -125,6 +137,7 @@ pub async fn ask_before_call(
         always_key: Some(tool.to_string()),
         files: Vec::new(),
         agent: None,
+        escalated: false,
     };
     match approver.ask(request).await {
         ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
@@ -318,6 +331,7 @@ mod tests {
             always_key: None,
             files: Vec::new(),
             agent: None,
+            escalated: false,
         };
         let pause = std::time::Duration::from_millis(30);
         // The interrupt drops the ask, as the registry's select does.

@@ -120,6 +120,7 @@ pub(super) async fn call(
             always_key: None,
             files: Vec::new(),
             agent: None,
+            escalated: false,
         };
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.

@@ -5,6 +5,7 @@
 pub mod apply_patch;
 pub mod approval;
 pub(crate) mod call_tool;
+pub mod caps;
 pub mod command_tmp;
 pub(crate) mod extension;
 pub(crate) mod filter;

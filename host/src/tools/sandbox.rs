@@ -258,6 +258,9 @@ pub fn confine(
         let Some(ruleset) = ruleset.take() else {
             return Err(io::Error::from_raw_os_error(libc::EPERM));
         };
+        // A command run as root does not get to read quire's memory
+        // (its keys) through CAP_SYS_PTRACE.
+        super::caps::drop_ptrace()?;
         match ruleset.restrict_self() {
             Ok(status) if status.ruleset == RulesetStatus::FullyEnforced => {}
             _ => {
@@ -271,7 +274,7 @@ pub fn confine(
         super::seccomp::apply(&filter)
     };
     // SAFETY: the hook only moves a prepared value out of its capture and
-    // makes system calls (prctl, landlock_restrict_self, seccomp); it does
+    // makes system calls (prctl, capset, landlock_restrict_self, seccomp); it does
     // not allocate or take locks, so it is safe between fork and exec.
     unsafe {
         cmd.pre_exec(hook);

@@ -222,6 +222,7 @@ mod tests {
             always_key: None,
             files: Vec::new(),
             agent: None,
+            escalated: false,
         };
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         app.approval = Some(super::super::approve::Pending::new((request, reply)));

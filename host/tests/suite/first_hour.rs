@@ -8,3 +8,4 @@ mod first_run;
 mod first_run_unlisted;
 mod help;
 mod typos;
+mod url_password;

@@ -12,6 +12,7 @@ mod http;
 mod http_headers;
 mod listing;
 mod pinned;
+mod program_folders;
 mod session;
 mod tools;
 mod wasm;

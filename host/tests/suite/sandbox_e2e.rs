@@ -3,6 +3,7 @@ use crate::support;
 
 mod network;
 mod own_config;
+mod own_secrets;
 mod private_tmp;
 mod settings_seal;
 mod terminal;

@@ -93,10 +93,18 @@ async fn answer_checks(
     wait: Duration,
 ) -> Vec<Check> {
     let mut out = Vec::new();
-    match list_models(provider, url, wait).await {
+    let listed = list_models(provider, url, wait).await;
+    // Shown with the password of the URL masked, as every URL quire shows.
+    let shown = quire::config::shown_url::shown_url(url);
+    let url: &str = &shown;
+    match listed {
         Err(Failure::Unreachable(why)) => out.push(Check::fail(
             AREA,
-            format!("{}: cannot reach {url}: {why}", provider.name),
+            format!(
+                "{}: cannot reach {url}: {}",
+                provider.name,
+                quire::config::shown_url::shown_url(&why)
+            ),
             format!(
                 "start the server, or fix its base_url: {}",
                 base_url_places(&provider.name)
@@ -196,7 +204,7 @@ fn unlisted_fix(provider: &ProviderConfig, status: u16) -> String {
     let path = if status == 404 && no_v1 {
         format!(
             "; {} has no /v1, where OpenAI-compatible servers usually answer",
-            provider.base_url
+            quire::config::shown_url::shown_url(&provider.base_url)
         )
     } else {
         String::new()

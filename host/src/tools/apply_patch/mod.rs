@@ -115,6 +115,7 @@ impl TypedTool for ApplyPatch {
                 always_key: None,
                 files: diffs.clone(),
                 agent: None,
+                escalated: false,
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 return Err(ToolError::Denied(approval::denial_text(

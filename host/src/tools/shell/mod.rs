@@ -179,9 +179,10 @@ async fn approve(
             tool: "shell".into(),
             summary: args.command.clone(),
             reason: args.justification.clone(),
-            always_key: safe::always_key_in(&args.command, cwd).await,
+            always_key: shell_always_key(&args.command, cwd, escalate).await,
             files: Vec::new(),
             agent: None,
+            escalated: escalate,
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}
@@ -197,6 +198,17 @@ async fn approve(
         SandboxMode::DangerFullAccess
     } else {
         ctx.sandbox
+    })
+}
+
+/// The "always" key of `command`: a run outside the sandbox has its own
+/// ([`super::approval::escalated_key`]), so "always" given for the
+/// sandboxed command never lets it out of the sandbox, and the reverse.
+async fn shell_always_key(command: &str, cwd: &std::path::Path, escalate: bool) -> Option<String> {
+    let key = safe::always_key_in(command, cwd).await?;
+    Some(match escalate {
+        true => super::approval::escalated_key(&key),
+        false => key,
     })
 }
 
@@ -228,4 +240,21 @@ fn format_outcome(o: &exec::ExecOutcome) -> String {
     text.push_str("Output:\n");
     text.push_str(&o.output);
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn a_run_outside_the_sandbox_has_its_own_always_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let inside = super::shell_always_key("make test", dir.path(), false).await;
+        let outside = super::shell_always_key("make test", dir.path(), true).await;
+        assert_eq!(inside.as_deref(), Some("make test"));
+        assert_eq!(outside.as_deref(), Some("make test (outside the sandbox)"));
+        assert!(
+            super::shell_always_key("rm -rf x", dir.path(), true)
+                .await
+                .is_none()
+        );
+    }
 }

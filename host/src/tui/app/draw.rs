@@ -253,6 +253,7 @@ mod tests {
             always_key: Some("cargo test".into()),
             files: Vec::new(),
             agent: None,
+            escalated: false,
         };
         show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();

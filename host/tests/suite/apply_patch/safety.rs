@@ -148,6 +148,7 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
             always_key: None,
             files: files.clone(),
             agent: None,
+            escalated: false,
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");

@@ -106,3 +106,47 @@ fn enter_at_an_approval_prompt_approves_nothing() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// "Always" given for a command in the sandbox never lets the same
+/// command run outside it: the escalated run is asked about on its own,
+/// says it runs OUTSIDE the sandbox, and has its own "always".
+#[test]
+fn always_for_the_sandbox_does_not_allow_running_outside_it() {
+    let env = TestEnv::new("chat");
+    env.write("Makefile", "test:\n\techo ok >> runs.txt\n");
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({"command": "make test"})),
+        Reply::tool_call(
+            "b",
+            "shell",
+            json!({"command": "make test", "escalate": true, "justification": "needs the network"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 100);
+    pty.wait_text("/help for keys");
+    pty.send("test it\r");
+    let screen = pty.wait_for("the approval prompt", |s| {
+        s.contains("$ make test") && s.contains("[y] yes")
+    });
+    assert!(screen.contains("always allow \"make test\""), "{screen}");
+    assert!(!screen.contains("OUTSIDE"), "{screen}");
+    pty.send("a");
+    let screen = pty.wait_for("the escalated run's prompt", |s| {
+        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
+    });
+    assert!(
+        screen.contains("always allow \"make test (outside the sandbox)\""),
+        "{screen}"
+    );
+    assert!(screen.contains("network"), "{screen}");
+    pty.send("n");
+    pty.wait_text("done");
+    assert_eq!(
+        env.read("runs.txt"),
+        "ok\n",
+        "the escalated run ran unasked"
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -75,8 +75,8 @@ pub fn embed(
 ) -> Result<Vec<Vec<f32>>, EmbedError> {
     let url = format!("{}/embeddings", endpoint.base_url);
     let fail = |message: String| EmbedError::Request {
-        url: url.clone(),
-        message,
+        url: crate::config::shown_url::shown_url(&url).into_owned(),
+        message: crate::config::shown_url::shown_url(&message).into_owned(),
     };
     let body = serde_json::json!({"model": endpoint.model, "input": texts});
     let result = std::thread::scope(|s| {

@@ -1,0 +1,237 @@
+//! What a repository hook's command runs beyond the words it names: an
+//! interpreter's script imports or sources its neighbours (`python3
+//! tools/check.py` imports `tools/lib.py`), `python3 -m pkg.mod` runs the
+//! package `pkg/`, `./tools/x.sh` sources `tools/common.sh`. The approval
+//! of such a hook covers the whole folder tree of the script (bounded as a
+//! plugin's folder is, [`super::plugin_folder`]) or the package, so an
+//! edit by the model's sandboxed commands stops the hook. When quire cannot
+//! tell which files a command runs (inline code given with `-c`/`-e`, a
+//! module flag of a program it does not know) the hook is "partly covered".
+
+/// The programs of one command line, read from its words.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Programs {
+    /// Folders (as written, relative to the repository) whose whole tree
+    /// the command can run: a script's folder, a Python package.
+    pub folders: Vec<String>,
+    /// Python modules run with `-m` from the working directory: the
+    /// repository's top-level importable files can shadow what they import.
+    pub python_modules: bool,
+    /// A script at the top of the repository: it is covered (and, run by
+    /// Python, the top-level modules), not every folder it may load from.
+    pub top_level: bool,
+    /// Why the files the command runs cannot be told (each in words).
+    pub unknown: Vec<String>,
+}
+
+const PYTHONS: &[&str] = &["python", "python2", "python3", "pypy", "pypy3"];
+const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "fish"];
+const OTHERS: &[&str] = &[
+    "node", "nodejs", "deno", "bun", "tsx", "ts-node", "ruby", "perl", "php", "lua", "Rscript",
+];
+/// Words that run the command after them (`env X=1 python3 …`).
+const WRAPPERS: &[&str] = &[
+    "env", "exec", "command", "nohup", "time", "nice", "npx", "uv",
+];
+/// Flags of an interpreter whose value is inline code (a shell's: `-c`).
+const CODE_FLAGS: &[&str] = &["-c", "-e", "-E", "-r", "--eval", "-p", "--print"];
+/// Flags of an interpreter that take the next word as their value.
+const VALUE_FLAGS: &[&str] = &["-W", "-X", "-I", "--require", "--import", "--loader"];
+
+fn is_python(name: &str) -> bool {
+    PYTHONS.contains(&name)
+        || name
+            .strip_prefix("python")
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The programs `command` runs, one simple command (split at `; & | ( )`
+/// and newlines) at a time.
+pub fn programs(command: &str) -> Programs {
+    let mut out = Programs::default();
+    for simple in command.split(['\n', ';', '&', '|', '(', ')']) {
+        let words: Vec<String> = simple
+            .split_whitespace()
+            .map(|w| {
+                w.chars()
+                    .filter(|c| !matches!(c, '"' | '\'' | '`'))
+                    .collect()
+            })
+            .collect();
+        one(&words, &mut out);
+    }
+    out.folders.sort();
+    out.folders.dedup();
+    out.unknown.dedup();
+    out
+}
+
+fn one(words: &[String], out: &mut Programs) {
+    let assignment = |w: &&str| {
+        w.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    let mut rest = words.iter().map(String::as_str).skip_while(assignment);
+    let mut prog = rest.next();
+    while let Some(p) = prog {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        if !WRAPPERS.contains(&name) {
+            break;
+        }
+        // `uv run x.py`, `npx --yes tsx x.ts`, `env -i X=1 python3`.
+        prog = rest
+            .by_ref()
+            .find(|w| !w.starts_with('-') && !w.contains('=') && *w != "run");
+    }
+    let Some(prog) = prog else {
+        return;
+    };
+    let name = prog.rsplit('/').next().unwrap_or(prog);
+    let args: Vec<&str> = rest.collect();
+    let python = is_python(name);
+    if python || SHELLS.contains(&name) || OTHERS.contains(&name) {
+        interpreter(name, python, &args, out);
+    } else if prog.contains('/') {
+        // `./x.sh`, `tools/check`, `$CLAUDE_PROJECT_DIR/.claude/x.sh`.
+        script(prog, out);
+    } else if args.iter().any(|a| *a == "-m" || a.starts_with("--module")) {
+        out.unknown.push(format!(
+            "`{name}` runs a module by its name and quire cannot tell which files it loads"
+        ));
+    }
+}
+
+fn interpreter(name: &str, python: bool, args: &[&str], out: &mut Programs) {
+    let shell = SHELLS.contains(&name);
+    let mut i = 0;
+    while let Some(&a) = args.get(i) {
+        if python && a == "-m" {
+            if let Some(module) = args.get(i + 1) {
+                module_folder(module, out);
+            }
+            return;
+        }
+        if python && let Some(module) = a.strip_prefix("-m").filter(|m| !m.is_empty()) {
+            module_folder(module, out);
+            return;
+        }
+        let code = match shell {
+            // `-c`, `-ec`, `-xc`: a cluster of short flags with `c`.
+            true => a.starts_with('-') && !a.starts_with("--") && a.contains('c'),
+            false => CODE_FLAGS.contains(&a) || (python && a.starts_with("-c")),
+        };
+        if code {
+            out.unknown.push(format!(
+                "`{name} {a}` runs inline code and quire cannot tell which of the repository's files it loads"
+            ));
+            return;
+        }
+        if VALUE_FLAGS.contains(&a) {
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') || matches!(a, "run" | "exec") {
+            i += 1;
+            continue;
+        }
+        script(a, out);
+        // Its folder comes first on Python's path: at the top, the
+        // repository's top-level modules are what it imports.
+        out.python_modules |= python && out.top_level;
+        return;
+    }
+}
+
+/// Project folder variables: a script in their folder is at the top.
+const TOPS: &[&str] = &[
+    ".",
+    "$CLAUDE_PROJECT_DIR",
+    "${CLAUDE_PROJECT_DIR}",
+    "$QUIRE_PROJECT_DIR",
+    "${QUIRE_PROJECT_DIR}",
+];
+
+/// The script `path` runs: its folder's tree, or the top of the
+/// repository.
+fn script(path: &str, out: &mut Programs) {
+    let folder = parent(path);
+    match TOPS.contains(&folder.as_str()) {
+        true => out.top_level = true,
+        false => out.folders.push(folder),
+    }
+}
+
+/// `pkg.mod` runs the package folder `pkg/` (or `pkg.py`, a top-level
+/// file covered with the others), found from the working directory.
+fn module_folder(module: &str, out: &mut Programs) {
+    out.python_modules = true;
+    let top = module.split('.').next().unwrap_or(module);
+    if !top.is_empty() {
+        out.folders.push(top.to_string());
+    }
+}
+
+/// The folder of the script `path` (`.` for a bare name).
+fn parent(path: &str) -> String {
+    match path.rfind('/') {
+        Some(0) => "/".to_string(),
+        Some(at) => path[..at].to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// Whether `name`, a top-level entry of the working directory, can be
+/// imported by Python in place of another module (`json.py`, `x.so`).
+pub fn python_importable(name: &str) -> bool {
+    [".py", ".pyc", ".pth", ".so", ".pyd"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// In words, what an approval of `command` cannot cover (`None`: all it
+/// runs is known).
+pub fn unknown_note(command: &str) -> Option<String> {
+    let mut p = programs(command);
+    if p.top_level {
+        p.unknown.push(
+            "it runs a script at the top of the repository, which may load files from any of its folders; the script is covered, not the files it may load"
+                .to_string(),
+        );
+    }
+    (!p.unknown.is_empty()).then(|| p.unknown.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_modules_and_inline_code() {
+        let p = programs("python3 -m hkmod.check");
+        assert_eq!(p.folders, ["hkmod"]);
+        assert!(p.python_modules && p.unknown.is_empty());
+        assert_eq!(
+            programs("python3 -u tools/a/x.py --fast").folders,
+            ["tools/a"]
+        );
+        assert_eq!(programs("X=1 node .claude/h/x.js").folders, [".claude/h"]);
+        assert_eq!(programs("npx tsx scripts/x.ts").folders, ["scripts"]);
+        let p = programs("cd a && ./run.sh; bash -e b/c.sh");
+        assert_eq!(p.folders, ["b"]);
+        assert!(p.top_level && p.unknown.is_empty());
+        assert!(programs("python3.12 x.py").top_level);
+        assert!(programs("python3 x.py").python_modules);
+        assert!(unknown_note("./x.sh").is_some());
+        assert_eq!(programs("bash -ec 'source lib.sh'").unknown.len(), 1);
+        assert_eq!(
+            programs("\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/x.sh").folders,
+            ["$CLAUDE_PROJECT_DIR/.claude/hooks"]
+        );
+        assert!(programs("echo hi").folders.is_empty());
+        assert_eq!(programs("python3 -c 'import hkmod'").unknown.len(), 1);
+        assert_eq!(programs("node -e 'require(\"./x\")'").unknown.len(), 1);
+        assert_eq!(programs("mytool -m pkg.check").unknown.len(), 1);
+        assert!(unknown_note("python3 -m a.b").is_none());
+    }
+}
