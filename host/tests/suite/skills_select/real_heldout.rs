@@ -324,9 +324,10 @@ fn seventeenth_heldout_real_skills_recall_and_false_activation_floors() {
 /// did, questions before acting, reactions to what they see, deliverables
 /// for someone else; hobbyists, agency developers, maintainers, students),
 /// written blind at that session's start: 0.594 and 0.832, one false
-/// activation.
-const FRESH16_RECALL_AT_1_FLOOR: f64 = 0.60;
-const FRESH16_RECALL_AT_5_FLOOR: f64 = 0.84;
+/// activation. Then ranking by coverage and development material: 0.650
+/// and 0.909.
+const FRESH16_RECALL_AT_1_FLOOR: f64 = 0.63;
+const FRESH16_RECALL_AT_5_FLOOR: f64 = 0.89;
 
 #[test]
 fn eighteenth_heldout_real_skills_recall_and_false_activation_floors() {

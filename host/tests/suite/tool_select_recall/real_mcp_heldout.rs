@@ -131,7 +131,7 @@ const FRESH15_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 /// 11 servers; people mid-task in a terminal: context from what they just
 /// did, questions before acting, reactions to what they see, deliverables
 /// for someone else), written blind at that session's start: 0.933 (84 of
-/// 90) at 19.8 KB median.
+/// 90) at 19.8 KB median. Then development material: 0.944 (85).
 const FRESH16_SENT_FLOOR: f64 = 0.93;
 const FRESH16_MEDIAN_BYTES_CEILING: usize = 20 * 1024;
 
