@@ -336,7 +336,9 @@ fn a_failed_compaction_for_the_window_counts_the_turn() {
 }
 
 /// Usage past 90% of the window compacts before the next request: the
-/// summary and the user's message replace the history.
+/// summary replaces the history, and the turn's work in progress (the
+/// tool call just made and its result) is kept, so the model does not
+/// call it again.
 #[test]
 fn usage_past_the_threshold_triggers_compaction() {
     let env = TestEnv::with_config("anthropic", "model_context_window = 20000");
@@ -359,7 +361,7 @@ fn usage_past_the_threshold_triggers_compaction() {
     let last = &reqs[2].raw_body;
     assert!(last.contains("SUMMARY: listed the repo"));
     assert!(last.contains("what is in this repo"));
-    assert!(!last.contains("\"c1\""), "the tool call was compacted away");
+    assert!(last.contains("\"c1\""), "the turn's tool call was kept");
     let c = run.of_type("compaction");
     assert_eq!(c[0]["reason"], "auto");
     assert_eq!(run.of_type("task_completed")[0]["status"], "done");
