@@ -300,7 +300,13 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
         }
         None => None,
     };
-    let resumed = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
+    let resumed = loaded.as_ref().map(|l| {
+        let told = super::repl_resume::Recorded {
+            turns: l.turns,
+            last_task: l.last_task.clone(),
+        };
+        (l.items.clone(), l.path.clone(), told)
+    });
     let mut session = match Session::start(SessionOptions {
         config: setup.config,
         home: setup.home,
@@ -318,7 +324,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
     };
     renderer.status.context_window = session.context_window();
     super::run::drain(&mut rx, &mut renderer);
-    if let Some((items, file)) = resumed {
+    if let Some((items, file, told)) = resumed {
         // Another run's patches are not this one's to undo; the tokens
         // carry on from the file (as the full-screen view's resume).
         renderer.patches.restart(&items);
@@ -326,7 +332,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
         renderer.status.resumed = total;
         renderer.status.total = total;
         renderer.status.context_used = last.map_or(0, |u| u.input_tokens);
-        super::repl_resume::summary(&items)
+        super::repl_resume::summary(&items, &told)
             .iter()
             .for_each(|l| eprintln!("{l}"));
     }

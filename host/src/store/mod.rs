@@ -4,12 +4,14 @@
 //! point leaves a file that resumes with every completed item.
 
 mod file;
+mod last_task;
 mod list;
 mod lock;
 mod reader;
 mod shown;
 mod spawn;
 mod summary;
+mod tail_turns;
 mod unanswered;
 mod writer;
 
@@ -17,6 +19,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use last_task::LastTask;
 pub use list::{
     Listing, by_last_use, claim, find, last_in, list, list_all, newest_free, resumable,
 };
@@ -64,6 +67,12 @@ pub struct SessionMeta {
 pub enum Record {
     Meta(SessionMeta),
     Item {
+        /// A user message's running number in the session (withdrawn
+        /// messages not counted): a listing reads the count from the
+        /// file's last user message instead of counting them all. Absent
+        /// on other items and in files written before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        turn: Option<usize>,
         item: crate::protocol::Item,
     },
     /// An event of record (usage, compaction, task end); kept for

@@ -18,6 +18,11 @@ pub struct LoadedSession {
     /// Why the last user message got no answer, when it got none (see
     /// [`super::Unanswered`]).
     pub unanswered: Option<String>,
+    /// User messages the file recorded, withdrawn ones not counted (a
+    /// compaction keeps fewer in `items`).
+    pub turns: usize,
+    /// How the last message's task ended, when it did.
+    pub last_task: Option<super::LastTask>,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
     /// The file's length when read: continuing it checks nobody wrote
@@ -54,6 +59,8 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut warnings = Vec::new();
     let mut tools = None;
     let mut unanswered = super::Unanswered::default();
+    let mut last_task = super::last_task::Follow::default();
+    let mut turns: usize = 0;
     for (n, line) in super::lines(&bytes).enumerate() {
         let skipped = |why: String| {
             format!(
@@ -74,19 +81,28 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         }
         match serde_json::from_str::<Record>(line) {
             Ok(Record::Meta(m)) => meta = Some(m),
-            Ok(Record::Item { item }) => {
+            Ok(Record::Item { item, .. }) => {
                 if matches!(item, Item::User { .. }) {
                     unanswered.see_message();
+                    turns += 1;
                 }
+                last_task.see_item(&item);
                 items.push(item)
             }
             Ok(Record::Compacted { items: replaced }) => {
                 items = replaced;
                 tools = None;
             }
-            Ok(Record::Withdrawn { count }) => items.truncate(items.len().saturating_sub(count)),
+            Ok(Record::Withdrawn { count }) => {
+                items.truncate(items.len().saturating_sub(count));
+                // One unanswered message (and its context) taken back.
+                turns = turns.saturating_sub(1);
+            }
             Ok(Record::Tools { names }) => tools = Some(names),
-            Ok(Record::Event { event }) => unanswered.see_event(&event),
+            Ok(Record::Event { event }) => {
+                unanswered.see_event(&event);
+                last_task.see_event(&event);
+            }
             Err(e) => warnings.push(skipped(e.to_string())),
         }
     }
@@ -102,6 +118,8 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         items,
         tools,
         unanswered,
+        turns,
+        last_task: last_task.last(),
         warnings,
         len: bytes.len() as u64,
         held: None,

@@ -1,6 +1,7 @@
 //! One session file summed up for a listing: its meta line, first prompt
-//! and user messages, read from a bounded prefix of the file, so a long
-//! session costs no more to list than a short one.
+//! and user messages, read from a bounded prefix of the file, its turns
+//! from its end when it is longer (see `tail_turns`), so a long session
+//! costs little more to list than a short one.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -23,10 +24,11 @@ pub struct SessionSummary {
     pub created: String,
     pub cwd: String,
     pub first_prompt: String,
-    /// Messages the user sent (in the part of the file read: see
-    /// `turns_partial`).
+    /// Messages the user sent (withdrawn ones not counted).
     pub turns: usize,
-    /// The file is longer than the part read: `turns` is a lower bound.
+    /// The file is longer than the part read and its end holds no
+    /// numbered message (written by an older quire, or a last turn of
+    /// more than 8 MiB): `turns` is a lower bound.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub turns_partial: bool,
     pub path: PathBuf,
@@ -64,7 +66,7 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         path: path.to_path_buf(),
         reason,
     };
-    let file = open_regular(path).map_err(|e| match e {
+    let mut file = open_regular(path).map_err(|e| match e {
         // A directory reads as nothing: it holds no session.
         Unfit::Kind(_) => unreadable(e.to_string()),
         Unfit::Io(e)
@@ -76,7 +78,7 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         Unfit::Io(e) => unreadable(format!("cannot be opened: {e}")),
     })?;
     let modified = file.metadata().and_then(|m| m.modified()).ok();
-    let mut reader = BufReader::new(file.take(READ_MAX));
+    let mut reader = BufReader::new((&file).take(READ_MAX));
     let mut meta = None;
     let mut first_prompt = None;
     let mut turns: usize = 0;
@@ -110,6 +112,7 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
             Ok(Record::Meta(m)) => meta = Some(m),
             Ok(Record::Item {
                 item: Item::User { text },
+                ..
             }) => {
                 turns += 1;
                 first_prompt.get_or_insert_with(|| as_typed(&text).to_string());
@@ -126,13 +129,21 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         }
     }
     let meta = meta.ok_or_else(|| unreadable("empty or no meta line".into()))?;
+    // Longer than the part read: the count is on the last message.
+    let counted = match ended {
+        true => Some(turns),
+        false => file
+            .metadata()
+            .ok()
+            .and_then(|m| super::tail_turns::turns(&mut file, m.len())),
+    };
     Ok(SessionSummary {
         id: meta.id,
         created: meta.created,
         cwd: meta.cwd,
         first_prompt: first_prompt.unwrap_or_default(),
-        turns,
-        turns_partial: !ended,
+        turns: counted.unwrap_or(turns),
+        turns_partial: counted.is_none(),
         path: path.to_path_buf(),
         parent: meta.parent,
         modified,

@@ -13,6 +13,8 @@ pub struct SessionWriter {
     file: File,
     path: PathBuf,
     id: String,
+    /// User messages recorded so far, withdrawn ones not counted.
+    turns: usize,
 }
 
 impl SessionWriter {
@@ -35,6 +37,7 @@ impl SessionWriter {
             file,
             path,
             id: meta.id.clone(),
+            turns: 0,
         };
         w.write(&Record::Meta(meta.clone()))?;
         Ok(w)
@@ -82,6 +85,7 @@ impl SessionWriter {
             file,
             path: path.to_path_buf(),
             id: id.to_string(),
+            turns: loaded.turns,
         })
     }
 
@@ -94,7 +98,15 @@ impl SessionWriter {
     }
 
     pub fn append_item(&mut self, item: &Item) -> Result<(), StoreError> {
-        self.write(&Record::Item { item: item.clone() })
+        let turn = matches!(item, Item::User { .. }).then_some(self.turns + 1);
+        self.write(&Record::Item {
+            turn,
+            item: item.clone(),
+        })?;
+        if let Some(turn) = turn {
+            self.turns = turn;
+        }
+        Ok(())
     }
 
     pub fn append_event(&mut self, event: &Event) -> Result<(), StoreError> {
@@ -110,7 +122,11 @@ impl SessionWriter {
 
     /// The last `count` items are no longer part of the history.
     pub fn append_withdrawn(&mut self, count: usize) -> Result<(), StoreError> {
-        self.write(&Record::Withdrawn { count })
+        self.write(&Record::Withdrawn { count })?;
+        // A withdrawal takes back one unanswered message (and the context
+        // recorded after it).
+        self.turns = self.turns.saturating_sub(1);
+        Ok(())
     }
 
     /// The tools requests carry from now on (see [`Record::Tools`]).

@@ -85,6 +85,31 @@ fn a_huge_session_file_is_listed_from_its_first_part() {
     );
 }
 
+/// A session file longer than the listing's first part, continued by
+/// quire: its turns are read from its last message's number, not counted
+/// in the first part, and are not a lower bound.
+#[test]
+fn a_long_session_lists_every_turn_from_its_end() {
+    let env = TestEnv::new("responses");
+    let mut f = one_answered_session(&env, "the first prompt of a long one");
+    let filler = serde_json::json!({"record": "item", "item": {"type": "assistant", "text": "x".repeat(1000)}});
+    for _ in 0..400 {
+        writeln!(f, "{filler}").unwrap();
+    }
+    drop(f);
+    for (n, answer) in ["second", "third"].iter().enumerate() {
+        env.server.push(Reply::text(*answer));
+        let run = env.exec_json(&format!("message {}", n + 2), &["--resume", "last"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let list = env.run(&["sessions", "list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let row: serde_json::Value = serde_json::from_str(list.stdout.trim()).unwrap();
+    assert_eq!(row["turns"], 3, "{}", list.stdout);
+    assert!(row.get("turns_partial").is_none(), "{}", list.stdout);
+    assert_eq!(row["first_prompt"], "the first prompt of a long one");
+}
+
 /// A message taken back (its turn failed before any answer, and it was
 /// sent again) is not counted as a turn, and a first prompt taken back is
 /// not the session's first prompt.

@@ -67,3 +67,43 @@ fn resume_without_an_id_in_the_line_mode_asks_for_one() {
     pty.wait_text("no session picker");
     assert_eq!(pty.wait_exit(), 2);
 }
+
+/// A session compacted down to its last message, whose task stopped at
+/// the turn limit: resuming it counts every turn the file recorded and
+/// says how the last one stopped instead of "(no answer yet)".
+#[test]
+fn resume_of_a_compacted_session_counts_every_turn_and_says_how_it_stopped() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("the first answer"));
+    let first = env.exec_json("the first message", &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let echo = |id: &str| Reply::tool_call(id, "shell", serde_json::json!({"command": "echo hi"}));
+    env.server.push_all([echo("a"), echo("b")]);
+    let second = env.exec_json(
+        "keep running commands",
+        &["--resume", "last", "-c", "max_turns=2"],
+    );
+    assert_eq!(second.of_type("task_completed")[0]["status"], "max_turns");
+    // A compaction that kept only the last message.
+    let file = env.session_files().pop().unwrap();
+    let compacted = serde_json::json!({"record": "compacted", "items": [
+        {"type": "compaction_summary", "text": "earlier work"},
+        {"type": "user", "text": "keep running commands"},
+    ]});
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(&mut f, format!("{compacted}\n").as_bytes()).unwrap();
+    drop(f);
+    let mut pty = dumb(&env, &["resume", "last"]);
+    let screen = pty.wait_text("you: keep running commands");
+    assert!(
+        screen.contains("2 turns so far (earlier ones compacted)"),
+        "{screen}"
+    );
+    let screen = pty.wait_text("(no answer: stopped at the turn limit after 2 tool calls)");
+    assert!(!screen.contains("no answer yet"), "{screen}");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
