@@ -9,10 +9,20 @@ use std::path::{Component, Path};
 use super::ShareError;
 use super::lock::{Entry, FILE, Layout, LockFile};
 
+/// The longest name [`is_safe_name`] takes, in bytes: well under a file
+/// name's limit (255 bytes on most file systems) with the suffixes quire
+/// adds to a half-made copy's folder name.
+pub const MAX_NAME: usize = 128;
+
+/// What [`is_safe_name`] takes, said to the user.
+pub const NAME_RULE: &str =
+    "letters, digits, '-', '_' and '.', not starting with '.', at most 128 characters";
+
 /// A name that is safe as a folder name: letters, digits, `-`, `_`, `.`,
-/// not starting with `.`.
+/// not starting with `.`, at most [`MAX_NAME`] bytes.
 pub fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= MAX_NAME
         && !name.starts_with('.')
         && name
             .chars()
@@ -126,9 +136,9 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
         ))
     };
     if !is_safe_name(&e.name) {
-        return Err(bad(
-            "has a name that cannot be a folder name (letters, digits, '-', '_' and '.')".into(),
-        ));
+        return Err(bad(format!(
+            "has a name that cannot be a folder name ({NAME_RULE})"
+        )));
     }
     let expected = format!("{}/{}", e.kind.folder(layout), e.name);
     if e.installed != expected {
@@ -295,7 +305,7 @@ pub fn name(name: &str, dir: &Path) -> Result<(), ShareError> {
         Ok(())
     } else {
         Err(ShareError::Invalid(format!(
-            "{}: the name '{name}' cannot be a folder name; use letters, digits, '-', '_' and '.'",
+            "{}: the name '{name}' cannot be a folder name; use {NAME_RULE}",
             dir.display()
         )))
     }
@@ -335,6 +345,15 @@ mod tests {
             mcp_servers: Vec::new(),
             grants: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_name_longer_than_a_folder_name_may_be_is_refused() {
+        assert!(is_safe_name(&"s".repeat(MAX_NAME)));
+        assert!(!is_safe_name(&"s".repeat(MAX_NAME + 1)));
+        assert!(!is_safe_name(&"s".repeat(300)));
+        let err = name(&"s".repeat(300), Path::new("src")).unwrap_err();
+        assert!(err.to_string().contains("at most 128"), "{err}");
     }
 
     #[test]

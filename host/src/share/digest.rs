@@ -171,6 +171,18 @@ impl Drift {
         parts.join("; ")
     }
 
+    /// Every file that differs, changed, missing or added, sorted: the
+    /// first few named, then how many more.
+    pub fn files(&self) -> String {
+        let mut all: Vec<String> = [&self.changed, &self.missing, &self.added]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        all.sort();
+        first_few(&all)
+    }
+
     /// Whether replacing the installed copy loses something of the user's:
     /// changed or added files, or a file where the folder should be.
     pub fn is_local(&self) -> bool {

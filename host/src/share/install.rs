@@ -335,10 +335,7 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
                 entry.kind.label()
             ))
         } else if drift.is_local() && !force && !as_installed(ctx, &entry) {
-            Synced::Failed(format!(
-                "local changes ({}); `quire share sync --force` replaces them with the locked files",
-                drift.describe()
-            ))
+            Synced::Failed(local_changes(ctx, &entry, &drift))
         } else {
             match restore(ctx, &entry) {
                 Ok(()) => Synced::Restored,
@@ -359,6 +356,27 @@ fn as_installed(ctx: &ShareContext, entry: &Entry) -> bool {
         Some(recorded) => digest::of_folder(&dir).is_ok_and(|now| now == recorded),
         None => false,
     }
+}
+
+/// Why `sync` leaves `entry` alone: the files the user changed. With a
+/// record of what quire installed, those are the files that differ from
+/// it (not the ones only the new lock changes, named apart); without one,
+/// every file that differs from the lock (`drift`).
+fn local_changes(ctx: &ShareContext, entry: &Entry, drift: &Drift) -> String {
+    const FORCE: &str = "`quire share sync --force` replaces them with the locked files";
+    let dir = resolve(&ctx.root, &entry.installed);
+    let recorded = installed_record::load(&ctx.records, &dir);
+    let now = digest::of_folder(&dir).ok();
+    let (Some(recorded), Some(now)) = (recorded, now) else {
+        return format!("local changes ({}); {FORCE}", drift.describe());
+    };
+    let edits = Drift::between(&recorded, &now);
+    let update = Drift::between(&recorded, &entry.files);
+    let also = match update.is_clean() {
+        true => String::new(),
+        false => format!("; the lock also updates: {}", update.files()),
+    };
+    format!("local changes ({}){also}; {FORCE}", edits.describe())
 }
 
 fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {

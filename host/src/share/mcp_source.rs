@@ -87,8 +87,9 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
             let name = s.name();
             if !super::check::is_safe_name(name) {
                 return Err(fail(format!(
-                    "serves a skill named '{}', which cannot be a folder name (letters, digits, '-', '_' and '.', not starting with '.'); nothing was written — ask the server's owner to rename it",
-                    name.escape_debug()
+                    "serves a skill named '{}', which cannot be a folder name ({}); nothing was written — ask the server's owner to rename it",
+                    name.escape_debug(),
+                    super::check::NAME_RULE
                 )));
             }
             if planned.iter().any(|(n, _)| *n == name) {

@@ -130,9 +130,10 @@ pub fn fetch(
                 && !super::check::is_safe_name(k)
             {
                 return Err(ShareError::Invalid(format!(
-                    "{}: '{}' cannot be a skill's folder name (letters, digits, '-', '_' and '.', not starting with '.'); name one skill the server serves, or none for all",
+                    "{}: '{}' cannot be a skill's folder name ({}); name one skill the server serves, or none for all",
                     source.text().escape_debug(),
-                    k.escape_debug()
+                    k.escape_debug(),
+                    super::check::NAME_RULE
                 )));
             }
             let dir = scratch.join(format!("mcp-{}-{}", std::process::id(), fastrand::u64(..)));

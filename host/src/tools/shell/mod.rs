@@ -1,6 +1,7 @@
 //! The `shell` tool: runs a command with `bash -c` in the session's
 //! sandbox, asking for approval as the policy says.
 
+mod always_args;
 mod environment;
 mod exec;
 mod git_config;

@@ -336,11 +336,36 @@ pub fn always_key(command: &str) -> Option<String> {
     {
         return None;
     }
+    // Options anywhere that name code to run (`make --eval`, `git push
+    // --receive-pack`, `cargo --config`): asked every time.
+    if super::always_args::names_code(program, &words[1..]) {
+        return None;
+    }
+    // Of make, the command exactly: a further target or option is asked
+    // about again.
+    if super::always_args::exact_key(program) {
+        let quoted: Vec<String> = words.iter().map(|w| quote_word(w)).collect();
+        return Some(quoted.join(" "));
+    }
     // The program and its first argument: "always" covers `cargo test`
     // or `git push`, never every use of a program.
     match second {
         Some(second) => Some(format!("{first} {second}")),
         None => Some(first.clone()),
+    }
+}
+
+/// `word` as the key shows it: quoted when it holds a space or a quote, so
+/// `make 'a b'` and `make a b` keep apart.
+fn quote_word(word: &str) -> String {
+    if word.is_empty()
+        || word
+            .chars()
+            .any(|c| c.is_whitespace() || c == '\'' || c == '"')
+    {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    } else {
+        word.to_string()
     }
 }
 

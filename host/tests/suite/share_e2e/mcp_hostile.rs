@@ -31,6 +31,7 @@ fn hostile_skill_names_and_uris_write_nothing_outside() {
         ("abs", "serves a skill named '/"),
         ("overwrite", "serves a skill named '/"),
         ("uri", "notes.txt is not a file of skill://x/SKILL.md"),
+        ("long", "at most 128 characters"),
     ] {
         let outside = tempfile::tempdir().unwrap();
         let target = outside.path().join("victim");

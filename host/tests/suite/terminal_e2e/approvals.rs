@@ -150,3 +150,50 @@ fn always_for_the_sandbox_does_not_allow_running_outside_it() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// "Always" given for `make test` outside the sandbox covers that command
+/// exactly: `make test --eval='$(shell …)'`, which would run any command
+/// outside the sandbox, is asked about again, and offers no "always".
+#[test]
+fn always_for_make_test_does_not_cover_make_eval() {
+    let env = TestEnv::new("chat");
+    env.write("Makefile", "test:\n\techo ok >> runs.txt\n");
+    let escalated = |id: &str, command: &str| {
+        Reply::tool_call(
+            id,
+            "shell",
+            json!({"command": command, "escalate": true, "justification": "needs the network"}),
+        )
+    };
+    env.server.push_all([
+        escalated("a", "make test"),
+        escalated("b", "make test"),
+        escalated("c", "make test --eval='$(shell touch pwned.txt)'"),
+        Reply::text("done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 40, 100);
+    pty.wait_text("/help for keys");
+    pty.send("test it\r");
+    let screen = pty.wait_for("the escalated run's prompt", |s| {
+        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
+    });
+    assert!(
+        screen.contains("always allow \"make test (outside the sandbox)\""),
+        "{screen}"
+    );
+    pty.send("a");
+    // The same command again runs unasked; the one with --eval is asked.
+    let screen = pty.wait_for("the --eval run's prompt", |s| {
+        s.contains("--eval") && s.contains("[y] yes")
+    });
+    assert!(!screen.contains("[a] always"), "{screen}");
+    pty.send("n");
+    pty.wait_text("done");
+    assert_eq!(env.read("runs.txt"), "ok\nok\n");
+    assert!(
+        !env.repo.path().join("pwned.txt").exists(),
+        "make --eval ran under the \"always\" given for make test"
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
