@@ -13,6 +13,46 @@ pub(super) fn exact_key(program: &str) -> bool {
     is_make(program)
 }
 
+/// Subcommands that run whatever command follows them (`uv run rm -rf ~`,
+/// `npm exec`, `poetry run`, `bundle exec`): like a wrapper, never
+/// approved "always".
+pub(super) fn runs_any_command(program: &str, sub: &str) -> bool {
+    matches!(
+        (program, sub),
+        ("uv", "run" | "tool")
+            | ("npm", "exec" | "x")
+            | ("pnpm", "exec" | "dlx")
+            | ("yarn", "exec" | "dlx")
+            | ("bun", "x")
+            | ("poetry", "run")
+            | ("pipenv", "run")
+            | ("pdm", "run")
+            | ("hatch", "run")
+            | ("rye", "run")
+            | ("pixi", "run")
+            | ("conda", "run")
+            | ("mamba", "run")
+            | ("bundle", "exec")
+            | ("pipx", "run")
+            | ("nix", "shell" | "develop" | "run")
+            | ("docker", "run" | "exec")
+            | ("podman", "run" | "exec")
+            | ("kubectl", "exec")
+    )
+}
+
+/// Subcommands whose next word names which of the project's scripts runs
+/// (`npm run build`, `yarn run lint`): the "always" key keeps that word,
+/// so one for `npm run build` never approves `npm run deploy`.
+pub(super) fn names_a_script(program: &str, sub: &str) -> bool {
+    matches!(
+        (program, sub),
+        ("npm" | "pnpm" | "yarn" | "bun", "run" | "run-script")
+            | ("deno", "task")
+            | ("just" | "task" | "mise", "run")
+    )
+}
+
 fn is_make(program: &str) -> bool {
     matches!(program, "make" | "gmake" | "remake")
 }

@@ -341,6 +341,21 @@ pub fn always_key(command: &str) -> Option<String> {
     if super::always_args::names_code(program, &words[1..]) {
         return None;
     }
+    // `uv run …`, `npm exec …`: whatever follows runs.
+    if second.is_some_and(|w| super::always_args::runs_any_command(program, w)) {
+        return None;
+    }
+    // `npm run build`: the script's name is part of the key.
+    if let Some(second) = second
+        && super::always_args::names_a_script(program, second)
+    {
+        return match words.get(2) {
+            Some(script) if !script.starts_with('-') => {
+                Some(format!("{first} {second} {}", quote_word(script)))
+            }
+            _ => None,
+        };
+    }
     // Of make, the command exactly: a further target or option is asked
     // about again.
     if super::always_args::exact_key(program) {
@@ -518,6 +533,18 @@ mod tests {
         assert_eq!(always_key("cargo test -q").as_deref(), Some("cargo test"));
         assert_eq!(always_key("npm install").as_deref(), Some("npm install"));
         assert_eq!(always_key("git").as_deref(), Some("git"));
+        // Subcommands that run whatever follows, and project scripts.
+        assert_eq!(always_key("uv run pytest"), None);
+        assert_eq!(always_key("npm exec -- eslint ."), None);
+        assert_eq!(always_key("poetry run rm -rf ~"), None);
+        assert_eq!(always_key("bundle exec rake"), None);
+        assert_eq!(
+            always_key("npm run build --silent").as_deref(),
+            Some("npm run build")
+        );
+        assert_ne!(always_key("npm run deploy"), always_key("npm run build"));
+        assert_eq!(always_key("npm run"), None);
+        assert_eq!(always_key("uv sync").as_deref(), Some("uv sync"));
         assert_eq!(always_key("git push; rm -rf ~"), None);
         assert_eq!(always_key("cargo test > log"), None);
     }
