@@ -75,6 +75,7 @@ fn hook(matcher: &str) -> Hook {
         hash: "0".repeat(64),
         trust: TrustState::User,
         pinned: None,
+        approved_before: false,
     }
 }
 

@@ -26,6 +26,10 @@
 //! spawned through [`spawn_tokio`] or [`spawn_std`], which record them so
 //! they are never reaped behind tokio's or std's back.
 //!
+//! While a repository hook is checked and run, what the model's shell
+//! commands left running is paused ([`pause_commands`], in [`pause`]):
+//! it cannot rewrite the hook's files between the check and the run.
+//!
 //! A command costs one extra `send`; the watchdog costs one process per
 //! quire (see BENCHMARKS.md). Linux only; elsewhere the child only gets
 //! its process group.
@@ -66,10 +70,14 @@ pub fn alive(pid: u32) -> bool {
 }
 
 #[cfg(target_os = "linux")]
+mod pause;
+#[cfg(target_os = "linux")]
 mod reaper;
 #[cfg(target_os = "linux")]
 mod watchdog;
 
+#[cfg(target_os = "linux")]
+pub use pause::{Paused, pause_commands, spawn_command};
 #[cfg(target_os = "linux")]
 pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spawn_std, spawn_tokio};
 
@@ -85,6 +93,16 @@ mod elsewhere {
         cmd.spawn()
     }
     pub fn spawn_std(cmd: &mut std::process::Command) -> std::io::Result<std::process::Child> {
+        cmd.spawn()
+    }
+    /// Nothing to pause without `/proc`.
+    pub struct Paused(());
+    pub fn pause_commands() -> Paused {
+        Paused(())
+    }
+    pub async fn spawn_command(
+        cmd: &mut tokio::process::Command,
+    ) -> std::io::Result<tokio::process::Child> {
         cmd.spawn()
     }
 }

@@ -157,9 +157,39 @@ fn kill_tree(root: i32) {
     }
 }
 
+/// The start time of `pid` (to tell a reused pid), if it exists.
+pub(super) fn start_time(pid: i32) -> Option<u64> {
+    stat(pid).map(|s| s.start)
+}
+
+/// Whether `pid` exists and has not exited.
+pub(super) fn is_alive(pid: i32) -> bool {
+    stat(pid).is_some_and(|s| !s.zombie)
+}
+
+/// Whether `pid` exists and is neither stopped nor exited.
+pub(super) fn is_running(pid: i32) -> bool {
+    stat(pid).is_some_and(|s| !s.zombie && !s.stopped)
+}
+
+/// The live orphans quire adopted as their subreaper: its children that it
+/// did not spawn, the watchdog aside. None when quire is not a subreaper.
+pub(super) fn adopted() -> Vec<i32> {
+    if !active() {
+        return Vec::new();
+    }
+    children(std::process::id() as i32)
+        .into_iter()
+        .filter(|&p| p != WATCHDOG.load(Ordering::SeqCst))
+        .filter(|&p| stat(p).is_some_and(|s| !s.zombie && !owned(p, s.start)))
+        .collect()
+}
+
 /// What `/proc/PID/stat` says that matters here.
 struct Stat {
     zombie: bool,
+    /// Stopped by a signal or traced.
+    stopped: bool,
     ppid: i32,
     /// Start time after boot, in clock ticks.
     start: u64,
@@ -173,6 +203,7 @@ fn stat(pid: i32) -> Option<Stat> {
     let fields: Vec<&str> = rest.split_ascii_whitespace().collect();
     Some(Stat {
         zombie: matches!(fields.first(), Some(&"Z" | &"X")),
+        stopped: matches!(fields.first(), Some(&"T" | &"t")),
         ppid: fields.get(1)?.parse().ok()?,
         start: fields.get(19)?.parse().ok()?,
     })
@@ -180,7 +211,7 @@ fn stat(pid: i32) -> Option<Stat> {
 
 /// The children of `pid`: from `/proc/PID/task/*/children`, or by
 /// scanning every process when the kernel lacks those files.
-fn children(pid: i32) -> Vec<i32> {
+pub(super) fn children(pid: i32) -> Vec<i32> {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
         return Vec::new();
     };

@@ -281,6 +281,10 @@ pub struct Hook {
     /// An approved repository or plugin command hook's files, checked
     /// again before each run.
     pub pinned: Option<super::trust::Pinned>,
+    /// A guard not approved now whose earlier version was (same event,
+    /// matcher and command; its files changed since): it does not run, and
+    /// what it guards is blocked until it is approved again.
+    pub approved_before: bool,
 }
 
 impl Hook {

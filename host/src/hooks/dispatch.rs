@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::config::TrustState;
 use super::contract::{self, HookResult};
+use super::not_run::{changed_block, changed_warning};
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
@@ -47,7 +48,12 @@ impl Hooks {
     /// Keeps the hooks of `hooks` that may run.
     pub fn new(hooks: Vec<Hook>, info: SessionInfo, events: EventSink) -> Hooks {
         Hooks {
-            hooks: hooks.into_iter().filter(|h| h.trust.runs()).collect(),
+            // A changed guard approved before is kept: it blocks what it
+            // guards (see `approved_before`).
+            hooks: hooks
+                .into_iter()
+                .filter(|h| h.trust.runs() || h.approved_before)
+                .collect(),
             info: RwLock::new(info),
             events,
             http: OnceLock::new(),
@@ -67,7 +73,8 @@ impl Hooks {
             .collect();
         let plugins = &self.plugins;
         self.hooks.retain(|h| {
-            if h.def.kind != HookKind::Wasm {
+            // A changed guard blocks without running: it needs no plugin.
+            if h.def.kind != HookKind::Wasm || h.approved_before {
                 return true;
             }
             let name = h.def.plugin.as_deref().unwrap_or("");
@@ -187,8 +194,17 @@ impl Hooks {
             .iter()
             .map(|(h, i)| i.get("tool_input").filter(|_| h.claude).cloned())
             .collect();
+        // What the model's commands left running could rewrite a
+        // repository hook's files between their check and the run: it is
+        // paused until the hooks are done (resumed when the guard drops,
+        // also at a timeout or an interrupt).
+        let paused = jobs
+            .iter()
+            .any(|(h, _)| writable_files(h))
+            .then(crate::child::pause_commands);
         let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));
         let mut results = futures::future::join_all(runs).await;
+        drop(paused);
         if let Some(v) = views {
             // A patch's files are rewritten one on top of the other.
             let mut args = v.args.clone();
@@ -233,6 +249,15 @@ impl Hooks {
         input: Map<String, Value>,
     ) -> HookResult {
         let label = hook.def.label();
+        if hook.approved_before {
+            // Changed since an earlier session approved it: a guard that
+            // cannot run blocks what it guards.
+            return HookResult {
+                outcome: Some(contract::Outcome::Blocked),
+                block: Some(changed_block(hook, &[])),
+                ..Default::default()
+            };
+        }
         if let Some(pinned) = &hook.pinned {
             let changed = pinned.changed();
             if !changed.is_empty() {
@@ -338,56 +363,11 @@ impl std::fmt::Debug for Hooks {
     }
 }
 
-/// Why an approved hook whose files changed during the session does not
-/// run, named as at the start of a session; for a guard, that what it
-/// guards is blocked.
-fn changed_warning(hook: &Hook, changed: &[String]) -> String {
-    let blocked = match hook.event.guards() {
-        true => format!(", so {} is blocked", guarded(hook.event)),
-        false => String::new(),
-    };
-    format!(
-        "hook {} {} `{}` ({}) does not run: {} changed since it was approved{blocked}. Review it with `quire hooks list`, approve the new version with `quire hooks trust`.",
-        hook.id(),
-        hook.event,
-        hook.def.label(),
-        hook.source.display(),
-        changed_files(changed),
-    )
-}
-
-/// The reason a guard that could not run gives for the block (to the
-/// model for a tool call, to the user for a prompt).
-fn changed_block(hook: &Hook, changed: &[String]) -> String {
-    format!(
-        "blocked: the {} hook `{}` did not run because its files ({}) changed since it was approved, and {} waits for it. The user can review it with `quire hooks list` and approve the new version with `quire hooks trust`.",
-        hook.event,
-        hook.def.label(),
-        changed_files(changed),
-        guarded(hook.event),
-    )
-}
-
-fn guarded(event: HookEvent) -> &'static str {
-    match event {
-        HookEvent::UserPromptSubmit => "the prompt",
-        HookEvent::PermissionRequest => "the request",
-        _ => "the tool call",
-    }
-}
-
-fn changed_files(changed: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut files = changed
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if changed.len() > SHOWN {
-        files.push_str(&format!(" and {} more", changed.len() - SHOWN));
-    }
-    files
+/// Whether `hook` runs files a sandboxed command could write: an approved
+/// repository hook's, or a repository plugin's (a user plugin's folder,
+/// under the user's home, is kept from sandboxed commands).
+fn writable_files(hook: &Hook) -> bool {
+    hook.pinned.is_some() && hook.scope == super::HookScope::Project
 }
 
 /// The hooks `loaded` that the user must approve before they run, as one
@@ -408,9 +388,22 @@ pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
             )
         })
         .collect();
+    let guards: Vec<String> = loaded
+        .hooks
+        .iter()
+        .filter(|h| h.approved_before)
+        .map(|h| format!("{} {} `{}`", h.id(), h.event, h.def.label()))
+        .collect();
+    let blocked = match guards.is_empty() {
+        true => String::new(),
+        false => format!(
+            " Approved before and changed since, these guard what the model does, which is blocked until they are approved again: {}.",
+            guards.join("; ")
+        ),
+    };
     (!pending.is_empty()).then(|| {
         format!(
-            "{} repository or plugin hook(s) are new or changed and do not run until approved: {}. Review them with `quire hooks list`, approve with `quire hooks trust`.",
+            "{} repository or plugin hook(s) are new or changed and do not run until approved: {}.{blocked} Review them with `quire hooks list`, approve with `quire hooks trust`.",
             pending.len(),
             pending.join("; ")
         )

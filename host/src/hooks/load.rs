@@ -321,7 +321,7 @@ fn hook(
         }
         _ => None,
     };
-    Ok(Hook {
+    let mut hook = Hook {
         event,
         def,
         matcher,
@@ -333,5 +333,8 @@ fn hook(
         hash,
         trust,
         pinned,
-    })
+        approved_before: false,
+    };
+    hook.approved_before = super::approved_before::applies(&hook, approved);
+    Ok(hook)
 }

@@ -14,6 +14,7 @@
 //! - [`dispatch`]: [`Hooks`], the set a session runs; the tool registry is
 //!   the one place tool events fire, for every tool source.
 
+pub(crate) mod approved_before;
 pub(crate) mod approver;
 pub(crate) mod claude;
 pub(crate) mod combine;
@@ -24,6 +25,7 @@ pub mod http_env;
 pub(crate) mod if_rule;
 mod load;
 mod manifest_hooks;
+mod not_run;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub mod programs;

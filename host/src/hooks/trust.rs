@@ -489,6 +489,11 @@ pub struct Approved {
     pub source: String,
     pub event: String,
     pub hook: String,
+    /// The hook's identity, apart from its files
+    /// ([`super::approved_before::identity`]): a changed guard approved
+    /// before is known by it in a later session.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub identity: String,
 }
 
 /// `$QUIRE_HOME/trusted_hooks.json`.
@@ -529,6 +534,7 @@ impl TrustStore {
                 source: hook.source.display().to_string(),
                 event: hook.event.as_str().to_string(),
                 hook: hook.def.label(),
+                identity: super::approved_before::identity(hook),
             },
         );
     }

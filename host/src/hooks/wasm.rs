@@ -62,7 +62,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
             } else {
                 TrustState::NotApproved
             };
-            hooks.push(Hook {
+            let mut hook = Hook {
                 event,
                 def,
                 matcher,
@@ -78,7 +78,10 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 trust,
                 // The component was read once, at load.
                 pinned: None,
-            });
+                approved_before: false,
+            };
+            hook.approved_before = super::approved_before::applies(&hook, approved);
+            hooks.push(hook);
         }
     }
     (hooks, warnings)

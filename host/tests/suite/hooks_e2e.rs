@@ -3,6 +3,7 @@
 use crate::support;
 use crate::support::guests;
 
+mod changed_guard;
 mod claude;
 mod claude_input;
 mod contract;
@@ -11,6 +12,7 @@ mod faults;
 mod http;
 mod http_headers;
 mod listing;
+mod paused;
 mod pinned;
 mod program_folders;
 mod session;

@@ -192,7 +192,9 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
     without_terminal(&mut cmd);
     sandbox::confine(&mut cmd, &req.policy).map_err(|e| ToolError::Failed(e.to_string()))?;
     let started = Instant::now();
-    let spawned = crate::child::spawn_tokio(&mut cmd);
+    // Recorded as a command of the model's: paused while repository hooks
+    // run (and started only once they are done).
+    let spawned = crate::child::spawn_command(&mut cmd).await;
     // The Command holds the pipe's write ends; without dropping it the
     // output would never reach end of file.
     drop(cmd);

@@ -158,7 +158,8 @@ fn only_allowed_variables_reach_an_http_hook_and_the_headers_are_shown_everywher
     );
 
     // A changed header is a changed hook: it waits for approval again,
-    // and the warning shows the new header.
+    // and the warning shows the new header. Approved before, this guard
+    // keeps guarding: the prompt is blocked until it is approved again.
     let changed = json!({"hooks": {"UserPromptSubmit": [{"hooks": [{
         "type": "http", "url": format!("{base}/claude"),
         "headers": {"X-NoAllow": "$OPENAI_API_KEY", "X-Allow": "${MY_TOKEN}"},
@@ -167,7 +168,11 @@ fn only_allowed_variables_reach_an_http_hook_and_the_headers_are_shown_everywher
     env.write(".claude/settings.json", &changed.to_string());
     env.server.push(Reply::text("done"));
     let run = run_with_secrets(&env, &["exec", "hi"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("blocked until they are approved again"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("new or changed")
             && run

@@ -1,0 +1,60 @@
+//! What an approved hook that does not run (its files changed since the
+//! approval) says: the warning, and for a guard the reason what it guards
+//! is blocked.
+
+use super::{Hook, HookEvent};
+
+/// Why an approved hook whose files changed during the session does not
+/// run, named as at the start of a session; for a guard, that what it
+/// guards is blocked.
+pub(super) fn changed_warning(hook: &Hook, changed: &[String]) -> String {
+    let blocked = match hook.event.guards() {
+        true => format!(", so {} is blocked", guarded(hook.event)),
+        false => String::new(),
+    };
+    format!(
+        "hook {} {} `{}` ({}) does not run: {} changed since it was approved{blocked}. Review it with `quire hooks list`, approve the new version with `quire hooks trust`.",
+        hook.id(),
+        hook.event,
+        hook.def.label(),
+        hook.source.display(),
+        changed_files(changed),
+    )
+}
+
+/// The reason a guard that could not run gives for the block (to the
+/// model for a tool call, to the user for a prompt).
+pub(super) fn changed_block(hook: &Hook, changed: &[String]) -> String {
+    let files = match changed.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", changed_files(changed)),
+    };
+    format!(
+        "blocked: the {} hook `{}` did not run because its files{files} changed since it was approved, and {} waits for it. The user can review it with `quire hooks list` and approve the new version with `quire hooks trust`.",
+        hook.event,
+        hook.def.label(),
+        guarded(hook.event),
+    )
+}
+
+fn guarded(event: HookEvent) -> &'static str {
+    match event {
+        HookEvent::UserPromptSubmit => "the prompt",
+        HookEvent::PermissionRequest => "the request",
+        _ => "the tool call",
+    }
+}
+
+fn changed_files(changed: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut files = changed
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if changed.len() > SHOWN {
+        files.push_str(&format!(" and {} more", changed.len() - SHOWN));
+    }
+    files
+}
