@@ -4,9 +4,12 @@
 //! package `pkg/`, `./tools/x.sh` sources `tools/common.sh`. The approval
 //! of such a hook covers the whole folder tree of the script (bounded as a
 //! plugin's folder is, [`super::plugin_folder`]) or the package, so an
-//! edit by the model's sandboxed commands stops the hook. When quire cannot
-//! tell which files a command runs (inline code given with `-c`/`-e`, a
-//! module flag of a program it does not know) the hook is "partly covered".
+//! edit by the model's sandboxed commands stops the hook. A script can load
+//! files from elsewhere too (`../common.sh`, `node_modules`, a path it
+//! builds), so a hook running one is always "partly covered"
+//! ([`unknown_note`] says what is covered), as is one whose files quire
+//! cannot tell at all (inline code given with `-c`/`-e`, a module flag of
+//! a program it does not know).
 
 /// The programs of one command line, read from its words.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -187,14 +190,14 @@ fn join(cwd: &str, path: &str) -> String {
         return path.to_string();
     }
     let lead = if cwd.starts_with('/') { "/" } else { "" };
-    let mut parts: Vec<&str> = cwd
-        .split('/')
-        .filter(|p| !matches!(*p, "" | "."))
-        .collect();
+    let mut parts: Vec<&str> = cwd.split('/').filter(|p| !matches!(*p, "" | ".")).collect();
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != ".." && !p.starts_with('$')) => {
+            ".." if parts
+                .last()
+                .is_some_and(|p| *p != ".." && !p.starts_with('$')) =>
+            {
                 parts.pop();
             }
             p => parts.push(p),
@@ -336,7 +339,10 @@ mod tests {
             );
         }
         let note = unknown_note("bash sh/x.sh").unwrap_or_default();
-        assert!(note.contains("`sh/x.sh`") && note.contains("(`sh/`)"), "{note}");
+        assert!(
+            note.contains("`sh/x.sh`") && note.contains("(`sh/`)"),
+            "{note}"
+        );
         let note = unknown_note("python3 -m hkmod.check").unwrap_or_default();
         assert!(note.contains("each package's whole folder"), "{note}");
     }

@@ -8,8 +8,10 @@
 //! new or changed hook or script waits for `quire hooks trust`. A script
 //! run by an interpreter (`python3 x/y.py`, `./x/y.sh`) or a Python
 //! package run with `-m` is covered with every file of its folder tree
-//! ([`program_folders`], [`super::programs`]). Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
-//! never in the repository.
+//! ([`program_folders`], [`super::programs`]), following links inside the
+//! repository. What such a script loads from elsewhere cannot be told, so
+//! its hook is "partly covered" ([`coverage_note`]). Approvals live in
+//! `$QUIRE_HOME/trusted_hooks.json`, never in the repository.
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -113,7 +113,10 @@ fn coverage(env: &TestEnv) -> String {
 fn a_script_sourcing_a_parent_folders_file_is_partly_covered() {
     let env = TestEnv::new("chat");
     env.write("common.sh", ": ok\n");
-    env.write("sh/x.sh", ". \"$(dirname \"$0\")/../common.sh\"\necho '{}'\n");
+    env.write(
+        "sh/x.sh",
+        ". \"$(dirname \"$0\")/../common.sh\"\necho '{}'\n",
+    );
     guarded_by(&env, "bash sh/x.sh");
     let text = coverage(&env);
     assert!(
@@ -130,7 +133,10 @@ fn a_script_sourcing_a_parent_folders_file_is_partly_covered() {
 fn a_require_from_node_modules_or_a_parent_folder_is_partly_covered() {
     let env = TestEnv::new("chat");
     env.write("lib/n.js", "module.exports = function(){}\n");
-    env.write("node_modules/leftpad/index.js", "module.exports = function(){}\n");
+    env.write(
+        "node_modules/leftpad/index.js",
+        "module.exports = function(){}\n",
+    );
     env.write(
         "tools/g.js",
         "require('../lib/n.js')(); require('leftpad')(); console.log('{}')\n",
@@ -155,8 +161,7 @@ fn a_file_reached_through_a_link_inside_the_repository_is_covered() {
     );
     std::os::unix::fs::symlink("../conf", env.repo_path().join("tools2/cfg")).unwrap();
     env.write("tools2/one.py", "Y = 1\n");
-    std::os::unix::fs::symlink("../conf/x.py", env.repo_path().join("tools2/x_link.py"))
-        .unwrap();
+    std::os::unix::fs::symlink("../conf/x.py", env.repo_path().join("tools2/x_link.py")).unwrap();
     guarded_by(&env, "python3 tools2/p.py");
     coverage(&env);
     env.write("conf/x.py", "X = 2\n");
@@ -208,7 +213,10 @@ fn a_linked_file_edited_during_the_session_is_seen_and_the_call_is_blocked() {
 fn a_module_of_a_top_level_package_a_module_imports_is_covered() {
     let env = TestEnv::new("chat");
     env.write("hkmod/__init__.py", "");
-    env.write("hkmod/check.py", "import lib.util\nlib.util.go()\nprint('{}')\n");
+    env.write(
+        "hkmod/check.py",
+        "import lib.util\nlib.util.go()\nprint('{}')\n",
+    );
     env.write("lib/__init__.py", "");
     env.write("lib/util.py", "def go():\n    pass\n");
     guarded_by(&env, "python3 -m hkmod.check");
