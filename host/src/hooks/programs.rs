@@ -95,7 +95,8 @@ fn one(words: &[&str], cwd: &mut String, out: &mut Programs) {
             .by_ref()
             .find(|w| !w.starts_with('-') && !w.contains('=') && *w != "run");
     }
-    let Some(prog) = prog else {
+    // A URL (an http hook's) runs nothing of the repository.
+    let Some(prog) = prog.filter(|p| !p.contains("://")) else {
         return;
     };
     let name = prog.rsplit('/').next().unwrap_or(prog);
@@ -317,6 +318,7 @@ mod tests {
         assert_eq!(programs("node -e 'require(\"./x\")'").unknown.len(), 1);
         assert_eq!(programs("mytool -m pkg.check").unknown.len(), 1);
         assert!(unknown_note("echo hi; jq .x").is_none());
+        assert!(unknown_note("http://h/c").is_none());
     }
 
     /// A script can load any file of the repository by a path it builds:

@@ -358,11 +358,8 @@ pub fn runners(command: &str) -> Vec<Runner> {
 /// hooks list` and `quire trust` (`None` when it names its files).
 pub fn coverage_note(command: &str) -> Option<String> {
     let found = runners(command);
-    let unknown = super::programs::unknown_note(command).map(|why| {
-        format!(
-            "partly covered: {why}; the approval covers only the files and folders the command names or runs scripts from: approve only if you trust what it reaches"
-        )
-    });
+    let unknown = super::programs::unknown_note(command)
+        .map(|why| format!("partly covered: {why}: approve only if you trust what it reaches"));
     if found.is_empty() {
         return unknown;
     }
