@@ -228,7 +228,7 @@ fn module_folder(module: &str, cwd: &str, out: &mut Programs) {
     let top = module.split('.').next().unwrap_or(module);
     if !top.is_empty() {
         out.folders.push(join(cwd, top));
-        out.scripts.push(format!("-m {module}"));
+        out.scripts.push(module.to_string());
     }
 }
 
