@@ -32,7 +32,7 @@ pub struct FolderFiles {
     /// A repository's folder: its `.git` is not walked.
     skip_git: bool,
     stamps: BTreeMap<String, Stamp>,
-    /// sha256 of each file (a link: its target).
+    /// sha256 of each file (a link: its target's path, and a file's content).
     pub digests: BTreeMap<String, String>,
     /// Why part of the folder is not covered (over a bound).
     pub over: Option<String>,
@@ -100,7 +100,12 @@ fn digest(e: &Entry) -> String {
         let to = std::fs::read_link(&e.path)
             .map(|t| t.display().to_string())
             .unwrap_or_default();
-        return format!("link:{to}");
+        // A link to a file runs that file: its content is covered too.
+        let content = match e.path.canonicalize() {
+            Ok(real) if real.is_file() => super::trust::file_hash(&real).unwrap_or_default(),
+            _ => String::new(),
+        };
+        return format!("link:{to}:{content}");
     }
     super::trust::file_hash(&e.path).unwrap_or_else(|| "unreadable".to_string())
 }
@@ -156,7 +161,9 @@ impl FolderFiles {
         let mut seen = 0usize;
         for e in &entries {
             match (self.stamps.get(&e.rel), self.digests.get(&e.rel)) {
-                (Some(s), _) if *s == e.stamp => seen += 1,
+                // A link's own stamp does not move when its target is
+                // edited: its digest is taken again.
+                (Some(s), _) if *s == e.stamp && !e.link => seen += 1,
                 (Some(_), Some(d)) if *d == digest(e) => seen += 1,
                 (Some(_), _) => {
                     seen += 1;
@@ -207,5 +214,20 @@ mod tests {
         std::fs::remove_file(root.join("scripts/c.sh")).unwrap();
         assert_eq!(files.changed().len(), 1);
         assert_ne!(hash(&root).digests, files.digests);
+    }
+
+    #[test]
+    fn an_edit_of_a_linked_files_target_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kit");
+        std::fs::create_dir_all(root.join("tools")).unwrap();
+        std::fs::write(dir.path().join("settings.py"), "X = 1").unwrap();
+        std::os::unix::fs::symlink("../../settings.py", root.join("tools/s.py")).unwrap();
+        let files = hash_program_folder(&root);
+        assert!(files.changed().is_empty());
+        std::fs::write(dir.path().join("settings.py"), "X = 2").unwrap();
+        let changed = files.changed();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].ends_with("tools/s.py"), "{changed:?}");
     }
 }

@@ -4,9 +4,12 @@
 //! package `pkg/`, `./tools/x.sh` sources `tools/common.sh`. The approval
 //! of such a hook covers the whole folder tree of the script (bounded as a
 //! plugin's folder is, [`super::plugin_folder`]) or the package, so an
-//! edit by the model's sandboxed commands stops the hook. When quire cannot
-//! tell which files a command runs (inline code given with `-c`/`-e`, a
-//! module flag of a program it does not know) the hook is "partly covered".
+//! edit by the model's sandboxed commands stops the hook. A script can load
+//! files from elsewhere too (`../common.sh`, `node_modules`, a path it
+//! builds), so a hook running one is always "partly covered"
+//! ([`unknown_note`] says what is covered), as is one whose files quire
+//! cannot tell at all (inline code given with `-c`/`-e`, a module flag of
+//! a program it does not know).
 
 /// The programs of one command line, read from its words.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +23,9 @@ pub struct Programs {
     /// A script at the top of the repository: it is covered (and, run by
     /// Python, the top-level modules), not every folder it may load from.
     pub top_level: bool,
+    /// The repository's scripts and modules it runs (as written, the
+    /// folder of a `cd` before them joined in).
+    pub scripts: Vec<String>,
     /// Why the files the command runs cannot be told (each in words).
     pub unknown: Vec<String>,
 }
@@ -46,9 +52,12 @@ fn is_python(name: &str) -> bool {
 }
 
 /// The programs `command` runs, one simple command (split at `; & | ( )`
-/// and newlines) at a time.
+/// and newlines) at a time. A `cd DIR` moves the folder the scripts after
+/// it are found from; a shell's inline code (`sh -c 'cd sub && ./run'`)
+/// is read as the command is.
 pub fn programs(command: &str) -> Programs {
     let mut out = Programs::default();
+    let mut cwd = String::new();
     for simple in command.split(['\n', ';', '&', '|', '(', ')']) {
         let words: Vec<String> = simple
             .split_whitespace()
@@ -58,21 +67,23 @@ pub fn programs(command: &str) -> Programs {
                     .collect()
             })
             .collect();
-        one(&words, &mut out);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        one(&words, &mut cwd, &mut out);
     }
     out.folders.sort();
     out.folders.dedup();
+    out.scripts.dedup();
     out.unknown.dedup();
     out
 }
 
-fn one(words: &[String], out: &mut Programs) {
-    let assignment = |w: &&str| {
+fn one(words: &[&str], cwd: &mut String, out: &mut Programs) {
+    let assignment = |w: &&&str| {
         w.split_once('=').is_some_and(|(k, _)| {
             !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         })
     };
-    let mut rest = words.iter().map(String::as_str).skip_while(assignment);
+    let mut rest = words.iter().copied().skip_while(|w| assignment(&w));
     let mut prog = rest.next();
     while let Some(p) = prog {
         let name = p.rsplit('/').next().unwrap_or(p);
@@ -84,17 +95,27 @@ fn one(words: &[String], out: &mut Programs) {
             .by_ref()
             .find(|w| !w.starts_with('-') && !w.contains('=') && *w != "run");
     }
-    let Some(prog) = prog else {
+    // A URL (an http hook's) runs nothing of the repository.
+    let Some(prog) = prog.filter(|p| !p.contains("://")) else {
         return;
     };
     let name = prog.rsplit('/').next().unwrap_or(prog);
     let args: Vec<&str> = rest.collect();
     let python = is_python(name);
-    if python || SHELLS.contains(&name) || OTHERS.contains(&name) {
-        interpreter(name, python, &args, out);
+    if matches!(prog, "cd" | "pushd") {
+        *cwd = match args.iter().find(|a| !a.starts_with('-')) {
+            Some(dir) => join(cwd, dir),
+            None => String::new(),
+        };
+    } else if matches!(prog, "source" | ".") {
+        if let Some(file) = args.first() {
+            script(&join(cwd, file), out);
+        }
+    } else if python || SHELLS.contains(&name) || OTHERS.contains(&name) {
+        interpreter(name, python, &args, cwd, out);
     } else if prog.contains('/') {
         // `./x.sh`, `tools/check`, `$CLAUDE_PROJECT_DIR/.claude/x.sh`.
-        script(prog, out);
+        script(&join(cwd, prog), out);
     } else if args.iter().any(|a| *a == "-m" || a.starts_with("--module")) {
         out.unknown.push(format!(
             "`{name}` runs a module by its name and quire cannot tell which files it loads"
@@ -102,18 +123,18 @@ fn one(words: &[String], out: &mut Programs) {
     }
 }
 
-fn interpreter(name: &str, python: bool, args: &[&str], out: &mut Programs) {
+fn interpreter(name: &str, python: bool, args: &[&str], cwd: &mut String, out: &mut Programs) {
     let shell = SHELLS.contains(&name);
     let mut i = 0;
     while let Some(&a) = args.get(i) {
         if python && a == "-m" {
             if let Some(module) = args.get(i + 1) {
-                module_folder(module, out);
+                module_folder(module, cwd, out);
             }
             return;
         }
         if python && let Some(module) = a.strip_prefix("-m").filter(|m| !m.is_empty()) {
-            module_folder(module, out);
+            module_folder(module, cwd, out);
             return;
         }
         let code = match shell {
@@ -121,6 +142,16 @@ fn interpreter(name: &str, python: bool, args: &[&str], out: &mut Programs) {
             true => a.starts_with('-') && !a.starts_with("--") && a.contains('c'),
             false => CODE_FLAGS.contains(&a) || (python && a.starts_with("-c")),
         };
+        // A shell's inline code is a command line as the hook's own is,
+        // read the same way; one built at run time (`"$(…)"`, `$X`) is not.
+        let inline = &args[(i + 1).min(args.len())..];
+        let readable = inline
+            .first()
+            .is_some_and(|w| !w.starts_with('$') || w.contains('/'));
+        if code && shell && readable {
+            one(inline, cwd, out);
+            return;
+        }
         if code {
             out.unknown.push(format!(
                 "`{name} {a}` runs inline code and quire cannot tell which of the repository's files it loads"
@@ -135,7 +166,7 @@ fn interpreter(name: &str, python: bool, args: &[&str], out: &mut Programs) {
             i += 1;
             continue;
         }
-        script(a, out);
+        script(&join(cwd, a), out);
         // Its folder comes first on Python's path: at the top, the
         // repository's top-level modules are what it imports.
         out.python_modules |= python && out.top_level;
@@ -152,10 +183,38 @@ const TOPS: &[&str] = &[
     "${QUIRE_PROJECT_DIR}",
 ];
 
+/// `path` as found from the folder `cwd` (relative to the repository,
+/// empty at its top): `./`, `.` and `..` resolved where they can be. A
+/// path from `/` or a variable (`$CLAUDE_PROJECT_DIR/x`) stands alone.
+fn join(cwd: &str, path: &str) -> String {
+    if path.starts_with(['/', '$', '~']) {
+        return path.to_string();
+    }
+    let lead = if cwd.starts_with('/') { "/" } else { "" };
+    let mut parts: Vec<&str> = cwd.split('/').filter(|p| !matches!(*p, "" | ".")).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts
+                .last()
+                .is_some_and(|p| *p != ".." && !p.starts_with('$')) =>
+            {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    match parts.is_empty() {
+        true if lead.is_empty() => ".".to_string(),
+        _ => format!("{lead}{}", parts.join("/")),
+    }
+}
+
 /// The script `path` runs: its folder's tree, or the top of the
 /// repository.
 fn script(path: &str, out: &mut Programs) {
     let folder = parent(path);
+    out.scripts.push(path.to_string());
     match TOPS.contains(&folder.as_str()) {
         true => out.top_level = true,
         false => out.folders.push(folder),
@@ -164,11 +223,12 @@ fn script(path: &str, out: &mut Programs) {
 
 /// `pkg.mod` runs the package folder `pkg/` (or `pkg.py`, a top-level
 /// file covered with the others), found from the working directory.
-fn module_folder(module: &str, out: &mut Programs) {
+fn module_folder(module: &str, cwd: &str, out: &mut Programs) {
     out.python_modules = true;
     let top = module.split('.').next().unwrap_or(module);
     if !top.is_empty() {
-        out.folders.push(top.to_string());
+        out.folders.push(join(cwd, top));
+        out.scripts.push(module.to_string());
     }
 }
 
@@ -189,17 +249,39 @@ pub fn python_importable(name: &str) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// In words, what an approval of `command` cannot cover (`None`: all it
-/// runs is known).
+/// In words, what an approval of `command` cannot cover (`None`: it runs
+/// none of the repository's code).
+///
+/// A script or module of the repository can read and run any file of it
+/// by a path it builds (`. "$(dirname "$0")/../common.sh"`,
+/// `require('../lib/x')`, `exec(open('../settings.py').read())`), a
+/// package of `node_modules`, a module on Python's path: no reading of the
+/// command or of the script tells them all. Covering the whole repository
+/// instead would stop a guard at the model's first edit. So such a hook
+/// is always "partly covered", and the note says what is.
 pub fn unknown_note(command: &str) -> Option<String> {
-    let mut p = programs(command);
-    if p.top_level {
-        p.unknown.push(
-            "it runs a script at the top of the repository, which may load files from any of its folders; the script is covered, not the files it may load"
-                .to_string(),
-        );
+    let p = programs(command);
+    let mut why = p.unknown.clone();
+    if !p.scripts.is_empty() {
+        let quote = |s: &String| format!("`{s}`");
+        let scripts: Vec<String> = p.scripts.iter().map(quote).collect();
+        let mut covered: Vec<String> = p.folders.iter().map(|f| format!("`{f}/`")).collect();
+        if p.top_level {
+            covered.push("the scripts it names at the top of the repository".to_string());
+        }
+        if p.python_modules {
+            covered.push(
+                "the repository's top-level Python modules and packages (each package's whole folder)"
+                    .to_string(),
+            );
+        }
+        why.push(format!(
+            "it runs the repository's {} and those can load files outside what the approval covers ({}) — a parent folder's file (`../common.sh`), a package in `node_modules`, a module on the interpreter's path, any path built at run time — and quire cannot tell which",
+            scripts.join(", "),
+            covered.join(", ")
+        ));
     }
-    (!p.unknown.is_empty()).then(|| p.unknown.join("; "))
+    (!why.is_empty()).then(|| why.join("; "))
 }
 
 #[cfg(test)]
@@ -218,12 +300,15 @@ mod tests {
         assert_eq!(programs("X=1 node .claude/h/x.js").folders, [".claude/h"]);
         assert_eq!(programs("npx tsx scripts/x.ts").folders, ["scripts"]);
         let p = programs("cd a && ./run.sh; bash -e b/c.sh");
-        assert_eq!(p.folders, ["b"]);
-        assert!(p.top_level && p.unknown.is_empty());
+        // The `cd` holds for the rest of the line, as in a shell.
+        assert_eq!(p.folders, ["a", "a/b"]);
+        assert!(!p.top_level && p.unknown.is_empty());
+        assert!(programs("./run.sh").top_level);
         assert!(programs("python3.12 x.py").top_level);
         assert!(programs("python3 x.py").python_modules);
         assert!(unknown_note("./x.sh").is_some());
-        assert_eq!(programs("bash -ec 'source lib.sh'").unknown.len(), 1);
+        assert!(programs("bash -ec 'source lib.sh'").top_level);
+        assert_eq!(programs("bash -c \"$(cat x)\"").unknown.len(), 1);
         assert_eq!(
             programs("\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/x.sh").folders,
             ["$CLAUDE_PROJECT_DIR/.claude/hooks"]
@@ -232,6 +317,57 @@ mod tests {
         assert_eq!(programs("python3 -c 'import hkmod'").unknown.len(), 1);
         assert_eq!(programs("node -e 'require(\"./x\")'").unknown.len(), 1);
         assert_eq!(programs("mytool -m pkg.check").unknown.len(), 1);
-        assert!(unknown_note("python3 -m a.b").is_none());
+        assert!(unknown_note("echo hi; jq .x").is_none());
+        assert!(unknown_note("http://h/c").is_none());
+    }
+
+    /// A script can load any file of the repository by a path it builds:
+    /// every hook running one is partly covered, and the note says what
+    /// is covered.
+    #[test]
+    fn a_hook_running_the_repositorys_code_is_partly_covered() {
+        for command in [
+            "bash sh/x.sh",
+            "node tools/g.js",
+            "python3 tools2/p.py",
+            "python3 -m hkmod.check",
+            "./x.sh",
+            ". ./lib.sh",
+        ] {
+            let note = unknown_note(command).unwrap_or_default();
+            assert!(
+                note.contains("`../common.sh`") && note.contains("`node_modules`"),
+                "{command}: {note}"
+            );
+        }
+        let note = unknown_note("bash sh/x.sh").unwrap_or_default();
+        assert!(
+            note.contains("`sh/x.sh`") && note.contains("(`sh/`)"),
+            "{note}"
+        );
+        let note = unknown_note("python3 -m hkmod.check").unwrap_or_default();
+        assert!(note.contains("each package's whole folder"), "{note}");
+    }
+
+    /// `sh -c 'cd sub && ./run'` runs `sub/run`: its folder is covered,
+    /// the note names it and not a script at the top.
+    #[test]
+    fn a_cd_before_a_script_moves_where_it_is_found() {
+        let p = programs("sh -c 'cd sub && ./run'");
+        assert_eq!(p.folders, ["sub"]);
+        assert_eq!(p.scripts, ["sub/run"]);
+        assert!(!p.top_level && p.unknown.is_empty(), "{p:?}");
+        let note = unknown_note("sh -c 'cd sub && ./run'").unwrap_or_default();
+        assert!(
+            note.contains("`sub/run`") && !note.contains("top of the repository"),
+            "{note}"
+        );
+        assert_eq!(programs("cd a/b && ../c/x.py").folders, ["a/c"]);
+        assert_eq!(programs("cd a; cd ..; tools/x.sh").folders, ["tools"]);
+        assert_eq!(
+            programs("cd \"$CLAUDE_PROJECT_DIR\"/h && ./x.sh").folders,
+            ["$CLAUDE_PROJECT_DIR/h"]
+        );
+        assert_eq!(programs("cd sub && python3 -m pkg.m").folders, ["sub/pkg"]);
     }
 }

@@ -8,8 +8,10 @@
 //! new or changed hook or script waits for `quire hooks trust`. A script
 //! run by an interpreter (`python3 x/y.py`, `./x/y.sh`) or a Python
 //! package run with `-m` is covered with every file of its folder tree
-//! ([`program_folders`], [`super::programs`]). Approvals live in `$QUIRE_HOME/trusted_hooks.json`,
-//! never in the repository.
+//! ([`program_folders`], [`super::programs`]), following links inside the
+//! repository. What such a script loads from elsewhere cannot be told, so
+//! its hook is "partly covered" ([`coverage_note`]). Approvals live in
+//! `$QUIRE_HOME/trusted_hooks.json`, never in the repository.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -132,17 +134,33 @@ fn add_python_top_level(root: &Path, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// At most this many folders reached through links are covered as well.
+const LINKED_FOLDERS: usize = 64;
+
 /// The real paths of the folders inside `repo` whose whole tree `command`
-/// can run ([`super::programs`]: a script's folder, a Python package).
+/// can run ([`super::programs`]: a script's folder, a Python package, and
+/// for a Python module run from the top every top-level package's whole
+/// folder), and the folders inside the repository that links in them lead
+/// to (`tools/cfg -> ../conf`).
 pub fn program_folders(repo: &Path, command: &str) -> Vec<PathBuf> {
     let Ok(root) = repo.canonicalize() else {
         return Vec::new();
     };
+    let programs = super::programs::programs(command);
+    let mut wanted: Vec<PathBuf> = programs
+        .folders
+        .iter()
+        .map(|folder| {
+            project_relative(folder)
+                .map(|rest| root.join(rest))
+                .unwrap_or_else(|| root.join(folder))
+        })
+        .collect();
+    if programs.python_modules {
+        wanted.extend(python_packages(&root));
+    }
     let mut out: Vec<PathBuf> = Vec::new();
-    for folder in super::programs::programs(command).folders {
-        let path = project_relative(&folder)
-            .map(|rest| root.join(rest))
-            .unwrap_or_else(|| root.join(&folder));
+    for path in wanted {
         if let Ok(real) = path.canonicalize()
             && real.starts_with(&root)
             && real.is_dir()
@@ -151,7 +169,51 @@ pub fn program_folders(repo: &Path, command: &str) -> Vec<PathBuf> {
             out.push(real);
         }
     }
+    let named = out.len();
+    let mut at = 0;
+    while at < out.len() && out.len() < named + LINKED_FOLDERS {
+        for target in linked_folders(&out[at]) {
+            if target.starts_with(&root)
+                && !out.iter().any(|o| target.starts_with(o))
+                && out.len() < named + LINKED_FOLDERS
+            {
+                out.push(target);
+            }
+        }
+        at += 1;
+    }
     out
+}
+
+/// The repository's top-level Python packages (folders with an
+/// `__init__.py`): `python -m` and a top-level script import them.
+fn python_packages(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("__init__.py").is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The real folders the links under `folder` lead to (its `.git` left out,
+/// bounded as the folder's walk is).
+fn linked_folders(folder: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(folder)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == ".git"))
+        .filter_map(Result::ok)
+        .take(super::plugin_folder::MAX_FILES)
+        .filter(|e| e.path_is_symlink())
+        .filter_map(|e| e.path().canonicalize().ok())
+        .filter(|real| real.is_dir())
+        .collect()
 }
 
 /// `hash` of a repository hook, covering also every file of the folders
@@ -296,11 +358,8 @@ pub fn runners(command: &str) -> Vec<Runner> {
 /// hooks list` and `quire trust` (`None` when it names its files).
 pub fn coverage_note(command: &str) -> Option<String> {
     let found = runners(command);
-    let unknown = super::programs::unknown_note(command).map(|why| {
-        format!(
-            "partly covered: {why}; the approval covers only the files the command names: approve only if you trust what it reaches"
-        )
-    });
+    let unknown = super::programs::unknown_note(command)
+        .map(|why| format!("partly covered: {why}: approve only if you trust what it reaches"));
     if found.is_empty() {
         return unknown;
     }

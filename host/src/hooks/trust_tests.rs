@@ -182,7 +182,9 @@ fn runners_are_found_by_file_name_and_their_files_are_hashed() {
     let hashed = script_hashes(repo.path(), "make -s hook");
     assert!(hashed.contains_key("Makefile"), "{hashed:?}");
     assert!(!hashed.contains_key("package.json"), "{hashed:?}");
-    assert!(coverage_note("python3 .claude/hooks/x.py").is_none());
+    assert!(coverage_note("echo hi").is_none());
+    let note = coverage_note("python3 .claude/hooks/x.py").unwrap_or_default();
+    assert!(note.contains("`.claude/hooks/`"), "{note}");
     let note = coverage_note("npm run check").unwrap();
     assert!(
         note.contains("`npm`") && note.contains("package.json"),
