@@ -17,6 +17,7 @@
 pub(crate) mod approved_before;
 pub(crate) mod approver;
 pub(crate) mod claude;
+pub(crate) mod code_runners;
 pub(crate) mod combine;
 pub mod config;
 pub(crate) mod contract;

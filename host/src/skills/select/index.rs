@@ -55,7 +55,16 @@ pub const COVERAGE_POWER: f32 = 0.5;
 /// message's words (scanpy: h5ad, clusters, umap, mito); ranking by score
 /// times this favours the skill the whole message is about.
 pub fn coverage_factor(share: f32) -> f32 {
-    share.clamp(0.0, 1.0).powf(COVERAGE_POWER)
+    // Per skill and message, so the common cases skip `powf`: a skill
+    // holding nothing, all, or (at the power in use) a square root.
+    let share = share.clamp(0.0, 1.0);
+    if share == 0.0 || share == 1.0 {
+        share
+    } else if COVERAGE_POWER == 0.5 {
+        share.sqrt()
+    } else {
+        share.powf(COVERAGE_POWER)
+    }
 }
 
 /// What identifies one indexed skill file in the cache.
