@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::support::model_server::Reply;
-use super::support::quire::TestEnv;
+use super::support::quire::{Run, TestEnv};
 
 fn guarded_by(env: &TestEnv, command: &str) {
     let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
@@ -15,6 +15,19 @@ fn guarded_by(env: &TestEnv, command: &str) {
     env.write(".claude/settings.json", &settings.to_string());
     let trust = env.run(&["hooks", "trust"]);
     assert_eq!(trust.code, 0, "{}", trust.stderr);
+}
+
+/// One `quire exec` turn in which the model runs `edit` (a sandboxed
+/// shell command), then a second, guarded shell call (`c2`).
+fn edit_then_call(env: &TestEnv, edit: &str) -> Run {
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": edit})),
+        Reply::tool_call("c2", "shell", json!({"command": "echo second"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &["--approval", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
 }
 
 #[test]
@@ -32,13 +45,7 @@ fn a_module_the_model_edited_is_not_run_by_the_hook_and_the_call_is_blocked() {
         "printf 'import os\\nos.system(\"touch {}\")\\nprint(\"{{}}\")\\n' > hkmod/check.py",
         escaped.display()
     );
-    env.server.push_all([
-        Reply::tool_call("c1", "shell", json!({"command": edit})),
-        Reply::tool_call("c2", "shell", json!({"command": "echo second"})),
-        Reply::text("done"),
-    ]);
-    let run = env.exec_json("go", &["--approval", "never"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = edit_then_call(&env, &edit);
     assert!(
         std::fs::read_to_string(env.repo_path().join("hkmod/check.py"))
             .unwrap()
@@ -184,13 +191,7 @@ fn a_linked_file_edited_during_the_session_is_seen_and_the_call_is_blocked() {
         "printf 'import os\\nos.system(\"touch {}\")\\n' > conf/x.py",
         escaped.display()
     );
-    env.server.push_all([
-        Reply::tool_call("c1", "shell", json!({"command": edit})),
-        Reply::tool_call("c2", "shell", json!({"command": "echo second"})),
-        Reply::text("done"),
-    ]);
-    let run = env.exec_json("go", &["--approval", "never"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = edit_then_call(&env, &edit);
     assert!(
         std::fs::read_to_string(env.repo_path().join("conf/x.py"))
             .unwrap_or_default()
