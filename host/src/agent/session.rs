@@ -196,6 +196,11 @@ impl Session {
         &self.model
     }
 
+    /// The provider the session talks to.
+    pub fn provider(&self) -> &ProviderConfig {
+        &self.provider
+    }
+
     /// Tells the user `message` as a warning event, as the session's own
     /// warnings are (the front end shows it; `--json` prints it).
     pub fn warn(&self, message: String) {

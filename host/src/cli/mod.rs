@@ -56,6 +56,7 @@ mod help;
 pub(crate) mod hooks;
 mod mcp;
 mod mcp_serve;
+pub(crate) mod model_switch;
 pub(crate) mod pipe;
 mod pipe_watch;
 mod plugins;

@@ -8,6 +8,8 @@ use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions};
 use quire::tools::approval::RememberingApprover;
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
 
+use super::model_switch::Switch;
+
 // Writes to the terminal go through `pipe`, which drops what cannot be
 // written (a closed terminal after SIGHUP, a closed pipe) instead of
 // panicking, cleaned of escape sequences (a command to approve comes from
@@ -369,18 +371,22 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
                     }
                     super::run::drain(&mut rx, &mut renderer);
                 }
-                "model" if arg.split_whitespace().count() > 1 => eprintln!(
-                    "error: a model name has no spaces: \"{}\"; the model stays {}",
-                    arg.trim(),
-                    session.model()
-                ),
                 "model" if !arg.trim().is_empty() => {
-                    session.set_model(arg.trim());
-                    renderer.status.model = session.model().to_string();
-                    renderer.status.context_window = session.context_window();
-                    eprintln!("model: {}", session.model());
+                    let current = session.model().to_string();
+                    match super::model_switch::switch(session.provider(), &current, arg.trim()) {
+                        Switch::To(note) => {
+                            session.set_model(arg.trim());
+                            renderer.status.model = session.model().to_string();
+                            renderer.status.context_window = session.context_window();
+                            eprintln!("{note}");
+                        }
+                        Switch::Refused(why) => eprintln!("error: {why}"),
+                    }
                 }
-                "model" => eprintln!("model: {} (switch with /model NAME)", session.model()),
+                "model" => eprintln!(
+                    "{}",
+                    super::model_switch::show(session.provider(), session.model())
+                ),
                 "compact" if session.history().is_empty() => {
                     eprintln!("nothing to compact yet: the conversation is empty")
                 }

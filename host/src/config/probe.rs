@@ -87,9 +87,57 @@ pub fn model_ids(body: &str) -> Option<Vec<String>> {
     )
 }
 
+/// Whether `name` names one of the `listed` model ids: the id itself, an
+/// Ollama id's name without its `:latest` tag, or an alias the server
+/// resolves to a dated id (Anthropic lists `claude-sonnet-4-5-20250929`
+/// and takes `claude-sonnet-4-5`).
+pub fn names_listed_model(listed: &[String], name: &str) -> bool {
+    listed.iter().any(|id| {
+        id == name
+            || id.strip_suffix(":latest") == Some(name)
+            || id
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|date| date.len() >= 6 && date.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_matches_its_id_its_untagged_ollama_name_and_a_dated_alias() {
+        let listed: Vec<String> = [
+            "llama3:latest",
+            "qwen3:8b",
+            "claude-sonnet-4-5-20250929",
+            "gpt-5.1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for name in [
+            "llama3",
+            "llama3:latest",
+            "qwen3:8b",
+            "claude-sonnet-4-5",
+            "gpt-5.1",
+        ] {
+            assert!(names_listed_model(&listed, name), "{name}");
+        }
+        // Another tag, a prefix that is not an alias, a typo.
+        for name in [
+            "qwen3",
+            "claude-sonnet",
+            "claude-sonnet-4",
+            "gpt-5",
+            "gpt-5.11",
+            "lama3",
+        ] {
+            assert!(!names_listed_model(&listed, name), "{name}");
+        }
+    }
 
     #[test]
     fn model_lists_are_read_and_other_bodies_are_not() {

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use super::app::App;
 use super::complete::{COMMANDS, SKILLS};
 use super::wrap::wrap;
+use crate::cli::model_switch::Switch;
 use crate::session_view::{self, Said, Tone};
 
 /// What the loop does after a command.
@@ -182,21 +183,20 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         },
         "/resume" => return Flow::Resume,
         "/review" => return Flow::Review(arg.to_string()),
-        "/model" if arg.split_whitespace().count() > 1 => app.note(
-            &format!(
-                "a model name has no spaces: \"{arg}\"; the model stays {}",
-                session.model()
-            ),
-            pal.bad(),
-        ),
         "/model" if !arg.is_empty() => {
-            session.set_model(arg);
-            app.status.model = session.model().to_string();
-            app.status.context_window = session.context_window();
-            app.note(&format!("model: {}", session.model()), pal.accent());
+            let current = session.model().to_string();
+            match crate::cli::model_switch::switch(session.provider(), &current, arg) {
+                Switch::To(note) => {
+                    session.set_model(arg);
+                    app.status.model = session.model().to_string();
+                    app.status.context_window = session.context_window();
+                    app.note(&note, pal.accent());
+                }
+                Switch::Refused(why) => app.note(&format!("error: {why}"), pal.bad()),
+            }
         }
         "/model" => app.note(
-            &format!("model: {} (switch with /model NAME)", session.model()),
+            &crate::cli::model_switch::show(session.provider(), session.model()),
             pal.accent(),
         ),
         "/compact" if session.history().is_empty() => app.note(

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// The model ids `GET /v1/models` lists.
-pub const LISTED_MODELS: [&str; 2] = ["test-model", "test-model-large"];
+pub const LISTED_MODELS: [&str; 3] = ["test-model", "test-model-large", "gpt-5"];
 
 /// The wire API a request was addressed to (chosen by its path).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

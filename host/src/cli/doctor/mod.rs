@@ -4,7 +4,7 @@
 mod checks;
 mod provider;
 
-pub(crate) use provider::no_model_list;
+pub(crate) use provider::{listed_models, no_model_list};
 
 use clap::Args;
 use serde::Serialize;

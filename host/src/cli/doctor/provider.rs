@@ -82,6 +82,46 @@ pub(crate) fn no_model_list(name: &str, base_url: &str) -> Option<(String, Strin
     .flatten()
 }
 
+/// The model ids `provider` lists, asked on a thread of its own (callers
+/// may be inside the async runtime); `Err` says why there is no list.
+pub(crate) fn listed_models(
+    provider: &ProviderConfig,
+    wait: Duration,
+) -> Result<Vec<String>, String> {
+    let provider = provider.clone();
+    let url = match provider.wire_api {
+        WireApi::Anthropic => format!("{}/v1/models", provider.base_url),
+        _ => format!("{}/models", provider.base_url),
+    };
+    let shown = quire::config::shown_url::shown_url(&url).to_string();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        match runtime.block_on(list_models(&provider, &url, wait)) {
+            Ok(Answer {
+                body: Body::Json(Some(models)),
+                ..
+            }) => Ok(models),
+            Ok(answer) if !(200..300).contains(&answer.status) => {
+                Err(format!("{shown} answered HTTP {}", answer.status))
+            }
+            Ok(_) => Err(format!("{shown} gave no model list")),
+            Err(Failure::Unreachable(why)) => Err(format!(
+                "cannot reach {shown}: {}",
+                quire::config::shown_url::shown_url(&why)
+            )),
+            Err(Failure::Silent) => Err(format!(
+                "{shown} did not answer within {} s",
+                wait.as_secs()
+            )),
+        }
+    })
+    .join()
+    .unwrap_or_else(|_| Err("the model list request failed".into()))
+}
+
 /// How long the setup waits for a model list.
 const SETUP_ANSWER_SECS: u64 = 5;
 
@@ -237,7 +277,7 @@ fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {
             "nothing to do if sessions work",
         );
     };
-    if models.iter().any(|m| m == model) {
+    if quire::config::probe::names_listed_model(&models, model) {
         return Check::ok("model", format!("{model} is available"));
     }
     let hint = quire::suggest::did_you_mean(model, models.iter().map(String::as_str));

@@ -54,7 +54,7 @@ fn in_a_terminal_the_setup_finds_the_local_server_and_writes_the_config() {
     assert_eq!(run.code, 0, "{screen}{}", run.stderr);
     let base = env.server.base_url_openai();
     assert!(
-        screen.contains(&format!("the local server at {base} (2 models)")),
+        screen.contains(&format!("the local server at {base} (3 models)")),
         "{screen}"
     );
     assert!(screen.contains("test-model-large"), "{screen}");
@@ -185,7 +185,7 @@ fn a_model_the_server_does_not_list_can_be_typed() {
     env.server.push(Reply::text("hello"));
     let screen = setup_with(&env, "3\n5\nmy-own-model\n\n");
     assert!(
-        screen.contains("answer a number from 1 to 2, or type a model name"),
+        screen.contains("answer a number from 1 to 3, or type a model name"),
         "{screen}"
     );
     let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();

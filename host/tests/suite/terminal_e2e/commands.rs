@@ -105,14 +105,35 @@ fn model_switches_the_model_of_the_next_request() {
     env.server.push(Reply::text("hi from the other model"));
     let mut pty = start(&env, &[]);
     say(&mut pty, "/model");
-    pty.wait_text("model: test-model (switch with /model NAME)");
+    // What the provider lists (short pieces: the screen wraps long lines).
+    let screen = pty.wait_text("test lists 3: test-model");
+    assert!(
+        screen.contains("model: test-model (switch with"),
+        "{screen}"
+    );
     say(&mut pty, "/model other model");
     pty.wait_text("a model name has no spaces: \"other model\"; the model stays test-model");
-    say(&mut pty, "/model other-model");
-    pty.wait_text("model: other-model");
+    // A name the server does not list is refused before any request.
+    say(&mut pty, "/model test-model-lrge");
+    let screen = pty.wait_text("did you mean 'test-model-large'?");
+    assert!(
+        screen.contains("test-model-lrge is not among the 3"),
+        "{screen}"
+    );
+    assert!(!screen.contains("model: test-model-lrge"), "{screen}");
+    say(&mut pty, "/model test-model-large");
+    pty.wait_text("model: test-model-large");
     say(&mut pty, "hello");
     pty.wait_text("hi from the other model");
-    assert_eq!(env.server.requests()[0].body["model"], "other-model");
+    // The model list was asked (GET); the message went to the new model.
+    let asked: Vec<_> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.api.is_some())
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].body["model"], "test-model-large");
     quit(pty);
 }
 

@@ -1,0 +1,132 @@
+//! `/model` in the TUI and the line REPL: show the model and what the
+//! provider lists, or switch to a name the provider lists. A typo is
+//! refused at once (with the nearest listed name) instead of failing the
+//! next message; a server that lists no models, or cannot be asked, does
+//! not stop the switch, and the note says it was not checked.
+
+use std::time::Duration;
+
+use quire::config::ProviderConfig;
+
+/// How long `/model` waits for the provider's model list.
+const WAIT: Duration = Duration::from_secs(4);
+
+/// Listed models shown at most.
+const SHOWN: usize = 12;
+
+/// What `/model NAME` decided.
+#[derive(Debug, PartialEq)]
+pub enum Switch {
+    /// Switch, with the note to show.
+    To(String),
+    /// Keep the current model: why.
+    Refused(String),
+}
+
+/// Decides `/model NAME` given the provider's list (or why there is none).
+pub fn decide(
+    provider: &str,
+    current: &str,
+    name: &str,
+    listed: Result<Vec<String>, String>,
+) -> Switch {
+    if name.split_whitespace().count() > 1 {
+        return Switch::Refused(format!(
+            "a model name has no spaces: \"{name}\"; the model stays {current}"
+        ));
+    }
+    match listed {
+        Ok(models) if models.is_empty() => Switch::To(format!(
+            "model: {name} ({provider} lists no models, so the name was not checked)"
+        )),
+        Ok(models) if quire::config::probe::names_listed_model(&models, name) => {
+            Switch::To(format!("model: {name}"))
+        }
+        Ok(models) => {
+            // Ollama's ids carry a tag that is not typed (`qwen3:latest`).
+            let names = models
+                .iter()
+                .map(|m| m.strip_suffix(":latest").unwrap_or(m));
+            let hint = quire::suggest::did_you_mean(name, names);
+            let mut why = format!(
+                "{name} is not among the {} models {provider} lists{hint}",
+                models.len()
+            );
+            if !why.ends_with('?') {
+                why.push('.');
+            }
+            Switch::Refused(format!(
+                "{why} The model stays {current}. Listed: {}",
+                shown(&models)
+            ))
+        }
+        Err(why) => Switch::To(format!(
+            "model: {name} (not checked: {why}; the next message tells whether {provider} has it)"
+        )),
+    }
+}
+
+/// `/model NAME`: asks the provider for its list, then [`decide`]s.
+pub fn switch(provider: &ProviderConfig, current: &str, name: &str) -> Switch {
+    if name.split_whitespace().count() > 1 || name == current {
+        return decide(&provider.name, current, name, Ok(vec![name.to_string()]));
+    }
+    let listed = super::doctor::listed_models(provider, WAIT);
+    decide(&provider.name, current, name, listed)
+}
+
+/// `/model` alone: the model, and what the provider lists.
+pub fn show(provider: &ProviderConfig, current: &str) -> String {
+    match super::doctor::listed_models(provider, WAIT) {
+        Ok(models) if !models.is_empty() => format!(
+            "model: {current} (switch with /model NAME; {} lists {}: {})",
+            provider.name,
+            models.len(),
+            shown(&models)
+        ),
+        _ => format!("model: {current} (switch with /model NAME)"),
+    }
+}
+
+fn shown(models: &[String]) -> String {
+    let mut names: Vec<&str> = models.iter().take(SHOWN).map(String::as_str).collect();
+    if models.len() > SHOWN {
+        names.push("…");
+    }
+    names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(names: &[&str]) -> Result<Vec<String>, String> {
+        Ok(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn a_listed_name_switches_and_a_typo_is_refused_with_the_nearest_name() {
+        let models = listed(&["qwen3-coder:latest", "llama3.2:latest"]);
+        assert_eq!(
+            decide("ollama", "llama3.2", "qwen3-coder", models.clone()),
+            Switch::To("model: qwen3-coder".into())
+        );
+        let Switch::Refused(why) = decide("ollama", "llama3.2", "qwen3-codr", models) else {
+            panic!("a typo switched");
+        };
+        assert!(why.contains("did you mean 'qwen3-coder'"), "{why}");
+        assert!(why.contains("The model stays llama3.2"), "{why}");
+    }
+
+    #[test]
+    fn without_a_list_the_switch_goes_ahead_and_says_it_was_not_checked() {
+        let Switch::To(note) = decide("local", "a", "b", Err("cannot reach x".into())) else {
+            panic!("refused without a list");
+        };
+        assert!(note.contains("not checked: cannot reach x"), "{note}");
+        assert!(matches!(
+            decide("local", "a", "b c", Err(String::new())),
+            Switch::Refused(_)
+        ));
+    }
+}
