@@ -21,6 +21,14 @@ pub struct Patches {
     /// Files whose patches /undo reverted in this session (so /diff says
     /// that, not that nothing was patched).
     pub undone: usize,
+    /// The last task holds what the previous /undo could not undo: the
+    /// next /undo tries them once more, then leaves them (in [`left`]) and
+    /// goes on to the task before, so /undo never sticks on one file.
+    ///
+    /// [`left`]: Patches::left
+    pub stuck: bool,
+    /// Patched files /undo gave up on: still in effect, so /diff shows them.
+    pub left: Vec<Value>,
 }
 
 impl Default for Patches {
@@ -29,6 +37,8 @@ impl Default for Patches {
             tasks: vec![Vec::new()],
             before_resume: false,
             undone: 0,
+            stuck: false,
+            left: Vec::new(),
         }
     }
 }
@@ -36,6 +46,7 @@ impl Default for Patches {
 impl Patches {
     /// A task starts: its patches are undone together.
     pub fn begin_task(&mut self) {
+        self.stuck = false;
         self.tasks.push(Vec::new());
     }
 
@@ -61,7 +72,13 @@ impl Patches {
 
     /// What `/diff` shows: every file patched and not undone, in order.
     pub fn diff(&self) -> Said {
-        let files: Vec<Value> = self.tasks.iter().flatten().cloned().collect();
+        let files: Vec<Value> = self
+            .tasks
+            .iter()
+            .flatten()
+            .chain(&self.left)
+            .cloned()
+            .collect();
         if !files.is_empty() {
             return Said::Diff(diff::files(&Value::Array(files)));
         }

@@ -13,25 +13,114 @@ use super::undo_write::{Unwritten, reverse};
 use super::{Said, Tone};
 
 /// Undoes the last task's patches; what to show. The model is told (a
-/// note recorded in the session) which files are back as they were.
+/// note recorded in the session) which files are back as they were. What
+/// cannot be undone stays the last task, and the note says so; the next
+/// /undo tries it once more, then leaves it as it is (/diff still shows
+/// it) and undoes the task before.
 pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
     let mut said = Vec::new();
+    let mut undone = Vec::new();
+    if patches.stuck && last_task(patches).is_some() {
+        patches.stuck = false;
+        let files = patches.tasks.pop().unwrap_or_default();
+        let tried = attempt(&files, session);
+        said.extend(tried.said);
+        patches.undone += tried.undone.len() + tried.gone.len();
+        if !tried.kept.is_empty() {
+            let names: Vec<&str> = tried.kept.iter().map(path_of).collect();
+            said.push(Said::Note(
+                Tone::Dim,
+                format!(
+                    "left as {}: {} (/diff still shows {})",
+                    if names.len() == 1 {
+                        "it is"
+                    } else {
+                        "they are"
+                    },
+                    names.join(", "),
+                    if names.len() == 1 { "it" } else { "them" },
+                ),
+            ));
+            patches.left.extend(tried.kept);
+        }
+        undone = tried.undone;
+        if patches.tasks.is_empty() {
+            patches.tasks.push(Vec::new());
+        }
+    }
+    // Nothing of the retried task came undone: on to the task before.
+    if undone.is_empty() {
+        let Some(files) = last_task(patches) else {
+            let text = if said.is_empty() {
+                format!("nothing to undo: {}", patches.why_none())
+            } else {
+                "no task before it to undo".to_string()
+            };
+            said.push(Said::Note(Tone::Dim, text));
+            return said;
+        };
+        let tried = attempt(&files, session);
+        said.extend(tried.said);
+        patches.undone += tried.undone.len() + tried.gone.len();
+        patches.tasks.pop();
+        if !tried.kept.is_empty() {
+            said.push(Said::Note(
+                Tone::Dim,
+                "/undo again tries once more, then leaves what it cannot undo as it is and undoes the task before".to_string(),
+            ));
+            patches.stuck = true;
+        }
+        if !tried.kept.is_empty() || patches.tasks.is_empty() {
+            patches.tasks.push(tried.kept);
+        }
+        undone = tried.undone;
+    }
+    if !undone.is_empty() {
+        said.push(Said::Note(
+            Tone::Ok,
+            format!("undone: {}", undone.join(", ")),
+        ));
+        // The model still believes its patch is on disk: the next request
+        // says otherwise.
+        session.record_note("undo", undo_note(&undone));
+    }
+    said
+}
+
+/// The last task with patches (tasks left empty above it dropped).
+fn last_task(patches: &mut Patches) -> Option<Vec<Value>> {
     while patches.tasks.last().is_some_and(Vec::is_empty) && patches.tasks.len() > 1 {
         patches.tasks.pop();
     }
-    let Some(files) = patches.tasks.last().filter(|f| !f.is_empty()).cloned() else {
-        let text = format!("nothing to undo: {}", patches.why_none());
-        return vec![Said::Note(Tone::Dim, text)];
-    };
+    patches.tasks.last().filter(|f| !f.is_empty()).cloned()
+}
+
+fn path_of(f: &Value) -> &str {
+    f.get("path").and_then(Value::as_str).unwrap_or("?")
+}
+
+/// What one try at undoing a task's files did.
+struct Attempt {
+    said: Vec<Said>,
+    /// Put back as they were.
+    undone: Vec<String>,
+    /// Not undone: still in effect, in the task's order.
+    kept: Vec<Value>,
+    /// Added files already deleted by hand: nothing left to undo.
+    gone: Vec<String>,
+}
+
+/// Undoes `files` (one task's patched files), newest first.
+fn attempt(files: &[Value], session: &Session) -> Attempt {
+    let mut said = Vec::new();
     let cwd = session.cwd().to_path_buf();
     let mut undone = Vec::new();
     // What could not be undone stays recorded: /diff still shows it and
     // /undo can be tried again once the file is fixed.
     let mut kept = Vec::new();
-    // Added files already deleted by hand: nothing left to undo.
     let mut gone = Vec::new();
     for f in files.iter().rev() {
-        let path = f.get("path").and_then(Value::as_str).unwrap_or("?");
+        let path = path_of(f);
         let from = f.get("from").and_then(Value::as_str);
         let status = f.get("status").and_then(Value::as_str).unwrap_or("");
         let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
@@ -106,21 +195,12 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
         ));
     }
     kept.reverse();
-    patches.undone += undone.len() + gone.len();
-    patches.tasks.pop();
-    if !kept.is_empty() || patches.tasks.is_empty() {
-        patches.tasks.push(kept);
+    Attempt {
+        said,
+        undone,
+        kept,
+        gone,
     }
-    if !undone.is_empty() {
-        said.push(Said::Note(
-            Tone::Ok,
-            format!("undone: {}", undone.join(", ")),
-        ));
-        // The model still believes its patch is on disk: the next request
-        // says otherwise.
-        session.record_note("undo", undo_note(&undone));
-    }
-    said
 }
 
 /// A patched file as the refusal names it: a move by both its paths.

@@ -132,6 +132,54 @@ fn undo_refuses_a_file_changed_since_and_diff_still_shows_it() {
     assert!(after.contains("  D blob.bin"), "{err}");
 }
 
+/// A second /undo does not stick on a file that cannot be undone: it
+/// tries it once more, leaves it as it is (/diff still shows it) and
+/// undoes the task before.
+#[test]
+fn a_second_undo_leaves_what_cannot_be_undone_and_undoes_the_task_before() {
+    let env = TestEnv::new("chat");
+    env.write("a.txt", "one\n");
+    env.write("b.txt", "two\n");
+    let edit = |file: &str, from: &str, to: &str| {
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": format!("*** Begin Patch\n*** Update File: {file}\n@@\n-{from}\n+{to}\n*** End Patch\n")}),
+        )
+    };
+    env.server.push_all([
+        edit("a.txt", "one", "ONE"),
+        Reply::text("a done"),
+        edit("b.txt", "two", "TWO"),
+        Reply::text("b done"),
+    ]);
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"edit a\nedit b\n").expect("write");
+    let b = env.repo_path().join("b.txt");
+    wait_for(&env, 4, || {
+        std::fs::read_to_string(&b).is_ok_and(|t| t == "TWO\n")
+    });
+    // The user rewrites b.txt: the patch no longer reverses.
+    std::fs::write(&b, "mine\n").expect("write");
+    stdin.write_all(b"/undo\n/undo\n/diff\n").expect("write");
+    drop(stdin);
+    let r = finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let err = &r.stderr;
+    let first = err.find("cannot undo b.txt").expect(err);
+    let again = err[first..].find("/undo again tries once more").expect(err);
+    let left = err.find("left as it is: b.txt").expect(err);
+    let undone = err.find("undone: a.txt").expect(err);
+    assert!(first + again < left && left < undone, "{err}");
+    assert_eq!(env.read("a.txt"), "one\n", "the task before was undone");
+    assert_eq!(env.read("b.txt"), "mine\n", "the user's edit is kept");
+    // What was left is still in effect: /diff shows it.
+    assert!(err[undone..].contains("b.txt"), "{err}");
+}
+
 /// Waits until the model got `n` requests and `done` holds.
 fn wait_for(env: &TestEnv, n: usize, done: impl Fn() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
