@@ -77,7 +77,7 @@ mod reaper;
 mod watchdog;
 
 #[cfg(target_os = "linux")]
-pub use pause::{Paused, pause_commands, spawn_command};
+pub use pause::{Paused, pause_commands, paused_total, spawn_command};
 #[cfg(target_os = "linux")]
 pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spawn_std, spawn_tokio};
 
@@ -99,6 +99,9 @@ mod elsewhere {
     pub struct Paused(());
     pub fn pause_commands() -> Paused {
         Paused(())
+    }
+    pub fn paused_total() -> std::time::Duration {
+        std::time::Duration::ZERO
     }
     pub async fn spawn_command(
         cmd: &mut tokio::process::Command,

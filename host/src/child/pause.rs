@@ -32,6 +32,10 @@ const WAIT_STEP: Duration = Duration::from_millis(2);
 struct State {
     /// Guards alive; the processes stay stopped until the last one drops.
     holders: usize,
+    /// When the current pause began (while `holders > 0`).
+    since: Option<Instant>,
+    /// How long the pauses that ended lasted, in all.
+    ended: Duration,
     /// What the first guard stopped: pid and start time.
     stopped: Vec<(i32, u64)>,
     /// The shell commands quire started: pid and start time.
@@ -40,6 +44,8 @@ struct State {
 
 static STATE: Mutex<State> = Mutex::new(State {
     holders: 0,
+    since: None,
+    ended: Duration::ZERO,
     stopped: Vec::new(),
     commands: Vec::new(),
 });
@@ -78,6 +84,7 @@ pub fn pause_commands() -> Paused {
     let mut st = state();
     st.holders += 1;
     if st.holders == 1 {
+        st.since = Some(Instant::now());
         let commands = st.commands.clone();
         st.stopped = stop_all(&commands);
         if !st.stopped.is_empty() {
@@ -94,6 +101,9 @@ impl Drop for Paused {
         if st.holders > 0 {
             return;
         }
+        if let Some(since) = st.since.take() {
+            st.ended += since.elapsed();
+        }
         for (pid, start) in std::mem::take(&mut st.stopped) {
             if same(pid, start) {
                 // SAFETY: kill(2) on a process this module stopped.
@@ -101,6 +111,14 @@ impl Drop for Paused {
             }
         }
     }
+}
+
+/// How long the model's commands were paused in all, this process's life
+/// (the pause going on included): a command's timeout does not count the
+/// time a hook held it stopped (`tools::shell::exec`).
+pub fn paused_total() -> Duration {
+    let st = state();
+    st.ended + st.since.map_or(Duration::ZERO, |s| s.elapsed())
 }
 
 /// Whether `pid` is still the process that started at `start`.
@@ -166,4 +184,24 @@ fn running(commands: &[(i32, u64)]) -> Vec<i32> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_commands_were_held_paused_is_counted_during_and_after() {
+        let before = paused_total();
+        let guard = pause_commands();
+        std::thread::sleep(Duration::from_millis(20));
+        let during = paused_total();
+        drop(guard);
+        let after = paused_total();
+        assert!(
+            during - before >= Duration::from_millis(20),
+            "{before:?} {during:?}"
+        );
+        assert!(after >= during, "{during:?} {after:?}");
+    }
 }

@@ -26,6 +26,9 @@ pub const KEPT_BYTES: usize = 1024 * 1024;
 /// How long output is still read after the command exited, when a
 /// background process keeps the pipe open.
 const DRAIN_GRACE: Duration = Duration::from_millis(500);
+/// Paused time owed to a command's timeout below this is not worth
+/// another wait.
+const PAUSE_GRACE_STEP: Duration = Duration::from_millis(1);
 
 /// What to run.
 pub struct ExecRequest<'a> {
@@ -209,7 +212,10 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
     let pgid = child.id().and_then(|id| libc::pid_t::try_from(id).ok());
     let mut group = Group { child, pgid };
 
-    let deadline = tokio::time::Instant::now() + req.timeout;
+    let mut deadline = tokio::time::Instant::now() + req.timeout;
+    // Time a hook held the command stopped does not count (child::pause).
+    let paused_at_start = crate::child::paused_total();
+    let mut paused_granted = Duration::ZERO;
     let timeout_ms = u64::try_from(req.timeout.as_millis()).unwrap_or(u64::MAX);
     let mut out = HeadTail::new(KEPT_BYTES);
     let mut chunk = vec![0u8; 64 * 1024];
@@ -236,6 +242,14 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
                 drain_until = tokio::time::Instant::now() + DRAIN_GRACE;
             },
             _ = tokio::time::sleep_until(deadline), if status.is_none() => {
+                let owed = crate::child::paused_total()
+                    .saturating_sub(paused_at_start)
+                    .saturating_sub(paused_granted);
+                if owed >= PAUSE_GRACE_STEP {
+                    deadline += owed;
+                    paused_granted += owed;
+                    continue;
+                }
                 group.kill_and_reap().await;
                 return Err(with_output(ToolError::Timeout(timeout_ms), out, &mut rx, eof).await);
             },
