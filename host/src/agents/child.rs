@@ -112,7 +112,9 @@ pub fn build_child(
         resume: None,
         model: spec.model.clone().or(def.and_then(|d| d.model.clone())),
     };
-    let session = assemble(parts, &record(parts, spec), start, extra)?;
+    let mut rec = record(parts, spec);
+    rec.worktree = worktree.as_ref().map(Worktree::record);
+    let session = assemble(parts, &rec, start, extra)?;
     Ok(BuiltChild {
         tag: session.1,
         session: session.0,
@@ -148,6 +150,7 @@ fn record(parts: &ChildParts, spec: &ChildSpec) -> SpawnRecord {
         max_tokens: def
             .and_then(|d| d.max_tokens)
             .or(parts.config.agents.max_tokens),
+        worktree: None,
     }
 }
 

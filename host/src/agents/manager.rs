@@ -117,6 +117,17 @@ impl AgentManager {
             let Some(built) = guard.as_mut() else {
                 return;
             };
+            // A later run works in the worktree its first one committed
+            // and removed, never elsewhere.
+            if let Some(Err(e)) = built.worktree.as_mut().map(|w| w.restore()) {
+                let name = built.tag.agent_name.clone();
+                let why =
+                    format!("agent {name} was not run: {e}; start a new one with spawn_agent");
+                let result = child::error_result(&built.tag.agent_id, &name, why, started);
+                drop(guard);
+                child.result.send_replace(Some(result));
+                return;
+            }
             let mut text = text;
             if first && let Some(extra) = hook_events::start(hooks.as_deref(), &built.tag).await {
                 text = format!(

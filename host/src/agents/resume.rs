@@ -1,9 +1,10 @@
 //! A finished child of a resumed parent: its own session file (whose meta
 //! names the parent) continued for `send_agent` with what it was started
 //! with (its tools, sandbox, skills, prompt and model as recorded in that
-//! file), never the parent's.
+//! file), never the parent's; a worktree child in its own worktree again.
 
 use super::child::{self, BuiltChild, ChildParts, Start};
+use super::worktree::Worktree;
 use crate::runtime::sessions_dir;
 
 /// Opens the session file of child `id` of `parts.parent_id`.
@@ -28,11 +29,29 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
             "subagent {id} ({name}) was started by an older quire that did not record its tools and sandbox, so it cannot be continued; start a new one with spawn_agent"
         ));
     };
+    let worktree = match &rec.worktree {
+        Some(w) => Some(Worktree::reopen(w).map_err(|e| {
+            format!(
+                "subagent {id} ({name}) worked in its own git worktree and is not continued in your checkout instead: {e}; start a new one with spawn_agent"
+            )
+        })?),
+        None if in_a_worktree(&loaded.meta.cwd) => {
+            return Err(format!(
+                "subagent {id} ({name}) worked in a git worktree ({}) that an older quire did not record, so it cannot be continued there (its changes are on its quire/agent-… branch); start a new one with spawn_agent",
+                loaded.meta.cwd
+            ));
+        }
+        None => None,
+    };
+    let cwd = worktree
+        .as_ref()
+        .map(|w| w.cwd_for(&parts.cwd))
+        .unwrap_or_else(|| parts.cwd.clone());
     let agent_id = loaded.meta.id.clone();
     let start = Start {
         id: &agent_id,
         name,
-        cwd: parts.cwd.clone(),
+        cwd,
         model: Some(loaded.meta.model.clone()),
         resume: Some(loaded),
     };
@@ -40,6 +59,14 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
     Ok(BuiltChild {
         session,
         tag,
-        worktree: None,
+        worktree,
     })
+}
+
+/// Whether a child's recorded folder is one of quire's worktrees
+/// (`<git dir>/quire-worktrees/<id>`, [`Worktree::create`]).
+fn in_a_worktree(cwd: &str) -> bool {
+    std::path::Path::new(cwd)
+        .components()
+        .any(|c| c.as_os_str() == "quire-worktrees")
 }

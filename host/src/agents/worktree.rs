@@ -1,11 +1,17 @@
 //! `isolation = "worktree"`: a child works in its own `git worktree` on a
 //! new branch `quire/agent-<name>-<id>`; when it ends, its changes are
 //! committed on that branch and the worktree folder is removed; the
-//! parent merges or discards the branch.
+//! parent merges or discards the branch. A later run of the same child (a
+//! follow-up, or after the parent was resumed) adds the folder again from
+//! the branch, so it never works in the parent's checkout.
 
 use std::path::{Path, PathBuf};
 
 use crate::share::git;
+use crate::store::SpawnedWorktree;
+
+/// What every child's branch is called first.
+const BRANCH_PREFIX: &str = "quire/agent-";
 
 /// A child's worktree.
 #[derive(Debug, Clone)]
@@ -44,7 +50,7 @@ impl Worktree {
             .chars()
             .rev()
             .collect();
-        let branch = format!("quire/agent-{name}-{short}");
+        let branch = format!("{BRANCH_PREFIX}{name}-{short}");
         let common = git(&repo, &["rev-parse", "--git-common-dir"])?;
         let common = repo.join(common.trim());
         let path = common.join("quire-worktrees").join(&short);
@@ -62,6 +68,89 @@ impl Worktree {
             base,
             removed: false,
         })
+    }
+
+    /// What the child's spawn record keeps of it.
+    pub fn record(&self) -> SpawnedWorktree {
+        SpawnedWorktree {
+            repo: self.repo.clone(),
+            path: self.path.clone(),
+            branch: self.branch.clone(),
+            base: self.base.clone(),
+        }
+    }
+
+    /// The worktree a child was spawned with, as its spawn record has it,
+    /// with its folder there again ([`Worktree::restore`]).
+    pub fn reopen(rec: &SpawnedWorktree) -> Result<Worktree, String> {
+        if !rec.branch.starts_with(BRANCH_PREFIX) {
+            return Err(format!(
+                "its recorded branch {} is not one of quire's ({BRANCH_PREFIX}…)",
+                rec.branch.escape_debug()
+            ));
+        }
+        let mut w = Worktree {
+            repo: rec.repo.clone(),
+            path: rec.path.clone(),
+            branch: rec.branch.clone(),
+            base: rec.base.clone(),
+            removed: true,
+        };
+        w.restore()?;
+        Ok(w)
+    }
+
+    /// Makes the folder the branch's worktree again when an earlier run
+    /// removed it: reused when it is still there (a run that was killed),
+    /// else added from the branch, which holds the child's committed
+    /// changes. When the branch is gone (merged or discarded) it is not
+    /// made again from anything else: the error says so.
+    pub fn restore(&mut self) -> Result<(), String> {
+        if !self.removed {
+            return Ok(());
+        }
+        if !self.repo.is_dir() {
+            return Err(format!(
+                "the repository it worked in, {}, is gone",
+                self.repo.display()
+            ));
+        }
+        let head = format!("refs/heads/{}", self.branch);
+        if git(&self.repo, &["rev-parse", "--verify", "--quiet", &head]).is_err() {
+            return Err(format!(
+                "its branch {} is gone (merged or discarded with close_agent, or deleted), so its worktree cannot be made again",
+                self.branch
+            ));
+        }
+        if std::fs::symlink_metadata(&self.path).is_ok() {
+            if !self.is_the_branch_worktree() {
+                return Err(format!(
+                    "{} is there but is not the worktree of its branch {}; move it away (or `git worktree remove` it)",
+                    self.path.display(),
+                    self.branch
+                ));
+            }
+        } else {
+            let p = self
+                .path
+                .to_str()
+                .ok_or_else(|| format!("{} is not valid UTF-8", self.path.display()))?;
+            git(&self.repo, &["worktree", "add", "--quiet", p, &self.branch])
+                .map_err(|e| format!("its worktree could not be added again: {e}"))?;
+        }
+        self.removed = false;
+        Ok(())
+    }
+
+    /// Whether the folder is a worktree's top with the branch checked out.
+    fn is_the_branch_worktree(&self) -> bool {
+        let top = git(&self.path, &["rev-parse", "--show-toplevel"]);
+        let on = git(&self.path, &["symbolic-ref", "--short", "HEAD"]);
+        let (Ok(top), Ok(on)) = (top, on) else {
+            return false;
+        };
+        let top = std::fs::canonicalize(top.trim()).ok();
+        top.is_some() && top == std::fs::canonicalize(&self.path).ok() && on.trim() == self.branch
     }
 
     /// The child's working folder: `parent_cwd`'s place in the worktree.

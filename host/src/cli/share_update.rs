@@ -88,10 +88,43 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
             }
         }
     }
+    if name.is_none() {
+        new_in_folders(ctx);
+    }
     if failed > 0 || refused > 0 {
         EXIT_FAILED
     } else {
         EXIT_OK
+    }
+}
+
+/// What upstream added to the folders added whole (`--path DIR`): named
+/// with the command that adds each, not installed (share/folder_news.rs
+/// says why). A folder that cannot be read is said, without failing the
+/// update (its entries' own updates say what went wrong).
+fn new_in_folders(ctx: &ShareContext) {
+    let Ok(folders) = share::folder_news::scan(ctx) else {
+        return;
+    };
+    for (shown, news) in folders {
+        match news {
+            Ok(n) if n.found.is_empty() => {}
+            Ok(n) => {
+                let names: Vec<&str> = n.found.iter().map(|(_, name, _)| name.as_str()).collect();
+                listln!(
+                    "new upstream in {} (not installed): {}",
+                    n.folder,
+                    names.join(", ")
+                );
+                for (kind, name, cmd) in &n.found {
+                    listln!("  `{cmd}` adds {} {name}", kind.label());
+                }
+            }
+            Err(why) => elistln!(
+                "could not look for new skills in {shown}: {}",
+                name_lock(ctx, &why)
+            ),
+        }
     }
 }
 

@@ -227,6 +227,7 @@ mod tests {
             source: "../kit".into(),
             reference: None,
             subdir: None,
+            folder: None,
             commit: None,
             installed: ".agents/plugins/kit".into(),
             files: of_folder(dir).unwrap(),

@@ -166,6 +166,20 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
             "has subdir = \"{sub}\", which is not a relative path inside its source"
         )));
     }
+    if let Some(folder) = e.folder.as_deref() {
+        // `subdir` is `<folder>/<one folder>`: update reads the folder.
+        let child = e.subdir.as_deref().and_then(|s| {
+            s.strip_prefix(folder)
+                .and_then(|r| r.strip_prefix('/'))
+                .filter(|r| is_inside(r) && !r.contains('/'))
+        });
+        if !is_inside(folder) || child.is_none() {
+            return Err(bad(format!(
+                "has folder = \"{}\", which is not a relative path inside its source holding its subdir",
+                folder.escape_debug()
+            )));
+        }
+    }
     if let Some(c) = e.commit.as_deref().filter(|c| !is_commit(c)) {
         return Err(bad(format!(
             "has commit = \"{c}\", which is not a commit id (hexadecimal)"
@@ -337,6 +351,7 @@ mod tests {
             source: "../s".into(),
             reference: None,
             subdir: None,
+            folder: None,
             commit: None,
             installed: installed.into(),
             files: [(file.to_string(), "sha256:00".to_string())].into(),
@@ -376,6 +391,33 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("'pdf'"), "{err}");
+        }
+    }
+
+    /// A lock's `folder` is read by update: a path inside the source that
+    /// holds the entry's own folder, nothing else.
+    #[test]
+    fn a_folder_must_hold_the_entry_inside_its_source() {
+        let with = |subdir: &str, folder: &str| Entry {
+            subdir: Some(subdir.into()),
+            folder: Some(folder.into()),
+            ..entry_with(".quire/skills/pdf", "SKILL.md")
+        };
+        entry(&with("skills/pdf", "skills"), Layout::Project).unwrap();
+        entry(&with("team/skills/pdf", "team/skills"), Layout::Project).unwrap();
+        for (subdir, folder) in [
+            ("skills/pdf", "../skills"),
+            ("skills/pdf", "/etc"),
+            ("skills/pdf", "other"),
+            ("skills/pdf", "skills/pdf"),
+            ("skills/a/pdf", "skills"),
+            ("skillsx/pdf", "skills"),
+            ("skills/pdf", ""),
+        ] {
+            let err = entry(&with(subdir, folder), Layout::Project)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("has folder"), "{subdir} {folder}: {err}");
         }
     }
 

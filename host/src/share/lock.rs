@@ -90,6 +90,11 @@ pub struct Entry {
     /// The folder inside the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdir: Option<String>,
+    /// The folder inside the source it was added with (`--path DIR`) when
+    /// that folder held several skills or plugins; `subdir` is inside it.
+    /// `quire share update` names what upstream added to it since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
     /// The commit the ref resolved to (git).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
@@ -310,6 +315,7 @@ mod tests {
             source: "https://example.com/s.git".into(),
             reference: Some("v1".into()),
             subdir: Some("skills/pdf".into()),
+            folder: Some("skills".into()),
             commit: Some("0123".into()),
             installed: ".quire/skills/pdf".into(),
             files: [("SKILL.md".to_string(), "sha256:00".to_string())].into(),
@@ -337,6 +343,7 @@ mod tests {
             source: "../src".into(),
             reference: None,
             subdir: None,
+            folder: None,
             commit: None,
             installed: installed.into(),
             files: Default::default(),

@@ -11,13 +11,16 @@
 //! - [`check`]: every path a lock names stays in its folder (and a
 //!   repository's folder sources in or beside it).
 //! - `found`: the skills and plugins a source holds, and their names.
-//! - [`install`]: add, sync, verify, remove.
+//! - [`install`]: add, remove.
+//! - `sync`: verify and sync (restoring from the locked commit).
 //! - [`update`]: what an update would change, installed once accepted.
+//! - [`folder_news`]: what upstream added to a folder added whole.
 
 pub mod bundle_entry;
 pub(crate) mod check;
 pub(crate) mod digest;
 mod digest_cache;
+pub mod folder_news;
 mod found;
 pub(crate) mod git;
 pub(crate) mod install;
@@ -28,13 +31,15 @@ pub mod lock;
 pub(crate) mod mcp_source;
 pub mod source;
 mod source_links;
+mod sync;
 pub(crate) mod update;
 
 use std::path::PathBuf;
 
-pub use install::{AddOptions, Synced, add, other_source, remove, source_text, sync, verify};
+pub use install::{AddOptions, add, other_source, remove, source_text};
 pub use lock::{Entry, Kind, Layout, LockFile};
 pub use source::Source;
+pub use sync::{Synced, sync, verify};
 pub use update::{Pending, apply, plan};
 
 use crate::skills::Skill;

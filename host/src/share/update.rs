@@ -62,7 +62,7 @@ pub fn plan(
         let pending = match check::local_source(&old, ctx.layout, ctx.allow_local) {
             Err(e) => Err(e.to_string()),
             Ok(()) => stage(ctx, &opts)
-                .map_err(|e| super::install::gone(e, &old, ctx.layout, true).to_string())
+                .map_err(|e| super::sync::gone(e, &old, ctx.layout, true).to_string())
                 .and_then(|staged| pending(&old, staged)),
         };
         out.push((old, pending));

@@ -26,7 +26,7 @@ pub use list::{
 pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use shown::{listed, under_parents};
-pub use spawn::SpawnRecord;
+pub use spawn::{SpawnRecord, SpawnedWorktree};
 pub use summary::{SessionSummary, Unreadable};
 pub use unanswered::Unanswered;
 pub use writer::SessionWriter;

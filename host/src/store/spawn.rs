@@ -1,6 +1,7 @@
 //! What a subagent was started with, written into its session file's meta
 //! line: a `send_agent` after the parent was resumed continues the child
-//! with these, never with the parent's (wider) tools, sandbox or model.
+//! with these, never with the parent's (wider) tools, sandbox or model,
+//! and in its own worktree if it had one.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,4 +30,20 @@ pub struct SpawnRecord {
     pub prompt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u64>,
+    /// Its own git worktree (`isolation: worktree`): a continued child
+    /// works there again, never in the parent's checkout. Absent in
+    /// records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<SpawnedWorktree>,
+}
+
+/// Where a worktree child works: the repository, the worktree's folder
+/// (removed after each run, its changes committed on `branch`), and the
+/// commit the branch started from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpawnedWorktree {
+    pub repo: std::path::PathBuf,
+    pub path: std::path::PathBuf,
+    pub branch: String,
+    pub base: String,
 }

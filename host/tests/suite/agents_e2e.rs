@@ -9,6 +9,7 @@ mod limits;
 mod line_view;
 mod parallel;
 mod resume;
+mod resume_worktree;
 mod sandbox;
 mod worktree;
 

@@ -9,6 +9,7 @@ use crate::support;
 mod concurrent;
 mod drift;
 mod escapes;
+mod folder_news;
 mod folders;
 mod git_lock;
 mod git_refs;

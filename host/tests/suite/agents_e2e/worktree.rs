@@ -9,7 +9,7 @@ use support::quire::TestEnv;
 
 use super::{PARENT, spawn_with, support};
 
-fn git(env: &TestEnv, args: &[&str]) -> String {
+pub(super) fn git(env: &TestEnv, args: &[&str]) -> String {
     let out = Command::new("git")
         .args(args)
         .current_dir(env.repo_path())
@@ -23,7 +23,7 @@ fn git(env: &TestEnv, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn committed_env() -> TestEnv {
+pub(super) fn committed_env() -> TestEnv {
     let env = TestEnv::new("responses");
     git(&env, &["config", "user.email", "t@example.com"]);
     git(&env, &["config", "user.name", "T"]);
