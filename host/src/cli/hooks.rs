@@ -17,7 +17,8 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   quire hooks list              # every hook, its file and whether it runs
-  quire hooks trust             # approve every new or changed hook of this repository
+  quire hooks trust             # approve every new or changed hook of this repository,
+                                # and accept guards removed or changed since approved
   quire hooks trust 3f9a0c1b2d4e  # approve one hook by the id `list` shows")]
 pub struct HooksArgs {
     #[command(subcommand)]
@@ -28,7 +29,8 @@ pub struct HooksArgs {
 pub enum HooksCommand {
     /// Show every hook with its event, matcher, source file and trust state.
     List(ListArgs),
-    /// Approve repository hooks (all new or changed ones, or those given by id).
+    /// Approve repository hooks (all new or changed ones, or those given by
+    /// id); accept guards removed or changed since approved.
     Trust(TrustArgs),
 }
 
@@ -41,7 +43,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct TrustArgs {
-    /// Hook ids from `quire hooks list` (default: every hook waiting for approval).
+    /// Hook ids from `quire hooks list` (default: every hook waiting for
+    /// approval and every guard gone since approved).
     pub ids: Vec<String>,
 }
 
@@ -58,9 +61,12 @@ pub fn run(global: &GlobalArgs, args: &HooksArgs) -> i32 {
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
+    let problems = loaded.warnings.len();
+    // Guards gone since approved are listed, and accepted by `trust`.
+    let hooks: Vec<Hook> = loaded.hooks.into_iter().chain(loaded.gone).collect();
     match &args.command {
-        HooksCommand::List(a) => list(&loaded.hooks, a.json, loaded.warnings.len()),
-        HooksCommand::Trust(a) => trust(&setup.home, &loaded.hooks, &a.ids),
+        HooksCommand::List(a) => list(&hooks, a.json, problems),
+        HooksCommand::Trust(a) => trust(&setup.home, &hooks, &a.ids),
     }
 }
 
@@ -77,6 +83,35 @@ fn state_text(state: TrustState) -> &'static str {
         TrustState::Trusted => "runs (approved)",
         TrustState::NotApproved => "NOT APPROVED: new or changed, run `quire hooks trust`",
         TrustState::RepoNotTrusted => "does not run: the repository is not trusted (`quire trust`)",
+        TrustState::Gone => {
+            "GONE since approved — still guarding: removed, or its matcher or command changed; what it matched is blocked until `quire hooks trust` accepts the change"
+        }
+    }
+}
+
+/// Whether `quire hooks trust` (and the interactive approval) takes `h`
+/// without being named: new or changed, or gone since approved.
+fn waiting(h: &Hook) -> bool {
+    matches!(h.trust, TrustState::NotApproved | TrustState::Gone)
+}
+
+/// What a hook runs, as listed; a gone guard, of which only the label is
+/// known, by its label.
+fn runs(h: &Hook) -> String {
+    match h.trust {
+        TrustState::Gone => h.def.label(),
+        _ => h.def.runs(),
+    }
+}
+
+/// Records the user's answer for `h`: a gone guard's approval is
+/// forgotten (its block lifts), any other hook is approved.
+fn accept(store: &mut TrustStore, h: &Hook) {
+    match h.trust {
+        TrustState::Gone => {
+            quire::hooks::gone_guards::forget(store, h);
+        }
+        _ => store.approve(h),
     }
 }
 
@@ -125,7 +160,7 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 h.id(),
                 h.event.as_str(),
                 matcher,
-                shown(&h.def.runs()),
+                shown(&runs(h)),
                 shown(&h.source.display().to_string()),
                 state_text(h.trust)
             );
@@ -147,7 +182,7 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
     };
     let mut chosen: Vec<&Hook> = Vec::new();
     if ids.is_empty() {
-        chosen.extend(hooks.iter().filter(|h| h.trust == TrustState::NotApproved));
+        chosen.extend(hooks.iter().filter(|h| waiting(h)));
         if chosen.is_empty() {
             println!("no repository or plugin hook is waiting for approval");
             return EXIT_OK;
@@ -172,7 +207,17 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
         }
     }
     for h in &chosen {
-        store.approve(h);
+        accept(&mut store, h);
+        if h.trust == TrustState::Gone {
+            println!(
+                "accepted: {} {} `{}` from {} is gone since approved (removed or changed); its approval is forgotten and what it guarded is no longer blocked",
+                h.id(),
+                h.event.as_str(),
+                shown(&runs(h)),
+                shown(&h.source.display().to_string())
+            );
+            continue;
+        }
         let note = if h.trust == TrustState::RepoNotTrusted {
             " (it runs once the repository is trusted: `quire trust`)"
         } else {
@@ -200,23 +245,30 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
 /// interactive prompt (`None` when there are none).
 pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
     let sources = HookSources::new(&setup.config, &setup.home, repo_root(&setup.cwd));
-    let hooks: Vec<Hook> = load_hooks(&sources)
+    let loaded = load_hooks(&sources);
+    let hooks: Vec<Hook> = loaded
         .hooks
         .into_iter()
-        .filter(|h| h.trust == TrustState::NotApproved)
+        .chain(loaded.gone)
+        .filter(waiting)
         .collect();
     if hooks.is_empty() {
         return None;
     }
     let mut text = pending_heading(&hooks);
     for h in &hooks {
-        let what = h.def.runs();
+        let gone = match h.trust {
+            TrustState::Gone => {
+                "\n      GONE since approved (removed, or its matcher or command changed), still blocking what it matched; approving accepts the change"
+            }
+            _ => "",
+        };
         text.push_str(&format!(
-            "\n  {} {} [{}] {}  ({})",
+            "\n  {} {} [{}] {}  ({}){gone}",
             h.id(),
             h.event.as_str(),
             shown(h.def.matcher.as_deref().unwrap_or("*")),
-            shown(&what),
+            shown(&runs(h)),
             shown(&h.source.display().to_string())
         ));
     }
@@ -246,7 +298,7 @@ fn pending_heading(hooks: &[Hook]) -> String {
 pub fn approve(home: &std::path::Path, hooks: &[Hook]) -> Result<(), String> {
     let mut store = TrustStore::load(home).map_err(|e| e.to_string())?;
     for h in hooks {
-        store.approve(h);
+        accept(&mut store, h);
     }
     store.save(home).map_err(|e| e.to_string())
 }

@@ -249,6 +249,11 @@ pub enum TrustState {
     NotApproved,
     /// The repository itself is not trusted.
     RepoNotTrusted,
+    /// A guard approved for this repository that its files no longer hold
+    /// (removed, or its matcher or command changed): it does not run, and
+    /// what it matched stays blocked until `quire hooks trust` forgets it
+    /// (see [`super::gone_guards`]).
+    Gone,
 }
 
 impl TrustState {

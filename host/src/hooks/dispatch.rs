@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::config::TrustState;
 use super::contract::{self, HookResult};
-use super::not_run::{changed_block, changed_warning};
+use super::not_run::{changed_block, changed_warning, gone_block};
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
@@ -250,11 +250,15 @@ impl Hooks {
     ) -> HookResult {
         let label = hook.def.label();
         if hook.approved_before {
-            // Changed since an earlier session approved it: a guard that
-            // cannot run blocks what it guards.
+            // Changed or gone since an earlier session approved it: a
+            // guard that cannot run blocks what it guards.
+            let block = match hook.trust {
+                TrustState::Gone => gone_block(hook),
+                _ => changed_block(hook, &[]),
+            };
             return HookResult {
                 outcome: Some(contract::Outcome::Blocked),
-                block: Some(changed_block(hook, &[])),
+                block: Some(block),
                 ..Default::default()
             };
         }

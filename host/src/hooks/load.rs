@@ -78,6 +78,9 @@ impl HookSources {
 #[derive(Debug, Default)]
 pub struct LoadedHooks {
     pub hooks: Vec<Hook>,
+    /// Guards approved for this repository that its files no longer hold,
+    /// as hooks that block what they matched ([`super::gone_guards`]).
+    pub gone: Vec<Hook>,
     pub warnings: Vec<String>,
 }
 
@@ -173,6 +176,7 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
     let (wasm, warnings) = super::wasm::plugin_hooks(src, &approved);
     out.hooks.extend(wasm);
     out.warnings.extend(warnings);
+    out.gone = super::gone_guards::find(src, &approved, &out.hooks);
     out
 }
 

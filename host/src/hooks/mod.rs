@@ -22,6 +22,7 @@ pub(crate) mod combine;
 pub mod config;
 pub(crate) mod contract;
 pub(crate) mod dispatch;
+pub mod gone_guards;
 pub mod http_env;
 pub(crate) mod if_rule;
 mod load;

@@ -1,6 +1,6 @@
 //! What an approved hook that does not run (its files changed since the
-//! approval) says: the warning, and for a guard the reason what it guards
-//! is blocked.
+//! approval, or it is gone from them) says: the warning, and for a guard
+//! the reason what it guards is blocked.
 
 use super::{Hook, HookEvent};
 
@@ -33,6 +33,18 @@ pub(super) fn changed_block(hook: &Hook, changed: &[String]) -> String {
         "blocked: the {} hook `{}` did not run because its files{files} changed since it was approved, and {} waits for it. The user can review it with `quire hooks list` and approve the new version with `quire hooks trust`.",
         hook.event,
         hook.def.label(),
+        guarded(hook.event),
+    )
+}
+
+/// The reason a guard approved for this repository and gone from its
+/// files since gives for the block ([`super::gone_guards`]).
+pub(super) fn gone_block(hook: &Hook) -> String {
+    format!(
+        "blocked: the {} hook `{}` ({}) approved for this repository was removed, or its matcher or command changed, since it was approved, and {} waits for it. The user can accept the change with `quire hooks trust` (`quire hooks list` shows it).",
+        hook.event,
+        hook.def.label(),
+        hook.source.display(),
         guarded(hook.event),
     )
 }

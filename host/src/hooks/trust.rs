@@ -394,7 +394,7 @@ pub(super) fn file_hash(path: &Path) -> Option<String> {
 }
 
 /// What the user approved, to show it again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Approved {
     pub source: String,
     pub event: String,
@@ -404,6 +404,19 @@ pub struct Approved {
     /// before is known by it in a later session.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub identity: String,
+    /// The matcher as written (`""` when it has none): a guard removed or
+    /// changed since still blocks what it matched
+    /// ([`super::gone_guards`]). `None` in approvals recorded before
+    /// matchers were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matcher: Option<String>,
+    /// Read from a Claude Code settings file: its matcher names Claude's
+    /// tools (`Bash`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub claude: bool,
+    /// Its `if` rule (`Bash(git push:*)`).
+    #[serde(default, rename = "if", skip_serializing_if = "Option::is_none")]
+    pub if_rule: Option<String>,
 }
 
 /// `$QUIRE_HOME/trusted_hooks.json`.
@@ -445,6 +458,9 @@ impl TrustStore {
                 event: hook.event.as_str().to_string(),
                 hook: hook.def.label(),
                 identity: super::approved_before::identity(hook),
+                matcher: Some(hook.def.matcher.clone().unwrap_or_default()),
+                claude: hook.claude,
+                if_rule: hook.def.if_rule.clone(),
             },
         );
     }

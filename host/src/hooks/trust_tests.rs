@@ -157,7 +157,7 @@ fn the_store_round_trips_and_a_broken_file_is_named() {
             source: "s".into(),
             event: "Stop".into(),
             hook: "h".into(),
-            identity: String::new(),
+            ..Default::default()
         },
     );
     store.save(home.path()).unwrap();

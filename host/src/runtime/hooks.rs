@@ -30,6 +30,9 @@ pub fn load(
     if let Some(w) = crate::hooks::dispatch::pending_warning(&loaded) {
         events.send(Event::Warning { message: w });
     }
+    if let Some(w) = crate::hooks::gone_guards::warning(&loaded.gone) {
+        events.send(Event::Warning { message: w });
+    }
     let info = SessionInfo {
         session_id: writer.id().to_string(),
         transcript_path: writer.path().to_path_buf(),
@@ -42,7 +45,9 @@ pub fn load(
         )
         .to_string(),
     };
-    let (hooks, warnings) = Hooks::new(loaded.hooks, info, events.clone()).with_plugins(plugins);
+    // A gone guard blocks what it guarded (see `gone_guards`).
+    let hooks: Vec<_> = loaded.hooks.into_iter().chain(loaded.gone).collect();
+    let (hooks, warnings) = Hooks::new(hooks, info, events.clone()).with_plugins(plugins);
     for message in warnings {
         events.send(Event::Warning { message });
     }

@@ -9,6 +9,7 @@ mod claude_input;
 mod contract;
 mod fail_closed;
 mod faults;
+mod gone_guard;
 mod http;
 mod http_headers;
 mod listing;
@@ -21,7 +22,9 @@ mod wasm;
 
 use std::path::{Path, PathBuf};
 
-use support::quire::TestEnv;
+use serde_json::{Value, json};
+use support::model_server::Reply;
+use support::quire::{Run, TestEnv};
 
 /// A test env whose repository the user has not trusted (TestEnv trusts
 /// its repository).
@@ -63,4 +66,47 @@ pub fn add_user_hooks(env: &TestEnv, tables: &[String]) {
         text.push_str(t);
     }
     std::fs::write(file, text).unwrap();
+}
+
+/// A repository's `.claude/settings.json` with one PreToolUse guard on
+/// `Bash` running `command`.
+pub fn bash_guard(command: &str) -> String {
+    json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+        {"command": command}
+    ]}]}})
+    .to_string()
+}
+
+/// `quire hooks trust`, checked to succeed.
+pub fn trust_hooks(env: &TestEnv) -> Run {
+    let trust = env.run(&["hooks", "trust"]);
+    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    trust
+}
+
+/// One `exec --json` session (approval `never`) in which the model runs
+/// `command` in the shell as call `id`, checked to end well.
+pub fn shell_session(env: &TestEnv, id: &str, command: &str) -> Run {
+    env.server.push_all([
+        Reply::tool_call(id, "shell", json!({"command": command})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &["--approval", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
+/// The `tool_completed` event of call `id` in `run`.
+pub fn completed<'a>(run: &'a Run, id: &str) -> &'a Value {
+    run.of_type("tool_completed")
+        .into_iter()
+        .find(|e| e["call_id"] == id)
+        .unwrap_or_else(|| panic!("{id} completed: {:?}", run.types()))
+}
+
+/// Whether a warning of `run` contains `text`.
+pub fn warned(run: &Run, text: &str) -> bool {
+    run.of_type("warning")
+        .iter()
+        .any(|w| w["message"].as_str().is_some_and(|m| m.contains(text)))
 }

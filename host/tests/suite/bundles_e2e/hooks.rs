@@ -1,6 +1,7 @@
 //! A bundle's PreToolUse hook in a real session: it runs only once
 //! approved by hash (`quire hooks trust`), then blocks the shell command;
-//! unapproved, or changed after approval, it does not run.
+//! unapproved, or changed after approval, it does not run (and the
+//! approved version, gone, still blocks).
 
 use serde_json::json;
 
@@ -46,14 +47,25 @@ fn an_approved_bundle_hook_blocks_and_an_unapproved_or_changed_one_does_not_run(
     let out = done[0]["output"].as_str().unwrap_or_default();
     assert!(out.contains("blocked by claude-kit"), "{out}");
 
-    // Changed after approval: not run until approved again.
+    // Changed after approval: not run until approved again, and the
+    // approved guard it replaced still refuses what it matched.
     let hooks = installed.join("hooks/hooks.json");
     let text = std::fs::read_to_string(&hooks).unwrap();
     std::fs::write(&hooks, text.replace("guard.sh\"", "guard.sh --strict\"")).unwrap();
-    touch(&env, "changed.txt");
-    assert!(env.repo_path().join("changed.txt").is_file());
+    let r = touch(&env, "changed.txt");
+    assert!(!env.repo_path().join("changed.txt").exists());
+    let out = r.of_type("tool_completed")[0]["output"].to_string();
+    assert!(
+        out.contains("was removed, or its matcher or command changed")
+            && out.contains("hooks.json"),
+        "{out}"
+    );
     let r = run(&env, &["hooks", "list", "--json"]);
-    assert!(r.stdout.contains("not_approved"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("not_approved") && r.stdout.contains("\"gone\""),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

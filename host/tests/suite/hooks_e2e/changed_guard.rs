@@ -2,49 +2,28 @@
 //! sessions: what it guards is blocked until its new version is approved,
 //! so one edit by the model does not switch it off for every later run.
 
-use serde_json::json;
-
-use super::support::model_server::Reply;
-use super::support::quire::TestEnv;
+use super::{bash_guard, completed, shell_session, trust_hooks, warned};
+use crate::support::quire::TestEnv;
 
 #[test]
 fn a_guard_edited_in_one_session_blocks_what_it_guards_in_the_next() {
     let env = TestEnv::new("chat");
     let marker = env.repo_path().join("second-session-ran");
     env.write(".claude/hooks/guard.sh", "#!/bin/bash\nexit 0\n");
-    let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
-        {"command": "bash \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/guard.sh"}
-    ]}]}});
-    env.write(".claude/settings.json", &settings.to_string());
-    let trust = env.run(&["hooks", "trust"]);
-    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    env.write(
+        ".claude/settings.json",
+        &bash_guard("bash \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/guard.sh"),
+    );
+    trust_hooks(&env);
 
     // First session: the model rewrites the guard.
     let edit = "printf '#!/bin/bash\\nexit 0 # switched off\\n' > .claude/hooks/guard.sh";
-    env.server.push_all([
-        Reply::tool_call("c1", "shell", json!({"command": edit})),
-        Reply::text("done"),
-    ]);
-    let first = env.exec_json("go", &["--approval", "never"]);
-    assert_eq!(first.code, 0, "{}", first.stderr);
+    shell_session(&env, "c1", edit);
 
     // Second session, a new process: the guarded call is refused.
-    env.server.push_all([
-        Reply::tool_call(
-            "c2",
-            "shell",
-            json!({"command": "touch second-session-ran"}),
-        ),
-        Reply::text("done"),
-    ]);
-    let second = env.exec_json("go", &["--approval", "never"]);
-    assert_eq!(second.code, 0, "{}", second.stderr);
+    let second = shell_session(&env, "c2", "touch second-session-ran");
     assert!(!marker.exists(), "the guarded call ran without its guard");
-    let done = second.of_type("tool_completed");
-    let blocked = done
-        .iter()
-        .find(|e| e["call_id"] == "c2")
-        .expect("c2 completed");
+    let blocked = completed(&second, "c2");
     assert_eq!(blocked["status"], "denied", "{blocked}");
     let output = blocked["output"].as_str().unwrap_or("");
     assert!(
@@ -54,26 +33,15 @@ fn a_guard_edited_in_one_session_blocks_what_it_guards_in_the_next() {
             && output.contains("quire hooks trust"),
         "{output}"
     );
-    let warned = second.of_type("warning").iter().any(|w| {
-        w["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("blocked until they are approved again"))
-    });
-    assert!(warned, "{:?}", second.of_type("warning"));
+    assert!(
+        warned(&second, "blocked until they are approved again"),
+        "{:?}",
+        second.of_type("warning")
+    );
 
     // Approved again: the guard runs and the call goes through.
-    let trust = env.run(&["hooks", "trust"]);
-    assert_eq!(trust.code, 0, "{}", trust.stderr);
-    env.server.push_all([
-        Reply::tool_call(
-            "c3",
-            "shell",
-            json!({"command": "touch second-session-ran"}),
-        ),
-        Reply::text("done"),
-    ]);
-    let third = env.exec_json("go", &["--approval", "never"]);
-    assert_eq!(third.code, 0, "{}", third.stderr);
+    trust_hooks(&env);
+    shell_session(&env, "c3", "touch second-session-ran");
     assert!(marker.exists(), "the re-approved guard still blocked");
 }
 
@@ -84,15 +52,10 @@ fn a_new_guard_never_approved_does_not_block() {
     let env = TestEnv::new("chat");
     let marker = env.repo_path().join("ran");
     env.write(".claude/hooks/guard.sh", "#!/bin/bash\nexit 2\n");
-    let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
-        {"command": "bash \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/guard.sh"}
-    ]}]}});
-    env.write(".claude/settings.json", &settings.to_string());
-    env.server.push_all([
-        Reply::tool_call("c1", "shell", json!({"command": "touch ran"})),
-        Reply::text("done"),
-    ]);
-    let run = env.exec_json("go", &["--approval", "never"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.write(
+        ".claude/settings.json",
+        &bash_guard("bash \"$CLAUDE_PROJECT_DIR\"/.claude/hooks/guard.sh"),
+    );
+    shell_session(&env, "c1", "touch ran");
     assert!(marker.exists(), "a never-approved hook blocked the call");
 }

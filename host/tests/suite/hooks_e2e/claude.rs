@@ -89,7 +89,8 @@ fn a_claude_settings_hook_with_a_bash_matcher_runs_once_approved_and_not_after_a
     let (is_error, out) = shell_output(&run);
     assert!(is_error && out.contains("pushing is done by CI"), "{out}");
 
-    // Changed in the repository: it does not run until approved again.
+    // Changed in the repository: it does not run until approved again,
+    // and the approved guard it replaced still refuses what it matched.
     env.write(
         ".claude/settings.json",
         &settings(&format!("{cmd} --changed")),
@@ -98,9 +99,17 @@ fn a_claude_settings_hook_with_a_bash_matcher_runs_once_approved_and_not_after_a
     let run = env.exec_json("push it", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.of_type("hook_started").is_empty(), "{:?}", run.events);
-    assert!(!shell_output(&run).0);
+    let (is_error, out) = shell_output(&run);
+    assert!(
+        is_error && out.contains("was removed, or its matcher or command changed"),
+        "{out}"
+    );
     let list = env.run(&["hooks", "list"]);
-    assert!(list.stdout.contains("NOT APPROVED"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("NOT APPROVED") && list.stdout.contains("GONE since approved"),
+        "{}",
+        list.stdout
+    );
 }
 
 #[test]
