@@ -365,15 +365,9 @@ impl Approver for Labelled {
         self.inner.ask(request).await
     }
 
-    fn is_interactive(&self) -> bool {
-        self.inner.is_interactive()
-    }
+    crate::tools::approval::inner_answers!();
 
-    fn denial_reason(&self) -> Option<String> {
-        self.inner.denial_reason()
-    }
-
-    fn hook_denial(&self) -> Option<String> {
-        self.inner.hook_denial()
+    async fn ran(&self, always_key: &str) {
+        self.inner.ran(always_key).await
     }
 }

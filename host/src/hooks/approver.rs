@@ -86,4 +86,8 @@ impl Approver for HookedApprover {
     fn hook_denial(&self) -> Option<String> {
         self.denied.lock().ok().and_then(|mut g| g.take())
     }
+
+    async fn ran(&self, always_key: &str) {
+        self.inner.ran(always_key).await
+    }
 }

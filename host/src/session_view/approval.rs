@@ -32,6 +32,12 @@ pub fn body(r: &ApprovalRequest) -> Vec<Said> {
     if r.escalated {
         out.push(Said::Note(Tone::Bad, format!("  {OUTSIDE}")));
     }
+    if let Some(why) = &r.asked_again {
+        out.push(Said::Note(
+            Tone::Bad,
+            format!("  asked again: {}", shown(why)),
+        ));
+    }
     if let Some(reason) = &r.reason {
         out.push(Said::Note(Tone::Dim, format!("  reason: {reason}")));
     }
@@ -100,6 +106,8 @@ mod tests {
             files: Vec::new(),
             agent: None,
             escalated,
+            code_in: Vec::new(),
+            asked_again: None,
         }
     }
 
@@ -137,5 +145,19 @@ mod tests {
         assert!(text(&body(&r)).contains("OUTSIDE the sandbox"));
         assert!(question(&r).contains("OUTSIDE the sandbox"));
         assert!(!text(&body(&request("make test", false))).contains("OUTSIDE"));
+    }
+
+    #[test]
+    fn a_command_asked_about_again_says_why() {
+        let mut r = request("make test", true);
+        r.asked_again =
+            Some("the workspace changed since you allowed \"make test\": Makefile".into());
+        assert!(
+            text(&body(&r)).contains(
+                "asked again: the workspace changed since you allowed \"make test\": Makefile"
+            ),
+            "{}",
+            text(&body(&r))
+        );
     }
 }

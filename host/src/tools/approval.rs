@@ -1,9 +1,15 @@
 //! Approval policy: which actions need the user's consent, and the
 //! [`Approver`] that asks.
 
+mod remember;
+pub mod workspace_print;
+
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 use super::apply_patch::FileDiff;
+pub use remember::RememberingApprover;
 
 /// When quire asks before acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -58,6 +64,16 @@ pub struct ApprovalRequest {
     /// sandboxed run.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub escalated: bool,
+    /// Where the code an escalated command runs lives (the workspace, the
+    /// folder it runs in, the script it names): an "always" for it holds
+    /// while their files stay as they were when it was given
+    /// ([`workspace_print`]). Empty for commands that run none.
+    #[serde(skip)]
+    pub code_in: Vec<PathBuf>,
+    /// Why a command "always" was given for is asked about again (its
+    /// code changed since), said by quire, never by the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_again: Option<String>,
 }
 
 /// The "always" key of a command run outside the sandbox: `key` of the
@@ -100,6 +116,11 @@ pub trait Approver: Send + Sync {
     fn hook_denial(&self) -> Option<String> {
         None
     }
+
+    /// The command approved under `always_key` has run: an "always" that
+    /// holds while its code is unchanged takes the files as the run left
+    /// them (what the approved command wrote itself is no change).
+    async fn ran(&self, _always_key: &str) {}
 }
 
 /// Characters of a call's arguments shown when asking.
@@ -138,6 +159,8 @@ pub async fn ask_before_call(
         files: Vec::new(),
         agent: None,
         escalated: false,
+        code_in: Vec::new(),
+        asked_again: None,
     };
     match approver.ask(request).await {
         ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
@@ -181,62 +204,24 @@ impl Approver for DenyAll {
     }
 }
 
-/// Wraps an approver and remembers "always for this command" answers for
-/// the rest of the session.
-pub struct RememberingApprover<A> {
-    inner: A,
-    always: std::sync::Mutex<std::collections::HashSet<String>>,
+/// The answers' side of an approver wrapping `self.inner`: whether a
+/// person answers, why the last request was refused, all the inner's.
+macro_rules! inner_answers {
+    () => {
+        fn is_interactive(&self) -> bool {
+            self.inner.is_interactive()
+        }
+
+        fn denial_reason(&self) -> Option<String> {
+            self.inner.denial_reason()
+        }
+
+        fn hook_denial(&self) -> Option<String> {
+            self.inner.hook_denial()
+        }
+    };
 }
-
-impl<A: Approver> RememberingApprover<A> {
-    pub fn new(inner: A) -> Self {
-        RememberingApprover {
-            inner,
-            always: std::sync::Mutex::new(Default::default()),
-        }
-    }
-
-    fn remembered(&self, key: &str) -> bool {
-        self.always.lock().map(|s| s.contains(key)).unwrap_or(false)
-    }
-
-    fn remember(&self, key: String) {
-        if let Ok(mut s) = self.always.lock() {
-            s.insert(key);
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl<A: Approver> Approver for RememberingApprover<A> {
-    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
-        if let Some(key) = &request.always_key
-            && self.remembered(key)
-        {
-            return ApprovalDecision::Approved;
-        }
-        let key = request.always_key.clone();
-        let decision = self.inner.ask(request).await;
-        if decision == ApprovalDecision::ApprovedAlways
-            && let Some(key) = key
-        {
-            self.remember(key);
-        }
-        decision
-    }
-
-    fn is_interactive(&self) -> bool {
-        self.inner.is_interactive()
-    }
-
-    fn denial_reason(&self) -> Option<String> {
-        self.inner.denial_reason()
-    }
-
-    fn hook_denial(&self) -> Option<String> {
-        self.inner.hook_denial()
-    }
-}
+pub(crate) use inner_answers;
 
 /// Wraps an approver and adds up how long the user took to answer, so a
 /// call's duration can leave the wait out.
@@ -286,16 +271,10 @@ impl Approver for TimedApprover {
         self.inner.ask(request).await
     }
 
-    fn is_interactive(&self) -> bool {
-        self.inner.is_interactive()
-    }
+    inner_answers!();
 
-    fn denial_reason(&self) -> Option<String> {
-        self.inner.denial_reason()
-    }
-
-    fn hook_denial(&self) -> Option<String> {
-        self.inner.hook_denial()
+    async fn ran(&self, always_key: &str) {
+        self.inner.ran(always_key).await
     }
 }
 
@@ -332,6 +311,8 @@ mod tests {
             files: Vec::new(),
             agent: None,
             escalated: false,
+            code_in: Vec::new(),
+            asked_again: None,
         };
         let pause = std::time::Duration::from_millis(30);
         // The interrupt drops the ask, as the registry's select does.

@@ -121,6 +121,8 @@ pub(super) async fn call(
             files: Vec::new(),
             agent: None,
             escalated: false,
+            code_in: Vec::new(),
+            asked_again: None,
         };
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.

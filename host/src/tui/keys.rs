@@ -223,6 +223,8 @@ mod tests {
             files: Vec::new(),
             agent: None,
             escalated: false,
+            code_in: Vec::new(),
+            asked_again: None,
         };
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         app.approval = Some(super::super::approve::Pending::new((request, reply)));

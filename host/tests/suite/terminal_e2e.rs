@@ -50,6 +50,7 @@ fn colour_on_a_terminal_without_no_color() {
 }
 
 mod agents;
+mod always_code;
 mod approvals;
 mod burst;
 mod commands;

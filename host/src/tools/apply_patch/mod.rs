@@ -26,7 +26,7 @@ use super::{
 };
 pub use diff::FileDiff;
 pub use originals::{Restored, UndoError, restore as undo};
-pub use paths::real_path;
+pub use paths::{normalize, real_path};
 use plan::{Change, PlanError, Prepared, Scope};
 
 const DESCRIPTION: &str = r#"Create, edit, move and delete files with a patch. The `patch` argument is the whole patch text:
@@ -116,6 +116,8 @@ impl TypedTool for ApplyPatch {
                 files: diffs.clone(),
                 agent: None,
                 escalated: false,
+                code_in: Vec::new(),
+                asked_again: None,
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 return Err(ToolError::Denied(approval::denial_text(

@@ -5,8 +5,10 @@ mod always_args;
 mod environment;
 mod exec;
 mod git_config;
+mod runs_code;
 mod safe;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use schemars::JsonSchema;
@@ -120,7 +122,7 @@ impl TypedTool for Shell {
                 ctx.cwd.display()
             )));
         }
-        let mode = approve(&args, &cwd, ctx).await?;
+        let (mode, watched) = approve(&args, &cwd, ctx).await?;
         let outcome = exec::run(exec::ExecRequest {
             command: &args.command,
             cwd,
@@ -130,6 +132,9 @@ impl TypedTool for Shell {
             cancel: ctx.cancel.clone(),
         })
         .await?;
+        if let Some(key) = watched {
+            ctx.approver.ran(&key).await;
+        }
         let code = outcome.status.code();
         let mut structured = json!({
             "exit_code": code,
@@ -150,12 +155,14 @@ impl TypedTool for Shell {
     }
 }
 
-/// Applies the approval policy; returns the sandbox the command runs in.
+/// Applies the approval policy; returns the sandbox the command runs in
+/// and, for a command asked about that runs the workspace's code outside
+/// the sandbox, its "always" key (its run's end is told to the approver).
 async fn approve(
     args: &Args,
     cwd: &std::path::Path,
     ctx: &ToolContext,
-) -> Result<SandboxMode, ToolError> {
+) -> Result<(SandboxMode, Option<String>), ToolError> {
     // Without a sandbox there is nothing to escalate from.
     let escalate = args.escalate && ctx.sandbox != SandboxMode::DangerFullAccess;
     if escalate && ctx.sandbox_fixed {
@@ -175,15 +182,26 @@ async fn approve(
         ApprovalPolicy::OnRequest => escalate,
         ApprovalPolicy::Untrusted => escalate || !safe::is_known_safe_in(&args.command, cwd).await,
     };
+    let mut watched = None;
     if ask {
+        let always_key = shell_always_key(&args.command, cwd, escalate).await;
+        let code_in = match escalate && runs_code::runs_workspace_code(&args.command) {
+            true => code_folders(&args.command, cwd, &ctx.workspace),
+            false => Vec::new(),
+        };
+        if !code_in.is_empty() {
+            watched.clone_from(&always_key);
+        }
         let request = ApprovalRequest {
             tool: "shell".into(),
             summary: args.command.clone(),
             reason: args.justification.clone(),
-            always_key: shell_always_key(&args.command, cwd, escalate).await,
+            always_key,
             files: Vec::new(),
             agent: None,
             escalated: escalate,
+            code_in,
+            asked_again: None,
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}
@@ -195,11 +213,34 @@ async fn approve(
             }
         }
     }
-    Ok(if escalate {
-        SandboxMode::DangerFullAccess
-    } else {
-        ctx.sandbox
-    })
+    let mode = match escalate {
+        true => SandboxMode::DangerFullAccess,
+        false => ctx.sandbox,
+    };
+    Ok((mode, watched))
+}
+
+/// Where the code of `command` run at `cwd` lives: the workspace, the
+/// folder it runs in when that is elsewhere (a sandboxed command can
+/// write the temp folder too), and a program or script it names by a
+/// path out of both (`/tmp/x.sh`, `python3 /tmp/t.py`).
+fn code_folders(command: &str, cwd: &std::path::Path, workspace: &std::path::Path) -> Vec<PathBuf> {
+    // Real paths: `..` and links resolved, so what lies elsewhere is
+    // looked at where it is.
+    let real =
+        |p: &std::path::Path| super::apply_patch::real_path(&super::apply_patch::normalize(p));
+    let mut roots = vec![real(workspace)];
+    let cwd = real(cwd);
+    if !cwd.starts_with(&roots[0]) {
+        roots.push(cwd.clone());
+    }
+    for named in runs_code::named_programs(command) {
+        let path = real(&cwd.join(named));
+        if !roots.iter().any(|r| path.starts_with(r)) {
+            roots.push(path);
+        }
+    }
+    roots
 }
 
 /// The "always" key of `command`: a run outside the sandbox has its own
@@ -245,6 +286,31 @@ fn format_outcome(o: &exec::ExecOutcome) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_code_of_a_command_is_looked_for_where_it_runs_and_what_it_names() {
+        let workspace = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let ws = std::fs::canonicalize(workspace.path()).unwrap();
+        let other = std::fs::canonicalize(elsewhere.path()).unwrap();
+        let script = other.join("t.py");
+        assert_eq!(super::code_folders("make test", &ws, &ws), vec![ws.clone()]);
+        // A folder outside the workspace, reached with `..` too.
+        let up = ws.join("..").join(other.file_name().unwrap());
+        assert_eq!(
+            super::code_folders("make test", &up, &ws),
+            [ws.clone(), other.clone()]
+        );
+        assert_eq!(
+            super::code_folders(&format!("python3 {}", script.display()), &ws, &ws),
+            [ws.clone(), script]
+        );
+        assert_eq!(
+            super::code_folders("./ci.sh", &ws, &ws),
+            vec![ws.clone()],
+            "a script in the workspace is in its fingerprint already"
+        );
+    }
+
     #[tokio::test]
     async fn a_run_outside_the_sandbox_has_its_own_always_key() {
         let dir = tempfile::tempdir().unwrap();

@@ -9,13 +9,13 @@
 
 /// A command split into simple commands (lists of words).
 #[derive(Debug, Default, PartialEq)]
-struct Parsed {
-    segments: Vec<Vec<String>>,
+pub(super) struct Parsed {
+    pub(super) segments: Vec<Vec<String>>,
     /// Redirection, substitution, subshell, background job or bad quoting.
-    complex: bool,
+    pub(super) complex: bool,
 }
 
-fn parse(command: &str) -> Parsed {
+pub(super) fn parse(command: &str) -> Parsed {
     let mut p = Parsed::default();
     let mut seg: Vec<String> = Vec::new();
     let mut word = String::new();
@@ -249,7 +249,7 @@ const WRAPPERS: &[&str] = &[
 /// Interpreters: with an option first (`bash -c`, `python3 -c`,
 /// `node -e`, `perl -e`) the program is in the arguments, so such a call
 /// is asked about every time. `python3 x.py` still gets its own key.
-const INTERPRETERS: &[&str] = &[
+pub(super) const INTERPRETERS: &[&str] = &[
     "sh",
     "bash",
     "zsh",

@@ -254,6 +254,8 @@ mod tests {
             files: Vec::new(),
             agent: None,
             escalated: false,
+            code_in: Vec::new(),
+            asked_again: None,
         };
         show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();

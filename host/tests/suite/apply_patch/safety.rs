@@ -149,6 +149,8 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
             files: files.clone(),
             agent: None,
             escalated: false,
+            code_in: Vec::new(),
+            asked_again: None,
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");

