@@ -25,7 +25,9 @@
 //! With an embeddings endpoint (`QUIRE_BENCH_EMBEDDINGS_URL`, or the
 //! local model of `scripts/embed-setup`), the real sets (tuning and
 //! held-out) run again lexical against fused (`semantic/skills.rs`).
-//! `QUIRE_BENCH_REAL_ONLY=1` runs only the real-skills parts.
+//! `QUIRE_BENCH_REAL_ONLY=1` runs only the real-skills parts;
+//! `QUIRE_BENCH_SELECT_ROUNDS=N` only the 10,000-skill selection, N times
+//! over (for a profiler).
 //!
 //! Run: `cargo bench -p quire --bench skills_select` (results go into
 //! BENCHMARKS.md by hand).
@@ -374,6 +376,13 @@ fn main() {
         return;
     }
     let config = SkillsConfig::default();
+    if let Some(rounds) = std::env::var("QUIRE_BENCH_SELECT_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        select_rounds(&config, rounds);
+        return;
+    }
     let mut timing = vec![
         "| skills | index cold ms (CPU ms) | index warm ms (CPU ms) | stat alone ms | re-check per turn ms | select mean µs | select p95 µs | select max µs |".to_string(),
         "| --- | --- | --- | --- | --- | --- | --- | --- |".to_string(),
@@ -465,6 +474,22 @@ fn main() {
     }
     println!("{}\n\n{}", timing.join("\n"), bytes.join("\n"));
     real();
+}
+
+/// `QUIRE_BENCH_SELECT_ROUNDS=N`: only the selection of the 10,000-skill
+/// set, its messages N times over, for a profiler (`perf record`); prints
+/// the mean per message.
+fn select_rounds(config: &SkillsConfig, rounds: usize) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let skills = generate(&tmp.path().join("skills"), 10_000, 7);
+    let (set, _) = SkillSet::build(skills.clone(), Some(&tmp.path().join("cache")));
+    let msgs = messages(&skills, 11);
+    let mut all = Vec::new();
+    for _ in 0..rounds {
+        all.extend(turns(&set, config, &msgs).0);
+    }
+    let mean = all.iter().map(Duration::as_secs_f64).sum::<f64>() / all.len().max(1) as f64;
+    println!("{} messages, mean {:.0} µs", all.len(), mean * 1e6);
 }
 
 /// Stats every SKILL.md on two threads, as the index build does; returns
