@@ -113,6 +113,14 @@ impl Drop for Paused {
     }
 }
 
+/// Whether any process of the model's commands is alive: one still
+/// running or left behind (`nohup … &`), or an orphan quire adopted.
+/// Such a process may write the workspace at any moment.
+pub fn commands_alive() -> bool {
+    let commands = state().commands.clone();
+    !running(&commands).is_empty()
+}
+
 /// How long the model's commands were paused in all, this process's life
 /// (the pause going on included): a command's timeout does not count the
 /// time a hook held it stopped (`tools::shell::exec`).

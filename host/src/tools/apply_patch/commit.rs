@@ -12,6 +12,16 @@ use std::path::{Path, PathBuf};
 
 use super::beneath::{Dir, Root};
 
+/// Patches committed by this process (every session, subagents too).
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many patches this process committed so far: an approval that
+/// takes the workspace as a command left it can tell whether apply_patch
+/// wrote meanwhile (`tools::approval::remember`).
+pub fn writes() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// A file's bytes and, when known, its permissions.
 #[derive(Debug, Clone)]
 pub struct Content {
@@ -188,6 +198,8 @@ impl Staged {
     /// since it was read.
     pub fn commit(self) -> Result<(), CommitError> {
         self.unchanged()?;
+        // Counted before writing: a commit that fails halfway wrote too.
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let Staged { root, files } = self;
         let (deletes, writes): (Vec<_>, Vec<_>) = files
             .into_iter()

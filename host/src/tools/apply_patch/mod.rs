@@ -24,6 +24,7 @@ use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, ToolContext, ToolError,
     ToolOutput, approval,
 };
+pub use commit::writes as patches_committed;
 pub use diff::FileDiff;
 pub use originals::{Restored, UndoError, restore as undo};
 pub use paths::{normalize, real_path};

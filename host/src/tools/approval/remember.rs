@@ -6,7 +6,7 @@
 //! would run the model's new code with the network and the whole disk, so
 //! the user is asked again, told what changed. A yes re-arms it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::workspace_print::{self, Difference, Fingerprint};
@@ -20,16 +20,49 @@ pub struct RememberingApprover<A> {
     /// fingerprint only while the command's code is as it shows.
     always: Mutex<HashMap<String, Option<Arc<Fingerprint>>>>,
     /// Keys let through under a fingerprint whose run has not ended: its
-    /// end takes the files as the run left them ([`Approver::ran`]).
-    running: Mutex<HashSet<String>>,
+    /// end takes the files as the run left them ([`Approver::ran`]) —
+    /// unless something else may have written them meanwhile.
+    running: Mutex<HashMap<String, Others>>,
+    /// How [`Others`] are read ([`Others::now`]; tests give their own).
+    others: fn() -> Others,
+}
+
+/// What else could write the workspace while an approved command ran: a
+/// process the model's commands left running, or a patch (a subagent's).
+/// The command's own writes are taken as approved only when neither was
+/// there; else the files stay compared with what the user approved, so a
+/// background edit made during the run is asked about.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Others {
+    pub alive: bool,
+    pub patches: u64,
+}
+
+impl Others {
+    pub(crate) fn now() -> Others {
+        Others {
+            alive: crate::child::commands_alive(),
+            patches: crate::tools::apply_patch::patches_committed(),
+        }
+    }
+
+    /// Whether no other writer was there from `self` until `now`.
+    fn none_since(self, now: Others) -> bool {
+        !self.alive && !now.alive && now.patches == self.patches
+    }
 }
 
 impl<A: Approver> RememberingApprover<A> {
     pub fn new(inner: A) -> Self {
+        Self::with_others(inner, Others::now)
+    }
+
+    pub(crate) fn with_others(inner: A, others: fn() -> Others) -> Self {
         RememberingApprover {
             inner,
             always: Mutex::new(HashMap::new()),
-            running: Mutex::new(HashSet::new()),
+            running: Mutex::new(HashMap::new()),
+            others,
         }
     }
 
@@ -45,7 +78,7 @@ impl<A: Approver> RememberingApprover<A> {
 
     fn mark_running(&self, key: &str) {
         if let Ok(mut running) = self.running.lock() {
-            running.insert(key.to_string());
+            running.insert(key.to_string(), (self.others)());
         }
     }
 }
@@ -110,10 +143,17 @@ impl<A: Approver> Approver for RememberingApprover<A> {
         let ours = self
             .running
             .lock()
-            .map(|mut r| r.remove(always_key))
-            .unwrap_or(false);
-        if !ours {
+            .ok()
+            .and_then(|mut r| r.remove(always_key));
+        let Some(others) = ours else {
             return self.inner.ran(always_key).await;
+        };
+        if !others.none_since((self.others)()) {
+            tracing::debug!(
+                key = always_key,
+                "another writer was about during the approved run: its files stay compared with the approval"
+            );
+            return;
         }
         if let Some(Some(then)) = self.remembered(always_key) {
             let now = workspace_print::take_off_thread(then.roots().to_vec()).await;

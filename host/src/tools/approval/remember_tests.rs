@@ -21,12 +21,38 @@ impl Approver for User {
     }
 }
 
-fn user(mut answers: Vec<ApprovalDecision>) -> RememberingApprover<User> {
+/// Nothing else writes the workspace (no process left running, no patch).
+fn nobody() -> Others {
+    Others {
+        alive: false,
+        patches: 0,
+    }
+}
+
+/// A process the model's commands left running is about.
+fn someone() -> Others {
+    Others {
+        alive: true,
+        patches: 0,
+    }
+}
+
+fn user(answers: Vec<ApprovalDecision>) -> RememberingApprover<User> {
+    user_with(answers, nobody)
+}
+
+fn user_with(
+    mut answers: Vec<ApprovalDecision>,
+    others: fn() -> Others,
+) -> RememberingApprover<User> {
     answers.reverse();
-    RememberingApprover::new(User {
-        answers: Mutex::new(answers),
-        asked: Mutex::new(Vec::new()),
-    })
+    RememberingApprover::with_others(
+        User {
+            answers: Mutex::new(answers),
+            asked: Mutex::new(Vec::new()),
+        },
+        others,
+    )
 }
 
 fn asked(a: &RememberingApprover<User>) -> Vec<Option<String>> {
@@ -109,6 +135,25 @@ async fn what_the_approved_run_writes_itself_is_no_change() {
     a.ran(key).await;
     a.ask(make_test(&[&root])).await;
     assert_eq!(asked(&a).len(), 2, "the edit after the run is asked about");
+}
+
+/// A file written during the approved run while a process the model left
+/// running was about may be that process's edit: it is not taken in.
+#[tokio::test]
+async fn a_write_during_the_run_with_another_writer_about_is_asked_about() {
+    let (_dir, root) = workspace();
+    let a = user_with(vec![ApprovedAlways, Approved], someone);
+    let key = "make test (outside the sandbox)";
+    a.ask(make_test(&[&root])).await;
+    std::fs::write(root.join("Makefile"), "test:\n\tid\n").unwrap();
+    a.ran(key).await;
+    a.ask(make_test(&[&root])).await;
+    let asked = asked(&a);
+    assert_eq!(asked.len(), 2, "asked again");
+    assert!(
+        asked[1].as_deref().is_some_and(|w| w.contains("Makefile")),
+        "{asked:?}"
+    );
 }
 
 #[tokio::test]

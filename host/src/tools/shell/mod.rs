@@ -184,7 +184,15 @@ async fn approve(
     };
     let mut watched = None;
     if ask {
-        let always_key = shell_always_key(&args.command, cwd, escalate).await;
+        // Where it runs, when not where the session does: the same command
+        // in another folder runs other code (that folder's Makefile).
+        let elsewhere = (cwd != ctx.cwd.as_path()).then(|| folder_shown(cwd, &ctx.cwd));
+        let always_key = shell_always_key(&args.command, cwd, escalate)
+            .await
+            .map(|k| match &elsewhere {
+                Some(dir) if escalate => format!("{k} in {dir}"),
+                _ => k,
+            });
         let code_in = match escalate && runs_code::runs_workspace_code(&args.command) {
             true => code_folders(&args.command, cwd, &ctx.workspace),
             false => Vec::new(),
@@ -194,7 +202,10 @@ async fn approve(
         }
         let request = ApprovalRequest {
             tool: "shell".into(),
-            summary: args.command.clone(),
+            summary: match &elsewhere {
+                Some(dir) => format!("{}    (in {dir})", args.command),
+                None => args.command.clone(),
+            },
             reason: args.justification.clone(),
             always_key,
             files: Vec::new(),
@@ -218,6 +229,18 @@ async fn approve(
         false => ctx.sandbox,
     };
     Ok((mode, watched))
+}
+
+/// `dir` as the approval prompt names it: relative to the session's
+/// folder when inside it, else in full.
+fn folder_shown(dir: &std::path::Path, session: &std::path::Path) -> String {
+    let real =
+        |p: &std::path::Path| super::apply_patch::real_path(&super::apply_patch::normalize(p));
+    let (dir, session) = (real(dir), real(session));
+    match dir.strip_prefix(&session) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => dir.display().to_string(),
+    }
 }
 
 /// Where the code of `command` run at `cwd` lives: the workspace, the

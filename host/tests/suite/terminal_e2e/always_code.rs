@@ -127,3 +127,37 @@ fn a_yes_after_the_change_re_arms_the_always() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// "Always" to escalated `make test` does not cover `make test` run in
+/// another folder (its own Makefile): that run is asked about, and the
+/// prompt names the folder.
+#[test]
+fn an_always_does_not_cover_the_same_command_in_another_folder() {
+    let env = env(true);
+    env.write("sub/Makefile", "test:\n\techo sub >> ../runs.txt\n");
+    env.server.push_all([
+        escalated("a"),
+        Reply::tool_call(
+            "b",
+            "shell",
+            json!({"command": "make test", "escalate": true, "workdir": "sub", "justification": "needs the network"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "on-request"]), 40, 200);
+    pty.wait_text("/help for keys");
+    pty.send("test it\r");
+    pty.wait_for("the escalated run's prompt", |s| {
+        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
+    });
+    pty.send("a");
+    let screen = pty.wait_for("the prompt for the other folder", |s| {
+        s.contains("make test    (in sub)") && s.contains("[y] yes")
+    });
+    assert_eq!(env.read("runs.txt"), "ok\n", "{screen}");
+    pty.send("n");
+    pty.wait_text("done");
+    assert_eq!(env.read("runs.txt"), "ok\n", "sub's Makefile ran unasked");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
