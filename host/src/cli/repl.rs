@@ -107,6 +107,13 @@ pub(crate) async fn ask_trust(
             None => break false,
         }
     };
+    if !answer && changed {
+        eprintln!(
+            "the changed settings stay off (`quire trust` turns them on). {}",
+            quire::config::seal::HOOKS_STILL_RUN
+        );
+        return Ok(None);
+    }
     if !answer {
         eprintln!(
             "not trusted: its settings stay off (`quire trust` turns them on, `quire trust --deny` stops this question)"

@@ -78,7 +78,12 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     if trusted && let Some(root) = opts.repo_root.as_deref().or(opts.workspace.as_deref()) {
         let changed = seal::changed(&opts.home, root)
             .map(|files| (!files.is_empty()).then(|| seal::changed_warning(root, &files)))
-            .unwrap_or_else(|e| Some(format!("{e}; the repository's settings are not used")));
+            .unwrap_or_else(|e| {
+                Some(format!(
+                    "{e}; the repository's settings are not used. {}",
+                    seal::HOOKS_STILL_RUN
+                ))
+            });
         if let Some(w) = changed {
             warnings.push(w);
             trusted = false;
@@ -148,6 +153,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     let mut config: Config = serde_ignored::deserialize(Value::Table(merged), |_| {})
         .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
     config.project_trusted = trusted;
+    config.project_settings_changed = sealed_changed;
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))
@@ -231,6 +237,16 @@ mod tests {
         std::fs::write(dir.join("config.toml"), text).unwrap();
     }
 
+    /// Options for a session in the repository `repo`.
+    fn in_repo(home: &Path, repo: &Path) -> LoadOptions {
+        LoadOptions {
+            home: home.into(),
+            repo_root: Some(repo.into()),
+            workspace: Some(repo.into()),
+            overrides: Vec::new(),
+        }
+    }
+
     #[test]
     fn layers_apply_in_order() {
         let home = tempfile::tempdir().unwrap();
@@ -286,12 +302,7 @@ mod tests {
         let repo = tempfile::tempdir().unwrap();
         write(home.path(), "model = \"a\"\n");
         write(&repo.path().join(".quire"), "model = \"b\"\n");
-        let opts = LoadOptions {
-            home: home.path().into(),
-            repo_root: Some(repo.path().into()),
-            workspace: Some(repo.path().into()),
-            overrides: Vec::new(),
-        };
+        let opts = in_repo(home.path(), repo.path());
         let (c, w) = load(&opts).unwrap();
         assert_eq!(c.model, "a");
         assert!(!c.project_trusted);
@@ -316,6 +327,35 @@ mod tests {
         assert_eq!(c.model, "b");
         assert!(c.project_trusted);
         assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn changed_settings_are_not_used_but_the_hooks_keep_their_approvals() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let own = format!(
+            "model = \"a\"\n[projects.{:?}]\ntrust = \"trusted\"\n",
+            repo.path().display().to_string()
+        );
+        write(home.path(), &own);
+        write(&repo.path().join(".quire"), "model = \"b\"\n");
+        let opts = in_repo(home.path(), repo.path());
+        let (c, _) = load(&opts).unwrap();
+        assert!(c.project_trusted && c.project_hooks_trusted());
+        std::fs::write(repo.path().join(".mcp.json"), "{} ").unwrap();
+        let (c, w) = load(&opts).unwrap();
+        assert_eq!(c.model, "a");
+        assert!(!c.project_trusted && c.project_settings_changed);
+        assert!(c.project_hooks_trusted());
+        assert!(
+            w.iter()
+                .any(|w| w.contains(".mcp.json") && w.contains(seal::HOOKS_STILL_RUN)),
+            "{w:?}"
+        );
+        // Not trusted at all: neither.
+        write(home.path(), "model = \"a\"\n");
+        let (c, _) = load(&opts).unwrap();
+        assert!(!c.project_settings_changed && !c.project_hooks_trusted());
     }
 
     #[test]

@@ -86,6 +86,12 @@ pub struct Config {
     /// Whether the repository's own settings are used (set by [`load`]).
     #[serde(skip)]
     pub project_trusted: bool,
+    /// The repository is trusted, but its sealed settings (`.quire/config.toml`,
+    /// `.mcp.json`) changed since ([`seal`]): they are not used
+    /// (`project_trusted` is false), yet its hooks keep their approvals
+    /// ([`Config::project_hooks_trusted`]). Set by [`load`].
+    #[serde(skip)]
+    pub project_settings_changed: bool,
     /// The sandbox is fixed (a subagent whose definition says `sandbox_mode
     /// = "read-only"`, and its children): no command may leave it, only
     /// MCP servers confined read-only start, no WASM plugin tools.
@@ -150,12 +156,21 @@ impl Default for Config {
             agents: crate::agents::AgentsConfig::default(),
             projects: BTreeMap::new(),
             project_trusted: true,
+            project_settings_changed: false,
             sandbox_fixed: false,
         }
     }
 }
 
 impl Config {
+    /// Whether the repository's hooks may run, each by its own approval:
+    /// in a trusted repository, also when its sealed settings changed
+    /// since (hooks are pinned one by one by hash, so a command that
+    /// writes a settings file cannot switch an approved guard off by it).
+    pub fn project_hooks_trusted(&self) -> bool {
+        self.project_trusted || self.project_settings_changed
+    }
+
     /// The provider selected by `provider`, with built-ins filled in.
     pub fn resolve_provider(&self) -> Result<ProviderConfig, ConfigError> {
         provider::resolve(self)

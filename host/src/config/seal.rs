@@ -6,7 +6,14 @@
 //! therefore records their content; when either has changed since (or
 //! appeared), the repository's settings are not used until the user
 //! trusts it again, so a command cannot turn the next session's sandbox
-//! off. The records live in `$QUIRE_HOME/trusted_settings.json`, outside
+//! off. Its hooks are another matter: each is approved by hash, and a
+//! guard changed or gone since its approval blocks what it guarded
+//! (`hooks::approved_before`, `hooks::gone_guards`), so they keep their
+//! approvals meanwhile (`Config::project_hooks_trusted`) — hooks declared
+//! in a changed `.quire/config.toml` included, as they are read from
+//! `.claude/settings.json`, which no seal covers. Were they off, writing a
+//! space into `.mcp.json` would switch every guard of the repository off
+//! for the next session. The records live in `$QUIRE_HOME/trusted_settings.json`, outside
 //! every workspace. A repository trusted before records existed (or
 //! through a trusted parent folder) is recorded the first time it is
 //! loaded.
@@ -102,10 +109,14 @@ pub fn changed(home: &Path, root: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// What still holds of a trusted repository whose settings are not used
+/// because they changed (or cannot be checked).
+pub const HOOKS_STILL_RUN: &str = "Its hooks you approved still run (guards changed or gone since block what they guarded); hooks not approved do not.";
+
 /// The warning for settings that changed since the repository was trusted.
 pub fn changed_warning(root: &Path, files: &[String]) -> String {
     format!(
-        "{}'s settings changed since you trusted it ({}), so they are not used: a command or a checkout may have written them. Read them, then run `quire trust` there to use them again.",
+        "{}'s settings changed since you trusted it ({}), so they are not used: a command or a checkout may have written them. Read them, then run `quire trust` there to use them again. {HOOKS_STILL_RUN}",
         root.display(),
         files.join(", ")
     )

@@ -17,6 +17,8 @@ pub struct HookSources {
     pub claude_home: Option<PathBuf>,
     /// The repository root.
     pub repo_root: Option<PathBuf>,
+    /// Whether the repository's hooks may run by their approvals
+    /// ([`crate::config::Config::project_hooks_trusted`]).
     pub project_trusted: bool,
     pub claude_compat: bool,
     /// Hook files of installed plugin bundles, with the bundle's folder
@@ -34,6 +36,19 @@ pub struct HookSources {
 
 impl HookSources {
     pub fn new(config: &crate::config::Config, home: &Path, repo_root: Option<PathBuf>) -> Self {
+        // A trusted repository whose sealed settings changed since keeps
+        // its hooks (each by its approval), its plugins' hooks included.
+        let for_hooks;
+        let config = match config.project_settings_changed && !config.project_trusted {
+            true => {
+                for_hooks = crate::config::Config {
+                    project_trusted: true,
+                    ..config.clone()
+                };
+                &for_hooks
+            }
+            false => config,
+        };
         let cwd = std::env::current_dir().unwrap_or_else(|_| home.to_path_buf());
         let plugin_files = crate::plugins::bundle::hook_files_for(
             config,

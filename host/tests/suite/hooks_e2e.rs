@@ -16,6 +16,7 @@ mod listing;
 mod paused;
 mod pinned;
 mod program_folders;
+mod sealed_settings;
 mod session;
 mod tools;
 mod wasm;
@@ -102,6 +103,18 @@ pub fn completed<'a>(run: &'a Run, id: &str) -> &'a Value {
         .into_iter()
         .find(|e| e["call_id"] == id)
         .unwrap_or_else(|| panic!("{id} completed: {:?}", run.types()))
+}
+
+/// The output of call `id` of `run`, checked to be refused without the
+/// command running (it would have created `ran` in the repository).
+pub fn refused_output<'a>(env: &TestEnv, run: &'a Run, id: &str) -> &'a str {
+    assert!(
+        !env.repo_path().join("ran").exists(),
+        "the call ran unguarded"
+    );
+    let call = completed(run, id);
+    assert_eq!(call["status"], "denied", "{call}");
+    call["output"].as_str().unwrap_or("")
 }
 
 /// Whether a warning of `run` contains `text`.

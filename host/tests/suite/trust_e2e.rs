@@ -194,6 +194,12 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
         listed > shown.find("changed since you trusted").unwrap(),
         "{shown}"
     );
+    // No keeps the changed settings off, and says the approved hooks run.
+    assert!(
+        shown.contains("the changed settings stay off")
+            && shown.contains("Its hooks you approved still run"),
+        "{shown}"
+    );
     assert_eq!(env.server.requests()[0].body["model"], "test-model");
     let run = repl(&env, "y\nhello\n/quit\n");
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{bash_guard, completed, shell_session, trust_hooks, warned};
+use super::{bash_guard, completed, refused_output, shell_session, trust_hooks, warned};
 use crate::support::quire::{Run, TestEnv};
 
 /// Refuses any shell command that mentions `touch`; lets others run.
@@ -22,13 +22,7 @@ fn guarded_env() -> TestEnv {
 /// Asserts that call `id` of `run` was refused for the gone guard, and
 /// that the session said so at its start.
 fn assert_refused_for_gone_guard(env: &TestEnv, run: &Run, id: &str) {
-    assert!(
-        !env.repo_path().join("ran").exists(),
-        "the call ran unguarded"
-    );
-    let call = completed(run, id);
-    assert_eq!(call["status"], "denied", "{call}");
-    let output = call["output"].as_str().unwrap_or("");
+    let output = refused_output(env, run, id);
     let settings = env.repo_path().join(".claude/settings.json");
     assert!(
         output.contains(&format!(
