@@ -282,12 +282,18 @@ pub fn links(root: &Path, installed: &str, layout: Layout) -> Result<(), ShareEr
 /// entry pointing anywhere else makes the whole lock invalid.
 pub fn load(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
     let lock = LockFile::load(root)?;
+    entries(&lock, root, layout)?;
+    Ok(lock)
+}
+
+/// Checks every entry of `lock`, read from `root`, as [`load`] does.
+pub fn entries(lock: &LockFile, root: &Path, layout: Layout) -> Result<(), ShareError> {
     for e in &lock.entries {
         entry(e, layout)?;
         digests(e)?;
         links(root, &e.installed, layout)?;
     }
-    Ok(lock)
+    Ok(())
 }
 
 /// Refuses an entry whose files or hook files have a digest that is not

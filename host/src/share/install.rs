@@ -231,13 +231,31 @@ pub fn commit(
     let (mut lock, _writing) = LockFile::load_for_writing(root)?;
     let mut added = Vec::new();
     for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
+        let entry = with_folder(&lock, entry);
         check::links(root, &entry.installed, ctx.layout)?;
         install(ctx, dir, &entry.files, &resolve(root, &entry.installed))?;
         lock.put(entry.clone());
-        added.push(entry.clone());
+        added.push(entry);
     }
     lock.save(root)?;
     Ok(added)
+}
+
+/// `entry` keeping the `folder` its locked self was added with (same
+/// source and subdir): an update, or adding one skill of a folder added
+/// whole again, fetches only that skill's own folder, which holds no
+/// folder of skills, and `update` still looks in the folder for what
+/// upstream adds ([`super::folder_news`]).
+fn with_folder(lock: &LockFile, entry: &Entry) -> Entry {
+    let mut entry = entry.clone();
+    if entry.folder.is_none()
+        && let Some(old) = lock
+            .find(entry.kind, &entry.name)
+            .filter(|old| old.source == entry.source && old.subdir == entry.subdir)
+    {
+        entry.folder = old.folder.clone();
+    }
+    entry
 }
 
 pub(super) fn not_locked(name: &str) -> String {
@@ -294,6 +312,11 @@ pub fn remove(
     force: bool,
 ) -> Result<Vec<Kind>, ShareError> {
     let (mut lock, _writing) = LockFile::load_for_writing(root)?;
+    // The whole lock, as verify and update check it: an entry outside
+    // its folder anywhere in it means it may come from an untrusted
+    // change, and nothing is removed or written.
+    check::entries(&lock, root, layout)
+        .map_err(|e| ShareError::Invalid(format!("{e}; nothing was removed")))?;
     let gone: Vec<Entry> = lock
         .entries
         .iter()
@@ -302,10 +325,6 @@ pub fn remove(
         .collect();
     if gone.is_empty() {
         return Err(ShareError::Invalid(not_locked(name)));
-    }
-    for e in &gone {
-        check::entry(e, layout)?;
-        check::links(root, &e.installed, layout)?;
     }
     if !force {
         for e in &gone {
