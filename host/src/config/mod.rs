@@ -245,3 +245,11 @@ pub fn repo_root(cwd: &std::path::Path) -> Option<PathBuf> {
         .find(|d| d.join(".git").exists())
         .map(std::path::Path::to_path_buf)
 }
+
+/// The project whose hooks count: the repository of `cwd`, else `cwd`
+/// itself, as Claude Code reads `.claude/settings.json` of the folder it
+/// runs in. A folder that stops being a repository (`.git` renamed)
+/// keeps its hooks, and its approved guards keep guarding.
+pub fn hooks_root(cwd: &std::path::Path) -> PathBuf {
+    repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf())
+}

@@ -112,3 +112,20 @@ fn hooks_that_were_not_approved_guards_can_go_without_a_block() {
     assert!(env.repo_path().join("ran").exists());
     assert!(!warned(&run, "gone from its files"));
 }
+
+/// A repository whose `.git` the model renamed is still the folder its
+/// hooks were approved for: the guard keeps guarding, and `hooks list`
+/// still shows it.
+#[test]
+fn a_guard_keeps_guarding_after_the_model_renames_dot_git() {
+    let env = guarded_env();
+    let first = shell_session(&env, "c1", "mv .git .gitx");
+    assert_eq!(completed(&first, "c1")["status"], "ok");
+    assert!(!env.repo_path().join(".git").exists());
+
+    let second = shell_session(&env, "c2", "touch ran");
+    refused_output(&env, &second, "c2");
+    assert!(!env.repo_path().join("ran").exists(), "the guard was switched off");
+    let list = env.run(&["hooks", "list"]);
+    assert!(list.stdout.contains(GUARD), "{}", list.stdout);
+}
