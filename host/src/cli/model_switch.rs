@@ -84,7 +84,11 @@ pub fn show(provider: &ProviderConfig, current: &str) -> String {
             models.len(),
             shown(&models)
         ),
-        _ => format!("model: {current} (switch with /model NAME)"),
+        Ok(_) => format!(
+            "model: {current} (switch with /model NAME; {} lists no models)",
+            provider.name
+        ),
+        Err(why) => format!("model: {current} (switch with /model NAME; no model list: {why})"),
     }
 }
 

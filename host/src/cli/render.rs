@@ -31,7 +31,8 @@ impl Renderer for JsonRenderer {
 /// The terminal view: text to stdout as it streams (escape sequences and
 /// controls dropped, terminal or not), one compact line per tool call on
 /// stderr, a spinner with elapsed time for calls over a second
-/// (only when both streams are terminals), colour unless NO_COLOR.
+/// (only when both streams are terminals), colour unless NO_COLOR or
+/// TERM=dumb.
 pub struct HumanRenderer {
     color: bool,
     spinner: bool,
@@ -61,9 +62,11 @@ impl HumanRenderer {
         let stdout_tty = std::io::stdout().is_terminal();
         let tty = stdout_tty && std::io::stderr().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // A dumb terminal shows escape sequences as they are.
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
         HumanRenderer {
-            color: tty && !no_color,
-            spinner: tty,
+            color: tty && !no_color && !dumb,
+            spinner: tty && !dumb,
             running: Vec::new(),
             status_shown: false,
             text_open: false,

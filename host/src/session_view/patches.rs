@@ -106,7 +106,14 @@ impl Patches {
             } else {
                 ""
             };
-            format!("the {n} {files} patched in this session {were} undone with /undo{earlier}")
+            let left = match self.left.len() {
+                0 => String::new(),
+                1 => "; 1 other was left as it is (/diff shows it)".to_string(),
+                k => format!("; {k} others were left as they are (/diff shows them)"),
+            };
+            format!(
+                "the {n} {files} patched in this session {were} undone with /undo{left}{earlier}"
+            )
         } else if self.before_resume {
             RESUMED_PATCHES.to_string()
         } else {

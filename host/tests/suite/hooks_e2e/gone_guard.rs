@@ -125,7 +125,10 @@ fn a_guard_keeps_guarding_after_the_model_renames_dot_git() {
 
     let second = shell_session(&env, "c2", "touch ran");
     refused_output(&env, &second, "c2");
-    assert!(!env.repo_path().join("ran").exists(), "the guard was switched off");
+    assert!(
+        !env.repo_path().join("ran").exists(),
+        "the guard was switched off"
+    );
     let list = env.run(&["hooks", "list"]);
     assert!(list.stdout.contains(GUARD), "{}", list.stdout);
 }

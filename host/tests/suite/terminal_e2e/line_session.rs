@@ -164,11 +164,18 @@ fn a_second_undo_leaves_what_cannot_be_undone_and_undoes_the_task_before() {
     });
     // The user rewrites b.txt: the patch no longer reverses.
     std::fs::write(&b, "mine\n").expect("write");
-    stdin.write_all(b"/undo\n/undo\n/diff\n").expect("write");
+    stdin
+        .write_all(b"/undo\n/undo\n/diff\n/undo\n")
+        .expect("write");
     drop(stdin);
     let r = finish(child);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let err = &r.stderr;
+    // The last /undo finds nothing, and says what was left.
+    assert!(
+        err.contains("nothing to undo: the 1 file patched in this session was undone with /undo; 1 other was left as it is (/diff shows it)"),
+        "{err}"
+    );
     let first = err.find("cannot undo b.txt").expect(err);
     let again = err[first..].find("/undo again tries once more").expect(err);
     let left = err.find("left as it is: b.txt").expect(err);
