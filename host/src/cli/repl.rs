@@ -384,6 +384,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
                         Switch::To(note) => {
                             session.set_model(arg.trim());
                             renderer.status.model = session.model().to_string();
+                            renderer.status.model_switched = true;
                             renderer.status.context_window = session.context_window();
                             eprintln!("{note}");
                         }

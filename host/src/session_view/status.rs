@@ -13,6 +13,8 @@ use super::prices;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Status {
     pub model: String,
+    /// `/model` switched the model: the configured one is not in use.
+    pub model_switched: bool,
     pub provider: String,
     pub sandbox: String,
     pub approval: String,
@@ -147,7 +149,16 @@ impl Status {
         let mut lines = vec![
             format!("session  {session_id}"),
             format!("file     {}", file.display()),
-            format!("model    {} · {}", self.model, self.provider),
+            format!(
+                "model    {} · {}{}",
+                self.model,
+                self.provider,
+                if self.model_switched {
+                    " (switched with /model: not the configured one)"
+                } else {
+                    ""
+                }
+            ),
             format!(
                 "context  {} of {} tokens{}",
                 self.context_shown(),

@@ -189,6 +189,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
                 Switch::To(note) => {
                     session.set_model(arg);
                     app.status.model = session.model().to_string();
+                    app.status.model_switched = true;
                     app.status.context_window = session.context_window();
                     app.note(&note, pal.accent());
                 }

@@ -123,6 +123,9 @@ fn model_switches_the_model_of_the_next_request() {
     assert!(!screen.contains("model: test-model-lrge"), "{screen}");
     say(&mut pty, "/model test-model-large");
     pty.wait_text("model: test-model-large");
+    // /status tells the configured model is not the one in use.
+    say(&mut pty, "/status");
+    pty.wait_text("switched with /model");
     say(&mut pty, "hello");
     pty.wait_text("hi from the other model");
     // The model list was asked (GET); the message went to the new model.
