@@ -174,6 +174,7 @@ fn tool_lines() {
 fn status_line() {
     let s = Status {
         model: "gpt-5.1".into(),
+        model_switched: false,
         provider: "openai".into(),
         sandbox: "workspace-write".into(),
         approval: "on-request".into(),
