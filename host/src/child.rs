@@ -77,7 +77,9 @@ mod reaper;
 mod watchdog;
 
 #[cfg(target_os = "linux")]
-pub use pause::{Paused, commands_alive, pause_commands, paused_total, spawn_command};
+pub use pause::{
+    Paused, commands_alive, commands_started, pause_commands, paused_total, spawn_command,
+};
 #[cfg(target_os = "linux")]
 pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spawn_std, spawn_tokio};
 
@@ -106,6 +108,9 @@ mod elsewhere {
     /// Unknown without `/proc`: taken as yes.
     pub fn commands_alive() -> bool {
         true
+    }
+    pub fn commands_started() -> u64 {
+        0
     }
     pub async fn spawn_command(
         cmd: &mut tokio::process::Command,

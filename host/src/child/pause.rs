@@ -54,6 +54,16 @@ fn state() -> MutexGuard<'static, State> {
     STATE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Shell commands started by this process (every session, subagents too).
+static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many shell commands this process started so far: an approval that
+/// takes the workspace as a command left it can tell whether another
+/// command ran meanwhile (`tools::approval::remember`).
+pub fn commands_started() -> u64 {
+    STARTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Spawns a shell command (as [`reaper::spawn_tokio`]) and records it as
 /// one the model's commands started; waits first while they are paused.
 pub async fn spawn_command(cmd: &mut tokio::process::Command) -> io::Result<tokio::process::Child> {
@@ -61,6 +71,7 @@ pub async fn spawn_command(cmd: &mut tokio::process::Command) -> io::Result<toki
         {
             let mut st = state();
             if st.holders == 0 {
+                STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let child = reaper::spawn_tokio(cmd)?;
                 if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
                     st.commands.retain(|&(p, t)| same(p, t));

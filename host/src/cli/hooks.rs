@@ -56,7 +56,7 @@ pub fn run(global: &GlobalArgs, args: &HooksArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let sources = HookSources::new(&setup.config, &setup.home, Some(hooks_root(&setup.cwd)));
+    let sources = HookSources::new(&setup.config, &setup.home, hooks_root(&setup.cwd));
     let loaded = load_hooks(&sources);
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
@@ -244,7 +244,7 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
 /// The repository hooks waiting for approval, described for the
 /// interactive prompt (`None` when there are none).
 pub fn pending(setup: &setup::Setup) -> Option<(String, Vec<Hook>)> {
-    let sources = HookSources::new(&setup.config, &setup.home, Some(hooks_root(&setup.cwd)));
+    let sources = HookSources::new(&setup.config, &setup.home, hooks_root(&setup.cwd));
     let loaded = load_hooks(&sources);
     let hooks: Vec<Hook> = loaded
         .hooks

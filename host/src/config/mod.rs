@@ -246,10 +246,22 @@ pub fn repo_root(cwd: &std::path::Path) -> Option<PathBuf> {
         .map(std::path::Path::to_path_buf)
 }
 
-/// The project whose hooks count: the repository of `cwd`, else `cwd`
-/// itself, as Claude Code reads `.claude/settings.json` of the folder it
-/// runs in. A folder that stops being a repository (`.git` renamed)
-/// keeps its hooks, and its approved guards keep guarding.
-pub fn hooks_root(cwd: &std::path::Path) -> PathBuf {
-    repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf())
+/// The project whose hooks count: the repository of `cwd`; outside one,
+/// the nearest folder (`cwd` or above) with `.claude` or `.quire`
+/// settings, else `cwd` (none in the home folder itself: its settings are
+/// the user's). A repository that stops being one (`.git`
+/// renamed) keeps its hooks, wherever in it quire starts, and its
+/// approved guards keep guarding.
+pub fn hooks_root(cwd: &std::path::Path) -> Option<PathBuf> {
+    if let Some(repo) = repo_root(cwd) {
+        return Some(repo);
+    }
+    // The home folder's `.claude` and `.quire` are the user's own.
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let root = cwd
+        .ancestors()
+        .take_while(|d| home.as_deref() != Some(*d))
+        .find(|d| d.join(".claude").is_dir() || d.join(".quire").is_dir())
+        .unwrap_or(cwd);
+    (home.as_deref() != Some(root)).then(|| root.to_path_buf())
 }

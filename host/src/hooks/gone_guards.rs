@@ -73,12 +73,19 @@ fn in_workspace(src: &HookSources, root: &Path, source: &Path) -> bool {
     {
         return false;
     }
-    // A nested repository's hooks are its own (loaded when quire runs there).
+    // A nested repository's hooks are its own (loaded when quire runs
+    // there). A hidden folder (`.claude`, `.quire`) is no project: a
+    // `.git` the model made inside `.claude/` does not take its settings
+    // out of this repository.
+    let hidden = |dir: &Path| {
+        dir.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    };
     let nested = source
         .ancestors()
         .skip(1)
         .take_while(|dir| *dir != root)
-        .any(|dir| dir.join(".git").exists());
+        .any(|dir| !hidden(dir) && dir.join(".git").exists());
     !nested
 }
 

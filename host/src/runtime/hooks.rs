@@ -22,7 +22,7 @@ pub fn load(
     events: &EventSink,
     plugins: &[Arc<crate::plugins::LoadedPlugin>],
 ) -> Option<Arc<Hooks>> {
-    let sources = HookSources::new(config, home, Some(crate::config::hooks_root(cwd)));
+    let sources = HookSources::new(config, home, crate::config::hooks_root(cwd));
     let loaded = crate::hooks::load_hooks(&sources);
     for w in &loaded.warnings {
         events.send(Event::Warning { message: w.clone() });

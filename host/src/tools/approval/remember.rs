@@ -28,7 +28,8 @@ pub struct RememberingApprover<A> {
 }
 
 /// What else could write the workspace while an approved command ran: a
-/// process the model's commands left running, or a patch (a subagent's).
+/// process the model's commands left running, another command started
+/// meanwhile (a subagent's), or a patch.
 /// The command's own writes are taken as approved only when neither was
 /// there; else the files stay compared with what the user approved, so a
 /// background edit made during the run is asked about.
@@ -36,6 +37,8 @@ pub struct RememberingApprover<A> {
 pub(crate) struct Others {
     pub alive: bool,
     pub patches: u64,
+    /// Shell commands started so far (the approved one starts after).
+    pub started: u64,
 }
 
 impl Others {
@@ -43,12 +46,14 @@ impl Others {
         Others {
             alive: crate::child::commands_alive(),
             patches: crate::tools::apply_patch::patches_committed(),
+            started: crate::child::commands_started(),
         }
     }
 
     /// Whether no other writer was there from `self` until `now`.
+    /// The approved command itself is the one command started meanwhile.
     fn none_since(self, now: Others) -> bool {
-        !self.alive && !now.alive && now.patches == self.patches
+        !self.alive && !now.alive && now.patches == self.patches && now.started <= self.started + 1
     }
 }
 

@@ -26,6 +26,7 @@ fn nobody() -> Others {
     Others {
         alive: false,
         patches: 0,
+        started: 0,
     }
 }
 
@@ -34,6 +35,18 @@ fn someone() -> Others {
     Others {
         alive: true,
         patches: 0,
+        started: 0,
+    }
+}
+
+/// Two more shell commands started at every look: one besides the
+/// approved command ran meanwhile (a subagent's).
+fn busy() -> Others {
+    static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    Others {
+        alive: false,
+        patches: 0,
+        started: STARTED.fetch_add(2, std::sync::atomic::Ordering::SeqCst),
     }
 }
 
@@ -154,6 +167,20 @@ async fn a_write_during_the_run_with_another_writer_about_is_asked_about() {
         asked[1].as_deref().is_some_and(|w| w.contains("Makefile")),
         "{asked:?}"
     );
+}
+
+/// Another command started and ended during the approved run (a
+/// subagent's sandboxed edit): what changed is asked about.
+#[tokio::test]
+async fn a_write_during_the_run_while_another_command_ran_is_asked_about() {
+    let (_dir, root) = workspace();
+    let a = user_with(vec![ApprovedAlways, Approved], busy);
+    let key = "make test (outside the sandbox)";
+    a.ask(make_test(&[&root])).await;
+    std::fs::write(root.join("Makefile"), "test:\n\tid\n").unwrap();
+    a.ran(key).await;
+    a.ask(make_test(&[&root])).await;
+    assert_eq!(asked(&a).len(), 2, "asked again");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::{bash_guard, completed, refused_output, shell_session, trust_hooks, warned};
+use crate::support::model_server::Reply;
 use crate::support::quire::{Run, TestEnv};
 
 /// Refuses any shell command that mentions `touch`; lets others run.
@@ -131,4 +132,38 @@ fn a_guard_keeps_guarding_after_the_model_renames_dot_git() {
     );
     let list = env.run(&["hooks", "list"]);
     assert!(list.stdout.contains(GUARD), "{}", list.stdout);
+}
+
+/// A `.git` the model makes inside `.claude/` does not make the settings
+/// another repository's: the emptied guard is gone, and still refuses.
+#[test]
+fn a_git_folder_inside_dot_claude_does_not_take_the_guard_away() {
+    let env = guarded_env();
+    shell_session(
+        &env,
+        "c1",
+        "mkdir .claude/.git && printf '{}' > .claude/settings.json",
+    );
+    let second = shell_session(&env, "c2", "touch ran");
+    assert_refused_for_gone_guard(&env, &second, "c2");
+}
+
+/// With `.git` renamed, a session started in a subfolder still finds the
+/// repository's hooks (the nearest folder with `.claude` settings).
+#[test]
+fn a_guard_keeps_guarding_in_a_subfolder_after_dot_git_is_renamed() {
+    let env = guarded_env();
+    env.write("sub/.keep", "");
+    shell_session(&env, "c1", "mv .git .gitx");
+    env.server.push_all([
+        Reply::tool_call("c2", "shell", json!({"command": "touch ../ran"})),
+        Reply::text("done"),
+    ]);
+    let sub = env.repo_path().join("sub");
+    let run = env.exec_json(
+        "go",
+        &["--approval", "never", "-C", &sub.display().to_string()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    refused_output(&env, &run, "c2");
 }
