@@ -29,6 +29,20 @@ fn env(git: bool) -> TestEnv {
     env
 }
 
+/// A session asked to test, answering "always" to the first escalated
+/// `make test`.
+fn always_to_the_first_run(env: &TestEnv) -> Pty {
+    let mut pty = Pty::spawn(env.command(&["--approval", "on-request"]), 40, 200);
+    pty.wait_text("/help for keys");
+    pty.send("test it\r");
+    let screen = pty.wait_for("the escalated run's prompt", |s| {
+        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
+    });
+    assert!(!screen.contains("asked again"), "{screen}");
+    pty.send("a");
+    pty
+}
+
 /// "Always" to escalated `make test`; the same command again runs unasked
 /// (what the run wrote itself is no change); the model edits the
 /// Makefile with apply_patch; `make test` is asked about again, naming
@@ -45,14 +59,7 @@ fn asked_again_after_the_makefile_changed(env: TestEnv) {
         escalated("d"),
         Reply::text("done"),
     ]);
-    let mut pty = Pty::spawn(env.command(&["--approval", "on-request"]), 40, 200);
-    pty.wait_text("/help for keys");
-    pty.send("test it\r");
-    let screen = pty.wait_for("the escalated run's prompt", |s| {
-        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
-    });
-    assert!(!screen.contains("asked again"), "{screen}");
-    pty.send("a");
+    let mut pty = always_to_the_first_run(&env);
     // `b` runs unasked; `d`, after the edit, is asked again.
     let screen = pty.wait_for("the prompt after the edit", |s| {
         s.contains("asked again") && s.contains("[y] yes")
@@ -109,13 +116,7 @@ fn a_yes_after_the_change_re_arms_the_always() {
         escalated("d"),
         Reply::text("done"),
     ]);
-    let mut pty = Pty::spawn(env.command(&["--approval", "on-request"]), 40, 200);
-    pty.wait_text("/help for keys");
-    pty.send("test it\r");
-    pty.wait_for("the escalated run's prompt", |s| {
-        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
-    });
-    pty.send("a");
+    let mut pty = always_to_the_first_run(&env);
     // The sandboxed command rewrote the Makefile: asked again.
     let screen = pty.wait_for("the prompt after the edit", |s| {
         s.contains("asked again") && s.contains("[y] yes")
@@ -144,13 +145,7 @@ fn an_always_does_not_cover_the_same_command_in_another_folder() {
         ),
         Reply::text("done"),
     ]);
-    let mut pty = Pty::spawn(env.command(&["--approval", "on-request"]), 40, 200);
-    pty.wait_text("/help for keys");
-    pty.send("test it\r");
-    pty.wait_for("the escalated run's prompt", |s| {
-        s.contains("OUTSIDE the sandbox") && s.contains("[y] yes")
-    });
-    pty.send("a");
+    let mut pty = always_to_the_first_run(&env);
     let screen = pty.wait_for("the prompt for the other folder", |s| {
         s.contains("make test    (in sub)") && s.contains("[y] yes")
     });
