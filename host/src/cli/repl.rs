@@ -167,7 +167,11 @@ impl Approver for TerminalApprover {
             prompting: &self.prompting,
             answered: false,
         };
-        super::pipe::err("\r\x1b[2K");
+        // Clears a spinner line, which only a capable terminal shows.
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        if !dumb && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            super::pipe::err("\r\x1b[2K");
+        }
         eprintln!("\n{}", approval::heading(&request));
         show(approval::body(&request));
         eprintln!("{}", approval::question(&request));

@@ -159,7 +159,7 @@ fn interactive_session_runs_turns_and_slash_commands() {
     let run = repl(
         &env,
         &[],
-        "/help\nhello there\n/compact\n/model other-model\n/new\nsecond\n/quit\n",
+        "/help\nhello there\n/compact\n/model test-model-large\n/new\nsecond\n/quit\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -174,11 +174,17 @@ fn interactive_session_runs_turns_and_slash_commands() {
     );
     assert!(run.stdout.contains("first reply"));
     assert!(run.stdout.contains("after new"));
-    let reqs = env.server.requests();
+    // Model requests (`/model` also asked the server's model list).
+    let reqs: Vec<_> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.api.is_some())
+        .collect();
     assert_eq!(reqs.len(), 3);
     assert_eq!(reqs[0].body["model"], "test-model");
     assert!(reqs[1].raw_body.contains("hand-off summary"));
-    assert_eq!(reqs[2].body["model"], "other-model");
+    assert_eq!(reqs[2].body["model"], "test-model-large");
     assert!(
         !reqs[2].raw_body.contains("hello there"),
         "/new starts afresh"
