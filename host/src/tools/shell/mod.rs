@@ -186,7 +186,7 @@ async fn approve(
     if ask {
         // Where it runs, when not where the session does: the same command
         // in another folder runs other code (that folder's Makefile).
-        let elsewhere = (cwd != ctx.cwd.as_path()).then(|| folder_shown(cwd, &ctx.cwd));
+        let elsewhere = folder_shown(cwd, &ctx.cwd);
         let always_key = shell_always_key(&args.command, cwd, escalate)
             .await
             .map(|k| match &elsewhere {
@@ -231,15 +231,17 @@ async fn approve(
     Ok((mode, watched))
 }
 
-/// `dir` as the approval prompt names it: relative to the session's
-/// folder when inside it, else in full.
-fn folder_shown(dir: &std::path::Path, session: &std::path::Path) -> String {
+/// `dir` as the approval prompt names it when it is not the session's
+/// folder (`sub/..` and a link to it are): relative to that folder when
+/// inside it, else in full.
+fn folder_shown(dir: &std::path::Path, session: &std::path::Path) -> Option<String> {
     let real =
         |p: &std::path::Path| super::apply_patch::real_path(&super::apply_patch::normalize(p));
     let (dir, session) = (real(dir), real(session));
     match dir.strip_prefix(&session) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-        _ => dir.display().to_string(),
+        Ok(rel) if rel.as_os_str().is_empty() => None,
+        Ok(rel) => Some(rel.display().to_string()),
+        Err(_) => Some(dir.display().to_string()),
     }
 }
 
@@ -331,6 +333,20 @@ mod tests {
             super::code_folders("./ci.sh", &ws, &ws),
             vec![ws.clone()],
             "a script in the workspace is in its fingerprint already"
+        );
+    }
+
+    #[test]
+    fn the_session_folder_by_another_path_is_no_other_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("sub")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("sub/up")).unwrap();
+        assert_eq!(super::folder_shown(&root.join("sub/.."), root), None);
+        assert_eq!(super::folder_shown(&root.join("sub/up"), root), None);
+        assert_eq!(
+            super::folder_shown(&root.join("sub"), root).as_deref(),
+            Some("sub")
         );
     }
 
