@@ -10,6 +10,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::UNIX_EPOCH;
 
 use super::cache::{self, CacheFile};
@@ -141,7 +142,18 @@ pub struct Index {
     df: Vec<f32>,
     /// See [`SKILL_SHARES`].
     shares: SynonymShares,
+    /// By document: its name's terms and their idf, split at the first
+    /// message that asks ([`Index::name_terms`]).
+    names: Vec<OnceLock<NameTerms>>,
+    /// By document: the place of its skill's name in the names sorted
+    /// (ties between equal scores are ordered by name, without comparing
+    /// strings each message); empty for an index of tools.
+    name_rank: Vec<u32>,
 }
+
+/// A name's distinct terms (split as the index splits names), each with
+/// its idf in the index.
+pub type NameTerms = Box<[(String, f32)]>;
 
 impl Default for Index {
     fn default() -> Index {
@@ -153,8 +165,21 @@ impl Default for Index {
             norms: Vec::new(),
             df: Vec::new(),
             shares: SKILL_SHARES,
+            names: Vec::new(),
+            name_rank: Vec::new(),
         }
     }
+}
+
+/// Each skill's place among the skills sorted by name.
+fn name_ranks(skills: &[Skill]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..skills.len()).collect();
+    order.sort_by(|&a, &b| skills[a].name.cmp(&skills[b].name));
+    let mut rank = vec![0u32; skills.len()];
+    for (place, i) in order.into_iter().enumerate() {
+        rank[i] = place as u32;
+    }
+    rank
 }
 
 /// One term of a query.
@@ -223,6 +248,7 @@ impl Index {
         index.docs = slots.into_iter().flatten().collect();
         index.shares = SKILL_SHARES;
         index.finish();
+        index.name_rank = name_ranks(skills);
         let mut stats = BuildStats {
             docs: index.docs.len(),
             from_cache,
@@ -312,6 +338,7 @@ impl Index {
             .iter()
             .map(|d| K1 * (1.0 - B + B * d.len / avg))
             .collect();
+        self.names = (0..self.docs.len()).map(|_| OnceLock::new()).collect();
     }
 
     pub fn len(&self) -> usize {
@@ -386,6 +413,36 @@ impl Index {
 
     /// The idf of `term`, or that of a term found in one document when the
     /// index does not know it.
+    /// The terms of document `doc`'s name (`name`) with their idf: split
+    /// once per index, as every message's name boost asks again for the
+    /// best-scored names.
+    pub fn name_terms(&self, doc: usize, name: &str) -> std::borrow::Cow<'_, [(String, f32)]> {
+        match self.names.get(doc) {
+            Some(slot) => std::borrow::Cow::Borrowed(slot.get_or_init(|| self.split_name(name))),
+            None => std::borrow::Cow::Owned(self.split_name(name).into_vec()),
+        }
+    }
+
+    /// Orders documents `a` and `b` by their skills' names, when this
+    /// index was built from skills (`None` otherwise).
+    pub fn name_order(&self, a: usize, b: usize) -> Option<std::cmp::Ordering> {
+        Some(self.name_rank.get(a)?.cmp(self.name_rank.get(b)?))
+    }
+
+    /// `name`'s distinct terms with their idf.
+    pub(crate) fn split_name(&self, name: &str) -> NameTerms {
+        let mut terms: Vec<String> = text::terms(&text::name_text(name));
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+            .into_iter()
+            .map(|t| {
+                let idf = self.term_idf(&t);
+                (t, idf)
+            })
+            .collect()
+    }
+
     pub fn term_idf(&self, term: &str) -> f32 {
         match self.dict.get(term) {
             Some(&id) => self.idf(id),

@@ -252,9 +252,10 @@ pub fn plan_with(
         .filter(|r| everything || r.score > 0.0)
         .collect();
     let order = |a: &Ranked, b: &Ranked| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| skills[a.skill].name.cmp(&skills[b.skill].name))
+        b.score.total_cmp(&a.score).then_with(|| {
+            let named = whole.then(|| index.name_order(a.skill, b.skill)).flatten();
+            named.unwrap_or_else(|| skills[a.skill].name.cmp(&skills[b.skill].name))
+        })
     };
     let keep = (config.catalog_size * 4).max(RANKED_KEEP);
     if ranked.len() > keep {

@@ -7,7 +7,6 @@
 //! their name's weight (idf) the new message holds.
 
 use super::index::{Index, Query};
-use super::text;
 
 /// How much a skill's name fully covered by the message raises its score
 /// (half covered: half of it). Skills' names are often generic
@@ -28,12 +27,19 @@ pub const RERANK_TOP: usize = 64;
 /// carrying nothing (found nearly everywhere) count for nothing on either
 /// side.
 pub fn name_cover(index: &Index, query: &Query, name: &str) -> f32 {
-    let mut terms: Vec<String> = text::terms(&text::name_text(name));
-    terms.sort_unstable();
-    terms.dedup();
+    cover_of(query, &index.split_name(name))
+}
+
+/// [`name_cover`] of document `doc`'s name, split once per index.
+fn doc_name_cover(index: &Index, query: &Query, doc: usize, name: &str) -> f32 {
+    cover_of(query, &index.name_terms(doc, name))
+}
+
+/// The idf-weighted share of `terms` (a name's, with their idf) the new
+/// message in `query` holds.
+fn cover_of(query: &Query, terms: &[(String, f32)]) -> f32 {
     let (mut all, mut hit) = (0.0f32, 0.0f32);
-    for t in &terms {
-        let idf = index.term_idf(t);
+    for (t, idf) in terms {
         all += idf;
         // A word only in a path or file name says where, not what: it
         // covers as much as it weighs.
@@ -81,7 +87,7 @@ pub fn boost_names<'a>(
         top.truncate(RERANK_TOP);
     }
     for i in top {
-        let cover = name_cover(index, query, name(i));
+        let cover = doc_name_cover(index, query, i, name(i));
         scores[i] *= 1.0 + boost * cover;
     }
 }
@@ -90,6 +96,7 @@ pub fn boost_names<'a>(
 mod tests {
     use super::*;
     use crate::skills::select::testing::skill;
+    use crate::skills::select::text;
 
     #[test]
     fn the_skill_whose_name_the_message_covers_comes_first() {
