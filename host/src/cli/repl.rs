@@ -437,7 +437,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
                         &sources,
                     ))])
                 }
-                "diff" => show(vec![renderer.patches.diff()]),
+                "diff" => show(renderer.patches.diff()),
                 "undo" => show(session_view::undo::undo(
                     &mut renderer.patches,
                     &mut session,

@@ -89,7 +89,8 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
         }
     }
     if name.is_none() {
-        new_in_folders(ctx);
+        let before: Vec<share::Entry> = planned.iter().map(|(e, _)| e.clone()).collect();
+        new_in_folders(ctx, &before);
     }
     if failed > 0 || refused > 0 {
         EXIT_FAILED
@@ -100,10 +101,11 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
 
 /// What upstream added to the folders added whole (`--path DIR`): named
 /// with the command that adds each, not installed (share/folder_news.rs
-/// says why). A folder that cannot be read is said, without failing the
-/// update (its entries' own updates say what went wrong).
-fn new_in_folders(ctx: &ShareContext) {
-    let Ok(folders) = share::folder_news::scan(ctx) else {
+/// says why): what appeared there since the commits `before` locked. A
+/// folder that cannot be read is said, without failing the update (its
+/// entries' own updates say what went wrong).
+fn new_in_folders(ctx: &ShareContext, before: &[share::Entry]) {
+    let Ok(folders) = share::folder_news::scan(ctx, before) else {
         return;
     };
     for (shown, news) in folders {

@@ -27,8 +27,19 @@ pub struct Patches {
     ///
     /// [`left`]: Patches::left
     pub stuck: bool,
-    /// Patched files /undo gave up on: still in effect, so /diff shows them.
-    pub left: Vec<Value>,
+    /// Patched files /undo gave up on: /diff shows them as they are.
+    pub left: Vec<Left>,
+}
+
+/// A patched file /undo left as it is.
+#[derive(Debug, Clone)]
+pub struct Left {
+    /// The file as its patch's result recorded it.
+    pub file: Value,
+    /// How it changed since the patch (its recorded diff no longer says
+    /// what it holds); `None` when it is still as the patch left it (a
+    /// write /undo could not make, a change not fully known).
+    pub changed: Option<String>,
 }
 
 impl Default for Patches {
@@ -70,24 +81,36 @@ impl Patches {
             .any(|i| matches!(i, Item::ToolCall { name, .. } if name == "apply_patch"));
     }
 
-    /// What `/diff` shows: every file patched and not undone, in order.
-    pub fn diff(&self) -> Said {
+    /// What `/diff` shows: every file patched and not undone, in order;
+    /// then the files /undo left as they are that changed since their
+    /// patch, by what is true of them now, not by a diff they no longer
+    /// hold.
+    pub fn diff(&self) -> Vec<Said> {
+        let (changed, kept): (Vec<&Left>, Vec<&Left>) =
+            self.left.iter().partition(|l| l.changed.is_some());
         let files: Vec<Value> = self
             .tasks
             .iter()
             .flatten()
-            .chain(&self.left)
+            .chain(kept.iter().map(|l| &l.file))
             .cloned()
             .collect();
+        let mut said = Vec::new();
         if !files.is_empty() {
-            return Said::Diff(diff::files(&Value::Array(files)));
+            said.push(Said::Diff(diff::files(&Value::Array(files))));
         }
-        let text = if self.undone > 0 {
-            format!("no patches in effect: {}", self.why_none())
-        } else {
-            self.why_none()
-        };
-        Said::Note(Tone::Dim, text)
+        if !changed.is_empty() {
+            said.extend(changed_since(&changed));
+        }
+        if said.is_empty() {
+            let text = if self.undone > 0 {
+                format!("no patches in effect: {}", self.why_none())
+            } else {
+                self.why_none()
+            };
+            said.push(Said::Note(Tone::Dim, text));
+        }
+        said
     }
 
     /// Why no patch of this session is in effect, as /diff and /undo both
@@ -120,4 +143,23 @@ impl Patches {
             "no patches were applied in this session".to_string()
         }
     }
+}
+
+/// The files /undo left as they are that changed since their patch: what
+/// happened to each, without the patch's diff (it is not what they hold).
+fn changed_since(left: &[&Left]) -> [Said; 2] {
+    let note = if left.len() == 1 {
+        "left as it is by /undo: it changed since its patch, so the patch is not shown (it no longer says what the file holds; the file on disk is current):"
+    } else {
+        "left as they are by /undo: each changed since its patch, so the patches are not shown (they no longer say what the files hold; the files on disk are current):"
+    };
+    let lines = left
+        .iter()
+        .map(|l| {
+            let path = l.file.get("path").and_then(Value::as_str).unwrap_or("?");
+            let why = l.changed.as_deref().unwrap_or_default();
+            format!("  {}: {why}", quire::printable::quoted_name(path))
+        })
+        .collect();
+    [Said::Note(Tone::Dim, note.to_string()), Said::Lines(lines)]
 }

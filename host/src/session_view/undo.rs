@@ -8,7 +8,7 @@ use quire::agent::Session;
 use quire::tools::apply_patch::{Restored, UndoError};
 use serde_json::Value;
 
-use super::patches::Patches;
+use super::patches::{Left, Patches};
 use super::undo_write::{Unwritten, reverse};
 use super::{Said, Tone};
 
@@ -27,7 +27,7 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
         said.extend(tried.said);
         patches.undone += tried.undone.len() + tried.gone.len();
         if !tried.kept.is_empty() {
-            let names: Vec<&str> = tried.kept.iter().map(path_of).collect();
+            let names: Vec<&str> = tried.kept.iter().map(|l| path_of(&l.file)).collect();
             said.push(Said::Note(
                 Tone::Dim,
                 format!(
@@ -71,7 +71,9 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             patches.stuck = true;
         }
         if !tried.kept.is_empty() || patches.tasks.is_empty() {
-            patches.tasks.push(tried.kept);
+            patches
+                .tasks
+                .push(tried.kept.into_iter().map(|l| l.file).collect());
         }
         undone = tried.undone;
     }
@@ -104,8 +106,8 @@ struct Attempt {
     said: Vec<Said>,
     /// Put back as they were.
     undone: Vec<String>,
-    /// Not undone: still in effect, in the task's order.
-    kept: Vec<Value>,
+    /// Not undone: as they are, in the task's order.
+    kept: Vec<Left>,
     /// Added files already deleted by hand: nothing left to undo.
     gone: Vec<String>,
 }
@@ -139,8 +141,10 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 Ok(Restored::Done) => undone.push(path.to_string()),
                 Ok(Restored::AlreadyGone) => gone.push(path.to_string()),
                 Err(e) => {
-                    said.push(refuse(refusal(&e, path, from, status)));
-                    kept.push(f.clone());
+                    let why = refusal(&e, path, from, status);
+                    said.push(refuse(why.clone()));
+                    let changed = matches!(e, UndoError::Changed(_) | UndoError::Gone(_));
+                    kept.push(left(f, changed.then_some(why)));
                 }
             }
             continue;
@@ -150,7 +154,7 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 Tone::Bad,
                 format!("cannot undo {path}: its change is not fully known; revert it by hand"),
             ));
-            kept.push(f.clone());
+            kept.push(left(f, None));
             continue;
         }
         let missing = std::fs::symlink_metadata(cwd.join(path))
@@ -160,22 +164,24 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
             continue;
         }
         if missing && status == "modified" {
-            said.push(refuse("it was deleted since the patch".to_string()));
-            kept.push(f.clone());
+            let why = "it was deleted since the patch".to_string();
+            said.push(refuse(why.clone()));
+            kept.push(left(f, Some(why)));
             continue;
         }
         match reverse(&cwd, path, status, d) {
             Ok(()) => undone.push(path.to_string()),
             Err(Unwritten::Denied(text)) => {
                 said.push(Said::Note(Tone::Bad, text));
-                kept.push(f.clone());
+                kept.push(left(f, None));
             }
             Err(Unwritten::Conflict(e)) => {
+                let why = "it changed since the patch, which no longer reverses cleanly";
                 said.push(refuse(format!(
-                    "it changed since the patch, which no longer reverses cleanly ({})",
+                    "{why} ({})",
                     e.lines().last().unwrap_or(&e)
                 )));
-                kept.push(f.clone());
+                kept.push(left(f, Some(why.to_string())));
             }
         }
     }
@@ -200,6 +206,15 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
         undone,
         kept,
         gone,
+    }
+}
+
+/// The patched file `f` left as it is; `changed`: how it changed since
+/// the patch, when it did.
+fn left(f: &Value, changed: Option<String>) -> Left {
+    Left {
+        file: f.clone(),
+        changed,
     }
 }
 

@@ -286,6 +286,18 @@ pub fn load(root: &Path, layout: Layout) -> Result<LockFile, ShareError> {
     Ok(lock)
 }
 
+/// [`entries`] for a command that rewrites the lock (add, remove, an
+/// update's install): the error also says that nothing was `done`
+/// ("added", "removed"), as nothing is written or deleted.
+pub fn before_writing(
+    lock: &LockFile,
+    root: &Path,
+    layout: Layout,
+    done: &str,
+) -> Result<(), ShareError> {
+    entries(lock, root, layout).map_err(|e| ShareError::Invalid(format!("{e}; nothing was {done}")))
+}
+
 /// Checks every entry of `lock`, read from `root`, as [`load`] does.
 pub fn entries(lock: &LockFile, root: &Path, layout: Layout) -> Result<(), ShareError> {
     for e in &lock.entries {

@@ -5,6 +5,7 @@
 //! saying what it means (repository not found, ref not found, a login
 //! needed, host unreachable).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -52,6 +53,24 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
     )
     .map_err(|e| ShareError::Invalid(format!("cannot check out {commit} of {url}: {e}")))?;
     Ok(commit)
+}
+
+/// The folders directly inside `folder` at `commit` of the clone `repo`,
+/// as paths from its root (`skills/pdf-forms`); none when the folder did
+/// not exist then. Fails when the clone does not hold `commit` (history
+/// rewritten upstream).
+pub fn folders_at(repo: &Path, commit: &str, folder: &str) -> Result<BTreeSet<String>, GitFailure> {
+    let inside = format!("{}/", folder.trim_end_matches('/'));
+    let spec = format!("{commit}^{{tree}}");
+    let out = run(
+        Some(repo),
+        &["ls-tree", "-d", "-z", "--name-only", &spec, "--", &inside],
+    )?;
+    Ok(out
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// `rev` as a remote branch, a tag, or a commit (in that order).

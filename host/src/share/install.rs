@@ -33,13 +33,16 @@ pub struct AddOptions {
 /// inside it) into `.quire/skills|plugins/NAME` under the repository root
 /// and records it in its `quire.lock`.
 pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareError> {
+    // The lock is rewritten with every entry it holds: one outside its
+    // folder refuses the add before anything is fetched.
+    let lock = LockFile::load(&ctx.root)?;
+    check::before_writing(&lock, &ctx.root, ctx.layout, "added")?;
     let staged = stage(ctx, opts)?;
     if !opts.force {
         for (entry, dir) in &staged.items {
             too_big(entry, dir)?;
         }
     }
-    let lock = LockFile::load(&ctx.root)?;
     for (entry, _) in &staged.items {
         let twin = lock.entries.iter().find(|e| {
             e.kind == entry.kind
@@ -135,7 +138,16 @@ pub struct Staged {
     /// Each entry with the folder its files come from.
     pub items: Vec<(Entry, PathBuf)>,
     /// Keeps a git checkout alive until the items are installed.
-    _fetched: source::Fetched,
+    fetched: source::Fetched,
+}
+
+impl Staged {
+    /// The git clone the items come from and the commit checked out
+    /// (`None` for a folder or an MCP server, which have no history).
+    pub fn checkout(&self) -> Option<(&Path, &str)> {
+        let commit = self.fetched.commit.as_deref()?;
+        Some((self.fetched.dir.as_path(), commit))
+    }
 }
 
 /// Fetches the source and reads what it holds, without writing anything
@@ -212,10 +224,7 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
         };
         items.push((super::bundle_entry::describe(entry, &item.dir), item.dir));
     }
-    Ok(Staged {
-        items,
-        _fetched: fetched,
-    })
+    Ok(Staged { items, fetched })
 }
 
 /// Installs the staged items `keep` accepts and records them in the lock;
@@ -229,6 +238,7 @@ pub fn commit(
     // Read again under the writers' lock: another `share add` may have
     // recorded an entry since this one staged.
     let (mut lock, _writing) = LockFile::load_for_writing(root)?;
+    check::before_writing(&lock, root, ctx.layout, "installed")?;
     let mut added = Vec::new();
     for (entry, dir) in staged.items.iter().filter(|(e, _)| keep(e)) {
         let entry = with_folder(&lock, entry);
@@ -315,8 +325,7 @@ pub fn remove(
     // The whole lock, as verify and update check it: an entry outside
     // its folder anywhere in it means it may come from an untrusted
     // change, and nothing is removed or written.
-    check::entries(&lock, root, layout)
-        .map_err(|e| ShareError::Invalid(format!("{e}; nothing was removed")))?;
+    check::before_writing(&lock, root, layout, "removed")?;
     let gone: Vec<Entry> = lock
         .entries
         .iter()

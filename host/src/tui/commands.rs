@@ -98,7 +98,7 @@ fn answer_now(line: &str, app: &mut App) {
         }
         "/diff" => {
             let said = app.patches.diff();
-            show(app, vec![said]);
+            show(app, said);
         }
         "/skills" => {
             let said = session_view::skills::listing(&app.status.skills, usize::from(app.width));

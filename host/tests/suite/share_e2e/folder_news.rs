@@ -79,6 +79,36 @@ fn update_names_a_skill_added_upstream_to_a_folder_added_whole() {
     assert!(!out.contains("new upstream"), "{out}");
 }
 
+/// What was in the folder at the locked commit is no news: a skill the
+/// user removed on purpose stays unmentioned however often `update` runs,
+/// while one that appeared upstream since is still named.
+#[test]
+fn a_removed_skill_is_not_news_and_a_new_one_still_is() {
+    let (up, env, _url) = added_whole();
+    let run = env.run(&["share", "remove", "release-notes"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!env.repo_path().join(".quire/skills/release-notes").exists());
+
+    // Nothing upstream, then a change to the kept skill: both quiet.
+    let out = update(&env);
+    assert!(!out.contains("new upstream"), "{out}");
+    commit_upstream(&up, "skills/pdf-forms/scripts/fill.py", "print('v3')\n");
+    let out = update(&env);
+    assert!(out.contains("updated skill pdf-forms"), "{out}");
+    assert!(!out.contains("new upstream"), "{out}");
+    assert!(!out.contains("release-notes"), "{out}");
+
+    // A skill that is new upstream is named, the removed one is not.
+    commit_upstream(&up, "skills/changes/SKILL.md", CHANGELOG);
+    let out = update(&env);
+    assert!(
+        out.contains("new upstream in skills (not installed): changelog\n"),
+        "{out}"
+    );
+    assert!(!out.contains("release-notes"), "{out}");
+    assert!(!env.repo_path().join(".quire/skills/release-notes").exists());
+}
+
 /// The lock is the repository's input: a `folder` that leaves the source
 /// (or does not hold the entry) is refused before anything is fetched.
 #[test]

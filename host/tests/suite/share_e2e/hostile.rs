@@ -139,6 +139,56 @@ fn file_names_out_of_the_install_folder_are_refused() {
     s.refused(&["verify"]);
 }
 
+/// `add` rewrites the whole lock: another entry's hostile path (relative
+/// with `..`, absolute) or name refuses it as `remove` is refused, naming
+/// that entry, and nothing is installed, written or removed.
+#[test]
+fn add_refuses_a_lock_with_a_hostile_entry_elsewhere() {
+    let s = Scene::new();
+    write(
+        &s.env.repo_path().join("shared/notes/SKILL.md"),
+        "---\nname: notes\ndescription: Take notes.\n---\nSteps.\n",
+    );
+    let relative = pathdiff(&s.victim(), &s.env.repo_path());
+    let bad_name = format!(
+        "version = 1\n\n[[entry]]\nkind = \"skill\"\nname = \"../pdf\"\nsource = \"shared/pdf\"\ninstalled = \".quire/skills/../pdf\"\n\n[entry.files]\n\"SKILL.md\" = {:?}\n",
+        sha(SKILL.as_bytes())
+    );
+    let lock = s.env.repo_path().join("quire.lock");
+    for (installed, needle) in [
+        (
+            Some(relative.clone()),
+            format!("has installed = \"{relative}\""),
+        ),
+        (
+            Some(s.victim().display().to_string()),
+            format!("has installed = \"{}\"", s.victim().display()),
+        ),
+        (None, "has a name that cannot be a folder name".to_string()),
+    ] {
+        match &installed {
+            Some(path) => s.lock(path),
+            None => std::fs::write(&lock, &bad_name).unwrap(),
+        }
+        write(&s.victim().join("keep.txt"), "mine\n");
+        let text = std::fs::read_to_string(&lock).unwrap();
+        let outside = contents(s.outside.path());
+        let run = s.env.run(&["share", "add", "shared/notes"]);
+        assert_eq!(run.code, 2, "{needle}: {}{}", run.stdout, run.stderr);
+        for part in [
+            "quire.lock: the skill entry '",
+            needle.as_str(),
+            "fix or remove the entry",
+            "nothing was added",
+        ] {
+            assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+        }
+        assert_eq!(std::fs::read_to_string(&lock).unwrap(), text, "{needle}");
+        assert!(!s.env.repo_path().join(".quire/skills/notes").exists());
+        assert_eq!(contents(s.outside.path()), outside, "{needle}");
+    }
+}
+
 /// `to` relative to `from` (both absolute), with `..` parts.
 fn pathdiff(to: &Path, from: &Path) -> String {
     let to: Vec<_> = to.components().collect();

@@ -133,8 +133,8 @@ fn undo_refuses_a_file_changed_since_and_diff_still_shows_it() {
 }
 
 /// A second /undo does not stick on a file that cannot be undone: it
-/// tries it once more, leaves it as it is (/diff still shows it) and
-/// undoes the task before.
+/// tries it once more, leaves it as it is (/diff says so, without the
+/// patch it no longer holds) and undoes the task before.
 #[test]
 fn a_second_undo_leaves_what_cannot_be_undone_and_undoes_the_task_before() {
     let env = TestEnv::new("chat");
@@ -183,8 +183,22 @@ fn a_second_undo_leaves_what_cannot_be_undone_and_undoes_the_task_before() {
     assert!(first + again < left && left < undone, "{err}");
     assert_eq!(env.read("a.txt"), "one\n", "the task before was undone");
     assert_eq!(env.read("b.txt"), "mine\n", "the user's edit is kept");
-    // What was left is still in effect: /diff shows it.
-    assert!(err[undone..].contains("b.txt"), "{err}");
+    // /diff says what is true of the file left: changed since its patch,
+    // which is not shown as if it were the file's content.
+    let diff = &err[undone..err.rfind("nothing to undo").expect(err)];
+    assert!(
+        diff.contains(
+            "left as it is by /undo: it changed since its patch, so the patch is not shown"
+        ),
+        "{err}"
+    );
+    assert!(
+        diff.contains("\n  b.txt: it changed since the patch, which no longer reverses cleanly\n"),
+        "{err}"
+    );
+    for stale in ["+TWO", "-two", "M b.txt"] {
+        assert!(!diff.contains(stale), "{stale}: {err}");
+    }
 }
 
 /// Waits until the model got `n` requests and `done` holds.
