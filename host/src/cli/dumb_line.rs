@@ -108,6 +108,14 @@ impl DumbTerminal {
         })
     }
 
+    /// Everything typed and not read as a line yet: bytes read ahead and
+    /// what the terminal holds (see `type_ahead`).
+    pub(super) fn take_typed(&mut self) -> Vec<u8> {
+        let mut taken: Vec<u8> = self.pending.drain(..).collect();
+        taken.extend(super::type_ahead::take(self.fd));
+        taken
+    }
+
     fn key(&self, which: usize) -> Option<u8> {
         // _POSIX_VDISABLE (0) turns a key off.
         Some(self.saved.c_cc[which]).filter(|k| *k != 0)

@@ -79,6 +79,7 @@ mod slash_list;
 mod stdin;
 pub(crate) mod summary;
 mod trust;
+pub(crate) mod type_ahead;
 mod typo;
 
 pub use args::{Cli, Command};

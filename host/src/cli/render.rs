@@ -8,6 +8,7 @@ use quire::printable::{self, clean};
 
 use super::pipe::{err, out};
 use super::summary::{clip, failure_reason, outcome, patch_stats, rewritten_line, tool_line};
+use crate::session_view::model_wait::ModelWait;
 
 pub trait Renderer: Send {
     fn event(&mut self, event: &Event);
@@ -53,7 +54,17 @@ pub struct HumanRenderer {
     /// when split across deltas.
     text_stream: printable::Stream,
     reasoning_stream: printable::Stream,
+    /// Waiting for the model's answer, and when the plain line was written
+    /// for a wait (no spinner: a dumb terminal).
+    model_wait: ModelWait,
+    wait_said: Option<Instant>,
+    /// Stderr is a terminal: someone may be watching the wait.
+    stderr_tty: bool,
 }
+
+/// After how long a wait for the model gets its one plain line where no
+/// spinner can be drawn (the spinner shows after a second, as a call's).
+const WAIT_NOTE_AFTER: Duration = Duration::from_secs(3);
 
 const SPIN: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -77,7 +88,30 @@ impl HumanRenderer {
             children: Default::default(),
             text_stream: Default::default(),
             reasoning_stream: Default::default(),
+            model_wait: ModelWait::default(),
+            wait_said: None,
+            stderr_tty: std::io::stderr().is_terminal(),
         }
+    }
+
+    /// The status of a wait for the model: the spinner's text, or (once,
+    /// where no spinner is drawn) a plain line.
+    fn model_wait_status(&mut self) -> Option<String> {
+        let since = self.model_wait.since()?;
+        let waited = since.elapsed();
+        if self.spinner {
+            return (waited >= Duration::from_secs(1)).then(|| {
+                format!(
+                    "waiting for the model {:.1}s · Ctrl-C stops it",
+                    waited.as_secs_f64()
+                )
+            });
+        }
+        if self.stderr_tty && self.wait_said != Some(since) && waited >= WAIT_NOTE_AFTER {
+            self.wait_said = Some(since);
+            err("waiting for the model… (Ctrl-C stops it)\n");
+        }
+        None
     }
 
     /// `s` in colour `code`. Every line the human view writes goes
@@ -116,6 +150,7 @@ impl HumanRenderer {
 
 impl Renderer for HumanRenderer {
     fn event(&mut self, event: &Event) {
+        self.model_wait.track(event);
         match event {
             Event::SessionStarted {
                 session_id,
@@ -343,30 +378,34 @@ impl Renderer for HumanRenderer {
     }
 
     fn tick(&mut self) {
+        let waiting = self.model_wait_status();
         if !self.spinner {
             return;
         }
-        let Some((_, line, started)) = self
+        let call = self
             .running
             .iter()
             .filter(|(_, _, t)| t.elapsed() >= Duration::from_secs(1))
-            .min_by_key(|(_, _, t)| *t)
-        else {
-            return;
+            .min_by_key(|(_, _, t)| *t);
+        let text = match (call, waiting) {
+            (Some((_, line, started)), _) => {
+                let more = if self.running.len() > 1 {
+                    format!(" (+{} more)", self.running.len() - 1)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{}{} {:.1}s",
+                    clip(line, 90),
+                    more,
+                    started.elapsed().as_secs_f64()
+                )
+            }
+            (None, Some(waiting)) => waiting,
+            (None, None) => return,
         };
         self.frame = (self.frame + 1) % SPIN.len();
-        let more = if self.running.len() > 1 {
-            format!(" (+{} more)", self.running.len() - 1)
-        } else {
-            String::new()
-        };
-        let status = format!(
-            "{} {}{} {:.1}s",
-            SPIN[self.frame],
-            clip(line, 90),
-            more,
-            started.elapsed().as_secs_f64()
-        );
+        let status = format!("{} {text}", SPIN[self.frame]);
         let status = self.paint("2", &status);
         if self.text_open {
             out("\n");

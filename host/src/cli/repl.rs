@@ -177,8 +177,16 @@ impl Approver for TerminalApprover {
         eprintln!("{}", approval::question(&request));
         let prompt = format!("{}: ", approval::choices(&request));
         let mut reason = None;
+        // Only the first read is a fresh question: a line typed before it
+        // was for something else.
+        let mut first = true;
         let decision = loop {
-            match self.reader.read(&prompt, false).await {
+            let read = if std::mem::take(&mut first) {
+                self.reader.answer(&prompt).await
+            } else {
+                self.reader.read(&prompt, false).await
+            };
+            match read {
                 Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
                     "y" | "yes" => break ApprovalDecision::Approved,
                     "a" | "always" if request.always_key.is_some() => {
@@ -522,7 +530,7 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
 /// before quire read dumb terminals itself and as the full-screen view.
 async fn ask_line(reader: &Reader, prompt: &str) -> Option<String> {
     loop {
-        match reader.read(prompt, false).await {
+        match reader.answer(prompt).await {
             Input::Line(l) => return Some(l),
             Input::Failed(why) => eprintln!("error: {why}"),
             Input::Interrupted | Input::Cleared => {

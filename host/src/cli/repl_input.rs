@@ -33,6 +33,9 @@ const MAX_FAILURES: u32 = 3;
 pub(super) struct ReadRequest {
     prompt: String,
     history: bool,
+    /// A question: what was typed before it is taken away first
+    /// (`type_ahead`), never read as its answer.
+    fresh: bool,
     reply: oneshot::Sender<Input>,
 }
 
@@ -88,6 +91,9 @@ fn read_dumb(
 ) {
     use super::dumb_line::Read;
     while let Some(req) = rx.blocking_recv() {
+        if req.fresh {
+            say_taken(&terminal.take_typed());
+        }
         // An asker gone (a turn interrupted while its approval question
         // waited) gets no line: the next one typed is for the next asker.
         let read = terminal.read_line(&req.prompt, &|| !req.reply.is_closed());
@@ -125,6 +131,9 @@ fn read_rustyline(
     let _ = editor.load_history(&history_file);
     let mut failures = 0;
     while let Some(req) = rx.blocking_recv() {
+        if req.fresh && std::io::stdin().is_terminal() {
+            say_taken(&super::type_ahead::take(libc::STDIN_FILENO));
+        }
         let input = match editor.readline(&req.prompt) {
             Ok(line) => {
                 if req.history && !line.trim().is_empty() {
@@ -154,14 +163,26 @@ fn read_rustyline(
     }
 }
 
+/// Says what was typed before a question and taken away.
+fn say_taken(taken: &[u8]) {
+    if let Some(notice) = super::type_ahead::notice(taken) {
+        super::pipe::err(&notice);
+    }
+}
+
 impl Reader {
     /// Asks for a line; the answer comes on the receiver.
     fn ask(&self, prompt: &str, history: bool) -> oneshot::Receiver<Input> {
+        self.request(prompt, history, false)
+    }
+
+    fn request(&self, prompt: &str, history: bool, fresh: bool) -> oneshot::Receiver<Input> {
         let (reply, rx) = oneshot::channel();
         // A reader gone answers Eof (the sender dropped).
         let _ = self.requests.send(ReadRequest {
             prompt: prompt.to_string(),
             history,
+            fresh,
             reply,
         });
         rx
@@ -169,6 +190,14 @@ impl Reader {
 
     pub(super) async fn read(&self, prompt: &str, history: bool) -> Input {
         self.ask(prompt, history).await.unwrap_or(Input::Eof)
+    }
+
+    /// The answer to a question just asked: input typed before it is
+    /// taken away (and said) first.
+    pub(super) async fn answer(&self, prompt: &str) -> Input {
+        self.request(prompt, false, true)
+            .await
+            .unwrap_or(Input::Eof)
     }
 
     /// The main prompt: a line to handle, or `None` to quit (Ctrl-D, or

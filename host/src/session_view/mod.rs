@@ -7,6 +7,7 @@
 
 pub mod approval;
 pub mod diff;
+pub mod model_wait;
 pub mod patches;
 pub mod prices;
 pub mod skills;

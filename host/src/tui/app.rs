@@ -64,6 +64,14 @@ pub struct App {
     pub children: crate::cli::children::Children,
     /// The most rows the live area may take (0: the frame's height).
     pub live_cap: u16,
+    /// When a key was last pressed (or text pasted): a prompt that
+    /// appears within a second of it waits for typing to pause.
+    pub typed_at: Option<Instant>,
+    /// Whether the last frame showed the whole approval prompt (a small
+    /// window may cut it): keys answer only a prompt that was seen.
+    pub prompt_shown: std::cell::Cell<bool>,
+    /// Since when the model's answer is awaited (nothing of it came yet).
+    pub model_wait: crate::session_view::model_wait::ModelWait,
 }
 
 impl App {
@@ -93,6 +101,9 @@ impl App {
             sources: Vec::new(),
             children: Default::default(),
             live_cap: 0,
+            typed_at: None,
+            prompt_shown: Default::default(),
+            model_wait: Default::default(),
         }
     }
 
@@ -126,6 +137,11 @@ impl App {
         // The turn may have made files: `@path` completion lists them again.
         super::complete::forget_files();
         self.working = None;
+        self.model_wait.end();
+        // No turn runs now: "Ctrl-D quits when the turn ends" is over.
+        if self.hint.as_deref() == Some(super::keys::CTRL_D_BUSY_HINT) {
+            self.hint = None;
+        }
         self.running.clear();
         self.reasoning.clear();
         if let Some(mut p) = self.approval.take() {

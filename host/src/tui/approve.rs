@@ -5,6 +5,7 @@
 //! command prefix shown.
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
 use tokio::sync::{mpsc, oneshot};
@@ -68,21 +69,43 @@ impl Approver for TuiApprover {
     }
 }
 
+/// How long typing must pause before a prompt that appeared while the
+/// user typed takes keys as answers: the `a` of "after" must not answer
+/// "always".
+pub const ARM_AFTER: Duration = Duration::from_secs(1);
+
 /// A request on screen.
 pub struct Pending {
     pub request: ApprovalRequest,
     pub reply: Option<oneshot::Sender<Answer>>,
     /// Typing the reason for a no.
     pub reason: Option<String>,
+    /// Whether keys answer the prompt. A prompt that appears while the
+    /// user types is not armed: keys go on to the draft until typing
+    /// pauses for [`ARM_AFTER`] ([`Pending::arm_if_paused`]).
+    pub armed: bool,
 }
 
 impl Pending {
-    pub fn new((request, reply): Ask) -> Pending {
+    /// `typed_at`: the last key pressed (or paste). Idle (nothing within
+    /// [`ARM_AFTER`]): the prompt is armed at once.
+    pub fn new((request, reply): Ask, typed_at: Option<Instant>) -> Pending {
         Pending {
             request,
             reply: Some(reply),
             reason: None,
+            armed: paused(typed_at),
         }
+    }
+
+    /// Arms the prompt once typing has paused for [`ARM_AFTER`]; whether
+    /// it changed.
+    pub fn arm_if_paused(&mut self, typed_at: Option<Instant>) -> bool {
+        if self.armed || !paused(typed_at) {
+            return false;
+        }
+        self.armed = true;
+        true
     }
 
     pub fn answer(&mut self, a: Answer) {
@@ -96,6 +119,14 @@ impl Pending {
         format!("{}  · Esc interrupts", approval::choices(&self.request))
     }
 }
+
+/// Whether no key was pressed within [`ARM_AFTER`].
+fn paused(typed_at: Option<Instant>) -> bool {
+    typed_at.is_none_or(|t| t.elapsed() >= ARM_AFTER)
+}
+
+/// The prompt line while it is not armed (the user is typing).
+pub const TYPING: &str = "you are typing: keys go to your message; a 1 s pause in typing arms this prompt  · Esc interrupts";
 
 /// The full command or diff goes to the scrollback above the prompt
 /// (the text is session_view/approval.rs, shared with the line mode).

@@ -41,7 +41,7 @@ use super::term::{drop_controls, hide_continuations};
 /// Begin and end of a synchronized update: a terminal that knows it shows
 /// the frame at once (no flicker of the cleared area), others ignore it.
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
-const SYNC_END: &[u8] = b"\x1b[?2026l";
+pub(super) const SYNC_END: &[u8] = b"\x1b[?2026l";
 
 pub struct Inline<B: Backend + Write> {
     term: Terminal<B>,

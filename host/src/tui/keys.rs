@@ -33,7 +33,11 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     if ctrl && k.code == KeyCode::Char('z') {
         return Action::Suspend;
     }
-    if let Some(p) = &mut app.approval {
+    // A prompt not armed yet (it appeared while the user typed): keys go
+    // on to the draft.
+    // Nor does one the window is too small to show.
+    let shown = app.prompt_shown.get();
+    if let Some(p) = app.approval.as_mut().filter(|p| p.armed && shown) {
         return approval_key(p, k);
     }
     if ctrl && k.code == KeyCode::Char('o') {
@@ -227,7 +231,8 @@ mod tests {
             asked_again: None,
         };
         let (reply, mut answer) = tokio::sync::oneshot::channel();
-        app.approval = Some(super::super::approve::Pending::new((request, reply)));
+        app.approval = Some(super::super::approve::Pending::new((request, reply), None));
+        app.prompt_shown.set(true);
         assert_eq!(key(&mut app, enter(), true), Action::None);
         assert!(answer.try_recv().is_err(), "Enter answered the prompt");
         assert!(app.approval.as_ref().is_some_and(|p| p.reply.is_some()));

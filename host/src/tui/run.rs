@@ -346,8 +346,15 @@ pub async fn run(
     io_signals_exit.unwrap_or(EXIT_OK)
 }
 
-/// Asks on the plain terminal, before it is put in raw mode.
+/// Asks on the plain terminal, before it is put in raw mode. What was
+/// typed before the question is not its answer (cli/type_ahead.rs).
 fn stdin_line(prompt: &str) -> Option<String> {
+    use crate::cli::type_ahead;
+    if std::io::IsTerminal::is_terminal(&std::io::stdin())
+        && let Some(notice) = type_ahead::notice(&type_ahead::take(libc::STDIN_FILENO))
+    {
+        crate::cli::pipe::err(&notice);
+    }
     crate::cli::pipe::err(prompt);
     let mut line = String::new();
     match std::io::stdin().read_line(&mut line) {
@@ -465,7 +472,7 @@ async fn drive<T>(
                     }
                     // A key that answers a prompt ends the burst: the rest
                     // is read once the prompt is gone.
-                    if app.approval.is_some() {
+                    if app.approval.as_ref().is_some_and(|p| p.armed) {
                         break;
                     }
                 }
@@ -480,11 +487,11 @@ async fn drive<T>(
                     app.event(&ev);
                 }
                 super::approve::show_request(app, &ask.0);
+                let mut p = Pending::new(ask, app.typed_at);
                 if cancel.is_cancelled() {
-                    let mut p = Pending::new(ask);
                     p.answer(Answer::No);
                 } else {
-                    app.approval = Some(Pending::new(ask));
+                    app.approval = Some(p);
                 }
             }
             _ = tick.tick() => app.frame = app.frame.wrapping_add(1),
@@ -492,6 +499,11 @@ async fn drive<T>(
         (pending, urgent) = (true, true);
         if app.approval.as_ref().is_some_and(|p| p.reply.is_none()) {
             app.approval = None;
+        }
+        // Typing paused long enough: the prompt takes keys now (checked
+        // at least every tick).
+        if let Some(p) = app.approval.as_mut() {
+            p.arm_if_paused(app.typed_at);
         }
     };
     drain(io, app);
@@ -546,9 +558,15 @@ fn interrupt(app: &mut App, cancel: &CancellationToken) {
 
 fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
     match ev {
-        TermEvent::Key(k) => keys::key(app, k, busy),
+        TermEvent::Key(k) => {
+            if k.kind != crossterm::event::KeyEventKind::Release {
+                app.typed_at = Some(Instant::now());
+            }
+            keys::key(app, k, busy)
+        }
         TermEvent::Paste(text) => {
-            if app.approval.is_none() {
+            app.typed_at = Some(Instant::now());
+            if app.approval.as_ref().is_none_or(|p| !p.armed) {
                 app.composer.paste(&text);
             }
             Action::None

@@ -32,9 +32,19 @@ impl Drop for Guard {
     }
 }
 
+/// Every way out passes here (the guard's drop, the panic hook, Ctrl-Z):
+/// a synchronized update a frame left open would keep the terminal from
+/// showing anything more, so it is ended, and the cursor a turn hid is
+/// shown.
 fn restore() {
     let mut out = std::io::stdout();
-    let _ = execute!(out, PopKeyboardEnhancementFlags, DisableBracketedPaste);
+    let _ = out.write_all(super::inline::SYNC_END);
+    let _ = execute!(
+        out,
+        crossterm::cursor::Show,
+        PopKeyboardEnhancementFlags,
+        DisableBracketedPaste
+    );
     let _ = crossterm::terminal::disable_raw_mode();
     let _ = out.flush();
 }

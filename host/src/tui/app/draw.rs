@@ -26,6 +26,8 @@ struct Layout {
     /// The cursor's row and column in the composer.
     cursor: (usize, usize),
     status: Line<'static>,
+    /// Rows of `top` cut for want of room (its first ones).
+    cut: usize,
 }
 
 impl App {
@@ -51,6 +53,15 @@ impl App {
     /// stays parked (tui/inline.rs).
     pub fn draw_at(&self, f: &mut Frame<'_>) -> Option<Position> {
         let area = f.area();
+        self.prompt_shown.set(false);
+        if too_small(area) {
+            // Nothing useful fits: one line says so (cut to the width);
+            // the session goes on and is drawn whole once enlarged.
+            let line = Line::styled(TOO_SMALL, self.pal.dim());
+            let last = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+            f.render_widget(Paragraph::new(line), last.intersection(area));
+            return None;
+        }
         let cap = if self.live_cap > 0 {
             self.live_cap
         } else {
@@ -61,29 +72,44 @@ impl App {
             composer,
             cursor,
             status,
+            cut,
         } = self.layout(area.width, cap);
         let fixed = composer.len() + 1;
         let room = usize::from(area.height).saturating_sub(fixed);
         let skip = top.len().saturating_sub(room);
+        // A prompt answers keys only while its question and choices are
+        // all on screen (keys.rs): none is answered unseen.
+        self.prompt_shown
+            .set(self.approval.is_some() && skip == 0 && cut == 0);
         let top: Vec<Line<'static>> = top.into_iter().skip(skip).collect();
         let top_h = top.len() as u16;
         // The live rows sit right above the composer.
         let comp_h = composer.len() as u16;
         let bottom = area.y + area.height;
         let comp_y = bottom.saturating_sub(1 + comp_h);
+        // Each part inside the frame, whatever its size (a widget drawn
+        // past the buffer's edge panics).
+        let within = |r: Rect| r.intersection(area);
         f.render_widget(
             Paragraph::new(top),
-            Rect::new(area.x, comp_y.saturating_sub(top_h), area.width, top_h),
+            within(Rect::new(
+                area.x,
+                comp_y.saturating_sub(top_h),
+                area.width,
+                top_h,
+            )),
         );
         f.render_widget(
             Paragraph::new(composer),
-            Rect::new(area.x, comp_y, area.width, comp_h),
+            within(Rect::new(area.x, comp_y, area.width, comp_h)),
         );
         f.render_widget(
             Paragraph::new(status),
-            Rect::new(area.x, bottom.saturating_sub(1), area.width, 1),
+            within(Rect::new(area.x, bottom.saturating_sub(1), area.width, 1)),
         );
-        if self.approval.is_some() {
+        // An armed prompt takes the keys; one still waiting for typing to
+        // pause leaves them to the composer (its caret stays drawn).
+        if self.approval.as_ref().is_some_and(|p| p.armed) {
             return None;
         }
         let (row, col) = cursor;
@@ -110,6 +136,12 @@ impl App {
                 self.pal.warn(),
             ));
             match &p.reason {
+                _ if !p.armed => {
+                    for line in wrap_choices(super::super::approve::TYPING, usize::from(area.width))
+                    {
+                        rows.push(Line::styled(line, self.pal.dim()));
+                    }
+                }
                 Some(r) => rows.push(Line::from(format!(
                     "{} {r}▏ (Enter sends)",
                     crate::session_view::approval::WHY_NOT
@@ -128,9 +160,10 @@ impl App {
             let skip = live.len().saturating_sub(room.saturating_sub(1));
             rows.extend(live.into_iter().skip(skip));
             rows.extend(self.child_rows(area.width, std::time::Instant::now()));
-            let (what, since) = match self.running.first() {
-                Some((_, line, t)) => (line.clone(), *t),
-                None => ("Working".to_string(), start),
+            let (what, since) = match (self.running.first(), self.model_wait.since()) {
+                (Some((_, line, t)), _) => (line.clone(), *t),
+                (None, Some(t)) => (WAITING.to_string(), t),
+                (None, None) => ("Working".to_string(), start),
             };
             rows.push(status::working(
                 &what,
@@ -171,6 +204,7 @@ impl App {
             composer,
             cursor,
             status,
+            cut: skip,
         }
     }
 
@@ -218,6 +252,18 @@ impl App {
     }
 }
 
+/// The working line while no part of the model's answer has come.
+pub(in crate::tui) const WAITING: &str = "Waiting for the model";
+
+/// What a window too small for the live area shows instead.
+const TOO_SMALL: &str = "window too small";
+
+/// The live area's least room: the composer and the status line, and
+/// columns for a few characters after the `› `.
+fn too_small(area: Rect) -> bool {
+    area.height < 2 || area.width < 12
+}
+
 /// `choices` ("[y] yes  [n] no  …", parts two spaces apart) in lines of at
 /// most `width` columns, parts kept whole.
 fn wrap_choices(choices: &str, width: usize) -> Vec<String> {
@@ -259,7 +305,7 @@ mod tests {
         };
         show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();
-        app.approval = Some(Pending::new((request, reply)));
+        app.approval = Some(Pending::new((request, reply), None));
         let scrollback: String = app.commit.iter().map(|l| format!("{l}\n")).collect();
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 10))
             .expect("test terminal");
@@ -283,6 +329,58 @@ mod tests {
         );
         assert!(!live.contains("cargo test --workspace"), "{live}");
         assert!(live.contains("[y] yes"), "{live}");
+    }
+
+    #[test]
+    fn every_size_down_to_one_cell_draws_and_hides_a_prompt_it_cannot_show() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        app.working = Some(std::time::Instant::now());
+        app.composer
+            .insert_str("a draft that is longer than any of these windows");
+        app.hint = Some("a hint".into());
+        let request = quire::tools::ApprovalRequest {
+            tool: "shell".into(),
+            summary: "make test".into(),
+            reason: None,
+            always_key: Some("make test".into()),
+            files: Vec::new(),
+            agent: None,
+            escalated: true,
+            code_in: Vec::new(),
+            asked_again: None,
+        };
+        let (reply, _answer) = tokio::sync::oneshot::channel();
+        app.approval = Some(Pending::new((request, reply), None));
+        for width in 1..=14 {
+            for height in 1..=4 {
+                app.live_cap = height;
+                let mut term =
+                    ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                        .expect("test terminal");
+                term.draw(|f| {
+                    app.draw_at(f);
+                })
+                .expect("draw");
+                if width < 12 || height < 2 {
+                    let buf = term.backend().buffer();
+                    let last: String = (0..width)
+                        .map(|x| buf[(x, height - 1)].symbol().to_string())
+                        .collect();
+                    assert!("window too small".starts_with(last.trim_end()), "{last:?}");
+                }
+                // Too small for the question and its choices: keys do not
+                // answer it.
+                assert!(!app.prompt_shown.get(), "{width} x {height}");
+            }
+        }
+        app.live_cap = 10;
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 10))
+            .expect("test terminal");
+        term.draw(|f| {
+            app.draw_at(f);
+        })
+        .expect("draw");
+        assert!(app.prompt_shown.get());
     }
 
     #[test]

@@ -20,6 +20,7 @@ impl App {
         // The state /status, /diff and /undo read (session_view/).
         self.status.track(ev);
         self.patches.track(ev);
+        self.model_wait.track(ev);
         match ev {
             Event::SessionStarted {
                 session_id,

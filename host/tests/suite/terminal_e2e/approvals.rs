@@ -70,7 +70,10 @@ fn a_wrapper_program_is_never_allowed_always() {
     pty.send("a");
     pty.send("y");
     // The rm behind the same wrapper is asked about, and refused.
-    pty.wait_text("$ timeout 5 rm -f file2.txt");
+    // Armed (its choices shown) once typing paused after the `y`.
+    pty.wait_for("the rm's prompt", |s| {
+        s.contains("$ timeout 5 rm -f file2.txt") && s.contains("[y] yes")
+    });
     pty.send("n");
     pty.wait_text("done");
     assert!(env.repo.path().join("t.txt").exists());

@@ -200,9 +200,12 @@ fn approval_choices() {
     ]);
     let mut pty = start(&env, &["--approval", "untrusted"]);
     say(&mut pty, "make files");
-    pty.wait_text("$ touch yes.txt");
+    // The choices show once the prompt takes keys (the Enter or the
+    // answer just typed make it wait for a pause, tui/approve.rs).
+    let armed = |cmd: &'static str| move |s: &str| s.contains(cmd) && s.contains("[y] yes");
+    pty.wait_for("the first prompt", armed("$ touch yes.txt"));
     pty.send("y");
-    pty.wait_text("$ touch no.txt");
+    pty.wait_for("the second prompt", armed("$ touch no.txt"));
     pty.send("r");
     pty.wait_text("why not?");
     pty.send("use the scratch dir instead\r");
