@@ -26,6 +26,10 @@
 //! spawned through [`spawn_tokio`] or [`spawn_std`], which record them so
 //! they are never reaped behind tokio's or std's back.
 //!
+//! A command that is stopped (Ctrl-C, its timeout) takes what it started
+//! with it, also what left its group ([`stop_command`], in `stop`): its
+//! descendants and the adopted orphans that carry its mark.
+//!
 //! While a repository hook is checked and run, what the model's shell
 //! commands left running is paused ([`pause_commands`], in [`pause`]):
 //! it cannot rewrite the hook's files between the check and the run.
@@ -74,6 +78,8 @@ mod pause;
 #[cfg(target_os = "linux")]
 mod reaper;
 #[cfg(target_os = "linux")]
+mod stop;
+#[cfg(target_os = "linux")]
 mod watchdog;
 
 #[cfg(target_os = "linux")]
@@ -82,6 +88,8 @@ pub use pause::{
 };
 #[cfg(target_os = "linux")]
 pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spawn_std, spawn_tokio};
+#[cfg(target_os = "linux")]
+pub use stop::{CommandMark, MARK_VAR, stop_command};
 
 #[cfg(not(target_os = "linux"))]
 mod elsewhere {
@@ -116,6 +124,22 @@ mod elsewhere {
         cmd: &mut tokio::process::Command,
     ) -> std::io::Result<tokio::process::Child> {
         cmd.spawn()
+    }
+    /// Without `/proc` a mark finds nothing: only the group is killed.
+    pub const MARK_VAR: &str = "QUIRE_COMMAND_ID";
+    pub struct CommandMark(String);
+    impl CommandMark {
+        pub fn next() -> CommandMark {
+            CommandMark(std::process::id().to_string())
+        }
+        pub fn value(&self) -> &str {
+            &self.0
+        }
+    }
+    /// Only the command's process group is killed.
+    pub fn stop_command(pid: i32, _mark: &CommandMark) {
+        // SAFETY: the command's group; its leader is not reaped yet.
+        unsafe { libc::killpg(pid, libc::SIGKILL) };
     }
 }
 #[cfg(not(target_os = "linux"))]

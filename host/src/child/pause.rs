@@ -191,18 +191,7 @@ fn running(commands: &[(i32, u64)]) -> Vec<i32> {
         .map(|&(p, _)| p)
         .collect();
     roots.extend(reaper::adopted());
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    while let Some(pid) = roots.pop() {
-        if pid <= 1 || !seen.insert(pid) {
-            continue;
-        }
-        roots.extend(reaper::children(pid));
-        if reaper::is_alive(pid) {
-            out.push(pid);
-        }
-    }
-    out
+    reaper::live_trees(roots)
 }
 
 #[cfg(test)]

@@ -185,6 +185,22 @@ pub(super) fn adopted() -> Vec<i32> {
         .collect()
 }
 
+/// The live processes of the trees under `roots` (roots included).
+pub(super) fn live_trees(mut roots: Vec<i32>) -> Vec<i32> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    while let Some(pid) = roots.pop() {
+        if pid <= 1 || !seen.insert(pid) {
+            continue;
+        }
+        roots.extend(children(pid));
+        if is_alive(pid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
 /// What `/proc/PID/stat` says that matters here.
 struct Stat {
     zombie: bool,

@@ -42,7 +42,7 @@ pub use source::Source;
 pub use sync::{Synced, sync, verify};
 pub use update::{Pending, apply, plan};
 
-use crate::skills::Skill;
+use crate::skills::{Discovery, Skill, Skipped};
 
 /// Where sharing works: the repository, a scratch folder for checkouts,
 /// and the MCP servers `mcp:SERVER` sources may name.
@@ -77,8 +77,10 @@ pub enum ShareError {
 
 /// Flags skills installed by `quire share` whose files no longer match
 /// `quire.lock` under `root`: their `drift` says how, and selection never
-/// activates them on its own. A lock that cannot be read is logged.
-pub fn mark_drift(skills: &mut [Skill], root: &std::path::Path) {
+/// activates them on its own. One whose changes keep it from loading (its
+/// `SKILL.md` broken or removed) is listed in `drifted`. A lock that
+/// cannot be read is logged.
+pub fn mark_drift(d: &mut Discovery, root: &std::path::Path) {
     let lock = match LockFile::load(root) {
         Ok(l) => l,
         Err(e) => {
@@ -99,20 +101,32 @@ pub fn mark_drift(skills: &mut [Skill], root: &std::path::Path) {
         let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
         // Runs for every message: only folders of the same name are
         // resolved (the paths may differ by symlinks).
-        let Some(skill) = skills.iter_mut().find(|s| {
+        let is_it = |s: &Skill| {
             s.dir == dir
                 || (s.dir.file_name() == dir.file_name()
                     && std::fs::canonicalize(&s.dir).is_ok_and(|d| d == canonical))
-        }) else {
-            continue;
         };
+        let loaded = d.skills.iter().position(is_it);
+        // Not installed yet (`sync` installs it), or another skill of its
+        // name wins: nothing to flag.
+        if loaded.is_none() && (!dir.is_dir() || d.shadowed.iter().any(|s| is_it(&s.skill))) {
+            continue;
+        }
         let now = digest::of_folder(&dir).unwrap_or_default();
         let drift = digest::Drift::between(&entry.files, &now);
-        if !drift.is_clean() {
-            skill.drift = Some(format!(
-                "differs from quire.lock ({}); `quire share sync --force` restores it",
-                drift.describe()
-            ));
+        if drift.is_clean() {
+            continue;
+        }
+        let why = format!(
+            "differs from quire.lock ({}); `quire share sync --force` restores it",
+            drift.describe()
+        );
+        match loaded {
+            Some(i) => d.skills[i].drift = Some(why),
+            None => d.drifted.push(Skipped {
+                path: dir,
+                reason: why,
+            }),
         }
     }
 }

@@ -15,7 +15,7 @@ mod lifecycle;
 mod names;
 mod orphans;
 mod oversized_tools;
-mod peers;
+pub(super) mod peers;
 mod prompt;
 mod resumed_tools;
 mod sandbox;

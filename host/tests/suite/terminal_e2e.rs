@@ -58,6 +58,7 @@ mod completion;
 mod line_approval;
 mod line_commands;
 mod line_ctrl_c;
+mod line_escaped;
 mod line_input;
 mod line_partial;
 mod line_resume;

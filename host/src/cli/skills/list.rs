@@ -68,6 +68,14 @@ pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
             }
         }
     }
+    // A changed skill is shown even when its changes keep it from loading.
+    if !d.drifted.is_empty() {
+        listln!("\nDrifted from quire.lock (not loaded):");
+        for s in &d.drifted {
+            listln!("  {}", s.path.display());
+            listln!("    {}", s.reason);
+        }
+    }
     let warned = d.skills.iter().filter(|s| !s.warnings.is_empty()).count();
     if !all {
         let mut hidden = Vec::new();
@@ -119,6 +127,9 @@ fn print_json(d: &Discovery, all: bool) {
         }
         for s in &d.skipped {
             lines.push(json!({"status": "skipped", "path": s.path, "reason": s.reason}));
+        }
+        for s in &d.drifted {
+            lines.push(json!({"status": "drifted", "path": s.path, "drift": s.reason}));
         }
     }
     for v in lines {

@@ -128,6 +128,10 @@ pub struct Discovery {
     pub skills: Vec<Skill>,
     pub shadowed: Vec<Shadowed>,
     pub skipped: Vec<Skipped>,
+    /// Skills installed from a `quire.lock` whose changed files keep them
+    /// from loading (their `SKILL.md` broken or removed): the folder and
+    /// how it differs from the lock.
+    pub drifted: Vec<Skipped>,
     /// Every root searched (present or not), highest precedence first.
     pub roots: Vec<Root>,
 }
@@ -255,7 +259,7 @@ pub fn finish(opts: &DiscoverOptions, mut d: Discovery) -> Discovery {
     let project = opts.repo_root.as_ref().filter(|_| opts.project);
     for root in [project, opts.quire_home.as_ref()].into_iter().flatten() {
         if root.join(crate::share::lock::FILE).is_file() {
-            crate::share::mark_drift(&mut d.skills, root);
+            crate::share::mark_drift(&mut d, root);
         }
     }
     crate::plugins::bundle::drift::flag_skills(&mut d.skills);

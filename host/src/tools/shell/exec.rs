@@ -1,6 +1,7 @@
 //! Running one command: its own process group, stdout and stderr into one
-//! pipe, bounded output, and the whole group killed on timeout, on cancel
-//! and when the future is dropped.
+//! pipe, bounded output, and the whole group — with what the command
+//! started that left it — killed on timeout, on cancel and when the future
+//! is dropped.
 
 use std::io;
 use std::os::fd::OwnedFd;
@@ -15,6 +16,7 @@ use tokio::net::unix::pipe;
 use tokio::process::Child;
 use tokio_util::sync::CancellationToken;
 
+use crate::child::{CommandMark, MARK_VAR};
 use crate::tools::ToolError;
 use crate::tools::registry::cap::HeadTail;
 use crate::tools::sandbox::{self, SandboxPolicy};
@@ -106,24 +108,23 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
 }
 
 /// The child's process group, killed when dropped unless the child has
-/// been reaped (after which its id may belong to someone else).
+/// been reaped (after which its id may belong to someone else), with
+/// every process the command started (also those that left the group).
 struct Group {
     child: Child,
     pgid: Option<libc::pid_t>,
+    mark: CommandMark,
 }
 
 impl Group {
     fn kill(&self) {
         if let Some(pgid) = self.pgid {
-            // SAFETY: plain syscall; pgid is our child's group, and the child
-            // is not reaped yet, so the id cannot have been reused.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
+            // The child is not reaped yet, so its id cannot have been reused.
+            crate::child::stop_command(pgid, &self.mark);
         }
     }
 
-    /// Kills the whole group and reaps the child.
+    /// Kills the whole group and what left it, and reaps the child.
     async fn kill_and_reap(&mut self) {
         self.kill();
         if let Err(e) = self.child.wait().await {
@@ -190,6 +191,10 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         .stderr(Stdio::from(writer2))
         .process_group(0);
     req.env.apply(&mut cmd);
+    // Inherited by all it starts: what leaves its group is still found
+    // when it is stopped (child::stop_command).
+    let mark = CommandMark::next();
+    cmd.env(MARK_VAR, mark.value());
     // The command's whole group dies with quire, even on SIGKILL.
     crate::child::die_with_quire(cmd.as_std_mut());
     without_terminal(&mut cmd);
@@ -210,7 +215,7 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         ))
     })?;
     let pgid = child.id().and_then(|id| libc::pid_t::try_from(id).ok());
-    let mut group = Group { child, pgid };
+    let mut group = Group { child, pgid, mark };
 
     let mut deadline = tokio::time::Instant::now() + req.timeout;
     // Time a hook held the command stopped does not count (child::pause).

@@ -49,3 +49,36 @@ fn adopted_orphans_that_exit_are_reaped() {
     let last = &reqs.last().unwrap().raw_body;
     assert!(last.contains("ORPHAN-REAPED"), "{last}");
 }
+
+/// A command killed by its timeout takes what left its group with it (a
+/// subshell's orphan, a `setsid` child of the shell), while the session
+/// goes on; what an earlier command left running stays up.
+#[test]
+fn a_timed_out_command_takes_what_left_its_group_with_it() {
+    let env = TestEnv::new("responses");
+    let earlier = "setsid sleep 304 > /dev/null 2>&1 & echo $! > earlier.pid";
+    let escaping = "(setsid sleep 303 > /dev/null 2>&1 & echo $! > orphan.pid); \
+        setsid sleep 305 > /dev/null 2>&1 & echo $! > child.pid; sleep 301";
+    let check = "for f in earlier orphan child; do p=$(cat $f.pid 2>/dev/null); \
+        if [ -z \"$p\" ]; then echo $f-NO-PID; \
+        elif kill -0 \"$p\" 2>/dev/null; then echo $f-ALIVE; else echo $f-GONE; fi; done";
+    env.server.push_all([
+        Reply::tool_call("early", "shell", json!({ "command": earlier })),
+        Reply::tool_call(
+            "hold",
+            "shell",
+            json!({ "command": escaping, "timeout_ms": 3000 }),
+        ),
+        Reply::tool_call("check", "shell", json!({ "command": check })),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("time out", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    let timed_out = &reqs[2].raw_body;
+    assert!(timed_out.contains("timed out"), "{timed_out}");
+    let last = &reqs.last().unwrap().raw_body;
+    for word in ["earlier-ALIVE", "orphan-GONE", "child-GONE"] {
+        assert!(last.contains(word), "{word} not in {last}");
+    }
+}

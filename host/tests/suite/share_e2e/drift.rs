@@ -109,6 +109,46 @@ fn drift_is_reported_flagged_and_never_auto_activated_until_sync() {
     assert_eq!(picked(&env), vec!["pdf-forms"]);
 }
 
+/// An installed skill whose changes keep it from loading (its SKILL.md
+/// broken, or removed) is still shown as drifted by the plain `skills
+/// list`, with what differs and how to restore it.
+#[test]
+fn a_drifted_skill_that_no_longer_loads_is_listed_as_drifted() {
+    let up = Upstream::new();
+    let env = TestEnv::new("responses");
+    let run = env.run(&["share", "add", &up.url(), "--ref", "v1", "--path", "skills"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.write(
+        ".quire/skills/pdf-forms/SKILL.md",
+        "---\nname: pdf-forms\n---\n",
+    );
+    let listed = |env: &TestEnv, why: &str| {
+        let list = env.run(&["skills", "list"]);
+        assert_eq!(list.code, 0, "{}", list.stderr);
+        assert!(
+            list.stdout
+                .contains("Drifted from quire.lock (not loaded):")
+                && list.stdout.contains(".quire/skills/pdf-forms\n")
+                && list.stdout.contains(&format!(
+                    "differs from quire.lock ({why}); `quire share sync --force` restores it"
+                )),
+            "{}",
+            list.stdout
+        );
+        // Not twice: release-notes is loaded and unchanged.
+        assert_eq!(list.stdout.matches("differs from quire.lock").count(), 1);
+    };
+    listed(&env, "changed: SKILL.md");
+    std::fs::remove_file(env.repo.path().join(".quire/skills/pdf-forms/SKILL.md")).unwrap();
+    listed(&env, "missing: SKILL.md");
+    let all = env.run(&["skills", "list", "--all", "--json"]);
+    assert!(
+        all.stdout.contains("\"status\":\"drifted\""),
+        "{}",
+        all.stdout
+    );
+}
+
 #[test]
 fn update_and_verify_say_so_when_the_lock_lists_nothing() {
     let env = TestEnv::new("responses");
