@@ -17,6 +17,7 @@ pub mod mcp;
 pub mod model;
 pub mod owner_only;
 pub mod plugins;
+pub mod plural;
 pub mod printable;
 pub mod protocol;
 #[cfg(test)]

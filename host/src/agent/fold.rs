@@ -67,10 +67,10 @@ pub fn describe(part: &[Item]) -> String {
         _ => None,
     });
     let n = part.len();
-    let entries = if n == 1 { "entry" } else { "entries" };
+    let entries = crate::plural::counted(n, "entry");
     match first {
-        Some(first) => format!("{first} ({n} {entries})"),
-        None => format!("{n} {entries}"),
+        Some(first) => format!("{first} ({entries})"),
+        None => entries,
     }
 }
 

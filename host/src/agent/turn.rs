@@ -185,6 +185,9 @@ impl Session {
                 self.total_usage.add(&u);
             }
             let answered_nothing = response.text.is_empty() && response.tool_calls.is_empty();
+            let limit = self.config.max_output_tokens_for(&self.model);
+            // The output-token limit cut the last call: it is not run.
+            let cut_last = response.last_call_cut() && response.refused.is_none();
             if !response.text.is_empty() {
                 final_text = response.text.clone();
                 self.events.send(Event::MessageCompleted {
@@ -195,9 +198,11 @@ impl Session {
                 });
             }
             if response.truncated {
-                let limit = self.config.max_output_tokens_for(&self.model);
+                let cut = cut_last
+                    .then(|| response.tool_calls.last().map(|c| c.name.as_str()))
+                    .flatten();
                 self.events.send(Event::Warning {
-                    message: super::truncated::warning(limit, self.client.wire_api()),
+                    message: super::truncated::warning(limit, self.client.wire_api(), cut),
                 });
             }
             // A refused answer ends the task: its calls are not run.
@@ -252,6 +257,7 @@ impl Session {
             }
             // The model worked on: Stop blocks count from zero again.
             stop_blocks = 0;
+            let cut = if cut_last { calls.pop() } else { None };
             let ctx = self.tool_context(cancel.clone());
             // Each result is written to the session file as soon as it is
             // known, so a killed process keeps every finished call.
@@ -289,6 +295,9 @@ impl Session {
                     history.push(item);
                 })
                 .await;
+            if let Some(call) = cut {
+                self.refuse_cut_call(&call, limit);
+            }
             if let Some(reason) = self.hook_stop_request() {
                 break TaskStatus::Blocked(reason);
             }

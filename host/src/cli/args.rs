@@ -92,6 +92,9 @@ pub enum ApprovalArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one task non-interactively and exit (0 done, 1 failed, 2 usage or setup error, 130 interrupted; more under --help).
+    #[command(
+        long_about = "Run one task non-interactively and exit (the exit codes are listed below)."
+    )]
     Exec(ExecArgs),
     /// List past sessions.
     Sessions(SessionsArgs),

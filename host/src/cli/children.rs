@@ -222,7 +222,7 @@ fn after_name(c: &Child) -> String {
         "{status} · {} · {} · {}",
         duration(ms),
         tokens(c.usage.total()),
-        plural(c.tools, "tool")
+        quire::plural::counted(c.tools, "tool")
     );
     if let Some(b) = &c.branch {
         s.push_str(&format!(" · branch {b}"));
@@ -245,7 +245,7 @@ pub fn live_line(c: &Child, now: Instant) -> String {
         c.name,
         duration(now.saturating_duration_since(c.started).as_millis() as u64),
         tokens(c.usage.total()),
-        plural(c.tools, "tool")
+        quire::plural::counted(c.tools, "tool")
     )
 }
 
@@ -274,12 +274,4 @@ pub fn tokens(n: u64) -> String {
         s.push(ch);
     }
     format!("{s} tokens")
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }

@@ -134,10 +134,10 @@ async fn list(setup: &Setup, json: bool) -> i32 {
             None => file,
         };
         out!(
-            "{}  {}  {} tools{hidden}  [{source}, {}] {}{}{}",
+            "{}  {}  {}{hidden}  [{source}, {}] {}{}{}",
             r.name,
             r.state,
-            r.tools,
+            quire::plural::counted(r.tools, "tool"),
             r.transport,
             quire::printable::quoted_name(&r.target),
             quire::hooks::http_env::headers_shown(&r.headers),

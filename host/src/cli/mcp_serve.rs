@@ -43,13 +43,13 @@ pub async fn run(setup: &Setup, http: Option<&str>, builtin: bool) -> i32 {
         tools.names().join(", ")
     };
     eprintln!(
-        "quire mcp serve ({}): tools: {tool_names}; {} skills; sandbox {sandbox}, network {}",
+        "quire mcp serve ({}): tools: {tool_names}; {}; sandbox {sandbox}, network {}",
         if listener.is_some() {
             "streamable HTTP"
         } else {
             "stdio"
         },
-        skills.names().len(),
+        quire::plural::counted(skills.names().len(), "skill"),
         if network { "on" } else { "off" },
     );
     if let Some(l) = &listener {

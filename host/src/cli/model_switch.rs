@@ -49,8 +49,8 @@ pub fn decide(
                 .map(|m| m.strip_suffix(":latest").unwrap_or(m));
             let hint = quire::suggest::did_you_mean(name, names);
             let mut why = format!(
-                "{name} is not among the {} models {provider} lists{hint}",
-                models.len()
+                "{name} is not among the {} {provider} lists{hint}",
+                quire::plural::counted(models.len(), "model")
             );
             if !why.ends_with('?') {
                 why.push('.');

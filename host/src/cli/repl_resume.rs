@@ -28,13 +28,15 @@ pub(super) fn summary(items: &[Item], recorded: &Recorded) -> Vec<String> {
     let compacted = items
         .iter()
         .any(|i| matches!(i, Item::CompactionSummary { .. }));
-    let plural = if turns == 1 { "" } else { "s" };
     let earlier = if compacted {
         " (earlier ones compacted)"
     } else {
         ""
     };
-    let mut lines = vec![format!("{turns} turn{plural} so far{earlier}")];
+    let mut lines = vec![format!(
+        "{} so far{earlier}",
+        quire::plural::counted(turns, "turn")
+    )];
     let last_user = items.iter().rposition(|i| matches!(i, Item::User { .. }));
     if let Some(u) = last_user
         && let Item::User { text } = &items[u]

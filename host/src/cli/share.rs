@@ -311,12 +311,12 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                     None => ("added", String::new()),
                 };
                 listln!(
-                    "{verb} {} {} from {}{} ({} files) into {into}{was}",
+                    "{verb} {} {} from {}{} ({}) into {into}{was}",
                     e.kind.label(),
                     e.name,
                     e.source,
                     short(e.commit.as_deref()),
-                    e.files.len(),
+                    quire::plural::counted(e.files.len(), "file"),
                 );
                 // A bundle's hooks, MCP servers and grants run only once
                 // approved, as `quire share update` says of new ones.

@@ -159,8 +159,8 @@ pub fn pick(setup: &Setup, skills: Vec<Skill>, args: &PickArgs) -> i32 {
     println!("{}", skills_semantic::describe(semantic.as_ref()));
     if args.explain {
         println!(
-            "\nindex: {} skills in {:.1} ms ({} from cache, {} tokenized)",
-            stats.docs,
+            "\nindex: {} in {:.1} ms ({} from cache, {} tokenized)",
+            quire::plural::counted(stats.docs, "skill"),
             built.as_secs_f64() * 1000.0,
             stats.from_cache,
             stats.tokenized
@@ -185,8 +185,8 @@ fn human(
         }
     };
     let mut s = format!(
-        "{} skills ({} the model may see)\n",
-        set.skills.len(),
+        "{} ({} the model may see)\n",
+        quire::plural::counted(set.skills.len(), "skill"),
         plan.listable
     );
     if plan.activate.is_empty() {

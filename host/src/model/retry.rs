@@ -22,6 +22,18 @@ pub struct Response {
     pub refused: Option<String>,
 }
 
+impl Response {
+    /// Whether the output-token limit cut the last tool call in the middle
+    /// of its arguments: the answer was truncated and those arguments do
+    /// not parse (only a whole JSON value does; a cut one never is).
+    pub fn last_call_cut(&self) -> bool {
+        self.truncated
+            && self.tool_calls.last().is_some_and(|c| {
+                serde_json::from_str::<serde::de::IgnoredAny>(&c.arguments).is_err()
+            })
+    }
+}
+
 /// A streamed piece of a response, as [`complete`] hands it on.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Delta<'a> {

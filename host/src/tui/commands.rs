@@ -76,8 +76,8 @@ fn answer_now(line: &str, app: &mut App) {
             if let Some(skills) = SKILLS.get().filter(|s| !s.is_empty()) {
                 lines.extend(wrap(
                     &[Span::raw(format!(
-                        "use a skill with TEXT as the message ({} skills; / lists them)",
-                        skills.len()
+                        "use a skill with TEXT as the message ({}; / lists them)",
+                        quire::plural::counted(skills.len(), "skill")
                     ))],
                     usize::from(app.width),
                     &[Span::raw("  /SKILL TEXT  ")],

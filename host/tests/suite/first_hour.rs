@@ -7,5 +7,6 @@ mod doctor;
 mod first_run;
 mod first_run_unlisted;
 mod help;
+mod setup_answers;
 mod typos;
 mod url_password;

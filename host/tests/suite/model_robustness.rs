@@ -2,6 +2,7 @@
 mod api_key;
 mod base_url;
 mod call_ids;
+mod cut_call;
 mod event_limit;
 mod refused;
 mod retry_after;

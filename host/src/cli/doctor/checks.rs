@@ -9,6 +9,7 @@ use quire::config::Config;
 use quire::mcp::{McpManager, load_specs};
 use quire::plugins::discover;
 use quire::plugins::session::load_one;
+use quire::plural::counted;
 use quire::tools::sandbox;
 
 use super::Check;
@@ -106,7 +107,10 @@ pub async fn mcp(setup: &Setup) -> Vec<Check> {
     manager.wait_all().await;
     for r in manager.reports() {
         if r.state == "ready" {
-            out.push(Check::ok("mcp", format!("{}: {} tools", r.name, r.tools)));
+            out.push(Check::ok(
+                "mcp",
+                format!("{}: {}", r.name, counted(r.tools, "tool")),
+            ));
         } else if r.state == "disabled" {
             out.push(Check::ok("mcp", format!("{}: disabled", r.name)));
         } else {
@@ -178,7 +182,7 @@ pub async fn plugins(setup: &Setup) -> Vec<Check> {
         match load_one(f, &setup.home, workspace.clone()).await {
             Ok(p) => out.push(Check::ok(
                 "plugins",
-                format!("{name}: compiles, {} tools", p.tools.len()),
+                format!("{name}: compiles, {}", counted(p.tools.len(), "tool")),
             )),
             Err(e) => out.push(Check::fail(
                 "plugins",
@@ -200,7 +204,7 @@ pub fn skills(setup: &Setup) -> Vec<Check> {
     let d = crate::cli::skills::find(setup);
     let mut out = vec![Check::ok(
         "skills",
-        format!("{} skills in effect", d.skills.len()),
+        format!("{} in effect", counted(d.skills.len(), "skill")),
     )];
     for s in &d.skills {
         for w in &s.warnings {
@@ -266,8 +270,9 @@ pub fn caches(setup: &Setup) -> Vec<Check> {
         Check::ok(
             "caches",
             format!(
-                "{what}: {} in {files} files at {}",
+                "{what}: {} in {} at {}",
                 human_bytes(bytes),
+                counted(files, "file"),
                 dir.display()
             ),
         )
@@ -290,6 +295,6 @@ fn human_bytes(b: u64) -> String {
         b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
         b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
         b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} bytes"),
+        b => counted(b, "byte"),
     }
 }

@@ -106,9 +106,10 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> i32 {
         let warns = out.iter().filter(|c| c.status == Status::Warn).count();
         let fails = out.iter().filter(|c| c.status == Status::Fail).count();
         say(&format!(
-            "\n{} checks: {} ok, {warns} warnings, {fails} failed",
-            out.len(),
-            out.len() - warns - fails
+            "\n{}: {} ok, {}, {fails} failed",
+            quire::plural::counted(out.len(), "check"),
+            out.len() - warns - fails,
+            quire::plural::counted(warns, "warning")
         ));
     }
     if failed { EXIT_FAILED } else { EXIT_OK }

@@ -285,8 +285,8 @@ fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {
     Check::fail(
         "model",
         format!(
-            "{model} is not among the {} models {url} lists{hint}",
-            models.len()
+            "{model} is not among the {} {url} lists{hint}",
+            quire::plural::counted(models.len(), "model")
         ),
         format!(
             "pick one with -m or `model = \"…\"` in config.toml: {}",

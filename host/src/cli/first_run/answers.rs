@@ -10,30 +10,50 @@ pub(super) fn numbers(max: usize) -> String {
     }
 }
 
-/// `1 model`, `3 models`.
-pub(super) fn models_count(n: usize) -> String {
-    if n == 1 {
-        "1 model".into()
-    } else {
-        format!("{n} models")
-    }
-}
-
-/// Whether an answer to "which variable holds the key" is the key itself
-/// (pasted by mistake): a key's usual prefix (`sk-`, `sk_`, `key_`,
-/// `gsk_`), or a long run mixing lower case, upper case and digits, which
-/// variable names (`OPENAI_API_KEY`) are not. The config never gets it.
+/// Whether an answer is an API key (pasted by mistake where a variable
+/// name, a model, a URL or a number is asked for): a key's usual prefix
+/// (`sk-`, `sk_`, `key_`, `gsk_`, `hf_`, `xai-`, `pplx-`, `AIza`), or a
+/// long run of letters and digits mixing lower case, upper case and
+/// digits, which variable names (`OPENAI_API_KEY`) and the words of model
+/// names (`Qwen2.5-Coder-32B-Instruct`) are not. The config never gets it.
 pub(super) fn looks_like_key(answer: &str) -> bool {
-    if ["sk-", "sk_", "key_", "gsk_"]
-        .iter()
-        .any(|p| answer.starts_with(p))
-    {
+    const PREFIXES: [&str; 8] = ["sk-", "sk_", "key_", "gsk_", "hf_", "xai-", "pplx-", "AIza"];
+    if PREFIXES.iter().any(|p| answer.starts_with(p)) {
         return true;
     }
-    answer.len() >= 24
-        && answer.chars().any(|c| c.is_ascii_lowercase())
-        && answer.chars().any(|c| c.is_ascii_uppercase())
-        && answer.chars().any(|c| c.is_ascii_digit())
+    answer
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|run| {
+            run.len() >= 24
+                && run.chars().any(|c| c.is_ascii_lowercase())
+                && run.chars().any(|c| c.is_ascii_uppercase())
+                && run.chars().any(|c| c.is_ascii_digit())
+        })
+}
+
+/// What is said when a key is typed where something else is asked: it
+/// was not kept, and where it belongs. `var` is the variable the provider
+/// reads its key from, when known.
+pub(super) fn key_refused(var: Option<&str>) -> String {
+    let keep = match var {
+        Some(var) => format!("put it in the environment variable {var} (export {var}=…)"),
+        None => "put it in an environment variable (export MY_API_KEY=…) and give that variable's name when the setup asks for it".to_string(),
+    };
+    format!(
+        "that looks like an API key, which this question is not for; it was not saved. quire reads keys from the environment, never from config.toml: {keep}. Answer the question again"
+    )
+}
+
+/// A server typed as `host:port` (`127.0.0.1:8080`, `localhost:11434/v1`)
+/// as a URL: `http://` added. None for anything else without a scheme.
+pub(super) fn with_scheme(answer: &str) -> Option<String> {
+    let (host_port, _path) = answer.split_once('/').unwrap_or((answer, ""));
+    let (host, port) = host_port.rsplit_once(':')?;
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    (host_ok && port.parse::<u16>().is_ok()).then(|| format!("http://{answer}"))
 }
 
 /// A URL with no path (`http://host:port`) gets `/v1`, where
@@ -102,6 +122,45 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_told_from_model_names_and_urls() {
+        for key in [
+            "sk-proj-abc",
+            "AIzaSyA0123456789abcdefghijklmnopqrstuv",
+            "hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345",
+            "Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56",
+        ] {
+            assert!(looks_like_key(key), "{key}");
+        }
+        for answer in [
+            "gpt-5.1",
+            "claude-sonnet-4-5",
+            "Qwen2.5-Coder-32B-Instruct",
+            "meta-llama/Meta-Llama-3.1-70B-Instruct",
+            "hf.co/bartowski/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M",
+            "http://127.0.0.1:11434/v1",
+            "https://api.example.com/v1",
+            "2",
+        ] {
+            assert!(!looks_like_key(answer), "{answer}");
+        }
+    }
+
+    #[test]
+    fn a_host_and_port_gets_http() {
+        assert_eq!(
+            with_scheme("127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            with_scheme("localhost:11434/v1").as_deref(),
+            Some("http://localhost:11434/v1")
+        );
+        for not in ["localhost", "ftp://h:1", "h:port", ":80", "a b:80"] {
+            assert_eq!(with_scheme(not), None, "{not}");
+        }
+    }
+
+    #[test]
     fn a_url_without_a_path_gets_v1() {
         assert_eq!(
             api_url("http://127.0.0.1:1".into()),
@@ -116,8 +175,6 @@ mod tests {
 
     #[test]
     fn counts_read_as_words() {
-        assert_eq!(models_count(1), "1 model");
-        assert_eq!(models_count(2), "2 models");
         assert_eq!(numbers(1), "answer 1 (or press Enter)");
         assert_eq!(numbers(3), "answer a number from 1 to 3");
     }

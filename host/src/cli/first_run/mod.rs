@@ -14,7 +14,11 @@ use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 
 mod answers;
-use answers::{api_url, local_port, looks_like_key, models_count, numbers};
+mod ctrl_c;
+use answers::{api_url, key_refused, local_port, looks_like_key, numbers};
+
+/// What is said when the setup is stopped (Ctrl-D, Ctrl-C).
+const STOPPED: &str = "setup stopped; nothing was written (run quire again to restart it)";
 
 /// True when nothing tells quire which model to use: no config file, and
 /// the provider in effect (the default, OpenAI) wants a key that is not set.
@@ -63,7 +67,9 @@ pub fn ensure(global: &GlobalArgs, max_turns: Option<u32>, setup: Setup) -> anyh
     }
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
+    let stop_on_ctrl_c = ctrl_c::StopOnCtrlC::install();
     let text = ask(&mut input, &config)?;
+    drop(stop_on_ctrl_c);
     if let Some(dir) = config.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
@@ -77,8 +83,21 @@ pub fn ensure(global: &GlobalArgs, max_turns: Option<u32>, setup: Setup) -> anyh
     setup::load(global, max_turns)
 }
 
-/// Reads one answer; `None` at the end of input.
-fn line(input: &mut dyn BufRead, prompt: &str) -> anyhow::Result<String> {
+/// Reads one answer that is not for a secret: an API key typed there is
+/// refused (not kept) and the question asked again. `key_var` is the
+/// variable the provider reads its key from, when known.
+fn line(input: &mut dyn BufRead, prompt: &str, key_var: Option<&str>) -> anyhow::Result<String> {
+    loop {
+        let answer = any_line(input, prompt)?;
+        if !looks_like_key(&answer) {
+            return Ok(answer);
+        }
+        eprintln!("{}", key_refused(key_var));
+    }
+}
+
+/// Reads one answer; an error at the end of input (Ctrl-D).
+fn any_line(input: &mut dyn BufRead, prompt: &str) -> anyhow::Result<String> {
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut s = String::new();
@@ -86,7 +105,7 @@ fn line(input: &mut dyn BufRead, prompt: &str) -> anyhow::Result<String> {
         .read_line(&mut s)
         .map_err(|e| anyhow::anyhow!("cannot read the answer: {e}"))?;
     if n == 0 {
-        anyhow::bail!("setup stopped; nothing was written (run quire again to restart it)");
+        anyhow::bail!("{STOPPED}");
     }
     Ok(s.trim().to_string())
 }
@@ -94,7 +113,7 @@ fn line(input: &mut dyn BufRead, prompt: &str) -> anyhow::Result<String> {
 /// A number from 1 to `max`, or `default` on an empty answer.
 fn choose(input: &mut dyn BufRead, prompt: &str, max: usize) -> anyhow::Result<usize> {
     loop {
-        let a = line(input, prompt)?;
+        let a = line(input, prompt, None)?;
         if a.is_empty() {
             return Ok(1);
         }
@@ -127,7 +146,7 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
         let label = format!(
             "the local server at {} ({})",
             s.base_url,
-            models_count(s.models.len())
+            quire::plural::counted(s.models.len(), "model")
         );
         choices.push((label, Choice::Local(s)));
     }
@@ -150,14 +169,19 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
             ("local", Some(url), models, "")
         }
     };
-    let model = pick_model(input, name, &models)?;
+    let model = pick_model(
+        input,
+        name,
+        &models,
+        Some(default_key).filter(|k| !k.is_empty()),
+    )?;
     let key_prompt = if default_key.is_empty() {
         "environment variable holding its API key (empty: none): ".to_string()
     } else {
         format!("environment variable holding the API key [{default_key}]: ")
     };
     let key = loop {
-        let k = line(input, &format!("\n{key_prompt}"))?;
+        let k = any_line(input, &format!("\n{key_prompt}"))?;
         let k = if k.is_empty() {
             default_key.to_string()
         } else {
@@ -192,11 +216,18 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
             let u = line(
                 input,
                 "its base URL (for example http://127.0.0.1:11434/v1): ",
+                None,
             )?;
             if u.starts_with("http://") || u.starts_with("https://") {
                 break u.trim_end_matches('/').to_string();
             }
-            eprintln!("write a URL starting with http:// or https://");
+            if let Some(url) = answers::with_scheme(&u) {
+                eprintln!("using {url} (http:// added)");
+                break url.trim_end_matches('/').to_string();
+            }
+            eprintln!(
+                "write a URL starting with http:// or https://, or a host and port (127.0.0.1:8080)"
+            );
         };
         let Some(port) = local_port(&url) else {
             eprintln!("(not checked now: `quire doctor` checks it once the setup is written)");
@@ -219,17 +250,20 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
                 "nothing at {url} answered with a model list (GET http://127.0.0.1:{port}/v1/models): is the server running, and is the port right?"
             ),
         }
-        let keep = line(input, "keep this URL anyway? [y/N]: ")?;
+        let keep = line(input, "keep this URL anyway? [y/N]: ", None)?;
         if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
             return Ok((api_url(url), Vec::new()));
         }
     }
 }
 
+/// The model; `key_var`: the provider's key variable, when known (named if
+/// a key is typed here).
 fn pick_model(
     input: &mut dyn BufRead,
     provider: &str,
     models: &[String],
+    key_var: Option<&str>,
 ) -> anyhow::Result<String> {
     let default = match provider {
         "openai" => "gpt-5.1",
@@ -241,7 +275,7 @@ fn pick_model(
         for (i, m) in models.iter().enumerate() {
             eprintln!("  {}) {m}", i + 1);
         }
-        return listed_or_typed(input, models);
+        return listed_or_typed(input, models, key_var);
     }
     loop {
         let prompt = if default.is_empty() {
@@ -249,7 +283,7 @@ fn pick_model(
         } else {
             format!("model [{default}]: ")
         };
-        let m = line(input, &prompt)?;
+        let m = line(input, &prompt, key_var)?;
         let m = if m.is_empty() { default.to_string() } else { m };
         if !m.is_empty() {
             return Ok(m);
@@ -260,9 +294,13 @@ fn pick_model(
 
 /// A number of the server's list (Enter: the first), or a name it did
 /// not list, typed.
-fn listed_or_typed(input: &mut dyn BufRead, models: &[String]) -> anyhow::Result<String> {
+fn listed_or_typed(
+    input: &mut dyn BufRead,
+    models: &[String],
+    key_var: Option<&str>,
+) -> anyhow::Result<String> {
     loop {
-        let a = line(input, "model [1] (a number, or type a name): ")?;
+        let a = line(input, "model [1] (a number, or type a name): ", key_var)?;
         if a.is_empty() {
             return Ok(models.first().cloned().unwrap_or_default());
         }

@@ -29,8 +29,8 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
         return EXIT_OK;
     }
     eprintln!(
-        "{failed} of {total} skill{} failed validation{}",
-        if total == 1 { "" } else { "s" },
+        "{failed} of {} failed validation{}",
+        quire::plural::counted(total, "skill"),
         if strict { " (--strict)" } else { "" }
     );
     EXIT_FAILED

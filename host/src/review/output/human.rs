@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::super::finding::{Finding, Severity};
 use super::super::report::Report;
+use crate::plural::counted;
 use crate::printable::clean;
 
 /// Lines of code shown around a finding, at most.
@@ -201,11 +202,7 @@ pub fn summary(report: &Report) -> String {
                 by.push(format!("{c} {}", sev.label()));
             }
         }
-        format!(
-            "{n} finding{} ({})",
-            if n == 1 { "" } else { "s" },
-            by.join(", ")
-        )
+        format!("{} ({})", counted(n, "finding"), by.join(", "))
     };
     if report.suppressed > 0 {
         let _ = write!(s, " · {} suppressed", report.suppressed);
@@ -225,15 +222,4 @@ pub fn summary(report: &Report) -> String {
         st.output_tokens
     );
     s
-}
-
-/// `1 hunk`, `2 hunks`, `0 deep passes`.
-fn counted(n: impl std::fmt::Display, noun: &str) -> String {
-    let n = n.to_string();
-    let plural = if noun.ends_with('s') { "es" } else { "s" };
-    if n == "1" {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}{plural}")
-    }
 }

@@ -262,3 +262,30 @@ fn a_server_wanting_a_key_when_none_is_configured_says_which_setting() {
         "{checks:#?}"
     );
 }
+
+/// Counts of one read in the singular: the one session file of a first
+/// task.
+#[test]
+fn counts_of_one_are_singular() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push(crate::support::model_server::Reply::text("hello"));
+    assert_eq!(env.exec_json("hi", &[]).code, 0);
+    assert_eq!(env.session_files().len(), 1);
+    let out = env.run(&["doctor"]).stdout;
+    let sessions = out
+        .lines()
+        .find(|l| l.contains("caches") && l.contains("sessions:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(sessions.contains(" in 1 file at "), "{sessions}");
+
+    // A config that does not load: the one check that ran.
+    std::fs::write(env.home.path().join("config.toml"), "model = \n").unwrap();
+    let run = env.run(&["doctor"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\n1 check: 0 ok, 0 warnings, 1 failed"),
+        "{}",
+        run.stdout
+    );
+}

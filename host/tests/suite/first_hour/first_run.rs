@@ -15,7 +15,7 @@ pub(super) fn unconfigured() -> TestEnv {
     env
 }
 
-fn no_keys(cmd: &mut std::process::Command) {
+pub(super) fn no_keys(cmd: &mut std::process::Command) {
     for var in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL"] {
         cmd.env_remove(var);
     }

@@ -220,3 +220,20 @@ fn create_is_new_for_skills_and_agents() {
             .is_file()
     );
 }
+
+/// The subcommand list sends to `exec --help` for more; the exec page
+/// itself (which lists the exit codes) does not send to itself.
+#[test]
+fn the_exec_page_does_not_send_to_itself() {
+    let env = TestEnv::new("chat");
+    let list = env.run(&["--help"]);
+    assert!(list.stdout.contains("more under --help"), "{}", list.stdout);
+    let page = env.run(&["exec", "--help"]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(
+        !page.stdout.contains("more under --help"),
+        "{}",
+        page.stdout
+    );
+    assert!(page.stdout.contains("Exit codes:"), "{}", page.stdout);
+}

@@ -223,7 +223,7 @@ for line in sys.stdin:
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = env.run(&["mcp", "list"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("odd  ready  1 tools"), "{}", run.stdout);
+    assert!(run.stdout.contains("odd  ready  1 tool"), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("skipped: tool 'bad' cannot be used: invalid type: string \"notobject\""),

@@ -8,7 +8,7 @@ use support::model_server::Reply;
 use support::quire::{TestEnv, WIRES};
 
 /// One SSE event: `event: NAME` (when given) and `data: DATA`.
-fn sse(name: Option<&str>, data: Value) -> Vec<u8> {
+pub(super) fn sse(name: Option<&str>, data: Value) -> Vec<u8> {
     match name {
         Some(n) => format!("event: {n}\ndata: {data}\n\n").into_bytes(),
         None => format!("data: {data}\n\n").into_bytes(),
@@ -18,34 +18,24 @@ fn sse(name: Option<&str>, data: Value) -> Vec<u8> {
 /// A stream of `text` that the provider ends as cut at the output-token
 /// limit, the way `wire` says so.
 fn truncated_stream(wire: &str, text: &str) -> Reply {
-    stream_ending(wire, text, ["length", "max_tokens", "max_output_tokens"])
+    stream_ending(wire, text, CUT_AT_LIMIT)
 }
+
+/// The limit-cut markers of the three wires: Chat `finish_reason`,
+/// Anthropic `stop_reason`, Responses `incomplete_details.reason`.
+pub(super) const CUT_AT_LIMIT: [&str; 3] = ["length", "max_tokens", "max_output_tokens"];
 
 /// A stream of `text` the provider ends with `why`: the Chat
 /// `finish_reason`, the Anthropic `stop_reason`, the Responses
 /// `incomplete_details.reason`.
 pub(super) fn stream_ending(wire: &str, text: &str, why: [&str; 3]) -> Reply {
-    let [finish_reason, stop_reason, incomplete] = why;
-    let chunks = match wire {
-        "chat" => vec![
-            sse(
-                None,
-                json!({"object": "chat.completion.chunk", "choices": [{"index": 0,
-                    "delta": {"role": "assistant", "content": text}, "finish_reason": null}]}),
-            ),
-            sse(
-                None,
-                json!({"object": "chat.completion.chunk", "choices": [{"index": 0,
-                    "delta": {}, "finish_reason": finish_reason}]}),
-            ),
-            b"data: [DONE]\n\n".to_vec(),
-        ],
+    let body = match wire {
+        "chat" => vec![sse(
+            None,
+            json!({"object": "chat.completion.chunk", "choices": [{"index": 0,
+                "delta": {"role": "assistant", "content": text}, "finish_reason": null}]}),
+        )],
         "anthropic" => vec![
-            sse(
-                Some("message_start"),
-                json!({"type": "message_start", "message": {"id": "msg_1", "usage":
-                    {"input_tokens": 10, "output_tokens": 1}}}),
-            ),
             sse(
                 Some("content_block_start"),
                 json!({"type": "content_block_start", "index": 0,
@@ -60,27 +50,54 @@ pub(super) fn stream_ending(wire: &str, text: &str, why: [&str; 3]) -> Reply {
                 Some("content_block_stop"),
                 json!({"type": "content_block_stop", "index": 0}),
             ),
+        ],
+        _ => vec![sse(
+            Some("response.output_text.delta"),
+            json!({"type": "response.output_text.delta", "item_id": "msg_1",
+                "output_index": 0, "content_index": 0, "delta": text}),
+        )],
+    };
+    framed(wire, body, why)
+}
+
+/// A whole stream of `body` (the wire's events for the answer's content):
+/// Anthropic's `message_start` before it, the wire's end with `why` after
+/// it (see [`stream_ending`]).
+pub(super) fn framed(wire: &str, body: Vec<Vec<u8>>, why: [&str; 3]) -> Reply {
+    let [finish_reason, stop_reason, incomplete] = why;
+    let mut chunks = Vec::new();
+    if wire == "anthropic" {
+        chunks.push(sse(
+            Some("message_start"),
+            json!({"type": "message_start", "message": {"id": "msg_1", "usage":
+                {"input_tokens": 10, "output_tokens": 1}}}),
+        ));
+    }
+    chunks.extend(body);
+    match wire {
+        "chat" => chunks.extend([
+            sse(
+                None,
+                json!({"object": "chat.completion.chunk", "choices": [{"index": 0,
+                    "delta": {}, "finish_reason": finish_reason}]}),
+            ),
+            b"data: [DONE]\n\n".to_vec(),
+        ]),
+        "anthropic" => chunks.extend([
             sse(
                 Some("message_delta"),
                 json!({"type": "message_delta", "delta": {"stop_reason": stop_reason},
                     "usage": {"output_tokens": 50}}),
             ),
             sse(Some("message_stop"), json!({"type": "message_stop"})),
-        ],
-        _ => vec![
-            sse(
-                Some("response.output_text.delta"),
-                json!({"type": "response.output_text.delta", "item_id": "msg_1",
-                    "output_index": 0, "content_index": 0, "delta": text}),
-            ),
-            sse(
-                Some("response.incomplete"),
-                json!({"type": "response.incomplete", "response": {"status": "incomplete",
-                    "incomplete_details": {"reason": incomplete},
-                    "usage": {"input_tokens": 10, "output_tokens": 50}}}),
-            ),
-        ],
-    };
+        ]),
+        _ => chunks.push(sse(
+            Some("response.incomplete"),
+            json!({"type": "response.incomplete", "response": {"status": "incomplete",
+                "incomplete_details": {"reason": incomplete},
+                "usage": {"input_tokens": 10, "output_tokens": 50}}}),
+        )),
+    }
     Reply::Raw(chunks)
 }
 
