@@ -31,6 +31,7 @@ mod not_run;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub mod programs;
+mod root_quote;
 pub(crate) mod runner;
 mod subcommands;
 pub(crate) mod tool_events;
