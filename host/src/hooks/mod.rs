@@ -20,6 +20,7 @@ pub(crate) mod claude;
 pub(crate) mod code_runners;
 pub(crate) mod combine;
 pub mod config;
+pub(crate) mod context_cap;
 pub(crate) mod contract;
 pub(crate) mod dispatch;
 pub mod gone_guards;
