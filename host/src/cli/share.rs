@@ -200,18 +200,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             super::share_update::run(&ctx, name.as_deref(), *force, *yes)
         }
         ShareCommand::Verify { json } => verify(&ctx, *json),
-        ShareCommand::Remove { name, force } => match share::remove(&root, layout, name, *force) {
-            Ok(kinds) => {
-                for k in kinds {
-                    listln!("removed {} {name}", k.label());
-                }
-                EXIT_OK
-            }
-            Err(e) => {
-                elistln!("error: {}", name_lock(&ctx, &e.to_string()));
-                EXIT_USAGE
-            }
-        },
+        ShareCommand::Remove { name, force } => remove(&setup, &ctx, name, *force),
         ShareCommand::List { json } => list(&ctx, *json),
     }
 }
@@ -510,4 +499,38 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
         elistln!("nothing shared yet; `quire share add SOURCE` installs a skill or plugin");
     }
     EXIT_OK
+}
+
+/// `share remove`: the lock entry and folder, and what was accepted for
+/// the plugin (its hooks' approvals, its MCP consent).
+fn remove(setup: &Setup, ctx: &ShareContext, name: &str, force: bool) -> i32 {
+    let scope = match ctx.layout {
+        Layout::User => quire::plugins::bundle::BundleScope::User,
+        Layout::Project => quire::plugins::bundle::BundleScope::Project,
+    };
+    let (found, _) = quire::plugins::bundle::installed_with_warnings(&setup.config, &setup.cwd);
+    let forget = found
+        .iter()
+        .find(|i| i.bundle.name == name && i.scope == scope)
+        .map(quire::plugins::bundle::forget::Forget::of);
+    match share::remove(&ctx.root, ctx.layout, name, force) {
+        Ok(kinds) => {
+            if let Some(forget) = forget {
+                match forget.apply(&setup.home) {
+                    Ok(f) => super::plugins::bundles::say_forgotten(name, f),
+                    Err(e) => elistln!(
+                        "warning: {name} is removed, but what was accepted for it could not be forgotten: {e}"
+                    ),
+                }
+            }
+            for k in kinds {
+                listln!("removed {} {name}", k.label());
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            elistln!("error: {}", name_lock(ctx, &e.to_string()));
+            EXIT_USAGE
+        }
+    }
 }

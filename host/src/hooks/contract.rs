@@ -6,6 +6,9 @@
 //!   starts with `{` but is no JSON object (or was cut at the cap) is a
 //!   warning.
 //! - exit 2: block; stderr is the reason (for the model, or the user).
+//! - exit 126 or 127 of a `PreToolUse` hook (not executable, command not
+//!   found): the guard could not start, so the call is refused (quire's
+//!   rule; Claude Code lets it through). Other events: a warning.
 //! - any other exit, a crash, a timeout, invalid JSON: a warning; the loop
 //!   goes on.
 //!
@@ -78,6 +81,21 @@ pub fn interpret(event: HookEvent, label: &str, out: &RunOutput, timeout_sec: u6
             });
         }
         RunStatus::Exited(0) => read_stdout(event, label, out.stdout.trim(), &mut r),
+        // A guard that cannot start (not executable, not found) refuses
+        // the call rather than let it through unguarded.
+        RunStatus::Exited(code @ (126 | 127)) if event == HookEvent::PreToolUse => {
+            r.outcome = Some(Outcome::Blocked);
+            let why = match not_executable(*code, &out.stderr) {
+                Some(path) => format!(
+                    "{path} is not executable; run `chmod +x {path}`, or call it through its interpreter (`bash {path}`)"
+                ),
+                None if *code == 127 => format!("command not found{}", tail(&out.stderr)),
+                None => format!("it could not be executed{}", tail(&out.stderr)),
+            };
+            r.block = Some(format!(
+                "refused: the PreToolUse hook `{label}` could not start (exit code {code}: {why}); a guard that cannot run blocks what it guards: fix its command, or remove the hook"
+            ));
+        }
         RunStatus::Exited(code) => {
             r.outcome = Some(Outcome::Error);
             r.warning = Some(match not_executable(*code, &out.stderr) {
@@ -223,9 +241,25 @@ mod tests {
     }
 
     #[test]
+    fn a_guard_that_cannot_start_refuses_the_call_and_others_only_warn() {
+        let missing = exited(127, "", "bash: line 1: no-such-guard: command not found\n");
+        let r = interpret(HookEvent::PreToolUse, "no-such-guard", &missing, 60);
+        assert_eq!(r.outcome(), Outcome::Blocked);
+        let block = r.block.unwrap();
+        assert!(
+            block.contains("`no-such-guard` could not start (exit code 127: command not found: bash: line 1: no-such-guard: command not found)"),
+            "{block}"
+        );
+        let r = interpret(HookEvent::PostToolUse, "no-such-guard", &missing, 60);
+        assert_eq!((r.outcome(), r.block), (Outcome::Error, None));
+        let r = interpret(HookEvent::UserPromptSubmit, "h", &missing, 60);
+        assert_eq!((r.outcome(), r.block), (Outcome::Error, None));
+    }
+
+    #[test]
     fn a_script_without_its_exec_bit_gets_a_chmod_hint() {
         let r = interpret(
-            HookEvent::PreToolUse,
+            HookEvent::PostToolUse,
             "h",
             &exited(
                 126,
@@ -237,7 +271,7 @@ mod tests {
         assert_eq!(
             r.warning.as_deref(),
             Some(
-                "hook `h` (PreToolUse) did not run: /repo/.claude/hooks/block-rm.sh is not executable (exit code 126); run `chmod +x /repo/.claude/hooks/block-rm.sh`, or call it through its interpreter (`bash /repo/.claude/hooks/block-rm.sh`)"
+                "hook `h` (PostToolUse) did not run: /repo/.claude/hooks/block-rm.sh is not executable (exit code 126); run `chmod +x /repo/.claude/hooks/block-rm.sh`, or call it through its interpreter (`bash /repo/.claude/hooks/block-rm.sh`)"
             )
         );
     }

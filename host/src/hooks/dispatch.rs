@@ -285,13 +285,14 @@ impl Hooks {
             event: hook.event.as_str().to_string(),
         });
         let started = Instant::now();
-        let result = match hook.def.kind {
+        let mut result = match hook.def.kind {
             HookKind::Wasm => self.run_wasm(hook, &label, &body).await,
             HookKind::Command | HookKind::Http => {
                 let out = self.run_process(hook, info, body).await;
                 contract::interpret(hook.event, &label, &out, hook.def.timeout().as_secs())
             }
         };
+        super::context_cap::cap(&mut result, &label, hook.event);
         let message = result.warning.clone().or_else(|| result.block.clone());
         if let Some(w) = &result.warning {
             tracing::warn!("{w}");

@@ -254,10 +254,7 @@ fn hook(
 ) -> Result<Hook, String> {
     if let (Some(root), Some(c)) = (&file.plugin_root, def.command.as_mut()) {
         super::plugin_paths::check(c, root)?;
-        let r = root.display().to_string();
-        *c = c
-            .replace("${CLAUDE_PLUGIN_ROOT}", &r)
-            .replace("${PLUGIN_ROOT}", &r);
+        *c = super::root_quote::substitute(c, &root.display().to_string());
     }
     def.check_as(if file.claude {
         "timeout"

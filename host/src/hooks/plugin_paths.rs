@@ -1,12 +1,17 @@
 //! A plugin hook's command may run only files of its plugin: the
 //! approval of a plugin hook (and the plugin's lock, which notices a
-//! changed plugin) covers the plugin's folder, nothing outside it. A word
-//! of the command that starts at the plugin's root (`${CLAUDE_PLUGIN_ROOT}`,
-//! `$CLAUDE_PLUGIN_ROOT`, `${PLUGIN_ROOT}`, `$PLUGIN_ROOT`) and leaves it
-//! (`..`, a symbolic link out) makes the hook refused, as a manifest path
-//! leaving the plugin is (`plugins::bundle::paths`).
+//! changed plugin) covers the plugin's folder, nothing outside it. So a
+//! plugin hook whose command has a `..` path segment anywhere
+//! (`${CLAUDE_PLUGIN_ROOT}/../x`, `R=$CLAUDE_PLUGIN_ROOT; bash $R/../x`,
+//! `cd ..`) is refused, and so is a word that starts at the plugin's root
+//! (`${CLAUDE_PLUGIN_ROOT}`, `$CLAUDE_PLUGIN_ROOT`, `${PLUGIN_ROOT}`,
+//! `$PLUGIN_ROOT`) and leaves it through a symbolic link, as a manifest
+//! path leaving the plugin is (`plugins::bundle::paths`). A path built at
+//! run time (`$(dirname …)`, a variable holding `..`) and an absolute path
+//! (`bash /opt/x.sh`) are not judged here: README says what the approval
+//! of such a hook covers.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 const VARS: &[&str] = &[
     "${CLAUDE_PLUGIN_ROOT}",
@@ -18,6 +23,12 @@ const VARS: &[&str] = &[
 /// `Err` naming the first word of `command` (as written, before the plugin
 /// root is put in) that reaches outside `root`, the plugin's folder.
 pub fn check(command: &str, root: &Path) -> Result<(), String> {
+    if let Some(word) = parent_step(command) {
+        return Err(format!(
+            "its command has the path segment `..` (in `{word}`), which can reach outside the plugin's folder {}; a plugin hook may run only the plugin's own files, the only ones its approval covers: name them from `${{CLAUDE_PLUGIN_ROOT}}` without `..`",
+            root.display()
+        ));
+    }
     for word in super::trust::command_words(command) {
         let word = word.as_str();
         let Some(at) = VARS
@@ -38,23 +49,37 @@ pub fn check(command: &str, root: &Path) -> Result<(), String> {
             Some(at) => rest[..at].rfind('/').map_or("", |slash| &rest[..slash]),
             None => rest,
         };
-        // `..` is judged where it leads (`scripts/../scripts/b.sh` stays
-        // inside), both as written and by the real path.
         let path = root.join(rest);
-        let why = if !lexical(&path).starts_with(lexical(root)) {
-            "it leaves the folder"
-        } else if !linked_inside(root, &path) {
-            "it is reached through a symbolic link out of the folder"
-        } else {
-            continue;
-        };
-        return Err(format!(
-            "its command names `{word}` ({}), outside the plugin's folder {}: {why}; a plugin hook may run only the plugin's own files, the only ones its approval covers",
-            lexical(&root.join(rest)).display(),
-            root.display()
-        ));
+        if !linked_inside(root, &path) {
+            return Err(format!(
+                "its command names `{word}` ({}), outside the plugin's folder {}: it is reached through a symbolic link out of the folder; a plugin hook may run only the plugin's own files, the only ones its approval covers",
+                path.display(),
+                root.display()
+            ));
+        }
     }
     Ok(())
+}
+
+/// The first word of `command` with a `..` path segment: split at blanks
+/// and at what separates paths in a command (`/ = : ; & | ( ) < > { } ,`),
+/// quotes and backslashes dropped, so `".."`, `.\.` and `$R/../x` count.
+fn parent_step(command: &str) -> Option<&str> {
+    let separators = |c: char| {
+        matches!(
+            c,
+            '/' | '=' | ':' | ';' | '&' | '|' | '(' | ')' | '<' | '>' | '{' | '}' | ','
+        )
+    };
+    command.split(char::is_whitespace).find(|word| {
+        word.split(separators).any(|segment| {
+            let bare: String = segment
+                .chars()
+                .filter(|c| !matches!(c, '"' | '\'' | '\\' | '`' | '$'))
+                .collect();
+            bare == ".."
+        })
+    })
 }
 
 /// Whether the deepest part of `path` that exists is, by its real path,
@@ -73,61 +98,45 @@ fn linked_inside(root: &Path, path: &Path) -> bool {
     true
 }
 
-/// `path` with `.` and `..` taken away, without touching the disk.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn words_from_the_plugin_root_must_stay_inside_it() {
+    fn any_parent_step_or_link_out_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("kit");
         std::fs::create_dir_all(root.join("hooks")).unwrap();
         std::fs::write(root.join("hooks/a.sh"), "exit 0").unwrap();
-        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/hooks/a.sh", &root).is_ok());
-        assert!(check("python3 \"$PLUGIN_ROOT/hooks/a.py\" --x", &root).is_ok());
-        assert!(
-            check(
-                "for f in ${CLAUDE_PLUGIN_ROOT}/hooks/*.sh; do sh $f; done",
-                &root
-            )
-            .is_ok()
-        );
-        assert!(
-            check(
-                "bash /usr/bin/true && echo $CLAUDE_PLUGIN_ROOTS/../x",
-                &root
-            )
-            .is_ok()
-        );
-        let e = check("bash ${CLAUDE_PLUGIN_ROOT}/../../../../evil.sh", &root).unwrap_err();
-        assert!(
-            e.contains("`${CLAUDE_PLUGIN_ROOT}/../../../../evil.sh`"),
-            "{e}"
-        );
-        assert!(e.contains("outside the plugin's folder"), "{e}");
-        assert!(check("sh '$CLAUDE_PLUGIN_ROOT'/hooks/../../x.sh", &root).is_err());
-        assert!(check("cd ${PLUGIN_ROOT}/.. && ./x.sh", &root).is_err());
-        // `..` that stays inside is accepted.
-        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/hooks/../hooks/a.sh", &root).is_ok());
-        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/./hooks/./a.sh", &root).is_ok());
-        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/hooks/../../x.sh", &root).is_err());
+        for ok in [
+            "bash ${CLAUDE_PLUGIN_ROOT}/hooks/a.sh",
+            "python3 \"$PLUGIN_ROOT/hooks/a.py\" --x",
+            "for f in ${CLAUDE_PLUGIN_ROOT}/hooks/*.sh; do sh $f; done",
+            "bash ${CLAUDE_PLUGIN_ROOT}/./hooks/./a.sh",
+            "echo ... && echo ..x x.. {1..3}",
+        ] {
+            assert!(check(ok, &root).is_ok(), "{ok}");
+        }
+        for bad in [
+            "bash ${CLAUDE_PLUGIN_ROOT}/../../../../evil.sh",
+            "R=${CLAUDE_PLUGIN_ROOT}; bash $R/../../../../tmp/evil.sh",
+            "sh '$CLAUDE_PLUGIN_ROOT'/hooks/../../x.sh",
+            "cd ${PLUGIN_ROOT}/.. && ./x.sh",
+            "bash ${CLAUDE_PLUGIN_ROOT}/hooks/../hooks/a.sh",
+            "cd \"$CLAUDE_PLUGIN_ROOT\"; cd ..; ./x.sh",
+            "cd $R; cd '..'",
+            "cd .\\.",
+            "PYTHONPATH=..:x python3 -m y",
+        ] {
+            let e = check(bad, &root).unwrap_err();
+            assert!(e.contains("path segment `..`"), "{bad}: {e}");
+            assert!(e.contains(&root.display().to_string()), "{e}");
+        }
+        let e = check("R=${CLAUDE_PLUGIN_ROOT}; bash $R/../x.sh", &root).unwrap_err();
+        assert!(e.contains("(in `$R/../x.sh`)"), "{e}");
         // A link out of the plugin.
         std::os::unix::fs::symlink(dir.path(), root.join("out")).unwrap();
-        assert!(check("bash ${CLAUDE_PLUGIN_ROOT}/out/evil.sh", &root).is_err());
+        let e = check("bash ${CLAUDE_PLUGIN_ROOT}/out/evil.sh", &root).unwrap_err();
+        assert!(e.contains("symbolic link"), "{e}");
     }
 }

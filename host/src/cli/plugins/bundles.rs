@@ -508,8 +508,15 @@ pub fn remove(
             (home.to_path_buf(), Layout::User, " --user")
         }
     };
+    let forget = bundle::forget::Forget::of(i);
     Some(match share::remove(&root, layout, name, force) {
         Ok(kinds) => {
+            match forget.apply(home) {
+                Ok(f) => say_forgotten(name, f),
+                Err(e) => eprintln!(
+                    "warning: {name} is removed, but what was accepted for it could not be forgotten: {e}; `quire hooks trust` and `quire plugins enable {name} --off` forget it"
+                ),
+            }
             for k in kinds {
                 println!(
                     "removed {} {name} ({} scope): {}",
@@ -541,4 +548,19 @@ pub fn remove(
             EXIT_USAGE
         }
     })
+}
+
+/// What removing `name` forgot, said when there was anything.
+pub fn say_forgotten(name: &str, f: bundle::forget::Forgotten) {
+    if f.hook_approvals > 0 {
+        println!(
+            "forgot {} hook approval(s) of {name}: its hooks no longer run or guard",
+            f.hook_approvals
+        );
+    }
+    if f.mcp_consents > 0 {
+        println!(
+            "forgot the consent to the MCP servers of {name}: installed again, they stay off until `quire plugins enable {name}`"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! `quire plugins list|inspect|add|remove|new|call` (WASM components) and
 //! `validate|install|enable|marketplace|search|bundles` (plugin bundles).
 
-mod bundles;
+pub(crate) mod bundles;
 pub(super) mod notes;
 mod show;
 mod untrusted;

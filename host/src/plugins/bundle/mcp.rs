@@ -85,7 +85,8 @@ fn read_enabled(home: &Path) -> EnabledFile {
         .unwrap_or_default()
 }
 
-fn root_text(bundle: &Bundle) -> String {
+/// `bundle`'s folder as a consent records it (its real path).
+pub fn root_text(bundle: &Bundle) -> String {
     bundle
         .root
         .canonicalize()
@@ -123,6 +124,26 @@ pub fn set_enabled(home: &Path, bundle: &Bundle, on: bool) -> std::io::Result<()
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text)?;
     std::fs::rename(tmp, path)
+}
+
+/// Withdraws the consents to `plugin` in the folder `root` (as
+/// [`root_text`] wrote it) and any by its name only: the plugin was
+/// removed. Returns how many were dropped.
+pub fn withdraw(home: &Path, plugin: &str, root: &str) -> std::io::Result<usize> {
+    let mut f = read_enabled(home);
+    let before = f.mcp.len() + f.consent.len();
+    f.mcp.retain(|p| p != plugin);
+    f.consent
+        .retain(|c| !(c.plugin == plugin && c.root == root));
+    let dropped = before - f.mcp.len() - f.consent.len();
+    if dropped > 0 {
+        let text = serde_json::to_string_pretty(&f).map_err(std::io::Error::other)?;
+        let path = home.join(ENABLED_FILE);
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(tmp, path)?;
+    }
+    Ok(dropped)
 }
 
 /// Withdraws every consent to `plugin` (also when no bundle of that name

@@ -19,6 +19,7 @@
 pub(crate) mod clash;
 pub(crate) mod detect;
 pub mod drift;
+pub mod forget;
 mod hook_paths;
 pub(crate) mod installed;
 pub mod mcp;

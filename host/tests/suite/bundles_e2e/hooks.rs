@@ -101,17 +101,25 @@ fn a_bundle_hook_finds_its_plugin_root_in_its_environment() {
     );
 }
 
-/// A plugin hook whose command reaches out of the plugin's folder
-/// (`${CLAUDE_PLUGIN_ROOT}/../..`) is refused by name: its approval could
-/// not cover the script it runs, so it never runs, is never offered for
-/// approval, and `plugins validate` reports it.
+/// A plugin hook whose command has a `..` path segment — straight after
+/// `${CLAUDE_PLUGIN_ROOT}` or through a variable holding it — is refused
+/// by name: its approval could not cover the script it runs, so it never
+/// runs, is never offered for approval, and `plugins validate` reports it.
 #[test]
 fn a_bundle_hook_running_a_script_outside_the_plugin_is_refused() {
+    for command in [
+        "bash ${CLAUDE_PLUGIN_ROOT}/../../../evil.sh",
+        "R=${CLAUDE_PLUGIN_ROOT}; bash $R/../../../evil.sh",
+    ] {
+        refused_outside(command);
+    }
+}
+
+fn refused_outside(command: &str) {
     let env = TestEnv::new("responses");
     let installed = env.repo_path().join(".agents/plugins/claude-kit");
     copy_dir(&fixture("claude-kit"), &installed);
     env.write("evil.sh", "echo evil >&2; exit 2\n");
-    let command = "bash ${CLAUDE_PLUGIN_ROOT}/../../../evil.sh";
     std::fs::write(
         installed.join("hooks/hooks.json"),
         json!({"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
@@ -129,14 +137,9 @@ fn a_bundle_hook_running_a_script_outside_the_plugin_is_refused() {
         .unwrap_or_else(|| panic!("no warning naming the script: {}", r.stderr));
     assert!(warning.contains("hooks.json"), "{warning}");
     assert!(warning.contains("PreToolUse"), "{warning}");
-    assert!(
-        warning.contains("`${CLAUDE_PLUGIN_ROOT}/../../../evil.sh`"),
-        "{warning}"
-    );
-    assert!(
-        warning.contains(&env.repo_path().join("evil.sh").display().to_string()),
-        "{warning}"
-    );
+    assert!(warning.contains("path segment `..`"), "{warning}");
+    let word = command.split(' ').next_back().unwrap_or_default();
+    assert!(warning.contains(&format!("(in `{word}`)")), "{warning}");
     assert!(warning.contains("outside the plugin's folder"), "{warning}");
 
     let r = run(&env, &["hooks", "trust"]);

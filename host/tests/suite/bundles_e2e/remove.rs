@@ -1,11 +1,13 @@
 //! A bundle installed from a marketplace is a plugin for `quire plugins
-//! list`, `quire plugins remove` and `quire doctor` too, drifted or not.
+//! list`, `quire plugins remove` and `quire doctor` too, drifted or not;
+//! removing it forgets its hooks' approvals and its MCP consent.
 
 use serde_json::Value;
 
 use super::install::{lock, marketplace};
-use super::run;
+use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
+use super::{git, isolate, run};
 
 /// The messages of `quire doctor --json`'s plugins checks.
 fn doctor_plugins(env: &TestEnv) -> Vec<String> {
@@ -137,4 +139,88 @@ fn remove_names_the_scope_and_folder_and_the_copy_left_in_the_other_scope() {
         "{}",
         r.stdout
     );
+}
+
+/// `plugins remove` (and `share remove`) forget what was accepted for the
+/// plugin: its approved guard does not block the next session as a guard
+/// the model removed would, and installed again, its MCP servers stay off
+/// until enabled again.
+#[test]
+fn remove_forgets_the_plugins_hook_approvals_and_mcp_consent() {
+    for remove in [
+        &["plugins", "remove", "claude-kit"][..],
+        &["share", "remove", "claude-kit"],
+    ] {
+        let env = TestEnv::new("responses");
+        let canary = env.home.path().join("server-ran");
+        let market = marketplace(env.home.path());
+        let servers = serde_json::json!({"mcpServers": {"srv": {
+            "command": "bash", "args": ["-c", format!("touch {}", canary.display())]
+        }}});
+        std::fs::write(
+            market.join("plugins/claude-kit/.mcp.json"),
+            servers.to_string(),
+        )
+        .unwrap();
+        git(&market, &["add", "-A"]);
+        git(&market, &["commit", "-q", "-m", "server"]);
+        let src = market.display().to_string();
+        assert_eq!(run(&env, &["plugins", "marketplace", "add", &src]).code, 0);
+        let install = || {
+            let r = run(&env, &["plugins", "install", "claude-kit"]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+        };
+        install();
+        let r = run(&env, &["hooks", "trust"]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        assert!(touch(&env, "guarded.txt").contains("blocked by claude-kit"));
+        let r = run(&env, &["plugins", "enable", "claude-kit"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        run(&env, &["mcp", "list"]);
+        assert!(canary.exists(), "the enabled server did not start");
+        std::fs::remove_file(&canary).unwrap();
+
+        let r = run(&env, remove);
+        assert_eq!(r.code, 0, "{remove:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains("forgot 1 hook approval(s) of claude-kit")
+                && r.stdout
+                    .contains("forgot the consent to the MCP servers of claude-kit"),
+            "{remove:?}: {}",
+            r.stdout
+        );
+        // Nothing is blocked: the guard went with the plugin.
+        let out = touch(&env, "free.txt");
+        assert!(
+            env.repo_path().join("free.txt").is_file(),
+            "{remove:?}: {out}"
+        );
+        let r = run(&env, &["hooks", "list"]);
+        assert!(!r.stderr.contains("gone"), "{remove:?}: {}", r.stderr);
+
+        // Installed again: its servers wait for `plugins enable`.
+        install();
+        run(&env, &["mcp", "list"]);
+        assert!(
+            !canary.exists(),
+            "{remove:?}: the server started without consent"
+        );
+    }
+}
+
+/// One session where the model runs `touch FILE`: the call's output.
+fn touch(env: &TestEnv, file: &str) -> String {
+    env.server.push_all([
+        Reply::tool_call(
+            "t1",
+            "shell",
+            serde_json::json!({"command": format!("touch {file}")}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut cmd = env.command(&["exec", "--json", "--approval", "never", "go"]);
+    isolate(env, &mut cmd);
+    let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.of_type("tool_completed")[0]["output"].to_string()
 }

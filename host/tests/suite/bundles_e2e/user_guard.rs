@@ -1,7 +1,8 @@
 //! A user's guard plugin: its approval covers every file of its folder
 //! (a helper its script sources, a module it imports), holds in every
-//! directory, follows a plugin folder that is a symbolic link, and a
-//! command with `..` that stays inside the plugin is accepted.
+//! directory, follows a plugin folder that is a symbolic link, and guards
+//! from a folder whose name has blanks, `$(…)` and backquotes, which stays
+//! one literal word in its command.
 
 use std::path::{Path, PathBuf};
 
@@ -206,20 +207,50 @@ fn a_user_plugin_folder_that_is_a_link_loads_and_wins_over_the_repositorys() {
     assert!(r.stderr.contains("is a symbolic link to"), "{}", r.stderr);
 }
 
+/// A plugin under a folder whose name a shell would split and run
+/// (`${CLAUDE_PLUGIN_ROOT}` put in as text): its guard still blocks, the
+/// name runs nothing, whether the variable is quoted or not.
 #[test]
-fn a_command_whose_dotdot_stays_in_the_plugin_is_accepted() {
-    let env = TestEnv::new("chat");
-    guard_plugin(
-        &user_plugins(&env).join("guard3"),
-        "bash ${CLAUDE_PLUGIN_ROOT}/scripts/../scripts/c.sh",
-    );
-    let r = run(&env, &["hooks", "trust"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(!r.stderr.contains("outside the plugin"), "{}", r.stderr);
-    let r = session(&env, &env.repo_path(), &["touch made.txt".to_string()]);
-    assert!(
-        outputs(&r)[0].contains("blocked by guard3"),
-        "{:?}",
-        r.events
-    );
+fn a_guard_under_a_folder_named_like_shell_code_blocks_and_runs_nothing() {
+    for command in [COMMAND, "\"${CLAUDE_PLUGIN_ROOT}/scripts/c.sh\""] {
+        let env = TestEnv::new("chat");
+        let home = env
+            .home
+            .path()
+            .join("my home $(touch PWNED) `touch PWNED2`");
+        let plugin = home.join(".agents/plugins/guard3");
+        guard_plugin(&plugin, command);
+        let script = plugin.join("scripts/c.sh");
+        let mut mode = std::fs::metadata(&script).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut mode, 0o755);
+        std::fs::set_permissions(&script, mode).unwrap();
+        let with_home = |args: &[&str]| {
+            let mut cmd = env.command(args);
+            isolate(&env, &mut cmd);
+            cmd.env("HOME", &home);
+            super::support::quire::finish(cmd.spawn().expect("spawn quire"))
+        };
+        let r = with_home(&["hooks", "trust"]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        env.server.push_all([
+            Reply::tool_call("c1", "shell", json!({"command": "touch made.txt"})),
+            Reply::text("done"),
+        ]);
+        let r = with_home(&["exec", "--json", "--approval", "never", "go"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            outputs(&r)[0].contains("blocked by guard3"),
+            "{command}: {:?}",
+            r.events
+        );
+        assert!(!env.repo_path().join("made.txt").exists(), "{command}");
+        for dir in [env.repo_path(), home.clone(), env.home.path().to_path_buf()] {
+            for name in ["PWNED", "PWNED2"] {
+                assert!(
+                    !dir.join(name).exists(),
+                    "{command}: {name} made in {dir:?}"
+                );
+            }
+        }
+    }
 }

@@ -276,3 +276,38 @@ fn a_call_blocked_by_a_hook_is_marked_denied() {
     assert!(line.starts_with("⊘"), "{line}");
     assert!(!env.repo_path().join("x.txt").exists());
 }
+
+/// A UserPromptSubmit hook printing 10 MB of plain text adds at most
+/// 10,000 characters to the prompt, and its hook line says it was cut.
+#[test]
+fn a_hooks_context_is_capped_and_the_cut_is_said() {
+    let env = TestEnv::new("responses");
+    let hook = script(
+        &env,
+        "flood.sh",
+        "#!/bin/bash\ncat > /dev/null\nhead -c 10485760 /dev/zero | tr '\\0' x\n",
+    );
+    add_user_hooks(&env, &[hook_toml("UserPromptSubmit", None, &hook, "")]);
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hello", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body = &env.server.requests()[0].raw_body;
+    let run_of_x = body
+        .split(|c| c != 'x')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    assert_eq!(
+        run_of_x, 10_000,
+        "the prompt holds {run_of_x} characters of it"
+    );
+    assert!(body.contains("[hook context cut at 10000 characters: "));
+    let done = run.of_type("hook_completed");
+    assert_eq!(done[0]["outcome"], "ok", "{:?}", done[0]);
+    let message = done[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("context cut to the first 10000 of ")
+            && message.contains("besides what it printed past the 256 KiB quire reads"),
+        "{message}"
+    );
+}

@@ -1,13 +1,14 @@
 //! A hook that cannot be read never leaves the session running without
 //! the guards next to it: a misspelled event in config.toml stops quire
 //! at the line, one in Claude settings skips only that entry with a
-//! warning, and approval covers scripts however the command reaches them.
+//! warning, approval covers scripts however the command reaches them,
+//! and a PreToolUse guard that cannot start refuses the call.
 
 use serde_json::json;
 
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
-use super::{add_user_hooks, hook_toml, script};
+use super::{add_user_hooks, hook_toml, refused_output, script, shell_session};
 
 #[test]
 fn a_misspelled_event_in_config_toml_stops_quire_before_any_tool_runs() {
@@ -249,5 +250,60 @@ fn a_bad_matcher_in_the_third_hook_is_named_at_its_own_entry() {
             && list.stderr.contains("(unclosed"),
         "{}\n{text}",
         list.stderr
+    );
+}
+
+/// A PreToolUse guard that cannot start (a command not found, exit 127; a
+/// script without its exec bit, exit 126) refuses the call, naming the
+/// hook and the error; a PostToolUse hook that cannot start only warns.
+#[test]
+fn a_guard_that_cannot_start_refuses_the_call() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new("chat");
+    let missing = script(&env, "missing.sh", "#!/bin/bash\nno-such-guard-xyz\n");
+    add_user_hooks(
+        &env,
+        &[hook_toml("PreToolUse", Some("shell"), &missing, "")],
+    );
+    let run = shell_session(&env, "c1", "touch ran");
+    let out = refused_output(&env, &run, "c1");
+    assert!(
+        out.contains(&format!(
+            "the PreToolUse hook `{}` could not start (exit code 127: command not found",
+            missing.display()
+        )) && out.contains("no-such-guard-xyz"),
+        "{out}"
+    );
+
+    let env = TestEnv::new("chat");
+    let plain = script(&env, "plain.sh", "#!/bin/bash\nexit 0\n");
+    std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
+    add_user_hooks(&env, &[hook_toml("PreToolUse", Some("shell"), &plain, "")]);
+    let run = shell_session(&env, "c1", "touch ran");
+    let out = refused_output(&env, &run, "c1");
+    assert!(
+        out.contains("could not start (exit code 126")
+            && out.contains(&format!("run `chmod +x {}`", plain.display())),
+        "{out}"
+    );
+
+    // Not a guard: the call runs, with a warning.
+    let env = TestEnv::new("chat");
+    let missing = script(&env, "missing.sh", "#!/bin/bash\nno-such-guard-xyz\n");
+    add_user_hooks(
+        &env,
+        &[hook_toml("PostToolUse", Some("shell"), &missing, "")],
+    );
+    let run = shell_session(&env, "c1", "touch ran");
+    assert!(env.repo_path().join("ran").exists());
+    assert!(
+        run.of_type("hook_completed")
+            .iter()
+            .any(|h| h["outcome"] == "error"
+                && h["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("code 127"))),
+        "{:?}",
+        run.events
     );
 }

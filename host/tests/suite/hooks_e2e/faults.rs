@@ -159,8 +159,8 @@ fn hooks_of_one_event_run_in_parallel_and_any_deny_wins() {
     assert!(!env.repo_path().join("ran.txt").exists());
 }
 
-/// Context past the hook output limit is cut with a note saying so, so the
-/// model does not take a part for the whole.
+/// Context past the limit of what a hook adds is cut with a note saying
+/// so, so the model does not take a part for the whole.
 #[test]
 fn a_prompt_hook_printing_too_much_is_cut_with_a_note() {
     let env = TestEnv::new("chat");
@@ -175,7 +175,8 @@ fn a_prompt_hook_printing_too_much_is_cut_with_a_note() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let body = &env.server.requests()[0].raw_body;
     assert!(
-        body.contains("[hook output cut at 256 KB: 737856 more bytes were dropped]"),
+        body.contains("[hook context cut at 10000 characters: ")
+            && !body.contains(&"x".repeat(10_001)),
         "{}",
         &body[body.len().saturating_sub(400)..]
     );
