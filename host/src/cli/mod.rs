@@ -228,12 +228,18 @@ async fn dispatch(cli: Cli) -> i32 {
 async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let mut typed = String::new();
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb {
         match crate::tui::answers_cursor_query() {
             Ok(()) => return crate::tui::run(&cli.global, cli.prompt.clone(), resume).await,
-            Err(e) => eprintln!(
-                "warning: the terminal view needs a terminal that reports the cursor position, and this one did not ({e}); using the line mode (TERM=dumb starts it without waiting)"
-            ),
+            Err(e) => {
+                eprintln!(
+                    "warning: the terminal view needs a terminal that reports the cursor position, and this one did not ({e}); using the line mode (TERM=dumb starts it without waiting)"
+                );
+                // Keys typed during that wait are the start of the
+                // session's input, not lost.
+                typed = crate::tui::typed_meanwhile();
+            }
         }
     }
     // The line mode resumes on a terminal (a dumb one, or one that does
@@ -254,7 +260,7 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
         Some(Some(q)) => Some(q),
         None => None,
     };
-    repl::run(&cli.global, cli.prompt.clone(), resume).await
+    repl::run(&cli.global, cli.prompt.clone(), resume, typed).await
 }
 
 fn init_logging() {

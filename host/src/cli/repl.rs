@@ -262,7 +262,12 @@ impl Renderer for PromptAware {
 
 /// `resume`: `last` or a session id (prefix) to continue, as `quire
 /// resume` in the full-screen view.
-pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<String>) -> i32 {
+pub async fn run(
+    global: &GlobalArgs,
+    first: Option<String>,
+    resume: Option<String>,
+    typed: String,
+) -> i32 {
     let loaded = setup::load(global, None);
     let mut setup = match loaded.and_then(|s| super::first_run::ensure(global, None, s)) {
         Ok(s) => s,
@@ -272,6 +277,14 @@ pub async fn run(global: &GlobalArgs, first: Option<String>, resume: Option<Stri
         }
     };
     let reader = spawn_reader(setup.home.join("history.txt"));
+    // Keys typed before the line mode could read them: a whole line is the
+    // first message (when the command line gave none), the rest starts
+    // the first prompt's line.
+    let (first, rest) = match (first, typed.split_once('\n')) {
+        (None, Some((line, rest))) if !line.trim().is_empty() => (Some(line.to_string()), rest),
+        (first, _) => (first, typed.rsplit('\n').next().unwrap_or_default()),
+    };
+    reader.start_with(&rest.replace('\n', " "));
     let ask = async |prompt: &str| ask_line(&reader, prompt).await;
     match ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,

@@ -36,6 +36,8 @@ pub(super) struct ReadRequest {
     /// A question: what was typed before it is taken away first
     /// (`type_ahead`), never read as its answer.
     fresh: bool,
+    /// Text the line starts with (typed before the reader could read).
+    initial: String,
     reply: oneshot::Sender<Input>,
 }
 
@@ -45,6 +47,8 @@ pub(super) struct Reader {
     requests: mpsc::UnboundedSender<ReadRequest>,
     /// Set when a Ctrl-C cleared typed text (rustyline's own editing).
     cleared: Arc<AtomicBool>,
+    /// What the next main prompt's line starts with ([`Reader::start_with`]).
+    initial: Arc<std::sync::Mutex<String>>,
 }
 
 /// Ctrl-C with text on the line clears it, as in a shell; on an empty
@@ -72,15 +76,21 @@ pub(super) fn spawn_reader(history_file: std::path::PathBuf) -> Reader {
     let cleared = Arc::new(AtomicBool::new(false));
     let on_ctrl_c = cleared.clone();
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb") && std::io::stdin().is_terminal();
+    // The reader is set up before this returns, so that what it does to
+    // the signal handlers is done before quire installs its own.
+    let (ready, set_up) = std::sync::mpsc::sync_channel::<()>(1);
     std::thread::spawn(move || {
         if dumb && let Ok(terminal) = super::dumb_line::DumbTerminal::open() {
+            let _ = ready.send(());
             return read_dumb(terminal, rx);
         }
-        read_rustyline(history_file, on_ctrl_c, rx)
+        read_rustyline(history_file, on_ctrl_c, rx, ready)
     });
+    let _ = set_up.recv();
     Reader {
         requests: tx,
         cleared,
+        initial: Arc::default(),
     }
 }
 
@@ -113,8 +123,11 @@ fn read_rustyline(
     history_file: std::path::PathBuf,
     on_ctrl_c: Arc<AtomicBool>,
     mut rx: mpsc::UnboundedReceiver<ReadRequest>,
+    ready: std::sync::mpsc::SyncSender<()>,
 ) {
-    let mut editor = match rustyline::DefaultEditor::new() {
+    let made = keeping_sigint(rustyline::DefaultEditor::new);
+    let _ = ready.send(());
+    let mut editor = match made {
         Ok(e) => e,
         Err(e) => {
             super::pipe::err_clean(&format!("error: cannot open the terminal for input: {e}\n"));
@@ -134,7 +147,12 @@ fn read_rustyline(
         if req.fresh && std::io::stdin().is_terminal() {
             say_taken(&super::type_ahead::take(libc::STDIN_FILENO));
         }
-        let input = match editor.readline(&req.prompt) {
+        let read = if req.initial.is_empty() {
+            editor.readline(&req.prompt)
+        } else {
+            editor.readline_with_initial(&req.prompt, (&req.initial, ""))
+        };
+        let input = match read {
             Ok(line) => {
                 if req.history && !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());
@@ -163,6 +181,24 @@ fn read_rustyline(
     }
 }
 
+/// Runs `make` and puts SIGINT's handler back as it was. rustyline's
+/// editor takes SIGINT for its whole life (and passes it to no one): a
+/// Ctrl-C or `kill -INT` during a turn then reached neither quire's
+/// handler nor the turn. The editor does not need it: it reads Ctrl-C as
+/// a key, its terminal in raw mode.
+fn keeping_sigint<T>(make: impl FnOnce() -> T) -> T {
+    // SAFETY: a zeroed sigaction is a valid out-parameter; sigaction with
+    // a null new action only reads the current one.
+    let mut before: libc::sigaction = unsafe { std::mem::zeroed() };
+    let read = unsafe { libc::sigaction(libc::SIGINT, std::ptr::null(), &mut before) } == 0;
+    let made = make();
+    if read {
+        // SAFETY: puts back the action read above, unchanged.
+        unsafe { libc::sigaction(libc::SIGINT, &before, std::ptr::null_mut()) };
+    }
+    made
+}
+
 /// Says what was typed before a question and taken away.
 fn say_taken(taken: &[u8]) {
     if let Some(notice) = super::type_ahead::notice(taken) {
@@ -178,14 +214,28 @@ impl Reader {
 
     fn request(&self, prompt: &str, history: bool, fresh: bool) -> oneshot::Receiver<Input> {
         let (reply, rx) = oneshot::channel();
+        // Only the main prompt's line starts with what was typed early.
+        let initial = match self.initial.lock() {
+            Ok(mut g) if history => std::mem::take(&mut *g),
+            _ => String::new(),
+        };
         // A reader gone answers Eof (the sender dropped).
         let _ = self.requests.send(ReadRequest {
             prompt: prompt.to_string(),
             history,
             fresh,
+            initial,
             reply,
         });
         rx
+    }
+
+    /// The next main prompt's line starts with `text` (keys typed before
+    /// the reader could read them), to edit or send.
+    pub(super) fn start_with(&self, text: &str) {
+        if let Ok(mut g) = self.initial.lock() {
+            *g = text.to_string();
+        }
     }
 
     pub(super) async fn read(&self, prompt: &str, history: bool) -> Input {

@@ -36,4 +36,4 @@ mod wrap;
 mod render_tests;
 
 pub use run::run;
-pub use term::answers_cursor_query;
+pub use term::{answers_cursor_query, typed_meanwhile};

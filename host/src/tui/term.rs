@@ -56,6 +56,37 @@ pub fn answers_cursor_query() -> std::io::Result<()> {
     crossterm::cursor::position().map(|_| ())
 }
 
+/// What was typed while [`answers_cursor_query`] waited for an answer
+/// that never came: crossterm kept those keys for its own reading, which
+/// the line mode does not use. Text as typed, a line break for Enter;
+/// Backspace takes back the last character.
+pub fn typed_meanwhile() -> String {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, poll, read};
+    let mut typed = String::new();
+    while poll(std::time::Duration::ZERO).unwrap_or(false) {
+        match read() {
+            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                // A line typed before raw mode ends in a line feed, which
+                // reads as Ctrl-J.
+                KeyCode::Char('j' | 'm') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    typed.push('\n')
+                }
+                KeyCode::Char(_) if k.modifiers.contains(KeyModifiers::CONTROL) => {}
+                KeyCode::Char(c) => typed.push(c),
+                KeyCode::Enter => typed.push('\n'),
+                KeyCode::Backspace => {
+                    typed.pop();
+                }
+                _ => {}
+            },
+            Ok(Event::Paste(text)) => typed.push_str(&text),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    typed
+}
+
 /// Enters raw mode and opens the inline viewport.
 pub fn open(rows: u16) -> std::io::Result<(Term, Guard)> {
     crossterm::terminal::enable_raw_mode()?;

@@ -105,3 +105,34 @@ fn a_running_call_is_shown_rather_than_the_wait() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// A terminal that never reports the cursor gets the line mode of the
+/// line editor (rustyline), made on its own thread while quire installs
+/// its signal handlers: the editor must not take SIGINT for itself, or
+/// Ctrl-C during the wait reaches nobody (it did, most runs).
+#[test]
+fn ctrl_c_stops_the_wait_in_the_line_editor_mode() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::Hang, Reply::text("answered now")]);
+    let mut pty = Pty::spawn_mute(env.command(&[]), 30, 100);
+    pty.wait_text("using the line mode");
+    pty.wait_text("Ctrl-D to quit");
+    pty.send("hello there\r");
+    pty.wait_text("waiting for the model");
+    pty.send(CTRL_C);
+    pty.wait_text("interrupted");
+    // The session goes on: the next message is answered.
+    pty.send("again\r");
+    pty.wait_text("answered now");
+    // Ctrl-D once the prompt is back (sent while the turn ends, the
+    // terminal's own line editing would take it).
+    pty.wait_for("the prompt back", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with('›'))
+    });
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -441,6 +441,14 @@ fn ctrl_d_in_the_line_mode_of_a_dumb_terminal_says_how_to_resume() {
     pty.wait_text("Ctrl-D to quit");
     pty.send("hello\r");
     pty.wait_text("plain answer");
+    // Ctrl-D once the prompt is back (sent while the turn ends, the
+    // terminal's own line editing would take it).
+    pty.wait_for("the prompt back", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with('›'))
+    });
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
     let screen = pty.screen();
@@ -467,6 +475,50 @@ fn a_terminal_that_never_reports_the_cursor_gets_the_line_mode() {
     pty.wait_text("Ctrl-D to quit");
     pty.send("hello\r");
     pty.wait_text("plain answer");
+    // Ctrl-D once the prompt is back (sent while the turn ends, the
+    // terminal's own line editing would take it).
+    pty.wait_for("the prompt back", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with('›'))
+    });
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// Keys typed while quire waited for the cursor report that never came
+/// are not lost: a whole line is the first message, a part of one starts
+/// the prompt's line.
+#[test]
+fn keys_typed_while_the_terminal_was_asked_for_the_cursor_are_kept() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("first answer"));
+    env.server.push(Reply::text("second answer"));
+    let mut pty = Pty::spawn_mute(env.command(&[]), 30, 120);
+    // Sent at once: quire is still waiting for the cursor report (2 s).
+    pty.send("hello early\rand a dra");
+    pty.wait_text("using the line mode");
+    pty.wait_text("first answer");
+    pty.wait_text("› and a dra");
+    pty.send("ft\r");
+    pty.wait_text("second answer");
+    let sent: Vec<String> = env
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.api.is_some())
+        .map(|r| r.body.to_string())
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].contains("hello early"), "{}", sent[0]);
+    assert!(sent[1].contains("and a draft"), "{}", sent[1]);
+    pty.wait_for("the prompt back", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with('›'))
+    });
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
