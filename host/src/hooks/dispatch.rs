@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 
 use super::config::TrustState;
 use super::contract::{self, HookResult};
-use super::not_run::{changed_block, changed_warning, gone_block};
+use super::not_run::{
+    changed_block, changed_warning, gone_block, unsafe_root_block, unsafe_root_warning,
+};
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
@@ -262,21 +264,26 @@ impl Hooks {
                 ..Default::default()
             };
         }
+        // A command read again by another shell could run part of the
+        // plugin folder's name: the hook does not run, a guard blocks.
+        if let Some(root) = &hook.plugin_root
+            && hook.def.kind == HookKind::Command
+            && let Err(why) = super::root_name::check(root)
+        {
+            return self.not_run(
+                hook,
+                unsafe_root_warning(hook, &why),
+                unsafe_root_block(hook, &why),
+            );
+        }
         if let Some(pinned) = &hook.pinned {
             let changed = pinned.changed();
             if !changed.is_empty() {
-                self.events.send(Event::Warning {
-                    message: changed_warning(hook, &changed),
-                });
-                // A guard that cannot run blocks what it guards.
-                return match hook.event.guards() {
-                    true => HookResult {
-                        outcome: Some(contract::Outcome::Blocked),
-                        block: Some(changed_block(hook, &changed)),
-                        ..Default::default()
-                    },
-                    false => HookResult::default(),
-                };
+                return self.not_run(
+                    hook,
+                    changed_warning(hook, &changed),
+                    changed_block(hook, &changed),
+                );
             }
         }
         let body = Value::Object(input).to_string().into_bytes();
@@ -309,6 +316,20 @@ impl Hooks {
 }
 
 impl Hooks {
+    /// A hook that does not run: `warning` is said, and a guard blocks
+    /// what it guards with `block`.
+    fn not_run(&self, hook: &Hook, warning: String, block: String) -> HookResult {
+        self.events.send(Event::Warning { message: warning });
+        match hook.event.guards() {
+            true => HookResult {
+                outcome: Some(contract::Outcome::Blocked),
+                block: Some(block),
+                ..Default::default()
+            },
+            false => HookResult::default(),
+        }
+    }
+
     /// A command or HTTP hook.
     async fn run_process(&self, hook: &Hook, info: &SessionInfo, body: Vec<u8>) -> RunOutput {
         if hook.def.kind == HookKind::Http {

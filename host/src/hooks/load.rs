@@ -176,7 +176,16 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                 }
             }
             match hook(src, &approved, &mut folders, &file, event, def) {
-                Ok(h) => out.hooks.push(h),
+                Ok(h) => {
+                    if let Some(root) = &h.plugin_root
+                        && h.def.kind == super::HookKind::Command
+                        && let Err(why) = super::root_name::check(root)
+                    {
+                        out.warnings
+                            .push(format!("{}: {at} does not run: {why}", file.path.display()));
+                    }
+                    out.hooks.push(h)
+                }
                 Err(why) => out
                     .warnings
                     .push(format!("{}: {at} is skipped: {why}", file.path.display())),
@@ -254,7 +263,11 @@ fn hook(
 ) -> Result<Hook, String> {
     if let (Some(root), Some(c)) = (&file.plugin_root, def.command.as_mut()) {
         super::plugin_paths::check(c, root)?;
-        *c = super::root_quote::substitute(c, &root.display().to_string());
+        // A folder a shell could act on is not put in: the hook does not
+        // run (`root_name`; the warning is `load_hooks`'s).
+        if super::root_name::check(root).is_ok() {
+            *c = super::root_quote::substitute(c, &root.display().to_string());
+        }
     }
     def.check_as(if file.claude {
         "timeout"

@@ -8,18 +8,31 @@ use super::{Hook, HookEvent};
 /// run, named as at the start of a session; for a guard, that what it
 /// guards is blocked.
 pub(super) fn changed_warning(hook: &Hook, changed: &[String]) -> String {
-    let blocked = match hook.event.guards() {
-        true => format!(", so {} is blocked", guarded(hook.event)),
-        false => String::new(),
-    };
     format!(
-        "hook {} {} `{}` ({}) does not run: {} changed since it was approved{blocked}. Review it with `quire hooks list`, approve the new version with `quire hooks trust`.",
+        "{} does not run: {} changed since it was approved{}. Review it with `quire hooks list`, approve the new version with `quire hooks trust`.",
+        named(hook),
+        changed_files(changed),
+        blocked(hook),
+    )
+}
+
+/// The hook by id, event, label and file.
+fn named(hook: &Hook) -> String {
+    format!(
+        "hook {} {} `{}` ({})",
         hook.id(),
         hook.event,
         hook.def.label(),
-        hook.source.display(),
-        changed_files(changed),
+        hook.source.display()
     )
+}
+
+/// For a guard, that what it guards is blocked.
+fn blocked(hook: &Hook) -> String {
+    match hook.event.guards() {
+        true => format!(", so {} is blocked", guarded(hook.event)),
+        false => String::new(),
+    }
 }
 
 /// The reason a guard that could not run gives for the block (to the
@@ -45,6 +58,23 @@ pub(super) fn gone_block(hook: &Hook) -> String {
         hook.event,
         hook.def.label(),
         hook.source.display(),
+        guarded(hook.event),
+    )
+}
+
+/// Why a plugin's command hook whose folder's path a shell could act on
+/// (`why`, [`super::root_name`]) does not run; for a guard, that what it
+/// guards is blocked.
+pub(super) fn unsafe_root_warning(hook: &Hook, why: &str) -> String {
+    format!("{} does not run{}: {why}", named(hook), blocked(hook))
+}
+
+/// The reason such a guard gives for the block.
+pub(super) fn unsafe_root_block(hook: &Hook, why: &str) -> String {
+    format!(
+        "blocked: the {} hook `{}` did not run, and {} waits for it: {why}",
+        hook.event,
+        hook.def.label(),
         guarded(hook.event),
     )
 }

@@ -6,10 +6,16 @@
 //! `cd ..`) is refused, and so is a word that starts at the plugin's root
 //! (`${CLAUDE_PLUGIN_ROOT}`, `$CLAUDE_PLUGIN_ROOT`, `${PLUGIN_ROOT}`,
 //! `$PLUGIN_ROOT`) and leaves it through a symbolic link, as a manifest
-//! path leaving the plugin is (`plugins::bundle::paths`). A path built at
-//! run time (`$(dirname …)`, a variable holding `..`) and an absolute path
-//! (`bash /opt/x.sh`) are not judged here: README says what the approval
-//! of such a hook covers.
+//! path leaving the plugin is (`plugins::bundle::paths`). So is a word
+//! that could spell a way out without writing `..`: the root variable with
+//! an operator (`${CLAUDE_PLUGIN_ROOT%/*}`, its parent folder), ANSI-C
+//! quoting (`$'\x2e\x2e'`), a brace expansion (`.{.,}` makes `..`) —
+//! judged without regard to quotes, as a shell the command hands its text
+//! to (`bash -c '…'`) reads them again. A path built at run time
+//! (`$(dirname …)`, a variable holding `..`), an absolute path
+//! (`bash /opt/x.sh`) and one from the session's directory (`bash
+//! tools/x.sh`) are not judged here: README says what the approval of
+//! such a hook covers.
 
 use std::path::Path;
 
@@ -26,6 +32,12 @@ pub fn check(command: &str, root: &Path) -> Result<(), String> {
     if let Some(word) = parent_step(command) {
         return Err(format!(
             "its command has the path segment `..` (in `{word}`), which can reach outside the plugin's folder {}; a plugin hook may run only the plugin's own files, the only ones its approval covers: name them from `${{CLAUDE_PLUGIN_ROOT}}` without `..`",
+            root.display()
+        ));
+    }
+    if let Some((word, why)) = spelled_way_out(command) {
+        return Err(format!(
+            "its command has `{word}`, {why}: it can name a path outside the plugin's folder {}; a plugin hook may run only the plugin's own files, the only ones its approval covers: name them as `${{CLAUDE_PLUGIN_ROOT}}/path` (the variable without an operator, no `$'…'`, no `{{a,b}}`), and put anything else in a script of the plugin",
             root.display()
         ));
     }
@@ -82,6 +94,68 @@ fn parent_step(command: &str) -> Option<&str> {
     })
 }
 
+/// The first word of `command` (split at blanks) that could make a path
+/// out of the plugin without writing `..`, and how.
+fn spelled_way_out(command: &str) -> Option<(&str, &'static str)> {
+    command.split(char::is_whitespace).find_map(|word| {
+        let why = if root_with_operator(word) {
+            "the plugin root variable with an operator (`${CLAUDE_PLUGIN_ROOT%/*}` is its parent folder)"
+        } else if word.contains("$'") {
+            "ANSI-C quoting `$'…'` (its escapes `\\x2e`, `\\056` spell `.`)"
+        } else if brace_expansion(word) {
+            "a brace expansion (`.{.,}` makes `..`)"
+        } else {
+            return None;
+        };
+        Some((word, why))
+    })
+}
+
+/// Whether `word` has `${CLAUDE_PLUGIN_ROOT…}` or `${PLUGIN_ROOT…}` with
+/// anything but the name between the braces (`%`, `#`, `/`, `:`, `^`,
+/// `,`, `@`, `[`, a leading `#` or `!`).
+fn root_with_operator(word: &str) -> bool {
+    word.match_indices("${").any(|(at, _)| {
+        let inside = &word[at + 2..];
+        let bare = inside.trim_start_matches(['#', '!']);
+        ["CLAUDE_PLUGIN_ROOT", "PLUGIN_ROOT"].iter().any(|name| {
+            let Some(after) = bare.strip_prefix(name) else {
+                return false;
+            };
+            // `${PLUGIN_ROOTS}` is another variable.
+            let other = after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            !other && (bare.len() != inside.len() || !after.starts_with('}'))
+        })
+    })
+}
+
+/// Whether `word` has a brace expansion: `{…}` (not `${…}`) holding a
+/// `,`, or a sequence `{x..y}` whose ends are not both numbers.
+fn brace_expansion(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    word.match_indices('{').any(|(at, _)| {
+        if at > 0 && bytes[at - 1] == b'$' {
+            return false;
+        }
+        let Some(len) = word[at + 1..].find('}') else {
+            return false;
+        };
+        let inside: String = word[at + 1..at + 1 + len]
+            .chars()
+            .filter(|c| !matches!(c, '"' | '\'' | '\\'))
+            .collect();
+        if inside.contains(',') {
+            return true;
+        }
+        let number = |s: &str| {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+        };
+        let parts: Vec<&str> = inside.split("..").collect();
+        parts.len() > 1 && !parts.iter().all(|p| number(p))
+    })
+}
+
 /// Whether the deepest part of `path` that exists is, by its real path,
 /// inside `root` (a file not made yet is judged by its folder).
 fn linked_inside(root: &Path, path: &Path) -> bool {
@@ -113,7 +187,10 @@ mod tests {
             "python3 \"$PLUGIN_ROOT/hooks/a.py\" --x",
             "for f in ${CLAUDE_PLUGIN_ROOT}/hooks/*.sh; do sh $f; done",
             "bash ${CLAUDE_PLUGIN_ROOT}/./hooks/./a.sh",
-            "echo ... && echo ..x x.. {1..3}",
+            "echo ... && echo ..x x.. {1..3} {-2..10..2}",
+            "find ${CLAUDE_PLUGIN_ROOT}/hooks -name '*.sh' -exec sh {} \\;",
+            "awk '{ print $1, $2 }' ${PLUGIN_ROOT}/x",
+            "echo ${PLUGIN_ROOTS%/*} $X",
         ] {
             assert!(check(ok, &root).is_ok(), "{ok}");
         }
@@ -132,6 +209,44 @@ mod tests {
             assert!(e.contains("path segment `..`"), "{bad}: {e}");
             assert!(e.contains(&root.display().to_string()), "{e}");
         }
+        for (bad, said) in [
+            ("bash ${CLAUDE_PLUGIN_ROOT%/*}/x.sh", "an operator"),
+            ("R=${CLAUDE_PLUGIN_ROOT%/*/*}; bash $R/x.sh", "an operator"),
+            ("bash ${PLUGIN_ROOT%%kit}x.sh", "an operator"),
+            ("bash ${CLAUDE_PLUGIN_ROOT/kit/}x.sh", "an operator"),
+            ("bash \"${CLAUDE_PLUGIN_ROOT:0:9}/x.sh\"", "an operator"),
+            ("bash ${CLAUDE_PLUGIN_ROOT#/}", "an operator"),
+            ("bash ${CLAUDE_PLUGIN_ROOT^^}", "an operator"),
+            ("bash ${CLAUDE_PLUGIN_ROOT,}", "an operator"),
+            ("bash ${CLAUDE_PLUGIN_ROOT@Q}", "an operator"),
+            ("bash ${!PLUGIN_ROOT}", "an operator"),
+            ("bash ${CLAUDE_PLUGIN_ROOT}/$'\\x2e\\x2e'/x.sh", "ANSI-C"),
+            (
+                "bash -c 'bash ${CLAUDE_PLUGIN_ROOT}/$'\"'\"'\\056.'\"'\"'/x.sh'",
+                "ANSI-C",
+            ),
+            (
+                "bash ${CLAUDE_PLUGIN_ROOT}/.{.,}/.{.,}/x.sh",
+                "brace expansion",
+            ),
+            (
+                "bash ${CLAUDE_PLUGIN_ROOT}/'.'{'.',}/x.sh",
+                "brace expansion",
+            ),
+            (
+                "bash ${CLAUDE_PLUGIN_ROOT}/{-../}{-../}/x.sh",
+                "brace expansion",
+            ),
+        ] {
+            let e = check(bad, &root).unwrap_err();
+            assert!(e.contains(said), "{bad}: {e}");
+            assert!(
+                e.contains("a path outside the plugin's folder"),
+                "{bad}: {e}"
+            );
+        }
+        let e = check("true; bash ${CLAUDE_PLUGIN_ROOT%/*}/x.sh", &root).unwrap_err();
+        assert!(e.contains("has `${CLAUDE_PLUGIN_ROOT%/*}/x.sh`, "), "{e}");
         let e = check("R=${CLAUDE_PLUGIN_ROOT}; bash $R/../x.sh", &root).unwrap_err();
         assert!(e.contains("(in `$R/../x.sh`)"), "{e}");
         // A link out of the plugin.

@@ -22,8 +22,24 @@ pub const OUTPUT_LIMIT_KIB: usize = OUTPUT_LIMIT / 1024;
 /// Whether `output` (stdout or an HTTP body, trimmed or not) was cut at
 /// the cap: it ends with the note the runner adds.
 pub fn was_cut(output: &str) -> bool {
-    let last = output.trim_end().rfind('\n').map_or("", |i| &output[i..]);
-    CUT_NOTES.iter().any(|n| last.starts_with(n))
+    cut_note(output).is_some()
+}
+
+/// When `output` was cut at the cap: the text before the runner's note,
+/// and how many bytes past the cap the hook printed (`None` for an HTTP
+/// body, whose rest is not read).
+pub fn cut_note(output: &str) -> Option<(&str, Option<usize>)> {
+    let at = output.trim_end().rfind('\n')?;
+    let last = &output[at..];
+    if last.starts_with(CUT_NOTES[1]) {
+        return Some((&output[..at], None));
+    }
+    let counted = last.strip_prefix(CUT_NOTES[0])?;
+    let dropped = counted
+        .split_once(": ")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse().ok());
+    Some((&output[..at], dropped))
 }
 /// How long output is still read after the hook exited (a background
 /// child may hold the pipe open).

@@ -21,6 +21,7 @@ mod name_clash;
 mod personal;
 mod problems;
 mod remove;
+mod root_name;
 mod untrusted;
 mod update;
 mod usage;

@@ -2,7 +2,9 @@
 //! (`${CLAUDE_PLUGIN_ROOT}/../x`) is refused when hooks load
 //! (`hooks::plugin_paths`); detection records it as a part not loaded, so
 //! `plugins install` warns of it and `plugins list`/`bundles` show the
-//! plugin `partial`, as for a manifest path that leaves the plugin.
+//! plugin `partial`, as for a manifest path that leaves the plugin. So is
+//! every command hook of a plugin whose folder's path a shell could act
+//! on (`hooks::root_name`).
 
 use super::{Bundle, Problem};
 
@@ -18,7 +20,9 @@ pub(super) fn refused(b: &mut Bundle) {
             let Some(command) = def.command.as_deref() else {
                 continue;
             };
-            if let Err(why) = crate::hooks::plugin_paths::check(command, &b.root) {
+            let checked = crate::hooks::plugin_paths::check(command, &b.root)
+                .and_then(|()| crate::hooks::root_name::check(&b.root));
+            if let Err(why) = checked {
                 found.push(Problem {
                     file: file.clone(),
                     message: format!("{at} is refused: {why}"),

@@ -10,7 +10,7 @@ use super::support::quire::{Run, TestEnv};
 use super::{copy_dir, fixture, isolate, run};
 
 /// One turn where the model runs `touch FILE` in the shell.
-fn touch(env: &TestEnv, file: &str) -> Run {
+pub(super) fn touch(env: &TestEnv, file: &str) -> Run {
     env.server.push_all([
         Reply::tool_call("t1", "shell", json!({"command": format!("touch {file}")})),
         Reply::text("done"),
@@ -102,20 +102,40 @@ fn a_bundle_hook_finds_its_plugin_root_in_its_environment() {
 }
 
 /// A plugin hook whose command has a `..` path segment — straight after
-/// `${CLAUDE_PLUGIN_ROOT}` or through a variable holding it — is refused
-/// by name: its approval could not cover the script it runs, so it never
-/// runs, is never offered for approval, and `plugins validate` reports it.
+/// `${CLAUDE_PLUGIN_ROOT}` or through a variable holding it — or spells
+/// one another way (an operator on the root variable, `$'…'`, a brace
+/// expansion) is refused by name: its approval could not cover the script
+/// it runs, so it never runs, is never offered for approval, and `plugins
+/// validate` reports it.
 #[test]
 fn a_bundle_hook_running_a_script_outside_the_plugin_is_refused() {
-    for command in [
-        "bash ${CLAUDE_PLUGIN_ROOT}/../../../evil.sh",
-        "R=${CLAUDE_PLUGIN_ROOT}; bash $R/../../../evil.sh",
+    for (command, said) in [
+        (
+            "bash ${CLAUDE_PLUGIN_ROOT}/../../../evil.sh",
+            "path segment `..`",
+        ),
+        (
+            "R=${CLAUDE_PLUGIN_ROOT}; bash $R/../../../evil.sh",
+            "path segment `..`",
+        ),
+        (
+            "bash ${CLAUDE_PLUGIN_ROOT%/.agents/plugins/*}/evil.sh",
+            "with an operator",
+        ),
+        (
+            "bash ${CLAUDE_PLUGIN_ROOT}/$'\\x2e\\x2e'/$'\\x2e\\x2e'/$'\\x2e\\x2e'/evil.sh",
+            "ANSI-C quoting",
+        ),
+        (
+            "bash ${CLAUDE_PLUGIN_ROOT}/.{.,}/.{.,}/.{.,}/evil.sh",
+            "brace expansion",
+        ),
     ] {
-        refused_outside(command);
+        refused_outside(command, said);
     }
 }
 
-fn refused_outside(command: &str) {
+fn refused_outside(command: &str, said: &str) {
     let env = TestEnv::new("responses");
     let installed = env.repo_path().join(".agents/plugins/claude-kit");
     copy_dir(&fixture("claude-kit"), &installed);
@@ -137,9 +157,9 @@ fn refused_outside(command: &str) {
         .unwrap_or_else(|| panic!("no warning naming the script: {}", r.stderr));
     assert!(warning.contains("hooks.json"), "{warning}");
     assert!(warning.contains("PreToolUse"), "{warning}");
-    assert!(warning.contains("path segment `..`"), "{warning}");
+    assert!(warning.contains(said), "{warning}");
     let word = command.split(' ').next_back().unwrap_or_default();
-    assert!(warning.contains(&format!("(in `{word}`)")), "{warning}");
+    assert!(warning.contains(&format!("`{word}`")), "{warning}");
     assert!(warning.contains("outside the plugin's folder"), "{warning}");
 
     let r = run(&env, &["hooks", "trust"]);

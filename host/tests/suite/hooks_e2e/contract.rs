@@ -301,13 +301,19 @@ fn a_hooks_context_is_capped_and_the_cut_is_said() {
         run_of_x, 10_000,
         "the prompt holds {run_of_x} characters of it"
     );
-    assert!(body.contains("[hook context cut at 10000 characters: "));
+    // The true counts: what the hook printed, not what quire read of it.
+    assert!(
+        body.contains("[hook context cut to the first 10000 of at least 262144 characters (it printed 10485760 bytes, quire reads the first 256 KiB)]"),
+        "{}",
+        &body[body.len().saturating_sub(400)..]
+    );
     let done = run.of_type("hook_completed");
     assert_eq!(done[0]["outcome"], "ok", "{:?}", done[0]);
     let message = done[0]["message"].as_str().unwrap_or_default();
     assert!(
-        message.starts_with("context cut to the first 10000 of ")
-            && message.contains("besides what it printed past the 256 KiB quire reads"),
+        message.starts_with(
+            "context cut to the first 10000 of at least 262144 characters (it printed 10485760 bytes"
+        ),
         "{message}"
     );
 }

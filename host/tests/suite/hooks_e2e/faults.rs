@@ -175,7 +175,7 @@ fn a_prompt_hook_printing_too_much_is_cut_with_a_note() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let body = &env.server.requests()[0].raw_body;
     assert!(
-        body.contains("[hook context cut at 10000 characters: ")
+        body.contains("[hook context cut to the first 10000 of at least 262144 characters (it printed 1000000 bytes")
             && !body.contains(&"x".repeat(10_001)),
         "{}",
         &body[body.len().saturating_sub(400)..]
