@@ -235,12 +235,10 @@ impl Field for Tomlish<'_> {
     }
 }
 
+/// `Read, Bash(git status:*)`: commas and spaces outside parentheses
+/// separate the entries (Claude Code's `Tool(pattern)` is one entry).
 fn split_list(s: &str) -> Vec<String> {
-    s.split([',', ' '])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
+    crate::commands::allowed::split_list(s)
 }
 
 /// quire's own tools an agent definition can name. Tools of plugins
@@ -262,7 +260,25 @@ pub const KNOWN_TOOLS: [&str; 14] = [
     crate::mcp::resources::NAME,
 ];
 
-fn tool_names(names: Vec<String>, warnings: &mut Vec<String>) -> Vec<String> {
+/// Which list of a definition names tools: what it is given or what it
+/// is refused.
+#[derive(Clone, Copy, PartialEq)]
+enum ToolList {
+    Given,
+    Refused,
+}
+
+fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) -> Vec<String> {
+    let refused = list == ToolList::Refused;
+    let names: Vec<String> = names
+        .into_iter()
+        .filter_map(|n| match super::tool_pattern::split(&n) {
+            Some((tool, pattern)) => {
+                super::tool_pattern::resolve(&n, tool, pattern, refused, warnings)
+            }
+            None => Some(n),
+        })
+        .collect();
     names
         .into_iter()
         .map(|n| match map_claude_tool(&n) {
@@ -293,12 +309,14 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
         }
         "description" => def.description = v.string().unwrap_or_default().trim().to_string(),
         "tools" => {
-            def.tools = v.list().map(|l| tool_names(l, &mut def.warnings));
+            def.tools = v
+                .list()
+                .map(|l| tool_names(l, ToolList::Given, &mut def.warnings));
         }
         "disallowedTools" | "disallowed_tools" => {
             def.disallowed_tools = v
                 .list()
-                .map(|l| tool_names(l, &mut def.warnings))
+                .map(|l| tool_names(l, ToolList::Refused, &mut def.warnings))
                 .unwrap_or_default();
         }
         "model" => {

@@ -196,10 +196,7 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
     println!("source:      {}", source(found, a, roots));
     println!("file:        {}", one_line(&a.path.display().to_string()));
     let or = |v: Option<String>, d: &str| v.unwrap_or_else(|| d.to_string());
-    println!(
-        "tools:       {}",
-        one_line(&or(a.tools.as_ref().map(|t| t.join(", ")), "the parent's"))
-    );
+    println!("tools:       {}", one_line(&tools_shown(a)));
     println!(
         "model:       {}",
         one_line(&or(a.model.clone(), "the parent's"))
@@ -232,6 +229,28 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
     }
     println!("\n{}", clean(&a.prompt));
     EXIT_OK
+}
+
+/// The tools an agent gets: its list (or the parent's) less its
+/// `disallowedTools`.
+fn tools_shown(a: &AgentDef) -> String {
+    let refused = &a.disallowed_tools;
+    match &a.tools {
+        None if refused.is_empty() => "the parent's".into(),
+        None => format!("the parent's except {}", refused.join(", ")),
+        Some(given) => {
+            let kept: Vec<&str> = given
+                .iter()
+                .filter(|t| !refused.contains(t))
+                .map(String::as_str)
+                .collect();
+            if kept.is_empty() {
+                "none".into()
+            } else {
+                kept.join(", ")
+            }
+        }
+    }
 }
 
 fn new(roots: &AgentRoots, a: &NewArgs) -> i32 {

@@ -83,6 +83,10 @@ impl Approver for HookedApprover {
         self.inner.denial_reason()
     }
 
+    fn rule_denial(&self) -> Option<String> {
+        self.inner.rule_denial()
+    }
+
     fn hook_denial(&self) -> Option<String> {
         self.denied.lock().ok().and_then(|mut g| g.take())
     }

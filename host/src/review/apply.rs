@@ -112,6 +112,20 @@ pub fn refusal_in(repo: &Path, finding: &Finding) -> Option<String> {
     })
 }
 
+/// Takes out of `findings` every suggested patch apply would refuse in
+/// `repo`, keeping why in `suggested_patch_refused`: the report (`--json`,
+/// SARIF, the saved last review) never carries a patch as applicable that
+/// the human view calls refused.
+pub fn withhold_refused(repo: &Path, findings: &mut [Finding]) {
+    for f in findings {
+        if let Some(why) = refusal_in(repo, f) {
+            tracing::debug!(id = %f.id, %why, "suggested patch refused");
+            f.suggested_patch = None;
+            f.suggested_patch_refused = Some(why);
+        }
+    }
+}
+
 /// The first path of `patch` that, symlinks followed, leads out of
 /// `repo` or into its git folder, and where.
 fn links_refusal(repo: &Path, git_dir: &Path, patch: &str) -> Option<String> {
@@ -153,18 +167,21 @@ pub fn prepare(repo: &Path, id: &str) -> Result<Prepared, ReviewError> {
             }
         )));
     };
-    let Some(patch) = &finding.suggested_patch else {
-        return Err(ReviewError::Usage(format!(
-            "finding {id} ({}) has no suggested patch; fix it by hand",
-            finding.title
-        )));
-    };
     let refuse = |why: String| {
         ReviewError::Usage(format!(
             "refused the suggested patch of {}: {why}; nothing was changed, fix {} by hand",
             finding.id,
             crate::printable::quoted_name(&finding.file)
         ))
+    };
+    if let Some(why) = &finding.suggested_patch_refused {
+        return Err(refuse(clean(why).into_owned()));
+    }
+    let Some(patch) = &finding.suggested_patch else {
+        return Err(ReviewError::Usage(format!(
+            "finding {id} ({}) has no suggested patch; fix it by hand",
+            finding.title
+        )));
     };
     if let Some(why) = refusal(finding).or_else(|| links_refusal(repo, &git_dir, patch)) {
         return Err(refuse(clean(&why).into_owned()));

@@ -69,6 +69,11 @@ pub struct Finding {
     /// A patch in apply_patch format (`*** Begin Patch` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggested_patch: Option<String>,
+    /// Why the model's suggested patch was refused (it touched another
+    /// file, `.git/` or a path outside the repository): set in place of
+    /// `suggested_patch`, which is then left out so nothing applies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_patch_refused: Option<String>,
 }
 
 impl Finding {
@@ -195,6 +200,7 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
         explanation,
         confidence,
         suggested_patch,
+        suggested_patch_refused: None,
     }
     .with_id();
     Ok((finding, notes))

@@ -201,7 +201,8 @@ pub async fn review(
     if let Some(a) = &merged {
         count(a, &mut usage, &mut requests);
     }
-    let (findings, suppressed) = suppressor.filter(&repo, findings);
+    let (mut findings, suppressed) = suppressor.filter(&repo, findings);
+    super::apply::withhold_refused(&repo, &mut findings);
     report.findings = findings;
     report.suppressed = suppressed;
     report.stats.requests = requests;

@@ -250,7 +250,7 @@ impl Approver for ReadOnlyCommands {
         false
     }
 
-    fn denial_reason(&self) -> Option<String> {
+    fn rule_denial(&self) -> Option<String> {
         Some("a review runs only read-only commands (git log, git show, git blame, cat, ls, grep, …); tests and other commands run only with `quire review --run-tests`. Read the code instead.".into())
     }
 }

@@ -87,6 +87,7 @@ mod tests {
             explanation: String::new(),
             confidence: 0.5,
             suggested_patch: None,
+            suggested_patch_refused: None,
         }
     }
 

@@ -110,6 +110,13 @@ pub trait Approver: Send + Sync {
         None
     }
 
+    /// Why a rule of the run, not a person, refuses requests like the
+    /// last one (a review's deep pass runs read-only commands only): goes
+    /// back to the model instead of "the user declined".
+    fn rule_denial(&self) -> Option<String> {
+        None
+    }
+
     /// Why a hook (`PermissionRequest`) refused the last request in the
     /// user's place, when one did (taken once; goes back to the model
     /// instead of "the user declined").
@@ -176,6 +183,8 @@ pub fn denial_text(approver: &dyn Approver, what: &str) -> String {
         format!(
             "{what} was denied by a PermissionRequest hook: {reason}. Do not retry it unchanged."
         )
+    } else if let Some(rule) = approver.rule_denial() {
+        format!("{what} was not run: {rule}")
     } else if let Some(reason) = approver.denial_reason() {
         format!("the user declined {what} and said: {reason}")
     } else if approver.is_interactive() {
@@ -218,6 +227,10 @@ macro_rules! inner_answers {
 
         fn hook_denial(&self) -> Option<String> {
             self.inner.hook_denial()
+        }
+
+        fn rule_denial(&self) -> Option<String> {
+            self.inner.rule_denial()
         }
     };
 }

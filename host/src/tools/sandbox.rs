@@ -41,6 +41,11 @@ impl std::fmt::Display for SandboxMode {
     }
 }
 
+/// What in an agent's definition fixes its sandbox read-only
+/// (`ToolContext::sandbox_fixed`), as said to the agent.
+pub const FIXED_BY: &str =
+    "its permissionMode: plan (Claude Code) or sandbox_mode = \"read-only\" (Codex)";
+
 /// A resolved policy for one command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxPolicy {

@@ -166,6 +166,7 @@ mod tests {
                 explanation: explanation.into(),
                 confidence: 0.9,
                 suggested_patch: None,
+                suggested_patch_refused: None,
             }
             .with_id(),
         );
@@ -212,6 +213,7 @@ mod tests {
                     explanation: String::new(),
                     confidence: 0.9,
                     suggested_patch: Some(patch.into()),
+                    suggested_patch_refused: None,
                 }
                 .with_id(),
             );

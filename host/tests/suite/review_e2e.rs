@@ -21,3 +21,5 @@ mod commands;
 mod limits;
 
 mod json_errors;
+
+mod refused_patch;

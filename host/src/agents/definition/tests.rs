@@ -188,3 +188,43 @@ fn claudes_plan_permission_mode_makes_the_agent_read_only() {
     assert!(def.warnings.is_empty(), "{:?}", def.warnings);
     assert_eq!(def.sandbox, Some(SandboxMode::ReadOnly));
 }
+
+#[test]
+fn a_tool_with_a_pattern_is_one_entry_read_the_narrow_way() {
+    let text = "---\nname: status\ndescription: Looks at git\ntools: Read, Bash(git status:*), Grep\ndisallowedTools: Write(src/**)\n---\nLook.";
+    let def = parse_markdown(text, "status").unwrap();
+    // Not split into `Bash(git` and `status:*)`; shell is not given, since
+    // quire cannot limit it to `git status`.
+    assert_eq!(
+        def.tools,
+        Some(vec!["read_file".to_string(), "grep".into()])
+    );
+    // A refused pattern refuses the whole tool.
+    assert_eq!(def.disallowed_tools, vec!["apply_patch".to_string()]);
+    assert_eq!(def.warnings.len(), 2, "{:?}", def.warnings);
+    assert!(
+        def.warnings[0].contains("tools 'Bash(git status:*)'")
+            && def.warnings[0].contains("cannot limit shell to 'git status:*'")
+            && def.warnings[0].contains("does not get shell")
+            && def.warnings[0].contains("write 'Bash'"),
+        "{:?}",
+        def.warnings
+    );
+    assert!(
+        def.warnings[1].contains("disallowedTools 'Write(src/**)'")
+            && def.warnings[1].contains("gets no apply_patch at all"),
+        "{:?}",
+        def.warnings
+    );
+    // A pattern on a tool quire does not know is named as such, whole.
+    let text = "---\ndescription: Fetches\ntools: WebFetch(domain:example.com), Read\n---\nGo.";
+    let def = parse_markdown(text, "fetch").unwrap();
+    assert_eq!(
+        def.tools,
+        Some(vec!["WebFetch".to_string(), "read_file".into()])
+    );
+    assert_eq!(
+        def.warnings,
+        vec!["tool 'WebFetch' has no quire equivalent; ignored".to_string()]
+    );
+}

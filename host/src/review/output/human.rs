@@ -157,6 +157,9 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
 /// quire review apply ID` (true), or why apply in `repo` would refuse it
 /// (false); `None` without a patch.
 pub fn fix(f: &Finding, repo: &Path) -> Option<(bool, String)> {
+    if let Some(why) = &f.suggested_patch_refused {
+        return Some((false, format!("suggested fix refused: {why}")));
+    }
     let patch = f.suggested_patch.as_deref()?;
     Some(match super::super::apply::refusal_in(repo, f) {
         None => (

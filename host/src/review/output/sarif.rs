@@ -42,6 +42,16 @@ pub fn render(report: &Report) -> Value {
             } else {
                 format!("{}: {}", f.title, f.explanation)
             };
+            let mut properties = json!({
+                "severity": f.severity.label(),
+                "confidence": f.confidence,
+                "id": f.id,
+                "hasSuggestedPatch": f.suggested_patch.is_some()
+            });
+            if let Some(why) = &f.suggested_patch_refused {
+                // As in the JSON report: a refused patch is not offered.
+                properties["suggestedPatchRefused"] = json!(why);
+            }
             json!({
                 "ruleId": format!("quire-review/{}", f.category),
                 "ruleIndex": index,
@@ -54,12 +64,7 @@ pub fn render(report: &Report) -> Value {
                     }
                 }],
                 "partialFingerprints": { "quireFindingId/v1": f.id },
-                "properties": {
-                    "severity": f.severity.label(),
-                    "confidence": f.confidence,
-                    "id": f.id,
-                    "hasSuggestedPatch": f.suggested_patch.is_some()
-                }
+                "properties": properties
             })
         })
         .collect();

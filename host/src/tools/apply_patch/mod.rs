@@ -86,9 +86,7 @@ impl TypedTool for ApplyPatch {
 
     async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         if ctx.sandbox == SandboxMode::ReadOnly {
-            return Err(ToolError::Denied(
-                "the sandbox is read-only (--sandbox read-only), so apply_patch cannot change files. Tell the user what you would change; they can restart quire with --sandbox workspace-write to allow edits.".into(),
-            ));
+            return Err(ToolError::Denied(read_only_denial(ctx.sandbox_fixed)));
         }
         let patch = args.patch.as_str();
         let ops = parse::parse(patch).map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
@@ -263,4 +261,18 @@ pub fn patch_files(patch: &str) -> Vec<PatchFile> {
             }
         })
         .collect()
+}
+
+/// Why apply_patch cannot write in a read-only sandbox, and where the
+/// restriction comes from: the agent's definition (`sandbox_fixed`) or
+/// the session's sandbox setting.
+fn read_only_denial(fixed: bool) -> String {
+    if fixed {
+        format!(
+            "this agent's definition makes its sandbox read-only ({}), so apply_patch cannot change files. Answer with the change you would make instead.",
+            crate::tools::sandbox::FIXED_BY
+        )
+    } else {
+        "the sandbox is read-only (the session's sandbox setting: --sandbox read-only, or sandbox = \"read-only\" in its config), so apply_patch cannot change files. Tell the user what you would change; they can restart quire with --sandbox workspace-write to allow edits.".into()
+    }
 }

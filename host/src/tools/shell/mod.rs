@@ -167,8 +167,9 @@ async fn approve(
     let escalate = args.escalate && ctx.sandbox != SandboxMode::DangerFullAccess;
     if escalate && ctx.sandbox_fixed {
         return Err(ToolError::Denied(format!(
-            "this agent's definition fixes the {} sandbox (sandbox_mode), so commands cannot run outside it. Run the command inside the sandbox, or answer with what you need and why.",
-            ctx.sandbox
+            "this agent's definition fixes the {} sandbox ({}), so commands cannot run outside it. Run the command inside the sandbox, or answer with what you need and why.",
+            ctx.sandbox,
+            crate::tools::sandbox::FIXED_BY
         )));
     }
     let ask = match ctx.approval_policy {

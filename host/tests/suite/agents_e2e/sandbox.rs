@@ -53,10 +53,14 @@ fn a_read_only_agent_cannot_write_even_in_a_session_without_sandbox() {
         .iter()
         .rfind(|r| r.raw_body.contains("CHILD-RO") && !r.raw_body.contains(PARENT))
         .unwrap();
+    // Each refusal says where the restriction comes from: the definition,
+    // not a --sandbox flag nobody gave.
     assert!(
-        child
-            .raw_body
-            .contains("fixes the read-only sandbox (sandbox_mode)"),
+        child.raw_body.contains(
+            "this agent's definition makes its sandbox read-only (its permissionMode: plan (Claude Code) or sandbox_mode"
+        ) && child.raw_body.contains(
+            "this agent's definition fixes the read-only sandbox (its permissionMode: plan"
+        ) && !child.raw_body.contains("--sandbox read-only"),
         "{}",
         child.raw_body
     );
@@ -93,4 +97,39 @@ fn agents_validate_names_unsupported_hooks_and_mcp_servers() {
     );
     assert!(all.contains("docs.toml"), "{all}");
     assert!(all.contains("mcp_servers is not supported"), "{all}");
+}
+
+/// `quire agents show` says what the definition takes away: the tools of
+/// `disallowedTools`, and a pattern entry read as one (not split on its
+/// space) with what quire does with it.
+#[test]
+fn agents_show_names_the_tools_taken_away() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/agents/no-shell.md",
+        "---\nname: no-shell\ndescription: Works without commands\ndisallowedTools: Bash, Write\n---\nWork.\n",
+    );
+    env.write(
+        ".claude/agents/status.md",
+        "---\nname: status\ndescription: Looks at git\ntools: Read, Bash(git status:*)\n---\nLook.\n",
+    );
+    let run = env.run(&["agents", "show", "no-shell"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("tools:       the parent's except shell, apply_patch\n"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["agents", "show", "status"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("tools:       read_file\n")
+            && run.stdout.contains(
+                "warning:     tools 'Bash(git status:*)': quire cannot limit shell to 'git status:*', so the agent does not get shell"
+            )
+            && !run.stdout.contains("'Bash(git'"),
+        "{}",
+        run.stdout
+    );
 }

@@ -52,8 +52,10 @@ fn deep_passes_run_read_only_commands_but_not_the_tests() {
     assert_eq!(deep.len(), 3, "{}", run.stderr);
     assert!(deep[1].contains("SUBJECT_MARK"), "git log ran: {}", deep[1]);
     assert!(
-        deep[2].contains("read-only commands") && deep[2].contains("--run-tests"),
-        "the check was refused with the reason: {}",
+        deep[2].contains("was not run: a review runs only read-only commands")
+            && deep[2].contains("--run-tests")
+            && !deep[2].contains("the user declined"),
+        "the check was refused by the review's rule, not by the user: {}",
         deep[2]
     );
     assert!(!deep[2].contains("CHECK_RAN_MARK"));
