@@ -81,15 +81,34 @@ pub fn boost_names<'a>(
     boost: f32,
     name: impl Fn(usize) -> &'a str,
 ) {
-    let mut top: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
-    if top.len() > RERANK_TOP {
-        top.select_nth_unstable_by(RERANK_TOP, |&a, &b| scores[b].total_cmp(&scores[a]));
-        top.truncate(RERANK_TOP);
-    }
-    for i in top {
+    for i in best(scores, RERANK_TOP) {
         let cover = doc_name_cover(index, query, i, name(i));
         scores[i] *= 1.0 + boost * cover;
     }
+}
+
+/// The positions of the best `k` positive `scores` (on equal scores, the
+/// first ones), in no order: one pass keeping the `k` best in a heap,
+/// rather than collecting every positive score (thousands, with many
+/// skills) to partition them.
+fn best(scores: &[f32], k: usize) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    // A positive float's bits order as its value.
+    let mut heap: BinaryHeap<Reverse<(u32, Reverse<usize>)>> = BinaryHeap::with_capacity(k + 1);
+    for (i, &s) in scores.iter().enumerate() {
+        if s <= 0.0 || k == 0 {
+            continue;
+        }
+        let key = Reverse((s.to_bits(), Reverse(i)));
+        if heap.len() < k {
+            heap.push(key);
+        } else if heap.peek().is_some_and(|min| key < *min) {
+            heap.pop();
+            heap.push(key);
+        }
+    }
+    heap.into_iter().map(|Reverse((_, Reverse(i)))| i).collect()
 }
 
 #[cfg(test)]
@@ -133,6 +152,21 @@ mod tests {
         assert_eq!(name_cover(&index, &named, "c-review"), 1.0);
         assert_eq!(text::name_text("c-review"), "C-review");
         assert_eq!(text::name_text("cr-review_r"), "cr-review_R");
+    }
+
+    #[test]
+    fn the_best_positive_scores_are_kept_the_first_on_ties() {
+        let mut got = best(&[0.0, 3.0, 1.0, 3.0, -1.0, 2.0, 3.0], 3);
+        got.sort_unstable();
+        assert_eq!(got, vec![1, 3, 6]);
+        let mut got = best(&[1.0, 2.0, 2.0, 0.5], 2);
+        got.sort_unstable();
+        assert_eq!(got, vec![1, 2]);
+        let mut got = best(&[1.0, 1.0, 1.0], 2);
+        got.sort_unstable();
+        assert_eq!(got, vec![0, 1]);
+        assert_eq!(best(&[0.0, -2.0], 5), Vec::<usize>::new());
+        assert_eq!(best(&[1.0], 0), Vec::<usize>::new());
     }
 
     #[test]
