@@ -250,8 +250,7 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
                 "nothing at {url} answered with a model list (GET http://127.0.0.1:{port}/v1/models): is the server running, and is the port right?"
             ),
         }
-        let keep = line(input, "keep this URL anyway? [y/N]: ", None)?;
-        if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
+        if yes(input, "keep this URL anyway? [y/N]: ", None)? {
             return Ok((api_url(url), Vec::new()));
         }
     }
@@ -307,9 +306,25 @@ fn listed_or_typed(
         match a.parse::<usize>() {
             Ok(n) if (1..=models.len()).contains(&n) => return Ok(models[n - 1].clone()),
             Ok(_) => eprintln!("{}, or type a model name", numbers(models.len())),
-            Err(_) => return Ok(a),
+            Err(_) if models.contains(&a) => return Ok(a),
+            Err(_) => {
+                let hint = quire::suggest::did_you_mean(&a, models.iter().map(String::as_str));
+                eprintln!(
+                    "{a} is not in the server's list ({}){hint}",
+                    answers::listed(models)
+                );
+                if yes(input, "use it anyway? [y/N]: ", key_var)? {
+                    return Ok(a);
+                }
+            }
         }
     }
+}
+
+/// A yes/no question whose default is no.
+fn yes(input: &mut dyn BufRead, prompt: &str, key_var: Option<&str>) -> anyhow::Result<bool> {
+    let a = line(input, prompt, key_var)?;
+    Ok(a.eq_ignore_ascii_case("y") || a.eq_ignore_ascii_case("yes"))
 }
 
 /// The config file for the answers.
