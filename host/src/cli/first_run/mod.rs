@@ -14,7 +14,6 @@ use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 
 mod answers;
-mod ctrl_c;
 use answers::{api_url, key_refused, local_port, looks_like_key, numbers};
 
 /// What is said when the setup is stopped (Ctrl-D, Ctrl-C).
@@ -67,7 +66,7 @@ pub fn ensure(global: &GlobalArgs, max_turns: Option<u32>, setup: Setup) -> anyh
     }
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let stop_on_ctrl_c = ctrl_c::StopOnCtrlC::install();
+    let stop_on_ctrl_c = super::stop_on_ctrl_c::StopOnCtrlC::install(STOPPED);
     let text = ask(&mut input, &config)?;
     drop(stop_on_ctrl_c);
     if let Some(dir) = config.parent() {
