@@ -232,7 +232,14 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
             eprintln!("(not checked now: `quire doctor` checks it once the setup is written)");
             return Ok((api_url(url), Vec::new()));
         };
+        // A server that accepts and never answers takes seconds to give
+        // up on: say what is being waited for.
+        eprintln!("checking http://127.0.0.1:{port}/v1/models…");
         if let Some(found) = probe::local_servers(&[port]).into_iter().next() {
+            eprintln!(
+                "it answered: {}",
+                quire::plural::counted(found.models.len(), "model")
+            );
             if found.base_url != url {
                 eprintln!("the server answers at {}: using that", found.base_url);
             }

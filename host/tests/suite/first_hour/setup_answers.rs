@@ -94,7 +94,10 @@ fn a_server_typed_as_host_and_port_gets_http() {
     let screen = run.stdout;
     assert_eq!(run.code, 0, "{screen}{}", run.stderr);
     assert!(
-        screen.contains(&format!("using http://127.0.0.1:{port} (http:// added)")),
+        screen.contains(&format!("using http://127.0.0.1:{port} (http:// added)"))
+            && screen.contains(&format!(
+                "checking http://127.0.0.1:{port}/v1/models…\r\nit answered: 3 models"
+            )),
         "{screen}"
     );
     assert!(screen.contains("hello from host and port"), "{screen}");
