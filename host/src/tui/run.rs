@@ -573,8 +573,17 @@ fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
         }
         TermEvent::Paste(text) => {
             app.typed_at = Some(Instant::now());
-            if app.approval.as_ref().is_none_or(|p| !p.armed) {
-                app.composer.paste(&text);
+            // Never an answer: into the reason for a no being typed (one
+            // line), else into the draft, as keys typed before the prompt
+            // was armed.
+            let reason = app
+                .approval
+                .as_mut()
+                .filter(|p| p.armed)
+                .and_then(|p| p.reason.as_mut());
+            match reason {
+                Some(reason) => reason.push_str(&text.replace(['\r', '\n'], " ")),
+                None => app.composer.paste(&text),
             }
             Action::None
         }

@@ -123,6 +123,38 @@ fn a_prompt_that_appears_while_the_user_is_idle_answers_at_once() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
+/// A paste at an armed prompt answers nothing and lands in the draft.
+#[test]
+fn a_paste_at_an_armed_prompt_goes_to_the_draft() {
+    let env = TestEnv::new("chat");
+    let gate = env.home.path().join("gate");
+    env.server.push_all([
+        escalation_after(&gate),
+        Reply::text("not run then"),
+        Reply::text("got the pasted text"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
+    pty.wait_text("/help for keys");
+    pty.send("run the build please\r");
+    pty.wait_for("a wait of 1.5 s", |s| waited(s).is_some_and(|w| w >= 1.5));
+    std::fs::write(&gate, "").expect("open the gate");
+    pty.wait_text("OUTSIDE the sandbox");
+    pty.send("\x1b[200~yes, and pasted at the prompt\x1b[201~");
+    pty.send("n");
+    pty.wait_text("not run then");
+    assert!(!env.repo.path().join("escalated.txt").exists());
+    pty.wait_text("yes, and pasted at the prompt");
+    pty.send("\r");
+    pty.wait_text("got the pasted text");
+    let sent = &env.server.requests()[2].body["messages"];
+    assert!(
+        sent.to_string().contains("yes, and pasted at the prompt"),
+        "{sent}"
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
 /// The line mode (a dumb terminal): a line typed while the turn ran is
 /// no answer to the question that came after it.
 #[test]
