@@ -303,6 +303,10 @@ pub fn approve(home: &std::path::Path, hooks: &[Hook]) -> Result<(), String> {
     store.save(home).map_err(|e| e.to_string())
 }
 
+/// What is said when Ctrl-C stops the hooks question.
+pub(crate) const HOOKS_STOPPED: &str =
+    "stopped at the hooks question; no hook was approved (run quire again to answer it)";
+
 /// Before an interactive session's first turn (line REPL and TUI alike):
 /// lists the repository hooks that are new or changed and asks whether to
 /// approve them; unapproved hooks do not run.

@@ -77,6 +77,7 @@ mod skills_semantic;
 pub(crate) mod slash;
 mod slash_list;
 mod stdin;
+pub(crate) mod stop_on_ctrl_c;
 pub(crate) mod summary;
 mod trust;
 pub(crate) mod type_ahead;

@@ -54,6 +54,10 @@ Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";
 /// session picker needs the full screen.
 const FULL_SCREEN_ONLY: [&str; 1] = ["resume"];
 
+/// What is said when Ctrl-C stops the trust question.
+pub(crate) const TRUST_STOPPED: &str =
+    "stopped at the trust question; nothing was trusted (run quire again to answer it)";
+
 /// In a repository with settings of its own that the user has not decided
 /// about yet, asks whether to trust it; on yes records that and returns the
 /// configuration loaded again (now with the repository's settings).
@@ -285,7 +289,7 @@ pub async fn run(
         (first, _) => (first, typed.rsplit('\n').next().unwrap_or_default()),
     };
     reader.start_with(&rest.replace('\n', " "));
-    let ask = async |prompt: &str| ask_line(&reader, prompt).await;
+    let ask = async |prompt: &str| ask_line(&reader, prompt, TRUST_STOPPED).await;
     match ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
@@ -294,7 +298,7 @@ pub async fn run(
             return EXIT_USAGE;
         }
     }
-    let ask = async |prompt: &str| ask_line(&reader, prompt).await;
+    let ask = async |prompt: &str| ask_line(&reader, prompt, super::hooks::HOOKS_STOPPED).await;
     super::hooks::ask_approval(ask, &setup).await;
     // Before the session starts its MCP servers: a Ctrl-C from here on
     // stops them too.
@@ -539,15 +543,15 @@ pub async fn run(
 }
 
 /// A question before the session starts (trust, hooks): a line, or `None`
-/// for Ctrl-D. Ctrl-C leaves quire (130), as the driver's SIGINT did
-/// before quire read dumb terminals itself and as the full-screen view.
-async fn ask_line(reader: &Reader, prompt: &str) -> Option<String> {
+/// for Ctrl-D. Ctrl-C leaves quire (130) saying `error: {stopped}`, as the
+/// full-screen view and the first-run setup do.
+async fn ask_line(reader: &Reader, prompt: &str, stopped: &str) -> Option<String> {
     loop {
         match reader.answer(prompt).await {
             Input::Line(l) => return Some(l),
             Input::Failed(why) => eprintln!("error: {why}"),
             Input::Interrupted | Input::Cleared => {
-                super::pipe::err("\n");
+                super::pipe::err(&format!("\nerror: {stopped}\n"));
                 super::dumb_line::restore();
                 std::process::exit(super::EXIT_INTERRUPTED);
             }

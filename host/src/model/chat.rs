@@ -117,7 +117,7 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
                 m.tool_calls.push(json!({
                     "id": call_id,
                     "type": "function",
-                    "function": {"name": name, "arguments": normalize_arguments(arguments.clone())},
+                    "function": {"name": name, "arguments": wire::sendable_arguments(arguments)},
                 }));
             }
             other => {

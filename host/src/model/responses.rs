@@ -100,7 +100,7 @@ fn input_item(item: &Item) -> Value {
             "type": "function_call",
             "call_id": call_id,
             "name": name,
-            "arguments": normalize_arguments(arguments.clone()),
+            "arguments": wire::sendable_arguments(arguments),
         }),
         Item::ToolResult {
             call_id, output, ..

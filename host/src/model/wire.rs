@@ -33,6 +33,21 @@ pub fn normalize_arguments(arguments: String) -> String {
     }
 }
 
+/// Tool-call arguments as written into a request's history: `{}` for
+/// anything that is not a JSON object (empty text, a call the output-token
+/// limit cut, broken JSON the model wrote), which strict servers refuse
+/// (vLLM's chat templates parse them). The tool result that follows says
+/// what was wrong with the call.
+pub fn sendable_arguments(arguments: &str) -> String {
+    let object = arguments.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(arguments).is_ok();
+    if object {
+        arguments.to_string()
+    } else {
+        "{}".to_string()
+    }
+}
+
 /// `object` with `key` set to `value`, moved in. Large parts of a request
 /// body (the history, tool schemas) go in this way: written inside `json!`
 /// they would be walked and copied once more through `serde_json::to_value`

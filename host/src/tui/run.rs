@@ -63,7 +63,8 @@ pub async fn run(
             return EXIT_USAGE;
         }
     };
-    match repl::ask_trust(async |p: &str| stdin_line(p), &setup, global).await {
+    let ask = async |p: &str| stdin_line(p, repl::TRUST_STOPPED);
+    match repl::ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
         Err(e) => {
@@ -73,7 +74,8 @@ pub async fn run(
     }
     // New or changed repository hooks are approved before the first turn,
     // as in the line REPL (the question comes before the terminal is raw).
-    crate::cli::hooks::ask_approval(async |p: &str| stdin_line(p), &setup).await;
+    let ask = async |p: &str| stdin_line(p, crate::cli::hooks::HOOKS_STOPPED);
+    crate::cli::hooks::ask_approval(ask, &setup).await;
     let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let here = picker::here_sessions(&sessions_dir, &setup.cwd);
     let mut loaded = match &resume {
@@ -347,14 +349,19 @@ pub async fn run(
 }
 
 /// Asks on the plain terminal, before it is put in raw mode. What was
-/// typed before the question is not its answer (cli/type_ahead.rs).
-fn stdin_line(prompt: &str) -> Option<String> {
+/// typed before the question is not its answer (cli/type_ahead.rs): keys
+/// the cursor query read (crossterm keeps them) and what the terminal
+/// holds, said and dropped. Ctrl-C stops quire saying `error: {stopped}`.
+fn stdin_line(prompt: &str, stopped: &'static str) -> Option<String> {
     use crate::cli::type_ahead;
-    if std::io::IsTerminal::is_terminal(&std::io::stdin())
-        && let Some(notice) = type_ahead::notice(&type_ahead::take(libc::STDIN_FILENO))
-    {
-        crate::cli::pipe::err(&notice);
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let mut typed = super::term::typed_meanwhile().into_bytes();
+        typed.extend(type_ahead::take(libc::STDIN_FILENO));
+        if let Some(notice) = type_ahead::notice(&typed) {
+            crate::cli::pipe::err(&notice);
+        }
     }
+    let _stop = crate::cli::stop_on_ctrl_c::StopOnCtrlC::install(stopped);
     crate::cli::pipe::err(prompt);
     let mut line = String::new();
     match std::io::stdin().read_line(&mut line) {
@@ -566,8 +573,17 @@ fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
         }
         TermEvent::Paste(text) => {
             app.typed_at = Some(Instant::now());
-            if app.approval.as_ref().is_none_or(|p| !p.armed) {
-                app.composer.paste(&text);
+            // Never an answer: into the reason for a no being typed (one
+            // line), else into the draft, as keys typed before the prompt
+            // was armed.
+            let reason = app
+                .approval
+                .as_mut()
+                .filter(|p| p.armed)
+                .and_then(|p| p.reason.as_mut());
+            match reason {
+                Some(reason) => reason.push_str(&text.replace(['\r', '\n'], " ")),
+                None => app.composer.paste(&text),
             }
             Action::None
         }

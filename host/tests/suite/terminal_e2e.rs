@@ -74,5 +74,6 @@ mod session_end;
 mod small_window;
 mod start;
 mod suspend;
+mod trust_question;
 mod tui;
 mod type_ahead;

@@ -11,14 +11,30 @@ pub(super) fn numbers(max: usize) -> String {
 }
 
 /// Whether an answer is an API key (pasted by mistake where a variable
-/// name, a model, a URL or a number is asked for): a key's usual prefix
-/// (`sk-`, `sk_`, `key_`, `gsk_`, `hf_`, `xai-`, `pplx-`, `AIza`), or a
-/// long run of letters and digits mixing lower case, upper case and
-/// digits, which variable names (`OPENAI_API_KEY`) and the words of model
-/// names (`Qwen2.5-Coder-32B-Instruct`) are not. The config never gets it.
+/// name, a model, a URL or a number is asked for), or holds one: an
+/// `Authorization` header's `Bearer TOKEN`, any word (split at
+/// spaces, quotes, `=` and `:`) starting with a key's usual prefix (`sk-`,
+/// `sk_`, `key_`, `gsk_`, `hf_`, `xai-`, `pplx-`, `AIza`), or a long run of
+/// letters and digits mixing lower case, upper case and digits, which
+/// variable names (`OPENAI_API_KEY`) and the words of model names
+/// (`Qwen2.5-Coder-32B-Instruct`) are not. The config never gets it.
 pub(super) fn looks_like_key(answer: &str) -> bool {
     const PREFIXES: [&str; 8] = ["sk-", "sk_", "key_", "gsk_", "hf_", "xai-", "pplx-", "AIza"];
-    if PREFIXES.iter().any(|p| answer.starts_with(p)) {
+    let words: Vec<&str> = answer
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '=' | ':'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // `Bearer TOKEN`, alone or after `Authorization:`.
+    if words
+        .windows(2)
+        .any(|pair| pair[0].eq_ignore_ascii_case("bearer"))
+    {
+        return true;
+    }
+    if words
+        .iter()
+        .any(|w| PREFIXES.iter().any(|p| w.starts_with(p)))
+    {
         return true;
     }
     answer
@@ -29,6 +45,22 @@ pub(super) fn looks_like_key(answer: &str) -> bool {
                 && run.chars().any(|c| c.is_ascii_uppercase())
                 && run.chars().any(|c| c.is_ascii_digit())
         })
+}
+
+/// The first names of a server's model list, for a message: `a, b, c`,
+/// `, …` when there are more.
+pub(super) fn listed(models: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = models
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if models.len() > SHOWN {
+        s.push_str(", …");
+    }
+    s
 }
 
 /// What is said when a key is typed where something else is asked: it
@@ -128,6 +160,12 @@ mod tests {
             "AIzaSyA0123456789abcdefghijklmnopqrstuv",
             "hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345",
             "Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56",
+            // A key shown shortened, after `Bearer ` or in a header.
+            "Bearer sk-proj-abc…789",
+            "bearer abc…789",
+            "Authorization: Bearer x",
+            "OPENAI_API_KEY=sk-proj-abc…789",
+            "\"sk-abc\"",
         ] {
             assert!(looks_like_key(key), "{key}");
         }
@@ -139,6 +177,8 @@ mod tests {
             "hf.co/bartowski/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M",
             "http://127.0.0.1:11434/v1",
             "https://api.example.com/v1",
+            "bearer-model",
+            "Bearer",
             "2",
         ] {
             assert!(!looks_like_key(answer), "{answer}");

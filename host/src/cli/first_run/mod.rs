@@ -14,7 +14,6 @@ use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 
 mod answers;
-mod ctrl_c;
 use answers::{api_url, key_refused, local_port, looks_like_key, numbers};
 
 /// What is said when the setup is stopped (Ctrl-D, Ctrl-C).
@@ -67,7 +66,7 @@ pub fn ensure(global: &GlobalArgs, max_turns: Option<u32>, setup: Setup) -> anyh
     }
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let stop_on_ctrl_c = ctrl_c::StopOnCtrlC::install();
+    let stop_on_ctrl_c = super::stop_on_ctrl_c::StopOnCtrlC::install(STOPPED);
     let text = ask(&mut input, &config)?;
     drop(stop_on_ctrl_c);
     if let Some(dir) = config.parent() {
@@ -233,7 +232,14 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
             eprintln!("(not checked now: `quire doctor` checks it once the setup is written)");
             return Ok((api_url(url), Vec::new()));
         };
+        // A server that accepts and never answers takes seconds to give
+        // up on: say what is being waited for.
+        eprintln!("checking http://127.0.0.1:{port}/v1/models…");
         if let Some(found) = probe::local_servers(&[port]).into_iter().next() {
+            eprintln!(
+                "it answered: {}",
+                quire::plural::counted(found.models.len(), "model")
+            );
             if found.base_url != url {
                 eprintln!("the server answers at {}: using that", found.base_url);
             }
@@ -250,8 +256,7 @@ fn other_server(input: &mut dyn BufRead) -> anyhow::Result<(String, Vec<String>)
                 "nothing at {url} answered with a model list (GET http://127.0.0.1:{port}/v1/models): is the server running, and is the port right?"
             ),
         }
-        let keep = line(input, "keep this URL anyway? [y/N]: ", None)?;
-        if keep.eq_ignore_ascii_case("y") || keep.eq_ignore_ascii_case("yes") {
+        if yes(input, "keep this URL anyway? [y/N]: ", None)? {
             return Ok((api_url(url), Vec::new()));
         }
     }
@@ -307,9 +312,25 @@ fn listed_or_typed(
         match a.parse::<usize>() {
             Ok(n) if (1..=models.len()).contains(&n) => return Ok(models[n - 1].clone()),
             Ok(_) => eprintln!("{}, or type a model name", numbers(models.len())),
-            Err(_) => return Ok(a),
+            Err(_) if models.contains(&a) => return Ok(a),
+            Err(_) => {
+                let hint = quire::suggest::did_you_mean(&a, models.iter().map(String::as_str));
+                eprintln!(
+                    "{a} is not in the server's list ({}){hint}",
+                    answers::listed(models)
+                );
+                if yes(input, "use it anyway? [y/N]: ", key_var)? {
+                    return Ok(a);
+                }
+            }
         }
     }
+}
+
+/// A yes/no question whose default is no.
+fn yes(input: &mut dyn BufRead, prompt: &str, key_var: Option<&str>) -> anyhow::Result<bool> {
+    let a = line(input, prompt, key_var)?;
+    Ok(a.eq_ignore_ascii_case("y") || a.eq_ignore_ascii_case("yes"))
 }
 
 /// The config file for the answers.

@@ -177,19 +177,48 @@ pub(super) fn closed_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-/// A model the server does not list can be typed; a number out of range
-/// says both ways to answer.
+/// A model the server does not list can be typed once confirmed; a number
+/// out of range says both ways to answer.
 #[test]
 fn a_model_the_server_does_not_list_can_be_typed() {
     let env = unconfigured();
     env.server.push(Reply::text("hello"));
-    let screen = setup_with(&env, "3\n5\nmy-own-model\n\n");
+    let screen = setup_with(&env, "3\n5\nmy-own-model\ny\n\n");
     assert!(
         screen.contains("answer a number from 1 to 3, or type a model name"),
         "{screen}"
     );
+    assert!(
+        screen.contains(
+            "my-own-model is not in the server's list (test-model, test-model-large, gpt-5)"
+        ) && screen.contains("use it anyway? [y/N]: "),
+        "{screen}"
+    );
     let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
     assert!(config.contains("model = \"my-own-model\""), "{config}");
+}
+
+/// A mistyped model name is not taken without asking: the nearest listed
+/// name is suggested, and a "no" asks the model question again.
+#[test]
+fn a_mistyped_model_name_is_asked_about_with_the_nearest_name() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello"));
+    let screen = setup_with(&env, "3\ntest-modle\n\n2\n\n");
+    assert!(
+        screen.contains("test-modle is not in the server's list")
+            && screen.contains("did you mean 'test-model'?"),
+        "{screen}"
+    );
+    assert_eq!(
+        screen
+            .matches("model [1] (a number, or type a name): ")
+            .count(),
+        2,
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("model = \"test-model-large\""), "{config}");
 }
 
 /// The OpenAI path asks its model question under the same heading.

@@ -59,8 +59,11 @@ fn a_server_that_never_answers_is_called_stuck() {
     let env = unconfigured();
     let (port, _keep) = server(None);
     let screen = typed(&env, port);
+    // Said before the wait, the outcome after it.
+    let checking = screen.find(&format!("checking http://127.0.0.1:{port}/v1/models…"));
+    let outcome = screen.find("accepted the connection but did not answer");
     assert!(
-        screen.contains("accepted the connection but did not answer"),
+        checking.is_some() && outcome.is_some() && checking < outcome,
         "{screen}"
     );
     assert!(!screen.contains("is the server running"), "{screen}");

@@ -36,6 +36,26 @@ fn a_key_pasted_at_the_model_question_is_refused_and_not_saved() {
     assert!(!config.contains(KEY), "{config}");
 }
 
+/// A key after `Bearer `, shortened as dashboards show it, is a key too.
+#[test]
+fn a_bearer_header_typed_as_the_model_is_refused() {
+    let env = unconfigured();
+    let typed = "Bearer sk-proj-abc…789";
+    let run = setup_run(
+        &env,
+        super::first_run::closed_port(),
+        &format!("1\n{typed}\n\n\n"),
+    );
+    let screen = run.stdout;
+    assert!(
+        screen.contains("looks like an API key, which this question is not for"),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("model = \"gpt-5.1\""), "{config}");
+    assert!(!config.contains("sk-proj"), "{config}");
+}
+
 /// The provider and the listed-model questions refuse a key as well; the
 /// setup goes on to a config without it.
 #[test]
@@ -74,7 +94,10 @@ fn a_server_typed_as_host_and_port_gets_http() {
     let screen = run.stdout;
     assert_eq!(run.code, 0, "{screen}{}", run.stderr);
     assert!(
-        screen.contains(&format!("using http://127.0.0.1:{port} (http:// added)")),
+        screen.contains(&format!("using http://127.0.0.1:{port} (http:// added)"))
+            && screen.contains(&format!(
+                "checking http://127.0.0.1:{port}/v1/models…\r\nit answered: 3 models"
+            )),
         "{screen}"
     );
     assert!(screen.contains("hello from host and port"), "{screen}");

@@ -88,6 +88,23 @@ fn cut_call_stream(wire: &str) -> Reply {
     framed(wire, body, CUT_AT_LIMIT)
 }
 
+/// Every `arguments` string in a request body (Chat's `function`, the
+/// Responses API's `function_call`; Anthropic sends `input` objects).
+fn arguments_in(body: &Value, out: &mut Vec<String>) {
+    match body {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match value {
+                    Value::String(s) if key == "arguments" => out.push(s.clone()),
+                    _ => arguments_in(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| arguments_in(v, out)),
+        _ => {}
+    }
+}
+
 #[test]
 fn a_call_cut_at_the_output_token_limit_is_not_run_and_the_model_is_told_why() {
     for wire in WIRES {
@@ -129,6 +146,12 @@ fn a_call_cut_at_the_output_token_limit_is_not_run_and_the_model_is_told_why() {
             "{wire}: {second}"
         );
         assert!(!second.contains("not valid JSON"), "{wire}: {second}");
+        // The cut call goes back with `{}` for arguments: strict servers
+        // (vLLM's chat templates) refuse arguments that are not JSON.
+        let mut sent = Vec::new();
+        arguments_in(&requests[1].body, &mut sent);
+        let expected: &[&str] = if wire == "anthropic" { &[] } else { &["{}"] };
+        assert_eq!(sent, expected, "{wire}: {second}");
         assert_eq!(run.of_type("task_completed")[0]["status"], "done", "{wire}");
     }
 }

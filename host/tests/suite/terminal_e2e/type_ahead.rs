@@ -99,12 +99,13 @@ fn keys_typed_as_a_prompt_appears_go_to_the_draft_until_typing_pauses() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
-#[test]
-fn a_prompt_that_appears_while_the_user_is_idle_answers_at_once() {
-    let env = TestEnv::new("chat");
+/// The full-screen view with the escalation's prompt on screen, shown to
+/// a user who typed nothing for well over a second (armed at once);
+/// `after`: the replies that follow the answer.
+fn prompt_to_an_idle_user<const N: usize>(env: &TestEnv, after: [Reply; N]) -> Pty {
     let gate = env.home.path().join("gate");
-    env.server
-        .push_all([escalation_after(&gate), Reply::text("ran it")]);
+    env.server.push(escalation_after(&gate));
+    env.server.push_all(after);
     let mut pty = Pty::spawn(env.command(&[]), 40, 120);
     pty.wait_text("/help for keys");
     pty.send("run the build please\r");
@@ -112,12 +113,46 @@ fn a_prompt_that_appears_while_the_user_is_idle_answers_at_once() {
     pty.wait_for("a wait of 1.5 s", |s| waited(s).is_some_and(|w| w >= 1.5));
     std::fs::write(&gate, "").expect("open the gate");
     pty.wait_text("OUTSIDE the sandbox");
+    pty
+}
+
+#[test]
+fn a_prompt_that_appears_while_the_user_is_idle_answers_at_once() {
+    let env = TestEnv::new("chat");
+    let mut pty = prompt_to_an_idle_user(&env, [Reply::text("ran it")]);
     pty.send("y");
     pty.wait_text("ran it");
     assert!(env.repo.path().join("escalated.txt").exists());
     assert!(
         !pty.output().contains("arms this prompt"),
         "an idle user's prompt is armed at once"
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// A paste at an armed prompt answers nothing and lands in the draft.
+#[test]
+fn a_paste_at_an_armed_prompt_goes_to_the_draft() {
+    let env = TestEnv::new("chat");
+    let mut pty = prompt_to_an_idle_user(
+        &env,
+        [
+            Reply::text("not run then"),
+            Reply::text("got the pasted text"),
+        ],
+    );
+    pty.send("\x1b[200~yes, and pasted at the prompt\x1b[201~");
+    pty.send("n");
+    pty.wait_text("not run then");
+    assert!(!env.repo.path().join("escalated.txt").exists());
+    pty.wait_text("yes, and pasted at the prompt");
+    pty.send("\r");
+    pty.wait_text("got the pasted text");
+    let sent = &env.server.requests()[2].body["messages"];
+    assert!(
+        sent.to_string().contains("yes, and pasted at the prompt"),
+        "{sent}"
     );
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
