@@ -89,6 +89,15 @@ fn state_text(state: TrustState) -> &'static str {
     }
 }
 
+/// [`state_text`], unless the hook cannot run from where its plugin is
+/// now, which comes first whatever its approval.
+fn state_of(h: &Hook) -> &'static str {
+    if h.refused_root().is_some() {
+        return "does not run: its plugin's folder path has a character a shell could act on (the warning above names it); a guard blocks what it matches";
+    }
+    state_text(h.trust)
+}
+
 /// Whether `quire hooks trust` (and the interactive approval) takes `h`
 /// without being named: new or changed, or gone since approved.
 fn waiting(h: &Hook) -> bool {
@@ -151,6 +160,7 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 "claude": h.claude,
                 "trust": h.trust,
                 "coverage": coverage(h),
+                "refused": h.refused_root(),
             });
             println!("{v}");
         } else {
@@ -162,7 +172,7 @@ fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {
                 matcher,
                 shown(&runs(h)),
                 shown(&h.source.display().to_string()),
-                state_text(h.trust)
+                state_of(h)
             );
             if let Some(note) = coverage(h) {
                 listln!("              {note}");

@@ -293,6 +293,17 @@ pub struct Hook {
 }
 
 impl Hook {
+    /// Why this plugin command hook does not run where its plugin now is
+    /// (a character in the folder's path a shell could act on, see
+    /// `root_name`); `None` for a hook that may run.
+    pub fn refused_root(&self) -> Option<String> {
+        let root = self.plugin_root.as_ref()?;
+        if self.def.kind != HookKind::Command {
+            return None;
+        }
+        super::root_name::check(root).err()
+    }
+
     /// Whether the hook fires for `target` (a tool name, a session start
     /// source, …); hooks without a matcher fire for everything.
     pub fn matches(&self, target: Option<&str>) -> bool {

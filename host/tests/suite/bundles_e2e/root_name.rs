@@ -55,6 +55,17 @@ fn a_plugin_under_a_folder_named_with_shell_code_never_runs_it() {
 
     let r = run(&env, &["hooks", "trust"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Approved, the list still says they do not run, never "runs".
+    let r = run(&env, &["hooks", "list"]);
+    let states: Vec<&str> = r.stdout.lines().filter(|l| l.contains("  [")).collect();
+    assert_eq!(states.len(), FORMS.len(), "{}", r.stdout);
+    assert!(
+        states
+            .iter()
+            .all(|l| l.contains("[does not run: its plugin's folder path") && !l.contains("[runs")),
+        "{}",
+        r.stdout
+    );
     let r = touch(&env, "made.txt");
     assert!(!env.repo_path().join("made.txt").exists(), "{:?}", r.events);
     let done = r.of_type("tool_completed");
