@@ -67,7 +67,7 @@ pub fn programs(command: &str) -> Programs {
                     .collect()
             })
             .collect();
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let words = without_redirections(&words);
         one(&words, &mut cwd, &mut out);
     }
     out.folders.sort();
@@ -75,6 +75,26 @@ pub fn programs(command: &str) -> Programs {
     out.scripts.dedup();
     out.unknown.dedup();
     out
+}
+
+/// `words` without redirections (`<<EOF`, `> out.log`, `2>/dev/null`):
+/// what they name is read or written, not run.
+fn without_redirections(words: &[String]) -> Vec<&str> {
+    let mut kept = Vec::with_capacity(words.len());
+    let mut skip_next = false;
+    for w in words {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        let op = w.trim_start_matches(|c: char| c.is_ascii_digit());
+        if op.starts_with(['<', '>']) {
+            // A bare operator (`<<`, `>`, `2>`): its target is the next word.
+            skip_next = op.chars().all(|c| matches!(c, '<' | '>' | '-'));
+            continue;
+        }
+        kept.push(w.as_str());
+    }
+    kept
 }
 
 fn one(words: &[&str], cwd: &mut String, out: &mut Programs) {
@@ -351,6 +371,21 @@ mod tests {
 
     /// `sh -c 'cd sub && ./run'` runs `sub/run`: its folder is covered,
     /// the note names it and not a script at the top.
+    #[test]
+    fn a_redirection_is_no_script() {
+        assert!(programs("bash <<EOF\necho hi\nEOF").scripts.is_empty());
+        assert!(programs("bash << 'EOF'").scripts.is_empty());
+        assert!(
+            programs("python3 < input.txt 2> err.log")
+                .scripts
+                .is_empty()
+        );
+        assert_eq!(
+            programs("bash ./check.sh >/dev/null 2>&1").scripts,
+            vec!["check.sh".to_string()]
+        );
+    }
+
     #[test]
     fn a_cd_before_a_script_moves_where_it_is_found() {
         let p = programs("sh -c 'cd sub && ./run'");
