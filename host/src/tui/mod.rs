@@ -15,6 +15,7 @@ mod fit;
 mod highlight;
 mod history;
 mod inline;
+mod input;
 mod keys;
 mod known_size;
 mod markdown;

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::event::EventStream;
 use futures::StreamExt;
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
 use quire::store;
@@ -21,7 +21,7 @@ use super::keys::{self, Action};
 use super::signals::{Got, Signals};
 use super::style::Palette;
 use super::term::{self, Term};
-use super::{complete, history, mention, picker};
+use super::{complete, history, input, mention, picker};
 use crate::cli::args::GlobalArgs;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 
@@ -391,7 +391,7 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
                     // A burst of typed keys is taken in whole, then drawn once.
                     let mut burst = Burst::new(ev);
                     while let Some(ev) = burst.next() {
-                        match terminal_event(app, ev, false) {
+                        match input::event(app, ev, false) {
                             Action::Submit(t) => return Some(t),
                             Action::Quit => return None,
                             Action::Suspend => {
@@ -463,7 +463,7 @@ async fn drive<T>(
                 // A burst of typed keys is taken in whole, then drawn once.
                 let mut burst = Burst::new(ev);
                 while let Some(ev) = burst.next() {
-                    match terminal_event(app, ev, true) {
+                    match input::event(app, ev, true) {
                         Action::Interrupt => interrupt(app, cancel),
                         // What only reads the view answers now.
                         Action::Submit(t) if commands::read_only(&t) => {
@@ -560,39 +560,6 @@ fn interrupt(app: &mut App, cancel: &CancellationToken) {
     cancel.cancel();
     if let Some(mut p) = app.approval.take() {
         p.answer(Answer::No);
-    }
-}
-
-fn terminal_event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
-    match ev {
-        TermEvent::Key(k) => {
-            if k.kind != crossterm::event::KeyEventKind::Release {
-                app.typed_at = Some(Instant::now());
-            }
-            keys::key(app, k, busy)
-        }
-        TermEvent::Paste(text) => {
-            app.typed_at = Some(Instant::now());
-            // Never an answer: into the reason for a no being typed (one
-            // line), else into the draft, as keys typed before the prompt
-            // was armed.
-            let reason = app
-                .approval
-                .as_mut()
-                .filter(|p| p.armed)
-                .and_then(|p| p.reason.as_mut());
-            match reason {
-                Some(reason) => reason.push_str(&text.replace(['\r', '\n'], " ")),
-                None => app.composer.paste(&text),
-            }
-            Action::None
-        }
-        TermEvent::Resize(width, height) => {
-            // A terminal resized to 0 × 0 still draws at the fallback size.
-            app.width = super::known_size::known(ratatui::layout::Size { width, height }).width;
-            Action::None
-        }
-        _ => Action::None,
     }
 }
 

@@ -332,6 +332,20 @@ impl Pty {
         self.wait_for(text, |s| s.contains(text))
     }
 
+    /// Leaves the line mode with Ctrl-D once its prompt is back (sent
+    /// while a turn ends, the terminal's own line editing would take it);
+    /// the exit code.
+    pub fn quit_at_prompt(&mut self) -> i32 {
+        self.wait_for("the prompt back", |s| {
+            s.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| l.starts_with('›'))
+        });
+        self.send("\x04");
+        self.wait_exit()
+    }
+
     /// Waits for the program to exit; its exit code.
     pub fn wait_exit(&mut self) -> i32 {
         let deadline = Instant::now() + WAIT;

@@ -441,16 +441,7 @@ fn ctrl_d_in_the_line_mode_of_a_dumb_terminal_says_how_to_resume() {
     pty.wait_text("Ctrl-D to quit");
     pty.send("hello\r");
     pty.wait_text("plain answer");
-    // Ctrl-D once the prompt is back (sent while the turn ends, the
-    // terminal's own line editing would take it).
-    pty.wait_for("the prompt back", |s| {
-        s.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.starts_with('›'))
-    });
-    pty.send("\x04");
-    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(pty.quit_at_prompt(), 0);
     let screen = pty.screen();
     let id = &env.session_files()[0];
     let id = id.file_stem().unwrap().to_string_lossy();
@@ -475,16 +466,7 @@ fn a_terminal_that_never_reports_the_cursor_gets_the_line_mode() {
     pty.wait_text("Ctrl-D to quit");
     pty.send("hello\r");
     pty.wait_text("plain answer");
-    // Ctrl-D once the prompt is back (sent while the turn ends, the
-    // terminal's own line editing would take it).
-    pty.wait_for("the prompt back", |s| {
-        s.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.starts_with('›'))
-    });
-    pty.send("\x04");
-    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(pty.quit_at_prompt(), 0);
 }
 
 /// Keys typed while quire waited for the cursor report that never came
@@ -513,12 +495,5 @@ fn keys_typed_while_the_terminal_was_asked_for_the_cursor_are_kept() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert!(sent[0].contains("hello early"), "{}", sent[0]);
     assert!(sent[1].contains("and a draft"), "{}", sent[1]);
-    pty.wait_for("the prompt back", |s| {
-        s.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.starts_with('›'))
-    });
-    pty.send("\x04");
-    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(pty.quit_at_prompt(), 0);
 }

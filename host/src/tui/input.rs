@@ -1,0 +1,42 @@
+//! One terminal event (a key, a paste, a resize) routed to the view:
+//! keys to the key map, a paste never as an answer to a prompt.
+
+use std::time::Instant;
+
+use crossterm::event::Event as TermEvent;
+
+use super::app::App;
+use super::keys::{self, Action};
+
+pub(super) fn event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
+    match ev {
+        TermEvent::Key(k) => {
+            if k.kind != crossterm::event::KeyEventKind::Release {
+                app.typed_at = Some(Instant::now());
+            }
+            keys::key(app, k, busy)
+        }
+        TermEvent::Paste(text) => {
+            app.typed_at = Some(Instant::now());
+            // Never an answer: into the reason for a no being typed (one
+            // line), else into the draft, as keys typed before the prompt
+            // was armed.
+            let reason = app
+                .approval
+                .as_mut()
+                .filter(|p| p.armed)
+                .and_then(|p| p.reason.as_mut());
+            match reason {
+                Some(reason) => reason.push_str(&text.replace(['\r', '\n'], " ")),
+                None => app.composer.paste(&text),
+            }
+            Action::None
+        }
+        TermEvent::Resize(width, height) => {
+            // A terminal resized to 0 × 0 still draws at the fallback size.
+            app.width = super::known_size::known(ratatui::layout::Size { width, height }).width;
+            Action::None
+        }
+        _ => Action::None,
+    }
+}
