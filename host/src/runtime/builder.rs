@@ -272,6 +272,12 @@ impl SessionBuilder {
                 message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),
             });
         }
+        // A tool list that leaves out `skill` (a subagent's `tools:`)
+        // leaves out the skills too, unless the definition names them.
+        let skills = match skills {
+            SkillsChoice::All if !filter.allows("skill") => SkillsChoice::None,
+            other => other,
+        };
         let skills_parts = super::skills::parts(
             &config,
             &home,
