@@ -113,9 +113,13 @@ fn new_in_folders(ctx: &ShareContext, before: &[share::Entry]) {
             Ok(n) if n.found.is_empty() => {}
             Ok(n) => {
                 let names: Vec<&str> = n.found.iter().map(|(_, name, _)| name.as_str()).collect();
+                // The source itself when it was added whole.
+                let place = match n.folder.as_str() {
+                    share::TOP_FOLDER => shown.as_str(),
+                    folder => folder,
+                };
                 listln!(
-                    "new upstream in {} (not installed): {}",
-                    n.folder,
+                    "new upstream in {place} (not installed): {}",
                     names.join(", ")
                 );
                 for (kind, name, cmd) in &n.found {

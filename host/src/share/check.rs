@@ -168,12 +168,17 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
     }
     if let Some(folder) = e.folder.as_deref() {
         // `subdir` is `<folder>/<one folder>`: update reads the folder.
+        // `.`: the source's top folder was added whole.
+        let top = folder == super::lock::TOP_FOLDER;
         let child = e.subdir.as_deref().and_then(|s| {
-            s.strip_prefix(folder)
-                .and_then(|r| r.strip_prefix('/'))
-                .filter(|r| is_inside(r) && !r.contains('/'))
+            let rest = if top {
+                Some(s)
+            } else {
+                s.strip_prefix(folder).and_then(|r| r.strip_prefix('/'))
+            };
+            rest.filter(|r| is_inside(r) && !r.contains('/'))
         });
-        if !is_inside(folder) || child.is_none() {
+        if !(top || is_inside(folder)) || child.is_none() {
             return Err(bad(format!(
                 "has folder = \"{}\", which is not a relative path inside its source holding its subdir",
                 folder.escape_debug()
@@ -423,7 +428,12 @@ mod tests {
         };
         entry(&with("skills/pdf", "skills"), Layout::Project).unwrap();
         entry(&with("team/skills/pdf", "team/skills"), Layout::Project).unwrap();
+        // The source's top folder: the entry is one folder at the top.
+        entry(&with("pdf", "."), Layout::Project).unwrap();
         for (subdir, folder) in [
+            ("skills/pdf", "."),
+            ("pdf", "./"),
+            ("pdf", ".."),
             ("skills/pdf", "../skills"),
             ("skills/pdf", "/etc"),
             ("skills/pdf", "other"),

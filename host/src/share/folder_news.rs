@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use super::install::{AddOptions, Staged, stage};
-use super::lock::{Entry, Kind, Layout};
+use super::lock::{Entry, Kind, Layout, TOP_FOLDER};
 use super::{ShareContext, ShareError, check, git};
 
 /// One folder of a source and what it holds upstream that is not locked.
@@ -55,13 +55,16 @@ pub fn scan(ctx: &ShareContext, before: &[Entry]) -> Result<Vec<Scanned>, ShareE
         let opts = AddOptions {
             source: e.source.clone(),
             reference: e.reference.clone(),
-            subdir: Some(folder.clone()),
+            subdir: (folder != TOP_FOLDER).then(|| folder.clone()),
             // Only read: nothing installed, nothing replaced.
             force: true,
             marketplace: None,
             name: None,
         };
-        let shown = format!("{} --path {folder}", e.source);
+        let shown = match folder.as_str() {
+            TOP_FOLDER => e.source.clone(),
+            _ => format!("{} --path {folder}", e.source),
+        };
         let news = stage(ctx, &opts)
             .map_err(|err| err.to_string())
             .map(|staged| {

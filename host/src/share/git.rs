@@ -62,10 +62,12 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
 pub fn folders_at(repo: &Path, commit: &str, folder: &str) -> Result<BTreeSet<String>, GitFailure> {
     let inside = format!("{}/", folder.trim_end_matches('/'));
     let spec = format!("{commit}^{{tree}}");
-    let out = run(
-        Some(repo),
-        &["ls-tree", "-d", "-z", "--name-only", &spec, "--", &inside],
-    )?;
+    let mut args = vec!["ls-tree", "-d", "-z", "--name-only", &spec];
+    // `.` is the top folder: every folder at the top, as they are named.
+    if folder != super::lock::TOP_FOLDER {
+        args.extend(["--", &inside]);
+    }
+    let out = run(Some(repo), &args)?;
     Ok(out
         .split('\0')
         .filter(|p| !p.is_empty())

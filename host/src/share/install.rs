@@ -213,7 +213,11 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
             subdir: inner,
             // Found inside the folder asked for: `update` looks there for
             // what upstream adds ([`super::folder_news`]).
-            folder: subdir.clone().filter(|_| item.child.is_some()),
+            folder: item.child.as_ref().map(|_| {
+                subdir
+                    .clone()
+                    .unwrap_or_else(|| super::lock::TOP_FOLDER.to_string())
+            }),
             commit: fetched.commit.clone(),
             installed,
             files,

@@ -55,6 +55,10 @@ impl Kind {
     }
 }
 
+/// An entry's `folder` when the source's top folder was added whole
+/// (`quire share add SOURCE` holding several skills or plugins).
+pub const TOP_FOLDER: &str = ".";
+
 /// The folder an entry's `installed` names: under the lock's folder
 /// `root`, or under the home folder for `~/…` (the user's bundles in
 /// `~/.agents/plugins`; `root` when HOME is not set).
@@ -90,9 +94,10 @@ pub struct Entry {
     /// The folder inside the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdir: Option<String>,
-    /// The folder inside the source it was added with (`--path DIR`) when
-    /// that folder held several skills or plugins; `subdir` is inside it.
-    /// `quire share update` names what upstream added to it since.
+    /// The folder inside the source it was added with (`--path DIR`, or
+    /// [`TOP_FOLDER`] for the source added whole) when that folder held
+    /// several skills or plugins; `subdir` is inside it. `quire share
+    /// update` names what upstream added to it since.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// The commit the ref resolved to (git).

@@ -37,7 +37,7 @@ pub(crate) mod update;
 use std::path::PathBuf;
 
 pub use install::{AddOptions, add, other_source, remove, source_text};
-pub use lock::{Entry, Kind, Layout, LockFile};
+pub use lock::{Entry, Kind, Layout, LockFile, TOP_FOLDER};
 pub use source::Source;
 pub use sync::{Synced, sync, verify};
 pub use update::{Pending, apply, plan};

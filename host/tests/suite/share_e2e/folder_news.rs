@@ -209,3 +209,48 @@ fn remove_refuses_a_lock_with_a_hostile_entry_elsewhere() {
     );
     assert_eq!(env.read("quire.lock"), hostile);
 }
+
+#[test]
+fn a_source_added_whole_from_its_top_folder_reports_new_skills_too() {
+    // A collection with its skills at the top (`SOURCE` without --path).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("collection");
+    std::fs::create_dir_all(&path).unwrap();
+    git(&path, &["init", "-q"]);
+    for name in ["brainstorm", "plans"] {
+        write(
+            &path.join(format!("{name}/SKILL.md")),
+            &format!("---\nname: {name}\ndescription: Do {name}.\n---\nSteps.\n"),
+        );
+    }
+    git(&path, &["add", "-A"]);
+    git(&path, &["commit", "-q", "-m", "v1"]);
+    let url = format!("file://{}", path.display());
+    let env = TestEnv::new("responses");
+    let run = env.run(&["share", "add", &url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        folders(&env),
+        [
+            ("brainstorm".to_string(), Some(".".to_string())),
+            ("plans".to_string(), Some(".".to_string()))
+        ]
+    );
+
+    write(&path.join("changes/SKILL.md"), CHANGELOG);
+    git(&path, &["add", "-A"]);
+    git(&path, &["commit", "-q", "-m", "v2"]);
+    let out = update(&env);
+    assert!(
+        out.contains(&format!("new upstream in {url} (not installed): changelog")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("quire share add {url} --path changes")),
+        "{out}"
+    );
+    assert!(!env.repo_path().join(".quire/skills/changelog").exists());
+    // The lock it wrote reads back (`verify` checks every entry).
+    let run = env.run(&["share", "--allow-local-sources", "verify"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
