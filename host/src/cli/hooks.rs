@@ -126,10 +126,14 @@ fn accept(store: &mut TrustStore, h: &Hook) {
 
 /// What the approval of a repository or plugin hook does not cover.
 fn coverage(h: &Hook) -> Option<String> {
-    if h.scope != quire::hooks::HookScope::Project && h.plugin_root.is_none() {
-        return None;
+    let command = h.def.command.as_deref()?;
+    match &h.plugin_root {
+        Some(root) => quire::hooks::trust::plugin_coverage_note(command, root),
+        None if h.scope == quire::hooks::HookScope::Project => {
+            quire::hooks::trust::coverage_note(command)
+        }
+        None => None,
     }
-    quire::hooks::trust::coverage_note(h.def.command.as_deref()?)
 }
 
 fn list(hooks: &[Hook], json: bool, problems: usize) -> i32 {

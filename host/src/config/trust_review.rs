@@ -54,7 +54,14 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
                             "plugin {name}: hook {} ({file}): {}{} (runs once approved: `quire hooks trust`)",
                             event.as_str(),
                             hook_runs(&def),
-                            def.command.as_deref().map(coverage).unwrap_or_default()
+                            def.command
+                                .as_deref()
+                                .and_then(|c| crate::hooks::trust::plugin_coverage_note(
+                                    c,
+                                    &i.bundle.root
+                                ))
+                                .map(|n| format!(" ({n})"))
+                                .unwrap_or_default()
                         ));
                     }
                 }

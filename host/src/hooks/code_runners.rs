@@ -132,8 +132,24 @@ pub fn runners(command: &str) -> Vec<Runner> {
 /// What an approval of `command` does not cover, in words for `quire
 /// hooks list` and `quire trust` (`None` when it names its files).
 pub fn coverage_note(command: &str) -> Option<String> {
+    with_unknown(command, super::programs::unknown_note(command))
+}
+
+/// [`coverage_note`] for the hook of the plugin in the folder `root`: its
+/// approval covers the whole folder.
+pub fn plugin_coverage_note(command: &str, root: &std::path::Path) -> Option<String> {
+    let root = root.display().to_string();
+    with_unknown(
+        command,
+        super::programs::plugin_unknown_note(command, root.trim_end_matches('/')),
+    )
+}
+
+/// The runners' note for `command`, joined with `unknown` (what the
+/// files it runs may reach).
+fn with_unknown(command: &str, unknown: Option<String>) -> Option<String> {
     let found = runners(command);
-    let unknown = super::programs::unknown_note(command)
+    let unknown = unknown
         .map(|why| format!("partly covered: {why}: approve only if you trust what it reaches"));
     if found.is_empty() {
         return unknown;

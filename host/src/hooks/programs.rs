@@ -304,6 +304,22 @@ pub fn unknown_note(command: &str) -> Option<String> {
     (!why.is_empty()).then(|| why.join("; "))
 }
 
+/// [`unknown_note`] for a plugin's hook, whose approval covers every
+/// file of the plugin's folder `root` (`hooks::plugin_folder`): what its
+/// scripts may load from outside it is not covered.
+pub fn plugin_unknown_note(command: &str, root: &str) -> Option<String> {
+    let p = programs(command);
+    let mut why = p.unknown.clone();
+    if !p.scripts.is_empty() {
+        let scripts: Vec<String> = p.scripts.iter().map(|s| format!("`{s}`")).collect();
+        why.push(format!(
+            "it runs the plugin's {}; the approval covers every file of the plugin's folder `{root}/` (a change to any of them stops the hook), not what those load from outside it — a package in `node_modules`, a module on the interpreter's path, any path built at run time — and quire cannot tell which",
+            scripts.join(", ")
+        ));
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use super::code_runners::{Runner, coverage_note, runners};
+pub use super::code_runners::{Runner, coverage_note, plugin_coverage_note, runners};
 use super::{HookDef, HookError, HookEvent};
 
 const FILE: &str = "trusted_hooks.json";

@@ -300,3 +300,21 @@ fn a_user_plugin_hook_script_edited_in_the_session_does_not_run() {
     let r = run(&env, &["hooks", "list", "--json"]);
     assert!(r.stdout.contains("not_approved"), "{}", r.stdout);
 }
+
+#[test]
+fn a_plugin_hooks_note_says_its_approval_covers_the_whole_plugin_folder() {
+    let env = TestEnv::new("responses");
+    let installed = env.repo_path().join(".agents/plugins/claude-kit");
+    copy_dir(&fixture("claude-kit"), &installed);
+    let r = run(&env, &["hooks", "list"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Not "the repository's …/hooks/guard.sh" covered by its `hooks/`
+    // folder: a change to any file of the plugin stops its hooks.
+    assert!(r.stdout.contains("it runs the plugin's `"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("every file of the plugin's folder"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("the repository's"), "{}", r.stdout);
+}
