@@ -144,7 +144,7 @@ impl Session {
             }
             turns += 1;
             self.events.send(Event::TurnStarted { turn: turns });
-            let response = match self.request(tools, &cancel).await {
+            let mut response = match self.request(tools, &cancel).await {
                 Ok(r) => r,
                 Err(CompleteError::Model(ModelError::ContextWindow(msg)))
                     if !compacted_for_window =>
@@ -186,30 +186,36 @@ impl Session {
             }
             let answered_nothing = response.text.is_empty() && response.tool_calls.is_empty();
             let limit = self.config.max_output_tokens_for(&self.model);
-            // The output-token limit cut the last call: it is not run.
-            let cut_last = response.last_call_cut() && response.refused.is_none();
+            // The calls the output-token limit cut (arguments not a whole
+            // JSON object): they are not run.
+            let cut_name = response
+                .tool_calls
+                .iter()
+                .rfind(|c| response.cut(c) && response.refused.is_none())
+                .map(|c| c.name.clone());
             if !response.text.is_empty() {
                 final_text = response.text.clone();
                 self.events.send(Event::MessageCompleted {
                     text: response.text.clone(),
                 });
                 self.record(Item::Assistant {
-                    text: response.text,
+                    text: std::mem::take(&mut response.text),
                 });
             }
             if response.truncated {
-                let cut = cut_last
-                    .then(|| response.tool_calls.last().map(|c| c.name.as_str()))
-                    .flatten();
                 self.events.send(Event::Warning {
-                    message: super::truncated::warning(limit, self.client.wire_api(), cut),
+                    message: super::truncated::warning(
+                        limit,
+                        self.client.wire_api(),
+                        cut_name.as_deref(),
+                    ),
                 });
             }
             // A refused answer ends the task: its calls are not run.
             let mut calls = if response.refused.is_some() {
                 Vec::new()
             } else {
-                response.tool_calls
+                std::mem::take(&mut response.tool_calls)
             };
             super::call_ids::make_unique(&mut calls, &self.history);
             for call in &calls {
@@ -257,7 +263,7 @@ impl Session {
             }
             // The model worked on: Stop blocks count from zero again.
             stop_blocks = 0;
-            let cut = if cut_last { calls.pop() } else { None };
+            let (cut, calls): (Vec<_>, Vec<_>) = calls.into_iter().partition(|c| response.cut(c));
             let ctx = self.tool_context(cancel.clone());
             // Each result is written to the session file as soon as it is
             // known, so a killed process keeps every finished call.
@@ -295,8 +301,8 @@ impl Session {
                     history.push(item);
                 })
                 .await;
-            if let Some(call) = cut {
-                self.refuse_cut_call(&call, limit);
+            for call in &cut {
+                self.refuse_cut_call(call, limit);
             }
             if let Some(reason) = self.hook_stop_request() {
                 break TaskStatus::Blocked(reason);

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::client::{Wire, WireClient};
 use super::http::stream_error;
 use super::sse::{SseEvent, SseStream};
-use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
+use super::wire::{self, WireDecoder, injected_user_text, str_at, u64_at};
 use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
@@ -205,7 +205,7 @@ impl ToolUseBlock {
         ToolCall {
             call_id: self.id,
             name: self.name,
-            arguments: normalize_arguments(arguments),
+            arguments,
         }
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::client::{Wire, WireClient, bearer};
 use super::http::stream_error;
 use super::sse::{SseEvent, SseStream};
-use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
+use super::wire::{self, WireDecoder, injected_user_text, str_at, u64_at};
 use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
@@ -259,7 +259,7 @@ impl Decoder {
             out.push(ModelEvent::ToolCall(ToolCall {
                 call_id,
                 name: c.name,
-                arguments: normalize_arguments(c.arguments),
+                arguments: c.arguments,
             }));
         }
         if self.truncated {

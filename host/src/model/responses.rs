@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::client::{Wire, WireClient, bearer};
 use super::http::stream_error;
 use super::sse::{SseEvent, SseStream};
-use super::wire::{self, WireDecoder, injected_user_text, normalize_arguments, str_at, u64_at};
+use super::wire::{self, WireDecoder, injected_user_text, str_at, u64_at};
 use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
@@ -170,7 +170,7 @@ impl Decoder {
             out.push(ModelEvent::ToolCall(ToolCall {
                 call_id,
                 name: c.name.clone(),
-                arguments: normalize_arguments(std::mem::take(&mut c.arguments)),
+                arguments: std::mem::take(&mut c.arguments),
             }));
         }
         out
@@ -193,7 +193,7 @@ impl Decoder {
         let call = ToolCall {
             call_id: if call_id.is_empty() { item_id } else { call_id },
             name: pick("/name", &pending.name),
-            arguments: normalize_arguments(pick("/arguments", &pending.arguments)),
+            arguments: pick("/arguments", &pending.arguments),
         };
         vec![ModelEvent::ToolCall(call)]
     }

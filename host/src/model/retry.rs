@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use super::{ModelClient, ModelError, ModelEvent, ModelRequest, ToolCall, Usage};
+use super::{ModelClient, ModelError, ModelEvent, ModelRequest, ToolCall, Usage, wire};
 use crate::config::RetryConfig;
 
 /// A completed response.
@@ -23,14 +23,11 @@ pub struct Response {
 }
 
 impl Response {
-    /// Whether the output-token limit cut the last tool call in the middle
-    /// of its arguments: the answer was truncated and those arguments do
-    /// not parse (only a whole JSON value does; a cut one never is).
-    pub fn last_call_cut(&self) -> bool {
-        self.truncated
-            && self.tool_calls.last().is_some_and(|c| {
-                serde_json::from_str::<serde::de::IgnoredAny>(&c.arguments).is_err()
-            })
+    /// Whether the output-token limit cut `call` before its arguments were
+    /// whole: the answer was truncated and they are not a complete JSON
+    /// object (empty text included: the cut came before any of it).
+    pub fn cut(&self, call: &ToolCall) -> bool {
+        self.truncated && !wire::is_object(&call.arguments)
     }
 }
 
@@ -151,6 +148,14 @@ async fn attempt_once(
             ModelEvent::Refused(why) => response.refused = Some(why),
             ModelEvent::Completed { usage } => {
                 response.usage = usage;
+                // Empty arguments are `{}` (a call without any), unless
+                // the output-token limit cut the answer: then the cut may
+                // have come before them, and the call is not run.
+                if !response.truncated {
+                    for c in &mut response.tool_calls {
+                        c.arguments = wire::normalize_arguments(std::mem::take(&mut c.arguments));
+                    }
+                }
                 return Ok(response);
             }
         }

@@ -39,13 +39,18 @@ pub fn normalize_arguments(arguments: String) -> String {
 /// (vLLM's chat templates parse them). The tool result that follows says
 /// what was wrong with the call.
 pub fn sendable_arguments(arguments: &str) -> String {
-    let object = arguments.trim_start().starts_with('{')
-        && serde_json::from_str::<serde::de::IgnoredAny>(arguments).is_ok();
-    if object {
+    if is_object(arguments) {
         arguments.to_string()
     } else {
         "{}".to_string()
     }
+}
+
+/// Whether tool-call arguments are one whole JSON object (empty text,
+/// another JSON value, or a cut or broken object are not).
+pub fn is_object(arguments: &str) -> bool {
+    arguments.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(arguments).is_ok()
 }
 
 /// `object` with `key` set to `value`, moved in. Large parts of a request

@@ -1,6 +1,8 @@
 //! Findings out of the passes' answers: repaired or dropped (with a
 //! warning), merged by the final pass, de-duplicated and ranked.
 
+use std::path::Path;
+
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -45,8 +47,11 @@ pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Opti
 /// The final pass over `found` (skipped when there is nothing to merge,
 /// and — with a warning — when the findings would not fit the model's
 /// context window: they are then only de-duplicated and ranked here);
-/// its answer, if any, and the merged, ranked findings.
+/// its answer, if any, and the merged, ranked findings. Suggested patches
+/// apply would refuse in `repo` are withheld first, so a repeat merged
+/// into another keeps a patch that is offered.
 pub async fn run(
+    repo: &Path,
     asker: &Asker,
     model: &str,
     shared: &Shared,
@@ -66,7 +71,7 @@ pub async fn run(
             "merge pass skipped: {} findings do not fit one request to {model}; they are de-duplicated and ranked without it",
             found.len()
         ));
-        return Ok((None, rank(found)));
+        return Ok((None, ranked(repo, found)));
     }
     let answer = asker
         .ask(
@@ -88,11 +93,19 @@ pub async fn run(
         warnings.extend(merge_warnings);
         merged
     };
-    Ok((Some(answer), rank(findings)))
+    Ok((Some(answer), ranked(repo, findings)))
+}
+
+/// [`rank`] after the patches apply would refuse in `repo` are withheld.
+fn ranked(repo: &Path, mut findings: Vec<Finding>) -> Vec<Finding> {
+    super::apply::withhold_refused(repo, &mut findings);
+    rank(findings)
 }
 
 /// Drops repeats (same file, overlapping lines, same title) and sorts most
-/// severe first, then by confidence, file and line.
+/// severe first, then by confidence, file and line. A repeat keeps the
+/// first suggested patch still offered (a withheld one has only its
+/// `suggested_patch_refused`); the first refusal when none is.
 pub fn rank(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     for f in findings {
@@ -109,7 +122,12 @@ pub fn rank(findings: Vec<Finding>) -> Vec<Finding> {
                 }
                 o.confidence = o.confidence.max(f.confidence);
                 if o.suggested_patch.is_none() {
-                    o.suggested_patch = f.suggested_patch;
+                    if f.suggested_patch.is_some() {
+                        o.suggested_patch = f.suggested_patch;
+                        o.suggested_patch_refused = None;
+                    } else if o.suggested_patch_refused.is_none() {
+                        o.suggested_patch_refused = f.suggested_patch_refused;
+                    }
                 }
             }
             None => out.push(f),

@@ -190,6 +190,7 @@ pub async fn review(
         }
     }
     let (merged, findings) = merge::run(
+        &repo,
         &asker,
         &deep_model,
         &shared,

@@ -5,8 +5,8 @@
 use crate::support;
 
 use serde_json::{Value, json};
-use support::model_server::Reply;
-use support::quire::{TestEnv, WIRES};
+use support::model_server::{Reply, Step};
+use support::quire::{Run, TestEnv, WIRES};
 
 use super::truncated::{CUT_AT_LIMIT, framed, sse};
 
@@ -20,15 +20,21 @@ fn cut_arguments() -> String {
     args[..args.len() / 2].to_string()
 }
 
-/// A reply whose `apply_patch` call the output-token limit cuts, the way
-/// `wire` streams it: Chat `finish_reason: "length"`, Anthropic
-/// `stop_reason: "max_tokens"` (the block closed, as the API does),
-/// Responses `response.incomplete` for `max_output_tokens` (the call never
-/// done).
+/// A reply whose `apply_patch` call the output-token limit cuts halfway.
 fn cut_call_stream(wire: &str) -> Reply {
     let args = cut_arguments();
     let (head, tail) = args.split_at(args.len() / 2);
-    let body = match wire {
+    call_stream(wire, "apply_patch", &[head, tail])
+}
+
+/// A reply with one call to `tool` whose arguments come in `pieces`, cut
+/// there by the output-token limit, the way `wire` streams it: Chat
+/// `finish_reason: "length"`, Anthropic `stop_reason: "max_tokens"` (the
+/// block closed, as the API does), Responses `response.incomplete` for
+/// `max_output_tokens` (the call never done).
+fn call_stream(wire: &str, tool: &str, pieces: &[&str]) -> Reply {
+    let mut body = Vec::new();
+    match wire {
         "chat" => {
             let piece = |p: Value| {
                 sse(
@@ -37,54 +43,48 @@ fn cut_call_stream(wire: &str) -> Reply {
                         "delta": {"tool_calls": [p]}, "finish_reason": null}]}),
                 )
             };
-            vec![
-                piece(json!({"index": 0, "id": "call_cut", "type": "function",
-                    "function": {"name": "apply_patch", "arguments": head}})),
-                piece(json!({"index": 0, "function": {"arguments": tail}})),
-            ]
+            body.push(piece(
+                json!({"index": 0, "id": "call_cut", "type": "function",
+                "function": {"name": tool, "arguments": ""}}),
+            ));
+            for p in pieces {
+                body.push(piece(json!({"index": 0, "function": {"arguments": p}})));
+            }
         }
         "anthropic" => {
-            let delta = |p: &str| {
-                sse(
+            body.push(sse(
+                Some("content_block_start"),
+                json!({"type": "content_block_start", "index": 0, "content_block":
+                    {"type": "tool_use", "id": "toolu_cut", "name": tool, "input": {}}}),
+            ));
+            for p in pieces {
+                body.push(sse(
                     Some("content_block_delta"),
                     json!({"type": "content_block_delta", "index": 0,
                         "delta": {"type": "input_json_delta", "partial_json": p}}),
-                )
-            };
-            vec![
-                sse(
-                    Some("content_block_start"),
-                    json!({"type": "content_block_start", "index": 0, "content_block":
-                        {"type": "tool_use", "id": "toolu_cut", "name": "apply_patch", "input": {}}}),
-                ),
-                delta(head),
-                delta(tail),
-                sse(
-                    Some("content_block_stop"),
-                    json!({"type": "content_block_stop", "index": 0}),
-                ),
-            ]
+                ));
+            }
+            body.push(sse(
+                Some("content_block_stop"),
+                json!({"type": "content_block_stop", "index": 0}),
+            ));
         }
         _ => {
-            let delta = |p: &str| {
-                sse(
+            body.push(sse(
+                Some("response.output_item.added"),
+                json!({"type": "response.output_item.added", "output_index": 0, "item":
+                    {"type": "function_call", "id": "fc_1", "call_id": "call_cut",
+                     "name": tool, "arguments": ""}}),
+            ));
+            for p in pieces {
+                body.push(sse(
                     Some("response.function_call_arguments.delta"),
                     json!({"type": "response.function_call_arguments.delta",
                         "item_id": "fc_1", "output_index": 0, "delta": p}),
-                )
-            };
-            vec![
-                sse(
-                    Some("response.output_item.added"),
-                    json!({"type": "response.output_item.added", "output_index": 0, "item":
-                        {"type": "function_call", "id": "fc_1", "call_id": "call_cut",
-                         "name": "apply_patch", "arguments": ""}}),
-                ),
-                delta(head),
-                delta(tail),
-            ]
+                ));
+            }
         }
-    };
+    }
     framed(wire, body, CUT_AT_LIMIT)
 }
 
@@ -105,6 +105,18 @@ fn arguments_in(body: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The one warning of `run` and the output of its one tool call, which
+/// failed.
+fn refused_call(run: &Run, wire: &str) -> (String, String) {
+    let warnings = run.of_type("warning");
+    assert_eq!(warnings.len(), 1, "{wire}: {:?}", run.types());
+    let done = run.of_type("tool_completed");
+    assert_eq!(done.len(), 1, "{wire}: {:?}", run.types());
+    assert_eq!(done[0]["status"], "failed", "{wire}");
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    (text(&warnings[0]["message"]), text(&done[0]["output"]))
+}
+
 #[test]
 fn a_call_cut_at_the_output_token_limit_is_not_run_and_the_model_is_told_why() {
     for wire in WIRES {
@@ -118,18 +130,12 @@ fn a_call_cut_at_the_output_token_limit_is_not_run_and_the_model_is_told_why() {
             "{wire}: the cut call ran"
         );
 
-        let warnings = run.of_type("warning");
-        assert_eq!(warnings.len(), 1, "{wire}: {:?}", run.types());
-        let message = warnings[0]["message"].as_str().unwrap_or_default();
+        let (message, output) = refused_call(&run, wire);
         assert!(
             message.contains("cut at the output-token limit (max_output_tokens=50) in the middle of a call to apply_patch: the call was not run")
                 && message.contains("-c max_output_tokens=100"),
             "{wire}: {message}"
         );
-        let done = run.of_type("tool_completed");
-        assert_eq!(done.len(), 1, "{wire}: {:?}", run.types());
-        assert_eq!(done[0]["status"], "failed", "{wire}");
-        let output = done[0]["output"].as_str().unwrap_or_default();
         assert!(
             output.contains(
                 "hit the output token limit (max_output_tokens=50) in the middle of this call"
@@ -178,4 +184,59 @@ fn the_terminal_says_the_cut_call_was_not_run() {
         "{}",
         run.stderr
     );
+}
+
+/// The limit cut the answer before any of the call's arguments: the call
+/// is not run (empty arguments are not taken for `{}`).
+#[test]
+fn a_call_cut_before_its_arguments_is_not_run() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        std::fs::write(env.repo_path().join("marker.txt"), "x").unwrap();
+        env.server
+            .push_all([call_stream(wire, "list_dir", &[]), Reply::text("again")]);
+        let run = env.exec_json("list the files", &["-c", "max_output_tokens=50"]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        let (message, output) = refused_call(&run, wire);
+        assert!(
+            message.contains("in the middle of a call to list_dir: the call was not run"),
+            "{wire}: {message}"
+        );
+        assert!(
+            output.contains("list_dir was not run") && !output.contains("marker.txt"),
+            "{wire}: {output}"
+        );
+        let second = &env.server.requests()[1].raw_body;
+        assert!(second.contains("list_dir was not run"), "{wire}: {second}");
+    }
+}
+
+/// A whole answer with a call that has no arguments at all runs it with
+/// `{}`: only a cut answer's empty arguments are taken for a cut call.
+#[test]
+fn a_call_without_arguments_in_a_whole_answer_runs() {
+    for wire in WIRES {
+        let env = TestEnv::new(wire);
+        std::fs::write(env.repo_path().join("marker.txt"), "x").unwrap();
+        env.server.push_all([
+            Reply::Stream(vec![Step::ToolCall {
+                id: "call_1".into(),
+                name: "list_dir".into(),
+                arguments: String::new(),
+            }]),
+            Reply::text("done"),
+        ]);
+        let run = env.exec_json("list the files", &[]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        assert!(
+            run.of_type("warning").is_empty(),
+            "{wire}: {:?}",
+            run.types()
+        );
+        let done = run.of_type("tool_completed");
+        assert_eq!(done.len(), 1, "{wire}: {:?}", run.types());
+        assert_eq!(done[0]["status"], "ok", "{wire}: {}", done[0]);
+        let output = done[0]["output"].as_str().unwrap_or_default();
+        assert!(output.contains("marker.txt"), "{wire}: {output}");
+    }
 }

@@ -117,3 +117,50 @@ fn a_refused_patch_is_not_given_as_applicable_by_any_output() {
     let outside = env.repo.path().parent().map(|p| p.join("evil.txt"));
     assert!(outside.is_some_and(|p| !p.exists()), "evil.txt was written");
 }
+
+/// The same finding twice (same place, same title) with these patches,
+/// as the merge pass answers: merged into one.
+fn script_repeats(env: &TestEnv, patches: [&str; 2]) {
+    let repeats: Vec<Value> = patches
+        .iter()
+        .map(|p| {
+            let mut f = finding("b.rs", 2, "P1", "SQL built by hand");
+            f["suggested_patch"] = json!(p);
+            f
+        })
+        .collect();
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    env.server
+        .push_keyed("AREA: b.rs", findings(json!(repeats.clone())));
+    env.server.push_keyed(MERGE, findings(json!(repeats)));
+}
+
+/// The one finding of a review whose findings were `patches`' repeats.
+fn merged_repeat(env: &TestEnv, patches: [&str; 2]) -> Value {
+    script_repeats(env, patches);
+    let (run, report) = review_json(env, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check_report_schema(&report);
+    let list = report["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 1, "the repeats are merged: {list:#?}");
+    list[0].clone()
+}
+
+#[test]
+fn merged_repeats_keep_a_patch_that_is_not_refused() {
+    let env = two_findings();
+    let kept = merged_repeat(&env, [EVIL, GOOD]);
+    assert_eq!(kept["suggested_patch"], GOOD.trim(), "{kept:#}");
+    assert!(kept.get("suggested_patch_refused").is_none(), "{kept:#}");
+    let id = kept["id"].as_str().expect("an id").to_string();
+    let run = env.run(&["review", "apply", "--yes", &id]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.read("b.rs").contains("query::select(x)"));
+
+    // Every repeat refused: none is offered, and why is said.
+    let env = two_findings();
+    let kept = merged_repeat(&env, [EVIL, EVIL]);
+    assert!(kept.get("suggested_patch").is_none(), "{kept:#}");
+    let why = kept["suggested_patch_refused"].as_str().unwrap_or_default();
+    assert!(why.contains("../evil.txt"), "{kept:#}");
+}
