@@ -71,6 +71,7 @@ fn hook(matcher: &str) -> Hook {
         scope: HookScope::User,
         claude: false,
         plugin_root: None,
+        root_alias: None,
         condition: None,
         hash: "0".repeat(64),
         trust: TrustState::User,

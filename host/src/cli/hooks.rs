@@ -93,7 +93,7 @@ fn state_text(state: TrustState) -> &'static str {
 /// now, which comes first whatever its approval.
 fn state_of(h: &Hook) -> &'static str {
     if h.refused_root().is_some() {
-        return "does not run: its plugin's folder path has a character a shell could act on (the warning above names it); a guard blocks what it matches";
+        return "does not run: the path its plugin's folder is run through has a character a shell could act on (the warning above names it); a guard blocks what it matches";
     }
     state_text(h.trust)
 }

@@ -278,6 +278,9 @@ pub struct Hook {
     /// The folder of the plugin bundle it came from: `CLAUDE_PLUGIN_ROOT`
     /// and `PLUGIN_ROOT` in its environment.
     pub plugin_root: Option<PathBuf>,
+    /// For a plugin folder whose path is not plain, the link to it under
+    /// `$QUIRE_HOME` put in its place ([`super::root_alias`]).
+    pub root_alias: Option<PathBuf>,
     /// Its parsed `if`.
     pub condition: Option<super::if_rule::IfRule>,
     /// sha256 of the definition and where it is (see [`trust::hook_hash`]).
@@ -294,14 +297,20 @@ pub struct Hook {
 
 impl Hook {
     /// Why this plugin command hook does not run where its plugin now is
-    /// (a character in the folder's path a shell could act on, see
-    /// `root_name`); `None` for a hook that may run.
+    /// (a character a shell could act on in the path put in for its
+    /// folder, see `root_name`); `None` for a hook that may run.
     pub fn refused_root(&self) -> Option<String> {
         let root = self.plugin_root.as_ref()?;
         if self.def.kind != HookKind::Command {
             return None;
         }
-        super::root_name::check(root).err()
+        super::root_name::check(self.put_root()?, root).err()
+    }
+
+    /// The path put in for its plugin's folder, in its command and its
+    /// environment: the folder, or its alias ([`super::root_alias`]).
+    pub fn put_root(&self) -> Option<&Path> {
+        self.root_alias.as_deref().or(self.plugin_root.as_deref())
     }
 
     /// Whether the hook fires for `target` (a tool name, a session start

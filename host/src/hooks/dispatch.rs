@@ -264,11 +264,15 @@ impl Hooks {
                 ..Default::default()
             };
         }
-        // A command read again by another shell could run part of the
-        // plugin folder's name: the hook does not run, a guard blocks.
+        // A command read again by another shell could split or run part
+        // of the path put in for the plugin's folder: the hook does not
+        // run, a guard blocks. Its alias is made, or repaired, first.
         if let Some(root) = &hook.plugin_root
             && hook.def.kind == HookKind::Command
-            && let Err(why) = super::root_name::check(root)
+            && let Some(why) = hook.refused_root().or_else(|| {
+                let link = hook.root_alias.as_deref()?;
+                super::root_alias::ensure(link, root).err()
+            })
         {
             return self.not_run(
                 hook,
@@ -350,7 +354,7 @@ impl Hooks {
             ("CLAUDE_PROJECT_DIR", project),
             ("QUIRE_SESSION_ID", info.session_id.clone()),
         ];
-        if let Some(root) = &hook.plugin_root {
+        if let Some(root) = hook.put_root() {
             let root = root.display().to_string();
             env.push(("CLAUDE_PLUGIN_ROOT", root.clone()));
             env.push(("PLUGIN_ROOT", root));

@@ -132,6 +132,7 @@ fn as_hook(hash: &str, a: &Approved, event: HookEvent) -> Hook {
         scope: HookScope::Project,
         claude: a.claude,
         plugin_root: None,
+        root_alias: None,
         condition,
         hash: hash.to_string(),
         trust: TrustState::Gone,

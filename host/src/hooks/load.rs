@@ -116,6 +116,9 @@ struct HookFile {
     claude: bool,
     /// The plugin bundle the file belongs to.
     plugin_root: Option<PathBuf>,
+    /// Its link under `$QUIRE_HOME` when its path is not plain
+    /// ([`super::root_alias`]).
+    root_alias: Option<PathBuf>,
 }
 
 /// Reads every hook source in order: the user's config.toml, Claude
@@ -136,6 +139,14 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
     };
     let mut folders = BTreeMap::new();
     for file in hook_files(src) {
+        // The link is made before the hooks are read: an approved hook's
+        // scripts are pinned through it.
+        let link_error = match (&file.root_alias, &file.plugin_root) {
+            (Some(link), Some(root)) if super::root_name::check(link, root).is_ok() => {
+                super::root_alias::ensure(link, root).err()
+            }
+            _ => None,
+        };
         let defs = if file.claude {
             claude::read_settings_skipping(&file.path)
         } else {
@@ -177,9 +188,9 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             }
             match hook(src, &approved, &mut folders, &file, event, def) {
                 Ok(h) => {
-                    if let Some(root) = &h.plugin_root
+                    if h.plugin_root.is_some()
                         && h.def.kind == super::HookKind::Command
-                        && let Err(why) = super::root_name::check(root)
+                        && let Some(why) = h.refused_root().or_else(|| link_error.clone())
                     {
                         out.warnings
                             .push(format!("{}: {at} does not run: {why}", file.path.display()));
@@ -211,6 +222,7 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
         scope,
         claude,
         plugin_root: None,
+        root_alias: None,
     };
     let mut files = vec![file(src.home.join("config.toml"), HookScope::User, false)];
     if src.claude_compat
@@ -245,6 +257,7 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
             },
             claude: true,
             plugin_root: Some(root.clone()),
+            root_alias: super::root_alias::alias(&src.home, root),
         });
     }
     files
@@ -263,10 +276,12 @@ fn hook(
 ) -> Result<Hook, String> {
     if let (Some(root), Some(c)) = (&file.plugin_root, def.command.as_mut()) {
         super::plugin_paths::check(c, root)?;
-        // A folder a shell could act on is not put in: the hook does not
-        // run (`root_name`; the warning is `load_hooks`'s).
-        if super::root_name::check(root).is_ok() {
-            *c = super::root_quote::substitute(c, &root.display().to_string());
+        // The folder, or its plain alias, put in; a path a shell could act
+        // on is not: the hook does not run (`root_name`; the warning is
+        // `load_hooks`'s).
+        let put = file.root_alias.as_deref().unwrap_or(root);
+        if super::root_name::check(put, root).is_ok() {
+            *c = super::root_quote::substitute(c, &put.display().to_string());
         }
     }
     def.check_as(if file.claude {
@@ -358,6 +373,7 @@ fn hook(
         scope: file.scope,
         claude: file.claude,
         plugin_root: file.plugin_root.clone(),
+        root_alias: file.root_alias.clone(),
         condition,
         hash,
         trust,

@@ -32,6 +32,7 @@ mod not_run;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub mod programs;
+pub(crate) mod root_alias;
 pub(crate) mod root_name;
 mod root_quote;
 pub(crate) mod runner;

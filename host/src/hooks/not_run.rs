@@ -62,8 +62,9 @@ pub(super) fn gone_block(hook: &Hook) -> String {
     )
 }
 
-/// Why a plugin's command hook whose folder's path a shell could act on
-/// (`why`, [`super::root_name`]) does not run; for a guard, that what it
+/// Why a plugin's command hook does not run when the path put in for its
+/// folder is one a shell could act on, or its alias cannot be made (`why`,
+/// [`super::root_name`], [`super::root_alias`]); for a guard, that what it
 /// guards is blocked.
 pub(super) fn unsafe_root_warning(hook: &Hook, why: &str) -> String {
     format!("{} does not run{}: {why}", named(hook), blocked(hook))

@@ -1,7 +1,10 @@
 //! `${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in a plugin hook's command
-//! replaced by the plugin's folder, quoted for where the variable sits, so
-//! that any path (blanks, `$(…)`, quotes, backquotes) stays one literal
-//! word and nothing in it runs:
+//! replaced by the path put in for the plugin's folder — the folder when
+//! plain, else its plain alias under `$QUIRE_HOME` ([`super::root_alias`],
+//! which also protects a shell that reads the command again) — quoted for
+//! where the variable sits, so that any path (blanks, `$(…)`, quotes,
+//! backquotes, as a `$QUIRE_HOME` of letters outside ASCII may need)
+//! stays one literal word and nothing in it runs:
 //! - outside quotes: a single-quoted word (`'/my repo/kit'`);
 //! - inside double quotes: `\ $ \` "` escaped;
 //! - inside single quotes: `'` closed, escaped, reopened (`'\''`);
@@ -158,8 +161,9 @@ fn backquotes(stack: &[Frame]) -> usize {
     stack.iter().filter(|f| f.sub == Sub::Backquote).count()
 }
 
-/// Whether `root` reads the same to the shell in every context.
-fn plain(root: &str) -> bool {
+/// Whether `root` reads the same to the shell in every context (and
+/// to one that reads the command again: `super::root_alias`).
+pub(super) fn plain(root: &str) -> bool {
     !root.is_empty()
         && root.chars().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ',' | '@' | '%')

@@ -73,6 +73,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 },
                 claude: false,
                 plugin_root: None,
+                root_alias: None,
                 condition: None,
                 hash,
                 trust,

@@ -208,12 +208,11 @@ fn a_user_plugin_folder_that_is_a_link_loads_and_wins_over_the_repositorys() {
 }
 
 /// A plugin under a folder whose name a shell would split and run
-/// (`${CLAUDE_PLUGIN_ROOT}` put in as text): its guard does not run (a
-/// shell reading its command again could run the name) but still blocks,
-/// naming the folder, and the name runs nothing, whether the variable is
-/// quoted or not.
+/// (`${CLAUDE_PLUGIN_ROOT}` put in as text): its guard runs through the
+/// folder's plain alias under `$QUIRE_HOME` and blocks by its own reason,
+/// and the name runs nothing, whether the variable is quoted or not.
 #[test]
-fn a_guard_under_a_folder_named_like_shell_code_blocks_and_runs_nothing() {
+fn a_guard_under_a_folder_named_like_shell_code_runs_and_the_name_runs_nothing() {
     for command in [COMMAND, "\"${CLAUDE_PLUGIN_ROOT}/scripts/c.sh\""] {
         let env = TestEnv::new("chat");
         let home = env
@@ -241,9 +240,7 @@ fn a_guard_under_a_folder_named_like_shell_code_blocks_and_runs_nothing() {
         let r = with_home(&["exec", "--json", "--approval", "never", "go"]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(
-            outputs(&r)[0].contains("did not run, and the tool call waits for it")
-                && outputs(&r)[0].contains("my home $(touch PWNED) `touch PWNED2`")
-                && outputs(&r)[0].contains("rename that folder"),
+            outputs(&r)[0].contains("blocked by guard3"),
             "{command}: {:?}",
             r.events
         );
