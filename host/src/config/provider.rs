@@ -22,6 +22,9 @@ pub struct ProviderEntry {
     pub model: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub stream_idle_timeout_secs: Option<u64>,
+    /// Chat Completions: ask for token usage in the stream
+    /// (`stream_options`); `false` for servers that refuse the field.
+    pub stream_usage: Option<bool>,
 }
 
 /// A provider, fully resolved.
@@ -38,6 +41,9 @@ pub struct ProviderConfig {
     pub default_model: String,
     pub connect_timeout_secs: u64,
     pub stream_idle_timeout_secs: u64,
+    /// Chat Completions: send `stream_options: {include_usage: true}`
+    /// (default). A server that refuses it gets requests without it anyway.
+    pub stream_usage: bool,
 }
 
 /// The built-in providers: `openai`, `anthropic`, and `ollama` (a local
@@ -141,5 +147,6 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
         default_model: pick(|e| e.model.clone()).unwrap_or_default(),
         connect_timeout_secs: user.and_then(|u| u.connect_timeout_secs).unwrap_or(10),
         stream_idle_timeout_secs: user.and_then(|u| u.stream_idle_timeout_secs).unwrap_or(300),
+        stream_usage: user.and_then(|u| u.stream_usage).unwrap_or(true),
     })
 }

@@ -34,6 +34,12 @@ impl Wire for Chat {
     fn decode_stream(events: SseStream) -> ModelStream {
         decode_stream(events)
     }
+
+    const OPTIONAL_FIELD: Option<&'static str> = Some("stream_options");
+
+    fn optional_field_off(provider: &ProviderConfig) -> bool {
+        !provider.stream_usage
+    }
 }
 
 /// The JSON body of a Chat Completions request.
@@ -275,6 +281,12 @@ impl Decoder {
     }
 }
 
+/// The code of an in-stream error: `code` when it is text, else `type`
+/// (llama.cpp's `exceed_context_size_error` has a numeric `code`).
+fn error_code(err: &Value) -> Option<&str> {
+    str_at(err, "/code").or(str_at(err, "/type"))
+}
+
 /// An id for a tool call the server sent without one: `call_<index>_`
 /// and a random suffix, so ids stay unique across responses.
 fn generated_id(index: u64) -> String {
@@ -287,18 +299,33 @@ fn generated_id(index: u64) -> String {
 impl WireDecoder for Decoder {
     fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError> {
         if event.data.trim() == "[DONE]" {
+            // `[DONE]` before any `finish_reason` ends a stream cut short
+            // (a proxy or server that gave up): the half answer or half
+            // call is not used, the request is tried again.
+            if !self.finished {
+                return Err(ModelError::StreamCut(
+                    "the server sent [DONE] before a finish_reason".into(),
+                ));
+            }
             return Ok(self.complete());
         }
         let data = wire::parse_data(&event)?;
-        if let Some(err) = data.get("error").filter(|e| !e.is_null()) {
+        // llama.cpp reports a failure mid-stream as an `error:` line (the
+        // SSE parser makes it an `error` event), its data the error itself.
+        let in_error_event = event.event.as_deref() == Some("error");
+        if let Some(err) = data
+            .get("error")
+            .filter(|e| !e.is_null())
+            .or(in_error_event.then_some(&data))
+        {
             let message = str_at(err, "/message")
                 .or(err.as_str())
                 .unwrap_or("unknown error");
-            return Err(stream_error(str_at(err, "/code"), message));
+            return Err(stream_error(error_code(err), message));
         }
         if str_at(&data, "/object") == Some("error") {
             let message = str_at(&data, "/message").unwrap_or("unknown error");
-            return Err(stream_error(str_at(&data, "/code"), message));
+            return Err(stream_error(error_code(&data), message));
         }
         if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
             self.usage = Some(Usage {

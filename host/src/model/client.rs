@@ -5,6 +5,7 @@
 //! wires.
 
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::StreamExt;
 use serde_json::Value;
@@ -29,6 +30,15 @@ pub trait Wire: Send + Sync + 'static {
     fn request_body(request: &ModelRequest) -> Value;
     /// The response's SSE events as model events.
     fn decode_stream(events: SseStream) -> ModelStream;
+    /// A field of the body the wire can do without and strict servers
+    /// refuse (Chat's `stream_options`): a 400 naming it gets the request
+    /// again without it, and the session leaves it out from then on.
+    const OPTIONAL_FIELD: Option<&'static str> = None;
+    /// Whether the provider's settings leave [`Wire::OPTIONAL_FIELD`] out
+    /// from the start.
+    fn optional_field_off(_provider: &ProviderConfig) -> bool {
+        false
+    }
 }
 
 /// `Authorization: Bearer KEY` when the provider has a key (the OpenAI
@@ -59,12 +69,15 @@ pub const KEY_HEADERS: [&str; 2] = ["authorization", "x-api-key"];
 pub struct WireClient<W: Wire> {
     http: reqwest::Client,
     provider: ProviderConfig,
+    /// [`Wire::OPTIONAL_FIELD`] is left out (set off, or refused once).
+    without_optional: AtomicBool,
     wire: PhantomData<W>,
 }
 
 impl<W: Wire> WireClient<W> {
     pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
         WireClient {
+            without_optional: AtomicBool::new(W::optional_field_off(&provider)),
             http,
             provider,
             wire: PhantomData,
@@ -85,10 +98,31 @@ impl<W: Wire> ModelClient for WireClient<W> {
 
     async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
         let headers = W::headers(&self.provider);
-        let body = W::request_body(request);
+        let mut body = W::request_body(request);
+        let optional = W::OPTIONAL_FIELD.filter(|_| !self.without_optional.load(Ordering::Relaxed));
+        if optional.is_none() {
+            remove_optional::<W>(&mut body);
+        }
         let url = self.url();
-        let stream =
-            http::post_event_stream(&self.http, &self.provider, &url, &headers, &body).await?;
+        let post = async |body: &Value| {
+            http::post_event_stream(&self.http, &self.provider, &url, &headers, body).await
+        };
+        let stream = match post(&body).await {
+            Err(e) if optional.is_some_and(|field| refuses(&e, field)) => {
+                if !self.without_optional.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        provider = %self.provider.name,
+                        field = W::OPTIONAL_FIELD.unwrap_or_default(),
+                        error = %e,
+                        "the server refused {}; usage may be missing (sending requests without it)",
+                        W::OPTIONAL_FIELD.unwrap_or_default()
+                    );
+                }
+                remove_optional::<W>(&mut body);
+                post(&body).await?
+            }
+            other => other?,
+        };
         let events = W::decode_stream(sse::decode_response(
             stream,
             self.provider.stream_idle_timeout_secs,
@@ -107,4 +141,19 @@ impl<W: Wire> ModelClient for WireClient<W> {
             })
         })))
     }
+}
+
+/// Takes [`Wire::OPTIONAL_FIELD`] out of a request body.
+fn remove_optional<W: Wire>(body: &mut Value) {
+    if let Some(field) = W::OPTIONAL_FIELD
+        && let Some(map) = body.as_object_mut()
+    {
+        map.remove(field);
+    }
+}
+
+/// Whether `e` is the server refusing the request for `field`: a 400 or
+/// 422 whose body names it.
+fn refuses(e: &ModelError, field: &str) -> bool {
+    matches!(e, ModelError::Http { status: 400 | 422, body, .. } if body.contains(field))
 }

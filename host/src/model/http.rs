@@ -98,10 +98,12 @@ pub async fn post_event_stream(
                 )
             });
         }
-        if let ModelError::Http { status, body, .. } = &mut err
-            && let Some(hint) = status_hint(*status, provider)
-        {
-            body.push_str(&hint);
+        if let ModelError::Http { status, body, .. } = &mut err {
+            if matches!(status, 400 | 405 | 415 | 422) {
+                *body = super::refusal::explained(&text, provider);
+            } else if let Some(hint) = status_hint(*status, provider) {
+                body.push_str(&hint);
+            }
         }
         if let ModelError::Auth { body, .. } = &mut err
             && let Some(var) = &provider.api_key_env
@@ -173,16 +175,13 @@ pub async fn post_event_stream(
     })
 }
 
-/// What to check after an error status (404 has its own, above): a
-/// request the server refused (400, 405, 415, 422), a rate limit (429)
-/// or a failure on the server's side (5xx).
+/// What to check after an error status (404 has its own, above; a
+/// refused request, 400, 405, 415, 422, is explained by
+/// [`super::refusal`]): a rate limit (429) or a failure on the server's
+/// side (5xx).
 fn status_hint(status: u16, provider: &ProviderConfig) -> Option<String> {
     let name = &provider.name;
     match status {
-        400 | 405 | 415 | 422 => Some(format!(
-            " (provider {name} refused the request: check the model name (-m NAME, /model NAME or `model` in config.toml), and that base_url and wire_api = \"{}\" of providers.{name} are what this server serves)",
-            provider.wire_api
-        )),
         429 => Some(format!(
             " (provider {name} limits how fast it may be asked: wait and try again; retry.max_delay_ms sets how long quire waits between tries)"
         )),
@@ -328,7 +327,8 @@ fn json_instead_of_stream(url: &str, content_type: &str, body: &str) -> ModelErr
 /// [`ModelError::ContextWindow`] when `code` or `message` says the prompt
 /// is too long, else [`ModelError::Provider`].
 pub fn stream_error(code: Option<&str>, message: &str) -> ModelError {
-    if code == Some("context_length_exceeded") || is_context_window_message(message) {
+    let context_codes = ["context_length_exceeded", "exceed_context_size_error"];
+    if code.is_some_and(|c| context_codes.contains(&c)) || is_context_window_message(message) {
         ModelError::ContextWindow(message.to_string())
     } else {
         ModelError::Provider(message.to_string())

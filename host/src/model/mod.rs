@@ -11,6 +11,7 @@ pub(crate) mod client;
 mod error;
 pub(crate) mod http;
 mod not_found;
+mod refusal;
 pub(crate) mod responses;
 pub(crate) mod retry;
 pub mod sse;

@@ -6,4 +6,6 @@ mod cut_call;
 mod event_limit;
 mod refused;
 mod retry_after;
+mod stream_end;
+mod strict_servers;
 mod truncated;

@@ -319,6 +319,28 @@ async fn error_chunks() {
             "ContextWindow: the request exceeds the available context size".into()
         )]
     );
+    // llama.cpp: an `error:` line, its data the error.
+    let body = format!(
+        "{}error: {}\n\n",
+        sse_body(&[delta(json!({"content":"a"}))], false),
+        json!({"code":500,"message":"the request exceeds the available context size","type":"exceed_context_size_error"})
+    );
+    assert_eq!(
+        run(&body, decode).await,
+        vec![
+            text("a"),
+            Err("ContextWindow: the request exceeds the available context size".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn done_before_a_finish_reason_is_stream_cut() {
+    let body = sse_body(&[delta(json!({"content":"The answer is"}))], true);
+    assert_eq!(
+        run(&body, decode).await,
+        vec![text("The answer is"), Err("StreamCut".into())]
+    );
 }
 
 #[test]

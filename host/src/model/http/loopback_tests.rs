@@ -94,6 +94,7 @@ fn provider(base_url: String, wire_api: WireApi, key: Option<&str>) -> ProviderC
         default_model: "m".into(),
         connect_timeout_secs: 5,
         stream_idle_timeout_secs: 30,
+        stream_usage: true,
     }
 }
 
@@ -141,7 +142,10 @@ async fn responses_request_and_stream() {
 
 #[tokio::test]
 async fn chat_without_key_sends_no_authorization() {
-    let (base, seen) = serve_once(sse_response("data: [DONE]\n\n")).await;
+    let (base, seen) = serve_once(sse_response(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+    ))
+    .await;
     let client = ChatClient::new(http(), provider(format!("{base}/v1"), WireApi::Chat, None));
     assert_eq!(
         collect(&client).await.unwrap(),

@@ -7,7 +7,8 @@
 //! first line is skipped; lines are read as bytes and decoded once whole,
 //! so chunks may split UTF-8 sequences. `data:` lines are joined with
 //! `\n`, `event:` names the event, lines starting with `:` are comments,
-//! `id:`, `retry:` and unknown fields are ignored. One event (its data
+//! `id:`, `retry:` and unknown fields are ignored, except llama.cpp's
+//! `error:` line, read as an `error` event with that data. One event (its data
 //! so far plus the line being read) may hold at most `limit` bytes: past
 //! that [`Parser::feed`] fails instead of buffering without end.
 
@@ -156,6 +157,16 @@ impl Parser {
                 self.data.push('\n');
             }
             b"event" => self.event = String::from_utf8_lossy(value).into_owned(),
+            // Not a field of the standard: llama.cpp's server reports a
+            // failure mid-stream as `error: {json}`. Read as `event: error`
+            // with that data, so the decoder sees the server's error
+            // rather than a stream that ended without its end.
+            b"error" => {
+                self.event = "error".to_string();
+                self.has_data = true;
+                self.data.push_str(&String::from_utf8_lossy(value));
+                self.data.push('\n');
+            }
             _ => {}
         }
     }
