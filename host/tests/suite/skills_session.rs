@@ -403,6 +403,10 @@ async fn the_skill_tool_searches_activates_and_never_reads_outside_the_folder() 
         assert!(err, "{id}: {out}");
         assert!(out.contains("outside the skill's folder"), "{id}: {out}");
         assert!(!out.contains("TOP-SECRET"), "{id}: {out}");
+        // A link is named as one, not answered with advice about `..`.
+        let linked = id.contains("link");
+        assert_eq!(out.contains("symbolic link"), linked, "{id}: {out}");
+        assert_eq!(out.contains("without '..'"), !linked, "{id}: {out}");
     }
 
     // Activated by the tool: sticky, so a later mention injects nothing.

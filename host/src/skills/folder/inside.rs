@@ -13,8 +13,10 @@ pub enum Located {
 /// Why a relative path names nothing inside the folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
-    /// Absolute, with `..`, empty, or a symlink leading out of the folder.
+    /// Absolute, with `..`, or empty.
     Outside,
+    /// A path inside the folder that a symbolic link leads out of it.
+    LinkOut,
     NotFound,
     /// Neither a regular file nor a folder (a socket, a device).
     Special,
@@ -41,7 +43,7 @@ pub fn locate(dir: &Path, rel: &str) -> Result<Located, Refused> {
         Err(e) => return Err(Refused::Io(e.to_string())),
     };
     if !full.starts_with(&base) {
-        return Err(Refused::Outside);
+        return Err(Refused::LinkOut);
     }
     let meta = std::fs::metadata(&full).map_err(|e| Refused::Io(e.to_string()))?;
     if meta.is_dir() {
@@ -99,13 +101,14 @@ mod tests {
             "sub/../../secret.txt",
             secret.to_str().unwrap(),
             "/etc/passwd",
-            "leak.txt",
-            "up/secret.txt",
-            "up",
             "",
             "  ",
         ] {
             assert_eq!(locate(&dir, bad), Err(Refused::Outside), "{bad:?}");
+        }
+        // Plain paths, but a symbolic link leads them out: said as such.
+        for linked in ["leak.txt", "up/secret.txt", "up"] {
+            assert_eq!(locate(&dir, linked), Err(Refused::LinkOut), "{linked:?}");
         }
     }
 }

@@ -19,6 +19,10 @@ pub enum ReadError {
         "'{0}' is outside the skill's folder: give a path relative to the folder, without '..'"
     )]
     Outside(String),
+    #[error(
+        "'{0}' leads through a symbolic link to outside the skill's folder; links out of a skill are not followed (read the files the skill holds itself)"
+    )]
+    LinkOut(String),
     #[error("'{0}' does not exist in the skill's folder; the activation lists its files")]
     NotFound(String),
     #[error("'{0}' is a directory, not a file; the activation lists the files inside it")]
@@ -72,6 +76,7 @@ pub fn resolve(skill: &Skill, rel: &str) -> Result<PathBuf, ReadError> {
         Ok(Located::File(full)) => Ok(full),
         Ok(Located::Dir(_)) | Err(Refused::Special) => Err(ReadError::NotAFile(rel.to_string())),
         Err(Refused::Outside) => Err(ReadError::Outside(rel.to_string())),
+        Err(Refused::LinkOut) => Err(ReadError::LinkOut(rel.to_string())),
         Err(Refused::NotFound) => Err(ReadError::NotFound(rel.to_string())),
         Err(Refused::Io(message)) => Err(ReadError::Io {
             path: rel.to_string(),
