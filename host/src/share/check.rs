@@ -377,6 +377,7 @@ mod tests {
             hooks: Default::default(),
             mcp_servers: Vec::new(),
             grants: Vec::new(),
+            manifest: None,
         }
     }
 
