@@ -145,6 +145,8 @@ pub fn add_plugin_agents(found: &mut Discovered, sources: &[(String, PathBuf)]) 
         for mut def in more.agents {
             def.name = format!("{plugin}:{}", def.name);
             match found.agents.iter().find(|a| a.name == def.name) {
+                // The same file named twice: read once.
+                Some(winner) if winner.path == def.path => {}
                 Some(winner) => found.shadowed.push((def.path.clone(), winner.path.clone())),
                 None => {
                     found.from_plugins.push((def.name.clone(), plugin.clone()));
@@ -155,8 +157,17 @@ pub fn add_plugin_agents(found: &mut Discovered, sources: &[(String, PathBuf)]) 
     }
 }
 
-/// `.md` and `.toml` files of `folder`, sorted (a missing folder is empty).
+/// `.md` and `.toml` files of `folder`, sorted (a missing folder is
+/// empty); a plugin's manifest may name one such file instead.
 fn files(folder: &Path) -> Vec<PathBuf> {
+    if folder.is_file() {
+        let ok = folder.extension().is_some_and(|e| e == "md" || e == "toml");
+        return if ok {
+            vec![folder.to_path_buf()]
+        } else {
+            Vec::new()
+        };
+    }
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Vec::new();
     };

@@ -193,6 +193,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
                 force: *force,
                 marketplace: None,
                 name: None,
+                manifest: None,
             },
         ),
         ShareCommand::Sync { force } => sync(&setup, &ctx, *force),

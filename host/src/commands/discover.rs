@@ -14,10 +14,11 @@ use super::{CommandSource, SlashCommand};
 /// How deep sub-folders of a commands folder are read.
 const MAX_DEPTH: usize = 3;
 
-/// A plugin's commands folder.
+/// A plugin's commands folder, or one command file its manifest names.
 #[derive(Debug, Clone)]
 pub struct PluginCommands {
     pub plugin: String,
+    /// A folder of commands, or one `.md` file.
     pub dir: PathBuf,
     /// The plugin's folder: `${CLAUDE_PLUGIN_ROOT}` (and `${PLUGIN_ROOT}`)
     /// in a command's body and `allowed-tools` become it.
@@ -117,7 +118,9 @@ fn read_folder(
     plugin: Option<PluginOf>,
     found: &mut Discovered,
 ) {
-    if !dir.is_dir() {
+    // A plugin's manifest may name one command file: read as a folder's.
+    let plugin_file = plugin.is_some() && dir.is_file();
+    if !dir.is_dir() && !plugin_file {
         return;
     }
     let walk = walkdir::WalkDir::new(dir)
@@ -159,6 +162,11 @@ fn read_folder(
             None => stem.to_string(),
         };
         if let Some(first) = found.commands.iter().find(|c| c.name == name) {
+            // The same file named twice (a manifest's path inside the
+            // plugin's `commands/`): read once.
+            if first.path == path {
+                continue;
+            }
             found.problems.push(format!(
                 "{}: /{name} is shadowed by {}",
                 path.display(),

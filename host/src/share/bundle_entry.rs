@@ -235,6 +235,7 @@ mod tests {
             hooks: Default::default(),
             mcp_servers: Vec::new(),
             grants: Vec::new(),
+            manifest: None,
         };
         describe(e, dir)
     }

@@ -382,6 +382,7 @@ mod tests {
             hooks: Default::default(),
             mcp_servers: Vec::new(),
             grants: Vec::new(),
+            manifest: None,
         }
     }
 

@@ -60,6 +60,7 @@ pub fn scan(ctx: &ShareContext, before: &[Entry]) -> Result<Vec<Scanned>, ShareE
             force: true,
             marketplace: None,
             name: None,
+            manifest: None,
         };
         let shown = match folder.as_str() {
             TOP_FOLDER => e.source.clone(),

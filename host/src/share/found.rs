@@ -59,8 +59,10 @@ pub(super) fn detect(content: &Path, hint: Option<&str>) -> Result<Vec<Item>, Sh
     }
     if items.is_empty() {
         return Err(ShareError::Invalid(format!(
-            "{} holds no skill (SKILL.md) or plugin (plugin.toml), nor do the folders in it",
-            content.display()
+            "{} holds no skill (SKILL.md), WASM plugin (plugin.toml) or plugin bundle (.claude-plugin/plugin.json, plugin.json, .codex-plugin/plugin.json, or Claude Code's skills/, commands/, agents/, hooks/hooks.json, .mcp.json), nor do the folders in it",
+            std::fs::canonicalize(content)
+                .unwrap_or_else(|_| content.to_path_buf())
+                .display()
         )));
     }
     Ok(items)

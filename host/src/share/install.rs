@@ -27,6 +27,10 @@ pub struct AddOptions {
     /// The name of a plugin without a manifest at the source itself (a
     /// marketplace entry's name); else it is named after its folder.
     pub name: Option<String>,
+    /// A marketplace entry that is (part of) the plugin's manifest (JSON
+    /// object text), merged into the copy installed
+    /// ([`super::entry_manifest`]).
+    pub manifest: Option<String>,
 }
 
 /// Installs the skill or plugin at the source (or each one directly
@@ -139,6 +143,8 @@ pub struct Staged {
     pub items: Vec<(Entry, PathBuf)>,
     /// Keeps a git checkout alive until the items are installed.
     fetched: source::Fetched,
+    /// Keeps the copy with a marketplace entry's manifest merged in.
+    _overlay: Option<super::leftovers::Scratch>,
 }
 
 impl Staged {
@@ -176,6 +182,15 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
             subdir.unwrap_or_default()
         )));
     }
+    // A marketplace entry that is (part of) the plugin's manifest: a copy
+    // with it merged in is what is read and installed.
+    let (content, overlay) = match &opts.manifest {
+        Some(m) => {
+            let (dir, guard) = super::entry_manifest::overlay(&content, m, &ctx.scratch)?;
+            (dir, Some(guard))
+        }
+        None => (content, None),
+    };
     let mut found = detect(&content, opts.name.as_deref())?;
     // A git checkout's folder has a temporary name: a bundle at its root
     // without a manifest name is named after the repository instead.
@@ -225,10 +240,18 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
             hooks: Default::default(),
             mcp_servers: Vec::new(),
             grants: Vec::new(),
+            manifest: opts
+                .manifest
+                .clone()
+                .filter(|_| item.kind == Kind::Bundle && item.child.is_none()),
         };
         items.push((super::bundle_entry::describe(entry, &item.dir), item.dir));
     }
-    Ok(Staged { items, fetched })
+    Ok(Staged {
+        items,
+        fetched,
+        _overlay: overlay,
+    })
 }
 
 /// Installs the staged items `keep` accepts and records them in the lock;

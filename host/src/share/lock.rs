@@ -119,6 +119,12 @@ pub struct Entry {
     /// (`component: permission`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<String>,
+    /// A bundle's marketplace entry that is (part of) its manifest (JSON
+    /// object text): written into the installed copy's
+    /// `.claude-plugin/plugin.json` on every install, update and sync
+    /// ([`super::entry_manifest`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,6 +334,7 @@ mod tests {
             hooks: Default::default(),
             mcp_servers: Vec::new(),
             grants: Vec::new(),
+            manifest: None,
         });
         lock.save(dir.path()).unwrap();
         let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
@@ -356,6 +363,7 @@ mod tests {
             hooks: Default::default(),
             mcp_servers: Vec::new(),
             grants: Vec::new(),
+            manifest: None,
         };
         let mut lock = LockFile::default();
         for i in 0..3000 {

@@ -15,11 +15,13 @@
 //! - `sync`: verify and sync (restoring from the locked commit).
 //! - [`update`]: what an update would change, installed once accepted.
 //! - [`folder_news`]: what upstream added to a folder added whole.
+//! - [`entry_manifest`]: a marketplace entry as its plugin's manifest.
 
 pub mod bundle_entry;
 pub(crate) mod check;
 pub(crate) mod digest;
 mod digest_cache;
+pub(crate) mod entry_manifest;
 pub mod folder_news;
 mod found;
 pub(crate) mod git;

@@ -121,6 +121,14 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     };
     super::source_links::refuse_links(&fetched.dir, &content, &entry.source)?;
     check::entry(entry, ctx.layout)?;
+    // Its marketplace entry merged in again, as when it was installed.
+    let (content, _overlay) = match &entry.manifest {
+        Some(m) if content.is_dir() => {
+            let (dir, guard) = super::entry_manifest::overlay(&content, m, &ctx.scratch)?;
+            (dir, Some(guard))
+        }
+        _ => (content, None),
+    };
     // What the source is comes before what it holds: a folder that is not
     // the entry's kind is refused without naming its files.
     check::kind_matches(

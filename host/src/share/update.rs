@@ -58,6 +58,7 @@ pub fn plan(
             force,
             marketplace: old.marketplace.clone(),
             name: Some(old.name.clone()),
+            manifest: old.manifest.clone(),
         };
         let pending = match check::local_source(&old, ctx.layout, ctx.allow_local) {
             Err(e) => Err(e.to_string()),

@@ -14,6 +14,7 @@ mod drift;
 mod hooks;
 mod install;
 mod manifest_hooks;
+mod manifest_paths;
 mod market;
 mod mcp;
 mod mcp_consent;
@@ -48,6 +49,16 @@ pub fn run(env: &TestEnv, args: &[&str]) -> Run {
     let mut cmd = env.command(args);
     isolate(env, &mut cmd);
     support::quire::finish(cmd.spawn().expect("spawn quire"))
+}
+
+/// The line of `r`'s output starting with `start`; fails the test naming
+/// the whole output when there is none.
+pub fn line_of(r: &Run, start: &str) -> String {
+    r.stdout
+        .lines()
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starts with {start:?}:\n{}{}", r.stdout, r.stderr))
+        .to_string()
 }
 
 /// Sets HOME, CODEX_HOME and the MCP test server for `cmd`.

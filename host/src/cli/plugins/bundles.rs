@@ -52,12 +52,12 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
     if let Some(b) = &v.bundle {
         let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();
         println!(
-            "{} ({}): {} skill folder(s), {} command folder(s), {} agent folder(s), {} hook file(s), {} MCP file(s), {} WASM component(s)",
+            "{} ({}): {} skill folder(s), {} command(s), {} agent(s), {} hook file(s), {} MCP file(s), {} WASM component(s)",
             b.name,
             layouts.join(", "),
             b.skills.len(),
-            b.commands.len(),
-            b.agents.len(),
+            v.commands,
+            v.agents,
             b.hooks.len(),
             b.mcp.len(),
             b.components.len()

@@ -277,6 +277,9 @@ fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
 fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for (key, target) in [("commands", 0), ("agents", 1), ("skills", 2)] {
         for p in named_paths(file, m, key, b) {
+            if !named_kind_fits(file, key, &p, b) {
+                continue;
+            }
             match target {
                 0 => b.commands.push(p),
                 1 => b.agents.push(p),
@@ -293,11 +296,42 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
 
 fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
     for p in named_paths(file, m, "skills", b) {
+        if !named_kind_fits(file, "skills", &p, b) {
+            continue;
+        }
         b.named_skills.push(p.clone());
         b.skills.push(p);
     }
     hooks(file, m, b);
     mcp_servers(file, m, Layout::Codex, b);
+}
+
+/// Whether the path `key` names is of a kind it loads: `commands` and
+/// `agents` a folder or one `.md` file (loaded as a folder's file is,
+/// `PLUGIN:name`), `skills` a folder. Else a problem naming the entry,
+/// and the path is not loaded.
+fn named_kind_fits(file: &Path, key: &str, path: &Path, b: &mut Bundle) -> bool {
+    let markdown = path.is_file() && path.extension().is_some_and(|e| e == "md");
+    let (fits, is_not, want) = match key {
+        "skills" => (
+            path.is_dir(),
+            "not a folder",
+            "a folder of skills (NAME/SKILL.md)",
+        ),
+        _ => (
+            path.is_dir() || markdown,
+            "neither a folder nor a .md file",
+            "a folder or one .md file",
+        ),
+    };
+    if !fits {
+        let rel = path.strip_prefix(&b.root).unwrap_or(path).display();
+        let message = format!(
+            "\"{key}\" names \"{rel}\", which is {is_not}, so it is not loaded; name {want}"
+        );
+        not_loaded(b, file, message);
+    }
+    fits
 }
 
 /// `hooks`: the paths of hook files, or the hooks written inline (the
@@ -337,6 +371,17 @@ fn mcp_servers(file: &Path, m: &Map<String, Value>, layout: Layout, b: &mut Bund
     }
 }
 
+/// A part the manifest `file` declares that is not loaded: a problem, and
+/// shown by `plugins install` and `list`.
+fn not_loaded(b: &mut Bundle, file: &Path, message: String) {
+    let p = Problem {
+        file: file.to_path_buf(),
+        message,
+    };
+    b.not_loaded.push(p.clone());
+    b.problems.push(p);
+}
+
 /// The paths `key` names (a string or a list of strings), each checked.
 fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -> Vec<PathBuf> {
     let raw: Vec<&str> = match m.get(key) {
@@ -344,14 +389,10 @@ fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         Some(Value::Object(_)) => {
-            let p = Problem {
-                file: file.to_path_buf(),
-                message: format!(
-                    "\"{key}\" is written inline, so it is not loaded: quire reads it from a path — move it into its own folder and name that path"
-                ),
-            };
-            b.not_loaded.push(p.clone());
-            b.problems.push(p);
+            let message = format!(
+                "\"{key}\" is written inline, so it is not loaded: quire reads it from a path — move it into its own folder and name that path"
+            );
+            not_loaded(b, file, message);
             return Vec::new();
         }
         Some(_) => {
@@ -370,15 +411,8 @@ fn named_paths(file: &Path, m: &Map<String, Value>, key: &str, b: &mut Bundle) -
                 file: file.to_path_buf(),
                 message: format!("\"{key}\" names \"{rel}\", which does not exist"),
             }),
-            Err(message) => {
-                // A part the manifest declares that is refused: not loaded.
-                let p = Problem {
-                    file: file.to_path_buf(),
-                    message: format!("\"{key}\": {message}; it is not loaded"),
-                };
-                b.not_loaded.push(p.clone());
-                b.problems.push(p);
-            }
+            // A part the manifest declares that is refused: not loaded.
+            Err(message) => not_loaded(b, file, format!("\"{key}\": {message}; it is not loaded")),
         }
     }
     out

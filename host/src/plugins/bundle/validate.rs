@@ -16,6 +16,10 @@ pub struct Validation {
     pub problems: Vec<Problem>,
     /// Worth a look, but the bundle works (an empty `skills/`).
     pub warnings: Vec<Problem>,
+    /// The commands and agent definitions read (what loads, not the
+    /// folders and files naming them).
+    pub commands: usize,
+    pub agents: usize,
 }
 
 /// Validates the bundle in `root`: past a manifest that cannot be read
@@ -56,14 +60,17 @@ pub fn validate_bundle(b: Bundle) -> Validation {
             .collect(),
         ..Default::default()
     };
-    for p in crate::commands::discover(&roots).problems {
+    let commands = crate::commands::discover(&roots);
+    v.commands = commands.commands.len();
+    for p in commands.problems {
         v.problems.push(Problem {
             file: PathBuf::new(),
             message: p,
         });
     }
+    let mut seen = std::collections::HashSet::new();
     for a in &b.agents {
-        agents(a, &mut v);
+        agents(a, &mut v, &mut seen);
     }
     for h in &b.hooks {
         match crate::hooks::claude::read_settings_skipping(h) {
@@ -189,8 +196,9 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
 }
 
 /// The agent definitions of `path` (a folder or one file): a file that
-/// cannot be read is a problem, one read leniently a warning.
-fn agents(path: &Path, v: &mut Validation) {
+/// cannot be read is a problem, one read leniently a warning. A file
+/// `seen` already (named and in a folder named) counts once.
+fn agents(path: &Path, v: &mut Validation, seen: &mut std::collections::HashSet<PathBuf>) {
     let found = if path.is_file() {
         match crate::agents::definition::read(path) {
             Ok(def) => crate::agents::discover::Discovered {
@@ -206,9 +214,15 @@ fn agents(path: &Path, v: &mut Validation) {
         crate::agents::discover::discover_in(&[path.to_path_buf()])
     };
     for (file, message) in found.skipped {
-        v.problems.push(Problem { file, message });
+        if seen.insert(file.clone()) {
+            v.problems.push(Problem { file, message });
+        }
     }
     for def in found.agents {
+        if !seen.insert(def.path.clone()) {
+            continue;
+        }
+        v.agents += 1;
         for message in def.warnings {
             v.warnings.push(Problem {
                 file: def.path.clone(),

@@ -36,6 +36,32 @@ pub struct CatalogEntry {
     pub version: Option<String>,
     pub keywords: Vec<String>,
     pub source: EntrySource,
+    /// The entry's manifest fields (JSON object text), when it is the
+    /// plugin's manifest or adds to it: `"strict": false`, or parts
+    /// (`commands`, `agents`, `skills`, `hooks`, `mcpServers`) of its own.
+    pub manifest: Option<String>,
+}
+
+/// The parts an entry may carry for its plugin.
+const PART_FIELDS: [&str; 5] = ["commands", "agents", "skills", "hooks", "mcpServers"];
+
+/// Claude Code's marketplace entry as (part of) the plugin's manifest:
+/// with `"strict": false` the entry is the manifest, the plugin folder
+/// needing none; with parts of its own they add to the plugin's.
+fn entry_manifest(v: &Value) -> Option<String> {
+    let loose = v.get("strict").and_then(Value::as_bool) == Some(false);
+    if !loose && !PART_FIELDS.iter().any(|k| v.get(*k).is_some()) {
+        return None;
+    }
+    // Agent Plugins' metadata fields (name, version, author…) and the parts.
+    let metadata = crate::plugins::bundle::detect::AGENT_PLUGINS_FIELDS
+        .into_iter()
+        .filter(|k| !k.starts_with('$') && *k != "extensions");
+    let fields: serde_json::Map<String, Value> = metadata
+        .chain(PART_FIELDS)
+        .filter_map(|k| v.get(k).map(|x| (k.to_string(), x.clone())))
+        .collect();
+    Some(Value::Object(fields).to_string())
 }
 
 /// A marketplace's catalog.
@@ -142,6 +168,7 @@ fn entry(v: &Value, plugin_root: Option<&str>) -> Result<CatalogEntry, String> {
         version: text("version"),
         keywords,
         source,
+        manifest: entry_manifest(v),
     })
 }
 

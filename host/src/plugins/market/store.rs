@@ -263,5 +263,6 @@ pub fn install_options(market: &AddedMarketplace, entry: &CatalogEntry, force: b
         force,
         marketplace: Some(market.name.clone()),
         name: Some(entry.name.clone()),
+        manifest: entry.manifest.clone(),
     }
 }

@@ -136,3 +136,70 @@ fn a_repeated_plugin_name_warns_and_the_first_entry_is_used() {
     assert!(r.stdout.contains("the first kit"), "{}", r.stdout);
     assert!(!r.stdout.contains("the second kit"), "{}", r.stdout);
 }
+
+/// Claude Code's `"strict": false`: the marketplace entry is the plugin's
+/// manifest, its folder needs none. It installs with the entry's parts,
+/// and `share sync` restores it exactly as locked. A folder that really
+/// holds nothing is refused naming plugin bundles, at a plain path.
+#[test]
+fn an_entry_with_strict_false_is_the_plugins_manifest() {
+    let env = TestEnv::new("responses");
+    let root = env.home.path().join("loose-market");
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "plugins/loose/cmds/l.md",
+        "---\ndescription: loose one\n---\nLoose $ARGUMENTS\n",
+    );
+    write("plugins/empty/README.md", "nothing to load\n");
+    write(
+        ".claude-plugin/marketplace.json",
+        r#"{"name": "m8", "owner": {"name": "x"}, "plugins": [
+  {"name": "loose", "source": "./plugins/loose", "strict": false, "commands": ["./cmds/l.md"],
+   "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "exit 2"}]}]}},
+  {"name": "empty", "source": "./plugins/empty"}]}"#,
+    );
+    let src = root.canonicalize().expect("market").display().to_string();
+    let r = run(&env, &["plugins", "marketplace", "add", &src]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let r = run(&env, &["plugins", "install", "loose"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("installed plugin bundle loose"),
+        "{}",
+        r.stdout
+    );
+    // The entry's hooks are the plugin's, approved like any other.
+    assert!(
+        r.stdout.contains("hooks: .claude-plugin/plugin.json"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&env, &["commands", "list"]);
+    let line = super::line_of(&r, "/loose:l ");
+    assert!(line.contains("loose one"), "{line}");
+
+    std::fs::remove_dir_all(env.repo_path().join(".agents/plugins/loose")).expect("rm");
+    let r = run(&env, &["share", "sync"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(&env, &["share", "verify"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(&env, &["commands", "list"]);
+    assert!(r.stdout.contains("/loose:l "), "{}{}", r.stdout, r.stderr);
+
+    let r = run(&env, &["plugins", "install", "empty"]);
+    assert_ne!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let empty = root.join("plugins/empty").canonicalize().expect("empty");
+    assert!(
+        r.stderr.contains(&format!(
+            "{} holds no skill (SKILL.md), WASM plugin (plugin.toml) or plugin bundle (.claude-plugin/plugin.json",
+            empty.display()
+        )),
+        "{}",
+        r.stderr
+    );
+}
