@@ -192,6 +192,11 @@ impl Session {
         self.writer.path()
     }
 
+    /// Records the session file misses because writing them failed.
+    pub fn unsaved_records(&self) -> u64 {
+        self.writer.unsaved()
+    }
+
     pub fn model(&self) -> &str {
         &self.model
     }

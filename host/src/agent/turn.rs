@@ -331,6 +331,7 @@ impl Session {
             turns,
             usage,
             reason,
+            unsaved_records: self.writer.unsaved(),
         });
         self.note_unanswered(message_at, user_text, &status);
         self.hooks_idle().await;
@@ -368,6 +369,7 @@ impl Session {
             turns: 0,
             usage: Usage::default(),
             reason: None,
+            unsaved_records: self.writer.unsaved(),
         });
         TaskOutcome {
             status: TaskStatus::Blocked(reason),
