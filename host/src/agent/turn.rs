@@ -165,6 +165,7 @@ impl Session {
                         ));
                     }
                     tracing::info!(%msg, "context window exceeded; compacting and retrying");
+                    self.learn_window(&msg, &tools);
                     compacted_for_window = true;
                     // A failed compaction ends the task after this started
                     // turn; a done one asks again as the same turn.
