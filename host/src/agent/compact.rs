@@ -39,7 +39,7 @@ impl Session {
     /// at every round trip), and a compaction would free enough to matter
     /// (`compact_room.rs`; when it would not, a warning says so once).
     pub(crate) fn needs_compaction(&mut self, tools: &[ToolSpec]) -> bool {
-        let window = self.config.context_window(&self.model) as f64;
+        let window = self.context_window() as f64;
         if self.estimated_tokens(tools) as f64 <= window * self.config.compact_threshold {
             return false;
         }
@@ -79,10 +79,23 @@ impl Session {
         let tools = self.turn_tools("");
         let tokens_before = self.estimated_tokens(&tools);
         let items_before = self.history.len();
-        let summary = self.summarise(&tools, cancel).await?;
         // Automatic compactions run inside a turn: its work is kept.
         let in_turn = reason != CompactReason::Manual;
-        let mut kept = compact_keep::kept(&self.history, in_turn);
+        let (summary, mut kept) = if reason == CompactReason::ContextWindow {
+            // The server refused the request: its latest round is kept,
+            // everything before it summarised (not both), and the hand-off
+            // is cut into parts before it is sent when it would not fit.
+            let from = compact_keep::latest_round_at(&self.history);
+            let upto = from.unwrap_or(self.history.len());
+            let limit = self.context_window() as f64
+                * self.config.compact_threshold
+                * estimate::BYTES_PER_TOKEN as f64;
+            let summary = self.summarise(&tools, upto, Some(limit as u64), cancel);
+            (summary.await?, compact_keep::kept_from(&self.history, from))
+        } else {
+            let summary = self.summarise(&tools, self.history.len(), None, cancel);
+            (summary.await?, compact_keep::kept(&self.history, in_turn))
+        };
         let summary = Item::CompactionSummary {
             text: summary.trim().to_string(),
         };
@@ -123,7 +136,7 @@ impl Session {
         restored: &[Item],
         kept: &mut Kept,
     ) {
-        let window = self.config.context_window(&self.model) as f64;
+        let window = self.context_window() as f64;
         let target = window * self.config.compact_threshold * super::compact_room::LEAVES_AT_MOST;
         let fixed = self.instructions().len() as u64
             + estimate::bytes_of_tools(tools)
@@ -142,7 +155,7 @@ impl Session {
     /// alone pass it), no other compaction runs in this turn, and the
     /// user is told once why and what to do.
     fn check_compaction_fits(&mut self, tools: &[ToolSpec]) {
-        let window = self.config.context_window(&self.model);
+        let window = self.context_window();
         let threshold = (window as f64 * self.config.compact_threshold) as u64;
         let now = self.estimated_tokens(tools);
         if now <= threshold {
@@ -163,17 +176,19 @@ impl Session {
         });
     }
 
-    /// The hand-off summary of the whole history. A request the model
-    /// refuses as too long is cut:
+    /// The hand-off summary of the history up to `upto`. A request the
+    /// model refuses as too long, or one over `limit` bytes, is cut:
     /// the older part is summarised first and its summary goes at the
     /// head of the rest ([`fold`]). A part that cannot be cut and still
     /// does not fit is left out, with a warning naming it.
     async fn summarise(
         &mut self,
         tools: &[ToolSpec],
+        upto: usize,
+        limit: Option<u64>,
         cancel: &CancellationToken,
     ) -> Result<String, AgentError> {
-        let history = self.history.clone();
+        let history = self.history[..upto.min(self.history.len())].to_vec();
         let len = history.len();
         let (mut start, mut end) = (0usize, len);
         let mut carry: Option<String> = None;
@@ -183,7 +198,12 @@ impl Session {
             let last = end == len;
             let items = fold::part_items(carry.as_deref(), &history[start..end]);
             let split = fold::split_point(&history, start, end);
-            let reply = if sent >= fold::MAX_REQUESTS {
+            // Over `limit` (bytes): cut before asking, as if refused.
+            let too_big =
+                split.is_some() && limit.is_some_and(|max| self.handoff_bytes(&items, tools) > max);
+            let reply = if too_big {
+                None
+            } else if sent >= fold::MAX_REQUESTS {
                 tracing::warn!(sent, "hand-off requests used up; leaving the rest out");
                 left_out.push(fold::describe(&history[start..]));
                 start = len;
@@ -237,6 +257,39 @@ impl Session {
         Ok(carry.unwrap_or_default())
     }
 
+    /// About how many bytes a hand-off request over `items` takes.
+    fn handoff_bytes(&self, items: &[Item], tools: &[ToolSpec]) -> u64 {
+        self.instructions().len() as u64
+            + estimate::bytes_of_tools(tools)
+            + estimate::bytes_of_items(items)
+            + HANDOFF_PROMPT.len() as u64
+    }
+
+    /// The server refused a request as too long: the context size its
+    /// `message` states, or the refused request's size when that is
+    /// smaller (both are upper bounds), is the window for the rest of the
+    /// session, so that the compaction and the requests after it are
+    /// smaller than what was refused.
+    pub(crate) fn learn_window(&mut self, message: &str, tools: &[ToolSpec]) {
+        let stated = crate::model::context_size::stated(message);
+        // Counted as quire counts (its thresholds compare such counts).
+        let refused = self.estimated_tokens(tools);
+        let window = stated.map_or(refused, |n| n.min(refused));
+        let before = self.context_window();
+        if window == 0 || window >= before {
+            return;
+        }
+        self.server_window = Some((self.model.clone(), window));
+        if let Some(n) = stated.filter(|n| *n < before) {
+            self.events.send(Event::Warning {
+                message: format!(
+                    "the server's context window is {n} tokens (its error says so), smaller than the {before} quire assumed for {}: quire compacts for {n} from now on in this session. Set `model_context_window = {n}` in config.toml to start with it.",
+                    self.model
+                ),
+            });
+        }
+    }
+
     /// One hand-off request over `source` (with `prompt` last); a reply
     /// with no summary is asked for once more, then quire's record of
     /// `source` stands in. `None` when the model refused the request as
@@ -282,7 +335,7 @@ impl Session {
                     Some(why) => {
                         // Twice no summary: quire's own record of the
                         // history stands in, so no work is lost.
-                        let budget = self.config.context_window(&self.model) as usize;
+                        let budget = self.context_window() as usize;
                         self.events.send(Event::Warning {
                             message: format!(
                                 "compaction: the model's hand-off summary {why} (twice); the history was replaced by quire's record of it instead (the newest entries, clipped). A model that follows the hand-off prompt summarises better."

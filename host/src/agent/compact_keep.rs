@@ -29,26 +29,49 @@ pub(super) struct Kept {
 /// runs inside the turn of the last user message (automatic ones), whose
 /// work in progress is kept.
 pub(super) fn kept(history: &[Item], in_turn: bool) -> Kept {
-    let turn = if in_turn {
-        history
-            .iter()
-            .rposition(|i| matches!(i, Item::User { .. }))
-            .map(|at| {
-                history[at + 1..]
-                    .iter()
-                    // Brought back by the extensions' `after_compaction`.
-                    .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let from = history
+        .iter()
+        .rposition(|i| matches!(i, Item::User { .. }))
+        .map(|at| at + 1)
+        .filter(|_| in_turn);
+    kept_from(history, from)
+}
+
+/// What a compaction keeps when the turn's work from `from` on stays
+/// as it is (`None`: none of it).
+pub(super) fn kept_from(history: &[Item], from: Option<usize>) -> Kept {
+    let turn = from
+        .map(|at| {
+            history[at.min(history.len())..]
+                .iter()
+                // Brought back by the extensions' `after_compaction`.
+                .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     Kept {
         messages: recent_user_messages(history),
         turn,
     }
+}
+
+/// Where the work a compaction for a refused request keeps starts: the
+/// current turn's latest round (its last tool calls after a tool result),
+/// else right after the last user message. What comes before is
+/// summarised, nothing after it. `None` without a user message.
+pub(super) fn latest_round_at(history: &[Item]) -> Option<usize> {
+    let user = history
+        .iter()
+        .rposition(|i| matches!(i, Item::User { .. }))?;
+    let round = (user + 2..history.len()).rev().find(|&i| {
+        matches!(history[i - 1], Item::ToolResult { .. })
+            && !matches!(
+                history[i],
+                Item::ToolResult { .. } | Item::Context { .. } | Item::SkillActivation { .. }
+            )
+    });
+    Some(round.unwrap_or(user + 1))
 }
 
 /// The new history: `summary`, `restored` (the extensions' items), the
@@ -213,6 +236,36 @@ mod tests {
 
     fn user(t: &str) -> Item {
         Item::User { text: t.into() }
+    }
+
+    #[test]
+    fn after_a_refusal_the_latest_round_is_kept_and_nothing_before_it() {
+        let call = |id: &str| Item::ToolCall {
+            call_id: id.into(),
+            name: "shell".into(),
+            arguments: "{}".into(),
+        };
+        let result = |id: &str| Item::ToolResult {
+            call_id: id.into(),
+            output: format!("out {id}"),
+            is_error: false,
+        };
+        let h = vec![
+            user("go"),
+            call("c1"),
+            result("c1"),
+            call("c2"),
+            call("c3"),
+            result("c2"),
+            result("c3"),
+        ];
+        let at = latest_round_at(&h).unwrap();
+        assert_eq!(at, 3, "from the last calls after a result");
+        let kept = kept_from(&h, Some(at));
+        assert_eq!(kept.turn, h[3..].to_vec());
+        // No round yet: the turn's work starts after the message.
+        assert_eq!(latest_round_at(&h[..3]), Some(1));
+        assert_eq!(latest_round_at(&[call("c0")]), None);
     }
 
     #[test]

@@ -96,7 +96,7 @@ impl Session {
     /// The room a compaction would leave before the next request carrying
     /// `tools` (see [`Room`]).
     pub(crate) fn compaction_room(&self, tools: &[ToolSpec]) -> Room {
-        let window = self.config.context_window(&self.model);
+        let window = self.context_window();
         let instructions = self.instructions();
         let agents_md = self.docs.text.len() as u64;
         let extensions: u64 = self

@@ -77,6 +77,9 @@ pub struct Session {
     /// The last session of this process with messages, when `/new` left
     /// it for one still empty (see [`Session::left_for_new`]).
     pub(crate) left: Option<String>,
+    /// The context size the server stated when it refused a request as
+    /// too long, and the model it was for (see `compact.rs`).
+    pub(crate) server_window: Option<(String, u64)>,
 }
 
 /// Everything a session is made of, assembled by
@@ -146,6 +149,7 @@ impl Session {
             compaction_stuck_warned: false,
             partial: Default::default(),
             left: None,
+            server_window: None,
             config: p.config,
         }
     }
@@ -190,6 +194,11 @@ impl Session {
 
     pub fn file(&self) -> &Path {
         self.writer.path()
+    }
+
+    /// Records the session file misses because writing them failed.
+    pub fn unsaved_records(&self) -> u64 {
+        self.writer.unsaved()
     }
 
     pub fn model(&self) -> &str {
@@ -334,9 +343,14 @@ impl Session {
         self.config.approval = policy;
     }
 
-    /// The context window of the current model, in tokens.
+    /// The context window of the current model, in tokens: the
+    /// configured one, or the smaller one its server said it has.
     pub fn context_window(&self) -> u64 {
-        self.config.context_window(&self.model)
+        let configured = self.config.context_window(&self.model);
+        match &self.server_window {
+            Some((model, n)) if *model == self.model => configured.min(*n),
+            _ => configured,
+        }
     }
 
     /// The system prompt: the same for every request of the session (the

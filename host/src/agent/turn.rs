@@ -165,6 +165,7 @@ impl Session {
                         ));
                     }
                     tracing::info!(%msg, "context window exceeded; compacting and retrying");
+                    self.learn_window(&msg, &tools);
                     compacted_for_window = true;
                     // A failed compaction ends the task after this started
                     // turn; a done one asks again as the same turn.
@@ -337,6 +338,7 @@ impl Session {
             turns,
             usage,
             reason,
+            unsaved_records: self.writer.unsaved(),
         });
         self.note_unanswered(message_at, user_text, &status);
         self.hooks_idle().await;
@@ -374,6 +376,7 @@ impl Session {
             turns: 0,
             usage: Usage::default(),
             reason: None,
+            unsaved_records: self.writer.unsaved(),
         });
         TaskOutcome {
             status: TaskStatus::Blocked(reason),

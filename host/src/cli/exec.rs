@@ -98,6 +98,14 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
     if !args.json {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
+        let unsaved = session.unsaved_records();
+        if unsaved > 0 {
+            super::pipe::err(&format!(
+                "warning: the session file {} misses {} (writing them failed); `--resume` continues without them (free space on its disk)\n",
+                session.file().display(),
+                quire::plural::counted(unsaved, "record")
+            ));
+        }
     }
     if let Some(e) = super::pipe::stdout_error() {
         super::pipe::err(&format!(

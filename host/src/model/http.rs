@@ -299,7 +299,7 @@ pub fn status_error(status: u16, url: &str, headers: &HeaderMap, body: &str) -> 
             message: error_message(body),
         },
         400 | 413 if is_context_window_message(body) => {
-            ModelError::ContextWindow(error_message(body))
+            ModelError::ContextWindow(with_n_ctx(error_message(body), body))
         }
         _ => ModelError::Http {
             status,
@@ -350,6 +350,18 @@ pub fn is_context_window_message(text: &str) -> bool {
     ];
     let lower = text.to_ascii_lowercase();
     NEEDLES.iter().any(|n| lower.contains(n))
+}
+
+/// `message` with llama.cpp's `error.n_ctx` (the server's context size,
+/// read by [`super::context_size::stated`]) when the body has it.
+fn with_n_ctx(message: String, body: &str) -> String {
+    let n_ctx = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.pointer("/error/n_ctx").and_then(Value::as_u64));
+    match n_ctx {
+        Some(n) if !message.contains("n_ctx") => format!("{message} (n_ctx = {n})"),
+        _ => message,
+    }
 }
 
 /// The human-readable message of an error body: `error.message`,

@@ -8,6 +8,7 @@
 pub(crate) mod anthropic;
 pub(crate) mod chat;
 pub(crate) mod client;
+pub(crate) mod context_size;
 mod error;
 pub(crate) mod http;
 mod not_found;

@@ -127,6 +127,10 @@ pub enum Event {
         /// or the signal that is stopping quire (`stopped by SIGTERM …`).
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// Records of this session that could not be written to its file
+        /// so far (a full disk): a `--resume` will not see them.
+        #[serde(skip_serializing_if = "is_zero")]
+        unsaved_records: u64,
     },
     /// A skill's instructions were added to the conversation for this
     /// message (named with `$name` or `/name`, or a clear match).
@@ -305,6 +309,10 @@ impl EventSink {
         };
         (sink, flag)
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ pub struct SessionWriter {
     id: String,
     /// User messages recorded so far, withdrawn ones not counted.
     turns: usize,
+    /// Records this writer failed to write (a full disk): the file misses them.
+    unsaved: u64,
+    /// A failed write left part of a line that could not be cut off: the
+    /// next record starts on a new line, so only the failed one is lost.
+    partial_line: bool,
 }
 
 impl SessionWriter {
@@ -38,6 +43,8 @@ impl SessionWriter {
             path,
             id: meta.id.clone(),
             turns: 0,
+            unsaved: 0,
+            partial_line: false,
         };
         w.write(&Record::Meta(meta.clone()))?;
         Ok(w)
@@ -86,6 +93,8 @@ impl SessionWriter {
             path: path.to_path_buf(),
             id: id.to_string(),
             turns: loaded.turns,
+            unsaved: 0,
+            partial_line: false,
         })
     }
 
@@ -95,6 +104,12 @@ impl SessionWriter {
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// How many records this writer could not write: the session file,
+    /// and so a `--resume` of it, misses them.
+    pub fn unsaved(&self) -> u64 {
+        self.unsaved
     }
 
     pub fn append_item(&mut self, item: &Item) -> Result<(), StoreError> {
@@ -142,15 +157,40 @@ impl SessionWriter {
             reason: e.to_string(),
         })?;
         line.push('\n');
+        if self.partial_line {
+            line.insert(0, '\n');
+        }
+        let before = self.file.metadata().map(|m| m.len());
         // One write call per line, so a kill leaves at most one partial line.
-        self.file
+        let written = self
+            .file
             .write_all(line.as_bytes())
-            .and_then(|_| self.file.flush())
-            .map_err(|source| StoreError::Io {
-                action: "write",
-                path: self.path.clone(),
-                source,
-            })
+            .and_then(|_| self.file.flush());
+        match written {
+            Ok(()) => {
+                self.partial_line = false;
+                Ok(())
+            }
+            Err(source) => {
+                self.unsaved += 1;
+                self.undo_partial(before);
+                Err(StoreError::Io {
+                    action: "write",
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        }
+    }
+
+    /// After a failed write (a full disk): cuts the file back to `before`,
+    /// its length before the write, so what follows is not glued onto half
+    /// a line. When that fails too, the next record starts a new line.
+    fn undo_partial(&mut self, before: std::io::Result<u64>) {
+        if let Err(e) = before.and_then(|len| self.file.set_len(len)) {
+            tracing::warn!(error = %e, path = %self.path.display(), "a partly written session record not cut off");
+            self.partial_line = true;
+        }
     }
 }
 

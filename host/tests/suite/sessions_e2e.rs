@@ -2,6 +2,7 @@
 use crate::support;
 mod concurrent;
 mod damaged;
+mod disk_full;
 mod last;
 mod listing;
 mod private;

@@ -296,6 +296,9 @@ struct State {
     /// [`Reply::ContextLengthExceeded`] without taking a scripted reply
     /// (see [`ModelServer::refuse_over`]).
     refuse_over: Option<usize>,
+    /// The context size those refusals state, as llama.cpp does (see
+    /// [`ModelServer::refuse_over_n_ctx`]).
+    refuse_n_ctx: Option<u64>,
 }
 
 /// State shared between the test's thread and the server's thread.
@@ -418,6 +421,14 @@ impl ModelServer {
     /// window), without using a scripted reply.
     pub fn refuse_over(&self, bytes: usize) {
         self.shared.lock().refuse_over = Some(bytes);
+    }
+
+    /// As [`ModelServer::refuse_over`], with llama.cpp's error: HTTP 400,
+    /// `exceed_context_size_error` and the server's size in `n_ctx`.
+    pub fn refuse_over_n_ctx(&self, bytes: usize, n_ctx: u64) {
+        let mut state = self.shared.lock();
+        state.refuse_over = Some(bytes);
+        state.refuse_n_ctx = Some(n_ctx);
     }
 
     /// Appends several replies to the script, in order.

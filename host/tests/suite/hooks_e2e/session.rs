@@ -34,10 +34,14 @@ fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() 
     let env = TestEnv::new("responses");
     let (hook, log) = recorder(&env, "pre-compact");
     add_user_hooks(&env, &[hook_toml("PreCompact", None, &hook, "")]);
+    // The hand-off may go in parts (the refused request tells the window).
+    env.server.route(
+        "hand-off summary",
+        (0..4).map(|_| Reply::text("SUMMARY-OF-EVERYTHING")),
+    );
     env.server.push_all([
         Reply::text("first answer"),
         Reply::ContextLengthExceeded,
-        Reply::text("SUMMARY-OF-EVERYTHING"),
         Reply::text("second answer"),
     ]);
     let first = env.exec_json("first question", &[]);

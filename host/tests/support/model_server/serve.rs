@@ -150,7 +150,19 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
     let raw = state.requests[index].raw_body.clone();
     let too_long = state.refuse_over.is_some_and(|max| raw.len() > max);
     let reply = match api {
-        Some(_) if too_long => Some(Reply::ContextLengthExceeded),
+        Some(_) if too_long => Some(match state.refuse_n_ctx {
+            Some(n_ctx) => Reply::status_with_body(
+                400,
+                json!({"error": {
+                    "code": 400,
+                    "message": "the request exceeds the available context size, try increasing it",
+                    "type": "exceed_context_size_error",
+                    "n_prompt_tokens": raw.len() / 4,
+                    "n_ctx": n_ctx,
+                }}),
+            ),
+            None => Reply::ContextLengthExceeded,
+        }),
         Some(_) => super::keyed::take_keyed(&mut state, &raw).or_else(|| {
             match state
                 .routes
