@@ -99,9 +99,15 @@ fn state_of(h: &Hook) -> &'static str {
 }
 
 /// Whether `quire hooks trust` (and the interactive approval) takes `h`
-/// without being named: new or changed, or gone since approved.
+/// without being named: new or changed, or gone since approved. A plugin
+/// hook refused for its folder's path would not run once approved: it is
+/// not offered (`hooks list` says why).
 fn waiting(h: &Hook) -> bool {
-    matches!(h.trust, TrustState::NotApproved | TrustState::Gone)
+    match h.trust {
+        TrustState::NotApproved => h.refused_root().is_none(),
+        TrustState::Gone => true,
+        _ => false,
+    }
 }
 
 /// What a hook runs, as listed; a gone guard, of which only the label is
@@ -197,6 +203,18 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
     let mut chosen: Vec<&Hook> = Vec::new();
     if ids.is_empty() {
         chosen.extend(hooks.iter().filter(|h| waiting(h)));
+        let refused = hooks
+            .iter()
+            .filter(|h| h.trust == TrustState::NotApproved && h.refused_root().is_some())
+            .count();
+        if refused > 0 {
+            eprintln!(
+                "{} not offered: {} would not run where {} plugin is (`quire hooks list` says why; approve one by its id if you still want to)",
+                quire::plural::counted(refused, "plugin hook"),
+                if refused == 1 { "it" } else { "they" },
+                if refused == 1 { "its" } else { "their" },
+            );
+        }
         if chosen.is_empty() {
             println!("no repository or plugin hook is waiting for approval");
             return EXIT_OK;

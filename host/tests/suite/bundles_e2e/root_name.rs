@@ -140,7 +140,30 @@ fn a_quire_home_named_with_shell_code_refuses_the_hooks_naming_it() {
         "{}",
         said[0]
     );
+    // Not offered for approval: approved, they still would not run.
     let r = run_in(&env, &home, &["hooks", "trust"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("no repository or plugin hook is waiting for approval")
+            && r.stderr
+                .contains(&format!("{} plugin hooks not offered", FORMS.len())),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    // Named by id they can still be approved: then, as guards, they block.
+    let r = run_in(&env, &home, &["hooks", "list", "--json"]);
+    let ids: Vec<String> = r
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(ids.len(), FORMS.len(), "{}", r.stdout);
+    let mut args = vec!["hooks", "trust"];
+    args.extend(ids.iter().map(String::as_str));
+    let r = run_in(&env, &home, &args);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = run_in(&env, &home, &["hooks", "list"]);
     let states: Vec<&str> = r.stdout.lines().filter(|l| l.contains("  [")).collect();
