@@ -355,7 +355,10 @@ impl Hooks {
             ("QUIRE_SESSION_ID", info.session_id.clone()),
         ];
         if let Some(root) = hook.put_root() {
-            let root = root.display().to_string();
+            let root = match &hook.root_alias {
+                Some(link) => super::root_alias::written(link),
+                None => root.display().to_string(),
+            };
             env.push(("CLAUDE_PLUGIN_ROOT", root.clone()));
             env.push(("PLUGIN_ROOT", root));
         }

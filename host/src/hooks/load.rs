@@ -281,7 +281,11 @@ fn hook(
         // `load_hooks`'s).
         let put = file.root_alias.as_deref().unwrap_or(root);
         if super::root_name::check(put, root).is_ok() {
-            *c = super::root_quote::substitute(c, &put.display().to_string());
+            let text = match &file.root_alias {
+                Some(link) => super::root_alias::written(link),
+                None => root.display().to_string(),
+            };
+            *c = super::root_quote::substitute(c, &text);
         }
     }
     def.check_as(if file.claude {

@@ -42,6 +42,15 @@ pub fn alias(home: &Path, root: &Path) -> Option<PathBuf> {
     Some(path.join(name))
 }
 
+/// The alias `link` as written into a command and the environment: with
+/// a trailing `/`, so that a program treating a link given to it apart
+/// from a folder (`find LINK` does not descend into it, `cp -r LINK`
+/// copies the link, `ls -l LINK` shows it) sees the folder, as it would
+/// the plugin's own path.
+pub fn written(link: &Path) -> String {
+    format!("{}/", link.display())
+}
+
 /// `Err` when the path put in for `root` (its alias under `home`, or
 /// itself) holds a character a shell could act on; see
 /// [`super::root_name::check`].

@@ -15,7 +15,7 @@ use super::support::quire::{Run, TestEnv};
 use super::{copy_dir, fixture, isolate};
 
 /// Each hands the path to a shell that reads it again, or to none.
-const FORMS: [&str; 7] = [
+const FORMS: [&str; 8] = [
     "bash -c 'bash ${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh 1'",
     "sh -c \"bash ${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh 2\"",
     "eval bash ${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh 3",
@@ -23,6 +23,8 @@ const FORMS: [&str; 7] = [
     "bash <<EOF\nbash ${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh 5\nEOF",
     "bash ${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh 6",
     "bash -c 'bash $CLAUDE_PLUGIN_ROOT/hooks/guard.sh 7'",
+    // `find` does not go into a link it is given: the alias ends in `/`.
+    "find ${CLAUDE_PLUGIN_ROOT} -name guard.sh -exec bash {} 8 \\;",
 ];
 
 /// The guard: leaves `ran-N` (holding the root it was given) in the
@@ -102,6 +104,7 @@ fn a_plugin_under_a_folder_named_with_shell_code_or_a_blank_runs_through_its_ali
         for n in 1..=FORMS.len() {
             let given = std::fs::read_to_string(env.repo_path().join(format!("ran-{n}")))
                 .unwrap_or_else(|_| panic!("{name}: form {n} did not run: {:?}", r.events));
+            assert!(given.ends_with('/'), "{name}: {n}: {given}");
             let given = Path::new(&given);
             assert_eq!(given.parent(), Some(aliases.as_path()), "{name}: {n}");
             assert_eq!(
