@@ -65,8 +65,7 @@ pub struct App {
     /// The most rows the live area may take (0: the frame's height).
     pub live_cap: u16,
     /// When a key was last pressed (or text pasted): a prompt that
-    /// appears within a second of it waits for typing to pause. None
-    /// again once a message is sent (its Enter is no typing ahead).
+    /// appears within a second of it waits for typing to pause.
     pub typed_at: Option<Instant>,
     /// Whether the last frame showed the whole approval prompt (a small
     /// window may cut it): keys answer only a prompt that was seen.

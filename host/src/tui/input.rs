@@ -14,13 +14,7 @@ pub(super) fn event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
             if k.kind != crossterm::event::KeyEventKind::Release {
                 app.typed_at = Some(Instant::now());
             }
-            let action = keys::key(app, k, busy);
-            // A message just sent: nothing is typed ahead until the next
-            // key, so the prompt its turn brings is armed at once.
-            if matches!(action, Action::Submit(_)) {
-                app.typed_at = None;
-            }
-            action
+            keys::key(app, k, busy)
         }
         TermEvent::Paste(text) => {
             app.typed_at = Some(Instant::now());

@@ -14,21 +14,18 @@ use crate::support::quire::TestEnv;
 
 const CTRL_D: &str = "\x04";
 
-/// A reply held until `gate` exists, then [`escalation`].
+/// A reply held until `gate` exists, then a call that runs `touch
+/// escalated.txt` outside the sandbox (asked about, with "always").
 fn escalation_after(gate: &std::path::Path) -> Reply {
-    Reply::steps(vec![Step::Hold(gate.to_path_buf()), escalation()])
-}
-
-/// A call that runs `touch escalated.txt` outside the sandbox (asked
-/// about, with "always").
-fn escalation() -> Step {
-    Step::ToolCall {
-        id: "e".into(),
-        name: "shell".into(),
-        arguments:
-            json!({"command": "touch escalated.txt", "escalate": true, "justification": "needs it"})
+    Reply::steps(vec![
+        Step::Hold(gate.to_path_buf()),
+        Step::ToolCall {
+            id: "e".into(),
+            name: "shell".into(),
+            arguments: json!({"command": "touch escalated.txt", "escalate": true, "justification": "needs it"})
                 .to_string(),
-    }
+        },
+    ])
 }
 
 /// The seconds the working line shows while the model is awaited.
@@ -122,37 +119,16 @@ fn prompt_to_an_idle_user<const N: usize>(env: &TestEnv, after: [Reply; N]) -> P
 #[test]
 fn a_prompt_that_appears_while_the_user_is_idle_answers_at_once() {
     let env = TestEnv::new("chat");
-    let pty = prompt_to_an_idle_user(&env, [Reply::text("ran it")]);
-    yes_answers_at_once(&env, pty);
-}
-
-/// `y` at the escalation's prompt on screen approves it (the next reply
-/// says "ran it"): the prompt never waited for typing to pause.
-fn yes_answers_at_once(env: &TestEnv, mut pty: Pty) {
+    let mut pty = prompt_to_an_idle_user(&env, [Reply::text("ran it")]);
     pty.send("y");
     pty.wait_text("ran it");
     assert!(env.repo.path().join("escalated.txt").exists());
     assert!(
         !pty.output().contains("arms this prompt"),
-        "the prompt was armed at once"
+        "an idle user's prompt is armed at once"
     );
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
-}
-
-/// A fast model's prompt, right after the message was sent with nothing
-/// typed since its Enter, is armed at once: no pause in typing to wait
-/// for.
-#[test]
-fn a_prompt_right_after_the_message_is_sent_answers_at_once() {
-    let env = TestEnv::new("chat");
-    env.server
-        .push_all([Reply::steps(vec![escalation()]), Reply::text("ran it")]);
-    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
-    pty.wait_text("/help for keys");
-    pty.send("run the build please\r");
-    pty.wait_text("OUTSIDE the sandbox");
-    yes_answers_at_once(&env, pty);
 }
 
 /// A paste at an armed prompt answers nothing and lands in the draft.
