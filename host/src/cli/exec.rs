@@ -171,7 +171,9 @@ fn read_prompt(arg: Option<&std::ffi::OsStr>) -> Result<(Prompt, Option<String>)
     let read = stdin::read_all(&still_reading)
         .map_err(|e| format!("cannot read the task from stdin: {e}"))?;
     if read.text.trim().is_empty() {
-        let what = if read.text.is_empty() {
+        let what = if read.text.is_empty() && stdin::is_null() {
+            "stdin is closed or /dev/null, so no task can be read from it"
+        } else if read.text.is_empty() {
             "stdin was empty"
         } else {
             "stdin held only blank space"

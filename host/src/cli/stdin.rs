@@ -159,6 +159,23 @@ fn wait_for_end(
     }
 }
 
+/// Whether stdin is closed or the null device: a closed stdin is
+/// `/dev/null` by the time `main` runs (Rust's runtime opens it there), so
+/// the two cannot be told apart.
+pub fn is_null() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let (Ok(ours), Ok(null)) = (
+        std::fs::File::from(fd).metadata(),
+        std::fs::metadata("/dev/null"),
+    ) else {
+        return false;
+    };
+    ours.file_type().is_char_device() && ours.rdev() == null.rdev()
+}
+
 /// Stdin as context: read only from a pipe, a socket or a file (never a
 /// terminal or a device such as `/dev/null`); a pipe that stays silent for
 /// [`CONTEXT_GRACE`] is left alone.

@@ -132,6 +132,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             merged = after;
         }
     }
+    let mut model_emptied_by = None;
     for o in &opts.overrides {
         let (k, v) = o
             .split_once('=')
@@ -148,12 +149,17 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             .map_err(|_| ConfigError::Override(o.clone()))?;
         check::layer(&after, &one, &Origin::Override(o), &mut warnings)?;
         merged = after;
+        if k == "model" {
+            model_emptied_by = (one.get("model").and_then(Value::as_str) == Some(""))
+                .then(|| format!("-c {}", o.trim()));
+        }
     }
     // Unknown keys were reported per layer, where they were written.
     let mut config: Config = serde_ignored::deserialize(Value::Table(merged), |_| {})
         .map_err(|e| ConfigError::Invalid(format!("invalid configuration: {e}")))?;
     config.project_trusted = trusted;
     config.project_settings_changed = sealed_changed;
+    config.model_emptied_by = model_emptied_by;
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))

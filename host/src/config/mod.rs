@@ -97,6 +97,10 @@ pub struct Config {
     /// MCP servers confined read-only start, no WASM plugin tools.
     #[serde(skip)]
     pub sandbox_fixed: bool,
+    /// The `-c` override that set `model` to an empty name (`-c model=`),
+    /// the last to set it: an error about the missing model names it.
+    #[serde(skip)]
+    pub model_emptied_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -158,6 +162,7 @@ impl Default for Config {
             project_trusted: true,
             project_settings_changed: false,
             sandbox_fixed: false,
+            model_emptied_by: None,
         }
     }
 }

@@ -32,13 +32,20 @@ pub enum ModelError {
     /// The request is larger than the model's context window.
     #[error("the conversation is too long for the model's context window: {0}")]
     ContextWindow(String),
-    /// The server sent nothing for `stream_idle_timeout_secs`: before its
-    /// answer started or in the middle of it. Retried once, not more: a
-    /// stalled server usually stays stalled.
+    /// The server sent nothing for `stream_idle_timeout_secs`, or only
+    /// keep-alives (`pinged`): before its answer started or in the
+    /// middle of it. Retried once, not more: a stalled server usually
+    /// stays stalled.
     #[error(
-        "{url} sent nothing for {secs} s (stream_idle_timeout_secs of the provider; raise it for a slow local model)"
+        "{url} sent {} for {secs} s (stream_idle_timeout_secs of the provider; raise it for a slow local model)",
+        if *pinged { "only keep-alives and no data" } else { "nothing" }
     )]
-    Idle { url: String, secs: u64 },
+    Idle {
+        url: String,
+        secs: u64,
+        /// Keep-alives (`: ping`, `event: ping`) came, nothing else.
+        pinged: bool,
+    },
     /// The stream ended (or broke) before the response completed.
     #[error("the response stream ended before the response completed: {0}")]
     StreamCut(String),

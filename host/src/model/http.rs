@@ -251,6 +251,7 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
         return ModelError::Idle {
             url: url.to_string(),
             secs: idle_secs,
+            pinged: false,
         };
     }
     // The root cause says it ("Connection refused (os error 111)"); the

@@ -16,6 +16,8 @@ mod tests;
 use std::collections::VecDeque;
 use std::fmt::Display;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
@@ -57,14 +59,16 @@ where
     B: AsRef<[u8]> + Send + 'static,
     E: Display + Send + 'static,
 {
-    decode_limited(body, MAX_EVENT_BYTES, transport)
+    decode_limited(body, MAX_EVENT_BYTES, transport, Arc::default())
 }
 
-/// [`decode_with`] with events of at most `limit` bytes.
+/// [`decode_with`] with events of at most `limit` bytes; `comments`
+/// counts the comment lines (`: ping`) read so far.
 fn decode_limited<S, B, E>(
     body: S,
     limit: usize,
     transport: impl Fn(E) -> ModelError + Send + 'static,
+    comments: Arc<AtomicU64>,
 ) -> SseStream
 where
     S: Stream<Item = Result<B, E>> + Send + 'static,
@@ -77,6 +81,7 @@ where
         ready: VecDeque<SseEvent>,
         scratch: Vec<SseEvent>,
         transport: F,
+        comments: Arc<AtomicU64>,
     }
     let state = State {
         body: Box::pin(body),
@@ -84,6 +89,7 @@ where
         ready: VecDeque::new(),
         scratch: Vec::new(),
         transport,
+        comments,
     };
     Box::pin(futures::stream::unfold(state, |mut st| async move {
         loop {
@@ -100,6 +106,7 @@ where
                         return Some((Err(too_large(e)), st));
                     }
                     st.ready.extend(st.scratch.drain(..));
+                    st.comments.store(parser.comments(), Ordering::Relaxed);
                 }
                 Some(Err(e)) => {
                     st.parser = None;
@@ -131,11 +138,14 @@ pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseS
     let url = crate::config::shown_url::shown_url(response.url().as_str()).into_owned();
     let idle_url = url.clone();
     let body = futures::stream::iter(head.map(Ok)).chain(response.bytes_stream());
-    let events = decode_with::<_, Bytes, _>(body, move |e: reqwest::Error| {
+    let comments = Arc::new(AtomicU64::new(0));
+    let transport = move |e: reqwest::Error| {
         if e.is_timeout() {
+            // Not a byte for the read timeout: no keep-alive either.
             ModelError::Idle {
                 url: url.clone(),
                 secs: idle_secs,
+                pinged: false,
             }
         } else {
             ModelError::StreamCut(format!(
@@ -143,59 +153,87 @@ pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseS
                 super::http::error_chain(&e)
             ))
         }
-    });
+    };
+    let events = decode_limited::<_, Bytes, _>(body, MAX_EVENT_BYTES, transport, comments.clone());
     idle_limited(
         events,
         std::time::Duration::from_secs(idle_secs),
-        move || ModelError::Idle {
+        comments,
+        move |pinged| ModelError::Idle {
             url: idle_url.clone(),
             secs: idle_secs,
+            pinged,
         },
     )
 }
 
 /// Whether `ev` only keeps the connection alive (Anthropic `event: ping`,
 /// a `keepalive` event, an event without data): it is no part of the
-/// answer. (Comments, `: ping`, never become events.)
+/// answer. (Comments, `: ping`, never become events: `comments` counts
+/// them.)
 fn keep_alive(ev: &SseEvent) -> bool {
     matches!(ev.event.as_deref(), Some("ping" | "keepalive")) || ev.data.trim().is_empty()
 }
 
-/// `events` ended with `idle()` when no event but keep-alives came for
-/// `idle`: a server that sends only pings (bytes that reset the read
-/// timeout) is as stalled as one that sends nothing.
+/// `events` ended with `on_idle(pinged)` when no event but keep-alives
+/// came for `idle`: a server that sends only pings (bytes that reset the
+/// read timeout) is as stalled as one that sends nothing. `pinged` says
+/// whether keep-alives (ping events, or comment lines counted in
+/// `comments`) came since the last event of the answer.
 fn idle_limited(
     events: SseStream,
     idle: std::time::Duration,
-    on_idle: impl Fn() -> ModelError + Send + Sync + 'static,
+    comments: Arc<AtomicU64>,
+    on_idle: impl Fn(bool) -> ModelError + Send + Sync + 'static,
 ) -> SseStream {
-    let on_idle = std::sync::Arc::new(on_idle);
-    let state = (events, tokio::time::Instant::now() + idle, false);
-    Box::pin(futures::stream::unfold(
-        state,
-        move |(mut events, mut deadline, done)| {
-            let on_idle = on_idle.clone();
-            async move {
-                if done {
-                    return None;
-                }
-                loop {
-                    tokio::select! {
-                        next = events.next() => match next {
-                            Some(Ok(ev)) if keep_alive(&ev) => continue,
-                            Some(Ok(ev)) => {
-                                deadline = tokio::time::Instant::now() + idle;
-                                return Some((Ok(ev), (events, deadline, false)));
-                            }
-                            Some(Err(e)) => return Some((Err(e), (events, deadline, true))),
-                            None => return None,
-                        },
-                        _ = tokio::time::sleep_until(deadline) => {
-                            return Some((Err(on_idle()), (events, deadline, true)));
+    struct Idle {
+        events: SseStream,
+        deadline: tokio::time::Instant,
+        done: bool,
+        /// Comment lines read up to the last event of the answer.
+        comments_then: u64,
+        /// A keep-alive event came since the last event of the answer.
+        pinged: bool,
+    }
+    let on_idle = Arc::new(on_idle);
+    let state = Idle {
+        events,
+        deadline: tokio::time::Instant::now() + idle,
+        done: false,
+        comments_then: 0,
+        pinged: false,
+    };
+    Box::pin(futures::stream::unfold(state, move |mut st| {
+        let on_idle = on_idle.clone();
+        let comments = comments.clone();
+        async move {
+            if st.done {
+                return None;
+            }
+            loop {
+                tokio::select! {
+                    next = st.events.next() => match next {
+                        Some(Ok(ev)) if keep_alive(&ev) => st.pinged = true,
+                        Some(Ok(ev)) => {
+                            st.deadline = tokio::time::Instant::now() + idle;
+                            st.pinged = false;
+                            st.comments_then = comments.load(Ordering::Relaxed);
+                            return Some((Ok(ev), st));
                         }
+                        Some(Err(e)) => {
+                            st.done = true;
+                            return Some((Err(e), st));
+                        }
+                        None => return None,
+                    },
+                    _ = tokio::time::sleep_until(st.deadline) => {
+                        let pinged =
+                            st.pinged || comments.load(Ordering::Relaxed) > st.comments_then;
+                        st.done = true;
+                        return Some((Err(on_idle(pinged)), st));
                     }
                 }
             }
-        },
-    ))
+        }
+    }))
 }

@@ -174,7 +174,11 @@ impl SessionBuilder {
         sandbox::check_support(config.sandbox, config.network)?;
         let provider = config.resolve_provider()?;
         let model = model_override.unwrap_or_else(|| config.effective_model(&provider));
-        check_provider(&provider, &model)?;
+        let emptied_by = config
+            .model_emptied_by
+            .as_deref()
+            .filter(|_| config.model.is_empty());
+        check_provider(&provider, &model, emptied_by)?;
         let client = match client {
             Some(c) => c,
             None => model::client_for(&provider)?,
@@ -384,13 +388,26 @@ pub fn sessions_dir(config: &Config, home: &std::path::Path) -> PathBuf {
         .unwrap_or_else(|| home.join("sessions"))
 }
 
-fn check_provider(provider: &ProviderConfig, model: &str) -> Result<(), AgentError> {
+/// A provider without a model or a key it needs is refused before any
+/// request. `emptied_by` is the `-c model=` override that cleared the
+/// configured model, if one did.
+fn check_provider(
+    provider: &ProviderConfig,
+    model: &str,
+    emptied_by: Option<&str>,
+) -> Result<(), AgentError> {
     if model.is_empty() {
-        return Err(crate::config::ConfigError::Invalid(format!(
-            "no model is set for provider '{}': pass --model NAME or set `model` in config.toml",
-            provider.name
-        ))
-        .into());
+        let message = match emptied_by {
+            Some(o) => format!(
+                "no model is set for provider '{}': `{o}` set the model to an empty name (it replaces `model` of config.toml); give a name (-c model=NAME or --model NAME) or leave the override out",
+                provider.name
+            ),
+            None => format!(
+                "no model is set for provider '{}': pass --model NAME or set `model` in config.toml",
+                provider.name
+            ),
+        };
+        return Err(crate::config::ConfigError::Invalid(message).into());
     }
     if let (Some(var), None) = (&provider.api_key_env, &provider.api_key) {
         return Err(crate::config::ConfigError::Invalid(format!(

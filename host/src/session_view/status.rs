@@ -144,6 +144,18 @@ impl Status {
         format!("{about}{}%", self.context_percent())
     }
 
+    /// The prompt cache's part of the tokens, counts as `count` writes
+    /// them: `cached 13.0k`, and `cached 13.0k read · 3.1k written` when
+    /// the provider reported cache writes (Anthropic's
+    /// `cache_creation_input_tokens`), as exec's tokens line does.
+    pub fn cache_shown(&self, count: impl Fn(u64) -> String) -> String {
+        let read = count(self.total.cached_input_tokens);
+        match self.total.cache_write_input_tokens {
+            0 => format!("cached {read}"),
+            w => format!("cached {read} read · {} written", count(w)),
+        }
+    }
+
     /// The lines of `/status`.
     pub fn lines(&self, session_id: &str, file: &Path, sources: &[ConfigSource]) -> Vec<String> {
         let mut lines = vec![
@@ -170,8 +182,10 @@ impl Status {
                 }
             ),
             format!(
-                "tokens   in {} · cached {} · out {}",
-                self.total.input_tokens, self.total.cached_input_tokens, self.total.output_tokens
+                "tokens   in {} · {} · out {}",
+                self.total.input_tokens,
+                self.cache_shown(|n| n.to_string()),
+                self.total.output_tokens
             ),
             format!("cost     {}", prices::estimate(&self.total, &self.model)),
             format!(

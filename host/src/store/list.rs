@@ -75,10 +75,34 @@ pub fn by_last_use(sessions: impl IntoIterator<Item = SessionSummary>) -> Vec<Se
 pub fn last_in(dir: &Path, cwd: &Path) -> Result<SessionSummary, StoreError> {
     let here = cwd.display().to_string();
     let mine = by_last_use(list(dir)?.into_iter().filter(|s| s.cwd == here));
-    newest_free(mine).ok_or_else(|| StoreError::NoneHere {
-        cwd: here,
-        dir: dir.to_path_buf(),
-    })
+    newest_free(mine).ok_or_else(|| nothing_to_resume(dir, cwd))
+}
+
+/// Why `last` finds nothing to resume in `cwd`: a damaged session file
+/// (its meta line, which says the directory, unreadable) may have been
+/// this directory's last session, so the newest one is named; otherwise
+/// there is none.
+pub fn nothing_to_resume(dir: &Path, cwd: &Path) -> StoreError {
+    let here = cwd.display().to_string();
+    let modified = |u: &Unreadable| {
+        std::fs::symlink_metadata(&u.path)
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    let newest = list_all(dir)
+        .ok()
+        .and_then(|l| l.unreadable.into_iter().max_by_key(modified));
+    match newest {
+        Some(u) => StoreError::LastDamaged {
+            cwd: here,
+            path: u.path,
+            reason: u.reason,
+        },
+        None => StoreError::NoneHere {
+            cwd: here,
+            dir: dir.to_path_buf(),
+        },
+    }
 }
 
 /// What `last` means among `sessions` (most recently used first, as
@@ -167,10 +191,7 @@ pub fn claim(dir: &Path, cwd: &Path, query: &str) -> Result<LoadedSession, Store
     }
     match mine.into_iter().next() {
         Some(newest) => super::load(&newest.path),
-        None => Err(StoreError::NoneHere {
-            cwd: here,
-            dir: dir.to_path_buf(),
-        }),
+        None => Err(nothing_to_resume(dir, cwd)),
     }
 }
 

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 pub use last_task::LastTask;
 pub use list::{
-    Listing, by_last_use, claim, find, last_in, list, list_all, newest_free, resumable,
+    Listing, by_last_use, claim, find, last_in, list, list_all, newest_free, nothing_to_resume,
+    resumable,
 };
 pub use lock::holder_of;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
@@ -128,6 +129,15 @@ pub enum StoreError {
         dir.display()
     )]
     NoneHere { cwd: String, dir: PathBuf },
+    #[error(
+        "no readable session to resume in {cwd}; the newest session file, {}, is damaged ({reason}) and may have been its last one: it cannot be resumed; move or delete it, or resume another session by its id (`quire sessions list` shows them)",
+        path.display()
+    )]
+    LastDamaged {
+        cwd: String,
+        path: PathBuf,
+        reason: String,
+    },
     #[error(
         "session {id} is in use by another quire{}: {}; wait for it to end, or start a new session",
         holder.map(|p| format!(" (pid {p})")).unwrap_or_default(),

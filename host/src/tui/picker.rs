@@ -182,10 +182,13 @@ pub fn find(
         match store::newest_free(store::by_last_use(here.iter().cloned())) {
             Some(s) => s.path,
             None => {
-                return Err(format!(
-                    "no session to resume in this directory; past sessions are in {}",
-                    dir.display()
-                ));
+                return Err(match store::nothing_to_resume(dir, cwd) {
+                    damaged @ store::StoreError::LastDamaged { .. } => damaged.to_string(),
+                    _ => format!(
+                        "no session to resume in this directory; past sessions are in {}",
+                        dir.display()
+                    ),
+                });
             }
         }
     } else {

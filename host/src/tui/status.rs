@@ -33,9 +33,9 @@ impl Status {
             (format!("ctx {}", self.context_shown()), Some(2)),
             (
                 format!(
-                    "in {} · cached {} · out {}",
+                    "in {} · {} · out {}",
                     tokens(self.total.input_tokens),
-                    tokens(self.total.cached_input_tokens),
+                    self.cache_shown(tokens),
                     tokens(self.total.output_tokens)
                 ),
                 Some(1),

@@ -173,7 +173,7 @@ fn piped_context_that_is_not_utf8_is_decoded_with_a_warning() {
 #[test]
 fn no_task_and_an_empty_stdin_say_none_was_given() {
     let env = TestEnv::new("chat");
-    let run = env.run(&["exec", "--resume", "last"]);
+    let run = finish(spawn_with_input(&env, &["exec", "--resume", "last"], b""));
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -189,6 +189,36 @@ fn no_task_and_an_empty_stdin_say_none_was_given() {
         "{}",
         run.stderr
     );
+    assert!(env.server.requests().is_empty());
+}
+
+/// No task argument and stdin closed (`quire exec <&-`, which the
+/// process sees as `/dev/null`) or `/dev/null`: the message says no task
+/// can come from stdin, not that it "was empty", and how to give one.
+#[test]
+fn no_task_and_a_closed_stdin_say_stdin_cannot_give_one() {
+    let env = TestEnv::new("chat");
+    let quire = env!("CARGO_BIN_EXE_quire");
+    let closed = env
+        .program("sh")
+        .args(["-c", "exec \"$0\" exec <&-", quire])
+        .spawn()
+        .expect("spawn sh");
+    let null = env
+        .command(&["exec"])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("spawn quire");
+    for run in [finish(closed), finish(null)] {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "none was given as an argument and stdin is closed or /dev/null, so no task can be read from it: quire exec \"describe the task\""
+            ),
+            "{}",
+            run.stderr
+        );
+    }
     assert!(env.server.requests().is_empty());
 }
 

@@ -242,3 +242,19 @@ fn the_terminal_view_says_what_to_set_for_an_unwritable_sessions_folder() {
         "{shown}"
     );
 }
+
+/// `-c model=` (empty) clears the configured model: the error blames the
+/// override, not a config.toml that does set `model`.
+#[test]
+fn an_empty_model_override_is_named_as_the_cause() {
+    let env = TestEnv::new("chat");
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("model = "), "{config}");
+    let run = env.run(&["exec", "-c", "model=", "hi"]);
+    refused(
+        &run,
+        "no model is set for provider 'test': `-c model=` set the model to an empty name",
+    );
+    assert!(run.stderr.contains("-c model=NAME"), "{}", run.stderr);
+    assert!(env.server.requests().is_empty());
+}

@@ -110,7 +110,8 @@ fn a_cut_answer_is_marked_discarded_on_a_terminal() {
 }
 
 /// A server that sends only keep-alives (SSE comments, Anthropic pings)
-/// is as stalled as one that sends nothing: the idle timeout still fires.
+/// is as stalled as one that sends nothing: the idle timeout still fires,
+/// and the error says keep-alives came, not that nothing did.
 #[test]
 fn keep_alives_alone_do_not_hold_off_the_idle_timeout() {
     for wire in WIRES {
@@ -129,7 +130,10 @@ fn keep_alives_alone_do_not_hold_off_the_idle_timeout() {
             .as_str()
             .unwrap()
             .to_string();
-        assert!(msg.contains("sent nothing for 1 s"), "{wire}: {msg}");
+        assert!(
+            msg.contains("sent only keep-alives and no data for 1 s"),
+            "{wire}: {msg}"
+        );
         assert!(run.of_type("message_completed").is_empty(), "{wire}");
     }
 }

@@ -53,6 +53,7 @@ mod agents;
 mod always_code;
 mod approvals;
 mod burst;
+mod cache_tokens;
 mod commands;
 mod completion;
 mod line_approval;

@@ -42,6 +42,8 @@ pub struct Parser {
     after_cr: bool,
     /// No line has ended yet (a BOM may still come first).
     first_line: bool,
+    /// Comment lines read so far (`: ping` keep-alives).
+    comments: u64,
 }
 
 impl Default for Parser {
@@ -61,7 +63,13 @@ impl Parser {
             event: String::new(),
             after_cr: false,
             first_line: true,
+            comments: 0,
         }
+    }
+
+    /// How many comment lines (`: ping`) were read so far.
+    pub fn comments(&self) -> u64 {
+        self.comments
     }
 
     /// Reads one chunk; complete events are pushed onto `out`.
@@ -141,6 +149,7 @@ impl Parser {
             return;
         }
         if line.first() == Some(&b':') {
+            self.comments += 1;
             return;
         }
         let (name, value) = match line.iter().position(|&b| b == b':') {

@@ -218,9 +218,12 @@ async fn an_event_past_the_limit_ends_the_stream_with_an_error_naming_it() {
     let mut chunks: Vec<Result<Vec<u8>, String>> = vec![Ok(b"data: first\n\ndata: ".to_vec())];
     chunks.extend(std::iter::repeat_n(Ok(big), 4));
     chunks.push(Ok(b"\n\ndata: never\n\n".to_vec()));
-    let items: Vec<_> = decode_limited(futures::stream::iter(chunks), limit, |e: String| {
-        ModelError::StreamCut(e)
-    })
+    let items: Vec<_> = decode_limited(
+        futures::stream::iter(chunks),
+        limit,
+        |e: String| ModelError::StreamCut(e),
+        Default::default(),
+    )
     .collect()
     .await;
     assert_eq!(items.len(), 2, "{items:?}");

@@ -1,5 +1,6 @@
 //! Resuming a session by id that cannot be continued here: one started in
-//! another directory, one whose file lost its meta line.
+//! another directory, one whose file lost its meta line (by id or as
+//! `last`).
 use super::support;
 
 use support::model_server::Reply;
@@ -77,4 +78,30 @@ fn resuming_a_session_with_a_damaged_meta_line_names_its_file() {
         "{said}"
     );
     assert!(!said.contains("no session matches"), "{said}");
+}
+
+/// `--resume last` when the only session's file lost its meta line: the
+/// damaged file is named with what to do (it used to be "no session to
+/// resume", as if there had never been one).
+#[test]
+fn resuming_last_when_the_newest_file_is_damaged_names_it() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("noted"));
+    let first = env.exec_json("a session to damage", &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let file = env.session_files().pop().unwrap();
+    std::fs::write(&file, "{\"type\":\"meta\",\"id\":").unwrap();
+
+    let run = env.exec_json("continue", &["--resume", "last"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains(&format!(
+            "the newest session file, {}, is damaged (empty or no meta line)",
+            file.display()
+        )) && said.contains("move or delete it, or resume another session by its id"),
+        "{said}"
+    );
+    assert!(!said.contains("no session to resume in"), "{said}");
+    assert_eq!(env.server.requests().len(), 1, "nothing was sent");
 }
