@@ -62,6 +62,7 @@ impl Session {
         let exchanged = self.history[since..]
             .iter()
             .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
+            .filter(|i| !i.is_thinking())
             .count();
         exchanged > 1
     }

@@ -16,15 +16,19 @@ pub const MAX_REQUESTS: usize = 24;
 /// Where `items[start..end]` may be cut in two, nearest its middle: a cut
 /// lands on a user message, an assistant message or a tool call whose
 /// earlier calls (from `start`) all have their results before it, so no
-/// result is sent without its call. `None` when there is no such place.
+/// result is sent without its call; an answer's thinking stays with it (a
+/// cut lands before the thinking). `None` when there is no such place.
 pub fn split_point(items: &[Item], start: usize, end: usize) -> Option<usize> {
     let mut open = 0usize;
     let mut places = Vec::new();
     for (i, item) in items.iter().enumerate().take(end).skip(start) {
-        let starts_something = matches!(
-            item,
-            Item::User { .. } | Item::Assistant { .. } | Item::ToolCall { .. }
-        );
+        let after_thinking = i > 0 && items[i - 1].is_thinking();
+        let starts_something = !after_thinking
+            && (item.is_thinking()
+                || matches!(
+                    item,
+                    Item::User { .. } | Item::Assistant { .. } | Item::ToolCall { .. }
+                ));
         if i > start && open == 0 && starts_something {
             places.push(i);
         }
@@ -130,6 +134,26 @@ mod tests {
             },
         ];
         assert_eq!(split_point(&one, 0, 2), None);
+    }
+
+    #[test]
+    fn an_answer_keeps_its_thinking() {
+        let thinking = Item::Thinking {
+            text: "t".into(),
+            signature: "s".into(),
+        };
+        let items = vec![
+            user("u1"),
+            Item::Assistant { text: "a".into() },
+            user("u2"),
+            thinking.clone(),
+            Item::RedactedThinking { data: "d".into() },
+            call("c1"),
+            result("c1"),
+        ];
+        // Not between the thinking blocks, nor after them.
+        assert_eq!(split_point(&items, 2, items.len()), Some(3));
+        assert_eq!(split_point(&items, 3, items.len()), None);
     }
 
     #[test]

@@ -68,7 +68,10 @@ fn line_of(item: &Item) -> Option<String> {
             format!("tool {kind} {call_id}: {}", clip(output))
         }
         Item::CompactionSummary { text } => format!("earlier summary: {}", clip(text)),
-        Item::SkillActivation { .. } | Item::Context { .. } => return None,
+        Item::SkillActivation { .. }
+        | Item::Context { .. }
+        | Item::Thinking { .. }
+        | Item::RedactedThinking { .. } => return None,
     })
 }
 

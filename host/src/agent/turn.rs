@@ -194,6 +194,11 @@ impl Session {
                 .iter()
                 .rfind(|c| response.cut(c) && response.refused.is_none())
                 .map(|c| c.name.clone());
+            // Thinking goes first: the Anthropic wire sends it back before
+            // the turn's text and tool calls.
+            for item in std::mem::take(&mut response.thinking) {
+                self.record(item);
+            }
             if !response.text.is_empty() {
                 final_text = response.text.clone();
                 self.events.send(Event::MessageCompleted {

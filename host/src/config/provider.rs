@@ -25,6 +25,9 @@ pub struct ProviderEntry {
     /// Chat Completions: ask for token usage in the stream
     /// (`stream_options`); `false` for servers that refuse the field.
     pub stream_usage: Option<bool>,
+    /// Anthropic wire: extended thinking with this many tokens of budget
+    /// (at least 1024); off when not set.
+    pub thinking_budget: Option<u32>,
 }
 
 /// A provider, fully resolved.
@@ -44,6 +47,9 @@ pub struct ProviderConfig {
     /// Chat Completions: send `stream_options: {include_usage: true}`
     /// (default). A server that refuses it gets requests without it anyway.
     pub stream_usage: bool,
+    /// Anthropic wire: `thinking: {type: enabled, budget_tokens}` in every
+    /// request (`None`: thinking off).
+    pub thinking_budget: Option<u32>,
 }
 
 /// The built-in providers: `openai`, `anthropic`, and `ollama` (a local
@@ -133,6 +139,12 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
         // A key pasted with its newline (`export K=$(cat key.txt)`) is the key.
         .map(|k| k.trim().to_string())
         .filter(|k| !k.is_empty());
+    let thinking_budget = user.and_then(|u| u.thinking_budget);
+    if thinking_budget.is_some() && wire_api != WireApi::Anthropic {
+        return Err(ConfigError::Invalid(format!(
+            "providers.{name}.thinking_budget turns on Anthropic's extended thinking, but this provider's wire_api is \"{wire_api}\": remove thinking_budget, or use it with a provider whose wire_api is \"anthropic\""
+        )));
+    }
     let mut headers = builtin.map(|b| b.headers.clone()).unwrap_or_default();
     if let Some(u) = user {
         headers.extend(u.headers.clone());
@@ -148,5 +160,6 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
         connect_timeout_secs: user.and_then(|u| u.connect_timeout_secs).unwrap_or(10),
         stream_idle_timeout_secs: user.and_then(|u| u.stream_idle_timeout_secs).unwrap_or(300),
         stream_usage: user.and_then(|u| u.stream_usage).unwrap_or(true),
+        thinking_budget,
     })
 }

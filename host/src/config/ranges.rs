@@ -62,6 +62,13 @@ pub const MAX_OUTPUT_TOKENS: Range = Range {
     unit: Some("tokens"),
 };
 
+/// A provider's `thinking_budget`: the Anthropic API refuses less.
+pub const THINKING_BUDGET: Range = Range {
+    min: crate::model::anthropic::MIN_THINKING_BUDGET as u64,
+    max: Some(u32::MAX as u64),
+    unit: Some("tokens"),
+};
+
 /// A hook's `timeout_sec` (`[[hooks.EVENT]]`).
 pub const HOOK_TIMEOUT: Range = SECONDS;
 
@@ -75,6 +82,7 @@ pub fn of_key(key: &str) -> Option<Range> {
         [.., "max_output_tokens"] => Some(MAX_OUTPUT_TOKENS),
         // Under `[providers.NAME]` (a file's line shows the last part only).
         [.., "connect_timeout_secs" | "stream_idle_timeout_secs"] => Some(SECONDS),
+        [.., "thinking_budget"] => Some(THINKING_BUDGET),
         // A hook's, under `[[hooks.EVENT]]`.
         [.., "timeout_sec"] => Some(HOOK_TIMEOUT),
         _ => None,
@@ -103,6 +111,9 @@ pub(super) fn check(c: &Config) -> Result<(), (String, String)> {
             if let Some(v) = v {
                 values.push((format!("providers.{name}.{field}"), v));
             }
+        }
+        if let Some(v) = p.thinking_budget {
+            values.push((format!("providers.{name}.thinking_budget"), u64::from(v)));
         }
     }
     for (key, v) in values {

@@ -11,6 +11,9 @@ use crate::config::ProviderConfig;
 
 #[cfg(test)]
 mod tests;
+mod thinking;
+
+pub use thinking::MIN_BUDGET as MIN_THINKING_BUDGET;
 
 /// The API version sent in `anthropic-version`.
 pub const API_VERSION: &str = "2023-06-01";
@@ -46,8 +49,12 @@ impl Wire for Anthropic {
         headers
     }
 
-    fn request_body(request: &ModelRequest) -> Value {
-        request_body(request)
+    fn request_body(request: &ModelRequest, provider: &ProviderConfig) -> Value {
+        let mut body = request_body(request);
+        if let Some(budget) = provider.thinking_budget {
+            thinking::enable(&mut body, budget);
+        }
+        body
     }
 
     fn decode_stream(events: SseStream) -> ModelStream {
@@ -171,6 +178,11 @@ fn messages(items: &[Item]) -> Vec<Value> {
             }
             Item::Context { text: t, .. } if !t.is_empty() => push("user", text(t)),
             Item::Context { .. } => {}
+            // Before the turn's text and tool calls, as they came.
+            Item::Thinking { text, signature } => {
+                push("assistant", thinking::block(text, signature))
+            }
+            Item::RedactedThinking { data } => push("assistant", thinking::redacted(data)),
         }
     }
     out.into_iter()
@@ -213,6 +225,8 @@ impl ToolUseBlock {
 #[derive(Debug, Default)]
 struct Decoder {
     tool_uses: Vec<ToolUseBlock>,
+    /// `thinking` and `redacted_thinking` blocks not stopped yet.
+    thinking: Vec<thinking::Streamed>,
     usage: Option<Usage>,
     /// `stop_reason` was `max_tokens`: the output-token limit cut it.
     truncated: bool,
@@ -281,7 +295,14 @@ impl WireDecoder for Decoder {
                         .filter(|t| !t.is_empty())
                         .map(|t| vec![ModelEvent::TextDelta(t.to_string())])
                         .unwrap_or_default()),
-                    _ => Ok(Vec::new()),
+                    _ => match thinking::Streamed::start(index, block) {
+                        Some(b) => {
+                            let shown = super::wire::reasoning(b.initial_text());
+                            self.thinking.push(b);
+                            Ok(shown)
+                        }
+                        None => Ok(Vec::new()),
+                    },
                 }
             }
             "content_block_delta" => {
@@ -292,7 +313,18 @@ impl WireDecoder for Decoder {
                         .map(|t| vec![ModelEvent::TextDelta(t.to_string())])
                         .unwrap_or_default()),
                     Some("thinking_delta") => {
-                        Ok(super::wire::reasoning(str_at(delta, "/thinking")))
+                        let part = str_at(delta, "/thinking");
+                        if let Some(b) = self.thinking.iter_mut().find(|b| b.index == index) {
+                            b.push_text(part.unwrap_or_default());
+                        }
+                        Ok(super::wire::reasoning(part))
+                    }
+                    Some("signature_delta") => {
+                        let part = str_at(delta, "/signature").unwrap_or_default();
+                        if let Some(b) = self.thinking.iter_mut().find(|b| b.index == index) {
+                            b.push_signature(part);
+                        }
+                        Ok(Vec::new())
                     }
                     Some("input_json_delta") => {
                         let part = str_at(delta, "/partial_json").unwrap_or_default();
@@ -304,10 +336,16 @@ impl WireDecoder for Decoder {
                     _ => Ok(Vec::new()),
                 }
             }
-            "content_block_stop" => Ok(self
-                .take_block(index)
-                .map(|b| vec![ModelEvent::ToolCall(b.into_call())])
-                .unwrap_or_default()),
+            "content_block_stop" => {
+                if let Some(pos) = self.thinking.iter().position(|b| b.index == index) {
+                    let item = self.thinking.remove(pos).into_item();
+                    return Ok(vec![ModelEvent::Thinking(item)]);
+                }
+                Ok(self
+                    .take_block(index)
+                    .map(|b| vec![ModelEvent::ToolCall(b.into_call())])
+                    .unwrap_or_default())
+            }
             "message_delta" => {
                 if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
                     self.apply_usage(u);
@@ -320,10 +358,13 @@ impl WireDecoder for Decoder {
                 Ok(Vec::new())
             }
             "message_stop" => {
-                let mut out: Vec<ModelEvent> = std::mem::take(&mut self.tool_uses)
+                let thinking = std::mem::take(&mut self.thinking)
                     .into_iter()
-                    .map(|b| ModelEvent::ToolCall(b.into_call()))
-                    .collect();
+                    .map(|b| ModelEvent::Thinking(b.into_item()));
+                let calls = std::mem::take(&mut self.tool_uses)
+                    .into_iter()
+                    .map(|b| ModelEvent::ToolCall(b.into_call()));
+                let mut out: Vec<ModelEvent> = thinking.chain(calls).collect();
                 if self.truncated {
                     out.push(ModelEvent::Truncated);
                 }

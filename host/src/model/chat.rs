@@ -27,7 +27,7 @@ impl Wire for Chat {
         bearer(provider)
     }
 
-    fn request_body(request: &ModelRequest) -> Value {
+    fn request_body(request: &ModelRequest, _provider: &ProviderConfig) -> Value {
         request_body(request)
     }
 
@@ -126,6 +126,8 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
                     "function": {"name": name, "arguments": wire::sendable_arguments(arguments)},
                 }));
             }
+            // Anthropic's thinking blocks mean nothing to this wire.
+            Item::Thinking { .. } | Item::RedactedThinking { .. } => {}
             other => {
                 out.extend(open.take().map(AssistantMessage::into_json));
                 match other {

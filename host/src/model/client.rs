@@ -26,8 +26,8 @@ pub trait Wire: Send + Sync + 'static {
     }
     /// The headers that authenticate (and version) a request.
     fn headers(provider: &ProviderConfig) -> Vec<(&'static str, String)>;
-    /// The JSON body of a request.
-    fn request_body(request: &ModelRequest) -> Value;
+    /// The JSON body of a request (with what the provider's settings add).
+    fn request_body(request: &ModelRequest, provider: &ProviderConfig) -> Value;
     /// The response's SSE events as model events.
     fn decode_stream(events: SseStream) -> ModelStream;
     /// A field of the body the wire can do without and strict servers
@@ -98,7 +98,7 @@ impl<W: Wire> ModelClient for WireClient<W> {
 
     async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
         let headers = W::headers(&self.provider);
-        let mut body = W::request_body(request);
+        let mut body = W::request_body(request, &self.provider);
         let optional = W::OPTIONAL_FIELD.filter(|_| !self.without_optional.load(Ordering::Relaxed));
         if optional.is_none() {
             remove_optional::<W>(&mut body);

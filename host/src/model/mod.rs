@@ -72,9 +72,13 @@ pub struct ModelRequest {
 pub enum ModelEvent {
     /// A piece of the assistant's text.
     TextDelta(String),
-    /// A piece of the model's reasoning summary (shown while waiting; never
-    /// recorded in history nor sent back).
+    /// A piece of the model's reasoning summary (shown while waiting; the
+    /// history keeps only whole blocks: [`ModelEvent::Thinking`]).
     ReasoningDelta(String),
+    /// A whole block of thinking the provider wants back with the next
+    /// request ([`Item::Thinking`] or [`Item::RedactedThinking`]; its text
+    /// was streamed as [`ModelEvent::ReasoningDelta`]s already).
+    Thinking(Item),
     /// A tool call, fully assembled from its streamed pieces.
     ToolCall(ToolCall),
     /// The answer was cut at the output-token limit (Chat `finish_reason:

@@ -27,7 +27,7 @@ impl Wire for Responses {
         bearer(provider)
     }
 
-    fn request_body(request: &ModelRequest) -> Value {
+    fn request_body(request: &ModelRequest, _provider: &ProviderConfig) -> Value {
         request_body(request)
     }
 
@@ -38,7 +38,13 @@ impl Wire for Responses {
 
 /// The JSON body of a Responses request.
 pub fn request_body(request: &ModelRequest) -> Value {
-    let input: Vec<Value> = request.items.iter().map(input_item).collect();
+    // Anthropic's thinking blocks mean nothing to this wire.
+    let input: Vec<Value> = request
+        .items
+        .iter()
+        .filter(|i| !i.is_thinking())
+        .map(input_item)
+        .collect();
     let mut body = wire::with(
         json!({
             "model": request.model,
@@ -114,6 +120,8 @@ fn input_item(item: &Item) -> Value {
             message("user", "input_text", &text)
         }
         Item::Context { text, .. } => message("developer", "input_text", text),
+        // Filtered out by `request_body`.
+        Item::Thinking { .. } | Item::RedactedThinking { .. } => Value::Null,
     }
 }
 

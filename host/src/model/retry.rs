@@ -14,6 +14,10 @@ use crate::config::RetryConfig;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Response {
     pub text: String,
+    /// Whole thinking blocks ([`super::Item::Thinking`],
+    /// [`super::Item::RedactedThinking`]) in the order they came: recorded
+    /// before the text and the tool calls.
+    pub thinking: Vec<super::Item>,
     pub tool_calls: Vec<ToolCall>,
     pub usage: Option<Usage>,
     /// The answer was cut at the output-token limit.
@@ -143,6 +147,7 @@ async fn attempt_once(
                 response.text.push_str(&d);
             }
             ModelEvent::ReasoningDelta(d) => on_delta(Delta::Reasoning(&d)),
+            ModelEvent::Thinking(item) => response.thinking.push(item),
             ModelEvent::ToolCall(c) => response.tool_calls.push(c),
             ModelEvent::Truncated => response.truncated = true,
             ModelEvent::Refused(why) => response.refused = Some(why),

@@ -206,6 +206,24 @@ pub(crate) mod test_support {
         first.unwrap_or_default()
     }
 
+    /// `items` with Anthropic thinking blocks before every answer and
+    /// tool call (a session that switched wires keeps them).
+    pub fn with_thinking(items: &[crate::model::Item]) -> Vec<crate::model::Item> {
+        use crate::model::Item;
+        let mut out = Vec::new();
+        for item in items.iter().cloned() {
+            if matches!(item, Item::Assistant { .. } | Item::ToolCall { .. }) {
+                out.push(Item::Thinking {
+                    text: "t".into(),
+                    signature: "s".into(),
+                });
+                out.push(Item::RedactedThinking { data: "d".into() });
+            }
+            out.push(item);
+        }
+        out
+    }
+
     /// `"Kind: message"` for comparing errors in tests.
     pub fn kind(e: &ModelError) -> String {
         let k = match e {

@@ -37,6 +37,23 @@ pub enum Item {
     /// user message on Chat; kept in the history so later requests extend
     /// the same prefix.
     Context { source: String, text: String },
+    /// Extended thinking the model did before it answered (an Anthropic
+    /// `thinking` block), kept with its `signature` so that it can be
+    /// passed back unmodified, as the API requires while a tool-use turn
+    /// goes on. Recorded before the answer's text and tool calls; sent on
+    /// the Anthropic wire only.
+    Thinking { text: String, signature: String },
+    /// Thinking the provider encrypted (an Anthropic `redacted_thinking`
+    /// block): `data` is passed back as is. Sent on the Anthropic wire only.
+    RedactedThinking { data: String },
+}
+
+impl Item {
+    /// Whether the item is the model's thinking (sent back on the
+    /// Anthropic wire only, never shown as part of the conversation).
+    pub fn is_thinking(&self) -> bool {
+        matches!(self, Item::Thinking { .. } | Item::RedactedThinking { .. })
+    }
 }
 
 /// A complete tool call assembled from a model response.

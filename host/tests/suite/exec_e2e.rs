@@ -350,3 +350,4 @@ mod escapes;
 mod orphans;
 mod outcomes;
 mod reasoning;
+mod thinking;

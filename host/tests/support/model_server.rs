@@ -93,8 +93,18 @@ pub enum Step {
     KeepAlive,
     /// A reasoning summary, streamed the wire's way: Responses
     /// `response.reasoning_summary_text.delta`, an Anthropic `thinking`
-    /// block, Chat `reasoning_content` deltas.
+    /// block (its signature, in two `signature_delta`s, is
+    /// [`thinking_signature`] of the text), Chat `reasoning_content` deltas.
     Reasoning(String),
+    /// An Anthropic `redacted_thinking` block with this `data`; nothing on
+    /// the other wires.
+    RedactedThinking(String),
+}
+
+/// The signature of the Anthropic `thinking` block a [`Step::Reasoning`]
+/// streams.
+pub fn thinking_signature(text: &str) -> String {
+    format!("EqMBsig{}==", text.len())
 }
 
 /// What the server answers to one request.

@@ -149,6 +149,8 @@ async fn text_tool_uses_and_usage() {
         message_start(),
         json!({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}),
         json!({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}),
+        json!({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQB"}}),
+        json!({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"Cgg=="}}),
         json!({"type":"content_block_stop","index":0}),
         json!({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}),
         json!({"type":"ping"}),
@@ -169,6 +171,10 @@ async fn text_tool_uses_and_usage() {
         run(&body, decode).await,
         vec![
             Ok(ModelEvent::ReasoningDelta("hmm".into())),
+            Ok(ModelEvent::Thinking(Item::Thinking {
+                text: "hmm".into(),
+                signature: "EqQBCgg==".into(),
+            })),
             text("Let me "),
             text("look — ok"),
             call("toolu_a", "read", r#"{"path": "a.txt"}"#),
@@ -222,4 +228,68 @@ async fn body_ending_before_message_stop_is_stream_cut() {
         run(&body, decode).await,
         vec![text("Hi"), Err("StreamCut".into())]
     );
+}
+
+#[tokio::test]
+async fn redacted_thinking_is_kept_whole() {
+    let body = sse_body(&[
+        message_start(),
+        json!({"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"EmwKAhgB=="}}),
+        json!({"type":"content_block_stop","index":0}),
+        json!({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}}),
+        json!({"type":"message_stop"}),
+    ]);
+    let events = run(&body, decode).await;
+    assert_eq!(
+        events[0],
+        Ok(ModelEvent::Thinking(Item::RedactedThinking {
+            data: "EmwKAhgB==".into()
+        }))
+    );
+}
+
+#[test]
+fn thinking_goes_back_before_the_answer_and_the_budget_turns_it_on() {
+    let r = ModelRequest {
+        items: vec![
+            Item::User { text: "go".into() },
+            Item::Thinking {
+                text: "plan".into(),
+                signature: "S".into(),
+            },
+            Item::RedactedThinking { data: "D".into() },
+            Item::Assistant {
+                text: "Reading.".into(),
+            },
+            Item::ToolCall {
+                call_id: "t1".into(),
+                name: "read".into(),
+                arguments: "{}".into(),
+            },
+            Item::ToolResult {
+                call_id: "t1".into(),
+                output: "x".into(),
+                is_error: false,
+            },
+        ],
+        max_output_tokens: Some(2000),
+        ..request()
+    };
+    let mut body = request_body(&r);
+    assert_eq!(
+        body["messages"][1]["content"],
+        json!([
+            {"type": "thinking", "thinking": "plan", "signature": "S"},
+            {"type": "redacted_thinking", "data": "D"},
+            {"type": "text", "text": "Reading."},
+            {"type": "tool_use", "id": "t1", "name": "read", "input": {}},
+        ])
+    );
+    assert!(body.get("thinking").is_none());
+    thinking::enable(&mut body, 4000);
+    assert_eq!(
+        body["thinking"],
+        json!({"type": "enabled", "budget_tokens": 4000})
+    );
+    assert_eq!(body["max_tokens"], 6000, "raised above the budget");
 }

@@ -404,3 +404,14 @@ fn user_items_in_a_row_are_one_user_message() {
     );
     assert!(last.ends_with("S\n\nnext"), "{last}");
 }
+
+/// Anthropic's thinking blocks are not sent.
+#[test]
+fn thinking_items_are_left_out() {
+    let plain = request();
+    let thought = ModelRequest {
+        items: crate::model::wire::test_support::with_thinking(&plain.items),
+        ..plain.clone()
+    };
+    assert_eq!(request_body(&thought), request_body(&plain));
+}

@@ -95,6 +95,7 @@ fn provider(base_url: String, wire_api: WireApi, key: Option<&str>) -> ProviderC
         connect_timeout_secs: 5,
         stream_idle_timeout_secs: 30,
         stream_usage: true,
+        thinking_budget: None,
     }
 }
 

@@ -13,6 +13,7 @@ fn provider() -> ProviderConfig {
         connect_timeout_secs: 1,
         stream_idle_timeout_secs: 1,
         stream_usage: true,
+        thinking_budget: None,
     }
 }
 

@@ -283,3 +283,14 @@ async fn a_chat_completions_stream_is_named_as_the_other_wire_api() {
         assert!(message.contains("wire_api = \"chat\""), "{message}");
     }
 }
+
+/// Anthropic's thinking blocks are not sent.
+#[test]
+fn thinking_items_are_left_out() {
+    let plain = request(true);
+    let thought = ModelRequest {
+        items: crate::model::wire::test_support::with_thinking(&plain.items),
+        ..plain.clone()
+    };
+    assert_eq!(request_body(&thought), request_body(&plain));
+}

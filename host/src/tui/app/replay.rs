@@ -81,6 +81,8 @@ impl App {
                 // Per-message context (skills catalog, MCP notes) is for the
                 // model, not part of what the user saw.
                 Item::Context { .. } => {}
+                // Shown while it streamed; kept for the model only.
+                Item::Thinking { .. } | Item::RedactedThinking { .. } => {}
             }
         }
     }

@@ -88,10 +88,23 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                         json!({"index": block, "delta": {"type": "thinking_delta", "thinking": piece}}),
                     );
                 }
+                let signature = super::super::thinking_signature(text);
+                let (head, tail) = signature.split_at(signature.len() / 2);
+                for piece in [head, tail] {
+                    out.named(
+                        "content_block_delta",
+                        json!({"index": block, "delta": {"type": "signature_delta", "signature": piece}}),
+                    );
+                }
+                out.named("content_block_stop", json!({"index": block}));
+                block += 1;
+            }
+            Step::RedactedThinking(data) => {
                 out.named(
-                    "content_block_delta",
-                    json!({"index": block, "delta": {"type": "signature_delta", "signature": "sig"}}),
+                    "content_block_start",
+                    json!({"index": block, "content_block": {"type": "redacted_thinking", "data": data}}),
                 );
+                ping(&mut out);
                 out.named("content_block_stop", json!({"index": block}));
                 block += 1;
             }

@@ -57,6 +57,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
             Step::DelayMs(ms) => out.delay(*ms),
             Step::Hold(file) => out.hold(file),
             Step::KeepAlive => out.raw(": ping\n\n".into()),
+            Step::RedactedThinking(_) => {}
         }
     }
 

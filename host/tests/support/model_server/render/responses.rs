@@ -154,6 +154,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
             Step::DelayMs(ms) => s.out.delay(*ms),
             Step::Hold(file) => s.out.hold(file),
             Step::KeepAlive => s.out.raw(": ping\n\n".into()),
+            Step::RedactedThinking(_) => {}
         }
     }
 
