@@ -173,6 +173,7 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
         mcp,
         allow_local: args.allow_local_sources,
         records: setup.home.join("state").join("share"),
+        marketplaces: setup.home.join("marketplaces"),
     };
     match &args.command {
         ShareCommand::Add {
@@ -426,6 +427,7 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
                     "added": drift.added,
                     "not_a_folder": drift.not_a_folder,
                     "wrong_kind": drift.wrong_kind,
+                    "manifest": drift.manifest,
                 })
             );
         } else if clean {

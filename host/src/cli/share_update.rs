@@ -34,6 +34,12 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
     let (mut failed, mut refused) = (0, 0);
     for (old, pending) in &planned {
         let label = old.kind.label();
+        if let Ok(Pending {
+            note: Some(note), ..
+        }) = pending
+        {
+            elistln!("note: {label} {}: {}", old.name, name_lock(ctx, note));
+        }
         let p = match pending {
             Ok(p) if p.is_current() => {
                 listln!("up to date {label} {}", old.name);

@@ -122,6 +122,9 @@ pub struct Drift {
     /// The installed folder is not what the entry's kind says (a lock
     /// saying `plugin` of a skill): why.
     pub wrong_kind: Option<String>,
+    /// The lock's marketplace entry (`Entry::manifest`) is not what the
+    /// installed plugin.json was merged from: how.
+    pub manifest: Option<String>,
 }
 
 impl Drift {
@@ -145,6 +148,7 @@ impl Drift {
     pub fn is_clean(&self) -> bool {
         !self.not_a_folder
             && self.wrong_kind.is_none()
+            && self.manifest.is_none()
             && self.changed.is_empty()
             && self.missing.is_empty()
             && self.added.is_empty()
@@ -156,9 +160,7 @@ impl Drift {
         if self.not_a_folder {
             parts.push("a file is where its folder should be".to_string());
         }
-        if let Some(why) = &self.wrong_kind {
-            parts.push(why.clone());
-        }
+        parts.extend(self.wrong_kind.iter().chain(&self.manifest).cloned());
         for (label, list) in [
             ("changed", &self.changed),
             ("missing", &self.missing),

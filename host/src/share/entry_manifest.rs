@@ -147,6 +147,59 @@ pub fn merge(
     Ok(out)
 }
 
+/// Why the locked marketplace entry `manifest` is not what the installed
+/// plugin `dir`'s `.claude-plugin/plugin.json` was merged from (`None`
+/// when it agrees): every field it names must be there, its paths among
+/// the installed ones, its hooks and MCP servers as installed. A field of
+/// the plugin's own manifest wins over the entry's (see [`merge`]), so
+/// other fields are only required to be present.
+pub fn disagreement(manifest: &str, dir: &Path) -> Option<String> {
+    let Ok(Value::Object(entry)) = serde_json::from_str::<Value>(manifest) else {
+        return Some("its recorded marketplace entry is not a JSON object".into());
+    };
+    let installed = crate::file_kind::read_to_string(&dir.join(FILE))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let Some(Value::Object(installed)) = installed else {
+        return Some(format!(
+            "its marketplace entry is recorded but {FILE} is not a JSON object"
+        ));
+    };
+    let differs: Vec<&str> = entry
+        .iter()
+        .filter(|(key, theirs)| match installed.get(key.as_str()) {
+            None => true,
+            Some(mine) if PATH_FIELDS.contains(&key.as_str()) => !holds(key, mine, theirs),
+            Some(_) => false,
+        })
+        .map(|(key, _)| key.as_str())
+        .collect();
+    match differs.is_empty() {
+        true => None,
+        false => Some(format!(
+            "the marketplace entry recorded in quire.lock differs from the installed {FILE} in {}",
+            differs.join(", ")
+        )),
+    }
+}
+
+/// Whether the installed part `mine` holds all of the entry's `theirs`.
+fn holds(key: &str, mine: &Value, theirs: &Value) -> bool {
+    if let (Some(a), Some(b)) = (paths(mine), paths(theirs)) {
+        return b.iter().all(|p| a.contains(p));
+    }
+    let (Some(a), Some(b)) = (inline(key, mine), inline(key, theirs)) else {
+        return false;
+    };
+    b.iter().all(|(k, v)| match (a.get(k), v) {
+        (Some(Value::Array(x)), Value::Array(y)) if key == "hooks" => {
+            y.iter().all(|g| x.contains(g))
+        }
+        (Some(x), y) => x == y,
+        (None, _) => false,
+    })
+}
+
 /// A path or a list of paths, as a list.
 fn paths(v: &Value) -> Option<Vec<Value>> {
     match v {

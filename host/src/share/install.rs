@@ -148,6 +148,11 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// The folder or checkout fetched (before any subfolder is taken).
+    pub(super) fn root(&self) -> &Path {
+        &self.fetched.dir
+    }
+
     /// The git clone the items come from and the commit checked out
     /// (`None` for a folder or an MCP server, which have no history).
     pub fn checkout(&self) -> Option<(&Path, &str)> {

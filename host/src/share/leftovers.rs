@@ -230,6 +230,7 @@ mod tests {
             mcp: Vec::new(),
             allow_local: false,
             records: scratch.join("records"),
+            marketplaces: scratch.join("marketplaces"),
         };
         sweep(&ctx);
         assert!(!stale.exists());

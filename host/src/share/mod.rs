@@ -64,6 +64,9 @@ pub struct ShareContext {
     /// recorded (`$QUIRE_HOME/state/share`), so `sync` tells files an
     /// older lock installed from local edits.
     pub records: PathBuf,
+    /// The copies of the added marketplaces (`$QUIRE_HOME/marketplaces`),
+    /// where `update` reads a plugin's marketplace entry again.
+    pub marketplaces: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -31,6 +31,10 @@ pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareE
                 drift.wrong_kind = check::kind_matches(&e, &dir, &place)
                     .err()
                     .map(|e| e.to_string());
+                drift.manifest = e
+                    .manifest
+                    .as_deref()
+                    .and_then(|m| super::entry_manifest::disagreement(m, &dir));
             }
             Ok((e, drift))
         })
@@ -58,6 +62,8 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
     for (entry, drift) in verify(&ctx.root, ctx.layout)? {
         let outcome = if drift.is_clean() {
             Synced::Unchanged
+        } else if let Some(why) = &drift.manifest {
+            Synced::Failed(tampered(&entry, why))
         } else if drift.not_a_folder && !force {
             Synced::Failed(format!(
                 "{} is a file, not the {} folder; `quire share sync --force` replaces it with the locked files",
@@ -75,6 +81,19 @@ pub fn sync(ctx: &ShareContext, force: bool) -> Result<Vec<(Entry, Synced)>, Sha
         out.push((entry, outcome));
     }
     Ok(out)
+}
+
+/// Why `sync` does not install `entry`, whose locked marketplace entry
+/// disagrees with its installed plugin (`why`): the lock was edited.
+pub(super) fn tampered(entry: &Entry, why: &str) -> String {
+    let again = match &entry.marketplace {
+        Some(m) => format!("`quire plugins install {}@{m}`", entry.name),
+        None => format!("`quire share add {}`", entry.source),
+    };
+    format!(
+        "{why}, so quire.lock was changed by hand or installed files were replaced; nothing installed from it. Check quire.lock's entry for {} (git diff quire.lock), then install it again with {again}",
+        entry.name
+    )
 }
 
 /// Whether `entry`'s folder holds exactly what quire last installed there

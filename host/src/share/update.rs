@@ -18,13 +18,16 @@ pub struct Pending {
     pub new: Entry,
     /// What changes, for the user to review (empty when nothing does).
     pub changes: Vec<String>,
+    /// Said about the update whatever it changes: a marketplace that could
+    /// not be read again.
+    pub note: Option<String>,
     staged: Staged,
 }
 
 impl Pending {
     /// Whether the source still has exactly the locked files.
     pub fn is_current(&self) -> bool {
-        self.old.files == self.new.files
+        self.old.files == self.new.files && self.old.manifest == self.new.manifest
     }
 }
 
@@ -62,16 +65,83 @@ pub fn plan(
         };
         let pending = match check::local_source(&old, ctx.layout, ctx.allow_local) {
             Err(e) => Err(e.to_string()),
-            Ok(()) => stage(ctx, &opts)
-                .map_err(|e| super::sync::gone(e, &old, ctx.layout, true).to_string())
-                .and_then(|staged| pending(&old, staged)),
+            Ok(()) => staged(ctx, &old, opts),
         };
         out.push((old, pending));
     }
     Ok(out)
 }
 
-fn pending(old: &Entry, staged: Staged) -> Result<Pending, String> {
+/// `old` fetched again; a plugin whose manifest is (partly) its
+/// marketplace entry takes the entry as its marketplace has it now.
+fn staged(ctx: &ShareContext, old: &Entry, mut opts: AddOptions) -> Result<Pending, String> {
+    let stage_it = |opts: &AddOptions| {
+        stage(ctx, opts).map_err(|e| super::sync::gone(e, old, ctx.layout, true).to_string())
+    };
+    let first = stage_it(&opts)?;
+    let (Some(locked), Some(market)) = (&old.manifest, &old.marketplace) else {
+        return pending(old, first, None);
+    };
+    match current_entry(ctx, old, market, first.root()) {
+        Ok(now) if now.as_ref() == Some(locked) => pending(old, first, None),
+        Ok(now) => {
+            drop(first);
+            opts.manifest = now;
+            pending(old, stage_it(&opts)?, None)
+        }
+        Err(why) => {
+            // The lock's own entry is all there is: used only when it is
+            // what the installed plugin was made from.
+            let dir = super::lock::resolve(&ctx.root, &old.installed);
+            if let Some(bad) = super::entry_manifest::disagreement(locked, &dir) {
+                return Err(format!(
+                    "{why}, and {} — not applied: a change only in quire.lock is not upstream's",
+                    super::sync::tampered(old, &bad)
+                ));
+            }
+            let note = format!("{why}; its marketplace entry is kept as locked");
+            pending(old, first, Some(note))
+        }
+    }
+}
+
+/// `old`'s entry in marketplace `market` now (its manifest fields): read
+/// from the checkout `fetched` when the plugin is a folder of it, else
+/// from the added marketplace's copy; why neither can be read.
+fn current_entry(
+    ctx: &ShareContext,
+    old: &Entry,
+    market: &str,
+    fetched: &std::path::Path,
+) -> Result<Option<String>, String> {
+    use crate::plugins::market::{EntrySource, read_catalog};
+    let here = read_catalog(fetched).ok().filter(|c| c.name == market);
+    let catalog = match here {
+        Some(c) => c,
+        None => read_catalog(&ctx.marketplaces.join(market)).map_err(|e| {
+            format!(
+                "its marketplace '{market}' cannot be read ({e}); `quire plugins marketplace add SOURCE` adds it"
+            )
+        })?,
+    };
+    let entry = catalog.plugins.into_iter().find(|e| {
+        e.name == old.name
+            && match &e.source {
+                EntrySource::Path(rel) => old.subdir.as_deref() == Some(rel.as_str()),
+                EntrySource::Git { subdir, .. } => *subdir == old.subdir,
+            }
+    });
+    match entry {
+        Some(e) => Ok(e.manifest),
+        None => Err(format!(
+            "its marketplace '{market}' ({}) no longer lists '{}' from this source",
+            catalog.file.display(),
+            old.name
+        )),
+    }
+}
+
+fn pending(old: &Entry, staged: Staged, note: Option<String>) -> Result<Pending, String> {
     let found = staged
         .items
         .iter()
@@ -80,11 +150,17 @@ fn pending(old: &Entry, staged: Staged) -> Result<Pending, String> {
     let Some((new, dir)) = found else {
         return Err(format!("the source no longer holds a {}", old.kind.label()));
     };
-    let changes = super::bundle_entry::changes(old, new, dir);
+    let mut changes = super::bundle_entry::changes(old, new, dir);
+    if old.manifest != new.manifest && old.files == new.files {
+        changes.push(
+            "quire.lock's marketplace entry replaced by the one its marketplace lists now".into(),
+        );
+    }
     Ok(Pending {
         old: old.clone(),
         new: new.clone(),
         changes,
+        note,
         staged,
     })
 }

@@ -16,6 +16,7 @@ mod install;
 mod manifest_hooks;
 mod manifest_paths;
 mod market;
+mod market_entry;
 mod mcp;
 mod mcp_consent;
 mod name_clash;

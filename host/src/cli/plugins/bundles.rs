@@ -204,6 +204,7 @@ pub fn install(
         // The user chose the marketplace this installs from.
         allow_local: true,
         records: home.join("state").join("share"),
+        marketplaces: home.join("marketplaces"),
     };
     let _ = std::fs::create_dir_all(&ctx.scratch);
     let before = share::LockFile::load(&ctx.root).ok();

@@ -118,6 +118,7 @@ pub fn add_marketplace(
         // The user named the marketplace.
         allow_local: true,
         records: home.join("state").join("share"),
+        marketplaces: home.join("marketplaces"),
     };
     let fetched = share::source::fetch(&src, reference, &ctx)?;
     let catalog = read_catalog(&fetched.dir)?;
