@@ -27,13 +27,40 @@ const CONTINUING: &[&str] = &[
     "how about",
 ];
 
+/// Words that thank (one of them makes a message a thank-you)…
+const THANKING: &[&str] = &["thanks", "thank", "thx", "ty", "cheers", "ta"];
+/// … and what may stand beside them in one ("great, thanks so much!").
+const THANKS_FILLER: &[&str] = &[
+    "you", "so", "much", "very", "a", "lot", "great", "perfect", "awesome", "nice", "cool", "that",
+    "s", "all", "for", "now", "again", "many", "ok", "okay",
+];
+
+/// Whether `lower` (a message in lower case) only thanks: it ends a
+/// subject rather than following it up, so the previous message's skills
+/// are not offered for it again.
+fn only_thanks(lower: &str) -> bool {
+    let mut words = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_some()
+        && lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| THANKING.contains(&w))
+        && words.all(|w| THANKING.contains(&w) || THANKS_FILLER.contains(&w))
+}
+
 /// How much the previous message counts for `new` (whose terms are
-/// `new_terms`): more when `new` is short or refers back to it.
+/// `new_terms`): more when `new` is short or refers back to it, nothing
+/// when it only thanks.
 pub fn previous_weight(new: &str, new_terms: &[(String, f32)]) -> f32 {
     let mut distinct: Vec<&str> = new_terms.iter().map(|(t, _)| t.as_str()).collect();
     distinct.sort_unstable();
     distinct.dedup();
     let lower = new.trim_start().to_lowercase();
+    if only_thanks(&lower) {
+        return 0.0;
+    }
     let continues = CONTINUING.iter().any(|w| {
         lower
             .strip_prefix(w)
@@ -123,5 +150,26 @@ mod tests {
         assert_eq!(new_subject(&same, &before, &all, 9.0), None);
         // A skill the model may not see is never chosen.
         assert_eq!(new_subject(&alone, &before, &[0, 2, 3], 9.0), None);
+    }
+
+    #[test]
+    fn a_thank_you_ends_the_subject_and_a_follow_up_does_not() {
+        for thanks in [
+            "thanks!",
+            "Thank you so much",
+            "great, thanks",
+            "thx",
+            "ok thanks!",
+        ] {
+            assert_eq!(previous_weight(thanks, &[]), 0.0, "{thanks}");
+        }
+        for follow in [
+            "still failing",
+            "thanks, now do the same for staging",
+            "ok",
+            "and that one?",
+        ] {
+            assert!(previous_weight(follow, &[]) > 0.0, "{follow}");
+        }
     }
 }

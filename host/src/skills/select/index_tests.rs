@@ -125,3 +125,14 @@ fn in_a_tool_index_a_word_with_synonyms_does_not_count_twice() {
     let weight = |t: &str| q.terms.iter().find(|x| x.term == t).map(|x| x.weight);
     assert_eq!(weight("pr"), Some(SKILL_SHARES.word));
 }
+
+#[test]
+fn a_thank_you_after_a_subject_scores_nothing() {
+    let skills = corpus();
+    let (index, _) = Index::build(&skills, None);
+    for thanks in ["thanks!", "great, thank you so much"] {
+        let q = index.query(thanks, Some("fill the pdf form"));
+        let s = index.scores(&q);
+        assert!(s.iter().all(|&x| x == 0.0), "{thanks}: {s:?}");
+    }
+}
