@@ -186,13 +186,40 @@ pub fn claim(dir: &Path, cwd: &Path, query: &str) -> Result<LoadedSession, Store
         if let Some(file) = super::lock::claim(&s.path) {
             let mut loaded = super::load(&s.path)?;
             loaded.held = Some(std::sync::Arc::new(file));
+            passed_over(dir, s, &mut loaded);
             return Ok(loaded);
         }
     }
     match mine.into_iter().next() {
-        Some(newest) => super::load(&newest.path),
+        Some(newest) => {
+            let mut loaded = super::load(&newest.path)?;
+            passed_over(dir, &newest, &mut loaded);
+            Ok(loaded)
+        }
         None => Err(nothing_to_resume(dir, cwd)),
     }
+}
+
+/// A damaged session file written after `chosen` (its meta line, which
+/// says its directory, unreadable: it may have been this directory's
+/// last session) is named in `loaded`'s warnings: `last` did not continue
+/// it, and the user should know which conversation goes on.
+fn passed_over(dir: &Path, chosen: &SessionSummary, loaded: &mut LoadedSession) {
+    let modified = |p: &Path| std::fs::symlink_metadata(p).and_then(|m| m.modified()).ok();
+    let Some(damaged) = list_all(dir).ok().and_then(|l| {
+        l.unreadable
+            .into_iter()
+            .filter(|u| modified(&u.path) > chosen.modified)
+            .max_by_key(|u| modified(&u.path))
+    }) else {
+        return;
+    };
+    loaded.warnings.push(format!(
+        "the newest session file {} cannot be resumed ({}): continuing the last readable session here, {}; to continue another, pass its id (`quire resume` lists them)",
+        damaged.path.display(),
+        damaged.reason,
+        chosen.id
+    ));
 }
 
 /// A session file whose name carries an id starting with `query` but

@@ -105,3 +105,31 @@ fn resuming_last_when_the_newest_file_is_damaged_names_it() {
     assert!(!said.contains("no session to resume in"), "{said}");
     assert_eq!(env.server.requests().len(), 1, "nothing was sent");
 }
+
+#[test]
+fn resuming_last_past_a_damaged_newer_file_says_so() {
+    let env = TestEnv::new("responses");
+    env.server
+        .push_all([Reply::text("one"), Reply::text("two"), Reply::text("on")]);
+    let first = env.exec_json("the older session", &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = env.exec_json("a session to damage", &[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let files = env.session_files();
+    let damaged = files.last().unwrap();
+    std::fs::write(damaged, "{\"type\":\"meta\",\"id\":").unwrap();
+
+    let run = env.exec_json("continue", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains(&format!(
+            "the newest session file {} cannot be resumed",
+            damaged.display()
+        )),
+        "not silent: {said}"
+    );
+    // The older conversation is what went on.
+    let reqs = env.server.requests();
+    assert!(reqs[2].raw_body.contains("the older session"));
+}
