@@ -59,6 +59,15 @@ impl Status {
                 .join(sep)
                 .width()
         };
+        // Too wide: the cache writes give way before the whole tokens part.
+        if joined(&parts) > width && self.total.cache_write_input_tokens > 0 {
+            parts[2].0 = format!(
+                "in {} · cached {} · out {}",
+                tokens(self.total.input_tokens),
+                tokens(self.total.cached_input_tokens),
+                tokens(self.total.output_tokens)
+            );
+        }
         while joined(&parts) > width {
             let Some(i) = parts
                 .iter()
@@ -143,6 +152,33 @@ mod tests {
         let line = shown(&s.line(200, &pal));
         assert!(
             line.contains("skills: pdf") && !line.contains('…'),
+            "{line}"
+        );
+    }
+
+    /// Cache writes are the first to give way: the token counts stay.
+    #[test]
+    fn cache_writes_leave_before_the_token_counts() {
+        let mut s = Status {
+            model: "claude-sonnet-4-5".into(),
+            provider: "anthropic".into(),
+            sandbox: "workspace-write".into(),
+            approval: "untrusted".into(),
+            context_window: 200_000,
+            context_used: 20_000,
+            ..Default::default()
+        };
+        s.total.input_tokens = 16_000;
+        s.total.cached_input_tokens = 13_000;
+        s.total.cache_write_input_tokens = 3_100;
+        s.total.output_tokens = 900;
+        let pal = Palette::new(false);
+        let wide = shown(&s.line(200, &pal));
+        assert!(wide.contains("cached 13.0k read · 3.1k written"), "{wide}");
+        let full = wide.width();
+        let line = shown(&s.line(u16::try_from(full - 5).unwrap(), &pal));
+        assert!(
+            line.contains("in 16.0k · cached 13.0k · out 900") && !line.contains("written"),
             "{line}"
         );
     }
