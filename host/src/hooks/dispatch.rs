@@ -404,12 +404,14 @@ fn writable_files(hook: &Hook) -> bool {
 }
 
 /// The hooks `loaded` that the user must approve before they run, as one
-/// warning (none when all are approved).
+/// warning (none when all are approved). A plugin hook refused for its
+/// folder's path is not among them: approved, it would still not run
+/// (its own warning says why).
 pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
     let pending: Vec<String> = loaded
         .hooks
         .iter()
-        .filter(|h| h.trust == TrustState::NotApproved)
+        .filter(|h| h.trust == TrustState::NotApproved && h.refused_root().is_none())
         .map(|h| {
             format!(
                 "{} {} `{}`{} ({})",

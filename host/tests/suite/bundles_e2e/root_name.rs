@@ -143,6 +143,15 @@ fn a_quire_home_named_with_shell_code_refuses_the_hooks_naming_it() {
         "{}",
         said[0]
     );
+    // A session says why they do not run, not to approve them.
+    env.server.push(Reply::text("hi"));
+    let r = run_in(&env, &home, &["exec", "say hi"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("set QUIRE_HOME") && !r.stderr.contains("approve with"),
+        "{}",
+        r.stderr
+    );
     // Not offered for approval: approved, they still would not run.
     let r = run_in(&env, &home, &["hooks", "trust"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
