@@ -117,8 +117,12 @@ impl Session {
     }
 
     /// A session from its parts; call [`Session::begin`] once the
-    /// extensions are added.
+    /// extensions are added. The extensions given see the history (a
+    /// resumed one), as [`Session::add_extension`] shows it to later ones.
     pub fn from_parts(p: SessionParts) -> Session {
+        for ext in &p.extensions {
+            ext.sync_history(&p.history);
+        }
         Session {
             provider: p.provider,
             model: p.model,

@@ -343,8 +343,12 @@ impl Extension for McpExtension {
         self.manager.wake_for(names);
     }
 
-    fn sync_history(&self, _history: &[crate::protocol::Item]) {
-        *self.told.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    /// A resumed, cleared or shortened history: the note last told is the
+    /// last one it holds, so a resumed session (`exec --resume`) does not
+    /// send the same note again after its next message.
+    fn sync_history(&self, history: &[crate::protocol::Item]) {
+        let last = crate::protocol::Item::last_context(history, CONTEXT_SOURCE);
+        *self.told.lock().unwrap_or_else(|e| e.into_inner()) = last.map(str::to_string);
     }
 
     fn tool_changes(&self) -> Vec<ToolChange> {

@@ -54,6 +54,16 @@ impl Item {
     pub fn is_thinking(&self) -> bool {
         matches!(self, Item::Thinking { .. } | Item::RedactedThinking { .. })
     }
+
+    /// The text of the last [`Item::Context`] from `source` in `history`:
+    /// the note an extension told last, as a resumed or shortened history
+    /// holds it.
+    pub fn last_context<'a>(history: &'a [Item], source: &str) -> Option<&'a str> {
+        history.iter().rev().find_map(|i| match i {
+            Item::Context { source: s, text } if s == source => Some(text.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// A complete tool call assembled from a model response.

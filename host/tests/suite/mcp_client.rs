@@ -17,6 +17,7 @@ mod orphans;
 mod oversized_tools;
 pub(super) mod peers;
 mod prompt;
+mod redefined_tools;
 mod resumed_tools;
 mod sandbox;
 mod seam;

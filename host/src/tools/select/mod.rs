@@ -12,7 +12,9 @@
 //! match for a new message, enabled by `tool_search`, called, or a new
 //! tool while everything is sent); the list is chosen afresh only after
 //! compaction, which rewrites the history anyway. The session file records
-//! the list, so a resumed session sends it again ([`resume`]).
+//! the list, so a resumed session sends it again ([`resume`]). A tool's
+//! definition stays as first sent for the rest of the session, even when
+//! its MCP server changes its description or schema ([`sent`]).
 //!
 //! - [`config`]: the `[tool_selection]` table.
 //! - [`index`]: tools as index documents.
@@ -74,6 +76,8 @@ struct State {
     noted: Option<String>,
     /// Tools described in the history for `call_tool` ([`join`]).
     described: BTreeSet<String>,
+    /// Each tool's definition as first sent in this session ([`sent`]).
+    first: BTreeMap<String, ToolSpec>,
     /// The message of the last turn and the tools sent for it.
     turn: Option<(String, BTreeSet<String>)>,
 }
@@ -155,6 +159,7 @@ impl ToolSelection {
                 .with_semantic(self.semantic.clone()),
         );
         tracing::debug!(tools = state.index.len(), "tool index rebuilt");
+        sent::log_redefined(&state.first, &state.index);
     }
 
     /// The indexed tools.
@@ -249,6 +254,7 @@ impl ToolSelection {
         if !message.is_empty() {
             state.joined_for = Some(message.to_string());
         }
+        sent::as_first_sent(&mut state.first, &mut list);
         let names: Vec<String> = list.iter().map(|s| s.name.clone()).collect();
         if !message.trim().is_empty() {
             state.turn = Some((message.to_string(), names.iter().cloned().collect()));
@@ -405,15 +411,13 @@ impl Extension for ToolSelection {
                 _ => {}
             }
         }
-        let noted = history.iter().rev().find_map(|i| match i {
-            Item::Context { source, text } if source == CONTEXT_SOURCE => Some(text.clone()),
-            _ => None,
-        });
+        let noted = Item::last_context(history, CONTEXT_SOURCE).map(str::to_string);
         let mut state = self.state();
         state.kept = kept;
         if history.is_empty() {
             state.sent.clear();
             state.recorded.clear();
+            state.first.clear();
         }
         state.joined_for = None;
         state.noted = noted;

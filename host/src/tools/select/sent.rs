@@ -1,7 +1,15 @@
 //! The tool list a session's requests carry now, read without choosing
-//! anything (for an estimate of the context in use).
+//! anything (for an estimate of the context in use), and each tool's
+//! definition as first sent: an MCP server that changes a tool's
+//! description or schema mid-session (`tools/list_changed`) does not
+//! rewrite the list already sent. The provider's cached prefix still fits,
+//! and the model keeps seeing what it was first shown: a server cannot
+//! slip new instructions into a tool it already offered. A call that no
+//! longer fits the server's schema gets the server's error, as any call.
 
-use super::{ToolSelection, call_tool, search};
+use std::collections::BTreeMap;
+
+use super::{ToolIndex, ToolSelection, call_tool, search};
 use crate::tools::ToolSpec;
 
 impl ToolSelection {
@@ -25,8 +33,44 @@ impl ToolSelection {
             .filter_map(|name| match name.as_str() {
                 n if n == search::NAME => Some(search::spec()),
                 n if n == call_tool::NAME => Some(call_tool::spec()),
-                n => index.position(n).map(|i| index.specs[i].clone()),
+                n => state
+                    .first
+                    .get(n)
+                    .cloned()
+                    .or_else(|| index.position(n).map(|i| index.specs[i].clone())),
             })
             .collect()
+    }
+}
+
+/// Puts each tool of `list` as `first` holds it; a tool sent for the first
+/// time is remembered as it is.
+pub(super) fn as_first_sent(first: &mut BTreeMap<String, ToolSpec>, list: &mut [ToolSpec]) {
+    for spec in list {
+        match first.get(&spec.name) {
+            Some(was) => {
+                if was != spec {
+                    spec.clone_from(was);
+                }
+            }
+            None => {
+                first.insert(spec.name.clone(), spec.clone());
+            }
+        }
+    }
+}
+
+/// Names, once per change of the tools, the sent tools whose definition
+/// now differs from the one sent (and still sent).
+pub(super) fn log_redefined(first: &BTreeMap<String, ToolSpec>, index: &ToolIndex) {
+    for (name, was) in first {
+        if let Some(i) = index.position(name)
+            && index.specs[i] != *was
+        {
+            tracing::info!(
+                tool = %name,
+                "the tool's definition changed (its MCP server sent a new description or schema); the session keeps sending the one first sent"
+            );
+        }
     }
 }

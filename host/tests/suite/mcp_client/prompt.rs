@@ -50,3 +50,40 @@ fn a_ready_servers_instructions_follow_the_message() {
     );
     assert!(!system.contains("## quiet"), "{system}");
 }
+
+/// `exec` then `exec --resume last`: the note the resumed history holds
+/// counts as told, so the same note is not sent again after the next
+/// message (it would grow every request of a resumed chain).
+#[test]
+fn a_resumed_exec_does_not_repeat_the_servers_note() {
+    let config = server_toml(
+        "guide",
+        &[
+            "--instructions",
+            "Pass ticket ids as numbers, never strings.",
+        ],
+        "required = true",
+    );
+    let env = TestEnv::with_config("chat", &config);
+    env.server
+        .push_all([Reply::text("one"), Reply::text("two"), Reply::text("three")]);
+    for (i, task) in ["hello", "and again", "once more"].iter().enumerate() {
+        let args: &[&str] = if i == 0 { &[] } else { &["--resume", "last"] };
+        let run = env.exec_json(task, args);
+        assert_eq!(run.code, 0, "{task}: {}", run.stderr);
+    }
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 3);
+    for (i, r) in reqs.iter().enumerate() {
+        assert_eq!(
+            r.raw_body.matches("# MCP servers").count(),
+            1,
+            "request {i}: the note once, after the first message: {}",
+            r.raw_body
+        );
+    }
+    // The one note is the first message's, before the later ones.
+    let body = &reqs[2].raw_body;
+    let (note, later) = (body.find("# MCP servers"), body.find("and again"));
+    assert!(note.is_some() && note < later, "{body}");
+}

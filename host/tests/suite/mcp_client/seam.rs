@@ -53,7 +53,11 @@ impl Extension for LateTools {
     }
 }
 
-fn session(server: &ModelServer, home: &std::path::Path, cwd: &std::path::Path) -> Session {
+pub(super) fn session(
+    server: &ModelServer,
+    home: &std::path::Path,
+    cwd: &std::path::Path,
+) -> Session {
     let mut config = Config {
         provider: "test".into(),
         model: "m".into(),
