@@ -2,6 +2,7 @@
 //! in a temporary repository with its own `QUIRE_HOME` and `HOME`.
 use crate::support::skills_common;
 
+mod hostile_names;
 mod not_activated;
 
 use std::path::Path;
@@ -486,7 +487,8 @@ fn loader_and_validator_read_yaml_the_same_way() {
 }
 
 /// A skill's name and description are the skill file's text: `validate`
-/// and `pick --explain` show them without escape sequences, piped or not.
+/// shows them without escape sequences, piped or not, and a skill holding
+/// one is skipped with the reason (see `skills_cli::hostile_names`).
 #[test]
 fn skill_text_reaches_no_terminal_as_escape_sequences() {
     let e = SkillsEnv::new();
@@ -507,32 +509,28 @@ fn skill_text_reaches_no_terminal_as_escape_sequences() {
     );
     assert!(!ran.stderr.contains('\u{1b}'), "{:?}", ran.stderr);
 
-    // Padded by the name as shown, and found by it.
+    // Not loaded (the model would read what the terminal hides): said
+    // with the character, never shown raw; the other skills stay.
     write_skill(&e.repo.join(".quire/skills/ab"), "ab", "Short.", "", "");
     let ran = e.run(&["skills", "list"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let lines: Vec<&str> = ran.stdout.lines().collect();
-    let column = lines[0].find("SCOPE").unwrap();
-    for name in ["oddname", "ab"] {
-        let row = lines
-            .iter()
-            .find(|l| l.starts_with(&format!("{name} ")))
-            .unwrap_or_else(|| panic!("{:?}", ran.stdout));
-        assert_eq!(row.find("project"), Some(column), "{:?}", ran.stdout);
-    }
-    let ran = e.run(&["skills", "show", "oddname"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stdout.starts_with("oddname\n"), "{:?}", ran.stdout);
-    assert!(!ran.stdout.contains('\u{1b}'), "{:?}", ran.stdout);
-
-    let ran = e.run(&["skills", "pick", "odd chars", "--explain"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stdout.contains("oddname"), "{:?}", ran.stdout);
     assert!(
-        !ran.stdout.contains('\u{1b}') && !ran.stdout.contains('\u{7}'),
+        ran.stdout.lines().any(|l| l.starts_with("ab ")),
         "{:?}",
         ran.stdout
     );
+    assert!(!ran.stdout.contains("oddname"), "{:?}", ran.stdout);
+    let ran = e.run(&["skills", "list", "--all"]);
+    let out = format!("{}{}", ran.stdout, ran.stderr);
+    assert!(
+        out.contains("skill folder 'odd'") && out.contains("U+001B"),
+        "{out:?}"
+    );
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    let ran = e.run(&["skills", "pick", "odd chars", "--explain"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(!ran.stdout.contains("oddname"), "{:?}", ran.stdout);
+    assert!(!ran.stdout.contains('\u{1b}'), "{:?}", ran.stdout);
 }
 
 /// A tab is whitespace to the author: where YAML refuses one, the loader

@@ -9,6 +9,7 @@
 
 mod fallback;
 mod fields;
+mod hidden;
 mod tabs;
 
 use std::io::Read;
@@ -95,6 +96,23 @@ pub fn parse_skill(bytes: &[u8], origin: Origin<'_>) -> Result<Skill, ParseError
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let f = fields::extract(&map, frontmatter, &folder, &mut warnings)?;
+    let mut shown = vec![
+        ("name", f.name.as_str(), true),
+        ("description", f.description.as_str(), false),
+    ];
+    shown.extend(
+        f.when_to_use
+            .iter()
+            .map(|w| ("when_to_use", w.as_str(), false)),
+    );
+    shown.extend(
+        f.keywords
+            .iter()
+            .map(|k| ("metadata.keywords", k.as_str(), true)),
+    );
+    if let Some(why) = hidden::problem(&folder, &shown) {
+        return Err(ParseError(why));
+    }
     let body = body.trim().to_string();
     Ok(Skill {
         name: f.name,

@@ -125,9 +125,14 @@ impl Learned {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Remembers the terms of `message` for the item `name` and saves.
+    /// Remembers the terms of `message` for the item `name` and saves:
+    /// the selector's own terms (stop words dropped, stemmed), without
+    /// numbers (`42`, `2024`), which say nothing about what an item does.
     pub fn remember(&self, kind: Kind, name: &str, message: &str) {
-        let mut terms: Vec<String> = text::terms(&text::bounded(message));
+        let mut terms: Vec<String> = text::terms(&text::bounded(message))
+            .into_iter()
+            .filter(|t| t.chars().any(char::is_alphabetic))
+            .collect();
         terms.sort();
         terms.dedup();
         if terms.is_empty() {
@@ -249,7 +254,7 @@ mod tests {
         l.remember(
             Kind::Skill,
             "invoice-organizer",
-            "sort the receipt pile for taxes",
+            "sort the receipt pile for taxes, all 42 of them",
         );
         l.remember(Kind::Skill, "invoice-organizer", "receipts again");
         let q = vec![("receipt".to_string(), 1.0), ("tax".to_string(), 1.0)];
@@ -259,6 +264,9 @@ mod tests {
         let receipt = m[0].1.iter().find(|t| t.term == "receipt").unwrap();
         assert!(receipt.weight > 1.9 && receipt.weight <= 2.0, "{receipt:?}");
         assert!(l.matches(Kind::Tool, &q).is_empty());
+        // Stop words and numbers are not learned.
+        let noise = vec![("the".to_string(), 1.0), ("42".to_string(), 1.0)];
+        assert!(l.matches(Kind::Skill, &noise).is_empty());
         // Saved and read back.
         let again = Learned::open(file);
         assert_eq!(again.matches(Kind::Skill, &q).len(), 1);

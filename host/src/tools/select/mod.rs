@@ -80,6 +80,9 @@ struct State {
     first: BTreeMap<String, ToolSpec>,
     /// The message of the last turn and the tools sent for it.
     turn: Option<(String, BTreeSet<String>)>,
+    /// Tools `tool_search` found this turn that the turn did not send:
+    /// learned for the turn's message only once the model calls one.
+    found: BTreeSet<String>,
 }
 
 impl ToolSelection {
@@ -117,16 +120,46 @@ impl ToolSelection {
     }
 
     /// `tool_search` found `names`: those the turn did not send are
-    /// remembered for the turn's message.
+    /// candidates, learned for the turn's message when the model then
+    /// calls them in the same turn ([`Self::learn_called`]).
     pub fn learn_found<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
-        let Some(learned) = &self.learned else { return };
-        let Some((message, sent)) = self.state().turn.clone() else {
+        if self.learned.is_none() {
+            return;
+        }
+        let mut state = self.state();
+        let Some((_, sent)) = state.turn.clone() else {
             return;
         };
         for name in names {
             if !sent.contains(name) && !self.pinned.contains(name) {
-                tracing::info!(tool = %name, "selector missed a tool the model found; learning the message's terms");
-                learned.remember(Kind::Tool, name, &message);
+                state.found.insert(name.to_string());
+            }
+        }
+    }
+
+    /// Learns the turn's message for the candidates of [`Self::learn_found`]
+    /// the model called since the turn's user message in `history`.
+    fn learn_called(&self, state: &mut State, history: &[Item]) {
+        let Some(learned) = &self.learned else { return };
+        if state.found.is_empty() {
+            return;
+        }
+        let Some((message, _)) = state.turn.clone() else {
+            return;
+        };
+        let since = history
+            .iter()
+            .rposition(|i| matches!(i, Item::User { .. }))
+            .map_or(0, |at| at + 1);
+        for item in &history[since..] {
+            if let Item::ToolCall {
+                name, arguments, ..
+            } = item
+                && let Some(name) = call_tool::target(name, arguments)
+                && state.found.remove(&name)
+            {
+                tracing::info!(tool = %name, "selector missed a tool the model found and called; learning the message's terms");
+                learned.remember(Kind::Tool, &name, &message);
             }
         }
     }
@@ -178,6 +211,7 @@ impl ToolSelection {
     /// rest of the session.
     pub fn turn_specs(&self, history: &[Item], message: &str) -> Vec<ToolSpec> {
         let mut state = self.state();
+        self.learn_called(&mut state, history);
         for item in history {
             if let Item::ToolCall {
                 name, arguments, ..
@@ -257,6 +291,9 @@ impl ToolSelection {
         sent::as_first_sent(&mut state.first, &mut list);
         let names: Vec<String> = list.iter().map(|s| s.name.clone()).collect();
         if !message.trim().is_empty() {
+            if state.turn.as_ref().is_none_or(|(m, _)| m != message) {
+                state.found.clear();
+            }
             state.turn = Some((message.to_string(), names.iter().cloned().collect()));
         }
         if names != state.sent {

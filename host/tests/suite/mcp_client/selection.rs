@@ -23,22 +23,31 @@ fn has(names: &[String], name: &str) -> bool {
     names.iter().any(|n| n == name)
 }
 
-#[test]
-fn a_large_tool_set_is_cut_to_the_turn_and_tool_search_enables_the_rest() {
+/// A session over the `big` server (212 tools) whose model first searches
+/// for tool 137 (`limit` hits), then calls it through `call_tool` (not in
+/// the list: the list stays).
+fn search_then_call(limit: usize) -> TestEnv {
     let config = server_toml("big", &["--tools", "200"], "required = true");
     let env = TestEnv::with_config("responses", &config);
     env.server.push_all([
         Reply::tool_call(
             "c1",
             "tool_search",
-            json!({"query": "extra tool number 137", "limit": 1}),
+            json!({"query": "extra tool number 137", "limit": limit}),
         ),
-        // Not in the list: called through `call_tool` (the list stays).
         Reply::tool_call(
             "c2",
             "call_tool",
             json!({"name": "mcp__big__tool_0137", "arguments": {}}),
         ),
+    ]);
+    env
+}
+
+#[test]
+fn a_large_tool_set_is_cut_to_the_turn_and_tool_search_enables_the_rest() {
+    let env = search_then_call(1);
+    env.server.push_all([
         Reply::tool_call("c3", "mcp__big__echo", json!({"text": "hi"})),
         Reply::text("done"),
     ]);
@@ -119,4 +128,46 @@ fn the_threshold_and_the_switch_come_from_config() {
     let run = env.exec_json("hello", &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("threshhold"), "{}", run.stderr);
+}
+
+/// Learning from the session: of the tools a search found, only the one
+/// the model then called is remembered for the message, with the message's
+/// words but not its numbers or stop words; the next similar message in a
+/// new session offers that tool on its first request.
+#[test]
+fn only_a_found_tool_the_model_called_is_learned_and_offered_next_time() {
+    let env = search_then_call(3);
+    env.server.push(Reply::text("done"));
+    let message = "frobnicate the quasar ledger 42 times";
+    let run = env.exec_json(message, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    let found = done.iter().find(|e| e["call_id"] == "c1").unwrap();
+    let text = found["output"].as_str().unwrap();
+    assert_eq!(text.matches("\n- mcp__big__tool_").count(), 3, "{text}");
+
+    let store = env.home.path().join("cache/learned-selection.json");
+    let learned: Value =
+        serde_json::from_str(&std::fs::read_to_string(&store).expect("store written")).unwrap();
+    let items = learned["items"].as_array().unwrap();
+    let names: Vec<&str> = items.iter().filter_map(|i| i["name"].as_str()).collect();
+    assert_eq!(names, ["mcp__big__tool_0137"], "{learned}");
+    let terms: Vec<&String> = items[0]["terms"].as_object().unwrap().keys().collect();
+    assert!(terms.iter().any(|t| t.starts_with("quasar")), "{terms:?}");
+    assert!(
+        !terms.iter().any(|t| *t == "42" || *t == "the"),
+        "{terms:?}"
+    );
+
+    // A new session with a similar message offers the tool at once.
+    let before = env.server.requests().len();
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("frobnicate that quasar ledger", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = &env.server.requests()[before].body;
+    assert!(
+        has(&tool_names(first), "mcp__big__tool_0137")
+            || first.to_string().contains("## mcp__big__tool_0137"),
+        "{first}"
+    );
 }
