@@ -110,17 +110,40 @@ fn any_line(input: &mut dyn BufRead, prompt: &str) -> anyhow::Result<String> {
 }
 
 /// A number from 1 to `max`, or `default` on an empty answer.
-fn choose(input: &mut dyn BufRead, prompt: &str, max: usize) -> anyhow::Result<usize> {
+fn choose(
+    input: &mut dyn BufRead,
+    prompt: &str,
+    max: usize,
+    default: usize,
+) -> anyhow::Result<usize> {
     loop {
         let a = line(input, prompt, None)?;
         if a.is_empty() {
-            return Ok(1);
+            return Ok(default);
         }
         match a.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => return Ok(n),
             _ => eprintln!("{}", numbers(max)),
         }
     }
+}
+
+/// The provider an empty answer picks (numbered from 1): the first whose
+/// key is set in the environment, else the first local server found (it
+/// needs no key), else OpenAI.
+fn default_choice(choices: &[(String, Choice)]) -> usize {
+    let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    let at = choices.iter().position(|(_, c)| match c {
+        Choice::OpenAi => set("OPENAI_API_KEY"),
+        Choice::Anthropic => set("ANTHROPIC_API_KEY"),
+        _ => false,
+    });
+    let local = || {
+        choices
+            .iter()
+            .position(|(_, c)| matches!(c, Choice::Local(_)))
+    };
+    at.or_else(local).map_or(1, |i| i + 1)
 }
 
 enum Choice {
@@ -157,7 +180,13 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
     for (i, (label, _)) in choices.iter().enumerate() {
         eprintln!("  {}) {label}", i + 1);
     }
-    let n = choose(input, "provider [1]: ", choices.len())?;
+    let default = default_choice(&choices);
+    let n = choose(
+        input,
+        &format!("provider [{default}]: "),
+        choices.len(),
+        default,
+    )?;
     let choice = choices.swap_remove(n - 1).1;
     let (name, base_url, models, default_key) = match choice {
         Choice::OpenAi => ("openai", None, Vec::new(), "OPENAI_API_KEY"),

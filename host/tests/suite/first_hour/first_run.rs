@@ -233,3 +233,17 @@ fn every_provider_asks_which_model_under_a_heading() {
         "{screen}"
     );
 }
+
+/// With no key in the environment and a local server found, an empty
+/// answer to "Which provider?" picks that server, not OpenAI (which would
+/// fail for want of a key).
+#[test]
+fn enter_at_the_provider_picks_the_local_server_when_no_key_is_set() {
+    let env = unconfigured();
+    env.server.push(Reply::text("hello"));
+    let screen = setup_with(&env, "\n\n\n");
+    assert!(screen.contains("provider [3]: "), "{screen}");
+    let config = std::fs::read_to_string(env.home.path().join("config.toml")).unwrap();
+    assert!(config.contains("provider = \"local\""), "{config}");
+    assert!(!config.contains("openai"), "{config}");
+}
