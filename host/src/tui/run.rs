@@ -320,6 +320,13 @@ pub async fn run(
             }
             back.extend(app.queued.drain(..));
             app.composer.set(&back.join("\n"));
+            // Said, so that what is typed next is not taken for a new
+            // message while it extends the one given back.
+            let dim = app.pal.dim();
+            app.note(
+                "your message is back in the input: Enter sends it again, Ctrl-U clears it",
+                dim,
+            );
         }
         let _ = term::flush(&mut io.term, &mut app);
         if io.signals.ended_by.is_some() {

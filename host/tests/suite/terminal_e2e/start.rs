@@ -117,7 +117,7 @@ fn with_nothing_configured_the_setup_runs_then_the_session_starts() {
     }
     cmd.env("QUIRE_PROBE_PORTS", env.server.port().to_string());
     let mut pty = Pty::spawn(cmd, 30, 120);
-    pty.wait_text("provider [1]:");
+    pty.wait_text("provider [3]:");
     // 3: the local server found (1 and 2 are OpenAI and Anthropic).
     pty.send("3\r");
     pty.wait_text("model [1] (a number, or type a name):");
