@@ -76,6 +76,18 @@ pub fn quoted_name(name: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A command (or other text from a settings file) on one line of a
+/// listing: as written when every character shows (quotes and
+/// backslashes too: `find . -exec sh {} \;`), otherwise as
+/// [`quoted_name`] quotes it, its controls and line breaks escaped, so
+/// nothing hides what runs.
+pub fn shown_command(text: &str) -> Cow<'_, str> {
+    match text.chars().any(hidden_control) {
+        true => quoted_name(text),
+        false => Cow::Borrowed(text),
+    }
+}
+
 /// [`clean`] for text that arrives in pieces (a streamed answer): a
 /// sequence split across two pieces is dropped whole, not shown in part.
 #[derive(Debug, Default)]

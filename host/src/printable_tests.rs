@@ -86,3 +86,14 @@ fn bidirectional_controls_are_dropped_and_shown_escaped_in_names() {
     );
     assert_eq!(quoted_name("שלום.txt"), "שלום.txt");
 }
+
+#[test]
+fn commands_are_shown_as_written_unless_they_hold_controls() {
+    use super::shown_command;
+    assert_eq!(
+        shown_command(r#"find . -exec sh {} \; "x""#),
+        r#"find . -exec sh {} \; "x""#
+    );
+    assert_eq!(shown_command("ls\r\u{1b}[2Kok"), "\"ls\\r\\033[2Kok\"");
+    assert_eq!(shown_command("a\nb"), "\"a\\nb\"");
+}

@@ -70,11 +70,12 @@ pub fn run(global: &GlobalArgs, args: &HooksArgs) -> i32 {
     }
 }
 
-/// Text from a hooks file as listed, piped or not: quoted with its
-/// controls escaped when it has any (a `\r` or an escape sequence in a
-/// command could hide what it runs behind harmless-looking text).
+/// Text from a hooks file as listed, piped or not: as written, or quoted
+/// with its controls escaped when it has any (a `\r` or an escape
+/// sequence in a command could hide what it runs behind harmless-looking
+/// text).
 fn shown(text: &str) -> String {
-    quire::printable::quoted_name(text).into_owned()
+    quire::printable::shown_command(text).into_owned()
 }
 
 fn state_text(state: TrustState) -> &'static str {

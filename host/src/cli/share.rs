@@ -446,16 +446,27 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
     }
     if drifted > 0 {
         if !json {
-            let what = if drifted == 1 {
-                "1 entry differs".to_string()
-            } else {
-                format!("{drifted} entries differ")
+            // `sync` never installs these: say what does, apart.
+            let (tampered, drifts): (Vec<_>, Vec<_>) = results
+                .iter()
+                .filter(|(_, d)| !d.is_clean())
+                .partition(|(_, d)| d.manifest.is_some());
+            for (e, _) in &tampered {
+                elistln!(
+                    "{}: `quire share sync` does not install a plugin whose marketplace entry in quire.lock differs from it; {}",
+                    e.name,
+                    share::reinstall(e)
+                );
+            }
+            let what = match drifts.len() {
+                1 => "1 entry differs".to_string(),
+                n => format!("{n} entries differ"),
             };
-            if results.iter().any(|(_, d)| d.is_local()) {
+            if drifts.iter().any(|(_, d)| d.is_local()) {
                 elistln!(
                     "{what} from quire.lock; `quire share sync --force` replaces local changes with the locked files (`quire share sync` alone installs only what is missing)"
                 );
-            } else {
+            } else if !drifts.is_empty() {
                 elistln!(
                     "{what} from quire.lock; `quire share sync` installs what is missing again"
                 );

@@ -9,11 +9,11 @@ use std::path::Path;
 use serde_json::Value as Json;
 use toml::{Table, Value};
 
-/// Text from the repository's files as shown: quoted with its control
-/// characters escaped when it has any (an escape sequence in a name or a
-/// command would act on the terminal, or hide what runs).
+/// Text from the repository's files as shown: as written, or quoted with
+/// its control characters escaped when it has any (an escape sequence in
+/// a name or a command would act on the terminal, or hide what runs).
 fn q(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::printable::quoted_name(text)
+    crate::printable::shown_command(text)
 }
 
 /// The lines, each a setting and what it does (none when nothing notable).

@@ -84,7 +84,7 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
         ));
         // The model still believes its patch is on disk: the next request
         // says otherwise.
-        session.record_note("undo", undo_note(&undone));
+        session.record_note(NOTE_SOURCE, undo_note(&undone));
     }
     said
 }
@@ -248,10 +248,19 @@ fn refusal(e: &UndoError, path: &str, from: Option<&str>, status: &str) -> Strin
     }
 }
 
+/// The source of the note an `/undo` records for the model.
+pub const NOTE_SOURCE: &str = "undo";
+const NOTE_START: &str = "Note: the user reverted your changes to ";
+const NOTE_END: &str = " with /undo; these files are back as they were before your last patch.";
+
 /// What the model is told about an `/undo`.
-fn undo_note(undone: &[String]) -> String {
-    format!(
-        "Note: the user reverted your changes to {} with /undo; these files are back as they were before your last patch.",
-        undone.join(", ")
-    )
+pub fn undo_note(undone: &[String]) -> String {
+    format!("{NOTE_START}{}{NOTE_END}", undone.join(", "))
+}
+
+/// The line the live view showed for the `/undo` that recorded `note`
+/// (`undone: a.rs, b.rs`), for a resumed session's replay.
+pub fn replayed(note: &str) -> Option<String> {
+    let files = note.strip_prefix(NOTE_START)?.strip_suffix(NOTE_END)?;
+    Some(format!("undone: {files}"))
 }

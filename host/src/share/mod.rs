@@ -41,7 +41,7 @@ use std::path::PathBuf;
 pub use install::{AddOptions, add, other_source, remove, source_text};
 pub use lock::{Entry, Kind, Layout, LockFile, TOP_FOLDER};
 pub use source::Source;
-pub use sync::{Synced, sync, verify};
+pub use sync::{Synced, reinstall, sync, verify};
 pub use update::{Pending, apply, plan};
 
 use crate::skills::{Discovery, Skill, Skipped};

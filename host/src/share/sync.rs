@@ -96,6 +96,18 @@ pub(super) fn tampered(entry: &Entry, why: &str) -> String {
     )
 }
 
+/// What installs `entry` again when its locked marketplace entry is not
+/// what its plugin was (or would be) made from; `sync` never does.
+pub fn reinstall(entry: &Entry) -> String {
+    match &entry.marketplace {
+        Some(m) => format!(
+            "`quire share update {0}` reads its marketplace entry again, or `quire plugins install {0}@{m}` installs it again",
+            entry.name
+        ),
+        None => format!("`quire share add {}` installs it again", entry.source),
+    }
+}
+
 /// Whether `entry`'s folder holds exactly what quire last installed there
 /// (from an older lock: a teammate's `share update`, pulled), so replacing
 /// it discards no edit of the user's.
@@ -161,6 +173,14 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         Digests::new()
     };
     let drift = Drift::between(&entry.files, &files);
+    if entry.manifest.is_some() && only_manifest(&drift) {
+        return Err(ShareError::Invalid(format!(
+            "the marketplace entry recorded in quire.lock does not make the locked {} (quire.lock edited by hand?); nothing installed. Check quire.lock's entry for {} (git diff quire.lock, git log -p quire.lock), then {}",
+            super::entry_manifest::FILE,
+            entry.name,
+            reinstall(entry)
+        )));
+    }
     if !drift.is_clean() {
         let at = entry
             .commit
@@ -175,6 +195,14 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
     }
     check::links(&ctx.root, &entry.installed, ctx.layout)?;
     install(ctx, &content, &files, &resolve(&ctx.root, &entry.installed))
+}
+
+/// Whether the only file that differs is the plugin.json made from the
+/// lock's marketplace entry: the entry, not the source, is what changed.
+fn only_manifest(drift: &Drift) -> bool {
+    drift.changed == [super::entry_manifest::FILE]
+        && drift.missing.is_empty()
+        && drift.added.is_empty()
 }
 
 /// A locked entry's commit or ref no longer in its source: what works

@@ -15,6 +15,51 @@ use quire::tools::sandbox;
 use super::Check;
 use crate::cli::setup::Setup;
 
+/// Whether the current repository is trusted (its own settings used),
+/// and how to change it.
+fn trust(setup: &Setup, workspace: &Path) -> Check {
+    use quire::config::trust::{TrustLevel, decide_in};
+    let shown = workspace.display();
+    if repo_root(&setup.cwd).is_none() {
+        return Check::ok(
+            "trust",
+            format!(
+                "{shown} is not in a git repository; a repository's own settings are read only once it is trusted (`quire trust` in it)"
+            ),
+        );
+    }
+    if setup.config.project_settings_changed {
+        return Check::ok(
+            "trust",
+            format!(
+                "{shown} is trusted, but its settings changed since (see below); `quire trust --revoke` stops trusting it"
+            ),
+        );
+    }
+    if setup.config.project_trusted {
+        return Check::ok(
+            "trust",
+            format!(
+                "{shown} is trusted: its own settings are used; `quire trust --revoke` stops trusting it"
+            ),
+        );
+    }
+    match decide_in(&setup.config.projects, workspace) {
+        Some(TrustLevel::Untrusted) => Check::ok(
+            "trust",
+            format!(
+                "{shown} is marked untrusted (`quire trust --deny`): its own settings are ignored; `quire trust` there trusts it"
+            ),
+        ),
+        _ => Check::ok(
+            "trust",
+            format!(
+                "{shown} is not trusted: its own settings are ignored; `quire trust` there trusts it"
+            ),
+        ),
+    }
+}
+
 pub fn config(setup: &Setup) -> Vec<Check> {
     let mut out = Vec::new();
     let user = setup.home.join("config.toml");
@@ -28,6 +73,7 @@ pub fn config(setup: &Setup) -> Vec<Check> {
         ));
     }
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
+    out.push(trust(setup, &workspace));
     let project = workspace.join(".quire/config.toml");
     let found = quire::config::trust::project_settings(&workspace);
     if setup.config.project_trusted {

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::App;
 use crate::cli::summary::tool_line;
+use crate::session_view::undo;
 use crate::tui::{cells, markdown};
 
 impl App {
@@ -78,6 +79,12 @@ impl App {
                 Item::CompactionSummary { .. } => self
                     .commit
                     .push(Line::styled("(earlier conversation compacted)", pal.dim())),
+                // An /undo's note: the live view said what it undid.
+                Item::Context { source, text } if source == undo::NOTE_SOURCE => {
+                    if let Some(line) = undo::replayed(text) {
+                        self.note(&line, pal.ok());
+                    }
+                }
                 // Per-message context (skills catalog, MCP notes) is for the
                 // model, not part of what the user saw.
                 Item::Context { .. } => {}
@@ -211,6 +218,35 @@ mod tests {
         ] {
             assert!(lines.iter().any(|l| l == want), "{want} in {lines:#?}");
         }
+    }
+
+    #[test]
+    fn a_resumed_undo_shows_what_it_undid_after_the_patch() {
+        use crate::session_view::undo;
+        let mut app = App::new(Palette::new(false), 100, Vec::new());
+        let patch = Item::ToolCall {
+            call_id: "p".into(),
+            name: "apply_patch".into(),
+            arguments: serde_json::json!({ "input": "*** Begin Patch\n*** Add File: a.rs\n+x\n*** End Patch" })
+                .to_string(),
+        };
+        app.replay(&[
+            patch,
+            result("p", "Success. Updated the following files:\nA a.rs", false),
+            Item::Context {
+                source: undo::NOTE_SOURCE.into(),
+                text: undo::undo_note(&["a.rs".into(), "b.rs".into()]),
+            },
+            Item::Context {
+                source: "skills".into(),
+                text: "a catalog".into(),
+            },
+        ]);
+        let lines: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+        let undone = lines.iter().position(|l| l == "undone: a.rs, b.rs");
+        let patched = lines.iter().position(|l| l.starts_with("✓ "));
+        assert!(undone.is_some() && patched < undone, "{lines:#?}");
+        assert!(!lines.iter().any(|l| l.contains("catalog")), "{lines:#?}");
     }
 
     #[test]

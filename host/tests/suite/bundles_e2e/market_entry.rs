@@ -95,6 +95,14 @@ fn a_manifest_changed_only_in_the_lock_is_reported_and_never_installed() {
             all.contains("the marketplace entry recorded in quire.lock differs from the installed .claude-plugin/plugin.json in hooks"),
             "{args:?}: {all}"
         );
+        if args == ["share", "verify"] {
+            // Not sync, which refuses it: what does install it again.
+            assert!(
+                all.contains("`quire share update loose` reads its marketplace entry again, or `quire plugins install loose@m8`")
+                    && !all.contains("installs what is missing"),
+                "{all}"
+            );
+        }
     }
 
     // The marketplace is readable: its entry, not the lock's, is used.
@@ -126,4 +134,24 @@ fn a_manifest_changed_only_in_the_lock_is_reported_and_never_installed() {
         r.stderr
     );
     assert!(!plugin_json(&env).contains("PWNED"));
+}
+
+#[test]
+fn a_fresh_checkout_of_a_lock_whose_entry_was_edited_blames_the_lock() {
+    let env = TestEnv::new("responses");
+    installed(&env, "exit 2");
+    edit_lock(&env, "exit 2", "touch PWNED");
+    // A teammate's fresh checkout: nothing installed yet.
+    std::fs::remove_dir_all(env.repo_path().join(".agents/plugins/loose")).expect("rm");
+
+    let r = run(&env, &["share", "sync"]);
+    assert_ne!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        all.contains("the marketplace entry recorded in quire.lock does not make the locked .claude-plugin/plugin.json (quire.lock edited by hand?)")
+            && all.contains("`quire share update loose` reads its marketplace entry again"),
+        "{all}"
+    );
+    assert!(!all.contains("no longer matches"), "{all}");
+    assert!(!env.repo_path().join(".agents/plugins/loose").exists());
 }

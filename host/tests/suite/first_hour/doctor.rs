@@ -289,3 +289,36 @@ fn counts_of_one_are_singular() {
         run.stdout
     );
 }
+
+/// The `trust` line doctor's README promises: trusted, not trusted,
+/// marked untrusted, or not a repository, each with how to change it.
+#[test]
+fn doctor_says_whether_the_repository_is_trusted() {
+    let env = TestEnv::new("chat");
+    let trust = |cmd: &mut std::process::Command| {
+        let run = crate::support::quire::finish(cmd.spawn().expect("spawn"));
+        let (_, checks) = checks(&run.stdout);
+        let found = find(&checks, "trust", "ok");
+        assert_eq!(found.len(), 1, "{checks:#?}");
+        found[0]["message"].as_str().unwrap_or_default().to_string()
+    };
+    let doctor = || env.command(&["doctor", "--json"]);
+    let said = trust(&mut doctor());
+    assert!(
+        said.contains("is trusted") && said.contains("`quire trust --revoke`"),
+        "{said}"
+    );
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
+    let said = trust(&mut doctor());
+    assert!(
+        said.contains("is not trusted") && said.contains("`quire trust` there"),
+        "{said}"
+    );
+    assert_eq!(env.run(&["trust", "--deny"]).code, 0);
+    let said = trust(&mut doctor());
+    assert!(said.contains("is marked untrusted"), "{said}");
+
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let said = trust(doctor().current_dir(elsewhere.path()));
+    assert!(said.contains("is not in a git repository"), "{said}");
+}

@@ -74,3 +74,32 @@ fn a_hooks_name_does_not_hide_its_command() {
     assert_eq!(trust.code, 0, "{}", trust.stderr);
     assert!(trust.stdout.contains(tail), "{}", trust.stdout);
 }
+
+/// A command of printable characters only is shown as written, its
+/// backslash and quotes too (not `"… {} \\;"`): in `hooks list`,
+/// `hooks trust` and what `quire trust` lists.
+#[test]
+fn a_printable_command_is_listed_as_written() {
+    let env = TestEnv::new("chat");
+    let command = r#"find . -name "*.sh" -exec sh {} \;"#;
+    let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+        {"type": "command", "command": command}
+    ]}]}});
+    env.write(".claude/settings.json", &settings.to_string());
+    assert_eq!(env.run(&["trust", "--revoke"]).code, 0);
+    let trust = env.run(&["trust"]);
+    assert_eq!(trust.code, 0, "{}", trust.stderr);
+    let list = env.run(&["hooks", "list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let approve = env.run(&["hooks", "trust"]);
+    assert_eq!(approve.code, 0, "{}", approve.stderr);
+    for (what, out) in [
+        ("trust", &trust),
+        ("list", &list),
+        ("hooks trust", &approve),
+    ] {
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(all.contains(command), "{what}: {all}");
+        assert!(!all.contains("\\\\;"), "{what}: {all}");
+    }
+}
