@@ -86,3 +86,11 @@ fn bidirectional_controls_are_dropped_and_shown_escaped_in_names() {
     );
     assert_eq!(quoted_name("שלום.txt"), "שלום.txt");
 }
+
+#[test]
+fn escaped_line_keeps_one_line_and_shows_breaks() {
+    use super::escaped_line;
+    assert_eq!(escaped_line("bug in new\nline.rs"), "bug in new\\nline.rs");
+    assert_eq!(escaped_line("a\r\nb\x1b[2Jc"), "a\\r\\nbc");
+    assert_eq!(escaped_line("plain\ttitle"), "plain\ttitle");
+}
