@@ -44,6 +44,19 @@ pub fn one_line(text: &str) -> String {
     clean(&spaced).into_owned()
 }
 
+/// `text` kept on one line of a terminal: a line break or carriage
+/// return is shown escaped (`\n`, `\r`, as [`quoted_name`] shows them),
+/// escape sequences and other controls dropped as by [`clean`]. For a
+/// model's one-line text (a finding's title) that must not split the line
+/// it is printed on.
+pub fn escaped_line(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return clean(text);
+    }
+    let escaped = text.replace('\n', "\\n").replace('\r', "\\r");
+    Cow::Owned(clean(&escaped).into_owned())
+}
+
 /// A file name as people read it: as is when it is plain, otherwise in
 /// double quotes with its control characters (bidirectional ones too),
 /// quotes and backslashes escaped the way git quotes names

@@ -97,3 +97,11 @@ fn commands_are_shown_as_written_unless_they_hold_controls() {
     assert_eq!(shown_command("ls\r\u{1b}[2Kok"), "\"ls\\r\\033[2Kok\"");
     assert_eq!(shown_command("a\nb"), "\"a\\nb\"");
 }
+
+#[test]
+fn escaped_line_keeps_one_line_and_shows_breaks() {
+    use super::escaped_line;
+    assert_eq!(escaped_line("bug in new\nline.rs"), "bug in new\\nline.rs");
+    assert_eq!(escaped_line("a\r\nb\x1b[2Jc"), "a\\r\\nbc");
+    assert_eq!(escaped_line("plain\ttitle"), "plain\ttitle");
+}

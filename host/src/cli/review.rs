@@ -113,7 +113,7 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
         Ok(s) => s,
         Err(e) => {
             let message = format!("{e:#}");
-            json_failure(args, None, &message);
+            machine_failure(args, None, &message, Path::new("."));
             return usage(&message);
         }
     };
@@ -127,7 +127,7 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
         Some(p) => match read_schema(p) {
             Ok(v) => Some(v),
             Err(m) => {
-                json_failure(args, None, &m);
+                machine_failure(args, None, &m, &setup.cwd);
                 return usage(&m);
             }
         },
@@ -191,7 +191,7 @@ async fn reviewed(
     let outcome = match with_agent_events(request, machine, run).await {
         Ok(o) => o,
         Err(e) => {
-            json_failure(args, None, &e.to_string());
+            machine_failure(args, None, &e.to_string(), cwd);
             return failed(&e);
         }
     };
@@ -212,7 +212,7 @@ async fn reviewed(
         let message = format!(
             "none of the {passes} deep pass(es) gave a usable answer (see the warnings above), so nothing was reviewed; check the model (`quire doctor`) or [review] deep_model"
         );
-        json_failure(args, Some(&outcome.report), &message);
+        machine_failure(args, Some(&outcome.report), &message, &outcome.repo);
         pipe::err(&format!("error: {message}\n"));
         return EXIT_FAILED;
     }
@@ -272,7 +272,7 @@ async fn reviewed(
     match printed {
         Ok(text) => pipe::out(&text),
         Err(e) => {
-            json_failure(args, Some(report), &e.to_string());
+            machine_failure(args, Some(report), &e.to_string(), &outcome.repo);
             return failed(&e);
         }
     }
@@ -295,9 +295,14 @@ async fn reviewed(
 /// With `--json` (also with `--output-schema`: a failed review has no
 /// document of the user's schema to print), a review that failed still
 /// prints a JSON object: the report so far (`report`, or an empty one for
-/// the target) with `error` saying why.
-fn json_failure(args: &ReviewArgs, report: Option<&review::Report>, message: &str) {
-    if args.format() != FormatArg::Json {
+/// the target) with `error` saying why. With `--format sarif` a valid
+/// SARIF log whose invocation did not succeed, with why; with `--format
+/// github` an error annotation: a CI step reading stdout never gets an
+/// empty or invalid file. `repo` is where the findings' patches are
+/// checked (github).
+fn machine_failure(args: &ReviewArgs, report: Option<&review::Report>, message: &str, repo: &Path) {
+    let format = args.format();
+    if format == FormatArg::Human {
         return;
     }
     let mut report = report.cloned().unwrap_or_else(|| {
@@ -307,11 +312,18 @@ fn json_failure(args: &ReviewArgs, report: Option<&review::Report>, message: &st
         )
     });
     report.error = Some(message.to_string());
-    let value = report
-        .to_checked_json()
-        .or_else(|_| serde_json::to_value(&report))
-        .unwrap_or_else(|_| serde_json::json!({ "schema_version": 1, "error": message }));
-    pipe::out(&format!("{value:#}\n"));
+    let text = match format {
+        FormatArg::Sarif => format!("{:#}\n", review::output::sarif::render(&report)),
+        FormatArg::Github => review::output::github::render(&report, repo),
+        _ => {
+            let value = report
+                .to_checked_json()
+                .or_else(|_| serde_json::to_value(&report))
+                .unwrap_or_else(|_| serde_json::json!({ "schema_version": 1, "error": message }));
+            format!("{value:#}\n")
+        }
+    };
+    pipe::out(&text);
 }
 
 /// Runs the review with its subagents' events on stderr: `agent_spawned`

@@ -115,10 +115,19 @@ pub fn refusal_in(repo: &Path, finding: &Finding) -> Option<String> {
 /// Takes out of `findings` every suggested patch apply would refuse in
 /// `repo`, keeping why in `suggested_patch_refused`: the report (`--json`,
 /// SARIF, the saved last review) never carries a patch as applicable that
-/// the human view calls refused.
-pub fn withhold_refused(repo: &Path, findings: &mut [Finding]) {
+/// the human view calls refused. A patch of a file not `reviewed` (not in
+/// the diff the review looked at) is refused too.
+pub fn withhold_refused(repo: &Path, reviewed: &[&str], findings: &mut [Finding]) {
     for f in findings {
-        if let Some(why) = refusal_in(repo, f) {
+        let outside = || {
+            (f.suggested_patch.is_some() && !reviewed.contains(&f.file.as_str())).then(|| {
+                format!(
+                    "it changes {}, a file not in the reviewed change; fix it by hand if the finding holds",
+                    crate::printable::quoted_name(&f.file)
+                )
+            })
+        };
+        if let Some(why) = refusal_in(repo, f).or_else(outside) {
             tracing::debug!(id = %f.id, %why, "suggested patch refused");
             f.suggested_patch = None;
             f.suggested_patch_refused = Some(why);

@@ -44,14 +44,27 @@ pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Opti
     Some(out)
 }
 
+/// Where a review ran and the files of the diff it sent to the model.
+#[derive(Debug, Clone, Copy)]
+pub struct Reviewed<'a> {
+    pub repo: &'a Path,
+    pub files: &'a [&'a str],
+}
+
 /// The final pass over `found` (skipped when there is nothing to merge,
 /// and — with a warning — when the findings would not fit the model's
 /// context window: they are then only de-duplicated and ranked here);
-/// its answer, if any, and the merged, ranked findings. Suggested patches
-/// apply would refuse in `repo` are withheld first, so a repeat merged
-/// into another keeps a patch that is offered.
+/// its answer, if any, and the merged, ranked findings. A merged finding
+/// on a file neither `reviewed` (the files of the diff sent to the
+/// model) nor named by a finding it was given is dropped with a warning;
+/// an answer left with nothing usable keeps `found` as it was. Suggested
+/// patches apply would refuse in `repo` are withheld first, so a repeat
+/// merged into another keeps a patch that is offered.
 pub async fn run(
-    repo: &Path,
+    Reviewed {
+        repo,
+        files: reviewed,
+    }: Reviewed<'_>,
     asker: &Asker,
     model: &str,
     shared: &Shared,
@@ -71,7 +84,7 @@ pub async fn run(
             "merge pass skipped: {} findings do not fit one request to {model}; they are de-duplicated and ranked without it",
             found.len()
         ));
-        return Ok((None, ranked(repo, found)));
+        return Ok((None, ranked(repo, reviewed, found)));
     }
     let answer = asker
         .ask(
@@ -83,7 +96,8 @@ pub async fn run(
         .await?;
     let mut merge_warnings = Vec::new();
     let merged = findings_in(&answer.text, "merge pass", &mut merge_warnings).unwrap_or_default();
-    let findings = if merged.is_empty() && !merge_warnings.is_empty() {
+    let (merged, dropped) = known_files(merged, reviewed, &found, warnings);
+    let findings = if merged.is_empty() && (dropped > 0 || !merge_warnings.is_empty()) {
         warnings.push(
             "merge pass: its answer was unusable; the deep passes' findings are kept as they were"
                 .into(),
@@ -93,12 +107,42 @@ pub async fn run(
         warnings.extend(merge_warnings);
         merged
     };
-    Ok((Some(answer), ranked(repo, findings)))
+    Ok((Some(answer), ranked(repo, reviewed, findings)))
 }
 
-/// [`rank`] after the patches apply would refuse in `repo` are withheld.
-fn ranked(repo: &Path, mut findings: Vec<Finding>) -> Vec<Finding> {
-    super::apply::withhold_refused(repo, &mut findings);
+/// The merged findings on a file that was `reviewed` or that a finding
+/// of `found` names: the merge pass only merges, so a finding elsewhere
+/// (a file `?`, one not in the change) is invented and dropped, with a
+/// warning. Also how many were dropped.
+fn known_files(
+    merged: Vec<Finding>,
+    reviewed: &[&str],
+    found: &[Finding],
+    warnings: &mut Vec<String>,
+) -> (Vec<Finding>, usize) {
+    let known = |file: &str| reviewed.contains(&file) || found.iter().any(|f| f.file == file);
+    let (kept, dropped): (Vec<Finding>, Vec<Finding>) =
+        merged.into_iter().partition(|f| known(&f.file));
+    if !dropped.is_empty() {
+        let mut files: Vec<String> = dropped
+            .iter()
+            .map(|f| crate::printable::quoted_name(&f.file).into_owned())
+            .collect();
+        files.dedup();
+        let files = files.join(", ");
+        tracing::warn!(count = dropped.len(), %files, "merge pass: findings on files not reviewed dropped");
+        warnings.push(format!(
+            "merge pass: {} finding(s) on files not reviewed ({files}) dropped",
+            dropped.len()
+        ));
+    }
+    (kept, dropped.len())
+}
+
+/// [`rank`] after the patches apply would refuse in `repo` (or that
+/// change a file not `reviewed`) are withheld.
+fn ranked(repo: &Path, reviewed: &[&str], mut findings: Vec<Finding>) -> Vec<Finding> {
+    super::apply::withhold_refused(repo, reviewed, &mut findings);
     rank(findings)
 }
 

@@ -189,8 +189,13 @@ pub async fn review(
             }
         }
     }
+    let reviewed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let at = merge::Reviewed {
+        repo: &repo,
+        files: &reviewed,
+    };
     let (merged, findings) = merge::run(
-        &repo,
+        at,
         &asker,
         &deep_model,
         &shared,
@@ -203,7 +208,7 @@ pub async fn review(
         count(a, &mut usage, &mut requests);
     }
     let (mut findings, suppressed) = suppressor.filter(&repo, findings);
-    super::apply::withhold_refused(&repo, &mut findings);
+    super::apply::withhold_refused(&repo, &reviewed, &mut findings);
     report.findings = findings;
     report.suppressed = suppressed;
     report.stats.requests = requests;

@@ -23,3 +23,7 @@ mod limits;
 mod json_errors;
 
 mod refused_patch;
+
+mod failed_outputs;
+
+mod merge_files;

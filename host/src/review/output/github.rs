@@ -4,12 +4,20 @@
 use super::super::finding::Severity;
 use super::super::report::Report;
 
-/// One annotation line per finding, then nothing else; when every
+/// One annotation line per finding, then nothing else; when the review
+/// failed, first an error saying why; when every
 /// changed file was skipped, one line saying nothing was reviewed (an
 /// error when `--fail-on` would refuse it); when a size limit left files
 /// out, an error naming them.
 pub fn render(report: &Report, repo: &std::path::Path) -> String {
     let mut out = String::new();
+    if let Some(why) = super::failure(report) {
+        out.push_str(&format!(
+            "::error title={}::{}\n",
+            property("quire review failed"),
+            data(why)
+        ));
+    }
     if let Some(why) = &report.not_reviewed {
         let command = if report.gate_refusal().is_some() {
             "error"

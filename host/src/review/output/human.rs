@@ -8,7 +8,7 @@ use std::path::Path;
 use super::super::finding::{Finding, Severity};
 use super::super::report::Report;
 use crate::plural::counted;
-use crate::printable::clean;
+use crate::printable::{clean, escaped_line};
 
 /// Lines of code shown around a finding, at most.
 const EXCERPT_LINES: usize = 8;
@@ -126,7 +126,8 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
     let _ = writeln!(
         out,
         "  {sev} {} [{}] {}",
-        paint("1", &f.title),
+        // One line per finding, whatever the model put in its title.
+        paint("1", &escaped_line(&f.title)),
         clean(&f.category.to_string()),
         paint(
             "2",
@@ -149,7 +150,8 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
         );
     }
     if let Some((ok, text)) = fix(f, repo) {
-        let _ = writeln!(out, "      {}", paint(if ok { "32" } else { "33" }, &text));
+        let colour = if ok { "32" } else { "33" };
+        let _ = writeln!(out, "      {}", paint(colour, &escaped_line(&text)));
     }
 }
 

@@ -16,3 +16,14 @@ pub fn level(s: Severity) -> &'static str {
         Severity::P3 => "note",
     }
 }
+
+/// Why the review failed, when the machine outputs must say it besides
+/// what they already show: `None` for a `--fail-on` refusal that only
+/// repeats the "nothing reviewed" or size-limit note.
+pub fn failure(report: &super::Report) -> Option<&str> {
+    let why = report.error.as_deref()?;
+    let repeated = report
+        .gate_refusal()
+        .is_some_and(|gate| why == format!("--fail-on: {gate}"));
+    (!repeated).then_some(why)
+}

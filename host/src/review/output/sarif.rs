@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 for code-scanning UIs: one run of the `quire` tool, a rule
 //! per category, a result per finding with its place and a stable
-//! fingerprint (the finding's id).
+//! fingerprint (the finding's id). A failed review is a run whose
+//! invocation was not successful, with why.
 
 use serde_json::{Value, json};
 
@@ -78,6 +79,14 @@ pub fn render(report: &Report) -> Value {
         "results": results
     });
     let mut notifications = Vec::new();
+    if let Some(why) = super::failure(report) {
+        // The review failed: a CI upload still gets a valid log saying so.
+        notifications.push(json!({
+            "level": "error",
+            "message": { "text": why },
+            "descriptor": { "id": "quire-review/failed" }
+        }));
+    }
     if let Some(why) = &report.not_reviewed {
         // Every changed file was skipped: the run looked at nothing.
         let level = if report.gate_refusal().is_some() {
@@ -100,7 +109,7 @@ pub fn render(report: &Report) -> Value {
     }
     if !notifications.is_empty() {
         run["invocations"] = json!([{
-            "executionSuccessful": report.gate_refusal().is_none(),
+            "executionSuccessful": report.error.is_none() && report.gate_refusal().is_none(),
             "toolExecutionNotifications": notifications
         }]);
     }

@@ -8,7 +8,7 @@ use super::repo::*;
 use crate::support::quire::TestEnv;
 
 /// `value` is valid against the JSON Schema in `schema`.
-fn check(schema: &str, value: &Value) {
+pub fn check(schema: &str, value: &Value) {
     let schema: Value = serde_json::from_str(schema).expect("schema is JSON");
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
