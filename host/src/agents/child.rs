@@ -190,6 +190,7 @@ pub(crate) fn assemble(
     config.sandbox_fixed |= rec.sandbox_fixed;
     // The parent showed the start-up warnings of these same settings.
     let (events, building) = parts.events.tagged(tag.clone()).muting_warnings();
+    let hooks_sink = events.clone();
     let fixed = config.sandbox_fixed;
     let opts = SessionOptions {
         config,
@@ -224,7 +225,13 @@ pub(crate) fn assemble(
         .session_id(id)
         .tools(filter)
         .skills(skills)
-        .hooks(parts.hooks.clone())
+        // The parent's hooks, their runs announced as the child's.
+        .hooks(
+            parts
+                .hooks
+                .as_ref()
+                .map(|h| Arc::new(h.announcing_on(hooks_sink))),
+        )
         .parent(parts.parent_id.clone(), name)
         .spawn_record(rec.clone())
         .depth(parts.depth + 1);

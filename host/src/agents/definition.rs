@@ -260,6 +260,14 @@ pub const KNOWN_TOOLS: [&str; 14] = [
     crate::mcp::resources::NAME,
 ];
 
+/// Whether an agent can be given the tool `name` (from a definition's
+/// list, Claude Code's names mapped): quire's own tools and those of
+/// plugins and MCP servers; other names are warned about and given
+/// nothing.
+pub fn is_quire_tool(name: &str) -> bool {
+    name.contains("__") || KNOWN_TOOLS.contains(&name)
+}
+
 /// Which list of a definition names tools: what it is given or what it
 /// is refused.
 #[derive(Clone, Copy, PartialEq)]
@@ -270,20 +278,27 @@ enum ToolList {
 
 fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) -> Vec<String> {
     let refused = list == ToolList::Refused;
+    // The tools named whole: a `Tool(pattern)` entry beside one adds
+    // nothing.
+    let plain: Vec<&str> = names
+        .iter()
+        .filter(|n| super::tool_pattern::split(n).is_none())
+        .map(|n| map_claude_tool(n).unwrap_or(n))
+        .collect();
     let names: Vec<String> = names
-        .into_iter()
-        .filter_map(|n| match super::tool_pattern::split(&n) {
+        .iter()
+        .filter_map(|n| match super::tool_pattern::split(n) {
             Some((tool, pattern)) => {
-                super::tool_pattern::resolve(&n, tool, pattern, refused, warnings)
+                super::tool_pattern::resolve(n, tool, pattern, refused, &plain, warnings)
             }
-            None => Some(n),
+            None => Some(n.clone()),
         })
         .collect();
     names
         .into_iter()
         .map(|n| match map_claude_tool(&n) {
             Some(q) => q.to_string(),
-            None if n.contains("__") || KNOWN_TOOLS.contains(&n.as_str()) => n,
+            None if is_quire_tool(&n) => n,
             None if n.chars().all(|c| !c.is_uppercase()) => {
                 warnings.push(format!(
                     "tool '{n}' is no quire tool{}; the agent will not have it (quire's tools: {})",

@@ -17,12 +17,15 @@ pub fn split(entry: &str) -> Option<(&str, &str)> {
 /// What the entry `tool(pattern)` of a list becomes: in the tools given
 /// (`refused` false) nothing, in the tools refused the whole `tool`. A
 /// tool quire does not know is handed on as it is, for the caller's
-/// warning about unknown tools.
+/// warning about unknown tools. `plain`: the quire tools the same list
+/// names whole; beside one of them the entry adds nothing and needs no
+/// warning.
 pub fn resolve(
     entry: &str,
     tool: &str,
     pattern: &str,
     refused: bool,
+    plain: &[&str],
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     let Some(ours) =
@@ -30,6 +33,9 @@ pub fn resolve(
     else {
         return Some(tool.to_string());
     };
+    if plain.contains(&ours) {
+        return None;
+    }
     if refused {
         warnings.push(format!(
             "disallowedTools '{entry}': quire cannot refuse only '{pattern}', so the agent gets no {ours} at all; write '{tool}' to say so, or remove the entry to leave {ours} to it"

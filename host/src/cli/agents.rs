@@ -232,17 +232,23 @@ fn show(found: &Discovered, roots: &AgentRoots, name: &str) -> i32 {
 }
 
 /// The tools an agent gets: its list (or the parent's) less its
-/// `disallowedTools`.
+/// `disallowedTools`. Names that are no tool (warned about below) are
+/// left out.
 fn tools_shown(a: &AgentDef) -> String {
-    let refused = &a.disallowed_tools;
+    let refused: Vec<&str> = a
+        .disallowed_tools
+        .iter()
+        .map(String::as_str)
+        .filter(|t| definition::is_quire_tool(t))
+        .collect();
     match &a.tools {
         None if refused.is_empty() => "the parent's".into(),
         None => format!("the parent's except {}", refused.join(", ")),
         Some(given) => {
             let kept: Vec<&str> = given
                 .iter()
-                .filter(|t| !refused.contains(t))
                 .map(String::as_str)
+                .filter(|t| definition::is_quire_tool(t) && !refused.contains(t))
                 .collect();
             if kept.is_empty() {
                 "none".into()

@@ -146,6 +146,11 @@ impl Children {
                     Event::TurnCompleted { total_usage, .. } => c.usage = *total_usage,
                     Event::Error { message } => c.log(format!("error: {message}")),
                     Event::Warning { message } => c.log(format!("warning: {message}")),
+                    Event::HookCompleted { .. } => {
+                        if let Some((line, _)) = super::summary::hook_completed_line(ev) {
+                            c.log(line);
+                        }
+                    }
                     _ => {}
                 }
                 None

@@ -319,23 +319,11 @@ impl Renderer for HumanRenderer {
                 self.note(&line);
             }
             Event::HookStarted { .. } => {}
-            Event::HookCompleted {
-                name,
-                event,
-                duration_ms,
-                outcome,
-                message,
-            } => {
-                let line = super::summary::hook_line(
-                    name,
-                    event,
-                    *duration_ms,
-                    outcome.as_str(),
-                    message.as_deref(),
-                );
-                let color = if outcome == "ok" { "2" } else { "33" };
-                let line = self.paint(color, &line);
-                self.note(&line);
+            Event::HookCompleted { .. } => {
+                if let Some((line, ok)) = super::summary::hook_completed_line(event) {
+                    let line = self.paint(if ok { "2" } else { "33" }, &line);
+                    self.note(&line);
+                }
             }
             Event::SkillActivated { name } => {
                 let line = self.paint("36", &format!("skill: {name}"));

@@ -5,7 +5,7 @@
 use quire::agent::Event;
 
 use super::children::{Children, UNNAMED, summary_line};
-use super::summary::{clip, failure_reason, outcome, tool_line};
+use super::summary::{clip, failure_reason, hook_completed_line, outcome, tool_line};
 
 /// The line for a subagent event (`None`: not shown, or not a subagent
 /// event); `children` has already taken the event in.
@@ -55,6 +55,9 @@ pub fn line(event: &Event, children: &Children) -> Option<String> {
                 }
                 Event::Error { message } => Some(format!("{pad}error: {message}")),
                 Event::Warning { message } => Some(format!("{pad}warning: {message}")),
+                Event::HookCompleted { .. } => {
+                    hook_completed_line(event).map(|(line, _)| format!("{pad}{line}"))
+                }
                 _ => None,
             }
         }

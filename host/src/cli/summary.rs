@@ -204,8 +204,36 @@ pub fn clip(s: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The line of a `hook_completed` event (also a subagent's), and whether
+/// the hook ran fine (`None`: another event).
+pub fn hook_completed_line(ev: &quire::agent::Event) -> Option<(String, bool)> {
+    use quire::agent::Event;
+    let ev = match ev {
+        Event::Agent(a) => &*a.event,
+        e => e,
+    };
+    let Event::HookCompleted {
+        name,
+        event,
+        duration_ms,
+        outcome,
+        message,
+    } = ev
+    else {
+        return None;
+    };
+    let line = hook_line(
+        name,
+        event,
+        *duration_ms,
+        outcome.as_str(),
+        message.as_deref(),
+    );
+    Some((line, outcome == "ok"))
+}
+
 /// One hook run for people: `hook EVENT `NAME` OUTCOME (N ms): message`.
-pub fn hook_line(
+fn hook_line(
     name: &str,
     event: &str,
     duration_ms: u64,

@@ -35,15 +35,17 @@ pub struct SessionInfo {
     pub claude_permission_mode: String,
 }
 
-/// The hooks of one session (only those allowed to run).
+/// The hooks of one session (only those allowed to run). A subagent
+/// shares its parent's ([`Hooks::announcing_on`]): all but the sink its
+/// runs are announced on.
 pub struct Hooks {
-    hooks: Vec<Hook>,
-    info: RwLock<SessionInfo>,
+    hooks: Arc<Vec<Hook>>,
+    info: Arc<RwLock<SessionInfo>>,
     events: EventSink,
-    http: OnceLock<reqwest::Client>,
-    stop: Mutex<Option<String>>,
+    http: Arc<OnceLock<reqwest::Client>>,
+    stop: Arc<Mutex<Option<String>>>,
     /// The loaded plugins of `wasm` hooks, by name.
-    plugins: HashMap<String, Arc<LoadedPlugin>>,
+    plugins: Arc<HashMap<String, Arc<LoadedPlugin>>>,
 }
 
 impl Hooks {
@@ -52,15 +54,32 @@ impl Hooks {
         Hooks {
             // A changed guard approved before is kept: it blocks what it
             // guards (see `approved_before`).
-            hooks: hooks
-                .into_iter()
-                .filter(|h| h.trust.runs() || h.approved_before)
-                .collect(),
-            info: RwLock::new(info),
+            hooks: Arc::new(
+                hooks
+                    .into_iter()
+                    .filter(|h| h.trust.runs() || h.approved_before)
+                    .collect(),
+            ),
+            info: Arc::new(RwLock::new(info)),
             events,
-            http: OnceLock::new(),
-            stop: Mutex::new(None),
-            plugins: HashMap::new(),
+            http: Arc::default(),
+            stop: Arc::default(),
+            plugins: Arc::default(),
+        }
+    }
+
+    /// These same hooks with their runs (`hook_started`,
+    /// `hook_completed`) and warnings sent to `events`: a subagent's
+    /// tagged sink, so that its hook lines carry its `agent_id`,
+    /// `parent_id` and `agent_name`.
+    pub fn announcing_on(&self, events: EventSink) -> Hooks {
+        Hooks {
+            hooks: self.hooks.clone(),
+            info: self.info.clone(),
+            events,
+            http: self.http.clone(),
+            stop: self.stop.clone(),
+            plugins: self.plugins.clone(),
         }
     }
 
@@ -69,12 +88,14 @@ impl Hooks {
     /// hooks, is left out with a warning.
     pub fn with_plugins(mut self, loaded: &[Arc<LoadedPlugin>]) -> (Hooks, Vec<String>) {
         let mut warnings = Vec::new();
-        self.plugins = loaded
-            .iter()
-            .map(|p| (p.name().to_string(), p.clone()))
-            .collect();
+        self.plugins = Arc::new(
+            loaded
+                .iter()
+                .map(|p| (p.name().to_string(), p.clone()))
+                .collect(),
+        );
         let plugins = &self.plugins;
-        self.hooks.retain(|h| {
+        Arc::make_mut(&mut self.hooks).retain(|h| {
             // A changed guard blocks without running: it needs no plugin.
             if h.def.kind != HookKind::Wasm || h.approved_before {
                 return true;

@@ -231,6 +231,51 @@ fn a_hook_run_is_one_line_with_its_outcome() {
     );
 }
 
+/// A child's hook run is a line naming the child (two children's runs
+/// of the same hook are told apart), and enters its transcript.
+#[test]
+fn a_childs_hook_run_names_the_child() {
+    use quire::agent::Event;
+    let mut app = tester_running(&Palette::new(false), 100);
+    app.event(&of_tester(Event::HookCompleted {
+        name: "guard.sh".into(),
+        event: "PreToolUse".into(),
+        duration_ms: 12,
+        outcome: quire::protocol::HookOutcome::Blocked,
+        message: Some("not here".into()),
+    }));
+    let text = screen(app.commit.clone(), 100);
+    let line = "hook PreToolUse `guard.sh` blocked (12 ms): not here";
+    assert!(text.contains(&format!("agent tester: {line}")), "{text}");
+    assert!(
+        app.children.list[0].transcript.iter().any(|l| l == line),
+        "{:?}",
+        app.children.list[0].transcript
+    );
+}
+
+/// The id of the child `tester` of [`tester_running`].
+const TESTER: &str = "0190aaaa-bbbb-7ccc-8ddd-00000000c0de";
+
+/// A view in which the child `tester` runs a command.
+fn tester_running(pal: &Palette, width: u16) -> super::app::App {
+    let mut app = super::app::App::new(*pal, width, Vec::new());
+    for ev in child_events(TESTER, "tester", 1) {
+        app.event(&ev);
+    }
+    app
+}
+
+/// `e` as the child `tester` sends it.
+fn of_tester(e: quire::agent::Event) -> quire::agent::Event {
+    quire::agent::Event::Agent(quire::protocol::AgentEvent {
+        agent_id: TESTER.into(),
+        parent_id: "parent".into(),
+        agent_name: "tester".into(),
+        event: Box::new(e),
+    })
+}
+
 /// A child's events as the session sends them.
 fn child_events(id: &str, name: &str, depth: u32) -> Vec<quire::agent::Event> {
     use quire::agent::Event;
@@ -290,30 +335,21 @@ fn running_children_have_live_lines_and_end_as_one_collapsed_line() {
         app.child_rows(w, now)
     });
     each("agents_done", |w, pal| {
-        let mut app = super::app::App::new(*pal, w, Vec::new());
-        let id = "0190aaaa-bbbb-7ccc-8ddd-00000000c0de";
-        for ev in child_events(id, "tester", 1) {
-            app.event(&ev);
-        }
-        app.event(&Event::Agent(quire::protocol::AgentEvent {
-            agent_id: id.into(),
-            parent_id: "parent".into(),
-            agent_name: "tester".into(),
-            event: Box::new(Event::ToolCompleted {
-                call_id: "c1".into(),
-                name: "shell".into(),
-                duration_ms: 2100,
-                status: quire::protocol::CallStatus::Failed,
-                exit_code: Some(101),
-                files: None,
-                output: "1 test failed".into(),
-                is_error: true,
-                truncated_bytes: 0,
-                structured: None,
-            }),
+        let mut app = tester_running(pal, w);
+        app.event(&of_tester(Event::ToolCompleted {
+            call_id: "c1".into(),
+            name: "shell".into(),
+            duration_ms: 2100,
+            status: quire::protocol::CallStatus::Failed,
+            exit_code: Some(101),
+            files: None,
+            output: "1 test failed".into(),
+            is_error: true,
+            truncated_bytes: 0,
+            structured: None,
         }));
         app.event(&Event::AgentCompleted {
-            agent_id: id.into(),
+            agent_id: TESTER.into(),
             parent_id: "parent".into(),
             agent_name: "tester".into(),
             status: "done".into(),

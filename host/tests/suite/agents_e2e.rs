@@ -5,6 +5,7 @@ use crate::support;
 
 mod cancel;
 mod definitions;
+mod hooks;
 mod limits;
 mod line_view;
 mod parallel;

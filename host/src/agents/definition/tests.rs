@@ -228,3 +228,23 @@ fn a_tool_with_a_pattern_is_one_entry_read_the_narrow_way() {
         vec!["tool 'WebFetch' has no quire equivalent; ignored".to_string()]
     );
 }
+
+#[test]
+fn a_pattern_beside_its_tool_named_whole_adds_nothing_and_warns_nothing() {
+    let text = "---\ndescription: Mixed\ntools: shell, nosuchtool, Bash(git status:*)\ndisallowedTools: Write, Edit(src/**)\n---\nGo.";
+    let def = parse_markdown(text, "mixed").unwrap();
+    // shell is given whole: the pattern entry does not take it away.
+    assert_eq!(
+        def.tools,
+        Some(vec!["shell".to_string(), "nosuchtool".into()])
+    );
+    assert_eq!(def.disallowed_tools, vec!["apply_patch".to_string()]);
+    assert_eq!(def.warnings.len(), 1, "{:?}", def.warnings);
+    assert!(
+        def.warnings[0].contains("tool 'nosuchtool' is no quire tool"),
+        "{:?}",
+        def.warnings
+    );
+    assert!(is_quire_tool("shell") && is_quire_tool("github__search"));
+    assert!(!is_quire_tool("nosuchtool") && !is_quire_tool("WebFetch"));
+}

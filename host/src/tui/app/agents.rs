@@ -8,8 +8,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::App;
-use crate::cli::children::{live_line, summary_line, transcript};
-use crate::cli::summary::clip;
+use crate::cli::children::{live_line, summary_line, title, transcript};
+use crate::cli::summary::{clip, hook_completed_line};
 use crate::tui::status::SPIN;
 
 /// After a finished child's line when it fits.
@@ -20,6 +20,17 @@ const LIVE_ROWS: usize = 4;
 
 impl App {
     pub(super) fn child_event(&mut self, ev: &quire::agent::Event) {
+        // A child's hook runs: one line each, as the parent's, named.
+        if let quire::agent::Event::Agent(a) = ev
+            && let Some((line, ok)) = hook_completed_line(ev)
+        {
+            let who = self
+                .children
+                .find(&a.agent_id)
+                .map_or_else(|| format!("agent {}", a.agent_name), title);
+            let style = if ok { self.pal.dim() } else { self.pal.warn() };
+            self.note(&format!("{who}: {line}"), style);
+        }
         let ended = self
             .children
             .event(ev)

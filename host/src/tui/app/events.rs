@@ -7,7 +7,7 @@ use quire::agent::Event;
 use ratatui::text::{Line, Span};
 
 use super::App;
-use crate::cli::summary::{clip, hook_line, rewritten_line, tool_line};
+use crate::cli::summary::{clip, hook_completed_line, rewritten_line, tool_line};
 use crate::tui::cells::{self, ToolDone};
 use crate::tui::stream::Stream;
 
@@ -168,16 +168,10 @@ impl App {
             Event::TurnStarted { .. } => self.reasoning.clear(),
             // One dim line per hook run, as the line view prints it.
             Event::HookStarted { .. } => {}
-            Event::HookCompleted {
-                name,
-                event,
-                duration_ms,
-                outcome,
-                message,
-            } => {
-                let style = if outcome == "ok" { pal.dim() } else { pal.warn() };
-                let line = hook_line(name, event, *duration_ms, outcome.as_str(), message.as_deref());
-                self.note(&line, style);
+            Event::HookCompleted { .. } => {
+                if let Some((line, ok)) = hook_completed_line(ev) {
+                    self.note(&line, if ok { pal.dim() } else { pal.warn() });
+                }
             }
             // Subagents: a live line each while they run (draw.rs), one
             // collapsed line when one ends; Ctrl-O expands it.

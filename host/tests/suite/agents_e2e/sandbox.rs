@@ -133,3 +133,35 @@ fn agents_show_names_the_tools_taken_away() {
         run.stdout
     );
 }
+
+/// `tools: shell, nosuchtool, Bash(git status:*)`: shell is given whole
+/// (the pattern beside it adds nothing, no warning says otherwise), and
+/// `show` lists only the tools the agent gets.
+#[test]
+fn agents_show_lists_only_the_tools_given_and_a_pattern_beside_its_tool_is_quiet() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".quire/agents/mixed.md",
+        "---\nname: mixed\ndescription: Mixed tools\ntools: shell, nosuchtool, Bash(git status:*)\n---\nWork.\n",
+    );
+    let run = env.run(&["agents", "show", "mixed"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("tools:       shell\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("warning:     tool 'nosuchtool' is no quire tool")
+            && !run.stdout.contains("does not get shell"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["agents", "validate", ".quire/agents/mixed.md"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("nosuchtool") && !all.contains("does not get shell"),
+        "{all}"
+    );
+}
