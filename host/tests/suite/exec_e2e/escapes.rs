@@ -89,11 +89,12 @@ fn stdout_is_clean_when_piped_and_json_keeps_the_text() {
     );
 }
 
-/// The listing commands print what repositories and plugins wrote
-/// (descriptions, bodies): on a terminal without the sequences, to a pipe
-/// as written.
+/// A skill whose description holds terminal sequences is not loaded (the
+/// model would read other text than the user sees): `skills show` says
+/// so, naming the character, and nothing of the sequences reaches the
+/// terminal or a pipe.
 #[test]
-fn skills_show_on_a_terminal_drops_the_sequences_of_a_description() {
+fn skills_show_names_a_skill_skipped_for_the_sequences_of_its_description() {
     let e = SkillsEnv::new();
     write_skill(
         &e.repo.join(".agents/skills/evil"),
@@ -108,20 +109,22 @@ fn skills_show_on_a_terminal_drops_the_sequences_of_a_description() {
         .env("QUIRE_HOME", &e.home)
         .env("HOME", &e.user);
     let mut pty = Pty::spawn(cmd, 24, 200);
-    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(pty.wait_exit(), 1);
     let shown = pty.output();
-    assert!(shown.contains("looks fine then clears"), "{shown:?}");
+    assert!(
+        shown.contains("was skipped") && shown.contains("U+001B"),
+        "{shown:?}"
+    );
     assert_inert(&shown);
 
-    // Piped, the text is cleaned too (it may reach a terminal through
-    // `less -R` or a CI log); `--json` keeps it as written.
     let piped = e.run(&["skills", "show", "evil"]);
-    assert!(!piped.stdout.contains('\x1b'), "{:?}", piped.stdout);
-    let json = e.run(&["skills", "show", "evil", "--json"]);
+    assert_eq!(piped.code, 1, "{}", piped.stderr);
+    assert!(piped.stderr.contains("U+001B"), "{:?}", piped.stderr);
     assert!(
-        json.stdout.contains("looks fine\\u001b]52;"),
-        "--json keeps the text as written: {:?}",
-        json.stdout
+        !piped.stdout.contains('\x1b') && !piped.stderr.contains('\x1b'),
+        "{:?} {:?}",
+        piped.stdout,
+        piped.stderr
     );
 }
 
