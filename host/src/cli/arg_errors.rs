@@ -1,7 +1,8 @@
 //! A command-line error (`--fail-on P9`, `--bogus`, `--max-turns 0`) of
-//! `quire exec --json` or `quire review --json` is also said on stdout in
-//! the JSON the command promises: an `error` event, or a review report
-//! with `error`. clap refuses the arguments before either command runs,
+//! `quire exec --json` or `quire review --json` (or `--format sarif` /
+//! `github`) is also said on stdout in the form the command promises: an
+//! `error` event, a review report with `error`, a failed SARIF run, a
+//! `::error` annotation. clap refuses the arguments before either command runs,
 //! so what was asked for is read from the words themselves.
 
 use quire::agent::Event;
@@ -31,6 +32,22 @@ pub fn json_for(raw: &[String], error: &clap::Error) -> Option<String> {
             report.error = Some(message);
             let value = report.to_checked_json().ok()?;
             Some(format!("{value:#}\n"))
+        }
+        // A CI upload step gets a valid failed run, not an empty file.
+        "review" => {
+            let mut report = Report::new(target(&rest).describe(), None);
+            report.error = Some(message);
+            match value(&rest, "--format") {
+                Some("sarif") => Some(format!(
+                    "{:#}\n",
+                    quire::review::output::sarif::render(&report)
+                )),
+                Some("github") => Some(quire::review::output::github::render(
+                    &report,
+                    std::path::Path::new("."),
+                )),
+                _ => None,
+            }
         }
         _ => None,
     }

@@ -49,3 +49,35 @@ fn a_failed_review_prints_an_error_annotation_for_github() {
         .unwrap_or_else(|| panic!("no error annotation: {:?}", run.stdout));
     assert!(line.contains("nope"), "{line}");
 }
+
+/// Arguments refused before the review starts (`--fail-on P9`): the
+/// machine format asked for still gets its failed run.
+#[test]
+fn refused_arguments_still_print_the_format_asked_for() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    let run = env.run(&["review", "--fail-on", "P9", "--format", "sarif"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let sarif: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not SARIF ({e}): {:?}", run.stdout));
+    check(
+        include_str!("../../fixtures/sarif/sarif-2.1.0.json"),
+        &sarif,
+    );
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{sarif:#}");
+    assert!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("P9")),
+        "{sarif:#}"
+    );
+    let run = env.run(&["review", "--format=github", "--fail-on", "P9"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("::error title=quire review failed::") && l.contains("P9")),
+        "{:?}",
+        run.stdout
+    );
+}
