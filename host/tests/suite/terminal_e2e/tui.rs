@@ -82,7 +82,11 @@ fn ctrl_c_while_waiting_for_the_model() {
     env.server.push(Reply::Hang);
     let mut pty = start(&env, &[]);
     say(&mut pty, "wait for me");
-    pty.wait_text("Working");
+    // The working line: "Working" turns into "Waiting for the model" as
+    // soon as the request is out, which a busy machine may draw first.
+    pty.wait_for("the working line", |s| {
+        s.contains("Working") || s.contains("Waiting for the model")
+    });
     env.server.wait_for_requests(1, Duration::from_secs(20));
     pty.send(CTRL_C);
     after_interrupt(&env, &mut pty, "wait for me");
