@@ -8,13 +8,11 @@ use serde_json::Value;
 use super::outputs::check;
 use super::repo::*;
 
-#[test]
-fn a_failed_review_prints_a_valid_sarif_log_saying_why() {
-    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
-    let run = env.run(&["review", "--range", "HEAD..nope", "--format", "sarif"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    let sarif: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not SARIF ({e}): {:?}", run.stdout));
+/// `stdout` as a valid SARIF 2.1.0 log of a run that did not succeed,
+/// its error notification saying `why`.
+fn failed_sarif(stdout: &str, why: &str) -> Value {
+    let sarif: Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("stdout is not SARIF ({e}): {stdout:?}"));
     check(
         include_str!("../../fixtures/sarif/sarif-2.1.0.json"),
         &sarif,
@@ -27,9 +25,18 @@ fn a_failed_review_prints_a_valid_sarif_log_saying_why() {
     assert!(
         said["message"]["text"]
             .as_str()
-            .is_some_and(|t| t.contains("nope")),
+            .is_some_and(|t| t.contains(why)),
         "{sarif:#}"
     );
+    sarif
+}
+
+#[test]
+fn a_failed_review_prints_a_valid_sarif_log_saying_why() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    let run = env.run(&["review", "--range", "HEAD..nope", "--format", "sarif"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let sarif = failed_sarif(&run.stdout, "nope");
     assert!(
         sarif["runs"][0]["results"]
             .as_array()
@@ -57,20 +64,7 @@ fn refused_arguments_still_print_the_format_asked_for() {
     let env = repo_with(&[("a.rs", "fn a() {}\n")]);
     let run = env.run(&["review", "--fail-on", "P9", "--format", "sarif"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    let sarif: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not SARIF ({e}): {:?}", run.stdout));
-    check(
-        include_str!("../../fixtures/sarif/sarif-2.1.0.json"),
-        &sarif,
-    );
-    let invocation = &sarif["runs"][0]["invocations"][0];
-    assert_eq!(invocation["executionSuccessful"], false, "{sarif:#}");
-    assert!(
-        invocation["toolExecutionNotifications"][0]["message"]["text"]
-            .as_str()
-            .is_some_and(|t| t.contains("P9")),
-        "{sarif:#}"
-    );
+    failed_sarif(&run.stdout, "P9");
     let run = env.run(&["review", "--format=github", "--fail-on", "P9"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
