@@ -96,7 +96,28 @@ pub fn ensure(link: &Path, root: &Path) -> Result<(), String> {
         }
         return Err(cannot(link, e));
     }
+    prune(dir);
     Ok(())
+}
+
+/// Removes the links in `dir` whose folder is gone (a plugin removed or
+/// moved): each is made again when its plugin's hooks next load, so none
+/// is lost, and the folder does not grow with every plugin ever run.
+/// Only dangling symbolic links are removed; anything else is left.
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        if is_link
+            && !path.exists()
+            && let Err(e) = std::fs::remove_file(&path)
+        {
+            tracing::debug!("{}: not removed: {e}", path.display());
+        }
+    }
 }
 
 /// `path` made absolute against the current directory (as it stands when
@@ -161,6 +182,34 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![link.file_name().unwrap().to_os_string()]);
+    }
+
+    #[test]
+    fn links_to_folders_gone_are_removed_when_a_link_is_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        let gone = tmp.path().join("gone kit");
+        let kept = tmp.path().join("kept kit");
+        let new = tmp.path().join("new kit");
+        for d in [&gone, &kept, &new] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let (gone_link, kept_link) = (alias(&home, &gone).unwrap(), alias(&home, &kept).unwrap());
+        ensure(&gone_link, &gone).unwrap();
+        ensure(&kept_link, &kept).unwrap();
+        let dir = gone_link.parent().unwrap().to_path_buf();
+        std::fs::write(dir.join("notes.txt"), "not a link").unwrap();
+        std::fs::remove_dir(&gone).unwrap();
+
+        let new_link = alias(&home, &new).unwrap();
+        ensure(&new_link, &new).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&gone_link).is_err(),
+            "dangling link kept"
+        );
+        assert_eq!(std::fs::read_link(&kept_link).unwrap(), kept);
+        assert_eq!(std::fs::read_link(&new_link).unwrap(), new);
+        assert!(dir.join("notes.txt").exists());
     }
 
     #[test]
