@@ -15,6 +15,7 @@ mod handoff;
 mod hook_points;
 mod partial;
 pub mod prompt;
+pub(crate) mod resumed_model;
 mod session;
 mod truncated;
 mod turn;

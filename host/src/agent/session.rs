@@ -228,10 +228,22 @@ impl Session {
         self.tools.names()
     }
 
-    /// Switches the model for the following turns.
+    /// Switches the model for the following turns (a command's own
+    /// model, for its one message: not recorded).
     pub fn set_model(&mut self, model: &str) {
         self.model = model.to_string();
         self.last_usage = None;
+    }
+
+    /// The user's `/model`: switches, and records the switch in the
+    /// session file so that resuming the session continues with it.
+    pub fn switch_model(&mut self, model: &str) {
+        self.set_model(model);
+        if let Err(e) = self.writer.append_model_switch(model) {
+            self.warn(format!(
+                "{e}; a resumed session will not know it switched to {model}"
+            ));
+        }
     }
 
     /// Adds a tool (plugins, MCP, the skill tool).
@@ -307,6 +319,19 @@ impl Session {
         // The session open here already holds its file's lock.
         if loaded.path != self.writer.path() {
             self.writer = SessionWriter::append_to(&loaded)?;
+        }
+        let configured = self.config.effective_model(&self.provider);
+        if let Some((model, note)) =
+            super::resumed_model::choose(&self.config, &self.provider, &configured, &loaded)
+        {
+            self.model = model;
+            self.warn(note);
+        } else {
+            // This conversation's `/model` does not carry over to another.
+            self.model = configured;
+        }
+        if self.model != loaded.model {
+            self.writer.append_model_switch(&self.model)?;
         }
         self.history = loaded.items;
         self.left = None;

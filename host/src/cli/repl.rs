@@ -411,7 +411,7 @@ pub async fn run(
                     let current = session.model().to_string();
                     match super::model_switch::switch(session.provider(), &current, arg.trim()) {
                         Switch::To(note) => {
-                            session.set_model(arg.trim());
+                            session.switch_model(arg.trim());
                             renderer.status.model = session.model().to_string();
                             renderer.status.model_switched = true;
                             renderer.status.context_window = session.context_window();

@@ -119,10 +119,14 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             warnings.push(trust::ignored_warning(ws, &found));
         }
     }
+    let mut model_given_by = None;
     for (var, key) in ENV_KEYS {
         if let Ok(v) = std::env::var(var)
             && !v.is_empty()
         {
+            if matches!(*key, "model" | "provider") {
+                model_given_by = Some(var.to_string());
+            }
             let mut one = Table::new();
             set_dotted(&mut one, key, parse_value(&v))
                 .map_err(|_| ConfigError::Invalid(format!("{var}: cannot set {key}")))?;
@@ -149,6 +153,9 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             .map_err(|_| ConfigError::Override(o.clone()))?;
         check::layer(&after, &one, &Origin::Override(o), &mut warnings)?;
         merged = after;
+        if matches!(k, "model" | "provider") {
+            model_given_by = Some(format!("-c {}", o.trim()));
+        }
         if k == "model" {
             model_emptied_by = (one.get("model").and_then(Value::as_str) == Some(""))
                 .then(|| format!("-c {}", o.trim()));
@@ -160,6 +167,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     config.project_trusted = trusted;
     config.project_settings_changed = sealed_changed;
     config.model_emptied_by = model_emptied_by;
+    config.model_given_by = model_given_by;
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))

@@ -101,6 +101,12 @@ pub struct Config {
     /// the last to set it: an error about the missing model names it.
     #[serde(skip)]
     pub model_emptied_by: Option<String>,
+    /// What named the model or provider for this run, when an environment
+    /// variable (`QUIRE_MODEL`, `QUIRE_PROVIDER`) or a flag (`-m`, `-p`,
+    /// `-c model=…`) did: a resumed session then uses it rather than the
+    /// model it last used.
+    #[serde(skip)]
+    pub model_given_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -163,6 +169,7 @@ impl Default for Config {
             project_settings_changed: false,
             sandbox_fixed: false,
             model_emptied_by: None,
+            model_given_by: None,
         }
     }
 }

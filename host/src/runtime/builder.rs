@@ -173,7 +173,23 @@ impl SessionBuilder {
         } = opts;
         sandbox::check_support(config.sandbox, config.network)?;
         let provider = config.resolve_provider()?;
-        let model = model_override.unwrap_or_else(|| config.effective_model(&provider));
+        let configured = config.effective_model(&provider);
+        let resumed_on = match (&model_override, &resume) {
+            (None, Some(loaded)) => {
+                crate::agent::resumed_model::choose(&config, &provider, &configured, loaded)
+            }
+            _ => None,
+        };
+        let model = match (model_override, &resumed_on) {
+            (Some(m), _) => m,
+            (None, Some((m, note))) => {
+                events.send(Event::Warning {
+                    message: note.clone(),
+                });
+                m.clone()
+            }
+            (None, None) => configured,
+        };
         let emptied_by = config
             .model_emptied_by
             .as_deref()
@@ -193,6 +209,7 @@ impl SessionBuilder {
             extensions.push(ext);
         }
         let resumed = resume.is_some();
+        let last_model = resume.as_ref().map(|l| l.model.clone());
         let resumed_state = resume
             .as_mut()
             .map(|l| (l.meta.created.clone(), l.tools.take(), l.unanswered.take()));
@@ -221,6 +238,11 @@ impl SessionBuilder {
                 )
             }
         };
+        let mut writer = writer;
+        if last_model.is_some_and(|m| m != model) {
+            // This run named another model: it is the one last used now.
+            writer.append_model_switch(&model)?;
+        }
         let mut registry = ToolRegistry::new(config.tool_output_limit);
         let mut builtin = Vec::new();
         for t in tools::builtin_tools(config.shell_timeout_ms) {

@@ -54,6 +54,8 @@ impl Status {
             } => {
                 self.provider = provider.clone();
                 self.model = model.clone();
+                // A new or resumed conversation starts on its own model.
+                self.model_switched = false;
                 self.sandbox = sandbox.clone();
                 self.approval = approval.clone();
             }

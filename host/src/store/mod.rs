@@ -7,6 +7,7 @@ mod file;
 mod last_task;
 mod list;
 mod lock;
+mod model_switch;
 mod reader;
 mod shown;
 mod spawn;

@@ -23,6 +23,9 @@ pub struct LoadedSession {
     pub turns: usize,
     /// How the last message's task ended, when it did.
     pub last_task: Option<super::LastTask>,
+    /// The model the session last used: the last `/model` switch it
+    /// recorded, else the model it was created with.
+    pub model: String,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
     /// The file's length when read: continuing it checks nobody wrote
@@ -61,6 +64,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut unanswered = super::Unanswered::default();
     let mut last_task = super::last_task::Follow::default();
     let mut turns: usize = 0;
+    let mut switched: Option<String> = None;
     for (n, line) in super::lines(&bytes).enumerate() {
         let skipped = |why: String| {
             format!(
@@ -102,6 +106,9 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
             Ok(Record::Event { event }) => {
                 unanswered.see_event(&event);
                 last_task.see_event(&event);
+                if let Some(m) = super::model_switch::seen(&event) {
+                    switched = Some(m.to_string());
+                }
             }
             Err(e) => warnings.push(skipped(e.to_string())),
         }
@@ -113,6 +120,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     close_unfinished_calls(&mut items);
     let unanswered = unanswered.why(&items);
     Ok(LoadedSession {
+        model: switched.unwrap_or_else(|| meta.model.clone()),
         meta,
         path: path.to_path_buf(),
         items,

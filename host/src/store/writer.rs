@@ -129,6 +129,13 @@ impl SessionWriter {
         self.write(&Record::Event { event })
     }
 
+    /// Records a `/model` switch: a resumed session continues with it.
+    pub fn append_model_switch(&mut self, model: &str) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::model_switch::event(model),
+        })
+    }
+
     pub fn append_compacted(&mut self, items: &[Item]) -> Result<(), StoreError> {
         self.write(&Record::Compacted {
             items: items.to_vec(),

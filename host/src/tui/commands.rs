@@ -187,7 +187,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             let current = session.model().to_string();
             match crate::cli::model_switch::switch(session.provider(), &current, arg) {
                 Switch::To(note) => {
-                    session.set_model(arg);
+                    session.switch_model(arg);
                     app.status.model = session.model().to_string();
                     app.status.model_switched = true;
                     app.status.context_window = session.context_window();

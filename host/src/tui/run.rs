@@ -260,6 +260,7 @@ pub async fn run(
                             }) {
                             Ok(items) => {
                                 drain(&mut io, &mut app);
+                                app.status.context_window = session.context_window();
                                 // The subagents listed were the other session's.
                                 app.children = Default::default();
                                 app.replay(&items);

@@ -6,6 +6,7 @@ mod disk_full;
 mod last;
 mod listing;
 mod private;
+mod resume_model;
 mod resume_refused;
 mod stop_signals;
 mod unanswered;
