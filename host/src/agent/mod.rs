@@ -15,7 +15,7 @@ mod handoff;
 mod hook_points;
 mod partial;
 pub mod prompt;
-pub(crate) mod resumed_model;
+pub(crate) mod resumed_settings;
 mod session;
 mod truncated;
 mod turn;

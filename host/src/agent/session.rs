@@ -291,6 +291,8 @@ impl Session {
             parent: None,
             agent_name: None,
             spawn: None,
+            sandbox: Some(self.config.sandbox.to_string()),
+            approval: Some(self.config.approval.to_string()),
         };
         let old = (
             self.writer.id().to_string(),
@@ -322,7 +324,7 @@ impl Session {
         }
         let configured = self.config.effective_model(&self.provider);
         if let Some((model, note)) =
-            super::resumed_model::choose(&self.config, &self.provider, &configured, &loaded)
+            super::resumed_settings::choose(&self.config, &self.provider, &configured, &loaded)
         {
             self.model = model;
             self.warn(note);
@@ -332,6 +334,9 @@ impl Session {
         }
         if self.model != loaded.model {
             self.writer.append_model_switch(&self.model)?;
+        }
+        if let Some(note) = super::resumed_settings::settings_note(&self.config, &loaded) {
+            self.warn(note);
         }
         self.history = loaded.items;
         self.left = None;

@@ -198,7 +198,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "resume",
-        "quire resume              # pick from this directory's sessions\n  quire resume last\n  quire --resume 01a23ba1    # the same, by id prefix",
+        "quire resume              # pick from this directory's sessions\n  quire resume last\n  quire --resume 9c41e07d    # the same, by the end of its id (or its start)",
     ),
     (
         "doctor",

@@ -176,7 +176,7 @@ impl SessionBuilder {
         let configured = config.effective_model(&provider);
         let resumed_on = match (&model_override, &resume) {
             (None, Some(loaded)) => {
-                crate::agent::resumed_model::choose(&config, &provider, &configured, loaded)
+                crate::agent::resumed_settings::choose(&config, &provider, &configured, loaded)
             }
             _ => None,
         };
@@ -190,6 +190,12 @@ impl SessionBuilder {
             }
             (None, None) => configured,
         };
+        if let Some(note) = resume
+            .as_ref()
+            .and_then(|l| crate::agent::resumed_settings::settings_note(&config, l))
+        {
+            events.send(Event::Warning { message: note });
+        }
         let emptied_by = config
             .model_emptied_by
             .as_deref()
@@ -231,6 +237,8 @@ impl SessionBuilder {
                     parent,
                     agent_name,
                     spawn: spawn.map(Box::new),
+                    sandbox: Some(config.sandbox.to_string()),
+                    approval: Some(config.approval.to_string()),
                 };
                 (
                     SessionWriter::create(&sessions_dir(&config, &home), &meta)?,

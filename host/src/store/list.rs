@@ -120,7 +120,11 @@ pub fn newest_free(sessions: impl IntoIterator<Item = SessionSummary>) -> Option
     newest
 }
 
-/// Finds a session by `last` or by (a prefix of) its id.
+/// Finds a session by `last` or by the start or the end of its id. Ids
+/// are UUIDv7: their first 8 digits are the time and shared by every
+/// session begun within about a minute, their last digits are random, so
+/// the end of an id (8 digits, as `/agents` shows a subagent's) names one
+/// session where its start may not.
 pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     let Listing {
         sessions: all,
@@ -134,7 +138,10 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     }
     let matches: Vec<SessionSummary> = all
         .into_iter()
-        .filter(|s| !query.is_empty() && s.id.starts_with(query))
+        .filter(|s| {
+            !query.is_empty()
+                && (s.id.starts_with(query) || (query.len() >= 4 && s.id.ends_with(query)))
+        })
         .collect();
     match <[SessionSummary; 1]>::try_from(matches) {
         Ok([only]) => Ok(only),

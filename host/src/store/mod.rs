@@ -61,6 +61,12 @@ pub struct SessionMeta {
     /// A subagent's tools, sandbox, skills and prompt when it was started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spawn: Option<Box<SpawnRecord>>,
+    /// The sandbox mode the session began with (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<String>,
+    /// The approval policy the session began with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<String>,
 }
 
 /// One line of a session file.
@@ -123,7 +129,9 @@ pub enum StoreError {
     },
     #[error("session {id} belongs to {cwd}; cd there or pass -C {cwd}")]
     OtherDirectory { id: String, cwd: String },
-    #[error("'{query}' matches several sessions: {candidates}; give more of the id")]
+    #[error(
+        "'{query}' matches several sessions: {candidates}; give more of the id, or its last 8 characters"
+    )]
     Ambiguous { query: String, candidates: String },
     #[error(
         "no session to resume in {cwd}; `quire sessions list` shows past sessions (in {}), resume one by its id",

@@ -12,6 +12,8 @@ fn meta() -> SessionMeta {
         parent: None,
         agent_name: None,
         spawn: None,
+        sandbox: None,
+        approval: None,
     }
 }
 

@@ -3,11 +3,12 @@ use crate::support;
 mod concurrent;
 mod damaged;
 mod disk_full;
+mod id_end;
 mod last;
 mod listing;
 mod private;
-mod resume_model;
 mod resume_refused;
+mod resume_settings;
 mod stop_signals;
 mod unanswered;
 

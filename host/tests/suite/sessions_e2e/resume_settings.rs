@@ -104,3 +104,46 @@ fn a_config_naming_another_model_does_not_move_an_old_session_unless_asked() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(models(&env)[3], "newer-model");
 }
+
+/// A session begun read-only and resumed with the default sandbox says
+/// so, naming the flags that keep the session's; the same settings say
+/// nothing.
+#[test]
+fn a_resumed_session_on_wider_settings_than_it_began_with_says_so() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("one"), Reply::text("two"), Reply::text("three")]);
+    let run = env.exec_json(
+        "first",
+        &["--sandbox", "read-only", "--approval", "untrusted"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let run = env.exec_json("second", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = warnings(&run);
+    assert!(
+        said.iter().any(|w| w.contains(
+            "this session began with sandbox read-only and approval untrusted; this run uses sandbox workspace-write and approval on-request (pass --sandbox read-only --approval untrusted"
+        )),
+        "{said:?}"
+    );
+
+    let run = env.exec_json(
+        "third",
+        &[
+            "--resume",
+            "last",
+            "--sandbox",
+            "read-only",
+            "--approval",
+            "untrusted",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        warnings(&run).iter().all(|w| !w.contains("began with")),
+        "{:?}",
+        warnings(&run)
+    );
+}
