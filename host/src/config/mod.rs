@@ -251,11 +251,33 @@ pub fn quire_home() -> PathBuf {
     home.join(".quire")
 }
 
-/// The nearest ancestor of `cwd` (itself included) holding `.git`.
+/// The nearest ancestor of `cwd` (itself included) holding `.git`. A
+/// repository at the home folder (dotfiles kept in git) or at `/` is
+/// `cwd`'s only when quire runs in that folder itself: from
+/// `~/projects/p` it is not the project, and taking it would make the
+/// whole home folder (`~/.bashrc`, `~/.ssh`) the workspace the model may
+/// write.
 pub fn repo_root(cwd: &std::path::Path) -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    let too_wide = |d: &std::path::Path| {
+        d != cwd
+            && (d.parent().is_none()
+                || home.as_deref().is_some_and(|h| h == d || same_folder(h, d)))
+    };
     cwd.ancestors()
-        .find(|d| d.join(".git").exists())
+        .find(|d| d.join(".git").exists() && !too_wide(d))
         .map(std::path::Path::to_path_buf)
+}
+
+/// Whether `a` and `b` are the same folder (one may be reached through a
+/// link).
+fn same_folder(a: &std::path::Path, b: &std::path::Path) -> bool {
+    matches!(
+        (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+        (Ok(x), Ok(y)) if x == y
+    )
 }
 
 /// The project whose hooks count: the repository of `cwd`; outside one,

@@ -1,6 +1,7 @@
 //! The sandbox seen from the model's side: writes outside the workspace.
 use crate::support;
 
+mod dotfiles_home;
 mod network;
 mod own_config;
 mod own_secrets;
