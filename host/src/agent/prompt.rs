@@ -20,6 +20,8 @@ pub struct ProjectDocs {
     pub files: Vec<PathBuf>,
     /// Set when the cap cut the text.
     pub truncated: bool,
+    /// When the cap cut the text: the file cut, then those left out.
+    pub cut: Vec<PathBuf>,
     /// Why files were left out (a link leading out of the repository,
     /// something that is not a regular file).
     pub skipped: Vec<String>,
@@ -48,18 +50,36 @@ fn regular(path: &Path, skipped: &mut Vec<String>) -> bool {
     false
 }
 
-/// Reads `home/AGENTS.md`, then, from the repository root down to `cwd`,
-/// each folder's `AGENTS.md` (or its `CLAUDE.md` when it has none). The
+/// The user's own instructions: `home/AGENTS.md`, else Codex's
+/// (`$CODEX_HOME/AGENTS.override.md`, then `AGENTS.md`), else Claude
+/// Code's (`$CLAUDE_CONFIG_DIR/CLAUDE.md`), so that what a user wrote for
+/// those tools applies here too.
+fn user_docs(home: &Path) -> Option<PathBuf> {
+    let codex = crate::config::other_tools::codex_dir();
+    let claude = crate::config::other_tools::claude_dir();
+    std::iter::once(home.join("AGENTS.md"))
+        .chain(
+            codex
+                .iter()
+                .flat_map(|d| FOLDER_FILES[..2].iter().map(|f| d.join(f))),
+        )
+        .chain(claude.map(|d| d.join("CLAUDE.md")))
+        .find(|p| p.is_file())
+}
+
+/// A folder's instruction files, the first found read: Codex's override,
+/// then AGENTS.md, then Claude Code's CLAUDE.md.
+const FOLDER_FILES: [&str; 3] = ["AGENTS.override.md", "AGENTS.md", "CLAUDE.md"];
+
+/// Reads the user's own instructions ([`user_docs`]), then, from the
+/// repository root down to `cwd`, each folder's `AGENTS.override.md`,
+/// else `AGENTS.md`, else `CLAUDE.md`. The
 /// whole is capped at [`AGENTS_MD_CAP`] bytes. A repository's file that is
 /// a symbolic link is followed only to a file inside the repository or
 /// `home` (a link to `~/.ssh/id_rsa` would send the key to the provider);
 /// others are skipped and said so in [`ProjectDocs::skipped`].
 pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
-    let mut files = Vec::new();
-    let user = home.join("AGENTS.md");
-    if user.is_file() {
-        files.push(user);
-    }
+    let mut files: Vec<PathBuf> = user_docs(home).into_iter().collect();
     let root = repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
     let mut dirs: Vec<&Path> = cwd
         .ancestors()
@@ -70,13 +90,11 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     let allowed = [canonical(&root), canonical(home)];
     let mut skipped = Vec::new();
     for dir in dirs {
-        let agents = dir.join("AGENTS.md");
-        let claude = dir.join("CLAUDE.md");
-        let found = if regular(&agents, &mut skipped) {
-            agents
-        } else if regular(&claude, &mut skipped) {
-            claude
-        } else {
+        let Some(found) = FOLDER_FILES
+            .iter()
+            .map(|f| dir.join(f))
+            .find(|p| regular(p, &mut skipped))
+        else {
             continue;
         };
         let target = canonical(&found);
@@ -93,7 +111,12 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     let mut text = String::new();
     let mut truncated = false;
     let mut read = Vec::new();
+    let mut cut = Vec::new();
     for f in files {
+        if truncated {
+            cut.push(f);
+            continue;
+        }
         let Ok(body) = crate::file_kind::read_to_string(&f) else {
             tracing::warn!(file = %f.display(), "cannot read project instructions");
             continue;
@@ -109,7 +132,8 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
             text.push_str(&section[..end]);
             text.push_str("\n[… AGENTS.md text cut at 32 KiB …]\n");
             truncated = true;
-            break;
+            cut.push(read[read.len() - 1].clone());
+            continue;
         }
         text.push_str(&section);
     }
@@ -117,6 +141,7 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
         text,
         files: read,
         truncated,
+        cut,
         skipped,
     }
 }
@@ -208,6 +233,40 @@ mod tests {
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", d.text);
         assert!(!d.text.contains("ignored"));
         assert!(!d.truncated);
+    }
+
+    #[test]
+    fn an_override_file_wins_over_agents_md_in_its_folder() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let sub = repo.path().join("a");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::write(repo.path().join("AGENTS.md"), "root rules").unwrap();
+        std::fs::write(sub.join("AGENTS.override.md"), "override rules").unwrap();
+        std::fs::write(sub.join("AGENTS.md"), "shadowed rules").unwrap();
+        let d = project_docs(home.path(), &sub);
+        assert!(d.text.contains("root rules"), "{}", d.text);
+        assert!(d.text.contains("override rules"), "{}", d.text);
+        assert!(!d.text.contains("shadowed rules"), "{}", d.text);
+    }
+
+    #[test]
+    fn a_cut_names_the_file_cut_and_those_left_out() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let sub = repo.path().join("a");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::write(repo.path().join("AGENTS.md"), "x".repeat(40_000)).unwrap();
+        std::fs::write(sub.join("AGENTS.md"), "sub rules").unwrap();
+        let d = project_docs(home.path(), &sub);
+        assert!(d.truncated);
+        assert_eq!(
+            d.cut,
+            [repo.path().join("AGENTS.md"), sub.join("AGENTS.md")]
+        );
+        assert!(!d.text.contains("sub rules"));
     }
 
     #[test]

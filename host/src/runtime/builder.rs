@@ -303,7 +303,7 @@ impl SessionBuilder {
         }
         if docs.truncated {
             events.send(Event::Warning {
-                message: "AGENTS.md files exceed 32 KiB together; the rest was cut".into(),
+                message: cut_warning(&docs.cut),
             });
         }
         // A tool list that leaves out `skill` (a subagent's `tools:`)
@@ -447,4 +447,19 @@ fn check_provider(
         .into());
     }
     Ok(())
+}
+
+/// The warning when the instruction files exceed the cap: which file was
+/// cut and which were left out.
+fn cut_warning(cut: &[std::path::PathBuf]) -> String {
+    let mut message = String::from("AGENTS.md files exceed 32 KiB together");
+    if let Some((first, rest)) = cut.split_first() {
+        message.push_str(&format!("; {} was cut", first.display()));
+        if !rest.is_empty() {
+            let names: Vec<String> = rest.iter().map(|p| p.display().to_string()).collect();
+            message.push_str(&format!(" and {} left out", names.join(", ")));
+        }
+    }
+    message.push_str(": shorten them, or move detail into skills");
+    message
 }
