@@ -210,6 +210,11 @@ impl Session {
     }
 
     /// The provider the session talks to.
+    /// The instruction files (AGENTS.md and the like) the prompt holds.
+    pub fn instruction_files(&self) -> &[PathBuf] {
+        &self.docs.files
+    }
+
     pub fn provider(&self) -> &ProviderConfig {
         &self.provider
     }

@@ -361,6 +361,7 @@ pub async fn run(
         }
     };
     renderer.status.context_window = session.context_window();
+    renderer.status.instructions = session.instruction_files().to_vec();
     super::run::drain(&mut rx, &mut renderer);
     if let Some((items, file, told)) = resumed {
         // Another run's patches are not this one's to undo; the tokens

@@ -15,6 +15,10 @@ pub struct Status {
     pub model: String,
     /// `/model` switched the model: the configured one is not in use.
     pub model_switched: bool,
+    /// The session's working directory.
+    pub cwd: String,
+    /// The instruction files the prompt holds (AGENTS.md and the like).
+    pub instructions: Vec<std::path::PathBuf>,
     pub provider: String,
     pub sandbox: String,
     pub approval: String,
@@ -50,8 +54,10 @@ impl Status {
                 model,
                 sandbox,
                 approval,
+                cwd,
                 ..
             } => {
+                self.cwd = cwd.clone();
                 self.provider = provider.clone();
                 self.model = model.clone();
                 // A new or resumed conversation starts on its own model.
@@ -194,7 +200,15 @@ impl Status {
                 "policy   sandbox {} · approval {}",
                 self.sandbox, self.approval
             ),
+            format!("cwd      {}", self.cwd),
         ];
+        match self.instructions.split_first() {
+            None => lines.push("agents   no AGENTS.md (nor CLAUDE.md) applies here".into()),
+            Some((first, rest)) => {
+                lines.push(format!("agents   {}", first.display()));
+                lines.extend(rest.iter().map(|f| format!("         {}", f.display())));
+            }
+        }
         if sources.is_empty() {
             lines.push("config   defaults only (no config file, QUIRE_* variable or -c)".into());
         }

@@ -191,6 +191,8 @@ fn status_line() {
         skills: vec!["pdf".into(), "release-notes".into()],
         mcp: Some("1 failed".into()),
         mcp_trouble: Vec::new(),
+        cwd: "/work/app".into(),
+        instructions: Vec::new(),
     };
     each("status", |w, pal| vec![s.line(w, pal), s.line(60, pal)]);
 }

@@ -158,6 +158,7 @@ pub async fn run(
         }
     };
     app.status.context_window = session.context_window();
+    app.status.instructions = session.instruction_files().to_vec();
     drain(&mut io, &mut app);
     if let Some((items, file)) = replay {
         app.replay(&items);

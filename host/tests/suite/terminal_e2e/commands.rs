@@ -190,6 +190,7 @@ fn status_shows_tokens_cost_and_config_sources() {
             },
         ]),
     ]);
+    env.write("AGENTS.md", "Run tests with make check.");
     let mut pty = start(&env, &["-c", "max_turns=7"]);
     say(&mut pty, "count my tokens");
     pty.wait_text("counted");
@@ -214,6 +215,13 @@ fn status_shows_tokens_cost_and_config_sources() {
         assert!(line.contains(key), "{line}");
     }
     assert!(screen.contains("-c (and flags): max_turns"), "{screen}");
+    // Where the session runs and which instruction files it holds.
+    let repo = env.repo.path().display().to_string();
+    assert!(screen.contains(&format!("cwd      {repo}")), "{screen}");
+    assert!(
+        screen.contains(&format!("agents   {repo}/AGENTS.md")),
+        "{screen}"
+    );
     // A model with a list price gets an estimate.
     say(&mut pty, "/model gpt-5");
     say(&mut pty, "again");
