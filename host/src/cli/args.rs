@@ -148,6 +148,11 @@ pub struct ExecArgs {
     /// Stop after this many model round trips (default 100).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = max_turns)]
     pub max_turns: Option<u32>,
+
+    /// Write the task's answer (its last message) to FILE once it ends,
+    /// replacing FILE whole (with --json too). Its folder must exist.
+    #[arg(short = 'o', long = "output-last-message", value_name = "FILE")]
+    pub output_last_message: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

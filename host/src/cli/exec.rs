@@ -9,7 +9,9 @@ use quire::agent::{
 use quire::store::StoreError;
 use quire::tools::approval::{DenyAll, RememberingApprover};
 
+use super::answer_file::AnswerFile;
 use super::args::{ExecArgs, GlobalArgs};
+use super::final_answer::{FinalAnswer, Noting};
 use super::render::{HumanRenderer, JsonRenderer, Renderer};
 use super::run::{Interrupts, drive};
 use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, setup};
@@ -18,7 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let mut renderer: Box<dyn Renderer> = if args.json {
         Box::new(JsonRenderer)
     } else {
-        Box::new(HumanRenderer::new(true))
+        Box::new(HumanRenderer::new(true).answer_only())
     };
     let fail = |renderer: &mut Box<dyn Renderer>, code: i32, message: String| {
         if args.json {
@@ -28,6 +30,13 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
         super::pipe::err_clean(&format!("error: {message}\n"));
         code
+    };
+    // Before anything else: a path that cannot take the answer must not
+    // cost a task.
+    let answer_file = match args.output_last_message.as_deref().map(AnswerFile::check) {
+        Some(Err(msg)) => return fail(&mut renderer, EXIT_USAGE, msg),
+        Some(Ok(f)) => Some(f),
+        None => None,
     };
     let setup = match setup::load(global, args.max_turns) {
         Ok(s) => s,
@@ -93,9 +102,18 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(c) => super::stdin::with_context(&prompt, c),
         None => prompt,
     };
-    let outcome = drive(&mut session, &mut rx, renderer.as_mut(), &prompt, token).await;
+    let mut noting = Noting {
+        inner: renderer.as_mut(),
+        answer: FinalAnswer::default(),
+    };
+    let outcome = drive(&mut session, &mut rx, &mut noting, &prompt, token).await;
     interrupts.end();
-    super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
+    super::run::drive_future(session.end("other"), &mut rx, &mut noting).await;
+    let answer = noting.answer.answer().map(str::to_string);
+    let answer_kept = match &answer_file {
+        Some(file) => keep_answer(file, answer.as_deref(), renderer.as_mut()),
+        None => true,
+    };
     if !args.json {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
         let unsaved = session.unsaved_records();
@@ -117,12 +135,44 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         return code;
     }
     match outcome.status {
+        TaskStatus::Done if !answer_kept => EXIT_FAILED,
         TaskStatus::Done => EXIT_OK,
         TaskStatus::Interrupted => EXIT_INTERRUPTED,
         TaskStatus::Failed(_)
         | TaskStatus::MaxTurns
         | TaskStatus::Blocked(_)
         | TaskStatus::Budget => EXIT_FAILED,
+    }
+}
+
+/// Writes the task's answer to `-o FILE` (empty, with a warning, when the
+/// task ended without one); false when it could not be written.
+fn keep_answer(file: &AnswerFile, answer: Option<&str>, renderer: &mut dyn Renderer) -> bool {
+    // The same bytes stdout gets in a file or pipe.
+    let text = match answer {
+        Some(a) => {
+            let mut text = quire::printable::clean(a).into_owned();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        }
+        None => {
+            renderer.event(&Event::Warning {
+                message: format!(
+                    "the task ended without an answer (its last message was followed by more work, or there was none), so {} is left empty",
+                    file.shown()
+                ),
+            });
+            String::new()
+        }
+    };
+    match file.write(&text) {
+        Ok(()) => true,
+        Err(message) => {
+            renderer.event(&Event::Error { message });
+            false
+        }
     }
 }
 

@@ -15,11 +15,15 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("review apply", "quire review apply R1a2b3c4d"),
     (
         "exec",
-        "quire exec \"fix the failing test\"\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec \"review this\"   # the diff is added to the task as context\n  quire exec - < task.md                # the task from stdin\n\n\
+        "quire exec \"fix the failing test\"\n  quire exec \"sum up the diff\" > notes.md   # only the answer; the rest on stderr\n  quire exec -o answer.md \"fix the test\"    # the answer also in answer.md\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec \"review this\"   # the diff is added to the task as context\n  quire exec - < task.md                # the task from stdin\n\n\
          With a task given as an argument, piped input is added to it (a blank line,\n\
          `stdin:`, the input fenced); a pipe that sends nothing for 3s is skipped\n\
          with a warning, and a terminal or /dev/null is never read. Bytes that are\n\
          not UTF-8 become U+FFFD (a warning says how many).\n\n\
+         When stdout is a file or a pipe it gets only the task's answer (its last\n\
+         message, once the task ends; none when it ended while more work was under\n\
+         way); the messages before tool calls go to stderr. -o FILE writes the\n\
+         answer to FILE too, replacing it whole; its folder must exist.\n\n\
          Exit codes:\n  \
          0    done\n  \
          1    failed (provider error after retries, turn limit, blocked)\n  \

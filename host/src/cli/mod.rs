@@ -44,6 +44,7 @@ macro_rules! eprint {
 
 mod agents;
 pub(crate) mod agents_slash;
+mod answer_file;
 mod arg_errors;
 pub(crate) mod args;
 pub(crate) mod children;
@@ -51,6 +52,7 @@ mod completions;
 mod doctor;
 mod dumb_line;
 pub(crate) mod exec;
+mod final_answer;
 pub(crate) mod first_run;
 mod help;
 pub(crate) mod hooks;

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use quire::agent::Event;
 use quire::printable::{self, clean};
 
+use super::final_answer::{FinalAnswer, Settled};
 use super::pipe::{err, out};
 use super::summary::{clip, failure_reason, outcome, patch_stats, rewritten_line, tool_line};
 use crate::session_view::model_wait::ModelWait;
@@ -48,6 +49,9 @@ pub struct HumanRenderer {
     /// completed, never as it streams, so text of an attempt that failed
     /// and was retried never reaches a file or a pipe.
     whole_messages: bool,
+    /// `quire exec` with stdout not a terminal: only the task's answer
+    /// goes to stdout, the messages before more work to stderr.
+    answer_only: Option<FinalAnswer>,
     /// The subagents seen (depth, status and tool count; `/agents`).
     pub(crate) children: super::children::Children,
     /// The streamed answer and reasoning, escape sequences dropped even
@@ -85,6 +89,7 @@ impl HumanRenderer {
             frame: 0,
             verbose_session,
             whole_messages: !stdout_tty,
+            answer_only: None,
             children: Default::default(),
             text_stream: Default::default(),
             reasoning_stream: Default::default(),
@@ -92,6 +97,28 @@ impl HumanRenderer {
             wait_said: None,
             stderr_tty: std::io::stderr().is_terminal(),
         }
+    }
+
+    /// Stdout gets only each task's answer when it is not a terminal
+    /// (`quire exec … > out.txt`, `| next-step`), as `codex exec` does; on
+    /// a terminal every message streams as before.
+    pub fn answer_only(mut self) -> Self {
+        if self.whole_messages {
+            self.answer_only = Some(FinalAnswer::default());
+        }
+        self
+    }
+
+    /// A whole message on stdout (stdout is not a terminal).
+    fn whole_message(&mut self, text: &str) {
+        self.clear_status();
+        self.end_reasoning();
+        // Cleaned as on a terminal: a file or pipe may reach one
+        // (`| less -R`, `| tee`, a CI log that renders colour).
+        let text = clean(text);
+        out(&text);
+        self.text_open = !text.ends_with('\n');
+        self.end_text();
     }
 
     /// The status of a wait for the model: the spinner's text, or (once,
@@ -151,6 +178,17 @@ impl HumanRenderer {
 impl Renderer for HumanRenderer {
     fn event(&mut self, event: &Event) {
         self.model_wait.track(event);
+        if let Some(answer) = &mut self.answer_only {
+            match answer.event(event) {
+                // A step on the way: with the tool lines, on stderr.
+                Some(Settled::Step(text)) => self.note(clean(text.trim_end()).as_ref()),
+                Some(Settled::Answer(text)) => self.whole_message(&text),
+                None => {}
+            }
+            if matches!(event, Event::MessageCompleted { .. }) {
+                return;
+            }
+        }
         match event {
             Event::SessionStarted {
                 session_id,
@@ -171,16 +209,7 @@ impl Renderer for HumanRenderer {
                 }
             }
             Event::TextDelta { .. } if self.whole_messages => {}
-            Event::MessageCompleted { text } if self.whole_messages => {
-                self.clear_status();
-                self.end_reasoning();
-                // Cleaned as on a terminal: a file or pipe may reach one
-                // (`| less -R`, `| tee`, a CI log that renders colour).
-                let text = clean(text);
-                out(&text);
-                self.text_open = !text.ends_with('\n');
-                self.end_text();
-            }
+            Event::MessageCompleted { text } if self.whole_messages => self.whole_message(text),
             Event::TextDelta { delta } => {
                 self.clear_status();
                 self.end_reasoning();

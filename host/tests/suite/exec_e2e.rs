@@ -345,6 +345,7 @@ fn truncated_bytes_counts_every_byte_not_shown() {
     assert_eq!(cut, by_shell + by_cap, "{output}");
 }
 
+mod answer;
 mod environment;
 mod escapes;
 mod orphans;
