@@ -65,6 +65,7 @@ mod plugins;
 mod render;
 pub(crate) mod render_agents;
 pub(crate) mod repl;
+mod repl_help;
 mod repl_input;
 mod repl_resume;
 pub(crate) mod review;

@@ -22,33 +22,11 @@ macro_rules! eprintln {
 
 use super::args::GlobalArgs;
 use super::render::{HumanRenderer, Renderer};
+use super::repl_help::HELP;
 use super::repl_input::{Input, Reader, spawn_reader};
 use super::run::{Interrupts, drive, drive_future};
 use super::{EXIT_OK, EXIT_USAGE, setup};
 use crate::session_view::{self, Patches, Said, Status};
-
-const HELP: &str = "Commands:
-  /help          this help
-  /new           start a new conversation (a new session file)
-  /compact       summarise the conversation now to free context
-  /model NAME    switch the model for the next turns
-  /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
-                 review a change (uncommitted by default)
-  /status        session, tokens, cost estimate, config
-  /diff          what the agent changed this session
-  /undo          revert the last turn's patches
-  /skills        skills, with the active ones marked
-  /mcp           MCP servers and their state
-  /approvals [never|on-request|untrusted]
-                 show or change the approval policy
-  /agents [show ID|merge ID|discard ID]
-                 subagents of this session; a worktree child's branch
-  /quit          leave (Ctrl-D works too)
-  /NAME [TEXT]   call a custom command, or a skill (`/skills` lists them)
-/resume (a picker of past sessions) works in the full-screen view (quire on
-a terminal that reports the cursor position); here, leave and run
-`quire resume ID` or `quire resume last` (the line mode continues it).
-Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";
 
 /// Commands of the full-screen view the line mode does not have: the
 /// session picker needs the full screen.
@@ -463,7 +441,7 @@ pub async fn run(
                         &sources,
                     ))])
                 }
-                "diff" => show(renderer.patches.diff()),
+                "diff" => show(session_view::diff(&renderer.patches, session.cwd())),
                 "undo" => show(session_view::undo::undo(
                     &mut renderer.patches,
                     &mut session,
@@ -485,9 +463,13 @@ pub async fn run(
                         Err(e) => eprintln!("error: {e}"),
                     }
                 }
-                other if super::slash::known(other) => {
+                "init" if let Err(why) = session_view::init::message(session.cwd(), arg) => {
+                    eprintln!("{why}")
+                }
+                // `/init` (built in) or a custom command: the message it makes.
+                other if other == "init" || super::slash::known(other) => {
                     let token = interrupts.begin();
-                    match super::slash::prepare(line, &mut session, &token).await {
+                    match super::slash::prepare_interactive(line, &mut session, &token).await {
                         Ok(Some(p)) => {
                             renderer.patches.begin_task();
                             drive(&mut session, &mut rx, &mut renderer, &p.text, token).await;

@@ -215,6 +215,25 @@ pub async fn prepare(
     }))
 }
 
+/// [`prepare`] in an interactive session, where the built-in `/init`
+/// (`session_view::init`) comes before a custom command of that name.
+pub async fn prepare_interactive(
+    line: &str,
+    session: &mut Session,
+    cancel: &CancellationToken,
+) -> Result<Option<Prepared>, String> {
+    if is_command(line)
+        && let Some(("init", args)) = commands::split_invocation(line)
+    {
+        let text = crate::session_view::init::message(session.cwd(), args)?;
+        return Ok(Some(Prepared {
+            text,
+            previous_model: None,
+        }));
+    }
+    prepare(line, session, cancel).await
+}
+
 /// Goes back to the model used before the command.
 pub fn restore(session: &mut Session, prepared: &Prepared) {
     if let Some(m) = &prepared.previous_model {

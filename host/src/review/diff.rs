@@ -163,7 +163,7 @@ fn is_link_mode(line: &str) -> bool {
 
 /// `a/X b/Y` → `Y` (paths with spaces are split at ` b/`; quoted paths,
 /// `"a/X" "b/Y"`, are decoded).
-fn path_from_header(rest: &str) -> String {
+pub fn path_from_header(rest: &str) -> String {
     let rest = rest.trim();
     // The new path is the second of two: after a quoted first one, or
     // itself quoted, or after the last ` b/`.

@@ -12,7 +12,7 @@ pub(crate) mod ask;
 pub(crate) mod chunk;
 pub(crate) mod concern;
 pub(crate) mod config;
-pub(crate) mod diff;
+pub mod diff;
 pub(crate) mod fanout;
 pub(crate) mod finding;
 pub(crate) mod limits;

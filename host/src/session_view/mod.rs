@@ -1,12 +1,15 @@
 //! What the session's slash commands say, for both front ends (the
 //! full-screen view, tui/, and the line mode, cli/repl.rs): `/status`,
-//! `/diff`, `/undo`, `/skills`, `/mcp`; and what an approval question
+//! `/diff`, `/undo`, `/skills`, `/mcp`, `/init` (the message it sends);
+//! and what an approval question
 //! says (`approval`). Each answers with [`Said`] pieces
 //! the front end renders in its own way; the state they read ([`Status`],
 //! [`Patches`]) is kept from the agent's events by both.
 
 pub mod approval;
 pub mod diff;
+mod git_diff;
+pub mod init;
 pub mod model_wait;
 pub mod patches;
 pub mod prices;
@@ -14,6 +17,7 @@ pub mod skills;
 pub mod status;
 pub mod undo;
 mod undo_write;
+mod worktree;
 
 pub use patches::Patches;
 pub use status::Status;
@@ -37,6 +41,17 @@ pub enum Said {
     Lines(Vec<String>),
     /// Patched files' diffs, laid out.
     Diff(Vec<diff::DiffLine>),
+}
+
+/// What `/diff` shows in `cwd`: in a git repository, the working tree
+/// against HEAD with the untracked files (whoever changed them); outside
+/// one, this session's patches, naming the files changed since.
+pub fn diff(patches: &Patches, cwd: &std::path::Path) -> Vec<Said> {
+    if quire::config::repo_root(cwd).is_some() {
+        worktree::shown(cwd)
+    } else {
+        patches.diff(cwd)
+    }
 }
 
 /// The line both front ends leave with: how to continue. After `/new`,

@@ -1,6 +1,8 @@
 //! The files the agent's patches changed in this session, task by task
 //! (for `/diff` and `/undo`), and what `/diff` says of them.
 
+use std::path::Path;
+
 use quire::agent::Event;
 use quire::model::Item;
 use serde_json::Value;
@@ -81,11 +83,13 @@ impl Patches {
             .any(|i| matches!(i, Item::ToolCall { name, .. } if name == "apply_patch"));
     }
 
-    /// What `/diff` shows: every file patched and not undone, in order;
-    /// then the files /undo left as they are that changed since their
-    /// patch, by what is true of them now, not by a diff they no longer
-    /// hold.
-    pub fn diff(&self) -> Vec<Said> {
+    /// What `/diff` shows outside a git repository (`cwd`: where the
+    /// patches' paths start): every file patched and not undone, in order,
+    /// with the files whose content differs now from what their patch left
+    /// named after them; then the files /undo left as they are that
+    /// changed since their patch, by what is true of them now, not by a
+    /// diff they no longer hold.
+    pub fn diff(&self, cwd: &Path) -> Vec<Said> {
         let (changed, kept): (Vec<&Left>, Vec<&Left>) =
             self.left.iter().partition(|l| l.changed.is_some());
         let files: Vec<Value> = self
@@ -97,7 +101,21 @@ impl Patches {
             .collect();
         let mut said = Vec::new();
         if !files.is_empty() {
+            said.push(Said::Note(
+                Tone::Dim,
+                "not in a git repository: the patches applied in this session".to_string(),
+            ));
+            let drifted = drifted(&files, cwd);
             said.push(Said::Diff(diff::files(&Value::Array(files))));
+            if !drifted.is_empty() {
+                let note = if drifted.len() == 1 {
+                    "changed since its patch (the diff above is what the patch did, not what the file holds now):"
+                } else {
+                    "changed since their patches (the diffs above are what the patches did, not what the files hold now):"
+                };
+                said.push(Said::Note(Tone::Accent, note.to_string()));
+                said.push(Said::Lines(drifted));
+            }
         }
         if !changed.is_empty() {
             said.extend(changed_since(&changed));
@@ -142,6 +160,49 @@ impl Patches {
         } else {
             "no patches were applied in this session".to_string()
         }
+    }
+}
+
+/// The patched `files` whose content now differs from what their last
+/// patch left (by its `sha256`), each as `  path: what happened`.
+fn drifted(files: &[Value], cwd: &Path) -> Vec<String> {
+    let path_of = |f: &Value| {
+        f.get("path")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    // A later patch of the same path, or a move away from it, is what
+    // counts for it.
+    let mut last: Vec<&Value> = Vec::new();
+    for f in files {
+        let from = f.get("from").and_then(Value::as_str);
+        last.retain(|g| path_of(g) != path_of(f) && Some(path_of(g).as_str()) != from);
+        last.push(f);
+    }
+    last.iter()
+        .filter_map(|f| {
+            let path = path_of(f);
+            let why = changed(f, &cwd.join(&path))?;
+            Some(format!("  {}: {why}", quire::printable::quoted_name(&path)))
+        })
+        .collect()
+}
+
+/// How the file at `real` differs from what the patch `f` left; `None`
+/// when it is as the patch left it (or the patch recorded no digest).
+fn changed(f: &Value, real: &Path) -> Option<&'static str> {
+    if f.get("status").and_then(Value::as_str) == Some("deleted") {
+        return std::fs::symlink_metadata(real)
+            .is_ok()
+            .then_some("made again since the patch deleted it");
+    }
+    let left = f.get("sha256").and_then(Value::as_str)?;
+    match quire::file_kind::read(real) {
+        Ok(bytes) => (quire::tools::apply_patch::sha256_hex(&bytes) != left)
+            .then_some("changed since the patch"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("deleted since the patch"),
+        Err(_) => Some("cannot be read now to compare with the patch"),
     }
 }
 

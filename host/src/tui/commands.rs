@@ -97,7 +97,7 @@ fn answer_now(line: &str, app: &mut App) {
             show(app, vec![Said::Lines(lines)]);
         }
         "/diff" => {
-            let said = app.patches.diff();
+            let said = session_view::diff(&app.patches, &app.cwd);
             show(app, said);
         }
         "/skills" => {
@@ -145,10 +145,10 @@ fn echo(line: &str, app: &mut App) {
     app.push_lines(lines);
 }
 
-/// Whether `name` runs here (not sent as a message, not `/review`, which
-/// shows itself as a task, nor leaving).
+/// Whether `name` runs here (not sent as a message, not `/review` nor
+/// `/init`, which show themselves as a task, nor leaving).
 fn echoed(name: &str) -> bool {
-    if matches!(name, "/review" | "/quit" | "/exit") {
+    if matches!(name, "/review" | "/init" | "/quit" | "/exit") {
         return false;
     }
     if COMMANDS.iter().any(|(c, _)| *c == name) {
@@ -183,6 +183,14 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         },
         "/resume" => return Flow::Resume,
         "/review" => return Flow::Review(arg.to_string()),
+        // Shown as typed; the message is made just before it is sent.
+        "/init" => match session_view::init::message(session.cwd(), arg) {
+            Ok(_) => return Flow::Send(line.to_string()),
+            Err(why) => {
+                echo(line, app);
+                app.note(&why, pal.accent());
+            }
+        },
         "/model" if !arg.is_empty() => {
             let current = session.model().to_string();
             match crate::cli::model_switch::switch(session.provider(), &current, arg) {

@@ -10,18 +10,25 @@ use quire::commands::mentions::mention_form;
 use super::app::App;
 
 /// The slash commands and what they do.
-pub const COMMANDS: [(&str, &str); 14] = [
+pub const COMMANDS: [(&str, &str); 15] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
     ("/model", "show or switch the model: /model NAME"),
     ("/compact", "summarise the conversation to free context"),
     ("/status", "session, tokens, cost estimate, config"),
-    ("/diff", "what the agent changed this session"),
+    (
+        "/diff",
+        "the working tree against HEAD, untracked files too (outside git: this session's patches)",
+    ),
     ("/undo", "revert the last turn's patches"),
     ("/skills", "skills, with the active ones marked"),
     ("/mcp", "MCP servers and their state"),
     ("/agents", "subagents: list, show ID, merge ID, discard ID"),
+    (
+        "/init",
+        "have the model write AGENTS.md (/init TEXT: improve an existing one)",
+    ),
     (
         "/review",
         "review a change: /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]",

@@ -278,13 +278,14 @@ pub async fn run(
         };
         let cancel = CancellationToken::new();
         // A custom command's expanded message (and model).
-        let custom = match crate::cli::slash::prepare(&message, &mut session, &cancel).await {
-            Ok(p) => p,
-            Err(e) => {
-                app.note(&format!("error: {e}"), pal.bad());
-                continue;
-            }
-        };
+        let custom =
+            match crate::cli::slash::prepare_interactive(&message, &mut session, &cancel).await {
+                Ok(p) => p,
+                Err(e) => {
+                    app.note(&format!("error: {e}"), pal.bad());
+                    continue;
+                }
+            };
         let send = custom
             .as_ref()
             .map_or(message.as_str(), |p| p.text.as_str());

@@ -98,6 +98,23 @@ impl TestEnv {
         std::fs::read_to_string(self.repo.path().join(rel)).unwrap_or_default()
     }
 
+    /// Runs git in the test folder ([`git_in`]).
+    pub fn git(&self, args: &[&str]) -> String {
+        git_in(self.repo.path(), args)
+    }
+
+    /// Commits every file of the test folder.
+    pub fn commit_all(&self) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", "start"]);
+    }
+
+    /// Makes the test folder no git repository (`.git` removed), for what
+    /// quire does outside one.
+    pub fn leave_git(&self) {
+        std::fs::remove_dir_all(self.repo.path().join(".git")).expect("remove .git");
+    }
+
     /// `quire ARGS` with the test environment.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = self.program(env!("CARGO_BIN_EXE_quire"));
@@ -169,6 +186,24 @@ impl TestEnv {
             .filter_map(|l| serde_json::from_str(l).ok())
             .collect()
     }
+}
+
+/// Runs git in `dir` (as a test user, unsigned); its stdout. Panics when
+/// git fails.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Waits for a child with a timeout and collects its output.

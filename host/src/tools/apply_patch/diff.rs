@@ -25,6 +25,11 @@ pub struct FileDiff {
     /// a reverse diff cannot put it back byte for byte.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undo: Option<u64>,
+    /// The SHA-256 (hex) of the file as the patch left it; absent for a
+    /// deleted file. `/diff` outside a repository tells by it whether the
+    /// file changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 impl FileDiff {
@@ -61,6 +66,7 @@ impl FileDiff {
             removed,
             diff: cap(text),
             undo: None,
+            sha256: (status != "deleted").then(|| sha256_hex(new.as_bytes())),
         }
     }
 
@@ -80,6 +86,7 @@ impl FileDiff {
             removed: 0,
             diff: format!("--- {a}\n+++ {b}\nbinary file {status}, {len} bytes\n"),
             undo: None,
+            sha256: None,
         }
     }
 
@@ -87,6 +94,18 @@ impl FileDiff {
     pub fn is_cut(&self) -> bool {
         self.diff.ends_with("more diff lines not shown …]\n")
     }
+}
+
+/// `bytes`' SHA-256 in lower-case hex, as [`FileDiff::sha256`] holds it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 /// Whether `bytes` are shown as a binary file: not UTF-8, or holding NUL.

@@ -25,7 +25,7 @@ use super::{
     ToolOutput, approval,
 };
 pub use commit::writes as patches_committed;
-pub use diff::FileDiff;
+pub use diff::{FileDiff, is_binary, sha256_hex};
 pub use originals::{Restored, UndoError, restore as undo};
 pub use paths::{normalize, real_path};
 use plan::{Change, PlanError, Prepared, Scope};

@@ -1,8 +1,6 @@
 //! A test repository with a first commit, and the scripted answers of the
 //! review passes.
 
-use std::process::Command;
-
 use serde_json::{Value, json};
 
 use crate::support::model_server::Reply;
@@ -14,25 +12,7 @@ pub const MERGE: &str = "REVIEW-PASS: merge";
 
 /// Runs git in the test repository; panics when it fails.
 pub fn git(env: &TestEnv, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(env.repo.path())
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    env.git(args)
 }
 
 /// A repository with `files` committed.

@@ -33,7 +33,7 @@ fn help_lists_keys_and_commands() {
     say(&mut pty, "/help");
     let screen = pty.wait_text("Shift+Enter");
     for c in [
-        "/new", "/model", "/compact", "/status", "/diff", "/undo", "/skills",
+        "/new", "/model", "/compact", "/status", "/diff", "/undo", "/skills", "/init",
     ] {
         assert!(screen.contains(c), "{c} missing:\n{screen}");
     }
@@ -236,10 +236,11 @@ fn status_shows_tokens_cost_and_config_sources() {
 fn diff_shows_what_the_session_changed() {
     let env = TestEnv::new("responses");
     buggy_calc(&env);
+    env.commit_all();
     env.server.push_all([fix_calc(), Reply::text("fixed")]);
     let mut pty = start(&env, &[]);
     say(&mut pty, "/diff");
-    pty.wait_text("no patches were applied in this session");
+    pty.wait_text("no changes: the working tree matches HEAD and no file is untracked");
     say(&mut pty, "fix add");
     pty.wait_text("fixed");
     say(&mut pty, "/diff");
@@ -464,16 +465,19 @@ fn undo_tells_the_model_and_the_session_file() {
 }
 
 #[test]
-fn diff_and_undo_after_resume_say_the_earlier_patches_are_out_of_reach() {
+fn after_resume_diff_shows_the_working_tree_and_undo_says_earlier_patches_are_out_of_reach() {
     let env = TestEnv::new("chat");
     buggy_calc(&env);
+    env.commit_all();
     env.server.push_all([fix_calc(), Reply::text("fixed")]);
     let run = env.run(&["exec", "fix add"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut pty = start(&env, &["resume", "last"]);
     pty.wait_text("fixed");
+    // git still sees the earlier patch's change.
     say(&mut pty, "/diff");
-    pty.wait_text("no patches since this session was resumed (patches made before resuming");
+    pty.wait_text("the working tree against HEAD");
+    pty.wait_text("+    return a + b");
     say(&mut pty, "/undo");
     pty.wait_text("nothing to undo: no patches since this session was resumed");
     assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a + b\n");

@@ -16,7 +16,15 @@ fn full_screen_commands_in_the_line_mode_say_where_they_work() {
     assert!(err.contains("unknown command /bogus"), "{err}");
     // /help lists the session commands, says where /resume works, and
     // gives /review's whole usage.
-    for c in ["/status", "/diff", "/undo", "/skills", "/mcp", "/approvals"] {
+    for c in [
+        "/status",
+        "/diff",
+        "/undo",
+        "/skills",
+        "/mcp",
+        "/approvals",
+        "/init",
+    ] {
         assert!(err.contains(&format!("\n  {c} ")), "{c} missing: {err}");
     }
     assert!(

@@ -1,6 +1,8 @@
 //! The line mode's session commands (`/status`, `/diff`, `/undo`,
 //! `/skills`, `/mcp`, `/approvals`): the same answers as the full-screen
-//! view's, on a dumb terminal with piped input.
+//! view's, on a dumb terminal with piped input. The /diff of these tests
+//! is the one outside a git repository (the session's patches);
+//! line_diff.rs has the working tree's.
 
 use std::io::Write;
 use std::process::Stdio;
@@ -43,6 +45,8 @@ fn fix_and_delete() -> Reply {
 #[test]
 fn diff_shows_the_patch_and_undo_restores_the_files_byte_for_byte() {
     let env = TestEnv::new("chat");
+    // Outside a git repository /diff shows the session's patches.
+    env.leave_git();
     env.write("calc.py", CALC);
     std::fs::write(env.repo_path().join("blob.bin"), BLOB).expect("write blob");
     env.server.push_all([
@@ -96,6 +100,7 @@ fn diff_shows_the_patch_and_undo_restores_the_files_byte_for_byte() {
 #[test]
 fn undo_refuses_a_file_changed_since_and_diff_still_shows_it() {
     let env = TestEnv::new("chat");
+    env.leave_git();
     env.write("calc.py", CALC);
     std::fs::write(env.repo_path().join("blob.bin"), BLOB).expect("write blob");
     env.server
@@ -138,6 +143,7 @@ fn undo_refuses_a_file_changed_since_and_diff_still_shows_it() {
 #[test]
 fn a_second_undo_leaves_what_cannot_be_undone_and_undoes_the_task_before() {
     let env = TestEnv::new("chat");
+    env.leave_git();
     env.write("a.txt", "one\n");
     env.write("b.txt", "two\n");
     let edit = |file: &str, from: &str, to: &str| {

@@ -73,7 +73,8 @@ fn read_only_commands_answer_during_a_turn_and_the_others_wait() {
     let (env, mut pty) = held_turn();
     env.server.push(Reply::text("unused"));
     pty.send("/diff\r");
-    pty.wait_text("no patches were applied in this session");
+    // The file the running command made, as git sees it now.
+    pty.wait_text("untracked (1 file, not ignored):");
     pty.send("/status\r");
     let screen = pty.wait_text("policy   sandbox");
     assert!(screen.contains("› /status"), "{screen}");

@@ -323,6 +323,8 @@ fn resume_marks_sessions_open_elsewhere_and_refuses_them() {
 #[test]
 fn undo_reverts_the_last_turns_patch() {
     let env = TestEnv::new("responses");
+    // Outside a git repository /diff shows the session's patches.
+    env.leave_git();
     env.write("calc.py", "def add(a, b):\n    return a - b\n");
     env.server.push_all([
         Reply::tool_call(

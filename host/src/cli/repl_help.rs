@@ -1,0 +1,28 @@
+//! The line mode's `/help`.
+
+/// What `/help` prints in the line mode.
+pub(super) const HELP: &str = "Commands:
+  /help          this help
+  /new           start a new conversation (a new session file)
+  /compact       summarise the conversation now to free context
+  /model NAME    switch the model for the next turns
+  /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
+                 review a change (uncommitted by default)
+  /status        session, tokens, cost estimate, config
+  /diff          the working tree against HEAD, untracked files too
+                 (outside a git repository: this session's patches)
+  /undo          revert the last turn's patches
+  /skills        skills, with the active ones marked
+  /mcp           MCP servers and their state
+  /approvals [never|on-request|untrusted]
+                 show or change the approval policy
+  /init [TEXT]   have the model write AGENTS.md (with TEXT: improve
+                 the one that exists; /init alone never replaces it)
+  /agents [show ID|merge ID|discard ID]
+                 subagents of this session; a worktree child's branch
+  /quit          leave (Ctrl-D works too)
+  /NAME [TEXT]   call a custom command, or a skill (`/skills` lists them)
+/resume (a picker of past sessions) works in the full-screen view (quire on
+a terminal that reports the cursor position); here, leave and run
+`quire resume ID` or `quire resume last` (the line mode continues it).
+Ctrl-C interrupts a running turn, or clears the line; a second Ctrl-C exits.";

@@ -1,0 +1,145 @@
+//! `/diff` in a git repository: what the working tree holds now against
+//! HEAD, untracked files included, whoever changed them (a patch, a shell
+//! command, the user) — and git run so that nothing the repository's
+//! configuration names runs.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::line_session::line_mode;
+use crate::support::model_server::Reply;
+use crate::support::quire::TestEnv;
+
+/// Turn 1 patches a.txt (`hello` → `hello world`); turn 2's shell command
+/// changes it again and makes b.txt. /diff shows what a.txt holds now and
+/// b.txt, not the patch of turn 1.
+#[test]
+fn diff_after_a_shell_edit_shows_the_current_content_and_the_untracked_file() {
+    let env = TestEnv::new("chat");
+    patch_then_shell(&env);
+    env.commit_all();
+    let r = line_mode(&env, "change it\nchange it again\n/diff\n");
+    assert_eq!(env.read("a.txt"), "hello WORLD\n", "{}", r.stderr);
+    let err = &r.stderr;
+    let diff = &err[err.find("the working tree against HEAD").expect(err)..];
+    assert!(diff.contains("  M a.txt +1 -1"), "{err}");
+    assert!(diff.contains("     1 +hello WORLD"), "{err}");
+    assert!(diff.contains("     1 -hello"), "{err}");
+    assert!(!diff.contains("+hello world"), "the stale patch: {err}");
+    assert!(diff.contains("untracked (1 file, not ignored):"), "{err}");
+    assert!(diff.contains("  A b.txt +1 -0"), "{err}");
+    assert!(diff.contains("     1 +new"), "{err}");
+}
+
+/// Outside a git repository /diff shows the session's patches, and names
+/// a file whose content changed since its patch.
+#[test]
+fn diff_outside_git_says_which_patched_files_changed_since() {
+    let env = TestEnv::new("chat");
+    env.leave_git();
+    patch_then_shell(&env);
+    let r = line_mode(&env, "change it\n/diff\nchange it again\n/diff\n");
+    assert_eq!(env.read("a.txt"), "hello WORLD\n", "{}", r.stderr);
+    let err = &r.stderr;
+    let (first, second) = err.split_at(err.rfind("not in a git repository").expect(err));
+    assert!(first.contains("not in a git repository: the patches applied in this session"));
+    assert!(!first.contains("changed since"), "{err}");
+    assert!(second.contains("     1 +hello world"), "{err}");
+    assert!(
+        second.contains("changed since its patch (the diff above is what the patch did, not what the file holds now):\n  a.txt: changed since the patch\n"),
+        "{err}"
+    );
+}
+
+/// a.txt holds `hello`; the model's first turn patches it to `hello
+/// world`, its second runs `sed` to make that `hello WORLD` and makes b.txt.
+fn patch_then_shell(env: &TestEnv) {
+    env.write("a.txt", "hello\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: a.txt\n@@\n-hello\n+hello world\n*** End Patch\n"}),
+        ),
+        Reply::text("patched"),
+        Reply::tool_call(
+            "s",
+            "shell",
+            json!({"command": "sed -i s/world/WORLD/ a.txt && echo new > b.txt"}),
+        ),
+        Reply::text("edited"),
+    ]);
+}
+
+/// Programs a repository's git configuration names (an external diff, a
+/// text conversion, a filter, an fsmonitor, a hook) do not run for /diff.
+#[test]
+fn diff_runs_nothing_the_repository_configuration_names() {
+    let env = TestEnv::new("chat");
+    env.write("a.txt", "hello\n");
+    env.write("c.txt", "one\n");
+    env.commit_all();
+    let marks = tempfile::tempdir().expect("tempdir");
+    hostile(&env, marks.path());
+    // Changed by hand: git would compare, convert and clean them.
+    env.write("a.txt", "hello WORLD\n");
+    std::fs::write(env.repo_path().join("c.txt"), "two\n").expect("write");
+    // The setup does run programs for a plain `git diff HEAD` (whether
+    // or not git then fails).
+    let _ = std::process::Command::new("git")
+        .args(["diff", "HEAD"])
+        .current_dir(env.repo_path())
+        .output()
+        .expect("run git");
+    assert!(
+        !ran(marks.path()).is_empty(),
+        "the hostile setup ran nothing"
+    );
+    for m in ran(marks.path()) {
+        std::fs::remove_file(marks.path().join(m)).expect("remove mark");
+    }
+    let r = line_mode(&env, "/diff\n");
+    let err = &r.stderr;
+    assert_eq!(ran(marks.path()), Vec::<String>::new(), "{err}");
+    assert!(err.contains("     1 +hello WORLD"), "{err}");
+    assert!(err.contains("     1 +two"), "{err}");
+    assert!(env.server.requests().is_empty(), "nothing was sent");
+}
+
+/// `.git/config` and `.git/info/attributes` as a sandboxed command could
+/// write them: each program touches its own file in `marks`.
+fn hostile(env: &TestEnv, marks: &Path) {
+    // git appends its arguments: `;:` leaves them to `:`, `; cat` reads
+    // the file (a text conversion) or stdin (a filter).
+    let touch = |name: &str, then: &str| format!("touch {}; {then}", marks.join(name).display());
+    for (key, value) in [
+        ("diff.external", touch("external", ":")),
+        ("diff.evil.textconv", touch("textconv", "cat")),
+        ("diff.evil.command", touch("command", ":")),
+        ("filter.evil.clean", touch("clean", "cat")),
+        ("filter.evil.smudge", touch("smudge", "cat")),
+        ("filter.evil.required", "true".to_string()),
+        ("core.fsmonitor", touch("fsmonitor", ":")),
+    ] {
+        env.git(&["config", key, &value]);
+    }
+    let git = env.repo_path().join(".git");
+    std::fs::write(git.join("info/attributes"), "*.txt diff=evil filter=evil\n")
+        .expect("write attributes");
+    let hook = git.join("hooks/post-index-change");
+    std::fs::write(&hook, format!("#!/bin/sh\n{}\n", touch("hook", ":"))).expect("write hook");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// The marks programs left.
+fn ran(marks: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(marks)
+        .expect("read marks")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
