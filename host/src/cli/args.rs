@@ -53,7 +53,7 @@ pub struct GlobalArgs {
     pub overrides: Vec<String>,
 
     /// Where shell commands may write.
-    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    #[arg(short = 's', long, global = true, value_enum, value_name = "MODE")]
     pub sandbox: Option<SandboxArg>,
 
     /// Let sandboxed commands use the network.
@@ -61,8 +61,32 @@ pub struct GlobalArgs {
     pub network: bool,
 
     /// When to ask before acting.
-    #[arg(long, global = true, value_enum, value_name = "POLICY")]
+    #[arg(
+        short = 'a',
+        long,
+        visible_alias = "ask-for-approval",
+        global = true,
+        value_enum,
+        value_name = "POLICY"
+    )]
     pub approval: Option<ApprovalArg>,
+
+    /// Codex's --full-auto: --sandbox workspace-write --approval on-request.
+    #[arg(long, global = true, conflicts_with_all = ["sandbox", "approval"])]
+    pub full_auto: bool,
+
+    /// Codex's flag: no sandbox and never ask (--sandbox danger-full-access --approval never). Only inside a VM or container.
+    #[arg(
+        long = "dangerously-bypass-approvals-and-sandbox",
+        visible_alias = "yolo",
+        global = true,
+        conflicts_with_all = ["sandbox", "approval", "full_auto"]
+    )]
+    pub bypass_approvals_and_sandbox: bool,
+
+    /// Accepted for Codex compatibility, no effect: quire runs outside git repositories too.
+    #[arg(long, global = true)]
+    pub skip_git_repo_check: bool,
 
     /// Run in this directory instead of the current one.
     #[arg(short = 'C', long = "cd", global = true, value_name = "DIR")]
@@ -87,13 +111,17 @@ pub enum ApprovalArg {
     OnRequest,
     /// Ask before any command that is not known to be read-only, and before patches.
     Untrusted,
+    /// Codex's on-failure: read as on-request, with a warning.
+    #[value(hide = true)]
+    OnFailure,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one task non-interactively and exit (0 done, 1 failed, 2 usage or setup error, 130 interrupted; more under --help).
     #[command(
-        long_about = "Run one task non-interactively and exit (the exit codes are listed below)."
+        long_about = "Run one task non-interactively and exit (the exit codes are listed below).",
+        disable_help_subcommand = true
     )]
     Exec(ExecArgs),
     /// List past sessions.
@@ -108,11 +136,8 @@ pub enum Command {
     Share(super::share::ShareArgs),
     /// Custom slash commands (.quire/commands, .claude/commands, ~/.quire/commands, ~/.codex/prompts, plugins): list them.
     Commands(super::slash_list::CommandsArgs),
-    /// Continue a past session of this directory (a picker, or `last`, or an id).
-    Resume {
-        /// `last` or a session id (prefix); leave out to pick from a list.
-        id: Option<String>,
-    },
+    /// Continue a past session of this directory (a picker, or `last`/--last, or an id).
+    Resume(ResumeArgs),
     /// Trust a repository so its own settings (.quire/config.toml, .mcp.json, skills, plugins) are used.
     Trust(super::trust::TrustArgs),
     /// Hooks: list them with their source and trust state, approve repository hooks.
@@ -138,7 +163,7 @@ pub struct ExecArgs {
     pub prompt: Option<std::ffi::OsString>,
 
     /// Print every event as one JSON object per line (see README).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
 
     /// Continue a session of this directory: `last` (the newest) or a session id (prefix).
@@ -146,13 +171,43 @@ pub struct ExecArgs {
     pub resume: Option<String>,
 
     /// Stop after this many model round trips (default 100).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = max_turns)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = max_turns, global = true)]
     pub max_turns: Option<u32>,
 
     /// Write the task's answer (its last message) to FILE once it ends,
     /// replacing FILE whole (with --json too). Its folder must exist.
-    #[arg(short = 'o', long = "output-last-message", value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "output-last-message",
+        value_name = "FILE",
+        global = true
+    )]
     pub output_last_message: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<ExecCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExecCommand {
+    /// Continue a session with a new task, as Codex's `exec resume`: `resume --last "TASK"` or `resume ID "TASK"` (the same as --resume last|ID "TASK").
+    Resume(ResumeArgs),
+}
+
+/// Codex's `resume [SESSION_ID] [PROMPT]` and `resume --last [PROMPT]`.
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// `last` or a session id (prefix); with --last, the task.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+
+    /// The task (for exec: - or piped input, as `quire exec` reads it; for the terminal view: its first message).
+    #[arg(value_name = "TASK")]
+    pub prompt: Option<std::ffi::OsString>,
+
+    /// The session of this directory used last (as `last`).
+    #[arg(long)]
+    pub last: bool,
 }
 
 #[derive(Debug, Args)]

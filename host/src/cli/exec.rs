@@ -38,6 +38,11 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(Ok(f)) => Some(f),
         None => None,
     };
+    // Codex's `exec resume --last "TASK"` is `exec --resume last "TASK"`.
+    let (task, resume) = match super::exec_resume::exec_task(args) {
+        Ok(t) => t,
+        Err(message) => return fail(&mut renderer, EXIT_USAGE, message),
+    };
     let setup = match setup::load(global, args.max_turns) {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
@@ -46,7 +51,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
     };
-    let (prompt, context) = match read_prompt(args.prompt.as_deref()) {
+    let (prompt, context) = match read_prompt(task.as_deref()) {
         Ok(p) => p,
         Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
     };
@@ -55,7 +60,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     let prompt = prompt.text;
-    let resume = match &args.resume {
+    let resume = match &resume {
         Some(q) => match find_session(&setup.config, &setup.home, &setup.cwd, q) {
             Ok(s) => Some(s),
             Err(e) => return fail(&mut renderer, EXIT_USAGE, e.to_string()),

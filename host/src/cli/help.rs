@@ -15,7 +15,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("review apply", "quire review apply R1a2b3c4d"),
     (
         "exec",
-        "quire exec \"fix the failing test\"\n  quire exec \"sum up the diff\" > notes.md   # only the answer; the rest on stderr\n  quire exec -o answer.md \"fix the test\"    # the answer also in answer.md\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec \"review this\"   # the diff is added to the task as context\n  quire exec - < task.md                # the task from stdin\n\n\
+        "quire exec \"fix the failing test\"\n  quire exec \"sum up the diff\" > notes.md   # only the answer; the rest on stderr\n  quire exec -o answer.md \"fix the test\"    # the answer also in answer.md\n  quire exec --json \"list the TODOs\" > events.jsonl\n  git diff | quire exec \"review this\"   # the diff is added to the task as context\n  quire exec - < task.md                # the task from stdin\n  quire exec resume --last \"now the docs\"   # continue the last session (= --resume last)\n  quire exec resume 9c41e07d \"go on\"         # or one by id (quire sessions list)\n  quire exec --full-auto --skip-git-repo-check \"fix the lint\"   # Codex's flags work too\n\n\
          With a task given as an argument, piped input is added to it (a blank line,\n\
          `stdin:`, the input fenced); a pipe that sends nothing for 3s is skipped\n\
          with a warning, and a terminal or /dev/null is never read. Bytes that are\n\
@@ -34,6 +34,12 @@ const EXAMPLES: &[(&str, &str)] = &[
          130  interrupted (Ctrl-C)\n  \
          141  stdout's reader went away (`| head -1`): the task was interrupted\n  \
          143  SIGTERM: the task was interrupted",
+    ),
+    (
+        "exec resume",
+        "quire exec resume --last \"and now the docs\"\n  quire exec resume 01a23ba1 \"go on\"\n  quire exec --json resume --last \"go on\" > events.jsonl\n\n\
+         The same as quire exec --resume last|ID \"TASK\". `quire exec resume` alone\n\
+         names no session and is refused (exit 2).",
     ),
     (
         "sessions",
@@ -202,7 +208,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "resume",
-        "quire resume              # pick from this directory's sessions\n  quire resume last\n  quire --resume 9c41e07d    # the same, by the end of its id (or its start)",
+        "quire resume              # pick from this directory's sessions\n  quire resume last         # or quire resume --last\n  quire --resume 9c41e07d    # the same, by the end of its id (or its start)",
     ),
     (
         "doctor",

@@ -52,6 +52,7 @@ mod completions;
 mod doctor;
 mod dumb_line;
 pub(crate) mod exec;
+mod exec_resume;
 mod final_answer;
 pub(crate) mod first_run;
 mod help;
@@ -216,26 +217,37 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Review(args)) => review::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),
         Some(Command::Man(args)) => completions::man(args),
-        Some(Command::Resume { id }) => interactive(&cli, Some(id.clone())).await,
+        Some(Command::Resume(words)) => {
+            match exec_resume::session_and_task(words, "quire resume") {
+                Ok((id, task)) => {
+                    let task = task.map(|t| t.to_string_lossy().into_owned());
+                    interactive(&cli, Some(id), task).await
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    EXIT_USAGE
+                }
+            }
+        }
         None => {
             let resume = cli
                 .resume
                 .clone()
                 .map(|id| Some(id).filter(|i| !i.is_empty()));
-            interactive(&cli, resume).await
+            interactive(&cli, resume, cli.prompt.clone()).await
         }
     }
 }
 
 /// The full-screen view on a terminal; the line mode for pipes and dumb
 /// terminals.
-async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
+async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<String>) -> i32 {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let mut typed = String::new();
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb {
         match crate::tui::answers_cursor_query() {
-            Ok(()) => return crate::tui::run(&cli.global, cli.prompt.clone(), resume).await,
+            Ok(()) => return crate::tui::run(&cli.global, prompt, resume).await,
             Err(e) => {
                 eprintln!(
                     "warning: the terminal view needs a terminal that reports the cursor position, and this one did not ({e}); using the line mode (TERM=dumb starts it without waiting)"
@@ -264,7 +276,7 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>) -> i32 {
         Some(Some(q)) => Some(q),
         None => None,
     };
-    repl::run(&cli.global, cli.prompt.clone(), resume, typed).await
+    repl::run(&cli.global, prompt, resume, typed).await
 }
 
 fn init_logging() {

@@ -25,6 +25,9 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
             .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?,
     };
     let home = config::quire_home();
+    if let Some(clash) = config::codex_keys::override_clash(&global.overrides) {
+        anyhow::bail!("{clash}");
+    }
     let mut overrides = global.overrides.clone();
     let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
     if let Some(p) = &global.provider {
@@ -33,7 +36,18 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
     if let Some(m) = &global.model {
         overrides.push(format!("model={}", quoted(m)));
     }
-    if let Some(s) = global.sandbox {
+    // Codex's --full-auto and --yolo (clap refuses them with -s or -a).
+    let (sandbox, approval) = if global.full_auto {
+        (
+            Some(SandboxArg::WorkspaceWrite),
+            Some(ApprovalArg::OnRequest),
+        )
+    } else if global.bypass_approvals_and_sandbox {
+        (Some(SandboxArg::DangerFullAccess), Some(ApprovalArg::Never))
+    } else {
+        (global.sandbox, global.approval)
+    };
+    if let Some(s) = sandbox {
         let v = match s {
             SandboxArg::ReadOnly => "read-only",
             SandboxArg::WorkspaceWrite => "workspace-write",
@@ -41,11 +55,12 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
         };
         overrides.push(format!("sandbox={}", quoted(v)));
     }
-    if let Some(a) = global.approval {
+    if let Some(a) = approval {
         let v = match a {
             ApprovalArg::Never => "never",
-            ApprovalArg::OnRequest => "on-request",
             ApprovalArg::Untrusted => "untrusted",
+            // Codex's on-failure: on-request, said below.
+            ApprovalArg::OnRequest | ApprovalArg::OnFailure => "on-request",
         };
         overrides.push(format!("approval={}", quoted(v)));
     }
@@ -62,7 +77,16 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
         repo_root: root,
         overrides,
     };
-    let (config, warnings) = config::load(&opts)?;
+    let (config, mut warnings) = config::load(&opts)?;
+    if matches!(approval, Some(ApprovalArg::OnFailure)) {
+        let flag = ["--ask-for-approval", "--approval"]
+            .into_iter()
+            .find(|long| super::args::spelled("-a", long) == *long)
+            .unwrap_or("-a");
+        warnings.push(config::codex_keys::on_failure_note(&format!(
+            "{flag} on-failure"
+        )));
+    }
     let sources = config::sources(&opts, config.project_trusted);
     Ok(Setup {
         config,

@@ -9,8 +9,11 @@ pub(crate) const VALUED: &[&str] = &[
     "--model",
     "-c",
     "--config",
+    "-s",
     "--sandbox",
+    "-a",
     "--approval",
+    "--ask-for-approval",
     "-C",
     "--cd",
 ];

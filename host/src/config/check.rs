@@ -28,6 +28,18 @@ impl Origin<'_> {
             (Origin::Override(o), _) => format!("-c {o}"),
         }
     }
+
+    /// Where the key at `path` was set: its file and line, the
+    /// environment variable, or the `-c` override.
+    pub(super) fn at(&self, path: &[String]) -> String {
+        let line = match self {
+            Origin::File { text, .. } => {
+                line_of(text, &path.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+            _ => None,
+        };
+        self.label(line)
+    }
 }
 
 /// The top-level keys config.toml knows.

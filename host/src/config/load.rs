@@ -6,6 +6,7 @@ use toml::{Table, Value};
 
 use super::Config;
 use super::check::{self, Origin};
+use super::codex_keys;
 use super::seal;
 use super::trust::{self, TrustLevel};
 
@@ -56,15 +57,12 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     let mut warnings = Vec::new();
     let user_path = opts.home.join("config.toml");
     let (user, user_text) = read_table(&user_path)?;
-    check::layer(
-        &user,
-        &user,
-        &Origin::File {
-            path: &user_path,
-            text: &user_text,
-        },
-        &mut warnings,
-    )?;
+    let origin = Origin::File {
+        path: &user_path,
+        text: &user_text,
+    };
+    let user = codex(user, &origin, &mut warnings)?;
+    check::layer(&user, &user, &origin, &mut warnings)?;
     // Only the user's own file can trust a repository.
     let mut trusted = match &opts.workspace {
         None => true,
@@ -96,17 +94,14 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     {
         let path = root.join(".quire").join("config.toml");
         let (table, text) = read_table(&path)?;
+        let origin = Origin::File {
+            path: &path,
+            text: &text,
+        };
+        let table = codex(table, &origin, &mut warnings)?;
         let mut after = merged.clone();
         merge(&mut after, table.clone());
-        check::layer(
-            &after,
-            &table,
-            &Origin::File {
-                path: &path,
-                text: &text,
-            },
-            &mut warnings,
-        )?;
+        check::layer(&after, &table, &origin, &mut warnings)?;
         merged = after;
     }
     if let Some(ws) = opts
@@ -130,6 +125,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             let mut one = Table::new();
             set_dotted(&mut one, key, parse_value(&v))
                 .map_err(|_| ConfigError::Invalid(format!("{var}: cannot set {key}")))?;
+            let one = codex(one, &Origin::Env(var), &mut warnings)?;
             let mut after = merged.clone();
             merge(&mut after, one.clone());
             check::layer(&after, &one, &Origin::Env(var), &mut warnings)?;
@@ -148,10 +144,18 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         let mut one = Table::new();
         set_dotted(&mut one, k, parse_value(v.trim()))
             .map_err(|_| ConfigError::Override(o.clone()))?;
+        // Codex's name of a key is quire's, its value as translated.
+        let origin = Origin::Override(o);
+        let one = codex(one, &origin, &mut warnings)?;
+        let k = codex_keys::quire_key(k);
+        let k = k.as_str();
+        let Some(value) = get_dotted(&one, k) else {
+            // A key quire leaves out (a Codex provider's `name`).
+            continue;
+        };
         let mut after = merged.clone();
-        set_dotted(&mut after, k, parse_value(v.trim()))
-            .map_err(|_| ConfigError::Override(o.clone()))?;
-        check::layer(&after, &one, &Origin::Override(o), &mut warnings)?;
+        set_dotted(&mut after, k, value.clone()).map_err(|_| ConfigError::Override(o.clone()))?;
+        check::layer(&after, &one, &origin, &mut warnings)?;
         merged = after;
         if matches!(k, "model" | "provider") {
             model_given_by = Some(format!("-c {}", o.trim()));
@@ -171,6 +175,32 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))
+}
+
+/// The layer `own` with Codex's names made quire's ([`codex_keys`]):
+/// what that says, and a refusal, placed where it was written.
+fn codex(
+    own: Table,
+    origin: &Origin<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Table, ConfigError> {
+    let (table, said) = codex_keys::layer(own)
+        .map_err(|s| ConfigError::Invalid(format!("{}: {}", origin.at(&s.path), s.message)))?;
+    warnings.extend(
+        said.into_iter()
+            .map(|s| format!("{}: {}", origin.at(&s.path), s.message)),
+    );
+    Ok(table)
+}
+
+/// The value at the dotted `key` of `root`.
+fn get_dotted<'a>(root: &'a Table, key: &str) -> Option<&'a Value> {
+    let mut parts = key.split('.');
+    let mut value = root.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_table()?.get(part)?;
+    }
+    Some(value)
 }
 
 /// The config key an environment variable sets.
@@ -370,6 +400,39 @@ mod tests {
         write(home.path(), "model = \"a\"\n");
         let (c, _) = load(&opts).unwrap();
         assert!(!c.project_settings_changed && !c.project_hooks_trusted());
+    }
+
+    #[test]
+    fn codex_names_in_overrides_set_quires_keys() {
+        let home = tempfile::tempdir().unwrap();
+        write(
+            home.path(),
+            "model_provider = \"x\"\n[model_providers.x]\nwire_api = \"chat\"\nbase_url = \"http://127.0.0.1:1/v1\"\n",
+        );
+        let (c, w) = load(&LoadOptions {
+            home: home.path().into(),
+            overrides: vec![
+                "model_providers.x.env_key=X_KEY".into(),
+                "model_providers.x.name=Shown".into(),
+                "approval_policy=on-failure".into(),
+            ],
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.provider, "x");
+        assert_eq!(c.providers["x"].api_key_env.as_deref(), Some("X_KEY"));
+        assert_eq!(
+            c.providers["x"].base_url.as_deref(),
+            Some("http://127.0.0.1:1/v1")
+        );
+        assert_eq!(c.approval, crate::tools::ApprovalPolicy::OnRequest);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with(
+                "-c approval_policy=on-failure: approval_policy \"on-failure\" (Codex)"
+            ),
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (the CLI's flags are applied as `-c` overrides).
 
 mod check;
+pub mod codex_keys;
 mod load;
 pub mod other_tools;
 pub mod probe;

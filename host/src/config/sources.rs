@@ -1,8 +1,10 @@
 //! Which layer set which settings (for `/status`): the user's
 //! config.toml, a trusted repository's `.quire/config.toml`, `QUIRE_*`
 //! environment variables and `-c` overrides (the CLI's flags included),
-//! in the order they apply; a later layer wins.
+//! in the order they apply; a later layer wins. A key written with
+//! Codex's name is shown with quire's: `sandbox (sandbox_mode)`.
 
+use super::codex_keys::shown_key;
 use super::load::{ENV_KEYS, LoadOptions, read_table};
 
 /// One layer that set something.
@@ -30,7 +32,7 @@ pub fn sources(opts: &LoadOptions, trusted: bool) -> Vec<ConfigSource> {
         {
             out.push(ConfigSource {
                 origin: path.display().to_string(),
-                keys: table.keys().cloned().collect(),
+                keys: table.keys().map(|k| shown_key(k)).collect(),
             });
         }
     }
@@ -45,7 +47,7 @@ pub fn sources(opts: &LoadOptions, trusted: bool) -> Vec<ConfigSource> {
     let mut overrides: Vec<String> = Vec::new();
     for o in &opts.overrides {
         if let Some((k, _)) = o.split_once('=') {
-            let k = k.trim().to_string();
+            let k = shown_key(k.trim());
             if !overrides.contains(&k) {
                 overrides.push(k);
             }
@@ -91,6 +93,22 @@ mod tests {
         let last = got.last().unwrap();
         assert_eq!(last.origin, "-c (and flags)");
         assert_eq!(last.keys, vec!["approval", "model"]);
+        // Codex's names are shown with quire's.
+        std::fs::write(
+            home.path().join("config.toml"),
+            "sandbox_mode = \"read-only\"\n[model_providers.x]\nbase_url = \"http://h\"\n",
+        )
+        .unwrap();
+        let codex = LoadOptions {
+            overrides: vec!["approval_policy=never".into()],
+            ..opts.clone()
+        };
+        let got = sources(&codex, false);
+        assert_eq!(
+            got[0].keys,
+            vec!["providers (model_providers)", "sandbox (sandbox_mode)"]
+        );
+        assert_eq!(got[1].keys, vec!["approval (approval_policy)"]);
         // An untrusted repository's file is not a source.
         assert!(!sources(&opts, false).iter().any(|s| s.origin == project));
     }

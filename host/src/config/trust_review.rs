@@ -198,6 +198,17 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
         out.push(".quire/config.toml does not parse (quire will refuse it)".into());
         return;
     };
+    // Codex's names (`sandbox_mode`, `[model_providers.x]`) count as quire's.
+    let table = match super::codex_keys::layer(table) {
+        Ok((table, _)) => table,
+        Err(refused) => {
+            out.push(format!(
+                ".quire/config.toml: {} (quire will refuse it)",
+                q(&refused.message)
+            ));
+            return;
+        }
+    };
     let word = |key: &str| table.get(key).and_then(Value::as_str);
     if let Some(a) = word("approval").filter(|a| *a == "never") {
         out.push(format!("approval = \"{a}\": commands run without asking"));

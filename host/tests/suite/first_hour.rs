@@ -6,6 +6,7 @@ mod config_typos;
 mod doctor;
 mod first_run;
 mod first_run_unlisted;
+mod from_codex;
 mod help;
 mod setup_answers;
 mod typos;

@@ -1,5 +1,6 @@
 //! Interrupts, session files, kill -9 and resume, the interactive session.
 use crate::support;
+mod codex_resume;
 mod concurrent;
 mod damaged;
 mod disk_full;

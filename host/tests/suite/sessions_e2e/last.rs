@@ -10,7 +10,7 @@ use support::model_server::Reply;
 use support::quire::{TestEnv, finish};
 
 /// The user messages of the session file `path`.
-fn users(path: &std::path::Path) -> Vec<String> {
+pub(super) fn users(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()

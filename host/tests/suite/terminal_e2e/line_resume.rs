@@ -7,6 +7,7 @@ use std::process::Stdio;
 use super::line_input::{dumb, sent_whole};
 use super::line_session::line_mode;
 use crate::support::model_server::Reply;
+use crate::support::pty::Pty;
 use crate::support::quire::{TestEnv, finish};
 
 /// A session with one exchange; its id.
@@ -21,6 +22,17 @@ fn one_exchange(env: &TestEnv) -> String {
         .unwrap_or(stem)
 }
 
+/// The answer to "which word?" came with the history sent before it, in
+/// the same session file; Ctrl-D then ends quire.
+fn answered_with_the_history(env: &TestEnv, pty: &mut Pty) {
+    pty.wait_text("kiwi, as you said");
+    assert!(sent_whole(env, 1, "remember the word kiwi"));
+    assert!(sent_whole(env, 1, "which word?"));
+    assert_eq!(env.session_files().len(), 1);
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
 #[test]
 fn resume_on_a_dumb_terminal_continues_the_session() {
     let env = TestEnv::new("chat");
@@ -31,13 +43,7 @@ fn resume_on_a_dumb_terminal_continues_the_session() {
     assert!(screen.contains("1 turn so far"), "{screen}");
     assert!(screen.contains("you: remember the word kiwi"), "{screen}");
     pty.send("which word?\r");
-    pty.wait_text("kiwi, as you said");
-    // The history went with the new message, in the same session file.
-    assert!(sent_whole(&env, 1, "remember the word kiwi"));
-    assert!(sent_whole(&env, 1, "which word?"));
-    assert_eq!(env.session_files().len(), 1);
-    pty.send("\x04");
-    assert_eq!(pty.wait_exit(), 0);
+    answered_with_the_history(&env, &mut pty);
     let out = pty.output();
     assert!(out.contains(&format!("quire resume {id}")), "{out}");
 }
@@ -56,6 +62,17 @@ fn resume_by_id_on_a_dumb_terminal_and_without_a_terminal() {
     let r = finish(cmd.spawn().unwrap());
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("quire exec --resume"), "{}", r.stderr);
+}
+
+/// Codex's `resume --last [PROMPT]`: the session used last, the word
+/// after --last its first new message.
+#[test]
+fn resume_last_flag_continues_the_session_with_its_task() {
+    let env = TestEnv::new("chat");
+    one_exchange(&env);
+    env.server.push(Reply::text("kiwi, as you said"));
+    let mut pty = dumb(&env, &["resume", "--last", "which word?"]);
+    answered_with_the_history(&env, &mut pty);
 }
 
 #[test]
