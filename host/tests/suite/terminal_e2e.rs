@@ -78,3 +78,4 @@ mod suspend;
 mod trust_question;
 mod tui;
 mod type_ahead;
+mod undo_traps;
