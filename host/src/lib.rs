@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod errors;
 pub mod file_kind;
+pub mod git;
 pub mod hooks;
 pub mod mcp;
 pub mod model;

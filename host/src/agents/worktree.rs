@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::share::git;
 use crate::store::SpawnedWorktree;
 
 /// What every child's branch is called first.
@@ -25,8 +24,10 @@ pub struct Worktree {
     removed: bool,
 }
 
+/// quire's own git ([`crate::git`]: nothing the repository's setup
+/// names runs).
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    git::run(Some(dir), args).map_err(|e| e.explain())
+    crate::git::run(dir, args).map_err(|e| e.explain())
 }
 
 impl Worktree {
@@ -59,8 +60,18 @@ impl Worktree {
             .ok_or_else(|| format!("{} is not valid UTF-8", path.display()))?;
         git(
             &repo,
-            &["worktree", "add", "--quiet", "-b", &branch, p, &base],
+            &[
+                "worktree",
+                "add",
+                "--quiet",
+                "--no-checkout",
+                "-b",
+                &branch,
+                p,
+                &base,
+            ],
         )?;
+        fill(&repo, &path)?;
         Ok(Worktree {
             repo,
             path,
@@ -135,8 +146,19 @@ impl Worktree {
                 .path
                 .to_str()
                 .ok_or_else(|| format!("{} is not valid UTF-8", self.path.display()))?;
-            git(&self.repo, &["worktree", "add", "--quiet", p, &self.branch])
-                .map_err(|e| format!("its worktree could not be added again: {e}"))?;
+            git(
+                &self.repo,
+                &[
+                    "worktree",
+                    "add",
+                    "--quiet",
+                    "--no-checkout",
+                    p,
+                    &self.branch,
+                ],
+            )
+            .and_then(|_| fill(&self.repo, &self.path))
+            .map_err(|e| format!("its worktree could not be added again: {e}"))?;
         }
         self.removed = false;
         Ok(())
@@ -202,6 +224,21 @@ impl Worktree {
             stat.trim_end().to_string()
         })
     }
+}
+
+/// Checks out the files of a worktree added without them, as git in the
+/// worktree (whose configuration may differ: `includeIf "onbranch:…"`)
+/// reads its setup; the worktree is removed again when that fails.
+fn fill(repo: &Path, path: &Path) -> Result<(), String> {
+    let filled = git(path, &["reset", "--hard", "--quiet"]);
+    if let Err(e) = filled {
+        let p = path.display().to_string();
+        if let Err(left) = git(repo, &["worktree", "remove", "--force", &p]) {
+            tracing::warn!(%left, "a worktree whose checkout failed was not removed");
+        }
+        return Err(format!("its files could not be checked out: {e}"));
+    }
+    Ok(())
 }
 
 /// Merges a child's branch into the repository's current branch and

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ReviewError;
-use crate::share::git;
+use crate::git;
 
 /// The change under review.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ impl Target {
 
 /// The repository's top folder, or a usage error outside one.
 pub fn repo_root(cwd: &Path) -> Result<PathBuf, ReviewError> {
-    match git::run(Some(cwd), &["rev-parse", "--show-toplevel"]) {
+    match git::run(cwd, &["rev-parse", "--show-toplevel"]) {
         Ok(out) => Ok(PathBuf::from(out.trim())),
         Err(_) => Err(ReviewError::Usage(format!(
             "{} is not inside a git repository: quire review reads the change from git (run it in a repository, or pass -C DIR)",
@@ -67,7 +67,7 @@ pub fn repo_root(cwd: &Path) -> Result<PathBuf, ReviewError> {
 
 /// The repository's git folder (where the last review is kept).
 pub fn git_dir(repo: &Path) -> Result<PathBuf, ReviewError> {
-    let out = git::run(Some(repo), &["rev-parse", "--absolute-git-dir"])
+    let out = git::run(repo, &["rev-parse", "--absolute-git-dir"])
         .map_err(|e| ReviewError::Git(e.explain()))?;
     Ok(PathBuf::from(out.trim()))
 }
@@ -105,7 +105,7 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     }
     args.push("--".into());
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    git::run(Some(repo), &refs).map_err(|e| match target {
+    git::run(repo, &refs).map_err(|e| match target {
         Target::Uncommitted | Target::Staged => ReviewError::Git(e.explain()),
         other => ReviewError::Usage(format!(
             "git cannot diff {}: {} (check that the revision exists: git fetch, git log)",
@@ -116,7 +116,7 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
 }
 
 fn has_head(repo: &Path) -> bool {
-    git::run(Some(repo), &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
+    git::run(repo, &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
 }
 
 /// The revision whose `.gitattributes` decides what a review of `target`
@@ -135,7 +135,7 @@ pub fn attributes_source(repo: &Path, target: &Target) -> Option<String> {
     let base = match rev.split_once("...") {
         Some((a, b)) => {
             let b = if b.is_empty() { "HEAD" } else { b };
-            git::run(Some(repo), &["merge-base", a, b])
+            git::run(repo, &["merge-base", a, b])
                 .map(|o| o.trim().to_string())
                 .unwrap_or_default()
         }
@@ -170,7 +170,7 @@ pub fn generated_by_attributes(repo: &Path, paths: &[String], source: Option<&st
     }
     args.extend(["linguist-generated", "linguist-vendored", "--"]);
     args.extend(paths.iter().map(String::as_str));
-    let Ok(out) = git::run(Some(repo), &args) else {
+    let Ok(out) = git::run(repo, &args) else {
         return Vec::new();
     };
     let fields: Vec<&str> = out.split('\0').collect();
@@ -190,18 +190,15 @@ pub fn generated_by_attributes(repo: &Path, paths: &[String], source: Option<&st
 /// The untracked files of `repo` that git does not ignore (not part of
 /// any diff until `git add -N`); none when git cannot tell.
 pub fn untracked(repo: &Path) -> Vec<String> {
-    crate::share::git::run(
-        Some(repo),
-        &["ls-files", "-z", "--others", "--exclude-standard"],
-    )
-    .map(|out| {
-        // NUL-separated: a name may hold a line break.
-        out.split('\0')
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
+    git::run(repo, &["ls-files", "-z", "--others", "--exclude-standard"])
+        .map(|out| {
+            // NUL-separated: a name may hold a line break.
+            out.split('\0')
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -3,9 +3,7 @@
 //! that, rather than a merge conflict, and only once the file is as it
 //! was (git removes a file before it writes it again).
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Why a reverse diff was not applied.
 #[derive(Debug)]
@@ -81,25 +79,15 @@ pub fn reason(text: &str) -> String {
     }
 }
 
-/// Runs `git apply -R`; its stderr (warnings on success).
+/// Runs `git apply -R` (quire's own git: no filter, hook or other
+/// program the repository's setup names runs); its stderr (warnings on
+/// success).
 fn reverse_apply(cwd: &Path, diff: &str) -> Result<String, String> {
-    let mut cmd = Command::new("git");
-    cmd.args(["apply", "-R", "--whitespace=nowarn", "-"])
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    quire::child::die_with_quire(&mut cmd);
-    let mut child =
-        quire::child::spawn_std(&mut cmd).map_err(|e| format!("cannot run git: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(diff.as_bytes())
-            .map_err(|e| format!("cannot pass the diff to git: {e}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("git apply failed: {e}"))?;
+    let out = quire::git::Git::new(cwd)
+        .args(["apply", "-R", "--whitespace=nowarn", "-"])
+        .input(diff.as_bytes())
+        .output()
+        .map_err(|e| e.explain())?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if out.status.success() {
         Ok(stderr)

@@ -7,7 +7,8 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+pub use crate::git::GitFailure;
 
 use super::ShareError;
 
@@ -122,167 +123,17 @@ fn not_found(repo: &Path, url: &str, rev: &str) -> ShareError {
     ))
 }
 
-/// A failed git command: what ran and everything it wrote to stderr.
-#[derive(Debug)]
-pub struct GitFailure {
-    pub command: String,
-    pub stderr: String,
-}
-
-impl GitFailure {
-    /// What the failure means, then git's whole message.
-    pub fn explain(&self) -> String {
-        let lower = self.stderr.to_ascii_lowercase();
-        let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
-        let meaning = if has(&[
-            "authentication failed",
-            "could not read username",
-            "could not read password",
-            "terminal prompts disabled",
-            "permission denied (publickey",
-            "host key verification failed",
-            "the requested url returned error: 401",
-            "the requested url returned error: 403",
-        ]) {
-            "the server wants a login, and quire runs git without prompts: set up a credential helper or an SSH key (check with `git clone URL` in a terminal)"
-        } else if has(&[
-            "repository not found",
-            "does not appear to be a git repository",
-            "does not exist",
-            "not found",
-            "the requested url returned error: 404",
-        ]) {
-            "the repository was not found: check the URL (a private repository may also answer 'not found' without a login)"
-        } else if has(&[
-            "could not resolve host",
-            "connection refused",
-            "timed out",
-            "network is unreachable",
-            "failed to connect",
-        ]) {
-            "the host cannot be reached: check the URL and the network"
-        } else {
-            "git failed"
-        };
-        let said = self
-            .stderr
-            .trim()
-            .lines()
-            .map(|l| format!("  {l}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if said.is_empty() {
-            format!("{meaning} (`{}` wrote nothing)", self.command)
-        } else {
-            format!("{meaning}; `{}` said:\n{said}", self.command)
-        }
-    }
-}
-
-impl std::fmt::Display for GitFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.explain())
-    }
-}
-
-/// The git subcommand of `args` (`diff` of `-c core.quotepath=off diff
-/// …`): the first word that is not an option or an option's value.
-fn subcommand<'a>(args: &[&'a str]) -> &'a str {
-    let mut words = args.iter();
-    while let Some(w) = words.next() {
-        match *w {
-            "-c" | "-C" | "--git-dir" | "--work-tree" => {
-                words.next();
-            }
-            w if w.starts_with('-') => {}
-            w => return w,
-        }
-    }
-    ""
-}
-
-/// Runs git without prompts (and without the `ext::` transport, which
-/// runs commands); its stdout, or a [`GitFailure`].
+/// Runs git (built by [`crate::git`]: nothing a repository's setup
+/// names runs, no prompts, no `ext::` transport); its stdout, or a
+/// [`GitFailure`]. `None` for `dir`: a clone, which may reach a remote.
 pub fn run(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
-    let mut cmd = Command::new("git");
-    cmd.args(["-c", "protocol.ext.allow=never"]);
-    if let Some(d) = dir {
-        cmd.arg("-C").arg(d);
+    let out = match dir {
+        Some(d) => crate::git::run(d, args),
+        None => crate::git::run_network(None, args),
+    };
+    // Stopped by Ctrl-C, SIGTERM or SIGHUP: not git's failure.
+    if let Err(e) = &out {
+        super::leftovers::hold_if_interrupted(e.signaled);
     }
-    cmd.args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_ASKPASS", "true")
-        .env("SSH_ASKPASS", "true")
-        .env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    crate::child::die_with_quire(&mut cmd);
-    let command = format!("git {}", subcommand(args));
-    let out = crate::child::spawn_std(&mut cmd)
-        .and_then(|c| c.wait_with_output())
-        .map_err(|e| GitFailure {
-            command: command.clone(),
-            stderr: if e.kind() == std::io::ErrorKind::NotFound {
-                "git is not installed (it is needed for git sources)".to_string()
-            } else {
-                format!("cannot run git: {e}")
-            },
-        })?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        // Stopped by Ctrl-C, SIGTERM or SIGHUP: not git's failure.
-        use std::os::unix::process::ExitStatusExt;
-        super::leftovers::hold_if_interrupted(out.status.signal().is_some());
-        Err(GitFailure {
-            command,
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_subcommand_is_named_past_the_options() {
-        assert_eq!(
-            super::subcommand(&["-c", "core.quotepath=off", "diff", "-z"]),
-            "diff"
-        );
-        assert_eq!(super::subcommand(&["--no-pager", "log"]), "log");
-        assert_eq!(super::subcommand(&["clone", "-q"]), "clone");
-        assert_eq!(super::subcommand(&[]), "");
-    }
-
-    use super::*;
-
-    #[test]
-    fn failures_say_what_they_mean_and_keep_the_whole_message() {
-        let f = |stderr: &str| {
-            GitFailure {
-                command: "git clone".into(),
-                stderr: stderr.into(),
-            }
-            .explain()
-        };
-        let auth = f(
-            "Cloning into 'x'...\nfatal: could not read Username for 'https://h': terminal prompts disabled\n",
-        );
-        assert!(auth.starts_with("the server wants a login"), "{auth}");
-        assert!(
-            auth.contains("Cloning into 'x'...") && auth.contains("terminal prompts disabled"),
-            "{auth}"
-        );
-        let missing = f(
-            "fatal: '/srv/nope' does not appear to be a git repository\nfatal: Could not read from remote repository.\n",
-        );
-        assert!(
-            missing.starts_with("the repository was not found"),
-            "{missing}"
-        );
-        assert!(
-            f("fatal: unable to access: Could not resolve host: h").starts_with("the host cannot")
-        );
-    }
+    out
 }

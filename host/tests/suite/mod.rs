@@ -13,6 +13,7 @@ mod mcp_client;
 mod mcp_serve;
 mod model_robustness;
 mod model_server_smoke;
+mod own_git;
 mod plugin_examples;
 mod plugin_examples_host;
 mod plugin_scaffold;

@@ -27,3 +27,5 @@ mod refused_patch;
 mod failed_outputs;
 
 mod merge_files;
+
+mod git_traps;

@@ -80,3 +80,4 @@ mod suspend;
 mod trust_question;
 mod tui;
 mod type_ahead;
+mod undo_traps;

@@ -187,15 +187,13 @@ impl Repository {
             Err(_) => return None,
             Ok(_) => {}
         }
-        let mut file = std::ffi::OsString::from("--file=");
-        file.push(&listed);
-        let mut cmd = tokio::process::Command::new("git");
-        cmd.arg("-C")
-            .arg(top)
-            .arg("config")
-            .arg(file)
-            .args(["--get-regexp", r"^submodule\..+\.path$"]);
-        let out = output(cmd).await?;
+        let file = format!("--file={}", listed.to_str()?);
+        let cmd = crate::git::inspect_command(
+            Some(top),
+            &["config", &file, "--get-regexp", r"^submodule\..+\.path$"],
+        )
+        .ok()?;
+        let out = output(cmd.into()).await?;
         let paths = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|l| l.split_once(' ').map(|(_, p)| top.join(p)))
@@ -260,9 +258,9 @@ fn is_git_lfs(key: &str, value: &str) -> bool {
 
 /// `git -C dir ARGS`'s stdout, `None` when git is missing or fails.
 async fn git(dir: &std::path::Path, args: &[&str]) -> Option<String> {
-    let mut cmd = tokio::process::Command::new("git");
-    cmd.arg("-C").arg(dir).args(args);
-    let out = output(cmd).await?;
+    // Read as the repository has it, none of quire's settings in the way.
+    let cmd = crate::git::inspect_command(Some(dir), args).ok()?;
+    let out = output(cmd.into()).await?;
     // `git config --get-regexp` exits 1 when nothing matched.
     let matched_nothing = args.first() == Some(&"config") && out.status.code() == Some(1);
     if !out.status.success() && !matched_nothing {

@@ -83,3 +83,15 @@ pub fn review_json(env: &TestEnv, args: &[&str]) -> (Run, Value) {
     let report = serde_json::from_str(&run.stdout).unwrap_or(Value::Null);
     (run, report)
 }
+
+/// `quire review --json ARGS`, which must succeed with one triage
+/// request (answered with no flags): that request's body.
+pub fn one_triage(env: &TestEnv, args: &[&str]) -> String {
+    let before = requests_of(env, TRIAGE).len();
+    triage_flags_nothing(env, 1);
+    let (run, _) = review_json(env, args);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    let mut triage = requests_of(env, TRIAGE);
+    assert_eq!(triage.len(), before + 1, "{args:?}");
+    triage.pop().unwrap_or_default()
+}

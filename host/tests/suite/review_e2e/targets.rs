@@ -44,13 +44,7 @@ fn commit_range_and_base_targets() {
         vec!["--range", range.as_str()],
         vec!["--base", first.as_str()],
     ] {
-        let before = requests_of(&env, TRIAGE).len();
-        triage_flags_nothing(&env, 1);
-        let (run, _) = review_json(&env, &args);
-        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
-        let triage = requests_of(&env, TRIAGE);
-        assert_eq!(triage.len(), before + 1, "{args:?}");
-        let last = triage.last().unwrap();
+        let last = one_triage(&env, &args);
         assert!(last.contains("COMMIT_MARK"), "{args:?}");
         assert!(!last.contains("WORKTREE_MARK"), "{args:?}");
     }
