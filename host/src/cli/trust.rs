@@ -14,12 +14,13 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 /// Trust a repository so quire uses its own settings: `.quire/config.toml`,
 /// `.mcp.json` (which starts programs), project skills and
 /// `.quire/plugins`. Until then quire ignores them and says so. Trusting a
-/// folder trusts every repository inside it. Recorded in
+/// folder trusts every repository inside it, not repositories nested in
+/// another (a vendored clone, a submodule). Recorded in
 /// ~/.quire/config.toml as `[projects."PATH"] trust = "trusted"`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   quire trust                 # the current repository
-  quire trust ~/work          # every repository under ~/work
+  quire trust ~/work          # every repository under ~/work (not nested ones)
   quire trust --deny          # ignore this repository's settings and stop asking
   quire trust --list
 

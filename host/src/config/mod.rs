@@ -16,6 +16,7 @@ mod sources;
 mod table_key;
 pub mod trust;
 pub mod trust_review;
+mod widening;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -16,7 +16,9 @@
 //! for the next session. The records live in `$QUIRE_HOME/trusted_settings.json`, outside
 //! every workspace. A repository trusted before records existed (or
 //! through a trusted parent folder) is recorded the first time it is
-//! loaded.
+//! loaded. The files the repository's MCP servers run are recorded at the
+//! same time, per server (`mcp::seal`): a changed one stops only its
+//! server.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -60,33 +62,49 @@ fn fingerprint(root: &Path) -> BTreeMap<String, String> {
 }
 
 fn load(home: &Path) -> Result<Records, String> {
-    match std::fs::read_to_string(store(home)) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}: {e}; delete it to record the trusted repositories' settings again",
-                store(home).display()
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Records::new()),
-        Err(e) => Err(format!("cannot read {}: {e}", store(home).display())),
-    }
+    read_store(
+        &store(home),
+        "delete it to record the trusted repositories' settings again",
+    )
 }
 
 fn save(home: &Path, records: &Records) -> Result<(), String> {
-    let path = store(home);
+    write_store(&store(home), records)
+}
+
+/// A JSON file of records under `$QUIRE_HOME` (empty when missing); one
+/// that does not parse is an error naming it, then `fix`.
+pub(crate) fn read_store<T>(path: &Path, fix: &str) -> Result<T, String>
+where
+    T: serde::de::DeserializeOwned + Default,
+{
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}; {fix}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Writes `records` to `path` whole (a temporary file renamed over it).
+pub(crate) fn write_store<T: serde::Serialize>(path: &Path, records: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(records).map_err(|e| e.to_string())?;
     let tmp = path.with_extension(format!("json.tmp{}", std::process::id()));
-    std::fs::create_dir_all(home)
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|_| std::fs::write(&tmp, text))
-        .and_then(|_| std::fs::rename(&tmp, &path))
+        .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Records the settings of `root` as they are now (the user trusts them).
+/// Records the settings of `root` as they are now (the user trusts
+/// them), and the files its MCP servers run (`mcp::seal`).
 pub fn record(home: &Path, root: &Path) -> Result<(), String> {
     let mut records = load(home).unwrap_or_default();
     records.insert(key(root), fingerprint(root));
-    save(home, &records)
+    save(home, &records)?;
+    crate::mcp::seal::record(home, root)
 }
 
 /// The sealed files of the trusted repository `root` that changed, appeared

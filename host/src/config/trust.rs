@@ -4,9 +4,12 @@
 //! `[projects."PATH"] trust = "trusted"` table in the user's config.toml
 //! (`quire trust` writes it; the interactive session asks). Trusting a
 //! folder trusts every repository inside it; the closest entry wins, so a
-//! repository can be marked `untrusted` inside a trusted folder. A
-//! repository's own config cannot trust itself: only the user's file
-//! counts.
+//! repository can be marked `untrusted` inside a trusted folder. Trust is
+//! per repository: a repository nested in another (a vendored clone, a
+//! submodule) is not covered by the entry of the repository around it, nor
+//! by a folder's above that — it has settings of its own, which the user
+//! never saw when trusting the outer one. A repository's own config cannot
+//! trust itself: only the user's file counts.
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +74,8 @@ pub fn canonical(path: &Path) -> PathBuf {
 }
 
 /// The trust the user's `projects` table gives `workspace`: the entry of
-/// the closest folder at or above it that sets `trust`.
+/// the closest folder at or above it that sets `trust`, as long as no
+/// repository lies between (see [`covers`]).
 pub fn decide(projects: Option<&Table>, workspace: &Path) -> Option<TrustLevel> {
     let entries = projects.into_iter().flatten().map(|(key, entry)| {
         let level = entry
@@ -107,7 +111,7 @@ fn closest<'a>(
     for (key, level) in entries {
         let Some(level) = level else { continue };
         let folder = canonical(Path::new(key));
-        if !workspace.starts_with(&folder) {
+        if !covers(&folder, &workspace) {
             continue;
         }
         let depth = folder.components().count();
@@ -116,6 +120,30 @@ fn closest<'a>(
         }
     }
     best.map(|(_, level)| level)
+}
+
+/// Whether the entry of `folder` holds for `workspace` (both canonical):
+/// it is the workspace, or a folder above it, and the repository the
+/// workspace is in (the closest folder holding `.git`) is not nested in
+/// another repository at or below `folder`. So `quire trust` in `app/`
+/// covers `app/` and not `app/vendor/lib/` with a `.git` of its own, and
+/// `quire trust ~/work` covers `~/work/app` but not the repositories nested
+/// in it.
+fn covers(folder: &Path, workspace: &Path) -> bool {
+    if folder == workspace {
+        return true;
+    }
+    if !workspace.starts_with(folder) {
+        return false;
+    }
+    let Some(repo) = workspace.ancestors().find(|d| d.join(".git").exists()) else {
+        return true;
+    };
+    !repo
+        .ancestors()
+        .skip(1)
+        .take_while(|d| d.starts_with(folder))
+        .any(|d| d.join(".git").exists())
 }
 
 /// The warning for an untrusted repository whose settings are not used.
@@ -213,6 +241,51 @@ mod tests {
         ));
         let projects = t.get("projects").and_then(|v| v.as_table());
         assert_eq!(decide(projects, &repo), None);
+    }
+
+    /// A repository inside a trusted repository (a vendored clone, a
+    /// submodule: `.git` a folder or a file) is not trusted by it, nor by
+    /// a trusted folder above both; a plain folder or a top-level
+    /// repository in a trusted folder is.
+    #[test]
+    fn a_nested_repository_is_not_covered_by_the_trust_around_it() {
+        let root = tempfile::tempdir().unwrap();
+        let work = root.path().join("work");
+        let app = work.join("app");
+        let lib = app.join("vendor/lib");
+        let sub = app.join("vendor/sub");
+        for d in [&lib, &sub, &app.join(".git")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::create_dir_all(lib.join(".git")).unwrap();
+        std::fs::write(sub.join(".git"), "gitdir: ../../.git/modules/sub\n").unwrap();
+        let entry = |dir: &Path| {
+            table(&format!(
+                "[projects.{:?}]\ntrust = \"trusted\"\n",
+                dir.display().to_string()
+            ))
+        };
+        let t = entry(&app);
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &app), Some(TrustLevel::Trusted));
+        assert_eq!(decide(projects, &lib), None);
+        assert_eq!(decide(projects, &sub), None);
+        assert_eq!(
+            decide(projects, &app.join("vendor")),
+            Some(TrustLevel::Trusted)
+        );
+        let t = entry(&work);
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &app), Some(TrustLevel::Trusted));
+        assert_eq!(decide(projects, &lib), None);
+        // Trusted by its own entry, it is.
+        let t = table(&format!(
+            "[projects.{:?}]\ntrust = \"trusted\"\n[projects.{:?}]\ntrust = \"trusted\"\n",
+            app.display().to_string(),
+            lib.display().to_string()
+        ));
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &lib), Some(TrustLevel::Trusted));
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
     let mut out = Vec::new();
     config_toml(&workspace.join(".quire/config.toml"), &mut out);
     mcp_json(&workspace.join(".mcp.json"), &mut out);
+    if out
+        .iter()
+        .any(|l| l.starts_with("MCP server ") && l.contains(": runs "))
+    {
+        out.push(SERVER_FILES.into());
+    }
     for name in ["settings.json", "settings.local.json"] {
         claude_hooks(&workspace.join(".claude").join(name), name, &mut out);
     }
@@ -81,6 +87,9 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
     }
     out
 }
+
+/// What trust covers of the repository's MCP servers (`mcp::seal`).
+pub const SERVER_FILES: &str = "MCP servers above: trust also covers the repository's files they name (a script and its folder, a `python -m` package, package.json of npm/npx); one changed later is not started until you run `quire trust` again. What those load from elsewhere (`node_modules`, what `npx` or `npm run` finds, a module on the interpreter's path) is not covered";
 
 /// Each MCP server a plugin bundle declares and what it would run.
 pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
@@ -210,15 +219,7 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
         }
     };
     let word = |key: &str| table.get(key).and_then(Value::as_str);
-    if let Some(a) = word("approval").filter(|a| *a == "never") {
-        out.push(format!("approval = \"{a}\": commands run without asking"));
-    }
-    if let Some(s) = word("sandbox").filter(|s| *s == "danger-full-access") {
-        out.push(format!("sandbox = \"{s}\": no sandbox at all"));
-    }
-    if table.get("network").and_then(Value::as_bool) == Some(true) {
-        out.push("network = true: commands may use the network".into());
-    }
+    super::widening::lines(&table, out);
     if let Some(p) = word("provider") {
         out.push(format!(
             "provider = \"{}\": your prompts go to this provider",

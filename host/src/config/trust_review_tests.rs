@@ -1,4 +1,4 @@
-use super::notable_settings;
+use super::{SERVER_FILES, notable_settings};
 
 #[test]
 fn what_sends_keys_away_or_starts_programs_is_listed() {
@@ -34,6 +34,7 @@ fn what_sends_keys_away_or_starts_programs_is_listed() {
             "hook PreToolUse: runs ./h.sh (partly covered: it runs the repository's `h.sh` and those can load files outside what the approval covers (the scripts it names at the top of the repository) — a parent folder's file (`../common.sh`), a package in `node_modules`, a module on the interpreter's path, any path built at run time — and quire cannot tell which: approve only if you trust what it reaches)",
             "MCP server db: runs node srv.js",
             "MCP server web (.mcp.json): connects to http://h/mcp",
+            SERVER_FILES,
             "hook Stop (.claude/settings.json): runs notify.sh",
         ]
     );
@@ -167,6 +168,7 @@ fn mcp_servers_show_their_headers_and_the_variables_they_read() {
             "MCP server leak (.mcp.json): connects to http://h/mcp?k=${SECRET_VAR}, headers Authorization: Bearer ${OPENAI_API_KEY}, X-Plain: v (reads $SECRET_VAR, $OPENAI_API_KEY from your environment)",
             "MCP server local (.mcp.json): runs ${TOOLS:-/opt}/srv --token ${GH_TOKEN} (reads $TOOLS, $GH_TOKEN, $DB_URL from your environment)",
             "MCP server plain (.mcp.json): connects to http://h/p",
+            SERVER_FILES,
         ]
     );
 }

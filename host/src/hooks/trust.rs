@@ -382,7 +382,7 @@ fn project_relative(word: &str) -> Option<&str> {
         .map(|rest| rest.trim_start_matches('/'))
 }
 
-pub(super) fn file_hash(path: &Path) -> Option<String> {
+pub(crate) fn file_hash(path: &Path) -> Option<String> {
     let file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut hasher = Sha256::new();
@@ -482,7 +482,7 @@ impl TrustStore {
 /// The words of a shell command line as paths would be read from it:
 /// split at blanks and at `; & | ( ) < >`, quotes and backquotes dropped,
 /// a leading `=` (of `--flag=path`) trimmed.
-pub(super) fn command_words(command: &str) -> Vec<String> {
+pub(crate) fn command_words(command: &str) -> Vec<String> {
     command
         .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'))
         .map(|word| {

@@ -253,6 +253,22 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
     }
     let mut ever_ready = false;
     loop {
+        // A repository's server whose files changed since the user
+        // trusted it does not start, nor start again (mcp::seal).
+        if let Some(why) = server
+            .spec
+            .sealed
+            .as_ref()
+            .and_then(|s| s.refusal(&server.spec))
+        {
+            // Said before anything can see it failed.
+            shared.warn(why.clone());
+            server.inner().link = None;
+            shared.unpublish(&server);
+            server.inner().last_error = Some(why.clone());
+            server.set_status(Status::Failed(why));
+            return;
+        }
         let (tx, mut notices) = mpsc::unbounded_channel();
         let started = tokio::select! {
             _ = shared.shutdown.cancelled() => return,

@@ -2,7 +2,10 @@
 //! child process's stdio or streamable HTTP (both through `rmcp`).
 //!
 //! - [`config`]: `[mcp_servers.NAME]` in config.toml; [`spec`]: those plus
-//!   the project's `.mcp.json`, resolved into servers to start.
+//!   the project's `.mcp.json`, resolved into servers to start;
+//!   [`start_dir`]: outside a trusted repository the user's servers start
+//!   in a folder it cannot write; [`seal`]: a trusted repository's servers
+//!   start only with the files they run as they were trusted.
 //! - [`manager`]: starts every server concurrently in the background,
 //!   supervises it (refresh on `tools/list_changed`, restarts with backoff)
 //!   and stops it; [`process`]: stdio processes in their own process group.
@@ -28,9 +31,11 @@ pub(crate) mod process;
 pub(crate) mod report;
 pub(crate) mod resources;
 pub(crate) mod results;
+pub mod seal;
 pub mod serve;
 pub(crate) mod server;
 pub(crate) mod spec;
+pub mod start_dir;
 pub(crate) mod stdout_guard;
 mod stdout_watch;
 pub(crate) mod tool;
@@ -67,6 +72,18 @@ pub fn load_specs(
     let repo_root = repo_root.filter(|_| config.project_trusted);
     let (mut specs, mut warnings) =
         spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)?;
+    // Outside a trusted repository nothing of it may run (start_dir).
+    if !config.project_trusted {
+        start_dir::move_out(
+            &mut specs,
+            &config.mcp_servers,
+            &crate::config::quire_home(),
+        );
+    }
+    // A trusted repository's servers run its files as they were trusted.
+    if let Some(root) = repo_root {
+        seal::attach(&crate::config::quire_home(), root, &mut specs);
+    }
     // Servers of installed plugin bundles (`PLUGIN_SERVER`, off until enabled).
     let (plugin_specs, plugin_warnings) = crate::plugins::bundle::mcp_servers(config, workspace);
     for s in plugin_specs {

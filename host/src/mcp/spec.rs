@@ -68,6 +68,9 @@ pub struct ServerSpec {
     /// The plugin bundle that declared it (its servers start only with
     /// the user's consent, `quire plugins enable PLUGIN`).
     pub plugin: Option<String>,
+    /// A trusted repository's own server: the repository's files it runs
+    /// as they were trusted, checked before every start ([`super::seal`]).
+    pub sealed: Option<super::seal::Sealed>,
 }
 
 impl ServerSpec {
@@ -106,6 +109,7 @@ impl ServerSpec {
             lazy: c.lazy,
             expand_all,
             plugin: None,
+            sealed: None,
         }
     }
 

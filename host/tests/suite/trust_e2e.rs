@@ -414,3 +414,6 @@ fn mcp_list_names_the_servers_not_in_use_since_the_settings_changed() {
         run.stdout
     );
 }
+
+mod mcp_servers;
+mod nested;

@@ -1,0 +1,320 @@
+//! The files a trusted repository's MCP servers run, as they were when the
+//! user trusted it.
+//!
+//! Trust covers the text of `.mcp.json` and `.quire/config.toml`
+//! (`config::seal`), yet `python3 tools/mcp.py` runs whatever
+//! `tools/mcp.py` holds, and a sandboxed command may write it: the server,
+//! started or restarted outside the sandbox, would run the model's code.
+//! So trusting a repository also records, for each of its stdio servers,
+//! the repository's files it runs ([`files`]): every word of its command
+//! and arguments that is a file inside the repository (the command found
+//! on `PATH` too), the whole folder tree of a script it runs and the
+//! package of `python -m pkg` (as a hook's approval covers them,
+//! `hooks::programs`), the top-level Python modules `python -m` or a
+//! top-level script imports, and what a runner reads (`package.json` of
+//! `npm`/`npx`, a Makefile). Before every start and restart a server whose
+//! files changed, appeared or went away since is not started, and a
+//! warning names the files and says to run `quire trust` again.
+//!
+//! Not covered: what those files load from elsewhere (a package in
+//! `node_modules`, what `npx NAME` or `npm run` resolves to, a module on
+//! the interpreter's path, a path built at run time). The records live in
+//! `$QUIRE_HOME/trusted_servers.json`. A server with no record (trusted
+//! before records existed, or what it runs differs from what was recorded
+//! because the user's own config changed it) is recorded when first
+//! loaded, as `config::seal` records a repository trusted through a
+//! folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::spec::{ServerSpec, Source, Transport};
+use crate::hooks::{plugin_folder, programs, trust as hook_trust};
+
+const FILE: &str = "trusted_servers.json";
+
+/// One server as trusted: what it runs (its command, arguments and
+/// folder as written) and its files (relative to the repository) with the
+/// sha256 of their content.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Record {
+    runs: String,
+    files: BTreeMap<String, String>,
+}
+
+/// By repository (canonical path), by server name.
+type Records = BTreeMap<String, BTreeMap<String, Record>>;
+
+/// A repository server's files as trusted, checked before every start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealed {
+    root: PathBuf,
+    files: BTreeMap<String, String>,
+    /// The records could not be read (the error): it does not start.
+    unreadable: Option<String>,
+}
+
+impl Sealed {
+    /// Why `spec`'s server may not start now: its files changed since the
+    /// repository was trusted (`None`: it may).
+    pub fn refusal(&self, spec: &ServerSpec) -> Option<String> {
+        if let Some(e) = &self.unreadable {
+            return Some(format!("MCP server '{}' is not started: {e}", spec.name));
+        }
+        let now = files(&self.root, spec);
+        let mut changed: Vec<&String> = self
+            .files
+            .iter()
+            .filter(|(f, digest)| now.get(*f) != Some(*digest))
+            .map(|(f, _)| f)
+            .chain(now.keys().filter(|f| !self.files.contains_key(*f)))
+            .collect();
+        if changed.is_empty() {
+            return None;
+        }
+        changed.sort();
+        changed.dedup();
+        let shown: Vec<String> = changed
+            .iter()
+            .take(3)
+            .map(|f| crate::printable::shown_command(f).into_owned())
+            .collect();
+        let more = match changed.len() {
+            n if n > 3 => format!(" and {} more", n - 3),
+            _ => String::new(),
+        };
+        Some(format!(
+            "MCP server '{}' is not started: {}{more} changed since you trusted {} (a command or a checkout may have written it). Read the change, then run `quire trust` there to start the server again.",
+            spec.name,
+            shown.join(", "),
+            self.root.display()
+        ))
+    }
+}
+
+/// What `spec` runs, as written: the same for the record and the check.
+fn runs(spec: &ServerSpec) -> String {
+    match &spec.transport {
+        Transport::Stdio { cwd, .. } => format!("{} (in {})", spec.describe(), cwd.display()),
+        Transport::Http { url, .. } => url.clone(),
+    }
+}
+
+/// The files inside `root` that `spec`'s server runs, by their path
+/// relative to `root`, with the sha256 of their content.
+pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(root) = root.canonicalize() else {
+        return out;
+    };
+    let Ok(Transport::Stdio {
+        command, args, cwd, ..
+    }) = spec.resolved_transport()
+    else {
+        return out;
+    };
+    let line: Vec<&str> = std::iter::once(command.as_str())
+        .chain(args.iter().map(String::as_str))
+        .collect();
+    let line = line.join(" ");
+    for word in hook_trust::command_words(&line) {
+        let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
+        if !word.is_empty() {
+            add_file(&root, &cwd.join(word), &mut out);
+        }
+    }
+    if !command.contains('/')
+        && let Some(found) = on_path(&command, &cwd)
+    {
+        add_file(&root, &found, &mut out);
+    }
+    // Folder trees and packages, found from where the server starts.
+    let from = cwd
+        .canonicalize()
+        .ok()
+        .filter(|c| c.starts_with(&root) && *c != root)
+        .and_then(|c| c.strip_prefix(&root).ok().map(Path::to_path_buf));
+    let line = match &from {
+        Some(rel) => format!("cd {} && {line}", rel.display()),
+        None => line,
+    };
+    for dir in hook_trust::program_folders(&root, &line) {
+        let Ok(rel) = dir.strip_prefix(&root) else {
+            continue;
+        };
+        for (file, digest) in plugin_folder::hash_program_folder(&dir).digests {
+            out.insert(rel.join(file).display().to_string(), digest);
+        }
+    }
+    if programs::programs(&line).python_modules {
+        python_top_level(&root, &cwd, &mut out);
+    }
+    for runner in hook_trust::runners(&line) {
+        for file in runner.files {
+            add_file(&root, &cwd.join(file), &mut out);
+        }
+    }
+    out
+}
+
+/// The file `path` (links resolved) when it is a regular file inside
+/// `root`.
+fn add_file(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(real) = path.canonicalize() else {
+        return;
+    };
+    if let (Ok(rel), true) = (real.strip_prefix(root), real.is_file())
+        && let Some(digest) = hook_trust::file_hash(&real)
+    {
+        out.insert(rel.display().to_string(), digest);
+    }
+}
+
+/// The file a bare command name runs: the first on `PATH` (relative
+/// entries taken from `cwd`).
+fn on_path(command: &str, cwd: &Path) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| cwd.join(dir).join(command))
+        .find(|p| p.is_file())
+}
+
+/// The importable top-level files of `dir` (inside `root`): `python -m`
+/// imports them before the standard library.
+fn python_top_level(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if programs::python_importable(&name) {
+            add_file(root, &entry.path(), out);
+        }
+    }
+}
+
+/// The repository's own stdio servers: `.mcp.json` and `[mcp_servers]` of
+/// its `.quire/config.toml`, as a trusted load reads them (one that does
+/// not parse is left out: the load refuses it).
+fn repo_servers(root: &Path) -> Vec<ServerSpec> {
+    let mut out = Vec::new();
+    let json = root.join(".mcp.json");
+    if let Ok(servers) = super::spec::read_mcp_json(&json, &mut Vec::new()) {
+        for (name, c) in servers {
+            out.push(ServerSpec::new(
+                &name,
+                Source::McpJson(json.clone()),
+                &c,
+                root,
+            ));
+        }
+    }
+    for (name, value) in project_tables(root) {
+        let json = serde_json::to_value(&value).unwrap_or_default();
+        if let Ok(c) = super::McpServerConfig::from_value(&format!("mcp_servers.{name}"), &json) {
+            out.push(ServerSpec::new(&name, Source::Config, &c, root));
+        }
+    }
+    out
+}
+
+/// `[mcp_servers.NAME]` tables of the repository's `.quire/config.toml`.
+fn project_tables(root: &Path) -> Vec<(String, toml::Value)> {
+    crate::file_kind::read_to_string(&root.join(".quire/config.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|mut t| t.remove("mcp_servers"))
+        .and_then(|v| v.as_table().cloned())
+        .map(|t| t.into_iter().collect())
+        .unwrap_or_default()
+}
+
+fn store(home: &Path) -> PathBuf {
+    home.join(FILE)
+}
+
+fn key(root: &Path) -> String {
+    crate::config::trust::canonical(root).display().to_string()
+}
+
+fn load(home: &Path) -> Result<Records, String> {
+    crate::config::seal::read_store(
+        &store(home),
+        "delete it, then run `quire trust` in your repositories to record their MCP servers' files again",
+    )
+}
+
+fn save(home: &Path, records: &Records) -> Result<(), String> {
+    crate::config::seal::write_store(&store(home), records)
+}
+
+fn record_of(root: &Path, spec: &ServerSpec) -> Record {
+    Record {
+        runs: runs(spec),
+        files: files(root, spec),
+    }
+}
+
+/// Records the files of `root`'s servers as they are now (the user
+/// trusts the repository).
+pub fn record(home: &Path, root: &Path) -> Result<(), String> {
+    let mut records = load(home).unwrap_or_default();
+    let servers = repo_servers(root)
+        .iter()
+        .filter(|s| matches!(s.transport, Transport::Stdio { .. }))
+        .map(|s| (s.name.clone(), record_of(root, s)))
+        .collect();
+    records.insert(key(root), servers);
+    save(home, &records)
+}
+
+/// Gives each of the trusted repository `root`'s own servers among
+/// `specs` its [`Sealed`] files: `.mcp.json` servers, and those of
+/// `[mcp_servers]` that its `.quire/config.toml` names. When the records
+/// cannot be read, none of them starts.
+pub fn attach(home: &Path, root: &Path, specs: &mut [ServerSpec]) {
+    let json = root.join(".mcp.json");
+    let named: Vec<String> = project_tables(root).into_iter().map(|(n, _)| n).collect();
+    let ours = |s: &ServerSpec| {
+        s.plugin.is_none()
+            && matches!(s.transport, Transport::Stdio { .. })
+            && match &s.source {
+                Source::McpJson(p) => *p == json,
+                Source::Config => named.contains(&s.name),
+            }
+    };
+    let (mut records, broken) = match load(home) {
+        Ok(r) => (r, None),
+        Err(e) => (Records::new(), Some(e)),
+    };
+    let mut added = false;
+    let repo = records.entry(key(root)).or_default();
+    for spec in specs.iter_mut().filter(|s| ours(s)) {
+        let files = match repo.get(&spec.name) {
+            Some(r) if r.runs == runs(spec) => r.files.clone(),
+            _ if broken.is_some() => BTreeMap::new(),
+            _ => {
+                tracing::info!(server = %spec.name, "recording the files of a trusted repository's MCP server");
+                let r = record_of(root, spec);
+                let files = r.files.clone();
+                repo.insert(spec.name.clone(), r);
+                added = true;
+                files
+            }
+        };
+        spec.sealed = Some(Sealed {
+            root: root.to_path_buf(),
+            files,
+            unreadable: broken.clone(),
+        });
+    }
+    if added && let Err(e) = save(home, &records) {
+        tracing::warn!("MCP servers' files not recorded: {e}");
+    }
+}
+
+#[cfg(test)]
+#[path = "seal_tests.rs"]
+mod tests;

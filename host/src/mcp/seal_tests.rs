@@ -1,0 +1,129 @@
+use super::*;
+use crate::mcp::McpServerConfig;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn stdio(root: &Path, command: &str, args: &[&str]) -> ServerSpec {
+    let c = McpServerConfig::stdio(command, args.iter().map(|a| a.to_string()).collect());
+    ServerSpec::new("s", Source::McpJson(root.join(".mcp.json")), &c, root)
+}
+
+fn names(root: &Path, command: &str, args: &[&str]) -> Vec<String> {
+    files(root, &stdio(root, command, args))
+        .into_keys()
+        .collect()
+}
+
+#[test]
+fn the_files_a_server_runs_are_its_scripts_their_folders_and_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().canonicalize().unwrap();
+    write(root, "tools/mcp.py", "import helper");
+    write(root, "tools/helper.py", "");
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/__main__.py", "");
+    write(root, "json.py", "");
+    write(root, "bin/srv", "#!/bin/sh");
+    write(root, "package.json", "{}");
+    write(root, "README.md", "");
+    assert_eq!(
+        names(root, "python3", &["tools/mcp.py"]),
+        ["tools/helper.py", "tools/mcp.py"]
+    );
+    assert_eq!(
+        names(root, "python3", &["-m", "pkg"]),
+        ["json.py", "pkg/__init__.py", "pkg/__main__.py"]
+    );
+    assert_eq!(names(root, "./bin/srv", &["--stdio"]), ["bin/srv"]);
+    assert_eq!(names(root, "sh", &["-c", "exec ./bin/srv"]), ["bin/srv"]);
+    assert_eq!(names(root, "npx", &["-y", "some-server"]), ["package.json"]);
+    assert!(names(root, "/bin/sh", &["/etc/hostname"]).is_empty());
+    let web = ServerSpec::new(
+        "w",
+        Source::McpJson(root.join(".mcp.json")),
+        &McpServerConfig::http("http://h/mcp"),
+        root,
+    );
+    assert!(files(root, &web).is_empty());
+}
+
+/// Trusting records the files; an edit, a new file in the script's
+/// folder or a removal stops the server, naming the file and `quire
+/// trust`; trusting again takes them as they are.
+#[test]
+fn a_file_changed_since_trust_refuses_the_start_until_trusted_again() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (h, root) = (home.path(), &dir.path().canonicalize().unwrap());
+    write(root, "tools/mcp.py", "print('v1')");
+    write(
+        root,
+        ".mcp.json",
+        r#"{"mcpServers": {"local": {"command": "python3", "args": ["tools/mcp.py"]}}}"#,
+    );
+    write(
+        root,
+        ".quire/config.toml",
+        "[mcp_servers.db]\ncommand = \"node\"\nargs = [\"db/server.js\"]\n",
+    );
+    write(root, "db/server.js", "v1");
+    record(h, root).unwrap();
+    let json = root.join(".mcp.json");
+    let c = McpServerConfig::stdio("python3", vec!["tools/mcp.py".into()]);
+    let db = McpServerConfig::stdio("node", vec!["db/server.js".into()]);
+    let own = McpServerConfig::stdio("python3", vec!["tools/mcp.py".into()]);
+    let mut specs = vec![
+        ServerSpec::new("local", Source::McpJson(json), &c, root),
+        ServerSpec::new("db", Source::Config, &db, root),
+        ServerSpec::new("own", Source::Config, &own, root),
+    ];
+    attach(h, root, &mut specs);
+    assert!(specs[2].sealed.is_none(), "the user's own server");
+    let refusal = |s: &ServerSpec| s.sealed.as_ref().and_then(|x| x.refusal(s));
+    assert_eq!(refusal(&specs[0]), None);
+    assert_eq!(refusal(&specs[1]), None);
+    write(root, "tools/mcp.py", "print('v2')");
+    write(root, "db/extra.js", "");
+    let why = refusal(&specs[0]).unwrap();
+    assert!(
+        why.starts_with(
+            "MCP server 'local' is not started: tools/mcp.py changed since you trusted"
+        ) && why.contains("`quire trust`"),
+        "{why}"
+    );
+    assert!(refusal(&specs[1]).unwrap().contains("db/extra.js"));
+    std::fs::remove_file(root.join("db/server.js")).unwrap();
+    assert!(refusal(&specs[1]).unwrap().contains("db/server.js"));
+    // A later session reads the record too.
+    let mut again = specs.clone();
+    for s in &mut again {
+        s.sealed = None;
+    }
+    attach(h, root, &mut again);
+    assert!(refusal(&again[0]).is_some());
+    record(h, root).unwrap();
+    attach(h, root, &mut again);
+    assert_eq!(refusal(&again[0]), None);
+}
+
+#[test]
+fn unreadable_records_start_no_repository_server() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(FILE), "[").unwrap();
+    let root = dir.path();
+    let c = McpServerConfig::stdio("python3", vec!["x.py".into()]);
+    let mut specs = vec![ServerSpec::new(
+        "local",
+        Source::McpJson(root.join(".mcp.json")),
+        &c,
+        root,
+    )];
+    attach(home.path(), root, &mut specs);
+    let why = specs[0].sealed.as_ref().and_then(|s| s.refusal(&specs[0]));
+    assert!(why.is_some_and(|w| w.contains(FILE)));
+}
