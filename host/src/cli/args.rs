@@ -48,6 +48,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, value_name = "NAME")]
     pub model: Option<String>,
 
+    /// Settings profile: a [profiles.NAME] table of config.toml applied over the config files
+    #[arg(short = 'p', long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// Override a config key, as in config.toml (repeatable): -c max_turns=20
     #[arg(short = 'c', long = "config", global = true, value_name = "KEY=VALUE")]
     pub overrides: Vec<String>,

@@ -33,6 +33,9 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
     if let Some(p) = &global.provider {
         overrides.push(format!("provider={}", quoted(p)));
     }
+    if let Some(p) = &global.profile {
+        overrides.push(format!("profile={}", quoted(p)));
+    }
     if let Some(m) = &global.model {
         overrides.push(format!("model={}", quoted(m)));
     }
@@ -87,7 +90,21 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
             "{flag} on-failure"
         )));
     }
-    let sources = config::sources(&opts, config.project_trusted);
+    let mut sources = config::sources(&opts, config.project_trusted);
+    if let Some((name, keys)) = &config.profile_applied {
+        // After the files it is read from, before variables and -c.
+        let at = sources
+            .iter()
+            .position(|s| !s.origin.ends_with("config.toml"))
+            .unwrap_or(sources.len());
+        sources.insert(
+            at,
+            config::ConfigSource {
+                origin: format!("profile {name} ([profiles.{name}])"),
+                keys: keys.clone(),
+            },
+        );
+    }
     Ok(Setup {
         config,
         home,

@@ -14,9 +14,14 @@ use crate::suggest;
 
 /// Where a layer came from.
 pub(super) enum Origin<'a> {
-    File { path: &'a Path, text: &'a str },
+    File {
+        path: &'a Path,
+        text: &'a str,
+    },
     Env(&'a str),
     Override(&'a str),
+    /// `[profiles.NAME]`, chosen by `--profile` or `profile = "NAME"`.
+    Profile(&'a str),
 }
 
 impl Origin<'_> {
@@ -26,6 +31,7 @@ impl Origin<'_> {
             (Origin::File { path, .. }, None) => path.display().to_string(),
             (Origin::Env(var), _) => (*var).to_string(),
             (Origin::Override(o), _) => format!("-c {o}"),
+            (Origin::Profile(name), _) => format!("[profiles.{name}]"),
         }
     }
 
@@ -102,7 +108,7 @@ pub(super) fn layer(
                     origin.label(line)
                 ));
             }
-            Origin::Env(_) => warnings.push(format!(
+            Origin::Env(_) | Origin::Profile(_) => warnings.push(format!(
                 "{}: unknown config key '{key}' is ignored{hint}",
                 origin.label(None)
             )),
@@ -226,6 +232,7 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
             }
             format!("{}: {message}", origin.label(line))
         }
+        Origin::Profile(_) => format!("{}: {}", origin.label(None), first_line(fallback)),
         Origin::Env(var) | Origin::Override(var) => {
             let key = var.split_once('=').map(|(k, _)| k.trim()).unwrap_or(var);
             let key = match origin {

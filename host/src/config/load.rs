@@ -114,7 +114,24 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             warnings.push(trust::ignored_warning(ws, &found));
         }
     }
+    let mut profile_applied = None;
     let mut model_given_by = None;
+    if let Some((name, by)) = super::profile::chosen(&merged, &opts.overrides, parse_value) {
+        let own = super::profile::table(&merged, &name, &by)?;
+        let origin = Origin::Profile(&name);
+        let own = codex(own, &origin, &mut warnings)?;
+        let mut after = merged.clone();
+        merge(&mut after, own.clone());
+        check::layer(&after, &own, &origin, &mut warnings)?;
+        merged = after;
+        // Chosen for this run (not by a file), its model is this run's.
+        if !by.starts_with("profile in")
+            && (own.contains_key("model") || own.contains_key("provider"))
+        {
+            model_given_by = Some(format!("--profile {name}"));
+        }
+        profile_applied = Some((name, own.keys().cloned().collect()));
+    }
     for (var, key) in ENV_KEYS {
         if let Ok(v) = std::env::var(var)
             && !v.is_empty()
@@ -172,6 +189,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     config.project_settings_changed = sealed_changed;
     config.model_emptied_by = model_emptied_by;
     config.model_given_by = model_given_by;
+    config.profile_applied = profile_applied;
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))

@@ -7,6 +7,7 @@ pub mod codex_keys;
 mod load;
 pub mod other_tools;
 pub mod probe;
+mod profile;
 pub mod protected;
 mod provider;
 pub mod ranges;
@@ -56,6 +57,10 @@ pub struct Config {
     /// Compaction starts when usage passes this share of the window.
     pub compact_threshold: f64,
     pub max_output_tokens: Option<u32>,
+    /// The profile to apply (`[profiles.NAME]`), when `--profile` names none.
+    pub profile: String,
+    /// `[profiles.NAME]`: named sets of settings, one applied at a time.
+    pub profiles: toml::Table,
     pub retry: RetryConfig,
     pub providers: BTreeMap<String, ProviderEntry>,
     /// Per-model settings, keyed by model name.
@@ -109,6 +114,9 @@ pub struct Config {
     /// model it last used.
     #[serde(skip)]
     pub model_given_by: Option<String>,
+    /// The profile applied and the keys it set (`/status`).
+    #[serde(skip)]
+    pub profile_applied: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -172,6 +180,9 @@ impl Default for Config {
             sandbox_fixed: false,
             model_emptied_by: None,
             model_given_by: None,
+            profile: String::new(),
+            profiles: toml::Table::new(),
+            profile_applied: None,
         }
     }
 }

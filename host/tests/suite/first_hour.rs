@@ -8,6 +8,7 @@ mod first_run;
 mod first_run_unlisted;
 mod from_codex;
 mod help;
+mod profiles;
 mod setup_answers;
 mod typos;
 mod url_password;

@@ -1,0 +1,71 @@
+//! Profiles, as Codex has them: named sets of settings in
+//! `[profiles.NAME]` tables, one chosen by `--profile NAME` (`-p`),
+//! `-c profile=NAME`, `QUIRE_PROFILE` or a file's `profile = "NAME"`, in
+//! that order. The chosen table applies over the config files and under
+//! `QUIRE_*` variables and `-c`.
+
+use toml::{Table, Value};
+
+use super::ConfigError;
+
+/// The profile this run asks for and what asked for it: the last
+/// `-c profile=NAME` (the `--profile` flag is one), else `QUIRE_PROFILE`,
+/// else the files' `profile` (already merged into `merged`).
+pub(super) fn chosen(
+    merged: &Table,
+    overrides: &[String],
+    parse: impl Fn(&str) -> Value,
+) -> Option<(String, String)> {
+    let named = |v: Value| v.as_str().map(str::to_string).filter(|n| !n.is_empty());
+    overrides
+        .iter()
+        .rev()
+        .filter_map(|o| o.split_once('='))
+        .find(|(k, _)| k.trim() == "profile")
+        .and_then(|(_, v)| named(parse(v.trim())).map(|n| (n, format!("-c profile={}", v.trim()))))
+        .or_else(|| {
+            std::env::var("QUIRE_PROFILE")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| (v, "QUIRE_PROFILE".to_string()))
+        })
+        .or_else(|| {
+            merged
+                .get("profile")
+                .cloned()
+                .and_then(named)
+                .map(|n| (n, "profile in config.toml".to_string()))
+        })
+}
+
+/// The settings of profile `name`, or an error naming the profiles there
+/// are and where they are written.
+pub(super) fn table(merged: &Table, name: &str, by: &str) -> Result<Table, ConfigError> {
+    let profiles = merged.get("profiles").and_then(Value::as_table);
+    match profiles.and_then(|p| p.get(name)) {
+        Some(Value::Table(t)) => {
+            if t.contains_key("profile") || t.contains_key("profiles") {
+                return Err(ConfigError::Invalid(format!(
+                    "[profiles.{name}] sets `profile` or `profiles`: a profile cannot choose or hold other profiles"
+                )));
+            }
+            Ok(t.clone())
+        }
+        Some(_) => Err(ConfigError::Invalid(format!(
+            "profiles.{name} is not a table: write it as [profiles.{name}] with the settings under it"
+        ))),
+        None => {
+            let there: Vec<&str> = profiles
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let listed = if there.is_empty() {
+                "there are none: add a [profiles.NAME] table to ~/.quire/config.toml".to_string()
+            } else {
+                format!("the profiles are {}", there.join(", "))
+            };
+            Err(ConfigError::Invalid(format!(
+                "no profile '{name}' ({by}); {listed}"
+            )))
+        }
+    }
+}

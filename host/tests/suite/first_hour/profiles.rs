@@ -1,0 +1,86 @@
+//! Profiles, as Codex has them: `[profiles.NAME]` tables, one chosen by
+//! `--profile`/`-p`, `QUIRE_PROFILE` or `profile = "NAME"`, applied over
+//! the files and under `-c` and flags.
+
+use crate::support::model_server::Reply;
+use crate::support::quire::{Run, TestEnv, finish};
+
+const PROFILES: &str = "[profiles.careful]\nsandbox_mode = \"read-only\"\napproval = \"untrusted\"\nmodel = \"test-model-large\"\n\n[profiles.quick]\nmax_turns = 3\n";
+
+/// The sandbox, approval and model of the session a run started.
+fn started(run: &Run) -> (String, String, String) {
+    let s = run.of_type("session_started")[0].clone();
+    let field = |k: &str| s[k].as_str().unwrap_or("").to_string();
+    (field("sandbox"), field("approval"), field("model"))
+}
+
+#[test]
+fn a_profile_named_by_flag_variable_or_file_applies_under_flags() {
+    let env = TestEnv::with_config("chat", PROFILES);
+    env.server.push_all((0..5).map(|_| Reply::text("ok")));
+
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        started(&run),
+        (
+            "workspace-write".into(),
+            "on-request".into(),
+            "test-model".into()
+        )
+    );
+
+    let run = env.exec_json("hi", &["--profile", "careful"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        started(&run),
+        (
+            "read-only".into(),
+            "untrusted".into(),
+            "test-model-large".into()
+        )
+    );
+    let bodies = env.server.requests();
+    assert_eq!(bodies.last().unwrap().body["model"], "test-model-large");
+
+    // A flag still wins over the profile.
+    let run = env.exec_json(
+        "hi",
+        &["-p", "careful", "-m", "test-model", "-s", "workspace-write"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        started(&run),
+        (
+            "workspace-write".into(),
+            "untrusted".into(),
+            "test-model".into()
+        )
+    );
+
+    let mut cmd = env.command(&["exec", "--json", "hi"]);
+    cmd.env("QUIRE_PROFILE", "careful");
+    let run = finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(started(&run).0, "read-only");
+}
+
+#[test]
+fn a_profile_chosen_in_the_file_applies_and_one_missing_is_named() {
+    let env = TestEnv::with_config("chat", &format!("profile = \"careful\"\n{PROFILES}"));
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(started(&run).0, "read-only");
+
+    let run = env.exec_json("hi", &["-p", "fast"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("no profile 'fast' (-c profile=\"fast\"); the profiles are careful, quick"),
+        "{}",
+        run.stderr
+    );
+    // Nothing was asked of the model.
+    assert_eq!(env.server.requests().len(), 1);
+}
