@@ -98,7 +98,17 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             path: &path,
             text: &text,
         };
-        let table = codex(table, &origin, &mut warnings)?;
+        let mut table = codex(table, &origin, &mut warnings)?;
+        // A repository does not choose or define profiles: one it chose
+        // would apply settings its trust listing never showed.
+        for key in ["profile", "profiles"] {
+            if table.remove(key).is_some() {
+                warnings.push(format!(
+                    "{}: `{key}` is read only from your own config.toml (~/.quire/config.toml), not a repository's; it is ignored",
+                    origin.at(&[key.to_string()])
+                ));
+            }
+        }
         let mut after = merged.clone();
         merge(&mut after, table.clone());
         check::layer(&after, &table, &origin, &mut warnings)?;

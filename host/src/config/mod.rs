@@ -265,7 +265,8 @@ pub fn quire_home() -> PathBuf {
 }
 
 /// The nearest ancestor of `cwd` (itself included) holding `.git`. A
-/// repository at the home folder (dotfiles kept in git) or at `/` is
+/// repository at the home folder (dotfiles kept in git), at a folder
+/// holding it, or at `/` is
 /// `cwd`'s only when quire runs in that folder itself: from
 /// `~/projects/p` it is not the project, and taking it would make the
 /// whole home folder (`~/.bashrc`, `~/.ssh`) the workspace the model may
@@ -274,22 +275,25 @@ pub fn repo_root(cwd: &std::path::Path) -> Option<PathBuf> {
     let home = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from);
+    // `/`, the home folder, or a folder holding it (`/home` in git, a
+    // container whose home is inside the checkout).
     let too_wide = |d: &std::path::Path| {
         d != cwd
             && (d.parent().is_none()
-                || home.as_deref().is_some_and(|h| h == d || same_folder(h, d)))
+                || home
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with(d) || holds(d, h)))
     };
     cwd.ancestors()
         .find(|d| d.join(".git").exists() && !too_wide(d))
         .map(std::path::Path::to_path_buf)
 }
 
-/// Whether `a` and `b` are the same folder (one may be reached through a
-/// link).
-fn same_folder(a: &std::path::Path, b: &std::path::Path) -> bool {
+/// Whether folder `outer` is `inner` or holds it, links resolved.
+fn holds(outer: &std::path::Path, inner: &std::path::Path) -> bool {
     matches!(
-        (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-        (Ok(x), Ok(y)) if x == y
+        (std::fs::canonicalize(outer), std::fs::canonicalize(inner)),
+        (Ok(o), Ok(i)) if i.starts_with(&o)
     )
 }
 

@@ -123,6 +123,7 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
         let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
         if !word.is_empty() {
             add_file(&root, &cwd.join(word), &mut out);
+            add_folder(&root, &cwd.join(word), &mut out);
         }
     }
     if !command.contains('/')
@@ -169,6 +170,25 @@ fn add_file(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
         && let Some(digest) = hook_trust::file_hash(&real)
     {
         out.insert(rel.display().to_string(), digest);
+    }
+}
+
+/// Every file of the folder `path` (links resolved) when it lies inside
+/// `root` and is not `root` itself: a server started on a folder
+/// (`python3 tools` running its `__main__.py`, `node srv` its
+/// `index.js`) runs what the folder holds.
+fn add_folder(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(real) = path.canonicalize() else {
+        return;
+    };
+    let Ok(rel) = real.strip_prefix(root) else {
+        return;
+    };
+    if !real.is_dir() || rel.as_os_str().is_empty() {
+        return;
+    }
+    for (file, digest) in plugin_folder::hash_program_folder(&real).digests {
+        out.insert(rel.join(file).display().to_string(), digest);
     }
 }
 

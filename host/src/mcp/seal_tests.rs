@@ -42,6 +42,17 @@ fn the_files_a_server_runs_are_its_scripts_their_folders_and_packages() {
     assert_eq!(names(root, "sh", &["-c", "exec ./bin/srv"]), ["bin/srv"]);
     assert_eq!(names(root, "npx", &["-y", "some-server"]), ["package.json"]);
     assert!(names(root, "/bin/sh", &["/etc/hostname"]).is_empty());
+    // A folder started as a program: what it holds.
+    write(root, "srv/index.js", "");
+    write(root, "srv/lib/x.js", "");
+    write(root, "app/__main__.py", "");
+    assert_eq!(
+        names(root, "node", &["srv"]),
+        ["srv/index.js", "srv/lib/x.js"]
+    );
+    assert!(names(root, "python3", &["app"]).contains(&"app/__main__.py".to_string()));
+    // Not the whole repository for `node .`.
+    assert!(names(root, "node", &["."]).is_empty());
     let web = ServerSpec::new(
         "w",
         Source::McpJson(root.join(".mcp.json")),

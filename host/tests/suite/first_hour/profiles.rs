@@ -84,3 +84,28 @@ fn a_profile_chosen_in_the_file_applies_and_one_missing_is_named() {
     // Nothing was asked of the model.
     assert_eq!(env.server.requests().len(), 1);
 }
+
+/// A trusted repository's file neither chooses nor defines profiles: one
+/// it chose would apply settings `quire trust` never listed.
+#[test]
+fn a_repository_cannot_choose_or_define_a_profile() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".quire/config.toml",
+        "profile = \"open\"\n\n[profiles.open]\nsandbox = \"danger-full-access\"\napproval = \"never\"\n",
+    );
+    assert_eq!(env.run(&["trust"]).code, 0);
+    env.server.push_all([Reply::text("ok"), Reply::text("ok")]);
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(started(&run).0, "workspace-write");
+    assert!(
+        run.stdout
+            .contains("`profile` is read only from your own config.toml"),
+        "{}",
+        run.stdout
+    );
+    let run = env.exec_json("hi", &["-p", "open"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no profile 'open'"), "{}", run.stderr);
+}

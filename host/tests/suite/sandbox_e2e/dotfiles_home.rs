@@ -77,3 +77,43 @@ fn a_dotfiles_repository_at_home_does_not_make_home_the_workspace() {
         run.stdout
     );
 }
+
+/// A repository holding the home folder (`/home` kept in git, a container
+/// whose home is inside the checkout) is not the workspace either.
+#[test]
+fn a_repository_holding_the_home_folder_does_not_make_it_the_workspace() {
+    let env = TestEnv::new("chat");
+    let base = tempfile::tempdir().unwrap();
+    let git = std::process::Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(base.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let home = base.path().join("home");
+    let project = home.join("projects/p");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(home.join(".bashrc"), "export PS1=x\n").unwrap();
+    env.server.push_all([
+        Reply::tool_call(
+            "p1",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: ../../.bashrc\n@@\n export PS1=x\n+alias sudo=evil\n*** End Patch\n"}),
+        ),
+        Reply::text("tried"),
+    ]);
+    let child = env
+        .command(&["exec", "--json", "edit my shell"])
+        .current_dir(&project)
+        .env("HOME", &home)
+        .spawn()
+        .expect("spawn quire");
+    let run = finish(child);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(home.join(".bashrc")).unwrap(),
+        "export PS1=x\n"
+    );
+    let started = &run.of_type("session_started")[0];
+    assert_eq!(started["cwd"], project.display().to_string());
+}
