@@ -123,8 +123,10 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
         let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
         if !word.is_empty() {
             add_file(&root, &cwd.join(word), &mut out);
-            add_folder(&root, &cwd.join(word), &mut out);
         }
+    }
+    if let Some(folder) = run_folder(&command, &args) {
+        add_folder(&root, &cwd.join(folder), &mut out);
     }
     if !command.contains('/')
         && let Some(found) = on_path(&command, &cwd)
@@ -171,6 +173,26 @@ fn add_file(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
     {
         out.insert(rel.display().to_string(), digest);
     }
+}
+
+/// The folder an interpreter is started on (`python3 tools` runs its
+/// `__main__.py`, `node srv` its `index.js`): its first argument that is
+/// not an option. A folder given to a server as data (`server-filesystem
+/// src`) is not one: its files are the model's to edit.
+fn run_folder<'a>(command: &str, args: &'a [String]) -> Option<&'a str> {
+    let name = Path::new(command).file_name()?.to_str()?;
+    let interpreter = ["python", "node", "bun", "deno"].iter().any(|i| {
+        name == *i
+            || name
+                .strip_prefix(i)
+                .is_some_and(|v| v.starts_with(['3', '.']))
+    });
+    if !interpreter {
+        return None;
+    }
+    args.iter()
+        .map(String::as_str)
+        .find(|a| !a.starts_with('-'))
 }
 
 /// Every file of the folder `path` (links resolved) when it lies inside

@@ -51,8 +51,9 @@ fn the_files_a_server_runs_are_its_scripts_their_folders_and_packages() {
         ["srv/index.js", "srv/lib/x.js"]
     );
     assert!(names(root, "python3", &["app"]).contains(&"app/__main__.py".to_string()));
-    // Not the whole repository for `node .`.
+    // Not the whole repository for `node .`, nor a folder given as data.
     assert!(names(root, "node", &["."]).is_empty());
+    assert!(names(root, "npx", &["-y", "server-filesystem", "srv"]) == ["package.json"]);
     let web = ServerSpec::new(
         "w",
         Source::McpJson(root.join(".mcp.json")),
