@@ -17,7 +17,6 @@ pub mod hooks;
 pub mod mcp;
 pub mod model;
 pub mod owner_only;
-pub mod plain_git;
 pub mod plugins;
 pub mod plural;
 pub mod printable;

@@ -1,29 +1,47 @@
 //! A git command that failed: what ran, everything it wrote to stderr,
 //! and a first line saying what it means (a login needed, a repository
-//! or host not found).
+//! or host not found); or quire's own word when git did not get to say
+//! anything (not installed, stopped at its timeout, a setup refused).
 
 /// A failed git command: what ran and everything it wrote to stderr.
 #[derive(Debug)]
 pub struct GitFailure {
     pub command: String,
+    /// git's error output, or quire's message when `by_quire`.
     pub stderr: String,
     /// git was ended by a signal (Ctrl-C, SIGTERM, SIGHUP), not failing
     /// on its own.
     pub signaled: bool,
+    /// quire stopped or refused the command (or could not start it):
+    /// `stderr` is quire's message, not git's.
+    pub by_quire: bool,
 }
 
 impl GitFailure {
-    /// A failure of `command` with git's (or quire's) message.
+    /// A failure of `command` with what git wrote to stderr.
     pub fn new(command: impl Into<String>, stderr: impl Into<String>) -> GitFailure {
         GitFailure {
             command: command.into(),
             stderr: stderr.into(),
             signaled: false,
+            by_quire: false,
         }
     }
 
-    /// What the failure means, then git's whole message.
+    /// `command` not run to its end by quire, saying why.
+    pub fn refused(command: impl Into<String>, why: impl Into<String>) -> GitFailure {
+        GitFailure {
+            by_quire: true,
+            ..GitFailure::new(command, why)
+        }
+    }
+
+    /// What the failure means, then git's whole message (quire's own
+    /// message as it is).
     pub fn explain(&self) -> String {
+        if self.by_quire {
+            return format!("`{}`: {}", self.command, self.stderr);
+        }
         let lower = self.stderr.to_ascii_lowercase();
         let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
         let meaning = if has(&[
@@ -132,6 +150,11 @@ mod tests {
         );
         assert!(
             f("fatal: unable to access: Could not resolve host: h").starts_with("the host cannot")
+        );
+        let stopped = GitFailure::refused("git diff", "ran longer than 15 s and was stopped");
+        assert_eq!(
+            stopped.explain(),
+            "`git diff`: ran longer than 15 s and was stopped"
         );
     }
 }

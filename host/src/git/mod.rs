@@ -1,14 +1,17 @@
 //! Every git command quire itself runs (worktrees of subagents, `/undo`,
-//! `quire review`, shared sources, the checks of the model's git
-//! commands) is built here, so none runs what a repository planted:
+//! `/diff`, `quire review`, shared sources, the checks of the model's
+//! git commands) is built here, so none runs what a repository planted:
 //! [`neutral`] lists what is switched off. These commands run as the
 //! user, outside the sandbox, in repositories whose `.git` a sandboxed
-//! command may have written.
+//! command may have written. What they print keeps git's default format
+//! whatever the setup says ([`format`]), and reads never write the index
+//! (`GIT_OPTIONAL_LOCKS=0`).
 //!
 //! - [`Git`] / [`run`]: a command in a repository, no transport; while
 //!   it runs (and its setup is read), what the model's commands left
 //!   running is paused (`child::pause_commands`), so the configuration
-//!   read is the one git then reads;
+//!   read is the one git then reads. [`Git::timeout`] stops it past a
+//!   deadline, [`Git::limit`] reads its output up to a size ([`bounded`]);
 //! - [`run_network`]: `git clone` of a shared source: the user's
 //!   transport and credential setup stays, without prompts;
 //! - [`inspect_command`]: reads of the configuration and of paths
@@ -17,13 +20,17 @@
 //!
 //! Never `Command::new("git")` elsewhere.
 
+mod bounded;
 mod failure;
+mod format;
 mod neutral;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use bounded::Ended;
+pub use bounded::Output;
 pub use failure::GitFailure;
 use failure::{subcommand, subcommand_at};
 
@@ -35,6 +42,8 @@ pub struct Git<'a> {
     args: Vec<String>,
     network: bool,
     input: Option<&'a [u8]>,
+    timeout: Option<Duration>,
+    limit: Option<usize>,
 }
 
 impl<'a> Git<'a> {
@@ -45,6 +54,8 @@ impl<'a> Git<'a> {
             args: Vec::new(),
             network: false,
             input: None,
+            timeout: None,
+            limit: None,
         }
     }
 
@@ -56,6 +67,8 @@ impl<'a> Git<'a> {
             args: Vec::new(),
             network: true,
             input: None,
+            timeout: None,
+            limit: None,
         }
     }
 
@@ -71,8 +84,24 @@ impl<'a> Git<'a> {
         self
     }
 
+    /// Stops git when it runs longer than `after` (it then fails saying
+    /// so). Only for commands that write nothing: a stopped command
+    /// leaves what it was writing half done.
+    pub fn timeout(mut self, after: Duration) -> Git<'a> {
+        self.timeout = Some(after);
+        self
+    }
+
+    /// Reads at most `bytes` of git's output: past them git is stopped
+    /// and [`Output::cut`] says so ([`Git::checked`] takes that as done).
+    pub fn limit(mut self, bytes: usize) -> Git<'a> {
+        self.limit = Some(bytes);
+        self
+    }
+
     /// Runs it to the end; its output whatever its exit status. Fails
-    /// when git cannot be started or its setup cannot be read.
+    /// when git cannot be started, its setup cannot be read, or it ran
+    /// past its [`Git::timeout`].
     pub fn output(self) -> Result<Output, GitFailure> {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let sub = subcommand(&args);
@@ -82,7 +111,14 @@ impl<'a> Git<'a> {
         let _paused = (!self.network).then(crate::child::pause_commands);
         // A clone outside any repository reads only your own setup.
         let setup_of = self.dir.or(self.network.then_some(Path::new("/")));
-        let drivers = neutral::driver_overrides(setup_of, sub)?;
+        let drivers = neutral::driver_overrides(setup_of, sub, self.timeout).map_err(|e| {
+            // quire's word is about the command asked for.
+            if e.by_quire {
+                GitFailure::refused(&command, e.stderr)
+            } else {
+                e
+            }
+        })?;
         let mut cmd = base(self.dir, Some(self.network));
         for setting in &drivers {
             cmd.arg("-c").arg(setting);
@@ -100,22 +136,25 @@ impl<'a> Git<'a> {
         if self.input.is_some() {
             cmd.stdin(Stdio::piped());
         }
-        let mut child = crate::child::spawn_std(&mut cmd).map_err(|e| not_started(&command, &e))?;
-        if let (Some(bytes), Some(mut stdin)) = (self.input, child.stdin.take()) {
-            stdin
-                .write_all(bytes)
-                .map_err(|e| GitFailure::new(&command, format!("cannot pass input to git: {e}")))?;
+        let input = self.input.map(<[u8]>::to_vec);
+        finished(&mut cmd, &command, input, self.timeout, self.limit)
+    }
+
+    /// Runs it; its output when git succeeded (or its output was cut at
+    /// the [`Git::limit`]), else a [`GitFailure`].
+    pub fn checked(self) -> Result<Output, GitFailure> {
+        let command = format!("git {}", subcommand(&self.args_str()));
+        let out = self.output()?;
+        if out.cut {
+            return Ok(out);
         }
-        child
-            .wait_with_output()
-            .map_err(|e| GitFailure::new(&command, format!("git did not finish: {e}")))
+        failed(command, &out).map_or(Ok(out), Err)
     }
 
     /// Runs it; its stdout, or a [`GitFailure`] when it fails.
     pub fn stdout(self) -> Result<String, GitFailure> {
-        let command = format!("git {}", subcommand(&self.args_str()));
-        let out = self.output()?;
-        checked(command, out)
+        self.checked()
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     fn args_str(&self) -> Vec<&str> {
@@ -158,7 +197,7 @@ pub fn inspect_command(dir: Option<&Path>, args: &[&str]) -> Result<Command, Git
         _ => false,
     };
     if !reads_only {
-        return Err(GitFailure::new(
+        return Err(GitFailure::refused(
             format!("git {}", subcommand(args)),
             "only reads of the configuration and rev-parse run without quire's settings",
         ));
@@ -170,28 +209,28 @@ pub fn inspect_command(dir: Option<&Path>, args: &[&str]) -> Result<Command, Git
 
 /// [`inspect_command`] run; its stdout (nothing for a `git config` that
 /// matched nothing).
-fn inspect(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailure> {
+fn inspect(
+    dir: Option<&Path>,
+    args: &[&str],
+    timeout: Option<Duration>,
+) -> Result<String, GitFailure> {
     let command = format!("git {}", subcommand(args));
     let mut cmd = inspect_command(dir, args)?;
-    let out = crate::child::spawn_std(&mut cmd)
-        .and_then(std::process::Child::wait_with_output)
-        .map_err(|e| not_started(&command, &e))?;
+    let out = finished(&mut cmd, &command, None, timeout, None)?;
     if args.first() == Some(&"config") && out.status.code() == Some(1) {
         return Ok(String::new());
     }
-    checked(command, out)
+    stdout_of(command, out)
 }
 
 /// `git -C dir ARGS` with quire's fixed settings but no driver read
 /// first: for commands that run no driver (`ls-files -s`).
-fn plain(dir: &Path, args: &[&str]) -> Result<String, GitFailure> {
+fn plain(dir: &Path, args: &[&str], timeout: Option<Duration>) -> Result<String, GitFailure> {
     let command = format!("git {}", subcommand(args));
     let mut cmd = base(Some(dir), Some(false));
     cmd.args(args);
-    let out = crate::child::spawn_std(&mut cmd)
-        .and_then(std::process::Child::wait_with_output)
-        .map_err(|e| not_started(&command, &e))?;
-    checked(command, out)
+    let out = finished(&mut cmd, &command, None, timeout, None)?;
+    stdout_of(command, out)
 }
 
 /// git with its environment (no prompt, editor or pager), in `dir`, with
@@ -205,7 +244,7 @@ fn base(dir: Option<&Path>, network: Option<bool>) -> Command {
     }
     if let Some(network) = network {
         let local: &[&str] = if network { &[] } else { neutral::LOCAL };
-        for setting in neutral::FIXED.iter().chain(local) {
+        for setting in neutral::FIXED.iter().chain(local).chain(format::FORMAT) {
             cmd.arg("-c").arg(setting);
         }
         if network {
@@ -224,26 +263,53 @@ fn base(dir: Option<&Path>, network: Option<bool>) -> Command {
     cmd
 }
 
-fn not_started(command: &str, e: &std::io::Error) -> GitFailure {
-    GitFailure::new(
-        command,
-        if e.kind() == std::io::ErrorKind::NotFound {
-            "git is not installed: install git and try again".to_string()
-        } else {
-            format!("cannot run git: {e}")
-        },
-    )
+/// Starts `cmd` and waits for it ([`bounded::finish`]).
+fn finished(
+    cmd: &mut Command,
+    command: &str,
+    input: Option<Vec<u8>>,
+    timeout: Option<Duration>,
+    limit: Option<usize>,
+) -> Result<Output, GitFailure> {
+    let child = crate::child::spawn_std(cmd).map_err(|e| {
+        GitFailure::refused(
+            command,
+            if e.kind() == std::io::ErrorKind::NotFound {
+                "git is not installed: install git and try again".to_string()
+            } else {
+                format!("cannot run git: {e}")
+            },
+        )
+    })?;
+    match bounded::finish(child, input, timeout, limit) {
+        Ok(Ended::Exited(out)) => Ok(out),
+        Ok(Ended::TimedOut) => Err(GitFailure::refused(
+            command,
+            format!(
+                "ran longer than {} s and was stopped; run it in a terminal to see what it says",
+                timeout.unwrap_or_default().as_secs_f64()
+            ),
+        )),
+        Err(e) => Err(GitFailure::refused(command, e.to_string())),
+    }
 }
 
 /// `out`'s stdout when git succeeded, else its stderr as a failure.
-fn checked(command: String, out: Output) -> Result<String, GitFailure> {
+fn stdout_of(command: String, out: Output) -> Result<String, GitFailure> {
+    match failed(command, &out) {
+        Some(failure) => Err(failure),
+        None => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
+    }
+}
+
+/// The failure `out` says, when git did not succeed.
+fn failed(command: String, out: &Output) -> Option<GitFailure> {
     if out.status.success() {
-        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+        return None;
     }
     use std::os::unix::process::ExitStatusExt;
-    Err(GitFailure {
-        command,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    Some(GitFailure {
         signaled: out.status.signal().is_some(),
+        ..GitFailure::new(command, String::from_utf8_lossy(&out.stderr))
     })
 }

@@ -21,6 +21,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::time::Duration;
 
 use super::GitFailure;
 
@@ -49,8 +50,11 @@ pub(super) const LOCAL: &[&str] = &["protocol.allow=never", "credential.helper="
 
 /// Environment of every git command quire runs: never a prompt, an
 /// editor or a pager; local commands also never fetch missing objects.
+/// Reads (`git status`) never write the index: it stays as the user's git
+/// and the model's commands left it, and is never locked under them.
 pub(super) const ENV: &[(&str, &str)] = &[
     ("GIT_TERMINAL_PROMPT", "0"),
+    ("GIT_OPTIONAL_LOCKS", "0"),
     ("GIT_EDITOR", ":"),
     ("GIT_SEQUENCE_EDITOR", ":"),
     ("GIT_PAGER", "cat"),
@@ -86,20 +90,17 @@ pub(super) fn flags_for(subcommand: &str) -> &'static [&'static str] {
 
 /// The `-c` settings that switch off the drivers the configuration at
 /// `dir` defines (and that of the repositories nested in it, for
-/// `subcommand`s that look into them).
+/// `subcommand`s that look into them). Each git read for it is stopped
+/// after `timeout` (a configuration may include a file that never ends).
 pub(super) fn driver_overrides(
     dir: Option<&Path>,
     subcommand: &str,
+    timeout: Option<Duration>,
 ) -> Result<Vec<String>, GitFailure> {
     let mut drivers = BTreeSet::new();
     let mut seen = 0;
-    collect(
-        dir,
-        NESTED_COMMANDS.contains(&subcommand),
-        0,
-        &mut seen,
-        &mut drivers,
-    )?;
+    let nested = NESTED_COMMANDS.contains(&subcommand);
+    collect(dir, nested, timeout, 0, &mut seen, &mut drivers)?;
     let mut settings = Vec::new();
     for driver in drivers {
         match driver {
@@ -132,13 +133,14 @@ enum Driver {
 fn collect(
     dir: Option<&Path>,
     nested: bool,
+    timeout: Option<Duration>,
     depth: usize,
     seen: &mut usize,
     drivers: &mut BTreeSet<Driver>,
 ) -> Result<(), GitFailure> {
     *seen += 1;
     if *seen > MAX_REPOSITORIES || depth > MAX_DEPTH {
-        return Err(GitFailure::new(
+        return Err(GitFailure::refused(
             "git",
             format!(
                 "more than {MAX_REPOSITORIES} nested repositories (or nested deeper than {MAX_DEPTH}) in {}: quire cannot check what their git setups run; remove some or run git yourself",
@@ -149,6 +151,7 @@ fn collect(
     let out = super::inspect(
         dir,
         &["config", "-z", "--get-regexp", r"^(filter|merge|hook)\."],
+        timeout,
     )?;
     for entry in out.split('\0') {
         let key = entry.split_once('\n').map_or(entry, |(k, _)| k);
@@ -159,8 +162,8 @@ fn collect(
     let Some(dir) = dir.filter(|_| nested) else {
         return Ok(());
     };
-    for path in nested_repositories(dir) {
-        collect(Some(&path), true, depth + 1, seen, drivers)?;
+    for path in nested_repositories(dir, timeout) {
+        collect(Some(&path), true, timeout, depth + 1, seen, drivers)?;
     }
     Ok(())
 }
@@ -175,7 +178,7 @@ fn driver_of(key: &str) -> Result<Option<Driver>, GitFailure> {
         return Ok(None);
     };
     if name.contains('=') {
-        return Err(GitFailure::new(
+        return Err(GitFailure::refused(
             "git config",
             format!(
                 "the git configuration names a {section} driver '{}' with '=' in its name, which quire cannot switch off: rename or remove it (git config --remove-section {section}.NAME)",
@@ -194,8 +197,8 @@ fn driver_of(key: &str) -> Result<Option<Driver>, GitFailure> {
 /// The working trees of the repositories nested in `dir`'s working tree
 /// that git looks into: its index's gitlinks (submodules, embedded
 /// repositories) that hold a `.git`. None when `dir` has no index.
-fn nested_repositories(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(out) = super::plain(dir, &["ls-files", "-s", "-z", ":/"]) else {
+fn nested_repositories(dir: &Path, timeout: Option<Duration>) -> Vec<std::path::PathBuf> {
+    let Ok(out) = super::plain(dir, &["ls-files", "-s", "-z", ":/"], timeout) else {
         return Vec::new();
     };
     out.split('\0')

@@ -79,10 +79,8 @@ const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "-M", "-U3"];
 /// The unified diff of `target` in `repo`.
 pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     target.check()?;
-    let mut args: Vec<String> = ["-c", "core.quotepath=false"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    // Paths unquoted, `a/` and `b/`, no colours: quire::git's format.
+    let mut args: Vec<String> = Vec::new();
     if let Target::Commit(c) = target {
         // `show` also covers a root commit; a merge shows its first parent's diff.
         args.extend(

@@ -1,19 +1,27 @@
 //! `/diff` in a git repository: what the working tree holds now against
 //! HEAD (`git diff HEAD`: staged and unstaged, whoever made the change —
 //! a patch, a shell command, the user), then the untracked files git does
-//! not ignore. git runs through `plain_git` (nothing the repository's
-//! configuration names runs, a timeout); binary files are summarised; past
-//! [`MAX_LINES`] lines the diff is cut, saying how much was left out.
+//! not ignore. git is quire's own (`quire::git`: nothing the repository's
+//! configuration names runs, the model's background commands are paused
+//! while it reads, its output in git's default format), each command
+//! stopped after [`TIMEOUT`] and read up to [`MAX_OUTPUT`]; binary files
+//! are summarised; past [`MAX_LINES`] lines the diff is cut, saying how
+//! much was left out.
 
 use std::io::Read;
 use std::path::Path;
+use std::time::Duration;
 
-use quire::plain_git::{Git, GitError, MAX_OUTPUT};
+use quire::git::{Git, GitFailure, Output};
 use serde_json::{Value, json};
 
 use super::git_diff::{Section, sections};
 use super::{Said, Tone, diff};
 
+/// How long one git command may run.
+const TIMEOUT: Duration = Duration::from_secs(15);
+/// The most of a git command's output read; the rest is left (and said).
+const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 /// The most diff lines shown (hunk lines and untracked files' lines).
 pub const MAX_LINES: usize = 2000;
 /// The most untracked files listed.
@@ -32,46 +40,54 @@ pub fn shown(cwd: &Path) -> Vec<Said> {
     }
 }
 
-fn read(cwd: &Path) -> Result<Vec<Said>, GitError> {
-    let git = Git::new(cwd)?;
-    let text = |out: quire::plain_git::Output| String::from_utf8_lossy(&out.stdout).into_owned();
-    let top = text(git.run(&["rev-parse", "--show-toplevel"])?);
+/// `git ARGS` in `cwd`, bounded by [`TIMEOUT`] and [`MAX_OUTPUT`].
+fn git(cwd: &Path, args: &[&str]) -> Result<Output, GitFailure> {
+    Git::new(cwd)
+        .args(args)
+        .timeout(TIMEOUT)
+        .limit(MAX_OUTPUT)
+        .checked()
+}
+
+fn read(cwd: &Path) -> Result<Vec<Said>, GitFailure> {
+    let text = |out: Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let top = text(git(cwd, &["rev-parse", "--show-toplevel"])?);
     let top = Path::new(top.trim_end_matches('\n'));
-    let has_head = git
-        .run(&["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
-        .is_ok();
+    let has_head = git(cwd, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).is_ok();
     // No commit yet: against the empty tree (of the repository's hash).
     let base = if has_head {
         "HEAD".to_string()
     } else {
-        text(git.run(&["hash-object", "-t", "tree", "/dev/null"])?)
+        text(git(cwd, &["hash-object", "-t", "tree", "/dev/null"])?)
             .trim()
             .to_string()
     };
-    let out = git.run(&[
-        "diff",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--ignore-submodules=dirty",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        "-M",
-        "-U3",
-        &base,
-        "--",
-    ])?;
+    // Plain output, no external diff or text conversion: quire::git's.
+    let out = git(
+        cwd,
+        &[
+            "diff",
+            "--ignore-submodules=dirty",
+            "-M",
+            "-U3",
+            &base,
+            "--",
+        ],
+    )?;
     let git_cut = out.cut;
     let tracked = sections(&text(out));
-    let listed = git.run(&[
-        "ls-files",
-        "-z",
-        "--others",
-        "--exclude-standard",
-        "--full-name",
-        "--",
-        ":/",
-    ])?;
+    let listed = git(
+        cwd,
+        &[
+            "ls-files",
+            "-z",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+            "--",
+            ":/",
+        ],
+    )?;
     let untracked: Vec<String> = String::from_utf8_lossy(&listed.stdout)
         .split('\0')
         .filter(|p| !p.is_empty())

@@ -104,3 +104,125 @@ fn only_reads_run_without_quires_settings() {
             .is_ok()
     );
 }
+
+/// A repository with `files` committed.
+fn repo_with(dir: &Path, files: &[(&str, &str)]) {
+    git(dir, &["init", "-q"]);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "first"]);
+}
+
+/// A named pipe at `path`: whoever opens it to read waits for a writer,
+/// here forever.
+fn pipe(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(made.success());
+}
+
+#[test]
+fn a_command_past_its_timeout_is_stopped_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    repo_with(dir.path(), &[("a.txt", "a\n")]);
+    pipe(&dir.path().join("pipe"));
+    let stopped = quire::git::Git::new(dir.path())
+        .args(["hash-object", "pipe"])
+        .timeout(std::time::Duration::from_millis(300))
+        .stdout()
+        .expect_err("stopped");
+    assert!(stopped.by_quire && !stopped.signaled, "{stopped:?}");
+    assert_eq!(
+        stopped.explain(),
+        "`git hash-object`: ran longer than 0.3 s and was stopped; run it in a terminal to see what it says"
+    );
+}
+
+/// The setup read before git runs is bounded too: a repository may
+/// include a file that never ends.
+#[test]
+fn reading_the_setup_is_stopped_at_the_timeout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    repo_with(dir.path(), &[("a.txt", "a\n")]);
+    let endless = dir.path().join("endless");
+    pipe(&endless);
+    let config = dir.path().join(".git/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!("[include]\n\tpath = {}\n", endless.display()));
+    std::fs::write(&config, text).expect("config");
+    let stopped = quire::git::Git::new(dir.path())
+        .args(["status", "--porcelain"])
+        .timeout(std::time::Duration::from_millis(300))
+        .stdout()
+        .expect_err("stopped")
+        .explain();
+    assert!(
+        stopped.starts_with("`git status`: ran longer than 0.3 s and was stopped"),
+        "{stopped}"
+    );
+}
+
+#[test]
+fn output_past_the_limit_is_cut_and_taken_as_done() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big: String = (0..20_000).map(|i| format!("{i}\n")).collect();
+    repo_with(dir.path(), &[("big.txt", &big)]);
+    let cat = || quire::git::Git::new(dir.path()).args(["cat-file", "blob", "HEAD:big.txt"]);
+    let cut = cat().limit(1000).checked().expect("cut is done");
+    assert!(cut.cut);
+    assert_eq!(cut.stdout, big.as_bytes()[..1000]);
+    let whole = cat().checked().expect("whole");
+    assert!(!whole.cut);
+    assert_eq!(whole.stdout, big.as_bytes());
+}
+
+/// `git status` would write the refreshed index; quire's reads leave it
+/// to the user's git (and the model's commands) as it was.
+#[test]
+fn reads_leave_the_index_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    repo_with(dir.path(), &[("a.txt", "a\n")]);
+    let index = dir.path().join(".git/index");
+    let touched = Command::new("touch")
+        .args(["-d", "2001-02-03 04:05:06"])
+        .arg(dir.path().join("a.txt"))
+        .status()
+        .expect("touch");
+    assert!(touched.success());
+    let before = std::fs::read(&index).expect("index");
+    let status = quire::git::run(dir.path(), &["status", "--porcelain"]).expect("status");
+    assert_eq!(status, "");
+    assert_eq!(std::fs::read(&index).expect("index"), before);
+    git(dir.path(), &["status", "--porcelain"]);
+    assert_ne!(
+        std::fs::read(&index).expect("index"),
+        before,
+        "git's own status writes it"
+    );
+}
+
+/// However the setup asks diffs to look, quire reads them as git writes
+/// them by default: `a/` and `b/`, paths from the top, unquoted, no colours.
+#[test]
+fn diffs_keep_gits_default_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    repo_with(dir.path(), &[("sub/naïve.txt", "one\n")]);
+    crate::support::git_format::unusual(dir.path());
+    std::fs::write(dir.path().join("sub/naïve.txt"), "two\n").expect("write");
+    let diff = quire::git::run(&dir.path().join("sub"), &["diff", "HEAD"]).expect("diff");
+    assert!(
+        diff.starts_with("diff --git a/sub/naïve.txt b/sub/naïve.txt\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n--- a/sub/naïve.txt\n+++ b/sub/naïve.txt\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.ends_with("\n-one\n+two\n") && !diff.contains('\x1b'),
+        "{diff}"
+    );
+}

@@ -29,3 +29,5 @@ mod failed_outputs;
 mod merge_files;
 
 mod git_traps;
+
+mod git_format;

@@ -5,6 +5,7 @@
 //! `#[path = "../tests/support/mod.rs"] mod support;` (or one file of it).
 
 pub mod components;
+pub mod git_format;
 pub mod git_traps;
 pub mod guests;
 pub mod http_probe;

@@ -72,6 +72,23 @@ fn patch_then_shell(env: &TestEnv) {
     ]);
 }
 
+/// However the setup asks diffs to look (no `a/` and `b/`, paths relative
+/// to the folder, quoted, coloured), /diff reads them as git writes them
+/// by default.
+#[test]
+fn diff_reads_git_whatever_its_format_settings() {
+    let env = TestEnv::new("chat");
+    env.write("sub/naïve.txt", "one\n");
+    env.commit_all();
+    crate::support::git_format::unusual(&env.repo_path());
+    env.write("sub/naïve.txt", "two\n");
+    let r = line_mode(&env, "/diff\n");
+    let err = &r.stderr;
+    assert!(err.contains("  M sub/naïve.txt +1 -1"), "{err}");
+    assert!(err.contains("     1 -one"), "{err}");
+    assert!(err.contains("     1 +two"), "{err}");
+}
+
 /// Programs a repository's git configuration names (an external diff, a
 /// text conversion, a filter, an fsmonitor, a hook) do not run for /diff.
 #[test]
