@@ -24,6 +24,7 @@ mod bounded;
 mod failure;
 mod format;
 mod neutral;
+mod program;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -237,7 +238,7 @@ fn plain(dir: &Path, args: &[&str], timeout: Option<Duration>) -> Result<String,
 /// quire's settings when `network` says which: `Some(false)` a local
 /// command, `Some(true)` one that may fetch, `None` none (reads).
 fn base(dir: Option<&Path>, network: Option<bool>) -> Command {
-    let mut cmd = Command::new("git");
+    let mut cmd = Command::new(program::program(dir));
     cmd.arg("--no-pager");
     if let Some(d) = dir {
         cmd.arg("-C").arg(d);
