@@ -6,6 +6,7 @@
 //! [`Patches`]) is kept from the agent's events by both.
 
 pub mod approval;
+mod command_view;
 pub mod diff;
 pub mod model_wait;
 pub mod patches;

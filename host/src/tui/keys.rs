@@ -184,12 +184,17 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
         }
         return Action::None;
     }
+    if p.pager.key(k.code) {
+        return Action::None;
+    }
     // Enter answers nothing: a habitual Enter (or a double one after a
-    // message) must not approve a command nobody read.
+    // message) must not approve a command nobody read; nor do yes and
+    // always while part of a request too tall for the screen is unread.
+    let read = p.pager.may_approve();
     match k.code {
-        KeyCode::Char('y') => p.answer(Answer::Yes),
+        KeyCode::Char('y') if read => p.answer(Answer::Yes),
         KeyCode::Char('n') => p.answer(Answer::No),
-        KeyCode::Char('a') if p.request.always_key.is_some() => p.answer(Answer::Always),
+        KeyCode::Char('a') if read && p.request.always_key.is_some() => p.answer(Answer::Always),
         KeyCode::Char('r') => p.reason = Some(String::new()),
         KeyCode::Esc => return Action::Interrupt,
         _ => {}

@@ -501,8 +501,9 @@ async fn drive<T>(
                 while let Ok(ev) = io.events.try_recv() {
                     app.event(&ev);
                 }
-                super::approve::show_request(app, &ask.0);
+                let pager = super::approve::show_request(app, &ask.0);
                 let mut p = Pending::new(ask, app.typed_at);
+                p.pager = pager;
                 if cancel.is_cancelled() {
                     p.answer(Answer::No);
                 } else {

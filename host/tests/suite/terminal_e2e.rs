@@ -75,6 +75,7 @@ mod session_end;
 mod small_window;
 mod start;
 mod suspend;
+mod tall_request;
 mod trust_question;
 mod tui;
 mod type_ahead;
