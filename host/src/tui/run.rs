@@ -9,7 +9,7 @@ use crossterm::event::EventStream;
 use futures::StreamExt;
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
 use quire::store;
-use quire::tools::approval::RememberingApprover;
+use quire::tools::approval::{PausedWhileAsking, RememberingApprover};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
@@ -145,7 +145,7 @@ pub async fn run(
         home: setup.home.clone(),
         cwd: setup.cwd.clone(),
         resume: loaded,
-        approver: Arc::new(RememberingApprover::new(approver)),
+        approver: Arc::new(RememberingApprover::new(PausedWhileAsking::new(approver))),
         events: sink,
     }) {
         Ok(s) => s,

@@ -68,6 +68,7 @@ mod live_area;
 mod model_wait;
 mod no_size;
 mod paste;
+mod paused_prompt;
 mod queue;
 mod resend;
 mod screen;
