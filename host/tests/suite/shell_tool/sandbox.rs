@@ -113,3 +113,20 @@ async fn danger_full_access_writes_anywhere() {
         "free\n"
     );
 }
+
+/// A device node made in the workspace would reach the device around the
+/// rules on `/dev` (as root: `mknod ./lo b 7 0`, then write the loop
+/// device through `./lo`): refused, "Permission denied" before any
+/// capability is looked at, so for root and others alike. FIFOs are made.
+#[tokio::test]
+async fn no_device_node_is_made_in_the_workspace() {
+    let ws = tempfile::tempdir().unwrap();
+    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    for cmd in ["mknod lo b 7 0", "mknod zero c 1 5"] {
+        let text = run_ok(&c, cmd).await;
+        assert!(text.contains("Permission denied"), "{cmd}: {text}");
+    }
+    assert!(!ws.path().join("lo").exists() && !ws.path().join("zero").exists());
+    let text = run_ok(&c, "mkfifo p && test -p p && echo fifo").await;
+    assert!(text.ends_with("fifo\n"), "{text}");
+}
