@@ -323,6 +323,29 @@ mod tests {
         assert!(!filter(false).unwrap().is_empty());
     }
 
+    /// The exit code of `child` run in a forked child (which must only
+    /// make system calls); fails when a signal killed it (SIGSYS: the
+    /// filter killed instead of refusing).
+    fn exit_code_of(child: impl FnOnce() -> i32) -> i32 {
+        // SAFETY: the child only makes system calls and exits.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            let code = child();
+            // SAFETY: in the forked child; nothing returns to the test.
+            unsafe { libc::_exit(code) };
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        // SAFETY: waits for the child just forked.
+        unsafe { libc::waitpid(pid, &mut status, 0) };
+        assert!(
+            !libc::WIFSIGNALED(status),
+            "killed by signal {}",
+            libc::WTERMSIG(status)
+        );
+        libc::WEXITSTATUS(status)
+    }
+
     /// In a forked child: the filter, then `mknodat` (and `mknod`, also
     /// through the ia32 ABI) of each file type. Exit 0: devices refused
     /// with EACCES (not EPERM, root or not: the filter, not the missing
@@ -343,49 +366,40 @@ mod tests {
             path("r"),
         );
         let program = filter(false).unwrap();
-        // SAFETY: the child only makes system calls and exits.
-        let pid = unsafe { libc::fork() };
-        if pid == 0 {
-            // SAFETY: in the forked child; nothing returns to the test.
-            unsafe {
-                let refused = |ret: i32| ret == -1 && *libc::__errno_location() == libc::EACCES;
-                let mk = |p: &std::ffi::CString, kind: libc::mode_t| {
+        let code = exit_code_of(|| {
+            let refused = |ret: i32| {
+                // SAFETY: errno of this thread.
+                ret == -1 && unsafe { *libc::__errno_location() } == libc::EACCES
+            };
+            let mk = |p: &std::ffi::CString, kind: libc::mode_t| {
+                // SAFETY: a system call with a valid path.
+                unsafe {
                     libc::mknodat(
                         libc::AT_FDCWD,
                         p.as_ptr(),
                         kind | 0o600,
                         libc::makedev(7, 0),
                     )
-                };
-                let code = if apply(&program).is_err() {
-                    1
-                } else if !refused(mk(&chr, libc::S_IFCHR)) {
-                    2
-                } else if !refused(mk(&blk, libc::S_IFBLK)) {
-                    3
-                } else if mk(&fifo, libc::S_IFIFO) != 0
-                    || mk(&sock, libc::S_IFSOCK) != 0
-                    || mk(&reg, libc::S_IFREG) != 0
-                {
-                    4
-                } else if cfg!(target_arch = "x86_64") && !x86_64_mknod_refused(&chr2) {
-                    5
-                } else {
-                    0
-                };
-                libc::_exit(code);
+                }
+            };
+            if apply(&program).is_err() {
+                1
+            } else if !refused(mk(&chr, libc::S_IFCHR)) {
+                2
+            } else if !refused(mk(&blk, libc::S_IFBLK)) {
+                3
+            } else if mk(&fifo, libc::S_IFIFO) != 0
+                || mk(&sock, libc::S_IFSOCK) != 0
+                || mk(&reg, libc::S_IFREG) != 0
+            {
+                4
+            } else if cfg!(target_arch = "x86_64") && !x86_64_mknod_refused(&chr2) {
+                5
+            } else {
+                0
             }
-        }
-        assert!(pid > 0, "fork failed");
-        let mut status = 0;
-        // SAFETY: waits for the child just forked.
-        unsafe { libc::waitpid(pid, &mut status, 0) };
-        assert!(
-            !libc::WIFSIGNALED(status),
-            "killed by {}",
-            libc::WTERMSIG(status)
-        );
-        assert_eq!(libc::WEXITSTATUS(status), 0, "see the exit codes above");
+        });
+        assert_eq!(code, 0, "see the exit codes above");
         assert!(!dir.path().join("c").exists() && !dir.path().join("b").exists());
         assert!(dir.path().join("f").exists());
     }
@@ -445,39 +459,25 @@ mod tests {
     fn ia32_sockets_are_refused_not_killed() {
         let program = filter(true).unwrap();
         let getpid_i386 = 20;
-        // SAFETY: the child only makes system calls and exits.
-        let pid = unsafe { libc::fork() };
-        if pid == 0 {
-            // SAFETY: in the forked child; nothing returns to the test.
-            unsafe {
-                let code = if ia32_syscall(getpid_i386, 0, 0) != i64::from(libc::getpid()) {
-                    5 // this kernel runs no 32-bit programs
-                } else if apply(&program).is_err() {
-                    1
-                } else if ia32_syscall(359, libc::AF_INET.into(), libc::SOCK_STREAM.into())
-                    != -i64::from(libc::EACCES)
-                {
-                    2
-                } else if ia32_syscall(102, 1, 0) != -i64::from(libc::EACCES) {
-                    3
-                } else if ia32_syscall(359, libc::AF_UNIX.into(), libc::SOCK_STREAM.into()) < 0 {
-                    4
-                } else {
-                    0
-                };
-                libc::_exit(code);
+        let code = exit_code_of(|| {
+            // SAFETY: getpid(2) has no memory effects.
+            let own = unsafe { libc::getpid() };
+            if ia32_syscall(getpid_i386, 0, 0) != i64::from(own) {
+                5 // this kernel runs no 32-bit programs
+            } else if apply(&program).is_err() {
+                1
+            } else if ia32_syscall(359, libc::AF_INET.into(), libc::SOCK_STREAM.into())
+                != -i64::from(libc::EACCES)
+            {
+                2
+            } else if ia32_syscall(102, 1, 0) != -i64::from(libc::EACCES) {
+                3
+            } else if ia32_syscall(359, libc::AF_UNIX.into(), libc::SOCK_STREAM.into()) < 0 {
+                4
+            } else {
+                0
             }
-        }
-        assert!(pid > 0, "fork failed");
-        let mut status = 0;
-        // SAFETY: waits for the child just forked.
-        unsafe { libc::waitpid(pid, &mut status, 0) };
-        assert!(
-            !libc::WIFSIGNALED(status),
-            "killed by signal {}",
-            libc::WTERMSIG(status)
-        );
-        let code = libc::WEXITSTATUS(status);
+        });
         if code == 5 {
             eprintln!("skipped: this kernel has no ia32 emulation");
             return;

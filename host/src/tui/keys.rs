@@ -224,17 +224,7 @@ mod tests {
     #[test]
     fn enter_at_an_approval_prompt_answers_nothing() {
         let mut app = App::new(Palette::new(false), 80, Vec::new());
-        let request = quire::tools::ApprovalRequest {
-            tool: "shell".into(),
-            summary: "rm -f x".into(),
-            reason: None,
-            always_key: None,
-            files: Vec::new(),
-            agent: None,
-            escalated: false,
-            code_in: Vec::new(),
-            asked_again: None,
-        };
+        let request = super::super::approve::shell_request("rm -f x");
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         app.approval = Some(super::super::approve::Pending::new((request, reply), None));
         app.prompt_shown.set(true);
