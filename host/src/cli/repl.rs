@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions};
-use quire::tools::approval::RememberingApprover;
+use quire::tools::approval::{PausedWhileAsking, RememberingApprover};
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
 
 use super::model_switch::Switch;
@@ -328,7 +328,7 @@ pub async fn run(
         home: setup.home,
         cwd: setup.cwd,
         resume: loaded,
-        approver: Arc::new(RememberingApprover::new(approver)),
+        approver: Arc::new(RememberingApprover::new(PausedWhileAsking::new(approver))),
         events: sink,
     }) {
         Ok(s) => s,

@@ -9,7 +9,9 @@
 use std::path::Path;
 
 use globset::{GlobBuilder, GlobMatcher};
+use regex_automata::hybrid::dfa::DFA;
 use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
 use serde_json::Value;
 
 const FILE_TOOLS: &[&str] = &[
@@ -26,7 +28,7 @@ const FILE_TOOLS: &[&str] = &[
 #[derive(Debug, Clone)]
 enum Pattern {
     Any,
-    Command(Regex),
+    Command(Box<CommandPattern>),
     Path { glob: GlobMatcher, name_only: bool },
 }
 
@@ -54,7 +56,7 @@ impl IfRule {
         let pattern = match inner.map(str::trim) {
             None | Some("*") => Pattern::Any,
             Some("") => return Err("the pattern in `( )` is empty".into()),
-            Some(p) if tool == "Bash" => Pattern::Command(command_regex(p)?),
+            Some(p) if tool == "Bash" => Pattern::Command(Box::new(CommandPattern::new(p)?)),
             Some(p) if FILE_TOOLS.contains(&tool) => path_pattern(p)?,
             Some(_) => {
                 return Err(format!(
@@ -81,7 +83,7 @@ impl IfRule {
         let field = |k: &str| input.get(k).and_then(Value::as_str);
         match &self.pattern {
             Pattern::Any => true,
-            Pattern::Command(re) => field("command").is_some_and(|c| command_matches(re, c)),
+            Pattern::Command(p) => field("command").is_some_and(|c| p.matches(c)),
             Pattern::Path { glob, name_only } => {
                 let Some(path) = field("file_path").or_else(|| field("path")) else {
                     return false;
@@ -111,27 +113,76 @@ pub fn for_hook(event: super::HookEvent, def: &super::HookDef) -> Result<Option<
         .map_err(|e| format!("quire cannot read its `if` {text:?}: {e}"))
 }
 
-/// Whether `re` matches the whole of `command` or one of its simple
-/// commands ([`super::subcommands`]); a command line quire cannot split
-/// matches, so the hook runs.
-fn command_matches(re: &Regex, command: &str) -> bool {
-    let command = command.trim();
-    if re.is_match(command) {
-        return true;
+/// A `Bash(...)` pattern: the regex, and its lazy DFA to tell whether a
+/// command known only in its first words may match.
+#[derive(Debug, Clone)]
+struct CommandPattern {
+    re: Regex,
+    dfa: DFA,
+}
+
+impl CommandPattern {
+    fn new(p: &str) -> Result<CommandPattern, String> {
+        let source = command_regex(p);
+        Ok(CommandPattern {
+            re: Regex::new(&source).map_err(|e| e.to_string())?,
+            dfa: DFA::new(&source).map_err(|e| e.to_string())?,
+        })
     }
-    match super::subcommands::split(command) {
-        Some(parts) => parts.iter().any(|p| re.is_match(p)),
-        None => true,
+
+    /// Whether the pattern matches the whole of `command` or one of its
+    /// simple commands ([`super::subcommands`]); a command line quire
+    /// cannot split matches, so the hook runs.
+    fn matches(&self, command: &str) -> bool {
+        let command = command.trim();
+        if self.re.is_match(command) {
+            return true;
+        }
+        match super::subcommands::split(command) {
+            Some(parts) => parts.iter().any(|p| {
+                if p.open {
+                    self.may_start(&p.text)
+                } else {
+                    self.re.is_match(&p.text)
+                }
+            }),
+            None => true,
+        }
+    }
+
+    /// Whether a command whose text begins with the words `known`, then
+    /// words quire cannot know (any words, or none), may match.
+    fn may_start(&self, known: &str) -> bool {
+        if known.is_empty() {
+            return true;
+        }
+        let mut cache = self.dfa.create_cache();
+        let input = Input::new(known).anchored(Anchored::Yes);
+        let Ok(mut state) = self.dfa.start_state_forward(&mut cache, &input) else {
+            return true;
+        };
+        for &b in known.as_bytes() {
+            match self.dfa.next_state(&mut cache, state, b) {
+                Ok(next) if next.is_dead() => return false,
+                Ok(next) if !next.is_quit() => state = next,
+                _ => return true,
+            }
+        }
+        // Nothing follows, or a space and anything.
+        let ends = self.dfa.next_eoi_state(&mut cache, state);
+        let goes_on = self.dfa.next_state(&mut cache, state, b' ');
+        ends.is_ok_and(|s| s.is_match()) || !matches!(goes_on, Ok(s) if s.is_dead())
     }
 }
 
-/// `prefix:*` is "starts with prefix"; elsewhere `*` matches anything.
-fn command_regex(p: &str) -> Result<Regex, String> {
+/// The regex of a pattern: `prefix:*` is "starts with prefix";
+/// elsewhere `*` matches anything (newlines too).
+fn command_regex(p: &str) -> String {
     let (body, open_end) = match p.strip_suffix(":*") {
         Some(prefix) => (prefix, true),
         None => (p, false),
     };
-    let mut re = String::from("^");
+    let mut re = String::from("(?s)^");
     for (i, part) in body.split('*').enumerate() {
         if i > 0 {
             re.push_str(".*");
@@ -140,7 +191,7 @@ fn command_regex(p: &str) -> Result<Regex, String> {
     }
     // `git push:*` is `git push` alone or followed by arguments.
     re.push_str(if open_end { "(?:\\s.*)?$" } else { "$" });
-    Regex::new(&re).map_err(|e| e.to_string())
+    re
 }
 
 fn escape(text: &str) -> String {
@@ -219,6 +270,30 @@ mod tests {
             &json!({}),
             Path::new("/")
         ));
+    }
+
+    #[test]
+    fn bash_rules_see_commands_as_bash_runs_them() {
+        // `$'\''` is one quote: the newline ends `ls`, `rm` runs.
+        assert!(bash("Bash(rm:*)", "ls $'\\'' \nrm f #'"));
+        assert!(bash("Bash(rm:*)", "'rm' f"));
+        assert!(bash("Bash(rm:*)", "r\\\nm f"));
+        assert!(bash("Bash(rm:*)", "/bin/rm f"));
+        assert!(bash("Bash(rm:*)", "ls # \\\nrm f"));
+        assert!(bash("Bash(git push:*)", "git push 'a\nb'"));
+        // Words quire cannot know may be the ones the rule names.
+        assert!(bash("Bash(rm:*)", "${X:-rm} f"));
+        assert!(bash("Bash(rm:*)", "$X f"));
+        assert!(bash("Bash(rm:*)", "r? f"));
+        assert!(bash("Bash(git push:*)", "git pus? x"));
+        assert!(bash("Bash(git push:*)", "git $x"));
+        assert!(bash("Bash(rm:*)", "rm *"));
+        assert!(bash("Bash(rm -rf *)", "rm -rf $x"));
+        // ... and only those.
+        assert!(!bash("Bash(rm:*)", "ls *.rs"));
+        assert!(!bash("Bash(git push:*)", "git pull $x"));
+        assert!(!bash("Bash(git push:*)", "git pushy *"));
+        assert!(!bash("Bash(rm:*)", "echo 'rm x'"));
     }
 
     #[test]

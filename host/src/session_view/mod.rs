@@ -7,6 +7,7 @@
 //! [`Patches`]) is kept from the agent's events by both.
 
 pub mod approval;
+mod command_view;
 pub mod diff;
 mod git_diff;
 pub mod init;

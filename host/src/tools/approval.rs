@@ -1,6 +1,7 @@
 //! Approval policy: which actions need the user's consent, and the
 //! [`Approver`] that asks.
 
+mod paused;
 mod remember;
 pub mod workspace_print;
 
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::apply_patch::FileDiff;
+pub use paused::PausedWhileAsking;
 pub use remember::RememberingApprover;
 
 /// When quire asks before acting.

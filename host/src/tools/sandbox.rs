@@ -1,7 +1,9 @@
 //! Sandboxing of `shell` commands with Landlock (Linux), and with a
 //! seccomp filter ([`super::seccomp`]) refusing terminal input injection,
-//! set-user-id bits, and every socket but Unix ones when the network is
-//! off.
+//! set-user-id bits, device nodes, and every socket but Unix ones when
+//! the network is off. Where the kernel has Landlock's scopes (ABI 6,
+//! Linux 6.12), a command also cannot signal processes outside it nor
+//! connect to abstract Unix sockets made outside it.
 //!
 //! The ruleset is built in the parent (it holds a file descriptor); the
 //! child only calls `landlock_restrict_self` between `fork` and `exec`.
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use landlock::{
     ABI, Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, PathBeneath, PathFd,
-    Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, RulesetStatus,
+    Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, RulesetStatus, Scope,
 };
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +86,17 @@ const HARMLESS_DEVICES: &[&str] = &[
 
 /// The lowest Landlock ABI with TCP rules.
 const NETWORK_ABI: ABI = ABI::V4;
+
+/// The lowest Landlock ABI with scopes (signals, abstract Unix sockets).
+const SCOPE_ABI: ABI = ABI::V6;
+
+/// Whether sandboxed commands here are scoped: they cannot signal a
+/// process outside their own command (quire, the user's, another
+/// command's) nor connect to an abstract Unix socket made outside it.
+/// Best effort: kernels before Linux 6.12 (Landlock ABI 6) have no scopes.
+pub fn scoped() -> bool {
+    kernel_abi().is_ok_and(|abi| abi >= SCOPE_ABI)
+}
 
 /// Whether `mode` denies TCP bind and connect.
 fn restricts_network(mode: SandboxMode, network: bool) -> bool {
@@ -323,6 +336,11 @@ fn build_ruleset(policy: &SandboxPolicy) -> Result<RulesetCreated, SandboxError>
             .handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)
             .map_err(|e| setup("handling TCP access", &e))?;
     }
+    if abi >= SCOPE_ABI {
+        ruleset = ruleset
+            .scope(Scope::from_all(SCOPE_ABI))
+            .map_err(|e| setup("scoping signals and abstract Unix sockets", &e))?;
+    }
     let mut created = ruleset
         .create()
         .map_err(|e| setup("creating the ruleset", &e))?;
@@ -333,8 +351,12 @@ fn build_ruleset(policy: &SandboxPolicy) -> Result<RulesetCreated, SandboxError>
             .map_err(|e| setup(&format!("allowing {dev}"), &e))?;
     }
     if mode == SandboxMode::WorkspaceWrite {
+        // Every right but making devices: a node for a disk or a loop
+        // device made in the workspace (as root) would reach the device
+        // around the rules on /dev. (seccomp refuses it too.)
+        let writable = all & !(AccessFs::MakeChar | AccessFs::MakeBlock);
         for root in &policy.writable_roots {
-            created = add_path(created, root, all, abi)
+            created = add_path(created, root, writable, abi)
                 .map_err(|e| setup(&format!("allowing writes under {}", root.display()), &e))?;
         }
     }

@@ -64,6 +64,8 @@ pub struct App {
     pub children: crate::cli::children::Children,
     /// The most rows the live area may take (0: the frame's height).
     pub live_cap: u16,
+    /// The screen's rows (0: not known yet).
+    pub screen_rows: u16,
     /// When a key was last pressed (or text pasted): a prompt that
     /// appears within a second of it waits for typing to pause.
     pub typed_at: Option<Instant>,
@@ -101,6 +103,7 @@ impl App {
             sources: Vec::new(),
             children: Default::default(),
             live_cap: 0,
+            screen_rows: 0,
             typed_at: None,
             prompt_shown: Default::default(),
             model_wait: Default::default(),

@@ -8,9 +8,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use quire::tools::{ApprovalDecision, ApprovalRequest, Approver};
+use ratatui::text::Line;
 use tokio::sync::{mpsc, oneshot};
 
 use super::app::App;
+use super::request_pager::Pager;
+use super::style::Palette;
 use super::{cells, diff};
 use crate::session_view::{Said, Tone, approval};
 
@@ -84,6 +87,9 @@ pub struct Pending {
     /// user types is not armed: keys go on to the draft until typing
     /// pauses for [`ARM_AFTER`] ([`Pending::arm_if_paused`]).
     pub armed: bool,
+    /// The request shown again in the prompt when it cannot be seen whole
+    /// above it; yes and always wait until it was read.
+    pub pager: Pager,
 }
 
 impl Pending {
@@ -95,6 +101,7 @@ impl Pending {
             reply: Some(reply),
             reason: None,
             armed: paused(typed_at),
+            pager: Pager::default(),
         }
     }
 
@@ -129,19 +136,42 @@ fn paused(typed_at: Option<Instant>) -> bool {
 pub const TYPING: &str = "you are typing: keys go to your message; a 1 s pause in typing arms this prompt  · Esc interrupts";
 
 /// The full command or diff goes to the scrollback above the prompt
-/// (the text is session_view/approval.rs, shared with the line mode).
-pub fn show_request(app: &mut App, r: &ApprovalRequest) {
-    let pal = app.pal;
-    let mut lines = cells::note(&approval::heading(r), pal.warn(), app.width);
+/// (the text is session_view/approval.rs, shared with the line mode);
+/// the pager that knows it is there.
+pub fn show_request(app: &mut App, r: &ApprovalRequest) -> Pager {
+    let lines = request_lines(r, &app.pal, app.width);
+    app.push_lines(lines);
+    Pager::written_after(app.commit.len())
+}
+
+/// The request's rows at `width`: who asks, then the command or diff.
+pub fn request_lines(r: &ApprovalRequest, pal: &Palette, width: u16) -> Vec<Line<'static>> {
+    let mut lines = cells::note(&approval::heading(r), pal.warn(), width);
     for said in approval::body(r) {
         match said {
-            Said::Note(Tone::Dim, text) => lines.extend(cells::note(&text, pal.dim(), app.width)),
-            Said::Note(_, text) => lines.extend(cells::note(&text, pal.bold(), app.width)),
+            Said::Note(Tone::Dim, text) => lines.extend(cells::note(&text, pal.dim(), width)),
+            Said::Note(_, text) => lines.extend(cells::note(&text, pal.bold(), width)),
             Said::Lines(l) => l
                 .iter()
-                .for_each(|t| lines.extend(cells::note(t, pal.plain(), app.width))),
-            Said::Diff(d) => lines.extend(diff::styled(d, app.width, &pal)),
+                .for_each(|t| lines.extend(cells::note(t, pal.plain(), width))),
+            Said::Diff(d) => lines.extend(diff::styled(d, width, pal)),
         }
     }
-    app.push_lines(lines);
+    lines
+}
+
+/// A request to run `command` in the sandbox, for tests.
+#[cfg(test)]
+pub fn shell_request(command: &str) -> ApprovalRequest {
+    ApprovalRequest {
+        tool: "shell".into(),
+        summary: command.into(),
+        reason: None,
+        always_key: None,
+        files: Vec::new(),
+        agent: None,
+        escalated: false,
+        code_in: Vec::new(),
+        asked_again: None,
+    }
 }

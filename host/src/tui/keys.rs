@@ -184,12 +184,17 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
         }
         return Action::None;
     }
+    if p.pager.key(k.code) {
+        return Action::None;
+    }
     // Enter answers nothing: a habitual Enter (or a double one after a
-    // message) must not approve a command nobody read.
+    // message) must not approve a command nobody read; nor do yes and
+    // always while part of a request too tall for the screen is unread.
+    let read = p.pager.may_approve();
     match k.code {
-        KeyCode::Char('y') => p.answer(Answer::Yes),
+        KeyCode::Char('y') if read => p.answer(Answer::Yes),
         KeyCode::Char('n') => p.answer(Answer::No),
-        KeyCode::Char('a') if p.request.always_key.is_some() => p.answer(Answer::Always),
+        KeyCode::Char('a') if read && p.request.always_key.is_some() => p.answer(Answer::Always),
         KeyCode::Char('r') => p.reason = Some(String::new()),
         KeyCode::Esc => return Action::Interrupt,
         _ => {}
@@ -219,17 +224,7 @@ mod tests {
     #[test]
     fn enter_at_an_approval_prompt_answers_nothing() {
         let mut app = App::new(Palette::new(false), 80, Vec::new());
-        let request = quire::tools::ApprovalRequest {
-            tool: "shell".into(),
-            summary: "rm -f x".into(),
-            reason: None,
-            always_key: None,
-            files: Vec::new(),
-            agent: None,
-            escalated: false,
-            code_in: Vec::new(),
-            asked_again: None,
-        };
+        let request = super::super::approve::shell_request("rm -f x");
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         app.approval = Some(super::super::approve::Pending::new((request, reply), None));
         app.prompt_shown.set(true);

@@ -22,6 +22,7 @@ mod markdown;
 mod mention;
 pub(crate) mod picker;
 mod preview;
+mod request_pager;
 mod review;
 mod run;
 mod signals;

@@ -9,7 +9,7 @@ use crossterm::event::EventStream;
 use futures::StreamExt;
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
 use quire::store;
-use quire::tools::approval::RememberingApprover;
+use quire::tools::approval::{PausedWhileAsking, RememberingApprover};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
@@ -145,7 +145,7 @@ pub async fn run(
         home: setup.home.clone(),
         cwd: setup.cwd.clone(),
         resume: loaded,
-        approver: Arc::new(RememberingApprover::new(approver)),
+        approver: Arc::new(RememberingApprover::new(PausedWhileAsking::new(approver))),
         events: sink,
     }) {
         Ok(s) => s,
@@ -503,8 +503,9 @@ async fn drive<T>(
                 while let Ok(ev) = io.events.try_recv() {
                     app.event(&ev);
                 }
-                super::approve::show_request(app, &ask.0);
+                let pager = super::approve::show_request(app, &ask.0);
                 let mut p = Pending::new(ask, app.typed_at);
+                p.pager = pager;
                 if cancel.is_cancelled() {
                     p.answer(Answer::No);
                 } else {

@@ -155,8 +155,13 @@ pub fn flush<B: Backend + Write>(term: &mut Inline<B>, app: &mut App) -> std::io
     }
     term.fit_screen(size)?;
     app.width = size.width;
-    let lines = super::fit::fit(std::mem::take(&mut app.commit), size.width);
+    let pending = std::mem::take(&mut app.commit);
+    if let Some(p) = app.approval.as_mut() {
+        p.pager.lines_written(pending.len());
+    }
+    let lines = super::fit::fit(pending, size.width);
     app.live_cap = live_cap(size.height);
+    app.screen_rows = size.height;
     let rows = app.live_rows(size.width);
     term.begin_update()?;
     term.insert(&lines)?;

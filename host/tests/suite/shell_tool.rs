@@ -1,5 +1,6 @@
 //! The `shell` tool with real processes and the real Landlock sandbox.
 mod approval;
+mod bash_syntax;
 mod process;
 mod sandbox;
 

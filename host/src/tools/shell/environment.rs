@@ -6,8 +6,10 @@
 //!    variables (`"core"`) or nothing (`"none"`).
 //! 2. Unless `ignore_default_excludes`, drop every variable whose name
 //!    matches `*KEY*`, `*SECRET*` or `*TOKEN*` (case-insensitive).
-//! 3. Drop the variables holding the providers' API keys (`api_key_env`),
-//!    always, and those matching `exclude`.
+//! 3. Drop the variables holding the providers' API keys (`api_key_env`)
+//!    and those that point at the user's terminal, multiplexer or desktop
+//!    session ([`SESSION_CONTROL`]: `TMUX`, `STY`, …), always, and those
+//!    matching `exclude`.
 //! 4. Add `set`.
 //! 5. When `include_only` is not empty, keep only the variables matching it.
 //!
@@ -22,6 +24,35 @@ use serde::{Deserialize, Serialize};
 
 /// The default exclusions (Codex's).
 const DEFAULT_EXCLUDES: &[&str] = &["*KEY*", "*SECRET*", "*TOKEN*"];
+
+/// Variables that name a way to drive the user's terminal, multiplexer,
+/// editor or desktop session: with `TMUX`, `tmux send-keys y` types into
+/// quire's own approval prompt; kitty's, wezterm's, zellij's, Konsole's
+/// remote control, a parent Neovim's or VS Code's socket, a window
+/// manager's IPC (`swaymsg exec`) likewise. A command the model writes
+/// gets none of them (`set` may give one back). The sockets themselves
+/// stay where they are: see the README, "Sandbox".
+const SESSION_CONTROL: &[&str] = &[
+    "TMUX",
+    "TMUX_PANE",
+    "STY",
+    "WINDOW",
+    "KITTY_*",
+    "WEZTERM_*",
+    "ZELLIJ*",
+    "KONSOLE_DBUS_*",
+    "TERMINATOR_DBUS_*",
+    "GNOME_TERMINAL_*",
+    "TILIX_ID",
+    "ALACRITTY_SOCKET",
+    "NVIM",
+    "NVIM_LISTEN_ADDRESS",
+    "VSCODE_IPC_HOOK*",
+    "I3SOCK",
+    "SWAYSOCK",
+    "NIRI_SOCKET",
+    "HYPRLAND_INSTANCE_SIGNATURE",
+];
 
 /// What `inherit = "core"` keeps.
 const CORE_VARS: &[&str] = &[
@@ -95,7 +126,8 @@ impl ShellEnvironment {
                 let name = name.to_string_lossy();
                 let default_out = !c.ignore_default_excludes
                     && DEFAULT_EXCLUDES.iter().any(|p| matches(p, &name));
-                let always_out = self.always_excluded.iter().any(|v| *v == name);
+                let always_out = self.always_excluded.iter().any(|v| *v == name)
+                    || SESSION_CONTROL.iter().any(|p| matches(p, &name));
                 let user_out = c.exclude.iter().any(|p| matches(p, &name));
                 !(default_out || always_out || user_out)
             })
@@ -185,6 +217,29 @@ mod tests {
             ("EDITOR", "vi"),
         ]));
         assert_eq!(names(&got), ["EDITOR", "PATH"]);
+    }
+
+    #[test]
+    fn what_drives_the_users_terminal_is_never_passed_on() {
+        let config = ShellEnvironmentConfig {
+            ignore_default_excludes: true,
+            set: [("STY".to_string(), "mine".to_string())].into(),
+            ..Default::default()
+        };
+        let env = ShellEnvironment::new(config, Vec::new());
+        let got = env.build_from(vars(&[
+            ("TMUX", "/tmp/tmux-1000/default,42,0"),
+            ("TMUX_PANE", "%0"),
+            ("KITTY_LISTEN_ON", "unix:/tmp/kitty"),
+            ("WEZTERM_UNIX_SOCKET", "/run/user/1000/wezterm/sock"),
+            ("ZELLIJ_SESSION_NAME", "z"),
+            ("NVIM", "/run/user/1000/nvim.1.0"),
+            ("SWAYSOCK", "/run/user/1000/sway-ipc.sock"),
+            ("TERM", "xterm"),
+            ("PATH", "/bin"),
+        ]));
+        // Only what the user's own `set` names comes back.
+        assert_eq!(names(&got), ["PATH", "STY", "TERM"]);
     }
 
     #[test]

@@ -95,9 +95,14 @@ fn signal_name(sig: i32) -> Option<&'static str> {
 }
 
 /// The shell commands run with: bash when installed, else sh.
-fn shell_program() -> &'static Path {
+pub(super) fn shell_program() -> &'static Path {
     static SHELL: OnceLock<PathBuf> = OnceLock::new();
     SHELL.get_or_init(|| find_in_path("bash").unwrap_or_else(|| PathBuf::from("/bin/sh")))
+}
+
+/// Whether commands run with bash (`lex` reads `$'…'` only then).
+pub(super) fn runs_bash() -> bool {
+    shell_program().file_name().is_some_and(|n| n == "bash")
 }
 
 fn find_in_path(name: &str) -> Option<PathBuf> {

@@ -5,6 +5,7 @@ mod always_args;
 mod environment;
 mod exec;
 mod git_config;
+pub(crate) mod lex;
 mod runs_code;
 mod safe;
 
@@ -23,6 +24,7 @@ use super::{
 };
 pub use environment::{Inherit, ShellEnvironment, ShellEnvironmentConfig};
 pub use exec::{ExecOutcome, ExecRequest, KEPT_BYTES, run as run_sandboxed};
+pub(crate) use safe::WRAPPERS;
 pub use safe::{always_key, is_known_safe};
 
 /// The default timeout of a call, in milliseconds.

@@ -46,7 +46,7 @@ const NO_WORKSPACE_CODE: &[&str] = &[
 /// from a file.
 pub(super) fn runs_workspace_code(command: &str) -> bool {
     let parsed = safe::parse(command);
-    if parsed.complex || parsed.segments.is_empty() {
+    if parsed.complex || parsed.glob_options || parsed.segments.is_empty() {
         return true;
     }
     !parsed.segments.iter().all(|words| {

@@ -1,112 +1,56 @@
 //! Which commands are known to be read-only (run without asking under the
 //! `untrusted` policy), and the key an "always" approval remembers.
 //!
-//! A small shell lexer splits the command into simple commands at `;`,
-//! `&&`, `||`, `|` and newlines. Anything it does not fully understand —
-//! redirection, command substitution, subshells, background jobs, an
-//! unterminated quote — makes the command "complex", which is never known
-//! to be safe.
+//! The command is read by `lex` (as bash reads it) into simple commands.
+//! Anything that makes it more than a list of simple commands with known
+//! words — redirection, a background job, a parameter expansion, or what
+//! `lex` cannot read with certainty — makes the command "complex", which
+//! is never known to be safe and never gets an "always" key.
+
+use super::lex::Word;
 
 /// A command split into simple commands (lists of words).
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct Parsed {
     pub(super) segments: Vec<Vec<String>>,
-    /// Redirection, substitution, subshell, background job or bad quoting.
+    /// Redirection, substitution, subshell, background job, a parameter
+    /// expansion, or what `lex` cannot read.
     pub(super) complex: bool,
+    /// A word is a glob (`src/*.rs`): what runs depends on the files.
+    pub(super) globs: bool,
+    /// A glob may stand for options (`*`, `-*`: a file named
+    /// `--pre=./x`).
+    pub(super) glob_options: bool,
 }
 
 pub(super) fn parse(command: &str) -> Parsed {
-    let mut p = Parsed::default();
-    let mut seg: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = command.chars().peekable();
-    let end_word = |seg: &mut Vec<String>, word: &mut String, in_word: &mut bool| {
-        if *in_word {
-            seg.push(std::mem::take(word));
-            *in_word = false;
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' => end_word(&mut seg, &mut word, &mut in_word),
-            '\n' | ';' | '|' | '&' => {
-                end_word(&mut seg, &mut word, &mut in_word);
-                match c {
-                    '&' if chars.peek() == Some(&'&') => {
-                        chars.next();
-                    }
-                    '&' => p.complex = true,
-                    '|' if matches!(chars.peek(), Some('|') | Some('&')) => {
-                        chars.next();
-                    }
-                    _ => {}
-                }
-                p.segments.push(std::mem::take(&mut seg));
-            }
-            '#' if !in_word => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        p.segments.push(std::mem::take(&mut seg));
-                        break;
-                    }
-                }
-            }
-            '>' | '<' | '(' | ')' | '`' => p.complex = true,
-            '$' if chars.peek() == Some(&'(') => p.complex = true,
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some('\n') | None => {}
-                    Some(e) => word.push(e),
-                }
-            }
-            '\'' => {
-                in_word = true;
-                let mut closed = false;
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        closed = true;
-                        break;
-                    }
-                    word.push(c);
-                }
-                p.complex |= !closed;
-            }
-            '"' => {
-                in_word = true;
-                let mut closed = false;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => {
-                            closed = true;
-                            break;
-                        }
-                        '`' => p.complex = true,
-                        '$' if chars.peek() == Some(&'(') => p.complex = true,
-                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`' | '\n')) => {
-                            if let Some(e) = chars.next()
-                                && e != '\n'
-                            {
-                                word.push(e);
-                            }
-                        }
-                        _ => word.push(c),
-                    }
-                }
-                p.complex |= !closed;
-            }
-            _ => {
-                in_word = true;
-                word.push(c);
-            }
-        }
+    let line = super::lex::read(command);
+    let any = |f: fn(&Word) -> bool| line.commands.iter().any(|c| c.words.iter().any(f));
+    let complex = line.unsure.is_some()
+        || line.background
+        || line.commands.iter().any(|c| c.redirected)
+        || any(|w| w.expands);
+    let globs = any(|w| w.globs);
+    let glob_options = any(|w| w.globs && w.may_be_option());
+    let segments = line
+        .commands
+        .into_iter()
+        .map(|c| c.words.into_iter().map(|w| w.text).collect())
+        .filter(|s: &Vec<String>| !s.is_empty())
+        .collect();
+    Parsed {
+        segments,
+        complex,
+        globs,
+        glob_options,
     }
-    end_word(&mut seg, &mut word, &mut in_word);
-    p.segments.push(seg);
-    p.segments.retain(|s| !s.is_empty());
-    p
 }
+
+/// Programs that only read, whatever options they are given: a glob
+/// that stands for options is harmless to them.
+const READERS: &[&str] = &[
+    "ls", "cat", "head", "tail", "wc", "pwd", "echo", "grep", "which", "stat", "du", "df",
+];
 
 /// Whether `command` only reads: every simple command is on the allow-list
 /// and nothing is redirected or substituted.
@@ -115,7 +59,11 @@ pub fn is_known_safe(command: &str) -> bool {
 }
 
 fn safe_parsed(p: &Parsed) -> bool {
-    !p.complex && !p.segments.is_empty() && p.segments.iter().all(|s| simple_is_safe(s))
+    let reader = |s: &Vec<String>| s.first().is_some_and(|w| READERS.contains(&w.as_str()));
+    !p.complex
+        && !p.segments.is_empty()
+        && p.segments.iter().all(|s| simple_is_safe(s))
+        && (!p.glob_options || p.segments.iter().all(reader))
 }
 
 /// [`is_known_safe`], and when the command runs git, the repository at
@@ -142,8 +90,7 @@ fn simple_is_safe(words: &[String]) -> bool {
     };
     let has = |banned: &[&str]| args.iter().any(|a| banned.contains(&a.as_str()));
     match first.as_str() {
-        "ls" | "cat" | "head" | "tail" | "wc" | "pwd" | "echo" | "grep" | "which" | "stat"
-        | "du" | "df" => true,
+        f if READERS.contains(&f) => true,
         "rg" => rg_is_safe(args),
         // `file -C` compiles a magic file and writes it.
         "file" => !args.iter().any(|a| {
@@ -207,7 +154,7 @@ const NEVER_ALWAYS: &[&str] = &[
 /// Programs that run another command given in their arguments: an
 /// "always" for `timeout 5` or `env FOO=1` would approve whatever
 /// follows, `rm` included, so they are asked about every time.
-const WRAPPERS: &[&str] = &[
+pub(crate) const WRAPPERS: &[&str] = &[
     "timeout",
     "env",
     "nice",
@@ -297,13 +244,13 @@ pub async fn always_key_in(command: &str, cwd: &std::path::Path) -> Option<Strin
 
 /// The key an "always" approval of `command` remembers: its first two
 /// words (the program and its first argument). `None` for compound or
-/// redirected commands, so approving `git push` for good never lets
+/// redirected commands, for globs (what they name changes with the files), so approving `git push` for good never lets
 /// `git push; rm -rf ~` through; `None` also for programs that destroy
 /// (`rm`, `mv`, …) and for wrappers and interpreters that run a command
 /// named in their arguments (`timeout 5 …`, `bash -c …`, `git -c …`).
 pub fn always_key(command: &str) -> Option<String> {
     let p = parse(command);
-    if p.complex || p.segments.len() != 1 {
+    if p.complex || p.globs || p.segments.len() != 1 {
         return None;
     }
     let words = &p.segments[0];

@@ -212,3 +212,59 @@ fn wrappers_and_interpreters_are_never_approved_always() {
     );
     assert_eq!(always_key("touch t.txt").as_deref(), Some("touch t.txt"));
 }
+
+#[test]
+fn what_bash_reads_otherwise_is_never_known_safe() {
+    for cmd in [
+        // `$'\''` is a quote: the newline ends `ls`, `touch` runs.
+        "ls $'\\'' \ntouch x #'",
+        "ls $'\\'' ; touch x #'",
+        "ls \\\n; touch x",
+        "ls # \\\ntouch x",
+        // Escapes and expansions that make an option.
+        "find . $'-\\x64elete'",
+        "find . $\"-delete\"",
+        "find . -{delete,}",
+        "rg --{pre=./evil,} x",
+        "find . ${x:--delete}",
+        "ls $HOME",
+        // Globs that may stand for options (a file named `--pre=./x`).
+        "rg x *",
+        "git diff *",
+        "find . -delet?",
+        "file *",
+        // What quire does not read.
+        "cat <<EOF\nx\nEOF",
+        "cat <<<x",
+        "cat <(touch x)",
+        "if true; then ls; fi",
+        "{ ls; }",
+        "((x=1))",
+        "ls ;& pwd",
+        "a[$x]=1 ls",
+    ] {
+        assert!(!is_known_safe(cmd), "{cmd:?}");
+    }
+    // Programs that only read take any glob; others one that names files.
+    for cmd in [
+        "ls *",
+        "cat *.md",
+        "wc -l src/*.rs",
+        "git log -- src/*",
+        "ls $'a b'",
+    ] {
+        assert!(is_known_safe(cmd), "{cmd:?}");
+    }
+}
+
+#[test]
+fn always_keys_are_of_what_bash_runs() {
+    assert_eq!(always_key("cargo test $'\\'' \ntouch x #'"), None);
+    assert_eq!(always_key("cargo test \"$x\""), None);
+    assert_eq!(always_key("cargo test foo*"), None);
+    assert_eq!(always_key("cargo $'test'").as_deref(), Some("cargo test"));
+    assert_eq!(
+        always_key("cargo te\\\nst -q").as_deref(),
+        Some("cargo test")
+    );
+}

@@ -28,6 +28,9 @@ struct Layout {
     status: Line<'static>,
     /// Rows of `top` cut for want of room (its first ones).
     cut: usize,
+    /// The request is paged in the prompt (`request_pager`): whether the
+    /// window reaches its last row.
+    paged: Option<bool>,
 }
 
 impl App {
@@ -73,6 +76,7 @@ impl App {
             cursor,
             status,
             cut,
+            paged,
         } = self.layout(area.width, cap);
         let fixed = composer.len() + 1;
         let room = usize::from(area.height).saturating_sub(fixed);
@@ -81,6 +85,10 @@ impl App {
         // all on screen (keys.rs): none is answered unseen.
         self.prompt_shown
             .set(self.approval.is_some() && skip == 0 && cut == 0);
+        if let Some(p) = &self.approval {
+            p.pager
+                .drawn(paged.is_some(), paged == Some(true), skip == 0 && cut == 0);
+        }
         let top: Vec<Line<'static>> = top.into_iter().skip(skip).collect();
         let top_h = top.len() as u16;
         // The live rows sit right above the composer.
@@ -196,6 +204,7 @@ impl App {
         }
         let (composer, cursor) = self.composer_lines(area);
         let status = self.status.line(area.width, &self.pal);
+        let paged = self.page_request(&mut rows, area, composer.len() + 1);
         let room = usize::from(area.height).saturating_sub(composer.len() + 1);
         let skip = rows.len().saturating_sub(room);
         let top = rows.into_iter().skip(skip).collect();
@@ -205,7 +214,46 @@ impl App {
             cursor,
             status,
             cut: skip,
+            paged,
         }
+    }
+
+    /// The pending request put in front of `rows` when it cannot be seen
+    /// whole above the prompt (`fixed`: the composer's and status rows):
+    /// whether the window shows its last row, `None` when not paged.
+    fn page_request(
+        &self,
+        rows: &mut Vec<Line<'static>>,
+        area: Rect,
+        fixed: usize,
+    ) -> Option<bool> {
+        let p = self.approval.as_ref()?;
+        let render = || crate::tui::approve::request_lines(&p.request, &self.pal, area.width);
+        let live = rows.len() + fixed;
+        let tall = p.pager.with_rows(area.width, render, |r| r.len());
+        if p.pager.fits_above(tall, live, self.screen_rows) {
+            return None;
+        }
+        let room = usize::from(area.height).saturating_sub(live);
+        let heading = |first: usize, last: usize, of: usize, end: bool| {
+            let more = if end {
+                ""
+            } else {
+                ": yes and always once you have read to the end"
+            };
+            Line::styled(
+                format!("the request, rows {first}–{last} of {of} (↑ ↓ PgUp PgDn){more}"),
+                self.pal.warn(),
+            )
+        };
+        let window = p
+            .pager
+            .with_rows(area.width, render, |r| p.pager.window(r, room, heading));
+        let Some((window, end)) = window else {
+            return Some(false);
+        };
+        rows.splice(0..0, window);
+        Some(end)
     }
 
     /// The last lines of the reasoning summary, wrapped and dimmed.
@@ -303,9 +351,12 @@ mod tests {
             code_in: Vec::new(),
             asked_again: None,
         };
-        show_request(&mut app, &request);
+        let pager = show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();
-        app.approval = Some(Pending::new((request, reply), None));
+        let mut pending = Pending::new((request, reply), None);
+        pending.pager = pager;
+        app.approval = Some(pending);
+        app.screen_rows = 24;
         let scrollback: String = app.commit.iter().map(|l| format!("{l}\n")).collect();
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 10))
             .expect("test terminal");

@@ -170,6 +170,43 @@ fn a_handlers_if_rule_limits_it_to_matching_calls_and_an_unreadable_one_is_named
     assert_eq!(run.of_type("hook_started").len(), 3, "{:?}", run.events);
 }
 
+/// A guard's `if` sees the commands bash runs: `$'\''` is one quote, so
+/// the newline after it ends `ls` and `rm` runs; a quoted or split `rm`
+/// is `rm` too. The guard runs for each and the file stays.
+#[test]
+fn an_if_rule_sees_a_command_hidden_by_bash_quoting() {
+    let env = TestEnv::new("chat");
+    env.write("precious.txt", "keep\n");
+    user_claude_hooks(
+        &env,
+        "PreToolUse",
+        "Bash",
+        vec![json!({"type": "command", "if": "Bash(rm:*)",
+                    "command": "echo 'rm is blocked by policy' >&2; exit 2"})],
+    );
+    let hidden = [
+        "ls $'\\'' \nrm precious.txt #'",
+        "'rm' precious.txt",
+        "r\\\nm precious.txt",
+        "ls # \\\nrm precious.txt",
+    ];
+    for (i, command) in hidden.iter().enumerate() {
+        env.server.push(Reply::tool_call(
+            format!("c{i}"),
+            "shell",
+            json!({"command": command}),
+        ));
+    }
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("tidy up", &["--sandbox", "workspace-write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for done in run.of_type("tool_completed") {
+        let out = done["output"].as_str().unwrap_or("");
+        assert!(out.contains("rm is blocked by policy"), "{done:?}");
+    }
+    assert_eq!(env.read("precious.txt"), "keep\n");
+}
+
 #[test]
 fn claude_hooks_get_claudes_permission_mode_and_quires_own_hooks_quires() {
     let env = TestEnv::new("chat");

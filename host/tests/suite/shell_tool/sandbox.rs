@@ -113,3 +113,60 @@ async fn danger_full_access_writes_anywhere() {
         "free\n"
     );
 }
+
+/// A device node made in the workspace would reach the device around the
+/// rules on `/dev` (as root: `mknod ./lo b 7 0`, then write the loop
+/// device through `./lo`): refused, "Permission denied" before any
+/// capability is looked at, so for root and others alike. FIFOs are made.
+#[tokio::test]
+async fn no_device_node_is_made_in_the_workspace() {
+    let ws = tempfile::tempdir().unwrap();
+    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    for cmd in ["mknod lo b 7 0", "mknod zero c 1 5"] {
+        let text = run_ok(&c, cmd).await;
+        assert!(text.contains("Permission denied"), "{cmd}: {text}");
+    }
+    assert!(!ws.path().join("lo").exists() && !ws.path().join("zero").exists());
+    let text = run_ok(&c, "mkfifo p && test -p p && echo fifo").await;
+    assert!(text.ends_with("fifo\n"), "{text}");
+}
+
+/// Where the kernel has Landlock's scopes (Linux 6.12+), a command
+/// cannot stop or kill a process outside it (here the test's own child)
+/// nor connect to an abstract Unix socket made outside it; its own
+/// processes it still signals. Elsewhere both stay open, as the README
+/// says.
+#[tokio::test]
+async fn a_command_signals_and_connects_only_within_itself_where_scoped() {
+    let ws = tempfile::tempdir().unwrap();
+    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    let mut outside = std::process::Command::new("sleep")
+        .arg("300")
+        .spawn()
+        .unwrap();
+    use std::os::linux::net::SocketAddrExt;
+    let name = format!("quire-scope-test-{}", std::process::id());
+    let listener = std::os::unix::net::UnixListener::bind_addr(
+        &std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let text = run_ok(
+        &c,
+        &format!(
+            "kill -STOP {pid}; echo stop=$?; sleep 30 & kill $! && echo own=killed; \
+             python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); s.connect('\\0{name}'); print('connected')\" 2>&1 | tail -1",
+            pid = outside.id()
+        ),
+    )
+    .await;
+    let scoped = quire::tools::sandbox::scoped();
+    assert!(text.contains("own=killed"), "{text}");
+    assert_eq!(text.contains("stop=0"), !scoped, "{text}");
+    assert_eq!(text.contains("connected"), !scoped, "{text}");
+    if scoped {
+        assert!(text.contains("Operation not permitted"), "{text}");
+    }
+    outside.kill().unwrap();
+    outside.wait().unwrap();
+    drop(listener);
+}
