@@ -90,9 +90,9 @@ const NETWORK_ABI: ABI = ABI::V4;
 /// The lowest Landlock ABI with scopes (signals, abstract Unix sockets).
 const SCOPE_ABI: ABI = ABI::V6;
 
-/// Whether sandboxed commands here are scoped: they cannot signal a
-/// process outside their own command (quire, the user's, another
-/// command's) nor connect to an abstract Unix socket made outside it.
+/// Whether sandboxed commands here are scoped: they cannot connect to an
+/// abstract Unix socket made outside their own command (signals are not
+/// scoped: see [`build_ruleset`]).
 /// Best effort: kernels before Linux 6.12 (Landlock ABI 6) have no scopes.
 pub fn scoped() -> bool {
     kernel_abi().is_ok_and(|abi| abi >= SCOPE_ABI)
@@ -338,8 +338,10 @@ fn build_ruleset(policy: &SandboxPolicy) -> Result<RulesetCreated, SandboxError>
     }
     if abi >= SCOPE_ABI {
         ruleset = ruleset
-            .scope(Scope::from_all(SCOPE_ABI))
-            .map_err(|e| setup("scoping signals and abstract Unix sockets", &e))?;
+            // Not signals: each command is a domain of its own, so a
+            // command could not stop what an earlier one left running.
+            .scope(Scope::AbstractUnixSocket)
+            .map_err(|e| setup("scoping abstract Unix sockets", &e))?;
     }
     let mut created = ruleset
         .create()

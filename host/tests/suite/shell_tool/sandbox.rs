@@ -132,12 +132,11 @@ async fn no_device_node_is_made_in_the_workspace() {
 }
 
 /// Where the kernel has Landlock's scopes (Linux 6.12+), a command
-/// cannot stop or kill a process outside it (here the test's own child)
-/// nor connect to an abstract Unix socket made outside it; its own
-/// processes it still signals. Elsewhere both stay open, as the README
-/// says.
+/// cannot connect to an abstract Unix socket made outside it; elsewhere
+/// it can, as the README says. Signals are not scoped: a command still
+/// stops a process outside it (a server an earlier command started).
 #[tokio::test]
-async fn a_command_signals_and_connects_only_within_itself_where_scoped() {
+async fn a_command_connects_only_within_itself_where_scoped_and_still_signals() {
     let ws = tempfile::tempdir().unwrap();
     let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
     let mut outside = std::process::Command::new("sleep")
@@ -161,7 +160,7 @@ async fn a_command_signals_and_connects_only_within_itself_where_scoped() {
     .await;
     let scoped = quire::tools::sandbox::scoped();
     assert!(text.contains("own=killed"), "{text}");
-    assert_eq!(text.contains("stop=0"), !scoped, "{text}");
+    assert!(text.contains("stop=0"), "{text}");
     assert_eq!(text.contains("connected"), !scoped, "{text}");
     if scoped {
         assert!(text.contains("Operation not permitted"), "{text}");
