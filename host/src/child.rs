@@ -24,7 +24,12 @@
 //! of quire's descendants ([`kill_descendants`]); adopted orphans that
 //! exit are reaped when a command ends ([`reap_orphans`]). Children are
 //! spawned through [`spawn_tokio`] or [`spawn_std`], which record them so
-//! they are never reaped behind tokio's or std's back.
+//! they are never reaped behind tokio's or std's back. When quire is
+//! killed with SIGKILL nobody adopts them: every child carries a mark in
+//! its environment ([`MARK_VAR`], `PID.N`, inherited by what it starts),
+//! and the watchdog, after the groups, kills every process whose
+//! environment holds a mark of this quire ([`marked`]). What emptied its
+//! environment (`env -i`) or runs as another user escapes that.
 //!
 //! A command that is stopped (Ctrl-C, its timeout) takes what it started
 //! with it, also what left its group ([`stop_command`], in `stop`): its
@@ -45,6 +50,11 @@ use std::process::Command;
 pub fn die_with_quire(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
     cmd.process_group(0);
+    // The mark the watchdog finds what left the group by (a shell command
+    // has its own, `CommandMark`; other children share `PID.0`).
+    if !cmd.get_envs().any(|(k, v)| k == MARK_VAR && v.is_some()) {
+        cmd.env(MARK_VAR, format!("{}.0", std::process::id()));
+    }
     #[cfg(target_os = "linux")]
     {
         let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
@@ -73,6 +83,8 @@ pub fn alive(pid: u32) -> bool {
     r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
+#[cfg(target_os = "linux")]
+mod marked;
 #[cfg(target_os = "linux")]
 mod pause;
 #[cfg(target_os = "linux")]

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod errors;
 pub mod file_kind;
+pub mod file_size_limit;
 pub mod git;
 pub mod hooks;
 pub mod mcp;

@@ -18,6 +18,9 @@ fn main() {
     // Commands quire runs (as the same user) cannot read its memory or
     // its environment's keys from /proc; the cost: no core dump of quire.
     let _ = quire::tools::caps::not_dumpable();
+    // Past a file size limit (`ulimit -f`) a write fails and is reported
+    // like a full disk, instead of SIGXFSZ killing quire mid-record.
+    let _ = quire::file_size_limit::survive_sigxfsz();
     let code = cli::main();
     std::process::exit(code);
 }

@@ -63,12 +63,22 @@ pub fn escaped_line(text: &str) -> Cow<'_, str> {
 /// (`"new\nline.txt"`, `"a\033b"`, `"a\342\200\256b"`), so two different
 /// names never look alike and none acts on the terminal.
 pub fn quoted_name(name: &str) -> Cow<'_, str> {
-    let special = |c: char| hidden_control(c) || c == '"' || c == '\\';
-    if !name.chars().any(special) {
+    if !name.chars().any(needs_quotes) {
         return Cow::Borrowed(name);
     }
     let mut out = String::with_capacity(name.len() + 4);
     out.push('"');
+    push_escaped(&mut out, name);
+    out.push('"');
+    Cow::Owned(out)
+}
+
+fn needs_quotes(c: char) -> bool {
+    hidden_control(c) || c == '"' || c == '\\'
+}
+
+/// `name` with what [`quoted_name`] escapes escaped, onto `out`.
+fn push_escaped(out: &mut String, name: &str) {
     for c in name.chars() {
         match c {
             '\n' => out.push_str("\\n"),
@@ -83,6 +93,23 @@ pub fn quoted_name(name: &str) -> Cow<'_, str> {
                 }
             }
             c => out.push(c),
+        }
+    }
+}
+
+/// A file name or path that need not be UTF-8, as [`quoted_name`] shows
+/// it; bytes that are not UTF-8 are written in octal inside the quotes
+/// (`"caf\351.txt"`, as git writes them), never replaced by `�`.
+pub fn quoted_os_name(name: &std::ffi::OsStr) -> Cow<'_, str> {
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(text) = name.to_str() {
+        return quoted_name(text);
+    }
+    let mut out = String::from("\"");
+    for chunk in name.as_bytes().utf8_chunks() {
+        push_escaped(&mut out, chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\{b:03o}"));
         }
     }
     out.push('"');

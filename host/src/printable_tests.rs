@@ -1,4 +1,4 @@
-use super::{clean, quoted_name};
+use super::{clean, quoted_name, quoted_os_name};
 
 #[test]
 fn plain_text_is_borrowed_untouched() {
@@ -68,6 +68,21 @@ fn names_with_controls_are_quoted_with_visible_escapes() {
     // The name that reads like the escape is told apart from it.
     assert_eq!(quoted_name("new\\nline.txt"), "\"new\\\\nline.txt\"");
     assert_eq!(quoted_name("a\x1b[2Jb\"c"), "\"a\\033[2Jb\\\"c\"");
+}
+
+#[test]
+fn names_that_are_not_utf8_show_their_bytes_in_octal() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    assert_eq!(quoted_os_name(OsStr::new("plain.txt")), "plain.txt");
+    assert_eq!(
+        quoted_os_name(OsStr::from_bytes(b"caf\xe9.txt")),
+        "\"caf\\351.txt\""
+    );
+    assert_eq!(
+        quoted_os_name(OsStr::from_bytes(b"\xff\xfe/new\nline \x80\"q\"")),
+        "\"\\377\\376/new\\nline \\200\\\"q\\\"\""
+    );
 }
 
 #[test]

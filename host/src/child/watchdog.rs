@@ -44,6 +44,8 @@ fn start() -> Option<OwnedFd> {
     // SAFETY: both descriptors were just created and are owned here.
     let (ours, theirs) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
     let watch = theirs.as_raw_fd();
+    // Built before the fork: the watchdog allocates nothing.
+    let (prefix, prefix_len) = super::marked::prefix();
     // SAFETY: fork twice so the watchdog is not quire's child (nobody
     // would reap it). Both forked processes only make async-signal-safe
     // system calls and never return here.
@@ -54,7 +56,7 @@ fn start() -> Option<OwnedFd> {
         unsafe {
             let watchdog = libc::fork();
             if watchdog == 0 {
-                run(watch);
+                run(watch, &prefix[..prefix_len]);
             }
             // Quire is a subreaper and adopts the watchdog: tell it which
             // process that is, so it is left alone.
@@ -118,9 +120,10 @@ pub unsafe fn in_child(parent: libc::pid_t, lifeline: Option<RawFd>) {
 }
 
 /// The watchdog, in a process group of its own: records the groups it is
-/// sent, kills them all when the socket reads end-of-file (quire died).
-/// Never returns.
-unsafe fn run(watch: RawFd) -> ! {
+/// sent, kills them all when the socket reads end-of-file (quire died),
+/// then every process carrying quire's mark (`prefix`, see
+/// [`super::marked`]). Never returns.
+unsafe fn run(watch: RawFd, prefix: &[u8]) -> ! {
     // SAFETY: plain system calls on our own process; the structures are
     // zeroed C structs and a local array.
     unsafe {
@@ -157,6 +160,7 @@ unsafe fn run(watch: RawFd) -> ! {
                 for &g in &groups[..n] {
                     libc::kill(-g, libc::SIGKILL);
                 }
+                super::marked::kill_marked(prefix);
                 libc::_exit(0);
             }
             if got == size_of::<libc::pid_t>() as isize && group > 1 {

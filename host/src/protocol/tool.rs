@@ -69,11 +69,13 @@ pub enum ToolError {
     #[error("{0}")]
     Failed(String),
     /// A command stopped by `cause` (a timeout, an interrupt) after it
-    /// printed `output`.
+    /// printed `output`, of which `dropped` bytes were left out of the
+    /// middle (`output` says so too).
     #[error("{cause}; output so far:\n{output}")]
     WithOutput {
         cause: Box<ToolError>,
         output: String,
+        dropped: u64,
     },
 }
 

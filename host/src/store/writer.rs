@@ -46,7 +46,15 @@ impl SessionWriter {
             unsaved: 0,
             partial_line: false,
         };
-        w.write(&Record::Meta(meta.clone()))?;
+        if let Err(e) = w.write(&Record::Meta(meta.clone())) {
+            // A file without its meta line is no session (a full disk):
+            // left behind it would be listed as damaged and taken by
+            // `--resume last`.
+            if let Err(rm) = std::fs::remove_file(&w.path) {
+                tracing::warn!(error = %rm, path = %w.path.display(), "a session file without its meta line not removed");
+            }
+            return Err(e);
+        }
         Ok(w)
     }
 

@@ -35,8 +35,7 @@ struct Data {
 /// process without the right to change its bounding set (not root) does
 /// not have the capability to drop.
 pub fn drop_ptrace() -> io::Result<()> {
-    // SAFETY: prctl and the capget/capset system calls with pointers to
-    // live, correctly laid out stack values.
+    // SAFETY: prctl with plain integer arguments.
     unsafe {
         libc::prctl(
             libc::PR_CAP_AMBIENT,
@@ -55,6 +54,17 @@ pub fn drop_ptrace() -> io::Result<()> {
                 }
             }
         }
+    }
+    drop_from_thread(&DROPPED)
+}
+
+/// Drops `caps` (capability numbers) from the calling thread's effective,
+/// permitted and inheritable sets (capabilities are per thread). Only
+/// system calls on the stack: safe between fork and exec.
+pub(crate) fn drop_from_thread(caps: &[u32]) -> io::Result<()> {
+    // SAFETY: the capget/capset system calls with pointers to live,
+    // correctly laid out stack values.
+    unsafe {
         let mut header = Header {
             version: VERSION_3,
             pid: 0,
@@ -64,7 +74,7 @@ pub fn drop_ptrace() -> io::Result<()> {
             return Err(io::Error::last_os_error());
         }
         let mut held = false;
-        for cap in DROPPED {
+        for &cap in caps {
             let (word, bit) = ((cap / 32) as usize, 1u32 << (cap % 32));
             let d = &mut data[word];
             held |= (d.effective | d.permitted | d.inheritable) & bit != 0;

@@ -1,9 +1,10 @@
 //! `grep`: regex search over files, respecting ignore files (the ripgrep
 //! libraries).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use grep_regex::RegexMatcherBuilder;
+use grep_matcher::Matcher;
+use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder, Sink, SinkMatch};
 use ignore::overrides::OverrideBuilder;
 use schemars::JsonSchema;
@@ -12,12 +13,18 @@ use tokio_util::sync::CancellationToken;
 
 use super::list_dir::walk_builder;
 use super::typed::{Typed, TypedTool};
+use super::unreadable::{Unreadable, shown_path};
 use super::{ToolContext, ToolError, ToolOutput};
+use shown::shown;
+use windows::Found;
 
 pub const DEFAULT_MAX_RESULTS: usize = 200;
 pub const MAX_RESULTS: usize = 2000;
-/// Characters of a matching line shown.
+/// Characters of a matching line shown (around the match in a longer line).
 pub const MAX_LINE_CHARS: usize = 500;
+/// Bytes of one line the searcher holds; a file with a longer line is
+/// searched in windows, so a grep's memory stays bounded.
+const LINE_LIMIT: usize = 1024 * 1024;
 
 const DESCRIPTION: &str = "Search file contents with a regular expression (Rust regex syntax, \
 like ripgrep) and get `path:line:text` for each matching line. Searches `path` (default the \
@@ -92,17 +99,24 @@ struct Job {
 }
 
 impl Job {
-    fn run(self, cancel: &CancellationToken) -> Result<String, ToolError> {
-        let matcher = RegexMatcherBuilder::new()
+    /// The pattern as a matcher; `multi_line` for the windowed search,
+    /// where `^` and `$` must match at line breaks inside the haystack.
+    fn matcher(&self, multi_line: bool) -> Result<RegexMatcher, ToolError> {
+        RegexMatcherBuilder::new()
             .case_insensitive(self.case_insensitive)
             .line_terminator(Some(b'\n'))
+            .multi_line(multi_line)
             .build(&self.pattern)
             .map_err(|e| {
                 ToolError::InvalidArguments(format!(
                     "invalid regex {:?}: {e}\nFix the pattern (Rust regex syntax; escape metacharacters such as ( [ {{ . * + ? with a backslash).",
                     self.pattern
                 ))
-            })?;
+            })
+    }
+
+    fn run(self, cancel: &CancellationToken) -> Result<String, ToolError> {
+        let matcher = self.matcher(false)?;
         if !self.root.exists() {
             return Err(ToolError::Failed(format!(
                 "path not found: {} (looked at {}). Check it with list_dir.",
@@ -118,14 +132,20 @@ impl Job {
                 .map_err(|e| ToolError::InvalidArguments(format!("invalid glob {glob:?}: {e}")))?;
             walker.overrides(overrides);
         }
+        // A line longer than LINE_LIMIT makes the searcher fail instead of
+        // growing its buffer to the line's size; the file is then searched
+        // in windows (windows.rs).
         let mut searcher = SearcherBuilder::new()
             .line_number(true)
             .binary_detection(BinaryDetection::quit(0))
+            .heap_limit(Some(LINE_LIMIT))
             .build();
+        let mut windowed: Option<RegexMatcher> = None;
 
         let mut out = String::new();
         let mut count = 0usize;
         let mut capped = false;
+        let mut unreadable = Unreadable::default();
         for entry in walker.build() {
             if cancel.is_cancelled() {
                 return Err(ToolError::Interrupted);
@@ -133,38 +153,69 @@ impl Job {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    tracing::debug!(error = %e, "grep: skipping an entry");
+                    unreadable.walk_error(&e, |p| shown_path(p, &self.cwd));
                     continue;
                 }
             };
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
+            let name = shown_path(entry.path(), &self.cwd);
+            let room = self.max - count;
             let mut sink = FileSink {
-                hits: Vec::new(),
-                room: self.max - count,
-                capped: false,
-                binary: false,
+                matcher: &matcher,
+                found: Found::default(),
+                room,
             };
-            if let Err(e) = searcher.search_path(&matcher, entry.path(), &mut sink) {
-                tracing::debug!(path = %entry.path().display(), error = %e, "grep: skipping a file");
+            // Opened without blocking, a regular file only: one swapped for
+            // a FIFO since the walk must not hang the search.
+            let searched = crate::file_kind::open_regular(entry.path())
+                .and_then(|file| searcher.search_file(&matcher, &file, &mut sink));
+            let found = match searched {
+                Ok(()) => sink.found,
+                Err(e) if too_long(&e) => {
+                    let windowed = match &windowed {
+                        Some(m) => m,
+                        None => windowed.insert(self.matcher(true)?),
+                    };
+                    match windows::search(entry.path(), windowed, room, &|| cancel.is_cancelled()) {
+                        Ok(Some(found)) => found,
+                        Ok(None) => return Err(ToolError::Interrupted),
+                        Err(e) => {
+                            unreadable.add(Some(name), &e);
+                            continue;
+                        }
+                    }
+                }
+                // Gone since the walk, or no longer a regular file.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidInput
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => {
+                    unreadable.add(Some(name), &e);
+                    continue;
+                }
+            };
+            if found.binary {
                 continue;
             }
-            if sink.binary {
-                continue;
-            }
-            let name = self.display(entry.path());
-            for (line, text) in &sink.hits {
+            for (line, text) in &found.hits {
                 out.push_str(&format!("{name}:{line}:{text}\n"));
             }
-            count += sink.hits.len();
-            if sink.capped {
+            count += found.hits.len();
+            if found.capped {
                 capped = true;
                 break;
             }
         }
+        let skipped = unreadable.note().unwrap_or_default();
         if count == 0 {
-            return Ok("No matches.".into());
+            return Ok(format!("No matches.\n{skipped}").trim_end().to_string());
         }
         if capped {
             out.push_str(&format!(
@@ -172,50 +223,55 @@ impl Job {
                 self.max
             ));
         }
+        out.push_str(&skipped);
         Ok(out)
     }
+}
 
-    /// The path as the model can pass it back: relative to the working
-    /// directory when inside it, else absolute.
-    fn display(&self, path: &Path) -> String {
-        match path.strip_prefix(&self.cwd) {
-            Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-            _ => path.display().to_string(),
-        }
-    }
+/// The searcher gave up on a line longer than [`LINE_LIMIT`]
+/// (grep-searcher's "configured allocation limit (N) exceeded").
+fn too_long(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Other && e.to_string().contains("allocation limit")
 }
 
 /// Collects one file's matches; notes binary data and the result cap.
-struct FileSink {
-    hits: Vec<(u64, String)>,
+struct FileSink<'m> {
+    matcher: &'m RegexMatcher,
+    found: Found,
     room: usize,
-    capped: bool,
-    binary: bool,
 }
 
-impl Sink for FileSink {
+impl Sink for FileSink<'_> {
     type Error = std::io::Error;
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, Self::Error> {
-        if self.hits.len() >= self.room {
-            self.capped = true;
+        if self.found.hits.len() >= self.room {
+            self.found.capped = true;
             return Ok(false);
         }
-        let text = String::from_utf8_lossy(mat.bytes());
-        let text = text.trim_end_matches(['\n', '\r']);
-        let text = match text.char_indices().nth(MAX_LINE_CHARS) {
-            Some((cut, _)) => format!("{}… [line cut]", &text[..cut]),
-            None => text.to_string(),
-        };
-        self.hits.push((mat.line_number().unwrap_or(0), text));
+        let mut line = mat.bytes();
+        while let Some((b'\n' | b'\r', rest)) = line.split_last() {
+            line = rest;
+        }
+        // Where the match is, so a long line is shown around it.
+        let at = self
+            .matcher
+            .find(line)
+            .ok()
+            .flatten()
+            .map_or(0, |m| m.start());
+        let text = shown(line, at, 0, false);
+        self.found.hits.push((mat.line_number().unwrap_or(0), text));
         Ok(true)
     }
 
     fn binary_data(&mut self, _: &Searcher, _offset: u64) -> Result<bool, Self::Error> {
-        self.binary = true;
+        self.found.binary = true;
         Ok(false)
     }
 }
 
+mod shown;
 #[cfg(test)]
 mod tests;
+mod windows;

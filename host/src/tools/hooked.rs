@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::approval::{self, ApprovalDecision, ApprovalRequest, Approver};
-use super::{Tool, ToolContext, ToolOutput, ToolSpec, schema};
+use super::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec, schema};
 use crate::hooks::approver::HookedApprover;
 use crate::hooks::tool_events::ToolCallInfo;
 use crate::hooks::{Hooks, Permission};
@@ -21,7 +21,15 @@ async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext)
         let mut out = ToolOutput::error(super::registry::error_text(name, &e));
         // How it ended (denied, timed out…), for the status mark.
         let status = e.status().as_str();
-        out.structured = Some(serde_json::json!({ "status": status }));
+        let mut carried = serde_json::json!({ "status": status });
+        // A command stopped after a huge output: the bytes it left out
+        // count into the call's `truncated_bytes` (the registry).
+        if let ToolError::WithOutput { dropped, .. } = &e
+            && *dropped > 0
+        {
+            carried[super::shell::DROPPED_BYTES] = serde_json::json!(dropped);
+        }
+        out.structured = Some(carried);
         out
     })
 }

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::typed::{Typed, TypedTool};
+use super::unreadable::{Unreadable, shown_path};
 use super::{ToolContext, ToolError, ToolOutput};
+use crate::printable::quoted_os_name;
 
 pub const DEFAULT_DEPTH: usize = 2;
 pub const MAX_DEPTH: usize = 5;
@@ -101,6 +103,14 @@ fn list(
     let mut out = format!("{}/\n", shown.trim_end_matches('/'));
     let mut shown_entries = 0usize;
     let mut more = 0usize;
+    let mut unreadable = Unreadable::default();
+    // Under the folder as the call named it (`src/locked`).
+    let relative = |p: &Path| match p.strip_prefix(root) {
+        Ok(rel) if shown != "." => {
+            quoted_os_name(Path::new(shown).join(rel).as_os_str()).into_owned()
+        }
+        _ => shown_path(p, root),
+    };
     for entry in walk_builder(root).max_depth(Some(depth)).build() {
         if cancel.is_cancelled() {
             return Err(ToolError::Interrupted);
@@ -108,7 +118,7 @@ fn list(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                tracing::debug!(error = %e, "list_dir: skipping an entry");
+                unreadable.walk_error(&e, relative);
                 continue;
             }
         };
@@ -124,13 +134,16 @@ fn list(
         }
         shown_entries += 1;
         let indent = "  ".repeat(entry.depth());
-        let name = entry.file_name().to_string_lossy();
+        // A name with a line break or bytes that are not UTF-8 shown
+        // quoted and escaped: it must not read as two entries, or as
+        // another name.
+        let name = quoted_os_name(entry.file_name());
         let ft = entry.file_type();
         if ft.is_some_and(|t| t.is_dir()) {
             out.push_str(&format!("{indent}{name}/\n"));
         } else if ft.is_some_and(|t| t.is_symlink()) {
             let target = std::fs::read_link(entry.path())
-                .map(|t| t.display().to_string())
+                .map(|t| quoted_os_name(t.as_os_str()).into_owned())
                 .unwrap_or_else(|_| "?".into());
             out.push_str(&format!("{indent}{name} -> {target}\n"));
         } else {
@@ -145,6 +158,9 @@ fn list(
         out.push_str(&format!(
             "… {more}{plus} more entries (list a subdirectory or use a smaller depth to see them)\n"
         ));
+    }
+    if let Some(note) = unreadable.note() {
+        out.push_str(&note);
     }
     Ok(out)
 }

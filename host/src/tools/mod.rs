@@ -21,6 +21,7 @@ pub(crate) mod seccomp;
 pub mod select;
 pub mod shell;
 pub(crate) mod typed;
+pub(crate) mod unreadable;
 pub(crate) mod update_plan;
 pub mod writable_roots;
 

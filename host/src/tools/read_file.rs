@@ -1,7 +1,6 @@
 //! `read_file`: a text file's lines, numbered like `cat -n`, one window at a
 //! time.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -87,7 +86,11 @@ fn read_numbered(
             "{shown} is a directory, not a file. Use list_dir to see what it contains."
         )));
     }
-    let file = File::open(path).map_err(|e| open_error(shown, path, &e))?;
+    // Opened without blocking and checked on the open file: a FIFO (or a
+    // link to one, or one swapped in since the check above) would block
+    // the read forever, a device never ends.
+    let file = crate::file_kind::open_regular(path).map_err(|e| open_error(shown, path, &e))?;
+    let meta = file.metadata().map_err(|e| open_error(shown, path, &e))?;
     let mut reader = BufReader::with_capacity(64 * 1024, file);
     let io_err = |e: std::io::Error| ToolError::Failed(format!("reading {shown}: {e}"));
 
@@ -145,6 +148,11 @@ fn open_error(shown: &str, path: &Path, e: &std::io::Error) -> ToolError {
         ToolError::Failed(format!(
             "file not found: {shown} (looked at {}). Check the path with list_dir or grep.",
             path.display()
+        ))
+    } else if e.kind() == std::io::ErrorKind::InvalidInput {
+        // file_kind::open_regular: "a named pipe, not a regular file".
+        ToolError::Failed(format!(
+            "cannot read {shown}: it is {e}. read_file reads regular files only."
         ))
     } else {
         ToolError::Failed(format!("cannot open {shown}: {e}"))

@@ -46,8 +46,11 @@ fn status_of_output(out: &ToolOutput) -> CallStatus {
 fn passed_on(out: &ToolOutput) -> Option<Value> {
     let s = out.structured.as_ref()?;
     let carrier = out.is_error
-        && s.as_object()
-            .is_some_and(|o| o.len() == 1 && o.contains_key("status"));
+        && s.as_object().is_some_and(|o| {
+            o.contains_key("status")
+                && o.keys()
+                    .all(|k| k == "status" || k == super::shell::DROPPED_BYTES)
+        });
     (!carrier).then(|| s.clone())
 }
 

@@ -1,13 +1,14 @@
 //! Completion in the composer: `/` commands (and user-invocable skills as
 //! `/skill-name`), `@path` for workspace files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use quire::commands::mentions::mention_form;
 
 use super::app::App;
+use super::workspace_files::{self, Files};
 
 /// The slash commands and what they do.
 pub const COMMANDS: [(&str, &str); 15] = [
@@ -42,16 +43,21 @@ pub const COMMANDS: [(&str, &str); 15] = [
 
 pub use crate::session_view::skills::{SKILLS, user_skills};
 
-/// Workspace files for `@path`: listed on use when there is no list yet,
-/// when a turn ended since (the agent may have made or removed files) or
-/// when the list is older than [`FILES_MAX_AGE`] (files made by hand).
+/// Workspace files for `@path`: listed on use when there is no list yet
+/// of the folder the typed path names, when a turn ended since (the agent
+/// may have made or removed files) or when the list is older than
+/// [`FILES_MAX_AGE`] (files made by hand).
 static FILES: Mutex<Option<Listing>> = Mutex::new(None);
 /// How long a listing of the workspace is used.
 const FILES_MAX_AGE: Duration = Duration::from_secs(10);
 
 struct Listing {
     made: Instant,
-    files: Arc<Vec<String>>,
+    root: PathBuf,
+    start: String,
+    /// What was typed, when the listing stopped short (it depends on it).
+    typed: Option<String>,
+    files: Arc<Files>,
 }
 /// Where `@path` is completed from.
 pub static ROOT: OnceLock<std::path::PathBuf> = OnceLock::new();
@@ -68,11 +74,31 @@ pub fn refresh(app: &mut App) {
         // `@"my fi` completes as `my fi`; a path with spaces is inserted
         // quoted, the form the attachment reads.
         let prefix = prefix.strip_prefix('"').unwrap_or(prefix);
-        app.menu = files(prefix)
-            .into_iter()
-            .map(|f| (mention_form(&f), String::new()))
-            .collect();
+        if let Some(root) = ROOT.get() {
+            app.menu = file_menu(&listed(root, prefix), prefix);
+        }
     }
+}
+
+/// The `@path` menu: matching files as mentions; when the listing
+/// stopped short, the first line says so (or, with no match, a line of
+/// its own that completes to what was typed).
+fn file_menu(files: &Files, prefix: &str) -> Vec<(String, String)> {
+    let mut menu: Vec<(String, String)> = matching(&files.paths, prefix)
+        .into_iter()
+        .map(|f| (mention_form(&f), String::new()))
+        .collect();
+    if files.stopped {
+        let note = format!(
+            "only the first {} entries were looked at: type a folder (@dir/) to look in it",
+            super::preview::thousands(workspace_files::MAX_ENTRIES)
+        );
+        match menu.first_mut() {
+            Some((_, desc)) => *desc = note,
+            None => menu.push((format!("@{prefix}"), note)),
+        }
+    }
+    menu
 }
 
 /// Commands and skills starting with `typed`.
@@ -98,9 +124,8 @@ fn first_sentence(s: &str) -> String {
     crate::cli::summary::clip(s, 60)
 }
 
-/// Workspace files whose path contains `prefix` (prefix matches first).
-pub fn files(prefix: &str) -> Vec<String> {
-    let all = listed();
+/// Files whose path contains `prefix` (prefix matches first).
+fn matching(all: &[String], prefix: &str) -> Vec<String> {
     let mut starts: Vec<String> = all
         .iter()
         .filter(|f| f.starts_with(prefix))
@@ -118,15 +143,27 @@ pub fn files(prefix: &str) -> Vec<String> {
     starts
 }
 
-/// The workspace's files, listed again when the list is missing or old.
-fn listed() -> Arc<Vec<String>> {
+/// The files for `typed` (under the folder it names, if any), listed
+/// again when the list is missing, of another folder, or old.
+fn listed(root: &Path, typed: &str) -> Arc<Files> {
+    let start = workspace_files::start_for(root, typed);
     let mut held = FILES.lock().unwrap_or_else(|e| e.into_inner());
     match held.as_ref() {
-        Some(l) if l.made.elapsed() < FILES_MAX_AGE => l.files.clone(),
+        Some(l)
+            if l.made.elapsed() < FILES_MAX_AGE
+                && l.root == root
+                && l.start == start
+                && l.typed.as_deref().is_none_or(|t| t == typed) =>
+        {
+            l.files.clone()
+        }
         _ => {
-            let files = Arc::new(ROOT.get().map(|r| list_files(r)).unwrap_or_default());
+            let files = Arc::new(workspace_files::list(root, &start, typed));
             *held = Some(Listing {
                 made: Instant::now(),
+                root: root.to_path_buf(),
+                start,
+                typed: files.stopped.then(|| typed.to_string()),
                 files: files.clone(),
             });
             files
@@ -140,27 +177,33 @@ pub fn forget_files() {
     *FILES.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
-/// Files under `root`, honouring .gitignore, at most 20,000.
-fn list_files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .build()
-        .flatten()
-        .take(20_000)
-    {
-        if entry.file_type().is_some_and(|t| t.is_file())
-            && let Ok(rel) = entry.path().strip_prefix(root)
-        {
-            out.push(rel.display().to_string());
-        }
-    }
-    out.sort();
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::{Files, file_menu};
+
+    #[test]
+    fn a_listing_that_stopped_short_says_so_in_the_menu() {
+        let files = Files {
+            paths: vec!["lines.txt".into(), "src/lines.rs".into()],
+            stopped: true,
+        };
+        let menu = file_menu(&files, "lines");
+        assert_eq!(menu[0].0, "@lines.txt");
+        assert!(
+            menu[0].1.starts_with("only the first 20,000 entries"),
+            "{menu:?}"
+        );
+        assert_eq!(menu[1], ("@src/lines.rs".to_string(), String::new()));
+        let none = file_menu(&files, "zzz");
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].0, "@zzz");
+        let complete = Files {
+            paths: files.paths.clone(),
+            stopped: false,
+        };
+        assert!(file_menu(&complete, "zzz").is_empty());
+    }
+
     #[test]
     fn the_review_line_names_every_flag_review_takes() {
         let (_, help) = super::COMMANDS

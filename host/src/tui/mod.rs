@@ -32,6 +32,7 @@ mod stream;
 mod style;
 mod table;
 mod term;
+mod workspace_files;
 mod wrap;
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn bounded(text: &str) -> (&str, Option<String>) {
 }
 
 /// 199400 as "199,400".
-fn thousands(n: usize) -> String {
+pub(super) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {

@@ -217,3 +217,64 @@ fn schema_is_strict() {
     assert_eq!(spec.parameters["additionalProperties"], json!(false));
     assert_eq!(spec.parameters["required"], json!(["pattern"]));
 }
+
+#[tokio::test]
+async fn names_are_escaped_and_unreadable_entries_counted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "new\nline.txt", "needle\n");
+    write(root, "secret.txt", "needle\n");
+    write(root, "locked/in.txt", "needle\n");
+    let mode = |p: &str, m: u32| {
+        std::fs::set_permissions(root.join(p), std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    mode("secret.txt", 0o000);
+    mode("locked", 0o000);
+    let job = Job {
+        root: root.to_path_buf(),
+        shown: ".".into(),
+        cwd: root.to_path_buf(),
+        pattern: "needle".into(),
+        glob: None,
+        case_insensitive: false,
+        max: 10,
+    };
+    let out = crate::tools::unreadable::with_modes_enforced(move || {
+        job.run(&CancellationToken::new()).unwrap()
+    });
+    mode("secret.txt", 0o644);
+    mode("locked", 0o755);
+    assert_eq!(
+        out,
+        "\"new\\nline.txt\":1:needle\n[2 entries could not be read and were skipped (permission denied): locked, secret.txt]\n"
+    );
+}
+
+#[tokio::test]
+async fn a_line_longer_than_the_buffer_is_searched_and_shown_around_the_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = "x".repeat(3 * LINE_LIMIT);
+    text.push_str("needle_deep");
+    text.push_str(&"y".repeat(1000));
+    text.push_str("\nshort needle_deep line\n");
+    write(dir.path(), "one.txt", &text);
+    write(dir.path(), "two.txt", "needle_deep too\n");
+    let out = grep(dir.path(), json!({"pattern": "needle_deep"}))
+        .await
+        .unwrap();
+    let lines: Vec<&str> = out.text.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.text);
+    assert!(
+        lines[0].starts_with(&format!(
+            "one.txt:1:[{} bytes of the line left out] …{}needle_deepyyy",
+            3 * LINE_LIMIT - 100,
+            "x".repeat(100)
+        )),
+        "{}",
+        &lines[0][..200]
+    );
+    assert!(lines[0].ends_with("… [line cut]"));
+    assert_eq!(lines[1], "one.txt:2:short needle_deep line");
+    assert_eq!(lines[2], "two.txt:1:needle_deep too");
+}

@@ -127,3 +127,31 @@ fn schema_is_strict() {
     assert_eq!(spec.parameters["additionalProperties"], json!(false));
     assert_eq!(spec.parameters["properties"]["depth"]["maximum"], json!(5));
 }
+
+#[tokio::test]
+async fn odd_names_are_escaped_and_unreadable_folders_counted() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "new\nline.txt", "x");
+    std::fs::write(root.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), "x").unwrap();
+    write(root, "locked/in.txt", "x");
+    write(root, "open/in.txt", "x");
+    std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let path = root.to_path_buf();
+    let out = crate::tools::unreadable::with_modes_enforced(move || {
+        list(&path, ".", 2, &CancellationToken::new()).unwrap()
+    });
+    std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.contains(&"  \"new\\nline.txt\""), "{out}");
+    assert!(lines.contains(&"  \"caf\\351.txt\""), "{out}");
+    assert!(lines.contains(&"  locked/"), "{out}");
+    assert!(lines.contains(&"    in.txt"), "the open folder: {out}");
+    assert_eq!(
+        lines.last(),
+        Some(&"[1 entry could not be read and was skipped (permission denied): locked]"),
+        "{out}"
+    );
+}

@@ -130,6 +130,7 @@ fn a_recorded_result_tells_how_it_ended() {
         let e = ToolError::WithOutput {
             cause: Box::new(cause),
             output: "line 1\ndenied: printed".into(),
+            dropped: 0,
         };
         assert_eq!(read(e), status);
     }
@@ -170,6 +171,7 @@ fn an_interrupted_call_is_not_said_to_have_failed() {
     let e = ToolError::WithOutput {
         cause: Box::new(ToolError::Interrupted),
         output: "partial".into(),
+        dropped: 0,
     };
     assert_eq!(
         error_text("shell", &e),

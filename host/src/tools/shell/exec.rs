@@ -311,8 +311,15 @@ async fn with_output<R: tokio::io::AsyncRead + Unpin>(
     if out.kept() == 0 {
         return cause;
     }
+    let dropped = out.dropped();
+    let output = match dropped {
+        0 => out.into_text(),
+        // Said as a finished command's output says it (format_outcome).
+        n => format!("{}Output:\n{}", super::dropped_line(n), out.into_text()),
+    };
     ToolError::WithOutput {
         cause: Box::new(cause),
-        output: out.into_text(),
+        output,
+        dropped,
     }
 }

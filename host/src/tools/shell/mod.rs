@@ -290,6 +290,12 @@ fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
 /// from the middle of its output before it reached the output cap.
 pub const DROPPED_BYTES: &str = "dropped_bytes";
 
+/// The status line saying how much of a command's output was left out
+/// (read back by the terminal view, `tui/cells.rs`).
+fn dropped_line(dropped: u64) -> String {
+    format!("Output truncated: {dropped} bytes dropped from the middle\n")
+}
+
 fn format_outcome(o: &exec::ExecOutcome) -> String {
     let mut text = format!(
         "{}\nWall time: {:.1} s\n",
@@ -297,10 +303,7 @@ fn format_outcome(o: &exec::ExecOutcome) -> String {
         o.wall.as_secs_f64()
     );
     if o.dropped > 0 {
-        text.push_str(&format!(
-            "Output truncated: {} bytes dropped from the middle\n",
-            o.dropped
-        ));
+        text.push_str(&dropped_line(o.dropped));
     }
     if o.output_left_open {
         text.push_str(

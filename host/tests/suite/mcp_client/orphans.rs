@@ -9,7 +9,7 @@ use serde_json::json;
 use super::exec::{marked_env, signal, wait_log_sync};
 use super::peers::{marker, wait_none_with, wait_some_with};
 use super::support::model_server::Reply;
-use super::support::quire::{Run, TestEnv, finish};
+use super::support::quire::{Run, TestEnv, finish, wait_for_file};
 
 /// A shell step whose command runs `sleep` (carrying `marker`) under a
 /// shell that waits for it.
@@ -45,6 +45,39 @@ fn sigkill_during_a_shell_step_leaves_no_process() {
     let m = marker();
     let env = shell_env(&m);
     let run = signalled(&env, &m, libc::SIGKILL);
+    assert_eq!(run.code, 128 + libc::SIGKILL, "{}", run.stderr);
+    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+}
+
+/// What left the command's process group — a new session (`setsid`), a
+/// group of its own (`setpgid(0, 0)`) — carries the command's mark and is
+/// killed by the watchdog when quire is killed with SIGKILL.
+#[test]
+fn sigkill_during_a_shell_step_leaves_no_process_that_left_its_group() {
+    let m = marker();
+    let env = TestEnv::new("responses");
+    // Each writes its pid once it has left the group.
+    let command = format!(
+        "export {m}; setsid sh -c 'echo $$ > sid.pid; exec sleep 301' & \
+         perl -e 'setpgrp(0, 0); open(my $f, \">\", \"pgid.pid\"); print $f $$; close($f); sleep 302' & \
+         sleep 303"
+    );
+    env.server.push_all([Reply::tool_call(
+        "c1",
+        "shell",
+        json!({"command": command, "timeout_ms": 600000}),
+    )]);
+    let child = env.spawn(&["exec", "--json", "go"]);
+    let sid: i32 = wait_for_file(&env.repo_path().join("sid.pid"))
+        .parse()
+        .unwrap();
+    let pgid: i32 = wait_for_file(&env.repo_path().join("pgid.pid"))
+        .parse()
+        .unwrap();
+    let found = wait_some_with(&m, 3);
+    assert!(found.contains(&sid) && found.contains(&pgid), "{found:?}");
+    signal(child.id(), libc::SIGKILL);
+    let run = finish(child);
     assert_eq!(run.code, 128 + libc::SIGKILL, "{}", run.stderr);
     assert_eq!(wait_none_with(&m), Vec::<i32>::new());
 }

@@ -14,21 +14,97 @@ const FILE_LIMIT: u64 = 128 * 1024;
 
 /// Runs `cmd` with files limited to [`FILE_LIMIT`] bytes.
 fn limit_file_size(cmd: &mut std::process::Command) {
-    // SAFETY: setrlimit(2) and signal(2) are async-signal-safe. SIGXFSZ
-    // ignored: a write past the limit fails with EFBIG instead of killing.
+    limit_file_size_to(cmd, FILE_LIMIT);
+}
+
+/// Runs `cmd` with files limited to `bytes`, as `ulimit -f` does: SIGXFSZ
+/// keeps its default action (it would kill a program that does not
+/// handle it).
+fn limit_file_size_to(cmd: &mut std::process::Command, bytes: u64) {
+    // SAFETY: setrlimit(2) is async-signal-safe.
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             let limit = libc::rlimit {
-                rlim_cur: FILE_LIMIT,
-                rlim_max: FILE_LIMIT,
+                rlim_cur: bytes,
+                rlim_max: bytes,
             };
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
             if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
     }
+}
+
+/// Past `ulimit -f` quire is not killed by SIGXFSZ: the record that does
+/// not fit is reported like one on a full disk, the answer reaches stdout
+/// whole, and a command quire runs gets SIGXFSZ's default action back (an
+/// ignored signal would be inherited).
+#[test]
+fn a_file_size_limit_is_a_full_disk_not_a_kill() {
+    let env = TestEnv::new("chat");
+    let big = "lorem ipsum ".repeat(30_000);
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            json!({"command": "head -c 1000000 /dev/zero > big.bin; echo \"head ended: $?\""}),
+        ),
+        Reply::text(format!("BIG {big} END")),
+    ]);
+    let mut cmd = env.command(&["exec", "the task"]);
+    limit_file_size(&mut cmd);
+    let run = finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim_end(), format!("BIG {big} END"));
+    assert!(
+        run.stderr.contains("session file not updated"),
+        "{}",
+        run.stderr
+    );
+    let last = run.stderr.lines().last().unwrap_or("");
+    assert!(last.contains("misses 1 record"), "{}", run.stderr);
+    // 128 + SIGXFSZ: `head` was stopped by the signal, as in a shell.
+    let result = env
+        .session_records()
+        .into_iter()
+        .find(|r| r["item"]["type"] == "tool_result")
+        .expect("the command's result");
+    let text = result["item"]["output"].as_str().unwrap_or_default();
+    assert!(text.contains("head ended: 153"), "{text}");
+}
+
+/// A session file that could not get its meta line is removed: no empty
+/// file is left for `sessions list` to warn about or `--resume last` to
+/// take, and the session before it resumes.
+#[test]
+fn a_session_that_cannot_be_started_leaves_no_file() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("first answer"));
+    assert_eq!(env.exec_json("first", &[]).code, 0);
+    let before = env.session_files();
+    assert_eq!(before.len(), 1);
+
+    let mut cmd = env.command(&["exec", "second"]);
+    limit_file_size_to(&mut cmd, 0);
+    let run = finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot write sessions"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.session_files(), before);
+
+    let listed = env.run(&["sessions", "list"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(!listed.stderr.contains("warning"), "{}", listed.stderr);
+    env.server.push(Reply::text("resumed"));
+    let resumed = env.exec_json("third", &["--resume", "last"]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let reqs = env.server.requests();
+    let body = &reqs.last().expect("a request").raw_body;
+    assert!(body.contains("first answer"), "{body}");
 }
 
 /// An answer too big for the limit fails half-written; the tool result and

@@ -139,7 +139,7 @@ async fn a_timeout_keeps_the_output_printed_so_far() {
     )
     .await
     .unwrap_err();
-    let ToolError::WithOutput { cause, output } = &err else {
+    let ToolError::WithOutput { cause, output, .. } = &err else {
         panic!("no output kept: {err}");
     };
     assert!(matches!(**cause, ToolError::Timeout(1500)), "{err}");
@@ -164,7 +164,7 @@ async fn an_interrupt_keeps_the_output_printed_so_far() {
     let pid = read_pid(&pid_file).await;
     cancel.cancel();
     let err = task.await.unwrap().unwrap_err();
-    let ToolError::WithOutput { cause, output } = &err else {
+    let ToolError::WithOutput { cause, output, .. } = &err else {
         panic!("no output kept: {err}");
     };
     assert!(matches!(**cause, ToolError::Interrupted), "{err}");
