@@ -23,6 +23,7 @@ pub mod shell;
 pub(crate) mod typed;
 pub(crate) mod update_plan;
 pub mod writable_roots;
+pub(crate) mod writing;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
