@@ -198,9 +198,11 @@ fn changed(f: &Value, real: &Path) -> Option<&'static str> {
             .then_some("made again since the patch deleted it");
     }
     let left = f.get("sha256").and_then(Value::as_str)?;
-    match quire::file_kind::read(real) {
-        Ok(bytes) => (quire::tools::apply_patch::sha256_hex(&bytes) != left)
-            .then_some("changed since the patch"),
+    // Read in chunks: a patched file may be large.
+    match quire::tools::apply_patch::file_sha256(real) {
+        Ok(digest) => {
+            (quire::tools::apply_patch::hex(&digest) != left).then_some("changed since the patch")
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("deleted since the patch"),
         Err(_) => Some("cannot be read now to compare with the patch"),
     }

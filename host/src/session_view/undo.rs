@@ -149,10 +149,11 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
             }
             continue;
         }
-        if status == "moved" || d.contains("more diff lines not shown") {
+        if status == "moved" || quire::tools::apply_patch::is_partial(d) {
+            // Its original was not kept: more than /undo keeps.
             said.push(Said::Note(
                 Tone::Bad,
-                format!("cannot undo {path}: its change is not fully known; revert it by hand"),
+                format!("cannot undo {path}: its change is not fully known and quire kept no copy of the file as it was (more than /undo keeps); revert it by hand"),
             ));
             kept.push(left(f, None));
             continue;

@@ -24,6 +24,7 @@ pub(crate) mod typed;
 pub(crate) mod unreadable;
 pub(crate) mod update_plan;
 pub mod writable_roots;
+pub(crate) mod writing;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

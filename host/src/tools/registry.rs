@@ -249,16 +249,26 @@ impl ToolRegistry {
                     // Interrupted first: a call whose approval prompt the
                     // interrupt answered (or that ended in the same moment)
                     // is interrupted, not "declined by the user".
+                    let (writing, fut) = super::writing::watched(fut);
                     let mut fut = std::pin::pin!(fut);
                     tokio::select! {
                         biased;
                         _ = ctx.cancel.cancelled() => {
                             // The tool sees the same cancel: a moment for it
                             // to hand back what it has (a command's output
-                            // so far), if it ends as interrupted.
-                            match tokio::time::timeout(INTERRUPT_GRACE, &mut fut).await {
-                                Ok(r) if status_of_output(&r) == CallStatus::Interrupted => {
-                                    (r, CallStatus::Interrupted)
+                            // so far), if it ends as interrupted. A call
+                            // writing files is waited for: its result says
+                            // what it wrote (or put back).
+                            let writes = || super::writing::is_writing(&writing);
+                            let r = match tokio::time::timeout(INTERRUPT_GRACE, &mut fut).await {
+                                Ok(r) => Some(r),
+                                Err(_) if writes() => Some((&mut fut).await),
+                                Err(_) => None,
+                            };
+                            match r {
+                                Some(r) if writes() || status_of_output(&r) == CallStatus::Interrupted => {
+                                    let status = status_of_output(&r);
+                                    (r, status)
                                 }
                                 _ => interrupted(),
                             }
@@ -370,9 +380,10 @@ pub fn recorded_status(output: &str, is_error: bool) -> CallStatus {
     if !is_error {
         return CallStatus::Ok;
     }
-    // A command cut short after it printed: the cause comes first.
+    // A command cut short after it printed, a patch stopped: the cause
+    // comes first, then `; ` and what it left.
     fn cause(e: &str) -> &str {
-        e.split_once("; output so far:\n").map_or(e, |(c, _)| c)
+        e.split_once("; ").map_or(e, |(c, _)| c)
     }
     let error = match output.split_once(" failed: ") {
         Some((tool, e)) if !tool.contains(char::is_whitespace) => cause(e),

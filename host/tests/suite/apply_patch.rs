@@ -5,6 +5,8 @@ mod links;
 mod race;
 mod safety;
 mod stale_tmp;
+#[cfg(unix)]
+mod stop;
 mod undo;
 
 use std::fs;

@@ -5,6 +5,7 @@
 //! whitespace, then ignoring leading and trailing whitespace.
 
 use super::parse::{Hunk, HunkLine};
+use super::udiff::{self, Body, Edit};
 
 /// Why a hunk did not apply. The text is for the model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,14 +18,21 @@ pub struct HunkError {
     pub hunk: String,
 }
 
-/// A file's text split into lines, remembering its line ends.
-struct Text {
-    lines: Vec<String>,
-    crlf: bool,
-    final_newline: bool,
+/// A file's text split into lines (borrowed from it), remembering its
+/// line ends.
+pub(super) struct Text<'a> {
+    pub lines: Vec<&'a str>,
+    pub crlf: bool,
+    pub final_newline: bool,
 }
 
-fn split(content: &str) -> Text {
+impl Text<'_> {
+    pub fn eol(&self) -> &'static str {
+        if self.crlf { "\r\n" } else { "\n" }
+    }
+}
+
+fn split(content: &str) -> Text<'_> {
     let crlf = content.contains("\r\n");
     let body = content.strip_suffix('\n').unwrap_or(content);
     let lines = if content.is_empty() {
@@ -37,7 +45,6 @@ fn split(content: &str) -> Text {
                 } else {
                     l
                 }
-                .to_string()
             })
             .collect()
     };
@@ -48,22 +55,30 @@ fn split(content: &str) -> Text {
     }
 }
 
-fn join(text: &Text) -> String {
-    let eol = if text.crlf { "\r\n" } else { "\n" };
-    let mut out = text.lines.join(eol);
-    if text.final_newline && !text.lines.is_empty() {
+/// `lines` joined with `eol`, ending with one when `final_newline`.
+fn join<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    eol: &str,
+    final_newline: bool,
+    size: usize,
+) -> String {
+    let mut out = String::with_capacity(size);
+    let mut any = false;
+    for line in lines {
+        out.push_str(line);
         out.push_str(eol);
+        any = true;
+    }
+    if any && !final_newline {
+        out.truncate(out.len() - eol.len());
     }
     out
 }
 
 /// The content of a new file made of `lines`.
 pub fn new_file(lines: &[String]) -> String {
-    join(&Text {
-        lines: lines.to_vec(),
-        crlf: false,
-        final_newline: true,
-    })
+    let size = lines.iter().map(|l| l.len() + 1).sum();
+    join(lines.iter().map(String::as_str), "\n", true, size)
 }
 
 /// How strictly two lines are compared, strictest first.
@@ -73,13 +88,13 @@ const LEVELS: [fn(&str, &str) -> bool; 3] = [
     |a, b| a.trim() == b.trim(),
 ];
 
-fn matches_at(lines: &[String], pat: &[String], at: usize, eq: fn(&str, &str) -> bool) -> bool {
+fn matches_at(lines: &[&str], pat: &[String], at: usize, eq: fn(&str, &str) -> bool) -> bool {
     at + pat.len() <= lines.len() && pat.iter().zip(&lines[at..]).all(|(p, l)| eq(l, p))
 }
 
 /// Where `pat` starts at or after `start` (only at the very end when
 /// `eof`), trying each strictness level in turn.
-fn seek(lines: &[String], pat: &[String], start: usize, eof: bool) -> Option<usize> {
+fn seek(lines: &[&str], pat: &[String], start: usize, eof: bool) -> Option<usize> {
     let last = lines.len().checked_sub(pat.len())?;
     let from = if eof { last.max(start) } else { start };
     LEVELS
@@ -87,13 +102,20 @@ fn seek(lines: &[String], pat: &[String], start: usize, eof: bool) -> Option<usi
         .find_map(|eq| (from..=last).find(|&i| matches_at(lines, pat, i, *eq)))
 }
 
+/// A file's text after its hunks, with the diff of what changed.
+#[derive(Debug)]
+pub struct Patched {
+    pub text: String,
+    pub diff: Body,
+}
+
 /// Applies `hunks` to `content`; `path` is for error messages.
-pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<String, HunkError> {
-    let mut text = split(content);
+pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<Patched, HunkError> {
+    let text = split(content);
     let lines = &text.lines;
     let mut pos = 0;
     // (start, number of old lines, new lines), in file order.
-    let mut edits: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     for (i, hunk) in hunks.iter().enumerate() {
         let err = |detail: String| HunkError {
             path: path.to_string(),
@@ -136,34 +158,44 @@ pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<String, 
         edits.push((at, old.len(), replacement(hunk, lines, at, old.len())));
         pos = at + old.len();
     }
-    let mut out = Vec::with_capacity(lines.len());
+    let added: usize = edits
+        .iter()
+        .map(|(_, _, new)| new.iter().map(|l| l.len() + 2).sum::<usize>())
+        .sum();
+    let mut kept = Vec::with_capacity(edits.len() * 2 + 1);
     let mut cursor = 0;
-    for (at, len, new) in edits {
-        out.extend_from_slice(&lines[cursor..at]);
-        out.extend(new);
+    for (at, len, new) in &edits {
+        kept.push(&lines[cursor..*at]);
+        kept.push(new.as_slice());
         cursor = at + len;
     }
-    out.extend_from_slice(&lines[cursor..]);
-    text.lines = out;
-    Ok(join(&text))
+    kept.push(&lines[cursor..]);
+    let out = join(
+        kept.into_iter().flatten().copied(),
+        text.eol(),
+        text.final_newline,
+        content.len() + added,
+    );
+    let diff = udiff::body(&text, &edits);
+    Ok(Patched { text: out, diff })
 }
 
 /// The lines that replace the `len` lines at `at`: context lines keep the
 /// file's text (they may differ in whitespace), added lines are the hunk's.
 /// Old lines past `len` (a dropped trailing empty line) are skipped.
-fn replacement(hunk: &Hunk, lines: &[String], at: usize, len: usize) -> Vec<String> {
+fn replacement<'a>(hunk: &'a Hunk, lines: &[&'a str], at: usize, len: usize) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut old_index = 0;
     for line in &hunk.lines {
         match line {
             HunkLine::Context(_) => {
                 if old_index < len {
-                    out.push(lines[at + old_index].clone());
+                    out.push(lines[at + old_index]);
                 }
                 old_index += 1;
             }
             HunkLine::Remove(_) => old_index += 1,
-            HunkLine::Add(t) => out.push(t.clone()),
+            HunkLine::Add(t) => out.push(t.as_str()),
         }
     }
     out
@@ -178,7 +210,7 @@ fn after(pos: usize) -> String {
 }
 
 /// Says which old line could not be found, and what the file has instead.
-fn diagnose(lines: &[String], old: &[String], pos: usize, eof: bool) -> String {
+fn diagnose(lines: &[&str], old: &[String], pos: usize, eof: bool) -> String {
     let loose = LEVELS[2];
     if let Some(at) = seek(lines, old, 0, false) {
         return if eof {

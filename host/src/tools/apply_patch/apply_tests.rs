@@ -10,7 +10,7 @@ fn run(content: &str, body: &str) -> Result<String, HunkError> {
     let FileOp::Update { hunks, .. } = &ops[0] else {
         panic!("{ops:?}");
     };
-    apply_hunks("f.txt", content, hunks)
+    apply_hunks("f.txt", content, hunks).map(|p| p.text)
 }
 
 #[test]

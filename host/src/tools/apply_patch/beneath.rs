@@ -7,9 +7,9 @@
 //! descriptor. A directory swapped for a link after a path was checked is
 //! refused instead of followed out of the root.
 
-use std::ffi::{CString, OsStr, OsString};
-use std::fs::{File, Permissions};
-use std::io::{self, Write};
+use std::ffi::{CStr, CString, OsStr, OsString};
+use std::fs::File;
+use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
@@ -47,13 +47,13 @@ const DIR_FLAGS: libc::c_int = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXE
 #[cfg(not(target_os = "linux"))]
 const DIR_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
 
-fn cstr(name: &OsStr) -> io::Result<CString> {
+pub(super) fn cstr(name: &OsStr) -> io::Result<CString> {
     CString::new(name.as_bytes())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path holds a NUL byte"))
 }
 
 /// `-1` → the errno as an error; otherwise the value.
-fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
+pub(super) fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
     if ret < 0 {
         Err(io::Error::last_os_error())
     } else {
@@ -228,7 +228,7 @@ impl Dir {
         self.0.as_raw_fd()
     }
 
-    fn openat(
+    pub(super) fn openat(
         &self,
         name: &CString,
         flags: libc::c_int,
@@ -276,37 +276,22 @@ impl Dir {
 
     /// Writes `bytes` to a new temp file here and renames it over `name`;
     /// the temp file is removed when any step fails.
+    #[cfg(test)]
     pub fn write_atomic(
         &self,
         name: &OsStr,
         bytes: &[u8],
-        perms: Option<&Permissions>,
+        perms: Option<&std::fs::Permissions>,
     ) -> io::Result<()> {
-        let target = cstr(name)?;
-        let flags = libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY | libc::O_NOFOLLOW;
-        let mut attempts = 0;
-        let (tmp, file) = loop {
-            // A short name of its own, not one made from `name`: a name
-            // near NAME_MAX (255 bytes) would not fit with more added.
-            let tmp = cstr(OsStr::new(&tmp_name("patch")))?;
-            match self.openat(&tmp, flags, 0o666) {
-                Ok(fd) => break (tmp, File::from(fd)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
-                Err(e) => return Err(e),
-            }
-        };
-        let result = fill(file, bytes, perms).and_then(|()| {
-            // SAFETY: both names are NUL-terminated and outlive the call.
-            check(unsafe { libc::renameat(self.fd(), tmp.as_ptr(), self.fd(), target.as_ptr()) })
-                .map(drop)
-        });
+        let tmp = self.write_temp(bytes, perms, &|| false)?;
+        let result = self.rename(&tmp, &cstr(name)?);
         if result.is_err() {
             let _ = self.unlink(&tmp, 0);
         }
         result
     }
 
-    fn unlink(&self, name: &CString, flags: libc::c_int) -> io::Result<()> {
+    pub(super) fn unlink(&self, name: &CStr, flags: libc::c_int) -> io::Result<()> {
         // SAFETY: as in `openat`.
         check(unsafe { libc::unlinkat(self.fd(), name.as_ptr(), flags) }).map(drop)
     }
@@ -349,21 +334,6 @@ impl Dir {
     pub fn remove_dir(&self, name: &OsStr) -> io::Result<()> {
         self.unlink(&cstr(name)?, libc::AT_REMOVEDIR)
     }
-}
-
-/// The name of a temp file written beside a file and renamed over it:
-/// `.quire-KIND-XXXXXXXX` (21 bytes for `patch`), short whatever the
-/// file's own name, which may be as long as NAME_MAX (255 bytes).
-pub(super) fn tmp_name(kind: &str) -> String {
-    format!(".quire-{kind}-{:08x}", fastrand::u32(..))
-}
-
-fn fill(mut file: File, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {
-    file.write_all(bytes)?;
-    if let Some(perms) = perms {
-        file.set_permissions(perms.clone())?;
-    }
-    file.sync_all()
 }
 
 #[cfg(test)]

@@ -1,16 +1,24 @@
-//! The files a patch touches, staged in memory, and the all-or-nothing
-//! write: every file is written to a temp file in its directory and renamed
-//! over the old one; when a write fails, what was already written is
-//! restored. Files are read and written only through [`Root`], so a link
-//! that appears after the plan was checked is never followed.
+//! The files a patch touches, staged, and the all-or-nothing write. A
+//! file is read only as far as the patch needs it: whole for an update,
+//! in one streamed pass for a delete (its size, digest and what the diff
+//! shows), not at all for an add. The commit first looks whether every
+//! file is still there as read (its size, a link's target), then writes
+//! them one by one ([`super::steps`]), each checked against its digest
+//! right before it is replaced; a failure, a file changed meanwhile, or a
+//! stop before the last file is in place puts back what was written. Files are read and written only
+//! through [`Root`], so a link that appears after the plan was checked is
+//! never followed.
 
-use std::collections::{BTreeMap, HashMap};
-use std::ffi::OsString;
-use std::fs::Permissions;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fs::{File, Permissions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::beneath::{Dir, Root};
+use super::beneath::Root;
+use super::originals::digest;
+use super::scan::Scan;
+use super::steps;
 
 /// Patches committed by this process (every session, subagents too).
 static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -22,29 +30,59 @@ pub fn writes() -> u64 {
     WRITES.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-/// A file's bytes and, when known, its permissions.
+/// A file's new bytes, their digest and, when known, its permissions.
 #[derive(Debug, Clone)]
 pub struct Content {
     pub bytes: Vec<u8>,
     pub perms: Option<Permissions>,
+    pub digest: [u8; 32],
 }
 
-struct Entry {
+impl Content {
+    pub fn new(bytes: Vec<u8>, perms: Option<Permissions>) -> Content {
+        let digest = digest(&bytes);
+        Content {
+            bytes,
+            perms,
+            digest,
+        }
+    }
+}
+
+/// A file as the patch found it on disk.
+pub(super) struct Found {
+    pub perms: Permissions,
+    pub len: u64,
+    /// Its SHA-256, once its content was read (an update, a delete):
+    /// what the commit checks the file against.
+    pub digest: Option<[u8; 32]>,
+}
+
+/// What the patch makes of a file so far.
+pub(super) enum Now {
+    /// As found (nothing staged, or staged back to what it was).
+    Same,
+    Gone,
+    New(Content),
+}
+
+pub(super) struct Entry {
     /// The path as the patch first named it.
-    shown: String,
-    original: Option<Content>,
-    current: Option<Content>,
+    pub shown: String,
+    pub found: Option<Found>,
+    pub now: Now,
     /// On disk a symbolic link to this target, staged for deletion (the
     /// link is removed, never followed; put back on rollback).
-    link: Option<PathBuf>,
+    pub link: Option<PathBuf>,
 }
 
 impl Entry {
-    fn changed(&self) -> bool {
-        match (&self.original, &self.current) {
-            (Some(a), Some(b)) => a.bytes != b.bytes,
-            (None, None) => self.link.is_some(),
-            _ => true,
+    pub fn changed(&self) -> bool {
+        match (&self.found, &self.now) {
+            (_, Now::Same) => false,
+            (None, Now::Gone) => self.link.is_some(),
+            (Some(_), Now::Gone) | (None, Now::New(_)) => true,
+            (Some(f), Now::New(c)) => f.digest != Some(c.digest),
         }
     }
 }
@@ -75,23 +113,43 @@ pub enum CommitError {
         unrestored: Vec<String>,
     },
     /// A file is not as the patch read it (changed, appeared or went
-    /// away while the patch waited for approval): nothing was written.
+    /// away since): nothing was written.
     #[error(
-        "{0} changed while the patch waited for approval; nothing was written. Read the file again and send a new patch."
+        "{path} changed {}; nothing was written. Read the file again and send a new patch.",
+        if *asked { "while the patch waited for approval" } else { "after apply_patch read it and before it wrote it (another program or session wrote it meanwhile)" }
     )]
-    Changed(String),
+    Changed { path: String, asked: bool },
     #[error("could not write {path}: {source}. Nothing was written, so nothing was changed.")]
     Check { path: String, source: io::Error },
+    /// Stopped (Esc, Ctrl-C, SIGTERM…) before the last file was in
+    /// place: what was written was put back, except `unrestored`.
+    #[error("{}", stopped_text(unrestored))]
+    Stopped { unrestored: Vec<String> },
 }
 
 fn restored_text(unrestored: &[String]) -> String {
+    unrestored_text(
+        unrestored,
+        "The files already written were restored, so nothing was changed.",
+        "These files could not be restored and may hold the patched content",
+    )
+}
+
+fn stopped_text(unrestored: &[String]) -> String {
+    unrestored_text(
+        unrestored,
+        "the patch was not applied: nothing was changed (the files are as they were)",
+        "the patch was not applied, but these files could not be put back and hold the patched content",
+    )
+}
+
+/// `all_back` when every file was put back, else `some_left` naming those
+/// that were not.
+fn unrestored_text(unrestored: &[String], all_back: &str, some_left: &str) -> String {
     if unrestored.is_empty() {
-        "The files already written were restored, so nothing was changed.".to_string()
+        all_back.to_string()
     } else {
-        format!(
-            "These files could not be restored and may hold the patched content: {}",
-            unrestored.join(", ")
-        )
+        format!("{some_left}: {}", unrestored.join(", "))
     }
 }
 
@@ -109,20 +167,102 @@ impl Staged {
         Ok(match self.files.entry(real.to_path_buf()) {
             Slot::Occupied(o) => o.into_mut(),
             Slot::Vacant(v) => {
-                let original = load(&self.root, real, shown)?;
+                let found = open(&self.root, real, shown)?.map(|(_, found)| found);
                 v.insert(Entry {
                     shown: shown.to_string(),
-                    current: original.clone(),
-                    original,
+                    found,
+                    now: Now::Same,
                     link: None,
                 })
             }
         })
     }
 
-    /// The file's content after the operations staged so far.
-    pub fn current(&mut self, real: &Path, shown: &str) -> Result<Option<&Content>, StageError> {
-        Ok(self.entry(real, shown)?.current.as_ref())
+    /// Whether the file exists after the operations staged so far.
+    pub fn exists(&mut self, real: &Path, shown: &str) -> Result<bool, StageError> {
+        let e = self.entry(real, shown)?;
+        Ok(match e.now {
+            Now::Same => e.found.is_some(),
+            Now::Gone => false,
+            Now::New(_) => true,
+        })
+    }
+
+    /// The file's content after the operations staged so far, read whole
+    /// when it is still as on disk; `None` when there is no file.
+    pub fn read(
+        &mut self,
+        real: &Path,
+        shown: &str,
+    ) -> Result<Option<Cow<'_, Content>>, StageError> {
+        self.entry(real, shown)?;
+        let Some((file, found)) = self.unread(real, shown)? else {
+            let e = self.files.get(real);
+            return Ok(match e.map(|e| &e.now) {
+                Some(Now::New(c)) => Some(Cow::Borrowed(c)),
+                _ => None,
+            });
+        };
+        let mut bytes = Vec::with_capacity(usize::try_from(found.len).unwrap_or(0));
+        io::Read::read_to_end(&mut &file, &mut bytes).map_err(io_err(shown))?;
+        let content = Content::new(bytes, Some(found.perms.clone()));
+        self.settle(real, found, content.digest);
+        Ok(Some(Cow::Owned(content)))
+    }
+
+    /// One pass over the file as the operations staged so far leave it
+    /// (a delete needs no more), keeping its bytes in `head` when it has
+    /// at most `keep` of them; `None` when there is no file.
+    pub fn scan(
+        &mut self,
+        real: &Path,
+        shown: &str,
+        keep: usize,
+    ) -> Result<Option<(Scan, Option<Permissions>)>, StageError> {
+        self.entry(real, shown)?;
+        let Some((file, found)) = self.unread(real, shown)? else {
+            return Ok(match self.files.get(real).map(|e| &e.now) {
+                Some(Now::New(c)) => {
+                    let head = if c.bytes.len() <= keep {
+                        c.bytes.len()
+                    } else {
+                        0
+                    };
+                    Some((Scan::of(&c.bytes, head), c.perms.clone()))
+                }
+                _ => None,
+            });
+        };
+        let head = if found.len <= keep as u64 { keep } else { 0 };
+        let mut scan = Scan::read(&file, head, &|| false).map_err(io_err(shown))?;
+        if scan.head.len() as u64 != scan.len {
+            scan.head = Vec::new();
+        }
+        let perms = found.perms.clone();
+        self.settle(real, found, scan.digest);
+        Ok(Some((scan, Some(perms))))
+    }
+
+    /// The file opened again, when the entry is still the file on disk.
+    fn unread(&self, real: &Path, shown: &str) -> Result<Option<(File, Found)>, StageError> {
+        match self.files.get(real) {
+            Some(Entry {
+                now: Now::Same,
+                found: Some(_),
+                ..
+            }) => open(&self.root, real, shown),
+            _ => Ok(None),
+        }
+    }
+
+    /// Records what the file held when it was read.
+    fn settle(&mut self, real: &Path, found: Found, digest: [u8; 32]) {
+        if let Some(e) = self.files.get_mut(real) {
+            e.found = Some(Found {
+                digest: Some(digest),
+                ..found
+            });
+        }
     }
 
     /// Stages the file's new content (`None`: deleted).
@@ -132,244 +272,126 @@ impl Staged {
         shown: &str,
         content: Option<Content>,
     ) -> Result<(), StageError> {
-        self.entry(real, shown)?.current = content;
+        let e = self.entry(real, shown)?;
+        e.now = match content {
+            Some(c) => Now::New(c),
+            None => Now::Gone,
+        };
         Ok(())
     }
 
     /// Stages the removal of the symbolic link at `link` itself (its
     /// target is never followed); `false` when there is no link there.
     pub fn delete_link(&mut self, link: &Path, shown: &str) -> Result<bool, StageError> {
-        let io_err = |source| StageError::Io {
-            path: shown.to_string(),
-            source,
-        };
-        let (dirs, name) = split(&self.root, link).map_err(io_err)?;
-        let Some(dir) = self.root.dir(&dirs).map_err(io_err)? else {
+        let (dirs, name) = steps::split(&self.root, link).map_err(io_err(shown))?;
+        let Some(dir) = self.root.dir(&dirs).map_err(io_err(shown))? else {
             return Ok(false);
         };
-        let Some(target) = dir.read_link(&name).map_err(io_err)? else {
+        let Some(target) = dir.read_link(&name).map_err(io_err(shown))? else {
             return Ok(false);
         };
         self.files.insert(
             link.to_path_buf(),
             Entry {
                 shown: shown.to_string(),
-                original: None,
-                current: None,
+                found: None,
+                now: Now::Gone,
                 link: Some(target),
             },
         );
         Ok(true)
     }
 
-    /// Checks that every file the patch changes is still as it was read
-    /// (same bytes, still absent, the same link), so that nothing written
-    /// meanwhile (say, while the user was asked) is overwritten.
-    fn unchanged(&self) -> Result<(), CommitError> {
+    /// Checks that every file the patch changes is still there (or still
+    /// absent) as it was read, the same size, the same link: a first look,
+    /// before anything is written; each file's content is checked again
+    /// right before it is replaced ([`super::steps`]).
+    fn unchanged(&self, asked: bool) -> Result<(), CommitError> {
         for (path, entry) in self.files.iter().filter(|(_, e)| e.changed()) {
-            let check = |source| CommitError::Check {
+            let check = |source: io::Error| CommitError::Check {
                 path: entry.shown.clone(),
                 source,
             };
+            let changed = || CommitError::Changed {
+                path: entry.shown.clone(),
+                asked,
+            };
             let same = match &entry.link {
                 Some(target) => {
-                    let (dirs, name) = split(&self.root, path).map_err(check)?;
+                    let (dirs, name) = steps::split(&self.root, path).map_err(check)?;
                     match self.root.dir(&dirs).map_err(check)? {
                         Some(dir) => dir.read_link(&name).map_err(check)?.as_ref() == Some(target),
                         None => false,
                     }
                 }
                 None => {
-                    let now = load(&self.root, path, &entry.shown).map_err(|e| match e {
+                    let now = open(&self.root, path, &entry.shown).map_err(|e| match e {
                         StageError::Io { source, .. } => check(source),
-                        StageError::IsDir(_) => CommitError::Changed(entry.shown.clone()),
+                        StageError::IsDir(_) => changed(),
                     })?;
-                    now.as_ref().map(|c| &c.bytes) == entry.original.as_ref().map(|c| &c.bytes)
+                    match (now, &entry.found) {
+                        (None, None) => true,
+                        (Some((_, now)), Some(was)) => now.len == was.len,
+                        _ => false,
+                    }
                 }
             };
             if !same {
-                return Err(CommitError::Changed(entry.shown.clone()));
+                return Err(changed());
             }
         }
         Ok(())
     }
 
-    /// Writes every staged change, or none; none when a file changed
-    /// since it was read.
-    pub fn commit(self) -> Result<(), CommitError> {
-        self.unchanged()?;
+    /// Writes every staged change, or none: none when a file changed
+    /// since it was read (`asked`: while the user was asked), none when
+    /// `stop` says so before the last file is in place.
+    pub fn commit(self, asked: bool, stop: &dyn Fn() -> bool) -> Result<(), CommitError> {
+        if stop() {
+            return Err(CommitError::Stopped {
+                unrestored: Vec::new(),
+            });
+        }
+        self.unchanged(asked)?;
         // Counted before writing: a commit that fails halfway wrote too.
         WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let Staged { root, files } = self;
-        let (deletes, writes): (Vec<_>, Vec<_>) = files
-            .into_iter()
-            .filter(|(_, e)| e.changed())
-            .partition(|(_, e)| e.current.is_none());
-        let mut dirs = Dirs {
-            root: &root,
-            open: HashMap::new(),
-        };
-        let mut done = Vec::new();
-        for (path, entry) in deletes.into_iter().chain(writes) {
-            let result = match &entry.current {
-                None => dirs.existing(&path).and_then(|(dir, name)| {
-                    dir.remove_file(&name)?;
-                    Ok((dir, name))
-                }),
-                Some(c) => dirs.create(&path, &mut done).and_then(|(dir, name)| {
-                    dir.write_atomic(&name, &c.bytes, c.perms.as_ref())?;
-                    Ok((dir, name))
-                }),
-            };
-            match result {
-                Ok((dir, name)) => done.push(Done::File {
-                    dir,
-                    name,
-                    shown: entry.shown,
-                    original: entry.original,
-                    link: entry.link,
-                }),
-                Err(source) => {
-                    let unrestored = rollback(done);
-                    return Err(CommitError::Write {
-                        path: entry.shown,
-                        source,
-                        unrestored,
-                    });
-                }
-            }
-        }
-        Ok(())
+        steps::write_all(&root, files, asked, stop)
     }
 }
 
-/// The directories of the files written, each opened once beneath the root.
-struct Dirs<'a> {
-    root: &'a Root,
-    open: HashMap<Vec<OsString>, Dir>,
-}
-
-impl Dirs<'_> {
-    /// The existing directory of `path`, and its file name.
-    fn existing(&mut self, path: &Path) -> io::Result<(Dir, OsString)> {
-        let (dirs, name) = split(self.root, path)?;
-        if let Some(d) = self.open.get(&dirs) {
-            return Ok((d.clone(), name));
-        }
-        let d = self
-            .root
-            .dir(&dirs)?
-            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
-        super::stale_tmp::sweep_dir(&d);
-        self.open.insert(dirs, d.clone());
-        Ok((d, name))
-    }
-
-    /// The directory of `path`, created as needed (recorded in `done`),
-    /// and its file name.
-    fn create(&mut self, path: &Path, done: &mut Vec<Done>) -> io::Result<(Dir, OsString)> {
-        let (dirs, name) = split(self.root, path)?;
-        if let Some(d) = self.open.get(&dirs) {
-            return Ok((d.clone(), name));
-        }
-        let mut created = Vec::new();
-        let result = self.root.dir_create(&dirs, &mut created);
-        done.extend(
-            created
-                .into_iter()
-                .map(|(parent, name)| Done::Dir { parent, name }),
-        );
-        let d = result?;
-        super::stale_tmp::sweep_dir(&d);
-        self.open.insert(dirs, d.clone());
-        Ok((d, name))
-    }
-}
-
-/// `path`'s directories below the root and its file name.
-fn split(root: &Root, path: &Path) -> io::Result<(Vec<OsString>, OsString)> {
-    let mut dirs = root.relative(path)?;
-    let name = dirs
-        .pop()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
-    Ok((dirs, name))
-}
-
-fn load(root: &Root, real: &Path, shown: &str) -> Result<Option<Content>, StageError> {
-    let io_err = |source| StageError::Io {
-        path: shown.to_string(),
-        source,
-    };
-    let (dirs, name) = match split(root, real) {
+/// The file at `real` opened for reading (a link is not followed: no
+/// file) with what it is; `None` when there is none.
+fn open(root: &Root, real: &Path, shown: &str) -> Result<Option<(File, Found)>, StageError> {
+    let (dirs, name) = match steps::split(root, real) {
         Ok(s) => s,
         // The root itself.
         Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
             return Err(StageError::IsDir(shown.to_string()));
         }
-        Err(e) => return Err(io_err(e)),
+        Err(e) => return Err(io_err(shown)(e)),
     };
-    let Some(dir) = root.dir(&dirs).map_err(io_err)? else {
+    let Some(dir) = root.dir(&dirs).map_err(io_err(shown))? else {
         return Ok(None);
     };
-    let Some(file) = dir.open_file(&name).map_err(io_err)? else {
+    let Some(file) = dir.open_file(&name).map_err(io_err(shown))? else {
         return Ok(None);
     };
-    let meta = file.metadata().map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err(shown))?;
     if meta.is_dir() {
         return Err(StageError::IsDir(shown.to_string()));
     }
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut &file, &mut bytes).map_err(io_err)?;
-    Ok(Some(Content {
-        bytes,
-        perms: Some(meta.permissions()),
-    }))
+    let found = Found {
+        perms: meta.permissions(),
+        len: meta.len(),
+        digest: None,
+    };
+    Ok(Some((file, found)))
 }
 
-/// A step of the commit, undone in reverse order on failure.
-enum Done {
-    File {
-        dir: Dir,
-        name: OsString,
-        shown: String,
-        original: Option<Content>,
-        link: Option<PathBuf>,
-    },
-    /// A directory the commit created.
-    Dir { parent: Dir, name: OsString },
-}
-
-/// Undoes `done`; returns the files that could not be restored.
-fn rollback(done: Vec<Done>) -> Vec<String> {
-    let mut failed = Vec::new();
-    for step in done.into_iter().rev() {
-        match step {
-            Done::File {
-                dir,
-                name,
-                shown,
-                original,
-                link,
-            } => {
-                let result = match (&original, &link) {
-                    (Some(c), _) => dir.write_atomic(&name, &c.bytes, c.perms.as_ref()),
-                    (None, Some(target)) => match dir.remove_file(&name) {
-                        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                        _ => dir.symlink(target, &name),
-                    },
-                    (None, None) => dir.remove_file(&name),
-                };
-                if let Err(e) = result {
-                    tracing::warn!(path = %shown, error = %e, "apply_patch: could not restore file");
-                    failed.push(shown);
-                }
-            }
-            Done::Dir { parent, name } => {
-                if let Err(e) = parent.remove_dir(&name) {
-                    tracing::debug!(dir = ?name, error = %e, "apply_patch: could not remove created directory");
-                }
-            }
-        }
+fn io_err(shown: &str) -> impl Fn(io::Error) -> StageError + '_ {
+    move |source| StageError::Io {
+        path: shown.to_string(),
+        source,
     }
-    failed
 }

@@ -4,8 +4,15 @@
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
+use super::scan::Scan;
+use super::udiff::Body;
+
 /// Longest unified diff kept per file, in bytes (cut at a line end).
 pub const MAX_DIFF_BYTES: usize = 32 * 1024;
+
+/// The largest file a deletion's diff shows the lines of; a larger one
+/// is said in words ("diff not shown: the file is 200.0 MiB").
+pub const DIFF_FILE_LIMIT: usize = 8 * 1024 * 1024;
 
 /// What a patch did to one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,6 +77,68 @@ impl FileDiff {
         }
     }
 
+    /// An update or a move: the diff made from where the patch changed
+    /// the file (`body`), `sha256` the hex digest of the new content.
+    pub fn patched(
+        status: &'static str,
+        path: &str,
+        from: Option<&str>,
+        body: Body,
+        sha256: String,
+    ) -> Self {
+        let text = if body.text.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "--- a/{}\n+++ b/{path}\n{}",
+                from.unwrap_or(path),
+                body.text
+            )
+        };
+        FileDiff {
+            status,
+            path: path.to_string(),
+            from: from.map(str::to_string),
+            added: body.added,
+            removed: body.removed,
+            diff: cap(text),
+            undo: None,
+            sha256: Some(sha256),
+        }
+    }
+
+    /// A deleted file, from one pass over it: its lines when it is text
+    /// of at most [`DIFF_FILE_LIMIT`] bytes (`scan.head` holds them all),
+    /// else said in words.
+    pub fn deleted(path: &str, scan: &Scan) -> Self {
+        let len = usize::try_from(scan.len).unwrap_or(usize::MAX);
+        if scan.binary {
+            return FileDiff::binary("deleted", path, len);
+        }
+        if len > DIFF_FILE_LIMIT || scan.head.len() < len {
+            return FileDiff {
+                status: "deleted",
+                path: path.to_string(),
+                from: None,
+                added: 0,
+                removed: scan.lines,
+                diff: format!(
+                    "--- a/{path}\n+++ /dev/null\n{NOT_SHOWN}{}]\n",
+                    crate::mcp::results::human_size(len)
+                ),
+                undo: None,
+                sha256: None,
+            };
+        }
+        FileDiff::new(
+            "deleted",
+            path,
+            None,
+            &String::from_utf8_lossy(&scan.head),
+            "",
+        )
+    }
+
     /// A file whose content is not text (not UTF-8, or holding NUL
     /// bytes): said in words, not shown.
     pub fn binary(status: &'static str, path: &str, len: usize) -> Self {
@@ -90,22 +159,39 @@ impl FileDiff {
         }
     }
 
-    /// Whether the diff was cut (and so cannot be reversed).
+    /// Whether the diff does not hold the whole change (and so cannot be
+    /// reversed), see [`is_partial`].
     pub fn is_cut(&self) -> bool {
-        self.diff.ends_with("more diff lines not shown …]\n")
+        is_partial(&self.diff)
     }
+}
+
+/// How a diff too large to show starts its one line.
+const NOT_SHOWN: &str = "[diff not shown: the file is ";
+
+/// Whether the diff text `diff` does not hold the whole change: cut, not
+/// shown for the file's size, or a binary file said in words. `/undo`
+/// cannot reverse such a diff.
+pub fn is_partial(diff: &str) -> bool {
+    diff.ends_with("more diff lines not shown …]\n")
+        || diff
+            .lines()
+            .any(|l| l.starts_with(NOT_SHOWN) || l.starts_with("binary file "))
 }
 
 /// `bytes`' SHA-256 in lower-case hex, as [`FileDiff::sha256`] holds it.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes).into())
+}
+
+/// A SHA-256 digest in lower-case hex.
+pub fn hex(digest: &[u8; 32]) -> String {
     use std::fmt::Write as _;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
+    digest.iter().fold(String::with_capacity(64), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// Whether `bytes` are shown as a binary file: not UTF-8, or holding NUL.

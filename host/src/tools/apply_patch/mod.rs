@@ -2,6 +2,10 @@
 //! patch in the Codex CLI format. A patch applies completely or not at all:
 //! every file's new content is computed in memory first, then all are
 //! written (temp file + rename), and a failed write restores the others.
+//! So does a stop (Esc, Ctrl-C, SIGTERM, SIGHUP) that comes before the
+//! last file is in place; one that comes after finds the patch applied,
+//! and the result says so (the registry waits for it, see
+//! `tools::writing`).
 
 mod apply;
 mod beneath;
@@ -10,11 +14,16 @@ mod diff;
 mod originals;
 mod parse;
 mod paths;
+mod pause;
 mod plan;
 #[cfg(test)]
 mod race_tests;
 mod rewrite;
+mod scan;
 mod stale_tmp;
+mod steps;
+mod swap;
+mod udiff;
 
 use schemars::JsonSchema;
 use serde_json::{Value, json};
@@ -24,11 +33,13 @@ use super::{
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, SandboxMode, ToolContext, ToolError,
     ToolOutput, approval,
 };
+use commit::CommitError;
 pub use commit::writes as patches_committed;
-pub use diff::{FileDiff, is_binary, sha256_hex};
+pub use diff::{FileDiff, hex, is_binary, is_partial, sha256_hex};
 pub use originals::{Restored, UndoError, restore as undo};
 pub use paths::{normalize, real_path};
 use plan::{Change, PlanError, Prepared, Scope};
+pub use scan::file_sha256;
 
 const DESCRIPTION: &str = r#"Create, edit, move and delete files with a patch. The `patch` argument is the whole patch text:
 
@@ -104,8 +115,10 @@ impl TypedTool for ApplyPatch {
             changes,
             mut diffs,
             originals,
+            mut notes,
         } = prepared;
-        if ctx.approval_policy == ApprovalPolicy::Untrusted {
+        let asked = ctx.approval_policy == ApprovalPolicy::Untrusted;
+        if asked {
             let summary: Vec<String> = changes.iter().map(Change::describe).collect();
             let request = ApprovalRequest {
                 tool: "apply_patch".into(),
@@ -125,14 +138,33 @@ impl TypedTool for ApplyPatch {
                 )));
             }
         }
-        blocking(move || staged.commit())
-            .await?
-            .map_err(|e| ToolError::Failed(e.to_string()))?;
+        // From here the call answers for itself when stopped: what it
+        // wrote, or that it put everything back.
+        super::writing::started();
+        let cancel = ctx.cancel.clone();
+        let committed = blocking(move || staged.commit(asked, &|| cancel.is_cancelled())).await?;
+        match committed {
+            Ok(()) => {}
+            Err(CommitError::Stopped { unrestored }) => {
+                return Ok(stopped(&unrestored, &changes, &diffs));
+            }
+            Err(e) => return Err(ToolError::Failed(e.to_string())),
+        }
         for (diff, original) in diffs.iter_mut().zip(originals) {
-            diff.undo = original.and_then(originals::keep);
+            let Some(original) = original else { continue };
+            let len = original.bytes.as_ref().map_or(0, |(b, _)| b.len());
+            diff.undo = originals::keep(original);
+            if diff.undo.is_none() {
+                notes.push(originals::not_kept(&diff.path, len as u64));
+            }
         }
         tracing::debug!(files = changes.len(), "apply_patch: applied");
-        Ok(output(&changes, &diffs))
+        let mut out = output(&changes, &diffs, &notes);
+        if ctx.cancel.is_cancelled() {
+            out.text
+                .push_str("\nThe stop came after every file was written: the patch is applied.");
+        }
+        Ok(out)
     }
 }
 
@@ -151,11 +183,15 @@ fn plan_error(e: PlanError) -> ToolError {
     }
 }
 
-fn output(changes: &[Change], diffs: &[FileDiff]) -> ToolOutput {
+fn output(changes: &[Change], diffs: &[FileDiff], notes: &[String]) -> ToolOutput {
     let mut text = String::from("Success. Updated the following files:");
     for c in changes {
         text.push('\n');
         text.push_str(&c.status_line());
+    }
+    for n in notes {
+        text.push('\n');
+        text.push_str(n);
     }
     // Each file's status, path, line counts and unified diff.
     let files: Vec<Value> = diffs
@@ -166,6 +202,35 @@ fn output(changes: &[Change], diffs: &[FileDiff]) -> ToolOutput {
         text,
         structured: Some(json!({ "files": files })),
         is_error: false,
+    }
+}
+
+/// The result of a patch stopped before its last file was in place:
+/// nothing changed, or (when putting back failed) the files that hold
+/// the patched content, with their diffs so `/diff` and `/undo` see them.
+fn stopped(unrestored: &[String], changes: &[Change], diffs: &[FileDiff]) -> ToolOutput {
+    let reason = crate::protocol::interrupt::reason();
+    let text = format!(
+        "apply_patch {reason}; {}",
+        CommitError::Stopped {
+            unrestored: unrestored.to_vec()
+        }
+    );
+    let names = |c: &Change| match c {
+        Change::Move { from, to } => vec![from.clone(), to.clone()],
+        Change::Add(p) | Change::Update(p) | Change::Delete(p) => vec![p.clone()],
+    };
+    let files: Vec<Value> = changes
+        .iter()
+        .zip(diffs)
+        .filter(|(c, _)| names(c).iter().any(|n| unrestored.contains(n)))
+        .filter_map(|(_, d)| serde_json::to_value(d).ok())
+        .collect();
+    let status = crate::protocol::CallStatus::Interrupted.as_str();
+    ToolOutput {
+        text,
+        structured: Some(json!({ "status": status, "files": files })),
+        is_error: true,
     }
 }
 

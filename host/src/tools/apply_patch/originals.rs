@@ -66,6 +66,24 @@ fn size(o: &Original) -> usize {
     o.bytes.as_ref().map_or(0, |(b, _)| b.len())
 }
 
+/// How many more original bytes fit the budget now.
+pub fn room() -> usize {
+    let store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    BUDGET.saturating_sub(store.used)
+}
+
+/// What the result says of a file whose original is not kept (`len`
+/// bytes, more than fit the budget).
+pub fn not_kept(shown: &str, len: u64) -> String {
+    let size = |n: u64| crate::mcp::results::human_size(usize::try_from(n).unwrap_or(usize::MAX));
+    format!(
+        "{}: /undo cannot restore it: it is {}, and quire keeps at most {} of originals for /undo",
+        crate::printable::quoted_name(shown),
+        size(len),
+        size(BUDGET as u64)
+    )
+}
+
 /// Keeps `original`; its id, or `None` when it does not fit the budget.
 pub fn keep(original: Original) -> Option<u64> {
     let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
@@ -145,8 +163,8 @@ fn current(p: &Path) -> Result<Option<[u8; 32]>, UndoError> {
         Ok(m) if !m.is_file() => return Err(UndoError::Changed(shown(p))),
         Ok(_) => {}
     }
-    std::fs::read(p)
-        .map(|b| Some(digest(&b)))
+    super::scan::file_sha256(p)
+        .map(Some)
         .map_err(|source| UndoError::Io {
             path: shown(p),
             source,
@@ -216,11 +234,11 @@ fn remove_dirs(dirs: &[PathBuf]) {
 }
 
 /// `bytes` to a new temp file beside `path` (a short name of its own, see
-/// [`super::beneath::tmp_name`]), renamed over it.
+/// [`super::stale_tmp::name`]), renamed over it.
 fn write_atomic(path: &Path, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {
     let mut attempts = 0;
     let (tmp, mut file) = loop {
-        let tmp = path.with_file_name(super::beneath::tmp_name("undo"));
+        let tmp = path.with_file_name(super::stale_tmp::name("undo"));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use super::apply::{HunkError, apply_hunks, new_file};
 use super::beneath::Root;
 use super::commit::{Content, StageError, Staged};
-use super::diff::{FileDiff, is_binary};
-use super::originals::{Original, digest, missing_dirs};
-use super::parse::FileOp;
+use super::diff::{DIFF_FILE_LIMIT, FileDiff, hex};
+use super::originals::{self, Original, missing_dirs};
+use super::parse::{FileOp, Hunk};
 use super::paths::{normalize, real_path, workspace_root};
 use crate::tools::SandboxMode;
 
@@ -59,6 +59,8 @@ pub struct Prepared {
     /// One per change: what `/undo` needs to restore it byte for byte,
     /// when a reverse diff cannot.
     pub originals: Vec<Option<Original>>,
+    /// Said after the files: what `/undo` will not be able to restore.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,141 +210,180 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
         path: root_path.display().to_string(),
         source,
     })?;
-    let mut staged = Staged::new(root);
-    let mut changes = Vec::with_capacity(ops.len());
-    let mut diffs = Vec::with_capacity(ops.len());
-    let mut originals = Vec::with_capacity(ops.len());
+    let mut plan = Prepared {
+        staged: Staged::new(root),
+        changes: Vec::with_capacity(ops.len()),
+        diffs: Vec::with_capacity(ops.len()),
+        originals: Vec::with_capacity(ops.len()),
+        notes: Vec::new(),
+    };
     for op in ops {
         match op {
-            FileOp::Add { path, lines } => {
-                let real = scope.resolve(&root_path, path)?;
-                if staged.current(&real, path)?.is_some() {
-                    return Err(PlanError::AddExists(path.clone()));
-                }
-                let text = new_file(lines);
-                let diff = FileDiff::new("added", path, None, "", &text);
-                originals.push((diff.is_cut() || scope.through_link(path, &real)).then(|| {
-                    Original {
-                        path: real.clone(),
-                        bytes: None,
-                        left_at: real.clone(),
-                        left: Some(digest(text.as_bytes())),
-                        made_dirs: missing_dirs(&real),
-                    }
-                }));
-                diffs.push(diff);
-                let bytes = text.into_bytes();
-                let content = Content { bytes, perms: None };
-                staged.set(&real, path, Some(content))?;
-                changes.push(Change::Add(path.clone()));
-            }
-            FileOp::Delete { path } => {
-                // A symbolic link is deleted itself, wherever it points.
-                if let Some(link) = scope.link(&root_path, path)?
-                    && staged.delete_link(&link, path)?
-                {
-                    diffs.push(FileDiff::new("deleted", path, None, "", ""));
-                    originals.push(None);
-                    changes.push(Change::Delete(path.clone()));
-                    continue;
-                }
-                let real = scope.resolve(&root_path, path)?;
-                let Some(old) = staged.current(&real, path)? else {
-                    return Err(PlanError::DeleteMissing(path.clone()));
-                };
-                diffs.push(if is_binary(&old.bytes) {
-                    FileDiff::binary("deleted", path, old.bytes.len())
-                } else {
-                    FileDiff::new(
-                        "deleted",
-                        path,
-                        None,
-                        &String::from_utf8_lossy(&old.bytes),
-                        "",
-                    )
-                });
-                originals.push(Some(Original {
-                    path: real.clone(),
-                    bytes: Some((old.bytes.clone(), old.perms.clone())),
-                    left_at: real.clone(),
-                    left: None,
-                    made_dirs: Vec::new(),
-                }));
-                staged.set(&real, path, None)?;
-                changes.push(Change::Delete(path.clone()));
-            }
+            FileOp::Add { path, lines } => add(&mut plan, scope, &root_path, path, lines)?,
+            FileOp::Delete { path } => delete(&mut plan, scope, &root_path, path)?,
             FileOp::Update {
                 path,
                 move_to,
                 hunks,
-            } => {
-                let real = scope.resolve(&root_path, path)?;
-                // Moving the target would leave the link dangling.
-                if move_to.is_some() && scope.link(&root_path, path)?.is_some() {
-                    return Err(PlanError::MoveLink(path.clone()));
-                }
-                let Some(old) = staged.current(&real, path)?.cloned() else {
-                    return Err(PlanError::UpdateMissing(path.clone()));
-                };
-                let perms = old.perms.clone();
-                let text = std::str::from_utf8(&old.bytes)
-                    .map_err(|_| PlanError::NotText(path.clone()))?;
-                let patched = apply_hunks(path, text, hunks)?;
-                let old_text = text.to_string();
-                let new_text = patched.clone();
-                let original = |left_at: &Path| Original {
-                    path: real.clone(),
-                    bytes: Some((old.bytes.clone(), old.perms.clone())),
-                    left_at: left_at.to_path_buf(),
-                    left: Some(digest(new_text.as_bytes())),
-                    made_dirs: missing_dirs(left_at),
-                };
-                let diff = |status, shown: &str, from| {
-                    FileDiff::new(status, shown, from, &old_text, &new_text)
-                };
-                let content = Content {
-                    bytes: patched.into_bytes(),
-                    perms,
-                };
-                let target = match move_to {
-                    Some(to) => Some((to, scope.resolve(&root_path, to)?)),
-                    None => None,
-                };
-                match target {
-                    Some((to, to_real)) if to_real != real => {
-                        if staged.current(&to_real, to)?.is_some() {
-                            return Err(PlanError::MoveExists {
-                                from: path.clone(),
-                                to: to.clone(),
-                            });
-                        }
-                        diffs.push(diff("moved", to, Some(path.as_str())));
-                        originals.push(Some(original(&to_real)));
-                        staged.set(&real, path, None)?;
-                        staged.set(&to_real, to, Some(content))?;
-                        changes.push(Change::Move {
-                            from: path.clone(),
-                            to: to.clone(),
-                        });
-                    }
-                    _ => {
-                        let d = diff("modified", path, None);
-                        originals.push(
-                            (d.is_cut() || scope.through_link(path, &real))
-                                .then(|| original(&real)),
-                        );
-                        diffs.push(d);
-                        staged.set(&real, path, Some(content))?;
-                        changes.push(Change::Update(path.clone()));
-                    }
-                }
-            }
+            } => update(
+                &mut plan,
+                scope,
+                &root_path,
+                path,
+                move_to.as_deref(),
+                hunks,
+            )?,
         }
     }
-    Ok(Prepared {
-        staged,
-        changes,
-        diffs,
-        originals,
-    })
+    Ok(plan)
+}
+
+fn add(
+    plan: &mut Prepared,
+    scope: &Scope,
+    root: &Path,
+    path: &str,
+    lines: &[String],
+) -> Result<(), PlanError> {
+    let real = scope.resolve(root, path)?;
+    if plan.staged.exists(&real, path)? {
+        return Err(PlanError::AddExists(path.to_string()));
+    }
+    let text = new_file(lines);
+    let diff = FileDiff::new("added", path, None, "", &text);
+    let content = Content::new(text.into_bytes(), None);
+    plan.originals.push(
+        (diff.is_cut() || scope.through_link(path, &real)).then(|| Original {
+            path: real.clone(),
+            bytes: None,
+            left_at: real.clone(),
+            left: Some(content.digest),
+            made_dirs: missing_dirs(&real),
+        }),
+    );
+    plan.diffs.push(diff);
+    plan.staged.set(&real, path, Some(content))?;
+    plan.changes.push(Change::Add(path.to_string()));
+    Ok(())
+}
+
+fn delete(plan: &mut Prepared, scope: &Scope, root: &Path, path: &str) -> Result<(), PlanError> {
+    // A symbolic link is deleted itself, wherever it points.
+    if let Some(link) = scope.link(root, path)?
+        && plan.staged.delete_link(&link, path)?
+    {
+        plan.diffs
+            .push(FileDiff::new("deleted", path, None, "", ""));
+        plan.originals.push(None);
+        plan.changes.push(Change::Delete(path.to_string()));
+        return Ok(());
+    }
+    let real = scope.resolve(root, path)?;
+    // Read once: the diff's lines, and the bytes /undo needs when they
+    // fit what it keeps.
+    let room = originals::room();
+    let Some((scan, perms)) = plan.staged.scan(&real, path, room.max(DIFF_FILE_LIMIT))? else {
+        return Err(PlanError::DeleteMissing(path.to_string()));
+    };
+    plan.diffs.push(FileDiff::deleted(path, &scan));
+    let whole = scan.head.len() as u64 == scan.len && scan.head.len() <= room;
+    plan.originals.push(whole.then(|| Original {
+        path: real.clone(),
+        bytes: Some((scan.head, perms)),
+        left_at: real.clone(),
+        left: None,
+        made_dirs: Vec::new(),
+    }));
+    if !whole {
+        plan.notes.push(originals::not_kept(path, scan.len));
+    }
+    plan.staged.set(&real, path, None)?;
+    plan.changes.push(Change::Delete(path.to_string()));
+    Ok(())
+}
+
+fn update(
+    plan: &mut Prepared,
+    scope: &Scope,
+    root: &Path,
+    path: &str,
+    move_to: Option<&str>,
+    hunks: &[Hunk],
+) -> Result<(), PlanError> {
+    let real = scope.resolve(root, path)?;
+    // Moving the target would leave the link dangling.
+    if move_to.is_some() && scope.link(root, path)?.is_some() {
+        return Err(PlanError::MoveLink(path.to_string()));
+    }
+    let target = match move_to {
+        Some(to) => Some((to, scope.resolve(root, to)?)),
+        None => None,
+    };
+    let moved = target.as_ref().filter(|(_, to_real)| *to_real != real);
+    let (shown, status, from) = match moved {
+        Some((to, _)) => (*to, "moved", Some(path)),
+        None => (path, "modified", None),
+    };
+    let (content, diff, kept) = {
+        let Some(old) = plan.staged.read(&real, path)? else {
+            return Err(PlanError::UpdateMissing(path.to_string()));
+        };
+        let text =
+            std::str::from_utf8(&old.bytes).map_err(|_| PlanError::NotText(path.to_string()))?;
+        let patched = apply_hunks(path, text, hunks)?;
+        let content = Content::new(patched.text.into_bytes(), old.perms.clone());
+        let diff = FileDiff::patched(status, shown, from, patched.diff, hex(&content.digest));
+        // What /undo restores byte for byte when a reverse diff cannot.
+        let needed = moved.is_some() || diff.is_cut() || scope.through_link(path, &real);
+        let len = old.bytes.len();
+        let kept = match needed.then_some(len <= originals::room()) {
+            Some(true) => {
+                let old = old.into_owned();
+                Some(Some((old.bytes, old.perms)))
+            }
+            Some(false) => Some(None),
+            None => None,
+        };
+        (content, diff, kept.map(|k| (k, len)))
+    };
+    if let Some((to, to_real)) = moved
+        && plan.staged.exists(to_real, to)?
+    {
+        return Err(PlanError::MoveExists {
+            from: path.to_string(),
+            to: to.to_string(),
+        });
+    }
+    let left_at = moved.map_or(&real, |(_, to_real)| to_real).clone();
+    let original = match kept {
+        Some((Some(bytes), _)) => Some(Original {
+            path: real.clone(),
+            bytes: Some(bytes),
+            made_dirs: missing_dirs(&left_at),
+            left_at: left_at.clone(),
+            left: Some(content.digest),
+        }),
+        Some((None, len)) => {
+            plan.notes.push(originals::not_kept(path, len as u64));
+            None
+        }
+        None => None,
+    };
+    plan.originals.push(original);
+    plan.diffs.push(diff);
+    match moved {
+        Some((to, to_real)) => {
+            plan.staged.set(&real, path, None)?;
+            plan.staged.set(to_real, to, Some(content))?;
+            plan.changes.push(Change::Move {
+                from: path.to_string(),
+                to: to.to_string(),
+            });
+        }
+        None => {
+            plan.staged.set(&real, path, Some(content))?;
+            plan.changes.push(Change::Update(path.to_string()));
+        }
+    }
+    Ok(())
 }

@@ -41,7 +41,7 @@ fn a_directory_swapped_for_a_link_after_the_plan_is_not_written_through() {
     fs::rename(t.root.join("d"), t.root.join("d.real")).unwrap();
     symlink(&t.outside, t.root.join("d")).unwrap();
 
-    let err = match prepared.staged.commit() {
+    let err = match prepared.staged.commit(false, &|| false) {
         Ok(()) => panic!("the commit wrote through the link"),
         Err(e) => e.to_string(),
     };
@@ -70,7 +70,7 @@ fn a_link_put_where_a_missing_directory_was_planned_is_refused() {
     fs::create_dir(t.outside.join("deeper")).unwrap();
     symlink(&t.outside, t.root.join("new")).unwrap();
 
-    let err = match prepared.staged.commit() {
+    let err = match prepared.staged.commit(false, &|| false) {
         Ok(()) => panic!("the commit wrote through the link"),
         Err(e) => e.to_string(),
     };
@@ -94,7 +94,7 @@ fn deleting_through_a_swapped_directory_is_refused() {
     fs::rename(t.root.join("d"), t.root.join("d.real")).unwrap();
     symlink(&t.outside, t.root.join("d")).unwrap();
 
-    let err = match prepared.staged.commit() {
+    let err = match prepared.staged.commit(false, &|| false) {
         Ok(()) => panic!("the commit deleted through the link"),
         Err(e) => e.to_string(),
     };
@@ -115,7 +115,7 @@ fn a_file_read_for_an_update_is_not_read_through_a_swapped_directory() {
     symlink(&t.outside, t.root.join("d")).unwrap();
     let root = Root::open(&t.root).unwrap();
     let mut staged = Staged::new(root);
-    let err = match staged.current(&t.root.join("d/secret.txt"), "d/secret.txt") {
+    let err = match staged.read(&t.root.join("d/secret.txt"), "d/secret.txt") {
         Ok(c) => panic!("read through the link: {c:?}"),
         Err(e) => e.to_string(),
     };
@@ -126,7 +126,7 @@ fn a_file_read_for_an_update_is_not_read_through_a_swapped_directory() {
     fs::create_dir(t.root.join("d")).unwrap();
     symlink(t.outside.join("secret.txt"), t.root.join("d/secret.txt")).unwrap();
     let found = staged
-        .current(&t.root.join("d/secret.txt"), "d/secret.txt")
+        .read(&t.root.join("d/secret.txt"), "d/secret.txt")
         .map(|c| c.map(|c| c.bytes.clone()));
     assert!(matches!(found, Ok(None)), "{found:?}");
 }

@@ -143,3 +143,37 @@ async fn files_with_names_near_the_limit_are_written_and_undone() {
         .collect();
     assert!(left.is_empty(), "temp files left: {left:?}");
 }
+
+/// A deleted file larger than what /undo keeps is deleted (read in
+/// chunks, never whole), and the result says /undo cannot restore it; a
+/// large text file's diff is said in words.
+#[tokio::test]
+async fn a_delete_larger_than_undo_keeps_says_so() {
+    let ws = Ws::new();
+    // Sparse: 65 MiB of zeros, more than the 64 MiB /undo keeps in all.
+    fs::File::create(ws.root.join("disk.img"))
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
+    ws.write("big.log", &"a log line\n".repeat(900_000));
+    let out = run(
+        &ws.ctx(SandboxMode::WorkspaceWrite),
+        "*** Begin Patch\n*** Delete File: disk.img\n*** Delete File: big.log\n*** End Patch",
+    )
+    .await
+    .unwrap();
+    assert!(!ws.exists("disk.img") && !ws.exists("big.log"));
+    assert!(
+        out.text
+            .contains("disk.img: /undo cannot restore it: it is 65.0 MiB"),
+        "{}",
+        out.text
+    );
+    let files = out.structured.unwrap()["files"].as_array().unwrap().clone();
+    assert!(files[0]["undo"].is_null(), "{files:?}");
+    assert_eq!(files[1]["removed"], 900_000);
+    assert_eq!(
+        files[1]["diff"],
+        "--- a/big.log\n+++ /dev/null\n[diff not shown: the file is 9.4 MiB]\n"
+    );
+}
