@@ -90,21 +90,11 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
             "{flag} on-failure"
         )));
     }
-    let mut sources = config::sources(&opts, config.project_trusted);
-    if let Some((name, keys)) = &config.profile_applied {
-        // After the files it is read from, before variables and -c.
-        let at = sources
-            .iter()
-            .position(|s| !s.origin.ends_with("config.toml"))
-            .unwrap_or(sources.len());
-        sources.insert(
-            at,
-            config::ConfigSource {
-                origin: format!("profile {name} ([profiles.{name}])"),
-                keys: keys.clone(),
-            },
-        );
-    }
+    let sources = config::sources(
+        &opts,
+        config.project_trusted,
+        config.profile_applied.as_ref(),
+    );
     Ok(Setup {
         config,
         home,

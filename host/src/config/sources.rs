@@ -17,10 +17,16 @@ pub struct ConfigSource {
 }
 
 /// The layers of `opts` that set anything. `trusted` is whether the
-/// repository's own file was read (`Config::project_trusted`). A file
+/// repository's own file was read (`Config::project_trusted`); `profile`
+/// the profile applied and the keys it set (`Config::profile_applied`),
+/// which comes after the files. A file
 /// that cannot be read or parsed was already an error of `load`; here it
 /// is left out.
-pub fn sources(opts: &LoadOptions, trusted: bool) -> Vec<ConfigSource> {
+pub fn sources(
+    opts: &LoadOptions,
+    trusted: bool,
+    profile: Option<&(String, Vec<String>)>,
+) -> Vec<ConfigSource> {
     let mut out = Vec::new();
     let mut files = vec![opts.home.join("config.toml")];
     if let Some(root) = opts.repo_root.as_ref().filter(|_| trusted) {
@@ -35,6 +41,12 @@ pub fn sources(opts: &LoadOptions, trusted: bool) -> Vec<ConfigSource> {
                 keys: table.keys().map(|k| shown_key(k)).collect(),
             });
         }
+    }
+    if let Some((name, keys)) = profile {
+        out.push(ConfigSource {
+            origin: format!("profile {name} ([profiles.{name}])"),
+            keys: keys.iter().map(|k| shown_key(k)).collect(),
+        });
     }
     for (var, key) in ENV_KEYS {
         if std::env::var(var).is_ok_and(|v| !v.is_empty()) {
@@ -67,6 +79,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_profile_comes_after_the_files_and_before_the_overrides() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join("config.toml"), "model = \"gpt-5\"\n").unwrap();
+        let opts = LoadOptions {
+            home: home.path().to_path_buf(),
+            repo_root: None,
+            workspace: None,
+            overrides: vec!["max_turns=3".into()],
+        };
+        let applied = ("careful".to_string(), vec!["sandbox_mode".to_string()]);
+        let got = sources(&opts, true, Some(&applied));
+        let origins: Vec<&str> = got.iter().map(|s| s.origin.as_str()).collect();
+        let user = home.path().join("config.toml").display().to_string();
+        assert_eq!(
+            origins,
+            [
+                user.as_str(),
+                "profile careful ([profiles.careful])",
+                "-c (and flags)"
+            ]
+        );
+        assert_eq!(got[1].keys, ["sandbox (sandbox_mode)"]);
+    }
+
+    #[test]
     fn each_layer_lists_the_keys_it_set() {
         let home = tempfile::tempdir().unwrap();
         let repo = tempfile::tempdir().unwrap();
@@ -83,7 +120,7 @@ mod tests {
             workspace: None,
             overrides: vec!["approval=\"never\"".into(), "model=x".into()],
         };
-        let got = sources(&opts, true);
+        let got = sources(&opts, true, None);
         let user = home.path().join("config.toml").display().to_string();
         let project = repo.path().join(".quire/config.toml").display().to_string();
         assert_eq!(got[0].origin, user);
@@ -103,13 +140,17 @@ mod tests {
             overrides: vec!["approval_policy=never".into()],
             ..opts.clone()
         };
-        let got = sources(&codex, false);
+        let got = sources(&codex, false, None);
         assert_eq!(
             got[0].keys,
             vec!["providers (model_providers)", "sandbox (sandbox_mode)"]
         );
         assert_eq!(got[1].keys, vec!["approval (approval_policy)"]);
         // An untrusted repository's file is not a source.
-        assert!(!sources(&opts, false).iter().any(|s| s.origin == project));
+        assert!(
+            !sources(&opts, false, None)
+                .iter()
+                .any(|s| s.origin == project)
+        );
     }
 }
