@@ -150,6 +150,8 @@ pub enum Command {
     Agents(super::agents::AgentsArgs),
     /// Check the setup: config and trust, provider and key, model, sandbox, MCP servers, plugins, skills.
     Doctor(super::doctor::DoctorArgs),
+    /// Run a command in the sandbox the model's commands get (see what it may and may not do).
+    Sandbox(super::sandbox::SandboxArgs),
     /// Review a change: triage, parallel deep passes, ranked findings (human, JSON, SARIF, GitHub).
     Review(super::review::ReviewArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).

@@ -6,20 +6,14 @@ use quire::mcp::config::check_new_name;
 use quire::mcp::{McpManager, McpServerConfig, ServerSpec, Source, edit, load_specs};
 
 use super::args::{GlobalArgs, McpArgs, McpCommand};
-use super::setup::{self, Setup};
+use super::setup::Setup;
 use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 
 pub async fn run(global: &GlobalArgs, args: &McpArgs) -> i32 {
-    let setup = match setup::load(global, None) {
+    let setup = match super::setup::load_or_say(global) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    for w in &setup.warnings {
-        eprintln!("warning: {w}");
-    }
     match &args.command {
         McpCommand::List { json } => list(&setup, *json).await,
         McpCommand::Tools { name, json } => tools(&setup, name, *json).await,

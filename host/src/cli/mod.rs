@@ -71,6 +71,7 @@ mod repl_input;
 mod repl_resume;
 pub(crate) mod review;
 mod run;
+mod sandbox;
 mod sessions;
 pub(crate) mod setup;
 mod share;
@@ -214,6 +215,7 @@ async fn dispatch(cli: Cli) -> i32 {
         Some(Command::Hooks(args)) => hooks::run(&cli.global, args),
         Some(Command::Agents(args)) => agents::run(&cli.global, args),
         Some(Command::Doctor(args)) => doctor::run(&cli.global, args).await,
+        Some(Command::Sandbox(args)) => sandbox::run(&cli.global, args).await,
         Some(Command::Review(args)) => review::run(&cli.global, args).await,
         Some(Command::Completions(args)) => completions::completions(args),
         Some(Command::Man(args)) => completions::man(args),

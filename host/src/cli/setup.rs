@@ -104,6 +104,22 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
     })
 }
 
+/// [`load`] for a command that prints its own output: the error said
+/// (exit 2), the warnings said, else the setup.
+pub fn load_or_say(global: &GlobalArgs) -> Result<Setup, i32> {
+    let setup = match load(global, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Err(super::EXIT_USAGE);
+        }
+    };
+    for w in &setup.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(setup)
+}
+
 impl Setup {
     /// What the sandbox takes from this session beyond the usual (a temp
     /// root or the workspace that cannot take new files because it holds

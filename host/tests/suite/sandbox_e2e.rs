@@ -6,6 +6,7 @@ mod network;
 mod own_config;
 mod own_secrets;
 mod private_tmp;
+mod sandbox_command;
 mod settings_seal;
 mod terminal;
 

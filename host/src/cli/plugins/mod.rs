@@ -18,7 +18,7 @@ use quire::plugins::{LoadedPlugin, scaffold, tool_name};
 use serde_json::json;
 
 use super::args::GlobalArgs;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use show::{ask_consent, call, inspect};
 
 #[derive(Debug, Args)]
@@ -161,16 +161,10 @@ impl Ctx {
 }
 
 pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
-    let setup = match setup::load(global, None) {
+    let setup = match super::setup::load_or_say(global) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    for w in &setup.warnings {
-        eprintln!("warning: {w}");
-    }
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
     let full_config = setup.config.clone();
     let ctx = Ctx {

@@ -91,16 +91,10 @@ pub fn run(global: &GlobalArgs, args: &SkillsArgs) -> i32 {
         SkillsCommand::Validate { paths, strict } => validate::validate(paths, *strict),
         SkillsCommand::ToPrompt { paths } => validate::to_prompt(paths),
         command => {
-            let setup = match setup::load(global, None) {
+            let setup = match setup::load_or_say(global) {
                 Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return EXIT_USAGE;
-                }
+                Err(code) => return code,
             };
-            for w in &setup.warnings {
-                eprintln!("warning: {w}");
-            }
             match command {
                 SkillsCommand::List { json, all } => list::run(&find(&setup), *json, *all),
                 SkillsCommand::Show { name, json } => show::run(&find(&setup), name, *json),
