@@ -128,7 +128,7 @@ pub enum Command {
         disable_help_subcommand = true
     )]
     Exec(ExecArgs),
-    /// List past sessions.
+    /// Past sessions: list, show, delete.
     Sessions(SessionsArgs),
     /// Agent Skills: list, show, new, validate, to-prompt, pick, eval.
     Skills(super::skills::SkillsArgs),
@@ -232,6 +232,18 @@ pub enum SessionsCommand {
         /// Also subagents' sessions (under their parent) and sessions with no message.
         #[arg(long)]
         all: bool,
+    },
+    /// Print a session's conversation: messages, answers, tool calls with the start of their output.
+    Show {
+        /// `last` (the last used), or the start or the end of its id (as `quire sessions list` shows).
+        #[arg(value_name = "last|ID")]
+        id: String,
+    },
+    /// Delete sessions (their files, and their subagents' files); one a running quire holds is left.
+    Delete {
+        /// The start or the end of each session's id (`last` is refused: name it).
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
     },
 }
 

@@ -73,6 +73,7 @@ pub(crate) mod review;
 mod run;
 mod sandbox;
 mod sessions;
+mod sessions_show;
 pub(crate) mod setup;
 mod share;
 mod share_update;

@@ -1,4 +1,4 @@
-//! `quire sessions list`.
+//! `quire sessions list` (show and delete: sessions_show.rs).
 
 use quire::printable::one_line;
 use quire::store;
@@ -20,7 +20,11 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         .sessions_dir
         .clone()
         .unwrap_or_else(|| setup.home.join("sessions"));
-    let SessionsCommand::List { json, all } = args.command;
+    let (json, all) = match &args.command {
+        SessionsCommand::List { json, all } => (*json, *all),
+        SessionsCommand::Show { id } => return super::sessions_show::show(&dir, id),
+        SessionsCommand::Delete { ids } => return super::sessions_show::delete(&dir, ids),
+    };
     let (sessions, unreadable) = match store::list_all(&dir) {
         Ok(l) => (l.sessions, l.unreadable),
         Err(e) => {

@@ -26,6 +26,7 @@ pub use list::{
     resumable,
 };
 pub use lock::holder_of;
+pub use model_switch::seen as model_switch_seen;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use shown::{listed, under_parents};
 pub use spawn::{SpawnRecord, SpawnedWorktree};

@@ -10,6 +10,7 @@ mod listing;
 mod private;
 mod resume_refused;
 mod resume_settings;
+mod show_delete;
 mod stop_signals;
 mod unanswered;
 

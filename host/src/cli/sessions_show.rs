@@ -1,0 +1,233 @@
+//! `quire sessions show ID` (a session's conversation as text) and
+//! `quire sessions delete ID...` (its file, and its subagents' files).
+
+use std::path::Path;
+
+use quire::protocol::Item;
+use quire::store::{self, Record, SessionSummary};
+use serde_json::Value;
+
+use super::summary::{clip, tool_line};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+/// Lines of a tool's output shown under its call.
+const OUTPUT_LINES: usize = 3;
+
+/// Prints the conversation recorded in session `query` (`last`, or the
+/// start or end of an id), every message in the order written, also what
+/// a compaction later replaced.
+pub fn show(dir: &Path, query: &str) -> i32 {
+    let found = match store::find(dir, query) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let bytes = match std::fs::read(&found.path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", found.path.display());
+            return EXIT_FAILED;
+        }
+    };
+    let mut skipped = 0usize;
+    for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        match serde_json::from_slice::<Record>(line) {
+            Ok(record) => {
+                for shown in record_lines(&record) {
+                    println!("{shown}");
+                }
+            }
+            Err(_) => skipped += 1,
+        }
+    }
+    if skipped > 0 {
+        eprintln!(
+            "note: {} not shown (torn, or written by a newer quire); the file is {}",
+            quire::plural::counted(skipped, "line"),
+            found.path.display()
+        );
+    }
+    EXIT_OK
+}
+
+/// What one record of a session file shows.
+fn record_lines(record: &Record) -> Vec<String> {
+    match record {
+        Record::Meta(m) => {
+            let mut head = vec![format!(
+                "session {} · {} · {}/{}",
+                m.id, m.created, m.provider, m.model
+            )];
+            head.push(format!("in {}", m.cwd));
+            if let Some(agent) = &m.agent_name {
+                head.push(format!(
+                    "subagent {agent} of session {}",
+                    m.parent.as_deref().unwrap_or("?")
+                ));
+            }
+            head
+        }
+        Record::Item { item, .. } => item_lines(item),
+        Record::Compacted { items } => vec![format!(
+            "── compacted: what came before is summarised in {} ──",
+            quire::plural::counted(items.len(), "item")
+        )],
+        Record::Withdrawn { count } => vec![format!(
+            "── {} taken back (the message got no answer) ──",
+            quire::plural::counted(*count, "item")
+        )],
+        Record::Event { event } => event_lines(event),
+        Record::Tools { .. } => Vec::new(),
+    }
+}
+
+fn item_lines(item: &Item) -> Vec<String> {
+    match item {
+        Item::User { text } => {
+            let mut lines = vec![String::new()];
+            lines.extend(text.lines().map(|l| format!("> {l}")));
+            lines
+        }
+        Item::Assistant { text } => {
+            let mut lines = vec![String::new()];
+            lines.extend(text.lines().map(str::to_string));
+            lines
+        }
+        Item::ToolCall {
+            name, arguments, ..
+        } => {
+            let args: Value =
+                serde_json::from_str(arguments).unwrap_or(Value::String(arguments.clone()));
+            vec![format!("• {}", tool_line(name, &args))]
+        }
+        Item::ToolResult {
+            output, is_error, ..
+        } => {
+            let (status, body) = shell_parts(output);
+            let all: Vec<&str> = body.lines().collect();
+            let mut lines: Vec<String> = status
+                .into_iter()
+                .map(|s| format!("  {} {s}", if *is_error { "✗" } else { "│" }))
+                .collect();
+            lines.extend(
+                all.iter()
+                    .take(OUTPUT_LINES)
+                    .map(|l| format!("  {} {}", if *is_error { "✗" } else { "│" }, clip(l, 120))),
+            );
+            if all.len() > OUTPUT_LINES {
+                lines.push(format!(
+                    "  … {}",
+                    quire::plural::counted(all.len() - OUTPUT_LINES, "more line")
+                ));
+            }
+            lines
+        }
+        Item::SkillActivation { name, .. } => vec![format!("• skill {name} activated")],
+        Item::CompactionSummary { text } => {
+            vec![format!(
+                "── summary of the earlier conversation ({} characters) ──",
+                text.chars().count()
+            )]
+        }
+        // Context notes (skills catalogs, MCP notes) and thinking are the
+        // prompt's, not the conversation's.
+        _ => Vec::new(),
+    }
+}
+
+/// A shell result's header made one status line (`exit 0 · 0.2 s`), and
+/// the command's output; other results are all output.
+fn shell_parts(output: &str) -> (Option<String>, &str) {
+    let Some(rest) = output.strip_prefix("Exit code: ") else {
+        return (None, output);
+    };
+    let Some((head, body)) = rest
+        .split_once("Output:\n")
+        .or_else(|| rest.split_once("Output:"))
+    else {
+        return (None, output);
+    };
+    let mut head = head.lines();
+    let code = head.next().unwrap_or("").trim();
+    let time = head
+        .find_map(|l| l.strip_prefix("Wall time: "))
+        .map(|t| format!(" · {}", t.trim()))
+        .unwrap_or_default();
+    (Some(format!("exit {code}{time}")), body)
+}
+
+/// The events worth a line: a task's end and a model switch.
+fn event_lines(event: &Value) -> Vec<String> {
+    if let Some(model) = store::model_switch_seen(event) {
+        return vec![format!("── model switched to {model} ──")];
+    }
+    Vec::new()
+}
+
+/// Deletes the sessions `queries` name (each the start or the end of an
+/// id; `last` is not taken here) with their subagents' files. A session
+/// a running quire holds is left, naming the process.
+pub fn delete(dir: &Path, queries: &[String]) -> i32 {
+    let mut code = EXIT_OK;
+    for query in queries {
+        if query == "last" {
+            eprintln!(
+                "error: `delete last` is refused: name the session by its id (quire sessions list)"
+            );
+            code = EXIT_USAGE;
+            continue;
+        }
+        let found = match store::find(dir, query) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = EXIT_USAGE;
+                continue;
+            }
+        };
+        if let Err(e) = delete_one(dir, &found) {
+            eprintln!("error: {e}");
+            code = EXIT_FAILED;
+        }
+    }
+    code
+}
+
+fn delete_one(dir: &Path, session: &SessionSummary) -> Result<(), String> {
+    let children: Vec<SessionSummary> = store::list(dir)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|s| s.parent.as_deref() == Some(session.id.as_str()))
+        .collect();
+    for s in std::iter::once(session).chain(&children) {
+        if let Some(holder) = store::holder_of(&s.path) {
+            let who = holder.map_or("another quire".to_string(), |pid| {
+                format!("quire (pid {pid})")
+            });
+            return Err(format!(
+                "session {} is in use by {who}: end that session first; nothing deleted",
+                s.id
+            ));
+        }
+    }
+    for s in &children {
+        remove(&s.path)?;
+    }
+    remove(&session.path)?;
+    let with = match children.len() {
+        0 => String::new(),
+        n => format!(" and {}", quire::plural::counted(n, "subagent session")),
+    };
+    println!("deleted session {}{with}", session.id);
+    Ok(())
+}
+
+fn remove(path: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot delete {}: {e}", path.display())),
+    }
+}

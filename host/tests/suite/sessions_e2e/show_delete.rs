@@ -1,0 +1,106 @@
+//! `quire sessions show` prints a session's conversation (messages,
+//! answers, tool calls with the start of their output, compactions);
+//! `quire sessions delete` removes a session's file, never one a running
+//! quire holds, and refuses `last`.
+use super::support;
+
+use serde_json::json;
+use support::model_server::Reply;
+use support::quire::TestEnv;
+
+fn session_id(env: &TestEnv) -> String {
+    let run = env.run(&["sessions", "list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run.stdout.lines().next().expect("one session listed");
+    let v: serde_json::Value = serde_json::from_str(line).expect("json line");
+    v["id"].as_str().expect("id").to_string()
+}
+
+#[test]
+fn show_prints_the_conversation_in_order() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            json!({"command": "printf 'one\\ntwo\\nthree\\nfour\\nfive\\n'"}),
+        ),
+        Reply::text("It printed five lines."),
+        Reply::text("Nothing else to do."),
+    ]);
+    assert_eq!(env.exec_json("count to five", &[]).code, 0);
+    let again = env.exec_json("anything else?", &["--resume", "last"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+
+    let shown = env.run(&["sessions", "show", "last"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let out = &shown.stdout;
+    let id = session_id(&env);
+    assert!(out.starts_with(&format!("session {id} · ")), "{out}");
+    let order = [
+        "> count to five",
+        "• shell: printf",
+        "  │ exit 0 · ",
+        "  │ one",
+        "  │ three",
+        "  … 2 more lines",
+        "It printed five lines.",
+        "> anything else?",
+        "Nothing else to do.",
+    ];
+    let mut at = 0;
+    for want in order {
+        let found = out[at..]
+            .find(want)
+            .unwrap_or_else(|| panic!("{want:?} missing after byte {at}:\n{out}"));
+        at += found + want.len();
+    }
+    assert!(
+        !out.contains("│ four"),
+        "only the first lines of an output: {out}"
+    );
+
+    let by_end = env.run(&["sessions", "show", &id[id.len() - 8..]]);
+    assert_eq!(by_end.stdout, shown.stdout, "{}", by_end.stderr);
+    let missing = env.run(&["sessions", "show", "ffffffff"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(
+        missing.stderr.contains("no session matches 'ffffffff'"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn delete_removes_the_file_but_not_one_in_use_nor_last() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("hi"));
+    assert_eq!(env.exec_json("hello", &[]).code, 0);
+    let id = session_id(&env);
+    let files = env.session_files();
+    assert_eq!(files.len(), 1);
+
+    let last = env.run(&["sessions", "delete", "last"]);
+    assert_eq!(last.code, 2, "{last:?}");
+    assert!(files[0].exists());
+
+    // A running quire holds its session file locked.
+    let held = std::fs::File::open(&files[0]).expect("open the session file");
+    held.lock().expect("lock it as a running quire does");
+    let busy = env.run(&["sessions", "delete", &id]);
+    assert_eq!(busy.code, 1, "{busy:?}");
+    assert!(
+        busy.stderr.contains("is in use by quire (pid"),
+        "{}",
+        busy.stderr
+    );
+    assert!(files[0].exists(), "a session in use was deleted");
+    drop(held);
+
+    let done = env.run(&["sessions", "delete", &id[id.len() - 8..]]);
+    assert_eq!(done.code, 0, "{done:?}");
+    assert_eq!(done.stdout.trim(), format!("deleted session {id}"));
+    assert!(!files[0].exists());
+    let list = env.run(&["sessions", "list"]);
+    assert!(!list.stdout.contains(&id), "{}", list.stdout);
+}
