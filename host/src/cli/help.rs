@@ -50,6 +50,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         "quire sessions list\n  quire sessions list --json | jq .id",
     ),
     (
+        "sessions show",
+        "quire sessions show last\n  quire sessions show 9c41e07d | less   # by the end of its id (or its start)",
+    ),
+    (
+        "sessions delete",
+        "quire sessions delete 9c41e07d\n  quire sessions delete 01a24a5c-2293 01a24a5d-8f1e",
+    ),
+    (
         "commands",
         "quire commands list\n  quire exec \"/fix-issue 123\"   # runs .quire/commands/fix-issue.md with $ARGUMENTS = 123",
     ),
