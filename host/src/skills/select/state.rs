@@ -54,6 +54,32 @@ struct Inner {
     /// The last turn's catalog in full (as if nothing had been said
     /// before), for the history that replaces the old one at compaction.
     full: Option<String>,
+    /// What the last catalog in the conversation offered: a turn that
+    /// would offer the same adds no catalog (the model reads that one in
+    /// the history).
+    last_offer: Option<Offer>,
+}
+
+/// A catalog's offer: the skills it describes and names, in order, how
+/// many more it says there are, and the active skills it names.
+#[derive(Debug, Clone, PartialEq)]
+struct Offer {
+    listed: Vec<String>,
+    named: Vec<String>,
+    more: usize,
+    active: Vec<String>,
+}
+
+impl Offer {
+    fn of(set: &SkillSet, catalog: &catalog::Catalog, active: &[String]) -> Offer {
+        let names = |at: &[usize]| at.iter().map(|&i| set.skills[i].name.clone()).collect();
+        Offer {
+            listed: names(&catalog.listed),
+            named: names(&catalog.named),
+            more: catalog.more,
+            active: active.to_vec(),
+        }
+    }
 }
 
 /// See the module docs.
@@ -214,13 +240,19 @@ impl SelectionState {
             render(&catalog::Seen::default()).map(|c| c.text)
         };
         let mut offered = names.clone();
-        if let Some(c) = &catalog {
+        let mut sent = None;
+        if let Some(c) = catalog {
             offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
-            items.insert(0, context(&c.text));
-            g.seen.add(&set.skills, c);
+            let offer = Offer::of(&set, &c, &names);
+            if g.last_offer.as_ref() != Some(&offer) {
+                items.insert(0, context(&c.text));
+                g.seen.add(&set.skills, &c);
+                g.last_offer = Some(offer);
+                sent = Some(c.text);
+            }
         }
         g.offered = offered;
-        g.turn = Some((message.to_string(), catalog.map(|c| c.text)));
+        g.turn = Some((message.to_string(), sent));
         g.previous = Some(message.to_string());
         items
     }
@@ -369,6 +401,7 @@ impl SelectionState {
         g.previous = previous;
         g.turn = None;
         g.full = None;
+        g.last_offer = None;
         // What the history's catalogs said stays said: the model reads
         // them again with the resumed history, so the next catalog does
         // not repeat the header or a description already there.

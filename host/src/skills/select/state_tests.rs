@@ -143,28 +143,27 @@ fn a_later_catalog_does_not_repeat_what_the_conversation_already_says() {
         first.contains("- git-bisect: Find a regression with git bisect."),
         "{first}"
     );
-    let second = context_text(&s.begin_turn("and the other pdf form too"));
-    assert!(!second.contains("A skill is a folder"), "{second}");
+    // The same offer again: no catalog, the model reads the first one.
+    let second = s.begin_turn("and the other pdf form too");
+    assert_eq!(context_text(&second), "", "{second:?}");
+    assert_eq!(s.catalog_for(""), None, "an estimate counts no catalog");
+    // Another offer (git-bisect activated): a catalog again, without the
+    // header or descriptions the conversation already holds.
+    let third = context_text(&s.begin_turn("$git-bisect now find the regression"));
+    assert!(!third.contains("A skill is a folder"), "{third}");
+    assert!(third.contains("pdf-forms, git-bisect"), "{third}");
     assert!(
-        second.contains("- git-bisect (described earlier in this conversation)"),
-        "{second}"
-    );
-    assert!(
-        second.len() * 2 < first.len(),
+        third.len() * 2 < first.len(),
         "{} then {} bytes",
         first.len(),
-        second.len()
+        third.len()
     );
     // Compaction drops the old catalogs: the last one goes back in full,
-    // and the next one builds on it.
+    // and the next turn, offering the same, adds nothing.
     let back = context_text(&s.reinject());
     assert!(back.contains("A skill is a folder"), "{back}");
-    assert!(
-        back.contains("- git-bisect: Find a regression with git bisect."),
-        "{back}"
-    );
-    let third = context_text(&s.begin_turn("one more pdf form"));
-    assert!(third.contains("- git-bisect (described earlier"), "{third}");
+    assert!(back.contains("pdf-forms, git-bisect"), "{back}");
+    assert_eq!(context_text(&s.begin_turn("one more pdf form")), "");
     // A resumed or new conversation hears everything once again.
     s.sync_history(&[]);
     let fresh = context_text(&s.begin_turn("fill the pdf form"));
