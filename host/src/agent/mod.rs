@@ -16,6 +16,7 @@ mod hook_points;
 mod partial;
 pub mod prompt;
 pub(crate) mod resumed_settings;
+mod rewind;
 mod session;
 mod truncated;
 mod turn;
@@ -27,6 +28,7 @@ pub use crate::protocol::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use compact::HANDOFF_PROMPT;
 pub use error::AgentError;
 pub use extension::{Extension, ToolChange};
+pub use rewind::{RewindError, Rewound};
 pub use session::{Session, SessionOptions, SessionParts, find_session};
 pub use turn::{TaskOutcome, TaskStatus, describe};
 

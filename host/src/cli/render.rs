@@ -336,6 +336,17 @@ impl Renderer for HumanRenderer {
                 let line = self.paint("36", &line);
                 self.note(&line);
             }
+            Event::Rewound {
+                to_user_message,
+                dropped_messages,
+                ..
+            } => {
+                use crate::session_view::rewind;
+                let line = self.paint("36", &rewind::marker(*to_user_message, *dropped_messages));
+                self.note(&line);
+                let line = self.paint("2", &rewind::after_marker("in the input"));
+                self.note(&line);
+            }
             Event::Warning { message } => {
                 let line = self.paint("33", &format!("warning: {message}"));
                 self.note(&line);

@@ -446,6 +446,15 @@ pub async fn run(
                     &mut renderer.patches,
                     &mut session,
                 )),
+                "rewind" => {
+                    let (said, text) = session_view::rewind::run(&mut session, arg);
+                    super::run::drain(&mut rx, &mut renderer);
+                    show(said);
+                    // The next prompt's line holds the message to edit.
+                    if let Some(text) = text {
+                        reader.start_with(&text.replace('\n', " "));
+                    }
+                }
                 "skills" => show(vec![session_view::skills::listing(
                     &renderer.status.skills,
                     width(),

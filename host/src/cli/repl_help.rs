@@ -12,6 +12,10 @@ pub(super) const HELP: &str = "Commands:
   /diff          the working tree against HEAD, untracked files too
                  (outside a git repository: this session's patches)
   /undo          revert the last turn's patches
+  /rewind [N]    go back to message N: it and all after it leave the
+                 conversation, its text comes back in the input line to
+                 edit (files stay as they are); without N, the messages
+                 listed, numbered (the full-screen view: Esc Esc)
   /skills        skills, with the active ones marked
   /mcp           MCP servers and their state
   /approvals [never|on-request|untrusted]

@@ -112,6 +112,17 @@ pub enum Event {
         items_after: usize,
         tokens_before: u64,
     },
+    /// The user went back to an earlier message (Esc Esc, `/rewind N`):
+    /// the history from the `to_user_message`-th user message it holds
+    /// (counted from 1) on is dropped, `dropped_messages` user messages
+    /// with it; `text` is that message as typed, given back to edit.
+    /// Files the model changed stay as they are. Recorded in the session
+    /// file: a resumed session drops the same part.
+    Rewound {
+        to_user_message: usize,
+        dropped_messages: usize,
+        text: String,
+    },
     TurnCompleted {
         turn: u32,
         usage: Usage,

@@ -14,6 +14,7 @@ pub mod init;
 pub mod model_wait;
 pub mod patches;
 pub mod prices;
+pub mod rewind;
 pub mod skills;
 pub mod status;
 pub mod undo;

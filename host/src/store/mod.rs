@@ -9,6 +9,7 @@ mod list;
 mod lock;
 mod model_switch;
 mod reader;
+mod rewound;
 mod shown;
 mod spawn;
 mod summary;
@@ -28,9 +29,10 @@ pub use list::{
 pub use lock::holder_of;
 pub use model_switch::seen as model_switch_seen;
 pub use reader::{LoadedSession, close_unfinished_calls, load};
+pub use rewound::{cut_at, messages_from};
 pub use shown::{listed, under_parents};
 pub use spawn::{SpawnRecord, SpawnedWorktree};
-pub use summary::{SessionSummary, Unreadable};
+pub use summary::{SessionSummary, Unreadable, as_typed};
 pub use unanswered::Unanswered;
 pub use writer::SessionWriter;
 

@@ -104,6 +104,14 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
             }
             Ok(Record::Tools { names }) => tools = Some(names),
             Ok(Record::Event { event }) => {
+                // Going back to an earlier message drops it and what
+                // followed, as it did in the session that recorded it.
+                if let Some(n) = super::rewound::seen(&event)
+                    && let Some(dropped) = super::rewound::apply(&mut items, n)
+                {
+                    turns = turns.saturating_sub(dropped);
+                    unanswered.see_rewind();
+                }
                 unanswered.see_event(&event);
                 last_task.see_event(&event);
                 if let Some(m) = super::model_switch::seen(&event) {

@@ -54,7 +54,7 @@ pub struct Unreadable {
 /// What the user typed of a message: the files its `@path` mentions
 /// attached (appended as `<file path="…">` blocks after a blank line, by
 /// the terminal view and custom commands) are left out.
-fn as_typed(text: &str) -> &str {
+pub fn as_typed(text: &str) -> &str {
     text.find(ATTACHED).map_or(text, |at| &text[..at])
 }
 
@@ -105,7 +105,11 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         };
         // Only user messages, their withdrawals and the header matter:
         // skip the rest unparsed.
-        if meta.is_some() && !text.contains("\"user\"") && !text.contains("\"withdrawn\"") {
+        if meta.is_some()
+            && !text.contains("\"user\"")
+            && !text.contains("\"withdrawn\"")
+            && !text.contains("\"rewound\"")
+        {
             continue;
         }
         match serde_json::from_str::<Record>(text.trim_end_matches(['\n', '\r'])) {
@@ -123,6 +127,15 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
                 turns = turns.saturating_sub(1);
                 if turns == 0 {
                     first_prompt = None;
+                }
+            }
+            // Going back to an earlier message: those after it are gone.
+            Ok(Record::Event { event }) => {
+                if let Some(dropped) = super::rewound::dropped(&event) {
+                    turns = turns.saturating_sub(dropped);
+                    if turns == 0 {
+                        first_prompt = None;
+                    }
                 }
             }
             _ => {}

@@ -45,13 +45,18 @@ pub(super) fn turns(file: &mut File, len: u64) -> Option<usize> {
     None
 }
 
+/// How an event's record begins.
+const EVENT: &[u8] = b"{\"record\":\"event\"";
+
 /// The count from whole lines: the last numbered message, less the
-/// withdrawals after it.
+/// withdrawals and the messages rewinds dropped after it.
 fn count(lines: &[u8]) -> Option<usize> {
     let mut withdrawn = 0usize;
     for line in lines.rsplit(|b| *b == b'\n') {
         if line.starts_with(WITHDRAWN) {
             withdrawn += 1;
+        } else if line.starts_with(EVENT) {
+            withdrawn += rewind_dropped(line).unwrap_or(0);
         } else if let Some(rest) = line.strip_prefix(NUMBERED) {
             let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
             let n: usize = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
@@ -59,6 +64,17 @@ fn count(lines: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+/// The messages a rewind's record dropped (only rewinds are parsed).
+fn rewind_dropped(line: &[u8]) -> Option<usize> {
+    if !line.windows(9).any(|w| w == b"\"rewound\"") {
+        return None;
+    }
+    match serde_json::from_slice(line).ok()? {
+        super::Record::Event { event } => super::rewound::dropped(&event),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -74,6 +90,11 @@ mod tests {
             "{\"record\":\"withdrawn\",\"count\":2}\n",
         );
         assert_eq!(count(text.as_bytes()), Some(6));
+        let rewound = format!(
+            "{text}{}\n",
+            "{\"record\":\"event\",\"event\":{\"dropped_messages\":2,\"text\":\"a\",\"to_user_message\":2,\"type\":\"rewound\"}}"
+        );
+        assert_eq!(count(rewound.as_bytes()), Some(4));
         assert_eq!(count(b"{\"record\":\"item\",\"item\":{}}\n"), None);
     }
 }

@@ -40,6 +40,13 @@ impl Unanswered {
         }
     }
 
+    /// The history was cut back to an earlier message (answered, or the
+    /// session's first): nothing is left unanswered.
+    pub(super) fn see_rewind(&mut self) {
+        self.ended = Some(None);
+        self.error = None;
+    }
+
     /// A new message started a task.
     pub(super) fn see_message(&mut self) {
         self.ended = None;

@@ -159,6 +159,14 @@ impl SessionWriter {
         Ok(())
     }
 
+    /// Records going back to an earlier message (an [`Event::Rewound`]):
+    /// the `dropped` user messages after it no longer count.
+    pub fn append_rewound(&mut self, event: &Event, dropped: usize) -> Result<(), StoreError> {
+        self.append_event(event)?;
+        self.turns = self.turns.saturating_sub(dropped);
+        Ok(())
+    }
+
     /// The tools requests carry from now on (see [`Record::Tools`]).
     pub fn append_tools(&mut self, names: &[String]) -> Result<(), StoreError> {
         self.write(&Record::Tools {

@@ -149,3 +149,53 @@ fn last_is_the_most_recently_used_session_with_a_message() {
         "a"
     );
 }
+
+/// Going back to message 2 is an event record: read back, the history
+/// from that message on is gone (a later turn's tool call and result
+/// too), the messages after it count no more, the next one is numbered
+/// after those kept, and the listing counts the same.
+#[test]
+fn a_rewind_replays_from_the_file() {
+    use crate::protocol::Event;
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = SessionWriter::create(dir.path(), &meta()).unwrap();
+    let user = |t: &str| Item::User { text: t.into() };
+    let items = crate::store::rewound::three_exchanges();
+    for item in &items {
+        w.append_item(item).unwrap();
+    }
+    let event = Event::Rewound {
+        to_user_message: 2,
+        dropped_messages: 2,
+        text: "two".into(),
+    };
+    w.append_rewound(&event, 2).unwrap();
+    w.append_item(&user("two again")).unwrap();
+    let path = w.path().to_path_buf();
+    drop(w);
+    let loaded = load(&path).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let mut kept = items[..2].to_vec();
+    kept.push(user("two again"));
+    assert_eq!(loaded.items, kept);
+    assert_eq!(loaded.turns, 2);
+    assert_eq!(
+        loaded.unanswered.as_deref(),
+        Some("quire stopped before the answer began")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains(
+            "{\"record\":\"item\",\"turn\":2,\"item\":{\"type\":\"user\",\"text\":\"two again\"}}"
+        ),
+        "{text}"
+    );
+    // Older quire reads the rewind as an event of record and ignores it.
+    let rewind_line = text.lines().find(|l| l.contains("rewound")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(rewind_line).unwrap();
+    assert_eq!(record["record"], "event");
+    assert_eq!(record["event"]["type"], "rewound");
+    let summary = crate::store::summary::summarize(&path).unwrap();
+    assert_eq!(summary.turns, 2);
+    assert_eq!(summary.first_prompt, "one");
+}

@@ -74,6 +74,10 @@ pub struct App {
     pub prompt_shown: std::cell::Cell<bool>,
     /// Since when the model's answer is awaited (nothing of it came yet).
     pub model_wait: crate::session_view::model_wait::ModelWait,
+    /// The history's user messages, as typed (Esc Esc chooses among them).
+    pub messages: Vec<String>,
+    /// Going back to one of them (tui/backtrack.rs).
+    pub backtrack: Option<super::backtrack::Backtrack>,
 }
 
 impl App {
@@ -107,6 +111,8 @@ impl App {
             typed_at: None,
             prompt_shown: Default::default(),
             model_wait: Default::default(),
+            messages: Vec::new(),
+            backtrack: None,
         }
     }
 

@@ -22,7 +22,7 @@ pub enum Flow {
     Review(String),
 }
 
-const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Ctrl-A/E line start/end · Ctrl-U/K delete to start/end · Alt-b/f or Alt-←/→ move by word · Ctrl-W, Alt-Backspace, Alt-d delete a word · Esc or Ctrl-C interrupts a turn · Ctrl-O expands the last subagent · Ctrl-Z suspends · Ctrl-C twice or Ctrl-D quits";
+const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Ctrl-A/E line start/end · Ctrl-U/K delete to start/end · Alt-b/f or Alt-←/→ move by word · Ctrl-W, Alt-Backspace, Alt-d delete a word · Esc or Ctrl-C interrupts a turn · Esc Esc (input empty) edits a previous message: Esc/↑ older, ↓ newer, Enter goes back to it (later messages dropped; files stay) · Ctrl-O expands the last subagent · Ctrl-Z suspends · Ctrl-C twice or Ctrl-D quits";
 
 /// The commands that only read the view's state: they answer at once,
 /// also while a turn runs (the others wait for it to end). `/agents merge`
@@ -221,6 +221,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             let said = session_view::undo::undo(&mut app.patches, session);
             show(app, said);
         }
+        "/rewind" => rewind(app, session, arg),
         "/approvals" => {
             let said = session_view::approvals(arg, session, &mut app.status);
             show(app, vec![said]);
@@ -244,6 +245,17 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// `/rewind ARG` (and Esc Esc, Enter): the listing, or back to message
+/// ARG with its text in the input to edit.
+pub fn rewind(app: &mut App, session: &mut Session, arg: &str) {
+    let (said, text) = session_view::rewind::run(session, arg);
+    show(app, said);
+    if let Some(text) = text {
+        app.composer.set(&text);
+        app.messages = session.user_messages();
+    }
 }
 
 /// A shared command's answer (session_view/) in the view's styles.

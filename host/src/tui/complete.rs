@@ -11,7 +11,7 @@ use super::app::App;
 use super::workspace_files::{self, Files};
 
 /// The slash commands and what they do.
-pub const COMMANDS: [(&str, &str); 15] = [
+pub const COMMANDS: [(&str, &str); 16] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
@@ -23,6 +23,10 @@ pub const COMMANDS: [(&str, &str); 15] = [
         "the working tree against HEAD, untracked files too (outside git: this session's patches)",
     ),
     ("/undo", "revert the last turn's patches"),
+    (
+        "/rewind",
+        "go back to an earlier message to edit it: /rewind N (later messages dropped; Esc Esc too); /rewind lists them",
+    ),
     ("/skills", "skills, with the active ones marked"),
     ("/mcp", "MCP servers and their state"),
     ("/agents", "subagents: list, show ID, merge ID, discard ID"),

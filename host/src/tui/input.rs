@@ -18,6 +18,8 @@ pub(super) fn event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
         }
         TermEvent::Paste(text) => {
             app.typed_at = Some(Instant::now());
+            // A paste leaves going back to a message (Esc Esc).
+            app.backtrack = None;
             // Never an answer: into the reason for a no being typed (one
             // line), else into the draft, as keys typed before the prompt
             // was armed.
@@ -39,4 +41,12 @@ pub(super) fn event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
         }
         _ => Action::None,
     }
+}
+
+/// What the user did while no turn ran (the loop's idle wait).
+pub(super) enum Idle {
+    /// Sent a message or a command.
+    Send(String),
+    /// Went back to the N-th message (Esc Esc, Enter).
+    Rewind(usize),
 }

@@ -17,6 +17,8 @@ pub enum Action {
     Interrupt,
     /// Ctrl-Z: give the terminal back to the shell and stop until `fg`.
     Suspend,
+    /// Go back to the N-th message of the history (Esc Esc, then Enter).
+    Rewind(usize),
     Quit,
 }
 
@@ -40,6 +42,9 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     if let Some(p) = app.approval.as_mut().filter(|p| p.armed && shown) {
         return approval_key(p, k);
     }
+    if let Some(action) = super::backtrack::key(app, k, busy) {
+        return action;
+    }
     if ctrl && k.code == KeyCode::Char('o') {
         app.expand_child();
         return Action::None;
@@ -49,11 +54,14 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
             app.menu.clear();
             return Action::None;
         }
-        return if busy {
-            Action::Interrupt
-        } else {
-            Action::None
-        };
+        if busy {
+            return Action::Interrupt;
+        }
+        // Esc Esc with nothing typed: back to an earlier message.
+        if app.composer.is_empty() {
+            return super::backtrack::esc(app);
+        }
+        return Action::None;
     }
     app.hint = None;
     let c = &mut app.composer;
@@ -147,6 +155,10 @@ fn ctrl_c(app: &mut App, busy: bool) -> Action {
         return Action::Interrupt;
     }
     app.menu.clear();
+    // Ctrl-C leaves going back to a message, and only that.
+    if app.backtrack.take().is_some() {
+        return Action::None;
+    }
     if !app.composer.is_empty() {
         app.composer.clear();
         app.hint = None;

@@ -5,6 +5,7 @@
 mod app;
 pub(crate) use app::recorded_usage;
 mod approve;
+mod backtrack;
 mod burst;
 mod cells;
 pub(crate) mod commands;

@@ -17,6 +17,7 @@ use super::app::{App, VIEWPORT_ROWS};
 use super::approve::{Answer, Ask, Pending, TuiApprover};
 use super::burst::Burst;
 use super::commands::{self, Flow};
+use super::input::Idle;
 use super::keys::{self, Action};
 use super::signals::{Got, Signals};
 use super::style::Palette;
@@ -173,10 +174,16 @@ pub async fn run(
         app.cwd = session.cwd().to_path_buf();
         // The server may report no usage (llama.cpp): quire's own count.
         app.status.estimate_context(session.context_estimate());
+        // What Esc Esc chooses among.
+        app.messages = session.user_messages();
         let text = match pending.take().or_else(|| app.queued.pop_front()) {
             Some(t) => t,
             None => match idle(&mut io, &mut app).await {
-                Some(t) => t,
+                Some(Idle::Send(t)) => t,
+                Some(Idle::Rewind(n)) => {
+                    commands::rewind(&mut app, &mut session, &n.to_string());
+                    continue;
+                }
                 None => break,
             },
         };
@@ -381,7 +388,7 @@ fn stdin_line(prompt: &str, stopped: &'static str) -> Option<String> {
 }
 
 /// Waits for a message; `None` to quit.
-async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
+async fn idle(io: &mut Io, app: &mut App) -> Option<Idle> {
     loop {
         let _ = term::flush(&mut io.term, app);
         tokio::select! {
@@ -402,7 +409,8 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<String> {
                     let mut burst = Burst::new(ev);
                     while let Some(ev) = burst.next() {
                         match input::event(app, ev, false) {
-                            Action::Submit(t) => return Some(t),
+                            Action::Submit(t) => return Some(Idle::Send(t)),
+                            Action::Rewind(n) => return Some(Idle::Rewind(n)),
                             Action::Quit => return None,
                             Action::Suspend => {
                                 suspend(io, app);
@@ -485,7 +493,7 @@ async fn drive<T>(
                             suspend(io, app);
                             break;
                         }
-                        Action::Quit | Action::None => {}
+                        Action::Quit | Action::Rewind(_) | Action::None => {}
                     }
                     // A key that answers a prompt ends the burst: the rest
                     // is read once the prompt is gone.

@@ -73,6 +73,7 @@ mod paste;
 mod paused_prompt;
 mod queue;
 mod resend;
+mod rewind;
 mod screen;
 mod session_end;
 mod small_window;

@@ -191,6 +191,7 @@ impl App {
         if let Some(h) = &self.hint {
             rows.push(Line::styled(h.clone(), self.pal.dim()));
         }
+        rows.extend(crate::tui::backtrack::rows(self));
         for (i, (text, desc)) in self.menu.iter().enumerate().take(6) {
             let style = if i == self.menu_sel {
                 self.pal.accent().patch(self.pal.bold())

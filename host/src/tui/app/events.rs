@@ -139,6 +139,20 @@ impl App {
                 &format!("context compacted ({reason}): {items_before} items (~{tokens_before} tokens) → {items_after}"),
                 pal.accent(),
             ),
+            // The transcript above cannot be erased: a line says where
+            // the conversation went back to.
+            Event::Rewound {
+                to_user_message,
+                dropped_messages,
+                ..
+            } => {
+                use crate::session_view::rewind;
+                self.note(
+                    &rewind::marker(*to_user_message, *dropped_messages),
+                    pal.accent(),
+                );
+                self.note(&rewind::after_marker("in the input"), pal.dim());
+            }
             // Kept in the status (session_view/status.rs) only.
             Event::TurnCompleted { .. } => {}
             Event::TaskCompleted { status, .. } => {
