@@ -197,12 +197,7 @@ impl Decoder {
     fn item_done(&mut self, item: &Value) -> Vec<ModelEvent> {
         match str_at(item, "/type") {
             Some("function_call") => {}
-            Some("reasoning") => {
-                return reasoning::item(item)
-                    .map(ModelEvent::Thinking)
-                    .into_iter()
-                    .collect();
-            }
+            Some("reasoning") => return vec![ModelEvent::Thinking(reasoning::item(item))],
             _ => return Vec::new(),
         }
         let item_id = str_at(item, "/id").unwrap_or_default().to_string();

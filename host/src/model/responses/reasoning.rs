@@ -69,13 +69,15 @@ pub fn input(summary: &[String], encrypted_content: &str) -> Value {
     })
 }
 
-/// The history item of a finished `reasoning` output item; `None` without
-/// encrypted content (nothing could be sent back).
-pub fn item(done: &Value) -> Option<Item> {
+/// The history item of a finished `reasoning` output item. One without
+/// encrypted content (the request did not ask for it) is kept too: it is
+/// never sent back, but says the model reasons, so later requests ask for
+/// the content.
+pub fn item(done: &Value) -> Item {
     let encrypted = done
         .get("encrypted_content")
         .and_then(Value::as_str)
-        .filter(|e| !e.is_empty())?;
+        .unwrap_or_default();
     let summary = done
         .get("summary")
         .and_then(Value::as_array)
@@ -87,7 +89,7 @@ pub fn item(done: &Value) -> Option<Item> {
                 .collect()
         })
         .unwrap_or_default();
-    Some(Item::Reasoning {
+    Item::Reasoning {
         id: done
             .get("id")
             .and_then(Value::as_str)
@@ -95,7 +97,7 @@ pub fn item(done: &Value) -> Option<Item> {
             .to_string(),
         summary,
         encrypted_content: encrypted.to_string(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -141,7 +143,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_finished_reasoning_item_with_content_is_kept() {
+    async fn finished_reasoning_items_are_kept() {
         let done = |item: serde_json::Value| {
             let data = json!({"type": "response.output_item.done", "item": item});
             format!("event: response.output_item.done\ndata: {data}\n\n")
@@ -161,6 +163,11 @@ mod tests {
             run(&body, decode).await,
             vec![
                 Ok(ModelEvent::Thinking(reasoning("enc"))),
+                Ok(ModelEvent::Thinking(Item::Reasoning {
+                    id: "rs_2".into(),
+                    summary: Vec::new(),
+                    encrypted_content: String::new(),
+                })),
                 Ok(ModelEvent::Completed { usage: None })
             ]
         );

@@ -162,6 +162,12 @@ async fn text_tool_calls_and_usage() {
         run(&body, decode).await,
         vec![
             Ok(ModelEvent::ReasoningDelta("**Reading** the file".into())),
+            // Kept (without encrypted content it is never sent back).
+            Ok(ModelEvent::Thinking(Item::Reasoning {
+                id: "rs_1".into(),
+                summary: vec!["**Reading** the file".into()],
+                encrypted_content: String::new(),
+            })),
             text("Hé"),
             text("llo 😀"),
             call("call_a", "read_file", r#"{"path":"a.txt"}"#),

@@ -150,6 +150,28 @@ fn reasoning_items_go_back_with_their_encrypted_content() {
     );
 }
 
+/// A model that reasons though nothing was configured: its first
+/// reasoning came without encrypted content (not asked for) and is not
+/// sent back, but later requests ask for the content.
+#[test]
+fn a_model_reasoning_unasked_gets_include_from_then_on() {
+    let env = TestEnv::new("responses");
+    read_script(&env);
+    let run = env.exec_json("read the notes", &["--approval", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = env.server.requests();
+    assert!(requests[0].body.get("include").is_none());
+    assert_eq!(
+        requests[1].body["include"],
+        json!(["reasoning.encrypted_content"])
+    );
+    assert!(requests[1].body.get("reasoning").is_none());
+    assert_eq!(
+        before_call(&requests[1].body, "c1").map(|i| i["type"].clone()),
+        Some(json!("message"))
+    );
+}
+
 #[test]
 fn a_server_refusing_the_reasoning_fields_gets_requests_without_them() {
     let refusal = |param: &str| {
