@@ -316,6 +316,7 @@ impl Session {
                 tools: tools.to_vec(),
                 max_output_tokens: self.config.max_output_tokens_for(&self.model),
                 cache_key: Some(self.id().to_string()),
+                reasoning: self.config.reasoning_for(&self.model),
             };
             let reply = self.send_request(&request, cancel, false).await;
             // The hand-off request is paid for as any other: it counts in

@@ -71,7 +71,8 @@ fn line_of(item: &Item) -> Option<String> {
         Item::SkillActivation { .. }
         | Item::Context { .. }
         | Item::Thinking { .. }
-        | Item::RedactedThinking { .. } => return None,
+        | Item::RedactedThinking { .. }
+        | Item::Reasoning { .. } => return None,
     })
 }
 

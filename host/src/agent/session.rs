@@ -179,6 +179,11 @@ impl Session {
             wire_api: self.provider.wire_api.to_string(),
             sandbox: self.config.sandbox.to_string(),
             approval: self.config.approval.to_string(),
+            reasoning_effort: self
+                .config
+                .reasoning_for(&self.model)
+                .effort
+                .map(|e| e.as_str().to_string()),
             resumed,
         });
     }

@@ -405,6 +405,7 @@ impl Session {
             tools,
             max_output_tokens: self.config.max_output_tokens_for(&self.model),
             cache_key: Some(self.id().to_string()),
+            reasoning: self.config.reasoning_for(&self.model),
         };
         self.send_request(&request, cancel, true).await
     }
@@ -455,8 +456,10 @@ impl Session {
         let partial = self.partial.clone();
         let partial2 = self.partial.clone();
         partial.clear();
+        // `hide_reasoning`: the reasoning summary is not shown anywhere.
+        let hide_reasoning = self.config.hide_reasoning;
         let mut on_delta = move |d: retry::Delta<'_>| {
-            if !stream_text {
+            if !stream_text || hide_reasoning && matches!(d, retry::Delta::Reasoning(_)) {
                 return;
             }
             events.send(match d {

@@ -17,6 +17,10 @@ pub const SYNONYMS: &[(&str, &str)] = &[
     ("sandbox_mode", "sandbox"),
     ("approval_policy", "approval"),
     ("model_provider", "provider"),
+    ("model_reasoning_effort", "reasoning_effort"),
+    ("model_reasoning_summary", "reasoning_summary"),
+    ("model_verbosity", "verbosity"),
+    ("hide_agent_reasoning", "hide_reasoning"),
 ];
 
 /// Codex's table of providers, and quire's.
@@ -166,6 +170,12 @@ fn entry(path: &[String], value: Value, said: &mut Vec<Said>) -> Result<Entry, S
     let quire = synonym(first).unwrap_or(first);
     let mut to = path.to_vec();
     to[0] = quire.to_string();
+    if is_codex(first)
+        && path.len() == 1
+        && let Some(words) = super::reasoning::words(quire)
+    {
+        return Ok(Some((to, word(path, value, words)?)));
+    }
     let value = match (quire, path.len()) {
         ("sandbox", 1) if is_codex(first) => word(path, value, SANDBOX_WORDS)?,
         ("approval", 1) => {

@@ -11,6 +11,7 @@ mod profile;
 pub mod protected;
 mod provider;
 pub mod ranges;
+pub mod reasoning;
 pub mod seal;
 pub mod shown_url;
 mod sources;
@@ -57,6 +58,15 @@ pub struct Config {
     /// Compaction starts when usage passes this share of the window.
     pub compact_threshold: f64,
     pub max_output_tokens: Option<u32>,
+    /// Reasoning models: how long they reason (`model_reasoning_effort`
+    /// in Codex), see [`reasoning`].
+    pub reasoning_effort: Option<reasoning::Effort>,
+    /// Reasoning models: the summary of their reasoning shown.
+    pub reasoning_summary: Option<reasoning::Summary>,
+    /// GPT-5 models: how long their answers are (`text.verbosity`).
+    pub verbosity: Option<reasoning::Verbosity>,
+    /// The model's reasoning is not shown (Codex's `hide_agent_reasoning`).
+    pub hide_reasoning: bool,
     /// The profile to apply (`[profiles.NAME]`), when `--profile` names none.
     pub profile: String,
     /// `[profiles.NAME]`: named sets of settings, one applied at a time.
@@ -124,6 +134,9 @@ pub struct Config {
 pub struct ModelEntry {
     pub context_window: Option<u64>,
     pub max_output_tokens: Option<u32>,
+    pub reasoning_effort: Option<reasoning::Effort>,
+    pub reasoning_summary: Option<reasoning::Summary>,
+    pub verbosity: Option<reasoning::Verbosity>,
 }
 
 /// Retry of transient model failures with exponential backoff and jitter.
@@ -161,6 +174,10 @@ impl Default for Config {
             shell_environment: Default::default(),
             compact_threshold: 0.9,
             max_output_tokens: None,
+            reasoning_effort: None,
+            reasoning_summary: None,
+            verbosity: None,
+            hide_reasoning: false,
             retry: RetryConfig::default(),
             providers: BTreeMap::new(),
             models: BTreeMap::new(),

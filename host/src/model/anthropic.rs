@@ -51,7 +51,15 @@ impl Wire for Anthropic {
 
     fn request_body(request: &ModelRequest, provider: &ProviderConfig) -> Value {
         let mut body = request_body(request);
-        if let Some(budget) = provider.thinking_budget {
+        // A `reasoning_effort` stands for a budget when the provider sets
+        // none (see `Effort::thinking_budget`).
+        let budget = provider.thinking_budget.or_else(|| {
+            request
+                .reasoning
+                .effort
+                .and_then(crate::config::reasoning::Effort::thinking_budget)
+        });
+        if let Some(budget) = budget {
             thinking::enable(&mut body, budget);
         }
         body
@@ -183,6 +191,8 @@ fn messages(items: &[Item]) -> Vec<Value> {
                 push("assistant", thinking::block(text, signature))
             }
             Item::RedactedThinking { data } => push("assistant", thinking::redacted(data)),
+            // The Responses wire's reasoning means nothing to this one.
+            Item::Reasoning { .. } => {}
         }
     }
     out.into_iter()

@@ -35,10 +35,10 @@ impl Wire for Chat {
         decode_stream(events)
     }
 
-    const OPTIONAL_FIELD: Option<&'static str> = Some("stream_options");
+    const OPTIONAL_FIELDS: &'static [&'static str] = &["stream_options", "reasoning_effort"];
 
-    fn optional_field_off(provider: &ProviderConfig) -> bool {
-        !provider.stream_usage
+    fn optional_field_off(provider: &ProviderConfig, field: &str) -> bool {
+        field == "stream_options" && !provider.stream_usage
     }
 }
 
@@ -69,6 +69,9 @@ pub fn request_body(request: &ModelRequest) -> Value {
         obj.insert("stream_options".into(), json!({"include_usage": true}));
         if let Some(max) = request.max_output_tokens {
             obj.insert("max_tokens".into(), json!(max));
+        }
+        if let Some(effort) = request.reasoning.effort {
+            obj.insert("reasoning_effort".into(), json!(effort.as_str()));
         }
     }
     body
@@ -126,8 +129,8 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
                     "function": {"name": name, "arguments": wire::sendable_arguments(arguments)},
                 }));
             }
-            // Anthropic's thinking blocks mean nothing to this wire.
-            Item::Thinking { .. } | Item::RedactedThinking { .. } => {}
+            // Other wires' thinking means nothing to this one.
+            Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. } => {}
             other => {
                 out.extend(open.take().map(AssistantMessage::into_json));
                 match other {
@@ -334,6 +337,7 @@ impl WireDecoder for Decoder {
                 input_tokens: u64_at(u, "/prompt_tokens"),
                 output_tokens: u64_at(u, "/completion_tokens"),
                 cached_input_tokens: u64_at(u, "/prompt_tokens_details/cached_tokens"),
+                reasoning_output_tokens: u64_at(u, "/completion_tokens_details/reasoning_tokens"),
                 ..Usage::default()
             });
         }

@@ -5,7 +5,7 @@
 //! wires.
 
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use futures::StreamExt;
 use serde_json::Value;
@@ -30,13 +30,14 @@ pub trait Wire: Send + Sync + 'static {
     fn request_body(request: &ModelRequest, provider: &ProviderConfig) -> Value;
     /// The response's SSE events as model events.
     fn decode_stream(events: SseStream) -> ModelStream;
-    /// A field of the body the wire can do without and strict servers
-    /// refuse (Chat's `stream_options`): a 400 naming it gets the request
-    /// again without it, and the session leaves it out from then on.
-    const OPTIONAL_FIELD: Option<&'static str> = None;
-    /// Whether the provider's settings leave [`Wire::OPTIONAL_FIELD`] out
-    /// from the start.
-    fn optional_field_off(_provider: &ProviderConfig) -> bool {
+    /// Fields of the body the wire can do without and some servers refuse
+    /// (Chat's `stream_options`, Responses' `reasoning`): a 400 naming one
+    /// gets the request again without it, and the session leaves it out
+    /// from then on.
+    const OPTIONAL_FIELDS: &'static [&'static str] = &[];
+    /// Whether the provider's settings leave an optional `field` out from
+    /// the start.
+    fn optional_field_off(_provider: &ProviderConfig, _field: &str) -> bool {
         false
     }
 }
@@ -69,15 +70,22 @@ pub const KEY_HEADERS: [&str; 2] = ["authorization", "x-api-key"];
 pub struct WireClient<W: Wire> {
     http: reqwest::Client,
     provider: ProviderConfig,
-    /// [`Wire::OPTIONAL_FIELD`] is left out (set off, or refused once).
-    without_optional: AtomicBool,
+    /// The [`Wire::OPTIONAL_FIELDS`] left out (set off, or refused once),
+    /// a bit each.
+    dropped: AtomicU32,
     wire: PhantomData<W>,
 }
 
 impl<W: Wire> WireClient<W> {
     pub fn new(http: reqwest::Client, provider: ProviderConfig) -> Self {
         WireClient {
-            without_optional: AtomicBool::new(W::optional_field_off(&provider)),
+            dropped: AtomicU32::new(
+                W::OPTIONAL_FIELDS
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| W::optional_field_off(&provider, f))
+                    .fold(0, |bits, (i, _)| bits | 1 << i),
+            ),
             http,
             provider,
             wire: PhantomData,
@@ -99,29 +107,48 @@ impl<W: Wire> ModelClient for WireClient<W> {
     async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
         let headers = W::headers(&self.provider);
         let mut body = W::request_body(request, &self.provider);
-        let optional = W::OPTIONAL_FIELD.filter(|_| !self.without_optional.load(Ordering::Relaxed));
-        if optional.is_none() {
-            remove_optional::<W>(&mut body);
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        for (i, field) in W::OPTIONAL_FIELDS.iter().enumerate() {
+            if dropped & 1 << i != 0 {
+                remove(&mut body, field);
+            }
         }
         let url = self.url();
         let post = async |body: &Value| {
             http::post_event_stream(&self.http, &self.provider, &url, &headers, body).await
         };
-        let stream = match post(&body).await {
-            Err(e) if optional.is_some_and(|field| refuses(&e, field)) => {
-                if !self.without_optional.swap(true, Ordering::Relaxed) {
+        // Each refusal naming optional fields the body holds takes them
+        // out: this ends once none is left to take.
+        let stream = loop {
+            let e = match post(&body).await {
+                Ok(stream) => break stream,
+                Err(e) => e,
+            };
+            let named: Vec<(usize, &str)> = W::OPTIONAL_FIELDS
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| body.get(**f).is_some() && refuses(&e, f))
+                .map(|(i, f)| (i, *f))
+                .collect();
+            if named.is_empty() {
+                return Err(e);
+            }
+            for (i, field) in named {
+                if self.dropped.fetch_or(1 << i, Ordering::Relaxed) & 1 << i == 0 {
                     tracing::warn!(
                         provider = %self.provider.name,
-                        field = W::OPTIONAL_FIELD.unwrap_or_default(),
+                        field,
                         error = %e,
-                        "the server refused {}; usage may be missing (sending requests without it)",
-                        W::OPTIONAL_FIELD.unwrap_or_default()
+                        "the server refused {field}; {} (sending requests without it)",
+                        if field == "stream_options" {
+                            "usage may be missing"
+                        } else {
+                            "its setting does not apply"
+                        }
                     );
                 }
-                remove_optional::<W>(&mut body);
-                post(&body).await?
+                remove(&mut body, field);
             }
-            other => other?,
         };
         let events = W::decode_stream(sse::decode_response(
             stream,
@@ -143,17 +170,43 @@ impl<W: Wire> ModelClient for WireClient<W> {
     }
 }
 
-/// Takes [`Wire::OPTIONAL_FIELD`] out of a request body.
-fn remove_optional<W: Wire>(body: &mut Value) {
-    if let Some(field) = W::OPTIONAL_FIELD
-        && let Some(map) = body.as_object_mut()
-    {
+/// Takes `field` out of a request body.
+fn remove(body: &mut Value, field: &str) {
+    if let Some(map) = body.as_object_mut() {
         map.remove(field);
     }
 }
 
 /// Whether `e` is the server refusing the request for `field`: a 400 or
-/// 422 whose body names it.
+/// 422 whose body names it (as a word of its own, or the start of a dotted
+/// path: `'reasoning'`, `reasoning.effort`, `include[0]`).
 fn refuses(e: &ModelError, field: &str) -> bool {
-    matches!(e, ModelError::Http { status: 400 | 422, body, .. } if body.contains(field))
+    matches!(e, ModelError::Http { status: 400 | 422, body, .. } if names(body, field))
+}
+
+fn names(text: &str, field: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .any(|word| {
+            word.strip_prefix(field)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+
+    #[test]
+    fn a_field_is_named_as_a_word_or_a_path_start() {
+        assert!(names("Unknown parameter: 'reasoning'.", "reasoning"));
+        assert!(names("'reasoning.effort' is not supported", "reasoning"));
+        assert!(names(r#"{"param":"include[0]"}"#, "include"));
+        assert!(names(
+            "Unrecognized request argument supplied: stream_options",
+            "stream_options"
+        ));
+        assert!(!names("Invalid 'input[2].content[0].text': empty", "text"));
+        assert!(!names("reasoning_effort is unknown", "reasoning"));
+        assert!(!names("the context is too long", "text"));
+    }
 }

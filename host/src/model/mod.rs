@@ -65,6 +65,9 @@ pub struct ModelRequest {
     /// Groups requests that share a prefix for the provider's prompt cache
     /// (the session id; sent as `prompt_cache_key` on Responses).
     pub cache_key: Option<String>,
+    /// Reasoning effort, summary and verbosity as configured for the
+    /// model (nothing configured: nothing sent).
+    pub reasoning: crate::config::reasoning::Reasoning,
 }
 
 /// What a response stream yields.

@@ -10,6 +10,7 @@ use super::wire::{self, WireDecoder, injected_user_text, str_at, u64_at};
 use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
 
+mod reasoning;
 #[cfg(test)]
 mod tests;
 
@@ -34,16 +35,19 @@ impl Wire for Responses {
     fn decode_stream(events: SseStream) -> ModelStream {
         decode_stream(events)
     }
+
+    /// Servers that speak the API in part (vLLM, Ollama) may refuse the
+    /// reasoning parameters.
+    const OPTIONAL_FIELDS: &'static [&'static str] = &["reasoning", "include", "text"];
 }
 
 /// The JSON body of a Responses request.
 pub fn request_body(request: &ModelRequest) -> Value {
     // Anthropic's thinking blocks mean nothing to this wire.
-    let input: Vec<Value> = request
-        .items
-        .iter()
-        .filter(|i| !i.is_thinking())
-        .map(input_item)
+    let items = &request.items;
+    let input: Vec<Value> = (0..items.len())
+        .filter(|&i| reasoning::sent(items, i))
+        .map(|i| input_item(&items[i]))
         .collect();
     let mut body = wire::with(
         json!({
@@ -83,6 +87,7 @@ pub fn request_body(request: &ModelRequest) -> Value {
         if let Some(key) = &request.cache_key {
             obj.insert("prompt_cache_key".into(), json!(key));
         }
+        reasoning::add_params(obj, &request.reasoning, items);
     }
     body
 }
@@ -120,6 +125,11 @@ fn input_item(item: &Item) -> Value {
             message("user", "input_text", &text)
         }
         Item::Context { text, .. } => message("developer", "input_text", text),
+        Item::Reasoning {
+            summary,
+            encrypted_content,
+            ..
+        } => reasoning::input(summary, encrypted_content),
         // Filtered out by `request_body`.
         Item::Thinking { .. } | Item::RedactedThinking { .. } => Value::Null,
     }
@@ -185,8 +195,10 @@ impl Decoder {
     }
 
     fn item_done(&mut self, item: &Value) -> Vec<ModelEvent> {
-        if str_at(item, "/type") != Some("function_call") {
-            return Vec::new();
+        match str_at(item, "/type") {
+            Some("function_call") => {}
+            Some("reasoning") => return vec![ModelEvent::Thinking(reasoning::item(item))],
+            _ => return Vec::new(),
         }
         let item_id = str_at(item, "/id").unwrap_or_default().to_string();
         let pending = self.call_mut(&item_id);
@@ -224,6 +236,7 @@ fn usage(response: &Value) -> Option<Usage> {
         input_tokens: u64_at(u, "/input_tokens"),
         output_tokens: u64_at(u, "/output_tokens"),
         cached_input_tokens: u64_at(u, "/input_tokens_details/cached_tokens"),
+        reasoning_output_tokens: u64_at(u, "/output_tokens_details/reasoning_tokens"),
         ..Usage::default()
     })
 }

@@ -31,6 +31,9 @@ pub enum Event {
         wire_api: String,
         sandbox: String,
         approval: String,
+        /// The configured `reasoning_effort` of the model, when one is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reasoning_effort: Option<String>,
         resumed: bool,
     },
     /// One model round trip begins (`turn` counts from 1 in a task).

@@ -46,13 +46,27 @@ pub enum Item {
     /// Thinking the provider encrypted (an Anthropic `redacted_thinking`
     /// block): `data` is passed back as is. Sent on the Anthropic wire only.
     RedactedThinking { data: String },
+    /// A Responses API `reasoning` item (OpenAI reasoning models): its
+    /// summary texts and the `encrypted_content` the API wants back, as
+    /// is, in later requests (`store` is false). Sent on the Responses
+    /// wire only.
+    Reasoning {
+        id: String,
+        #[serde(default)]
+        summary: Vec<String>,
+        #[serde(default)]
+        encrypted_content: String,
+    },
 }
 
 impl Item {
-    /// Whether the item is the model's thinking (sent back on the
-    /// Anthropic wire only, never shown as part of the conversation).
+    /// Whether the item is the model's thinking (sent back on the wire it
+    /// came from only, never shown as part of the conversation).
     pub fn is_thinking(&self) -> bool {
-        matches!(self, Item::Thinking { .. } | Item::RedactedThinking { .. })
+        matches!(
+            self,
+            Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. }
+        )
     }
 
     /// The text of the last [`Item::Context`] from `source` in `history`:
@@ -88,6 +102,15 @@ pub struct Usage {
     /// `cache_creation_input_tokens`; part of `input_tokens`).
     #[serde(default)]
     pub cache_write_input_tokens: u64,
+    /// Output tokens the model spent reasoning (part of `output_tokens`;
+    /// Responses `output_tokens_details.reasoning_tokens`, Chat
+    /// `completion_tokens_details.reasoning_tokens`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reasoning_output_tokens: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Usage {
@@ -100,6 +123,7 @@ impl Usage {
         self.output_tokens += other.output_tokens;
         self.cached_input_tokens += other.cached_input_tokens;
         self.cache_write_input_tokens += other.cache_write_input_tokens;
+        self.reasoning_output_tokens += other.reasoning_output_tokens;
     }
 
     /// What was used since `before` (a running total taken earlier).
@@ -113,6 +137,9 @@ impl Usage {
             cache_write_input_tokens: self
                 .cache_write_input_tokens
                 .saturating_sub(before.cache_write_input_tokens),
+            reasoning_output_tokens: self
+                .reasoning_output_tokens
+                .saturating_sub(before.reasoning_output_tokens),
         }
     }
 }

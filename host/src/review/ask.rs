@@ -71,6 +71,7 @@ impl Asker {
             tools: Vec::new(),
             max_output_tokens: self.config.max_output_tokens_for(model),
             cache_key: None,
+            reasoning: self.config.reasoning_for(model),
         };
         let response = model::retry::complete(
             self.client.as_ref(),

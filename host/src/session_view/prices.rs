@@ -110,6 +110,7 @@ mod tests {
             cached_input_tokens: 600_000,
             cache_write_input_tokens: 100_000,
             output_tokens: 10_000,
+            ..Usage::default()
         };
         let c = cost(&usage, &p(3.0, 0.3, 3.75, 15.0));
         // 0.3M * 3 + 0.6M * 0.3 + 0.1M * 3.75 + 0.01M * 15

@@ -20,6 +20,8 @@ pub struct Status {
     /// The instruction files the prompt holds (AGENTS.md and the like).
     pub instructions: Vec<std::path::PathBuf>,
     pub provider: String,
+    /// The model's configured `reasoning_effort`.
+    pub reasoning_effort: Option<String>,
     pub sandbox: String,
     pub approval: String,
     pub context_window: u64,
@@ -55,9 +57,11 @@ impl Status {
                 sandbox,
                 approval,
                 cwd,
+                reasoning_effort,
                 ..
             } => {
                 self.cwd = cwd.clone();
+                self.reasoning_effort = reasoning_effort.clone();
                 self.provider = provider.clone();
                 self.model = model.clone();
                 // A new or resumed conversation starts on its own model.
@@ -170,9 +174,13 @@ impl Status {
             format!("session  {session_id}"),
             format!("file     {}", file.display()),
             format!(
-                "model    {} · {}{}",
+                "model    {} · {}{}{}",
                 self.model,
                 self.provider,
+                match &self.reasoning_effort {
+                    Some(effort) => format!(" · reasoning effort {effort}"),
+                    None => String::new(),
+                },
                 if self.model_switched {
                     " (switched with /model: not the configured one)"
                 } else {
@@ -190,10 +198,14 @@ impl Status {
                 }
             ),
             format!(
-                "tokens   in {} · {} · out {}",
+                "tokens   in {} · {} · out {}{}",
                 self.total.input_tokens,
                 self.cache_shown(|n| n.to_string()),
-                self.total.output_tokens
+                self.total.output_tokens,
+                match self.total.reasoning_output_tokens {
+                    0 => String::new(),
+                    r => format!(" (reasoning {r})"),
+                }
             ),
             format!("cost     {}", prices::estimate(&self.total, &self.model)),
             format!(
@@ -223,5 +235,37 @@ impl Status {
     pub fn mcp_line(&self) -> String {
         let state = self.mcp.as_deref().unwrap_or("no problems reported");
         format!("MCP servers: {state}; `quire mcp list` shows each server and its tools")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_effort_and_the_reasoning_tokens_are_shown() {
+        let mut s = Status {
+            model: "gpt-5.1".into(),
+            provider: "openai".into(),
+            reasoning_effort: Some("high".into()),
+            ..Status::default()
+        };
+        s.total.output_tokens = 300;
+        s.total.reasoning_output_tokens = 200;
+        let lines = s.lines("id", Path::new("/s"), &[]);
+        assert_eq!(
+            lines[2],
+            "model    gpt-5.1 · openai · reasoning effort high"
+        );
+        assert!(
+            lines[4].ends_with("out 300 (reasoning 200)"),
+            "{}",
+            lines[4]
+        );
+        s.reasoning_effort = None;
+        s.total.reasoning_output_tokens = 0;
+        let lines = s.lines("id", Path::new("/s"), &[]);
+        assert_eq!(lines[2], "model    gpt-5.1 · openai");
+        assert!(lines[4].ends_with("out 300"), "{}", lines[4]);
     }
 }

@@ -346,6 +346,7 @@ fn truncated_bytes_counts_every_byte_not_shown() {
 }
 
 mod answer;
+mod effort;
 mod environment;
 mod escapes;
 mod odd_inputs;

@@ -107,6 +107,13 @@ pub fn thinking_signature(text: &str) -> String {
     format!("EqMBsig{}==", text.len())
 }
 
+/// The `encrypted_content` of the Responses `reasoning` item a
+/// [`Step::Reasoning`] streams, when the request's `include` asks for
+/// `reasoning.encrypted_content` (none otherwise).
+pub fn reasoning_encrypted(text: &str) -> String {
+    format!("gAAAAenc{}==", text.len())
+}
+
 /// What the server answers to one request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {

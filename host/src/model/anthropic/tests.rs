@@ -63,6 +63,7 @@ fn request() -> ModelRequest {
         }],
         max_output_tokens: None,
         cache_key: Some("session-1".into()),
+        reasoning: Default::default(),
     }
 }
 
@@ -187,6 +188,7 @@ async fn text_tool_uses_and_usage() {
                     output_tokens: 42,
                     cached_input_tokens: 100,
                     cache_write_input_tokens: 5,
+                    reasoning_output_tokens: 0,
                 })
             }),
         ]

@@ -72,6 +72,7 @@ fn request() -> ModelRequest {
         }],
         max_output_tokens: Some(512),
         cache_key: Some("session-1".into()),
+        reasoning: Default::default(),
     }
 }
 
@@ -189,6 +190,7 @@ async fn text_streamed_tool_calls_and_usage() {
                     output_tokens: 9,
                     cached_input_tokens: 32,
                     cache_write_input_tokens: 0,
+                    reasoning_output_tokens: 0,
                 })
             }),
         ]

@@ -107,6 +107,7 @@ fn request() -> ModelRequest {
         tools: Vec::new(),
         max_output_tokens: None,
         cache_key: None,
+        reasoning: Default::default(),
     }
 }
 

@@ -55,6 +55,7 @@ fn request(tools: bool) -> ModelRequest {
         },
         max_output_tokens: Some(1000),
         cache_key: Some("session-1".into()),
+        reasoning: Default::default(),
     }
 }
 
@@ -154,13 +155,19 @@ async fn text_tool_calls_and_usage() {
         // No output_item.done for fc_2: assembled from the deltas.
         json!({"type":"response.completed","response":{"id":"resp_1","status":"completed","usage":{
             "input_tokens":120,"input_tokens_details":{"cached_tokens":100},
-            "output_tokens":30,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":150}}}),
+            "output_tokens":30,"output_tokens_details":{"reasoning_tokens":12},"total_tokens":150}}}),
     ]);
     let body = format!(": keep-alive\n\n{body}");
     assert_eq!(
         run(&body, decode).await,
         vec![
             Ok(ModelEvent::ReasoningDelta("**Reading** the file".into())),
+            // Kept (without encrypted content it is never sent back).
+            Ok(ModelEvent::Thinking(Item::Reasoning {
+                id: "rs_1".into(),
+                summary: vec!["**Reading** the file".into()],
+                encrypted_content: String::new(),
+            })),
             text("Hé"),
             text("llo 😀"),
             call("call_a", "read_file", r#"{"path":"a.txt"}"#),
@@ -171,6 +178,7 @@ async fn text_tool_calls_and_usage() {
                     output_tokens: 30,
                     cached_input_tokens: 100,
                     cache_write_input_tokens: 0,
+                    reasoning_output_tokens: 12,
                 })
             }),
         ]

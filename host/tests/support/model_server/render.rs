@@ -19,6 +19,9 @@ pub(super) struct Ctx {
     pub seq: usize,
     /// The `model` of the request body, echoed like real providers do.
     pub model: String,
+    /// Responses: the request's `include` asked for
+    /// `reasoning.encrypted_content` (see [`super::reasoning_encrypted`]).
+    pub encrypted: bool,
 }
 
 /// One piece of output.

@@ -60,9 +60,15 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
     let path = request.target.split('?').next().unwrap_or("").to_string();
     let models_path =
         request.method == "GET" && request.target.split('?').next() == Some(MODELS_PATH);
-    let model = serde_json::from_slice::<Value>(&request.body)
-        .ok()
+    let parsed = serde_json::from_slice::<Value>(&request.body).ok();
+    let model = parsed
+        .as_ref()
         .and_then(|b| b.get("model").and_then(Value::as_str).map(str::to_string));
+    // Responses: reasoning items carry `encrypted_content` when asked for.
+    let encrypted = parsed
+        .as_ref()
+        .and_then(|b| b.get("include").and_then(Value::as_array))
+        .is_some_and(|i| i.iter().any(|v| v == "reasoning.encrypted_content"));
     let raw = String::from_utf8_lossy(&request.body).into_owned();
     let (index, reply) = record(&shared, request, api);
     if api.is_some() {
@@ -77,6 +83,7 @@ async fn handle(mut stream: TcpStream, shared: Arc<Shared>) {
             let ctx = render::Ctx {
                 seq: index,
                 model: model.unwrap_or_else(|| "test-model".to_string()),
+                encrypted,
             };
             match reply {
                 Some(Reply::Gate { group, count, then }) => {

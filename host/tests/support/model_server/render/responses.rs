@@ -24,6 +24,12 @@ impl Seq<'_> {
 pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
     let (input, output_tokens) = usage(steps);
     let (read, _) = cached(steps);
+    // Ten of the output tokens per reasoning step.
+    let reasoning_tokens = 10
+        * steps
+            .iter()
+            .filter(|s| matches!(s, Step::Reasoning(_)))
+            .count() as u64;
     let created = unix_now();
     let response = |status: &str, output: &[Value], usage: Value| {
         json!({
@@ -142,8 +148,12 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                             "delta": piece}),
                     );
                 }
-                let item = json!({"id": item_id, "type": "reasoning",
+                let mut item = json!({"id": item_id, "type": "reasoning",
                     "summary": [{"type": "summary_text", "text": text}]});
+                if ctx.encrypted {
+                    item["encrypted_content"] =
+                        json!(crate::support::model_server::reasoning_encrypted(text));
+                }
                 s.event(
                     "response.output_item.done",
                     json!({"output_index": index, "item": item}),
@@ -165,7 +175,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 "input_tokens": input,
                 "input_tokens_details": {"cached_tokens": read},
                 "output_tokens": output_tokens,
-                "output_tokens_details": {"reasoning_tokens": 0},
+                "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
                 "total_tokens": input + output_tokens,
             });
             s.event(
