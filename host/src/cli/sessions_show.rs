@@ -158,10 +158,27 @@ fn shell_parts(output: &str) -> (Option<String>, &str) {
     (Some(format!("exit {code}{time}")), body)
 }
 
-/// The events worth a line: a task's end and a model switch.
+/// The events worth a line: a model switch, a rewind.
 fn event_lines(event: &Value) -> Vec<String> {
     if let Some(model) = store::model_switch_seen(event) {
         return vec![format!("── model switched to {model} ──")];
+    }
+    if event.get("type").and_then(Value::as_str) == Some("rewound") {
+        let to = event
+            .get("to_user_message")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        let dropped = event
+            .get("dropped_messages")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        return vec![
+            String::new(),
+            format!(
+                "── went back to message {to}: it and what came after ({}) were dropped ──",
+                quire::plural::counted(dropped, "message")
+            ),
+        ];
     }
     Vec::new()
 }

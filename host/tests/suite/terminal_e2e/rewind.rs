@@ -89,6 +89,12 @@ fn rewind_in_the_line_mode_drops_the_later_turns_and_resume_keeps_it_so() {
             && r["event"]["to_user_message"] == 2
             && r["event"]["dropped_messages"] == 2
     }));
+    // `sessions show` tells the rewind where it happened.
+    let shown = env.run(&["sessions", "show", "last"]).stdout;
+    let said = "── went back to message 2: it and what came after (2 messages) were dropped ──";
+    let at = shown.find(said).unwrap_or_else(|| panic!("{shown}"));
+    assert!(shown[at..].contains("> NEW-TWO"), "{shown}");
+    assert!(shown[..at].contains("> MESSAGE-THREE"), "{shown}");
     resumed_sends_the_same(&env, "NEW-TWO");
 }
 
