@@ -298,6 +298,7 @@ pub fn plan_with(
             && !active.contains(name)
             && skills[top.skill].drift.is_none()
             && super::language::allows(name, &query)
+            && (!everything || names_subject(index, &query, top.skill, name))
             && !wanted.iter().any(|(i, _)| *i == top.skill)
         {
             wanted.push((top.skill, Reason::Auto { score, runner_up }));
@@ -375,6 +376,19 @@ pub fn learned_boosts(
         }
     }
     out
+}
+
+/// Whether the new message says a word of `skill`'s name (`name`): what
+/// a skill of a small set needs to be activated on its own. A handful of
+/// skills, all listed in every catalog anyway, gives document frequencies
+/// that cannot tell a subject from a common word — with quire's four
+/// bundled skills "message two" made skill-creator a clear winner on
+/// "message", and "add a config option for the timeout" mcp-integration
+/// on "config" and "timeout" — so there the message must name the
+/// subject (an MCP server, a plugin, a skill) for its instructions to
+/// be added unasked; the model still sees every skill in the catalog.
+fn names_subject(index: &Index, query: &super::index::Query, skill: usize, name: &str) -> bool {
+    super::specific::doc_name_cover(index, query, skill, name) > 0.0
 }
 
 /// How many distinct terms of the new message speak for `skill`: matched

@@ -90,7 +90,17 @@ fn words_a_skill_only_mentions_in_its_body_activate_nothing() {
     );
     assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
     assert!(p.activate.is_empty(), "{p:?}");
-    // Its own subject still activates it.
+    // Its own subject still activates it, when the message names it (in
+    // a set this small, see `names_subject`).
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "validate this skill's frontmatter",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.activate.len(), 1, "{p:?}");
     let p = plan(
         &s,
         &index,
@@ -99,7 +109,43 @@ fn words_a_skill_only_mentions_in_its_body_activate_nothing() {
         None,
         &HashSet::new(),
     );
+    assert!(p.activate.is_empty(), "the subject unsaid: {p:?}");
+}
+
+#[test]
+fn in_a_small_set_only_a_message_naming_the_subject_activates() {
+    // quire's bundled skills, in short: with four skills every word of
+    // one is "rare", so "message" or "config" and "timeout" made clear
+    // winners of skills the message is not about.
+    let s = vec![
+        skill(
+            "skill-creator",
+            "Write and validate a skill: its message, description and frontmatter.",
+        ),
+        skill(
+            "mcp-integration",
+            "Add and configure MCP servers in config.toml: timeouts, options, env.",
+        ),
+        skill("code-review", "Review a change and report findings."),
+        skill("plugin-author", "Write and build a WASM plugin."),
+    ];
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    for message in ["message two", "add a config option for the timeout"] {
+        let p = plan(&s, &index, &cfg, message, None, &HashSet::new());
+        assert!(p.activate.is_empty(), "{message}: {p:?}");
+        assert_eq!(p.ranked.len(), 4, "all still listed: {p:?}");
+    }
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "configure timeouts for the MCP servers",
+        None,
+        &HashSet::new(),
+    );
     assert_eq!(p.activate.len(), 1, "{p:?}");
+    assert_eq!(s[p.activate[0].skill].name, "mcp-integration");
 }
 
 #[test]

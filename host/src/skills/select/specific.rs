@@ -31,7 +31,7 @@ pub fn name_cover(index: &Index, query: &Query, name: &str) -> f32 {
 }
 
 /// [`name_cover`] of document `doc`'s name, split once per index.
-fn doc_name_cover(index: &Index, query: &Query, doc: usize, name: &str) -> f32 {
+pub(super) fn doc_name_cover(index: &Index, query: &Query, doc: usize, name: &str) -> f32 {
     cover_of(query, &index.name_terms(doc, name))
 }
 
