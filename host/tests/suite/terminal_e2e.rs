@@ -64,6 +64,7 @@ mod line_diff;
 mod line_escaped;
 mod line_input;
 mod line_partial;
+mod line_pipe;
 mod line_resume;
 mod line_session;
 mod live_area;
