@@ -126,8 +126,8 @@ fn read_rustyline(
     ready: std::sync::mpsc::SyncSender<()>,
 ) {
     // A piped stdout gets only the answers: the prompt and the line being
-    // edited go to the terminal (`quire | next-step`), or, with no
-    // terminal to type on, the prompt to stderr.
+    // edited go to the terminal (`quire | next-step`); with no terminal
+    // to type on there is no prompt.
     let stdout_piped = !std::io::stdout().is_terminal();
     let typed = std::io::stdin().is_terminal();
     let config = rustyline::Config::builder()
@@ -159,8 +159,9 @@ fn read_rustyline(
         if req.fresh && std::io::stdin().is_terminal() {
             say_taken(&super::type_ahead::take(libc::STDIN_FILENO));
         }
+        // Nobody types (input and output piped): no prompt, as rustyline
+        // shows none on a terminal it supports.
         let prompt = if stdout_piped && !typed {
-            super::pipe::err_clean(&req.prompt);
             ""
         } else {
             req.prompt.as_str()

@@ -66,7 +66,7 @@ mod line_input;
 mod line_partial;
 mod line_pipe;
 mod line_resume;
-mod line_session;
+pub(crate) mod line_session;
 mod live_area;
 mod model_wait;
 mod no_size;
