@@ -25,9 +25,20 @@ pub struct Worktree {
 }
 
 /// quire's own git ([`crate::git`]: nothing the repository's setup
-/// names runs).
+/// names runs; stopped at its deadline; a failed write says what it
+/// left).
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     crate::git::run(dir, args).map_err(|e| e.explain())
+}
+
+/// [`git`] for output only shown (to the parent model and the user),
+/// never read by quire: in the user's language.
+fn shown(dir: &Path, args: &[&str]) -> Result<String, String> {
+    crate::git::Git::new(dir)
+        .args(args)
+        .in_user_language()
+        .stdout()
+        .map_err(|e| e.explain())
 }
 
 impl Worktree {
@@ -58,7 +69,9 @@ impl Worktree {
         let p = path
             .to_str()
             .ok_or_else(|| format!("{} is not valid UTF-8", path.display()))?;
-        git(
+        let head = format!("refs/heads/{branch}");
+        let existed = git(&repo, &["rev-parse", "--verify", "--quiet", &head]).is_ok();
+        let added = git(
             &repo,
             &[
                 "worktree",
@@ -70,8 +83,15 @@ impl Worktree {
                 p,
                 &base,
             ],
-        )?;
-        fill(&repo, &path)?;
+        )
+        .and_then(|_| fill(&repo, &path));
+        if let Err(e) = added {
+            // Failed or stopped half way: nothing of it stays.
+            return Err(match unmake(&repo, &path, (!existed).then_some(&branch)) {
+                Ok(()) => e,
+                Err(left) => format!("{e}\n{left}"),
+            });
+        }
         Ok(Worktree {
             repo,
             path,
@@ -189,6 +209,21 @@ impl Worktree {
         if self.removed {
             return self.summary();
         }
+        self.save(name).map_err(|e| {
+            format!(
+                "{e}\nthe child's changes stay in its worktree {} (branch {}), not committed",
+                self.path.display(),
+                self.branch
+            )
+        })?;
+        let p = self.path.display().to_string();
+        git(&self.repo, &["worktree", "remove", "--force", &p])?;
+        self.removed = true;
+        self.summary()
+    }
+
+    /// Commits what the child changed on its branch.
+    fn save(&self, name: &str) -> Result<(), String> {
         git(&self.path, &["add", "-A"])?;
         let dirty = !git(&self.path, &["status", "--porcelain"])?
             .trim()
@@ -209,15 +244,12 @@ impl Worktree {
                 ],
             )?;
         }
-        let p = self.path.display().to_string();
-        git(&self.repo, &["worktree", "remove", "--force", &p])?;
-        self.removed = true;
-        self.summary()
+        Ok(())
     }
 
     fn summary(&self) -> Result<String, String> {
         let range = format!("{}..{}", self.base, self.branch);
-        let stat = git(&self.repo, &["diff", "--stat", &range])?;
+        let stat = shown(&self.repo, &["diff", "--stat", &range])?;
         Ok(if stat.trim().is_empty() {
             "no changes".into()
         } else {
@@ -232,8 +264,7 @@ impl Worktree {
 fn fill(repo: &Path, path: &Path) -> Result<(), String> {
     let filled = git(path, &["reset", "--hard", "--quiet"]);
     if let Err(e) = filled {
-        let p = path.display().to_string();
-        if let Err(left) = git(repo, &["worktree", "remove", "--force", &p]) {
+        if let Err(left) = unmake(repo, path, None) {
             tracing::warn!(%left, "a worktree whose checkout failed was not removed");
         }
         return Err(format!("its files could not be checked out: {e}"));
@@ -241,10 +272,42 @@ fn fill(repo: &Path, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Takes away a worktree an add left half made (failed, or stopped at
+/// its deadline): its folder and git's record of it, and `branch` when
+/// the add made it. What could not be taken away, in words.
+fn unmake(repo: &Path, path: &Path, branch: Option<&str>) -> Result<(), String> {
+    let p = path.display().to_string();
+    let mut left = Vec::new();
+    if std::fs::symlink_metadata(path).is_ok()
+        && git(repo, &["worktree", "remove", "--force", &p]).is_err()
+        && let Err(e) = std::fs::remove_dir_all(path)
+    {
+        left.push(format!("its folder {p} is left ({e}): remove it"));
+    }
+    if let Err(e) = git(repo, &["worktree", "prune"]) {
+        left.push(format!("run `git worktree prune` ({e})"));
+    }
+    let head = branch.map(|b| format!("refs/heads/{b}"));
+    if let (Some(b), Some(head)) = (branch, head)
+        && git(repo, &["rev-parse", "--verify", "--quiet", &head]).is_ok()
+        && let Err(e) = git(repo, &["branch", "-D", b])
+    {
+        left.push(format!("its branch {b} is left: `git branch -D {b}` ({e})"));
+    }
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the half-made worktree was not all taken away: {}",
+            left.join("; ")
+        ))
+    }
+}
+
 /// Merges a child's branch into the repository's current branch and
 /// deletes it.
 pub fn merge(repo: &Path, branch: &str) -> Result<String, String> {
-    let out = git(repo, &["merge", "--no-edit", branch]).map_err(|e| {
+    let out = shown(repo, &["merge", "--no-edit", branch]).map_err(|e| {
         format!("merging {branch} failed (resolve it with git, or discard the branch): {e}")
     })?;
     git(repo, &["branch", "-D", branch])?;

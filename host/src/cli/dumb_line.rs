@@ -316,12 +316,19 @@ fn finish(bytes: Vec<u8>) -> Read {
     }
 }
 
-/// Writes to the terminal (stdout, as rustyline does its prompt).
+/// Writes to the terminal (stdout, as rustyline does its prompt; stderr
+/// when stdout is piped, which gets only the answers).
 fn out(bytes: &[u8]) {
+    use std::io::IsTerminal;
     if bytes.is_empty() {
         return;
     }
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(bytes);
-    let _ = o.flush();
+    let written = if std::io::stdout().is_terminal() {
+        let mut o = std::io::stdout().lock();
+        o.write_all(bytes).and_then(|()| o.flush())
+    } else {
+        let mut e = std::io::stderr().lock();
+        e.write_all(bytes).and_then(|()| e.flush())
+    };
+    let _ = written;
 }

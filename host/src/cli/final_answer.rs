@@ -1,8 +1,8 @@
 //! Which assistant message of a task is its answer: the task's last
 //! message, when no tool call and no other model round trip came after it.
-//! `quire exec` with stdout not a terminal writes only that one to stdout
-//! (the others are steps on the way and go to stderr with the tool
-//! lines), and `-o FILE` receives it. A task that ended while more work
+//! `quire exec` and the line mode with stdout not a terminal write only
+//! that one to stdout (the others are steps on the way and go to stderr
+//! with the tool lines), and `-o FILE` receives it. A task that ended while more work
 //! was under way (interrupted, failed, stopped at the turn limit after a
 //! tool call) has no answer.
 

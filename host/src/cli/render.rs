@@ -49,8 +49,9 @@ pub struct HumanRenderer {
     /// completed, never as it streams, so text of an attempt that failed
     /// and was retried never reaches a file or a pipe.
     whole_messages: bool,
-    /// `quire exec` with stdout not a terminal: only the task's answer
-    /// goes to stdout, the messages before more work to stderr.
+    /// `quire exec` and the line mode with stdout not a terminal: only
+    /// each task's answer goes to stdout, the messages before more work
+    /// to stderr.
     answer_only: Option<FinalAnswer>,
     /// The subagents seen (depth, status and tool count; `/agents`).
     pub(crate) children: super::children::Children,
@@ -100,8 +101,9 @@ impl HumanRenderer {
     }
 
     /// Stdout gets only each task's answer when it is not a terminal
-    /// (`quire exec … > out.txt`, `| next-step`), as `codex exec` does; on
-    /// a terminal every message streams as before.
+    /// (`quire exec … > out.txt`, `| next-step`, and the line mode's
+    /// `quire < tasks.txt | next-step`), as `codex exec` does; on a
+    /// terminal every message streams as before.
     pub fn answer_only(mut self) -> Self {
         if self.whole_messages {
             self.answer_only = Some(FinalAnswer::default());

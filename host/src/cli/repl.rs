@@ -288,8 +288,10 @@ pub async fn run(
         reason: std::sync::Mutex::new(None),
         interrupts: interrupts.clone(),
     };
+    // Piped or redirected stdout: only each message's answer goes there,
+    // as with `quire exec` (the steps on the way go to stderr).
     let mut renderer = PromptAware {
-        inner: HumanRenderer::new(true),
+        inner: HumanRenderer::new(true).answer_only(),
         prompting,
         status: Status::default(),
         patches: Patches::default(),

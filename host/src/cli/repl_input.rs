@@ -125,7 +125,19 @@ fn read_rustyline(
     mut rx: mpsc::UnboundedReceiver<ReadRequest>,
     ready: std::sync::mpsc::SyncSender<()>,
 ) {
-    let made = keeping_sigint(rustyline::DefaultEditor::new);
+    // A piped stdout gets only the answers: the prompt and the line being
+    // edited go to the terminal (`quire | next-step`); with no terminal
+    // to type on there is no prompt.
+    let stdout_piped = !std::io::stdout().is_terminal();
+    let typed = std::io::stdin().is_terminal();
+    let config = rustyline::Config::builder()
+        .behavior(if stdout_piped && typed {
+            rustyline::config::Behavior::PreferTerm
+        } else {
+            rustyline::config::Behavior::Stdio
+        })
+        .build();
+    let made = keeping_sigint(|| rustyline::DefaultEditor::with_config(config));
     let _ = ready.send(());
     let mut editor = match made {
         Ok(e) => e,
@@ -147,10 +159,17 @@ fn read_rustyline(
         if req.fresh && std::io::stdin().is_terminal() {
             say_taken(&super::type_ahead::take(libc::STDIN_FILENO));
         }
-        let read = if req.initial.is_empty() {
-            editor.readline(&req.prompt)
+        // Nobody types (input and output piped): no prompt, as rustyline
+        // shows none on a terminal it supports.
+        let prompt = if stdout_piped && !typed {
+            ""
         } else {
-            editor.readline_with_initial(&req.prompt, (&req.initial, ""))
+            req.prompt.as_str()
+        };
+        let read = if req.initial.is_empty() {
+            editor.readline(prompt)
+        } else {
+            editor.readline_with_initial(prompt, (&req.initial, ""))
         };
         let input = match read {
             Ok(line) => {

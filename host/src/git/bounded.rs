@@ -40,6 +40,7 @@ pub(super) enum Ended {
 /// waited for, or when git succeeded without taking all of `input`.
 pub(super) fn finish(
     mut child: Child,
+    mark: &crate::child::CommandMark,
     input: Option<Vec<u8>>,
     timeout: Option<Duration>,
     limit: Option<usize>,
@@ -79,7 +80,7 @@ pub(super) fn finish(
     };
     if !read_in_time {
         // The readers end when git's pipes close.
-        stop(&mut child);
+        stop(&mut child, mark);
         return Ok(Ended::TimedOut);
     }
     let (stdout, cut) = out_reader.join().unwrap_or_default();
@@ -88,7 +89,7 @@ pub(super) fn finish(
         let _ = child.kill();
     }
     let Some(status) = wait(&mut child, deadline)? else {
-        stop(&mut child);
+        stop(&mut child, mark);
         return Ok(Ended::TimedOut);
     };
     let stderr = err_reader.join().unwrap_or_default();
@@ -130,9 +131,15 @@ fn wait(child: &mut Child, deadline: Option<Instant>) -> std::io::Result<Option<
     }
 }
 
-/// Kills `child` and reaps it.
-fn stop(child: &mut Child) {
-    let _ = child.kill();
+/// Kills `child`, what it started (its group, what carries its `mark`)
+/// and reaps it.
+fn stop(child: &mut Child, mark: &crate::child::CommandMark) {
+    match i32::try_from(child.id()) {
+        Ok(pid) => crate::child::stop_command(pid, mark),
+        Err(_) => {
+            let _ = child.kill();
+        }
+    }
     let _ = child.wait();
 }
 

@@ -15,6 +15,11 @@ pub struct GitFailure {
     /// quire stopped or refused the command (or could not start it):
     /// `stderr` is quire's message, not git's.
     pub by_quire: bool,
+    /// quire stopped git at its deadline.
+    pub stopped: bool,
+    /// What the command left in the repository (a lock file, a merge
+    /// under way), when it writes and failed or was stopped.
+    pub left: Option<String>,
 }
 
 impl GitFailure {
@@ -25,6 +30,8 @@ impl GitFailure {
             stderr: stderr.into(),
             signaled: false,
             by_quire: false,
+            stopped: false,
+            left: None,
         }
     }
 
@@ -37,8 +44,16 @@ impl GitFailure {
     }
 
     /// What the failure means, then git's whole message (quire's own
-    /// message as it is).
+    /// message as it is), then what it left in the repository.
     pub fn explain(&self) -> String {
+        let said = self.said();
+        match &self.left {
+            Some(left) => format!("{said}\n{left}"),
+            None => said,
+        }
+    }
+
+    fn said(&self) -> String {
         if self.by_quire {
             return format!("`{}`: {}", self.command, self.stderr);
         }

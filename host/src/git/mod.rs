@@ -10,8 +10,12 @@
 //! - [`Git`] / [`run`]: a command in a repository, no transport; while
 //!   it runs (and its setup is read), what the model's commands left
 //!   running is paused (`child::pause_commands`), so the configuration
-//!   read is the one git then reads. [`Git::timeout`] stops it past a
-//!   deadline, [`Git::limit`] reads its output up to a size ([`bounded`]);
+//!   read is the one git then reads. Every command is stopped past a
+//!   deadline ([`deadline`], or [`Git::timeout`]) with what it started;
+//!   a writing one that failed or was stopped says what it left
+//!   ([`left`]: a lock, a merge under way). [`Git::limit`] reads its
+//!   output up to a size ([`bounded`]). git's messages are in English,
+//!   the rest of your locale kept ([`language`]);
 //! - [`run_network`]: `git clone` of a shared source: the user's
 //!   transport and credential setup stays, without prompts;
 //! - [`inspect_command`]: reads of the configuration and of paths
@@ -21,8 +25,11 @@
 //! Never `Command::new("git")` elsewhere.
 
 mod bounded;
+mod deadline;
 mod failure;
 mod format;
+mod language;
+mod left;
 mod neutral;
 mod program;
 
@@ -45,6 +52,7 @@ pub struct Git<'a> {
     input: Option<&'a [u8]>,
     timeout: Option<Duration>,
     limit: Option<usize>,
+    user_language: bool,
 }
 
 impl<'a> Git<'a> {
@@ -57,6 +65,7 @@ impl<'a> Git<'a> {
             input: None,
             timeout: None,
             limit: None,
+            user_language: false,
         }
     }
 
@@ -70,6 +79,7 @@ impl<'a> Git<'a> {
             input: None,
             timeout: None,
             limit: None,
+            user_language: false,
         }
     }
 
@@ -86,10 +96,18 @@ impl<'a> Git<'a> {
     }
 
     /// Stops git when it runs longer than `after` (it then fails saying
-    /// so). Only for commands that write nothing: a stopped command
-    /// leaves what it was writing half done.
+    /// so) instead of the [`deadline`] every command has. A command that
+    /// writes may leave what it was writing half done: its failure says
+    /// what it left ([`left`]).
     pub fn timeout(mut self, after: Duration) -> Git<'a> {
         self.timeout = Some(after);
+        self
+    }
+
+    /// git's messages in the user's language: for a command whose output
+    /// and errors quire only shows, never reads ([`language`]).
+    pub fn in_user_language(mut self) -> Git<'a> {
+        self.user_language = true;
         self
     }
 
@@ -102,17 +120,25 @@ impl<'a> Git<'a> {
 
     /// Runs it to the end; its output whatever its exit status. Fails
     /// when git cannot be started, its setup cannot be read, or it ran
-    /// past its [`Git::timeout`].
+    /// past its deadline (a writing command then says what it left).
     pub fn output(self) -> Result<Output, GitFailure> {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let sub = subcommand(&args);
         let command = format!("git {sub}");
+        let timeout = match self.timeout {
+            Some(t) => t,
+            None => {
+                deadline::default(self.network).map_err(|why| GitFailure::refused(&command, why))?
+            }
+        };
+        let timeout = Some(timeout);
+        let by_default = self.timeout.is_none();
         // Nothing the model left running rewrites the setup between its
         // reading and git's.
         let _paused = (!self.network).then(crate::child::pause_commands);
         // A clone outside any repository reads only your own setup.
         let setup_of = self.dir.or(self.network.then_some(Path::new("/")));
-        let drivers = neutral::driver_overrides(setup_of, sub, self.timeout).map_err(|e| {
+        let drivers = neutral::driver_overrides(setup_of, sub, timeout).map_err(|e| {
             // quire's word is about the command asked for.
             if e.by_quire {
                 GitFailure::refused(&command, e.stderr)
@@ -120,7 +146,7 @@ impl<'a> Git<'a> {
                 e
             }
         })?;
-        let mut cmd = base(self.dir, Some(self.network));
+        let mut cmd = base(self.dir, Some(self.network), !self.user_language);
         for setting in &drivers {
             cmd.arg("-c").arg(setting);
         }
@@ -138,18 +164,37 @@ impl<'a> Git<'a> {
             cmd.stdin(Stdio::piped());
         }
         let input = self.input.map(<[u8]>::to_vec);
-        finished(&mut cmd, &command, input, self.timeout, self.limit)
+        finished(&mut cmd, &command, input, timeout, self.limit).map_err(|mut e| {
+            if e.stopped && by_default {
+                e.stderr
+                    .push_str(&format!(" ({}=SECONDS gives git longer)", deadline::VAR));
+            }
+            if e.stopped
+                && let Some(dir) = self.dir.filter(|_| left::writes(sub))
+            {
+                e.left = left::state(dir, &command, true);
+            }
+            e
+        })
     }
 
     /// Runs it; its output when git succeeded (or its output was cut at
     /// the [`Git::limit`]), else a [`GitFailure`].
     pub fn checked(self) -> Result<Output, GitFailure> {
-        let command = format!("git {}", subcommand(&self.args_str()));
+        let sub = subcommand(&self.args_str()).to_string();
+        let command = format!("git {sub}");
+        let dir = self.dir.filter(|_| left::writes(&sub));
         let out = self.output()?;
         if out.cut {
             return Ok(out);
         }
-        failed(command, &out).map_or(Ok(out), Err)
+        match failed(command.clone(), &out) {
+            None => Ok(out),
+            Some(mut failure) => {
+                failure.left = dir.and_then(|d| left::state(d, &command, false));
+                Err(failure)
+            }
+        }
     }
 
     /// Runs it; its stdout, or a [`GitFailure`] when it fails.
@@ -203,7 +248,7 @@ pub fn inspect_command(dir: Option<&Path>, args: &[&str]) -> Result<Command, Git
             "only reads of the configuration and rev-parse run without quire's settings",
         ));
     }
-    let mut cmd = base(dir, None);
+    let mut cmd = base(dir, None, true);
     cmd.args(args);
     Ok(cmd)
 }
@@ -228,7 +273,7 @@ fn inspect(
 /// first: for commands that run no driver (`ls-files -s`).
 fn plain(dir: &Path, args: &[&str], timeout: Option<Duration>) -> Result<String, GitFailure> {
     let command = format!("git {}", subcommand(args));
-    let mut cmd = base(Some(dir), Some(false));
+    let mut cmd = base(Some(dir), Some(false), true);
     cmd.args(args);
     let out = finished(&mut cmd, &command, None, timeout, None)?;
     stdout_of(command, out)
@@ -236,8 +281,9 @@ fn plain(dir: &Path, args: &[&str], timeout: Option<Duration>) -> Result<String,
 
 /// git with its environment (no prompt, editor or pager), in `dir`, with
 /// quire's settings when `network` says which: `Some(false)` a local
-/// command, `Some(true)` one that may fetch, `None` none (reads).
-fn base(dir: Option<&Path>, network: Option<bool>) -> Command {
+/// command, `Some(true)` one that may fetch, `None` none (reads); its
+/// messages in English when `english` ([`language`]).
+fn base(dir: Option<&Path>, network: Option<bool>, english: bool) -> Command {
     let mut cmd = Command::new(program::program(dir));
     cmd.arg("--no-pager");
     if let Some(d) = dir {
@@ -256,6 +302,9 @@ fn base(dir: Option<&Path>, network: Option<bool>) -> Command {
             cmd.env("GIT_NO_LAZY_FETCH", "1");
         }
     }
+    if english {
+        language::english_messages(&mut cmd);
+    }
     cmd.envs(neutral::ENV.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -264,7 +313,9 @@ fn base(dir: Option<&Path>, network: Option<bool>) -> Command {
     cmd
 }
 
-/// Starts `cmd` and waits for it ([`bounded::finish`]).
+/// Starts `cmd` and waits for it ([`bounded::finish`]); past `timeout`
+/// it is stopped with everything it started (its own mark, so
+/// [`crate::child::stop_command`] finds what left its group).
 fn finished(
     cmd: &mut Command,
     command: &str,
@@ -272,6 +323,8 @@ fn finished(
     timeout: Option<Duration>,
     limit: Option<usize>,
 ) -> Result<Output, GitFailure> {
+    let mark = crate::child::CommandMark::next();
+    cmd.env(crate::child::MARK_VAR, mark.value());
     let child = crate::child::spawn_std(cmd).map_err(|e| {
         GitFailure::refused(
             command,
@@ -282,15 +335,18 @@ fn finished(
             },
         )
     })?;
-    match bounded::finish(child, input, timeout, limit) {
+    match bounded::finish(child, &mark, input, timeout, limit) {
         Ok(Ended::Exited(out)) => Ok(out),
-        Ok(Ended::TimedOut) => Err(GitFailure::refused(
-            command,
-            format!(
-                "ran longer than {} s and was stopped; run it in a terminal to see what it says",
-                timeout.unwrap_or_default().as_secs_f64()
-            ),
-        )),
+        Ok(Ended::TimedOut) => Err(GitFailure {
+            stopped: true,
+            ..GitFailure::refused(
+                command,
+                format!(
+                    "ran longer than {} s and was stopped; run it in a terminal to see what it says",
+                    timeout.unwrap_or_default().as_secs_f64()
+                ),
+            )
+        }),
         Err(e) => Err(GitFailure::refused(command, e.to_string())),
     }
 }

@@ -21,7 +21,11 @@ pub fn reverse(cwd: &Path, path: &str, status: &str, diff: &str) -> Result<(), U
     let before = std::fs::read(&file).ok();
     let stderr = match reverse_apply(cwd, diff) {
         Ok(stderr) => stderr,
-        Err(stderr) => {
+        // Stopped at its deadline, perhaps half way: the file as it was.
+        Err(Failed::Stopped(why)) => {
+            return Err(Unwritten::Denied(put_back(&file, path, before, &why)));
+        }
+        Err(Failed::Git(stderr)) => {
             let Some(why) = denied(&stderr) else {
                 return Err(Unwritten::Conflict(stderr));
             };
@@ -79,20 +83,35 @@ pub fn reason(text: &str) -> String {
     }
 }
 
+/// Why `git apply -R` did not apply.
+enum Failed {
+    /// git's error (or quire's, when git could not run).
+    Git(String),
+    /// Stopped at its deadline: it may have written part of the file.
+    Stopped(String),
+}
+
 /// Runs `git apply -R` (quire's own git: no filter, hook or other
-/// program the repository's setup names runs); its stderr (warnings on
-/// success).
-fn reverse_apply(cwd: &Path, diff: &str) -> Result<String, String> {
+/// program the repository's setup names runs, stopped at its deadline);
+/// its stderr (warnings on success).
+fn reverse_apply(cwd: &Path, diff: &str) -> Result<String, Failed> {
     let out = quire::git::Git::new(cwd)
         .args(["apply", "-R", "--whitespace=nowarn", "-"])
         .input(diff.as_bytes())
         .output()
-        .map_err(|e| e.explain())?;
+        .map_err(|e| {
+            if e.stopped {
+                // What it left is put back: only why it was stopped.
+                Failed::Stopped(format!("`{}` {}", e.command, e.stderr))
+            } else {
+                Failed::Git(e.explain())
+            }
+        })?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if out.status.success() {
         Ok(stderr)
     } else {
-        Err(stderr)
+        Err(Failed::Git(stderr))
     }
 }
 

@@ -13,7 +13,7 @@ mod parallel;
 mod resume;
 mod resume_worktree;
 mod sandbox;
-mod worktree;
+pub(crate) mod worktree;
 
 use serde_json::{Value, json};
 

@@ -1,10 +1,16 @@
 //! quire's own git commands (`quire::git`) in repositories whose git
 //! setup names programs: what git looks into besides the repository
 //! (nested repositories) runs nothing either, and what cannot be
-//! switched off is refused.
+//! switched off is refused. language.rs: git's messages quire reads are
+//! English whatever the locale; stopped.rs: deadlines and what a writing
+//! command left.
 
 use std::path::Path;
 use std::process::Command;
+
+mod fake;
+mod language;
+mod stopped;
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")

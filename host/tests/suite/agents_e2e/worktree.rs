@@ -34,6 +34,15 @@ pub(super) fn committed_env() -> TestEnv {
 }
 
 fn run_with(env: &TestEnv, action: &str) -> support::quire::Run {
+    route(env, action);
+    let run = env.exec_json(&format!("{PARENT} delegate"), &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    run
+}
+
+/// The parent spawns a worktree child that writes `child.txt`, then
+/// closes it with `action` (merge, discard, keep).
+pub(crate) fn route(env: &TestEnv, action: &str) {
     env.server.route(
         PARENT,
         [
@@ -60,9 +69,6 @@ fn run_with(env: &TestEnv, action: &str) -> support::quire::Run {
             Reply::text("wrote child.txt"),
         ],
     );
-    let run = env.exec_json(&format!("{PARENT} delegate"), &[]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
-    run
 }
 
 #[test]

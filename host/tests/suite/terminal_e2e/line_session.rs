@@ -15,8 +15,15 @@ use crate::support::quire::{Run, TestEnv, finish};
 /// Runs the line mode (`TERM=dumb`) with `input` typed line by line;
 /// it must end with 0.
 pub(super) fn line_mode(env: &TestEnv, input: &str) -> Run {
+    line_mode_with(env, input, &[])
+}
+
+/// [`line_mode`] with `envs` set for quire.
+pub(crate) fn line_mode_with(env: &TestEnv, input: &str, envs: &[(&str, &str)]) -> Run {
     let mut cmd = env.command(&[]);
-    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    cmd.stdin(Stdio::piped())
+        .env("TERM", "dumb")
+        .envs(envs.iter().copied());
     let mut child = cmd.spawn().expect("spawn quire");
     child
         .stdin

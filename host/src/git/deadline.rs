@@ -1,0 +1,53 @@
+//! How long one of quire's git commands may run: past it git is stopped
+//! (its process group and what it started, [`crate::child::stop_command`])
+//! and the command fails saying so. Generous by default — a huge
+//! repository's checkout takes a while — so that only a git that hangs
+//! (a lock it waits on, a network filesystem, a prompt nobody sees) is
+//! stopped: [`LOCAL`] for commands in a repository, [`NETWORK`] for a
+//! clone. `QUIRE_GIT_TIMEOUT=SECONDS` sets both.
+
+use std::time::Duration;
+
+/// The variable that sets the deadline of every git command quire runs.
+pub const VAR: &str = "QUIRE_GIT_TIMEOUT";
+
+/// The deadline of a local command.
+const LOCAL: Duration = Duration::from_secs(300);
+/// The deadline of a clone, which may fetch a large repository.
+const NETWORK: Duration = Duration::from_secs(900);
+
+/// The deadline of a command (`network`: one that may fetch), or why
+/// [`VAR`] cannot be read.
+pub(super) fn default(network: bool) -> Result<Duration, String> {
+    parse(std::env::var(VAR).ok().as_deref(), network)
+}
+
+fn parse(value: Option<&str>, network: bool) -> Result<Duration, String> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(if network { NETWORK } else { LOCAL });
+    };
+    match value.parse::<u64>() {
+        Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+        _ => Err(format!(
+            "{VAR}={value:?} is not a number of seconds: set it to a whole number above 0 (for example {VAR}=600), or unset it for the defaults ({} s, {} s for a clone)",
+            LOCAL.as_secs(),
+            NETWORK.as_secs()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variable_sets_every_deadline_and_a_bad_one_is_named() {
+        assert_eq!(parse(None, false), Ok(LOCAL));
+        assert_eq!(parse(Some(""), true), Ok(NETWORK));
+        assert_eq!(parse(Some("7"), true), Ok(Duration::from_secs(7)));
+        for bad in ["0", "ten", "-3", "1.5"] {
+            let why = parse(Some(bad), false).unwrap_err();
+            assert!(why.contains(&format!("{VAR}=\"{bad}\"")), "{why}");
+        }
+    }
+}
