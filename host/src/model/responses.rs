@@ -39,12 +39,15 @@ impl Wire for Responses {
 /// The JSON body of a Responses request.
 pub fn request_body(request: &ModelRequest) -> Value {
     // Anthropic's thinking blocks mean nothing to this wire.
-    let input: Vec<Value> = request
-        .items
-        .iter()
-        .filter(|i| !i.is_thinking())
-        .map(input_item)
-        .collect();
+    let mut input: Vec<Value> = Vec::with_capacity(request.items.len());
+    for item in request.items.iter().filter(|i| !i.is_thinking()) {
+        match item {
+            Item::Image {
+                media_type, data, ..
+            } => push_image(&mut input, wire::data_url(media_type, data)),
+            _ => input.push(input_item(item)),
+        }
+    }
     let mut body = wire::with(
         json!({
             "model": request.model,
@@ -120,9 +123,24 @@ fn input_item(item: &Item) -> Value {
             message("user", "input_text", &text)
         }
         Item::Context { text, .. } => message("developer", "input_text", text),
-        // Filtered out by `request_body`.
-        Item::Thinking { .. } | Item::RedactedThinking { .. } => Value::Null,
+        // Filtered out or joined to their message by `request_body`.
+        Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Image { .. } => Value::Null,
     }
+}
+
+/// An image joins the content of the user message it follows; anywhere
+/// else it is a user message of its own.
+fn push_image(input: &mut Vec<Value>, url: String) {
+    let part = json!({"type": "input_image", "image_url": url});
+    if let Some(last) = input.last_mut()
+        && last["type"] == "message"
+        && last["role"] == "user"
+        && let Some(content) = last["content"].as_array_mut()
+    {
+        content.push(part);
+        return;
+    }
+    input.push(json!({"type": "message", "role": "user", "content": [part]}));
 }
 
 /// Decodes a Responses event stream.

@@ -14,6 +14,7 @@ mod diff;
 mod fit;
 mod highlight;
 mod history;
+mod images;
 mod inline;
 mod input;
 mod keys;

@@ -348,6 +348,7 @@ fn truncated_bytes_counts_every_byte_not_shown() {
 mod answer;
 mod environment;
 mod escapes;
+mod images;
 mod odd_inputs;
 mod orphans;
 mod outcomes;

@@ -155,6 +155,9 @@ impl App {
             Event::SkillActivated { name } => {
                 self.note(&format!("skill: {name}"), pal.accent());
             }
+            Event::ImageAttached { name, .. } => {
+                self.note(&format!("[image: {name}]"), pal.accent());
+            }
             Event::Warning { message } => {
                 self.note(&format!("warning: {message}"), pal.warn());
             }
