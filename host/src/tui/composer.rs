@@ -22,6 +22,7 @@ pub struct Composer {
     /// messages submitted but not sent yet (see `composer/images.rs`).
     images: Vec<(String, quire::images::Image)>,
     submitted_images: Vec<(String, quire::images::Image)>,
+    sent_images: Vec<(String, quire::images::Image)>,
     history: Vec<String>,
     /// Position while browsing the history, and the draft it replaced.
     browsing: Option<(usize, String)>,
@@ -63,6 +64,7 @@ impl Composer {
         self.row = self.lines.len() - 1;
         self.col = self.lines[self.row].len();
         self.browsing = None;
+        self.restore_images(text);
     }
 
     pub fn clear(&mut self) {

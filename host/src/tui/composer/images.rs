@@ -57,7 +57,21 @@ impl Composer {
             .into_iter()
             .partition(|(p, _)| message.contains(p.as_str()));
         self.submitted_images = others;
+        self.sent_images = mine.clone();
         mine.into_iter().map(|(_, image)| image).collect()
+    }
+
+    /// Text put back into the composer (a message given back after an
+    /// interruption or a failure, ↑ to the last one sent) gets the images
+    /// of the last message sent back whose placeholders it holds.
+    pub(super) fn restore_images(&mut self, text: &str) {
+        for (placeholder, image) in &self.sent_images {
+            if text.contains(placeholder.as_str())
+                && !self.images.iter().any(|(p, _)| p == placeholder)
+            {
+                self.images.push((placeholder.clone(), image.clone()));
+            }
+        }
     }
 }
 
@@ -95,6 +109,9 @@ mod tests {
         assert_eq!(sent, "[image: a.png][image: a.png #2] why");
         assert_eq!(c.take_images_of("other").len(), 0);
         assert_eq!(c.take_images_of(&sent).len(), 2);
-        assert!(c.take_images_of(&sent).is_empty());
+        // A message given back (its task failed) keeps its images.
+        c.set(&sent);
+        let again = c.submit();
+        assert_eq!(c.take_images_of(&again).len(), 2);
     }
 }

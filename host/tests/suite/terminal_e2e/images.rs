@@ -95,3 +95,33 @@ fn dash_i_sends_the_image_with_the_first_message() {
     pty.send("\x03\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn a_refused_message_comes_back_with_its_image() {
+    let env = TestEnv::new("chat");
+    let image = png(4);
+    std::fs::write(env.repo_path().join("shot.png"), &image).unwrap();
+    env.server.push_all([
+        Reply::status_with_body(
+            400,
+            serde_json::json!({"error": {"message": "this model takes no image input"}}),
+        ),
+        Reply::text("now I see it"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 120);
+    pty.wait_text("/help for keys");
+    paste(&mut pty, &format!("{}/shot.png", env.repo_path().display()));
+    pty.wait_text("[image: shot.png]");
+    pty.send(" what is it\r");
+    pty.wait_text("pick a vision-capable model");
+    pty.wait_text("your message is back in the input");
+    pty.send("\r");
+    pty.wait_text("now I see it");
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 2);
+    let raw = &reqs[1].raw_body;
+    assert_eq!(raw.matches(&b64(&image)).count(), 1, "the image, once");
+    assert_eq!(raw.matches("what is it").count(), 1, "the message, once");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
