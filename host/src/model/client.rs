@@ -121,7 +121,7 @@ impl<W: Wire> ModelClient for WireClient<W> {
                 remove_optional::<W>(&mut body);
                 post(&body).await?
             }
-            other => other.map_err(|e| super::refusal::blame_images(e, &request.items))?,
+            other => other?,
         };
         let events = W::decode_stream(sse::decode_response(
             stream,

@@ -39,22 +39,19 @@ impl Wire for Responses {
 /// The JSON body of a Responses request.
 pub fn request_body(request: &ModelRequest) -> Value {
     // Anthropic's thinking blocks mean nothing to this wire.
-    let mut input: Vec<Value> = Vec::with_capacity(request.items.len());
-    for item in request.items.iter().filter(|i| !i.is_thinking()) {
-        match item {
-            Item::Image {
-                media_type, data, ..
-            } => push_image(&mut input, wire::data_url(media_type, data)),
-            _ => input.push(input_item(item)),
-        }
-    }
+    let input: Vec<Value> = request
+        .items
+        .iter()
+        .filter(|i| !i.is_thinking())
+        .map(input_item)
+        .collect();
     let mut body = wire::with(
         json!({
             "model": request.model,
             "instructions": request.instructions,
         }),
         "input",
-        Value::Array(input),
+        Value::Array(join_images(input)),
     );
     if let Some(obj) = body.as_object_mut() {
         if !request.tools.is_empty() {
@@ -100,6 +97,13 @@ fn input_item(item: &Item) -> Value {
     };
     match item {
         Item::User { text } => message("user", "input_text", text),
+        Item::Image {
+            media_type, data, ..
+        } => json!({
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_image", "image_url": wire::data_url(media_type, data)}],
+        }),
         Item::Assistant { text } => message("assistant", "output_text", text),
         Item::ToolCall {
             call_id,
@@ -123,24 +127,34 @@ fn input_item(item: &Item) -> Value {
             message("user", "input_text", &text)
         }
         Item::Context { text, .. } => message("developer", "input_text", text),
-        // Filtered out or joined to their message by `request_body`.
-        Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Image { .. } => Value::Null,
+        // Filtered out by `request_body`.
+        Item::Thinking { .. } | Item::RedactedThinking { .. } => Value::Null,
     }
 }
 
-/// An image joins the content of the user message it follows; anywhere
-/// else it is a user message of its own.
-fn push_image(input: &mut Vec<Value>, url: String) {
-    let part = json!({"type": "input_image", "image_url": url});
-    if let Some(last) = input.last_mut()
-        && last["type"] == "message"
-        && last["role"] == "user"
-        && let Some(content) = last["content"].as_array_mut()
-    {
-        content.push(part);
-        return;
+/// An image joins the content of the user message it follows (the
+/// message `input_item` made of it is taken apart); anywhere else it stays
+/// a user message of its own.
+fn join_images(input: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(input.len());
+    for mut v in input {
+        let only_images = v["role"] == "user"
+            && v["content"]
+                .as_array()
+                .is_some_and(|c| c.iter().all(|p| p["type"] == "input_image"));
+        if only_images
+            && let Some(last) = out.last_mut()
+            && last["type"] == "message"
+            && last["role"] == "user"
+            && let Some(content) = last["content"].as_array_mut()
+            && let Some(images) = v["content"].as_array_mut()
+        {
+            content.append(images);
+            continue;
+        }
+        out.push(v);
     }
-    input.push(json!({"type": "message", "role": "user", "content": [part]}));
+    out
 }
 
 /// Decodes a Responses event stream.
