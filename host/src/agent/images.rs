@@ -41,3 +41,28 @@ pub(crate) fn without_data(item: &Item) -> Item {
         other => other.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hand_off_names_an_image_without_its_data() {
+        let image = Item::Image {
+            name: "shot.png".into(),
+            media_type: "image/png".into(),
+            data: "iVBORw0KGgo=".into(),
+        };
+        assert_eq!(
+            without_data(&image),
+            Item::User {
+                text: "[image: shot.png]".into()
+            }
+        );
+        let text = Item::User { text: "why".into() };
+        assert_eq!(without_data(&text), text);
+        let record = super::super::handoff::record_of(&[text, image], 10_000);
+        assert!(record.contains("user: [image: shot.png]"), "{record}");
+        assert!(!record.contains("iVBOR"), "{record}");
+    }
+}
