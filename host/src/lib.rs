@@ -15,6 +15,7 @@ pub mod file_kind;
 pub mod file_size_limit;
 pub mod git;
 pub mod hooks;
+pub mod images;
 pub mod mcp;
 pub mod model;
 pub mod owner_only;

@@ -22,13 +22,13 @@ impl Session {
     /// Whether the conversation is too short for compaction to free
     /// anything (`/compact` then says so instead of asking the model).
     pub fn little_to_compact(&self) -> bool {
-        let bytes: usize = self
+        let bytes: u64 = self
             .history
             .iter()
             .filter(|i| !matches!(i, Item::Context { .. } | Item::SkillActivation { .. }))
-            .map(|i| serde_json::to_string(i).map(|s| s.len()).unwrap_or(0))
-            .sum();
-        bytes < LITTLE_TO_COMPACT
+            .map(estimate::bytes_of_item)
+            .sum::<u64>();
+        bytes < LITTLE_TO_COMPACT as u64
     }
 
     /// Whether the next request, carrying `tools`, passes the threshold
@@ -305,7 +305,8 @@ impl Session {
         let mut prompt = prompt;
         let mut asked_again = false;
         loop {
-            let mut items = source.clone();
+            // The hand-off goes without image data: a note names each.
+            let mut items: Vec<Item> = source.iter().map(super::images::without_data).collect();
             items.push(Item::User {
                 text: prompt.to_string(),
             });

@@ -86,10 +86,7 @@ pub(super) fn assemble(summary: Item, restored: Vec<Item>, kept: Kept) -> Vec<It
 
 /// Bytes of `items` as written (close to what the wires send).
 fn size(items: &[Item]) -> usize {
-    items
-        .iter()
-        .map(|i| serde_json::to_string(i).map(|s| s.len()).unwrap_or(0))
-        .sum()
+    super::estimate::bytes_of_items(items) as usize
 }
 
 /// The turn's size with every tool output cut to `cap` bytes.

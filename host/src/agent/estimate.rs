@@ -12,10 +12,17 @@ pub(crate) const BYTES_PER_TOKEN: u64 = 4;
 
 /// Bytes of `items` as quire writes them (close to what the wires send).
 pub(crate) fn bytes_of_items(items: &[Item]) -> u64 {
-    items
-        .iter()
-        .map(|i| serde_json::to_string(i).map(|s| s.len()).unwrap_or(0) as u64)
-        .sum()
+    items.iter().map(bytes_of_item).sum()
+}
+
+/// Bytes of one item as quire writes it; an image counts as
+/// [`crate::images::IMAGE_TOKENS`] tokens, whatever the size of its data
+/// (providers count images by their pixels, not their bytes).
+pub(crate) fn bytes_of_item(item: &Item) -> u64 {
+    match item {
+        Item::Image { .. } => crate::images::IMAGE_TOKENS * BYTES_PER_TOKEN,
+        _ => serde_json::to_string(item).map(|s| s.len()).unwrap_or(0) as u64,
+    }
 }
 
 /// Bytes of a tool list as sent (name, description, parameters).
@@ -70,5 +77,18 @@ mod tests {
         assert!(with_tools >= bare + 1000, "{bare} {with_tools}");
         let with_prompt = request_tokens(&"p".repeat(4000), &[], &items);
         assert!(with_prompt >= bare + 1000, "{bare} {with_prompt}");
+    }
+
+    #[test]
+    fn an_image_counts_at_a_fixed_cost() {
+        let image = |n: usize| Item::Image {
+            name: "shot.png".into(),
+            media_type: "image/png".into(),
+            data: "A".repeat(n),
+        };
+        let small = request_tokens("", &[], &[image(8)]);
+        let big = request_tokens("", &[], &[image(4_000_000)]);
+        assert_eq!(small, crate::images::IMAGE_TOKENS);
+        assert_eq!(small, big);
     }
 }

@@ -68,6 +68,7 @@ fn line_of(item: &Item) -> Option<String> {
             format!("tool {kind} {call_id}: {}", clip(output))
         }
         Item::CompactionSummary { text } => format!("earlier summary: {}", clip(text)),
+        Item::Image { name, .. } => format!("user: {}", Item::image_note(name)),
         Item::SkillActivation { .. }
         | Item::Context { .. }
         | Item::Thinking { .. }

@@ -13,6 +13,7 @@ mod extension;
 mod fold;
 mod handoff;
 mod hook_points;
+mod images;
 mod partial;
 pub mod prompt;
 pub(crate) mod resumed_settings;

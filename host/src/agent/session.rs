@@ -72,6 +72,8 @@ pub struct Session {
     pub(crate) compaction_stuck: bool,
     /// That was said (once per session).
     pub(crate) compaction_stuck_warned: bool,
+    /// Images for the next message (see `images.rs`).
+    pub(crate) pending_images: Vec<crate::images::Image>,
     /// The text the current request streamed so far (see `partial.rs`).
     pub(crate) partial: super::partial::Partial,
     /// The last session of this process with messages, when `/new` left
@@ -151,6 +153,7 @@ impl Session {
             compaction_kept: 0,
             compaction_stuck: false,
             compaction_stuck_warned: false,
+            pending_images: Vec::new(),
             partial: Default::default(),
             left: None,
             server_window: None,

@@ -74,6 +74,7 @@ impl Session {
     /// calls until the model is done, the user interrupts (`cancel`), an
     /// error stops it, or `max_turns` is reached.
     pub async fn run_task(&mut self, user_text: &str, cancel: CancellationToken) -> TaskOutcome {
+        let images = std::mem::take(&mut self.pending_images);
         let start_context = self.hooks_session_start().await;
         let hook_context = match self.hooks_prompt(user_text).await {
             Ok(c) => c,
@@ -90,6 +91,7 @@ impl Session {
         self.record(Item::User {
             text: user_text.to_string(),
         });
+        self.record_images(images);
         self.record_prompt_context(hook_context);
         let not_ready = self.wait_ready(&cancel).await;
         // After the wait, so notes about servers and the tools they bring

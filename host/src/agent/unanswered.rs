@@ -22,7 +22,8 @@ pub(crate) struct Unanswered {
 
 impl Session {
     /// After a task: remembers its message when the task ended interrupted
-    /// or failed with nothing but the message and its context recorded.
+    /// or failed with nothing but the message, its images and its context
+    /// recorded (images a text-only model refused leave with it).
     pub(crate) fn note_unanswered(&mut self, at: usize, text: &str, status: &TaskStatus) {
         self.unanswered = None;
         let why = match status {
@@ -33,11 +34,12 @@ impl Session {
             _ => return,
         };
         let is_message = matches!(self.history.get(at), Some(Item::User { text: t }) if t == text);
-        let only_context = self
-            .history
-            .iter()
-            .skip(at + 1)
-            .all(|i| matches!(i, Item::Context { .. } | Item::SkillActivation { .. }));
+        let only_context = self.history.iter().skip(at + 1).all(|i| {
+            matches!(
+                i,
+                Item::Context { .. } | Item::SkillActivation { .. } | Item::Image { .. }
+            )
+        });
         if is_message && only_context {
             self.unanswered = Some(Unanswered {
                 at,

@@ -26,12 +26,24 @@ pub struct Cli {
     /// nothing for a picker.
     #[arg(long, value_name = "last|ID", num_args = 0..=1, default_missing_value = "")]
     pub resume: Option<String>,
+
+    /// Attach images to the first message: PNG, JPEG, GIF or WebP, at most
+    /// 20 MiB each (5 MB as base64 on Anthropic). Repeat it or give a comma
+    /// list: -i shot.png,log.jpg
+    #[arg(
+        short = 'i',
+        long = "image",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub images: Vec<PathBuf>,
 }
 
 const EXAMPLES: &str = "Examples:
   quire                                   interactive session
   quire exec \"fix the failing test\"       one task, then exit
   quire exec --json \"list the TODOs\"      JSON events, one per line
+  quire -i shot.png \"why does this render wrong\"   attach an image
   quire --provider anthropic -m claude-sonnet-4-5
   quire --provider ollama -m qwen3-coder  a local model (OLLAMA_BASE_URL)
   quire -c max_turns=20 -c network=true   override config keys
@@ -189,6 +201,18 @@ pub struct ExecArgs {
         global = true
     )]
     pub output_last_message: Option<PathBuf>,
+
+    /// Attach images to the task: PNG, JPEG, GIF or WebP, at most 20 MiB
+    /// each (5 MB as base64 on Anthropic). Repeat it or give a comma list:
+    /// -i shot.png,log.jpg
+    #[arg(
+        short = 'i',
+        long = "image",
+        value_name = "FILE",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub images: Vec<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<ExecCommand>,

@@ -38,6 +38,11 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(Ok(f)) => Some(f),
         None => None,
     };
+    // Images too: a file that cannot be sent must not cost a task.
+    let images = match super::images::load(&args.images) {
+        Ok(i) => i,
+        Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
+    };
     // Codex's `exec resume --last "TASK"` is `exec --resume last "TASK"`.
     let (task, resume) = match super::exec_resume::exec_task(args) {
         Ok(t) => t,
@@ -50,6 +55,10 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let setup = match super::first_run::ensure(global, args.max_turns, setup) {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
+    };
+    let images = match super::images::for_provider(images, &setup.config) {
+        Ok(i) => i,
+        Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
     };
     let (prompt, context) = match read_prompt(task.as_deref()) {
         Ok(p) => p,
@@ -107,6 +116,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(c) => super::stdin::with_context(&prompt, c),
         None => prompt,
     };
+    session.attach_images(images);
     let mut noting = Noting {
         inner: renderer.as_mut(),
         answer: FinalAnswer::default(),

@@ -57,6 +57,7 @@ mod final_answer;
 pub(crate) mod first_run;
 mod help;
 pub(crate) mod hooks;
+pub(crate) mod images;
 mod mcp;
 mod mcp_serve;
 pub(crate) mod model_switch;
@@ -246,11 +247,20 @@ async fn dispatch(cli: Cli) -> i32 {
 /// terminals.
 async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<String>) -> i32 {
     use std::io::IsTerminal;
+    // Checked before the terminal view starts: a bad file is an argument
+    // error, as in `quire exec`.
+    let images = match images::load(&cli.images) {
+        Ok(i) => i,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let mut typed = String::new();
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb {
         match crate::tui::answers_cursor_query() {
-            Ok(()) => return crate::tui::run(&cli.global, prompt, resume).await,
+            Ok(()) => return crate::tui::run(&cli.global, prompt, resume, images).await,
             Err(e) => {
                 eprintln!(
                     "warning: the terminal view needs a terminal that reports the cursor position, and this one did not ({e}); using the line mode (TERM=dumb starts it without waiting)"
@@ -279,7 +289,7 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<S
         Some(Some(q)) => Some(q),
         None => None,
     };
-    repl::run(&cli.global, prompt, resume, typed).await
+    repl::run(&cli.global, prompt, resume, typed, images).await
 }
 
 fn init_logging() {

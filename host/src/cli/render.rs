@@ -371,6 +371,15 @@ impl Renderer for HumanRenderer {
                 let line = self.paint("36", &format!("skill: {name}"));
                 self.note(&line);
             }
+            Event::ImageAttached {
+                name,
+                media_type,
+                bytes,
+            } => {
+                let line = format!("[image: {name}] ({media_type}, {bytes} bytes)");
+                let line = self.paint("36", &line);
+                self.note(&line);
+            }
             Event::Error { message } => {
                 let line = self.paint("31", &format!("error: {message}"));
                 self.note(&line);

@@ -249,12 +249,20 @@ pub async fn run(
     first: Option<String>,
     resume: Option<String>,
     typed: String,
+    images: super::images::Named,
 ) -> i32 {
     let loaded = setup::load(global, None);
     let mut setup = match loaded.and_then(|s| super::first_run::ensure(global, None, s)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    };
+    let images = match super::images::for_provider(images, &setup.config) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -340,6 +348,8 @@ pub async fn run(
             return code;
         }
     };
+    // `-i` images go with the first message.
+    session.attach_images(images);
     renderer.status.context_window = session.context_window();
     renderer.status.instructions = session.instruction_files().to_vec();
     super::run::drain(&mut rx, &mut renderer);

@@ -186,6 +186,20 @@ fn messages(items: &[Item]) -> Vec<Value> {
             }
             Item::Context { text: t, .. } if !t.is_empty() => push("user", text(t)),
             Item::Context { .. } => {}
+            Item::Image {
+                media_type, data, ..
+            } => push(
+                "user",
+                wire::with(
+                    json!({"type": "image"}),
+                    "source",
+                    wire::with(
+                        json!({"type": "base64", "media_type": media_type}),
+                        "data",
+                        Value::String(data.clone()),
+                    ),
+                ),
+            ),
             // Before the turn's text and tool calls, as they came.
             Item::Thinking { text, signature } => {
                 push("assistant", thinking::block(text, signature))

@@ -140,6 +140,9 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
                     } => out
                         .push(json!({"role": "tool", "tool_call_id": call_id, "content": output})),
                     Item::Context { text, .. } => push_user_text(&mut out, text),
+                    Item::Image {
+                        media_type, data, ..
+                    } => push_user_image(&mut out, wire::data_url(media_type, data)),
                     _ => {
                         if let Some(text) = injected_user_text(other) {
                             push_user_text(&mut out, &text);
@@ -168,12 +171,38 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
 fn push_user_text(out: &mut Vec<Value>, text: &str) {
     if let Some(last) = out.last_mut()
         && last["role"] == "user"
-        && let Some(content) = last["content"].as_str()
     {
-        last["content"] = Value::String(format!("{content}\n\n{text}"));
-        return;
+        if let Some(content) = last["content"].as_str() {
+            last["content"] = Value::String(format!("{content}\n\n{text}"));
+            return;
+        }
+        if let Some(parts) = last["content"].as_array_mut() {
+            parts.push(json!({"type": "text", "text": text}));
+            return;
+        }
     }
     out.push(json!({"role": "user", "content": text}));
+}
+
+/// An image joins the user message it follows, whose content becomes a
+/// list of parts (text parts, then the images); a message without images
+/// keeps plain string content, so text-only requests are as before.
+fn push_user_image(out: &mut Vec<Value>, url: String) {
+    let part = json!({"type": "image_url", "image_url": {"url": url}});
+    if let Some(last) = out.last_mut()
+        && last["role"] == "user"
+    {
+        if let Some(text) = last["content"].as_str() {
+            let text = json!({"type": "text", "text": text});
+            last["content"] = json!([text, part]);
+            return;
+        }
+        if let Some(parts) = last["content"].as_array_mut() {
+            parts.push(part);
+            return;
+        }
+    }
+    out.push(json!({"role": "user", "content": [part]}));
 }
 
 /// Decodes a Chat Completions event stream.

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::http::error_message;
+use super::{Item, ModelError};
 use crate::config::ProviderConfig;
 
 /// The text of a refusal error: the server's message from `body` and the
@@ -135,6 +136,40 @@ fn is_field(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+/// A refused request that carried images (`-i`, a pasted image): they are
+/// the likely cause when the model takes no images, so the error names
+/// them and says what to do.
+pub(crate) fn blame_images(err: ModelError, items: &[Item]) -> ModelError {
+    let names: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Image { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    match err {
+        ModelError::Http {
+            status,
+            url,
+            mut body,
+            retry_after,
+        } if !names.is_empty() && matches!(status, 400 | 413 | 415 | 422) => {
+            body.push_str(&format!(
+                " (the request carried {} ({}): a model that takes no images refuses them; pick a vision-capable model with -m NAME or /model NAME, or send the message without -i / the pasted image)",
+                crate::plural::counted(names.len(), "image"),
+                names.join(", ")
+            ));
+            ModelError::Http {
+                status,
+                url,
+                body,
+                retry_after,
+            }
+        }
+        other => other,
+    }
 }
 
 /// When the message says nothing quire can act on.

@@ -55,7 +55,7 @@ pub fn request_body(request: &ModelRequest) -> Value {
             "instructions": request.instructions,
         }),
         "input",
-        Value::Array(input),
+        Value::Array(join_images(input)),
     );
     if let Some(obj) = body.as_object_mut() {
         if !request.tools.is_empty() {
@@ -102,6 +102,13 @@ fn input_item(item: &Item) -> Value {
     };
     match item {
         Item::User { text } => message("user", "input_text", text),
+        Item::Image {
+            media_type, data, ..
+        } => json!({
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_image", "image_url": wire::data_url(media_type, data)}],
+        }),
         Item::Assistant { text } => message("assistant", "output_text", text),
         Item::ToolCall {
             call_id,
@@ -133,6 +140,31 @@ fn input_item(item: &Item) -> Value {
         // Filtered out by `request_body`.
         Item::Thinking { .. } | Item::RedactedThinking { .. } => Value::Null,
     }
+}
+
+/// An image joins the content of the user message it follows (the
+/// message `input_item` made of it is taken apart); anywhere else it stays
+/// a user message of its own.
+fn join_images(input: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(input.len());
+    for mut v in input {
+        let only_images = v["role"] == "user"
+            && v["content"]
+                .as_array()
+                .is_some_and(|c| c.iter().all(|p| p["type"] == "input_image"));
+        if only_images
+            && let Some(last) = out.last_mut()
+            && last["type"] == "message"
+            && last["role"] == "user"
+            && let Some(content) = last["content"].as_array_mut()
+            && let Some(images) = v["content"].as_array_mut()
+        {
+            content.append(images);
+            continue;
+        }
+        out.push(v);
+    }
+    out
 }
 
 /// Decodes a Responses event stream.

@@ -119,7 +119,11 @@ pub async fn complete(
                     last: Box::new(e),
                 }));
             }
-            Err(e) => return Err(CompleteError::Model(e)),
+            // A refusal of a request with images names them.
+            Err(e) => {
+                let e = super::refusal::blame_images(e, &request.items);
+                return Err(CompleteError::Model(e));
+            }
         }
     }
 }

@@ -24,6 +24,16 @@ pub fn injected_user_text(item: &Item) -> Option<String> {
     }
 }
 
+/// An image as a `data:` URL (the OpenAI wires' `image_url`).
+pub fn data_url(media_type: &str, data: &str) -> String {
+    let mut url = String::with_capacity(data.len() + media_type.len() + 13);
+    url.push_str("data:");
+    url.push_str(media_type);
+    url.push_str(";base64,");
+    url.push_str(data);
+    url
+}
+
 /// Tool-call arguments as sent back to a provider: empty text becomes `{}`.
 pub fn normalize_arguments(arguments: String) -> String {
     if arguments.trim().is_empty() {

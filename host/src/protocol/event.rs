@@ -146,6 +146,14 @@ pub enum Event {
         #[serde(skip_serializing_if = "is_zero")]
         unsaved_records: u64,
     },
+    /// An image was attached to the user message (`-i FILE`, a pasted
+    /// image path): its file name, media type and size in bytes (its data
+    /// is in the session file, never in events).
+    ImageAttached {
+        name: String,
+        media_type: String,
+        bytes: u64,
+    },
     /// A skill's instructions were added to the conversation for this
     /// message (named with `$name` or `/name`, or a clear match).
     SkillActivated {

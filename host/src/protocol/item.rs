@@ -9,6 +9,16 @@ use serde::{Deserialize, Serialize};
 pub enum Item {
     /// A message typed by the user.
     User { text: String },
+    /// An image attached to the user message before it (`-i FILE`, a
+    /// pasted image path): its file name, its media type (`image/png`,
+    /// `image/jpeg`, `image/gif`, `image/webp`) and its bytes in base64.
+    /// The wires put it into that message's content; a session file holds
+    /// it inline, so a resumed session sends it again.
+    Image {
+        name: String,
+        media_type: String,
+        data: String,
+    },
     /// Text the model answered with (one completed message).
     Assistant { text: String },
     /// A tool call the model asked for; `arguments` is the raw JSON text.
@@ -67,6 +77,12 @@ impl Item {
             self,
             Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. }
         )
+    }
+
+    /// What stands for an image where its bytes are not sent (a
+    /// compaction's hand-off, a record of the conversation): `[image: NAME]`.
+    pub fn image_note(name: &str) -> String {
+        format!("[image: {name}]")
     }
 
     /// The text of the last [`Item::Context`] from `source` in `history`:

@@ -54,12 +54,15 @@ impl Unanswered {
     }
 
     /// Why the last user message of `items` got no answer, when nothing
-    /// but context follows it.
+    /// but its images and context follow it.
     pub(super) fn why(self, items: &[Item]) -> Option<String> {
         let at = items.iter().rposition(|i| matches!(i, Item::User { .. }))?;
-        let only_context = items[at + 1..]
-            .iter()
-            .all(|i| matches!(i, Item::Context { .. } | Item::SkillActivation { .. }));
+        let only_context = items[at + 1..].iter().all(|i| {
+            matches!(
+                i,
+                Item::Context { .. } | Item::SkillActivation { .. } | Item::Image { .. }
+            )
+        });
         if !only_context {
             return None;
         }

@@ -18,6 +18,11 @@ pub struct Composer {
     /// placeholder.
     col: usize,
     pastes: Vec<(String, String)>,
+    /// Images attached (`[image: NAME]` placeholders), and those of
+    /// messages submitted but not sent yet (see `composer/images.rs`).
+    images: Vec<(String, quire::images::Image)>,
+    submitted_images: Vec<(String, quire::images::Image)>,
+    sent_images: Vec<(String, quire::images::Image)>,
     history: Vec<String>,
     /// Position while browsing the history, and the draft it replaced.
     browsing: Option<(usize, String)>,
@@ -59,11 +64,13 @@ impl Composer {
         self.row = self.lines.len() - 1;
         self.col = self.lines[self.row].len();
         self.browsing = None;
+        self.restore_images(text);
     }
 
     pub fn clear(&mut self) {
         self.set("");
         self.pastes.clear();
+        self.images.clear();
     }
 
     /// Takes the text to send, placeholders expanded, and remembers it in
@@ -74,6 +81,7 @@ impl Composer {
         for (placeholder, pasted) in &self.pastes {
             text = text.replacen(placeholder.as_str(), pasted, 1);
         }
+        self.keep_submitted_images(&text);
         if !shown.trim().is_empty()
             && self.history.last() != Some(&text)
             && super::history::fits(&text)
@@ -131,7 +139,8 @@ impl Composer {
     fn placeholders(&self) -> Vec<(usize, usize)> {
         let line = &self.lines[self.row];
         let mut spans = Vec::new();
-        for (placeholder, _) in &self.pastes {
+        let images = self.images.iter().map(|(p, _)| p);
+        for placeholder in self.pastes.iter().map(|(p, _)| p).chain(images) {
             spans.extend(
                 line.match_indices(placeholder.as_str())
                     .map(|(i, m)| (i, i + m.len())),
@@ -401,6 +410,8 @@ fn next_boundary(s: &str, at: usize) -> Option<usize> {
         .ok()
         .flatten()
 }
+
+mod images;
 
 #[cfg(test)]
 mod tests {

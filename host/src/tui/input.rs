@@ -30,7 +30,12 @@ pub(super) fn event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
                 .and_then(|p| p.reason.as_mut());
             match reason {
                 Some(reason) => reason.push_str(&text.replace(['\r', '\n'], " ")),
-                None => app.composer.paste(&text),
+                // The path of one image file (a dragged file) attaches it.
+                None => {
+                    if !app.composer.paste_image(&text, &app.cwd) {
+                        app.composer.paste(&text);
+                    }
+                }
             }
             Action::None
         }

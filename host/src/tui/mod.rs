@@ -15,6 +15,7 @@ mod diff;
 mod fit;
 mod highlight;
 mod history;
+mod images;
 mod inline;
 mod input;
 mod keys;

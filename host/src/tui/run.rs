@@ -52,6 +52,7 @@ pub async fn run(
     global: &GlobalArgs,
     first: Option<String>,
     resume: Option<Option<String>>,
+    images: crate::cli::images::Named,
 ) -> i32 {
     // Nothing configured: the guided setup asks first (before the
     // terminal is raw), as `quire exec` and the line view do.
@@ -63,6 +64,9 @@ pub async fn run(
             crate::cli::pipe::err_clean(&format!("error: {e:#}\n"));
             return EXIT_USAGE;
         }
+    };
+    let Ok(images) = super::images::checked(images, &setup.config) else {
+        return EXIT_USAGE;
     };
     let ask = async |p: &str| stdin_line(p, repl::TRUST_STOPPED);
     match repl::ask_trust(ask, &setup, global).await {
@@ -166,7 +170,7 @@ pub async fn run(
         app.resumed_from(&file);
     }
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
-    let mut pending = first;
+    let mut pending = super::images::start(&mut app, images, first);
     loop {
         // A message typed while the last turn ran goes next.
         app.session_id = session.id().to_string();
@@ -297,6 +301,11 @@ pub async fn run(
             .as_ref()
             .map_or(message.as_str(), |p| p.text.as_str());
         let attached = mention::attach(&setup.cwd, send);
+        if let Err(e) = super::images::attach(&mut app, &mut session, &message) {
+            app.note(&format!("error: {e}"), pal.bad());
+            app.composer.set(&message);
+            continue;
+        }
         app.begin_task(&message);
         for w in &attached.warnings {
             app.note(&format!("warning: {w}"), pal.warn());

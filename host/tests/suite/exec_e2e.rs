@@ -349,6 +349,7 @@ mod answer;
 mod effort;
 mod environment;
 mod escapes;
+mod images;
 mod odd_inputs;
 mod orphans;
 mod outcomes;

@@ -169,6 +169,9 @@ impl App {
             Event::SkillActivated { name } => {
                 self.note(&format!("skill: {name}"), pal.accent());
             }
+            Event::ImageAttached { name, .. } => {
+                self.note(&format!("[image: {name}]"), pal.accent());
+            }
             Event::Warning { message } => {
                 self.note(&format!("warning: {message}"), pal.warn());
             }

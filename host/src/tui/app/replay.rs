@@ -73,6 +73,9 @@ impl App {
                     }
                     self.commit.push(Line::from(spans));
                 }
+                Item::Image { name, .. } => self
+                    .commit
+                    .push(Line::styled(Item::image_note(name), pal.accent())),
                 Item::SkillActivation { name, .. } => self
                     .commit
                     .push(Line::styled(format!("skill: {name}"), pal.accent())),

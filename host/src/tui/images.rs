@@ -1,0 +1,44 @@
+//! Images of the terminal view: `-i` files start as placeholders in the
+//! composer (sent with the first message), and a message's images are
+//! checked against the session's wire when it is sent.
+
+use quire::agent::Session;
+use quire::images::Image;
+
+use super::app::App;
+
+/// The `-i` images once the provider's wire takes them; the error is
+/// printed (before the terminal view starts).
+pub(super) fn checked(
+    images: crate::cli::images::Named,
+    config: &quire::config::Config,
+) -> Result<Vec<Image>, ()> {
+    crate::cli::images::for_provider(images, config)
+        .map_err(|e| crate::cli::pipe::err_clean(&format!("error: {e}\n")))
+}
+
+/// Puts the `-i` images into the composer; with a message given on the
+/// command line, it is submitted with them at once (what to send first).
+pub(super) fn start(app: &mut App, images: Vec<Image>, first: Option<String>) -> Option<String> {
+    if images.is_empty() {
+        return first;
+    }
+    for image in images {
+        app.composer.attach_image(image);
+    }
+    let first = first?;
+    app.composer.insert_str(&format!(" {first}"));
+    Some(app.composer.submit())
+}
+
+/// Attaches the images of `message` (submitted with their placeholders)
+/// to the session's next task; an error when the wire refuses one.
+pub(super) fn attach(app: &mut App, session: &mut Session, message: &str) -> Result<(), String> {
+    let images = app.composer.take_images_of(message);
+    let wire = session.wire_api();
+    if let Some(e) = images.iter().find_map(|i| i.check_for(wire, &i.name).err()) {
+        return Err(e.to_string());
+    }
+    session.attach_images(images);
+    Ok(())
+}
