@@ -7,16 +7,22 @@
 //! key of Codex's provider tables that quire cannot honour is refused by
 //! name, and so is a layer that sets one key under both names. Codex's
 //! approval `on-failure` is read as `on-request`, with a warning.
+//! Codex's `[sandbox_workspace_write]` and `[shell_environment_policy]`
+//! are read by [`super::codex_tables`]; Codex's keys quire does not use
+//! are said one line each ([`super::codex_notes`]) and left out.
 
 use std::collections::BTreeMap;
 
 use toml::{Table, Value};
+
+use super::{codex_notes, codex_tables};
 
 /// Codex's top-level names and quire's.
 pub const SYNONYMS: &[(&str, &str)] = &[
     ("sandbox_mode", "sandbox"),
     ("approval_policy", "approval"),
     ("model_provider", "provider"),
+    ("model_max_output_tokens", "max_output_tokens"),
 ];
 
 /// Codex's table of providers, and quire's.
@@ -84,6 +90,7 @@ pub(super) fn layer(own: Table) -> Result<(Table, Vec<Said>), Said> {
                 } else {
                     (other, key)
                 };
+                let codex = codex_tables::codex_name(&codex);
                 return Err(Said::new(
                     std::slice::from_ref(&codex),
                     format!(
@@ -100,6 +107,9 @@ pub(super) fn layer(own: Table) -> Result<(Table, Vec<Said>), Said> {
 /// (`approval_policy` → `approval`, `model_providers.x.env_key` →
 /// `providers.x.api_key_env`); other keys as they are.
 pub fn quire_key(key: &str) -> String {
+    if let Some(quire) = codex_tables::quire_key(key) {
+        return quire;
+    }
     let mut parts: Vec<String> = key.split('.').map(str::to_string).collect();
     if let Some(first) = parts.first_mut() {
         if first == CODEX_PROVIDERS {
@@ -114,6 +124,23 @@ pub fn quire_key(key: &str) -> String {
         }
     }
     parts.join(".")
+}
+
+/// The keys of `own` (one layer, as written) that quire reads under
+/// Codex's names: `sandbox_mode`, `[model_providers]`,
+/// `[sandbox_workspace_write]`, `trust_level` of `[projects."PATH"]`….
+pub fn codex_names(own: &Table) -> Vec<String> {
+    let mut names: Vec<String> = own.keys().filter(|k| is_codex(k)).cloned().collect();
+    let trust_level = own
+        .get("projects")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.values())
+        .any(|p| p.get("trust_level").is_some());
+    if trust_level {
+        names.push("[projects.\"PATH\"] trust_level".into());
+    }
+    names
 }
 
 /// For `/status`: `sandbox (sandbox_mode)` for a key written with Codex's
@@ -151,7 +178,10 @@ fn synonym(key: &str) -> Option<&'static str> {
 }
 
 fn is_codex(key: &str) -> bool {
-    key == CODEX_PROVIDERS || synonym(key).is_some()
+    key == CODEX_PROVIDERS
+        || key == codex_tables::SANDBOX_WRITE
+        || key == codex_tables::SHELL_POLICY
+        || synonym(key).is_some()
 }
 
 /// The key at `path` (as written) and its value, in quire's names;
@@ -162,6 +192,21 @@ fn entry(path: &[String], value: Value, said: &mut Vec<Said>) -> Result<Entry, S
     };
     if first == CODEX_PROVIDERS {
         return provider_entry(path, value);
+    }
+    if path.len() == 1 {
+        match first.as_str() {
+            codex_tables::SANDBOX_WRITE => {
+                return codex_tables::sandbox_workspace_write(path, value, said);
+            }
+            codex_tables::SHELL_POLICY => {
+                return codex_tables::shell_environment_policy(path, value, said);
+            }
+            _ => {}
+        }
+        if let Some(note) = codex_notes::note(first) {
+            said.push(Said::new(path, note));
+            return Ok(None);
+        }
     }
     let quire = synonym(first).unwrap_or(first);
     let mut to = path.to_vec();
@@ -323,7 +368,7 @@ fn text(path: &[String], value: Value) -> Result<Value, Said> {
 }
 
 /// `value` when it is one of `words`.
-fn word(path: &[String], value: Value, words: &[&str]) -> Result<Value, Said> {
+pub(super) fn word(path: &[String], value: Value, words: &[&str]) -> Result<Value, Said> {
     if value.as_str().is_some_and(|v| words.contains(&v)) {
         return Ok(value);
     }
