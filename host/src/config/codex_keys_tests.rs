@@ -220,6 +220,25 @@ fn shell_environment_policy_is_shell_environment() {
         "{}",
         err.message
     );
+    for (bad, want) in [
+        (
+            "exclude = \"AWS_*\"",
+            "exclude must be a list of names or patterns",
+        ),
+        ("set = { A = 1 }", "set must be a table of texts"),
+        (
+            "ignore_default_excludes = \"yes\"",
+            "ignore_default_excludes must be true or false",
+        ),
+    ] {
+        let err = layer(table(&format!("[shell_environment_policy]\n{bad}\n"))).unwrap_err();
+        assert!(
+            err.message
+                .starts_with(&format!("shell_environment_policy.{want}")),
+            "{}",
+            err.message
+        );
+    }
     assert_eq!(
         quire_key("shell_environment_policy.set.CI"),
         "shell_environment.set.CI"

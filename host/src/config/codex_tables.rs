@@ -54,7 +54,7 @@ pub fn sandbox_workspace_write(
         match key.as_str() {
             "network_access" => network = Some(boolean(&at, v)?),
             "writable_roots" => {
-                let roots = strings(&at, v)?;
+                let roots = strings(&at, v, "folders, [\"/path\"]")?;
                 if !roots.is_empty() {
                     said.push(Said {
                         message: format!(
@@ -103,7 +103,22 @@ pub fn shell_environment_policy(
             "inherit" => {
                 out.insert(key, word(&at, v, &["all", "core", "none"])?);
             }
-            "ignore_default_excludes" | "exclude" | "set" | "include_only" => {
+            "ignore_default_excludes" => {
+                out.insert(key, Value::Boolean(boolean(&at, v)?));
+            }
+            "exclude" | "include_only" => {
+                strings(&at, v.clone(), "names or patterns, [\"AWS_*\"]")?;
+                out.insert(key, v);
+            }
+            "set" => {
+                if !v.as_table().is_some_and(|t| t.values().all(Value::is_str)) {
+                    return Err(Said {
+                        message: format!(
+                            "{name} must be a table of texts, {{ NAME = \"value\" }}, got {v}"
+                        ),
+                        path: at,
+                    });
+                }
                 out.insert(key, v);
             }
             "experimental_use_profile" => {
@@ -172,17 +187,14 @@ fn boolean(at: &[String], v: Value) -> Result<bool, Said> {
     })
 }
 
-fn strings(at: &[String], v: Value) -> Result<Vec<String>, Said> {
+fn strings(at: &[String], v: Value, what: &str) -> Result<Vec<String>, Said> {
     let list = v.as_array().and_then(|a| {
         a.iter()
             .map(|s| s.as_str().map(str::to_string))
             .collect::<Option<Vec<_>>>()
     });
     list.ok_or_else(|| Said {
-        message: format!(
-            "{} must be a list of folders, [\"/path\"], got {v}",
-            at.join(".")
-        ),
+        message: format!("{} must be a list of {what}, got {v}", at.join(".")),
         path: at.to_vec(),
     })
 }
