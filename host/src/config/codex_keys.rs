@@ -140,6 +140,13 @@ pub fn codex_names(own: &Table) -> Vec<String> {
     if trust_level {
         names.push("[projects.\"PATH\"] trust_level".into());
     }
+    if own
+        .get("agents")
+        .and_then(|a| a.get("max_threads"))
+        .is_some()
+    {
+        names.push("agents.max_threads".into());
+    }
     names
 }
 
@@ -201,6 +208,7 @@ fn entry(path: &[String], value: Value, said: &mut Vec<Said>) -> Result<Entry, S
             codex_tables::SHELL_POLICY => {
                 return codex_tables::shell_environment_policy(path, value, said);
             }
+            "agents" => return codex_tables::agents(path, value, said),
             _ => {}
         }
         if let Some(note) = codex_notes::note(first) {

@@ -275,3 +275,21 @@ fn codex_keys_quire_does_not_use_are_said_and_left_out() {
         ["sandbox_mode", "[projects.\"PATH\"] trust_level"]
     );
 }
+
+#[test]
+fn codex_agents_keys_are_quires_or_said() {
+    let (t, said) = layer(table(
+        "[agents]\nmax_threads = 6\nmax_depth = 1\njob_max_runtime_seconds = 60\n\
+         [agents.reviewer]\ndescription = \"r\"\nconfig_file = \"r.toml\"\n",
+    ))
+    .unwrap();
+    assert_eq!(t, table("[agents]\nmax_parallel = 6\nmax_depth = 1\n"));
+    let said: Vec<String> = said.iter().map(|s| s.path.join(".")).collect();
+    assert_eq!(said, ["agents.job_max_runtime_seconds", "agents.reviewer"]);
+    let err = layer(table("[agents]\nmax_threads = 6\nmax_parallel = 2\n")).unwrap_err();
+    assert!(err.message.contains("both set"), "{}", err.message);
+    // quire's own keys, and its mistakes, are left to its own checks.
+    let (t, said) = layer(table("[agents]\nmax_parallel = 2\nmax_paralel = 3\n")).unwrap();
+    assert!(said.is_empty());
+    assert_eq!(t, table("[agents]\nmax_parallel = 2\nmax_paralel = 3\n"));
+}

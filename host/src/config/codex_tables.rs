@@ -8,6 +8,9 @@
 //! - `[shell_environment_policy]` is quire's `[shell_environment]` (built
 //!   the same way, step by step); `experimental_use_profile` and
 //!   `filters`, which quire does not have, are said.
+//! - Codex's keys in `[agents]` (a table quire has too): `max_threads` is
+//!   `max_parallel`; `job_max_runtime_seconds` and the role tables
+//!   (`[agents.NAME]`, quire's subagents are Markdown files) are said.
 
 use toml::{Table, Value};
 
@@ -147,6 +150,48 @@ pub fn shell_environment_policy(
         vec!["shell_environment".to_string()],
         Value::Table(out),
     )))
+}
+
+/// Quire's `[agents]` keys.
+const AGENTS_KEYS: [&str; 4] = ["enabled", "max_parallel", "max_depth", "max_tokens"];
+
+/// `[agents]` with Codex's keys made quire's.
+pub fn agents(path: &[String], value: Value, said: &mut Vec<Said>) -> Result<Entry, Said> {
+    let Value::Table(table) = value else {
+        return Ok(Some((path.to_vec(), value)));
+    };
+    if table.contains_key("max_threads") && table.contains_key("max_parallel") {
+        return Err(Said {
+            message: "agents.max_threads and agents.max_parallel are both set (max_threads is Codex's name for max_parallel): keep one".into(),
+            path: inner(path, "max_threads"),
+        });
+    }
+    let mut out = Table::new();
+    for (key, v) in table {
+        let at = inner(path, &key);
+        let name = at.join(".");
+        match key.as_str() {
+            "max_threads" => {
+                out.insert("max_parallel".into(), v);
+            }
+            "job_max_runtime_seconds" => said.push(Said {
+                message: format!(
+                    "{name} (Codex) is ignored: quire has no batch jobs of agents; a subagent's work is bounded by its max_tokens"
+                ),
+                path: at,
+            }),
+            k if !AGENTS_KEYS.contains(&k) && v.is_table() => said.push(Said {
+                message: format!(
+                    "[{name}] (Codex agent role) is ignored: quire's subagents are Markdown files in ~/.quire/agents or .quire/agents (README: \"Subagents\")"
+                ),
+                path: at,
+            }),
+            _ => {
+                out.insert(key, v);
+            }
+        }
+    }
+    Ok(Some((path.to_vec(), Value::Table(out))))
 }
 
 fn inner(path: &[String], key: &str) -> Vec<String> {

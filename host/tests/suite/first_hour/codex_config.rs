@@ -69,6 +69,13 @@ url = "http://127.0.0.1:9/mcp"
 bearer_token_env_var = "REMOTE_TOKEN"
 enabled = false
 
+[agents]
+max_threads = 3
+
+[agents.reviewer]
+description = "Reviews changes"
+config_file = "reviewer.toml"
+
 [profiles.fast]
 approval_policy = "on-request"
 "#
@@ -118,6 +125,11 @@ fn a_copied_codex_config_runs_with_network_access_and_names_unused_keys_once() {
         let said = format!("`{key}` (Codex CLI)");
         assert_eq!(all.matches(&said).count(), 1, "{key}:\n{all}");
     }
+    assert_eq!(
+        all.matches("[agents.reviewer] (Codex agent role)").count(),
+        1,
+        "{all}"
+    );
     assert!(!all.contains("unknown config key"), "{all}");
     // `quire doctor` says the file was read under Codex's names.
     let doctor = env.run(&["doctor"]);
