@@ -419,6 +419,7 @@ impl Session {
             workspace: self.workspace.clone(),
             sandbox: self.config.sandbox,
             network: self.config.network,
+            writable_roots: self.config.writable_roots.clone(),
             approval_policy: self.config.approval,
             sandbox_fixed: self.config.sandbox_fixed,
             approver: self.approver.clone(),

@@ -61,46 +61,58 @@ pub(super) fn layer(own: Table) -> Result<(Table, Vec<Said>), Said> {
     let mut written: BTreeMap<String, String> = BTreeMap::new();
     for (key, value) in own {
         let path = vec![key.clone()];
-        let Some((to, value)) = entry(&path, value, &mut said)? else {
-            continue;
+        let entries = if key == codex_tables::SANDBOX_WRITE {
+            codex_tables::sandbox_workspace_write(&path, value, &mut said)?
+        } else {
+            entry(&path, value, &mut said)?.into_iter().collect()
         };
-        let target = to.join(".");
-        match (out.get_mut(&target), value) {
-            (None, value) => {
-                out.insert(target.clone(), value);
-                written.insert(target, key);
-            }
-            (Some(Value::Table(have)), Value::Table(add)) if target == PROVIDERS => {
-                for (name, provider) in add {
-                    if have.contains_key(&name) {
-                        return Err(Said::new(
-                            &[CODEX_PROVIDERS.to_string(), name.clone()],
-                            format!(
-                                "[model_providers.{name}] and [providers.{name}] both define the provider '{name}' ([model_providers.NAME] is Codex's name for [providers.NAME]): keep one"
-                            ),
-                        ));
-                    }
-                    have.insert(name, provider);
-                }
-            }
-            (Some(_), _) => {
-                let other = written.get(&target).cloned().unwrap_or_default();
-                let (codex, quire) = if is_codex(&key) {
-                    (key, other)
-                } else {
-                    (other, key)
-                };
-                let codex = codex_tables::codex_name(&codex);
-                return Err(Said::new(
-                    std::slice::from_ref(&codex),
-                    format!(
-                        "{codex} and {quire} are both set ({codex} is Codex's name for {quire}): keep one"
-                    ),
-                ));
-            }
+        for (to, value) in entries {
+            put(&mut out, &mut written, &key, to.join("."), value)?;
         }
     }
     Ok((out, said))
+}
+
+/// Puts `value` at quire's `target` in `out`, set by `key` (as written);
+/// one key set under both names is refused.
+fn put(
+    out: &mut Table,
+    written: &mut BTreeMap<String, String>,
+    key: &str,
+    target: String,
+    value: Value,
+) -> Result<(), Said> {
+    match (out.get_mut(&target), value) {
+        (None, value) => {
+            out.insert(target.clone(), value);
+            written.insert(target, key.to_string());
+        }
+        (Some(Value::Table(have)), Value::Table(add)) if target == PROVIDERS => {
+            for (name, provider) in add {
+                if have.contains_key(&name) {
+                    return Err(Said::new(
+                        &[CODEX_PROVIDERS.to_string(), name.clone()],
+                        format!(
+                            "[model_providers.{name}] and [providers.{name}] both define the provider '{name}' ([model_providers.NAME] is Codex's name for [providers.NAME]): keep one"
+                        ),
+                    ));
+                }
+                have.insert(name, provider);
+            }
+        }
+        (Some(_), _) => {
+            let other = written.get(&target).cloned().unwrap_or_default();
+            let codex = if is_codex(key) { key } else { other.as_str() };
+            let codex = codex_tables::codex_name(codex, &target);
+            return Err(Said::new(
+                std::slice::from_ref(&codex),
+                format!(
+                    "{codex} and {target} are both set ({codex} is Codex's name for {target}): keep one"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Quire's name of a dotted key written with Codex's
@@ -202,9 +214,6 @@ fn entry(path: &[String], value: Value, said: &mut Vec<Said>) -> Result<Entry, S
     }
     if path.len() == 1 {
         match first.as_str() {
-            codex_tables::SANDBOX_WRITE => {
-                return codex_tables::sandbox_workspace_write(path, value, said);
-            }
             codex_tables::SHELL_POLICY => {
                 return codex_tables::shell_environment_policy(path, value, said);
             }

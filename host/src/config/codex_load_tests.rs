@@ -106,3 +106,32 @@ fn network_access_follows_the_last_layer_under_either_name() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].starts_with("-c file_opener=cursor: `file_opener` (Codex CLI)"));
 }
+
+#[test]
+fn writable_roots_are_absolute_folders_not_holding_home() {
+    let (c, _) = load_text(
+        "[sandbox_workspace_write]\nwritable_roots = [\"/srv/out\"]\n",
+        &[],
+    );
+    assert_eq!(c.writable_roots, [std::path::PathBuf::from("/srv/out")]);
+    let home = std::env::var("HOME").unwrap_or_default();
+    for (root, why) in [
+        ("out", "must be an absolute path"),
+        ("/", "holds your home folder"),
+        (home.as_str(), "holds your home folder"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("[sandbox_workspace_write]\nwritable_roots = [{root:?}]\n");
+        std::fs::write(dir.path().join("config.toml"), text).unwrap();
+        let err = load(&LoadOptions {
+            home: dir.path().into(),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(&format!("writable_roots: {root:?} {why}")),
+            "{err}"
+        );
+    }
+}

@@ -3,8 +3,8 @@
 //!
 //! - `[sandbox_workspace_write]`: `network_access` is quire's `network`
 //!   (both let sandboxed commands use the network, and only under
-//!   `workspace-write`); `writable_roots` and the `exclude_*` switches
-//!   that quire's sandbox cannot honour are said, one line each.
+//!   `workspace-write`), `writable_roots` quire's `writable_roots`; the
+//!   `exclude_*` switches quire's sandbox cannot honour are said.
 //! - `[shell_environment_policy]` is quire's `[shell_environment]` (built
 //!   the same way, step by step); `experimental_use_profile` and
 //!   `filters`, which quire does not have, are said.
@@ -28,14 +28,18 @@ pub fn quire_key(key: &str) -> Option<String> {
     if key == SANDBOX_WRITE || key == format!("{SANDBOX_WRITE}.network_access") {
         return Some("network".into());
     }
+    if key == format!("{SANDBOX_WRITE}.writable_roots") {
+        return Some("writable_roots".into());
+    }
     let rest = key.strip_prefix(SHELL_POLICY)?;
     (rest.is_empty() || rest.starts_with('.')).then(|| format!("shell_environment{rest}"))
 }
 
-/// Codex's name of the key that sets quire's `target` in these tables.
-pub fn codex_name(key: &str) -> String {
-    match key {
-        SANDBOX_WRITE => format!("{SANDBOX_WRITE}.network_access"),
+/// Codex's name (as written: `key`) of what sets quire's `target`.
+pub fn codex_name(key: &str, target: &str) -> String {
+    match (key, target) {
+        (SANDBOX_WRITE, "network") => format!("{SANDBOX_WRITE}.network_access"),
+        (SANDBOX_WRITE, _) => format!("{SANDBOX_WRITE}.{target}"),
         _ => key.to_string(),
     }
 }
@@ -43,30 +47,25 @@ pub fn codex_name(key: &str) -> String {
 type Entry = Option<(Vec<String>, Value)>;
 
 /// `[sandbox_workspace_write]` at `path` (a top-level key) as quire's
-/// `network`, or nothing when it does not set `network_access`.
+/// `network` and `writable_roots`, for those it sets.
 pub fn sandbox_workspace_write(
     path: &[String],
     value: Value,
     said: &mut Vec<Said>,
-) -> Result<Entry, Said> {
+) -> Result<Vec<(Vec<String>, Value)>, Said> {
     let table = as_table(path, value, "network_access = true")?;
-    let mut network = None;
+    let mut out = Vec::new();
     for (key, v) in table {
         let at = inner(path, &key);
         let name = at.join(".");
         match key.as_str() {
-            "network_access" => network = Some(boolean(&at, v)?),
+            "network_access" => out.push((
+                vec!["network".to_string()],
+                Value::Boolean(boolean(&at, v)?),
+            )),
             "writable_roots" => {
-                let roots = strings(&at, v, "folders, [\"/path\"]")?;
-                if !roots.is_empty() {
-                    said.push(Said {
-                        message: format!(
-                            "{name} (Codex) is ignored: quire's sandbox lets commands write only the workspace (the repository) and the temp folders, so a command writing {} fails in the sandbox (with approval on-request it may be asked to run outside it); start quire in a folder holding what it must write",
-                            roots.join(", ")
-                        ),
-                        path: at,
-                    });
-                }
+                strings(&at, v.clone(), "folders, [\"/path\"]")?;
+                out.push((vec!["writable_roots".to_string()], v));
             }
             "exclude_tmpdir_env_var" | "exclude_slash_tmp" => {
                 if boolean(&at, v)? {
@@ -88,7 +87,7 @@ pub fn sandbox_workspace_write(
             )),
         }
     }
-    Ok(network.map(|n| (vec!["network".to_string()], Value::Boolean(n))))
+    Ok(out)
 }
 
 /// `[shell_environment_policy]` as quire's `[shell_environment]`.

@@ -51,6 +51,11 @@ pub struct Config {
     pub sandbox: SandboxMode,
     /// Let sandboxed commands use the network.
     pub network: bool,
+    /// Folders sandboxed commands may write besides the workspace and the
+    /// temp folders, under `workspace-write` (absolute paths; the user's
+    /// own folders stay read-only). Codex's `[sandbox_workspace_write]
+    /// writable_roots`.
+    pub writable_roots: Vec<PathBuf>,
     pub approval: ApprovalPolicy,
     /// Maximum model round trips in one task.
     pub max_turns: u32,
@@ -168,6 +173,7 @@ impl Default for Config {
             model_context_window: None,
             sandbox: SandboxMode::WorkspaceWrite,
             network: false,
+            writable_roots: Vec::new(),
             approval: ApprovalPolicy::OnRequest,
             max_turns: 100,
             tool_output_limit: 16 * 1024,

@@ -199,3 +199,54 @@ fn a_repository_widening_under_codex_names_needs_trust() {
         trust.stdout
     );
 }
+
+/// The model's shell call writing `file`, and whether it got there.
+fn write_there(env: &TestEnv, file: &std::path::Path) -> bool {
+    env.server.push_all([
+        Reply::tool_call(
+            "w1",
+            "shell",
+            json!({"command": format!("echo out > {}", file.display())}),
+        ),
+        Reply::text("wrote"),
+    ]);
+    let run = env.exec_json("write it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    file.exists()
+}
+
+/// `[sandbox_workspace_write] writable_roots` lets sandboxed commands
+/// write that folder too; in a repository's own config it needs trust,
+/// and `quire trust` lists it.
+#[test]
+fn writable_roots_are_writable_and_a_repository_needs_trust_to_add_them() {
+    let out = crate::support::outside::outside_dir();
+    let roots = format!(
+        "[sandbox_workspace_write]\nwritable_roots = [{:?}]\n",
+        out.path().display().to_string()
+    );
+    let env = TestEnv::with_config("chat", &roots);
+    assert!(write_there(&env, &out.path().join("user.txt")));
+
+    let env = TestEnv::new("chat");
+    let config = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let (own, _) = text.split_once("[projects.").unwrap();
+    std::fs::write(&config, own).unwrap();
+    env.write(".quire/config.toml", &roots);
+    let file = out.path().join("repo.txt");
+    assert!(
+        !write_there(&env, &file),
+        "an untrusted repository widened the sandbox"
+    );
+    let trust = env.run(&["trust"]);
+    assert!(
+        trust.stdout.contains(&format!(
+            "writable_roots = [{:?}]: commands may write there too",
+            out.path().display().to_string()
+        )),
+        "{}",
+        trust.stdout
+    );
+    assert!(write_there(&env, &file));
+}
