@@ -174,6 +174,9 @@ pub struct Environment {
     pub sandbox: SandboxMode,
     pub network: bool,
     pub approval: ApprovalPolicy,
+    /// More folders commands may write (`writable_roots`), under
+    /// `workspace-write`; said only when there are some.
+    pub writable_roots: Vec<PathBuf>,
 }
 
 impl Environment {
@@ -197,12 +200,24 @@ impl Environment {
             sandbox,
             network,
             approval,
+            writable_roots: Vec::new(),
         }
     }
 
     pub fn render(&self) -> String {
+        let writable = match self.writable_roots.is_empty() {
+            true => String::new(),
+            false => format!(
+                "\ncommands may also write: {}",
+                self.writable_roots
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         format!(
-            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {})\napproval: {}\n</environment>",
+            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {}){writable}\napproval: {}\n</environment>",
             self.cwd.display(),
             self.workspace.display(),
             std::env::consts::OS,

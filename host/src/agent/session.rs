@@ -403,6 +403,9 @@ impl Session {
             self.config.approval,
         );
         env.date = self.started.clone();
+        if self.config.sandbox == crate::tools::SandboxMode::WorkspaceWrite {
+            env.writable_roots = self.config.writable_roots.clone();
+        }
         let mut s = prompt::instructions(&self.docs, &env);
         for ext in &self.extensions {
             if let Some(extra) = ext.instructions() {

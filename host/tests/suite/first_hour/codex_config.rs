@@ -227,6 +227,10 @@ fn writable_roots_are_writable_and_a_repository_needs_trust_to_add_them() {
     );
     let env = TestEnv::with_config("chat", &roots);
     assert!(write_there(&env, &out.path().join("user.txt")));
+    // The model is told, in its environment block.
+    let said = format!("commands may also write: {}", out.path().display());
+    let first = &env.server.requests()[0].raw_body;
+    assert!(first.contains(&said), "{first}");
 
     let env = TestEnv::new("chat");
     let config = env.home.path().join("config.toml");
