@@ -9,7 +9,7 @@ use crate::tools::{ApprovalPolicy, SandboxMode};
 pub const BASE_INSTRUCTIONS: &str = include_str!("instructions.md");
 
 /// Total size of the AGENTS.md text included in the prompt.
-pub const AGENTS_MD_CAP: usize = 32 * 1024;
+pub const AGENTS_MD_CAP: usize = crate::config::DEFAULT_PROJECT_DOC_MAX_BYTES;
 
 /// The AGENTS.md part of the prompt.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,6 +79,15 @@ const FOLDER_FILES: [&str; 3] = ["AGENTS.override.md", "AGENTS.md", "CLAUDE.md"]
 /// `home` (a link to `~/.ssh/id_rsa` would send the key to the provider);
 /// others are skipped and said so in [`ProjectDocs::skipped`].
 pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
+    project_docs_capped(home, cwd, AGENTS_MD_CAP)
+}
+
+/// [`project_docs`] with the whole capped at `cap` bytes (the config's
+/// `project_doc_max_bytes`); 0 reads none.
+pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
+    if cap == 0 {
+        return ProjectDocs::default();
+    }
     let mut files: Vec<PathBuf> = user_docs(home).into_iter().collect();
     let root = repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
     let mut dirs: Vec<&Path> = cwd
@@ -123,14 +132,14 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
         };
         let section = format!("## {}\n\n{}\n\n", f.display(), body.trim_end());
         read.push(f);
-        if text.len() + section.len() > AGENTS_MD_CAP {
-            let room = AGENTS_MD_CAP.saturating_sub(text.len());
+        if text.len() + section.len() > cap {
+            let room = cap.saturating_sub(text.len());
             let mut end = room.min(section.len());
             while !section.is_char_boundary(end) {
                 end -= 1;
             }
             text.push_str(&section[..end]);
-            text.push_str("\n[… AGENTS.md text cut at 32 KiB …]\n");
+            text.push_str(&format!("\n[… AGENTS.md text cut at {} …]\n", size(cap)));
             truncated = true;
             cut.push(read[read.len() - 1].clone());
             continue;
@@ -146,6 +155,15 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     }
 }
 
+/// `cap` bytes in words: `32 KiB`, `1000 bytes`.
+pub fn size(cap: usize) -> String {
+    if cap.is_multiple_of(1024) {
+        format!("{} KiB", cap / 1024)
+    } else {
+        format!("{cap} bytes")
+    }
+}
+
 /// Facts about where the agent runs.
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -156,6 +174,9 @@ pub struct Environment {
     pub sandbox: SandboxMode,
     pub network: bool,
     pub approval: ApprovalPolicy,
+    /// More folders commands may write (`writable_roots`), under
+    /// `workspace-write`; said only when there are some.
+    pub writable_roots: Vec<PathBuf>,
 }
 
 impl Environment {
@@ -179,12 +200,24 @@ impl Environment {
             sandbox,
             network,
             approval,
+            writable_roots: Vec::new(),
         }
     }
 
     pub fn render(&self) -> String {
+        let writable = match self.writable_roots.is_empty() {
+            true => String::new(),
+            false => format!(
+                "\ncommands may also write: {}",
+                self.writable_roots
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         format!(
-            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {})\napproval: {}\n</environment>",
+            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {}){writable}\napproval: {}\n</environment>",
             self.cwd.display(),
             self.workspace.display(),
             std::env::consts::OS,
@@ -279,6 +312,16 @@ mod tests {
         assert!(d.truncated);
         assert!(d.text.len() < AGENTS_MD_CAP + 100);
         assert!(d.text.contains("cut at 32 KiB"));
+        // project_doc_max_bytes moves the cap, both ways; 0 reads none.
+        let d = project_docs_capped(home.path(), repo.path(), 64 * 1024);
+        assert!(!d.truncated && d.text.contains(&"x".repeat(40_000)));
+        let d = project_docs_capped(home.path(), repo.path(), 1000);
+        assert!(d.truncated && d.text.len() < 1100, "{}", d.text.len());
+        assert!(d.text.contains("cut at 1000 bytes"));
+        assert_eq!(
+            project_docs_capped(home.path(), repo.path(), 0),
+            ProjectDocs::default()
+        );
     }
 
     #[test]

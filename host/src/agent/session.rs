@@ -411,6 +411,9 @@ impl Session {
             self.config.approval,
         );
         env.date = self.started.clone();
+        if self.config.sandbox == crate::tools::SandboxMode::WorkspaceWrite {
+            env.writable_roots = self.config.writable_roots.clone();
+        }
         let mut s = prompt::instructions(&self.docs, &env);
         for ext in &self.extensions {
             if let Some(extra) = ext.instructions() {
@@ -427,6 +430,7 @@ impl Session {
             workspace: self.workspace.clone(),
             sandbox: self.config.sandbox,
             network: self.config.network,
+            writable_roots: self.config.writable_roots.clone(),
             approval_policy: self.config.approval,
             sandbox_fixed: self.config.sandbox_fixed,
             approver: self.approver.clone(),

@@ -65,7 +65,12 @@ pub async fn run(global: &GlobalArgs, args: &SandboxArgs) -> i32 {
         return EXIT_USAGE;
     };
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
-    let policy = quire::tools::sandbox::workspace_policy(mode, &workspace, config.network);
+    let policy = quire::tools::sandbox::workspace_policy(
+        mode,
+        &workspace,
+        config.network,
+        &config.writable_roots,
+    );
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(rest).current_dir(&setup.cwd);
     config.shell_env().apply(&mut cmd);

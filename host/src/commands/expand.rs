@@ -24,6 +24,8 @@ pub struct ExpandContext {
     pub cwd: PathBuf,
     pub sandbox: SandboxMode,
     pub network: bool,
+    /// The config's `writable_roots`.
+    pub writable_roots: Vec<PathBuf>,
     pub cancel: CancellationToken,
     /// The environment of `` !`cmd` `` lines.
     pub shell_env: crate::tools::shell::ShellEnvironment,
@@ -305,7 +307,7 @@ async fn run_one(
         command: line,
         cwd: ctx.cwd.clone(),
         timeout: COMMAND_TIMEOUT,
-        policy: workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network),
+        policy: workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network, &ctx.writable_roots),
         env: &ctx.shell_env,
         cancel: ctx.cancel.clone(),
     })

@@ -7,10 +7,15 @@
 //! key of Codex's provider tables that quire cannot honour is refused by
 //! name, and so is a layer that sets one key under both names. Codex's
 //! approval `on-failure` is read as `on-request`, with a warning.
+//! Codex's `[sandbox_workspace_write]` and `[shell_environment_policy]`
+//! are read by [`super::codex_tables`]; Codex's keys quire does not use
+//! are said one line each ([`super::codex_notes`]) and left out.
 
 use std::collections::BTreeMap;
 
 use toml::{Table, Value};
+
+use super::{codex_notes, codex_tables};
 
 /// Codex's top-level names and quire's.
 pub const SYNONYMS: &[(&str, &str)] = &[
@@ -21,6 +26,7 @@ pub const SYNONYMS: &[(&str, &str)] = &[
     ("model_reasoning_summary", "reasoning_summary"),
     ("model_verbosity", "verbosity"),
     ("hide_agent_reasoning", "hide_reasoning"),
+    ("model_max_output_tokens", "max_output_tokens"),
 ];
 
 /// Codex's table of providers, and quire's.
@@ -59,51 +65,67 @@ pub(super) fn layer(own: Table) -> Result<(Table, Vec<Said>), Said> {
     let mut written: BTreeMap<String, String> = BTreeMap::new();
     for (key, value) in own {
         let path = vec![key.clone()];
-        let Some((to, value)) = entry(&path, value, &mut said)? else {
-            continue;
+        let entries = if key == codex_tables::SANDBOX_WRITE {
+            codex_tables::sandbox_workspace_write(&path, value, &mut said)?
+        } else {
+            entry(&path, value, &mut said)?.into_iter().collect()
         };
-        let target = to.join(".");
-        match (out.get_mut(&target), value) {
-            (None, value) => {
-                out.insert(target.clone(), value);
-                written.insert(target, key);
-            }
-            (Some(Value::Table(have)), Value::Table(add)) if target == PROVIDERS => {
-                for (name, provider) in add {
-                    if have.contains_key(&name) {
-                        return Err(Said::new(
-                            &[CODEX_PROVIDERS.to_string(), name.clone()],
-                            format!(
-                                "[model_providers.{name}] and [providers.{name}] both define the provider '{name}' ([model_providers.NAME] is Codex's name for [providers.NAME]): keep one"
-                            ),
-                        ));
-                    }
-                    have.insert(name, provider);
-                }
-            }
-            (Some(_), _) => {
-                let other = written.get(&target).cloned().unwrap_or_default();
-                let (codex, quire) = if is_codex(&key) {
-                    (key, other)
-                } else {
-                    (other, key)
-                };
-                return Err(Said::new(
-                    std::slice::from_ref(&codex),
-                    format!(
-                        "{codex} and {quire} are both set ({codex} is Codex's name for {quire}): keep one"
-                    ),
-                ));
-            }
+        for (to, value) in entries {
+            put(&mut out, &mut written, &key, to.join("."), value)?;
         }
     }
     Ok((out, said))
+}
+
+/// Puts `value` at quire's `target` in `out`, set by `key` (as written);
+/// one key set under both names is refused.
+fn put(
+    out: &mut Table,
+    written: &mut BTreeMap<String, String>,
+    key: &str,
+    target: String,
+    value: Value,
+) -> Result<(), Said> {
+    match (out.get_mut(&target), value) {
+        (None, value) => {
+            out.insert(target.clone(), value);
+            written.insert(target, key.to_string());
+        }
+        (Some(Value::Table(have)), Value::Table(add)) if target == PROVIDERS => {
+            for (name, provider) in add {
+                if have.contains_key(&name) {
+                    return Err(Said::new(
+                        &[CODEX_PROVIDERS.to_string(), name.clone()],
+                        format!(
+                            "[model_providers.{name}] and [providers.{name}] both define the provider '{name}' ([model_providers.NAME] is Codex's name for [providers.NAME]): keep one"
+                        ),
+                    ));
+                }
+                have.insert(name, provider);
+            }
+        }
+        (Some(_), _) => {
+            let other = written.get(&target).cloned().unwrap_or_default();
+            let codex = if is_codex(key) { key } else { other.as_str() };
+            let codex = codex_tables::codex_name(codex, &target);
+            return Err(Said::new(
+                std::slice::from_ref(&codex),
+                format!(
+                    "{codex} and {target} are both set ({codex} is Codex's name for {target}): keep one"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Quire's name of a dotted key written with Codex's
 /// (`approval_policy` → `approval`, `model_providers.x.env_key` →
 /// `providers.x.api_key_env`); other keys as they are.
 pub fn quire_key(key: &str) -> String {
+    if let Some(quire) = codex_tables::quire_key(key) {
+        return quire;
+    }
     let mut parts: Vec<String> = key.split('.').map(str::to_string).collect();
     if let Some(first) = parts.first_mut() {
         if first == CODEX_PROVIDERS {
@@ -118,6 +140,30 @@ pub fn quire_key(key: &str) -> String {
         }
     }
     parts.join(".")
+}
+
+/// The keys of `own` (one layer, as written) that quire reads under
+/// Codex's names: `sandbox_mode`, `[model_providers]`,
+/// `[sandbox_workspace_write]`, `trust_level` of `[projects."PATH"]`….
+pub fn codex_names(own: &Table) -> Vec<String> {
+    let mut names: Vec<String> = own.keys().filter(|k| is_codex(k)).cloned().collect();
+    let trust_level = own
+        .get("projects")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.values())
+        .any(|p| p.get("trust_level").is_some());
+    if trust_level {
+        names.push("[projects.\"PATH\"] trust_level".into());
+    }
+    if own
+        .get("agents")
+        .and_then(|a| a.get("max_threads"))
+        .is_some()
+    {
+        names.push("agents.max_threads".into());
+    }
+    names
 }
 
 /// For `/status`: `sandbox (sandbox_mode)` for a key written with Codex's
@@ -155,7 +201,10 @@ fn synonym(key: &str) -> Option<&'static str> {
 }
 
 fn is_codex(key: &str) -> bool {
-    key == CODEX_PROVIDERS || synonym(key).is_some()
+    key == CODEX_PROVIDERS
+        || key == codex_tables::SANDBOX_WRITE
+        || key == codex_tables::SHELL_POLICY
+        || synonym(key).is_some()
 }
 
 /// The key at `path` (as written) and its value, in quire's names;
@@ -166,6 +215,19 @@ fn entry(path: &[String], value: Value, said: &mut Vec<Said>) -> Result<Entry, S
     };
     if first == CODEX_PROVIDERS {
         return provider_entry(path, value);
+    }
+    if path.len() == 1 {
+        match first.as_str() {
+            codex_tables::SHELL_POLICY => {
+                return codex_tables::shell_environment_policy(path, value, said);
+            }
+            "agents" => return codex_tables::agents(path, value, said),
+            _ => {}
+        }
+        if let Some(note) = codex_notes::note(first) {
+            said.push(Said::new(path, note));
+            return Ok(None);
+        }
     }
     let quire = synonym(first).unwrap_or(first);
     let mut to = path.to_vec();
@@ -333,7 +395,7 @@ fn text(path: &[String], value: Value) -> Result<Value, Said> {
 }
 
 /// `value` when it is one of `words`.
-fn word(path: &[String], value: Value, words: &[&str]) -> Result<Value, Said> {
+pub(super) fn word(path: &[String], value: Value, words: &[&str]) -> Result<Value, Said> {
     if value.as_str().is_some_and(|v| words.contains(&v)) {
         return Ok(value);
     }

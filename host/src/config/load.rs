@@ -61,6 +61,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
         path: &user_path,
         text: &user_text,
     };
+    let mut codex_names = codex_keys::codex_names(&user);
     let user = codex(user, &origin, &mut warnings)?;
     check::layer(&user, &user, &origin, &mut warnings)?;
     // Only the user's own file can trust a repository.
@@ -98,6 +99,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
             path: &path,
             text: &text,
         };
+        codex_names.extend(codex_keys::codex_names(&table));
         let mut table = codex(table, &origin, &mut warnings)?;
         // A repository does not choose or define profiles: one it chose
         // would apply settings its trust listing never showed.
@@ -200,6 +202,9 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     config.model_emptied_by = model_emptied_by;
     config.model_given_by = model_given_by;
     config.profile_applied = profile_applied;
+    codex_names.sort();
+    codex_names.dedup();
+    config.codex_names = codex_names;
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))

@@ -4,6 +4,10 @@
 
 mod check;
 pub mod codex_keys;
+#[cfg(test)]
+mod codex_load_tests;
+mod codex_notes;
+mod codex_tables;
 mod load;
 pub mod other_tools;
 pub mod probe;
@@ -32,6 +36,9 @@ pub use sources::{ConfigSource, sources};
 
 use crate::tools::{ApprovalPolicy, SandboxMode};
 
+/// The default cap of the AGENTS.md text in the prompt (Codex's too).
+pub const DEFAULT_PROJECT_DOC_MAX_BYTES: usize = 32 * 1024;
+
 /// The resolved configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -45,6 +52,11 @@ pub struct Config {
     pub sandbox: SandboxMode,
     /// Let sandboxed commands use the network.
     pub network: bool,
+    /// Folders sandboxed commands may write besides the workspace and the
+    /// temp folders, under `workspace-write` (absolute paths; the user's
+    /// own folders stay read-only). Codex's `[sandbox_workspace_write]
+    /// writable_roots`.
+    pub writable_roots: Vec<PathBuf>,
     pub approval: ApprovalPolicy,
     /// Maximum model round trips in one task.
     pub max_turns: u32,
@@ -52,6 +64,9 @@ pub struct Config {
     pub tool_output_limit: usize,
     /// Default timeout of a `shell` call, in milliseconds.
     pub shell_timeout_ms: u64,
+    /// Bytes of AGENTS.md text (yours and the repository's) put in the
+    /// prompt; 0 leaves it out (Codex's key, same meaning).
+    pub project_doc_max_bytes: usize,
     /// `[shell_environment]`: what commands the model runs get of the
     /// environment.
     pub shell_environment: crate::tools::shell::ShellEnvironmentConfig,
@@ -127,6 +142,10 @@ pub struct Config {
     /// The profile applied and the keys it set (`/status`).
     #[serde(skip)]
     pub profile_applied: Option<(String, Vec<String>)>,
+    /// The keys read under Codex CLI's names (`sandbox_mode`,
+    /// `[sandbox_workspace_write]`…), as written, for `quire doctor`.
+    #[serde(skip)]
+    pub codex_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -167,10 +186,12 @@ impl Default for Config {
             model_context_window: None,
             sandbox: SandboxMode::WorkspaceWrite,
             network: false,
+            writable_roots: Vec::new(),
             approval: ApprovalPolicy::OnRequest,
             max_turns: 100,
             tool_output_limit: 16 * 1024,
             shell_timeout_ms: 120_000,
+            project_doc_max_bytes: DEFAULT_PROJECT_DOC_MAX_BYTES,
             shell_environment: Default::default(),
             compact_threshold: 0.9,
             max_output_tokens: None,
@@ -200,6 +221,7 @@ impl Default for Config {
             profile: String::new(),
             profiles: toml::Table::new(),
             profile_applied: None,
+            codex_names: Vec::new(),
         }
     }
 }

@@ -89,8 +89,33 @@ pub fn of_key(key: &str) -> Option<Range> {
     }
 }
 
+/// `writable_roots`: absolute folders, none holding the home folder
+/// (commands could then rewrite `~/.bashrc`, `~/.ssh`).
+fn writable_roots(c: &Config) -> Result<(), (String, String)> {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(std::path::PathBuf::from);
+    let refuse = |why: String| Err(("writable_roots".to_string(), why));
+    for root in &c.writable_roots {
+        let shown = root.display();
+        if !root.is_absolute() {
+            return refuse(format!(
+                "writable_roots: \"{shown}\" must be an absolute path, such as \"/data/out\""
+            ));
+        }
+        let real = super::trust::canonical(root);
+        if real.parent().is_none() || home.as_deref().is_some_and(|h| h.starts_with(&real)) {
+            return refuse(format!(
+                "writable_roots: \"{shown}\" holds your home folder, so commands could change your shell's startup files and keys; name the folders inside it they need to write"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The first key of `c` out of its range: the key and the message.
 pub(super) fn check(c: &Config) -> Result<(), (String, String)> {
+    writable_roots(c)?;
     let mut values: Vec<(String, u64)> = vec![
         ("max_turns".into(), u64::from(c.max_turns)),
         ("shell_timeout_ms".into(), c.shell_timeout_ms),

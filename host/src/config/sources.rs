@@ -2,7 +2,8 @@
 //! config.toml, a trusted repository's `.quire/config.toml`, `QUIRE_*`
 //! environment variables and `-c` overrides (the CLI's flags included),
 //! in the order they apply; a later layer wins. A key written with
-//! Codex's name is shown with quire's: `sandbox (sandbox_mode)`.
+//! Codex's name is shown with quire's: `sandbox (sandbox_mode)`; Codex's
+//! keys quire does not use (`file_opener`) are not listed.
 
 use super::codex_keys::shown_key;
 use super::load::{ENV_KEYS, LoadOptions, read_table};
@@ -38,7 +39,12 @@ pub fn sources(
         {
             out.push(ConfigSource {
                 origin: path.display().to_string(),
-                keys: table.keys().map(|k| shown_key(k)).collect(),
+                // Codex's keys quire does not use set nothing.
+                keys: table
+                    .keys()
+                    .filter(|k| super::codex_notes::note(k).is_none())
+                    .map(|k| shown_key(k))
+                    .collect(),
             });
         }
     }
@@ -133,7 +139,7 @@ mod tests {
         // Codex's names are shown with quire's.
         std::fs::write(
             home.path().join("config.toml"),
-            "sandbox_mode = \"read-only\"\n[model_providers.x]\nbase_url = \"http://h\"\n",
+            "sandbox_mode = \"read-only\"\nfile_opener = \"vscode\"\n[sandbox_workspace_write]\nnetwork_access = true\n[model_providers.x]\nbase_url = \"http://h\"\n",
         )
         .unwrap();
         let codex = LoadOptions {
@@ -143,7 +149,11 @@ mod tests {
         let got = sources(&codex, false, None);
         assert_eq!(
             got[0].keys,
-            vec!["providers (model_providers)", "sandbox (sandbox_mode)"]
+            vec![
+                "providers (model_providers)",
+                "sandbox (sandbox_mode)",
+                "network (sandbox_workspace_write)"
+            ]
         );
         assert_eq!(got[1].keys, vec!["approval (approval_policy)"]);
         // An untrusted repository's file is not a source.

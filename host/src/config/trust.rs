@@ -9,7 +9,10 @@
 //! submodule) is not covered by the entry of the repository around it, nor
 //! by a folder's above that — it has settings of its own, which the user
 //! never saw when trusting the outer one. A repository's own config cannot
-//! trust itself: only the user's file counts.
+//! trust itself: only the user's file counts. Codex CLI's entries,
+//! `trust_level = "trusted"`, are read as Codex reads them: for that
+//! folder itself (the repository root, or the folder quire runs in), not
+//! the repositories inside it; a `trust` in the same entry wins.
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +53,8 @@ pub enum TrustLevel {
 #[serde(default, deny_unknown_fields)]
 pub struct ProjectEntry {
     pub trust: Option<TrustLevel>,
+    /// Codex CLI's key: the trust of this folder only.
+    pub trust_level: Option<TrustLevel>,
 }
 
 /// The project settings present in `workspace` (see [`PROJECT_SETTINGS`]).
@@ -78,15 +83,17 @@ pub fn canonical(path: &Path) -> PathBuf {
 /// repository lies between (see [`covers`]).
 pub fn decide(projects: Option<&Table>, workspace: &Path) -> Option<TrustLevel> {
     let entries = projects.into_iter().flatten().map(|(key, entry)| {
-        let level = entry
-            .get("trust")
-            .and_then(|v| v.as_str())
-            .and_then(|s| match s {
-                "trusted" => Some(TrustLevel::Trusted),
-                "untrusted" => Some(TrustLevel::Untrusted),
-                _ => None,
-            });
-        (key.as_str(), level)
+        let level = |name: &str| {
+            entry
+                .get(name)
+                .and_then(|v| v.as_str())
+                .and_then(|s| match s {
+                    "trusted" => Some(TrustLevel::Trusted),
+                    "untrusted" => Some(TrustLevel::Untrusted),
+                    _ => None,
+                })
+        };
+        (key.as_str(), level("trust"), level("trust_level"))
     });
     closest(entries, workspace)
 }
@@ -97,20 +104,28 @@ pub fn decide_in(
     workspace: &Path,
 ) -> Option<TrustLevel> {
     closest(
-        projects.iter().map(|(k, e)| (k.as_str(), e.trust)),
+        projects
+            .iter()
+            .map(|(k, e)| (k.as_str(), e.trust, e.trust_level)),
         workspace,
     )
 }
 
+/// The closest entry's level; an entry is a folder, its `trust` and its
+/// Codex `trust_level` (which holds for that folder only).
 fn closest<'a>(
-    entries: impl Iterator<Item = (&'a str, Option<TrustLevel>)>,
+    entries: impl Iterator<Item = (&'a str, Option<TrustLevel>, Option<TrustLevel>)>,
     workspace: &Path,
 ) -> Option<TrustLevel> {
     let workspace = canonical(workspace);
     let mut best: Option<(usize, TrustLevel)> = None;
-    for (key, level) in entries {
-        let Some(level) = level else { continue };
+    for (key, trust, trust_level) in entries {
         let folder = canonical(Path::new(key));
+        let level = match (trust, trust_level) {
+            (Some(level), _) => level,
+            (None, Some(level)) if folder == workspace => level,
+            _ => continue,
+        };
         if !covers(&folder, &workspace) {
             continue;
         }
@@ -286,6 +301,43 @@ mod tests {
         ));
         let projects = t.get("projects").and_then(|v| v.as_table());
         assert_eq!(decide(projects, &lib), Some(TrustLevel::Trusted));
+    }
+
+    /// Codex's `trust_level` holds for its folder only, as in Codex: not
+    /// for a repository inside a trusted folder (quire's `trust` would
+    /// cover it); a `trust` in the same entry wins.
+    #[test]
+    fn a_codex_trust_level_trusts_that_folder_only() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        let repo = home.join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        let entry = |dir: &Path, keys: &str| {
+            table(&format!(
+                "[projects.{:?}]\n{keys}\n",
+                dir.display().to_string()
+            ))
+        };
+        let t = entry(&home, "trust_level = \"trusted\"");
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &home), Some(TrustLevel::Trusted));
+        assert_eq!(decide(projects, &repo), None);
+        let t = entry(&repo, "trust_level = \"trusted\"");
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), Some(TrustLevel::Trusted));
+        let t = entry(&repo, "trust_level = \"trusted\"\ntrust = \"untrusted\"");
+        let projects = t.get("projects").and_then(|v| v.as_table());
+        assert_eq!(decide(projects, &repo), Some(TrustLevel::Untrusted));
+        let loaded: std::collections::BTreeMap<String, ProjectEntry> = [(
+            home.display().to_string(),
+            ProjectEntry {
+                trust: None,
+                trust_level: Some(TrustLevel::Trusted),
+            },
+        )]
+        .into();
+        assert_eq!(decide_in(&loaded, &home), Some(TrustLevel::Trusted));
+        assert_eq!(decide_in(&loaded, &repo), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The settings of a repository's `.quire/config.toml` that widen what
 //! runs or what is exposed, one line each for `quire trust` and the trust
-//! question ([`super::trust_review`]): the sandbox, approvals and the
-//! network; what commands get of the user's environment
+//! question ([`super::trust_review`]): the sandbox, approvals, the
+//! network and more writable folders (`writable_roots`); what commands get of the user's environment
 //! (`[shell_environment]`: secrets kept, variables set — `BASH_ENV`,
 //! `LD_PRELOAD`, `PATH` named for what they do); folders plugins and
 //! skills are loaded from; Claude Code's hooks; where embeddings requests
@@ -34,6 +34,13 @@ pub fn lines(table: &Table, out: &mut Vec<String>) {
     }
     if table.get("network").and_then(Value::as_bool) == Some(true) {
         out.push("network = true: commands may use the network".into());
+    }
+    let roots = strings(table.get("writable_roots"));
+    if !roots.is_empty() {
+        out.push(format!(
+            "writable_roots = [{}]: commands may write there too",
+            listed(&roots)
+        ));
     }
     if let Some(env) = table.get("shell_environment").and_then(Value::as_table) {
         shell_environment(env, out);
@@ -157,6 +164,7 @@ mod tests {
     fn settings_that_expose_secrets_or_load_code_are_each_a_line() {
         let table: Table = r#"
 sandbox = "workspace-write"
+writable_roots = ["/srv/data"]
 [shell_environment]
 inherit = "all"
 ignore_default_excludes = true
@@ -173,6 +181,7 @@ claude_compat = true
         lines(&table, &mut out);
         let want = [
             "sandbox = \"workspace-write\": commands may write the workspace",
+            "writable_roots = [\"/srv/data\"]: commands may write there too",
             "shell_environment.inherit = \"all\": commands get your whole environment",
             "shell_environment.exclude = []: replaces your own `exclude` list",
             "shell_environment.set.BASH_ENV = \"/r/.bashenv\": a shell runs that file before every command",

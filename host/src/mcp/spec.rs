@@ -87,9 +87,9 @@ impl ServerSpec {
                     .as_ref()
                     .map(|p| base.join(p))
                     .unwrap_or_else(|| base.to_path_buf()),
-                sandbox: c
-                    .sandbox
-                    .map(|mode| crate::tools::sandbox::workspace_policy(mode, base, c.network)),
+                sandbox: c.sandbox.map(|mode| {
+                    crate::tools::sandbox::workspace_policy(mode, base, c.network, &[])
+                }),
             },
             (None, url) => Transport::Http {
                 url: url.clone().unwrap_or_default(),

@@ -31,7 +31,8 @@ impl Shared {
         instructions: Option<String>,
         files: &[FileDiff],
     ) -> Shared {
-        let docs = crate::agent::prompt::project_docs(home, repo);
+        let docs =
+            crate::agent::prompt::project_docs_capped(home, repo, config.project_doc_max_bytes);
         Shared {
             instructions,
             rules: review.rules.clone(),

@@ -295,7 +295,8 @@ impl SessionBuilder {
                 registry.register(t);
             }
         }
-        let docs = prompt::project_docs(&home, &cwd);
+        let cap = config.project_doc_max_bytes;
+        let docs = prompt::project_docs_capped(&home, &cwd, cap);
         for message in &docs.skipped {
             events.send(Event::Warning {
                 message: message.clone(),
@@ -303,7 +304,7 @@ impl SessionBuilder {
         }
         if docs.truncated {
             events.send(Event::Warning {
-                message: cut_warning(&docs.cut),
+                message: cut_warning(&docs.cut, cap),
             });
         }
         // A tool list that leaves out `skill` (a subagent's `tools:`)
@@ -451,8 +452,11 @@ fn check_provider(
 
 /// The warning when the instruction files exceed the cap: which file was
 /// cut and which were left out.
-fn cut_warning(cut: &[std::path::PathBuf]) -> String {
-    let mut message = String::from("AGENTS.md files exceed 32 KiB together");
+fn cut_warning(cut: &[std::path::PathBuf], cap: usize) -> String {
+    let mut message = format!(
+        "AGENTS.md files exceed {} together (project_doc_max_bytes)",
+        prompt::size(cap)
+    );
     if let Some((first, rest)) = cut.split_first() {
         message.push_str(&format!("; {} was cut", first.display()));
         if !rest.is_empty() {

@@ -52,6 +52,9 @@ pub struct ToolContext {
     pub sandbox: SandboxMode,
     /// Whether sandboxed commands may use the network.
     pub network: bool,
+    /// Folders sandboxed commands may write besides the workspace and the
+    /// temp folders (`writable_roots`), under `workspace-write`.
+    pub writable_roots: Vec<PathBuf>,
     pub approval_policy: ApprovalPolicy,
     /// No command may leave the sandbox, whatever the approval policy
     /// (an agent defined `sandbox_mode = "read-only"`).
@@ -74,6 +77,7 @@ impl ToolContext {
             workspace: dir.to_path_buf(),
             sandbox: SandboxMode::ReadOnly,
             network: false,
+            writable_roots: Vec::new(),
             approval_policy: ApprovalPolicy::Never,
             sandbox_fixed: false,
             approver: Arc::new(approval::DenyAll),

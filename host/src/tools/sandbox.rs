@@ -180,9 +180,15 @@ fn kernel_abi() -> Result<ABI, String> {
 /// user's own folders that grant rights ([`crate::config::protected`]),
 /// which stay read-only wherever they are. When that leaves the temp
 /// root unable to take new files, commands get a private temp folder
-/// ([`super::command_tmp`]).
-pub fn workspace_policy(mode: SandboxMode, workspace: &Path, network: bool) -> SandboxPolicy {
+/// ([`super::command_tmp`]). `extra`: the config's `writable_roots`.
+pub fn workspace_policy(
+    mode: SandboxMode,
+    workspace: &Path,
+    network: bool,
+    extra: &[PathBuf],
+) -> SandboxPolicy {
     let mut writable_roots = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
+    writable_roots.extend(extra.iter().cloned());
     if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
         writable_roots.push(PathBuf::from(tmp));
     }
@@ -217,7 +223,7 @@ pub fn carve_notes(mode: SandboxMode, workspace: &Path) -> Vec<String> {
     ];
     roots.push(("the temp folder", super::command_tmp::temp_root()));
     let named = crate::config::protected::named();
-    let policy = workspace_policy(mode, workspace, false);
+    let policy = workspace_policy(mode, workspace, false, &[]);
     let mut notes = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     for (what, root) in roots {

@@ -78,6 +78,7 @@ impl Ws {
             workspace: self.root.clone(),
             sandbox,
             network: false,
+            writable_roots: Vec::new(),
             approval_policy,
             sandbox_fixed: false,
             approver,

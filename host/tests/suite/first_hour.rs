@@ -2,6 +2,7 @@
 //! (in a pty), `quire doctor`, help pages, completions, and typos that
 //! never reach the model.
 
+mod codex_config;
 mod config_typos;
 mod doctor;
 mod first_run;

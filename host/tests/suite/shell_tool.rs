@@ -53,6 +53,7 @@ fn ctx(workspace: &Path, sandbox: SandboxMode) -> ToolContext {
         workspace: workspace.to_path_buf(),
         sandbox,
         network: false,
+        writable_roots: Vec::new(),
         approval_policy: ApprovalPolicy::OnRequest,
         sandbox_fixed: false,
         approver: Arc::new(DenyAll),

@@ -72,6 +72,15 @@ pub fn config(setup: &Setup) -> Vec<Check> {
             "run `quire` in a terminal for the first-run setup, or write the file (see the README)",
         ));
     }
+    if !setup.config.codex_names.is_empty() {
+        out.push(Check::ok(
+            "config",
+            format!(
+                "read with Codex CLI's names: {} (README: \"Coming from Codex CLI\")",
+                setup.config.codex_names.join(", ")
+            ),
+        ));
+    }
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
     out.push(trust(setup, &workspace));
     let project = workspace.join(".quire/config.toml");
@@ -98,11 +107,12 @@ pub fn config(setup: &Setup) -> Vec<Check> {
         if w.contains("not a trusted repository") {
             continue;
         }
-        out.push(Check::warn(
-            "config",
-            w.clone(),
-            "remove or rename the key (the README lists every key)",
-        ));
+        let fix = if w.contains("(Codex") {
+            "keep it if Codex reads this file too, else remove it (README: \"Coming from Codex CLI\")"
+        } else {
+            "remove or rename the key (the README lists every key)"
+        };
+        out.push(Check::warn("config", w.clone(), fix));
     }
     out
 }

@@ -283,7 +283,7 @@ async fn shell_always_key(command: &str, cwd: &std::path::Path, escalate: bool) 
 }
 
 fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
-    super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network)
+    super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network, &ctx.writable_roots)
 }
 
 /// The structured field of a command's result holding the bytes dropped
