@@ -30,6 +30,9 @@ use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 /// status line; the first frame sizes it to what it shows).
 const FIRST_ROWS: u16 = 2;
 
+mod job_control;
+use job_control::{resume, suspend};
+
 /// The shortest time between two redraws while events stream in.
 const FRAME: Duration = Duration::from_millis(16);
 
@@ -550,38 +553,6 @@ async fn drive<T>(
 fn terminal_gone(io: &mut Io) {
     io.keys_open = false;
     io.signals.ended_by.get_or_insert(libc::SIGHUP);
-}
-
-/// Ctrl-Z (or SIGTSTP from outside): the terminal is given back as it was,
-/// the process stops as any job does, and once continued (`fg`) the
-/// terminal is taken and the view drawn again. A running turn pauses with
-/// the process (commands it started, in their own process groups, go on).
-fn suspend(io: &mut Io, app: &mut App) {
-    let _ = term::flush(&mut io.term, app);
-    let _ = term::suspend(&mut io.term);
-    super::signals::stop(&mut io.signals);
-    retake(io, app);
-}
-
-/// SIGCONT after a stop this view did not make (`kill -STOP`, or SIGTSTP
-/// before its handler ran): the shell may have put the terminal back in
-/// cooked mode and written over the live area, which is cleared and drawn
-/// again.
-fn resume(io: &mut Io, app: &mut App) {
-    let _ = io.term.clear();
-    retake(io, app);
-}
-
-fn retake(io: &mut Io, app: &mut App) {
-    match term::resume(FIRST_ROWS) {
-        Ok(t) => io.term = t,
-        Err(e) => tracing::warn!("cannot set up the terminal again: {e}"),
-    }
-    // The terminal may have been resized while stopped.
-    if let Ok(size) = io.term.size() {
-        app.width = size.width;
-    }
-    let _ = term::flush(&mut io.term, app);
 }
 
 fn interrupt(app: &mut App, cancel: &CancellationToken) {
