@@ -35,8 +35,10 @@ pub fn show(dir: &Path, query: &str) -> i32 {
     for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         match serde_json::from_slice::<Record>(line) {
             Ok(record) => {
+                // Cleaned piped or not: what models and users wrote must
+                // not act on a terminal through `| less -R` or `| head`.
                 for shown in record_lines(&record) {
-                    println!("{shown}");
+                    listln!("{shown}");
                 }
             }
             Err(_) => skipped += 1,
@@ -125,6 +127,14 @@ fn item_lines(item: &Item) -> Vec<String> {
             lines
         }
         Item::SkillActivation { name, .. } => vec![format!("• skill {name} activated")],
+        Item::Image {
+            name,
+            media_type,
+            data,
+        } => vec![format!(
+            "  [image: {name}, {media_type}, {}]",
+            size(data.len() / 4 * 3)
+        )],
         Item::CompactionSummary { text } => {
             vec![format!(
                 "── summary of the earlier conversation ({} characters) ──",
@@ -134,6 +144,15 @@ fn item_lines(item: &Item) -> Vec<String> {
         // Context notes (skills catalogs, MCP notes) and thinking are the
         // prompt's, not the conversation's.
         _ => Vec::new(),
+    }
+}
+
+/// A size in bytes as people read it: `72 bytes`, `14 KB`, `2.4 MB`.
+fn size(bytes: usize) -> String {
+    match bytes {
+        0..1_000 => quire::plural::counted(bytes, "byte"),
+        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
 
@@ -237,7 +256,7 @@ fn delete_one(dir: &Path, session: &SessionSummary) -> Result<(), String> {
         0 => String::new(),
         n => format!(" and {}", quire::plural::counted(n, "subagent session")),
     };
-    println!("deleted session {}{with}", session.id);
+    listln!("deleted session {}{with}", session.id);
     Ok(())
 }
 
@@ -246,5 +265,25 @@ fn remove(path: &Path) -> Result<(), String> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(format!("cannot delete {}: {e}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size(72), "72 bytes");
+        assert_eq!(size(14_200), "14 KB");
+        assert_eq!(size(2_400_000), "2.4 MB");
+    }
+
+    #[test]
+    fn a_shell_result_is_one_status_line_and_its_output() {
+        let (status, body) = shell_parts("Exit code: 2\nWall time: 0.3 s\nOutput:\nboom\n");
+        assert_eq!(status.as_deref(), Some("exit 2 · 0.3 s"));
+        assert_eq!(body, "boom\n");
+        assert_eq!(shell_parts("plain result"), (None, "plain result"));
     }
 }

@@ -104,3 +104,35 @@ fn delete_removes_the_file_but_not_one_in_use_nor_last() {
     let list = env.run(&["sessions", "list"]);
     assert!(!list.stdout.contains(&id), "{}", list.stdout);
 }
+
+/// What users and models wrote reaches a pipe without the escape
+/// sequences that would act on a terminal (`| less -R`, `| head`): a
+/// clipboard write (OSC 52), a title, a screen clear. An attached image is
+/// named, not printed.
+#[test]
+fn show_cleans_what_it_prints_and_names_images() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push(Reply::text("done\u{1b}[2J\u{1b}]0;OWNED\u{7} here"));
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend([0u8; 64]);
+    std::fs::write(env.repo.path().join("shot.png"), &png).expect("write png");
+    let run = env.exec_json(
+        "look \u{1b}]52;c;cm0gLXJmIH4=\u{7}at this",
+        &["-i", "shot.png"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = env.run(&["sessions", "show", "last"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(!shown.stdout.contains('\u{1b}'), "{:?}", shown.stdout);
+    assert!(!shown.stdout.contains('\u{7}'), "{:?}", shown.stdout);
+    assert!(shown.stdout.contains("> look"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("done"), "{}", shown.stdout);
+    assert!(
+        shown
+            .stdout
+            .contains("[image: shot.png, image/png, 72 bytes]"),
+        "{}",
+        shown.stdout
+    );
+}
