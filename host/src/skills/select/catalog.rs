@@ -238,6 +238,24 @@ fn assemble(
     s
 }
 
+/// What a rendered catalog offers, whatever earlier catalogs had said:
+/// the header and each listed skill's line reduced to the skill's name.
+/// Two catalogs with the same offer (the same skills listed and named, the
+/// same active ones, the same count of others) give the same text.
+pub fn offer_of(text: &str) -> String {
+    let text = match text.strip_prefix(HEADER) {
+        Some(rest) => format!("{SHORT_HEADER}{rest}"),
+        None => text.to_string(),
+    };
+    text.lines()
+        .map(|l| match l.strip_prefix("- ") {
+            Some(entry) => format!("- {}", entry.split([':', ' ']).next().unwrap_or(entry)),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn entry(skill: &Skill, paths: &Paths, overflow: Option<Overflow>) -> String {
     let mut line = format!(
         "- {}: {} ({})",

@@ -54,32 +54,10 @@ struct Inner {
     /// The last turn's catalog in full (as if nothing had been said
     /// before), for the history that replaces the old one at compaction.
     full: Option<String>,
-    /// What the last catalog in the conversation offered: a turn that
-    /// would offer the same adds no catalog (the model reads that one in
-    /// the history).
-    last_offer: Option<Offer>,
-}
-
-/// A catalog's offer: the skills it describes and names, in order, how
-/// many more it says there are, and the active skills it names.
-#[derive(Debug, Clone, PartialEq)]
-struct Offer {
-    listed: Vec<String>,
-    named: Vec<String>,
-    more: usize,
-    active: Vec<String>,
-}
-
-impl Offer {
-    fn of(set: &SkillSet, catalog: &catalog::Catalog, active: &[String]) -> Offer {
-        let names = |at: &[usize]| at.iter().map(|&i| set.skills[i].name.clone()).collect();
-        Offer {
-            listed: names(&catalog.listed),
-            named: names(&catalog.named),
-            more: catalog.more,
-            active: active.to_vec(),
-        }
-    }
+    /// What the last catalog in the conversation offered
+    /// ([`catalog::offer_of`]): a turn that would offer the same adds no
+    /// catalog (the model reads that one in the history).
+    last_offer: Option<String>,
 }
 
 /// See the module docs.
@@ -243,7 +221,7 @@ impl SelectionState {
         let mut sent = None;
         if let Some(c) = catalog {
             offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
-            let offer = Offer::of(&set, &c, &names);
+            let offer = catalog::offer_of(&c.text);
             if g.last_offer.as_ref() != Some(&offer) {
                 items.insert(0, context(&c.text));
                 g.seen.add(&set.skills, &c);
@@ -401,7 +379,8 @@ impl SelectionState {
         g.previous = previous;
         g.turn = None;
         g.full = None;
-        g.last_offer = None;
+        // A resumed history's last catalog is what the model read last.
+        g.last_offer = catalogs.last().map(|t| catalog::offer_of(t));
         // What the history's catalogs said stays said: the model reads
         // them again with the resumed history, so the next catalog does
         // not repeat the header or a description already there.

@@ -195,16 +195,15 @@ fn a_resumed_history_keeps_what_its_catalogs_said() {
     assert!(said.contains("A skill is a folder"), "{said}");
     let described: Vec<&str> = said.lines().filter(|l| l.starts_with("- ")).collect();
     assert!(!described.is_empty(), "{said}");
-    let history = vec![
-        Item::User {
-            text: message.into(),
-        },
-        first[0].clone(),
-    ];
-    // A new process resumes the session from its history.
+    let mut history = vec![Item::User {
+        text: message.into(),
+    }];
+    history.extend(first.iter().cloned());
+    // A new process resumes the session from its history; its next
+    // message offers something else (a second skill activated).
     let resumed = state();
     resumed.sync_history(&history);
-    let next = resumed.begin_turn(message);
+    let next = resumed.begin_turn("fill the pdf form");
     let Some(Item::Context { text, .. }) = next.first() else {
         panic!("no catalog: {next:?}");
     };
@@ -222,4 +221,31 @@ fn a_resumed_history_keeps_what_its_catalogs_said() {
     assert!(
         matches!(items.first(), Some(Item::Context { text, .. }) if text.contains("A skill is a folder"))
     );
+}
+
+#[test]
+fn a_resumed_history_whose_last_catalog_offers_the_same_gets_none() {
+    let s = state();
+    let mut history = vec![Item::User {
+        text: "fill the pdf form".into(),
+    }];
+    history.extend(s.begin_turn("fill the pdf form"));
+    assert!(!context_text(&history).is_empty());
+    let resumed = state();
+    resumed.sync_history(&history);
+    let next = resumed.begin_turn("and the other pdf form too");
+    assert_eq!(context_text(&next), "", "{next:?}");
+    // A new conversation hears it all again.
+    resumed.sync_history(&[]);
+    assert!(!context_text(&resumed.begin_turn("fill the pdf form")).is_empty());
+}
+
+#[test]
+fn an_offer_is_the_same_whether_said_in_full_or_in_short() {
+    let s = state();
+    let full = context_text(&s.begin_turn("fill the pdf form"));
+    let short = s.catalog_for("and another pdf form").unwrap_or_default();
+    assert_ne!(full, short);
+    assert!(short.contains("(described earlier"), "{short}");
+    assert_eq!(catalog::offer_of(&full), catalog::offer_of(&short));
 }
