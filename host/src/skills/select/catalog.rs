@@ -247,13 +247,23 @@ pub fn offer_of(text: &str) -> String {
         Some(rest) => format!("{SHORT_HEADER}{rest}"),
         None => text.to_string(),
     };
-    text.lines()
+    let mut lines: Vec<String> = text
+        .lines()
         .map(|l| match l.strip_prefix("- ") {
             Some(entry) => format!("- {}", entry.split([':', ' ']).next().unwrap_or(entry)),
             None => l.to_string(),
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    // Every skill listed ("Skills:", not "best first"): their order says
+    // nothing.
+    if let Some(at) = lines.iter().position(|l| l == "Skills:") {
+        let end = lines[at + 1..]
+            .iter()
+            .position(|l| !l.starts_with("- "))
+            .map_or(lines.len(), |n| at + 1 + n);
+        lines[at + 1..end].sort();
+    }
+    lines.join("\n")
 }
 
 fn entry(skill: &Skill, paths: &Paths, overflow: Option<Overflow>) -> String {

@@ -249,3 +249,21 @@ fn an_offer_is_the_same_whether_said_in_full_or_in_short() {
     assert!(short.contains("(described earlier"), "{short}");
     assert_eq!(catalog::offer_of(&full), catalog::offer_of(&short));
 }
+
+#[test]
+fn when_every_skill_is_listed_their_order_is_no_new_offer() {
+    let s = state();
+    let first = context_text(&s.begin_turn("hello there"));
+    assert!(first.contains("\nSkills:\n"), "{first}");
+    let swapped = first
+        .replace("- git-bisect", "- TMP")
+        .replace("- pdf-forms", "- git-bisect")
+        .replace("- TMP", "- pdf-forms");
+    assert_eq!(catalog::offer_of(&first), catalog::offer_of(&swapped));
+    let ranked = first.replace("Skills:", "Skills that fit this message, best first:");
+    let ranked_swapped = swapped.replace("Skills:", "Skills that fit this message, best first:");
+    assert_ne!(
+        catalog::offer_of(&ranked),
+        catalog::offer_of(&ranked_swapped)
+    );
+}
