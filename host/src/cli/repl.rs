@@ -102,6 +102,11 @@ pub(crate) async fn ask_trust(
         );
         return Ok(None);
     }
+    // As `quire trust`: settings that would not load are not trusted
+    // (else every later run would stop on them).
+    if let Err(e) = super::trust::check_settings(&setup.home, &workspace) {
+        anyhow::bail!("{e}\n{}", super::trust::not_trusted(&workspace));
+    }
     trust::record(
         &setup.home.join("config.toml"),
         &workspace,
@@ -447,6 +452,7 @@ pub async fn run(
                 }
                 "status" => {
                     renderer.status.estimate_context(session.context_estimate());
+                    renderer.status.left_out(&session.fields_left_out());
                     show(vec![Said::Lines(renderer.status.lines(
                         session.id(),
                         session.file(),
