@@ -102,11 +102,7 @@ pub(crate) async fn ask_trust(
         );
         return Ok(None);
     }
-    // As `quire trust`: settings that would not load are not trusted
-    // (else every later run would stop on them).
-    if let Err(e) = super::trust::check_settings(&setup.home, &workspace) {
-        anyhow::bail!("{e}\n{}", super::trust::not_trusted(&workspace));
-    }
+    super::trust::loadable(&setup.home, &workspace).map_err(anyhow::Error::msg)?;
     trust::record(
         &setup.home.join("config.toml"),
         &workspace,

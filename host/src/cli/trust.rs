@@ -112,17 +112,23 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
 }
 
 /// What is said after settings that do not load: not trusted, and how on.
-pub(crate) fn not_trusted(target: &Path) -> String {
+fn not_trusted(target: &Path) -> String {
     format!(
         "{} is not trusted: fix the mistake above, then run `quire trust` again",
         target.display()
     )
 }
 
+/// [`check_settings`] for the trust question: the mistake, then that
+/// `target` is not trusted (else every later run would stop on it).
+pub(crate) fn loadable(home: &Path, target: &Path) -> Result<(), String> {
+    check_settings(home, target).map_err(|e| format!("{e}\n{}", not_trusted(target)))
+}
+
 /// Loads `target`'s own settings as a trusted repository would:
 /// `.quire/config.toml` and `.mcp.json`, as they are now (also when it
 /// was trusted before with other settings).
-pub(crate) fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
+fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
     let opts = config::LoadOptions {
         home: home.to_path_buf(),
         repo_root: Some(target.to_path_buf()),
