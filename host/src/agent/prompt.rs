@@ -74,7 +74,8 @@ const FOLDER_FILES: [&str; 3] = ["AGENTS.override.md", "AGENTS.md", "CLAUDE.md"]
 /// Reads the user's own instructions ([`user_docs`]), then, from the
 /// repository root down to `cwd`, each folder's `AGENTS.override.md`,
 /// else `AGENTS.md`, else `CLAUDE.md`. The
-/// whole is capped at [`AGENTS_MD_CAP`] bytes. A repository's file that is
+/// files' text is capped at [`AGENTS_MD_CAP`] bytes in all (the headings
+/// naming them and the cut note do not count). A repository's file that is
 /// a symbolic link is followed only to a file inside the repository or
 /// `home` (a link to `~/.ssh/id_rsa` would send the key to the provider);
 /// others are skipped and said so in [`ProjectDocs::skipped`].
@@ -82,7 +83,7 @@ pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
     project_docs_capped(home, cwd, AGENTS_MD_CAP)
 }
 
-/// [`project_docs`] with the whole capped at `cap` bytes (the config's
+/// [`project_docs`] with the files' text capped at `cap` bytes (the config's
 /// `project_doc_max_bytes`); 0 reads none.
 pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
     if cap == 0 {
@@ -121,6 +122,9 @@ pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
     let mut truncated = false;
     let mut read = Vec::new();
     let mut cut = Vec::new();
+    // Only the files' own bytes count against the cap (as Codex's
+    // project_doc_max_bytes): the headings and the cut note are outside it.
+    let mut used = 0;
     for f in files {
         if truncated {
             cut.push(f);
@@ -130,21 +134,19 @@ pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
             tracing::warn!(file = %f.display(), "cannot read project instructions");
             continue;
         };
-        let section = format!("## {}\n\n{}\n\n", f.display(), body.trim_end());
-        read.push(f);
-        if text.len() + section.len() > cap {
-            let room = cap.saturating_sub(text.len());
-            let mut end = room.min(section.len());
-            while !section.is_char_boundary(end) {
-                end -= 1;
-            }
-            text.push_str(&section[..end]);
-            text.push_str(&format!("\n[… AGENTS.md text cut at {} …]\n", size(cap)));
-            truncated = true;
-            cut.push(read[read.len() - 1].clone());
-            continue;
+        let body = body.trim_end();
+        let mut end = body.len().min(cap - used);
+        while !body.is_char_boundary(end) {
+            end -= 1;
         }
-        text.push_str(&section);
+        used += end;
+        text.push_str(&format!("## {}\n\n{}\n\n", f.display(), &body[..end]));
+        if end < body.len() {
+            text.push_str(&format!("[… AGENTS.md text cut at {} …]\n", size(cap)));
+            truncated = true;
+            cut.push(f.clone());
+        }
+        read.push(f);
     }
     ProjectDocs {
         text,
@@ -322,6 +324,40 @@ mod tests {
             project_docs_capped(home.path(), repo.path(), 0),
             ProjectDocs::default()
         );
+    }
+
+    #[test]
+    fn the_cap_counts_only_the_files_own_bytes() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let sub = repo.path().join("a");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        let rules = "AGENTS rule one: always foo.\nrule two: bar.";
+        std::fs::write(repo.path().join("AGENTS.md"), format!("{rules}\n")).unwrap();
+        std::fs::write(sub.join("AGENTS.md"), "sub rules").unwrap();
+        let heading = format!("## {}\n\n", repo.path().join("AGENTS.md").display());
+        // 30 bytes: the heading is whole, then 30 bytes of the file.
+        let d = project_docs_capped(home.path(), &sub, 30);
+        assert!(d.truncated);
+        assert!(
+            d.text
+                .starts_with(&format!("{heading}{}\n\n[…", &rules[..30])),
+            "{}",
+            d.text
+        );
+        assert!(!d.text.contains("sub rules"), "{}", d.text);
+        // 10 bytes: the path is not cut.
+        let d = project_docs_capped(home.path(), &sub, 10);
+        assert!(
+            d.text.starts_with(&format!("{heading}AGENTS rul\n")),
+            "{}",
+            d.text
+        );
+        // Exactly both files' text: nothing cut, however long the paths.
+        let d = project_docs_capped(home.path(), &sub, rules.len() + "sub rules".len());
+        assert!(!d.truncated, "{}", d.text);
+        assert!(d.text.contains(rules) && d.text.contains("sub rules"));
     }
 
     #[test]

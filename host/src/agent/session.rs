@@ -227,6 +227,12 @@ impl Session {
         &self.provider
     }
 
+    /// The optional request fields requests go without (the server
+    /// refused them): the settings they carry do not apply.
+    pub fn fields_left_out(&self) -> Vec<&'static str> {
+        self.client.left_out()
+    }
+
     /// Tells the user `message` as a warning event, as the session's own
     /// warnings are (the front end shows it; `--json` prints it).
     pub fn warn(&self, message: String) {

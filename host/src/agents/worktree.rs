@@ -51,7 +51,9 @@ impl Worktree {
             )
         })?;
         let base = git(&repo, &["rev-parse", "HEAD"])
-            .map_err(|e| format!("the repository has no commit to branch from: {e}"))?
+            .map_err(|e| {
+                format!("cannot read the commit to branch from (a repository without commits has none): {e}")
+            })?
             .trim()
             .to_string();
         let short: String = agent_id

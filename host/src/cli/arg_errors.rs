@@ -3,7 +3,8 @@
 //! `github`) is also said on stdout in the form the command promises: an
 //! `error` event, a review report with `error`, a failed SARIF run, a
 //! `::error` annotation. clap refuses the arguments before either command runs,
-//! so what was asked for is read from the words themselves.
+//! so what was asked for is read from the words themselves; the same for
+//! an environment variable refused at start (`json_saying`).
 
 use quire::agent::Event;
 use quire::review::{Report, Target};
@@ -13,16 +14,23 @@ use quire::review::{Report, Target};
 /// `exec --json` or `review --json` (`--format json`, no
 /// `--output-schema`).
 pub fn json_for(raw: &[String], error: &clap::Error) -> Option<String> {
+    let (_, command) = subcommand(raw)?;
+    let message = format!(
+        "{} (quire {command} --help lists the options)",
+        sentence(error)
+    );
+    json_saying(raw, message)
+}
+
+/// [`json_for`] of any refusal before the command runs (a bad
+/// `QUIRE_GIT_TIMEOUT`): `message` in the form `raw` asked for.
+pub fn json_saying(raw: &[String], message: String) -> Option<String> {
     let (at, command) = subcommand(raw)?;
     let rest: Vec<&str> = raw[at + 1..]
         .iter()
         .map(String::as_str)
         .take_while(|a| *a != "--")
         .collect();
-    let message = format!(
-        "{} (quire {command} --help lists the options)",
-        sentence(error)
-    );
     match command {
         "exec" if rest.contains(&"--json") => serde_json::to_string(&Event::Error { message })
             .ok()

@@ -172,6 +172,15 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    // Every git command's deadline: a bad value is refused once, here,
+    // not by each command that runs git (or, worse, read as a failure).
+    if let Err(why) = quire::git::timeout_set() {
+        if let Some(json) = arg_errors::json_saying(&raw, why.clone()) {
+            pipe::out(&json);
+        }
+        eprintln!("error: {why}");
+        return EXIT_USAGE;
+    }
     init_logging();
     // Orphans of what quire starts are adopted by quire, not init, so
     // every exit path can kill them (child::kill_descendants).

@@ -102,6 +102,7 @@ pub(crate) async fn ask_trust(
         );
         return Ok(None);
     }
+    super::trust::loadable(&setup.home, &workspace).map_err(anyhow::Error::msg)?;
     trust::record(
         &setup.home.join("config.toml"),
         &workspace,
@@ -447,6 +448,7 @@ pub async fn run(
                 }
                 "status" => {
                     renderer.status.estimate_context(session.context_estimate());
+                    renderer.status.left_out(&session.fields_left_out());
                     show(vec![Said::Lines(renderer.status.lines(
                         session.id(),
                         session.file(),

@@ -68,10 +68,7 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
         && let Err(e) = check_settings(&home, &target)
     {
         eprintln!("error: {e}");
-        eprintln!(
-            "{} is not trusted: fix the mistake above, then run `quire trust` again",
-            target.display()
-        );
+        eprintln!("{}", not_trusted(&target));
         return EXIT_USAGE;
     }
     if let Err(e) = trust::record(&file, &target, level) {
@@ -114,8 +111,23 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
     EXIT_OK
 }
 
+/// What is said after settings that do not load: not trusted, and how on.
+fn not_trusted(target: &Path) -> String {
+    format!(
+        "{} is not trusted: fix the mistake above, then run `quire trust` again",
+        target.display()
+    )
+}
+
+/// [`check_settings`] for the trust question: the mistake, then that
+/// `target` is not trusted (else every later run would stop on it).
+pub(crate) fn loadable(home: &Path, target: &Path) -> Result<(), String> {
+    check_settings(home, target).map_err(|e| format!("{e}\n{}", not_trusted(target)))
+}
+
 /// Loads `target`'s own settings as a trusted repository would:
-/// `.quire/config.toml` and `.mcp.json`.
+/// `.quire/config.toml` and `.mcp.json`, as they are now (also when it
+/// was trusted before with other settings).
 fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
     let opts = config::LoadOptions {
         home: home.to_path_buf(),
@@ -123,7 +135,7 @@ fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
         workspace: None,
         overrides: Vec::new(),
     };
-    let (config, _) = config::load(&opts).map_err(|e| e.to_string())?;
+    let (config, _) = config::load_to_trust(&opts).map_err(|e| e.to_string())?;
     quire::mcp::load_specs(&config, target, Some(target)).map_err(|e| e.to_string())?;
     Ok(())
 }

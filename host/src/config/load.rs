@@ -53,6 +53,18 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
 
 /// Loads every layer. Returns the config and warnings (unknown keys).
 pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
+    load_layers(opts, true)
+}
+
+/// [`load`] of a repository about to be trusted (`quire trust`): its
+/// settings as they are now, whatever was sealed when it was trusted
+/// before ([`seal`]), so that a value loading would refuse is refused
+/// before trusting, not at every later run.
+pub fn load_to_trust(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
+    load_layers(opts, false)
+}
+
+fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>), ConfigError> {
     let mut merged = Table::new();
     let mut warnings = Vec::new();
     let user_path = opts.home.join("config.toml");
@@ -74,7 +86,10 @@ pub fn load(opts: &LoadOptions) -> Result<(Config, Vec<String>), ConfigError> {
     };
     // ...and only with the settings it had when the user trusted it.
     let mut sealed_changed = false;
-    if trusted && let Some(root) = opts.repo_root.as_deref().or(opts.workspace.as_deref()) {
+    if trusted
+        && seals
+        && let Some(root) = opts.repo_root.as_deref().or(opts.workspace.as_deref())
+    {
         let changed = seal::changed(&opts.home, root)
             .map(|files| (!files.is_empty()).then(|| seal::changed_warning(root, &files)))
             .unwrap_or_else(|e| {

@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use check::{line_of, top_level_keys};
-pub use load::{ConfigError, LoadOptions, load};
+pub use load::{ConfigError, LoadOptions, load, load_to_trust};
 pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
 pub use sources::{ConfigSource, sources};
 

@@ -92,25 +92,34 @@ pub fn of_key(key: &str) -> Option<Range> {
 /// `writable_roots`: absolute folders, none holding the home folder
 /// (commands could then rewrite `~/.bashrc`, `~/.ssh`).
 fn writable_roots(c: &Config) -> Result<(), (String, String)> {
+    match c
+        .writable_roots
+        .iter()
+        .find_map(|r| writable_root_refused(r))
+    {
+        Some(why) => Err(("writable_roots".to_string(), why)),
+        None => Ok(()),
+    }
+}
+
+/// Why loading refuses `root` as one of `writable_roots` (not absolute,
+/// or holding the home folder), or `None` when it takes it.
+pub(super) fn writable_root_refused(root: &std::path::Path) -> Option<String> {
+    let shown = root.display();
+    if !root.is_absolute() {
+        return Some(format!(
+            "writable_roots: \"{shown}\" must be an absolute path, such as \"/data/out\""
+        ));
+    }
     let home = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(std::path::PathBuf::from);
-    let refuse = |why: String| Err(("writable_roots".to_string(), why));
-    for root in &c.writable_roots {
-        let shown = root.display();
-        if !root.is_absolute() {
-            return refuse(format!(
-                "writable_roots: \"{shown}\" must be an absolute path, such as \"/data/out\""
-            ));
-        }
-        let real = super::trust::canonical(root);
-        if real.parent().is_none() || home.as_deref().is_some_and(|h| h.starts_with(&real)) {
-            return refuse(format!(
-                "writable_roots: \"{shown}\" holds your home folder, so commands could change your shell's startup files and keys; name the folders inside it they need to write"
-            ));
-        }
-    }
-    Ok(())
+    let real = super::trust::canonical(root);
+    (real.parent().is_none() || home.as_deref().is_some_and(|h| h.starts_with(&real))).then(|| {
+        format!(
+            "writable_roots: \"{shown}\" holds your home folder, so commands could change your shell's startup files and keys; name the folders inside it they need to write"
+        )
+    })
 }
 
 /// The first key of `c` out of its range: the key and the message.

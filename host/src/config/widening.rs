@@ -35,12 +35,26 @@ pub fn lines(table: &Table, out: &mut Vec<String>) {
     if table.get("network").and_then(Value::as_bool) == Some(true) {
         out.push("network = true: commands may use the network".into());
     }
-    let roots = strings(table.get("writable_roots"));
+    // A folder loading refuses is said as refused, not as one more place
+    // commands may write: with it the settings do not load at all.
+    let (refused, roots): (Vec<_>, Vec<_>) = strings(table.get("writable_roots"))
+        .into_iter()
+        .map(|r| {
+            (
+                super::ranges::writable_root_refused(std::path::Path::new(&r)),
+                r,
+            )
+        })
+        .partition(|(why, _)| why.is_some());
+    let roots: Vec<String> = roots.into_iter().map(|(_, r)| r).collect();
     if !roots.is_empty() {
         out.push(format!(
             "writable_roots = [{}]: commands may write there too",
             listed(&roots)
         ));
+    }
+    for why in refused.into_iter().filter_map(|(why, _)| why) {
+        out.push(format!("{} (quire will refuse it)", q(&why)));
     }
     if let Some(env) = table.get("shell_environment").and_then(Value::as_table) {
         shell_environment(env, out);
@@ -198,6 +212,26 @@ claude_compat = true
                 "shell_environment.ignore_default_excludes = true: commands get your secrets"
             ) && l.contains("GITHUB_TOKEN")),
             "{out:#?}"
+        );
+        // A folder loading refuses is not listed as writable.
+        let mut refused = Vec::new();
+        let table = "writable_roots = [\"/srv/data\", \"/\", \"rel\"]"
+            .parse()
+            .unwrap();
+        lines(&table, &mut refused);
+        assert_eq!(refused.len(), 3, "{refused:#?}");
+        assert_eq!(
+            refused[0],
+            "writable_roots = [\"/srv/data\"]: commands may write there too"
+        );
+        assert!(
+            refused[1].starts_with("writable_roots: \"/\" holds your home folder")
+                && refused[1].ends_with("write (quire will refuse it)"),
+            "{refused:#?}"
+        );
+        assert!(
+            refused[2].contains("\"rel\" must be an absolute path"),
+            "{refused:#?}"
         );
         let mut none = Vec::new();
         lines(

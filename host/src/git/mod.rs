@@ -42,6 +42,10 @@ pub use bounded::Output;
 pub use failure::GitFailure;
 use failure::{subcommand, subcommand_at};
 
+/// The variable that sets the deadline of every git command quire runs,
+/// and its value checked (quire refuses a bad one at start).
+pub use deadline::{VAR as TIMEOUT_VAR, set as timeout_set};
+
 /// A git command, built with everything a repository could make it run
 /// switched off ([`neutral`]).
 #[derive(Debug)]
@@ -51,6 +55,7 @@ pub struct Git<'a> {
     network: bool,
     input: Option<&'a [u8]>,
     timeout: Option<Duration>,
+    usual: Option<Duration>,
     limit: Option<usize>,
     user_language: bool,
 }
@@ -64,6 +69,7 @@ impl<'a> Git<'a> {
             network: false,
             input: None,
             timeout: None,
+            usual: None,
             limit: None,
             user_language: false,
         }
@@ -78,6 +84,7 @@ impl<'a> Git<'a> {
             network: true,
             input: None,
             timeout: None,
+            usual: None,
             limit: None,
             user_language: false,
         }
@@ -104,6 +111,14 @@ impl<'a> Git<'a> {
         self
     }
 
+    /// Stops git when it runs longer than `after` in place of the usual
+    /// [`deadline`], unless `QUIRE_GIT_TIMEOUT` sets one (it sets every
+    /// deadline of quire's git commands).
+    pub fn usual_timeout(mut self, after: Duration) -> Git<'a> {
+        self.usual = Some(after);
+        self
+    }
+
     /// git's messages in the user's language: for a command whose output
     /// and errors quire only shows, never reads ([`language`]).
     pub fn in_user_language(mut self) -> Git<'a> {
@@ -127,9 +142,8 @@ impl<'a> Git<'a> {
         let command = format!("git {sub}");
         let timeout = match self.timeout {
             Some(t) => t,
-            None => {
-                deadline::default(self.network).map_err(|why| GitFailure::refused(&command, why))?
-            }
+            None => deadline::default(self.network, self.usual)
+                .map_err(|why| GitFailure::refused(&command, why))?,
         };
         let timeout = Some(timeout);
         let by_default = self.timeout.is_none();

@@ -104,6 +104,16 @@ impl<W: Wire> ModelClient for WireClient<W> {
         W::API
     }
 
+    fn left_out(&self) -> Vec<&'static str> {
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        W::OPTIONAL_FIELDS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| dropped & 1 << i != 0)
+            .map(|(_, f)| *f)
+            .collect()
+    }
+
     async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError> {
         let headers = W::headers(&self.provider);
         let mut body = W::request_body(request, &self.provider);

@@ -107,6 +107,12 @@ pub type ModelStream = Pin<Box<dyn Stream<Item = Result<ModelEvent, ModelError>>
 pub trait ModelClient: Send + Sync {
     fn wire_api(&self) -> WireApi;
     async fn stream(&self, request: &ModelRequest) -> Result<ModelStream, ModelError>;
+    /// The optional fields of the body requests go without (the server
+    /// refused them, or the provider's settings leave them out): a
+    /// setting they carry does not apply (`/status` says so).
+    fn left_out(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 /// Builds the client for a provider's wire API.

@@ -22,6 +22,8 @@ pub struct Status {
     pub provider: String,
     /// The model's configured `reasoning_effort`.
     pub reasoning_effort: Option<String>,
+    /// The server refused the field carrying it: it is not sent.
+    pub effort_refused: bool,
     pub sandbox: String,
     pub approval: String,
     pub context_window: u64,
@@ -140,6 +142,15 @@ impl Status {
         self.context_estimated = false;
     }
 
+    /// The optional request fields the session's client goes without
+    /// (`Session::fields_left_out`): the effort is not sent when its
+    /// field is one (Responses' `reasoning`, Chat's `reasoning_effort`).
+    pub fn left_out(&mut self, fields: &[&str]) {
+        self.effort_refused = fields
+            .iter()
+            .any(|f| matches!(*f, "reasoning" | "reasoning_effort"));
+    }
+
     /// quire's own count of the context in use (`Session::context_estimate`)
     /// stands for the server's when the server reported none (llama.cpp
     /// and other local servers send no `usage`).
@@ -178,6 +189,9 @@ impl Status {
                 self.model,
                 self.provider,
                 match &self.reasoning_effort {
+                    Some(effort) if self.effort_refused => {
+                        format!(" · reasoning effort {effort} (refused by the server, not sent)")
+                    }
                     Some(effort) => format!(" · reasoning effort {effort}"),
                     None => String::new(),
                 },
@@ -262,6 +276,15 @@ mod tests {
             "{}",
             lines[4]
         );
+        // A server that refused the field: the effort is not sent.
+        s.left_out(&["include", "reasoning"]);
+        let lines = s.lines("id", Path::new("/s"), &[]);
+        assert_eq!(
+            lines[2],
+            "model    gpt-5.1 · openai · reasoning effort high (refused by the server, not sent)"
+        );
+        s.left_out(&["stream_options"]);
+        assert!(s.lines("id", Path::new("/s"), &[])[2].ends_with("effort high"));
         s.reasoning_effort = None;
         s.total.reasoning_output_tokens = 0;
         let lines = s.lines("id", Path::new("/s"), &[]);

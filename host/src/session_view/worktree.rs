@@ -4,7 +4,7 @@
 //! not ignore. git is quire's own (`quire::git`: nothing the repository's
 //! configuration names runs, the model's background commands are paused
 //! while it reads, its output in git's default format), each command
-//! stopped after [`TIMEOUT`] and read up to [`MAX_OUTPUT`]; binary files
+//! stopped after [`TIMEOUT`] (or `QUIRE_GIT_TIMEOUT`) and read up to [`MAX_OUTPUT`]; binary files
 //! are summarised; past [`MAX_LINES`] lines the diff is cut, saying how
 //! much was left out.
 
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::git_diff::{Section, sections};
 use super::{Said, Tone, diff};
 
-/// How long one git command may run.
+/// How long one git command may run (unless `QUIRE_GIT_TIMEOUT` says).
 const TIMEOUT: Duration = Duration::from_secs(15);
 /// The most of a git command's output read; the rest is left (and said).
 const MAX_OUTPUT: usize = 8 * 1024 * 1024;
@@ -44,7 +44,7 @@ pub fn shown(cwd: &Path) -> Vec<Said> {
 fn git(cwd: &Path, args: &[&str]) -> Result<Output, GitFailure> {
     Git::new(cwd)
         .args(args)
-        .timeout(TIMEOUT)
+        .usual_timeout(TIMEOUT)
         .limit(MAX_OUTPUT)
         .checked()
 }

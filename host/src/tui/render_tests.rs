@@ -177,6 +177,7 @@ fn status_line() {
         model_switched: false,
         provider: "openai".into(),
         reasoning_effort: None,
+        effort_refused: false,
         sandbox: "workspace-write".into(),
         approval: "on-request".into(),
         context_window: 272_000,

@@ -181,6 +181,7 @@ pub async fn run(
         app.cwd = session.cwd().to_path_buf();
         // The server may report no usage (llama.cpp): quire's own count.
         app.status.estimate_context(session.context_estimate());
+        app.status.left_out(&session.fields_left_out());
         // What Esc Esc chooses among.
         app.messages = session.user_messages();
         let text = match pending.take().or_else(|| app.queued.pop_front()) {

@@ -360,6 +360,53 @@ fn trust_refuses_settings_that_do_not_load_and_says_why() {
     );
 }
 
+/// Trusting again, after the settings changed, loads them as they are
+/// now: a value loading refuses (`writable_roots` holding the home
+/// folder) is refused then, named, and not trusted, so later runs go on
+/// without it instead of stopping on it. The interactive question too.
+#[test]
+fn trusting_again_refuses_a_value_loading_refuses() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".quire/config.toml",
+        "[sandbox_workspace_write]\nnetwork_access = true\n",
+    );
+    assert_eq!(env.run(&["trust"]).code, 0);
+    env.write(
+        ".quire/config.toml",
+        "[sandbox_workspace_write]\nwritable_roots = [\"/\"]\n",
+    );
+    let refused = "writable_roots: \"/\" holds your home folder";
+    let run = env.run(&["trust"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(refused)
+            && run.stderr.contains("is not trusted: fix the mistake above"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stdout.contains("commands may write there too"),
+        "{}",
+        run.stdout
+    );
+    // The question lists it as refused, and a yes does not trust it.
+    let run = repl(&env, "y\n");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("{refused}, so commands could change"))
+            && run.stderr.contains("(quire will refuse it)")
+            && run.stderr.contains("is not trusted: fix the mistake above"),
+        "{}",
+        run.stderr
+    );
+    // Runs go on with the settings trusted before, the change ignored.
+    let run = env.run(&["sandbox", "--", "true"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("changed since"), "{}", run.stderr);
+}
+
 /// A plugin bundle in `.agents/plugins` of an untrusted repository is
 /// named among the settings not used, as `quire trust` lists it.
 #[test]

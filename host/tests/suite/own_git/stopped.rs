@@ -204,3 +204,50 @@ fn an_undo_stopped_half_way_puts_the_file_back() {
     );
     assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a + b\n");
 }
+
+/// A bad `QUIRE_GIT_TIMEOUT` is refused once, at start, like a bad
+/// setting: no task runs (no request), `exec --json` says it as an event.
+#[test]
+fn a_bad_deadline_is_refused_before_anything_runs() {
+    let env = committed_env();
+    env.server.push(Reply::text("ran anyway"));
+    let run = finish(
+        env.command(&["exec", "--json", "hi"])
+            .env("QUIRE_GIT_TIMEOUT", "abc")
+            .spawn()
+            .expect("spawn quire"),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let why = "QUIRE_GIT_TIMEOUT=\"abc\" is not a number of seconds";
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    assert!(
+        run.of_type("error")[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(why)),
+        "{}",
+        run.stdout
+    );
+    assert!(env.server.requests().is_empty());
+}
+
+/// `/diff`'s own limit (15 s) gives way to `QUIRE_GIT_TIMEOUT`, as every
+/// other git command's does.
+#[test]
+fn the_variable_sets_the_limit_of_diff_too() {
+    let env = committed_env();
+    env.write("README.md", "changed\n");
+    let fake = FakeGit::new(&hang_on("diff", ":"));
+    let path = fake.path();
+    let envs = [("PATH", path.as_str()), ("QUIRE_GIT_TIMEOUT", "2")];
+    let r = line_mode_with(&env, "/diff\n", &envs);
+    assert!(
+        r.stderr
+            .contains("`git diff`: ran longer than 2 s and was stopped")
+            && r.stderr
+                .contains("(QUIRE_GIT_TIMEOUT=SECONDS gives git longer)"),
+        "{}",
+        r.stderr
+    );
+    let pid: i32 = wait_for_file(&fake.file("pid")).parse().expect("pid");
+    assert!(wait_gone(pid), "the stopped git {pid} still runs");
+}

@@ -341,6 +341,38 @@ fn status_shows_the_model_and_the_tokens() {
     );
 }
 
+/// A server that refused `reasoning`: requests go without it, and
+/// `/status` says the effort is not sent.
+#[test]
+fn status_says_an_effort_the_server_refused_is_not_sent() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::status_with_body(
+            400,
+            json!({"error": {"message": "Unknown parameter: 'reasoning'.",
+                "type": "invalid_request_error", "param": "reasoning"}}),
+        ),
+        Reply::text("fine"),
+    ]);
+    let mut cmd = env.command(&["-c", "reasoning_effort=high"]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"a\n/status\n").expect("write");
+    drop(stdin);
+    let r = finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bodies: Vec<_> = env.server.requests().into_iter().map(|r| r.body).collect();
+    assert!(bodies.len() == 2 && bodies[1].get("reasoning").is_none());
+    assert!(
+        r.stderr.contains(
+            "model    test-model · test · reasoning effort high (refused by the server, not sent)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 const SKILL: &str = "---\nname: pdf-forms\ndescription: Fill in PDF forms with pdftk.\n---\n\nRun `pdftk FORM fill_form DATA output OUT` to fill the form.\n";
 
 #[test]
