@@ -12,6 +12,19 @@ pub fn counted(n: impl std::fmt::Display, noun: &str) -> String {
     format!("{n} {}", plural(noun))
 }
 
+/// `n` with its thousands separated by commas: 199400 as "199,400".
+pub fn thousands(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// The regular English plural of `noun`.
 fn plural(noun: &str) -> String {
     if ["s", "x", "ch", "sh"].iter().any(|e| noun.ends_with(e)) {
@@ -39,5 +52,14 @@ mod tests {
         assert_eq!(counted(2, "entry"), "2 entries");
         assert_eq!(counted(2, "key"), "2 keys");
         assert_eq!(counted("1", "byte"), "1 byte");
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        use super::thousands;
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(20_971_520u64), "20,971,520");
     }
 }

@@ -7,6 +7,7 @@
 //! they are (`/undo` reverts patches).
 
 use super::{Event, Session};
+use crate::images::Image;
 use crate::model::Item;
 use crate::store;
 
@@ -16,6 +17,9 @@ pub struct Rewound {
     /// The message as typed (files its `@path` mentions attached left
     /// out), to edit and send again.
     pub text: String,
+    /// The images attached to it, in the order they were sent, for the
+    /// front end to attach again.
+    pub images: Vec<Image>,
     /// The user messages dropped, the one gone back to included.
     pub dropped_messages: usize,
 }
@@ -58,6 +62,11 @@ impl Session {
             Item::User { text } => store::as_typed(text).to_string(),
             _ => String::new(),
         };
+        let images = self.history[at + 1..]
+            .iter()
+            .take_while(|i| !matches!(i, Item::User { .. }))
+            .filter_map(Image::from_item)
+            .collect();
         let dropped_messages = store::messages_from(&self.history, at);
         let event = Event::Rewound {
             to_user_message: n,
@@ -74,6 +83,7 @@ impl Session {
         self.events.send(event);
         Ok(Rewound {
             text,
+            images,
             dropped_messages,
         })
     }

@@ -3,7 +3,8 @@
 //! gives it back to edit, the line mode's ↑ brings it back), it replaces
 //! the unanswered copy, so the history holds it once; another message sent
 //! instead leaves it in place with a note for the model that it got no
-//! answer.
+//! answer — unless the model refused its images: then it is withdrawn
+//! with them, or every later request would carry them and be refused too.
 
 use super::Session;
 use super::turn::TaskStatus;
@@ -98,20 +99,48 @@ impl Session {
 
     /// Before a new message is recorded: the same text sent again replaces
     /// the unanswered copy; other text leaves it, with a note saying it got
-    /// no answer.
+    /// no answer. A message whose images the model refused is withdrawn
+    /// either way (the user is told), so the new one goes without them.
     pub(crate) fn settle_unanswered(&mut self, user_text: &str) {
-        let Some(u) = &self.unanswered else {
+        let Some(u) = self.unanswered.clone() else {
             return;
         };
         if u.text.trim() == user_text.trim() {
             self.take_back_unanswered();
             return;
         }
-        let why = u.why.clone();
+        let refused = self.refused_images(&u);
+        if !refused.is_empty() && self.take_back_unanswered().is_some() {
+            self.warn(format!(
+                "the earlier message the model refused is withdrawn from the conversation with {} ({}), so this one goes without them; to send images, pick a vision-capable model (-m NAME, /model NAME) and attach them again",
+                crate::plural::counted(refused.len(), "image"),
+                refused.join(", ")
+            ));
+            return;
+        }
+        let why = u.why;
         self.unanswered = None;
         self.record(Item::Context {
             source: "quire".to_string(),
             text: format!("The user message above got no answer: {why}."),
         });
+    }
+
+    /// The names of the images of `u` when its request was refused for
+    /// them (`model::IMAGES_REFUSED` in why it failed); empty otherwise.
+    fn refused_images(&self, u: &Unanswered) -> Vec<String> {
+        if !u.why.contains(crate::model::IMAGES_REFUSED) {
+            return Vec::new();
+        }
+        let end = u.end.min(self.history.len());
+        self.history
+            .get(u.at..end)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| match i {
+                Item::Image { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
     }
 }

@@ -270,13 +270,5 @@ pub fn transcript(c: &Child) -> Vec<String> {
 
 /// `1,234 tokens`
 pub fn tokens(n: u64) -> String {
-    let digits = n.to_string();
-    let mut s = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            s.push(',');
-        }
-        s.push(ch);
-    }
-    format!("{s} tokens")
+    format!("{} tokens", quire::plural::thousands(n))
 }

@@ -465,8 +465,13 @@ pub async fn run(
                     super::run::drain(&mut rx, &mut renderer);
                     show(said);
                     // The next prompt's line holds the message to edit.
-                    if let Some(text) = text {
-                        reader.start_with(&text.replace('\n', " "));
+                    if let Some(r) = text {
+                        show(
+                            session_view::rewind::not_attached(&r.images)
+                                .into_iter()
+                                .collect(),
+                        );
+                        reader.start_with(&r.text.replace('\n', " "));
                     }
                 }
                 "skills" => show(vec![session_view::skills::listing(

@@ -42,9 +42,13 @@ pub enum ImageError {
     )]
     NotImage { path: String },
     #[error(
-        "image {path} is {size}, over quire's limit of 20 MiB per image; scale it down or save it as JPEG"
+        "image {path} is {size}, over quire's limit of 20 MiB ({limit} bytes) per image; scale it down or save it as JPEG"
     )]
-    TooBig { path: String, size: String },
+    TooBig {
+        path: String,
+        size: String,
+        limit: String,
+    },
     #[error(
         "image {path} is {size}: Anthropic's API refuses images over 5 MB (about 3.75 MiB of file, as base64 makes it a third larger); scale it down or save it as JPEG, or use another provider"
     )]
@@ -92,20 +96,14 @@ impl Image {
         };
         let len = file.metadata().map_err(unreadable)?.len();
         if len > MAX_BYTES {
-            return Err(ImageError::TooBig {
-                path: shown,
-                size: size_in_words(len),
-            });
+            return Err(too_big(shown, len));
         }
         let mut bytes = Vec::new();
         file.take(MAX_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(unreadable)?;
         if bytes.len() as u64 > MAX_BYTES {
-            return Err(ImageError::TooBig {
-                path: shown,
-                size: size_in_words(bytes.len() as u64),
-            });
+            return Err(too_big(shown, bytes.len() as u64));
         }
         let Some(media_type) = media_type(&bytes) else {
             return Err(ImageError::NotImage { path: shown });
@@ -131,6 +129,23 @@ impl Image {
             });
         }
         Ok(())
+    }
+
+    /// The image an [`Item::Image`] carries (to attach it again: a
+    /// message gone back to gets its images back); `None` for another
+    /// item or data that is no image quire sends.
+    pub fn from_item(item: &Item) -> Option<Image> {
+        let Item::Image { name, data, .. } = item else {
+            return None;
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .ok()?;
+        Some(Image {
+            name: name.clone(),
+            media_type: media_type(&bytes)?,
+            bytes,
+        })
     }
 
     /// The history item that carries it.
@@ -181,6 +196,20 @@ pub fn base64_len(n: usize) -> u64 {
 pub fn decoded_len(data: &str) -> u64 {
     let pad = data.bytes().rev().take_while(|b| *b == b'=').count() as u64;
     (data.len() as u64 / 4 * 3).saturating_sub(pad)
+}
+
+/// A file over [`MAX_BYTES`]: its exact size says by how much, where
+/// "20.0 MiB" would not.
+fn too_big(path: String, len: u64) -> ImageError {
+    ImageError::TooBig {
+        path,
+        size: format!(
+            "{} bytes ({:.2} MiB)",
+            crate::plural::thousands(len),
+            len as f64 / (1024.0 * 1024.0)
+        ),
+        limit: crate::plural::thousands(MAX_BYTES),
+    }
 }
 
 /// `"6.2 MiB"`, `"830 KiB"`, `"12 bytes"`.

@@ -51,3 +51,26 @@ fn anthropic_refuses_what_others_take() {
         "{err}"
     );
 }
+
+#[test]
+fn an_item_gives_its_image_back() {
+    let image = Image {
+        name: "shot.png".into(),
+        media_type: "image/png",
+        bytes: PNG.to_vec(),
+    };
+    assert_eq!(Image::from_item(&image.item()), Some(image));
+    let text = Item::User { text: "hi".into() };
+    assert_eq!(Image::from_item(&text), None);
+}
+
+#[test]
+fn over_the_limit_says_by_how_much() {
+    let err = too_big("huge.png".into(), 21_000_008).to_string();
+    assert!(
+        err.contains(
+            "image huge.png is 21,000,008 bytes (20.03 MiB), over quire's limit of 20 MiB (20,971,520 bytes)"
+        ),
+        "{err}"
+    );
+}

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::protocol::{Item, ToolCall, Usage};
 pub use error::ModelError;
+pub(crate) use refusal::IMAGES_REFUSED;
 
 use crate::config::ProviderConfig;
 use crate::protocol::ToolSpec;

@@ -138,6 +138,11 @@ fn is_field(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
+/// What the error of a refused request with images says of them; an
+/// unanswered message failed so is withdrawn with its images when the
+/// user goes on with another (agent/unanswered.rs).
+pub(crate) const IMAGES_REFUSED: &str = "a model that takes no images refuses them";
+
 /// A refused request that carried images (`-i`, a pasted image): they are
 /// the likely cause when the model takes no images, so the error names
 /// them and says what to do.
@@ -157,7 +162,7 @@ pub(crate) fn blame_images(err: ModelError, items: &[Item]) -> ModelError {
             retry_after,
         } if !names.is_empty() && matches!(status, 400 | 413 | 415 | 422) => {
             body.push_str(&format!(
-                " (the request carried {} ({}): a model that takes no images refuses them; pick a vision-capable model with -m NAME or /model NAME, or send the message without -i / the pasted image)",
+                " (the request carried {} ({}): {IMAGES_REFUSED}; pick a vision-capable model with -m NAME or /model NAME, or send the message without -i / the pasted image)",
                 crate::plural::counted(names.len(), "image"),
                 names.join(", ")
             ));

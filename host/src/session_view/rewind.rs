@@ -2,10 +2,13 @@
 //! Codex's backtrack): going back to an earlier message, for both front
 //! ends. Without N the messages are listed, numbered; with N the history
 //! from message N on is dropped (`Session::rewind`) and its text comes
-//! back for the front end to put in the input. The line the transcript
-//! shows (`marker`) is drawn from the `rewound` event.
+//! back for the front end to put in the input, with its images (the
+//! terminal view attaches them again; the line mode cannot: `not_attached`
+//! says so). The line the transcript shows (`marker`) is drawn from the
+//! `rewound` event.
 
-use quire::agent::Session;
+use quire::agent::{Rewound, Session};
+use quire::images::Image;
 
 use super::{Said, Tone};
 use crate::cli::summary::clip;
@@ -13,9 +16,9 @@ use crate::cli::summary::clip;
 /// What files the model changed become (they are not reverted).
 pub const FILES_STAY: &str = "files the model changed stay as they are (/undo reverts the last task's patches, one task at a time)";
 
-/// What `/rewind ARG` says, and the text to put in the input when it
-/// went back.
-pub fn run(session: &mut Session, arg: &str) -> (Vec<Said>, Option<String>) {
+/// What `/rewind ARG` says, and the message (text and images) to put in
+/// the input when it went back.
+pub fn run(session: &mut Session, arg: &str) -> (Vec<Said>, Option<Rewound>) {
     let arg = arg.trim();
     if arg.is_empty() {
         return (listing(&session.user_messages()), None);
@@ -27,7 +30,7 @@ pub fn run(session: &mut Session, arg: &str) -> (Vec<Said>, Option<String>) {
         return (vec![Said::Note(Tone::Bad, format!("error: {why}"))], None);
     };
     match session.rewind(n) {
-        Ok(r) => (Vec::new(), Some(r.text)),
+        Ok(r) => (Vec::new(), Some(r)),
         Err(e) => (vec![Said::Note(Tone::Bad, format!("error: {e}"))], None),
     }
 }
@@ -67,6 +70,26 @@ pub fn marker(to_user_message: usize, dropped_messages: usize) -> String {
 /// What follows the marker: where the text went, and the files.
 pub fn after_marker(in_input: &str) -> String {
     format!("its text is {in_input} to edit and send; {FILES_STAY}")
+}
+
+/// What the line mode says of the images of a message gone back to: it
+/// has no way to attach them again (`-i` is read at start only).
+pub fn not_attached(images: &[Image]) -> Option<Said> {
+    if images.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = images.iter().map(|i| i.name.as_str()).collect();
+    let (its, it) = match images.len() {
+        1 => ("its image", "it"),
+        _ => ("its images", "them"),
+    };
+    Some(Said::Note(
+        Tone::Bad,
+        format!(
+            "{its} ({}) not attached again: sent now, the message goes without {it} (the line mode takes images only from -i at start; the terminal view attaches them again)",
+            names.join(", ")
+        ),
+    ))
 }
 
 /// The first line of a message with text (what a list shows of it).

@@ -250,10 +250,10 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
 /// `/rewind ARG` (and Esc Esc, Enter): the listing, or back to message
 /// ARG with its text in the input to edit.
 pub fn rewind(app: &mut App, session: &mut Session, arg: &str) {
-    let (said, text) = session_view::rewind::run(session, arg);
+    let (said, rewound) = session_view::rewind::run(session, arg);
     show(app, said);
-    if let Some(text) = text {
-        app.composer.set(&text);
+    if let Some(r) = rewound {
+        app.composer.give_back(&r.text, r.images);
         app.messages = session.user_messages();
     }
 }

@@ -56,17 +56,7 @@ pub fn bounded(text: &str) -> (&str, Option<String>) {
 }
 
 /// 199400 as "199,400".
-pub(super) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
+pub(super) use quire::plural::thousands;
 
 #[cfg(test)]
 mod tests {

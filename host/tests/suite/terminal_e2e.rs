@@ -56,6 +56,7 @@ mod burst;
 mod cache_tokens;
 mod commands;
 mod completion;
+mod image_rewind;
 mod images;
 mod init_command;
 mod line_approval;

@@ -141,7 +141,11 @@ fn bad_files_are_refused_before_any_request() {
         ("pics", "is a directory, not a regular file"),
         ("pipe.png", "is a named pipe, not a regular file"),
         ("fake.png", "is not a PNG, JPEG, GIF or WebP image"),
-        ("huge.png", "over quire's limit of 20 MiB"),
+        // Exact: "20.0 MiB, over the limit of 20 MiB" would not show it.
+        (
+            "huge.png",
+            "is 20,971,521 bytes (20.00 MiB), over quire's limit of 20 MiB (20,971,520 bytes)",
+        ),
     ];
     for (file, why) in cases {
         let run = env.exec_json("why", &["-i", file]);
@@ -255,5 +259,71 @@ fn a_refusal_names_the_image() {
     assert!(
         said.contains("bad request") && !said.contains("vision-capable"),
         "{said}"
+    );
+}
+
+/// The text parts of a chat request's user messages and the count of its
+/// image parts.
+fn chat_user_parts(body: &Value) -> (String, usize) {
+    let mut text = String::new();
+    let mut images = 0;
+    for m in body["messages"].as_array().unwrap() {
+        if m["role"] != "user" {
+            continue;
+        }
+        match m["content"].as_array() {
+            Some(parts) => {
+                for p in parts {
+                    match p["type"].as_str() {
+                        Some("text") => text.push_str(p["text"].as_str().unwrap()),
+                        _ => images += 1,
+                    }
+                }
+            }
+            None => text.push_str(m["content"].as_str().unwrap()),
+        }
+    }
+    (text, images)
+}
+
+#[test]
+fn a_message_whose_image_was_refused_is_withdrawn_on_resume() {
+    let env = TestEnv::new("chat");
+    put(&env, "shot.png", &png_bytes(9));
+    let refusal = || {
+        Reply::status_with_body(
+            400,
+            json!({"error": {"message": "image_url is only supported by certain models"}}),
+        )
+    };
+    env.server
+        .push_all([refusal(), Reply::text("hi there"), Reply::text("hi again")]);
+    let run = env.exec_json("DESCRIBE-IT", &["-i", "shot.png"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = env.run(&["exec", "resume", "--last", "FORGET-THE-IMAGE"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the earlier message the model refused is withdrawn from the conversation with 1 image (shot.png)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["exec", "resume", "--last", "HI-AGAIN"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 3);
+    for (i, words) in [(1, "FORGET-THE-IMAGE"), (2, "HI-AGAIN")] {
+        let (text, images) = chat_user_parts(&reqs[i].body);
+        assert_eq!(images, 0, "request {i} carries the refused image: {text}");
+        assert!(text.contains(words), "{text}");
+        assert!(!text.contains("DESCRIBE-IT"), "request {i}: {text}");
+    }
+    // The session file records the withdrawal (read back by the second
+    // resume above).
+    assert!(
+        env.session_records()
+            .iter()
+            .any(|r| r["record"] == "withdrawn")
     );
 }

@@ -125,3 +125,39 @@ fn a_refused_message_comes_back_with_its_image() {
     pty.send("\x03\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn a_placeholder_is_numbered_by_the_images_attached_now() {
+    let env = TestEnv::new("chat");
+    let image = png(5);
+    std::fs::write(env.repo_path().join("shot.png"), &image).unwrap();
+    env.server.push(Reply::text("one image"));
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    let path = format!("{}/shot.png", env.repo_path().display());
+    paste(&mut pty, &path);
+    pty.wait_text("[image: shot.png]");
+    pty.send("\x7f");
+    pty.wait_for("the placeholder removed", |s| {
+        !s.contains("[image: shot.png")
+    });
+    paste(&mut pty, &path);
+    pty.wait_text("[image: shot.png]");
+    pty.send(" look\r");
+    pty.wait_text("one image");
+    let body = &env.server.requests()[0].body;
+    let parts = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "user")
+        .unwrap()["content"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let text = parts[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("[image: shot.png] look"), "not #2: {text}");
+    assert_eq!(parts.iter().filter(|p| p["type"] == "image_url").count(), 1);
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

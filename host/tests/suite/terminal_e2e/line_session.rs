@@ -20,7 +20,17 @@ pub(super) fn line_mode(env: &TestEnv, input: &str) -> Run {
 
 /// [`line_mode`] with `envs` set for quire.
 pub(crate) fn line_mode_with(env: &TestEnv, input: &str, envs: &[(&str, &str)]) -> Run {
-    let mut cmd = env.command(&[]);
+    line_mode_args(env, &[], input, envs)
+}
+
+/// [`line_mode_with`], quire started with `args`.
+pub(crate) fn line_mode_args(
+    env: &TestEnv,
+    args: &[&str],
+    input: &str,
+    envs: &[(&str, &str)],
+) -> Run {
+    let mut cmd = env.command(args);
     cmd.stdin(Stdio::piped())
         .env("TERM", "dumb")
         .envs(envs.iter().copied());
