@@ -87,6 +87,7 @@ mod stdin;
 pub(crate) mod stop_on_ctrl_c;
 pub(crate) mod summary;
 mod trust;
+mod trust_ask;
 pub(crate) mod type_ahead;
 mod typo;
 
