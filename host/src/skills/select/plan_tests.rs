@@ -301,3 +301,39 @@ fn the_skill_holding_most_of_the_message_ranks_above_one_heavy_word() {
     // Coverage orders; it does not make a skill active on its own.
     assert!(p.activate.iter().all(|a| a.skill != 1), "{:?}", p.activate);
 }
+
+#[test]
+fn counts_and_places_are_no_evidence() {
+    // A set larger than one catalog (so the subject rule is not what
+    // stops it); the skill says "message" where it says what it is for
+    // and "two" often in its body.
+    let mut creator = skill(
+        "skill-creator",
+        "Write a skill and check which skill is picked for a message.",
+    );
+    creator.body = "Give two or three examples. Write two sentences. Two skills may share a name; \
+                    keep two copies apart."
+        .into();
+    let mut s = vec![creator];
+    for (name, what) in [
+        ("pdf-forms", "Fill in and flatten PDF forms."),
+        ("docker-compose", "Write and debug docker compose files."),
+        ("release-notes", "Draft release notes from the git log."),
+        ("sql-tuning", "Speed up slow SQL queries with indexes."),
+        ("k8s-deploy", "Deploy services to Kubernetes clusters."),
+        ("css-layout", "Fix flexbox and grid layouts."),
+        ("py-typing", "Add type hints to Python code."),
+        ("rust-errors", "Design error types for Rust libraries."),
+        (
+            "terraform",
+            "Write Terraform modules for cloud infrastructure.",
+        ),
+    ] {
+        s.push(skill(name, what));
+    }
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    let p = plan(&s, &index, &cfg, "message two", None, &HashSet::new());
+    assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
+    assert!(p.activate.is_empty(), "{p:?}");
+}
