@@ -59,7 +59,7 @@ fn tables(text: &str) -> Result<String, String> {
     let mut out = String::new();
     for (key, value) in &table {
         match key.as_str() {
-            "caps_only" | "weak" => {
+            "caps_only" | "weak" | "common" => {
                 let list = strings(value, key)?;
                 let _ = writeln!(
                     out,
@@ -116,6 +116,7 @@ fn tables(text: &str) -> Result<String, String> {
     for (name, ty) in [
         ("caps_only", "&[&str]"),
         ("weak", "&[&str]"),
+        ("common", "&[&str]"),
         ("same", "&[(&[&str], bool)]"),
         ("sense", "&[(&str, &[&str], &[&str], bool)]"),
         ("extensions", "&[(&str, &str)]"),

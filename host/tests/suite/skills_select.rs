@@ -90,8 +90,12 @@ fn automatic_activation_only_picks_expected_skills() {
             auto += 1;
         }
     }
-    // Most clear messages activate their skill without being named.
-    assert!(auto >= 40, "{auto} activations");
+    // Many clear messages activate their skill without being named. This
+    // set has fewer than 100 skills, so words common across skills in
+    // general (`common` in vocabulary.toml) are no evidence here: 27 where
+    // it was 45 before that rule, none wrong either way; the skills not
+    // activated are listed first in the catalog.
+    assert!(auto >= 25, "{auto} activations");
 }
 
 #[test]

@@ -29,6 +29,10 @@ pub const MIN_EVIDENCE_TF: f32 = 0.5;
 /// Ranked skills kept per turn (at least; four times the catalog size when
 /// that is more).
 pub const RANKED_KEEP: usize = 32;
+/// Below this many skills the installed ones cannot show which words are
+/// common: the vocabulary's `common` words are then no evidence for
+/// activating a skill unasked (see [`evidence_terms`]).
+pub const COMMON_KNOWN_AT: usize = 100;
 
 /// Why a skill is activated.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -291,7 +295,7 @@ pub fn plan_with(
             .map(|&i| scores[i])
             .fold(0.0f32, f32::max);
         let name = &skills[top.skill].name;
-        let matched_new = evidence_terms(index, &query, top.skill);
+        let matched_new = evidence_terms(index, &query, top.skill, name);
         if score >= MIN_AUTO_SCORE * index.unit_score()
             && f64::from(score) >= config.auto_activate_ratio * f64::from(runner_up)
             && matched_new >= MIN_AUTO_TERMS
@@ -397,8 +401,13 @@ fn names_subject(index: &Index, query: &super::index::Query, skill: usize, name:
 /// [`super::vocab::Vocabulary::is_weak`]) and not synonym-group terms.
 /// None when no such term is where the skill says what it is for (see
 /// [`MIN_EVIDENCE_TF`]): words of its body alone are no evidence.
-pub fn evidence_terms(index: &Index, query: &super::index::Query, skill: usize) -> usize {
-    let terms = evidence(index, query, skill);
+pub fn evidence_terms(
+    index: &Index,
+    query: &super::index::Query,
+    skill: usize,
+    name: &str,
+) -> usize {
+    let terms = evidence(index, query, skill, name);
     if terms.iter().any(|c| c.tf >= MIN_EVIDENCE_TF) {
         terms.len()
     } else {
@@ -410,13 +419,19 @@ fn evidence(
     index: &Index,
     query: &super::index::Query,
     skill: usize,
+    name: &str,
 ) -> Vec<super::index::Contribution> {
     let vocab = super::vocab::get();
     let least = MIN_TERM_EVIDENCE * index.unit_score();
+    // A common word still counts when it names the skill ("mcp" for
+    // mcp-integration).
+    let few = index.len() < COMMON_KNOWN_AT;
+    let named = |term: &str| index.name_terms(skill, name).iter().any(|(t, _)| t == term);
     index
         .explain(query, skill)
         .into_iter()
         .filter(|c| c.from_new && c.score >= least && !vocab.is_weak(&c.term))
+        .filter(|c| !(few && vocab.is_common(&c.term) && !named(&c.term)))
         .filter(|c| {
             query
                 .terms

@@ -96,7 +96,7 @@ fn words_a_skill_only_mentions_in_its_body_activate_nothing() {
         &s,
         &index,
         &cfg,
-        "validate this skill's frontmatter",
+        "have the skill creator check this frontmatter",
         None,
         &HashSet::new(),
     );
@@ -140,7 +140,7 @@ fn in_a_small_set_only_a_message_naming_the_subject_activates() {
         &s,
         &index,
         &cfg,
-        "configure timeouts for the MCP servers",
+        "put the jira MCP server in the toml file",
         None,
         &HashSet::new(),
     );
@@ -336,4 +336,44 @@ fn counts_and_places_are_no_evidence() {
     let p = plan(&s, &index, &cfg, "message two", None, &HashSet::new());
     assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
     assert!(p.activate.is_empty(), "{p:?}");
+}
+
+#[test]
+fn in_a_set_of_a_few_dozen_common_words_are_no_evidence() {
+    let mut s = vec![skill(
+        "code-review",
+        "Review a change (a diff, a branch, a commit) and report findings.",
+    )];
+    for i in 0..20 {
+        s.push(skill(
+            &format!("tool-{i}"),
+            "Draw charts of telescope readings.",
+        ));
+    }
+    let (index, _) = Index::build(&s, None);
+    let cfg = SkillsConfig::default();
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "make a new branch and commit this",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
+    assert!(p.activate.is_empty(), "{p:?}");
+    // A common word that names the skill still counts: "branch" for
+    // branch-pruner.
+    s.push(skill("branch-pruner", "Prune stale branches after merges."));
+    let (index, _) = Index::build(&s, None);
+    let p = plan(
+        &s,
+        &index,
+        &cfg,
+        "prune the branches",
+        None,
+        &HashSet::new(),
+    );
+    assert_eq!(p.activate.len(), 1, "{p:?}");
+    assert_eq!(s[p.activate[0].skill].name, "branch-pruner");
 }

@@ -34,6 +34,8 @@ struct File {
     #[serde(default)]
     weak: Vec<String>,
     #[serde(default)]
+    common: Vec<String>,
+    #[serde(default)]
     same: Vec<SameFile>,
     #[serde(default)]
     sense: Vec<SenseFile>,
@@ -91,6 +93,8 @@ pub struct Vocabulary {
     pub caps_only: FastSet<String>,
     /// Stems of the weak words.
     weak: FastSet<String>,
+    /// Stems of the words common across skills in general.
+    common: FastSet<String>,
     extensions: FastMap<String, Vec<String>>,
 }
 
@@ -119,6 +123,7 @@ impl Vocabulary {
         Vocabulary::from_file(File {
             caps_only: owned(tables::CAPS_ONLY),
             weak: owned(tables::WEAK),
+            common: owned(tables::COMMON),
             same: tables::SAME
                 .iter()
                 .map(|(terms, absorb)| SameFile {
@@ -146,6 +151,11 @@ impl Vocabulary {
         let mut v = Vocabulary {
             caps_only: file.caps_only.iter().map(|w| w.to_lowercase()).collect(),
             weak: file.weak.iter().map(|w| stem(&w.to_lowercase())).collect(),
+            common: file
+                .common
+                .iter()
+                .map(|w| stem(&w.to_lowercase()))
+                .collect(),
             ..Vocabulary::default()
         };
         for (n, same) in file.same.iter().enumerate() {
@@ -225,6 +235,12 @@ impl Vocabulary {
     /// group term whose first member is weak).
     pub fn is_weak(&self, term: &str) -> bool {
         self.weak.contains(term)
+    }
+
+    /// Whether an index term is a word common across skills in general
+    /// (the `common` list), whatever the installed skills say.
+    pub fn is_common(&self, term: &str) -> bool {
+        self.common.contains(term)
     }
 }
 
