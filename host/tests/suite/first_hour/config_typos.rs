@@ -20,13 +20,19 @@ fn unknown_keys_in_files_are_named_with_file_line_and_suggestion() {
         ".quire/config.toml",
         "# project\n[skills]\nenabeld = false\n",
     );
-    assert_eq!(env.run(&["trust"]).code, 0);
-    let run = env.run(&["skills", "list"]);
+    // `quire trust` loads the settings it is asked to trust and refuses
+    // them with the mistake named (every later run would stop on it).
+    let run = env.run(&["trust"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains(
             ".quire/config.toml:3: unknown config key 'enabeld'; did you mean 'enabled'?"
         ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("is not trusted: fix the mistake above"),
         "{}",
         run.stderr
     );

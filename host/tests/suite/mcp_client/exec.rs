@@ -188,9 +188,9 @@ fn configuration_errors_exit_2_naming_the_server_and_key() {
         ".mcp.json",
         r#"{"mcpServers": {"x": {"command": ["npx"]}}}"#,
     );
-    // Added after the repository was trusted: trusted again to be used.
-    assert_eq!(env.run(&["trust"]).code, 0);
-    let run = env.run(&["exec", "hi"]);
+    // Added after the repository was trusted: trusting it again loads it
+    // and refuses it, naming the mistake.
+    let run = env.run(&["trust"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
