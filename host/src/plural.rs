@@ -38,6 +38,18 @@ fn plural(noun: &str) -> String {
     format!("{noun}s")
 }
 
+/// A size in bytes for people: `"6.2 MiB"`, `"830 KiB"`, `"12 bytes"`.
+pub fn size_in_words(n: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB {
+        format!("{:.1} MiB", n as f64 / MIB as f64)
+    } else if n >= 1024 {
+        format!("{} KiB", n / 1024)
+    } else {
+        counted(n, "byte")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::counted;

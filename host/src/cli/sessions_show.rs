@@ -5,6 +5,7 @@ use std::path::Path;
 
 use quire::protocol::Item;
 use quire::store::{self, Record, SessionSummary};
+use quire::tools::shell::result_text;
 use serde_json::Value;
 
 use super::summary::{clip, tool_line};
@@ -133,7 +134,7 @@ fn item_lines(item: &Item) -> Vec<String> {
             data,
         } => vec![format!(
             "  [image: {name}, {media_type}, {}]",
-            size(data.len() / 4 * 3)
+            quire::plural::size_in_words(quire::images::decoded_len(data))
         )],
         Item::CompactionSummary { text } => {
             vec![format!(
@@ -147,34 +148,21 @@ fn item_lines(item: &Item) -> Vec<String> {
     }
 }
 
-/// A size in bytes as people read it: `72 bytes`, `14 KB`, `2.4 MB`.
-fn size(bytes: usize) -> String {
-    match bytes {
-        0..1_000 => quire::plural::counted(bytes, "byte"),
-        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
-    }
-}
-
-/// A shell result's header made one status line (`exit 0 · 0.2 s`), and
-/// the command's output; other results are all output.
+/// A shell result's status made one line (`exit 0 · 0.2 s`, or
+/// `Killed by signal 9 (SIGKILL)`), and what the command printed; other
+/// results are all output.
 fn shell_parts(output: &str) -> (Option<String>, &str) {
-    let Some(rest) = output.strip_prefix("Exit code: ") else {
+    let Some((status, printed)) = result_text::split(output) else {
         return (None, output);
     };
-    let Some((head, body)) = rest
-        .split_once("Output:\n")
-        .or_else(|| rest.split_once("Output:"))
-    else {
-        return (None, output);
+    let first = match result_text::exit_code(output) {
+        Some(code) => format!("exit {code}"),
+        None => status.lines().next().unwrap_or("").to_string(),
     };
-    let mut head = head.lines();
-    let code = head.next().unwrap_or("").trim();
-    let time = head
-        .find_map(|l| l.strip_prefix("Wall time: "))
-        .map(|t| format!(" · {}", t.trim()))
+    let time = result_text::wall_time(output)
+        .map(|t| format!(" · {t}"))
         .unwrap_or_default();
-    (Some(format!("exit {code}{time}")), body)
+    (Some(format!("{first}{time}")), printed)
 }
 
 /// The events worth a line: a model switch, a rewind.
@@ -273,17 +261,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_read_as_people_say_them() {
-        assert_eq!(size(72), "72 bytes");
-        assert_eq!(size(14_200), "14 KB");
-        assert_eq!(size(2_400_000), "2.4 MB");
-    }
-
-    #[test]
     fn a_shell_result_is_one_status_line_and_its_output() {
         let (status, body) = shell_parts("Exit code: 2\nWall time: 0.3 s\nOutput:\nboom\n");
         assert_eq!(status.as_deref(), Some("exit 2 · 0.3 s"));
         assert_eq!(body, "boom\n");
         assert_eq!(shell_parts("plain result"), (None, "plain result"));
+        let killed = "Killed by signal 9 (SIGKILL)\nWall time: 1.0 s\nOutput:\npartial\n";
+        assert_eq!(
+            shell_parts(killed),
+            (
+                Some("Killed by signal 9 (SIGKILL) · 1.0 s".into()),
+                "partial\n"
+            )
+        );
     }
 }

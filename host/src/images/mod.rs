@@ -125,7 +125,7 @@ impl Image {
         if wire == WireApi::Anthropic && base64_len(self.bytes.len()) > ANTHROPIC_MAX_BASE64 {
             return Err(ImageError::TooBigForAnthropic {
                 path: path.to_string(),
-                size: size_in_words(self.bytes.len() as u64),
+                size: crate::plural::size_in_words(self.bytes.len() as u64),
             });
         }
         Ok(())
@@ -209,18 +209,6 @@ fn too_big(path: String, len: u64) -> ImageError {
             len as f64 / (1024.0 * 1024.0)
         ),
         limit: crate::plural::thousands(MAX_BYTES),
-    }
-}
-
-/// `"6.2 MiB"`, `"830 KiB"`, `"12 bytes"`.
-fn size_in_words(n: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if n >= MIB {
-        format!("{:.1} MiB", n as f64 / MIB as f64)
-    } else if n >= 1024 {
-        format!("{} KiB", n / 1024)
-    } else {
-        crate::plural::counted(n as usize, "byte")
     }
 }
 

@@ -1,6 +1,7 @@
 //! What one finished thing looks like in the scrollback: a user message,
 //! a tool call's header line with its folded output or its diff, notes.
 
+use quire::tools::shell::result_text;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -70,7 +71,10 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         return out;
     }
     if t.name == "shell" && t.status != "denied" {
-        let shown = total_cut(printed(t.output), dropped_before(t.output));
+        let shown = total_cut(
+            result_text::printed(t.output),
+            result_text::dropped(t.output),
+        );
         out.extend(folded(&shown, width, pal));
     } else if t.status != "ok" {
         let reason = failure_reason(t.name, t.output);
@@ -84,29 +88,6 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         }
     }
     out
-}
-
-/// What a shell command printed (after the status lines).
-fn printed(output: &str) -> &str {
-    output
-        .split_once("Output:\n")
-        .map(|(_, p)| p)
-        .unwrap_or(output)
-}
-
-/// Bytes the shell dropped from a command's output before the output cap
-/// (its `Output truncated: N bytes dropped from the middle` status line).
-fn dropped_before(output: &str) -> u64 {
-    let status = output.split_once("Output:\n").map_or("", |(s, _)| s);
-    status
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Output truncated: ")?
-                .strip_suffix(" bytes dropped from the middle")?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
 }
 
 const CUT_MARK: (&str, &str) = ("[… ", " bytes cut from the middle of this output …]");

@@ -3,6 +3,19 @@
 use super::*;
 use crate::skills::select::testing::skill;
 
+/// The plan for `message` alone (no previous message, nothing active),
+/// with the default settings.
+fn pick(s: &[Skill], index: &Index, message: &str) -> Plan {
+    plan(
+        s,
+        index,
+        &SkillsConfig::default(),
+        message,
+        None,
+        &HashSet::new(),
+    )
+}
+
 fn skills() -> Vec<Skill> {
     vec![
         skill("pdf-forms", "Fill in and flatten PDF forms."),
@@ -79,36 +92,14 @@ fn words_a_skill_only_mentions_in_its_body_activate_nothing() {
         skill("release-notes", "Draft release notes from the git log."),
     ];
     let (index, _) = Index::build(&s, None);
-    let cfg = SkillsConfig::default();
-    let p = plan(
-        &s,
-        &index,
-        &cfg,
-        "write a pdf form filler",
-        None,
-        &HashSet::new(),
-    );
+    let p = pick(&s, &index, "write a pdf form filler");
     assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
     assert!(p.activate.is_empty(), "{p:?}");
     // Its own subject still activates it, when the message names it (in
     // a set this small, see `names_subject`).
-    let p = plan(
-        &s,
-        &index,
-        &cfg,
-        "have the skill creator check this frontmatter",
-        None,
-        &HashSet::new(),
-    );
+    let p = pick(&s, &index, "have the skill creator check this frontmatter");
     assert_eq!(p.activate.len(), 1, "{p:?}");
-    let p = plan(
-        &s,
-        &index,
-        &cfg,
-        "validate this frontmatter",
-        None,
-        &HashSet::new(),
-    );
+    let p = pick(&s, &index, "validate this frontmatter");
     assert!(p.activate.is_empty(), "the subject unsaid: {p:?}");
 }
 
@@ -130,20 +121,12 @@ fn in_a_small_set_only_a_message_naming_the_subject_activates() {
         skill("plugin-author", "Write and build a WASM plugin."),
     ];
     let (index, _) = Index::build(&s, None);
-    let cfg = SkillsConfig::default();
     for message in ["message two", "add a config option for the timeout"] {
-        let p = plan(&s, &index, &cfg, message, None, &HashSet::new());
+        let p = pick(&s, &index, message);
         assert!(p.activate.is_empty(), "{message}: {p:?}");
         assert_eq!(p.ranked.len(), 4, "all still listed: {p:?}");
     }
-    let p = plan(
-        &s,
-        &index,
-        &cfg,
-        "put the jira MCP server in the toml file",
-        None,
-        &HashSet::new(),
-    );
+    let p = pick(&s, &index, "put the jira MCP server in the toml file");
     assert_eq!(p.activate.len(), 1, "{p:?}");
     assert_eq!(s[p.activate[0].skill].name, "mcp-integration");
 }
@@ -332,8 +315,7 @@ fn counts_and_places_are_no_evidence() {
         s.push(skill(name, what));
     }
     let (index, _) = Index::build(&s, None);
-    let cfg = SkillsConfig::default();
-    let p = plan(&s, &index, &cfg, "message two", None, &HashSet::new());
+    let p = pick(&s, &index, "message two");
     assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
     assert!(p.activate.is_empty(), "{p:?}");
 }
@@ -351,29 +333,14 @@ fn in_a_set_of_a_few_dozen_common_words_are_no_evidence() {
         ));
     }
     let (index, _) = Index::build(&s, None);
-    let cfg = SkillsConfig::default();
-    let p = plan(
-        &s,
-        &index,
-        &cfg,
-        "make a new branch and commit this",
-        None,
-        &HashSet::new(),
-    );
+    let p = pick(&s, &index, "make a new branch and commit this");
     assert_eq!(p.ranked[0].skill, 0, "still ranked first: {p:?}");
     assert!(p.activate.is_empty(), "{p:?}");
     // A common word that names the skill still counts: "branch" for
     // branch-pruner.
     s.push(skill("branch-pruner", "Prune stale branches after merges."));
     let (index, _) = Index::build(&s, None);
-    let p = plan(
-        &s,
-        &index,
-        &cfg,
-        "prune the branches",
-        None,
-        &HashSet::new(),
-    );
+    let p = pick(&s, &index, "prune the branches");
     assert_eq!(p.activate.len(), 1, "{p:?}");
     assert_eq!(s[p.activate[0].skill].name, "branch-pruner");
 }

@@ -66,7 +66,7 @@ impl ExecOutcome {
     /// `Exit code: N`, or `Killed by signal S (NAME)`.
     pub fn status_line(&self) -> String {
         match (self.status.code(), self.status.signal()) {
-            (Some(code), _) => format!("Exit code: {code}"),
+            (Some(code), _) => format!("{}{code}", super::result_text::EXIT_CODE),
             (None, Some(sig)) => match signal_name(sig) {
                 Some(name) => format!("Killed by signal {sig} ({name})"),
                 None => format!("Killed by signal {sig}"),
@@ -315,7 +315,12 @@ async fn with_output<R: tokio::io::AsyncRead + Unpin>(
     let output = match dropped {
         0 => out.into_text(),
         // Said as a finished command's output says it (format_outcome).
-        n => format!("{}Output:\n{}", super::dropped_line(n), out.into_text()),
+        n => format!(
+            "{}{}{}",
+            super::result_text::dropped_line(n),
+            super::result_text::OUTPUT,
+            out.into_text()
+        ),
     };
     ToolError::WithOutput {
         cause: Box::new(cause),

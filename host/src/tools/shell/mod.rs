@@ -6,6 +6,7 @@ mod environment;
 mod exec;
 mod git_config;
 pub(crate) mod lex;
+pub mod result_text;
 mod runs_code;
 mod safe;
 
@@ -290,27 +291,22 @@ fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
 /// from the middle of its output before it reached the output cap.
 pub const DROPPED_BYTES: &str = "dropped_bytes";
 
-/// The status line saying how much of a command's output was left out
-/// (read back by the terminal view, `tui/cells.rs`).
-fn dropped_line(dropped: u64) -> String {
-    format!("Output truncated: {dropped} bytes dropped from the middle\n")
-}
-
 fn format_outcome(o: &exec::ExecOutcome) -> String {
     let mut text = format!(
-        "{}\nWall time: {:.1} s\n",
+        "{}\n{}{:.1} s\n",
         o.status_line(),
+        result_text::WALL_TIME,
         o.wall.as_secs_f64()
     );
     if o.dropped > 0 {
-        text.push_str(&dropped_line(o.dropped));
+        text.push_str(&result_text::dropped_line(o.dropped));
     }
     if o.output_left_open {
         text.push_str(
             "Note: a background process still holds the output open; output after the command exited may be missing\n",
         );
     }
-    text.push_str("Output:\n");
+    text.push_str(result_text::OUTPUT);
     text.push_str(&o.output);
     text
 }

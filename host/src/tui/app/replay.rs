@@ -61,7 +61,8 @@ impl App {
                         _ => (
                             "✗",
                             pal.bad(),
-                            exit_code(output).map(|c| format!("exit {c}")),
+                            quire::tools::shell::result_text::exit_code(output)
+                                .map(|c| format!("exit {c}")),
                         ),
                     };
                     let mut spans = vec![
@@ -106,17 +107,6 @@ impl App {
         self.status.total = total;
         self.status.context_used = last.map_or(0, |u| u.input_tokens);
     }
-}
-
-/// A shell command's exit code, from its result's first line.
-fn exit_code(output: &str) -> Option<i32> {
-    output
-        .lines()
-        .next()?
-        .strip_prefix("Exit code: ")?
-        .trim()
-        .parse()
-        .ok()
 }
 
 /// The tokens a session file recorded, its subagents' included, and the
