@@ -204,6 +204,13 @@ def common_prefix(a, b):
     return i
 
 
+def heading(title, columns):
+    """A Markdown section with a table's header row."""
+    print(f"\n## {title}\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+
+
 def make_repo(root):
     repo = root / "repo"
     (repo / "src").mkdir(parents=True)
@@ -218,9 +225,9 @@ def make_repo(root):
 
 
 def plain(agents, recorder, repo):
-    print("\n## One task, no extensions (`exec \"rename tmp to buffer in src/main.rs\"`)\n")
-    print("| agent | request bytes | tools | system text | messages | until the request | wall | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
+    heading("One task, no extensions (`exec \"rename tmp to buffer in src/main.rs\"`)",
+            ["agent", "request bytes", "tools", "system text", "messages", "until the request", "wall",
+             "peak RSS"])
     for agent in agents:
         recorder.take()
         started, wall, rss = agent.run(repo, "rename the variable tmp to buffer in src/main.rs")
@@ -234,9 +241,8 @@ def plain(agents, recorder, repo):
 def skills(agents, recorder, repo, labelled, limit):
     cases = [c for c in json.loads(Path(labelled).read_text())
              if (c.get("expect") or c.get("any")) and not c.get("previous")][:limit]
-    print(f"\n## 523 real skills installed ({len(cases)} labelled messages of {Path(labelled).name})\n")
-    print("| agent | first request bytes (median) | skills part | expected skill named in the request |")
-    print("|---|---|---|---|")
+    heading(f"523 real skills installed ({len(cases)} labelled messages of {Path(labelled).name})",
+            ["agent", "first request bytes (median)", "skills part", "expected skill named in the request"])
     for agent in agents:
         sizes, skill_parts, named = [], [], 0
         for case in cases:
@@ -269,9 +275,8 @@ def skills_part(body):
 
 
 def mcp_tools(agents, recorder, repo):
-    print("\n## One MCP server (the reference `everything` server, 13 tools), `exec \"say hi\"`\n")
-    print("| agent | request bytes | tools part | tools sent |")
-    print("|---|---|---|---|")
+    heading("One MCP server (the reference `everything` server, 13 tools), `exec \"say hi\"`",
+            ["agent", "request bytes", "tools part", "tools sent"])
     for agent in agents:
         recorder.take()
         agent.run(repo, "say hi")
@@ -284,10 +289,9 @@ def mcp_tools(agents, recorder, repo):
 def session(agents, recorder, repo):
     messages = ["what does src/main.rs do?", "rename tmp to buffer there", "also add a doc comment",
                 "now write a test for it", "summarise what we changed"]
-    print("\n## Five messages in one session (`exec`, then `exec resume --last` ×4)\n")
-    print("| agent | bytes per request | total input | share that is a prefix of the previous request | "
-          "est. input cost, GPT-5, no cache | with cache |")
-    print("|---|---|---|---|---|---|")
+    heading("Five messages in one session (`exec`, then `exec resume --last` ×4)",
+            ["agent", "bytes per request", "total input", "share that is a prefix of the previous request",
+             "est. input cost, GPT-5, no cache", "with cache"])
     for agent in agents:
         recorder.take()
         for i, message in enumerate(messages):
