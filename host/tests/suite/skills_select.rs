@@ -2,6 +2,7 @@
 //! (tests/skills_select/skills.json) and 65 messages
 //! (tests/skills_select/eval.json). The recall the selector reaches is
 //! asserted as a floor, so a change that makes selection worse fails.
+mod one_collection;
 mod real;
 mod real_heldout;
 

@@ -17,6 +17,7 @@ use super::cache::{self, CacheFile};
 // Re-exported: semantic scoring weighs the previous message the same way.
 pub(crate) use super::followup::previous_weight;
 use super::par::par_map;
+use super::reference;
 use super::synonyms::{self, SKILL_SHARES, SynonymShares, TOOL_SHARES};
 use super::text::{self, DocTerms};
 use crate::skills::Skill;
@@ -140,6 +141,11 @@ pub struct Index {
     /// By term id: the documents holding it, each counting up to 1 by its
     /// weighted frequency (see [`DF_FULL_TF`]).
     df: Vec<f32>,
+    /// By term id: its share of skills in general ([`reference::share`]),
+    /// for an index of skills; empty for tools.
+    prior: Vec<f32>,
+    /// The weight of [`Index::prior`] in documents (0 for tools).
+    prior_docs: f32,
     /// See [`SKILL_SHARES`].
     shares: SynonymShares,
     /// By document: its name's terms and their idf, split at the first
@@ -164,6 +170,8 @@ impl Default for Index {
             docs: Vec::new(),
             norms: Vec::new(),
             df: Vec::new(),
+            prior: Vec::new(),
+            prior_docs: 0.0,
             shares: SKILL_SHARES,
             names: Vec::new(),
             name_rank: Vec::new(),
@@ -248,6 +256,8 @@ impl Index {
         index.docs = slots.into_iter().flatten().collect();
         index.shares = SKILL_SHARES;
         index.finish();
+        index.prior = index.terms.iter().map(|t| reference::share(t)).collect();
+        index.prior_docs = reference::PRIOR_DOCS;
         index.name_rank = name_ranks(skills);
         let mut stats = BuildStats {
             docs: index.docs.len(),
@@ -450,13 +460,19 @@ impl Index {
         }
     }
 
-    /// BM25's idf, fading to nothing for terms found nearly everywhere
+    /// BM25's idf over the documents and, for skills, the reference's
+    /// ([`reference`]), fading to nothing for terms found nearly everywhere
     /// (see [`COMMON_ZERO`]).
     pub(crate) fn idf(&self, id: u32) -> f32 {
-        let n = self.docs.len() as f32;
-        let df = self.df[id as usize];
+        let mut n = self.docs.len() as f32;
+        let mut df = self.df[id as usize];
+        // A skill index counts the reference's skills too (see `reference`).
+        if let Some(&share) = self.prior.get(id as usize) {
+            n += self.prior_docs;
+            df += self.prior_docs * share;
+        }
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        if self.docs.len() < COMMON_MIN_DOCS {
+        if n < COMMON_MIN_DOCS as f32 {
             return idf;
         }
         let share = df / n;

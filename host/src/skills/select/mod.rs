@@ -27,6 +27,7 @@ pub mod learn;
 mod par;
 pub mod plan;
 pub(crate) mod quoted;
+pub(crate) mod reference;
 pub(crate) mod sections;
 pub mod semantic;
 pub(crate) mod specific;

@@ -246,11 +246,11 @@ fn the_skill_holding_most_of_the_message_ranks_above_one_heavy_word() {
         ),
         skill(
             "scanpy",
-            "Single-cell analysis of h5ad files: clusters, marker genes, umap.",
+            "Single-cell analysis of data files: clusters, marker genes, umap.",
         ),
     ];
     // Other skills share scanpy's words, so each of them weighs less.
-    for (i, words) in ["h5ad files", "clusters of points", "genes and variants"]
+    for (i, words) in ["data files", "clusters of points", "genes and variants"]
         .iter()
         .cycle()
         .take(15)
@@ -259,7 +259,7 @@ fn the_skill_holding_most_of_the_message_ranks_above_one_heavy_word() {
         s.push(skill(&format!("other-{i}"), &format!("Work with {words}.")));
     }
     let (index, _) = Index::build(&s, None);
-    let message = "h5ad from the sequencer: genes and a umap";
+    let message = "data files from the sequencer: genes and a umap";
     let query = index.query(message, None);
     let mut raw = index.scores(&query);
     super::super::specific::boost_names(

@@ -32,13 +32,22 @@ pub fn real_skills_dir() -> PathBuf {
     dir
 }
 
-/// Every `SOURCE/SKILL/SKILL.md`, parsed as quire parses skills, sorted
-/// by path; the first of a name wins.
+/// The real skills of every collection ([`skills_in`]).
 pub fn real_skills() -> Vec<Skill> {
-    let root = real_skills_dir();
+    let sources: Vec<PathBuf> = std::fs::read_dir(real_skills_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    skills_in(&sources)
+}
+
+/// Every `SOURCE/SKILL/SKILL.md` of `sources`, parsed as quire parses
+/// skills, sorted by path; the first of a name wins.
+pub fn skills_in(sources: &[PathBuf]) -> Vec<Skill> {
     let mut files: Vec<PathBuf> = Vec::new();
-    for source in std::fs::read_dir(&root).unwrap().flatten() {
-        let Ok(skills) = std::fs::read_dir(source.path()) else {
+    for source in sources {
+        let Ok(skills) = std::fs::read_dir(source) else {
             continue;
         };
         for s in skills.flatten() {
