@@ -61,15 +61,37 @@ fn user_docs(home: &Path) -> Option<PathBuf> {
         .chain(
             codex
                 .iter()
-                .flat_map(|d| FOLDER_FILES[..2].iter().map(|f| d.join(f))),
+                .flat_map(|d| FOLDER_FILES.iter().map(|f| d.join(f))),
         )
         .chain(claude.map(|d| d.join("CLAUDE.md")))
         .find(|p| p.is_file())
 }
 
-/// A folder's instruction files, the first found read: Codex's override,
-/// then AGENTS.md, then Claude Code's CLAUDE.md.
-const FOLDER_FILES: [&str; 3] = ["AGENTS.override.md", "AGENTS.md", "CLAUDE.md"];
+/// Codex's instruction files, the first found read: its override, then
+/// AGENTS.md.
+const FOLDER_FILES: [&str; 2] = ["AGENTS.override.md", "AGENTS.md"];
+
+/// Claude Code's instruction files of a folder, each read: CLAUDE.md,
+/// .claude/CLAUDE.md and the personal CLAUDE.local.md.
+const CLAUDE_FILES: [&str; 3] = ["CLAUDE.md", ".claude/CLAUDE.md", "CLAUDE.local.md"];
+
+/// `dir`'s instruction files: Codex's ([`FOLDER_FILES`], the first found)
+/// and Claude Code's ([`CLAUDE_FILES`], each), so a repository written
+/// for either tool, or both, is read as that tool reads it.
+fn folder_files(dir: &Path, skipped: &mut Vec<String>) -> Vec<PathBuf> {
+    FOLDER_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| regular(p, skipped))
+        .into_iter()
+        .chain(
+            CLAUDE_FILES
+                .iter()
+                .map(|f| dir.join(f))
+                .filter(|p| regular(p, skipped)),
+        )
+        .collect()
+}
 
 /// Reads the user's own instructions ([`user_docs`]), then, from the
 /// repository root down to `cwd`, each folder's `AGENTS.override.md`,
@@ -100,24 +122,35 @@ pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
     let allowed = [canonical(&root), canonical(home)];
     let mut skipped = Vec::new();
     for dir in dirs {
-        let Some(found) = FOLDER_FILES
-            .iter()
-            .map(|f| dir.join(f))
-            .find(|p| regular(p, &mut skipped))
-        else {
-            continue;
-        };
-        let target = canonical(&found);
-        if allowed.iter().any(|a| target.starts_with(a)) {
-            files.push(found);
-        } else {
-            skipped.push(format!(
-                "{} links to {}, outside the repository; it was not read (copy the text into the file instead)",
-                found.display(),
-                target.display()
-            ));
+        for found in folder_files(dir, &mut skipped) {
+            let target = canonical(&found);
+            if allowed.iter().any(|a| target.starts_with(a)) {
+                files.push(found);
+            } else {
+                skipped.push(format!(
+                    "{} links to {}, outside the repository; it was not read (copy the text into the file instead)",
+                    found.display(),
+                    target.display()
+                ));
+            }
         }
     }
+    // A repository's file imports from the repository; the user's own
+    // from their home folders.
+    let user_reach: Vec<PathBuf> = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([home.to_path_buf()])
+        .map(|p| canonical(&p))
+        .collect();
+    let reach = |f: &Path| -> Vec<PathBuf> {
+        if canonical(f).starts_with(&allowed[0]) {
+            vec![allowed[0].clone()]
+        } else {
+            user_reach.clone()
+        }
+    };
+    let files = super::memory_imports::expand(files, &reach, &mut skipped);
     let mut text = String::new();
     let mut truncated = false;
     let mut read = Vec::new();
@@ -125,6 +158,8 @@ pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
     // Only the files' own bytes count against the cap (as Codex's
     // project_doc_max_bytes): the headings and the cut note are outside it.
     let mut used = 0;
+    // A CLAUDE.md that is a copy of the AGENTS.md beside it is read once.
+    let mut bodies: Vec<String> = Vec::new();
     for f in files {
         if truncated {
             cut.push(f);
@@ -135,6 +170,10 @@ pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
             continue;
         };
         let body = body.trim_end();
+        if bodies.iter().any(|b| b == body) {
+            continue;
+        }
+        bodies.push(body.to_string());
         let mut end = body.len().min(cap - used);
         while !body.is_char_boundary(end) {
             end -= 1;
@@ -249,25 +288,76 @@ mod tests {
     use super::*;
 
     #[test]
-    fn docs_from_root_down_with_claude_fallback() {
+    fn docs_from_root_down_codex_and_claude_files_alike() {
         let home = tempfile::tempdir().unwrap();
         let repo = tempfile::tempdir().unwrap();
         let sub = repo.path().join("a/b");
         std::fs::create_dir_all(&sub).unwrap();
-        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+        std::fs::create_dir_all(repo.path().join(".claude")).unwrap();
+        std::fs::create_dir_all(repo.path().join("docs")).unwrap();
         std::fs::write(home.path().join("AGENTS.md"), "user rules").unwrap();
         std::fs::write(repo.path().join("AGENTS.md"), "root rules").unwrap();
-        std::fs::write(repo.path().join("a/CLAUDE.md"), "claude rules").unwrap();
+        // Claude Code's files beside AGENTS.md are read too (a Claude Code
+        // user's repository often has both), with their imports.
+        std::fs::write(
+            repo.path().join("CLAUDE.md"),
+            "claude root, see @docs/style.md",
+        )
+        .unwrap();
+        std::fs::write(repo.path().join("docs/style.md"), "imported style").unwrap();
+        std::fs::write(repo.path().join(".claude/CLAUDE.md"), "dot claude rules").unwrap();
+        std::fs::write(repo.path().join("CLAUDE.local.md"), "my local rules").unwrap();
+        std::fs::write(repo.path().join("a/CLAUDE.md"), "folder a rules").unwrap();
         std::fs::write(sub.join("AGENTS.md"), "deep rules").unwrap();
-        std::fs::write(sub.join("CLAUDE.md"), "ignored").unwrap();
+        // A copy of the AGENTS.md beside it is read once.
+        std::fs::write(sub.join("CLAUDE.md"), "deep rules\n").unwrap();
         let d = project_docs(home.path(), &sub);
-        let order: Vec<usize> = ["user rules", "root rules", "claude rules", "deep rules"]
-            .iter()
-            .map(|t| d.text.find(t).unwrap())
-            .collect();
+        let order: Vec<usize> = [
+            "user rules",
+            "root rules",
+            "claude root",
+            "imported style",
+            "dot claude rules",
+            "my local rules",
+            "folder a rules",
+            "deep rules",
+        ]
+        .iter()
+        .map(|t| {
+            d.text
+                .find(t)
+                .unwrap_or_else(|| panic!("{t} missing: {}", d.text))
+        })
+        .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", d.text);
-        assert!(!d.text.contains("ignored"));
+        assert_eq!(d.text.matches("deep rules").count(), 1, "{}", d.text);
         assert!(!d.truncated);
+    }
+
+    #[test]
+    fn a_repository_import_outside_it_is_not_read() {
+        let home = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        let key = outside.path().join("id_rsa");
+        std::fs::write(&key, "PRIVATE KEY").unwrap();
+        std::fs::write(
+            repo.path().join("CLAUDE.md"),
+            format!("rules @{}", key.display()),
+        )
+        .unwrap();
+        let d = project_docs(home.path(), repo.path());
+        assert!(d.text.contains("rules"), "{}", d.text);
+        assert!(!d.text.contains("PRIVATE KEY"), "{}", d.text);
+        assert!(
+            d.skipped
+                .iter()
+                .any(|s| s.contains("id_rsa") && s.contains("not read")),
+            "{:?}",
+            d.skipped
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ const NOTES: &[(&[&str], &str)] = &[
     ),
     (
         &["project_doc_fallback_filenames"],
-        "names more instruction files for Codex; quire reads AGENTS.override.md, AGENTS.md and CLAUDE.md in each folder, no other names",
+        "names more instruction files for Codex; quire reads AGENTS.override.md or AGENTS.md, and CLAUDE.md, .claude/CLAUDE.md and CLAUDE.local.md, in each folder, no other names",
     ),
     (
         &[

@@ -38,11 +38,29 @@ pub fn message(cwd: &Path, arg: &str) -> Result<String, String> {
             "{IMPROVE}\n\nAGENTS.md is {}.\n\nThe user asks: {arg}",
             file.display()
         )),
-        (false, true) => Ok(format!("{WRITE}\n\nThe top folder is {}.", top.display())),
-        (false, false) => Ok(format!(
-            "{WRITE}\n\nThe top folder is {}.\n\nThe user adds: {arg}",
+        (false, true) => Ok(format!(
+            "{WRITE}{}\n\nThe top folder is {}.",
+            beside_claude(&top),
             top.display()
         )),
+        (false, false) => Ok(format!(
+            "{WRITE}{}\n\nThe top folder is {}.\n\nThe user adds: {arg}",
+            beside_claude(&top),
+            top.display()
+        )),
+    }
+}
+
+/// What to say of a CLAUDE.md in `top`: agents read both files, so the
+/// new one builds on it rather than repeating it.
+fn beside_claude(top: &Path) -> String {
+    let claude = top.join("CLAUDE.md");
+    match claude.is_file() {
+        true => format!(
+            "\n\nThis repository has {} (instructions written for Claude Code). Read it first: it stays, and agents read both files, so AGENTS.md must not repeat what it says; put in AGENTS.md only what it lacks.",
+            claude.display()
+        ),
+        false => String::new(),
     }
 }
 
@@ -70,6 +88,13 @@ mod tests {
         assert!(
             why.contains("already exists; /init does not replace it"),
             "{why}"
+        );
+        let beside = tempfile::tempdir().expect("tempdir");
+        std::fs::write(beside.path().join("CLAUDE.md"), "# Claude\n").expect("write");
+        let sent = message(beside.path(), "").expect("no AGENTS.md yet");
+        assert!(
+            sent.contains("CLAUDE.md (instructions written for Claude Code)"),
+            "{sent}"
         );
         let asked = message(dir.path(), "add the lint command").expect("a change asked");
         assert!(asked.contains("Improve it as the user asks"), "{asked}");
