@@ -33,3 +33,4 @@ pub mod store;
 pub mod suggest;
 pub mod tabs;
 pub mod tools;
+pub mod writable_path;

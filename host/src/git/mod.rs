@@ -267,6 +267,25 @@ pub fn inspect_command(dir: Option<&Path>, args: &[&str]) -> Result<Command, Git
     Ok(cmd)
 }
 
+/// [`inspect_command`] run to its end, or stopped with what it started
+/// past `timeout` (`None`: the deadline every local git command of
+/// quire's has, [`deadline`], `QUIRE_GIT_TIMEOUT`); its output whatever
+/// its exit status. Fails when git cannot be started or was stopped
+/// ([`GitFailure::stopped`]).
+pub fn inspect_output(
+    dir: Option<&Path>,
+    args: &[&str],
+    timeout: Option<Duration>,
+) -> Result<Output, GitFailure> {
+    let command = format!("git {}", subcommand(args));
+    let timeout = match timeout {
+        Some(t) => t,
+        None => deadline::default(false, None).map_err(|why| GitFailure::refused(&command, why))?,
+    };
+    let mut cmd = inspect_command(dir, args)?;
+    finished(&mut cmd, &command, None, Some(timeout), None)
+}
+
 /// [`inspect_command`] run; its stdout (nothing for a `git config` that
 /// matched nothing).
 fn inspect(

@@ -18,28 +18,21 @@ pub fn program(dir: Option<&Path>) -> PathBuf {
 /// The repositories a sandboxed command may write, as real paths.
 fn writable(dir: Option<&Path>) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().ok();
-    dir.map(Path::to_path_buf)
-        .into_iter()
-        .chain(cwd)
-        .map(|d| crate::config::repo_root(&d).unwrap_or(d))
-        .filter_map(|d| d.canonicalize().ok())
-        .collect()
+    let dirs: Vec<PathBuf> = dir.map(Path::to_path_buf).into_iter().chain(cwd).collect();
+    crate::writable_path::writable_roots(dirs.iter().map(PathBuf::as_path))
 }
 
 /// The first executable `git` of `path` outside `avoid`; `git` itself
 /// (the spawn then fails as "not installed") when there is none. One
 /// passed over is logged.
 fn pick(path: &std::ffi::OsStr, avoid: &[PathBuf]) -> PathBuf {
+    use crate::writable_path::{executable, is_writable};
     for entry in std::env::split_paths(path) {
         let candidate = entry.join("git");
         if !executable(&candidate) {
             continue;
         }
-        let inside = entry.is_relative()
-            || entry
-                .canonicalize()
-                .map_or(true, |real| avoid.iter().any(|a| real.starts_with(a)));
-        if inside {
+        if is_writable(&entry, avoid) {
             tracing::warn!(
                 "not running {}: it lies where the model's commands can write",
                 candidate.display()
@@ -49,11 +42,6 @@ fn pick(path: &std::ffi::OsStr, avoid: &[PathBuf]) -> PathBuf {
         return candidate;
     }
     PathBuf::from("git")
-}
-
-fn executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(test)]

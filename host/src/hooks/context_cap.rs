@@ -87,6 +87,7 @@ mod tests {
             "head -c 10000000 /dev/zero | tr '\\0' x",
             std::path::Path::new("/"),
             &[],
+            None,
             b"",
             std::time::Duration::from_secs(60),
         )

@@ -383,10 +383,12 @@ impl Hooks {
             env.push(("CLAUDE_PLUGIN_ROOT", root.clone()));
             env.push(("PLUGIN_ROOT", root));
         }
+        let path = hook_path(info);
         runner::run_command(
             hook.def.command.as_deref().unwrap_or(""),
             &info.cwd,
             &env,
+            path.as_deref(),
             &body,
             hook.def.timeout(),
         )
@@ -415,6 +417,19 @@ impl std::fmt::Debug for Hooks {
             .field("hooks", &self.hooks.len())
             .finish()
     }
+}
+
+/// The `PATH` a command hook runs with: quire's, without the entries
+/// the model's sandboxed commands can write (inside the workspace, or
+/// relative: [`crate::writable_path`]), so `python3` or `jq` in a hook is
+/// never a program the model planted in an activated `.venv/bin`. The
+/// same for every hook: a user's runs without approval each time, and a
+/// repository's approval covers the files its command names, not what a
+/// `PATH` lookup finds (name `.venv/bin/ruff` to run the project's).
+fn hook_path(info: &SessionInfo) -> Option<std::ffi::OsString> {
+    let path = std::env::var_os("PATH")?;
+    let roots = crate::writable_path::writable_roots([info.cwd.as_path(), &info.project_dir]);
+    Some(crate::writable_path::without_writable(&path, &roots))
 }
 
 /// Whether `hook` runs files a sandboxed command could write: an approved

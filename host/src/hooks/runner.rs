@@ -91,15 +91,22 @@ impl Drop for GroupGuard {
     }
 }
 
-/// Runs `command` with `bash -c` in `cwd`, `input` on stdin.
+/// Runs `command` with `bash -c` in `cwd`, `input` on stdin, `env` added
+/// to quire's environment, and `path` (when given) as its `PATH`, bash
+/// itself looked for there too.
 pub async fn run_command(
     command: &str,
     cwd: &Path,
     env: &[(&str, String)],
+    path: Option<&std::ffi::OsStr>,
     input: &[u8],
     timeout: Duration,
 ) -> RunOutput {
     let mut cmd = Command::new("bash");
+    // Set on the command, it is where `bash` itself is looked for too.
+    if let Some(p) = path {
+        cmd.env("PATH", p);
+    }
     cmd.arg("-c")
         .arg(command)
         .current_dir(cwd)
@@ -278,6 +285,7 @@ mod tests {
             "cat; echo \"dir=$PWD x=$X\" >&2; exit 3",
             dir.path(),
             &[("X", "y".into())],
+            None,
             b"{\"a\":1}",
             Duration::from_secs(20),
         )
@@ -292,7 +300,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("child-alive");
         let cmd = format!("(sleep 3; touch {}) & sleep 30", marker.display());
-        let out = run_command(&cmd, dir.path(), &[], b"", Duration::from_secs(1)).await;
+        let out = run_command(&cmd, dir.path(), &[], None, b"", Duration::from_secs(1)).await;
         assert_eq!(out.status, RunStatus::TimedOut);
         tokio::time::sleep(Duration::from_secs(4)).await;
         assert!(!marker.exists(), "the hook's child outlived the timeout");

@@ -32,6 +32,9 @@ pub fn body(r: &ApprovalRequest) -> Vec<Said> {
     if r.escalated {
         out.push(Said::Note(Tone::Bad, format!("  {OUTSIDE}")));
     }
+    for program in &r.workspace_programs {
+        out.push(Said::Note(Tone::Bad, format!("  {}", planted(program))));
+    }
     if let Some(why) = &r.asked_again {
         out.push(Said::Note(
             Tone::Bad,
@@ -42,6 +45,17 @@ pub fn body(r: &ApprovalRequest) -> Vec<Said> {
         out.push(Said::Note(Tone::Dim, format!("  reason: {reason}")));
     }
     out
+}
+
+/// Said of a program of the command that is a file the model's
+/// sandboxed commands can write.
+fn planted(p: &quire::tools::approval::WorkspaceProgram) -> String {
+    let path = p.path.display().to_string();
+    format!(
+        "`{}` runs {}: a file inside the workspace, which the model's sandboxed commands can write — approve only if you know what it is",
+        shown(&p.word),
+        shown(&path)
+    )
 }
 
 /// Said of a command that would run outside the sandbox.
@@ -113,6 +127,7 @@ mod tests {
             escalated,
             code_in: Vec::new(),
             asked_again: None,
+            workspace_programs: Vec::new(),
         }
     }
 
@@ -169,6 +184,20 @@ mod tests {
         assert!(text(&body(&r)).contains("OUTSIDE the sandbox"));
         assert!(question(&r).contains("OUTSIDE the sandbox"));
         assert!(!text(&body(&request("make test", false))).contains("OUTSIDE"));
+    }
+
+    #[test]
+    fn a_program_inside_the_workspace_is_named_with_a_warning() {
+        let mut r = request("pytest -q", true);
+        r.workspace_programs = vec![quire::tools::approval::WorkspaceProgram {
+            word: "pytest".into(),
+            path: "/w/.venv/bin/pytest".into(),
+        }];
+        let body = text(&body(&r));
+        assert!(
+            body.contains("`pytest` runs /w/.venv/bin/pytest: a file inside the workspace, which the model's sandboxed commands can write"),
+            "{body}"
+        );
     }
 
     #[test]

@@ -76,6 +76,21 @@ pub struct ApprovalRequest {
     /// code changed since), said by quire, never by the model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_again: Option<String>,
+    /// Programs of an escalated command that are files the model's
+    /// sandboxed commands can write (the first `pytest` on `PATH` is the
+    /// workspace's `.venv/bin/pytest`, `./x`): shown with a warning.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workspace_programs: Vec<WorkspaceProgram>,
+}
+
+/// A word of a command and the file it runs, which lies where the
+/// model's sandboxed commands can write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkspaceProgram {
+    /// As written in the command (`pytest`, `./x`).
+    pub word: String,
+    /// The file it runs, as found (a link in `.venv/bin` not followed).
+    pub path: PathBuf,
 }
 
 /// The "always" key of a command run outside the sandbox: `key` of the
@@ -170,6 +185,7 @@ pub async fn ask_before_call(
         escalated: false,
         code_in: Vec::new(),
         asked_again: None,
+        workspace_programs: Vec::new(),
     };
     match approver.ask(request).await {
         ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
@@ -328,6 +344,7 @@ mod tests {
             escalated: false,
             code_in: Vec::new(),
             asked_again: None,
+            workspace_programs: Vec::new(),
         };
         let pause = std::time::Duration::from_millis(30);
         // The interrupt drops the ask, as the registry's select does.

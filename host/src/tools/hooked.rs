@@ -131,6 +131,7 @@ pub(super) async fn call(
             escalated: false,
             code_in: Vec::new(),
             asked_again: None,
+            workspace_programs: Vec::new(),
         };
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.

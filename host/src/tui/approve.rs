@@ -173,5 +173,6 @@ pub fn shell_request(command: &str) -> ApprovalRequest {
         escalated: false,
         code_in: Vec::new(),
         asked_again: None,
+        workspace_programs: Vec::new(),
     }
 }

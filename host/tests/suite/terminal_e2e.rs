@@ -74,6 +74,7 @@ mod model_wait;
 mod no_size;
 mod paste;
 mod paused_prompt;
+mod planted_program;
 mod queue;
 mod resend;
 mod rewind;

@@ -130,6 +130,7 @@ impl TypedTool for ApplyPatch {
                 escalated: false,
                 code_in: Vec::new(),
                 asked_again: None,
+                workspace_programs: Vec::new(),
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 return Err(ToolError::Denied(approval::denial_text(

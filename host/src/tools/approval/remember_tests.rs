@@ -84,6 +84,7 @@ fn make_test(code_in: &[&Path]) -> ApprovalRequest {
         escalated: true,
         code_in: code_in.iter().map(|p| p.to_path_buf()).collect(),
         asked_again: None,
+        workspace_programs: Vec::new(),
     }
 }
 

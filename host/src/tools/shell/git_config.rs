@@ -13,6 +13,8 @@
 //! and in a partial clone, the fetch of a missing object (transport and
 //! credential programs).
 
+use std::time::Duration;
+
 /// git's own commands, which no alias can shadow. `difftool` and
 /// `mergetool` are left out: they run the program the configuration names.
 pub(super) const GIT_COMMANDS: &[&str] = &[
@@ -114,8 +116,16 @@ const MAX_DEPTH: usize = 3;
 /// `cwd` may run a program other than git: the configuration names one
 /// (see [`PROGRAM_KEYS`]), an executable hook such a command runs waits
 /// in the hooks folder (`core.hooksPath` followed), or the same holds in
-/// a submodule it recurses into. True when that cannot be told.
+/// a submodule it recurses into. True when that cannot be told, a git
+/// that does not answer by the deadline of quire's own git commands
+/// (`QUIRE_GIT_TIMEOUT`) included: the command is asked about.
 pub(super) async fn runs_programs(cwd: &std::path::Path) -> bool {
+    runs_programs_within(cwd, None).await
+}
+
+/// [`runs_programs`], each git it runs stopped past `timeout` (`None`:
+/// quire's usual deadline).
+async fn runs_programs_within(cwd: &std::path::Path, timeout: Option<Duration>) -> bool {
     let mut pending = vec![(cwd.to_path_buf(), 0usize)];
     let mut seen = 0usize;
     while let Some((dir, depth)) = pending.pop() {
@@ -123,15 +133,23 @@ pub(super) async fn runs_programs(cwd: &std::path::Path) -> bool {
         if seen > MAX_REPOSITORIES || depth > MAX_DEPTH {
             return true;
         }
-        let Some(repo) = Repository::read(&dir).await else {
+        let repo = match Repository::read(&dir, timeout).await {
+            Ok(Some(repo)) => repo,
             // No git, or not a repository: the command cannot run git
             // in it either.
-            continue;
+            Ok(None) => continue,
+            Err(Unanswered) => {
+                tracing::warn!(
+                    "git in {} did not answer in time: the command is asked about",
+                    dir.display()
+                );
+                return true;
+            }
         };
         if repo.names_program || repo.has_read_hook() {
             return true;
         }
-        let Some(submodules) = repo.submodules().await else {
+        let Some(submodules) = repo.submodules(timeout).await else {
             return true;
         };
         pending.extend(submodules.into_iter().map(|d| (d, depth + 1)));
@@ -147,22 +165,30 @@ struct Repository {
     top: Option<std::path::PathBuf>,
 }
 
+/// A git that was stopped at its deadline (or could not be waited for).
+struct Unanswered;
+
 impl Repository {
     /// `None` when `dir` is not in a git repository (or git is missing).
-    async fn read(dir: &std::path::Path) -> Option<Repository> {
-        let hooks = git(dir, &["rev-parse", "--git-path", "hooks"]).await?;
+    async fn read(
+        dir: &std::path::Path,
+        timeout: Option<Duration>,
+    ) -> Result<Option<Repository>, Unanswered> {
+        let Some(hooks) = git(dir, &["rev-parse", "--git-path", "hooks"], timeout).await? else {
+            return Ok(None);
+        };
         let hooks = dir.join(hooks.trim_end_matches('\n'));
         // None in a bare repository, which has no submodules checked out.
-        let top = git(dir, &["rev-parse", "--show-toplevel"])
-            .await
+        let top = git(dir, &["rev-parse", "--show-toplevel"], timeout)
+            .await?
             .map(|t| dir.join(t.trim_end_matches('\n')));
         // A configuration git cannot read: asked about.
-        let config = git(dir, &["config", "--get-regexp", PROGRAM_KEYS]).await;
-        Some(Repository {
+        let config = git(dir, &["config", "--get-regexp", PROGRAM_KEYS], timeout).await?;
+        Ok(Some(Repository {
             names_program: config.is_none_or(|c| names_program(&c)),
             hooks,
             top,
-        })
+        }))
     }
 
     /// An executable hook a read-only command runs.
@@ -177,7 +203,7 @@ impl Repository {
 
     /// The working trees of the submodules `.gitmodules` names that are
     /// checked out; `None` when `.gitmodules` cannot be read.
-    async fn submodules(&self) -> Option<Vec<std::path::PathBuf>> {
+    async fn submodules(&self, timeout: Option<Duration>) -> Option<Vec<std::path::PathBuf>> {
         let Some(top) = &self.top else {
             return Some(Vec::new());
         };
@@ -188,12 +214,8 @@ impl Repository {
             Ok(_) => {}
         }
         let file = format!("--file={}", listed.to_str()?);
-        let cmd = crate::git::inspect_command(
-            Some(top),
-            &["config", &file, "--get-regexp", r"^submodule\..+\.path$"],
-        )
-        .ok()?;
-        let out = output(cmd.into()).await?;
+        let args = ["config", &file, "--get-regexp", r"^submodule\..+\.path$"];
+        let out = output(top, &args, timeout).await.ok()??;
         let paths = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|l| l.split_once(' ').map(|(_, p)| top.join(p)))
@@ -257,25 +279,43 @@ fn is_git_lfs(key: &str, value: &str) -> bool {
 }
 
 /// `git -C dir ARGS`'s stdout, `None` when git is missing or fails.
-async fn git(dir: &std::path::Path, args: &[&str]) -> Option<String> {
-    // Read as the repository has it, none of quire's settings in the way.
-    let cmd = crate::git::inspect_command(Some(dir), args).ok()?;
-    let out = output(cmd.into()).await?;
+async fn git(
+    dir: &std::path::Path,
+    args: &[&str],
+    timeout: Option<Duration>,
+) -> Result<Option<String>, Unanswered> {
+    let Some(out) = output(dir, args, timeout).await? else {
+        return Ok(None);
+    };
     // `git config --get-regexp` exits 1 when nothing matched.
     let matched_nothing = args.first() == Some(&"config") && out.status.code() == Some(1);
     if !out.status.success() && !matched_nothing {
-        return None;
+        return Ok(None);
     }
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
-async fn output(mut cmd: tokio::process::Command) -> Option<std::process::Output> {
-    cmd.stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    // Recorded as quire's own child, so no sweep of orphans reaps it.
-    let child = crate::child::spawn_tokio(&mut cmd).ok()?;
-    child.wait_with_output().await.ok()
+/// `git -C dir ARGS` run as the repository has it (none of quire's
+/// settings in the way, [`crate::git::inspect_output`]), stopped at the
+/// deadline of quire's own git commands; `None` when it could not run.
+async fn output(
+    dir: &std::path::Path,
+    args: &[&str],
+    timeout: Option<Duration>,
+) -> Result<Option<crate::git::Output>, Unanswered> {
+    let dir = dir.to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let ran = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::git::inspect_output(Some(&dir), &args, timeout)
+    })
+    .await;
+    match ran {
+        Ok(Ok(out)) => Ok(Some(out)),
+        Ok(Err(failure)) if failure.stopped => Err(Unanswered),
+        Ok(Err(_)) => Ok(None),
+        Err(_) => Err(Unanswered),
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{names_program, runs_programs};
+use super::{names_program, runs_programs, runs_programs_within};
 use std::path::Path;
 
 /// Runs git in `repo`, asserting that it succeeds.
@@ -114,6 +114,34 @@ async fn a_submodule_s_setup_counts() {
     assert_eq!(runs_programs(outer.path()).await, clean);
     git_in(&inner, &["config", "core.fsmonitor", "./fsm.sh"]);
     assert!(runs_programs(outer.path()).await);
+}
+
+/// A git that never exits (its configuration includes a FIFO nobody
+/// writes, as a sandboxed command can plant in `.git/config`: git waits
+/// to read it) is stopped at the deadline, and the check fails closed:
+/// the command is asked about.
+#[tokio::test]
+async fn a_git_that_never_answers_is_stopped_and_the_command_asked_about() {
+    let repo = new_repo();
+    let fifo = repo.path().join(".git/wait");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    git_in(
+        repo.path(),
+        &["config", "include.path", fifo.to_str().unwrap()],
+    );
+    let deadline = std::time::Duration::from_secs(1);
+    // Only a guard against hanging the suite: the check itself ends at
+    // its own deadline.
+    let checked = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        runs_programs_within(repo.path(), Some(deadline)),
+    )
+    .await;
+    assert_eq!(checked, Ok(true), "the check ended, asking");
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub(crate) mod lex;
 pub mod result_text;
 mod runs_code;
 mod safe;
+mod workspace_programs;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -197,10 +198,23 @@ async fn approve(
                 Some(dir) if escalate => format!("{k} in {dir}"),
                 _ => k,
             });
-        let code_in = match escalate && runs_code::runs_workspace_code(&args.command) {
+        let planted = match escalate {
+            true => programs_in_workspace(&args.command, cwd, ctx),
+            false => Vec::new(),
+        };
+        // An "always" given before a program was planted does not cover
+        // it, and one given with it holds while the files stay as they are.
+        let always_key = always_key.map(|k| with_programs(k, &planted));
+        let runs_code = runs_code::runs_workspace_code(&args.command) || !planted.is_empty();
+        let mut code_in = match escalate && runs_code {
             true => code_folders(&args.command, cwd, &ctx.workspace),
             false => Vec::new(),
         };
+        for program in &planted {
+            if !code_in.iter().any(|root| program.path.starts_with(root)) {
+                code_in.push(program.path.clone());
+            }
+        }
         if !code_in.is_empty() {
             watched.clone_from(&always_key);
         }
@@ -217,6 +231,7 @@ async fn approve(
             escalated: escalate,
             code_in,
             asked_again: None,
+            workspace_programs: planted,
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}
@@ -270,6 +285,35 @@ fn code_folders(command: &str, cwd: &std::path::Path, workspace: &std::path::Pat
         }
     }
     roots
+}
+
+/// The programs of escalated `command` run in `cwd` that the model's
+/// sandboxed commands can write: inside the workspace, the folder it
+/// runs in, the `writable_roots` or the temp folder, or found through a
+/// relative `PATH` entry of the command's environment.
+fn programs_in_workspace(
+    command: &str,
+    cwd: &std::path::Path,
+    ctx: &ToolContext,
+) -> Vec<super::approval::WorkspaceProgram> {
+    let env = ctx.shell_env.build();
+    let path = env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.as_os_str());
+    let temp = std::env::temp_dir();
+    let dirs = [ctx.workspace.as_path(), cwd];
+    let mut roots = crate::writable_path::writable_roots(dirs);
+    let others = ctx.writable_roots.iter().chain([&temp]);
+    roots.extend(others.filter_map(|d| d.canonicalize().ok()));
+    workspace_programs::find(command, cwd, path, &roots)
+}
+
+/// `key` naming the files of `planted` it runs.
+fn with_programs(key: String, planted: &[super::approval::WorkspaceProgram]) -> String {
+    planted.iter().fold(key, |key, p| {
+        format!("{key} [{} = {}]", p.word, p.path.display())
+    })
 }
 
 /// The "always" key of `command`: a run outside the sandbox has its own

@@ -351,6 +351,7 @@ mod tests {
             escalated: false,
             code_in: Vec::new(),
             asked_again: None,
+            workspace_programs: Vec::new(),
         };
         let pager = show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();
@@ -400,6 +401,7 @@ mod tests {
             escalated: true,
             code_in: Vec::new(),
             asked_again: None,
+            workspace_programs: Vec::new(),
         };
         let (reply, _answer) = tokio::sync::oneshot::channel();
         app.approval = Some(Pending::new((request, reply), None));

@@ -151,6 +151,7 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
             escalated: false,
             code_in: Vec::new(),
             asked_again: None,
+            workspace_programs: Vec::new(),
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");
