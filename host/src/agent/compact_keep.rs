@@ -65,13 +65,24 @@ pub(super) fn latest_round_at(history: &[Item]) -> Option<usize> {
         .iter()
         .rposition(|i| matches!(i, Item::User { .. }))?;
     let round = (user + 2..history.len()).rev().find(|&i| {
-        matches!(history[i - 1], Item::ToolResult { .. })
+        after_results(history, i)
             && !matches!(
                 history[i],
-                Item::ToolResult { .. } | Item::Context { .. } | Item::SkillActivation { .. }
+                Item::Context { .. } | Item::SkillActivation { .. }
             )
     });
     Some(round.unwrap_or(user + 1))
+}
+
+/// Whether `items[i]` is the first item after tool results (and the
+/// images `view_image` calls attached after them, which belong to them).
+fn after_results(items: &[Item], i: usize) -> bool {
+    let before = items[..i]
+        .iter()
+        .rev()
+        .find(|item| !matches!(item, Item::Image { .. }));
+    matches!(before, Some(Item::ToolResult { .. }))
+        && !matches!(items[i], Item::ToolResult { .. } | Item::Image { .. })
 }
 
 /// The new history: `summary`, `restored` (the extensions' items), the
@@ -104,14 +115,10 @@ fn size_capped(turn: &[Item], cap: usize) -> usize {
 /// Where the last round of `turn` starts: its last answer or tool calls
 /// after a tool result.
 fn last_round(turn: &[Item]) -> usize {
-    let mut start = 0;
-    for (n, pair) in turn.windows(2).enumerate() {
-        if matches!(pair[0], Item::ToolResult { .. }) && !matches!(pair[1], Item::ToolResult { .. })
-        {
-            start = n + 1;
-        }
-    }
-    start
+    (1..turn.len())
+        .rev()
+        .find(|&i| after_results(turn, i))
+        .unwrap_or(0)
 }
 
 /// Shrinks `turn` to at most `budget` bytes where it can: the tool
@@ -136,7 +143,7 @@ pub(super) fn fit_turn(turn: &mut Vec<Item>, budget: usize) -> (usize, usize) {
             .map(|p| {
                 p + turn[p..]
                     .iter()
-                    .take_while(|i| matches!(i, Item::ToolResult { .. }))
+                    .take_while(|i| matches!(i, Item::ToolResult { .. } | Item::Image { .. }))
                     .count()
             })
             .unwrap_or(start)
@@ -260,6 +267,16 @@ mod tests {
         assert_eq!(at, 3, "from the last calls after a result");
         let kept = kept_from(&h, Some(at));
         assert_eq!(kept.turn, h[3..].to_vec());
+        // Images view_image attached stay with their results.
+        let image = Item::Image {
+            name: "shot.png".into(),
+            media_type: "image/png".into(),
+            data: "iVBORw0KGgo=".into(),
+        };
+        let mut with_image = h.clone();
+        with_image.extend([image, call("c4")]);
+        assert_eq!(latest_round_at(&with_image), Some(8));
+        assert_eq!(last_round(&with_image[1..]), 7);
         // No round yet: the turn's work starts after the message.
         assert_eq!(latest_round_at(&h[..3]), Some(1));
         assert_eq!(latest_round_at(&[call("c0")]), None);

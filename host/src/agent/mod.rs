@@ -20,6 +20,7 @@ pub mod prompt;
 pub(crate) mod resumed_settings;
 mod rewind;
 mod session;
+mod tool_images;
 mod truncated;
 mod turn;
 mod unanswered;

@@ -74,6 +74,9 @@ pub struct Session {
     pub(crate) compaction_stuck_warned: bool,
     /// Images for the next message (see `images.rs`).
     pub(crate) pending_images: Vec<crate::images::Image>,
+    /// The model refused an image `view_image` attached: later calls'
+    /// images are not sent (see `tool_images.rs`).
+    pub(crate) images_refused: bool,
     /// The text the current request streamed so far (see `partial.rs`).
     pub(crate) partial: super::partial::Partial,
     /// The last session of this process with messages, when `/new` left
@@ -154,6 +157,7 @@ impl Session {
             compaction_stuck: false,
             compaction_stuck_warned: false,
             pending_images: Vec::new(),
+            images_refused: false,
             partial: Default::default(),
             left: None,
             server_window: None,

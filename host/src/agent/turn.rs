@@ -177,6 +177,12 @@ impl Session {
                     turns -= 1;
                     continue;
                 }
+                // Refused for images view_image just attached: sent again
+                // without them.
+                Err(CompleteError::Model(e)) if self.withdraw_refused_tool_images(&e) => {
+                    turns -= 1;
+                    continue;
+                }
                 Err(e) => {
                     if matches!(e, CompleteError::Interrupted) {
                         self.keep_partial_answer();
@@ -273,6 +279,8 @@ impl Session {
             stop_blocks = 0;
             let (cut, calls): (Vec<_>, Vec<_>) = calls.into_iter().partition(|c| response.cut(c));
             let ctx = self.tool_context(cancel.clone());
+            let wire = self.client.wire_api();
+            let mut images = Vec::new();
             // Each result is written to the session file as soon as it is
             // known, so a killed process keeps every finished call.
             let Session {
@@ -280,15 +288,13 @@ impl Session {
                 writer,
                 history,
                 events,
+                images_refused,
                 ..
             } = self;
             tools
                 .run_calls(&calls, &ctx, &mut |r| {
-                    let item = Item::ToolResult {
-                        call_id: r.call_id.clone(),
-                        output: r.output.clone(),
-                        is_error: r.is_error,
-                    };
+                    let (item, image) = super::tool_images::result_item(r, wire, *images_refused);
+                    images.extend(image);
                     // What ran when hooks rewrote the model's arguments.
                     if let Some(rw) = &r.rewritten {
                         let event = Event::ToolInputRewritten {
@@ -309,6 +315,8 @@ impl Session {
                     history.push(item);
                 })
                 .await;
+            // After all the results: tool messages stay together (Chat).
+            self.record_images(images);
             for call in &cut {
                 self.refuse_cut_call(call, limit);
             }

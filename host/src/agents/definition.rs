@@ -243,13 +243,14 @@ fn split_list(s: &str) -> Vec<String> {
 
 /// quire's own tools an agent definition can name. Tools of plugins
 /// (`PLUGIN__TOOL`) and MCP servers (`mcp__…`, `SERVER__TOOL`) carry `__`.
-pub const KNOWN_TOOLS: [&str; 14] = [
+pub const KNOWN_TOOLS: [&str; 15] = [
     "shell",
     "apply_patch",
     "read_file",
     "list_dir",
     "grep",
     "update_plan",
+    "view_image",
     "skill",
     super::tools::SPAWN_AGENT,
     "wait_agents",

@@ -77,9 +77,16 @@ fn record_lines(record: &Record) -> Vec<String> {
             "── compacted: what came before is summarised in {} ──",
             quire::plural::counted(items.len(), "item")
         )],
-        Record::Withdrawn { count } => vec![format!(
+        Record::Withdrawn {
+            count,
+            refused_images: false,
+        } => vec![format!(
             "── {} taken back (the message got no answer) ──",
             quire::plural::counted(*count, "item")
+        )],
+        Record::Withdrawn { count, .. } => vec![format!(
+            "── {} taken back (the model takes no images) ──",
+            quire::plural::counted(*count, "image")
         )],
         Record::Event { event } => event_lines(event),
         Record::Tools { .. } => Vec::new(),

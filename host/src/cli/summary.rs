@@ -34,6 +34,7 @@ pub fn tool_line(name: &str, args: &Value) -> String {
             .unwrap_or(".")
             .to_string(),
         "grep" => format!("{} {}", s("pattern"), s("path")).trim().to_string(),
+        "view_image" => s("path").to_string(),
         "apply_patch" => patch_files(s("patch")),
         "update_plan" => "plan".to_string(),
         _ => match args {

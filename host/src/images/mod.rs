@@ -3,8 +3,10 @@
 //! bytes, not over the size limit), then recorded as [`Item::Image`] after
 //! the user message they belong to.
 
+mod dimensions;
 mod pasted;
 
+pub use dimensions::dimensions;
 pub use pasted::pasted_path;
 
 use std::io::Read;

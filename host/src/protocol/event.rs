@@ -147,8 +147,9 @@ pub enum Event {
         unsaved_records: u64,
     },
     /// An image was attached to the user message (`-i FILE`, a pasted
-    /// image path): its file name, media type and size in bytes (its data
-    /// is in the session file, never in events).
+    /// image path), or after a response's tool results (a `view_image`
+    /// call): its file name, media type and size in bytes (its data is in
+    /// the session file, never in events).
     ImageAttached {
         name: String,
         media_type: String,

@@ -10,10 +10,13 @@ pub enum Item {
     /// A message typed by the user.
     User { text: String },
     /// An image attached to the user message before it (`-i FILE`, a
-    /// pasted image path): its file name, its media type (`image/png`,
+    /// pasted image path), or after the tool results before it (a
+    /// `view_image` call): its file name, its media type (`image/png`,
     /// `image/jpeg`, `image/gif`, `image/webp`) and its bytes in base64.
-    /// The wires put it into that message's content; a session file holds
-    /// it inline, so a resumed session sends it again.
+    /// The wires put it into that message's content, or a user message
+    /// of its own after tool results (on Anthropic: the user message of
+    /// the `tool_result` blocks, after them); a session file holds it
+    /// inline, so a resumed session sends it again.
     Image {
         name: String,
         media_type: String,

@@ -96,9 +96,13 @@ pub enum Record {
         items: Vec<crate::protocol::Item>,
     },
     /// The last `count` items were taken back: a message the model never
-    /// answered, given back to the user to edit or send again.
+    /// answered, given back to the user to edit or send again; or, when
+    /// `refused_images`, the images `view_image` calls attached, which the
+    /// model refused (no message is taken back then).
     Withdrawn {
         count: usize,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        refused_images: bool,
     },
     /// The names of the tools requests carry from now on, in the order
     /// sent: a resumed session sends the same list (providers cache the

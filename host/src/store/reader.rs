@@ -97,10 +97,16 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
                 items = replaced;
                 tools = None;
             }
-            Ok(Record::Withdrawn { count }) => {
+            Ok(Record::Withdrawn {
+                count,
+                refused_images,
+            }) => {
                 items.truncate(items.len().saturating_sub(count));
-                // One unanswered message (and its context) taken back.
-                turns = turns.saturating_sub(1);
+                // One unanswered message (and its context) taken back, or
+                // only images the model refused.
+                if !refused_images {
+                    turns = turns.saturating_sub(1);
+                }
             }
             Ok(Record::Tools { names }) => tools = Some(names),
             Ok(Record::Event { event }) => {

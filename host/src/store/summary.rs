@@ -123,7 +123,10 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
             }
             // A withdrawal takes back one unanswered user message (with
             // the context recorded after it).
-            Ok(Record::Withdrawn { .. }) => {
+            Ok(Record::Withdrawn {
+                refused_images: false,
+                ..
+            }) => {
                 turns = turns.saturating_sub(1);
                 if turns == 0 {
                     first_prompt = None;

@@ -152,11 +152,23 @@ impl SessionWriter {
 
     /// The last `count` items are no longer part of the history.
     pub fn append_withdrawn(&mut self, count: usize) -> Result<(), StoreError> {
-        self.write(&Record::Withdrawn { count })?;
+        self.write(&Record::Withdrawn {
+            count,
+            refused_images: false,
+        })?;
         // A withdrawal takes back one unanswered message (and the context
         // recorded after it).
         self.turns = self.turns.saturating_sub(1);
         Ok(())
+    }
+
+    /// The last `count` items, images `view_image` attached that the model
+    /// refused, are no longer part of the history (no message counts less).
+    pub fn append_refused_images(&mut self, count: usize) -> Result<(), StoreError> {
+        self.write(&Record::Withdrawn {
+            count,
+            refused_images: true,
+        })
     }
 
     /// Records going back to an earlier message (an [`Event::Rewound`]):

@@ -23,6 +23,7 @@ pub mod shell;
 pub(crate) mod typed;
 pub(crate) mod unreadable;
 pub(crate) mod update_plan;
+pub mod view_image;
 pub mod writable_roots;
 pub(crate) mod writing;
 
@@ -137,6 +138,7 @@ pub fn builtin_tools(shell_timeout_ms: u64) -> Vec<Arc<dyn Tool>> {
         Arc::new(read_file::ReadFileTool::new()),
         Arc::new(list_dir::ListDirTool::new()),
         Arc::new(grep::GrepTool::new()),
+        Arc::new(view_image::ViewImageTool::new()),
         Arc::new(update_plan::UpdatePlanTool::new()),
     ]
 }

@@ -355,3 +355,4 @@ mod orphans;
 mod outcomes;
 mod reasoning;
 mod thinking;
+mod view_image;

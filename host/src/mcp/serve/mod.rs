@@ -85,11 +85,14 @@ pub fn tool_context(config: &Config, cwd: &Path) -> Result<ToolContext, ServeErr
 }
 
 /// The builtin coding tools as served with `--builtin`: all but
-/// `update_plan`, which only informs quire's own user interface.
+/// `update_plan`, which only informs quire's own user interface, and
+/// `view_image`, whose image only quire's own turn attaches.
 pub fn builtin_tools(config: &Config) -> Vec<Arc<dyn Tool>> {
     crate::tools::builtin_tools(config.shell_timeout_ms)
         .into_iter()
-        .filter(|t| t.spec().name != "update_plan")
+        .filter(|t| {
+            !["update_plan", crate::tools::view_image::NAME].contains(&t.spec().name.as_str())
+        })
         .collect()
 }
 

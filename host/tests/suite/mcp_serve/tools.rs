@@ -18,6 +18,7 @@ async fn builtin_tools_are_listed_with_schemas_and_hints_and_called_over_stdio()
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
     assert!(!names.contains(&"update_plan"), "{names:?}");
+    assert!(!names.contains(&"view_image"), "{names:?}");
     let hint = |name: &str| {
         let t = tools.iter().find(|t| t.name == name).unwrap();
         t.annotations.as_ref().and_then(|a| a.read_only_hint)

@@ -132,3 +132,25 @@ fn the_line_mode_goes_on_without_a_refused_image() {
     assert!(images.is_empty(), "the refused image went again: {text}");
     assert!(!reqs[1].raw_body.contains("DESCRIBE-IT"));
 }
+
+#[test]
+fn an_image_view_image_attached_is_shown_and_not_given_back_with_the_message() {
+    let env = TestEnv::new("chat");
+    std::fs::write(env.repo_path().join("shot.png"), png()).unwrap();
+    env.server.push_all([
+        Reply::tool_call("v1", "view_image", json!({"path": "shot.png"})),
+        Reply::text("ANSWER-ONE"),
+        Reply::text("ANSWER-TWO"),
+        Reply::text("ANSWER-AGAIN"),
+    ]);
+    let input = "LOOK-AT-IT\nSECOND\n/rewind 1\nLOOK-AGAIN\n";
+    let r = line_mode_args(&env, &[], input, &[]);
+    assert!(r.stderr.contains("[image: shot.png]"), "{}", r.stderr);
+    // The image came with the turn, not with the message.
+    assert!(!r.stderr.contains("not attached again"), "{}", r.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 4);
+    let (text, images) = last_user(&reqs[3].body);
+    assert!(text.contains("LOOK-AGAIN"), "{text}");
+    assert!(images.is_empty(), "{text}");
+}

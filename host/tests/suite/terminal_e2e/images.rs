@@ -161,3 +161,24 @@ fn a_placeholder_is_numbered_by_the_images_attached_now() {
     pty.send("\x03\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn an_image_view_image_attached_is_shown_live_and_when_resumed() {
+    let env = TestEnv::new("chat");
+    std::fs::write(env.repo_path().join("plot.png"), png(6)).unwrap();
+    env.server.push_all([
+        Reply::tool_call("v1", "view_image", serde_json::json!({"path": "plot.png"})),
+        Reply::text("A-RISING-LINE"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["LOOK-AT-THE-PLOT"]), 30, 100);
+    pty.wait_text("A-RISING-LINE");
+    pty.wait_text("[image: plot.png]");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+
+    let mut pty = Pty::spawn(env.command(&["resume", "--last"]), 30, 100);
+    pty.wait_text("A-RISING-LINE");
+    pty.wait_text("[image: plot.png]");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
