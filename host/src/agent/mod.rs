@@ -14,6 +14,7 @@ mod fold;
 mod handoff;
 mod hook_points;
 mod images;
+mod notify;
 mod partial;
 pub mod prompt;
 pub(crate) mod resumed_settings;

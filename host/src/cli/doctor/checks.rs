@@ -81,6 +81,21 @@ pub fn config(setup: &Setup) -> Vec<Check> {
             ),
         ));
     }
+    if !setup.config.notify.is_empty() {
+        // The last layer that set it wins.
+        let by = setup
+            .sources
+            .iter()
+            .rfind(|s| s.keys.iter().any(|k| k == "notify"))
+            .map_or_else(String::new, |s| format!(" (set in {})", s.origin));
+        out.push(Check::ok(
+            "config",
+            format!(
+                "notify: `{}` runs after every turn, outside the sandbox, with the turn as JSON in its last argument{by}",
+                quire::printable::shown_command(&setup.config.notify.join(" "))
+            ),
+        ));
+    }
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
     out.push(trust(setup, &workspace));
     let project = workspace.join(".quire/config.toml");
