@@ -99,9 +99,7 @@ pub use pause::{
     Paused, commands_alive, commands_started, pause_commands, paused_total, spawn_command,
 };
 #[cfg(target_os = "linux")]
-pub use reaper::{
-    become_subreaper, kill_descendants, reap_orphans, spare, spawn_std, spawn_tokio,
-};
+pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spare, spawn_std, spawn_tokio};
 #[cfg(target_os = "linux")]
 pub use stop::{CommandMark, MARK_VAR, stop_command};
 

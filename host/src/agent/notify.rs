@@ -53,8 +53,7 @@ impl Session {
     /// Runs the `notify` program for the turn that answered `user_text`
     /// with `last` (see the module docs).
     pub(crate) fn notify_turn_end(&mut self, status: &TaskStatus, user_text: &str, last: &str) {
-        if !self.own_hooks || self.config.notify.is_empty() || *status == TaskStatus::Interrupted
-        {
+        if !self.own_hooks || self.config.notify.is_empty() || *status == TaskStatus::Interrupted {
             return;
         }
         let payload = TurnComplete {
@@ -92,7 +91,9 @@ impl Session {
 /// Why the program did not start, in words.
 fn reason(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such program: not a path to one, nor found on PATH".into(),
+        std::io::ErrorKind::NotFound => {
+            "no such program: not a path to one, nor found on PATH".into()
+        }
         std::io::ErrorKind::PermissionDenied => "it is not executable".into(),
         _ => e.to_string(),
     }

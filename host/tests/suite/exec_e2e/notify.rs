@@ -4,12 +4,10 @@
 //! `notify` runs only once the repository is trusted.
 use super::*;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use serde_json::Value;
-use support::quire::{Run, finish, wait_for_file};
+use support::quire::wait_for_file;
 
 /// A notify program (Python) that writes its last argument to
 /// `OUT/PID.json` (whole: written aside, then renamed), after `GO`
@@ -67,16 +65,6 @@ fn notifications(out: &Path, n: usize) -> Vec<Value> {
     }
 }
 
-fn repl(env: &TestEnv, input: &str) -> Run {
-    let mut cmd = env.command(&[]);
-    cmd.stdin(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    finish(child)
-}
-
 /// `quire exec`: the JSON Codex sends, and quire does not wait for the
 /// program (it finishes after quire exited, unharmed).
 #[test]
@@ -110,7 +98,7 @@ fn each_turn_of_the_line_mode_notifies() {
     let (env, out) = notifying("chat", &[]);
     env.server
         .push_all([Reply::text("first answer"), Reply::text("second answer")]);
-    let run = repl(&env, "one\ntwo\n");
+    let run = env.run_with_input(&[], "one\ntwo\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
     let got = notifications(&out, 2);
     assert_eq!(got[0]["input-messages"], json!(["one"]));
@@ -123,7 +111,8 @@ fn each_turn_of_the_line_mode_notifies() {
     let doctor = env.run(&["doctor"]);
     let said = format!("{}{}", doctor.stdout, doctor.stderr);
     assert!(
-        said.contains("notify: `python3 ") && said.contains("runs after every turn, outside the sandbox")
+        said.contains("notify: `python3 ")
+            && said.contains("runs after every turn, outside the sandbox")
             && said.contains("(set in "),
         "{said}"
     );
@@ -135,7 +124,7 @@ fn a_missing_notify_program_is_one_warning() {
     let env = TestEnv::with_config("chat", "notify = [\"/nonexistent/quire-notify\", \"x\"]");
     env.server
         .push_all([Reply::text("first answer"), Reply::text("second answer")]);
-    let run = repl(&env, "one\ntwo\n");
+    let run = env.run_with_input(&[], "one\ntwo\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("second answer"), "{}", run.stdout);
     assert_eq!(
@@ -148,6 +137,12 @@ fn a_missing_notify_program_is_one_warning() {
         run.stderr.contains("/nonexistent/quire-notify") && run.stderr.contains("no such program"),
         "{}",
         run.stderr
+    );
+    let doctor = env.run(&["doctor"]);
+    let said = format!("{}{}", doctor.stdout, doctor.stderr);
+    assert!(
+        said.contains("notify: `/nonexistent/quire-notify` is not a program here"),
+        "{said}"
     );
 }
 
@@ -171,12 +166,11 @@ fn a_repositorys_notify_needs_trust() {
     // The user's program ran for the turn, so the repository's did not.
     notifications(&out, 1);
     assert!(!marker.exists(), "the untrusted repository's notify ran");
-    let warned = run
-        .of_type("warning")
-        .iter()
-        .any(|w| w["message"].as_str().is_some_and(|m| {
+    let warned = run.of_type("warning").iter().any(|w| {
+        w["message"].as_str().is_some_and(|m| {
             m.contains("not a trusted repository") && m.contains(".quire/config.toml")
-        }));
+        })
+    });
     assert!(warned, "{:?}", run.events);
 
     let trust = env.run(&["trust"]);
