@@ -99,7 +99,7 @@ pub use pause::{
     Paused, commands_alive, commands_started, pause_commands, paused_total, spawn_command,
 };
 #[cfg(target_os = "linux")]
-pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spawn_std, spawn_tokio};
+pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spare, spawn_std, spawn_tokio};
 #[cfg(target_os = "linux")]
 pub use stop::{CommandMark, MARK_VAR, stop_command};
 
@@ -108,6 +108,7 @@ mod elsewhere {
     //! Without a subreaper: plain spawns, nothing to sweep.
     pub fn become_subreaper() {}
     pub fn kill_descendants() {}
+    pub fn spare(_pid: u32) {}
     pub fn reap_orphans() {}
     pub fn spawn_tokio(
         cmd: &mut tokio::process::Command,

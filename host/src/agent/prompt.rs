@@ -249,7 +249,7 @@ impl Environment {
         let writable = match self.writable_roots.is_empty() {
             true => String::new(),
             false => format!(
-                "\ncommands may also write: {}",
+                "\ncommands and apply_patch may also write: {}",
                 self.writable_roots
                     .iter()
                     .map(|p| p.display().to_string())

@@ -85,6 +85,9 @@ pub struct Session {
     /// The context size the server stated when it refused a request as
     /// too long, and the model it was for (see `compact.rs`).
     pub(crate) server_window: Option<(String, u64)>,
+    /// The `notify` program could not be started, and that was said
+    /// (once per session; see `notify.rs`).
+    pub(crate) notify_failed: bool,
 }
 
 /// Everything a session is made of, assembled by
@@ -161,6 +164,7 @@ impl Session {
             partial: Default::default(),
             left: None,
             server_window: None,
+            notify_failed: false,
             config: p.config,
         }
     }

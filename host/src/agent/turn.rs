@@ -356,6 +356,7 @@ impl Session {
             unsaved_records: self.writer.unsaved(),
         });
         self.note_unanswered(message_at, user_text, &status);
+        self.notify_turn_end(&status, user_text, &final_text);
         self.hooks_idle().await;
         TaskOutcome {
             status,

@@ -23,6 +23,10 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static SPAWNING: RwLock<()> = RwLock::new(());
 /// Children quire spawned: pid and start time (a reused pid is not them).
 static SPAWNED: Mutex<Vec<(i32, u64)>> = Mutex::new(Vec::new());
+/// Children left to finish when quire ends (Codex's `notify` programs,
+/// each bounded by an alarm of its own): [`kill_descendants`] passes
+/// them by.
+static SPARED: Mutex<Vec<(i32, u64)>> = Mutex::new(Vec::new());
 /// The watchdog (adopted after its double fork): never killed or reaped
 /// here, it ends by itself when quire does.
 static WATCHDOG: AtomicI32 = AtomicI32::new(0);
@@ -85,6 +89,29 @@ fn record(pid: u32) {
     spawned.push((pid, start));
 }
 
+/// Leaves the child `pid` (spawned through [`spawn_tokio`] or
+/// [`spawn_std`]) running when quire ends: [`kill_descendants`] passes
+/// it and what it started by. For a program that must be able to finish
+/// after quire and bounds its own run.
+pub fn spare(pid: u32) {
+    let Ok(pid) = i32::try_from(pid) else { return };
+    if !active() {
+        return;
+    }
+    let start = stat(pid).map_or(0, |s| s.start);
+    let mut spared = SPARED.lock().unwrap_or_else(PoisonError::into_inner);
+    spared.retain(|&(p, t)| stat(p).is_some_and(|s| !s.zombie && (t == 0 || s.start == t)));
+    spared.push((pid, start));
+}
+
+fn spared(pid: i32, start: u64) -> bool {
+    SPARED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .any(|&(p, t)| p == pid && (t == 0 || t == start))
+}
+
 /// Whether `pid` (with `start`) is a child quire spawned or the watchdog.
 fn owned(pid: i32, start: u64) -> bool {
     pid == WATCHDOG.load(Ordering::SeqCst)
@@ -128,7 +155,7 @@ pub fn kill_descendants() {
     for _ in 0..PASSES {
         let live: Vec<i32> = children(me)
             .into_iter()
-            .filter(|&p| p != watchdog && stat(p).is_some_and(|s| !s.zombie))
+            .filter(|&p| p != watchdog && stat(p).is_some_and(|s| !s.zombie && !spared(p, s.start)))
             .collect();
         if live.is_empty() {
             break;

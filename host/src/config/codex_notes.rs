@@ -10,10 +10,6 @@ const NOTES: &[(&[&str], &str)] = &[
         "is Codex's choice of editor for the file links it prints (vscode, cursor, …); quire prints plain paths",
     ),
     (
-        &["notify"],
-        "is the program Codex runs with a JSON argument when a turn ends; in quire a [[hooks.Stop]] command hook runs a program when a turn ends (with the event as JSON on its standard input)",
-    ),
-    (
         &["history"],
         "is Codex's setting for its message history (persistence, max_bytes); quire keeps its own in $QUIRE_HOME/history.jsonl and does not read this table",
     ),
@@ -138,5 +134,6 @@ mod tests {
         }
         assert_eq!(note("model"), None);
         assert_eq!(note("sandbox_mode"), None);
+        assert_eq!(note("notify"), None);
     }
 }

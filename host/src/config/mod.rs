@@ -82,6 +82,10 @@ pub struct Config {
     pub verbosity: Option<reasoning::Verbosity>,
     /// The model's reasoning is not shown (Codex's `hide_agent_reasoning`).
     pub hide_reasoning: bool,
+    /// Codex's `notify`: a program and its arguments, run outside the
+    /// sandbox when a turn ends, with the turn as JSON in one more
+    /// argument (agent/notify.rs). Empty: none.
+    pub notify: Vec<String>,
     /// The profile to apply (`[profiles.NAME]`), when `--profile` names none.
     pub profile: String,
     /// `[profiles.NAME]`: named sets of settings, one applied at a time.
@@ -199,6 +203,7 @@ impl Default for Config {
             reasoning_summary: None,
             verbosity: None,
             hide_reasoning: false,
+            notify: Vec::new(),
             retry: RetryConfig::default(),
             providers: BTreeMap::new(),
             models: BTreeMap::new(),

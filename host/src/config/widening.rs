@@ -3,7 +3,8 @@
 //! question ([`super::trust_review`]): the sandbox, approvals, the
 //! network and more writable folders (`writable_roots`); what commands get of the user's environment
 //! (`[shell_environment]`: secrets kept, variables set — `BASH_ENV`,
-//! `LD_PRELOAD`, `PATH` named for what they do); folders plugins and
+//! `LD_PRELOAD`, `PATH` named for what they do); the program `notify`
+//! runs after every turn; folders plugins and
 //! skills are loaded from; Claude Code's hooks; where embeddings requests
 //! (the user's messages) go. Text from the file is shown escaped.
 
@@ -55,6 +56,13 @@ pub fn lines(table: &Table, out: &mut Vec<String>) {
     }
     for why in refused.into_iter().filter_map(|(why, _)| why) {
         out.push(format!("{} (quire will refuse it)", q(&why)));
+    }
+    let notify = strings(table.get("notify"));
+    if !notify.is_empty() {
+        out.push(format!(
+            "notify = [{}]: runs that program, outside the sandbox, after every turn",
+            listed(&notify)
+        ));
     }
     if let Some(env) = table.get("shell_environment").and_then(Value::as_table) {
         shell_environment(env, out);
@@ -179,6 +187,7 @@ mod tests {
         let table: Table = r#"
 sandbox = "workspace-write"
 writable_roots = ["/srv/data"]
+notify = ["python3", "notify.py"]
 [shell_environment]
 inherit = "all"
 ignore_default_excludes = true
@@ -196,6 +205,7 @@ claude_compat = true
         let want = [
             "sandbox = \"workspace-write\": commands may write the workspace",
             "writable_roots = [\"/srv/data\"]: commands may write there too",
+            "notify = [\"python3\", \"notify.py\"]: runs that program, outside the sandbox, after every turn",
             "shell_environment.inherit = \"all\": commands get your whole environment",
             "shell_environment.exclude = []: replaces your own `exclude` list",
             "shell_environment.set.BASH_ENV = \"/r/.bashenv\": a shell runs that file before every command",

@@ -8,6 +8,7 @@ mod stale_tmp;
 #[cfg(unix)]
 mod stop;
 mod undo;
+mod writable_roots;
 
 use std::fs;
 use std::path::{Path, PathBuf};

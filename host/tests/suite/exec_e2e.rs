@@ -350,6 +350,7 @@ mod effort;
 mod environment;
 mod escapes;
 mod images;
+mod notify;
 mod odd_inputs;
 mod orphans;
 mod outcomes;

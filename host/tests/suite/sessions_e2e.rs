@@ -234,13 +234,7 @@ fn interactive_approval_yes_always_and_no() {
 }
 
 fn repl(env: &TestEnv, args: &[&str], input: &str) -> support::quire::Run {
-    let mut cmd = env.command(args);
-    cmd.stdin(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    finish(child)
+    env.run_with_input(args, input)
 }
 
 /// In the interactive session the first Ctrl-C interrupts the turn (its

@@ -4,11 +4,8 @@
 //! `--deny` and `--revoke` off again; the interactive session asks.
 use crate::support;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use support::model_server::Reply;
-use support::quire::{Run, TestEnv, finish};
+use support::quire::{Run, TestEnv};
 
 /// A repository with settings of its own: a config that changes the
 /// model, an `.mcp.json` whose server leaves a marker file when started,
@@ -209,13 +206,7 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
 }
 
 fn repl(env: &TestEnv, input: &str) -> Run {
-    let mut cmd = env.command(&[]);
-    cmd.stdin(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    finish(child)
+    env.run_with_input(&[], input)
 }
 
 #[test]

@@ -158,6 +158,18 @@ impl TestEnv {
         finish(self.spawn(args))
     }
 
+    /// `quire ARGS` with `input` on its standard input (closed after it),
+    /// to the end: the line mode reading typed lines.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        let mut cmd = self.command(args);
+        cmd.stdin(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn quire");
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("write stdin");
+        drop(stdin);
+        finish(child)
+    }
+
     /// `quire exec --json PROMPT EXTRA...`
     pub fn exec_json(&self, prompt: &str, extra: &[&str]) -> Run {
         let mut args = vec!["exec", "--json"];

@@ -60,6 +60,42 @@ fn trust(setup: &Setup, workspace: &Path) -> Check {
     }
 }
 
+/// `notify`, when set: what runs after every turn and where it is set;
+/// a program that cannot be found is a warning.
+fn notify(setup: &Setup) -> Option<Check> {
+    let program = setup.config.notify.first()?;
+    // The last layer that set it wins.
+    let by = setup
+        .sources
+        .iter()
+        .rfind(|s| s.keys.iter().any(|k| k == "notify"))
+        .map_or_else(String::new, |s| format!(" (set in {})", s.origin));
+    let shown = quire::printable::shown_command(&setup.config.notify.join(" ")).into_owned();
+    let found = if program.contains('/') {
+        Path::new(program).is_file()
+    } else {
+        std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+    };
+    Some(if found {
+        Check::ok(
+            "config",
+            format!(
+                "notify: `{shown}` runs after every turn, outside the sandbox, with the turn as JSON in its last argument{by}"
+            ),
+        )
+    } else {
+        Check::warn(
+            "config",
+            format!(
+                "notify: `{}` is not a program here (no such file, nor on PATH){by}; no notification is sent after turns",
+                quire::printable::shown_command(program)
+            ),
+            "install the program, or fix or remove `notify` in that file",
+        )
+    })
+}
+
 pub fn config(setup: &Setup) -> Vec<Check> {
     let mut out = Vec::new();
     let user = setup.home.join("config.toml");
@@ -81,6 +117,7 @@ pub fn config(setup: &Setup) -> Vec<Check> {
             ),
         ));
     }
+    out.extend(notify(setup));
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
     out.push(trust(setup, &workspace));
     let project = workspace.join(".quire/config.toml");

@@ -189,6 +189,41 @@ impl Root {
     }
 }
 
+/// The directories a patch may write beneath (the workspace and the
+/// folders of `writable_roots`), each opened once; a path is resolved
+/// beneath the deepest one holding it.
+pub struct Roots(Vec<Root>);
+
+impl Roots {
+    /// `roots` (absolute paths without links, as checked), the first one
+    /// named when a path is beneath none of them.
+    pub fn open(roots: &[PathBuf]) -> Result<Roots, (PathBuf, io::Error)> {
+        roots
+            .iter()
+            .map(|r| Root::open(r).map_err(|e| (r.clone(), e)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Roots)
+    }
+
+    /// The root `real` (absolute) is beneath.
+    pub fn of(&self, real: &Path) -> io::Result<&Root> {
+        self.0
+            .iter()
+            .filter(|r| real.starts_with(&r.path))
+            .max_by_key(|r| r.path.components().count())
+            .ok_or_else(|| {
+                refused(Refused::Outside {
+                    path: real.display().to_string(),
+                    root: self
+                        .0
+                        .first()
+                        .map(|r| r.path.display().to_string())
+                        .unwrap_or_default(),
+                })
+            })
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn openat2_beneath(root: &Dir, dirs: &[OsString]) -> io::Result<OwnedFd> {
     /// The kernel's `struct open_how` (libc's is `non_exhaustive`).

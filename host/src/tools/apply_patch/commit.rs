@@ -15,7 +15,7 @@ use std::fs::{File, Permissions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::beneath::Root;
+use super::beneath::{Root, Roots};
 use super::originals::digest;
 use super::scan::Scan;
 use super::steps;
@@ -89,7 +89,7 @@ impl Entry {
 
 /// Files by real path: their state on disk and after the patch so far.
 pub struct Staged {
-    root: Root,
+    roots: Roots,
     files: BTreeMap<PathBuf, Entry>,
 }
 
@@ -154,10 +154,11 @@ fn unrestored_text(unrestored: &[String], all_back: &str, some_left: &str) -> St
 }
 
 impl Staged {
-    /// Nothing staged yet; every file is read and written beneath `root`.
-    pub fn new(root: Root) -> Staged {
+    /// Nothing staged yet; every file is read and written beneath one of
+    /// `roots`.
+    pub fn new(roots: Roots) -> Staged {
         Staged {
-            root,
+            roots,
             files: BTreeMap::new(),
         }
     }
@@ -167,7 +168,7 @@ impl Staged {
         Ok(match self.files.entry(real.to_path_buf()) {
             Slot::Occupied(o) => o.into_mut(),
             Slot::Vacant(v) => {
-                let found = open(&self.root, real, shown)?.map(|(_, found)| found);
+                let found = open(&self.roots, real, shown)?.map(|(_, found)| found);
                 v.insert(Entry {
                     shown: shown.to_string(),
                     found,
@@ -250,7 +251,7 @@ impl Staged {
                 now: Now::Same,
                 found: Some(_),
                 ..
-            }) => open(&self.root, real, shown),
+            }) => open(&self.roots, real, shown),
             _ => Ok(None),
         }
     }
@@ -283,8 +284,9 @@ impl Staged {
     /// Stages the removal of the symbolic link at `link` itself (its
     /// target is never followed); `false` when there is no link there.
     pub fn delete_link(&mut self, link: &Path, shown: &str) -> Result<bool, StageError> {
-        let (dirs, name) = steps::split(&self.root, link).map_err(io_err(shown))?;
-        let Some(dir) = self.root.dir(&dirs).map_err(io_err(shown))? else {
+        let root = self.roots.of(link).map_err(io_err(shown))?;
+        let (dirs, name) = steps::split(root, link).map_err(io_err(shown))?;
+        let Some(dir) = root.dir(&dirs).map_err(io_err(shown))? else {
             return Ok(false);
         };
         let Some(target) = dir.read_link(&name).map_err(io_err(shown))? else {
@@ -318,14 +320,15 @@ impl Staged {
             };
             let same = match &entry.link {
                 Some(target) => {
-                    let (dirs, name) = steps::split(&self.root, path).map_err(check)?;
-                    match self.root.dir(&dirs).map_err(check)? {
+                    let root = self.roots.of(path).map_err(check)?;
+                    let (dirs, name) = steps::split(root, path).map_err(check)?;
+                    match root.dir(&dirs).map_err(check)? {
                         Some(dir) => dir.read_link(&name).map_err(check)?.as_ref() == Some(target),
                         None => false,
                     }
                 }
                 None => {
-                    let now = open(&self.root, path, &entry.shown).map_err(|e| match e {
+                    let now = open(&self.roots, path, &entry.shown).map_err(|e| match e {
                         StageError::Io { source, .. } => check(source),
                         StageError::IsDir(_) => changed(),
                     })?;
@@ -355,14 +358,15 @@ impl Staged {
         self.unchanged(asked)?;
         // Counted before writing: a commit that fails halfway wrote too.
         WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let Staged { root, files } = self;
-        steps::write_all(&root, files, asked, stop)
+        let Staged { roots, files } = self;
+        steps::write_all(&roots, files, asked, stop)
     }
 }
 
 /// The file at `real` opened for reading (a link is not followed: no
 /// file) with what it is; `None` when there is none.
-fn open(root: &Root, real: &Path, shown: &str) -> Result<Option<(File, Found)>, StageError> {
+fn open(roots: &Roots, real: &Path, shown: &str) -> Result<Option<(File, Found)>, StageError> {
+    let root: &Root = roots.of(real).map_err(io_err(shown))?;
     let (dirs, name) = match steps::split(root, real) {
         Ok(s) => s,
         // The root itself.

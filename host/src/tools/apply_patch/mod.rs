@@ -106,6 +106,7 @@ impl TypedTool for ApplyPatch {
             workspace: ctx.workspace.clone(),
             sandbox: ctx.sandbox,
             protected: crate::config::protected::folders(),
+            writable_roots: ctx.writable_roots.clone(),
         };
         let prepared = blocking(move || plan::prepare(&ops, &scope))
             .await?

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::apply::{HunkError, apply_hunks, new_file};
-use super::beneath::Root;
+use super::beneath::Roots;
 use super::commit::{Content, StageError, Staged};
 use super::diff::{DIFF_FILE_LIMIT, FileDiff, hex};
 use super::originals::{self, Original, missing_dirs};
@@ -66,12 +66,13 @@ pub struct Prepared {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     #[error(
-        "{shown} resolves to {real}, which is outside the workspace {workspace}. Under --sandbox workspace-write apply_patch only writes inside the workspace: use a path inside it, or ask the user to run quire with --sandbox danger-full-access."
+        "{shown} resolves to {real}, which is outside {places}. Under --sandbox workspace-write apply_patch only writes inside the workspace and the folders of `writable_roots`: use a path inside them, or ask the user to add the folder to `writable_roots` or to run quire with --sandbox danger-full-access."
     )]
     Outside {
         shown: String,
         real: String,
-        workspace: String,
+        /// `the workspace W` or `the workspace W and the writable roots A, B`.
+        places: String,
     },
     #[error(
         "{shown} is inside {folder}, your own quire, Claude Code or Codex settings (config.toml, hooks, the approvals of repositories and hooks, plugins), which grant rights to every session: apply_patch does not change them under --sandbox workspace-write. Nothing was changed. Tell the user the change you would make; they can make it themselves."
@@ -114,16 +115,60 @@ pub struct Scope {
     /// ([`crate::config::protected::folders`]): never written unless the
     /// sandbox is off.
     pub protected: Vec<PathBuf>,
+    /// More folders the sandbox lets commands write (`writable_roots`),
+    /// which the patch may write too under `workspace-write`.
+    pub writable_roots: Vec<PathBuf>,
 }
 
 impl Scope {
-    /// The directory the patch may write beneath: the workspace, or `/`
-    /// under danger-full-access.
-    fn root(&self) -> PathBuf {
+    /// The directories the patch may write beneath: the workspace and
+    /// the writable roots that exist (real paths, the workspace first),
+    /// or `/` under danger-full-access.
+    fn roots(&self) -> Vec<PathBuf> {
         if self.sandbox == SandboxMode::DangerFullAccess {
-            PathBuf::from("/")
+            return vec![PathBuf::from("/")];
+        }
+        let mut roots = vec![workspace_root(&self.workspace)];
+        if self.sandbox == SandboxMode::WorkspaceWrite {
+            roots.extend(
+                self.writable_roots
+                    .iter()
+                    .filter_map(|r| std::fs::canonicalize(r).ok())
+                    .filter(|r| r.is_dir()),
+            );
+        }
+        roots
+    }
+
+    /// Whether `real` is beneath one of `roots` (all of them: no sandbox).
+    fn inside(&self, roots: &[PathBuf], real: &Path) -> bool {
+        self.sandbox == SandboxMode::DangerFullAccess || roots.iter().any(|r| real.starts_with(r))
+    }
+
+    /// Whether `real` is outside the workspace (in a writable root, or
+    /// anywhere without a sandbox): a reverse diff of the change could not
+    /// be applied there, so `/undo` needs the original.
+    fn beyond_workspace(&self, real: &Path) -> bool {
+        !real.starts_with(workspace_root(&self.workspace))
+    }
+
+    fn outside(shown: &str, real: &Path, roots: &[PathBuf]) -> PlanError {
+        let (workspace, others) =
+            roots
+                .split_first()
+                .map_or((String::new(), String::new()), |(w, o)| {
+                    let o: Vec<String> = o.iter().map(|r| r.display().to_string()).collect();
+                    (w.display().to_string(), o.join(", "))
+                });
+        let places = if others.is_empty() {
+            format!("the workspace {workspace}")
         } else {
-            workspace_root(&self.workspace)
+            format!("the workspace {workspace} and the writable roots {others}")
+        };
+        PlanError::Outside {
+            shown: shown.to_string(),
+            real: real.display().to_string(),
+            places,
         }
     }
 
@@ -142,7 +187,7 @@ impl Scope {
     }
 
     /// The real path `shown` stands for, if the sandbox lets it be written.
-    fn resolve(&self, root: &Path, shown: &str) -> Result<PathBuf, PlanError> {
+    fn resolve(&self, roots: &[PathBuf], shown: &str) -> Result<PathBuf, PlanError> {
         let p = Path::new(shown);
         let abs = if p.is_absolute() {
             p.to_path_buf()
@@ -150,12 +195,8 @@ impl Scope {
             self.cwd.join(p)
         };
         let real = real_path(&normalize(&abs));
-        if self.sandbox != SandboxMode::DangerFullAccess && !real.starts_with(root) {
-            return Err(PlanError::Outside {
-                shown: shown.to_string(),
-                real: real.display().to_string(),
-                workspace: root.display().to_string(),
-            });
+        if !self.inside(roots, &real) {
+            return Err(Scope::outside(shown, &real, roots));
         }
         self.unprotected(shown, &real)?;
         Ok(real)
@@ -177,7 +218,7 @@ impl Scope {
     /// Where `shown` is when it names a symbolic link: its directory
     /// resolved, its own name not (the link, not its target), if the
     /// sandbox lets that directory be written; `None` when it is no link.
-    fn link(&self, root: &Path, shown: &str) -> Result<Option<PathBuf>, PlanError> {
+    fn link(&self, roots: &[PathBuf], shown: &str) -> Result<Option<PathBuf>, PlanError> {
         let p = Path::new(shown);
         let abs = normalize(&if p.is_absolute() {
             p.to_path_buf()
@@ -191,12 +232,8 @@ impl Scope {
         if !std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
             return Ok(None);
         }
-        if self.sandbox != SandboxMode::DangerFullAccess && !at.starts_with(root) {
-            return Err(PlanError::Outside {
-                shown: shown.to_string(),
-                real: at.display().to_string(),
-                workspace: root.display().to_string(),
-            });
+        if !self.inside(roots, &at) {
+            return Err(Scope::outside(shown, &at, roots));
         }
         self.unprotected(shown, &at)?;
         Ok(Some(at))
@@ -205,13 +242,13 @@ impl Scope {
 
 /// Resolves, reads and patches every file in memory.
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
-    let root_path = scope.root();
-    let root = Root::open(&root_path).map_err(|source| StageError::Io {
-        path: root_path.display().to_string(),
+    let root_path = scope.roots();
+    let roots = Roots::open(&root_path).map_err(|(path, source)| StageError::Io {
+        path: path.display().to_string(),
         source,
     })?;
     let mut plan = Prepared {
-        staged: Staged::new(root),
+        staged: Staged::new(roots),
         changes: Vec::with_capacity(ops.len()),
         diffs: Vec::with_capacity(ops.len()),
         originals: Vec::with_capacity(ops.len()),
@@ -241,11 +278,11 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
 fn add(
     plan: &mut Prepared,
     scope: &Scope,
-    root: &Path,
+    roots: &[PathBuf],
     path: &str,
     lines: &[String],
 ) -> Result<(), PlanError> {
-    let real = scope.resolve(root, path)?;
+    let real = scope.resolve(roots, path)?;
     if plan.staged.exists(&real, path)? {
         return Err(PlanError::AddExists(path.to_string()));
     }
@@ -253,13 +290,15 @@ fn add(
     let diff = FileDiff::new("added", path, None, "", &text);
     let content = Content::new(text.into_bytes(), None);
     plan.originals.push(
-        (diff.is_cut() || scope.through_link(path, &real)).then(|| Original {
-            path: real.clone(),
-            bytes: None,
-            left_at: real.clone(),
-            left: Some(content.digest),
-            made_dirs: missing_dirs(&real),
-        }),
+        (diff.is_cut() || scope.through_link(path, &real) || scope.beyond_workspace(&real)).then(
+            || Original {
+                path: real.clone(),
+                bytes: None,
+                left_at: real.clone(),
+                left: Some(content.digest),
+                made_dirs: missing_dirs(&real),
+            },
+        ),
     );
     plan.diffs.push(diff);
     plan.staged.set(&real, path, Some(content))?;
@@ -267,9 +306,14 @@ fn add(
     Ok(())
 }
 
-fn delete(plan: &mut Prepared, scope: &Scope, root: &Path, path: &str) -> Result<(), PlanError> {
+fn delete(
+    plan: &mut Prepared,
+    scope: &Scope,
+    roots: &[PathBuf],
+    path: &str,
+) -> Result<(), PlanError> {
     // A symbolic link is deleted itself, wherever it points.
-    if let Some(link) = scope.link(root, path)?
+    if let Some(link) = scope.link(roots, path)?
         && plan.staged.delete_link(&link, path)?
     {
         plan.diffs
@@ -278,7 +322,7 @@ fn delete(plan: &mut Prepared, scope: &Scope, root: &Path, path: &str) -> Result
         plan.changes.push(Change::Delete(path.to_string()));
         return Ok(());
     }
-    let real = scope.resolve(root, path)?;
+    let real = scope.resolve(roots, path)?;
     // Read once: the diff's lines, and the bytes /undo needs when they
     // fit what it keeps.
     let room = originals::room();
@@ -305,18 +349,18 @@ fn delete(plan: &mut Prepared, scope: &Scope, root: &Path, path: &str) -> Result
 fn update(
     plan: &mut Prepared,
     scope: &Scope,
-    root: &Path,
+    roots: &[PathBuf],
     path: &str,
     move_to: Option<&str>,
     hunks: &[Hunk],
 ) -> Result<(), PlanError> {
-    let real = scope.resolve(root, path)?;
+    let real = scope.resolve(roots, path)?;
     // Moving the target would leave the link dangling.
-    if move_to.is_some() && scope.link(root, path)?.is_some() {
+    if move_to.is_some() && scope.link(roots, path)?.is_some() {
         return Err(PlanError::MoveLink(path.to_string()));
     }
     let target = match move_to {
-        Some(to) => Some((to, scope.resolve(root, to)?)),
+        Some(to) => Some((to, scope.resolve(roots, to)?)),
         None => None,
     };
     let moved = target.as_ref().filter(|(_, to_real)| *to_real != real);
@@ -334,7 +378,10 @@ fn update(
         let content = Content::new(patched.text.into_bytes(), old.perms.clone());
         let diff = FileDiff::patched(status, shown, from, patched.diff, hex(&content.digest));
         // What /undo restores byte for byte when a reverse diff cannot.
-        let needed = moved.is_some() || diff.is_cut() || scope.through_link(path, &real);
+        let needed = moved.is_some()
+            || diff.is_cut()
+            || scope.through_link(path, &real)
+            || scope.beyond_workspace(&real);
         let len = old.bytes.len();
         let kept = match needed.then_some(len <= originals::room()) {
             Some(true) => {

@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use super::beneath::Root;
+use super::beneath::Roots;
 use super::beneath::tests::{listing, tree};
 use super::commit::Staged;
 use super::parse::parse;
@@ -19,6 +19,7 @@ fn plan(ws: &Path, patch: &str) -> Prepared {
         workspace: ws.to_path_buf(),
         sandbox: SandboxMode::WorkspaceWrite,
         protected: Vec::new(),
+        writable_roots: Vec::new(),
     };
     match prepare(&ops, &scope) {
         Ok(p) => p,
@@ -113,8 +114,8 @@ fn a_file_read_for_an_update_is_not_read_through_a_swapped_directory() {
     let t = tree();
     fs::write(t.outside.join("secret.txt"), "secret\n").unwrap();
     symlink(&t.outside, t.root.join("d")).unwrap();
-    let root = Root::open(&t.root).unwrap();
-    let mut staged = Staged::new(root);
+    let roots = Roots::open(std::slice::from_ref(&t.root)).unwrap();
+    let mut staged = Staged::new(roots);
     let err = match staged.read(&t.root.join("d/secret.txt"), "d/secret.txt") {
         Ok(c) => panic!("read through the link: {c:?}"),
         Err(e) => e.to_string(),

@@ -14,7 +14,7 @@ use std::ffi::CStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 
-use super::beneath::{Dir, Root, cstr};
+use super::beneath::{Dir, Root, Roots, cstr};
 use super::commit::{CommitError, Entry, Found, Now};
 use super::pause;
 use super::scan::Scan;
@@ -64,7 +64,7 @@ impl From<io::Error> for Failed {
 /// Writes the changed `files`; on a failure or a stop, puts back what
 /// was written.
 pub fn write_all(
-    root: &Root,
+    roots: &Roots,
     files: BTreeMap<PathBuf, Entry>,
     asked: bool,
     stop: &dyn Fn() -> bool,
@@ -74,7 +74,7 @@ pub fn write_all(
         .filter(|(_, e)| e.changed())
         .partition(|(_, e)| matches!(e.now, Now::Gone));
     let mut dirs = Dirs {
-        root,
+        roots,
         open: HashMap::new(),
     };
     let mut done = Vec::new();
@@ -251,37 +251,41 @@ fn as_read(
     Ok(Some(id))
 }
 
-/// The directories of the files written, each opened once beneath the root.
+/// The directories of the files written (by real path), each opened once
+/// beneath its root.
 struct Dirs<'a> {
-    root: &'a Root,
-    open: HashMap<Vec<OsString>, Dir>,
+    roots: &'a Roots,
+    open: HashMap<PathBuf, Dir>,
 }
 
 impl Dirs<'_> {
     /// The existing directory of `path`, and its file name.
     fn existing(&mut self, path: &Path) -> io::Result<(Dir, OsString)> {
-        let (dirs, name) = split(self.root, path)?;
-        if let Some(d) = self.open.get(&dirs) {
+        let root = self.roots.of(path)?;
+        let (dirs, name) = split(root, path)?;
+        let key = folder(path);
+        if let Some(d) = self.open.get(&key) {
             return Ok((d.clone(), name));
         }
-        let d = self
-            .root
+        let d = root
             .dir(&dirs)?
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
         super::stale_tmp::sweep_dir(&d);
-        self.open.insert(dirs, d.clone());
+        self.open.insert(key, d.clone());
         Ok((d, name))
     }
 
     /// The directory of `path`, created as needed (recorded in `done`),
     /// and its file name.
     fn create(&mut self, path: &Path, done: &mut Vec<Done>) -> io::Result<(Dir, OsString)> {
-        let (dirs, name) = split(self.root, path)?;
-        if let Some(d) = self.open.get(&dirs) {
+        let root = self.roots.of(path)?;
+        let (dirs, name) = split(root, path)?;
+        let key = folder(path);
+        if let Some(d) = self.open.get(&key) {
             return Ok((d.clone(), name));
         }
         let mut created = Vec::new();
-        let result = self.root.dir_create(&dirs, &mut created);
+        let result = root.dir_create(&dirs, &mut created);
         done.extend(
             created
                 .into_iter()
@@ -289,9 +293,14 @@ impl Dirs<'_> {
         );
         let d = result?;
         super::stale_tmp::sweep_dir(&d);
-        self.open.insert(dirs, d.clone());
+        self.open.insert(key, d.clone());
         Ok((d, name))
     }
+}
+
+/// The folder of the file at `path`, as [`Dirs`] keys it.
+fn folder(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// `path`'s directories below the root and its file name.

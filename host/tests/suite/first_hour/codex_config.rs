@@ -15,9 +15,8 @@ use crate::support::model_server::Reply;
 use crate::support::quire::{Run, TestEnv};
 
 /// The Codex keys of the copied file that quire does not use.
-const UNUSED: [&str; 9] = [
+const UNUSED: [&str; 8] = [
     "file_opener",
-    "notify",
     "model_auto_compact_token_limit",
     "check_for_update_on_startup",
     "history",
@@ -34,7 +33,7 @@ fn codex_config(network: bool) -> String {
         r#"approval_policy = "never"
 sandbox_mode = "workspace-write"
 file_opener = "vscode"
-notify = ["notify-send", "Codex"]
+notify = ["true", "Codex"]
 model_auto_compact_token_limit = 100000
 check_for_update_on_startup = false
 project_doc_max_bytes = 65536
@@ -131,6 +130,11 @@ fn a_copied_codex_config_runs_with_network_access_and_names_unused_keys_once() {
         "{all}"
     );
     assert!(!all.contains("unknown config key"), "{all}");
+    // `notify` is read as Codex's (a program run after each turn).
+    assert!(
+        !all.contains("`notify`") && !all.contains("notify: cannot run"),
+        "{all}"
+    );
     // `quire doctor` says the file was read under Codex's names.
     let doctor = env.run(&["doctor"]);
     assert!(
@@ -228,9 +232,27 @@ fn writable_roots_are_writable_and_a_repository_needs_trust_to_add_them() {
     let env = TestEnv::with_config("chat", &roots);
     assert!(write_there(&env, &out.path().join("user.txt")));
     // The model is told, in its environment block.
-    let said = format!("commands may also write: {}", out.path().display());
+    let said = format!(
+        "commands and apply_patch may also write: {}",
+        out.path().display()
+    );
     let first = &env.server.requests()[0].raw_body;
     assert!(first.contains(&said), "{first}");
+    // apply_patch writes there too.
+    let patched = out.path().join("patched.txt");
+    env.server.push_all([
+        Reply::tool_call(
+            "p1",
+            "apply_patch",
+            json!({"patch": format!("*** Begin Patch\n*** Add File: {}\n+from a patch\n*** End Patch", patched.display())}),
+        ),
+        Reply::text("patched"),
+    ]);
+    let run = env.exec_json("patch it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], false, "{done:?}");
+    assert_eq!(std::fs::read_to_string(&patched).unwrap(), "from a patch\n");
 
     let env = TestEnv::new("chat");
     let config = env.home.path().join("config.toml");
