@@ -61,6 +61,7 @@ pub(crate) mod images;
 mod mcp;
 mod mcp_serve;
 pub(crate) mod model_switch;
+mod other_flags;
 pub(crate) mod pipe;
 mod pipe_watch;
 mod plugins;
@@ -169,7 +170,12 @@ pub fn main() -> i32 {
             {
                 pipe::out(&json);
             }
-            let _ = e.print();
+            match other_flags::refusal_of(&e) {
+                Some(instead) => eprintln!("{instead}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };
@@ -257,6 +263,25 @@ async fn dispatch(cli: Cli) -> i32 {
 /// terminals.
 async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<String>) -> i32 {
     use std::io::IsTerminal;
+    // `cat err.log | quire "why does this fail"` (Claude Code's `claude -p`
+    // habit): one task with the piped text as its context, as `quire exec`
+    // runs it, not the task and then each line of the log as a message.
+    if let Some(task) = &prompt
+        && resume.is_none()
+        && !std::io::stdin().is_terminal()
+        && !stdin::is_null()
+    {
+        let args = args::ExecArgs {
+            prompt: Some(task.into()),
+            json: false,
+            resume: None,
+            max_turns: None,
+            output_last_message: None,
+            images: cli.images.clone(),
+            command: None,
+        };
+        return exec::run(&cli.global, &args).await;
+    }
     // Checked before the terminal view starts: a bad file is an argument
     // error, as in `quire exec`.
     let images = match images::load(&cli.images) {

@@ -63,8 +63,15 @@ pub(super) fn table(merged: &Table, name: &str, by: &str) -> Result<Table, Confi
             } else {
                 format!("the profiles are {}", there.join(", "))
             };
+            // Claude Code's `-p "task"` is its --print; here -p is Codex's.
+            let task = match name.contains(char::is_whitespace) {
+                true => {
+                    ". -p is --profile in quire, as in Codex; to run one task and print its answer: quire exec \"TASK\""
+                }
+                false => "",
+            };
             Err(ConfigError::Invalid(format!(
-                "no profile '{name}' ({by}); {listed}"
+                "no profile '{name}' ({by}); {listed}{task}"
             )))
         }
     }

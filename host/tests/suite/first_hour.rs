@@ -7,6 +7,7 @@ mod config_typos;
 mod doctor;
 mod first_run;
 mod first_run_unlisted;
+mod from_claude;
 mod from_codex;
 mod help;
 mod profiles;
