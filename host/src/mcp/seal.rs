@@ -109,9 +109,21 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
     let Ok(root) = root.canonicalize() else {
         return out;
     };
-    let Ok(Transport::Stdio {
+    // Its files do not depend on the values of its environment: a
+    // `${TOKEN}` unset when the repository is trusted and set when the
+    // server starts must not make its files look as if they appeared.
+    let Transport::Stdio {
         command, args, cwd, ..
-    }) = spec.resolved_transport()
+    } = spec
+        .resolved_transport()
+        .or_else(|_| {
+            let mut bare = spec.clone();
+            if let Transport::Stdio { env, .. } = &mut bare.transport {
+                env.clear();
+            }
+            bare.resolved_transport()
+        })
+        .unwrap_or_else(|_| spec.transport.clone())
     else {
         return out;
     };

@@ -139,3 +139,24 @@ fn unreadable_records_start_no_repository_server() {
     let why = specs[0].sealed.as_ref().and_then(|s| s.refusal(&specs[0]));
     assert!(why.is_some_and(|w| w.contains(FILE)));
 }
+
+/// A `${VAR}` of the server's environment unset when the repository is
+/// trusted: its files are recorded all the same (they do not depend on
+/// it), so setting it later does not make them look new.
+#[test]
+fn the_files_do_not_depend_on_the_environment_s_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().canonicalize().unwrap();
+    write(root, "mcpsrv.py", "print()");
+    let mut c = McpServerConfig::stdio("python3", vec!["mcpsrv.py".to_string()]);
+    c.env.insert(
+        "TOKEN".to_string(),
+        "${QUIRE_TEST_SURELY_UNSET_VARIABLE}".to_string(),
+    );
+    let spec = ServerSpec::new("s", Source::McpJson(root.join(".mcp.json")), &c, root);
+    assert!(spec.resolved_transport().is_err());
+    assert_eq!(
+        files(root, &spec).into_keys().collect::<Vec<_>>(),
+        ["mcpsrv.py"]
+    );
+}
