@@ -63,6 +63,7 @@ pub fn context() -> ToolContext {
         workspace: std::env::temp_dir(),
         sandbox: SandboxMode::WorkspaceWrite,
         network: false,
+        unix_sockets: false,
         writable_roots: Vec::new(),
         approval_policy: ApprovalPolicy::Never,
         sandbox_fixed: false,

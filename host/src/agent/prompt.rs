@@ -214,6 +214,9 @@ pub struct Environment {
     pub date: String,
     pub sandbox: SandboxMode,
     pub network: bool,
+    /// Sandboxed commands may create Unix sockets (`unix_sockets`); said
+    /// of the sandboxed modes only.
+    pub unix_sockets: bool,
     pub approval: ApprovalPolicy,
     /// More folders commands may write (`writable_roots`), under
     /// `workspace-write`; said only when there are some.
@@ -240,6 +243,7 @@ impl Environment {
             date: chrono::Local::now().format("%Y-%m-%d").to_string(),
             sandbox,
             network,
+            unix_sockets: false,
             approval,
             writable_roots: Vec::new(),
         }
@@ -257,8 +261,13 @@ impl Environment {
                     .join(", ")
             ),
         };
+        let unix = match self.sandbox {
+            SandboxMode::DangerFullAccess => "",
+            _ if self.unix_sockets => ", Unix sockets on",
+            _ => ", Unix sockets off",
+        };
         format!(
-            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {}){writable}\napproval: {}\n</environment>",
+            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {}{unix}){writable}\napproval: {}\n</environment>",
             self.cwd.display(),
             self.workspace.display(),
             std::env::consts::OS,

@@ -425,6 +425,7 @@ impl Session {
             self.config.approval,
         );
         env.date = self.started.clone();
+        env.unix_sockets = self.config.unix_sockets;
         if self.config.sandbox == crate::tools::SandboxMode::WorkspaceWrite {
             env.writable_roots = self.config.writable_roots.clone();
         }
@@ -444,6 +445,7 @@ impl Session {
             workspace: self.workspace.clone(),
             sandbox: self.config.sandbox,
             network: self.config.network,
+            unix_sockets: self.config.unix_sockets,
             writable_roots: self.config.writable_roots.clone(),
             approval_policy: self.config.approval,
             sandbox_fixed: self.config.sandbox_fixed,

@@ -266,6 +266,7 @@ fn narrowed(config: &Config, sandbox: Option<SandboxMode>) -> Config {
         Some(SandboxMode::ReadOnly) => {
             config.sandbox = SandboxMode::ReadOnly;
             config.network = false;
+            config.unix_sockets = false;
             config.sandbox_fixed = true;
         }
         Some(SandboxMode::WorkspaceWrite) if config.sandbox == SandboxMode::DangerFullAccess => {

@@ -23,11 +23,13 @@ use super::{EXIT_FAILED, EXIT_USAGE};
   quire sandbox -- touch ~/outside.txt       # Permission denied
   quire sandbox -s read-only -- make test    # the read-only sandbox
   quire sandbox --network -- curl -sI http://127.0.0.1:8080
+  quire sandbox -c unix_sockets=true -- docker ps   # Unix sockets allowed
   quire sandbox -- env                       # the environment commands get
 
-The sandbox, its network switch and the environment come from your config
-(`sandbox`, `network`, `[shell_environment]`) and the global flags, as for a
-session here. The exit status is the command's (128 + N when signal N ended
+The sandbox, its network and Unix socket switches and the environment come
+from your config (`sandbox`, `network`, `unix_sockets`, `[shell_environment]`)
+and the global flags, as for a session here. Creating Unix sockets is refused
+unless `unix_sockets = true` (they reach Docker, systemd, D-Bus, ssh-agent). The exit status is the command's (128 + N when signal N ended
 it; 127 when it cannot be found, 126 when it cannot be started).")]
 pub struct SandboxArgs {
     /// The command and its arguments (put `--` before them when they
@@ -65,12 +67,15 @@ pub async fn run(global: &GlobalArgs, args: &SandboxArgs) -> i32 {
         return EXIT_USAGE;
     };
     let workspace = repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone());
-    let policy = quire::tools::sandbox::workspace_policy(
-        mode,
-        &workspace,
-        config.network,
-        &config.writable_roots,
-    );
+    let policy = quire::tools::sandbox::SandboxPolicy {
+        unix_sockets: config.unix_sockets,
+        ..quire::tools::sandbox::workspace_policy(
+            mode,
+            &workspace,
+            config.network,
+            &config.writable_roots,
+        )
+    };
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(rest).current_dir(&setup.cwd);
     config.shell_env().apply(&mut cmd);

@@ -20,6 +20,7 @@ pub struct Slash {
     read_at: HashMap<PathBuf, Option<SystemTime>>,
     sandbox: quire::tools::sandbox::SandboxMode,
     network: bool,
+    unix_sockets: bool,
     writable_roots: Vec<PathBuf>,
     shell_env: quire::tools::shell::ShellEnvironment,
 }
@@ -50,6 +51,7 @@ pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
             commands: found.commands,
             sandbox: config.sandbox,
             network: config.network,
+            unix_sockets: config.unix_sockets,
             writable_roots: config.writable_roots.clone(),
             shell_env: config.shell_env(),
         }
@@ -197,6 +199,7 @@ pub async fn prepare(
         cwd: session.cwd().to_path_buf(),
         sandbox: slash.sandbox,
         network: slash.network,
+        unix_sockets: slash.unix_sockets,
         writable_roots: slash.writable_roots.clone(),
         cancel: cancel.clone(),
         shell_env: slash.shell_env.clone(),

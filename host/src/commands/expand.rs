@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::{CommandError, SlashCommand, allowed};
-use crate::tools::sandbox::{SandboxMode, workspace_policy};
+use crate::tools::sandbox::{SandboxMode, SandboxPolicy, workspace_policy};
 use crate::tools::shell::{ExecRequest, run_sandboxed};
 
 /// How long one `` !`command` `` may run.
@@ -24,6 +24,8 @@ pub struct ExpandContext {
     pub cwd: PathBuf,
     pub sandbox: SandboxMode,
     pub network: bool,
+    /// The config's `unix_sockets`.
+    pub unix_sockets: bool,
     /// The config's `writable_roots`.
     pub writable_roots: Vec<PathBuf>,
     pub cancel: CancellationToken,
@@ -307,7 +309,10 @@ async fn run_one(
         command: line,
         cwd: ctx.cwd.clone(),
         timeout: COMMAND_TIMEOUT,
-        policy: workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network, &ctx.writable_roots),
+        policy: SandboxPolicy {
+            unix_sockets: ctx.unix_sockets,
+            ..workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network, &ctx.writable_roots)
+        },
         env: &ctx.shell_env,
         cancel: ctx.cancel.clone(),
     })

@@ -52,6 +52,11 @@ pub struct Config {
     pub sandbox: SandboxMode,
     /// Let sandboxed commands use the network.
     pub network: bool,
+    /// Let sandboxed commands create Unix sockets, and so connect to any
+    /// they can name (`/var/run/docker.sock`, D-Bus, ssh-agent): refused
+    /// by default, network on or off, since those run what they are
+    /// asked outside the sandbox.
+    pub unix_sockets: bool,
     /// Folders sandboxed commands may write besides the workspace and the
     /// temp folders, under `workspace-write` (absolute paths; the user's
     /// own folders stay read-only). Codex's `[sandbox_workspace_write]
@@ -190,6 +195,7 @@ impl Default for Config {
             model_context_window: None,
             sandbox: SandboxMode::WorkspaceWrite,
             network: false,
+            unix_sockets: false,
             writable_roots: Vec::new(),
             approval: ApprovalPolicy::OnRequest,
             max_turns: 100,

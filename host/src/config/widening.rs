@@ -1,7 +1,7 @@
 //! The settings of a repository's `.quire/config.toml` that widen what
 //! runs or what is exposed, one line each for `quire trust` and the trust
 //! question ([`super::trust_review`]): the sandbox, approvals, the
-//! network and more writable folders (`writable_roots`); what commands get of the user's environment
+//! network, Unix sockets and more writable folders (`writable_roots`); what commands get of the user's environment
 //! (`[shell_environment]`: secrets kept, variables set — `BASH_ENV`,
 //! `LD_PRELOAD`, `PATH` named for what they do); the program `notify`
 //! runs after every turn; folders plugins and
@@ -35,6 +35,12 @@ pub fn lines(table: &Table, out: &mut Vec<String>) {
     }
     if table.get("network").and_then(Value::as_bool) == Some(true) {
         out.push("network = true: commands may use the network".into());
+    }
+    if table.get("unix_sockets").and_then(Value::as_bool) == Some(true) {
+        out.push(
+            "unix_sockets = true: commands may connect to Unix sockets, such as Docker's and ssh-agent's, which act outside the sandbox"
+                .into(),
+        );
     }
     // A folder loading refuses is said as refused, not as one more place
     // commands may write: with it the settings do not load at all.
@@ -188,6 +194,7 @@ mod tests {
 sandbox = "workspace-write"
 writable_roots = ["/srv/data"]
 notify = ["python3", "notify.py"]
+unix_sockets = true
 [shell_environment]
 inherit = "all"
 ignore_default_excludes = true
@@ -206,6 +213,7 @@ claude_compat = true
             "sandbox = \"workspace-write\": commands may write the workspace",
             "writable_roots = [\"/srv/data\"]: commands may write there too",
             "notify = [\"python3\", \"notify.py\"]: runs that program, outside the sandbox, after every turn",
+            "unix_sockets = true: commands may connect to Unix sockets, such as Docker's and ssh-agent's, which act outside the sandbox",
             "shell_environment.inherit = \"all\": commands get your whole environment",
             "shell_environment.exclude = []: replaces your own `exclude` list",
             "shell_environment.set.BASH_ENV = \"/r/.bashenv\": a shell runs that file before every command",

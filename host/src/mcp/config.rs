@@ -59,6 +59,10 @@ pub struct McpServerConfig {
     pub sandbox: Option<crate::tools::SandboxMode>,
     /// TCP connect and bind for a `workspace-write` server (default true).
     pub network: bool,
+    /// Unix sockets for a sandboxed server (default false, as for shell
+    /// commands: they reach Docker, D-Bus, ssh-agent outside the sandbox).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unix_sockets: bool,
     /// Start the server only when one of its tools is first sent or
     /// called (needs its tool list from an earlier start, see
     /// [`super::cache`]).
@@ -100,6 +104,7 @@ impl McpServerConfig {
             enabled: true,
             sandbox: None,
             network: true,
+            unix_sockets: false,
             lazy: false,
         }
     }
@@ -140,6 +145,7 @@ impl McpServerConfig {
             enabled: t.enabled,
             sandbox: t.sandbox.flatten(),
             network: t.network,
+            unix_sockets: t.unix_sockets,
             lazy: t.lazy,
         };
         match (&c.command, &c.url) {
@@ -166,7 +172,7 @@ impl McpServerConfig {
 }
 
 /// The keys of a server table (quire's; Codex's are in [`CODEX_KEYS`]).
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "command",
     "args",
     "env",
@@ -181,6 +187,7 @@ const KEYS: [&str; 15] = [
     "enabled",
     "sandbox",
     "network",
+    "unix_sockets",
     "lazy",
 ];
 
@@ -312,6 +319,8 @@ struct Table {
     sandbox: Option<Option<crate::tools::SandboxMode>>,
     #[serde(default = "yes")]
     network: bool,
+    #[serde(default)]
+    unix_sockets: bool,
     #[serde(default)]
     lazy: bool,
 }

@@ -54,11 +54,12 @@ fn every_key_parses() {
         "command": "srv", "args": ["-v"], "env": {"A": "1"}, "cwd": "sub",
         "startup_timeout_sec": 2, "tool_timeout_sec": 0.5,
         "enabled_tools": ["a"], "disabled_tools": ["b"], "required": true, "enabled": false,
-        "sandbox": "workspace-write", "network": false
+        "sandbox": "workspace-write", "network": false, "unix_sockets": true
     }))
     .unwrap();
     assert_eq!(c.sandbox, Some(crate::tools::SandboxMode::WorkspaceWrite));
     assert!(!c.network);
+    assert!(c.unix_sockets);
     assert_eq!(c.command.as_deref(), Some("srv"));
     assert_eq!(c.args, vec!["-v"]);
     assert_eq!(c.env["A"], "1");
@@ -74,6 +75,7 @@ fn every_key_parses() {
     assert!(h.enabled && !h.required);
     assert_eq!(h.sandbox, None);
     assert!(h.network);
+    assert!(!h.unix_sockets);
     let ro = parse(json!({"command": "srv", "sandbox": "read-only"})).unwrap();
     assert_eq!(ro.sandbox, Some(crate::tools::SandboxMode::ReadOnly));
     let off = parse(json!({"command": "srv", "sandbox": "danger-full-access"})).unwrap();

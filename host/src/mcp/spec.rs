@@ -87,8 +87,9 @@ impl ServerSpec {
                     .as_ref()
                     .map(|p| base.join(p))
                     .unwrap_or_else(|| base.to_path_buf()),
-                sandbox: c.sandbox.map(|mode| {
-                    crate::tools::sandbox::workspace_policy(mode, base, c.network, &[])
+                sandbox: c.sandbox.map(|mode| crate::tools::sandbox::SandboxPolicy {
+                    unix_sockets: c.unix_sockets,
+                    ..crate::tools::sandbox::workspace_policy(mode, base, c.network, &[])
                 }),
             },
             (None, url) => Transport::Http {

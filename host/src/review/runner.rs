@@ -74,6 +74,7 @@ impl Subagents {
         config.max_turns = max_turns.max(1);
         config.sandbox = SandboxMode::ReadOnly;
         config.network = false;
+        config.unix_sockets = false;
         config.approval = if run_tests {
             ApprovalPolicy::Never
         } else {

@@ -53,6 +53,8 @@ pub struct ToolContext {
     pub sandbox: SandboxMode,
     /// Whether sandboxed commands may use the network.
     pub network: bool,
+    /// Whether sandboxed commands may create Unix sockets (`unix_sockets`).
+    pub unix_sockets: bool,
     /// Folders sandboxed commands may write besides the workspace and the
     /// temp folders (`writable_roots`), under `workspace-write`.
     pub writable_roots: Vec<PathBuf>,
@@ -78,6 +80,7 @@ impl ToolContext {
             workspace: dir.to_path_buf(),
             sandbox: SandboxMode::ReadOnly,
             network: false,
+            unix_sockets: false,
             writable_roots: Vec::new(),
             approval_policy: ApprovalPolicy::Never,
             sandbox_fixed: false,

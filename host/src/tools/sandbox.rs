@@ -1,7 +1,8 @@
 //! Sandboxing of `shell` commands with Landlock (Linux), and with a
 //! seccomp filter ([`super::seccomp`]) refusing terminal input injection,
-//! set-user-id bits, device nodes, and every socket but Unix ones when
-//! the network is off. Where the kernel has Landlock's scopes (ABI 6,
+//! set-user-id bits, device nodes, Unix sockets (unless `unix_sockets`
+//! allows them: `docker.sock`, `systemd-run --user` and ssh-agent are
+//! reached through them), and every other socket when the network is off. Where the kernel has Landlock's scopes (ABI 6,
 //! Linux 6.12), a command also cannot signal processes outside it nor
 //! connect to abstract Unix sockets made outside it.
 //!
@@ -26,7 +27,8 @@ pub enum SandboxMode {
     /// Read anywhere, write nowhere, no network.
     ReadOnly,
     /// Read anywhere, write under the workspace and the temp dir; no
-    /// network (only Unix sockets) unless network is allowed.
+    /// network unless network is allowed, no Unix sockets unless
+    /// `unix_sockets` allows them.
     #[default]
     WorkspaceWrite,
     /// No sandbox.
@@ -57,6 +59,10 @@ pub struct SandboxPolicy {
     /// TCP bind and connect under `workspace-write`; `read-only` never has
     /// network.
     pub network: bool,
+    /// Creating Unix sockets (connecting to `docker.sock`, D-Bus,
+    /// ssh-agent…), in either sandboxed mode; `false` from
+    /// [`workspace_policy`], set from the config's `unix_sockets`.
+    pub unix_sockets: bool,
     /// A private temp folder (one of `writable_roots`) given to commands
     /// as `TMPDIR`, `TMP` and `TEMP`, when the temp root takes no new
     /// entries ([`super::command_tmp`]).
@@ -203,6 +209,7 @@ pub fn workspace_policy(
         mode,
         writable_roots,
         network,
+        unix_sockets: false,
         temp_dir,
     }
 }
@@ -271,12 +278,14 @@ pub fn confine(
     if let Some(dir) = &policy.temp_dir {
         set_temp_dir(cmd, dir, &policy.writable_roots);
     }
-    let filter = super::seccomp::filter(restricts_network(policy.mode, policy.network)).map_err(
-        |reason| SandboxError::Unsupported {
-            mode: policy.mode,
-            reason: format!("the system call filter (seccomp) cannot be built: {reason}"),
-        },
-    )?;
+    let sockets = super::seccomp::Sockets {
+        network_off: restricts_network(policy.mode, policy.network),
+        unix_off: !policy.unix_sockets,
+    };
+    let filter = super::seccomp::filter(sockets).map_err(|reason| SandboxError::Unsupported {
+        mode: policy.mode,
+        reason: format!("the system call filter (seccomp) cannot be built: {reason}"),
+    })?;
     let hook = move || -> io::Result<()> {
         // Runs in the child between fork and exec: no allocation here.
         let Some(ruleset) = ruleset.take() else {
@@ -464,6 +473,7 @@ mod tests {
             mode: SandboxMode::WorkspaceWrite,
             writable_roots: vec![PathBuf::from("/definitely/not/here")],
             network: false,
+            unix_sockets: false,
             temp_dir: None,
         };
         build_ruleset(&policy).unwrap();

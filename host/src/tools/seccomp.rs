@@ -17,8 +17,20 @@
 //! - **the network**, when it is off: creating any socket but a Unix one
 //!   is refused. Landlock alone restricts only TCP bind and connect; this
 //!   also stops UDP, raw and packet sockets, netlink and every other
-//!   address family. `io_uring` is refused as well, since it can open
-//!   sockets without the `socket` system call.
+//!   address family;
+//! - **Unix sockets**, unless `unix_sockets = true`, network on or off:
+//!   `socket(AF_UNIX, …)` is refused, so a command cannot connect to a
+//!   socket it can name outside the sandbox (`/var/run/docker.sock`, the
+//!   systemd and D-Bus sockets of `systemd-run --user`, ssh-agent), which
+//!   would run what it asks outside the sandbox. Landlock (before
+//!   `LANDLOCK_ACCESS_FS_RESOLVE_UNIX`) does not see such a connect.
+//!   `socketpair` still works (pipes between processes, Python's
+//!   `multiprocessing.Pipe`): a stream pair is connected and connects
+//!   nowhere else; a datagram pair can still send to a datagram socket
+//!   it names (the journal's, syslog's), none of which runs commands.
+//!
+//! `io_uring` is refused under either of the last two rules, since it can
+//! open sockets without the `socket` system call.
 //!
 //! A refused call fails with EACCES ("Permission denied"), as Landlock's
 //! refusals do.
@@ -26,8 +38,8 @@
 //! On x86_64 the filter also covers 32-bit (ia32) programs, which
 //! seccompiler's filter alone would kill: the same rules in plain BPF
 //! ahead of it, where the old `socketcall` multiplexer refuses creating
-//! sockets of any family (its arguments live in memory the filter cannot
-//! read).
+//! sockets of any family under either socket rule (its arguments live in
+//! memory the filter cannot read).
 
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
@@ -50,9 +62,25 @@ const DEVICE_TYPES: [u64; 2] = [libc::S_IFCHR as u64, libc::S_IFBLK as u64];
 #[allow(clippy::unnecessary_cast)]
 const TTY_REQUESTS: [u64; 2] = [libc::TIOCSTI as u64, libc::TIOCLINUX as u64];
 
-/// Builds the filter for this machine's architecture; `network_off` adds
-/// the socket rules.
-pub fn filter(network_off: bool) -> Result<BpfProgram, String> {
+/// Which sockets a command may create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sockets {
+    /// Only Unix sockets (and pairs) may be made: no network.
+    pub network_off: bool,
+    /// `socket(AF_UNIX, …)` is refused.
+    pub unix_off: bool,
+}
+
+impl Sockets {
+    /// Whether any socket rule applies (and `io_uring` is refused).
+    fn any(self) -> bool {
+        self.network_off || self.unix_off
+    }
+}
+
+/// Builds the filter for this machine's architecture; `sockets` says
+/// which socket rules it has.
+pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
     let arch = TargetArch::try_from(std::env::consts::ARCH)
         .map_err(|e| format!("seccomp does not support {}: {e:?}", std::env::consts::ARCH))?;
     let err = |e: seccompiler::BackendError| format!("{e:?}");
@@ -60,8 +88,16 @@ pub fn filter(network_off: bool) -> Result<BpfProgram, String> {
         SeccompCondition::new(arg, SeccompCmpArgLen::Dword, op, value).map_err(err)
     };
     let one = |c: SeccompCondition| SeccompRule::new(vec![c]).map_err(err);
-    let not_unix = || -> Result<Vec<SeccompRule>, String> {
-        Ok(vec![one(cond(0, SeccompCmpOp::Ne, libc::AF_UNIX as u64)?)?])
+    let not_unix = || one(cond(0, SeccompCmpOp::Ne, libc::AF_UNIX as u64)?);
+    let unix = || one(cond(0, SeccompCmpOp::Eq, libc::AF_UNIX as u64)?);
+    // `socket`: every family when both rules apply (an empty rule list
+    // matches every call), else the one each rule refuses.
+    let socket = || -> Result<Vec<SeccompRule>, String> {
+        Ok(match (sockets.network_off, sockets.unix_off) {
+            (true, true) => Vec::new(),
+            (true, false) => vec![not_unix()?],
+            (false, _) => vec![unix()?],
+        })
     };
     // `mode` is argument `arg`: refused when it carries either bit.
     let set_id = |arg: u8| -> Result<Vec<SeccompRule>, String> {
@@ -103,10 +139,12 @@ pub fn filter(network_off: bool) -> Result<BpfProgram, String> {
     #[cfg(target_arch = "x86_64")]
     add(libc::SYS_mknod, device(1)?);
     add(libc::SYS_mknodat, device(2)?);
-    if network_off {
-        add(libc::SYS_socket, not_unix()?);
-        add(libc::SYS_socketpair, not_unix()?);
+    if sockets.any() {
+        add(libc::SYS_socket, socket()?);
         add(libc::SYS_io_uring_setup, Vec::new());
+    }
+    if sockets.network_off {
+        add(libc::SYS_socketpair, vec![not_unix()?]);
     }
     let filter = SeccompFilter::new(
         rules,
@@ -117,7 +155,7 @@ pub fn filter(network_off: bool) -> Result<BpfProgram, String> {
     .map_err(|e| format!("{e:?}"))?;
     let program: BpfProgram = filter.try_into().map_err(|e| format!("{e:?}"))?;
     #[cfg(target_arch = "x86_64")]
-    let program = [ia32::prefix(network_off), program].concat();
+    let program = [ia32::prefix(sockets), program].concat();
     Ok(program)
 }
 
@@ -228,7 +266,7 @@ mod ia32 {
     }
 
     /// Jumps past itself for any other ABI.
-    pub fn prefix(network_off: bool) -> Vec<sock_filter> {
+    pub fn prefix(sockets: super::Sockets) -> Vec<sock_filter> {
         use L::{Allow, At, Deny, Next};
         let set_id = libc::S_ISUID | libc::S_ISGID;
         let mut ops = vec![
@@ -241,13 +279,15 @@ mod ia32 {
             Op::Eq(MKNOD, At("node1"), Next),
             Op::Eq(MKNODAT, At("node2"), Next),
         ];
-        if network_off {
+        if sockets.any() {
             ops.extend([
                 Op::Eq(SOCKET, At("family"), Next),
-                Op::Eq(SOCKETPAIR, At("family"), Next),
                 Op::Eq(SOCKETCALL, At("call"), Next),
                 Op::Eq(IO_URING_SETUP, Deny, Next),
             ]);
+        }
+        if sockets.network_off {
+            ops.push(Op::Eq(SOCKETPAIR, At("pair"), Next));
         }
         ops.extend([
             Op::Goto(Allow),
@@ -271,15 +311,31 @@ mod ia32 {
             Op::Eq(libc::S_IFCHR, Deny, Next),
             Op::Eq(libc::S_IFBLK, Deny, Allow),
         ]);
-        if network_off {
+        if sockets.any() {
+            let unix = libc::AF_UNIX as u32;
+            ops.extend([Op::Label("family"), Op::Load(arg(0))]);
+            ops.push(match (sockets.network_off, sockets.unix_off) {
+                (true, true) => Op::Goto(Deny),
+                (true, false) => Op::Eq(unix, Allow, Deny),
+                (false, _) => Op::Eq(unix, Deny, Allow),
+            });
+            // `socketcall`'s arguments are in memory the filter cannot
+            // read: creating a socket through it is refused whole (a
+            // 32-bit program's sockets, built on it, with it), a pair
+            // when the network is off.
+            let pair = if sockets.network_off { Deny } else { Allow };
             ops.extend([
-                Op::Label("family"),
-                Op::Load(arg(0)),
-                Op::Eq(libc::AF_UNIX as u32, Allow, Deny),
                 Op::Label("call"),
                 Op::Load(arg(0)),
                 Op::Eq(CALL_SOCKET, Deny, Next),
-                Op::Eq(CALL_SOCKETPAIR, Deny, Allow),
+                Op::Eq(CALL_SOCKETPAIR, pair, Allow),
+            ]);
+        }
+        if sockets.network_off {
+            ops.extend([
+                Op::Label("pair"),
+                Op::Load(arg(0)),
+                Op::Eq(libc::AF_UNIX as u32, Allow, Deny),
             ]);
         }
         ops.extend([Op::Ret(ALLOW), Op::Ret(ERRNO | libc::EACCES as u32)]);
@@ -314,174 +370,4 @@ pub fn apply(program: &BpfProgram) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_filter_builds_for_this_machine() {
-        assert!(!filter(true).unwrap().is_empty());
-        assert!(!filter(false).unwrap().is_empty());
-    }
-
-    /// The exit code of `child` run in a forked child (which must only
-    /// make system calls); fails when a signal killed it (SIGSYS: the
-    /// filter killed instead of refusing).
-    fn exit_code_of(child: impl FnOnce() -> i32) -> i32 {
-        // SAFETY: the child only makes system calls and exits.
-        let pid = unsafe { libc::fork() };
-        if pid == 0 {
-            let code = child();
-            // SAFETY: in the forked child; nothing returns to the test.
-            unsafe { libc::_exit(code) };
-        }
-        assert!(pid > 0, "fork failed");
-        let mut status = 0;
-        // SAFETY: waits for the child just forked.
-        unsafe { libc::waitpid(pid, &mut status, 0) };
-        assert!(
-            !libc::WIFSIGNALED(status),
-            "killed by signal {}",
-            libc::WTERMSIG(status)
-        );
-        libc::WEXITSTATUS(status)
-    }
-
-    /// In a forked child: the filter, then `mknodat` (and `mknod`, also
-    /// through the ia32 ABI) of each file type. Exit 0: devices refused
-    /// with EACCES (not EPERM, root or not: the filter, not the missing
-    /// capability), FIFOs, sockets and plain files made; else which
-    /// check failed.
-    #[test]
-    fn device_nodes_are_refused_fifos_and_sockets_are_not() {
-        use std::os::unix::ffi::OsStrExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path =
-            |n: &str| std::ffi::CString::new(dir.path().join(n).as_os_str().as_bytes()).unwrap();
-        let (chr, blk, chr2, fifo, sock, reg) = (
-            path("c"),
-            path("b"),
-            path("c2"),
-            path("f"),
-            path("s"),
-            path("r"),
-        );
-        let program = filter(false).unwrap();
-        let code = exit_code_of(|| {
-            let refused = |ret: i32| {
-                // SAFETY: errno of this thread.
-                ret == -1 && unsafe { *libc::__errno_location() } == libc::EACCES
-            };
-            let mk = |p: &std::ffi::CString, kind: libc::mode_t| {
-                // SAFETY: a system call with a valid path.
-                unsafe {
-                    libc::mknodat(
-                        libc::AT_FDCWD,
-                        p.as_ptr(),
-                        kind | 0o600,
-                        libc::makedev(7, 0),
-                    )
-                }
-            };
-            if apply(&program).is_err() {
-                1
-            } else if !refused(mk(&chr, libc::S_IFCHR)) {
-                2
-            } else if !refused(mk(&blk, libc::S_IFBLK)) {
-                3
-            } else if mk(&fifo, libc::S_IFIFO) != 0
-                || mk(&sock, libc::S_IFSOCK) != 0
-                || mk(&reg, libc::S_IFREG) != 0
-            {
-                4
-            } else if cfg!(target_arch = "x86_64") && !x86_64_mknod_refused(&chr2) {
-                5
-            } else {
-                0
-            }
-        });
-        assert_eq!(code, 0, "see the exit codes above");
-        assert!(!dir.path().join("c").exists() && !dir.path().join("b").exists());
-        assert!(dir.path().join("f").exists());
-    }
-
-    /// `mknod` (the old call, x86_64 only) and its ia32 form refuse a
-    /// character device; the ia32 one still makes a FIFO (its path is
-    /// out of the 32-bit ABI's reach, so "bad address" past the filter).
-    #[cfg(target_arch = "x86_64")]
-    fn x86_64_mknod_refused(path: &std::ffi::CString) -> bool {
-        // SAFETY: raw system calls with a valid path or none.
-        unsafe {
-            let direct = libc::syscall(libc::SYS_mknod, path.as_ptr(), libc::S_IFCHR | 0o600, 0);
-            let eacces = -i64::from(libc::EACCES);
-            let ia32 = |mode: libc::mode_t| ia32_syscall(14, 0, i64::from(mode));
-            let no_ia32 = ia32_syscall(20, 0, 0) != i64::from(libc::getpid());
-            direct == -1
-                && *libc::__errno_location() == libc::EACCES
-                && (no_ia32
-                    || (ia32(libc::S_IFCHR) == eacces
-                        && ia32(libc::S_IFBLK) == eacces
-                        && ia32(libc::S_IFIFO) == -i64::from(libc::EFAULT)))
-        }
-    }
-
-    #[cfg(not(target_arch = "x86_64"))]
-    fn x86_64_mknod_refused(_: &std::ffi::CString) -> bool {
-        true
-    }
-
-    /// A system call through the ia32 entry (`int 0x80`), which a 64-bit
-    /// process may use too: seccomp sees it as the i386 ABI.
-    #[cfg(target_arch = "x86_64")]
-    fn ia32_syscall(nr: i64, a0: i64, a1: i64) -> i64 {
-        let ret: i64;
-        // SAFETY: a raw system call with integer arguments; rbx is saved
-        // around it (LLVM reserves it) and r8–r11 are clobbered.
-        unsafe {
-            std::arch::asm!(
-                "xchg {a0}, rbx",
-                "int 0x80",
-                "xchg {a0}, rbx",
-                a0 = inout(reg) a0 => _,
-                inlateout("rax") nr => ret,
-                in("rcx") a1,
-                in("rdx") 0i64,
-                out("r8") _, out("r9") _, out("r10") _, out("r11") _,
-            );
-        }
-        ret
-    }
-
-    /// In a forked child: the filter, then sockets through the ia32 ABI.
-    /// Exit 0: refused and allowed as expected; 1–4: which check failed;
-    /// killed by SIGSYS: the filter kills 32-bit programs.
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn ia32_sockets_are_refused_not_killed() {
-        let program = filter(true).unwrap();
-        let getpid_i386 = 20;
-        let code = exit_code_of(|| {
-            // SAFETY: getpid(2) has no memory effects.
-            let own = unsafe { libc::getpid() };
-            if ia32_syscall(getpid_i386, 0, 0) != i64::from(own) {
-                5 // this kernel runs no 32-bit programs
-            } else if apply(&program).is_err() {
-                1
-            } else if ia32_syscall(359, libc::AF_INET.into(), libc::SOCK_STREAM.into())
-                != -i64::from(libc::EACCES)
-            {
-                2
-            } else if ia32_syscall(102, 1, 0) != -i64::from(libc::EACCES) {
-                3
-            } else if ia32_syscall(359, libc::AF_UNIX.into(), libc::SOCK_STREAM.into()) < 0 {
-                4
-            } else {
-                0
-            }
-        });
-        if code == 5 {
-            eprintln!("skipped: this kernel has no ia32 emulation");
-            return;
-        }
-        assert_eq!(code, 0, "see the exit codes above");
-    }
-}
+mod tests;

@@ -122,6 +122,7 @@ mod tests {
             workspace: ".".into(),
             sandbox: SandboxMode::ReadOnly,
             network: false,
+            unix_sockets: false,
             writable_roots: Vec::new(),
             approval_policy: ApprovalPolicy::Never,
             sandbox_fixed: false,

@@ -79,6 +79,7 @@ impl Ws {
             workspace: self.root.clone(),
             sandbox,
             network: false,
+            unix_sockets: false,
             writable_roots: Vec::new(),
             approval_policy,
             sandbox_fixed: false,

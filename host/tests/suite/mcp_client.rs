@@ -47,6 +47,7 @@ fn ctx() -> ToolContext {
         workspace: std::env::temp_dir(),
         sandbox: SandboxMode::WorkspaceWrite,
         network: false,
+        unix_sockets: false,
         writable_roots: Vec::new(),
         approval_policy: ApprovalPolicy::Never,
         sandbox_fixed: false,

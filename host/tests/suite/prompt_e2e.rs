@@ -31,7 +31,7 @@ fn agents_md_from_root_to_cwd_reaches_the_request() {
     assert!(pos("USER-RULE") < pos("ROOT-RULE"));
     assert!(pos("ROOT-RULE") < pos("CORE-RULE"));
     assert!(instructions.contains("<environment>"));
-    assert!(instructions.contains("sandbox: workspace-write (network off)"));
+    assert!(instructions.contains("sandbox: workspace-write (network off, Unix sockets off)"));
     assert!(instructions.contains(&format!(
         "cwd: {}",
         std::fs::canonicalize(&sub).unwrap().display()

@@ -3,6 +3,7 @@ mod approval;
 mod bash_syntax;
 mod process;
 mod sandbox;
+mod unix_sockets;
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -53,6 +54,7 @@ fn ctx(workspace: &Path, sandbox: SandboxMode) -> ToolContext {
         workspace: workspace.to_path_buf(),
         sandbox,
         network: false,
+        unix_sockets: false,
         writable_roots: Vec::new(),
         approval_policy: ApprovalPolicy::OnRequest,
         sandbox_fixed: false,

@@ -159,9 +159,14 @@ pub fn sandbox(config: &Config) -> Check {
         Ok(()) => Check::ok(
             "sandbox",
             format!(
-                "{} can be enforced here (network {})",
+                "{} can be enforced here (network {}, Unix sockets {})",
                 config.sandbox,
-                if config.network { "on" } else { "off" }
+                if config.network { "on" } else { "off" },
+                if config.unix_sockets || config.sandbox == sandbox::SandboxMode::DangerFullAccess {
+                    "on"
+                } else {
+                    "off: set unix_sockets = true for docker, systemd-run, ssh-agent"
+                }
             ),
         ),
         Err(e) => Check::fail(

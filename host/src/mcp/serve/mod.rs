@@ -74,6 +74,7 @@ pub fn tool_context(config: &Config, cwd: &Path) -> Result<ToolContext, ServeErr
         workspace: repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf()),
         sandbox: config.sandbox,
         network: config.network,
+        unix_sockets: config.unix_sockets,
         writable_roots: config.writable_roots.clone(),
         approval_policy,
         sandbox_fixed: false,

@@ -190,6 +190,7 @@ mod tests {
             workspace: std::env::temp_dir(),
             sandbox: SandboxMode::WorkspaceWrite,
             network: false,
+            unix_sockets: false,
             writable_roots: Vec::new(),
             approval_policy: ApprovalPolicy::Never,
             sandbox_fixed: false,

@@ -38,8 +38,8 @@ const DESCRIPTION: &str = "Runs a shell command with `bash -c` and returns its e
 
 - Prefer the dedicated tools over shell commands: read_file to read files, list_dir to list directories, grep to search, apply_patch to edit files.
 - Use `workdir` instead of `cd`. Commands get no input (stdin is empty) and no terminal, so use non-interactive flags (for example `git --no-pager`, `-y`).
-- Commands run in a sandbox: depending on the session they may be read-only, or may write only inside the workspace and temp dirs, and usually have no network. A sandbox refusal shows up as \"Permission denied\" or a failed connection.
-- If a command truly needs to go beyond the sandbox (network access, writing outside the workspace), call again with `escalate: true` and a short `justification`; the user is asked to approve. Do not escalate to work around a failure that has another cause.
+- Commands run in a sandbox: depending on the session they may be read-only, or may write only inside the workspace and temp dirs, and usually have no network and no Unix sockets (docker, systemd-run, D-Bus, ssh-agent). A sandbox refusal shows up as \"Permission denied\" or a failed connection.
+- If a command truly needs to go beyond the sandbox (network access, writing outside the workspace, a Unix socket), call again with `escalate: true` and a short `justification`; the user is asked to approve. Do not escalate to work around a failure that has another cause.
 - A non-zero exit code marks the result as an error: read the output and react.
 - Long-running commands are killed after `timeout_ms` (default applies); do not start servers or watchers that never exit.";
 
@@ -328,7 +328,10 @@ async fn shell_always_key(command: &str, cwd: &std::path::Path, escalate: bool) 
 }
 
 fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
-    super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network, &ctx.writable_roots)
+    SandboxPolicy {
+        unix_sockets: ctx.unix_sockets,
+        ..super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network, &ctx.writable_roots)
+    }
 }
 
 /// The structured field of a command's result holding the bytes dropped

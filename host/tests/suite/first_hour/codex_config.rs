@@ -140,7 +140,7 @@ fn a_copied_codex_config_runs_with_network_access_and_names_unused_keys_once() {
     assert!(
         doctor.stdout.contains("read with Codex CLI's names: ")
             && doctor.stdout.contains("sandbox_workspace_write")
-            && doctor.stdout.contains("(network on)"),
+            && doctor.stdout.contains("(network on, Unix sockets off"),
         "{}",
         doctor.stdout
     );

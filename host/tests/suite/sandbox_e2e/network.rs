@@ -1,6 +1,6 @@
 //! "Network off" means off: a sandboxed shell command (run by the real
 //! binary for the model) cannot send UDP, open a raw or netlink socket or
-//! connect over TCP, while Unix sockets keep working; with `--network` the
+//! connect over TCP, while Unix socket pairs keep working; with `--network` the
 //! same command reaches the test's listeners. The probe is
 //! `examples/net_probe.rs`.
 

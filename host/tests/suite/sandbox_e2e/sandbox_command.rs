@@ -92,3 +92,30 @@ fn the_exit_status_is_the_commands() {
     let none = env.run(&["sandbox"]);
     assert_eq!(none.code, 2, "{none:?}");
 }
+
+/// A Unix socket outside the workspace (as `docker.sock` is) is out of
+/// reach, the network on or off, unless `unix_sockets = true`.
+#[test]
+fn unix_sockets_are_refused_unless_allowed() {
+    let env = TestEnv::new("responses");
+    let dir = outside_dir();
+    let path = dir.path().join("daemon.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let socket = path.to_str().expect("a UTF-8 path");
+    let connect = "import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1]); print('connected')";
+    let python = ["--", "python3", "-c", connect, socket];
+    for flags in [&["sandbox"][..], &["sandbox", "--network"]] {
+        let off = env.run(&[flags, &python].concat());
+        assert_ne!(off.code, 0, "{flags:?}: {off:?}");
+        assert!(off.stderr.contains("Permission denied"), "{off:?}");
+        assert!(
+            listener.accept().is_err(),
+            "{flags:?}: a connection arrived"
+        );
+    }
+    let on = env.run(&[&["sandbox", "-c", "unix_sockets=true"][..], &python].concat());
+    assert_eq!(on.code, 0, "{on:?}");
+    assert!(on.stdout.contains("connected"), "{on:?}");
+    assert!(listener.accept().is_ok(), "no connection arrived");
+}

@@ -135,10 +135,13 @@ async fn no_device_node_is_made_in_the_workspace() {
 /// cannot connect to an abstract Unix socket made outside it; elsewhere
 /// it can, as the README says. Signals are not scoped: a command still
 /// stops a process outside it (a server an earlier command started).
+/// With `unix_sockets = true`: by default no Unix socket is made at all
+/// (`unix_sockets.rs`).
 #[tokio::test]
 async fn a_command_connects_only_within_itself_where_scoped_and_still_signals() {
     let ws = tempfile::tempdir().unwrap();
-    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    let mut c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    c.unix_sockets = true;
     let mut outside = std::process::Command::new("sleep")
         .arg("300")
         .spawn()
