@@ -258,7 +258,7 @@ impl ToolRegistry {
                                 Ok(None) => {}
                             }
                         }
-                        super::hooked::call(
+                        let out = super::hooked::call(
                             hooks,
                             &*entry.tool,
                             &entry.spec,
@@ -267,7 +267,13 @@ impl ToolRegistry {
                             &ctx,
                             rewritten,
                         )
-                        .await
+                        .await;
+                        match permissions {
+                            Some(p) if call.name == "grep" => {
+                                super::permissions::gate::grep_result(p, out, &ctx.cwd)
+                            }
+                            _ => out,
+                        }
                     };
                     // Interrupted first: a call whose approval prompt the
                     // interrupt answered (or that ended in the same moment)

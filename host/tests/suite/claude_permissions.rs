@@ -37,6 +37,14 @@ fn warned(run: &Run, text: &str) -> bool {
         .any(|w| w["message"].as_str().is_some_and(|m| m.contains(text)))
 }
 
+/// Whether a request to the model held `text`.
+fn model_saw(env: &TestEnv, text: &str) -> bool {
+    env.server
+        .requests()
+        .iter()
+        .any(|r| r.body.to_string().contains(text))
+}
+
 fn patch(op: &str, path: &str, body: &str) -> Value {
     json!({"patch": format!("*** Begin Patch\n*** {op} File: {path}\n{body}*** End Patch\n")})
 }
@@ -92,13 +100,7 @@ fn deny_rules_of_an_untrusted_repository_refuse_reads_commands_and_edits() {
         assert!(output(&run, id).contains(rule), "{}", output(&run, id));
     }
     assert!(output(&run, "r").contains(&settings.display().to_string()));
-    assert!(
-        env.server
-            .requests()
-            .iter()
-            .all(|r| !r.body.to_string().contains("hunter2")),
-        "the secret reached the model"
-    );
+    assert!(!model_saw(&env, "hunter2"), "the secret reached the model");
     assert_eq!(env.read("docs/style.md"), "tabs\n");
     assert_eq!(env.read("src/app.py"), "print('hi')\n");
     // What is not used is said, not dropped.
@@ -296,19 +298,36 @@ fn doctor_says_how_many_rules_each_file_gave() {
     );
     let run = env.run(&["doctor"]);
     let user = env.home.path().join("claude/settings.json");
-    assert!(
-        run.stdout.contains(&format!("{}: 2 deny", user.display())),
-        "{}",
-        run.stdout
+    for line in [
+        format!("{}: 2 deny", user.display()),
+        ".claude/settings.json: 1 deny, 1 ask".into(),
+        "the deny rule \"Bsh(x)\" is not used".into(),
+    ] {
+        assert!(run.stdout.contains(&line), "{line}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn a_grep_over_a_folder_leaves_out_the_files_a_read_rule_denies() {
+    let env = TestEnv::new("responses");
+    env.write("secrets/key.txt", "TOKEN=hunter2\n");
+    env.write("src/a.txt", "TOKEN=public\n");
+    env.write(
+        ".claude/settings.json",
+        &json!({"permissions": {"deny": ["Read(secrets/**)"]}}).to_string(),
     );
+    env.server.push_all([
+        Reply::tool_call("g", "grep", json!({"pattern": "TOKEN", "path": "."})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = output(&run, "g");
+    assert!(out.contains("TOKEN=public"), "{out}");
+    assert!(!out.contains("hunter2"), "{out}");
     assert!(
-        run.stdout.contains(".claude/settings.json: 1 deny, 1 ask"),
-        "{}",
-        run.stdout
+        out.contains("1 matching line(s) of files the permission rules deny reading left out"),
+        "{out}"
     );
-    assert!(
-        run.stdout.contains("the deny rule \"Bsh(x)\" is not used"),
-        "{}",
-        run.stdout
-    );
+    assert!(!model_saw(&env, "hunter2"));
 }

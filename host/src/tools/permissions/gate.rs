@@ -49,6 +49,54 @@ pub(crate) async fn check(
     }
 }
 
+/// A `grep` result without the lines of files a `Read` deny rule
+/// refuses (a search of a whole folder reads them too), saying how many
+/// were left out.
+pub(crate) fn grep_result(
+    permissions: &Permissions,
+    mut output: crate::tools::ToolOutput,
+    cwd: &std::path::Path,
+) -> crate::tools::ToolOutput {
+    if output.is_error {
+        return output;
+    }
+    let mut dropped = 0;
+    let mut kept = String::with_capacity(output.text.len());
+    for line in output.text.split_inclusive('\n') {
+        let denied = match_path(line)
+            .is_some_and(|p| permissions.denies_read(&crate::hooks::tool_input::absolute(cwd, p)));
+        if denied {
+            dropped += 1;
+        } else {
+            kept.push_str(line);
+        }
+    }
+    if dropped > 0 {
+        if !kept.is_empty() && !kept.ends_with('\n') {
+            kept.push('\n');
+        }
+        kept.push_str(&format!(
+            "[{dropped} matching line(s) of files the permission rules deny reading left out]"
+        ));
+        output.text = kept;
+    }
+    output
+}
+
+/// The file of a `path:line:text` line of grep's output.
+fn match_path(line: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(':').map(|i| i + from) {
+        let rest = &line[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest.as_bytes().get(digits) == Some(&b':') {
+            return Some(&line[..i]);
+        }
+        from = i + 1;
+    }
+    None
+}
+
 /// Approves what the call asks within the sandbox; a request to leave
 /// it goes to `inner`.
 struct Allowed {

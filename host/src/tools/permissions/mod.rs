@@ -164,6 +164,16 @@ impl Permissions {
         Verdict::None
     }
 
+    /// Whether a `Read` deny rule refuses the file at `path` (absolute).
+    pub fn denies_read(&self, path: &str) -> bool {
+        let input = serde_json::json!({ "file_path": path });
+        self.rules.iter().any(|r| {
+            r.kind == RuleKind::Deny
+                && matches!(&r.matcher, Matcher::Claude(c) if c.tool() == "Read"
+                    && c.fit("Read", "read_file", &input, &self.root, false) == Fit::Yes)
+        })
+    }
+
     /// How `rule` fits the call: any view for deny and ask, every view
     /// (each file of a patch) for allow.
     fn fit(&self, rule: &Rule, name: &str, views: &ToolViews, every: bool) -> Fit {
