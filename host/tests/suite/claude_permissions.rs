@@ -331,3 +331,33 @@ fn a_grep_over_a_folder_leaves_out_the_files_a_read_rule_denies() {
     );
     assert!(!model_saw(&env, "hunter2"));
 }
+
+#[test]
+fn an_ask_rule_asks_in_the_terminal_under_approval_never() {
+    use crate::support::pty::Pty;
+    let env = TestEnv::new("chat");
+    env.write(
+        ".claude/settings.json",
+        &json!({"permissions": {"ask": ["Bash(touch:*)"]}}).to_string(),
+    );
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({"command": "touch asked"})),
+        Reply::text("all done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "never"]), 40, 120);
+    pty.wait_text("/help for keys");
+    pty.send("touch it\r");
+    let screen = pty.wait_for("the approval prompt", |s| {
+        s.contains("touch asked") && s.contains("[y] yes")
+    });
+    assert!(screen.contains("Bash(touch:*)"), "{screen}");
+    assert!(
+        !env.repo_path().join("asked").exists(),
+        "ran before the answer"
+    );
+    pty.send("y");
+    pty.wait_text("all done");
+    assert!(env.repo_path().join("asked").exists());
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
