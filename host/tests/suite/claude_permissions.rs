@@ -161,6 +161,12 @@ fn allow_rules_count_from_the_user_and_a_trusted_repository_only() {
     assert!(!env.repo_path().join("from_untrusted").exists());
     let run = env.run(&["trust"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // Trusting says what it turns on.
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("permissions.allow (.claude/settings.json): Bash(touch:*)"),
+        "{said}"
+    );
     let run = touch("t", "from_trusted");
     assert_eq!(call(&run, "t")["status"], "ok", "{:?}", call(&run, "t"));
     assert!(env.repo_path().join("from_trusted").exists());
