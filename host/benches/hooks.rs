@@ -122,6 +122,7 @@ fn registry(
         project_dir: dir.to_path_buf(),
         permission_mode: "never".into(),
         claude_permission_mode: "dontAsk".into(),
+        env: Vec::new(),
     };
     let (hooks, _) = Hooks::new(hooks, info, EventSink::null()).with_plugins(plugins);
     reg.set_hooks(Some(Arc::new(hooks)));

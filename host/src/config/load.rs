@@ -141,6 +141,10 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
             warnings.push(trust::ignored_warning(ws, &found));
         }
     }
+    // What the files say, before the environment and `-c` (and the
+    // flags, which are `-c`) have their say.
+    let from_files = merged.clone();
+    let mut later_keys: Vec<String> = Vec::new();
     let mut profile_applied = None;
     let mut model_given_by = None;
     if let Some((name, by)) = super::profile::chosen(&merged, &opts.overrides, parse_value) {
@@ -166,6 +170,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
             if matches!(*key, "model" | "provider") {
                 model_given_by = Some(var.to_string());
             }
+            later_keys.push(key.to_string());
             let mut one = Table::new();
             set_dotted(&mut one, key, parse_value(&v))
                 .map_err(|_| ConfigError::Invalid(format!("{var}: cannot set {key}")))?;
@@ -193,6 +198,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         let one = codex(one, &origin, &mut warnings)?;
         let k = codex_keys::quire_key(k);
         let k = k.as_str();
+        later_keys.push(k.to_string());
         let Some(value) = get_dotted(&one, k) else {
             // A key quire leaves out (a Codex provider's `name`).
             continue;
@@ -220,6 +226,24 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     codex_names.sort();
     codex_names.dedup();
     config.codex_names = codex_names;
+    if config.hooks.claude_compat
+        && let Some(ws) = opts.workspace.as_deref()
+    {
+        let claude = super::claude_settings::ClaudeSettings::read(
+            super::other_tools::claude_dir().as_deref(),
+            Some(opts.repo_root.as_deref().unwrap_or(ws)),
+            trusted,
+        );
+        warnings.extend(claude.warnings.iter().cloned());
+        super::claude_mode::apply(
+            &mut config,
+            &claude,
+            &from_files,
+            &later_keys,
+            &mut warnings,
+        );
+        config.claude = claude;
+    }
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))

@@ -3,6 +3,8 @@
 //! (the CLI's flags are applied as `-c` overrides).
 
 mod check;
+mod claude_mode;
+pub mod claude_settings;
 pub mod codex_keys;
 #[cfg(test)]
 mod codex_load_tests;
@@ -155,6 +157,11 @@ pub struct Config {
     /// `[sandbox_workspace_write]`…), as written, for `quire doctor`.
     #[serde(skip)]
     pub codex_names: Vec<String>,
+    /// Claude Code's settings files: permissions, env, the `.mcp.json`
+    /// switches, `disableAllHooks` (read by [`load`] when
+    /// `hooks.claude_compat` is on).
+    #[serde(skip)]
+    pub claude: claude_settings::ClaudeSettings,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -233,6 +240,7 @@ impl Default for Config {
             profiles: toml::Table::new(),
             profile_applied: None,
             codex_names: Vec::new(),
+            claude: Default::default(),
         }
     }
 }

@@ -163,10 +163,17 @@ fn covers(folder: &Path, workspace: &Path) -> bool {
 
 /// The warning for an untrusted repository whose settings are not used.
 pub fn ignored_warning(workspace: &Path, found: &[&str]) -> String {
+    // Claude Code's deny and ask rules restrict: they apply untrusted too.
+    let claude = found.iter().any(|f| f.starts_with(".claude/settings"));
     format!(
-        "{} is not a trusted repository, so its project settings are not used: {}. Run `quire trust` there to use them.",
+        "{} is not a trusted repository, so its project settings are not used: {}. Run `quire trust` there to use them.{}",
         workspace.display(),
-        found.join(", ")
+        found.join(", "),
+        if claude {
+            " The permission deny and ask rules of its .claude/settings files apply all the same."
+        } else {
+            ""
+        }
     )
 }
 

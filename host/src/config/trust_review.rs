@@ -30,6 +30,7 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
     for name in ["settings.json", "settings.local.json"] {
         claude_hooks(&workspace.join(".claude").join(name), name, &mut out);
     }
+    out.extend(super::claude_settings::trust_lines(workspace));
     // A repository plugin named like one of the user's own is not loaded
     // (the user's wins): said instead of what it would run.
     let (found, _) = crate::plugins::bundle::scan_at(

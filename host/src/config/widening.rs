@@ -149,6 +149,8 @@ fn shell_environment(env: &Table, out: &mut Vec<String>) {
     }
 }
 
+const PLAIN: &str = "every command runs with it";
+
 /// What setting the variable `name` for every command does.
 fn set_note(name: &str) -> &'static str {
     match name {
@@ -164,8 +166,16 @@ fn set_note(name: &str) -> &'static str {
             "interpreters load code from what it names"
         }
         n if n.starts_with("GIT_") => "git takes settings or programs from it",
-        _ => "every command runs with it",
+        _ => PLAIN,
     }
+}
+
+/// What setting `name` changes of which programs run or what they load
+/// (`PATH`, `LD_PRELOAD`, `BASH_ENV`, `PYTHONPATH`, `GIT_*`…); `None`
+/// for a plain variable.
+pub(crate) fn loader_note(name: &str) -> Option<&'static str> {
+    let note = set_note(name);
+    (note != PLAIN).then_some(note)
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

@@ -46,7 +46,7 @@ pub const TOOL_MAP: &[(&str, &str)] = &[
 
 /// Claude Code's tools that quire has no equivalent of: a matcher naming
 /// one never fires.
-const CLAUDE_ONLY: &[&str] = &[
+pub(crate) const CLAUDE_ONLY: &[&str] = &[
     "WebFetch",
     "WebSearch",
     "NotebookRead",

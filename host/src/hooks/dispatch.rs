@@ -33,6 +33,9 @@ pub struct SessionInfo {
     /// Claude Code's closest permission mode, for its hooks
     /// ([`super::claude::permission_mode`]).
     pub claude_permission_mode: String,
+    /// Claude Code's `env` settings (`config::claude_settings`), set for
+    /// command hooks before quire's own variables.
+    pub env: Vec<(String, String)>,
 }
 
 /// The hooks of one session (only those allowed to run). A subagent
@@ -370,11 +373,16 @@ impl Hooks {
             .await;
         }
         let project = info.project_dir.display().to_string();
-        let mut env = vec![
+        let mut env: Vec<(&str, String)> = info
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        env.extend([
             ("QUIRE_PROJECT_DIR", project.clone()),
             ("CLAUDE_PROJECT_DIR", project),
             ("QUIRE_SESSION_ID", info.session_id.clone()),
-        ];
+        ]);
         if let Some(root) = hook.put_root() {
             let root = match &hook.root_alias {
                 Some(link) => super::root_alias::written(link),

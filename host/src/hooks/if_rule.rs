@@ -73,19 +73,34 @@ impl IfRule {
     /// Whether a call of `claude_name` (quire's `quire_name`) with Claude's
     /// `input` matches; relative paths are taken from `root`.
     pub fn matches(&self, claude_name: &str, quire_name: &str, input: &Value, root: &Path) -> bool {
-        let edit = |n: &str| matches!(n, "Edit" | "Write" | "MultiEdit");
-        let same_tool = self.tool == claude_name
-            || self.tool == quire_name
-            || (edit(&self.tool) && edit(claude_name));
-        if !same_tool {
+        if !self.same_tool(claude_name, quire_name) {
             return false;
         }
-        let field = |k: &str| input.get(k).and_then(Value::as_str);
+        match &self.pattern {
+            Pattern::Command(p) => field(input, "command").is_some_and(|c| p.matches(c)),
+            _ => self.fits_path(input, root),
+        }
+    }
+
+    /// The tool the rule names (`Bash`, `Read`, `mcp__x`).
+    pub fn tool(&self) -> &str {
+        &self.tool
+    }
+
+    fn same_tool(&self, claude_name: &str, quire_name: &str) -> bool {
+        let edit = |n: &str| matches!(n, "Edit" | "Write" | "MultiEdit");
+        self.tool == claude_name
+            || self.tool == quire_name
+            || (edit(&self.tool) && edit(claude_name))
+    }
+
+    /// A rule without a pattern, or a file rule: whether it fits `input`.
+    fn fits_path(&self, input: &Value, root: &Path) -> bool {
         match &self.pattern {
             Pattern::Any => true,
-            Pattern::Command(p) => field("command").is_some_and(|c| p.matches(c)),
+            Pattern::Command(_) => false,
             Pattern::Path { glob, name_only } => {
-                let Some(path) = field("file_path").or_else(|| field("path")) else {
+                let Some(path) = field(input, "file_path").or_else(|| field(input, "path")) else {
                     return false;
                 };
                 let path = Path::new(path);
@@ -96,6 +111,67 @@ impl IfRule {
             }
         }
     }
+
+    /// How the rule, as a permission rule, fits a call. `every`: an
+    /// `allow` rule, which must fit every simple command of a command
+    /// line (`npm test && rm x` is not `Bash(npm test:*)`) and never one
+    /// quire cannot split; else (`deny`, `ask`) one command is enough, and
+    /// a line quire cannot split fits when its first word may begin the
+    /// rule's command, else is [`Fit::Unsure`].
+    pub fn fit(
+        &self,
+        claude_name: &str,
+        quire_name: &str,
+        input: &Value,
+        root: &Path,
+        every: bool,
+    ) -> Fit {
+        if !self.same_tool(claude_name, quire_name) {
+            return Fit::No;
+        }
+        let yes = |b: bool| if b { Fit::Yes } else { Fit::No };
+        let Pattern::Command(p) = &self.pattern else {
+            return yes(self.fits_path(input, root));
+        };
+        let Some(command) = field(input, "command") else {
+            return Fit::No;
+        };
+        let command = command.trim();
+        let parts = super::subcommands::split(command);
+        match (every, parts) {
+            (true, Some(parts)) => {
+                yes(!parts.is_empty() && parts.iter().all(|s| !s.open && p.re.is_match(&s.text)))
+            }
+            (true, None) => Fit::No,
+            (false, Some(_)) => yes(p.matches(command)),
+            (false, None) if p.re.is_match(command) => Fit::Yes,
+            (false, None) => {
+                let first: String = command
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && !";&|()$<>`'\"\\".contains(*c))
+                    .collect();
+                let name = first.rsplit('/').next().unwrap_or_default();
+                if !name.is_empty() && p.may_start(name) {
+                    Fit::Yes
+                } else {
+                    Fit::Unsure
+                }
+            }
+        }
+    }
+}
+
+/// How a permission rule fits a call ([`IfRule::fit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    Yes,
+    No,
+    /// A command line quire cannot split: it may hold the rule's command.
+    Unsure,
+}
+
+fn field<'a>(input: &'a Value, key: &str) -> Option<&'a str> {
+    input.get(key).and_then(Value::as_str)
 }
 
 /// The parsed `if` of `def` (a hook of `event`); the error names it.

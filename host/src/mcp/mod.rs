@@ -72,6 +72,20 @@ pub fn load_specs(
     let repo_root = repo_root.filter(|_| config.project_trusted);
     let (mut specs, mut warnings) =
         spec::load(&config.mcp_servers, repo_root, workspace).map_err(ConfigError::Invalid)?;
+    // Claude Code's `disabledMcpjsonServers` (and an `enabledMcpjsonServers`
+    // list) leave servers of `.mcp.json` off, wherever they are written.
+    specs.retain(|s| {
+        let off = matches!(s.source, spec::Source::McpJson(_))
+            .then(|| config.claude.mcp_server_off(&s.name))
+            .flatten();
+        if let Some(why) = &off {
+            warnings.push(format!(
+                "MCP server '{}' of .mcp.json is not started: {why}",
+                s.name
+            ));
+        }
+        off.is_none()
+    });
     // Outside a trusted repository nothing of it may run (start_dir).
     if !config.project_trusted {
         start_dir::move_out(
@@ -107,6 +121,16 @@ pub fn load_specs(
         }
     }
     warnings.extend(plugin_warnings);
+    // Claude Code's `env` settings reach its servers as they reach its
+    // commands; a server's own `env` wins.
+    let (claude_env, _) = config.claude.env();
+    for s in &mut specs {
+        if let spec::Transport::Stdio { env, .. } = &mut s.transport {
+            for (k, v) in &claude_env {
+                env.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
     Ok((specs, warnings))
 }
 

@@ -252,6 +252,12 @@ impl SessionBuilder {
             writer.append_model_switch(&model)?;
         }
         let mut registry = ToolRegistry::new(config.tool_output_limit);
+        let (permissions, notes) = tools::permissions::Permissions::new(&config.claude, &cwd);
+        // A subagent's session has its parent's rules, said once.
+        for message in notes.unusable.into_iter().filter(|_| depth == 0) {
+            events.send(Event::Warning { message });
+        }
+        registry.set_permissions(Some(Arc::new(permissions)));
         let mut builtin = Vec::new();
         for t in tools::builtin_tools(config.shell_timeout_ms) {
             if filter.allows(&t.spec().name) {

@@ -23,7 +23,10 @@ pub fn load(
     plugins: &[Arc<crate::plugins::LoadedPlugin>],
 ) -> Option<Arc<Hooks>> {
     let sources = HookSources::new(config, home, crate::config::hooks_root(cwd));
-    let loaded = crate::hooks::load_hooks(&sources);
+    let mut loaded = crate::hooks::load_hooks(&sources);
+    if let Some(w) = switched_off(config, &mut loaded) {
+        events.send(Event::Warning { message: w });
+    }
     for w in &loaded.warnings {
         events.send(Event::Warning { message: w.clone() });
     }
@@ -44,6 +47,7 @@ pub fn load(
             config.sandbox,
         )
         .to_string(),
+        env: config.claude.env().0.into_iter().collect(),
     };
     // A gone guard blocks what it guarded (see `gone_guards`).
     let hooks: Vec<_> = loaded.hooks.into_iter().chain(loaded.gone).collect();
@@ -53,4 +57,48 @@ pub fn load(
     }
     let hooks = Arc::new(hooks);
     (!hooks.is_empty()).then_some(hooks)
+}
+
+/// Claude Code's `disableAllHooks`: in the user's settings.json it
+/// switches every hook off; in a repository's file, the repository's
+/// hooks, except the guards the user approved (a file a command may
+/// write cannot switch a guard off, as `hooks::gone_guards` says). What
+/// was switched off, in words.
+fn switched_off(config: &Config, loaded: &mut crate::hooks::LoadedHooks) -> Option<String> {
+    use crate::hooks::config::{HookScope, TrustState};
+    if let Some(file) = config.claude.hooks_disabled(true) {
+        let n = loaded.hooks.len() + loaded.gone.len();
+        loaded.hooks.clear();
+        loaded.gone.clear();
+        return (n > 0).then(|| {
+            format!(
+                "no hooks run: `disableAllHooks` is true in {}",
+                file.display()
+            )
+        });
+    }
+    let file = config.claude.hooks_disabled(false)?;
+    let before = loaded.hooks.len();
+    let kept_guard = |h: &crate::hooks::Hook| h.event.guards() && h.trust == TrustState::Trusted;
+    loaded
+        .hooks
+        .retain(|h| h.scope == HookScope::User || kept_guard(h));
+    let guards = loaded
+        .hooks
+        .iter()
+        .filter(|h| h.scope == HookScope::Project)
+        .count();
+    let off = before - loaded.hooks.len();
+    let kept = match guards {
+        0 => String::new(),
+        n => format!(
+            "; its {n} approved guard(s) (PreToolUse, PermissionRequest, UserPromptSubmit) still run, as a file a command may write cannot switch a guard off — remove them from the file and accept that with `quire hooks trust`, or set `disableAllHooks` in your own ~/.claude/settings.json"
+        ),
+    };
+    (off + guards > 0).then(|| {
+        format!(
+            "the repository's hooks are off: `disableAllHooks` is true in {}{kept}",
+            file.display()
+        )
+    })
 }

@@ -39,7 +39,7 @@ impl std::fmt::Display for ApprovalPolicy {
 }
 
 /// What is being asked.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ApprovalRequest {
     /// The tool asking (`shell`, `apply_patch`, …).
     pub tool: String,

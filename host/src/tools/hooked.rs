@@ -37,7 +37,7 @@ async fn plain_call(tool: &dyn Tool, name: &str, args: Value, ctx: &ToolContext)
 /// A call a hook refused (blocked, stopped, or an `ask` the user
 /// denied): an error whose status is `denied`, so it is marked `⊘` like
 /// every refused call, not `✗` like a failed one.
-fn refused(text: String) -> ToolOutput {
+pub(super) fn refused(text: String) -> ToolOutput {
     let mut out = ToolOutput::error(text);
     out.structured =
         Some(serde_json::json!({ "status": crate::protocol::CallStatus::Denied.as_str() }));

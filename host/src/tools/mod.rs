@@ -13,6 +13,7 @@ pub(crate) mod grep;
 mod hooked;
 pub(crate) mod list_dir;
 pub(crate) mod naming;
+pub mod permissions;
 pub(crate) mod read_file;
 pub mod registry;
 pub mod sandbox;

@@ -62,6 +62,8 @@ pub struct ToolRegistry {
     /// Bumped by every register and unregister.
     generation: u64,
     hooks: Option<Arc<Hooks>>,
+    /// Claude Code's permission rules, checked before the hooks.
+    permissions: Option<Arc<super::permissions::Permissions>>,
     /// The tools the last request offered the model (`None`: every
     /// registered one), which errors about a tool name list.
     offered: Option<Vec<String>>,
@@ -76,6 +78,7 @@ impl ToolRegistry {
             output_limit,
             generation: 0,
             hooks: None,
+            permissions: None,
             offered: None,
         }
     }
@@ -97,6 +100,12 @@ impl ToolRegistry {
     /// The hooks every call goes through (`None`: no hooks).
     pub fn set_hooks(&mut self, hooks: Option<Arc<Hooks>>) {
         self.hooks = hooks.filter(|h| !h.is_empty());
+    }
+
+    /// The permission rules every call is checked against first (`None`
+    /// or empty: none).
+    pub fn set_permissions(&mut self, permissions: Option<Arc<super::permissions::Permissions>>) {
+        self.permissions = permissions.filter(|p| !p.is_empty());
     }
 
     /// Adds a tool under its name made fit by [`super::naming`] (sanitised,
@@ -237,15 +246,35 @@ impl ToolRegistry {
                     builtin = entry.tool.source() == "builtin";
                     own_limit = entry.tool.output_limit();
                     let hooks = self.hooks.as_ref();
-                    let fut = super::hooked::call(
-                        hooks,
-                        &*entry.tool,
-                        &entry.spec,
-                        call,
-                        args,
-                        ctx,
-                        &rewritten,
-                    );
+                    let permissions = self.permissions.as_deref();
+                    let rewritten = &rewritten;
+                    let fut = async move {
+                        let mut ctx = ctx.clone();
+                        if let Some(p) = permissions {
+                            match super::permissions::gate::check(p, &call.name, &args, &ctx).await
+                            {
+                                Err(text) => return super::hooked::refused(text),
+                                Ok(Some(approver)) => ctx.approver = approver,
+                                Ok(None) => {}
+                            }
+                        }
+                        let out = super::hooked::call(
+                            hooks,
+                            &*entry.tool,
+                            &entry.spec,
+                            call,
+                            args,
+                            &ctx,
+                            rewritten,
+                        )
+                        .await;
+                        match permissions {
+                            Some(p) if call.name == "grep" => {
+                                super::permissions::gate::grep_result(p, out, &ctx.cwd)
+                            }
+                            _ => out,
+                        }
+                    };
                     // Interrupted first: a call whose approval prompt the
                     // interrupt answered (or that ended in the same moment)
                     // is interrupted, not "declined by the user".

@@ -6,6 +6,7 @@ use crate::support;
 
 mod approval;
 mod cached;
+mod claude_switches;
 mod cli;
 mod everything;
 mod exec;

@@ -3,6 +3,7 @@
 mod agents_e2e;
 mod apply_patch;
 mod bundles_e2e;
+mod claude_permissions;
 mod exec_e2e;
 mod exec_input;
 mod exec_setup;

@@ -141,7 +141,9 @@ pub fn config(setup: &Setup) -> Vec<Check> {
         ));
     }
     for w in &setup.warnings {
-        if w.contains("not a trusted repository") {
+        if w.contains("not a trusted repository")
+            || super::claude::is_about(&setup.config.claude, w)
+        {
             continue;
         }
         let fix = if w.contains("(Codex") {

@@ -2,6 +2,7 @@
 //! what to do. Every line is ok, warn or fail; exit 1 when any failed.
 
 mod checks;
+mod claude;
 mod provider;
 
 pub(crate) use provider::{listed_models, no_model_list};
@@ -79,6 +80,7 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> i32 {
         )),
         Ok(setup) => {
             out.extend(checks::config(&setup));
+            out.extend(claude::check(&setup));
             out.extend(provider::check(&setup.config).await);
             out.push(checks::sandbox(&setup.config));
             out.extend(checks::mcp(&setup).await);

@@ -1,0 +1,59 @@
+//! What Claude Code's settings change of quire's own settings:
+//! `permissions.defaultMode` mapped to the sandbox and approval policy,
+//! `env` added to what the model's commands get
+//! (`shell_environment.set`). The environment and `-c` (the flags) still
+//! win; quire's own config files win over a mode that widens.
+
+use toml::Table;
+
+use super::Config;
+use super::claude_settings::{ClaudeSettings, Mode};
+use crate::tools::approval::ApprovalPolicy;
+use crate::tools::sandbox::SandboxMode;
+
+/// Applies `claude`'s mode and env to `config`. `files`: the merged
+/// config files (a key they set is not widened); `later`: the keys the
+/// environment and `-c` set (never changed here).
+pub fn apply(
+    config: &mut Config,
+    claude: &ClaudeSettings,
+    files: &Table,
+    later: &[String],
+    warnings: &mut Vec<String>,
+) {
+    let (mode, notes) = claude.default_mode();
+    warnings.extend(notes);
+    let free = |key: &str| !later.iter().any(|k| k == key);
+    let unset = |key: &str| free(key) && !files.contains_key(key);
+    if let Some((mode, path)) = mode {
+        let at = path.display();
+        match mode {
+            // A restriction: over quire's files too.
+            Mode::Plan if free("sandbox") => {
+                if config.sandbox != SandboxMode::ReadOnly {
+                    tracing::info!("defaultMode plan in {at}: read-only sandbox");
+                }
+                config.sandbox = SandboxMode::ReadOnly;
+            }
+            Mode::AcceptEdits if unset("approval") => {
+                if config.approval == ApprovalPolicy::Untrusted {
+                    config.approval = ApprovalPolicy::OnRequest;
+                }
+            }
+            Mode::DontAsk if unset("approval") => config.approval = ApprovalPolicy::Never,
+            Mode::Bypass if unset("approval") && unset("sandbox") => {
+                config.approval = ApprovalPolicy::Never;
+                config.sandbox = SandboxMode::DangerFullAccess;
+            }
+            _ => warnings.push(format!(
+                "{at}: `permissions.defaultMode` is not used: your quire settings (config.toml, QUIRE_* or a flag) choose the sandbox and approvals"
+            )),
+        }
+    }
+    let (env, notes) = claude.env();
+    warnings.extend(notes);
+    for (k, v) in env {
+        // quire's own `[shell_environment] set` wins.
+        config.shell_environment.set.entry(k).or_insert(v);
+    }
+}

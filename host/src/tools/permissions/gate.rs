@@ -1,0 +1,122 @@
+//! The rules' gate before a call runs (the registry calls it before the
+//! hooks): a denied call is refused, an `ask` asks the user whatever the
+//! approval policy (a run without a person refuses it), an allowed one
+//! runs without the approval prompts it would otherwise get — except a
+//! request to leave the sandbox, which still asks.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Permissions, Verdict};
+use crate::tools::ToolContext;
+use crate::tools::approval::{self, ApprovalDecision, ApprovalRequest, Approver};
+
+/// What runs the call: `Ok(None)` as it would have, `Ok(Some(a))` with
+/// the approver `a` (allowed), `Err(text)` not at all (the model's
+/// result).
+pub(crate) async fn check(
+    permissions: &Permissions,
+    name: &str,
+    args: &Value,
+    ctx: &ToolContext,
+) -> Result<Option<Arc<dyn Approver>>, String> {
+    let allowed = |rule: String| -> Arc<dyn Approver> {
+        Arc::new(Allowed {
+            inner: ctx.approver.clone(),
+            rule,
+        })
+    };
+    match permissions.check(name, args, &ctx.cwd) {
+        Verdict::None => Ok(None),
+        Verdict::Deny(text) => Err(text),
+        Verdict::Allow(rule) => Ok(Some(allowed(rule))),
+        Verdict::Ask(reason) => {
+            let request = ApprovalRequest {
+                tool: name.to_string(),
+                summary: format!("{name} {args}"),
+                reason: Some(reason.clone()),
+                ..Default::default()
+            };
+            match ctx.approver.ask(request).await {
+                ApprovalDecision::Denied => Err(approval::denial_text(
+                    &*ctx.approver,
+                    &format!("this {name} call ({reason})"),
+                )),
+                _ => Ok(Some(allowed(reason))),
+            }
+        }
+    }
+}
+
+/// A `grep` result without the lines of files a `Read` deny rule
+/// refuses (a search of a whole folder reads them too), saying how many
+/// were left out.
+pub(crate) fn grep_result(
+    permissions: &Permissions,
+    mut output: crate::tools::ToolOutput,
+    cwd: &std::path::Path,
+) -> crate::tools::ToolOutput {
+    if output.is_error {
+        return output;
+    }
+    let mut dropped = 0;
+    let mut kept = String::with_capacity(output.text.len());
+    for line in output.text.split_inclusive('\n') {
+        let denied = match_path(line)
+            .is_some_and(|p| permissions.denies_read(&crate::hooks::tool_input::absolute(cwd, p)));
+        if denied {
+            dropped += 1;
+        } else {
+            kept.push_str(line);
+        }
+    }
+    if dropped > 0 {
+        if !kept.is_empty() && !kept.ends_with('\n') {
+            kept.push('\n');
+        }
+        kept.push_str(&format!(
+            "[{dropped} matching line(s) of files the permission rules deny reading left out]"
+        ));
+        output.text = kept;
+    }
+    output
+}
+
+/// The file of a `path:line:text` line of grep's output.
+fn match_path(line: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(':').map(|i| i + from) {
+        let rest = &line[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest.as_bytes().get(digits) == Some(&b':') {
+            return Some(&line[..i]);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+/// Approves what the call asks within the sandbox; a request to leave
+/// it goes to `inner`.
+struct Allowed {
+    inner: Arc<dyn Approver>,
+    rule: String,
+}
+
+#[async_trait::async_trait]
+impl Approver for Allowed {
+    async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
+        if request.escalated {
+            return self.inner.ask(request).await;
+        }
+        tracing::debug!(rule = %self.rule, tool = %request.tool, "approved by a permission rule");
+        ApprovalDecision::Approved
+    }
+
+    approval::inner_answers!();
+
+    async fn ran(&self, always_key: &str) {
+        self.inner.ran(always_key).await
+    }
+}
