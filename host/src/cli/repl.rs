@@ -447,9 +447,7 @@ pub async fn run(
                 other if FULL_SCREEN_ONLY.contains(&other) => eprintln!(
                     "/{other} works in the full-screen view, not in the line mode (quire on a terminal that reports the cursor position, without TERM=dumb); here, leave (Ctrl-D) and run `quire resume ID` or `quire resume last`, which continue a session in the line mode too. To send it as a message, start it with a space: ` /{other}`"
                 ),
-                other => eprintln!(
-                    "unknown command /{other}; /help lists the commands. To send it as a message, start it with a space: ` /{other}`"
-                ),
+                other => eprintln!("{}", session_view::other_commands::unknown(other)),
             }
             continue;
         }

@@ -349,7 +349,7 @@ fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
 /// One file (`None` when it does not exist or is not JSON: the latter
 /// said in `warnings`).
 fn read_file(path: &Path, scope: Scope, warnings: &mut Vec<String>) -> Option<SettingsFile> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::file_kind::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => {

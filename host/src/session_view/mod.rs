@@ -12,6 +12,7 @@ pub mod diff;
 mod git_diff;
 pub mod init;
 pub mod model_wait;
+pub mod other_commands;
 pub mod patches;
 pub mod prices;
 pub mod rewind;

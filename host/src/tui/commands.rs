@@ -237,9 +237,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
                 return Flow::Send(line.to_string());
             }
             app.note(
-                &format!(
-                    "unknown command {other}; /help lists the commands. To send it as a message, start it with a space: ` {other}`"
-                ),
+                &crate::session_view::other_commands::unknown(other),
                 pal.bad(),
             );
         }
