@@ -47,6 +47,7 @@ pub(crate) mod agents_slash;
 mod answer_file;
 mod arg_errors;
 pub(crate) mod args;
+pub(crate) mod bang;
 pub(crate) mod children;
 mod completions;
 mod doctor;

@@ -21,6 +21,7 @@ macro_rules! eprintln {
 }
 
 use super::args::GlobalArgs;
+use super::bang;
 use super::render::{HumanRenderer, Renderer};
 use super::repl_help::HELP;
 use super::repl_input::{Input, Reader, spawn_reader};
@@ -289,6 +290,9 @@ pub async fn run(
     eprintln!("/help for commands · Ctrl-D to quit");
     let mut pending = first;
     let mut exit = EXIT_OK;
+    // `!COMMAND`s run since the last message go with the next one.
+    let shell = bang::Runner::new(&for_review.0);
+    let mut ran_before = bang::Pending::default();
     loop {
         interrupts.farewell(Some(resume_line(&session)));
         let line = match pending.take() {
@@ -298,7 +302,27 @@ pub async fn run(
                 None => break,
             },
         };
-        // A leading space sends `/text` as a message.
+        // `!COMMAND` runs it; a leading space sends `!text` or `/text`
+        // as a message.
+        let line = match bang::read(&line) {
+            bang::Typed::Run(cmd) => {
+                let token = interrupts.begin();
+                let ran = shell.run(cmd, session.cwd(), &token).await;
+                interrupts.end();
+                bang::print(&ran);
+                ran_before.push(ran);
+                if let Some(code) = interrupts.terminated() {
+                    exit = code;
+                    break;
+                }
+                continue;
+            }
+            bang::Typed::Usage => {
+                eprintln!("{}", bang::USAGE);
+                continue;
+            }
+            bang::Typed::Message(m) => m.to_string(),
+        };
         let command = super::slash::is_command(line.trim_end());
         let line = line.trim();
         if line.is_empty() {
@@ -420,7 +444,8 @@ pub async fn run(
                     match super::slash::prepare_interactive(line, &mut session, &token).await {
                         Ok(Some(p)) => {
                             renderer.patches.begin_task();
-                            drive(&mut session, &mut rx, &mut renderer, &p.text, token).await;
+                            let text = bang::with_commands(&p.text, &ran_before.take());
+                            drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                             super::slash::restore(&mut session, &p);
                         }
                         Ok(None) => {}
@@ -437,7 +462,8 @@ pub async fn run(
                     // activates the skill, as in the full-screen view.
                     let token = interrupts.begin();
                     renderer.patches.begin_task();
-                    drive(&mut session, &mut rx, &mut renderer, line, token).await;
+                    let text = bang::with_commands(line, &ran_before.take());
+                    drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                     interrupts.end();
                     if let Some(code) = interrupts.terminated() {
                         exit = code;
@@ -453,7 +479,8 @@ pub async fn run(
         }
         let token = interrupts.begin();
         renderer.patches.begin_task();
-        drive(&mut session, &mut rx, &mut renderer, line, token).await;
+        let text = bang::with_commands(line, &ran_before.take());
+        drive(&mut session, &mut rx, &mut renderer, &text, token).await;
         interrupts.end();
         if let Some(code) = interrupts.terminated() {
             exit = code;

@@ -26,6 +26,9 @@ pub(super) const HELP: &str = "Commands:
                  subagents of this session; a worktree child's branch
   /quit          leave (Ctrl-D works too)
   /NAME [TEXT]   call a custom command, or a skill (`/skills` lists them)
+  !COMMAND       run COMMAND in your shell here (no sandbox, no approval;
+                 Ctrl-C stops it): its output goes with your next message
+                 (a message starting with `!` or `/`: start it with a space)
 /resume (a picker of past sessions) works in the full-screen view (quire on
 a terminal that reports the cursor position); here, leave and run
 `quire resume ID` or `quire resume last` (the line mode continues it).

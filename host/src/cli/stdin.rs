@@ -212,10 +212,16 @@ pub fn read_context(note: &dyn Fn(u64)) -> std::io::Result<Context> {
 /// The task with piped context after it: a blank line, `stdin:` and the
 /// input in a fence longer than any run of backticks inside it.
 pub fn with_context(task: &str, context: &str) -> String {
+    with_block(task, "stdin:", context)
+}
+
+/// `task`, then `label` and `context` fenced past its own backticks (also
+/// the commands run with `!` before a message: cli/bang.rs).
+pub fn with_block(task: &str, label: &str, context: &str) -> String {
     let longest = context.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let body = context.trim_end_matches(['\n', '\r']);
-    format!("{}\n\nstdin:\n{fence}\n{body}\n{fence}\n", task.trim_end())
+    format!("{}\n\n{label}\n{fence}\n{body}\n{fence}\n", task.trim_end())
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 /// status line; the first frame sizes it to what it shows).
 const FIRST_ROWS: u16 = 2;
 
+mod bang;
 mod job_control;
 use job_control::{resume, suspend};
 
@@ -174,6 +175,10 @@ pub async fn run(
     }
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
     let mut pending = super::images::start(&mut app, images, first);
+    let mut shell = bang::Shell {
+        runner: crate::cli::bang::Runner::new(&setup.config),
+        pending: Default::default(),
+    };
     loop {
         // A message typed while the last turn ran goes next.
         app.session_id = session.id().to_string();
@@ -205,6 +210,10 @@ pub async fn run(
                 pal.dim(),
             );
         }
+        let cwd = session.cwd().to_path_buf();
+        let Some(text) = bang::typed(&mut io, &mut app, &mut shell, &cwd, text).await else {
+            continue;
+        };
         let message = if crate::cli::slash::is_command(&text) {
             match commands::run(text.trim(), &mut app, &mut session) {
                 Flow::Continue => continue,
@@ -314,11 +323,16 @@ pub async fn run(
         for w in &attached.warnings {
             app.note(&format!("warning: {w}"), pal.warn());
         }
+        let ran = shell.pending.take();
+        if !ran.is_empty() {
+            app.note(&crate::cli::bang::carried_note(ran.len()), pal.dim());
+        }
+        let text = crate::cli::bang::with_commands(&attached.text, &ran);
         let outcome = drive(
             &mut io,
             &mut app,
             &cancel,
-            session.run_task(&attached.text, cancel.clone()),
+            session.run_task(&text, cancel.clone()),
         )
         .await;
         app.end_task();
@@ -336,7 +350,9 @@ pub async fn run(
             // not), the history holds it once.
             let mut back: Vec<String> = Vec::new();
             if app.composer.is_empty() {
-                session.take_back_unanswered();
+                if session.take_back_unanswered().is_some() {
+                    shell.pending.give_back(ran);
+                }
                 back.push(message.clone());
             } else {
                 back.push(app.composer.text().to_string());

@@ -1,0 +1,121 @@
+//! `!COMMAND` at the prompt (Claude Code's bash mode, Codex's `!`): the
+//! user's command runs in the repository, no request is sent, its output
+//! goes with the next message; Ctrl-C stops it and what it started.
+
+use super::line_session::line_mode;
+use crate::support::model_server::Reply;
+use crate::support::pty::Pty;
+use crate::support::quire::{TestEnv, wait_for_file, wait_gone};
+
+/// Typed as `!echo $((40+2))-done`: the output (`42-done`) is nowhere in
+/// what was typed.
+const ECHO: &str = "!echo $((40+2))-done\r";
+const PRINTED: &str = "42-done";
+/// A command that starts a child and waits for it: the child's pid in
+/// `sleeper`.
+const HOLD: &str = "!sleep 30 & echo $! > sleeper; wait\r";
+
+const BLOCK: &str = "$ echo $((40+2))-done\\n42-done";
+
+/// The JSON body's text of a command and its output in the block.
+fn carried(body: &str) -> bool {
+    body.contains(BLOCK)
+}
+
+/// Runs [`HOLD`], stops it with Ctrl-C once its child started, waits
+/// for `shown`; the child must be gone.
+fn stop_held(pty: &mut Pty, env: &TestEnv, shown: &str) {
+    pty.send(HOLD);
+    let pid: i32 = wait_for_file(&env.repo_path().join("sleeper"))
+        .parse()
+        .unwrap();
+    pty.send("\x03");
+    pty.wait_text(shown);
+    assert!(wait_gone(pid), "the command's child {pid} still runs");
+}
+
+#[test]
+fn a_bang_line_runs_the_command_and_its_output_goes_with_the_next_message() {
+    let env = TestEnv::new("responses");
+    env.server
+        .push_all([Reply::text("seen the output"), Reply::text("plain answer")]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send(ECHO);
+    pty.wait_text(PRINTED);
+    pty.send("!\r");
+    pty.wait_text("runs COMMAND in your shell");
+    assert!(env.server.requests().is_empty(), "no turn for a ! line");
+    pty.send("what did it print\r");
+    pty.wait_text("seen the output");
+    pty.wait_text("(with the output of 1 command run with `!`)");
+    // A leading space sends the text as a message, nothing runs.
+    pty.send(" !touch made\r");
+    pty.wait_text("plain answer");
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 2);
+    let first = &requests[0].raw_body;
+    assert!(first.contains("what did it print"), "{first}");
+    assert!(carried(first), "{first}");
+    let second = &requests[1].raw_body;
+    assert!(second.contains("!touch made"), "{second}");
+    // Sent once, with the first message, unchanged in the history since.
+    assert_eq!(second.matches(BLOCK).count(), 1, "{second}");
+    assert!(!env.repo_path().join("made").exists());
+    // The session file holds the message as sent: a resume sends it again.
+    let session = std::fs::read_to_string(&env.session_files()[0]).unwrap();
+    assert!(carried(&session), "{session}");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn ctrl_c_stops_a_bang_command_and_what_it_started() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("after the stop"));
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    stop_held(&mut pty, &env, "interrupted");
+    // Back at the prompt: the next message is sent, with the stop said.
+    pty.send("it hung\r");
+    pty.wait_text("after the stop");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(body.contains("$ sleep 30 &"), "{body}");
+    assert!(body.contains("(interrupted)"), "{body}");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn the_line_mode_runs_bang_lines_and_ctrl_c_stops_them() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("seen both"));
+    let mut cmd = env.command(&[]);
+    cmd.env("TERM", "dumb");
+    let mut pty = Pty::spawn(cmd, 30, 100);
+    pty.wait_text("Ctrl-D to quit");
+    pty.send(ECHO);
+    pty.wait_text(PRINTED);
+    stop_held(&mut pty, &env, "(interrupted)");
+    assert!(env.server.requests().is_empty(), "no turn for a ! line");
+    pty.send("what now\r");
+    pty.wait_text("seen both");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(carried(body), "{body}");
+    assert!(body.contains("(interrupted)"), "{body}");
+    assert_eq!(pty.quit_at_prompt(), 0);
+}
+
+#[test]
+fn piped_lines_run_bang_commands_too() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("seen it"));
+    let r = line_mode(&env, "!echo $((40+2))-done\n\\!not run\n");
+    assert!(r.stderr.contains(PRINTED), "{}", r.stderr);
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 1);
+    let body = &requests[0].raw_body;
+    assert!(body.contains("!not run"), "{body}");
+    assert!(!body.contains("\\\\!not run"), "the backslash goes: {body}");
+    assert!(carried(body), "{body}");
+}
