@@ -291,6 +291,10 @@ pub fn confine(
         let Some(ruleset) = ruleset.take() else {
             return Err(io::Error::from_raw_os_error(libc::EPERM));
         };
+        // Descriptors quire was started with (a connected socket on fd 5)
+        // do not reach the command: they would carry what the sandbox
+        // refuses to open.
+        close_inherited_on_exec();
         // A command run as root does not get to read quire's memory
         // (its keys) through CAP_SYS_PTRACE.
         super::caps::drop_ptrace()?;
@@ -313,6 +317,40 @@ pub fn confine(
         cmd.pre_exec(hook);
     }
     Ok(())
+}
+
+/// Marks every descriptor from 3 on close-on-exec (the command gets its
+/// standard input, output and error only). `close_range` where the
+/// kernel has it (Linux 5.11), else each descriptor below the limit in
+/// turn. Runs between fork and exec: system calls only.
+fn close_inherited_on_exec() {
+    // SAFETY: close_range and fcntl take plain integers; marking a
+    // descriptor close-on-exec leaves it open until exec.
+    unsafe {
+        let done = libc::syscall(
+            libc::SYS_close_range,
+            3 as libc::c_uint,
+            libc::c_uint::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        ) == 0;
+        if done {
+            return;
+        }
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        let top = match libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) {
+            0 => limit.rlim_cur.min(1 << 20) as libc::c_int,
+            _ => 1024,
+        };
+        for fd in 3..top {
+            let flags = libc::fcntl(fd, libc::F_GETFD);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC);
+            }
+        }
+    }
 }
 
 /// `TMPDIR`, `TMP` and `TEMP` of `cmd` set to `dir`, unless the `TMPDIR`

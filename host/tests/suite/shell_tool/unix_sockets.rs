@@ -99,3 +99,35 @@ async fn unix_sockets_true_and_danger_full_access_connect() {
     assert!(text.ends_with("connected\n"), "{text}");
     assert!(daemon.connected(), "no connection arrived");
 }
+
+/// A connected socket quire itself was started with (a leaky parent's
+/// descriptor, not close-on-exec) does not reach a sandboxed command:
+/// it would carry what the sandbox refuses to open.
+#[tokio::test]
+async fn a_descriptor_quire_inherited_does_not_reach_a_sandboxed_command() {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let daemon = Daemon::new();
+    let client = std::os::unix::net::UnixStream::connect(&daemon.path).unwrap();
+    let (mut server, _) = daemon.listener.accept().unwrap();
+    // `dup` gives a descriptor without close-on-exec, as a parent's is.
+    // SAFETY: duplicating a descriptor this test owns.
+    let fd = unsafe { libc::dup(client.as_raw_fd()) };
+    assert!(fd > 2);
+    let ws = tempfile::tempdir().unwrap();
+    let c = ctx(ws.path(), SandboxMode::WorkspaceWrite);
+    let cmd = format!(
+        "python3 -c 'import socket; s = socket.socket(fileno={fd}); s.send(b\"escaped\"); print(\"sent\")'"
+    );
+    let text = run_ok(&c, &cmd).await;
+    // SAFETY: closing the duplicate made above.
+    unsafe { libc::close(fd) };
+    drop(client);
+    let mut got = Vec::new();
+    server.read_to_end(&mut got).unwrap();
+    assert!(
+        got.is_empty(),
+        "the socket received {got:?}; the command said: {text}"
+    );
+    assert!(!text.contains("sent\n"), "{text}");
+}
