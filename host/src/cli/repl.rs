@@ -197,7 +197,18 @@ pub async fn run(
         (first, _) => (first, typed.rsplit('\n').next().unwrap_or_default()),
     };
     reader.start_with(&rest.replace('\n', " "));
-    let ask = async |prompt: &str| ask_line(&reader, prompt, TRUST_STOPPED).await;
+    // Piped input is the session's messages: a first line that is not a
+    // y/n answer to the trust question is no (the settings stay off) and
+    // the first message, not read again and again as a wrong answer.
+    let piped = !std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let not_an_answer = std::cell::RefCell::new(None::<String>);
+    let ask = async |prompt: &str| match ask_line(&reader, prompt, TRUST_STOPPED).await {
+        Some(line) if piped && !super::trust_ask::is_answer(&line) => {
+            *not_an_answer.borrow_mut() = Some(line);
+            Some("n".to_string())
+        }
+        other => other,
+    };
     match ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
@@ -206,6 +217,13 @@ pub async fn run(
             return EXIT_USAGE;
         }
     }
+    let first = match not_an_answer.into_inner() {
+        Some(line) if first.is_none() => {
+            eprintln!("(the line after the question is not a y/n answer: it is the first message)");
+            Some(line)
+        }
+        _ => first,
+    };
     let ask = async |prompt: &str| ask_line(&reader, prompt, super::hooks::HOOKS_STOPPED).await;
     super::hooks::ask_approval(ask, &setup).await;
     // Before the session starts its MCP servers: a Ctrl-C from here on

@@ -8,6 +8,16 @@ use super::setup;
 pub(crate) const TRUST_STOPPED: &str =
     "stopped at the trust question; nothing was trusted (run quire again to answer it)";
 
+fn answer_word(line: &str) -> String {
+    line.trim().to_ascii_lowercase()
+}
+
+/// Whether `line` answers the trust question (yes, no, or an empty line
+/// for no).
+pub(crate) fn is_answer(line: &str) -> bool {
+    matches!(answer_word(line).as_str(), "y" | "yes" | "n" | "no" | "")
+}
+
 /// In a repository with settings of its own that the user has not decided
 /// about yet, asks whether to trust it; on yes records that and returns the
 /// configuration loaded again (now with the repository's settings).
@@ -53,11 +63,8 @@ pub(crate) async fn ask_trust(
     }
     let answer = loop {
         match ask(question).await {
-            Some(l) => match l.trim().to_ascii_lowercase().as_str() {
-                "y" | "yes" => break true,
-                "n" | "no" | "" => break false,
-                _ => eprintln!("answer y or n"),
-            },
+            Some(l) if is_answer(&l) => break matches!(answer_word(&l).as_str(), "y" | "yes"),
+            Some(_) => eprintln!("answer y or n"),
             None => break false,
         }
     };

@@ -205,6 +205,26 @@ fn the_interactive_session_asks_again_about_settings_changed_since_trust() {
     assert!(!run.stderr.contains("changed since"), "{}", run.stderr);
 }
 
+/// `quire < tasks.txt` in a repository not decided about: the first task
+/// is not a y/n answer, so it is no (nothing trusted) and the first
+/// message; the tasks are not spent as wrong answers.
+#[test]
+fn piped_tasks_are_not_spent_on_the_trust_question() {
+    let env = repo_with_settings();
+    env.server
+        .push_all([Reply::text("one"), Reply::text("two")]);
+    let run = repl(&env, "first task\nsecond task\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("answer y or n"), "{}", run.stderr);
+    assert!(run.stderr.contains("not trusted"), "{}", run.stderr);
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 2, "{}", run.stderr);
+    assert!(requests[0].raw_body.contains("first task"));
+    assert!(requests[1].raw_body.contains("second task"));
+    // Not trusted: the repository's model is not the one used.
+    assert_eq!(requests[0].body["model"], "test-model");
+}
+
 fn repl(env: &TestEnv, input: &str) -> Run {
     env.run_with_input(&[], input)
 }
