@@ -64,7 +64,18 @@ fn program_word(words: &[String]) -> Option<&str> {
         .iter()
         .map(String::as_str)
         .skip_while(|w| assignment(w));
-    let first = rest.next()?;
+    let mut first = rest.next()?;
+    // `command pytest`, `exec pytest`, `time pytest`, `nohup pytest`,
+    // `nice -n 5 pytest` run the word after them (and their options).
+    while let Some(takes_value) = wrapper(first) {
+        first = rest.next()?;
+        while first.starts_with('-') {
+            if takes_value.contains(&first) {
+                rest.next()?;
+            }
+            first = rest.next()?;
+        }
+    }
     if first != "env" {
         return Some(first);
     }
@@ -82,6 +93,17 @@ fn program_word(words: &[String]) -> Option<&str> {
         }
     }
     None
+}
+
+/// When `word` runs the program named after it: its options that take a
+/// value.
+fn wrapper(word: &str) -> Option<&'static [&'static str]> {
+    match word {
+        "command" | "time" | "nohup" => Some(&[]),
+        "exec" => Some(&["-a"]),
+        "nice" => Some(&["-n"]),
+        _ => None,
+    }
 }
 
 /// `NAME=value` with a plain name.
@@ -130,6 +152,11 @@ mod tests {
         assert_eq!(of("env -- pytest").as_deref(), Some("pytest"));
         assert_eq!(of("env -S 'a b'"), None);
         assert_eq!(of("X=1"), None);
+        assert_eq!(of("command pytest").as_deref(), Some("pytest"));
+        assert_eq!(of("exec -a name pytest -q").as_deref(), Some("pytest"));
+        assert_eq!(of("time -p pytest").as_deref(), Some("pytest"));
+        assert_eq!(of("nice -n 5 env X=1 pytest").as_deref(), Some("pytest"));
+        assert_eq!(of("time"), None);
     }
 
     #[test]
