@@ -21,10 +21,20 @@ pub enum ConfigError {
     },
     #[error("{path} is not valid TOML: {message}")]
     Parse { path: String, message: String },
-    #[error("invalid override '{0}': write it as key=value, for example -c model=gpt-5.1")]
+    #[error("invalid override '{0}': write it as key=value, for example -c model=gpt-5.1{hint}", hint = task_hint(.0))]
     Override(String),
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Claude Code's `-c` is --continue: a value reading like a task says so.
+fn task_hint(value: &str) -> &'static str {
+    match !value.contains('=') && value.contains(char::is_whitespace) {
+        true => {
+            " (-c is --config here, as in Codex; to continue the last session: quire --resume last, or quire exec resume --last \"TASK\")"
+        }
+        false => "",
+    }
 }
 
 /// Where to look and what to override.
