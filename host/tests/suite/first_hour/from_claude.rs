@@ -24,6 +24,10 @@ fn claude_code_options_are_refused_with_what_quire_offers() {
             &["-p", "fix the bug"][..],
             "to run one task and print its answer: quire exec",
         ),
+        (
+            &["-c", "fix the bug"][..],
+            "to continue the last session: quire --resume last",
+        ),
     ] {
         let run = env.run(args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
