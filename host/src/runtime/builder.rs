@@ -460,7 +460,7 @@ fn check_provider(
 /// cut and which were left out.
 fn cut_warning(cut: &[std::path::PathBuf], cap: usize) -> String {
     let mut message = format!(
-        "AGENTS.md files exceed {} together (project_doc_max_bytes)",
+        "the instruction files (AGENTS.md, CLAUDE.md and their imports) exceed {} together (project_doc_max_bytes)",
         prompt::size(cap)
     );
     if let Some((first, rest)) = cut.split_first() {
