@@ -10,6 +10,10 @@
 //! ```
 //!
 //! An interrupted turn (the user is there) and subagents notify nothing.
+//! A long message or answer is cut (its start kept, `… [cut by quire: N
+//! more bytes]` after it) so that the JSON stays well under the kernel's
+//! limit for one argument (128 KiB), past which the program would not
+//! start at all.
 //!
 //! Fire and forget: the program is the user's own, run outside the
 //! sandbox with their environment, its input and output discarded; the
@@ -21,6 +25,7 @@
 //! then (SIGALRM, kept across exec). A program that cannot be started
 //! (not found, not executable) is said once per session, not every turn.
 
+use std::borrow::Cow;
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::time::Duration;
@@ -44,9 +49,50 @@ struct TurnComplete<'a> {
     cwd: String,
     client: &'static str,
     #[serde(rename = "input-messages")]
-    input_messages: [&'a str; 1],
+    input_messages: [Cow<'a, str>; 1],
     #[serde(rename = "last-assistant-message")]
-    last_assistant_message: Option<&'a str>,
+    last_assistant_message: Option<Cow<'a, str>>,
+}
+
+/// The most bytes of the JSON argument: well under Linux's limit for one
+/// argument (`MAX_ARG_STRLEN`, 128 KiB), past which the program cannot
+/// start at all (`E2BIG`).
+const JSON_LIMIT: usize = 96 * 1024;
+
+/// The most bytes of the user's message and of the answer put into the
+/// JSON (less when escaping makes it longer than [`JSON_LIMIT`]).
+const TEXT_LIMIT: usize = 32 * 1024;
+
+impl<'a> TurnComplete<'a> {
+    /// The JSON with the user's message `input` and the answer `last`,
+    /// each cut (its start kept, a marker saying how much is left out)
+    /// so that the whole stays within [`JSON_LIMIT`].
+    fn capped(mut self, input: &'a str, last: Option<&'a str>) -> serde_json::Result<String> {
+        let mut limit = TEXT_LIMIT;
+        loop {
+            self.input_messages = [cut(input, limit)];
+            self.last_assistant_message = last.map(|l| cut(l, limit));
+            let json = serde_json::to_string(&self)?;
+            if json.len() <= JSON_LIMIT || limit == 0 {
+                return Ok(json);
+            }
+            limit /= 2;
+        }
+    }
+}
+
+/// `text`, or its first `limit` bytes (at a character's start) and a
+/// marker when it is longer.
+fn cut(text: &str, limit: usize) -> Cow<'_, str> {
+    if text.len() <= limit {
+        return Cow::Borrowed(text);
+    }
+    let end = text.floor_char_boundary(limit);
+    Cow::Owned(format!(
+        "{}… [cut by quire: {} more bytes]",
+        &text[..end],
+        text.len() - end
+    ))
 }
 
 impl Session {
@@ -62,10 +108,10 @@ impl Session {
             turn_id: uuid::Uuid::now_v7().to_string(),
             cwd: self.cwd.display().to_string(),
             client: "quire",
-            input_messages: [user_text],
-            last_assistant_message: (!last.is_empty()).then_some(last),
+            input_messages: [Cow::Borrowed("")],
+            last_assistant_message: None,
         };
-        let json = match serde_json::to_string(&payload) {
+        let json = match payload.capped(user_text, (!last.is_empty()).then_some(last)) {
             Ok(j) => j,
             Err(e) => {
                 tracing::warn!(error = %e, "notify: the turn's JSON could not be made");
@@ -142,4 +188,49 @@ fn spawn(argv: &[String], json: String) -> std::io::Result<()> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn() -> TurnComplete<'static> {
+        TurnComplete {
+            kind: "agent-turn-complete",
+            thread_id: "t",
+            turn_id: "u".into(),
+            cwd: "/w".into(),
+            client: "quire",
+            input_messages: [Cow::Borrowed("")],
+            last_assistant_message: None,
+        }
+    }
+
+    /// Text that JSON escapes six times over (`\u0001`) is cut further
+    /// until the whole argument fits.
+    #[test]
+    fn escaped_text_is_cut_until_the_json_fits() {
+        let input = "\u{1}".repeat(200 * 1024);
+        let answer = "\"".repeat(200 * 1024);
+        let json = turn().capped(&input, Some(&answer)).unwrap();
+        assert!(json.len() <= JSON_LIMIT, "{}", json.len());
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let last = v["last-assistant-message"].as_str().unwrap();
+        assert!(last.starts_with("\"\"") && last.ends_with(" more bytes]"));
+        assert!(
+            v["input-messages"][0]
+                .as_str()
+                .unwrap()
+                .ends_with(" more bytes]")
+        );
+    }
+
+    #[test]
+    fn short_text_is_sent_whole() {
+        let json = turn().capped("hi", Some("done")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["input-messages"][0], "hi");
+        assert_eq!(v["last-assistant-message"], "done");
+        assert_eq!(cut("héllo", 2), "h… [cut by quire: 5 more bytes]");
+    }
 }

@@ -143,7 +143,10 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 Err(e) => {
                     let why = refusal(&e, path, from, status);
                     said.push(refuse(why.clone()));
-                    let changed = matches!(e, UndoError::Changed(_) | UndoError::Gone(_));
+                    let changed = matches!(
+                        e,
+                        UndoError::Changed(_) | UndoError::Gone(_) | UndoError::Escaped { .. }
+                    );
                     kept.push(left(f, changed.then_some(why)));
                 }
             }
@@ -240,6 +243,10 @@ fn refusal(e: &UndoError, path: &str, from: Option<&str>, status: &str) -> Strin
         UndoError::Remove { source, .. } => format!(
             "cannot remove {path}: {}",
             super::undo_write::reason(&source.to_string())
+        ),
+        UndoError::Escaped { path: at, root } => format!(
+            "{} no longer resolves inside {root}: a folder on the way was replaced by a symbolic link since the patch, and /undo does not follow links",
+            if from.is_some() { at.as_str() } else { "it" }
         ),
         UndoError::Taken(_) => format!(
             "{} exists again (made since the patch moved it away); move it aside first",

@@ -82,6 +82,11 @@ impl Root {
         })
     }
 
+    /// The root's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// `real` (absolute) split into the names below the root, or refused
     /// when it is not below it or holds `.`/`..`.
     pub fn relative(&self, real: &Path) -> io::Result<Vec<OsString>> {
@@ -207,21 +212,25 @@ impl Roots {
 
     /// The root `real` (absolute) is beneath.
     pub fn of(&self, real: &Path) -> io::Result<&Root> {
-        self.0
-            .iter()
-            .filter(|r| real.starts_with(&r.path))
-            .max_by_key(|r| r.path.components().count())
-            .ok_or_else(|| {
-                refused(Refused::Outside {
-                    path: real.display().to_string(),
-                    root: self
-                        .0
-                        .first()
-                        .map(|r| r.path.display().to_string())
-                        .unwrap_or_default(),
-                })
+        deepest(&self.0, |r| &r.path, real).ok_or_else(|| {
+            refused(Refused::Outside {
+                path: real.display().to_string(),
+                root: self
+                    .0
+                    .first()
+                    .map(|r| r.path.display().to_string())
+                    .unwrap_or_default(),
             })
+        })
     }
+}
+
+/// The deepest of `roots` (each at `path_of`) holding `real`.
+pub fn deepest<'a, T>(roots: &'a [T], path_of: impl Fn(&T) -> &Path, real: &Path) -> Option<&'a T> {
+    roots
+        .iter()
+        .filter(|r| real.starts_with(path_of(r)))
+        .max_by_key(|r| path_of(r).components().count())
 }
 
 #[cfg(target_os = "linux")]

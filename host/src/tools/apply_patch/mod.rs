@@ -16,6 +16,7 @@ mod parse;
 mod paths;
 mod pause;
 mod plan;
+mod put_back;
 #[cfg(test)]
 mod race_tests;
 mod rewrite;

@@ -30,6 +30,23 @@ pub struct Original {
     /// Folders the patch made for `left_at` (deepest first): removed by
     /// the undo when they are empty after it.
     pub made_dirs: Vec<PathBuf>,
+    /// The roots the patch wrote `path` and `left_at` beneath (the
+    /// deepest holding each): the undo reaches both only beneath them,
+    /// never through a link.
+    pub roots: Vec<PathBuf>,
+}
+
+/// The deepest of `roots` holding each of `paths`, once each.
+pub fn holding(roots: &[PathBuf], paths: &[&Path]) -> Vec<PathBuf> {
+    let mut held: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if let Some(r) = super::beneath::deepest(roots, PathBuf::as_path, p)
+            && !held.contains(r)
+        {
+            held.push(r.clone());
+        }
+    }
+    held
 }
 
 /// The folders above `path` that do not exist yet, deepest first: those
@@ -113,6 +130,12 @@ pub enum UndoError {
     /// putting the original back would overwrite it.
     #[error("{0} exists again since the patch moved it away")]
     Taken(String),
+    /// A folder on the way to `path` was replaced by a symbolic link
+    /// since the patch (or the root itself was): the undo does not follow it.
+    #[error(
+        "{path} no longer resolves inside {root}: a folder on the way is a symbolic link now (made since the patch), and /undo does not write through links"
+    )]
+    Escaped { path: String, root: String },
     #[error("cannot restore {path}: {source}")]
     Io { path: String, source: io::Error },
     /// What the patch left at a path cannot be removed (a read-only
@@ -137,131 +160,12 @@ pub fn restore(id: u64) -> Result<Restored, UndoError> {
         let store = STORE.lock().unwrap_or_else(|e| e.into_inner());
         store.kept.get(&id).cloned().ok_or(UndoError::Forgotten)?
     };
-    let restored = put_back(&original)?;
+    let restored = super::put_back::put_back(&original)?;
     let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(o) = store.kept.remove(&id) {
         store.used -= size(&o);
     }
     Ok(restored)
-}
-
-fn shown(p: &Path) -> String {
-    p.display().to_string()
-}
-
-/// The digest of the file at `p` (not followed when a link); `None`
-/// when nothing is there.
-fn current(p: &Path) -> Result<Option<[u8; 32]>, UndoError> {
-    match std::fs::symlink_metadata(p) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(UndoError::Io {
-                path: shown(p),
-                source,
-            });
-        }
-        Ok(m) if !m.is_file() => return Err(UndoError::Changed(shown(p))),
-        Ok(_) => {}
-    }
-    super::scan::file_sha256(p)
-        .map(Some)
-        .map_err(|source| UndoError::Io {
-            path: shown(p),
-            source,
-        })
-}
-
-fn put_back(o: &Original) -> Result<Restored, UndoError> {
-    let now = current(&o.left_at)?;
-    if now != o.left {
-        return Err(match now {
-            // An added file already deleted is what the undo wanted.
-            None if o.bytes.is_none() => return Ok(Restored::AlreadyGone),
-            None => UndoError::Gone(shown(&o.left_at)),
-            Some(_) => UndoError::Changed(shown(&o.left_at)),
-        });
-    }
-    let moved = o.left_at != o.path;
-    // A move's source must still be free.
-    if moved && o.bytes.is_some() && current(&o.path)?.is_some() {
-        return Err(UndoError::Taken(shown(&o.path)));
-    }
-    let io_err = |p: &Path| {
-        let path = shown(p);
-        move |source| UndoError::Io { path, source }
-    };
-    // Folders made for the original (a move's source folder removed by
-    // hand since): removed again when a later step fails.
-    let mut made = Vec::new();
-    if let Some((bytes, perms)) = &o.bytes {
-        if let Some(dir) = o.path.parent() {
-            made = missing_dirs(&o.path);
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-            super::stale_tmp::sweep(dir);
-        }
-        if let Err(e) = write_atomic(&o.path, bytes, perms.as_ref()) {
-            remove_dirs(&made);
-            return Err(io_err(&o.path)(e));
-        }
-    }
-    if (moved || o.bytes.is_none()) && o.left.is_some() {
-        if let Err(source) = std::fs::remove_file(&o.left_at) {
-            // All or nothing: the original put back at a move's old path
-            // goes again, the patch's file stays where it was.
-            if moved && o.bytes.is_some() {
-                let _ = std::fs::remove_file(&o.path);
-                remove_dirs(&made);
-            }
-            return Err(UndoError::Remove {
-                path: shown(&o.left_at),
-                source,
-            });
-        }
-        // Fails, as it should, on a folder something else is in.
-        remove_dirs(&o.made_dirs);
-    }
-    Ok(Restored::Done)
-}
-
-/// Removes `dirs` (deepest first) while they are empty; stops at the
-/// first that is not (or cannot be removed).
-fn remove_dirs(dirs: &[PathBuf]) {
-    for dir in dirs {
-        if std::fs::remove_dir(dir).is_err() {
-            break;
-        }
-    }
-}
-
-/// `bytes` to a new temp file beside `path` (a short name of its own, see
-/// [`super::stale_tmp::name`]), renamed over it.
-fn write_atomic(path: &Path, bytes: &[u8], perms: Option<&Permissions>) -> io::Result<()> {
-    let mut attempts = 0;
-    let (tmp, mut file) = loop {
-        let tmp = path.with_file_name(super::stale_tmp::name("undo"));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = io::Write::write_all(&mut file, bytes)
-        .and_then(|()| match perms {
-            Some(p) => file.set_permissions(p.clone()),
-            None => Ok(()),
-        })
-        .and_then(|()| {
-            drop(file);
-            std::fs::rename(&tmp, path)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ fn a_move_out_of_a_folder_that_cannot_change_writes_nothing() {
         left_at: root.join("ro/b.txt"),
         left: Some(digest(b"moved\n")),
         made_dirs: Vec::new(),
+        roots: vec![root.clone()],
     };
     let id = keep(original).unwrap();
     let Some(result) = read_only(root.join("ro"), move || restore(id)) else {
@@ -56,6 +57,7 @@ fn folders_made_for_a_failed_undo_are_removed() {
         left_at: root.join("ro/b.txt"),
         left: Some(digest(b"moved\n")),
         made_dirs: Vec::new(),
+        roots: vec![root.clone()],
     })
     .unwrap();
     let Some(result) = read_only(root.join("ro"), move || restore(id)) else {

@@ -297,6 +297,7 @@ fn add(
                 left_at: real.clone(),
                 left: Some(content.digest),
                 made_dirs: missing_dirs(&real),
+                roots: originals::holding(roots, &[&real]),
             },
         ),
     );
@@ -337,6 +338,7 @@ fn delete(
         left_at: real.clone(),
         left: None,
         made_dirs: Vec::new(),
+        roots: originals::holding(roots, &[&real]),
     }));
     if !whole {
         plan.notes.push(originals::not_kept(path, scan.len));
@@ -407,6 +409,7 @@ fn update(
             path: real.clone(),
             bytes: Some(bytes),
             made_dirs: missing_dirs(&left_at),
+            roots: originals::holding(roots, &[&real, &left_at]),
             left_at: left_at.clone(),
             left: Some(content.digest),
         }),

@@ -4,7 +4,7 @@
 //! file back; a path outside every root, and anything under `read-only`,
 //! stays refused.
 
-use quire::tools::apply_patch::undo;
+use quire::tools::apply_patch::{Restored, UndoError, undo};
 
 use super::*;
 
@@ -143,4 +143,80 @@ async fn read_only_refuses_and_without_the_root_it_is_outside() {
         "{err}"
     );
     assert_eq!(two.root.read("data.txt"), "a\n");
+}
+
+/// Folders a patch wrote in, swapped since for links to a folder outside
+/// every root (as a sandboxed command may do in a writable root): /undo
+/// refuses, naming the path and the root, and writes or deletes nothing
+/// where the links point; with the folders back it goes through.
+#[tokio::test]
+async fn undo_does_not_follow_a_folder_swapped_for_a_link() {
+    let two = Two::new();
+    let victim = Ws::new();
+    two.root.write("sub/report.txt", "draft\n");
+    two.ws.write("wsd/gone.txt", "old\n");
+    let patch = format!(
+        "*** Begin Patch\n*** Add File: {}\n+n\n*** Update File: {}\n@@\n-draft\n+final\n*** Delete File: wsd/gone.txt\n*** End Patch",
+        two.there("sub/deep/new.txt"),
+        two.there("sub/report.txt"),
+    );
+    let out = run(&two.ctx(SandboxMode::WorkspaceWrite), &patch)
+        .await
+        .unwrap();
+    assert!(!out.is_error, "{}", out.text);
+    let ids: Vec<u64> = out.structured.unwrap()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["undo"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("no undo record: {f}"))
+        })
+        .collect();
+    // Outside, what the patch left at each path: the undo would delete
+    // or overwrite it.
+    victim.write("deep/new.txt", "n\n");
+    victim.write("report.txt", "final\n");
+    let swap = |root: &Path, dir: &str| {
+        std::fs::rename(root.join(dir), root.join(format!("{dir}.moved"))).unwrap();
+        std::os::unix::fs::symlink(&victim.root, root.join(dir)).unwrap();
+    };
+    swap(&two.root.root, "sub");
+    swap(&two.ws.root, "wsd");
+    let before = snapshot(&victim.root);
+    let expected = [
+        (two.there("sub/deep/new.txt"), &two.root.root),
+        (two.there("sub/report.txt"), &two.root.root),
+        (
+            two.ws.root.join("wsd/gone.txt").display().to_string(),
+            &two.ws.root,
+        ),
+    ];
+    for (id, (path, root)) in ids.iter().zip(expected) {
+        let err = undo(*id).unwrap_err();
+        assert!(matches!(err, UndoError::Escaped { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{path} no longer resolves inside {}: a folder on the way is a symbolic link now (made since the patch), and /undo does not write through links",
+                root.display()
+            )
+        );
+    }
+    assert_eq!(snapshot(&victim.root), before);
+    // The folders back in place: the same undo goes through.
+    let unswap = |root: &Path, dir: &str| {
+        std::fs::remove_file(root.join(dir)).unwrap();
+        std::fs::rename(root.join(format!("{dir}.moved")), root.join(dir)).unwrap();
+    };
+    unswap(&two.root.root, "sub");
+    unswap(&two.ws.root, "wsd");
+    for id in ids.iter().rev() {
+        assert_eq!(undo(*id).unwrap(), Restored::Done);
+    }
+    assert_eq!(two.root.read("sub/report.txt"), "draft\n");
+    assert!(!two.root.exists("sub/deep"), "the folder the patch made");
+    assert_eq!(two.ws.read("wsd/gone.txt"), "old\n");
+    assert_eq!(snapshot(&victim.root), before);
 }

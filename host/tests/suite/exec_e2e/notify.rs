@@ -190,3 +190,26 @@ fn a_repositorys_notify_needs_trust() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(wait_for_file(&marker), "ran");
 }
+
+/// An answer longer than the kernel's limit for one argument (128 KiB)
+/// still notifies: the JSON is whole, the message and the answer cut
+/// with a marker saying how much is left out (tester T21).
+#[test]
+fn a_huge_answer_still_notifies_with_its_start() {
+    let (env, out) = notifying("responses", &[]);
+    // Two bytes a character: a cut never splits one.
+    let answer = "é".repeat(100 * 1024);
+    env.server.push(Reply::text(answer.clone()));
+    let run = env.exec_json("write a lot", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("warning").is_empty(), "{:?}", run.events);
+    let got = notifications(&out, 1).remove(0);
+    assert_eq!(got["input-messages"], json!(["write a lot"]));
+    let last = got["last-assistant-message"].as_str().expect("the answer");
+    let (kept, mark) = last.split_once("… [cut by quire: ").expect(last);
+    assert!(
+        answer.starts_with(kept) && kept.len() >= 16 * 1024,
+        "{last}"
+    );
+    assert_eq!(mark, format!("{} more bytes]", answer.len() - kept.len()));
+}

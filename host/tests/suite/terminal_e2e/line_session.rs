@@ -433,3 +433,59 @@ fn a_skill_is_called_by_its_name() {
         "the skill's body: {body}"
     );
 }
+
+/// A folder a patch made in a writable root, swapped by a sandboxed
+/// command for a link to a folder outside every root: /undo names the
+/// file it no longer reaches and deletes nothing where the link points
+/// (tester T21).
+#[test]
+fn undo_does_not_follow_a_folder_swapped_for_a_link() {
+    let root = crate::support::outside::outside_dir();
+    let victim = crate::support::outside::outside_dir();
+    let (root_path, victim_path) = (
+        std::fs::canonicalize(root.path()).expect("root"),
+        std::fs::canonicalize(victim.path()).expect("victim"),
+    );
+    std::fs::create_dir(victim_path.join("deep")).expect("mkdir");
+    std::fs::write(victim_path.join("deep/new.txt"), "n\n").expect("write");
+    let env = TestEnv::with_config(
+        "chat",
+        &format!(
+            "[sandbox_workspace_write]\nwritable_roots = [{:?}]\n",
+            root_path.display().to_string()
+        ),
+    );
+    let (sub, file) = (root_path.join("sub"), root_path.join("sub/deep/new.txt"));
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": format!("*** Begin Patch\n*** Add File: {}\n+n\n*** End Patch\n", file.display())}),
+        ),
+        Reply::tool_call(
+            "s",
+            "shell",
+            json!({"command": format!("mv {0} {0}2 && ln -s {1} {0}", sub.display(), victim_path.display())}),
+        ),
+        Reply::text("patched"),
+    ]);
+    let r = line_mode(&env, "go\n/undo\n");
+    let err = &r.stderr;
+    assert!(
+        std::fs::symlink_metadata(&sub).is_ok_and(|m| m.file_type().is_symlink()),
+        "the command swapped the folder: {err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "cannot undo {}: it no longer resolves inside {}: a folder on the way was replaced by a symbolic link since the patch, and /undo does not follow links; nothing was written",
+            file.display(),
+            root_path.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(victim_path.join("deep/new.txt")).expect("still there"),
+        "n\n"
+    );
+    assert!(root_path.join("sub2/deep/new.txt").exists());
+}
