@@ -11,7 +11,7 @@
 //! server, `mcp__server__tool` one. Order: deny, then ask, then allow.
 //! Deny and ask apply from every file, an untrusted repository's too (they
 //! only restrict); allow only from the user's file or a trusted
-//! repository's.
+//! repository's whose text is as trusted (`config::claude_seal`).
 
 pub mod gate;
 
@@ -105,9 +105,12 @@ impl Permissions {
                     )),
                 }
             }
-            if !unused_allow.is_empty() {
+            if let Some(why) = settings
+                .not_widening(file)
+                .filter(|_| !unused_allow.is_empty())
+            {
                 notes.unusable.push(format!(
-                    "{at}: its allow rules ({}) are not used: the repository is not trusted (`quire trust`); its deny and ask rules apply",
+                    "{at}: its allow rules ({}) are not used: {why}; its deny and ask rules apply",
                     unused_allow.join(", ")
                 ));
             }
