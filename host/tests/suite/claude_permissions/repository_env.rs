@@ -105,3 +105,23 @@ fn a_repository_env_never_reaches_hooks_and_a_changed_file_widens_nothing() {
 fn said_changed(run: &Run) -> bool {
     warned(run, "changed since you trusted") || run.stderr.contains("changed since you trusted")
 }
+
+#[test]
+fn a_repository_env_reaches_no_command_run_outside_the_sandbox() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/settings.json",
+        &json!({"env": {"REPO_MARK": "r"}}).to_string(),
+    );
+    let echo = "echo \"M=${REPO_MARK:-none}\"";
+    env.server.push_all([
+        Reply::tool_call("s", "shell", json!({ "command": echo })),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &["--sandbox", "danger-full-access"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(output(&run, "s").contains("M=none"), "{:?}", run.events);
+    // `quire sandbox` runs a command in the model's sandbox: it gets it.
+    let run = env.run(&["sandbox", "--", "sh", "-c", echo]);
+    assert!(run.stdout.contains("M=r"), "{}\n{}", run.stdout, run.stderr);
+}
