@@ -8,8 +8,11 @@
 //! read only when it is a regular file inside one of the folders the
 //! importing file may reach (the repository for a repository's file, the
 //! home folder for the user's own), so `@~/.ssh/id_rsa` in a cloned
-//! repository's CLAUDE.md sends nothing to the provider. What is not read
-//! is said, as the links out of the repository are.
+//! repository's CLAUDE.md sends nothing to the provider. Nor is a file a
+//! Claude Code `Read` deny rule refuses (`@.env` under `Read(./.env)`,
+//! from any settings file: deny needs no trust), as the model's own
+//! `read_file` of it would be refused. What is not read is said, as the
+//! links out of the repository are.
 
 use std::path::{Path, PathBuf};
 
@@ -80,25 +83,35 @@ fn resolve(dir: &Path, import: &str) -> Option<PathBuf> {
 /// `files` with each Claude memory file followed by the files it imports
 /// (recursively), each file once. `reach(file)` is the folders a file's
 /// imports may be in; an import elsewhere, missing or not a regular file
-/// is said in `skipped` (missing ones only logged: `@mentions` are common).
+/// is said in `skipped` (missing ones only logged: `@mentions` are common),
+/// as is one `denied` refuses (the `Read` deny rules).
 pub fn expand(
     files: Vec<PathBuf>,
     reach: &dyn Fn(&Path) -> Vec<PathBuf>,
+    denied: ReadDenied<'_>,
     skipped: &mut Vec<String>,
 ) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     for f in files {
         let allowed = reach(&f);
-        visit(&f, 0, &allowed, &mut out, &mut seen, skipped);
+        visit(&f, 0, (&allowed, denied), &mut out, &mut seen, skipped);
     }
     out
+}
+
+/// Whether the `Read` deny rules refuse a file (its absolute path).
+pub type ReadDenied<'a> = &'a dyn Fn(&Path) -> bool;
+
+/// No file is denied.
+pub fn none_denied(_: &Path) -> bool {
+    false
 }
 
 fn visit(
     file: &Path,
     depth: usize,
-    allowed: &[PathBuf],
+    (allowed, denied): (&[PathBuf], ReadDenied<'_>),
     out: &mut Vec<PathBuf>,
     seen: &mut Vec<PathBuf>,
     skipped: &mut Vec<String>,
@@ -131,13 +144,18 @@ fn visit(
                 file.display(),
                 real.display()
             ));
+        } else if denied(&target) {
+            skipped.push(format!(
+                "{} imports @{import}, which a `Read` deny rule of the Claude Code settings refuses; it was not read",
+                file.display()
+            ));
         } else if !meta.is_file() {
             skipped.push(format!(
                 "{} imports @{import}, which is not a regular file; it was not read",
                 file.display()
             ));
         } else {
-            visit(&target, depth + 1, allowed, out, seen, skipped);
+            visit(&target, depth + 1, (allowed, denied), out, seen, skipped);
         }
     }
 }
@@ -182,6 +200,7 @@ mod tests {
         let files = expand(
             vec![repo.path().join("AGENTS.md"), repo.path().join("CLAUDE.md")],
             &|_| vec![root.clone()],
+            &none_denied,
             &mut skipped,
         );
         let names: Vec<String> = files
@@ -192,6 +211,28 @@ mod tests {
         assert_eq!(skipped.len(), 1, "{skipped:?}");
         assert!(
             skipped[0].contains("outside the folders it may read"),
+            "{skipped:?}"
+        );
+    }
+
+    #[test]
+    fn an_import_a_read_deny_rule_refuses_is_named_not_read() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join(".env"), "SECRET").unwrap();
+        std::fs::write(repo.path().join("notes.md"), "notes").unwrap();
+        std::fs::write(repo.path().join("CLAUDE.md"), "@.env @notes.md").unwrap();
+        let root = std::fs::canonicalize(repo.path()).unwrap();
+        let mut skipped = Vec::new();
+        let files = expand(
+            vec![repo.path().join("CLAUDE.md")],
+            &|_| vec![root.clone()],
+            &|p| p.ends_with(".env"),
+            &mut skipped,
+        );
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(files[1].ends_with("notes.md"));
+        assert!(
+            skipped.len() == 1 && skipped[0].contains("@.env") && skipped[0].contains("deny rule"),
             "{skipped:?}"
         );
     }
@@ -211,6 +252,7 @@ mod tests {
         let files = expand(
             vec![repo.path().join("CLAUDE.md")],
             &|_| vec![root.clone()],
+            &none_denied,
             &mut Vec::new(),
         );
         assert_eq!(files.len(), 1 + MAX_DEPTH, "{files:?}");

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::memory_imports::{ReadDenied, none_denied};
 use crate::tools::{ApprovalPolicy, SandboxMode};
 
 /// quire's own instructions (the first part of every system prompt).
@@ -102,12 +103,18 @@ fn folder_files(dir: &Path, skipped: &mut Vec<String>) -> Vec<PathBuf> {
 /// `home` (a link to `~/.ssh/id_rsa` would send the key to the provider);
 /// others are skipped and said so in [`ProjectDocs::skipped`].
 pub fn project_docs(home: &Path, cwd: &Path) -> ProjectDocs {
-    project_docs_capped(home, cwd, AGENTS_MD_CAP)
+    project_docs_capped(home, cwd, AGENTS_MD_CAP, &none_denied)
 }
 
 /// [`project_docs`] with the files' text capped at `cap` bytes (the config's
-/// `project_doc_max_bytes`); 0 reads none.
-pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
+/// `project_doc_max_bytes`; 0 reads none) and no CLAUDE.md import that
+/// `denied` (the Claude Code `Read` deny rules) refuses.
+pub fn project_docs_capped(
+    home: &Path,
+    cwd: &Path,
+    cap: usize,
+    denied: ReadDenied<'_>,
+) -> ProjectDocs {
     if cap == 0 {
         return ProjectDocs::default();
     }
@@ -150,7 +157,7 @@ pub fn project_docs_capped(home: &Path, cwd: &Path, cap: usize) -> ProjectDocs {
             user_reach.clone()
         }
     };
-    let files = super::memory_imports::expand(files, &reach, &mut skipped);
+    let files = super::memory_imports::expand(files, &reach, denied, &mut skipped);
     let mut text = String::new();
     let mut truncated = false;
     let mut read = Vec::new();
@@ -414,13 +421,13 @@ mod tests {
         assert!(d.text.len() < AGENTS_MD_CAP + 100);
         assert!(d.text.contains("cut at 32 KiB"));
         // project_doc_max_bytes moves the cap, both ways; 0 reads none.
-        let d = project_docs_capped(home.path(), repo.path(), 64 * 1024);
+        let d = project_docs_capped(home.path(), repo.path(), 64 * 1024, &none_denied);
         assert!(!d.truncated && d.text.contains(&"x".repeat(40_000)));
-        let d = project_docs_capped(home.path(), repo.path(), 1000);
+        let d = project_docs_capped(home.path(), repo.path(), 1000, &none_denied);
         assert!(d.truncated && d.text.len() < 1100, "{}", d.text.len());
         assert!(d.text.contains("cut at 1000 bytes"));
         assert_eq!(
-            project_docs_capped(home.path(), repo.path(), 0),
+            project_docs_capped(home.path(), repo.path(), 0, &none_denied),
             ProjectDocs::default()
         );
     }
@@ -437,7 +444,7 @@ mod tests {
         std::fs::write(sub.join("AGENTS.md"), "sub rules").unwrap();
         let heading = format!("## {}\n\n", repo.path().join("AGENTS.md").display());
         // 30 bytes: the heading is whole, then 30 bytes of the file.
-        let d = project_docs_capped(home.path(), &sub, 30);
+        let d = project_docs_capped(home.path(), &sub, 30, &none_denied);
         assert!(d.truncated);
         assert!(
             d.text
@@ -447,14 +454,19 @@ mod tests {
         );
         assert!(!d.text.contains("sub rules"), "{}", d.text);
         // 10 bytes: the path is not cut.
-        let d = project_docs_capped(home.path(), &sub, 10);
+        let d = project_docs_capped(home.path(), &sub, 10, &none_denied);
         assert!(
             d.text.starts_with(&format!("{heading}AGENTS rul\n")),
             "{}",
             d.text
         );
         // Exactly both files' text: nothing cut, however long the paths.
-        let d = project_docs_capped(home.path(), &sub, rules.len() + "sub rules".len());
+        let d = project_docs_capped(
+            home.path(),
+            &sub,
+            rules.len() + "sub rules".len(),
+            &none_denied,
+        );
         assert!(!d.truncated, "{}", d.text);
         assert!(d.text.contains(rules) && d.text.contains("sub rules"));
     }

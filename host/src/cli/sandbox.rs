@@ -78,7 +78,9 @@ pub async fn run(global: &GlobalArgs, args: &SandboxArgs) -> i32 {
     };
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(rest).current_dir(&setup.cwd);
-    config.shell_env().apply(&mut cmd);
+    config
+        .shell_env()
+        .apply(&mut cmd, mode != SandboxMode::DangerFullAccess);
     die_with_quire(&mut cmd);
     if let Err(e) = quire::tools::sandbox::confine(&mut cmd, &policy) {
         eprintln!("error: {e}");

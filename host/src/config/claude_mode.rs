@@ -1,8 +1,9 @@
 //! What Claude Code's settings change of quire's own settings:
 //! `permissions.defaultMode` mapped to the sandbox and approval policy,
-//! `env` added to what the model's commands get
-//! (`shell_environment.set`). The environment and `-c` (the flags) still
-//! win; quire's own config files win over a mode that widens.
+//! the user's own `env` added to what the model's commands get
+//! (`shell_environment.set`; a repository's `env` reaches only sandboxed
+//! commands: `Config::shell_env`). The environment and `-c` (the flags)
+//! still win; quire's own config files win over a mode that widens.
 
 use toml::Table;
 
@@ -50,9 +51,9 @@ pub fn apply(
             )),
         }
     }
-    let (env, notes) = claude.env();
-    warnings.extend(notes);
-    for (k, v) in env {
+    // What is not used of the repository's `env`, said once.
+    warnings.extend(claude.repository_env().1);
+    for (k, v) in claude.user_env() {
         // quire's own `[shell_environment] set` wins.
         config.shell_environment.set.entry(k).or_insert(v);
     }

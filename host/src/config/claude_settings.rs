@@ -78,6 +78,9 @@ pub struct SettingsFile {
     pub enabled_mcpjson_servers: Option<Vec<String>>,
     pub enable_all_project_mcp_servers: Option<bool>,
     pub disable_all_hooks: bool,
+    /// A repository's file whose text changed since the user trusted the
+    /// repository (`config::claude_seal`): it only restricts.
+    pub changed_since_trust: bool,
 }
 
 /// Every Claude Code settings file found, and what was wrong in them.
@@ -122,32 +125,59 @@ impl ClaudeSettings {
     }
 
     /// Whether the file may widen what runs: the user's, or a trusted
-    /// repository's.
+    /// repository's whose text is as trusted.
     pub fn may_widen(&self, file: &SettingsFile) -> bool {
-        file.scope.is_user() || self.project_trusted
+        self.not_widening(file).is_none()
     }
 
-    /// `env` to set: the user's file, then a trusted repository's (later
-    /// wins), without the variables that change which programs run or
-    /// what they load when a repository sets them ([`loader_note`]); each
-    /// left out is said.
-    pub fn env(&self) -> (BTreeMap<String, String>, Vec<String>) {
+    /// Why `file` may not widen (`None`: it may).
+    pub fn not_widening(&self, file: &SettingsFile) -> Option<&'static str> {
+        if file.scope.is_user() {
+            None
+        } else if !self.project_trusted {
+            Some("the repository is not trusted (`quire trust`)")
+        } else if file.changed_since_trust {
+            Some(
+                "the file changed since you trusted the repository (a command or a checkout may have written it); read it, then run `quire trust` there to use it",
+            )
+        } else {
+            None
+        }
+    }
+
+    /// `env` of the user's own file: for everything quire runs (hooks,
+    /// MCP servers, commands in and out of the sandbox).
+    pub fn user_env(&self) -> BTreeMap<String, String> {
+        self.files
+            .iter()
+            .filter(|f| f.scope.is_user())
+            .flat_map(|f| f.env.clone())
+            .collect()
+    }
+
+    /// `env` of the repository's files, for the model's sandboxed
+    /// commands only (a sandboxed command may write these files: hooks,
+    /// MCP servers and commands run outside the sandbox never get it),
+    /// from a trusted repository whose file is as trusted (later wins),
+    /// without the variables that change which programs run or what they
+    /// load ([`loader_note`]); each left out is said.
+    pub fn repository_env(&self) -> (BTreeMap<String, String>, Vec<String>) {
         let mut env = BTreeMap::new();
         let mut notes = Vec::new();
-        for file in &self.files {
+        for file in self.files.iter().filter(|f| !f.scope.is_user()) {
             if file.env.is_empty() {
                 continue;
             }
-            if !self.may_widen(file) {
+            if let Some(why) = self.not_widening(file) {
                 notes.push(format!(
-                    "{}: its `env` ({}) is not used: the repository is not trusted (`quire trust`)",
+                    "{}: its `env` ({}) is not used: {why}",
                     file.path.display(),
                     names(file.env.keys())
                 ));
                 continue;
             }
             for (k, v) in &file.env {
-                match super::widening::loader_note(k).filter(|_| !file.scope.is_user()) {
+                match super::widening::loader_note(k) {
                     Some(what) => notes.push(format!(
                         "{}: `env.{k}` is not used: a repository may not set it ({what}); set it in your own ~/.claude/settings.json if you mean it",
                         file.path.display()
@@ -250,7 +280,8 @@ impl ClaudeSettings {
                 )
             } else {
                 format!(
-                    "{at}: `defaultMode: {text}` is not used: the repository is not trusted (`quire trust`)"
+                    "{at}: `defaultMode: {text}` is not used: {}",
+                    self.not_widening(file).unwrap_or_default()
                 )
             });
         }
@@ -268,12 +299,13 @@ impl ClaudeSettings {
             for kind in [RuleKind::Deny, RuleKind::Ask, RuleKind::Allow] {
                 let n = count(kind);
                 if n > 0 {
-                    let unused = kind == RuleKind::Allow && !self.may_widen(f);
-                    parts.push(format!(
-                        "{n} {}{}",
-                        kind.as_str(),
-                        if unused { " (not used: untrusted)" } else { "" }
-                    ));
+                    let unused = match self.not_widening(f) {
+                        Some(_) if f.changed_since_trust => " (not used: changed since trusted)",
+                        Some(_) => " (not used: untrusted)",
+                        None => "",
+                    };
+                    let unused = if kind == RuleKind::Allow { unused } else { "" };
+                    parts.push(format!("{n} {}{unused}", kind.as_str()));
                 }
             }
             if let Some(m) = &f.default_mode {
@@ -324,7 +356,7 @@ pub fn trust_lines(root: &Path) -> Vec<String> {
         for (k, v) in &f.env {
             let what = match super::widening::loader_note(k) {
                 Some(note) => format!("not used: a repository may not set it ({note})"),
-                None => "commands, hooks and MCP servers get it".into(),
+                None => "the model's sandboxed commands get it (not hooks, MCP servers or commands run outside the sandbox)".into(),
             };
             out.push(format!("env.{} = \"{}\" ({name}): {what}", q(k), q(v)));
         }
@@ -381,6 +413,7 @@ fn read_file(path: &Path, scope: Scope, warnings: &mut Vec<String>) -> Option<Se
         enabled_mcpjson_servers: None,
         enable_all_project_mcp_servers: None,
         disable_all_hooks: false,
+        changed_since_trust: false,
     };
     let mut bad = |what: &str| {
         warnings.push(format!(

@@ -58,20 +58,47 @@ fn widening_modes_and_env_need_the_right_file() {
     );
     let accept = r#"{"permissions": {"defaultMode": "acceptEdits"}, "env": {"A": "1", "PATH": "/evil", "N": 2}}"#;
     assert_eq!(read(false, "", accept, "").default_mode().0, None);
-    let (env, notes) = read(false, "", accept, "").env();
+    let (env, notes) = read(false, "", accept, "").repository_env();
     assert!(
         env.is_empty() && notes[0].contains("not trusted"),
         "{notes:?}"
     );
-    let (env, notes) = read(true, "", accept, "").env();
+    let (env, notes) = read(true, "", accept, "").repository_env();
     assert_eq!(env.get("A").map(String::as_str), Some("1"));
     assert_eq!(env.get("N").map(String::as_str), Some("2"));
     assert!(
         !env.contains_key("PATH") && notes[0].contains("PATH"),
         "{notes:?}"
     );
-    let (env, _) = read(false, accept, "", "").env();
-    assert!(env.contains_key("PATH"));
+    let user = read(false, accept, "", "");
+    assert!(user.user_env().contains_key("PATH") && user.repository_env().0.is_empty());
+    // A repository's env is never the user's (hooks and MCP servers get
+    // only the latter).
+    assert!(read(true, "", accept, "").user_env().is_empty());
+}
+
+#[test]
+fn a_file_changed_since_trust_only_restricts() {
+    let text = r#"{"permissions": {"allow": ["Bash(make:*)"], "deny": ["Read(./.env)"], "defaultMode": "dontAsk"}, "env": {"A": "1"}}"#;
+    let mut s = read(true, "", "", text);
+    assert!(s.may_widen(&s.files[0]));
+    s.files[0].changed_since_trust = true;
+    assert!(!s.may_widen(&s.files[0]));
+    let (env, notes) = s.repository_env();
+    assert!(
+        env.is_empty() && notes[0].contains("changed since you trusted"),
+        "{notes:?}"
+    );
+    let (mode, notes) = s.default_mode();
+    assert!(
+        mode.is_none() && notes[0].contains("changed since"),
+        "{notes:?}"
+    );
+    let summary = s.summary().join("\n");
+    assert!(
+        summary.contains("1 allow (not used: changed since trusted)"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -55,7 +55,9 @@ fn a_codex_config_loads_with_its_settings_and_one_line_per_unused_key() {
     assert_eq!(c.max_output_tokens, Some(2000));
     assert_eq!(c.project_doc_max_bytes, 65536);
     assert_eq!(c.provider, "local");
-    let env = c.shell_env().build_from([("HOME".into(), "/h".into())]);
+    let env = c
+        .shell_env()
+        .build_from([("HOME".into(), "/h".into())], true);
     assert_eq!(env, [("CI".into(), "1".into())]);
     // Codex's `notify` is read as it is (a program run after each turn).
     assert_eq!(c.notify, ["notify-send", "Codex"]);

@@ -239,12 +239,21 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     if config.hooks.claude_compat
         && let Some(ws) = opts.workspace.as_deref()
     {
-        let claude = super::claude_settings::ClaudeSettings::read(
+        let root = opts.repo_root.as_deref().unwrap_or(ws);
+        let mut claude = super::claude_settings::ClaudeSettings::read(
             super::other_tools::claude_dir().as_deref(),
-            Some(opts.repo_root.as_deref().unwrap_or(ws)),
+            Some(root),
             trusted,
         );
         warnings.extend(claude.warnings.iter().cloned());
+        // What they widen counts only while their text is as trusted.
+        if trusted && seals {
+            warnings.extend(super::claude_seal::mark_changed(
+                &opts.home,
+                root,
+                &mut claude,
+            ));
+        }
         super::claude_mode::apply(
             &mut config,
             &claude,

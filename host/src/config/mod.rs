@@ -4,6 +4,7 @@
 
 mod check;
 mod claude_mode;
+pub mod claude_seal;
 pub mod claude_settings;
 pub mod codex_keys;
 #[cfg(test)]
@@ -278,7 +279,8 @@ impl Config {
 
     /// The environment policy of commands the model runs: the
     /// `[shell_environment]` table, never with any provider's
-    /// `api_key_env` (built-in or configured).
+    /// `api_key_env` (built-in or configured); a repository's Claude Code
+    /// `env` for those run in the sandbox only.
     pub fn shell_env(&self) -> crate::tools::shell::ShellEnvironment {
         let mut keys: Vec<String> = builtin_providers()
             .values()
@@ -289,6 +291,7 @@ impl Config {
         keys.sort();
         keys.dedup();
         crate::tools::shell::ShellEnvironment::new(self.shell_environment.clone(), keys)
+            .with_sandboxed_set(self.claude.repository_env().0)
     }
 
     pub fn max_output_tokens_for(&self, model: &str) -> Option<u32> {

@@ -11,7 +11,8 @@
 //! (`hooks::approved_before`, `hooks::gone_guards`), so they keep their
 //! approvals meanwhile (`Config::project_hooks_trusted`) — hooks declared
 //! in a changed `.quire/config.toml` included, as they are read from
-//! `.claude/settings.json`, which no seal covers. Were they off, writing a
+//! `.claude/settings.json`, whose seal (`config::claude_seal`) covers only
+//! what it widens (allow rules, env, a widening mode). Were they off, writing a
 //! space into `.mcp.json` would switch every guard of the repository off
 //! for the next session. The records live in `$QUIRE_HOME/trusted_settings.json`, outside
 //! every workspace. A repository trusted before records existed (or
@@ -38,16 +39,20 @@ fn store(home: &Path) -> PathBuf {
     home.join(FILE)
 }
 
-fn key(root: &Path) -> String {
+pub(crate) fn key(root: &Path) -> String {
     super::trust::canonical(root).display().to_string()
 }
 
-/// The sealed files of `root` that exist, with their content's hash. A
+/// The sealed files of `root` that exist, with their content's hash.
+fn fingerprint(root: &Path) -> BTreeMap<String, String> {
+    fingerprint_of(root, SEALED)
+}
+
+/// The files `rels` of `root` that exist, with their content's hash. A
 /// file that cannot be read counts with a hash of its error, so it is
 /// never taken as unchanged.
-fn fingerprint(root: &Path) -> BTreeMap<String, String> {
-    SEALED
-        .iter()
+pub(crate) fn fingerprint_of(root: &Path, rels: &[&str]) -> BTreeMap<String, String> {
+    rels.iter()
         .filter_map(|rel| {
             let path = root.join(rel);
             let digest = match crate::file_kind::read(&path) {
@@ -104,6 +109,7 @@ pub fn record(home: &Path, root: &Path) -> Result<(), String> {
     let mut records = load(home).unwrap_or_default();
     records.insert(key(root), fingerprint(root));
     save(home, &records)?;
+    super::claude_seal::record(home, root)?;
     crate::mcp::seal::record(home, root)
 }
 

@@ -33,8 +33,9 @@ pub struct SessionInfo {
     /// Claude Code's closest permission mode, for its hooks
     /// ([`super::claude::permission_mode`]).
     pub claude_permission_mode: String,
-    /// Claude Code's `env` settings (`config::claude_settings`), set for
-    /// command hooks before quire's own variables.
+    /// The `env` of the user's own Claude Code settings
+    /// (`config::claude_settings`, never a repository's), set for command
+    /// hooks before quire's own variables.
     pub env: Vec<(String, String)>,
 }
 

@@ -121,9 +121,10 @@ pub fn load_specs(
         }
     }
     warnings.extend(plugin_warnings);
-    // Claude Code's `env` settings reach its servers as they reach its
-    // commands; a server's own `env` wins.
-    let (claude_env, _) = config.claude.env();
+    // The user's own Claude Code `env` reaches the servers (a server's own
+    // `env` wins); a repository's never does: servers run outside the
+    // sandbox, and a sandboxed command may write the repository's file.
+    let claude_env = config.claude.user_env();
     for s in &mut specs {
         if let spec::Transport::Stdio { env, .. } = &mut s.transport {
             for (k, v) in &claude_env {

@@ -31,8 +31,15 @@ impl Shared {
         instructions: Option<String>,
         files: &[FileDiff],
     ) -> Shared {
-        let docs =
-            crate::agent::prompt::project_docs_capped(home, repo, config.project_doc_max_bytes);
+        // A CLAUDE.md import the Read deny rules refuse is not read.
+        let (permissions, _) = crate::tools::permissions::Permissions::new(&config.claude, repo);
+        let denied = |p: &Path| permissions.denies_read(&p.display().to_string());
+        let docs = crate::agent::prompt::project_docs_capped(
+            home,
+            repo,
+            config.project_doc_max_bytes,
+            &denied,
+        );
         Shared {
             instructions,
             rules: review.rules.clone(),

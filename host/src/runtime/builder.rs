@@ -257,7 +257,8 @@ impl SessionBuilder {
         for message in notes.unusable.into_iter().filter(|_| depth == 0) {
             events.send(Event::Warning { message });
         }
-        registry.set_permissions(Some(Arc::new(permissions)));
+        let permissions = Arc::new(permissions);
+        registry.set_permissions(Some(permissions.clone()));
         let mut builtin = Vec::new();
         for t in tools::builtin_tools(config.shell_timeout_ms) {
             if filter.allows(&t.spec().name) {
@@ -302,7 +303,9 @@ impl SessionBuilder {
             }
         }
         let cap = config.project_doc_max_bytes;
-        let docs = prompt::project_docs_capped(&home, &cwd, cap);
+        // A CLAUDE.md import the Read deny rules refuse is not read.
+        let denied = |p: &std::path::Path| permissions.denies_read(&p.display().to_string());
+        let docs = prompt::project_docs_capped(&home, &cwd, cap, &denied);
         for message in &docs.skipped {
             events.send(Event::Warning {
                 message: message.clone(),

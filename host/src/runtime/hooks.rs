@@ -47,7 +47,9 @@ pub fn load(
             config.sandbox,
         )
         .to_string(),
-        env: config.claude.env().0.into_iter().collect(),
+        // The user's own Claude `env` only: a repository's reaches only
+        // sandboxed commands (hooks run outside the sandbox).
+        env: config.claude.user_env().into_iter().collect(),
     };
     // A gone guard blocks what it guarded (see `gone_guards`).
     let hooks: Vec<_> = loaded.hooks.into_iter().chain(loaded.gone).collect();

@@ -367,3 +367,7 @@ fn an_ask_rule_asks_in_the_terminal_under_approval_never() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+mod imports;
+mod links;
+mod repository_env;

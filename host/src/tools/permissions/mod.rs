@@ -11,9 +11,10 @@
 //! server, `mcp__server__tool` one. Order: deny, then ask, then allow.
 //! Deny and ask apply from every file, an untrusted repository's too (they
 //! only restrict); allow only from the user's file or a trusted
-//! repository's.
+//! repository's whose text is as trusted (`config::claude_seal`).
 
 pub mod gate;
+mod real_path;
 
 use std::path::{Path, PathBuf};
 
@@ -71,6 +72,8 @@ pub struct Permissions {
     rules: Vec<Rule>,
     /// Relative rules are taken from here (the project's root).
     root: PathBuf,
+    /// The root's real path, for the real paths of calls ([`real_path`]).
+    real_root: PathBuf,
 }
 
 impl Permissions {
@@ -105,9 +108,12 @@ impl Permissions {
                     )),
                 }
             }
-            if !unused_allow.is_empty() {
+            if let Some(why) = settings
+                .not_widening(file)
+                .filter(|_| !unused_allow.is_empty())
+            {
                 notes.unusable.push(format!(
-                    "{at}: its allow rules ({}) are not used: the repository is not trusted (`quire trust`); its deny and ask rules apply",
+                    "{at}: its allow rules ({}) are not used: {why}; its deny and ask rules apply",
                     unused_allow.join(", ")
                 ));
             }
@@ -116,7 +122,15 @@ impl Permissions {
             .project_root
             .clone()
             .unwrap_or_else(|| cwd.to_path_buf());
-        (Permissions { rules, root }, notes)
+        let real_root = real_path::real(&root).unwrap_or_else(|| root.clone());
+        (
+            Permissions {
+                rules,
+                root,
+                real_root,
+            },
+            notes,
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -130,6 +144,13 @@ impl Permissions {
             return Verdict::None;
         }
         let views = ToolViews::new(name, args, cwd);
+        // The call's own `path` as the kernel reads it (`link/..`).
+        let raw = args
+            .get("path")
+            .and_then(Value::as_str)
+            .filter(|_| views.views.len() == 1)
+            .map(|p| cwd.join(p));
+        let views = (views, raw);
         let said = |r: &Rule| format!("\"{}\" in {}", r.text, r.file.display());
         let fits = |r: &Rule, every: bool| self.fit(r, name, &views, every);
         let mut unsure = None;
@@ -164,43 +185,44 @@ impl Permissions {
         Verdict::None
     }
 
-    /// Whether a `Read` deny rule refuses the file at `path` (absolute).
+    /// Whether a `Read` deny rule refuses the file at `path` (absolute),
+    /// as named or as its real path (links resolved).
     pub fn denies_read(&self, path: &str) -> bool {
         let input = serde_json::json!({ "file_path": path });
+        let real = real_path::real_inputs(&input, None);
         self.rules.iter().any(|r| {
             r.kind == RuleKind::Deny
                 && matches!(&r.matcher, Matcher::Claude(c) if c.tool() == "Read"
-                    && c.fit("Read", "read_file", &input, &self.root, false) == Fit::Yes)
+                && (c.fit("Read", "read_file", &input, &self.root, false) == Fit::Yes
+                    || real.iter().any(|i| {
+                        c.fit("Read", "read_file", i, &self.real_root, false) == Fit::Yes
+                    })))
         })
     }
 
     /// How `rule` fits the call: any view for deny and ask, every view
-    /// (each file of a patch) for allow.
-    fn fit(&self, rule: &Rule, name: &str, views: &ToolViews, every: bool) -> Fit {
-        let rule_fit = |view: &crate::hooks::tool_input::ToolView| match &rule.matcher {
-            Matcher::Mcp { prefix, exact } => {
-                let hit = match exact {
-                    Some(t) => name == t,
-                    None => name.starts_with(prefix.as_str()),
-                };
-                if hit { Fit::Yes } else { Fit::No }
-            }
-            Matcher::Claude(r) => {
-                let own = r.fit(
-                    &view.claude_name,
-                    name,
-                    &view.claude_input,
-                    &self.root,
-                    every,
-                );
-                // `Read` rules hold for the tools that read files too.
-                let reads = matches!(view.claude_name.as_str(), "Grep" | "Glob" | "LS");
-                if own == Fit::No && reads && r.tool() == "Read" {
-                    r.fit("Read", name, &view.claude_input, &self.root, every)
-                } else {
-                    own
+    /// (each file of a patch) for allow; a path rule, on the path as
+    /// given or its real path for deny and ask, on both for allow
+    /// ([`real_path`]).
+    fn fit(
+        &self,
+        rule: &Rule,
+        name: &str,
+        (views, raw): &(ToolViews, Option<PathBuf>),
+        every: bool,
+    ) -> Fit {
+        let rule_fit = |view: &crate::hooks::tool_input::ToolView| {
+            let given = self.fit_input(rule, name, view, &view.claude_input, &self.root, every);
+            let real = real_path::real_inputs(&view.claude_input, raw.as_deref());
+            real.iter().fold(given, |fit, input| {
+                let other = self.fit_input(rule, name, view, input, &self.real_root, every);
+                match (every, fit, other) {
+                    (true, Fit::Yes, Fit::Yes) => Fit::Yes,
+                    (true, _, _) => Fit::No,
+                    (false, Fit::Yes, _) | (false, _, Fit::Yes) => Fit::Yes,
+                    (false, fit, _) => fit,
                 }
-            }
+            })
         };
         let fits: Vec<Fit> = views.views.iter().map(rule_fit).collect();
         if every {
@@ -215,6 +237,38 @@ impl Permissions {
             Fit::Unsure
         } else {
             Fit::No
+        }
+    }
+
+    /// How `rule` fits one view of the call with the Claude input `input`
+    /// (relative rules from `root`).
+    fn fit_input(
+        &self,
+        rule: &Rule,
+        name: &str,
+        view: &crate::hooks::tool_input::ToolView,
+        input: &Value,
+        root: &Path,
+        every: bool,
+    ) -> Fit {
+        match &rule.matcher {
+            Matcher::Mcp { prefix, exact } => {
+                let hit = match exact {
+                    Some(t) => name == t,
+                    None => name.starts_with(prefix.as_str()),
+                };
+                if hit { Fit::Yes } else { Fit::No }
+            }
+            Matcher::Claude(r) => {
+                let own = r.fit(&view.claude_name, name, input, root, every);
+                // `Read` rules hold for the tools that read files too.
+                let reads = matches!(view.claude_name.as_str(), "Grep" | "Glob" | "LS");
+                if own == Fit::No && reads && r.tool() == "Read" {
+                    r.fit("Read", name, input, root, every)
+                } else {
+                    own
+                }
+            }
         }
     }
 }

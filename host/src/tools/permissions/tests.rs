@@ -20,6 +20,7 @@ fn file(scope: Scope, rules: &[(RuleKind, &str)]) -> SettingsFile {
         enabled_mcpjson_servers: None,
         enable_all_project_mcp_servers: None,
         disable_all_hooks: false,
+        changed_since_trust: false,
     }
 }
 

@@ -10,7 +10,8 @@
 //!    and those that point at the user's terminal, multiplexer or desktop
 //!    session ([`SESSION_CONTROL`]: `TMUX`, `STY`, …), always, and those
 //!    matching `exclude`.
-//! 4. Add `set`.
+//! 4. Add `set`; in the sandbox only, then a repository's Claude Code
+//!    `env` ([`ShellEnvironment::sandboxed_set`]) where `set` is silent.
 //! 5. When `include_only` is not empty, keep only the variables matching it.
 //!
 //! Hooks and MCP servers are not under this policy: the user configures
@@ -94,6 +95,11 @@ pub struct ShellEnvironmentConfig {
 pub struct ShellEnvironment {
     pub config: ShellEnvironmentConfig,
     pub always_excluded: Vec<String>,
+    /// Variables set only for commands run in the sandbox: a repository's
+    /// Claude Code `env` (`config::claude_settings`), which a sandboxed
+    /// command may have written; never for a command run outside it (an
+    /// escalated one, the user's own `!COMMAND`).
+    pub sandboxed_set: BTreeMap<String, String>,
 }
 
 impl ShellEnvironment {
@@ -101,18 +107,27 @@ impl ShellEnvironment {
         ShellEnvironment {
             config,
             always_excluded,
+            sandboxed_set: BTreeMap::new(),
         }
     }
 
-    /// The variables a command gets, built from quire's own environment.
-    pub fn build(&self) -> Vec<(OsString, OsString)> {
-        self.build_from(std::env::vars_os())
+    /// With `set` given to sandboxed commands only ([`Self::sandboxed_set`]).
+    pub fn with_sandboxed_set(mut self, set: BTreeMap<String, String>) -> Self {
+        self.sandboxed_set = set;
+        self
+    }
+
+    /// The variables a command gets, built from quire's own environment;
+    /// `sandboxed`: it runs in the sandbox.
+    pub fn build(&self, sandboxed: bool) -> Vec<(OsString, OsString)> {
+        self.build_from(std::env::vars_os(), sandboxed)
     }
 
     /// The variables a command gets, built from `vars`.
     pub fn build_from(
         &self,
         vars: impl IntoIterator<Item = (OsString, OsString)>,
+        sandboxed: bool,
     ) -> Vec<(OsString, OsString)> {
         let c = &self.config;
         let mut env: BTreeMap<OsString, OsString> = vars
@@ -135,6 +150,13 @@ impl ShellEnvironment {
         for (k, v) in &c.set {
             env.insert(k.into(), v.into());
         }
+        if sandboxed {
+            for (k, v) in &self.sandboxed_set {
+                if !c.set.contains_key(k) {
+                    env.insert(k.into(), v.into());
+                }
+            }
+        }
         if !c.include_only.is_empty() {
             env.retain(|name, _| {
                 let name = name.to_string_lossy();
@@ -145,8 +167,8 @@ impl ShellEnvironment {
     }
 
     /// Sets `cmd`'s environment to [`Self::build`]'s.
-    pub fn apply(&self, cmd: &mut tokio::process::Command) {
-        cmd.env_clear().envs(self.build());
+    pub fn apply(&self, cmd: &mut tokio::process::Command, sandboxed: bool) {
+        cmd.env_clear().envs(self.build(sandboxed));
     }
 }
 
@@ -208,14 +230,17 @@ mod tests {
     #[test]
     fn default_drops_secret_names_and_provider_keys() {
         let env = ShellEnvironment::new(Default::default(), vec!["MY_LLM".into()]);
-        let got = env.build_from(vars(&[
-            ("PATH", "/bin"),
-            ("OPENAI_API_KEY", "x"),
-            ("GITHUB_TOKEN", "x"),
-            ("Db_Secret", "x"),
-            ("MY_LLM", "x"),
-            ("EDITOR", "vi"),
-        ]));
+        let got = env.build_from(
+            vars(&[
+                ("PATH", "/bin"),
+                ("OPENAI_API_KEY", "x"),
+                ("GITHUB_TOKEN", "x"),
+                ("Db_Secret", "x"),
+                ("MY_LLM", "x"),
+                ("EDITOR", "vi"),
+            ]),
+            true,
+        );
         assert_eq!(names(&got), ["EDITOR", "PATH"]);
     }
 
@@ -227,17 +252,20 @@ mod tests {
             ..Default::default()
         };
         let env = ShellEnvironment::new(config, Vec::new());
-        let got = env.build_from(vars(&[
-            ("TMUX", "/tmp/tmux-1000/default,42,0"),
-            ("TMUX_PANE", "%0"),
-            ("KITTY_LISTEN_ON", "unix:/tmp/kitty"),
-            ("WEZTERM_UNIX_SOCKET", "/run/user/1000/wezterm/sock"),
-            ("ZELLIJ_SESSION_NAME", "z"),
-            ("NVIM", "/run/user/1000/nvim.1.0"),
-            ("SWAYSOCK", "/run/user/1000/sway-ipc.sock"),
-            ("TERM", "xterm"),
-            ("PATH", "/bin"),
-        ]));
+        let got = env.build_from(
+            vars(&[
+                ("TMUX", "/tmp/tmux-1000/default,42,0"),
+                ("TMUX_PANE", "%0"),
+                ("KITTY_LISTEN_ON", "unix:/tmp/kitty"),
+                ("WEZTERM_UNIX_SOCKET", "/run/user/1000/wezterm/sock"),
+                ("ZELLIJ_SESSION_NAME", "z"),
+                ("NVIM", "/run/user/1000/nvim.1.0"),
+                ("SWAYSOCK", "/run/user/1000/sway-ipc.sock"),
+                ("TERM", "xterm"),
+                ("PATH", "/bin"),
+            ]),
+            true,
+        );
         // Only what the user's own `set` names comes back.
         assert_eq!(names(&got), ["PATH", "STY", "TERM"]);
     }
@@ -252,13 +280,35 @@ mod tests {
             include_only: vec!["CI".into(), "PATH".into(), "*TOKEN*".into()],
         };
         let env = ShellEnvironment::new(config, vec!["PROVIDER_TOKEN".into()]);
-        let got = env.build_from(vars(&[
-            ("PATH", "/bin"),
-            ("HOME", "/h"),
-            ("USER", "u"),
-            ("EDITOR", "vi"),
-            ("PROVIDER_TOKEN", "x"),
-        ]));
+        let got = env.build_from(
+            vars(&[
+                ("PATH", "/bin"),
+                ("HOME", "/h"),
+                ("USER", "u"),
+                ("EDITOR", "vi"),
+                ("PROVIDER_TOKEN", "x"),
+            ]),
+            true,
+        );
         assert_eq!(names(&got), ["CI", "PATH"]);
+    }
+
+    #[test]
+    fn a_sandboxed_set_reaches_only_sandboxed_commands_and_set_wins() {
+        let config = ShellEnvironmentConfig {
+            set: [("CI".to_string(), "mine".to_string())].into(),
+            ..Default::default()
+        };
+        let repo: BTreeMap<String, String> = [("CI", "repo"), ("PYTHONUSERBASE", "/w/ub")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into();
+        let env = ShellEnvironment::new(config, vec![]).with_sandboxed_set(repo);
+        let inside = env.build_from(vars(&[("PATH", "/bin")]), true);
+        let outside = env.build_from(vars(&[("PATH", "/bin")]), false);
+        assert_eq!(names(&inside), ["CI", "PATH", "PYTHONUSERBASE"]);
+        assert_eq!(names(&outside), ["CI", "PATH"]);
+        let ci =
+            |e: &[(OsString, OsString)]| e.iter().find(|(k, _)| k == "CI").map(|(_, v)| v.clone());
+        assert_eq!(ci(&inside), Some("mine".into()));
     }
 }

@@ -195,7 +195,11 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
         .stdout(Stdio::from(writer))
         .stderr(Stdio::from(writer2))
         .process_group(0);
-    req.env.apply(&mut cmd);
+    // A repository's Claude `env` only in the sandbox (`sandboxed_set`).
+    req.env.apply(
+        &mut cmd,
+        req.policy.mode != sandbox::SandboxMode::DangerFullAccess,
+    );
     // Inherited by all it starts: what leaves its group is still found
     // when it is stopped (child::stop_command).
     let mark = CommandMark::next();

@@ -296,7 +296,8 @@ fn programs_in_workspace(
     cwd: &std::path::Path,
     ctx: &ToolContext,
 ) -> Vec<super::approval::WorkspaceProgram> {
-    let env = ctx.shell_env.build();
+    // Run outside the sandbox: without what only sandboxed commands get.
+    let env = ctx.shell_env.build(false);
     let path = env
         .iter()
         .find(|(k, _)| k == "PATH")
