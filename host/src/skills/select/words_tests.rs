@@ -125,6 +125,10 @@ fn senses_depend_on_the_company_a_word_keeps() {
     assert!(lower("write the internal newsletter").contains(&"internal".to_string()));
     assert!(!lower("skip the rest of the tests").contains(&"rest".to_string()));
     assert!(lower("design a REST API").contains(&"rest".to_string()));
+    // A TODO or doc comment is in the code, not a review's on a PR.
+    assert!(!lower("add a todo comment above the retry loop").contains(&"comment".to_string()));
+    assert!(lower("write docstring comments for utils.py").contains(&"code".to_string()));
+    assert!(lower("address the review comments on my PR").contains(&"comments".to_string()));
 }
 
 #[test]

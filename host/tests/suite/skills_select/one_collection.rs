@@ -18,11 +18,12 @@ use super::real::{real_skills_dir, skills_in};
 
 /// Measured over the 13 collections (BENCHMARKS.md, twentieth session):
 /// 0.872 at 1 and 0.978 at 5 over 2,796 messages (0.867 and 0.976
-/// without the reference counts), two of 780 messages about nothing
-/// activating a skill.
+/// without the reference counts), one of 780 messages about nothing
+/// activating a skill (two before "a todo comment" became a comment in
+/// the code).
 const RECALL_AT_1_FLOOR: f64 = 0.86;
 const RECALL_AT_5_FLOOR: f64 = 0.97;
-const NOTHING_ACTIVATED_CEILING: usize = 3;
+const NOTHING_ACTIVATED_CEILING: usize = 2;
 
 /// Messages about nothing asked of each collection.
 const NOTHING_CASES: usize = 60;
