@@ -150,7 +150,13 @@ impl Permissions {
             .and_then(Value::as_str)
             .filter(|_| views.views.len() == 1)
             .map(|p| cwd.join(p));
-        let views = (views, raw);
+        // Each view's real paths, resolved once for all the rules.
+        let reals: Vec<Vec<Value>> = views
+            .views
+            .iter()
+            .map(|v| real_path::real_inputs(&v.claude_input, raw.as_deref()))
+            .collect();
+        let views = (views, reals);
         let said = |r: &Rule| format!("\"{}\" in {}", r.text, r.file.display());
         let fits = |r: &Rule, every: bool| self.fit(r, name, &views, every);
         let mut unsure = None;
@@ -203,17 +209,16 @@ impl Permissions {
     /// How `rule` fits the call: any view for deny and ask, every view
     /// (each file of a patch) for allow; a path rule, on the path as
     /// given or its real path for deny and ask, on both for allow
-    /// ([`real_path`]).
+    /// ([`real_path`]; `reals` holds each view's real paths).
     fn fit(
         &self,
         rule: &Rule,
         name: &str,
-        (views, raw): &(ToolViews, Option<PathBuf>),
+        (views, reals): &(ToolViews, Vec<Vec<Value>>),
         every: bool,
     ) -> Fit {
-        let rule_fit = |view: &crate::hooks::tool_input::ToolView| {
+        let rule_fit = |(view, real): (&crate::hooks::tool_input::ToolView, &Vec<Value>)| {
             let given = self.fit_input(rule, name, view, &view.claude_input, &self.root, every);
-            let real = real_path::real_inputs(&view.claude_input, raw.as_deref());
             real.iter().fold(given, |fit, input| {
                 let other = self.fit_input(rule, name, view, input, &self.real_root, every);
                 match (every, fit, other) {
@@ -224,7 +229,7 @@ impl Permissions {
                 }
             })
         };
-        let fits: Vec<Fit> = views.views.iter().map(rule_fit).collect();
+        let fits: Vec<Fit> = views.views.iter().zip(reals).map(rule_fit).collect();
         if every {
             if !fits.is_empty() && fits.iter().all(|f| *f == Fit::Yes) {
                 Fit::Yes
