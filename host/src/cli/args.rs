@@ -172,6 +172,15 @@ pub enum Command {
     Man(super::completions::ManArgs),
 }
 
+/// The shape of `quire exec --json`'s events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JsonFormat {
+    /// Quire's own events (README "JSON events").
+    Quire,
+    /// Codex CLI's `exec --json` events (thread, turn and items).
+    Codex,
+}
+
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The task. Use - (or leave it out with input piped in) to read it from
@@ -180,9 +189,22 @@ pub struct ExecArgs {
     /// not UTF-8 becomes U+FFFD with a warning.
     pub prompt: Option<std::ffi::OsString>,
 
-    /// Print every event as one JSON object per line (see README).
-    #[arg(long, global = true)]
-    pub json: bool,
+    /// Print every event as one JSON object per line (see README);
+    /// `--json=codex` prints them as `codex exec --json` does.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FORMAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "quire",
+        value_enum
+    )]
+    pub json: Option<JsonFormat>,
+
+    /// Codex CLI's name of `--json=codex`.
+    #[arg(long, global = true, hide = true, conflicts_with = "json")]
+    pub experimental_json: bool,
 
     /// Continue a session of this directory: `last` (the newest) or a session id (prefix).
     #[arg(long, value_name = "last|ID")]
@@ -216,6 +238,17 @@ pub struct ExecArgs {
 
     #[command(subcommand)]
     pub command: Option<ExecCommand>,
+}
+
+impl ExecArgs {
+    /// The events' shape asked for, if any (`--experimental-json` is
+    /// Codex's name of `--json=codex`).
+    pub fn json_format(&self) -> Option<JsonFormat> {
+        if self.experimental_json {
+            return Some(JsonFormat::Codex);
+        }
+        self.json
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,20 +10,22 @@ use quire::store::StoreError;
 use quire::tools::approval::{DenyAll, RememberingApprover};
 
 use super::answer_file::AnswerFile;
-use super::args::{ExecArgs, GlobalArgs};
+use super::args::{ExecArgs, GlobalArgs, JsonFormat};
 use super::final_answer::{FinalAnswer, Noting};
 use super::render::{HumanRenderer, JsonRenderer, Renderer};
+use super::render_codex::CodexJsonRenderer;
 use super::run::{Interrupts, drive};
 use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, setup};
 
 pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
-    let mut renderer: Box<dyn Renderer> = if args.json {
-        Box::new(JsonRenderer)
-    } else {
-        Box::new(HumanRenderer::new(true).answer_only())
+    let json = args.json_format();
+    let mut renderer: Box<dyn Renderer> = match json {
+        Some(JsonFormat::Quire) => Box::new(JsonRenderer),
+        Some(JsonFormat::Codex) => Box::new(CodexJsonRenderer::default()),
+        None => Box::new(HumanRenderer::new(true).answer_only()),
     };
     let fail = |renderer: &mut Box<dyn Renderer>, code: i32, message: String| {
-        if args.json {
+        if json.is_some() {
             renderer.event(&Event::Error {
                 message: message.clone(),
             });
@@ -31,6 +33,19 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         super::pipe::err_clean(&format!("error: {message}\n"));
         code
     };
+    // `--json codex` runs a task named "codex": surely `--json=codex`.
+    if json == Some(JsonFormat::Quire)
+        && let Some(task) = args.prompt.as_deref().and_then(|p| p.to_str())
+        && matches!(task, "codex" | "quire")
+    {
+        return fail(
+            &mut renderer,
+            EXIT_USAGE,
+            format!(
+                "`--json {task}` would run the task \"{task}\": write `--json={task}` for that shape of events, or quote a longer task"
+            ),
+        );
+    }
     // Before anything else: a path that cannot take the answer must not
     // cost a task.
     let answer_file = match args.output_last_message.as_deref().map(AnswerFile::check) {
@@ -129,7 +144,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(file) => keep_answer(file, answer.as_deref(), renderer.as_mut()),
         None => true,
     };
-    if !args.json {
+    if json.is_none() {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
         let unsaved = session.unsaved_records();
         if unsaved > 0 {

@@ -68,6 +68,7 @@ mod pipe_watch;
 mod plugins;
 mod render;
 pub(crate) mod render_agents;
+mod render_codex;
 pub(crate) mod repl;
 mod repl_help;
 mod repl_input;
@@ -274,7 +275,8 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<S
     {
         let args = args::ExecArgs {
             prompt: Some(task.into()),
-            json: false,
+            json: None,
+            experimental_json: false,
             resume: None,
             max_turns: None,
             output_last_message: None,

@@ -186,6 +186,9 @@ struct PendingCall {
 #[derive(Debug, Default)]
 struct Decoder {
     calls: Vec<PendingCall>,
+    /// Output items whose text or reasoning summary came as deltas: their
+    /// `output_item.done` repeats it and adds nothing.
+    streamed: std::collections::HashSet<String>,
 }
 
 impl Decoder {
@@ -226,10 +229,43 @@ impl Decoder {
         out
     }
 
+    fn note_streamed(&mut self, data: &Value) {
+        if let Some(id) = str_at(data, "/item_id") {
+            self.streamed.insert(id.to_string());
+        }
+    }
+
+    /// A message or reasoning summary whose text never came as deltas
+    /// (some Responses-compatible servers send only the finished items):
+    /// its text, as the deltas would have brought it.
+    fn unstreamed_text(&self, item: &Value, parts: &str, kinds: &[&str]) -> Option<String> {
+        let id = str_at(item, "/id").unwrap_or_default();
+        if self.streamed.contains(id) {
+            return None;
+        }
+        let text: String = item
+            .get(parts)?
+            .as_array()?
+            .iter()
+            .filter(|p| kinds.contains(&str_at(p, "/type").unwrap_or_default()))
+            .filter_map(|p| str_at(p, "/text").or_else(|| str_at(p, "/refusal")))
+            .collect();
+        (!text.is_empty()).then_some(text)
+    }
+
     fn item_done(&mut self, item: &Value) -> Vec<ModelEvent> {
         match str_at(item, "/type") {
             Some("function_call") => {}
-            Some("reasoning") => return vec![ModelEvent::Thinking(reasoning::item(item))],
+            Some("message") => {
+                let text = self.unstreamed_text(item, "content", &["output_text", "refusal"]);
+                return text.map(ModelEvent::TextDelta).into_iter().collect();
+            }
+            Some("reasoning") => {
+                let summary = self.unstreamed_text(item, "summary", &["summary_text"]);
+                let mut out = wire::reasoning(summary.as_deref());
+                out.push(ModelEvent::Thinking(reasoning::item(item)));
+                return out;
+            }
             _ => return Vec::new(),
         }
         let item_id = str_at(item, "/id").unwrap_or_default().to_string();
@@ -289,12 +325,16 @@ impl WireDecoder for Decoder {
             .unwrap_or_default();
         match kind {
             "response.output_text.delta" | "response.refusal.delta" => {
+                self.note_streamed(&data);
                 Ok(match str_at(&data, "/delta").filter(|d| !d.is_empty()) {
                     Some(d) => vec![ModelEvent::TextDelta(d.to_string())],
                     None => Vec::new(),
                 })
             }
-            "response.reasoning_summary_text.delta" => Ok(wire::reasoning(str_at(&data, "/delta"))),
+            "response.reasoning_summary_text.delta" => {
+                self.note_streamed(&data);
+                Ok(wire::reasoning(str_at(&data, "/delta")))
+            }
             "response.output_item.added" => {
                 if let Some(item) = data.get("item")
                     && str_at(item, "/type") == Some("function_call")

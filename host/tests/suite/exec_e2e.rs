@@ -346,6 +346,7 @@ fn truncated_bytes_counts_every_byte_not_shown() {
 }
 
 mod answer;
+mod codex_json;
 mod effort;
 mod environment;
 mod escapes;

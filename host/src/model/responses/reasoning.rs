@@ -162,6 +162,8 @@ mod tests {
         assert_eq!(
             run(&body, decode).await,
             vec![
+                // No summary deltas came: the finished item's summary is shown.
+                Ok(ModelEvent::ReasoningDelta("**Plan**".into())),
                 Ok(ModelEvent::Thinking(reasoning("enc"))),
                 Ok(ModelEvent::Thinking(Item::Reasoning {
                     id: "rs_2".into(),

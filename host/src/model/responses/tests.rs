@@ -185,6 +185,31 @@ async fn text_tool_calls_and_usage() {
     );
 }
 
+/// Some Responses-compatible servers send only finished items, no deltas:
+/// the text and the reasoning summary are taken from them, once.
+#[tokio::test]
+async fn finished_items_without_deltas_still_bring_their_text() {
+    let body = sse_body(&[
+        json!({"type":"response.created","response":{"id":"r","status":"in_progress"}}),
+        json!({"type":"response.output_item.done","output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Looking"}]}}),
+        json!({"type":"response.output_item.done","output_index":1,"item":{"type":"message","id":"m_1","role":"assistant","content":[{"type":"output_text","text":"All ","annotations":[]},{"type":"output_text","text":"done.","annotations":[]}]}}),
+        json!({"type":"response.completed","response":{"id":"r","status":"completed"}}),
+    ]);
+    assert_eq!(
+        run(&body, decode).await,
+        vec![
+            Ok(ModelEvent::ReasoningDelta("Looking".into())),
+            Ok(ModelEvent::Thinking(Item::Reasoning {
+                id: "rs_1".into(),
+                summary: vec!["Looking".into()],
+                encrypted_content: String::new(),
+            })),
+            text("All done."),
+            Ok(ModelEvent::Completed { usage: None }),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn incomplete_completes_and_nothing_follows_completion() {
     let body = sse_body(&[
