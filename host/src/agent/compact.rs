@@ -318,6 +318,7 @@ impl Session {
                 max_output_tokens: self.config.max_output_tokens_for(&self.model),
                 cache_key: Some(self.id().to_string()),
                 reasoning: self.config.reasoning_for(&self.model),
+                output_schema: None,
             };
             let reply = self.send_request(&request, cancel, false).await;
             // The hand-off request is paid for as any other: it counts in

@@ -74,6 +74,9 @@ pub struct Session {
     pub(crate) compaction_stuck_warned: bool,
     /// Images for the next message (see `images.rs`).
     pub(crate) pending_images: Vec<crate::images::Image>,
+    /// The JSON Schema the answer must match (`quire exec
+    /// --output-schema`), sent with every request of the session's tasks.
+    pub(crate) output_schema: Option<serde_json::Value>,
     /// The model refused an image `view_image` attached: later calls'
     /// images are not sent (see `tool_images.rs`).
     pub(crate) images_refused: bool,
@@ -160,6 +163,7 @@ impl Session {
             compaction_stuck: false,
             compaction_stuck_warned: false,
             pending_images: Vec::new(),
+            output_schema: None,
             images_refused: false,
             partial: Default::default(),
             left: None,
@@ -210,6 +214,13 @@ impl Session {
             .is_empty()
             .then_some(self.left.as_deref())
             .flatten()
+    }
+
+    /// The JSON Schema the model's answers must match from now on
+    /// (`quire exec --output-schema`; sent as the OpenAI wires' strict
+    /// structured-output format, not to subagents nor compaction).
+    pub fn set_output_schema(&mut self, schema: Option<serde_json::Value>) {
+        self.output_schema = schema;
     }
 
     pub fn file(&self) -> &Path {

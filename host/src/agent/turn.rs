@@ -417,6 +417,7 @@ impl Session {
             max_output_tokens: self.config.max_output_tokens_for(&self.model),
             cache_key: Some(self.id().to_string()),
             reasoning: self.config.reasoning_for(&self.model),
+            output_schema: self.output_schema.clone(),
         };
         self.send_request(&request, cancel, true).await
     }

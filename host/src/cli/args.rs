@@ -210,6 +210,12 @@ pub struct ExecArgs {
     #[arg(long, value_name = "last|ID")]
     pub resume: Option<String>,
 
+    /// A JSON Schema file the task's answer must match, as Codex's: the
+    /// model is asked for one JSON value (strict structured output on the
+    /// OpenAI wires); an answer that does not match fails the run (exit 1).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub output_schema: Option<std::path::PathBuf>,
+
     /// Stop after this many model round trips (default 100).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = max_turns, global = true)]
     pub max_turns: Option<u32>,

@@ -53,6 +53,15 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(Ok(f)) => Some(f),
         None => None,
     };
+    let schema = match args
+        .output_schema
+        .as_deref()
+        .map(super::output_schema::load)
+    {
+        Some(Err(msg)) => return fail(&mut renderer, EXIT_USAGE, msg),
+        Some(Ok(s)) => Some(s),
+        None => None,
+    };
     // Images too: a file that cannot be sent must not cost a task.
     let images = match super::images::load(&args.images) {
         Ok(i) => i,
@@ -131,6 +140,13 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Some(c) => super::stdin::with_context(&prompt, c),
         None => prompt,
     };
+    let prompt = match &schema {
+        Some((value, _)) => {
+            session.set_output_schema(Some(value.clone()));
+            super::output_schema::task_with(&prompt, value)
+        }
+        None => prompt,
+    };
     session.attach_images(images);
     let mut noting = Noting {
         inner: renderer.as_mut(),
@@ -139,7 +155,23 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let outcome = drive(&mut session, &mut rx, &mut noting, &prompt, token).await;
     interrupts.end();
     super::run::drive_future(session.end("other"), &mut rx, &mut noting).await;
-    let answer = noting.answer.answer().map(str::to_string);
+    let mut answer = noting.answer.answer().map(str::to_string);
+    // An answer that must match --output-schema and does not fails the run.
+    let mut mismatch = None;
+    if let Some((_, checker)) = &schema
+        && matches!(outcome.status, TaskStatus::Done)
+    {
+        match super::output_schema::checked(answer.as_deref(), checker) {
+            Ok(json) => answer = Some(json),
+            Err(problem) => {
+                let path = args
+                    .output_schema
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new(""));
+                mismatch = Some(format!("--output-schema {}: {problem}", path.display()));
+            }
+        }
+    }
     let answer_kept = match &answer_file {
         Some(file) => keep_answer(file, answer.as_deref(), renderer.as_mut()),
         None => true,
@@ -163,6 +195,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     }
     if let Some(code) = interrupts.terminated() {
         return code;
+    }
+    if let Some(message) = mismatch {
+        return fail(&mut renderer, EXIT_FAILED, message);
     }
     match outcome.status {
         TaskStatus::Done if !answer_kept => EXIT_FAILED,

@@ -63,6 +63,7 @@ mod mcp;
 mod mcp_serve;
 pub(crate) mod model_switch;
 mod other_flags;
+mod output_schema;
 pub(crate) mod pipe;
 mod pipe_watch;
 mod plugins;
@@ -277,6 +278,7 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<S
             prompt: Some(task.into()),
             json: None,
             experimental_json: false,
+            output_schema: None,
             resume: None,
             max_turns: None,
             output_last_message: None,

@@ -35,7 +35,8 @@ impl Wire for Chat {
         decode_stream(events)
     }
 
-    const OPTIONAL_FIELDS: &'static [&'static str] = &["stream_options", "reasoning_effort"];
+    const OPTIONAL_FIELDS: &'static [&'static str] =
+        &["stream_options", "reasoning_effort", "response_format"];
 
     fn optional_field_off(provider: &ProviderConfig, field: &str) -> bool {
         field == "stream_options" && !provider.stream_usage
@@ -72,6 +73,14 @@ pub fn request_body(request: &ModelRequest) -> Value {
         }
         if let Some(effort) = request.reasoning.effort {
             obj.insert("reasoning_effort".into(), json!(effort.as_str()));
+        }
+        if let Some(schema) = &request.output_schema {
+            let format =
+                json!({"name": wire::OUTPUT_SCHEMA_NAME, "schema": schema, "strict": true});
+            obj.insert(
+                "response_format".into(),
+                json!({"type": "json_schema", "json_schema": format}),
+            );
         }
     }
     body

@@ -69,6 +69,10 @@ pub struct ModelRequest {
     /// Reasoning effort, summary and verbosity as configured for the
     /// model (nothing configured: nothing sent).
     pub reasoning: crate::config::reasoning::Reasoning,
+    /// The JSON Schema the answer must match (`quire exec --output-schema`,
+    /// as Codex's): Responses `text.format` and Chat `response_format`,
+    /// strict; Anthropic is asked in the message only.
+    pub output_schema: Option<serde_json::Value>,
 }
 
 /// What a response stream yields.

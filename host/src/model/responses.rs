@@ -88,6 +88,18 @@ pub fn request_body(request: &ModelRequest) -> Value {
             obj.insert("prompt_cache_key".into(), json!(key));
         }
         reasoning::add_params(obj, &request.reasoning, items);
+        if let Some(schema) = &request.output_schema {
+            let format = json!({"type": "json_schema", "name": wire::OUTPUT_SCHEMA_NAME,
+                                "schema": schema, "strict": true});
+            match obj.get_mut("text").and_then(Value::as_object_mut) {
+                Some(text) => {
+                    text.insert("format".into(), format);
+                }
+                None => {
+                    obj.insert("text".into(), json!({ "format": format }));
+                }
+            }
+        }
     }
     body
 }

@@ -170,6 +170,9 @@ pub(crate) fn drive<D: WireDecoder>(events: SseStream, decoder: D) -> ModelStrea
     }))
 }
 
+/// The name `--output-schema`'s format goes by on the OpenAI wires.
+pub(crate) const OUTPUT_SCHEMA_NAME: &str = "quire_output_schema";
+
 /// A non-empty reasoning piece as an event (every wire API names it
 /// differently; none of them is recorded or sent back).
 pub(crate) fn reasoning(delta: Option<&str>) -> Vec<ModelEvent> {

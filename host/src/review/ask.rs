@@ -72,6 +72,7 @@ impl Asker {
             max_output_tokens: self.config.max_output_tokens_for(model),
             cache_key: None,
             reasoning: self.config.reasoning_for(model),
+            output_schema: None,
         };
         let response = model::retry::complete(
             self.client.as_ref(),

@@ -22,7 +22,7 @@ mod pipeline;
 pub(crate) mod prompt;
 pub(crate) mod report;
 pub(crate) mod runner;
-pub(crate) mod schema;
+pub mod schema;
 pub(crate) mod scope;
 pub(crate) mod skills;
 pub(crate) mod suppress;

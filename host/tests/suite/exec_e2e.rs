@@ -355,6 +355,7 @@ mod notify;
 mod odd_inputs;
 mod orphans;
 mod outcomes;
+mod output_schema;
 mod reasoning;
 mod thinking;
 mod view_image;

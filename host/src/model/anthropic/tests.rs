@@ -64,6 +64,7 @@ fn request() -> ModelRequest {
         max_output_tokens: None,
         cache_key: Some("session-1".into()),
         reasoning: Default::default(),
+        output_schema: None,
     }
 }
 

@@ -73,6 +73,7 @@ fn request() -> ModelRequest {
         max_output_tokens: Some(512),
         cache_key: Some("session-1".into()),
         reasoning: Default::default(),
+        output_schema: None,
     }
 }
 

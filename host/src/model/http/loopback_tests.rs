@@ -108,6 +108,7 @@ fn request() -> ModelRequest {
         max_output_tokens: None,
         cache_key: None,
         reasoning: Default::default(),
+        output_schema: None,
     }
 }
 

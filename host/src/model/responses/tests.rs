@@ -56,6 +56,7 @@ fn request(tools: bool) -> ModelRequest {
         max_output_tokens: Some(1000),
         cache_key: Some("session-1".into()),
         reasoning: Default::default(),
+        output_schema: None,
     }
 }
 

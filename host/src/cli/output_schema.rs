@@ -1,0 +1,89 @@
+//! `quire exec --output-schema FILE`, as Codex's: the task's answer must be
+//! one JSON value matching the user's JSON Schema. The OpenAI wires get it
+//! as their strict structured-output format (a server that refuses the
+//! field goes on without it), every wire gets it in the task's text, and
+//! the answer is checked here: one that does not match fails the run.
+
+use std::path::Path;
+
+use quire::review::schema::Checker;
+use serde_json::Value;
+
+/// The schema of FILE, compiled; the error names the file and what to do.
+pub fn load(path: &Path) -> Result<(Value, Checker), String> {
+    let name = format!("--output-schema {}", path.display());
+    let text = quire::file_kind::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let schema: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{name}: not JSON ({e}); give a JSON Schema file"))?;
+    if !schema.is_object() {
+        return Err(format!(
+            "{name}: a JSON Schema is an object (`{{\"type\": \"object\", …}}`)"
+        ));
+    }
+    let checker = Checker::new(schema.clone(), &name).map_err(|e| e.to_string())?;
+    Ok((schema, checker))
+}
+
+/// The task with what its answer must be.
+pub fn task_with(task: &str, schema: &Value) -> String {
+    format!(
+        "{task}\n\nEnd with a final answer that is one JSON value matching this JSON Schema, and nothing else (no prose around it, no code fence):\n{schema}"
+    )
+}
+
+/// The answer as JSON, when it matches the schema (a surrounding code
+/// fence is taken off); else what is wrong with it.
+pub fn checked(answer: Option<&str>, checker: &Checker) -> Result<String, String> {
+    let Some(answer) = answer else {
+        return Err("the task ended without an answer to check".into());
+    };
+    let json = unfenced(answer.trim());
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| format!("the answer is not JSON ({e})"))?;
+    checker
+        .check(&value)
+        .map_err(|e| format!("the answer does not match the schema: {e}"))?;
+    Ok(json.to_string())
+}
+
+/// `text` without a Markdown code fence around it.
+fn unfenced(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix("```") else {
+        return text;
+    };
+    let Some(body) = rest.strip_suffix("```") else {
+        return text;
+    };
+    // The fence's language word (`json`), up to the end of its line.
+    body.split_once('\n').map_or(body, |(_, b)| b).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn checker() -> Checker {
+        let schema = json!({"type": "object", "properties": {"ok": {"type": "boolean"}},
+                            "required": ["ok"], "additionalProperties": false});
+        Checker::new(schema, "test").unwrap()
+    }
+
+    #[test]
+    fn a_matching_answer_passes_fenced_or_not_and_others_say_why() {
+        let c = checker();
+        assert_eq!(
+            checked(Some(" {\"ok\": true}\n"), &c).unwrap(),
+            "{\"ok\": true}"
+        );
+        assert_eq!(
+            checked(Some("```json\n{\"ok\": false}\n```"), &c).unwrap(),
+            "{\"ok\": false}"
+        );
+        let wrong = checked(Some("{\"ok\": 1}"), &c).unwrap_err();
+        assert!(wrong.contains("does not match"), "{wrong}");
+        let prose = checked(Some("Here it is: {\"ok\": true}"), &c).unwrap_err();
+        assert!(prose.contains("not JSON"), "{prose}");
+        assert!(checked(None, &c).unwrap_err().contains("without an answer"));
+    }
+}

@@ -1,0 +1,127 @@
+//! `quire exec --output-schema FILE`, as Codex's: the OpenAI wires carry
+//! the schema as their strict structured-output format on every request of
+//! the task, every wire gets it in the task's text, and the answer is
+//! checked: a match is the answer (a code fence taken off), a mismatch
+//! fails the run naming the file.
+use super::*;
+
+use serde_json::Value;
+
+const SCHEMA: &str = r#"{"type": "object", "properties": {"tests_pass": {"type": "boolean"}},
+  "required": ["tests_pass"], "additionalProperties": false}"#;
+
+fn with_schema(wire: &'static str) -> (TestEnv, String) {
+    let env = TestEnv::new(wire);
+    let path = env.home.path().join("schema.json");
+    std::fs::write(&path, SCHEMA).unwrap();
+    (env, path.display().to_string())
+}
+
+fn schema() -> Value {
+    serde_json::from_str(SCHEMA).unwrap()
+}
+
+#[test]
+fn every_request_of_the_task_carries_the_schema_and_a_matching_answer_is_the_answer() {
+    for wire in WIRES {
+        let (env, path) = with_schema(wire);
+        env.server.push_all([
+            Reply::tool_call("c1", "shell", json!({"command": "true"})),
+            Reply::text("```json\n{\"tests_pass\": true}\n```"),
+        ]);
+        let out = env.home.path().join("answer.json");
+        let out = out.display().to_string();
+        let run = env.run(&[
+            "exec",
+            "--output-schema",
+            &path,
+            "-o",
+            &out,
+            "run the tests",
+        ]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap().trim_end(),
+            "{\"tests_pass\": true}"
+        );
+        let bodies: Vec<Value> = env.server.requests().into_iter().map(|r| r.body).collect();
+        assert_eq!(bodies.len(), 2, "{wire}");
+        for body in &bodies {
+            // The task's text names the schema on every wire.
+            assert!(body.to_string().contains("tests_pass"), "{wire}: {body}");
+            match wire {
+                "responses" => assert_eq!(
+                    body["text"]["format"],
+                    json!({"type": "json_schema", "name": "quire_output_schema",
+                           "schema": schema(), "strict": true})
+                ),
+                "chat" => assert_eq!(
+                    body["response_format"],
+                    json!({"type": "json_schema", "json_schema": {
+                        "name": "quire_output_schema", "schema": schema(), "strict": true}})
+                ),
+                _ => assert!(
+                    body.get("response_format").is_none() && body.get("text").is_none(),
+                    "{wire}: {body}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn an_answer_that_does_not_match_fails_the_run_and_a_bad_schema_costs_no_task() {
+    let (env, path) = with_schema("chat");
+    env.server.push(Reply::text("{\"tests_pass\": \"yes\"}"));
+    let run = env.run(&["exec", "--output-schema", &path, "run the tests"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("does not match the schema"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("schema.json"), "{}", run.stderr);
+
+    env.server.push(Reply::text("All tests pass."));
+    let run = env.exec_json("run the tests", &["--output-schema", &path]);
+    assert_eq!(run.code, 1);
+    let errors = run.of_type("error");
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("not JSON"),
+        "{errors:?}"
+    );
+
+    let before = env.server.requests().len();
+    let bad = env.home.path().join("bad.json");
+    std::fs::write(&bad, "{not json").unwrap();
+    let run = env.run(&["exec", "--output-schema", bad.to_str().unwrap(), "x"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not JSON"), "{}", run.stderr);
+    let missing = env.home.path().join("missing.json");
+    let run = env.run(&["exec", "--output-schema", missing.to_str().unwrap(), "x"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("missing.json"), "{}", run.stderr);
+    assert_eq!(env.server.requests().len(), before, "no task was sent");
+}
+
+/// A server that refuses `response_format` (an older llama.cpp) gets the
+/// request again without it; the schema is still asked for in the text and
+/// checked.
+#[test]
+fn a_server_refusing_response_format_still_gets_a_checked_answer() {
+    let (env, path) = with_schema("chat");
+    env.server.push_all([
+        Reply::status_with_body(
+            400,
+            json!({"error": {"message": "Unknown parameter: 'response_format'.",
+                "type": "invalid_request_error", "param": "response_format"}}),
+        ),
+        Reply::text("{\"tests_pass\": false}"),
+    ]);
+    let run = env.run(&["exec", "--output-schema", &path, "run the tests"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "{\"tests_pass\": false}");
+    let bodies: Vec<Value> = env.server.requests().into_iter().map(|r| r.body).collect();
+    assert!(bodies[1].get("response_format").is_none());
+    assert!(bodies[1].to_string().contains("tests_pass"));
+}
