@@ -14,9 +14,12 @@ macro_rules! print {
         $crate::cli::terminal_print(false, format!($($t)*))
     };
 }
+// Stderr carries quire's messages, never a machine format: cleaned on a
+// terminal or not (`2> log` then `cat log` must not act on a repository's
+// escape sequences either).
 macro_rules! eprintln {
     ($($t:tt)*) => {
-        $crate::cli::terminal_print(true, format!("{}\n", format_args!($($t)*)))
+        $crate::cli::terminal_eprint_clean(format!("{}\n", format_args!($($t)*)))
     };
 }
 /// `println!` for a listing's human lines (hooks, MCP servers, skills,
@@ -38,7 +41,7 @@ macro_rules! elistln {
 }
 macro_rules! eprint {
     ($($t:tt)*) => {
-        $crate::cli::terminal_print(true, format!($($t)*))
+        $crate::cli::terminal_eprint_clean(format!($($t)*))
     };
 }
 

@@ -473,5 +473,6 @@ fn mcp_list_names_the_servers_not_in_use_since_the_settings_changed() {
     );
 }
 
+mod escapes;
 mod mcp_servers;
 mod nested;

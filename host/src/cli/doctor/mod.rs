@@ -92,7 +92,7 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> i32 {
     let failed = out.iter().any(|c| c.status == Status::Fail);
     if args.json {
         let v = serde_json::json!({"ok": !failed, "checks": out});
-        say(&v.to_string());
+        println!("{v}");
     } else {
         for c in &out {
             let tag = match c.status {
@@ -117,7 +117,9 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> i32 {
     if failed { EXIT_FAILED } else { EXIT_OK }
 }
 
-/// A line on stdout; a closed pipe is not an error.
+/// A line of the human report on stdout, cleaned of escape sequences on a
+/// terminal or not (a repository's settings are quoted in it: `quire
+/// doctor | less -R` must not act on them); a closed pipe is not an error.
 fn say(line: &str) {
-    println!("{line}");
+    listln!("{line}");
 }

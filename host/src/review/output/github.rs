@@ -76,7 +76,10 @@ pub fn render(report: &Report, repo: &std::path::Path) -> String {
 
 /// Escapes a command's message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    // A model's text may carry escape sequences: a workflow log would act
+    // on them (colours, hidden lines), so they go first.
+    crate::printable::clean(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -94,5 +97,6 @@ mod tests {
     fn separators_in_values_are_escaped() {
         assert_eq!(property("a,b:c%\nd"), "a%2Cb%3Ac%25%0Ad");
         assert_eq!(data("1:2,3\n"), "1:2,3%0A");
+        assert_eq!(data("red\u{1b}[31m::error::x\u{7}"), "red::error::x");
     }
 }
