@@ -128,6 +128,27 @@ pub fn shown_command(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// One line of a command's output as a terminal leaves it: a carriage
+/// return goes back to the line's start and what follows overwrites it (a
+/// progress bar's `\r` frames end as its last state, `progress 100%`);
+/// escape sequences (colours) and other controls are dropped as by
+/// [`clean`].
+pub fn as_terminal_line(line: &str) -> String {
+    if !line.contains('\r') {
+        return clean(line).into_owned();
+    }
+    let mut shown: Vec<char> = Vec::new();
+    for segment in line.split('\r') {
+        for (i, c) in clean(segment).chars().enumerate() {
+            match shown.get_mut(i) {
+                Some(slot) => *slot = c,
+                None => shown.push(c),
+            }
+        }
+    }
+    shown.into_iter().collect()
+}
+
 /// [`clean`] for text that arrives in pieces (a streamed answer): a
 /// sequence split across two pieces is dropped whole, not shown in part.
 #[derive(Debug, Default)]

@@ -1,4 +1,4 @@
-use super::{clean, quoted_name, quoted_os_name};
+use super::{as_terminal_line, clean, quoted_name, quoted_os_name};
 
 #[test]
 fn plain_text_is_borrowed_untouched() {
@@ -119,4 +119,19 @@ fn escaped_line_keeps_one_line_and_shows_breaks() {
     assert_eq!(escaped_line("bug in new\nline.rs"), "bug in new\\nline.rs");
     assert_eq!(escaped_line("a\r\nb\x1b[2Jc"), "a\\r\\nbc");
     assert_eq!(escaped_line("plain\ttitle"), "plain\ttitle");
+}
+
+#[test]
+fn a_terminal_line_ends_as_its_last_frame_without_colours() {
+    assert_eq!(
+        as_terminal_line("progress 10%\rprogress 50%\rprogress 100%"),
+        "progress 100%"
+    );
+    assert_eq!(as_terminal_line("abcdef\rxy"), "xycdef");
+    assert_eq!(
+        as_terminal_line("\u{1b}[32mPASSED\u{1b}[0m test_a \u{1b}[31mFAILED\u{1b}[0m"),
+        "PASSED test_a FAILED"
+    );
+    assert_eq!(as_terminal_line("done\r"), "done");
+    assert_eq!(as_terminal_line("\u{1b}]0;title\u{7}plain"), "plain");
 }

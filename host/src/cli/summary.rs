@@ -42,7 +42,10 @@ pub fn tool_line(name: &str, args: &Value) -> String {
             other => other.to_string(),
         },
     };
+    // Line breaks shown as ⏎; any other control quoted, as the approval
+    // prompt shows it, so the line is the command that ran.
     let detail = detail.replace('\n', " ⏎ ");
+    let detail = quire::printable::shown_command(&detail);
     format!("{name}: {}", clip(&detail, 100))
 }
 
@@ -286,6 +289,18 @@ mod tests {
         );
     }
     use serde_json::json;
+
+    #[test]
+    fn a_command_with_controls_is_quoted_as_the_approval_prompt_shows_it() {
+        let line = tool_line("shell", &json!({"command": "echo 'x\u{1b}]0;T\u{7}'\nls"}));
+        assert!(line.starts_with("shell: \""), "{line}");
+        assert!(line.contains("\\033]0;T"), "{line}");
+        assert!(!line.contains('\u{1b}'), "{line}");
+        assert_eq!(
+            tool_line("shell", &json!({"command": "cat <<EOF\nhi\nEOF"})),
+            "shell: cat <<EOF ⏎ hi ⏎ EOF"
+        );
+    }
 
     #[test]
     fn summaries_name_the_essentials() {

@@ -144,7 +144,12 @@ pub(super) fn clip_columns(line: &str, max: usize) -> String {
 fn folded(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let lines: Vec<&str> = text.lines().collect();
     let max = usize::from(width).saturating_sub(4).max(10);
-    let clip = |l: &str| clip_columns(&quire::tabs::expand(l), max);
+    // As a terminal would have left each line: progress bars at their
+    // last frame, colours gone.
+    let clip = |l: &str| {
+        let shown = quire::printable::as_terminal_line(l);
+        clip_columns(&quire::tabs::expand(&shown), max)
+    };
     let mut out = Vec::new();
     let mut push = |i: usize, l: &str| {
         let lead = if i == 0 { "  └ " } else { "    " };
@@ -226,6 +231,20 @@ mod tests {
         let shown = text_of(&folded(cut, 80, &pal));
         assert!(
             shown.contains("… 1 line and more cut by the output limit …"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn progress_bars_show_their_last_frame_and_colours_go() {
+        let pal = Palette::new(false);
+        let out = "progress 10%\rprogress 60%\rprogress 100%\n\u{1b}[32mPASSED\u{1b}[0m test_a\n";
+        let shown = text_of(&folded(out, 80, &pal));
+        assert!(shown.contains("progress 100%"), "{shown}");
+        assert!(!shown.contains("10%"), "{shown}");
+        assert!(shown.contains("PASSED test_a"), "{shown}");
+        assert!(
+            !shown.contains("[32m") && !shown.contains('\u{1b}'),
             "{shown}"
         );
     }
