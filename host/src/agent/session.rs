@@ -80,6 +80,9 @@ pub struct Session {
     /// The model refused an image `view_image` attached: later calls'
     /// images are not sent (see `tool_images.rs`).
     pub(crate) images_refused: bool,
+    /// What `view_image` checks its images against: the wire and
+    /// `images_refused`, set before each round of calls.
+    pub(crate) image_intake: Arc<tools::view_image::Intake>,
     /// The text the current request streamed so far (see `partial.rs`).
     pub(crate) partial: super::partial::Partial,
     /// The last session of this process with messages, when `/new` left
@@ -117,6 +120,8 @@ pub struct SessionParts {
     /// The hooks were loaded for this session (not shared with a parent):
     /// `SessionStart` runs before the first message.
     pub own_hooks: bool,
+    /// Shared with the session's `view_image` ([`tools::session_tools`]).
+    pub image_intake: Arc<tools::view_image::Intake>,
 }
 
 impl Session {
@@ -165,6 +170,7 @@ impl Session {
             pending_images: Vec::new(),
             output_schema: None,
             images_refused: false,
+            image_intake: p.image_intake,
             partial: Default::default(),
             left: None,
             server_window: None,

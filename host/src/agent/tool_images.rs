@@ -25,17 +25,11 @@ use crate::tools::view_image;
 /// makes the result an error that says why, without the image.
 pub(crate) fn result_item(r: &CallResult, wire: WireApi, refused: bool) -> (Item, Option<Image>) {
     let image = view_image::attached(r).and_then(|item| Image::from_item(&item));
-    let checked = image.map(|image| {
-        if refused {
-            return Err(format!(
-                "{} not attached: this model takes no images (it refused one earlier in this session); view_image cannot show images with it",
-                image.name
-            ));
-        }
-        image
-            .check_for(wire, &image.name)
-            .map(|()| image)
-            .map_err(|e| e.to_string())
+    // The tool checked as the session stood before the calls
+    // (`view_image::Intake`); checked again for what changed since.
+    let checked = image.map(|image| match view_image::refusal(&image, wire, refused) {
+        Some(why) => Err(why),
+        None => Ok(image),
     });
     let (output, is_error, image) = match checked {
         Some(Err(why)) => (why, true, None),

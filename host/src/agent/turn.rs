@@ -280,6 +280,7 @@ impl Session {
             let (cut, calls): (Vec<_>, Vec<_>) = calls.into_iter().partition(|c| response.cut(c));
             let ctx = self.tool_context(cancel.clone());
             let wire = self.client.wire_api();
+            self.image_intake.set(wire, self.images_refused);
             let mut images = Vec::new();
             // Each result is written to the session file as soon as it is
             // known, so a killed process keeps every finished call.

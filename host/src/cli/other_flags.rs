@@ -58,7 +58,7 @@ const CLAUDE: &[(&[&str], &str)] = &[
     ),
     (
         &["--add-dir"],
-        "lets the agent work in another folder: `-c 'writable_roots=[\"/path\"]'` lets its commands and patches write there",
+        "lets the agent work in another folder: `-c 'writable_roots=[\"/path\"]'` lets its commands and patches write there (so does `permissions.additionalDirectories` in ~/.claude/settings.json)",
     ),
     (
         &["--mcp-config", "--strict-mcp-config"],

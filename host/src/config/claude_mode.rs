@@ -2,8 +2,10 @@
 //! `permissions.defaultMode` mapped to the sandbox and approval policy,
 //! the user's own `env` added to what the model's commands get
 //! (`shell_environment.set`; a repository's `env` reaches only sandboxed
-//! commands: `Config::shell_env`). The environment and `-c` (the flags)
-//! still win; quire's own config files win over a mode that widens.
+//! commands: `Config::shell_env`), `permissions.additionalDirectories`
+//! added to `writable_roots` (`super::claude_dirs`). The environment and
+//! `-c` (the flags) still win; quire's own config files win over a mode
+//! that widens.
 
 use toml::Table;
 
@@ -53,6 +55,13 @@ pub fn apply(
     }
     // What is not used of the repository's `env`, said once.
     warnings.extend(claude.repository_env().1);
+    let (dirs, notes) = super::claude_dirs::writable(claude);
+    warnings.extend(notes);
+    for dir in dirs {
+        if !config.writable_roots.contains(&dir) {
+            config.writable_roots.push(dir);
+        }
+    }
     for (k, v) in claude.user_env() {
         // quire's own `[shell_environment] set` wins.
         config.shell_environment.set.entry(k).or_insert(v);

@@ -295,21 +295,28 @@ impl ClaudeSettings {
         let mut out = Vec::new();
         for f in &self.files {
             let count = |k: RuleKind| f.rules.iter().filter(|(kind, _)| *kind == k).count();
+            // What widens, when the file may not.
+            let unused = match self.not_widening(f) {
+                Some(_) if f.changed_since_trust => " (not used: changed since trusted)",
+                Some(_) => " (not used: untrusted)",
+                None => "",
+            };
             let mut parts = Vec::new();
             for kind in [RuleKind::Deny, RuleKind::Ask, RuleKind::Allow] {
                 let n = count(kind);
                 if n > 0 {
-                    let unused = match self.not_widening(f) {
-                        Some(_) if f.changed_since_trust => " (not used: changed since trusted)",
-                        Some(_) => " (not used: untrusted)",
-                        None => "",
-                    };
                     let unused = if kind == RuleKind::Allow { unused } else { "" };
                     parts.push(format!("{n} {}{unused}", kind.as_str()));
                 }
             }
             if let Some(m) = &f.default_mode {
                 parts.push(format!("defaultMode {m}"));
+            }
+            if !f.additional_directories.is_empty() {
+                parts.push(format!(
+                    "additionalDirectories {}{unused}",
+                    f.additional_directories.join(", ")
+                ));
             }
             if !f.env.is_empty() {
                 parts.push(format!("env {}", names(f.env.keys())));
@@ -333,7 +340,8 @@ impl ClaudeSettings {
 
 /// What trusting the repository at `root` turns on of its Claude Code
 /// settings, one line each, for `quire trust` ([`super::trust_review`]):
-/// its allow rules, `env` and a widening `defaultMode` (its deny and ask
+/// its allow rules, `env`, `additionalDirectories` and a widening
+/// `defaultMode` (its deny and ask
 /// rules apply trusted or not).
 pub fn trust_lines(root: &Path) -> Vec<String> {
     let q = |t: &str| crate::printable::shown_command(t).into_owned();
@@ -359,6 +367,13 @@ pub fn trust_lines(root: &Path) -> Vec<String> {
                 None => "the model's sandboxed commands get it (not hooks, MCP servers or commands run outside the sandbox)".into(),
             };
             out.push(format!("env.{} = \"{}\" ({name}): {what}", q(k), q(v)));
+        }
+        if !f.additional_directories.is_empty() {
+            let dirs: Vec<String> = f.additional_directories.iter().map(|d| q(d)).collect();
+            out.push(format!(
+                "permissions.additionalDirectories ({name}): {}: commands and apply_patch may write there too",
+                dirs.join(", ")
+            ));
         }
         if let Some(m @ ("acceptEdits" | "dontAsk")) = f.default_mode.as_deref() {
             out.push(format!(

@@ -3,6 +3,7 @@
 //! (the CLI's flags are applied as `-c` overrides).
 
 mod check;
+pub mod claude_dirs;
 mod claude_mode;
 pub mod claude_seal;
 pub mod claude_settings;

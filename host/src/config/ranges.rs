@@ -105,10 +105,16 @@ fn writable_roots(c: &Config) -> Result<(), (String, String)> {
 /// Why loading refuses `root` as one of `writable_roots` (not absolute,
 /// or holding the home folder), or `None` when it takes it.
 pub(super) fn writable_root_refused(root: &std::path::Path) -> Option<String> {
+    root_refused(root).map(|why| format!("writable_roots: {why}"))
+}
+
+/// Why `root` may not be a folder commands write besides the workspace
+/// (`"/x" must be…`), or `None` when it may.
+pub(super) fn root_refused(root: &std::path::Path) -> Option<String> {
     let shown = root.display();
     if !root.is_absolute() {
         return Some(format!(
-            "writable_roots: \"{shown}\" must be an absolute path, such as \"/data/out\""
+            "\"{shown}\" must be an absolute path, such as \"/data/out\""
         ));
     }
     let home = std::env::var_os("HOME")
@@ -117,7 +123,7 @@ pub(super) fn writable_root_refused(root: &std::path::Path) -> Option<String> {
     let real = super::trust::canonical(root);
     (real.parent().is_none() || home.as_deref().is_some_and(|h| h.starts_with(&real))).then(|| {
         format!(
-            "writable_roots: \"{shown}\" holds your home folder, so commands could change your shell's startup files and keys; name the folders inside it they need to write"
+            "\"{shown}\" holds your home folder, so commands could change your shell's startup files and keys; name the folders inside it they need to write"
         )
     })
 }

@@ -23,6 +23,9 @@ pub const MAX_BYTES: u64 = 20 * 1024 * 1024;
 /// (5,242,880 bytes), a file of about 3.75 MiB.
 pub const ANTHROPIC_MAX_BASE64: u64 = 5 * 1024 * 1024;
 
+/// Anthropic's API refuses an image wider or taller than 8000 pixels.
+pub const ANTHROPIC_MAX_SIDE: u32 = 8000;
+
 /// Tokens an image counts for in the context estimate, whatever its size
 /// (about what a large screenshot costs on Anthropic; OpenAI's high detail
 /// counts less).
@@ -55,6 +58,14 @@ pub enum ImageError {
         "image {path} is {size}: Anthropic's API refuses images over 5 MB (about 3.75 MiB of file, as base64 makes it a third larger); scale it down or save it as JPEG, or use another provider"
     )]
     TooBigForAnthropic { path: String, size: String },
+    #[error(
+        "image {path} is {width}×{height} pixels: Anthropic's API refuses images over 8000 pixels on a side; scale it down, or use another provider"
+    )]
+    TooLargeForAnthropic {
+        path: String,
+        width: u32,
+        height: u32,
+    },
 }
 
 /// An image file read and checked.
@@ -121,10 +132,23 @@ impl Image {
         })
     }
 
-    /// Whether the wire takes this image: Anthropic's limit is smaller
-    /// than quire's. `path` is how the user named the file.
+    /// Whether the wire takes this image: Anthropic's limits are smaller
+    /// than quire's (5 MB of base64, 8000 pixels on a side). `path` is
+    /// how the user named the file.
     pub fn check_for(&self, wire: WireApi, path: &str) -> Result<(), ImageError> {
-        if wire == WireApi::Anthropic && base64_len(self.bytes.len()) > ANTHROPIC_MAX_BASE64 {
+        if wire != WireApi::Anthropic {
+            return Ok(());
+        }
+        if let Some((width, height)) = dimensions(&self.bytes)
+            && width.max(height) > ANTHROPIC_MAX_SIDE
+        {
+            return Err(ImageError::TooLargeForAnthropic {
+                path: path.to_string(),
+                width,
+                height,
+            });
+        }
+        if base64_len(self.bytes.len()) > ANTHROPIC_MAX_BASE64 {
             return Err(ImageError::TooBigForAnthropic {
                 path: path.to_string(),
                 size: crate::plural::size_in_words(self.bytes.len() as u64),

@@ -260,7 +260,8 @@ impl SessionBuilder {
         let permissions = Arc::new(permissions);
         registry.set_permissions(Some(permissions.clone()));
         let mut builtin = Vec::new();
-        for t in tools::builtin_tools(config.shell_timeout_ms) {
+        let image_intake = Arc::new(tools::view_image::Intake::default());
+        for t in tools::session_tools(config.shell_timeout_ms, image_intake.clone()) {
             if filter.allows(&t.spec().name) {
                 builtin.push(registry.register(t));
             }
@@ -404,6 +405,7 @@ impl SessionBuilder {
             tool_filter: filter,
             hooks,
             own_hooks,
+            image_intake,
             config,
         };
         let mut session = Session::from_parts(parts);

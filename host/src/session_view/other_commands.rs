@@ -28,7 +28,7 @@ const INSTEAD: &[(&[&str], &str)] = &[
     ),
     (
         &["add-dir"],
-        "writable_roots in config.toml (or -c 'writable_roots=[\"/path\"]') lets commands and patches write another folder",
+        "writable_roots in config.toml (or -c 'writable_roots=[\"/path\"]') lets commands and patches write another folder, as `permissions.additionalDirectories` in ~/.claude/settings.json does",
     ),
     (
         &[

@@ -136,13 +136,19 @@ pub trait Tool: Send + Sync {
 /// The builtin coding tools, in the order they are offered to the model.
 /// `shell_timeout_ms` is the default timeout of a shell command.
 pub fn builtin_tools(shell_timeout_ms: u64) -> Vec<Arc<dyn Tool>> {
+    session_tools(shell_timeout_ms, Default::default())
+}
+
+/// [`builtin_tools`] of a session: `view_image` checks images against
+/// what the session's model takes (`images`, kept current by the session).
+pub fn session_tools(shell_timeout_ms: u64, images: Arc<view_image::Intake>) -> Vec<Arc<dyn Tool>> {
     vec![
         Arc::new(shell::ShellTool::with_default_timeout(shell_timeout_ms)),
         Arc::new(apply_patch::ApplyPatchTool::new()),
         Arc::new(read_file::ReadFileTool::new()),
         Arc::new(list_dir::ListDirTool::new()),
         Arc::new(grep::GrepTool::new()),
-        Arc::new(view_image::ViewImageTool::new()),
+        Arc::new(view_image::ViewImage::taking(images)),
         Arc::new(update_plan::UpdatePlanTool::new()),
     ]
 }

@@ -251,7 +251,11 @@ impl ToolRegistry {
                     let fut = async move {
                         let mut ctx = ctx.clone();
                         if let Some(p) = permissions {
-                            match super::permissions::gate::check(p, &call.name, &args, &ctx).await
+                            let hooks = hooks.map(|hooks| super::permissions::gate::CallHooks {
+                                hooks,
+                                source: entry.tool.source(),
+                            });
+                            match super::permissions::gate::check(p, call, &args, &ctx, hooks).await
                             {
                                 Err(text) => return super::hooked::refused(text),
                                 Ok(Some(approver)) => ctx.approver = approver,

@@ -4,7 +4,12 @@
 //! as an image attached with `-i` is ([`crate::images::Image::load_as`]);
 //! the result's text says what was attached and its structured part
 //! carries the image, which the turn records as an [`Item::Image`] after
-//! the calls' results (agent/tool_images.rs).
+//! the calls' results (agent/tool_images.rs). Before it says so, the
+//! image is checked against what the session's model takes ([`Intake`]:
+//! the wire's limits, a model that refused images): one that cannot be
+//! sent fails the call, so its status (✗, `failed`) tells the truth.
+
+use std::sync::{Arc, Mutex};
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +18,7 @@ use serde_json::{Value, json};
 use super::typed::{Typed, TypedTool};
 use super::{CallResult, ToolContext, ToolError, ToolOutput};
 use crate::images::Image;
-use crate::model::Item;
+use crate::model::{Item, WireApi};
 
 pub const NAME: &str = "view_image";
 
@@ -37,7 +42,50 @@ pub struct Args {
 pub type ViewImageTool = Typed<ViewImage>;
 
 #[derive(Default)]
-pub struct ViewImage;
+pub struct ViewImage {
+    intake: Arc<Intake>,
+}
+
+impl ViewImage {
+    /// The tool of a session, checking images against `intake`.
+    pub fn taking(intake: Arc<Intake>) -> ViewImageTool {
+        Typed::of(ViewImage { intake })
+    }
+}
+
+/// What the session's model takes of images, set by the session before
+/// each round of calls: its wire, and whether it refused an image
+/// earlier. Unset (the tool used on its own): nothing is checked.
+#[derive(Debug, Default)]
+pub struct Intake(Mutex<Option<(WireApi, bool)>>);
+
+impl Intake {
+    pub fn set(&self, wire: WireApi, refused: bool) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some((wire, refused));
+        }
+    }
+
+    fn refusal(&self, image: &Image) -> Option<String> {
+        let (wire, refused) = (*self.0.lock().ok()?)?;
+        refusal(image, wire, refused)
+    }
+}
+
+/// Why `image` cannot reach a model on `wire` (`refused`: the model
+/// refused an image before), or `None` when it can.
+pub fn refusal(image: &Image, wire: WireApi, refused: bool) -> Option<String> {
+    if refused {
+        return Some(format!(
+            "{} not attached: this model takes no images (it refused one earlier in this session); view_image cannot show images with it",
+            image.name
+        ));
+    }
+    image
+        .check_for(wire, &image.name)
+        .err()
+        .map(|e| e.to_string())
+}
 
 impl TypedTool for ViewImage {
     type Args = Args;
@@ -53,6 +101,9 @@ impl TypedTool for ViewImage {
             .await
             .map_err(|e| ToolError::Failed(format!("reading {}: {e}", args.path)))?
             .map_err(|e| ToolError::Failed(e.to_string()))?;
+        if let Some(why) = self.intake.refusal(&image) {
+            return Err(ToolError::Failed(why));
+        }
         let item = serde_json::to_value(image.item())
             .map_err(|e| ToolError::Failed(format!("{}: {e}", args.path)))?;
         Ok(ToolOutput {

@@ -368,6 +368,8 @@ fn an_ask_rule_asks_in_the_terminal_under_approval_never() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
+mod additional_dirs;
+mod ask_hooks;
 mod imports;
 mod links;
 mod repository_env;

@@ -1,6 +1,7 @@
 //! `quire doctor`'s lines on Claude Code's settings files: how many
-//! permission rules each gave, its `defaultMode`, `env`, switches, and
-//! each rule or value quire does not use, with why.
+//! permission rules each gave, its `defaultMode`, `env`, switches, the
+//! folders `additionalDirectories` lets commands write, and each rule or
+//! value quire does not use, with why.
 
 use quire::config::claude_settings::ClaudeSettings;
 use quire::tools::permissions::Permissions;
@@ -30,7 +31,18 @@ pub fn check(setup: &Setup) -> Vec<Check> {
     if !out.is_empty() && !claude.project_trusted {
         out.push(Check::ok(
             AREA,
-            "the repository is not trusted: its deny and ask rules, `plan` mode, disabled MCP servers and hooks apply; its allow rules, env and other modes do not",
+            "the repository is not trusted: its deny and ask rules, `plan` mode, disabled MCP servers and hooks apply; its allow rules, env, additionalDirectories and other modes do not",
+        ));
+    }
+    let (dirs, _) = quire::config::claude_dirs::writable(claude);
+    if !dirs.is_empty() {
+        let dirs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        out.push(Check::ok(
+            AREA,
+            format!(
+                "permissions.additionalDirectories: commands and apply_patch may also write {}",
+                dirs.join(", ")
+            ),
         ));
     }
     let (_, notes) = Permissions::new(claude, &setup.cwd);

@@ -2,25 +2,38 @@
 //! hooks): a denied call is refused, an `ask` asks the user whatever the
 //! approval policy (a run without a person refuses it), an allowed one
 //! runs without the approval prompts it would otherwise get — except a
-//! request to leave the sandbox, which still asks.
+//! request to leave the sandbox, which still asks. An `ask` is a prompt
+//! like any other: the session's `PermissionRequest` hooks answer first
+//! (Claude Code's), so a hook's allow runs the call in `quire exec` too.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::{Permissions, Verdict};
+use crate::hooks::Hooks;
+use crate::hooks::approver::HookedApprover;
+use crate::protocol::ToolCall;
 use crate::tools::ToolContext;
 use crate::tools::approval::{self, ApprovalDecision, ApprovalRequest, Approver};
+
+/// The session's hooks as a call of a tool from `source` meets them.
+pub(crate) struct CallHooks<'a> {
+    pub hooks: &'a Arc<Hooks>,
+    pub source: &'static str,
+}
 
 /// What runs the call: `Ok(None)` as it would have, `Ok(Some(a))` with
 /// the approver `a` (allowed), `Err(text)` not at all (the model's
 /// result).
 pub(crate) async fn check(
     permissions: &Permissions,
-    name: &str,
+    call: &ToolCall,
     args: &Value,
     ctx: &ToolContext,
+    hooks: Option<CallHooks<'_>>,
 ) -> Result<Option<Arc<dyn Approver>>, String> {
+    let name = call.name.as_str();
     let allowed = |rule: String| -> Arc<dyn Approver> {
         Arc::new(Allowed {
             inner: ctx.approver.clone(),
@@ -38,9 +51,25 @@ pub(crate) async fn check(
                 reason: Some(reason.clone()),
                 ..Default::default()
             };
-            match ctx.approver.ask(request).await {
+            // As every approval prompt: PermissionRequest hooks first, the
+            // Notification hooks (`permission_prompt`) while the user is asked.
+            let asking: Arc<dyn Approver> = match hooks {
+                Some(h) => Arc::new(HookedApprover {
+                    inner: ctx.approver.clone(),
+                    hooks: h.hooks.clone(),
+                    name: name.to_string(),
+                    call_id: call.call_id.clone(),
+                    source: h.source,
+                    args: args.clone(),
+                    cwd: ctx.cwd.clone(),
+                    preapproved: false,
+                    denied: Default::default(),
+                }),
+                None => ctx.approver.clone(),
+            };
+            match asking.ask(request).await {
                 ApprovalDecision::Denied => Err(approval::denial_text(
-                    &*ctx.approver,
+                    &*asking,
                     &format!("this {name} call ({reason})"),
                 )),
                 _ => Ok(Some(allowed(reason))),

@@ -8,11 +8,14 @@ use serde_json::{Value, json};
 use crate::support::model_server::Reply;
 use crate::support::quire::{TestEnv, WIRES};
 
-/// A PNG's signature and a few more bytes (what quire checks is the
-/// signature; the bytes go as they are).
+/// A PNG's signature, a header saying 64×32 pixels and a few more bytes
+/// (what quire checks is the signature and the size; the bytes go as
+/// they are).
 fn png_bytes(tag: u8) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    b.extend([tag; 40]);
+    b.extend(64u32.to_be_bytes());
+    b.extend(32u32.to_be_bytes());
+    b.extend([tag; 32]);
     b
 }
 

@@ -11,11 +11,7 @@ use crate::support::quire::{TestEnv, WIRES};
 
 /// A PNG header saying 64×32 pixels, and a few more bytes.
 fn png() -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    b.extend(64u32.to_be_bytes());
-    b.extend(32u32.to_be_bytes());
-    b.extend([9u8; 30]);
-    b
+    png_of(64, 32, 54)
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -277,4 +273,79 @@ fn a_model_that_refuses_the_image_gets_the_request_again_without_it() {
         "{}",
         show.stdout
     );
+}
+
+/// A PNG header saying `width`×`height` pixels, `len` bytes in all.
+fn png_of(width: u32, height: u32, len: usize) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.extend(width.to_be_bytes());
+    b.extend(height.to_be_bytes());
+    b.resize(len.max(b.len()), 9);
+    b
+}
+
+#[test]
+fn an_image_anthropic_refuses_fails_the_call_not_just_the_result() {
+    let env = TestEnv::new("anthropic");
+    // Over 5 MB of base64; over 8000 pixels wide; one that fits.
+    std::fs::write(
+        env.repo_path().join("big.png"),
+        png_of(64, 32, 4 * 1024 * 1024),
+    )
+    .unwrap();
+    std::fs::write(env.repo_path().join("wide.png"), png_of(9000, 100, 80)).unwrap();
+    std::fs::write(env.repo_path().join("ok.png"), png()).unwrap();
+    env.server.push_all([
+        Reply::tool_calls(vec![
+            Step::tool_call("big", "view_image", json!({"path": "big.png"})),
+            Step::tool_call("wide", "view_image", json!({"path": "wide.png"})),
+            Step::tool_call("ok", "view_image", json!({"path": "ok.png"})),
+        ]),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("look", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let completed = |id: &str| {
+        run.of_type("tool_completed")
+            .into_iter()
+            .find(|e| e["call_id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {}", run.stdout))
+            .clone()
+    };
+    for (id, why) in [
+        (
+            "big",
+            "image big.png is 4.0 MiB: Anthropic's API refuses images over 5 MB",
+        ),
+        (
+            "wide",
+            "image wide.png is 9000×100 pixels: Anthropic's API refuses images over 8000 pixels on a side",
+        ),
+    ] {
+        let done = completed(id);
+        assert_eq!(
+            (&done["is_error"], &done["status"]),
+            (&json!(true), &json!("failed")),
+            "{done}"
+        );
+        assert!(done["output"].as_str().unwrap().contains(why), "{done}");
+    }
+    assert_eq!(completed("ok")["status"], "ok");
+    // The model reads the same: two errors, and the one image after the
+    // results.
+    let reqs = env.server.requests();
+    let last = conversation("anthropic", &reqs[1].body);
+    let blocks = last.last().unwrap()["content"].as_array().unwrap().clone();
+    let errors: Vec<bool> = blocks
+        .iter()
+        .filter(|b| b["type"] == "tool_result")
+        .map(|b| b["is_error"] == true)
+        .collect();
+    assert_eq!(errors, [true, true, false], "{blocks:?}");
+    assert_eq!(
+        blocks.iter().filter(|b| b["type"] == "image").count(),
+        1,
+        "{blocks:?}"
+    );
+    assert_eq!(run.of_type("image_attached").len(), 1);
 }

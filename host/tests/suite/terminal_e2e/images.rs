@@ -9,9 +9,12 @@ use crate::support::model_server::Reply;
 use crate::support::pty::Pty;
 use crate::support::quire::TestEnv;
 
+/// A PNG header saying 64×32 pixels, and a few more bytes.
 fn png(tag: u8) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    b.extend([tag; 30]);
+    b.extend(64u32.to_be_bytes());
+    b.extend(32u32.to_be_bytes());
+    b.extend([tag; 22]);
     b
 }
 
