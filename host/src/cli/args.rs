@@ -315,6 +315,16 @@ pub enum McpCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Sign in to a streamable-HTTP server that asks for it (OAuth in the browser; tokens in $QUIRE_HOME/mcp-oauth).
+    Login {
+        /// The server's name, as `quire mcp list` shows it.
+        name: String,
+    },
+    /// Remove the sign-in of a server (its name, or its URL).
+    Logout {
+        /// The server's name, as `quire mcp list` shows it, or its URL.
+        name: String,
+    },
     /// Serve quire's plugin tools and skills to MCP clients (stdio unless --http).
     Serve {
         /// Streamable HTTP on this loopback address instead of stdio (port 0 picks one).
