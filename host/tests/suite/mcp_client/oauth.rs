@@ -160,13 +160,24 @@ fn call_whoami(env: &TestEnv) -> (Run, String) {
     (run, out)
 }
 
-/// The warnings of a run, joined.
-fn warnings(run: &Run) -> String {
-    run.of_type("warning")
+/// A session runs, with "notes" unavailable and the command that signs
+/// in named.
+fn assert_needs_login(env: &TestEnv) {
+    env.server.push(Reply::text("no tools"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run
+        .of_type("warning")
         .iter()
         .filter_map(|w| w["message"].as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("'notes'") && w.contains("run `quire mcp login notes`")),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -175,14 +186,7 @@ fn signing_in_lets_a_session_use_the_server_and_logout_signs_out() {
     let env = TestEnv::with_config("responses", &config(&server.url()));
 
     // Not signed in: the server is unavailable, with the command to run.
-    env.server.push(Reply::text("no tools"));
-    let run = env.exec_json("hi", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        warnings(&run).contains("run `quire mcp login notes`"),
-        "{}",
-        run.stdout
-    );
+    assert_needs_login(&env);
 
     let done = login(&env, "notes", "");
     assert_eq!(done.code, 0, "{}\n{}", done.stdout, done.stderr);
@@ -310,14 +314,7 @@ fn a_repository_server_of_the_same_name_at_another_url_gets_no_token() {
     let trust = env.run(&["trust"]);
     assert_eq!(trust.code, 0, "{}", trust.stderr);
 
-    env.server.push(Reply::text("no tools"));
-    let run = env.exec_json("hi", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        warnings(&run).contains("run `quire mcp login notes`"),
-        "{}",
-        run.stdout
-    );
+    assert_needs_login(&env);
     let asked = theirs.log();
     assert!(asked.iter().any(|e| e["kind"] == "mcp"), "{asked:?}");
     assert!(
