@@ -144,7 +144,7 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Agent Skills: list, show, new, validate, to-prompt, pick, eval.
     Skills(super::skills::SkillsArgs),
-    /// Manage MCP servers: list, add, remove, tools, serve.
+    /// Manage MCP servers: list, add, remove, tools, login, logout, serve.
     Mcp(McpArgs),
     /// Plugins: bundles (install from marketplaces, validate) and the WASM components they carry.
     Plugins(super::plugins::PluginsArgs),

@@ -244,6 +244,14 @@ fn signing_in_lets_a_session_use_the_server_and_logout_signs_out() {
         "{}",
         list.stdout
     );
+    let doctor = env.run(&["doctor"]);
+    assert!(
+        doctor
+            .stdout
+            .contains("fix: sign in: `quire mcp login notes`"),
+        "{}",
+        doctor.stdout
+    );
 }
 
 #[test]
