@@ -280,6 +280,31 @@ fn an_expired_or_refused_token_is_renewed_and_stored() {
     assert_eq!(server.grants("refresh_token"), 2);
     let (_, again) = tokens(&env);
     assert_ne!(again["access_token"], renewed["access_token"]);
+
+    // Refused during a session (revoked between two calls): the failed
+    // call says to try again, the server reconnects with a renewed token.
+    let revoke = format!(
+        "python3 -c \"import urllib.request; urllib.request.urlopen('{}/admin/revoke', data=b'')\"",
+        server.base
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__notes__whoami", json!({})),
+        Reply::tool_call("c2", "shell", json!({ "command": revoke })),
+        Reply::tool_call("c3", "mcp__notes__whoami", json!({})),
+        Reply::tool_call("c4", "mcp__notes__whoami", json!({})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("who am I?", &["--dangerously-bypass-approvals-and-sandbox"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outputs: Vec<String> = run
+        .of_type("tool_completed")
+        .iter()
+        .map(|e| e["output"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(outputs.len(), 4, "{}", run.stdout);
+    assert_eq!(outputs[0], "signed in as tester");
+    assert_eq!(outputs[3], "signed in as tester", "{}", run.stdout);
+    assert_eq!(server.grants("refresh_token"), 3);
 }
 
 #[test]
