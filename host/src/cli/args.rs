@@ -144,7 +144,7 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Agent Skills: list, show, new, validate, to-prompt, pick, eval.
     Skills(super::skills::SkillsArgs),
-    /// Manage MCP servers: list, add, remove, tools, serve.
+    /// Manage MCP servers: list, add, remove, tools, login, logout, serve.
     Mcp(McpArgs),
     /// Plugins: bundles (install from marketplaces, validate) and the WASM components they carry.
     Plugins(super::plugins::PluginsArgs),
@@ -353,6 +353,16 @@ pub enum McpCommand {
         /// A JSON array.
         #[arg(long)]
         json: bool,
+    },
+    /// Sign in to a streamable-HTTP server that asks for it (OAuth in the browser; tokens in $QUIRE_HOME/mcp-oauth).
+    Login {
+        /// The server's name, as `quire mcp list` shows it.
+        name: String,
+    },
+    /// Remove the sign-in of a server (its name, or its URL).
+    Logout {
+        /// The server's name, as `quire mcp list` shows it, or its URL.
+        name: String,
     },
     /// Serve quire's plugin tools and skills to MCP clients (stdio unless --http).
     Serve {

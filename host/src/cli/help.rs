@@ -105,6 +105,14 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("mcp remove", "quire mcp remove fs"),
     (
+        "mcp login",
+        "quire mcp login notion                # opens the browser; prints the URL too",
+    ),
+    (
+        "mcp logout",
+        "quire mcp logout notion\n  quire mcp logout https://mcp.notion.com/mcp",
+    ),
+    (
         "mcp tools",
         "quire mcp tools fs\n  quire mcp tools fs --json",
     ),

@@ -1,4 +1,5 @@
-//! `quire mcp list|add|remove|tools` (`serve` is in mcp_serve.rs).
+//! `quire mcp list|add|remove|tools` (`serve` is in mcp_serve.rs, `login`
+//! and `logout` in mcp_login.rs).
 
 use quire::agent::EventSink;
 use quire::agent::prompt::repo_root;
@@ -25,13 +26,15 @@ pub async fn run(global: &GlobalArgs, args: &McpArgs) -> i32 {
             command,
         } => add(&setup, name, url.as_deref(), env, headers, command),
         McpCommand::Remove { name } => remove(&setup, name),
+        McpCommand::Login { name } => super::mcp_login::login(&setup, name).await,
+        McpCommand::Logout { name } => super::mcp_login::logout(&setup, name),
         McpCommand::Serve { http, builtin } => {
             super::mcp_serve::run(&setup, http.as_deref(), *builtin).await
         }
     }
 }
 
-fn specs(setup: &Setup) -> Result<Vec<ServerSpec>, i32> {
+pub(super) fn specs(setup: &Setup) -> Result<Vec<ServerSpec>, i32> {
     let root = repo_root(&setup.cwd);
     let workspace = root.clone().unwrap_or_else(|| setup.cwd.clone());
     match load_specs(&setup.config, &workspace, root.as_deref()) {
@@ -139,6 +142,9 @@ async fn list(setup: &Setup, json: bool) -> i32 {
         );
         for skipped in &r.skipped_tools {
             out!("  skipped: {skipped}");
+        }
+        if r.signed_in == Some(true) {
+            out!("  signed in (`quire mcp logout {}` signs out)", r.name);
         }
         if let Some(e) = &r.last_error {
             // The error may already end with the stderr tail.

@@ -63,6 +63,7 @@ mod help;
 pub(crate) mod hooks;
 pub(crate) mod images;
 mod mcp;
+mod mcp_login;
 mod mcp_serve;
 pub(crate) mod model_switch;
 mod other_flags;

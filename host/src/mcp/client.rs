@@ -9,8 +9,6 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
 use rmcp::service::{ClientInitializeError, NotificationContext, RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientHandler, ServiceExt};
 use tokio::sync::{mpsc, watch};
 
@@ -25,6 +23,7 @@ pub enum Notice {
 }
 
 /// quire's side of one connection.
+#[derive(Clone)]
 pub struct Handler {
     notices: mpsc::UnboundedSender<Notice>,
     server: String,
@@ -170,22 +169,7 @@ async fn connect_expanded(
                     .map_err(|e| format!("{at}: not a valid header value: {e}"))?;
                 custom.insert(name, value);
             }
-            let config =
-                StreamableHttpClientTransportConfig::with_uri(url.clone()).custom_headers(custom);
-            let transport = StreamableHttpClientTransport::from_config(config);
-            let service = handler.serve(transport).await.map_err(|e| {
-                let written = spec.describe();
-                let hide = spec.redactor();
-                tracing::debug!(server = %spec.name, "connect failed: {}", hide.apply(&error_chain(&e)));
-                format!(
-                    "cannot connect to {written}: {} (is the server running, and is the URL its MCP endpoint?)",
-                    hide.apply(&crate::errors::plain(&e))
-                )
-            })?;
-            Ok(Connection {
-                service,
-                process: None,
-            })
+            super::oauth::connect::connect(spec, &url, custom, handler).await
         }
     }
 }

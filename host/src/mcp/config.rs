@@ -19,6 +19,11 @@ pub const DEFAULT_TOOL_TIMEOUT_SEC: f64 = 120.0;
 pub struct McpSettings {
     /// Every server behaves as if it had `lazy = true`.
     pub lazy: bool,
+    /// The port `quire mcp login` listens on for the sign-in's redirect
+    /// (`http://127.0.0.1:PORT/callback`); a free one when unset. Codex's
+    /// `mcp_oauth_callback_port`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_callback_port: Option<u16>,
 }
 
 /// All `[mcp_servers.NAME]` tables, by name.
@@ -68,6 +73,14 @@ pub struct McpServerConfig {
     /// [`super::cache`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub lazy: bool,
+    /// `quire mcp login`: a client registered by hand with the server's
+    /// authorization server (when it offers no dynamic registration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_client_id: Option<String>,
+    /// `quire mcp login`: the scopes to ask for (else what the server
+    /// suggests).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
 }
 
 impl McpServerConfig {
@@ -106,6 +119,8 @@ impl McpServerConfig {
             network: true,
             unix_sockets: false,
             lazy: false,
+            oauth_client_id: None,
+            scopes: Vec::new(),
         }
     }
 
@@ -147,6 +162,8 @@ impl McpServerConfig {
             network: t.network,
             unix_sockets: t.unix_sockets,
             lazy: t.lazy,
+            oauth_client_id: t.oauth_client_id,
+            scopes: t.scopes,
         };
         match (&c.command, &c.url) {
             (Some(_), Some(_)) => Err(format!(
@@ -163,6 +180,9 @@ impl McpServerConfig {
             (None, Some(_)) if c.sandbox.is_some() => Err(format!(
                 "{prefix}.sandbox: a sandbox confines a local process (command); this server has a url"
             )),
+            (Some(_), None) if c.oauth_client_id.is_some() || !c.scopes.is_empty() => Err(format!(
+                "{prefix}: oauth_client_id and scopes are for signing in to streamable-HTTP servers (url); this server has a command"
+            )),
             (Some(_), None) if !c.headers.is_empty() => Err(format!(
                 "{prefix}.headers: headers are for streamable-HTTP servers (url); this server has a command"
             )),
@@ -172,7 +192,7 @@ impl McpServerConfig {
 }
 
 /// The keys of a server table (quire's; Codex's are in [`CODEX_KEYS`]).
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 18] = [
     "command",
     "args",
     "env",
@@ -189,6 +209,8 @@ const KEYS: [&str; 16] = [
     "network",
     "unix_sockets",
     "lazy",
+    "oauth_client_id",
+    "scopes",
 ];
 
 /// Codex's keys with a quire equivalent, read by [`codex_keys`].
@@ -323,6 +345,10 @@ struct Table {
     unix_sockets: bool,
     #[serde(default)]
     lazy: bool,
+    #[serde(default, deserialize_with = "non_empty")]
+    oauth_client_id: Option<String>,
+    #[serde(default)]
+    scopes: Vec<String>,
 }
 
 fn yes() -> bool {

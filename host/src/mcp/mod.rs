@@ -16,6 +16,8 @@
 //!   the wait for servers before a session's first request (and for
 //!   required ones before every task), and a note after the user's message
 //!   about servers that are still starting or failed.
+//! - [`oauth`]: signing in to remote servers (`quire mcp login NAME`)
+//!   and the token a session sends them.
 //! - [`serve`]: the other direction, `quire mcp serve`: quire's tools and
 //!   skills to any MCP client.
 
@@ -27,6 +29,7 @@ pub mod edit;
 pub mod env_refs;
 pub(crate) mod manager;
 pub mod naming;
+pub mod oauth;
 pub(crate) mod process;
 pub(crate) mod report;
 pub(crate) mod resources;

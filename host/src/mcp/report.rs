@@ -36,6 +36,10 @@ pub struct ServerReport {
     /// Tools listed that cannot be used, each with why.
     pub skipped_tools: Vec<String>,
     pub last_error: Option<String>,
+    /// An HTTP server: whether `quire mcp login NAME` left a sign-in for
+    /// its URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_in: Option<bool>,
     /// The last lines the server wrote to stderr.
     pub stderr: String,
 }
@@ -82,6 +86,12 @@ fn report(s: &Server) -> ServerReport {
             _ => inner.last_error.clone(),
         }
         .map(|e| hide.apply(&e)),
+        signed_in: match s.spec.resolved_transport() {
+            Ok(Transport::Http { url, .. }) => {
+                Some(super::oauth::signed_in(&crate::config::quire_home(), &url))
+            }
+            _ => None,
+        },
         stderr: hide.apply(
             &inner
                 .stderr

@@ -14,6 +14,7 @@ mod faulty_replies;
 mod hooks;
 mod lifecycle;
 mod names;
+mod oauth;
 mod orphans;
 mod oversized_tools;
 pub(super) mod peers;

@@ -220,13 +220,19 @@ pub async fn mcp(setup: &Setup) -> Vec<Check> {
                 .and_then(|e| e.lines().next())
                 .unwrap_or("it did not start")
                 .to_string();
-            out.push(Check::fail(
-                "mcp",
-                format!("{} ({}): {why}", r.name, r.target),
+            // A server that asks for a sign-in needs no other fix.
+            let fix = if why.contains("quire mcp login") {
+                format!("sign in: `quire mcp login {}`", shell_word(&r.name))
+            } else {
                 format!(
                     "`quire mcp list` shows its stderr; fix or remove it (`quire mcp remove {}`)",
                     shell_word(&r.name)
-                ),
+                )
+            };
+            out.push(Check::fail(
+                "mcp",
+                format!("{} ({}): {why}", r.name, r.target),
+                fix,
             ));
         }
     }
