@@ -293,22 +293,29 @@ pub async fn run_child(
         Err(e) => error_result(&id, &name, e, started),
         Ok(mut child) => {
             let outcome = child.session.run_task(&spec.task, cancel).await;
-            finish(&mut child, outcome, started)
+            finish(&mut child, outcome, started, &parts.events)
         }
     }
 }
 
 /// The result of a finished run of `child`.
+/// What its worktree's removal left is a warning on `events`.
 pub fn finish(
     child: &mut BuiltChild,
     outcome: crate::agent::TaskOutcome,
     started: Instant,
+    events: &EventSink,
 ) -> ChildResult {
-    let (branch, diff_summary) = match child
+    let committed = child
         .worktree
         .as_mut()
-        .map(|w| w.commit(&child.tag.agent_name))
-    {
+        .map(|w| w.commit(&child.tag.agent_name));
+    if let Some(left) = child.worktree.as_mut().and_then(Worktree::take_left) {
+        events.send(crate::agent::Event::Warning {
+            message: format!("subagent {}: {left}", child.tag.agent_name),
+        });
+    }
+    let (branch, diff_summary) = match committed {
         Some(Ok(summary)) => (
             child.worktree.as_ref().map(|w| w.branch.clone()),
             Some(summary),

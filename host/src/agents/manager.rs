@@ -167,7 +167,7 @@ impl AgentManager {
                 let again = format!("Do not stop yet: {reason}");
                 outcome = built.session.run_task(&again, child.cancel.clone()).await;
             }
-            let mut result = child::finish(built, outcome, started);
+            let mut result = child::finish(built, outcome, started, &events);
             result.usage = result.usage.since(&before);
             usage_log(&result);
             events.send(Event::AgentCompleted {

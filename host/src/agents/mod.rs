@@ -18,6 +18,8 @@ mod resume;
 mod tool_pattern;
 pub(crate) mod tools;
 pub mod worktree;
+mod worktree_place;
+mod worktree_removal;
 
 use std::sync::Arc;
 

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::{worktree_place, worktree_removal};
 use crate::store::SpawnedWorktree;
 
 /// What every child's branch is called first.
@@ -22,12 +23,15 @@ pub struct Worktree {
     /// The commit the branch started from.
     pub base: String,
     removed: bool,
+    /// What the last removal of the folder left, to be told the user
+    /// ([`Worktree::take_left`]).
+    left: Option<String>,
 }
 
 /// quire's own git ([`crate::git`]: nothing the repository's setup
 /// names runs; stopped at its deadline; a failed write says what it
 /// left).
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+pub(super) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     crate::git::run(dir, args).map_err(|e| e.explain())
 }
 
@@ -65,9 +69,10 @@ impl Worktree {
             .rev()
             .collect();
         let branch = format!("{BRANCH_PREFIX}{name}-{short}");
-        let common = git(&repo, &["rev-parse", "--git-common-dir"])?;
-        let common = repo.join(common.trim());
-        let path = common.join("quire-worktrees").join(&short);
+        // What the model's commands left running is paused from the check
+        // of the place to the checkout there: none can swap a link in.
+        let _paused = crate::child::pause_commands();
+        let path = worktree_place::place(&repo, &short)?;
         let p = path
             .to_str()
             .ok_or_else(|| format!("{} is not valid UTF-8", path.display()))?;
@@ -86,6 +91,7 @@ impl Worktree {
                 &base,
             ],
         )
+        .and_then(|_| worktree_place::check(&repo, &path))
         .and_then(|_| fill(&repo, &path));
         if let Err(e) = added {
             // Failed or stopped half way: nothing of it stays.
@@ -100,6 +106,7 @@ impl Worktree {
             branch,
             base,
             removed: false,
+            left: None,
         })
     }
 
@@ -128,6 +135,7 @@ impl Worktree {
             branch: rec.branch.clone(),
             base: rec.base.clone(),
             removed: true,
+            left: None,
         };
         w.restore()?;
         Ok(w)
@@ -155,7 +163,9 @@ impl Worktree {
                 self.branch
             ));
         }
+        let _paused = crate::child::pause_commands();
         if std::fs::symlink_metadata(&self.path).is_ok() {
+            worktree_place::check(&self.repo, &self.path)?;
             if !self.is_the_branch_worktree() {
                 return Err(format!(
                     "{} is there but is not the worktree of its branch {}; move it away (or `git worktree remove` it)",
@@ -164,6 +174,21 @@ impl Worktree {
                 ));
             }
         } else {
+            let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+            let place = worktree_place::place(&self.repo, &name)?;
+            let same = self.path == place
+                || self
+                    .path
+                    .parent()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    == place.parent().map(Path::to_path_buf);
+            if !same {
+                return Err(format!(
+                    "it was recorded at {}, not where quire puts worktrees ({})",
+                    self.path.display(),
+                    place.display()
+                ));
+            }
             let p = self
                 .path
                 .to_str()
@@ -179,6 +204,7 @@ impl Worktree {
                     &self.branch,
                 ],
             )
+            .and_then(|_| worktree_place::check(&self.repo, &self.path))
             .and_then(|_| fill(&self.repo, &self.path))
             .map_err(|e| format!("its worktree could not be added again: {e}"))?;
         }
@@ -211,17 +237,31 @@ impl Worktree {
         if self.removed {
             return self.summary();
         }
-        self.save(name).map_err(|e| {
-            format!(
-                "{e}\nthe child's changes stay in its worktree {} (branch {}), not committed",
-                self.path.display(),
-                self.branch
-            )
-        })?;
-        let p = self.path.display().to_string();
-        git(&self.repo, &["worktree", "remove", "--force", &p])?;
+        let _paused = crate::child::pause_commands();
+        worktree_place::check(&self.repo, &self.path)
+            .and_then(|_| self.save(name))
+            .map_err(|e| {
+                format!(
+                    "{e}\nthe child's changes stay in its worktree {} (branch {}), not committed",
+                    self.path.display(),
+                    self.branch
+                )
+            })?;
+        // Marked removed even when some of it is left: a later run checks
+        // what is there before working in it ([`Worktree::restore`]).
         self.removed = true;
-        self.summary()
+        self.left = worktree_removal::remove(&self.repo, &self.path).err();
+        let summary = self.summary()?;
+        Ok(match &self.left {
+            Some(left) => format!("{summary}\nwarning: {left}"),
+            None => summary,
+        })
+    }
+
+    /// What the last [`Worktree::commit`] could not remove, once: a
+    /// warning for the user.
+    pub fn take_left(&mut self) -> Option<String> {
+        self.left.take()
     }
 
     /// Commits what the child changed on its branch.

@@ -14,6 +14,7 @@ mod resume;
 mod resume_worktree;
 mod sandbox;
 pub(crate) mod worktree;
+mod worktree_escape;
 
 use serde_json::{Value, json};
 
