@@ -232,6 +232,21 @@ pub fn run_network(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailu
     Git::network(dir).args(args).stdout()
 }
 
+/// The settings (`key=value`) that switch off what the repository at
+/// `dir`, and those nested in its working tree, could make git run
+/// ([`neutral`]): for git that someone else runs in it (a hook), given
+/// through `GIT_CONFIG_COUNT`. Reading the drivers' names runs nothing.
+pub fn neutral_settings(dir: &Path) -> Result<Vec<String>, GitFailure> {
+    let timeout = deadline::default(false, None).map_err(|why| GitFailure::refused("git", why))?;
+    let mut settings: Vec<String> = neutral::FIXED.iter().map(|s| s.to_string()).collect();
+    settings.extend(neutral::driver_overrides(
+        Some(dir),
+        "status",
+        Some(timeout),
+    )?);
+    Ok(settings)
+}
+
 /// `git -C dir config --get…` or `git -C dir rev-parse …`, which read
 /// and run nothing, as a command to run: what the repository's own
 /// setup says, no setting of quire's in the way (`git rev-parse

@@ -115,11 +115,7 @@ const RUNNERS: &[Runner] = &[
 /// The runners `command` calls (a word whose file name is one), each once.
 pub fn runners(command: &str) -> Vec<Runner> {
     let mut out: Vec<Runner> = Vec::new();
-    let words = command
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
-    for word in words {
-        let word = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
-        let name = word.rsplit('/').next().unwrap_or(word);
+    for name in words(command) {
         if let Some(r) = RUNNERS.iter().find(|r| r.name == name)
             && !out.contains(r)
         {
@@ -127,6 +123,21 @@ pub fn runners(command: &str) -> Vec<Runner> {
         }
     }
     out
+}
+
+/// Whether `command` calls git (a word whose file name is `git`).
+pub(crate) fn names_git(command: &str) -> bool {
+    words(command).any(|name| name == "git")
+}
+
+/// The file names of `command`'s words.
+fn words(command: &str) -> impl Iterator<Item = &str> {
+    command
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'))
+        .map(|word| {
+            let word = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
+            word.rsplit('/').next().unwrap_or(word)
+        })
 }
 
 /// What an approval of `command` does not cover, in words for `quire
@@ -145,9 +156,18 @@ pub fn plugin_coverage_note(command: &str, root: &std::path::Path) -> Option<Str
     )
 }
 
+/// The note for a command that runs git: what the repository's git
+/// setup names runs too.
+const GIT_NOTE: &str = "`git` runs what the repository's git setup names (.git/hooks, an fsmonitor, filters), which the approval does not cover; once that setup changes during a session, quire runs hooks' git with them switched off";
+
 /// The runners' note for `command`, joined with `unknown` (what the
 /// files it runs may reach).
 fn with_unknown(command: &str, unknown: Option<String>) -> Option<String> {
+    let unknown = match (names_git(command), unknown) {
+        (false, u) => u,
+        (true, None) => Some(GIT_NOTE.to_string()),
+        (true, Some(u)) => Some(format!("{u}; {GIT_NOTE}")),
+    };
     let found = runners(command);
     let unknown = unknown
         .map(|why| format!("partly covered: {why}: approve only if you trust what it reaches"));

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 
 use super::config::TrustState;
 use super::contract::{self, HookResult};
+use super::git_setup::{self, GitSetup};
+use super::node_bins::{self, NodeBins};
 use super::not_run::{
     changed_block, changed_warning, gone_block, unsafe_root_block, unsafe_root_warning,
 };
@@ -50,11 +52,26 @@ pub struct Hooks {
     stop: Arc<Mutex<Option<String>>>,
     /// The loaded plugins of `wasm` hooks, by name.
     plugins: Arc<HashMap<String, Arc<LoadedPlugin>>>,
+    /// The repository's git setup at the start (with command hooks).
+    git: Option<Arc<GitSetup>>,
+    /// The workspace's `node_modules` at the start (with a hook naming
+    /// npx, pnpm, yarn or bunx).
+    node: Option<Arc<NodeBins>>,
 }
 
 impl Hooks {
     /// Keeps the hooks of `hooks` that may run.
     pub fn new(hooks: Vec<Hook>, info: SessionInfo, events: EventSink) -> Hooks {
+        let commands: Vec<&str> = hooks
+            .iter()
+            .filter(|h| h.def.kind == HookKind::Command)
+            .map(|h| h.def.command.as_deref().unwrap_or(""))
+            .collect();
+        let git = (!commands.is_empty()).then(|| Arc::new(GitSetup::record(&info.project_dir)));
+        let node = commands
+            .iter()
+            .any(|c| node_bins::names_runner(c))
+            .then(|| Arc::new(NodeBins::record(&[&info.cwd, &info.project_dir])));
         Hooks {
             // A changed guard approved before is kept: it blocks what it
             // guards (see `approved_before`).
@@ -69,6 +86,8 @@ impl Hooks {
             http: Arc::default(),
             stop: Arc::default(),
             plugins: Arc::default(),
+            git,
+            node,
         }
     }
 
@@ -84,6 +103,8 @@ impl Hooks {
             http: self.http.clone(),
             stop: self.stop.clone(),
             plugins: self.plugins.clone(),
+            git: self.git.clone(),
+            node: self.node.clone(),
         }
     }
 
@@ -225,9 +246,10 @@ impl Hooks {
         // repository hook's files between their check and the run: it is
         // paused until the hooks are done (resumed when the guard drops,
         // also at a timeout or an interrupt).
+        // So could they rewrite the git setup a hook's git reads.
         let paused = jobs
             .iter()
-            .any(|(h, _)| writable_files(h))
+            .any(|(h, _)| writable_files(h) || git_setup::names_git(h))
             .then(crate::child::pause_commands);
         let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));
         let mut results = futures::future::join_all(runs).await;
@@ -315,6 +337,14 @@ impl Hooks {
                 );
             }
         }
+        let git_env = match self.git_env(hook, info) {
+            Ok(env) => env,
+            Err(why) => {
+                let label = hook.def.label();
+                let message = format!("hook `{label}` did not run: {why}");
+                return self.not_run(hook, message.clone(), message);
+            }
+        };
         let body = Value::Object(input).to_string().into_bytes();
         self.events.send(Event::HookStarted {
             name: label.clone(),
@@ -324,7 +354,7 @@ impl Hooks {
         let mut result = match hook.def.kind {
             HookKind::Wasm => self.run_wasm(hook, &label, &body).await,
             HookKind::Command | HookKind::Http => {
-                let out = self.run_process(hook, info, body).await;
+                let out = self.run_process(hook, info, &git_env, body).await;
                 contract::interpret(hook.event, &label, &out, hook.def.timeout().as_secs())
             }
         };
@@ -359,8 +389,45 @@ impl Hooks {
         }
     }
 
+    /// What a command hook's git gets ([`GitSetup::hook_env`]), with the
+    /// warnings about the git setup and `node_modules` said first (each
+    /// once a session); an error says why it cannot run.
+    fn git_env(&self, hook: &Hook, info: &SessionInfo) -> Result<Vec<(String, String)>, String> {
+        if hook.def.kind != HookKind::Command {
+            return Ok(Vec::new());
+        }
+        let command = hook.def.command.as_deref().unwrap_or("");
+        if let Some(w) = self
+            .node
+            .as_ref()
+            .and_then(|n| n.warning(&hook.def.label(), command))
+        {
+            self.events.send(Event::Warning { message: w });
+        }
+        let Some(git) = &self.git else {
+            return Ok(Vec::new());
+        };
+        let given: Vec<(&str, String)> = info
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let (env, warning) = git.hook_env(&given)?;
+        if let Some(message) = warning {
+            tracing::warn!("{message}");
+            self.events.send(Event::Warning { message });
+        }
+        Ok(env)
+    }
+
     /// A command or HTTP hook.
-    async fn run_process(&self, hook: &Hook, info: &SessionInfo, body: Vec<u8>) -> RunOutput {
+    async fn run_process(
+        &self,
+        hook: &Hook,
+        info: &SessionInfo,
+        git_env: &[(String, String)],
+        body: Vec<u8>,
+    ) -> RunOutput {
         if hook.def.kind == HookKind::Http {
             let client = self.http.get_or_init(reqwest::Client::new);
             return runner::run_http(
@@ -384,6 +451,7 @@ impl Hooks {
             ("CLAUDE_PROJECT_DIR", project),
             ("QUIRE_SESSION_ID", info.session_id.clone()),
         ]);
+        env.extend(git_env.iter().map(|(k, v)| (k.as_str(), v.clone())));
         if let Some(root) = hook.put_root() {
             let root = match &hook.root_alias {
                 Some(link) => super::root_alias::written(link),

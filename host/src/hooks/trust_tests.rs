@@ -185,6 +185,11 @@ fn runners_are_found_by_file_name_and_their_files_are_hashed() {
     assert!(coverage_note("echo hi").is_none());
     let note = coverage_note("python3 .claude/hooks/x.py").unwrap_or_default();
     assert!(note.contains("`.claude/hooks/`"), "{note}");
+    let note = coverage_note("git status --porcelain").unwrap_or_default();
+    assert!(
+        note.contains("`git`") && note.contains(".git/hooks"),
+        "{note}"
+    );
     let note = coverage_note("npm run check").unwrap();
     assert!(
         note.contains("`npm`") && note.contains("package.json"),

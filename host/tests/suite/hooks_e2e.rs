@@ -15,6 +15,7 @@ mod http_headers;
 mod listing;
 mod paused;
 mod pinned;
+mod planted_git;
 mod planted_path;
 mod program_folders;
 mod sealed_settings;
