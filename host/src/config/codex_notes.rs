@@ -65,11 +65,18 @@ const NOTES: &[(&[&str], &str)] = &[
             "forced_login_method",
             "forced_chatgpt_workspace_id",
             "cli_auth_credentials_store",
-            "mcp_oauth_credentials_store",
             "chatgpt_base_url",
             "disable_response_storage",
         ],
         "is about Codex's sign-in (ChatGPT accounts, stored credentials); quire has no sign-in: a provider's API key is read from the variable its api_key_env (Codex's env_key) names",
+    ),
+    (
+        &["mcp_oauth_credentials_store"],
+        "is where Codex keeps MCP servers' sign-in tokens; quire keeps them in files of its own (~/.quire/mcp-oauth, mode 0600; `quire mcp login NAME`)",
+    ),
+    (
+        &["mcp_oauth_callback_port"],
+        "is Codex's port for MCP sign-in redirects; in quire write it as [mcp] oauth_callback_port = PORT",
     ),
     (
         &["check_for_update_on_startup"],
