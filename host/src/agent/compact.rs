@@ -281,6 +281,11 @@ impl Session {
             return;
         }
         self.server_window = Some((self.model.clone(), window));
+        if let Err(e) = self.writer.append_server_window(&self.model, window) {
+            self.warn(format!(
+                "{e}; a resumed session will not know the server's context window is {window} tokens"
+            ));
+        }
         if let Some(n) = stated.filter(|n| *n < before) {
             self.events.send(Event::Warning {
                 message: format!(

@@ -371,7 +371,12 @@ impl Session {
             ext.on_new_conversation();
             ext.sync_history(&self.history);
         }
-        self.resumed_state(&loaded.meta.created, loaded.tools, loaded.unanswered);
+        self.resumed_state(
+            &loaded.meta.created,
+            loaded.tools,
+            loaded.unanswered,
+            loaded.server_window,
+        );
         self.last_usage = None;
         self.total_usage = Usage::default();
         self.announce(true);
@@ -382,14 +387,19 @@ impl Session {
     /// started (from its `created`, so the system prompt's date and the
     /// cached prefix stay those of its earlier requests), the tool list
     /// its requests carried (sent again), and why its last message got no
-    /// answer, if it got none.
+    /// answer, if it got none; the context window it learned from its
+    /// server, if it learned one.
     pub(crate) fn resumed_state(
         &mut self,
         created: &str,
         tools: Option<Vec<String>>,
         unanswered: Option<String>,
+        server_window: Option<(String, u64)>,
     ) {
         self.started = day_of(created);
+        if server_window.is_some() {
+            self.server_window = server_window;
+        }
         self.tool_selection.restore(tools.unwrap_or_default());
         self.resume_unanswered(unanswered);
     }
