@@ -113,6 +113,7 @@ impl Session {
             });
         }
         self.history = new_history;
+        self.scopes_compacted();
         self.compaction_kept = self.history.len();
         self.last_usage = None;
         self.emit_recorded(Event::Compaction {

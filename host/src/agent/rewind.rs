@@ -81,6 +81,8 @@ impl Session {
             ));
         }
         self.history.truncate(at);
+        // What the dropped messages started in the background stops.
+        self.scopes_cut();
         self.after_rewind();
         self.events.send(event);
         Ok(Rewound {

@@ -88,6 +88,8 @@ pub struct Session {
     /// The `notify` program could not be started, and that was said
     /// (once per session; see `notify.rs`).
     pub(crate) notify_failed: bool,
+    /// What each user message started (see `message_scope.rs`).
+    pub(crate) scopes: super::message_scope::MessageScopes,
 }
 
 /// Everything a session is made of, assembled by
@@ -165,6 +167,7 @@ impl Session {
             left: None,
             server_window: None,
             notify_failed: false,
+            scopes: Default::default(),
             config: p.config,
         }
     }
@@ -331,6 +334,7 @@ impl Session {
         }
         self.hooks_restart(old.0, old.1);
         self.history.clear();
+        self.scopes_forgotten();
         self.unanswered = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
@@ -366,6 +370,7 @@ impl Session {
             self.warn(note);
         }
         self.history = loaded.items;
+        self.scopes_forgotten();
         self.left = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
@@ -484,6 +489,7 @@ impl Session {
                 message: format!("session file not updated: {e}"),
             });
         }
+        self.scope_recorded(&item);
         self.history.push(item);
     }
 

@@ -279,6 +279,7 @@ impl Session {
             stop_blocks = 0;
             let (cut, calls): (Vec<_>, Vec<_>) = calls.into_iter().partition(|c| response.cut(c));
             let ctx = self.tool_context(cancel.clone());
+            self.hand_out_scope();
             let wire = self.client.wire_api();
             let mut images = Vec::new();
             // Each result is written to the session file as soon as it is

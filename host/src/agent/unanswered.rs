@@ -91,6 +91,7 @@ impl Session {
             });
         }
         self.history.truncate(u.at);
+        self.scopes_cut();
         for ext in &self.extensions {
             ext.sync_history(&self.history);
         }
