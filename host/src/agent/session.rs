@@ -90,6 +90,8 @@ pub struct Session {
     pub(crate) notify_failed: bool,
     /// What each user message started (see `message_scope.rs`).
     pub(crate) scopes: super::message_scope::MessageScopes,
+    /// The images this process's messages were sent with (see `images.rs`).
+    pub(crate) sent_images: super::images::SentImages,
 }
 
 /// Everything a session is made of, assembled by
@@ -168,6 +170,7 @@ impl Session {
             server_window: None,
             notify_failed: false,
             scopes: Default::default(),
+            sent_images: Default::default(),
             config: p.config,
         }
     }

@@ -70,6 +70,7 @@ mod render;
 pub(crate) mod render_agents;
 pub(crate) mod repl;
 mod repl_help;
+mod repl_images;
 mod repl_input;
 mod repl_resume;
 pub(crate) mod review;
