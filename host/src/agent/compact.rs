@@ -113,6 +113,7 @@ impl Session {
             });
         }
         self.history = new_history;
+        self.scopes_compacted();
         self.compaction_kept = self.history.len();
         self.last_usage = None;
         self.emit_recorded(Event::Compaction {
@@ -281,6 +282,11 @@ impl Session {
             return;
         }
         self.server_window = Some((self.model.clone(), window));
+        if let Err(e) = self.writer.append_server_window(&self.model, window) {
+            self.warn(format!(
+                "{e}; a resumed session will not know the server's context window is {window} tokens"
+            ));
+        }
         if let Some(n) = stated.filter(|n| *n < before) {
             self.events.send(Event::Warning {
                 message: format!(

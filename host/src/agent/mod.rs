@@ -15,6 +15,7 @@ mod handoff;
 mod hook_points;
 mod images;
 mod memory_imports;
+mod message_scope;
 mod notify;
 mod partial;
 pub mod prompt;

@@ -62,13 +62,7 @@ impl Session {
             Item::User { text } => store::as_typed(text).to_string(),
             _ => String::new(),
         };
-        // The images right after the message: those `view_image` calls
-        // attached later in its turn are not the message's.
-        let images = self.history[at + 1..]
-            .iter()
-            .take_while(|i| matches!(i, Item::Image { .. }))
-            .filter_map(Image::from_item)
-            .collect();
+        let images = self.images_of_message(at);
         let dropped_messages = store::messages_from(&self.history, at);
         let event = Event::Rewound {
             to_user_message: n,
@@ -81,6 +75,8 @@ impl Session {
             ));
         }
         self.history.truncate(at);
+        // What the dropped messages started in the background stops.
+        self.scopes_cut();
         self.after_rewind();
         self.events.send(event);
         Ok(Rewound {

@@ -94,6 +94,10 @@ pub struct Session {
     /// The `notify` program could not be started, and that was said
     /// (once per session; see `notify.rs`).
     pub(crate) notify_failed: bool,
+    /// What each user message started (see `message_scope.rs`).
+    pub(crate) scopes: super::message_scope::MessageScopes,
+    /// The images this process's messages were sent with (see `images.rs`).
+    pub(crate) sent_images: super::images::SentImages,
 }
 
 /// Everything a session is made of, assembled by
@@ -175,6 +179,8 @@ impl Session {
             left: None,
             server_window: None,
             notify_failed: false,
+            scopes: Default::default(),
+            sent_images: Default::default(),
             config: p.config,
         }
     }
@@ -348,6 +354,7 @@ impl Session {
         }
         self.hooks_restart(old.0, old.1);
         self.history.clear();
+        self.scopes_forgotten();
         self.unanswered = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
@@ -383,12 +390,18 @@ impl Session {
             self.warn(note);
         }
         self.history = loaded.items;
+        self.scopes_forgotten();
         self.left = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
             ext.sync_history(&self.history);
         }
-        self.resumed_state(&loaded.meta.created, loaded.tools, loaded.unanswered);
+        self.resumed_state(
+            &loaded.meta.created,
+            loaded.tools,
+            loaded.unanswered,
+            loaded.server_window,
+        );
         self.last_usage = None;
         self.total_usage = Usage::default();
         self.announce(true);
@@ -399,14 +412,19 @@ impl Session {
     /// started (from its `created`, so the system prompt's date and the
     /// cached prefix stay those of its earlier requests), the tool list
     /// its requests carried (sent again), and why its last message got no
-    /// answer, if it got none.
+    /// answer, if it got none; the context window it learned from its
+    /// server, if it learned one.
     pub(crate) fn resumed_state(
         &mut self,
         created: &str,
         tools: Option<Vec<String>>,
         unanswered: Option<String>,
+        server_window: Option<(String, u64)>,
     ) {
         self.started = day_of(created);
+        if server_window.is_some() {
+            self.server_window = server_window;
+        }
         self.tool_selection.restore(tools.unwrap_or_default());
         self.resume_unanswered(unanswered);
     }
@@ -491,6 +509,7 @@ impl Session {
                 message: format!("session file not updated: {e}"),
             });
         }
+        self.scope_recorded(&item);
         self.history.push(item);
     }
 

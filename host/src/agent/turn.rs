@@ -279,6 +279,7 @@ impl Session {
             stop_blocks = 0;
             let (cut, calls): (Vec<_>, Vec<_>) = calls.into_iter().partition(|c| response.cut(c));
             let ctx = self.tool_context(cancel.clone());
+            self.hand_out_scope();
             let wire = self.client.wire_api();
             self.image_intake.set(wire, self.images_refused);
             let mut images = Vec::new();

@@ -21,6 +21,15 @@ pub(crate) struct Unanswered {
     why: String,
 }
 
+impl Unanswered {
+    /// Whether it is the message typed as `text` and the model refused
+    /// its images.
+    pub(crate) fn images_refused(&self, text: &str) -> bool {
+        self.why.contains(crate::model::IMAGES_REFUSED)
+            && crate::store::as_typed(&self.text).trim() == text
+    }
+}
+
 impl Session {
     /// After a task: remembers its message when the task ended interrupted
     /// or failed with nothing but the message, its images and its context
@@ -91,6 +100,7 @@ impl Session {
             });
         }
         self.history.truncate(u.at);
+        self.scopes_cut();
         for ext in &self.extensions {
             ext.sync_history(&self.history);
         }
@@ -111,6 +121,7 @@ impl Session {
         }
         let refused = self.refused_images(&u);
         if !refused.is_empty() && self.take_back_unanswered().is_some() {
+            self.sent_images.forget(&u.text);
             self.warn(format!(
                 "the earlier message the model refused is withdrawn from the conversation with {} ({}), so this one goes without them; to send images, pick a vision-capable model (-m NAME, /model NAME) and attach them again",
                 crate::plural::counted(refused.len(), "image"),

@@ -45,6 +45,10 @@ impl Extension for AgentsExtension {
         }]
     }
 
+    fn message_scope(&self, scope: &tokio_util::sync::CancellationToken) {
+        self.manager.set_scope(scope);
+    }
+
     fn settle(&self) -> Option<futures::future::BoxFuture<'static, ()>> {
         Some(self.manager.settled())
     }

@@ -1,7 +1,9 @@
 //! The children of one session: spawn (foreground or background, at most
 //! `agents.max_parallel` at once), wait, follow-up messages, close. A
 //! child that fails returns an error result; cancelling the parent (Ctrl-C,
-//! its end) cancels every child.
+//! its end) cancels every child. A child started for a user message that
+//! later leaves the conversation (going back to it or an earlier one)
+//! stops, and is no longer waited for, listed or sent to.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -24,6 +26,16 @@ struct Child {
     built: tokio::sync::Mutex<Option<BuiltChild>>,
     result: watch::Sender<Option<ChildResult>>,
     cancel: CancellationToken,
+    /// Cancelled when the user message it was started for left the
+    /// conversation (`None`: reopened after a resume).
+    scope: Option<CancellationToken>,
+}
+
+impl Child {
+    /// Whether the message that started it was dropped.
+    fn dropped(&self) -> bool {
+        self.scope.as_ref().is_some_and(|s| s.is_cancelled())
+    }
 }
 
 /// The children of one session.
@@ -35,6 +47,9 @@ pub struct AgentManager {
     /// Usage per finished run: (agent id, name, usage).
     shared_usage: Arc<Mutex<Vec<(String, String, Usage)>>>,
     root: CancellationToken,
+    /// The scope of the user message the current tool calls answer (see
+    /// [`crate::agent::Extension::message_scope`]).
+    scope: Mutex<Option<CancellationToken>>,
 }
 
 impl Drop for AgentManager {
@@ -53,15 +68,40 @@ impl AgentManager {
             children: Mutex::new(BTreeMap::new()),
             shared_usage: Arc::default(),
             root: CancellationToken::new(),
+            scope: Mutex::new(None),
         }
     }
 
-    /// A child by id, or the newest one with that name.
-    fn child(&self, id: &str) -> Option<Arc<Child>> {
-        let map = self.children.lock().ok()?;
-        map.get(id)
-            .cloned()
-            .or_else(|| map.values().rev().find(|c| c.name == id).cloned())
+    /// Children spawned from now on stop when `scope` is cancelled.
+    pub(crate) fn set_scope(&self, scope: &CancellationToken) {
+        if let Ok(mut s) = self.scope.lock() {
+            *s = Some(scope.clone());
+        }
+    }
+
+    /// A child by id, or the newest one with that name; an error for one
+    /// whose message was dropped.
+    fn child(&self, id: &str) -> Result<Option<Arc<Child>>, String> {
+        let Ok(map) = self.children.lock() else {
+            return Ok(None);
+        };
+        match map.get(id) {
+            Some(c) if c.dropped() => Err(format!(
+                "agent {} ({id}) was stopped: the message it was started for was dropped from the conversation (the user went back to an earlier message); start a new one with spawn_agent if it is still needed",
+                c.name
+            )),
+            Some(c) => Ok(Some(c.clone())),
+            None => Ok(map
+                .values()
+                .rev()
+                .find(|c| c.name == id && !c.dropped())
+                .cloned()),
+        }
+    }
+
+    /// A child by id or name, or why there is none.
+    fn known(&self, id: &str) -> Result<Arc<Child>, String> {
+        self.child(id)?.ok_or_else(|| unknown(id))
     }
 
     /// Starts a child; returns its id. `cancel` is the spawning task's
@@ -86,14 +126,19 @@ impl AgentManager {
             background,
             session_file: built.session.file().display().to_string(),
         });
+        let scope = self.scope.lock().ok().and_then(|s| s.clone());
         let child = Arc::new(Child {
             id: id.clone(),
             name: name.clone(),
             built: tokio::sync::Mutex::new(Some(built)),
             result: watch::Sender::new(None),
             cancel: self.root.child_token(),
+            scope: scope.clone(),
         });
         link(cancel, &child.cancel);
+        if let Some(scope) = &scope {
+            link(scope, &child.cancel);
+        }
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.clone(), child.clone());
         }
@@ -199,7 +244,7 @@ impl AgentManager {
         id: &str,
         timeout: Option<Duration>,
     ) -> Result<Option<ChildResult>, String> {
-        let child = self.child(id).ok_or_else(|| unknown(id))?;
+        let child = self.known(id)?;
         let mut rx = child.result.subscribe();
         let wait = rx.wait_for(|r| r.is_some());
         let got = match timeout {
@@ -227,18 +272,24 @@ impl AgentManager {
         })
     }
 
-    /// The ids of every child, oldest first.
+    /// The ids of every child whose message is still in the
+    /// conversation, oldest first.
     pub fn ids(&self) -> Vec<String> {
         self.children
             .lock()
-            .map(|m| m.keys().cloned().collect())
+            .map(|m| {
+                m.values()
+                    .filter(|c| !c.dropped())
+                    .map(|c| c.id.clone())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// A follow-up message: runs on a finished child now; a running child
     /// gets it after its current run.
     pub async fn send(&self, id: &str, message: String) -> Result<(), String> {
-        let child = match self.child(id) {
+        let child = match self.child(id)? {
             Some(c) => c,
             None => self.reopen(id)?,
         };
@@ -261,6 +312,7 @@ impl AgentManager {
             built: tokio::sync::Mutex::new(Some(built)),
             result: watch::Sender::new(Some(idle)),
             cancel: self.root.child_token(),
+            scope: None,
         });
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.to_string(), child.clone());
@@ -271,7 +323,7 @@ impl AgentManager {
     /// Stops a child (if running) and, for a worktree child, merges or
     /// discards its branch (`action`: `merge`, `discard` or `keep`).
     pub async fn close(&self, id: &str, action: &str) -> Result<String, String> {
-        let child = self.child(id).ok_or_else(|| unknown(id))?;
+        let child = self.known(id)?;
         child.cancel.cancel();
         let mut rx = child.result.subscribe();
         let result = rx

@@ -76,6 +76,7 @@ pub(crate) mod render_agents;
 mod render_codex;
 pub(crate) mod repl;
 mod repl_help;
+mod repl_images;
 mod repl_input;
 mod repl_resume;
 pub(crate) mod review;

@@ -311,6 +311,8 @@ pub async fn run(
     // `!COMMAND`s run since the last message go with the next one.
     let shell = bang::Runner::new(&for_review.0);
     let mut ran_before = bang::Pending::default();
+    // Images of a message gone back to, for the next one.
+    let mut carried = super::repl_images::Carried::default();
     loop {
         interrupts.farewell(Some(resume_line(&session)));
         let line = match pending.take() {
@@ -354,6 +356,7 @@ pub async fn run(
                 "new" => {
                     match session.restart() {
                         Ok(()) => {
+                            carried.clear();
                             renderer.patches.restart(&[]);
                             renderer.status.restart();
                         }
@@ -428,11 +431,7 @@ pub async fn run(
                     show(said);
                     // The next prompt's line holds the message to edit.
                     if let Some(r) = text {
-                        show(
-                            session_view::rewind::not_attached(&r.images)
-                                .into_iter()
-                                .collect(),
-                        );
+                        show(carried.rewound(r.images).into_iter().collect());
                         reader.start_with(&r.text.replace('\n', " "));
                     }
                 }
@@ -494,6 +493,9 @@ pub async fn run(
                 other => eprintln!("{}", session_view::other_commands::unknown(other)),
             }
             continue;
+        }
+        if let Some(note) = carried.attach(&mut session, line) {
+            eprintln!("{note}");
         }
         let token = interrupts.begin();
         renderer.patches.begin_task();

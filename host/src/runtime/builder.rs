@@ -216,9 +216,14 @@ impl SessionBuilder {
         }
         let resumed = resume.is_some();
         let last_model = resume.as_ref().map(|l| l.model.clone());
-        let resumed_state = resume
-            .as_mut()
-            .map(|l| (l.meta.created.clone(), l.tools.take(), l.unanswered.take()));
+        let resumed_state = resume.as_mut().map(|l| {
+            (
+                l.meta.created.clone(),
+                l.tools.take(),
+                l.unanswered.take(),
+                l.server_window.take(),
+            )
+        });
         let (writer, history) = match resume {
             Some(loaded) => {
                 for w in &loaded.warnings {
@@ -414,8 +419,8 @@ impl SessionBuilder {
             session.register_tool(tool);
             session.add_extension(ext);
         }
-        if let Some((created, tools, unanswered)) = resumed_state {
-            session.resumed_state(&created, tools, unanswered);
+        if let Some((created, tools, unanswered, window)) = resumed_state {
+            session.resumed_state(&created, tools, unanswered, window);
         }
         session.begin(resumed);
         Ok(session)

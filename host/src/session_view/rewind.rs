@@ -3,8 +3,8 @@
 //! ends. Without N the messages are listed, numbered; with N the history
 //! from message N on is dropped (`Session::rewind`) and its text comes
 //! back for the front end to put in the input, with its images (the
-//! terminal view attaches them again; the line mode cannot: `not_attached`
-//! says so). The line the transcript shows (`marker`) is drawn from the
+//! terminal view attaches them again at their placeholders; the line
+//! mode sends them with the next message: `carried` says so). The line the transcript shows (`marker`) is drawn from the
 //! `rewound` event.
 
 use quire::agent::{Rewound, Session};
@@ -72,24 +72,42 @@ pub fn after_marker(in_input: &str) -> String {
     format!("its text is {in_input} to edit and send; {FILES_STAY}")
 }
 
-/// What the line mode says of the images of a message gone back to: it
-/// has no way to attach them again (`-i` is read at start only).
-pub fn not_attached(images: &[Image]) -> Option<Said> {
+/// What the line mode says of the images of a message gone back to: they
+/// go with the next message sent, its text edited or not (the line mode
+/// has no placeholders to take them out by).
+pub fn carried(images: &[Image]) -> Option<Said> {
+    let (its, names) = its_images(images)?;
+    Some(Said::Note(
+        Tone::Dim,
+        format!(
+            "{its} ({names}) {} with the message you send next, edited or not (/new leaves {})",
+            if images.len() == 1 { "goes" } else { "go" },
+            if images.len() == 1 { "it" } else { "them" }
+        ),
+    ))
+}
+
+/// What both front ends say when a message sent again as it was typed
+/// before (↑ and Enter) gets the images it was sent with.
+pub fn attached_again(images: &[Image]) -> Option<String> {
+    let (its, names) = its_images(images)?;
+    Some(format!(
+        "{its} ({names}) attached again, as when this message was sent before"
+    ))
+}
+
+/// "its image" or "its images", and their names; `None` without any.
+fn its_images(images: &[Image]) -> Option<(&'static str, String)> {
     if images.is_empty() {
         return None;
     }
     let names: Vec<&str> = images.iter().map(|i| i.name.as_str()).collect();
-    let (its, it) = match images.len() {
-        1 => ("its image", "it"),
-        _ => ("its images", "them"),
+    let its = if images.len() == 1 {
+        "its image"
+    } else {
+        "its images"
     };
-    Some(Said::Note(
-        Tone::Bad,
-        format!(
-            "{its} ({}) not attached again: sent now, the message goes without {it} (the line mode takes images only from -i at start; the terminal view attaches them again)",
-            names.join(", ")
-        ),
-    ))
+    Some((its, names.join(", ")))
 }
 
 /// The first line of a message with text (what a list shows of it).

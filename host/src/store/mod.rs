@@ -10,6 +10,7 @@ mod lock;
 mod model_switch;
 mod reader;
 mod rewound;
+mod server_window;
 mod shown;
 mod spawn;
 mod summary;

@@ -26,6 +26,9 @@ pub struct LoadedSession {
     /// The model the session last used: the last `/model` switch it
     /// recorded, else the model it was created with.
     pub model: String,
+    /// The context window the session learned from its server, for the
+    /// model it learned it with (the last one recorded).
+    pub server_window: Option<(String, u64)>,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
     /// The file's length when read: continuing it checks nobody wrote
@@ -65,6 +68,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut last_task = super::last_task::Follow::default();
     let mut turns: usize = 0;
     let mut switched: Option<String> = None;
+    let mut server_window = None;
     for (n, line) in super::lines(&bytes).enumerate() {
         let skipped = |why: String| {
             format!(
@@ -123,6 +127,9 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
                 if let Some(m) = super::model_switch::seen(&event) {
                     switched = Some(m.to_string());
                 }
+                if let Some(learned) = super::server_window::seen(&event) {
+                    server_window = Some(learned);
+                }
             }
             Err(e) => warnings.push(skipped(e.to_string())),
         }
@@ -136,6 +143,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     Ok(LoadedSession {
         model: switched.unwrap_or_else(|| meta.model.clone()),
         meta,
+        server_window,
         path: path.to_path_buf(),
         items,
         tools,

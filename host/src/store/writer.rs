@@ -144,6 +144,14 @@ impl SessionWriter {
         })
     }
 
+    /// Records the context window the server stated for `model`: a
+    /// resumed session compacts for it.
+    pub fn append_server_window(&mut self, model: &str, tokens: u64) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::server_window::event(model, tokens),
+        })
+    }
+
     pub fn append_compacted(&mut self, items: &[Item]) -> Result<(), StoreError> {
         self.write(&Record::Compacted {
             items: items.to_vec(),

@@ -70,6 +70,12 @@ pub trait Extension: Send + Sync {
     /// tokens) is forgotten.
     fn on_new_conversation(&self) {}
 
+    /// Before a round of tool calls runs: `scope` is cancelled when the
+    /// user message the calls answer leaves the conversation (going back
+    /// to it or to an earlier one). What the calls start that outlives
+    /// the task (a subagent in the background) stops with it.
+    fn message_scope(&self, _scope: &tokio_util::sync::CancellationToken) {}
+
     /// What a cancelled task waits for before it ends (subagents that
     /// are stopping), so their last events and results are not lost.
     /// Bounded by the caller.

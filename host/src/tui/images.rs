@@ -32,13 +32,24 @@ pub(super) fn start(app: &mut App, images: Vec<Image>, first: Option<String>) ->
 }
 
 /// Attaches the images of `message` (submitted with their placeholders)
-/// to the session's next task; an error when the wire refuses one.
-pub(super) fn attach(app: &mut App, session: &mut Session, message: &str) -> Result<(), String> {
-    let images = app.composer.take_images_of(message);
+/// to the session's next task; an error when the wire refuses one. A
+/// message with none, typed as an earlier one was (↑ and Enter), gets the
+/// images that one was sent with: the note saying so is returned.
+pub(super) fn attach(
+    app: &mut App,
+    session: &mut Session,
+    message: &str,
+) -> Result<Option<String>, String> {
+    let mut images = app.composer.take_images_of(message);
+    let mut note = None;
+    if images.is_empty() && !session.has_pending_images() {
+        images = session.images_sent_with(message);
+        note = crate::session_view::rewind::attached_again(&images);
+    }
     let wire = session.wire_api();
     if let Some(e) = images.iter().find_map(|i| i.check_for(wire, &i.name).err()) {
         return Err(e.to_string());
     }
     session.attach_images(images);
-    Ok(())
+    Ok(note)
 }

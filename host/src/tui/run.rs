@@ -314,12 +314,18 @@ pub async fn run(
             .as_ref()
             .map_or(message.as_str(), |p| p.text.as_str());
         let attached = mention::attach(&setup.cwd, send);
-        if let Err(e) = super::images::attach(&mut app, &mut session, &message) {
-            app.note(&format!("error: {e}"), pal.bad());
-            app.composer.set(&message);
-            continue;
-        }
+        let again = match super::images::attach(&mut app, &mut session, &message) {
+            Ok(again) => again,
+            Err(e) => {
+                app.note(&format!("error: {e}"), pal.bad());
+                app.composer.set(&message);
+                continue;
+            }
+        };
         app.begin_task(&message);
+        if let Some(note) = again {
+            app.note(&note, pal.dim());
+        }
         for w in &attached.warnings {
             app.note(&format!("warning: {w}"), pal.warn());
         }

@@ -79,6 +79,7 @@ mod planted_program;
 mod queue;
 mod resend;
 mod rewind;
+mod rewind_agents;
 mod screen;
 mod session_end;
 mod small_window;

@@ -2,7 +2,8 @@
 //! is left at its default: the compaction shrinks for real. The hand-off
 //! is smaller than the refused request, the turn's older work is
 //! summarised and not kept besides, and the window the server states
-//! (llama.cpp's `n_ctx`) is the session's from then on.
+//! (llama.cpp's `n_ctx`) is the session's from then on, a resumed one's
+//! too.
 
 use crate::support;
 
@@ -11,8 +12,9 @@ use support::model_server::Reply;
 use support::quire::TestEnv;
 
 /// Three commands whose outputs (marked `one-`, `two-`, `three-`) pass
-/// the server's limit together; the fourth request is refused.
-fn run_refused(n_ctx: bool) {
+/// the server's limit together; the fourth request is refused. Returns
+/// the environment and the server's limit in bytes.
+fn run_refused(n_ctx: bool) -> (TestEnv, usize) {
     let env = TestEnv::new("chat");
     // The fixed part of a request (instructions, tools), measured.
     env.server.push(Reply::text("hello"));
@@ -88,6 +90,7 @@ fn run_refused(n_ctx: bool) {
             run.of_type("warning")
         );
     }
+    (env, limit)
 }
 
 #[test]
@@ -98,4 +101,39 @@ fn a_refused_request_is_retried_smaller_with_the_stated_window() {
 #[test]
 fn a_refused_request_is_retried_smaller_without_a_stated_window() {
     run_refused(false);
+}
+
+/// The window learned from the error is kept in the session file: the
+/// resumed session compacts before its requests reach it, instead of
+/// sending one the server refuses again.
+#[test]
+fn a_resumed_session_keeps_the_window_the_server_stated() {
+    let (env, limit) = run_refused(true);
+    let before = env.server.requests().len();
+    let seq = |word: &str| json!({"command": format!("seq -f '{word}-%g' 1 1500")});
+    env.server.push_all([
+        Reply::tool_call("c4", "shell", seq("four")),
+        Reply::tool_call("c5", "shell", seq("five")),
+        Reply::text("THE SECOND ANSWER"),
+    ]);
+    let run = env.exec_json("count twice more", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("message_completed");
+    assert_eq!(done.last().unwrap()["text"], "THE SECOND ANSWER");
+    let refused: Vec<usize> = env.server.requests()[before..]
+        .iter()
+        .filter(|r| !r.raw_body.contains("hand-off summary"))
+        .map(|r| r.raw_body.len())
+        .filter(|len| *len > limit)
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "the resumed session sent requests over the window it had learned: {refused:?}"
+    );
+    let reasons: Vec<_> = run
+        .of_type("compaction")
+        .iter()
+        .map(|c| c["reason"].clone())
+        .collect();
+    assert_eq!(reasons, [json!("auto")], "{:?}", run.types());
 }

@@ -1,0 +1,138 @@
+//! What the user messages of the conversation started that outlives
+//! their task (a subagent spawned in the background): each user message
+//! recorded gets a cancellation token, handed to the extensions before
+//! the tool calls answering it run ([`Extension::message_scope`]). When
+//! the message leaves the conversation — going back to it or to an
+//! earlier one (Esc Esc, `/rewind N`), an unanswered message withdrawn —
+//! its token is cancelled: the subagents it started stop, their commands
+//! with them, and their results are not reported to the model.
+//!
+//! [`Extension::message_scope`]: super::Extension::message_scope
+
+use tokio_util::sync::CancellationToken;
+
+use super::Session;
+use crate::model::Item;
+
+/// The tokens of the user messages recorded by this process, each with
+/// its place in the history (a resumed session's older messages have
+/// none: nothing they started runs any more).
+#[derive(Default)]
+pub(crate) struct MessageScopes {
+    scopes: Vec<(usize, CancellationToken)>,
+}
+
+impl MessageScopes {
+    /// A user message was recorded at `at`.
+    fn opened(&mut self, at: usize) {
+        self.scopes.push((at, CancellationToken::new()));
+    }
+
+    /// The token of the newest user message.
+    fn current(&self) -> Option<&CancellationToken> {
+        self.scopes.last().map(|(_, t)| t)
+    }
+
+    /// The history was cut to `len` items: the messages past it are gone.
+    fn cut(&mut self, len: usize) {
+        while let Some((at, token)) = self.scopes.last() {
+            if *at < len {
+                break;
+            }
+            token.cancel();
+            self.scopes.pop();
+        }
+    }
+
+    /// A compaction replaced the history: it keeps the newest user
+    /// messages, in order, so the newest tokens move to their new places.
+    /// The messages it let go can no longer be gone back to: what they
+    /// started runs on.
+    fn compacted(&mut self, history: &[Item]) {
+        let places: Vec<usize> = history
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i, Item::User { .. }))
+            .map(|(at, _)| at)
+            .collect();
+        let keep = places.len().min(self.scopes.len());
+        self.scopes.drain(..self.scopes.len() - keep);
+        for ((at, _), place) in self.scopes.iter_mut().zip(&places[places.len() - keep..]) {
+            *at = *place;
+        }
+    }
+
+    /// Another conversation (`/new`, `/resume`): what this one started
+    /// runs on, out of reach of a rewind.
+    fn forget(&mut self) {
+        self.scopes.clear();
+    }
+}
+
+impl Session {
+    /// Called as `item` is recorded at the end of the history.
+    pub(crate) fn scope_recorded(&mut self, item: &Item) {
+        if matches!(item, Item::User { .. }) {
+            self.scopes.opened(self.history.len());
+        }
+    }
+
+    /// Before a round of tool calls: the extensions learn the token of
+    /// the message the calls answer.
+    pub(crate) fn hand_out_scope(&self) {
+        if let Some(scope) = self.scopes.current() {
+            for ext in &self.extensions {
+                ext.message_scope(scope);
+            }
+        }
+    }
+
+    /// The history was cut to its current length: what the messages
+    /// past it started stops.
+    pub(crate) fn scopes_cut(&mut self) {
+        self.scopes.cut(self.history.len());
+    }
+
+    pub(crate) fn scopes_compacted(&mut self) {
+        self.scopes.compacted(&self.history);
+    }
+
+    pub(crate) fn scopes_forgotten(&mut self) {
+        self.scopes.forget();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(t: &str) -> Item {
+        Item::User { text: t.into() }
+    }
+
+    #[test]
+    fn a_cut_cancels_the_messages_past_it_and_a_compaction_moves_the_rest() {
+        let mut s = MessageScopes::default();
+        for at in [0, 3, 6] {
+            s.opened(at);
+        }
+        let tokens: Vec<CancellationToken> = s.scopes.iter().map(|(_, t)| t.clone()).collect();
+        s.cut(3);
+        assert!(!tokens[0].is_cancelled());
+        assert!(tokens[1].is_cancelled() && tokens[2].is_cancelled());
+        assert_eq!(s.scopes.len(), 1);
+
+        s.opened(5);
+        let summary = Item::CompactionSummary { text: "S".into() };
+        // Only the newest message is kept, after the summary.
+        s.compacted(&[summary, user("b")]);
+        assert_eq!(s.scopes.len(), 1);
+        assert_eq!(s.scopes[0].0, 1);
+        assert!(
+            !tokens[0].is_cancelled(),
+            "a compacted message's work runs on"
+        );
+        s.cut(1);
+        assert!(s.current().is_none());
+    }
+}
