@@ -11,6 +11,7 @@ mod cells;
 pub(crate) mod commands;
 pub(crate) mod complete;
 mod composer;
+mod depth;
 mod diff;
 mod fit;
 mod highlight;
@@ -34,6 +35,7 @@ mod stream;
 mod style;
 mod table;
 mod term;
+mod terminfo;
 mod workspace_files;
 mod wrap;
 
