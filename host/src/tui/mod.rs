@@ -28,6 +28,7 @@ mod preview;
 mod request_pager;
 mod review;
 mod run;
+mod sgr;
 mod signals;
 mod soft_wrap;
 mod status;
