@@ -1,29 +1,49 @@
-//! The colours of the terminal view, and their absence under `NO_COLOR`
-//! (then only bold, dim, italic and reverse mark things).
+//! The colours of the terminal view, fitted to what the terminal shows
+//! ([`Depth`]), and their absence under `NO_COLOR` or on a terminal
+//! without colour (then only bold, dim, italic and reverse mark things).
+//! Text itself is in the terminal's own colour, so it reads on a light
+//! background as on a dark one.
 
 use ratatui::style::{Color, Modifier, Style};
+
+use super::depth::Depth;
 
 /// Semantic styles; every renderer takes one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {
+    /// Any colour at all.
     pub color: bool,
+    pub depth: Depth,
+    /// The terminal's background is light (code is highlighted for it).
+    pub light: bool,
 }
 
 impl Palette {
+    /// 24-bit colour on a dark background, or none (the tests' two).
+    #[cfg(test)]
     pub fn new(color: bool) -> Palette {
-        Palette { color }
+        Palette::with(if color { Depth::TrueColor } else { Depth::Mono }, false)
     }
 
-    /// Colour unless `NO_COLOR` is set to something.
+    pub fn with(depth: Depth, light: bool) -> Palette {
+        Palette {
+            color: depth != Depth::Mono,
+            depth,
+            light,
+        }
+    }
+
+    /// This terminal's colours and background.
     pub fn from_env() -> Palette {
-        Palette::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+        let light = light_background(std::env::var("COLORFGBG").ok().as_deref());
+        Palette::with(Depth::from_env(), light)
     }
 
-    fn fg(&self, c: Color) -> Style {
-        if self.color {
-            Style::new().fg(c)
-        } else {
-            Style::new()
+    /// Every colour drawn passes here, to be fitted to the terminal.
+    pub fn fg(&self, c: Color) -> Style {
+        match self.depth.fit(c) {
+            Some(c) => Style::new().fg(c),
+            None => Style::new(),
         }
     }
 
@@ -63,11 +83,47 @@ impl Palette {
     pub fn removed(&self) -> Style {
         self.fg(Color::Red)
     }
+    /// The user's messages: bold in the terminal's own colour (a fixed
+    /// white would vanish on a light background).
     pub fn user(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::White).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD)
-        }
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+}
+
+/// Whether `COLORFGBG` (`fg;bg` or `fg;default;bg`, set by rxvt, Konsole
+/// and others) names a light background: ANSI 7 (grey) or 9–15. Dark
+/// when unset or unreadable.
+pub fn light_background(colorfgbg: Option<&str>) -> bool {
+    colorfgbg
+        .and_then(|v| v.rsplit(';').next())
+        .and_then(|bg| bg.trim().parse::<u8>().ok())
+        .is_some_and(|bg| bg == 7 || (9..=15).contains(&bg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colorfgbg_tells_a_light_background() {
+        assert!(light_background(Some("0;15")));
+        assert!(light_background(Some("0;default;7")));
+        assert!(!light_background(Some("15;0")));
+        assert!(!light_background(Some("7;default")));
+        assert!(!light_background(Some("15;8")));
+        assert!(!light_background(None));
+    }
+
+    #[test]
+    fn styles_take_only_the_colours_the_terminal_shows() {
+        let mono = Palette::with(Depth::Mono, false);
+        assert_eq!(mono.ok(), Style::new());
+        assert_eq!(mono.heading(), Style::new().add_modifier(Modifier::BOLD));
+        let ansi = Palette::with(Depth::Ansi16, false);
+        assert_eq!(
+            ansi.fg(Color::Rgb(163, 190, 140)),
+            Style::new().fg(Color::Green)
+        );
+        assert_eq!(ansi.user().fg, None, "the terminal's own colour");
     }
 }

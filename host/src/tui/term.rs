@@ -18,10 +18,12 @@ use quire::printable::hidden_control;
 use super::app::App;
 use super::inline::Inline;
 use super::known_size::{self, KnownSize};
+use super::sgr::Ansi16;
 
-/// Output is buffered and written once per frame, not a write per line.
+/// Output is buffered and written once per frame, not a write per line,
+/// its colours 0–15 in the codes 16-colour terminals read ([`Ansi16`]).
 /// Its size is never 0 × 0 ([`KnownSize`]).
-pub type Term = Inline<KnownSize<CrosstermBackend<BufWriter<Stdout>>>>;
+pub type Term = Inline<KnownSize<CrosstermBackend<Ansi16<BufWriter<Stdout>>>>>;
 
 /// Puts the terminal back as it was when dropped.
 pub struct Guard;
@@ -132,9 +134,8 @@ fn viewport(rows: u16) -> std::io::Result<Term> {
     let height = known_size::terminal().height;
     let rows = rows.min(height.saturating_sub(1)).max(1);
     Inline::new(
-        KnownSize(CrosstermBackend::new(BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout(),
+        KnownSize(CrosstermBackend::new(Ansi16::new(
+            BufWriter::with_capacity(1 << 16, std::io::stdout()),
         ))),
         rows,
     )

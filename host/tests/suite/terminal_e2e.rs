@@ -55,6 +55,7 @@ mod approvals;
 mod bang;
 mod burst;
 mod cache_tokens;
+mod colours;
 mod commands;
 mod completion;
 mod image_rewind;
