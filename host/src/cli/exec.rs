@@ -152,29 +152,29 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         inner: renderer.as_mut(),
         answer: FinalAnswer::default(),
     };
-    let outcome = drive(&mut session, &mut rx, &mut noting, &prompt, token).await;
-    interrupts.end();
-    super::run::drive_future(session.end("other"), &mut rx, &mut noting).await;
-    let mut answer = noting.answer.answer().map(str::to_string);
-    // An answer that must match --output-schema and does not fails the run.
-    let mut mismatch = None;
-    if let Some((_, checker)) = &schema
-        && matches!(outcome.status, TaskStatus::Done)
-    {
-        match super::output_schema::checked(answer.as_deref(), checker) {
-            Ok(json) => answer = Some(json),
-            Err(problem) => {
-                let path = args
-                    .output_schema
-                    .as_deref()
-                    .unwrap_or(std::path::Path::new(""));
-                mismatch = Some(format!("--output-schema {}: {problem}", path.display()));
-            }
+    // With --output-schema the answer is checked before anything shows it.
+    let (outcome, mismatch) = match (&schema, args.output_schema.as_deref()) {
+        (Some((_, checker)), Some(file)) => {
+            let mut gate = super::output_schema::Gate::new(&mut noting, checker, file);
+            let outcome = drive(&mut session, &mut rx, &mut gate, &prompt, token).await;
+            interrupts.end();
+            super::run::drive_future(session.end("other"), &mut rx, &mut gate).await;
+            (outcome, gate.mismatch)
         }
-    }
-    let answer_kept = match &answer_file {
-        Some(file) => keep_answer(file, answer.as_deref(), renderer.as_mut()),
-        None => true,
+        _ => {
+            let outcome = drive(&mut session, &mut rx, &mut noting, &prompt, token).await;
+            interrupts.end();
+            super::run::drive_future(session.end("other"), &mut rx, &mut noting).await;
+            (outcome, None)
+        }
+    };
+    let answer = noting.answer.answer().map(str::to_string);
+    let answer_kept = match (&answer_file, &mismatch) {
+        // Emptied: a file left from an earlier run must not pass for this
+        // run's answer.
+        (Some(file), Some(_)) => file.write("").is_ok(),
+        (Some(file), None) => keep_answer(file, answer.as_deref(), renderer.as_mut()),
+        (None, _) => true,
     };
     if json.is_none() {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
@@ -196,8 +196,8 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     if let Some(code) = interrupts.terminated() {
         return code;
     }
-    if let Some(message) = mismatch {
-        return fail(&mut renderer, EXIT_FAILED, message);
+    if mismatch.is_some() {
+        return EXIT_FAILED;
     }
     match outcome.status {
         TaskStatus::Done if !answer_kept => EXIT_FAILED,

@@ -6,13 +6,27 @@
 
 use std::path::Path;
 
+use quire::agent::Event;
+use quire::protocol::TaskState;
 use quire::review::schema::Checker;
 use serde_json::Value;
+
+use super::render::Renderer;
+
+/// The largest schema file read: a schema is a page or two; a huge one
+/// costs minutes to compile.
+const MAX_BYTES: u64 = 1 << 20;
 
 /// The schema of FILE, compiled; the error names the file and what to do.
 pub fn load(path: &Path) -> Result<(Value, Checker), String> {
     let name = format!("--output-schema {}", path.display());
     let text = quire::file_kind::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    if text.len() as u64 > MAX_BYTES {
+        return Err(format!(
+            "{name}: {} bytes, over the {MAX_BYTES} bytes a schema may have",
+            text.len()
+        ));
+    }
     let schema: Value = serde_json::from_str(&text)
         .map_err(|e| format!("{name}: not JSON ({e}); give a JSON Schema file"))?;
     if !schema.is_object() {
@@ -44,6 +58,96 @@ pub fn checked(answer: Option<&str>, checker: &Checker) -> Result<String, String
         .check(&value)
         .map_err(|e| format!("the answer does not match the schema: {e}"))?;
     Ok(json.to_string())
+}
+
+/// Stands between the session's events and the view: the task's last
+/// message is held until the task ends, checked, and passed on as the
+/// JSON it holds (a code fence taken off) — so stdout, `-o` and the
+/// events all carry the checked answer — or, when it does not match, the
+/// task ends `failed` with an `error` saying why (Codex's `turn.failed`
+/// with `--json=codex`). A message followed by more work passes on as it
+/// came.
+pub struct Gate<'a> {
+    pub inner: &'a mut dyn Renderer,
+    pub checker: &'a Checker,
+    pub file: &'a Path,
+    held: Option<String>,
+    /// Why the answer was refused.
+    pub mismatch: Option<String>,
+}
+
+impl<'a> Gate<'a> {
+    pub fn new(inner: &'a mut dyn Renderer, checker: &'a Checker, file: &'a Path) -> Self {
+        Gate {
+            inner,
+            checker,
+            file,
+            held: None,
+            mismatch: None,
+        }
+    }
+
+    fn release(&mut self) {
+        if let Some(text) = self.held.take() {
+            self.inner.event(&Event::MessageCompleted { text });
+        }
+    }
+}
+
+impl Renderer for Gate<'_> {
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::MessageCompleted { text } => {
+                self.release();
+                self.held = Some(text.clone());
+            }
+            Event::TurnStarted { .. } | Event::ToolStarted { .. } => {
+                self.release();
+                self.inner.event(event);
+            }
+            Event::TaskCompleted {
+                status: TaskState::Done,
+                turns,
+                usage,
+                unsaved_records,
+                ..
+            } => match checked(self.held.as_deref(), self.checker) {
+                Ok(json) => {
+                    self.held = None;
+                    self.inner.event(&Event::MessageCompleted { text: json });
+                    self.inner.event(event);
+                }
+                Err(problem) => {
+                    let message = format!("--output-schema {}: {problem}", self.file.display());
+                    self.release();
+                    self.inner.event(&Event::Error {
+                        message: message.clone(),
+                    });
+                    self.inner.event(&Event::TaskCompleted {
+                        status: TaskState::Failed,
+                        turns: *turns,
+                        usage: *usage,
+                        reason: Some(message.clone()),
+                        unsaved_records: *unsaved_records,
+                    });
+                    self.mismatch = Some(message);
+                }
+            },
+            Event::TaskCompleted { .. } => {
+                self.release();
+                self.inner.event(event);
+            }
+            _ => self.inner.event(event),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.inner.tick();
+    }
+
+    fn clear_status(&mut self) {
+        self.inner.clear_status();
+    }
 }
 
 /// `text` without a Markdown code fence around it.

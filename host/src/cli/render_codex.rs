@@ -80,6 +80,8 @@ pub struct CodexJsonRenderer {
     todo: Option<(String, Value)>,
     /// Each running subagent's item id and task.
     agents: HashMap<String, (String, String)>,
+    /// The last error said: why a failed task failed.
+    last_error: Option<String>,
 }
 
 impl CodexJsonRenderer {
@@ -176,7 +178,16 @@ impl CodexJsonRenderer {
                     CallStatus::Denied => "declined",
                     _ => "failed",
                 };
-                let printed = result_text::printed(end.output);
+                // A command stopped (timeout, interrupt): what it printed
+                // follows quire's line saying so.
+                let printed = match end.output.split_once("; output so far:\n") {
+                    Some((_, printed))
+                        if matches!(end.status, CallStatus::TimedOut | CallStatus::Interrupted) =>
+                    {
+                        result_text::printed(printed)
+                    }
+                    _ => result_text::printed(end.output),
+                };
                 let fields = command_fields(&command, printed, end.exit_code, status);
                 self.item("item.completed", &id, "command_execution", fields);
             }
@@ -282,6 +293,10 @@ impl CodexJsonRenderer {
         }
         let message = match (status, reason) {
             (_, Some(r)) => r.to_string(),
+            (TaskState::Failed, None) => self
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "the task failed".into()),
             (TaskState::MaxTurns, None) => {
                 "the task used all its model round trips (--max-turns)".into()
             }
@@ -443,6 +458,7 @@ impl Renderer for CodexJsonRenderer {
                 for early in std::mem::take(&mut self.early) {
                     self.emit(early);
                 }
+                self.last_error = Some(message.clone());
                 self.emit(line("error", vec![("message", message.clone().into())]));
             }
             Event::TaskCompleted {

@@ -21,7 +21,11 @@ impl Checker {
     pub fn new(schema: Value, name: &str) -> Result<Checker, ReviewError> {
         let mut schemas = boon::Schemas::new();
         let mut compiler = boon::Compiler::new();
-        let url = "urn:quire:review-schema";
+        // A `$ref` is resolved within the schema given, never by reading a
+        // file or the network (a `file:///…` ref would read any file and
+        // show its values in the errors; a FIFO would hang).
+        compiler.use_loader(Box::new(NoLoading));
+        let url = "urn:quire:schema";
         let unusable = |e: boon::CompileError| {
             ReviewError::Usage(format!("{name} is not a usable JSON Schema: {e:#}"))
         };
@@ -45,6 +49,18 @@ impl Checker {
     }
 }
 
+/// Refuses every `$ref` outside the schema itself.
+struct NoLoading;
+
+impl boon::UrlLoader for NoLoading {
+    fn load(&self, url: &str) -> Result<Value, Box<dyn std::error::Error>> {
+        Err(format!(
+            "{url} is outside the schema: quire resolves a $ref only within the schema given (put the definition in its $defs)"
+        )
+        .into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +80,29 @@ mod tests {
         c.check(&report).unwrap();
         report["findings"][0]["severity"] = json!("high");
         assert!(c.check(&report).is_err());
+    }
+
+    #[test]
+    fn a_ref_outside_the_schema_is_never_read_and_one_inside_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret.json");
+        std::fs::write(&secret, r#"{"const": "SECRET-TOKEN-123"}"#).unwrap();
+        let url = format!("file://{}", secret.display());
+        let err = Checker::new(json!({"$ref": url}), "--output-schema s.json")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("outside the schema"), "{err}");
+        assert!(!err.contains("SECRET"), "{err}");
+        let inside = json!({"$defs": {"n": {"type": "integer"}}, "$ref": "#/$defs/n"});
+        let c = Checker::new(inside, "s").unwrap();
+        assert!(c.check(&json!(3)).is_ok() && c.check(&json!("x")).is_err());
+        // The drafts' own meta-schemas are built in, not loaded.
+        for draft in [
+            "https://json-schema.org/draft/2020-12/schema",
+            "http://json-schema.org/draft-07/schema#",
+        ] {
+            Checker::new(json!({"$schema": draft, "type": "object"}), "s").unwrap();
+        }
     }
 }

@@ -148,3 +148,19 @@ fn a_failed_task_is_turn_failed_and_codex_s_flag_names_work() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("--json=codex"), "{}", run.stderr);
 }
+
+/// A task the provider failed says why in `turn.failed`, as Codex does
+/// (not only in the `error` line before it).
+#[test]
+fn a_provider_failure_is_named_in_turn_failed() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::status_with_body(
+        400,
+        json!({"error": {"message": "model m9 does not exist", "type": "invalid_request_error"}}),
+    ));
+    let run = env.run(&["exec", "--json=codex", "hello"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let failed = run.of_type("turn.failed");
+    let message = failed[0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("m9 does not exist"), "{message}");
+}

@@ -40,6 +40,8 @@ fn every_request_of_the_task_carries_the_schema_and_a_matching_answer_is_the_ans
             "run the tests",
         ]);
         assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        // stdout gets the checked JSON too, fence off: `| jq` works.
+        assert_eq!(run.stdout.trim_end(), "{\"tests_pass\": true}", "{wire}");
         assert_eq!(
             std::fs::read_to_string(&out).unwrap().trim_end(),
             "{\"tests_pass\": true}"
@@ -73,14 +75,48 @@ fn every_request_of_the_task_carries_the_schema_and_a_matching_answer_is_the_ans
 fn an_answer_that_does_not_match_fails_the_run_and_a_bad_schema_costs_no_task() {
     let (env, path) = with_schema("chat");
     env.server.push(Reply::text("{\"tests_pass\": \"yes\"}"));
-    let run = env.run(&["exec", "--output-schema", &path, "run the tests"]);
+    let out = env.home.path().join("answer.json");
+    let run = env.run(&[
+        "exec",
+        "--output-schema",
+        &path,
+        "-o",
+        out.to_str().unwrap(),
+        "run the tests",
+    ]);
     assert_eq!(run.code, 1, "{}", run.stdout);
+    let kept = std::fs::read_to_string(&out).unwrap_or_default();
+    assert_eq!(kept, "", "a refused answer is not written to -o");
     assert!(
         run.stderr.contains("does not match the schema"),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("schema.json"), "{}", run.stderr);
+
+    // Codex's events: the turn failed, it did not complete.
+    env.server.push(Reply::text("{\"tests_pass\": 3}"));
+    let run = env.run(&[
+        "exec",
+        "--json=codex",
+        "--output-schema",
+        &path,
+        "run the tests",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.of_type("turn.completed").is_empty(),
+        "{:?}",
+        run.types()
+    );
+    let failed = run.of_type("turn.failed");
+    assert!(
+        failed[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not match"),
+        "{failed:?}"
+    );
 
     env.server.push(Reply::text("All tests pass."));
     let run = env.exec_json("run the tests", &["--output-schema", &path]);
@@ -97,6 +133,16 @@ fn an_answer_that_does_not_match_fails_the_run_and_a_bad_schema_costs_no_task() 
     let run = env.run(&["exec", "--output-schema", bad.to_str().unwrap(), "x"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not JSON"), "{}", run.stderr);
+    // A $ref is resolved within the schema only: no file is read.
+    let secret = env.home.path().join("secret.json");
+    std::fs::write(&secret, r#"{"const": "SECRET-TOKEN-123"}"#).unwrap();
+    let referring = env.home.path().join("ref.json");
+    let schema = serde_json::json!({"$ref": format!("file://{}", secret.display())});
+    std::fs::write(&referring, schema.to_string()).unwrap();
+    let run = env.run(&["exec", "--output-schema", referring.to_str().unwrap(), "x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("outside the schema"), "{}", run.stderr);
+    assert!(!run.stderr.contains("SECRET"), "{}", run.stderr);
     let missing = env.home.path().join("missing.json");
     let run = env.run(&["exec", "--output-schema", missing.to_str().unwrap(), "x"]);
     assert_eq!(run.code, 2);
