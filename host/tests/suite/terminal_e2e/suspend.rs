@@ -129,3 +129,45 @@ fn sigstop_then_fg_takes_the_terminal_back_from_cooked_mode() {
         false,
     );
 }
+
+/// Lines the model's command wrote so far.
+fn ticks(env: &TestEnv) -> usize {
+    env.read("ticks").lines().count()
+}
+
+#[test]
+fn ctrl_z_stops_the_models_running_command_until_fg() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call(
+            "a",
+            "shell",
+            serde_json::json!({
+                "command": "for i in $(seq 1 60); do echo $i >> ticks; sleep 0.1; done; echo counted"
+            }),
+        ),
+        Reply::text("the ticks are done"),
+    ]);
+    let (mut pty, pid) = under_a_shell(&env);
+    pty.send("tick\r");
+    wait_until(&pty, "the command writing", || ticks(&env) >= 3);
+    pty.send("\x1a");
+    wait_until(&pty, "quire stopped", || state(pid) == 'T');
+    pty.wait_text("shell has the terminal");
+    let at_stop = ticks(&env);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        ticks(&env),
+        at_stop,
+        "the model's command wrote while quire was stopped"
+    );
+    assert!(at_stop < 60, "the command ended before the stop: {at_stop}");
+    pty.send("go\n");
+    wait_until(&pty, "the command writing again after fg", || {
+        ticks(&env) > at_stop
+    });
+    pty.wait_text("the ticks are done");
+    assert_eq!(ticks(&env), 60, "{}", env.read("ticks"));
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+}
