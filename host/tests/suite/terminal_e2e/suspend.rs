@@ -12,8 +12,16 @@ use crate::support::quire::TestEnv;
 
 /// quire under `bash -m`: (the terminal, quire's pid).
 fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
+    under_a_shell_in(env, false)
+}
+
+/// quire under `bash -m`, in the line mode when `dumb` (`TERM=dumb`).
+fn under_a_shell_in(env: &TestEnv, dumb: bool) -> (Pty, i32) {
     let quire = env!("CARGO_BIN_EXE_quire");
     let mut cmd = env.program("bash");
+    if dumb {
+        cmd.env("TERM", "dumb");
+    }
     cmd.args([
         "--norc",
         "-mc",
@@ -21,7 +29,7 @@ fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
         quire,
     ]);
     let pty = Pty::spawn(cmd, 30, 100);
-    pty.wait_text("/help for keys");
+    pty.wait_text("Ctrl-D to quit");
     // The shell's own child (quire's watchdog is a fork with the same
     // command line, further down).
     let pid = descendants(pty.pid())
@@ -137,6 +145,17 @@ fn ticks(env: &TestEnv) -> usize {
 
 #[test]
 fn ctrl_z_stops_the_models_running_command_until_fg() {
+    command_stops_with_quire(false);
+}
+
+#[test]
+fn ctrl_z_in_the_line_mode_stops_the_models_running_command_too() {
+    command_stops_with_quire(true);
+}
+
+/// Ctrl-Z while the model's command writes a line every 100 ms: nothing
+/// is written while quire is stopped, the rest after `fg`.
+fn command_stops_with_quire(dumb: bool) {
     let env = TestEnv::new("chat");
     env.server.push_all([
         Reply::tool_call(
@@ -148,7 +167,7 @@ fn ctrl_z_stops_the_models_running_command_until_fg() {
         ),
         Reply::text("the ticks are done"),
     ]);
-    let (mut pty, pid) = under_a_shell(&env);
+    let (mut pty, pid) = under_a_shell_in(&env, dumb);
     pty.send("tick\r");
     wait_until(&pty, "the command writing", || ticks(&env) >= 3);
     pty.send("\x1a");
