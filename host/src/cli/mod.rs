@@ -97,6 +97,7 @@ pub(crate) mod stop_on_ctrl_c;
 pub(crate) mod summary;
 mod trust;
 mod trust_ask;
+mod turn_stop;
 pub(crate) mod type_ahead;
 mod typo;
 

@@ -66,6 +66,8 @@ impl Drop for Asking<'_> {
 impl Approver for TerminalApprover {
     async fn ask(&self, request: ApprovalRequest) -> ApprovalDecision {
         use session_view::approval;
+        // rustyline takes Ctrl-Z itself at the question.
+        let _default_tstp = super::turn_stop::asking();
         self.prompting.store(true, Ordering::SeqCst);
         let mut asking = Asking {
             prompting: &self.prompting,

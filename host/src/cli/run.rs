@@ -175,6 +175,8 @@ impl Interrupts {
         if let Ok(mut g) = self.current.lock() {
             *g = Some(t.clone());
         }
+        // Ctrl-Z now pauses the model's commands with quire.
+        super::turn_stop::turn(true);
         t
     }
 
@@ -195,6 +197,7 @@ impl Interrupts {
         if let Ok(mut g) = self.current.lock() {
             *g = None;
         }
+        super::turn_stop::turn(false);
     }
 }
 

@@ -22,7 +22,7 @@ pub enum Flow {
     Review(String),
 }
 
-const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter or Ctrl-J: new line · ↑/↓ history · Tab completes /commands and @files · Ctrl-A/E line start/end · Ctrl-U/K delete to start/end · Alt-b/f or Alt-←/→ move by word · Ctrl-W, Alt-Backspace, Alt-d delete a word · Esc or Ctrl-C interrupts a turn · Esc Esc (input empty) edits a previous message: Esc/↑ older, ↓ newer, Enter goes back to it (later messages dropped; files stay) · Ctrl-O expands the last subagent · Ctrl-Z suspends · Ctrl-C twice or Ctrl-D quits";
+const KEYS: &str = "Enter sends · Shift+Enter, Alt+Enter, Ctrl-J, \\+Enter: new line · ↑/↓ history · Tab completes /commands and @files · Ctrl-A/E line start/end · Ctrl-U/K delete to start/end · Alt-b/f or Alt-←/→ move by word · Ctrl-W, Alt-Backspace, Alt-d delete a word · Esc or Ctrl-C interrupts a turn · Esc Esc (input empty) edits a previous message: Esc/↑ older, ↓ newer, Enter goes back to it (later messages dropped; files stay) · Ctrl-O expands the last subagent · Ctrl-Z suspends · Ctrl-C twice or Ctrl-D quits";
 
 /// The commands that only read the view's state: they answer at once,
 /// also while a turn runs (the others wait for it to end). `/agents merge`

@@ -115,6 +115,19 @@ impl Composer {
         self.col = 0;
     }
 
+    /// `\` then Enter (the habit of shells, Claude Code and Codex): the
+    /// backslash right before the cursor is replaced by a line break;
+    /// whether there was one.
+    pub fn backslash_newline(&mut self) -> bool {
+        if !self.lines[self.row][..self.col].ends_with('\\') {
+            return false;
+        }
+        self.col -= 1;
+        self.lines[self.row].remove(self.col);
+        self.newline();
+        true
+    }
+
     /// A paste: small ones are inserted, large ones become a placeholder,
     /// which is edited as one unit (the cursor never enters it; Backspace
     /// and Delete remove it whole).

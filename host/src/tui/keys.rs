@@ -68,6 +68,8 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     match k.code {
         KeyCode::Enter if shift || alt => c.newline(),
         KeyCode::Char('j') if ctrl => c.newline(),
+        // Typed, not pasted (a paste comes whole, as one event).
+        KeyCode::Enter if c.backslash_newline() => app.menu.clear(),
         KeyCode::Enter => {
             if let Some((text, _)) = app.menu.get(app.menu_sel).cloned() {
                 app.menu.clear();
@@ -306,6 +308,24 @@ mod tests {
         assert_eq!(
             key(&mut app, enter(), false),
             Action::Submit("first\nsecond".into())
+        );
+    }
+
+    #[test]
+    fn a_backslash_before_enter_becomes_a_line_break() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        app.composer.insert_str("first line\\");
+        assert_eq!(key(&mut app, enter(), false), Action::None);
+        app.composer.insert_str("second \\ kept");
+        assert_eq!(
+            key(&mut app, enter(), false),
+            Action::Submit("first line\nsecond \\ kept".into())
+        );
+        // A pasted line break after a backslash stays as pasted.
+        app.composer.paste("a \\\nb");
+        assert_eq!(
+            key(&mut app, enter(), false),
+            Action::Submit("a \\\nb".into())
         );
     }
 

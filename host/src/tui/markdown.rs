@@ -23,6 +23,7 @@ pub fn render(md: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         spans: Vec::new(),
         styles: vec![Style::new()],
         lists: Vec::new(),
+        items: Vec::new(),
         item_prefix: None,
         quote: 0,
         code: None,
@@ -49,6 +50,8 @@ struct Renderer {
     styles: Vec<Style>,
     /// Open lists: the next number of an ordered one.
     lists: Vec<Option<u64>>,
+    /// Open list items: the width of each one's bullet or number.
+    items: Vec<usize>,
     item_prefix: Option<String>,
     quote: usize,
     code: Option<(String, String)>,
@@ -79,6 +82,14 @@ impl Renderer {
         s
     }
 
+    /// The indent of an open item's content after its first line (its
+    /// next paragraphs, a code block in it): under the item's text.
+    fn body_indent(&self) -> String {
+        let mut s = self.indent();
+        s.push_str(&" ".repeat(self.items.last().copied().unwrap_or(0)));
+        s
+    }
+
     fn blank(&mut self) {
         if self.out.last().is_some_and(|l| !l.spans.is_empty()) && self.lists.is_empty() {
             self.out.push(Line::default());
@@ -103,10 +114,13 @@ impl Renderer {
                     vec![Span::styled(format!("{indent}{pad}"), dim)],
                 )
             }
-            None => (
-                vec![Span::styled(indent.clone(), dim)],
-                vec![Span::styled(indent, dim)],
-            ),
+            None => {
+                let indent = self.body_indent();
+                (
+                    vec![Span::styled(indent.clone(), dim)],
+                    vec![Span::styled(indent, dim)],
+                )
+            }
         };
         let spans = std::mem::take(&mut self.spans);
         self.out.extend(wrap(&spans, self.width, &first, &rest));
@@ -212,6 +226,7 @@ impl Renderer {
                     }
                     _ => "• ".to_string(),
                 };
+                self.items.push(prefix.width());
                 self.item_prefix = Some(prefix);
             }
             Tag::Emphasis => {
@@ -264,7 +279,7 @@ impl Renderer {
             }
             TagEnd::CodeBlock => {
                 if let Some((lang, code)) = self.code.take() {
-                    let indent = self.indent();
+                    let indent = self.body_indent();
                     // Long lines wrap (a dim mark starts each continued
                     // part): what is cut at the terminal's edge never
                     // reaches the scrollback.
@@ -289,7 +304,10 @@ impl Renderer {
                     self.out.push(Line::default());
                 }
             }
-            TagEnd::Item => self.flush(),
+            TagEnd::Item => {
+                self.flush();
+                self.items.pop();
+            }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
             TagEnd::Link => {
                 self.pop_style();
@@ -334,6 +352,26 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_and_paragraphs_in_a_list_item_stay_under_its_text() {
+        let md = "- list with code:\n\n  ```bash\n  echo \"inside list\"\n  ```\n\n  after it\n- second item\n\n1. numbered\n\n   ```\n   code in 1\n   ```\n";
+        let texts: Vec<String> = render(md, 60, &Palette::new(false))
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        let line = |what: &str| {
+            texts
+                .iter()
+                .find(|t| t.contains(what))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(line("inside list"), "  echo \"inside list\"", "{texts:#?}");
+        assert_eq!(line("after it"), "  after it", "{texts:#?}");
+        assert_eq!(line("second item"), "• second item", "{texts:#?}");
+        assert_eq!(line("code in 1"), "   code in 1", "{texts:#?}");
+    }
 
     #[test]
     fn long_code_lines_wrap_with_nothing_lost() {

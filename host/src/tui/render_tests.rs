@@ -89,6 +89,16 @@ fn markdown() {
     each("markdown", |w, pal| markdown::render(MARKDOWN, w, pal));
 }
 
+/// Code and a second paragraph inside list items, under the item's text.
+const LIST_CODE: &str = "1. Build it:\n\n   ```sh\n   cargo build\n   ```\n\n   Then run it.\n2. Done\n\n- list with code:\n\n  ```bash\n  echo \"inside list\"\n  ```\n\n- second item\n";
+
+#[test]
+fn markdown_list_code() {
+    each("markdown_list_code", |w, pal| {
+        markdown::render(LIST_CODE, w, pal)
+    });
+}
+
 #[test]
 fn diffs() {
     let files = json!([

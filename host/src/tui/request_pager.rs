@@ -153,7 +153,11 @@ mod tests {
     }
 
     fn frame(app: &App) -> String {
-        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 10))
+        frame_at(app, 60, 10)
+    }
+
+    fn frame_at(app: &App, width: u16, height: u16) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
             .expect("test terminal");
         term.draw(|f| {
             app.draw_at(f);
@@ -193,6 +197,29 @@ mod tests {
         assert!(shown.contains("41  echo 40"), "{shown}");
         key(&mut app, Char('y'));
         assert_eq!(answer.try_recv(), Ok(Answer::Yes));
+    }
+
+    #[test]
+    fn with_no_room_for_the_request_the_prompt_says_so_in_place_of_yes() {
+        use crossterm::event::KeyCode::Char;
+        // A 20 × 8 window: the request is not above in whole, and no row
+        // of it fits next to the prompt.
+        let mut app = App::new(Palette::new(false), 20, Vec::new());
+        app.screen_rows = 8;
+        app.live_cap = 7;
+        let r = shell_request("touch ap_marker && echo made");
+        let pager = show_request(&mut app, &r);
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        let mut p = Pending::new((r, reply), None);
+        p.pager = pager;
+        app.approval = Some(p);
+        let shown = frame_at(&app, 20, 7);
+        assert!(shown.contains("enlarge the window"), "{shown}");
+        assert!(!shown.contains("[y] yes"), "{shown}");
+        key(&mut app, Char('y'));
+        assert!(answer.try_recv().is_err(), "answered unread");
+        key(&mut app, Char('n'));
+        assert_eq!(answer.try_recv(), Ok(Answer::No));
     }
 
     #[test]

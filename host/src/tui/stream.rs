@@ -106,10 +106,14 @@ impl Stream {
 
     /// The end of the last complete block: after a blank line outside code,
     /// after any complete line inside a code block, before the next item of
-    /// a list (then `true`: the list goes on).
+    /// a list (then `true`: the list goes on). An item is kept whole until
+    /// the next one or the list's end (a line not indented after a blank
+    /// one): its code blocks and paragraphs are drawn under its text.
     fn stable_end(&self) -> Option<(usize, bool)> {
         let mut in_fence = self.open_fence.is_some();
         let mut in_list = self.list_open;
+        // A blank line was seen in the list since its last text.
+        let mut gap = false;
         let mut best = None;
         let rest = &self.text[self.committed..];
         let mut offset = 0;
@@ -118,14 +122,34 @@ impl Stream {
             let start = self.committed + offset;
             let end = start + nl + 1;
             let trimmed = line.trim_start();
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+            let indented = line.starts_with([' ', '\t']);
+            let blank = line.trim().is_empty();
+            // Not indented: a fence, or any text after a blank line, ends
+            // the list (an item goes on it).
+            let ends = fence || gap;
+            if in_list && !in_fence && !blank && !indented && !is_item(line) && ends {
+                if start > self.committed {
+                    best = Some((start, false));
+                }
+                in_list = false;
+            }
+            gap = gap && blank;
+            if fence {
                 in_fence = !in_fence;
-                if !in_fence {
+                if !in_fence && !in_list {
                     best = Some((end, false));
                 }
-            } else if in_fence || line.trim().is_empty() {
-                best = Some((end, false));
-                in_list = false;
+            } else if in_fence {
+                if !in_list {
+                    best = Some((end, false));
+                }
+            } else if blank {
+                if in_list {
+                    gap = true;
+                } else {
+                    best = Some((end, false));
+                }
             } else if is_item(line) {
                 if in_list && offset > 0 {
                     best = Some((start, true));
@@ -270,16 +294,46 @@ mod tests {
         assert_eq!(text(&s.finish(80, &pal)), vec!["2. b", "3. c"]);
     }
 
+    /// What `md` streamed in pieces of `chars` characters commits.
+    fn streamed(md: &str, chars: usize) -> Vec<String> {
+        let pal = Palette::new(false);
+        let mut s = Stream::default();
+        let mut lines = Vec::new();
+        let all: Vec<char> = md.chars().collect();
+        for piece in all.chunks(chars) {
+            let piece: String = piece.iter().collect();
+            lines.extend(text(&s.push(&piece, 80, &pal)));
+        }
+        lines.extend(text(&s.finish(80, &pal)));
+        lines
+    }
+
+    #[test]
+    fn code_in_a_list_item_is_drawn_under_it_streamed_as_whole() {
+        let pal = Palette::new(false);
+        let md = "Steps:\n\n- list with code:\n\n  ```bash\n  echo \"inside list\"\n  ```\n\n  after it\n\n- second item\n\nThe end.\n";
+        let streamed = streamed(md, 5);
+        assert_eq!(
+            streamed,
+            [
+                "Steps:",
+                "",
+                "• list with code:",
+                "  echo \"inside list\"",
+                "  after it",
+                "• second item",
+                "",
+                "The end."
+            ]
+        );
+        assert_eq!(streamed, text(&markdown::render(md, 80, &pal)));
+    }
+
     #[test]
     fn a_paragraph_keeps_its_line_breaks_streamed_or_whole() {
         let pal = Palette::new(false);
         let md = "Intro.\n\none\ntwo\nthree\nfour";
-        let mut s = Stream::default();
-        let mut streamed = Vec::new();
-        for c in md.chars() {
-            streamed.extend(text(&s.push(&c.to_string(), 80, &pal)));
-        }
-        streamed.extend(text(&s.finish(80, &pal)));
+        let streamed = streamed(md, 1);
         assert!(
             streamed.ends_with(&["", "one", "two", "three", "four"].map(String::from)),
             "{streamed:?}"

@@ -82,14 +82,24 @@ impl App {
         let room = usize::from(area.height).saturating_sub(fixed);
         let skip = top.len().saturating_sub(room);
         // A prompt answers keys only while its question and choices are
-        // all on screen (keys.rs): none is answered unseen.
-        self.prompt_shown
-            .set(self.approval.is_some() && skip == 0 && cut == 0);
+        // all on screen (keys.rs): none is answered unseen. One cut short
+        // says why keys do nothing in place of its choices.
+        let whole = skip == 0 && cut == 0;
+        self.prompt_shown.set(self.approval.is_some() && whole);
         if let Some(p) = &self.approval {
-            p.pager
-                .drawn(paged.is_some(), paged == Some(true), skip == 0 && cut == 0);
+            p.pager.drawn(paged.is_some(), paged == Some(true), whole);
         }
-        let top: Vec<Line<'static>> = top.into_iter().skip(skip).collect();
+        let top: Vec<Line<'static>> = if self.approval.is_some() && !whole {
+            let lines = wrap(
+                &[Span::styled(CANNOT_ANSWER, self.pal.warn())],
+                usize::from(area.width),
+                &[],
+                &[],
+            );
+            lines.into_iter().take(room).collect()
+        } else {
+            top.into_iter().skip(skip).collect()
+        };
         let top_h = top.len() as u16;
         // The live rows sit right above the composer.
         let comp_h = composer.len() as u16;
@@ -135,6 +145,8 @@ impl App {
     fn layout(&self, width: u16, cap: u16) -> Layout {
         let area = Rect::new(0, 0, width, cap);
         let mut rows: Vec<Line<'static>> = Vec::new();
+        // Where the approval's choices are in `rows`.
+        let mut choices = 0..0;
         if let Some(p) = &self.approval {
             // The command or diff is in the scrollback right above, in
             // full (approve::show_request): the prompt points at it
@@ -157,9 +169,11 @@ impl App {
                 // Wrapped at the choices' gaps: in a narrow window the last
                 // ones (always, Esc) must not fall off the edge.
                 None => {
+                    let at = rows.len();
                     for line in wrap_choices(&p.choices(), usize::from(area.width)) {
                         rows.push(Line::styled(line, self.pal.accent()));
                     }
+                    choices = at..rows.len();
                 }
             }
         } else if let Some(start) = self.working {
@@ -205,7 +219,7 @@ impl App {
         }
         let (composer, cursor) = self.composer_lines(area);
         let status = self.status.line(area.width, &self.pal);
-        let paged = self.page_request(&mut rows, area, composer.len() + 1);
+        let paged = self.page_request(&mut rows, area, composer.len() + 1, choices);
         let room = usize::from(area.height).saturating_sub(composer.len() + 1);
         let skip = rows.len().saturating_sub(room);
         let top = rows.into_iter().skip(skip).collect();
@@ -221,12 +235,15 @@ impl App {
 
     /// The pending request put in front of `rows` when it cannot be seen
     /// whole above the prompt (`fixed`: the composer's and status rows):
-    /// whether the window shows its last row, `None` when not paged.
+    /// whether the window shows its last row, `None` when not paged. With
+    /// no room for even one of its rows, yes and always cannot be given:
+    /// the `choices` rows say so instead of offering them.
     fn page_request(
         &self,
         rows: &mut Vec<Line<'static>>,
         area: Rect,
         fixed: usize,
+        choices: std::ops::Range<usize>,
     ) -> Option<bool> {
         let p = self.approval.as_ref()?;
         let render = || crate::tui::approve::request_lines(&p.request, &self.pal, area.width);
@@ -251,6 +268,15 @@ impl App {
             .pager
             .with_rows(area.width, render, |r| p.pager.window(r, room, heading));
         let Some((window, end)) = window else {
+            if !choices.is_empty() {
+                let said = wrap(
+                    &[Span::styled(NO_ROOM, self.pal.warn())],
+                    usize::from(area.width),
+                    &[],
+                    &[],
+                );
+                rows.splice(choices, said);
+            }
             return Some(false);
         };
         rows.splice(0..0, window);
@@ -303,6 +329,16 @@ impl App {
 
 /// The working line while no part of the model's answer has come.
 pub(in crate::tui) const WAITING: &str = "Waiting for the model";
+
+/// What the live area shows in place of an approval prompt it cannot
+/// show whole (its keys are refused until it can).
+pub(in crate::tui) const CANNOT_ANSWER: &str =
+    "a question waits: enlarge the window to answer it · Esc interrupts";
+
+/// What an approval prompt offers in place of its choices when not a
+/// row of the request it asks about fits on screen.
+pub(in crate::tui) const NO_ROOM: &str =
+    "enlarge the window to read the request and answer yes · [n] no · Esc interrupts";
 
 /// What a window too small for the live area shows instead.
 const TOO_SMALL: &str = "window too small";
@@ -423,8 +459,11 @@ mod tests {
                     assert!("window too small".starts_with(last.trim_end()), "{last:?}");
                 }
                 // Too small for the question and its choices: keys do not
-                // answer it.
+                // answer it, and no choice is offered.
                 assert!(!app.prompt_shown.get(), "{width} x {height}");
+                let buf = term.backend().buffer();
+                let drawn: String = buf.content().iter().map(|c| c.symbol()).collect();
+                assert!(!drawn.contains("[y]"), "{width} x {height}: {drawn:?}");
             }
         }
         app.live_cap = 10;
@@ -435,6 +474,35 @@ mod tests {
         })
         .expect("draw");
         assert!(app.prompt_shown.get());
+    }
+
+    #[test]
+    fn a_prompt_cut_short_says_to_enlarge_the_window_in_place_of_its_choices() {
+        let mut app = App::new(Palette::new(false), 60, Vec::new());
+        app.screen_rows = 4;
+        app.live_cap = 4;
+        let request = crate::tui::approve::shell_request("make test");
+        let (reply, _answer) = tokio::sync::oneshot::channel();
+        app.approval = Some(Pending::new((request, reply), None));
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 4))
+            .expect("test terminal");
+        term.draw(|f| {
+            app.draw_at(f);
+        })
+        .expect("draw");
+        let drawn: String = term
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(!app.prompt_shown.get());
+        assert!(
+            drawn.contains("enlarge the window to answer it"),
+            "{drawn:?}"
+        );
+        assert!(!drawn.contains("[n]"), "{drawn:?}");
     }
 
     #[test]

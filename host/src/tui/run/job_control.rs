@@ -8,11 +8,16 @@ use super::{FIRST_ROWS, Io};
 /// Ctrl-Z (or SIGTSTP from outside): the terminal is given back as it was,
 /// the process stops as any job does, and once continued (`fg`) the
 /// terminal is taken and the view drawn again. A running turn pauses with
-/// the process (commands it started, in their own process groups, go on).
+/// the process: the model's commands (in process groups of their own, so
+/// the terminal's stop does not reach them) and what they left running
+/// are stopped first and continued once quire is (`child::pause_commands`;
+/// their timeouts do not count the stop).
 pub(super) fn suspend(io: &mut Io, app: &mut App) {
     let _ = term::flush(&mut io.term, app);
+    let paused = quire::child::pause_commands();
     let _ = term::suspend(&mut io.term);
     signals::stop(&mut io.signals);
+    drop(paused);
     retake(io, app);
 }
 

@@ -12,8 +12,16 @@ use crate::support::quire::TestEnv;
 
 /// quire under `bash -m`: (the terminal, quire's pid).
 fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
+    under_a_shell_in(env, false)
+}
+
+/// quire under `bash -m`, in the line mode when `dumb` (`TERM=dumb`).
+fn under_a_shell_in(env: &TestEnv, dumb: bool) -> (Pty, i32) {
     let quire = env!("CARGO_BIN_EXE_quire");
     let mut cmd = env.program("bash");
+    if dumb {
+        cmd.env("TERM", "dumb");
+    }
     cmd.args([
         "--norc",
         "-mc",
@@ -21,7 +29,7 @@ fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
         quire,
     ]);
     let pty = Pty::spawn(cmd, 30, 100);
-    pty.wait_text("/help for keys");
+    pty.wait_text("Ctrl-D to quit");
     // The shell's own child (quire's watchdog is a fork with the same
     // command line, further down).
     let pid = descendants(pty.pid())
@@ -128,4 +136,57 @@ fn sigstop_then_fg_takes_the_terminal_back_from_cooked_mode() {
         |_, pid| assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0),
         false,
     );
+}
+
+/// Lines the model's command wrote so far.
+fn ticks(env: &TestEnv) -> usize {
+    env.read("ticks").lines().count()
+}
+
+#[test]
+fn ctrl_z_stops_the_models_running_command_until_fg() {
+    command_stops_with_quire(false);
+}
+
+#[test]
+fn ctrl_z_in_the_line_mode_stops_the_models_running_command_too() {
+    command_stops_with_quire(true);
+}
+
+/// Ctrl-Z while the model's command writes a line every 100 ms: nothing
+/// is written while quire is stopped, the rest after `fg`.
+fn command_stops_with_quire(dumb: bool) {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call(
+            "a",
+            "shell",
+            serde_json::json!({
+                "command": "for i in $(seq 1 60); do echo $i >> ticks; sleep 0.1; done; echo counted"
+            }),
+        ),
+        Reply::text("the ticks are done"),
+    ]);
+    let (mut pty, pid) = under_a_shell_in(&env, dumb);
+    pty.send("tick\r");
+    wait_until(&pty, "the command writing", || ticks(&env) >= 3);
+    pty.send("\x1a");
+    wait_until(&pty, "quire stopped", || state(pid) == 'T');
+    pty.wait_text("shell has the terminal");
+    let at_stop = ticks(&env);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        ticks(&env),
+        at_stop,
+        "the model's command wrote while quire was stopped"
+    );
+    assert!(at_stop < 60, "the command ended before the stop: {at_stop}");
+    pty.send("go\n");
+    wait_until(&pty, "the command writing again after fg", || {
+        ticks(&env) > at_stop
+    });
+    pty.wait_text("the ticks are done");
+    assert_eq!(ticks(&env), 60, "{}", env.read("ticks"));
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
 }
