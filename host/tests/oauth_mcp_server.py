@@ -10,9 +10,15 @@ answers to initialize, tools/list and tools/call).
 Prints its base URL on the first line of stdout. Test-only endpoints:
 POST /admin/revoke makes every access token invalid; GET /admin/log is
 what happened (grants, the Authorization headers /mcp saw).
+
+QUIRE_TEST_OAUTH_MODE makes it misbehave: `file` / `js` publish a
+file: / javascript: authorization endpoint, `plainhttp` an http token
+endpoint on another host, `huge` answers the code with a 2 MB access
+token, `long` with a 20 KB one.
 """
 
 import base64
+import os
 import hashlib
 import json
 import secrets
@@ -27,6 +33,7 @@ CODES = {}  # code -> dict(client_id, redirect_uri, challenge, resource)
 ACCESS = set()
 REFRESH = {}  # refresh token -> client_id
 LOG = []  # events
+MODE = os.environ.get("QUIRE_TEST_OAUTH_MODE", "")
 
 
 def log(kind, **kw):
@@ -72,8 +79,11 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/.well-known/oauth-authorization-server":
             return self.send(200, {
                 "issuer": self.base,
-                "authorization_endpoint": self.base + "/authorize",
-                "token_endpoint": self.base + "/token",
+                "authorization_endpoint": {
+                    "file": "file:///etc/passwd",
+                    "js": "javascript:alert(document.cookie)//",
+                }.get(MODE, self.base + "/authorize"),
+                "token_endpoint": "http://auth.example/token" if MODE == "plainhttp" else self.base + "/token",
                 "registration_endpoint": self.base + "/register",
                 "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -132,6 +142,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def issue(self, client):
         access = "at-" + secrets.token_urlsafe(16)
+        if MODE in ("huge", "long"):
+            access += "A" * (2_000_000 if MODE == "huge" else 20_000)
         refresh = "rt-" + secrets.token_urlsafe(16)
         with LOCK:
             ACCESS.add(access)

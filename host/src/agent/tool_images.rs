@@ -51,7 +51,8 @@ impl Session {
     /// told and later calls of the tool fail; true when the request is
     /// to be sent again.
     pub(crate) fn withdraw_refused_tool_images(&mut self, e: &ModelError) -> bool {
-        let refused = matches!(e, ModelError::Http { status: 400 | 413 | 415 | 422, body, .. }
+        // (A 413 is a request too large, not images refused.)
+        let refused = matches!(e, ModelError::Http { status: 400 | 415 | 422, body, .. }
             if body.contains(crate::model::IMAGES_REFUSED));
         let trailing = self
             .history

@@ -414,7 +414,7 @@ impl Session {
         let request = ModelRequest {
             model: self.model.clone(),
             instructions: self.instructions(),
-            items: self.history.clone(),
+            items: crate::images::budget::within(&self.history, self.client.wire_api()),
             tools,
             max_output_tokens: self.config.max_output_tokens_for(&self.model),
             cache_key: Some(self.id().to_string()),

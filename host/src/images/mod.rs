@@ -3,6 +3,7 @@
 //! bytes, not over the size limit), then recorded as [`Item::Image`] after
 //! the user message they belong to.
 
+pub mod budget;
 mod dimensions;
 mod pasted;
 

@@ -8,8 +8,9 @@ pub enum ModelError {
     /// response started.
     #[error("cannot reach {url}: {message}")]
     Connect { url: String, message: String },
-    /// A non-success status that is not one of the more specific kinds.
-    #[error("HTTP {status} from {url}: {body}")]
+    /// A non-success status that is not one of the more specific kinds
+    /// (a 413 explained: [`http_text`]).
+    #[error("{}", http_text(*status, url, body))]
     Http {
         status: u16,
         url: String,
@@ -70,6 +71,18 @@ pub enum ModelError {
     /// The client is misconfigured (missing key, bad URL).
     #[error("{0}")]
     Config(String),
+}
+
+/// What an [`ModelError::Http`] says: the status and the body, a 413
+/// (Anthropic's `request_too_large`) in words with what to do.
+fn http_text(status: u16, url: &str, body: &str) -> String {
+    if status == 413 {
+        return format!(
+            "the request is larger than {url} takes (HTTP 413: {}): the conversation carries too much (images, long tool output); /compact shortens it, /rewind goes back to an earlier message, or start a new session",
+            super::http::error_message(body)
+        );
+    }
+    format!("HTTP {status} from {url}: {body}")
 }
 
 impl ModelError {

@@ -160,7 +160,7 @@ pub(crate) fn blame_images(err: ModelError, items: &[Item]) -> ModelError {
             url,
             mut body,
             retry_after,
-        } if !names.is_empty() && matches!(status, 400 | 413 | 415 | 422) => {
+        } if !names.is_empty() && matches!(status, 400 | 415 | 422) => {
             body.push_str(&format!(
                 " (the request carried {} ({}): {IMAGES_REFUSED}; pick a vision-capable model with -m NAME or /model NAME, or send the message without -i / the pasted image)",
                 crate::plural::counted(names.len(), "image"),

@@ -6,8 +6,8 @@
 //! carries the image, which the turn records as an [`Item::Image`] after
 //! the calls' results (agent/tool_images.rs). Before it says so, the
 //! image is checked against what the session's model takes ([`Intake`]:
-//! the wire's limits, a model that refused images): one that cannot be
-//! sent fails the call, so its status (✗, `failed`) tells the truth.
+//! the wire's limits, a model that refused images, the room left for
+//! images in one request): one that cannot be sent fails the call, so its status (✗, `failed`) tells the truth.
 
 use std::sync::{Arc, Mutex};
 
@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use super::typed::{Typed, TypedTool};
 use super::{CallResult, ToolContext, ToolError, ToolOutput};
 use crate::images::Image;
+use crate::images::budget::Room;
 use crate::model::{Item, WireApi};
 
 pub const NAME: &str = "view_image";
@@ -54,21 +55,23 @@ impl ViewImage {
 }
 
 /// What the session's model takes of images, set by the session before
-/// each round of calls: its wire, and whether it refused an image
-/// earlier. Unset (the tool used on its own): nothing is checked.
+/// each round of calls: its wire, whether it refused an image earlier,
+/// and the room the round's images have in one request (`images::budget`).
+/// Unset (the tool used on its own): nothing is checked.
 #[derive(Debug, Default)]
-pub struct Intake(Mutex<Option<(WireApi, bool)>>);
+pub struct Intake(Mutex<Option<(WireApi, bool, Room)>>);
 
 impl Intake {
     pub fn set(&self, wire: WireApi, refused: bool) {
         if let Ok(mut g) = self.0.lock() {
-            *g = Some((wire, refused));
+            *g = Some((wire, refused, Room::new(wire)));
         }
     }
 
     fn refusal(&self, image: &Image) -> Option<String> {
-        let (wire, refused) = (*self.0.lock().ok()?)?;
-        refusal(image, wire, refused)
+        let mut guard = self.0.lock().ok()?;
+        let (wire, refused, room) = guard.as_mut()?;
+        refusal(image, *wire, *refused).or_else(|| room.take(&image.name, image.bytes.len()).err())
     }
 }
 

@@ -9,6 +9,8 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::guard;
+
 /// What a server's 401 said in `WWW-Authenticate: Bearer …`.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Challenge {
@@ -128,7 +130,7 @@ fn well_known(base: &Url, name: &str) -> Vec<String> {
 async fn first_json<T: serde::de::DeserializeOwned>(
     http: &reqwest::Client,
     urls: &[String],
-) -> Option<(String, T)> {
+) -> Result<Option<(String, T)>, String> {
     for url in urls {
         let Ok(resp) = http
             .get(url)
@@ -142,26 +144,29 @@ async fn first_json<T: serde::de::DeserializeOwned>(
             tracing::debug!(%url, status = %resp.status(), "no OAuth metadata here");
             continue;
         }
-        match resp.json::<T>().await {
-            Ok(v) => return Some((url.clone(), v)),
+        let body = guard::body(resp, "metadata", url).await?;
+        match serde_json::from_slice::<T>(&body) {
+            Ok(v) => return Ok(Some((url.clone(), v))),
             Err(e) => tracing::debug!(%url, "OAuth metadata unreadable: {e}"),
         }
     }
-    None
+    Ok(None)
 }
 
 /// Discovers how to sign in to the MCP server at `url`. The error says
 /// which step failed and where.
 pub async fn discover(http: &reqwest::Client, url: &str) -> Result<Found, String> {
-    let base = Url::parse(url).map_err(|e| format!("{url} is not a URL: {e}"))?;
+    // Its well-known metadata is under its own URL.
+    let base = guard::endpoint("URL", url, url)?;
     let challenge = challenge(http, url).await?;
     let mut candidates = Vec::new();
     if let Some(m) = challenge.as_ref().and_then(|c| c.resource_metadata.clone()) {
+        guard::endpoint("resource metadata URL", &m, url)?;
         candidates.push(m);
     }
     candidates.extend(well_known(&base, "oauth-protected-resource"));
     let resource = first_json::<ResourceMetadata>(http, &candidates)
-        .await
+        .await?
         .map(|(_, m)| m);
     if challenge.is_none() && resource.is_none() {
         return Err(format!(
@@ -174,8 +179,7 @@ pub async fn discover(http: &reqwest::Client, url: &str) -> Result<Found, String
         .as_ref()
         .and_then(|r| r.authorization_servers.first())
     {
-        Some(s) => Url::parse(s)
-            .map_err(|e| format!("{url}: its authorization server '{s}' is not a URL: {e}"))?,
+        Some(s) => guard::endpoint("authorization server", s, url)?,
         None => {
             Url::parse(&base.origin().ascii_serialization()).map_err(|e| format!("{url}: {e}"))?
         }
@@ -189,13 +193,22 @@ pub async fn discover(http: &reqwest::Client, url: &str) -> Result<Found, String
             issuer.origin().ascii_serialization()
         ));
     }
-    let Some((_, server)) = first_json::<ServerMetadata>(http, &as_urls).await else {
+    let Some((_, server)) = first_json::<ServerMetadata>(http, &as_urls).await? else {
         return Err(format!(
             "{url}: no authorization server metadata at {} (tried {})",
             issuer,
             as_urls.join(", ")
         ));
     };
+    guard::endpoint(
+        "authorization endpoint",
+        &server.authorization_endpoint,
+        url,
+    )?;
+    guard::endpoint("token endpoint", &server.token_endpoint, url)?;
+    if let Some(endpoint) = &server.registration_endpoint {
+        guard::endpoint("registration endpoint", endpoint, url)?;
+    }
     if let Some(methods) = &server.code_challenge_methods_supported
         && !methods.iter().any(|m| m == "S256")
     {

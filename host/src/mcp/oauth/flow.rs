@@ -10,6 +10,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::discovery::ServerMetadata;
+use super::guard;
 use super::store::{Tokens, now};
 
 /// `n` random bytes from the system, base64url without padding.
@@ -60,17 +61,19 @@ pub async fn register(
         )
     })?;
     let status = resp.status();
+    let body = guard::body(resp, "registration answer", endpoint).await?;
     if !status.is_success() {
-        let text = resp.text().await.unwrap_or_default();
         return Err(format!(
             "client registration at {endpoint} was refused ({status}): {} (set oauth_client_id on the server's table to use a client registered by hand)",
-            super::brief(&text)
+            super::brief(&String::from_utf8_lossy(&body))
         ));
     }
-    let r: Registered = resp
-        .json()
-        .await
+    let r: Registered = serde_json::from_slice(&body)
         .map_err(|e| format!("client registration at {endpoint}: unreadable answer: {e}"))?;
+    guard::token("client id", &r.client_id, endpoint)?;
+    if let Some(secret) = &r.client_secret {
+        guard::token("client secret", secret, endpoint)?;
+    }
     Ok(Client {
         id: r.client_id,
         secret: r.client_secret,
@@ -164,6 +167,8 @@ async fn token_request(
     client: &Client,
     mut form: Vec<(&str, String)>,
 ) -> Result<TokenAnswer, String> {
+    // A sign-in stored before endpoints were checked is checked here.
+    guard::endpoint("token endpoint", endpoint, endpoint)?;
     form.push(("client_id", client.id.clone()));
     if let Some(secret) = &client.secret {
         form.push(("client_secret", secret.clone()));
@@ -177,7 +182,8 @@ async fn token_request(
         .await
         .map_err(|e| format!("cannot reach {endpoint}: {}", crate::errors::plain(&e)))?;
     let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
+    let body = guard::body(resp, "token answer", endpoint).await?;
+    let text = String::from_utf8_lossy(&body);
     if !status.is_success() {
         // The server's error code and description, never its body whole
         // (it may echo what was sent).
@@ -190,8 +196,13 @@ async fn token_request(
         };
         return Err(format!("{endpoint} refused: {why}"));
     }
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{endpoint}: the answer holds no access token ({e})"))
+    let answer: TokenAnswer = serde_json::from_str(&text)
+        .map_err(|e| format!("{endpoint}: the answer holds no access token ({e})"))?;
+    guard::token("access token", &answer.access_token, endpoint)?;
+    if let Some(refresh) = &answer.refresh_token {
+        guard::token("refresh token", refresh, endpoint)?;
+    }
+    Ok(answer)
 }
 
 /// What a token answer amounts to, keeping `old`'s refresh token when the

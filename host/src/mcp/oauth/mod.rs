@@ -10,6 +10,7 @@ pub mod callback;
 pub(crate) mod connect;
 pub mod discovery;
 pub mod flow;
+pub mod guard;
 pub mod store;
 
 use std::path::Path;

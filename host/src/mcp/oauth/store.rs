@@ -89,7 +89,14 @@ fn file(home: &Path, key: &str) -> PathBuf {
 /// be read, or that was written for another URL, is no tokens.
 pub fn load(home: &Path, url: &str) -> Option<Tokens> {
     let key = server_key(url)?;
-    let text = std::fs::read_to_string(file(home, &key)).ok()?;
+    let path = file(home, &key);
+    // A sign-in stored before answers were bounded may be huge: it is no
+    // sign-in (signing in again replaces it).
+    if std::fs::metadata(&path).ok()?.len() > super::guard::MAX_BODY as u64 {
+        tracing::warn!("the MCP sign-in file for {key} is too large to be one; sign in again");
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
     let tokens: Tokens = serde_json::from_str(&text)
         .map_err(|e| tracing::warn!("unreadable MCP sign-in file for {key}: {e}"))
         .ok()?;

@@ -140,3 +140,22 @@ fn the_start_of_an_event_stream_is_recognised() {
         assert!(!looks_like_event_stream(start), "{start:?}");
     }
 }
+
+#[test]
+fn a_request_too_large_says_what_to_do() {
+    let body = r#"{"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}"#;
+    let e = status_error(
+        413,
+        "https://api.anthropic.com/v1/messages",
+        &HeaderMap::new(),
+        body,
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("HTTP 413: Request exceeds the maximum allowed number of bytes.")
+            && text.contains("/compact")
+            && text.contains("/rewind")
+            && !text.contains('{'),
+        "{text}"
+    );
+}

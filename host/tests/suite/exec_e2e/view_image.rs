@@ -349,3 +349,105 @@ fn an_image_anthropic_refuses_fails_the_call_not_just_the_result() {
     );
     assert_eq!(run.of_type("image_attached").len(), 1);
 }
+
+/// The names of the images a request carries, and the notes of those
+/// left out (`[image: NAME] (left out…`), on Anthropic.
+fn anthropic_images(body: &Value) -> (usize, Vec<String>) {
+    let mut images = 0;
+    let mut notes = Vec::new();
+    for message in conversation("anthropic", body) {
+        for block in message["content"].as_array().into_iter().flatten() {
+            if block["type"] == "image" {
+                images += 1;
+            }
+            if let Some(t) = block["text"].as_str()
+                && t.contains("(left out of this request")
+            {
+                notes.push(t.split(']').next().unwrap_or_default().to_string() + "]");
+            }
+        }
+    }
+    (images, notes)
+}
+
+#[test]
+fn a_requests_images_stay_under_anthropics_request_size_limit() {
+    // Each image fits Anthropic's 5 MB alone (4.8 MB of base64); six would
+    // make a request of about 29 MB of images, 40 MB with four more.
+    let env = TestEnv::new("anthropic");
+    let big = png_of(64, 32, 3_600_000);
+    for i in 0..8 {
+        std::fs::write(env.repo_path().join(format!("m{i}.png")), &big).unwrap();
+    }
+    let view = |ids: std::ops::Range<usize>| {
+        Reply::tool_calls(
+            ids.map(|i| {
+                Step::tool_call(
+                    format!("v{i}"),
+                    "view_image",
+                    json!({"path": format!("m{i}.png")}),
+                )
+            })
+            .collect(),
+        )
+    };
+    env.server
+        .push_all([view(0..6), view(6..8), Reply::text("done")]);
+    let run = env.exec_json("look at them all", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // One response's calls: five fit, the sixth call fails and says why.
+    let failed: Vec<Value> = run
+        .of_type("tool_completed")
+        .into_iter()
+        .filter(|e| e["status"] == "failed")
+        .cloned()
+        .collect();
+    assert_eq!(failed.len(), 1, "{}", run.stdout);
+    let why = failed[0]["output"].as_str().unwrap();
+    assert!(
+        why.contains("not attached: the images attached by these calls already take 22.9 MiB of the 24.0 MiB one request may carry (Anthropic's request size limit)")
+            && why.contains("view fewer images at once"),
+        "{why}"
+    );
+    let reqs = env.server.requests();
+    assert_eq!(reqs.len(), 3);
+    let limit = 32_000_000;
+    assert_eq!(anthropic_images(&reqs[1].body), (5, vec![]));
+    assert!(reqs[1].raw_body.len() < limit, "{}", reqs[1].raw_body.len());
+    // The next round's two images make room: the two oldest are left out
+    // of the request, named in their place; the history keeps them.
+    let (images, notes) = anthropic_images(&reqs[2].body);
+    assert_eq!(images, 5);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(reqs[2].raw_body.len() < limit, "{}", reqs[2].raw_body.len());
+    assert!(run.of_type("image_attached").len() == 7);
+    drop(reqs);
+
+    // Resumed, the same: under the limit.
+    env.server.push(Reply::text("still"));
+    let run = env.run(&["exec", "resume", "--last", "and now"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reqs = env.server.requests();
+    assert_eq!(anthropic_images(&reqs[3].body).0, 5);
+    assert!(reqs[3].raw_body.len() < limit);
+}
+
+#[test]
+fn a_request_too_large_is_explained_with_what_to_do() {
+    let env = TestEnv::new("anthropic");
+    env.server.push(Reply::status(413));
+    let run = env.run(&["exec", "hi"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("HTTP 413: Request exceeds the maximum allowed number of bytes.")
+            && run.stderr.contains("/compact")
+            && run.stderr.contains("/rewind")
+            && !run.stderr.contains("request_too_large"),
+        "{}",
+        run.stderr
+    );
+    // Not taken for a model that refuses images.
+    assert!(!run.stderr.contains("takes no images"), "{}", run.stderr);
+}

@@ -21,9 +21,15 @@ struct OAuthServer {
 
 impl OAuthServer {
     fn start() -> OAuthServer {
+        OAuthServer::misbehaving("")
+    }
+
+    /// With `QUIRE_TEST_OAUTH_MODE=mode` (see the script).
+    fn misbehaving(mode: &str) -> OAuthServer {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oauth_mcp_server.py");
         let mut child = Command::new("python3")
             .arg(script)
+            .env("QUIRE_TEST_OAUTH_MODE", mode)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -84,10 +90,13 @@ impl Drop for OAuthServer {
 
 /// A browser stand-in: GETs the URL it is given and follows the redirect
 /// to quire's callback; `QUIRE_TEST_TAMPER=state` changes the state on the
-/// way back, `=challenge` the PKCE challenge on the way out.
+/// way back, `=challenge` the PKCE challenge on the way out. Each URL it is
+/// given is appended to `opened.txt` next to it.
 const BROWSER: &str = r#"#!/usr/bin/env python3
 import os, sys, urllib.error, urllib.parse, urllib.request
 tamper = os.environ.get("QUIRE_TEST_TAMPER", "")
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "opened.txt"), "a") as f:
+    f.write(sys.argv[1] + "\n")
 def swap(url, key):
     parts = urllib.parse.urlsplit(url)
     q = [(k, "A" * 43 if k == key else v) for k, v in urllib.parse.parse_qsl(parts.query)]
@@ -356,4 +365,47 @@ fn a_repository_server_of_the_same_name_at_another_url_gets_no_token() {
             .all(|e| e["kind"] != "mcp" || e["authorization"].is_null()),
         "{asked:?}"
     );
+}
+
+#[test]
+fn endpoints_other_than_https_or_loopback_http_are_refused_before_the_browser() {
+    for (mode, what, bad) in [
+        ("file", "authorization endpoint", "file:///etc/passwd"),
+        ("js", "authorization endpoint", "javascript:alert"),
+        ("plainhttp", "token endpoint", "http://auth.example/token"),
+    ] {
+        let server = OAuthServer::misbehaving(mode);
+        let env = TestEnv::with_config("responses", &config(&server.url()));
+        let run = login(&env, "notes", "");
+        assert_ne!(run.code, 0, "{mode}: {}", run.stdout);
+        // The error names the endpoint, the server, and what is allowed.
+        assert!(
+            run.stderr.contains(&format!("its {what} '{bad}"))
+                && run.stderr.contains(&server.url())
+                && run.stderr.contains("https"),
+            "{mode}: {}",
+            run.stderr
+        );
+        assert!(
+            !env.home.path().join("opened.txt").exists(),
+            "{mode}: the browser was started"
+        );
+        assert!(!run.stdout.contains(bad), "{mode}: {}", run.stdout);
+        assert!(token_files(&env).is_empty());
+    }
+}
+
+#[test]
+fn an_oversized_token_answer_or_token_is_refused_and_nothing_stored() {
+    for (mode, says) in [
+        ("huge", "token answer is larger than 1024 KiB"),
+        ("long", "access token is 19 KiB"),
+    ] {
+        let server = OAuthServer::misbehaving(mode);
+        let env = TestEnv::with_config("responses", &config(&server.url()));
+        let run = login(&env, "notes", "");
+        assert_ne!(run.code, 0, "{mode}: {}", run.stdout);
+        assert!(run.stderr.contains(says), "{mode}: {}", run.stderr);
+        assert!(token_files(&env).is_empty(), "{mode}");
+    }
 }
