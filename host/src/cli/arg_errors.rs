@@ -32,9 +32,16 @@ pub fn json_saying(raw: &[String], message: String) -> Option<String> {
         .take_while(|a| *a != "--")
         .collect();
     match command {
-        "exec" if rest.contains(&"--json") => serde_json::to_string(&Event::Error { message })
-            .ok()
-            .map(|l| format!("{l}\n")),
+        // Quire's `error` event is also Codex's (`--json=codex`).
+        "exec"
+            if rest.iter().any(|a| {
+                *a == "--json" || a.starts_with("--json=") || *a == "--experimental-json"
+            }) =>
+        {
+            serde_json::to_string(&Event::Error { message })
+                .ok()
+                .map(|l| format!("{l}\n"))
+        }
         "review" if wants_json(&rest) && !has(&rest, "--output-schema") => {
             let mut report = Report::new(target(&rest).describe(), None);
             report.error = Some(message);

@@ -144,6 +144,11 @@ fn a_failed_task_is_turn_failed_and_codex_s_flag_names_work() {
     assert!(run.of_type("turn.completed").is_empty());
     assert_eq!(run.types()[0], "thread.started");
 
+    // A refused flag is an `error` line on stdout, Codex's shape too.
+    let run = env.run(&["exec", "--json=codex", "--bogus", "x"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.types(), ["error"], "{}", run.stdout);
+
     let run = env.run(&["exec", "--json", "codex"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("--json=codex"), "{}", run.stderr);
