@@ -19,8 +19,10 @@
 //! - lists (`credential.helper`) are emptied, then the user's entries
 //!   given again;
 //! - a key nothing can switch off (`core.gitProxy`, whose first value
-//!   wins; `core.worktree`; `remote.*.vcs`…) is refused, naming it: the
-//!   hook does not run.
+//!   wins; `core.worktree`; `remote.*.vcs`…), and any other key whose
+//!   name ends like a program's (`…cmd`, `…command`, `…program`,
+//!   `…helper`, `…hook`: another tool's, a newer git's), is refused,
+//!   naming it: the hook does not run.
 //!
 //! Filters, merge drivers, configured hooks, `core.hooksPath`,
 //! `core.fsmonitor`, the pager, the editors and signing are switched
@@ -65,7 +67,9 @@ use Sub::{Any, Either, Named, No};
 
 /// Every key that names a program or changes what a command runs.
 const FAMILIES: &[Family] = &[
-    ("alias", No, "*", Value("")),
+    ("alias", Either, "*", Value("")),
+    // Switched off again by `neutral::driver_overrides`.
+    ("hook", Any, "command", Value("")),
     ("diff", No, "external", Value("")),
     ("diff", Any, "command", Value("")),
     ("diff", Any, "textconv", Value("cat")),
@@ -180,6 +184,10 @@ fn settings(listed: &str) -> Result<Vec<String>, GitFailure> {
     Ok(out)
 }
 
+/// Endings of a variable that names a program in keys [`FAMILIES`] does
+/// not list (another tool's, a newer git's): refused, to be safe.
+const PROGRAM_ENDINGS: &[&str] = &["cmd", "command", "program", "helper", "hook"];
+
 /// How the key `key` (`section[.subsection].variable`) is switched off;
 /// `None`: it names no program.
 fn family_of(key: &str) -> Option<Neutral> {
@@ -200,6 +208,12 @@ fn family_of(key: &str) -> Option<Neutral> {
                 && (*v == "*" || *v == variable)
         })
         .map(|(_, _, _, n)| *n)
+        .or_else(|| {
+            PROGRAM_ENDINGS
+                .iter()
+                .any(|end| variable.ends_with(end))
+                .then_some(Refuse)
+        })
 }
 
 #[cfg(test)]
@@ -256,5 +270,9 @@ mod tests {
         assert_eq!(family_of("gpg.other.program"), Some(Refuse));
         assert_eq!(family_of("diff.a.b.textconv"), Some(Value("cat")));
         assert_eq!(family_of("diff.noprefix"), None);
+        assert_eq!(family_of("remote.origin.url"), None);
+        assert_eq!(family_of("svn-remote.svn.authorsprog"), None);
+        assert_eq!(family_of("p4.othercommand"), Some(Refuse));
+        assert_eq!(family_of("alias.x.command"), Some(Value("")));
     }
 }
