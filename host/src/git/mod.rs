@@ -32,6 +32,7 @@ mod language;
 mod left;
 mod neutral;
 mod program;
+mod repo_programs;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -234,11 +235,17 @@ pub fn run_network(dir: Option<&Path>, args: &[&str]) -> Result<String, GitFailu
 
 /// The settings (`key=value`) that switch off what the repository at
 /// `dir`, and those nested in its working tree, could make git run
-/// ([`neutral`]): for git that someone else runs in it (a hook), given
-/// through `GIT_CONFIG_COUNT`. Reading the drivers' names runs nothing.
+/// ([`neutral`]), and what its own configuration names for any
+/// subcommand ([`repo_programs`]: aliases, external diffs, textconv,
+/// credential helpers…): for git that someone else runs in it (a hook),
+/// given through `GIT_CONFIG_COUNT`. Reading the configuration runs
+/// nothing. Refused when the configuration sets what cannot be switched
+/// off.
 pub fn neutral_settings(dir: &Path) -> Result<Vec<String>, GitFailure> {
     let timeout = deadline::default(false, None).map_err(|why| GitFailure::refused("git", why))?;
-    let mut settings: Vec<String> = neutral::FIXED.iter().map(|s| s.to_string()).collect();
+    // quire's fixed settings come after, and win.
+    let mut settings = repo_programs::overrides(dir, Some(timeout))?;
+    settings.extend(neutral::FIXED.iter().map(|s| s.to_string()));
     settings.extend(neutral::driver_overrides(
         Some(dir),
         "status",

@@ -158,7 +158,7 @@ pub fn plugin_coverage_note(command: &str, root: &std::path::Path) -> Option<Str
 
 /// The note for a command that runs git: what the repository's git
 /// setup names runs too.
-const GIT_NOTE: &str = "`git` runs what the repository's git setup names (.git/hooks, an fsmonitor, filters), which the approval does not cover; once that setup changes during a session, quire runs hooks' git with them switched off";
+const GIT_NOTE: &str = "`git` runs what the repository's git setup names (.git/hooks, an fsmonitor, filters, aliases, an external diff), which the approval does not cover; once that setup changes during a session, quire runs hooks' git with them switched off";
 
 /// The runners' note for `command`, joined with `unknown` (what the
 /// files it runs may reach).

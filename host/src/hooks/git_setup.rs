@@ -16,9 +16,12 @@
 //!   any of it changed during the session (or a repository appeared),
 //!   the hooks' git runs for the rest of the session with quire's own
 //!   git protection ([`crate::git::neutral_settings`]: no repository
-//!   hooks, filters, merge drivers, signing, editor or pager), said once
-//!   in a warning naming what changed. The user's own hooks keep working
-//!   while nothing changed.
+//!   hooks, filters, merge drivers, signing, editor or pager, and none
+//!   of the programs the repository's configuration names — aliases,
+//!   external diff, textconv, credential helpers…), said once in a
+//!   warning naming what changed; a hook does not run (a guard blocks)
+//!   while the configuration sets what cannot be switched off. The
+//!   user's own hooks keep working while nothing changed.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -153,7 +156,7 @@ pub(crate) fn names_git(hook: &super::Hook) -> bool {
 /// The warning that the setup changed (`what`: its paths).
 fn changed_warning(what: &[String]) -> String {
     format!(
-        "the repository's git setup changed during this session ({}), possibly by the model's commands: for the rest of the session, git started by hooks runs without repository hooks, fsmonitor, filters, merge drivers or signing (quire sets them off through GIT_CONFIG_COUNT); check what changed, then start quire again to run them",
+        "the repository's git setup changed during this session ({}), possibly by the model's commands: for the rest of the session, git started by hooks runs without repository hooks, fsmonitor, filters, merge drivers, signing, or the repository's own aliases, external diff, textconv, credential helpers and other programs its configuration names (quire sets them off through GIT_CONFIG_COUNT; the user's own global ones stay); check what changed, then start quire again to run them",
         what.join(", ")
     )
 }

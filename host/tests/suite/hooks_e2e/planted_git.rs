@@ -141,3 +141,129 @@ fn a_hook_naming_npx_is_warned_about_once_node_modules_changed() {
     assert_eq!(said.len(), 1, "{:?}", run.events);
     assert!(said[0].contains("npx"), "{}", said[0]);
 }
+
+/// A session whose user hook runs `git own; git st; git diff` after the
+/// model's shell `command`, with a global git configuration
+/// (`GIT_CONFIG_GLOBAL`) defining the aliases `st` and `own` (which
+/// touches the marker `own-alias-ran`). What the hook's git printed is
+/// in `hook-git.out` of the temp home; `MARKER` in `command` is the
+/// path of the marker `planted-ran` (outside the sandbox).
+fn hook_git_after(command: &str) -> (TestEnv, Run) {
+    let env = TestEnv::new("chat");
+    env.git(&["config", "user.name", "Test"]);
+    env.git(&["config", "user.email", "test@example.com"]);
+    env.write("README.md", "hi\n");
+    env.commit_all();
+    let own = marker(&env, "own-alias-ran");
+    let global = env.home.path().join("gitconfig");
+    std::fs::write(
+        &global,
+        format!("[alias]\n\tst = status -sb\n\town = !touch {own:?}\n"),
+    )
+    .unwrap();
+    let out = env.home.path().join("hook-git.out");
+    add_user_hooks(
+        &env,
+        &[format!(
+            "\n[[hooks.PostToolUse]]\ncommand = '{{ git own; git st; git diff; }} >> {} 2>&1; true'\n",
+            out.display()
+        )],
+    );
+    let planted = format!("{:?}", marker(&env, "planted-ran"));
+    let command = command.replace("MARKER", &planted);
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": command})),
+        Reply::text("done"),
+    ]);
+    let mut cmd = env.command(&["exec", "--json", "hi"]);
+    cmd.env("GIT_CONFIG_GLOBAL", &global);
+    let run = super::support::quire::finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (env, run)
+}
+
+/// What the hook's git printed.
+fn hook_git_output(env: &TestEnv) -> String {
+    std::fs::read_to_string(env.home.path().join("hook-git.out")).unwrap_or_default()
+}
+
+/// Checks that the model's command set `key` in `.git/config` and that
+/// the hook's git did not run what it names.
+fn assert_planted_did_not_run(env: &TestEnv, run: &Run, key: &str) {
+    assert!(
+        env.git(&["config", "--local", key]).contains("touch"),
+        "the model's command did not set {key}: {:?}",
+        run.events
+    );
+    assert!(
+        !marker(env, "planted-ran").exists(),
+        "the repository's {key} ran: {}",
+        hook_git_output(env)
+    );
+}
+
+#[test]
+fn a_hooks_git_runs_no_alias_the_session_wrote_and_the_users_own_still_work() {
+    let (env, run) = hook_git_after("git config alias.st '!touch MARKER'; echo more >> README.md");
+    assert_planted_did_not_run(&env, &run, "alias.st");
+    // The user's own aliases: `own` untouched, `st` the user's again.
+    assert!(
+        marker(&env, "own-alias-ran").exists(),
+        "the user's own alias did not run: {}",
+        hook_git_output(&env)
+    );
+    assert!(
+        hook_git_output(&env).contains("## "),
+        "`git st` was not the user's `status -sb`: {}",
+        hook_git_output(&env)
+    );
+    assert!(
+        warnings(&run)
+            .iter()
+            .any(|m| m.contains("git setup changed") && m.contains("aliases")),
+        "{:?}",
+        run.events
+    );
+}
+
+#[test]
+fn a_hooks_git_diff_runs_no_external_diff_the_session_wrote() {
+    let (env, run) =
+        hook_git_after("git config diff.external 'touch MARKER; true'; echo more >> README.md");
+    assert_planted_did_not_run(&env, &run, "diff.external");
+}
+
+#[test]
+fn a_hooks_git_diff_runs_no_textconv_the_session_wrote_and_still_diffs() {
+    let (env, run) = hook_git_after(
+        "git config diff.tc.textconv 'touch MARKER; cat'; echo 'README.md diff=tc' > .gitattributes; echo more >> README.md",
+    );
+    assert_planted_did_not_run(&env, &run, "diff.tc.textconv");
+    // The hook's `git diff` still shows the change.
+    assert!(
+        hook_git_output(&env).contains("+more"),
+        "{}",
+        hook_git_output(&env)
+    );
+}
+
+#[test]
+fn a_hook_does_not_run_while_the_session_wrote_what_cannot_be_switched_off() {
+    let (env, run) =
+        hook_git_after("git config core.gitProxy 'touch MARKER'; echo more >> README.md");
+    assert!(
+        !marker(&env, "own-alias-ran").exists(),
+        "the hook ran: {}",
+        hook_git_output(&env)
+    );
+    let said: Vec<String> = warnings(&run)
+        .into_iter()
+        .filter(|m| m.contains("did not run"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", run.events);
+    assert!(
+        said[0].contains("core.gitproxy") && said[0].contains(".git/config"),
+        "{}",
+        said[0]
+    );
+}
