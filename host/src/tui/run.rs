@@ -30,6 +30,7 @@ use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 /// status line; the first frame sizes it to what it shows).
 const FIRST_ROWS: u16 = 2;
 
+mod ask_line;
 mod bang;
 mod job_control;
 use job_control::{resume, suspend};
@@ -72,7 +73,7 @@ pub async fn run(
     let Ok(images) = super::images::checked(images, &setup.config) else {
         return EXIT_USAGE;
     };
-    let ask = async |p: &str| stdin_line(p, repl::TRUST_STOPPED);
+    let ask = async |p: &str| ask_line::stdin_line(p, repl::TRUST_STOPPED);
     match repl::ask_trust(ask, &setup, global).await {
         Ok(Some(trusted)) => setup = trusted,
         Ok(None) => {}
@@ -83,7 +84,7 @@ pub async fn run(
     }
     // New or changed repository hooks are approved before the first turn,
     // as in the line REPL (the question comes before the terminal is raw).
-    let ask = async |p: &str| stdin_line(p, crate::cli::hooks::HOOKS_STOPPED);
+    let ask = async |p: &str| ask_line::stdin_line(p, crate::cli::hooks::HOOKS_STOPPED);
     crate::cli::hooks::ask_approval(ask, &setup).await;
     let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);
     let here = picker::here_sessions(&sessions_dir, &setup.cwd);
@@ -398,28 +399,6 @@ pub async fn run(
     drop(guard);
     crate::cli::pipe::out(&format!("{}\n", crate::session_view::resume_line(&session)));
     io_signals_exit.unwrap_or(EXIT_OK)
-}
-
-/// Asks on the plain terminal, before it is put in raw mode. What was
-/// typed before the question is not its answer (cli/type_ahead.rs): keys
-/// the cursor query read (crossterm keeps them) and what the terminal
-/// holds, said and dropped. Ctrl-C stops quire saying `error: {stopped}`.
-fn stdin_line(prompt: &str, stopped: &'static str) -> Option<String> {
-    use crate::cli::type_ahead;
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        let mut typed = super::term::typed_meanwhile().into_bytes();
-        typed.extend(type_ahead::take(libc::STDIN_FILENO));
-        if let Some(notice) = type_ahead::notice(&typed) {
-            crate::cli::pipe::err(&notice);
-        }
-    }
-    let _stop = crate::cli::stop_on_ctrl_c::StopOnCtrlC::install(stopped);
-    crate::cli::pipe::err(prompt);
-    let mut line = String::new();
-    match std::io::stdin().read_line(&mut line) {
-        Ok(n) if n > 0 => Some(line),
-        _ => None,
-    }
 }
 
 /// Waits for a message; `None` to quit.
