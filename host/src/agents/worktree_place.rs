@@ -125,6 +125,21 @@ fn own_git_dir(repo: &Path) -> Result<PathBuf, String> {
     let git_dir = git(repo, &["rev-parse", "--absolute-git-dir"])?;
     let git_dir = canonical(Path::new(git_dir.trim()))?;
     let repo = canonical(repo)?;
+    // A worktree's git dir is `COMMON/worktrees/NAME`, where git put it: a
+    // git dir elsewhere naming a common dir (its `commondir` file) could
+    // have been made by a sandboxed command to point quire's own git at
+    // another repository (tester T25: a `fake/` folder in the workspace
+    // whose `commondir` named ~/victim/.git).
+    if git_dir != common && git_dir.parent() != Some(common.join("worktrees").as_path()) {
+        return Err(format!(
+            "{} points to the git folder {}, which names {} as its repository but is not one of that repository's worktrees ({}); quire adds a subagent's worktree only in this repository's own git folder: if you did not write {}, restore it, or spawn without isolation",
+            dotgit.display(),
+            git_dir.display(),
+            common.display(),
+            common.join("worktrees").display(),
+            dotgit.display()
+        ));
+    }
     let back = if git_dir != common {
         // A worktree of another checkout: git's record of it names its
         // `.git` (absolute, or relative to the record's folder).

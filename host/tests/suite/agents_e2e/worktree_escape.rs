@@ -128,6 +128,46 @@ fn a_git_file_naming_another_repository_is_refused() {
     assert!(!other_dir.join("quire-worktrees").exists());
 }
 
+/// A git dir made inside the workspace (as a sandboxed command can) whose
+/// `gitdir` names the workspace back but whose `commondir` names another
+/// repository: not one of that repository's worktrees, so refused — its
+/// branches and git folder are untouched (tester T25).
+#[test]
+fn a_made_up_git_dir_whose_commondir_names_another_repository_is_refused() {
+    let env = TestEnv::new("responses");
+    let other = another_repository();
+    let other_git = |args: &[&str]| support::quire::git_in(other.path(), args);
+    let other_dir = std::fs::canonicalize(other.path()).unwrap().join(".git");
+    let repo = env.repo_path();
+    let fake = repo.join("fake");
+    std::fs::create_dir(&fake).unwrap();
+    let branch = other_git(&["symbolic-ref", "--short", "HEAD"]);
+    std::fs::write(
+        fake.join("HEAD"),
+        format!("ref: refs/heads/{}\n", branch.trim()),
+    )
+    .unwrap();
+    std::fs::write(fake.join("commondir"), format!("{}\n", other_dir.display())).unwrap();
+    let real = std::fs::canonicalize(&repo).unwrap();
+    std::fs::write(
+        fake.join("gitdir"),
+        format!("{}\n", real.join(".git").display()),
+    )
+    .unwrap();
+    std::fs::rename(repo.join(".git"), repo.join("dotgit.bak")).unwrap();
+    std::fs::write(repo.join(".git"), "gitdir: fake\n").unwrap();
+    route(&env, "echo from-child > child.txt");
+    let run = env.exec_json(&format!("{PARENT} delegate"), &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    let told = spawn_result(&env);
+    assert!(
+        told.contains("is not one of that repository's worktrees"),
+        "{told}"
+    );
+    assert!(!other_git(&["branch"]).contains("quire/agent-"));
+    assert!(!other_dir.join("quire-worktrees").exists());
+}
+
 /// A repository that is itself a worktree of another checkout (`.git` a
 /// file whose git dir names it back) still gets worktree children.
 #[test]
