@@ -15,7 +15,7 @@ use super::render::Renderer;
 
 /// The largest schema file read: a schema is a page or two; a huge one
 /// costs minutes to compile.
-const MAX_BYTES: u64 = 1 << 20;
+const MAX_BYTES: u64 = 256 << 10;
 
 /// The schema of FILE, compiled; the error names the file and what to do.
 pub fn load(path: &Path) -> Result<(Value, Checker), String> {
@@ -189,5 +189,22 @@ mod tests {
         let prose = checked(Some("Here it is: {\"ok\": true}"), &c).unwrap_err();
         assert!(prose.contains("not JSON"), "{prose}");
         assert!(checked(None, &c).unwrap_err().contains("without an answer"));
+    }
+
+    #[test]
+    fn a_schema_over_the_cap_is_refused_before_it_is_compiled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let props: Vec<String> = (0..20_000)
+            .map(|i| format!("\"p{i}\": {{\"type\": \"string\"}}"))
+            .collect();
+        let text = format!(
+            "{{\"type\": \"object\", \"properties\": {{{}}}}}",
+            props.join(", ")
+        );
+        assert!(text.len() as u64 > MAX_BYTES);
+        std::fs::write(&path, text).unwrap();
+        let err = load(&path).err().unwrap();
+        assert!(err.contains("bytes a schema may have"), "{err}");
     }
 }
