@@ -325,7 +325,11 @@ pub async fn run(
         };
         app.begin_task(&message);
         if let Some(note) = again {
-            app.note(&note, pal.dim());
+            let style = match note.starts_with("warning:") {
+                true => pal.warn(),
+                false => pal.dim(),
+            };
+            app.note(&note, style);
         }
         for w in &attached.warnings {
             app.note(&format!("warning: {w}"), pal.warn());

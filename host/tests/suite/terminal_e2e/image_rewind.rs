@@ -248,3 +248,28 @@ fn an_image_view_image_attached_is_shown_and_not_given_back_with_the_message() {
     assert!(text.contains("LOOK-AGAIN"), "{text}");
     assert!(images.is_empty(), "{text}");
 }
+
+/// ↑ in a new session brings back a message of an earlier one with its
+/// placeholder but not its image (the input history keeps text): sent,
+/// it says the placeholder went as text only (tester T25).
+#[test]
+fn a_placeholder_from_another_session_s_history_is_said_to_go_as_text() {
+    let env = TestEnv::new("chat");
+    let (mut pty, _) = two_messages_one_image(&env, Reply::text("ANSWER-ONE"), Vec::new());
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+
+    env.server.push(Reply::text("ANSWER-NEW"));
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.send("\x1b[A");
+    pty.wait_text("› SECOND");
+    pty.send("\x1b[A");
+    pty.wait_text("› [image: shot.png] LOOK-AT-IT");
+    pty.send("\r");
+    pty.wait_text("ANSWER-NEW");
+    pty.wait_text("went as text only");
+    let reqs = env.server.requests();
+    assert!(last_user(&reqs.last().unwrap().body).1.is_empty());
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
