@@ -94,7 +94,16 @@ impl Session {
             let summary = self.summarise(&tools, upto, Some(limit as u64), cancel);
             (summary.await?, compact_keep::kept_from(&self.history, from))
         } else {
-            let summary = self.summarise(&tools, self.history.len(), None, cancel);
+            // The server already refused a request as too long (its window
+            // is known): a hand-off that would not fit it is cut into
+            // parts before it is sent, not refused first.
+            let learned = self
+                .server_window
+                .as_ref()
+                .is_some_and(|(model, _)| *model == self.model);
+            let limit = learned
+                .then(|| (self.context_window() as f64 * estimate::BYTES_PER_TOKEN as f64) as u64);
+            let summary = self.summarise(&tools, self.history.len(), limit, cancel);
             (summary.await?, compact_keep::kept(&self.history, in_turn))
         };
         let summary = Item::CompactionSummary {

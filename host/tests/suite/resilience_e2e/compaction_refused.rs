@@ -137,3 +137,34 @@ fn a_resumed_session_keeps_the_window_the_server_stated() {
         .collect();
     assert_eq!(reasons, [json!("auto")], "{:?}", run.types());
 }
+
+/// Once the server's window is known, a compaction's hand-off that would
+/// not fit it is cut into parts before it is sent: no hand-off request of
+/// the resumed session is refused either (tester T25: three refusals per
+/// compaction on a 7,500-token local server).
+#[test]
+fn hand_offs_fit_a_window_learned_from_a_refusal() {
+    let (env, limit) = run_refused(true);
+    let before = env.server.requests().len();
+    let seq = |word: &str| json!({"command": format!("seq -f '{word}-%g' 1 1500")});
+    env.server.push_all([
+        Reply::tool_call("c4", "shell", seq("four")),
+        Reply::tool_call("c5", "shell", seq("five")),
+        Reply::tool_call("c6", "shell", seq("six")),
+        Reply::text("THE THIRD ANSWER"),
+    ]);
+    let run = env.exec_json("count three times more", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = &env.server.requests()[before..];
+    let hand_offs: Vec<usize> = requests
+        .iter()
+        .filter(|r| r.raw_body.contains("hand-off summary"))
+        .map(|r| r.raw_body.len())
+        .collect();
+    assert!(!hand_offs.is_empty(), "{:?}", run.types());
+    let over: Vec<&usize> = hand_offs.iter().filter(|len| **len > limit).collect();
+    assert!(
+        over.is_empty(),
+        "hand-offs over the learned window of {limit} bytes: {over:?}"
+    );
+}
