@@ -17,18 +17,34 @@ use super::render::Renderer;
 /// costs minutes to compile.
 const MAX_BYTES: u64 = 256 << 10;
 
+/// The text of `--output-schema FILE` (also `quire review`'s), with the
+/// error naming the file.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    quire::file_kind::read_to_string(path)
+        .map_err(|e| format!("--output-schema {}: {e}", path.display()))
+}
+
+/// `text` of `--output-schema FILE` as JSON; the error says what to give.
+pub fn parse(path: &Path, text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| {
+        format!(
+            "--output-schema {}: not JSON ({e}); give a JSON Schema file",
+            path.display()
+        )
+    })
+}
+
 /// The schema of FILE, compiled; the error names the file and what to do.
 pub fn load(path: &Path) -> Result<(Value, Checker), String> {
     let name = format!("--output-schema {}", path.display());
-    let text = quire::file_kind::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let text = read_text(path)?;
     if text.len() as u64 > MAX_BYTES {
         return Err(format!(
             "{name}: {} bytes, over the {MAX_BYTES} bytes a schema may have",
             text.len()
         ));
     }
-    let schema: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}: not JSON ({e}); give a JSON Schema file"))?;
+    let schema = parse(path, &text)?;
     if !schema.is_object() {
         return Err(format!(
             "{name}: a JSON Schema is an object (`{{\"type\": \"object\", …}}`)"

@@ -424,14 +424,8 @@ fn confirmed(files: &[String]) -> bool {
 }
 
 fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
-    let text = quire::file_kind::read_to_string(path)
-        .map_err(|e| format!("--output-schema {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "--output-schema {}: not JSON ({e}); give a JSON Schema file",
-            path.display()
-        )
-    })
+    let text = super::output_schema::read_text(path)?;
+    super::output_schema::parse(path, &text)
 }
 
 fn usage(message: &str) -> i32 {

@@ -103,23 +103,31 @@ fn a_refused_request_is_retried_smaller_without_a_stated_window() {
     run_refused(false);
 }
 
+/// The session resumed for a task that runs `seq` once per word (outputs
+/// marked with it) and then answers `answer`; the run, and how many
+/// requests the server had before it.
+fn resumed_counting(env: &TestEnv, words: &[&str], answer: &str) -> (support::quire::Run, usize) {
+    let before = env.server.requests().len();
+    let seq = |word: &str| json!({"command": format!("seq -f '{word}-%g' 1 1500")});
+    let calls = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Reply::tool_call(format!("r{i}"), "shell", seq(w)));
+    env.server.push_all(calls.chain([Reply::text(answer)]));
+    let run = env.exec_json("count more", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("message_completed");
+    assert_eq!(done.last().unwrap()["text"], answer);
+    (run, before)
+}
+
 /// The window learned from the error is kept in the session file: the
 /// resumed session compacts before its requests reach it, instead of
 /// sending one the server refuses again.
 #[test]
 fn a_resumed_session_keeps_the_window_the_server_stated() {
     let (env, limit) = run_refused(true);
-    let before = env.server.requests().len();
-    let seq = |word: &str| json!({"command": format!("seq -f '{word}-%g' 1 1500")});
-    env.server.push_all([
-        Reply::tool_call("c4", "shell", seq("four")),
-        Reply::tool_call("c5", "shell", seq("five")),
-        Reply::text("THE SECOND ANSWER"),
-    ]);
-    let run = env.exec_json("count twice more", &["--resume", "last"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let done = run.of_type("message_completed");
-    assert_eq!(done.last().unwrap()["text"], "THE SECOND ANSWER");
+    let (run, before) = resumed_counting(&env, &["four", "five"], "THE SECOND ANSWER");
     let refused: Vec<usize> = env.server.requests()[before..]
         .iter()
         .filter(|r| !r.raw_body.contains("hand-off summary"))
@@ -145,16 +153,7 @@ fn a_resumed_session_keeps_the_window_the_server_stated() {
 #[test]
 fn hand_offs_fit_a_window_learned_from_a_refusal() {
     let (env, limit) = run_refused(true);
-    let before = env.server.requests().len();
-    let seq = |word: &str| json!({"command": format!("seq -f '{word}-%g' 1 1500")});
-    env.server.push_all([
-        Reply::tool_call("c4", "shell", seq("four")),
-        Reply::tool_call("c5", "shell", seq("five")),
-        Reply::tool_call("c6", "shell", seq("six")),
-        Reply::text("THE THIRD ANSWER"),
-    ]);
-    let run = env.exec_json("count three times more", &["--resume", "last"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, before) = resumed_counting(&env, &["four", "five", "six"], "THE THIRD ANSWER");
     let requests = &env.server.requests()[before..];
     let hand_offs: Vec<usize> = requests
         .iter()
