@@ -68,6 +68,30 @@ pub fn json_saying(raw: &[String], message: String) -> Option<String> {
     }
 }
 
+/// Why `--json codex` (or `--json quire`) is refused: the word after
+/// `--json` is read as the task, not as its value.
+pub fn json_shape_slip(shape: &str) -> String {
+    format!(
+        "`--json {shape}` would run the task \"{shape}\": write `--json={shape}` for that shape of events, or quote a longer task"
+    )
+}
+
+/// [`json_shape_slip`] when clap refused `raw` because `exec --json
+/// codex "task"` left the task over.
+pub fn slipped_shape(raw: &[String], error: &clap::Error) -> Option<String> {
+    if error.kind() != clap::error::ErrorKind::UnknownArgument {
+        return None;
+    }
+    let (at, "exec") = subcommand(raw)? else {
+        return None;
+    };
+    raw[at + 1..]
+        .windows(2)
+        .take_while(|w| w[0] != "--")
+        .find(|w| w[0] == "--json" && matches!(w[1].as_str(), "codex" | "quire"))
+        .map(|w| json_shape_slip(&w[1]))
+}
+
 /// The subcommand's position and name: the first word that is neither
 /// an option nor a global option's value.
 fn subcommand(raw: &[String]) -> Option<(usize, &str)> {
@@ -143,6 +167,26 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn a_shape_given_without_equals_before_a_task_is_named() {
+        let refused = |line: &str| {
+            let raw = words(line);
+            let e = crate::cli::help::command()
+                .try_get_matches_from(std::iter::once("quire".to_string()).chain(raw.clone()))
+                .unwrap_err();
+            slipped_shape(&raw, &e)
+        };
+        let said = refused("exec --json codex fix-it").unwrap();
+        assert!(said.contains("`--json=codex`"), "{said}");
+        assert!(
+            refused("exec --json quire fix-it")
+                .unwrap()
+                .contains("--json=quire")
+        );
+        assert_eq!(refused("exec --json fix-it extra"), None);
+        assert_eq!(refused("exec --bogus codex"), None);
     }
 
     #[test]

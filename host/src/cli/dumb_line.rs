@@ -201,6 +201,14 @@ impl DumbTerminal {
                     if b == b'\r' && self.pending.front() == Some(&b'\n') {
                         self.pending.pop_front();
                     }
+                    // `\` then Enter: a new line in the message, as in
+                    // the full-screen view (the backslash is dropped).
+                    if line.bytes.last() == Some(&b'\\') && self.pending.is_empty() {
+                        line.bytes.pop();
+                        line.bytes.push(b'\n');
+                        echo.extend_from_slice(b"\x08 \x08\r\n");
+                        continue;
+                    }
                     echo.extend_from_slice(b"\r\n");
                     // More input already there, or on its way: a paste.
                     if !self.pending.is_empty() || self.waiting(PASTE_GAP) {

@@ -41,9 +41,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         return fail(
             &mut renderer,
             EXIT_USAGE,
-            format!(
-                "`--json {task}` would run the task \"{task}\": write `--json={task}` for that shape of events, or quote a longer task"
-            ),
+            super::arg_errors::json_shape_slip(task),
         );
     }
     // Before anything else: a path that cannot take the answer must not

@@ -172,6 +172,13 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            if let Some(why) = arg_errors::slipped_shape(&raw, &e) {
+                if let Some(json) = arg_errors::json_saying(&raw, why.clone()) {
+                    pipe::out(&json);
+                }
+                eprintln!("error: {why}");
+                return code;
+            }
             // `exec --json` and `review --json` promise JSON on stdout,
             // also for arguments refused here.
             if e.use_stderr()

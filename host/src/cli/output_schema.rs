@@ -88,6 +88,9 @@ pub struct Gate<'a> {
     pub checker: &'a Checker,
     pub file: &'a Path,
     held: Option<String>,
+    /// What came after the held message (the turn's end, usage…), passed
+    /// on after it so the stream keeps its order.
+    after: Vec<Event>,
     /// Why the answer was refused.
     pub mismatch: Option<String>,
 }
@@ -99,13 +102,22 @@ impl<'a> Gate<'a> {
             checker,
             file,
             held: None,
+            after: Vec::new(),
             mismatch: None,
         }
     }
 
+    /// Passes the held message on as it came, then what followed it.
     fn release(&mut self) {
         if let Some(text) = self.held.take() {
             self.inner.event(&Event::MessageCompleted { text });
+        }
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        for event in std::mem::take(&mut self.after) {
+            self.inner.event(&event);
         }
     }
 }
@@ -131,6 +143,7 @@ impl Renderer for Gate<'_> {
                 Ok(json) => {
                     self.held = None;
                     self.inner.event(&Event::MessageCompleted { text: json });
+                    self.flush();
                     self.inner.event(event);
                 }
                 Err(problem) => {
@@ -153,6 +166,7 @@ impl Renderer for Gate<'_> {
                 self.release();
                 self.inner.event(event);
             }
+            _ if self.held.is_some() => self.after.push(event.clone()),
             _ => self.inner.event(event),
         }
     }

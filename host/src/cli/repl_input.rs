@@ -51,6 +51,45 @@ pub(super) struct Reader {
     initial: Arc<std::sync::Mutex<String>>,
 }
 
+/// Enter after a `\` at the line's end: a new line in the message, as
+/// in the full-screen view. rustyline cannot replace the backslash and
+/// leave the cursor after the new line, so the new line goes in after it
+/// and the backslash's place is noted, to be taken out of the line read
+/// ([`without_continuations`]); a `\` before a pasted line's end stays.
+struct BackslashEnter(Arc<std::sync::Mutex<Vec<usize>>>);
+
+impl ConditionalEventHandler for BackslashEnter {
+    fn handle(
+        &self,
+        _: &rustyline::Event,
+        _: rustyline::RepeatCount,
+        _: bool,
+        ctx: &EventContext,
+    ) -> Option<Cmd> {
+        let line = ctx.line();
+        if ctx.pos() != line.len() || !line.ends_with('\\') {
+            return None;
+        }
+        if let Ok(mut at) = self.0.lock() {
+            at.push(line.len() - 1);
+        }
+        Some(Cmd::Newline)
+    }
+}
+
+/// `line` without the backslashes noted by [`BackslashEnter`] (each one
+/// still before a new line; one edited away since is left alone).
+fn without_continuations(mut line: String, noted: &mut Vec<usize>) -> String {
+    noted.sort_unstable();
+    for &at in noted.iter().rev() {
+        if line.get(at..).is_some_and(|rest| rest.starts_with("\\\n")) {
+            line.remove(at);
+        }
+    }
+    noted.clear();
+    line
+}
+
 /// Ctrl-C with text on the line clears it, as in a shell; on an empty
 /// line it ends the read as interrupted.
 struct CtrlC(Arc<AtomicBool>);
@@ -153,6 +192,11 @@ fn read_rustyline(
         KeyEvent::ctrl('C'),
         EventHandler::Conditional(Box::new(CtrlC(on_ctrl_c))),
     );
+    let continued = Arc::new(std::sync::Mutex::new(Vec::new()));
+    editor.bind_sequence(
+        KeyEvent(rustyline::KeyCode::Enter, rustyline::Modifiers::NONE),
+        EventHandler::Conditional(Box::new(BackslashEnter(continued.clone()))),
+    );
     let _ = editor.load_history(&history_file);
     let mut failures = 0;
     while let Some(req) = rx.blocking_recv() {
@@ -171,8 +215,13 @@ fn read_rustyline(
         } else {
             editor.readline_with_initial(prompt, (&req.initial, ""))
         };
+        let mut noted = continued
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default();
         let input = match read {
             Ok(line) => {
+                let line = without_continuations(line, &mut noted);
                 if req.history && !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());
                     let _ = editor.save_history(&history_file);
@@ -335,5 +384,20 @@ impl Reader {
         };
         interrupts.at_prompt(None);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_noted_backslashes_before_a_new_line_go() {
+        // The one at 8 was edited away since; a pasted `\` before a new
+        // line stays.
+        let mut noted = vec![2, 8];
+        let line = "ab\\\ncd \\\nef".to_string();
+        assert_eq!(without_continuations(line, &mut noted), "ab\ncd \\\nef");
+        assert!(noted.is_empty());
     }
 }

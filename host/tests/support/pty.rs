@@ -327,6 +327,18 @@ impl Pty {
         }
     }
 
+    /// The cursor's row on the screen.
+    pub fn cursor_row(&self) -> u16 {
+        self.parser.lock().unwrap().screen().cursor_position().0
+    }
+
+    /// Waits until the cursor is on a row below `row`.
+    pub fn wait_cursor_below(&self, row: u16) {
+        self.wait_for(&format!("the cursor below row {row}"), |_| {
+            self.cursor_row() > row
+        });
+    }
+
     /// Waits until `text` is on the screen.
     pub fn wait_text(&self, text: &str) -> String {
         self.wait_for(text, |s| s.contains(text))

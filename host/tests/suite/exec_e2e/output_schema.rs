@@ -72,6 +72,33 @@ fn every_request_of_the_task_carries_the_schema_and_a_matching_answer_is_the_ans
 }
 
 #[test]
+fn the_json_events_keep_their_order_with_the_checked_answer() {
+    let (env, path) = with_schema("chat");
+    env.server.push(Reply::text("{\"tests_pass\": false}"));
+    let run = env.run(&["exec", "--json", "--output-schema", &path, "check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let types: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["type"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .filter(|t| t.ends_with("_completed"))
+        .collect();
+    // The answer is checked at the task's end, but it is still reported
+    // inside its turn: message, then turn, then task.
+    assert_eq!(
+        types,
+        ["message_completed", "turn_completed", "task_completed"],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn an_answer_that_does_not_match_fails_the_run_and_a_bad_schema_costs_no_task() {
     let (env, path) = with_schema("chat");
     env.server.push(Reply::text("{\"tests_pass\": \"yes\"}"));

@@ -143,3 +143,39 @@ fn ctrl_d_typed_during_a_turn_ends_the_session_after_it() {
     assert_eq!(pty.wait_exit(), 0);
     assert_eq!(env.server.requests().len(), 2);
 }
+
+/// `\` then Enter is a new line in the message (the backslash dropped),
+/// as in the full-screen view: on a dumb terminal and where rustyline
+/// edits.
+#[test]
+fn a_backslash_before_enter_is_a_new_line_in_the_message() {
+    for dumb_terminal in [true, false] {
+        let env = TestEnv::new("chat");
+        env.server.push(Reply::text("two lines seen"));
+        let mut pty = if dumb_terminal {
+            dumb(&env, &[])
+        } else {
+            let pty = Pty::spawn_mute(env.command(&[]), 30, 120);
+            pty.wait_text("Ctrl-D to quit");
+            pty
+        };
+        pty.send("first line\\");
+        pty.wait_text("first line\\");
+        let row = pty.cursor_row();
+        pty.send("\r");
+        // Typed after the Enter was taken, as a person types (a line
+        // ending in `\` inside a paste keeps it).
+        pty.wait_cursor_below(row);
+        pty.send("second line");
+        pty.wait_text("second line");
+        pty.send("\r");
+        pty.wait_text("two lines seen");
+        assert!(
+            sent_whole(&env, 0, "first line\nsecond line"),
+            "dumb terminal {dumb_terminal}: {}",
+            env.server.requests()[0].raw_body
+        );
+        pty.send("\x04");
+        assert_eq!(pty.wait_exit(), 0);
+    }
+}
