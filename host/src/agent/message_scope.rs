@@ -5,7 +5,8 @@
 //! the message leaves the conversation — going back to it or to an
 //! earlier one (Esc Esc, `/rewind N`), an unanswered message withdrawn —
 //! its token is cancelled: the subagents it started stop, their commands
-//! with them, and their results are not reported to the model.
+//! with them, and their results are not reported to the model. Another
+//! conversation (`/new`, `/resume`) drops them all.
 //!
 //! [`Extension::message_scope`]: super::Extension::message_scope
 
@@ -63,9 +64,13 @@ impl MessageScopes {
     }
 
     /// Another conversation (`/new`, `/resume`): what this one started
-    /// runs on, out of reach of a rewind.
+    /// stops — the next conversation cannot name it, and a `wait_agents`
+    /// for all would bring its results into a conversation that never
+    /// asked for them.
     fn forget(&mut self) {
-        self.scopes.clear();
+        for (_, token) in self.scopes.drain(..) {
+            token.cancel();
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Going back to a message whose turn started a subagent in the
 //! background (Esc Esc, the line mode's `/rewind N`): the subagent stops,
 //! its command with it, and it is not reported to the model afterwards
-//! (`wait_agents` without ids waits for none).
+//! (`wait_agents` without ids waits for none). The same for every
+//! subagent of a conversation left for another (`/new`).
 
 use std::io::Write;
 use std::process::Stdio;
@@ -106,6 +107,34 @@ fn rewind_in_the_line_mode_stops_the_subagents_the_dropped_turn_started() {
     assert!(
         wait_gone(pid),
         "the dropped turn's subagent still runs its command {pid}"
+    );
+    say(&format!("{PARENT} wait for the children"));
+    drop(stdin);
+    let r = finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("WAITED-FOR-NONE"), "{}", r.stdout);
+    reports_no_child(&env.server.requests().pop().expect("a request"));
+}
+
+#[test]
+fn a_new_conversation_stops_the_subagents_of_the_one_left() {
+    let env = TestEnv::new("responses");
+    let pid_file = script(&env);
+    let mut cmd = env.command(&[]);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut say = |line: &str| {
+        stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .expect("write a line");
+    };
+    say(&format!("{PARENT} start a child"));
+    let pid: i32 = wait_for_file(&pid_file).parse().expect("a pid");
+    say("/new");
+    assert!(
+        wait_gone(pid),
+        "the subagent of the conversation left still runs its command {pid}"
     );
     say(&format!("{PARENT} wait for the children"));
     drop(stdin);
