@@ -23,6 +23,9 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
             for p in &report.problems {
                 elistln!("{}: {p}", report.location().display());
             }
+            for note in field_notes(&report.unexpected_fields) {
+                elistln!("{}: note: {note}", report.location().display());
+            }
         }
     }
     if failed == 0 {
@@ -34,6 +37,39 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
         if strict { " (--strict)" } else { "" }
     );
     EXIT_FAILED
+}
+
+/// What to know of fields the spec refuses: a misspelt one's spelling,
+/// and that quire and Claude Code read their own.
+fn field_notes(unexpected: &[String]) -> Vec<String> {
+    use quire::skills::validate::{ALLOWED_FIELDS, CLAUDE_CODE_FIELDS};
+    let known = |k: &str| ALLOWED_FIELDS.contains(&k) || CLAUDE_CODE_FIELDS.contains(&k);
+    let mut notes = Vec::new();
+    let mut extensions = Vec::new();
+    for field in unexpected {
+        if CLAUDE_CODE_FIELDS.contains(&field.as_str()) {
+            extensions.push(field.as_str());
+            continue;
+        }
+        let other = if field.contains('_') {
+            field.replace('_', "-")
+        } else {
+            field.replace('-', "_")
+        };
+        let lower = other.to_ascii_lowercase();
+        if known(&lower) {
+            notes.push(format!("`{field}`: did you mean `{lower}`?"));
+        }
+    }
+    if !extensions.is_empty() {
+        notes.push(format!(
+            "{} {} Claude Code's, which quire reads too: the skill loads and works in quire and Claude Code; only the Agent Skills spec (and its validator) leaves {} out",
+            extensions.join(", "),
+            if extensions.len() == 1 { "is" } else { "are" },
+            if extensions.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    notes
 }
 
 pub fn to_prompt(paths: &[PathBuf]) -> i32 {
@@ -89,4 +125,22 @@ fn load(path: &Path) -> Result<Skill, String> {
         scope: Scope::Configured,
     })
     .map_err(|e| e.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_fields_and_claude_codes_own_are_explained() {
+        let notes = field_notes(&[
+            "allowed_tools".into(),
+            "when_to_use".into(),
+            "disable-model-invocation".into(),
+            "colour".into(),
+        ]);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("did you mean `allowed-tools`"));
+        assert!(notes[1].starts_with("when_to_use, disable-model-invocation are Claude Code's"));
+    }
 }

@@ -122,3 +122,24 @@ fn a_folder_of_skills_validates_each() {
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].dir, t.path().join("a"));
 }
+
+#[test]
+fn a_skill_the_loader_would_skip_is_not_valid() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("pdf-forms");
+    // Valid for the reference validator; quire skips it (the model would
+    // read "Fill PDF forms" reversed differently than the user).
+    skill(
+        &d,
+        "---\nname: pdf-forms\ndescription: Fill PDF \u{202e}forms.\n---\nBody\n",
+    );
+    for strict in [false, true] {
+        let r = validate_dir(&d, strict);
+        assert!(!r.is_valid(), "strict {strict}");
+        assert!(
+            r.problems.iter().any(|p| p.contains("U+202E")),
+            "{:?}",
+            r.problems
+        );
+    }
+}
