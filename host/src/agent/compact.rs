@@ -14,6 +14,13 @@ use crate::tools::ToolSpec;
 /// The hand-off prompt sent as the last user message.
 pub const HANDOFF_PROMPT: &str = "The conversation is about to be compacted: everything above will be replaced by what you write now. Write a hand-off summary for yourself to continue the work without the history. Include: the user's goal and every requirement they stated; what has been done so far (files changed and how, commands run and their results); what you learned about the code that still matters (paths, names, conventions, pitfalls); the current state (what works, what fails, with error messages); and the exact next steps. Be specific and complete but concise. Do not call any tools; answer with the summary only.";
 
+/// What a hand-off request brought.
+enum HandOff {
+    Summary(String),
+    /// Refused as too long for the model's window: the server's error.
+    Refused(String),
+}
+
 /// Bytes of conversation (per-message context left out) below which a
 /// hand-off summary would be about as long as what it replaces.
 const LITTLE_TO_COMPACT: usize = 2048;
@@ -94,16 +101,20 @@ impl Session {
             let summary = self.summarise(&tools, upto, Some(limit as u64), cancel);
             (summary.await?, compact_keep::kept_from(&self.history, from))
         } else {
-            // The server already refused a request as too long (its window
-            // is known): a hand-off that would not fit it is cut into
-            // parts before it is sent, not refused first.
+            // A hand-off that would not fit the window is cut into parts
+            // before it is sent, not refused first: once the server
+            // refused a request (its window learned), one over it; else
+            // one over twice the configured or assumed window (quire's
+            // count is an estimate, and a window only assumed may be
+            // larger) — a resumed session of thousands of turns is not
+            // sent whole either way.
             let learned = self
                 .server_window
                 .as_ref()
                 .is_some_and(|(model, _)| *model == self.model);
-            let limit = learned
-                .then(|| (self.context_window() as f64 * estimate::BYTES_PER_TOKEN as f64) as u64);
-            let summary = self.summarise(&tools, self.history.len(), limit, cancel);
+            let windows = if learned { 1 } else { 2 };
+            let limit = windows * self.context_window() * estimate::BYTES_PER_TOKEN;
+            let summary = self.summarise(&tools, self.history.len(), Some(limit), cancel);
             (summary.await?, compact_keep::kept(&self.history, in_turn))
         };
         let summary = Item::CompactionSummary {
@@ -190,8 +201,11 @@ impl Session {
     /// The hand-off summary of the history up to `upto`. A request the
     /// model refuses as too long, or one over `limit` bytes, is cut:
     /// the older part is summarised first and its summary goes at the
-    /// head of the rest ([`fold`]). A part that cannot be cut and still
-    /// does not fit is left out, with a warning naming it.
+    /// head of the rest ([`fold`]). A refusal lowers `limit` (to the
+    /// window its error states, else below the refused request's size),
+    /// so the parts after it are cut before they are sent. A part that
+    /// cannot be cut and still does not fit is left out, with a warning
+    /// naming it.
     async fn summarise(
         &mut self,
         tools: &[ToolSpec],
@@ -205,6 +219,7 @@ impl Session {
         let mut carry: Option<String> = None;
         let mut left_out: Vec<String> = Vec::new();
         let mut sent = 0usize;
+        let mut limit = limit;
         loop {
             let last = end == len;
             let items = fold::part_items(carry.as_deref(), &history[start..end]);
@@ -226,7 +241,15 @@ impl Session {
                 } else {
                     fold::PART_PROMPT
                 };
-                self.hand_off(items, prompt, tools, cancel).await?
+                let bytes = self.handoff_bytes(&items, tools);
+                match self.hand_off(items, prompt, tools, cancel).await? {
+                    HandOff::Summary(text) => Some(text),
+                    HandOff::Refused(message) => {
+                        let bound = self.refused_hand_off(&message, bytes);
+                        limit = Some(limit.map_or(bound, |l| l.min(bound)));
+                        None
+                    }
+                }
             };
             match reply {
                 Some(text) if last => {
@@ -268,6 +291,19 @@ impl Session {
         Ok(carry.unwrap_or_default())
     }
 
+    /// A hand-off request of about `bytes` was refused as too long with
+    /// `message`: the window it states is learned for the session, and
+    /// the bytes a later hand-off request may take are returned — those
+    /// of that window, else three quarters of what was refused.
+    fn refused_hand_off(&mut self, message: &str, bytes: u64) -> u64 {
+        let refused_tokens = bytes / estimate::BYTES_PER_TOKEN;
+        self.learn_window_from(message, refused_tokens);
+        let stated = crate::model::context_size::stated(message)
+            .map(|n| n * estimate::BYTES_PER_TOKEN)
+            .filter(|b| *b < bytes);
+        stated.unwrap_or(bytes / 4 * 3)
+    }
+
     /// About how many bytes a hand-off request over `items` takes.
     fn handoff_bytes(&self, items: &[Item], tools: &[ToolSpec]) -> u64 {
         self.instructions().len() as u64
@@ -282,9 +318,15 @@ impl Session {
     /// session, so that the compaction and the requests after it are
     /// smaller than what was refused.
     pub(crate) fn learn_window(&mut self, message: &str, tools: &[ToolSpec]) {
-        let stated = crate::model::context_size::stated(message);
         // Counted as quire counts (its thresholds compare such counts).
         let refused = self.estimated_tokens(tools);
+        self.learn_window_from(message, refused);
+    }
+
+    /// [`Session::learn_window`] for a refused request of `refused`
+    /// tokens (as quire counts them).
+    fn learn_window_from(&mut self, message: &str, refused: u64) {
+        let stated = crate::model::context_size::stated(message);
         let window = stated.map_or(refused, |n| n.min(refused));
         let before = self.context_window();
         if window == 0 || window >= before {
@@ -308,15 +350,14 @@ impl Session {
 
     /// One hand-off request over `source` (with `prompt` last); a reply
     /// with no summary is asked for once more, then quire's record of
-    /// `source` stands in. `None` when the model refused the request as
-    /// too long.
+    /// `source` stands in.
     async fn hand_off(
         &mut self,
         source: Vec<Item>,
         prompt: &'static str,
         tools: &[ToolSpec],
         cancel: &CancellationToken,
-    ) -> Result<Option<String>, AgentError> {
+    ) -> Result<HandOff, AgentError> {
         let mut prompt = prompt;
         let mut asked_again = false;
         loop {
@@ -345,7 +386,7 @@ impl Session {
             }
             match reply {
                 Ok(r) => match handoff::unusable(&r) {
-                    None => return Ok(Some(r.text)),
+                    None => return Ok(HandOff::Summary(r.text)),
                     Some(why) if !asked_again => {
                         tracing::warn!(why, "hand-off reply is no summary; asking again");
                         prompt = handoff::RETRY_PROMPT;
@@ -360,10 +401,12 @@ impl Session {
                                 "compaction: the model's hand-off summary {why} (twice); the history was replaced by quire's record of it instead (the newest entries, clipped). A model that follows the hand-off prompt summarises better."
                             ),
                         });
-                        return Ok(Some(handoff::record_of(&source, budget)));
+                        return Ok(HandOff::Summary(handoff::record_of(&source, budget)));
                     }
                 },
-                Err(CompleteError::Model(ModelError::ContextWindow(_))) => return Ok(None),
+                Err(CompleteError::Model(ModelError::ContextWindow(message))) => {
+                    return Ok(HandOff::Refused(message));
+                }
                 Err(CompleteError::Interrupted) => return Err(AgentError::Interrupted),
                 Err(CompleteError::Model(e)) => return Err(AgentError::Model(e)),
             }

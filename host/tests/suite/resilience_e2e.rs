@@ -3,6 +3,7 @@ mod closed_output;
 mod compaction;
 mod compaction_parts;
 mod compaction_refused;
+mod compaction_resumed;
 mod compaction_room;
 mod compaction_turn;
 use crate::support;
