@@ -295,7 +295,7 @@ fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) ->
             None => Some(n.clone()),
         })
         .collect();
-    names
+    let mapped: Vec<String> = names
         .into_iter()
         .map(|n| match map_claude_tool(&n) {
             Some(q) => q.to_string(),
@@ -313,7 +313,15 @@ fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) ->
                 n
             }
         })
-        .collect()
+        .collect();
+    // Claude Code's `Glob` and `LS` are both quire's `list_dir`: named once.
+    let mut out: Vec<String> = Vec::with_capacity(mapped.len());
+    for n in mapped {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
 }
 
 fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {

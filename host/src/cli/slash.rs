@@ -261,6 +261,7 @@ mod tests {
             body: "Body".into(),
             path: format!(".quire/commands/{name}.md").into(),
             source: commands::CommandSource::Project,
+            plugin_root: None,
             warnings: Vec::new(),
         }
     }

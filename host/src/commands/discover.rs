@@ -190,17 +190,20 @@ fn read_folder(
 }
 
 /// `${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in a plugin command's body
-/// and `allowed-tools` become the plugin's folder, before any check.
+/// and `allowed-tools` become the plugin's folder, before any check (in
+/// a rule as one shell word: rules are read as command lines).
 fn plugin_root(c: &mut super::SlashCommand, root: &Path) {
-    let root = root.display().to_string();
-    let sub = |s: &str| {
-        s.replace("${CLAUDE_PLUGIN_ROOT}", &root)
-            .replace("${PLUGIN_ROOT}", &root)
+    let sub = |s: &str, root: &str| {
+        s.replace("${CLAUDE_PLUGIN_ROOT}", root)
+            .replace("${PLUGIN_ROOT}", root)
     };
-    c.body = sub(&c.body);
+    let text = root.display().to_string();
+    c.body = sub(&c.body, &text);
+    let word = super::allowed::shell_word(&text);
     for t in &mut c.allowed_tools {
-        *t = sub(t);
+        *t = sub(t, &word);
     }
+    c.plugin_root = Some(root.to_path_buf());
 }
 
 /// Letters, digits, `-`, `_`, `.`, not starting with `.` or `-`.

@@ -283,14 +283,22 @@ async fn run_one(
     written: &str,
     ctx: &ExpandContext,
 ) -> Result<String, CommandError> {
-    match allowed::verdict(&cmd.allowed_tools, line) {
+    let verdict = match allowed::verdict(&cmd.allowed_tools, line) {
+        // Read-only lines (`git diff HEAD`, `git log`) run whatever the
+        // allowed-tools say, as in Claude Code.
+        v if v != allowed::Verdict::Allowed && allowed::read_only(line, &ctx.cwd).await => {
+            allowed::Verdict::Allowed
+        }
+        v => v,
+    };
+    match verdict {
         allowed::Verdict::Allowed => {}
         allowed::Verdict::NotCovered => {
             return Err(CommandError::NotAllowed {
                 command: cmd.name.clone(),
                 line: line.to_string(),
                 // From the line as written, never from the arguments.
-                hint: allowed::hint(written),
+                hint: allowed::hint(written, cmd.plugin_root.as_deref()),
                 path: cmd.path.clone(),
             });
         }

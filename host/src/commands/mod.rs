@@ -68,6 +68,8 @@ pub struct SlashCommand {
     pub body: String,
     pub path: PathBuf,
     pub source: CommandSource,
+    /// A plugin's command: the plugin's folder (`${CLAUDE_PLUGIN_ROOT}`).
+    pub plugin_root: Option<PathBuf>,
     /// What was ignored in its frontmatter (unknown keys), in words.
     pub warnings: Vec<String>,
 }

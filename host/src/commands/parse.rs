@@ -10,14 +10,18 @@ use crate::skills::parse::{split_frontmatter, yaml_guard};
 use crate::skills::yaml::{self, Mapping, Value};
 
 /// The frontmatter keys a command may have (Claude Code's; Codex
-/// prompts use `description` and `argument-hint`).
-const KNOWN_KEYS: [&str; 6] = [
+/// prompts use `description` and `argument-hint`;
+/// `hide-from-slash-command-tool` is in Anthropic's own plugins: it
+/// keeps the command from Claude's SlashCommand tool, which quire does not
+/// have, so it is accepted and has no effect).
+const KNOWN_KEYS: [&str; 7] = [
     "description",
     "argument-hint",
     "allowed-tools",
     "model",
     "disable-model-invocation",
     "name",
+    "hide-from-slash-command-tool",
 ];
 
 /// Command files larger than this are refused.
@@ -118,6 +122,7 @@ pub fn parse_command(
         body: body.to_string(),
         path: path.to_path_buf(),
         source,
+        plugin_root: None,
         warnings,
     })
 }
@@ -179,6 +184,11 @@ fn lines(front: &str) -> Option<Mapping> {
         let (key, value) = t.split_once(':')?;
         if line.starts_with([' ', '\t']) || key.contains(' ') {
             return None;
+        }
+        if let Some(items) = crate::skills::parse::flow_list(value) {
+            let items = items.into_iter().map(Value::String).collect();
+            map.insert(Value::String(key.to_string()), Value::Sequence(items));
+            continue;
         }
         let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
         if value.is_empty() {

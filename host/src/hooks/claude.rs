@@ -234,8 +234,18 @@ const HANDLER_KEYS: &[&str] = &[
     "asyncRewake",
 ];
 /// Claude Code's handler keys quire accepts without using them (display,
-/// or the `prompt` / `agent` types it skips anyway).
-const HANDLER_KEYS_IGNORED: &[&str] = &["statusMessage", "once", "shell", "prompt", "model"];
+/// the `prompt` / `agent` types it skips anyway, and the message and
+/// summary of an `asyncRewake` hook, which Anthropic's own plugins write
+/// and which quire, running the hook synchronously, has no use for).
+const HANDLER_KEYS_IGNORED: &[&str] = &[
+    "statusMessage",
+    "once",
+    "shell",
+    "prompt",
+    "model",
+    "rewakeMessage",
+    "rewakeSummary",
+];
 
 /// The note for `key`, unknown at `at` (an entry or a handler) of a file,
 /// with the closest of `known`.

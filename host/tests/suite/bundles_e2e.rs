@@ -20,6 +20,7 @@ mod market_entry;
 mod mcp;
 mod mcp_consent;
 mod name_clash;
+mod official_plugins;
 mod personal;
 mod problems;
 mod remove;

@@ -6,8 +6,9 @@
 //! first `: `, quotes around the whole value removed), indented
 //! continuation lines (joined with a space), `- item` lines under a key with
 //! no value (a list), `sub: value` lines under such a key (one level of
-//! nesting), `|` and `>` block values, comments and blank lines. Any other
-//! line makes the whole frontmatter unparseable.
+//! nesting), `|` and `>` block values, a flow list (`tools: ["Read",
+//! Grep]`), comments and blank lines. Any other line makes the whole
+//! frontmatter unparseable.
 
 use crate::skills::yaml::{Mapping, Value};
 
@@ -52,7 +53,10 @@ pub fn parse_lines(front: &str) -> Option<Mapping> {
                     literal: false,
                     lines: Vec::new(),
                 },
-                v => Pending::Text(unquote(v)?),
+                v => match flow_list(v) {
+                    Some(items) => Pending::List(items.into_iter().map(Value::String).collect()),
+                    None => Pending::Text(unquote(v)?),
+                },
             };
             current = Some((key.to_string(), pending));
             continue;
@@ -81,6 +85,44 @@ pub fn parse_lines(front: &str) -> Option<Mapping> {
     }
     finish(&mut map, current.take());
     if map.is_empty() { None } else { Some(map) }
+}
+
+/// `[a, "b, c", 'd']` as its items (quotes removed; commas inside quotes
+/// kept); `None` when `v` is not one flat flow list (`[pr] [priority]`,
+/// nested brackets or braces, an unclosed quote): then it is text.
+pub fn flow_list(v: &str) -> Option<Vec<String>> {
+    let inner = v.trim().strip_prefix('[')?.strip_suffix(']')?;
+    if inner.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    for c in inner.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (Some(_), c) => current.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (None, '[' | ']' | '{' | '}') => return None,
+            (None, ',') => items.push(unquote(&std::mem::take(&mut current))?),
+            (None, c) => current.push(c),
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    items.push(unquote(&current)?);
+    // `[a, b,]`: YAML drops the empty item after a trailing comma.
+    if items.last().is_some_and(|i| i.is_empty()) && current.trim().is_empty() {
+        items.pop();
+    }
+    Some(items)
 }
 
 fn text(s: &str) -> Option<Value> {
@@ -178,6 +220,24 @@ mod tests {
             Some(&Value::String("x, y".into()))
         );
         assert_eq!(get(&m, "body"), &Value::String("one\ntwo".into()));
+    }
+
+    #[test]
+    fn flow_lists_are_lists() {
+        let m = parse_lines(
+            "description: Use it when: x\ntools: [\"Read\", 'Grep', Glob]\nhint: [pr] [priority]\nnone: []\n",
+        )
+        .unwrap();
+        let tools = ["Read", "Grep", "Glob"].map(|t| Value::String(t.into()));
+        assert_eq!(get(&m, "tools"), &Value::Sequence(tools.to_vec()));
+        assert_eq!(get(&m, "hint"), &Value::String("[pr] [priority]".into()));
+        assert_eq!(get(&m, "none"), &Value::Sequence(Vec::new()));
+        assert_eq!(
+            flow_list(r#"["Bash(a:*)", "x, y"]"#),
+            Some(vec!["Bash(a:*)".to_string(), "x, y".to_string()])
+        );
+        assert_eq!(flow_list("[a, [b]]"), None);
+        assert_eq!(flow_list("[\"open]"), None);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use super::{
 pub use environment::{Inherit, ShellEnvironment, ShellEnvironmentConfig};
 pub use exec::{ExecOutcome, ExecRequest, KEPT_BYTES, run as run_sandboxed};
 pub(crate) use safe::WRAPPERS;
-pub use safe::{always_key, is_known_safe};
+pub use safe::{always_key, is_known_safe, is_known_safe_in};
 
 /// The default timeout of a call, in milliseconds.
 pub const DEFAULT_TIMEOUT_MS: u64 = 120_000;

@@ -185,10 +185,11 @@ fn claude_plugin_root_is_expanded_in_a_plugin_commands_body_and_allowed_tools() 
 
     let r = run(&env, &["exec", "/root-kit:nope there"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let root = env.repo_path().join(dir);
+    // The rule to add is one the author can write: the plugin's folder
+    // as `${CLAUDE_PLUGIN_ROOT}`.
     assert!(
         r.stderr
-            .contains(&format!("Bash({}/scripts/hi.sh:*)", root.display())),
+            .contains("Bash(${CLAUDE_PLUGIN_ROOT}/scripts/hi.sh:*)"),
         "{}",
         r.stderr
     );
