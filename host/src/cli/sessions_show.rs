@@ -255,12 +255,17 @@ fn delete_one(dir: &Path, session: &SessionSummary) -> Result<(), String> {
     Ok(())
 }
 
+/// Removes a session file and the Claude Code layout copy hooks read.
 fn remove(path: &Path) -> Result<(), String> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot delete {}: {e}", path.display())),
+    let copy = quire::hooks::claude_transcript::path_of(path);
+    for p in std::iter::once(path).chain(copy.as_deref()) {
+        match std::fs::remove_file(p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot delete {}: {e}", p.display())),
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
+use super::claude_transcript::ClaudeTranscripts;
 use super::config::TrustState;
 use super::contract::{self, HookResult};
 use super::git_setup::{self, GitSetup};
@@ -57,6 +58,8 @@ pub struct Hooks {
     /// The workspace's `node_modules` at the start (with a hook naming
     /// npx, pnpm, yarn or bunx).
     node: Option<Arc<NodeBins>>,
+    /// The Claude-layout transcripts Claude Code hooks read.
+    transcripts: Arc<ClaudeTranscripts>,
 }
 
 impl Hooks {
@@ -88,6 +91,7 @@ impl Hooks {
             plugins: Arc::default(),
             git,
             node,
+            transcripts: Arc::default(),
         }
     }
 
@@ -105,6 +109,7 @@ impl Hooks {
             plugins: self.plugins.clone(),
             git: self.git.clone(),
             node: self.node.clone(),
+            transcripts: self.transcripts.clone(),
         }
     }
 
@@ -229,6 +234,7 @@ impl Hooks {
         }
         for (h, i) in &mut jobs {
             if h.claude {
+                self.transcripts.swap_in(i);
                 let quire_mode = i.insert(
                     "permission_mode".into(),
                     info.claude_permission_mode.clone().into(),

@@ -17,6 +17,7 @@
 pub(crate) mod approved_before;
 pub(crate) mod approver;
 pub(crate) mod claude;
+pub mod claude_transcript;
 pub(crate) mod code_runners;
 pub(crate) mod combine;
 pub mod config;
@@ -41,6 +42,7 @@ pub(crate) mod runner;
 mod subcommands;
 pub(crate) mod tool_events;
 pub(crate) mod tool_input;
+pub(crate) mod tool_response;
 pub mod trust;
 pub(crate) mod wasm;
 

@@ -47,12 +47,10 @@ impl Hooks {
             return Decision::default();
         }
         let mut f = fields(call);
-        let mut response = Map::new();
-        response.insert("output".into(), output.text.clone().into());
-        response.insert("is_error".into(), output.is_error.into());
-        if let Some(s) = &output.structured {
-            response.insert("structured".into(), s.clone());
-        }
+        // Claude Code hooks get Claude's fields added per view
+        // (`ToolViews::inputs_for`).
+        let response =
+            super::tool_response::native(&output.text, output.is_error, output.structured.as_ref());
         f.insert("tool_response".into(), Value::Object(response));
         if output.is_error {
             f.insert("error".into(), output.text.clone().into());

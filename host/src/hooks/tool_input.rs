@@ -8,6 +8,9 @@
 //! file, `Edit` for an update, a delete and both ends of a move), so a
 //! guard on `.tool_input.file_path` sees every file.
 //!
+//! After the call a Claude Code hook's `tool_response` is that view's
+//! ([`super::tool_response`]).
+//!
 //! quire's own hooks get quire's arguments; for `apply_patch` also
 //! `file_paths` (every file) and `file_path`: per file before the call
 //! (`PreToolUse`, `PermissionRequest`), only when the patch has one file
@@ -91,6 +94,10 @@ impl ToolViews {
                 .map(|v| {
                     let mut m = with(&v.claude_name, &v.claude_input);
                     m.insert("quire_tool_name".into(), self.quire_name.clone().into());
+                    if let Some(Value::Object(native)) = base.get("tool_response") {
+                        let response = super::tool_response::claude(&self.quire_name, v, native);
+                        m.insert("tool_response".into(), response);
+                    }
                     m
                 })
                 .collect();

@@ -6,6 +6,7 @@ use crate::support::guests;
 mod changed_guard;
 mod claude;
 mod claude_input;
+mod claude_transcript;
 mod contract;
 mod fail_closed;
 mod faults;
