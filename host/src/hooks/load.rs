@@ -186,6 +186,15 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
                     ));
                 }
             }
+            // A script of the plugin it runs that is missing or not
+            // executable: said now rather than each time the hook fires.
+            if let (Some(root), Some(command), super::HookKind::Command) =
+                (&file.plugin_root, def.command.as_deref(), def.kind)
+                && let Err(why) = super::plugin_scripts::check(command, root)
+            {
+                out.warnings
+                    .push(format!("{}: {at} {why}", file.path.display()));
+            }
             match hook(src, &approved, &mut folders, &file, event, def) {
                 Ok(h) => {
                     if h.plugin_root.is_some()

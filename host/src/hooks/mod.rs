@@ -34,6 +34,7 @@ mod node_bins;
 mod not_run;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
+pub(crate) mod plugin_scripts;
 pub mod programs;
 pub(crate) mod root_alias;
 pub(crate) mod root_name;

@@ -11,6 +11,8 @@ mod claude_layout;
 mod clone;
 mod commands;
 mod drift;
+mod home_folder;
+mod hook_scripts;
 mod hooks;
 mod install;
 mod manifest_hooks;

@@ -274,6 +274,16 @@ pub async fn plugins(setup: &Setup) -> Vec<Check> {
     for b in &bundles {
         let name = &b.bundle.name;
         let what = format!("{name}: plugin bundle ({})", b.scope.label());
+        for p in quire::plugins::bundle::hook_scripts::problems(&b.bundle) {
+            out.push(Check::warn(
+                "plugins",
+                format!("{name}: {p}"),
+                format!(
+                    "as said; then `quire plugins validate {}` checks the plugin again",
+                    shell_word(&b.bundle.root.display().to_string())
+                ),
+            ));
+        }
         out.push(match &b.drift {
             None => Check::ok("plugins", format!("{what}, loaded")),
             Some(why) => Check::warn(

@@ -73,7 +73,12 @@ pub(crate) fn name_clash(dir: &Path, user_scope: bool, cwd: &Path) {
     } else {
         bundle::scan_at(None, bundle::user_plugins_dir())
     };
-    let Some(other) = found.iter().find(|i| i.bundle.name == b.name) else {
+    // The same folder seen from both scopes (quire run in the home
+    // folder) is one plugin, not two.
+    let Some(other) = found
+        .iter()
+        .find(|i| i.bundle.name == b.name && !bundle::same_folder(&i.bundle.root, dir))
+    else {
         return;
     };
     let name = quire::printable::quoted_name(&b.name);

@@ -1,6 +1,7 @@
 //! The installed bundles of a session: `.agents/plugins/NAME` of a trusted
 //! repository, then `~/.agents/plugins/NAME` (of two of one name, the
-//! user's wins: [`super::clash`]). A bundle whose files drifted
+//! user's wins: [`super::clash`]; a repository's folder that is the
+//! user's own, quire run in the home folder, is the user's only). A bundle whose files drifted
 //! from its `quire.lock` is listed with its drift (and a warning) but none
 //! of its components is loaded — its skills are found and flagged
 //! ([`super::drift::flag_skills`]) — until it is synced or re-approved.
@@ -98,7 +99,14 @@ fn scan_with_clashes(
     let mut clashes = Vec::new();
     let mut dirs = Vec::new();
     if let Some(cwd) = project {
-        dirs.push((BundleScope::Project, project_plugins_dir(cwd)));
+        let dir = project_plugins_dir(cwd);
+        // Run in the home folder (no repository above it), the project's
+        // plugin folder is the user's own: its plugins are the user's,
+        // listed once, not also as a repository's.
+        let users = [user.clone(), user_plugins_dir()];
+        if !users.iter().flatten().any(|u| same_folder(&dir, u)) {
+            dirs.push((BundleScope::Project, dir));
+        }
     }
     if let Some(u) = user {
         dirs.push((BundleScope::User, u));
@@ -177,6 +185,15 @@ fn scan_with_clashes(
         out.retain(|b| !(b.scope == BundleScope::Project && names.contains(&b.bundle.name)));
     }
     (out, warnings, clashes)
+}
+
+/// Whether `a` and `b` are one folder (by their real paths; a folder
+/// that cannot be read is no other's).
+pub fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// The usable bundles (not drifted).

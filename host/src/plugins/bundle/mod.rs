@@ -21,6 +21,7 @@ pub(crate) mod detect;
 pub mod drift;
 pub mod forget;
 mod hook_paths;
+pub mod hook_scripts;
 pub(crate) mod installed;
 pub mod mcp;
 pub(crate) mod paths;
@@ -33,8 +34,8 @@ pub use detect::detect;
 pub use installed::{
     AgentSource, BundleScope, InstalledBundle, agent_sources, command_folders, hook_files,
     hook_files_for, installed, installed_with_warnings, mcp_servers, name_clashes,
-    plugin_folder_of, plugin_of, project_plugins_dir, scan, scan_at, scan_skill_folders,
-    skill_folders, user_plugins_dir, wasm_component_dirs,
+    plugin_folder_of, plugin_of, project_plugins_dir, same_folder, scan, scan_at,
+    scan_skill_folders, skill_folders, user_plugins_dir, wasm_component_dirs,
 };
 
 /// quire's client folder inside an Agent Plugins bundle.

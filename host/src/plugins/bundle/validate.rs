@@ -89,6 +89,7 @@ pub fn validate_bundle(b: Bundle) -> Validation {
             }),
         }
     }
+    v.problems.extend(super::hook_scripts::problems(&b));
     for f in &b.mcp {
         if f.layout == Layout::AgentPlugins
             && f.inline.is_none()
