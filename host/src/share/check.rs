@@ -45,9 +45,23 @@ pub fn is_inside(rel: &str) -> bool {
 /// Whether a folder source of a repository's lock stays inside the
 /// repository or beside it: relative, with `..` only as its first part and
 /// followed by a folder name (`shared/pdf`, `../team-skills/pdf`, `.`).
+/// `.` parts name no folder and are read past (`./vendor/pdf` is
+/// `vendor/pdf`); `..` anywhere else, a root or an empty part still
+/// refuse it.
 pub fn is_shared_folder(source: &str) -> bool {
-    let s = source.trim_end_matches('/');
-    s == "." || is_inside(s.strip_prefix("../").unwrap_or(s))
+    let s = without_dots(source.trim_end_matches('/'));
+    s == "." || is_inside(s.strip_prefix("../").unwrap_or(&s))
+}
+
+/// `path` with its `.` parts left out (`.` when nothing else is left);
+/// every other part, empty ones and a leading `/` included, kept.
+fn without_dots(path: &str) -> String {
+    let kept: Vec<&str> = path.split('/').filter(|p| *p != ".").collect();
+    if kept.is_empty() {
+        ".".to_string()
+    } else {
+        kept.join("/")
+    }
 }
 
 /// The rule [`is_shared_folder`] checks, said to the user.
@@ -461,6 +475,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("symbolic link"), "{err}");
+    }
+
+    #[test]
+    fn a_shared_folder_may_be_written_with_dot_parts_but_not_leave() {
+        for ok in [
+            "vendor/pdf",
+            "./vendor/pdf",
+            "vendor/./pdf",
+            "././vendor/pdf/",
+            "./",
+            ".",
+            "../team/pdf",
+            "./../team/pdf",
+        ] {
+            assert!(is_shared_folder(ok), "{ok}");
+        }
+        for refused in [
+            "..",
+            "./..",
+            "../..",
+            "./../../pdf",
+            "vendor/../../pdf",
+            "vendor/./../pdf",
+            "/etc/pdf",
+            "/./etc",
+            "./vendor//pdf",
+            "",
+        ] {
+            assert!(!is_shared_folder(refused), "{refused}");
+        }
     }
 
     #[test]

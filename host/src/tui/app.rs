@@ -4,6 +4,7 @@
 mod agents;
 mod draw;
 mod events;
+mod prompt_rows;
 mod replay;
 
 pub(crate) use replay::recorded_usage;

@@ -1,7 +1,8 @@
 //! The slash commands of the terminal view.
 
 use quire::agent::Session;
-use ratatui::text::{Line, Span};
+use ratatui::style::Style;
+use ratatui::text::Span;
 
 use super::app::App;
 use super::complete::{COMMANDS, SKILLS};
@@ -278,7 +279,10 @@ pub(super) fn show(app: &mut App, said: Vec<Said>) {
                 };
                 app.note(&text, style);
             }
-            Said::Lines(lines) => app.push_lines(lines.into_iter().map(Line::from).collect()),
+            Said::Lines(lines) => {
+                let lines = super::listing::lines(&lines, Style::default(), app.width);
+                app.push_lines(lines);
+            }
             Said::Diff(lines) => {
                 let lines = super::diff::styled(lines, app.width, &pal);
                 app.push_lines(lines);

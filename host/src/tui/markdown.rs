@@ -127,16 +127,20 @@ impl Renderer {
     }
 
     fn text(&mut self, t: &str) {
-        if let Some(table) = &mut self.table {
-            table.cell.push_str(t);
-            return;
-        }
         if let Some((_, code)) = &mut self.code {
             code.push_str(t);
             return;
         }
         let style = self.style();
-        self.spans.push(Span::styled(t.to_string(), style));
+        self.inline().push(Span::styled(t.to_string(), style));
+    }
+
+    /// Where inline text goes: the table cell being read, or the block.
+    fn inline(&mut self) -> &mut Vec<Span<'static>> {
+        match &mut self.table {
+            Some(t) => &mut t.cell,
+            None => &mut self.spans,
+        }
     }
 
     fn event(&mut self, ev: Event<'_>) {
@@ -145,12 +149,8 @@ impl Renderer {
             Event::End(tag) => self.end(tag),
             Event::Text(t) => self.text(&t),
             Event::Code(t) => {
-                if let Some(table) = &mut self.table {
-                    table.cell.push_str(&t);
-                } else {
-                    let style = self.style().patch(self.pal.code());
-                    self.spans.push(Span::styled(t.to_string(), style));
-                }
+                let style = self.style().patch(self.pal.code());
+                self.inline().push(Span::styled(t.to_string(), style));
             }
             // The model's line breaks are kept (as Codex CLI does): a
             // paragraph reads the same streamed, interrupted or whole.
@@ -245,7 +245,7 @@ impl Renderer {
                 self.blank();
                 self.table = Some(Table {
                     rows: Vec::new(),
-                    cell: String::new(),
+                    cell: Vec::new(),
                     header_rows: 0,
                     aligns,
                 });
@@ -312,24 +312,24 @@ impl Renderer {
             TagEnd::Link => {
                 self.pop_style();
                 if let Some(url) = self.links.pop() {
-                    let shown: String = self
-                        .spans
+                    let dim = self.pal.dim();
+                    let spans = self.inline();
+                    let shown: String = spans
                         .iter()
                         .rev()
                         .take(1)
                         .map(|s| s.content.to_string())
                         .collect();
                     if shown != url && !url.is_empty() {
-                        self.spans
-                            .push(Span::styled(format!(" ({url})"), self.pal.dim()));
+                        spans.push(Span::styled(format!(" ({url})"), dim));
                     }
                 }
             }
             TagEnd::TableCell => {
                 if let Some(t) = &mut self.table {
-                    let cell = std::mem::take(&mut t.cell);
+                    let cell = table::finish_cell(std::mem::take(&mut t.cell));
                     if let Some(row) = t.rows.last_mut() {
-                        row.push(cell.trim().to_string());
+                        row.push(cell);
                     }
                 }
             }

@@ -20,7 +20,9 @@ mod images;
 mod inline;
 mod input;
 mod keys;
+
 mod known_size;
+mod listing;
 mod markdown;
 mod mention;
 pub(crate) mod picker;

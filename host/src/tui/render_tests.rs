@@ -89,6 +89,17 @@ fn markdown() {
     each("markdown", |w, pal| markdown::render(MARKDOWN, w, pal));
 }
 
+/// Inline styles in table cells as in a paragraph: code, bold, italic,
+/// a link, and `__init__` read as a paragraph reads it.
+const TABLE_INLINE: &str = "`code` and **bold** in calc/__init__.py\n\n| file | change |\n|---|---|\n| `calc/__init__.py` | `a - b` → **`a + b`** |\n| calc/__init__.py | *now* adds, see [the docs](https://example.org/docs) |\n";
+
+#[test]
+fn markdown_table_inline() {
+    each("markdown_table_inline", |w, pal| {
+        markdown::render(TABLE_INLINE, w, pal)
+    });
+}
+
 /// Code and a second paragraph inside list items, under the item's text.
 const LIST_CODE: &str = "1. Build it:\n\n   ```sh\n   cargo build\n   ```\n\n   Then run it.\n2. Done\n\n- list with code:\n\n  ```bash\n  echo \"inside list\"\n  ```\n\n- second item\n";
 

@@ -203,17 +203,17 @@ mod tests {
     fn with_no_room_for_the_request_the_prompt_says_so_in_place_of_yes() {
         use crossterm::event::KeyCode::Char;
         // A 20 × 8 window: the request is not above in whole, and no row
-        // of it fits next to the prompt.
+        // of it fits next to the prompt (its question wrapped).
         let mut app = App::new(Palette::new(false), 20, Vec::new());
         app.screen_rows = 8;
-        app.live_cap = 7;
+        app.live_cap = 8;
         let r = shell_request("touch ap_marker && echo made");
         let pager = show_request(&mut app, &r);
         let (reply, mut answer) = tokio::sync::oneshot::channel();
         let mut p = Pending::new((r, reply), None);
         p.pager = pager;
         app.approval = Some(p);
-        let shown = frame_at(&app, 20, 7);
+        let shown = frame_at(&app, 20, 8);
         assert!(shown.contains("enlarge the window"), "{shown}");
         assert!(!shown.contains("[y] yes"), "{shown}");
         key(&mut app, Char('y'));

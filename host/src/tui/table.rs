@@ -14,13 +14,54 @@ use super::wrap::wrap;
 /// written one after another, `a │ b │ c`, wrapped).
 const MIN_COLUMN: usize = 4;
 
+/// A cell's text, styled as a paragraph's inline text is (code, bold,
+/// italic, links).
+pub type Cell = Vec<Span<'static>>;
+
 /// A table as parsed: rows of cells, how many rows are the header, and
 /// each column's alignment.
 pub struct Table {
-    pub rows: Vec<Vec<String>>,
-    pub cell: String,
+    pub rows: Vec<Vec<Cell>>,
+    pub cell: Cell,
     pub header_rows: usize,
     pub aligns: Vec<Alignment>,
+}
+
+/// The cell being read, its spaces at both ends cut, ended.
+pub fn finish_cell(spans: Cell) -> Cell {
+    let mut spans: Cell = spans
+        .into_iter()
+        .filter(|s| !s.content.is_empty())
+        .collect();
+    while let Some(first) = spans.first_mut() {
+        let trimmed = first.content.trim_start().to_string();
+        if !trimmed.is_empty() {
+            first.content = trimmed.into();
+            break;
+        }
+        spans.remove(0);
+    }
+    while let Some(last) = spans.last_mut() {
+        let trimmed = last.content.trim_end().to_string();
+        if !trimmed.is_empty() {
+            last.content = trimmed.into();
+            break;
+        }
+        spans.pop();
+    }
+    spans
+}
+
+fn cell_width(cell: &[Span<'static>]) -> usize {
+    cell.iter().map(|s| s.content.width()).sum()
+}
+
+/// The cell's spans with the row's style under their own (a header's
+/// bold, and the cell's code or link colour on it).
+fn styled(cell: &[Span<'static>], row: Style) -> Cell {
+    cell.iter()
+        .map(|s| Span::styled(s.content.clone(), row.patch(s.style)))
+        .collect()
 }
 
 pub fn lines(t: &Table, width: usize, pal: &Palette) -> Vec<Line<'static>> {
@@ -28,7 +69,7 @@ pub fn lines(t: &Table, width: usize, pal: &Palette) -> Vec<Line<'static>> {
     let mut widths = vec![0usize; cols];
     for row in &t.rows {
         for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(c.width());
+            widths[i] = widths[i].max(cell_width(c));
         }
     }
     let gaps = 3 * cols.saturating_sub(1);
@@ -41,15 +82,16 @@ pub fn lines(t: &Table, width: usize, pal: &Palette) -> Vec<Line<'static>> {
         } else {
             Style::new()
         };
+        let row: Vec<Cell> = row.iter().map(|c| styled(c, style)).collect();
         if fits {
-            out.extend(grid_row(row, &widths, &t.aligns, style, &sep));
+            out.extend(grid_row(&row, &widths, &t.aligns, style, &sep));
         } else {
             let mut spans = Vec::new();
-            for (i, c) in row.iter().enumerate() {
+            for (i, c) in row.into_iter().enumerate() {
                 if i > 0 {
                     spans.push(sep.clone());
                 }
-                spans.push(Span::styled(c.clone(), style));
+                spans.extend(c);
             }
             out.extend(wrap(&spans, width, &[], &[Span::raw("  ")]));
         }
@@ -83,16 +125,16 @@ fn narrow(widths: &mut [usize], room: usize) -> bool {
 
 /// One table row: each cell wrapped in its column, padded as aligned.
 fn grid_row(
-    row: &[String],
+    row: &[Cell],
     widths: &[usize],
     aligns: &[Alignment],
     style: Style,
     sep: &Span<'static>,
 ) -> Vec<Line<'static>> {
-    let cells: Vec<Vec<String>> = widths
+    let cells: Vec<Vec<Cell>> = widths
         .iter()
         .enumerate()
-        .map(|(i, w)| fold(row.get(i).map(String::as_str).unwrap_or(""), *w))
+        .map(|(i, w)| fold(row.get(i).map(Vec::as_slice).unwrap_or_default(), *w))
         .collect();
     let height = cells.iter().map(Vec::len).max().unwrap_or(1);
     (0..height)
@@ -102,55 +144,94 @@ fn grid_row(
                 if i > 0 {
                     spans.push(sep.clone());
                 }
-                let text = cells[i].get(k).map(String::as_str).unwrap_or("");
-                let pad = w.saturating_sub(text.width());
+                let text = cells[i].get(k).map(Vec::as_slice).unwrap_or_default();
+                let pad = w.saturating_sub(cell_width(text));
                 let (left, right) = match aligns.get(i) {
                     Some(Alignment::Right) => (pad, 0),
                     Some(Alignment::Center) => (pad / 2, pad - pad / 2),
                     _ => (0, pad),
                 };
-                spans.push(Span::styled(
-                    format!("{}{text}{}", " ".repeat(left), " ".repeat(right)),
-                    style,
-                ));
-            }
-            // No padding after the last column.
-            if let Some(last) = spans.last_mut() {
-                let trimmed = last.content.trim_end().to_string();
-                last.content = trimmed.into();
+                if left > 0 {
+                    spans.push(Span::styled(" ".repeat(left), style));
+                }
+                spans.extend(text.iter().cloned());
+                // No padding after the last column.
+                if right > 0 && i + 1 < widths.len() {
+                    spans.push(Span::styled(" ".repeat(right), style));
+                }
             }
             Line::from(spans)
         })
         .collect()
 }
 
-/// `text` in lines of at most `width` cells, broken at spaces (a word
-/// longer than a line is broken by characters).
-fn fold(text: &str, width: usize) -> Vec<String> {
+/// `cell` in lines of at most `width` cells, broken at spaces (a word
+/// longer than a line is broken by characters), each character keeping
+/// its style.
+fn fold(cell: &[Span<'static>], width: usize) -> Vec<Cell> {
     let width = width.max(1);
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let gap = usize::from(!line.is_empty());
-        if line.width() + gap + word.width() <= width {
-            if gap == 1 {
-                line.push(' ');
+    // Words, each with the style of the space before it (a space after
+    // a link is not underlined).
+    let mut words: Vec<(Style, Vec<(char, Style)>)> = Vec::new();
+    let mut gap: Option<Style> = None;
+    for s in cell {
+        for c in s.content.chars() {
+            if c.is_whitespace() {
+                gap.get_or_insert(s.style);
+                continue;
             }
-            line.push_str(word);
+            match (gap.take(), words.last_mut()) {
+                (None, Some((_, w))) => w.push((c, s.style)),
+                (g, _) => words.push((g.unwrap_or(s.style), vec![(c, s.style)])),
+            }
+        }
+    }
+    let mut out: Vec<Vec<(char, Style)>> = Vec::new();
+    let mut line: Vec<(char, Style)> = Vec::new();
+    let mut used: usize = 0;
+    for (space, word) in &words {
+        let gap = usize::from(!line.is_empty());
+        let ww: usize = word.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
+        if used + gap + ww <= width {
+            if gap == 1 {
+                line.push((' ', *space));
+            }
+            line.extend_from_slice(word);
+            used += gap + ww;
             continue;
         }
         if !line.is_empty() {
             out.push(std::mem::take(&mut line));
+            used = 0;
         }
-        for c in word.chars() {
-            if line.width() + c.width().unwrap_or(0) > width && !line.is_empty() {
+        for &(c, style) in word.iter() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && !line.is_empty() {
                 out.push(std::mem::take(&mut line));
+                used = 0;
             }
-            line.push(c);
+            line.push((c, style));
+            used += cw;
         }
     }
     if !line.is_empty() || out.is_empty() {
         out.push(line);
+    }
+    out.into_iter().map(|l| spans_of(&l)).collect()
+}
+
+/// Characters with their styles as spans, one for each run of a style.
+fn spans_of(chars: &[(char, Style)]) -> Cell {
+    let mut out: Cell = Vec::new();
+    for &(c, style) in chars {
+        match out.last_mut() {
+            Some(last) if last.style == style => {
+                let mut s = last.content.to_string();
+                s.push(c);
+                last.content = s.into();
+            }
+            _ => out.push(Span::styled(c.to_string(), style)),
+        }
     }
     out
 }

@@ -73,6 +73,7 @@ mod line_resume;
 pub(crate) mod line_session;
 mod live_area;
 mod model_wait;
+mod narrow;
 mod no_size;
 mod paste;
 mod paused_prompt;

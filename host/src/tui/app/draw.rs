@@ -148,34 +148,9 @@ impl App {
         // Where the approval's choices are in `rows`.
         let mut choices = 0..0;
         if let Some(p) = &self.approval {
-            // The command or diff is in the scrollback right above, in
-            // full (approve::show_request): the prompt points at it
-            // rather than showing it a second time, cut to one line.
-            rows.push(Line::styled(
-                crate::session_view::approval::question(&p.request),
-                self.pal.warn(),
-            ));
-            match &p.reason {
-                _ if !p.armed => {
-                    for line in wrap_choices(super::super::approve::TYPING, usize::from(area.width))
-                    {
-                        rows.push(Line::styled(line, self.pal.dim()));
-                    }
-                }
-                Some(r) => rows.push(Line::from(format!(
-                    "{} {r}▏ (Enter sends)",
-                    crate::session_view::approval::WHY_NOT
-                ))),
-                // Wrapped at the choices' gaps: in a narrow window the last
-                // ones (always, Esc) must not fall off the edge.
-                None => {
-                    let at = rows.len();
-                    for line in wrap_choices(&p.choices(), usize::from(area.width)) {
-                        rows.push(Line::styled(line, self.pal.accent()));
-                    }
-                    choices = at..rows.len();
-                }
-            }
+            let (prompt, at) = super::prompt_rows::rows(p, usize::from(area.width), &self.pal);
+            rows = prompt;
+            choices = at;
         } else if let Some(start) = self.working {
             let live = self.stream.live(area.width, &self.pal);
             let room = usize::from(area.height).saturating_sub(4);
@@ -349,26 +324,8 @@ fn too_small(area: Rect) -> bool {
     area.height < 2 || area.width < 12
 }
 
-/// `choices` ("[y] yes  [n] no  …", parts two spaces apart) in lines of at
-/// most `width` columns, parts kept whole.
-fn wrap_choices(choices: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for part in choices.split("  ").filter(|p| !p.trim().is_empty()) {
-        let part = part.trim();
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 2 + part.chars().count() <= width => {
-                l.push_str("  ");
-                l.push_str(part);
-            }
-            _ => lines.push(part.to_string()),
-        }
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
-    use super::wrap_choices;
     use crate::tui::app::App;
     use crate::tui::approve::{Pending, show_request};
     use crate::tui::style::Palette;
@@ -503,21 +460,5 @@ mod tests {
             "{drawn:?}"
         );
         assert!(!drawn.contains("[n]"), "{drawn:?}");
-    }
-
-    #[test]
-    fn approval_choices_wrap_at_their_gaps_in_a_narrow_window() {
-        let choices = "[y] yes  [n] no  [r] no, and tell it why  [a] always allow \"cargo test\"  · Esc interrupts";
-        assert_eq!(wrap_choices(choices, 200), [choices]);
-        let lines = wrap_choices(choices, 40);
-        assert_eq!(
-            lines,
-            [
-                "[y] yes  [n] no  [r] no, and tell it why",
-                "[a] always allow \"cargo test\"",
-                "· Esc interrupts",
-            ]
-        );
-        assert!(lines.iter().all(|l| l.chars().count() <= 40));
     }
 }

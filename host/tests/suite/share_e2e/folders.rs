@@ -295,3 +295,45 @@ fn a_skill_of_the_same_name_from_another_source_is_refused_or_replaced_with_forc
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("added skill lint"), "{}", run.stdout);
 }
+
+/// A hand-written `./vendor/s1` names the same folder as `vendor/s1`:
+/// the lock syncs; a `.` part does not hide a way out of the parent folder.
+#[test]
+fn a_folder_source_written_with_dot_parts_syncs_and_still_cannot_leave() {
+    let env = TestEnv::new("responses");
+    env.write(
+        "vendor/s1/SKILL.md",
+        "---\nname: s1\ndescription: A skill inside the repository.\n---\nBody.\n",
+    );
+    let run = env.run(&["share", "add", "vendor/s1"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let lock = env.read("quire.lock");
+    assert!(lock.contains("source = \"vendor/s1\""), "{lock}");
+    for written in ["./vendor/s1", "vendor/./s1", "./vendor/s1/"] {
+        env.write(
+            "quire.lock",
+            &lock.replace("source = \"vendor/s1\"", &format!("source = \"{written}\"")),
+        );
+        std::fs::remove_dir_all(env.repo.path().join(".quire/skills")).unwrap();
+        let run = env.run(&["share", "sync"]);
+        assert_eq!(run.code, 0, "{written}: {}{}", run.stdout, run.stderr);
+        assert!(
+            env.read(".quire/skills/s1/SKILL.md").contains("Body."),
+            "{written}"
+        );
+    }
+    for written in ["./../../s1", "vendor/./../../s1", "/./vendor/s1"] {
+        env.write(
+            "quire.lock",
+            &lock.replace("source = \"vendor/s1\"", &format!("source = \"{written}\"")),
+        );
+        let run = env.run(&["share", "sync"]);
+        assert_eq!(run.code, 2, "{written}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr
+                .contains("a folder outside the repository and its parent folder"),
+            "{written}: {}",
+            run.stderr
+        );
+    }
+}
