@@ -317,10 +317,11 @@ fn a_command_line_covered_but_for_a_redirection_says_so() {
     let env = TestEnv::new("chat");
     env.write(
         ".quire/commands/lg.md",
-        "---\nallowed-tools: Bash(git log:*)\n---\nLog: !`git log $ARGUMENTS`\n",
+        "---\nallowed-tools: Bash(git log:*)\n---\nLog: !`git log $ARGUMENTS > out.txt`\n",
     );
     let mut pty = start(&env, &[]);
-    say(&mut pty, "/lg -1 > out.txt");
+    // (A `>` in the arguments is a word given to git, not a redirection.)
+    say(&mut pty, "/lg -1");
     let screen = pty.wait_text("is refused");
     let flat: String = screen.lines().map(str::trim_end).collect();
     assert!(
