@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::{AgentError, Event, Session};
 use crate::model::retry::{self, CompleteError, RetryNotice};
 use crate::model::{Item, ModelError, ModelRequest, Usage};
-use crate::protocol::{CompactReason, TaskState};
+use crate::protocol::{AnswerGap, CompactReason, TaskState};
 
 /// How a task ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +125,8 @@ impl Session {
         // going.
         let mut stop_blocks = 0u32;
         let mut asked_to_finish = false;
+        // What is wrong with the last answer, when the task ends with it.
+        let mut answer_gap = None;
         let status = loop {
             if let Some(s) = not_ready.take() {
                 break s;
@@ -251,6 +253,11 @@ impl Session {
                 ));
             }
             if calls.is_empty() {
+                answer_gap = match (response.truncated, answered_nothing) {
+                    (true, _) => Some(AnswerGap::Cut),
+                    (false, true) => Some(AnswerGap::Empty),
+                    (false, false) => None,
+                };
                 if answered_nothing {
                     self.events.send(Event::Warning {
                         message: "the model's answer was empty (no text and no tool call)".into(),
@@ -356,6 +363,7 @@ impl Session {
             usage,
             reason,
             unsaved_records: self.writer.unsaved(),
+            answer: answer_gap.filter(|_| matches!(status, TaskStatus::Done)),
         });
         self.note_unanswered(message_at, user_text, &status);
         self.notify_turn_end(&status, user_text, &final_text);
@@ -395,6 +403,7 @@ impl Session {
             usage: Usage::default(),
             reason: None,
             unsaved_records: self.writer.unsaved(),
+            answer: None,
         });
         TaskOutcome {
             status: TaskStatus::Blocked(reason),

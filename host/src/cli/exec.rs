@@ -11,7 +11,7 @@ use quire::tools::approval::{DenyAll, RememberingApprover};
 
 use super::answer_file::AnswerFile;
 use super::args::{ExecArgs, GlobalArgs, JsonFormat};
-use super::final_answer::{FinalAnswer, Noting};
+use super::final_answer::Noting;
 use super::render::{HumanRenderer, JsonRenderer, Renderer};
 use super::render_codex::CodexJsonRenderer;
 use super::run::{Interrupts, drive};
@@ -146,34 +146,35 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         None => prompt,
     };
     session.attach_images(images);
-    let mut noting = Noting {
-        inner: renderer.as_mut(),
-        answer: FinalAnswer::default(),
-    };
+    let mut noting = Noting::new(renderer.as_mut());
     // With --output-schema the answer is checked before anything shows it.
     let (outcome, mismatch) = match (&schema, args.output_schema.as_deref()) {
         (Some((_, checker)), Some(file)) => {
             let mut gate = super::output_schema::Gate::new(&mut noting, checker, file);
             let outcome = drive(&mut session, &mut rx, &mut gate, &prompt, token).await;
-            interrupts.end();
-            super::run::drive_future(session.end("other"), &mut rx, &mut gate).await;
             (outcome, gate.mismatch)
         }
         _ => {
             let outcome = drive(&mut session, &mut rx, &mut noting, &prompt, token).await;
-            interrupts.end();
-            super::run::drive_future(session.end("other"), &mut rx, &mut noting).await;
             (outcome, None)
         }
     };
+    interrupts.end();
+    // What is said about the answer comes before `task_completed`.
     let answer = noting.answer.answer().map(str::to_string);
     let answer_kept = match (&answer_file, &mismatch) {
         // Emptied: a file left from an earlier run must not pass for this
         // run's answer.
-        (Some(file), Some(_)) => file.write("").is_ok(),
-        (Some(file), None) => keep_answer(file, answer.as_deref(), renderer.as_mut()),
-        (None, _) => true,
+        (Some(file), Some(_)) => file.write("").map_err(|_| None),
+        (Some(file), None) => keep_answer(file, answer.as_deref(), noting.inner),
+        (None, _) => Ok(()),
     };
+    noting.end_task(match &answer_kept {
+        Err(Some(message)) => Some(message.clone()),
+        _ => None,
+    });
+    super::run::drive_future(session.end("other"), &mut rx, &mut noting).await;
+    let answer_kept = answer_kept.is_ok();
     if json.is_none() {
         super::pipe::err(&format!("{}\n", super::summary::usage_line(&outcome.usage)));
         let unsaved = session.unsaved_records();
@@ -209,8 +210,12 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
 }
 
 /// Writes the task's answer to `-o FILE` (empty, with a warning, when the
-/// task ended without one); false when it could not be written.
-fn keep_answer(file: &AnswerFile, answer: Option<&str>, renderer: &mut dyn Renderer) -> bool {
+/// task ended without one); the error it told when it could not be written.
+fn keep_answer(
+    file: &AnswerFile,
+    answer: Option<&str>,
+    renderer: &mut dyn Renderer,
+) -> Result<(), Option<String>> {
     // The same bytes stdout gets in a file or pipe.
     let text = match answer {
         Some(a) => {
@@ -230,13 +235,12 @@ fn keep_answer(file: &AnswerFile, answer: Option<&str>, renderer: &mut dyn Rende
             String::new()
         }
     };
-    match file.write(&text) {
-        Ok(()) => true,
-        Err(message) => {
-            renderer.event(&Event::Error { message });
-            false
-        }
-    }
+    file.write(&text).map_err(|message| {
+        renderer.event(&Event::Error {
+            message: message.clone(),
+        });
+        Some(message)
+    })
 }
 
 /// The task, and warnings about how it was read.

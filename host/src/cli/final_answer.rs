@@ -7,6 +7,7 @@
 //! tool call) has no answer.
 
 use quire::agent::Event;
+use quire::protocol::TaskState;
 
 use super::render::Renderer;
 
@@ -49,15 +50,47 @@ impl FinalAnswer {
 }
 
 /// A renderer that also notes the answer (for `-o FILE`, whichever view
-/// renders).
+/// renders), and holds the task's `TaskCompleted` back until
+/// [`Noting::end_task`]: what `exec` says about the answer (`-o`) comes
+/// before it, so a reader that stops at `task_completed` misses nothing.
 pub struct Noting<'a> {
     pub inner: &'a mut dyn Renderer,
     pub answer: FinalAnswer,
+    held_end: Option<Event>,
+}
+
+impl<'a> Noting<'a> {
+    pub fn new(inner: &'a mut dyn Renderer) -> Self {
+        Noting {
+            inner,
+            answer: FinalAnswer::default(),
+            held_end: None,
+        }
+    }
+
+    /// Passes on the held `TaskCompleted`; `failure` (the answer could not
+    /// be kept) makes it `failed` with that reason.
+    pub fn end_task(&mut self, failure: Option<String>) {
+        let Some(mut end) = self.held_end.take() else {
+            return;
+        };
+        if let (Some(why), Event::TaskCompleted { status, reason, .. }) = (failure, &mut end) {
+            *status = TaskState::Failed;
+            *reason = Some(why);
+        }
+        self.inner.event(&end);
+    }
 }
 
 impl Renderer for Noting<'_> {
     fn event(&mut self, event: &Event) {
         self.answer.event(event);
+        if matches!(event, Event::TaskCompleted { .. }) {
+            // A second task's end (none in exec) lets the first one's go.
+            self.end_task(None);
+            self.held_end = Some(event.clone());
+            return;
+        }
         self.inner.event(event);
     }
 
@@ -86,6 +119,7 @@ mod tests {
             usage: Usage::default(),
             reason: None,
             unsaved_records: 0,
+            answer: None,
         }
     }
 

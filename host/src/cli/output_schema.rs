@@ -158,6 +158,7 @@ impl Renderer for Gate<'_> {
                         usage: *usage,
                         reason: Some(message.clone()),
                         unsaved_records: *unsaved_records,
+                        answer: None,
                     });
                     self.mismatch = Some(message);
                 }

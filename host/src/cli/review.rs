@@ -187,12 +187,12 @@ async fn reviewed(
     token: &CancellationToken,
 ) -> i32 {
     let machine = args.format() != FormatArg::Human || args.output_schema.is_some();
-    let run = |request| review::review(config, home, cwd, request, token);
+    let run = |request| review::reviewed(config, home, cwd, request, token);
     let outcome = match with_agent_events(request, machine, run).await {
         Ok(o) => o,
-        Err(e) => {
-            machine_failure(args, None, &e.to_string(), cwd);
-            return failed(&e);
+        Err(review::Failure { error, report }) => {
+            machine_failure(args, report.as_deref(), &error.to_string(), cwd);
+            return failed(&error);
         }
     };
     for w in &outcome.warnings {
@@ -329,14 +329,14 @@ fn machine_failure(args: &ReviewArgs, report: Option<&review::Report>, message: 
 /// Runs the review with its subagents' events on stderr: `agent_spawned`
 /// and `agent_completed` as JSON lines for the machine formats, one line
 /// per subagent event for people.
-async fn with_agent_events<F, Fut>(
+async fn with_agent_events<F, Fut, E>(
     mut request: review::Request,
     machine: bool,
     run: F,
-) -> Result<review::Outcome, ReviewError>
+) -> Result<review::Outcome, E>
 where
     F: FnOnce(review::Request) -> Fut,
-    Fut: std::future::Future<Output = Result<review::Outcome, ReviewError>>,
+    Fut: std::future::Future<Output = Result<review::Outcome, E>>,
 {
     let (sink, mut rx) = EventSink::channel();
     request.events = sink;

@@ -400,6 +400,14 @@ impl WireDecoder for Decoder {
             }
         }
         if let Some(reason) = choice.get("finish_reason").filter(|r| !r.is_null()) {
+            // vLLM and SGLang end a request they aborted with `abort`,
+            // OpenRouter a failed one with `error`: the answer so far is
+            // cut, not finished, and the request is tried again.
+            if let Some(why @ ("abort" | "error")) = reason.as_str() {
+                return Err(ModelError::StreamCut(format!(
+                    "the server ended its answer with finish_reason \"{why}\" (it gave up on the request)"
+                )));
+            }
             self.finished = true;
             self.truncated |= reason.as_str() == Some("length");
             self.filtered |= reason.as_str() == Some("content_filter");

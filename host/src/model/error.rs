@@ -62,8 +62,8 @@ pub enum ModelError {
         message: String,
     },
     /// A transient error that was retried until `retry.max_retries` was
-    /// used up: the last one.
-    #[error("{last}; gave up after {retries} {} (retry.max_retries sets how many)", if *retries == 1 { "retry" } else { "retries" })]
+    /// used up (a stall: its one retry): the last one.
+    #[error("{last}; gave up after {retries} {} ({})", if *retries == 1 { "retry" } else { "retries" }, retries_hint(last))]
     GaveUp { retries: u32, last: Box<ModelError> },
     /// The provider reported an error inside the stream.
     #[error("the provider reported an error: {0}")]
@@ -83,6 +83,17 @@ fn http_text(status: u16, url: &str, body: &str) -> String {
         );
     }
     format!("HTTP {status} from {url}: {body}")
+}
+
+/// What sets how many retries `last` got: a stall is retried once,
+/// whatever `retry.max_retries` says.
+fn retries_hint(last: &ModelError) -> &'static str {
+    match last {
+        ModelError::Idle { .. } => {
+            "a stalled stream is retried once, whatever retry.max_retries says"
+        }
+        _ => "retry.max_retries sets how many",
+    }
 }
 
 impl ModelError {

@@ -377,17 +377,38 @@ impl WireDecoder for Decoder {
                 .unwrap_or_default()),
             "response.completed" | "response.incomplete" => {
                 let mut out = self.leftover_calls();
-                if kind == "response.incomplete" {
-                    let reason = str_at(&data, "/response/incomplete_details/reason");
-                    tracing::warn!(reason, "the response is incomplete");
-                    match reason {
-                        Some("max_output_tokens") => out.push(ModelEvent::Truncated),
-                        Some("content_filter") => out.push(ModelEvent::Refused(
-                            "its content filter (response.incomplete, reason content_filter)"
-                                .into(),
-                        )),
-                        _ => {}
+                let status = match kind {
+                    "response.incomplete" => Some("incomplete"),
+                    _ => str_at(&data, "/response/status"),
+                };
+                match status {
+                    Some("incomplete") => {
+                        let reason = str_at(&data, "/response/incomplete_details/reason");
+                        tracing::warn!(reason, "the response is incomplete");
+                        match reason {
+                            Some("max_output_tokens") => out.push(ModelEvent::Truncated),
+                            Some("content_filter") => out.push(ModelEvent::Refused(
+                                "its content filter (response.incomplete, reason content_filter)"
+                                    .into(),
+                            )),
+                            // Any other reason (a server that gave up on
+                            // the request): the answer so far is cut, and
+                            // the request is tried again.
+                            other => {
+                                return Err(ModelError::StreamCut(format!(
+                                    "the server ended the response as incomplete with reason \"{}\"",
+                                    other.unwrap_or("(none given)")
+                                )));
+                            }
+                        }
                     }
+                    // vLLM ends a request it aborted as `cancelled`.
+                    Some(why @ ("cancelled" | "failed")) => {
+                        return Err(ModelError::StreamCut(format!(
+                            "the server ended the response with status \"{why}\""
+                        )));
+                    }
+                    _ => {}
                 }
                 let usage = data.get("response").and_then(usage);
                 out.push(ModelEvent::Completed { usage });

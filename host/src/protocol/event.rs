@@ -7,7 +7,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::item::Usage;
-use super::status::{CallStatus, CompactReason, HookOutcome, TaskState};
+use super::status::{AnswerGap, CallStatus, CompactReason, HookOutcome, TaskState};
 
 /// One entry of a plan kept by the `update_plan` tool.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -145,6 +145,10 @@ pub enum Event {
         /// so far (a full disk): a `--resume` will not see them.
         #[serde(skip_serializing_if = "is_zero")]
         unsaved_records: u64,
+        /// A `done` task whose answer is cut at the output-token limit or
+        /// empty (a warning said so too); absent when it is whole.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        answer: Option<AnswerGap>,
     },
     /// An image was attached to the user message (`-i FILE`, a pasted
     /// image path), or after a response's tool results (a `view_image`

@@ -61,6 +61,19 @@ labelled! {
 }
 
 labelled! {
+    /// What is wrong with the answer of a task that ended `done`:
+    /// `TaskCompleted.answer` (absent when nothing is).
+    AnswerGap {
+        /// The output-token limit cut the last response (Chat
+        /// `finish_reason` `length`, Anthropic `stop_reason` `max_tokens`,
+        /// Responses `incomplete` for `max_output_tokens`).
+        Cut => "cut",
+        /// The last response held no text and no tool call.
+        Empty => "empty",
+    }
+}
+
+labelled! {
     /// Why compaction ran: `Compaction.reason`.
     CompactReason {
         /// Usage passed the threshold.

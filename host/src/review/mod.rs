@@ -31,7 +31,7 @@ pub(crate) mod triage;
 
 pub use config::ReviewConfig;
 pub use finding::{Finding, Severity};
-pub use pipeline::{Outcome, Request, custom_output, review};
+pub use pipeline::{Failure, Outcome, Request, custom_output, review, reviewed};
 pub use report::{Report, Stats};
 pub use target::Target;
 

@@ -46,6 +46,23 @@ pub struct Outcome {
     pub failed_passes: usize,
 }
 
+/// A review that failed: why, and the report so far once the diff was
+/// read (its stats count the files, hunks and requests it got to).
+#[derive(Debug)]
+pub struct Failure {
+    pub error: ReviewError,
+    pub report: Option<Box<Report>>,
+}
+
+impl From<ReviewError> for Failure {
+    fn from(error: ReviewError) -> Failure {
+        Failure {
+            error,
+            report: None,
+        }
+    }
+}
+
 /// Reviews `request.target` in the repository around `cwd`.
 pub async fn review(
     config: &Config,
@@ -54,6 +71,19 @@ pub async fn review(
     request: Request,
     cancel: &CancellationToken,
 ) -> Result<Outcome, ReviewError> {
+    reviewed(config, home, cwd, request, cancel)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// [`review`], with the report so far when it fails.
+pub async fn reviewed(
+    config: &Config,
+    home: &Path,
+    cwd: &Path,
+    request: Request,
+    cancel: &CancellationToken,
+) -> Result<Outcome, Failure> {
     let repo = target::repo_root(cwd)?;
     let settings = config
         .review
@@ -108,7 +138,7 @@ pub async fn review(
     }
     // The model is needed only when there is something to review: an
     // empty diff is reported without a provider or key.
-    let asker = Asker::new(config)?;
+    let asker = Asker::new(config).map_err(|e| failure(e, &report, 0, &Usage::default()))?;
     let triage_model = asker.model(settings.triage_model.as_deref());
     let deep_model = asker.model(settings.deep_model.as_deref());
     let mut usage = Usage::default();
@@ -135,7 +165,12 @@ pub async fn review(
         parallel,
         cancel,
     )
-    .await?;
+    .await
+    .map_err(|f| {
+        // Every chunk was asked: the answers that came, and the rest.
+        f.answers.iter().for_each(|a| usage.add(&a.usage));
+        failure(f.error, &report, chunks.len() as u64, &usage)
+    })?;
     for a in &found.answers {
         count(a, &mut usage, &mut requests);
     }
@@ -182,7 +217,9 @@ pub async fn review(
                     None => failed_passes += 1,
                 }
             }
-            Err(ReviewError::Interrupted) => return Err(ReviewError::Interrupted),
+            Err(ReviewError::Interrupted) => {
+                return Err(failure(ReviewError::Interrupted, &report, requests, &usage));
+            }
             Err(e) => {
                 failed_passes += 1;
                 warnings.push(e.to_string());
@@ -203,7 +240,9 @@ pub async fn review(
         &mut warnings,
         cancel,
     )
-    .await?;
+    .await
+    // The merge's own request counted too.
+    .map_err(|e| failure(e, &report, requests + 1, &usage))?;
     if let Some(a) = &merged {
         count(a, &mut usage, &mut requests);
     }
@@ -222,6 +261,18 @@ pub async fn review(
         shared,
         failed_passes,
     })
+}
+
+/// `error` with the report so far, `requests` made and their `usage`.
+fn failure(error: ReviewError, report: &Report, requests: u64, usage: &Usage) -> Failure {
+    let mut report = report.clone();
+    report.stats.requests = requests;
+    report.stats.input_tokens = usage.input_tokens;
+    report.stats.output_tokens = usage.output_tokens;
+    Failure {
+        error,
+        report: Some(Box::new(report)),
+    }
 }
 
 fn count(a: &Answer, usage: &mut Usage, requests: &mut u64) {

@@ -29,6 +29,14 @@ pub struct Triage {
     pub warnings: Vec<String>,
 }
 
+/// Triage that failed: the first error, and the answers of the requests
+/// that did not fail (what the review's stats count).
+#[derive(Debug)]
+pub struct Failed {
+    pub error: ReviewError,
+    pub answers: Vec<Answer>,
+}
+
 /// Runs triage over every chunk, `parallel` requests at a time; flags
 /// carry one of `concerns` (an unknown concern becomes the first).
 pub async fn run(
@@ -39,7 +47,7 @@ pub async fn run(
     concerns: &[String],
     parallel: usize,
     cancel: &CancellationToken,
-) -> Result<Triage, ReviewError> {
+) -> Result<Triage, Failed> {
     let asks = chunks.iter().map(|c| async move {
         let answer = asker
             .ask(
@@ -56,12 +64,25 @@ pub async fn run(
         .collect()
         .await;
     let mut out = Triage::default();
+    let mut error = None;
     for (chunk, answer) in results.drain(..) {
-        let answer = answer?;
-        take(&mut out, chunk, &answer.text, concerns);
-        out.answers.push(answer);
+        match answer {
+            Ok(answer) => {
+                take(&mut out, chunk, &answer.text, concerns);
+                out.answers.push(answer);
+            }
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
     }
-    Ok(out)
+    match error {
+        Some(error) => Err(Failed {
+            error,
+            answers: out.answers,
+        }),
+        None => Ok(out),
+    }
 }
 
 /// The flags of one chunk's answer `text` into `out`; an answer that is

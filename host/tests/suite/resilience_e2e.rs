@@ -160,6 +160,13 @@ fn a_stalled_server_is_retried_once_and_the_idle_timeout_named() {
         msg.contains("sent nothing for 1 s") && msg.contains("stream_idle_timeout_secs"),
         "{msg}"
     );
+    // The hint says what really set the one retry.
+    assert!(
+        msg.contains(
+            "gave up after 1 retry (a stalled stream is retried once, whatever retry.max_retries says)"
+        ) && !msg.contains("sets how many"),
+        "{msg}"
+    );
     let retry = run.of_type("retry");
     assert_eq!(retry[0]["max_attempts"], 1, "a stall is retried once");
     assert!(
@@ -408,7 +415,8 @@ fn unreachable_server_is_retried_then_reported() {
 }
 
 /// A response with no text and no tool call is not passed off as an
-/// answer: the user is told.
+/// answer: the user is told, and `--json`'s `task_completed` says
+/// `answer: "empty"` (the exit code stays 0).
 #[test]
 fn an_empty_answer_is_named() {
     let env = TestEnv::new("chat");
@@ -419,5 +427,14 @@ fn an_empty_answer_is_named() {
         run.stderr.contains("the model's answer was empty"),
         "{}",
         run.stderr
+    );
+    env.server.push(Reply::steps(vec![]));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("task_completed")[0].clone();
+    assert_eq!(
+        (&done["status"], &done["answer"]),
+        (&"done".into(), &"empty".into()),
+        "{done}"
     );
 }

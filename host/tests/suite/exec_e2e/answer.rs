@@ -124,6 +124,64 @@ fn a_task_stopped_after_a_tool_call_has_no_answer() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "");
 }
 
+/// With `--json`, what is said about the `-o` file comes before
+/// `task_completed`, the last event: a reader that stops there misses
+/// nothing.
+#[test]
+fn the_o_files_warning_comes_before_task_completed() {
+    let env = TestEnv::new("responses");
+    script(&env);
+    let file = env.home.path().join("answer.md");
+    let path = file.to_str().unwrap();
+    let run = env.run(&[
+        "exec",
+        "--json",
+        "--max-turns",
+        "1",
+        "-o",
+        path,
+        "read the notes",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let types = run.types();
+    assert_eq!(types.last().map(String::as_str), Some("task_completed"));
+    let warned = run.of_type("warning").iter().any(|w| {
+        w["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("without an answer") && m.contains(path))
+    });
+    assert!(warned, "{types:?}");
+}
+
+/// An answer that cannot be written to `-o` at the end (its folder went
+/// away during the task): an `error`, then `task_completed` `failed` with
+/// that reason, as the exit code 1 says.
+#[test]
+fn an_answer_the_o_file_cannot_take_fails_the_task() {
+    let env = TestEnv::new("responses");
+    let folder = env.repo.path().join("out");
+    std::fs::create_dir(&folder).unwrap();
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "rmdir out"})),
+        Reply::text(ANSWER),
+    ]);
+    let file = folder.join("answer.md");
+    let path = file.to_str().unwrap();
+    let run = env.run(&["exec", "--json", "-o", path, "read the notes"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!folder.exists(), "{}", run.stdout);
+    let types = run.types();
+    assert_eq!(types.last().map(String::as_str), Some("task_completed"));
+    let error = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(error.contains(path), "{error}");
+    let done = run.of_type("task_completed")[0].clone();
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["reason"], error.as_str(), "{done}");
+}
+
 /// An `-o` path whose folder does not exist (or that is a folder) fails
 /// before the task starts: no request reaches the model.
 #[test]

@@ -110,3 +110,110 @@ fn done_before_a_finish_reason_is_a_cut_stream() {
     assert_eq!(calls.len(), 1, "{:?}", run.types());
     assert_eq!(calls[0]["is_error"], false, "{}", calls[0]);
 }
+
+/// How a server that gave up on the request ends a stream of `text`:
+/// vLLM's and SGLang's `finish_reason: "abort"`, OpenRouter's `"error"`,
+/// a Responses `response.incomplete` for a reason other than the limit or
+/// the content filter, vLLM's Responses `status: "cancelled"`. What each
+/// names in the error.
+fn given_up(text: &str) -> Vec<(&'static str, Reply, &'static str)> {
+    let stream = |wire, why| super::truncated::stream_ending(wire, text, why);
+    let cancelled = Reply::Raw(vec![
+        sse(
+            Some("response.output_text.delta"),
+            json!({"type": "response.output_text.delta", "item_id": "msg_1",
+                "output_index": 0, "content_index": 0, "delta": text}),
+        ),
+        sse(
+            Some("response.completed"),
+            json!({"type": "response.completed", "response": {"status": "cancelled",
+                "usage": {"input_tokens": 10, "output_tokens": 5}}}),
+        ),
+    ]);
+    vec![
+        (
+            "chat",
+            stream("chat", ["abort", "", ""]),
+            "finish_reason \"abort\"",
+        ),
+        (
+            "chat",
+            stream("chat", ["error", "", ""]),
+            "finish_reason \"error\"",
+        ),
+        (
+            "responses",
+            stream("responses", ["", "", "upstream_error"]),
+            "incomplete with reason \"upstream_error\"",
+        ),
+        ("responses", cancelled, "status \"cancelled\""),
+    ]
+}
+
+/// A stream the server ended because it gave up on the request is cut,
+/// not finished: tried again, and the whole answer of the retry is the
+/// answer.
+#[test]
+fn a_stream_the_server_gave_up_on_is_tried_again() {
+    for (wire, cut, named) in given_up("The fix is to change line") {
+        let env = TestEnv::new(wire);
+        env.server
+            .push_all([cut, Reply::text("The fix is to change line 3.")]);
+        let run = env.exec_json("fix it", &[]);
+        assert_eq!(run.code, 0, "{wire} {named}: {}", run.stderr);
+        let retry = run.of_type("retry");
+        assert_eq!(retry.len(), 1, "{wire} {named}: {:?}", run.types());
+        let reason = retry[0]["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains(named), "{wire}: {reason}");
+        let answer = &run.of_type("message_completed")[0]["text"];
+        assert_eq!(answer, "The fix is to change line 3.", "{wire} {named}");
+    }
+}
+
+/// When every attempt is given up on, the task fails (exit 1, status
+/// failed) with an error naming what the server said; no cut text is the
+/// answer, on stdout or in `-o`.
+#[test]
+fn a_stream_the_server_always_gives_up_on_fails_the_task() {
+    for (wire, _, named) in given_up("") {
+        let env = TestEnv::new(wire);
+        let cuts = || {
+            given_up("The fix is to change line")
+                .into_iter()
+                .find(|(w, _, n)| *w == wire && *n == named)
+                .map(|(_, reply, _)| reply)
+                .unwrap_or_else(|| panic!("no stream for {wire} {named}"))
+        };
+        env.server.push_all([cuts(), cuts()]);
+        let run = env.exec_json("fix it", &["-c", "retry.max_retries=1"]);
+        assert_eq!(run.code, 1, "{wire} {named}: {}", run.stderr);
+        let message = run.of_type("error")[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            message.contains(named) && message.contains("gave up after 1 retry"),
+            "{wire}: {message}"
+        );
+        assert_eq!(run.of_type("task_completed")[0]["status"], "failed");
+        assert!(
+            run.of_type("message_completed").is_empty(),
+            "{wire} {named}"
+        );
+
+        env.server.push_all([cuts(), cuts()]);
+        let answer = env.home.path().join("answer.txt");
+        let answer_arg = answer.display().to_string();
+        let run = env.run(&[
+            "exec",
+            "-c",
+            "retry.max_retries=1",
+            "-o",
+            &answer_arg,
+            "fix it",
+        ]);
+        assert_eq!(run.code, 1, "{wire} {named}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{wire} {named}");
+        assert_eq!(std::fs::read_to_string(&answer).unwrap_or_default(), "");
+    }
+}

@@ -121,6 +121,8 @@ fn an_answer_cut_at_the_output_token_limit_warns_in_json_and_on_stderr() {
         );
         let done = run.of_type("task_completed");
         assert_eq!(done[0]["status"], "done", "{wire}");
+        // A field a script can read, besides the warning's text.
+        assert_eq!(done[0]["answer"], "cut", "{wire}");
         assert_eq!(
             run.of_type("message_completed")[0]["text"],
             "the first half of"
@@ -157,5 +159,7 @@ fn a_complete_answer_has_no_truncation_warning() {
             "{wire}: {:?}",
             run.types()
         );
+        let done = run.of_type("task_completed")[0].clone();
+        assert!(done.get("answer").is_none(), "{wire}: {done}");
     }
 }

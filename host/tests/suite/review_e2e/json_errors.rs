@@ -165,3 +165,35 @@ fn a_bad_output_schema_prints_its_error_as_json() {
         assert!(env.server.requests().is_empty(), "no model asked");
     }
 }
+
+/// A review whose model requests all fail still reports what it did:
+/// the files and hunks it read, the triage request it made (its retries
+/// are part of it), not a report of nothing.
+#[test]
+fn a_failed_review_reports_what_it_did_in_stats() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { A_MARK }\n");
+    for _ in 0..2 {
+        env.server
+            .push_keyed(TRIAGE, crate::support::model_server::Reply::status(500));
+    }
+    let run = env.run(&["-c", "retry.max_retries=1", "review", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        report["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("HTTP 500") && e.contains("gave up after 1 retry")),
+        "{report:#}"
+    );
+    assert_eq!(requests_of(&env, TRIAGE).len(), 2);
+    let stats = &report["stats"];
+    assert_eq!(
+        [&stats["files"], &stats["hunks"], &stats["triage_requests"]],
+        [1, 1, 1],
+        "{report:#}"
+    );
+    assert_eq!(stats["requests"], 1, "{report:#}");
+    assert_eq!(report["target"], "uncommitted changes");
+    super::outputs::check_report_schema(&report);
+}
