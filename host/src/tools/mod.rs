@@ -11,6 +11,7 @@ pub(crate) mod extension;
 pub(crate) mod filter;
 pub(crate) mod grep;
 mod hooked;
+pub mod ipc_ns;
 pub(crate) mod list_dir;
 pub(crate) mod naming;
 pub mod permissions;

@@ -2,7 +2,11 @@
 //! seccomp filter ([`super::seccomp`]) refusing terminal input injection,
 //! set-user-id bits, device nodes, Unix sockets (unless `unix_sockets`
 //! allows them: `docker.sock`, `systemd-run --user` and ssh-agent are
-//! reached through them), and every other socket when the network is off. Where the kernel has Landlock's scopes (ABI 6,
+//! reached through them), and every other socket when the network is off,
+//! and a second one ([`super::seccomp::privileged`]) refusing reboot,
+//! modules, the clock and, where no IPC namespace could be had, SysV IPC.
+//! Each command gets its own IPC namespace ([`super::ipc_ns`]) and, run
+//! as root, only a few capabilities ([`super::caps`]). Where the kernel has Landlock's scopes (ABI 6,
 //! Linux 6.12), a command also cannot signal processes outside it nor
 //! connect to abstract Unix sockets made outside it.
 //!
@@ -282,10 +286,15 @@ pub fn confine(
         network_off: restricts_network(policy.mode, policy.network),
         unix_off: !policy.unix_sockets,
     };
-    let filter = super::seccomp::filter(sockets).map_err(|reason| SandboxError::Unsupported {
+    let unsupported = |reason: String| SandboxError::Unsupported {
         mode: policy.mode,
         reason: format!("the system call filter (seccomp) cannot be built: {reason}"),
-    })?;
+    };
+    let filter = super::seccomp::filter(sockets).map_err(unsupported)?;
+    // The machine's calls refused; SysV IPC too when the command gets no
+    // IPC namespace of its own.
+    let machine = super::seccomp::privileged::filter(false).map_err(unsupported)?;
+    let machine_and_sysv = super::seccomp::privileged::filter(true).map_err(unsupported)?;
     let hook = move || -> io::Result<()> {
         // Runs in the child between fork and exec: no allocation here.
         let Some(ruleset) = ruleset.take() else {
@@ -295,9 +304,12 @@ pub fn confine(
         // do not reach the command: they would carry what the sandbox
         // refuses to open.
         close_inherited_on_exec();
-        // A command run as root does not get to read quire's memory
-        // (its keys) through CAP_SYS_PTRACE.
-        super::caps::drop_ptrace()?;
+        // Its own SysV IPC (root needs CAP_SYS_ADMIN for it: before the
+        // capabilities go).
+        let isolation = super::ipc_ns::isolate();
+        // A command run as root keeps only what workspace work needs
+        // (not CAP_SYS_PTRACE, which would read quire's keys).
+        super::caps::keep_only_allowed()?;
         match ruleset.restrict_self() {
             Ok(status) if status.ruleset == RulesetStatus::FullyEnforced => {}
             _ => {
@@ -308,10 +320,14 @@ pub fn confine(
                 };
             }
         }
-        super::seccomp::apply(&filter)
+        super::seccomp::apply(&filter)?;
+        super::seccomp::apply(match isolation {
+            super::ipc_ns::Isolation::Namespace => &machine,
+            super::ipc_ns::Isolation::Refused => &machine_and_sysv,
+        })
     };
     // SAFETY: the hook only moves a prepared value out of its capture and
-    // makes system calls (prctl, capset, landlock_restrict_self, seccomp); it does
+    // makes system calls (unshare, prctl, capset, landlock_restrict_self, seccomp); it does
     // not allocate or take locks, so it is safe between fork and exec.
     unsafe {
         cmd.pre_exec(hook);

@@ -6,8 +6,10 @@ mod network;
 mod own_config;
 mod own_secrets;
 mod private_tmp;
+mod root_caps;
 mod sandbox_command;
 mod settings_seal;
+mod sysv_ipc;
 mod terminal;
 
 use serde_json::json;

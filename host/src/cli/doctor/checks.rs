@@ -161,14 +161,15 @@ pub fn sandbox(config: &Config) -> Check {
         Ok(()) => Check::ok(
             "sandbox",
             format!(
-                "{} can be enforced here (network {}, Unix sockets {})",
+                "{} can be enforced here (network {}, Unix sockets {}{})",
                 config.sandbox,
                 if config.network { "on" } else { "off" },
                 if config.unix_sockets || config.sandbox == sandbox::SandboxMode::DangerFullAccess {
                     "on"
                 } else {
                     "off: set unix_sockets = true for docker, systemd-run, ssh-agent"
-                }
+                },
+                sysv_ipc(config.sandbox)
             ),
         ),
         Err(e) => Check::fail(
@@ -176,6 +177,20 @@ pub fn sandbox(config: &Config) -> Check {
             e.to_string(),
             "use a kernel with Landlock (Linux 5.13+), or --sandbox danger-full-access inside a VM or container",
         ),
+    }
+}
+
+/// What sandboxed commands get of SysV IPC here, after a semicolon.
+fn sysv_ipc(mode: sandbox::SandboxMode) -> &'static str {
+    use quire::tools::ipc_ns::{Isolation, probe};
+    if mode == sandbox::SandboxMode::DangerFullAccess {
+        return "";
+    }
+    match probe() {
+        Isolation::Namespace => "; SysV IPC: each command its own",
+        Isolation::Refused => {
+            "; SysV IPC refused: no IPC namespace without CAP_SYS_ADMIN, so programs using SysV shared memory (PostgreSQL) fail in the sandbox"
+        }
     }
 }
 

@@ -33,7 +33,7 @@ fn the_filter_builds_for_this_machine() {
 /// The exit code of `child` run in a forked child (which must only
 /// make system calls); fails when a signal killed it (SIGSYS: the
 /// filter killed instead of refusing).
-fn exit_code_of(child: impl FnOnce() -> i32) -> i32 {
+pub(super) fn exit_code_of(child: impl FnOnce() -> i32) -> i32 {
     // SAFETY: the child only makes system calls and exits.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
@@ -139,7 +139,7 @@ fn x86_64_mknod_refused(_: &std::ffi::CString) -> bool {
 /// process may use too: seccomp sees it as the i386 ABI. The third and
 /// fourth arguments are 0.
 #[cfg(target_arch = "x86_64")]
-fn ia32_syscall(nr: i64, a0: i64, a1: i64) -> i64 {
+pub(super) fn ia32_syscall(nr: i64, a0: i64, a1: i64) -> i64 {
     let ret: i64;
     // SAFETY: a raw system call with integer arguments; rbx is saved
     // around it (LLVM reserves it) and r8–r11 are clobbered.
