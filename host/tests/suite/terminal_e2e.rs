@@ -83,6 +83,7 @@ mod rewind;
 mod rewind_agents;
 mod screen;
 mod session_end;
+mod skill_tool;
 mod small_window;
 mod start;
 mod suspend;
