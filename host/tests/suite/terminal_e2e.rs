@@ -52,6 +52,7 @@ fn colour_on_a_terminal_without_no_color() {
 mod agents;
 mod always_code;
 mod approvals;
+mod background_agents;
 mod bang;
 mod burst;
 mod cache_tokens;
