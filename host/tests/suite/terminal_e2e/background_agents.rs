@@ -41,7 +41,12 @@ fn a_background_child_stays_in_sight_after_the_turn_until_it_ends() {
     let mut pty = Pty::spawn(env.command(&[]), 30, 120);
     pty.wait_text("/help for keys");
     pty.send(&format!("{PARENT} start a child\r"));
-    pty.wait_text("STARTED-CHILD");
+    let screen = pty.wait_text("STARTED-CHILD");
+    // The call's line in words, as other tools' (not its JSON).
+    assert!(
+        screen.contains("✓ spawn_agent: background: CHILD-B wait for the release"),
+        "{screen}"
+    );
     wait_for_file(&started);
     let screen = pty.wait_text(SHOWN);
     let line = screen.lines().find(|l| l.contains(SHOWN)).unwrap_or("");

@@ -26,7 +26,10 @@ fn a_skill_the_model_activates_shows_active() {
     let mut pty = Pty::spawn(env.command(&[]), 30, 140);
     pty.wait_text("/help for keys");
     pty.send("go\r");
-    pty.wait_text("form filled");
+    let screen = pty.wait_text("form filled");
+    // The call's line in words, as other tools' (not its JSON).
+    assert!(screen.contains("✓ skill: activate pdf-forms"), "{screen}");
+    assert!(!screen.contains("{\"action\""), "{screen}");
     pty.wait_text("skills: pdf-forms");
     pty.send("/skills\r");
     pty.wait_text("● pdf-forms");
