@@ -105,8 +105,10 @@ impl Session {
             .collect();
         for item in extra {
             if let Item::SkillActivation { name, .. } = &item {
-                self.events
-                    .send(Event::SkillActivated { name: name.clone() });
+                self.events.send(Event::SkillActivated {
+                    name: name.clone(),
+                    by: crate::protocol::ActivatedBy::Message,
+                });
             }
             self.record(item);
         }

@@ -150,26 +150,56 @@ fn stopped(e: &ToolError) -> (String, &'static str) {
     }
 }
 
-/// The commands run since the last message, in order.
+/// The commands run since the last message, in order, and the
+/// conversation (session id) they were run in: they go only with that
+/// conversation's next message, never into one `/new` started or one
+/// switched to.
 #[derive(Debug, Default)]
-pub struct Pending(Vec<Ran>);
+pub struct Pending {
+    ran: Vec<Ran>,
+    conversation: String,
+}
 
 impl Pending {
-    pub fn push(&mut self, ran: Ran) {
-        self.0.push(ran);
+    /// Keeps `ran`, run in `conversation`.
+    pub fn push(&mut self, conversation: &str, ran: Ran) {
+        if self.conversation != conversation {
+            self.ran.clear();
+            self.conversation = conversation.to_string();
+        }
+        self.ran.push(ran);
     }
 
     /// The commands, to go with a message now.
     pub fn take(&mut self) -> Vec<Ran> {
-        std::mem::take(&mut self.0)
+        std::mem::take(&mut self.ran)
     }
 
     /// Commands taken for a message that was not sent after all (given
     /// back to the input): they go with the next one, before any run since.
     pub fn give_back(&mut self, mut taken: Vec<Ran>) {
-        taken.append(&mut self.0);
-        self.0 = taken;
+        taken.append(&mut self.ran);
+        self.ran = taken;
     }
+
+    /// The conversation is now `conversation`: the commands kept from
+    /// another one (before `/new`, before a switch to another session)
+    /// are forgotten; how many were.
+    pub fn now_in(&mut self, conversation: &str) -> usize {
+        if self.conversation == conversation {
+            return 0;
+        }
+        self.conversation = conversation.to_string();
+        std::mem::take(&mut self.ran).len()
+    }
+}
+
+/// What is said of the commands [`Pending::now_in`] forgot.
+pub fn left_behind_note(n: usize) -> String {
+    format!(
+        "(the output of {} run with `!` stays with the conversation you left: it is not sent with this one's messages)",
+        quire::plural::counted(n, "command")
+    )
 }
 
 /// `message` with the commands' block after it (the message as it is
@@ -259,11 +289,24 @@ mod tests {
     #[test]
     fn commands_given_back_come_before_those_run_since() {
         let mut p = Pending::default();
-        p.push(ran("a", "", 0));
+        p.push("s1", ran("a", "", 0));
         let taken = p.take();
-        p.push(ran("b", "", 0));
+        p.push("s1", ran("b", "", 0));
         p.give_back(taken);
         let order: Vec<_> = p.take().into_iter().map(|r| r.command).collect();
         assert_eq!(order, ["a", "b"]);
+    }
+
+    #[test]
+    fn commands_of_another_conversation_are_forgotten() {
+        let mut p = Pending::default();
+        p.push("s1", ran("a", "", 0));
+        assert_eq!(p.now_in("s1"), 0);
+        assert_eq!(p.now_in("s2"), 1);
+        assert!(p.take().is_empty());
+        p.push("s2", ran("b", "", 0));
+        p.push("s3", ran("c", "", 0));
+        let order: Vec<_> = p.take().into_iter().map(|r| r.command).collect();
+        assert_eq!(order, ["c"]);
     }
 }

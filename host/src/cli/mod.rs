@@ -51,6 +51,7 @@ mod answer_file;
 mod arg_errors;
 pub(crate) mod args;
 pub(crate) mod bang;
+mod call_detail;
 pub(crate) mod children;
 mod completions;
 mod doctor;

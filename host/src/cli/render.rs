@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use quire::agent::Event;
 use quire::printable::{self, clean};
+use quire::protocol::ActivatedBy;
 
 use super::final_answer::{FinalAnswer, Settled};
 use super::pipe::{err, out};
@@ -367,10 +368,12 @@ impl Renderer for HumanRenderer {
                     self.note(&line);
                 }
             }
-            Event::SkillActivated { name } => {
+            // One the model activated shows as its `skill` call's line.
+            Event::SkillActivated { name, by } if *by == ActivatedBy::Message => {
                 let line = self.paint("36", &format!("skill: {name}"));
                 self.note(&line);
             }
+            Event::SkillActivated { .. } => {}
             Event::ImageAttached {
                 name,
                 media_type,

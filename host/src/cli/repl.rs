@@ -317,6 +317,12 @@ pub async fn run(
     let mut carried = super::repl_images::Carried::default();
     loop {
         interrupts.farewell(Some(resume_line(&session)));
+        // `!` output stays with the conversation it was run in (not the
+        // one `/new` starts).
+        let left = ran_before.now_in(session.id());
+        if left > 0 {
+            eprintln!("{}", bang::left_behind_note(left));
+        }
         let line = match pending.take() {
             Some(l) => l,
             None => match reader.prompt("› ", &interrupts).await {
@@ -332,7 +338,7 @@ pub async fn run(
                 let ran = shell.run(cmd, session.cwd(), &token).await;
                 interrupts.end();
                 bang::print(&ran);
-                ran_before.push(ran);
+                ran_before.push(session.id(), ran);
                 if let Some(code) = interrupts.terminated() {
                     exit = code;
                     break;

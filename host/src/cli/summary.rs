@@ -37,6 +37,7 @@ pub fn tool_line(name: &str, args: &Value) -> String {
         "view_image" => s("path").to_string(),
         "apply_patch" => patch_files(s("patch")),
         "update_plan" => "plan".to_string(),
+        _ if let Some(d) = super::call_detail::detail(name, args) => d,
         _ => match args {
             Value::String(raw) => raw.clone(),
             other => other.to_string(),

@@ -7,7 +7,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::item::Usage;
-use super::status::{AnswerGap, CallStatus, CompactReason, HookOutcome, TaskState};
+use super::status::{ActivatedBy, AnswerGap, CallStatus, CompactReason, HookOutcome, TaskState};
 
 /// One entry of a plan kept by the `update_plan` tool.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -159,10 +159,13 @@ pub enum Event {
         media_type: String,
         bytes: u64,
     },
-    /// A skill's instructions were added to the conversation for this
-    /// message (named with `$name` or `/name`, or a clear match).
+    /// A skill's instructions were added to the conversation: for this
+    /// message (named with `$name` or `/name`, or a clear match), or
+    /// because the model activated it with the `skill` tool (`by`).
     SkillActivated {
         name: String,
+        #[serde(default)]
+        by: ActivatedBy,
     },
     /// Before the session's first request, quire waits for these MCP
     /// servers to start (each at most its `startup_timeout_sec`).

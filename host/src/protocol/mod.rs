@@ -14,5 +14,5 @@ mod tool;
 
 pub use event::{AgentEvent, AgentTag, Event, EventSink, PlanStep};
 pub use item::{Item, ToolCall, Usage};
-pub use status::{AnswerGap, CallStatus, CompactReason, HookOutcome, TaskState};
+pub use status::{ActivatedBy, AnswerGap, CallStatus, CompactReason, HookOutcome, TaskState};
 pub use tool::{CallResult, Rewritten, ToolError, ToolOutput, ToolSpec};

@@ -111,6 +111,24 @@ labelled! {
     }
 }
 
+labelled! {
+    /// What activated a skill: `SkillActivated.by`.
+    ActivatedBy {
+        /// The user's message: it named the skill (`$name`, `/name`) or
+        /// clearly matched it.
+        Message => "message",
+        /// The model, with the `skill` tool.
+        Model => "model",
+    }
+}
+
+impl Default for ActivatedBy {
+    /// What events recorded before the field existed meant.
+    fn default() -> ActivatedBy {
+        ActivatedBy::Message
+    }
+}
+
 impl CallStatus {
     /// Same as [`CallStatus::as_str`] (the name callers used before).
     pub fn label(self) -> &'static str {

@@ -79,7 +79,7 @@ impl Status {
                 self.total = self.resumed;
                 self.total.add(total_usage);
             }
-            Event::SkillActivated { name } if !self.skills.contains(name) => {
+            Event::SkillActivated { name, .. } if !self.skills.contains(name) => {
                 self.skills.push(name.clone());
             }
             Event::Warning { message } => {

@@ -148,7 +148,7 @@ impl App {
         super::complete::forget_files();
         self.working = None;
         self.model_wait.end();
-        // No turn runs now: "Ctrl-D quits when the turn ends" is over.
+        // No turn runs now: "Ctrl-D does not quit during a turn" is over.
         if self.hint.as_deref() == Some(super::keys::CTRL_D_BUSY_HINT) {
             self.hint = None;
         }

@@ -90,7 +90,7 @@ fn answer_now(line: &str, app: &mut App) {
                     "run COMMAND in your shell here (no sandbox, no approval; Esc or Ctrl-C stops it): its output goes with your next message (a message starting with ! or /: start it with a space)",
                 )],
                 usize::from(app.width),
-                &[Span::raw("  !COMMAND    ")],
+                &[Span::raw(format!("  {:<12} ", "!COMMAND"))],
                 &[Span::raw(" ".repeat(15))],
             ));
             app.push_lines(lines);

@@ -175,8 +175,9 @@ fn ctrl_c(app: &mut App, busy: bool) -> Action {
 
 pub const QUIT_HINT: &str = "press Ctrl-C again (or Ctrl-D) to quit";
 
-/// Shown when Ctrl-D is pressed on an empty input while a turn runs.
-pub const CTRL_D_BUSY_HINT: &str = "Ctrl-D quits when the turn ends; Esc or Ctrl-C stops it";
+/// Shown when Ctrl-D is pressed on an empty input while a turn runs:
+/// nothing is remembered, the turn goes on and quire stays after it.
+pub const CTRL_D_BUSY_HINT: &str = "Ctrl-D does not quit during a turn: press it again once the turn is over (Esc or Ctrl-C stops the turn)";
 
 fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
     if let Some(reason) = &mut p.reason {
@@ -283,11 +284,19 @@ mod tests {
     }
 
     #[test]
-    fn ctrl_d_during_a_turn_says_when_it_quits() {
+    fn ctrl_d_during_a_turn_says_it_does_not_quit() {
         let mut app = App::new(Palette::new(false), 80, Vec::new());
         let d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
         assert_eq!(key(&mut app, d, true), Action::None);
-        assert_eq!(app.hint.as_deref(), Some(super::CTRL_D_BUSY_HINT));
+        // It promises no quit at the turn's end: none comes.
+        assert_eq!(
+            app.hint.as_deref(),
+            Some(
+                "Ctrl-D does not quit during a turn: press it again once the turn is over (Esc or Ctrl-C stops the turn)"
+            )
+        );
+        app.end_task();
+        assert_eq!(app.hint, None);
         assert_eq!(key(&mut app, d, false), Action::Quit);
     }
 

@@ -185,6 +185,12 @@ pub async fn run(
         app.session_id = session.id().to_string();
         app.session_file = session.file().to_path_buf();
         app.cwd = session.cwd().to_path_buf();
+        // `!` output stays with the conversation it was run in (not a
+        // new one, not one switched to).
+        let left = shell.pending.now_in(session.id());
+        if left > 0 {
+            app.note(&crate::cli::bang::left_behind_note(left), pal.dim());
+        }
         // The server may report no usage (llama.cpp): quire's own count.
         app.status.estimate_context(session.context_estimate());
         app.status.left_out(&session.fields_left_out());

@@ -136,9 +136,12 @@ fn push_merged(line: &mut Vec<Span<'static>>, text: &str, style: ratatui::style:
     line.push(Span::styled(text.to_string(), style));
 }
 
-/// Words, runs of spaces and newlines.
+/// Words, runs of spaces and newlines. A code span that starts with a
+/// space (`` ` /foo` ``: how a hint shows a message typed with a space
+/// first) is one word: broken after its opening backtick, the space it
+/// is about would vanish at the line's end.
 fn tokens(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     let mut kind = None;
     for (i, c) in s.char_indices() {
@@ -151,23 +154,40 @@ fn tokens(s: &str) -> Vec<&str> {
         };
         if k == 2 {
             if start < i {
-                out.push(&s[start..i]);
+                out.push((start, i));
             }
-            out.push("\n");
+            out.push((i, i + 1));
             start = i + 1;
             kind = None;
             continue;
         }
         if kind.is_some_and(|p| p != k) {
-            out.push(&s[start..i]);
+            out.push((start, i));
             start = i;
         }
         kind = Some(k);
     }
     if start < s.len() {
-        out.push(&s[start..]);
+        out.push((start, s.len()));
     }
-    out
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while i < out.len() {
+        let spaced_code = out.get(i..i + 3).is_some_and(|t| {
+            &s[t[0].0..t[0].1] == "`"
+                && s[t[1].0..t[1].1] != *"\n"
+                && s[t[1].0..t[1].1].trim().is_empty()
+                && s[t[2].0..t[2].1].ends_with('`')
+        });
+        if spaced_code {
+            merged.push((out[i].0, out[i + 2].1));
+            i += 3;
+        } else {
+            merged.push(out[i]);
+            i += 1;
+        }
+    }
+    merged.into_iter().map(|(a, b)| &s[a..b]).collect()
 }
 
 #[cfg(test)]
@@ -197,6 +217,13 @@ mod tests {
             texts(&lines),
             vec!["abcdefghij", "klmnopqrst", "uvwxyz", "next"]
         );
+    }
+
+    #[test]
+    fn a_code_span_starting_with_a_space_is_not_broken_at_it() {
+        let spans = vec![Span::raw("start it with a space: ` /foo` now")];
+        let lines = wrap(&spans, 26, &[], &[]);
+        assert_eq!(texts(&lines), vec!["start it with a space:", "` /foo` now"]);
     }
 
     #[test]

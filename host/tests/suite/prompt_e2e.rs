@@ -132,6 +132,7 @@ fn project_skills_reach_the_request_and_mentions_activate() {
     let activated = run.of_type("skill_activated");
     assert_eq!(activated.len(), 1, "{}", run.stdout);
     assert_eq!(activated[0]["name"], "release-notes");
+    assert_eq!(activated[0]["by"], "message");
     let reqs = env.server.requests();
     assert!(
         reqs[0]
@@ -140,4 +141,33 @@ fn project_skills_reach_the_request_and_mentions_activate() {
     );
     assert!(!reqs[0].raw_body.contains("RELEASE-NOTES-BODY"));
     assert!(reqs[1].raw_body.contains("RELEASE-NOTES-BODY"));
+}
+
+/// A skill the model activates with the `skill` tool is said to be
+/// active as one the message activated is (`by` tells them apart), once.
+#[test]
+fn a_skill_the_model_activates_is_reported_active() {
+    let env = TestEnv::new("anthropic");
+    env.write(
+        ".agents/skills/release-notes/SKILL.md",
+        "---\nname: release-notes\ndescription: Writes release notes from the git log.\n---\nRELEASE-NOTES-BODY\n",
+    );
+    let activate = || {
+        support::model_server::Step::tool_call(
+            "a",
+            "skill",
+            serde_json::json!({"action": "activate", "name": "release-notes"}),
+        )
+    };
+    env.server.push_all([
+        Reply::tool_calls(vec![activate()]),
+        Reply::tool_calls(vec![activate()]),
+        Reply::text("written"),
+    ]);
+    let run = env.exec_json("write the notes", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let activated = run.of_type("skill_activated");
+    assert_eq!(activated.len(), 1, "{}", run.stdout);
+    assert_eq!(activated[0]["name"], "release-notes");
+    assert_eq!(activated[0]["by"], "model");
 }

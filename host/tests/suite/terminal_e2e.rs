@@ -52,6 +52,7 @@ fn colour_on_a_terminal_without_no_color() {
 mod agents;
 mod always_code;
 mod approvals;
+mod background_agents;
 mod bang;
 mod burst;
 mod cache_tokens;
@@ -84,6 +85,7 @@ mod rewind;
 mod rewind_agents;
 mod screen;
 mod session_end;
+mod skill_tool;
 mod small_window;
 mod start;
 mod suspend;

@@ -68,7 +68,7 @@ pub struct SelectionState {
     /// Semantic scoring, when `[selection] embeddings` is set.
     semantic: OnceLock<Arc<Semantic>>,
     /// Where the user is told about skills they named that were not
-    /// activated.
+    /// activated, and about those the model activated.
     events: OnceLock<crate::protocol::EventSink>,
 }
 
@@ -166,17 +166,26 @@ impl SelectionState {
         self.lock().active.iter().any(|a| a.name == name)
     }
 
-    /// Records `name` as active (by the `skill` tool); `false` when it
-    /// already was.
+    /// Records `name` as active (by the `skill` tool) and says so (a
+    /// `skill_activated` event, `by` the model); `false` when it already
+    /// was.
     pub fn mark_active(&self, name: &str, text: String) -> bool {
-        let mut g = self.lock();
-        if g.active.iter().any(|a| a.name == name) {
-            return false;
+        {
+            let mut g = self.lock();
+            if g.active.iter().any(|a| a.name == name) {
+                return false;
+            }
+            g.active.push(Active {
+                name: name.to_string(),
+                text: Some(text),
+            });
         }
-        g.active.push(Active {
-            name: name.to_string(),
-            text: Some(text),
-        });
+        if let Some(events) = self.events.get() {
+            events.send(crate::protocol::Event::SkillActivated {
+                name: name.to_string(),
+                by: crate::protocol::ActivatedBy::Model,
+            });
+        }
         true
     }
 

@@ -1,5 +1,6 @@
 //! Subagents in the terminal view: a live line per running child in the
-//! live area, one collapsed line in the scrollback when a child ends, its
+//! live area during a turn (one compact line between turns while some
+//! still run in the background), one collapsed line in the scrollback when a child ends, its
 //! transcript on Ctrl-O (the newest not yet expanded) or `/agents show ID`.
 
 use std::time::Instant;
@@ -73,6 +74,35 @@ impl App {
             ));
         }
         rows
+    }
+
+    /// Between turns: one compact line while children still run in the
+    /// background (the parent's turn ended without waiting for them), so
+    /// nothing runs unseen. No spinner or clock: nothing redraws the idle
+    /// view but events and keys.
+    pub(in crate::tui) fn background_rows(&self, width: u16) -> Vec<Line<'static>> {
+        let running: Vec<_> = self.children.running().collect();
+        let text = match running.as_slice() {
+            [] => return Vec::new(),
+            [c] => format!(
+                "◦ {} runs in the background (/agents) · {}",
+                c.name,
+                c.running.as_deref().unwrap_or("thinking")
+            ),
+            many => format!(
+                "◦ {} agents run in the background: {} (/agents)",
+                many.len(),
+                many.iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let room = usize::from(width).saturating_sub(3);
+        vec![Line::styled(
+            format!("  {}", clip(&text, room)),
+            self.pal.dim(),
+        )]
     }
 
     /// Ctrl-O: prints the transcript of the newest finished child not yet

@@ -169,6 +169,8 @@ impl App {
                 &self.pal,
             ));
             rows.extend(self.reasoning_rows(area.width));
+        } else {
+            rows.extend(self.background_rows(area.width));
         }
         for q in &self.queued {
             let first = q.lines().next().unwrap_or("");

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use quire::agent::Event;
+use quire::protocol::ActivatedBy;
 use ratatui::text::{Line, Span};
 
 use super::App;
@@ -166,9 +167,11 @@ impl App {
                     _ => {}
                 }
             }
-            Event::SkillActivated { name } => {
+            // One the model activated shows as its `skill` call's line.
+            Event::SkillActivated { name, by } if *by == ActivatedBy::Message => {
                 self.note(&format!("skill: {name}"), pal.accent());
             }
+            Event::SkillActivated { .. } => {}
             Event::ImageAttached { name, .. } => {
                 self.note(&format!("[image: {name}]"), pal.accent());
             }

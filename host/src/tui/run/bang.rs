@@ -63,6 +63,6 @@ pub(super) async fn typed(
         &app.pal,
     );
     app.push_lines(lines);
-    shell.pending.push(ran);
+    shell.pending.push(&app.session_id, ran);
     None
 }

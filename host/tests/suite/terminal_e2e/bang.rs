@@ -119,3 +119,66 @@ fn piped_lines_run_bang_commands_too() {
     assert!(!body.contains("\\\\!not run"), "the backslash goes: {body}");
     assert!(carried(body), "{body}");
 }
+
+/// What is said when `!` output is left with the conversation it ran in.
+const LEFT_BEHIND: &str = "stays with the conversation you left";
+
+#[test]
+fn bang_output_before_new_is_not_sent_in_the_new_conversation() {
+    let env = TestEnv::new("responses");
+    env.server.push(Reply::text("fresh answer"));
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send(ECHO);
+    pty.wait_text(PRINTED);
+    pty.send("/new\r");
+    pty.send("fresh start\r");
+    let screen = pty.wait_text("fresh answer");
+    let body = &env.server.requests()[0].raw_body;
+    assert!(body.contains("fresh start"), "{body}");
+    assert!(!body.contains(PRINTED), "{body}");
+    assert!(!screen.contains("(with the output of"), "{screen}");
+    assert!(screen.contains(LEFT_BEHIND), "{screen}");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn bang_output_before_resume_is_not_sent_in_the_session_switched_to() {
+    let env = TestEnv::new("responses");
+    env.server
+        .push_all([Reply::text("answer one"), Reply::text("answer two")]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send("first conversation\r");
+    pty.wait_text("answer one");
+    pty.send("/new\r");
+    pty.send(ECHO);
+    pty.wait_text(PRINTED);
+    pty.send("/resume\r");
+    pty.wait_text("keeps this one");
+    pty.send("\r");
+    pty.wait_text(LEFT_BEHIND);
+    pty.send("back again\r");
+    pty.wait_text("answer two");
+    let requests = env.server.requests();
+    let body = &requests[1].raw_body;
+    assert!(body.contains("first conversation"), "{body}");
+    assert!(body.contains("back again"), "{body}");
+    assert!(!body.contains(PRINTED), "{body}");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn the_line_mode_leaves_bang_output_with_the_conversation_before_new() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("fresh answer"));
+    let r = line_mode(&env, "!echo $((40+2))-done\n/new\nfresh start\n");
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 1);
+    let body = &requests[0].raw_body;
+    assert!(body.contains("fresh start"), "{body}");
+    assert!(!body.contains(PRINTED), "{body}");
+    assert!(r.stderr.contains(LEFT_BEHIND), "{}", r.stderr);
+}

@@ -37,6 +37,16 @@ fn help_lists_keys_and_commands() {
     ] {
         assert!(screen.contains(c), "{c} missing:\n{screen}");
     }
+    // Every description starts in the same column, `!COMMAND`'s too.
+    let column = |name: &str| {
+        let line = screen
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name} missing:\n{screen}"));
+        let after = &line[line.find(name).unwrap_or(0) + name.len()..];
+        line.len() - after.trim_start().len()
+    };
+    assert_eq!(column("!COMMAND"), column("/new"), "{screen}");
     quit(pty);
 }
 

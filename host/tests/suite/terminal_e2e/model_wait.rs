@@ -31,13 +31,13 @@ fn the_terminal_view_shows_the_wait_and_esc_ends_it_with_no_hint_left() {
     pty.wait_for("a wait of over a second", |s| {
         seconds_after(s, "Waiting for the model").is_some_and(|w| w >= 1.0)
     });
-    // Ctrl-D mid-turn says it waits for the turn's end…
+    // Ctrl-D mid-turn says it does not quit (not even at the turn's end)…
     pty.send(CTRL_D);
-    pty.wait_text("Ctrl-D quits when the turn ends");
+    pty.wait_text("Ctrl-D does not quit during a turn");
     pty.send(ESC);
     // …and once Esc ended the turn no turn runs: the hint is gone.
     pty.wait_for("the turn interrupted, the hint gone", |s| {
-        s.contains("interrupted") && !s.contains("Ctrl-D quits when the turn ends")
+        s.contains("interrupted") && !s.contains("Ctrl-D does not quit during a turn")
     });
     assert!(!pty.screen().contains("Waiting for the model"));
     // The session goes on.
