@@ -43,14 +43,14 @@ pub fn json_saying(raw: &[String], message: String) -> Option<String> {
                 .map(|l| format!("{l}\n"))
         }
         "review" if wants_json(&rest) && !has(&rest, "--output-schema") => {
-            let mut report = Report::new(target(&rest).describe(), None);
+            let mut report = Report::new(target(&rest), None);
             report.error = Some(message);
             let value = report.to_checked_json().ok()?;
             Some(format!("{value:#}\n"))
         }
         // A CI upload step gets a valid failed run, not an empty file.
         "review" => {
-            let mut report = Report::new(target(&rest).describe(), None);
+            let mut report = Report::new(target(&rest), None);
             report.error = Some(message);
             match value(&rest, "--format") {
                 Some("sarif") => Some(format!(
@@ -135,9 +135,28 @@ fn value<'a>(rest: &[&'a str], option: &str) -> Option<&'a str> {
     found
 }
 
-/// The review's target as the words name it (the report's `target`).
-fn target(rest: &[&str]) -> Target {
-    if rest.contains(&"--staged") {
+/// The review's target as the words name it (the report's `target`);
+/// target options that conflict are named as such, not read as one of
+/// them.
+fn target(rest: &[&str]) -> String {
+    let mut given: Vec<String> = Vec::new();
+    for flag in ["--uncommitted", "--staged"] {
+        if has(rest, flag) {
+            given.push(flag.to_string());
+        }
+    }
+    for flag in ["--base", "--commit", "--range"] {
+        if has(rest, flag) {
+            given.push(match value(rest, flag) {
+                Some(v) => format!("{flag} {v}"),
+                None => flag.to_string(),
+            });
+        }
+    }
+    if given.len() > 1 {
+        return format!("none: conflicting targets {}", given.join(", "));
+    }
+    let t = if has(rest, "--staged") {
         Target::Staged
     } else if let Some(r) = value(rest, "--base") {
         Target::Base(r.to_string())
@@ -147,7 +166,8 @@ fn target(rest: &[&str]) -> Target {
         Target::Range(r.to_string())
     } else {
         Target::Uncommitted
-    }
+    };
+    t.describe()
 }
 
 /// clap's sentence, without its `error:` and its tips.
@@ -195,7 +215,11 @@ mod tests {
         assert_eq!(subcommand(&raw), Some((4, "review")));
         let rest: Vec<&str> = raw[5..].iter().map(String::as_str).collect();
         assert!(wants_json(&rest));
-        assert_eq!(target(&rest).describe(), "changes since main");
+        assert_eq!(target(&rest), "changes since main");
+        assert_eq!(
+            target(&["--staged", "--commit", "HEAD"]),
+            "none: conflicting targets --staged, --commit HEAD"
+        );
         assert_eq!(subcommand(&words("-- review")), None);
         assert_eq!(
             subcommand(&words("--network exec --json")),

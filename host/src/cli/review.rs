@@ -133,7 +133,13 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
         },
         None => None,
     };
-    let instructions = Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty());
+    let instructions = match instructions(args) {
+        Ok(i) => i,
+        Err(m) => {
+            machine_failure(args, None, &m, &setup.cwd);
+            return usage(&m);
+        }
+    };
     let request = review::Request {
         target: args.target(),
         instructions,
@@ -154,6 +160,28 @@ pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> i32 {
     .await;
     interrupts.end();
     interrupts.terminated().unwrap_or(code)
+}
+
+/// The free text shown to every pass: the words given, or stdin when
+/// the only word is `-` (as `codex review -` reads it).
+fn instructions(args: &ReviewArgs) -> Result<Option<String>, String> {
+    if args.instructions != ["-"] {
+        return Ok(Some(args.instructions.join(" ")).filter(|s| !s.trim().is_empty()));
+    }
+    let still_reading = |bytes| {
+        pipe::err(&format!("{}\n", super::stdin::still_reading_note(bytes)));
+    };
+    let read = super::stdin::read_all(&still_reading)
+        .map_err(|e| format!("quire review -: cannot read the instructions from stdin: {e}"))?;
+    if let Some(w) = read.replaced_warning() {
+        pipe::err_clean(&format!("warning: {w}\n"));
+    }
+    if read.text.trim().is_empty() {
+        return Err(
+            "quire review - reads the instructions from stdin, and stdin held none: pipe them in (echo \"check the SQL\" | quire review -), or give them as words".into(),
+        );
+    }
+    Ok(Some(read.text.trim_end().to_string()))
 }
 
 /// Why there was nothing to review, and what would put the files the

@@ -81,6 +81,7 @@ mod tests {
             deleted: false,
             binary: false,
             symlink: false,
+            submodule: false,
             renamed_from: None,
             hunks: (0..n_hunks)
                 .map(|i| Hunk {

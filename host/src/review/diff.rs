@@ -13,6 +13,9 @@ pub struct FileDiff {
     /// A symbolic link (mode 120000) on either side: its "content" is
     /// the path it points to.
     pub symlink: bool,
+    /// A submodule (mode 160000) on either side: its "content" is the
+    /// commit it points to (`Subproject commit …`).
+    pub submodule: bool,
     /// The path in the old version when git paired this file with one it
     /// was renamed from (its hunks are then only what changed).
     pub renamed_from: Option<String>,
@@ -78,6 +81,7 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
                 deleted: false,
                 binary: false,
                 symlink: false,
+                submodule: false,
                 renamed_from: None,
                 hunks: Vec::new(),
             });
@@ -121,8 +125,10 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
         } else if line.starts_with("deleted file mode") {
             file.deleted = true;
         }
-        if is_link_mode(line) {
+        if has_mode(line, LINK_MODE) {
             file.symlink = true;
+        } else if has_mode(line, SUBMODULE_MODE) {
+            file.submodule = true;
         } else if line.starts_with("Binary files ") || line == "GIT binary patch" {
             file.binary = true;
         }
@@ -145,11 +151,15 @@ pub fn renumber(files: &mut [FileDiff]) {
     }
 }
 
-/// A header line giving a file mode of 120000 (a symbolic link):
-/// `new file mode`, `deleted file mode`, `old mode`, `new mode`, or the
-/// mode at the end of `index A..B MODE`.
-fn is_link_mode(line: &str) -> bool {
-    const LINK: &str = "120000";
+/// The mode of a symbolic link.
+const LINK_MODE: &str = "120000";
+/// The mode of a submodule (a gitlink).
+const SUBMODULE_MODE: &str = "160000";
+
+/// A header line giving the file mode `mode`: `new file mode`, `deleted
+/// file mode`, `old mode`, `new mode`, or the mode at the end of `index
+/// A..B MODE`.
+fn has_mode(line: &str, mode: &str) -> bool {
     [
         "new file mode ",
         "deleted file mode ",
@@ -157,8 +167,8 @@ fn is_link_mode(line: &str) -> bool {
         "new mode ",
     ]
     .iter()
-    .any(|p| line.strip_prefix(p).map(str::trim) == Some(LINK))
-        || (line.starts_with("index ") && line.split_whitespace().nth(2) == Some(LINK))
+    .any(|p| line.strip_prefix(p).map(str::trim) == Some(mode))
+        || (line.starts_with("index ") && line.split_whitespace().nth(2) == Some(mode))
 }
 
 /// `a/X b/Y` → `Y` (paths with spaces are split at ` b/`; quoted paths,

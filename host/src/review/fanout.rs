@@ -42,6 +42,7 @@ pub fn deep_tasks(
             deleted: false,
             binary: false,
             symlink: false,
+            submodule: false,
             renamed_from: None,
             hunks: flags.iter().map(|f| f.hunk.clone()).collect(),
         };

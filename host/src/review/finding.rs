@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::place::Reviewed;
+
 /// How bad a finding is: P0 (must not ship) to P3 (nit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
@@ -95,9 +97,10 @@ impl Finding {
     }
 }
 
-/// Repairs one finding the model returned; `Err` says why it was dropped.
+/// Repairs one finding the model returned, its path made the one the
+/// diff of `at` uses ([`Reviewed::path`]); `Err` says why it was dropped.
 /// Warnings say what was repaired.
-pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
+pub fn repair(v: &Value, at: &Reviewed<'_>) -> Result<(Finding, Vec<String>), String> {
     let mut notes = Vec::new();
     let obj = v.as_object().ok_or("a finding must be a JSON object")?;
     let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::trim);
@@ -120,9 +123,8 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
     } else {
         file
     };
-    let file =
-        safe_path(file).ok_or_else(|| format!("its file \"{file}\" is outside the repository"))?;
-    let (start, end) = lines(obj).ok_or("it has no line number")?;
+    let file = at.path(file)?;
+    let (start, end) = lines(obj)?;
     if !matches!(obj.get("line_start"), Some(Value::Number(_))) {
         notes.push(format!("lines read as {start}-{end}"));
     }
@@ -206,18 +208,9 @@ pub fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
     Ok((finding, notes))
 }
 
-/// A relative path that stays inside the repository, `/`-separated.
-fn safe_path(p: &str) -> Option<String> {
-    let p = p.trim_start_matches("./").trim_start_matches("b/");
-    let path = std::path::Path::new(p);
-    let ok = !p.is_empty()
-        && path
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-    ok.then(|| p.to_string())
-}
-
-fn lines(obj: &serde_json::Map<String, Value>) -> Option<(u32, u32)> {
+/// The finding's lines, 1-based: `line_start`/`line_end` (or `line`,
+/// `start_line`, `end_line`), as numbers or text, or `"lines": "12-14"`.
+fn lines(obj: &serde_json::Map<String, Value>) -> Result<(u32, u32), String> {
     let num = |v: &Value| -> Option<u32> {
         match v {
             Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
@@ -225,23 +218,34 @@ fn lines(obj: &serde_json::Map<String, Value>) -> Option<(u32, u32)> {
             _ => None,
         }
     };
+    let from_zero = |given: &str| format!("its line {given} is not a line: lines start at 1");
     if let Some(Value::String(s)) = obj.get("lines").or_else(|| obj.get("line"))
         && let Some((a, b)) = s.split_once('-')
     {
-        return Some((a.trim().parse().ok()?, b.trim().parse().ok()?));
+        let bad = || format!("its lines \"{s}\" are not FROM-TO line numbers");
+        let a: u32 = a.trim().parse().map_err(|_| bad())?;
+        let b: u32 = b.trim().parse().map_err(|_| bad())?;
+        if a == 0 {
+            return Err(from_zero(&format!("\"{s}\"")));
+        }
+        return Ok((a, b));
     }
-    let start = obj
+    let given = obj
         .get("line_start")
         .or_else(|| obj.get("line"))
         .or_else(|| obj.get("start_line"))
-        .and_then(num)
-        .filter(|n| *n > 0)?;
+        .or_else(|| obj.get("lines"))
+        .ok_or("it has no line number")?;
+    let start = num(given).ok_or_else(|| format!("its line {given} is not a line number"))?;
+    if start == 0 {
+        return Err(from_zero(&given.to_string()));
+    }
     let end = obj
         .get("line_end")
         .or_else(|| obj.get("end_line"))
         .and_then(num)
         .unwrap_or(start);
-    Some((start, end))
+    Ok((start, end))
 }
 
 fn confidence(v: Option<&Value>) -> Option<f64> {
@@ -269,6 +273,16 @@ fn confidence(v: Option<&Value>) -> Option<f64> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn repair(v: &Value) -> Result<(Finding, Vec<String>), String> {
+        let files = ["src/db.rs", "a.rs"];
+        let at = Reviewed {
+            repo: std::path::Path::new("/nonexistent/repo"),
+            target: &super::super::Target::Staged,
+            files: &files,
+        };
+        super::repair(v, &at)
+    }
 
     #[test]
     fn clear_intent_is_repaired_with_notes() {
@@ -299,6 +313,18 @@ mod tests {
         assert!(repair(&json!({"file": "../etc/passwd", "line": 1, "title": "x"})).is_err());
         assert!(repair(&json!({"file": "/etc/passwd", "line": 1, "title": "x"})).is_err());
         assert!(repair(&json!({"file": "a.rs", "title": "x"})).is_err());
+        for zero in [
+            json!({"lines": "0-3"}),
+            json!({"line": "0-3"}),
+            json!({"line": "0"}),
+        ] {
+            let mut v = json!({"file": "a.rs", "title": "x"});
+            v.as_object_mut()
+                .unwrap()
+                .extend(zero.as_object().unwrap().clone());
+            let why = repair(&v).unwrap_err();
+            assert!(why.contains("lines start at 1"), "{why}");
+        }
         assert!(repair(&json!("just text")).is_err());
     }
 }

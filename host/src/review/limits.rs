@@ -128,6 +128,7 @@ mod tests {
             deleted: false,
             binary: false,
             symlink: false,
+            submodule: false,
             renamed_from: None,
             hunks: vec![Hunk {
                 id: "H1".into(),

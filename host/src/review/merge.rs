@@ -9,12 +9,18 @@ use tokio_util::sync::CancellationToken;
 use super::ReviewError;
 use super::ask::{Answer, Asker, json_object};
 use super::finding::{Finding, repair};
+use super::place::Reviewed;
 use super::prompt::{self, Shared};
 
-/// The findings in one answer; `source` names the pass in warnings.
-/// `None` when the answer held no findings list at all (an empty list is
-/// a pass that found nothing).
-pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Option<Vec<Finding>> {
+/// The findings in one answer, their paths as the diff of `at` writes
+/// them; `source` names the pass in warnings. `None` when the answer held
+/// no findings list at all (an empty list is a pass that found nothing).
+pub fn findings_in(
+    text: &str,
+    source: &str,
+    at: &Reviewed<'_>,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<Finding>> {
     let list = match json_object(text).and_then(|v| v.get("findings").cloned()) {
         Some(Value::Array(list)) => list,
         _ => {
@@ -26,7 +32,7 @@ pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Opti
     };
     let mut out = Vec::new();
     for (i, v) in list.iter().enumerate() {
-        match repair(v) {
+        match repair(v, at) {
             Ok((f, notes)) => {
                 if !notes.is_empty() {
                     warnings.push(format!(
@@ -44,13 +50,6 @@ pub fn findings_in(text: &str, source: &str, warnings: &mut Vec<String>) -> Opti
     Some(out)
 }
 
-/// Where a review ran and the files of the diff it sent to the model.
-#[derive(Debug, Clone, Copy)]
-pub struct Reviewed<'a> {
-    pub repo: &'a Path,
-    pub files: &'a [&'a str],
-}
-
 /// The final pass over `found` (skipped when there is nothing to merge,
 /// and — with a warning — when the findings would not fit the model's
 /// context window: they are then only de-duplicated and ranked here);
@@ -61,10 +60,7 @@ pub struct Reviewed<'a> {
 /// patches apply would refuse in `repo` are withheld first, so a repeat
 /// merged into another keeps a patch that is offered.
 pub async fn run(
-    Reviewed {
-        repo,
-        files: reviewed,
-    }: Reviewed<'_>,
+    at: Reviewed<'_>,
     asker: &Asker,
     model: &str,
     shared: &Shared,
@@ -72,6 +68,7 @@ pub async fn run(
     warnings: &mut Vec<String>,
     cancel: &CancellationToken,
 ) -> Result<(Option<Answer>, Vec<Finding>), ReviewError> {
+    let (repo, reviewed) = (at.repo, at.files);
     if found.is_empty() {
         return Ok((None, found));
     }
@@ -95,7 +92,8 @@ pub async fn run(
         )
         .await?;
     let mut merge_warnings = Vec::new();
-    let merged = findings_in(&answer.text, "merge pass", &mut merge_warnings).unwrap_or_default();
+    let merged =
+        findings_in(&answer.text, "merge pass", &at, &mut merge_warnings).unwrap_or_default();
     let (merged, dropped) = known_files(merged, reviewed, &found, warnings);
     let findings = if merged.is_empty() && (dropped > 0 || !merge_warnings.is_empty()) {
         warnings.push(
@@ -200,10 +198,16 @@ mod tests {
             {"title": "nowhere"}
         ]}"#;
         let mut warnings = Vec::new();
-        let found = findings_in(text, "deep pass", &mut warnings).unwrap();
+        let files = ["a.rs", "b.rs"];
+        let at = Reviewed {
+            repo: Path::new("/nonexistent/repo"),
+            target: &super::super::Target::Staged,
+            files: &files,
+        };
+        let found = findings_in(text, "deep pass", &at, &mut warnings).unwrap();
         assert_eq!(found.len(), 3);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(findings_in("no JSON here", "deep pass", &mut warnings).is_none());
+        assert!(findings_in("no JSON here", "deep pass", &at, &mut warnings).is_none());
         let ranked = rank(found);
         assert_eq!(ranked.len(), 2);
         assert_eq!(ranked[0].file, "b.rs");

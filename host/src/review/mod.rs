@@ -3,7 +3,8 @@
 //! pass flags the hunks worth a deep look, each with the concerns that
 //! apply ([`triage`]); deep passes run as parallel subagents with
 //! read-only tools, one per flagged (file, concern) ([`fanout`],
-//! [`concern`], [`runner`]); a final pass merges and ranks ([`merge`]). Findings are data
+//! [`concern`], [`runner`]); a final pass merges and ranks ([`merge`]),
+//! each finding held to the reviewed change ([`place`]). Findings are data
 //! ([`finding`], [`report`], schema in `report.schema.json`), printed by
 //! [`output`], suppressed by [`suppress`], applied by [`apply`].
 
@@ -19,6 +20,7 @@ pub(crate) mod limits;
 pub(crate) mod merge;
 pub mod output;
 mod pipeline;
+pub(crate) mod place;
 pub(crate) mod prompt;
 pub(crate) mod report;
 pub(crate) mod runner;

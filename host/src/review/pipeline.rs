@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::ask::{Answer, Asker};
 use super::chunk;
 use super::diff;
+use super::place::{self, Reviewed};
 use super::prompt::{self, Shared};
 use super::report::Report;
 use super::runner::Subagents;
@@ -204,6 +205,13 @@ pub async fn reviewed(
         request.run_tests,
         request.events.clone(),
     );
+    let reviewed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let at = Reviewed {
+        repo: &repo,
+        target: &request.target,
+        files: &reviewed,
+    };
+    let mut lengths = place::Lengths::default();
     let mut findings = Vec::new();
     let mut failed_passes = 0;
     for answer in runner.run_all(tasks, cancel).await {
@@ -212,8 +220,14 @@ pub async fn reviewed(
                 usage.add(&a.usage);
                 requests += u64::from(a.requests);
                 let source = format!("deep pass ({}) over {}", a.concern, a.area);
-                match merge::findings_in(&a.text, &source, &mut warnings) {
-                    Some(found) => findings.extend(found),
+                match merge::findings_in(&a.text, &source, &at, &mut warnings) {
+                    Some(found) => findings.extend(place::check(
+                        &at,
+                        &mut lengths,
+                        found,
+                        &source,
+                        &mut warnings,
+                    )),
                     None => failed_passes += 1,
                 }
             }
@@ -226,11 +240,6 @@ pub async fn reviewed(
             }
         }
     }
-    let reviewed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let at = merge::Reviewed {
-        repo: &repo,
-        files: &reviewed,
-    };
     let (merged, findings) = merge::run(
         at,
         &asker,
@@ -246,6 +255,9 @@ pub async fn reviewed(
     if let Some(a) = &merged {
         count(a, &mut usage, &mut requests);
     }
+    // The merge pass's own lines are held to the files' ends too (its
+    // files were checked against the change by merge::run).
+    let findings = place::check(&at, &mut lengths, findings, "merge pass", &mut warnings);
     let (mut findings, suppressed) = suppressor.filter(&repo, findings);
     super::apply::withhold_refused(&repo, &reviewed, &mut findings);
     report.findings = findings;

@@ -66,7 +66,7 @@ impl Skipped {
 
     /// Left out by what the repository or the user chose to skip (the
     /// attributes, `[review] skip`, a size limit), not by what it is
-    /// (binary, symlink, deleted, lockfile): such a file could have been
+    /// (binary, symlink, submodule, deleted, lockfile): such a file could have been
     /// reviewed.
     pub fn by_choice(&self) -> bool {
         self.reason == BY_SKIP_GLOB || self.reason == BY_ATTRIBUTES || self.limit.is_some()
@@ -124,6 +124,8 @@ pub fn select(
         let renamed_only;
         let reason = if f.symlink {
             Some("symbolic link")
+        } else if f.submodule {
+            Some("submodule")
         } else if f.binary {
             Some("binary file")
         } else if f.hunks.is_empty() {

@@ -113,6 +113,31 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     })
 }
 
+/// The text of `file` (repository-relative) in the new version of
+/// `target`'s change: the working tree for `--uncommitted`, the index for
+/// `--staged`, the commit, `HEAD` for `--base`, B of `--range A..B`;
+/// `None` when it cannot be read.
+pub fn new_version(repo: &Path, target: &Target, file: &str) -> Option<String> {
+    let rev = match target {
+        Target::Uncommitted => {
+            let bytes = std::fs::read(repo.join(file)).ok()?;
+            return Some(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        // Stage 0: a name such as `1:x` is not read as a stage.
+        Target::Staged => ":0".to_string(),
+        Target::Base(_) => "HEAD".to_string(),
+        Target::Commit(c) => c.clone(),
+        Target::Range(r) => {
+            let b = r
+                .split_once("...")
+                .or_else(|| r.split_once(".."))
+                .map_or("", |(_, b)| b);
+            if b.is_empty() { "HEAD" } else { b }.to_string()
+        }
+    };
+    git::run(repo, &["cat-file", "blob", &format!("{rev}:{file}")]).ok()
+}
+
 fn has_head(repo: &Path) -> bool {
     git::run(repo, &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
 }

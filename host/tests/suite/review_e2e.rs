@@ -31,3 +31,5 @@ mod merge_files;
 mod git_traps;
 
 mod git_format;
+
+mod placed;

@@ -197,3 +197,49 @@ fn a_failed_review_reports_what_it_did_in_stats() {
     assert_eq!(report["target"], "uncommitted changes");
     super::outputs::check_report_schema(&report);
 }
+
+/// Target options that conflict are refused with a report whose target
+/// names the conflict, not one of the options.
+#[test]
+fn conflicting_targets_are_named_in_the_reports_target() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    let (run, report) = review_json(&env, &["--staged", "--commit", "HEAD"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    super::outputs::check_report_schema(&report);
+    assert_eq!(
+        report["target"], "none: conflicting targets --staged, --commit HEAD",
+        "{report:#}"
+    );
+    assert!(
+        report["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("--staged") && e.contains("--commit")),
+        "{report:#}"
+    );
+}
+
+/// `quire review -` reads the instructions from stdin, as `codex review -`.
+#[test]
+fn a_dash_reads_the_instructions_from_stdin() {
+    let env = repo_with(&[("a.rs", "fn a() {}\n")]);
+    env.write("a.rs", "fn a() { A_MARK }\n");
+    triage_flags_nothing(&env, 1);
+    let run = env.run_with_input(
+        &["review", "--json", "-"],
+        "check the locking order\nand the SQL\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    assert_eq!(
+        report["instructions"], "check the locking order\nand the SQL",
+        "{report:#}"
+    );
+    let triage = requests_of(&env, TRIAGE);
+    assert!(
+        triage.iter().any(|b| b.contains("check the locking order")),
+        "{triage:?}"
+    );
+    let run = env.run_with_input(&["review", "--json", "-"], "  \n");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains("stdin held none"), "{}", run.stdout);
+}

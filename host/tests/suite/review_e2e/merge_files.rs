@@ -1,7 +1,8 @@
 //! The merge pass only merges: a finding it returns on a file the review
 //! did not look at (`?`, a file not in the change) is dropped with a
 //! warning, the deep passes' findings are kept when nothing usable is
-//! left, and a suggested patch of a file not in the change is refused.
+//! left; a deep pass's finding on a file not in the change never reaches
+//! it.
 
 use serde_json::{Value, json};
 
@@ -46,30 +47,28 @@ fn merge_findings_on_files_not_reviewed_are_dropped() {
     );
 }
 
+/// A deep pass's finding (with a patch) on a file the change did not
+/// touch is dropped before the merge pass, which cannot bring it back.
 #[test]
-fn a_patch_of_a_file_not_in_the_change_is_refused() {
+fn a_finding_and_patch_on_a_file_not_in_the_change_are_dropped() {
     let env = repo_with(&[("a.rs", "fn a() {}\n"), ("other.rs", "fn a() { A_MARK }\n")]);
     env.write("a.rs", "fn a() { A_MARK }\n");
-    let mut elsewhere = finding("other.rs", 1, "P2", "same bug in other.rs");
+    let mut elsewhere = finding("other.rs", 1, "P1", "same bug in other.rs");
     elsewhere["suggested_patch"] = json!(patch_of("other.rs"));
     env.server.push_keyed(TRIAGE, flags(&["H1"]));
     env.server
         .push_keyed("AREA: a.rs", findings(json!([elsewhere.clone()])));
     env.server.push_keyed(MERGE, findings(json!([elsewhere])));
-    let (run, report) = review_json(&env, &[]);
+    let (run, report) = review_json(&env, &["--fail-on", "P1"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let f = &report["findings"][0];
-    assert_eq!(f["file"], "other.rs", "{report:#}");
-    assert!(f.get("suggested_patch").is_none(), "{report:#}");
+    assert_eq!(report["findings"], json!([]), "{report:#}");
+    assert!(requests_of(&env, MERGE).is_empty());
     assert!(
-        f["suggested_patch_refused"]
-            .as_str()
-            .is_some_and(|w| w.contains("other.rs") && w.contains("not in the reviewed change")),
-        "{report:#}"
+        run.stderr
+            .contains("other.rs is not part of the reviewed change"),
+        "{}",
+        run.stderr
     );
-    let id = f["id"].as_str().unwrap_or_default().to_string();
-    let run = env.run(&["review", "apply", "--yes", &id]);
-    assert_eq!(run.code, 2, "{}", run.stdout);
     assert_eq!(env.read("other.rs"), "fn a() { A_MARK }\n");
 }
 

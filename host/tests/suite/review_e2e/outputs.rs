@@ -292,20 +292,23 @@ fn apply_refuses_a_patch_outside_the_findings_file() {
 }
 
 /// A finding's file that is a symlink into `.git/` is not patched through.
+/// Links in the change are skipped (a finding on one is dropped); a file
+/// the reviewed commit changed and the working tree has since made a link
+/// is reviewed, and its patch refused.
 #[cfg(unix)]
 #[test]
 fn apply_refuses_a_symlink_into_the_git_folder() {
-    let env = repo_with(&[("b.rs", "fn b() {}\n")]);
-    std::os::unix::fs::symlink(".git/config", env.repo.path().join("link.rs")).expect("symlink");
+    let link = |env: &crate::support::quire::TestEnv, outside: &std::path::Path| {
+        for name in ["link.rs", "out.rs"] {
+            let _ = std::fs::remove_file(env.repo.path().join(name));
+        }
+        std::os::unix::fs::symlink(".git/config", env.repo.path().join("link.rs"))
+            .expect("symlink");
+        std::os::unix::fs::symlink(outside.join("outside.rs"), env.repo.path().join("out.rs"))
+            .expect("symlink");
+    };
     let outside = tempfile::tempdir().expect("tempdir");
     std::fs::write(outside.path().join("outside.rs"), "x\n").expect("write");
-    std::os::unix::fs::symlink(
-        outside.path().join("outside.rs"),
-        env.repo.path().join("out.rs"),
-    )
-    .expect("symlink");
-    env.write("b.rs", "fn b() {}\nfn c() {}\n");
-    git(&env, &["add", "link.rs", "out.rs", "b.rs"]);
     let patch = "*** Begin Patch\n*** Update File: link.rs\n@@\n [core]\n+\tfsmonitor = touch canary; false\n*** End Patch\n";
     let mut f = finding("link.rs", 1, "P1", "odd link");
     f["suggested_patch"] = json!(patch);
@@ -314,11 +317,14 @@ fn apply_refuses_a_symlink_into_the_git_folder() {
         json!("*** Begin Patch\n*** Update File: out.rs\n@@\n+x\n*** End Patch\n");
     let both = json!([f, g]);
     let both_again = || both.clone();
+
+    let env = repo_with(&[("b.rs", "fn b() {}\n")]);
+    link(&env, outside.path());
+    env.write("b.rs", "fn b() {}\nfn c() {}\n");
+    git(&env, &["add", "link.rs", "out.rs", "b.rs"]);
     // The links are skipped (as binaries are): the one hunk is b.rs's.
     env.server.push_keyed(TRIAGE, flags(&["H1"]));
     env.server.push_keyed("AREA: b.rs", findings(both.clone()));
-    env.server.push_keyed(MERGE, findings(both.clone()));
-    let config = env.read(".git/config");
     let (run, report) = review_json(&env, &["--staged"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let skipped = report["skipped"].to_string();
@@ -333,11 +339,33 @@ fn apply_refuses_a_symlink_into_the_git_folder() {
         !triage[0].contains(".git/config"),
         "a link's target is no content"
     );
+    assert_eq!(report["findings"], json!([]), "{report:#}");
+    assert!(
+        run.stderr
+            .contains("link.rs is not part of the reviewed change"),
+        "{}",
+        run.stderr
+    );
+
+    // Plain files in the reviewed commit, links in the working tree now.
+    let env = repo_with(&[("link.rs", "[core]\n"), ("out.rs", "x\n")]);
+    env.write("link.rs", "[core]\n\tbare = false\n");
+    env.write("out.rs", "x\ny\n");
+    git(&env, &["commit", "-q", "-am", "plain"]);
+    link(&env, outside.path());
+    let config = env.read(".git/config");
+    env.server.push_keyed(TRIAGE, flags(&["H1"]));
+    env.server
+        .push_keyed("AREA: link.rs", findings(both.clone()));
+    env.server.push_keyed(MERGE, findings(both.clone()));
+    let (run, report) = review_json(&env, &["--commit", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     // The report says apply would refuse them, as apply does.
     env.server.push_keyed(TRIAGE, flags(&["H1"]));
-    env.server.push_keyed("AREA: b.rs", findings(both_again()));
+    env.server
+        .push_keyed("AREA: link.rs", findings(both_again()));
     env.server.push_keyed(MERGE, findings(both_again()));
-    let human = env.run(&["review", "--staged"]);
+    let human = env.run(&["review", "--commit", "HEAD"]);
     assert!(!human.stdout.contains("fix available"), "{}", human.stdout);
     assert!(
         human

@@ -69,6 +69,7 @@ fn deep_passes_run_in_parallel() {
 #[test]
 fn a_malformed_finding_is_repaired_or_dropped_with_a_warning() {
     let env = three_files();
+    env.write("b.rs", "b\nB_MARK\nthird\n");
     env.server.push_keyed(TRIAGE, flags(&["H2"]));
     let messy = json!([
         {"path": "b.rs", "lines": "2-3", "severity": "high", "title": "Bad thing",
@@ -128,7 +129,7 @@ fn findings_too_many_for_the_window_skip_the_merge_pass() {
         &[("a.rs", "a\n")],
         "[models.test-model]\ncontext_window = 6000\n",
     );
-    env.write("a.rs", "a\nA_MARK\n");
+    env.write("a.rs", &format!("a\nA_MARK\n{}", lines("x", 40)));
     env.server.push_keyed(TRIAGE, flags(&["H1"]));
     let mut many: Vec<serde_json::Value> = (1..=40)
         .map(|i| finding("a.rs", i, "P3", &format!("Problem number {i}")))
