@@ -75,6 +75,10 @@ pub struct ChildResult {
     pub branch: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff_summary: Option<String>,
+    /// The answers of its runs that ended before it took the follow-up
+    /// messages queued meanwhile (`send_agent` while it ran), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier_answers: Vec<String>,
 }
 
 /// A built child: its session, its id and its worktree.
@@ -339,6 +343,7 @@ pub fn finish(
         session_file: child.session.file().display().to_string(),
         branch,
         diff_summary,
+        earlier_answers: Vec::new(),
     }
 }
 
@@ -353,6 +358,7 @@ pub fn error_result(id: &str, name: &str, message: String, started: Instant) -> 
         session_file: String::new(),
         branch: None,
         diff_summary: None,
+        earlier_answers: Vec::new(),
     }
 }
 

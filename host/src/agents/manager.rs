@@ -1,5 +1,6 @@
 //! The children of one session: spawn (foreground or background, at most
-//! `agents.max_parallel` at once), wait, follow-up messages, close. A
+//! `agents.max_parallel` at once, the others queued), wait, follow-up
+//! messages (queued for a running child, never waited for), close. A
 //! child that fails returns an error result; cancelling the parent (Ctrl-C,
 //! its end) cancels every child. A child started for a user message that
 //! later leaves the conversation (going back to it or an earlier one)
@@ -9,23 +10,21 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::child::{self, BuiltChild, ChildParts, ChildResult, ChildSpec};
 use super::discover::Discovered;
-use super::{hook_events, worktree};
+use super::run::{self, Lane, RunParts};
+use super::worktree;
 use crate::agent::Event;
-use crate::agent::MAX_STOP_BLOCKS;
 use crate::model::Usage;
 
 /// One child while it runs and after.
 struct Child {
     id: String,
     name: String,
-    built: tokio::sync::Mutex<Option<BuiltChild>>,
-    result: watch::Sender<Option<ChildResult>>,
-    cancel: CancellationToken,
+    lane: Arc<Lane>,
     /// Cancelled when the user message it was started for left the
     /// conversation (`None`: reopened after a resume).
     scope: Option<CancellationToken>,
@@ -36,6 +35,42 @@ impl Child {
     fn dropped(&self) -> bool {
         self.scope.as_ref().is_some_and(|s| s.is_cancelled())
     }
+
+    fn new(
+        id: &str,
+        built: BuiltChild,
+        result: Option<ChildResult>,
+        cancel: CancellationToken,
+        scope: Option<CancellationToken>,
+    ) -> Child {
+        Child {
+            id: id.to_string(),
+            name: built.tag.agent_name.clone(),
+            lane: Arc::new(Lane {
+                built: tokio::sync::Mutex::new(Some(built)),
+                result: watch::Sender::new(result),
+                cancel,
+                pending: Mutex::default(),
+            }),
+            scope,
+        }
+    }
+}
+
+/// A child just spawned.
+pub struct Spawned {
+    pub id: String,
+    /// It waits for a free slot (`agents.max_parallel` children run).
+    pub queued: bool,
+}
+
+/// What became of a follow-up message.
+pub enum Sent {
+    /// The child was idle: it runs the message now (its id).
+    Started(String),
+    /// The child runs: it gets the message after its current run, behind
+    /// `ahead` other queued messages.
+    Queued { id: String, ahead: usize },
 }
 
 /// The children of one session.
@@ -104,20 +139,21 @@ impl AgentManager {
         self.child(id)?.ok_or_else(|| unknown(id))
     }
 
-    /// Starts a child; returns its id. `cancel` is the spawning task's
-    /// token: when it fires (Ctrl-C), the child stops.
+    /// Starts a child, or queues it while `agents.max_parallel` children
+    /// run (it is announced when it starts). `cancel` is the spawning
+    /// task's token: when it fires (Ctrl-C), the child stops.
     pub fn spawn(
         &self,
         spec: ChildSpec,
         background: bool,
         cancel: &CancellationToken,
-    ) -> Result<String, Box<ChildResult>> {
+    ) -> Result<Spawned, Box<ChildResult>> {
         let id = uuid::Uuid::now_v7().to_string();
         let started = Instant::now();
         let name = spec.name();
         let built = child::build_child(&self.parts, &spec, &id, |b, _| b)
             .map_err(|e| Box::new(child::error_result(&id, &name, e, started)))?;
-        self.parts.events.send(Event::AgentSpawned {
+        let announce = Event::AgentSpawned {
             agent_id: id.clone(),
             parent_id: self.parts.parent_id.clone(),
             agent_name: name.clone(),
@@ -125,111 +161,52 @@ impl AgentManager {
             depth: self.parts.depth + 1,
             background,
             session_file: built.session.file().display().to_string(),
-        });
+        };
         let scope = self.scope.lock().ok().and_then(|s| s.clone());
-        let child = Arc::new(Child {
-            id: id.clone(),
-            name: name.clone(),
-            built: tokio::sync::Mutex::new(Some(built)),
-            result: watch::Sender::new(None),
-            cancel: self.root.child_token(),
-            scope: scope.clone(),
-        });
-        link(cancel, &child.cancel);
+        let child = Arc::new(Child::new(
+            &id,
+            built,
+            None,
+            self.root.child_token(),
+            scope.clone(),
+        ));
+        link(cancel, &child.lane.cancel);
         if let Some(scope) = &scope {
-            link(scope, &child.cancel);
+            link(scope, &child.lane.cancel);
         }
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.clone(), child.clone());
         }
-        self.start_run(child, spec.task, true);
-        Ok(id)
+        let permit = self.permits.clone().try_acquire_owned().ok();
+        let queued = permit.is_none();
+        self.start_run(&child, spec.task, true, permit, Some(announce));
+        Ok(Spawned { id, queued })
     }
 
     /// Runs `text` on `child` in the background (a first task or a
-    /// follow-up).
-    fn start_run(&self, child: Arc<Child>, text: String, first: bool) {
-        let permits = self.permits.clone();
-        let hooks = self.parts.hooks.clone();
-        let events = self.parts.events.clone();
-        let parent_id = self.parts.parent_id.clone();
-        let usage_log = self.usage_sink();
-        child.result.send_replace(None);
-        tokio::spawn(async move {
-            let started = Instant::now();
-            let _permit = permits.acquire_owned().await;
-            let mut guard = child.built.lock().await;
-            let Some(built) = guard.as_mut() else {
-                return;
-            };
-            // A later run works in the worktree its first one committed
-            // and removed, never elsewhere.
-            if let Some(Err(e)) = built.worktree.as_mut().map(|w| w.restore()) {
-                let name = built.tag.agent_name.clone();
-                let why =
-                    format!("agent {name} was not run: {e}; start a new one with spawn_agent");
-                let result = child::error_result(&built.tag.agent_id, &name, why, started);
-                drop(guard);
-                child.result.send_replace(Some(result));
-                return;
-            }
-            let mut text = text;
-            if first && let Some(extra) = hook_events::start(hooks.as_deref(), &built.tag).await {
-                text = format!(
-                    "{text}\n\n<hook_context event=\"SubagentStart\">\n{extra}\n</hook_context>"
-                );
-            }
-            let before = built.session.total_usage();
-            let mut outcome = built.session.run_task(&text, child.cancel.clone()).await;
-            // As with `Stop`: asked again (`stop_hook_active: true`) after
-            // each block, at most MAX_STOP_BLOCKS times in a row.
-            let mut blocks = 0;
-            loop {
-                if blocks >= MAX_STOP_BLOCKS {
-                    events.send(Event::Warning {
-                        message: format!(
-                            "SubagentStop hooks kept agent \"{}\" going {MAX_STOP_BLOCKS} times in a row; it ends here without asking them again (`quire hooks list` shows them)",
-                            built.tag.agent_name
-                        ),
-                    });
-                    break;
-                }
-                let Some(reason) = hook_events::stop(
-                    hooks.as_deref(),
-                    &built.tag,
-                    built.session.file(),
-                    &outcome.final_text,
-                    blocks > 0,
-                )
-                .await
-                else {
-                    break;
-                };
-                if child.cancel.is_cancelled() {
-                    break;
-                }
-                blocks += 1;
-                let again = format!("Do not stop yet: {reason}");
-                outcome = built.session.run_task(&again, child.cancel.clone()).await;
-            }
-            let mut result = child::finish(built, outcome, started, &events);
-            result.usage = result.usage.since(&before);
-            usage_log(&result);
-            events.send(Event::AgentCompleted {
-                agent_id: result.agent_id.clone(),
-                parent_id,
-                agent_name: result.agent_name.clone(),
-                status: result.status.clone(),
-                usage: result.usage,
-                duration_ms: result.duration_ms,
-                branch: result.branch.clone(),
-            });
-            drop(guard);
-            child.result.send_replace(Some(result));
-        });
+    /// follow-up, the child marked running already); `announce`: its
+    /// `agent_spawned`, sent when it gets a slot.
+    fn start_run(
+        &self,
+        child: &Child,
+        text: String,
+        first: bool,
+        permit: Option<OwnedSemaphorePermit>,
+        announce: Option<Event>,
+    ) {
+        let parts = RunParts {
+            permits: self.permits.clone(),
+            permit,
+            hooks: self.parts.hooks.clone(),
+            events: self.parts.events.clone(),
+            parent_id: self.parts.parent_id.clone(),
+            usage_log: Box::new(self.usage_sink()),
+            announce,
+        };
+        run::start(child.lane.clone(), parts, text, first);
     }
 
-    fn usage_sink(&self) -> impl Fn(&ChildResult) + Send + 'static + use<> {
+    fn usage_sink(&self) -> impl Fn(&ChildResult) + Send + Sync + 'static + use<> {
         let usage = self.shared_usage.clone();
         move |r: &ChildResult| {
             if let Ok(mut u) = usage.lock() {
@@ -245,7 +222,7 @@ impl AgentManager {
         timeout: Option<Duration>,
     ) -> Result<Option<ChildResult>, String> {
         let child = self.known(id)?;
-        let mut rx = child.result.subscribe();
+        let mut rx = child.lane.result.subscribe();
         let wait = rx.wait_for(|r| r.is_some());
         let got = match timeout {
             Some(t) => match tokio::time::timeout(t, wait).await {
@@ -266,7 +243,7 @@ impl AgentManager {
             .unwrap_or_default();
         Box::pin(async move {
             for c in children {
-                let mut rx = c.result.subscribe();
+                let mut rx = c.lane.result.subscribe();
                 let _ = rx.wait_for(|r| r.is_some()).await;
             }
         })
@@ -287,16 +264,21 @@ impl AgentManager {
     }
 
     /// A follow-up message: runs on a finished child now; a running child
-    /// gets it after its current run.
-    pub async fn send(&self, id: &str, message: String) -> Result<(), String> {
+    /// (or one waiting for a slot) gets it after its current run. Never
+    /// waits for the child.
+    pub fn send(&self, id: &str, message: String) -> Result<Sent, String> {
         let child = match self.child(id)? {
             Some(c) => c,
             None => self.reopen(id)?,
         };
-        let mut rx = child.result.subscribe();
-        let _ = rx.wait_for(|r| r.is_some()).await;
-        self.start_run(child, message, false);
-        Ok(())
+        if let Some(ahead) = child.lane.queue_or_claim(&message) {
+            return Ok(Sent::Queued {
+                id: child.id.clone(),
+                ahead: ahead - 1,
+            });
+        }
+        self.start_run(&child, message, false, None, None);
+        Ok(Sent::Started(child.id.clone()))
     }
 
     /// A child of this session from its session file (after `--resume`).
@@ -306,14 +288,13 @@ impl AgentManager {
         let mut idle =
             child::error_result(id, &built.tag.agent_name, String::new(), Instant::now());
         idle.status = "done".into();
-        let child = Arc::new(Child {
-            id: id.to_string(),
-            name: built.tag.agent_name.clone(),
-            built: tokio::sync::Mutex::new(Some(built)),
-            result: watch::Sender::new(Some(idle)),
-            cancel: self.root.child_token(),
-            scope: None,
-        });
+        let child = Arc::new(Child::new(
+            id,
+            built,
+            Some(idle),
+            self.root.child_token(),
+            None,
+        ));
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.to_string(), child.clone());
         }
@@ -324,8 +305,8 @@ impl AgentManager {
     /// discards its branch (`action`: `merge`, `discard` or `keep`).
     pub async fn close(&self, id: &str, action: &str) -> Result<String, String> {
         let child = self.known(id)?;
-        child.cancel.cancel();
-        let mut rx = child.result.subscribe();
+        child.lane.cancel.cancel();
+        let mut rx = child.lane.result.subscribe();
         let result = rx
             .wait_for(|r| r.is_some())
             .await

@@ -15,6 +15,7 @@ mod hook_events;
 mod manager;
 mod rank;
 mod resume;
+mod run;
 mod tool_pattern;
 pub(crate) mod tools;
 pub mod worktree;

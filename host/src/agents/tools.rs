@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::child::{ChildResult, ChildSpec};
 use super::definition::Isolation;
-use super::manager::AgentManager;
+use super::manager::{AgentManager, Sent};
 use crate::tools::typed::parameters_without_empty_required;
 use crate::tools::{Tool, ToolContext, ToolError, ToolOutput, ToolSpec};
 
@@ -65,6 +65,8 @@ struct WaitArgs {
 pub(crate) struct SendArgs {
     id: String,
     message: String,
+    /// For a finished subagent: stop waiting for its answer after this many seconds (it is reported as running; wait_agents collects the answer).
+    timeout_sec: Option<f64>,
 }
 
 /// `close_agent` arguments.
@@ -112,7 +114,7 @@ impl AgentTool {
             ),
             Kind::Send => (
                 "send_agent",
-                "Send a follow-up message to a subagent (running: after its current work; finished: it continues with its context). Returns its answer.",
+                "Send a follow-up message to a subagent. A running one gets it after its current work: this returns at once with status `queued`; collect the answer with wait_agents. A finished one continues with its context: this returns its answer (with `timeout_sec`, status `running` once that many seconds pass; collect the answer with wait_agents).",
             ),
             Kind::Close => (
                 "close_agent",
@@ -194,14 +196,18 @@ impl Tool for AgentTool {
                     isolation,
                     tools: None,
                 };
-                let id = match m.spawn(spec, background, &ctx.cancel) {
-                    Ok(id) => id,
+                let spawned = match m.spawn(spec, background, &ctx.cancel) {
+                    Ok(s) => s,
                     Err(result) => return Ok(ToolOutput::error(render(&[*result]))),
                 };
+                let id = spawned.id;
                 if background {
-                    return Ok(ToolOutput::text(
-                        json!({"agent_id": id, "status": "running"}).to_string(),
-                    ));
+                    let out = if spawned.queued {
+                        json!({"agent_id": id, "status": "queued", "note": "it starts when a running subagent ends (agents.max_parallel); collect its answer with wait_agents"})
+                    } else {
+                        json!({"agent_id": id, "status": "running"})
+                    };
+                    return Ok(ToolOutput::text(out.to_string()));
                 }
                 let r = m.wait(&id, None).await.map_err(ToolError::Failed)?;
                 output(r.into_iter().collect())
@@ -235,12 +241,32 @@ impl Tool for AgentTool {
                 Ok(ToolOutput::text(text))
             }
             Kind::Send => {
-                let SendArgs { id, message } = decode(args)?;
-                m.send(&id, message)
-                    .await
-                    .map_err(ToolError::InvalidArguments)?;
-                let r = m.wait(&id, None).await.map_err(ToolError::Failed)?;
-                output(r.into_iter().collect())
+                let SendArgs {
+                    id,
+                    message,
+                    timeout_sec,
+                } = decode(args)?;
+                let id = match m.send(&id, message).map_err(ToolError::InvalidArguments)? {
+                    Sent::Started(id) => id,
+                    Sent::Queued { id, ahead } => {
+                        let note = match ahead {
+                            0 => "it is running: it gets this message when its current work ends; collect its answer with wait_agents".to_string(),
+                            n => format!("it is running: it gets this message after its current work and {n} earlier queued {}; collect its answer with wait_agents", if n == 1 { "message" } else { "messages" }),
+                        };
+                        return Ok(ToolOutput::text(
+                            json!({"agent_id": id, "status": "queued", "note": note}).to_string(),
+                        ));
+                    }
+                };
+                let timeout = timeout_sec
+                    .filter(|t| *t >= 0.0 && t.is_finite())
+                    .map(Duration::from_secs_f64);
+                match m.wait(&id, timeout).await.map_err(ToolError::Failed)? {
+                    Some(r) => output(vec![r]),
+                    None => Ok(ToolOutput::text(
+                        json!({"agent_id": id, "status": "running", "note": "still running after timeout_sec; collect its answer with wait_agents"}).to_string(),
+                    )),
+                }
             }
             Kind::Close => {
                 let CloseArgs { id, worktree } = decode(args)?;

@@ -127,7 +127,10 @@ impl Subagents {
                 definition: Some(self.definition(&task.concern)),
                 ..ChildSpec::default()
             };
-            let id = manager.spawn(spec, true, cancel).map_err(|e| *e);
+            let id = manager
+                .spawn(spec, true, cancel)
+                .map(|s| s.id)
+                .map_err(|e| *e);
             started.push((task, id));
         }
         let mut turns: HashMap<String, u32> = HashMap::new();

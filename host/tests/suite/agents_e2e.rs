@@ -13,6 +13,7 @@ mod parallel;
 mod resume;
 mod resume_worktree;
 mod sandbox;
+mod send;
 pub(crate) mod worktree;
 mod worktree_escape;
 

@@ -154,7 +154,8 @@ fn other_tool_parameters_match_the_hand_written_schemas() {
             parameters(Kind::Send),
             json!({"type": "object", "properties": {
                 "id": {"type": "string"},
-                "message": {"type": "string"}
+                "message": {"type": "string"},
+                "timeout_sec": {"type": "number", "description": "For a finished subagent: stop waiting for its answer after this many seconds (it is reported as running; wait_agents collects the answer)."}
             }, "required": ["id", "message"]}),
         ),
         (
