@@ -88,8 +88,9 @@ fn going_back_stops_the_subagents_the_dropped_turn_started() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
-#[test]
-fn rewind_in_the_line_mode_stops_the_subagents_the_dropped_turn_started() {
+/// In the line mode: a child started, then `command` typed; the child's
+/// command must be gone and the model must not hear of it after.
+fn line_mode_drops_the_child(command: &str) {
     let env = TestEnv::new("responses");
     let pid_file = script(&env);
     let mut cmd = env.command(&[]);
@@ -103,10 +104,10 @@ fn rewind_in_the_line_mode_stops_the_subagents_the_dropped_turn_started() {
     };
     say(&format!("{PARENT} start a child"));
     let pid: i32 = wait_for_file(&pid_file).parse().expect("a pid");
-    say("/rewind 1");
+    say(command);
     assert!(
         wait_gone(pid),
-        "the dropped turn's subagent still runs its command {pid}"
+        "after {command} the subagent still runs its command {pid}"
     );
     say(&format!("{PARENT} wait for the children"));
     drop(stdin);
@@ -117,29 +118,11 @@ fn rewind_in_the_line_mode_stops_the_subagents_the_dropped_turn_started() {
 }
 
 #[test]
+fn rewind_in_the_line_mode_stops_the_subagents_the_dropped_turn_started() {
+    line_mode_drops_the_child("/rewind 1");
+}
+
+#[test]
 fn a_new_conversation_stops_the_subagents_of_the_one_left() {
-    let env = TestEnv::new("responses");
-    let pid_file = script(&env);
-    let mut cmd = env.command(&[]);
-    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
-    let mut child = cmd.spawn().expect("spawn quire");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut say = |line: &str| {
-        stdin
-            .write_all(format!("{line}\n").as_bytes())
-            .expect("write a line");
-    };
-    say(&format!("{PARENT} start a child"));
-    let pid: i32 = wait_for_file(&pid_file).parse().expect("a pid");
-    say("/new");
-    assert!(
-        wait_gone(pid),
-        "the subagent of the conversation left still runs its command {pid}"
-    );
-    say(&format!("{PARENT} wait for the children"));
-    drop(stdin);
-    let r = finish(child);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("WAITED-FOR-NONE"), "{}", r.stdout);
-    reports_no_child(&env.server.requests().pop().expect("a request"));
+    line_mode_drops_the_child("/new");
 }
