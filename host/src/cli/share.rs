@@ -467,9 +467,14 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
                     "{what} from quire.lock; `quire share sync --force` replaces local changes with the locked files (`quire share sync` alone installs only what is missing)"
                 );
             } else if !drifts.is_empty() {
-                elistln!(
-                    "{what} from quire.lock; `quire share sync` installs what is missing again"
-                );
+                let modes = drifts
+                    .iter()
+                    .any(|(_, d)| !d.executable.is_empty() || !d.not_executable.is_empty());
+                let does = match modes {
+                    true => "restores the locked files and modes",
+                    false => "installs what is missing again",
+                };
+                elistln!("{what} from quire.lock; `quire share sync` {does}");
             }
         }
         EXIT_FAILED

@@ -221,6 +221,13 @@ fn human(
             name(i)
         ));
     }
+    for (word, i) in &plan.mistyped {
+        s.push_str(&format!(
+            "no skill {}; did you mean {}?\n",
+            quire::printable::quoted_name(word),
+            name(*i)
+        ));
+    }
     s.push_str(&format!(
         "catalog: {} listed{}, {} more, {} of {budget} characters\n",
         cat.listed.len(),

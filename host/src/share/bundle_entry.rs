@@ -89,7 +89,7 @@ fn review(old: &Entry, new: &Entry, dir: Option<&Path>) -> Vec<String> {
     for (file, digest) in &new.hooks {
         let how = match old.hooks.get(file) {
             None => "new",
-            Some(d) if d != digest => "changed",
+            Some(d) if super::digest::differ(d, digest) => "changed",
             Some(_) => continue,
         };
         out.push(format!("{how} hook file {}", quoted_name(file)));
@@ -165,7 +165,7 @@ fn server_commands(entry: &Entry, dir: &Path) -> Vec<(String, String)> {
 /// bundle (read from the fetched folder `dir`), and the files changed,
 /// added and removed. Empty when the files are the same.
 pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
-    if old.files == new.files {
+    if super::digest::same(&old.files, &new.files) {
         return Vec::new();
     }
     let mut out = review(old, new, Some(dir));
@@ -205,6 +205,8 @@ pub fn changes(old: &Entry, new: &Entry, dir: &Path) -> Vec<String> {
         ("changed", &d.changed),
         ("added", &d.added),
         ("removed", &d.missing),
+        ("now executable", &d.executable),
+        ("no longer executable", &d.not_executable),
     ] {
         if !list.is_empty() {
             let names: Vec<_> = list.iter().map(|f| quoted_name(f)).collect();

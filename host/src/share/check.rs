@@ -328,20 +328,24 @@ pub fn entries(lock: &LockFile, root: &Path, layout: Layout) -> Result<(), Share
 }
 
 /// Refuses an entry whose files or hook files have a digest that is not
-/// `sha256:` and 64 lowercase hexadecimal digits: a broken lock, not a
-/// source that changed.
+/// `sha256:` and 64 lowercase hexadecimal digits, then (since lock
+/// version 2) ` 100644` or ` 100755`: a broken lock, not a source that
+/// changed.
 pub fn digests(e: &Entry) -> Result<(), ShareError> {
     let well_formed = |d: &str| {
-        d.strip_prefix("sha256:").is_some_and(|hex| {
-            hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        })
+        let (hash, mode) = super::digest::split(d);
+        let mode_ok = mode.is_some() || !d.contains(' ');
+        mode_ok
+            && hash.strip_prefix("sha256:").is_some_and(|hex| {
+                hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            })
     };
     let files = e.files.iter().map(|f| ("file", f));
     let hooks = e.hooks.iter().map(|f| ("hook file", f));
     match files.chain(hooks).find(|(_, (_, d))| !well_formed(d)) {
         None => Ok(()),
         Some((what, (rel, d))) => Err(ShareError::Invalid(format!(
-            "{FILE}: the {} entry '{}' has a malformed digest for the {what} \"{}\": \"{}\" (a digest is sha256: and 64 lowercase hexadecimal digits); run `quire share add` again to record it, or restore quire.lock from git (it may come from an untrusted change)",
+            "{FILE}: the {} entry '{}' has a malformed digest for the {what} \"{}\": \"{}\" (a digest is sha256: and 64 lowercase hexadecimal digits, then 100644 or 100755); run `quire share add` again to record it, or restore quire.lock from git (it may come from an untrusted change)",
             e.kind.label(),
             e.name,
             rel.escape_debug(),

@@ -1,6 +1,12 @@
 //! sha256 digests of every file of a folder, by path relative to it
-//! (`/`-separated). `.git` is left out; symlinks are refused, so what is
+//! (`/`-separated), each followed by the file's mode as git records it:
+//! `sha256:<hex> 100755` for an executable file, `sha256:<hex> 100644`
+//! for any other. `.git` is left out; symlinks are refused, so what is
 //! recorded is exactly what is copied.
+//!
+//! A digest without a mode (`sha256:<hex>`, written by quire before modes
+//! were recorded) is compared by content only: an older lock reads as it
+//! did, and its modes are recorded once the entry is added or updated.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,8 +15,36 @@ use sha2::{Digest, Sha256};
 
 use super::ShareError;
 
-/// Files by relative path, each `sha256:<hex>`.
+/// Files by relative path, each `sha256:<hex> <mode>` (or `sha256:<hex>`
+/// from an older lock).
 pub type Digests = BTreeMap<String, String>;
+
+/// The mode of an executable file, as git writes it.
+pub const EXECUTABLE: &str = "100755";
+/// The mode of any other file.
+pub const REGULAR: &str = "100644";
+
+/// A digest's content hash, and whether its file is executable (`None`
+/// for a digest written before modes were recorded).
+pub fn split(digest: &str) -> (&str, Option<bool>) {
+    match digest.split_once(' ') {
+        Some((hash, EXECUTABLE)) => (hash, Some(true)),
+        Some((hash, REGULAR)) => (hash, Some(false)),
+        _ => (digest, None),
+    }
+}
+
+/// Whether two digests of a file differ in content or, when both record
+/// it, in mode.
+pub fn differ(a: &str, b: &str) -> bool {
+    let ((ha, xa), (hb, xb)) = (split(a), split(b));
+    ha != hb || matches!((xa, xb), (Some(x), Some(y)) if x != y)
+}
+
+/// Whether `a` and `b` hold the same files, compared as [`differ`] does.
+pub fn same(a: &Digests, b: &Digests) -> bool {
+    Drift::between(a, b).is_clean()
+}
 
 /// The digests of every file under `dir`.
 pub fn of_folder(dir: &Path) -> Result<Digests, ShareError> {
@@ -36,9 +70,24 @@ pub fn of_folder(dir: &Path) -> Result<Digests, ShareError> {
         if !ty.is_file() {
             return Err(ShareError::Invalid(special_refused(entry.path(), ty)));
         }
-        out.insert(rel, of_file(entry.path())?);
+        let meta = entry.metadata().map_err(|e| ShareError::Io {
+            path: entry.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        out.insert(rel, with_mode(of_file(entry.path())?, &meta));
     }
     Ok(out)
+}
+
+/// `digest` followed by the mode of the file `meta` describes: executable
+/// when its owner may run it (git's rule).
+fn with_mode(digest: String, meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = match meta.permissions().mode() & 0o100 {
+        0 => REGULAR,
+        _ => EXECUTABLE,
+    };
+    format!("{digest} {mode}")
 }
 
 /// Why the symbolic link `path` under `dir` is refused: where it points
@@ -117,6 +166,10 @@ pub struct Drift {
     pub changed: Vec<String>,
     pub missing: Vec<String>,
     pub added: Vec<String>,
+    /// Same content, locked executable, not executable now.
+    pub not_executable: Vec<String>,
+    /// Same content, locked not executable, executable now.
+    pub executable: Vec<String>,
     /// A file (or anything but a folder) is where the folder should be.
     pub not_a_folder: bool,
     /// The installed folder is not what the entry's kind says (a lock
@@ -131,10 +184,15 @@ impl Drift {
     pub fn between(locked: &Digests, now: &Digests) -> Drift {
         let mut d = Drift::default();
         for (path, digest) in locked {
-            match now.get(path) {
-                None => d.missing.push(path.clone()),
-                Some(n) if n != digest => d.changed.push(path.clone()),
-                Some(_) => {}
+            let Some(n) = now.get(path) else {
+                d.missing.push(path.clone());
+                continue;
+            };
+            match (split(digest), split(n)) {
+                ((a, _), (b, _)) if a != b => d.changed.push(path.clone()),
+                ((_, Some(true)), (_, Some(false))) => d.not_executable.push(path.clone()),
+                ((_, Some(false)), (_, Some(true))) => d.executable.push(path.clone()),
+                _ => {}
             }
         }
         d.added = now
@@ -152,6 +210,8 @@ impl Drift {
             && self.changed.is_empty()
             && self.missing.is_empty()
             && self.added.is_empty()
+            && self.not_executable.is_empty()
+            && self.executable.is_empty()
     }
 
     /// `changed: a, b; missing: c; added: d`.
@@ -165,6 +225,8 @@ impl Drift {
             ("changed", &self.changed),
             ("missing", &self.missing),
             ("added", &self.added),
+            ("no longer executable", &self.not_executable),
+            ("now executable", &self.executable),
         ] {
             if !list.is_empty() {
                 parts.push(format!("{label}: {}", first_few(list)));
@@ -173,20 +235,27 @@ impl Drift {
         parts.join("; ")
     }
 
-    /// Every file that differs, changed, missing or added, sorted: the
-    /// first few named, then how many more.
+    /// Every file that differs, changed, missing, added or in its mode,
+    /// sorted: the first few named, then how many more.
     pub fn files(&self) -> String {
-        let mut all: Vec<String> = [&self.changed, &self.missing, &self.added]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
+        let mut all: Vec<String> = [
+            &self.changed,
+            &self.missing,
+            &self.added,
+            &self.not_executable,
+            &self.executable,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
         all.sort();
         first_few(&all)
     }
 
     /// Whether replacing the installed copy loses something of the user's:
-    /// changed or added files, or a file where the folder should be.
+    /// changed or added files, or a file where the folder should be (a
+    /// file's mode alone loses nothing: `sync` restores it).
     pub fn is_local(&self) -> bool {
         self.not_a_folder || !self.changed.is_empty() || !self.added.is_empty()
     }
@@ -247,7 +316,7 @@ mod tests {
         // sha256("abc")
         assert_eq!(
             locked["SKILL.md"],
-            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 100644"
         );
         std::fs::write(d.join("SKILL.md"), "abd").unwrap();
         std::fs::remove_file(d.join("scripts/run.sh")).unwrap();
@@ -258,6 +327,33 @@ mod tests {
             "changed: SKILL.md; missing: scripts/run.sh; added: new.txt"
         );
         assert!(Drift::between(&locked, &locked).is_clean());
+    }
+
+    /// The executable bit is part of a file's digest, as in git; a digest
+    /// of an older lock, without a mode, is compared by content only.
+    #[test]
+    fn a_lost_executable_bit_is_drift_but_not_in_an_older_lock() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let run = dir.path().join("run.sh");
+        std::fs::write(&run, "echo").unwrap();
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let locked = of_folder(dir.path()).unwrap();
+        assert!(locked["run.sh"].ends_with(" 100755"), "{locked:?}");
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let now = of_folder(dir.path()).unwrap();
+        let drift = Drift::between(&locked, &now);
+        assert_eq!(drift.describe(), "no longer executable: run.sh");
+        assert!(!drift.is_local() && !same(&locked, &now));
+        assert_eq!(
+            Drift::between(&now, &locked).describe(),
+            "now executable: run.sh"
+        );
+        let older: Digests = locked
+            .iter()
+            .map(|(k, v)| (k.clone(), split(v).0.to_string()))
+            .collect();
+        assert!(same(&older, &now) && same(&now, &older));
     }
 
     #[test]

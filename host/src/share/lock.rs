@@ -12,7 +12,13 @@ use super::ShareError;
 use super::digest::Digests;
 
 pub const FILE: &str = "quire.lock";
-pub const VERSION: u32 = 1;
+/// The newest version written: 2 records each file's mode with its digest
+/// ([`super::digest`]). Version 1 (digests without modes) is still read,
+/// and written when no entry has a mode, so an older quire keeps reading
+/// a lock no entry of which was added or updated since.
+pub const VERSION: u32 = 2;
+/// The lock written before modes were recorded.
+const VERSION_WITHOUT_MODES: u32 = 1;
 /// The largest lock read (4 MiB: thousands of entries). A lock comes with
 /// the repository, so a bigger one is refused rather than parsed.
 pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
@@ -182,9 +188,9 @@ impl LockFile {
         let lock: LockFile = toml::from_str(&text).map_err(|e| {
             ShareError::Invalid(format!("{} is not a valid lock file: {e}", path.display()))
         })?;
-        if lock.version != VERSION {
+        if !(VERSION_WITHOUT_MODES..=VERSION).contains(&lock.version) {
             return Err(ShareError::Invalid(format!(
-                "{} has version {}; this quire reads version {VERSION} (update quire)",
+                "{} has version {}; this quire reads versions {VERSION_WITHOUT_MODES} to {VERSION} (update quire)",
                 path.display(),
                 lock.version
             )));
@@ -195,10 +201,20 @@ impl LockFile {
         Ok(lock)
     }
 
-    /// Writes `root/quire.lock` (entries sorted by kind and name).
+    /// Writes `root/quire.lock` (entries sorted by kind and name), as
+    /// version 1 when no digest records a mode.
     pub fn save(&mut self, root: &Path) -> Result<(), ShareError> {
         self.entries
             .sort_by(|a, b| (a.kind.label(), &a.name).cmp(&(b.kind.label(), &b.name)));
+        let modes = self.entries.iter().any(|e| {
+            e.files
+                .values()
+                .any(|d| super::digest::split(d).1.is_some())
+        });
+        self.version = match modes {
+            true => VERSION,
+            false => VERSION_WITHOUT_MODES,
+        };
         let body = toml::to_string(self).map_err(|e| ShareError::Invalid(e.to_string()))?;
         let path = root.join(FILE);
         let tmp = root.join(format!(".{FILE}.tmp{}", std::process::id()));

@@ -114,7 +114,7 @@ pub fn reinstall(entry: &Entry) -> String {
 fn as_installed(ctx: &ShareContext, entry: &Entry) -> bool {
     let dir = resolve(&ctx.root, &entry.installed);
     match installed_record::load(&ctx.records, &dir) {
-        Some(recorded) => digest::of_folder(&dir).is_ok_and(|now| now == recorded),
+        Some(recorded) => digest::of_folder(&dir).is_ok_and(|now| digest::same(&recorded, &now)),
         None => false,
     }
 }

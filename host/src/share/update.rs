@@ -27,7 +27,8 @@ pub struct Pending {
 impl Pending {
     /// Whether the source still has exactly the locked files.
     pub fn is_current(&self) -> bool {
-        self.old.files == self.new.files && self.old.manifest == self.new.manifest
+        super::digest::same(&self.old.files, &self.new.files)
+            && self.old.manifest == self.new.manifest
     }
 }
 
@@ -151,7 +152,7 @@ fn pending(old: &Entry, staged: Staged, note: Option<String>) -> Result<Pending,
         return Err(format!("the source no longer holds a {}", old.kind.label()));
     };
     let mut changes = super::bundle_entry::changes(old, new, dir);
-    if old.manifest != new.manifest && old.files == new.files {
+    if old.manifest != new.manifest && super::digest::same(&old.files, &new.files) {
         changes.push(
             "quire.lock's marketplace entry replaced by the one its marketplace lists now".into(),
         );

@@ -19,6 +19,7 @@ mod interrupt;
 mod links;
 mod mcp_hostile;
 mod mcp_source;
+mod modes;
 mod pulled_update;
 mod update_hint;
 mod user_lock;

@@ -24,6 +24,7 @@ mod implied;
 pub(crate) mod index;
 pub(crate) mod language;
 pub mod learn;
+pub(crate) mod mentions;
 mod par;
 pub mod plan;
 pub(crate) mod quoted;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::index::{Index, coverage_factor};
 use super::learn::{Kind, LEARNED_UNIT, Learned, LearnedTerm};
+pub use super::mentions::mentions;
 use crate::skills::{Skill, SkillsConfig};
 
 /// The lowest score a skill needs to be activated without being named, in
@@ -104,6 +105,9 @@ pub struct Plan {
     /// Explicit mentions of skills the user may not invoke
     /// (`user-invocable: false`), ignored.
     pub not_user_invocable: Vec<usize>,
+    /// `$name` mentions naming no skill but close to one: the word and
+    /// the skill meant.
+    pub mistyped: Vec<(String, usize)>,
     /// Skills whose score learned terms raised (see [`super::learn`]).
     pub learned: Vec<LearnedBoost>,
 }
@@ -277,6 +281,7 @@ pub fn plan_with(
         ..Plan::default()
     };
     let mut wanted: Vec<(usize, Reason)> = Vec::new();
+    plan.mistyped = super::mentions::mistyped(message, skills);
     for i in mentions(message, skills) {
         if !skills[i].user_invocable {
             plan.not_user_invocable.push(i);
@@ -442,48 +447,6 @@ fn evidence(
         // phrase with its two words.
         .filter(|c| !c.term.starts_with('=') && !c.term.contains('+'))
         .collect()
-}
-
-/// Skills named in `message` as `$name` or `/name` (a whole word: at the
-/// start or after a space or an opening bracket or quote, and not followed
-/// by `/`, so paths such as `/usr/bin` do not count), in order of first
-/// mention.
-pub fn mentions(message: &str, skills: &[Skill]) -> Vec<usize> {
-    let mut found: Vec<usize> = Vec::new();
-    let mut seen: HashSet<usize> = HashSet::new();
-    let chars: Vec<(usize, char)> = message.char_indices().collect();
-    for (n, &(at, c)) in chars.iter().enumerate() {
-        if c != '$' && c != '/' {
-            continue;
-        }
-        let before_ok = n == 0 || {
-            let p = chars[n - 1].1;
-            p.is_whitespace() || matches!(p, '(' | '[' | '{' | '"' | '\'' | '`')
-        };
-        if !before_ok {
-            continue;
-        }
-        let start = at + c.len_utf8();
-        let rest = &message[start..];
-        let len = rest
-            .find(|ch: char| !(ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':')))
-            .unwrap_or(rest.len());
-        if rest[len..].starts_with('/') {
-            continue;
-        }
-        let word = rest[..len].trim_end_matches(['.', ':', '-']);
-        if word.is_empty() {
-            continue;
-        }
-        // Exact names only: `$HOME` must not activate a skill called home.
-        let hit = skills.iter().position(|s| s.name == word);
-        if let Some(i) = hit
-            && seen.insert(i)
-        {
-            found.push(i);
-        }
-    }
-    found
 }
 
 #[cfg(test)]

@@ -443,6 +443,13 @@ fn not_activated(set: &SkillSet, plan: &Plan) -> Vec<String> {
             ),
         });
     }
+    for (word, i) in &plan.mistyped {
+        out.push(format!(
+            "no skill {}; did you mean {}?",
+            crate::printable::quoted_name(word),
+            set.skills[*i].name
+        ));
+    }
     for &i in &plan.not_user_invocable {
         out.push(format!(
             "skill {} not activated: it says `user-invocable: false` (only the model may use it)",
@@ -455,6 +462,9 @@ fn not_activated(set: &SkillSet, plan: &Plan) -> Vec<String> {
 fn log_plan(set: &SkillSet, plan: &Plan) {
     for d in &plan.deferred {
         tracing::info!(skill = %set.skills[d.skill].name, overflow = ?d.overflow, "skill not activated: over budget");
+    }
+    for (word, i) in &plan.mistyped {
+        tracing::info!(mention = %word, meant = %set.skills[*i].name, "mention names no skill");
     }
     for &i in &plan.not_user_invocable {
         tracing::info!(skill = %set.skills[i].name, "mention ignored: the skill is not user-invocable");

@@ -152,7 +152,7 @@ fn a_marketplace_over_git_daemon_installs_and_an_update_with_a_new_hook_asks_aga
     );
     assert!(hook.is_file());
     let digest = format!(
-        "\"hooks/hooks.json\" = \"sha256:{}\"",
+        "\"hooks/hooks.json\" = \"sha256:{} 100644\"",
         sha256_hex(&std::fs::read(&hook).unwrap())
     );
     let now = lock(&env);

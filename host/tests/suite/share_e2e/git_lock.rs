@@ -27,11 +27,10 @@ fn a_git_skill_is_locked_and_sync_reproduces_it_elsewhere() {
     assert_eq!(entry["installed"].as_str(), Some(".quire/skills/pdf-forms"));
     let files = entry["files"].as_table().unwrap();
     assert_eq!(files.len(), 2);
-    assert_eq!(files["SKILL.md"].as_str().unwrap(), sha(PDF_V1.as_bytes()));
-    assert_eq!(
-        files["scripts/fill.py"].as_str().unwrap(),
-        sha(FILL_V1.as_bytes())
-    );
+    // Each digest is followed by the file's mode, as git records it.
+    let plain = |text: &str| format!("{} 100644", sha(text.as_bytes()));
+    assert_eq!(files["SKILL.md"].as_str().unwrap(), plain(PDF_V1));
+    assert_eq!(files["scripts/fill.py"].as_str().unwrap(), plain(FILL_V1));
     let skills = env.run(&["skills", "list"]);
     assert!(skills.stdout.contains("pdf-forms"), "{}", skills.stdout);
 

@@ -47,7 +47,7 @@ fn skills_served_over_mcp_are_installed_checked_and_locked() {
     let entry = &lock["entry"].as_array().unwrap()[0];
     assert_eq!(entry["source"].as_str(), Some("mcp:team/notes-kit"));
     assert!(entry.get("commit").is_none());
-    let logo_sha = sha(logo);
+    let logo_sha = format!("{} 100644", sha(logo));
     assert_eq!(
         entry["files"]["assets/logo.bin"].as_str(),
         Some(logo_sha.as_str())
