@@ -225,7 +225,7 @@ fn human(
         s.push_str(&format!(
             "no skill {}; did you mean {}?\n",
             quire::printable::quoted_name(word),
-            name(*i)
+            set.skills[*i].handle()
         ));
     }
     s.push_str(&format!(

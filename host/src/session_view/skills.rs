@@ -4,18 +4,29 @@ use std::sync::OnceLock;
 
 use super::{Said, Tone};
 
-/// Skills the user may invoke (name, description), set at start.
-pub static SKILLS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+/// A skill the user may invoke.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserSkill {
+    /// What the user types after `/` or `$` (the skill's handle: its
+    /// name, or its folder's when the name cannot be typed).
+    pub call: String,
+    /// The skill's name (what the active skills are known by).
+    pub name: String,
+    pub description: String,
+}
 
-/// Whether `name` (without its `/`) is a skill the user may call.
-pub fn is_user_skill(name: &str) -> bool {
+/// Skills the user may invoke, set at start.
+pub static SKILLS: OnceLock<Vec<UserSkill>> = OnceLock::new();
+
+/// Whether `word` (without its `/`) calls a skill the user may call.
+pub fn is_user_skill(word: &str) -> bool {
     SKILLS
         .get()
-        .is_some_and(|s| s.iter().any(|(n, _)| n == name))
+        .is_some_and(|s| s.iter().any(|u| u.call == word || u.name == word))
 }
 
 /// Skills the user may call as `/name`.
-pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
+pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<UserSkill> {
     use quire::skills::{DiscoverOptions, discover};
     if !setup.config.skills.enabled {
         return Vec::new();
@@ -32,7 +43,11 @@ pub fn user_skills(setup: &crate::cli::setup::Setup) -> Vec<(String, String)> {
     d.skills
         .into_iter()
         .filter(|s| s.user_invocable)
-        .map(|s| (s.name, s.description))
+        .map(|s| UserSkill {
+            call: s.handle(),
+            name: s.name,
+            description: s.description,
+        })
         .collect()
 }
 
@@ -46,9 +61,14 @@ pub fn listing(active: &[String], width: usize) -> Said {
     let width = width.max(20);
     let lines = all
         .iter()
-        .map(|(n, d)| {
-            let mark = if active.contains(n) { "●" } else { " " };
-            crate::cli::summary::clip(&format!("  {mark} {n} — {d}"), width)
+        .map(|u| {
+            let mark = if active.contains(&u.name) { "●" } else { " " };
+            let shown = if u.call == u.name {
+                u.call.clone()
+            } else {
+                format!("{} ({})", u.call, u.name)
+            };
+            crate::cli::summary::clip(&format!("  {mark} {shown} — {}", u.description), width)
         })
         .collect();
     Said::Lines(lines)

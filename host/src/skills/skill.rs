@@ -64,3 +64,43 @@ pub struct Skill {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drift: Option<String>,
 }
+
+/// Whether `word` can be typed as `$word` / `/word` in a message: letters,
+/// digits, `-`, `_`, `.` and `:` only (what a mention reads), not ending
+/// in punctuation a sentence would put there.
+pub fn typeable(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        && !word.ends_with(['.', ':', '-'])
+}
+
+impl Skill {
+    /// The name a user types to call the skill (`$handle`, `/handle`): its
+    /// name, or — for a name that cannot be typed, such as a Claude Code
+    /// plugin's `name: Writing Hookify Rules` — its folder's name, after
+    /// the plugin's prefix when it has one (`hookify:writing-rules`).
+    pub fn handle(&self) -> String {
+        if typeable(&self.name) {
+            return self.name.clone();
+        }
+        let folder = self.dir.file_name().and_then(|f| f.to_str());
+        let prefix = self
+            .name
+            .split_once(':')
+            .map(|(p, _)| p)
+            .filter(|p| typeable(p));
+        match (folder, prefix) {
+            (Some(f), Some(p)) if typeable(f) => format!("{p}:{f}"),
+            (Some(f), None) if typeable(f) => f.to_string(),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// Whether `word` (a mention without its sigil) calls this skill: its
+    /// name, or its [`handle`](Self::handle).
+    pub fn called_by(&self, word: &str) -> bool {
+        self.name == word || self.handle() == word
+    }
+}

@@ -112,10 +112,10 @@ pub fn commands(typed: &str) -> Vec<(String, String)> {
         .filter(|(c, _)| c.starts_with(typed))
         .map(|(c, d)| (c.to_string(), d.to_string()))
         .collect();
-    for (name, desc) in SKILLS.get().into_iter().flatten() {
-        let c = format!("/{name}");
+    for skill in SKILLS.get().into_iter().flatten() {
+        let c = format!("/{}", skill.call);
         if c.starts_with(typed) {
-            let desc = quire::printable::one_line(desc);
+            let desc = quire::printable::one_line(&skill.description);
             out.push((c, format!("skill: {}", first_sentence(&desc))));
         }
     }

@@ -21,6 +21,7 @@ pub fn skill_json(s: &Skill, status: &str) -> Value {
     json!({
         "status": status,
         "name": s.name,
+        "call": s.handle(),
         "description": s.description,
         "scope": s.scope,
         "dir": s.dir,
@@ -57,6 +58,10 @@ pub fn run(d: &Discovery, json: bool, all: bool) -> i32 {
                 clip(name, 32),
                 scope_name(s.scope)
             );
+            if s.handle() != s.name {
+                // A name that cannot be typed: what to type instead.
+                listln!("{:<width$}  {:<10}  call it as ${}", "", "", s.handle());
+            }
             if let Some(d) = &s.drift {
                 listln!("{:<width$}  {:<10}  drifted: {d}", "", "");
             }

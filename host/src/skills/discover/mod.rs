@@ -137,8 +137,12 @@ pub struct Discovery {
 }
 
 impl Discovery {
+    /// The skill called `name`, or else whose [handle](Skill::handle) it is.
     pub fn get(&self, name: &str) -> Option<&Skill> {
-        self.skills.iter().find(|s| s.name == name)
+        self.skills
+            .iter()
+            .find(|s| s.name == name)
+            .or_else(|| self.skills.iter().find(|s| s.called_by(name)))
     }
 }
 

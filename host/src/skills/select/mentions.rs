@@ -46,7 +46,11 @@ pub fn mentions(message: &str, skills: &[Skill]) -> Vec<usize> {
     let mut seen: HashSet<usize> = HashSet::new();
     for (_, word) in words(message) {
         // Exact names only: `$HOME` must not activate a skill called home.
-        let hit = skills.iter().position(|s| s.name == word);
+        // A name that cannot be typed is called by its folder's name.
+        let hit = skills
+            .iter()
+            .position(|s| s.name == word)
+            .or_else(|| skills.iter().position(|s| s.called_by(word)));
         if let Some(i) = hit
             && seen.insert(i)
         {
@@ -63,23 +67,23 @@ pub fn mentions(message: &str, skills: &[Skill]) -> Vec<usize> {
 /// skills.
 pub fn mistyped(message: &str, skills: &[Skill]) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
-    let names = || {
-        skills
-            .iter()
-            .filter(|s| s.user_invocable)
-            .map(|s| s.name.as_str())
-    };
+    let handles: Vec<String> = skills
+        .iter()
+        .filter(|s| s.user_invocable)
+        .map(|s| s.handle())
+        .collect();
+    let names = || handles.iter().map(String::as_str);
     for (sigil, word) in words(message) {
         let variable = !word.chars().any(|c| c.is_lowercase());
         let amount = word.starts_with(|c: char| c.is_ascii_digit());
-        if sigil != '$' || variable || amount || skills.iter().any(|s| s.name == word) {
+        if sigil != '$' || variable || amount || skills.iter().any(|s| s.called_by(word)) {
             continue;
         }
         if out.iter().any(|(w, _)| w == word) {
             continue;
         }
         if let Some(meant) = crate::suggest::closest(word, names(), 2)
-            && let Some(i) = skills.iter().position(|s| s.name == meant)
+            && let Some(i) = skills.iter().position(|s| s.handle() == meant)
         {
             out.push((word.to_string(), i));
         }
@@ -104,5 +108,27 @@ mod tests {
         assert!(mistyped("echo $HOME $PATH $HOMe_DIR2 $5 $9.99 $homes", &s).len() == 1);
         assert!(mistyped("echo $HOME $PATH $5 $9.99 /pdf-formz $pdf-forms", &s).is_empty());
         assert!(mistyped("$entirely-unrelated", &s).is_empty());
+    }
+
+    /// Claude Code plugins name skills in words (hookify's `name: Writing
+    /// Hookify Rules`): the user calls them by folder, plugin prefix kept.
+    #[test]
+    fn a_skill_whose_name_cannot_be_typed_is_called_by_its_folder() {
+        let mut rules = skill("hookify:Writing Hookify Rules", "Write hookify rules.");
+        rules.dir = std::path::PathBuf::from("/p/hookify/skills/writing-rules");
+        let mut plain = skill("Fix Things", "Fixes.");
+        plain.dir = std::path::PathBuf::from("/s/fix-things");
+        let s = vec![rules, plain];
+        assert_eq!(s[0].handle(), "hookify:writing-rules");
+        assert_eq!(s[1].handle(), "fix-things");
+        assert_eq!(
+            mentions("use $hookify:writing-rules, then /fix-things.", &s),
+            vec![0, 1]
+        );
+        assert!(mentions("use $writing-rules and $Writing", &s).is_empty());
+        assert_eq!(
+            mistyped("use $hookify:writing-rulez", &s),
+            vec![("hookify:writing-rulez".to_string(), 0)]
+        );
     }
 }

@@ -447,7 +447,7 @@ fn not_activated(set: &SkillSet, plan: &Plan) -> Vec<String> {
         out.push(format!(
             "no skill {}; did you mean {}?",
             crate::printable::quoted_name(word),
-            set.skills[*i].name
+            set.skills[*i].handle()
         ));
     }
     for &i in &plan.not_user_invocable {

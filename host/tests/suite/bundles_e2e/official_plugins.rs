@@ -179,3 +179,41 @@ fn the_rewake_keys_of_official_hooks_are_no_problem() {
     assert!(!r.stderr.contains("rewakeSummary"), "{}", r.stderr);
     assert!(r.stderr.contains("asyncRewake"), "{}", r.stderr);
 }
+
+/// hookify's skill says `name: Writing Hookify Rules`, which no one can
+/// type after `$`: it is called by its folder, the plugin's prefix kept,
+/// and `skills list` says so.
+#[test]
+fn a_skill_named_in_words_is_called_by_its_folder() {
+    let env = TestEnv::new("chat");
+    let dir = plugin(&env, "hookify");
+    env.write(
+        &format!("{dir}/skills/writing-rules/SKILL.md"),
+        "---\nname: Writing Hookify Rules\ndescription: This skill should be used when the user asks to create a hookify rule.\n---\nHOOKIFY-RULES-BODY: one rule per file.\n",
+    );
+    let r = run(&env, &["skills", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("call it as $hookify:writing-rules"),
+        "{}",
+        r.stdout
+    );
+
+    env.server.push(Reply::text("done"));
+    let r = run(
+        &env,
+        &["exec", "--json", "$hookify:writing-rules block rm -rf"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let activated: Vec<_> = r
+        .of_type("skill_activated")
+        .iter()
+        .map(|e| e["name"].clone())
+        .collect();
+    assert_eq!(activated, ["hookify:Writing Hookify Rules"], "{}", r.stdout);
+    assert!(
+        bodies(&env).contains("HOOKIFY-RULES-BODY"),
+        "{}",
+        bodies(&env)
+    );
+}
