@@ -26,7 +26,7 @@ use std::io;
 /// sockets where `net.ipv4.ping_group_range` allows), `CAP_SETFCAP`
 /// (file capabilities on a workspace program would raise whoever runs it
 /// later, as the set-id bits seccomp refuses would).
-pub const KEPT: [u32; 11] = [
+pub const KEPT: [u32; 10] = [
     // CAP_CHOWN: ownership of files it makes (tar, cp -a, package
     // managers as root); Landlock still confines which files it writes.
     0,
@@ -35,9 +35,6 @@ pub const KEPT: [u32; 11] = [
     // confines where.
     1, // CAP_FOWNER: chmod and utimes of workspace files of other owners.
     3,
-    // CAP_FSETID: keeps set-id bits on files it changes (it cannot set
-    // new ones: seccomp refuses that).
-    4,
     // CAP_KILL: stopping what it started as another user (through
     // CAP_SETUID); root's own processes it can signal anyway.
     5,

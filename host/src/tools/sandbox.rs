@@ -291,6 +291,7 @@ pub fn confine(
         reason: format!("the system call filter (seccomp) cannot be built: {reason}"),
     };
     let filter = super::seccomp::filter(sockets).map_err(unsupported)?;
+    let no_openat2 = super::seccomp::no_openat2().map_err(unsupported)?;
     // The machine's calls refused; SysV IPC too when the command gets no
     // IPC namespace of its own.
     let machine = super::seccomp::privileged::filter(false).map_err(unsupported)?;
@@ -321,6 +322,7 @@ pub fn confine(
             }
         }
         super::seccomp::apply(&filter)?;
+        super::seccomp::apply(&no_openat2)?;
         super::seccomp::apply(match isolation {
             super::ipc_ns::Isolation::Namespace => &machine,
             super::ipc_ns::Isolation::Refused => &machine_and_sysv,

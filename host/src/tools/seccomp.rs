@@ -5,9 +5,14 @@
 //!   terminal's input, as if typed: a command could answer quire's own
 //!   approval prompt) and `TIOCLINUX` are refused;
 //! - **set-user-id and set-group-id bits**: `chmod`, `fchmod`,
-//!   `fchmodat` and `fchmodat2` with either bit are refused (Landlock
-//!   confines writes, not a file's mode, so this keeps a command from
-//!   making a program that runs as someone else);
+//!   `fchmodat` and `fchmodat2` with either bit are refused, and so is
+//!   making a file with them: `open`/`openat` with `O_CREAT` or
+//!   `O_TMPFILE`, `creat`, and `mknod`/`mknodat` of a plain file whose
+//!   mode carries one (Landlock confines writes, not a file's mode, so
+//!   this keeps a command from making a program that runs as someone
+//!   else); `openat2`, whose mode lies in memory the filter cannot read,
+//!   fails with ENOSYS, as on kernels before 5.6, so callers fall back to
+//!   `openat` ([`no_openat2`]);
 //! - **device nodes**: `mknod` and `mknodat` making a block or character
 //!   device are refused (FIFOs, sockets and plain files are not): a
 //!   command run as root could otherwise make `./lo` for `/dev/loop0` or
@@ -53,6 +58,10 @@ const X32_SYSCALL_BIT: i64 = 0x4000_0000;
 
 /// The mode bits refused to `chmod`.
 const SET_ID_BITS: [u64; 2] = [libc::S_ISUID as u64, libc::S_ISGID as u64];
+
+/// The `open` flags that make a file, whose mode is then refused set-id
+/// bits (`O_TMPFILE` includes `O_DIRECTORY`: both must be set).
+const MAKING_FLAGS: [u64; 2] = [libc::O_CREAT as u64, libc::O_TMPFILE as u64];
 
 /// The file types refused to `mknod`: character and block devices.
 const DEVICE_TYPES: [u64; 2] = [libc::S_IFCHR as u64, libc::S_IFBLK as u64];
@@ -106,9 +115,10 @@ pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
             .map(|&bit| one(cond(arg, SeccompCmpOp::MaskedEq(bit), bit)?))
             .collect()
     };
-    // `mode` is argument `arg`: refused when its file type is a device.
-    let device = |arg: u8| -> Result<Vec<SeccompRule>, String> {
-        DEVICE_TYPES
+    // `mode` is argument `arg`: refused when its file type is a device,
+    // or when it carries either set-id bit.
+    let node = |arg: u8| -> Result<Vec<SeccompRule>, String> {
+        let mut rules = DEVICE_TYPES
             .iter()
             .map(|&kind| {
                 one(cond(
@@ -117,7 +127,26 @@ pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
                     kind,
                 )?)
             })
-            .collect()
+            .collect::<Result<Vec<_>, String>>()?;
+        rules.extend(set_id(arg)?);
+        Ok(rules)
+    };
+    // `flags` is argument `flags`, `mode` the next: refused when the call
+    // makes a file (`O_CREAT`, `O_TMPFILE`) with either set-id bit.
+    let create = |flags: u8| -> Result<Vec<SeccompRule>, String> {
+        let mut rules = Vec::new();
+        for making in MAKING_FLAGS {
+            for bit in SET_ID_BITS {
+                rules.push(
+                    SeccompRule::new(vec![
+                        cond(flags, SeccompCmpOp::MaskedEq(making), making)?,
+                        cond(flags + 1, SeccompCmpOp::MaskedEq(bit), bit)?,
+                    ])
+                    .map_err(err)?,
+                );
+            }
+        }
+        Ok(rules)
     };
     let tty = || -> Result<Vec<SeccompRule>, String> {
         TTY_REQUESTS
@@ -137,8 +166,13 @@ pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
     add(libc::SYS_fchmodat, set_id(2)?);
     add(FCHMODAT2, set_id(2)?);
     #[cfg(target_arch = "x86_64")]
-    add(libc::SYS_mknod, device(1)?);
-    add(libc::SYS_mknodat, device(2)?);
+    {
+        add(libc::SYS_mknod, node(1)?);
+        add(libc::SYS_open, create(1)?);
+        add(libc::SYS_creat, set_id(1)?);
+    }
+    add(libc::SYS_mknodat, node(2)?);
+    add(libc::SYS_openat, create(2)?);
     if sockets.any() {
         add(libc::SYS_socket, socket()?);
         add(libc::SYS_io_uring_setup, Vec::new());
@@ -156,6 +190,30 @@ pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
     let program: BpfProgram = filter.try_into().map_err(|e| format!("{e:?}"))?;
     #[cfg(target_arch = "x86_64")]
     let program = [ia32::prefix(sockets), program].concat();
+    Ok(program)
+}
+
+/// A filter failing `openat2` with ENOSYS ("not implemented", what
+/// kernels before 5.6 say, so callers fall back to `openat`, which the
+/// main filter reads): its mode lies in a structure in memory, out of a
+/// filter's reach.
+pub fn no_openat2() -> Result<BpfProgram, String> {
+    let arch = TargetArch::try_from(std::env::consts::ARCH)
+        .map_err(|e| format!("seccomp does not support {}: {e:?}", std::env::consts::ARCH))?;
+    let mut rules = std::collections::BTreeMap::new();
+    rules.insert(libc::SYS_openat2, Vec::new());
+    #[cfg(target_arch = "x86_64")]
+    rules.insert(X32_SYSCALL_BIT | libc::SYS_openat2, Vec::new());
+    let filter = SeccompFilter::new(
+        rules,
+        SeccompAction::Allow,
+        SeccompAction::Errno(libc::ENOSYS as u32),
+        arch,
+    )
+    .map_err(|e| format!("{e:?}"))?;
+    let program: BpfProgram = filter.try_into().map_err(|e| format!("{e:?}"))?;
+    #[cfg(target_arch = "x86_64")]
+    let program = [ia32::refuse(&[ia32::OPENAT2], libc::ENOSYS), program].concat();
     Ok(program)
 }
 
@@ -181,3 +239,6 @@ pub fn apply(program: &BpfProgram) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod making_tests;

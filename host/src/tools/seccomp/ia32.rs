@@ -11,6 +11,10 @@ const FCHMODAT: u32 = 306;
 const FCHMODAT2: u32 = 452;
 const MKNOD: u32 = 14;
 const MKNODAT: u32 = 297;
+const OPEN: u32 = 5;
+const CREAT: u32 = 8;
+const OPENAT: u32 = 295;
+pub const OPENAT2: u32 = 437;
 const SOCKETCALL: u32 = 102;
 const SOCKET: u32 = 359;
 const SOCKETPAIR: u32 = 360;
@@ -103,6 +107,8 @@ fn assemble(ops: &[Op]) -> Vec<sock_filter> {
 pub fn prefix(sockets: super::Sockets) -> Vec<sock_filter> {
     use L::{Allow, At, Deny, Next};
     let set_id = libc::S_ISUID | libc::S_ISGID;
+    // `O_CREAT`, or `O_TMPFILE`'s own bit (it also sets `O_DIRECTORY`).
+    let making = (libc::O_CREAT | libc::O_TMPFILE) as u32 & !(libc::O_DIRECTORY as u32);
     let mut ops = vec![
         Op::Load(NR),
         Op::Eq(IOCTL, At("ioctl"), Next),
@@ -112,6 +118,9 @@ pub fn prefix(sockets: super::Sockets) -> Vec<sock_filter> {
         Op::Eq(FCHMODAT2, At("mode2"), Next),
         Op::Eq(MKNOD, At("node1"), Next),
         Op::Eq(MKNODAT, At("node2"), Next),
+        Op::Eq(OPEN, At("open1"), Next),
+        Op::Eq(CREAT, At("mode1"), Next),
+        Op::Eq(OPENAT, At("open2"), Next),
     ];
     if sockets.any() {
         ops.extend([
@@ -141,9 +150,22 @@ pub fn prefix(sockets: super::Sockets) -> Vec<sock_filter> {
         Op::Label("node2"),
         Op::Load(arg(2)),
         Op::Label("node"),
+        Op::Set(set_id, Deny, Next),
         Op::And(libc::S_IFMT),
         Op::Eq(libc::S_IFCHR, Deny, Next),
         Op::Eq(libc::S_IFBLK, Deny, Allow),
+        // `open` and `openat` making a file: its mode is the next argument.
+        // (Jumps go forwards only: each checks its mode after itself.)
+        Op::Label("open1"),
+        Op::Load(arg(1)),
+        Op::Set(making, Next, Allow),
+        Op::Load(arg(2)),
+        Op::Set(set_id, Deny, Allow),
+        Op::Label("open2"),
+        Op::Load(arg(2)),
+        Op::Set(making, Next, Allow),
+        Op::Load(arg(3)),
+        Op::Set(set_id, Deny, Allow),
     ]);
     if sockets.any() {
         let unix = libc::AF_UNIX as u32;

@@ -140,6 +140,12 @@ fn x86_64_mknod_refused(_: &std::ffi::CString) -> bool {
 /// fourth arguments are 0.
 #[cfg(target_arch = "x86_64")]
 pub(super) fn ia32_syscall(nr: i64, a0: i64, a1: i64) -> i64 {
+    ia32_syscall4(nr, [a0, a1, 0, 0])
+}
+
+/// [`ia32_syscall`] with four arguments.
+#[cfg(target_arch = "x86_64")]
+pub(super) fn ia32_syscall4(nr: i64, a: [i64; 4]) -> i64 {
     let ret: i64;
     // SAFETY: a raw system call with integer arguments; rbx is saved
     // around it (LLVM reserves it) and r8–r11 are clobbered.
@@ -148,11 +154,11 @@ pub(super) fn ia32_syscall(nr: i64, a0: i64, a1: i64) -> i64 {
             "xchg {a0}, rbx",
             "int 0x80",
             "xchg {a0}, rbx",
-            a0 = inout(reg) a0 => _,
+            a0 = inout(reg) a[0] => _,
             inlateout("rax") nr => ret,
-            in("rcx") a1,
-            in("rdx") 0i64,
-            in("rsi") 0i64,
+            in("rcx") a[1],
+            in("rdx") a[2],
+            in("rsi") a[3],
             out("r8") _, out("r9") _, out("r10") _, out("r11") _,
         );
     }
@@ -195,7 +201,7 @@ fn ia32_sockets_are_refused_not_killed() {
 
 /// Whether `ret` is a refusal with EACCES (a raw call's `-EACCES` or
 /// libc's -1 and errno).
-fn refused(ret: i64) -> bool {
+pub(super) fn refused(ret: i64) -> bool {
     // SAFETY: errno of this thread.
     ret == -i64::from(libc::EACCES)
         || (ret == -1 && unsafe { *libc::__errno_location() } == libc::EACCES)
