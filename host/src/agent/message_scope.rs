@@ -12,7 +12,7 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::Session;
+use super::{Event, Session};
 use crate::model::Item;
 
 /// The tokens of the user messages recorded by this process, each with
@@ -104,6 +104,25 @@ impl Session {
 
     pub(crate) fn scopes_forgotten(&mut self) {
         self.scopes.forget();
+    }
+
+    /// The end of a one-shot task (`quire exec`): the subagents it left
+    /// running in the background stop, said in a warning, and their ends
+    /// (`agent_completed`, interrupted) come before the caller reports
+    /// the task's.
+    pub async fn stop_background(&mut self) {
+        let running: usize = self.extensions.iter().map(|e| e.running()).sum();
+        if running == 0 {
+            return;
+        }
+        self.events.send(Event::Warning {
+            message: format!(
+                "the task ended with {} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)",
+                crate::plural::counted(running, "subagent")
+            ),
+        });
+        self.scopes.forget();
+        self.settle_extensions().await;
     }
 }
 

@@ -53,6 +53,10 @@ impl Extension for AgentsExtension {
         Some(self.manager.settled())
     }
 
+    fn running(&self) -> usize {
+        self.manager.running()
+    }
+
     fn on_new_conversation(&self) {
         self.manager.forget_usage();
     }

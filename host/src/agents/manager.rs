@@ -234,6 +234,18 @@ impl AgentManager {
         Ok(got)
     }
 
+    /// How many children are at work (a run not ended yet).
+    pub fn running(&self) -> usize {
+        self.children
+            .lock()
+            .map(|m| {
+                m.values()
+                    .filter(|c| c.lane.result.borrow().is_none())
+                    .count()
+            })
+            .unwrap_or_default()
+    }
+
     /// Resolves once every child's current run has ended.
     pub fn settled(&self) -> futures::future::BoxFuture<'static, ()> {
         let children: Vec<Arc<Child>> = self

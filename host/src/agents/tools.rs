@@ -218,10 +218,7 @@ impl Tool for AgentTool {
                     Some(ids) if !ids.is_empty() => ids,
                     _ => m.ids(),
                 };
-                let timeout = args
-                    .timeout_sec
-                    .filter(|t| *t >= 0.0)
-                    .map(Duration::from_secs_f64);
+                let timeout = args.timeout_sec.and_then(seconds);
                 let mut out = Vec::new();
                 let mut running = Vec::new();
                 for id in ids {
@@ -258,9 +255,7 @@ impl Tool for AgentTool {
                         ));
                     }
                 };
-                let timeout = timeout_sec
-                    .filter(|t| *t >= 0.0 && t.is_finite())
-                    .map(Duration::from_secs_f64);
+                let timeout = timeout_sec.and_then(seconds);
                 match m.wait(&id, timeout).await.map_err(ToolError::Failed)? {
                     Some(r) => output(vec![r]),
                     None => Ok(ToolOutput::text(
@@ -278,6 +273,13 @@ impl Tool for AgentTool {
             }
         }
     }
+}
+
+/// A model's `timeout_sec` as a wait: negative or not a number is none;
+/// any other (`1e30`) at most a day.
+fn seconds(t: f64) -> Option<Duration> {
+    const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+    (t.is_finite() && t >= 0.0).then(|| Duration::try_from_secs_f64(t).unwrap_or(DAY).min(DAY))
 }
 
 fn output(results: Vec<ChildResult>) -> Result<ToolOutput, ToolError> {

@@ -160,6 +160,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
     };
     interrupts.end();
+    // Background subagents still at work stop with the task, said before
+    // `task_completed`.
+    super::run::drive_future(session.stop_background(), &mut rx, &mut noting).await;
     // What is said about the answer comes before `task_completed`.
     let answer = noting.answer.answer().map(str::to_string);
     let answer_kept = match (&answer_file, &mismatch) {

@@ -35,6 +35,15 @@ impl FinalAnswer {
             Event::TurnStarted { .. } | Event::ToolStarted { .. } => {
                 self.held.take().map(Settled::Step)
             }
+            // A failed task has no answer (an answer `--output-schema`
+            // refused included): its last message was a step.
+            Event::TaskCompleted {
+                status: TaskState::Failed,
+                ..
+            } => {
+                self.answer = None;
+                self.held.take().map(Settled::Step)
+            }
             Event::TaskCompleted { .. } => {
                 self.answer = self.held.take();
                 self.answer.clone().map(Settled::Answer)

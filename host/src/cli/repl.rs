@@ -371,6 +371,8 @@ pub async fn run(
                         Err(e) => eprintln!("error: {e}"),
                     }
                     super::run::drain(&mut rx, &mut renderer);
+                    // `/agents` lists this conversation's children only.
+                    renderer.inner.children = Default::default();
                 }
                 "model" if !arg.trim().is_empty() => {
                     let current = session.model().to_string();
@@ -454,6 +456,8 @@ pub async fn run(
                     &mut renderer.status,
                 )]),
                 "agents" => {
+                    // What children did while the prompt waited, first.
+                    super::run::drain(&mut rx, &mut renderer);
                     let cwd = session.cwd().to_path_buf();
                     match super::agents_slash::run(&mut renderer.inner.children, arg, &cwd) {
                         Ok(lines) => lines.iter().for_each(|l| eprintln!("{l}")),

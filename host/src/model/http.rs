@@ -385,6 +385,9 @@ pub fn error_message(body: &str) -> String {
     truncate(body.trim(), MAX_ERROR_BODY)
 }
 
+/// The longest delay a server's `Retry-After` is taken to ask for.
+const LONGEST_ASKED: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The delay the server asked for: `retry-after-ms` (milliseconds), else
 /// `Retry-After` as seconds or an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -394,15 +397,21 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    // Any number a server sends (`1e30`) is a delay, at most a day: the
+    // retry policy waits no longer than `retry.max_delay_ms` anyway.
+    let delay = |secs: f64| {
+        (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::try_from_secs_f64(secs).unwrap_or(LONGEST_ASKED))
+            .map(|d| d.min(LONGEST_ASKED))
+    };
     if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
-        && ms.is_finite()
-        && ms >= 0.0
+        && let Some(d) = delay(ms / 1000.0)
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(d);
     }
     let value = get("retry-after")?;
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return delay(secs);
     }
     let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();

@@ -75,7 +75,11 @@ fn path_refusal(path: &str, file: &str) -> Option<String> {
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
     if p.is_absolute() || escapes {
-        return Some(format!("it touches {path}, outside the repository"));
+        // Refused whether or not it leads back inside: a patch names its
+        // files from the repository's root, as the finding's file is.
+        return Some(format!(
+            "it touches {path}: a suggested patch must name files from the repository's root (no absolute path, no ..), as the finding names {file}"
+        ));
     }
     if in_git_dir(p) {
         return Some(format!(
@@ -238,7 +242,10 @@ mod tests {
         }
         for out in ["../x", "/etc/passwd", "a/../../x"] {
             let why = path_refusal(out, out).unwrap_or_default();
-            assert!(why.contains("outside the repository"), "{out}: {why}");
+            assert!(
+                why.contains("from the repository's root (no absolute path, no ..)"),
+                "{out}: {why}"
+            );
         }
     }
 

@@ -343,7 +343,7 @@ pub fn digests(e: &Entry) -> Result<(), ShareError> {
     let files = e.files.iter().map(|f| ("file", f));
     let hooks = e.hooks.iter().map(|f| ("hook file", f));
     match files.chain(hooks).find(|(_, (_, d))| !well_formed(d)) {
-        None => Ok(()),
+        None => modes_throughout(e),
         Some((what, (rel, d))) => Err(ShareError::Invalid(format!(
             "{FILE}: the {} entry '{}' has a malformed digest for the {what} \"{}\": \"{}\" (a digest is sha256: and 64 lowercase hexadecimal digits, then 100644 or 100755); run `quire share add` again to record it, or restore quire.lock from git (it may come from an untrusted change)",
             e.kind.label(),
@@ -352,6 +352,29 @@ pub fn digests(e: &Entry) -> Result<(), ShareError> {
             d.escape_debug()
         ))),
     }
+}
+
+/// Refuses an entry where some files record their mode and others do
+/// not: an entry is written at once, all with modes (version 2) or none
+/// (an entry from a version 1 lock, compared by content only), so a
+/// digest without its mode among others with one was cut by hand — and
+/// would hide a lost executable bit.
+fn modes_throughout(e: &Entry) -> Result<(), ShareError> {
+    for (what, map) in [("file", &e.files), ("hook file", &e.hooks)] {
+        let with = |m: bool| {
+            map.iter()
+                .find(|(_, d)| super::digest::split(d).1.is_some() == m)
+        };
+        if let (Some(_), Some((rel, _))) = (with(true), with(false)) {
+            return Err(ShareError::Invalid(format!(
+                "{FILE}: the {} entry '{}' records no mode for the {what} \"{}\" where its other files have one (100644 or 100755 after the digest); run `quire share add` again to record it, or restore quire.lock from git (it may come from an untrusted change)",
+                e.kind.label(),
+                e.name,
+                rel.escape_debug()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A name that is safe as a folder name.

@@ -122,8 +122,13 @@ pub fn mark_drift(d: &mut Discovery, root: &std::path::Path) {
         if drift.is_clean() {
             continue;
         }
+        // Only a changed or added file is the user's to lose: `--force`.
+        let sync = match drift.is_local() {
+            true => "quire share sync --force",
+            false => "quire share sync",
+        };
         let why = format!(
-            "differs from quire.lock ({}); `quire share sync --force` restores it",
+            "differs from quire.lock ({}); `{sync}` restores it",
             drift.describe()
         );
         match loaded {

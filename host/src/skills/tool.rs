@@ -106,6 +106,8 @@ impl SkillTool {
     fn activate(&self, name: &str, offset: usize) -> Result<ToolOutput, ToolError> {
         let set = self.state.current();
         let skill = set.get(name).ok_or_else(|| unknown(name))?;
+        // Called by its handle: known by its name from here on.
+        let name = skill.name.as_str();
         if skill.disable_model_invocation && !self.state.is_active(name) {
             return Err(ToolError::Denied(format!(
                 "skill '{name}' can only be activated by the user (it sets disable-model-invocation); ask them to write ${name} if they want it"
@@ -135,6 +137,7 @@ impl SkillTool {
     fn read(&self, name: &str, path: &str, offset: usize) -> Result<ToolOutput, ToolError> {
         let set = self.state.current();
         let skill = set.get(name).ok_or_else(|| unknown(name))?;
+        let name = skill.name.as_str();
         if skill.disable_model_invocation && !self.state.is_active(name) {
             return Err(ToolError::Denied(format!(
                 "skill '{name}' is for the user to activate (disable-model-invocation); its files are not offered"

@@ -83,6 +83,12 @@ pub trait Extension: Send + Sync {
         None
     }
 
+    /// How many things it runs in the background right now (subagents
+    /// still at work), for a one-shot task to say it stops them.
+    fn running(&self) -> usize {
+        0
+    }
+
     /// Tokens used on the session's behalf outside its own requests (the
     /// subagents it ran); added to the session's total.
     fn usage(&self) -> Option<crate::protocol::Usage> {

@@ -5,6 +5,7 @@ use crate::support;
 
 mod cancel;
 mod definitions;
+mod exec_end;
 mod git_traps;
 mod hooks;
 mod limits;

@@ -51,6 +51,15 @@ pub fn check(setup: &Setup) -> Vec<Check> {
         out.push(Check::ok(AREA, n));
     }
     for n in notes.unusable {
+        // A sound rule unused only because the repository is untrusted:
+        // trusting it is the fix, not the rule.
+        let fix = if n.contains("the repository is not trusted") {
+            "`quire trust` if you trust this repository; until then its allow rules stay unused"
+        } else if n.contains("changed since you trusted") {
+            "read the file, then `quire trust` to use it"
+        } else {
+            fix
+        };
         out.push(Check::warn(AREA, n, fix));
     }
     for w in &setup.warnings {

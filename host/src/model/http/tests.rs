@@ -96,6 +96,11 @@ fn retry_after_forms() {
         Some(Duration::ZERO)
     );
     assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+    // Any number is a delay, however large: at most a day, never a panic.
+    let day = Some(Duration::from_secs(86_400));
+    assert_eq!(retry_after(&headers(&[("retry-after", "1e30")])), day);
+    assert_eq!(retry_after(&headers(&[("retry-after-ms", "1e25")])), day);
+    assert_eq!(retry_after(&headers(&[("retry-after", "inf")])), None);
     assert_eq!(retry_after(&HeaderMap::new()), None);
 }
 

@@ -91,8 +91,13 @@ impl SkillSet {
         SkillSet::build(skills, cache_dir).0
     }
 
+    /// The skill called `name`, or else whose [handle](Skill::handle) it
+    /// is (what `quire skills list` tells the user to type).
     pub fn get(&self, name: &str) -> Option<&Skill> {
-        self.by_name.get(name).map(|&i| &self.skills[i])
+        match self.by_name.get(name) {
+            Some(&i) => Some(&self.skills[i]),
+            None => self.skills.iter().find(|s| s.called_by(name)),
+        }
     }
 
     pub fn plan(

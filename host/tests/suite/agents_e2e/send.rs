@@ -265,3 +265,31 @@ fn ctrl_c_stops_a_child_with_a_queued_message_which_never_runs() {
         .expect("the parent's task ended");
     assert_eq!(task["status"], "interrupted");
 }
+
+/// A model's `timeout_sec` of any size is a wait, never a crash.
+#[test]
+fn a_huge_timeout_sec_is_a_wait_not_a_panic() {
+    let env = TestEnv::new("responses");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn("s1", "CHILD-H start")]),
+            Reply::tool_call("s2", "wait_agents", json!({"timeout_sec": 1e30})),
+            Reply::tool_call(
+                "s3",
+                "send_agent",
+                json!({"id": "agent", "message": "more", "timeout_sec": 1e300}),
+            ),
+            Reply::text("all done"),
+        ],
+    );
+    env.server
+        .route("CHILD-H", [Reply::text("first"), Reply::text("second")]);
+    let run = env.exec_json(&format!("{PARENT} go"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let (_, waited) = result_of(&run, "s2");
+    assert_eq!(waited[0]["answer"], "first", "{waited}");
+    let (_, sent) = result_of(&run, "s3");
+    assert_eq!(sent[0]["answer"], "second", "{sent}");
+}

@@ -216,4 +216,26 @@ fn a_skill_named_in_words_is_called_by_its_folder() {
         "{}",
         bodies(&env)
     );
+
+    // The model may use the same name with the `skill` tool.
+    env.server.push_all([
+        Reply::tool_call(
+            "s1",
+            "skill",
+            serde_json::json!({"action": "activate", "name": "hookify:writing-rules"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let r = run(&env, &["exec", "--json", "write a rule"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let done = r.of_type("tool_completed");
+    assert_eq!(done.len(), 1, "{}", r.stdout);
+    assert_eq!(done[0]["is_error"], false, "{}", done[0]);
+    assert!(
+        done[0]["output"]
+            .as_str()
+            .is_some_and(|o| o.contains("HOOKIFY-RULES-BODY")),
+        "{}",
+        done[0]
+    );
 }

@@ -121,3 +121,27 @@ fn a_repositorys_additional_directory_needs_trust_and_an_unchanged_file() {
         run.events
     );
 }
+
+/// A sound allow rule of an untrusted repository: `quire doctor` points
+/// at `quire trust`, not at the rule.
+#[test]
+fn doctor_says_to_trust_for_a_sound_rule_of_an_untrusted_repository() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/settings.json",
+        &json!({"permissions": {"allow": ["Bash(*)"]}}).to_string(),
+    );
+    let run = env.run(&["trust", "--revoke"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doctor = env.run(&["doctor"]);
+    let out = format!("{}{}", doctor.stdout, doctor.stderr);
+    assert!(
+        out.contains("are not used: the repository is not trusted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`quire trust` if you trust this repository"),
+        "{out}"
+    );
+    assert!(!out.contains("correct or remove the rule"), "{out}");
+}

@@ -114,6 +114,14 @@ fn an_answer_that_does_not_match_fails_the_run_and_a_bad_schema_costs_no_task() 
     assert_eq!(run.code, 1, "{}", run.stdout);
     let kept = std::fs::read_to_string(&out).unwrap_or_default();
     assert_eq!(kept, "", "a refused answer is not written to -o");
+    // Nor to stdout (a pipe here): a failed task has no answer. It is
+    // shown on stderr, as a step.
+    assert_eq!(run.stdout, "", "a refused answer reached stdout");
+    assert!(
+        run.stderr.contains("{\"tests_pass\": \"yes\"}"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("does not match the schema"),
         "{}",

@@ -250,7 +250,7 @@ fn apply_refuses_a_patch_outside_the_findings_file() {
             "fn a() {}\n+fn planted() {}",
             "not the finding's file b.rs",
         ),
-        ("../outside.rs", "x\n+y", "outside the repository"),
+        ("../outside.rs", "x\n+y", "no absolute path, no .."),
     ];
     for (other, hunk, why) in cases {
         let patch = format!(

@@ -122,7 +122,7 @@ fn a_drifted_skill_that_no_longer_loads_is_listed_as_drifted() {
         ".quire/skills/pdf-forms/SKILL.md",
         "---\nname: pdf-forms\n---\n",
     );
-    let listed = |env: &TestEnv, why: &str| {
+    let listed = |env: &TestEnv, why: &str, sync: &str| {
         let list = env.run(&["skills", "list"]);
         assert_eq!(list.code, 0, "{}", list.stderr);
         assert!(
@@ -130,7 +130,7 @@ fn a_drifted_skill_that_no_longer_loads_is_listed_as_drifted() {
                 .contains("Drifted from quire.lock (not loaded):")
                 && list.stdout.contains(".quire/skills/pdf-forms\n")
                 && list.stdout.contains(&format!(
-                    "differs from quire.lock ({why}); `quire share sync --force` restores it"
+                    "differs from quire.lock ({why}); `{sync}` restores it"
                 )),
             "{}",
             list.stdout
@@ -138,9 +138,10 @@ fn a_drifted_skill_that_no_longer_loads_is_listed_as_drifted() {
         // Not twice: release-notes is loaded and unchanged.
         assert_eq!(list.stdout.matches("differs from quire.lock").count(), 1);
     };
-    listed(&env, "changed: SKILL.md");
+    listed(&env, "changed: SKILL.md", "quire share sync --force");
     std::fs::remove_file(env.repo.path().join(".quire/skills/pdf-forms/SKILL.md")).unwrap();
-    listed(&env, "missing: SKILL.md");
+    // A missing file is not the user's: plain `sync` puts it back.
+    listed(&env, "missing: SKILL.md", "quire share sync");
     let all = env.run(&["skills", "list", "--all", "--json"]);
     assert!(
         all.stdout.contains("\"status\":\"drifted\""),

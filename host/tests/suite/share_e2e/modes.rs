@@ -65,7 +65,15 @@ fn a_lost_executable_bit_is_drift_that_sync_restores_and_update_lists_mode_chang
         "{}",
         run.stderr
     );
-    // Only the mode changed: nothing of the user's is lost, no --force.
+    // Only the mode changed: nothing of the user's is lost, no --force,
+    // and the skill listing says so too.
+    let run = env.run(&["skills", "list"]);
+    assert!(
+        run.stdout
+            .contains("(no longer executable: scripts/run.sh); `quire share sync` restores it"),
+        "{}",
+        run.stdout
+    );
     let run = env.run(&["share", "--allow-local-sources", "sync"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(executable(&run_sh), "{}", run.stdout);
@@ -113,4 +121,31 @@ fn a_lock_without_modes_reads_without_drift() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("up to date skill s1"), "{}", run.stdout);
     assert_eq!(env.read("quire.lock"), old);
+}
+
+/// A digest whose mode was cut by hand among others with one would hide
+/// a lost executable bit: the lock is refused, naming the file.
+#[test]
+fn a_mode_cut_from_one_digest_makes_the_lock_invalid() {
+    let (_up, path) = upstream();
+    let env = TestEnv::new("responses");
+    let url = format!("file://{}", path.display());
+    let run = env.run(&["share", "add", &url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.write(
+        "quire.lock",
+        &env.read("quire.lock").replacen(" 100755\"", "\"", 1),
+    );
+    chmod(
+        &env.repo_path().join(".quire/skills/s1/scripts/run.sh"),
+        0o644,
+    );
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("records no mode for the file \"scripts/run.sh\""),
+        "{}",
+        run.stderr
+    );
 }

@@ -109,11 +109,22 @@ fn line_mode_drops_the_child(command: &str) {
         wait_gone(pid),
         "after {command} the subagent still runs its command {pid}"
     );
+    if command == "/new" {
+        // The new conversation has no children of its own to list.
+        say("/agents");
+    }
     say(&format!("{PARENT} wait for the children"));
     drop(stdin);
     let r = finish(child);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("WAITED-FOR-NONE"), "{}", r.stdout);
+    if command == "/new" {
+        assert!(
+            r.stderr.contains("no subagents in this session"),
+            "{}",
+            r.stderr
+        );
+    }
     reports_no_child(&env.server.requests().pop().expect("a request"));
 }
 
