@@ -198,23 +198,31 @@ pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
 /// main filter reads): its mode lies in a structure in memory, out of a
 /// filter's reach.
 pub fn no_openat2() -> Result<BpfProgram, String> {
-    let arch = TargetArch::try_from(std::env::consts::ARCH)
-        .map_err(|e| format!("seccomp does not support {}: {e:?}", std::env::consts::ARCH))?;
-    let mut rules = std::collections::BTreeMap::new();
-    rules.insert(libc::SYS_openat2, Vec::new());
-    #[cfg(target_arch = "x86_64")]
-    rules.insert(X32_SYSCALL_BIT | libc::SYS_openat2, Vec::new());
-    let filter = SeccompFilter::new(
-        rules,
-        SeccompAction::Allow,
-        SeccompAction::Errno(libc::ENOSYS as u32),
-        arch,
-    )
-    .map_err(|e| format!("{e:?}"))?;
-    let program: BpfProgram = filter.try_into().map_err(|e| format!("{e:?}"))?;
+    let program = refusing(&[libc::SYS_openat2], libc::ENOSYS)?;
     #[cfg(target_arch = "x86_64")]
     let program = [ia32::refuse(&[ia32::OPENAT2], libc::ENOSYS), program].concat();
     Ok(program)
+}
+
+/// A filter failing every call of `calls` (their x32 forms too) with
+/// `errno`, for this machine's ABI (the ia32 one is the caller's).
+pub(crate) fn refusing(calls: &[i64], errno: i32) -> Result<BpfProgram, String> {
+    let arch = TargetArch::try_from(std::env::consts::ARCH)
+        .map_err(|e| format!("seccomp does not support {}: {e:?}", std::env::consts::ARCH))?;
+    let mut rules: std::collections::BTreeMap<i64, Vec<SeccompRule>> = Default::default();
+    for &nr in calls {
+        rules.insert(nr, Vec::new());
+        #[cfg(target_arch = "x86_64")]
+        rules.insert(X32_SYSCALL_BIT | nr, Vec::new());
+    }
+    let filter = SeccompFilter::new(
+        rules,
+        SeccompAction::Allow,
+        SeccompAction::Errno(errno as u32),
+        arch,
+    )
+    .map_err(|e| format!("{e:?}"))?;
+    filter.try_into().map_err(|e| format!("{e:?}"))
 }
 
 /// `fchmodat2` (Linux 6.6; not in every libc crate yet): the same number

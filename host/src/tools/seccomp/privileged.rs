@@ -17,7 +17,7 @@
 //! A filter of its own because seccompiler gives one error per filter,
 //! and the other one's is EACCES.
 
-use seccompiler::{BpfProgram, SeccompAction, SeccompFilter, SeccompRule, TargetArch};
+use seccompiler::BpfProgram;
 
 /// The calls that change the machine: kernel, modules, clock, ports, swap.
 fn machine_calls() -> Vec<i64> {
@@ -57,26 +57,11 @@ const SYSV_CALLS: [i64; 11] = [
 
 /// Builds the filter: the machine's calls, and SysV IPC when `sysv`.
 pub fn filter(sysv: bool) -> Result<BpfProgram, String> {
-    let arch = TargetArch::try_from(std::env::consts::ARCH)
-        .map_err(|e| format!("seccomp does not support {}: {e:?}", std::env::consts::ARCH))?;
     let mut calls = machine_calls();
     if sysv {
         calls.extend(SYSV_CALLS);
     }
-    let mut rules: std::collections::BTreeMap<i64, Vec<SeccompRule>> = Default::default();
-    for nr in calls {
-        rules.insert(nr, Vec::new());
-        #[cfg(target_arch = "x86_64")]
-        rules.insert(super::X32_SYSCALL_BIT | nr, Vec::new());
-    }
-    let filter = SeccompFilter::new(
-        rules,
-        SeccompAction::Allow,
-        SeccompAction::Errno(libc::EPERM as u32),
-        arch,
-    )
-    .map_err(|e| format!("{e:?}"))?;
-    let program: BpfProgram = filter.try_into().map_err(|e| format!("{e:?}"))?;
+    let program = super::refusing(&calls, libc::EPERM)?;
     #[cfg(target_arch = "x86_64")]
     let program = [ia32_prefix(sysv), program].concat();
     Ok(program)
