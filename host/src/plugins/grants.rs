@@ -98,7 +98,7 @@ pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
         let joined = if base.is_some() {
             root.join(rest.trim_start_matches('/'))
         } else {
-            root
+            root.clone()
         };
         let host = match std::fs::canonicalize(&joined) {
             Ok(p) if p.is_dir() => p,
@@ -121,6 +121,22 @@ pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
                 continue;
             }
         };
+        // A folder named under a placeholder stays under it: a link (or
+        // `..`) the repository planted must not carry the grant out of
+        // the workspace (`out -> ~/.ssh`).
+        if base.is_some()
+            && let Ok(under) = std::fs::canonicalize(&root)
+            && !host.starts_with(&under)
+        {
+            grants.warnings.push(format!(
+                "plugin '{}': {} leads to {}, outside {} (through a symbolic link or ..); it is not mounted",
+                manifest.name,
+                g.path,
+                host.display(),
+                under.display()
+            ));
+            continue;
+        }
         let Some(guest) = host.to_str().map(str::to_string) else {
             grants.warnings.push(format!(
                 "plugin '{}': {} is not valid UTF-8; it is not mounted",
@@ -294,6 +310,40 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0);
+    }
+
+    /// A repository's `out -> ~/.ssh` must not carry a `${workspace}/out`
+    /// grant out of the workspace (`..` the manifest already refuses).
+    #[test]
+    fn a_link_or_dots_cannot_lead_a_grant_out_of_its_placeholder() {
+        let root = tempfile::tempdir().unwrap();
+        let ws = root.path().join("ws");
+        let secret = root.path().join("secret");
+        std::fs::create_dir_all(ws.join("inner")).unwrap();
+        std::fs::create_dir_all(&secret).unwrap();
+        std::os::unix::fs::symlink(&secret, ws.join("out")).unwrap();
+        std::os::unix::fs::symlink(ws.join("inner"), ws.join("near")).unwrap();
+        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${workspace}/out\", access = \"rw\" }, { path = \"${workspace}/near\", access = \"rw\" }]\n";
+        let m = crate::plugins::manifest::parse(text, &root.path().join("plugin.toml")).unwrap();
+        let ctx = GrantContext {
+            workspace: ws.clone(),
+            tmp_root: root.path().join("tmp"),
+            user_home: None,
+        };
+        let g = resolve(&m, &ctx);
+        // Only the link that stays inside is mounted.
+        let hosts: Vec<PathBuf> = g.dirs.iter().map(|d| d.host.clone()).collect();
+        assert_eq!(
+            hosts,
+            vec![std::fs::canonicalize(ws.join("inner")).unwrap()]
+        );
+        assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
+        assert!(
+            g.warnings[0].contains("${workspace}/out leads to")
+                && g.warnings[0].contains("it is not mounted"),
+            "{:?}",
+            g.warnings
+        );
     }
 
     #[test]
