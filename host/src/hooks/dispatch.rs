@@ -467,9 +467,17 @@ impl Hooks {
             env.push(("PLUGIN_ROOT", root));
         }
         let path = hook_path(info);
+        // A repository's hook runs where its relative paths were resolved
+        // and approved (`trust::script_hashes`): the repository's root,
+        // not the folder quire started in — there a `.claude/hooks/x.sh`
+        // the model wrote would run instead of the approved one.
+        let cwd = match hook.scope {
+            super::HookScope::Project => &info.project_dir,
+            super::HookScope::User => &info.cwd,
+        };
         runner::run_command(
             hook.def.command.as_deref().unwrap_or(""),
-            &info.cwd,
+            cwd,
             &env,
             path.as_deref(),
             &body,

@@ -21,6 +21,7 @@ mod planted_path;
 mod program_folders;
 mod sealed_settings;
 mod session;
+mod subfolder;
 mod tools;
 mod wasm;
 
