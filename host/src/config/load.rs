@@ -137,6 +137,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
             }
         }
         let mut after = merged.clone();
+        replaced_servers(&mut after, &table, &origin, &mut warnings);
         merge(&mut after, table.clone());
         check::layer(&after, &table, &origin, &mut warnings)?;
         merged = after;
@@ -321,6 +322,27 @@ pub(super) fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
             message: e.to_string(),
         })?;
     Ok((table, text))
+}
+
+/// A repository's `[mcp_servers.NAME]` replaces yours of that name whole:
+/// merged key by key, a repository setting only `url` (or `command`)
+/// would get your `headers`, `bearer_token_env_var` or `env` — your
+/// credentials sent to its server.
+fn replaced_servers(merged: &mut Table, repo: &Table, origin: &Origin, warnings: &mut Vec<String>) {
+    let Some(Value::Table(theirs)) = repo.get("mcp_servers") else {
+        return;
+    };
+    let Some(Value::Table(ours)) = merged.get_mut("mcp_servers") else {
+        return;
+    };
+    for name in theirs.keys() {
+        if ours.remove(name).is_some() {
+            warnings.push(format!(
+                "{}: the repository defines MCP server '{name}', which replaces yours of that name (none of your settings for it, headers or env included, are used)",
+                origin.at(&["mcp_servers".to_string(), name.clone()])
+            ));
+        }
+    }
 }
 
 /// Deep merge: tables merge key by key, anything else replaces.
