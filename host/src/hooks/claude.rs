@@ -179,6 +179,9 @@ pub fn map_matcher(matcher: &str) -> String {
 struct Settings {
     #[serde(default)]
     hooks: std::collections::BTreeMap<String, Vec<serde_json::Value>>,
+    /// The other top-level keys ([`super::top_level`]).
+    #[serde(flatten)]
+    top: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -283,8 +286,20 @@ pub fn read_settings(path: &Path) -> Result<Vec<EventHook>, HookError> {
 
 /// The hooks of one settings.json, and what was skipped in it: each entry
 /// of an event quire does not have (with the closest event's name) or of a
-/// handler type it cannot run, in words.
+/// handler type it cannot run, events written outside `"hooks"`, in words.
 pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
+    read_skipping(path, false)
+}
+
+/// The hooks of a plugin's hook file (`hooks/hooks.json`, one its
+/// manifest names, or the manifest with its hooks inline), and what was
+/// skipped in it: as [`read_settings_skipping`], and the top-level keys
+/// such a file does not have.
+pub fn read_plugin_hooks_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
+    read_skipping(path, true)
+}
+
+fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
     let Some(text) = read_optional(path)? else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -295,12 +310,13 @@ pub fn read_settings_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<String
     let settings: Settings = if super::manifest_hooks::is_plugin_manifest(path) {
         Settings {
             hooks: super::manifest_hooks::read(&text).map_err(invalid)?,
+            top: Default::default(),
         }
     } else {
         serde_json::from_str(&text).map_err(invalid)?
     };
     let mut out = Vec::new();
-    let mut skipped = Vec::new();
+    let mut skipped = super::top_level::notes(&settings.top, plugin);
     for (name, groups) in settings.hooks {
         let Some(event) = HookEvent::parse(&name) else {
             let names = HookEvent::ALL.map(HookEvent::as_str);

@@ -147,7 +147,9 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             }
             _ => None,
         };
-        let defs = if file.claude {
+        let defs = if file.claude && file.plugin_root.is_some() {
+            claude::read_plugin_hooks_skipping(&file.path)
+        } else if file.claude {
             claude::read_settings_skipping(&file.path)
         } else {
             read_toml(&file.path).map(|d| (d, Vec::new()))

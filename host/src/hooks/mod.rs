@@ -44,6 +44,7 @@ mod subcommands;
 pub(crate) mod tool_events;
 pub(crate) mod tool_input;
 pub(crate) mod tool_response;
+mod top_level;
 pub mod trust;
 pub(crate) mod wasm;
 
@@ -166,4 +167,10 @@ pub enum HookError {
     Invalid { path: String, message: String },
     #[error("cannot write {path}: {message}")]
     Write { path: String, message: String },
+}
+
+/// How many hooks quire can run in the plugin hook file `path` (none when
+/// it cannot be read, or when its events are not inside `"hooks"`).
+pub fn plugin_file_hook_count(path: &std::path::Path) -> usize {
+    claude::read_plugin_hooks_skipping(path).map_or(0, |(hooks, _)| hooks.len())
 }

@@ -12,6 +12,7 @@ mod clone;
 mod commands;
 mod drift;
 mod home_folder;
+mod hook_file_shape;
 mod hook_scripts;
 mod hooks;
 mod install;

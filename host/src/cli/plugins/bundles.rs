@@ -63,17 +63,23 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
             b.components.len()
         );
     }
+    for n in &v.notes {
+        eprintln!("note: {n}");
+    }
     for w in &v.warnings {
         eprintln!("warning: {w}");
     }
     if v.problems.is_empty() {
         println!("valid");
+        if !v.warnings.is_empty() {
+            eprintln!("{}", v.counted());
+        }
         return EXIT_OK;
     }
     for p in &v.problems {
         eprintln!("{p}");
     }
-    eprintln!("{} problem(s)", v.problems.len());
+    eprintln!("{}", v.counted());
     EXIT_FAILED
 }
 
@@ -230,10 +236,22 @@ pub fn install(
             share::lock::resolve(&root, &e.installed).display(),
             root.join(share::lock::FILE).display()
         );
-        if !e.hooks.is_empty() {
+        let dir = share::lock::resolve(&root, &e.installed);
+        let (live, dead): (Vec<&String>, Vec<&String>) = e
+            .hooks
+            .keys()
+            .partition(|f| quire::hooks::plugin_file_hook_count(&dir.join(f)) > 0);
+        let files = |fs: &[&String]| fs.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ");
+        if !live.is_empty() {
             println!(
                 "  hooks: {} — they run once approved (`quire hooks trust`)",
-                e.hooks.keys().cloned().collect::<Vec<_>>().join(", ")
+                files(&live)
+            );
+        }
+        if !dead.is_empty() {
+            println!(
+                "  hooks: {} — no hook in it runs (the warnings below say why)",
+                files(&dead)
             );
         }
         if !e.mcp_servers.is_empty() {
@@ -244,7 +262,6 @@ pub fn install(
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
-        let dir = share::lock::resolve(&root, &e.installed);
         super::notes::problems(&e.name, &dir);
         super::notes::name_clash(&dir, matches!(layout, Layout::User), cwd);
         if !super::notes::consent(home, &dir, yes) {
@@ -341,12 +358,16 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
         } else {
             (state(i), i.drift.as_ref().map(|_| fix(&b.name)))
         };
-        let problems = if not_trusted { 0 } else { problem_count(i) };
+        let (problems, warnings) = if not_trusted {
+            (0, 0)
+        } else {
+            problem_count(i)
+        };
         if json {
             println!(
                 "{}",
                 json!({"name": b.name, "scope": i.scope.label(), "layouts": layouts, "path": b.root,
-                       "state": state, "problems": problems, "drift": i.drift, "fix": fix,
+                       "state": state, "problems": problems, "warnings": warnings, "drift": i.drift, "fix": fix,
                        "skills": b.skills, "commands": b.commands, "agents": b.agents, "hooks": b.hooks,
                        "mcp": b.mcp.iter().map(|m| &m.path).collect::<Vec<_>>(), "components": b.components})
             );
@@ -355,7 +376,7 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
                 "{:<24} {:<8} {:<9} {:<28} {}",
                 b.name,
                 i.scope.label(),
-                state_shown(state, problems),
+                state_shown(state, problems, warnings),
                 layouts.join(","),
                 b.root.display()
             );
@@ -369,8 +390,8 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
             for p in &b.not_loaded {
                 println!("  not loaded: {p}");
             }
-            if problems > 0 {
-                println!("  {}", problems_note(problems, &b.root));
+            if problems + warnings > 0 {
+                println!("  {}", problems_note(&b.root));
             }
         }
     }
@@ -380,32 +401,32 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
 /// How many problems and warnings `quire plugins validate` lists for an
 /// installed bundle (none for a drifted one: it is not loaded). Starts
 /// from the bundle as loaded; only its parts are read again.
-fn problem_count(i: &bundle::InstalledBundle) -> usize {
+fn problem_count(i: &bundle::InstalledBundle) -> (usize, usize) {
     if i.drift.is_some() {
-        return 0;
+        return (0, 0);
     }
     let v = bundle::validate::validate_bundle(i.bundle.clone());
-    v.problems.len() + v.warnings.len()
+    (v.problems.len(), v.warnings.len())
 }
 
-/// The state, with the count of problems when there are any
-/// (`ok, 8 problems`).
-fn state_shown(state: &str, problems: usize) -> String {
-    match problems {
-        0 => state.to_string(),
-        1 => format!("{state}, 1 problem"),
-        n => format!("{state}, {n} problems"),
+/// The state, with the count of problems and of warnings when there are
+/// any (`ok, 8 problems, 1 warning`).
+fn state_shown(state: &str, problems: usize, warnings: usize) -> String {
+    let mut out = state.to_string();
+    for (n, what) in [(problems, "problem"), (warnings, "warning")] {
+        match n {
+            0 => {}
+            1 => out.push_str(&format!(", 1 {what}")),
+            n => out.push_str(&format!(", {n} {what}s")),
+        }
     }
+    out
 }
 
 /// Where to read them.
-fn problems_note(problems: usize, root: &Path) -> String {
-    let what = match problems {
-        1 => "1 problem",
-        _ => "problems",
-    };
+fn problems_note(root: &Path) -> String {
     format!(
-        "{what}: see them with `quire plugins validate {}`",
+        "its problems and warnings: see them with `quire plugins validate {}`",
         root.display()
     )
 }
@@ -433,12 +454,12 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
     }
     for i in &found {
         let name = &i.bundle.name;
-        let problems = problem_count(i);
+        let (problems, warnings) = problem_count(i);
         if json {
             println!(
                 "{}",
                 json!({"name": name, "kind": "bundle", "scope": i.scope.label(),
-                       "state": state(i), "problems": problems, "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(name)),
+                       "state": state(i), "problems": problems, "warnings": warnings, "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(name)),
                        "path": i.bundle.root})
             );
         } else if let Some(why) = &i.drift {
@@ -450,14 +471,14 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
             listln!(
                 "{name:<24} plugin bundle ({}), {}: {}",
                 i.scope.label(),
-                state_shown(state(i), problems),
+                state_shown(state(i), problems, warnings),
                 i.bundle.root.display()
             );
             for p in &i.bundle.not_loaded {
                 listln!("  not loaded: {p}");
             }
-            if problems > 0 {
-                listln!("  {}", problems_note(problems, &i.bundle.root));
+            if problems + warnings > 0 {
+                listln!("  {}", problems_note(&i.bundle.root));
             }
         }
     }

@@ -12,13 +12,16 @@ use quire::plugins::bundle;
 /// both scopes and both commands (`plugins install`, `share add`).
 pub(crate) fn problems(name: &str, dir: &Path) {
     let v = bundle::validate::validate(dir);
+    for n in &v.notes {
+        elistln!("note: {n}");
+    }
     for p in v.problems.iter().chain(&v.warnings) {
         elistln!("warning: {p}");
     }
-    let count = v.problems.len() + v.warnings.len();
-    if count > 0 {
+    let count = v.counted();
+    if !count.is_empty() {
         elistln!(
-            "warning: plugin {name} has {count} problem(s): some of the parts named are skipped, others loaded with a warning (`quire plugins validate {}` lists them again)",
+            "warning: plugin {name} has {count}: some of the parts named are skipped, others loaded with a warning (`quire plugins validate {}` lists them again)",
             dir.display()
         );
     }

@@ -25,6 +25,7 @@ pub mod hook_scripts;
 pub(crate) mod installed;
 pub mod mcp;
 pub(crate) mod paths;
+mod skill_names;
 mod user_link;
 pub mod validate;
 

@@ -16,10 +16,29 @@ pub struct Validation {
     pub problems: Vec<Problem>,
     /// Worth a look, but the bundle works (an empty `skills/`).
     pub warnings: Vec<Problem>,
+    /// Not wrong, worth knowing (how to call a skill named in words);
+    /// never counted.
+    pub notes: Vec<Problem>,
     /// The commands and agent definitions read (what loads, not the
     /// folders and files naming them).
     pub commands: usize,
     pub agents: usize,
+}
+
+impl Validation {
+    /// How many problems and warnings, as `plugins validate`, `install`
+    /// and `list` all count them: `3 problem(s), 1 warning(s)`; empty
+    /// when there are none.
+    pub fn counted(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.problems.is_empty() {
+            parts.push(format!("{} problem(s)", self.problems.len()));
+        }
+        if !self.warnings.is_empty() {
+            parts.push(format!("{} warning(s)", self.warnings.len()));
+        }
+        parts.join(", ")
+    }
 }
 
 /// Validates the bundle in `root`: past a manifest that cannot be read
@@ -73,7 +92,7 @@ pub fn validate_bundle(b: Bundle) -> Validation {
         agents(a, &mut v, &mut seen);
     }
     for h in &b.hooks {
-        match crate::hooks::claude::read_settings_skipping(h) {
+        match crate::hooks::claude::read_plugin_hooks_skipping(h) {
             Ok((_, skipped)) => {
                 // Each problem, also when other hooks of the file are fine;
                 // hooks naming paths out of the plugin are among the
@@ -162,9 +181,17 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
         return;
     }
     use crate::skills::validate::{CLAUDE_CODE_FIELDS, UNEXPECTED_FIELDS};
-    for r in reports {
+    for mut r in reports {
         if !super::paths::stays_inside(&b.root, &r.dir) {
             continue;
+        }
+        if b.layouts.contains(&Layout::ClaudeCode)
+            && let Some(note) = super::skill_names::loosen(&b.name, &mut r)
+        {
+            v.notes.push(Problem {
+                file: r.location().to_path_buf(),
+                message: note,
+            });
         }
         // Claude Code's own fields are fine in a plugin; others are
         // ignored by every client, so worth a warning only.

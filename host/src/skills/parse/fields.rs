@@ -22,6 +22,10 @@ pub const KNOWN_KEYS: &[&str] = &[
     "user-invocable",
 ];
 
+/// Keys quire does not read but knows: kept in `extra` without a warning
+/// (`version`, which every skill of Anthropic's plugins carries).
+const KEPT_QUIETLY: &[&str] = &["version"];
+
 pub struct Fields {
     pub name: String,
     pub description: String,
@@ -81,7 +85,9 @@ pub fn extract(
     for (k, v) in map {
         let key = key_text(k);
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            unknown.push(key.clone());
+            if !KEPT_QUIETLY.contains(&key.as_str()) {
+                unknown.push(key.clone());
+            }
             extra.insert(key, to_json(v));
         }
     }

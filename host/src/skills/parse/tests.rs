@@ -58,7 +58,7 @@ fn unquoted_colon_falls_back_to_lines() {
 fn list_description_number_name_and_extras() {
     let s = parse(
         "123",
-        b"---\nname: 123\ndescription:\n  - one\n  - two\nwhen_to_use: when asked\ndisable-model-invocation: true\nuser-invocable: false\nmodel: opus\nmetadata:\n  keywords: [x, y]\n---\n",
+        b"---\nname: 123\ndescription:\n  - one\n  - two\nwhen_to_use: when asked\ndisable-model-invocation: true\nuser-invocable: false\nmodel: opus\nversion: 0.1.0\nmetadata:\n  keywords: [x, y]\n---\n",
     )
     .unwrap();
     assert_eq!(s.name, "123");
@@ -72,6 +72,8 @@ fn list_description_number_name_and_extras() {
     assert!(w.contains("YAML list"), "{w}");
     assert!(w.contains("number"), "{w}");
     assert!(w.contains("unknown frontmatter keys kept: model"), "{w}");
+    assert!(!w.contains("version"), "{w}");
+    assert_eq!(s.extra.get("version"), Some(&serde_json::json!("0.1.0")));
 }
 
 #[test]

@@ -239,3 +239,73 @@ fn a_skill_named_in_words_is_called_by_its_folder() {
         done[0]
     );
 }
+
+/// hookify as published: its skill's `name: Writing Hookify Rules` and
+/// `version: 0.1.0` are Claude Code's, so `plugins validate` passes with a
+/// note saying how to call the skill; its agent's loose frontmatter is
+/// one warning, counted alike by `validate`, `share add` and `plugins
+/// list`. `skills validate` still holds the skill to the spec.
+#[test]
+fn hookify_as_published_validates_and_every_count_agrees() {
+    let env = TestEnv::new("chat");
+    let src = env.home.path().join("src/hookify");
+    let write = |rel: &str, text: &str| {
+        let p = src.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(".claude-plugin/plugin.json", "{\"name\": \"hookify\"}\n");
+    write(
+        "skills/writing-rules/SKILL.md",
+        "---\nname: Writing Hookify Rules\ndescription: This skill should be used when the user asks to create a hookify rule.\nversion: 0.1.0\n---\nbody\n",
+    );
+    write(
+        "agents/analyzer.md",
+        "---\nname: analyzer\ndescription: Use this agent when analyzing. Examples: user: \"/hookify\"\nmodel: inherit\n---\nYou analyze.\n",
+    );
+    let src = src.display().to_string();
+    let r = run(&env, &["plugins", "validate", &src]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.lines().any(|l| l == "valid"), "{}", r.stdout);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("note: ")
+            && l.contains("\"Writing Hookify Rules\"")
+            && l.ends_with("quire calls the skill as $hookify:writing-rules")),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("version"), "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l == "1 warning(s)"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(&env, &["share", "add", &src]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: plugin hookify has 1 warning(s):"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&env, &["plugins", "list"]);
+    assert!(
+        r.stdout.contains("plugin bundle (project), ok, 1 warning:"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&env, &["skills", "list"]);
+    assert!(!r.stdout.contains("version"), "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("version"), "{}", r.stderr);
+
+    let skill = format!("{src}/skills/writing-rules");
+    let r = run(&env, &["skills", "validate", &skill]);
+    assert_ne!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("must be lowercase"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}

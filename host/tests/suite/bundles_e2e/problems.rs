@@ -118,8 +118,11 @@ fn an_installed_plugin_with_problems_is_not_listed_as_plain_ok() {
             .unwrap_or_default(),
     )
     .unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    // The skill named unlike its folder is a note, not a problem, in a
+    // Claude Code plugin (`skill_names`); the agent is a problem.
     let count = v["problems"].as_u64().unwrap_or(0);
-    assert!(count >= 7, "{v}");
+    assert!(count >= 6, "{v}");
+    assert_eq!(v["warnings"], 0, "{v}");
 
     let r = run(&env, &["plugins", "list"]);
     assert!(
