@@ -9,6 +9,7 @@ mod bom;
 mod claude_compat;
 mod claude_layout;
 mod clone;
+mod command_args;
 mod commands;
 mod drift;
 mod home_folder;
