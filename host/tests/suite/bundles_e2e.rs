@@ -12,6 +12,7 @@ mod clone;
 mod command_args;
 mod commands;
 mod drift;
+mod exec_slash_skill;
 mod home_folder;
 mod hook_scripts;
 mod hooks;
