@@ -99,7 +99,8 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         None => None,
     };
     let slash = super::slash::init(&setup.config, &setup.home, &setup.cwd);
-    if let Some(message) = super::slash::exec_warning(&prompt, &slash.commands) {
+    let skills = || crate::session_view::skills::user_skills(&setup);
+    if let Some(message) = super::slash::exec_warning(&prompt, &slash.commands, skills) {
         renderer.event(&Event::Warning { message });
     }
     let sessions_dir = quire::runtime::sessions_dir(&setup.config, &setup.home);

@@ -13,6 +13,8 @@ use quire::commands::{self, CommandRoots, ExpandContext, SlashCommand};
 use quire::config::Config;
 use tokio_util::sync::CancellationToken;
 
+use crate::session_view::skills::UserSkill;
+
 /// The commands of this process.
 pub struct Slash {
     pub commands: Vec<SlashCommand>,
@@ -140,15 +142,26 @@ fn menu_of(commands: &[SlashCommand], typed: &str) -> Vec<(String, String)> {
 }
 
 /// The warning for `quire exec "/word …"` when `/word` is no custom
-/// command: the text goes to the model as it is. `None` for any other
-/// prompt, for a custom command, and for a path that exists (`/tmp is
-/// full`), as the terminal view sends such text as a message.
-pub fn exec_warning(prompt: &str, commands: &[SlashCommand]) -> Option<String> {
+/// command and no skill the user may call (by name or handle, as the
+/// message's mentions activate it): the text goes to the model as it is.
+/// `None` for any other prompt, for a command or such a skill, and for a
+/// path that exists (`/tmp is full`), as the terminal view sends such
+/// text as a message. `skills` is asked only for a `/word` that is no
+/// command.
+pub fn exec_warning(
+    prompt: &str,
+    commands: &[SlashCommand],
+    skills: impl FnOnce() -> Vec<UserSkill>,
+) -> Option<String> {
     if !is_command(prompt) {
         return None;
     }
     let (name, _) = commands::split_invocation(prompt)?;
     if commands::find(commands, name).is_some() || Path::new(&format!("/{name}")).exists() {
+        return None;
+    }
+    let skills = skills();
+    if skills.iter().any(|s| s.call == name || s.name == name) {
         return None;
     }
     let name = quire::printable::one_line(name);
@@ -162,9 +175,13 @@ pub fn exec_warning(prompt: &str, commands: &[SlashCommand]) -> Option<String> {
             }
         )
     } else {
+        let known = commands
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(skills.iter().map(|s| s.call.as_str()));
         format!(
-            "no command /{name}{} (`quire commands list` shows them); the text is sent to the model as a message (start it with a space to do so without this warning)",
-            quire::suggest::did_you_mean(&name, commands.iter().map(|c| c.name.as_str()))
+            "no command or skill /{name}{} (`quire commands list` and `quire skills list` show them); the text is sent to the model as a message (start it with a space to do so without this warning)",
+            quire::suggest::did_you_mean(&name, known)
         )
     })
 }
@@ -269,8 +286,9 @@ mod tests {
     #[test]
     fn exec_warns_of_a_slash_word_that_is_no_command() {
         let cmds = [command("fix-issue")];
+        let exec_warning = |p: &str, c: &[SlashCommand]| exec_warning(p, c, Vec::new);
         let w = exec_warning("/nosuchcmd foo", &cmds).unwrap_or_default();
-        assert!(w.starts_with("no command /nosuchcmd ("), "{w}");
+        assert!(w.starts_with("no command or skill /nosuchcmd ("), "{w}");
         assert!(w.contains("sent to the model as a message"), "{w}");
         let w = exec_warning("/fix-isue 12", &cmds).unwrap_or_default();
         assert!(w.contains("did you mean 'fix-issue'?"), "{w}");
@@ -283,6 +301,27 @@ mod tests {
         assert_eq!(exec_warning("/tmp is full", &cmds), None);
         assert_eq!(exec_warning(" /nosuchcmd", &cmds), None);
         assert_eq!(exec_warning("say hi", &cmds), None);
+    }
+
+    /// `/name` of a skill the user may call activates it: no warning;
+    /// one mistyped is suggested as commands are.
+    #[test]
+    fn exec_takes_a_skill_for_what_it_is_and_suggests_a_mistyped_one() {
+        let cmds = [command("fix-issue")];
+        let skills = || {
+            vec![UserSkill {
+                call: "hookify:writing-rules".into(),
+                name: "hookify:Writing Hookify Rules".into(),
+                description: "Write rules.".into(),
+            }]
+        };
+        assert_eq!(
+            exec_warning("/hookify:writing-rules x", &cmds, skills),
+            None
+        );
+        assert_eq!(exec_warning("/fix-issue 12", &cmds, skills), None);
+        let w = exec_warning("/hookify:writing-rulez x", &cmds, skills).unwrap_or_default();
+        assert!(w.contains("did you mean 'hookify:writing-rules'?"), "{w}");
     }
 
     #[test]

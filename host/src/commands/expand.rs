@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{CommandError, SlashCommand, allowed};
+use super::{CommandError, SlashCommand, allowed, line_args};
 use crate::tools::sandbox::{SandboxMode, SandboxPolicy, workspace_policy};
 use crate::tools::shell::{ExecRequest, run_sandboxed};
 
@@ -67,7 +67,13 @@ pub async fn expand(
             model: cmd.model.clone(),
         });
     }
-    let text = run_lines(cmd, &pieces(&cmd.body, args), ctx).await?;
+    let pieces = pieces(&cmd.body, args).map_err(|(line, why)| CommandError::Placeholder {
+        command: cmd.name.clone(),
+        line,
+        why: why.in_words(),
+        path: cmd.path.clone(),
+    })?;
+    let text = run_lines(cmd, &pieces, ctx).await?;
     let text = attach_files(cmd, &text, &ctx.cwd)?;
     Ok(Expanded {
         text,
@@ -84,10 +90,12 @@ enum Piece {
 }
 
 /// The body cut into text and `` !`command` `` lines, each with the
-/// arguments substituted: as they are in text, shell-quoted word by word
-/// in a command line, so an argument is never run as code. The lines are
-/// found in the body as written: arguments never add one.
-fn pieces(body: &str, args: &str) -> Vec<Piece> {
+/// arguments substituted: as they are in text, quoted for where they sit
+/// in a command line ([`line_args`]), so an argument is never run as
+/// code. The lines are found in the body as written: arguments never add
+/// one. `Err`: a line whose placeholder cannot be filled safely (the line
+/// as written, and why).
+fn pieces(body: &str, args: &str) -> Result<Vec<Piece>, (String, line_args::Refused)> {
     let mut out = Vec::new();
     let mut rest = body;
     loop {
@@ -95,9 +103,9 @@ fn pieces(body: &str, args: &str) -> Vec<Piece> {
         if let Some((start, written, end)) = fence(rest)
             && inline.is_none_or(|i| start <= i)
         {
-            out.push(Piece::Text(fill(&rest[..start], args, false)));
+            out.push(Piece::Text(fill(&rest[..start], args)));
             out.push(Piece::Command {
-                line: fill(written, args, true),
+                line: command_line(written, args)?,
                 written: written.to_string(),
             });
             rest = &rest[end..];
@@ -112,17 +120,17 @@ fn pieces(body: &str, args: &str) -> Vec<Piece> {
         };
         let written = &after[..end];
         if written.trim().is_empty() {
-            out.push(Piece::Text(fill(&rest[..at + 2 + end + 1], args, false)));
+            out.push(Piece::Text(fill(&rest[..at + 2 + end + 1], args)));
         } else {
-            out.push(Piece::Text(fill(&rest[..at], args, false)));
+            out.push(Piece::Text(fill(&rest[..at], args)));
             out.push(Piece::Command {
-                line: fill(written.trim(), args, true),
+                line: command_line(written.trim(), args)?,
                 written: written.trim().to_string(),
             });
         }
         rest = &after[end + 1..];
     }
-    out.push(Piece::Text(fill(rest, args, false)));
+    out.push(Piece::Text(fill(rest, args)));
     if !has_placeholder(body) && !args.trim().is_empty() {
         out.push(Piece::Text(format!("\n\nARGUMENTS: {}", args.trim())));
         if let Some(Piece::Text(t)) = out.iter_mut().rev().nth(1) {
@@ -130,7 +138,11 @@ fn pieces(body: &str, args: &str) -> Vec<Piece> {
             t.truncate(trimmed);
         }
     }
-    out
+    Ok(out)
+}
+
+fn command_line(written: &str, args: &str) -> Result<String, (String, line_args::Refused)> {
+    line_args::fill_line(written, args).map_err(|why| (written.to_string(), why))
 }
 
 /// The first block opened by a line "```!" and closed by a line "```"
@@ -167,16 +179,12 @@ fn has_placeholder(body: &str) -> bool {
     body.contains("$ARGUMENTS") || (1..=9).any(|i| body.contains(&format!("${i}")))
 }
 
-/// `word` as one shell word in single quotes.
-fn shell_quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', "'\\''"))
-}
-
 /// `$ARGUMENTS` is every argument, `$1`…`$9` one each (quotes group
 /// words). Without a placeholder the arguments follow the body.
 #[cfg(test)]
 pub fn substitute(body: &str, args: &str) -> String {
     pieces(body, args)
+        .unwrap_or_default()
         .into_iter()
         .map(|p| match p {
             Piece::Text(t) => t,
@@ -185,34 +193,19 @@ pub fn substitute(body: &str, args: &str) -> String {
         .collect()
 }
 
-/// `text` with the placeholders filled; `quoted`: each argument as one
-/// shell word.
-fn fill(text: &str, args: &str, quoted: bool) -> String {
+/// `text` with the placeholders filled by the arguments as typed.
+fn fill(text: &str, args: &str) -> String {
     let positional = split_args(args);
-    let all = if quoted {
-        positional
-            .iter()
-            .map(|a| shell_quote(a))
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        args.to_string()
-    };
     let mut out = String::with_capacity(text.len() + args.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         if let Some(tail) = after.strip_prefix("ARGUMENTS") {
-            out.push_str(&all);
+            out.push_str(args);
             rest = tail;
         } else if let Some(idx) = positional_at(after) {
-            let word = positional.get(idx).map(String::as_str).unwrap_or("");
-            if quoted {
-                out.push_str(&shell_quote(word));
-            } else {
-                out.push_str(word);
-            }
+            out.push_str(positional.get(idx).map(String::as_str).unwrap_or(""));
             rest = &after[1..];
         } else {
             out.push('$');

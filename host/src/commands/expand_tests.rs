@@ -24,7 +24,7 @@ fn without_placeholders_arguments_follow_the_body() {
 #[test]
 fn arguments_in_a_command_line_are_quoted_words_and_never_make_one() {
     let body = "Echo: !`echo $1`\nAll: !`grep -r $ARGUMENTS .`\nSecond: $2";
-    let got = pieces(body, "'x;touch /tmp/p' \"!`touch /tmp/q`\"");
+    let got = pieces(body, "'x;touch /tmp/p' \"!`touch /tmp/q`\"").unwrap();
     let commands: Vec<&str> = got
         .iter()
         .filter_map(|p| match p {
@@ -41,9 +41,8 @@ fn arguments_in_a_command_line_are_quoted_words_and_never_make_one() {
     );
     // In text the argument stays text: it is not a new command line.
     assert!(matches!(got.last(), Some(Piece::Text(t)) if t == "\nSecond: !`touch /tmp/q`"));
-    assert_eq!(shell_quote("it's"), "'it'\\''s'");
     assert_eq!(
-        pieces("Before\n```!\necho $1\n```\nAfter !`date`", "x")[1..4],
+        pieces("Before\n```!\necho $1\n```\nAfter !`date`", "x").unwrap()[1..4],
         [
             Piece::Command {
                 line: "echo 'x'".into(),
@@ -57,10 +56,22 @@ fn arguments_in_a_command_line_are_quoted_words_and_never_make_one() {
         ]
     );
     assert_eq!(
-        pieces("!`$(echo $1)`", "a")[1],
+        pieces("!`$(echo $1)`", "a").unwrap()[1],
         Piece::Command {
             line: "$(echo 'a')".into(),
             written: "$(echo $1)".into(),
         }
+    );
+}
+
+#[test]
+fn a_line_whose_placeholder_cannot_be_filled_safely_is_named() {
+    let got = pieces("Sum: !`echo $(( $1 + 1 ))`", "2");
+    assert_eq!(
+        got,
+        Err((
+            "echo $(( $1 + 1 ))".to_string(),
+            line_args::Refused::Arithmetic
+        ))
     );
 }

@@ -14,6 +14,7 @@ pub(crate) mod allowed;
 pub(crate) mod codex_prompt;
 pub mod discover;
 pub mod expand;
+mod line_args;
 pub mod mentions;
 pub(crate) mod parse;
 
@@ -96,6 +97,13 @@ pub enum CommandError {
         line: String,
         entry: String,
         what: &'static str,
+        path: PathBuf,
+    },
+    #[error("/{command}: the line !`{line}` is not run: it puts an argument {why}; change {path}")]
+    Placeholder {
+        command: String,
+        line: String,
+        why: &'static str,
         path: PathBuf,
     },
     #[error("/{command}: !`{line}` could not run: {message}")]

@@ -247,7 +247,7 @@ fn exec_of_an_unknown_slash_word_warns_and_sends_the_text() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("no command /fix-isue; did you mean 'fix-issue'?"),
+            .contains("no command or skill /fix-isue; did you mean 'fix-issue'?"),
         "{}",
         r.stderr
     );
