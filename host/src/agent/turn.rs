@@ -62,6 +62,9 @@ pub struct TaskOutcome {
     pub usage: Usage,
     /// The last assistant message.
     pub final_text: String,
+    /// The model called a tool (a subagent's `SubagentStop` blocks count
+    /// from zero again, as `Stop`'s do).
+    pub called_tools: bool,
 }
 
 /// Times in a row (the model answering without a tool call between) Stop
@@ -126,6 +129,7 @@ impl Session {
         // Times in a row (no tool call between) a Stop hook kept the model
         // going.
         let mut stop_blocks = 0u32;
+        let mut called_tools = false;
         let mut asked_to_finish = false;
         // What is wrong with the last answer, when the task ends with it.
         let mut answer_gap = None;
@@ -286,6 +290,7 @@ impl Session {
             }
             // The model worked on: Stop blocks count from zero again.
             stop_blocks = 0;
+            called_tools = true;
             let (cut, calls): (Vec<_>, Vec<_>) = calls.into_iter().partition(|c| response.cut(c));
             let ctx = self.tool_context(cancel.clone());
             self.hand_out_scope();
@@ -375,6 +380,7 @@ impl Session {
             turns,
             usage,
             final_text,
+            called_tools,
         }
     }
 
@@ -412,6 +418,7 @@ impl Session {
             turns: 0,
             usage: Usage::default(),
             final_text: String::new(),
+            called_tools: false,
         }
     }
 

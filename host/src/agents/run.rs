@@ -129,8 +129,10 @@ async fn once(
     let before = built.session.total_usage();
     let mut outcome = built.session.run_task(&text, cancel.clone()).await;
     // As with `Stop`: asked again (`stop_hook_active: true`) after each
-    // block, at most MAX_STOP_BLOCKS times in a row.
+    // block, at most MAX_STOP_BLOCKS times in a row (a tool call between
+    // two blocks starts the count again).
     let mut blocks = 0;
+    let mut asked_again = false;
     loop {
         if blocks >= MAX_STOP_BLOCKS {
             parts.events.send(Event::Warning {
@@ -146,7 +148,7 @@ async fn once(
             &built.tag,
             built.session.file(),
             &outcome.final_text,
-            blocks > 0,
+            asked_again,
         )
         .await
         else {
@@ -156,8 +158,12 @@ async fn once(
             break;
         }
         blocks += 1;
+        asked_again = true;
         let again = format!("Do not stop yet: {reason}");
         outcome = built.session.run_task(&again, cancel.clone()).await;
+        if outcome.called_tools {
+            blocks = 0;
+        }
     }
     let mut result = child::finish(built, outcome, started, &parts.events);
     result.usage = result.usage.since(&before);

@@ -203,7 +203,11 @@ fn trust(home: &std::path::Path, hooks: &[Hook], ids: &[String]) -> i32 {
     };
     let mut chosen: Vec<&Hook> = Vec::new();
     if ids.is_empty() {
-        chosen.extend(hooks.iter().filter(|h| waiting(h)));
+        // In a repository not trusted yet, its hooks never approved wait
+        // too (approved as `hooks trust ID` does: they run once it is).
+        chosen.extend(hooks.iter().filter(|h| {
+            waiting(h) || (h.trust == TrustState::RepoNotTrusted && !store.contains(&h.hash))
+        }));
         let refused = hooks
             .iter()
             .filter(|h| h.trust == TrustState::NotApproved && h.refused_root().is_some())

@@ -80,7 +80,16 @@ pub fn interpret(event: HookEvent, label: &str, out: &RunOutput, timeout_sec: u6
                 reason.to_string()
             });
         }
-        RunStatus::Exited(0) => read_stdout(event, label, out.stdout.trim(), &mut r),
+        // A leading byte-order mark is not part of the answer (Claude
+        // Code's JSON.parse after trim() drops it too).
+        RunStatus::Exited(0) => {
+            let stdout = out
+                .stdout
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .trim_start();
+            read_stdout(event, label, stdout, &mut r)
+        }
         // A guard that cannot start (not executable, not found) refuses
         // the call rather than let it through unguarded.
         RunStatus::Exited(code @ (126 | 127)) if event == HookEvent::PreToolUse => {
@@ -192,20 +201,12 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
     }
     if let Some(Value::Object(specific)) = json.get("hookSpecificOutput") {
         let why = str_of(specific.get("permissionDecisionReason"));
-        if let Some(p) = specific
-            .get("permissionDecision")
-            .and_then(Value::as_str)
-            .and_then(Permission::parse)
-        {
+        if let Some(p) = decision_of(event, label, "permissionDecision", specific, r) {
             r.permission = Some((p, why));
         }
         // PermissionRequest: {"decision": {"behavior": "allow"|"deny", "message"}}.
         if let Some(Value::Object(d)) = specific.get("decision") {
-            if let Some(p) = d
-                .get("behavior")
-                .and_then(Value::as_str)
-                .and_then(Permission::parse)
-            {
+            if let Some(p) = decision_of(event, label, "decision.behavior", d, r) {
                 r.permission = Some((p, str_of(d.get("message"))));
             }
             if let Some(u) = d.get("updatedInput").filter(|u| u.is_object()) {
@@ -226,6 +227,36 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
     if r.block.is_some() {
         r.outcome = Some(Outcome::Blocked);
     }
+}
+
+/// The permission in `field` of `json` (its last dotted part), `None`
+/// when absent. Any other value than `allow`, `deny` or `ask` is a warning
+/// naming the hook and the value, and a guard's answer that cannot be read
+/// blocks what it guards, as a guard that cannot start does.
+fn decision_of(
+    event: HookEvent,
+    label: &str,
+    field: &str,
+    json: &serde_json::Map<String, Value>,
+    r: &mut HookResult,
+) -> Option<Permission> {
+    let key = field.rsplit('.').next().unwrap_or(field);
+    let value = json.get(key)?;
+    if let Some(p) = value.as_str().and_then(Permission::parse) {
+        return Some(p);
+    }
+    r.outcome = Some(Outcome::Error);
+    let what = format!(
+        "answered {field} {value}, which is not \"allow\", \"deny\" or \"ask\" (they are lowercase)"
+    );
+    r.warning = Some(format!("hook `{label}` ({event}) {what}; it was ignored"));
+    if event.guards() {
+        r.warning = Some(format!("hook `{label}` ({event}) {what}"));
+        r.block = Some(format!(
+            "refused: the {event} hook `{label}` {what}; a guard whose answer cannot be read blocks what it guards: fix its output"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -365,5 +396,49 @@ mod tests {
             60,
         );
         assert_eq!(r.block.as_deref(), Some("no"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_json_answer_is_skipped() {
+        let out = exited(
+            0,
+            "\u{feff}{\"hookSpecificOutput\": {\"permissionDecision\": \"deny\", \"permissionDecisionReason\": \"BOM-DENY\"}}\r\n",
+            "",
+        );
+        let r = interpret(HookEvent::PreToolUse, "h", &out, 60);
+        assert_eq!(
+            (r.outcome(), r.block.as_deref()),
+            (Outcome::Blocked, Some("BOM-DENY"))
+        );
+    }
+
+    #[test]
+    fn an_unknown_permission_decision_is_said_and_a_guard_refuses() {
+        let answer = r#"{"hookSpecificOutput": {"permissionDecision": "DENY"}}"#;
+        let r = interpret(HookEvent::PreToolUse, "g", &exited(0, answer, ""), 60);
+        assert_eq!(r.outcome(), Outcome::Blocked);
+        assert!(r.permission.is_none());
+        let w = r.warning.unwrap();
+        assert!(
+            w.contains("`g`") && w.contains("permissionDecision \"DENY\""),
+            "{w}"
+        );
+        let b = r.block.unwrap();
+        assert!(
+            b.starts_with("refused: the PreToolUse hook `g` answered permissionDecision \"DENY\""),
+            "{b}"
+        );
+        let r = interpret(HookEvent::PostToolUse, "p", &exited(0, answer, ""), 60);
+        assert_eq!((r.outcome(), r.block), (Outcome::Error, None));
+        assert!(r.warning.unwrap().ends_with("it was ignored"));
+        let answer = r#"{"hookSpecificOutput": {"decision": {"behavior": 1}}}"#;
+        let r = interpret(
+            HookEvent::PermissionRequest,
+            "q",
+            &exited(0, answer, ""),
+            60,
+        );
+        assert_eq!(r.outcome(), Outcome::Blocked);
+        assert!(r.block.unwrap().contains("answered decision.behavior 1,"));
     }
 }

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
-use std::time::Instant;
 
 use serde_json::{Map, Value};
 
+use super::announced::Announced;
 use super::claude_transcript::ClaudeTranscripts;
 use super::config::TrustState;
 use super::contract::{self, HookResult};
@@ -352,11 +352,7 @@ impl Hooks {
             }
         };
         let body = Value::Object(input).to_string().into_bytes();
-        self.events.send(Event::HookStarted {
-            name: label.clone(),
-            event: hook.event.as_str().to_string(),
-        });
-        let started = Instant::now();
+        let announced = Announced::start(&self.events, label.clone(), hook.event.as_str());
         let mut result = match hook.def.kind {
             HookKind::Wasm => self.run_wasm(hook, &label, &body).await,
             HookKind::Command | HookKind::Http => {
@@ -369,13 +365,7 @@ impl Hooks {
         if let Some(w) = &result.warning {
             tracing::warn!("{w}");
         }
-        self.events.send(Event::HookCompleted {
-            name: label,
-            event: hook.event.as_str().to_string(),
-            duration_ms: started.elapsed().as_millis() as u64,
-            outcome: result.outcome(),
-            message,
-        });
+        announced.complete(result.outcome(), message);
         result
     }
 }

@@ -14,6 +14,7 @@
 //! - [`dispatch`]: [`Hooks`], the set a session runs; the tool registry is
 //!   the one place tool events fire, for every tool source.
 
+mod announced;
 pub(crate) mod approved_before;
 pub(crate) mod approver;
 pub(crate) mod claude;

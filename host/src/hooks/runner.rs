@@ -42,7 +42,7 @@ pub fn cut_note(output: &str) -> Option<(&str, Option<usize>)> {
     Some((&output[..at], dropped))
 }
 /// How long output is still read after the hook exited (a background
-/// child may hold the pipe open).
+/// child may hold the pipe open); then what was read is kept.
 const DRAIN_GRACE: Duration = Duration::from_millis(500);
 
 /// How a hook ended.
@@ -133,8 +133,10 @@ pub async fn run_command(
             let _ = s.shutdown().await;
         }
     };
-    let out_task = tokio::spawn(read_capped(stdout));
-    let err_task = tokio::spawn(read_capped(stderr));
+    let (out_stop, out_stopped) = tokio::sync::oneshot::channel();
+    let (err_stop, err_stopped) = tokio::sync::oneshot::channel();
+    let out_task = tokio::spawn(read_capped(stdout, out_stopped));
+    let err_task = tokio::spawn(read_capped(stderr, err_stopped));
     let waited = tokio::time::timeout(timeout, async {
         let (_, status) = tokio::join!(feed, child.wait());
         status
@@ -158,8 +160,8 @@ pub async fn run_command(
             }
         }
     };
-    let stdout = drain(out_task).await;
-    let stderr = drain(err_task).await;
+    let stdout = drain(out_task, out_stop).await;
+    let stderr = drain(err_task, err_stop).await;
     RunOutput {
         status,
         stdout,
@@ -167,15 +169,27 @@ pub async fn run_command(
     }
 }
 
-async fn drain(task: tokio::task::JoinHandle<String>) -> String {
-    match tokio::time::timeout(DRAIN_GRACE, task).await {
-        Ok(Ok(s)) => s,
-        Ok(Err(_)) => String::new(),
-        Err(_) => String::new(),
+/// What a reader got: all of it when the pipe closes within
+/// [`DRAIN_GRACE`], else what it had read by then. The hook has exited, so
+/// its answer is whole; a background child it left holding the pipe (a
+/// sound player, a logger) only keeps the pipe from closing.
+async fn drain(
+    mut task: tokio::task::JoinHandle<String>,
+    stop: tokio::sync::oneshot::Sender<()>,
+) -> String {
+    if let Ok(done) = tokio::time::timeout(DRAIN_GRACE, &mut task).await {
+        return done.unwrap_or_default();
     }
+    let _ = stop.send(());
+    task.await.unwrap_or_default()
 }
 
-async fn read_capped<R: AsyncRead + Unpin>(pipe: Option<R>) -> String {
+/// Reads `pipe` to its end, or until `stop` fires, keeping at most
+/// [`OUTPUT_LIMIT`] bytes.
+async fn read_capped<R: AsyncRead + Unpin>(
+    pipe: Option<R>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) -> String {
     let Some(mut pipe) = pipe else {
         return String::new();
     };
@@ -183,14 +197,18 @@ async fn read_capped<R: AsyncRead + Unpin>(pipe: Option<R>) -> String {
     let mut dropped = 0usize;
     let mut chunk = [0u8; 8192];
     loop {
-        match pipe.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                let take = n.min(OUTPUT_LIMIT - buf.len());
-                buf.extend_from_slice(&chunk[..take]);
-                dropped += n - take;
-            }
-        }
+        // `read` is cancel-safe: a stop between reads loses nothing read.
+        let n = tokio::select! {
+            biased;
+            read = pipe.read(&mut chunk) => match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            },
+            _ = &mut stop => break,
+        };
+        let take = n.min(OUTPUT_LIMIT - buf.len());
+        buf.extend_from_slice(&chunk[..take]);
+        dropped += n - take;
     }
     let mut text = String::from_utf8_lossy(&buf).into_owned();
     if dropped > 0 {
@@ -304,5 +322,29 @@ mod tests {
         assert_eq!(out.status, RunStatus::TimedOut);
         tokio::time::sleep(Duration::from_secs(4)).await;
         assert!(!marker.exists(), "the hook's child outlived the timeout");
+    }
+
+    #[tokio::test]
+    async fn what_a_hook_printed_is_kept_when_a_background_child_holds_its_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let started = std::time::Instant::now();
+        let out = run_command(
+            "sleep 5 & echo answer; echo why >&2; exit 2",
+            dir.path(),
+            &[],
+            None,
+            b"",
+            Duration::from_secs(20),
+        )
+        .await;
+        assert_eq!(out.status, RunStatus::Exited(2));
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str()),
+            ("answer\n", "why\n")
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "waited for the child"
+        );
     }
 }

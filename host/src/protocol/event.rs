@@ -177,8 +177,8 @@ pub enum Event {
         name: String,
         event: String,
     },
-    /// A hook finished. `outcome` is `ok`, `blocked`, `error` or
-    /// `timeout`; `message` is the block reason or the warning.
+    /// A hook finished. `outcome` is `ok`, `blocked`, `error`, `timeout`
+    /// or `interrupted`; `message` is the block reason or the warning.
     HookCompleted {
         name: String,
         event: String,

@@ -108,6 +108,8 @@ labelled! {
         Error => "error",
         #[serde(rename = "timeout")]
         TimedOut => "timeout",
+        /// Stopped before it finished (Ctrl-C, SIGTERM): killed.
+        Interrupted => "interrupted",
     }
 }
 
@@ -197,12 +199,16 @@ mod tests {
             HookOutcome::Blocked,
             HookOutcome::Error,
             HookOutcome::TimedOut,
+            HookOutcome::Interrupted,
         ];
         let json: Vec<String> = hooks
             .iter()
             .map(|s| serde_json::to_string(s).unwrap_or_default())
             .collect();
-        assert_eq!(words(json), r#""ok","blocked","error","timeout""#);
+        assert_eq!(
+            words(json),
+            r#""ok","blocked","error","timeout","interrupted""#
+        );
         for s in hooks {
             assert_eq!(
                 format!("\"{s}\""),

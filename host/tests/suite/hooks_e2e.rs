@@ -23,6 +23,7 @@ mod sealed_settings;
 mod session;
 mod subfolder;
 mod tools;
+mod untrusted_repo;
 mod wasm;
 
 use std::path::{Path, PathBuf};

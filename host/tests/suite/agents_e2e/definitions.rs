@@ -198,6 +198,69 @@ fn a_blocking_subagent_stop_hook_is_asked_again_like_stop_up_to_the_cap() {
     assert_eq!(completed[0]["status"], "done");
 }
 
+/// As with `Stop`, the cap counts blocks in a row: a child that calls a
+/// tool between two blocks (the usual "go on until the tests pass" loop)
+/// is asked from zero again, and `stop_hook_active` stays true.
+#[test]
+fn a_subagent_stop_hooks_cap_counts_only_blocks_in_a_row() {
+    let env = TestEnv::new("responses");
+    let log = blocking_hooks(&env, &["SubagentStop"]);
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                serde_json::json!({"task": "CHILD-W x"}),
+            )]),
+            Reply::text("ok"),
+        ],
+    );
+    let worked = (0..10).flat_map(|i| {
+        [
+            Reply::text(format!("step {i}")),
+            Reply::tool_call(
+                format!("w{i}"),
+                "shell",
+                serde_json::json!({"command": format!("echo w{i}")}),
+            ),
+        ]
+    });
+    let idle = (0..9).map(|i| Reply::text(format!("final {i}")));
+    env.server.route("CHILD-W", worked.chain(idle));
+    let run = env.exec_json(&format!("{PARENT} go"), &["--approval", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines = log_lines(&log);
+    let seen: Vec<(bool, &str)> = lines
+        .iter()
+        .map(|v| {
+            (
+                v["stop_hook_active"].as_bool().unwrap(),
+                v["last_assistant_message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(bool, String)> = (0..10)
+        .map(|i| format!("step {i}"))
+        .chain((0..8).map(|i| format!("final {i}")))
+        .enumerate()
+        .map(|(n, text)| (n > 0, text))
+        .collect();
+    let expected: Vec<(bool, &str)> = expected.iter().map(|(a, t)| (*a, t.as_str())).collect();
+    assert_eq!(
+        seen, expected,
+        "ten blocks with work between, then eight in a row"
+    );
+    let warnings = run.of_type("warning");
+    assert!(
+        warnings.iter().any(|w| w["message"]
+            .as_str()
+            .unwrap()
+            .contains("going 8 times in a row")),
+        "{warnings:?}"
+    );
+    assert_eq!(run.of_type("agent_completed")[0]["status"], "done");
+}
+
 #[test]
 fn user_prompt_submit_hooks_see_only_the_users_prompt_not_subagent_tasks() {
     let env = TestEnv::new("responses");

@@ -181,3 +181,129 @@ fn a_prompt_hook_printing_too_much_is_cut_with_a_note() {
         &body[body.len().saturating_sub(400)..]
     );
 }
+
+/// A hook that leaves a background process holding its stdout and stderr
+/// (a sound player, `curl … &`) has exited with its answer whole: what it
+/// printed is read, so its deny holds and an exit-2 reason reaches the
+/// model.
+#[test]
+fn a_hook_leaving_a_background_child_on_its_output_is_still_heard() {
+    let env = TestEnv::new("chat");
+    let hook = script(
+        &env,
+        "bg.sh",
+        "#!/bin/bash\nin=$(cat)\nsleep 3 &\n\
+         case \"$in\" in\n\
+         *json-deny*) echo '{\"hookSpecificOutput\": {\"hookEventName\": \"PreToolUse\", \"permissionDecision\": \"deny\", \"permissionDecisionReason\": \"BG-DENY\"}}';;\n\
+         *exit-two*) echo 'BG-EXIT-TWO' >&2; exit 2;;\n\
+         esac\nexit 0\n",
+    );
+    add_user_hooks(&env, &[hook_toml("PreToolUse", None, &hook, "")]);
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo json-deny > ran1"})),
+        Reply::tool_call("c2", "shell", json!({"command": "echo exit-two > ran2"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let o = outcomes(&run);
+    assert_eq!(o.len(), 2, "{o:?}");
+    assert_eq!(o[0], ("blocked".into(), "BG-DENY".into()), "{o:?}");
+    assert_eq!(o[1], ("blocked".into(), "BG-EXIT-TWO".into()), "{o:?}");
+    for (id, ran, reason) in [("c1", "ran1", "BG-DENY"), ("c2", "ran2", "BG-EXIT-TWO")] {
+        let done = super::completed(&run, id);
+        assert_eq!(done["status"], "denied", "{done}");
+        assert!(
+            done["output"].as_str().unwrap_or("").contains(reason),
+            "{done}"
+        );
+        assert!(!env.repo_path().join(ran).exists(), "{id} ran");
+    }
+}
+
+/// A guard's JSON answer after a UTF-8 byte-order mark is read; one with a
+/// `permissionDecision` quire does not know (`"DENY"`) is named with its
+/// value and refuses the call rather than let it through unguarded.
+#[test]
+fn a_guards_bom_answer_is_read_and_an_unknown_decision_refuses() {
+    let env = TestEnv::new("chat");
+    let hook = script(
+        &env,
+        "ws.sh",
+        "#!/bin/bash\nin=$(cat)\ncase \"$in\" in\n\
+         *bom*) printf '\\xef\\xbb\\xbf{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"BOM-DENY\"}}\\n';;\n\
+         *badval*) printf '{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"DENY\",\"permissionDecisionReason\":\"UPPER-DENY\"}}\\n';;\n\
+         esac\n",
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml("PreToolUse", None, &hook, "name = \"ws-guard\"")],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo bom > ran1"})),
+        Reply::tool_call("c2", "shell", json!({"command": "echo badval > ran2"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let o = outcomes(&run);
+    assert_eq!(o.len(), 2, "{o:?}");
+    assert_eq!(o[0], ("blocked".into(), "BOM-DENY".into()), "{o:?}");
+    assert_eq!(o[1].0, "blocked", "{o:?}");
+    assert!(
+        o[1].1.contains("hook `ws-guard`") && o[1].1.contains("permissionDecision \"DENY\""),
+        "{o:?}"
+    );
+    for (id, ran, reason) in [
+        ("c1", "ran1", "BOM-DENY"),
+        ("c2", "ran2", "permissionDecision \"DENY\""),
+    ] {
+        let done = super::completed(&run, id);
+        assert_eq!(done["status"], "denied", "{done}");
+        assert!(
+            done["output"].as_str().unwrap_or("").contains(reason),
+            "{done}"
+        );
+        assert!(!env.repo_path().join(ran).exists(), "{id} ran");
+    }
+}
+
+/// Ctrl-C while a hook runs: the hook is killed and its `hook_started` gets
+/// its `hook_completed`, outcome `interrupted`.
+#[test]
+fn a_hook_stopped_by_ctrl_c_still_completes_as_interrupted() {
+    let env = TestEnv::new("chat");
+    let pid_file = env.home.path().join("hook.pid");
+    let hook = script(
+        &env,
+        "slow.sh",
+        &format!("#!/bin/bash\ncat >/dev/null\necho $$ > {pid_file:?}\nsleep 300\n"),
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml(
+            "PreToolUse",
+            None,
+            &hook,
+            "name = \"slow-guard\"",
+        )],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo ran > ran"})),
+        Reply::text("ok"),
+    ]);
+    let child = env.spawn(&["exec", "--json", "go"]);
+    let hook_pid: i32 = wait_for_file(&pid_file).trim().parse().unwrap();
+    let quire = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: a signal to the quire process this test started.
+    unsafe { libc::kill(quire, libc::SIGINT) };
+    let run = super::support::quire::finish(child);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(wait_gone(hook_pid), "the hook outlived Ctrl-C");
+    let started = run.of_type("hook_started");
+    let completed = run.of_type("hook_completed");
+    assert_eq!((started.len(), completed.len()), (1, 1), "{}", run.stdout);
+    assert_eq!(completed[0]["name"], "slow-guard", "{}", completed[0]);
+    assert_eq!(completed[0]["outcome"], "interrupted", "{}", completed[0]);
+    assert!(!env.repo_path().join("ran").exists(), "the call ran");
+}
