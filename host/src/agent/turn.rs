@@ -323,7 +323,7 @@ impl Session {
                             tracing::warn!(error = %e, "session file not updated");
                         }
                     }
-                    if let Err(e) = writer.append_item(&item) {
+                    if let Err(e) = writer.append_result(&item, r.status) {
                         events.send(Event::Warning {
                             message: format!("session file not updated: {e}"),
                         });

@@ -1,7 +1,7 @@
-//! Options of Claude Code's command line that quire does not have, each
-//! refused with what quire offers instead (not clap's nearest spelling:
-//! `--output-format` is not `--output-last-message`, `--continue` is not
-//! `--config`). (`-p "a task"` is Codex's `--profile` here: the
+//! Options of Claude Code's and Codex's command lines that quire does not
+//! have, each refused with what quire offers instead (not clap's nearest
+//! spelling: `--output-format` is not `--output-last-message`,
+//! `--continue` is not `--config`, `--color` is not `--yolo`). (`-p "a task"` is Codex's `--profile` here: the
 //! refusal of a profile named like a task says so, `config::profile`.)
 
 /// Claude Code's options and quire's way to the same thing.
@@ -80,18 +80,40 @@ const CLAUDE: &[(&[&str], &str)] = &[
     ),
 ];
 
+/// Codex's options (of `codex exec` and `codex`) quire does not have,
+/// and quire's way to the same thing.
+const CODEX: &[(&[&str], &str)] = &[
+    (
+        &["--color"],
+        "chooses when output is coloured: quire colours only what goes to a terminal, never a pipe or file, and NO_COLOR=1 turns colour off",
+    ),
+    (
+        &["--oss"],
+        "uses a local open-source model: `--provider ollama` (http://localhost:11434/v1; OLLAMA_BASE_URL overrides), or a [providers.local] table for another local server (README: Providers)",
+    ),
+    (
+        &["--search"],
+        "lets the model search the web: quire has no web search of its own; an MCP server can give it one (`quire mcp add`)",
+    ),
+];
+
 /// The refusal of `arg`, an argument clap did not know (`--continue`,
-/// `--output-format=json`), when it is one of Claude Code's options.
+/// `--output-format=json`, `--color=never`), when it is one of Claude
+/// Code's or Codex's options.
 pub fn refusal(arg: &str) -> Option<String> {
     let flag = arg.split_once('=').map_or(arg, |(f, _)| f);
-    CLAUDE
-        .iter()
-        .find(|(names, _)| names.contains(&flag))
-        .map(|(_, instead)| {
-            format!(
-                "error: quire has no option '{flag}'; in Claude Code it {instead}\n\nFor more information, try 'quire --help'."
-            )
-        })
+    let find = |table: &[(&[&str], &'static str)]| {
+        table
+            .iter()
+            .find(|(names, _)| names.contains(&flag))
+            .map(|(_, instead)| *instead)
+    };
+    let (tool, instead) = find(CLAUDE)
+        .map(|i| ("Claude Code", i))
+        .or_else(|| find(CODEX).map(|i| ("Codex", i)))?;
+    Some(format!(
+        "error: quire has no option '{flag}'; in {tool} it {instead}\n\nFor more information, try 'quire --help'."
+    ))
 }
 
 /// [`refusal`] of the argument clap's `error` names as unknown.
@@ -121,6 +143,18 @@ mod tests {
         let said = refusal("--permission-mode").unwrap();
         assert!(said.contains("-s read-only"), "{said}");
         assert!(refusal("--bogus").is_none());
+    }
+
+    #[test]
+    fn codex_options_are_refused_with_quire_s_way() {
+        let said = refusal("--color=never").unwrap();
+        assert!(
+            said.contains("in Codex it") && said.contains("NO_COLOR"),
+            "{said}"
+        );
+        assert!(!said.contains("--yolo"), "{said}");
+        assert!(refusal("--oss").unwrap().contains("--provider ollama"));
+        assert!(refusal("--search").unwrap().contains("no web search"));
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use quire::protocol::Item;
 use quire::store::{self, Record, SessionSummary};
+use quire::tools::CallStatus;
+use quire::tools::registry::recorded_status;
 use quire::tools::shell::result_text;
 use serde_json::Value;
 
@@ -72,7 +74,7 @@ fn record_lines(record: &Record) -> Vec<String> {
             }
             head
         }
-        Record::Item { item, .. } => item_lines(item),
+        Record::Item { item, status, .. } => item_lines(item, *status),
         Record::Compacted { items } => vec![format!(
             "── compacted: what came before is summarised in {} ──",
             quire::plural::counted(items.len(), "item")
@@ -93,7 +95,8 @@ fn record_lines(record: &Record) -> Vec<String> {
     }
 }
 
-fn item_lines(item: &Item) -> Vec<String> {
+/// `status`: how a tool result's call ended, when the file kept it.
+fn item_lines(item: &Item, status: Option<CallStatus>) -> Vec<String> {
     match item {
         Item::User { text } => {
             let mut lines = vec![String::new()];
@@ -115,16 +118,23 @@ fn item_lines(item: &Item) -> Vec<String> {
         Item::ToolResult {
             output, is_error, ..
         } => {
+            // The marks of the live view: ⊘ for a call denied, timed out
+            // or interrupted, ✗ for one that failed.
+            let mark = match status.unwrap_or_else(|| recorded_status(output, *is_error)) {
+                CallStatus::Ok => "│",
+                CallStatus::Failed => "✗",
+                _ => "⊘",
+            };
             let (status, body) = shell_parts(output);
             let all: Vec<&str> = body.lines().collect();
             let mut lines: Vec<String> = status
                 .into_iter()
-                .map(|s| format!("  {} {s}", if *is_error { "✗" } else { "│" }))
+                .map(|s| format!("  {mark} {s}"))
                 .collect();
             lines.extend(
                 all.iter()
                     .take(OUTPUT_LINES)
-                    .map(|l| format!("  {} {}", if *is_error { "✗" } else { "│" }, clip(l, 120))),
+                    .map(|l| format!("  {mark} {}", clip(l, 120))),
             );
             if all.len() > OUTPUT_LINES {
                 lines.push(format!(

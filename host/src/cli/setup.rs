@@ -33,9 +33,6 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
     if let Some(p) = &global.provider {
         overrides.push(format!("provider={}", quoted(p)));
     }
-    if let Some(p) = &global.profile {
-        overrides.push(format!("profile={}", quoted(p)));
-    }
     if let Some(m) = &global.model {
         overrides.push(format!("model={}", quoted(m)));
     }
@@ -79,6 +76,7 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
         workspace: Some(root.clone().unwrap_or_else(|| cwd.clone())),
         repo_root: root,
         overrides,
+        profile: global.profile.clone(),
     };
     let (config, mut warnings) = config::load(&opts)?;
     if matches!(approval, Some(ApprovalArg::OnFailure)) {

@@ -134,6 +134,7 @@ fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
         repo_root: Some(target.to_path_buf()),
         workspace: None,
         overrides: Vec::new(),
+        profile: None,
     };
     let (config, _) = config::load_to_trust(&opts).map_err(|e| e.to_string())?;
     quire::mcp::load_specs(&config, target, Some(target)).map_err(|e| e.to_string())?;

@@ -50,6 +50,9 @@ pub struct LoadOptions {
     pub workspace: Option<PathBuf>,
     /// `-c key=value` overrides, applied last, in order.
     pub overrides: Vec<String>,
+    /// The `--profile NAME` (`-p`) flag: the profile this run asks for,
+    /// over `-c profile=…` and every other way.
+    pub profile: Option<String>,
 }
 
 /// Environment variables that set top-level keys.
@@ -158,8 +161,8 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     let mut later_keys: Vec<String> = Vec::new();
     let mut profile_applied = None;
     let mut model_given_by = None;
-    if let Some((name, by)) = super::profile::chosen(&merged, &opts.overrides, parse_value) {
-        let own = super::profile::table(&merged, &name, &by)?;
+    if let Some((name, by)) = super::profile::chosen(&merged, opts, parse_value) {
+        let own = super::profile::table(&merged, &name, &by, &opts.home)?;
         let origin = Origin::Profile(&name);
         let own = codex(own, &origin, &mut warnings)?;
         let mut after = merged.clone();
@@ -174,12 +177,16 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         }
         profile_applied = Some((name, own.keys().cloned().collect()));
     }
+    let mut provider_from_env = None;
     for (var, key) in ENV_KEYS {
         if let Ok(v) = std::env::var(var)
             && !v.is_empty()
         {
             if matches!(*key, "model" | "provider") {
                 model_given_by = Some(var.to_string());
+            }
+            if *key == "provider" {
+                provider_from_env = Some(var.to_string());
             }
             later_keys.push(key.to_string());
             let mut one = Table::new();
@@ -221,6 +228,9 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         if matches!(k, "model" | "provider") {
             model_given_by = Some(format!("-c {}", o.trim()));
         }
+        if k == "provider" {
+            provider_from_env = None;
+        }
         if k == "model" {
             model_emptied_by = (one.get("model").and_then(Value::as_str) == Some(""))
                 .then(|| format!("-c {}", o.trim()));
@@ -233,6 +243,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     config.project_settings_changed = sealed_changed;
     config.model_emptied_by = model_emptied_by;
     config.model_given_by = model_given_by;
+    config.provider_from_env = provider_from_env;
     config.profile_applied = profile_applied;
     codex_names.sort();
     codex_names.dedup();
@@ -401,6 +412,7 @@ mod tests {
             repo_root: Some(repo.into()),
             workspace: Some(repo.into()),
             overrides: Vec::new(),
+            profile: None,
         }
     }
 
@@ -418,6 +430,7 @@ mod tests {
             repo_root: Some(repo.path().into()),
             workspace: None,
             overrides: vec!["max_turns=9".into(), "provider=local".into()],
+            profile: None,
         })
         .unwrap();
         assert!(w.is_empty(), "{w:?}");

@@ -2,6 +2,7 @@
 //! `<repo>/.quire/config.toml` < `QUIRE_*` environment < `-c key=value`
 //! (the CLI's flags are applied as `-c` overrides).
 
+pub mod base_url_places;
 mod check;
 pub mod claude_dirs;
 mod claude_mode;
@@ -152,6 +153,11 @@ pub struct Config {
     /// model it last used.
     #[serde(skip)]
     pub model_given_by: Option<String>,
+    /// The environment variable that chose the provider, when one did
+    /// and no flag or `-c` chose after it (`QUIRE_PROVIDER`): an unknown
+    /// provider's error names it.
+    #[serde(skip)]
+    pub provider_from_env: Option<String>,
     /// The profile applied and the keys it set (`/status`).
     #[serde(skip)]
     pub profile_applied: Option<(String, Vec<String>)>,
@@ -238,6 +244,7 @@ impl Default for Config {
             sandbox_fixed: false,
             model_emptied_by: None,
             model_given_by: None,
+            provider_from_env: None,
             profile: String::new(),
             profiles: toml::Table::new(),
             profile_applied: None,

@@ -4,20 +4,30 @@
 //! that order. The chosen table applies over the config files and under
 //! `QUIRE_*` variables and `-c`.
 
+use std::path::Path;
+
 use toml::{Table, Value};
 
-use super::ConfigError;
+use super::{ConfigError, LoadOptions};
 
-/// The profile this run asks for and what asked for it: the last
-/// `-c profile=NAME` (the `--profile` flag is one), else `QUIRE_PROFILE`,
-/// else the files' `profile` (already merged into `merged`).
+/// The profile this run asks for and what asked for it: the `--profile`
+/// flag, else the last `-c profile=NAME`, else `QUIRE_PROFILE`, else the
+/// files' `profile` (already merged into `merged`).
 pub(super) fn chosen(
     merged: &Table,
-    overrides: &[String],
+    opts: &LoadOptions,
     parse: impl Fn(&str) -> Value,
 ) -> Option<(String, String)> {
     let named = |v: Value| v.as_str().map(str::to_string).filter(|n| !n.is_empty());
-    overrides
+    let flag = opts
+        .profile
+        .clone()
+        .filter(|n| !n.is_empty())
+        .map(|n| (n.clone(), format!("--profile {n}")));
+    if flag.is_some() {
+        return flag;
+    }
+    opts.overrides
         .iter()
         .rev()
         .filter_map(|o| o.split_once('='))
@@ -40,7 +50,13 @@ pub(super) fn chosen(
 
 /// The settings of profile `name`, or an error naming the profiles there
 /// are and where they are written.
-pub(super) fn table(merged: &Table, name: &str, by: &str) -> Result<Table, ConfigError> {
+/// `home` is `$QUIRE_HOME`, where the user's config.toml is.
+pub(super) fn table(
+    merged: &Table,
+    name: &str,
+    by: &str,
+    home: &Path,
+) -> Result<Table, ConfigError> {
     let profiles = merged.get("profiles").and_then(Value::as_table);
     match profiles.and_then(|p| p.get(name)) {
         Some(Value::Table(t)) => {
@@ -59,7 +75,10 @@ pub(super) fn table(merged: &Table, name: &str, by: &str) -> Result<Table, Confi
                 .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             let listed = if there.is_empty() {
-                "there are none: add a [profiles.NAME] table to ~/.quire/config.toml".to_string()
+                format!(
+                    "there are none: add a [profiles.NAME] table to {}",
+                    home.join("config.toml").display()
+                )
             } else {
                 format!("the profiles are {}", there.join(", "))
             };

@@ -105,11 +105,16 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
         known.extend(config.providers.keys().map(String::as_str));
         known.sort_unstable();
         known.dedup();
-        return Err(ConfigError::Invalid(format!(
-            "unknown provider '{name}'{} (known providers: {}); add a [providers.{name}] table to config.toml or pick one with --provider",
-            crate::suggest::did_you_mean(name, known.iter().copied()),
-            known.join(", ")
-        )));
+        let hint = crate::suggest::did_you_mean(name, known.iter().copied());
+        let known = known.join(", ");
+        return Err(ConfigError::Invalid(match &config.provider_from_env {
+            Some(var) => format!(
+                "{var}: unknown provider '{name}'{hint} (known providers: {known}); set {var} to one of them, or unset it"
+            ),
+            None => format!(
+                "unknown provider '{name}'{hint} (known providers: {known}); add a [providers.{name}] table to config.toml or pick one with --provider"
+            ),
+        }));
     }
     let pick =
         |f: fn(&ProviderEntry) -> Option<String>| user.and_then(f).or_else(|| builtin.and_then(f));

@@ -93,6 +93,7 @@ mod tests {
             repo_root: None,
             workspace: None,
             overrides: vec!["max_turns=3".into()],
+            profile: None,
         };
         let applied = ("careful".to_string(), vec!["sandbox_mode".to_string()]);
         let got = sources(&opts, true, Some(&applied));
@@ -125,6 +126,7 @@ mod tests {
             repo_root: Some(repo.path().to_path_buf()),
             workspace: None,
             overrides: vec!["approval=\"never\"".into(), "model=x".into()],
+            profile: None,
         };
         let got = sources(&opts, true, None);
         let user = home.path().join("config.toml").display().to_string();

@@ -13,6 +13,7 @@ fn config_toml_tables_load_and_errors_name_the_key() {
         repo_root: None,
         workspace: None,
         overrides: o,
+        profile: None,
     };
     let (c, warnings) = load(&opts(vec![])).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");

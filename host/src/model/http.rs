@@ -93,8 +93,8 @@ pub async fn post_event_stream(
                 " (the server does not know this model; check the model name: -m NAME, /model NAME, or `model` in config.toml)".to_string()
             } else {
                 format!(
-                    " (nothing answers at this URL; check base_url of providers.{})",
-                    provider.name
+                    " (nothing answers at this URL; {})",
+                    crate::config::base_url_places::not_found_fix(provider)
                 )
             });
         }

@@ -99,6 +99,9 @@ pub fn nothing_to_resume(dir: &Path, cwd: &Path) -> StoreError {
             reason: u.reason,
         },
         None => StoreError::NoneHere {
+            others: list(dir)
+                .map(|l| by_last_use(l.into_iter().filter(|s| s.cwd != here)).len())
+                .unwrap_or(0),
             cwd: here,
             dir: dir.to_path_buf(),
         },

@@ -18,7 +18,7 @@ mod tail_turns;
 mod unanswered;
 mod writer;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +86,12 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         turn: Option<usize>,
         item: crate::protocol::Item,
+        /// How a tool result's call ended, when it did not simply succeed
+        /// or fail (denied, timed out, interrupted): a resumed or shown
+        /// session marks it as the live view did. Absent on other items
+        /// and in files written before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<crate::protocol::CallStatus>,
     },
     /// An event of record (usage, compaction, task end); kept for
     /// inspection, not replayed.
@@ -112,6 +118,26 @@ pub enum Record {
     Tools {
         names: Vec<String>,
     },
+}
+
+/// How a session of another folder is resumed.
+const RESUME_THERE: &str =
+    "a session resumes in its own folder, so cd there (or pass -C DIR) and resume it by its id";
+
+/// The message of [`StoreError::NoneHere`].
+fn none_here(cwd: &str, dir: &Path, others: usize) -> String {
+    match others {
+        0 => format!(
+            "no session to resume in {cwd}, and there are no past sessions (in {})",
+            dir.display()
+        ),
+        1 => format!(
+            "no session to resume in {cwd}; the one session `quire sessions list` shows is another folder's: {RESUME_THERE}"
+        ),
+        n => format!(
+            "no session to resume in {cwd}; the {n} sessions `quire sessions list` shows are other folders': {RESUME_THERE}"
+        ),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,11 +167,14 @@ pub enum StoreError {
         "'{query}' matches several sessions: {candidates}; give more of the id, or its last 8 characters"
     )]
     Ambiguous { query: String, candidates: String },
-    #[error(
-        "no session to resume in {cwd}; `quire sessions list` shows past sessions (in {}), resume one by its id",
-        dir.display()
-    )]
-    NoneHere { cwd: String, dir: PathBuf },
+    /// `others`: how many sessions of other folders there are (what
+    /// `quire sessions list` shows).
+    #[error("{}", none_here(cwd, dir, *others))]
+    NoneHere {
+        cwd: String,
+        dir: PathBuf,
+        others: usize,
+    },
     #[error(
         "no readable session to resume in {cwd}; the newest session file, {}, is damaged ({reason}) and may have been its last one: it cannot be resumed; move or delete it, or resume another session by its id (`quire sessions list` shows them)",
         path.display()

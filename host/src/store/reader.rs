@@ -1,8 +1,8 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{Record, SessionMeta, StoreError};
-use crate::protocol::Item;
+use crate::protocol::{CallStatus, Item};
 
 /// A session file read back.
 #[derive(Debug, Clone)]
@@ -15,6 +15,9 @@ pub struct LoadedSession {
     /// The tools the last requests carried, in order (`None`: never
     /// recorded, or chosen afresh after the last compaction).
     pub tools: Option<Vec<String>>,
+    /// How tool calls ended, by call id, where the file kept it (a result
+    /// denied, timed out or interrupted; see [`super::Record::Item`]).
+    pub statuses: HashMap<String, CallStatus>,
     /// Why the last user message got no answer, when it got none (see
     /// [`super::Unanswered`]).
     pub unanswered: Option<String>,
@@ -42,7 +45,8 @@ pub struct LoadedSession {
 
 /// Reads a session file. A partial last line is skipped with a warning;
 /// a tool call that never got its result gets one saying the session
-/// stopped, so every wire API accepts the history.
+/// stopped, and a result whose call was lost is left out (with a
+/// warning), so every wire API accepts the history.
 pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     // Bytes, not a string: one line that is not UTF-8 (a torn write, a
     // stray binary) is skipped like any other unreadable line.
@@ -64,6 +68,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut items = Vec::new();
     let mut warnings = Vec::new();
     let mut tools = None;
+    let mut statuses = HashMap::new();
     let mut unanswered = super::Unanswered::default();
     let mut last_task = super::last_task::Follow::default();
     let mut turns: usize = 0;
@@ -89,7 +94,10 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         }
         match serde_json::from_str::<Record>(line) {
             Ok(Record::Meta(m)) => meta = Some(m),
-            Ok(Record::Item { item, .. }) => {
+            Ok(Record::Item { item, status, .. }) => {
+                if let (Item::ToolResult { call_id, .. }, Some(status)) = (&item, status) {
+                    statuses.insert(call_id.clone(), status);
+                }
                 if matches!(item, Item::User { .. }) {
                     unanswered.see_message();
                     turns += 1;
@@ -138,6 +146,12 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         path: path.to_path_buf(),
         reason: "it has no meta line".into(),
     })?;
+    for call_id in drop_orphan_results(&mut items) {
+        warnings.push(format!(
+            "{}: left out the result of tool call {call_id}, whose call could not be read (no wire API accepts a result without its call)",
+            path.display()
+        ));
+    }
     close_unfinished_calls(&mut items);
     let unanswered = unanswered.why(&items);
     Ok(LoadedSession {
@@ -147,6 +161,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         path: path.to_path_buf(),
         items,
         tools,
+        statuses,
         unanswered,
         turns,
         last_task: last_task.last(),
@@ -154,6 +169,26 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         len: bytes.len() as u64,
         held: None,
     })
+}
+
+/// Removes tool results whose call is not before them in the history (its
+/// line was unreadable or never reached the disk): every wire API refuses
+/// a result without its call. Returns the call ids of the results removed.
+fn drop_orphan_results(items: &mut Vec<Item>) -> Vec<String> {
+    let mut called: HashSet<String> = HashSet::new();
+    let mut dropped = Vec::new();
+    items.retain(|item| match item {
+        Item::ToolCall { call_id, .. } => {
+            called.insert(call_id.clone());
+            true
+        }
+        Item::ToolResult { call_id, .. } if !called.contains(call_id) => {
+            dropped.push(call_id.clone());
+            false
+        }
+        _ => true,
+    });
+    dropped
 }
 
 /// Gives every tool call without a result an error result, placed right
@@ -202,6 +237,28 @@ pub fn close_unfinished_calls(items: &mut Vec<Item>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_without_their_call_are_dropped() {
+        let result = |id: &str| Item::ToolResult {
+            call_id: id.into(),
+            output: "ok".into(),
+            is_error: false,
+        };
+        let mut items = vec![
+            Item::User { text: "u".into() },
+            result("lost"),
+            Item::ToolCall {
+                call_id: "a".into(),
+                name: "shell".into(),
+                arguments: "{}".into(),
+            },
+            result("a"),
+        ];
+        assert_eq!(drop_orphan_results(&mut items), vec!["lost".to_string()]);
+        assert_eq!(items.len(), 3);
+        assert!(matches!(&items[2], Item::ToolResult { call_id, .. } if call_id == "a"));
+    }
 
     #[test]
     fn unfinished_calls_get_results_after_their_run() {

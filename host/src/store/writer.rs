@@ -3,8 +3,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{LoadedSession, Record, SessionMeta, StoreError};
-use crate::protocol::Event;
 use crate::protocol::Item;
+use crate::protocol::{CallStatus, Event};
 
 /// Appends records to one session file, flushing each line. It holds the
 /// file's lock while it lives: no other quire writes to the session.
@@ -121,10 +121,26 @@ impl SessionWriter {
     }
 
     pub fn append_item(&mut self, item: &Item) -> Result<(), StoreError> {
+        self.append_status_item(item, None)
+    }
+
+    /// Appends a tool result with how its call ended (kept unless it
+    /// simply succeeded or failed, see [`Record::Item`]).
+    pub fn append_result(&mut self, item: &Item, status: CallStatus) -> Result<(), StoreError> {
+        let kept = !matches!(status, CallStatus::Ok | CallStatus::Failed);
+        self.append_status_item(item, kept.then_some(status))
+    }
+
+    fn append_status_item(
+        &mut self,
+        item: &Item,
+        status: Option<CallStatus>,
+    ) -> Result<(), StoreError> {
         let turn = matches!(item, Item::User { .. }).then_some(self.turns + 1);
         self.write(&Record::Item {
             turn,
             item: item.clone(),
+            status,
         })?;
         if let Some(turn) = turn {
             self.turns = turn;

@@ -149,7 +149,9 @@ pub async fn run(
         .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
     crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
-    let replay = loaded.as_ref().map(|l| (l.items.clone(), l.path.clone()));
+    let replay = loaded
+        .as_ref()
+        .map(|l| (l.items.clone(), l.statuses.clone(), l.path.clone()));
     let mut session = match Session::start(SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
@@ -170,8 +172,8 @@ pub async fn run(
     app.status.context_window = session.context_window();
     app.status.instructions = session.instruction_files().to_vec();
     drain(&mut io, &mut app);
-    if let Some((items, file)) = replay {
-        app.replay(&items);
+    if let Some((items, statuses, file)) = replay {
+        app.replay(&items, &statuses);
         app.resumed_from(&file);
     }
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
@@ -284,18 +286,18 @@ pub async fn run(
                         match store::load(&s.path)
                             .map_err(|e| e.to_string())
                             .and_then(|l| {
-                                let items = l.items.clone();
+                                let shown = (l.items.clone(), l.statuses.clone());
                                 session
                                     .switch_to(l)
-                                    .map(|()| items)
+                                    .map(|()| shown)
                                     .map_err(|e| e.to_string())
                             }) {
-                            Ok(items) => {
+                            Ok((items, statuses)) => {
                                 drain(&mut io, &mut app);
                                 app.status.context_window = session.context_window();
                                 // The subagents listed were the other session's.
                                 app.children = Default::default();
-                                app.replay(&items);
+                                app.replay(&items, &statuses);
                                 app.resumed_from(&s.path);
                             }
                             Err(e) => app.note(&format!("error: {e}"), pal.bad()),

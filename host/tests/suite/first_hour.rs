@@ -13,4 +13,5 @@ mod help;
 mod profiles;
 mod setup_answers;
 mod typos;
+mod url_not_found;
 mod url_password;

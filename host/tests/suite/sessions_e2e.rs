@@ -275,6 +275,13 @@ fn interactive_ctrl_c_interrupts_then_exits() {
 #[test]
 fn resume_last_only_continues_a_session_of_this_directory() {
     let env = TestEnv::new("chat");
+    let none = env.exec_json("go on", &["--resume", "last"]);
+    assert_eq!(none.code, 2, "{}", none.stderr);
+    assert!(
+        none.stderr.contains("and there are no past sessions"),
+        "{}",
+        none.stderr
+    );
     env.server.push(Reply::text("first answer"));
     let run = env.exec_json("question in the repo", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -284,7 +291,9 @@ fn resume_last_only_continues_a_session_of_this_directory() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("no session to resume in")
-            && run.stderr.contains("quire sessions list"),
+            && run.stderr.contains(
+                "the one session `quire sessions list` shows is another folder's: a session resumes in its own folder, so cd there (or pass -C DIR)"
+            ),
         "{}",
         run.stderr
     );

@@ -71,50 +71,76 @@ impl Check {
 }
 
 pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> i32 {
-    let mut out = Vec::new();
+    let mut out = Report {
+        json: args.json,
+        checks: Vec::new(),
+    };
     match setup::load(global, None) {
-        Err(e) => out.push(Check::fail(
+        Err(e) => out.add([Check::fail(
             "config",
             format!("{e:#}"),
             "fix the file or flag named above; `quire doctor` runs the other checks once it loads",
-        )),
+        )]),
         Ok(setup) => {
-            out.extend(checks::config(&setup));
-            out.extend(claude::check(&setup));
-            out.extend(provider::check(&setup.config).await);
-            out.push(checks::sandbox(&setup.config));
-            out.extend(checks::mcp(&setup).await);
-            out.extend(checks::plugins(&setup).await);
-            out.extend(checks::skills(&setup));
-            out.extend(checks::caches(&setup));
+            out.add(checks::config(&setup));
+            out.add(claude::check(&setup));
+            let setup_runs = crate::cli::first_run::needed(&setup);
+            out.add(provider::check(&setup.config, setup_runs).await);
+            out.add([checks::sandbox(&setup.config)]);
+            out.add(checks::mcp(&setup).await);
+            out.add(checks::plugins(&setup).await);
+            out.add(checks::skills(&setup));
+            out.add(checks::caches(&setup));
         }
     }
-    let failed = out.iter().any(|c| c.status == Status::Fail);
-    if args.json {
-        let v = serde_json::json!({"ok": !failed, "checks": out});
-        println!("{v}");
-    } else {
-        for c in &out {
-            let tag = match c.status {
-                Status::Ok => "ok  ",
-                Status::Warn => "warn",
-                Status::Fail => "FAIL",
-            };
-            say(&format!("{tag}  {:<9} {}", c.area, c.message));
-            if let Some(f) = &c.fix {
-                say(&format!("      {:<9} fix: {f}", ""));
+    out.finish()
+}
+
+/// The checks so far; the human report prints each as it is added (a
+/// slow server does not hold back the lines known at once), `--json`
+/// prints one object at the end.
+struct Report {
+    json: bool,
+    checks: Vec<Check>,
+}
+
+impl Report {
+    fn add(&mut self, checks: impl IntoIterator<Item = Check>) {
+        for c in checks {
+            if !self.json {
+                let tag = match c.status {
+                    Status::Ok => "ok  ",
+                    Status::Warn => "warn",
+                    Status::Fail => "FAIL",
+                };
+                say(&format!("{tag}  {:<9} {}", c.area, c.message));
+                if let Some(f) = &c.fix {
+                    say(&format!("      {:<9} fix: {f}", ""));
+                }
             }
+            self.checks.push(c);
         }
-        let warns = out.iter().filter(|c| c.status == Status::Warn).count();
-        let fails = out.iter().filter(|c| c.status == Status::Fail).count();
-        say(&format!(
-            "\n{}: {} ok, {}, {fails} failed",
-            quire::plural::counted(out.len(), "check"),
-            out.len() - warns - fails,
-            quire::plural::counted(warns, "warning")
-        ));
     }
-    if failed { EXIT_FAILED } else { EXIT_OK }
+
+    /// The JSON object or the summary line; the exit code.
+    fn finish(self) -> i32 {
+        let out = self.checks;
+        let failed = out.iter().any(|c| c.status == Status::Fail);
+        if self.json {
+            let v = serde_json::json!({"ok": !failed, "checks": out});
+            println!("{v}");
+        } else {
+            let warns = out.iter().filter(|c| c.status == Status::Warn).count();
+            let fails = out.iter().filter(|c| c.status == Status::Fail).count();
+            say(&format!(
+                "\n{}: {} ok, {}, {fails} failed",
+                quire::plural::counted(out.len(), "check"),
+                out.len() - warns - fails,
+                quire::plural::counted(warns, "warning")
+            ));
+        }
+        if failed { EXIT_FAILED } else { EXIT_OK }
+    }
 }
 
 /// A line of the human report on stdout, cleaned of escape sequences on a

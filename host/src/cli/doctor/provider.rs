@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use quire::config::base_url_places::{self, places as base_url_places};
 use quire::config::{Config, ProviderConfig};
 use quire::model::WireApi;
 
@@ -11,7 +12,9 @@ use super::Check;
 
 const AREA: &str = "provider";
 
-pub async fn check(config: &Config) -> Vec<Check> {
+/// `setup_runs`: `quire` in a terminal would run the first-run setup
+/// (there is no config.toml), so the fix may offer it.
+pub async fn check(config: &Config, setup_runs: bool) -> Vec<Check> {
     let provider = match config.resolve_provider() {
         Ok(p) => p,
         Err(e) => {
@@ -35,7 +38,11 @@ pub async fn check(config: &Config) -> Vec<Check> {
         out.push(Check::fail(
             AREA,
             format!("{}: the API key variable {var} is not set", provider.name),
-            format!("export {var}=… in your shell, or run `quire` in a terminal for the setup"),
+            if setup_runs {
+                format!("export {var}=… in your shell, or run `quire` in a terminal for the setup")
+            } else {
+                format!("export {var}=… in your shell")
+            },
         ));
         return out;
     }
@@ -240,35 +247,15 @@ async fn answer_checks(
 /// What to do when `GET …/models` answered with a client error (a 404:
 /// the server lists no models, or base_url misses part of its path).
 fn unlisted_fix(provider: &ProviderConfig, status: u16) -> String {
-    let places = base_url_places(&provider.name);
-    let no_v1 = provider.wire_api != WireApi::Anthropic
-        && !provider.base_url.trim_end_matches('/').ends_with("/v1");
-    let path = if status == 404 && no_v1 {
-        format!(
-            "; {} has no /v1, where OpenAI-compatible servers usually answer",
-            quire::config::shown_url::shown_url(&provider.base_url)
-        )
+    let path = if status == 404 {
+        base_url_places::missing_v1(provider)
     } else {
         String::new()
     };
     format!(
-        "some servers list no models: try a session with `quire exec \"hi\"`; if it fails too, check the path of base_url ({places}){path}"
+        "some servers list no models: try a session with `quire exec \"hi\"`; if it fails too, check the path of base_url ({}){path}",
+        base_url_places(&provider.name)
     )
-}
-
-/// Where the base_url of provider `name` is set: the environment variable
-/// of a built-in provider, then config.toml.
-fn base_url_places(name: &str) -> String {
-    let var = match name {
-        "openai" => Some("OPENAI_BASE_URL"),
-        "anthropic" => Some("ANTHROPIC_BASE_URL"),
-        "ollama" => Some("OLLAMA_BASE_URL"),
-        _ => None,
-    };
-    match var {
-        Some(var) => format!("{var}, or providers.{name}.base_url in config.toml"),
-        None => format!("providers.{name}.base_url in config.toml"),
-    }
 }
 
 fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {

@@ -1,5 +1,6 @@
 //! A resumed session's history written back into the scrollback.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use quire::model::Usage;
@@ -15,8 +16,11 @@ use crate::session_view::undo;
 use crate::tui::{cells, markdown};
 
 impl App {
-    /// Replays a resumed session's history into the scrollback.
-    pub fn replay(&mut self, items: &[quire::model::Item]) {
+    /// Replays a resumed session's history into the scrollback; `statuses`:
+    /// how calls ended where the file kept it ([`LoadedSession::statuses`]).
+    ///
+    /// [`LoadedSession::statuses`]: quire::store::LoadedSession::statuses
+    pub fn replay(&mut self, items: &[quire::model::Item], statuses: &HashMap<String, CallStatus>) {
         use quire::model::Item;
         let pal = self.pal;
         let mut calls: Vec<(String, String)> = Vec::new();
@@ -53,7 +57,11 @@ impl App {
                         .unwrap_or_default();
                     // The marks of the live view: ⊘ for a call denied,
                     // timed out or interrupted, ✗ for one that failed.
-                    let (mark, style, how) = match recorded_status(output, *is_error) {
+                    let status = statuses
+                        .get(call_id)
+                        .copied()
+                        .unwrap_or_else(|| recorded_status(output, *is_error));
+                    let (mark, style, how) = match status {
                         CallStatus::Ok => ("✓", pal.ok(), None),
                         CallStatus::Denied => ("⊘", pal.warn(), Some("denied".to_string())),
                         CallStatus::TimedOut => ("⊘", pal.warn(), Some("timed out".into())),
@@ -161,7 +169,10 @@ fn same_run(before: &Usage, response: &Usage, now: &Usage) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use quire::model::Item;
+    use quire::tools::CallStatus;
 
     use crate::tui::app::App;
     use crate::tui::style::Palette;
@@ -200,7 +211,13 @@ mod tests {
             ),
             call("e", "ls"),
             result("e", "Exit code: 0\nOutput:\na\n", false),
-        ]);
+            call("f", "cat .env"),
+            result(
+                "f",
+                "shell was denied by the permission rule \"Bash(cat:*)\" in .claude/settings.json",
+                true,
+            ),
+        ], &HashMap::from([("f".to_string(), CallStatus::Denied)]));
         let lines: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
         for want in [
             "⊘ shell: yes spam (interrupted)",
@@ -208,6 +225,7 @@ mod tests {
             "✗ shell: false (exit 1)",
             "⊘ shell: rm -rf x (denied)",
             "✓ shell: ls",
+            "⊘ shell: cat .env (denied)",
         ] {
             assert!(lines.iter().any(|l| l == want), "{want} in {lines:#?}");
         }
@@ -223,18 +241,21 @@ mod tests {
             arguments: serde_json::json!({ "input": "*** Begin Patch\n*** Add File: a.rs\n+x\n*** End Patch" })
                 .to_string(),
         };
-        app.replay(&[
-            patch,
-            result("p", "Success. Updated the following files:\nA a.rs", false),
-            Item::Context {
-                source: undo::NOTE_SOURCE.into(),
-                text: undo::undo_note(&["a.rs".into(), "b.rs".into()]),
-            },
-            Item::Context {
-                source: "skills".into(),
-                text: "a catalog".into(),
-            },
-        ]);
+        app.replay(
+            &[
+                patch,
+                result("p", "Success. Updated the following files:\nA a.rs", false),
+                Item::Context {
+                    source: undo::NOTE_SOURCE.into(),
+                    text: undo::undo_note(&["a.rs".into(), "b.rs".into()]),
+                },
+                Item::Context {
+                    source: "skills".into(),
+                    text: "a catalog".into(),
+                },
+            ],
+            &HashMap::new(),
+        );
         let lines: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
         let undone = lines.iter().position(|l| l == "undone: a.rs, b.rs");
         let patched = lines.iter().position(|l| l.starts_with("✓ "));

@@ -1,7 +1,7 @@
 //! Unknown config keys get "did you mean" with the file and line; `-c`
 //! keys too; values get a human sentence.
 
-use crate::support::quire::TestEnv;
+use crate::support::quire::{TestEnv, finish};
 
 #[test]
 fn unknown_keys_in_files_are_named_with_file_line_and_suggestion() {
@@ -151,4 +151,42 @@ fn an_unknown_key_in_an_array_of_tables_names_its_line_and_table() {
         run.stderr
     );
     assert!(env.server.requests().is_empty());
+}
+
+/// A bad QUIRE_PROVIDER (a stale export) is named as where the word came
+/// from, not config.toml, where it is not written.
+#[test]
+fn an_unknown_provider_from_quire_provider_names_the_variable() {
+    let env = TestEnv::new("chat");
+    let run = finish(
+        env.command(&["exec", "hi"])
+            .env("QUIRE_PROVIDER", "opnai")
+            .spawn()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("QUIRE_PROVIDER: unknown provider 'opnai'; did you mean 'openai'?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("set QUIRE_PROVIDER to one of them, or unset it"),
+        "{}",
+        run.stderr
+    );
+    // A flag chosen after it is the one named.
+    let run = finish(
+        env.command(&["exec", "--provider", "opnai", "hi"])
+            .env("QUIRE_PROVIDER", "openai")
+            .spawn()
+            .unwrap(),
+    );
+    assert!(
+        run.stderr.contains("unknown provider 'opnai'") && !run.stderr.contains("QUIRE_PROVIDER"),
+        "{}",
+        run.stderr
+    );
 }

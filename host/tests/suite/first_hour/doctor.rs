@@ -322,3 +322,66 @@ fn doctor_says_whether_the_repository_is_trusted() {
     let said = trust(doctor().current_dir(elsewhere.path()));
     assert!(said.contains("is not in a git repository"), "{said}");
 }
+
+/// A missing API key's fix offers the first-run setup only when `quire`
+/// would run it: when there is no config.toml.
+#[test]
+fn a_missing_key_offers_the_setup_only_without_a_config_file() {
+    let env = TestEnv::new("chat");
+    let config = env.home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "provider = \"anthropic\"\nmodel = \"claude-sonnet-4-5\"\n",
+    )
+    .unwrap();
+    let doctor = || {
+        let out = env
+            .command(&["doctor", "--json"])
+            .env_remove("ANTHROPIC_API_KEY")
+            .env_remove("OPENAI_API_KEY")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let (_, checks) = checks(&String::from_utf8_lossy(&out.stdout));
+        let failed = find(&checks, "provider", "fail");
+        failed[0]["fix"].as_str().unwrap_or("").to_string()
+    };
+    let fix = doctor();
+    assert!(fix.contains("export ANTHROPIC_API_KEY=…"), "{fix}");
+    assert!(!fix.contains("setup"), "{fix}");
+
+    std::fs::remove_file(&config).unwrap();
+    let fix = doctor();
+    assert!(fix.contains("export OPENAI_API_KEY=…"), "{fix}");
+    assert!(
+        fix.contains("run `quire` in a terminal for the setup"),
+        "{fix}"
+    );
+}
+
+/// The lines known at once (config, trust) are printed before a server
+/// that never answers has been waited for: doctor does not sit silent.
+#[test]
+fn lines_are_printed_as_the_checks_complete() {
+    use std::io::BufRead;
+    // Accepts connections (the kernel's backlog) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let env = TestEnv::new("chat");
+    let config = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let url = format!("http://{}/v1", env.server.addr());
+    let hung = format!("http://{}/v1", silent.local_addr().unwrap());
+    std::fs::write(&config, text.replace(&url, &hung)).unwrap();
+    let mut child = env.command(&["doctor"]).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().expect("a line").unwrap();
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(first.contains("config"), "{first}");
+    assert!(
+        still_running,
+        "the first line came only after the provider check ended"
+    );
+}

@@ -279,3 +279,26 @@ fn status_names_the_layer_that_set_the_sandbox() {
         "{out}"
     );
 }
+
+/// Codex's `exec --color`, `--oss` and `--search` are refused with what
+/// quire offers, not clap's nearest spelling (`--yolo` for `--color`).
+#[test]
+fn codex_options_quire_lacks_are_refused_with_what_quire_offers() {
+    let env = TestEnv::new("chat");
+    for (args, says) in [
+        (&["exec", "--color", "never", "hi"][..], "NO_COLOR=1"),
+        (&["exec", "--oss", "hi"][..], "--provider ollama"),
+        (&["--search"][..], "no web search of its own"),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("in Codex it"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("--yolo"), "{args:?}: {}", run.stderr);
+    }
+    assert!(env.server.requests().is_empty());
+}

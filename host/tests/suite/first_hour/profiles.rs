@@ -77,7 +77,7 @@ fn a_profile_chosen_in_the_file_applies_and_one_missing_is_named() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("no profile 'fast' (-c profile=\"fast\"); the profiles are careful, quick"),
+            .contains("no profile 'fast' (--profile fast); the profiles are careful, quick"),
         "{}",
         run.stderr
     );
@@ -108,4 +108,32 @@ fn a_repository_cannot_choose_or_define_a_profile() {
     let run = env.exec_json("hi", &["-p", "open"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("no profile 'open'"), "{}", run.stderr);
+}
+
+/// A missing profile is named with the way it was asked for (the flag,
+/// `-c`) and, when there are none, with the config.toml of $QUIRE_HOME.
+#[test]
+fn a_missing_profile_names_the_flag_and_the_real_config_file() {
+    let env = TestEnv::new("chat");
+    let config = env.home.path().join("config.toml");
+    for (args, by) in [
+        (&["-p", "fixit", "exec", "hi"][..], "(--profile fixit)"),
+        (
+            &["--profile", "fixit", "exec", "hi"][..],
+            "(--profile fixit)",
+        ),
+        (
+            &["-c", "profile=fixit", "exec", "hi"][..],
+            "(-c profile=fixit)",
+        ),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let want = format!(
+            "no profile 'fixit' {by}; there are none: add a [profiles.NAME] table to {}",
+            config.display()
+        );
+        assert!(run.stderr.contains(&want), "{args:?}: {}", run.stderr);
+    }
+    assert!(env.server.requests().is_empty());
 }

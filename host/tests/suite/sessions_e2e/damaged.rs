@@ -75,3 +75,56 @@ fn sessions_list_names_files_that_hold_no_session() {
         }
     }
 }
+
+/// A session whose `tool_call` line is unreadable resumes without that
+/// call's result (every wire API refuses a result without its call), says
+/// so in a warning, and keeps the rest of the history.
+#[test]
+fn a_result_whose_call_line_is_unreadable_is_left_out_on_resume() {
+    for wire in ["responses", "chat", "anthropic"] {
+        let env = TestEnv::new(wire);
+        env.server.push(Reply::tool_call(
+            "lostcall",
+            "shell",
+            serde_json::json!({"command": "echo MARKER-OUTPUT"}),
+        ));
+        env.server.push(Reply::text("done"));
+        let first = env.exec_json("run it, word PELICAN", &[]);
+        assert_eq!(first.code, 0, "{wire}: {}", first.stderr);
+        let file = env.session_files().pop().unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let damaged: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.contains("\"tool_call\"") && l.contains("lostcall") {
+                    format!("{{{l}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        assert_ne!(
+            damaged.join("\n"),
+            text.trim_end(),
+            "{wire}: no tool_call line"
+        );
+        std::fs::write(&file, damaged.join("\n") + "\n").unwrap();
+
+        env.server.push(Reply::text("resumed fine"));
+        let run = env.exec_json("go on", &["--resume", "last"]);
+        assert_eq!(run.code, 0, "{wire}: {}", run.stderr);
+        let warned = run.of_type("warning").iter().any(|w| {
+            let m = w["message"].as_str().unwrap_or("");
+            m.contains("lostcall") && m.contains("could not be read")
+        });
+        assert!(warned, "{wire}: no warning in {:?}", run.stdout);
+        let reqs = env.server.requests();
+        let body = &reqs.last().unwrap().raw_body;
+        assert!(body.contains("PELICAN"), "{wire}: history lost: {body}");
+        assert!(body.contains("go on"), "{wire}: {body}");
+        assert!(
+            !body.contains("lostcall") && !body.contains("MARKER-OUTPUT"),
+            "{wire}: a result without its call was sent: {body}"
+        );
+    }
+}

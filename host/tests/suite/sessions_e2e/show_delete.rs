@@ -136,3 +136,39 @@ fn show_cleans_what_it_prints_and_names_images() {
         shown.stdout
     );
 }
+
+/// A call denied by a permission rule is shown as denied (⊘), as it was
+/// live, not as failed (✗): the session file keeps how the call ended.
+#[test]
+fn show_marks_a_denied_call_as_the_live_view_did() {
+    let env = TestEnv::new("responses");
+    env.write(".env", "SECRET=1\n");
+    env.write(
+        ".claude/settings.json",
+        &json!({"permissions": {"deny": ["Read(./.env)"]}}).to_string(),
+    );
+    env.server.push_all([
+        Reply::tool_call("r", "read_file", json!({"path": ".env"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("read it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.of_type("tool_completed")[0]["status"], "denied");
+    let kept = env
+        .session_records()
+        .into_iter()
+        .find(|r| r["item"]["type"] == "tool_result")
+        .expect("a result");
+    assert_eq!(kept["status"], "denied", "{kept}");
+
+    let shown = env.run(&["sessions", "show", "last"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown
+            .stdout
+            .contains("  ⊘ read_file was denied by the permission rule"),
+        "{}",
+        shown.stdout
+    );
+    assert!(!shown.stdout.contains('✗'), "{}", shown.stdout);
+}
