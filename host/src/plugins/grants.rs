@@ -37,12 +37,45 @@ pub fn default_tmp_root() -> PathBuf {
 }
 
 /// A folder the guest sees at the same absolute path as the host.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DirGrant {
     pub host: PathBuf,
     /// The path inside the guest (the host path as text).
     pub guest: String,
     pub access: Access,
+    /// The folder, opened when the grant was resolved and checked: every
+    /// call mounts this one (through [`DirGrant::mount_path`]), so a
+    /// link swapped in at `host` during the session leads nowhere.
+    pub held: Option<std::sync::Arc<std::fs::File>>,
+}
+
+impl PartialEq for DirGrant {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.host, &self.guest, self.access) == (&other.host, &other.guest, other.access)
+    }
+}
+
+impl Eq for DirGrant {}
+
+impl DirGrant {
+    /// What to mount: the held folder (`/proc/self/fd/N`, the folder
+    /// itself whatever its path leads to now), else its path.
+    pub fn mount_path(&self) -> PathBuf {
+        use std::os::fd::AsRawFd;
+        match &self.held {
+            Some(f) => PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd())),
+            None => self.host.clone(),
+        }
+    }
+}
+
+/// Opens `dir` and returns it with the path it really is (read back from
+/// the open descriptor, so a link swapped in between is seen).
+fn open_held(dir: &Path) -> Option<(std::fs::File, PathBuf)> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::File::open(dir).ok()?;
+    let real = std::fs::read_link(format!("/proc/self/fd/{}", f.as_raw_fd())).ok()?;
+    Some((f, real))
 }
 
 /// Everything one plugin may use, resolved.
@@ -137,6 +170,20 @@ pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
             ));
             continue;
         }
+        // Held open from here; what was opened is checked again (a link
+        // swapped in after the check above would show here).
+        let held = match open_held(&host) {
+            Some((file, real)) if real == host => Some(std::sync::Arc::new(file)),
+            Some(_) | None => {
+                grants.warnings.push(format!(
+                    "plugin '{}': {} ({}) changed while it was being opened; it is not mounted",
+                    manifest.name,
+                    g.path,
+                    host.display()
+                ));
+                continue;
+            }
+        };
         let Some(guest) = host.to_str().map(str::to_string) else {
             grants.warnings.push(format!(
                 "plugin '{}': {} is not valid UTF-8; it is not mounted",
@@ -152,6 +199,7 @@ pub fn resolve(manifest: &Manifest, ctx: &GrantContext) -> Grants {
             host,
             guest,
             access: g.access,
+            held,
         });
     }
     for name in &manifest.permissions.env {
@@ -210,7 +258,18 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)
+        .create(dir)?;
+    // A link planted where the folder goes (a sandboxed command can
+    // write the temp root) would mount wherever it points.
+    let meta = std::fs::symlink_metadata(dir)?;
+    // SAFETY: getuid has no preconditions and cannot fail.
+    if meta.file_type().is_symlink() || !meta.is_dir() || meta.uid() != unsafe { libc::getuid() } {
+        return Err(std::io::Error::other(format!(
+            "{} is not a folder owned by you (a link or another user's)",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Hosts a plugin may send HTTP requests to.
@@ -341,6 +400,62 @@ mod tests {
         assert!(
             g.warnings[0].contains("${workspace}/out leads to")
                 && g.warnings[0].contains("it is not mounted"),
+            "{:?}",
+            g.warnings
+        );
+    }
+
+    /// The folder is held from resolution: a link swapped in at its
+    /// path during the session (`out` -> `~/.ssh`) is not what is mounted.
+    #[test]
+    fn a_folder_swapped_for_a_link_later_is_not_what_is_mounted() {
+        let root = tempfile::tempdir().unwrap();
+        let ws = root.path().join("ws");
+        let secret = root.path().join("secret");
+        std::fs::create_dir_all(ws.join("out")).unwrap();
+        std::fs::create_dir_all(&secret).unwrap();
+        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${workspace}/out\", access = \"rw\" }]\n";
+        let m = crate::plugins::manifest::parse(text, &root.path().join("plugin.toml")).unwrap();
+        let ctx = GrantContext {
+            workspace: ws.clone(),
+            tmp_root: root.path().join("tmp"),
+            user_home: None,
+        };
+        let g = resolve(&m, &ctx);
+        assert_eq!(g.dirs.len(), 1, "{:?}", g.warnings);
+        std::fs::rename(ws.join("out"), ws.join("out-before")).unwrap();
+        std::os::unix::fs::symlink(&secret, ws.join("out")).unwrap();
+        let mounted = g.dirs[0].mount_path();
+        std::fs::write(mounted.join("authorized_keys"), "planted").unwrap();
+        assert!(
+            !secret.join("authorized_keys").exists(),
+            "written through the link"
+        );
+        assert!(ws.join("out-before/authorized_keys").exists());
+    }
+
+    /// A link planted where a plugin's temp folder goes is refused.
+    #[test]
+    fn a_link_planted_as_the_temp_folder_is_not_mounted() {
+        let root = tempfile::tempdir().unwrap();
+        let secret = root.path().join("secret");
+        std::fs::create_dir_all(&secret).unwrap();
+        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${tmp}\", access = \"rw\" }]\n";
+        let m = crate::plugins::manifest::parse(text, &root.path().join("plugin.toml")).unwrap();
+        let ctx = GrantContext {
+            workspace: root.path().join("ws"),
+            tmp_root: root.path().join("tmp"),
+            user_home: None,
+        };
+        let planted = ctx.tmp_root.join(tmp_folder_name(&m));
+        std::fs::create_dir_all(&ctx.tmp_root).unwrap();
+        std::os::unix::fs::symlink(&secret, &planted).unwrap();
+        let g = resolve(&m, &ctx);
+        assert!(g.dirs.is_empty(), "{:?}", g.dirs);
+        assert!(
+            g.warnings
+                .iter()
+                .any(|w| w.contains("cannot create its temp folder")),
             "{:?}",
             g.warnings
         );

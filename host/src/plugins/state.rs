@@ -111,7 +111,7 @@ impl PluginState {
                 Access::Ro => FsPerms::ReadOnly,
                 Access::Rw => FsPerms::ReadWrite,
             };
-            b.preopened_dir(&d.host, &d.guest, perms)
+            b.preopened_dir(d.mount_path(), &d.guest, perms)
                 .map_err(|e| PluginError::Runtime {
                     plugin: plugin.to_string(),
                     message: format!("cannot open granted folder {}: {e}", d.host.display()),
@@ -123,7 +123,7 @@ impl PluginState {
             // read the workspace's file. Longer names win: the grants at
             // their real paths are unchanged.
             if grants.cwd.as_deref() == Some(d.guest.as_str()) {
-                b.preopened_dir(&d.host, ".", perms)
+                b.preopened_dir(d.mount_path(), ".", perms)
                     .map_err(|e| PluginError::Runtime {
                         plugin: plugin.to_string(),
                         message: format!("cannot open granted folder {}: {e}", d.host.display()),

@@ -22,7 +22,8 @@ pub fn load(
     events: &EventSink,
     plugins: &[Arc<crate::plugins::LoadedPlugin>],
 ) -> Option<Arc<Hooks>> {
-    let sources = HookSources::new(config, home, crate::config::hooks_root(cwd));
+    let hooks_root = crate::config::hooks_root(cwd);
+    let sources = HookSources::new(config, home, hooks_root.clone());
     let mut loaded = crate::hooks::load_hooks(&sources);
     if let Some(w) = switched_off(config, &mut loaded) {
         events.send(Event::Warning { message: w });
@@ -40,7 +41,9 @@ pub fn load(
         session_id: writer.id().to_string(),
         transcript_path: writer.path().to_path_buf(),
         cwd: cwd.to_path_buf(),
-        project_dir: workspace.to_path_buf(),
+        // Where the repository's hooks were found and approved (outside
+        // git, the folder holding `.claude`/`.quire`): they run there.
+        project_dir: hooks_root.unwrap_or_else(|| workspace.to_path_buf()),
         permission_mode: config.approval.to_string(),
         claude_permission_mode: crate::hooks::claude::permission_mode(
             config.approval,

@@ -117,7 +117,7 @@ fn read_numbered(
         if number < offset {
             continue;
         }
-        if number >= offset + limit {
+        if number >= offset.saturating_add(limit) {
             // One line past the window: the rest is only counted.
             let rest = 1 + count_lines(&mut reader).map_err(io_err)?;
             return Ok(finish(out, last_shown, rest, capped));

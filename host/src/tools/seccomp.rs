@@ -34,8 +34,9 @@
 //!   nowhere else; a datagram pair can still send to a datagram socket
 //!   it names (the journal's, syslog's), none of which runs commands.
 //!
-//! `io_uring` is refused under either of the last two rules, since it can
-//! open sockets without the `socket` system call.
+//! `io_uring` is refused always: it opens sockets without the `socket`
+//! system call and files without `open` (a set-id mode included), out
+//! of the filter's sight.
 //!
 //! A refused call fails with EACCES ("Permission denied"), as Landlock's
 //! refusals do.
@@ -175,8 +176,8 @@ pub fn filter(sockets: Sockets) -> Result<BpfProgram, String> {
     add(libc::SYS_openat, create(2)?);
     if sockets.any() {
         add(libc::SYS_socket, socket()?);
-        add(libc::SYS_io_uring_setup, Vec::new());
     }
+    add(libc::SYS_io_uring_setup, Vec::new());
     if sockets.network_off {
         add(libc::SYS_socketpair, vec![not_unix()?]);
     }

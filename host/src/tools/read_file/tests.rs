@@ -175,3 +175,22 @@ fn schema_is_strict() {
     assert_eq!(spec.parameters["required"], json!(["path"]));
     assert!(!spec.description.is_empty());
 }
+
+/// A model's huge `offset` + `limit` reads to the end, never overflows.
+#[tokio::test]
+async fn a_huge_limit_reads_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), numbered(3)).unwrap();
+    let out = read(
+        dir.path(),
+        json!({"path": "a.txt", "offset": 2, "limit": u64::MAX}),
+    )
+    .await
+    .unwrap();
+    assert!(!out.is_error, "{}", out.text);
+    assert!(
+        out.text.contains("line 2") && out.text.contains("line 3"),
+        "{}",
+        out.text
+    );
+}

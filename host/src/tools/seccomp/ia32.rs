@@ -121,12 +121,12 @@ pub fn prefix(sockets: super::Sockets) -> Vec<sock_filter> {
         Op::Eq(OPEN, At("open1"), Next),
         Op::Eq(CREAT, At("mode1"), Next),
         Op::Eq(OPENAT, At("open2"), Next),
+        Op::Eq(IO_URING_SETUP, Deny, Next),
     ];
     if sockets.any() {
         ops.extend([
             Op::Eq(SOCKET, At("family"), Next),
             Op::Eq(SOCKETCALL, At("call"), Next),
-            Op::Eq(IO_URING_SETUP, Deny, Next),
         ]);
     }
     if sockets.network_off {
