@@ -46,6 +46,10 @@ struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     component_sha256: Option<String>,
     accepted_at: String,
+    /// The folder `quire plugins add` copied it from (absent when it was
+    /// accepted in place, or before quire kept it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -111,6 +115,30 @@ impl ConsentStore {
     /// Records that the user accepted `manifest`'s permissions and its
     /// component as it is now.
     pub fn accept(&mut self, manifest: &Manifest) -> Result<(), PluginError> {
+        let source = self
+            .file
+            .plugins
+            .get(&key(manifest.dir()))
+            .and_then(|r| r.source.clone());
+        self.accept_with(manifest, source)
+    }
+
+    /// [`ConsentStore::accept`] for a plugin just copied from `source`.
+    pub fn accept_copied(&mut self, manifest: &Manifest, source: &Path) -> Result<(), PluginError> {
+        self.accept_with(manifest, Some(key(source)))
+    }
+
+    /// The folder the plugin in `dir` was copied from, when recorded.
+    pub fn source_of(&self, dir: &Path) -> Option<PathBuf> {
+        let r = self.file.plugins.get(&key(dir))?;
+        r.source.as_ref().map(PathBuf::from)
+    }
+
+    fn accept_with(
+        &mut self,
+        manifest: &Manifest,
+        source: Option<String>,
+    ) -> Result<(), PluginError> {
         let bytes = std::fs::read(&manifest.component).map_err(|source| PluginError::Io {
             path: manifest.component.clone(),
             source,
@@ -122,6 +150,7 @@ impl ConsentStore {
                 permissions: manifest.permissions.clone(),
                 component_sha256: Some(sha256_hex(&bytes)),
                 accepted_at: chrono::Utc::now().to_rfc3339(),
+                source,
             },
         );
         self.save()

@@ -112,6 +112,24 @@ pub fn discover(home: &Path, workspace: Option<&Path>, config: &PluginsConfig) -
     d
 }
 
+/// The plugins under `root` alone (those whose manifest loads).
+pub fn in_root(root: &Path) -> Vec<Manifest> {
+    manifests_in(root)
+        .iter()
+        .filter_map(|file| manifest::load(file).ok())
+        .collect()
+}
+
+/// `dir` is one of `plugins.paths` or inside one.
+pub fn in_configured_paths(dir: &Path, config: &PluginsConfig) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let dir = canonical(dir);
+    config
+        .paths
+        .iter()
+        .any(|p| dir.starts_with(canonical(&expand_home(p))))
+}
+
 /// `root/plugin.toml` if present, else `root/*/plugin.toml` (sorted).
 fn manifests_in(root: &Path) -> Vec<PathBuf> {
     let own = root.join(MANIFEST_FILE);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::PluginError;
 use super::consent::ConsentStore;
-use super::discover::{self, Scope};
+use super::discover;
 use super::manifest::{self, MANIFEST_FILE, Manifest};
 
 /// Where `add` installs.
@@ -93,14 +93,43 @@ pub fn destination(
 /// installed manifest.
 pub fn install(manifest: &Manifest, dest: &Path, home: &Path) -> Result<Manifest, PluginError> {
     let same = std::fs::canonicalize(manifest.dir()).ok() == std::fs::canonicalize(dest).ok();
-    let installed = if same {
-        manifest.clone()
-    } else {
-        copy_plugin(manifest, dest)?
-    };
     let mut consent = ConsentStore::open(home);
-    consent.accept(&installed)?;
+    if same {
+        consent.accept(manifest)?;
+        return Ok(manifest.clone());
+    }
+    let installed = copy_plugin(manifest, dest)?;
+    consent.accept_copied(&installed, manifest.dir())?;
     Ok(installed)
+}
+
+/// The plugin an install replaces, when it is another one than the
+/// plugin being installed: copied from another folder, or from one quire
+/// did not record.
+#[derive(Debug)]
+pub struct Replaced {
+    pub version: String,
+    pub dir: PathBuf,
+    /// The folder it was copied from, when recorded.
+    pub from: Option<PathBuf>,
+}
+
+/// What installing `manifest` to `dest` replaces (see [`Replaced`]).
+pub fn replaces(manifest: &Manifest, dest: &Path, home: &Path) -> Option<Replaced> {
+    let here = std::fs::canonicalize(manifest.dir()).ok()?;
+    if std::fs::canonicalize(dest).ok().as_ref() == Some(&here) {
+        return None;
+    }
+    let old = manifest::load(&dest.join(MANIFEST_FILE)).ok()?;
+    let from = ConsentStore::open(home).source_of(dest);
+    if from.as_ref() == Some(&here) {
+        return None;
+    }
+    Some(Replaced {
+        version: old.version,
+        dir: dest.to_path_buf(),
+        from,
+    })
 }
 
 fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError> {
@@ -108,10 +137,10 @@ fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError
         let path = path.to_path_buf();
         move |source| PluginError::Io { path, source }
     };
-    if !manifest.component.is_file() {
-        return Err(PluginError::Component {
-            path: manifest.component.clone(),
-            message: "does not exist: build the plugin first".into(),
+    if let Some(message) = manifest.component_problem() {
+        return Err(PluginError::Runtime {
+            plugin: manifest.name.clone(),
+            message,
         });
     }
     let file_name = manifest
@@ -127,13 +156,17 @@ fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError
         .map(str::to_string)
         .collect();
     let component_name = file_name.to_string_lossy();
+    // Built beside the installed folder, then swapped in whole: nothing
+    // of a version installed before stays.
+    let staging = super::folder_swap::Staging::beside(dest)?;
+    let built = staging.folder();
     super::folder_copy::copy_folder(
         manifest.dir(),
-        dest,
+        built,
         &[MANIFEST_FILE, &component_name],
         &keep,
     )?;
-    let to = dest.join(file_name);
+    let to = built.join(file_name);
     std::fs::copy(&manifest.component, &to).map_err(io(&to))?;
     // The manifest, with `component` pointing at the copy.
     let text = std::fs::read_to_string(&manifest.path).map_err(io(&manifest.path))?;
@@ -147,28 +180,8 @@ fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError
     );
     let out = toml::to_string_pretty(&table)
         .map_err(|e| PluginError::Other(format!("cannot write the manifest: {e}")))?;
-    let dest_manifest = dest.join(MANIFEST_FILE);
-    std::fs::write(&dest_manifest, out).map_err(io(&dest_manifest))?;
-    manifest::load(&dest_manifest)
-}
-
-/// Removes the installed plugin `name` (project scope first, then user)
-/// and forgets its consent. Returns its folder.
-pub fn remove(name: &str, home: &Path, workspace: &Path) -> Result<PathBuf, PluginError> {
-    let config = super::PluginsConfig::default();
-    let found = discover::discover(home, Some(workspace), &config);
-    let Some(f) = found.by_name(name) else {
-        return Err(PluginError::NotInstalled { name: name.into() });
-    };
-    if f.scope == Scope::Configured {
-        return Err(PluginError::Configured { name: name.into() });
-    }
-    let dir = f.manifest.dir().to_path_buf();
-    let mut consent = ConsentStore::open(home);
-    consent.forget(&dir)?;
-    std::fs::remove_dir_all(&dir).map_err(|source| PluginError::Io {
-        path: dir.clone(),
-        source,
-    })?;
-    Ok(dir)
+    let built_manifest = built.join(MANIFEST_FILE);
+    std::fs::write(&built_manifest, out).map_err(io(&built_manifest))?;
+    staging.swap_into(dest)?;
+    manifest::load(&dest.join(MANIFEST_FILE))
 }

@@ -37,6 +37,25 @@ impl Manifest {
     pub fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
     }
+
+    /// Why the component cannot be loaded before reading it (it is
+    /// missing, or a folder), saying what to do; `None` when it is a file.
+    pub fn component_problem(&self) -> Option<String> {
+        let c = &self.component;
+        if c.is_file() {
+            None
+        } else if c.is_dir() {
+            Some(format!(
+                "its component {} is a folder, not a .wasm file: fix `component` in its {MANIFEST_FILE}",
+                c.display(),
+            ))
+        } else {
+            Some(format!(
+                "its component {} does not exist: build the plugin (`cargo build --release --target wasm32-wasip2` for a quire-sdk crate, then copy the .wasm there) or fix `component` in its {MANIFEST_FILE}",
+                c.display(),
+            ))
+        }
+    }
 }
 
 /// What a plugin may touch. Nothing is granted unless listed.
@@ -186,6 +205,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Manifest, PluginError> {
         return Err(at(
             "component",
             "component: must name the .wasm file, e.g. component = \"my_plugin.wasm\"".into(),
+        ));
+    }
+    if !raw
+        .component
+        .components()
+        .any(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(at(
+            "component",
+            format!(
+                "component: '{}' is the plugin's folder, not a file: name the .wasm file, e.g. component = \"my_plugin.wasm\"",
+                raw.component.display()
+            ),
         ));
     }
     if !raw.component.components().all(|c| {

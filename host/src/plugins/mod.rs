@@ -11,7 +11,7 @@
 //! - [`runtime`]: a loaded plugin and its calls (fresh store per call,
 //!   [`limits`], [`output`], [`http`] allow-list, [`explain`] for failures).
 //! - [`discover`]: where plugins are found; [`tool`]: the Tool adapter;
-//!   [`install`]: `add` / `remove`; [`scaffold`]: `quire plugins new`.
+//!   [`install`]: `add`; [`remove`]: `remove`; [`scaffold`]: `quire plugins new`.
 
 pub mod bundle;
 pub mod cache;
@@ -21,6 +21,7 @@ pub mod discover;
 pub(crate) mod engine;
 pub(crate) mod explain;
 pub(crate) mod folder_copy;
+pub(crate) mod folder_swap;
 pub mod grants;
 pub(crate) mod hook_decl;
 pub(crate) mod http;
@@ -29,6 +30,7 @@ pub(crate) mod limits;
 pub mod manifest;
 pub mod market;
 pub(crate) mod output;
+pub mod remove;
 pub mod run_tmp;
 pub(crate) mod runtime;
 pub mod scaffold;
@@ -85,6 +87,15 @@ pub enum PluginError {
     NotInstalled { name: String },
     #[error("plugin '{name}' comes from plugins.paths in config.toml: remove it there")]
     Configured { name: String },
+    #[error("plugin '{name}' ({}) is a component of an installed plugin bundle: remove that bundle (`quire plugins bundles` lists them)", dir.display())]
+    InBundle { name: String, dir: PathBuf },
+    #[error("'{name}' names two plugins: the {scope} plugin in {} (the one `quire plugins list` shows) and one in {}, the plugins folder of this repository, which is not trusted (so not loaded); nothing was removed. Run `quire plugins remove {name}` outside this repository to remove the {scope} plugin, or delete {} yourself to remove the repository's", listed.display(), repository.display(), repository.display())]
+    Ambiguous {
+        name: String,
+        listed: PathBuf,
+        scope: discover::Scope,
+        repository: PathBuf,
+    },
     #[error("no such folder: {}", path.display())]
     NoSuchFolder { path: PathBuf },
     #[error("{} {why}", path.display())]
@@ -103,6 +114,8 @@ impl PluginError {
             self,
             PluginError::NotInstalled { .. }
                 | PluginError::Configured { .. }
+                | PluginError::InBundle { .. }
+                | PluginError::Ambiguous { .. }
                 | PluginError::NoSuchFolder { .. }
                 | PluginError::NotCopyable { .. }
         )

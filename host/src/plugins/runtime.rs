@@ -79,6 +79,12 @@ impl LoadedPlugin {
         grants: Grants,
     ) -> Result<LoadedPlugin, PluginError> {
         let started = Instant::now();
+        if let Some(message) = manifest.component_problem() {
+            return Err(PluginError::Runtime {
+                plugin: manifest.name.clone(),
+                message,
+            });
+        }
         let (component, outcome, sha256) = cache.load_with_sha256(engine, &manifest.component)?;
         let component_err = |message: String| PluginError::Component {
             path: manifest.component.clone(),
@@ -273,5 +279,12 @@ fn log_trace(plugin: &str, trace: &CallTrace) {
         if !c.text.is_empty() {
             tracing::debug!(plugin, stream = name, dropped = c.dropped, "{}", c.text);
         }
+    }
+    if trace.log_dropped > 0 {
+        tracing::warn!(
+            plugin,
+            "… {} more log lines dropped (limits.output_kb)",
+            trace.log_dropped
+        );
     }
 }

@@ -411,5 +411,7 @@ fn a_post_tool_use_hook_fires_for_a_plugin_tool() {
 
 mod consent_code;
 mod folders;
+mod log_lines;
+mod remove;
 mod setup_errors;
 mod tmp_folder;

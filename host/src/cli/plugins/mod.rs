@@ -341,6 +341,23 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let scope = match scope {
+        ScopeArg::User => InstallScope::User,
+        ScopeArg::Project => InstallScope::Project,
+    };
+    let dest = install::destination(&manifest, scope, &ctx.home, &ctx.workspace, &ctx.config);
+    if let Some(r) = install::replaces(&manifest, &dest, &ctx.home) {
+        let from = match &r.from {
+            Some(f) => format!("copied from {}", f.display()),
+            None => "copied from a folder quire did not record".to_owned(),
+        };
+        eprintln!(
+            "note: this replaces the installed plugin '{}' {} in {} ({from}); nothing of it is kept",
+            manifest.name,
+            r.version,
+            r.dir.display()
+        );
+    }
     if !yes && !manifest.permissions.is_empty() {
         match ask_consent(&manifest, "Install it with these permissions?") {
             Ok(true) => {}
@@ -354,11 +371,6 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
             }
         }
     }
-    let scope = match scope {
-        ScopeArg::User => InstallScope::User,
-        ScopeArg::Project => InstallScope::Project,
-    };
-    let dest = install::destination(&manifest, scope, &ctx.home, &ctx.workspace, &ctx.config);
     match install::install(&manifest, &dest, &ctx.home) {
         Ok(m) => {
             let names: Vec<String> = plugin
@@ -390,9 +402,22 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
 }
 
 fn remove(ctx: &Ctx, name: &str) -> i32 {
-    match install::remove(name, &ctx.home, &ctx.workspace) {
-        Ok(dir) => {
-            println!("removed '{name}' ({})", dir.display());
+    let places = quire::plugins::remove::Places {
+        home: &ctx.home,
+        workspace: &ctx.workspace,
+        trusted: ctx.project,
+        config: &ctx.config,
+    };
+    match quire::plugins::remove::remove(name, &places) {
+        Ok(r) if r.untrusted_repository => {
+            println!(
+                "removed '{name}' from the plugins folder of this repository, which is not trusted (it was not loaded): deleted {}",
+                r.dir.display()
+            );
+            EXIT_OK
+        }
+        Ok(r) => {
+            println!("removed '{name}' ({})", r.dir.display());
             EXIT_OK
         }
         Err(e) => {

@@ -185,6 +185,12 @@ pub(super) async fn call(ctx: &Ctx, target: &str, tool: &str, arguments: &str, y
     for (level, line) in &t.log {
         eprintln!("[log {level:?}] {line}");
     }
+    if t.log_dropped > 0 {
+        eprintln!(
+            "[log] … {} more lines dropped (limits.output_kb)",
+            t.log_dropped
+        );
+    }
     for (name, c) in [("stdout", &t.stdout), ("stderr", &t.stderr)] {
         for line in c.text.lines() {
             eprintln!("[{name}] {line}");

@@ -87,16 +87,14 @@ fn detect_with(root: &Path, go_on: bool) -> Result<Bundle, BundleError> {
         let m = match wasm_manifest::load(&toml) {
             Ok(m) => Some(m),
             Err(e) if go_on => {
-                b.problems.push(Problem {
-                    file: toml.clone(),
-                    message: e.to_string(),
-                });
+                b.problems.push(Problem::of_manifest(&toml, &e));
                 None
             }
             Err(e) => {
+                let p = Problem::of_manifest(&toml, &e);
                 return Err(BundleError::Invalid {
-                    file: toml.clone(),
-                    message: e.to_string(),
+                    file: p.file,
+                    message: p.message,
                 });
             }
         };

@@ -29,7 +29,7 @@ mod skill_names;
 mod user_link;
 pub mod validate;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use detect::detect;
 pub use installed::{
@@ -112,6 +112,23 @@ pub struct Bundle {
 pub struct Problem {
     pub file: PathBuf,
     pub message: String,
+}
+
+impl Problem {
+    /// A `plugin.toml` at `file` that could not be read: the error's
+    /// message without the file, which the problem names already.
+    pub fn of_manifest(file: &Path, e: &crate::plugins::PluginError) -> Problem {
+        let message = match e {
+            crate::plugins::PluginError::Manifest { path, message } if path == file => {
+                message.clone()
+            }
+            e => e.to_string(),
+        };
+        Problem {
+            file: file.to_path_buf(),
+            message,
+        }
+    }
 }
 
 impl std::fmt::Display for Problem {

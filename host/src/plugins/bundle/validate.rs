@@ -134,18 +134,15 @@ pub fn validate_bundle(b: Bundle) -> Validation {
     for c in &b.components {
         let file = c.join(MANIFEST_FILE);
         match crate::plugins::manifest::load(&file) {
-            Ok(m) if !m.component.is_file() => v.problems.push(Problem {
-                file,
-                message: format!(
-                    "the component {} does not exist; build it or fix `component`",
-                    m.component.display()
-                ),
-            }),
-            Ok(_) => {}
-            Err(e) => v.problems.push(Problem {
-                file,
-                message: e.to_string(),
-            }),
+            Ok(m) => {
+                if let Some(problem) = m.component_problem() {
+                    v.problems.push(Problem {
+                        file,
+                        message: format!("plugin '{}': {problem}", m.name),
+                    });
+                }
+            }
+            Err(e) => v.problems.push(Problem::of_manifest(&file, &e)),
         }
     }
     v.bundle = Some(b);

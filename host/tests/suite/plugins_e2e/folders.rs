@@ -71,3 +71,59 @@ fn relative_paths_resolve_in_the_granted_workspace() {
     assert_eq!(call.code, 0, "{}", call.stderr);
     assert_eq!(env.read("sub/out.txt"), "written");
 }
+
+#[test]
+fn add_replaces_the_installed_folder_whole_and_says_so() {
+    let env = TestEnv::new("responses");
+    seed_cache(&env);
+    let src = tempfile::tempdir().unwrap();
+    let v1 = source_plugin(&src.path().join("v1"), "upg", "");
+    std::fs::write(v1.join("OLD_ONLY"), "old").unwrap();
+    let v2 = source_plugin(&src.path().join("v2"), "upg", "");
+    std::fs::write(v2.join("NEW_ONLY"), "new").unwrap();
+    let installed = env.home.path().join("plugins/upg");
+
+    let add = env.run(&["plugins", "add", v1.to_str().unwrap(), "--yes"]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert!(!add.stderr.contains("replaces"), "{}", add.stderr);
+    assert!(installed.join("OLD_ONLY").is_file());
+
+    // Another folder's plugin of the same name: said, and nothing of the
+    // one it replaces stays.
+    let add = env.run(&["plugins", "add", v2.to_str().unwrap(), "--yes"]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert!(
+        add.stderr
+            .contains("replaces the installed plugin 'upg' 0.1.0"),
+        "{}",
+        add.stderr
+    );
+    let v1_real = v1.canonicalize().unwrap();
+    assert!(
+        add.stderr
+            .contains(&format!("copied from {}", v1_real.display())),
+        "{}",
+        add.stderr
+    );
+    assert!(installed.join("NEW_ONLY").is_file());
+    assert!(
+        !installed.join("OLD_ONLY").exists(),
+        "the old version's file stayed"
+    );
+    let left: Vec<String> = std::fs::read_dir(env.home.path().join("plugins"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "staging left behind: {left:?}");
+
+    // A new version from the same folder replaces it without a note.
+    std::fs::remove_file(v2.join("NEW_ONLY")).unwrap();
+    let add = env.run(&["plugins", "add", v2.to_str().unwrap(), "--yes"]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert!(!add.stderr.contains("replaces"), "{}", add.stderr);
+    assert!(!installed.join("NEW_ONLY").exists());
+    let call = env.run(&["plugins", "call", "upg", "echo", "{}"]);
+    assert_eq!(call.code, 0, "{}", call.stderr);
+}

@@ -75,3 +75,72 @@ fn unknown_names_and_missing_folders_exit_2() {
         );
     }
 }
+
+/// The component's path, wrong three ways: each message names the plugin
+/// or its file once and says what to do.
+#[test]
+fn a_bad_component_path_is_explained() {
+    let env = TestEnv::new("responses");
+    let src = tempfile::tempdir().unwrap();
+    let dir = src.path().join("mt");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = dir.join("plugin.toml");
+    let write = |component: &str| {
+        std::fs::write(
+            &manifest,
+            format!(
+                "name = \"mt\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"{component}\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    let folder = dir.to_str().unwrap();
+
+    write("../wc/word_count.wasm");
+    let run = env.run(&["plugins", "validate", folder]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("without '..'"), "{}", run.stderr);
+    let shown = manifest.display().to_string();
+    assert_eq!(run.stderr.matches(&shown).count(), 1, "{}", run.stderr);
+
+    write(".");
+    let run = env.run(&["plugins", "validate", folder]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is the plugin's folder, not a file"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("does not exist"), "{}", run.stderr);
+    let run = env.run(&["plugins", "inspect", folder]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("Is a directory"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is the plugin's folder, not a file"),
+        "{}",
+        run.stderr
+    );
+
+    write("missing.wasm");
+    for sub in ["inspect", "add"] {
+        let run = env.run(&["plugins", sub, folder, "--yes"][..if sub == "add" { 4 } else { 3 }]);
+        assert_eq!(run.code, 2, "{sub}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("plugin 'mt': its component"),
+            "{sub}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("does not exist: build the plugin"),
+            "{sub}: {}",
+            run.stderr
+        );
+    }
+    let run = env.run(&["plugins", "validate", folder]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("does not exist: build the plugin"),
+        "{}",
+        run.stderr
+    );
+}
