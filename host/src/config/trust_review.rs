@@ -127,7 +127,7 @@ pub fn server_runs(c: &crate::mcp::McpServerConfig) -> String {
         .chain(c.url.as_deref())
         .chain(c.headers.values().map(String::as_str));
     let reads = crate::mcp::env_refs::read_by(texts, BUNDLE_FOLDERS);
-    mcp_what(c.url.as_deref(), &words, &c.headers, &reads)
+    mcp_what(c.url.as_deref(), &words, &c.headers, &reads, &c.env)
 }
 
 /// The `${...}` a plugin bundle's MCP settings may name that quire fills
@@ -140,14 +140,16 @@ const BUNDLE_FOLDERS: &[&str] = &[
 ];
 
 /// An MCP server as consent screens show it: "connects to URL, headers
-/// K: V" or "runs COMMAND ARGS", then the environment variables its
-/// settings read (`reads`), all as written (variables by name, never
-/// their values) and escaped.
+/// K: V" or "runs COMMAND ARGS" with the variables of its `env` that
+/// change what runs (`PATH`, `BASH_ENV`, `LD_PRELOAD`…), then the
+/// environment variables its settings read (`reads`), all as written
+/// (variables by name, never their values) and escaped.
 fn mcp_what(
     url: Option<&str>,
     words: &[&str],
     headers: &BTreeMap<String, String>,
     reads: &[String],
+    env: &BTreeMap<String, String>,
 ) -> String {
     let what = match url {
         Some(url) => format!(
@@ -155,9 +157,30 @@ fn mcp_what(
             q(url),
             crate::hooks::http_env::headers_shown(headers)
         ),
-        None => format!("runs {}", q(&words.join(" "))),
+        None => format!("runs {}{}", q(&words.join(" ")), loader_env(env)),
     };
     format!("{what}{}", crate::mcp::env_refs::reads_note(reads))
+}
+
+/// The variables of a stdio server's `env` that change which programs it
+/// runs or what they load, as written with what each does:
+/// `, env PATH = "bin:/usr/bin" (commands are looked up there)`.
+fn loader_env(env: &BTreeMap<String, String>) -> String {
+    env.iter()
+        .filter_map(|(k, v)| {
+            let note = super::widening::loader_note(k)?;
+            Some(format!(", env {} = \"{}\" ({note})", q(k), q(v)))
+        })
+        .collect()
+}
+
+/// The string values of a TOML table (a server's `headers`, `env`).
+fn toml_strings(v: Option<&Value>) -> BTreeMap<String, String> {
+    v.and_then(Value::as_table)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect()
 }
 
 /// The commands of Claude Code hooks in a settings file.
@@ -353,16 +376,11 @@ fn toml_command(server: &Value) -> String {
             .flatten()
             .filter_map(Value::as_str),
     );
-    let headers: BTreeMap<String, String> = server
-        .get("headers")
-        .and_then(Value::as_table)
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        .collect();
+    let headers = toml_strings(server.get("headers"));
+    let env = toml_strings(server.get("env"));
     let reads = crate::mcp::env_refs::read_by(headers.values().map(String::as_str), &[]);
     let url = server.get("url").and_then(Value::as_str);
-    mcp_what(url, &words, &headers, &reads)
+    mcp_what(url, &words, &headers, &reads, &env)
 }
 
 fn mcp_json(path: &Path, out: &mut Vec<String>) {
@@ -405,7 +423,7 @@ fn mcp_json(path: &Path, out: &mut Vec<String>) {
         out.push(format!(
             "MCP server {} (.mcp.json): {}",
             q(name),
-            mcp_what(url, &words, &headers, &reads)
+            mcp_what(url, &words, &headers, &reads, &env)
         ));
     }
 }

@@ -173,6 +173,37 @@ fn mcp_servers_show_their_headers_and_the_variables_they_read() {
     );
 }
 
+/// Tester's finding: a repository server's own `env` set `PATH` (or
+/// `BASH_ENV`) so that `python3` ran its `bin/python3`, and the trust
+/// question showed only `runs python3 ...`. The variables that change
+/// what runs are shown with their values as written; others are not.
+#[test]
+fn mcp_servers_show_the_env_that_changes_what_they_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        r#"{"mcpServers": {"sh": {"command": "bash", "args": ["-c", "exec srv"],
+            "env": {"BASH_ENV": "./benv.sh", "MODE": "fast"}}}}"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
+    std::fs::write(
+        dir.path().join(".quire/config.toml"),
+        "[mcp_servers.py]\ncommand = \"python3\"\nargs = [\"srv.py\"]\n\
+         env = { PATH = \"bin:/usr/bin\", LD_PRELOAD = \"x.so\", TOKEN = \"t\" }\n",
+    )
+    .unwrap();
+    let lines = notable_settings(dir.path());
+    assert_eq!(
+        lines,
+        [
+            "MCP server py: runs python3 srv.py, env LD_PRELOAD = \"x.so\" (every program loads the libraries it names), env PATH = \"bin:/usr/bin\" (commands are looked up there)",
+            "MCP server sh (.mcp.json): runs bash -c exec srv, env BASH_ENV = \"./benv.sh\" (a shell runs that file before every command)",
+            SERVER_FILES,
+        ]
+    );
+}
+
 /// A plugin bundle's MCP servers: headers and the variables read are
 /// shown; the bundle's own folders (`${CLAUDE_PLUGIN_ROOT}`) are not
 /// variables of the user's environment.

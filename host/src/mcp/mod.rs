@@ -35,6 +35,7 @@ pub(crate) mod report;
 pub(crate) mod resources;
 pub(crate) mod results;
 pub mod seal;
+mod seal_env;
 pub mod serve;
 pub(crate) mod server;
 pub(crate) mod spec;

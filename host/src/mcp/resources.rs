@@ -121,17 +121,21 @@ impl ResourcesTool {
         Ok(out.join("\n"))
     }
 
-    async fn read(&self, server: &str, uri: &str) -> Result<String, String> {
-        let s = self.with_resources(Some(server))?.remove(0);
-        let link = s.ready_link().await?;
+    /// The resource's text; a timeout is [`ToolError::TimedOut`].
+    async fn read(&self, server: &str, uri: &str) -> Result<String, ToolError> {
+        let s = self
+            .with_resources(Some(server))
+            .map_err(ToolError::Failed)?
+            .remove(0);
+        let link = s.ready_link().await.map_err(ToolError::Failed)?;
         let req = link.peer.read_resource(ReadResourceRequestParams::new(uri));
         match s.answer(req).await {
-            Err(Some(fault)) => Err(fault),
-            Err(None) => Err(format!(
+            Err(Some(fault)) => Err(ToolError::Failed(fault)),
+            Err(None) => Err(ToolError::TimedOut(format!(
                 "the MCP server '{server}' did not answer within {} s (tool_timeout_sec); the request was cancelled",
                 s.spec.tool_timeout.as_secs_f64()
-            )),
-            Ok(Err(e)) => Err(s.request_error(&link, e).await),
+            ))),
+            Ok(Err(e)) => Err(ToolError::Failed(s.request_error(&link, e).await)),
             Ok(Ok(r)) if r.contents.is_empty() => Ok(format!("{uri} is empty")),
             Ok(Ok(r)) => Ok(r
                 .contents
@@ -161,7 +165,7 @@ impl Tool for ResourcesTool {
         })?;
         let server = args.server.as_deref();
         let r = match args.action.as_str() {
-            "list" => self.list(server).await,
+            "list" => self.list(server).await.map_err(ToolError::Failed),
             "read" => {
                 let (Some(server), Some(uri)) = (server, args.uri.as_deref()) else {
                     return Err(ToolError::InvalidArguments(
@@ -176,6 +180,6 @@ impl Tool for ResourcesTool {
                 ));
             }
         };
-        r.map(ToolOutput::text).map_err(ToolError::Failed)
+        r.map(ToolOutput::text)
     }
 }

@@ -7,9 +7,10 @@
 //! started or restarted outside the sandbox, would run the model's code.
 //! So trusting a repository also records, for each of its stdio servers,
 //! the repository's files it runs ([`files`]): every word of its command
-//! and arguments that is a file inside the repository (the command found
-//! on `PATH` too), the whole folder tree of a script it runs and the
-//! package of `python -m pkg` (as a hook's approval covers them,
+//! and arguments that is a file inside the repository (a bare word found
+//! on the `PATH` the server's `env` gives it, and the file its `BASH_ENV`
+//! or `ENV` names, too: `seal_env`), the whole folder tree of a script it
+//! runs and the package of `python -m pkg` (as a hook's approval covers them,
 //! `hooks::programs`), the top-level Python modules `python -m` or a
 //! top-level script imports, and what a runner reads (`package.json` of
 //! `npm`/`npx`, a Makefile). Before every start and restart a server whose
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::seal_env;
 use super::spec::{ServerSpec, Source, Transport};
 use crate::hooks::{plugin_folder, programs, trust as hook_trust};
 
@@ -112,16 +114,27 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
     // Its files do not depend on the values of its environment: a
     // `${TOKEN}` unset when the repository is trusted and set when the
     // server starts must not make its files look as if they appeared.
+    // The server's `env` is then taken as written: its `PATH` still says
+    // where the command is looked up.
     let Transport::Stdio {
-        command, args, cwd, ..
+        command,
+        args,
+        cwd,
+        env,
+        ..
     } = spec
         .resolved_transport()
         .or_else(|_| {
             let mut bare = spec.clone();
+            let mut written = BTreeMap::new();
             if let Transport::Stdio { env, .. } = &mut bare.transport {
-                env.clear();
+                written = std::mem::take(env);
             }
-            bare.resolved_transport()
+            let mut t = bare.resolved_transport()?;
+            if let Transport::Stdio { env, .. } = &mut t {
+                *env = written;
+            }
+            Ok::<_, String>(t)
         })
         .unwrap_or_else(|_| spec.transport.clone())
     else {
@@ -131,19 +144,25 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
         .chain(args.iter().map(String::as_str))
         .collect();
     let line = line.join(" ");
+    // A bare word (the command, or one in its `sh -c` line) runs what the
+    // child finds on the `PATH` its `env` gives it.
     for word in hook_trust::command_words(&line) {
         let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
         if !word.is_empty() {
             add_file(&root, &cwd.join(word), &mut out);
         }
+        if let Some(found) = seal_env::on_path(word, &cwd, &env) {
+            add_file(&root, &found, &mut out);
+        }
+    }
+    if let Some(found) = seal_env::on_path(&command, &cwd, &env) {
+        add_file(&root, &found, &mut out);
+    }
+    for file in seal_env::startup_files(&cwd, &env) {
+        add_file(&root, &file, &mut out);
     }
     if let Some(folder) = run_folder(&command, &args) {
         add_folder(&root, &cwd.join(folder), &mut out);
-    }
-    if !command.contains('/')
-        && let Some(found) = on_path(&command, &cwd)
-    {
-        add_file(&root, &found, &mut out);
     }
     // Folder trees and packages, found from where the server starts.
     let from = cwd
@@ -224,15 +243,6 @@ fn add_folder(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
     for (file, digest) in plugin_folder::hash_program_folder(&real).digests {
         out.insert(rel.join(file).display().to_string(), digest);
     }
-}
-
-/// The file a bare command name runs: the first on `PATH` (relative
-/// entries taken from `cwd`).
-fn on_path(command: &str, cwd: &Path) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| cwd.join(dir).join(command))
-        .find(|p| p.is_file())
 }
 
 /// The importable top-level files of `dir` (inside `root`): `python -m`

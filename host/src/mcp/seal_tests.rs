@@ -160,3 +160,56 @@ fn the_files_do_not_depend_on_the_environment_s_values() {
         ["mcpsrv.py"]
     );
 }
+
+/// Tester's finding: a repository server's `env` set `PATH` to its own
+/// `bin`, so `python3` ran `bin/python3`, which trust never recorded
+/// (quire looked `python3` up on its own `PATH`); a `BASH_ENV` file
+/// neither. Both are recorded now, also when another variable of its
+/// `env` cannot be expanded.
+#[test]
+fn the_path_and_shell_startup_file_of_the_servers_env_are_recorded() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().canonicalize().unwrap();
+    write(
+        root,
+        "bin/python3",
+        "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n",
+    );
+    std::fs::set_permissions(
+        root.join("bin/python3"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    write(root, "benv.sh", "echo hi");
+    let spec = |env: &[(&str, &str)]| {
+        let mut c = McpServerConfig::stdio("python3", vec!["/opt/srv.py".to_string()]);
+        c.env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ServerSpec::new("s", Source::McpJson(root.join(".mcp.json")), &c, root)
+    };
+    let keys = |s: &ServerSpec| files(root, s).into_keys().collect::<Vec<_>>();
+    assert!(keys(&spec(&[])).is_empty());
+    assert_eq!(
+        keys(&spec(&[("PATH", "bin:/usr/bin:/bin")])),
+        ["bin/python3"]
+    );
+    let absolute = format!("{}:/usr/bin", root.join("bin").display());
+    assert_eq!(keys(&spec(&[("PATH", &absolute)])), ["bin/python3"]);
+    assert_eq!(
+        keys(&spec(&[
+            ("PATH", "bin:/usr/bin"),
+            ("TOKEN", "${QUIRE_TEST_SURELY_UNSET_VARIABLE}")
+        ])),
+        ["bin/python3"]
+    );
+    assert_eq!(keys(&spec(&[("BASH_ENV", "./benv.sh")])), ["benv.sh"]);
+    assert_eq!(keys(&spec(&[("ENV", "benv.sh")])), ["benv.sh"]);
+    // A word of a `sh -c` line too.
+    let mut c = McpServerConfig::stdio("sh", vec!["-c".into(), "exec python3 x.py".into()]);
+    c.env.insert("PATH".into(), "bin:/usr/bin:/bin".into());
+    let sh = ServerSpec::new("s", Source::McpJson(root.join(".mcp.json")), &c, root);
+    assert_eq!(keys(&sh), ["bin/python3"]);
+}

@@ -258,6 +258,14 @@ impl Server {
                 "the MCP server '{name}' answered with an error: {} (code {})",
                 err.message, err.code.0
             ),
+            ServiceError::TransportSend(err) if body_too_large(&err).is_some() => {
+                tracing::debug!(server = %name, "request failed: {}", self.spec.redact(&err.to_string()));
+                let max = body_too_large(&err).unwrap_or_default();
+                format!(
+                    "the MCP server '{name}' sent an answer larger than {}, the most quire reads, so the request failed (the server keeps running; ask it for less at a time)",
+                    shown_size(max)
+                )
+            }
             ServiceError::TransportClosed | ServiceError::TransportSend(_) => {
                 tracing::debug!(server = %name, "request failed: {}", self.spec.redact(&e.to_string()));
                 link.broken.cancel();
@@ -318,5 +326,31 @@ impl Server {
             .capabilities
             .as_ref()
             .is_some_and(|c| c.resources.is_some())
+    }
+}
+
+/// The size limit an HTTP answer went over, when that is why a request
+/// failed: rmcp refuses such a body, yet the connection stays as it was,
+/// so it is the request that failed, not the server.
+fn body_too_large(e: &rmcp::transport::DynamicTransportError) -> Option<usize> {
+    use rmcp::transport::streamable_http_client::StreamableHttpError;
+    let mut at: Option<&(dyn std::error::Error + 'static)> = Some(&*e.error);
+    while let Some(err) = at {
+        if let Some(StreamableHttpError::<reqwest::Error>::ResponseBodyTooLarge { max_size }) =
+            err.downcast_ref()
+        {
+            return Some(*max_size);
+        }
+        at = err.source();
+    }
+    None
+}
+
+/// `16 MiB`, or a size in bytes that is not whole MiB.
+fn shown_size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b => format!("{b} bytes"),
     }
 }

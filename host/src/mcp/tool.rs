@@ -111,7 +111,7 @@ impl Tool for McpTool {
         // sends notifications/cancelled to the server.
         match self.server.answer(link.peer.call_tool_once(params)).await {
             Err(Some(fault)) => Err(ToolError::Failed(fault)),
-            Err(None) => Err(ToolError::Failed(format!(
+            Err(None) => Err(ToolError::TimedOut(format!(
                 "the MCP server '{}' did not answer within {} s (tool_timeout_sec), so the request was cancelled on the server",
                 self.server.name(),
                 timeout.as_secs_f64()

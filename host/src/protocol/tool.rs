@@ -62,6 +62,10 @@ pub enum ToolError {
     Denied(String),
     #[error("timed out after {0} ms")]
     Timeout(u64),
+    /// Timed out, with the words that say what waited and what was done
+    /// about it (an MCP server's `tool_timeout_sec`).
+    #[error("{0}")]
+    TimedOut(String),
     /// Interrupted: by the user, or by a signal stopping quire (the words
     /// say which, [`super::interrupt::reason`]).
     #[error("{}", super::interrupt::reason())]
@@ -84,7 +88,7 @@ impl ToolError {
     pub fn status(&self) -> CallStatus {
         match self {
             ToolError::Denied(_) => CallStatus::Denied,
-            ToolError::Timeout(_) => CallStatus::TimedOut,
+            ToolError::Timeout(_) | ToolError::TimedOut(_) => CallStatus::TimedOut,
             ToolError::Interrupted => CallStatus::Interrupted,
             ToolError::InvalidArguments(_) | ToolError::Failed(_) => CallStatus::Failed,
             ToolError::WithOutput { cause, .. } => cause.status(),

@@ -83,16 +83,7 @@ impl Status {
                 self.skills.push(name.clone());
             }
             Event::Warning { message } => {
-                if let Some(name) = message
-                    .strip_prefix("MCP server '")
-                    .and_then(|r| r.split_once('\''))
-                    .map(|(n, _)| n)
-                {
-                    let what = if message.contains("not available") {
-                        "failed"
-                    } else {
-                        "restarting"
-                    };
+                if let Some((name, what)) = mcp_state(message) {
                     match self.mcp_trouble.iter_mut().find(|(n, _)| n == name) {
                         Some(known) => known.1 = what,
                         None => self.mcp_trouble.push((name.to_string(), what)),
@@ -249,6 +240,23 @@ impl Status {
     pub fn mcp_line(&self) -> String {
         let state = self.mcp.as_deref().unwrap_or("no problems reported");
         format!("MCP servers: {state}; `quire mcp list` shows each server and its tools")
+    }
+}
+
+/// The server and its new state when `message` is one of the MCP
+/// supervisor's warnings that a server stopped (`restarting`) or will
+/// not run (`failed`: not available, not started); `None` for any other
+/// warning, also one about a server that runs (a description cut, a tool
+/// left out).
+fn mcp_state(message: &str) -> Option<(&str, &'static str)> {
+    let (name, rest) = message.strip_prefix("MCP server '")?.split_once('\'')?;
+    let rest = rest.strip_prefix(' ')?;
+    if rest.starts_with("is not available (") || rest.starts_with("is not started: ") {
+        Some((name, "failed"))
+    } else if rest.starts_with("stopped (") && rest.ends_with("; restarting it") {
+        Some((name, "restarting"))
+    } else {
+        None
     }
 }
 

@@ -183,6 +183,32 @@ mod tests {
         );
     }
 
+    /// Tester's finding: a warning about a server that runs (a
+    /// description cut, a tool left out) showed it `restarting`. Only the
+    /// supervisor's warnings (stopped, not available, not started) count.
+    #[test]
+    fn only_a_servers_stop_or_failure_changes_its_state() {
+        let mut s = Status::default();
+        for message in [
+            "MCP server 'big': the description of tool 'big' is 5000 characters; only the first 2000 are sent",
+            "MCP server 'h': a tool with an empty name is left out",
+            "MCP server 'h' sent a notice",
+        ] {
+            s.track(&quire::agent::Event::Warning {
+                message: message.into(),
+            });
+        }
+        assert_eq!(s.mcp, None);
+        s.track(&quire::agent::Event::Warning {
+            message: "MCP server 'local' is not started: tools/mcp.py changed since you trusted /r"
+                .into(),
+        });
+        s.track(&quire::agent::Event::Warning {
+            message: "MCP server 'flaky' stopped (the connection failed); restarting it".into(),
+        });
+        assert_eq!(s.mcp.as_deref(), Some("local failed; flaky restarting"));
+    }
+
     /// Three servers failing at start (before the view is drawn): the
     /// status line and `/mcp` name every one, not only the last.
     #[test]

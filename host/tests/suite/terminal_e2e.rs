@@ -73,6 +73,7 @@ mod line_pipe;
 mod line_resume;
 pub(crate) mod line_session;
 mod live_area;
+mod mcp_status;
 mod model_wait;
 mod narrow;
 mod no_size;

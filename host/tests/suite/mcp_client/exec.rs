@@ -368,3 +368,27 @@ fn a_stray_response_before_initialize_is_skipped() {
     assert!(!run.stderr.contains("exited"), "{}", run.stderr);
     assert_eq!(run.of_type("tool_completed")[0]["output"], "echo: through");
 }
+
+/// Tester's finding: a call cut by `tool_timeout_sec` came in `--json`
+/// as `"status": "failed"`, not the documented `timed_out`.
+#[test]
+fn a_call_cut_by_tool_timeout_sec_is_timed_out() {
+    let env = TestEnv::with_config("responses", &server_toml("s", &[], "tool_timeout_sec = 1"));
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp__s__hang", json!({})),
+        Reply::tool_call("c2", "mcp__s__echo", json!({"text": "after"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("hang", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done.len(), 2, "{}", run.stdout);
+    assert_eq!(done[0]["status"], "timed_out", "{}", done[0]);
+    assert_eq!(done[0]["is_error"], true);
+    let out = done[0]["output"].as_str().unwrap_or_default();
+    assert!(
+        out.contains("did not answer within 1 s (tool_timeout_sec)"),
+        "{out}"
+    );
+    assert_eq!(done[1]["status"], "ok", "{}", done[1]);
+}

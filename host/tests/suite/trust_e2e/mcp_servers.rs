@@ -162,3 +162,67 @@ fn a_server_whose_script_changed_since_trust_does_not_start_again() {
     assert_eq!(list.code, 0, "{}", list.stderr);
     assert!(marker.exists(), "{}", list.stdout);
 }
+
+/// Tester's finding: a trusted repository's server set `PATH` in its own
+/// `env`, so `python3` ran the repository's `bin/python3`; trust looked
+/// `python3` up on quire's `PATH`, recorded nothing, and an edited
+/// `bin/python3` ran on the next start, outside the sandbox. Now the
+/// trust question shows that `PATH`, the file is recorded and, once
+/// changed, the server is not started.
+#[test]
+fn a_server_whose_env_path_runs_a_changed_repository_program_does_not_start() {
+    let env = TestEnv::new("responses");
+    let outside = tempfile::tempdir().unwrap();
+    let script = outside.path().join("srv.py");
+    std::fs::write(&script, SERVER).unwrap();
+    env.write(
+        "bin/python3",
+        "#!/bin/sh\nPATH=/usr/local/bin:/usr/bin:/bin exec python3 \"$@\"\n",
+    );
+    std::fs::set_permissions(
+        env.repo_path().join("bin/python3"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    env.write(
+        ".quire/config.toml",
+        &format!(
+            "[mcp_servers.pathsrv]\ncommand = \"python3\"\nargs = [{:?}]\n\
+             env = {{ PATH = \"bin:/usr/local/bin:/usr/bin:/bin\" }}\n",
+            script.display().to_string()
+        ),
+    );
+    let trusted = env.run(&["trust"]);
+    assert_eq!(trusted.code, 0, "{}", trusted.stderr);
+    assert!(
+        trusted.stdout.contains(
+            "env PATH = \"bin:/usr/local/bin:/usr/bin:/bin\" (commands are looked up there)"
+        ),
+        "{}",
+        trusted.stdout
+    );
+    let list = env.run(&["mcp", "list"]);
+    assert!(
+        list.stdout.contains("ready"),
+        "{}{}",
+        list.stdout,
+        list.stderr
+    );
+
+    let marks = tempfile::tempdir().unwrap();
+    let marker = marks.path().join("ran");
+    env.write(
+        "bin/python3",
+        &format!(
+            "#!/bin/sh\ntouch {:?}\nPATH=/usr/local/bin:/usr/bin:/bin exec python3 \"$@\"\n",
+            marker.display().to_string()
+        ),
+    );
+    let list = env.run(&["mcp", "list"]);
+    let said = format!("{}{}", list.stdout, list.stderr);
+    assert!(!marker.exists(), "the edited program ran: {said}");
+    assert!(
+        said.contains("bin/python3 changed since you trusted"),
+        "{said}"
+    );
+}
