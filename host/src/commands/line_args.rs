@@ -22,6 +22,8 @@ use super::expand::{positional_at, split_args};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
     Arithmetic,
+    /// A line that evaluates values as code somewhere ([`evaluating`]).
+    Evaluating(&'static str),
     Backquotes,
     ExpandingHeredoc,
     HeredocEnd,
@@ -35,6 +37,20 @@ impl Refused {
             Refused::Arithmetic => {
                 "inside arithmetic (`$((…))` or `((…))`), where the shell reads a value as code; leave the arguments out of it"
             }
+            Refused::Evaluating(what) => match what {
+                "[[" => {
+                    "in a line with `[[ … ]]`, whose comparisons read a value as arithmetic code; test the argument with `[ … ]` or `test`"
+                }
+                "subscript" => {
+                    "in a line with an array subscript (`a[…]=`), which the shell reads as arithmetic code; leave the arguments out of it"
+                }
+                "eval" => {
+                    "in a line that runs text as code (`eval`, `sh -c`, `bash -c`); pass the argument another way"
+                }
+                _ => {
+                    "in a line that reads values as arithmetic code (`let`, `declare`, `typeset`, `local`, `$[…]`, `((…))`); leave the arguments out of it"
+                }
+            },
             Refused::Backquotes => "inside backquotes; write `$(…)` instead of `…`",
             Refused::ExpandingHeredoc => {
                 "into a here-document whose body the shell expands; quote its delimiter (`<<'EOF'`) so the body is plain text"
@@ -96,6 +112,12 @@ enum Arg<'a> {
 /// by `args`.
 pub fn fill_line(line: &str, args: &str) -> Result<String, Refused> {
     let words = split_args(args);
+    let has_placeholder = line
+        .char_indices()
+        .any(|(at, _)| placeholder(&line[at..], &words).is_some());
+    if has_placeholder && let Some(what) = evaluating(line) {
+        return Err(Refused::Evaluating(what));
+    }
     let mut out = String::with_capacity(line.len() + args.len() * 2);
     let mut stack = vec![TOP];
     let mut pending: Vec<Heredoc> = Vec::new();
@@ -292,6 +314,46 @@ fn put(
         Quote::Double => escape(text, &['\\', '$', '`', '"']),
         Quote::Ansi => escape(text, &['\\', '\'']),
     })
+}
+
+/// Where `line` has the shell evaluate values as code, wherever its
+/// placeholders sit (a quoted argument is still read as arithmetic by
+/// `[[ $1 -gt 0 ]]`, `let`, `declare -i`, `a[$1]=`, and as a command by
+/// `eval` or `sh -c`): what. (A placeholder inside `$((…))` or `((…))`
+/// is refused where it sits, [`Refused::Arithmetic`]; one passed through
+/// a variable the line then uses there, `n=$1; echo $((n))`, is not seen.)
+fn evaluating(line: &str) -> Option<&'static str> {
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.contains(&"[[") {
+        return Some("[[");
+    }
+    let shells = ["sh", "bash", "zsh", "dash", "ksh"];
+    let runs_text = words.contains(&"eval")
+        || words.windows(2).any(|w| {
+            shells.contains(&w[0].rsplit('/').next().unwrap_or(w[0]))
+                && w[1].starts_with('-')
+                && w[1].contains('c')
+        });
+    if runs_text {
+        return Some("eval");
+    }
+    // `declare -i` (and its kin) makes every later assignment arithmetic.
+    let declares = ["declare", "typeset", "local", "readonly", "export"];
+    let integer = words
+        .windows(2)
+        .any(|w| declares.contains(&w[0]) && w[1].starts_with('-') && w[1].contains('i'));
+    if integer || words.contains(&"let") || line.contains("$[") {
+        return Some("arithmetic");
+    }
+    let subscript = line.char_indices().any(|(at, c)| {
+        c == '['
+            && line[..at].ends_with(|p: char| p.is_ascii_alphanumeric() || p == '_')
+            && line[at..].contains("]=")
+    });
+    subscript.then_some("subscript")
 }
 
 /// `word` as one shell word in single quotes.

@@ -101,6 +101,25 @@ fn where_no_form_is_literal_the_line_is_refused() {
         fill_line("cat <<'END'\n$1\nEND", "\"x\nEND\""),
         Err(Refused::HeredocEnd)
     );
+    // Lines that read a quoted value as code elsewhere are refused whole.
+    for (template, what) in [
+        ("[[ $1 -gt 0 ]] && echo big", "[["),
+        ("[[ -v \"$1\" ]]", "[["),
+        ("let n=\"$1\"+1; echo $n", "arithmetic"),
+        ("declare -i n=\"$1\"; echo $n", "arithmetic"),
+        ("echo $[ 1 + 2 ] '$1'", "arithmetic"),
+        ("a[\"$1\"]=x; echo ok", "subscript"),
+        ("eval \"echo $1\"", "eval"),
+        ("bash -c \"echo $1\"", "eval"),
+    ] {
+        assert_eq!(
+            fill_line(template, "a[$(touch pwned)]"),
+            Err(Refused::Evaluating(what)),
+            "{template}"
+        );
+    }
+    // `export`, `local` without -i, `[ … ]` are plain.
+    assert!(fill_line("export X=\"$1\"; [ \"$X\" = a ] && echo y", "a").is_ok());
     // Arithmetic, backquotes and here-documents without a placeholder run.
     assert_eq!(
         fill_line("echo $((1 << 2)) `date` $1", "a").unwrap(),

@@ -118,6 +118,9 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         }
     }
     merge(&mut merged, user);
+    // Your servers a repository's replaced: a profile's settings for them
+    // are not given to the repository's.
+    let mut repo_servers: Vec<String> = Vec::new();
     if let Some(root) = &opts.repo_root
         && trusted
     {
@@ -140,7 +143,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
             }
         }
         let mut after = merged.clone();
-        replaced_servers(&mut after, &table, &origin, &mut warnings);
+        repo_servers = super::repo_servers::replaced(&mut after, &table, &origin, &mut warnings);
         merge(&mut after, table.clone());
         check::layer(&after, &table, &origin, &mut warnings)?;
         merged = after;
@@ -164,7 +167,13 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     if let Some((name, by)) = super::profile::chosen(&merged, opts, parse_value) {
         let own = super::profile::table(&merged, &name, &by, &opts.home)?;
         let origin = Origin::Profile(&name);
-        let own = codex(own, &origin, &mut warnings)?;
+        let mut own = codex(own, &origin, &mut warnings)?;
+        super::repo_servers::unshared(
+            &mut own,
+            &repo_servers,
+            &format!("profile '{name}'"),
+            &mut warnings,
+        );
         let mut after = merged.clone();
         merge(&mut after, own.clone());
         check::layer(&after, &own, &origin, &mut warnings)?;
@@ -333,27 +342,6 @@ pub(super) fn read_table(path: &Path) -> Result<(Table, String), ConfigError> {
             message: e.to_string(),
         })?;
     Ok((table, text))
-}
-
-/// A repository's `[mcp_servers.NAME]` replaces yours of that name whole:
-/// merged key by key, a repository setting only `url` (or `command`)
-/// would get your `headers`, `bearer_token_env_var` or `env` — your
-/// credentials sent to its server.
-fn replaced_servers(merged: &mut Table, repo: &Table, origin: &Origin, warnings: &mut Vec<String>) {
-    let Some(Value::Table(theirs)) = repo.get("mcp_servers") else {
-        return;
-    };
-    let Some(Value::Table(ours)) = merged.get_mut("mcp_servers") else {
-        return;
-    };
-    for name in theirs.keys() {
-        if ours.remove(name).is_some() {
-            warnings.push(format!(
-                "{}: the repository defines MCP server '{name}', which replaces yours of that name (none of your settings for it, headers or env included, are used)",
-                origin.at(&["mcp_servers".to_string(), name.clone()])
-            ));
-        }
-    }
 }
 
 /// Deep merge: tables merge key by key, anything else replaces.

@@ -21,6 +21,7 @@ pub mod protected;
 mod provider;
 pub mod ranges;
 pub mod reasoning;
+mod repo_servers;
 pub mod seal;
 pub mod shown_url;
 mod sources;
