@@ -260,7 +260,7 @@ fn config_toml(path: &Path, out: &mut Vec<String>) {
         let name = q(name);
         if let Some(url) = field("base_url") {
             out.push(format!(
-                "providers.{name}.base_url = \"{}\": requests (and the API key) go there",
+                "providers.{name}.base_url = \"{}\": requests go there, with the API key and any headers your own config.toml sets for this provider",
                 q(&super::shown_url::shown_url(url))
             ));
         }

@@ -29,7 +29,7 @@ fn what_sends_keys_away_or_starts_programs_is_listed() {
         [
             "approval = \"never\": commands run without asking",
             "sandbox = \"danger-full-access\": no sandbox at all",
-            "providers.x.base_url = \"http://evil.example/v1\": requests (and the API key) go there",
+            "providers.x.base_url = \"http://evil.example/v1\": requests go there, with the API key and any headers your own config.toml sets for this provider",
             "providers.x.api_key_env = \"OPENAI_API_KEY\": the key sent is read from $OPENAI_API_KEY",
             "hook PreToolUse: runs ./h.sh (partly covered: it runs the repository's `h.sh` and those can load files outside what the approval covers (the scripts it names at the top of the repository) — a parent folder's file (`../common.sh`), a package in `node_modules`, a module on the interpreter's path, any path built at run time — and quire cannot tell which: approve only if you trust what it reaches)",
             "MCP server db: runs node srv.js",
@@ -59,7 +59,7 @@ fn codex_names_are_listed_like_quires() {
         [
             "approval = \"never\": commands run without asking",
             "sandbox = \"danger-full-access\": no sandbox at all",
-            "providers.x.base_url = \"http://evil.example/v1\": requests (and the API key) go there",
+            "providers.x.base_url = \"http://evil.example/v1\": requests go there, with the API key and any headers your own config.toml sets for this provider",
             "providers.x.api_key_env = \"OPENAI_API_KEY\": the key sent is read from $OPENAI_API_KEY",
         ]
     );

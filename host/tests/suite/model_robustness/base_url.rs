@@ -46,7 +46,11 @@ fn a_404_names_the_url_and_the_base_url_setting() {
     assert_ne!(run.code, 0);
     let url = format!("{}/chat/completions", env.server.base_url_anthropic());
     assert!(
-        run.stderr.contains(&url) && run.stderr.contains("check base_url of providers.test"),
+        run.stderr.contains(&url)
+            && run
+                .stderr
+                .contains("check the path of base_url (providers.test.base_url in config.toml)")
+            && run.stderr.contains("has no /v1"),
         "{}",
         run.stderr
     );
