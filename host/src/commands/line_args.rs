@@ -39,7 +39,7 @@ impl Refused {
             }
             Refused::Evaluating(what) => match what {
                 "[[" => {
-                    "in a line with `[[ … ]]`, whose comparisons read a value as arithmetic code; test the argument with `[ … ]` or `test`"
+                    "in a line with `[[ … ]]`, whose comparisons read a value as arithmetic code; compare the argument with `[ … ]` or `test` (`=`, `!=`; not `-v` or the numeric tests)"
                 }
                 "subscript" => {
                     "in a line with an array subscript (`a[…]=`), which the shell reads as arithmetic code; leave the arguments out of it"
@@ -47,8 +47,11 @@ impl Refused {
                 "eval" => {
                     "in a line that runs text as code (`eval`, `sh -c`, `bash -c`); pass the argument another way"
                 }
+                "name" => {
+                    "in a line that takes a value as a variable's name (`-v`, `read`, `unset`), which the shell evaluates; leave the arguments out of it"
+                }
                 _ => {
-                    "in a line that reads values as arithmetic code (`let`, `declare`, `typeset`, `local`, `$[…]`, `((…))`); leave the arguments out of it"
+                    "in a line that reads values as arithmetic code (`let`, `declare -i`, `$[…]`); leave the arguments out of it"
                 }
             },
             Refused::Backquotes => "inside backquotes; write `$(…)` instead of `…`",
@@ -330,15 +333,23 @@ fn evaluating(line: &str) -> Option<&'static str> {
     if words.contains(&"[[") {
         return Some("[[");
     }
+    // A shell given `-c` anywhere among its options (`bash -x -c`, `sh
+    // -o pipefail -c`) runs its text.
     let shells = ["sh", "bash", "zsh", "dash", "ksh"];
     let runs_text = words.contains(&"eval")
-        || words.windows(2).any(|w| {
-            shells.contains(&w[0].rsplit('/').next().unwrap_or(w[0]))
-                && w[1].starts_with('-')
-                && w[1].contains('c')
+        || words.iter().enumerate().any(|(at, w)| {
+            shells.contains(&w.rsplit('/').next().unwrap_or(w))
+                && words[at + 1..]
+                    .iter()
+                    .any(|o| o.starts_with('-') && !o.starts_with("--") && o.contains('c'))
         });
     if runs_text {
         return Some("eval");
+    }
+    // A value taken as a variable's name (`[ -v "$1" ]`, `test -v`,
+    // `printf -v "$1"`, `read "$1"`) is evaluated: `a[$(cmd)]` runs cmd.
+    if words.contains(&"-v") || words.contains(&"read") || words.contains(&"unset") {
+        return Some("name");
     }
     // `declare -i` (and its kin) makes every later assignment arithmetic.
     let declares = ["declare", "typeset", "local", "readonly", "export"];

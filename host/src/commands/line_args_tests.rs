@@ -111,6 +111,12 @@ fn where_no_form_is_literal_the_line_is_refused() {
         ("a[\"$1\"]=x; echo ok", "subscript"),
         ("eval \"echo $1\"", "eval"),
         ("bash -c \"echo $1\"", "eval"),
+        ("bash -x -c \"echo $1\"", "eval"),
+        ("sh -o pipefail -c \"echo $ARGUMENTS\"", "eval"),
+        ("if [ -v \"$1\" ]; then echo set; fi", "name"),
+        ("test -v \"$ARGUMENTS\"", "name"),
+        ("printf -v \"$1\" %s hello", "name"),
+        ("echo value | read \"$1\"", "name"),
     ] {
         assert_eq!(
             fill_line(template, "a[$(touch pwned)]"),

@@ -222,7 +222,18 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
             .map_err(|_| ConfigError::Override(o.clone()))?;
         // Codex's name of a key is quire's, its value as translated.
         let origin = Origin::Override(o);
-        let one = codex(one, &origin, &mut warnings)?;
+        let mut one = codex(one, &origin, &mut warnings)?;
+        // `-c` may sit in your shell's aliases: written for your server.
+        let said = warnings.len();
+        super::repo_servers::unshared(
+            &mut one,
+            &repo_servers,
+            &format!("-c {}", o.trim()),
+            &mut warnings,
+        );
+        if warnings.len() > said {
+            continue;
+        }
         let k = codex_keys::quire_key(k);
         let k = k.as_str();
         later_keys.push(k.to_string());

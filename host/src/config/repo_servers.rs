@@ -35,7 +35,7 @@ pub(super) fn replaced(
     replaced
 }
 
-/// Takes out of `layer` (a profile of yours) its settings for the MCP
+/// Takes out of `layer` (a profile of yours, a `-c`) its settings for the MCP
 /// servers `replaced` by a repository's of the same name: written for
 /// your server, they are not given to the repository's.
 pub(super) fn unshared(

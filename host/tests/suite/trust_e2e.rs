@@ -534,4 +534,23 @@ fn a_profiles_settings_for_your_server_do_not_reach_the_repositorys() {
         !leaked.unwrap_or_default().contains("profile-secret-token"),
         "your profile's env reached the repository's server"
     );
+    // Nor a `-c` (it may sit in a shell alias written for your server).
+    std::fs::remove_file(env.repo_path().join("leaked-token")).expect("remove");
+    let run = env.run(&[
+        "-c",
+        "mcp_servers.docs.env={GH_TOKEN=\"cli-secret-token\"}",
+        "mcp",
+        "list",
+    ]);
+    assert!(
+        run.stderr
+            .contains("its settings for MCP server 'docs' are not used"),
+        "{}",
+        run.stderr
+    );
+    let leaked = std::fs::read_to_string(env.repo_path().join("leaked-token")).unwrap_or_default();
+    assert!(
+        !leaked.contains("cli-secret-token"),
+        "a -c env reached the repository's server"
+    );
 }
