@@ -28,6 +28,7 @@ pub(crate) mod read_only_dir;
 pub mod review;
 pub mod runtime;
 pub mod share;
+pub(crate) mod shell_text;
 pub mod skills;
 pub mod store;
 pub mod suggest;

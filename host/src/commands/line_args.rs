@@ -17,6 +17,7 @@
 //! `${…}` with an operator — the line is refused ([`Refused`]).
 
 use super::expand::{positional_at, split_args};
+use crate::shell_text::{Heredoc, escape, heredoc};
 
 /// Why a placeholder cannot be filled where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +98,6 @@ const TOP: Frame = Frame {
     sub: Sub::Top,
     quote: Quote::None,
 };
-
-/// A here-document waiting for the end of its line.
-struct Heredoc {
-    delimiter: String,
-    expands: bool,
-    strip_tabs: bool,
-}
 
 /// What a placeholder names.
 enum Arg<'a> {
@@ -370,44 +364,6 @@ fn evaluating(line: &str) -> Option<&'static str> {
 /// `word` as one shell word in single quotes.
 pub fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
-}
-
-fn escape(text: &str, special: &[char]) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if special.contains(&c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The here-document whose operator (`<<`, already read) starts `rest`,
-/// and how much of `rest` its `-` and delimiter take.
-fn heredoc(rest: &str) -> (Option<Heredoc>, usize) {
-    let strip_tabs = rest.starts_with('-');
-    let after = &rest[usize::from(strip_tabs)..];
-    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
-    let word = &after[blanks..];
-    let end = word
-        .find(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '<' | '>' | '(' | ')'))
-        .unwrap_or(word.len());
-    let raw = &word[..end];
-    let used = usize::from(strip_tabs) + blanks + end;
-    if raw.is_empty() {
-        return (None, used);
-    }
-    let delimiter: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-        .collect();
-    let doc = Heredoc {
-        delimiter,
-        expands: !raw.contains(['\'', '"', '\\']),
-        strip_tabs,
-    };
-    (Some(doc), used)
 }
 
 /// Copies the bodies of `docs` (one after the other, from the start of

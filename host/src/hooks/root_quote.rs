@@ -21,6 +21,8 @@
 //! goes in as it is, unless a line of it would end the body (then the
 //! variable stays as written).
 
+use crate::shell_text::{Heredoc, escape, heredoc};
+
 const VARS: [&str; 2] = ["${CLAUDE_PLUGIN_ROOT}", "${PLUGIN_ROOT}"];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -44,14 +46,6 @@ enum Sub {
 struct Frame {
     sub: Sub,
     quote: Quote,
-}
-
-/// A here-document waiting for the end of its line: its delimiter,
-/// whether its body expands `$` (an unquoted delimiter), `<<-`.
-struct Heredoc {
-    delimiter: String,
-    expands: bool,
-    strip_tabs: bool,
 }
 
 /// `command` with the plugin root variables replaced by `root`, quoted
@@ -185,44 +179,6 @@ fn in_context(root: &str, quote: Quote, backquotes: usize) -> String {
         text = escape(&text, &['\\', '$', '`']);
     }
     text
-}
-
-fn escape(text: &str, special: &[char]) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if special.contains(&c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The here-document whose operator (`<<`, already read) starts `rest`,
-/// and how much of `rest` its `-` and delimiter take.
-fn heredoc(rest: &str) -> (Option<Heredoc>, usize) {
-    let strip_tabs = rest.starts_with('-');
-    let after = &rest[usize::from(strip_tabs)..];
-    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
-    let word = &after[blanks..];
-    let end = word
-        .find(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '<' | '>' | '(' | ')'))
-        .unwrap_or(word.len());
-    let raw = &word[..end];
-    let used = usize::from(strip_tabs) + blanks + end;
-    if raw.is_empty() {
-        return (None, used);
-    }
-    let delimiter: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-        .collect();
-    let doc = Heredoc {
-        delimiter,
-        expands: !raw.contains(['\'', '"', '\\']),
-        strip_tabs,
-    };
-    (Some(doc), used)
 }
 
 /// Copies the bodies of `docs` (one after the other, from the start of
