@@ -2,6 +2,16 @@
 //! lines as written (custom commands' arguments, a plugin hook's root
 //! folder): here-document operators, backslash escapes.
 
+/// The quoting in force at a place of a shell line.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Quote {
+    None,
+    Single,
+    Double,
+    /// `$'…'`.
+    Ansi,
+}
+
 /// A here-document started on a line, whose body follows it.
 pub(crate) struct Heredoc {
     pub delimiter: String,

@@ -17,7 +17,7 @@
 //! `${…}` with an operator — the line is refused ([`Refused`]).
 
 use super::expand::{positional_at, split_args};
-use crate::shell_text::{Heredoc, escape, heredoc};
+use crate::shell_text::{Heredoc, Quote, escape, heredoc};
 
 /// Why a placeholder cannot be filled where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,15 +67,6 @@ impl Refused {
             }
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Quote {
-    None,
-    Single,
-    Double,
-    /// `$'…'`.
-    Ansi,
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -21,18 +21,9 @@
 //! goes in as it is, unless a line of it would end the body (then the
 //! variable stays as written).
 
-use crate::shell_text::{Heredoc, escape, heredoc};
+use crate::shell_text::{Heredoc, Quote, escape, heredoc};
 
 const VARS: [&str; 2] = ["${CLAUDE_PLUGIN_ROOT}", "${PLUGIN_ROOT}"];
-
-#[derive(Clone, Copy, PartialEq)]
-enum Quote {
-    None,
-    Single,
-    Double,
-    /// `$'…'`.
-    Ansi,
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Sub {

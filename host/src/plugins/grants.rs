@@ -371,6 +371,21 @@ mod tests {
         assert_eq!(mode & 0o077, 0);
     }
 
+    /// A manifest granting `fs` (the TOML list's items) and a context
+    /// with the workspace `root/ws` and the temp root `root/tmp`.
+    fn granting(root: &Path, fs: &str) -> (Manifest, GrantContext) {
+        let text = format!(
+            "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{fs}]\n"
+        );
+        let m = crate::plugins::manifest::parse(&text, &root.join("plugin.toml")).unwrap();
+        let ctx = GrantContext {
+            workspace: root.join("ws"),
+            tmp_root: root.join("tmp"),
+            user_home: None,
+        };
+        (m, ctx)
+    }
+
     /// A repository's `out -> ~/.ssh` must not carry a `${workspace}/out`
     /// grant out of the workspace (`..` the manifest already refuses).
     #[test]
@@ -382,13 +397,10 @@ mod tests {
         std::fs::create_dir_all(&secret).unwrap();
         std::os::unix::fs::symlink(&secret, ws.join("out")).unwrap();
         std::os::unix::fs::symlink(ws.join("inner"), ws.join("near")).unwrap();
-        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${workspace}/out\", access = \"rw\" }, { path = \"${workspace}/near\", access = \"rw\" }]\n";
-        let m = crate::plugins::manifest::parse(text, &root.path().join("plugin.toml")).unwrap();
-        let ctx = GrantContext {
-            workspace: ws.clone(),
-            tmp_root: root.path().join("tmp"),
-            user_home: None,
-        };
+        let (m, ctx) = granting(
+            root.path(),
+            r#"{ path = "${workspace}/out", access = "rw" }, { path = "${workspace}/near", access = "rw" }"#,
+        );
         let g = resolve(&m, &ctx);
         // Only the link that stays inside is mounted.
         let hosts: Vec<PathBuf> = g.dirs.iter().map(|d| d.host.clone()).collect();
@@ -414,13 +426,10 @@ mod tests {
         let secret = root.path().join("secret");
         std::fs::create_dir_all(ws.join("out")).unwrap();
         std::fs::create_dir_all(&secret).unwrap();
-        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${workspace}/out\", access = \"rw\" }]\n";
-        let m = crate::plugins::manifest::parse(text, &root.path().join("plugin.toml")).unwrap();
-        let ctx = GrantContext {
-            workspace: ws.clone(),
-            tmp_root: root.path().join("tmp"),
-            user_home: None,
-        };
+        let (m, ctx) = granting(
+            root.path(),
+            r#"{ path = "${workspace}/out", access = "rw" }"#,
+        );
         let g = resolve(&m, &ctx);
         assert_eq!(g.dirs.len(), 1, "{:?}", g.warnings);
         std::fs::rename(ws.join("out"), ws.join("out-before")).unwrap();
@@ -440,13 +449,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let secret = root.path().join("secret");
         std::fs::create_dir_all(&secret).unwrap();
-        let text = "name = \"p\"\nversion = \"0.1.0\"\ndescription = \"d\"\ncomponent = \"p.wasm\"\n[permissions]\nfs = [{ path = \"${tmp}\", access = \"rw\" }]\n";
-        let m = crate::plugins::manifest::parse(text, &root.path().join("plugin.toml")).unwrap();
-        let ctx = GrantContext {
-            workspace: root.path().join("ws"),
-            tmp_root: root.path().join("tmp"),
-            user_home: None,
-        };
+        let (m, ctx) = granting(root.path(), r#"{ path = "${tmp}", access = "rw" }"#);
         let planted = ctx.tmp_root.join(tmp_folder_name(&m));
         std::fs::create_dir_all(&ctx.tmp_root).unwrap();
         std::os::unix::fs::symlink(&secret, &planted).unwrap();
