@@ -1,6 +1,7 @@
 //! Runs one hook handler. A command runs with `bash -c` in its own process
 //! group with the input JSON on stdin; at its timeout (or when the caller
-//! gives up) the whole group is killed, so a hook never hangs the loop. An
+//! gives up) it is killed with everything it started, also what left its
+//! group, so a hook never hangs the loop nor leaves processes behind. An
 //! HTTP hook POSTs the input JSON; the response body is its output.
 
 use std::path::Path;
@@ -9,6 +10,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
+
+use crate::child::CommandMark;
 
 /// The most of a hook's stdout or stderr that is kept.
 const OUTPUT_LIMIT: usize = 256 * 1024;
@@ -76,17 +79,16 @@ impl RunOutput {
     }
 }
 
-/// Kills a process group when dropped (a timeout, or the caller's future
-/// dropped at an interrupt).
-struct GroupGuard(Option<i32>);
+/// Kills the hook when dropped (a timeout, or the caller's future dropped
+/// at an interrupt): its process group and what left the group (`setsid`,
+/// a daemonising helper), found by the mark in their environment
+/// ([`crate::child::stop_command`]).
+struct GroupGuard(Option<(i32, CommandMark)>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
-        if let Some(pgid) = self.0.take() {
-            // SAFETY: killpg only sends a signal to the group we created.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
+        if let Some((pid, mark)) = self.0.take() {
+            crate::child::stop_command(pid, &mark);
         }
     }
 }
@@ -103,6 +105,8 @@ pub async fn run_command(
     timeout: Duration,
 ) -> RunOutput {
     let mut cmd = Command::new("bash");
+    let mark = CommandMark::next();
+    cmd.env(crate::child::MARK_VAR, mark.value());
     // Set on the command, it is where `bash` itself is looked for too.
     if let Some(p) = path {
         cmd.env("PATH", p);
@@ -121,7 +125,7 @@ pub async fn run_command(
         Ok(c) => c,
         Err(e) => return RunOutput::failed(format!("cannot start bash: {e}")),
     };
-    let mut guard = GroupGuard(child.id().map(|p| p as i32));
+    let mut guard = GroupGuard(child.id().map(|p| (p as i32, mark)));
     let stdin = child.stdin.take();
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();

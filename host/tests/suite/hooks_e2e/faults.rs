@@ -51,6 +51,43 @@ fn a_hanging_hook_is_killed_at_its_timeout_with_its_children_and_the_turn_goes_o
 }
 
 #[test]
+fn a_timed_out_hooks_setsid_child_is_gone_before_the_session_goes_on() {
+    let env = TestEnv::new("chat");
+    let dir = env.home.path();
+    let pid_file = dir.join("escaped.pid");
+    let seen = dir.join("seen.txt");
+    // The first run starts a child that leaves the group and hangs; the
+    // second (the next tool call, same session) writes whether it lives.
+    let hook = script(
+        &env,
+        "escape.sh",
+        &format!(
+            "#!/bin/bash\ncat >/dev/null\nif [ -s {pid_file:?} ]; then\n  p=$(cat {pid_file:?})\n  \
+             if [ -d /proc/$p ] && ! grep -q '^State:.*Z' /proc/$p/status; then echo alive > {seen:?}; \
+             else echo gone > {seen:?}; fi\n  exit 0\nfi\n\
+             setsid sleep 300 </dev/null >/dev/null 2>&1 &\necho $! > {pid_file:?}\nsleep 300\n"
+        ),
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml("PreToolUse", None, &hook, "timeout_sec = 1")],
+    );
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", json!({"command": "echo one"})),
+        Reply::tool_call("c2", "shell", json!({"command": "echo two"})),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(outcomes(&run)[0].0, "timeout", "{:?}", outcomes(&run));
+    assert_eq!(
+        wait_for_file(&seen),
+        "gone",
+        "the timed-out hook's setsid child was still running at the next call"
+    );
+}
+
+#[test]
 fn a_crashing_hook_and_one_printing_garbage_are_warnings() {
     let env = TestEnv::new("chat");
     let crash = script(
