@@ -8,8 +8,9 @@
 //! So trusting a repository also records, for each of its stdio servers,
 //! the repository's files it runs ([`files`]): every word of its command
 //! and arguments that is a file inside the repository (a bare word found
-//! on the `PATH` the server's `env` gives it, and the file its `BASH_ENV`
-//! or `ENV` names, too: `seal_env`), the whole folder tree of a script it
+//! on the `PATH` the server's `env` gives it, the file its `BASH_ENV`
+//! or `ENV` names, and the files and folders its loader variables such as
+//! `LD_PRELOAD` or `PYTHONPATH` name, too: `seal_env`), the whole folder tree of a script it
 //! runs and the package of `python -m pkg` (as a hook's approval covers them,
 //! `hooks::programs`), the top-level Python modules `python -m` or a
 //! top-level script imports, and what a runner reads (`package.json` of
@@ -160,6 +161,15 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
     }
     for file in seal_env::startup_files(&cwd, &env) {
         add_file(&root, &file, &mut out);
+    }
+    for path in seal_env::loaded_paths(&cwd, &env) {
+        add_file(&root, &path, &mut out);
+        add_folder(&root, &path, &mut out);
+        // `PYTHONPATH = "."` imports the repository's top-level modules
+        // (`sitecustomize.py` at every start).
+        if path.canonicalize().is_ok_and(|p| p == root) {
+            python_top_level(&root, &root, &mut out);
+        }
     }
     if let Some(folder) = run_folder(&command, &args) {
         add_folder(&root, &cwd.join(folder), &mut out);

@@ -3,7 +3,10 @@
 //! that `env` gives it (not quire's), and a shell it runs first runs the
 //! file `BASH_ENV` (bash) or `ENV` (sh) names. A repository that sets
 //! `PATH = "bin:/usr/bin"` for `command = "python3"` runs its own
-//! `bin/python3`: that file is what trust must record.
+//! `bin/python3`: that file is what trust must record. Loader variables
+//! (`LD_PRELOAD`, `PYTHONPATH`, `NODE_OPTIONS`, …) name libraries and
+//! modules the program loads before its own code: the files and folders
+//! they name are recorded too ([`loaded_paths`]).
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -11,6 +14,61 @@ use std::path::{Path, PathBuf};
 
 /// The variables whose file a shell runs before anything else.
 const STARTUP_FILES: [&str; 2] = ["BASH_ENV", "ENV"];
+
+/// Variables whose value names code a program loads (libraries, module
+/// folders, files required first) before or beside its own. A variable
+/// naming data (`DATA_DIR`) is not one: the server may write there.
+const LOADER_VARS: [&str; 22] = [
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "PYTHONHOME",
+    "PYTHONUSERBASE",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "PERL5LIB",
+    "PERLLIB",
+    "PERL5OPT",
+    "RUBYLIB",
+    "RUBYOPT",
+    "GEM_HOME",
+    "GEM_PATH",
+    "CLASSPATH",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "LUA_PATH",
+    "LUA_INIT",
+];
+
+/// The paths the server's loader variables name (see [`LOADER_VARS`]),
+/// relative ones taken from `cwd`: each word of the value and each part
+/// of it between `:`, `;`, `=` or `,` (`-javaagent:lib/a.jar`,
+/// `--require=./pre.js`, `lib:vendor`), `?` patterns cut at their folder
+/// (`lib/?.lua`). Options themselves (`--require`) are no paths; which of
+/// the rest exist is for the caller to find.
+pub fn loaded_paths(cwd: &Path, env: &BTreeMap<String, String>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for value in LOADER_VARS.iter().filter_map(|k| env.get(*k)) {
+        for part in value
+            .split(char::is_whitespace)
+            .flat_map(|w| w.split([':', ';', '=', ',']))
+        {
+            let part = part.trim_matches(['"', '\'']);
+            let part = match part.find('?') {
+                Some(at) => part[..at].rsplit_once('/').map_or("", |(dir, _)| dir),
+                None => part,
+            };
+            if part.is_empty() || part.starts_with('-') {
+                continue;
+            }
+            out.push(cwd.join(part));
+        }
+    }
+    out
+}
 
 /// The program the bare name `command` runs in a child started in `cwd`
 /// with the server's `env` (quire's own `PATH` when `env` sets none): the
@@ -79,6 +137,44 @@ mod tests {
         );
         assert_eq!(on_path("python3", cwd, &env("plain")), None);
         assert_eq!(on_path("./bin/python3", cwd, &env("bin")), None);
+    }
+
+    #[test]
+    fn loader_variables_name_their_files_and_folders_options_left_out() {
+        let env = BTreeMap::from([
+            (
+                "LD_PRELOAD".to_string(),
+                "/r/lib/pre.so libx.so".to_string(),
+            ),
+            ("PYTHONPATH".to_string(), "lib:vendor".to_string()),
+            (
+                "NODE_OPTIONS".to_string(),
+                "--require ./pre.js --max-old-space-size=4096".to_string(),
+            ),
+            (
+                "JAVA_TOOL_OPTIONS".to_string(),
+                "-javaagent:agent.jar".to_string(),
+            ),
+            ("LUA_PATH".to_string(), "lua/?.lua;;".to_string()),
+            ("DATA_DIR".to_string(), "data".to_string()),
+        ]);
+        let got = loaded_paths(Path::new("/r"), &env);
+        for want in [
+            "/r/lib/pre.so",
+            "/r/libx.so",
+            "/r/lib",
+            "/r/vendor",
+            "/r/./pre.js",
+            "/r/agent.jar",
+            "/r/lua",
+        ] {
+            assert!(got.contains(&PathBuf::from(want)), "{want} not in {got:?}");
+        }
+        assert!(!got.contains(&PathBuf::from("/r/data")), "{got:?}");
+        assert!(
+            !got.iter().any(|p| p.to_string_lossy().contains("--")),
+            "{got:?}"
+        );
     }
 
     #[test]

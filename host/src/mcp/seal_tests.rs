@@ -207,9 +207,21 @@ fn the_path_and_shell_startup_file_of_the_servers_env_are_recorded() {
     );
     assert_eq!(keys(&spec(&[("BASH_ENV", "./benv.sh")])), ["benv.sh"]);
     assert_eq!(keys(&spec(&[("ENV", "benv.sh")])), ["benv.sh"]);
+    // Tester's finding: what LD_PRELOAD or PYTHONPATH loads ran changed.
+    write(root, "lib/pre.so", "elf");
+    write(root, "lib/sitecustomize.py", "pass");
+    write(root, "data/notes.txt", "the server's own data");
+    let preload = format!("{}", root.join("lib/pre.so").display());
+    assert_eq!(keys(&spec(&[("LD_PRELOAD", &preload)])), ["lib/pre.so"]);
+    assert_eq!(
+        keys(&spec(&[("PYTHONPATH", "lib"), ("DATA_DIR", "data")])),
+        ["lib/pre.so", "lib/sitecustomize.py"]
+    );
     // A word of a `sh -c` line too.
     let mut c = McpServerConfig::stdio("sh", vec!["-c".into(), "exec python3 x.py".into()]);
     c.env.insert("PATH".into(), "bin:/usr/bin:/bin".into());
     let sh = ServerSpec::new("s", Source::McpJson(root.join(".mcp.json")), &c, root);
     assert_eq!(keys(&sh), ["bin/python3"]);
+    write(root, "sitecustomize.py", "pass");
+    assert!(keys(&spec(&[("PYTHONPATH", ".")])).contains(&"sitecustomize.py".to_string()));
 }

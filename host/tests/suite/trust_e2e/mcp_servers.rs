@@ -226,3 +226,47 @@ fn a_server_whose_env_path_runs_a_changed_repository_program_does_not_start() {
         "{said}"
     );
 }
+
+/// Tester's finding: a trusted repository's server with `PYTHONPATH =
+/// "lib"` in its `env` ran an edited `lib/sitecustomize.py` (Python runs
+/// it at every start) outside the sandbox, with nothing recorded. What a
+/// loader variable names inside the repository is recorded now.
+#[test]
+fn a_server_whose_pythonpath_loads_a_changed_repository_module_does_not_start() {
+    let env = TestEnv::new("responses");
+    let outside = tempfile::tempdir().unwrap();
+    let script = outside.path().join("srv.py");
+    std::fs::write(&script, SERVER).unwrap();
+    env.write("lib/sitecustomize.py", "pass\n");
+    env.write(
+        ".quire/config.toml",
+        &format!(
+            "[mcp_servers.pysrv]\ncommand = \"python3\"\nargs = [{:?}]\n\
+             env = {{ PYTHONPATH = \"lib\" }}\n",
+            script.display().to_string()
+        ),
+    );
+    let trusted = env.run(&["trust"]);
+    assert_eq!(trusted.code, 0, "{}", trusted.stderr);
+    let list = env.run(&["mcp", "list"]);
+    assert!(
+        list.stdout.contains("ready"),
+        "{}{}",
+        list.stdout,
+        list.stderr
+    );
+
+    let marks = tempfile::tempdir().unwrap();
+    let marker = marks.path().join("ran");
+    env.write(
+        "lib/sitecustomize.py",
+        &format!("open({:?}, 'w')\n", marker.display().to_string()),
+    );
+    let list = env.run(&["mcp", "list"]);
+    let said = format!("{}{}", list.stdout, list.stderr);
+    assert!(!marker.exists(), "the edited module ran: {said}");
+    assert!(
+        said.contains("lib/sitecustomize.py changed since you trusted"),
+        "{said}"
+    );
+}
