@@ -34,4 +34,5 @@ pub mod store;
 pub mod suggest;
 pub mod tabs;
 pub mod tools;
+pub mod user_home;
 pub mod writable_path;

@@ -21,6 +21,24 @@ fn main() {
     // Past a file size limit (`ulimit -f`) a write fails and is reported
     // like a full disk, instead of SIGXFSZ killing quire mid-record.
     let _ = quire::file_size_limit::survive_sigxfsz();
+    // SAFETY: no other thread runs yet.
+    let replaced = unsafe { quire::user_home::settle() };
+    if std::env::var_os("HOME").is_none()
+        && std::env::var_os("QUIRE_HOME").is_none_or(|q| q.is_empty())
+    {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "error: HOME is {} and the password database has no home folder for this user, so quire has nowhere to keep its settings and sessions; set HOME (or QUIRE_HOME) to an absolute folder",
+                match &replaced {
+                    Some(h) if !h.is_empty() => format!("{:?} (not an absolute folder)", h),
+                    Some(_) => "empty".to_string(),
+                    None => "not set".to_string(),
+                }
+            );
+        }
+        std::process::exit(2);
+    }
     let code = cli::main();
     std::process::exit(code);
 }

@@ -328,10 +328,14 @@ pub fn quire_home() -> PathBuf {
     if let Some(h) = std::env::var_os("QUIRE_HOME").filter(|h| !h.is_empty()) {
         return PathBuf::from(h);
     }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".quire")
+    // `HOME` was settled at start (`user_home::settle`): absolute or unset.
+    // Never a relative folder: `./.quire` is a repository's own settings.
+    match std::env::var_os("HOME").map(PathBuf::from) {
+        Some(home) if home.is_absolute() => home.join(".quire"),
+        // The binary refuses to start without a home; a folder that
+        // cannot exist reads as empty and fails to be written, named.
+        _ => PathBuf::from("/nonexistent/.quire"),
+    }
 }
 
 /// The nearest ancestor of `cwd` (itself included) holding `.git`. A
