@@ -96,6 +96,10 @@ pub enum PlanError {
         "cannot move {0}: it is a symbolic link, and apply_patch does not move links (moving what it points to would leave the link dangling). Update the file it points to without '*** Move to', or ask the user to move the link. Nothing was changed."
     )]
     MoveLink(String),
+    #[error(
+        "{0} names a folder (it ends in '/', '.' or '..'), and apply_patch adds, updates, moves and deletes files: give the file's full path, e.g. lib/main.py (a folder is made when a file is added inside it). Nothing was changed."
+    )]
+    Folder(String),
     #[error("cannot update {0}: it is not UTF-8 text, and apply_patch only edits text files.")]
     NotText(String),
     #[error("{0} Nothing was changed.")]
@@ -247,6 +251,17 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
         path: path.display().to_string(),
         source,
     })?;
+    for op in ops {
+        let (path, move_to) = match op {
+            FileOp::Add { path, .. } | FileOp::Delete { path } => (path, None),
+            FileOp::Update { path, move_to, .. } => (path, move_to.as_ref()),
+        };
+        for p in std::iter::once(path).chain(move_to) {
+            if names_folder(p) {
+                return Err(PlanError::Folder(p.clone()));
+            }
+        }
+    }
     let mut plan = Prepared {
         staged: Staged::new(roots),
         changes: Vec::with_capacity(ops.len()),
@@ -273,6 +288,13 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
         }
     }
     Ok(plan)
+}
+
+/// Whether `path` can only name a folder: it ends in `/` (or `/.`,
+/// `/..`), which `Path::components` would silently drop.
+fn names_folder(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    path.ends_with('/') || last == "." || last == ".."
 }
 
 fn add(
@@ -436,4 +458,19 @@ fn update(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_folder;
+
+    #[test]
+    fn a_path_ending_in_a_slash_or_dots_names_a_folder() {
+        for folder in ["lib/", "a/b/", "/", "x/.", "x/..", ".", ".."] {
+            assert!(names_folder(folder), "{folder}");
+        }
+        for file in ["lib", "a/b.rs", ".env", "x/..y", "x/.z"] {
+            assert!(!names_folder(file), "{file}");
+        }
+    }
 }

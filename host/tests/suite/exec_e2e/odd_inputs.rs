@@ -131,3 +131,62 @@ fn a_timed_out_flood_counts_every_byte_left_out() {
         &body[..400.min(body.len())]
     );
 }
+
+/// apply_patch on a FIFO (to update, delete or add over it) is refused at
+/// once, naming what it is, instead of waiting for ever for a writer.
+#[test]
+fn apply_patch_refuses_a_fifo_without_blocking() {
+    let env = TestEnv::new("chat");
+    let repo = env.repo_path();
+    let made = std::process::Command::new("mkfifo")
+        .arg(repo.join("fifo"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let patch = |body: &str| json!({"patch": format!("*** Begin Patch\n{body}\n*** End Patch")});
+    env.server.push_all([
+        Reply::tool_call(
+            "u",
+            "apply_patch",
+            patch("*** Update File: fifo\n@@\n-a\n+b"),
+        ),
+        Reply::tool_call("d", "apply_patch", patch("*** Delete File: fifo")),
+        Reply::tool_call("a", "apply_patch", patch("*** Add File: fifo\n+x")),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("patch the pipe", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    assert_eq!(outs.len(), 3, "{:?}", run.types());
+    for (id, e) in outs {
+        assert_eq!(e["is_error"], true, "{id}: {e}");
+        let out = e["output"].as_str().unwrap_or_default();
+        assert!(
+            out.contains("fifo is a named pipe, not a regular file"),
+            "{id}: {out}"
+        );
+    }
+    let kind = std::fs::symlink_metadata(repo.join("fifo")).expect("fifo");
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind.file_type()));
+}
+
+/// A path holding a NUL byte is named as such, not as a file that is not
+/// a regular file, and the byte is shown escaped.
+#[test]
+fn read_file_names_a_nul_byte_in_the_path() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("r", "read_file", json!({"path": "a\u{0}b.txt"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("read it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    let out = outs[0].1["output"].as_str().unwrap_or_default();
+    assert!(
+        out.contains("the path \"a\\000b.txt\" contains a NUL byte"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{0}'), "{out:?}");
+    assert!(!out.contains("regular file"), "{out}");
+}
