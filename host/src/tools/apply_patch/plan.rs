@@ -192,13 +192,7 @@ impl Scope {
 
     /// The real path `shown` stands for, if the sandbox lets it be written.
     fn resolve(&self, roots: &[PathBuf], shown: &str) -> Result<PathBuf, PlanError> {
-        let p = Path::new(shown);
-        let abs = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        };
-        let real = real_path(&normalize(&abs));
+        let real = real_path(&self.abs(shown));
         if !self.inside(roots, &real) {
             return Err(Scope::outside(shown, &real, roots));
         }
@@ -210,25 +204,21 @@ impl Scope {
 impl Scope {
     /// Whether `shown` reaches `real` through a link.
     fn through_link(&self, shown: &str, real: &Path) -> bool {
-        let p = Path::new(shown);
-        let abs = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        };
-        normalize(&abs) != real
+        self.abs(shown) != real
+    }
+
+    /// `shown` made absolute and normalised; a name `list_dir` or `grep`
+    /// showed git-quoted is taken back as the name it stands for when no
+    /// file has the literal name ([`crate::tools::quoted_path`]).
+    fn abs(&self, shown: &str) -> PathBuf {
+        normalize(&crate::tools::quoted_path::resolve(&self.cwd, shown))
     }
 
     /// Where `shown` is when it names a symbolic link: its directory
     /// resolved, its own name not (the link, not its target), if the
     /// sandbox lets that directory be written; `None` when it is no link.
     fn link(&self, roots: &[PathBuf], shown: &str) -> Result<Option<PathBuf>, PlanError> {
-        let p = Path::new(shown);
-        let abs = normalize(&if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        });
+        let abs = self.abs(shown);
         let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
             return Ok(None);
         };

@@ -190,3 +190,35 @@ fn read_file_names_a_nul_byte_in_the_path() {
     assert!(!out.contains('\u{0}'), "{out:?}");
     assert!(!out.contains("regular file"), "{out}");
 }
+
+/// A name list_dir and grep show quoted as git does is taken back by
+/// read_file and apply_patch as the name it stands for (bytes that are
+/// not UTF-8 too); a file really named with the quotes would win.
+#[test]
+fn names_shown_quoted_are_taken_back_by_the_file_tools() {
+    let env = TestEnv::new("chat");
+    let repo = env.repo_path();
+    let latin = repo.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+    std::fs::write(&latin, "latin\n").expect("write");
+    env.server.push_all([
+        Reply::tool_call("l", "list_dir", json!({"path": "."})),
+        Reply::tool_call("r", "read_file", json!({"path": "\"caf\\351.txt\""})),
+        Reply::tool_call(
+            "u",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: \"caf\\351.txt\"\n@@\n-latin\n+LATIN\n*** Add File: \"new\\nline.txt\"\n+hello\n*** End Patch"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("read the odd name", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    let listed = outs[0].1["output"].as_str().unwrap_or_default();
+    assert!(listed.contains("\"caf\\351.txt\""), "{listed}");
+    let read = outs[1].1["output"].as_str().unwrap_or_default();
+    assert!(read.contains("1\tlatin"), "{read}");
+    assert_eq!(outs[2].1["is_error"], false, "{}", outs[2].1);
+    assert_eq!(std::fs::read_to_string(&latin).expect("latin"), "LATIN\n");
+    assert_eq!(env.read("new\nline.txt"), "hello\n");
+    assert!(!repo.join("\"new\\nline.txt\"").exists());
+}
