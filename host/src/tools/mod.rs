@@ -15,6 +15,7 @@ pub mod ipc_ns;
 pub(crate) mod list_dir;
 pub(crate) mod naming;
 pub mod permissions;
+pub(crate) mod quoted_path;
 pub(crate) mod read_file;
 pub mod registry;
 pub mod sandbox;
@@ -93,14 +94,12 @@ impl ToolContext {
         }
     }
 
-    /// Resolves a path argument against the cwd.
+    /// Resolves a path argument against the cwd; a name `list_dir` or
+    /// `grep` showed git-quoted (`"caf\351.txt"`) is taken back as the
+    /// name it stands for when no file has the literal name
+    /// ([`quoted_path::resolve`]).
     pub fn resolve(&self, path: &str) -> PathBuf {
-        let p = Path::new(path);
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        }
+        quoted_path::resolve(&self.cwd, path)
     }
 }
 

@@ -356,6 +356,7 @@ mod odd_inputs;
 mod orphans;
 mod outcomes;
 mod output_schema;
+mod patch_paths;
 mod reasoning;
 mod thinking;
 mod view_image;

@@ -2,8 +2,12 @@
 //!
 //! Each hunk's old lines (context and removed lines) are looked up in order,
 //! after the previous hunk: exactly first, then ignoring trailing
-//! whitespace, then ignoring leading and trailing whitespace.
+//! whitespace, then ignoring leading and trailing whitespace. A byte order
+//! mark at the start of the file is set aside while matching and kept.
 
+use std::borrow::Cow;
+
+use super::bom;
 use super::parse::{Hunk, HunkLine};
 use super::udiff::{self, Body, Edit};
 
@@ -111,6 +115,13 @@ pub struct Patched {
 
 /// Applies `hunks` to `content`; `path` is for error messages.
 pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<Patched, HunkError> {
+    // A byte order mark is set aside while matching and kept in the file.
+    let (bom, content) = bom::split(content);
+    let hunks = if bom {
+        bom::strip(hunks)
+    } else {
+        Cow::Borrowed(hunks)
+    };
     let text = split(content);
     let lines = &text.lines;
     let mut pos = 0;
@@ -170,12 +181,15 @@ pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<Patched,
         cursor = at + len;
     }
     kept.push(&lines[cursor..]);
-    let out = join(
+    let mut out = join(
         kept.into_iter().flatten().copied(),
         text.eol(),
         text.final_newline,
-        content.len() + added,
+        content.len() + added + bom::BOM.len_utf8(),
     );
+    if bom {
+        out.insert(0, bom::BOM);
+    }
     let diff = udiff::body(&text, &edits);
     Ok(Patched { text: out, diff })
 }

@@ -117,3 +117,22 @@ fn new_file_ends_with_a_newline() {
     assert_eq!(new_file(&["a".into(), "b".into()]), "a\nb\n");
     assert_eq!(new_file(&[]), "");
 }
+
+#[test]
+fn a_byte_order_mark_is_set_aside_and_kept() {
+    let file = "\u{feff}bom1\nbom2\n";
+    // Lines written without the mark match the first line.
+    assert_eq!(
+        run(file, "@@\n-bom1\n+BOM1\n bom2").unwrap(),
+        "\u{feff}BOM1\nbom2\n"
+    );
+    // Lines copied with it match too, and the mark is not doubled.
+    assert_eq!(
+        run(file, "@@\n-\u{feff}bom1\n+\u{feff}BOM1").unwrap(),
+        "\u{feff}BOM1\nbom2\n"
+    );
+    // Removing the first line keeps the mark at the start of the file.
+    assert_eq!(run(file, "@@\n-bom1\n bom2").unwrap(), "\u{feff}bom2\n");
+    // A file without one gets none.
+    assert_eq!(run("bom1\n", "@@\n-bom1\n+x").unwrap(), "x\n");
+}

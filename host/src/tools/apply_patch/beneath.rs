@@ -309,9 +309,12 @@ impl Dir {
 
     /// The file `name` opened for reading, without following a link;
     /// `None` when there is no file (a link counts as none: it is not
-    /// followed).
+    /// followed). Opened non-blocking, so a named pipe with no writer
+    /// opens at once instead of waiting for one: the caller looks at what
+    /// it opened before reading.
     pub fn open_file(&self, name: &OsStr) -> io::Result<Option<File>> {
-        match self.openat(&cstr(name)?, libc::O_RDONLY | libc::O_NOFOLLOW, 0) {
+        let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK;
+        match self.openat(&cstr(name)?, flags, 0) {
             Ok(fd) => Ok(Some(File::from(fd))),
             Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ELOOP)) => Ok(None),
             Err(e) => Err(e),

@@ -97,6 +97,23 @@ pub struct Staged {
 pub enum StageError {
     #[error("{0} is a directory, not a file. Patch the files inside it instead.")]
     IsDir(String),
+    /// A named pipe, socket or device: a read could block for ever.
+    #[error(
+        "{path} is {what}, not a regular file: apply_patch adds, updates, moves and deletes regular files only. Use the shell for it."
+    )]
+    NotFile { path: String, what: &'static str },
+    /// A symbolic link in the file's own place that the path was not
+    /// resolved through (its target does not exist, or it appeared
+    /// since): writing a file there would replace the link.
+    #[error(
+        "{path} is a symbolic link to {target}{}, and apply_patch neither writes through a link nor replaces one. Delete the link first ('*** Delete File: {path}', also earlier in the same patch), or patch another path.",
+        if *dangling { ", which does not exist (or cannot be followed)" } else { "" }
+    )]
+    Link {
+        path: String,
+        target: String,
+        dangling: bool,
+    },
     #[error("cannot access {path}: {source}")]
     Io { path: String, source: io::Error },
 }
@@ -169,6 +186,18 @@ impl Staged {
             Slot::Occupied(o) => o.into_mut(),
             Slot::Vacant(v) => {
                 let found = open(&self.roots, real, shown)?.map(|(_, found)| found);
+                if found.is_none()
+                    && let Some(target) = link_at(&self.roots, real, shown)?
+                {
+                    let dangling = real
+                        .parent()
+                        .is_none_or(|dir| std::fs::metadata(dir.join(&target)).is_err());
+                    return Err(StageError::Link {
+                        path: shown.to_string(),
+                        target: target.display().to_string(),
+                        dangling,
+                    });
+                }
                 v.insert(Entry {
                     shown: shown.to_string(),
                     found,
@@ -330,7 +359,9 @@ impl Staged {
                 None => {
                     let now = open(&self.roots, path, &entry.shown).map_err(|e| match e {
                         StageError::Io { source, .. } => check(source),
-                        StageError::IsDir(_) => changed(),
+                        StageError::IsDir(_)
+                        | StageError::NotFile { .. }
+                        | StageError::Link { .. } => changed(),
                     })?;
                     match (now, &entry.found) {
                         (None, None) => true,
@@ -385,12 +416,31 @@ fn open(roots: &Roots, real: &Path, shown: &str) -> Result<Option<(File, Found)>
     if meta.is_dir() {
         return Err(StageError::IsDir(shown.to_string()));
     }
+    if !meta.is_file() {
+        return Err(StageError::NotFile {
+            path: shown.to_string(),
+            what: crate::file_kind::name(meta.file_type()),
+        });
+    }
     let found = Found {
         perms: meta.permissions(),
         len: meta.len(),
         digest: None,
     };
     Ok(Some((file, found)))
+}
+
+/// The target of the symbolic link at `real` (not followed); `None`
+/// when there is no link there.
+fn link_at(roots: &Roots, real: &Path, shown: &str) -> Result<Option<PathBuf>, StageError> {
+    let root: &Root = roots.of(real).map_err(io_err(shown))?;
+    let Ok((dirs, name)) = steps::split(root, real) else {
+        return Ok(None);
+    };
+    match root.dir(&dirs).map_err(io_err(shown))? {
+        Some(dir) => dir.read_link(&name).map_err(io_err(shown)),
+        None => Ok(None),
+    }
 }
 
 fn io_err(shown: &str) -> impl Fn(io::Error) -> StageError + '_ {

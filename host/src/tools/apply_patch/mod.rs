@@ -9,6 +9,7 @@
 
 mod apply;
 mod beneath;
+mod bom;
 mod commit;
 mod diff;
 mod originals;

@@ -96,6 +96,10 @@ pub enum PlanError {
         "cannot move {0}: it is a symbolic link, and apply_patch does not move links (moving what it points to would leave the link dangling). Update the file it points to without '*** Move to', or ask the user to move the link. Nothing was changed."
     )]
     MoveLink(String),
+    #[error(
+        "{0} names a folder (it ends in '/', '.' or '..'), and apply_patch adds, updates, moves and deletes files: give the file's full path, e.g. lib/main.py (a folder is made when a file is added inside it). Nothing was changed."
+    )]
+    Folder(String),
     #[error("cannot update {0}: it is not UTF-8 text, and apply_patch only edits text files.")]
     NotText(String),
     #[error("{0} Nothing was changed.")]
@@ -188,13 +192,7 @@ impl Scope {
 
     /// The real path `shown` stands for, if the sandbox lets it be written.
     fn resolve(&self, roots: &[PathBuf], shown: &str) -> Result<PathBuf, PlanError> {
-        let p = Path::new(shown);
-        let abs = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        };
-        let real = real_path(&normalize(&abs));
+        let real = real_path(&self.abs(shown));
         if !self.inside(roots, &real) {
             return Err(Scope::outside(shown, &real, roots));
         }
@@ -206,25 +204,21 @@ impl Scope {
 impl Scope {
     /// Whether `shown` reaches `real` through a link.
     fn through_link(&self, shown: &str, real: &Path) -> bool {
-        let p = Path::new(shown);
-        let abs = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        };
-        normalize(&abs) != real
+        self.abs(shown) != real
+    }
+
+    /// `shown` made absolute and normalised; a name `list_dir` or `grep`
+    /// showed git-quoted is taken back as the name it stands for when no
+    /// file has the literal name ([`crate::tools::quoted_path`]).
+    fn abs(&self, shown: &str) -> PathBuf {
+        normalize(&crate::tools::quoted_path::resolve(&self.cwd, shown))
     }
 
     /// Where `shown` is when it names a symbolic link: its directory
     /// resolved, its own name not (the link, not its target), if the
     /// sandbox lets that directory be written; `None` when it is no link.
     fn link(&self, roots: &[PathBuf], shown: &str) -> Result<Option<PathBuf>, PlanError> {
-        let p = Path::new(shown);
-        let abs = normalize(&if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.cwd.join(p)
-        });
+        let abs = self.abs(shown);
         let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
             return Ok(None);
         };
@@ -247,6 +241,17 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
         path: path.display().to_string(),
         source,
     })?;
+    for op in ops {
+        let (path, move_to) = match op {
+            FileOp::Add { path, .. } | FileOp::Delete { path } => (path, None),
+            FileOp::Update { path, move_to, .. } => (path, move_to.as_ref()),
+        };
+        for p in std::iter::once(path).chain(move_to) {
+            if names_folder(p) {
+                return Err(PlanError::Folder(p.clone()));
+            }
+        }
+    }
     let mut plan = Prepared {
         staged: Staged::new(roots),
         changes: Vec::with_capacity(ops.len()),
@@ -273,6 +278,13 @@ pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
         }
     }
     Ok(plan)
+}
+
+/// Whether `path` can only name a folder: it ends in `/` (or `/.`,
+/// `/..`), which `Path::components` would silently drop.
+fn names_folder(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    path.ends_with('/') || last == "." || last == ".."
 }
 
 fn add(
@@ -436,4 +448,19 @@ fn update(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_folder;
+
+    #[test]
+    fn a_path_ending_in_a_slash_or_dots_names_a_folder() {
+        for folder in ["lib/", "a/b/", "/", "x/.", "x/..", ".", ".."] {
+            assert!(names_folder(folder), "{folder}");
+        }
+        for file in ["lib", "a/b.rs", ".env", "x/..y", "x/.z"] {
+            assert!(!names_folder(file), "{file}");
+        }
+    }
 }

@@ -131,3 +131,94 @@ fn a_timed_out_flood_counts_every_byte_left_out() {
         &body[..400.min(body.len())]
     );
 }
+
+/// apply_patch on a FIFO (to update, delete or add over it) is refused at
+/// once, naming what it is, instead of waiting for ever for a writer.
+#[test]
+fn apply_patch_refuses_a_fifo_without_blocking() {
+    let env = TestEnv::new("chat");
+    let repo = env.repo_path();
+    let made = std::process::Command::new("mkfifo")
+        .arg(repo.join("fifo"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let patch = |body: &str| json!({"patch": format!("*** Begin Patch\n{body}\n*** End Patch")});
+    env.server.push_all([
+        Reply::tool_call(
+            "u",
+            "apply_patch",
+            patch("*** Update File: fifo\n@@\n-a\n+b"),
+        ),
+        Reply::tool_call("d", "apply_patch", patch("*** Delete File: fifo")),
+        Reply::tool_call("a", "apply_patch", patch("*** Add File: fifo\n+x")),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("patch the pipe", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    assert_eq!(outs.len(), 3, "{:?}", run.types());
+    for (id, e) in outs {
+        assert_eq!(e["is_error"], true, "{id}: {e}");
+        let out = e["output"].as_str().unwrap_or_default();
+        assert!(
+            out.contains("fifo is a named pipe, not a regular file"),
+            "{id}: {out}"
+        );
+    }
+    let kind = std::fs::symlink_metadata(repo.join("fifo")).expect("fifo");
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind.file_type()));
+}
+
+/// A path holding a NUL byte is named as such, not as a file that is not
+/// a regular file, and the byte is shown escaped.
+#[test]
+fn read_file_names_a_nul_byte_in_the_path() {
+    let env = TestEnv::new("chat");
+    env.server.push_all([
+        Reply::tool_call("r", "read_file", json!({"path": "a\u{0}b.txt"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("read it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    let out = outs[0].1["output"].as_str().unwrap_or_default();
+    assert!(
+        out.contains("the path \"a\\000b.txt\" contains a NUL byte"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{0}'), "{out:?}");
+    assert!(!out.contains("regular file"), "{out}");
+}
+
+/// A name list_dir and grep show quoted as git does is taken back by
+/// read_file and apply_patch as the name it stands for (bytes that are
+/// not UTF-8 too); a file really named with the quotes would win.
+#[test]
+fn names_shown_quoted_are_taken_back_by_the_file_tools() {
+    let env = TestEnv::new("chat");
+    let repo = env.repo_path();
+    let latin = repo.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+    std::fs::write(&latin, "latin\n").expect("write");
+    env.server.push_all([
+        Reply::tool_call("l", "list_dir", json!({"path": "."})),
+        Reply::tool_call("r", "read_file", json!({"path": "\"caf\\351.txt\""})),
+        Reply::tool_call(
+            "u",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: \"caf\\351.txt\"\n@@\n-latin\n+LATIN\n*** Add File: \"new\\nline.txt\"\n+hello\n*** End Patch"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("read the odd name", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    let listed = outs[0].1["output"].as_str().unwrap_or_default();
+    assert!(listed.contains("\"caf\\351.txt\""), "{listed}");
+    let read = outs[1].1["output"].as_str().unwrap_or_default();
+    assert!(read.contains("1\tlatin"), "{read}");
+    assert_eq!(outs[2].1["is_error"], false, "{}", outs[2].1);
+    assert_eq!(std::fs::read_to_string(&latin).expect("latin"), "LATIN\n");
+    assert_eq!(env.read("new\nline.txt"), "hello\n");
+    assert!(!repo.join("\"new\\nline.txt\"").exists());
+}
