@@ -1,7 +1,7 @@
 //! Drives one task while rendering its events and watching for Ctrl-C.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 use std::time::Duration;
 
 use quire::agent::{Event, Session, TaskOutcome};
@@ -19,12 +19,18 @@ use super::render::Renderer;
 /// watcher of `pipe_watch` when nothing is written) interrupts the task too, and
 /// the process exits with 141, as if killed by SIGPIPE: a script that
 /// stopped reading (`| head -1`) does not leave it running tools unseen.
+/// A reader that goes once the task has ended (`| grep -q task_completed`
+/// after the last event) interrupted nothing: the exit code stays the
+/// task's.
 #[derive(Clone, Default)]
 pub struct Interrupts {
     count: Arc<AtomicU32>,
     current: Arc<std::sync::Mutex<Option<CancellationToken>>>,
     /// SIGTERM or SIGHUP, once one arrived; SIGPIPE once stdout closed.
     signal: Arc<AtomicI32>,
+    /// Stdout's closing cut a task short: it closed while one ran, or
+    /// before one began (which is then cancelled from the start).
+    pipe_cut_task: Arc<AtomicBool>,
     /// The line mode's prompt waiting: a Ctrl-C (SIGINT, on a terminal
     /// whose driver edits the line) goes there instead of exiting.
     prompt: Arc<std::sync::Mutex<Option<UnboundedSender<()>>>>,
@@ -83,8 +89,14 @@ impl Interrupts {
         if first.is_ok() {
             quire::protocol::interrupt::stopped_by(libc::SIGPIPE);
         }
-        if let Some(t) = self.token() {
+        // Under the lock [`Interrupts::end`] takes: a task either still
+        // runs (and is cut short) or has ended (and is left as it ended).
+        let Ok(current) = self.current.lock() else {
+            return;
+        };
+        if let Some(t) = current.as_ref() {
             tracing::debug!("stdout closed: interrupting the task");
+            self.pipe_cut_task.store(true, Ordering::SeqCst);
             t.cancel();
         }
     }
@@ -155,11 +167,13 @@ impl Interrupts {
     }
 
     /// The exit code when SIGTERM (143) or SIGHUP (129) arrived, or stdout
-    /// closed (141): the caller stops after the interrupted task and exits
-    /// with it.
+    /// closed while a task ran (141): the caller stops after the
+    /// interrupted task and exits with it. Stdout closing after the task
+    /// ended (the reader read what it wanted, then went) is no reason.
     pub fn terminated(&self) -> Option<i32> {
         match self.signal.load(Ordering::SeqCst) {
             0 => None,
+            libc::SIGPIPE if !self.pipe_cut_task.load(Ordering::SeqCst) => None,
             sig => Some(128 + sig),
         }
     }
@@ -168,12 +182,15 @@ impl Interrupts {
     /// when stdout has already closed.
     pub fn begin(&self) -> CancellationToken {
         let t = CancellationToken::new();
-        if self.signal.load(Ordering::SeqCst) == libc::SIGPIPE {
-            t.cancel();
-        }
         self.count.store(0, Ordering::SeqCst);
         if let Ok(mut g) = self.current.lock() {
             *g = Some(t.clone());
+        }
+        // After the token is in place: stdout closing from now on finds it
+        // (`output_closed`), before now it left SIGPIPE here.
+        if self.signal.load(Ordering::SeqCst) == libc::SIGPIPE {
+            self.pipe_cut_task.store(true, Ordering::SeqCst);
+            t.cancel();
         }
         // Ctrl-Z now pauses the model's commands with quire.
         super::turn_stop::turn(true);

@@ -11,6 +11,7 @@ pub(crate) mod client;
 pub(crate) mod context_size;
 mod error;
 pub(crate) mod http;
+mod lone_surrogates;
 mod not_found;
 mod refusal;
 pub(crate) mod responses;

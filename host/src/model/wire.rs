@@ -74,9 +74,15 @@ pub fn with(mut object: Value, key: &str, value: Value) -> Value {
     object
 }
 
-/// Parses the JSON `data` of an event.
+/// Parses the JSON `data` of an event; a lone surrogate escape in it is
+/// read as U+FFFD ([`super::lone_surrogates`]).
 pub(crate) fn parse_data(event: &SseEvent) -> Result<Value, ModelError> {
-    serde_json::from_str(&event.data).map_err(|e| {
+    serde_json::from_str(&event.data)
+        .or_else(|e| match super::lone_surrogates::replaced(&event.data) {
+            Some(text) => serde_json::from_str(&text).map_err(|_| e),
+            None => Err(e),
+        })
+        .map_err(|e| {
         ModelError::Decode(format!(
             "event data is not valid JSON ({e}): {}; check that the provider's wire_api is the API this server speaks (README: Providers), and that no proxy between quire and the server changes its stream",
             truncate(&event.data, MAX_ERROR_BODY)

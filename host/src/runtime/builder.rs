@@ -251,6 +251,14 @@ impl SessionBuilder {
                 )
             }
         };
+        if config.sessions_dir.is_none() {
+            // Quire's own folder, made readable by others by an older
+            // quire; a `sessions_dir` the user named keeps its mode.
+            let own = home.join("sessions");
+            if let Err(e) = crate::owner_only::tighten_own_dir(&own) {
+                tracing::debug!(error = %e, dir = %own.display(), "sessions folder not tightened");
+            }
+        }
         let mut writer = writer;
         if last_model.is_some_and(|m| m != model) {
             // This run named another model: it is the one last used now.

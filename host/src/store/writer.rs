@@ -78,12 +78,6 @@ impl SessionWriter {
                 file
             }
         };
-        // A folder made before sessions were private is tightened too.
-        if let Some(dir) = path.parent()
-            && let Err(e) = crate::owner_only::create_dir(dir)
-        {
-            tracing::debug!(error = %e, dir = %dir.display(), "sessions folder not tightened");
-        }
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         if len != loaded.len {
             return Err(StoreError::Changed {

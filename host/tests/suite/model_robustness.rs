@@ -4,6 +4,7 @@ mod base_url;
 mod call_ids;
 mod cut_call;
 mod event_limit;
+mod lone_surrogate;
 mod refused;
 mod retry_after;
 mod stream_end;

@@ -6,6 +6,7 @@ mod compaction_refused;
 mod compaction_resumed;
 mod compaction_room;
 mod compaction_turn;
+mod reader_after_end;
 use crate::support;
 
 use serde_json::json;

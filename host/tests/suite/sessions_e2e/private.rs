@@ -1,6 +1,7 @@
 //! What holds the user's prompts and transcripts is theirs alone: session
 //! files and the composer's history 0600, the sessions folder 0700, as the
-//! line mode's history.txt; ones made wider before are tightened.
+//! line mode's history.txt; ones made wider before are tightened. A
+//! `sessions_dir` that exists already keeps its mode.
 use super::support;
 
 use std::fs::Permissions;
@@ -60,4 +61,56 @@ fn the_terminal_views_history_is_the_users_alone() {
     let file = env.session_files().pop().expect("a session file");
     assert_eq!(mode(&file), 0o600);
     assert_eq!(mode(file.parent().unwrap()), 0o700);
+}
+
+fn full_mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// `sessions_dir` naming a folder that exists (/tmp, a team share, the
+/// workspace): its mode is not quire's to change, so it is left as it is,
+/// sticky and setgid bits included; the session file in it is still 0600.
+/// A folder quire creates for it is 0700.
+#[test]
+fn an_existing_sessions_dir_keeps_its_mode() {
+    let env = TestEnv::new("chat");
+    let place = tempfile::tempdir().unwrap();
+    for (name, m) in [("faketmp", 0o1777), ("team", 0o2775), ("work", 0o755)] {
+        let dir = place.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        widen(&dir, m);
+        env.server.push(Reply::text("noted"));
+        let setting = format!("sessions_dir={:?}", dir.display().to_string());
+        let run = env.exec_json("hi", &["-c", &setting]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert_eq!(full_mode(&dir), m, "{name} changed");
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1, "{name}: {files:?}");
+        assert_eq!(mode(&files[0].path()), 0o600, "{name}");
+    }
+    let fresh = place.path().join("new/sessions");
+    env.server.push(Reply::text("noted"));
+    let setting = format!("sessions_dir={:?}", fresh.display().to_string());
+    let run = env.exec_json("hi", &["-c", &setting]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(full_mode(&fresh), 0o700);
+}
+
+/// A `sessions_dir` that is a file cannot hold sessions: quire says so
+/// and what to do, before asking the model anything.
+#[test]
+fn a_sessions_dir_that_is_a_file_is_refused_clearly() {
+    let env = TestEnv::new("chat");
+    let place = tempfile::tempdir().unwrap();
+    let file = place.path().join("not-a-folder");
+    std::fs::write(&file, "").unwrap();
+    let setting = format!("sessions_dir={:?}", file.display().to_string());
+    let run = env.run(&["exec", "-c", &setting, "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let want = format!(
+        "cannot write sessions to {}: it exists and is not a folder",
+        file.display()
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    assert!(env.server.requests().is_empty());
 }
