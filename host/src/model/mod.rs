@@ -11,7 +11,7 @@ pub(crate) mod client;
 pub(crate) mod context_size;
 mod error;
 pub(crate) mod http;
-mod not_found;
+pub(crate) mod not_found;
 mod refusal;
 pub(crate) mod responses;
 pub(crate) mod retry;
