@@ -136,8 +136,10 @@ impl Session {
     }
 
     /// `SessionEnd`: call when the session is over (`reason`:
-    /// `prompt_input_exit`, `clear`, `other`).
+    /// `prompt_input_exit`, `clear`, `other`). What its messages left
+    /// running in the background stops first, its end recorded.
     pub async fn end(&mut self, reason: &str) {
+        self.stop_at_session_end(reason).await;
         self.hook(HookEvent::SessionEnd, Some(reason), one("reason", reason))
             .await;
     }

@@ -6,7 +6,9 @@
 //! earlier one (Esc Esc, `/rewind N`), an unanswered message withdrawn —
 //! its token is cancelled: the subagents it started stop, their commands
 //! with them, and their results are not reported to the model. Another
-//! conversation (`/new`, `/resume`) drops them all.
+//! conversation (`/new`, `/resume`) drops them all, and so does the end of
+//! a one-shot task (`quire exec`). Each stop says its cause: the
+//! subagent's `task_completed` reason.
 //!
 //! [`Extension::message_scope`]: super::Extension::message_scope
 
@@ -14,23 +16,27 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Event, Session};
 use crate::model::Item;
+use crate::protocol::interrupt::{DROPPED, LEFT, Stop, TASK_ENDED};
 
 /// The tokens of the user messages recorded by this process, each with
 /// its place in the history (a resumed session's older messages have
 /// none: nothing they started runs any more).
 #[derive(Default)]
 pub(crate) struct MessageScopes {
-    scopes: Vec<(usize, CancellationToken)>,
+    scopes: Vec<(usize, Stop)>,
+    /// A one-shot task (`quire exec`): its background work stops when the
+    /// task ends, counted in its usage (see [`Session::stop_background_at_end`]).
+    one_shot: bool,
 }
 
 impl MessageScopes {
     /// A user message was recorded at `at`.
     fn opened(&mut self, at: usize) {
-        self.scopes.push((at, CancellationToken::new()));
+        self.scopes.push((at, Stop::default()));
     }
 
     /// The token of the newest user message.
-    fn current(&self) -> Option<&CancellationToken> {
+    fn current(&self) -> Option<&Stop> {
         self.scopes.last().map(|(_, t)| t)
     }
 
@@ -40,7 +46,7 @@ impl MessageScopes {
             if *at < len {
                 break;
             }
-            token.cancel();
+            token.stop(DROPPED);
             self.scopes.pop();
         }
     }
@@ -67,9 +73,9 @@ impl MessageScopes {
     /// stops — the next conversation cannot name it, and a `wait_agents`
     /// for all would bring its results into a conversation that never
     /// asked for them.
-    fn forget(&mut self) {
+    fn forget(&mut self, why: &str) {
         for (_, token) in self.scopes.drain(..) {
-            token.cancel();
+            token.stop(why);
         }
     }
 }
@@ -102,15 +108,51 @@ impl Session {
         self.scopes.compacted(&self.history);
     }
 
-    pub(crate) fn scopes_forgotten(&mut self) {
-        self.scopes.forget();
+    /// Another conversation: `why` is
+    /// [`crate::protocol::interrupt::NEW_CONVERSATION`] or
+    /// [`crate::protocol::interrupt::OTHER_CONVERSATION`].
+    pub(crate) fn scopes_forgotten(&mut self, why: &str) {
+        self.scopes.forget(why);
+    }
+
+    /// Makes each task a one-shot one (`quire exec`): what it left running
+    /// in the background stops when it ends, before its `task_completed`,
+    /// whose usage (and the session's total) counts what that work used.
+    pub fn stop_background_at_end(&mut self) {
+        self.scopes.one_shot = true;
+    }
+
+    /// At the end of a task's turns: an interrupted task waits for what
+    /// its extensions are stopping; a one-shot task stops its background
+    /// work.
+    pub(crate) async fn settle_at_end(&mut self, cancel: &CancellationToken) {
+        if cancel.is_cancelled() {
+            self.settle_extensions().await;
+        } else if self.scopes.one_shot {
+            self.stop_background().await;
+        }
+    }
+
+    /// The session is over (`reason`: that of `SessionEnd`): its
+    /// background work stops, the user's leaving or a signal said as the
+    /// cause, and its ends (`agent_completed`, the subagents' session
+    /// files) are waited for (at most 10 s).
+    pub(crate) async fn stop_at_session_end(&mut self, reason: &str) {
+        if self.extensions.iter().all(|e| e.running() == 0) {
+            return;
+        }
+        let why = match reason {
+            "prompt_input_exit" => LEFT.to_string(),
+            _ => crate::protocol::interrupt::reason(),
+        };
+        self.scopes.forget(&why);
+        self.settle_extensions().await;
     }
 
     /// The end of a one-shot task (`quire exec`): the subagents it left
     /// running in the background stop, said in a warning, and their ends
-    /// (`agent_completed`, interrupted) come before the caller reports
-    /// the task's.
-    pub async fn stop_background(&mut self) {
+    /// (`agent_completed`, interrupted) come before the task's.
+    async fn stop_background(&mut self) {
         let running: usize = self.extensions.iter().map(|e| e.running()).sum();
         if running == 0 {
             return;
@@ -121,7 +163,7 @@ impl Session {
                 crate::plural::counted(running, "subagent")
             ),
         });
-        self.scopes.forget();
+        self.scopes.forget(TASK_ENDED);
         self.settle_extensions().await;
     }
 }
@@ -140,10 +182,11 @@ mod tests {
         for at in [0, 3, 6] {
             s.opened(at);
         }
-        let tokens: Vec<CancellationToken> = s.scopes.iter().map(|(_, t)| t.clone()).collect();
+        let tokens: Vec<Stop> = s.scopes.iter().map(|(_, t)| t.clone()).collect();
         s.cut(3);
-        assert!(!tokens[0].is_cancelled());
-        assert!(tokens[1].is_cancelled() && tokens[2].is_cancelled());
+        assert!(!tokens[0].is_stopped());
+        assert!(tokens[1].is_stopped() && tokens[2].is_stopped());
+        assert_eq!(tokens[1].why(), DROPPED);
         assert_eq!(s.scopes.len(), 1);
 
         s.opened(5);
@@ -153,7 +196,7 @@ mod tests {
         assert_eq!(s.scopes.len(), 1);
         assert_eq!(s.scopes[0].0, 1);
         assert!(
-            !tokens[0].is_cancelled(),
+            !tokens[0].is_stopped(),
             "a compacted message's work runs on"
         );
         s.cut(1);

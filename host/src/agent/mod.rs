@@ -16,6 +16,7 @@ mod hook_points;
 mod images;
 mod memory_imports;
 mod message_scope;
+mod model_place;
 mod notify;
 mod partial;
 pub mod prompt;

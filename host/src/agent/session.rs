@@ -98,6 +98,9 @@ pub struct Session {
     pub(crate) scopes: super::message_scope::MessageScopes,
     /// The images this process's messages were sent with (see `images.rs`).
     pub(crate) sent_images: super::images::SentImages,
+    /// Where its model name was set, when not by the user (see
+    /// `model_place.rs`).
+    pub(crate) model_place: Option<String>,
 }
 
 /// Everything a session is made of, assembled by
@@ -181,6 +184,7 @@ impl Session {
             notify_failed: false,
             scopes: Default::default(),
             sent_images: Default::default(),
+            model_place: None,
             config: p.config,
         }
     }
@@ -354,7 +358,7 @@ impl Session {
         }
         self.hooks_restart(old.0, old.1);
         self.history.clear();
-        self.scopes_forgotten();
+        self.scopes_forgotten(crate::protocol::interrupt::NEW_CONVERSATION);
         self.unanswered = None;
         for ext in &self.extensions {
             ext.on_new_conversation();
@@ -390,7 +394,7 @@ impl Session {
             self.warn(note);
         }
         self.history = loaded.items;
-        self.scopes_forgotten();
+        self.scopes_forgotten(crate::protocol::interrupt::OTHER_CONVERSATION);
         self.left = None;
         for ext in &self.extensions {
             ext.on_new_conversation();

@@ -347,9 +347,7 @@ impl Session {
                 self.ask_to_finish();
             }
         };
-        if cancel.is_cancelled() {
-            self.settle_extensions().await;
-        }
+        self.settle_at_end(&cancel).await;
         if let TaskStatus::Failed(msg) = &status {
             self.emit_recorded(Event::Error {
                 message: msg.clone(),
@@ -362,8 +360,8 @@ impl Session {
         }
         let mut usage = self.total_usage.since(&own_before);
         usage.add(&self.extensions_usage().since(&children_before));
-        let reason = matches!(status, TaskStatus::Interrupted)
-            .then(|| crate::protocol::interrupt::reason().to_string());
+        let reason =
+            matches!(status, TaskStatus::Interrupted).then(crate::protocol::interrupt::reason);
         self.emit_recorded(Event::TaskCompleted {
             status: status.state(),
             turns,
@@ -526,6 +524,7 @@ impl Session {
             &mut on_retry,
         )
         .await
+        .map_err(|e| self.with_model_place(e))
     }
 }
 

@@ -109,12 +109,25 @@ pub fn build_child(
         .as_ref()
         .map(|w| w.cwd_for(&parts.cwd))
         .unwrap_or_else(|| parts.cwd.clone());
+    // Where the model name came from, for a server that does not know it.
+    let (model, model_place) = match (&spec.model, def.and_then(|d| d.model.as_ref())) {
+        (Some(m), _) => (
+            Some(m.clone()),
+            Some("the `model` argument of the spawn_agent call that started it".to_string()),
+        ),
+        (None, Some(m)) => (
+            Some(m.clone()),
+            def.map(|d| format!("`model:` in the agent definition {}", d.path.display())),
+        ),
+        (None, None) => (None, None),
+    };
     let start = Start {
         id: agent_id,
         name,
         cwd,
         resume: None,
-        model: spec.model.clone().or(def.and_then(|d| d.model.clone())),
+        model,
+        model_place,
     };
     let mut rec = record(parts, spec);
     rec.worktree = worktree.as_ref().map(Worktree::record);
@@ -166,6 +179,9 @@ pub(crate) struct Start<'a> {
     pub cwd: PathBuf,
     pub resume: Option<crate::store::LoadedSession>,
     pub model: Option<String>,
+    /// Where `model` was set, when not by the user (`model:` of its
+    /// definition): named when the server does not know it.
+    pub model_place: Option<String>,
 }
 
 /// A child session of `parts` with what `rec` gives it, never more than
@@ -183,6 +199,7 @@ pub(crate) fn assemble(
         cwd,
         resume,
         model,
+        model_place,
     } = start;
     let tag = AgentTag {
         agent_id: id.to_string(),
@@ -257,6 +274,9 @@ pub(crate) fn assemble(
     building.store(false, std::sync::atomic::Ordering::SeqCst);
     let mut session = built.map_err(|e| e.to_string())?;
     session.set_token_budget(rec.max_tokens);
+    if let Some(place) = model_place {
+        session.model_set_in(place);
+    }
     Ok((session, tag))
 }
 

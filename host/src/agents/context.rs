@@ -45,7 +45,7 @@ impl Extension for AgentsExtension {
         }]
     }
 
-    fn message_scope(&self, scope: &tokio_util::sync::CancellationToken) {
+    fn message_scope(&self, scope: &crate::protocol::interrupt::Stop) {
         self.manager.set_scope(scope);
     }
 

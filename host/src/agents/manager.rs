@@ -19,6 +19,7 @@ use super::run::{self, Lane, RunParts};
 use super::worktree;
 use crate::agent::Event;
 use crate::model::Usage;
+use crate::protocol::interrupt::{self, CLOSED, Stop};
 
 /// One child while it runs and after.
 struct Child {
@@ -27,13 +28,13 @@ struct Child {
     lane: Arc<Lane>,
     /// Cancelled when the user message it was started for left the
     /// conversation (`None`: reopened after a resume).
-    scope: Option<CancellationToken>,
+    scope: Option<Stop>,
 }
 
 impl Child {
     /// Whether the message that started it was dropped.
     fn dropped(&self) -> bool {
-        self.scope.as_ref().is_some_and(|s| s.is_cancelled())
+        self.scope.as_ref().is_some_and(Stop::is_stopped)
     }
 
     fn new(
@@ -41,8 +42,9 @@ impl Child {
         built: BuiltChild,
         result: Option<ChildResult>,
         cancel: CancellationToken,
-        scope: Option<CancellationToken>,
+        scope: Option<Stop>,
     ) -> Child {
+        let cancel = Stop::of(cancel);
         Child {
             id: id.to_string(),
             name: built.tag.agent_name.clone(),
@@ -84,7 +86,7 @@ pub struct AgentManager {
     root: CancellationToken,
     /// The scope of the user message the current tool calls answer (see
     /// [`crate::agent::Extension::message_scope`]).
-    scope: Mutex<Option<CancellationToken>>,
+    scope: Mutex<Option<Stop>>,
 }
 
 impl Drop for AgentManager {
@@ -108,7 +110,7 @@ impl AgentManager {
     }
 
     /// Children spawned from now on stop when `scope` is cancelled.
-    pub(crate) fn set_scope(&self, scope: &CancellationToken) {
+    pub(crate) fn set_scope(&self, scope: &Stop) {
         if let Ok(mut s) = self.scope.lock() {
             *s = Some(scope.clone());
         }
@@ -170,9 +172,13 @@ impl AgentManager {
             self.root.child_token(),
             scope.clone(),
         ));
-        link(cancel, &child.lane.cancel);
+        // A child's child stops for the reason its parent stopped.
+        match interrupt::current() {
+            Some(parent) => link_stop(&parent, &child.lane.cancel),
+            None => link(cancel, &child.lane.cancel),
+        }
         if let Some(scope) = &scope {
-            link(scope, &child.lane.cancel);
+            link_stop(scope, &child.lane.cancel);
         }
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.clone(), child.clone());
@@ -317,7 +323,7 @@ impl AgentManager {
     /// discards its branch (`action`: `merge`, `discard` or `keep`).
     pub async fn close(&self, id: &str, action: &str) -> Result<String, String> {
         let child = self.known(id)?;
-        child.lane.cancel.cancel();
+        child.lane.cancel.stop(CLOSED);
         let mut rx = child.lane.result.subscribe();
         let result = rx
             .wait_for(|r| r.is_some())
@@ -368,13 +374,25 @@ fn unknown(id: &str) -> String {
     format!("no agent with id '{id}': use an id that spawn_agent returned")
 }
 
-/// Cancels `child` when `parent` fires.
-fn link(parent: &CancellationToken, child: &CancellationToken) {
+/// Stops `child` when `parent` (the spawning task's token) fires: an
+/// interrupt, which gives no reason of its own.
+fn link(parent: &CancellationToken, child: &Stop) {
     let (p, c) = (parent.clone(), child.clone());
     tokio::spawn(async move {
         tokio::select! {
-            _ = p.cancelled() => c.cancel(),
-            _ = c.cancelled() => {}
+            _ = p.cancelled() => c.token().cancel(),
+            _ = c.token().cancelled() => {}
+        }
+    });
+}
+
+/// Stops `child` when `scope` stops, for the same reason.
+fn link_stop(scope: &Stop, child: &Stop) {
+    let (p, c) = (scope.clone(), child.clone());
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = p.token().cancelled() => c.stop(&p.why()),
+            _ = c.token().cancelled() => {}
         }
     });
 }

@@ -53,6 +53,10 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
         name,
         cwd,
         model: Some(loaded.meta.model.clone()),
+        model_place: Some(format!(
+            "the model it was started with, recorded in its session file {}",
+            loaded.path.display()
+        )),
         resume: Some(loaded),
     };
     let (session, tag) = child::assemble(parts, &rec, start, |b, _| b)?;

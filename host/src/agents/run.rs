@@ -10,19 +10,20 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
-use tokio_util::sync::CancellationToken;
 
 use super::child::{self, BuiltChild, ChildResult};
 use super::hook_events;
 use crate::agent::{Event, EventSink, MAX_STOP_BLOCKS};
 use crate::hooks::Hooks;
+use crate::protocol::interrupt::Stop;
 
 /// What a child's runs share with its manager.
 pub(super) struct Lane {
     pub built: tokio::sync::Mutex<Option<BuiltChild>>,
     /// The result of its last run; `None` while it runs or waits to.
     pub result: watch::Sender<Option<ChildResult>>,
-    pub cancel: CancellationToken,
+    /// Stops its runs (the child's session ends its task with its reason).
+    pub cancel: Stop,
     /// Follow-up messages sent while it runs, taken after its current run.
     pub pending: Mutex<VecDeque<String>>,
 }
@@ -46,7 +47,7 @@ impl Lane {
     /// sent meanwhile is either taken now or starts a run of its own.
     fn next_or_publish(&self, result: ChildResult) -> Option<(String, ChildResult)> {
         let mut q = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.cancel.is_cancelled() {
+        if self.cancel.is_stopped() {
             q.clear();
         }
         match q.pop_front() {
@@ -91,7 +92,9 @@ pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: b
         let mut first = first;
         let mut earlier = Vec::new();
         loop {
-            let mut result = once(built, &parts, text, first, &lane.cancel).await;
+            // Its interrupted calls and task say why it stopped.
+            let run = once(built, &parts, text, first, &lane.cancel);
+            let mut result = crate::protocol::interrupt::stopping(lane.cancel.clone(), run).await;
             result.earlier_answers = std::mem::take(&mut earlier);
             let Some((next, result)) = lane.next_or_publish(result) else {
                 break;
@@ -111,7 +114,7 @@ async fn once(
     parts: &RunParts,
     text: String,
     first: bool,
-    cancel: &CancellationToken,
+    cancel: &Stop,
 ) -> ChildResult {
     let started = Instant::now();
     // A later run works in the worktree its first one committed and
@@ -127,7 +130,7 @@ async fn once(
             format!("{text}\n\n<hook_context event=\"SubagentStart\">\n{extra}\n</hook_context>");
     }
     let before = built.session.total_usage();
-    let mut outcome = built.session.run_task(&text, cancel.clone()).await;
+    let mut outcome = built.session.run_task(&text, cancel.token().clone()).await;
     // As with `Stop`: asked again (`stop_hook_active: true`) after each
     // block, at most MAX_STOP_BLOCKS times in a row (a tool call between
     // two blocks starts the count again).
@@ -154,13 +157,13 @@ async fn once(
         else {
             break;
         };
-        if cancel.is_cancelled() {
+        if cancel.is_stopped() {
             break;
         }
         blocks += 1;
         asked_again = true;
         let again = format!("Do not stop yet: {reason}");
-        outcome = built.session.run_task(&again, cancel.clone()).await;
+        outcome = built.session.run_task(&again, cancel.token().clone()).await;
         if outcome.called_tools {
             blocks = 0;
         }

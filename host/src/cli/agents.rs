@@ -332,15 +332,18 @@ fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf]) -> i32 {
     let mut bad = 0;
     for p in &paths {
         match definition::read(p) {
-            Ok(def) if def.warnings.is_empty() => {
-                println!("ok: {}", one_line(&p.display().to_string()))
-            }
             Ok(def) => {
-                for w in def.warnings {
+                let shown = one_line(&p.display().to_string());
+                if def.warnings.is_empty() {
+                    println!("ok: {shown}");
+                }
+                for w in &def.warnings {
+                    println!("warning: {shown}: {}", one_line(w));
+                }
+                if let Some(model) = &def.model {
                     println!(
-                        "warning: {}: {}",
-                        one_line(&p.display().to_string()),
-                        one_line(&w)
+                        "note: {shown}: model \"{}\" is not checked against the server here (validate makes no network call); `/model` in a session lists the models the provider has",
+                        one_line(model)
                     );
                 }
             }

@@ -147,6 +147,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         None => prompt,
     };
     session.attach_images(images);
+    // Background subagents still at work stop with the task, said (and
+    // their usage counted) before its `task_completed`.
+    session.stop_background_at_end();
     let mut noting = Noting::new(renderer.as_mut());
     // With --output-schema the answer is checked before anything shows it.
     let (outcome, mismatch) = match (&schema, args.output_schema.as_deref()) {
@@ -161,9 +164,6 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
     };
     interrupts.end();
-    // Background subagents still at work stop with the task, said before
-    // `task_completed`.
-    super::run::drive_future(session.stop_background(), &mut rx, &mut noting).await;
     // What is said about the answer comes before `task_completed`.
     let answer = noting.answer.answer().map(str::to_string);
     let answer_kept = match (&answer_file, &mismatch) {

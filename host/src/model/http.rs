@@ -90,7 +90,7 @@ pub async fn post_event_stream(
             // with 404 and a body that says so: then the model name is
             // what to check.
             body.push_str(&if super::not_found::about_model(body) {
-                " (the server does not know this model; check the model name: -m NAME, /model NAME, or `model` in config.toml)".to_string()
+                super::not_found::unknown_model_hint()
             } else {
                 format!(
                     " (nothing answers at this URL; {})",

@@ -12,7 +12,7 @@ pub(crate) mod context_size;
 mod error;
 pub(crate) mod http;
 mod lone_surrogates;
-mod not_found;
+pub(crate) mod not_found;
 mod refusal;
 pub(crate) mod responses;
 pub(crate) mod retry;

@@ -73,8 +73,9 @@ pub trait Extension: Send + Sync {
     /// Before a round of tool calls runs: `scope` is cancelled when the
     /// user message the calls answer leaves the conversation (going back
     /// to it or to an earlier one). What the calls start that outlives
-    /// the task (a subagent in the background) stops with it.
-    fn message_scope(&self, _scope: &tokio_util::sync::CancellationToken) {}
+    /// the task (a subagent in the background) stops with it, and says
+    /// the scope's reason ([`crate::protocol::interrupt::Stop::why`]).
+    fn message_scope(&self, _scope: &crate::protocol::interrupt::Stop) {}
 
     /// What a cancelled task waits for before it ends (subagents that
     /// are stopping), so their last events and results are not lost.
