@@ -6,6 +6,7 @@ mod compaction_refused;
 mod compaction_resumed;
 mod compaction_room;
 mod compaction_turn;
+mod window_exceeded;
 use crate::support;
 
 use serde_json::json;
