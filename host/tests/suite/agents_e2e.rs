@@ -34,3 +34,40 @@ pub fn spawn(id: &str, task: &str) -> support::model_server::Step {
 pub fn spawn_with(id: &str, args: Value) -> support::model_server::Step {
     support::model_server::Step::tool_call(id, "spawn_agent", args)
 }
+
+/// The parent spawns a background child whose task starts with `child`,
+/// waits until the child's command runs (its pid written to `pid`), then
+/// answers PARENT-DONE; the child's one reply runs that long command,
+/// then `more` (its usage, say).
+pub fn parent_leaving_a_child(
+    env: &support::quire::TestEnv,
+    child: &str,
+    pid: &std::path::Path,
+    more: Vec<support::model_server::Step>,
+) {
+    use support::model_server::{Reply, Step};
+    let pid = pid.display();
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                json!({"task": format!("{child} sleep for long"), "background": true}),
+            )]),
+            // The parent's own call: until the child's command runs.
+            Reply::tool_call(
+                "w1",
+                "shell",
+                json!({"command": format!("while [ ! -s '{pid}' ]; do sleep 0.05; done")}),
+            ),
+            Reply::text("PARENT-DONE"),
+        ],
+    );
+    let mut steps = vec![Step::tool_call(
+        "c1",
+        "shell",
+        json!({"command": format!("echo $$ > '{pid}'; exec sleep 300")}),
+    )];
+    steps.extend(more);
+    env.server.route(child, [Reply::steps(steps)]);
+}

@@ -4,41 +4,16 @@
 //! The stopped child's tokens count in the task's usage and the `tokens:`
 //! line, and its end says why it stopped (not "by the user").
 
-use serde_json::json;
-use support::model_server::{Reply, Step};
+use support::model_server::Step;
 use support::quire::{TestEnv, wait_gone};
 
-use super::{PARENT, spawn_with, support};
+use super::{PARENT, parent_leaving_a_child, support};
 
 #[test]
 fn a_background_child_still_working_when_exec_ends_is_stopped_and_said() {
     let env = TestEnv::new("responses");
     let pid_file = env.repo_path().join("child.pid");
-    let pid = pid_file.display();
-    env.server.route(
-        PARENT,
-        [
-            Reply::tool_calls(vec![spawn_with(
-                "s1",
-                json!({"task": "CHILD-E sleep for long", "background": true}),
-            )]),
-            // The parent's own call: until the child's command runs.
-            Reply::tool_call(
-                "w1",
-                "shell",
-                json!({"command": format!("while [ ! -s '{pid}' ]; do sleep 0.05; done")}),
-            ),
-            Reply::text("PARENT-DONE"),
-        ],
-    );
-    env.server.route(
-        "CHILD-E",
-        [Reply::tool_calls(vec![Step::tool_call(
-            "c1",
-            "shell",
-            json!({"command": format!("echo $$ > '{pid}'; exec sleep 300")}),
-        )])],
-    );
+    parent_leaving_a_child(&env, "CHILD-E", &pid_file, Vec::new());
     let run = env.exec_json(&format!("{PARENT} go"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let types = run.types();
@@ -69,39 +44,17 @@ fn a_background_child_still_working_when_exec_ends_is_stopped_and_said() {
 /// Why the child stopped (its `task_completed` reason).
 const TASK_ENDED: &str = "stopped at the end of the parent's task (quire exec ends with its task)";
 
-/// The parent spawns a background child, waits until the child's command
-/// runs (its pid in `pid`), then answers; the child's one request reports
-/// 7000 input and 11 output tokens, the parent's three 100 and 20 each.
-fn parent_leaving_a_child(env: &TestEnv, pid: &std::path::Path) {
-    let pid = pid.display();
-    env.server.route(
-        PARENT,
-        [
-            Reply::tool_calls(vec![spawn_with(
-                "s1",
-                json!({"task": "CHILD-U sleep for long", "background": true}),
-            )]),
-            Reply::tool_call(
-                "w1",
-                "shell",
-                json!({"command": format!("while [ ! -s '{pid}' ]; do sleep 0.05; done")}),
-            ),
-            Reply::text("PARENT-DONE"),
-        ],
-    );
-    env.server.route(
+/// The child's one request reports 7000 input and 11 output tokens, the
+/// parent's three 100 and 20 each.
+fn parent_leaving_a_child_with_usage(env: &TestEnv, pid: &std::path::Path) {
+    parent_leaving_a_child(
+        env,
         "CHILD-U",
-        [Reply::steps(vec![
-            Step::tool_call(
-                "c1",
-                "shell",
-                json!({"command": format!("echo $$ > '{pid}'; exec sleep 300")}),
-            ),
-            Step::Usage {
-                input: 7000,
-                output: 11,
-            },
-        ])],
+        pid,
+        vec![Step::Usage {
+            input: 7000,
+            output: 11,
+        }],
     );
 }
 
@@ -109,7 +62,7 @@ fn parent_leaving_a_child(env: &TestEnv, pid: &std::path::Path) {
 fn a_child_stopped_at_exec_end_counts_in_the_task_usage_and_says_why_it_stopped() {
     let env = TestEnv::new("responses");
     let pid_file = env.repo_path().join("child.pid");
-    parent_leaving_a_child(&env, &pid_file);
+    parent_leaving_a_child_with_usage(&env, &pid_file);
     let run = env.exec_json(&format!("{PARENT} go"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let child_end = run.of_type("agent_completed");
@@ -145,7 +98,7 @@ fn a_child_stopped_at_exec_end_counts_in_the_task_usage_and_says_why_it_stopped(
 fn the_tokens_line_of_exec_counts_a_child_stopped_at_its_end() {
     let env = TestEnv::new("chat");
     let pid_file = env.repo_path().join("child.pid");
-    parent_leaving_a_child(&env, &pid_file);
+    parent_leaving_a_child_with_usage(&env, &pid_file);
     let run = env.run(&["exec", &format!("{PARENT} go")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(

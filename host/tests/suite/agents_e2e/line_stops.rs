@@ -6,11 +6,9 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use serde_json::json;
-use support::model_server::{Reply, Step};
 use support::quire::{TestEnv, wait_gone};
 
-use super::{PARENT, spawn_with, support};
+use super::{PARENT, parent_leaving_a_child, support};
 
 /// Runs the line mode with `after` typed after the parent's task, whose
 /// background child still runs a command when the task ends; the text of
@@ -18,30 +16,7 @@ use super::{PARENT, spawn_with, support};
 fn stop_child_with(after: &str) -> (String, String) {
     let env = TestEnv::new("chat");
     let pid_file = env.repo_path().join("child.pid");
-    let pid = pid_file.display();
-    env.server.route(
-        PARENT,
-        [
-            Reply::tool_calls(vec![spawn_with(
-                "s1",
-                json!({"task": "CHILD-N sleep for long", "background": true}),
-            )]),
-            Reply::tool_call(
-                "w1",
-                "shell",
-                json!({"command": format!("while [ ! -s '{pid}' ]; do sleep 0.05; done")}),
-            ),
-            Reply::text("PARENT-DONE"),
-        ],
-    );
-    env.server.route(
-        "CHILD-N",
-        [Reply::tool_calls(vec![Step::tool_call(
-            "c1",
-            "shell",
-            json!({"command": format!("echo $$ > '{pid}'; exec sleep 300")}),
-        )])],
-    );
+    parent_leaving_a_child(&env, "CHILD-N", &pid_file, Vec::new());
     let mut cmd = env.command(&[]);
     cmd.stdin(Stdio::piped()).env("TERM", "dumb");
     let mut child = cmd.spawn().expect("spawn quire");

@@ -218,11 +218,17 @@ fn a_server_whose_env_path_runs_a_changed_repository_program_does_not_start() {
             marker.display().to_string()
         ),
     );
+    refused_after_the_edit(&env, &marker, "bin/python3");
+}
+
+/// After `file` was edited to touch `marker`: the server does not start,
+/// nothing of the edit runs, and the warning names the file.
+fn refused_after_the_edit(env: &TestEnv, marker: &Path, file: &str) {
     let list = env.run(&["mcp", "list"]);
     let said = format!("{}{}", list.stdout, list.stderr);
-    assert!(!marker.exists(), "the edited program ran: {said}");
+    assert!(!marker.exists(), "the edited {file} ran: {said}");
     assert!(
-        said.contains("bin/python3 changed since you trusted"),
+        said.contains(&format!("{file} changed since you trusted")),
         "{said}"
     );
 }
@@ -262,11 +268,5 @@ fn a_server_whose_pythonpath_loads_a_changed_repository_module_does_not_start() 
         "lib/sitecustomize.py",
         &format!("open({:?}, 'w')\n", marker.display().to_string()),
     );
-    let list = env.run(&["mcp", "list"]);
-    let said = format!("{}{}", list.stdout, list.stderr);
-    assert!(!marker.exists(), "the edited module ran: {said}");
-    assert!(
-        said.contains("lib/sitecustomize.py changed since you trusted"),
-        "{said}"
-    );
+    refused_after_the_edit(&env, &marker, "lib/sitecustomize.py");
 }
