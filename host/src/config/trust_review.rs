@@ -162,14 +162,15 @@ fn mcp_what(
     format!("{what}{}", crate::mcp::env_refs::reads_note(reads))
 }
 
-/// The variables of a stdio server's `env` that change which programs it
-/// runs or what they load, as written with what each does:
-/// `, env PATH = "bin:/usr/bin" (commands are looked up there)`.
+/// Every variable of a stdio server's `env`, as written, with what it
+/// does when it changes which programs run or what they load:
+/// `, env PATH = "bin:/usr/bin" (commands are looked up there)`. No list
+/// of such variables is complete, so the others are shown too.
 fn loader_env(env: &BTreeMap<String, String>) -> String {
     env.iter()
-        .filter_map(|(k, v)| {
-            let note = super::widening::loader_note(k)?;
-            Some(format!(", env {} = \"{}\" ({note})", q(k), q(v)))
+        .map(|(k, v)| match super::widening::loader_note(k) {
+            Some(note) => format!(", env {} = \"{}\" ({note})", q(k), q(v)),
+            None => format!(", env {} = \"{}\"", q(k), q(v)),
         })
         .collect()
 }

@@ -166,7 +166,7 @@ fn mcp_servers_show_their_headers_and_the_variables_they_read() {
         [
             "MCP server docs: connects to http://h/d?k=${NOT_READ}, headers X-Key: ${DOCS_KEY} (reads $DOCS_KEY from your environment)",
             "MCP server leak (.mcp.json): connects to http://h/mcp?k=${SECRET_VAR}, headers Authorization: Bearer ${OPENAI_API_KEY}, X-Plain: v (reads $SECRET_VAR, $OPENAI_API_KEY from your environment)",
-            "MCP server local (.mcp.json): runs ${TOOLS:-/opt}/srv --token ${GH_TOKEN} (reads $TOOLS, $GH_TOKEN, $DB_URL from your environment)",
+            "MCP server local (.mcp.json): runs ${TOOLS:-/opt}/srv --token ${GH_TOKEN}, env DB = \"${DB_URL}\", env MODE = \"fast\" (reads $TOOLS, $GH_TOKEN, $DB_URL from your environment)",
             "MCP server plain (.mcp.json): connects to http://h/p",
             SERVER_FILES,
         ]
@@ -197,8 +197,8 @@ fn mcp_servers_show_the_env_that_changes_what_they_run() {
     assert_eq!(
         lines,
         [
-            "MCP server py: runs python3 srv.py, env LD_PRELOAD = \"x.so\" (every program loads the libraries it names), env PATH = \"bin:/usr/bin\" (commands are looked up there)",
-            "MCP server sh (.mcp.json): runs bash -c exec srv, env BASH_ENV = \"./benv.sh\" (a shell runs that file before every command)",
+            "MCP server py: runs python3 srv.py, env LD_PRELOAD = \"x.so\" (every program loads the libraries it names), env PATH = \"bin:/usr/bin\" (commands are looked up there), env TOKEN = \"t\"",
+            "MCP server sh (.mcp.json): runs bash -c exec srv, env BASH_ENV = \"./benv.sh\" (a shell runs that file before every command), env MODE = \"fast\"",
             SERVER_FILES,
         ]
     );
@@ -233,7 +233,7 @@ fn bundle_mcp_servers_show_headers_and_variables_read() {
     );
     assert!(
         lines.iter().any(|l| l
-            == "plugin remote: MCP server run: runs ${CLAUDE_PLUGIN_ROOT}/srv (reads $HOME_KEY from your environment) (starts once you run `quire plugins enable remote`)"),
+            == "plugin remote: MCP server run: runs ${CLAUDE_PLUGIN_ROOT}/srv, env K = \"${HOME_KEY}\" (reads $HOME_KEY from your environment) (starts once you run `quire plugins enable remote`)"),
         "{lines:?}"
     );
 }

@@ -165,6 +165,18 @@ fn set_note(name: &str) -> &'static str {
         | "PERL5LIB" | "PERL5OPT" | "RUBYOPT" | "RUBYLIB" => {
             "interpreters load code from what it names"
         }
+        "HOME" | "XDG_CONFIG_HOME" | "XDG_DATA_HOME" | "PYTHONUSERBASE" => {
+            "programs read their settings and user packages from there"
+        }
+        "PYTHONPYCACHEPREFIX"
+        | "CLASSPATH"
+        | "JAVA_TOOL_OPTIONS"
+        | "_JAVA_OPTIONS"
+        | "JDK_JAVA_OPTIONS"
+        | "GEM_HOME"
+        | "GEM_PATH"
+        | "LUA_PATH"
+        | "LUA_INIT" => "interpreters load code from what it names",
         n if n.starts_with("GIT_") => "git takes settings or programs from it",
         _ => PLAIN,
     }

@@ -165,10 +165,12 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
     for path in seal_env::loaded_paths(&cwd, &env) {
         add_file(&root, &path, &mut out);
         add_folder(&root, &path, &mut out);
-        // `PYTHONPATH = "."` imports the repository's top-level modules
-        // (`sitecustomize.py` at every start).
+        // `PYTHONPATH = "."` (or an empty entry, from the top folder)
+        // imports the repository's top-level modules (`sitecustomize.py`
+        // at every start); `LD_LIBRARY_PATH` loads its libraries.
         if path.canonicalize().is_ok_and(|p| p == root) {
             python_top_level(&root, &root, &mut out);
+            top_level_libraries(&root, &mut out);
         }
     }
     if let Some(folder) = run_folder(&command, &args) {
@@ -252,6 +254,19 @@ fn add_folder(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
     }
     for (file, digest) in plugin_folder::hash_program_folder(&real).digests {
         out.insert(rel.join(file).display().to_string(), digest);
+    }
+}
+
+/// The shared libraries (`*.so`, `*.so.N`) at the top of `root`.
+fn top_level_libraries(root: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".so") || name.contains(".so.") {
+            add_file(root, &entry.path(), out);
+        }
     }
 }
 

@@ -16,9 +16,14 @@ use std::path::{Path, PathBuf};
 const STARTUP_FILES: [&str; 2] = ["BASH_ENV", "ENV"];
 
 /// Variables whose value names code a program loads (libraries, module
-/// folders, files required first) before or beside its own. A variable
-/// naming data (`DATA_DIR`) is not one: the server may write there.
-const LOADER_VARS: [&str; 22] = [
+/// folders, files required first, bytecode, a home whose user packages
+/// Python's `site` runs) before or beside its own. A variable naming data
+/// (`DATA_DIR`) is not one: the server may write there.
+const LOADER_VARS: [&str; 26] = [
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "PYTHONPYCACHEPREFIX",
     "LD_PRELOAD",
     "LD_LIBRARY_PATH",
     "LD_AUDIT",
@@ -43,6 +48,18 @@ const LOADER_VARS: [&str; 22] = [
     "LUA_INIT",
 ];
 
+/// The loader variables that are search paths, where an empty entry
+/// (`":lib"`, `"lib:"`, `"a::b"`) means the working folder.
+const PATH_LISTS: [&str; 7] = [
+    "PYTHONPATH",
+    "LD_LIBRARY_PATH",
+    "NODE_PATH",
+    "PERL5LIB",
+    "PERLLIB",
+    "RUBYLIB",
+    "CLASSPATH",
+];
+
 /// The paths the server's loader variables name (see [`LOADER_VARS`]),
 /// relative ones taken from `cwd`: each word of the value and each part
 /// of it between `:`, `;`, `=` or `,` (`-javaagent:lib/a.jar`,
@@ -51,6 +68,12 @@ const LOADER_VARS: [&str; 22] = [
 /// the rest exist is for the caller to find.
 pub fn loaded_paths(cwd: &Path, env: &BTreeMap<String, String>) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    // An empty entry of a search path is the working folder.
+    for (_, value) in env.iter().filter(|(k, _)| PATH_LISTS.contains(&k.as_str())) {
+        if !value.is_empty() && value.split(':').any(str::is_empty) {
+            out.push(cwd.to_path_buf());
+        }
+    }
     for value in LOADER_VARS.iter().filter_map(|k| env.get(*k)) {
         for part in value
             .split(char::is_whitespace)
@@ -171,6 +194,14 @@ mod tests {
             assert!(got.contains(&PathBuf::from(want)), "{want} not in {got:?}");
         }
         assert!(!got.contains(&PathBuf::from("/r/data")), "{got:?}");
+        assert!(!got.contains(&PathBuf::from("/r")), "{got:?}");
+        for empty_entry in [":lib", "lib:", "a::b"] {
+            let env = BTreeMap::from([("PYTHONPATH".to_string(), empty_entry.to_string())]);
+            assert!(
+                loaded_paths(Path::new("/r"), &env).contains(&PathBuf::from("/r")),
+                "{empty_entry}"
+            );
+        }
         assert!(
             !got.iter().any(|p| p.to_string_lossy().contains("--")),
             "{got:?}"

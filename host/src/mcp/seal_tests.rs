@@ -222,6 +222,24 @@ fn the_path_and_shell_startup_file_of_the_servers_env_are_recorded() {
     c.env.insert("PATH".into(), "bin:/usr/bin:/bin".into());
     let sh = ServerSpec::new("s", Source::McpJson(root.join(".mcp.json")), &c, root);
     assert_eq!(keys(&sh), ["bin/python3"]);
+    // Tester's finding: a home or bytecode folder in the repository.
+    write(
+        root,
+        "h/.local/lib/python3/site-packages/evil.pth",
+        "import os",
+    );
+    write(root, "pc/x.pyc", "bytes");
+    assert_eq!(
+        keys(&spec(&[("HOME", "h"), ("PYTHONPYCACHEPREFIX", "pc")])),
+        ["h/.local/lib/python3/site-packages/evil.pth", "pc/x.pyc"]
+    );
     write(root, "sitecustomize.py", "pass");
+    write(root, "libz.so.1", "elf");
+    for empty_entry in [":lib", "lib:"] {
+        let got = keys(&spec(&[("PYTHONPATH", empty_entry)]));
+        assert!(got.contains(&"sitecustomize.py".to_string()), "{got:?}");
+    }
+    let got = keys(&spec(&[("LD_LIBRARY_PATH", ":/usr/lib")]));
+    assert!(got.contains(&"libz.so.1".to_string()), "{got:?}");
     assert!(keys(&spec(&[("PYTHONPATH", ".")])).contains(&"sitecustomize.py".to_string()));
 }
