@@ -63,6 +63,7 @@ pub(crate) mod first_run;
 mod help;
 pub(crate) mod hooks;
 pub(crate) mod images;
+mod logging;
 mod mcp;
 mod mcp_login;
 mod mcp_serve;
@@ -205,7 +206,7 @@ pub fn main() -> i32 {
         eprintln!("error: {why}");
         return EXIT_USAGE;
     }
-    init_logging();
+    logging::init();
     // Orphans of what quire starts are adopted by quire, not init, so
     // every exit path can kill them (child::kill_descendants).
     quire::child::become_subreaper();
@@ -344,35 +345,4 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<S
         None => None,
     };
     repl::run(&cli.global, prompt, resume, typed, images).await
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("QUIRE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error,rmcp=off"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(|| LogWriter)
-        .with_target(false)
-        .try_init();
-}
-
-/// stderr for the log, with the values `${VAR}` put into an MCP server's
-/// settings hidden (rmcp and reqwest log the URL they connect to).
-struct LogWriter;
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut err = std::io::stderr().lock();
-        if quire::mcp::env_refs::anything_hidden() {
-            let line = quire::mcp::env_refs::hide_in_log(&String::from_utf8_lossy(buf));
-            err.write_all(line.as_bytes())?;
-        } else {
-            err.write_all(buf)?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
-    }
 }

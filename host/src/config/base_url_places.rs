@@ -7,13 +7,7 @@ use crate::model::WireApi;
 /// Where the base_url of provider `name` is set: the environment variable
 /// of a built-in provider, then config.toml.
 pub fn places(name: &str) -> String {
-    let var = match name {
-        "openai" => Some("OPENAI_BASE_URL"),
-        "anthropic" => Some("ANTHROPIC_BASE_URL"),
-        "ollama" => Some("OLLAMA_BASE_URL"),
-        _ => None,
-    };
-    match var {
+    match super::base_url_origin::env_var(name) {
         Some(var) => format!("{var}, or providers.{name}.base_url in config.toml"),
         None => format!("providers.{name}.base_url in config.toml"),
     }

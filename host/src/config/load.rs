@@ -209,6 +209,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         }
     }
     let mut model_emptied_by = None;
+    let mut base_url_set_by = Default::default();
     for o in &opts.overrides {
         let (k, v) = o
             .split_once('=')
@@ -245,6 +246,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         set_dotted(&mut after, k, value.clone()).map_err(|_| ConfigError::Override(o.clone()))?;
         check::layer(&after, &one, &origin, &mut warnings)?;
         merged = after;
+        super::base_url_origin::record(k, &one, o, &mut base_url_set_by);
         if matches!(k, "model" | "provider") {
             model_given_by = Some(format!("-c {}", o.trim()));
         }
@@ -263,6 +265,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     config.project_settings_changed = sealed_changed;
     config.model_emptied_by = model_emptied_by;
     config.model_given_by = model_given_by;
+    config.base_url_set_by = base_url_set_by;
     config.provider_from_env = provider_from_env;
     config.profile_applied = profile_applied;
     codex_names.sort();

@@ -2,6 +2,7 @@
 //! `<repo>/.quire/config.toml` < `QUIRE_*` environment < `-c key=value`
 //! (the CLI's flags are applied as `-c` overrides).
 
+mod base_url_origin;
 pub mod base_url_places;
 mod check;
 pub mod claude_dirs;
@@ -154,6 +155,10 @@ pub struct Config {
     /// model it last used.
     #[serde(skip)]
     pub model_given_by: Option<String>,
+    /// Per provider, the `-c` override that set its base_url, the last to
+    /// set it: a bad base_url's error names it.
+    #[serde(skip)]
+    pub base_url_set_by: BTreeMap<String, String>,
     /// The environment variable that chose the provider, when one did
     /// and no flag or `-c` chose after it (`QUIRE_PROVIDER`): an unknown
     /// provider's error names it.
@@ -245,6 +250,7 @@ impl Default for Config {
             sandbox_fixed: false,
             model_emptied_by: None,
             model_given_by: None,
+            base_url_set_by: BTreeMap::new(),
             provider_from_env: None,
             profile: String::new(),
             profiles: toml::Table::new(),

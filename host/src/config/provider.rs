@@ -131,12 +131,7 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
             "providers.{name}.base_url is missing (for example \"http://localhost:11434/v1\")"
         ))
     })?;
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(ConfigError::Invalid(format!(
-            "providers.{name}.base_url must start with http:// or https://, got \"{}\"",
-            super::shown_url::shown_url(&base_url)
-        )));
-    }
+    super::base_url_origin::check(config, name, user, &base_url)?;
     let api_key_env = pick(|e| e.api_key_env.clone()).filter(|v| !v.is_empty());
     let api_key = api_key_env
         .as_deref()

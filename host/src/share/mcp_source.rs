@@ -1,7 +1,9 @@
 //! Skills served by an MCP server (the `io.modelcontextprotocol/skills`
 //! extension, as `quire mcp serve` offers it) as a sharing source: every
 //! file is read as a resource and checked against the size and sha256 the
-//! server lists for it before it is written.
+//! server lists for it before it is written, executable when the server
+//! says so (`quire mcp serve` sends each file's mode, [`file_modes`]; a
+//! file without one is a plain file).
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,6 +13,7 @@ use rmcp::model::{ReadResourceRequestParams, ResourceContents, SkillResources};
 use super::ShareError;
 use crate::mcp::ServerSpec;
 use crate::mcp::client::{self, ProcessInfo};
+use crate::mcp::serve::file_modes;
 
 /// Writes the skills `spec`'s server serves — all of them, or the one
 /// named `skill` — into `into/<name>/`. Blocking: the MCP session runs on
@@ -92,7 +95,7 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
                     super::check::NAME_RULE
                 )));
             }
-            if planned.iter().any(|(n, _)| *n == name) {
+            if planned.iter().any(|(n, _, _)| *n == name) {
                 return Err(fail(format!(
                     "serves two skills named '{}'; nothing was written",
                     name.escape_debug()
@@ -117,9 +120,9 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
                     })?;
                 rels.push((f, rel));
             }
-            planned.push((name, rels));
+            planned.push((name, rels, s.meta.as_ref()));
         }
-        for (name, rels) in planned {
+        for (name, rels, meta) in planned {
             let dir = into.join(name);
             for (f, rel) in rels {
                 let read = conn
@@ -141,6 +144,9 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
                     path: path.clone(),
                     message: e.to_string(),
                 })?;
+                if file_modes::executable(meta, &f.uri) {
+                    make_executable(&path)?;
+                }
             }
         }
         Ok(())
@@ -151,6 +157,22 @@ async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<()
         crate::mcp::process::terminate_groups(&[g], Duration::from_millis(500));
     }
     result
+}
+
+/// Lets whoever may read the file at `path` run it too, as git checks out
+/// an executable file (the umask applied when it was written stays).
+fn make_executable(path: &Path) -> Result<(), ShareError> {
+    use std::os::unix::fs::PermissionsExt;
+    let io = |e: std::io::Error| ShareError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mode = std::fs::metadata(path).map_err(io)?.permissions().mode();
+    std::fs::set_permissions(
+        path,
+        std::fs::Permissions::from_mode(mode | (mode & 0o444) >> 2),
+    )
+    .map_err(io)
 }
 
 /// The bytes of a one-part `resources/read` result.

@@ -258,3 +258,43 @@ fn an_empty_model_override_is_named_as_the_cause() {
     assert!(run.stderr.contains("-c model=NAME"), "{}", run.stderr);
     assert!(env.server.requests().is_empty());
 }
+
+/// `QUIRE_LOG`'s lines are colourless when stderr is no terminal (a CI
+/// log), also without `NO_COLOR`; a filter that does not parse is said
+/// once, with what is logged instead, and the task still runs.
+#[test]
+fn the_log_is_plain_off_a_terminal_and_a_bad_filter_is_said() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("hello"));
+    let run = finish(
+        env.command(&["exec", "hi"])
+            .env_remove("NO_COLOR")
+            .env("QUIRE_LOG", "debug")
+            .spawn()
+            .expect("spawn quire"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("DEBUG"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+
+    env.server.push(Reply::text("hello"));
+    let run = finish(
+        env.command(&["exec", "hi"])
+            .env("QUIRE_LOG", "garbage[[[")
+            .spawn()
+            .expect("spawn quire"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("QUIRE_LOG"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", run.stderr);
+    assert!(
+        said[0].starts_with("warning: QUIRE_LOG=\"garbage[[[\" is not understood (")
+            && said[0].contains("only errors are logged"),
+        "{}",
+        run.stderr
+    );
+}

@@ -13,6 +13,7 @@
 //! - [`serve_stdio`], [`serve_http`]: the transports. In stdio mode nothing
 //!   but protocol messages goes to stdout.
 
+pub mod file_modes;
 mod files;
 mod frontmatter;
 mod handler;

@@ -1,6 +1,7 @@
 //! quire's skills over the MCP skills extension (`io.modelcontextprotocol/skills`,
 //! SEP-2640): `skills/list` and `skills/get` entries with the frontmatter
-//! and a sha256 manifest of every file, each file a `skill://NAME/PATH`
+//! and a sha256 manifest of every file (their modes in the entry's
+//! `_meta`, [`file_modes`]), each file a `skill://NAME/PATH`
 //! resource (`resources/list`, `resources/read`), and
 //! `resources/directory/read` for the folders.
 //!
@@ -16,6 +17,7 @@ use rmcp::model::{
     SkillResource, SkillResources,
 };
 
+use super::file_modes;
 use super::files::{self, SKILL_MD, SkillFile, Target};
 use super::frontmatter::frontmatter;
 use crate::skills::Skill;
@@ -68,6 +70,7 @@ impl SkillCatalog {
     pub fn entry(&self, skill: &Skill) -> Result<Entry, String> {
         let files = files::list(skill)?;
         let mut resources = Vec::with_capacity(files.len());
+        let mut modes = std::collections::BTreeMap::new();
         let mut front = None;
         for f in &files {
             let bytes = std::fs::read(&f.path)
@@ -75,10 +78,9 @@ impl SkillCatalog {
             if f.rel == SKILL_MD {
                 front = Some(frontmatter(&bytes, skill));
             }
-            resources.push(SkillResource::from_bytes(
-                files::uri(&skill.name, &f.rel),
-                &bytes,
-            ));
+            let uri = files::uri(&skill.name, &f.rel);
+            modes.insert(uri.clone(), file_modes::of_file(&f.path));
+            resources.push(SkillResource::from_bytes(uri, &bytes));
         }
         let Some(mut extra) = front else {
             if let Some(why) = crate::skills::folder::skill_file_link_out(skill) {
@@ -100,7 +102,8 @@ impl SkillCatalog {
             files::uri(&skill.name, SKILL_MD),
             fm,
             SkillResources::Files(resources),
-        );
+        )
+        .with_meta(file_modes::meta(modes));
         entry.validate().map_err(|e| e.to_string())?;
         Ok(entry)
     }

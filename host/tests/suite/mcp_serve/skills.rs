@@ -15,7 +15,7 @@ use super::{Client, Env};
 const BINARY: &[u8] = &[0x89, b'P', b'N', b'G', 0xff, 0x00, 0xfe, 0x01];
 
 /// A user skill in `$QUIRE_HOME/skills` (with a binary file and a hidden
-/// one) and a project skill in `.agents/skills`.
+/// one) and a project skill in `.agents/skills` (with an executable script).
 fn with_skills() -> Env {
     let env = Env::new();
     let user = env.home.path().join("skills/user-notes");
@@ -41,6 +41,12 @@ fn with_skills() -> Env {
         ".agents/skills/project-build/scripts/build.sh",
         "#!/bin/sh\necho building\n",
     );
+    std::fs::set_permissions(
+        env.ws()
+            .join(".agents/skills/project-build/scripts/build.sh"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
     env
 }
 
@@ -142,6 +148,13 @@ async fn check_listing(client: &Client, env: &Env) {
         ]
     );
     verify(client, env, project).await;
+    // Each file's mode as git records it, which the manifest has no field for.
+    assert_eq!(
+        serde_json::to_value(&project.meta).unwrap(),
+        json!({"quire/fileModes": {
+            "skill://project-build/SKILL.md": "100644",
+            "skill://project-build/scripts/build.sh": "100755"}})
+    );
 
     // skills/get gives the same entry; an unknown skill is -32602.
     let got = client

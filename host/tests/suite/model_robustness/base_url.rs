@@ -74,3 +74,74 @@ fn a_404_about_an_unknown_model_points_at_the_model_name() {
         run.stderr
     );
 }
+
+/// A base_url that is no HTTP URL is refused where it was written: a
+/// built-in provider's variable (`OPENAI_BASE_URL` without a scheme, or
+/// with a leading space from a CI secret), or the `-c` override; the
+/// config key only when a file set it.
+#[test]
+fn a_bad_base_url_names_the_variable_or_override_that_set_it() {
+    let env = TestEnv::new("chat");
+    for value in ["127.0.0.1:19000/v1", " http://127.0.0.1:19000/v1"] {
+        let run = env
+            .command(&["exec", "-c", "provider=openai", "hi"])
+            .env("OPENAI_API_KEY", "sk-test")
+            .env("OPENAI_BASE_URL", value)
+            .output()
+            .expect("run quire");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{value:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "OPENAI_BASE_URL: must start with http:// or https://, got \"{value}\""
+            )) && !stderr.contains("providers.openai.base_url must"),
+            "{value:?}: {stderr}"
+        );
+    }
+    // `-c` wins over the variable, and is named.
+    let run = env
+        .command(&[
+            "exec",
+            "-c",
+            "provider=openai",
+            "-c",
+            "providers.openai.base_url=notaurl",
+            "hi",
+        ])
+        .env("OPENAI_API_KEY", "sk-test")
+        .env("OPENAI_BASE_URL", "also-not-a-url")
+        .output()
+        .expect("run quire");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("-c providers.openai.base_url=notaurl: providers.openai.base_url must start with http:// or https://, got \"notaurl\""),
+        "{stderr}"
+    );
+    let run = env.run(&[
+        "exec",
+        "-c",
+        "providers.local.base_url=notaurl",
+        "-c",
+        "provider=local",
+        "-c",
+        "providers.local.wire_api=chat",
+        "hi",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("-c providers.local.base_url=notaurl: providers.local.base_url must start with http:// or https://, got \"notaurl\""),
+        "{}",
+        run.stderr
+    );
+    set_base_url(&env, "localhost:1/v1");
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "providers.test.base_url must start with http:// or https://, got \"localhost:1/v1\""
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}

@@ -75,3 +75,33 @@ fn a_named_skill_that_climbs_out_is_refused() {
         run.stderr
     );
 }
+
+/// A skills server that sends no file modes, or modes no file is given
+/// (`104755`, a number), has its files written plain and locked 100644:
+/// only an exact `100755` makes a file executable.
+#[test]
+fn files_without_a_plain_executable_mode_are_written_plain() {
+    use std::os::unix::fs::PermissionsExt;
+    let server =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mcp-skills/hostile_skills.py");
+    for mode in ["nomodes", "oddmodes"] {
+        let config = format!(
+            "[mcp_servers.evil]\ncommand = \"python3\"\nargs = [{:?}, {mode:?}, \"unused\"]\n",
+            server.display().to_string(),
+        );
+        let env = TestEnv::with_config("responses", &config);
+        let run = env.run(&["share", "add", "mcp:evil"]);
+        assert_eq!(run.code, 0, "{mode}: {}{}", run.stdout, run.stderr);
+        for file in ["run.sh", "tool.sh"] {
+            let path = env.repo_path().join(".quire/skills/fine").join(file);
+            let bits = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(bits & 0o7111, 0, "{mode}: {file} is {bits:o}");
+        }
+        let lock: toml::Table = env.read("quire.lock").parse().unwrap();
+        let files = &lock["entry"].as_array().unwrap()[0]["files"];
+        for file in ["run.sh", "tool.sh"] {
+            let digest = files[file].as_str().unwrap_or_default();
+            assert!(digest.ends_with(" 100644"), "{mode}: {file} {digest}");
+        }
+    }
+}

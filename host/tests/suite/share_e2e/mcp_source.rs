@@ -86,3 +86,78 @@ fn skills_served_over_mcp_are_installed_checked_and_locked() {
         assert!(run.stderr.contains(want), "{source}: {}", run.stderr);
     }
 }
+
+/// A served skill's script keeps its executable bit: `quire mcp serve`
+/// sends each file's mode, `share add mcp:…` writes the file with it and
+/// locks it (100755), so the script runs as its SKILL.md says and a lost
+/// bit is drift.
+#[test]
+fn a_served_script_keeps_its_executable_bit_in_the_copy_and_the_lock() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
+    let team = tempfile::tempdir().unwrap();
+    let team_home = team.path().join("home");
+    let tool = team_home.join("skills/tool");
+    write(
+        &tool.join("SKILL.md"),
+        "---\nname: tool\ndescription: Runs the tool.\n---\nRun scripts/run.sh\n",
+    );
+    write(
+        &tool.join("scripts/run.sh"),
+        "#!/bin/sh\necho hi from run\n",
+    );
+    write(&tool.join("scripts/notes.sh"), "#!/bin/sh\necho notes\n");
+    let chmod =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    chmod(&tool.join("scripts/run.sh"), 0o755);
+    chmod(&tool.join("scripts/notes.sh"), 0o644);
+    let server = format!(
+        "[mcp_servers.team]\ncommand = {:?}\nargs = [\"mcp\", \"serve\"]\ncwd = {:?}\nenv = {{ QUIRE_HOME = {:?} }}\n",
+        env!("CARGO_BIN_EXE_quire"),
+        team.path().display().to_string(),
+        team_home.display().to_string()
+    );
+    let env = TestEnv::with_config("responses", &server);
+    let run = env.run(&["share", "add", "mcp:team/tool"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let installed = env.repo_path().join(".quire/skills/tool/scripts");
+    assert_ne!(
+        mode(&installed.join("run.sh")) & 0o100,
+        0,
+        "run.sh is not executable"
+    );
+    assert_eq!(
+        mode(&installed.join("notes.sh")) & 0o111,
+        0,
+        "notes.sh became executable"
+    );
+    let out = std::process::Command::new(installed.join("run.sh"))
+        .output()
+        .expect("the installed script runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hi from run\n");
+    let lock: toml::Table = env.read("quire.lock").parse().unwrap();
+    let files = &lock["entry"].as_array().unwrap()[0]["files"];
+    let run_sha = format!("{} 100755", sha(b"#!/bin/sh\necho hi from run\n"));
+    let notes_sha = format!("{} 100644", sha(b"#!/bin/sh\necho notes\n"));
+    assert_eq!(files["scripts/run.sh"].as_str(), Some(run_sha.as_str()));
+    assert_eq!(files["scripts/notes.sh"].as_str(), Some(notes_sha.as_str()));
+    assert_eq!(env.run(&["share", "verify"]).code, 0);
+
+    // A lost bit is drift; sync puts the copy back with it.
+    chmod(&installed.join("run.sh"), 0o644);
+    let run = env.run(&["share", "verify"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no longer executable: scripts/run.sh"),
+        "{}",
+        run.stdout
+    );
+    std::fs::remove_dir_all(env.repo_path().join(".quire/skills/tool")).unwrap();
+    let run = env.run(&["share", "sync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_ne!(
+        mode(&installed.join("run.sh")) & 0o100,
+        0,
+        "sync lost the bit"
+    );
+}

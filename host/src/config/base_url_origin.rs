@@ -1,0 +1,126 @@
+//! Where this run's base_url of a provider came from, so that a bad one
+//! is reported there: the `-c` override that set it, the environment
+//! variable a built-in provider reads (`OPENAI_BASE_URL`…), or the
+//! config key.
+
+use std::collections::BTreeMap;
+
+use toml::{Table, Value};
+
+use super::provider::ProviderEntry;
+use super::{Config, ConfigError};
+
+/// The environment variable a built-in provider's base_url defaults to.
+pub(super) fn env_var(name: &str) -> Option<&'static str> {
+    match name {
+        "openai" => Some("OPENAI_BASE_URL"),
+        "anthropic" => Some("ANTHROPIC_BASE_URL"),
+        "ollama" => Some("OLLAMA_BASE_URL"),
+        _ => None,
+    }
+}
+
+/// Records, for each provider whose base_url the `-c` override `o`
+/// (setting the dotted key `key` to the layer `one`) set, that override;
+/// a provider table it replaced without a base_url forgets it.
+pub(super) fn record(key: &str, one: &Table, o: &str, set_by: &mut BTreeMap<String, String>) {
+    match key.split('.').collect::<Vec<_>>().as_slice() {
+        ["providers"] => set_by.clear(),
+        ["providers", name] => {
+            set_by.remove(*name);
+        }
+        _ => {}
+    }
+    let Some(providers) = one.get("providers").and_then(Value::as_table) else {
+        return;
+    };
+    for (name, entry) in providers {
+        if entry.as_table().is_some_and(|t| t.contains_key("base_url")) {
+            set_by.insert(name.clone(), format!("-c {}", o.trim()));
+        }
+    }
+}
+
+/// Refuses a `base_url` of provider `name` that is no HTTP URL, naming
+/// where it was set: the `-c` override, the environment variable of a
+/// built-in provider when no config set it, else the config key.
+pub(super) fn check(
+    config: &Config,
+    name: &str,
+    user: Option<&ProviderEntry>,
+    base_url: &str,
+) -> Result<(), ConfigError> {
+    if base_url.starts_with("http://") || base_url.starts_with("https://") {
+        return Ok(());
+    }
+    let shown = super::shown_url::shown_url(base_url);
+    let from_config = user.is_some_and(|u| u.base_url.is_some());
+    let var = env_var(name)
+        .filter(|v| !from_config && std::env::var(v).is_ok_and(|value| !value.is_empty()));
+    let message = match (config.base_url_set_by.get(name), var) {
+        (Some(o), _) => format!(
+            "{}: providers.{name}.base_url must start with http:// or https://, got \"{shown}\"",
+            super::shown_url::shown_url(o)
+        ),
+        (None, Some(var)) => format!(
+            "{var}: must start with http:// or https://, got \"{shown}\"; fix {var} or unset it (the provider '{name}' then uses its default)"
+        ),
+        (None, None) => format!(
+            "providers.{name}.base_url must start with http:// or https://, got \"{shown}\""
+        ),
+    };
+    Err(ConfigError::Invalid(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(text: &str) -> Table {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_override_of_a_base_url_is_recorded_and_a_replaced_table_forgets_it() {
+        let mut set_by = BTreeMap::new();
+        let one = layer("[providers.local]\nbase_url = \"x\"\n");
+        record(
+            "providers.local.base_url",
+            &one,
+            " providers.local.base_url=x ",
+            &mut set_by,
+        );
+        assert_eq!(set_by["local"], "-c providers.local.base_url=x");
+        let one = layer("[providers.local]\nwire_api = \"chat\"\n");
+        record(
+            "providers.local.wire_api",
+            &one,
+            "providers.local.wire_api=chat",
+            &mut set_by,
+        );
+        assert_eq!(set_by["local"], "-c providers.local.base_url=x");
+        record(
+            "providers.local",
+            &one,
+            "providers.local={wire_api=\"chat\"}",
+            &mut set_by,
+        );
+        assert!(set_by.is_empty());
+    }
+
+    #[test]
+    fn a_bad_base_url_names_the_override() {
+        let mut config = Config::default();
+        config
+            .base_url_set_by
+            .insert("local".into(), "-c providers.local.base_url=notaurl".into());
+        let err = check(&config, "local", None, "notaurl")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "-c providers.local.base_url=notaurl: providers.local.base_url must start with http:// or https://, got \"notaurl\""
+        );
+        assert!(check(&config, "local", None, "http://127.0.0.1:1/v1").is_ok());
+    }
+}
