@@ -297,7 +297,9 @@ impl Session {
     /// of that window, else three quarters of what was refused.
     fn refused_hand_off(&mut self, message: &str, bytes: u64) -> u64 {
         let refused_tokens = bytes / estimate::BYTES_PER_TOKEN;
-        self.learn_window_from(message, refused_tokens);
+        if let Some(learned) = self.learn_window_from(message, refused_tokens) {
+            self.tell_learned_window(learned, super::window_exceeded::STATED_BY_ERROR);
+        }
         let stated = crate::model::context_size::stated(message)
             .map(|n| n * estimate::BYTES_PER_TOKEN)
             .filter(|b| *b < bytes);
@@ -310,42 +312,6 @@ impl Session {
             + estimate::bytes_of_tools(tools)
             + estimate::bytes_of_items(items)
             + HANDOFF_PROMPT.len() as u64
-    }
-
-    /// The server refused a request as too long: the context size its
-    /// `message` states, or the refused request's size when that is
-    /// smaller (both are upper bounds), is the window for the rest of the
-    /// session, so that the compaction and the requests after it are
-    /// smaller than what was refused.
-    pub(crate) fn learn_window(&mut self, message: &str, tools: &[ToolSpec]) {
-        // Counted as quire counts (its thresholds compare such counts).
-        let refused = self.estimated_tokens(tools);
-        self.learn_window_from(message, refused);
-    }
-
-    /// [`Session::learn_window`] for a refused request of `refused`
-    /// tokens (as quire counts them).
-    fn learn_window_from(&mut self, message: &str, refused: u64) {
-        let stated = crate::model::context_size::stated(message);
-        let window = stated.map_or(refused, |n| n.min(refused));
-        let before = self.context_window();
-        if window == 0 || window >= before {
-            return;
-        }
-        self.server_window = Some((self.model.clone(), window));
-        if let Err(e) = self.writer.append_server_window(&self.model, window) {
-            self.warn(format!(
-                "{e}; a resumed session will not know the server's context window is {window} tokens"
-            ));
-        }
-        if let Some(n) = stated.filter(|n| *n < before) {
-            self.events.send(Event::Warning {
-                message: format!(
-                    "the server's context window is {n} tokens (its error says so), smaller than the {before} quire assumed for {}: quire compacts for {n} from now on in this session. Set `model_context_window = {n}` in config.toml to start with it.",
-                    self.model
-                ),
-            });
-        }
     }
 
     /// One hand-off request over `source` (with `prompt` last); a reply

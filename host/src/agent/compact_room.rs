@@ -27,6 +27,9 @@ const SUMMARY_TOKENS: u64 = 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Room {
     pub window: u64,
+    /// The window is the one the server stated in an error (smaller than
+    /// `model_context_window`), not the configured one.
+    pub learned: bool,
     /// Where automatic compaction starts (`compact_threshold` of the
     /// window).
     pub threshold: u64,
@@ -68,6 +71,27 @@ impl Room {
         self.after() < self.window
     }
 
+    /// Which window, as the user is told.
+    fn which_window(&self) -> String {
+        if self.learned {
+            format!(
+                "the {} tokens of the server's context window (its error said so; smaller than `model_context_window`)",
+                self.window
+            )
+        } else {
+            format!("the {} tokens of `model_context_window`", self.window)
+        }
+    }
+
+    /// What to do about a window this small.
+    fn advice(&self) -> &'static str {
+        if self.learned {
+            "Start the server with a larger window if it can (`llama-server -c 16384`, Ollama's `num_ctx` or `OLLAMA_CONTEXT_LENGTH`), or use a model with one"
+        } else {
+            "Set `model_context_window` to the window the server really runs with, and start it with a larger one if it can (`llama-server -c 16384`, Ollama's `num_ctx` or `OLLAMA_CONTEXT_LENGTH`)"
+        }
+    }
+
     /// The warning: how the window is taken, and what to do.
     pub fn warning(&self) -> String {
         let mut parts = vec![format!("quire's instructions {}", self.base)];
@@ -82,12 +106,24 @@ impl Room {
             self.tool_count, self.tools
         ));
         format!(
-            "the context window is too small for compaction to help: the fixed part of each request takes about {} of the {} tokens of `model_context_window` ({}), and a compaction keeps about {} more (your latest messages, the skills catalog and active skills, the summary), while compaction starts at {} tokens (`compact_threshold`). quire does not compact on its own in this session (it would throw the conversation away on every turn); a request longer than the server's window is refused with its error. Set `model_context_window` to the window the server really runs with, and start it with a larger one if it can (`llama-server -c 16384`, Ollama's `num_ctx` or `OLLAMA_CONTEXT_LENGTH`); or make the prompt smaller: fewer MCP servers or plugins, `[tool_selection]` with a lower `threshold` or `max_tools`, a shorter AGENTS.md.",
+            "the context window is too small for compaction to help: the fixed part of each request takes about {} of {} ({}), and a compaction keeps about {} more (your latest messages, the skills catalog and active skills, the summary), while compaction starts at {} tokens (`compact_threshold`). quire does not compact on its own in this session (it would throw the conversation away on every turn); a request longer than the server's window is refused with its error. {}; or make the prompt smaller: fewer MCP servers or plugins, `[tool_selection]` with a lower `threshold` or `max_tools`, a shorter AGENTS.md.",
             self.fixed(),
-            self.window,
+            self.which_window(),
             parts.join(", "),
             self.kept,
             self.threshold,
+            self.advice(),
+        )
+    }
+
+    /// Why a request refused as too long is not compacted (see
+    /// [`Room::could_fit`]).
+    pub fn cannot_fit(&self) -> String {
+        format!(
+            "The fixed part of the request alone (instructions and tool definitions, about {} tokens) nearly fills {}, so compacting the conversation could not make it fit. {}; or send fewer tools (fewer MCP servers or plugins, `[tool_selection]`)",
+            self.fixed(),
+            self.which_window(),
+            self.advice(),
         )
     }
 }
@@ -111,6 +147,7 @@ impl Session {
         let tokens = |bytes: u64| bytes / estimate::BYTES_PER_TOKEN;
         Room {
             window,
+            learned: window < self.config.context_window(&self.model),
             threshold: (window as f64 * self.config.compact_threshold) as u64,
             base: tokens(base),
             agents_md: tokens(agents_md),
@@ -163,6 +200,7 @@ mod tests {
     fn room(window: u64, fixed: u64, kept: u64) -> Room {
         Room {
             window,
+            learned: false,
             threshold: window * 9 / 10,
             base: fixed,
             agents_md: 0,

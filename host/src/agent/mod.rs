@@ -23,10 +23,12 @@ pub mod prompt;
 pub(crate) mod resumed_settings;
 mod rewind;
 mod session;
+mod task_error;
 mod tool_images;
 mod truncated;
 mod turn;
 mod unanswered;
+mod window_exceeded;
 pub(crate) use turn::MAX_STOP_BLOCKS;
 
 pub use crate::protocol::CompactReason;
@@ -36,7 +38,8 @@ pub use error::AgentError;
 pub use extension::{Extension, ToolChange};
 pub use rewind::{RewindError, Rewound};
 pub use session::{Session, SessionOptions, SessionParts, find_session};
-pub use turn::{TaskOutcome, TaskStatus, describe};
+pub use task_error::describe;
+pub use turn::{TaskOutcome, TaskStatus};
 
 /// `agent::event` as before the [`crate::protocol`] module.
 pub mod event {

@@ -38,6 +38,19 @@ pub(crate) fn warning(limit: Option<u32>, wire: WireApi, cut_call: Option<&str>)
     }
 }
 
+/// What the user is told when the answer stopped at the model's context
+/// window and stands as cut (compacted once already in the task, or a
+/// compaction would not free room). `cut_call` as for [`warning`].
+pub(crate) fn window_warning(cut_call: Option<&str>) -> String {
+    let at = "the answer was cut at the model's context window (stop_reason model_context_window_exceeded): the conversation and the answer filled it";
+    match cut_call {
+        Some(tool) => format!(
+            "{at}, in the middle of a call to {tool}: the call was not run; /compact or a new session makes room"
+        ),
+        None => format!("{at}; /compact or a new session makes room, then ask to continue"),
+    }
+}
+
 /// The result the model gets for a call the output-token limit cut.
 fn cut_call_result(name: &str, limit: Option<u32>) -> String {
     let limit = limit.map_or(String::new(), |n| format!(" (max_output_tokens={n})"));

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
-use super::{AgentError, Event, Session};
+use super::task_error::{agent_status, status_of};
+use super::{Event, Session};
 use crate::model::retry::{self, CompleteError, RetryNotice};
 use crate::model::{Item, ModelError, ModelRequest, Usage};
 use crate::protocol::{AnswerGap, CompactReason, TaskState};
@@ -159,28 +160,14 @@ impl Session {
                 Err(CompleteError::Model(ModelError::ContextWindow(msg)))
                     if !compacted_for_window =>
                 {
-                    // The same tools as the refused request (nothing was
-                    // recorded since).
-                    let tools = self.turn_tools(user_text);
-                    let room = self.compaction_room(&tools);
-                    if !room.could_fit() {
-                        // Compacting would throw the conversation away and
-                        // be refused again: the server's error stands.
-                        self.warn_small_window(&room);
-                        break TaskStatus::Failed(format!(
-                            "{}. The fixed part of the request alone (instructions and tool definitions, about {} tokens) nearly fills `model_context_window` ({} tokens), so compacting the conversation could not make it fit: set `model_context_window` to the window the server really runs with and start the server with a larger one, or send fewer tools",
-                            ModelError::ContextWindow(msg),
-                            room.fixed(),
-                            room.window
-                        ));
-                    }
-                    tracing::info!(%msg, "context window exceeded; compacting and retrying");
-                    self.learn_window(&msg, &tools);
                     compacted_for_window = true;
-                    // A failed compaction ends the task after this started
-                    // turn; a done one asks again as the same turn.
-                    if let Err(e) = self.compact(CompactReason::ContextWindow, &cancel).await {
-                        break agent_status(e);
+                    // The same tools as the refused request (nothing was
+                    // recorded since). A failed compaction ends the task
+                    // after this started turn; a done one asks again as
+                    // the same turn.
+                    let tools = self.turn_tools(user_text);
+                    if let Err(status) = self.compact_for_refused(&msg, &tools, &cancel).await {
+                        break status;
                     }
                     turns -= 1;
                     continue;
@@ -198,6 +185,23 @@ impl Session {
                     break status_of(e);
                 }
             };
+            // The answer filled the context window: compacted and asked
+            // again once, or kept as a cut answer.
+            if response.window_full && !compacted_for_window {
+                compacted_for_window = true;
+                let tools = self.turn_tools(user_text);
+                match self
+                    .compact_for_full_answer(&response, &tools, &cancel)
+                    .await
+                {
+                    Ok(true) => {
+                        turns -= 1;
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(status) => break status,
+                }
+            }
             if let Some(u) = response.usage {
                 self.total_usage.add(&u);
             }
@@ -225,12 +229,12 @@ impl Session {
                 });
             }
             if response.truncated {
+                let wire = self.client.wire_api();
                 self.events.send(Event::Warning {
-                    message: super::truncated::warning(
-                        limit,
-                        self.client.wire_api(),
-                        cut_name.as_deref(),
-                    ),
+                    message: match response.window_full {
+                        true => super::truncated::window_warning(cut_name.as_deref()),
+                        false => super::truncated::warning(limit, wire, cut_name.as_deref()),
+                    },
                 });
             }
             // A refused answer ends the task: its calls are not run.
@@ -525,67 +529,5 @@ impl Session {
         )
         .await
         .map_err(|e| self.with_model_place(e))
-    }
-}
-
-fn status_of(e: CompleteError) -> TaskStatus {
-    match e {
-        CompleteError::Interrupted => TaskStatus::Interrupted,
-        CompleteError::Model(e) => TaskStatus::Failed(describe(&e)),
-    }
-}
-
-fn agent_status(e: AgentError) -> TaskStatus {
-    match e {
-        AgentError::Interrupted => TaskStatus::Interrupted,
-        AgentError::Model(e) => TaskStatus::Failed(format!("compaction failed: {}", describe(&e))),
-        other => TaskStatus::Failed(other.to_string()),
-    }
-}
-
-/// The message for a model error, with what to do about it.
-pub fn describe(e: &ModelError) -> String {
-    // What to do depends on the last error when the retries ran out.
-    let last = match e {
-        ModelError::GaveUp { last, .. } => last.as_ref(),
-        other => other,
-    };
-    match last {
-        // The error already names the variable when one is set.
-        ModelError::Auth { .. } if e.to_string().contains("api_key_env") => format!("{e}."),
-        ModelError::Auth { .. } => format!(
-            "{e}. Check the API key (the provider's api_key_env variable) and that it has access to this model."
-        ),
-        // Reached only once compaction was tried (a first context-window
-        // error compacts and asks again).
-        ModelError::ContextWindow(_) => format!(
-            "{e}. quire compacted the conversation and it still does not fit: start a new session (/new in the terminal view, or `quire exec` without --resume), or send a shorter message; if the model's window is smaller than quire assumes, set `model_context_window` to it so quire compacts earlier"
-        ),
-        // Retries, if any, were each told as they happened.
-        ModelError::Connect { .. } => {
-            format!("{e}. Is the server running and is base_url right?")
-        }
-        _ => e.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod describe_tests {
-    use super::*;
-
-    /// What to do is said after the retries ran out as well.
-    #[test]
-    fn a_connect_error_after_the_retries_still_says_what_to_check() {
-        let e = ModelError::GaveUp {
-            retries: 1,
-            last: Box::new(ModelError::Connect {
-                url: "http://127.0.0.1:9/v1/chat/completions".into(),
-                message: "Connection refused (os error 111)".into(),
-            }),
-        };
-        assert_eq!(
-            describe(&e),
-            "cannot reach http://127.0.0.1:9/v1/chat/completions: Connection refused (os error 111); gave up after 1 retry (retry.max_retries sets how many). Is the server running and is base_url right?"
-        );
     }
 }

@@ -290,7 +290,12 @@ async fn reviewed(
             FormatArg::Human => {
                 let colour =
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                Ok(review::output::human::render(report, &outcome.repo, colour))
+                Ok(review::output::human::render(
+                    report,
+                    &outcome.repo,
+                    &outcome.target,
+                    colour,
+                ))
             }
             FormatArg::Json => report.to_checked_json().map(|v| format!("{v:#}\n")),
             FormatArg::Sarif => Ok(format!("{:#}\n", review::output::sarif::render(report))),

@@ -256,6 +256,8 @@ struct Decoder {
     truncated: bool,
     /// `stop_reason: "refusal"`.
     refused: bool,
+    /// `stop_reason: "model_context_window_exceeded"`.
+    window_full: bool,
 }
 
 impl Decoder {
@@ -377,6 +379,7 @@ impl WireDecoder for Decoder {
                 match str_at(&data, "/delta/stop_reason") {
                     Some("max_tokens") => self.truncated = true,
                     Some("refusal") => self.refused = true,
+                    Some("model_context_window_exceeded") => self.window_full = true,
                     _ => {}
                 }
                 Ok(Vec::new())
@@ -391,6 +394,9 @@ impl WireDecoder for Decoder {
                 let mut out: Vec<ModelEvent> = thinking.chain(calls).collect();
                 if self.truncated {
                     out.push(ModelEvent::Truncated);
+                }
+                if self.window_full {
+                    out.push(ModelEvent::WindowFull);
                 }
                 if self.refused {
                     out.push(ModelEvent::Refused(

@@ -95,6 +95,12 @@ pub enum ModelEvent {
     /// `response.incomplete` for `max_output_tokens`); sent right before
     /// [`ModelEvent::Completed`].
     Truncated,
+    /// The answer stopped because the conversation and the answer filled
+    /// the model's context window (Anthropic `stop_reason:
+    /// "model_context_window_exceeded"`): cut like [`ModelEvent::Truncated`],
+    /// but more output tokens would not help, a shorter conversation
+    /// would. Sent right before [`ModelEvent::Completed`].
+    WindowFull,
     /// The provider stopped the answer for its content (Chat
     /// `finish_reason: "content_filter"`, Anthropic `stop_reason:
     /// "refusal"`, Responses `response.incomplete` for `content_filter`);

@@ -20,8 +20,12 @@ pub struct Response {
     pub thinking: Vec<super::Item>,
     pub tool_calls: Vec<ToolCall>,
     pub usage: Option<Usage>,
-    /// The answer was cut at the output-token limit.
+    /// The answer was cut at the output-token limit, or at the context
+    /// window (`window_full`).
     pub truncated: bool,
+    /// The answer stopped because it filled the model's context window
+    /// ([`ModelEvent::WindowFull`]; `truncated` is set too).
+    pub window_full: bool,
     /// The provider stopped the answer for its content: why, in words.
     pub refused: Option<String>,
 }
@@ -154,6 +158,10 @@ async fn attempt_once(
             ModelEvent::Thinking(item) => response.thinking.push(item),
             ModelEvent::ToolCall(c) => response.tool_calls.push(c),
             ModelEvent::Truncated => response.truncated = true,
+            ModelEvent::WindowFull => {
+                response.truncated = true;
+                response.window_full = true;
+            }
             ModelEvent::Refused(why) => response.refused = Some(why),
             ModelEvent::Completed { usage } => {
                 response.usage = usage;

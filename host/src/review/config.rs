@@ -88,18 +88,24 @@ struct RepoReview {
 pub const REPO_FILE: &str = "review.toml";
 
 impl ReviewConfig {
-    /// Adds the repository's `.quire/review.toml` (only when `trusted`).
-    pub fn with_repo_file(mut self, repo: &Path, trusted: bool) -> Result<Self, ReviewError> {
-        let path = repo.join(".quire").join(REPO_FILE);
-        if !trusted || !path.is_file() {
+    /// Adds the repository's `.quire/review.toml` (only when `trusted`),
+    /// read at `from` (a revision: the base of the change, so a change
+    /// cannot skip or suppress its own findings; `None`: the working tree).
+    pub fn with_repo_file(
+        mut self,
+        repo: &Path,
+        trusted: bool,
+        from: Option<&str>,
+    ) -> Result<Self, ReviewError> {
+        if !trusted {
             return Ok(self);
         }
-        let text = crate::file_kind::read_to_string(&path)
-            .map_err(|e| ReviewError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let Some((text, name)) = repo_file(repo, from)? else {
+            return Ok(self);
+        };
         let extra: RepoReview = toml::from_str(&text).map_err(|e| {
             ReviewError::Usage(format!(
-                "{} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model, concerns)",
-                path.display()
+                "{name} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model, concerns)"
             ))
         })?;
         self.skip.extend(extra.skip);
@@ -135,6 +141,31 @@ impl ReviewConfig {
     }
 }
 
+/// The text of `.quire/review.toml` at `from` (a revision) or in the
+/// working tree, and its name for messages; `None` when there is none.
+fn repo_file(repo: &Path, from: Option<&str>) -> Result<Option<(String, String)>, ReviewError> {
+    let relative = format!(".quire/{REPO_FILE}");
+    let Some(rev) = from else {
+        let path = repo.join(&relative);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text = crate::file_kind::read_to_string(&path)
+            .map_err(|e| ReviewError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        return Ok(Some((text, path.display().to_string())));
+    };
+    // Not at that revision (or no base at all): none.
+    let Ok(text) = crate::git::run(repo, &["cat-file", "blob", &format!("{rev}:{relative}")])
+    else {
+        return Ok(None);
+    };
+    let short: String = rev.chars().take(12).collect();
+    Ok(Some((
+        text,
+        format!("{relative} of {short} (the base of the reviewed change)"),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,11 +180,11 @@ mod tests {
         )
         .unwrap();
         let untrusted = ReviewConfig::default()
-            .with_repo_file(dir.path(), false)
+            .with_repo_file(dir.path(), false, None)
             .unwrap();
         assert!(untrusted.rules.is_empty());
         let trusted = ReviewConfig::default()
-            .with_repo_file(dir.path(), true)
+            .with_repo_file(dir.path(), true, None)
             .unwrap();
         assert_eq!(trusted.rules.len(), 1);
         assert_eq!(trusted.ignore, vec!["gen/**".to_string()]);
@@ -165,7 +196,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
         std::fs::write(dir.path().join(".quire/review.toml"), "rule = 1\n").unwrap();
         let err = ReviewConfig::default()
-            .with_repo_file(dir.path(), true)
+            .with_repo_file(dir.path(), true, None)
             .unwrap_err();
         assert!(err.to_string().contains("review.toml"), "{err}");
     }

@@ -4,7 +4,9 @@
 //! apply ([`triage`]); deep passes run as parallel subagents with
 //! read-only tools, one per flagged (file, concern) ([`fanout`],
 //! [`concern`], [`runner`]); a final pass merges and ranks ([`merge`]),
-//! each finding held to the reviewed change ([`place`]). Findings are data
+//! each finding held to the reviewed change ([`place`]) and read in its
+//! new version ([`version`]: never the working tree for a commit, a
+//! range, a base or the index). Findings are data
 //! ([`finding`], [`report`], schema in `report.schema.json`), printed by
 //! [`output`], suppressed by [`suppress`], applied by [`apply`].
 
@@ -30,6 +32,7 @@ pub(crate) mod skills;
 pub(crate) mod suppress;
 pub mod target;
 pub(crate) mod triage;
+pub mod version;
 
 pub use config::ReviewConfig;
 pub use finding::{Finding, Severity};

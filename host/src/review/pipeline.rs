@@ -40,6 +40,8 @@ pub struct Outcome {
     /// Repairs, drops and skipped passes, for the user (on stderr).
     pub warnings: Vec<String>,
     pub repo: PathBuf,
+    /// What was reviewed (its files' code is read from its new version).
+    pub target: target::Target,
     /// What the passes were shown (for an `--output-schema` request).
     pub shared: Shared,
     /// Deep passes that failed or whose answer held no findings list: the
@@ -86,14 +88,16 @@ pub async fn reviewed(
     cancel: &CancellationToken,
 ) -> Result<Outcome, Failure> {
     let repo = target::repo_root(cwd)?;
+    let text = target::diff(&repo, &request.target)?;
+    // .gitattributes and .quire/review.toml as the base of the change
+    // has them: the change cannot skip or suppress itself.
+    let attributes_from = target::base_source(&repo, &request.target);
     let settings = config
         .review
         .clone()
-        .with_repo_file(&repo, config.project_trusted)?
+        .with_repo_file(&repo, config.project_trusted, attributes_from.as_deref())?
         .checked_concerns();
     let suppressor = Suppressor::new(&settings.ignore)?;
-    let text = target::diff(&repo, &request.target)?;
-    let attributes_from = target::attributes_source(&repo, &request.target);
     let (files, mut skipped) = scope::select(
         &repo,
         diff::parse(&text),
@@ -133,6 +137,7 @@ pub async fn reviewed(
             report,
             warnings,
             repo,
+            target: request.target,
             shared,
             failed_passes: 0,
         });
@@ -258,7 +263,8 @@ pub async fn reviewed(
     // The merge pass's own lines are held to the files' ends too (its
     // files were checked against the change by merge::run).
     let findings = place::check(&at, &mut lengths, findings, "merge pass", &mut warnings);
-    let (mut findings, suppressed) = suppressor.filter(&repo, findings);
+    let mut versions = super::version::Versions::new(&repo, &request.target);
+    let (mut findings, suppressed) = suppressor.filter(&mut versions, findings);
     super::apply::withhold_refused(&repo, &reviewed, &mut findings);
     report.findings = findings;
     report.suppressed = suppressed;
@@ -270,6 +276,7 @@ pub async fn reviewed(
         report,
         warnings,
         repo,
+        target: request.target,
         shared,
         failed_passes,
     })

@@ -117,7 +117,7 @@ impl Lengths {
         if let Some(n) = self.known.get(file) {
             return *n;
         }
-        let n = super::target::new_version(at.repo, at.target, file)
+        let n = super::version::new_version(at.repo, at.target, file)
             .map(|text| u32::try_from(text.lines().count()).unwrap_or(u32::MAX));
         self.known.insert(file.to_string(), n);
         n

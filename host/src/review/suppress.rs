@@ -1,11 +1,12 @@
 //! Known findings, suppressed: `[review] ignore` patterns (`GLOB` or
 //! `GLOB#TEXT`) and `quire-review: ignore` comments on the finding's
-//! lines or the line above them.
-
-use std::path::Path;
+//! lines or the line above them, in the reviewed version of the file (a
+//! comment only in the working tree does not silence a finding on a
+//! commit).
 
 use super::ReviewError;
 use super::finding::Finding;
+use super::version::Versions;
 
 /// The marker a comment carries to silence findings on its line, the
 /// line below it, or the lines of a finding that contains it.
@@ -37,11 +38,15 @@ impl Suppressor {
     }
 
     /// Keeps the findings no rule or comment suppresses; the count of the rest.
-    pub fn filter(&self, repo: &Path, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+    pub fn filter(
+        &self,
+        versions: &mut Versions<'_>,
+        findings: Vec<Finding>,
+    ) -> (Vec<Finding>, usize) {
         let before = findings.len();
         let kept: Vec<Finding> = findings
             .into_iter()
-            .filter(|f| !self.by_pattern(f) && !inline(repo, f))
+            .filter(|f| !self.by_pattern(f) && !inline(versions, f))
             .collect();
         let gone = before - kept.len();
         (kept, gone)
@@ -57,10 +62,11 @@ impl Suppressor {
     }
 }
 
-/// Whether the file has the marker on the finding's lines or the line above.
-fn inline(repo: &Path, f: &Finding) -> bool {
+/// Whether the reviewed version of the file has the marker on the
+/// finding's lines or the line above.
+fn inline(versions: &mut Versions<'_>, f: &Finding) -> bool {
     // `f.file` was checked to stay inside the repository (finding::repair).
-    let Ok(text) = std::fs::read_to_string(repo.join(&f.file)) else {
+    let Some(text) = versions.text(&f.file) else {
         return false;
     };
     let from = f.line_start.saturating_sub(1).max(1) as usize;
@@ -100,8 +106,9 @@ mod tests {
         )
         .unwrap();
         let s = Suppressor::new(&["gen/**".into(), "src/*.rs#unused".into()]).unwrap();
+        let target = crate::review::Target::Uncommitted;
         let (kept, gone) = s.filter(
-            dir.path(),
+            &mut Versions::new(dir.path(), &target),
             vec![
                 finding("gen/x.rs", 1, "anything"),
                 finding("src/m.rs", 4, "Unused import"),

@@ -106,47 +106,58 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     git::run(repo, &refs).map_err(|e| match target {
         Target::Uncommitted | Target::Staged => ReviewError::Git(e.explain()),
         other => ReviewError::Usage(format!(
-            "git cannot diff {}: {} (check that the revision exists: git fetch, git log)",
+            "git cannot diff {}: {} ({})",
             other.describe(),
-            e.explain().trim()
+            e.explain().trim(),
+            revision_hint(repo, other, &e.stderr)
         )),
     })
 }
 
-/// The text of `file` (repository-relative) in the new version of
-/// `target`'s change: the working tree for `--uncommitted`, the index for
-/// `--staged`, the commit, `HEAD` for `--base`, B of `--range A..B`;
-/// `None` when it cannot be read.
-pub fn new_version(repo: &Path, target: &Target, file: &str) -> Option<String> {
-    let rev = match target {
-        Target::Uncommitted => {
-            let bytes = std::fs::read(repo.join(file)).ok()?;
-            return Some(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        // Stage 0: a name such as `1:x` is not read as a stage.
-        Target::Staged => ":0".to_string(),
-        Target::Base(_) => "HEAD".to_string(),
-        Target::Commit(c) => c.clone(),
-        Target::Range(r) => {
-            let b = r
-                .split_once("...")
-                .or_else(|| r.split_once(".."))
-                .map_or("", |(_, b)| b);
-            if b.is_empty() { "HEAD" } else { b }.to_string()
-        }
-    };
-    git::run(repo, &["cat-file", "blob", &format!("{rev}:{file}")]).ok()
+/// What to do when git cannot diff a revision target: in a shallow clone
+/// (CI's default `fetch-depth: 1`) the history is what is missing, not
+/// the revision; two histories with no commit in common have no merge
+/// base however much is fetched.
+fn revision_hint(repo: &Path, target: &Target, git_said: &str) -> String {
+    let no_merge_base = git_said.contains("no merge base");
+    if is_shallow(repo) {
+        let why = if no_merge_base {
+            "so git cannot find where the branch left its base"
+        } else {
+            "so the revision may be in the part it did not fetch"
+        };
+        return format!(
+            "this clone is shallow (its history is cut off), {why}; fetch the whole history with `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
+        );
+    }
+    match target {
+        Target::Base(r) if no_merge_base => format!(
+            "{r} and HEAD have no commit in common; review the difference between them with --range {r}..HEAD"
+        ),
+        Target::Range(r) if no_merge_base => format!(
+            "the two sides of {r} have no commit in common; compare them directly with --range {}",
+            r.replacen("...", "..", 1)
+        ),
+        _ => "check that the revision exists: git fetch, git log".to_string(),
+    }
+}
+
+/// Whether `repo` is a shallow clone (git says so; `false` when it
+/// cannot tell).
+fn is_shallow(repo: &Path) -> bool {
+    git::run(repo, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.trim() == "true")
 }
 
 fn has_head(repo: &Path) -> bool {
     git::run(repo, &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
 }
 
-/// The revision whose `.gitattributes` decides what a review of `target`
-/// skips: the base of the change, never the change itself (which could
-/// mark itself generated); `None` for the working tree (`--uncommitted`,
-/// `--staged`: the user's own files).
-pub fn attributes_source(repo: &Path, target: &Target) -> Option<String> {
+/// The revision whose `.gitattributes` and `.quire/review.toml` decide
+/// what a review of `target` skips and suppresses: the base of the
+/// change, never the change itself (which could mark itself generated or
+/// ignore its own findings); `None` for the working tree
+/// (`--uncommitted`, `--staged`: the user's own files).
+pub fn base_source(repo: &Path, target: &Target) -> Option<String> {
     let rev = match target {
         Target::Uncommitted | Target::Staged => return None,
         Target::Base(r) => format!("{r}...HEAD"),

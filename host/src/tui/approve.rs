@@ -82,7 +82,7 @@ pub struct Pending {
     pub request: ApprovalRequest,
     pub reply: Option<oneshot::Sender<Answer>>,
     /// Typing the reason for a no.
-    pub reason: Option<String>,
+    pub reason: Option<super::composer::Composer>,
     /// Whether keys answer the prompt. A prompt that appears while the
     /// user types is not armed: keys go on to the draft until typing
     /// pauses for [`ARM_AFTER`] ([`Pending::arm_if_paused`]).

@@ -55,6 +55,11 @@ impl Composer {
         (self.row, self.lines[self.row][..self.col].width())
     }
 
+    /// The cursor's line: before the cursor and after it.
+    pub fn around_cursor(&self) -> (&str, &str) {
+        self.lines[self.row].split_at(self.col)
+    }
+
     /// Replaces the text (cursor at the end).
     pub fn set(&mut self, text: &str) {
         self.lines = text.split('\n').map(str::to_string).collect();

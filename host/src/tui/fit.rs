@@ -1,9 +1,8 @@
-//! Lines made to fit the terminal's width when they are written to the
-//! scrollback. A line is rendered at the width the view had when its block
-//! was complete; the window may have narrowed since (its resize not read
-//! yet, or read between rendering and writing). Such a line is cut into
-//! rows of the current width, styles kept, so none of its text is lost
-//! (ratatui would clip it at the edge).
+//! Lines wider than the window: cut into rows of its width for the live
+//! area (ratatui would clip them at the edge), and the rows such a line
+//! takes when written to the scrollback, where the terminal wraps it
+//! (a URL kept whole, a line laid out before the window narrowed; see
+//! Inline::insert).
 
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
@@ -21,6 +20,15 @@ pub fn fit(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+/// How many rows `line` takes on a screen `width` columns wide, the
+/// terminal wrapping it (at least one).
+pub fn rows(line: &Line<'static>, width: u16) -> usize {
+    if line.width() <= usize::from(width.max(1)) {
+        return 1;
+    }
+    cut(line.clone(), usize::from(width.max(1))).len().max(1)
 }
 
 /// One line as rows of at most `width` columns (a wide character that

@@ -145,17 +145,23 @@ impl<B: Backend + Write> Inline<B> {
             .resize(Rect::new(0, self.top, self.screen.width, rows))
     }
 
-    /// Writes `lines` (each at most the screen's width) where the live
-    /// area began; the area goes under them.
+    /// Writes `lines` where the live area began; the area goes under
+    /// them. A line wider than the screen (a URL kept whole, a line laid
+    /// out before the window narrowed) is written in one go and the
+    /// terminal wraps it: softly, so a reflow joins it again, and its
+    /// link detection and a selection see it whole.
     pub fn insert(&mut self, lines: &[Line<'static>]) -> io::Result<()> {
         if lines.is_empty() {
             return Ok(());
         }
-        let width = self.screen.width;
         let bottom = self.screen.height.saturating_sub(1);
         self.erase_from(self.top)?;
         let mut row = self.top;
         for line in lines {
+            let width = self
+                .screen
+                .width
+                .max(line.width().try_into().unwrap_or(u16::MAX));
             let mut buf = Buffer::empty(Rect::new(0, 0, width, 1));
             Paragraph::new(line.clone()).render(buf.area, &mut buf);
             hide_continuations(&mut buf);
@@ -174,7 +180,8 @@ impl<B: Backend + Write> Inline<B> {
             let backend = self.term.backend_mut();
             backend.draw(cells)?;
             backend.write_all(b"\r\n")?;
-            row = (row + 1).min(bottom);
+            let taken = super::fit::rows(line, self.screen.width);
+            row = (row + u16::try_from(taken).unwrap_or(u16::MAX)).min(bottom);
         }
         self.top = row;
         self.stale = true;

@@ -29,7 +29,7 @@ pub(super) fn event(app: &mut App, ev: TermEvent, busy: bool) -> Action {
                 .filter(|p| p.armed)
                 .and_then(|p| p.reason.as_mut());
             match reason {
-                Some(reason) => reason.push_str(&text.replace(['\r', '\n'], " ")),
+                Some(reason) => reason.insert_str(&text.replace(['\r', '\n'], " ")),
                 // The path of one image file (a dragged file) attaches it.
                 None => {
                     if !app.composer.paste_image(&text, &app.cwd) {

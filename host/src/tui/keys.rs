@@ -5,7 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::App;
 use super::approve::Answer;
-use super::complete;
+use super::composer::Composer;
+use super::{complete, line_edit};
 
 /// What the loop has to do after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,26 +101,6 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
             }
             c.delete();
         }
-        KeyCode::Char('a') if ctrl => c.home(),
-        KeyCode::Char('e') if ctrl => c.end(),
-        KeyCode::Char('u') if ctrl => c.kill_to_start(),
-        KeyCode::Char('w') if ctrl => c.delete_word(),
-        KeyCode::Char('k') if ctrl => c.kill_to_end(),
-        KeyCode::Char('b') if alt => c.word_left(),
-        KeyCode::Char('f') if alt => c.word_right(),
-        KeyCode::Char('d') if alt => c.delete_word_forward(),
-        // An Alt chord with no binding types nothing (it is not a letter).
-        KeyCode::Char(ch) if !ctrl && !alt => c.insert(ch),
-        KeyCode::Backspace if alt || ctrl => c.delete_word(),
-        KeyCode::Backspace => c.backspace(),
-        KeyCode::Delete if alt || ctrl => c.delete_word_forward(),
-        KeyCode::Delete => c.delete(),
-        KeyCode::Left if alt || ctrl => c.word_left(),
-        KeyCode::Left => c.left(),
-        KeyCode::Right if alt || ctrl => c.word_right(),
-        KeyCode::Right => c.right(),
-        KeyCode::Home => c.home(),
-        KeyCode::End => c.end(),
         KeyCode::Up if !app.menu.is_empty() => {
             app.menu_sel = app.menu_sel.saturating_sub(1);
             return Action::None;
@@ -146,7 +127,9 @@ pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
                 return Action::None;
             }
         }
-        _ => {}
+        _ => {
+            line_edit::key(c, k);
+        }
     }
     complete::refresh(app);
     Action::None
@@ -183,23 +166,30 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
     if let Some(reason) = &mut p.reason {
         match k.code {
             KeyCode::Enter => {
-                let r = reason.trim().to_string();
+                let r = reason.text().trim().to_string();
                 p.answer(if r.is_empty() {
                     Answer::No
                 } else {
                     Answer::NoBecause(r)
                 });
             }
-            KeyCode::Backspace => {
-                reason.pop();
-            }
             KeyCode::Esc => return Action::Interrupt,
-            KeyCode::Char(ch) => reason.push(ch),
-            _ => {}
+            // The composer's line editing; one line (no Ctrl-J).
+            _ => {
+                line_edit::key(reason, k);
+            }
         }
         return Action::None;
     }
     if p.pager.key(k.code) {
+        return Action::None;
+    }
+    if k.code == KeyCode::Esc {
+        return Action::Interrupt;
+    }
+    // Only a letter typed as one answers: Ctrl-A (start of line), Ctrl-Y
+    // or Alt-y are habits of editing, not a yes or an "always".
+    if !(k.modifiers - KeyModifiers::SHIFT).is_empty() {
         return Action::None;
     }
     // Enter answers nothing: a habitual Enter (or a double one after a
@@ -210,8 +200,7 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
         KeyCode::Char('y') if read => p.answer(Answer::Yes),
         KeyCode::Char('n') => p.answer(Answer::No),
         KeyCode::Char('a') if read && p.request.always_key.is_some() => p.answer(Answer::Always),
-        KeyCode::Char('r') => p.reason = Some(String::new()),
-        KeyCode::Esc => return Action::Interrupt,
+        KeyCode::Char('r') => p.reason = Some(Composer::new(Vec::new())),
         _ => {}
     }
     Action::None
@@ -252,6 +241,70 @@ mod tests {
             true,
         );
         assert_eq!(answer.try_recv().ok(), Some(Answer::No));
+    }
+
+    fn at_a_prompt() -> (App, tokio::sync::oneshot::Receiver<Answer>) {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        let mut request = super::super::approve::shell_request("touch x");
+        request.always_key = Some("touch x".into());
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        app.approval = Some(super::super::approve::Pending::new((request, reply), None));
+        app.prompt_shown.set(true);
+        (app, answer)
+    }
+
+    #[test]
+    fn a_chord_never_answers_an_approval_prompt() {
+        let (mut app, mut answer) = at_a_prompt();
+        let (alt, ctrl) = (KeyModifiers::ALT, KeyModifiers::CONTROL);
+        for (c, m) in [
+            ('a', ctrl),
+            ('y', ctrl),
+            ('y', alt),
+            ('n', ctrl),
+            ('r', alt),
+        ] {
+            assert_eq!(
+                key(&mut app, KeyEvent::new(KeyCode::Char(c), m), true),
+                Action::None
+            );
+        }
+        assert!(answer.try_recv().is_err(), "a chord answered the prompt");
+        assert!(app.approval.as_ref().is_some_and(|p| p.reason.is_none()));
+        // Shift alone still types the letter.
+        press(&mut app, KeyCode::Char('a'), KeyModifiers::SHIFT);
+        assert_eq!(answer.try_recv().ok(), Some(Answer::Always));
+    }
+
+    #[test]
+    fn the_reason_for_a_no_has_the_composers_line_editing() {
+        let (mut app, mut answer) = at_a_prompt();
+        let (none, alt, ctrl) = (KeyModifiers::NONE, KeyModifiers::ALT, KeyModifiers::CONTROL);
+        press(&mut app, KeyCode::Char('r'), none);
+        let typed = |app: &mut App, s: &str| {
+            s.chars()
+                .for_each(|c| press(app, KeyCode::Char(c), KeyModifiers::NONE))
+        };
+        typed(&mut app, "abc def");
+        press(&mut app, KeyCode::Left, none);
+        press(&mut app, KeyCode::Left, none);
+        typed(&mut app, "X");
+        press(&mut app, KeyCode::Char('a'), ctrl);
+        press(&mut app, KeyCode::Char('Y'), KeyModifiers::SHIFT);
+        press(&mut app, KeyCode::Char('e'), ctrl);
+        typed(&mut app, " tail");
+        press(&mut app, KeyCode::Char('w'), ctrl);
+        press(&mut app, KeyCode::Char('x'), alt);
+        // A letter with its combining accent goes in one Backspace.
+        typed(&mut app, "cafe\u{301}");
+        press(&mut app, KeyCode::Backspace, none);
+        let reason = app.approval.as_ref().and_then(|p| p.reason.as_ref());
+        assert_eq!(reason.map(|r| r.text()).as_deref(), Some("Yabc dXef caf"));
+        press(&mut app, KeyCode::Enter, none);
+        assert_eq!(
+            answer.try_recv().ok(),
+            Some(Answer::NoBecause("Yabc dXef caf".into()))
+        );
     }
 
     fn typed_with_menu(text: &str, candidate: &str) -> App {

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::highlight;
 use super::style::Palette;
 use super::table::{self, Table};
-use super::wrap::{hard_wrap, wrap};
+use super::wrap::{hard_wrap, wrap_keeping_urls};
 
 /// Starts the continued parts of a code line too long for the terminal.
 const CONTINUED: &str = "↪ ";
@@ -123,7 +123,8 @@ impl Renderer {
             }
         };
         let spans = std::mem::take(&mut self.spans);
-        self.out.extend(wrap(&spans, self.width, &first, &rest));
+        self.out
+            .extend(wrap_keeping_urls(&spans, self.width, &first, &rest));
     }
 
     fn text(&mut self, t: &str) {

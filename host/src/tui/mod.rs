@@ -20,6 +20,7 @@ mod images;
 mod inline;
 mod input;
 mod keys;
+mod line_edit;
 
 mod known_size;
 mod listing;
@@ -39,6 +40,7 @@ mod style;
 mod table;
 mod term;
 mod terminfo;
+mod typed_paste;
 mod workspace_files;
 mod wrap;
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::EventStream;
-use futures::StreamExt;
 use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
 use quire::store;
 use quire::tools::approval::{PausedWhileAsking, RememberingApprover};
@@ -15,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::app::{App, VIEWPORT_ROWS};
 use super::approve::{Answer, Ask, Pending, TuiApprover};
-use super::burst::Burst;
+use super::burst::{Burst, next_event};
 use super::commands::{self, Flow};
 use super::input::Idle;
 use super::keys::{self, Action};
@@ -47,6 +46,9 @@ struct Io {
     signals: Signals,
     /// False once the terminal's input ended (EOF, EIO: it was closed).
     keys_open: bool,
+    /// Events of a burst left unhandled (it ended at a sent message, a
+    /// prompt or Ctrl-Z): read before the terminal's.
+    held: std::collections::VecDeque<crossterm::event::Event>,
     /// Where sent messages and commands are remembered (↑ in a later run).
     history: std::path::PathBuf,
 }
@@ -118,6 +120,7 @@ pub async fn run(
         approvals,
         signals: Signals::install(),
         keys_open: true,
+        held: Default::default(),
         history: setup.home.join("history.jsonl"),
     };
     if matches!(resume, Some(None)) {
@@ -429,21 +432,24 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<Idle> {
                     }
                 }
             },
-            ev = io.keys.next(), if io.keys_open => match ev {
+            ev = next_event(&mut io.keys, &mut io.held), if io.keys_open || !io.held.is_empty() => match ev {
                 Some(Ok(ev)) => {
                     // A burst of typed keys is taken in whole, then drawn once.
-                    let mut burst = Burst::new(ev);
+                    let mut burst = Burst::new(ev, std::mem::take(&mut io.held));
+                    let mut out = None;
                     while let Some(ev) = burst.next() {
                         match input::event(app, ev, false) {
-                            Action::Submit(t) => return Some(Idle::Send(t)),
-                            Action::Rewind(n) => return Some(Idle::Rewind(n)),
-                            Action::Quit => return None,
-                            Action::Suspend => {
-                                suspend(io, app);
-                                break;
-                            }
-                            Action::Interrupt | Action::None => {}
+                            Action::Submit(t) => out = Some(Some(Idle::Send(t))),
+                            Action::Rewind(n) => out = Some(Some(Idle::Rewind(n))),
+                            Action::Quit => out = Some(None),
+                            Action::Suspend => suspend(io, app),
+                            Action::Interrupt | Action::None => continue,
                         }
+                        break;
+                    }
+                    io.held = burst.rest();
+                    if let Some(out) = out {
+                        return out;
                     }
                 }
                 Some(Err(_)) | None => {
@@ -495,7 +501,7 @@ async fn drive<T>(
                 Got::Resume => resume(io, app),
                 Got::Interrupt | Got::End(_) => interrupt(app, cancel),
             },
-            ev = io.keys.next(), if io.keys_open => {
+            ev = next_event(&mut io.keys, &mut io.held), if io.keys_open || !io.held.is_empty() => {
                 let Some(Ok(ev)) = ev else {
                     // Nobody is left to watch the turn: it stops as on
                     // SIGHUP (a closed input would be ready again at once,
@@ -505,7 +511,7 @@ async fn drive<T>(
                     continue;
                 };
                 // A burst of typed keys is taken in whole, then drawn once.
-                let mut burst = Burst::new(ev);
+                let mut burst = Burst::new(ev, std::mem::take(&mut io.held));
                 while let Some(ev) = burst.next() {
                     match input::event(app, ev, true) {
                         Action::Interrupt => interrupt(app, cancel),
@@ -527,6 +533,7 @@ async fn drive<T>(
                         break;
                     }
                 }
+                io.held = burst.rest();
             }
             // One prompt at a time: a second request (another subagent's)
             // waits in the channel until the first is answered.

@@ -160,7 +160,9 @@ pub fn flush<B: Backend + Write>(term: &mut Inline<B>, app: &mut App) -> std::io
     if let Some(p) = app.approval.as_mut() {
         p.pager.lines_written(pending.len());
     }
-    let lines = super::fit::fit(pending, size.width);
+    // Lines wider than the window go whole: the terminal wraps them
+    // (Inline::insert).
+    let lines = pending;
     app.live_cap = live_cap(size.height);
     app.screen_rows = size.height;
     let rows = app.live_rows(size.width);

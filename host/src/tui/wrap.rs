@@ -18,6 +18,43 @@ pub fn wrap(
     first: &[Span<'static>],
     rest: &[Span<'static>],
 ) -> Vec<Line<'static>> {
+    wrap_with(spans, width, first, rest, false)
+}
+
+/// As [`wrap`], but a URL longer than a line is not broken: it goes on a
+/// line of its own, whole (with what sticks to it, `).`), wider than
+/// `width`. Written to the scrollback, the terminal wraps it softly, so
+/// its link detection and a selection take the whole URL (inline.rs).
+pub fn wrap_keeping_urls(
+    spans: &[Span<'static>],
+    width: usize,
+    first: &[Span<'static>],
+    rest: &[Span<'static>],
+) -> Vec<Line<'static>> {
+    wrap_with(spans, width, first, rest, true)
+}
+
+/// Whether a word holds a URL (`https://…`, `(file:///…`).
+fn is_url(word: &str) -> bool {
+    word.find("://").is_some_and(|at| {
+        let scheme = word[..at].trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    })
+}
+
+fn wrap_with(
+    spans: &[Span<'static>],
+    width: usize,
+    first: &[Span<'static>],
+    rest: &[Span<'static>],
+    keep_urls: bool,
+) -> Vec<Line<'static>> {
+    // The line holds a URL kept whole: what follows it without a space
+    // (`).`) stays on it.
+    let mut glued = false;
     let mut out = Vec::new();
     let mut line: Vec<Span<'static>> = first.to_vec();
     let prefix_w = |p: &[Span<'static>]| p.iter().map(|s| s.content.width()).sum::<usize>();
@@ -29,6 +66,7 @@ pub fn wrap(
         let style = span.style;
         for piece in tokens(&span.content) {
             if piece == "\n" {
+                glued = false;
                 out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
                 used = rest_w;
                 at_start = true;
@@ -39,6 +77,23 @@ pub fn wrap(
                 continue;
             }
             let w = piece.width();
+            if glued && !is_space {
+                push_merged(&mut line, piece, style);
+                used += w;
+                continue;
+            }
+            glued = false;
+            if keep_urls && rest_w + w > avail(rest_w) && is_url(piece) {
+                if !at_start {
+                    out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
+                    used = rest_w;
+                }
+                push_merged(&mut line, piece, style);
+                used += w;
+                at_start = false;
+                glued = true;
+                continue;
+            }
             if used + w > avail(rest_w) && !at_start {
                 if is_space {
                     continue;
@@ -217,6 +272,32 @@ mod tests {
             texts(&lines),
             vec!["abcdefghij", "klmnopqrst", "uvwxyz", "next"]
         );
+    }
+
+    #[test]
+    fn a_url_longer_than_a_line_is_kept_whole_on_its_own_line() {
+        let url = "https://example.com/a/rather/long/path/to/a/file.rs#L120";
+        let spans = vec![
+            Span::raw(format!("See {url} and the docs")),
+            Span::raw(format!(" ({url}?x=1)")),
+            Span::raw(". Then more words"),
+        ];
+        let lines = wrap_keeping_urls(&spans, 20, &[], &[]);
+        assert_eq!(
+            texts(&lines),
+            vec![
+                "See".to_string(),
+                url.to_string(),
+                "and the docs".to_string(),
+                format!("({url}?x=1)."),
+                "Then more words".to_string(),
+            ]
+        );
+        // A long word that is no URL is broken as before, and so is a URL
+        // by plain `wrap`.
+        let lines = wrap_keeping_urls(&[Span::raw("abcdefghijklmnopqrstuvwxyz")], 10, &[], &[]);
+        assert_eq!(texts(&lines), vec!["abcdefghij", "klmnopqrst", "uvwxyz"]);
+        assert!(wrap(&[Span::raw(url)], 20, &[], &[]).len() > 1);
     }
 
     #[test]

@@ -33,3 +33,7 @@ mod git_traps;
 mod git_format;
 
 mod placed;
+
+mod reviewed_version;
+
+mod shallow;

@@ -51,6 +51,7 @@ fn colour_on_a_terminal_without_no_color() {
 
 mod agents;
 mod always_code;
+mod approval_chords;
 mod approvals;
 mod background_agents;
 mod bang;
@@ -73,6 +74,7 @@ mod line_pipe;
 mod line_resume;
 pub(crate) mod line_session;
 mod live_area;
+mod long_urls;
 mod mcp_status;
 mod model_wait;
 mod narrow;
@@ -94,4 +96,5 @@ mod tall_request;
 mod trust_question;
 mod tui;
 mod type_ahead;
+mod typed_paste;
 mod undo_traps;

@@ -218,6 +218,24 @@ async fn error_events() {
     );
 }
 
+/// `model_context_window_exceeded` is no finished answer: the turn loop
+/// learns it filled the window.
+#[tokio::test]
+async fn an_answer_stopped_at_the_context_window_says_so() {
+    let body = sse_body(&[
+        message_start(),
+        json!({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}),
+        json!({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"partial"}}),
+        json!({"type":"content_block_stop","index":0}),
+        json!({"type":"message_delta","delta":{"stop_reason":"model_context_window_exceeded"},"usage":{"output_tokens":7}}),
+        json!({"type":"message_stop"}),
+    ]);
+    let events = run(&body, decode).await;
+    assert_eq!(events[0], text("partial"));
+    assert_eq!(events[1], Ok(ModelEvent::WindowFull));
+    assert!(matches!(events[2], Ok(ModelEvent::Completed { .. })));
+}
+
 #[tokio::test]
 async fn body_ending_before_message_stop_is_stream_cut() {
     let body = sse_body(&[

@@ -7,14 +7,17 @@ use std::path::Path;
 
 use super::super::finding::{Finding, Severity};
 use super::super::report::Report;
+use super::super::target::Target;
+use super::super::version::Versions;
 use crate::plural::counted;
 use crate::printable::{clean, escaped_line};
 
 /// Lines of code shown around a finding, at most.
 const EXCERPT_LINES: usize = 8;
 
-/// Renders `report`; `repo` is where the code excerpts are read.
-pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
+/// Renders `report` of `target`'s review in `repo`; the code under each
+/// finding is read from the reviewed version of its file.
+pub fn render(report: &Report, repo: &Path, target: &Target, colour: bool) -> String {
     // The findings come from a model and the excerpts from the repository:
     // escape sequences in either are dropped, not sent to the terminal.
     let paint = |code: &str, s: &str| {
@@ -37,6 +40,7 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
             files.push(&f.file);
         }
     }
+    let mut versions = Versions::new(repo, target);
     for file in &files {
         let _ = writeln!(
             out,
@@ -44,7 +48,7 @@ pub fn render(report: &Report, repo: &Path, colour: bool) -> String {
             paint("1;4", &crate::printable::quoted_name(file))
         );
         for f in report.findings.iter().filter(|f| f.file == *file) {
-            finding(&mut out, f, repo, &paint);
+            finding(&mut out, f, repo, &mut versions, &paint);
         }
     }
     skipped(&mut out, report, &paint);
@@ -111,7 +115,13 @@ fn capital(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str) -> String) {
+fn finding(
+    out: &mut String,
+    f: &Finding,
+    repo: &Path,
+    versions: &mut Versions<'_>,
+    paint: &dyn Fn(&str, &str) -> String,
+) {
     let sev = match f.severity {
         Severity::P0 => paint("1;31", "P0"),
         Severity::P1 => paint("31", "P1"),
@@ -141,7 +151,7 @@ fn finding(out: &mut String, f: &Finding, repo: &Path, paint: &dyn Fn(&str, &str
     for l in f.explanation.lines().filter(|l| !l.trim().is_empty()) {
         let _ = writeln!(out, "      {}", clean(l));
     }
-    for (n, code) in excerpt(repo, f) {
+    for (n, code) in excerpt(versions, f) {
         let _ = writeln!(
             out,
             "      {} {}",
@@ -176,9 +186,11 @@ pub fn fix(f: &Finding, repo: &Path) -> Option<(bool, String)> {
     })
 }
 
-/// The finding's lines from the working tree (none when the file is gone).
-fn excerpt(repo: &Path, f: &Finding) -> Vec<(usize, String)> {
-    let Ok(text) = std::fs::read_to_string(repo.join(&f.file)) else {
+/// The finding's lines in the reviewed version of its file (the commit,
+/// the index, … — the working tree only for `--uncommitted`); none when
+/// it cannot be read.
+fn excerpt(versions: &mut Versions<'_>, f: &Finding) -> Vec<(usize, String)> {
+    let Some(text) = versions.text(&f.file) else {
         return Vec::new();
     };
     let from = f.line_start.max(1) as usize;

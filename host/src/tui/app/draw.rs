@@ -152,7 +152,8 @@ impl App {
             rows = prompt;
             choices = at;
         } else if let Some(start) = self.working {
-            let live = self.stream.live(area.width, &self.pal);
+            // A URL kept whole for the scrollback is cut into rows here.
+            let live = crate::tui::fit::fit(self.stream.live(area.width, &self.pal), area.width);
             let room = usize::from(area.height).saturating_sub(4);
             let skip = live.len().saturating_sub(room.saturating_sub(1));
             rows.extend(live.into_iter().skip(skip));

@@ -36,8 +36,10 @@ pub(super) fn rows(
         }
         Some(r) => rows.extend(wrap(
             &[Span::raw(format!(
-                "{} {r}▏ (Enter sends)",
-                crate::session_view::approval::WHY_NOT
+                "{} {}▏{} (Enter sends)",
+                crate::session_view::approval::WHY_NOT,
+                r.around_cursor().0,
+                r.around_cursor().1
             ))],
             width,
             &[],

@@ -192,6 +192,10 @@ fn new_starts_a_clean_count_without_the_old_subagents() {
     // Two parent responses and the child's, 100 in / 20 out each.
     pty.wait_text("in 300 · cached 0 · out 60");
     say(&mut pty, "/new");
+    // Typed at once after it, the next line would be read as pasted.
+    pty.wait_for("a second session line", |s| {
+        s.matches("quire session ").count() >= 2
+    });
     env.server.route("THIRD", [Reply::text("third answer")]);
     say(&mut pty, "THIRD message");
     pty.wait_text("third answer");

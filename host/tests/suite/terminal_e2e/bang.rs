@@ -132,6 +132,10 @@ fn bang_output_before_new_is_not_sent_in_the_new_conversation() {
     pty.send(ECHO);
     pty.wait_text(PRINTED);
     pty.send("/new\r");
+    // Typed at once after it, the next line would be read as pasted.
+    pty.wait_for("a second session line", |s| {
+        s.matches("quire session ").count() >= 2
+    });
     pty.send("fresh start\r");
     let screen = pty.wait_text("fresh answer");
     let body = &env.server.requests()[0].raw_body;
@@ -153,6 +157,9 @@ fn bang_output_before_resume_is_not_sent_in_the_session_switched_to() {
     pty.send("first conversation\r");
     pty.wait_text("answer one");
     pty.send("/new\r");
+    pty.wait_for("a second session line", |s| {
+        s.matches("quire session ").count() >= 2
+    });
     pty.send(ECHO);
     pty.wait_text(PRINTED);
     pty.send("/resume\r");

@@ -234,6 +234,8 @@ fn status_shows_tokens_cost_and_config_sources() {
     );
     // A model with a list price gets an estimate.
     say(&mut pty, "/model gpt-5");
+    // Typed at once after it, the next line would be read as pasted.
+    pty.wait_text("model: gpt-5");
     say(&mut pty, "again");
     pty.wait_text("the second reply");
     say(&mut pty, "/status");

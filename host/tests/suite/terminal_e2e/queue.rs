@@ -33,6 +33,8 @@ fn messages_typed_during_a_turn_are_sent_in_order_when_it_ends() {
     env.server
         .push_all([Reply::text("second answer"), Reply::text("third answer")]);
     pty.send("second message\r");
+    // Typed at once after it, the next line would be read as pasted.
+    pty.wait_text("queued: second message");
     pty.send("third message\r");
     pty.wait_text("queued: third message");
     // Typing goes on in the composer, not into the queued text.

@@ -50,6 +50,9 @@ fn keys_typed_as_a_prompt_appears_go_to_the_draft_until_typing_pauses() {
     let mut pty = Pty::spawn(env.command(&[]), 40, 120);
     pty.wait_text("/help for keys");
     pty.send("run the build please\r");
+    // Sent (a key right after the Enter, in the same burst, would make
+    // the two a paste).
+    env.server.wait_for_requests(1, Duration::from_secs(20));
     // Typing goes on, a key every 50 ms, from before the prompt appears
     // until well after it: every answer letter (y, n, r, a) is in it.
     let typed = "okay, and after that say yes or no, right away, and keep typing along";
