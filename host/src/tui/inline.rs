@@ -24,6 +24,11 @@
 //!   the area is the top (only the composer's rows above it could have
 //!   been split).
 //!
+//! The rows here are those of the screen as last read; the writer under
+//! the backend makes every move relative to the cursor
+//! ([`super::relative`]), so a frame the terminal draws after the window
+//! grew lands under the lines it wrote instead of over them.
+//!
 //! How the terminal reflows lines already in its scrollback is its own
 //! business.
 
@@ -36,6 +41,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
 
+use super::relative::Rows;
 use super::term::{drop_controls, hide_continuations};
 
 /// Begin and end of a synchronized update: a terminal that knows it shows
@@ -43,7 +49,7 @@ use super::term::{drop_controls, hide_continuations};
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 pub(super) const SYNC_END: &[u8] = b"\x1b[?2026l";
 
-pub struct Inline<B: Backend + Write> {
+pub struct Inline<B: Backend + Write + Rows> {
     term: Terminal<B>,
     /// The screen's size when last laid out.
     screen: Size,
@@ -57,12 +63,13 @@ pub struct Inline<B: Backend + Write> {
     stale: bool,
 }
 
-impl<B: Backend + Write> Inline<B> {
+impl<B: Backend + Write + Rows> Inline<B> {
     /// A live area of `rows` starting at the cursor's row.
     pub fn new(mut backend: B, rows: u16) -> io::Result<Self> {
         let screen = backend.size()?;
         let at = backend.get_cursor_position()?;
         let top = at.y.min(screen.height.saturating_sub(1));
+        backend.cursor_on(top, screen.height.saturating_sub(1));
         let area = Rect::new(0, top, screen.width, 1);
         let term = Terminal::with_options(
             backend,
@@ -99,9 +106,18 @@ impl<B: Backend + Write> Inline<B> {
             return Ok(());
         }
         let old = self.top;
-        self.top = match self.term.backend_mut().get_cursor_position() {
-            Ok(at) => at.y.saturating_sub(self.cursor_row),
-            Err(_) => old,
+        let bottom = size.height.saturating_sub(1);
+        let backend = self.term.backend_mut();
+        self.top = match backend.get_cursor_position() {
+            Ok(at) => {
+                backend.cursor_on(at.y, bottom);
+                at.y.saturating_sub(self.cursor_row)
+            }
+            Err(_) => {
+                // Where the last frame left it, as far as it knows.
+                backend.cursor_on(old + self.cursor_row, bottom);
+                old
+            }
         };
         self.screen = size;
         self.top = self.top.min(size.height.saturating_sub(1));
@@ -181,7 +197,11 @@ impl<B: Backend + Write> Inline<B> {
             backend.draw(cells)?;
             backend.write_all(b"\r\n")?;
             let taken = super::fit::rows(line, self.screen.width);
-            row = (row + u16::try_from(taken).unwrap_or(u16::MAX)).min(bottom);
+            row = row
+                .saturating_add(u16::try_from(taken).unwrap_or(u16::MAX))
+                .min(bottom);
+            // A line wider than the screen took several rows.
+            backend.cursor_on(row, bottom);
         }
         self.top = row;
         self.stale = true;

@@ -11,6 +11,8 @@ use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
+use super::relative::Rows;
+
 /// The size assumed while the terminal reports none.
 pub const FALLBACK: Size = Size {
     width: 80,
@@ -91,6 +93,12 @@ impl<B: Backend> Backend for KnownSize<B> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush()
+    }
+}
+
+impl<B: Rows> Rows for KnownSize<B> {
+    fn cursor_on(&mut self, row: u16, bottom: u16) {
+        self.0.cursor_on(row, bottom);
     }
 }
 

@@ -28,6 +28,7 @@ mod markdown;
 mod mention;
 pub(crate) mod picker;
 mod preview;
+mod relative;
 mod request_pager;
 mod review;
 mod run;

@@ -18,12 +18,14 @@ use quire::printable::hidden_control;
 use super::app::App;
 use super::inline::Inline;
 use super::known_size::{self, KnownSize};
+use super::relative::{Relative, Rows};
 use super::sgr::Ansi16;
 
 /// Output is buffered and written once per frame, not a write per line,
-/// its colours 0–15 in the codes 16-colour terminals read ([`Ansi16`]).
+/// its colours 0–15 in the codes 16-colour terminals read ([`Ansi16`]),
+/// its vertical moves relative to the cursor ([`Relative`]).
 /// Its size is never 0 × 0 ([`KnownSize`]).
-pub type Term = Inline<KnownSize<CrosstermBackend<Ansi16<BufWriter<Stdout>>>>>;
+pub type Term = Inline<KnownSize<CrosstermBackend<Relative<Ansi16<BufWriter<Stdout>>>>>>;
 
 /// Puts the terminal back as it was when dropped.
 pub struct Guard;
@@ -134,9 +136,9 @@ fn viewport(rows: u16) -> std::io::Result<Term> {
     let height = known_size::terminal().height;
     let rows = rows.min(height.saturating_sub(1)).max(1);
     Inline::new(
-        KnownSize(CrosstermBackend::new(Ansi16::new(
+        KnownSize(CrosstermBackend::new(Relative::new(Ansi16::new(
             BufWriter::with_capacity(1 << 16, std::io::stdout()),
-        ))),
+        )))),
         rows,
     )
 }
@@ -147,7 +149,10 @@ fn viewport(rows: u16) -> std::io::Result<Term> {
 /// The terminal's size is read first and the live area placed again if it
 /// changed ([`Inline::fit_screen`]): the window may be resized before its
 /// Resize event is read, and the lines are written at the size asked here.
-pub fn flush<B: Backend + Write>(term: &mut Inline<B>, app: &mut App) -> std::io::Result<()> {
+pub fn flush<B: Backend + Write + Rows>(
+    term: &mut Inline<B>,
+    app: &mut App,
+) -> std::io::Result<()> {
     let size = term.size().unwrap_or_default();
     if size.height == 0 || size.width == 0 {
         // Nothing can be laid out on no screen: the lines wait for a real
@@ -280,7 +285,13 @@ mod tests {
         }
     }
 
-    struct Vt(CrosstermBackend<Sink>, Screen);
+    struct Vt(CrosstermBackend<Relative<Sink>>, Screen);
+
+    impl Rows for Vt {
+        fn cursor_on(&mut self, row: u16, bottom: u16) {
+            self.0.cursor_on(row, bottom);
+        }
+    }
 
     impl Write for Vt {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -337,7 +348,10 @@ mod tests {
 
     fn vt(rows: u16, cols: u16) -> (Inline<Vt>, Screen) {
         let screen: Screen = Rc::new(RefCell::new(vt100::Parser::new(rows, cols, 100)));
-        let backend = Vt(CrosstermBackend::new(Sink(screen.clone())), screen.clone());
+        let backend = Vt(
+            CrosstermBackend::new(Relative::new(Sink(screen.clone()))),
+            screen.clone(),
+        );
         (Inline::new(backend, 2).expect("live area"), screen)
     }
 
@@ -371,6 +385,45 @@ mod tests {
             .cloned()
             .collect();
         assert_eq!(wide, format!("{}-END", "x".repeat(50)), "{rows:#?}");
+    }
+
+    /// A frame laid out for 12 rows drawn on a screen grown to 20 (the
+    /// window enlarged before the terminal drew it): its lines are all
+    /// there, the live area under them.
+    #[test]
+    fn a_frame_drawn_on_a_taller_screen_keeps_its_lines() {
+        let (mut term, screen) = vt(12, 40);
+        let mut app = App::new(super::super::style::Palette::new(false), 40, Vec::new());
+        app.commit
+            .extend((1..=10).map(|i| Line::from(format!("line {i}"))));
+        flush(&mut term, &mut app).expect("flush");
+        // What the frame does at the size it read, drawn after the
+        // screen grew.
+        app.commit
+            .extend((11..=14).map(|i| Line::from(format!("line {i}"))));
+        let size = term.size().expect("size");
+        screen.borrow_mut().set_size(20, 40);
+        app.live_cap = live_cap(size.height);
+        let rows = app.live_rows(size.width);
+        let lines = std::mem::take(&mut app.commit);
+        term.insert(&lines).expect("insert");
+        term.set_height(rows).expect("height");
+        term.draw(|f| app.draw_at(f)).expect("draw");
+        let shown = screen.borrow().screen().contents();
+        let all: Vec<&str> = shown.lines().map(str::trim_end).collect();
+        for i in 1..=14 {
+            let line = format!("line {i}");
+            assert_eq!(
+                all.iter().filter(|r| **r == line).count(),
+                1,
+                "{line}: {all:#?}"
+            );
+        }
+        let last = all.iter().position(|r| *r == "line 14").expect("line 14");
+        assert!(
+            all[last + 1..].iter().any(|r| r.starts_with('›')),
+            "{all:#?}"
+        );
     }
 
     #[test]

@@ -25,6 +25,41 @@ pub struct Pty {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Everything the program wrote, raw.
     raw: Arc<Mutex<Vec<u8>>>,
+    feed: Arc<Mutex<Feed>>,
+}
+
+/// What the program writes goes to the screen through here.
+struct Feed {
+    /// Where answers to cursor-position queries go (`None` once the
+    /// reader stopped: the terminal is closing).
+    answer: Option<File>,
+    answers_cursor: bool,
+    /// Output not shown yet ([`Pty::hold_output`]).
+    held: Option<Vec<u8>>,
+}
+
+impl Feed {
+    /// Draws `data`. Answers "where is the cursor?" after drawing what
+    /// came before the query, and keeps a screen cleared whole in the
+    /// scrollback as tmux does.
+    fn process(&mut self, parser: &mut vt100::Parser, data: &[u8]) {
+        let mut rest = data;
+        while let Some((i, len)) = next_special(rest) {
+            parser.process(&rest[..i]);
+            let seq = &rest[i..i + len];
+            if seq == b"\x1b[6n" {
+                if let Some(answer) = self.answer.as_mut().filter(|_| self.answers_cursor) {
+                    let (row, col) = parser.screen().cursor_position();
+                    let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
+                }
+            } else {
+                scroll_on_clear(parser, seq);
+                parser.process(seq);
+            }
+            rest = &rest[i + len..];
+        }
+        parser.process(rest);
+    }
 }
 
 /// A new pseudo-terminal of `rows` × `cols`: (master, slave). Both fds are
@@ -125,8 +160,12 @@ impl Pty {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 2000)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = master.try_clone().expect("dup master");
-        let mut answer = master.try_clone().expect("dup master");
-        let (p, r) = (parser.clone(), raw.clone());
+        let feed = Arc::new(Mutex::new(Feed {
+            answer: Some(master.try_clone().expect("dup master")),
+            answers_cursor,
+            held: None,
+        }));
+        let (p, r, f) = (parser.clone(), raw.clone(), feed.clone());
         let closing = Arc::new(AtomicBool::new(false));
         let stop = closing.clone();
         let reader = std::thread::spawn(move || {
@@ -157,27 +196,15 @@ impl Pty {
                 };
                 let data = &buf[..n];
                 r.lock().unwrap().extend_from_slice(data);
-                let mut parser = p.lock().unwrap();
-                // Answer "where is the cursor?" after drawing what came
-                // before the query, and keep a screen cleared whole in the
-                // scrollback as tmux does.
-                let mut rest = data;
-                while let Some((i, len)) = next_special(rest) {
-                    parser.process(&rest[..i]);
-                    let seq = &rest[i..i + len];
-                    if seq == b"\x1b[6n" {
-                        if answers_cursor {
-                            let (row, col) = parser.screen().cursor_position();
-                            let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
-                        }
-                    } else {
-                        scroll_on_clear(&mut parser, seq);
-                        parser.process(seq);
-                    }
-                    rest = &rest[i + len..];
+                let mut feed = f.lock().unwrap();
+                if let Some(pending) = feed.held.as_mut() {
+                    pending.extend_from_slice(data);
+                } else {
+                    feed.process(&mut p.lock().unwrap(), data);
                 }
-                parser.process(rest);
             }
+            // The last copy of the master closes with the reader.
+            f.lock().unwrap().answer = None;
         });
         Pty {
             child,
@@ -186,6 +213,28 @@ impl Pty {
             reader: Some(reader),
             parser,
             raw,
+            feed,
+        }
+    }
+
+    /// From now on what the program writes is kept, not shown, until
+    /// [`Pty::release_output`]: as bytes still on their way to a terminal
+    /// when its window is resized.
+    pub fn hold_output(&self) {
+        self.feed.lock().unwrap().held.get_or_insert_with(Vec::new);
+    }
+
+    /// Whether the output held since [`Pty::hold_output`] satisfies `cond`.
+    pub fn held_output(&self, cond: impl Fn(&[u8]) -> bool) -> bool {
+        self.feed.lock().unwrap().held.as_deref().is_some_and(cond)
+    }
+
+    /// Shows the output held since [`Pty::hold_output`] (on the screen
+    /// as it is now) and what comes after.
+    pub fn release_output(&self) {
+        let mut feed = self.feed.lock().unwrap();
+        if let Some(held) = feed.held.take() {
+            feed.process(&mut self.parser.lock().unwrap(), &held);
         }
     }
 

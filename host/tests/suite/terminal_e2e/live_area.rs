@@ -141,6 +141,60 @@ fn a_resize_mid_stream_writes_every_line_once() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
+/// A window enlarged while the frames that end the answer are on their
+/// way to the terminal (laid out for the old size, drawn at the new one):
+/// the answer's last line is still there, once, right above the input
+/// line, and every line before it once.
+///
+/// Failed when the live area placed itself with absolute rows (the cause
+/// of `a_resize_mid_stream_writes_every_line_once` failing now and then
+/// on a loaded machine): a line feed on the last row it knew did not
+/// scroll the taller screen, and the area was drawn over the lines just
+/// written. Its moves are relative to the cursor now (tui/relative.rs).
+#[test]
+fn a_resize_while_the_last_frame_is_in_flight_keeps_the_last_line() {
+    let env = TestEnv::new("chat");
+    let gate = env.home.path().join("go-on");
+    env.server.push(paragraph(30, 30, &gate));
+    let mut pty = Pty::spawn(env.command(&[]), 24, 60);
+    pty.wait_text("/help for keys");
+    pty.send("tell me\r");
+    pty.wait_text("end30");
+    pty.hold_output();
+    std::fs::write(&gate, "").expect("gate");
+    // The turn's end is written (the caret shown in the input line after
+    // the last line): held, not drawn yet.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !pty.held_output(|b| {
+        find(b, b"DONE-MARK").is_some_and(|at| find(&b[at..], b"\x1b[?25h").is_some())
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the turn's end never written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    pty.resize(34, 80);
+    pty.release_output();
+    idle(&pty);
+    settle(
+        &pty,
+        "every line once, DONE-MARK above the input line",
+        |rows| {
+            let screen = rows.join("\n");
+            each_once(rows, 30)
+                && rows.iter().filter(|r| r.contains("DONE-MARK")).count() == 1
+                && prompt_under(&screen, "DONE-MARK")
+        },
+    );
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 /// The rows that show the status line.
 fn status_rows(rows: &[String]) -> usize {
     rows.iter()

@@ -1,0 +1,189 @@
+//! Vertical moves made relative to the cursor.
+//!
+//! A frame is laid out for the screen's size as read when it began; the
+//! window may grow before the terminal draws it. The live area counts on
+//! a line feed on the last row scrolling the screen up ([`super::inline`]);
+//! on a taller screen it only moves the cursor down a row, and a frame
+//! placed with absolute rows (`ESC[r;cH`, all crossterm writes) is then
+//! drawn over the lines it has just written, which are never drawn again.
+//!
+//! Here every absolute move becomes a move up or down from the row the
+//! cursor is believed on (a line feed adds a row, none past the screen's
+//! last row as the frame knows it) and a move to the column. The frame
+//! then lands under what it wrote, whatever the screen's height, and the
+//! next frame reads where the cursor really is (`Inline::fit_screen`).
+//! No "scroll up" sequence is used: some terminals drop what it scrolls
+//! off from their scrollback.
+
+use std::io::{self, Write};
+
+use ratatui::backend::CrosstermBackend;
+
+/// The longest control sequence held back whole; a longer one is not
+/// crossterm's and goes out as it came.
+const LONGEST: usize = 32;
+
+/// Told where the cursor is: the row it is really on (read from the
+/// terminal, or where a written line ended) and the screen's last row.
+pub trait Rows {
+    fn cursor_on(&mut self, row: u16, bottom: u16);
+}
+
+/// A writer passing what it is given to `W`, its absolute moves made
+/// relative (see the module's comment).
+pub struct Relative<W> {
+    inner: W,
+    /// The cursor's row as the frames place it, and the screen's last row.
+    row: u16,
+    bottom: u16,
+    /// An escape sequence begun in one write and not yet ended.
+    held: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl<W: Write> Relative<W> {
+    pub fn new(inner: W) -> Relative<W> {
+        Relative {
+            inner,
+            row: 0,
+            bottom: u16::MAX,
+            held: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    fn release(&mut self) {
+        self.out.append(&mut self.held);
+    }
+
+    /// `ESC[r;cH` (parameters `params`) as a move from the believed row.
+    fn move_to(&mut self, params: &[u8]) {
+        let mut parts = params.split(|&b| b == b';').map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|s| s.parse::<u16>().ok())
+                .unwrap_or(1)
+                .max(1)
+                - 1
+        });
+        let row = parts.next().unwrap_or(0);
+        let col = parts.next().unwrap_or(0);
+        self.out.push(b'\r');
+        if col > 0 {
+            self.out.extend(format!("\x1b[{col}C").bytes());
+        }
+        if row < self.row {
+            self.out.extend(format!("\x1b[{}A", self.row - row).bytes());
+        } else if row > self.row {
+            self.out.extend(format!("\x1b[{}B", row - self.row).bytes());
+        }
+        self.row = row;
+    }
+}
+
+impl<W> Rows for Relative<W> {
+    fn cursor_on(&mut self, row: u16, bottom: u16) {
+        self.row = row.min(bottom);
+        self.bottom = bottom;
+    }
+}
+
+impl<W: Write> Rows for CrosstermBackend<W>
+where
+    W: Rows,
+{
+    fn cursor_on(&mut self, row: u16, bottom: u16) {
+        self.writer_mut().cursor_on(row, bottom);
+    }
+}
+
+impl<W: Write> Write for Relative<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for &b in buf {
+            if b == 0x1b {
+                self.release();
+                self.held.push(b);
+            } else if self.held.is_empty() {
+                if b == b'\n' {
+                    self.row = self.row.saturating_add(1).min(self.bottom);
+                }
+                self.out.push(b);
+            } else {
+                self.held.push(b);
+                if self.held.len() == 2 && b != b'[' {
+                    self.release();
+                } else if self.held.len() > 2 && (0x40..=0x7e).contains(&b) {
+                    let params = &self.held[2..self.held.len() - 1];
+                    if b == b'H' && params.iter().all(|c| c.is_ascii_digit() || *c == b';') {
+                        let params = params.to_vec();
+                        self.held.clear();
+                        self.move_to(&params);
+                    } else {
+                        self.release();
+                    }
+                } else if self.held.len() > LONGEST {
+                    self.release();
+                }
+            }
+        }
+        self.inner.write_all(&self.out)?;
+        self.out.clear();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn through(row: u16, bottom: u16, pieces: &[&[u8]]) -> String {
+        let mut w = Relative::new(Vec::new());
+        w.cursor_on(row, bottom);
+        for p in pieces {
+            w.write_all(p).expect("written into memory");
+        }
+        String::from_utf8(w.inner).expect("utf-8")
+    }
+
+    #[test]
+    fn absolute_moves_go_up_or_down_from_the_cursors_row() {
+        assert_eq!(through(5, 23, &[b"\x1b[3;1Hx"]), "\r\x1b[3Ax");
+        assert_eq!(through(5, 23, &[b"\x1b[9;4Hx"]), "\r\x1b[3C\x1b[3Bx");
+        assert_eq!(through(5, 23, &[b"\x1b[6;1H"]), "\r");
+        // As crossterm writes it: in pieces.
+        assert_eq!(
+            through(0, 23, &[b"\x1b[", b"2", b";", b"3", b"H", b"y"]),
+            "\r\x1b[2C\x1b[1By"
+        );
+    }
+
+    #[test]
+    fn a_line_feed_goes_down_a_row_but_not_past_the_last() {
+        // Two line feeds from row 22 of 24: the second one scrolled (or,
+        // on a screen grown since, moved down), the cursor is on the
+        // frame's last row.
+        assert_eq!(
+            through(22, 23, &[b"a\r\n", b"b\r\n", b"\x1b[23;1H"]),
+            "a\r\nb\r\n\r\x1b[1A"
+        );
+    }
+
+    #[test]
+    fn everything_else_passes_unchanged() {
+        for seq in [
+            "\x1b[38;5;131m",
+            "\x1b[J",
+            "\x1b[2K",
+            "\x1b[?2026h",
+            "\x1b[?25l",
+            "\x1b]0;t\x07",
+            "plain ✓ text",
+        ] {
+            assert_eq!(through(3, 23, &[seq.as_bytes()]), seq, "{seq:?}");
+        }
+    }
+}
