@@ -32,18 +32,36 @@ pub fn name(ty: FileType) -> &'static str {
 /// race). Anything else is an `InvalidInput` error saying what it is
 /// ("a named pipe, not a regular file").
 pub fn open_regular(path: &Path) -> std::io::Result<File> {
-    let file = std::fs::OpenOptions::new()
+    let file = match std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
+        .open(path)
+    {
+        Ok(f) => f,
+        // A socket (or a device without a driver) cannot be opened at all:
+        // say what it is rather than "No such device or address".
+        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+            return Err(match std::fs::metadata(path) {
+                Ok(m) if !m.is_file() => not_regular(m.file_type()),
+                _ => e,
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let ty = file.metadata()?.file_type();
     if ty.is_file() {
         return Ok(file);
     }
-    Err(std::io::Error::new(
+    Err(not_regular(ty))
+}
+
+/// The `InvalidInput` error saying what a path of type `ty` is instead of
+/// a regular file ("a named pipe, not a regular file").
+pub fn not_regular(ty: FileType) -> std::io::Error {
+    std::io::Error::new(
         std::io::ErrorKind::InvalidInput,
         format!("{}, not a regular file", name(ty)),
-    ))
+    )
 }
 
 /// [`std::fs::read_to_string`] that never blocks on a FIFO or device: only
@@ -114,5 +132,15 @@ mod tests {
         std::fs::write(&file, "text").unwrap();
         assert_eq!(read_to_string(&file).unwrap(), "text");
         assert_eq!(read(&file).unwrap(), b"text");
+    }
+
+    #[test]
+    fn a_socket_is_named_not_reported_as_a_missing_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("s");
+        let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        let err = read_to_string(&sock).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(err.to_string(), "a socket, not a regular file");
     }
 }

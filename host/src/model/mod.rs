@@ -11,7 +11,7 @@ pub(crate) mod client;
 pub(crate) mod context_size;
 mod error;
 pub(crate) mod http;
-mod lone_surrogates;
+pub(crate) mod lone_surrogates;
 pub(crate) mod not_found;
 mod refusal;
 pub(crate) mod responses;

@@ -213,7 +213,13 @@ impl ToolRegistry {
             Err(msg) => (call.clone(), Some(msg)),
         };
         let call = &call;
-        let args_value = serde_json::from_str::<Value>(&call.arguments).ok();
+        // A lone surrogate escape (`\ud800`) is read as U+FFFD, as in text.
+        let args_value = serde_json::from_str::<Value>(&call.arguments)
+            .ok()
+            .or_else(|| {
+                crate::model::lone_surrogates::replaced(&call.arguments)
+                    .and_then(|fixed| serde_json::from_str::<Value>(&fixed).ok())
+            });
         ctx.events.send(Event::ToolStarted {
             call_id: call.call_id.clone(),
             name: call.name.clone(),

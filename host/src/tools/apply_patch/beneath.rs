@@ -49,7 +49,7 @@ const DIR_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOE
 
 pub(super) fn cstr(name: &OsStr) -> io::Result<CString> {
     CString::new(name.as_bytes())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path holds a NUL byte"))
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path holds a NUL byte."))
 }
 
 /// `-1` → the errno as an error; otherwise the value.
@@ -317,6 +317,11 @@ impl Dir {
         match self.openat(&cstr(name)?, flags, 0) {
             Ok(fd) => Ok(Some(File::from(fd))),
             Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ELOOP)) => Ok(None),
+            // A socket cannot be opened: say so, not "No such device".
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a socket, not a regular file: apply_patch adds, updates, moves and deletes regular files only. Use the shell for it",
+            )),
             Err(e) => Err(e),
         }
     }

@@ -170,6 +170,34 @@ fn apply_patch_refuses_a_fifo_without_blocking() {
     assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind.file_type()));
 }
 
+/// Tester's finding: a Unix socket gave "No such device or address (os
+/// error 6)"; it is named, for apply_patch and read_file alike, and kept.
+#[test]
+fn a_socket_is_named_by_apply_patch_and_read_file() {
+    let env = TestEnv::new("chat");
+    let repo = env.repo_path();
+    let _listener = std::os::unix::net::UnixListener::bind(repo.join("sock")).expect("bind");
+    env.server.push_all([
+        Reply::tool_call(
+            "d",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Delete File: sock\n*** End Patch"}),
+        ),
+        Reply::tool_call("r", "read_file", json!({"path": "sock"})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("touch the socket", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let outs = outputs(&run);
+    assert_eq!(outs.len(), 2, "{:?}", run.types());
+    for (id, e) in outs {
+        let out = e["output"].as_str().unwrap_or_default();
+        assert!(out.contains("a socket, not a regular file"), "{id}: {out}");
+        assert!(!out.contains("os error"), "{id}: {out}");
+    }
+    assert!(repo.join("sock").exists(), "the socket was removed");
+}
+
 /// A path holding a NUL byte is named as such, not as a file that is not
 /// a regular file, and the byte is shown escaped.
 #[test]
