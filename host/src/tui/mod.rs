@@ -11,6 +11,7 @@ mod cells;
 pub(crate) mod commands;
 pub(crate) mod complete;
 mod composer;
+mod csi_scan;
 mod depth;
 mod diff;
 mod fit;

@@ -19,6 +19,8 @@ use std::io::{self, Write};
 
 use ratatui::backend::CrosstermBackend;
 
+use super::csi_scan::CsiScan;
+
 /// The longest control sequence held back whole; a longer one is not
 /// crossterm's and goes out as it came.
 const LONGEST: usize = 32;
@@ -36,8 +38,7 @@ pub struct Relative<W> {
     /// The cursor's row as the frames place it, and the screen's last row.
     row: u16,
     bottom: u16,
-    /// An escape sequence begun in one write and not yet ended.
-    held: Vec<u8>,
+    scan: CsiScan,
     out: Vec<u8>,
 }
 
@@ -47,38 +48,35 @@ impl<W: Write> Relative<W> {
             inner,
             row: 0,
             bottom: u16::MAX,
-            held: Vec::new(),
+            scan: CsiScan::new(LONGEST),
             out: Vec::new(),
         }
     }
+}
 
-    fn release(&mut self) {
-        self.out.append(&mut self.held);
+/// `ESC[r;cH` (parameters `params`) as a move from the believed row
+/// `from`, written to `out`; returns the row moved to.
+fn move_to(from: u16, params: &[u8], out: &mut Vec<u8>) -> u16 {
+    let mut parts = params.split(|&b| b == b';').map(|p| {
+        std::str::from_utf8(p)
+            .ok()
+            .and_then(|s| s.parse::<u16>().ok())
+            .unwrap_or(1)
+            .max(1)
+            - 1
+    });
+    let row = parts.next().unwrap_or(0);
+    let col = parts.next().unwrap_or(0);
+    out.push(b'\r');
+    if col > 0 {
+        out.extend(format!("\x1b[{col}C").bytes());
     }
-
-    /// `ESC[r;cH` (parameters `params`) as a move from the believed row.
-    fn move_to(&mut self, params: &[u8]) {
-        let mut parts = params.split(|&b| b == b';').map(|p| {
-            std::str::from_utf8(p)
-                .ok()
-                .and_then(|s| s.parse::<u16>().ok())
-                .unwrap_or(1)
-                .max(1)
-                - 1
-        });
-        let row = parts.next().unwrap_or(0);
-        let col = parts.next().unwrap_or(0);
-        self.out.push(b'\r');
-        if col > 0 {
-            self.out.extend(format!("\x1b[{col}C").bytes());
-        }
-        if row < self.row {
-            self.out.extend(format!("\x1b[{}A", self.row - row).bytes());
-        } else if row > self.row {
-            self.out.extend(format!("\x1b[{}B", row - self.row).bytes());
-        }
-        self.row = row;
+    if row < from {
+        out.extend(format!("\x1b[{}A", from - row).bytes());
+    } else if row > from {
+        out.extend(format!("\x1b[{}B", row - from).bytes());
     }
+    row
 }
 
 impl<W> Rows for Relative<W> {
@@ -99,33 +97,28 @@ where
 
 impl<W: Write> Write for Relative<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for &b in buf {
-            if b == 0x1b {
-                self.release();
-                self.held.push(b);
-            } else if self.held.is_empty() {
+        // Both closures move the believed row.
+        let row = std::cell::Cell::new(self.row);
+        let bottom = self.bottom;
+        self.scan.feed(
+            buf,
+            &mut self.out,
+            |b, out| {
                 if b == b'\n' {
-                    self.row = self.row.saturating_add(1).min(self.bottom);
+                    row.set(row.get().saturating_add(1).min(bottom));
                 }
-                self.out.push(b);
-            } else {
-                self.held.push(b);
-                if self.held.len() == 2 && b != b'[' {
-                    self.release();
-                } else if self.held.len() > 2 && (0x40..=0x7e).contains(&b) {
-                    let params = &self.held[2..self.held.len() - 1];
-                    if b == b'H' && params.iter().all(|c| c.is_ascii_digit() || *c == b';') {
-                        let params = params.to_vec();
-                        self.held.clear();
-                        self.move_to(&params);
-                    } else {
-                        self.release();
-                    }
-                } else if self.held.len() > LONGEST {
-                    self.release();
+                out.push(b);
+            },
+            |params, fin, out| {
+                let absolute =
+                    fin == b'H' && params.iter().all(|c| c.is_ascii_digit() || *c == b';');
+                if absolute {
+                    row.set(move_to(row.get(), params, out));
                 }
-            }
-        }
+                absolute
+            },
+        );
+        self.row = row.get();
         self.inner.write_all(&self.out)?;
         self.out.clear();
         Ok(buf.len())

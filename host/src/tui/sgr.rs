@@ -8,6 +8,8 @@
 
 use std::io::{self, Write};
 
+use super::csi_scan::CsiScan;
+
 /// The longest control sequence held back whole; a longer one is not
 /// ratatui's and goes out as it came.
 const LONGEST: usize = 64;
@@ -15,8 +17,7 @@ const LONGEST: usize = 64;
 /// A writer passing what it is given to `W`, colours 0–15 rewritten.
 pub struct Ansi16<W> {
     inner: W,
-    /// An escape sequence begun in one write and not yet ended.
-    held: Vec<u8>,
+    scan: CsiScan,
     out: Vec<u8>,
 }
 
@@ -24,43 +25,28 @@ impl<W: Write> Ansi16<W> {
     pub fn new(inner: W) -> Ansi16<W> {
         Ansi16 {
             inner,
-            held: Vec::new(),
+            scan: CsiScan::new(LONGEST),
             out: Vec::new(),
         }
-    }
-
-    fn release(&mut self) {
-        self.out.append(&mut self.held);
     }
 }
 
 impl<W: Write> Write for Ansi16<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for &b in buf {
-            if b == 0x1b {
-                self.release();
-                self.held.push(b);
-            } else if self.held.is_empty() {
-                self.out.push(b);
-            } else {
-                self.held.push(b);
-                if self.held.len() == 2 && b != b'[' {
-                    self.release();
-                } else if self.held.len() > 2 && (0x40..=0x7e).contains(&b) {
-                    if b == b'm' {
-                        let params = &self.held[2..self.held.len() - 1];
-                        self.out.extend_from_slice(b"\x1b[");
-                        self.out.extend(sgr16(params));
-                        self.out.push(b'm');
-                        self.held.clear();
-                    } else {
-                        self.release();
-                    }
-                } else if self.held.len() > LONGEST {
-                    self.release();
+        self.scan.feed(
+            buf,
+            &mut self.out,
+            |b, out| out.push(b),
+            |params, fin, out| {
+                if fin != b'm' {
+                    return false;
                 }
-            }
-        }
+                out.extend_from_slice(b"\x1b[");
+                out.extend(sgr16(params));
+                out.push(b'm');
+                true
+            },
+        );
         self.inner.write_all(&self.out)?;
         self.out.clear();
         Ok(buf.len())
