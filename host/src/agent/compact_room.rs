@@ -117,13 +117,27 @@ impl Room {
     }
 
     /// Why a request refused as too long is not compacted (see
-    /// [`Room::could_fit`]).
+    /// [`Room::could_fit`]): the fixed part is larger than the window, or
+    /// it and what a compaction keeps would fill it.
     pub fn cannot_fit(&self) -> String {
+        let why = if self.fixed() >= self.window {
+            format!(
+                "The fixed part of the request alone (instructions and tool definitions, about {} tokens) is larger than {}, so compacting the conversation could not make it fit.",
+                self.fixed(),
+                self.which_window(),
+            )
+        } else {
+            format!(
+                "The fixed part of the request (instructions and tool definitions, about {} tokens) and what a compaction keeps (about {} more) would take {} of {}, so compacting the conversation could not make it fit.",
+                self.fixed(),
+                self.kept,
+                self.after(),
+                self.which_window(),
+            )
+        };
         format!(
-            "The fixed part of the request alone (instructions and tool definitions, about {} tokens) nearly fills {}, so compacting the conversation could not make it fit. {}; or send fewer tools (fewer MCP servers or plugins, `[tool_selection]`)",
-            self.fixed(),
-            self.which_window(),
-            self.advice(),
+            "{why} {}; or send fewer tools (fewer MCP servers or plugins, `[tool_selection]`).",
+            self.advice()
         )
     }
 }
@@ -223,6 +237,24 @@ mod tests {
         assert!(!room(4096, 5000, 500).could_fit());
         // The same prompt with a 16k window compacts as before.
         assert!(room(16384, 3000, 1024).worth_compacting());
+    }
+
+    #[test]
+    fn why_a_refused_request_cannot_fit_says_which_part_is_too_big() {
+        let alone = room(4096, 5000, 500).cannot_fit();
+        assert!(
+            alone.contains("about 5000 tokens) is larger than the 4096 tokens"),
+            "{alone}"
+        );
+        let with_kept = room(4096, 3800, 500).cannot_fit();
+        assert!(
+            with_kept.contains("about 3800 tokens) and what a compaction keeps (about 500 more) would take 4300 of the 4096 tokens"),
+            "{with_kept}"
+        );
+        for text in [alone, with_kept] {
+            assert!(!text.contains(".."), "{text}");
+            assert!(text.ends_with("`[tool_selection]`)."), "{text}");
+        }
     }
 
     #[test]

@@ -61,9 +61,10 @@ impl Session {
             // Compacting would throw the conversation away and be refused
             // again: the server's error stands.
             self.warn_small_window(&room);
+            let refused = ModelError::ContextWindow(message.to_string()).to_string();
             return Err(TaskStatus::Failed(format!(
                 "{}. {}",
-                ModelError::ContextWindow(message.to_string()),
+                refused.trim_end().trim_end_matches('.'),
                 room.cannot_fit()
             )));
         }

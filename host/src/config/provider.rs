@@ -126,11 +126,15 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
                 "providers.{name}.wire_api is missing: set it to \"responses\", \"chat\" or \"anthropic\""
             ))
         })?;
-    let base_url = pick(|e| e.base_url.clone()).ok_or_else(|| {
-        ConfigError::Invalid(format!(
-            "providers.{name}.base_url is missing (for example \"http://localhost:11434/v1\")"
-        ))
-    })?;
+    // Spaces around a URL pasted into a variable or a config are not
+    // part of it (` http://…` or `…/v1 ` would be refused or ask
+    // `…/v1 /responses`).
+    let base_url =
+        pick(|e| e.base_url.as_deref().map(|u| u.trim().to_string())).ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "providers.{name}.base_url is missing (for example \"http://localhost:11434/v1\")"
+            ))
+        })?;
     super::base_url_origin::check(config, name, user, &base_url)?;
     let api_key_env = pick(|e| e.api_key_env.clone()).filter(|v| !v.is_empty());
     let api_key = api_key_env

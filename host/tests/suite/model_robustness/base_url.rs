@@ -76,13 +76,13 @@ fn a_404_about_an_unknown_model_points_at_the_model_name() {
 }
 
 /// A base_url that is no HTTP URL is refused where it was written: a
-/// built-in provider's variable (`OPENAI_BASE_URL` without a scheme, or
-/// with a leading space from a CI secret), or the `-c` override; the
+/// built-in provider's variable (`OPENAI_BASE_URL` without a scheme), or
+/// the `-c` override; the
 /// config key only when a file set it.
 #[test]
 fn a_bad_base_url_names_the_variable_or_override_that_set_it() {
     let env = TestEnv::new("chat");
-    for value in ["127.0.0.1:19000/v1", " http://127.0.0.1:19000/v1"] {
+    for value in ["127.0.0.1:19000/v1", " 127.0.0.1:19000/v1"] {
         let run = env
             .command(&["exec", "-c", "provider=openai", "hi"])
             .env("OPENAI_API_KEY", "sk-test")
@@ -93,7 +93,8 @@ fn a_bad_base_url_names_the_variable_or_override_that_set_it() {
         assert_eq!(run.status.code(), Some(2), "{value:?}: {stderr}");
         assert!(
             stderr.contains(&format!(
-                "OPENAI_BASE_URL: must start with http:// or https://, got \"{value}\""
+                "OPENAI_BASE_URL: must start with http:// or https://, got \"{}\"",
+                value.trim()
             )) && !stderr.contains("providers.openai.base_url must"),
             "{value:?}: {stderr}"
         );
@@ -144,4 +145,40 @@ fn a_bad_base_url_names_the_variable_or_override_that_set_it() {
         run.stderr
     );
     assert!(env.server.requests().is_empty());
+}
+
+/// Spaces around a base URL (a CI secret pasted with its newline, a
+/// config value with a stray space) are not part of it: the requests go
+/// to the URL inside them.
+#[test]
+fn spaces_around_a_base_url_are_not_part_of_it() {
+    let env = TestEnv::new("chat");
+    let url = env.server.base_url_openai();
+    env.server.push(Reply::text("hello"));
+    let run = env
+        .command(&[
+            "exec",
+            "-c",
+            "provider=openai",
+            "-c",
+            "providers.openai.wire_api=chat",
+            "hi",
+        ])
+        .env("OPENAI_API_KEY", "sk-test")
+        .env("OPENAI_BASE_URL", format!(" {url}\n"))
+        .output()
+        .expect("run quire");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    set_base_url(&env, &format!("{url} "));
+    env.server.push(Reply::text("hello again"));
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let paths: Vec<String> = env
+        .server
+        .requests()
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(paths, ["/v1/chat/completions", "/v1/chat/completions"]);
 }

@@ -137,6 +137,12 @@ fn a_refused_request_is_not_compacted_when_it_cannot_fit() {
         "the server's own words: {error}"
     );
     assert!(error.contains("model_context_window"), "{error}");
+    // The server's sentence ends with a full stop; quire's follows it.
+    assert!(
+        error.contains("length of the messages. The fixed part"),
+        "{error}"
+    );
+    assert!(!error.contains(".."), "{error}");
     assert_eq!(small_window_warnings(&run), 1, "{:?}", run.events);
 }
 
