@@ -28,6 +28,7 @@ pub(crate) mod report;
 pub(crate) mod runner;
 pub mod schema;
 pub(crate) mod scope;
+mod shallow;
 pub(crate) mod skills;
 pub(crate) mod suppress;
 pub mod target;

@@ -79,6 +79,13 @@ const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "-M", "-U3"];
 /// The unified diff of `target` in `repo`.
 pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     target.check()?;
+    if let Target::Commit(c) = target
+        && super::shallow::is_cut_off(repo, c)
+    {
+        return Err(ReviewError::Usage(format!(
+            "commit {c} is where this shallow clone's history is cut off: its parent was not fetched, so its change cannot be told from the files it holds (git would show every file as added); fetch its parent with `git fetch --deepen=1` (in GitHub Actions: `fetch-depth: 2` in actions/checkout)"
+        )));
+    }
     // Paths unquoted, `a/` and `b/`, no colours: quire::git's format.
     let mut args: Vec<String> = Vec::new();
     if let Target::Commit(c) = target {
@@ -119,8 +126,13 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
 /// the revision; two histories with no commit in common have no merge
 /// base however much is fetched.
 fn revision_hint(repo: &Path, target: &Target, git_said: &str) -> String {
+    if let Some(r) = super::shallow::missing_revision(repo, target) {
+        return format!(
+            "no commit is named {r} here: check the name (git branch -a, git log), or fetch it if it is on the remote (git fetch origin {r})"
+        );
+    }
     let no_merge_base = git_said.contains("no merge base");
-    if is_shallow(repo) {
+    if super::shallow::is_shallow(repo) {
         let why = if no_merge_base {
             "so git cannot find where the branch left its base"
         } else {
@@ -140,12 +152,6 @@ fn revision_hint(repo: &Path, target: &Target, git_said: &str) -> String {
         ),
         _ => "check that the revision exists: git fetch, git log".to_string(),
     }
-}
-
-/// Whether `repo` is a shallow clone (git says so; `false` when it
-/// cannot tell).
-fn is_shallow(repo: &Path) -> bool {
-    git::run(repo, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.trim() == "true")
 }
 
 fn has_head(repo: &Path) -> bool {

@@ -93,3 +93,52 @@ fn no_merge_base_between_unrelated_histories_suggests_a_range() {
     );
     assert!(!run.stderr.contains("shallow"), "{}", run.stderr);
 }
+
+/// A revision that does not exist, in a shallow clone: the hint is to
+/// check the name or fetch it, not to fetch the whole history.
+#[test]
+fn a_revision_that_does_not_exist_is_named_even_in_a_shallow_clone() {
+    let (env, _up) = shallow_clone();
+    for args in [
+        ["--base", "origin/no-such-branch"],
+        ["--commit", "no-such-commit"],
+        ["--range", "origin/main..no-such-tip"],
+    ] {
+        let run = env.run(&["review", args[0], args[1]]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let missing = args[1].rsplit("..").next().unwrap_or(args[1]);
+        assert!(
+            run.stderr
+                .contains(&format!("no commit is named {missing} here"))
+                && run.stderr.contains(&format!("git fetch origin {missing}")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("--unshallow"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// `--commit HEAD` at depth 1: HEAD's parent was not fetched, so git
+/// would show every file of the tree as added. The review says so and
+/// how to fetch the parent, and works once it is fetched.
+#[test]
+fn a_commit_whose_parent_was_not_fetched_is_not_reviewed_as_the_whole_tree() {
+    let (env, _up) = shallow_clone();
+    let run = env.run(&["review", "--commit", "HEAD"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("shallow clone's history is cut off")
+            && run.stderr.contains("git fetch --deepen=1"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+    git(&env, &["fetch", "-q", "--deepen=1", "origin", "feat"]);
+    let last = one_triage(&env, &["--commit", "HEAD"]);
+    // Only the commit's own change: `a` and `b` were there before it.
+    assert!(last.contains("|+FEAT_MARK") && !last.contains("|+b"), "{last}");
+}
