@@ -71,6 +71,10 @@ impl TypedTool for Grep {
             )));
         }
         let shown = args.path.clone().unwrap_or_else(|| ".".into());
+        super::nul_path::refuse_nul("path", &shown)?;
+        if let Some(glob) = &args.glob {
+            super::nul_path::refuse_nul("glob", glob)?;
+        }
         let job = Job {
             root: ctx.resolve(&shown),
             shown,

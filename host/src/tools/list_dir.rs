@@ -63,6 +63,7 @@ impl TypedTool for ListDir {
 
     async fn run(&self, args: Args, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let shown = args.path.unwrap_or_else(|| ".".into());
+        super::nul_path::refuse_nul("path", &shown)?;
         let depth = args.depth.unwrap_or(DEFAULT_DEPTH);
         if !(1..=MAX_DEPTH).contains(&depth) {
             return Err(ToolError::InvalidArguments(format!(

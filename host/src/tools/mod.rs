@@ -14,6 +14,7 @@ mod hooked;
 pub mod ipc_ns;
 pub(crate) mod list_dir;
 pub(crate) mod naming;
+mod nul_path;
 pub mod permissions;
 pub(crate) mod quoted_path;
 pub(crate) mod read_file;

@@ -63,14 +63,7 @@ impl TypedTool for ReadFile {
                 "offset and limit must be at least 1 (offset is 1-based)".into(),
             ));
         }
-        if args.path.contains('\0') {
-            // std refuses such a path as "invalid input", which would read
-            // as the "not a regular file" refusal below.
-            return Err(ToolError::InvalidArguments(format!(
-                "the path {} contains a NUL byte (\\0), which no file name can hold: give the path without it.",
-                crate::printable::quoted_name(&args.path)
-            )));
-        }
+        super::nul_path::refuse_nul("path", &args.path)?;
         let resolved = ctx.resolve(&args.path);
         let shown = args.path.clone();
         tokio::task::spawn_blocking(move || read_numbered(&resolved, &shown, offset, limit))

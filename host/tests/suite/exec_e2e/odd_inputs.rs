@@ -198,25 +198,37 @@ fn a_socket_is_named_by_apply_patch_and_read_file() {
     assert!(repo.join("sock").exists(), "the socket was removed");
 }
 
-/// A path holding a NUL byte is named as such, not as a file that is not
-/// a regular file, and the byte is shown escaped.
+/// A path holding a NUL byte is named as such by every file tool, not as
+/// a file that is not a regular file or not found, and the byte is shown
+/// escaped.
 #[test]
-fn read_file_names_a_nul_byte_in_the_path() {
+fn the_file_tools_name_a_nul_byte_in_the_path() {
     let env = TestEnv::new("chat");
     env.server.push_all([
         Reply::tool_call("r", "read_file", json!({"path": "a\u{0}b.txt"})),
+        Reply::tool_call("l", "list_dir", json!({"path": "a\u{0}b"})),
+        Reply::tool_call("g", "grep", json!({"pattern": "x", "path": "a\u{0}b"})),
+        Reply::tool_call("h", "grep", json!({"pattern": "x", "glob": "*.r\u{0}s"})),
         Reply::text("done"),
     ]);
     let run = env.exec_json("read it", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let outs = outputs(&run);
-    let out = outs[0].1["output"].as_str().unwrap_or_default();
-    assert!(
-        out.contains("the path \"a\\000b.txt\" contains a NUL byte"),
-        "{out}"
-    );
-    assert!(!out.contains('\u{0}'), "{out:?}");
-    assert!(!out.contains("regular file"), "{out}");
+    assert_eq!(outs.len(), 4, "{:?}", run.events);
+    for ((id, out), shown) in outs.iter().zip([
+        "the path \"a\\000b.txt\" contains a NUL byte",
+        "the path \"a\\000b\" contains a NUL byte",
+        "the path \"a\\000b\" contains a NUL byte",
+        "the glob \"*.r\\000s\" contains a NUL byte",
+    ]) {
+        let out = out["output"].as_str().unwrap_or_default();
+        assert!(out.contains(shown), "{id}: {out}");
+        assert!(!out.contains('\u{0}'), "{id}: {out:?}");
+        assert!(
+            !out.contains("regular file") && !out.contains("not found"),
+            "{id}: {out}"
+        );
+    }
 }
 
 /// A name list_dir and grep show quoted as git does is taken back by

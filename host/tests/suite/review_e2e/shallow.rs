@@ -140,5 +140,8 @@ fn a_commit_whose_parent_was_not_fetched_is_not_reviewed_as_the_whole_tree() {
     git(&env, &["fetch", "-q", "--deepen=1", "origin", "feat"]);
     let last = one_triage(&env, &["--commit", "HEAD"]);
     // Only the commit's own change: `a` and `b` were there before it.
-    assert!(last.contains("|+FEAT_MARK") && !last.contains("|+b"), "{last}");
+    assert!(
+        last.contains("|+FEAT_MARK") && !last.contains("|+b"),
+        "{last}"
+    );
 }
