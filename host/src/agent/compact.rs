@@ -143,6 +143,10 @@ impl Session {
             tokens_before,
         });
         if in_turn {
+            // The turn goes on: `SessionStart` (compact) restores its
+            // context now, not at the next message.
+            let context = self.hooks_session_start().await;
+            self.record_start_context(context);
             self.check_compaction_fits(&tools);
         }
         Ok(())

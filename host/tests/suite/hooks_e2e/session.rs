@@ -57,6 +57,60 @@ fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() 
     assert!(seen[0]["transcript_path"].as_str().is_some(), "{seen:?}");
 }
 
+/// A compaction inside a turn (the server refused the request as too
+/// long) runs `SessionStart` with source `compact` before the request is
+/// asked again, so what the hook restores reaches the rest of the turn.
+#[test]
+fn a_compaction_inside_a_turn_runs_session_start_before_the_turn_goes_on() {
+    let env = TestEnv::new("responses");
+    let (recorded, log) = recorder(&env, "session-start");
+    let hook = script(
+        &env,
+        "restore.sh",
+        &format!(
+            "#!/bin/bash\n{}\necho RESTORED-CONTEXT-MARK\n",
+            recorded.display()
+        ),
+    );
+    add_user_hooks(
+        &env,
+        &[hook_toml("SessionStart", Some("compact"), &hook, "")],
+    );
+    env.server.route(
+        "hand-off summary",
+        (0..4).map(|_| Reply::text("SUMMARY-OF-EVERYTHING")),
+    );
+    env.server.push_all([
+        Reply::text("first answer"),
+        Reply::ContextLengthExceeded,
+        Reply::text("second answer"),
+    ]);
+    let first = env.exec_json("first question", &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let run = env.exec_json("second question", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.of_type("compaction").len(), 1, "{:?}", run.events);
+    let seen = inputs(&log);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["source"], "compact");
+    let last = env
+        .server
+        .requests()
+        .last()
+        .expect("requests")
+        .raw_body
+        .clone();
+    assert!(
+        last.contains("RESTORED-CONTEXT-MARK") && last.contains("SUMMARY-OF-EVERYTHING"),
+        "{last}"
+    );
+    // Not again at the next message.
+    env.server.push(Reply::text("third answer"));
+    let run = env.exec_json("third question", &["--resume", "last"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(inputs(&log).len(), 1);
+}
+
 #[test]
 fn slash_compact_runs_pre_compact_with_trigger_manual() {
     let env = TestEnv::new("chat");
