@@ -190,7 +190,9 @@ fn source(v: &Value, plugin_root: Option<&str>) -> Result<EntrySource, String> {
         Value::String(s) => rel(s),
         Value::Object(m) => {
             let get = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
-            let reference = get("ref").or_else(|| get("sha"));
+            // `sha` pins an exact commit (Claude Code writes it beside
+            // the `ref` it came from): it wins over the branch or tag.
+            let reference = get("sha").or_else(|| get("ref"));
             match get("source").as_deref() {
                 Some("local") => rel(&get("path").ok_or("a local source needs \"path\"")?),
                 Some("github") => {
@@ -251,6 +253,8 @@ mod tests {
                 {"name": "a", "source": {"source": "local", "path": "./plugins/a"}},
                 {"name": "b", "source": {"source": "github", "repo": "acme/b", "ref": "v1"}},
                 {"name": "c", "source": {"source": "url", "url": "https://git.example.com/c.git"}},
+                {"name": "p", "source": {"source": "url", "url": "https://git.example.com/p.git",
+                    "ref": "main", "sha": "7c8f3167a1b2c3d4e5f60718293a4b5c6d7e8f90"}},
                 {"name": "d", "source": "../outside"},
                 {"name": "e", "source": {"source": "github", "repo": "acme/../x"}}
             ]}"#,
@@ -261,13 +265,22 @@ mod tests {
             .iter()
             .map(|p| (p.name.as_str(), &p.source))
             .collect();
-        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got.len(), 4, "{got:?}");
         assert_eq!(got[0].1, &EntrySource::Path("plugins/a".into()));
         assert_eq!(
             got[1].1,
             &EntrySource::Git {
                 url: "https://github.com/acme/b.git".into(),
                 reference: Some("v1".into()),
+                subdir: None
+            }
+        );
+        // Both a branch and a commit: the commit is the pin.
+        assert_eq!(
+            got[3].1,
+            &EntrySource::Git {
+                url: "https://git.example.com/p.git".into(),
+                reference: Some("7c8f3167a1b2c3d4e5f60718293a4b5c6d7e8f90".into()),
                 subdir: None
             }
         );
