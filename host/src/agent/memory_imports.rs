@@ -125,7 +125,7 @@ fn visit(
     if depth >= MAX_DEPTH || (depth == 0 && !imports_apply(file)) {
         return;
     }
-    let Ok(text) = crate::file_kind::read_to_string(file) else {
+    let Ok((text, _)) = super::doc_text::read(file) else {
         return;
     };
     let dir = file.parent().unwrap_or(Path::new("."));

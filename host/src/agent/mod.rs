@@ -7,6 +7,7 @@ mod compact;
 mod compact_keep;
 mod compact_room;
 mod context_use;
+mod doc_text;
 mod error;
 mod estimate;
 mod extension;

@@ -172,9 +172,15 @@ pub fn project_docs_capped(
             cut.push(f);
             continue;
         }
-        let Ok(body) = crate::file_kind::read_to_string(&f) else {
-            tracing::warn!(file = %f.display(), "cannot read project instructions");
-            continue;
+        let body = match super::doc_text::read(&f) {
+            Ok((body, note)) => {
+                skipped.extend(note);
+                body
+            }
+            Err(note) => {
+                skipped.push(note);
+                continue;
+            }
         };
         let body = body.trim_end();
         if bodies.iter().any(|b| b == body) {

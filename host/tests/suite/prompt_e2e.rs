@@ -40,6 +40,55 @@ fn agents_md_from_root_to_cwd_reaches_the_request() {
 
 /// An AGENTS.md that links out of the repository (to a key, say) is not
 /// sent; a warning says which file was skipped.
+/// Instruction files not saved as UTF-8 are read, not dropped in silence:
+/// Latin-1 with U+FFFD for its odd bytes, UTF-16 (Notepad's "Unicode")
+/// decoded, each said once; a binary file is left out, said too.
+#[test]
+fn agents_md_files_not_in_utf8_are_read_and_said() {
+    let env = TestEnv::new("responses");
+    let root = env.repo.path();
+    std::fs::write(root.join("AGENTS.md"), b"ROOT-RULE: Caf\xe9 style.\n").unwrap();
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(
+        "SUB-RULE: tabs.\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+    std::fs::write(root.join("sub/AGENTS.md"), utf16).unwrap();
+    std::fs::write(
+        root.join("sub/deeper/AGENTS.md"),
+        b"\x7fELF\x02\x01\x00\x00",
+    )
+    .unwrap();
+    env.server.push(Reply::text("ok"));
+    let deeper = root.join("sub/deeper");
+    let run = env.run(&["exec", "-C", deeper.to_str().unwrap(), "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let instructions = env.server.requests()[0].body["instructions"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        instructions.contains("ROOT-RULE: Caf\u{fffd} style."),
+        "{instructions}"
+    );
+    assert!(instructions.contains("SUB-RULE: tabs."), "{instructions}");
+    assert!(!instructions.contains("ELF"), "{instructions}");
+    for said in [
+        "AGENTS.md is not UTF-8",
+        "sub/AGENTS.md is saved as UTF-16",
+        "deeper/AGENTS.md is not a text file (it holds NUL bytes); it was not read",
+    ] {
+        assert_eq!(
+            run.stderr.matches(said).count(),
+            1,
+            "{said}: {}",
+            run.stderr
+        );
+    }
+}
+
 #[test]
 fn an_agents_md_linking_out_of_the_repository_is_not_sent() {
     let env = TestEnv::new("responses");
