@@ -13,10 +13,30 @@ pub fn places(name: &str) -> String {
     }
 }
 
+/// The endpoint paths quire puts after base_url itself: a base_url
+/// pasted whole from a server's documentation ends with one.
+const ENDPOINTS: [&str; 5] = [
+    "/chat/completions",
+    "/responses",
+    "/messages",
+    "/completions",
+    "/models",
+];
+
 /// `; URL has no /v1, …` when an OpenAI-compatible provider's base_url
 /// lacks the `/v1` such servers usually answer under (the usual cause of
-/// a 404), else nothing.
+/// a 404); `; URL ends with /chat/completions, …` when it is a whole
+/// endpoint's URL; else nothing.
 pub fn missing_v1(provider: &ProviderConfig) -> String {
+    let url = provider.base_url.trim_end_matches('/');
+    if let Some(endpoint) = ENDPOINTS.iter().find(|e| url.ends_with(*e)) {
+        let base = &url[..url.len() - endpoint.len()];
+        return format!(
+            "; {} ends with {endpoint}, which quire adds itself: set base_url to {}",
+            super::shown_url::shown_url(&provider.base_url),
+            super::shown_url::shown_url(base)
+        );
+    }
     let no_v1 = provider.wire_api != WireApi::Anthropic
         && !provider.base_url.trim_end_matches('/').ends_with("/v1");
     if no_v1 {
@@ -73,5 +93,21 @@ mod tests {
         );
         let p = provider("anthropic", WireApi::Anthropic, "http://127.0.0.1:9");
         assert_eq!(missing_v1(&p), "");
+        // A whole endpoint's URL pasted: the part to keep is named.
+        let p = provider(
+            "local",
+            WireApi::Chat,
+            "http://127.0.0.1:9/v1/chat/completions",
+        );
+        assert_eq!(
+            missing_v1(&p),
+            "; http://127.0.0.1:9/v1/chat/completions ends with /chat/completions, which quire adds itself: set base_url to http://127.0.0.1:9/v1"
+        );
+        let p = provider(
+            "anthropic",
+            WireApi::Anthropic,
+            "https://api.example.com/v1/messages/",
+        );
+        assert!(missing_v1(&p).ends_with("set base_url to https://api.example.com/v1"));
     }
 }
