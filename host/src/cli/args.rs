@@ -19,7 +19,8 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// A first message for the interactive session (a single word that is close
-    /// to a command name is refused as a likely typo).
+    /// to a command name is refused as a likely typo; so are other agents'
+    /// commands: init, login, config, setup, update).
     pub prompt: Option<String>,
 
     /// Continue a session of this directory: `last`, an id (prefix), or

@@ -47,6 +47,14 @@ pub fn check(args: &[String], cli: &clap::Command) -> Option<String> {
     if names.contains(&word.as_str()) {
         return None;
     }
+    // Another agent's command, alone: quire's way to do it.
+    let alone = !rest.clone().any(|a| !a.starts_with('-'));
+    if alone && let Some(instead) = other_tools_command(word) {
+        return Some(format!(
+            "error: '{word}' is not a quire command: {instead}\n\
+             (to start a session with that word as the first message, write it with another word, or use `quire exec \"{word}\"`)"
+        ));
+    }
     // One edit for short words: two would turn prompts like `test` or
     // `hello` into `trust` and `help`.
     let edits = if word.chars().count() >= 7 { 2 } else { 1 };
@@ -60,6 +68,27 @@ pub fn check(args: &[String], cli: &clap::Command) -> Option<String> {
         "error: '{word}' is not a quire command; did you mean `quire {fixed}`?\n\
          (to start a session with that word as the first message, write it with another word, or use `quire exec \"{word}\"`)"
     ))
+}
+
+/// What quire offers for a command of Codex CLI or Claude Code that it
+/// does not have (`codex login`, `claude config`, `claude update`) or a
+/// slash command typed as one (`/init`).
+fn other_tools_command(word: &str) -> Option<&'static str> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "init" => {
+            "in a session, `/init` asks the model to write an AGENTS.md for this repository (run `quire`, then type /init)"
+        }
+        "login" | "logout" | "auth" => {
+            "quire has no account to log in to: it reads the provider's API key from an environment variable (OPENAI_API_KEY, ANTHROPIC_API_KEY) named in ~/.quire/config.toml; run `quire` in a terminal with nothing configured for the setup, and `quire mcp login NAME` for an MCP server's OAuth"
+        }
+        "config" | "configure" | "setup" | "settings" => {
+            "settings live in ~/.quire/config.toml (README \"Configuration\"); `quire doctor` checks them, and with nothing configured `quire` asks its setup questions"
+        }
+        "update" | "upgrade" => {
+            "quire is updated by installing it again from its source (`cargo install --path host` in quire's checkout); `quire share update` updates the skills and plugins of quire.lock"
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -88,6 +117,18 @@ mod tests {
             assert!(check_(&v(&[prompt])).is_none(), "{prompt}");
         }
         assert!(check_(&v(&["sesions"])).is_some());
+        // Other agents' commands, alone, get quire's way; in a prompt,
+        // the words are the user's.
+        for word in ["init", "login", "config", "update", "setup"] {
+            let hit = check_(&v(&[word])).unwrap_or_default();
+            assert!(
+                hit.contains(&format!("'{word}' is not a quire command: ")),
+                "{hit}"
+            );
+        }
+        assert!(check_(&v(&["login", "--with-api-key"])).is_some());
+        assert!(check_(&v(&["update", "the", "readme"])).is_none());
+        assert!(check_(&v(&["init the repo"])).is_none());
         assert!(check_(&v(&["sessoins"])).is_some());
     }
 }

@@ -30,3 +30,28 @@ fn a_real_subcommand_and_a_sentence_are_not_typos() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
 }
+
+/// `quire init`, `quire login`, `quire config`, `quire update` (Codex's
+/// and Claude Code's commands, or a slash command typed as one) say what
+/// quire offers instead; no session starts with that word as its prompt.
+#[test]
+fn other_agents_commands_say_quires_way_and_reach_no_model() {
+    let env = TestEnv::new("chat");
+    for (word, want) in [
+        ("init", "`/init` asks the model to write an AGENTS.md"),
+        ("login", "quire has no account to log in to"),
+        ("config", "settings live in ~/.quire/config.toml"),
+        ("update", "installing it again from its source"),
+    ] {
+        let run = env.run(&[word]);
+        assert_eq!(run.code, 2, "{word}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("'{word}' is not a quire command: "))
+                && run.stderr.contains(want),
+            "{word}: {}",
+            run.stderr
+        );
+    }
+    assert!(env.server.requests().is_empty());
+}
