@@ -134,6 +134,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
             return fail(&mut renderer, EXIT_USAGE, message);
         }
     };
+    // `@path` in the task: the file's contents after it (not in piped
+    // context, which is data).
+    let prompt = super::mention::attach_in(&session, &prompt);
     // Piped context goes after the task, also after a command's expansion.
     let prompt = match &context {
         Some(c) => super::stdin::with_context(&prompt, c),

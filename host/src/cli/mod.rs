@@ -67,6 +67,7 @@ mod logging;
 mod mcp;
 mod mcp_login;
 mod mcp_serve;
+pub(crate) mod mention;
 pub(crate) mod model_switch;
 mod other_flags;
 mod output_schema;

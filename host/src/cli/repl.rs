@@ -473,7 +473,8 @@ pub async fn run(
                     match super::slash::prepare_interactive(line, &mut session, &token).await {
                         Ok(Some(p)) => {
                             renderer.patches.begin_task();
-                            let text = bang::with_commands(&p.text, &ran_before.take());
+                            let text = super::mention::attach_in(&session, &p.text);
+                            let text = bang::with_commands(&text, &ran_before.take());
                             drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                             super::slash::restore(&mut session, &p);
                         }
@@ -491,7 +492,8 @@ pub async fn run(
                     // activates the skill, as in the full-screen view.
                     let token = interrupts.begin();
                     renderer.patches.begin_task();
-                    let text = bang::with_commands(line, &ran_before.take());
+                    let text = super::mention::attach_in(&session, line);
+                    let text = bang::with_commands(&text, &ran_before.take());
                     drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                     interrupts.end();
                     if let Some(code) = interrupts.terminated() {
@@ -511,7 +513,8 @@ pub async fn run(
         }
         let token = interrupts.begin();
         renderer.patches.begin_task();
-        let text = bang::with_commands(line, &ran_before.take());
+        let text = super::mention::attach_in(&session, line);
+        let text = bang::with_commands(&text, &ran_before.take());
         drive(&mut session, &mut rx, &mut renderer, &text, token).await;
         interrupts.end();
         if let Some(code) = interrupts.terminated() {

@@ -26,7 +26,6 @@ mod line_edit;
 mod known_size;
 mod listing;
 mod markdown;
-mod mention;
 pub(crate) mod picker;
 mod preview;
 mod relative;

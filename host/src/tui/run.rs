@@ -21,8 +21,9 @@ use super::keys::{self, Action};
 use super::signals::{Got, Signals};
 use super::style::Palette;
 use super::term::{self, Term};
-use super::{complete, history, input, mention, picker};
+use super::{complete, history, input, picker};
 use crate::cli::args::GlobalArgs;
+use crate::cli::mention;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 
 /// The live area's rows when the terminal is taken (the composer and the

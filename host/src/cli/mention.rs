@@ -53,6 +53,18 @@ pub fn attach(root: &Path, message: &str) -> Attached {
     out
 }
 
+/// `text` with the files it mentions attached ([`attach`], from the
+/// session's folder); what was not attached is said as the session's
+/// warnings (shown by every view, `--json` events too). For the line mode
+/// and `quire exec`; the full-screen view shows its own notes.
+pub fn attach_in(session: &quire::agent::Session, text: &str) -> String {
+    let attached = attach(session.cwd(), text);
+    for w in attached.warnings {
+        session.warn(w);
+    }
+    attached.text
+}
+
 /// The file's text when `rel` names a small UTF-8 file under `root`, else
 /// why not.
 fn read_inside(root: &Path, rel: &str) -> Result<String, String> {
