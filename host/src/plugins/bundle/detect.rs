@@ -207,8 +207,46 @@ fn take_name(
         }),
         None => b.problems.push(Problem {
             file: file.to_path_buf(),
-            message: "\"name\" is missing; every manifest needs the plugin's name".into(),
+            message: match m.get("name") {
+                Some(v) => format!(
+                    "\"name\" must be a string such as \"my-plugin\" (found {})",
+                    json_kind(v)
+                ),
+                None => "\"name\" is missing; every manifest needs the plugin's name".into(),
+            },
         }),
+    }
+    // Claude Code's types for the descriptive fields; a wrong one is said
+    // and the field left out.
+    for (key, want, fits) in [
+        (
+            "version",
+            "a string such as \"1.2.0\"",
+            Value::is_string as fn(&Value) -> bool,
+        ),
+        ("description", "a string", Value::is_string),
+        (
+            "author",
+            "an object such as {\"name\": \"Ada\", \"email\": \"ada@example.com\"}",
+            Value::is_object,
+        ),
+        ("homepage", "a URL string", Value::is_string),
+        ("license", "a string such as \"MIT\"", Value::is_string),
+        ("keywords", "a list of strings", |v: &Value| {
+            v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+        }),
+    ] {
+        if let Some(v) = m.get(key)
+            && !fits(v)
+        {
+            b.problems.push(Problem {
+                file: file.to_path_buf(),
+                message: format!(
+                    "\"{key}\" must be {want} (found {}); it is ignored",
+                    json_kind(v)
+                ),
+            });
+        }
     }
     if b.version.is_none() {
         b.version = m.get("version").and_then(Value::as_str).map(str::to_string);
@@ -218,6 +256,18 @@ fn take_name(
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_string);
+    }
+}
+
+/// What a JSON value is, in words: "a list", "a number".
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 

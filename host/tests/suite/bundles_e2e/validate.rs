@@ -211,3 +211,37 @@ fn a_hook_written_wrong_is_reported_beside_good_ones() {
         r.stderr
     );
 }
+
+/// A manifest field of the wrong type is named with the type it needs
+/// and the one it has: a `name` that is a list is not "missing".
+#[test]
+fn a_manifest_field_of_the_wrong_type_is_named_with_its_type() {
+    let env = TestEnv::new("responses");
+    env.write(
+        "nametype/.claude-plugin/plugin.json",
+        "{\"name\": [\"x\"]}\n",
+    );
+    let r = run(&env, &["plugins", "validate", "nametype"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("\"name\" must be a string such as \"my-plugin\" (found a list)")
+            && !r.stderr.contains("is missing"),
+        "{}",
+        r.stderr
+    );
+    bundle(
+        &env,
+        "types",
+        ", \"version\": 3, \"author\": \"bob\", \"keywords\": \"a,b\"",
+    );
+    let r = run(&env, &["plugins", "validate", "types"]);
+    for said in [
+        "\"version\" must be a string such as \"1.2.0\" (found a number); it is ignored",
+        "\"author\" must be an object such as {\"name\": \"Ada\"",
+        "(found a string); it is ignored",
+        "\"keywords\" must be a list of strings (found a string)",
+    ] {
+        assert!(r.stderr.contains(said), "{said}: {}{}", r.stdout, r.stderr);
+    }
+}
