@@ -67,6 +67,16 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
         if let Some(other) = other_source(&lock, entry)
             && !opts.force
         {
+            if same_folder(&ctx.root, other, entry) {
+                return Err(ShareError::Invalid(format!(
+                    "{} {} is already installed from {}, which is the folder {} names; `quire share update {}` takes its newest files (`quire share list` shows it)",
+                    entry.kind.label(),
+                    entry.name,
+                    source_text(other),
+                    source_text(entry),
+                    entry.name
+                )));
+            }
             return Err(ShareError::Invalid(format!(
                 "{} {} is already installed from {}, and {} is another {} of that name; `quire share remove {}` first (or pass --force) to replace it",
                 entry.kind.label(),
@@ -134,6 +144,20 @@ pub fn source_text(entry: &Entry) -> String {
 pub fn other_source<'a>(lock: &'a LockFile, entry: &Entry) -> Option<&'a Entry> {
     lock.find(entry.kind, &entry.name)
         .filter(|e| e.source != entry.source || e.subdir != entry.subdir)
+}
+
+/// Whether two entries' folder sources (a folder and the subfolder taken
+/// from it) name the same folder, written differently (`../mk` with
+/// `--path plugins/beta`, or `../mk/plugins/beta`).
+fn same_folder(root: &Path, a: &Entry, b: &Entry) -> bool {
+    let place = |e: &Entry| -> Option<PathBuf> {
+        let Source::Path(p) = Source::parse(&e.source) else {
+            return None;
+        };
+        let full = root.join(p).join(e.subdir.as_deref().unwrap_or(""));
+        Some(std::fs::canonicalize(&full).unwrap_or(full))
+    };
+    matches!((place(a), place(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// A source fetched and read, nothing installed yet: each skill or plugin

@@ -337,3 +337,44 @@ fn a_folder_source_written_with_dot_parts_syncs_and_still_cannot_leave() {
         );
     }
 }
+
+/// The same folder written two ways (`SRC --path skills/lint` and
+/// `SRC/skills/lint`) is said to be what is installed, with the command
+/// that refreshes it, not "another skill of that name".
+#[test]
+fn the_same_folder_written_another_way_is_said_to_be_installed() {
+    let env = TestEnv::new("responses");
+    let shared = tempfile::tempdir().unwrap();
+    write(
+        &shared.path().join("skills/lint/SKILL.md"),
+        "---\nname: lint\ndescription: Run the linters.\n---\nRun them.\n",
+    );
+    let src = shared.path().display().to_string();
+    let run = env.run(&["share", "add", &src, "--path", "skills/lint"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let again = format!("{src}/skills/./lint/");
+    let run = env.run(&["share", "add", &again]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("which is the folder")
+            && run
+                .stderr
+                .contains("`quire share update lint` takes its newest files")
+            && !run.stderr.contains("is another"),
+        "{}",
+        run.stderr
+    );
+    // A different folder of that name is still another skill.
+    write(
+        &shared.path().join("other/lint/SKILL.md"),
+        "---\nname: lint\ndescription: Other linters.\n---\nRun them.\n",
+    );
+    let other = format!("{src}/other/lint");
+    let run = env.run(&["share", "add", &other]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is another skill of that name"),
+        "{}",
+        run.stderr
+    );
+}
