@@ -64,12 +64,21 @@ pub fn run(global: &GlobalArgs, args: &TrustArgs) -> i32 {
     };
     // What would be used must load: a mistake found now, not at the next
     // command (the settings are not trusted until it is fixed).
-    if level == Some(TrustLevel::Trusted)
-        && let Err(e) = check_settings(&home, &target)
-    {
-        eprintln!("error: {e}");
-        eprintln!("{}", not_trusted(&target));
-        return EXIT_USAGE;
+    if level == Some(TrustLevel::Trusted) {
+        match check_settings(&home, &target) {
+            // Keys its config sets that do nothing: shown to whoever is
+            // reviewing the settings now.
+            Ok(warnings) => {
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!("{}", not_trusted(&target));
+                return EXIT_USAGE;
+            }
+        }
     }
     if let Err(e) = trust::record(&file, &target, level) {
         eprintln!("error: {e}");
@@ -122,13 +131,23 @@ fn not_trusted(target: &Path) -> String {
 /// [`check_settings`] for the trust question: the mistake, then that
 /// `target` is not trusted (else every later run would stop on it).
 pub(crate) fn loadable(home: &Path, target: &Path) -> Result<(), String> {
-    check_settings(home, target).map_err(|e| format!("{e}\n{}", not_trusted(target)))
+    check_settings(home, target)
+        .map(|_| ())
+        .map_err(|e| format!("{e}\n{}", not_trusted(target)))
+}
+
+/// The warnings about `target`'s own config (unknown keys, with file,
+/// line and "did you mean"), for the trust question; none when it does
+/// not load (the question's answer says that).
+pub(crate) fn repo_warnings(home: &Path, target: &Path) -> Vec<String> {
+    check_settings(home, target).unwrap_or_default()
 }
 
 /// Loads `target`'s own settings as a trusted repository would:
 /// `.quire/config.toml` and `.mcp.json`, as they are now (also when it
-/// was trusted before with other settings).
-fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
+/// was trusted before with other settings). Returns the warnings about
+/// its `.quire/config.toml`, in the order of its lines.
+fn check_settings(home: &Path, target: &Path) -> Result<Vec<String>, String> {
     let opts = config::LoadOptions {
         home: home.to_path_buf(),
         repo_root: Some(target.to_path_buf()),
@@ -136,9 +155,14 @@ fn check_settings(home: &Path, target: &Path) -> Result<(), String> {
         overrides: Vec::new(),
         profile: None,
     };
-    let (config, _) = config::load_to_trust(&opts).map_err(|e| e.to_string())?;
+    let (config, warnings) = config::load_to_trust(&opts).map_err(|e| e.to_string())?;
     quire::mcp::load_specs(&config, target, Some(target)).map_err(|e| e.to_string())?;
-    Ok(())
+    let own = target.join(".quire").join("config.toml");
+    let own = own.display().to_string();
+    Ok(warnings
+        .into_iter()
+        .filter(|w| w.starts_with(&own))
+        .collect())
 }
 
 /// The folder to record: PATH, or the repository of `--cd`/the cwd.

@@ -61,6 +61,9 @@ pub(crate) async fn ask_trust(
     for line in quire::config::trust_review::notable_settings(&workspace) {
         eprintln!("  {line}");
     }
+    for w in super::trust::repo_warnings(&setup.home, &workspace) {
+        eprintln!("warning: {w}");
+    }
     let answer = loop {
         match ask(question).await {
             Some(l) if is_answer(&l) => break matches!(answer_word(&l).as_str(), "y" | "yes"),

@@ -20,8 +20,13 @@ pub(super) enum Origin<'a> {
     },
     Env(&'a str),
     Override(&'a str),
-    /// `[profiles.NAME]`, chosen by `--profile` or `profile = "NAME"`.
-    Profile(&'a str),
+    /// `[profiles.NAME]` of the file at `path` (your config.toml),
+    /// chosen by `--profile` or `profile = "NAME"`.
+    Profile {
+        name: &'a str,
+        path: &'a Path,
+        text: &'a str,
+    },
 }
 
 impl Origin<'_> {
@@ -31,20 +36,44 @@ impl Origin<'_> {
             (Origin::File { path, .. }, None) => path.display().to_string(),
             (Origin::Env(var), _) => (*var).to_string(),
             (Origin::Override(o), _) => format!("-c {o}"),
-            (Origin::Profile(name), _) => format!("[profiles.{name}]"),
+            (Origin::Profile { path, .. }, Some(n)) => format!("{}:{n}", path.display()),
+            (Origin::Profile { name, path, .. }, None) => {
+                format!("{} [profiles.{name}]", path.display())
+            }
         }
     }
 
     /// Where the key at `path` was set: its file and line, the
     /// environment variable, or the `-c` override.
     pub(super) fn at(&self, path: &[String]) -> String {
-        let line = match self {
+        self.label(self.line(path))
+    }
+
+    /// The line of the key at `path` in the file the layer is from.
+    fn line(&self, path: &[String]) -> Option<usize> {
+        match self {
             Origin::File { text, .. } => {
                 line_of(text, &path.iter().map(String::as_str).collect::<Vec<_>>())
             }
+            Origin::Profile { name, text, .. } => {
+                let mut full = vec!["profiles", name];
+                full.extend(path.iter().map(String::as_str));
+                line_of(text, &full)
+            }
             _ => None,
-        };
-        self.label(line)
+        }
+    }
+
+    /// [`Origin::at`], with a `-c` override shown without its value (a
+    /// secret written where a name belongs is not repeated).
+    pub(super) fn at_hiding_value(&self, path: &[String]) -> String {
+        match self {
+            Origin::Override(o) => {
+                let key = o.split_once('=').map(|(k, _)| k.trim()).unwrap_or(o);
+                format!("-c {key}=…")
+            }
+            _ => self.at(path),
+        }
     }
 }
 
@@ -77,43 +106,45 @@ pub(super) fn layer(
     });
     let config = match parsed {
         Ok(c) => c,
-        Err(e) => return Err(ConfigError::Invalid(describe_error(&e.to_string(), origin))),
+        Err(e) => {
+            return Err(ConfigError::Invalid(describe_error(
+                &e.to_string(),
+                origin,
+                own,
+            )));
+        }
     };
     // Layers before this one passed: a value out of range is this one's.
     if let Err((key, message)) = ranges(&config) {
-        let line = match origin {
-            Origin::File { text, .. } => line_of(text, &key.split('.').collect::<Vec<_>>()),
-            _ => None,
-        };
+        let path: Vec<String> = key.split('.').map(str::to_string).collect();
         return Err(ConfigError::Invalid(format!(
             "{}: {message}",
-            origin.label(line)
+            origin.at(&path)
         )));
     }
     let known = top_level_keys();
+    // Said in the order of the file's lines.
+    let mut said: Vec<(Option<usize>, String)> = Vec::new();
     for key in unknown {
         let hint = suggest::did_you_mean(&key, known.iter().map(String::as_str));
-        match origin {
-            Origin::Override(_) => {
-                return Err(ConfigError::Invalid(format!(
-                    "{}: unknown config key '{key}'{hint}",
-                    origin.label(None)
-                )));
-            }
-            Origin::File { text, .. } => {
-                let path: Vec<&str> = key.split('.').collect();
-                let line = line_of(text, &path);
-                warnings.push(format!(
-                    "{}: unknown config key '{key}' is ignored{hint}",
-                    origin.label(line)
-                ));
-            }
-            Origin::Env(_) | Origin::Profile(_) => warnings.push(format!(
-                "{}: unknown config key '{key}' is ignored{hint}",
+        if let Origin::Override(_) = origin {
+            return Err(ConfigError::Invalid(format!(
+                "{}: unknown config key '{key}'{hint}",
                 origin.label(None)
-            )),
+            )));
         }
+        let path: Vec<String> = key.split('.').map(str::to_string).collect();
+        let line = origin.line(&path);
+        said.push((
+            line,
+            format!(
+                "{}: unknown config key '{key}' is ignored{hint}",
+                origin.label(line)
+            ),
+        ));
     }
+    said.sort_by_key(|(line, _)| *line);
+    warnings.extend(said.into_iter().map(|(_, w)| w));
     Ok(())
 }
 
@@ -174,65 +205,30 @@ fn choice_error(message: &str, key: &str, got: &str) -> Option<String> {
 }
 
 /// The error of a layer that does not deserialize, with where it is.
-fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
+fn describe_error(fallback: &str, origin: &Origin<'_>, own: &Table) -> String {
     match origin {
-        Origin::File { text, .. } => {
-            // Parsing the text again gives the span of the bad value.
-            let Err(e) = toml::from_str::<Config>(text) else {
-                return format!("{}: {}", origin.label(None), first_line(fallback));
-            };
-            // An unusable hook is refused by the deserializer of all the
-            // hooks: placed at its own `[[hooks.EVENT]]` entry.
-            let entry = crate::hooks::config::unusable_entry(e.message()).and_then(|(event, n)| {
-                super::table_key::nth_array_table(text, &format!("hooks.{event}"), n)
-                    .map(|at| super::table_key::refused_line(text, at, e.message()).unwrap_or(at))
-            });
-            if let Some(line) = entry {
-                return format!("{}: {}", origin.label(Some(line)), e.message());
+        Origin::File { text, .. } => match located(text) {
+            Some((line, message)) => format!("{}: {message}", origin.label(line)),
+            None => format!("{}: {}", origin.label(None), first_line(fallback)),
+        },
+        Origin::Profile { .. } => {
+            // The profile's table written out on its own reads as a top-level
+            // config: its error is placed there, then at the profile's line.
+            let own = toml::to_string(own).ok();
+            match own.as_deref().and_then(|own| {
+                located(own).map(|(n, message)| {
+                    let line = n.and_then(|n| origin.line(&key_path_at(own, n)));
+                    (line, message)
+                })
+            }) {
+                Some((line, message)) => format!("{}: {message}", origin.label(line)),
+                None => format!(
+                    "{}: {}",
+                    origin.label(None),
+                    humanize(first_line(fallback), "")
+                ),
             }
-            // A message naming its key as `a.b` (an unknown hook event)
-            // is placed at that key rather than at the table's start.
-            let named = e
-                .message()
-                .split('`')
-                .nth(1)
-                .filter(|k| k.contains('.'))
-                .and_then(|k| line_of(text, &k.split('.').collect::<Vec<_>>()));
-            if let Some(line) = named {
-                return format!("{}: {}", origin.label(Some(line)), e.message());
-            }
-            // A value refused inside `[[table]]` is spanned from the
-            // table's header: its own line, when it can be found.
-            let line = e
-                .span()
-                .map(|s| line_at(text, s.start))
-                .map(|n| super::table_key::refused_line(text, n, e.message()).unwrap_or(n));
-            if let Some(message) = line
-                .and_then(|n| text.lines().nth(n - 1))
-                .and_then(|l| header_for_a_value(l, e.message()))
-            {
-                return format!("{}: {message}", origin.label(line));
-            }
-            let key = line
-                .and_then(|n| text.lines().nth(n - 1))
-                .and_then(|l| l.split_once('='))
-                .map(|(k, _)| k.trim().trim_matches('"').to_string())
-                .unwrap_or_default();
-            let got = line
-                .and_then(|n| text.lines().nth(n - 1))
-                .and_then(|l| l.split_once('='))
-                .map(|(_, v)| v.trim())
-                .unwrap_or_default();
-            let mut message =
-                choice_error(e.message(), &key, got).unwrap_or_else(|| humanize(e.message(), &key));
-            if message.starts_with("unknown config key")
-                && let Some(n) = line
-            {
-                message.push_str(&table_hint(text, n));
-            }
-            format!("{}: {message}", origin.label(line))
         }
-        Origin::Profile(_) => format!("{}: {}", origin.label(None), first_line(fallback)),
         Origin::Env(var) | Origin::Override(var) => {
             let key = var.split_once('=').map(|(k, _)| k.trim()).unwrap_or(var);
             let key = match origin {
@@ -247,14 +243,133 @@ fn describe_error(fallback: &str, origin: &Origin<'_>) -> String {
     }
 }
 
+/// The error of config `text` read as a whole config, as a sentence, and
+/// its 1-based line in `text` when known; `None` when `text` reads.
+fn located(text: &str) -> Option<(Option<usize>, String)> {
+    // Parsing the text again gives the span of the bad value.
+    let e = toml::from_str::<Config>(text).err()?;
+    // An unusable hook is refused by the deserializer of all the
+    // hooks: placed at its own `[[hooks.EVENT]]` entry.
+    let entry = crate::hooks::config::unusable_entry(e.message()).and_then(|(event, n)| {
+        super::table_key::nth_array_table(text, &format!("hooks.{event}"), n)
+            .map(|at| super::table_key::refused_line(text, at, e.message()).unwrap_or(at))
+    });
+    if let Some(line) = entry {
+        return Some((Some(line), e.message().to_string()));
+    }
+    // A message naming its key as `a.b` (an unknown hook event)
+    // is placed at that key rather than at the table's start.
+    let named = e
+        .message()
+        .split('`')
+        .nth(1)
+        .filter(|k| k.contains('.'))
+        .and_then(|k| line_of(text, &k.split('.').collect::<Vec<_>>()));
+    if let Some(line) = named {
+        return Some((Some(line), e.message().to_string()));
+    }
+    // A value refused inside `[[table]]` is spanned from the
+    // table's header: its own line, when it can be found.
+    let line = e
+        .span()
+        .map(|s| line_at(text, s.start))
+        .map(|n| super::table_key::refused_line(text, n, e.message()).unwrap_or(n));
+    if let Some(message) = line
+        .and_then(|n| text.lines().nth(n - 1))
+        .and_then(|l| header_for_a_value(l, e.message()))
+    {
+        return Some((line, message));
+    }
+    // `[sandbox]` with a key under it: serde takes the key for the word.
+    if let Some((header, message)) = line.and_then(|n| choice_as_table(text, n, e.message())) {
+        return Some((Some(header), message));
+    }
+    let key = line
+        .and_then(|n| text.lines().nth(n - 1))
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .unwrap_or_default();
+    let got = line
+        .and_then(|n| text.lines().nth(n - 1))
+        .and_then(|l| l.split_once('='))
+        .map(|(_, v)| v.trim())
+        .unwrap_or_default();
+    let mut message =
+        choice_error(e.message(), &key, got).unwrap_or_else(|| humanize(e.message(), &key));
+    if message.starts_with("unknown config key")
+        && let Some(n) = line
+    {
+        message.push_str(&table_hint(text, n));
+    }
+    Some((line, message))
+}
+
+/// The dotted key set on line `n` of `text` (or the table whose header
+/// it is): its table's header parts and the key's.
+fn key_path_at(text: &str, n: usize) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut path = lines
+        .get(..n)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|h| split_key(h.trim_start_matches('[').split(']').next().unwrap_or("")))
+        .unwrap_or_default();
+    if let Some(l) = n.checked_sub(1).and_then(|i| lines.get(i))
+        && !l.trim_start().starts_with('[')
+        && let Some((k, _)) = l.split_once('=')
+    {
+        path.extend(split_key(k));
+    }
+    path
+}
+
+/// For `[sandbox]` or `[approval]` with a key under it (`mode =
+/// "read-only"` on line `n`), which serde reads as the word `mode`: the
+/// header's line and what to write instead.
+fn choice_as_table(text: &str, n: usize, message: &str) -> Option<(usize, String)> {
+    let word = message
+        .strip_prefix("unknown variant `")?
+        .split('`')
+        .next()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let (key, _) = lines.get(n.checked_sub(1)?)?.split_once('=')?;
+    if key.trim().trim_matches(['"', '\'']) != word {
+        return None;
+    }
+    let (at, header) = lines
+        .get(..n)?
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| l.trim_start().starts_with('['))?;
+    let name = header.trim().strip_prefix('[')?.split(']').next()?.trim();
+    let last = name
+        .rsplit('.')
+        .next()
+        .unwrap_or(name)
+        .trim_matches(['"', '\'']);
+    CHOICES
+        .iter()
+        .any(|(k, _)| *k == last)
+        .then(|| (at + 1, a_table_for_a_value(name)))
+}
+
 /// For a `[name]` header where `name` takes a single value (`[provider]`
 /// written like Codex's `[model_providers.x]`): what to write instead.
-fn header_for_a_value(line: &str, message: &str) -> Option<String> {
+pub(super) fn header_for_a_value(line: &str, message: &str) -> Option<String> {
     let header = line.trim();
     if header.starts_with("[[") || !message.starts_with("invalid type: map") {
         return None;
     }
     let name = header.strip_prefix('[')?.split(']').next()?.trim();
+    Some(a_table_for_a_value(name))
+}
+
+/// What `[name]` written for the single-valued `name` is told.
+fn a_table_for_a_value(name: &str) -> String {
     let mut text = format!(
         "[{name}] makes `{name}` a table, but it takes a single value: write `{name} = …` above the file's first [table]"
     );
@@ -263,7 +378,7 @@ fn header_for_a_value(line: &str, message: &str) -> Option<String> {
             "; a provider's settings go in a [providers.NAME] table and `provider = \"NAME\"` picks it (README: \"A local server\")",
         );
     }
-    Some(text)
+    text
 }
 
 /// For an unknown key on line `n` of `text`: the table it is in, and when
@@ -324,8 +439,9 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
             && let Some((got, expected)) = rest.split_once(", expected ")
         {
             let got = shown(got);
+            let quoted = quoted_number(&got, expected, named.then_some(key));
             if let Some(range) = super::ranges::of_key(key) {
-                return range.message(key, &got);
+                return format!("{}{quoted}", range.message(key, &got));
             }
             // A negative number where only 0 and up fit.
             let sign = if got.starts_with('-') && expected.trim().starts_with('u') {
@@ -333,7 +449,7 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
             } else {
                 ""
             };
-            return format!("{key} must be {}{sign}, got {got}", kind(expected));
+            return format!("{key} must be {}{sign}, got {got}{quoted}", kind(expected));
         }
     }
     if let Some(rest) = message.strip_prefix("unknown variant `")
@@ -361,6 +477,30 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
         format!("{key}: {message}")
     } else {
         message.to_string()
+    }
+}
+
+/// A number written in quotes (`"20"`) where a number is expected: that
+/// it is text, and how to write it (`max_turns = 20`).
+fn quoted_number(got: &str, expected: &str, key: Option<&str>) -> String {
+    let Some(inner) = got.strip_prefix('"').and_then(|g| g.strip_suffix('"')) else {
+        return String::new();
+    };
+    let number = expected.trim().starts_with(['u', 'i', 'f']) && expected.trim().len() <= 5;
+    let digits = inner.trim();
+    let numeric = digits.chars().any(|c| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_'));
+    if !number || !numeric {
+        return String::new();
+    }
+    match key {
+        Some(key) => format!(
+            " (text in quotes, not a number): write {key} = {} without the quotes",
+            digits
+        ),
+        None => " (text in quotes, not a number): write it without the quotes".into(),
     }
 }
 
@@ -447,95 +587,5 @@ fn split_key(k: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serde_messages_become_sentences() {
-        assert_eq!(
-            humanize("invalid type: string \"abc\", expected u32", "max_turns"),
-            "max_turns must be a whole number from 1 to 4294967295, got \"abc\""
-        );
-        assert_eq!(
-            humanize("invalid value: integer `-1`, expected u32", "max_turns"),
-            "max_turns must be a whole number from 1 to 4294967295, got -1"
-        );
-        assert_eq!(
-            humanize(
-                "invalid value: integer `-5`, expected u64",
-                "shell_timeout_ms"
-            ),
-            "shell_timeout_ms must be a whole number of milliseconds, at least 1, got -5"
-        );
-        assert_eq!(
-            humanize("invalid value: integer `-1`, expected u32", "max_retries"),
-            "max_retries must be a whole number, 0 or more, got -1"
-        );
-        assert_eq!(
-            choice_error("wanted string or table", "approval", "3").as_deref(),
-            Some("approval must be one of never, on-request, untrusted, got 3")
-        );
-        assert!(choice_error("wanted string or table", "model", "3").is_none());
-        assert_eq!(
-            humanize(
-                "unknown variant `loose`, expected one of `read-only`, `workspace-write`, `danger-full-access`",
-                "sandbox"
-            ),
-            "sandbox must be one of read-only, workspace-write, danger-full-access, got \"loose\""
-        );
-        assert!(
-            humanize(
-                "unknown field `enabeld`, expected one of `enabled`, `paths`",
-                "x"
-            )
-            .starts_with("unknown config key 'enabeld'; did you mean 'enabled'?")
-        );
-    }
-
-    #[test]
-    fn a_table_header_for_a_single_value_says_what_to_write() {
-        let text = "[provider]\nkind = \"openai\"\n";
-        let err = toml::from_str::<Config>(text).unwrap_err();
-        let message = header_for_a_value("[provider]", err.message()).unwrap();
-        assert!(
-            message.starts_with("[provider] makes `provider` a table"),
-            "{message}"
-        );
-        assert!(message.contains("[providers.NAME]"), "{message}");
-        assert_eq!(
-            header_for_a_value("[providers.x]", "unknown field `a`"),
-            None
-        );
-        assert_eq!(
-            header_for_a_value("[[hooks.Stop]]", "invalid type: map"),
-            None
-        );
-    }
-
-    #[test]
-    fn an_unknown_key_in_a_table_names_it_and_a_top_level_one_says_to_move_it() {
-        let text =
-            "model = \"a\"\n[providers.x]\nwire_api = \"chat\"\nmax_turns = 3\nbaseurl = \"u\"\n";
-        assert_eq!(
-            table_hint(text, 4),
-            "; it is inside [providers.x]: a top-level key must come before the file's first [table]"
-        );
-        assert_eq!(table_hint(text, 5), " (in [providers.x])");
-        assert_eq!(table_hint(text, 1), "");
-        // The header's own line names its table, without its comment.
-        let text = "[providers.x]\nn = 1\n[[hooks.Stop]] # mine\nurl = \"u\"\n";
-        assert_eq!(table_hint(text, 3), " (in [[hooks.Stop]])");
-        assert_eq!(table_hint(text, 4), " (in [[hooks.Stop]])");
-    }
-
-    #[test]
-    fn lines_of_keys_and_tables() {
-        let text =
-            "model = \"a\"\n\n[skills]\n# c\nenabled = true\n[providers.x]\nwire_api = \"chat\"\n";
-        assert_eq!(line_of(text, &["model"]), Some(1));
-        assert_eq!(line_of(text, &["skills", "enabled"]), Some(5));
-        assert_eq!(line_of(text, &["providers", "x"]), Some(6));
-        assert_eq!(line_of(text, &["providers", "x", "wire_api"]), Some(7));
-        assert_eq!(line_of(text, &["nope"]), None);
-    }
-}
+#[path = "check_tests.rs"]
+mod tests;

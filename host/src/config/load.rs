@@ -166,7 +166,11 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
     let mut model_given_by = None;
     if let Some((name, by)) = super::profile::chosen(&merged, opts, parse_value) {
         let own = super::profile::table(&merged, &name, &by, &opts.home)?;
-        let origin = Origin::Profile(&name);
+        let origin = Origin::Profile {
+            name: &name,
+            path: &user_path,
+            text: &user_text,
+        };
         let mut own = codex(own, &origin, &mut warnings)?;
         super::repo_servers::unshared(
             &mut own,
@@ -310,6 +314,15 @@ fn codex(
     origin: &Origin<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<Table, ConfigError> {
+    // A key written where the name of its variable belongs: refused
+    // before anything could show it.
+    if let Some(path) = super::key_env::refused(&own) {
+        return Err(ConfigError::Invalid(format!(
+            "{}: {}",
+            origin.at_hiding_value(&path),
+            super::key_env::refusal(&path)
+        )));
+    }
     let (table, said) = codex_keys::layer(own)
         .map_err(|s| ConfigError::Invalid(format!("{}: {}", origin.at(&s.path), s.message)))?;
     warnings.extend(

@@ -14,6 +14,7 @@ pub mod codex_keys;
 mod codex_load_tests;
 mod codex_notes;
 mod codex_tables;
+pub mod key_env;
 mod load;
 pub mod other_tools;
 pub mod probe;
@@ -38,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 pub use check::{line_of, top_level_keys};
 pub use load::{ConfigError, LoadOptions, load, load_to_trust};
-pub use provider::{ProviderConfig, ProviderEntry, builtin_providers};
+pub use provider::{ProviderConfig, ProviderEntry, builtin_providers, wire_api_defaulted};
 pub use sources::{ConfigSource, sources};
 
 use crate::tools::{ApprovalPolicy, SandboxMode};

@@ -118,14 +118,6 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
     }
     let pick =
         |f: fn(&ProviderEntry) -> Option<String>| user.and_then(f).or_else(|| builtin.and_then(f));
-    let wire_api = user
-        .and_then(|u| u.wire_api)
-        .or_else(|| builtin.and_then(|b| b.wire_api))
-        .ok_or_else(|| {
-            ConfigError::Invalid(format!(
-                "providers.{name}.wire_api is missing: set it to \"responses\", \"chat\" or \"anthropic\""
-            ))
-        })?;
     // Spaces around a URL pasted into a variable or a config are not
     // part of it (` http://…` or `…/v1 ` would be refused or ask
     // `…/v1 /responses`).
@@ -135,6 +127,12 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
                 "providers.{name}.base_url is missing (for example \"http://localhost:11434/v1\")"
             ))
         })?;
+    // Left out, as Codex's examples do: Chat Completions, which any
+    // OpenAI-compatible server speaks (Codex's default too).
+    let wire_api = user
+        .and_then(|u| u.wire_api)
+        .or_else(|| builtin.and_then(|b| b.wire_api))
+        .unwrap_or(WireApi::Chat);
     super::base_url_origin::check(config, name, user, &base_url)?;
     let api_key_env = pick(|e| e.api_key_env.clone()).filter(|v| !v.is_empty());
     let api_key = api_key_env
@@ -165,5 +163,18 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
         stream_idle_timeout_secs: user.and_then(|u| u.stream_idle_timeout_secs).unwrap_or(300),
         stream_usage: user.and_then(|u| u.stream_usage).unwrap_or(true),
         thinking_budget,
+    })
+}
+
+/// For `quire doctor`: when the provider in use is a table of yours with
+/// no `wire_api`, that it is read as "chat" and how to say otherwise.
+pub fn wire_api_defaulted(config: &Config) -> Option<String> {
+    let name = config.provider.as_str();
+    let user = config.providers.get(name)?;
+    let builtin = builtin_providers().get(name).and_then(|b| b.wire_api);
+    (user.wire_api.is_none() && builtin.is_none()).then(|| {
+        format!(
+            "providers.{name} has no wire_api: it speaks \"chat\" (Chat Completions, as in Codex); write wire_api = \"responses\" or \"anthropic\" in its table for another"
+        )
     })
 }

@@ -3,6 +3,7 @@
 //! never reach the model.
 
 mod codex_config;
+mod config_mistakes;
 mod config_typos;
 mod doctor;
 mod first_run;

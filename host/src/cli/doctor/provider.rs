@@ -19,19 +19,29 @@ pub async fn check(config: &Config, setup_runs: bool) -> Vec<Check> {
         Ok(p) => p,
         Err(e) => {
             let text = e.to_string();
-            let fix = if text.contains("base_url") {
+            let fix = if text.contains(" is missing") {
+                format!(
+                    "add the key it names to the provider's table, [providers.{0}] (or Codex's [model_providers.{0}]) in config.toml",
+                    config.provider
+                )
+            } else if text.contains("base_url") {
                 format!(
                     "fix the base_url it names: {}",
                     base_url_places(&config.provider)
                 )
-            } else {
+            } else if text.contains("unknown provider") {
                 "pick a provider with --provider or `provider = \"…\"` in config.toml".into()
+            } else {
+                "change what it names in config.toml".into()
             };
             return vec![Check::fail(AREA, text, fix)];
         }
     };
     let model = config.effective_model(&provider);
     let mut out = Vec::new();
+    if let Some(note) = quire::config::wire_api_defaulted(config) {
+        out.push(Check::ok(AREA, note));
+    }
     if let Some(var) = &provider.api_key_env
         && provider.api_key.is_none()
     {

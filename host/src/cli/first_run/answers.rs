@@ -10,43 +10,6 @@ pub(super) fn numbers(max: usize) -> String {
     }
 }
 
-/// Whether an answer is an API key (pasted by mistake where a variable
-/// name, a model, a URL or a number is asked for), or holds one: an
-/// `Authorization` header's `Bearer TOKEN`, any word (split at
-/// spaces, quotes, `=` and `:`) starting with a key's usual prefix (`sk-`,
-/// `sk_`, `key_`, `gsk_`, `hf_`, `xai-`, `pplx-`, `AIza`), or a long run of
-/// letters and digits mixing lower case, upper case and digits, which
-/// variable names (`OPENAI_API_KEY`) and the words of model names
-/// (`Qwen2.5-Coder-32B-Instruct`) are not. The config never gets it.
-pub(super) fn looks_like_key(answer: &str) -> bool {
-    const PREFIXES: [&str; 8] = ["sk-", "sk_", "key_", "gsk_", "hf_", "xai-", "pplx-", "AIza"];
-    let words: Vec<&str> = answer
-        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '=' | ':'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    // `Bearer TOKEN`, alone or after `Authorization:`.
-    if words
-        .windows(2)
-        .any(|pair| pair[0].eq_ignore_ascii_case("bearer"))
-    {
-        return true;
-    }
-    if words
-        .iter()
-        .any(|w| PREFIXES.iter().any(|p| w.starts_with(p)))
-    {
-        return true;
-    }
-    answer
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|run| {
-            run.len() >= 24
-                && run.chars().any(|c| c.is_ascii_lowercase())
-                && run.chars().any(|c| c.is_ascii_uppercase())
-                && run.chars().any(|c| c.is_ascii_digit())
-        })
-}
-
 /// The first names of a server's model list, for a message: `a, b, c`,
 /// `, …` when there are more.
 pub(super) fn listed(models: &[String]) -> String {
@@ -131,59 +94,6 @@ pub(super) fn local_port(url: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keys_are_told_from_variable_names() {
-        for key in [
-            "sk_proj_AbCdEf0123456789",
-            "sk-ant-api03-abc",
-            "key_123",
-            "AbCdEfGhIjKlMnOpQrStUvWx0123",
-        ] {
-            assert!(looks_like_key(key), "{key}");
-        }
-        for name in [
-            "OPENAI_API_KEY",
-            "MY_KEY",
-            "ANTHROPIC_API_KEY_2",
-            "KEY_FOR_LOCAL",
-            "",
-        ] {
-            assert!(!looks_like_key(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn keys_are_told_from_model_names_and_urls() {
-        for key in [
-            "sk-proj-abc",
-            "AIzaSyA0123456789abcdefghijklmnopqrstuv",
-            "hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345",
-            "Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56",
-            // A key shown shortened, after `Bearer ` or in a header.
-            "Bearer sk-proj-abc…789",
-            "bearer abc…789",
-            "Authorization: Bearer x",
-            "OPENAI_API_KEY=sk-proj-abc…789",
-            "\"sk-abc\"",
-        ] {
-            assert!(looks_like_key(key), "{key}");
-        }
-        for answer in [
-            "gpt-5.1",
-            "claude-sonnet-4-5",
-            "Qwen2.5-Coder-32B-Instruct",
-            "meta-llama/Meta-Llama-3.1-70B-Instruct",
-            "hf.co/bartowski/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M",
-            "http://127.0.0.1:11434/v1",
-            "https://api.example.com/v1",
-            "bearer-model",
-            "Bearer",
-            "2",
-        ] {
-            assert!(!looks_like_key(answer), "{answer}");
-        }
-    }
 
     #[test]
     fn a_host_and_port_gets_http() {

@@ -14,7 +14,8 @@ use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 
 mod answers;
-use answers::{api_url, key_refused, local_port, looks_like_key, numbers};
+use answers::{api_url, key_refused, local_port, numbers};
+use quire::config::key_env::{is_var_name, looks_like_key};
 
 /// What is said when the setup is stopped (Ctrl-D, Ctrl-C).
 const STOPPED: &str = "setup stopped; nothing was written (run quire again to restart it)";
@@ -221,10 +222,12 @@ fn ask(input: &mut dyn BufRead, config: &Path) -> anyhow::Result<String> {
             );
             continue;
         }
-        if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if k.is_empty() || is_var_name(&k) {
             break k;
         }
-        eprintln!("a variable name has letters, digits and underscores, for example MY_API_KEY");
+        eprintln!(
+            "a variable name has letters, digits and underscores and does not start with a digit, for example MY_API_KEY"
+        );
     };
     if !key.is_empty() && std::env::var_os(&key).is_none() {
         eprintln!(
