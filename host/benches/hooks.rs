@@ -72,6 +72,7 @@ fn hook(matcher: &str) -> Hook {
         claude: false,
         plugin_root: None,
         root_alias: None,
+        plugin_data: None,
         condition: None,
         hash: "0".repeat(64),
         trust: TrustState::User,

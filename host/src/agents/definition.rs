@@ -263,10 +263,24 @@ pub const KNOWN_TOOLS: [&str; 15] = [
 
 /// Whether an agent can be given the tool `name` (from a definition's
 /// list, Claude Code's names mapped): quire's own tools and those of
-/// plugins and MCP servers; other names are warned about and given
-/// nothing.
+/// plugins and MCP servers (an MCP tool's name `mcp__SERVER__TOOL`), and
+/// a prefix of them (`*`, `mcp__github__*`, as `tools::filter` reads
+/// it); other names are warned about and given nothing.
 pub fn is_quire_tool(name: &str) -> bool {
-    name.contains("__") || KNOWN_TOOLS.contains(&name)
+    if let Some(prefix) = name.strip_suffix('*') {
+        return prefix.contains("__") || KNOWN_TOOLS.iter().any(|t| t.starts_with(prefix));
+    }
+    (name.contains("__") && crate::mcp::claude_names::shape_note(name).is_none())
+        || KNOWN_TOOLS.contains(&name)
+}
+
+/// quire's name for a tool a definition names in Claude Code's way: its
+/// tools (`Read`) and its names of a plugin's MCP tools
+/// (`mcp__plugin_P_S__tool`).
+fn quire_tool(name: &str) -> Option<String> {
+    map_claude_tool(name)
+        .map(str::to_string)
+        .or_else(|| crate::mcp::claude_names::to_quire(name))
 }
 
 /// Which list of a definition names tools: what it is given or what it
@@ -281,11 +295,12 @@ fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) ->
     let refused = list == ToolList::Refused;
     // The tools named whole: a `Tool(pattern)` entry beside one adds
     // nothing.
-    let plain: Vec<&str> = names
+    let plain: Vec<String> = names
         .iter()
         .filter(|n| super::tool_pattern::split(n).is_none())
-        .map(|n| map_claude_tool(n).unwrap_or(n))
+        .map(|n| quire_tool(n).unwrap_or_else(|| n.clone()))
         .collect();
+    let plain: Vec<&str> = plain.iter().map(String::as_str).collect();
     let names: Vec<String> = names
         .iter()
         .filter_map(|n| match super::tool_pattern::split(n) {
@@ -297,9 +312,14 @@ fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) ->
         .collect();
     let mapped: Vec<String> = names
         .into_iter()
-        .map(|n| match map_claude_tool(&n) {
-            Some(q) => q.to_string(),
+        .map(|n| match quire_tool(&n) {
+            Some(q) => q,
             None if is_quire_tool(&n) => n,
+            None if n.starts_with("mcp__") => {
+                let note = crate::mcp::claude_names::shape_note(&n).unwrap_or_default();
+                warnings.push(format!("tool {note}; the agent will not have it"));
+                n
+            }
             None if n.chars().all(|c| !c.is_uppercase()) => {
                 warnings.push(format!(
                     "tool '{n}' is no quire tool{}; the agent will not have it (quire's tools: {})",
@@ -333,8 +353,11 @@ fn field(def: &mut AgentDef, key: &str, v: &dyn Field) {
         }
         "description" => def.description = v.string().unwrap_or_default().trim().to_string(),
         "tools" => {
+            // Claude Code's `*`: every tool, so the parent's (what no
+            // `tools` gives).
             def.tools = v
                 .list()
+                .filter(|l| !l.iter().any(|n| n.trim() == "*"))
                 .map(|l| tool_names(l, ToolList::Given, &mut def.warnings));
         }
         "disallowedTools" | "disallowed_tools" => {

@@ -279,6 +279,7 @@ mod tests {
             path: format!(".quire/commands/{name}.md").into(),
             source: commands::CommandSource::Project,
             plugin_root: None,
+            plugin_data: None,
             warnings: Vec::new(),
         }
     }

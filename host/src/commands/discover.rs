@@ -176,8 +176,8 @@ fn read_folder(
         }
         match read_command(path, name, source.clone()) {
             Ok(mut c) => {
-                if let Some((_, root)) = plugin {
-                    plugin_root(&mut c, root);
+                if let Some((name, root)) = plugin {
+                    plugin_root(&mut c, name, root);
                 }
                 for w in &c.warnings {
                     found.problems.push(format!("{}: {w}", path.display()));
@@ -190,20 +190,26 @@ fn read_folder(
 }
 
 /// `${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in a plugin command's body
-/// and `allowed-tools` become the plugin's folder, before any check (in
-/// a rule as one shell word: rules are read as command lines).
-fn plugin_root(c: &mut super::SlashCommand, root: &Path) {
-    let sub = |s: &str, root: &str| {
+/// and `allowed-tools` become the plugin's folder, `${CLAUDE_PLUGIN_DATA}`
+/// / `${PLUGIN_DATA}` its data folder, before any check (in a rule as one
+/// shell word: rules are read as command lines).
+fn plugin_root(c: &mut super::SlashCommand, plugin: &str, root: &Path) {
+    let data = crate::plugins::bundle::mcp::data_dir(&crate::config::quire_home(), plugin);
+    let sub = |s: &str, root: &str, data: &str| {
         s.replace("${CLAUDE_PLUGIN_ROOT}", root)
             .replace("${PLUGIN_ROOT}", root)
+            .replace("${CLAUDE_PLUGIN_DATA}", data)
+            .replace("${PLUGIN_DATA}", data)
     };
-    let text = root.display().to_string();
-    c.body = sub(&c.body, &text);
+    let (text, data_text) = (root.display().to_string(), data.display().to_string());
+    c.body = sub(&c.body, &text, &data_text);
     let word = super::allowed::shell_word(&text);
+    let data_word = super::allowed::shell_word(&data_text);
     for t in &mut c.allowed_tools {
-        *t = sub(t, &word);
+        *t = sub(t, &word, &data_word);
     }
     c.plugin_root = Some(root.to_path_buf());
+    c.plugin_data = Some(data);
 }
 
 /// Letters, digits, `-`, `_`, `.`, not starting with `.` or `-`.

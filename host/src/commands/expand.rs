@@ -306,14 +306,26 @@ async fn run_one(
         }
     }
     tracing::debug!(command = %cmd.name, line, "commands: running a !` line");
+    let mut policy = SandboxPolicy {
+        unix_sockets: ctx.unix_sockets,
+        ..workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network, &ctx.writable_roots)
+    };
+    // A plugin's command may write its plugin's data folder (made on first
+    // use), as its hooks and MCP servers may: in `$QUIRE_HOME`, so
+    // granted past the protected folders, which hold no right there.
+    if let Some(data) = &cmd.plugin_data
+        && ctx.sandbox != SandboxMode::ReadOnly
+    {
+        match std::fs::create_dir_all(data) {
+            Ok(()) => policy.writable_roots.push(data.clone()),
+            Err(e) => tracing::warn!("commands: cannot make {}: {e}", data.display()),
+        }
+    }
     let outcome = run_sandboxed(ExecRequest {
         command: line,
         cwd: ctx.cwd.clone(),
         timeout: COMMAND_TIMEOUT,
-        policy: SandboxPolicy {
-            unix_sockets: ctx.unix_sockets,
-            ..workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network, &ctx.writable_roots)
-        },
+        policy,
         env: &ctx.shell_env,
         cancel: ctx.cancel.clone(),
     })

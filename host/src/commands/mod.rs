@@ -71,6 +71,10 @@ pub struct SlashCommand {
     pub source: CommandSource,
     /// A plugin's command: the plugin's folder (`${CLAUDE_PLUGIN_ROOT}`).
     pub plugin_root: Option<PathBuf>,
+    /// A plugin's command: the plugin's data folder
+    /// (`${CLAUDE_PLUGIN_DATA}`, `plugins::bundle::mcp::data_dir`), made
+    /// before its `` !`command` `` lines run, which may write it.
+    pub plugin_data: Option<PathBuf>,
     /// What was ignored in its frontmatter (unknown keys), in words.
     pub warnings: Vec<String>,
 }

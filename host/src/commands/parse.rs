@@ -123,6 +123,7 @@ pub fn parse_command(
         path: path.to_path_buf(),
         source,
         plugin_root: None,
+        plugin_data: None,
         warnings,
     })
 }

@@ -12,6 +12,7 @@
 //! | `Task`, `Agent`        | `spawn_agent` |
 //! | `Skill`                | `skill`      |
 //! | `mcp__server__tool`    | the same     |
+//! | `mcp__plugin_P_S__tool` (a plugin's server) | `mcp__P_S__tool` |
 //!
 //! A matcher naming a tool quire does not have (`WebFetch`, a typo) is
 //! named in a warning: it would never fire ([`matcher_notes`]).
@@ -77,7 +78,11 @@ pub fn quire_name(claude_name: &str) -> Option<&'static str> {
 /// regex (`mcp__.*`, `Notebook.*`) is left alone. `claude`: the file is
 /// Claude Code's (its names are mapped).
 pub fn matcher_notes(matcher: &str, claude: bool) -> Vec<String> {
-    let plain = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let plain = |n: &str| {
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
     let matcher = matcher.trim();
     if matcher.is_empty() || matcher == "*" || !matcher.split('|').all(plain) {
         return Vec::new();
@@ -85,6 +90,10 @@ pub fn matcher_notes(matcher: &str, claude: bool) -> Vec<String> {
     let known = crate::agents::definition::KNOWN_TOOLS;
     let mut notes = Vec::new();
     for name in matcher.split('|') {
+        if let Some(note) = crate::mcp::claude_names::shape_note(name) {
+            notes.push(format!("{note}, so it never matches"));
+            continue;
+        }
         if name.contains("__") || known.contains(&name) {
             continue;
         }
@@ -150,14 +159,18 @@ pub fn claude_name(quire_name: &str) -> &str {
 
 /// A Claude Code matcher with its tool names replaced by quire's: every
 /// identifier that is a Claude tool name is swapped, the rest of the regex
-/// is kept (`Edit|Write` → `apply_patch|apply_patch`).
+/// is kept (`Edit|Write` → `apply_patch|apply_patch`); Claude's name of a
+/// plugin's MCP tool matches quire's too (`mcp__plugin_p_s__.*` →
+/// `(?:mcp__p_s__|mcp__plugin_p_s__).*`, `mcp::claude_names`).
 pub fn map_matcher(matcher: &str) -> String {
     let mut out = String::with_capacity(matcher.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
-            let mapped = quire_name(word).unwrap_or(word.as_str());
-            out.push_str(mapped);
+            match crate::mcp::claude_names::to_quire(word) {
+                Some(q) => out.push_str(&format!("(?:{q}|{word})")),
+                None => out.push_str(quire_name(word).unwrap_or(word.as_str())),
+            }
             word.clear();
         }
     };
@@ -418,6 +431,10 @@ mod tests {
             "apply_patch|apply_patch|apply_patch"
         );
         assert_eq!(map_matcher("mcp__github__.*"), "mcp__github__.*");
+        assert_eq!(
+            map_matcher("Bash|mcp__plugin_mp_s__.*"),
+            "shell|(?:mcp__mp_s__|mcp__plugin_mp_s__).*"
+        );
         assert_eq!(map_matcher("Glob|LS|Read"), "list_dir|list_dir|read_file");
         assert_eq!(claude_name("shell"), "Bash");
         assert_eq!(claude_name("mcp__x__y"), "mcp__x__y");
@@ -431,6 +448,8 @@ mod tests {
         assert!(matcher_notes("Bash|Task|Agent|mcp__gh__x|shell", true).is_empty());
         assert!(matcher_notes("mcp__.*|Notebook.*", true).is_empty());
         assert!(matcher_notes("*", true).is_empty());
+        assert!(matcher_notes("mcp__plugin_p_s__x|mcp__my-srv__get-x", true).is_empty());
+        assert!(matcher_notes("mcp__github", true)[0].contains("names no MCP tool"));
         let notes = matcher_notes("WebFetch|Bsh", true);
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("`WebFetch` is a Claude Code tool quire does not have"));

@@ -281,6 +281,10 @@ pub struct Hook {
     /// For a plugin folder whose path is not plain, the link to it under
     /// `$QUIRE_HOME` put in its place ([`super::root_alias`]).
     pub root_alias: Option<PathBuf>,
+    /// The plugin's data folder (`plugins::bundle::mcp::data_dir`):
+    /// `CLAUDE_PLUGIN_DATA` and `PLUGIN_DATA` in its environment, made
+    /// before it runs.
+    pub plugin_data: Option<PathBuf>,
     /// Its parsed `if`.
     pub condition: Option<super::if_rule::IfRule>,
     /// sha256 of the definition and where it is (see [`trust::hook_hash`]).

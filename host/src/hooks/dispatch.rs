@@ -456,6 +456,16 @@ impl Hooks {
             env.push(("CLAUDE_PLUGIN_ROOT", root.clone()));
             env.push(("PLUGIN_ROOT", root));
         }
+        // As Claude Code does: the plugin's persistent folder, made on
+        // first use (its MCP servers get the same one).
+        if let Some(data) = &hook.plugin_data {
+            if let Err(e) = std::fs::create_dir_all(data) {
+                tracing::warn!("hooks: cannot make {}: {e}", data.display());
+            }
+            let data = data.display().to_string();
+            env.push(("CLAUDE_PLUGIN_DATA", data.clone()));
+            env.push(("PLUGIN_DATA", data));
+        }
         let path = hook_path(info);
         // A repository's hook runs where its relative paths were resolved
         // and approved (`trust::script_hashes`): the repository's root,

@@ -133,6 +133,7 @@ fn as_hook(hash: &str, a: &Approved, event: HookEvent) -> Hook {
         claude: a.claude,
         plugin_root: None,
         root_alias: None,
+        plugin_data: None,
         condition,
         hash: hash.to_string(),
         trust: TrustState::Gone,

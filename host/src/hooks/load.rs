@@ -22,10 +22,10 @@ pub struct HookSources {
     pub project_trusted: bool,
     pub claude_compat: bool,
     /// Hook files of installed plugin bundles, with the bundle's folder
-    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands) and
-    /// scope. They run only once approved by hash, like a repository's;
+    /// (`${CLAUDE_PLUGIN_ROOT}` / `${PLUGIN_ROOT}` in their commands),
+    /// scope and data folder (`${CLAUDE_PLUGIN_DATA}` / `${PLUGIN_DATA}`). They run only once approved by hash, like a repository's;
     /// a user plugin's approval holds in every directory.
-    pub plugin_files: Vec<(PathBuf, PathBuf, crate::plugins::bundle::BundleScope)>,
+    pub plugin_files: Vec<crate::plugins::bundle::PluginHookFile>,
     /// `[plugins]`: where the plugins whose `[[hooks]]` count are found.
     pub plugins: crate::plugins::PluginsConfig,
     /// Why the hooks of installed plugins that changed since they were
@@ -119,6 +119,8 @@ struct HookFile {
     /// Its link under `$QUIRE_HOME` when its path is not plain
     /// ([`super::root_alias`]).
     root_alias: Option<PathBuf>,
+    /// The plugin's data folder.
+    plugin_data: Option<PathBuf>,
 }
 
 /// Reads every hook source in order: the user's config.toml, Claude
@@ -234,6 +236,7 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
         claude,
         plugin_root: None,
         root_alias: None,
+        plugin_data: None,
     };
     let mut files = vec![file(src.home.join("config.toml"), HookScope::User, false)];
     if src.claude_compat
@@ -257,10 +260,11 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
             }
         }
     }
-    for (path, root, scope) in &src.plugin_files {
-        let user = *scope == crate::plugins::bundle::BundleScope::User;
+    for f in &src.plugin_files {
+        let (root, scope) = (&f.root, f.scope);
+        let user = scope == crate::plugins::bundle::BundleScope::User;
         files.push(HookFile {
-            path: path.clone(),
+            path: f.path.clone(),
             scope: if user {
                 HookScope::User
             } else {
@@ -269,6 +273,7 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
             claude: true,
             plugin_root: Some(root.clone()),
             root_alias: super::root_alias::alias(&src.home, root),
+            plugin_data: Some(f.data.clone()),
         });
     }
     files
@@ -297,6 +302,16 @@ fn hook(
                 None => root.display().to_string(),
             };
             *c = super::root_quote::substitute(c, &text);
+        }
+        // The data folder as written, when plain; else the shell fills
+        // it in from the hook's environment (`dispatch`).
+        if let Some(data) = &file.plugin_data {
+            let text = data.display().to_string();
+            if super::root_quote::plain(&text) {
+                *c = c
+                    .replace("${CLAUDE_PLUGIN_DATA}", &text)
+                    .replace("${PLUGIN_DATA}", &text);
+            }
         }
     }
     def.check_as(if file.claude {
@@ -389,6 +404,7 @@ fn hook(
         claude: file.claude,
         plugin_root: file.plugin_root.clone(),
         root_alias: file.root_alias.clone(),
+        plugin_data: file.plugin_data.clone(),
         condition,
         hash,
         trust,

@@ -74,6 +74,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 claude: false,
                 plugin_root: None,
                 root_alias: None,
+                plugin_data: None,
                 condition: None,
                 hash,
                 trust,

@@ -22,6 +22,7 @@
 //!   skills to any MCP client.
 
 pub(crate) mod cache;
+pub mod claude_names;
 pub(crate) mod client;
 pub mod config;
 mod correlate;

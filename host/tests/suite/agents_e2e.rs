@@ -17,6 +17,7 @@ mod resume;
 mod resume_worktree;
 mod sandbox;
 mod send;
+mod star_tools;
 pub(crate) mod worktree;
 mod worktree_escape;
 

@@ -247,4 +247,6 @@ fn a_pattern_beside_its_tool_named_whole_adds_nothing_and_warns_nothing() {
     );
     assert!(is_quire_tool("shell") && is_quire_tool("github__search"));
     assert!(!is_quire_tool("nosuchtool") && !is_quire_tool("WebFetch"));
+    assert!(is_quire_tool("*") && is_quire_tool("mcp__gh__*") && is_quire_tool("read_*"));
+    assert!(!is_quire_tool("mcp__github") && !is_quire_tool("nope*"));
 }

@@ -271,22 +271,33 @@ pub fn hook_files(config: &Config, cwd: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-/// The hook files of the bundles, with each bundle's folder and scope.
-pub fn hook_files_for(
-    config: &Config,
-    _home: &Path,
-    cwd: &Path,
-) -> Vec<(PathBuf, PathBuf, BundleScope)> {
+/// The hook files of the bundles, with each bundle's folder, scope and
+/// data folder (`super::mcp::data_dir`, its MCP servers' too).
+pub fn hook_files_for(config: &Config, home: &Path, cwd: &Path) -> Vec<PluginHookFile> {
     installed(config, cwd)
         .into_iter()
         .flat_map(|i| {
             let (root, scope) = (i.bundle.root.clone(), i.scope);
-            i.bundle
-                .hooks
-                .into_iter()
-                .map(move |p| (p, root.clone(), scope))
+            let data = super::mcp::data_dir(home, &i.bundle.name);
+            i.bundle.hooks.into_iter().map(move |path| PluginHookFile {
+                path,
+                root: root.clone(),
+                scope,
+                data: data.clone(),
+            })
         })
         .collect()
+}
+
+/// A hook file of an installed bundle.
+#[derive(Debug, Clone)]
+pub struct PluginHookFile {
+    pub path: PathBuf,
+    /// The bundle's folder: `${CLAUDE_PLUGIN_ROOT}`.
+    pub root: PathBuf,
+    pub scope: BundleScope,
+    /// The bundle's data folder: `${CLAUDE_PLUGIN_DATA}`.
+    pub data: PathBuf,
 }
 
 /// The WASM component folders of the bundles of `workspace` (trusted, or

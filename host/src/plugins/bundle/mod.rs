@@ -26,6 +26,7 @@ pub(crate) mod installed;
 pub mod mcp;
 pub(crate) mod paths;
 mod skill_names;
+mod tool_names;
 mod user_link;
 pub mod validate;
 
@@ -33,8 +34,8 @@ use std::path::{Path, PathBuf};
 
 pub use detect::detect;
 pub use installed::{
-    AgentSource, BundleScope, InstalledBundle, agent_sources, command_folders, hook_files,
-    hook_files_for, installed, installed_with_warnings, mcp_servers, name_clashes,
+    AgentSource, BundleScope, InstalledBundle, PluginHookFile, agent_sources, command_folders,
+    hook_files, hook_files_for, installed, installed_with_warnings, mcp_servers, name_clashes,
     plugin_folder_of, plugin_of, project_plugins_dir, same_folder, scan, scan_at,
     scan_skill_folders, skill_folders, user_plugins_dir, wasm_component_dirs,
 };

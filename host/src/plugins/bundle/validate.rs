@@ -87,13 +87,16 @@ pub fn validate_bundle(b: Bundle) -> Validation {
             message: p,
         });
     }
+    let servers = super::tool_names::servers(&b);
     let mut seen = std::collections::HashSet::new();
     for a in &b.agents {
-        agents(a, &mut v, &mut seen);
+        agents(a, (&b.name, &servers), &mut v, &mut seen);
     }
     for h in &b.hooks {
         match crate::hooks::claude::read_plugin_hooks_skipping(h) {
-            Ok((_, skipped)) => {
+            Ok((hooks, skipped)) => {
+                let notes = super::tool_names::of_hooks(&b, &servers, h, &hooks);
+                v.warnings.extend(notes);
                 // Each problem, also when other hooks of the file are fine;
                 // hooks naming paths out of the plugin are among the
                 // bundle's own problems (detect).
@@ -223,7 +226,13 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
 /// The agent definitions of `path` (a folder or one file): a file that
 /// cannot be read is a problem, one read leniently a warning. A file
 /// `seen` already (named and in a folder named) counts once.
-fn agents(path: &Path, v: &mut Validation, seen: &mut std::collections::HashSet<PathBuf>) {
+/// `plugin`: the plugin's name and its MCP servers.
+fn agents(
+    path: &Path,
+    plugin: (&str, &[String]),
+    v: &mut Validation,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) {
     let found = if path.is_file() {
         match crate::agents::definition::read(path) {
             Ok(def) => crate::agents::discover::Discovered {
@@ -248,7 +257,8 @@ fn agents(path: &Path, v: &mut Validation, seen: &mut std::collections::HashSet<
             continue;
         }
         v.agents += 1;
-        for message in def.warnings {
+        let notes = super::tool_names::of_agent(plugin.0, plugin.1, &def);
+        for message in def.warnings.into_iter().chain(notes) {
             v.warnings.push(Problem {
                 file: def.path.clone(),
                 message,

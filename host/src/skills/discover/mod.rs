@@ -351,12 +351,16 @@ pub fn parse_candidate(c: &Candidate, roots: &[Root]) -> Result<Skill, parse::Pa
         let plugin = folder.file_name().unwrap_or_default().to_string_lossy();
         skill.name = format!("{plugin}:{}", skill.name);
         // As in Claude Code, a plugin's skill may name its files through
-        // the plugin's folder.
+        // the plugin's folder, and its data folder.
         let r = folder.display().to_string();
+        let data = crate::plugins::bundle::mcp::data_dir(&crate::config::quire_home(), &plugin);
+        let d = data.display().to_string();
         skill.body = skill
             .body
             .replace("${CLAUDE_PLUGIN_ROOT}", &r)
-            .replace("${PLUGIN_ROOT}", &r);
+            .replace("${PLUGIN_ROOT}", &r)
+            .replace("${CLAUDE_PLUGIN_DATA}", &d)
+            .replace("${PLUGIN_DATA}", &d);
     }
     if c.file.file_name().is_some_and(|n| n == "skill.md") {
         skill

@@ -8,7 +8,8 @@
 //! under Claude's names (`hooks::tool_input`: `shell` is `Bash`, each file
 //! of a patch an `Edit` or `Write`). `Read` rules also hold for `grep` and
 //! `list_dir` on the path they read; `mcp__server` is every tool of that
-//! server, `mcp__server__tool` one. Order: deny, then ask, then allow.
+//! server, `mcp__server__tool` one (`mcp__plugin_P_S…`, Claude Code's name
+//! of a plugin's server, is quire's `mcp__P_S…`). Order: deny, then ask, then allow.
 //! Deny and ask apply from every file, an untrusted repository's too (they
 //! only restrict); allow only from the user's file or a trusted
 //! repository's whose text is as trusted (`config::claude_seal`).
@@ -285,7 +286,9 @@ fn compile(text: &str) -> Result<Option<Matcher>, String> {
     if crate::hooks::claude::CLAUDE_ONLY.contains(&tool) {
         return Ok(None);
     }
-    if let Some(rest) = tool.strip_prefix("mcp__") {
+    // Claude Code's name of a plugin's MCP tool is quire's name of it.
+    let mapped = crate::mcp::claude_names::quire_form(tool);
+    if let Some(rest) = mapped.strip_prefix("mcp__") {
         if text.contains('(') {
             return Err("MCP rules name a server or a tool, without `( )`".into());
         }

@@ -161,3 +161,25 @@ fn unknown_rule_forms_are_named() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn claude_names_of_a_plugins_mcp_tools_are_quires() {
+    use RuleKind::Deny;
+    let (p, _) = perms(
+        false,
+        vec![file(
+            Scope::Project,
+            &[
+                (Deny, "mcp__plugin_mp_echosrv__echo"),
+                (Deny, "mcp__plugin_db_sql"),
+            ],
+        )],
+    );
+    let w = Path::new("/w");
+    assert!(is_deny(&p.check("mcp__mp_echosrv__echo", &json!({}), w)));
+    assert!(is_deny(&p.check("mcp__db_sql__query", &json!({}), w)));
+    assert_eq!(
+        p.check("mcp__mp_echosrv__other", &json!({}), w),
+        Verdict::None
+    );
+}
