@@ -10,6 +10,23 @@ use super::args::GlobalArgs;
 use super::setup::{self, Setup};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
+// Every line of these commands has the password of a URL masked: a lock
+// written before such URLs were refused may hold one (`shown_url`).
+macro_rules! listln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print_clean(
+            quire::config::shown_url::shown_url(&format!("{}\n", format_args!($($t)*))).into_owned(),
+        )
+    };
+}
+macro_rules! elistln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_eprint_clean(
+            quire::config::shown_url::shown_url(&format!("{}\n", format_args!($($t)*))).into_owned(),
+        )
+    };
+}
+
 /// Share skills and plugins with your team: install them from a folder or a
 /// git repository into this repository (`.quire/skills`, `.quire/plugins`,
 /// `.agents/plugins`),
@@ -493,10 +510,8 @@ fn list(ctx: &ShareContext, json: bool) -> i32 {
     };
     for e in &lock.entries {
         if json {
-            println!(
-                "{}",
-                serde_json::to_string(e).unwrap_or_else(|_| "{}".into())
-            );
+            let line = serde_json::to_string(e).unwrap_or_else(|_| "{}".into());
+            println!("{}", quire::config::shown_url::shown_url(&line));
         } else {
             let at = e
                 .reference

@@ -9,6 +9,23 @@ use quire::share::{self, Pending, ShareContext};
 use super::share::name_lock;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
+// Every line of these commands has the password of a URL masked: a lock
+// written before such URLs were refused may hold one (`shown_url`).
+macro_rules! listln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_print_clean(
+            quire::config::shown_url::shown_url(&format!("{}\n", format_args!($($t)*))).into_owned(),
+        )
+    };
+}
+macro_rules! elistln {
+    ($($t:tt)*) => {
+        $crate::cli::terminal_eprint_clean(
+            quire::config::shown_url::shown_url(&format!("{}\n", format_args!($($t)*))).into_owned(),
+        )
+    };
+}
+
 pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i32 {
     let planned = match share::plan(ctx, name, force) {
         Ok(p) => p,

@@ -41,33 +41,44 @@ pub(super) fn record(key: &str, one: &Table, o: &str, set_by: &mut BTreeMap<Stri
     }
 }
 
-/// Refuses a `base_url` of provider `name` that is no HTTP URL, naming
-/// where it was set: the `-c` override, the environment variable of a
-/// built-in provider when no config set it, else the config key.
+/// Refuses a `base_url` of provider `name` that is no HTTP URL, or one
+/// with a query string or a fragment (quire appends the API path to it,
+/// and sends no query parameters), naming where it was set: the `-c`
+/// override, the environment variable of a built-in provider when no
+/// config set it, else the config key. The URL is shown with its password
+/// and its query's values masked.
 pub(super) fn check(
     config: &Config,
     name: &str,
     user: Option<&ProviderEntry>,
     base_url: &str,
 ) -> Result<(), ConfigError> {
-    if base_url.starts_with("http://") || base_url.starts_with("https://") {
+    let http = base_url.starts_with("http://") || base_url.starts_with("https://");
+    let query = base_url.contains(['?', '#']);
+    if http && !query {
         return Ok(());
     }
     let shown = super::shown_url::shown_url(base_url);
+    let shown = super::shown_url::masked_query(&shown);
+    let problem = if http {
+        format!(
+            "has a query string or fragment, got \"{shown}\"; quire appends the API path (`/chat/completions`) to base_url and cannot send query parameters (such as Azure's api-version): remove the `?…` part, and give a key through env_key or headers"
+        )
+    } else {
+        format!("must start with http:// or https://, got \"{shown}\"")
+    };
     let from_config = user.is_some_and(|u| u.base_url.is_some());
     let var = env_var(name)
         .filter(|v| !from_config && std::env::var(v).is_ok_and(|value| !value.is_empty()));
     let message = match (config.base_url_set_by.get(name), var) {
         (Some(o), _) => format!(
-            "{}: providers.{name}.base_url must start with http:// or https://, got \"{shown}\"",
-            super::shown_url::shown_url(o)
+            "{}: providers.{name}.base_url {problem}",
+            super::shown_url::masked_query(&super::shown_url::shown_url(o))
         ),
         (None, Some(var)) => format!(
-            "{var}: must start with http:// or https://, got \"{shown}\"; fix {var} or unset it (the provider '{name}' then uses its default)"
+            "{var}: {problem}; fix {var} or unset it (the provider '{name}' then uses its default)"
         ),
-        (None, None) => format!(
-            "providers.{name}.base_url must start with http:// or https://, got \"{shown}\""
-        ),
+        (None, None) => format!("providers.{name}.base_url {problem}"),
     };
     Err(ConfigError::Invalid(message))
 }
@@ -122,5 +133,19 @@ mod tests {
             "-c providers.local.base_url=notaurl: providers.local.base_url must start with http:// or https://, got \"notaurl\""
         );
         assert!(check(&config, "local", None, "http://127.0.0.1:1/v1").is_ok());
+    }
+
+    #[test]
+    fn a_base_url_with_a_query_is_refused_with_its_values_masked() {
+        let config = Config::default();
+        let err = check(&config, "local", None, "http://h:1/v1?api-key=qsecret&v=2")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("qsecret"), "{err}");
+        assert!(
+            err.starts_with("providers.local.base_url has a query string or fragment, got \"http://h:1/v1?api-key=***&v=***\""),
+            "{err}"
+        );
+        assert!(check(&config, "local", None, "https://h/v1#frag").is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! A URL as shown or recorded: the password of its user information
-//! masked (`http://alice:***@host/v1`). A provider's `base_url` may carry
+//! masked (`http://alice:***@host/v1`), and where asked the values of its
+//! query string ([`masked_query`]). A provider's `base_url` may carry
 //! credentials; they must not reach `quire doctor`, errors, the JSON
 //! event stream or the session file.
 
@@ -37,6 +38,37 @@ pub fn shown_url(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `url` with the value of each parameter of its query string and its
+/// fragment masked (`…/v1?api-key=***&v=***`): either may hold a key.
+pub fn masked_query(url: &str) -> Cow<'_, str> {
+    let Some(at) = url.find(['?', '#']) else {
+        return Cow::Borrowed(url);
+    };
+    let (base, rest) = url.split_at(at);
+    let (query, fragment) = match rest.find('#') {
+        Some(f) => (&rest[..f], Some(&rest[f..])),
+        None => (rest, None),
+    };
+    let mut out = base.to_string();
+    if let Some(q) = query.strip_prefix('?') {
+        out.push('?');
+        let params: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) => format!("{k}={MASK}"),
+                None if p.is_empty() => String::new(),
+                None => MASK.to_string(),
+            })
+            .collect();
+        out.push_str(&params.join("&"));
+    }
+    if fragment.is_some() {
+        out.push('#');
+        out.push_str(MASK);
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +89,16 @@ mod tests {
         ));
         assert!(matches!(shown_url("http://alice@h/v1"), Cow::Borrowed(_)));
         assert_eq!(shown_url("x://a:p@@h"), "x://a:***@h");
+    }
+
+    #[test]
+    fn query_values_and_fragments_are_masked() {
+        assert_eq!(
+            masked_query("http://h/v1?api-key=K&api-version=2024"),
+            "http://h/v1?api-key=***&api-version=***"
+        );
+        assert_eq!(masked_query("http://h/v1?K#frag"), "http://h/v1?***#***");
+        assert_eq!(masked_query("http://h/v1#k=v"), "http://h/v1#***");
+        assert!(matches!(masked_query("http://h/v1"), Cow::Borrowed(_)));
     }
 }

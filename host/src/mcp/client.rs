@@ -102,10 +102,17 @@ async fn connect_expanded(
         Transport::Stdio {
             command,
             args,
-            env,
+            mut env,
             cwd,
             sandbox,
         } => {
+            // A sealed server's files are checked before each start: its
+            // Python must not write `__pycache__` beside them, or the
+            // next start would find files that appeared.
+            if spec.sealed.is_some() {
+                env.entry("PYTHONDONTWRITEBYTECODE".to_string())
+                    .or_insert_with(|| "1".to_string());
+            }
             let p = process::spawn(&command, &args, &env, &cwd, sandbox.as_ref())?;
             let info = ProcessInfo {
                 pgid: p.pgid,

@@ -18,6 +18,13 @@
 //! files changed, appeared or went away since is not started, and a
 //! warning names the files and says to run `quire trust` again.
 //!
+//! An enabled plugin's servers are checked the same way before every
+//! start ([`Sealed::plugin`]), against every file of the plugin's folder
+//! as it was when the user enabled them (`plugins::bundle::mcp`); one of
+//! a plugin held back (drifted from its lock) never starts
+//! ([`Sealed::held`]). Sealed servers start with `PYTHONDONTWRITEBYTECODE`
+//! (`mcp::client`), so their own `__pycache__` is no change.
+//!
 //! Not covered: what those files load from elsewhere (a package in
 //! `node_modules`, what `npx NAME` or `npm run` resolves to, a module on
 //! the interpreter's path, a path built at run time). The records live in
@@ -50,13 +57,57 @@ struct Record {
 /// By repository (canonical path), by server name.
 type Records = BTreeMap<String, BTreeMap<String, Record>>;
 
-/// A repository server's files as trusted, checked before every start.
+/// A server's files as the user accepted them, checked before every
+/// start: a trusted repository's own server, or an enabled plugin's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sealed {
     root: PathBuf,
     files: BTreeMap<String, String>,
-    /// The records could not be read (the error): it does not start.
+    /// The records could not be read, or the server is held back (the
+    /// reason): it does not start.
     unreadable: Option<String>,
+    of: SealOf,
+}
+
+/// Whose consent a [`Sealed`] server runs on.
+#[derive(Debug, Clone, PartialEq)]
+enum SealOf {
+    /// The repository's trust (`quire trust`): the files its command
+    /// names and their folders ([`files`]).
+    Repository,
+    /// The plugin's enabling (`quire plugins enable NAME`): every file of
+    /// the plugin's folder, as its hooks' approval covers
+    /// ([`plugin_files`]).
+    Plugin(String),
+}
+
+impl Sealed {
+    /// A plugin's server, enabled while the plugin folder `root` held
+    /// `files` ([`plugin_files`]).
+    pub fn plugin(root: &Path, plugin: &str, files: BTreeMap<String, String>) -> Sealed {
+        Sealed {
+            root: root.to_path_buf(),
+            files,
+            unreadable: None,
+            of: SealOf::Plugin(plugin.to_string()),
+        }
+    }
+
+    /// A plugin's server that may not start at all, for `why` (said
+    /// after "MCP server 'NAME' is not started: ").
+    pub fn held(root: &Path, plugin: &str, why: String) -> Sealed {
+        Sealed {
+            unreadable: Some(why),
+            ..Sealed::plugin(root, plugin, BTreeMap::new())
+        }
+    }
+}
+
+/// Every file of the plugin folder `root`, by its path relative to it,
+/// with its sha256 (as a plugin hook's approval takes them:
+/// [`plugin_folder::hash`]).
+pub fn plugin_files(root: &Path) -> BTreeMap<String, String> {
+    plugin_folder::hash(root).digests
 }
 
 impl Sealed {
@@ -66,7 +117,10 @@ impl Sealed {
         if let Some(e) = &self.unreadable {
             return Some(format!("MCP server '{}' is not started: {e}", spec.name));
         }
-        let now = files(&self.root, spec);
+        let now = match &self.of {
+            SealOf::Repository => files(&self.root, spec),
+            SealOf::Plugin(_) => plugin_files(&self.root),
+        };
         let mut changed: Vec<&String> = self
             .files
             .iter()
@@ -88,11 +142,20 @@ impl Sealed {
             n if n > 3 => format!(" and {} more", n - 3),
             _ => String::new(),
         };
+        let (since, again) = match &self.of {
+            SealOf::Repository => (
+                format!("you trusted {}", self.root.display()),
+                "run `quire trust` there".to_string(),
+            ),
+            SealOf::Plugin(name) => (
+                format!("you enabled plugin '{name}' ({})", self.root.display()),
+                format!("run `quire plugins enable {name}`"),
+            ),
+        };
         Some(format!(
-            "MCP server '{}' is not started: {}{more} changed since you trusted {} (a command or a checkout may have written it). Read the change, then run `quire trust` there to start the server again.",
+            "MCP server '{}' is not started: {}{more} changed since {since} (a command or a checkout may have written it). Read the change, then {again} to start the server again.",
             spec.name,
             shown.join(", "),
-            self.root.display()
         ))
     }
 }
@@ -397,6 +460,7 @@ pub fn attach(home: &Path, root: &Path, specs: &mut [ServerSpec]) {
             root: root.to_path_buf(),
             files,
             unreadable: broken.clone(),
+            of: SealOf::Repository,
         });
     }
     if added && let Err(e) = save(home, &records) {

@@ -15,9 +15,12 @@ use super::ShareError;
 /// Clones `url` into `into` and checks out `revision` (the default branch
 /// when `None`); returns the commit checked out.
 pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String, ShareError> {
+    // A password in the URL (a lock written before it was refused) is
+    // given to git, never shown.
+    let shown = crate::config::shown_url::shown_url(url);
     if url.starts_with('-') {
         return Err(ShareError::Invalid(format!(
-            "'{url}' is not a git URL (it starts with '-')"
+            "'{shown}' is not a git URL (it starts with '-')"
         )));
     }
     let dest = into
@@ -27,14 +30,19 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
         None,
         &["clone", "--quiet", "--no-checkout", "--", url, dest],
     )
-    .map_err(|e| ShareError::Invalid(format!("cannot clone {url}: {}", e.explain())))?;
+    .map_err(|e| {
+        ShareError::Invalid(
+            crate::config::shown_url::shown_url(&format!("cannot clone {shown}: {}", e.explain()))
+                .into_owned(),
+        )
+    })?;
     let commit = match revision {
         None => resolve(into, "HEAD").ok_or_else(|| {
             ShareError::Invalid(format!(
-                "{url} has no default branch to check out (an empty repository?); pass --ref BRANCH, TAG or COMMIT"
+                "{shown} has no default branch to check out (an empty repository?); pass --ref BRANCH, TAG or COMMIT"
             ))
         })?,
-        Some(rev) => find_ref(into, rev).ok_or_else(|| not_found(into, url, rev))?,
+        Some(rev) => find_ref(into, rev).ok_or_else(|| not_found(into, &shown, rev))?,
     };
     run(
         Some(into),
@@ -52,7 +60,7 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
             &commit,
         ],
     )
-    .map_err(|e| ShareError::Invalid(format!("cannot check out {commit} of {url}: {e}")))?;
+    .map_err(|e| ShareError::Invalid(format!("cannot check out {commit} of {shown}: {e}")))?;
     Ok(commit)
 }
 

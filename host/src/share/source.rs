@@ -64,6 +64,22 @@ impl Source {
             .filter(|n| !n.is_empty() && *n != "." && *n != "..")
     }
 
+    /// Refuses a git URL whose user information holds a password or
+    /// token (`https://user:TOKEN@host/…`): `quire.lock` records the
+    /// source as written, and every message shows it.
+    pub fn refuse_secret(&self) -> Result<(), ShareError> {
+        let Source::Git(url) = self else {
+            return Ok(());
+        };
+        let shown = crate::config::shown_url::shown_url(url);
+        if shown == url.as_str() {
+            return Ok(());
+        }
+        Err(ShareError::Invalid(format!(
+            "{shown} holds a password or token in its URL, which quire.lock would record and every message show; give the URL without it and let git find the credentials: a git credential helper (`git config --global credential.helper …`, or your host's), or an SSH URL (git@host:org/repo.git)"
+        )))
+    }
+
     pub fn text(&self) -> &str {
         match self {
             Source::Path(p) | Source::Git(p) => p,

@@ -25,6 +25,7 @@ mod market;
 mod market_entry;
 mod mcp;
 mod mcp_consent;
+mod mcp_folder_seal;
 mod name_clash;
 mod official_plugins;
 mod personal;

@@ -2,6 +2,7 @@
 use crate::support;
 
 mod dotfiles_home;
+mod keyrings;
 mod network;
 mod own_config;
 mod own_secrets;

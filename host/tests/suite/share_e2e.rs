@@ -22,6 +22,7 @@ mod mcp_source;
 mod modes;
 mod pulled_update;
 mod update_hint;
+mod url_secret;
 mod user_lock;
 
 use std::path::{Path, PathBuf};

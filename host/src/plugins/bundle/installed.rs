@@ -313,15 +313,32 @@ pub fn wasm_component_dirs(workspace: Option<&Path>) -> Vec<PathBuf> {
 
 /// The bundles' MCP servers as specs named `PLUGIN_SERVER`, disabled
 /// unless the user enabled them; warnings for entries that cannot be used.
+/// An enabled server of a plugin held back because it drifted from its
+/// `quire.lock` is kept, never to start: `quire mcp list` and the session
+/// say why it is not there.
 pub fn mcp_servers(config: &Config, cwd: &Path) -> (Vec<crate::mcp::ServerSpec>, Vec<String>) {
     let home = crate::config::quire_home();
     let enabled = super::mcp::Enabled::load(&home);
     let mut specs = Vec::new();
     let mut warnings = Vec::new();
-    for i in installed(config, cwd) {
-        if !i.bundle.mcp.is_empty() && enabled.state(&i.bundle) == super::mcp::McpConsent::Changed {
+    let (bundles, scan_warnings) = installed_with_warnings(config, cwd);
+    for w in scan_warnings {
+        tracing::warn!("plugins: {w}");
+    }
+    for i in bundles {
+        if i.bundle.mcp.is_empty() {
+            continue;
+        }
+        let state = enabled.state(&i.bundle);
+        if let Some(why) = &i.drift {
+            if state != super::mcp::McpConsent::Off {
+                specs.extend(held_back(&i.bundle, why, &home, &enabled));
+            }
+            continue;
+        }
+        if state == super::mcp::McpConsent::Changed {
             warnings.push(format!(
-                "the MCP servers of plugin '{}' ({}) are not started: they changed since you enabled them, or another plugin of that name appeared; review them with `quire plugins list` and accept them with `quire plugins enable {}`",
+                "the MCP servers of plugin '{}' ({}) are not started: they changed since you enabled them, another plugin of that name appeared, or you enabled them before quire recorded every file of the plugin's folder; review them with `quire plugins list` and accept them with `quire plugins enable {}`",
                 i.bundle.name,
                 i.bundle.root.display(),
                 i.bundle.name
@@ -335,6 +352,39 @@ pub fn mcp_servers(config: &Config, cwd: &Path) -> (Vec<crate::mcp::ServerSpec>,
         }
     }
     (specs, warnings)
+}
+
+/// The servers of the enabled plugin `bundle`, which drifted (`why`):
+/// listed, each refusing to start with the reason.
+fn held_back(
+    bundle: &super::Bundle,
+    why: &str,
+    home: &Path,
+    enabled: &super::mcp::Enabled,
+) -> Vec<crate::mcp::ServerSpec> {
+    let mut ignored = Vec::new();
+    let mut out = Vec::new();
+    for file in &bundle.mcp {
+        for mut spec in
+            super::mcp::specs(bundle, file, home, enabled, &mut ignored).unwrap_or_default()
+        {
+            // Said after "MCP server 'NAME' is not started: ".
+            let reason = format!(
+                "plugin '{}' is held back, {why}; {}",
+                bundle.name,
+                super::drift::fix_hint(&bundle.name)
+            );
+            spec.enabled = true;
+            spec.lazy = false;
+            spec.sealed = Some(crate::mcp::seal::Sealed::held(
+                &bundle.root,
+                &bundle.name,
+                reason,
+            ));
+            out.push(spec);
+        }
+    }
+    out
 }
 
 /// The skill folders of the bundles of `project` and `user` (the user's

@@ -5,12 +5,14 @@
 //! `mcp__PLUGIN_SERVER__tool`. A plugin's servers stay disabled until the
 //! user enables them (`quire plugins enable`, or `install --enable`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Bundle, Layout, McpFile};
+use crate::mcp::seal;
 use crate::mcp::spec::read_plugin_mcp_json;
 use crate::mcp::{McpServerConfig, ServerSpec, Source};
 
@@ -29,12 +31,18 @@ struct EnabledFile {
 }
 
 /// The user's consent to one bundle's MCP servers: the plugin's name, its
-/// folder and the sha256 of its server definitions ([`servers_digest`]).
+/// folder, the sha256 of its server definitions ([`servers_digest`]) and
+/// every file of its folder as it was ([`seal::plugin_files`], checked
+/// before every start of a server).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Consent {
     plugin: String,
     root: String,
     sha256: String,
+    /// Absent in a consent given before the folder's files were recorded:
+    /// then it no longer holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    files: Option<BTreeMap<String, String>>,
 }
 
 /// The consents to plugins' MCP servers (`$QUIRE_HOME/plugins-enabled.json`).
@@ -48,8 +56,10 @@ pub enum McpConsent {
     Accepted,
     /// Never enabled.
     Off,
-    /// Enabled once, but the servers, the folder or the files they run
-    /// changed since (or a different plugin took the name).
+    /// Enabled once, but the server definitions or the folder changed
+    /// since (or a different plugin took the name, or the consent was
+    /// given before the folder's files were recorded). A change of the
+    /// files the servers run is told at their start ([`seal::Sealed`]).
     Changed,
 }
 
@@ -59,22 +69,28 @@ impl Enabled {
     }
 
     pub fn state(&self, bundle: &Bundle) -> McpConsent {
-        let root = root_text(bundle);
-        let digest = servers_digest(bundle);
         let mine = |c: &&Consent| c.plugin == bundle.name;
-        if self
-            .0
-            .consent
-            .iter()
-            .filter(mine)
-            .any(|c| c.root == root && c.sha256 == digest)
-        {
+        if self.accepted(bundle).is_some() {
             McpConsent::Accepted
         } else if self.0.consent.iter().any(|c| mine(&c)) || self.0.mcp.contains(&bundle.name) {
             McpConsent::Changed
         } else {
             McpConsent::Off
         }
+    }
+}
+
+impl Enabled {
+    /// The files of `bundle`'s folder as its accepted consent recorded
+    /// them (`None`: no consent holds).
+    fn accepted(&self, bundle: &Bundle) -> Option<&BTreeMap<String, String>> {
+        let root = root_text(bundle);
+        let digest = servers_digest(bundle);
+        self.0
+            .consent
+            .iter()
+            .filter(|c| c.plugin == bundle.name && c.root == root && c.sha256 == digest)
+            .find_map(|c| c.files.as_ref())
     }
 }
 
@@ -114,6 +130,7 @@ pub fn set_enabled(home: &Path, bundle: &Bundle, on: bool) -> std::io::Result<()
             plugin: bundle.name.clone(),
             root,
             sha256: servers_digest(bundle),
+            files: Some(seal::plugin_files(&bundle.root)),
         });
     } else {
         f.consent.retain(|c| c.plugin != bundle.name);
@@ -156,16 +173,13 @@ pub fn disable(home: &Path, plugin: &str) -> std::io::Result<()> {
     std::fs::write(home.join(ENABLED_FILE), text)
 }
 
-/// sha256 of what `bundle`'s MCP servers are: its name, each server file
-/// (or inline definition) as written, and every file inside the bundle a
-/// server's command or arguments name (`${CLAUDE_PLUGIN_ROOT}/server.py`).
+/// sha256 of what `bundle`'s MCP servers are: its name and each server
+/// file (or inline definition) as written. The files they run are every
+/// file of the plugin's folder, recorded apart and checked before each
+/// start ([`seal::plugin_files`]).
 pub fn servers_digest(bundle: &Bundle) -> String {
     let mut h = Sha256::new();
     h.update(bundle.name.as_bytes());
-    let root = bundle
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| bundle.root.clone());
     for file in &bundle.mcp {
         h.update(b"\0file\0");
         h.update(file.path.display().to_string().as_bytes());
@@ -173,33 +187,8 @@ pub fn servers_digest(bundle: &Bundle) -> String {
             Some(v) => h.update(v.to_string().as_bytes()),
             None => h.update(crate::file_kind::read(&file.path).unwrap_or_default()),
         }
-        let mut ignored = Vec::new();
-        for (_, c) in servers(file, &mut ignored).unwrap_or_default() {
-            for word in c.command.iter().chain(&c.args) {
-                named_file(&root, word, &mut h);
-            }
-        }
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Hashes the file `word` names inside `root`, if it names one.
-fn named_file(root: &Path, word: &str, h: &mut Sha256) {
-    let r = root.display().to_string();
-    let word = word
-        .replace("${PLUGIN_ROOT}", &r)
-        .replace("${CLAUDE_PLUGIN_ROOT}", &r);
-    let Ok(real) = root.join(&word).canonicalize() else {
-        return;
-    };
-    if real.starts_with(root)
-        && real.is_file()
-        && let Ok(bytes) = crate::file_kind::read(&real)
-    {
-        h.update(b"\0named\0");
-        h.update(real.display().to_string().as_bytes());
-        h.update(Sha256::digest(&bytes));
-    }
 }
 
 /// The data folder of `plugin`.
@@ -227,7 +216,8 @@ pub fn specs(
             .replace("${PLUGIN_DATA}", &data_s)
             .replace("${CLAUDE_PLUGIN_DATA}", &data_s)
     };
-    let on = enabled.state(bundle) == McpConsent::Accepted;
+    let sealed = enabled.accepted(bundle);
+    let on = sealed.is_some();
     let mut out = Vec::new();
     for (server, c) in servers(file, warnings)? {
         let mut env: std::collections::BTreeMap<String, String> =
@@ -257,6 +247,8 @@ pub fn specs(
         let name = format!("{}_{server}", bundle.name);
         let mut spec = ServerSpec::new(&name, Source::McpJson(file.path.clone()), &c, &bundle.root);
         spec.plugin = Some(bundle.name.clone());
+        spec.sealed =
+            sealed.map(|files| seal::Sealed::plugin(&bundle.root, &bundle.name, files.clone()));
         out.push(spec);
     }
     Ok(out)

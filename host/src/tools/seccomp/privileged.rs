@@ -7,6 +7,11 @@
 //!   `clock_settime`, `adjtimex`, `clock_adjtime`. A command run as root
 //!   no longer has the capabilities these need ([`crate::tools::caps`]);
 //!   this holds should one be left by mistake.
+//! - **the kernel's keyrings**, always: `add_key`, `keyctl`,
+//!   `request_key` (as Docker's default profile refuses them). Landlock
+//!   does not confine keyrings: a command could read, store, replace or
+//!   destroy keys of the user's keyrings (Kerberos `KEYRING:` caches,
+//!   `keyctl` secret stores), which outlive the session.
 //! - **SysV IPC**, only when the command could not get an IPC namespace
 //!   of its own ([`crate::tools::ipc_ns`]): `shmget`, `shmat`, `shmctl`,
 //!   `msgget`, `msgsnd`, `msgrcv`, `msgctl`, `semget`, `semop`,
@@ -37,8 +42,12 @@ fn machine_calls() -> Vec<i64> {
     ];
     #[cfg(target_arch = "x86_64")]
     calls.extend([libc::SYS_iopl, libc::SYS_ioperm]);
+    calls.extend(KEYRING_CALLS);
     calls
 }
+
+/// The kernel's keyrings: adding, asking for and managing keys.
+const KEYRING_CALLS: [i64; 3] = [libc::SYS_add_key, libc::SYS_keyctl, libc::SYS_request_key];
 
 /// SysV IPC: shared memory, message queues, semaphores (not `shmdt`).
 const SYSV_CALLS: [i64; 11] = [
@@ -71,7 +80,7 @@ pub fn filter(sysv: bool) -> Result<BpfProgram, String> {
 /// goes through the `ipc` multiplexer.
 #[cfg(target_arch = "x86_64")]
 fn ia32_prefix(sysv: bool) -> Vec<seccompiler::sock_filter> {
-    const MACHINE: [u32; 16] = [
+    const MACHINE: [u32; 19] = [
         88,  // reboot
         283, // kexec_load
         128, // init_module
@@ -88,6 +97,9 @@ fn ia32_prefix(sysv: bool) -> Vec<seccompiler::sock_filter> {
         405, // clock_adjtime64
         110, // iopl
         101, // ioperm
+        286, // add_key
+        287, // request_key
+        288, // keyctl
     ];
     const SYSV: [u32; 11] = [
         117, // ipc

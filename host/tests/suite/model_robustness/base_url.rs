@@ -182,3 +182,28 @@ fn spaces_around_a_base_url_are_not_part_of_it() {
         .collect();
     assert_eq!(paths, ["/v1/chat/completions", "/v1/chat/completions"]);
 }
+
+/// A base_url with a query string (`…/v1?api-key=K`, where quire would
+/// append the API path after the query) is refused before any request,
+/// with the query's values masked, in `exec` and `doctor`.
+#[test]
+fn a_base_url_with_a_query_is_refused_with_its_values_masked() {
+    let env = TestEnv::new("chat");
+    set_base_url(
+        &env,
+        &format!("{}?api-key=qsecret-555", env.server.base_url_openai()),
+    );
+    for args in [&["exec", "hi"][..], &["doctor"][..]] {
+        let run = env.run(args);
+        assert_ne!(run.code, 0, "{args:?}: {}", run.stdout);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(!all.contains("qsecret"), "{args:?}: {all}");
+        assert!(
+            all.contains("providers.test.base_url has a query string or fragment")
+                && all.contains("?api-key=***")
+                && all.contains("cannot send query parameters"),
+            "{args:?}: {all}"
+        );
+    }
+    assert!(env.server.requests().is_empty());
+}

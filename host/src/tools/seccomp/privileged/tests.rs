@@ -100,3 +100,84 @@ fn ia32_calls_are_refused_not_killed() {
     }
     assert_eq!(code, 0, "1 apply, 2 SysV, 3 reboot, 4 getpid");
 }
+
+/// `keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 0)`: the user's
+/// keyring's id, or EPERM from the filter.
+fn keyring_refused() -> bool {
+    // SAFETY: integer arguments only.
+    let get = unsafe { libc::syscall(libc::SYS_keyctl, 0, -4i64, 0) };
+    // SAFETY: null pointers: EPERM from the filter, EFAULT past it.
+    let add = unsafe {
+        libc::syscall(
+            libc::SYS_add_key,
+            std::ptr::null::<libc::c_char>(),
+            std::ptr::null::<libc::c_char>(),
+            std::ptr::null::<libc::c_void>(),
+            0,
+            -4i64,
+        )
+    };
+    let add_refused = eperm(add);
+    // SAFETY: null pointers, as above.
+    let request = unsafe {
+        libc::syscall(
+            libc::SYS_request_key,
+            std::ptr::null::<libc::c_char>(),
+            std::ptr::null::<libc::c_char>(),
+            std::ptr::null::<libc::c_char>(),
+            0,
+        )
+    };
+    eperm(get) && add_refused && eperm(request)
+}
+
+#[test]
+fn the_keyrings_are_refused_whatever_else_is() {
+    for sysv in [true, false] {
+        let program = filter(sysv).unwrap();
+        let code = exit_code_of(|| {
+            if apply(&program).is_err() {
+                return 1;
+            }
+            if !keyring_refused() {
+                return 2;
+            }
+            0
+        });
+        assert_eq!(
+            code, 0,
+            "sysv: {sysv} (1 apply, 2 a keyring call got through)"
+        );
+    }
+}
+
+/// `add_key` (286), `request_key` (287) and `keyctl` (288) of the ia32 ABI.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn ia32_keyring_calls_are_refused() {
+    use crate::tools::seccomp::tests::ia32_syscall;
+    let program = filter(false).unwrap();
+    let code = exit_code_of(|| {
+        // SAFETY: getpid has no memory effects.
+        let own = i64::from(unsafe { libc::getpid() });
+        if ia32_syscall(20, 0, 0) != own {
+            return 5;
+        }
+        if apply(&program).is_err() {
+            return 1;
+        }
+        let eperm = -i64::from(libc::EPERM);
+        if [286, 287, 288]
+            .iter()
+            .any(|&nr| ia32_syscall(nr, 0, 0) != eperm)
+        {
+            return 2;
+        }
+        0
+    });
+    if code == 5 {
+        eprintln!("skipped: this kernel has no ia32 emulation");
+        return;
+    }
+    assert_eq!(code, 0, "1 apply, 2 a keyring call got through");
+}
