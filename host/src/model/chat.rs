@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::client::{Wire, WireClient, bearer};
 use super::http::stream_error;
 use super::sse::{SseEvent, SseStream};
+use super::think_tags::ThinkTags;
 use super::wire::{self, WireDecoder, injected_user_text, str_at, u64_at};
 use super::{Item, ModelError, ModelEvent, ModelRequest, ModelStream, ToolCall, Usage, WireApi};
 use crate::config::ProviderConfig;
@@ -238,18 +239,25 @@ struct Decoder {
     truncated: bool,
     /// `finish_reason: "content_filter"`.
     filtered: bool,
+    /// A `<think>` block at the start of the content is reasoning.
+    think: ThinkTags,
 }
 
 impl Decoder {
     /// The slot a tool-call piece belongs to: by `index`; without one (some
-    /// servers), a new slot for an unseen `id`, else the last slot.
+    /// servers and gateways), by `id`: a new slot for an unseen one, the
+    /// slot of a seen one. A piece with neither goes on the last slot,
+    /// unless it names a function while the last slot already has a name
+    /// and whole JSON arguments: then it starts the next call (two parallel
+    /// calls sent with neither `index` nor `id`).
     fn slot(&mut self, piece: &Value) -> &mut PendingCall {
         let id = str_at(piece, "/id").filter(|s| !s.is_empty());
         let pos = match piece.get("index").and_then(Value::as_u64) {
             Some(i) => self.calls.iter().position(|c| c.index == i),
             None => match id {
-                Some(id) if !self.calls.iter().any(|c| c.id == id) => None,
-                _ => self.calls.len().checked_sub(1),
+                Some(id) => self.calls.iter().position(|c| c.id == id),
+                None if self.starts_next_call(piece) => None,
+                None => self.calls.len().checked_sub(1),
             },
         };
         let pos = match pos {
@@ -267,6 +275,17 @@ impl Decoder {
             }
         };
         &mut self.calls[pos]
+    }
+
+    /// Whether a piece without `index` and `id` is the start of another
+    /// call: it names a function, and the last call is whole (a name and
+    /// arguments that are one JSON object).
+    fn starts_next_call(&self, piece: &Value) -> bool {
+        str_at(piece, "/function/name").is_some_and(|n| !n.is_empty())
+            && self
+                .calls
+                .last()
+                .is_some_and(|c| !c.name.is_empty() && wire::is_object(&c.arguments))
     }
 
     fn tool_call_piece(&mut self, piece: &Value) {
@@ -292,7 +311,7 @@ impl Decoder {
     fn complete(&mut self) -> Vec<ModelEvent> {
         let mut calls = std::mem::take(&mut self.calls);
         calls.sort_by_key(|c| c.index);
-        let mut out = Vec::new();
+        let mut out = self.think.finish();
         for c in calls {
             // A slot with nothing in it is no call; one without a name is
             // passed on, and the model is told it named no tool.
@@ -330,6 +349,27 @@ fn error_code(err: &Value) -> Option<&str> {
     str_at(err, "/code").or(str_at(err, "/type"))
 }
 
+/// An error the server sent inside the stream: the context window's when
+/// it says so; one whose `code` is a 4xx status (vLLM's refusal of the
+/// request, sent in a 200 stream) as that status; else the provider's.
+fn in_stream_error(err: &Value, message: &str) -> ModelError {
+    let e = stream_error(error_code(err), message);
+    let status = match err.get("code") {
+        Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Some(Value::String(s)) => s.parse::<u16>().ok(),
+        _ => None,
+    };
+    match status {
+        Some(status @ 400..=499) if !matches!(e, ModelError::ContextWindow(_)) => {
+            ModelError::StreamStatus {
+                status,
+                body: json!({"error": err}).to_string(),
+            }
+        }
+        _ => e,
+    }
+}
+
 /// An id for a tool call the server sent without one: `call_<index>_`
 /// and a random suffix, so ids stay unique across responses.
 fn generated_id(index: u64) -> String {
@@ -364,11 +404,11 @@ impl WireDecoder for Decoder {
             let message = str_at(err, "/message")
                 .or(err.as_str())
                 .unwrap_or("unknown error");
-            return Err(stream_error(error_code(err), message));
+            return Err(in_stream_error(err, message));
         }
         if str_at(&data, "/object") == Some("error") {
             let message = str_at(&data, "/message").unwrap_or("unknown error");
-            return Err(stream_error(error_code(&data), message));
+            return Err(in_stream_error(&data, message));
         }
         if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
             self.usage = Some(Usage {
@@ -384,12 +424,16 @@ impl WireDecoder for Decoder {
             return Ok(out);
         };
         // vLLM, DeepSeek and llama.cpp send `reasoning_content`; Ollama and
-        // OpenRouter `reasoning`.
-        for key in ["/delta/reasoning_content", "/delta/reasoning"] {
-            out.extend(super::wire::reasoning(str_at(choice, key)));
-        }
+        // OpenRouter `reasoning`; some servers and proxies both, with the
+        // same text: the first that is not empty is the piece.
+        out.extend(super::wire::reasoning(
+            ["/delta/reasoning_content", "/delta/reasoning"]
+                .into_iter()
+                .filter_map(|key| str_at(choice, key))
+                .find(|r| !r.is_empty()),
+        ));
         if let Some(text) = str_at(choice, "/delta/content").filter(|t| !t.is_empty()) {
-            out.push(ModelEvent::TextDelta(text.to_string()));
+            out.extend(self.think.feed(text));
         }
         if let Some(pieces) = choice
             .pointer("/delta/tool_calls")

@@ -165,15 +165,19 @@ impl<W: Wire> ModelClient for WireClient<W> {
             self.provider.stream_idle_timeout_secs,
         ));
         // What the stream could not read is said with where it came from.
-        let provider = self.provider.name.clone();
+        // An error with a status inside the stream is that status's.
+        let provider = self.provider.clone();
         let url = crate::config::shown_url::shown_url(&url).into_owned();
         Ok(Box::pin(events.map(move |event| {
             event.map_err(|e| match e {
                 ModelError::Decode(message) => ModelError::Stream {
-                    provider: provider.clone(),
+                    provider: provider.name.clone(),
                     url: url.clone(),
                     message,
                 },
+                ModelError::StreamStatus { status, body } => {
+                    http::failed_status(status, &url, &Default::default(), &body, &provider)
+                }
                 other => other,
             })
         })))

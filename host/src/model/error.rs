@@ -68,6 +68,16 @@ pub enum ModelError {
     /// The provider reported an error inside the stream.
     #[error("the provider reported an error: {0}")]
     Provider(String),
+    /// An error inside a 200 stream that carries a 4xx status as its code
+    /// (vLLM's `{"error": {"code": 400, …}}`); the client makes it the
+    /// error of that status (`http::failed_status`), so it is retried or
+    /// explained as a response with that status would be. `body` is the
+    /// error as a JSON body (`{"error": …}`).
+    #[error(
+        "the provider reported an error (HTTP {status}): {}",
+        super::http::error_message(body)
+    )]
+    StreamStatus { status: u16, body: String },
     /// The client is misconfigured (missing key, bad URL).
     #[error("{0}")]
     Config(String),
@@ -105,6 +115,9 @@ impl ModelError {
                 *status == 408 || *status == 409 || *status == 429 || *status >= 500
             }
             ModelError::Provider(_) => true,
+            ModelError::StreamStatus { status, .. } => {
+                *status == 408 || *status == 409 || *status == 429
+            }
             ModelError::Auth { .. }
             | ModelError::Quota { .. }
             | ModelError::ContextWindow(_)

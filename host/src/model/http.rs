@@ -81,43 +81,13 @@ pub async fn post_event_stream(
             .text()
             .await
             .unwrap_or_else(|e| format!("(the error body could not be read: {e})"));
-        let mut err = status_error(status.as_u16(), url, &headers, &text);
-        if let ModelError::Http {
-            status: 404, body, ..
-        } = &mut err
-        {
-            // Ollama, vLLM, OpenAI and Anthropic answer an unknown model
-            // with 404 and a body that says so: then the model name is
-            // what to check.
-            body.push_str(&if super::not_found::about_model(body) {
-                super::not_found::unknown_model_hint()
-            } else {
-                format!(
-                    " (nothing answers at this URL; {})",
-                    crate::config::base_url_places::not_found_fix(provider)
-                )
-            });
-        }
-        if let ModelError::Http { status, body, .. } = &mut err {
-            if matches!(status, 400 | 405 | 415 | 422) {
-                *body = super::refusal::explained(&text, provider);
-            } else if let Some(hint) = status_hint(*status, provider) {
-                body.push_str(&hint);
-            }
-        }
-        if let ModelError::Auth { body, .. } = &mut err
-            && let Some(var) = &provider.api_key_env
-        {
-            body.push_str(&if super::client::api_key(provider).is_none() {
-                format!(" (no API key was sent: the environment variable {var} is not set)")
-            } else {
-                format!(
-                    " (the API key sent came from the environment variable {var}; check that it is valid for this server, or set api_key_env of providers.{} to the right variable)",
-                    provider.name
-                )
-            });
-        }
-        return Err(err);
+        return Err(failed_status(
+            status.as_u16(),
+            url,
+            &headers,
+            &text,
+            provider,
+        ));
     }
     let header = |name| {
         response
@@ -137,15 +107,7 @@ pub async fn post_event_stream(
     if content_type.contains("json") {
         // An event stream mislabelled as JSON (some proxies and servers)
         // is read as the stream it is.
-        // Enough of the start to tell (an event's first line is longer).
-        let mut start = Vec::new();
-        while start.len() < 16 {
-            match response.chunk().await {
-                Ok(Some(c)) => start.extend_from_slice(&c),
-                _ => break,
-            }
-        }
-        let first = Bytes::from(start);
+        let first = peek(&mut response).await;
         if looks_like_event_stream(&first) {
             tracing::debug!(%url, %content_type, "an event stream labelled as JSON");
             return Ok(EventStream {
@@ -169,10 +131,105 @@ pub async fn post_event_stream(
             &text,
         ));
     }
-    Ok(EventStream {
-        response,
-        head: None,
-    })
+    if content_type.contains("event-stream") {
+        return Ok(EventStream {
+            response,
+            head: None,
+        });
+    }
+    // Another type (`text/plain`, none): an event stream some servers and
+    // proxies label wrongly, or a message (a model still loading) to show.
+    let first = peek(&mut response).await;
+    if looks_like_event_stream(&first) {
+        tracing::debug!(%url, %content_type, "an event stream labelled as something else");
+        return Ok(EventStream {
+            response,
+            head: Some(first),
+        });
+    }
+    let rest = response.text().await.unwrap_or_default();
+    let text = format!("{}{rest}", String::from_utf8_lossy(&first));
+    Err(ModelError::Decode(format!(
+        "{url} answered HTTP {} ({}) instead of an event stream (text/event-stream): {:?}; check that base_url of providers.{} points at the model server's API and that the server is ready",
+        status.as_u16(),
+        if content_type.is_empty() {
+            "no Content-Type"
+        } else {
+            content_type.as_str()
+        },
+        truncate(text.trim(), MAX_ERROR_BODY),
+        provider.name
+    )))
+}
+
+/// The start of a body, enough to tell whether it is an event stream: its
+/// first line (past blank space) or 16 bytes, whichever comes first, or
+/// all of it when shorter.
+async fn peek(response: &mut reqwest::Response) -> Bytes {
+    let mut start = Vec::new();
+    let enough = |b: &[u8]| {
+        let text = String::from_utf8_lossy(b);
+        let text = text.trim_start_matches('\u{feff}').trim_start();
+        b.len() >= 16 || text.contains('\n')
+    };
+    while !enough(&start) {
+        match response.chunk().await {
+            Ok(Some(c)) => start.extend_from_slice(&c),
+            _ => break,
+        }
+    }
+    Bytes::from(start)
+}
+
+/// The error for a non-success `status` with its body `text`, with what
+/// to check: [`status_error`] and the hint for the status (an unknown
+/// model, a refused request, a rate limit, a server failure, a key). Also
+/// for an error a server put inside a 200 stream with a status code
+/// ([`ModelError::StreamStatus`]): handled as that status.
+pub(crate) fn failed_status(
+    status: u16,
+    url: &str,
+    headers: &HeaderMap,
+    text: &str,
+    provider: &ProviderConfig,
+) -> ModelError {
+    let mut err = status_error(status, url, headers, text);
+    if let ModelError::Http {
+        status: 404, body, ..
+    } = &mut err
+    {
+        // Ollama, vLLM, OpenAI and Anthropic answer an unknown model
+        // with 404 and a body that says so: then the model name is
+        // what to check.
+        body.push_str(&if super::not_found::about_model(body) {
+            super::not_found::unknown_model_hint()
+        } else {
+            format!(
+                " (nothing answers at this URL; {})",
+                crate::config::base_url_places::not_found_fix(provider)
+            )
+        });
+    }
+    if let ModelError::Http { status, body, .. } = &mut err {
+        if matches!(status, 400 | 405 | 415 | 422) {
+            *body = super::refusal::explained(text, provider);
+        } else if let Some(hint) = status_hint(*status, provider) {
+            body.push_str(&hint);
+        }
+    }
+    if let ModelError::Auth { body, .. } = &mut err
+        && let Some(var) = &provider.api_key_env
+    {
+        body.push_str(&if super::client::api_key(provider).is_none() {
+            format!(" (no API key was sent: the environment variable {var} is not set)")
+        } else {
+            format!(
+                " (the API key sent came from the environment variable {var}; check that it is valid for this server, or set api_key_env of providers.{} to the right variable)",
+                provider.name
+            )
+        });
+    }
+    err
 }
 
 /// What to check after an error status (404 has its own, above; a

@@ -17,6 +17,7 @@ mod refusal;
 pub(crate) mod responses;
 pub(crate) mod retry;
 pub mod sse;
+mod think_tags;
 pub(crate) mod wire;
 
 use std::pin::Pin;

@@ -273,7 +273,9 @@ impl Decoder {
                 return text.map(ModelEvent::TextDelta).into_iter().collect();
             }
             Some("reasoning") => {
-                let summary = self.unstreamed_text(item, "summary", &["summary_text"]);
+                let summary = self
+                    .unstreamed_text(item, "summary", &["summary_text"])
+                    .or_else(|| self.unstreamed_text(item, "content", &["reasoning_text"]));
                 let mut out = wire::reasoning(summary.as_deref());
                 out.push(ModelEvent::Thinking(reasoning::item(item)));
                 return out;
@@ -343,7 +345,9 @@ impl WireDecoder for Decoder {
                     None => Vec::new(),
                 })
             }
-            "response.reasoning_summary_text.delta" => {
+            // Servers that stream the raw reasoning (vLLM's Responses API
+            // for gpt-oss, LM Studio) send `reasoning_text` deltas.
+            "response.reasoning_summary_text.delta" | "response.reasoning_text.delta" => {
                 self.note_streamed(&data);
                 Ok(wire::reasoning(str_at(&data, "/delta")))
             }

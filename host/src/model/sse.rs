@@ -62,13 +62,23 @@ where
     decode_limited(body, MAX_EVENT_BYTES, transport, Arc::default())
 }
 
-/// [`decode_with`] with events of at most `limit` bytes; `comments`
-/// counts the comment lines (`: ping`) read so far.
+/// What the body brought besides whole events, for [`idle_limited`].
+#[derive(Debug, Default)]
+struct Progress {
+    /// Comment lines (`: ping`) read so far.
+    comments: AtomicU64,
+    /// Chunks after which part of an event of the answer was read and
+    /// not yet ended (a big event arriving slowly).
+    reading: AtomicU64,
+}
+
+/// [`decode_with`] with events of at most `limit` bytes; `progress`
+/// counts the comment lines read and the chunks of unfinished events.
 fn decode_limited<S, B, E>(
     body: S,
     limit: usize,
     transport: impl Fn(E) -> ModelError + Send + 'static,
-    comments: Arc<AtomicU64>,
+    progress: Arc<Progress>,
 ) -> SseStream
 where
     S: Stream<Item = Result<B, E>> + Send + 'static,
@@ -81,7 +91,7 @@ where
         ready: VecDeque<SseEvent>,
         scratch: Vec<SseEvent>,
         transport: F,
-        comments: Arc<AtomicU64>,
+        progress: Arc<Progress>,
     }
     let state = State {
         body: Box::pin(body),
@@ -89,7 +99,7 @@ where
         ready: VecDeque::new(),
         scratch: Vec::new(),
         transport,
-        comments,
+        progress,
     };
     Box::pin(futures::stream::unfold(state, |mut st| async move {
         loop {
@@ -106,7 +116,12 @@ where
                         return Some((Err(too_large(e)), st));
                     }
                     st.ready.extend(st.scratch.drain(..));
-                    st.comments.store(parser.comments(), Ordering::Relaxed);
+                    st.progress
+                        .comments
+                        .store(parser.comments(), Ordering::Relaxed);
+                    if parser.in_event() {
+                        st.progress.reading.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
                 Some(Err(e)) => {
                     st.parser = None;
@@ -138,7 +153,7 @@ pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseS
     let url = crate::config::shown_url::shown_url(response.url().as_str()).into_owned();
     let idle_url = url.clone();
     let body = futures::stream::iter(head.map(Ok)).chain(response.bytes_stream());
-    let comments = Arc::new(AtomicU64::new(0));
+    let progress = Arc::new(Progress::default());
     let transport = move |e: reqwest::Error| {
         if e.is_timeout() {
             // Not a byte for the read timeout: no keep-alive either.
@@ -154,11 +169,11 @@ pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseS
             ))
         }
     };
-    let events = decode_limited::<_, Bytes, _>(body, MAX_EVENT_BYTES, transport, comments.clone());
+    let events = decode_limited::<_, Bytes, _>(body, MAX_EVENT_BYTES, transport, progress.clone());
     idle_limited(
         events,
         std::time::Duration::from_secs(idle_secs),
-        comments,
+        progress,
         move |pinged| ModelError::Idle {
             url: idle_url.clone(),
             secs: idle_secs,
@@ -169,21 +184,23 @@ pub fn decode_response(stream: super::http::EventStream, idle_secs: u64) -> SseS
 
 /// Whether `ev` only keeps the connection alive (Anthropic `event: ping`,
 /// a `keepalive` event, an event without data): it is no part of the
-/// answer. (Comments, `: ping`, never become events: `comments` counts
-/// them.)
+/// answer. (Comments, `: ping`, never become events: [`Progress`]
+/// counts them.)
 fn keep_alive(ev: &SseEvent) -> bool {
     matches!(ev.event.as_deref(), Some("ping" | "keepalive")) || ev.data.trim().is_empty()
 }
 
-/// `events` ended with `on_idle(pinged)` when no event but keep-alives
-/// came for `idle`: a server that sends only pings (bytes that reset the
-/// read timeout) is as stalled as one that sends nothing. `pinged` says
-/// whether keep-alives (ping events, or comment lines counted in
-/// `comments`) came since the last event of the answer.
+/// `events` ended with `on_idle(pinged)` when nothing of the answer came
+/// for `idle`: neither an event nor a piece of one (a big event arriving
+/// slowly is progress, counted in `progress.reading`). A server that
+/// sends only pings (bytes that reset the read timeout) is as stalled as
+/// one that sends nothing. `pinged` says whether keep-alives (ping
+/// events, or comment lines counted in `progress.comments`) came since
+/// the last event of the answer.
 fn idle_limited(
     events: SseStream,
     idle: std::time::Duration,
-    comments: Arc<AtomicU64>,
+    progress: Arc<Progress>,
     on_idle: impl Fn(bool) -> ModelError + Send + Sync + 'static,
 ) -> SseStream {
     struct Idle {
@@ -192,6 +209,8 @@ fn idle_limited(
         done: bool,
         /// Comment lines read up to the last event of the answer.
         comments_then: u64,
+        /// `progress.reading` when the deadline was last set.
+        reading_then: u64,
         /// A keep-alive event came since the last event of the answer.
         pinged: bool,
     }
@@ -201,11 +220,12 @@ fn idle_limited(
         deadline: tokio::time::Instant::now() + idle,
         done: false,
         comments_then: 0,
+        reading_then: 0,
         pinged: false,
     };
     Box::pin(futures::stream::unfold(state, move |mut st| {
         let on_idle = on_idle.clone();
-        let comments = comments.clone();
+        let progress = progress.clone();
         async move {
             if st.done {
                 return None;
@@ -217,7 +237,8 @@ fn idle_limited(
                         Some(Ok(ev)) => {
                             st.deadline = tokio::time::Instant::now() + idle;
                             st.pinged = false;
-                            st.comments_then = comments.load(Ordering::Relaxed);
+                            st.comments_then = progress.comments.load(Ordering::Relaxed);
+                            st.reading_then = progress.reading.load(Ordering::Relaxed);
                             return Some((Ok(ev), st));
                         }
                         Some(Err(e)) => {
@@ -227,6 +248,14 @@ fn idle_limited(
                         None => return None,
                     },
                     _ = tokio::time::sleep_until(st.deadline) => {
+                        let reading = progress.reading.load(Ordering::Relaxed);
+                        if reading > st.reading_then {
+                            // Part of an event came: the server is sending.
+                            st.reading_then = reading;
+                            st.deadline = tokio::time::Instant::now() + idle;
+                            continue;
+                        }
+                        let comments = &progress.comments;
                         let pinged =
                             st.pinged || comments.load(Ordering::Relaxed) > st.comments_then;
                         st.done = true;

@@ -256,6 +256,7 @@ pub(crate) mod test_support {
             ModelError::Stream { .. } => "Stream",
             ModelError::GaveUp { .. } => "GaveUp",
             ModelError::Provider(_) => "Provider",
+            ModelError::StreamStatus { .. } => "StreamStatus",
             ModelError::Config(_) => "Config",
             ModelError::Quota { .. } => "Quota",
         };

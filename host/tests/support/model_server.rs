@@ -156,6 +156,9 @@ pub enum Reply {
     /// the body: for bodies the scripted steps cannot make (a provider's
     /// truncation marker, a runaway event).
     Raw(Vec<Vec<u8>>),
+    /// [`Reply::Raw`] with a pause of `pause_ms` before each chunk after
+    /// the first: a server (or a slow link) that sends one event slowly.
+    Paced { chunks: Vec<Vec<u8>>, pause_ms: u64 },
     /// Held until `count` requests of `group` have arrived (all of them in
     /// flight at once), then answered with `then`. Requests that never
     /// overlap get a 500 after 60 s instead of hanging the test.

@@ -279,6 +279,17 @@ fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {
     if quire::config::probe::names_listed_model(&models, model) {
         return Check::ok("model", format!("{model} is available"));
     }
+    if models.is_empty() {
+        // LM Studio or llama-swap with nothing loaded, an Ollama with
+        // nothing pulled.
+        return Check::fail(
+            "model",
+            format!("{url} lists no models: the server has none loaded or installed"),
+            format!(
+                "load {model} in the server first (LM Studio: `lms load {model}` or the model picker; Ollama: `ollama pull {model}`), then run quire doctor again"
+            ),
+        );
+    }
     let hint = quire::suggest::did_you_mean(model, models.iter().map(String::as_str));
     let some: Vec<&str> = models.iter().take(8).map(String::as_str).collect();
     Check::fail(

@@ -72,6 +72,14 @@ impl Parser {
         self.comments
     }
 
+    /// Whether part of an event is read and not yet ended: its fields, or
+    /// a line of one not yet ended (a comment line, a keep-alive, is not).
+    pub fn in_event(&self) -> bool {
+        let keep_alive = matches!(self.event.as_str(), "ping" | "keepalive");
+        ((self.has_data || !self.event.is_empty()) && !keep_alive)
+            || self.line.first().is_some_and(|b| *b != b':')
+    }
+
     /// Reads one chunk; complete events are pushed onto `out`.
     pub fn feed(&mut self, mut chunk: &[u8], out: &mut Vec<SseEvent>) -> Result<(), TooLarge> {
         if self.after_cr && !chunk.is_empty() {

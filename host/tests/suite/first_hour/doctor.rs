@@ -385,3 +385,29 @@ fn lines_are_printed_as_the_checks_complete() {
         "the first line came only after the provider check ended"
     );
 }
+
+/// A server that lists no models (LM Studio or llama-swap with nothing
+/// loaded) is said to list none, with what to do, not with an empty
+/// "pick one" list.
+#[test]
+fn a_server_listing_no_models_is_told_to_load_one() {
+    let page = crate::support::page_server::PageServer::start(
+        "application/json",
+        r#"{"object":"list","data":[]}"#,
+    );
+    let env = TestEnv::new("chat");
+    let path = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let url = format!("http://127.0.0.1:{}/v1", page.port());
+    std::fs::write(&path, text.replace(&env.server.base_url_openai(), &url)).unwrap();
+    let run = env.run(&["doctor", "--json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let (_, checks) = checks(&run.stdout);
+    let model = find(&checks, "model", "fail");
+    assert_eq!(model.len(), 1, "{checks:#?}");
+    let message = model[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("lists no models"), "{message}");
+    let fix = model[0]["fix"].as_str().unwrap_or_default();
+    assert!(fix.contains("load test-model in the server"), "{fix}");
+    assert!(!fix.ends_with(": "), "{fix}");
+}

@@ -334,6 +334,17 @@ async fn answer(
             let frames: Vec<Frame> = chunks.into_iter().map(Frame::Event).collect();
             send_stream(stream, &request_id, &frames, true).await
         }
+        Reply::Paced { chunks, pause_ms } => {
+            let pause = std::time::Duration::from_millis(pause_ms);
+            let mut frames = Vec::new();
+            for (i, chunk) in chunks.into_iter().enumerate() {
+                if i > 0 {
+                    frames.push(Frame::Delay(pause));
+                }
+                frames.push(Frame::Event(chunk));
+            }
+            send_stream(stream, &request_id, &frames, true).await
+        }
         Reply::Hang => std::future::pending().await,
         // Gates are waited for before `answer`; a gate inside a gate is
         // a mistake in the test.
