@@ -93,6 +93,8 @@ impl Runner {
                 network: true,
                 unix_sockets: true,
                 temp_dir: None,
+                pins: Vec::new(),
+                workspace_pin: None,
             },
             env: &self.env,
             cancel: cancel.clone(),

@@ -82,7 +82,13 @@ pub async fn run(global: &GlobalArgs, args: &SandboxArgs) -> i32 {
         .shell_env()
         .apply(&mut cmd, mode != SandboxMode::DangerFullAccess);
     die_with_quire(&mut cmd);
-    if let Err(e) = quire::tools::sandbox::confine(&mut cmd, &policy) {
+    // The workspace and writable roots are pinned as this run first named
+    // them (quire::tools::pinned_roots): the rules grant those folders.
+    let confined = quire::tools::sandbox::confine(&mut cmd, &policy);
+    for warning in quire::tools::pinned_roots::take_warnings() {
+        eprintln!("warning: {warning}");
+    }
+    if let Err(e) = confined {
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }

@@ -30,6 +30,13 @@ pub fn writable(claude: &ClaudeSettings) -> (Vec<PathBuf>, Vec<String>) {
             continue;
         }
         for given in &file.additional_directories {
+            if let Some(link) = repo_link(given, claude.project_root.as_deref()) {
+                notes.push(format!(
+                    "{at}: `permissions.additionalDirectories` \"{given}\" is not used: {} is a symbolic link inside the repository (which a command may have put there, to make commands write where it leads); name the folder by its absolute path instead",
+                    link.display()
+                ));
+                continue;
+            }
             let path = resolve(given, claude.project_root.as_deref());
             match super::ranges::root_refused(&path) {
                 Some(why) => notes.push(format!(
@@ -41,6 +48,31 @@ pub fn writable(claude: &ClaudeSettings) -> (Vec<PathBuf>, Vec<String>) {
         }
     }
     (dirs, notes)
+}
+
+/// The symbolic link inside the repository at `root` that the relative
+/// entry `given` is or passes through, if any: the repository (and so
+/// a sandboxed command) controls its links.
+fn repo_link(given: &str, root: Option<&Path>) -> Option<PathBuf> {
+    let root = root?;
+    if given.starts_with('~') || Path::new(given).is_absolute() {
+        return None;
+    }
+    let mut cur = root.to_path_buf();
+    for c in Path::new(given).components() {
+        match c {
+            std::path::Component::Normal(name) => cur.push(name),
+            std::path::Component::ParentDir => {
+                cur.pop();
+            }
+            _ => continue,
+        }
+        let link = std::fs::symlink_metadata(&cur).is_ok_and(|m| m.file_type().is_symlink());
+        if link && cur.starts_with(root) {
+            return Some(cur);
+        }
+    }
+    None
 }
 
 /// `given` as a path: `~` and `~/x` from the home folder, a relative path
@@ -75,6 +107,19 @@ fn resolve(given: &str, root: Option<&Path>) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_entry_through_a_link_in_the_repository_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("real/sub")).unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("out")).unwrap();
+        assert_eq!(repo_link("out", Some(&root)), Some(root.join("out")));
+        assert_eq!(repo_link("out/sub", Some(&root)), Some(root.join("out")));
+        assert_eq!(repo_link("real/sub", Some(&root)), None);
+        assert_eq!(repo_link("/abs/out", Some(&root)), None);
+        assert_eq!(repo_link("out", None), None);
+    }
 
     #[test]
     fn home_and_relative_folders_are_resolved() {

@@ -16,6 +16,7 @@ pub(crate) mod list_dir;
 pub(crate) mod naming;
 mod nul_path;
 pub mod permissions;
+pub mod pinned_roots;
 pub(crate) mod quoted_path;
 pub(crate) mod read_file;
 pub mod registry;

@@ -320,6 +320,10 @@ impl ToolRegistry {
                 }
             }
         };
+        // A writable folder a command swapped out, left out of the rules.
+        for message in super::pinned_roots::take_warnings() {
+            ctx.events.send(Event::Warning { message });
+        }
         let limit = own_limit.map_or(self.output_limit, |own| own.min(self.output_limit));
         let (text, cut) = cap_output(&output.text, limit);
         let structured = output.structured.as_ref();

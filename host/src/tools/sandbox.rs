@@ -16,6 +16,7 @@
 //! mode, commands are refused instead of running unconfined.
 
 use std::io;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
 use landlock::{
@@ -23,6 +24,8 @@ use landlock::{
     Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, RulesetStatus, Scope,
 };
 use serde::{Deserialize, Serialize};
+
+use super::pinned_roots::{Changed, Pinned};
 
 /// How much a command may touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -71,6 +74,13 @@ pub struct SandboxPolicy {
     /// as `TMPDIR`, `TMP` and `TEMP`, when the temp root takes no new
     /// entries ([`super::command_tmp`]).
     pub temp_dir: Option<PathBuf>,
+    /// The folders `writable_roots` are beneath, as first named in this
+    /// run ([`super::pinned_roots`]): each is checked to be the same
+    /// folder before a command, and its rules made from that descriptor.
+    pub pins: Vec<Pinned>,
+    /// The workspace's pin (also in `pins`): when it changed, commands
+    /// are refused.
+    pub workspace_pin: Option<Pinned>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +91,9 @@ pub enum SandboxError {
     Unsupported { mode: SandboxMode, reason: String },
     #[error("could not set up the {mode} sandbox: {reason}")]
     Setup { mode: SandboxMode, reason: String },
+    /// The workspace is no longer the folder the session started in.
+    #[error("{}", super::pinned_roots::workspace_refusal("run commands", .0))]
+    WorkspaceChanged(Changed),
 }
 
 /// Character devices every sandboxed command may write (output sinks and
@@ -197,17 +210,26 @@ pub fn workspace_policy(
     network: bool,
     extra: &[PathBuf],
 ) -> SandboxPolicy {
-    let mut writable_roots = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
-    writable_roots.extend(extra.iter().cloned());
+    let mut names = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
+    names.extend(extra.iter().cloned());
     if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
-        writable_roots.push(PathBuf::from(tmp));
+        names.push(PathBuf::from(tmp));
     }
+    // Each folder pinned the first time it is named (a missing one is
+    // left out); its real path as it was then, never looked up again.
+    let workspace_pin = super::pinned_roots::pin(workspace);
+    let mut pins: Vec<Pinned> = names
+        .iter()
+        .filter_map(|n| super::pinned_roots::pin(n))
+        .collect();
+    let mut writable_roots: Vec<PathBuf> = pins.iter().map(|p| p.real.clone()).collect();
     let mut temp_dir = None;
     if mode == SandboxMode::WorkspaceWrite {
         let protected = crate::config::protected::folders();
         writable_roots = super::writable_roots::carve(writable_roots, &protected);
         temp_dir = super::command_tmp::for_roots(&writable_roots, &protected);
         writable_roots.extend(temp_dir.clone());
+        pins.extend(temp_dir.as_deref().and_then(super::pinned_roots::pin));
     }
     SandboxPolicy {
         mode,
@@ -215,6 +237,8 @@ pub fn workspace_policy(
         network,
         unix_sockets: false,
         temp_dir,
+        pins,
+        workspace_pin,
     }
 }
 
@@ -427,9 +451,23 @@ fn build_ruleset(policy: &SandboxPolicy) -> Result<RulesetCreated, SandboxError>
         // Every right but making devices: a node for a disk or a loop
         // device made in the workspace (as root) would reach the device
         // around the rules on /dev. (seccomp refuses it too.)
+        // Each root opened beneath its checked pin, no link followed:
+        // the rule is on the folder checked, whatever its name is now.
         let writable = all & !(AccessFs::MakeChar | AccessFs::MakeBlock);
-        for root in &policy.writable_roots {
-            created = add_path(created, root, writable, abi)
+        let opened = super::pinned_roots::open_roots(
+            policy.workspace_pin.as_ref(),
+            &policy.pins,
+            &policy.writable_roots,
+        )
+        .map_err(SandboxError::WorkspaceChanged)?;
+        for (root, fd) in opened {
+            let access = if super::pinned_roots::is_dir(fd.as_fd()) {
+                writable
+            } else {
+                writable & AccessFs::from_file(abi)
+            };
+            created = created
+                .add_rule(PathBeneath::new(fd, access))
                 .map_err(|e| setup(&format!("allowing writes under {}", root.display()), &e))?;
         }
     }
@@ -531,6 +569,8 @@ mod tests {
             network: false,
             unix_sockets: false,
             temp_dir: None,
+            pins: Vec::new(),
+            workspace_pin: None,
         };
         build_ruleset(&policy).unwrap();
     }

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 /// `roots` without anything inside `protected` (both real paths).
 pub fn carve(roots: Vec<PathBuf>, protected: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    // Real paths, as pinned (`super::pinned_roots`): not looked up again,
+    // a link put in one's place since would be followed.
     for root in roots {
-        let real = std::fs::canonicalize(&root).unwrap_or(root);
-        split(&real, protected, &mut out);
+        split(&root, protected, &mut out);
     }
     out.sort();
     out.dedup();

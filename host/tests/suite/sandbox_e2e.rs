@@ -10,6 +10,7 @@ mod private_tmp;
 mod root_caps;
 mod sandbox_command;
 mod settings_seal;
+mod swapped_roots;
 mod sysv_ipc;
 mod terminal;
 

@@ -210,6 +210,19 @@ impl Roots {
             .map(Roots)
     }
 
+    /// Directories already opened (and checked), with their real paths.
+    pub fn from_opened(opened: Vec<(PathBuf, OwnedFd)>) -> Roots {
+        Roots(
+            opened
+                .into_iter()
+                .map(|(path, fd)| Root {
+                    dir: Dir(Arc::new(fd)),
+                    path,
+                })
+                .collect(),
+        )
+    }
+
     /// The root `real` (absolute) is beneath.
     pub fn of(&self, real: &Path) -> io::Result<&Root> {
         deepest(&self.0, |r| &r.path, real).ok_or_else(|| {

@@ -21,6 +21,7 @@ mod put_back;
 #[cfg(test)]
 mod race_tests;
 mod rewrite;
+mod roots;
 mod scan;
 mod stale_tmp;
 mod steps;
@@ -182,7 +183,11 @@ async fn blocking<T: Send + 'static>(
 
 fn plan_error(e: PlanError) -> ToolError {
     match e {
-        PlanError::Outside { .. } | PlanError::Protected { .. } => ToolError::Denied(e.to_string()),
+        PlanError::Outside { .. }
+        | PlanError::Protected { .. }
+        | PlanError::Roots(roots::RootsError::WorkspaceChanged(_)) => {
+            ToolError::Denied(e.to_string())
+        }
         other => ToolError::Failed(other.to_string()),
     }
 }

@@ -5,12 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use super::apply::{HunkError, apply_hunks, new_file};
-use super::beneath::Roots;
 use super::commit::{Content, StageError, Staged};
 use super::diff::{DIFF_FILE_LIMIT, FileDiff, hex};
 use super::originals::{self, Original, missing_dirs};
 use super::parse::{FileOp, Hunk};
-use super::paths::{normalize, real_path, workspace_root};
+use super::paths::{normalize, real_path};
 use crate::tools::SandboxMode;
 
 /// What a patch does to one file, for the summary and the result.
@@ -104,6 +103,8 @@ pub enum PlanError {
     NotText(String),
     #[error("{0} Nothing was changed.")]
     Stage(#[from] StageError),
+    #[error("{0} Nothing was changed.")]
+    Roots(#[from] super::roots::RootsError),
     #[error(
         "{0}\nNothing was changed. Read the file again and resend the whole patch with the ' ' and '-' lines copied exactly from it."
     )]
@@ -125,25 +126,6 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// The directories the patch may write beneath: the workspace and
-    /// the writable roots that exist (real paths, the workspace first),
-    /// or `/` under danger-full-access.
-    fn roots(&self) -> Vec<PathBuf> {
-        if self.sandbox == SandboxMode::DangerFullAccess {
-            return vec![PathBuf::from("/")];
-        }
-        let mut roots = vec![workspace_root(&self.workspace)];
-        if self.sandbox == SandboxMode::WorkspaceWrite {
-            roots.extend(
-                self.writable_roots
-                    .iter()
-                    .filter_map(|r| std::fs::canonicalize(r).ok())
-                    .filter(|r| r.is_dir()),
-            );
-        }
-        roots
-    }
-
     /// Whether `real` is beneath one of `roots` (all of them: no sandbox).
     fn inside(&self, roots: &[PathBuf], real: &Path) -> bool {
         self.sandbox == SandboxMode::DangerFullAccess || roots.iter().any(|r| real.starts_with(r))
@@ -153,7 +135,7 @@ impl Scope {
     /// anywhere without a sandbox): a reverse diff of the change could not
     /// be applied there, so `/undo` needs the original.
     fn beyond_workspace(&self, real: &Path) -> bool {
-        !real.starts_with(workspace_root(&self.workspace))
+        !real.starts_with(super::roots::real_workspace(&self.workspace))
     }
 
     fn outside(shown: &str, real: &Path, roots: &[PathBuf]) -> PlanError {
@@ -236,11 +218,10 @@ impl Scope {
 
 /// Resolves, reads and patches every file in memory.
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
-    let root_path = scope.roots();
-    let roots = Roots::open(&root_path).map_err(|(path, source)| StageError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    // The workspace and writable roots as pinned, checked and opened
+    // (`/` under danger-full-access).
+    let (root_path, roots) =
+        super::roots::open(scope.sandbox, &scope.workspace, &scope.writable_roots)?;
     for op in ops {
         let (path, move_to) = match op {
             FileOp::Add { path, .. } | FileOp::Delete { path } => (path, None),

@@ -18,21 +18,29 @@ fn shown(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// The roots of `o`, opened again; each must still be the real folder it
-/// was (not replaced by a link since).
+/// The roots of `o`, opened again without following a link on the way
+/// (each must still be the real folder it was, not replaced by a link
+/// since, [`crate::tools::pinned_roots::open_no_links`]).
 fn open_roots(o: &Original) -> Result<Roots, UndoError> {
+    let mut opened = Vec::with_capacity(o.roots.len());
     for root in &o.roots {
-        if std::fs::canonicalize(root).ok().as_deref() != Some(root.as_path()) {
-            return Err(UndoError::Escaped {
-                path: shown(&o.left_at),
-                root: shown(root),
-            });
+        match crate::tools::pinned_roots::open_no_links(root) {
+            Ok(fd) => opened.push((root.clone(), fd)),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+                return Err(UndoError::Escaped {
+                    path: shown(&o.left_at),
+                    root: shown(root),
+                });
+            }
+            Err(source) => {
+                return Err(UndoError::Io {
+                    path: shown(root),
+                    source,
+                });
+            }
         }
     }
-    Roots::open(&o.roots).map_err(|(root, source)| UndoError::Io {
-        path: shown(&root),
-        source,
-    })
+    Ok(Roots::from_opened(opened))
 }
 
 /// An error of the walk beneath the root, for `p`: a link (or a path
