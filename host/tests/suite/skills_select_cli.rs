@@ -136,6 +136,28 @@ fn eval_thresholds_fail_the_run_for_ci() {
     );
 }
 
+/// A suite of messages that should select nothing measures no recall: it
+/// says so, and `--min-recall5` does not fail it for a 0 that means
+/// nothing.
+#[test]
+fn eval_of_only_negative_cases_measures_no_recall_and_passes() {
+    let env = env_with_skills();
+    env.write(
+        "negatives.json",
+        r#"[{"message": "thanks!"}, {"message": "rename tmp to buffer in src/main.rs"}]"#,
+    );
+    let run = env.run(&["skills", "eval", "negatives.json", "--min-recall5", "0.9"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("recall not measured (no case expects a skill)")
+            && run.stderr.contains("--min-recall5 is not checked"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
 #[test]
 fn eval_reports_recall_and_a_table() {
     let env = env_with_skills();

@@ -197,7 +197,8 @@ pub fn yaml_guard(front: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// YAML first; if that fails, plain `key: value` lines with a warning.
+/// YAML first; if that fails, plain `key: value` lines with a warning. A
+/// NUL byte is refused (see below).
 /// Skills and agent definitions (`agents/*.md`) both read theirs here.
 pub fn parse_frontmatter(
     front: &str,
@@ -207,6 +208,14 @@ pub fn parse_frontmatter(
         return Err(ParseError(format!(
             "the frontmatter is {} bytes; the limit is {MAX_FRONTMATTER_BYTES} (keep long text in the body)",
             front.len()
+        )));
+    }
+    // The YAML parser stops at a NUL and keeps what came before: the keys
+    // after it (`disable-model-invocation: true`) would vanish unsaid.
+    if let Some(at) = front.find('\0') {
+        let line = front[..at].matches('\n').count() + 2;
+        return Err(ParseError(format!(
+            "the frontmatter holds a NUL byte (line {line} of the file), which would hide the keys after it; remove it"
         )));
     }
     let yaml = match yaml_guard(front) {

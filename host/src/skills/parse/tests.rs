@@ -174,3 +174,15 @@ fn tags_are_ignored() {
         ("a", "Tagged text.")
     );
 }
+
+#[test]
+fn a_nul_in_the_frontmatter_is_refused_not_cut_at() {
+    let e = parse(
+        "hidden",
+        b"---\nname: hidden\ndescription: A skill.\0\ndisable-model-invocation: true\n---\nBody.\n",
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(e.contains("NUL byte (line 3 of the file)"), "{e}");
+}

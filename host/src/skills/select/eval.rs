@@ -97,6 +97,9 @@ pub struct CaseResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalReport {
     pub cases: Vec<CaseResult>,
+    /// Cases that expect a skill (recall is measured over them; with none,
+    /// the recalls are 0 and mean nothing).
+    pub expecting: usize,
     pub recall_at_1: f64,
     pub recall_at_5: f64,
     /// Wrongly selected rejected skills / all rejected skills (0 when none).
@@ -225,6 +228,7 @@ pub fn evaluate_plans(
         .filter(|r| !r.false_activations.is_empty())
         .count();
     EvalReport {
+        expecting: results.iter().filter(|r| r.recall_at_5.is_some()).count(),
         false_activation_rate: if results.is_empty() {
             0.0
         } else {
@@ -309,11 +313,17 @@ pub fn render(report: &EvalReport) -> String {
             ));
         }
     }
+    let recall = if report.expecting == 0 {
+        "recall not measured (no case expects a skill)".to_string()
+    } else {
+        format!(
+            "recall@1 {:.2} · recall@5 {:.2}",
+            report.recall_at_1, report.recall_at_5
+        )
+    };
     out.push_str(&format!(
-        "\n{} cases · recall@1 {:.2} · recall@5 {:.2} · wrongly selected {:.2} · false activations {:.2}\n",
+        "\n{} cases · {recall} · wrongly selected {:.2} · false activations {:.2}\n",
         report.cases.len(),
-        report.recall_at_1,
-        report.recall_at_5,
         report.wrong_share,
         report.false_activation_rate
     ));
