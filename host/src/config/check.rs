@@ -495,6 +495,23 @@ fn quoted_number(got: &str, expected: &str, key: Option<&str>) -> String {
     if !number || !numeric {
         return String::new();
     }
+    // Past the type's range a number is read as text (TOML's integers are
+    // 64-bit): not quotes, but a number too large.
+    let max = match expected.trim() {
+        "u8" => Some(u8::MAX as u128),
+        "u16" => Some(u16::MAX as u128),
+        "u32" => Some(u32::MAX as u128),
+        "u64" | "usize" => Some(u64::MAX as u128),
+        "i64" | "isize" => Some(i64::MAX as u128),
+        _ => None,
+    };
+    let whole: String = digits.chars().filter(|c| *c != '_' && *c != '+').collect();
+    if let Some(max) = max
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && whole.parse::<u128>().map_or(true, |n| n > max)
+    {
+        return format!(" (a number too large: at most {max})");
+    }
     match key {
         Some(key) => format!(
             " (text in quotes, not a number): write {key} = {} without the quotes",

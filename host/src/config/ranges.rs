@@ -131,6 +131,16 @@ pub(super) fn root_refused(root: &std::path::Path) -> Option<String> {
 /// The first key of `c` out of its range: the key and the message.
 pub(super) fn check(c: &Config) -> Result<(), (String, String)> {
     writable_roots(c)?;
+    // How many times the best skill's score must be the next one's: below
+    // 1 (or NaN) every message would activate its best match.
+    let ratio = c.skills.auto_activate_ratio;
+    if !(ratio.is_finite() && ratio >= 1.0) {
+        let key = "skills.auto_activate_ratio".to_string();
+        let message = format!(
+            "{key} must be a number of at least 1 (how many times the best score must be the next one's; 2 by default), got {ratio}"
+        );
+        return Err((key, message));
+    }
     let mut values: Vec<(String, u64)> = vec![
         ("max_turns".into(), u64::from(c.max_turns)),
         ("shell_timeout_ms".into(), c.shell_timeout_ms),
@@ -186,6 +196,13 @@ mod tests {
         assert!(of_key("providers.x.stream_idle_timeout_secs").is_some());
         assert!(of_key("model").is_none());
         let mut c = Config::default();
+        assert!(check(&c).is_ok());
+        for bad in [-1.0, 0.0, 0.5, f64::NAN, f64::INFINITY] {
+            c.skills.auto_activate_ratio = bad;
+            let got = check(&c).err().map(|e| e.1).unwrap_or_default();
+            assert!(got.contains("must be a number of at least 1"), "{bad}: {got}");
+        }
+        c.skills.auto_activate_ratio = 1.5;
         assert!(check(&c).is_ok());
         c.max_output_tokens = Some(0);
         assert_eq!(
