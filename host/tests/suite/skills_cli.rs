@@ -3,6 +3,8 @@
 use crate::support::skills_common;
 
 mod hostile_names;
+mod loads_as_written;
+mod non_utf8_folders;
 mod not_activated;
 
 use std::path::Path;

@@ -4,6 +4,8 @@
 //! a restart, and the `skill` tool refusing reads outside a skill's folder.
 use crate::support;
 
+mod edits;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -15,16 +15,22 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
     for path in paths {
         for report in validate_path(path, strict) {
             total += 1;
+            let at = report.location().display();
+            for w in &report.load_warnings {
+                elistln!("{at}: warning: quire loads this skill with a warning: {w}");
+            }
             if report.is_valid() {
                 listln!("ok: {}", report.dir.display());
                 continue;
             }
             failed += 1;
             for p in &report.problems {
-                elistln!("{}: {p}", report.location().display());
+                elistln!("{at}: {p}");
             }
-            for note in field_notes(&report.unexpected_fields) {
-                elistln!("{}: note: {note}", report.location().display());
+            // "Loads and works in quire" only when it does, as written.
+            let loads = !report.not_loaded && report.load_warnings.is_empty();
+            for note in field_notes(&report.unexpected_fields, loads) {
+                elistln!("{at}: note: {note}");
             }
         }
     }
@@ -41,7 +47,7 @@ pub fn validate(paths: &[PathBuf], strict: bool) -> i32 {
 
 /// What to know of fields the spec refuses: a misspelt one's spelling,
 /// and that quire and Claude Code read their own.
-fn field_notes(unexpected: &[String]) -> Vec<String> {
+fn field_notes(unexpected: &[String], loads: bool) -> Vec<String> {
     use quire::skills::validate::{ALLOWED_FIELDS, CLAUDE_CODE_FIELDS};
     let known = |k: &str| ALLOWED_FIELDS.contains(&k) || CLAUDE_CODE_FIELDS.contains(&k);
     let mut notes = Vec::new();
@@ -62,8 +68,13 @@ fn field_notes(unexpected: &[String]) -> Vec<String> {
         }
     }
     if !extensions.is_empty() {
+        let works = if loads {
+            "the skill loads and works in quire and Claude Code"
+        } else {
+            "see above for what quire makes of this skill"
+        };
         notes.push(format!(
-            "{} {} Claude Code's, which quire reads too: the skill loads and works in quire and Claude Code; only the Agent Skills spec (and its validator) leaves {} out",
+            "{} {} Claude Code's, which quire reads too: {works}; only the Agent Skills spec (and its validator) leaves {} out",
             extensions.join(", "),
             if extensions.len() == 1 { "is" } else { "are" },
             if extensions.len() == 1 { "it" } else { "them" },
@@ -133,12 +144,15 @@ mod tests {
 
     #[test]
     fn misspelt_fields_and_claude_codes_own_are_explained() {
-        let notes = field_notes(&[
-            "allowed_tools".into(),
-            "when_to_use".into(),
-            "disable-model-invocation".into(),
-            "colour".into(),
-        ]);
+        let notes = field_notes(
+            &[
+                "allowed_tools".into(),
+                "when_to_use".into(),
+                "disable-model-invocation".into(),
+                "colour".into(),
+            ],
+            true,
+        );
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("did you mean `allowed-tools`"));
         assert!(notes[1].starts_with("when_to_use, disable-model-invocation are Claude Code's"));

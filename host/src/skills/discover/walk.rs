@@ -141,8 +141,11 @@ fn subfolders(
         .collect();
     names.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = Vec::new();
-    for (name, entry) in names {
+    for (_, entry) in names {
         let Ok(ft) = entry.file_type() else { continue };
+        // The name as it is (not the lossy one sorted by): a folder whose
+        // name is not UTF-8 is still found.
+        let name = entry.file_name();
         let path = dir.join(&name);
         if ft.is_dir() {
             let child = canonical.join(&name);

@@ -2,6 +2,10 @@
 //! one file per set of skill roots. Each entry is one `SKILL.md`, keyed by
 //! its path, size and mtime (plus a hash of its indexed text), with its
 //! tokenized terms, so a warm start only stats files and reads this file.
+//! The [`KEEP_FILES`] most recently used files are kept (a file's mtime is
+//! its last use); older ones are deleted when a new one is written, so a
+//! repository of its own (another set of roots) does not add a copy for
+//! ever.
 //!
 //! A compact binary format (little endian): the magic `QSKI`, a version,
 //! the tokenizer's fingerprint ([`fingerprint`]), the term dictionary,
@@ -22,6 +26,9 @@ const MAGIC: &[u8; 4] = b"QSKI";
 /// selection code in `src/skills/select/`, of the stop words and of quire's
 /// version are caught by [`fingerprint`]).
 const VERSION: u32 = 4;
+
+/// Cache files kept (one per set of skill roots in use lately).
+pub const KEEP_FILES: usize = 8;
 
 /// What the cached terms depend on: the vocabulary file and the selection
 /// code (hashed at build time), the stop words and quire's version.
@@ -91,8 +98,34 @@ pub(crate) fn load(path: &Path) -> Option<CacheFile> {
     let decoded = decode(&bytes);
     if decoded.is_none() {
         tracing::warn!(file = %path.display(), "skills index cache unreadable; rebuilding");
+    } else {
+        // Used now: pruning keeps the files used last.
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
     }
     decoded
+}
+
+/// Deletes the cache files in `dir` beyond the [`KEEP_FILES`] used last
+/// (never `keep`, the one just written).
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin") && p != keep)
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, old) in files.iter().skip(KEEP_FILES.saturating_sub(1)) {
+        if let Err(e) = std::fs::remove_file(old) {
+            tracing::debug!(file = %old.display(), error = %e, "old skills index cache not deleted");
+        }
+    }
 }
 
 /// Writes `index` to `path` atomically (a temp file, then rename).
@@ -108,7 +141,11 @@ pub(crate) fn save(path: &Path, index: &Index) -> std::io::Result<()> {
     }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-    })
+    })?;
+    if let Some(parent) = path.parent() {
+        prune(parent, path);
+    }
+    Ok(())
 }
 
 fn encode(index: &Index) -> Vec<u8> {
@@ -297,6 +334,36 @@ mod tests {
         let (r, s) = Index::build(&reordered, Some(&cache));
         assert_eq!((s.from_cache, s.tokenized, s.cache_written), (2, 0, true));
         assert_eq!(r.docs[0].key.path, reordered[0].file);
+    }
+
+    #[test]
+    fn only_the_cache_files_used_last_are_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = tmp.path().join("cache");
+        // A set of roots per repository: one cache file each.
+        let sets: Vec<Vec<Skill>> = (0..KEEP_FILES + 3)
+            .map(|i| {
+                let root = tmp.path().join(format!("repo{i}"));
+                vec![write(&root, skill(&format!("s{i}"), "A skill.")).unwrap()]
+            })
+            .collect();
+        let bins = || {
+            std::fs::read_dir(&cache)
+                .unwrap()
+                .flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+                .count()
+        };
+        for (i, set) in sets.iter().enumerate() {
+            Index::build(set, Some(&cache));
+            // The first set is used again all along: it stays.
+            let (_, s) = Index::build(&sets[0], Some(&cache));
+            assert!(i == 0 || s.from_cache == 1, "set 0 pruned at {i}");
+        }
+        assert_eq!(bins(), KEEP_FILES);
+        assert!(file_for(&cache, &sets[0]).exists());
+        assert!(file_for(&cache, &sets[KEEP_FILES + 2]).exists());
+        assert!(!file_for(&cache, &sets[1]).exists());
     }
 
     /// One skill indexed with a cache: the temporary folder, the skill,

@@ -5,7 +5,7 @@
 //! with the `skill` tool. The whole part stays within
 //! `skills.catalog_chars`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -72,18 +72,43 @@ pub struct Catalog {
 pub struct Seen {
     /// The explanation of what a skill is and how to activate one.
     pub header: bool,
-    /// Skills listed with their description.
-    pub described: HashSet<String>,
+    /// Skills listed with their description: the description as shown
+    /// ([`shown_description`]), so an edited one is shown again.
+    pub described: HashMap<String, String>,
 }
 
 impl Seen {
     /// Notes what `catalog` described.
     pub fn add(&mut self, skills: &[Skill], catalog: &Catalog) {
         self.header = true;
-        self.described
-            .extend(catalog.listed.iter().map(|&i| skills[i].name.clone()));
+        self.described.extend(
+            catalog
+                .listed
+                .iter()
+                .map(|&i| (skills[i].name.clone(), shown_description(&skills[i]))),
+        );
+    }
+
+    /// Whether `catalog` describes a skill again because its description
+    /// changed since an earlier catalog described it (the skill was
+    /// edited): then it is sent even when it offers the same skills.
+    pub fn edited(&self, skills: &[Skill], catalog: &Catalog) -> bool {
+        catalog.listed.iter().any(|&i| {
+            self.described
+                .get(&skills[i].name)
+                .is_some_and(|d| *d != shown_description(&skills[i]))
+        })
     }
 }
+
+/// A skill's description as a catalog shows it.
+pub fn shown_description(skill: &Skill) -> String {
+    clip(&skill.description, DESCRIPTION_CHARS)
+}
+
+/// What follows an edited skill's line: the model has its old
+/// description in the history.
+const EDITED: &str = " (edited: this replaces its earlier description)";
 
 /// Renders the catalog for `plan`. `active` names every skill active
 /// after this turn's activations, in activation order. `None` when there
@@ -158,13 +183,13 @@ pub fn render_after(
             .saturating_sub(listable_active + deferred_listable + listed)
     };
     for &skill in candidates.iter().take(config.catalog_size) {
-        let line = if seen.described.contains(&skills[skill].name) {
-            format!(
-                "- {} (described earlier in this conversation)",
-                skills[skill].name
-            )
-        } else {
-            entry(&skills[skill], paths, None)
+        let s = &skills[skill];
+        let line = match seen.described.get(&s.name) {
+            Some(d) if *d == shown_description(s) => {
+                format!("- {} (described earlier in this conversation)", s.name)
+            }
+            Some(_) => entry(s, paths, None) + EDITED,
+            None => entry(s, paths, None),
         };
         let mut trial = entries.clone();
         trial.push((skill, line));
@@ -270,7 +295,7 @@ fn entry(skill: &Skill, paths: &Paths, overflow: Option<Overflow>) -> String {
     let mut line = format!(
         "- {}: {} ({})",
         skill.name,
-        clip(&skill.description, DESCRIPTION_CHARS),
+        shown_description(skill),
         paths.show(&skill.dir)
     );
     match overflow {

@@ -7,6 +7,9 @@
 //! (`$QUIRE_HOME/cache/learned-selection.json`; deleting it forgets),
 //! bounded ([`MAX_ITEMS`] items of at most [`MAX_TERMS`] terms) and
 //! decaying (a term's weight halves every [`HALF_LIFE_DAYS`] days).
+//! Several quire processes share it: each save re-reads the file and
+//! merges (per item, the most recently updated wins) under a file lock,
+//! so no process erases what another learned meanwhile.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -85,13 +88,7 @@ impl Learned {
     /// The store in `file` (empty when it is missing or unreadable; the
     /// problem is logged, never fatal).
     pub fn open(file: PathBuf) -> Learned {
-        let store = match std::fs::read(&file) {
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                tracing::warn!(file = %file.display(), error = %e, "learned selection terms unreadable; starting afresh");
-                Store::default()
-            }),
-            Err(_) => Store::default(),
-        };
+        let store = read_store(&file);
         Learned {
             path: Some(file),
             store: Mutex::new(store),
@@ -182,26 +179,52 @@ impl Learned {
         self.save();
     }
 
+    /// Writes the store, merged with what other processes saved since it
+    /// was read ([`merge`]), under a lock on a file beside it; the merged
+    /// store is kept in memory too.
     fn save(&self) {
         let Some(path) = &self.path else { return };
-        let bytes = match serde_json::to_vec(&*self.lock()) {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::warn!(error = %e, "learned selection terms not serialised");
-                return;
+        if let Some(parent) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(parent)
+        {
+            tracing::warn!(file = %path.display(), error = %e, "learned selection terms not saved");
+            return;
+        }
+        // Advisory: without the lock (a file system without locks) the
+        // merge still keeps what was on disk a moment before.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path.with_extension("json.lock"));
+        if let Ok(f) = &lock
+            && let Err(e) = f.lock()
+        {
+            tracing::debug!(error = %e, "learned selection store not locked");
+        }
+        let bytes = {
+            let mut store = self.lock();
+            merge(&mut store, read_store(path));
+            match serde_json::to_vec(&*store) {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "learned selection terms not serialised");
+                    return;
+                }
             }
         };
-        let tmp = path.with_extension("json.tmp");
-        let written = path
-            .parent()
-            .map(std::fs::create_dir_all)
-            .unwrap_or(Ok(()))
-            // Terms of the user's messages: only the user reads them.
-            .and_then(|()| crate::owner_only::write(&tmp, &bytes))
-            .and_then(|()| std::fs::rename(&tmp, path));
+        // A name of this process's own: two never write one temp file.
+        static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = path.with_extension(format!("json.{}.{n}.tmp", std::process::id()));
+        // Terms of the user's messages: only the user reads them.
+        let written =
+            crate::owner_only::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path));
         if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
             tracing::warn!(file = %path.display(), error = %e, "learned selection terms not saved");
         }
+        drop(lock);
     }
 
     /// For every item of `kind` with learned terms among `query` (terms and
@@ -233,6 +256,38 @@ impl Learned {
     /// Whether anything was learned for `kind` (so scoring can skip it).
     pub fn has(&self, kind: Kind) -> bool {
         self.lock().items.iter().any(|e| e.kind == kind)
+    }
+}
+
+/// The store in `file` (empty when it is missing or unreadable).
+fn read_store(file: &Path) -> Store {
+    match std::fs::read(file) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            tracing::warn!(file = %file.display(), error = %e, "learned selection terms unreadable; starting afresh");
+            Store::default()
+        }),
+        Err(_) => Store::default(),
+    }
+}
+
+/// Merges `disk` (the file as another process may have saved it) into
+/// `store`: an item only one has is kept, one both have is taken from the
+/// one updated last; then the store is bounded again.
+fn merge(store: &mut Store, disk: Store) {
+    for theirs in disk.items {
+        match store
+            .items
+            .iter_mut()
+            .find(|e| e.kind == theirs.kind && e.name == theirs.name)
+        {
+            Some(ours) if ours.updated < theirs.updated => *ours = theirs,
+            Some(_) => {}
+            None => store.items.push(theirs),
+        }
+    }
+    if store.items.len() > MAX_ITEMS {
+        store.items.sort_by_key(|e| std::cmp::Reverse(e.updated));
+        store.items.truncate(MAX_ITEMS);
     }
 }
 
@@ -274,6 +329,53 @@ mod tests {
         again.remember(Kind::Tool, "mcp__x__y", &long);
         let all: Vec<(String, f32)> = (0..60).map(|i| (format!("word{i}"), 1.0)).collect();
         assert_eq!(again.matches(Kind::Tool, &all)[0].1.len(), MAX_TERMS);
+    }
+
+    #[test]
+    fn two_processes_keep_each_others_terms() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(FILE);
+        // Both open the store before either learns (a session left open,
+        // then `quire exec` in another terminal).
+        let a = Learned::open(file.clone());
+        let b = Learned::open(file.clone());
+        b.remember(
+            Kind::Skill,
+            "linked-skill",
+            "produce the quarterly gadget summary",
+        );
+        a.remember(Kind::Skill, "rocket-launch", "zebra crossing paperwork");
+        let after = Learned::open(file.clone());
+        let gadget = vec![("gadget".to_string(), 1.0)];
+        let zebra = vec![("zebra".to_string(), 1.0)];
+        assert_eq!(after.matches(Kind::Skill, &gadget)[0].0, "linked-skill");
+        assert_eq!(after.matches(Kind::Skill, &zebra)[0].0, "rocket-launch");
+        // The one that saved last sees the other's terms too.
+        assert_eq!(a.matches(Kind::Skill, &gadget).len(), 1);
+        // Per item, the newest wins.
+        let mut store = Store::default();
+        let entry = |updated, term: &str| Entry {
+            kind: Kind::Skill,
+            name: "x".into(),
+            terms: [(term.to_string(), 1.0)].into_iter().collect(),
+            updated,
+        };
+        store.items.push(entry(10, "old"));
+        merge(
+            &mut store,
+            Store {
+                version: 0,
+                items: vec![entry(20, "new")],
+            },
+        );
+        assert!(store.items[0].terms.contains_key("new"));
+        // No temp file is left behind.
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty());
     }
 
     #[test]

@@ -17,6 +17,7 @@
 pub mod cache;
 pub mod catalog;
 pub mod content;
+pub(crate) mod edited;
 pub mod eval;
 pub mod explain;
 pub(crate) mod followup;

@@ -1,16 +1,19 @@
 //! One session's selection state, shared by the skills extension (prompt
 //! and activations per user message) and the `skill` tool: the current
 //! skills and index (re-loaded every user message, so edits apply without
-//! a restart), the skills active in the session (sticky, injected once,
-//! re-injected after compaction) and the previous user message.
+//! a restart: an edited description is described again, an active skill's
+//! edited instructions are sent again, [`super::edited`]), the skills
+//! active in the session (sticky, injected once, re-injected after
+//! compaction) and the previous user message.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::SkillSet;
 use super::catalog::{self, Paths};
 use super::content::activation_text;
+use super::edited::{EDIT_SOURCE, edit_item, parse_edit};
 use super::learn::{Kind, Learned};
 use super::plan::Plan;
 use super::semantic::{Semantic, rank};
@@ -204,7 +207,7 @@ impl SelectionState {
                 events.send(crate::protocol::Event::Warning { message });
             }
         }
-        let mut items = Vec::new();
+        let mut items = edited_bodies(&set, &mut g.active, self.opts.config.body_tokens);
         for a in &plan.activate {
             let skill = &set.skills[a.skill];
             let text = activation_text(skill);
@@ -231,7 +234,9 @@ impl SelectionState {
         if let Some(c) = catalog {
             offered.extend(c.listed.iter().map(|&i| set.skills[i].name.clone()));
             let offer = catalog::offer_of(&c.text);
-            if g.last_offer.as_ref() != Some(&offer) {
+            // An edited description is described again even in the same
+            // offer.
+            if g.last_offer.as_ref() != Some(&offer) || g.seen.edited(&set.skills, &c) {
                 items.insert(0, context(&c.text));
                 g.seen.add(&set.skills, &c);
                 g.last_offer = Some(offer);
@@ -320,19 +325,21 @@ impl SelectionState {
             g.seen.described = described_in(&set.skills, &full);
         }
         let catalog = g.full.as_deref().map(context);
-        catalog
-            .into_iter()
-            .chain(g.active.iter().filter_map(|a| {
-                let text = match set.get(&a.name) {
-                    Some(s) => activation_text(s),
-                    None => a.text.clone()?,
-                };
+        // The texts sent now are what later edits compare with.
+        let bodies: Vec<Item> = g
+            .active
+            .iter_mut()
+            .filter_map(|a| {
+                if let Some(s) = set.get(&a.name) {
+                    a.text = Some(activation_text(s));
+                }
                 Some(Item::SkillActivation {
                     name: a.name.clone(),
-                    body: text,
+                    body: a.text.clone()?,
                 })
-            }))
-            .collect()
+            })
+            .collect();
+        catalog.into_iter().chain(bodies).collect()
     }
 
     /// Restores the state from a session's history (on resume; empty after
@@ -340,14 +347,14 @@ impl SelectionState {
     /// the last user message.
     pub fn sync_history(&self, history: &[Item]) {
         let mut active: Vec<Active> = Vec::new();
-        let mut push = |name: &str, text: Option<String>| {
+        fn push(active: &mut Vec<Active>, name: &str, text: Option<String>) {
             if !active.iter().any(|a| a.name == name) {
                 active.push(Active {
                     name: name.to_string(),
                     text,
                 });
             }
-        };
+        }
         let mut calls: Vec<(String, String)> = Vec::new();
         let mut previous = None;
         let mut catalogs: Vec<&str> = Vec::new();
@@ -355,7 +362,15 @@ impl SelectionState {
             match item {
                 Item::User { text } => previous = Some(text.clone()),
                 Item::Context { source, text } if source == CONTEXT_SOURCE => catalogs.push(text),
-                Item::SkillActivation { name, body } => push(name, Some(body.clone())),
+                Item::SkillActivation { name, body } => push(&mut active, name, Some(body.clone())),
+                // A later version of an active skill's text replaces it.
+                Item::Context { source, text } if source == EDIT_SOURCE => {
+                    if let Some((name, body)) = parse_edit(text)
+                        && let Some(a) = active.iter_mut().find(|a| a.name == name)
+                    {
+                        a.text = body.map(str::to_string);
+                    }
+                }
                 Item::ToolCall {
                     call_id,
                     name,
@@ -375,7 +390,7 @@ impl SelectionState {
                     ..
                 } => {
                     if let Some((_, n)) = calls.iter().find(|(c, _)| c == call_id) {
-                        push(n, None);
+                        push(&mut active, n, None);
                     }
                 }
                 _ => {}
@@ -413,14 +428,44 @@ fn context(text: &str) -> Item {
     }
 }
 
-/// The skills a rendered catalog describes (its `- NAME: description`
-/// lines).
-fn described_in(skills: &[Skill], text: &str) -> HashSet<String> {
+/// The skills a rendered catalog describes (its `- NAME: description
+/// (location)` lines), with the description it shows (what it says, when
+/// that is not the skill's current description: it was edited since).
+fn described_in(skills: &[Skill], text: &str) -> HashMap<String, String> {
     text.lines()
-        .filter_map(|l| l.strip_prefix("- ")?.split_once(": ").map(|(n, _)| n))
-        .filter(|n| skills.iter().any(|s| s.name == *n))
-        .map(str::to_string)
+        .filter_map(|l| l.strip_prefix("- ")?.split_once(": "))
+        .filter_map(|(n, rest)| {
+            let skill = skills.iter().find(|s| s.name == n)?;
+            let now = catalog::shown_description(skill);
+            let said = if rest.starts_with(&format!("{now} (")) {
+                now
+            } else {
+                rest.to_string()
+            };
+            Some((n.to_string(), said))
+        })
         .collect()
+}
+
+/// The items telling the model about active skills whose text changed on
+/// disk since it was sent ([`super::edited`]); `active` is updated to the
+/// new texts. A skill whose text is not known (activated by the `skill`
+/// tool in a resumed session) takes the current one as its baseline.
+fn edited_bodies(set: &SkillSet, active: &mut [Active], body_tokens: usize) -> Vec<Item> {
+    let mut items = Vec::new();
+    for a in active.iter_mut() {
+        let Some(skill) = set.get(&a.name) else {
+            continue;
+        };
+        let now = activation_text(skill);
+        match &a.text {
+            Some(was) if *was != now => items.push(edit_item(&a.name, &now, body_tokens)),
+            Some(_) => continue,
+            None => {}
+        }
+        a.text = Some(now);
+    }
+    items
 }
 
 /// What the user is told about skills they named (`$name`, `/name`) that

@@ -68,6 +68,14 @@ pub struct Report {
     /// problem, starting with [`UNEXPECTED_FIELDS`]).
     #[serde(skip)]
     pub unexpected_fields: Vec<String>,
+    /// What quire's own loader warns about (it loads the skill, but not
+    /// quite as written: `disable-model-invocation: maybe` is read as
+    /// false).
+    #[serde(skip)]
+    pub load_warnings: Vec<String>,
+    /// Whether quire's loader refuses the skill (said in `problems`).
+    #[serde(skip)]
+    pub not_loaded: bool,
 }
 
 impl Report {
@@ -104,6 +112,8 @@ pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
     }
     let mut out: Vec<Report> = found.iter().map(|c| validate_dir(&c.dir, strict)).collect();
     out.extend(skipped.into_iter().map(|s| Report {
+        load_warnings: Vec::new(),
+        not_loaded: true,
         dir: s.path.parent().map(Path::to_path_buf).unwrap_or_default(),
         file: Some(s.path),
         problems: vec![s.reason],
@@ -153,6 +163,8 @@ pub fn validate_dir(dir: &Path, strict: bool) -> Report {
         file: None,
         problems: Vec::new(),
         unexpected_fields: Vec::new(),
+        load_warnings: Vec::new(),
+        not_loaded: false,
     };
     if !dir.exists() {
         report
@@ -191,20 +203,26 @@ pub fn validate_dir(dir: &Path, strict: bool) -> Report {
             }
         }
     }
-    // Valid for the reference validator yet refused by quire's loader (a
-    // hidden character in its description): never `ok` for a skill quire
-    // would skip.
-    if report.problems.is_empty()
-        && let Err(why) = parse::read_skill(parse::Origin {
+    // Valid for the reference validator (but for fields it does not know,
+    // such as Claude Code's) yet refused by quire's loader (a hidden
+    // character in its description), or loaded with a warning: never `ok`
+    // or "loads" for a skill quire would skip.
+    let spec_only = |p: &String| p.starts_with(UNEXPECTED_FIELDS);
+    if report.problems.iter().all(spec_only) {
+        match parse::read_skill(parse::Origin {
             dir,
             file: &file,
             root: dir,
             scope: Scope::Configured,
-        })
-    {
-        report
-            .problems
-            .push(format!("quire does not load this skill: {why}"));
+        }) {
+            Err(why) => {
+                report.not_loaded = true;
+                report
+                    .problems
+                    .push(format!("quire does not load this skill: {why}"));
+            }
+            Ok(skill) => report.load_warnings = skill.warnings,
+        }
     }
     report
 }
