@@ -200,7 +200,10 @@ mod tests {
         for bad in [-1.0, 0.0, 0.5, f64::NAN, f64::INFINITY] {
             c.skills.auto_activate_ratio = bad;
             let got = check(&c).err().map(|e| e.1).unwrap_or_default();
-            assert!(got.contains("must be a number of at least 1"), "{bad}: {got}");
+            assert!(
+                got.contains("must be a number of at least 1"),
+                "{bad}: {got}"
+            );
         }
         c.skills.auto_activate_ratio = 1.5;
         assert!(check(&c).is_ok());

@@ -4,6 +4,7 @@ use crate::support::skills_common;
 
 mod hostile_names;
 mod loads_as_written;
+mod missing_paths;
 mod non_utf8_folders;
 mod not_activated;
 

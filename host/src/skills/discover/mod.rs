@@ -191,12 +191,8 @@ pub fn roots(opts: &DiscoverOptions) -> Vec<Root> {
         });
     }
     for p in opts.paths.iter().filter(|p| !p.as_os_str().is_empty()) {
-        let path = match (p.strip_prefix("~"), &opts.user_home) {
-            (Ok(rest), Some(home)) => home.join(rest),
-            _ => absolute(p, &base),
-        };
         out.push(Root {
-            path,
+            path: configured_root(opts, p, &base),
             scope: Scope::Configured,
         });
     }
@@ -221,6 +217,49 @@ pub fn roots(opts: &DiscoverOptions) -> Vec<Root> {
     let mut seen = std::collections::HashSet::new();
     out.retain(|r| seen.insert(std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone())));
     out
+}
+
+/// Where a `skills.paths` entry points: `~/…` in the home folder, a
+/// relative path from `base` (the repository root, else the cwd).
+fn configured_root(opts: &DiscoverOptions, p: &Path, base: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), &opts.user_home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => absolute(p, base),
+    }
+}
+
+/// The `skills.paths` entries that name nothing, as skipped roots: a
+/// typo or a `$HOME/…` (not expanded in config.toml) would load nothing
+/// without a word. (The usual roots may well be absent.)
+fn missing_configured(opts: &DiscoverOptions) -> Vec<Skipped> {
+    let cwd = absolute(&opts.cwd, Path::new("/"));
+    let base = opts
+        .repo_root
+        .as_deref()
+        .map(|r| absolute(r, &cwd))
+        .unwrap_or(cwd);
+    opts.paths
+        .iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .filter_map(|p| {
+            let path = configured_root(opts, p, &base);
+            if std::fs::metadata(&path).is_ok() {
+                return None;
+            }
+            let hint = if p.to_string_lossy().contains('$') {
+                " (config.toml does not expand variables: write ~/… or the whole path)"
+            } else {
+                ""
+            };
+            Some(Skipped {
+                reason: format!(
+                    "skills.paths names {}, which does not exist{hint}",
+                    crate::printable::quoted_name(&p.to_string_lossy())
+                ),
+                path,
+            })
+        })
+        .collect()
 }
 
 fn absolute(p: &Path, base: &Path) -> PathBuf {
@@ -274,7 +313,7 @@ pub fn finish(opts: &DiscoverOptions, mut d: Discovery) -> Discovery {
 /// use); a failure to write them is reported as skipped.
 pub fn all_roots(opts: &DiscoverOptions) -> (Vec<Root>, Vec<Skipped>) {
     let mut roots = roots(opts);
-    let mut skipped = Vec::new();
+    let mut skipped = missing_configured(opts);
     if opts.bundled == BundledSkills::Embedded {
         match bundled::materialise(opts.quire_home.as_deref()) {
             Ok(dir) => roots.push(Root {

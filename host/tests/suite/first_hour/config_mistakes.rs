@@ -162,6 +162,37 @@ fn a_number_in_quotes_at_the_top_level_says_to_write_it_without() {
     );
 }
 
+/// A number past its type's range (`-c` reads it as text) is called too
+/// large, not text in quotes the user never wrote; a bad
+/// `auto_activate_ratio` is named with its range.
+#[test]
+fn a_number_too_large_is_called_so_and_a_ratio_below_one_is_refused() {
+    let env = TestEnv::new("chat");
+    let run = env.run(&[
+        "exec",
+        "-c",
+        "skills.body_tokens=99999999999999999999",
+        "hi",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(a number too large: at most 18446744073709551615)")
+            && !run.stderr.contains("text in quotes"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["exec", "-c", "skills.auto_activate_ratio=0", "hi"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("skills.auto_activate_ratio must be a number of at least 1"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.server.requests().is_empty());
+}
+
 #[test]
 fn quire_trust_shows_the_unknown_keys_of_the_settings_it_trusts_in_line_order() {
     let env = TestEnv::new("chat");
