@@ -86,6 +86,7 @@ mod queue;
 mod resend;
 mod rewind;
 mod rewind_agents;
+mod rewrap;
 mod screen;
 mod session_end;
 mod skill_tool;

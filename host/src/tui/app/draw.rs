@@ -51,9 +51,10 @@ impl App {
     }
 
     /// Draws the live area (its rows at the bottom of the frame); where
-    /// the cursor goes, or `None` while a turn runs or a question is
-    /// asked: the composer then shows a drawn caret, the terminal's cursor
-    /// stays parked (tui/inline.rs).
+    /// the cursor goes, or `None` while a turn runs, a question is asked
+    /// or rows are shown above the caret (a menu, the Esc Esc rows, a
+    /// draft's earlier rows): the composer then shows a drawn caret, the
+    /// terminal's cursor stays parked (tui/inline.rs).
     pub fn draw_at(&self, f: &mut Frame<'_>) -> Option<Position> {
         let area = f.area();
         self.prompt_shown.set(false);
@@ -132,7 +133,11 @@ impl App {
         }
         let (row, col) = cursor;
         let at = Position::new(area.x + 2 + col as u16, comp_y + row as u16);
-        if self.working.is_none() {
+        // The terminal's cursor marks the live area's place through a
+        // resize (tui/inline.rs): it stays in the composer only on the
+        // area's first row, with no menu, hint or row of a draft above it
+        // that a reflowing terminal could split.
+        if self.working.is_none() && at.y == area.y {
             return Some(at);
         }
         if area.contains(at) {
