@@ -84,6 +84,7 @@ mod paused_prompt;
 mod planted_program;
 mod queue;
 mod resend;
+mod resume_marks;
 mod rewind;
 mod rewind_agents;
 mod rewrap;
