@@ -92,12 +92,6 @@ impl<B: Backend + Write + Rows> Inline<B> {
         Ok(me)
     }
 
-    /// The terminal, for a view that draws the whole live area (the
-    /// session picker).
-    pub fn terminal(&mut self) -> &mut Terminal<B> {
-        &mut self.term
-    }
-
     pub fn size(&self) -> io::Result<Size> {
         self.term.size()
     }

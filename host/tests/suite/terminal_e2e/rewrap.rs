@@ -1,6 +1,7 @@
 //! Narrowing a terminal that re-wraps rows (tmux, most modern ones) while
-//! rows are shown above the input: the live area is cleared from its
-//! first row, so none of those rows stays behind in the transcript.
+//! rows are shown above the input, or while the session picker is up: the
+//! live area is cleared from its first row and drawn again, so none of
+//! the old rows stays behind in the transcript.
 
 use crate::support::model_server::Reply;
 use crate::support::pty::Pty;
@@ -81,4 +82,38 @@ fn narrowing_the_window_under_the_esc_esc_rows_leaves_no_copy_of_them() {
         CTRL_U,
         &["message 1 of 1", "Enter edits it"],
     );
+}
+
+#[test]
+fn the_session_picker_is_drawn_again_after_narrowing_and_leaves_nothing_behind() {
+    let env = TestEnv::new("chat");
+    for question in [
+        "an older question about the parser",
+        "a newer question about the lexer",
+    ] {
+        env.server.push(Reply::text("an answer"));
+        let run = env.run(&["exec", question]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let mut pty = Pty::spawn(env.command(&["resume"]), 30, 100);
+    pty.wait_text("a newer question about the lexer");
+    pty.narrow_reflowing(30, 40);
+    // Drawn again at 40 columns: each row's question cut to fit, one
+    // selection.
+    pty.wait_for("the picker drawn at 40 columns", |s| {
+        let rows: Vec<&str> = s.lines().collect();
+        rows.iter().filter(|r| r.starts_with('›')).count() == 1
+            && rows.iter().any(|r| r.starts_with("› ") && r.ends_with('…'))
+    });
+    pty.send(ESC);
+    pty.wait_text("/help for keys");
+    let rows = pty.transcript();
+    for text in ["Resume a session", "question", "turn"] {
+        assert!(
+            !rows.iter().any(|r| r.contains(text)),
+            "a stale row of the picker ({text:?}) stayed: {rows:#?}"
+        );
+    }
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
 }
