@@ -552,8 +552,10 @@ async fn drive<T>(
             _ = tick.tick() => app.frame = app.frame.wrapping_add(1),
         }
         (pending, urgent) = (true, true);
-        if app.approval.as_ref().is_some_and(|p| p.reply.is_none()) {
-            app.approval = None;
+        if app.approval.as_ref().is_some_and(|p| p.reply.is_none())
+            && let Some(p) = app.approval.take()
+        {
+            app.approval_answered(&p);
         }
         // Typing paused long enough: the prompt takes keys now (checked
         // at least every tick).
