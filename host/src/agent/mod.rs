@@ -19,7 +19,7 @@ mod memory_imports;
 mod message_scope;
 mod model_place;
 mod notify;
-mod partial;
+pub mod partial;
 pub mod prompt;
 pub(crate) mod resumed_settings;
 mod rewind;

@@ -9,8 +9,11 @@ use super::Session;
 use crate::model::Item;
 
 /// What the model is told after an interrupted answer.
-pub(crate) const INTERRUPTED_NOTE: &str =
+pub const INTERRUPTED_NOTE: &str =
     "The answer above was cut short: the user interrupted it after it began, so it is incomplete.";
+
+/// The source of [`INTERRUPTED_NOTE`]'s context item.
+pub const NOTE_SOURCE: &str = "quire";
 
 /// The text streamed by the current request's attempt (a retried attempt
 /// starts it again).
@@ -49,7 +52,7 @@ impl Session {
         }
         self.record(Item::Assistant { text });
         self.record(Item::Context {
-            source: "quire".to_string(),
+            source: NOTE_SOURCE.to_string(),
             text: INTERRUPTED_NOTE.to_string(),
         });
         true

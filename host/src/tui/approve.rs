@@ -90,6 +90,8 @@ pub struct Pending {
     /// The request shown again in the prompt when it cannot be seen whole
     /// above it; yes and always wait until it was read.
     pub pager: Pager,
+    /// When the prompt appeared.
+    pub shown_at: Instant,
 }
 
 impl Pending {
@@ -102,6 +104,7 @@ impl Pending {
             reason: None,
             armed: paused(typed_at),
             pager: Pager::default(),
+            shown_at: Instant::now(),
         }
     }
 
@@ -174,5 +177,48 @@ pub fn shell_request(command: &str) -> ApprovalRequest {
         code_in: Vec::new(),
         asked_again: None,
         workspace_programs: Vec::new(),
+    }
+}
+
+impl super::app::App {
+    /// A prompt was answered: the session's calls that started before it
+    /// appeared (the one that asked among them) waited for the answer, so
+    /// their running time counts from now on, as the finished line's own
+    /// timing does. A subagent's ask holds none of the session's calls.
+    pub fn approval_answered(&mut self, p: &Pending) {
+        if p.request.agent.is_some() {
+            return;
+        }
+        let waited = p.shown_at.elapsed();
+        for (_, _, start) in &mut self.running {
+            if *start <= p.shown_at {
+                *start += waited;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod answered_tests {
+    use std::time::{Duration, Instant};
+
+    use super::{Pending, shell_request};
+    use crate::tui::app::App;
+    use crate::tui::style::Palette;
+
+    #[test]
+    fn a_calls_timer_leaves_out_the_time_its_approval_waited() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        let Some(started) = Instant::now().checked_sub(Duration::from_secs(8)) else {
+            return;
+        };
+        app.running
+            .push(("c".into(), "shell: sleep 300".into(), started));
+        let (reply, _answer) = tokio::sync::oneshot::channel();
+        let mut p = Pending::new((shell_request("sleep 300"), reply), None);
+        p.shown_at = started + Duration::from_secs(1);
+        app.approval_answered(&p);
+        let running = app.running[0].2.elapsed();
+        assert!(running < Duration::from_secs(3), "{running:?}");
     }
 }

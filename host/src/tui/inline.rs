@@ -15,14 +15,17 @@
 //! - lines are written where the live area began, each ended by `\r\n`, so
 //!   they scroll into the scrollback exactly as a plain program's output
 //!   (once, no trailing blanks for a reflow to split);
-//! - while a turn runs the cursor is parked, hidden, on the live area's
-//!   first cell (the composer shows a drawn caret). A terminal keeps the
-//!   cursor on its cell through a reflow, so after a resize the cursor's
-//!   row is the old frame's first row, whatever became of the rows under
-//!   it, and everything from there down is cleared;
-//! - otherwise the cursor is in the composer, and its row less its row in
-//!   the area is the top (only the composer's rows above it could have
-//!   been split).
+//! - while a turn runs, and whenever rows are shown above the caret (the
+//!   `/` menu, the Esc Esc rows, a hint, a draft's earlier rows), the
+//!   cursor is parked, hidden, on the live area's first cell (the
+//!   composer shows a drawn caret). A terminal keeps the cursor on its
+//!   cell through a reflow, so after a resize the cursor's row is the old
+//!   frame's first row, whatever became of the rows under it, and
+//!   everything from there down is cleared;
+//! - otherwise the cursor is in the composer on the area's first row, and
+//!   its row is the top (only the part of that row left of the cursor
+//!   could have been split off above it: a draft longer than the new
+//!   width).
 //!
 //! The rows here are those of the screen as last read; the writer under
 //! the backend makes every move relative to the cursor
@@ -87,12 +90,6 @@ impl<B: Backend + Write + Rows> Inline<B> {
         };
         me.set_height(rows)?;
         Ok(me)
-    }
-
-    /// The terminal, for a view that draws the whole live area (the
-    /// session picker).
-    pub fn terminal(&mut self) -> &mut Terminal<B> {
-        &mut self.term
     }
 
     pub fn size(&self) -> io::Result<Size> {

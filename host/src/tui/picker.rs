@@ -4,11 +4,13 @@
 use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyModifiers};
 use futures::StreamExt;
 use quire::store::{self, LoadedSession, SessionSummary};
-use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::inline::Inline;
+use super::known_size;
+use super::relative::Rows;
 use super::style::Palette;
 use crate::cli::summary::clip;
 
@@ -96,8 +98,8 @@ pub fn lines(view: &View<'_>, rows: usize, width: u16, pal: &Palette) -> Vec<Lin
 /// Lets the user pick; `None` when they leave with Esc (or no terminal
 /// events come); `esc` says what Esc does (`starts a new one`). A session another quire holds open is marked and cannot
 /// be picked (continuing it would be refused).
-pub async fn pick<B: Backend>(
-    term: &mut Terminal<B>,
+pub async fn pick<B: Backend + std::io::Write + Rows>(
+    term: &mut Inline<B>,
     keys: &mut EventStream,
     list: &[SessionSummary],
     pal: &Palette,
@@ -110,6 +112,8 @@ pub async fn pick<B: Backend>(
     let mut sel = 0usize;
     let mut notice: Option<String> = None;
     loop {
+        // Drawn with the cursor parked on the first cell, so a resize
+        // places the list from its first row (`Inline::fit_screen`).
         let _ = term.draw(|f| {
             let a = f.area();
             f.render_widget(
@@ -127,11 +131,22 @@ pub async fn pick<B: Backend>(
                 )),
                 a,
             );
+            None
         });
         let Some(Ok(ev)) = keys.next().await else {
             return None;
         };
-        let TermEvent::Key(k) = ev else { continue };
+        let k = match ev {
+            TermEvent::Key(k) => k,
+            TermEvent::Resize(..) => {
+                // The old rows, wherever the terminal moved them, are
+                // cleared and the list drawn again at the new size.
+                let size = known_size::known(term.size().unwrap_or_default());
+                let _ = term.fit_screen(size);
+                continue;
+            }
+            _ => continue,
+        };
         notice = None;
         match k.code {
             KeyCode::Up => sel = sel.saturating_sub(1),

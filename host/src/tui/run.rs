@@ -127,7 +127,7 @@ pub async fn run(
     if matches!(resume, Some(None)) {
         let _ = io.term.set_height(VIEWPORT_ROWS);
         if let Some(s) = picker::pick(
-            io.term.terminal(),
+            &mut io.term,
             &mut io.keys,
             &picker::pickable(&here),
             &pal,
@@ -274,14 +274,9 @@ pub async fn run(
                         continue;
                     }
                     let _ = io.term.set_height(VIEWPORT_ROWS);
-                    let picked = picker::pick(
-                        io.term.terminal(),
-                        &mut io.keys,
-                        &list,
-                        &pal,
-                        "keeps this one",
-                    )
-                    .await;
+                    let picked =
+                        picker::pick(&mut io.term, &mut io.keys, &list, &pal, "keeps this one")
+                            .await;
                     if picked.is_none() {
                         let _ = io.term.clear();
                     }
@@ -557,8 +552,10 @@ async fn drive<T>(
             _ = tick.tick() => app.frame = app.frame.wrapping_add(1),
         }
         (pending, urgent) = (true, true);
-        if app.approval.as_ref().is_some_and(|p| p.reply.is_none()) {
-            app.approval = None;
+        if app.approval.as_ref().is_some_and(|p| p.reply.is_none())
+            && let Some(p) = app.approval.take()
+        {
+            app.approval_answered(&p);
         }
         // Typing paused long enough: the prompt takes keys now (checked
         // at least every tick).

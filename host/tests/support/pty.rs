@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod reflow;
+
 /// How long a screen condition is waited for.
 pub const WAIT: Duration = Duration::from_secs(30);
 
@@ -308,6 +310,19 @@ impl Pty {
             }
             parser.set_size(rows, cols);
         }
+        self.tell_size(rows, cols);
+    }
+
+    /// Narrows the terminal as a reflowing one does (tmux, most modern
+    /// terminals): rows wider than `cols` are split, the cursor stays on
+    /// its cell ([`reflow`]). The program gets SIGWINCH.
+    pub fn narrow_reflowing(&mut self, rows: u16, cols: u16) {
+        reflow::narrow(&mut self.parser.lock().unwrap(), rows, cols);
+        self.tell_size(rows, cols);
+    }
+
+    /// Sets the pty's size: the program gets SIGWINCH.
+    fn tell_size(&mut self, rows: u16, cols: u16) {
         let master = self.master.as_ref().expect("the terminal is open");
         let ws = libc::winsize {
             ws_row: rows,

@@ -51,9 +51,10 @@ impl App {
     }
 
     /// Draws the live area (its rows at the bottom of the frame); where
-    /// the cursor goes, or `None` while a turn runs or a question is
-    /// asked: the composer then shows a drawn caret, the terminal's cursor
-    /// stays parked (tui/inline.rs).
+    /// the cursor goes, or `None` while a turn runs, a question is asked
+    /// or rows are shown above the caret (a menu, the Esc Esc rows, a
+    /// draft's earlier rows): the composer then shows a drawn caret, the
+    /// terminal's cursor stays parked (tui/inline.rs).
     pub fn draw_at(&self, f: &mut Frame<'_>) -> Option<Position> {
         let area = f.area();
         self.prompt_shown.set(false);
@@ -132,7 +133,11 @@ impl App {
         }
         let (row, col) = cursor;
         let at = Position::new(area.x + 2 + col as u16, comp_y + row as u16);
-        if self.working.is_none() {
+        // The terminal's cursor marks the live area's place through a
+        // resize (tui/inline.rs): it stays in the composer only on the
+        // area's first row, with no menu, hint or row of a draft above it
+        // that a reflowing terminal could split.
+        if self.working.is_none() && at.y == area.y {
             return Some(at);
         }
         if area.contains(at) {
@@ -173,15 +178,24 @@ impl App {
         } else {
             rows.extend(self.background_rows(area.width));
         }
+        // Wrapped, not cut at the edge: their last words say what to do.
+        let dim_rows = |text: String| {
+            wrap(
+                &[Span::styled(text, self.pal.dim())],
+                usize::from(area.width),
+                &[],
+                &[],
+            )
+        };
         for q in &self.queued {
-            let first = q.lines().next().unwrap_or("");
-            rows.push(Line::styled(
-                format!("queued: {first} (sent when this turn ends)"),
-                self.pal.dim(),
-            ));
+            // The message cut to what leaves its row room for the rest.
+            let room = usize::from(area.width).saturating_sub(QUEUED_COLUMNS);
+            let first =
+                crate::tui::cells::clip_columns(q.lines().next().unwrap_or(""), room.max(10));
+            rows.extend(dim_rows(format!("queued: {first} {QUEUED_END}")));
         }
         if let Some(h) = &self.hint {
-            rows.push(Line::styled(h.clone(), self.pal.dim()));
+            rows.extend(dim_rows(h.clone()));
         }
         rows.extend(crate::tui::backtrack::rows(self));
         for (i, (text, desc)) in self.menu.iter().enumerate().take(6) {
@@ -317,6 +331,12 @@ pub(in crate::tui) const CANNOT_ANSWER: &str =
 /// row of the request it asks about fits on screen.
 pub(in crate::tui) const NO_ROOM: &str =
     "enlarge the window to read the request and answer yes · [n] no · Esc interrupts";
+
+/// What a queued message's row says after it.
+const QUEUED_END: &str = "(sent when this turn ends)";
+
+/// The columns of a queued message's row besides the message.
+const QUEUED_COLUMNS: usize = "queued: ".len() + 1 + QUEUED_END.len();
 
 /// What a window too small for the live area shows instead.
 const TOO_SMALL: &str = "window too small";

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use quire::agent::partial;
 use quire::model::Usage;
 use quire::store::Record;
 use quire::tools::CallStatus;
@@ -96,6 +97,13 @@ impl App {
                     if let Some(line) = undo::replayed(text) {
                         self.note(&line, pal.ok());
                     }
+                }
+                // An answer the user interrupted: marked as the live view
+                // marked it.
+                Item::Context { source, text }
+                    if source == partial::NOTE_SOURCE && text == partial::INTERRUPTED_NOTE =>
+                {
+                    self.note("⊘ interrupted", pal.warn());
                 }
                 // Per-message context (skills catalog, MCP notes) is for the
                 // model, not part of what the user saw.

@@ -11,6 +11,11 @@ const ESC: &str = "\x1b";
 
 /// A session whose first turn waits in a shell call until `go` exists.
 fn held_turn() -> (TestEnv, Pty) {
+    held_turn_at(100)
+}
+
+/// [`held_turn`] in a window `cols` wide.
+fn held_turn_at(cols: u16) -> (TestEnv, Pty) {
     let env = TestEnv::new("responses");
     env.server.push_all([
         Reply::tool_call(
@@ -20,7 +25,7 @@ fn held_turn() -> (TestEnv, Pty) {
         ),
         Reply::text("first answer"),
     ]);
-    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    let mut pty = Pty::spawn(env.command(&[]), 30, cols);
     pty.wait_text("/help for keys");
     pty.send("first message\r");
     crate::support::quire::wait_for_file(&env.repo_path().join("started"));
@@ -122,5 +127,33 @@ fn a_failed_turn_puts_the_message_back_in_the_input() {
     let requests = env.server.requests();
     assert!(requests[1].raw_body.contains("please answer this"));
     pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// The screen's rows trimmed and joined by spaces: a row wrapped at word
+/// boundaries reads whole.
+fn joined(s: &str) -> String {
+    s.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+/// In a narrow window the queued row and the Ctrl-D hint wrap: the words
+/// that say what happens next are not cut at the edge.
+#[test]
+fn a_queued_row_and_the_ctrl_d_hint_wrap_in_a_narrow_window() {
+    let (env, mut pty) = held_turn_at(40);
+    env.server.push(Reply::text("second answer"));
+    pty.send("a second message that I queue while it works\r");
+    pty.wait_for("the queued row whole", |s| {
+        joined(s).contains("(sent when this turn ends)")
+    });
+    pty.send("\x04");
+    pty.wait_for("the Ctrl-D hint whole", |s| {
+        joined(s).contains("(Esc or Ctrl-C stops the turn)")
+    });
+    std::fs::write(env.repo_path().join("go"), "").unwrap();
+    pty.wait_for("the queued message answered", |s| {
+        s.contains("second answer") && !s.contains("Esc to interrupt")
+    });
+    pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
