@@ -439,7 +439,7 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
             && let Some((got, expected)) = rest.split_once(", expected ")
         {
             let got = shown(got);
-            let quoted = quoted_number(&got, expected, named.then_some(key));
+            let quoted = super::quoted_number::hint(&got, expected, named.then_some(key));
             if let Some(range) = super::ranges::of_key(key) {
                 return format!("{}{quoted}", range.message(key, &got));
             }
@@ -477,47 +477,6 @@ pub(super) fn humanize(message: &str, key: &str) -> String {
         format!("{key}: {message}")
     } else {
         message.to_string()
-    }
-}
-
-/// A number written in quotes (`"20"`) where a number is expected: that
-/// it is text, and how to write it (`max_turns = 20`).
-fn quoted_number(got: &str, expected: &str, key: Option<&str>) -> String {
-    let Some(inner) = got.strip_prefix('"').and_then(|g| g.strip_suffix('"')) else {
-        return String::new();
-    };
-    let number = expected.trim().starts_with(['u', 'i', 'f']) && expected.trim().len() <= 5;
-    let digits = inner.trim();
-    let numeric = digits.chars().any(|c| c.is_ascii_digit())
-        && digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_'));
-    if !number || !numeric {
-        return String::new();
-    }
-    // Past the type's range a number is read as text (TOML's integers are
-    // 64-bit): not quotes, but a number too large.
-    let max = match expected.trim() {
-        "u8" => Some(u8::MAX as u128),
-        "u16" => Some(u16::MAX as u128),
-        "u32" => Some(u32::MAX as u128),
-        "u64" | "usize" => Some(u64::MAX as u128),
-        "i64" | "isize" => Some(i64::MAX as u128),
-        _ => None,
-    };
-    let whole: String = digits.chars().filter(|c| *c != '_' && *c != '+').collect();
-    if let Some(max) = max
-        && whole.chars().all(|c| c.is_ascii_digit())
-        && whole.parse::<u128>().map_or(true, |n| n > max)
-    {
-        return format!(" (a number too large: at most {max})");
-    }
-    match key {
-        Some(key) => format!(
-            " (text in quotes, not a number): write {key} = {} without the quotes",
-            digits
-        ),
-        None => " (text in quotes, not a number): write it without the quotes".into(),
     }
 }
 

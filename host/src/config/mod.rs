@@ -21,6 +21,7 @@ pub mod probe;
 mod profile;
 pub mod protected;
 mod provider;
+mod quoted_number;
 pub mod ranges;
 pub mod reasoning;
 mod repo_servers;
