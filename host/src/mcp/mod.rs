@@ -37,6 +37,7 @@ pub(crate) mod resources;
 pub(crate) mod results;
 pub mod seal;
 mod seal_env;
+mod seal_message;
 pub mod serve;
 pub(crate) mod server;
 pub(crate) mod spec;

@@ -40,6 +40,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::seal_env;
+use super::seal_message::{self, Since};
 use super::spec::{ServerSpec, Source, Transport};
 use crate::hooks::{plugin_folder, programs, trust as hook_trust};
 
@@ -77,19 +78,29 @@ enum SealOf {
     Repository,
     /// The plugin's enabling (`quire plugins enable NAME`): every file of
     /// the plugin's folder, as its hooks' approval covers
-    /// ([`plugin_files`]).
-    Plugin(String),
+    /// ([`plugin_files`]); its name and data folder
+    /// (`${CLAUDE_PLUGIN_DATA}`), where the server should write.
+    Plugin { name: String, data: Option<PathBuf> },
 }
 
 impl Sealed {
     /// A plugin's server, enabled while the plugin folder `root` held
-    /// `files` ([`plugin_files`]).
-    pub fn plugin(root: &Path, plugin: &str, files: BTreeMap<String, String>) -> Sealed {
+    /// `files` ([`plugin_files`]); `data` is its data folder, named when
+    /// a file that is not code appears in `root`.
+    pub fn plugin(
+        root: &Path,
+        plugin: &str,
+        data: Option<&Path>,
+        files: BTreeMap<String, String>,
+    ) -> Sealed {
         Sealed {
             root: root.to_path_buf(),
             files,
             unreadable: None,
-            of: SealOf::Plugin(plugin.to_string()),
+            of: SealOf::Plugin {
+                name: plugin.to_string(),
+                data: data.map(Path::to_path_buf),
+            },
         }
     }
 
@@ -98,7 +109,7 @@ impl Sealed {
     pub fn held(root: &Path, plugin: &str, why: String) -> Sealed {
         Sealed {
             unreadable: Some(why),
-            ..Sealed::plugin(root, plugin, BTreeMap::new())
+            ..Sealed::plugin(root, plugin, None, BTreeMap::new())
         }
     }
 }
@@ -119,44 +130,17 @@ impl Sealed {
         }
         let now = match &self.of {
             SealOf::Repository => files(&self.root, spec),
-            SealOf::Plugin(_) => plugin_files(&self.root),
+            SealOf::Plugin { .. } => plugin_files(&self.root),
         };
-        let mut changed: Vec<&String> = self
-            .files
-            .iter()
-            .filter(|(f, digest)| now.get(*f) != Some(*digest))
-            .map(|(f, _)| f)
-            .chain(now.keys().filter(|f| !self.files.contains_key(*f)))
-            .collect();
-        if changed.is_empty() {
-            return None;
-        }
-        changed.sort();
-        changed.dedup();
-        let shown: Vec<String> = changed
-            .iter()
-            .take(3)
-            .map(|f| crate::printable::shown_command(f).into_owned())
-            .collect();
-        let more = match changed.len() {
-            n if n > 3 => format!(" and {} more", n - 3),
-            _ => String::new(),
+        let since = match &self.of {
+            SealOf::Repository => Since::Trusted(&self.root),
+            SealOf::Plugin { name, data } => Since::Enabled {
+                plugin: name,
+                root: &self.root,
+                data: data.as_deref(),
+            },
         };
-        let (since, again) = match &self.of {
-            SealOf::Repository => (
-                format!("you trusted {}", self.root.display()),
-                "run `quire trust` there".to_string(),
-            ),
-            SealOf::Plugin(name) => (
-                format!("you enabled plugin '{name}' ({})", self.root.display()),
-                format!("run `quire plugins enable {name}`"),
-            ),
-        };
-        Some(format!(
-            "MCP server '{}' is not started: {}{more} changed since {since} (a command or a checkout may have written it). Read the change, then {again} to start the server again.",
-            spec.name,
-            shown.join(", "),
-        ))
+        seal_message::refusal(&spec.name, &self.files, &now, since)
     }
 }
 

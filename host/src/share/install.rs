@@ -191,7 +191,7 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
     super::leftovers::sweep(ctx);
     let root = ctx.root.as_path();
     let src = Source::parse(&opts.source);
-    src.refuse_secret()?;
+    src.refuse_secret("quire.lock")?;
     if !matches!(src, Source::Git(_)) && opts.reference.is_some() {
         return Err(ShareError::Invalid(
             "--ref is for git sources; a folder or an MCP server is taken as it is".into(),

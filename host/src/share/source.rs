@@ -64,10 +64,15 @@ impl Source {
             .filter(|n| !n.is_empty() && *n != "." && *n != "..")
     }
 
-    /// Refuses a git URL whose user information holds a password or
-    /// token (`https://user:TOKEN@host/…`): `quire.lock` records the
-    /// source as written, and every message shows it.
-    pub fn refuse_secret(&self) -> Result<(), ShareError> {
+    /// Refuses a git URL holding a credential ([`shown_url`] masks one):
+    /// a password or a token as its user information
+    /// (`https://user:TOKEN@host/…`, `https://TOKEN@host/…`) or a query
+    /// parameter named like one (`?token=…`). `record` (`quire.lock`,
+    /// `marketplaces.json`) keeps the source as written, and every
+    /// message shows it.
+    ///
+    /// [`shown_url`]: crate::config::shown_url::shown_url
+    pub fn refuse_secret(&self, record: &str) -> Result<(), ShareError> {
         let Source::Git(url) = self else {
             return Ok(());
         };
@@ -76,7 +81,7 @@ impl Source {
             return Ok(());
         }
         Err(ShareError::Invalid(format!(
-            "{shown} holds a password or token in its URL, which quire.lock would record and every message show; give the URL without it and let git find the credentials: a git credential helper (`git config --global credential.helper …`, or your host's), or an SSH URL (git@host:org/repo.git)"
+            "{shown} holds a password or token in its URL, which {record} would record and every message show; give the URL without it and let git find the credentials: a git credential helper (`git config --global credential.helper …`, or your host's), or an SSH URL (git@host:org/repo.git)"
         )))
     }
 

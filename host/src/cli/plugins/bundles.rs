@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use clap::Subcommand;
+use quire::config::shown_url::shown_url;
 use quire::plugins::bundle::{self, validate::validate as check_bundle};
 use quire::plugins::market;
 use quire::printable::one_line;
@@ -98,23 +99,23 @@ pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32
                     "added marketplace {} ({} plugin(s)) from {}",
                     added.name,
                     catalog.plugins.len(),
-                    added.source
+                    shown_url(&added.source)
                 );
                 EXIT_OK
             }
             Err(e @ market::MarketError::NameTaken { .. }) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", shown_url(&e.to_string()));
                 EXIT_USAGE
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", shown_url(&e.to_string()));
                 EXIT_FAILED
             }
         },
         MarketplaceCommand::Remove { name } => {
             match market::store::remove_marketplace(home, name) {
                 Ok(m) => {
-                    println!("removed marketplace {} ({})", m.name, m.source);
+                    println!("removed marketplace {} ({})", m.name, shown_url(&m.source));
                     EXIT_OK
                 }
                 Err(e) => {
@@ -125,7 +126,7 @@ pub fn marketplace(home: &Path, cwd: &Path, command: &MarketplaceCommand) -> i32
         }
         MarketplaceCommand::List => {
             for m in market::list_marketplaces(home) {
-                listln!("{}  {}", m.name, m.source);
+                listln!("{}  {}", m.name, shown_url(&m.source));
                 if let Ok(cat) = market::read_catalog(&market::store::market_dir(home, &m.name)) {
                     for p in &cat.problems {
                         elistln!("warning: {p}");

@@ -247,8 +247,9 @@ pub fn specs(
         let name = format!("{}_{server}", bundle.name);
         let mut spec = ServerSpec::new(&name, Source::McpJson(file.path.clone()), &c, &bundle.root);
         spec.plugin = Some(bundle.name.clone());
-        spec.sealed =
-            sealed.map(|files| seal::Sealed::plugin(&bundle.root, &bundle.name, files.clone()));
+        spec.sealed = sealed.map(|files| {
+            seal::Sealed::plugin(&bundle.root, &bundle.name, Some(&data), files.clone())
+        });
         out.push(spec);
     }
     Ok(out)

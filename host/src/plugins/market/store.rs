@@ -107,6 +107,7 @@ pub fn add_marketplace(
             "a marketplace is a folder, a git URL or github:OWNER/REPO".into(),
         ));
     }
+    src.refuse_secret(INDEX_FILE)?;
     let scratch = home.join("tmp");
     std::fs::create_dir_all(&scratch)
         .map_err(|e| MarketError::Invalid(format!("{}: {e}", scratch.display())))?;

@@ -140,3 +140,62 @@ fn an_enabled_server_of_a_drifted_plugin_is_listed_with_why() {
         r.stderr
     );
 }
+
+/// Tester's finding: a server that writes its own cache beside itself
+/// stopped itself from the next start on, and the message said the file
+/// "changed" and blamed a command. Now it says the file was added, that
+/// the server may have written it, where a server keeps its data
+/// (`${CLAUDE_PLUGIN_DATA}`), and that enabling accepts the folder as it
+/// is; a server that writes there keeps starting.
+#[test]
+fn a_server_writing_into_its_own_folder_is_told_where_its_data_belongs() {
+    let env = TestEnv::new("chat");
+    let root = env.repo_path().join(".agents/plugins/kit");
+    write_plugin(&root);
+    let writes_beside = format!(
+        "import os\nopen(os.path.join(os.path.dirname(__file__), 'cache.json'), 'w').write('1')\n{SERVER}"
+    );
+    std::fs::write(root.join("server.py"), writes_beside).unwrap();
+    let r = run(&env, &["plugins", "enable", "kit"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = mcp_list(&env);
+    assert!(
+        r.stdout.contains("kit_srv  ready"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let r = mcp_list(&env);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    let data = env.home.path().join("plugin-data/kit");
+    assert!(
+        all.contains("kit_srv  failed")
+            && all.contains("MCP server 'kit_srv' is not started: cache.json was added since you enabled plugin 'kit'")
+            && all.contains("or the server itself")
+            && all.contains(&format!(
+                "it should keep such data in ${{CLAUDE_PLUGIN_DATA}} ({})",
+                data.display()
+            ))
+            && all.contains("run `quire plugins enable kit` to start the server again: it accepts the folder as it is now"),
+        "{all}"
+    );
+
+    // Written where the message says: it starts every time.
+    let writes_data = format!(
+        "import os\nopen(os.path.join(os.environ['CLAUDE_PLUGIN_DATA'], 'cache.json'), 'w').write('1')\n{SERVER}"
+    );
+    std::fs::write(root.join("server.py"), writes_data).unwrap();
+    std::fs::remove_file(root.join("cache.json")).unwrap();
+    let r = run(&env, &["plugins", "enable", "kit"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for _ in 0..2 {
+        let r = mcp_list(&env);
+        assert!(
+            r.stdout.contains("kit_srv  ready"),
+            "{}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    assert!(data.join("cache.json").is_file());
+}
