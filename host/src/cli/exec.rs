@@ -86,7 +86,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(p) => p,
         Err(msg) => return fail(&mut renderer, EXIT_USAGE, msg),
     };
-    let notes = setup.sandbox_notes();
+    let notes = setup.sandbox_warnings();
     for w in setup.warnings.iter().chain(&notes).chain(&prompt.warnings) {
         renderer.event(&Event::Warning { message: w.clone() });
     }

@@ -74,6 +74,7 @@ mod output_schema;
 pub(crate) mod pipe;
 mod pipe_watch;
 mod plugins;
+mod pwd_link;
 mod render;
 pub(crate) mod render_agents;
 mod render_codex;

@@ -246,7 +246,7 @@ pub async fn run(
         status: Status::default(),
         patches: Patches::default(),
     };
-    for w in setup.warnings.iter().chain(&setup.sandbox_notes()) {
+    for w in setup.warnings.iter().chain(&setup.sandbox_warnings()) {
         renderer.event(&Event::Warning { message: w.clone() });
     }
     super::slash::init(&setup.config, &setup.home, &setup.cwd);

@@ -79,6 +79,12 @@ pub fn load(global: &GlobalArgs, max_turns: Option<u32>) -> anyhow::Result<Setup
         profile: global.profile.clone(),
     };
     let (config, mut warnings) = config::load(&opts)?;
+    if global.cd.is_none()
+        && let Some(refusal) =
+            super::pwd_link::refusal(&cwd, config.sandbox, &config.writable_roots)
+    {
+        anyhow::bail!("{refusal}");
+    }
     if matches!(approval, Some(ApprovalArg::OnFailure)) {
         let flag = ["--ask-for-approval", "--approval"]
             .into_iter()
@@ -124,7 +130,20 @@ impl Setup {
     /// one of the user's own folders), shown at start.
     pub fn sandbox_notes(&self) -> Vec<String> {
         let workspace = repo_root(&self.cwd).unwrap_or_else(|| self.cwd.clone());
-        quire::tools::sandbox::carve_notes(self.config.sandbox, &workspace)
+        quire::tools::sandbox::carve_notes(
+            self.config.sandbox,
+            &workspace,
+            &self.config.writable_roots,
+        )
+    }
+
+    /// [`Self::sandbox_notes`] and the writable roots left out when
+    /// first pinned (reached through a link a command could have made),
+    /// for a session's start.
+    pub fn sandbox_warnings(&self) -> Vec<String> {
+        let mut out = self.sandbox_notes();
+        out.extend(quire::tools::pinned_roots::take_warnings());
+        out
     }
 }
 

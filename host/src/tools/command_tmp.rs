@@ -22,10 +22,16 @@ const PREFIX: &str = "quire-tmp-";
 static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
 
 /// The temp root commands use: `$TMPDIR`, else `/tmp` (a real path).
+/// A `$TMPDIR` reached through a link a command could have made
+/// ([`super::planted_links`]) is not used.
 pub fn temp_root() -> PathBuf {
     let root = std::env::var_os("TMPDIR")
         .filter(|t| !t.is_empty())
         .map(PathBuf::from)
+        .filter(|t| {
+            let writable = super::planted_links::writable_folders(None, &[]);
+            super::planted_links::planted(t, &writable).is_none()
+        })
         .unwrap_or_else(|| PathBuf::from("/tmp"));
     std::fs::canonicalize(&root).unwrap_or(root)
 }

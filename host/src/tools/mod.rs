@@ -17,6 +17,7 @@ pub(crate) mod naming;
 mod nul_path;
 pub mod permissions;
 pub mod pinned_roots;
+pub mod planted_links;
 pub(crate) mod quoted_path;
 pub(crate) mod read_file;
 pub mod registry;

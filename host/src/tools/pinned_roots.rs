@@ -12,7 +12,9 @@
 //!
 //! The workspace no longer the pinned folder refuses the command or
 //! patch ([`Changed`]); another root that changed is left out, with a
-//! warning once ([`take_warnings`]).
+//! warning once ([`take_warnings`]). Pins live only as long as the
+//! process, so a root named through a link a command of an earlier run
+//! could have made is not pinned at all ([`pin_root`]).
 
 use std::ffi::CString;
 use std::io;
@@ -20,6 +22,8 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+
+use super::planted_links::{self, Planted};
 
 /// A folder as it was when first named: its real path and identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +54,32 @@ static PENDING: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// `None` when it does not exist. A name missing when first named is
 /// pinned later only if no component of it is a link.
 pub fn pin(name: &Path) -> Option<Pinned> {
+    pin_checked(name, |_| None)
+}
+
+/// [`pin`] for a writable root other than the workspace and `/tmp`
+/// (`writable_roots`, `$TMPDIR`): when first named, a root whose path is
+/// or passes through a symbolic link in one of `writable` (the folders
+/// sandboxed commands may write, [`planted_links::writable_folders`]) is
+/// left out, warned once: a command of an earlier run could have put
+/// the link there. Afterwards it is taken only as written, without links.
+pub fn pin_root(name: &Path, writable: &[PathBuf]) -> Option<Pinned> {
+    pin_checked(name, |n| planted_links::planted(n, writable))
+}
+
+fn pin_checked(name: &Path, check: impl FnOnce(&Path) -> Option<Planted>) -> Option<Pinned> {
     let mut pins = PINS.lock().unwrap_or_else(|p| p.into_inner());
     let found = pins.iter().position(|(n, _)| n == name);
     if let Some(Some(p)) = found.map(|i| &pins[i].1) {
         return Some(p.clone());
+    }
+    if found.is_none()
+        && let Some(planted) = check(name)
+    {
+        pins.push((name.to_path_buf(), None));
+        drop(pins);
+        warn_once(name, not_used(name, &planted));
+        return None;
     }
     let real = match found {
         // Missing at first: taken only as it is written, without links.
@@ -149,14 +175,40 @@ pub fn workspace_refusal(what: &str, c: &Changed) -> String {
 
 /// Records that the root `c` names was left out, warned once.
 pub fn left_out(c: &Changed) {
+    warn_once(
+        &c.path,
+        format!(
+            "sandbox: the writable folder {c}; a command changed it, so it is left out: commands and apply_patch may no longer write there"
+        ),
+    );
+}
+
+/// The warning for a root left out because a link on its way sits in a
+/// folder sandboxed commands may write.
+fn not_used(name: &Path, p: &Planted) -> String {
+    let link = if p.link == name {
+        format!("it is a symbolic link to {}", p.to.display())
+    } else {
+        format!(
+            "{} on its way is a symbolic link to {}",
+            p.link.display(),
+            p.to.display()
+        )
+    };
+    format!(
+        "sandbox: the writable folder {} is not used: {link}, inside {}, where sandboxed commands may write; a sandboxed command could have put it there; use the real folder's path",
+        name.display(),
+        p.inside.display()
+    )
+}
+
+/// Shows `message` about the root `path`, once per run.
+fn warn_once(path: &Path, message: String) {
     let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
-    if warned.contains(&c.path) {
+    if warned.iter().any(|w| w == path) {
         return;
     }
-    warned.push(c.path.clone());
-    let message = format!(
-        "sandbox: the writable folder {c}; commands and apply_patch may no longer write there (restart quire to use the folder now there)"
-    );
+    warned.push(path.to_path_buf());
     tracing::warn!("{message}");
     PENDING
         .lock()

@@ -210,18 +210,24 @@ pub fn workspace_policy(
     network: bool,
     extra: &[PathBuf],
 ) -> SandboxPolicy {
-    let mut names = vec![workspace.to_path_buf(), PathBuf::from("/tmp")];
-    names.extend(extra.iter().cloned());
+    let mut roots: Vec<PathBuf> = extra.to_vec();
     if let Some(tmp) = std::env::var_os("TMPDIR").filter(|t| !t.is_empty()) {
-        names.push(PathBuf::from(tmp));
+        roots.push(PathBuf::from(tmp));
     }
     // Each folder pinned the first time it is named (a missing one is
-    // left out); its real path as it was then, never looked up again.
+    // left out); its real path as it was then, never looked up again. A
+    // root reached through a link a command could have made is left out.
+    let writable = super::planted_links::writable_folders(Some(workspace), extra);
     let workspace_pin = super::pinned_roots::pin(workspace);
-    let mut pins: Vec<Pinned> = names
-        .iter()
-        .filter_map(|n| super::pinned_roots::pin(n))
+    let mut pins: Vec<Pinned> = [workspace, Path::new("/tmp")]
+        .into_iter()
+        .filter_map(super::pinned_roots::pin)
         .collect();
+    pins.extend(
+        roots
+            .iter()
+            .filter_map(|n| super::pinned_roots::pin_root(n, &writable)),
+    );
     let mut writable_roots: Vec<PathBuf> = pins.iter().map(|p| p.real.clone()).collect();
     let mut temp_dir = None;
     if mode == SandboxMode::WorkspaceWrite {
@@ -246,8 +252,9 @@ pub fn workspace_policy(
 /// beyond the usual, one line each: a workspace or temp root inside one
 /// of the user's own folders (read-only as a whole), or holding one (no
 /// new entries directly in it; not said of a temp root when commands get
-/// a private temp folder instead). Empty when nothing is taken.
-pub fn carve_notes(mode: SandboxMode, workspace: &Path) -> Vec<String> {
+/// a private temp folder instead). Empty when nothing is taken. `extra`:
+/// the config's `writable_roots`.
+pub fn carve_notes(mode: SandboxMode, workspace: &Path, extra: &[PathBuf]) -> Vec<String> {
     if mode != SandboxMode::WorkspaceWrite {
         return Vec::new();
     }
@@ -258,7 +265,7 @@ pub fn carve_notes(mode: SandboxMode, workspace: &Path) -> Vec<String> {
     ];
     roots.push(("the temp folder", super::command_tmp::temp_root()));
     let named = crate::config::protected::named();
-    let policy = workspace_policy(mode, workspace, false, &[]);
+    let policy = workspace_policy(mode, workspace, false, extra);
     let mut notes = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     for (what, root) in roots {

@@ -103,7 +103,7 @@ pub async fn run(
     };
     let pal = Palette::from_env();
     let mut warnings = setup.warnings.clone();
-    warnings.extend(setup.sandbox_notes());
+    warnings.extend(setup.sandbox_warnings());
     let (term, guard) = match term::open(FIRST_ROWS) {
         Ok(t) => t,
         Err(e) => {

@@ -1,6 +1,7 @@
 //! The sandbox seen from the model's side: writes outside the workspace.
 use crate::support;
 
+mod across_sessions;
 mod dotfiles_home;
 mod keyrings;
 mod network;

@@ -12,6 +12,7 @@ use super::beneath::Roots;
 use super::paths::workspace_root;
 use crate::tools::SandboxMode;
 use crate::tools::pinned_roots::{self, Pinned};
+use crate::tools::planted_links;
 
 /// Why the patch's directories could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +45,11 @@ pub fn open(
     let mut pins: Vec<Pinned> = ws.iter().cloned().collect();
     let mut paths = vec![real_workspace(workspace)];
     if sandbox == SandboxMode::WorkspaceWrite {
-        for p in writable_roots.iter().filter_map(|r| pinned_roots::pin(r)) {
+        let writable = planted_links::writable_folders(Some(workspace), writable_roots);
+        for p in writable_roots
+            .iter()
+            .filter_map(|r| pinned_roots::pin_root(r, &writable))
+        {
             paths.push(p.real.clone());
             pins.push(p);
         }

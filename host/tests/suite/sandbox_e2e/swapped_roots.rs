@@ -13,7 +13,7 @@ use super::support::model_server::Reply;
 use super::support::outside::outside_dir;
 use super::support::quire::{Run, TestEnv, finish, git_in};
 
-fn output(run: &Run, id: &str) -> String {
+pub(super) fn output(run: &Run, id: &str) -> String {
     run.of_type("tool_completed")
         .iter()
         .find(|e| e["call_id"] == id)
@@ -22,7 +22,7 @@ fn output(run: &Run, id: &str) -> String {
         .to_string()
 }
 
-fn warnings(run: &Run) -> Vec<String> {
+pub(super) fn warnings(run: &Run) -> Vec<String> {
     run.of_type("warning")
         .iter()
         .filter_map(|w| w["message"].as_str().map(str::to_string))
@@ -32,7 +32,7 @@ fn warnings(run: &Run) -> Vec<String> {
 /// A workspace `ws` inside the test folder (whose entries commands may
 /// rename: it is in the temp root), and the command that swaps it for a
 /// link to `target`.
-fn swappable_workspace(env: &TestEnv, target: &Path) -> (PathBuf, Value) {
+pub(super) fn swappable_workspace(env: &TestEnv, target: &Path) -> (PathBuf, Value) {
     let ws = env.repo_path().join("ws");
     std::fs::create_dir(&ws).unwrap();
     git_in(&ws, &["init", "-q"]);
@@ -43,7 +43,7 @@ fn swappable_workspace(env: &TestEnv, target: &Path) -> (PathBuf, Value) {
     (ws, swap)
 }
 
-fn exec_in(env: &TestEnv, dir: &Path) -> Run {
+pub(super) fn exec_in(env: &TestEnv, dir: &Path) -> Run {
     let child = env
         .command(&["exec", "--json", "--approval", "never", "go"])
         .current_dir(dir)
