@@ -48,6 +48,20 @@ fn mcp_list(env: &TestEnv) -> super::support::quire::Run {
     super::support::quire::finish(cmd.spawn().expect("spawn quire"))
 }
 
+/// The server starts, and starts again: its own start leaves nothing that
+/// stops the next.
+fn ready_twice(env: &TestEnv) {
+    for _ in 0..2 {
+        let r = mcp_list(env);
+        assert!(
+            r.stdout.contains("kit_srv  ready"),
+            "{}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn an_edited_helper_module_of_a_plugins_server_stops_it_until_enabled_again() {
     let env = TestEnv::new("chat");
@@ -56,15 +70,7 @@ fn an_edited_helper_module_of_a_plugins_server_stops_it_until_enabled_again() {
     let r = run(&env, &["plugins", "enable", "kit"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Started twice: its own start leaves nothing that stops the next.
-    for _ in 0..2 {
-        let r = mcp_list(&env);
-        assert!(
-            r.stdout.contains("kit_srv  ready"),
-            "{}{}",
-            r.stdout,
-            r.stderr
-        );
-    }
+    ready_twice(&env);
     assert!(!root.join("__pycache__").exists());
 
     // A sandboxed command rewrites the module the server imports.
@@ -188,14 +194,6 @@ fn a_server_writing_into_its_own_folder_is_told_where_its_data_belongs() {
     std::fs::remove_file(root.join("cache.json")).unwrap();
     let r = run(&env, &["plugins", "enable", "kit"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for _ in 0..2 {
-        let r = mcp_list(&env);
-        assert!(
-            r.stdout.contains("kit_srv  ready"),
-            "{}{}",
-            r.stdout,
-            r.stderr
-        );
-    }
+    ready_twice(&env);
     assert!(data.join("cache.json").is_file());
 }

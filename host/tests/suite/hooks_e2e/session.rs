@@ -29,11 +29,9 @@ fn inputs(log: &std::path::Path) -> Vec<Value> {
         .collect()
 }
 
-#[test]
-fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() {
-    let env = TestEnv::new("responses");
-    let (hook, log) = recorder(&env, "pre-compact");
-    add_user_hooks(&env, &[hook_toml("PreCompact", None, &hook, "")]);
+/// A first exec, then a second whose request the server refuses as too
+/// long: it compacts once (no hook has run before it) and goes on.
+fn refused_then_compacted(env: &TestEnv, log: &std::path::Path) -> super::support::quire::Run {
     // The hand-off may go in parts (the refused request tells the window).
     env.server.route(
         "hand-off summary",
@@ -46,10 +44,19 @@ fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() 
     ]);
     let first = env.exec_json("first question", &[]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(inputs(&log).is_empty(), "no compaction yet");
+    assert!(inputs(log).is_empty(), "no compaction yet");
     let run = env.exec_json("second question", &["--resume", "last"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.of_type("compaction").len(), 1, "{:?}", run.events);
+    run
+}
+
+#[test]
+fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() {
+    let env = TestEnv::new("responses");
+    let (hook, log) = recorder(&env, "pre-compact");
+    add_user_hooks(&env, &[hook_toml("PreCompact", None, &hook, "")]);
+    let run = refused_then_compacted(&env, &log);
     let seen = inputs(&log);
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["hook_event_name"], "PreCompact");
@@ -76,20 +83,7 @@ fn a_compaction_inside_a_turn_runs_session_start_before_the_turn_goes_on() {
         &env,
         &[hook_toml("SessionStart", Some("compact"), &hook, "")],
     );
-    env.server.route(
-        "hand-off summary",
-        (0..4).map(|_| Reply::text("SUMMARY-OF-EVERYTHING")),
-    );
-    env.server.push_all([
-        Reply::text("first answer"),
-        Reply::ContextLengthExceeded,
-        Reply::text("second answer"),
-    ]);
-    let first = env.exec_json("first question", &[]);
-    assert_eq!(first.code, 0, "{}", first.stderr);
-    let run = env.exec_json("second question", &["--resume", "last"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.of_type("compaction").len(), 1, "{:?}", run.events);
+    refused_then_compacted(&env, &log);
     let seen = inputs(&log);
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["source"], "compact");
