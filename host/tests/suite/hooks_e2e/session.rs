@@ -56,7 +56,7 @@ fn compaction_after_a_context_window_error_runs_pre_compact_with_trigger_auto() 
     let env = TestEnv::new("responses");
     let (hook, log) = recorder(&env, "pre-compact");
     add_user_hooks(&env, &[hook_toml("PreCompact", None, &hook, "")]);
-    let run = refused_then_compacted(&env, &log);
+    refused_then_compacted(&env, &log);
     let seen = inputs(&log);
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["hook_event_name"], "PreCompact");
