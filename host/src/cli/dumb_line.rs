@@ -28,12 +28,31 @@ static SAVED: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
 
 /// Puts the dumb terminal's settings back (quire exits at once on a
 /// signal while a read may have them changed). Nothing when quire never
-/// read a dumb terminal.
+/// read a dumb terminal, or another job has the terminal now (its
+/// settings are that job's shell's to keep).
 pub(super) fn restore() {
-    if let Some(saved) = SAVED.get() {
+    if let Some(saved) = SAVED.get().filter(|_| foreground()) {
         // SAFETY: tcsetattr reads one termios, saved from stdin.
         unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved) };
     }
+}
+
+/// Puts quire's between-reads settings on the dumb terminal again (after
+/// `fg`: the shell left it in its own, cooked mode, where a Ctrl-D typed
+/// while the turn goes on would be taken as a line end and lost).
+/// Nothing when quire never read a dumb terminal.
+pub(super) fn idle_again() {
+    if let Some(saved) = SAVED.get().filter(|_| foreground()) {
+        // SAFETY: tcsetattr reads one termios, made from the saved one.
+        unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &idle(saved)) };
+    }
+}
+
+/// Whether quire has the terminal (continued with `bg`, changing its
+/// settings would stop quire again).
+fn foreground() -> bool {
+    // SAFETY: tcgetpgrp and getpgrp read the ids only.
+    unsafe { libc::tcgetpgrp(libc::STDIN_FILENO) == libc::getpgrp() }
 }
 
 /// What one read of a line gave.

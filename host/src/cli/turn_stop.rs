@@ -156,8 +156,13 @@ fn stop_on_wake(read: libc::c_int) {
             turn: false,
             asking: 0,
         });
+        // The shell gets the terminal as it was before quire (a dumb
+        // terminal's reads change it), and quire's settings come back
+        // after `fg`.
+        super::dumb_line::restore();
         // SAFETY: raise(3) on this thread.
         unsafe { libc::raise(libc::SIGTSTP) };
+        super::dumb_line::idle_again();
         apply(&st);
         drop(st);
         drop(paused);

@@ -185,8 +185,15 @@ fn command_stops_with_quire(dumb: bool) {
     wait_until(&pty, "the command writing again after fg", || {
         ticks(&env) > at_stop
     });
+    if dumb {
+        // Typed while the turn still runs after `fg` (the shell left the
+        // terminal cooked): kept for the prompt, not lost as a line end.
+        pty.send("\x04");
+    }
     pty.wait_text("the ticks are done");
     assert_eq!(ticks(&env), 60, "{}", env.read("ticks"));
-    pty.send("\x04");
+    if !dumb {
+        pty.send("\x04");
+    }
     assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
 }
