@@ -82,6 +82,14 @@ impl Approver for TerminalApprover {
         show(approval::body(&request));
         eprintln!("{}", approval::question(&request));
         let prompt = format!("{}: ", approval::choices(&request));
+        // A subagent asks while the main prompt waits for a line: that
+        // line is the answer, typed under the choices said here (on a
+        // dumb terminal after them; rustyline redraws its prompt's line).
+        let question = self.reader.question();
+        if question.main_waits {
+            let end = if dumb { "" } else { "\n" };
+            super::pipe::err(&quire::printable::clean(&format!("{prompt}{end}")));
+        }
         let mut reason = None;
         // Only the first read is a fresh question: a line typed before it
         // was for something else.

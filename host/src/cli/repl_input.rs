@@ -12,6 +12,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::run::Interrupts;
 
+mod route;
+use route::{Msg, Question, Questions, Router, serve};
+
 /// What the TUI says after a first Ctrl-C on an empty input, said the same.
 pub(super) const QUIT_HINT: &str = "press Ctrl-C again (or Ctrl-D) to quit";
 
@@ -32,6 +35,8 @@ const MAX_FAILURES: u32 = 3;
 
 pub(super) struct ReadRequest {
     prompt: String,
+    /// The main prompt's read (its line goes to the history); any other
+    /// read is a question's (`route` hands a line over to it).
     history: bool,
     /// A question: what was typed before it is taken away first
     /// (`type_ahead`), never read as its answer.
@@ -44,7 +49,9 @@ pub(super) struct ReadRequest {
 /// The terminal reader: rustyline blocks, so it runs on its own thread.
 #[derive(Clone)]
 pub(super) struct Reader {
-    requests: mpsc::UnboundedSender<ReadRequest>,
+    requests: mpsc::UnboundedSender<Msg>,
+    /// The approval questions open (see `route`).
+    questions: Arc<Questions>,
     /// Set when a Ctrl-C cleared typed text (rustyline's own editing).
     cleared: Arc<AtomicBool>,
     /// What the next main prompt's line starts with ([`Reader::start_with`]).
@@ -111,7 +118,9 @@ impl ConditionalEventHandler for CtrlC {
 }
 
 pub(super) fn spawn_reader(history_file: std::path::PathBuf) -> Reader {
-    let (tx, rx) = mpsc::unbounded_channel::<ReadRequest>();
+    let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+    let questions = Arc::new(Questions::default());
+    let router = Router::new(rx, questions.clone());
     let cleared = Arc::new(AtomicBool::new(false));
     let on_ctrl_c = cleared.clone();
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb") && std::io::stdin().is_terminal();
@@ -121,47 +130,44 @@ pub(super) fn spawn_reader(history_file: std::path::PathBuf) -> Reader {
     std::thread::spawn(move || {
         if dumb && let Ok(terminal) = super::dumb_line::DumbTerminal::open() {
             let _ = ready.send(());
-            return read_dumb(terminal, rx);
+            return read_dumb(terminal, router);
         }
-        read_rustyline(history_file, on_ctrl_c, rx, ready)
+        read_rustyline(history_file, on_ctrl_c, router, ready)
     });
     let _ = set_up.recv();
     Reader {
         requests: tx,
+        questions,
         cleared,
         initial: Arc::default(),
     }
 }
 
 /// A dumb terminal's lines, read by quire (see `dumb_line`).
-fn read_dumb(
-    mut terminal: super::dumb_line::DumbTerminal,
-    mut rx: mpsc::UnboundedReceiver<ReadRequest>,
-) {
+fn read_dumb(mut terminal: super::dumb_line::DumbTerminal, router: Router) {
     use super::dumb_line::Read;
-    while let Some(req) = rx.blocking_recv() {
+    serve(router, |req| {
         if req.fresh {
             say_taken(&terminal.take_typed());
         }
         // An asker gone (a turn interrupted while its approval question
         // waited) gets no line: the next one typed is for the next asker.
         let read = terminal.read_line(&req.prompt, &|| !req.reply.is_closed());
-        let input = match read {
+        Some(match read {
             Read::Line(l) => Input::Line(l),
             Read::Interrupted { dropped: true } => Input::Cleared,
             Read::Interrupted { dropped: false } => Input::Interrupted,
             Read::Eof => Input::Eof,
             Read::Invalid(why) => Input::Failed(why),
-            Read::Abandoned => continue,
-        };
-        let _ = req.reply.send(input);
-    }
+            Read::Abandoned => return None,
+        })
+    })
 }
 
 fn read_rustyline(
     history_file: std::path::PathBuf,
     on_ctrl_c: Arc<AtomicBool>,
-    mut rx: mpsc::UnboundedReceiver<ReadRequest>,
+    router: Router,
     ready: std::sync::mpsc::SyncSender<()>,
 ) {
     // A piped stdout gets only the answers: the prompt and the line being
@@ -182,10 +188,7 @@ fn read_rustyline(
         Ok(e) => e,
         Err(e) => {
             super::pipe::err_clean(&format!("error: cannot open the terminal for input: {e}\n"));
-            while let Some(req) = rx.blocking_recv() {
-                let _ = req.reply.send(Input::Eof);
-            }
-            return;
+            return serve(router, |_| Some(Input::Eof));
         }
     };
     editor.bind_sequence(
@@ -199,7 +202,8 @@ fn read_rustyline(
     );
     let _ = editor.load_history(&history_file);
     let mut failures = 0;
-    while let Some(req) = rx.blocking_recv() {
+    let questions = router.questions();
+    serve(router, |req| {
         if req.fresh && std::io::stdin().is_terminal() {
             say_taken(&super::type_ahead::take(libc::STDIN_FILENO));
         }
@@ -222,7 +226,9 @@ fn read_rustyline(
         let input = match read {
             Ok(line) => {
                 let line = without_continuations(line, &mut noted);
-                if req.history && !line.trim().is_empty() {
+                // A question's answer typed at the main prompt (`route`)
+                // is no message to recall.
+                if req.history && !line.trim().is_empty() && !questions.any_open() {
                     let _ = editor.add_history_entry(line.as_str());
                     let _ = editor.save_history(&history_file);
                 }
@@ -245,8 +251,8 @@ fn read_rustyline(
         if matches!(input, Input::Line(_)) {
             failures = 0;
         }
-        let _ = req.reply.send(input);
-    }
+        Some(input)
+    })
 }
 
 /// Runs `make` and puts SIGINT's handler back as it was. rustyline's
@@ -288,14 +294,20 @@ impl Reader {
             _ => String::new(),
         };
         // A reader gone answers Eof (the sender dropped).
-        let _ = self.requests.send(ReadRequest {
+        let _ = self.requests.send(Msg::Read(ReadRequest {
             prompt: prompt.to_string(),
             history,
             fresh,
             initial,
             reply,
-        });
+        }));
         rx
+    }
+
+    /// Opens an approval question: until it is dropped, lines go to its
+    /// reads, also the line of a main prompt already waiting.
+    pub(super) fn question(&self) -> Question {
+        Question::open(self.questions.clone(), self.requests.clone())
     }
 
     /// The next main prompt's line starts with `text` (keys typed before

@@ -154,8 +154,31 @@ impl App {
         }
         self.running.clear();
         self.reasoning.clear();
-        if let Some(mut p) = self.approval.take() {
-            p.answer(super::approve::Answer::No);
+        // A prompt whose asker is gone with the turn goes; one still
+        // awaited (a subagent started in the background asks) stays until
+        // the user answers it: the turn's end is no "no".
+        if self.approval.as_ref().is_some_and(|p| !p.awaited()) {
+            self.approval = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::approve::shell_request;
+
+    #[test]
+    fn the_end_of_a_task_answers_no_prompt_still_awaited() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        app.approval = Some(Pending::new((shell_request("touch x"), reply), None));
+        app.end_task();
+        assert!(app.approval.is_some(), "a subagent's question stays");
+        assert!(answer.try_recv().is_err(), "nobody answered it");
+        // Its asker gone, it goes with the next task's end.
+        drop(answer);
+        app.end_task();
+        assert!(app.approval.is_none());
     }
 }

@@ -118,6 +118,12 @@ impl Pending {
         true
     }
 
+    /// Whether the asker still waits for the answer: not answered yet and
+    /// not gone (a turn that ended, a subagent stopped, dropped its ask).
+    pub fn awaited(&self) -> bool {
+        self.reply.as_ref().is_some_and(|r| !r.is_closed())
+    }
+
     pub fn answer(&mut self, a: Answer) {
         if let Some(r) = self.reply.take() {
             let _ = r.send(a);

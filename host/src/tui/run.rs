@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
 use super::app::{App, VIEWPORT_ROWS};
-use super::approve::{Answer, Ask, Pending, TuiApprover};
+use super::approve::{Answer, Ask, TuiApprover};
 use super::burst::{Burst, next_event};
 use super::commands::{self, Flow};
 use super::input::Idle;
@@ -31,6 +31,7 @@ use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
 const FIRST_ROWS: u16 = 2;
 
 mod ask_line;
+mod asks;
 mod bang;
 mod job_control;
 use job_control::{resume, suspend};
@@ -412,12 +413,18 @@ pub async fn run(
     io_signals_exit.unwrap_or(EXIT_OK)
 }
 
-/// Waits for a message; `None` to quit.
+/// Waits for a message; `None` to quit. A subagent working in the
+/// background may ask for approval meanwhile: its prompt shows at once.
 async fn idle(io: &mut Io, app: &mut App) -> Option<Idle> {
     loop {
+        asks::settle(app);
         let _ = term::flush(&mut io.term, app);
         tokio::select! {
             Some(ev) = io.events.recv() => app.event(&ev),
+            Some(ask) = io.approvals.recv(), if app.approval.is_none() => {
+                asks::show(io, app, ask, false)
+            }
+            _ = tokio::time::sleep(asks::ARM_CHECK), if asks::arming(app) => {}
             got = io.signals.next() => match got {
                 Got::End(_) => return None,
                 Got::Suspend => suspend(io, app),
@@ -439,7 +446,16 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<Idle> {
                             Action::Rewind(n) => out = Some(Some(Idle::Rewind(n))),
                             Action::Quit => out = Some(None),
                             Action::Suspend => suspend(io, app),
-                            Action::Interrupt | Action::None => continue,
+                            // Esc at a prompt (no turn to interrupt): no.
+                            Action::Interrupt => {
+                                if let Some(p) = app.approval.as_mut() {
+                                    p.answer(Answer::No);
+                                }
+                            }
+                            // A key that answers a prompt ends the burst:
+                            // the rest is read once the prompt is gone.
+                            Action::None if app.approval.as_ref().is_some_and(|p| p.armed) => {}
+                            Action::None => continue,
                         }
                         break;
                     }
@@ -534,34 +550,13 @@ async fn drive<T>(
             // One prompt at a time: a second request (another subagent's)
             // waits in the channel until the first is answered.
             Some(ask) = io.approvals.recv(), if app.approval.is_none() => {
-                // The agent's events from before the ask (the answer's
-                // text, the call starting) may be waiting: the ask can
-                // win the same poll in which they were sent.
-                while let Ok(ev) = io.events.try_recv() {
-                    app.event(&ev);
-                }
-                let pager = super::approve::show_request(app, &ask.0);
-                let mut p = Pending::new(ask, app.typed_at);
-                p.pager = pager;
-                if cancel.is_cancelled() {
-                    p.answer(Answer::No);
-                } else {
-                    app.approval = Some(p);
-                }
+                asks::show(io, app, ask, cancel.is_cancelled())
             }
             _ = tick.tick() => app.frame = app.frame.wrapping_add(1),
         }
         (pending, urgent) = (true, true);
-        if app.approval.as_ref().is_some_and(|p| p.reply.is_none())
-            && let Some(p) = app.approval.take()
-        {
-            app.approval_answered(&p);
-        }
-        // Typing paused long enough: the prompt takes keys now (checked
-        // at least every tick).
-        if let Some(p) = app.approval.as_mut() {
-            p.arm_if_paused(app.typed_at);
-        }
+        // Checked at least every tick.
+        asks::settle(app);
     };
     drain(io, app);
     out

@@ -54,6 +54,7 @@ mod always_code;
 mod approval_chords;
 mod approvals;
 mod background_agents;
+mod background_asks;
 mod bang;
 mod burst;
 mod cache_tokens;

@@ -466,6 +466,14 @@ impl ModelServer {
             .push((text.to_string(), vector.to_vec()));
     }
 
+    /// Counts one arrival at the [`Reply::Gate`]s of `group`, as a request
+    /// would: the test itself lets a held request go (a gate of count 2).
+    pub fn pass_gate(&self, group: &str) {
+        self.shared
+            .gates
+            .send_modify(|m| *m.entry(group.to_string()).or_default() += 1);
+    }
+
     /// `/v1/embeddings` requests of at least `min_inputs` inputs (the
     /// batches of skill and tool texts, not a message) are answered with
     /// `reply` instead: [`Reply::Hang`], a [`Reply::Status`], or a
