@@ -191,7 +191,7 @@ fn drifted(files: &[Value], cwd: &Path) -> Vec<String> {
 
 /// How the file at `real` differs from what the patch `f` left; `None`
 /// when it is as the patch left it (or the patch recorded no digest).
-fn changed(f: &Value, real: &Path) -> Option<&'static str> {
+pub(super) fn changed(f: &Value, real: &Path) -> Option<&'static str> {
     if f.get("status").and_then(Value::as_str) == Some("deleted") {
         return std::fs::symlink_metadata(real)
             .is_ok()

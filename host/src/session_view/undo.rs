@@ -180,12 +180,10 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 kept.push(left(f, None));
             }
             Err(Unwritten::Conflict(e)) => {
-                let why = "it changed since the patch, which no longer reverses cleanly";
-                said.push(refuse(format!(
-                    "{why} ({})",
-                    e.lines().last().unwrap_or(&e)
-                )));
-                kept.push(left(f, Some(why.to_string())));
+                let git = e.lines().last().unwrap_or(&e);
+                let (why, changed) = conflict(f, &cwd.join(path), git);
+                said.push(refuse(why));
+                kept.push(left(f, changed));
             }
         }
     }
@@ -210,6 +208,35 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
         undone,
         kept,
         gone,
+    }
+}
+
+/// Why `git apply -R` did not reverse the patch of `f` (the file at
+/// `real`; `git`: git's error), and how the file changed since, when it
+/// did. Only a file that differs from what the patch left is said to
+/// have changed.
+fn conflict(f: &Value, real: &std::path::Path, git: &str) -> (String, Option<String>) {
+    match super::patches::changed(f, real) {
+        Some(how) => {
+            let how = match how {
+                "changed since the patch" | "cannot be read now to compare with the patch" => {
+                    how.to_string()
+                }
+                was => format!("was {was}"),
+            };
+            let why = format!("it {how}, which no longer reverses cleanly");
+            (format!("{why} ({git})"), Some(why))
+        }
+        None if f.get("sha256").is_some() => (
+            format!(
+                "it is as the patch left it, but `git apply -R` could not reverse the recorded diff ({git})"
+            ),
+            None,
+        ),
+        None => (
+            format!("`git apply -R` could not reverse the recorded diff ({git})"),
+            None,
+        ),
     }
 }
 
@@ -271,4 +298,44 @@ pub fn undo_note(undone: &[String]) -> String {
 pub fn replayed(note: &str) -> Option<String> {
     let files = note.strip_prefix(NOTE_START)?.strip_suffix(NOTE_END)?;
     Some(format!("undone: {files}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::conflict;
+
+    #[test]
+    fn a_failed_reverse_blames_a_change_only_when_the_file_differs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "as the patch left it\n").unwrap();
+        let left = quire::tools::apply_patch::sha256_hex(b"as the patch left it\n");
+        let f = json!({"path": "a.txt", "status": "modified", "sha256": left});
+        let (why, changed) = conflict(&f, &file, "error: a.txt: patch does not apply");
+        assert_eq!(
+            why,
+            "it is as the patch left it, but `git apply -R` could not reverse the recorded diff (error: a.txt: patch does not apply)"
+        );
+        assert_eq!(changed, None);
+        std::fs::write(&file, "edited since\n").unwrap();
+        let (why, changed) = conflict(&f, &file, "error: a.txt: patch does not apply");
+        assert_eq!(
+            why,
+            "it changed since the patch, which no longer reverses cleanly (error: a.txt: patch does not apply)"
+        );
+        assert_eq!(
+            changed.as_deref(),
+            Some("it changed since the patch, which no longer reverses cleanly")
+        );
+        // No digest recorded: nothing is claimed about the file.
+        let f = json!({"path": "a.txt", "status": "modified"});
+        let (why, changed) = conflict(&f, &file, "error: x");
+        assert_eq!(
+            why,
+            "`git apply -R` could not reverse the recorded diff (error: x)"
+        );
+        assert_eq!(changed, None);
+    }
 }

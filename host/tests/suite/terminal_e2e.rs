@@ -100,4 +100,5 @@ mod trust_question;
 mod tui;
 mod type_ahead;
 mod typed_paste;
+mod undo_bytes;
 mod undo_traps;

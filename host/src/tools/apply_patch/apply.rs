@@ -22,67 +22,97 @@ pub struct HunkError {
     pub hunk: String,
 }
 
-/// A file's text split into lines (borrowed from it), remembering its
-/// line ends.
+/// A line without its end, and whether that end is CRLF (else LF).
+pub(super) type Ended<'a> = (&'a str, bool);
+
+/// A file's text split into lines (borrowed from it), each remembering
+/// its own line end: a file may mix LF and CRLF, and a patch changes
+/// only the ends of the lines it changes.
 pub(super) struct Text<'a> {
     pub lines: Vec<&'a str>,
-    pub crlf: bool,
+    /// Per line, whether it ends in CRLF; the last line of a file without
+    /// a final newline counts as [`Text::majority_crlf`].
+    pub crlf: Vec<bool>,
+    /// Whether at least half of the lines end in CRLF (and one does):
+    /// how a line added with no neighbour ends.
+    pub majority_crlf: bool,
     pub final_newline: bool,
+    /// A byte order mark was set aside before the first line: the diff
+    /// shows it there, as it is in the file.
+    pub bom: bool,
 }
 
-impl Text<'_> {
-    pub fn eol(&self) -> &'static str {
-        if self.crlf { "\r\n" } else { "\n" }
+impl<'a> Text<'a> {
+    /// Line `i` with its end.
+    pub fn ended(&self, i: usize) -> Ended<'a> {
+        (self.lines[i], self.crlf[i])
     }
 }
 
-fn split(content: &str) -> Text<'_> {
-    let crlf = content.contains("\r\n");
+/// The end a line has in a file's text.
+pub(super) fn eol(crlf: bool) -> &'static str {
+    if crlf { "\r\n" } else { "\n" }
+}
+
+fn split(content: &str, bom: bool) -> Text<'_> {
+    let final_newline = content.is_empty() || content.ends_with('\n');
     let body = content.strip_suffix('\n').unwrap_or(content);
-    let lines = if content.is_empty() {
-        Vec::new()
-    } else {
-        body.split('\n')
-            .map(|l| {
-                if crlf {
-                    l.strip_suffix('\r').unwrap_or(l)
-                } else {
-                    l
+    let (mut lines, mut crlf) = (Vec::new(), Vec::new());
+    if !content.is_empty() {
+        for l in body.split('\n') {
+            match l.strip_suffix('\r') {
+                Some(l) => {
+                    lines.push(l);
+                    crlf.push(true);
                 }
-            })
-            .collect()
-    };
+                None => {
+                    lines.push(l);
+                    crlf.push(false);
+                }
+            }
+        }
+    }
+    let ended = lines.len() - usize::from(!final_newline);
+    if !final_newline && let (Some(last), Some(end)) = (lines.last_mut(), crlf.last_mut()) {
+        // No end follows it: a '\r' there is part of the line.
+        if *end {
+            *last = &body[body.len() - last.len() - 1..];
+        }
+        *end = false;
+    }
+    let crlf_lines = crlf[..ended].iter().filter(|c| **c).count();
+    let majority_crlf = crlf_lines > 0 && crlf_lines * 2 >= ended;
+    if !final_newline && let Some(end) = crlf.last_mut() {
+        *end = majority_crlf;
+    }
     Text {
         lines,
         crlf,
-        final_newline: content.is_empty() || content.ends_with('\n'),
+        majority_crlf,
+        final_newline,
+        bom,
     }
 }
 
-/// `lines` joined with `eol`, ending with one when `final_newline`.
-fn join<'a>(
-    lines: impl Iterator<Item = &'a str>,
-    eol: &str,
-    final_newline: bool,
-    size: usize,
-) -> String {
-    let mut out = String::with_capacity(size);
-    let mut any = false;
-    for line in lines {
+/// `lines` each with its end, the last without one unless
+/// `final_newline`, appended to `out`.
+fn join<'a>(out: &mut String, lines: impl Iterator<Item = Ended<'a>>, final_newline: bool) {
+    let mut last = 0;
+    for (line, crlf) in lines {
         out.push_str(line);
-        out.push_str(eol);
-        any = true;
+        out.push_str(eol(crlf));
+        last = eol(crlf).len();
     }
-    if any && !final_newline {
-        out.truncate(out.len() - eol.len());
+    if !final_newline {
+        out.truncate(out.len() - last);
     }
-    out
 }
 
 /// The content of a new file made of `lines`.
 pub fn new_file(lines: &[String]) -> String {
-    let size = lines.iter().map(|l| l.len() + 1).sum();
-    join(lines.iter().map(String::as_str), "\n", true, size)
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    join(&mut out, lines.iter().map(|l| (l.as_str(), false)), true);
+    out
 }
 
 /// How strictly two lines are compared, strictest first.
@@ -111,6 +141,10 @@ fn seek(lines: &[&str], pat: &[String], start: usize, eof: bool) -> Option<usize
 pub struct Patched {
     pub text: String,
     pub diff: Body,
+    /// Whether `diff` describes the file's bytes exactly, so that
+    /// reversing it puts the file back: not when a byte order mark is
+    /// all the old or the new file holds.
+    pub exact: bool,
 }
 
 /// Applies `hunks` to `content`; `path` is for error messages.
@@ -122,7 +156,7 @@ pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<Patched,
     } else {
         Cow::Borrowed(hunks)
     };
-    let text = split(content);
+    let text = split(content, bom);
     let lines = &text.lines;
     let mut pos = 0;
     // (start, number of old lines, new lines), in file order.
@@ -152,7 +186,7 @@ pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<Patched,
             } else {
                 lines.len()
             };
-            edits.push((at, 0, replacement(hunk, lines, at, 0)));
+            edits.push((at, 0, replacement(hunk, &text, at, 0)));
             pos = at;
             continue;
         }
@@ -166,50 +200,75 @@ pub fn apply_hunks(path: &str, content: &str, hunks: &[Hunk]) -> Result<Patched,
         let Some(at) = found else {
             return Err(err(diagnose(lines, &full, pos, hunk.end_of_file)));
         };
-        edits.push((at, old.len(), replacement(hunk, lines, at, old.len())));
+        edits.push((at, old.len(), replacement(hunk, &text, at, old.len())));
         pos = at + old.len();
     }
     let added: usize = edits
         .iter()
-        .map(|(_, _, new)| new.iter().map(|l| l.len() + 2).sum::<usize>())
+        .map(|(_, _, new)| new.iter().map(|(l, _)| l.len() + 2).sum::<usize>())
         .sum();
-    let mut kept = Vec::with_capacity(edits.len() * 2 + 1);
+    // The file's lines between the edits, and each edit's new lines.
+    let mut spans = Vec::with_capacity(edits.len() + 1);
     let mut cursor = 0;
     for (at, len, new) in &edits {
-        kept.push(&lines[cursor..*at]);
-        kept.push(new.as_slice());
+        spans.push((cursor..*at, new.as_slice()));
         cursor = at + len;
     }
-    kept.push(&lines[cursor..]);
-    let mut out = join(
-        kept.into_iter().flatten().copied(),
-        text.eol(),
-        text.final_newline,
-        content.len() + added + bom::BOM.len_utf8(),
-    );
+    spans.push((cursor..lines.len(), &[]));
+    let all = spans
+        .into_iter()
+        .flat_map(|(kept, new)| kept.map(|i| text.ended(i)).chain(new.iter().copied()));
+    let mut out = String::with_capacity(content.len() + added + bom::BOM.len_utf8());
     if bom {
-        out.insert(0, bom::BOM);
+        out.push(bom::BOM);
     }
+    join(&mut out, all, text.final_newline);
+    let new_lines = lines.len() as isize
+        + edits
+            .iter()
+            .map(|(_, len, new)| new.len() as isize - *len as isize)
+            .sum::<isize>();
+    // A mark alone in the file (no line before or after) is not in
+    // any line of the diff.
+    let exact = !bom || (!lines.is_empty() && new_lines > 0);
     let diff = udiff::body(&text, &edits);
-    Ok(Patched { text: out, diff })
+    Ok(Patched {
+        text: out,
+        diff,
+        exact,
+    })
 }
 
 /// The lines that replace the `len` lines at `at`: context lines keep the
-/// file's text (they may differ in whitespace), added lines are the hunk's.
+/// file's text (they may differ in whitespace) and end, added lines are
+/// the hunk's and end as the line above them (a context or removed line,
+/// else the file's line before the hunk; at the file's start the line
+/// they come before; in an empty file the majority).
 /// Old lines past `len` (a dropped trailing empty line) are skipped.
-fn replacement<'a>(hunk: &'a Hunk, lines: &[&'a str], at: usize, len: usize) -> Vec<&'a str> {
+fn replacement<'a>(hunk: &'a Hunk, text: &Text<'a>, at: usize, len: usize) -> Vec<Ended<'a>> {
+    let mut above = at
+        .checked_sub(1)
+        .or((at < text.lines.len()).then_some(at))
+        .map_or(text.majority_crlf, |i| text.crlf[i]);
     let mut out = Vec::new();
     let mut old_index = 0;
     for line in &hunk.lines {
         match line {
             HunkLine::Context(_) => {
                 if old_index < len {
-                    out.push(lines[at + old_index]);
+                    let line = text.ended(at + old_index);
+                    above = line.1;
+                    out.push(line);
                 }
                 old_index += 1;
             }
-            HunkLine::Remove(_) => old_index += 1,
-            HunkLine::Add(t) => out.push(t.as_str()),
+            HunkLine::Remove(_) => {
+                if old_index < len {
+                    above = text.crlf[at + old_index];
+                }
+                old_index += 1;
+            }
+            HunkLine::Add(t) => out.push((t.as_str(), above)),
         }
     }
     out

@@ -3,6 +3,11 @@ use crate::tools::apply_patch::parse::{FileOp, parse};
 
 /// Applies the hunks of a one-file update patch body to `content`.
 fn run(content: &str, body: &str) -> Result<String, HunkError> {
+    patched(content, body).map(|p| p.text)
+}
+
+/// [`run`], with the diff.
+fn patched(content: &str, body: &str) -> Result<Patched, HunkError> {
     let ops = parse(&format!(
         "*** Begin Patch\n*** Update File: f.txt\n{body}\n*** End Patch"
     ))
@@ -10,7 +15,7 @@ fn run(content: &str, body: &str) -> Result<String, HunkError> {
     let FileOp::Update { hunks, .. } = &ops[0] else {
         panic!("{ops:?}");
     };
-    apply_hunks("f.txt", content, hunks).map(|p| p.text)
+    apply_hunks("f.txt", content, hunks)
 }
 
 #[test]
@@ -71,6 +76,53 @@ fn exact_match_is_preferred_over_a_lenient_one() {
 fn keeps_crlf_and_a_missing_final_newline() {
     assert_eq!(run("a\r\nb\r\n", "@@\n a\n-b\n+c").unwrap(), "a\r\nc\r\n");
     assert_eq!(run("a\nb", "@@\n a\n-b\n+c").unwrap(), "a\nc");
+}
+
+#[test]
+fn each_line_keeps_its_own_end_in_a_file_mixing_lf_and_crlf() {
+    // Only the changed line is written; it keeps the end of the line it
+    // replaces.
+    let p = patched("l1\nl2\r\nl3\nl4\n", "@@\n l3\n-l4\n+L4").unwrap();
+    assert_eq!(p.text, "l1\nl2\r\nl3\nL4\n");
+    assert_eq!(p.diff.text, "@@ -1,4 +1,4 @@\n l1\n l2\r\n l3\n-l4\n+L4\n");
+    let p = patched("a\nb\r\nc\n", "@@\n-a\n+A\n b").unwrap();
+    assert_eq!(p.text, "A\nb\r\nc\n");
+    assert_eq!(p.diff.text, "@@ -1,3 +1,3 @@\n-a\n+A\n b\r\n c\n");
+    // An added line ends as the line above it; at the start, as the
+    // line below it.
+    assert_eq!(
+        run("a\nb\r\nc\n", "@@\n b\n+x\n c").unwrap(),
+        "a\nb\r\nx\r\nc\n"
+    );
+    assert_eq!(
+        run("a\r\nb\nc\n", "@@\n+x\n a").unwrap(),
+        "x\r\na\r\nb\nc\n"
+    );
+    // Appended to a file without a final newline: the old last line gets
+    // the ending most lines have.
+    assert_eq!(
+        run("a\r\nb\r\nc\nd", "@@\n d\n+e\n*** End of File").unwrap(),
+        "a\r\nb\r\nc\nd\r\ne"
+    );
+    // A '\r' with no newline after it is part of the last line.
+    assert_eq!(run("a\r\nb\r", "@@\n-a\n+A").unwrap(), "A\r\nb\r");
+}
+
+#[test]
+fn the_diff_of_a_file_with_a_byte_order_mark_shows_it_on_line_1() {
+    let p = patched("\u{feff}bom1\r\nbom2\r\n", "@@\n-bom1\n+BOM1").unwrap();
+    assert_eq!(p.text, "\u{feff}BOM1\r\nbom2\r\n");
+    assert_eq!(
+        p.diff.text,
+        "@@ -1,2 +1,2 @@\n-\u{feff}bom1\r\n+\u{feff}BOM1\r\n bom2\r\n"
+    );
+    assert!(p.exact);
+    // As context too.
+    let p = patched("\u{feff}x1\nx2\n", "@@\n x1\n-x2\n+X2").unwrap();
+    assert_eq!(p.diff.text, "@@ -1,2 +1,2 @@\n \u{feff}x1\n-x2\n+X2\n");
+    // A mark alone in the old or new file is in no line: not exact.
+    assert!(!patched("\u{feff}a\n", "@@\n-a").unwrap().exact);
+    assert!(patched("a\n", "@@\n-a").unwrap().exact);
 }
 
 #[test]

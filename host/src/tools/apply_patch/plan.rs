@@ -281,18 +281,21 @@ fn add(
     }
     let text = new_file(lines);
     let diff = FileDiff::new("added", path, None, "", &text);
+    // An empty file has no diff to reverse: removed by /undo while it
+    // is still empty.
+    let whole = diff.is_cut() || text.is_empty();
     let content = Content::new(text.into_bytes(), None);
     plan.originals.push(
-        (diff.is_cut() || scope.through_link(path, &real) || scope.beyond_workspace(&real)).then(
-            || Original {
+        (whole || scope.through_link(path, &real) || scope.beyond_workspace(&real)).then(|| {
+            Original {
                 path: real.clone(),
                 bytes: None,
                 left_at: real.clone(),
                 left: Some(content.digest),
                 made_dirs: missing_dirs(&real),
                 roots: originals::holding(roots, &[&real]),
-            },
-        ),
+            }
+        }),
     );
     plan.diffs.push(diff);
     plan.staged.set(&real, path, Some(content))?;
@@ -370,10 +373,12 @@ fn update(
         let text =
             std::str::from_utf8(&old.bytes).map_err(|_| PlanError::NotText(path.to_string()))?;
         let patched = apply_hunks(path, text, hunks)?;
+        let exact = patched.exact;
         let content = Content::new(patched.text.into_bytes(), old.perms.clone());
         let diff = FileDiff::patched(status, shown, from, patched.diff, hex(&content.digest));
         // What /undo restores byte for byte when a reverse diff cannot.
         let needed = moved.is_some()
+            || !exact
             || diff.is_cut()
             || scope.through_link(path, &real)
             || scope.beyond_workspace(&real);

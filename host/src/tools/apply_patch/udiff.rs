@@ -2,18 +2,22 @@
 //! (the old lines there and the lines that replace them), not from a diff
 //! of the whole old and new text: its cost follows the size of the patch,
 //! not of the file (a one-line change to a 100 MB file diffs one line).
-//! Context lines are the file's own.
+//! Context lines are the file's own. Each line keeps its own end (LF or
+//! CRLF) and line 1 its byte order mark: the diff is the file's bytes, so
+//! `git apply -R` puts the file back exactly.
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::apply::Text;
+use super::apply::{Ended, Text, eol};
+use super::bom::BOM;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
 /// One place a patch changed: its first old line, how many old lines,
-/// and the lines that replace them; in file order, not overlapping.
-pub type Edit<'a> = (usize, usize, Vec<&'a str>);
+/// and the lines that replace them (with their ends); in file order,
+/// not overlapping.
+pub type Edit<'a> = (usize, usize, Vec<Ended<'a>>);
 
 /// The hunks of a unified diff (no `---`/`+++` lines), and the lines
 /// added and removed.
@@ -30,15 +34,16 @@ struct Change<'a> {
     old: usize,
     old_len: usize,
     new: usize,
-    lines: Vec<&'a str>,
+    lines: Vec<Ended<'a>>,
 }
 
-/// A line and whether it is the last of its text and has no newline
-/// (then `b` differs from `b` followed by one).
-type Line<'a> = (&'a str, bool);
+/// A line, whether it ends in CRLF, and whether it is the last of its
+/// text and has no newline (then `b` differs from `b` followed by one,
+/// and has no end to compare).
+type Line<'a> = (&'a str, bool, bool);
 
 /// The diff of `text` changed by `edits`.
-pub fn body(text: &Text, edits: &[Edit]) -> Body {
+pub fn body<'a>(text: &Text<'a>, edits: &[Edit<'a>]) -> Body {
     let old = &text.lines;
     let edits = normalized(text, edits);
     let grown: isize = edits
@@ -52,13 +57,14 @@ pub fn body(text: &Text, edits: &[Edit]) -> Body {
     let mut shift = 0isize;
     for (at, len, new) in &edits {
         let new_at = at.saturating_add_signed(shift);
+        let line = |(l, crlf): Ended<'a>, last: bool| -> Line<'a> { (l, crlf && !last, last) };
         let before: Vec<Line> = (*at..at + len)
-            .map(|i| (old[i], cut && i + 1 == old_end))
+            .map(|i| line(text.ended(i), cut && i + 1 == old_end))
             .collect();
         let after: Vec<Line> = new
             .iter()
             .enumerate()
-            .map(|(k, l)| (*l, cut && new_at + k + 1 == new_end))
+            .map(|(k, l)| line(*l, cut && new_at + k + 1 == new_end))
             .collect();
         // Positions counted here: similar's index of the other side of
         // an insert or a delete is not always where it happens.
@@ -103,7 +109,7 @@ fn normalized<'a>(text: &Text<'a>, edits: &[Edit<'a>]) -> Vec<Edit<'a>> {
         while (*len == 0 || new.is_empty()) && *at > 0 {
             *at -= 1;
             *len += 1;
-            new.insert(0, text.lines[*at]);
+            new.insert(0, text.ended(*at));
         }
     }
     out
@@ -111,17 +117,19 @@ fn normalized<'a>(text: &Text<'a>, edits: &[Edit<'a>]) -> Vec<Edit<'a>> {
 
 /// The hunks of `changes` with their context.
 fn render(text: &Text, changes: &[Change], old_end: usize, new_end: usize) -> Body {
-    let old = &text.lines;
-    let eol = text.eol();
     let cut = !text.final_newline;
     let mut body = Body::default();
-    let line = |out: &mut String, mark: char, l: &str, last: bool| {
+    // `first`: line 1 of its text, after the byte order mark.
+    let line = |out: &mut String, mark: char, (l, crlf): Ended, first: bool, last: bool| {
         out.push(mark);
+        if first && text.bom {
+            out.push(BOM);
+        }
         out.push_str(l);
         if last && cut {
             out.push_str("\n\\ No newline at end of file\n");
         } else {
-            out.push_str(eol);
+            out.push_str(eol(crlf));
         }
     };
     let mut i = 0;
@@ -146,8 +154,8 @@ fn render(text: &Text, changes: &[Change], old_end: usize, new_end: usize) -> Bo
         ));
         // Old lines `from..to` marked `mark`.
         let olds = |out: &mut String, mark: char, from: usize, to: usize| {
-            for (k, l) in old[from..to].iter().enumerate() {
-                line(out, mark, l, from + k + 1 == old_end);
+            for i in from..to {
+                line(out, mark, text.ended(i), i == 0, i + 1 == old_end);
             }
         };
         let mut o = start;
@@ -155,7 +163,8 @@ fn render(text: &Text, changes: &[Change], old_end: usize, new_end: usize) -> Bo
             olds(&mut body.text, ' ', o, c.old);
             olds(&mut body.text, '-', c.old, c.old + c.old_len);
             for (k, l) in c.lines.iter().enumerate() {
-                line(&mut body.text, '+', l, c.new + k + 1 == new_end);
+                let at = c.new + k;
+                line(&mut body.text, '+', *l, at == 0, at + 1 == new_end);
             }
             body.removed += c.old_len;
             body.added += c.lines.len();

@@ -1,24 +1,36 @@
 use super::*;
 
-/// `lines` as a file's text.
-fn joined(lines: &[&str], eol: &str, final_newline: bool) -> String {
-    let mut s = lines.join(eol);
-    if final_newline && !lines.is_empty() {
-        s.push_str(eol);
+/// `lines` as a file's text, each with its end (the last without one
+/// unless `final_newline`).
+fn joined(lines: &[Ended], final_newline: bool) -> String {
+    let mut s = String::new();
+    for (l, crlf) in lines {
+        s.push_str(l);
+        s.push_str(eol(*crlf));
+    }
+    if !final_newline && let Some((_, crlf)) = lines.last() {
+        s.truncate(s.len() - eol(*crlf).len());
     }
     s
 }
 
-fn text<'a>(lines: &[&'a str], crlf: bool, final_newline: bool) -> Text<'a> {
+fn text<'a>(lines: &[Ended<'a>], final_newline: bool) -> Text<'a> {
     Text {
-        lines: lines.to_vec(),
-        crlf,
+        lines: lines.iter().map(|l| l.0).collect(),
+        crlf: lines.iter().map(|l| l.1).collect(),
+        majority_crlf: false,
         final_newline: final_newline || lines.is_empty(),
+        bom: false,
     }
 }
 
+/// `lines`, each ending in LF.
+fn lf<'a>(lines: &[&'a str]) -> Vec<Ended<'a>> {
+    lines.iter().map(|l| (*l, false)).collect()
+}
+
 /// The new lines after `edits`.
-fn patched<'a>(old: &[&'a str], edits: &[Edit<'a>]) -> Vec<&'a str> {
+fn patched<'a>(old: &[Ended<'a>], edits: &[Edit<'a>]) -> Vec<Ended<'a>> {
     let mut out = Vec::new();
     let mut cursor = 0;
     for (at, len, new) in edits {
@@ -91,12 +103,12 @@ fn apply(old: &str, diff: &str) -> String {
 
 #[test]
 fn a_simple_change_reads_as_a_whole_file_diff_does() {
-    let old = ["a", "b", "c", "d", "e", "f", "g", "h"];
-    let edits = [(3, 1, vec!["D", "D2"])];
-    let t = text(&old, false, true);
+    let old = lf(&["a", "b", "c", "d", "e", "f", "g", "h"]);
+    let edits = [(3, 1, lf(&["D", "D2"]))];
+    let t = text(&old, true);
     let b = body(&t, &edits);
-    let new = joined(&patched(&old, &edits), "\n", true);
-    let whole = similar::TextDiff::from_lines(&joined(&old, "\n", true), &new)
+    let new = joined(&patched(&old, &edits), true);
+    let whole = similar::TextDiff::from_lines(&joined(&old, true), &new)
         .unified_diff()
         .context_radius(3)
         .to_string();
@@ -107,34 +119,36 @@ fn a_simple_change_reads_as_a_whole_file_diff_does() {
 #[test]
 fn a_lost_or_gained_final_newline_is_a_change_of_the_last_line() {
     // Appended to a file without a final newline.
-    let old = ["a", "b"];
-    let edits = [(2, 0, vec!["c"])];
-    let b = body(&text(&old, false, false), &edits);
+    let old = lf(&["a", "b"]);
+    let edits = [(2, 0, lf(&["c"]))];
+    let b = body(&text(&old, false), &edits);
     assert_eq!(
         b.text,
         "@@ -1,2 +1,3 @@\n a\n-b\n\\ No newline at end of file\n+b\n+c\n\\ No newline at end of file\n"
     );
     // The last line removed: the one before it loses its newline.
-    let old = ["a", "b", "c"];
+    let old = lf(&["a", "b", "c"]);
     let edits = [(2, 1, vec![])];
-    let b = body(&text(&old, false, false), &edits);
+    let b = body(&text(&old, false), &edits);
     assert_eq!(apply("a\nb\nc", &b.text), "a\nb");
 }
 
 #[test]
-fn random_edits_make_diffs_that_apply() {
+fn random_edits_make_diffs_that_apply_with_each_line_s_own_end() {
     let words = ["x", "y", "", "z  ", "fn a() {", "}"];
     let mut rng = fastrand::Rng::with_seed(7);
     for round in 0..2000 {
         let n = rng.usize(0..30);
-        let old: Vec<&str> = (0..n).map(|_| words[rng.usize(..words.len())]).collect();
+        // Each line ends in LF or CRLF, as in a file mixing them.
+        let mut line = || (words[rng.usize(..words.len())], rng.bool());
+        let old: Vec<Ended> = (0..n).map(|_| line()).collect();
         let mut edits = Vec::new();
         let mut at = 0;
         while at <= n && rng.u8(..4) != 0 {
             at += rng.usize(0..=(n - at).min(8));
             let len = rng.usize(0..=(n - at).min(3));
-            let new: Vec<&str> = (0..rng.usize(0..4))
-                .map(|_| words[rng.usize(..words.len())])
+            let new: Vec<Ended> = (0..rng.usize(0..4))
+                .map(|_| (words[rng.usize(..words.len())], rng.bool()))
                 .collect();
             edits.push((at, len, new));
             at += len;
@@ -144,17 +158,16 @@ fn random_edits_make_diffs_that_apply() {
         }
         // A text never splits into lines ending with an empty one and no
         // final newline (that text is the one before it, with a newline).
-        let (crlf, final_newline) = (rng.bool(), rng.bool() || old.last() == Some(&""));
-        let eol = if crlf { "\r\n" } else { "\n" };
-        let t = text(&old, crlf, final_newline);
+        let final_newline = rng.bool() || old.last().is_some_and(|l| l.0.is_empty());
+        let t = text(&old, final_newline);
         let b = body(&t, &edits);
-        let before = joined(&old, eol, t.final_newline);
-        let after = joined(&patched(&old, &edits), eol, t.final_newline);
+        let before = joined(&old, t.final_newline);
+        let after = joined(&patched(&old, &edits), t.final_newline);
         let applied = std::panic::catch_unwind(|| apply(&before, &b.text))
             .unwrap_or_else(|_| panic!("round {round}: {old:?} {edits:?} {final_newline}"));
         assert_eq!(
             applied, after,
-            "round {round}: {old:?} {edits:?} crlf {crlf} final newline {final_newline}\n{}",
+            "round {round}: {old:?} {edits:?} final newline {final_newline}\n{}",
             b.text
         );
         // The counts are the diff's own lines.
