@@ -7,8 +7,9 @@
 //! its token is cancelled: the subagents it started stop, their commands
 //! with them, and their results are not reported to the model. Another
 //! conversation (`/new`, `/resume`) drops them all, and so does the end of
-//! a one-shot task (`quire exec`). Each stop says its cause: the
-//! subagent's `task_completed` reason.
+//! a one-shot task (`quire exec`), and of each run of a subagent (its
+//! answer ends it: nothing can collect what it left running). Each stop
+//! says its cause: the subagent's `task_completed` reason.
 //!
 //! [`Extension::message_scope`]: super::Extension::message_scope
 
@@ -16,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Event, Session};
 use crate::model::Item;
-use crate::protocol::interrupt::{DROPPED, LEFT, Stop, TASK_ENDED};
+use crate::protocol::interrupt::{AGENT_ANSWERED, DROPPED, LEFT, Stop, TASK_ENDED};
 
 /// The tokens of the user messages recorded by this process, each with
 /// its place in the history (a resumed session's older messages have
@@ -24,9 +25,10 @@ use crate::protocol::interrupt::{DROPPED, LEFT, Stop, TASK_ENDED};
 #[derive(Default)]
 pub(crate) struct MessageScopes {
     scopes: Vec<(usize, Stop)>,
-    /// A one-shot task (`quire exec`): its background work stops when the
-    /// task ends, counted in its usage (see [`Session::stop_background_at_end`]).
-    one_shot: bool,
+    /// A one-shot task (`quire exec`) or a subagent: its background work
+    /// stops when the task ends, counted in its usage, for this cause (see
+    /// [`Session::stop_background_at_end`]).
+    one_shot: Option<&'static str>,
 }
 
 impl MessageScopes {
@@ -119,7 +121,15 @@ impl Session {
     /// in the background stops when it ends, before its `task_completed`,
     /// whose usage (and the session's total) counts what that work used.
     pub fn stop_background_at_end(&mut self) {
-        self.scopes.one_shot = true;
+        self.scopes.one_shot = Some(TASK_ENDED);
+    }
+
+    /// Makes each task a subagent's run: what it started in the background
+    /// and did not wait for stops when it gives its answer, as at the end
+    /// of a one-shot task (its parent gets the answer and nothing could
+    /// collect that work any more).
+    pub fn stop_background_after_answer(&mut self) {
+        self.scopes.one_shot = Some(AGENT_ANSWERED);
     }
 
     /// At the end of a task's turns: an interrupted task waits for what
@@ -128,8 +138,8 @@ impl Session {
     pub(crate) async fn settle_at_end(&mut self, cancel: &CancellationToken) {
         if cancel.is_cancelled() {
             self.settle_extensions().await;
-        } else if self.scopes.one_shot {
-            self.stop_background().await;
+        } else if let Some(why) = self.scopes.one_shot {
+            self.stop_background(why).await;
         }
     }
 
@@ -149,21 +159,27 @@ impl Session {
         self.settle_extensions().await;
     }
 
-    /// The end of a one-shot task (`quire exec`): the subagents it left
-    /// running in the background stop, said in a warning, and their ends
-    /// (`agent_completed`, interrupted) come before the task's.
-    async fn stop_background(&mut self) {
+    /// The end of a one-shot task (`quire exec`) or of a subagent's run:
+    /// the subagents it left running in the background stop (`why`), said
+    /// in a warning, and their ends (`agent_completed`, interrupted) come
+    /// before the task's.
+    async fn stop_background(&mut self, why: &str) {
         let running: usize = self.extensions.iter().map(|e| e.running()).sum();
         if running == 0 {
             return;
         }
-        self.events.send(Event::Warning {
-            message: format!(
-                "the task ended with {} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)",
-                crate::plural::counted(running, "subagent")
-            ),
-        });
-        self.scopes.forget(TASK_ENDED);
+        let running = crate::plural::counted(running, "subagent");
+        let message = if why == AGENT_ANSWERED {
+            format!(
+                "the agent answered with {running} of its own still running in the background: stopped, their work is lost (it did not wait for them with wait_agents)"
+            )
+        } else {
+            format!(
+                "the task ended with {running} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)"
+            )
+        };
+        self.events.send(Event::Warning { message });
+        self.scopes.forget(why);
         self.settle_extensions().await;
     }
 }

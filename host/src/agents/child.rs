@@ -274,6 +274,9 @@ pub(crate) fn assemble(
     building.store(false, std::sync::atomic::Ordering::SeqCst);
     let mut session = built.map_err(|e| e.to_string())?;
     session.set_token_budget(rec.max_tokens);
+    // Its answer ends a run: what it left running in the background stops
+    // then, said and counted in its usage (its parent could not collect it).
+    session.stop_background_after_answer();
     if let Some(place) = model_place {
         session.model_set_in(place);
     }

@@ -66,6 +66,10 @@ pub struct HumanRenderer {
     wait_said: Option<Instant>,
     /// Stderr is a terminal: someone may be watching the wait.
     stderr_tty: bool,
+    /// A message gone back to (`/rewind N`) is put in the input to edit;
+    /// `false` where the input cannot be filled (a dumb terminal), and the
+    /// line mode prints the text instead.
+    pub(crate) rewound_in_input: bool,
 }
 
 /// After how long a wait for the model gets its one plain line where no
@@ -98,6 +102,7 @@ impl HumanRenderer {
             model_wait: ModelWait::default(),
             wait_said: None,
             stderr_tty: std::io::stderr().is_terminal(),
+            rewound_in_input: true,
         }
     }
 
@@ -347,8 +352,10 @@ impl Renderer for HumanRenderer {
                 use crate::session_view::rewind;
                 let line = self.paint("36", &rewind::marker(*to_user_message, *dropped_messages));
                 self.note(&line);
-                let line = self.paint("2", &rewind::after_marker("in the input"));
-                self.note(&line);
+                if self.rewound_in_input {
+                    let line = self.paint("2", &rewind::after_marker("in the input"));
+                    self.note(&line);
+                }
             }
             Event::Warning { message } => {
                 let line = self.paint("33", &format!("warning: {message}"));

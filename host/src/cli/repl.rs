@@ -254,6 +254,7 @@ pub async fn run(
         status: Status::default(),
         patches: Patches::default(),
     };
+    renderer.inner.rewound_in_input = reader.fills_line();
     for w in setup.warnings.iter().chain(&setup.sandbox_warnings()) {
         renderer.event(&Event::Warning { message: w.clone() });
     }
@@ -447,10 +448,16 @@ pub async fn run(
                     let (said, text) = session_view::rewind::run(&mut session, arg);
                     super::run::drain(&mut rx, &mut renderer);
                     show(said);
-                    // The next prompt's line holds the message to edit.
+                    // The next prompt's line holds the message to edit; a
+                    // dumb terminal's cannot: its text is printed to copy.
                     if let Some(r) = text {
+                        if !reader.fills_line() {
+                            show(vec![session_view::rewind::for_copying(&r.text)]);
+                        }
                         show(carried.rewound(r.images).into_iter().collect());
-                        reader.start_with(&r.text.replace('\n', " "));
+                        if reader.fills_line() {
+                            reader.start_with(&r.text.replace('\n', " "));
+                        }
                     }
                 }
                 "skills" => show(vec![session_view::skills::listing(

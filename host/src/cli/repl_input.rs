@@ -56,6 +56,9 @@ pub(super) struct Reader {
     cleared: Arc<AtomicBool>,
     /// What the next main prompt's line starts with ([`Reader::start_with`]).
     initial: Arc<std::sync::Mutex<String>>,
+    /// A dumb terminal's lines are read by quire, which cannot put text
+    /// on the line to edit: `initial` is not shown there.
+    plain: Arc<AtomicBool>,
 }
 
 /// Enter after a `\` at the line's end: a new line in the message, as
@@ -127,8 +130,11 @@ pub(super) fn spawn_reader(history_file: std::path::PathBuf) -> Reader {
     // The reader is set up before this returns, so that what it does to
     // the signal handlers is done before quire installs its own.
     let (ready, set_up) = std::sync::mpsc::sync_channel::<()>(1);
+    let plain = Arc::new(AtomicBool::new(false));
+    let plain_set = plain.clone();
     std::thread::spawn(move || {
         if dumb && let Ok(terminal) = super::dumb_line::DumbTerminal::open() {
+            plain_set.store(true, Ordering::SeqCst);
             let _ = ready.send(());
             return read_dumb(terminal, router);
         }
@@ -140,6 +146,7 @@ pub(super) fn spawn_reader(history_file: std::path::PathBuf) -> Reader {
         questions,
         cleared,
         initial: Arc::default(),
+        plain,
     }
 }
 
@@ -308,6 +315,12 @@ impl Reader {
     /// reads, also the line of a main prompt already waiting.
     pub(super) fn question(&self) -> Question {
         Question::open(self.questions.clone(), self.requests.clone())
+    }
+
+    /// Whether the main prompt's line can start with text to edit
+    /// ([`Reader::start_with`]): not on a dumb terminal.
+    pub(super) fn fills_line(&self) -> bool {
+        !self.plain.load(Ordering::SeqCst)
     }
 
     /// The next main prompt's line starts with `text` (keys typed before

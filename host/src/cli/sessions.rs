@@ -25,8 +25,8 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
         SessionsCommand::Show { id } => return super::sessions_show::show(&dir, id),
         SessionsCommand::Delete { ids } => return super::sessions_show::delete(&dir, ids),
     };
-    let (sessions, unreadable) = match store::list_all(&dir) {
-        Ok(l) => (l.sessions, l.unreadable),
+    let (sessions, unreadable, copies) = match store::list_all(&dir) {
+        Ok(l) => (l.sessions, l.unreadable, l.copies),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_FAILED;
@@ -38,6 +38,16 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
             "warning: {} is not a readable session ({}); move or delete it",
             u.path.display(),
             u.reason
+        );
+    }
+    // A second file naming a session's id (a backup copy, a foreign file)
+    // is not shown as that session: the file named for it is.
+    for c in &copies {
+        eprintln!(
+            "warning: {} also holds session {} (a copy?): not listed; the session's own file is {}; move the copy out of the sessions folder",
+            c.path.display(),
+            one_line(&c.id),
+            c.original.display()
         );
     }
     if json {
@@ -53,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
     } else {
         sessions.into_iter().filter(store::listed).collect()
     };
-    if sessions.is_empty() && unreadable.is_empty() {
+    if sessions.is_empty() && unreadable.is_empty() && copies.is_empty() {
         eprintln!("no sessions yet in {}", dir.display());
         return EXIT_OK;
     }

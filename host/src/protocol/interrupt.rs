@@ -32,15 +32,19 @@ pub const LEFT: &str = "stopped: the user left quire";
 /// … the one-shot task that started it (`quire exec`) ended.
 pub const TASK_ENDED: &str =
     "stopped at the end of the parent's task (quire exec ends with its task)";
+/// … the subagent that started it gave its answer without waiting for
+/// it (its run ended).
+pub const AGENT_ANSWERED: &str = "stopped at the end of the parent's task (the agent that started it answered without waiting for it)";
 /// … the agent that started it closed it.
 pub const CLOSED: &str = "stopped: the agent that started it closed it (close_agent)";
 
-const STOP_CAUSES: [&str; 6] = [
+const STOP_CAUSES: [&str; 7] = [
     DROPPED,
     NEW_CONVERSATION,
     OTHER_CONVERSATION,
     LEFT,
     TASK_ENDED,
+    AGENT_ANSWERED,
     CLOSED,
 ];
 

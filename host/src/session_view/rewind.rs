@@ -72,6 +72,16 @@ pub fn after_marker(in_input: &str) -> String {
     format!("its text is {in_input} to edit and send; {FILES_STAY}")
 }
 
+/// What follows the marker where the input cannot be filled (a dumb
+/// terminal): the message's text, printed to copy, edit and send again.
+pub fn for_copying(text: &str) -> Said {
+    let mut lines = vec![format!(
+        "this terminal cannot put the message back in the input (TERM=dumb): its text follows, to copy, edit and send again; {FILES_STAY}"
+    )];
+    lines.extend(text.lines().map(str::to_string));
+    Said::Lines(lines)
+}
+
 /// What the line mode says of the images of a message gone back to: they
 /// go with the next message sent, its text edited or not (the line mode
 /// has no placeholders to take them out by).

@@ -1,6 +1,7 @@
 use std::path::Path;
 
 use super::StoreError;
+use super::copies::{Copy, named_for, set_apart};
 use super::reader::LoadedSession;
 use super::summary::{SessionSummary, Unreadable, summarize};
 
@@ -13,6 +14,9 @@ pub struct Listing {
     pub sessions: Vec<SessionSummary>,
     /// By path.
     pub unreadable: Vec<Unreadable>,
+    /// Files holding a session another file holds under its own name (a
+    /// copy, a foreign file): not among `sessions`. By path.
+    pub copies: Vec<Copy>,
 }
 
 /// Every session in `dir`, newest first. Unreadable files are left out
@@ -45,6 +49,7 @@ pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
             Err(u) => listing.unreadable.push(u),
         }
     }
+    (listing.sessions, listing.copies) = set_apart(std::mem::take(&mut listing.sessions));
     listing
         .sessions
         .sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
@@ -132,6 +137,7 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     let Listing {
         sessions: all,
         unreadable,
+        ..
     } = list_all(dir)?;
     if query == "last" {
         // The last used top-level session (subagents' files are resumed
@@ -152,14 +158,33 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
             Err(damaged(query, unreadable)
                 .unwrap_or_else(|| StoreError::NotFound(query.to_string())))
         }
-        Err(matches) => Err(StoreError::Ambiguous {
-            query: query.to_string(),
-            candidates: matches
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+        Err(matches) => Err(several(query, matches)),
+    }
+}
+
+/// Why `query` names no one session among `matches` (two or more): they
+/// are several sessions, or several files of one session (none of them,
+/// or more than one, named for its id: see `copies`), named by path.
+fn several(query: &str, matches: Vec<SessionSummary>) -> StoreError {
+    let mut ids: Vec<&str> = matches.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if let [id] = ids.as_slice() {
+        let mut paths: Vec<String> = matches
+            .iter()
+            .map(|s| s.path.display().to_string())
+            .collect();
+        paths.sort();
+        let named = matches.iter().filter(|s| named_for(&s.path, id)).count();
+        return StoreError::Duplicated {
+            id: id.to_string(),
+            paths: paths.join(", "),
+            named,
+        };
+    }
+    StoreError::Ambiguous {
+        query: query.to_string(),
+        candidates: ids.join(", "),
     }
 }
 

@@ -3,6 +3,8 @@
 //! line, written and flushed as it happens, so a process killed at any
 //! point leaves a file that resumes with every completed item.
 
+mod call_pairs;
+mod copies;
 mod file;
 mod last_task;
 mod list;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use copies::Copy;
 pub use last_task::LastTask;
 pub use list::{
     Listing, by_last_use, claim, find, last_in, list, list_all, newest_free, nothing_to_resume,
@@ -140,6 +143,17 @@ fn none_here(cwd: &str, dir: &Path, others: usize) -> String {
     }
 }
 
+/// The message of [`StoreError::Duplicated`].
+fn duplicated(id: &str, paths: &str, named: usize) -> String {
+    let which = match named {
+        0 => "none of them is named as quire names a session's file",
+        _ => "more than one is named as quire names a session's file",
+    };
+    format!(
+        "session {id} is held by several files: {paths}; {which} (STAMP-{id}.jsonl): move the copies out of the sessions folder, keeping the one to continue"
+    )
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot {action} {path}: {source}")]
@@ -167,6 +181,14 @@ pub enum StoreError {
         "'{query}' matches several sessions: {candidates}; give more of the id, or its last 8 characters"
     )]
     Ambiguous { query: String, candidates: String },
+    /// `named`: how many of the files are named for the id as quire names
+    /// a session's own file.
+    #[error("{}", duplicated(id, paths, *named))]
+    Duplicated {
+        id: String,
+        paths: String,
+        named: usize,
+    },
     /// `others`: how many sessions of other folders there are (what
     /// `quire sessions list` shows).
     #[error("{}", none_here(cwd, dir, *others))]

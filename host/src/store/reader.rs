@@ -45,8 +45,9 @@ pub struct LoadedSession {
 
 /// Reads a session file. A partial last line is skipped with a warning;
 /// a tool call that never got its result gets one saying the session
-/// stopped, and a result whose call was lost is left out (with a
-/// warning), so every wire API accepts the history.
+/// stopped, and a result whose call was lost, a second result of one call
+/// and a call's empty or repeated id are repaired (with a warning), so
+/// every wire API accepts the history.
 pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     // Bytes, not a string: one line that is not UTF-8 (a torn write, a
     // stray binary) is skipped like any other unreadable line.
@@ -146,11 +147,9 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         path: path.to_path_buf(),
         reason: "it has no meta line".into(),
     })?;
-    for call_id in drop_orphan_results(&mut items) {
-        warnings.push(format!(
-            "{}: left out the result of tool call {call_id}, whose call could not be read (no wire API accepts a result without its call)",
-            path.display()
-        ));
+    // Every wire API refuses the history otherwise.
+    for repair in super::call_pairs::pair(&mut items) {
+        warnings.push(repair.warning(path));
     }
     close_unfinished_calls(&mut items);
     let unanswered = unanswered.why(&items);
@@ -169,26 +168,6 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         len: bytes.len() as u64,
         held: None,
     })
-}
-
-/// Removes tool results whose call is not before them in the history (its
-/// line was unreadable or never reached the disk): every wire API refuses
-/// a result without its call. Returns the call ids of the results removed.
-fn drop_orphan_results(items: &mut Vec<Item>) -> Vec<String> {
-    let mut called: HashSet<String> = HashSet::new();
-    let mut dropped = Vec::new();
-    items.retain(|item| match item {
-        Item::ToolCall { call_id, .. } => {
-            called.insert(call_id.clone());
-            true
-        }
-        Item::ToolResult { call_id, .. } if !called.contains(call_id) => {
-            dropped.push(call_id.clone());
-            false
-        }
-        _ => true,
-    });
-    dropped
 }
 
 /// Gives every tool call without a result an error result, placed right
@@ -237,28 +216,6 @@ pub fn close_unfinished_calls(items: &mut Vec<Item>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn results_without_their_call_are_dropped() {
-        let result = |id: &str| Item::ToolResult {
-            call_id: id.into(),
-            output: "ok".into(),
-            is_error: false,
-        };
-        let mut items = vec![
-            Item::User { text: "u".into() },
-            result("lost"),
-            Item::ToolCall {
-                call_id: "a".into(),
-                name: "shell".into(),
-                arguments: "{}".into(),
-            },
-            result("a"),
-        ];
-        assert_eq!(drop_orphan_results(&mut items), vec!["lost".to_string()]);
-        assert_eq!(items.len(), 3);
-        assert!(matches!(&items[2], Item::ToolResult { call_id, .. } if call_id == "a"));
-    }
 
     #[test]
     fn unfinished_calls_get_results_after_their_run() {

@@ -7,6 +7,7 @@ mod cancel;
 mod definitions;
 mod exec_end;
 mod git_traps;
+mod grandchild_end;
 mod hooks;
 mod limits;
 mod line_stops;

@@ -1,7 +1,9 @@
 //! Interrupts, session files, kill -9 and resume, the interactive session.
 use crate::support;
+mod call_pairs;
 mod codex_resume;
 mod concurrent;
+mod copies;
 mod damaged;
 mod disk_full;
 mod id_end;

@@ -136,3 +136,28 @@ fn esc_esc_enter_in_the_terminal_view_edits_an_earlier_message() {
     assert_eq!(pty.wait_exit(), 0);
     resumed_sends_the_same(&env, "NEW-TWO");
 }
+
+/// A dumb terminal's line cannot start with text to edit: `/rewind N`
+/// prints the message's text to copy and says so, instead of claiming it
+/// is in the input.
+#[test]
+fn rewind_on_a_dumb_terminal_prints_the_message_to_copy() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("ANSWER-ONE"), Reply::text("ANSWER-TWO")]);
+    let mut pty = super::line_input::dumb(&env, &[]);
+    pty.send("MESSAGE-ONE\r");
+    pty.wait_text("ANSWER-ONE");
+    pty.send("MESSAGE-TWO to copy\r");
+    pty.wait_text("ANSWER-TWO");
+    pty.send("/rewind 2\r");
+    let notice = "cannot put the message back in the input (TERM=dumb)";
+    let screen = pty.wait_for(notice, |s| s.replace('\n', "").contains(notice));
+    let flat = screen.replace('\n', "");
+    let at = flat.find(notice).unwrap_or_default();
+    assert!(flat[at..].contains("MESSAGE-TWO to copy"), "{screen}");
+    assert!(!flat.contains("in the input to edit"), "{screen}");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+    assert_eq!(env.server.requests().len(), 2);
+}
