@@ -67,6 +67,7 @@ fn hook(matcher: &str) -> Hook {
             if_rule: None,
         },
         matcher: compile_matcher(Some(matcher)).ok().flatten(),
+        claude_matcher: None,
         source: "bench".into(),
         scope: HookScope::User,
         claude: false,

@@ -263,6 +263,10 @@ const HANDLER_KEYS_IGNORED: &[&str] = &[
     "rewakeSummary",
 ];
 
+/// The keys of Claude Code's `mcp_tool` handler (an MCP server's tool
+/// called as the hook), which quire does not run.
+const MCP_TOOL_KEYS: &[&str] = &["server", "tool", "input"];
+
 /// The note for `key`, unknown at `at` (an entry or a handler) of a file,
 /// with the closest of `known`.
 fn unknown_key(key: &str, at: &str, known: &[&str]) -> String {
@@ -371,7 +375,10 @@ fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<Strin
                 };
                 let at = format!("hook {} of {entry}", n + 1);
                 for key in h.other.keys() {
-                    if !HANDLER_KEYS_IGNORED.contains(&key.as_str()) {
+                    // The keys of Claude Code's `mcp_tool` handler, which
+                    // is skipped as a whole below.
+                    let of_mcp_tool = h.kind == "mcp_tool" && MCP_TOOL_KEYS.contains(&key.as_str());
+                    if !HANDLER_KEYS_IGNORED.contains(&key.as_str()) && !of_mcp_tool {
                         let known: Vec<&str> = HANDLER_KEYS
                             .iter()
                             .chain(HANDLER_KEYS_IGNORED)

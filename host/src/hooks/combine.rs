@@ -38,6 +38,8 @@ pub struct Decision {
     /// The hooks that rewrote the input (labels, comma-separated), when
     /// `updated_input` is set.
     pub rewritten_by: Option<String>,
+    /// `updatedMCPToolOutput` (the last hook's that gave one).
+    pub updated_output: Option<Value>,
     /// Context for the model, one entry per hook.
     pub context: Vec<String>,
     /// Messages for the user (`systemMessage`).
@@ -63,6 +65,9 @@ impl Decision {
             }
             if r.updated_input.is_some() {
                 d.updated_input = r.updated_input;
+            }
+            if r.updated_output.is_some() {
+                d.updated_output = r.updated_output;
             }
             d.context.extend(r.context);
             d.messages.extend(r.system_message);

@@ -269,6 +269,10 @@ pub struct Hook {
     pub def: HookDef,
     /// The matcher as written (Claude tool names mapped to quire's).
     pub matcher: Option<Regex>,
+    /// A Claude Code file's tool-event matcher as Claude Code reads it:
+    /// against Claude's tool names (`B.*`, `Write` for added files only),
+    /// see [`Hook::fits_tool`].
+    pub claude_matcher: Option<Regex>,
     /// The file it was read from.
     pub source: PathBuf,
     pub scope: HookScope,
@@ -327,6 +331,24 @@ impl Hook {
         }
     }
 
+    /// Whether the hook fires for a call of quire's tool `quire_name`
+    /// that Claude Code would name one of `claude_names` (a patch's file:
+    /// `Write` when added, `Edit` and `MultiEdit` when changed). A Claude
+    /// Code matcher is matched as Claude Code does, against those names,
+    /// so `Write` never fires for an edit; quire's own name written in
+    /// such a file matches too.
+    pub fn fits_tool(&self, quire_name: &str, claude_names: &[&str]) -> bool {
+        let Some(claude) = &self.claude_matcher else {
+            return self.matches(Some(quire_name));
+        };
+        let named = super::claude::TOOL_MAP
+            .iter()
+            .any(|(_, q)| *q == quire_name);
+        claude.is_match(quire_name)
+            || claude_names.iter().any(|n| claude.is_match(n))
+            || (!named && self.matches(Some(quire_name)))
+    }
+
     /// The short id shown by `quire hooks list` and taken by `trust`.
     pub fn id(&self) -> &str {
         &self.hash[..12.min(self.hash.len())]
@@ -350,6 +372,22 @@ pub fn compile_matcher(text: Option<&str>) -> Result<Option<Regex>, String> {
             })
             .unwrap_or_else(|| e.to_string())
     })
+}
+
+/// A Claude Code tool matcher as Claude Code reads it: a plain name or
+/// list of names (`Edit|Write`) matches those names exactly, any other
+/// regex anywhere in the name (`^B`, `Notebook`, `(?i)bash`); `None` for
+/// everything (and for a regex that does not compile, which loading
+/// already refused).
+pub fn compile_claude_matcher(text: Option<&str>) -> Option<Regex> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty() && *t != "*")?;
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '|')
+    {
+        return compile_matcher(Some(text)).ok().flatten();
+    }
+    Regex::new(text).ok()
 }
 
 /// The text of a hooks file; `None` when it does not exist.

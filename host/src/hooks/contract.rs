@@ -15,8 +15,11 @@
 //! JSON fields: `continue` (false stops the agent, `stopReason` says why),
 //! `systemMessage` (shown to the user), `decision: "block"` with `reason`,
 //! and `hookSpecificOutput` with `permissionDecision` (allow, deny, ask),
-//! `permissionDecisionReason`, `updatedInput`, `additionalContext`; for
-//! `PermissionRequest` `decision.behavior` (allow, deny) and `message`.
+//! `permissionDecisionReason`, `updatedInput` (an object; anything else is
+//! a warning, and a guard's refuses the call), `additionalContext`,
+//! `updatedMCPToolOutput` (`PostToolUse`); for `PermissionRequest`
+//! `decision.behavior` (allow, deny), `message`, `updatedInput` and
+//! `interrupt` (a deny that also stops the turn).
 
 use serde_json::Value;
 
@@ -36,6 +39,9 @@ pub struct HookResult {
     pub block: Option<String>,
     pub permission: Option<(Permission, Option<String>)>,
     pub updated_input: Option<Value>,
+    /// `PostToolUse`'s `updatedMCPToolOutput`: an MCP tool's result as the
+    /// model gets it.
+    pub updated_output: Option<Value>,
     pub context: Option<String>,
     pub system_message: Option<String>,
     /// `continue: false`: stop the agent, with this reason.
@@ -204,17 +210,28 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
         if let Some(p) = decision_of(event, label, "permissionDecision", specific, r) {
             r.permission = Some((p, why));
         }
-        // PermissionRequest: {"decision": {"behavior": "allow"|"deny", "message"}}.
+        // PermissionRequest: {"decision": {"behavior": "allow"|"deny", "message",
+        // "updatedInput", "interrupt"}}.
         if let Some(Value::Object(d)) = specific.get("decision") {
             if let Some(p) = decision_of(event, label, "decision.behavior", d, r) {
-                r.permission = Some((p, str_of(d.get("message"))));
+                let message = str_of(d.get("message"));
+                if p == Permission::Deny
+                    && d.get("interrupt").and_then(Value::as_bool) == Some(true)
+                {
+                    r.stop = Some(message.clone().unwrap_or_else(|| {
+                        format!("hook `{label}` denied a call and interrupted the turn")
+                    }));
+                }
+                r.permission = Some((p, message));
             }
-            if let Some(u) = d.get("updatedInput").filter(|u| u.is_object()) {
-                r.updated_input = Some(u.clone());
-            }
+            updated_input_of(event, label, "decision.updatedInput", d, r);
         }
-        if let Some(u) = specific.get("updatedInput").filter(|u| u.is_object()) {
-            r.updated_input = Some(u.clone());
+        updated_input_of(event, label, "updatedInput", specific, r);
+        if let Some(u) = specific
+            .get("updatedMCPToolOutput")
+            .filter(|u| !u.is_null())
+        {
+            r.updated_output = Some(u.clone());
         }
         r.context = str_of(specific.get("additionalContext"));
     }
@@ -226,6 +243,47 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
     }
     if r.block.is_some() {
         r.outcome = Some(Outcome::Blocked);
+    }
+}
+
+/// The `updatedInput` in `field` of `json` (its last dotted part), into
+/// `r`. One that is not an object (`"npm test"`, a list) cannot be an
+/// input: a warning naming the hook, and a guard's refuses the call (the
+/// hook meant to change it); `null` is none.
+fn updated_input_of(
+    event: HookEvent,
+    label: &str,
+    field: &str,
+    json: &serde_json::Map<String, Value>,
+    r: &mut HookResult,
+) {
+    let key = field.rsplit('.').next().unwrap_or(field);
+    match json.get(key) {
+        None | Some(Value::Null) => {}
+        Some(u @ Value::Object(_)) => r.updated_input = Some(u.clone()),
+        Some(other) => {
+            r.outcome = Some(Outcome::Error);
+            let what = format!(
+                "answered {field} {}, which is not an object of the tool's arguments (`{{\"command\": …}}`)",
+                shown(other)
+            );
+            r.warning = Some(format!("hook `{label}` ({event}) {what}; it was ignored"));
+            if event.guards() {
+                r.warning = Some(format!("hook `{label}` ({event}) {what}"));
+                r.block = Some(format!(
+                    "refused: the {event} hook `{label}` {what}; a guard whose answer cannot be read blocks what it guards: fix its output"
+                ));
+            }
+        }
+    }
+}
+
+/// `v` as JSON, cut at 200 characters.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
     }
 }
 

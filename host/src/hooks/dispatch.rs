@@ -202,7 +202,15 @@ impl Hooks {
         let chosen: Vec<&Hook> = self
             .hooks
             .iter()
-            .filter(|h| h.event == event && h.matches(target))
+            .filter(|h| h.event == event)
+            .filter(|h| match views {
+                // A Claude Code matcher is matched per view of the call.
+                Some(v) if h.claude_matcher.is_some() => v
+                    .views
+                    .iter()
+                    .any(|view| h.fits_tool(&v.quire_name, &view.claude_names(&v.quire_name))),
+                _ => h.matches(target),
+            })
             .collect();
         if chosen.is_empty() {
             return Decision::default();

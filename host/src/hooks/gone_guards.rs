@@ -123,11 +123,16 @@ fn as_hook(hash: &str, a: &Approved, event: HookEvent) -> Hook {
             false => m.to_string(),
         });
     let matcher = super::config::compile_matcher(text.as_deref()).unwrap_or(None);
+    let claude_matcher = match a.claude && event.is_tool_event() {
+        true => super::config::compile_claude_matcher(def.matcher.as_deref()),
+        false => None,
+    };
     let condition = if_rule::for_hook(event, &def).unwrap_or(None);
     Hook {
         event,
         def,
         matcher,
+        claude_matcher,
         source: PathBuf::from(&a.source),
         scope: HookScope::Project,
         claude: a.claude,

@@ -4,7 +4,9 @@
 //! against each simple command of the line (`ls && FOO=1 git push`). File
 //! tools: the file's path as a glob (`**` across folders), relative to
 //! the project folder (`//abs` absolute, `~/` the home folder); a
-//! pattern without `/` also matches the file name anywhere.
+//! pattern without `/` also matches the file name anywhere. A hook's
+//! file rule fits the path as written or the file it reaches (links
+//! resolved).
 
 use std::path::Path;
 
@@ -78,8 +80,25 @@ impl IfRule {
         }
         match &self.pattern {
             Pattern::Command(p) => field(input, "command").is_some_and(|c| p.matches(c)),
-            _ => self.fits_path(input, root),
+            _ => self.fits_path(input, root) || self.fits_real_path(input, root),
         }
+    }
+
+    /// A file rule: whether it fits the file `input` names as the kernel
+    /// reaches it (links resolved, relative to the project's real path),
+    /// so that a link the model made (`lnk` → `src`) does not step round
+    /// `Edit(src/**)`.
+    fn fits_real_path(&self, input: &Value, root: &Path) -> bool {
+        if !matches!(self.pattern, Pattern::Path { .. }) {
+            return false;
+        }
+        let reals = crate::tools::permissions::real_path::real_inputs(input, None);
+        if reals.is_empty() {
+            return false;
+        }
+        let real_root =
+            crate::tools::permissions::real_path::real(root).unwrap_or_else(|| root.to_path_buf());
+        reals.iter().any(|i| self.fits_path(i, &real_root))
     }
 
     /// The tool the rule names (`Bash`, `Read`, `mcp__x`).

@@ -333,6 +333,10 @@ fn hook(
             def.matcher.as_deref().unwrap_or("")
         )
     })?;
+    let claude_matcher = match file.claude && event.is_tool_event() {
+        true => super::config::compile_claude_matcher(def.matcher.as_deref()),
+        false => None,
+    };
     let rel = match (&src.repo_root, file.scope) {
         (Some(root), HookScope::Project) => file.path.strip_prefix(root).unwrap_or(&file.path),
         _ => file.path.as_path(),
@@ -399,6 +403,7 @@ fn hook(
         event,
         def,
         matcher,
+        claude_matcher,
         source: file.path.clone(),
         scope: file.scope,
         claude: file.claude,

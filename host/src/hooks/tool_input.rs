@@ -34,6 +34,39 @@ pub struct ToolView {
     pub file: Option<usize>,
 }
 
+impl ToolView {
+    /// The Claude Code tools a call of quire's `quire_name` seen this way
+    /// would be, for a Claude Code matcher: a patch's added file is
+    /// `Write`, a changed one `Edit` and `MultiEdit` (`NotebookEdit` too
+    /// for a notebook); another tool every Claude name of it (`Glob`,
+    /// `LS`).
+    pub fn claude_names<'a>(&'a self, quire_name: &str) -> Vec<&'a str> {
+        if quire_name == "apply_patch" {
+            if self.claude_name == "Write" {
+                return vec!["Write"];
+            }
+            let notebook = self
+                .claude_input
+                .get("file_path")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.ends_with(".ipynb"));
+            return match notebook {
+                true => vec!["Edit", "MultiEdit", "NotebookEdit"],
+                false => vec!["Edit", "MultiEdit"],
+            };
+        }
+        let mut names: Vec<&str> = super::claude::TOOL_MAP
+            .iter()
+            .filter(|(_, q)| *q == quire_name)
+            .map(|(c, _)| *c)
+            .collect();
+        if names.is_empty() {
+            names.push(&self.claude_name);
+        }
+        names
+    }
+}
+
 /// The views of one call.
 #[derive(Debug, Clone)]
 pub struct ToolViews {
@@ -67,7 +100,9 @@ impl ToolViews {
     }
 
     /// The inputs `hook` runs with for `event`, from the common `base`:
-    /// none when its `if` matches no view (relative patterns from `root`).
+    /// none when its matcher (a Claude Code one: per view, by Claude's
+    /// name of it, [`Hook::fits_tool`]) or its `if` fits no view (relative
+    /// patterns from `root`).
     pub fn inputs_for(
         &self,
         hook: &Hook,
@@ -76,9 +111,10 @@ impl ToolViews {
         root: &Path,
     ) -> Vec<Map<String, Value>> {
         let fits = |v: &&ToolView| {
-            hook.condition
-                .as_ref()
-                .is_none_or(|c| c.matches(&v.claude_name, &self.quire_name, &v.claude_input, root))
+            hook.fits_tool(&self.quire_name, &v.claude_names(&self.quire_name))
+                && hook.condition.as_ref().is_none_or(|c| {
+                    c.matches(&v.claude_name, &self.quire_name, &v.claude_input, root)
+                })
         };
         let with = |name: &str, input: &Value| {
             let mut m = base.clone();

@@ -66,6 +66,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 event,
                 def,
                 matcher,
+                claude_matcher: None,
                 source: m.path.clone(),
                 scope: match f.scope {
                     Scope::Project => HookScope::Project,

@@ -238,7 +238,7 @@ impl ToolRegistry {
         };
         let mut builtin = true;
         let mut own_limit = None;
-        let rewritten = std::sync::OnceLock::new();
+        let rewritten = std::sync::Mutex::new(None);
         let (output, status) = if ctx.cancel.is_cancelled() {
             interrupted()
         } else {
@@ -254,37 +254,18 @@ impl ToolRegistry {
                     let hooks = self.hooks.as_ref();
                     let permissions = self.permissions.as_deref();
                     let rewritten = &rewritten;
-                    let fut = async move {
-                        let mut ctx = ctx.clone();
-                        if let Some(p) = permissions {
-                            let hooks = hooks.map(|hooks| super::permissions::gate::CallHooks {
-                                hooks,
-                                source: entry.tool.source(),
-                            });
-                            match super::permissions::gate::check(p, call, &args, &ctx, hooks).await
-                            {
-                                Err(text) => return super::hooked::refused(text),
-                                Ok(Some(approver)) => ctx.approver = approver,
-                                Ok(None) => {}
-                            }
-                        }
-                        let out = super::hooked::call(
+                    let fut = super::checked_call::run(
+                        super::checked_call::Call {
+                            permissions,
                             hooks,
-                            &*entry.tool,
-                            &entry.spec,
+                            tool: &*entry.tool,
+                            spec: &entry.spec,
                             call,
-                            args,
-                            &ctx,
                             rewritten,
-                        )
-                        .await;
-                        match permissions {
-                            Some(p) if call.name == "grep" => {
-                                super::permissions::gate::grep_result(p, out, &ctx.cwd)
-                            }
-                            _ => out,
-                        }
-                    };
+                        },
+                        args,
+                        ctx,
+                    );
                     // Interrupted first: a call whose approval prompt the
                     // interrupt answered (or that ended in the same moment)
                     // is interrupted, not "declined by the user".
@@ -350,7 +331,7 @@ impl ToolRegistry {
                 .filter(|_| call.name == "apply_patch")
                 .cloned(),
             structured: passed_on(&output),
-            rewritten: rewritten.into_inner(),
+            rewritten: rewritten.into_inner().ok().flatten(),
         };
         ctx.events.send(Event::ToolCompleted {
             call_id: result.call_id.clone(),

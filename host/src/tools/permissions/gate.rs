@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use super::{Permissions, Verdict};
 use crate::hooks::Hooks;
-use crate::hooks::approver::HookedApprover;
+use crate::hooks::approver::{HookedApprover, PermissionRewrite};
+use crate::hooks::tool_events::ToolCallInfo;
 use crate::protocol::ToolCall;
 use crate::tools::ToolContext;
 use crate::tools::approval::{self, ApprovalDecision, ApprovalRequest, Approver};
@@ -23,27 +24,40 @@ pub(crate) struct CallHooks<'a> {
     pub source: &'static str,
 }
 
-/// What runs the call: `Ok(None)` as it would have, `Ok(Some(a))` with
-/// the approver `a` (allowed), `Err(text)` not at all (the model's
-/// result).
+/// What the rules make of a call ([`check`]).
+pub(crate) enum Checked {
+    /// Run as it would have.
+    Plain,
+    /// Allowed: run with this approver.
+    Allowed(Arc<dyn Approver>),
+    /// A `PermissionRequest` hook allowed it with another input: the call
+    /// is checked again with that.
+    Rewritten(PermissionRewrite),
+}
+
+/// What runs the call, or `Err(text)`: not at all (the model's result).
+/// `approved`: the input a `PermissionRequest` hook approved before,
+/// which an `ask` rule does not ask about again.
 pub(crate) async fn check(
     permissions: &Permissions,
     call: &ToolCall,
     args: &Value,
     ctx: &ToolContext,
     hooks: Option<CallHooks<'_>>,
-) -> Result<Option<Arc<dyn Approver>>, String> {
+    approved: Option<&Value>,
+) -> Result<Checked, String> {
     let name = call.name.as_str();
-    let allowed = |rule: String| -> Arc<dyn Approver> {
-        Arc::new(Allowed {
+    let allowed = |rule: String| {
+        Checked::Allowed(Arc::new(Allowed {
             inner: ctx.approver.clone(),
             rule,
-        })
+        }))
     };
     match permissions.check(name, args, &ctx.cwd) {
-        Verdict::None => Ok(None),
+        Verdict::None => Ok(Checked::Plain),
         Verdict::Deny(text) => Err(text),
-        Verdict::Allow(rule) => Ok(Some(allowed(rule))),
+        Verdict::Allow(rule) => Ok(allowed(rule)),
+        Verdict::Ask(reason) if approved == Some(args) => Ok(allowed(reason)),
         Verdict::Ask(reason) => {
             let request = ApprovalRequest {
                 tool: name.to_string(),
@@ -53,26 +67,36 @@ pub(crate) async fn check(
             };
             // As every approval prompt: PermissionRequest hooks first, the
             // Notification hooks (`permission_prompt`) while the user is asked.
-            let asking: Arc<dyn Approver> = match hooks {
-                Some(h) => Arc::new(HookedApprover {
-                    inner: ctx.approver.clone(),
-                    hooks: h.hooks.clone(),
-                    name: name.to_string(),
-                    call_id: call.call_id.clone(),
+            let hooked = hooks.map(|h| {
+                let info = ToolCallInfo {
+                    name,
+                    call_id: &call.call_id,
                     source: h.source,
-                    args: args.clone(),
-                    cwd: ctx.cwd.clone(),
-                    preapproved: false,
-                    denied: Default::default(),
-                }),
+                    args,
+                    cwd: &ctx.cwd,
+                };
+                Arc::new(HookedApprover::new(
+                    ctx.approver.clone(),
+                    h.hooks.clone(),
+                    &info,
+                    false,
+                    None,
+                ))
+            });
+            let asking: Arc<dyn Approver> = match &hooked {
+                Some(h) => h.clone(),
                 None => ctx.approver.clone(),
             };
-            match asking.ask(request).await {
+            let answer = asking.ask(request).await;
+            if let Some(rewrite) = hooked.and_then(|h| h.take_rewrite()) {
+                return Ok(Checked::Rewritten(rewrite));
+            }
+            match answer {
                 ApprovalDecision::Denied => Err(approval::denial_text(
                     &*asking,
                     &format!("this {name} call ({reason})"),
                 )),
-                _ => Ok(Some(allowed(reason))),
+                _ => Ok(allowed(reason)),
             }
         }
     }

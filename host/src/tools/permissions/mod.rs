@@ -15,7 +15,7 @@
 //! repository's whose text is as trusted (`config::claude_seal`).
 
 pub mod gate;
-mod real_path;
+pub(crate) mod real_path;
 
 use std::path::{Path, PathBuf};
 

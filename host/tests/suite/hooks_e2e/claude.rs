@@ -280,3 +280,25 @@ fn hooks_written_wrong_in_settings_are_named_by_file_entry_and_key() {
     );
     assert!(!list.stderr.contains("timeout_sec"), "{}", list.stderr);
 }
+
+/// Claude Code's `mcp_tool` handler is skipped with one warning, its own
+/// keys (`server`, `tool`, `input`) not called unknown.
+#[test]
+fn an_mcp_tool_handler_is_skipped_without_false_unknown_key_warnings() {
+    let env = TestEnv::new("responses");
+    env.write(
+        ".claude/settings.json",
+        &json!({"hooks": {"PostToolUse": [{"matcher": "Bash", "hooks": [
+            {"type": "mcp_tool", "server": "x", "tool": "y", "input": {}},
+            {"type": "command", "command": "true"}
+        ]}]}})
+        .to_string(),
+    );
+    let list = env.run(&["hooks", "list"]);
+    assert!(
+        list.stderr.contains("a `mcp_tool` hook of PostToolUse"),
+        "{}",
+        list.stderr
+    );
+    assert!(!list.stderr.contains("no such key"), "{}", list.stderr);
+}
