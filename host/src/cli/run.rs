@@ -243,6 +243,7 @@ fn exit_now(code: i32) -> ! {
     quire::child::kill_descendants();
     quire::plugins::run_tmp::remove();
     quire::tools::command_tmp::remove();
+    super::ephemeral::remove();
     std::process::exit(code);
 }
 
