@@ -18,6 +18,7 @@ pub mod hooks;
 pub mod images;
 pub mod mcp;
 pub mod model;
+pub mod own_thread;
 pub mod owner_only;
 pub mod plugins;
 pub mod plural;

@@ -243,6 +243,11 @@ pub struct ExecArgs {
     )]
     pub images: Vec<PathBuf>,
 
+    /// Keep no session file (Codex's flag): the session is written to a
+    /// temporary folder removed when the run ends. Not with resume.
+    #[arg(long)]
+    pub ephemeral: bool,
+
     #[command(subcommand)]
     pub command: Option<ExecCommand>,
 }

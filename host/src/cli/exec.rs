@@ -17,6 +17,24 @@ use super::render_codex::CodexJsonRenderer;
 use super::run::{Interrupts, drive};
 use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, setup};
 
+/// `--ephemeral`: the run's sessions go to a folder removed at its end.
+fn ephemeral(
+    args: &ExecArgs,
+    resuming: bool,
+    setup: &mut setup::Setup,
+) -> Result<Option<super::ephemeral::Ephemeral>, String> {
+    if !args.ephemeral {
+        return Ok(None);
+    }
+    if resuming {
+        return Err("--ephemeral cannot continue a session: resuming appends to the session's file, which --ephemeral would not keep; leave out one or the other".into());
+    }
+    let sessions = quire::runtime::sessions_dir(&setup.config, &setup.home);
+    let e = super::ephemeral::start(&sessions)?;
+    setup.config.sessions_dir = Some(e.dir().to_path_buf());
+    Ok(Some(e))
+}
+
 pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     let json = args.json_format();
     let mut renderer: Box<dyn Renderer> = match json {
@@ -74,9 +92,14 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
     };
-    let setup = match super::first_run::ensure(global, args.max_turns, setup) {
+    let mut setup = match super::first_run::ensure(global, args.max_turns, setup) {
         Ok(s) => s,
         Err(e) => return fail(&mut renderer, EXIT_USAGE, format!("{e:#}")),
+    };
+    // Removed when this function returns (and by every exit at once).
+    let _ephemeral = match ephemeral(args, resume.is_some(), &mut setup) {
+        Ok(e) => e,
+        Err(message) => return fail(&mut renderer, EXIT_USAGE, message),
     };
     let images = match super::images::for_provider(images, &setup.config) {
         Ok(i) => i,

@@ -56,6 +56,7 @@ pub(crate) mod children;
 mod completions;
 mod doctor;
 mod dumb_line;
+mod ephemeral;
 pub(crate) mod exec;
 mod exec_resume;
 mod final_answer;
@@ -300,6 +301,7 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<S
             max_turns: None,
             output_last_message: None,
             images: cli.images.clone(),
+            ephemeral: false,
             command: None,
         };
         return exec::run(&cli.global, &args).await;

@@ -92,6 +92,10 @@ const CODEX: &[(&[&str], &str)] = &[
         "uses a local open-source model: `--provider ollama` (http://localhost:11434/v1; OLLAMA_BASE_URL overrides), or a [providers.local] table for another local server (README: Providers)",
     ),
     (
+        &["--include-plan-tool"],
+        "gives the model a plan tool: quire's model always has `update_plan` (its plan shown as `plan_updated` events with --json)",
+    ),
+    (
         &["--search"],
         "lets the model search the web: quire has no web search of its own; an MCP server can give it one (`quire mcp add`)",
     ),

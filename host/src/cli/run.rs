@@ -101,8 +101,13 @@ impl Interrupts {
         }
     }
 
-    /// SIGTERM and SIGHUP: interrupt the task (a second one, or none
-    /// running: exit at once).
+    /// SIGTERM and SIGHUP: interrupt the task (none running: exit at
+    /// once). One arriving while the first is handled is the same request,
+    /// not "exit now": GNU `timeout` sends SIGTERM to quire and then to its
+    /// whole process group, and a CI runner may repeat it. The task's end
+    /// is still recorded, its worktrees removed, a `--json` review's object
+    /// printed; [`TERMINATE_GRACE`] bounds the wait. (A second Ctrl-C still
+    /// exits at once: that one is a person asking again.)
     fn listen_for_termination(&self) {
         use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut term), Ok(mut hup)) = (
@@ -120,12 +125,18 @@ impl Interrupts {
                     Some(()) = hup.recv() => libc::SIGHUP,
                     else => break,
                 };
+                if stopping(this.signal.load(Ordering::SeqCst)) {
+                    tracing::debug!(
+                        signal = sig,
+                        "already stopping: the task's end is recorded first"
+                    );
+                    continue;
+                }
                 // After stdout closed, a signal still gets the task recorded.
-                let before = this.signal.swap(sig, Ordering::SeqCst);
+                this.signal.store(sig, Ordering::SeqCst);
                 quire::protocol::interrupt::stopped_by(sig);
-                let first = before == 0 || before == libc::SIGPIPE;
                 match this.token() {
-                    Some(t) if first => {
+                    Some(t) => {
                         tracing::debug!(signal = sig, "interrupting the task");
                         t.cancel();
                         tokio::spawn(async move {
@@ -133,7 +144,7 @@ impl Interrupts {
                             exit_now(128 + sig);
                         });
                     }
-                    _ => exit_now(128 + sig),
+                    None => exit_now(128 + sig),
                 }
             }
         });
@@ -219,12 +230,20 @@ impl Interrupts {
 }
 
 /// Kills every process group quire started and exits with `code`.
+/// Whether `signal` (what [`Interrupts`] recorded) is a SIGTERM or
+/// SIGHUP being handled: the process exits once the task's end is
+/// recorded, or when [`TERMINATE_GRACE`] runs out.
+fn stopping(signal: i32) -> bool {
+    signal == libc::SIGTERM || signal == libc::SIGHUP
+}
+
 fn exit_now(code: i32) -> ! {
     super::dumb_line::restore();
     quire::mcp::kill_all_processes();
     quire::child::kill_descendants();
     quire::plugins::run_tmp::remove();
     quire::tools::command_tmp::remove();
+    super::ephemeral::remove();
     std::process::exit(code);
 }
 

@@ -63,16 +63,8 @@ pub fn load_for_session(
     }
     let ctx = GrantContext::new(workspace.to_path_buf());
     let cache = CompileCache::new(cache::default_dir(home));
-    let loaded = std::thread::scope(|s| {
-        s.spawn(|| load_all(accepted, &ctx, &cache))
-            .join()
-            .unwrap_or_else(|_| {
-                (
-                    Vec::new(),
-                    vec!["plugin loading failed unexpectedly; no plugin was loaded".into()],
-                )
-            })
-    });
+    let loaded = crate::own_thread::apart(|| load_all(accepted, &ctx, &cache))
+        .unwrap_or_else(|e| (Vec::new(), vec![format!("no plugin was loaded: {e}")]));
     let (plugins, warnings) = loaded;
     out.warnings.extend(warnings);
     for p in plugins {

@@ -17,6 +17,7 @@ pub(crate) mod concern;
 pub(crate) mod config;
 pub mod diff;
 pub(crate) mod fanout;
+mod fetch_hint;
 pub(crate) mod finding;
 pub(crate) mod limits;
 pub(crate) mod merge;

@@ -127,9 +127,7 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
 /// base however much is fetched.
 fn revision_hint(repo: &Path, target: &Target, git_said: &str) -> String {
     if let Some(r) = super::shallow::missing_revision(repo, target) {
-        return format!(
-            "no commit is named {r} here: check the name (git branch -a, git log), or fetch it if it is on the remote (git fetch origin {r})"
-        );
+        return super::fetch_hint::for_missing(repo, &r);
     }
     let no_merge_base = git_said.contains("no merge base");
     if super::shallow::is_shallow(repo) {

@@ -19,17 +19,14 @@ use crate::mcp::serve::file_modes;
 /// named `skill` — into `into/<name>/`. Blocking: the MCP session runs on
 /// a thread of its own, and a stdio server is stopped afterwards.
 pub fn fetch_skills(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<(), ShareError> {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| ShareError::Invalid(format!("cannot start a runtime: {e}")))?;
-            rt.block_on(fetch(spec, skill, into))
-        })
-        .join()
-        .unwrap_or_else(|_| Err(ShareError::Invalid("the MCP fetch failed".into())))
+    crate::own_thread::apart(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ShareError::Invalid(format!("cannot start a runtime: {e}")))?;
+        rt.block_on(fetch(spec, skill, into))
     })
+    .unwrap_or_else(|e| Err(ShareError::Invalid(format!("the MCP fetch failed: {e}"))))
 }
 
 async fn fetch(spec: &ServerSpec, skill: Option<&str>, into: &Path) -> Result<(), ShareError> {

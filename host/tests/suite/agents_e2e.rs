@@ -5,6 +5,7 @@ use crate::support;
 
 mod cancel;
 mod definitions;
+mod double_term;
 mod exec_end;
 mod git_traps;
 mod grandchild_end;

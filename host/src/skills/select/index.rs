@@ -225,11 +225,11 @@ impl Index {
     pub fn build(skills: &[Skill], cache_dir: Option<&Path>) -> (Index, BuildStats) {
         let cache_file = cache_dir.map(|d| cache::file_for(d, skills));
         // Read the cache while the files are stated and hashed.
-        let (keys, mut cached) = std::thread::scope(|scope| {
-            let loading = scope.spawn(|| cache_file.as_deref().and_then(cache::load));
-            let keys = par_map(skills, DocKey::of);
-            (keys, loading.join().ok().flatten())
-        });
+        let (cached, keys) = crate::own_thread::beside(
+            || cache_file.as_deref().and_then(cache::load),
+            || par_map(skills, DocKey::of),
+        );
+        let mut cached = cached.flatten();
         let cached_docs = cached.as_ref().map(|c| c.docs.len());
         let mut index = Index::default();
         if let Some(c) = &mut cached {

@@ -280,7 +280,7 @@ fn status_names_the_layer_that_set_the_sandbox() {
     );
 }
 
-/// Codex's `exec --color`, `--oss` and `--search` are refused with what
+/// Codex's `exec --color`, `--oss`, `--search` and `--include-plan-tool` are refused with what
 /// quire offers, not clap's nearest spelling (`--yolo` for `--color`).
 #[test]
 fn codex_options_quire_lacks_are_refused_with_what_quire_offers() {
@@ -289,6 +289,7 @@ fn codex_options_quire_lacks_are_refused_with_what_quire_offers() {
         (&["exec", "--color", "never", "hi"][..], "NO_COLOR=1"),
         (&["exec", "--oss", "hi"][..], "--provider ollama"),
         (&["--search"][..], "no web search of its own"),
+        (&["exec", "--include-plan-tool", "hi"][..], "update_plan"),
     ] {
         let run = env.run(args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
@@ -301,4 +302,52 @@ fn codex_options_quire_lacks_are_refused_with_what_quire_offers() {
         assert!(!run.stderr.contains("--yolo"), "{args:?}: {}", run.stderr);
     }
     assert!(env.server.requests().is_empty());
+}
+
+/// Codex's `exec --ephemeral`: the run works (its session written while it
+/// runs) and leaves no session file, also when SIGTERM stops it; it does
+/// not go with `resume`.
+#[test]
+fn exec_ephemeral_keeps_no_session_file() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::tool_call(
+        "c1",
+        "shell",
+        json!({"command": "echo ran > ran.txt"}),
+    ));
+    env.server.push(Reply::text("EPHEMERAL-DONE"));
+    let run = env.exec_json("go", &["--ephemeral"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("EPHEMERAL-DONE"), "{}", run.stdout);
+    let file = run.of_type("session_started")[0]["session_file"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(file.contains("/.ephemeral-"), "{file}");
+    assert!(!std::path::Path::new(&file).exists(), "{file} was kept");
+    assert!(env.session_files().is_empty(), "{:?}", env.session_files());
+    assert_eq!(env.read("ran.txt"), "ran\n");
+
+    // Stopped by SIGTERM: nothing kept either.
+    env.server.push(Reply::tool_call(
+        "c2",
+        "shell",
+        json!({"command": "echo up > up.txt; sleep 300", "timeout_ms": 600000}),
+    ));
+    let child = env.spawn(&["exec", "--json", "--ephemeral", "wait"]);
+    crate::support::quire::wait_for_file(&env.repo_path().join("up.txt"));
+    let quire = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: a signal to the quire process this test started.
+    unsafe { libc::kill(quire, libc::SIGTERM) };
+    let run = finish(child);
+    assert_eq!(run.code, 143, "{}", run.stderr);
+    assert!(env.session_files().is_empty(), "{:?}", env.session_files());
+
+    let run = env.run(&["exec", "--ephemeral", "resume", "--last", "more"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--ephemeral cannot continue a session"),
+        "{}",
+        run.stderr
+    );
 }

@@ -94,32 +94,75 @@ fn no_merge_base_between_unrelated_histories_suggests_a_range() {
     assert!(!run.stderr.contains("shallow"), "{}", run.stderr);
 }
 
-/// A revision that does not exist, in a shallow clone: the hint is to
-/// check the name or fetch it, not to fetch the whole history.
+/// A revision that does not exist, in a shallow clone: it is named, with
+/// a fetch that works — a remote's branch into its remote-tracking ref
+/// (`git fetch origin origin/x` would fail), a plain name as a branch of
+/// the remote — and the clone said to be shallow.
 #[test]
 fn a_revision_that_does_not_exist_is_named_even_in_a_shallow_clone() {
     let (env, _up) = shallow_clone();
-    for args in [
-        ["--base", "origin/no-such-branch"],
-        ["--commit", "no-such-commit"],
-        ["--range", "origin/main..no-such-tip"],
+    for (args, fetch) in [
+        (
+            ["--base", "origin/no-such-branch"],
+            "git fetch --unshallow origin no-such-branch:refs/remotes/origin/no-such-branch",
+        ),
+        (
+            ["--commit", "no-such-commit"],
+            "git fetch origin no-such-commit:refs/remotes/origin/no-such-commit",
+        ),
+        (
+            ["--range", "origin/main..no-such-tip"],
+            "git fetch origin no-such-tip:refs/remotes/origin/no-such-tip",
+        ),
     ] {
         let run = env.run(&["review", args[0], args[1]]);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         let missing = args[1].rsplit("..").next().unwrap_or(args[1]);
+        for part in [
+            &format!("no commit is named {missing} here"),
+            fetch,
+            "fetch-depth: 0",
+        ] {
+            assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+        }
         assert!(
-            run.stderr
-                .contains(&format!("no commit is named {missing} here"))
-                && run.stderr.contains(&format!("git fetch origin {missing}")),
-            "{args:?}: {}",
-            run.stderr
-        );
-        assert!(
-            !run.stderr.contains("--unshallow"),
+            !run.stderr.contains("git fetch origin origin/"),
             "{args:?}: {}",
             run.stderr
         );
     }
+}
+
+/// A single-branch shallow clone (`actions/checkout` on a branch) asked
+/// for `--base origin/main`: the command it is told fetches the branch
+/// and its history, after which the review works. A revision counted
+/// back (`HEAD~1`) is said to be in the history not fetched.
+#[test]
+fn a_missing_base_branch_is_fetched_by_the_command_given() {
+    let (env, _up) = shallow_clone();
+    git(&env, &["update-ref", "-d", "refs/remotes/origin/main"]);
+    let run = env.run(&["review", "--base", "origin/main"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let fetch = "git fetch --unshallow origin main:refs/remotes/origin/main";
+    assert!(run.stderr.contains(fetch), "{}", run.stderr);
+    let run = env.run(&["review", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("this clone is shallow (its history is cut off), so HEAD~1 is in the part it did not fetch")
+            && run.stderr.contains("git fetch --unshallow"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("git fetch origin HEAD"),
+        "{}",
+        run.stderr
+    );
+    let words: Vec<&str> = fetch.split(' ').skip(1).collect();
+    git(&env, &words);
+    let last = one_triage(&env, &["--base", "origin/main"]);
+    assert!(last.contains("FEAT_MARK"), "{last}");
 }
 
 /// `--commit HEAD` at depth 1: HEAD's parent was not fetched, so git

@@ -184,3 +184,33 @@ fn ctrl_c_stops_the_subagents() {
     }
     assert!(requests_of(&env, MERGE).is_empty());
 }
+
+/// GNU `timeout`'s two SIGTERMs (to quire, then to its process group)
+/// while the deep passes wait: the second is the same request, so the
+/// `--json` review still prints its object (`error: interrupted`) and
+/// exits 143.
+#[test]
+fn two_sigterms_back_to_back_still_print_the_json() {
+    let env = three_files();
+    env.server.barrier(DEEP, 99);
+    env.server.push_keyed(TRIAGE, flags(&["H1", "H2"]));
+    let child = env.spawn(&["review", "--json"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while requests_of(&env, DEEP).len() < 2 {
+        assert!(Instant::now() < deadline, "the deep passes never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let quire = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: signals to the quire process this test started, back to
+    // back as `timeout` sends them.
+    unsafe {
+        libc::kill(quire, libc::SIGTERM);
+        libc::kill(quire, libc::SIGTERM);
+    }
+    let run = finish(child);
+    assert_eq!(run.code, 143, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("no JSON object on stdout ({e}): {:?}", run.stdout));
+    assert_eq!(report["error"], "interrupted", "{report}");
+    assert!(report["stats"].is_object(), "{report}");
+}

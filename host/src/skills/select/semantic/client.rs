@@ -79,39 +79,36 @@ pub fn embed(
         message: crate::config::shown_url::shown_url(&message).into_owned(),
     };
     let body = serde_json::json!({"model": endpoint.model, "input": texts});
-    let result = std::thread::scope(|s| {
-        s.spawn(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| fail(e.to_string()))?;
-            runtime.block_on(async {
-                let client = match shared {
-                    Some(c) => c.clone(),
-                    None => reqwest::Client::builder()
-                        .build()
-                        .map_err(|e| fail(e.to_string()))?,
-                };
-                let mut req = client.post(&url).timeout(timeout).json(&body);
-                if let Some(key) = &endpoint.api_key {
-                    req = req.bearer_auth(key);
-                }
-                let resp = req.send().await.map_err(|e| fail(e.to_string()))?;
-                let status = resp.status();
-                let text = resp.text().await.map_err(|e| fail(e.to_string()))?;
-                if !status.is_success() {
-                    return Err(EmbedError::Status {
-                        url: url.clone(),
-                        status: status.as_u16(),
-                        body: text.chars().take(300).collect(),
-                    });
-                }
-                Ok(text)
-            })
+    let result = crate::own_thread::apart(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
+        runtime.block_on(async {
+            let client = match shared {
+                Some(c) => c.clone(),
+                None => reqwest::Client::builder()
+                    .build()
+                    .map_err(|e| fail(e.to_string()))?,
+            };
+            let mut req = client.post(&url).timeout(timeout).json(&body);
+            if let Some(key) = &endpoint.api_key {
+                req = req.bearer_auth(key);
+            }
+            let resp = req.send().await.map_err(|e| fail(e.to_string()))?;
+            let status = resp.status();
+            let text = resp.text().await.map_err(|e| fail(e.to_string()))?;
+            if !status.is_success() {
+                return Err(EmbedError::Status {
+                    url: url.clone(),
+                    status: status.as_u16(),
+                    body: text.chars().take(300).collect(),
+                });
+            }
+            Ok(text)
         })
-        .join()
-        .map_err(|_| fail("the request thread panicked".into()))?
-    })?;
+    })
+    .map_err(|e| fail(format!("the request's thread: {e}")))??;
     let shape = |message: String| EmbedError::Shape {
         url: url.clone(),
         message,
