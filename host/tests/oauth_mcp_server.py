@@ -14,7 +14,8 @@ what happened (grants, the Authorization headers /mcp saw).
 QUIRE_TEST_OAUTH_MODE makes it misbehave: `file` / `js` publish a
 file: / javascript: authorization endpoint, `plainhttp` an http token
 endpoint on another host, `huge` answers the code with a 2 MB access
-token, `long` with a 20 KB one.
+token, `long` with a 20 KB one. QUIRE_TEST_OAUTH_AS, when set, is the
+authorization server its resource metadata names instead of itself.
 """
 
 import base64
@@ -73,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/.well-known/oauth-protected-resource/mcp":
             return self.send(200, {
                 "resource": self.base + "/mcp",
-                "authorization_servers": [self.base],
+                "authorization_servers": [os.environ.get("QUIRE_TEST_OAUTH_AS", self.base)],
                 "scopes_supported": ["tools"],
             })
         if url.path == "/.well-known/oauth-authorization-server":

@@ -252,6 +252,9 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
         _ = server.woken() => {}
     }
     let mut ever_ready = false;
+    // It stopped and is being started again: when it is back, say so
+    // (the terminal view clears its "restarting").
+    let mut restarting = false;
     loop {
         // A repository's server whose files changed since the user
         // trusted it does not start, nor start again (mcp::seal).
@@ -282,6 +285,13 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
                 ever_ready = true;
                 shared.remember(&server);
                 shared.publish(&server);
+                // Said before a call waiting for it can go on.
+                if std::mem::take(&mut restarting) {
+                    shared.warn(format!(
+                        "MCP server '{}' is running again after its restart",
+                        server.name()
+                    ));
+                }
                 server.set_status(Status::Ready);
                 tracing::info!(server = %server.name(), "MCP server ready");
                 match serve(&shared, &server, conn, &mut notices).await {
@@ -332,6 +342,7 @@ async fn supervise(shared: Arc<Shared>, server: Arc<Server>) {
             return;
         };
         server.set_status(Status::Restarting);
+        restarting = true;
         shared.warn(format!(
             "MCP server '{}' stopped ({what}); restarting it",
             server.name()

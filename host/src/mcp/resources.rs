@@ -8,6 +8,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
+use rmcp::ServiceError;
+
+use super::resource_list::{self, ListError};
 use super::results::{human_size, resource_text};
 use super::server::{Server, Status};
 use crate::tools::typed::parameters_for;
@@ -74,14 +77,24 @@ impl ResourcesTool {
         }
     }
 
-    async fn list(&self, only: Option<&str>) -> Result<String, String> {
+    /// Every resource (and template) of the servers; any server whose
+    /// listing failed or timed out fails the call, with what was listed.
+    async fn list(&self, only: Option<&str>) -> Result<String, ToolError> {
         let mut out = Vec::new();
-        for s in self.with_resources(only)? {
-            let link = s.ready_link().await?;
+        let mut failed = false;
+        let mut timed_out = false;
+        for s in self.with_resources(only).map_err(ToolError::Failed)? {
+            let link = s.ready_link().await.map_err(ToolError::Failed)?;
             let peer = &link.peer;
             let t = s.spec.tool_timeout;
-            let resources = tokio::time::timeout(t, peer.list_all_resources()).await;
-            match resources {
+            let late = |what: &str| {
+                format!(
+                    "{}: {what} did not finish within {} s (tool_timeout_sec)",
+                    s.name(),
+                    t.as_secs_f64()
+                )
+            };
+            match tokio::time::timeout(t, resource_list::resources(peer)).await {
                 Ok(Ok(list)) => {
                     for r in list {
                         let mut line = format!("{} {} — {}", s.name(), r.uri, r.name);
@@ -98,27 +111,48 @@ impl ResourcesTool {
                     }
                 }
                 Ok(Err(e)) => {
-                    out.push(format!("{}: {}", s.name(), s.request_error(&link, e).await))
+                    failed = true;
+                    out.push(list_error(&s, &link, e).await);
                 }
-                Err(_) => out.push(format!("{}: resources/list timed out", s.name())),
+                Err(_) => {
+                    timed_out = true;
+                    out.push(late("resources/list"));
+                }
             }
-            if let Ok(Ok(templates)) =
-                tokio::time::timeout(t, peer.list_all_resource_templates()).await
-            {
-                for tpl in templates {
-                    out.push(format!(
-                        "{} {} — {} (URI template: fill it in to read)",
-                        s.name(),
-                        tpl.uri_template,
-                        tpl.name
-                    ));
+            match tokio::time::timeout(t, resource_list::templates(peer)).await {
+                Ok(Ok(templates)) => {
+                    for tpl in templates {
+                        out.push(format!(
+                            "{} {} — {} (URI template: fill it in to read)",
+                            s.name(),
+                            tpl.uri_template,
+                            tpl.name
+                        ));
+                    }
+                }
+                // A server without templates may answer "method not found".
+                Ok(Err(ListError::Request(ServiceError::McpError(_)))) => {}
+                Ok(Err(e)) => {
+                    failed = true;
+                    out.push(list_error(&s, &link, e).await);
+                }
+                Err(_) => {
+                    timed_out = true;
+                    out.push(late("resources/templates/list"));
                 }
             }
         }
         if out.is_empty() {
             out.push("No resources.".into());
         }
-        Ok(out.join("\n"))
+        let text = out.join("\n");
+        if failed {
+            Err(ToolError::Failed(text))
+        } else if timed_out {
+            Err(ToolError::TimedOut(text))
+        } else {
+            Ok(text)
+        }
     }
 
     /// The resource's text; a timeout is [`ToolError::TimedOut`].
@@ -147,6 +181,14 @@ impl ResourcesTool {
     }
 }
 
+/// One line naming the server and why its listing stopped.
+async fn list_error(s: &Server, link: &super::server::Link, e: ListError) -> String {
+    match e {
+        ListError::Request(e) => format!("{}: {}", s.name(), s.request_error(link, e).await),
+        ListError::Paging(why) => format!("{}: the MCP server '{}' {why}", s.name(), s.name()),
+    }
+}
+
 #[async_trait::async_trait]
 impl Tool for ResourcesTool {
     fn source(&self) -> &'static str {
@@ -165,7 +207,7 @@ impl Tool for ResourcesTool {
         })?;
         let server = args.server.as_deref();
         let r = match args.action.as_str() {
-            "list" => self.list(server).await.map_err(ToolError::Failed),
+            "list" => self.list(server).await,
             "read" => {
                 let (Some(server), Some(uri)) = (server, args.uri.as_deref()) else {
                     return Err(ToolError::InvalidArguments(

@@ -266,6 +266,22 @@ impl Server {
                     shown_size(max)
                 )
             }
+            ServiceError::TransportSend(err) if super::http_failure::answered(&err).is_some() => {
+                tracing::debug!(server = %name, "request failed: {}", self.spec.redact(&err.to_string()));
+                let failure = super::http_failure::answered(&err);
+                let (what, advice) = failure.map(|f| (f.what, f.advice)).unwrap_or_default();
+                format!(
+                    "the MCP server '{name}' {what}, so this call failed; the server keeps running ({advice})"
+                )
+            }
+            // An HTTP response stream that ended before its answer, while
+            // the connection is up: that request is lost, not the server.
+            ServiceError::TransportClosed if self.is_http() && !link.peer.is_transport_closed() => {
+                tracing::debug!(server = %name, "request failed: the response stream closed early");
+                format!(
+                    "the MCP server '{name}' closed the response stream before it answered, so this call failed (if the server went away, quire connects again at the next call)"
+                )
+            }
             ServiceError::TransportClosed | ServiceError::TransportSend(_) => {
                 tracing::debug!(server = %name, "request failed: {}", self.spec.redact(&e.to_string()));
                 link.broken.cancel();
@@ -294,6 +310,11 @@ impl Server {
                 self.spec.redact(&crate::errors::plain(&other))
             ),
         }
+    }
+
+    /// Whether it is reached over streamable HTTP.
+    fn is_http(&self) -> bool {
+        matches!(self.spec.transport, super::spec::Transport::Http { .. })
     }
 
     /// Records a restart; `None` when the budget of [`MAX_RESTARTS`] per

@@ -85,6 +85,7 @@ impl Status {
             Event::Warning { message } => {
                 if let Some((name, what)) = mcp_state(message) {
                     match self.mcp_trouble.iter_mut().find(|(n, _)| n == name) {
+                        _ if what == "ready" => self.mcp_trouble.retain(|(n, _)| n != name),
                         Some(known) => known.1 = what,
                         None => self.mcp_trouble.push((name.to_string(), what)),
                     }
@@ -245,7 +246,8 @@ impl Status {
 
 /// The server and its new state when `message` is one of the MCP
 /// supervisor's warnings that a server stopped (`restarting`) or will
-/// not run (`failed`: not available, not started); `None` for any other
+/// not run (`failed`: not available, not started) or is back after a
+/// restart (`ready`); `None` for any other
 /// warning, also one about a server that runs (a description cut, a tool
 /// left out).
 fn mcp_state(message: &str) -> Option<(&str, &'static str)> {
@@ -255,6 +257,8 @@ fn mcp_state(message: &str) -> Option<(&str, &'static str)> {
         Some((name, "failed"))
     } else if rest.starts_with("stopped (") && rest.ends_with("; restarting it") {
         Some((name, "restarting"))
+    } else if rest == "is running again after its restart" {
+        Some((name, "ready"))
     } else {
         None
     }

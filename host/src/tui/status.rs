@@ -209,6 +209,26 @@ mod tests {
         assert_eq!(s.mcp.as_deref(), Some("local failed; flaky restarting"));
     }
 
+    /// Tester's finding: a server that restarted and came back stayed
+    /// "restarting" in the status line and `/mcp` for the whole session.
+    #[test]
+    fn a_server_back_after_its_restart_is_no_longer_restarting() {
+        let mut s = Status::default();
+        s.track(&quire::agent::Event::Warning {
+            message: "MCP server 'flaky' stopped (the connection failed); restarting it".into(),
+        });
+        assert_eq!(s.mcp.as_deref(), Some("flaky restarting"));
+        s.track(&quire::agent::Event::Warning {
+            message: "MCP server 'flaky' is running again after its restart".into(),
+        });
+        assert_eq!(s.mcp, None);
+        assert!(
+            s.mcp_line().contains("no problems reported"),
+            "{}",
+            s.mcp_line()
+        );
+    }
+
     /// Three servers failing at start (before the view is drawn): the
     /// status line and `/mcp` name every one, not only the last.
     #[test]

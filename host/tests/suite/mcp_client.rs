@@ -12,6 +12,7 @@ mod everything;
 mod exec;
 mod faulty_replies;
 mod hooks;
+mod http_faults;
 mod http_limits;
 mod lifecycle;
 mod names;

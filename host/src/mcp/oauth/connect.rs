@@ -1,7 +1,9 @@
 //! A streamable-HTTP connection with the user's sign-in: the stored token
 //! for the server's URL as `Authorization: Bearer` (renewed first when
 //! expired; on a 401 renewed once and the connection tried again), and a
-//! 401 without a sign-in reported with the command that signs in.
+//! 401 without a sign-in reported with the command that signs in. Once
+//! connected, a 401 renews the token and sends the request again
+//! (renewing.rs).
 
 use std::collections::HashMap;
 
@@ -13,6 +15,7 @@ use rmcp::transport::streamable_http_client::{
     AuthRequiredError, StreamableHttpClientTransportConfig,
 };
 
+use super::renewing::Renewing;
 use crate::mcp::client::{Connection, Handler, error_chain};
 use crate::mcp::spec::ServerSpec;
 
@@ -32,19 +35,19 @@ fn auth_required(e: &ClientInitializeError) -> bool {
     error_chain(&*error.error).contains("401 Unauthorized")
 }
 
-/// One attempt; the error is rmcp's.
+/// One attempt through `client` (which sends the token); the error is
+/// rmcp's.
 async fn attempt(
     url: &str,
     custom: HashMap<HeaderName, HeaderValue>,
-    token: Option<&str>,
+    client: Renewing,
     handler: Handler,
 ) -> Result<Connection, ClientInitializeError> {
-    let mut config = StreamableHttpClientTransportConfig::with_uri(url).custom_headers(custom);
-    if let Some(token) = token {
-        config = config.auth_header(token);
-    }
-    let transport = StreamableHttpClientTransport::from_config(config);
+    let config = StreamableHttpClientTransportConfig::with_uri(url).custom_headers(custom);
+    let transport = StreamableHttpClientTransport::with_client(client.clone(), config);
     let service = handler.serve(transport).await?;
+    // The session is up: a 401 from now on renews the token.
+    client.arm();
     Ok(Connection {
         service,
         process: None,
@@ -80,7 +83,15 @@ pub async fn connect(
             hide.apply(&crate::errors::plain(e))
         )
     };
-    let e = match attempt(url, custom.clone(), token.as_deref(), handler.clone()).await {
+    let client = |token: Option<&str>| Renewing::new(home.clone(), url, token);
+    let e = match attempt(
+        url,
+        custom.clone(),
+        client(token.as_deref())?,
+        handler.clone(),
+    )
+    .await
+    {
         Ok(c) => return Ok(c),
         Err(e) => e,
     };
@@ -102,7 +113,7 @@ pub async fn connect(
             "the server refused its sign-in (HTTP 401) and it could not be renewed ({e}): {login}"
         )
     })?;
-    match attempt(url, custom, Some(&token), handler).await {
+    match attempt(url, custom, client(Some(&token))?, handler).await {
         Ok(c) => Ok(c),
         Err(e) if auth_required(&e) => Err(format!(
             "the server refused its sign-in even renewed (HTTP 401): {login}"

@@ -126,31 +126,83 @@ fn well_known(base: &Url, name: &str) -> Vec<String> {
     out
 }
 
-/// The first of `urls` that answers 200 with JSON of type `T`.
+/// What one metadata URL gave, when it gave no metadata.
+enum Miss {
+    /// No answer: the reason (connection refused, name not resolved).
+    Unreachable(String),
+    /// An answer with this status.
+    Status(reqwest::StatusCode),
+    /// An answer that is not the metadata.
+    Unreadable,
+}
+
+/// The first of `urls` that answers with metadata, and what each one
+/// before it gave instead.
 async fn first_json<T: serde::de::DeserializeOwned>(
     http: &reqwest::Client,
     urls: &[String],
+    misses: &mut Vec<Miss>,
 ) -> Result<Option<(String, T)>, String> {
     for url in urls {
-        let Ok(resp) = http
+        let resp = match http
             .get(url)
             .header("Accept", "application/json")
             .send()
             .await
-        else {
-            continue;
+        {
+            Ok(resp) => resp,
+            Err(e) => {
+                tracing::debug!(%url, "OAuth metadata not reached: {e}");
+                misses.push(Miss::Unreachable(crate::errors::root_cause(&e)));
+                continue;
+            }
         };
         if !resp.status().is_success() {
             tracing::debug!(%url, status = %resp.status(), "no OAuth metadata here");
+            misses.push(Miss::Status(resp.status()));
             continue;
         }
         let body = guard::body(resp, "metadata", url).await?;
         match serde_json::from_slice::<T>(&body) {
             Ok(v) => return Ok(Some((url.clone(), v))),
-            Err(e) => tracing::debug!(%url, "OAuth metadata unreadable: {e}"),
+            Err(e) => {
+                tracing::debug!(%url, "OAuth metadata unreadable: {e}");
+                misses.push(Miss::Unreadable);
+            }
         }
     }
     Ok(None)
+}
+
+/// Why the authorization server at `issuer` gave no metadata at `tried`:
+/// it could not be reached, it answered with an error, or it has none.
+fn no_server_metadata(url: &str, issuer: &Url, tried: &[String], misses: &[Miss]) -> String {
+    let tried = tried.join(", ");
+    if let Some(Miss::Unreachable(why)) = misses.first()
+        && misses.iter().all(|m| matches!(m, Miss::Unreachable(_)))
+    {
+        return format!(
+            "{url}: could not reach its authorization server {issuer} ({why}; tried {tried})"
+        );
+    }
+    let failed: Vec<String> = misses
+        .iter()
+        .filter_map(|m| match m {
+            Miss::Status(s)
+                if *s != reqwest::StatusCode::NOT_FOUND && *s != reqwest::StatusCode::GONE =>
+            {
+                Some(format!("HTTP {s}"))
+            }
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        return format!(
+            "{url}: its authorization server {issuer} answered {} when asked for its metadata (tried {tried})",
+            failed.join(", ")
+        );
+    }
+    format!("{url}: no authorization server metadata at {issuer} (tried {tried})")
 }
 
 /// Discovers how to sign in to the MCP server at `url`. The error says
@@ -165,7 +217,7 @@ pub async fn discover(http: &reqwest::Client, url: &str) -> Result<Found, String
         candidates.push(m);
     }
     candidates.extend(well_known(&base, "oauth-protected-resource"));
-    let resource = first_json::<ResourceMetadata>(http, &candidates)
+    let resource = first_json::<ResourceMetadata>(http, &candidates, &mut Vec::new())
         .await?
         .map(|(_, m)| m);
     if challenge.is_none() && resource.is_none() {
@@ -193,12 +245,9 @@ pub async fn discover(http: &reqwest::Client, url: &str) -> Result<Found, String
             issuer.origin().ascii_serialization()
         ));
     }
-    let Some((_, server)) = first_json::<ServerMetadata>(http, &as_urls).await? else {
-        return Err(format!(
-            "{url}: no authorization server metadata at {} (tried {})",
-            issuer,
-            as_urls.join(", ")
-        ));
+    let mut misses = Vec::new();
+    let Some((_, server)) = first_json::<ServerMetadata>(http, &as_urls, &mut misses).await? else {
+        return Err(no_server_metadata(url, &issuer, &as_urls, &misses));
     };
     guard::endpoint(
         "authorization endpoint",

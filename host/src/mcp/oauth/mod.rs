@@ -11,6 +11,7 @@ pub(crate) mod connect;
 pub mod discovery;
 pub mod flow;
 pub mod guard;
+mod renewing;
 pub mod store;
 
 use std::path::Path;

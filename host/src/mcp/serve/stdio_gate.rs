@@ -1,6 +1,7 @@
 //! The stdio transport's gate: no line from stdin goes unanswered or is
 //! held without limit. A line that is not JSON gets a parse error
-//! (-32700); JSON that is no MCP message gets -32600 with its id; a line
+//! (-32700); JSON that is no MCP message gets -32600 with its id (null
+//! when it has none), a batch an error for each of its requests; a line
 //! over [`MAX_MESSAGE`] bytes is never buffered whole (counted and dropped
 //! up to its newline) and gets -32600 "message too large", with its id
 //! when its first bytes name one. Valid messages go on to rmcp. One writer
@@ -60,7 +61,9 @@ impl Gate {
                     continue;
                 }
                 if let Some(refusal) = check(text) {
-                    let _ = errors.send(refusal);
+                    if !refusal.is_empty() {
+                        let _ = errors.send(refusal);
+                    }
                     continue;
                 }
                 let mut forward = text.to_vec();
@@ -108,16 +111,23 @@ async fn write_all<W: AsyncWrite + Unpin>(mut rx: mpsc::UnboundedReceiver<Vec<u8
 }
 
 /// The answer to a line rmcp would refuse, when the gate can do better:
-/// a parse error for what is not JSON, -32600 with the message's id for
-/// JSON that is no MCP message (rmcp's own answer has no id). Messages
-/// without a usable id go on to rmcp (it ignores unknown notifications).
+/// a parse error for what is not JSON, -32600 with the message's id (or
+/// `null` when it has none) for JSON that is no MCP message (rmcp's own
+/// answer has no `id` member), an error for each request of a batch.
+/// A notification (a method, no id) goes on to rmcp, which ignores an
+/// unknown one: a notification is never answered.
 fn check(text: &[u8]) -> Option<Vec<u8>> {
     let Err(invalid) = serde_json::from_slice::<ClientJsonRpcMessage>(text) else {
         return None;
     };
     match serde_json::from_slice::<serde_json::Value>(text) {
         Err(e) => Some(answer::parse_error(&e)),
-        Ok(message) => answer::id_of(&message).map(|id| answer::invalid_request(id, &invalid)),
+        Ok(serde_json::Value::Array(members)) => Some(answer::batch(&members)),
+        Ok(message) => match answer::id_of(&message) {
+            Some(id) => Some(answer::invalid_request(id, &invalid)),
+            None if answer::is_notification(&message) => None,
+            None => Some(answer::invalid_request(serde_json::Value::Null, &invalid)),
+        },
     }
 }
 
@@ -163,7 +173,43 @@ mod tests {
         assert_eq!(a["id"], "ten");
         assert_eq!(refused("nope").unwrap()["error"]["code"], -32700);
         assert!(refused(r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).is_none());
-        // No usable id: rmcp decides (it ignores unknown notifications).
+        // A notification: rmcp decides (it ignores unknown notifications).
         assert!(refused(r#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#).is_none());
+    }
+
+    /// Tester's finding: a message without a usable id got an error without
+    /// an `id` member, and a batch one such error, its requests unanswered.
+    #[test]
+    fn an_error_always_has_an_id_and_a_batch_is_answered_request_by_request() {
+        let refused = |text: &str| {
+            check(text.as_bytes()).map(|a| serde_json::from_slice::<serde_json::Value>(&a).unwrap())
+        };
+        for text in [
+            r#"{"foo":1}"#,
+            r#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#,
+        ] {
+            let a = refused(text).unwrap();
+            assert!(a.get("id").is_some_and(|id| id.is_null()), "{a}");
+            assert_eq!(a["error"]["code"], -32600);
+        }
+        let a = refused(
+            r#"[{"jsonrpc":"2.0","id":2,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":"t","method":"tools/list"}]"#,
+        )
+        .unwrap();
+        let ids: Vec<_> = a
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].clone())
+            .collect();
+        assert_eq!(ids, vec![serde_json::json!(2), serde_json::json!("t")]);
+        assert!(
+            a[0]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("batches are not supported")
+        );
+        let a = refused("[]").unwrap();
+        assert!(a["id"].is_null() && a["error"]["code"] == -32600, "{a}");
     }
 }

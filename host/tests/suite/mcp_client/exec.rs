@@ -348,6 +348,14 @@ fn a_server_crash_mid_call_is_an_error_for_the_model_and_the_turn_goes_on() {
             .any(|w| w.contains("MCP server 's' stopped") && w.contains("restarting")),
         "{warnings:?}"
     );
+    // Tester's finding: nothing said it was back, so the terminal view
+    // showed "restarting" for the rest of the session.
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("MCP server 's' is running again after its restart")),
+        "{warnings:?}"
+    );
     assert_eq!(run.of_type("message_completed")[0]["text"], "recovered");
 }
 

@@ -26,10 +26,15 @@ impl OAuthServer {
 
     /// With `QUIRE_TEST_OAUTH_MODE=mode` (see the script).
     fn misbehaving(mode: &str) -> OAuthServer {
+        OAuthServer::with_env(&[("QUIRE_TEST_OAUTH_MODE", mode)])
+    }
+
+    /// With these environment variables (see the script).
+    fn with_env(vars: &[(&str, &str)]) -> OAuthServer {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oauth_mcp_server.py");
         let mut child = Command::new("python3")
             .arg(script)
-            .env("QUIRE_TEST_OAUTH_MODE", mode)
+            .envs(vars.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -290,8 +295,10 @@ fn an_expired_or_refused_token_is_renewed_and_stored() {
     let (_, again) = tokens(&env);
     assert_ne!(again["access_token"], renewed["access_token"]);
 
-    // Refused during a session (revoked between two calls): the failed
-    // call says to try again, the server reconnects with a renewed token.
+    // Refused during a session (revoked between two calls): the token is
+    // renewed on the 401 and that call sent again, so it goes on; the
+    // server is not taken for stopped (tester's finding: the call failed,
+    // "stopped … can be tried again", and a restart was spent).
     let revoke = format!(
         "python3 -c \"import urllib.request; urllib.request.urlopen('{}/admin/revoke', data=b'')\"",
         server.base
@@ -312,8 +319,43 @@ fn an_expired_or_refused_token_is_renewed_and_stored() {
         .collect();
     assert_eq!(outputs.len(), 4, "{}", run.stdout);
     assert_eq!(outputs[0], "signed in as tester");
+    assert_eq!(outputs[2], "signed in as tester", "{}", run.stdout);
     assert_eq!(outputs[3], "signed in as tester", "{}", run.stdout);
     assert_eq!(server.grants("refresh_token"), 3);
+    let warnings: Vec<&str> = run
+        .of_type("warning")
+        .iter()
+        .filter_map(|w| w["message"].as_str())
+        .collect();
+    assert!(
+        !warnings.iter().any(|w| w.contains("MCP server 'notes'")),
+        "{warnings:?}"
+    );
+}
+
+/// Tester's finding: an authorization server that cannot be reached was
+/// reported as having "no authorization server metadata".
+#[test]
+fn an_unreachable_authorization_server_is_named_as_unreachable() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    let server = OAuthServer::with_env(&[("QUIRE_TEST_OAUTH_AS", &issuer)]);
+    let env = TestEnv::with_config("responses", &config(&server.url()));
+    let done = login(&env, "notes", "");
+    assert_ne!(done.code, 0, "{}", done.stdout);
+    assert!(
+        done.stderr.contains(&format!(
+            "could not reach its authorization server {issuer}/"
+        )) && done.stderr.contains("refused"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        !done.stderr.contains("no authorization server metadata"),
+        "{}",
+        done.stderr
+    );
 }
 
 #[test]

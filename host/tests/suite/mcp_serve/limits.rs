@@ -140,6 +140,49 @@ async fn oversized_and_malformed_messages_get_errors_with_their_ids() {
     );
 }
 
+/// Tester's finding: `{"foo":1}` and a batch got an error without an
+/// `id` member, and the requests of the batch were never answered.
+#[tokio::test]
+async fn an_error_without_a_usable_id_has_id_null_and_a_batch_is_answered() {
+    let env = Env::new();
+    let mut peer = Peer::start(&env).await;
+    for line in [
+        &b"{\"foo\":1}\n"[..],
+        b"{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}\n",
+    ] {
+        peer.raw(line).await;
+        let a = peer.answer().await;
+        assert!(a.get("id").is_some_and(Value::is_null), "{a}");
+        assert_eq!(a["error"]["code"], -32600, "{a}");
+    }
+    peer.raw(
+        b"[{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}]\n",
+    )
+    .await;
+    let a = peer.answer().await;
+    let answers = a.as_array().unwrap_or_else(|| panic!("not an array: {a}"));
+    let ids: Vec<&Value> = answers.iter().map(|e| &e["id"]).collect();
+    assert_eq!(ids, [&json!(2), &json!(3)], "{a}");
+    for e in answers {
+        assert_eq!(e["error"]["code"], -32600, "{e}");
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("batches are not supported")),
+            "{e}"
+        );
+    }
+    // The session goes on.
+    peer.send(&json!({"jsonrpc": "2.0", "id": 4, "method": "ping"}))
+        .await;
+    let a = peer.answer().await;
+    assert_eq!(
+        (a["id"].clone(), a["result"].clone()),
+        (json!(4), json!({})),
+        "{a}"
+    );
+}
+
 /// 200 MB with no newline is dropped as it arrives, not buffered; the
 /// newline that ends it brings the error, and the next message is served.
 #[tokio::test]

@@ -3,16 +3,55 @@
 
 use serde_json::{Value, json};
 
-/// The line answering `id` with `code` and `message`.
-fn error(id: Value, code: i64, message: String) -> Vec<u8> {
-    let answer = json!({
+/// The error answering `id` with `code` and `message`.
+fn error_value(id: Value, code: i64, message: String) -> Value {
+    json!({
         "jsonrpc": "2.0",
         "id": id,
         "error": { "code": code, "message": message },
-    });
+    })
+}
+
+/// The line answering `id` with `code` and `message`.
+fn error(id: Value, code: i64, message: String) -> Vec<u8> {
+    line(&error_value(id, code, message))
+}
+
+fn line(answer: &Value) -> Vec<u8> {
     let mut line = answer.to_string().into_bytes();
     line.push(b'\n');
     line
+}
+
+/// Whether `message` is a notification: a method and no id.
+pub fn is_notification(message: &Value) -> bool {
+    message.get("id").is_none() && message.get("method").is_some_and(Value::is_string)
+}
+
+/// The answer to a JSON-RPC batch, which is not served: an array with a
+/// -32600 error for each request in it (its id, `null` for a member that
+/// is no message), nothing for notifications; one -32600 error for an
+/// empty batch. Nothing of the batch is run.
+pub fn batch(members: &[Value]) -> Vec<u8> {
+    const WHY: &str =
+        "Invalid request: batches are not supported; send each JSON-RPC message on its own line";
+    if members.is_empty() {
+        return error(
+            Value::Null,
+            -32600,
+            "Invalid request: an empty batch".into(),
+        );
+    }
+    let answers: Vec<Value> = members
+        .iter()
+        .filter(|m| !is_notification(m))
+        .map(|m| error_value(id_of(m).unwrap_or(Value::Null), -32600, WHY.into()))
+        .collect();
+    if answers.is_empty() {
+        // Only notifications: JSON-RPC answers nothing.
+        return Vec::new();
+    }
+    line(&Value::Array(answers))
 }
 
 /// -32700 for a line that is not JSON (no id can be read).
