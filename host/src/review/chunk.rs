@@ -89,6 +89,7 @@ mod tests {
                     file: "src/big.rs".into(),
                     new_start: (i * 100 + 1) as u32,
                     lines: (0..lines).map(|l| format!("+let v{l} = {l};")).collect(),
+                    not_utf8: false,
                 })
                 .collect(),
         }

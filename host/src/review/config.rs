@@ -8,7 +8,8 @@ use super::ReviewError;
 
 /// `[review]`: models, parallelism, what is skipped and suppressed, and
 /// the team's rules. `.quire/review.toml` (same keys, without the table)
-/// adds to `skip`, `ignore` and `rules` in a trusted repository.
+/// adds to `skip`, `ignore` and `rules` in a trusted repository (its
+/// keys may also stand under a `[review]` table, as in config.toml).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReviewConfig {
@@ -84,6 +85,26 @@ struct RepoReview {
     concerns: Option<Vec<String>>,
 }
 
+/// `.quire/review.toml` written as the `[review]` table of config.toml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RepoReviewTable {
+    review: RepoReview,
+}
+
+impl RepoReview {
+    /// The file's keys, at the top level or under a `[review]` table (as
+    /// in config.toml), not both.
+    fn parse(text: &str) -> Result<RepoReview, toml::de::Error> {
+        let table: toml::Table = toml::from_str(text)?;
+        if table.contains_key("review") {
+            toml::from_str::<RepoReviewTable>(text).map(|t| t.review)
+        } else {
+            toml::from_str(text)
+        }
+    }
+}
+
 /// The name of the repository's review file, under `.quire/`.
 pub const REPO_FILE: &str = "review.toml";
 
@@ -103,7 +124,7 @@ impl ReviewConfig {
         let Some((text, name)) = repo_file(repo, from)? else {
             return Ok(self);
         };
-        let extra: RepoReview = toml::from_str(&text).map_err(|e| {
+        let extra = RepoReview::parse(&text).map_err(|e| {
             ReviewError::Usage(format!(
                 "{name} is not valid: {e} (keys: skip, ignore, rules, triage_model, deep_model, concerns)"
             ))
@@ -188,6 +209,28 @@ mod tests {
             .unwrap();
         assert_eq!(trusted.rules.len(), 1);
         assert_eq!(trusted.ignore, vec!["gen/**".to_string()]);
+    }
+
+    #[test]
+    fn repo_file_may_hold_a_review_table() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".quire")).unwrap();
+        std::fs::write(
+            dir.path().join(".quire/review.toml"),
+            "[review]\nrules = [\"one\"]\n",
+        )
+        .unwrap();
+        let trusted = ReviewConfig::default()
+            .with_repo_file(dir.path(), true, None)
+            .unwrap();
+        assert_eq!(trusted.rules, vec!["one".to_string()]);
+        std::fs::write(
+            dir.path().join(".quire/review.toml"),
+            "rules = [\"top\"]\n[review]\nrules = [\"one\"]\n",
+        )
+        .unwrap();
+        let both = ReviewConfig::default().with_repo_file(dir.path(), true, None);
+        assert!(both.is_err());
     }
 
     #[test]

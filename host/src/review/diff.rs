@@ -32,6 +32,9 @@ pub struct Hunk {
     pub new_start: u32,
     /// The hunk's lines as in the diff (` `, `+`, `-`, `\` prefixes).
     pub lines: Vec<String>,
+    /// Its file is not UTF-8 (Latin-1, Shift-JIS…): the bytes that are
+    /// not are in `lines` as U+FFFD, and the header says so.
+    pub not_utf8: bool,
 }
 
 impl Hunk {
@@ -49,8 +52,13 @@ impl Hunk {
     /// in the new version (removed lines have none).
     pub fn render(&self) -> String {
         let (from, to) = self.new_range();
+        let encoding = if self.not_utf8 {
+            "; the file is not UTF-8: its bytes that are not UTF-8 are shown as \u{fffd}"
+        } else {
+            ""
+        };
         let mut out = format!(
-            "### {} {} (new lines {from}-{to})\n",
+            "### {} {} (new lines {from}-{to}{encoding})\n",
             self.id,
             crate::printable::quoted_name(&self.file)
         );
@@ -71,10 +79,23 @@ impl Hunk {
 
 /// Parses `git diff` output. Lines that belong to no file are ignored.
 pub fn parse(text: &str) -> Vec<FileDiff> {
+    parse_bytes(text.as_bytes())
+}
+
+/// Parses `git diff` output as git wrote it: a file whose lines are not
+/// UTF-8 has its hunks marked `not_utf8` (those bytes become U+FFFD).
+pub fn parse_bytes(bytes: &[u8]) -> Vec<FileDiff> {
     let mut files: Vec<FileDiff> = Vec::new();
     let mut counter = 0usize;
     let mut in_hunk = false;
-    for line in text.lines() {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    for raw in body.split(|b| *b == b'\n') {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let (line, bad) = match std::str::from_utf8(raw) {
+            Ok(l) => (std::borrow::Cow::Borrowed(l), false),
+            Err(_) => (String::from_utf8_lossy(raw), true),
+        };
+        let line: &str = &line;
         if let Some(rest) = line.strip_prefix("diff --git ") {
             files.push(FileDiff {
                 path: path_from_header(rest),
@@ -99,6 +120,7 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
                 file: file.path.clone(),
                 new_start: new_start(header).unwrap_or(1),
                 lines: Vec::new(),
+                not_utf8: false,
             });
             continue;
         }
@@ -111,6 +133,7 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
             } else {
                 line.into()
             });
+            hunk.not_utf8 |= bad;
             continue;
         }
         in_hunk = false;
@@ -135,8 +158,10 @@ pub fn parse(text: &str) -> Vec<FileDiff> {
     }
     for f in &mut files {
         let path = f.path.clone();
+        let not_utf8 = f.hunks.iter().any(|h| h.not_utf8);
         for h in &mut f.hunks {
             h.file = path.clone();
+            h.not_utf8 = not_utf8;
         }
     }
     files
@@ -272,6 +297,7 @@ pub fn split_long(hunk: &Hunk, max_lines: usize) -> Vec<Hunk> {
             file: hunk.file.clone(),
             new_start: start,
             lines: chunk.to_vec(),
+            not_utf8: hunk.not_utf8,
         });
         start += chunk.iter().filter(|l| !l.starts_with(['-', '\\'])).count() as u32;
     }
@@ -342,6 +368,7 @@ mod tests {
             file: "f".into(),
             new_start: 10,
             lines: (0..10).map(|i| format!("+l{i}")).collect(),
+            not_utf8: false,
         };
         let parts = split_long(&hunk, 4);
         assert_eq!(parts.len(), 3);

@@ -94,6 +94,7 @@ mod tests {
                 file: file.into(),
                 new_start: 1,
                 lines: vec![format!("+{id}_LINE")],
+                not_utf8: false,
             },
             concern: concern.into(),
             reason: "check".into(),

@@ -136,6 +136,7 @@ mod tests {
                 new_start: 1,
                 // 10 bytes a line with its line break.
                 lines: (0..lines).map(|_| "+01234567".to_string()).collect(),
+                not_utf8: false,
             }],
         }
     }

@@ -12,6 +12,7 @@
 
 pub mod apply;
 pub(crate) mod ask;
+pub(crate) mod binary;
 pub(crate) mod chunk;
 pub(crate) mod concern;
 pub(crate) mod config;

@@ -15,7 +15,7 @@ use super::report::Report;
 use super::runner::Subagents;
 use super::suppress::Suppressor;
 use super::triage;
-use super::{ReviewError, fanout, limits, merge, scope, target};
+use super::{ReviewError, binary, fanout, limits, merge, scope, target};
 use crate::agent::{Event, EventSink};
 use crate::config::Config;
 use crate::model::Usage;
@@ -98,17 +98,24 @@ pub async fn reviewed(
         .with_repo_file(&repo, config.project_trusted, attributes_from.as_deref())?
         .checked_concerns();
     let suppressor = Suppressor::new(&settings.ignore)?;
-    let (files, mut skipped) = scope::select(
-        &repo,
-        diff::parse(&text),
-        &settings,
-        attributes_from.as_deref(),
-    )?;
+    let change = scope::Change {
+        repo: &repo,
+        target: &request.target,
+        attributes_from: attributes_from.as_deref(),
+    };
+    let (files, mut skipped) = scope::select(&change, diff::parse_bytes(&text), &settings)?;
+    let text_as_binary = binary::note(&skipped);
+    if let Some(note) = &text_as_binary {
+        request.events.send(Event::Warning {
+            message: note.clone(),
+        });
+    }
     // The cost is bounded, and what the bound leaves out said before any
     // request is made.
     let bounded = limits::bound(files, &settings);
     let mut files = bounded.kept;
     diff::renumber(&mut files);
+    let mut warnings: Vec<String> = not_utf8(&files).into_iter().collect();
     let size_limited = limits::note(&bounded.left_out);
     if let Some(note) = &size_limited {
         request.events.send(Event::Warning {
@@ -127,11 +134,11 @@ pub async fn reviewed(
     let mut report = Report::new(request.target.describe(), request.instructions.clone());
     report.not_reviewed = scope::nothing_reviewed(files.len(), &skipped);
     report.size_limited = size_limited;
+    report.text_as_binary = text_as_binary;
     report.skipped = skipped;
     report.stats.triage_bytes = bounded.bytes;
     report.stats.files = files.len();
     report.stats.hunks = files.iter().map(|f| f.hunks.len()).sum();
-    let mut warnings = Vec::new();
     if report.stats.hunks == 0 {
         return Ok(Outcome {
             report,
@@ -279,6 +286,22 @@ pub async fn reviewed(
         target: request.target,
         shared,
         failed_passes,
+    })
+}
+
+/// A warning naming the reviewed files that are not UTF-8 (the passes
+/// see U+FFFD for their other bytes, and their hunks' headers say so).
+fn not_utf8(files: &[diff::FileDiff]) -> Option<String> {
+    let names: Vec<String> = files
+        .iter()
+        .filter(|f| f.hunks.iter().any(|h| h.not_utf8))
+        .map(|f| crate::printable::quoted_name(&f.path).into_owned())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "{}: not UTF-8 (another encoding, such as Latin-1 or Shift-JIS); their bytes that are not UTF-8 were shown to the model as \u{fffd}, and the model was told so",
+            names.join(", ")
+        )
     })
 }
 

@@ -46,6 +46,11 @@ pub struct Report {
     /// them (they are in `skipped`, with `limit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_limited: Option<String>,
+    /// Set when files that are text were read by git as binary (a NUL
+    /// byte, UTF-16; they are in `skipped`, with `text_as_binary`):
+    /// which and why. Their code was not reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_as_binary: Option<String>,
     /// What went wrong along the way without failing the review (a
     /// triage answer naming hunks it was not shown, findings repaired or
     /// dropped, passes skipped): the warnings printed on stderr.
@@ -68,6 +73,7 @@ impl Report {
             suppressed: 0,
             not_reviewed: None,
             size_limited: None,
+            text_as_binary: None,
             warnings: Vec::new(),
             error: None,
             stats: Stats::default(),
@@ -90,12 +96,18 @@ impl Report {
     }
 
     /// Why a gate (`--fail-on`) cannot pass this review: a size limit
-    /// left files out, so the review is incomplete; or every changed file
+    /// left files out, or git read text files as binary, so the review is
+    /// incomplete; or every changed file
     /// was skipped and some by the attributes or `[review] skip`, so the
     /// review did not happen. Changes that are only deletions, binaries
     /// or lockfiles have nothing to review and pass.
     pub fn gate_refusal(&self) -> Option<String> {
         if let Some(why) = &self.size_limited {
+            return Some(format!(
+                "the review is incomplete: {why}; a gate does not pass a review that left files out"
+            ));
+        }
+        if let Some(why) = &self.text_as_binary {
             return Some(format!(
                 "the review is incomplete: {why}; a gate does not pass a review that left files out"
             ));

@@ -76,8 +76,11 @@ pub fn git_dir(repo: &Path) -> Result<PathBuf, ReviewError> {
 /// (a moved file is reviewed for what changed, not as all new).
 const DIFF_FLAGS: [&str; 4] = ["--no-color", "--no-ext-diff", "-M", "-U3"];
 
-/// The unified diff of `target` in `repo`.
-pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
+/// The unified diff of `target` in `repo`, as git wrote it (the bytes of
+/// a file that is not UTF-8 as they are). git reads the attributes that
+/// decide what is binary from the base of the change (git 2.40 on), never
+/// from the change itself.
+pub fn diff(repo: &Path, target: &Target) -> Result<Vec<u8>, ReviewError> {
     target.check()?;
     if let Target::Commit(c) = target
         && super::shallow::is_cut_off(repo, c)
@@ -88,6 +91,8 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     }
     // Paths unquoted, `a/` and `b/`, no colours: quire::git's format.
     let mut args: Vec<String> = Vec::new();
+    let base = base_source(repo, target);
+    args.extend(super::binary::attr_source(repo, base.as_deref()));
     if let Target::Commit(c) = target {
         // `show` also covers a root commit; a merge shows its first parent's diff.
         args.extend(
@@ -110,7 +115,8 @@ pub fn diff(repo: &Path, target: &Target) -> Result<String, ReviewError> {
     }
     args.push("--".into());
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    git::run(repo, &refs).map_err(|e| match target {
+    let out = git::Git::new(repo).args(&refs).checked();
+    out.map(|o| o.stdout).map_err(|e| match target {
         Target::Uncommitted | Target::Staged => ReviewError::Git(e.explain()),
         other => ReviewError::Usage(format!(
             "git cannot diff {}: {} ({})",

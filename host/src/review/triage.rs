@@ -276,6 +276,7 @@ mod tests {
             file: "a.rs".into(),
             new_start: 1,
             lines: vec!["+x".into()],
+            not_utf8: false,
         }
     }
 

@@ -14,12 +14,19 @@ use crate::git;
 /// `--staged`, the commit, `HEAD` for `--base`, B of `--range A..B`;
 /// `None` when it cannot be read (gone, not a regular file, not in git).
 pub fn new_version(repo: &Path, target: &Target, file: &str) -> Option<String> {
-    let rev = match target {
-        Target::Uncommitted => {
-            // Never blocks on a FIFO put where the file was.
-            let bytes = crate::file_kind::read(&repo.join(file)).ok()?;
-            return Some(String::from_utf8_lossy(&bytes).into_owned());
-        }
+    let Some(rev) = new_rev(target) else {
+        // Never blocks on a FIFO put where the file was.
+        let bytes = crate::file_kind::read(&repo.join(file)).ok()?;
+        return Some(String::from_utf8_lossy(&bytes).into_owned());
+    };
+    git::run(repo, &["cat-file", "blob", &format!("{rev}:{file}")]).ok()
+}
+
+/// The revision holding the new version of `target`'s change (`:0`, the
+/// index, for `--staged`); `None` for the working tree (`--uncommitted`).
+pub fn new_rev(target: &Target) -> Option<String> {
+    Some(match target {
+        Target::Uncommitted => return None,
         // Stage 0: a name such as `1:x` is not read as a stage.
         Target::Staged => ":0".to_string(),
         Target::Base(_) => "HEAD".to_string(),
@@ -31,8 +38,7 @@ pub fn new_version(repo: &Path, target: &Target, file: &str) -> Option<String> {
                 .map_or("", |(_, b)| b);
             if b.is_empty() { "HEAD" } else { b }.to_string()
         }
-    };
-    git::run(repo, &["cat-file", "blob", &format!("{rev}:{file}")]).ok()
+    })
 }
 
 /// The reviewed version's texts, each read once.

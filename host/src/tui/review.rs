@@ -129,9 +129,13 @@ pub fn findings(
             }
         }
     }
-    for why in [&report.not_reviewed, &report.size_limited]
-        .into_iter()
-        .flatten()
+    for why in [
+        &report.not_reviewed,
+        &report.size_limited,
+        &report.text_as_binary,
+    ]
+    .into_iter()
+    .flatten()
     {
         lines.extend(wrap(
             &[Span::styled(why.clone(), pal.warn())],

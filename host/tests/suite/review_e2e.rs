@@ -37,3 +37,5 @@ mod placed;
 mod reviewed_version;
 
 mod shallow;
+
+mod binary;

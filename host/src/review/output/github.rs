@@ -37,6 +37,13 @@ pub fn render(report: &Report, repo: &std::path::Path) -> String {
             data(why)
         ));
     }
+    if let Some(why) = &report.text_as_binary {
+        out.push_str(&format!(
+            "::error title={}::{}\n",
+            property("quire review: files not reviewed (text read as binary)"),
+            data(why)
+        ));
+    }
     for f in &report.findings {
         let command = match f.severity {
             Severity::P0 | Severity::P1 => "error",

@@ -55,7 +55,10 @@ pub fn render(report: &Report, repo: &Path, target: &Target, colour: bool) -> St
     if let Some(why) = &report.not_reviewed {
         let _ = writeln!(out, "\n{}", paint("1;33", &capital(why)));
     }
-    if let Some(why) = &report.size_limited {
+    for why in [&report.size_limited, &report.text_as_binary]
+        .into_iter()
+        .flatten()
+    {
         let _ = writeln!(out, "\n{}", paint("1;33", &capital(why)));
     }
     let _ = writeln!(out, "\n{}", summary(report));

@@ -107,6 +107,13 @@ pub fn render(report: &Report) -> Value {
             "descriptor": { "id": "quire-review/size-limited" }
         }));
     }
+    if let Some(why) = &report.text_as_binary {
+        notifications.push(json!({
+            "level": "error",
+            "message": { "text": why },
+            "descriptor": { "id": "quire-review/text-as-binary" }
+        }));
+    }
     if !notifications.is_empty() {
         run["invocations"] = json!([{
             "executionSuccessful": report.error.is_none() && report.gate_refusal().is_none(),
