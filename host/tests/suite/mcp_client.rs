@@ -30,6 +30,7 @@ mod selection;
 mod stable_tools;
 mod tools;
 mod warm_cache;
+mod web_py;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

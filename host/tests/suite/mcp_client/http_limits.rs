@@ -2,9 +2,6 @@
 //! request only: the server is not taken for stopped, not restarted, not
 //! marked failed, and its other tools stay.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use serde_json::json;
 
 use super::support::model_server::Reply;
@@ -46,32 +43,8 @@ print(f"http://127.0.0.1:{s.server_address[1]}/mcp", flush=True)
 s.serve_forever()
 "#;
 
-/// The server, killed when dropped.
-struct WebServer(Child);
-
-impl Drop for WebServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(dir: &std::path::Path) -> (WebServer, String) {
-    let script = dir.join("web.py");
-    std::fs::write(&script, SERVER).unwrap();
-    let mut child = Command::new("python3")
-        .arg(&script)
-        .arg(dir.join("inits"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 runs the HTTP test server");
-    let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
-    (WebServer(child), url.trim().to_string())
+fn start(dir: &std::path::Path) -> (super::web_py::WebServer, String) {
+    super::web_py::start(dir, SERVER, &dir.join("inits"))
 }
 
 /// Tester's finding: over HTTP one result over 16 MiB was taken for the
