@@ -9,6 +9,7 @@ use wasmtime::component::Component;
 
 use super::PluginError;
 use super::engine::{PluginEngine, hex};
+use super::manifest::MAX_COMPONENT_BYTES;
 
 /// Where compiled code goes: `$QUIRE_HOME/cache/plugins`.
 pub fn default_dir(home: &Path) -> PathBuf {
@@ -90,10 +91,7 @@ impl CompileCache {
         engine: &PluginEngine,
         path: &Path,
     ) -> Result<(Component, CacheOutcome, String), PluginError> {
-        let wasm = std::fs::read(path).map_err(|source| PluginError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let wasm = read_component(path)?;
         let sha256 = hex(&Sha256::digest(&wasm));
         let (component, outcome) = self.load_bytes(engine, path, &wasm)?;
         Ok((component, outcome, sha256))
@@ -149,4 +147,35 @@ impl CompileCache {
         super::cache_prune::prune(&self.dir, &compat, entry, super::cache_prune::MAX_BYTES);
         Ok(())
     }
+}
+
+/// The bytes of the component file at `path`, refused when over
+/// [`MAX_COMPONENT_BYTES`] (checked on the open file, and never more than
+/// that read).
+pub fn read_component(path: &Path) -> Result<Vec<u8>, PluginError> {
+    use std::io::Read;
+    let io = |source| PluginError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = crate::file_kind::open_regular(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let too_big = |bytes| PluginError::Component {
+        path: path.to_path_buf(),
+        message: format!(
+            "is {bytes} bytes, over the limit of {} MiB for a component; it is not read",
+            MAX_COMPONENT_BYTES >> 20
+        ),
+    };
+    if len > MAX_COMPONENT_BYTES {
+        return Err(too_big(len));
+    }
+    let mut wasm = Vec::with_capacity(len as usize);
+    file.take(MAX_COMPONENT_BYTES + 1)
+        .read_to_end(&mut wasm)
+        .map_err(io)?;
+    if wasm.len() as u64 > MAX_COMPONENT_BYTES {
+        return Err(too_big(wasm.len() as u64));
+    }
+    Ok(wasm)
 }

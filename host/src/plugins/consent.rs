@@ -71,7 +71,10 @@ impl ConsentStore {
     /// Reads the store; a missing file is empty, an unreadable one is
     /// treated as empty (so everything is asked again) with a warning.
     pub fn open(home: &Path) -> ConsentStore {
-        let path = Self::path_in(home);
+        Self::open_at(Self::path_in(home))
+    }
+
+    fn open_at(path: PathBuf) -> ConsentStore {
         let file = match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
                 tracing::warn!(path = %path.display(), "consent file unreadable, ignoring it: {e}");
@@ -139,32 +142,32 @@ impl ConsentStore {
         manifest: &Manifest,
         source: Option<String>,
     ) -> Result<(), PluginError> {
-        let bytes = std::fs::read(&manifest.component).map_err(|source| PluginError::Io {
-            path: manifest.component.clone(),
+        let bytes = super::cache::read_component(&manifest.component)?;
+        let record = Record {
+            name: manifest.name.clone(),
+            permissions: manifest.permissions.clone(),
+            component_sha256: Some(sha256_hex(&bytes)),
+            accepted_at: chrono::Utc::now().to_rfc3339(),
             source,
-        })?;
-        self.file.plugins.insert(
-            key(manifest.dir()),
-            Record {
-                name: manifest.name.clone(),
-                permissions: manifest.permissions.clone(),
-                component_sha256: Some(sha256_hex(&bytes)),
-                accepted_at: chrono::Utc::now().to_rfc3339(),
-                source,
-            },
-        );
-        self.save()
+        };
+        let dir = key(manifest.dir());
+        self.update(|file| {
+            file.plugins.insert(dir, record);
+            true
+        })
     }
 
     /// Forgets the consent for the plugin in `dir`.
     pub fn forget(&mut self, dir: &Path) -> Result<(), PluginError> {
-        if self.file.plugins.remove(&key(dir)).is_some() {
-            self.save()?;
-        }
-        Ok(())
+        let dir = key(dir);
+        self.update(|file| file.plugins.remove(&dir).is_some())
     }
 
-    fn save(&self) -> Result<(), PluginError> {
+    /// Applies `change` to the file as it is on disk now and writes it back
+    /// when `change` says it changed something, all under an exclusive
+    /// lock (`consent.json.lock`): two quire processes accepting plugins at
+    /// once both keep their records.
+    fn update(&mut self, change: impl FnOnce(&mut File) -> bool) -> Result<(), PluginError> {
         let io = |source| PluginError::Io {
             path: self.path.clone(),
             source,
@@ -172,9 +175,22 @@ impl ConsentStore {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_extension("json.lock"))
+            .map_err(io)?;
+        lock.lock().map_err(io)?;
+        self.file = Self::open_at(self.path.clone()).file;
+        if !change(&mut self.file) {
+            return Ok(());
+        }
         let text = serde_json::to_string_pretty(&self.file)
             .map_err(|e| PluginError::Other(format!("cannot encode consent: {e}")))?;
-        let tmp = self.path.with_extension("json.tmp");
+        let tmp = self
+            .path
+            .with_extension(format!("json.{}.tmp", std::process::id()));
         std::fs::write(&tmp, text).map_err(io)?;
         std::fs::rename(&tmp, &self.path).map_err(io)
     }
@@ -187,7 +203,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn component_sha256(path: &Path) -> Option<String> {
-    std::fs::read(path).ok().map(|b| sha256_hex(&b))
+    super::cache::read_component(path)
+        .ok()
+        .map(|b| sha256_hex(&b))
 }
 
 fn key(dir: &Path) -> String {

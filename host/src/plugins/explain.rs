@@ -7,14 +7,18 @@ use super::limits::DeadlineReached;
 use super::manifest::Manifest;
 use super::state::CallTrace;
 
+/// Whether `error` is the stop at a call's deadline.
+pub fn is_deadline(error: &wasmtime::Error) -> bool {
+    error.downcast_ref::<DeadlineReached>().is_some()
+        || matches!(error.downcast_ref::<Trap>(), Some(Trap::Interrupt))
+}
+
 /// Explains `error`, the failure of one call of `manifest`'s plugin.
 pub fn explain(manifest: &Manifest, error: &wasmtime::Error, trace: &CallTrace) -> String {
     let plugin = &manifest.name;
     let file = manifest.path.display();
     let limits = &manifest.limits;
-    if error.downcast_ref::<DeadlineReached>().is_some()
-        || matches!(error.downcast_ref::<Trap>(), Some(Trap::Interrupt))
-    {
+    if is_deadline(error) {
         return format!(
             "plugin '{plugin}' was stopped at its time limit of {} ms (limits.timeout_ms in {file})",
             limits.timeout_ms
@@ -105,7 +109,7 @@ fn first_line(error: &wasmtime::Error) -> String {
     clip(text.lines().next().unwrap_or(""), 1000)
 }
 
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }

@@ -43,7 +43,8 @@ impl Manifest {
     pub fn component_problem(&self) -> Option<String> {
         let c = &self.component;
         if c.is_file() {
-            None
+            let bytes = std::fs::metadata(c).map_or(0, |m| m.len());
+            (bytes > MAX_COMPONENT_BYTES).then(|| too_big(c, bytes))
         } else if c.is_dir() {
             Some(format!(
                 "its component {} is a folder, not a .wasm file: fix `component` in its {MANIFEST_FILE}",
@@ -56,6 +57,20 @@ impl Manifest {
             ))
         }
     }
+}
+
+/// The largest component file quire reads (256 MiB): it is read whole to
+/// be hashed and compiled.
+pub const MAX_COMPONENT_BYTES: u64 = 256 << 20;
+
+/// The refusal of a plugin's component `path` of `bytes` bytes, over
+/// [`MAX_COMPONENT_BYTES`] (the caller names the plugin).
+fn too_big(path: &Path, bytes: u64) -> String {
+    format!(
+        "its component {} is {bytes} bytes, over the limit of {} MiB for a component; it is not read",
+        path.display(),
+        MAX_COMPONENT_BYTES >> 20
+    )
 }
 
 /// What a plugin may touch. Nothing is granted unless listed.

@@ -48,7 +48,7 @@ pub use engine::PluginEngine;
 pub use manifest::Manifest;
 pub use runtime::{CallError, CallOutcome, LoadedPlugin};
 pub use session::{SessionPlugins, load_for_session};
-pub use tool::{PluginTool, tool_name};
+pub use tool::{PluginTool, parameters as tool_parameters, tool_name};
 
 /// `[plugins]` in config.toml.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

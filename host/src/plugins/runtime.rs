@@ -9,7 +9,7 @@ use wasmtime::Store;
 use super::PluginError;
 use super::cache::{CacheOutcome, CompileCache};
 use super::engine::PluginEngine;
-use super::explain::explain;
+use super::explain::{explain, is_deadline};
 use super::grants::{Grants, HostAllowList};
 use super::limits;
 use super::manifest::Manifest;
@@ -24,6 +24,16 @@ pub struct LoadInfo {
     pub prepare: Duration,
     /// The sha256 (hex) of the component bytes loaded.
     pub sha256: String,
+}
+
+/// The longest `list-tools` may run, whatever `limits.timeout_ms` says:
+/// every session start waits for it.
+pub const LIST_TOOLS_LIMIT: Duration = Duration::from_secs(10);
+
+/// The time `list-tools` gets: the plugin's `timeout_ms`, at most
+/// [`LIST_TOOLS_LIMIT`].
+pub fn list_tools_limit(timeout_ms: u64) -> Duration {
+    Duration::from_millis(timeout_ms).min(LIST_TOOLS_LIMIT)
 }
 
 pub struct LoadedPlugin {
@@ -123,7 +133,19 @@ impl LoadedPlugin {
         &self.name
     }
 
-    /// Runs `list-tools` in a store with no grants.
+    /// Why `list-tools` was stopped at `limit` ([`list_tools_limit`]).
+    fn not_listed(&self, limit: Duration) -> String {
+        format!(
+            "plugin '{}' did not list its tools within {} ms (listing is limited to the smaller of limits.timeout_ms in {} and {} ms)",
+            self.name,
+            limit.as_millis(),
+            self.manifest.path.display(),
+            LIST_TOOLS_LIMIT.as_millis()
+        )
+    }
+
+    /// Runs `list-tools` in a store with no grants, within
+    /// [`list_tools_limit`].
     async fn list_tools(&self) -> Result<Vec<ToolInfo>, PluginError> {
         let outcome = self
             .run(&Grants::default(), Arc::default(), Op::ListTools)
@@ -193,6 +215,12 @@ impl LoadedPlugin {
     async fn run(&self, grants: &Grants, allow: Arc<HostAllowList>, op: Op<'_>) -> Outcome {
         let started = Instant::now();
         let limits = self.manifest.limits;
+        let listing = matches!(op, Op::ListTools);
+        let timeout = if listing {
+            list_tools_limit(limits.timeout_ms)
+        } else {
+            Duration::from_millis(limits.timeout_ms)
+        };
         let state = match PluginState::new(self.name.clone(), grants, allow, &limits) {
             Ok(s) => s,
             Err(e) => {
@@ -206,7 +234,6 @@ impl LoadedPlugin {
         let observers = state.observers();
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
-        let timeout = Duration::from_millis(limits.timeout_ms);
         limits::set_deadline(&mut store, started + timeout);
         let pre = &self.pre;
         let call = async move {
@@ -229,9 +256,16 @@ impl LoadedPlugin {
         let (result, trace) = match tokio::time::timeout(timeout, call).await {
             Ok((Ok(Ok(v)), trace)) => (Ok(v), trace),
             Ok((Ok(Err(g)), trace)) => (Err(CallError::Guest(g)), trace),
+            Ok((Err(e), trace)) if listing && is_deadline(&e) => {
+                (Err(CallError::Stopped(self.not_listed(timeout))), trace)
+            }
             Ok((Err(e), trace)) => {
                 let why = explain(&self.manifest, &e, &trace);
                 (Err(CallError::Stopped(why)), trace)
+            }
+            Err(_elapsed) if listing => {
+                let trace = observers.trace();
+                (Err(CallError::Stopped(self.not_listed(timeout))), trace)
             }
             Err(_elapsed) => {
                 let trace = observers.trace();

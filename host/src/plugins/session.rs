@@ -77,13 +77,21 @@ pub fn load_for_session(
     out
 }
 
+/// Loads the plugins `found` at once, each on a task of its own (a plugin
+/// whose `list-tools` never returns holds up the others only until its
+/// limit, [`super::runtime::LIST_TOOLS_LIMIT`] at most); the result keeps
+/// their order.
 fn load_all(
     found: Vec<(Found, Option<String>)>,
     ctx: &GrantContext,
     cache: &CompileCache,
 ) -> (Vec<Arc<LoadedPlugin>>, Vec<String>) {
     let mut warnings = Vec::new();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, found.len().max(1));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
         .enable_all()
         .build()
     {
@@ -94,20 +102,28 @@ fn load_all(
         Ok(e) => e,
         Err(e) => return (Vec::new(), vec![format!("plugins not loaded: {e}")]),
     };
-    let mut plugins = Vec::new();
+    let mut tasks = Vec::new();
     for (f, code) in found {
         let grants = grants::resolve(&f.manifest, ctx);
         warnings.extend(grants.warnings.iter().cloned());
-        let name = f.manifest.name.clone();
         let manifest = f.manifest.clone();
-        match runtime.block_on(LoadedPlugin::load(engine, cache, f.manifest, grants)) {
-            Ok(p) if code.as_ref().is_some_and(|c| *c != p.load.sha256) => {
+        let cache = cache.clone();
+        let task = runtime
+            .spawn(async move { LoadedPlugin::load(engine, &cache, f.manifest, grants).await });
+        tasks.push((manifest, code, task));
+    }
+    let mut plugins = Vec::new();
+    for (manifest, code, task) in tasks {
+        let name = &manifest.name;
+        match runtime.block_on(task) {
+            Ok(Ok(p)) if code.as_ref().is_some_and(|c| *c != p.load.sha256) => {
                 warnings.push(consent::not_loaded_warning(
                     &manifest,
                     &consent::ConsentStatus::CodeChanged,
                 ));
             }
-            Ok(p) => plugins.push(Arc::new(p)),
+            Ok(Ok(p)) => plugins.push(Arc::new(p)),
+            Ok(Err(e)) => warnings.push(format!("plugin '{name}' was not loaded: {e}")),
             Err(e) => warnings.push(format!("plugin '{name}' was not loaded: {e}")),
         }
     }

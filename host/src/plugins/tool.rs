@@ -18,6 +18,36 @@ pub fn tool_name(plugin: &str, tool: &str) -> String {
     crate::tools::naming::qualified(&[plugin, tool])
 }
 
+/// The parameters sent to the provider for a tool whose `input-schema` is
+/// `schema`: a JSON object schema (`"type": "object"`, added when the
+/// schema has no `type`, as for MCP tools). Anything else is refused with
+/// the reason, which names the schema: OpenAI and Anthropic reject a
+/// request whose tool parameters are not an object schema.
+pub fn parameters(schema: &str) -> Result<Value, String> {
+    let mut value: Value = serde_json::from_str(schema)
+        .map_err(|e| format!("has an input schema that is not JSON ({e})"))?;
+    let shown = || super::explain::clip(schema.trim(), 200);
+    let Some(object) = value.as_object_mut() else {
+        return Err(format!(
+            "has the input schema {} which is not an object schema (providers accept only `\"type\": \"object\"` parameters; take the arguments as a struct)",
+            shown()
+        ));
+    };
+    match object.get("type") {
+        None => {
+            object.insert("type".into(), Value::String("object".into()));
+        }
+        Some(Value::String(t)) if t == "object" => {}
+        Some(_) => {
+            return Err(format!(
+                "has the input schema {} which is not an object schema (providers accept only `\"type\": \"object\"` parameters; take the arguments as a struct)",
+                shown()
+            ));
+        }
+    }
+    Ok(value)
+}
+
 pub struct PluginTool {
     plugin: Arc<LoadedPlugin>,
     tool: String,
@@ -25,11 +55,12 @@ pub struct PluginTool {
 }
 
 impl PluginTool {
-    /// The tool `info` of `plugin`; `None` when its schema is not JSON.
+    /// The tool `info` of `plugin`; `Err` (a warning) when its schema is
+    /// not a JSON object schema ([`parameters`]).
     pub fn new(plugin: Arc<LoadedPlugin>, info: &ToolInfo) -> Result<PluginTool, String> {
-        let parameters: Value = serde_json::from_str(&info.input_schema).map_err(|e| {
+        let parameters = parameters(&info.input_schema).map_err(|why| {
             format!(
-                "plugin '{}': tool '{}' has an input schema that is not JSON ({e}); the tool is left out",
+                "plugin '{}': tool '{}' {why}; the tool is left out",
                 plugin.name(),
                 info.name
             )
@@ -122,5 +153,27 @@ mod tests {
         let other = tool_name(&"p".repeat(40), &format!("{}u", "t".repeat(39)));
         assert_ne!(long, other);
         assert!(long.starts_with("pppp"));
+    }
+
+    #[test]
+    fn only_object_schemas_are_parameters() {
+        assert_eq!(
+            parameters(r#"{"properties":{}}"#).unwrap(),
+            serde_json::json!({"type": "object", "properties": {}})
+        );
+        assert!(parameters(r#"{"type":"object"}"#).is_ok());
+        for bad in [
+            r#"{"type":"string"}"#,
+            "[]",
+            "3",
+            r#"{"type":["object","null"]}"#,
+        ] {
+            let why = parameters(bad).unwrap_err();
+            assert!(
+                why.contains("not an object schema") && why.contains(bad),
+                "{why}"
+            );
+        }
+        assert!(parameters("{").unwrap_err().contains("not JSON"));
     }
 }

@@ -143,16 +143,19 @@ impl SkillTool {
                 "skill '{name}' is for the user to activate (disable-model-invocation); its files are not offered"
             )));
         }
-        let text = content::read(skill, path).map_err(|e| ToolError::Failed(e.to_string()))?;
+        let size = self.page_size();
+        let window = content::read_window(skill, path, offset, size)
+            .map_err(|e| ToolError::Failed(e.to_string()))?;
         let call = format!(
             "{{\"action\":\"read\",\"name\":{},\"path\":{},\"offset\":",
             Value::String(name.to_string()),
             Value::String(path.to_string())
         );
-        Ok(ToolOutput::text(page(
-            &text,
-            offset,
-            self.page_size(),
+        Ok(ToolOutput::text(page_from(
+            &window.text,
+            window.start,
+            window.total,
+            size,
             &call,
         )))
     }
@@ -176,14 +179,20 @@ fn need<'a>(v: &'a Option<String>, field: &str, action: &str) -> Result<&'a str,
 /// start of the JSON arguments to continue with, up to the offset value).
 pub fn page(text: &str, offset: usize, size: usize, call: &str) -> String {
     let start = text.floor_char_boundary(offset);
-    let rest = &text[start..];
-    if rest.len() <= size {
+    page_from(&text[start..], start, text.len(), size, call)
+}
+
+/// [`page`] of a text known only from byte `start` on: `rest` is the text
+/// from there (at least the page, or all to the end), `total` the length of
+/// the whole.
+pub fn page_from(rest: &str, start: usize, total: usize, size: usize, call: &str) -> String {
+    if rest.len() <= size && start.saturating_add(rest.len()) >= total {
         if start == 0 {
             return rest.to_string();
         }
         return format!("[… continued from offset {start}]\n{rest}");
     }
-    let mut end = rest.floor_char_boundary(size);
+    let mut end = rest.floor_char_boundary(size.min(rest.len()));
     if let Some(nl) = rest[..end].rfind('\n')
         && nl >= end / 2
     {
@@ -196,9 +205,8 @@ pub fn page(text: &str, offset: usize, size: usize, call: &str) -> String {
         format!("[… continued from offset {start}]\n")
     };
     format!(
-        "{head}{}\n[… cut at offset {next} of {}: continue with {call}{next}}}]",
+        "{head}{}\n[… cut at offset {next} of {total}: continue with {call}{next}}}]",
         &rest[..end],
-        text.len()
     )
 }
 

@@ -410,8 +410,11 @@ fn a_post_tool_use_hook_fires_for_a_plugin_tool() {
 }
 
 mod consent_code;
+mod consent_race;
 mod folders;
 mod log_lines;
+mod names;
+mod odd_list;
 mod remove;
 mod setup_errors;
 mod tmp_folder;

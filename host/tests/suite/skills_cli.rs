@@ -2,6 +2,7 @@
 //! in a temporary repository with its own `QUIRE_HOME` and `HOME`.
 use crate::support::skills_common;
 
+mod big_files;
 mod hostile_names;
 mod loads_as_written;
 mod missing_paths;

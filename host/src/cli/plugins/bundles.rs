@@ -1,7 +1,7 @@
 //! `quire plugins validate | install | enable | marketplace | search |
 //! bundles`: plugin bundles and their marketplaces.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use quire::config::shown_url::shown_url;
@@ -36,7 +36,11 @@ pub enum MarketplaceCommand {
     },
 }
 
-pub fn validate(cwd: &Path, path: &Path) -> i32 {
+pub async fn validate<F, Fut>(cwd: &Path, path: &Path, load_components: F) -> i32
+where
+    F: FnOnce(Vec<PathBuf>) -> Fut,
+    Fut: std::future::Future<Output = Vec<bundle::Problem>>,
+{
     let root = cwd.join(path);
     if !root.is_dir() {
         if root.exists() {
@@ -49,7 +53,11 @@ pub fn validate(cwd: &Path, path: &Path) -> i32 {
         }
         return EXIT_USAGE;
     }
-    let v = check_bundle(&root);
+    let mut v = check_bundle(&root);
+    if let Some(b) = &v.bundle {
+        v.problems
+            .extend(load_components(b.components.clone()).await);
+    }
     if let Some(b) = &v.bundle {
         let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();
         println!(

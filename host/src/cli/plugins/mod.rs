@@ -4,6 +4,7 @@
 pub(crate) mod bundles;
 pub(super) mod notes;
 mod show;
+mod tool_schemas;
 mod untrusted;
 
 use std::path::{Path, PathBuf};
@@ -189,7 +190,12 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             arguments,
             yes,
         } => call(&ctx, target, tool, arguments, *yes).await,
-        PluginsCommand::Validate { path } => bundles::validate(&ctx.cwd, path),
+        PluginsCommand::Validate { path } => {
+            bundles::validate(&ctx.cwd, path, |c| {
+                tool_schemas::problems(&ctx.home, &ctx.workspace, c)
+            })
+            .await
+        }
         PluginsCommand::Install {
             name,
             scope,
@@ -294,9 +300,22 @@ fn source_path(ctx: &Ctx, path: &Path) -> PathBuf {
     joined.canonicalize().unwrap_or(joined)
 }
 
+/// A bare name of an installed plugin means that plugin, even when a
+/// folder of that name is in the working folder (a cloned repository's
+/// `hx/` must not stand in for your `hx`); a path looks like one (`./hx`,
+/// `a/b`, `.`, `plugin.toml`). A bare name that is not installed may
+/// still be a folder.
 fn resolve_target(ctx: &Ctx, target: &str) -> Result<Found, String> {
     let path = source_path(ctx, Path::new(target));
-    if target.contains('/') || path.exists() {
+    let path_like =
+        target.contains('/') || matches!(target, "." | "..") || target.ends_with(".toml");
+    if !path_like {
+        let d = discover::discover(&ctx.home, ctx.project_plugins(), &ctx.config);
+        if let Some(found) = d.by_name(target) {
+            return Ok(found.clone());
+        }
+    }
+    if path_like || path.exists() {
         return install::read_source(&path)
             .map(|manifest| Found {
                 manifest,
@@ -304,10 +323,9 @@ fn resolve_target(ctx: &Ctx, target: &str) -> Result<Found, String> {
             })
             .map_err(|e| e.to_string());
     }
-    let d = discover::discover(&ctx.home, ctx.project_plugins(), &ctx.config);
-    d.by_name(target).cloned().ok_or_else(|| {
-        format!("no plugin named '{target}' (and no such folder): see `quire plugins list`")
-    })
+    Err(format!(
+        "no plugin named '{target}' (and no such folder): see `quire plugins list`"
+    ))
 }
 
 async fn load(ctx: &Ctx, found: &Found) -> Result<LoadedPlugin, String> {

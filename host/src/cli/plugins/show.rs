@@ -7,7 +7,7 @@ use quire::plugins::CallError;
 use quire::plugins::cache::CacheOutcome;
 use quire::plugins::consent::{ConsentStatus, ConsentStore, not_loaded_warning};
 use quire::plugins::manifest::Manifest;
-use quire::plugins::tool_name;
+use quire::plugins::{tool_name, tool_parameters};
 use serde_json::{Value, json};
 
 use super::{Ctx, consent_word, load, resolve_target};
@@ -45,9 +45,19 @@ pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
                 "description": t.description, "read_only": t.read_only,
                 "input_schema": serde_json::from_str::<Value>(&t.input_schema)
                     .unwrap_or_else(|_| Value::String(t.input_schema.clone())),
+                "problem": tool_parameters(&t.input_schema).err(),
             })
         })
         .collect();
+    // Sessions leave such a tool out: say so here too.
+    for (t, shown) in plugin.tools.iter().zip(&tools) {
+        if let Some(why) = shown["problem"].as_str() {
+            eprintln!(
+                "warning: plugin '{}': tool '{}' {why}; sessions leave it out",
+                m.name, t.name
+            );
+        }
+    }
     if as_json {
         let out = json!({
             "name": m.name, "version": m.version, "description": m.description,

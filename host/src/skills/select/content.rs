@@ -2,6 +2,7 @@
 //! `<skill_content>`, with the folder and a list of its files), and reading
 //! one file of a skill without ever leaving its folder.
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::skills::Skill;
@@ -85,18 +86,87 @@ pub fn resolve(skill: &Skill, rel: &str) -> Result<PathBuf, ReadError> {
     }
 }
 
-/// The text of the file at `rel` inside `skill`'s folder.
-pub fn read(skill: &Skill, rel: &str) -> Result<String, ReadError> {
+/// Leading bytes looked at for a NUL, as `read_file` does: a file
+/// holding one is binary.
+const BINARY_SNIFF_BYTES: u64 = 8 * 1024;
+
+/// The part of a skill's file one answer shows: `text` starts at byte
+/// `start` (a character boundary at or before the offset asked for) of a
+/// file of `total` bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Window {
+    pub text: String,
+    pub start: usize,
+    pub total: usize,
+}
+
+/// The text of the file at `rel` inside `skill`'s folder from byte
+/// `offset`, at least `size` bytes of it when the file has them (a few
+/// more, so that the page can end on a character). Only that window is
+/// read, whatever the file's size; a file with a NUL byte in its first
+/// 8 KiB or in the window, or that is not UTF-8 there, is binary.
+pub fn read_window(
+    skill: &Skill,
+    rel: &str,
+    offset: usize,
+    size: usize,
+) -> Result<Window, ReadError> {
     let full = resolve(skill, rel)?;
-    let bytes = std::fs::read(&full).map_err(|e| ReadError::Io {
+    let io = |e: std::io::Error| ReadError::Io {
         path: rel.to_string(),
         message: e.to_string(),
-    })?;
-    let len = bytes.len() as u64;
-    String::from_utf8(bytes).map_err(|_| ReadError::Binary {
+    };
+    let mut file = crate::file_kind::open_regular(&full).map_err(io)?;
+    let total = file.metadata().map_err(io)?.len();
+    let binary = || ReadError::Binary {
         path: rel.to_string(),
-        bytes: len,
+        bytes: total,
+    };
+    let mut head = Vec::new();
+    (&mut file)
+        .take(BINARY_SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    if head.contains(&0) {
+        return Err(binary());
+    }
+    let offset = (offset as u64).min(total);
+    // Up to 3 bytes before the offset to find the character it falls in,
+    // 4 after the page to end on a whole one.
+    let lo = offset.saturating_sub(3);
+    file.seek(SeekFrom::Start(lo)).map_err(io)?;
+    let want = (offset - lo).saturating_add(size as u64).saturating_add(4);
+    let mut buf = Vec::new();
+    (&mut file).take(want).read_to_end(&mut buf).map_err(io)?;
+    let mut at = ((offset - lo) as usize).min(buf.len());
+    while at > 0 && at < buf.len() && (buf[at] & 0xC0) == 0x80 {
+        at -= 1;
+    }
+    let mut bytes = buf.split_off(at);
+    if bytes.contains(&0) {
+        return Err(binary());
+    }
+    let end = lo + (at + bytes.len()) as u64;
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        // A character cut by the end of the window is not an error.
+        match e.error_len() {
+            None if end < total => bytes.truncate(e.valid_up_to()),
+            _ => return Err(binary()),
+        }
+    }
+    let text = String::from_utf8(bytes).map_err(|_| binary())?;
+    Ok(Window {
+        text,
+        start: (lo as usize).saturating_add(at),
+        total: total as usize,
     })
+}
+
+/// The whole text of the file at `rel` inside `skill`'s folder (a window
+/// as large as the file).
+#[cfg(test)]
+pub fn read(skill: &Skill, rel: &str) -> Result<String, ReadError> {
+    read_window(skill, rel, 0, usize::MAX / 2).map(|w| w.text)
 }
 
 #[cfg(test)]
@@ -140,5 +210,39 @@ mod tests {
         ));
         assert!(matches!(read(&s, "scripts"), Err(ReadError::NotAFile(_))));
         assert!(matches!(read(&s, "nope.md"), Err(ReadError::NotFound(_))));
+    }
+
+    #[test]
+    fn a_window_starts_and_ends_on_characters() {
+        let (_tmp, s) = fixture();
+        std::fs::write(s.dir.join("u.md"), "aé€b\n").unwrap();
+        // Byte 2 is inside 'é': the window starts at 1.
+        let w = read_window(&s, "u.md", 2, 2).unwrap();
+        assert_eq!((w.start, w.total), (1, 8));
+        assert_eq!(w.text, "é€b\n");
+        std::fs::write(s.dir.join("e.md"), "a€€€€").unwrap();
+        // 1 + 4 bytes read: the second '€' cut there is left out.
+        let w = read_window(&s, "e.md", 0, 1).unwrap();
+        assert_eq!(w.text, "a€");
+        let w = read_window(&s, "e.md", 99, 10).unwrap();
+        assert_eq!((w.start, w.text.as_str()), (13, ""));
+    }
+
+    #[test]
+    fn a_nul_in_the_window_or_the_head_is_binary() {
+        let (_tmp, s) = fixture();
+        let mut text = "x".repeat(10_000);
+        text.push('\0');
+        std::fs::write(s.dir.join("late.md"), &text).unwrap();
+        assert_eq!(read_window(&s, "late.md", 0, 100).unwrap().text.len(), 104);
+        assert!(matches!(
+            read_window(&s, "late.md", 9_950, 100),
+            Err(ReadError::Binary { bytes: 10_001, .. })
+        ));
+        std::fs::write(s.dir.join("head.md"), format!("\0{}", "y".repeat(20_000))).unwrap();
+        assert!(matches!(
+            read_window(&s, "head.md", 15_000, 100),
+            Err(ReadError::Binary { .. })
+        ));
     }
 }
