@@ -80,6 +80,7 @@ mod render;
 pub(crate) mod render_agents;
 mod render_codex;
 pub(crate) mod repl;
+mod repl_approver;
 mod repl_help;
 mod repl_images;
 mod repl_input;

@@ -98,6 +98,7 @@ mod suspend;
 mod tall_request;
 mod trust_question;
 mod tui;
+mod two_asks;
 mod type_ahead;
 mod typed_paste;
 mod undo_bytes;

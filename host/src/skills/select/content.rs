@@ -28,6 +28,10 @@ pub enum ReadError {
     NotFound(String),
     #[error("'{0}' is a directory, not a file; the activation lists the files inside it")]
     NotAFile(String),
+    #[error(
+        "'{0}' is not a regular file (a named pipe, socket or device) and cannot be read; the activation lists the skill's files"
+    )]
+    Special(String),
     #[error("'{path}' is a binary file ({bytes} bytes) and cannot be shown as text")]
     Binary { path: String, bytes: u64 },
     #[error("cannot read '{path}': {message}")]
@@ -75,7 +79,8 @@ pub fn list_files(dir: &Path) -> (Vec<String>, bool) {
 pub fn resolve(skill: &Skill, rel: &str) -> Result<PathBuf, ReadError> {
     match locate(&skill.dir, rel) {
         Ok(Located::File(full)) => Ok(full),
-        Ok(Located::Dir(_)) | Err(Refused::Special) => Err(ReadError::NotAFile(rel.to_string())),
+        Ok(Located::Dir(_)) => Err(ReadError::NotAFile(rel.to_string())),
+        Err(Refused::Special) => Err(ReadError::Special(rel.to_string())),
         Err(Refused::Outside) => Err(ReadError::Outside(rel.to_string())),
         Err(Refused::LinkOut) => Err(ReadError::LinkOut(rel.to_string())),
         Err(Refused::NotFound) => Err(ReadError::NotFound(rel.to_string())),
@@ -210,6 +215,17 @@ mod tests {
         ));
         assert!(matches!(read(&s, "scripts"), Err(ReadError::NotAFile(_))));
         assert!(matches!(read(&s, "nope.md"), Err(ReadError::NotFound(_))));
+    }
+
+    #[test]
+    fn a_named_pipe_is_said_to_be_one_not_a_directory() {
+        let (_tmp, s) = fixture();
+        let fifo = s.dir.join("pipe.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|st| st.success()), "mkfifo");
+        let err = read(&s, "pipe.md").unwrap_err();
+        assert!(matches!(err, ReadError::Special(_)), "{err}");
+        assert!(err.to_string().contains("named pipe"), "{err}");
     }
 
     #[test]
