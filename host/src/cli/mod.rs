@@ -106,6 +106,7 @@ mod trust_ask;
 mod turn_stop;
 pub(crate) mod type_ahead;
 mod typo;
+mod unquoted;
 
 pub use args::{Cli, Command};
 
@@ -179,6 +180,13 @@ pub fn main() -> i32 {
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             if let Some(why) = arg_errors::slipped_shape(&raw, &e) {
+                if let Some(json) = arg_errors::json_saying(&raw, why.clone()) {
+                    pipe::out(&json);
+                }
+                eprintln!("error: {why}");
+                return code;
+            }
+            if let Some(why) = unquoted::refusal(&raw, &e, &help::command()) {
                 if let Some(json) = arg_errors::json_saying(&raw, why.clone()) {
                     pipe::out(&json);
                 }

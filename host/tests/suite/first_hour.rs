@@ -14,5 +14,6 @@ mod help;
 mod profiles;
 mod setup_answers;
 mod typos;
+mod unquoted;
 mod url_not_found;
 mod url_password;
