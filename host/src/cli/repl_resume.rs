@@ -41,7 +41,7 @@ pub(super) fn summary(items: &[Item], recorded: &Recorded) -> Vec<String> {
     if let Some(u) = last_user
         && let Item::User { text } = &items[u]
     {
-        lines.push(format!("  you: {}", shorten(text)));
+        lines.push(format!("  you: {}", shorten(quire::store::as_typed(text))));
         let answer = items[u..].iter().rev().find_map(|i| match i {
             Item::Assistant { text } => Some(text),
             _ => None,

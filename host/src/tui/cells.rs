@@ -8,7 +8,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::diff;
 use super::style::Palette;
-use super::wrap::wrap;
+use super::wrap::{wrap, wrap_keeping_indent};
 use crate::cli::summary::{failure_reason, outcome, patch_stats};
 
 /// Lines of command output shown from the start and the end.
@@ -21,7 +21,7 @@ pub fn user(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let (shown, more) = super::preview::bounded(text);
     let spans = vec![Span::styled(shown.to_string(), pal.user())];
     let mut lines = vec![Line::default()];
-    lines.extend(wrap(
+    lines.extend(wrap_keeping_indent(
         &spans,
         usize::from(width),
         &[Span::styled("› ", pal.accent())],

@@ -95,8 +95,18 @@ pub fn lines(view: &View<'_>, rows: usize, width: u16, pal: &Palette) -> Vec<Lin
     out
 }
 
-/// Lets the user pick; `None` when they leave with Esc (or no terminal
-/// events come); `esc` says what Esc does (`starts a new one`). A session another quire holds open is marked and cannot
+/// How the user left the picker.
+pub enum Picked {
+    /// Enter on a session.
+    Session(SessionSummary),
+    /// Esc (or no more terminal events): what `esc` said it does.
+    Left,
+    /// Ctrl-C: quit (at start-up), as Ctrl-C does everywhere else.
+    Quit,
+}
+
+/// Lets the user pick; [`Picked::Left`] when they leave with Esc (or no
+/// terminal events come); `esc` says what Esc does (`starts a new one`). A session another quire holds open is marked and cannot
 /// be picked (continuing it would be refused).
 pub async fn pick<B: Backend + std::io::Write + Rows>(
     term: &mut Inline<B>,
@@ -104,9 +114,9 @@ pub async fn pick<B: Backend + std::io::Write + Rows>(
     list: &[SessionSummary],
     pal: &Palette,
     esc: &str,
-) -> Option<SessionSummary> {
+) -> Picked {
     if list.is_empty() {
-        return None;
+        return Picked::Left;
     }
     let held: Vec<Option<Option<u32>>> = list.iter().map(|s| store::holder_of(&s.path)).collect();
     let mut sel = 0usize;
@@ -134,7 +144,7 @@ pub async fn pick<B: Backend + std::io::Write + Rows>(
             None
         });
         let Some(Ok(ev)) = keys.next().await else {
-            return None;
+            return Picked::Left;
         };
         let k = match ev {
             TermEvent::Key(k) => k,
@@ -158,10 +168,16 @@ pub async fn pick<B: Backend + std::io::Write + Rows>(
                         in_use(holder)
                     ));
                 }
-                None => return list.get(sel).cloned(),
+                None => {
+                    if let Some(s) = list.get(sel) {
+                        return Picked::Session(s.clone());
+                    }
+                }
             },
-            KeyCode::Esc => return None,
-            KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return None,
+            KeyCode::Esc => return Picked::Left,
+            KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Picked::Quit;
+            }
             _ => {}
         }
     }

@@ -100,6 +100,15 @@ pub async fn run(
                 return EXIT_USAGE;
             }
         },
+        // `quire resume` where nothing can be resumed: said, as for
+        // `--last`, not a blank session opened in silence.
+        Some(None) if picker::pickable(&here).is_empty() => {
+            crate::cli::pipe::err_clean(&format!(
+                "error: no session to resume in this directory (past sessions are in {}); `quire` starts a new one\n",
+                sessions_dir.display()
+            ));
+            return EXIT_USAGE;
+        }
         _ => None,
     };
     let pal = Palette::from_env();
@@ -127,21 +136,27 @@ pub async fn run(
     };
     if matches!(resume, Some(None)) {
         let _ = io.term.set_height(VIEWPORT_ROWS);
-        if let Some(s) = picker::pick(
+        let picked = picker::pick(
             &mut io.term,
             &mut io.keys,
             &picker::pickable(&here),
             &pal,
             "starts a new one",
         )
-        .await
-        {
-            match store::load(&s.path) {
+        .await;
+        let _ = io.term.clear();
+        match picked {
+            picker::Picked::Session(s) => match store::load(&s.path) {
                 Ok(l) => loaded = Some(l),
                 Err(e) => warnings.push(format!("cannot resume {}: {e}", s.id)),
+            },
+            picker::Picked::Left => {}
+            picker::Picked::Quit => {
+                drop(io);
+                drop(guard);
+                return crate::cli::EXIT_INTERRUPTED;
             }
         }
-        let _ = io.term.clear();
     }
     let history_file = setup.home.join("history.jsonl");
     let width = io.term.size().map(|s| s.width).unwrap_or(80);
@@ -278,6 +293,10 @@ pub async fn run(
                     let picked =
                         picker::pick(&mut io.term, &mut io.keys, &list, &pal, "keeps this one")
                             .await;
+                    let picked = match picked {
+                        picker::Picked::Session(s) => Some(s),
+                        picker::Picked::Left | picker::Picked::Quit => None,
+                    };
                     if picked.is_none() {
                         let _ = io.term.clear();
                     }

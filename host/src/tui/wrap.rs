@@ -18,7 +18,32 @@ pub fn wrap(
     first: &[Span<'static>],
     rest: &[Span<'static>],
 ) -> Vec<Line<'static>> {
-    wrap_with(spans, width, first, rest, false)
+    wrap_with(spans, width, first, rest, Keep::default())
+}
+
+/// As [`wrap`], but the spaces that start a line of the text (at its
+/// start and after each `\n`) are kept: a message's indented code stays
+/// indented. Lines the wrapping makes still start at their first word.
+pub fn wrap_keeping_indent(
+    spans: &[Span<'static>],
+    width: usize,
+    first: &[Span<'static>],
+    rest: &[Span<'static>],
+) -> Vec<Line<'static>> {
+    let keep = Keep {
+        indent: true,
+        ..Keep::default()
+    };
+    wrap_with(spans, width, first, rest, keep)
+}
+
+/// What [`wrap_with`] keeps that plain wrapping would break or drop.
+#[derive(Clone, Copy, Default)]
+struct Keep {
+    /// A URL longer than a line stays whole.
+    urls: bool,
+    /// The spaces that start a line of the text.
+    indent: bool,
 }
 
 /// As [`wrap`], but a URL longer than a line is not broken: it goes on a
@@ -31,7 +56,11 @@ pub fn wrap_keeping_urls(
     first: &[Span<'static>],
     rest: &[Span<'static>],
 ) -> Vec<Line<'static>> {
-    wrap_with(spans, width, first, rest, true)
+    let keep = Keep {
+        urls: true,
+        ..Keep::default()
+    };
+    wrap_with(spans, width, first, rest, keep)
 }
 
 /// Whether a word holds a URL (`https://…`, `(file:///…`).
@@ -50,8 +79,9 @@ fn wrap_with(
     width: usize,
     first: &[Span<'static>],
     rest: &[Span<'static>],
-    keep_urls: bool,
+    keep: Keep,
 ) -> Vec<Line<'static>> {
+    let keep_urls = keep.urls;
     // The line holds a URL kept whole: what follows it without a space
     // (`).`) stays on it.
     let mut glued = false;
@@ -60,6 +90,8 @@ fn wrap_with(
     let prefix_w = |p: &[Span<'static>]| p.iter().map(|s| s.content.width()).sum::<usize>();
     let mut used = prefix_w(first);
     let mut at_start = true;
+    // At the start of one of the text's own lines (not one wrapping made).
+    let mut text_line_start = true;
     let rest_w = prefix_w(rest);
     let avail = |used_prefix: usize| width.max(used_prefix + 8);
     for span in spans {
@@ -70,12 +102,14 @@ fn wrap_with(
                 out.push(Line::from(std::mem::replace(&mut line, rest.to_vec())));
                 used = rest_w;
                 at_start = true;
+                text_line_start = true;
                 continue;
             }
             let is_space = piece.chars().all(char::is_whitespace);
-            if is_space && at_start {
+            if is_space && at_start && !(keep.indent && text_line_start) {
                 continue;
             }
+            text_line_start = false;
             let w = piece.width();
             if glued && !is_space {
                 push_merged(&mut line, piece, style);
@@ -262,6 +296,27 @@ mod tests {
             vec!["• one two", "  three four", "  five six"]
         );
         assert!(lines.iter().all(|l| line_width(l) <= 12));
+    }
+
+    #[test]
+    fn a_text_line_s_indent_is_kept_but_not_a_wrapped_line_s() {
+        let spans = vec![Span::raw(
+            "code:\n    indented line\n        deeper words here",
+        )];
+        let lines = wrap_keeping_indent(&spans, 16, &[Span::raw("› ")], &[Span::raw("  ")]);
+        assert_eq!(
+            texts(&lines),
+            vec![
+                "› code:",
+                "      indented",
+                "  line",
+                "          deeper",
+                "  words here"
+            ]
+        );
+        // Plain wrapping drops them, as before.
+        let plain = wrap(&spans, 16, &[Span::raw("› ")], &[Span::raw("  ")]);
+        assert_eq!(texts(&plain)[1], "  indented line");
     }
 
     #[test]

@@ -86,6 +86,7 @@ mod planted_program;
 mod queue;
 mod resend;
 mod resume_marks;
+mod resume_picker;
 mod rewind;
 mod rewind_agents;
 mod rewrap;

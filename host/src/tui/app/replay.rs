@@ -30,7 +30,9 @@ impl App {
         for item in items {
             match item {
                 Item::User { text } => {
-                    let lines = cells::user(text, self.width, &pal);
+                    // As it was typed (and shown live): the files its
+                    // @mentions attached are not part of it.
+                    let lines = cells::user(quire::store::as_typed(text), self.width, &pal);
                     self.commit.extend(lines);
                 }
                 Item::Assistant { text } => {
