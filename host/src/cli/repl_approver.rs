@@ -116,7 +116,17 @@ impl Approver for TerminalApprover {
                 // The registry takes a cancel it sees before the call's
                 // answer over that answer: one yield lets it see it.
                 Input::Interrupted | Input::Cleared => {
-                    if self.interrupts.interrupt() {
+                    let stopped = self.interrupts.interrupt();
+                    // A subagent's question is no one's answer: a child
+                    // this interrupt stops drops it (its call ends as
+                    // interrupted); one working in the background since
+                    // an earlier turn still waits, asked again.
+                    if stopped && request.agent.is_some() {
+                        eprintln!("(the turn was interrupted; this question is still open)");
+                        first = true;
+                        continue;
+                    }
+                    if stopped {
                         tokio::task::yield_now().await;
                     }
                     // Unanswered: `asking` ends the question's line.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::EventStream;
-use quire::agent::{CompactReason, Event, EventSink, Session, SessionOptions, TaskStatus};
+use quire::agent::{CompactReason, Event, EventSink, SessionOptions, TaskStatus};
 use quire::store;
 use quire::tools::approval::{PausedWhileAsking, RememberingApprover};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -24,7 +24,7 @@ use super::term::{self, Term};
 use super::{complete, history, input, picker};
 use crate::cli::args::GlobalArgs;
 use crate::cli::mention;
-use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, repl, setup};
+use crate::cli::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, repl, setup};
 
 /// The live area's rows when the terminal is taken (the composer and the
 /// status line; the first frame sizes it to what it shows).
@@ -34,6 +34,7 @@ mod ask_line;
 mod asks;
 mod bang;
 mod job_control;
+mod starting;
 use job_control::{resume, suspend};
 
 /// The shortest time between two redraws while events stream in.
@@ -172,16 +173,24 @@ pub async fn run(
     let replay = loaded
         .as_ref()
         .map(|l| (l.items.clone(), l.statuses.clone(), l.path.clone()));
-    let mut session = match Session::start(SessionOptions {
+    let opts = SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
         cwd: setup.cwd.clone(),
         resume: loaded,
         approver: Arc::new(RememberingApprover::new(PausedWhileAsking::new(approver))),
         events: sink,
-    }) {
-        Ok(s) => s,
-        Err(e) => {
+    };
+    let mut session = match starting::start(&mut io, &mut app, opts).await {
+        Some(Ok(s)) => s,
+        None => {
+            let code = io.signals.exit_code().unwrap_or(EXIT_INTERRUPTED);
+            drop(io);
+            drop(guard);
+            crate::cli::pipe::err_clean("quire: stopped before the session started\n");
+            return code;
+        }
+        Some(Err(e)) => {
             drop(io);
             drop(guard);
             let (code, message) = crate::cli::exec::start_error(&e, &sessions_dir);
@@ -530,7 +539,8 @@ async fn drive<T>(
             got = io.signals.next() => match got {
                 Got::Suspend => suspend(io, app),
                 Got::Resume => resume(io, app),
-                Got::Interrupt | Got::End(_) => interrupt(app, cancel),
+                Got::Interrupt => asks::interrupt(app, cancel, false),
+                Got::End(_) => asks::interrupt(app, cancel, true),
             },
             ev = next_event(&mut io.keys, &mut io.held), if io.keys_open || !io.held.is_empty() => {
                 let Some(Ok(ev)) = ev else {
@@ -538,14 +548,14 @@ async fn drive<T>(
                     // SIGHUP (a closed input would be ready again at once,
                     // so it is not polled any more).
                     terminal_gone(io);
-                    interrupt(app, cancel);
+                    asks::interrupt(app, cancel, true);
                     continue;
                 };
                 // A burst of typed keys is taken in whole, then drawn once.
                 let mut burst = Burst::new(ev, std::mem::take(&mut io.held));
                 while let Some(ev) = burst.next() {
                     match input::event(app, ev, true) {
-                        Action::Interrupt => interrupt(app, cancel),
+                        Action::Interrupt => asks::interrupt(app, cancel, false),
                         // What only reads the view answers now.
                         Action::Submit(t) if commands::read_only(&t) => {
                             history::append(&io.history, &t);
@@ -586,13 +596,6 @@ async fn drive<T>(
 fn terminal_gone(io: &mut Io) {
     io.keys_open = false;
     io.signals.ended_by.get_or_insert(libc::SIGHUP);
-}
-
-fn interrupt(app: &mut App, cancel: &CancellationToken) {
-    cancel.cancel();
-    if let Some(mut p) = app.approval.take() {
-        p.answer(Answer::No);
-    }
 }
 
 fn ctrl_c() -> crossterm::event::KeyEvent {

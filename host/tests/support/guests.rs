@@ -115,3 +115,20 @@ pub fn build_example(name: &str) -> PathBuf {
     built.insert(name.to_string(), wasm.clone());
     wasm
 }
+
+const MARK: &[u8] = b"odd-list-mode=schema            ";
+
+/// A plugin folder (its `list-tools` gone wrong: `schema`, `spin`) `dir` named `name` holding the odd-list guest in
+/// `mode` (its mode bytes patched in a copy), with `extra` in plugin.toml.
+pub fn odd_plugin(dir: &Path, name: &str, mode: &str, extra: &str) -> PathBuf {
+    let mut wasm = std::fs::read(build("odd-list")).unwrap();
+    let at = wasm
+        .windows(MARK.len())
+        .position(|w| w == MARK)
+        .expect("mode mark in odd_list.wasm");
+    let mark = format!("{:<32}", format!("odd-list-mode={mode}"));
+    wasm[at..at + MARK.len()].copy_from_slice(mark.as_bytes());
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tmp.path(), wasm).unwrap();
+    plugin_dir(dir, name, tmp.path(), extra)
+}

@@ -7,14 +7,15 @@
 use super::super::app::App;
 use super::super::approve::{Answer, Ask, Pending, show_request};
 use super::Io;
+use tokio_util::sync::CancellationToken;
 
 /// How often a prompt that appeared while the user typed checks whether
 /// typing paused (it then takes keys as answers).
 pub(super) const ARM_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Shows `ask` (one prompt at a time: the loop takes the next one only
-/// when none is shown). `cancelled`: the turn is being interrupted, the
-/// request is answered no.
+/// when none is shown). `cancelled`: the turn is being interrupted, its
+/// own request is answered no ([`interrupt`]).
 pub(super) fn show(io: &mut Io, app: &mut App, ask: Ask, cancelled: bool) {
     // The agent's events from before the ask (the answer's text, the call
     // starting) may be waiting: the ask can win the same poll in which
@@ -25,7 +26,7 @@ pub(super) fn show(io: &mut Io, app: &mut App, ask: Ask, cancelled: bool) {
     let pager = show_request(app, &ask.0);
     let mut p = Pending::new(ask, app.typed_at);
     p.pager = pager;
-    if cancelled {
+    if cancelled && the_turns(&p) {
         p.answer(Answer::No);
     } else {
         app.approval = Some(p);
@@ -51,4 +52,28 @@ pub(super) fn settle(app: &mut App) {
 /// every [`ARM_CHECK`] while nothing else happens).
 pub(super) fn arming(app: &App) -> bool {
     app.approval.as_ref().is_some_and(|p| !p.armed)
+}
+
+/// Esc or Ctrl-C during a turn: the turn stops and the question it asked
+/// itself is answered no. A subagent's question is no one's answer: a
+/// child this interrupt stops drops it (its call ends as interrupted,
+/// the prompt goes, [`settle`]); a child working in the background since
+/// an earlier turn still waits, and its prompt stays until the user
+/// answers it. `ending`: quire is ending (SIGTERM, SIGHUP, the terminal
+/// gone): every question is answered no.
+pub(super) fn interrupt(app: &mut App, cancel: &CancellationToken, ending: bool) {
+    cancel.cancel();
+    if app
+        .approval
+        .as_ref()
+        .is_some_and(|p| ending || the_turns(p))
+        && let Some(mut p) = app.approval.take()
+    {
+        p.answer(Answer::No);
+    }
+}
+
+/// Whether the session itself asked (not one of its subagents).
+fn the_turns(p: &Pending) -> bool {
+    p.request.agent.is_none()
 }

@@ -4,28 +4,9 @@
 //! `plugins validate` and `inspect`; a listing that never returns is
 //! stopped at its own short limit, plugins loading side by side.
 
-use std::path::{Path, PathBuf};
-
-use crate::support::guests;
+use crate::support::guests::odd_plugin;
 use crate::support::model_server::Reply;
 use crate::support::quire::TestEnv;
-
-const MARK: &[u8] = b"odd-list-mode=schema            ";
-
-/// A plugin folder `dir` named `name` holding the odd-list guest in
-/// `mode` (its mode bytes patched in a copy), with `extra` in plugin.toml.
-fn odd_plugin(dir: &Path, name: &str, mode: &str, extra: &str) -> PathBuf {
-    let mut wasm = std::fs::read(guests::build("odd-list")).unwrap();
-    let at = wasm
-        .windows(MARK.len())
-        .position(|w| w == MARK)
-        .expect("mode mark in odd_list.wasm");
-    let mark = format!("{:<32}", format!("odd-list-mode={mode}"));
-    wasm[at..at + MARK.len()].copy_from_slice(mark.as_bytes());
-    let tmp = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(tmp.path(), wasm).unwrap();
-    guests::plugin_dir(dir, name, tmp.path(), extra)
-}
 
 fn warnings(run: &crate::support::quire::Run) -> Vec<String> {
     run.of_type("warning")

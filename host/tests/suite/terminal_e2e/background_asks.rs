@@ -14,11 +14,11 @@ use crate::support::model_server::{Reply, Step};
 use crate::support::pty::Pty;
 use crate::support::quire::{TestEnv, wait_for_file};
 
-const PARENT: &str = "PARENT-MARK";
-const CHILD: &str = "CHILD-ASKS";
-const IN_THE_BACKGROUND: &str = "runs in the background";
+pub(super) const PARENT: &str = "PARENT-MARK";
+pub(super) const CHILD: &str = "CHILD-ASKS";
+pub(super) const IN_THE_BACKGROUND: &str = "runs in the background";
 
-fn spawn_child() -> Reply {
+pub(super) fn spawn_child() -> Reply {
     Reply::tool_calls(vec![Step::tool_call(
         "s1",
         "spawn_agent",
@@ -28,14 +28,14 @@ fn spawn_child() -> Reply {
 
 /// A command in the sandbox (no question with `on-request`) that waits
 /// until the test creates `file`.
-fn wait_until_exists(id: &str, file: &Path) -> Reply {
+pub(super) fn wait_until_exists(id: &str, file: &Path) -> Reply {
     let command = format!("while [ ! -e '{}' ]; do sleep 0.1; done", file.display());
     Reply::tool_call(id, "shell", json!({ "command": command }))
 }
 
 /// The child's question: a command outside the sandbox that writes
 /// `asked.txt`.
-fn escalated() -> Reply {
+pub(super) fn escalated() -> Reply {
     Reply::tool_call(
         "c2",
         "shell",
@@ -45,7 +45,7 @@ fn escalated() -> Reply {
 
 /// The child's requests after its question: the command ran, nobody
 /// declined it.
-fn child_was_approved(env: &TestEnv) {
+pub(super) fn child_was_approved(env: &TestEnv) {
     let asked = env.repo_path().join("asked.txt");
     assert_eq!(wait_for_file(&asked), "ran");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
