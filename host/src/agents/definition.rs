@@ -310,7 +310,11 @@ fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) ->
             None => Some(n.clone()),
         })
         .collect();
-    let mapped: Vec<String> = names
+    // Claude Code's `Agent` / `Task` is the whole subagent family in quire.
+    let family = names
+        .iter()
+        .any(|n| quire_tool(n).as_deref() == Some(super::tools::SPAWN_AGENT));
+    let mut mapped: Vec<String> = names
         .into_iter()
         .map(|n| match quire_tool(&n) {
             Some(q) => q,
@@ -334,6 +338,9 @@ fn tool_names(names: Vec<String>, list: ToolList, warnings: &mut Vec<String>) ->
             }
         })
         .collect();
+    if family {
+        mapped.extend(super::tools::AGENT_TOOLS.map(String::from));
+    }
     // Claude Code's `Glob` and `LS` are both quire's `list_dir`: named once.
     let mut out: Vec<String> = Vec::with_capacity(mapped.len());
     for n in mapped {

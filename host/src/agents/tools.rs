@@ -95,6 +95,11 @@ pub(crate) fn decode<A: DeserializeOwned>(args: Value) -> Result<A, ToolError> {
 /// The name of the tool that starts a subagent.
 pub const SPAWN_AGENT: &str = "spawn_agent";
 
+/// The subagent tools: what Claude Code's one subagent tool (`Agent`,
+/// formerly `Task`) gives an agent definition naming it, so a child that
+/// may start background children can also wait for, message and stop them.
+pub const AGENT_TOOLS: [&str; 4] = [SPAWN_AGENT, "wait_agents", "send_agent", "close_agent"];
+
 struct AgentTool {
     kind: Kind,
     spec: ToolSpec,

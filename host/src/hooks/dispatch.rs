@@ -240,6 +240,7 @@ impl Hooks {
                 None => jobs.push((h, input.clone())),
             }
         }
+        let mut jobs = super::dedup::runs_once(jobs);
         for (h, i) in &mut jobs {
             if h.claude {
                 self.transcripts.swap_in(i);
@@ -250,11 +251,11 @@ impl Hooks {
                 i.extend(quire_mode.map(|m| ("quire_permission_mode".to_string(), m)));
             }
         }
-        // What each Claude Code hook was shown, to read its updatedInput.
+        // What each hook was shown, to read its updatedInput.
         let labels: Vec<String> = jobs.iter().map(|(h, _)| h.def.label()).collect();
-        let shown: Vec<Option<Value>> = jobs
+        let shown: Vec<(bool, Option<Value>)> = jobs
             .iter()
-            .map(|(h, i)| i.get("tool_input").filter(|_| h.claude).cloned())
+            .map(|(h, i)| (h.claude, i.get("tool_input").cloned()))
             .collect();
         // What the model's commands left running could rewrite a
         // repository hook's files between their check and the run: it is
@@ -265,23 +266,32 @@ impl Hooks {
             .iter()
             .any(|(h, _)| writable_files(h) || git_setup::names_git(h))
             .then(crate::child::pause_commands);
-        let runs = jobs.into_iter().map(|(h, i)| self.run_one(h, &info, i));
+        let (chosen, inputs): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
+        let runs = chosen
+            .iter()
+            .zip(inputs)
+            .map(|(h, i)| self.run_one(h, &info, i));
         let mut results = futures::future::join_all(runs).await;
         drop(paused);
         if let Some(v) = views {
             // A patch's files are rewritten one on top of the other.
             let mut args = v.args.clone();
-            for (r, shown) in results.iter_mut().zip(&shown) {
-                // quire's own hooks were shown quire's arguments.
-                if let Some(s) = shown
-                    && let Some(u) = r.updated_input.take()
-                {
-                    let mapped = v.quire_input_over(&args, s, u);
-                    if v.quire_name == "apply_patch" {
-                        args = mapped.clone();
-                    }
-                    r.updated_input = Some(mapped);
+            for (r, (claude, shown)) in results.iter_mut().zip(&shown) {
+                let Some(s) = shown else { continue };
+                let Some(u) = r.updated_input.take() else {
+                    continue;
+                };
+                // quire's own hooks were shown quire's arguments, a
+                // patch's with the paths quire added.
+                if !claude {
+                    r.updated_input = Some(v.native_input_back(s, u));
+                    continue;
                 }
+                let mapped = v.quire_input_over(&args, s, u);
+                if v.quire_name == "apply_patch" {
+                    args = mapped.clone();
+                }
+                r.updated_input = Some(mapped);
             }
         }
         let mut rewriters: Vec<String> = Vec::new();

@@ -24,6 +24,7 @@ pub(crate) mod combine;
 pub mod config;
 pub(crate) mod context_cap;
 pub(crate) mod contract;
+mod dedup;
 pub(crate) mod dispatch;
 mod git_setup;
 pub mod gone_guards;

@@ -211,6 +211,25 @@ impl ToolViews {
 }
 
 impl ToolViews {
+    /// A quire hook's `updatedInput` for the `shown` input: the keys quire
+    /// added to the call's arguments (a patch's `file_path`, `file_paths`)
+    /// that it sent back as shown are dropped, so echoing `tool_input`
+    /// with a changed patch is a valid call. A changed one stays (the
+    /// schema check refuses it, naming it).
+    pub fn native_input_back(&self, shown: &Value, updated: Value) -> Value {
+        let (Value::Object(mut new), Some(shown)) = (updated.clone(), shown.as_object()) else {
+            return updated;
+        };
+        let args = self.args.as_object();
+        for (k, v) in shown {
+            let added = args.is_none_or(|a| !a.contains_key(k));
+            if added && new.get(k) == Some(v) {
+                new.remove(k);
+            }
+        }
+        Value::Object(new)
+    }
+
     /// The Claude fields of the patch file `shown` that a hook changed in
     /// `new`, written into its `patch` (and taken out of `new`).
     fn patch_back(

@@ -20,6 +20,7 @@ mod resume_worktree;
 mod sandbox;
 mod send;
 mod star_tools;
+mod task_tools;
 pub(crate) mod worktree;
 mod worktree_escape;
 

@@ -9,6 +9,7 @@ mod claude_input;
 mod claude_matchers;
 mod claude_transcript;
 mod contract;
+mod dedup;
 mod fail_closed;
 mod faults;
 mod gone_guard;

@@ -250,3 +250,22 @@ fn a_pattern_beside_its_tool_named_whole_adds_nothing_and_warns_nothing() {
     assert!(is_quire_tool("*") && is_quire_tool("mcp__gh__*") && is_quire_tool("read_*"));
     assert!(!is_quire_tool("mcp__github") && !is_quire_tool("nope*"));
 }
+
+#[test]
+fn claudes_task_or_agent_gives_and_refuses_the_whole_subagent_family() {
+    let family = ["spawn_agent", "wait_agents", "send_agent", "close_agent"];
+    for name in ["Task", "Agent"] {
+        let text = format!("---\ndescription: d\ntools: Read, {name}\n---\nGo.");
+        let def = parse_markdown(&text, "lead").unwrap();
+        let mut want = vec!["read_file".to_string()];
+        want.extend(family.map(String::from));
+        assert_eq!(def.tools, Some(want));
+        assert!(def.warnings.is_empty(), "{:?}", def.warnings);
+        let text = format!("---\ndescription: d\ndisallowedTools: {name}\n---\nGo.");
+        let def = parse_markdown(&text, "solo").unwrap();
+        assert_eq!(def.disallowed_tools, family.map(String::from));
+    }
+    // quire's own name stays the one tool it names.
+    let def = parse_markdown("---\ndescription: d\ntools: spawn_agent\n---\nGo.", "s").unwrap();
+    assert_eq!(def.tools, Some(vec!["spawn_agent".to_string()]));
+}

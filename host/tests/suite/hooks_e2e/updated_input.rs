@@ -149,3 +149,39 @@ fn an_updated_input_that_is_no_object_refuses_the_call_with_a_warning() {
     });
     assert!(said, "{:?}", run.events);
 }
+
+/// quire's own hook that echoes `tool_input` back with the patch changed
+/// (the usual jq idiom) sends `file_path` and `file_paths`, which quire
+/// added: they are dropped, the changed patch runs.
+#[test]
+fn a_quire_hook_echoing_a_patchs_input_with_the_patch_changed_is_run() {
+    let env = TestEnv::new("chat");
+    let hook = script(
+        &env,
+        "echoback.py",
+        "#!/usr/bin/env python3\nimport json, sys\nti = json.load(sys.stdin)['tool_input']\nti['patch'] = ti['patch'].replace('orig', 'PATCHED')\nprint(json.dumps({'hookSpecificOutput': {'hookEventName': 'PreToolUse', 'updatedInput': ti}}))\n",
+    );
+    super::add_user_hooks(
+        &env,
+        &[super::hook_toml(
+            "PreToolUse",
+            Some("apply_patch"),
+            &hook,
+            "",
+        )],
+    );
+    let patch = "*** Begin Patch\n*** Add File: eb1.txt\n+orig\n*** End Patch\n";
+    env.server.push_all([
+        Reply::tool_call("c1", "apply_patch", json!({"patch": patch})),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("go", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let c1 = completed(&run, "c1");
+    assert_eq!(c1["status"], "ok", "{c1}");
+    assert_eq!(env.read("eb1.txt"), "PATCHED\n");
+    let rewritten = run.of_type("tool_input_rewritten");
+    assert_eq!(rewritten.len(), 1, "{:?}", run.events);
+    let args = rewritten[0]["arguments"].as_object().unwrap();
+    assert_eq!(args.keys().collect::<Vec<_>>(), ["patch"], "{args:?}");
+}
