@@ -14,6 +14,7 @@ pub mod errors;
 pub mod file_kind;
 pub mod file_size_limit;
 pub mod git;
+pub mod hidden_text;
 pub mod hooks;
 pub mod images;
 pub mod mcp;

@@ -157,18 +157,44 @@ impl<T: Serialize> IntoToolResult for Json<T> {
 
 /// Decodes `arguments` into `A`: the error names the tool and says what
 /// to send instead. Empty text counts as `{}` (a tool without arguments).
+/// Anything but a JSON object is refused, also when `A` could be read
+/// from it (serde reads a struct from an array of its fields, a `String`
+/// from a JSON string): a tool's input schema is an object schema.
 pub fn decode_arguments<A: DeserializeOwned>(tool: &str, arguments: &str) -> Result<A, ToolError> {
     let text = if arguments.trim().is_empty() {
         "{}"
     } else {
         arguments
     };
+    if !text.trim_start().starts_with('{')
+        && let Some(kind) = json_kind(text)
+    {
+        return Err(ToolError::InvalidArguments(format!(
+            "the arguments of `{tool}` are {kind}, not a JSON object; \
+             send one JSON object as its input schema describes"
+        )));
+    }
     serde_json::from_str(text).map_err(|e| {
         ToolError::InvalidArguments(format!(
             "the arguments of `{tool}` do not fit its input schema: {e}; \
              send one JSON object as the schema describes"
         ))
     })
+}
+
+/// What kind of JSON value `text` is (`an array`), or `None` when it is
+/// not JSON (the decoder then says where it breaks).
+fn json_kind(text: &str) -> Option<&'static str> {
+    Some(
+        match serde_json::from_str::<serde_json::Value>(text).ok()? {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "a boolean",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::Object(_) => "an object",
+        },
+    )
 }
 
 /// Decodes the arguments, runs `f`, turns its result into text or an error.

@@ -126,6 +126,42 @@ fn bad_arguments_are_invalid_arguments_naming_the_tool_and_the_problem() {
 }
 
 #[test]
+fn arguments_that_are_not_an_object_are_refused_naming_what_they_are() {
+    // serde would read `Greet` from an array of its fields, a `String`
+    // argument from a JSON string: both are refused.
+    for (args, kind) in [
+        (r#"["Ada", "happy"]"#, "an array"),
+        (r#""Ada""#, "a string"),
+        ("42", "a number"),
+        ("null", "null"),
+        (" true", "a boolean"),
+    ] {
+        let err = TOOLS.call("greet", args).unwrap_err();
+        let ToolError::InvalidArguments(msg) = err else {
+            panic!("{args}: {err:?}")
+        };
+        assert!(
+            msg.contains("`greet`") && msg.contains(&format!("are {kind}, not a JSON object")),
+            "{args}: {msg}"
+        );
+    }
+    fn shout(text: String) -> String {
+        text.to_uppercase()
+    }
+    let err = invoke("shout", r#""hi""#, shout).unwrap_err();
+    assert!(
+        matches!(&err, ToolError::InvalidArguments(m) if m.contains("are a string")),
+        "{err:?}"
+    );
+    assert_eq!(
+        TOOLS
+            .call("greet", r#" {"name": "Ada", "mood": "happy"}"#)
+            .unwrap(),
+        "hello Ada"
+    );
+}
+
+#[test]
 fn errors_from_the_tool_keep_their_kind_or_become_failed() {
     let err = TOOLS
         .call("greet", r#"{"name": "", "mood": "happy"}"#)

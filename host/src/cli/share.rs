@@ -3,6 +3,7 @@
 
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
+use quire::plugins::manifest::{self, MANIFEST_FILE};
 use quire::share::{self, AddOptions, Entry, Kind, Layout, LockFile, ShareContext, Synced};
 use serde_json::json;
 
@@ -230,8 +231,12 @@ fn short(commit: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// For a plugin that asks for permissions: it runs only once accepted
+/// (one that asks for none is loaded as is: nothing to say).
 fn consent_note(ctx: &ShareContext, e: &Entry) {
-    if e.kind == Kind::Plugin {
+    let file = share::lock::resolve(&ctx.root, &e.installed).join(MANIFEST_FILE);
+    let asks_nothing = || manifest::load(&file).is_ok_and(|m| m.permissions.is_empty());
+    if e.kind == Kind::Plugin && !asks_nothing() {
         let at = match ctx.layout {
             Layout::Project => e.installed.clone(),
             Layout::User => share::lock::resolve(&ctx.root, &e.installed)

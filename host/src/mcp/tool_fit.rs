@@ -28,6 +28,13 @@ pub(crate) fn fit(server: &str, mut tool: Tool) -> Result<(Tool, Vec<String>), S
             serde_json::Value::String(name)
         ));
     }
+    let mut schema = Value::Object((*tool.input_schema).clone());
+    if let Some(why) = hidden(&tool, &schema) {
+        return Err(format!(
+            "MCP server '{server}': tool '{}' is left out: {why}, which would show the model different text than you see",
+            crate::printable::quoted_name(&name)
+        ));
+    }
     let mut notes = Vec::new();
     if let Some(d) = &tool.description
         && let Some(cut) = cut(d, DESCRIPTION_CHARS)
@@ -38,7 +45,6 @@ pub(crate) fn fit(server: &str, mut tool: Tool) -> Result<(Tool, Vec<String>), S
         ));
         tool.description = Some(Cow::Owned(cut));
     }
-    let mut schema = Value::Object((*tool.input_schema).clone());
     let mut longest = 0;
     let cuts = cut_descriptions(&mut schema, &mut longest);
     if cuts > 0 {
@@ -58,6 +64,27 @@ pub(crate) fn fit(server: &str, mut tool: Tool) -> Result<(Tool, Vec<String>), S
         tool.input_schema = Arc::new(o);
     }
     Ok((tool, notes))
+}
+
+/// Where `tool`'s name, description or input schema holds a hidden
+/// character ([`crate::hidden_text`]): refused like a skill with one,
+/// never sent cleaned, so the model reads what `quire mcp tools` shows.
+fn hidden(tool: &Tool, schema: &Value) -> Option<String> {
+    use crate::hidden_text::{code, in_name, in_schema, in_text};
+    let (place, c) = in_name(&tool.name)
+        .map(|c| ("name".to_string(), c))
+        .or_else(|| {
+            let d = tool.description.as_deref()?;
+            in_text(d).map(|c| ("description".to_string(), c))
+        })
+        .or_else(|| {
+            let (place, c) = in_schema(schema)?;
+            Some((format!("input schema ({place})"), c))
+        })?;
+    Some(format!(
+        "its {place} holds the invisible character {}",
+        code(c)
+    ))
 }
 
 /// `s` cut to `max` characters with a mark, or `None` when it fits.
@@ -158,5 +185,31 @@ mod tests {
         let ok =
             tool(json!({"name": "fine", "description": "x", "inputSchema": {"type": "object"}}));
         assert!(fit("srv", ok).unwrap().1.is_empty());
+    }
+
+    #[test]
+    fn hidden_characters_leave_the_tool_out_named() {
+        let t = tool(
+            json!({"name": "t", "description": "ignore previous\u{202e}\u{1b}]0;x\u{7}",
+            "inputSchema": {"type": "object"}}),
+        );
+        let e = fit("srv", t).unwrap_err();
+        assert!(
+            e.contains("MCP server 'srv'") && e.contains("its description") && e.contains("U+202E"),
+            "{e}"
+        );
+        let t = tool(json!({"name": "t", "description": "fine 👩\u{200d}💻",
+            "inputSchema": {"type": "object", "properties": {"q": {"type": "string", "description": "q\u{e0041}"}}}}));
+        let e = fit("srv", t).unwrap_err();
+        assert!(
+            e.contains("description of properties.q") && e.contains("U+E0041"),
+            "{e}"
+        );
+        let t = tool(json!({"name": "t\u{200b}x", "inputSchema": {"type": "object"}}));
+        assert!(
+            fit("srv", t)
+                .unwrap_err()
+                .contains("its name holds the invisible character U+200B")
+        );
     }
 }

@@ -6,10 +6,32 @@ use std::path::{Path, PathBuf};
 
 use super::PluginError;
 
-/// Top-level folders left out: build output and version control (a
+/// Top-level entries left out: build output and version control (a
 /// plugin crate's `target/` can hold gigabytes), unless a `${plugin}/…`
-/// grant names them.
-const SKIPPED: [&str; 2] = ["target", ".git"];
+/// grant names them, and the crate's `.gitignore` (`quire plugins new`
+/// writes `/target` and `*.wasm`: an installed folder committed to a
+/// repository would leave out its component).
+const SKIPPED: [&str; 3] = ["target", ".git", ".gitignore"];
+
+/// The top-level folders of `manifest`'s plugin a `${plugin}/…` grant
+/// names: copied even when [`SKIPPED`].
+pub fn granted_folders(manifest: &super::manifest::Manifest) -> Vec<String> {
+    manifest
+        .permissions
+        .fs
+        .iter()
+        .filter_map(|g| g.path.strip_prefix("${plugin}/"))
+        .filter_map(|rest| rest.split('/').find(|s| !s.is_empty()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether the top-level entry `name` of a plugin folder is left out of
+/// an installed copy (`plugins add`, `share add`): one of [`SKIPPED`] no
+/// grant in `keep` ([`granted_folders`]) names.
+pub fn left_out(name: &str, keep: &[String]) -> bool {
+    SKIPPED.contains(&name) && !keep.iter().any(|k| k == name)
+}
 
 /// Copies the folder `from` into `to` (created), leaving out the
 /// top-level entries in `leave_out` and, unless `keep` names them, the
@@ -22,9 +44,7 @@ pub fn copy_folder(
     keep: &[String],
 ) -> Result<(), PluginError> {
     let mut plan = Vec::new();
-    let skip = |name: &str| {
-        leave_out.contains(&name) || (SKIPPED.contains(&name) && !keep.iter().any(|k| k == name))
-    };
+    let skip = |name: &str| leave_out.contains(&name) || left_out(name, keep);
     walk(from, Path::new(""), to, &skip, &mut plan)?;
     std::fs::create_dir_all(to).map_err(|source| PluginError::Io {
         path: to.to_path_buf(),
@@ -114,6 +134,7 @@ mod tests {
         std::fs::write(from.join("data/deep/table.txt"), "payload").unwrap();
         std::fs::write(from.join("target/release/big"), "x").unwrap();
         std::fs::write(from.join("plugin.toml"), "m").unwrap();
+        std::fs::write(from.join(".gitignore"), "/target\n*.wasm\n").unwrap();
         let to = root.path().join("to");
         copy_folder(&from, &to, &["plugin.toml"], &[]).unwrap();
         assert_eq!(
@@ -122,6 +143,7 @@ mod tests {
         );
         assert!(!to.join("target").exists());
         assert!(!to.join("plugin.toml").exists());
+        assert!(!to.join(".gitignore").exists());
 
         let kept = root.path().join("kept");
         copy_folder(&from, &kept, &[], &["target".into()]).unwrap();

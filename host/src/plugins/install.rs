@@ -147,14 +147,7 @@ fn copy_plugin(manifest: &Manifest, dest: &Path) -> Result<Manifest, PluginError
         .component
         .file_name()
         .ok_or_else(|| PluginError::Other("the component path has no file name".into()))?;
-    let keep: Vec<String> = manifest
-        .permissions
-        .fs
-        .iter()
-        .filter_map(|g| g.path.strip_prefix("${plugin}/"))
-        .filter_map(|rest| rest.split('/').find(|s| !s.is_empty()))
-        .map(str::to_string)
-        .collect();
+    let keep = super::folder_copy::granted_folders(manifest);
     let component_name = file_name.to_string_lossy();
     // Built beside the installed folder, then swapped in whole: nothing
     // of a version installed before stays.

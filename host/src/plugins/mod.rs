@@ -29,6 +29,7 @@ pub mod install;
 pub(crate) mod limits;
 pub mod manifest;
 pub mod market;
+pub mod memory_budget;
 pub(crate) mod output;
 pub mod remove;
 pub mod run_tmp;
@@ -48,7 +49,7 @@ pub use engine::PluginEngine;
 pub use manifest::Manifest;
 pub use runtime::{CallError, CallOutcome, LoadedPlugin};
 pub use session::{SessionPlugins, load_for_session};
-pub use tool::{PluginTool, parameters as tool_parameters, tool_name};
+pub use tool::{PluginTool, offered as tool_offered, tool_name};
 
 /// `[plugins]` in config.toml.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

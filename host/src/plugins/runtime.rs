@@ -13,6 +13,7 @@ use super::explain::{explain, is_deadline};
 use super::grants::{Grants, HostAllowList};
 use super::limits;
 use super::manifest::Manifest;
+use super::memory_budget::MemoryBudget;
 use super::state::{CallTrace, PluginState};
 use super::world::{self, GuestError, HookCall, HookReply, PluginPre, ToolInfo};
 
@@ -46,6 +47,8 @@ pub struct LoadedPlugin {
     allow: Arc<HostAllowList>,
     pre: PluginPre,
     engine: wasmtime::Engine,
+    /// What its calls running at once may hold together.
+    memory: MemoryBudget,
 }
 
 /// Why a call did not return a result.
@@ -121,6 +124,7 @@ impl LoadedPlugin {
             allow: Arc::new(HostAllowList::default()),
             pre,
             engine: engine.engine().clone(),
+            memory: MemoryBudget::new(manifest.limits.memory_mb),
             name,
             manifest,
         };
@@ -212,7 +216,18 @@ impl LoadedPlugin {
     /// One operation in a fresh store: WASI from `grants`, memory capped,
     /// stopped at the deadline by the epoch and by an outer timeout (which
     /// also covers a guest waiting in a host call).
+    /// Waits first while the plugin's calls running hold too much of its
+    /// memory budget for one more ([`MemoryBudget`]).
     async fn run(&self, grants: &Grants, allow: Arc<HostAllowList>, op: Op<'_>) -> Outcome {
+        let in_use = self.memory.in_use_mb();
+        let memory = self.memory.reserve().await;
+        if memory.waited {
+            tracing::debug!(
+                plugin = &*self.name,
+                "waited for memory: its calls running held {in_use} of the {} MiB they may hold together",
+                self.memory.total_mb()
+            );
+        }
         let started = Instant::now();
         let limits = self.manifest.limits;
         let listing = matches!(op, Op::ListTools);

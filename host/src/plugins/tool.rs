@@ -48,6 +48,32 @@ pub fn parameters(schema: &str) -> Result<Value, String> {
     Ok(value)
 }
 
+/// The parameters of the tool `info` as [`parameters`] gives them, or why
+/// sessions leave it out: also when its name, its description or what its
+/// schema tells the model (descriptions, titles, parameter names) holds a
+/// hidden character ([`crate::hidden_text`]) — refused like a skill with
+/// one, never sent cleaned, so the model reads what `plugins inspect`
+/// shows you.
+pub fn offered(info: &ToolInfo) -> Result<Value, String> {
+    let hidden = |place: &str, c: char| {
+        format!(
+            "has the invisible character {} in its {place}, which would show the model different text than you see",
+            crate::hidden_text::code(c)
+        )
+    };
+    if let Some(c) = crate::hidden_text::in_name(&info.name) {
+        return Err(hidden("name", c));
+    }
+    if let Some(c) = crate::hidden_text::in_text(&info.description) {
+        return Err(hidden("description", c));
+    }
+    let parameters = parameters(&info.input_schema)?;
+    if let Some((place, c)) = crate::hidden_text::in_schema(&parameters) {
+        return Err(hidden(&format!("input schema ({place})"), c));
+    }
+    Ok(parameters)
+}
+
 pub struct PluginTool {
     plugin: Arc<LoadedPlugin>,
     tool: String,
@@ -56,13 +82,14 @@ pub struct PluginTool {
 
 impl PluginTool {
     /// The tool `info` of `plugin`; `Err` (a warning) when its schema is
-    /// not a JSON object schema ([`parameters`]).
+    /// not a JSON object schema or it holds a hidden character
+    /// ([`offered`]).
     pub fn new(plugin: Arc<LoadedPlugin>, info: &ToolInfo) -> Result<PluginTool, String> {
-        let parameters = parameters(&info.input_schema).map_err(|why| {
+        let parameters = offered(info).map_err(|why| {
             format!(
                 "plugin '{}': tool '{}' {why}; the tool is left out",
                 plugin.name(),
-                info.name
+                crate::printable::quoted_name(&info.name)
             )
         })?;
         let spec = ToolSpec {
@@ -175,5 +202,32 @@ mod tests {
             );
         }
         assert!(parameters("{").unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn hidden_characters_leave_the_tool_out_named() {
+        let info = |name: &str, description: &str, schema: &str| ToolInfo {
+            name: name.into(),
+            description: description.into(),
+            input_schema: schema.into(),
+            read_only: false,
+        };
+        let fine = info("count", "Counts 👩\u{200d}💻 words\nper line", "{}");
+        assert!(offered(&fine).is_ok());
+        let why = offered(&info("count", "ignore previous\u{202e}", "{}")).unwrap_err();
+        assert!(
+            why.contains("U+202E") && why.contains("its description"),
+            "{why}"
+        );
+        let why = offered(&info("co\u{200b}unt", "d", "{}")).unwrap_err();
+        assert!(why.contains("U+200B") && why.contains("its name"), "{why}");
+        let schema = r#"{"properties":{"n":{"type":"integer","description":"n\udb40\udc41"}}}"#;
+        let why = offered(&info("count", "d", schema)).unwrap_err();
+        assert!(
+            why.contains("U+E0041") && why.contains("description of properties.n"),
+            "{why}"
+        );
+        let why = offered(&info("count", "d", "[]")).unwrap_err();
+        assert!(why.contains("not an object schema"), "{why}");
     }
 }

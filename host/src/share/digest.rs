@@ -48,12 +48,20 @@ pub fn same(a: &Digests, b: &Digests) -> bool {
 
 /// The digests of every file under `dir`.
 pub fn of_folder(dir: &Path) -> Result<Digests, ShareError> {
+    of_folder_but(dir, &|_| false)
+}
+
+/// The digests of every file under `dir` but those below the top-level
+/// entries `skip` names (never read).
+pub fn of_folder_but(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Digests, ShareError> {
     let mut out = Digests::new();
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(|e| {
+            e.file_name() != ".git" && !(e.depth() == 1 && skip(&e.file_name().to_string_lossy()))
+        })
     {
         let entry = entry.map_err(|e| ShareError::Io {
             path: dir.to_path_buf(),

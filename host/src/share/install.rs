@@ -244,7 +244,7 @@ pub fn stage(ctx: &ShareContext, opts: &AddOptions) -> Result<Staged, ShareError
                 &installed,
             )?;
         }
-        let files = digest::of_folder(&item.dir)?;
+        let files = super::source_files::of_source(item.kind, &item.dir)?;
         let inner = match (&subdir, &item.child) {
             (Some(s), Some(c)) => Some(format!("{s}/{c}")),
             (Some(s), None) => Some(s.clone()),

@@ -16,6 +16,7 @@
 //! - [`update`]: what an update would change, installed once accepted.
 //! - [`folder_news`]: what upstream added to a folder added whole.
 //! - [`entry_manifest`]: a marketplace entry as its plugin's manifest.
+//! - [`source_files`]: what of a source folder is installed.
 
 pub mod bundle_entry;
 pub(crate) mod check;
@@ -32,6 +33,7 @@ pub mod legacy;
 pub mod lock;
 pub(crate) mod mcp_source;
 pub mod source;
+pub(crate) mod source_files;
 mod source_links;
 mod sync;
 pub(crate) mod update;

@@ -168,7 +168,7 @@ fn restore(ctx: &ShareContext, entry: &Entry) -> Result<(), ShareError> {
         &format!("its source {}", source_text(entry)),
     )?;
     let files = if content.is_dir() {
-        digest::of_folder(&content)?
+        super::source_files::of_source(entry.kind, &content)?
     } else {
         Digests::new()
     };

@@ -11,6 +11,7 @@ mod cli;
 mod everything;
 mod exec;
 mod faulty_replies;
+mod hidden_text;
 mod hooks;
 mod http_faults;
 mod http_limits;

@@ -413,6 +413,7 @@ mod consent_code;
 mod consent_race;
 mod folders;
 mod log_lines;
+mod memory_budget;
 mod names;
 mod odd_list;
 mod remove;

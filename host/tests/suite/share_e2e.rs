@@ -20,6 +20,7 @@ mod links;
 mod mcp_hostile;
 mod mcp_source;
 mod modes;
+mod plugin_crate;
 mod pulled_update;
 mod update_hint;
 mod url_secret;

@@ -7,7 +7,7 @@ use quire::plugins::CallError;
 use quire::plugins::cache::CacheOutcome;
 use quire::plugins::consent::{ConsentStatus, ConsentStore, not_loaded_warning};
 use quire::plugins::manifest::Manifest;
-use quire::plugins::{tool_name, tool_parameters};
+use quire::plugins::{tool_name, tool_offered};
 use serde_json::{Value, json};
 
 use super::{Ctx, consent_word, load, resolve_target};
@@ -45,7 +45,7 @@ pub(super) async fn inspect(ctx: &Ctx, target: &str, as_json: bool) -> i32 {
                 "description": t.description, "read_only": t.read_only,
                 "input_schema": serde_json::from_str::<Value>(&t.input_schema)
                     .unwrap_or_else(|_| Value::String(t.input_schema.clone())),
-                "problem": tool_parameters(&t.input_schema).err(),
+                "problem": tool_offered(t).err(),
             })
         })
         .collect();

@@ -1,14 +1,15 @@
 //! `quire plugins validate`: the tools of a bundle's WASM components. Each
 //! component is loaded (its `list-tools` runs with no grants) and a tool
-//! whose input schema sessions would leave out (not JSON, not an object
-//! schema: providers refuse the request) is a problem of its plugin.toml.
+//! sessions would leave out (an input schema that is not JSON or not an
+//! object schema: providers refuse the request; a hidden character in its
+//! name, description or schema text) is a problem of its plugin.toml.
 
 use std::path::{Path, PathBuf};
 
 use quire::plugins::bundle::Problem;
 use quire::plugins::manifest::{self, MANIFEST_FILE};
 use quire::plugins::session::load_one;
-use quire::plugins::{Found, Scope, tool_parameters};
+use quire::plugins::{Found, Scope, tool_offered};
 
 /// The problems of the components in `components` (their folders) that
 /// only loading them shows; a manifest or component file already refused
@@ -43,7 +44,7 @@ pub(super) async fn problems(
             }
         };
         for t in &plugin.tools {
-            if let Err(why) = tool_parameters(&t.input_schema) {
+            if let Err(why) = tool_offered(t) {
                 out.push(Problem {
                     file: file.clone(),
                     message: format!(

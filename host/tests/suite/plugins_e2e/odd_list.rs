@@ -1,7 +1,8 @@
 //! A plugin whose `list-tools` goes wrong (the `odd-list` guest): tools
 //! whose input schema is not an object schema are left out of sessions
 //! (providers refuse the whole request otherwise) and flagged by
-//! `plugins validate` and `inspect`; a listing that never returns is
+//! `plugins validate` and `inspect`, as are tools whose text holds a
+//! hidden character; a listing that never returns is
 //! stopped at its own short limit, plugins loading side by side.
 
 use crate::support::guests::odd_plugin;
@@ -161,5 +162,63 @@ fn an_oversized_component_is_refused_unread() {
             .any(|w| w.contains("plugin 'huge' was not loaded")
                 && w.contains("over the limit of 256 MiB")),
         "{warnings:?}"
+    );
+}
+
+/// A tool whose description or parameter description holds a character a
+/// terminal hides (a bidi override, ESC, Unicode tags) is left out of
+/// sessions like a skill with one, the plugin, the tool and the
+/// character named; `validate` calls it a problem, `inspect` warns.
+#[test]
+fn a_tool_with_hidden_characters_is_left_out_naming_the_character() {
+    let env = TestEnv::new("responses");
+    let dir = odd_plugin(
+        &env.repo.path().join(".quire/plugins/odd"),
+        "odd",
+        "hidden",
+        "",
+    );
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings = warnings(&run);
+    for want in [
+        "plugin 'odd': tool 'sneaky' has the invisible character U+202E in its description",
+        "plugin 'odd': tool 'tagged' has the invisible character U+E0049 in its input schema (description of properties.q)",
+    ] {
+        assert!(
+            warnings.iter().any(|w| w.contains(want)),
+            "{want}\n{warnings:?}"
+        );
+    }
+    let request = &env.server.requests()[0];
+    let names: Vec<&str> = request.body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .filter(|n| n.starts_with("odd__"))
+        .collect();
+    assert_eq!(names, ["odd__fine"], "{names:?}");
+    assert!(!request.raw_body.contains("ignore previous"));
+
+    let folder = dir.to_str().unwrap();
+    let validate = env.run(&["plugins", "validate", folder]);
+    assert_eq!(validate.code, 1, "{}{}", validate.stdout, validate.stderr);
+    assert!(
+        validate
+            .stderr
+            .contains("tool 'sneaky' has the invisible character U+202E"),
+        "{}",
+        validate.stderr
+    );
+    let inspect = env.run(&["plugins", "inspect", folder]);
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    assert!(
+        inspect
+            .stderr
+            .contains("warning: plugin 'odd': tool 'tagged' has the invisible character U+E0049"),
+        "{}",
+        inspect.stderr
     );
 }
