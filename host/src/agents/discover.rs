@@ -142,7 +142,23 @@ pub fn add_plugin_agents(found: &mut Discovered, sources: &[(String, PathBuf)]) 
     for (plugin, folder) in sources {
         let more = discover_in(std::slice::from_ref(folder));
         found.skipped.extend(more.skipped);
+        // A definition linked out of the plugin is not the plugin's.
+        let inside =
+            crate::plugins::bundle::plugin_folder_of(folder).and_then(|p| p.canonicalize().ok());
         for mut def in more.agents {
+            if let Some(root) = &inside
+                && !def
+                    .path
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(root))
+            {
+                let why = format!(
+                    "it leads out of the plugin {plugin} ({}) through a symbolic link; plugins may only use their own files, so it is not loaded",
+                    root.display()
+                );
+                found.skipped.push((def.path.clone(), why));
+                continue;
+            }
             def.name = format!("{plugin}:{}", def.name);
             match found.agents.iter().find(|a| a.name == def.name) {
                 // The same file named twice: read once.

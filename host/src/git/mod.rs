@@ -345,11 +345,20 @@ fn base(dir: Option<&Path>, network: Option<bool>, english: bool) -> Command {
         cmd.arg("-C").arg(d);
     }
     if let Some(network) = network {
-        let local: &[&str] = if network { &[] } else { neutral::LOCAL };
+        let local: &[&str] = if network {
+            neutral::NETWORK
+        } else {
+            neutral::LOCAL
+        };
         for setting in neutral::FIXED.iter().chain(local).chain(format::FORMAT) {
             cmd.arg("-c").arg(setting);
         }
         if network {
+            // What git looks up on `PATH` (a remote helper, `ssh`) is
+            // never where the model's commands can write (`.venv/bin`).
+            if let Some(path) = program::clean_path(dir) {
+                cmd.env("PATH", path);
+            }
             cmd.env("GIT_ASKPASS", "true")
                 .env("SSH_ASKPASS", "true")
                 .env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");

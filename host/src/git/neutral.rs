@@ -43,6 +43,18 @@ pub(super) const FIXED: &[&str] = &[
     "protocol.ext.allow=never",
 ];
 
+/// What commands that may fetch get: only the transports quire's
+/// sources may use (`share::transport`). Any other (`x://`, `x::`) is a
+/// remote helper, a program `git-remote-x` found on `PATH`.
+pub(super) const NETWORK: &[&str] = &[
+    "protocol.allow=never",
+    "protocol.https.allow=always",
+    "protocol.http.allow=always",
+    "protocol.ssh.allow=always",
+    "protocol.git.allow=always",
+    "protocol.file.allow=always",
+];
+
 /// What commands that never fetch also get: no transport at all (a
 /// partial clone's lazy fetch would run `core.sshCommand`, credential
 /// helpers, `remote.*.uploadpack`).

@@ -15,6 +15,17 @@ pub fn program(dir: Option<&Path>) -> PathBuf {
     pick(&path, &writable(dir))
 }
 
+/// `PATH` without the entries a sandboxed command may have written
+/// ([`crate::writable_path::without_writable`], as hooks get it): for a
+/// git that may run programs it finds there (a remote helper).
+pub fn clean_path(dir: Option<&Path>) -> Option<std::ffi::OsString> {
+    let path = std::env::var_os("PATH")?;
+    Some(crate::writable_path::without_writable(
+        &path,
+        &writable(dir),
+    ))
+}
+
 /// The repositories a sandboxed command may write, as real paths.
 fn writable(dir: Option<&Path>) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().ok();

@@ -34,6 +34,7 @@ mod load;
 mod manifest_hooks;
 mod node_bins;
 mod not_run;
+pub(crate) mod outside;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub(crate) mod plugin_scripts;

@@ -26,18 +26,35 @@ const VARS: &[&str] = &[
     "$PLUGIN_ROOT",
 ];
 
+/// What a plugin hook may run, said after why one is refused.
+const HOOK: &str =
+    "a plugin hook may run only the plugin's own files, the only ones its approval covers";
+/// The same for a plugin's MCP server (`plugins::bundle::mcp`).
+const SERVER: &str =
+    "a plugin's MCP server may run only the plugin's own files, the only ones its enabling covers";
+
 /// `Err` naming the first word of `command` (as written, before the plugin
 /// root is put in) that reaches outside `root`, the plugin's folder.
 pub fn check(command: &str, root: &Path) -> Result<(), String> {
+    check_as(command, root, HOOK)
+}
+
+/// [`check`] for the command line of a plugin's MCP server (its command
+/// and arguments, as written).
+pub fn check_server(line: &str, root: &Path) -> Result<(), String> {
+    check_as(line, root, SERVER)
+}
+
+fn check_as(command: &str, root: &Path, rule: &str) -> Result<(), String> {
     if let Some(word) = parent_step(command) {
         return Err(format!(
-            "its command has the path segment `..` (in `{word}`), which can reach outside the plugin's folder {}; a plugin hook may run only the plugin's own files, the only ones its approval covers: name them from `${{CLAUDE_PLUGIN_ROOT}}` without `..`",
+            "its command has the path segment `..` (in `{word}`), which can reach outside the plugin's folder {}; {rule}: name them from `${{CLAUDE_PLUGIN_ROOT}}` without `..`",
             root.display()
         ));
     }
     if let Some((word, why)) = spelled_way_out(command) {
         return Err(format!(
-            "its command has `{word}`, {why}: it can name a path outside the plugin's folder {}; a plugin hook may run only the plugin's own files, the only ones its approval covers: name them as `${{CLAUDE_PLUGIN_ROOT}}/path` (the variable without an operator, no `$'…'`, no `{{a,b}}`), and put anything else in a script of the plugin",
+            "its command has `{word}`, {why}: it can name a path outside the plugin's folder {}; {rule}: name them as `${{CLAUDE_PLUGIN_ROOT}}/path` (the variable without an operator, no `$'…'`, no `{{a,b}}`), and put anything else in a script of the plugin",
             root.display()
         ));
     }
@@ -64,7 +81,7 @@ pub fn check(command: &str, root: &Path) -> Result<(), String> {
         let path = root.join(rest);
         if !linked_inside(root, &path) {
             return Err(format!(
-                "its command names `{word}` ({}), outside the plugin's folder {}: it is reached through a symbolic link out of the folder; a plugin hook may run only the plugin's own files, the only ones its approval covers",
+                "its command names `{word}` ({}), outside the plugin's folder {}: it is reached through a symbolic link out of the folder; {rule}",
                 path.display(),
                 root.display()
             ));

@@ -280,12 +280,31 @@ pub fn python_importable(name: &str) -> bool {
 /// instead would stop a guard at the model's first edit. So such a hook
 /// is always "partly covered", and the note says what is.
 pub fn unknown_note(command: &str) -> Option<String> {
+    use super::outside::{Place, place};
     let p = programs(command);
     let mut why = p.unknown.clone();
-    if !p.scripts.is_empty() {
-        let quote = |s: &String| format!("`{s}`");
-        let scripts: Vec<String> = p.scripts.iter().map(quote).collect();
-        let mut covered: Vec<String> = p.folders.iter().map(|f| format!("`{f}/`")).collect();
+    let quote = |s: &String| format!("`{s}`");
+    let at = |want: Place| -> Vec<String> {
+        let of = p.scripts.iter().filter(|s| place(s) == want);
+        of.map(quote).collect()
+    };
+    let (outside, unknown) = (at(Place::Outside), at(Place::Unknown));
+    if !outside.is_empty() {
+        why.push(format!(
+            "it runs {} outside the repository: the approval covers that file's own content (a change to it stops the hook), not its folder nor what it loads",
+            outside.join(", ")
+        ));
+    }
+    if !unknown.is_empty() {
+        why.push(format!(
+            "it runs {}, a path only the shell resolves: the approval does not cover it, and a change to it does not stop the hook",
+            unknown.join(", ")
+        ));
+    }
+    let scripts = at(Place::Inside);
+    if !scripts.is_empty() {
+        let inside = p.folders.iter().filter(|f| place(f) == Place::Inside);
+        let mut covered: Vec<String> = inside.map(|f| format!("`{f}/`")).collect();
         if p.top_level {
             covered.push("the scripts it names at the top of the repository".to_string());
         }
@@ -383,6 +402,33 @@ mod tests {
         );
         let note = unknown_note("python3 -m hkmod.check").unwrap_or_default();
         assert!(note.contains("each package's whole folder"), "{note}");
+    }
+
+    /// A script outside the repository is not "the repository's", and
+    /// its folder is not covered: only the file itself is.
+    #[test]
+    fn a_script_outside_the_repository_is_covered_by_itself_only() {
+        for command in [
+            "bash \"$CLAUDE_PROJECT_DIR\"/../ci/lint.sh",
+            "bash /tmp/x/lint.sh",
+            "cd /opt/ci && ./lint.sh",
+        ] {
+            let note = unknown_note(command).unwrap_or_default();
+            assert!(
+                note.contains(
+                    "outside the repository: the approval covers that file's own content"
+                ) && !note.contains("the repository's `")
+                    && !note.contains("ci/`"),
+                "{command}: {note}"
+            );
+        }
+        let note = unknown_note("bash ~/bin/x.sh").unwrap_or_default();
+        assert!(note.contains("does not cover it"), "{note}");
+        let note = unknown_note("bash tools/x.sh; bash ../ci/y.sh").unwrap_or_default();
+        assert!(
+            note.contains("the repository's `tools/x.sh`") && note.contains("(`tools/`)"),
+            "{note}"
+        );
     }
 
     /// `sh -c 'cd sub && ./run'` runs `sub/run`: its folder is covered,

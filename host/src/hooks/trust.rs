@@ -10,7 +10,9 @@
 //! package run with `-m` is covered with every file of its folder tree
 //! ([`program_folders`], [`super::programs`]), following links inside the
 //! repository. What such a script loads from elsewhere cannot be told, so
-//! its hook is "partly covered" ([`coverage_note`]). Approvals live in
+//! its hook is "partly covered" ([`coverage_note`]). A file outside the
+//! repository that the command names is covered by its own content only
+//! ([`super::outside`]). Approvals live in
 //! `$QUIRE_HOME/trusted_hooks.json`, never in the repository.
 
 use std::collections::BTreeMap;
@@ -76,8 +78,11 @@ const DIR_DEPTH: usize = 4;
 /// - every file under `.claude/hooks` and `.quire/hooks`, when the command
 ///   names anything inside the repository or those folders exist.
 ///
-/// Real paths must stay inside the repository; symbolic links leaving it
-/// are not followed.
+/// - a file outside the repository that the command names that way
+///   (`$CLAUDE_PROJECT_DIR/../ci/lint.sh`, `/tmp/x/lint.sh`), by its real
+///   path ([`super::outside`]): only the file, not its folder.
+///
+/// Folders are walked only inside the repository.
 pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Ok(root) = repo.canonicalize() else {
@@ -111,7 +116,15 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
             add_path(&root, &root.join(file), &mut out);
         }
     }
-    if super::programs::programs(command).python_modules {
+    let programs = super::programs::programs(command);
+    // The scripts as found after a `cd` (`cd /opt/ci && ./lint.sh`).
+    for script in &programs.scripts {
+        let path = project_relative(script)
+            .map(|rest| root.join(rest))
+            .unwrap_or_else(|| root.join(script));
+        add_path(&root, &path, &mut out);
+    }
+    if programs.python_modules {
         add_python_top_level(&root, &mut out);
     }
     out
@@ -334,12 +347,20 @@ fn pinned_hashes(roots: &[PathBuf], command: &str) -> BTreeMap<String, String> {
 }
 
 /// Adds the file at `path`, or the files under the folder at `path`, when
-/// its real path is inside `root` (the repository's real path).
+/// its real path is inside `root` (the repository's real path); a file
+/// outside it by its real path ([`super::outside`]).
 fn add_path(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
     let Ok(real) = path.canonicalize() else {
         return;
     };
     let Ok(rel) = real.strip_prefix(root) else {
+        // A file outside the repository (`../ci/lint.sh`, `/tmp/x.sh`):
+        // by its real path, so a change stops the hook too.
+        if super::outside::sealable(&real)
+            && let Some(digest) = file_hash(&real)
+        {
+            out.insert(real.display().to_string(), digest);
+        }
         return;
     };
     if real.is_file() {
@@ -370,7 +391,7 @@ fn add_path(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
 }
 
 /// `rest` of `$CLAUDE_PROJECT_DIR/rest` (or `${...}`, or `QUIRE_`).
-fn project_relative(word: &str) -> Option<&str> {
+pub(crate) fn project_relative(word: &str) -> Option<&str> {
     ["CLAUDE_PROJECT_DIR", "QUIRE_PROJECT_DIR"]
         .iter()
         .find_map(|var| {

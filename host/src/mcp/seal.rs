@@ -14,7 +14,10 @@
 //! runs and the package of `python -m pkg` (as a hook's approval covers them,
 //! `hooks::programs`), the top-level Python modules `python -m` or a
 //! top-level script imports, and what a runner reads (`package.json` of
-//! `npm`/`npx`, a Makefile). Before every start and restart a server whose
+//! `npm`/`npx`, a Makefile). A file outside the repository that its
+//! command, arguments or `BASH_ENV` name (`python3 ../tools/srv.py`) is
+//! recorded too, by its real path: only that file, not its folder
+//! (`hooks::outside`). Before every start and restart a server whose
 //! files changed, appeared or went away since is not started, and a
 //! warning names the files and says to run `quire trust` again.
 //!
@@ -197,7 +200,7 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
     for word in hook_trust::command_words(&line) {
         let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
         if !word.is_empty() {
-            add_file(&root, &cwd.join(word), &mut out);
+            add_named_file(&root, &cwd.join(word), &mut out);
         }
         if let Some(found) = seal_env::on_path(word, &cwd, &env) {
             add_file(&root, &found, &mut out);
@@ -207,7 +210,7 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
         add_file(&root, &found, &mut out);
     }
     for file in seal_env::startup_files(&cwd, &env) {
-        add_file(&root, &file, &mut out);
+        add_named_file(&root, &file, &mut out);
     }
     for path in seal_env::loaded_paths(&cwd, &env) {
         add_file(&root, &path, &mut out);
@@ -262,6 +265,25 @@ fn add_file(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
         && let Some(digest) = hook_trust::file_hash(&real)
     {
         out.insert(rel.display().to_string(), digest);
+    }
+}
+
+/// [`add_file`], and a regular file outside `root` by its real path
+/// (`python3 ../tools/srv.py`, `/tmp/x/srv.py`): a file the server's
+/// command or arguments name, whose change stops it as one inside does
+/// (`hooks::outside`). Not a program found on `PATH`: that is the user's
+/// own installation, not the repository's choice of file.
+fn add_named_file(root: &Path, path: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(real) = path.canonicalize() else {
+        return;
+    };
+    if real.starts_with(root) {
+        return add_file(root, &real, out);
+    }
+    if crate::hooks::outside::sealable(&real)
+        && let Some(digest) = hook_trust::file_hash(&real)
+    {
+        out.insert(real.display().to_string(), digest);
     }
 }
 

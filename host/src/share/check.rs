@@ -223,6 +223,16 @@ pub fn entry(e: &Entry, layout: Layout) -> Result<(), ShareError> {
             )));
         }
     }
+    if let super::Source::Git(url) = super::Source::parse(&e.source)
+        && let Err(why) = super::transport::check(&url)
+    {
+        return Err(ShareError::Invalid(format!(
+            "{FILE}: the {} entry '{}' has source = \"{}\", which {why} — fix or remove the entry (it may come from an untrusted change)",
+            e.kind.label(),
+            e.name,
+            e.source.escape_debug()
+        )));
+    }
     Ok(())
 }
 

@@ -23,6 +23,8 @@ pub fn checkout(url: &str, revision: Option<&str>, into: &Path) -> Result<String
             "'{shown}' is not a git URL (it starts with '-')"
         )));
     }
+    super::transport::check(url)
+        .map_err(|why| ShareError::Invalid(format!("'{shown}' is not fetched: it {why}")))?;
     let dest = into
         .to_str()
         .ok_or_else(|| ShareError::Invalid(format!("{} is not valid UTF-8", into.display())))?;

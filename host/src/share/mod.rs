@@ -36,6 +36,7 @@ pub mod source;
 pub(crate) mod source_files;
 mod source_links;
 mod sync;
+pub mod transport;
 pub(crate) mod update;
 
 use std::path::PathBuf;
@@ -119,20 +120,26 @@ pub fn mark_drift(d: &mut Discovery, root: &std::path::Path) {
         if loaded.is_none() && (!dir.is_dir() || d.shadowed.iter().any(|s| is_it(&s.skill))) {
             continue;
         }
-        let now = digest::of_folder(&dir).unwrap_or_default();
-        let drift = digest::Drift::between(&entry.files, &now);
-        if drift.is_clean() {
-            continue;
-        }
-        // Only a changed or added file is the user's to lose: `--force`.
-        let sync = match drift.is_local() {
-            true => "quire share sync --force",
-            false => "quire share sync",
+        // A folder that cannot be read as plain files (a named pipe in
+        // it) says why, not that every file is missing.
+        let why = match digest::of_folder(&dir) {
+            Err(e) => format!("cannot be checked against quire.lock: {e}"),
+            Ok(now) => {
+                let drift = digest::Drift::between(&entry.files, &now);
+                if drift.is_clean() {
+                    continue;
+                }
+                // Only a changed or added file is the user's to lose: `--force`.
+                let sync = match drift.is_local() {
+                    true => "quire share sync --force",
+                    false => "quire share sync",
+                };
+                format!(
+                    "differs from quire.lock ({}); `{sync}` restores it",
+                    drift.describe()
+                )
+            }
         };
-        let why = format!(
-            "differs from quire.lock ({}); `{sync}` restores it",
-            drift.describe()
-        );
         match loaded {
             Some(i) => d.skills[i].drift = Some(why),
             None => d.drifted.push(Skipped {

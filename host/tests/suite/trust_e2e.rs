@@ -476,6 +476,7 @@ fn mcp_list_names_the_servers_not_in_use_since_the_settings_changed() {
 mod escapes;
 mod mcp_servers;
 mod nested;
+mod outside_files;
 
 /// A trusted repository's `[mcp_servers.NAME]` replaces yours of that
 /// name whole: it does not inherit your `env` (or headers), so your

@@ -30,7 +30,16 @@ pub fn drift_at(root: &Path) -> Option<String> {
         .into_iter()
         .filter_map(|dir| LockFile::load(&dir).ok())
         .find_map(|lock| lock.find(Kind::Bundle, &name).cloned())?;
-    let now = digest::of_folder(root).unwrap_or_default();
+    // A folder that cannot be read as plain files (a named pipe in it)
+    // says why, not that every file is missing.
+    let now = match digest::of_folder(root) {
+        Ok(now) => now,
+        Err(e) => {
+            return Some(format!(
+                "its files cannot be checked against quire.lock: {e}"
+            ));
+        }
+    };
     let d = Drift::between(&entry.files, &now);
     (!d.is_clean()).then(|| format!("its files differ from quire.lock ({})", d.describe()))
 }

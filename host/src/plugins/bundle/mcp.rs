@@ -220,6 +220,14 @@ pub fn specs(
     let on = sealed.is_some();
     let mut out = Vec::new();
     for (server, c) in servers(file, warnings)? {
+        if let Err(why) = super::mcp_paths::check(&c, &bundle.root, &data) {
+            warnings.push(format!(
+                "{}: MCP server '{server}' of plugin {} is refused: {why}",
+                file.path.display(),
+                bundle.name
+            ));
+            continue;
+        }
         let mut env: std::collections::BTreeMap<String, String> =
             c.env.iter().map(|(k, v)| (k.clone(), sub(v))).collect();
         // As Claude Code does: the server finds its plugin through its

@@ -275,7 +275,31 @@ pub fn scan(roots: &[Root]) -> (Vec<Candidate>, Vec<Skipped>) {
     let mut found = Vec::new();
     let mut skipped = Vec::new();
     for (i, root) in roots.iter().enumerate() {
+        let from = found.len();
         walk::scan(root, i, &mut found, &mut skipped);
+        // A plugin's skill folder (or its SKILL.md) linked out of the
+        // plugin is not the plugin's.
+        let plugin = crate::plugins::bundle::plugin_folder_of(&root.path)
+            .and_then(|p| p.canonicalize().ok());
+        if let Some(plugin) = plugin {
+            let mut kept = found.split_off(from);
+            kept.retain(|c| {
+                let inside = [&c.dir, &c.file]
+                    .iter()
+                    .all(|p| p.canonicalize().is_ok_and(|real| real.starts_with(&plugin)));
+                if !inside {
+                    skipped.push(Skipped {
+                        path: c.dir.clone(),
+                        reason: format!(
+                            "it leads out of the plugin's folder {} through a symbolic link; plugins may only use their own files, so it is not loaded",
+                            plugin.display()
+                        ),
+                    });
+                }
+                inside
+            });
+            found.extend(kept);
+        }
     }
     (found, skipped)
 }

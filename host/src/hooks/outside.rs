@@ -1,0 +1,80 @@
+//! A repository hook (or a repository's MCP server) whose command names a
+//! file outside the repository (`bash "$CLAUDE_PROJECT_DIR"/../ci/lint.sh`,
+//! `bash /tmp/x/lint.sh`, `python3 ../tools/srv.py`) runs what that file
+//! holds when it runs, and a sandboxed command may be able to write there
+//! (the parent of a checkout in `/tmp`, `$TMPDIR`, a writable root). So
+//! such a file is hashed too, by its real path, as the repository's own
+//! files are by their relative one: a change stops the hook (or the
+//! server) until it is trusted again. Only the file itself: its folder
+//! may be `/tmp` or a home folder, whose other files change all the time.
+//! What the kernel makes up (`/proc`, `/sys`, `/dev`) is not a file to
+//! seal.
+
+use std::path::Path;
+
+/// Whether the real path `real`, outside the repository, is a file whose
+/// content is sealed.
+pub(crate) fn sealable(real: &Path) -> bool {
+    real.is_absolute()
+        && !["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|top| real.starts_with(top))
+        && real.is_file()
+}
+
+/// Where a path as a command writes it lies, read without the file
+/// system: relative to the repository (`$CLAUDE_PROJECT_DIR/` read as its
+/// top).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Inside the repository.
+    Inside,
+    /// Outside it, at a path quire reads as the shell does: from `/`, or
+    /// leaving the repository by `..`.
+    Outside,
+    /// At a path only the shell resolves (`~/x`, `$HOME/x`).
+    Unknown,
+}
+
+/// Where `path` (a script or folder as [`super::programs`] writes it)
+/// lies.
+pub fn place(path: &str) -> Place {
+    let rest = super::trust::project_relative(path).unwrap_or(path);
+    if rest.starts_with('/') {
+        return Place::Outside;
+    }
+    if rest.starts_with(['~', '$']) {
+        return Place::Unknown;
+    }
+    let mut depth = 0usize;
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return Place::Outside,
+            },
+            _ => depth += 1,
+        }
+    }
+    Place::Inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places() {
+        assert_eq!(place("$CLAUDE_PROJECT_DIR/../ci/lint.sh"), Place::Outside);
+        assert_eq!(place("${CLAUDE_PROJECT_DIR}/.claude/x.sh"), Place::Inside);
+        assert_eq!(place("/tmp/x/lint.sh"), Place::Outside);
+        assert_eq!(place("../tools/srv.py"), Place::Outside);
+        assert_eq!(place("a/../../x.sh"), Place::Outside);
+        assert_eq!(place("a/../b/x.sh"), Place::Inside);
+        assert_eq!(place("~/bin/x.sh"), Place::Unknown);
+        assert_eq!(place("$HOME/bin"), Place::Unknown);
+        assert!(!sealable(Path::new("/proc/self/status")));
+        assert!(!sealable(Path::new("/dev/null")));
+    }
+}

@@ -1,0 +1,82 @@
+//! A plugin's MCP server may run only the plugin's own files: its
+//! enabling (`quire plugins enable`) seals the plugin's folder and nothing
+//! else (`mcp::seal::Sealed::plugin`). So, as for a plugin hook
+//! (`hooks::plugin_paths`), a server whose command, arguments or folder
+//! name a path out of the plugin (`${CLAUDE_PLUGIN_ROOT}/../../x.py`, a
+//! symbolic link out, `${CLAUDE_PLUGIN_ROOT%/*}`) is refused, and so is
+//! one naming an absolute path outside the plugin's folder and its data
+//! folder (`/tmp/x/srv.py`): a command or a checkout may rewrite such a
+//! file, and the server would run it outside the sandbox. A program on
+//! `PATH` is named by its bare name (`python3`, `node`, `npx`).
+
+use std::path::Path;
+
+use crate::mcp::McpServerConfig;
+
+/// `Err` saying why the server `c` (as written, before `${…}` are put in)
+/// of the plugin in `root` may not run.
+pub(super) fn check(c: &McpServerConfig, root: &Path, data: &Path) -> Result<(), String> {
+    let Some(command) = &c.command else {
+        return Ok(());
+    };
+    let mut line = vec![command.clone()];
+    line.extend(c.args.iter().cloned());
+    line.extend(c.cwd.iter().map(|d| d.display().to_string()));
+    let line = line.join(" ");
+    crate::hooks::plugin_paths::check_server(&line, root)?;
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for word in crate::hooks::trust::command_words(&line) {
+        let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
+        if !word.starts_with('/') {
+            continue;
+        }
+        let path = Path::new(word);
+        let inside = |top: &Path| {
+            path.starts_with(top)
+                && path.canonicalize().map_or(true, |real| {
+                    real.starts_with(&real_root) || real.starts_with(data)
+                })
+        };
+        if !(inside(root) || inside(&real_root) || path.starts_with(data)) {
+            return Err(format!(
+                "it names `{word}`, outside the plugin's folder {}; a plugin's MCP server may run only the plugin's own files, the only ones its enabling covers: name them from `${{CLAUDE_PLUGIN_ROOT}}`, and a program on the PATH by its bare name (`python3`, `node`)",
+                root.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(command: &str, args: &[&str]) -> McpServerConfig {
+        McpServerConfig::stdio(
+            command.to_string(),
+            args.iter().map(|a| a.to_string()).collect(),
+        )
+    }
+
+    #[test]
+    fn paths_out_of_the_plugin_are_refused() {
+        let root = Path::new("/nonexistent/plugins/pp");
+        let data = Path::new("/nonexistent/home/plugin-data/pp");
+        let ok = |c: &McpServerConfig| check(c, root, data);
+        assert!(ok(&server("python3", &["${CLAUDE_PLUGIN_ROOT}/srv.py"])).is_ok());
+        assert!(ok(&server("node", &["/nonexistent/plugins/pp/x.js"])).is_ok());
+        assert!(
+            ok(&server(
+                "npx",
+                &["-y", "pkg", "--db=${CLAUDE_PLUGIN_DATA}/x"]
+            ))
+            .is_ok()
+        );
+        let err = ok(&server("python3", &["${CLAUDE_PLUGIN_ROOT}/../../x.py"])).unwrap_err();
+        assert!(err.contains("`..`") && err.contains("MCP server"), "{err}");
+        let err = ok(&server("python3", &["/tmp/x/srv.py"])).unwrap_err();
+        assert!(err.contains("`/tmp/x/srv.py`"), "{err}");
+        assert!(ok(&server("/usr/bin/python3", &["srv.py"])).is_err());
+        assert!(ok(&server("sh", &["-c", "python3 /tmp/x.py"])).is_err());
+    }
+}

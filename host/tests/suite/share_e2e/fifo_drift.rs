@@ -1,0 +1,54 @@
+//! Tester's finding (TT-L1): a named pipe put into an installed shared
+//! skill or plugin folder made `skills list` / `plugins list` report
+//! every locked file as missing, with advice (`quire share sync`) that
+//! then refused. Now they say the folder cannot be checked, and why.
+
+use super::support::quire::TestEnv;
+
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success());
+}
+
+#[test]
+fn a_named_pipe_in_a_shared_folder_is_named_not_every_file_missing() {
+    let env = TestEnv::new("responses");
+    env.write(
+        "vendor/skills/lint-rules/SKILL.md",
+        "---\nname: lint-rules\ndescription: The team's lint rules.\n---\nSteps.\n",
+    );
+    env.write(
+        "vendor/pb/.claude-plugin/plugin.json",
+        "{\"name\": \"pb\", \"version\": \"1.0.0\", \"description\": \"d\"}",
+    );
+    env.write(
+        "vendor/pb/skills/s1/SKILL.md",
+        "---\nname: s1\ndescription: x\n---\nb\n",
+    );
+    for source in ["vendor/skills/lint-rules", "vendor/pb"] {
+        let run = env.run(&["share", "add", source]);
+        assert_eq!(run.code, 0, "{source}: {}", run.stderr);
+    }
+    mkfifo(&env.repo_path().join(".quire/skills/lint-rules/pipe"));
+    mkfifo(&env.repo_path().join(".agents/plugins/pb/cache.fifo"));
+
+    let run = env.run(&["skills", "list"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("cannot be checked against quire.lock")
+            && all.contains("pipe is a named pipe")
+            && !all.contains("missing: SKILL.md"),
+        "{all}"
+    );
+    let run = env.run(&["plugins", "list"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("cannot be checked against quire.lock")
+            && all.contains("cache.fifo is a named pipe")
+            && !all.contains("missing:"),
+        "{all}"
+    );
+}
