@@ -75,7 +75,7 @@ impl Room {
     fn which_window(&self) -> String {
         if self.learned {
             format!(
-                "the {} tokens of the server's context window (its error said so; smaller than `model_context_window`)",
+                "the {} tokens of the server's context window (learned from its refusal: the window its error states, or the refused request's size as quire counts tokens when that is smaller; below `model_context_window`)",
                 self.window
             )
         } else {

@@ -73,7 +73,8 @@ fn line_of(item: &Item) -> Option<String> {
         | Item::Context { .. }
         | Item::Thinking { .. }
         | Item::RedactedThinking { .. }
-        | Item::Reasoning { .. } => return None,
+        | Item::Reasoning { .. }
+        | Item::CallExtra { .. } => return None,
     })
 }
 

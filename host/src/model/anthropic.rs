@@ -206,7 +206,7 @@ fn messages(items: &[Item]) -> Vec<Value> {
             }
             Item::RedactedThinking { data } => push("assistant", thinking::redacted(data)),
             // The Responses wire's reasoning means nothing to this one.
-            Item::Reasoning { .. } => {}
+            Item::Reasoning { .. } | Item::CallExtra { .. } => {}
         }
     }
     out.into_iter()
@@ -410,7 +410,7 @@ impl WireDecoder for Decoder {
                 let err = data.get("error").unwrap_or(&data);
                 let kind = str_at(err, "/type").unwrap_or("error");
                 let message = str_at(err, "/message").unwrap_or("unknown error");
-                Err(match stream_error(None, message) {
+                Err(match stream_error(Some(kind), message) {
                     ModelError::Provider(m) => ModelError::Provider(format!("{kind}: {m}")),
                     other => other,
                 })

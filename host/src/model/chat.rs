@@ -112,6 +112,17 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
         out.push(json!({"role": "system", "content": request.instructions}));
     }
     let mut open: Option<AssistantMessage> = None;
+    let extras: std::collections::HashMap<&str, &Value> = request
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::CallExtra {
+                call_id,
+                extra_content,
+            } => Some((call_id.as_str(), extra_content)),
+            _ => None,
+        })
+        .collect();
     for item in &request.items {
         match item {
             Item::Assistant { text } => {
@@ -133,14 +144,23 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
                 arguments,
             } => {
                 let m = open.get_or_insert_with(Default::default);
-                m.tool_calls.push(json!({
+                let mut call = json!({
                     "id": call_id,
                     "type": "function",
                     "function": {"name": name, "arguments": wire::sendable_arguments(arguments)},
-                }));
+                });
+                if let Some(extra) = extras.get(call_id.as_str())
+                    && let Some(obj) = call.as_object_mut()
+                {
+                    obj.insert("extra_content".into(), (*extra).clone());
+                }
+                m.tool_calls.push(call);
             }
             // Other wires' thinking means nothing to this one.
-            Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. } => {}
+            Item::Thinking { .. }
+            | Item::RedactedThinking { .. }
+            | Item::Reasoning { .. }
+            | Item::CallExtra { .. } => {}
             other => {
                 out.extend(open.take().map(AssistantMessage::into_json));
                 match other {
@@ -227,6 +247,9 @@ struct PendingCall {
     id: String,
     name: String,
     arguments: String,
+    /// The call's `extra_content` (Gemini's `google.thought_signature`),
+    /// passed back as is.
+    extra: Option<Value>,
 }
 
 #[derive(Debug, Default)]
@@ -306,6 +329,9 @@ impl Decoder {
             Some(v @ Value::Object(_)) => slot.arguments = v.to_string(),
             _ => {}
         }
+        if let Some(extra) = piece.get("extra_content").filter(|v| !v.is_null()) {
+            slot.extra = Some(extra.clone());
+        }
     }
 
     fn complete(&mut self) -> Vec<ModelEvent> {
@@ -324,6 +350,12 @@ impl Decoder {
             } else {
                 c.id
             };
+            if let Some(extra_content) = c.extra {
+                out.push(ModelEvent::Thinking(Item::CallExtra {
+                    call_id: call_id.clone(),
+                    extra_content,
+                }));
+            }
             out.push(ModelEvent::ToolCall(ToolCall {
                 call_id,
                 name: c.name,
@@ -433,6 +465,11 @@ impl WireDecoder for Decoder {
                 .find(|r| !r.is_empty()),
         ));
         if let Some(text) = str_at(choice, "/delta/content").filter(|t| !t.is_empty()) {
+            out.extend(self.think.feed(text));
+        }
+        // OpenAI streams a refusal in `delta.refusal` (`content` null): it
+        // is the answer, as the Responses wire's `refusal` content is.
+        if let Some(text) = str_at(choice, "/delta/refusal").filter(|t| !t.is_empty()) {
             out.extend(self.think.feed(text));
         }
         if let Some(pieces) = choice

@@ -1,7 +1,8 @@
 //! The context size a server states when it refuses a request as too
 //! long: llama.cpp's `n_ctx` (its JSON error field, added to the message
 //! by `http.rs`), OpenAI's and vLLM's "maximum context length is N
-//! tokens", Anthropic's "N tokens > M maximum".
+//! tokens", Anthropic's "N tokens > M maximum", and the wordings of LM
+//! Studio, vLLM's engine, Gemini and TGI.
 
 /// The window in tokens that `message` (a context-window error) states.
 pub fn stated(message: &str) -> Option<u64> {
@@ -13,6 +14,14 @@ pub fn stated(message: &str) -> Option<u64> {
     };
     after("n_ctx")
         .or_else(|| after("maximum context length is"))
+        // LM Studio: "loaded with context length of only 4096 tokens".
+        .or_else(|| after("context length of only"))
+        // vLLM's engine: "longer than the maximum model length of 4096".
+        .or_else(|| after("maximum model length of"))
+        // Gemini: "exceeds the maximum number of tokens allowed (1048576)".
+        .or_else(|| after("maximum number of tokens allowed"))
+        // TGI: "`inputs` tokens + `max_new_tokens` must be <= 4096".
+        .or_else(|| after("`max_new_tokens` must be <="))
         .or_else(|| {
             // Anthropic: "prompt is too long: 210000 tokens > 200000 maximum".
             let at = lower.find(" maximum")?;
@@ -26,9 +35,9 @@ pub fn stated(message: &str) -> Option<u64> {
         .filter(|n| *n > 0)
 }
 
-/// The number at the start of `text`, after spaces, `=` or `:`.
+/// The number at the start of `text`, after spaces, `=`, `:` or `(`.
 fn number_at(text: &str) -> Option<u64> {
-    let text = text.trim_start_matches([' ', '=', ':', '"']);
+    let text = text.trim_start_matches([' ', '=', ':', '"', '(']);
     let end = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
@@ -48,6 +57,14 @@ mod tests {
         assert_eq!(stated(openai), Some(8192));
         let anthropic = "prompt is too long: 210000 tokens > 200000 maximum";
         assert_eq!(stated(anthropic), Some(200000));
+        let lm_studio = "Trying to keep the first 8928 tokens when context the overflows. However, the model is loaded with context length of only 7000 tokens, which is not enough.";
+        assert_eq!(stated(lm_studio), Some(7000));
+        let vllm = "The decoder prompt (length 8922) is longer than the maximum model length of 7000. Make sure that `max_model_len` is no smaller than the number of text tokens.";
+        assert_eq!(stated(vllm), Some(7000));
+        let gemini = "The input token count (1310720) exceeds the maximum number of tokens allowed (1048576).";
+        assert_eq!(stated(gemini), Some(1048576));
+        let tgi = "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 5000 `inputs` tokens and 1000 `max_new_tokens`";
+        assert_eq!(stated(tgi), Some(4096));
     }
 
     #[test]

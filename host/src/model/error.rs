@@ -24,10 +24,11 @@ pub enum ModelError {
         url: String,
         body: String,
     },
-    /// 429 with `insufficient_quota`: the account's balance or quota is
-    /// used up; no retry can fix it.
+    /// 429 with `insufficient_quota` (or that code inside the stream), or
+    /// Anthropic's 400 "credit balance is too low": the account's balance
+    /// or quota is used up; no retry can fix it.
     #[error(
-        "the provider at {url} says the account's quota is used up (HTTP 429 insufficient_quota): {message}. Check the account's billing and quota; retrying will not help"
+        "the provider at {url} says the account's quota is used up: {message}. Check the account's billing and quota; retrying will not help"
     )]
     Quota { url: String, message: String },
     /// The request is larger than the model's context window.
@@ -68,6 +69,13 @@ pub enum ModelError {
     /// The provider reported an error inside the stream.
     #[error("the provider reported an error: {0}")]
     Provider(String),
+    /// The provider refused the request inside its stream for something
+    /// a retry of the same request cannot change (`invalid_prompt`,
+    /// `invalid_request_error`): not retried.
+    #[error(
+        "the provider refused the request ({code}): {message}; retrying the same request will not help"
+    )]
+    Rejected { code: String, message: String },
     /// An error inside a 200 stream that carries a 4xx status as its code
     /// (vLLM's `{"error": {"code": 400, …}}`); the client makes it the
     /// error of that status (`http::failed_status`), so it is retried or
@@ -120,6 +128,7 @@ impl ModelError {
             }
             ModelError::Auth { .. }
             | ModelError::Quota { .. }
+            | ModelError::Rejected { .. }
             | ModelError::ContextWindow(_)
             | ModelError::Decode(_)
             | ModelError::Stream { .. }
@@ -128,10 +137,18 @@ impl ModelError {
         }
     }
 
-    /// The delay the server asked for, if any (`Retry-After`).
+    /// The delay the server asked for, if any: `Retry-After`, else the
+    /// wait a rate-limit message names ("Please try again in 12s").
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            ModelError::Http { retry_after, .. } => *retry_after,
+            ModelError::Http {
+                retry_after: Some(d),
+                ..
+            } => Some(*d),
+            ModelError::Http { body, .. } | ModelError::StreamStatus { body, .. } => {
+                super::asked_wait::asked_wait(body)
+            }
+            ModelError::Provider(message) => super::asked_wait::asked_wait(message),
             _ => None,
         }
     }

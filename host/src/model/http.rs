@@ -352,11 +352,12 @@ pub fn status_error(status: u16, url: &str, headers: &HeaderMap, body: &str) -> 
             url: url.to_string(),
             body: truncate(body.trim(), MAX_ERROR_BODY),
         },
-        429 if body.contains("insufficient_quota") => ModelError::Quota {
+        400 | 402 | 429 if is_quota_message(body) => ModelError::Quota {
             url: url.to_string(),
             message: error_message(body),
         },
-        400 | 413 if is_context_window_message(body) => {
+        // TGI refuses a prompt over its window with 422.
+        400 | 413 | 422 if is_context_window_message(body) => {
             ModelError::ContextWindow(with_n_ctx(error_message(body), body))
         }
         _ => ModelError::Http {
@@ -383,18 +384,32 @@ fn json_instead_of_stream(url: &str, content_type: &str, body: &str) -> ModelErr
 
 /// An error reported by the provider inside a stream:
 /// [`ModelError::ContextWindow`] when `code` or `message` says the prompt
-/// is too long, else [`ModelError::Provider`].
+/// is too long; `insufficient_quota` as an HTTP 429 of that code would be
+/// (the quota error, once the client knows the URL); `invalid_prompt` and
+/// `invalid_request_error` as [`ModelError::Rejected`] (not retried), as
+/// an HTTP 400 would be; else [`ModelError::Provider`] (retried).
 pub fn stream_error(code: Option<&str>, message: &str) -> ModelError {
     let context_codes = ["context_length_exceeded", "exceed_context_size_error"];
     if code.is_some_and(|c| context_codes.contains(&c)) || is_context_window_message(message) {
-        ModelError::ContextWindow(message.to_string())
-    } else {
-        ModelError::Provider(message.to_string())
+        return ModelError::ContextWindow(message.to_string());
+    }
+    match code {
+        Some("insufficient_quota") => ModelError::StreamStatus {
+            status: 429,
+            body: serde_json::json!({"error": {"code": "insufficient_quota", "message": message}})
+                .to_string(),
+        },
+        Some(code @ ("invalid_prompt" | "invalid_request_error")) => ModelError::Rejected {
+            code: code.to_string(),
+            message: message.to_string(),
+        },
+        _ => ModelError::Provider(message.to_string()),
     }
 }
 
 /// Whether an error text says the request exceeds the model's context
-/// window (OpenAI, Anthropic, llama.cpp, vLLM, Ollama wordings).
+/// window (OpenAI, Anthropic, llama.cpp, vLLM, Ollama, LM Studio, Gemini
+/// and Hugging Face TGI wordings).
 pub fn is_context_window_message(text: &str) -> bool {
     const NEEDLES: &[&str] = &[
         "context_length_exceeded",
@@ -405,9 +420,30 @@ pub fn is_context_window_message(text: &str) -> bool {
         "context size",
         "context window",
         "exceed context limit",
+        // LM Studio: "Trying to keep the first N tokens when context the
+        // overflows. However, the model is loaded with context length of
+        // only M tokens", in a stream "… is greater than the context length".
+        "context the overflows",
+        "context length of only",
+        "greater than the context length",
+        // vLLM's engine: "The decoder prompt (length N) is longer than the
+        // maximum model length of M".
+        "maximum model length",
+        // Gemini: "The input token count (N) exceeds the maximum number of
+        // tokens allowed (M)".
+        "exceeds the maximum number of tokens allowed",
+        // TGI: "`inputs` tokens + `max_new_tokens` must be <= N".
+        "`max_new_tokens` must be <=",
     ];
     let lower = text.to_ascii_lowercase();
     NEEDLES.iter().any(|n| lower.contains(n))
+}
+
+/// Whether an error body says the account's quota or credit is used up
+/// (OpenAI's `insufficient_quota`, Anthropic's "credit balance is too
+/// low").
+fn is_quota_message(body: &str) -> bool {
+    body.contains("insufficient_quota") || body.contains("credit balance is too low")
 }
 
 /// `message` with llama.cpp's `error.n_ctx` (the server's context size,
@@ -429,6 +465,8 @@ pub fn error_message(body: &str) -> String {
     if let Ok(v) = serde_json::from_str::<Value>(body) {
         let candidates = [
             v.pointer("/error/message"),
+            // Gemini's OpenAI-compatible endpoint: `[{"error": {…}}]`.
+            v.pointer("/0/error/message"),
             v.get("message"),
             v.get("error"),
             v.get("detail"),

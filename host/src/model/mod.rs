@@ -6,6 +6,7 @@
 //! response is only acted upon once it completed.
 
 pub(crate) mod anthropic;
+mod asked_wait;
 pub(crate) mod chat;
 pub(crate) mod client;
 pub(crate) mod context_size;

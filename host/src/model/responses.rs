@@ -150,7 +150,9 @@ fn input_item(item: &Item) -> Value {
             ..
         } => reasoning::input(summary, encrypted_content),
         // Filtered out by `request_body`.
-        Item::Thinking { .. } | Item::RedactedThinking { .. } => Value::Null,
+        Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::CallExtra { .. } => {
+            Value::Null
+        }
     }
 }
 

@@ -92,17 +92,19 @@ pub async fn complete(
                 let delay = backoff(policy, attempt, e.retry_after());
                 tracing::warn!(attempt, ?delay, error = %e, "model request failed, retrying");
                 let mut reason = e.to_string();
+                // The note comes first: renderers clip a long reason (an
+                // HTTP error's URL and body) and it would be cut off.
                 if let Some(asked) = e.retry_after().filter(|asked| *asked > delay) {
                     tracing::warn!(
                         ?asked,
                         max_delay_ms = policy.max_delay_ms,
                         "the server asked to wait longer than retry.max_delay_ms; retrying sooner"
                     );
-                    reason.push_str(&format!(
-                        " (the server asked to wait {} s; waiting {} ms, retry.max_delay_ms)",
-                        asked.as_secs(),
+                    reason = format!(
+                        "the server asked to wait {} s; waiting {} ms, retry.max_delay_ms: {reason}",
+                        asked.as_secs_f64(),
                         delay.as_millis()
-                    ));
+                    );
                 }
                 on_retry(&RetryNotice {
                     attempt,

@@ -259,6 +259,7 @@ pub(crate) mod test_support {
             ModelError::StreamStatus { .. } => "StreamStatus",
             ModelError::Config(_) => "Config",
             ModelError::Quota { .. } => "Quota",
+            ModelError::Rejected { .. } => "Rejected",
         };
         match e {
             ModelError::ContextWindow(m) | ModelError::Provider(m) => format!("{k}: {m}"),

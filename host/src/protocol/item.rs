@@ -70,6 +70,15 @@ pub enum Item {
         #[serde(default)]
         encrypted_content: String,
     },
+    /// What a Chat Completions server attached to a tool call besides its
+    /// id, name and arguments, in `extra_content` (Gemini's
+    /// `google.thought_signature`, which it refuses the next request
+    /// without): passed back as is on the call of that id. Recorded before
+    /// the call; sent on the Chat wire only.
+    CallExtra {
+        call_id: String,
+        extra_content: serde_json::Value,
+    },
 }
 
 impl Item {
@@ -78,7 +87,10 @@ impl Item {
     pub fn is_thinking(&self) -> bool {
         matches!(
             self,
-            Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. }
+            Item::Thinking { .. }
+                | Item::RedactedThinking { .. }
+                | Item::Reasoning { .. }
+                | Item::CallExtra { .. }
         )
     }
 

@@ -24,9 +24,14 @@ const fn p(input: f64, cached: f64, cache_write: f64, output: f64) -> Price {
     }
 }
 
-/// Model name prefixes and their list prices (the longest prefix wins, so
-/// dated names such as `claude-sonnet-4-5-20250929` find their family).
+/// Model names and their list prices. A name also prices the names that
+/// add a date or version to it (`claude-sonnet-4-5-20250929`,
+/// `gpt-4o-2024-08-06`: `-` and a digit) or `-latest`, the longest such
+/// name winning; any other name that merely starts with one (`gpt-5-pro`,
+/// `o3-mini`, `gpt-5.2`) is a model of its own, unknown unless listed.
 const TABLE: &[(&str, Price)] = &[
+    // Pro models get no cached-input discount.
+    ("gpt-5-pro", p(15.0, 15.0, 15.0, 120.0)),
     ("gpt-5.1-codex-mini", p(0.25, 0.025, 0.25, 2.0)),
     ("gpt-5.1-codex", p(1.25, 0.125, 1.25, 10.0)),
     ("gpt-5.1", p(1.25, 0.125, 1.25, 10.0)),
@@ -40,6 +45,8 @@ const TABLE: &[(&str, Price)] = &[
     ("gpt-4o-mini", p(0.15, 0.075, 0.15, 0.6)),
     ("gpt-4o", p(2.5, 1.25, 2.5, 10.0)),
     ("o4-mini", p(1.1, 0.275, 1.1, 4.4)),
+    ("o3-pro", p(20.0, 20.0, 20.0, 80.0)),
+    ("o3-mini", p(1.1, 0.55, 1.1, 4.4)),
     ("o3", p(2.0, 0.5, 2.0, 8.0)),
     ("claude-opus-4-5", p(5.0, 0.5, 6.25, 25.0)),
     ("claude-opus-4", p(15.0, 1.5, 18.75, 75.0)),
@@ -59,9 +66,21 @@ pub fn price(model: &str) -> Option<Price> {
         .to_ascii_lowercase();
     TABLE
         .iter()
-        .filter(|(prefix, _)| name.starts_with(prefix))
-        .max_by_key(|(prefix, _)| prefix.len())
+        .filter(|(known, _)| names(known, &name))
+        .max_by_key(|(known, _)| known.len())
         .map(|(_, price)| *price)
+}
+
+/// Whether `name` is the model `known` or a dated or versioned name of
+/// it: `known` followed by nothing, by `-` and a digit, or by `-latest`.
+fn names(known: &str, name: &str) -> bool {
+    name.strip_prefix(known).is_some_and(|rest| {
+        rest.is_empty()
+            || rest == "-latest"
+            || rest
+                .strip_prefix('-')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// What `usage` cost at `price`, in dollars. Cached and cache-written
@@ -99,8 +118,25 @@ mod tests {
             price("anthropic/claude-sonnet-4-5-20250929"),
             Some(p(3.0, 0.3, 3.75, 15.0))
         );
+        assert_eq!(price("gpt-4o-2024-08-06"), Some(p(2.5, 1.25, 2.5, 10.0)));
         assert_eq!(price("qwen2.5-coder:7b"), None);
         assert_eq!(price("test-model"), None);
+    }
+
+    #[test]
+    fn a_model_that_only_starts_like_a_known_one_is_not_priced_as_it() {
+        assert_eq!(price("gpt-5-pro"), Some(p(15.0, 15.0, 15.0, 120.0)));
+        assert_eq!(
+            price("gpt-5-pro-2025-10-06"),
+            Some(p(15.0, 15.0, 15.0, 120.0))
+        );
+        assert_eq!(price("o3-pro"), Some(p(20.0, 20.0, 20.0, 80.0)));
+        assert_eq!(price("o3-mini"), Some(p(1.1, 0.55, 1.1, 4.4)));
+        assert_eq!(price("o3-2025-04-16"), Some(p(2.0, 0.5, 2.0, 8.0)));
+        // Not in the table: no price rather than a neighbour's.
+        assert_eq!(price("gpt-5.2"), None);
+        assert_eq!(price("o3-deep-research"), None);
+        assert_eq!(price("gpt-5-chat"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod compaction_room;
 mod compaction_turn;
 mod reader_after_end;
 mod window_exceeded;
+mod window_wordings;
 use crate::support;
 
 use serde_json::json;

@@ -319,6 +319,9 @@ struct State {
     /// The context size those refusals state, as llama.cpp does (see
     /// [`ModelServer::refuse_over_n_ctx`]).
     refuse_n_ctx: Option<u64>,
+    /// The reply those refusals get instead (see
+    /// [`ModelServer::refuse_over_with`]).
+    refuse_with: Option<Reply>,
 }
 
 /// State shared between the test's thread and the server's thread.
@@ -449,6 +452,14 @@ impl ModelServer {
         let mut state = self.shared.lock();
         state.refuse_over = Some(bytes);
         state.refuse_n_ctx = Some(n_ctx);
+    }
+
+    /// As [`ModelServer::refuse_over`], each refusal answered with
+    /// `reply` (a server's own wording of the error).
+    pub fn refuse_over_with(&self, bytes: usize, reply: Reply) {
+        let mut state = self.shared.lock();
+        state.refuse_over = Some(bytes);
+        state.refuse_with = Some(reply);
     }
 
     /// Appends several replies to the script, in order.

@@ -56,10 +56,7 @@ pub async fn check(config: &Config, setup_runs: bool) -> Vec<Check> {
         ));
         return out;
     }
-    let url = match provider.wire_api {
-        WireApi::Anthropic => format!("{}/v1/models", provider.base_url),
-        _ => format!("{}/models", provider.base_url),
-    };
+    let url = models_url(&provider);
     let wait = Duration::from_secs(ANSWER_SECS);
     out.extend(answer_checks(&provider, &model, &url, wait).await);
     out
@@ -108,10 +105,7 @@ pub(crate) fn listed_models(
     wait: Duration,
 ) -> Result<Vec<String>, String> {
     let provider = provider.clone();
-    let url = match provider.wire_api {
-        WireApi::Anthropic => format!("{}/v1/models", provider.base_url),
-        _ => format!("{}/models", provider.base_url),
-    };
+    let url = models_url(&provider);
     let shown = quire::config::shown_url::shown_url(&url).to_string();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -389,4 +383,15 @@ fn failure(e: &reqwest::Error) -> Failure {
         return Failure::Silent;
     }
     Failure::Unreachable(quire::errors::root_cause(e))
+}
+
+/// Where the provider lists its models: `{base_url}/models`, on the
+/// Anthropic wire `/v1/models` after a base URL written with or without
+/// its `/v1` (as the wire builds its `/v1/messages`).
+fn models_url(provider: &ProviderConfig) -> String {
+    let base = provider.base_url.as_str();
+    match provider.wire_api {
+        WireApi::Anthropic => format!("{}/v1/models", base.strip_suffix("/v1").unwrap_or(base)),
+        _ => format!("{base}/models"),
+    }
 }

@@ -183,7 +183,10 @@ impl Converter {
                 extra.insert("isCompactSummary".into(), true.into());
                 ("user", Value::from(text), extra)
             }
-            Item::Context { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. } => return,
+            Item::Context { .. }
+            | Item::RedactedThinking { .. }
+            | Item::Reasoning { .. }
+            | Item::CallExtra { .. } => return,
         };
         let mut line = self.line(kind, now);
         let mut message = Map::new();

@@ -117,6 +117,27 @@ fn stream_errors_distinguish_context_window() {
         stream_error(Some("server_error"), "boom"),
         ModelError::Provider(m) if m == "boom"
     ));
+    assert!(matches!(
+        stream_error(Some("insufficient_quota"), "no money"),
+        ModelError::StreamStatus { status: 429, body } if body.contains("insufficient_quota")
+    ));
+    for code in ["invalid_prompt", "invalid_request_error"] {
+        let e = stream_error(Some(code), "no");
+        assert!(matches!(&e, ModelError::Rejected { .. }), "{code}");
+        assert!(!e.is_transient(), "{code}");
+    }
+    for wording in [
+        "Trying to keep the first 8928 tokens when context the overflows. However, the model is loaded with context length of only 7000 tokens",
+        "The number of tokens to keep from the initial prompt is greater than the context length.",
+        "The decoder prompt (length 8922) is longer than the maximum model length of 7000.",
+        "The input token count (1310720) exceeds the maximum number of tokens allowed (1048576).",
+        "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096.",
+    ] {
+        assert!(
+            matches!(stream_error(None, wording), ModelError::ContextWindow(_)),
+            "{wording}"
+        );
+    }
 }
 
 #[test]

@@ -111,7 +111,10 @@ impl App {
                 // model, not part of what the user saw.
                 Item::Context { .. } => {}
                 // Shown while it streamed; kept for the model only.
-                Item::Thinking { .. } | Item::RedactedThinking { .. } | Item::Reasoning { .. } => {}
+                Item::Thinking { .. }
+                | Item::RedactedThinking { .. }
+                | Item::Reasoning { .. }
+                | Item::CallExtra { .. } => {}
             }
         }
     }

@@ -411,3 +411,30 @@ fn a_server_listing_no_models_is_told_to_load_one() {
     assert!(fix.contains("load test-model in the server"), "{fix}");
     assert!(!fix.ends_with(": "), "{fix}");
 }
+
+/// An Anthropic-wire base URL written with `/v1` (which the wire accepts
+/// for its `/v1/messages`) is asked for `/v1/models`, not `/v1/v1/models`:
+/// the key and the model are checked.
+#[test]
+fn an_anthropic_base_url_with_v1_lists_its_models() {
+    let env = TestEnv::new("anthropic");
+    let base = env.server.base_url_anthropic();
+    let path = env.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let with_v1 = text.replace(
+        &format!("base_url = \"{base}\""),
+        &format!("base_url = \"{base}/v1\""),
+    );
+    assert_ne!(text, with_v1, "{text}");
+    std::fs::write(&path, with_v1).unwrap();
+    let run = env.run(&["doctor", "--json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let (_, checks) = checks(&run.stdout);
+    assert_eq!(find(&checks, "provider", "ok").len(), 1, "{checks:#?}");
+    assert_eq!(find(&checks, "model", "ok").len(), 1, "{checks:#?}");
+    let requests = env.server.requests();
+    assert!(
+        !requests.is_empty() && requests.iter().all(|r| r.path == "/v1/models"),
+        "{requests:?}"
+    );
+}

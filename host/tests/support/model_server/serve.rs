@@ -157,6 +157,7 @@ fn record(shared: &Shared, request: http::Request, api: Option<Api>) -> (usize, 
     let raw = state.requests[index].raw_body.clone();
     let too_long = state.refuse_over.is_some_and(|max| raw.len() > max);
     let reply = match api {
+        Some(_) if too_long && state.refuse_with.is_some() => state.refuse_with.clone(),
         Some(_) if too_long => Some(match state.refuse_n_ctx {
             Some(n_ctx) => Reply::status_with_body(
                 400,
