@@ -47,9 +47,24 @@ pub fn describe(e: &ModelError) -> String {
         ),
         // Retries, if any, were each told as they happened.
         ModelError::Connect { .. } => {
-            format!("{e}. Is the server running and is base_url right?")
+            format!(
+                "{e}. Is the server running and is base_url right?{}",
+                unread_base_variable()
+            )
         }
         _ => e.to_string(),
+    }
+}
+
+/// Another tool's base-URL variable that is set but that quire does not
+/// read (the old `OPENAI_API_BASE` of the openai library and LangChain),
+/// and what to set instead; empty when there is none.
+fn unread_base_variable() -> String {
+    let set = |var: &str| std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
+    if set("OPENAI_API_BASE") && !set("OPENAI_BASE_URL") {
+        " (OPENAI_API_BASE is set, but quire does not read it: use OPENAI_BASE_URL, or base_url in a [providers.NAME] table)".to_string()
+    } else {
+        String::new()
     }
 }
 

@@ -101,7 +101,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("mcp list", "quire mcp list\n  quire mcp list --json"),
     (
         "mcp add",
-        "quire mcp add fs -- npx -y @modelcontextprotocol/server-filesystem .\n  quire mcp add docs --url http://127.0.0.1:8931/mcp --header \"Authorization=Bearer ${DOCS_TOKEN}\"",
+        "quire mcp add fs -- npx -y @modelcontextprotocol/server-filesystem .\n  quire mcp add docs --url http://127.0.0.1:8931/mcp --header 'Authorization=Bearer ${DOCS_TOKEN}'   # in single quotes",
     ),
     ("mcp remove", "quire mcp remove fs"),
     (

@@ -266,6 +266,35 @@ fn pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, String> 
         .collect()
 }
 
+/// A warning for a header value that holds a credential itself (the shell
+/// expanded `"Bearer ${TOKEN}"` in double quotes before quire saw it, or
+/// the token was pasted) or an empty `Bearer ` (the variable was unset):
+/// config.toml should hold the `${VAR}`, which quire reads at each start.
+fn literal_secret(header: &str, value: &str) -> Option<String> {
+    if value.contains("${") {
+        return None;
+    }
+    let fix = format!(
+        "write --header '{header}=Bearer ${{MY_TOKEN}}' in single quotes (the shell then leaves ${{MY_TOKEN}} to quire, which reads it at each start)"
+    );
+    let bearer = value
+        .trim()
+        .strip_prefix("Bearer")
+        .or_else(|| value.trim().strip_prefix("bearer"));
+    if bearer.is_some_and(|rest| rest.trim().is_empty()) {
+        return Some(format!(
+            "header {header} is `{}` with no token (was the variable unset, or expanded by the shell?): {fix}",
+            value.trim()
+        ));
+    }
+    if quire::config::key_env::looks_like_key(value) {
+        return Some(format!(
+            "header {header} holds a token itself (not shown here), which config.toml would keep in plain text: {fix}"
+        ));
+    }
+    None
+}
+
 fn add(
     setup: &Setup,
     name: &str,
@@ -302,12 +331,22 @@ fn add(
                 McpServerConfig::http(u)
             }
             (None, Some((cmd, args))) => {
+                if cmd.starts_with('-') {
+                    return Err(format!(
+                        "the first word after `--` is the server's program, and '{cmd}' is an option, not a program: write quire mcp add {name} -- CMD ARGS... (stdio) or quire mcp add {name} --url URL (HTTP)"
+                    ));
+                }
                 if !headers.is_empty() {
                     return Err("--header is for HTTP servers (--url)".into());
                 }
                 McpServerConfig::stdio(cmd.clone(), args.to_vec())
             }
         };
+        for (header, value) in &headers {
+            if let Some(warning) = literal_secret(header, value) {
+                eprintln!("warning: {warning}");
+            }
+        }
         c.env = env.into_iter().collect();
         c.headers = headers.into_iter().collect();
         // The same checks as when the config is loaded.

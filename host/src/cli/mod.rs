@@ -66,6 +66,7 @@ pub(crate) mod hooks;
 pub(crate) mod images;
 mod logging;
 mod mcp;
+mod mcp_add_forms;
 mod mcp_login;
 mod mcp_serve;
 pub(crate) mod mention;
@@ -171,6 +172,10 @@ pub fn main() -> i32 {
         .collect();
     // Built once: the typo check reads its subcommand names.
     let command = help::command();
+    if let Some(message) = mcp_add_forms::refusal(&raw) {
+        eprintln!("{message}");
+        return EXIT_USAGE;
+    }
     if let Some(message) = typo::check(&raw, &command) {
         eprintln!("{message}");
         return EXIT_USAGE;
@@ -200,7 +205,9 @@ pub fn main() -> i32 {
             {
                 pipe::out(&json);
             }
-            match other_flags::refusal_of(&e) {
+            match other_flags::refusal_of(&e)
+                .or_else(|| other_flags::config_without_value(&raw, &e))
+            {
                 Some(instead) => eprintln!("{instead}"),
                 None => {
                     let _ = e.print();

@@ -131,6 +131,27 @@ pub fn refusal_of(error: &clap::Error) -> Option<String> {
     }
 }
 
+/// For `-c`/`--config` given no value (`quire -c`, `quire -c -p "TASK"`:
+/// Claude Code's `-c` continues the last session): what `-c` is here and
+/// how to continue; `None` for any other error.
+pub fn config_without_value(raw: &[String], error: &clap::Error) -> Option<String> {
+    if !error.use_stderr() {
+        return None;
+    }
+    let mut args = raw.iter().take_while(|a| *a != "--").peekable();
+    while let Some(a) = args.next() {
+        if (a == "-c" || a == "--config") && args.peek().is_none_or(|next| next.starts_with('-')) {
+            return Some(format!(
+                "error: {a} takes KEY=VALUE here (--config, as in Codex); to continue the last session as Claude Code's -c does: `quire --resume last` (or `quire resume last`; `quire exec resume --last \"TASK\"` without a terminal)\n\nFor more information, try 'quire --help'."
+            ));
+        }
+        if super::typo::VALUED.contains(&a.as_str()) {
+            args.next();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,18 @@ fn other_tools_command(word: &str) -> Option<&'static str> {
         "config" | "configure" | "setup" | "settings" => {
             "settings live in ~/.quire/config.toml (README \"Configuration\"); `quire doctor` checks them, and with nothing configured `quire` asks its setup questions"
         }
+        "apply" => {
+            "Codex's `apply` applies a cloud task's diff; quire has no cloud tasks: a session changes your working tree as it goes (`git diff` shows it, /undo in a session takes back a turn's changes)"
+        }
+        "cloud" => {
+            "quire has no cloud tasks: sessions run on this machine; `quire exec \"TASK\"` runs one without a terminal, and `quire --resume last` continues the last session"
+        }
+        "setup-token" => {
+            "quire has no account or token of its own: it reads the provider's API key from an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) named in ~/.quire/config.toml"
+        }
+        "install" => {
+            "quire is installed from its source (`cargo install --path host` in quire's checkout); `quire plugins add PATH` installs a plugin, `quire mcp add` an MCP server"
+        }
         "update" | "upgrade" => {
             "quire is updated by installing it again from its source (`cargo install --path host` in quire's checkout); `quire share update` updates the skills and plugins of quire.lock"
         }
@@ -119,7 +131,17 @@ mod tests {
         assert!(check_(&v(&["sesions"])).is_some());
         // Other agents' commands, alone, get quire's way; in a prompt,
         // the words are the user's.
-        for word in ["init", "login", "config", "update", "setup"] {
+        for word in [
+            "init",
+            "login",
+            "config",
+            "update",
+            "setup",
+            "apply",
+            "cloud",
+            "setup-token",
+            "install",
+        ] {
             let hit = check_(&v(&[word])).unwrap_or_default();
             assert!(
                 hit.contains(&format!("'{word}' is not a quire command: ")),

@@ -41,6 +41,37 @@ pub(super) fn record(key: &str, one: &Table, o: &str, set_by: &mut BTreeMap<Stri
     }
 }
 
+/// The path of a provider's `base_url` in the layer `own` that holds a
+/// shell variable (`${HOST}/v1`, `$URL`), and why it is refused: quire
+/// does not expand variables there.
+pub(super) fn variable_in(own: &Table) -> Option<(Vec<String>, String)> {
+    for table in ["providers", "model_providers"] {
+        let Some(providers) = own.get(table).and_then(Value::as_table) else {
+            continue;
+        };
+        for (name, provider) in providers {
+            let Some(Value::String(url)) = provider.get("base_url") else {
+                continue;
+            };
+            if url.contains('$') {
+                let fix = match env_var(name) {
+                    Some(var) => {
+                        format!("write the URL itself, or leave base_url out and set {var}")
+                    }
+                    None => "write the URL itself".to_string(),
+                };
+                return Some((
+                    vec![table.to_string(), name.clone(), "base_url".to_string()],
+                    format!(
+                        "base_url is not expanded: quire reads no environment variables in it: {fix}"
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// Refuses a `base_url` of provider `name` that is no HTTP URL, or one
 /// with a query string or a fragment (quire appends the API path to it,
 /// and sends no query parameters), naming where it was set: the `-c`

@@ -126,8 +126,10 @@ pub(super) fn layer(
     // Said in the order of the file's lines.
     let mut said: Vec<(Option<usize>, String)> = Vec::new();
     for key in unknown {
-        let hint = suggest::did_you_mean(&key, known.iter().map(String::as_str));
-        if let Origin::Override(_) = origin {
+        let flag = matches!(origin, Origin::Override(_));
+        let hint = super::misplaced_provider_key::hint(&key, &config.provider, flag)
+            .unwrap_or_else(|| suggest::did_you_mean(&key, known.iter().map(String::as_str)));
+        if flag {
             return Err(ConfigError::Invalid(format!(
                 "{}: unknown config key '{key}'{hint}",
                 origin.label(None)
@@ -299,7 +301,11 @@ fn located(text: &str) -> Option<(Option<usize>, String)> {
     if message.starts_with("unknown config key")
         && let Some(n) = line
     {
-        message.push_str(&table_hint(text, n));
+        let table = table_hint(text, n);
+        message.push_str(&table);
+        if table.contains("providers.") {
+            message.push_str(&super::misplaced_provider_key::in_table_hint(&key));
+        }
     }
     Some((line, message))
 }
@@ -365,6 +371,11 @@ pub(super) fn header_for_a_value(line: &str, message: &str) -> Option<String> {
         return None;
     }
     let name = header.strip_prefix('[')?.split(']').next()?.trim();
+    if message.contains("expected a sequence") || name.starts_with("hooks.") {
+        return Some(format!(
+            "[{name}] makes `{name}` one table, but it holds a list: write [[{name}]] (two pairs of brackets; each [[{name}]] is one entry)"
+        ));
+    }
     Some(a_table_for_a_value(name))
 }
 
@@ -527,6 +538,12 @@ fn shown(got: &str) -> String {
 /// starts, following `[table]` headers and dotted keys.
 pub fn line_of(text: &str, path: &[&str]) -> Option<usize> {
     let mut header: Vec<String> = Vec::new();
+    // A header or key under the path (`[mcp_server.fs]` for an unknown
+    // `mcp_server`): its line when nothing names the path itself.
+    let mut under = None;
+    let starts = |full: &[String]| {
+        !path.is_empty() && full.len() > path.len() && full.iter().zip(path).all(|(a, b)| a == b)
+    };
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with('#') || line.is_empty() {
@@ -539,6 +556,7 @@ pub fn line_of(text: &str, path: &[&str]) -> Option<usize> {
             if header.iter().map(String::as_str).eq(path.iter().copied()) {
                 return Some(i + 1);
             }
+            under = under.or(starts(&header).then_some(i + 1));
             continue;
         }
         if let Some((k, _)) = line.split_once('=') {
@@ -550,9 +568,10 @@ pub fn line_of(text: &str, path: &[&str]) -> Option<usize> {
             {
                 return Some(i + 1);
             }
+            under = under.or(starts(&full).then_some(i + 1));
         }
     }
-    None
+    under
 }
 
 fn split_key(k: &str) -> Vec<String> {

@@ -351,7 +351,7 @@ fn refused(path: &[String]) -> Said {
                 .to_string()
         }
         "env_http_headers" => format!(
-            "quire's provider headers take fixed values: write them as headers = {{ \"X-Name\" = \"value\" }} in [providers.{name}]"
+            "write each as headers = {{ \"X-Name\" = \"${{VAR}}\" }} in [providers.{name}] (a provider's header values read ${{VAR}} from the environment)"
         ),
         "request_max_retries" | "stream_max_retries" => {
             "quire retries every provider alike: set max_retries in [retry]".to_string()

@@ -63,7 +63,10 @@ fn both_names_in_one_layer_are_refused_naming_both() {
 fn provider_keys_quire_cannot_honour_are_refused_by_name() {
     for (key, why) in [
         ("query_params = { api-version = \"1\" }", "query parameters"),
-        ("env_http_headers = { A = \"B\" }", "fixed values"),
+        (
+            "env_http_headers = { A = \"B\" }",
+            "read ${VAR} from the environment",
+        ),
         ("request_max_retries = 3", "[retry]"),
         ("requires_openai_auth = true", "ChatGPT"),
         ("api_key_env = \"K\"", "[providers.x]"),

@@ -76,10 +76,31 @@ pub(super) fn refused(own: &Table) -> Option<Vec<String>> {
     None
 }
 
-/// The refusal of the value at `path` (as written, ending in
-/// `api_key_env` or `env_key`), which never shows the value.
-pub(super) fn refusal(path: &[String]) -> String {
+/// The variable a value written as a shell reference names (`$NAME` or
+/// `${NAME}`), when the value at `path` of `own` is one.
+fn shell_reference(own: &Table, path: &[String]) -> Option<String> {
+    let mut value = own.get(path.first()?)?;
+    for part in path.get(1..)? {
+        value = value.get(part)?;
+    }
+    let text = value.as_str()?.trim().strip_prefix('$')?;
+    let name = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text);
+    is_var_name(name).then(|| name.to_string())
+}
+
+/// The refusal of the value at `path` of `own` (as written, ending in
+/// `api_key_env` or `env_key`), which never shows the value: a `$NAME`
+/// there ([`shell_reference`]) is told to drop the `$`.
+pub(super) fn refusal(own: &Table, path: &[String]) -> String {
     let key = path.last().map(String::as_str).unwrap_or("api_key_env");
+    if let Some(name) = shell_reference(own, path) {
+        return format!(
+            "`{key}` takes the variable's name without the $ (quire reads the variable itself): write {key} = \"{name}\""
+        );
+    }
     let example = match key {
         "env_key" => "env_key = \"MY_API_KEY\"",
         _ => "api_key_env = \"MY_API_KEY\"",
@@ -164,7 +185,15 @@ mod tests {
         );
         let table: Table = toml::from_str("[providers.a]\napi_key_env = \"$A_KEY\"\n").unwrap();
         assert!(refused(&table).is_some());
-        let message = refusal(&["providers".into(), "a".into(), "api_key_env".into()]);
+        let path: Vec<String> = vec!["providers".into(), "a".into(), "api_key_env".into()];
+        assert_eq!(shell_reference(&table, &path).as_deref(), Some("A_KEY"));
+        let table: Table = toml::from_str("[providers.a]\napi_key_env = \"${A_KEY}\"\n").unwrap();
+        assert_eq!(shell_reference(&table, &path).as_deref(), Some("A_KEY"));
+        assert_eq!(
+            refusal(&table, &path),
+            "`api_key_env` takes the variable's name without the $ (quire reads the variable itself): write api_key_env = \"A_KEY\""
+        );
+        let message = refusal(&Table::new(), &path);
         assert!(
             message.contains("api_key_env = \"MY_API_KEY\""),
             "{message}"

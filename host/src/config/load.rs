@@ -320,7 +320,13 @@ fn codex(
         return Err(ConfigError::Invalid(format!(
             "{}: {}",
             origin.at_hiding_value(&path),
-            super::key_env::refusal(&path)
+            super::key_env::refusal(&own, &path)
+        )));
+    }
+    if let Some((path, message)) = super::base_url_origin::variable_in(&own) {
+        return Err(ConfigError::Invalid(format!(
+            "{}: {message}",
+            origin.at(&path)
         )));
     }
     let (table, said) = codex_keys::layer(own)

@@ -16,6 +16,8 @@ mod codex_notes;
 mod codex_tables;
 pub mod key_env;
 mod load;
+mod misplaced_provider_key;
+mod ollama_host;
 pub mod other_tools;
 pub mod probe;
 mod profile;

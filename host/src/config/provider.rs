@@ -86,7 +86,19 @@ pub fn builtin_providers() -> BTreeMap<String, ProviderEntry> {
         "ollama".to_string(),
         ProviderEntry {
             wire_api: Some(WireApi::Chat),
-            base_url: Some(env_or("OLLAMA_BASE_URL", "http://localhost:11434/v1")),
+            // Ollama's own OLLAMA_HOST (`host:port`) when OLLAMA_BASE_URL is not set.
+            base_url: Some(
+                std::env::var("OLLAMA_HOST")
+                    .ok()
+                    .and_then(|h| super::ollama_host::base_url(&h))
+                    .filter(|_| {
+                        std::env::var("OLLAMA_BASE_URL")
+                            .ok()
+                            .filter(|v| !v.is_empty())
+                            .is_none()
+                    })
+                    .unwrap_or_else(|| env_or("OLLAMA_BASE_URL", "http://localhost:11434/v1")),
+            ),
             api_key_env: None,
             model: Some("qwen3-coder".into()),
             ..Default::default()
@@ -149,7 +161,13 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
     }
     let mut headers = builtin.map(|b| b.headers.clone()).unwrap_or_default();
     if let Some(u) = user {
-        headers.extend(u.headers.clone());
+        // `${VAR}` and `${VAR:-default}` from the environment, as in an MCP
+        // server's headers (a token kept out of config.toml).
+        for (header, value) in &u.headers {
+            let key = format!("providers.{name}.headers.{header}");
+            let value = crate::mcp::spec::expand(value, &key).map_err(ConfigError::Invalid)?;
+            headers.insert(header.clone(), value);
+        }
     }
     Ok(ProviderConfig {
         name: name.to_string(),

@@ -1,7 +1,8 @@
 //! What serde calls a string where a number is expected: a number in
 //! quotes (`max_turns = "20"`: say it is text and how to write it), or a
 //! number past its type's range, which TOML (64-bit integers) and `-c`
-//! read as text (say it is too large, not that it has quotes).
+//! read as text (say it is too large, not that it has quotes). A boolean
+//! in quotes (`network = "true"`) is told the same way.
 
 /// A number written in quotes (`"20"`) where a number is expected: that
 /// it is text, and how to write it (`max_turns = 20`).
@@ -9,6 +10,15 @@ pub(super) fn hint(got: &str, expected: &str, key: Option<&str>) -> String {
     let Some(inner) = got.strip_prefix('"').and_then(|g| g.strip_suffix('"')) else {
         return String::new();
     };
+    let word = inner.trim().to_ascii_lowercase();
+    if expected.trim() == "a boolean" && (word == "true" || word == "false") {
+        return match key {
+            Some(key) => {
+                format!(" (text in quotes, not a boolean): write {key} = {word} without the quotes")
+            }
+            None => " (text in quotes, not a boolean): write it without the quotes".into(),
+        };
+    }
     let number = expected.trim().starts_with(['u', 'i', 'f']) && expected.trim().len() <= 5;
     let digits = inner.trim();
     let numeric = digits.chars().any(|c| c.is_ascii_digit())
@@ -64,5 +74,10 @@ mod tests {
         );
         assert_eq!(hint("\"abc\"", "u32", Some("max_turns")), "");
         assert_eq!(hint("20", "u32", None), "");
+        assert_eq!(
+            hint("\"true\"", "a boolean", Some("network")),
+            " (text in quotes, not a boolean): write network = true without the quotes"
+        );
+        assert_eq!(hint("\"yes\"", "a boolean", Some("network")), "");
     }
 }

@@ -3,6 +3,7 @@
 //! never reach the model.
 
 mod codex_config;
+mod config_hints;
 mod config_mistakes;
 mod config_typos;
 mod doctor;
@@ -10,8 +11,11 @@ mod first_run;
 mod first_run_unlisted;
 mod from_claude;
 mod from_codex;
+mod header_secrets;
 mod help;
+mod other_tools_forms;
 mod profiles;
+mod provider_places;
 mod setup_answers;
 mod typos;
 mod unquoted;

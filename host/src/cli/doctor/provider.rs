@@ -263,6 +263,20 @@ fn unlisted_fix(provider: &ProviderConfig, status: u16) -> String {
 }
 
 fn model_check(model: &str, url: &str, models: Option<Vec<String>>) -> Check {
+    if model.trim().is_empty() {
+        let listed = match &models {
+            Some(models) if !models.is_empty() => {
+                let some: Vec<&str> = models.iter().take(8).map(String::as_str).collect();
+                format!(" ({url} lists {})", some.join(", "))
+            }
+            _ => String::new(),
+        };
+        return Check::fail(
+            "model",
+            "no model is set".to_string(),
+            format!("pass -m NAME or set `model = \"…\"` in config.toml{listed}"),
+        );
+    }
     let Some(models) = models else {
         return Check::warn(
             "model",
