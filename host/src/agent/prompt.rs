@@ -219,7 +219,7 @@ pub fn size(cap: usize) -> String {
 }
 
 /// Facts about where the agent runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Environment {
     pub cwd: PathBuf,
     pub workspace: PathBuf,
@@ -263,6 +263,21 @@ impl Environment {
     }
 
     pub fn render(&self) -> String {
+        format!(
+            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\n{}\n</environment>",
+            self.cwd.display(),
+            self.workspace.display(),
+            std::env::consts::OS,
+            self.shell,
+            self.date,
+            self.settings(),
+        )
+    }
+
+    /// The block's lines a session may change while it runs (sandbox,
+    /// network, writable folders, approval): a change is said in a note
+    /// after the next message, never by rewriting the system prompt.
+    pub fn settings(&self) -> String {
         let writable = match self.writable_roots.is_empty() {
             true => String::new(),
             false => format!(
@@ -280,12 +295,7 @@ impl Environment {
             _ => ", Unix sockets off",
         };
         format!(
-            "<environment>\ncwd: {}\nworkspace: {}\nos: {}\nshell: {}\ndate: {}\nsandbox: {} (network {}{unix}){writable}\napproval: {}\n</environment>",
-            self.cwd.display(),
-            self.workspace.display(),
-            std::env::consts::OS,
-            self.shell,
-            self.date,
+            "sandbox: {} (network {}{unix}){writable}\napproval: {}",
             self.sandbox,
             if self.network { "on" } else { "off" },
             self.approval,

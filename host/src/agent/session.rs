@@ -30,6 +30,8 @@ pub struct Session {
     pub(crate) config: Config,
     pub(crate) provider: ProviderConfig,
     pub(crate) model: String,
+    /// `model`, shared with the subagent tools (see `current_model.rs`).
+    pub(crate) current_model: super::CurrentModel,
     pub(crate) client: Arc<dyn ModelClient>,
     pub(crate) tools: ToolRegistry,
     pub(crate) history: Vec<Item>,
@@ -50,6 +52,9 @@ pub struct Session {
     /// The day the session started, for the environment block (the
     /// system prompt stays the same for the whole session).
     pub(crate) started: String,
+    /// The sandbox and approval the system prompt states: as the session
+    /// began (see `settings_said.rs`).
+    pub(crate) prompt_settings: super::settings_said::PromptSettings,
     /// The session's hooks (`None`: none configured or allowed to run).
     pub(crate) hooks: Option<Arc<crate::hooks::Hooks>>,
     /// The `SessionStart` source still to run before the next message.
@@ -109,6 +114,8 @@ pub struct SessionParts {
     pub config: Config,
     pub provider: ProviderConfig,
     pub model: String,
+    /// Holds `model` as it changes, for the subagents it starts.
+    pub current_model: super::CurrentModel,
     pub client: Arc<dyn ModelClient>,
     pub tools: ToolRegistry,
     pub history: Vec<Item>,
@@ -149,6 +156,7 @@ impl Session {
         Session {
             provider: p.provider,
             model: p.model,
+            current_model: p.current_model,
             client: p.client,
             tools: p.tools,
             history: p.history,
@@ -165,6 +173,7 @@ impl Session {
             tool_selection: p.tool_selection,
             tool_filter: p.tool_filter,
             started: today(),
+            prompt_settings: super::settings_said::PromptSettings::of(&p.config),
             hooks: p.hooks,
             own_hooks: p.own_hooks,
             pending_start: None,
@@ -286,6 +295,7 @@ impl Session {
     /// model, for its one message: not recorded).
     pub fn set_model(&mut self, model: &str) {
         self.model = model.to_string();
+        self.current_model.set(model);
         self.last_usage = None;
     }
 
@@ -367,6 +377,7 @@ impl Session {
         self.last_usage = None;
         self.total_usage = Usage::default();
         self.started = today();
+        self.prompt_settings = super::settings_said::PromptSettings::of(&self.config);
         self.announce(false);
         Ok(())
     }
@@ -387,6 +398,7 @@ impl Session {
             // This conversation's `/model` does not carry over to another.
             self.model = configured;
         }
+        self.current_model.set(&self.model);
         if self.model != loaded.model {
             self.writer.append_model_switch(&self.model)?;
         }
@@ -401,7 +413,7 @@ impl Session {
             ext.sync_history(&self.history);
         }
         self.resumed_state(
-            &loaded.meta.created,
+            &loaded.meta,
             loaded.tools,
             loaded.unanswered,
             loaded.server_window,
@@ -413,19 +425,21 @@ impl Session {
     }
 
     /// What a resumed session's file says beyond its history: the day it
-    /// started (from its `created`, so the system prompt's date and the
-    /// cached prefix stay those of its earlier requests), the tool list
+    /// started (from its `created`) and the sandbox and approval it began
+    /// with, so the system prompt and the cached prefix stay those of its
+    /// earlier requests; the tool list
     /// its requests carried (sent again), and why its last message got no
     /// answer, if it got none; the context window it learned from its
     /// server, if it learned one.
     pub(crate) fn resumed_state(
         &mut self,
-        created: &str,
+        meta: &SessionMeta,
         tools: Option<Vec<String>>,
         unanswered: Option<String>,
         server_window: Option<(String, u64)>,
     ) {
-        self.started = day_of(created);
+        self.started = day_of(&meta.created);
+        self.prompt_settings = super::settings_said::PromptSettings::recorded(&self.config, meta);
         if server_window.is_some() {
             self.server_window = server_window;
         }
@@ -464,10 +478,8 @@ impl Session {
             self.config.approval,
         );
         env.date = self.started.clone();
-        env.unix_sockets = self.config.unix_sockets;
-        if self.config.sandbox == crate::tools::SandboxMode::WorkspaceWrite {
-            env.writable_roots = self.config.writable_roots.clone();
-        }
+        // As the session began: a change is said after a message.
+        self.prompt_settings.apply(&mut env);
         let mut s = prompt::instructions(&self.docs, &env);
         for ext in &self.extensions {
             if let Some(extra) = ext.instructions() {

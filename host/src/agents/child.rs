@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::definition::{AgentDef, Isolation};
 use super::worktree::Worktree;
-use crate::agent::{AgentTag, EventSink, Extension, Session, SessionOptions};
+use crate::agent::{AgentTag, CurrentModel, EventSink, Extension, Session, SessionOptions};
 use crate::config::Config;
 use crate::hooks::Hooks;
 use crate::model::{ModelClient, Usage};
@@ -35,6 +35,9 @@ pub struct ChildParts {
     pub depth: u32,
     /// The parent's tools: a child gets these unless its definition says.
     pub parent_tools: ToolFilter,
+    /// The model the parent uses now (`None`: the config's): a child
+    /// without a model of its own runs on it.
+    pub parent_model: Option<CurrentModel>,
 }
 
 /// What one child is asked to do.
@@ -119,7 +122,15 @@ pub fn build_child(
             Some(m.clone()),
             def.map(|d| format!("`model:` in the agent definition {}", d.path.display())),
         ),
-        (None, None) => (None, None),
+        // The parent's model now, also after its `/model`.
+        (None, None) => (
+            parts
+                .parent_model
+                .as_ref()
+                .map(CurrentModel::get)
+                .filter(|m| !m.is_empty()),
+            None,
+        ),
     };
     let start = Start {
         id: agent_id,

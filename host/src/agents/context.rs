@@ -1,12 +1,14 @@
 //! The extension of a session that can spawn: the agent definitions that
 //! fit each user message, listed in an [`Item::Context`] after it (never
-//! in the system prompt, whose text stays the same for the session), and
-//! the children's token usage added to the session's.
+//! in the system prompt, whose text stays the same for the session; each
+//! described once, see `offer.rs`), and the children's token usage added
+//! to the session's.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::definition::AgentDef;
 use super::manager::AgentManager;
+use super::offer::{AGENTS_SOURCE, Said};
 use super::rank::DefinitionIndex;
 use crate::agent::Extension;
 use crate::model::{Item, Usage};
@@ -22,6 +24,21 @@ pub struct AgentsExtension {
     /// Whether the session has `spawn_agent`: without it no agent is
     /// offered (its children's usage still counts).
     pub(crate) can_spawn: bool,
+    /// What the conversation was told of the definitions.
+    pub(crate) said: Mutex<Said>,
+}
+
+impl AgentsExtension {
+    fn said(&self) -> std::sync::MutexGuard<'_, Said> {
+        self.said.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn item(text: String) -> Item {
+        Item::Context {
+            source: AGENTS_SOURCE.into(),
+            text,
+        }
+    }
 }
 
 impl Extension for AgentsExtension {
@@ -30,19 +47,26 @@ impl Extension for AgentsExtension {
             return Vec::new();
         }
         let fit = fitting(&self.manager.definitions.agents, &self.index, user_text);
-        if fit.is_empty() {
+        self.said()
+            .offer(&fit)
+            .map(Self::item)
+            .into_iter()
+            .collect()
+    }
+
+    fn after_compaction(&self) -> Vec<Item> {
+        if !self.can_spawn {
             return Vec::new();
         }
-        let mut text = String::from(
-            "Agents you can start with spawn_agent (agent_type = the name) for parts of this task:\n",
-        );
-        for d in fit {
-            text.push_str(&format!("- {}: {}\n", d.name, d.description));
-        }
-        vec![Item::Context {
-            source: "agents".into(),
-            text,
-        }]
+        self.said()
+            .again_in_full(&self.manager.definitions.agents)
+            .map(Self::item)
+            .into_iter()
+            .collect()
+    }
+
+    fn sync_history(&self, history: &[Item]) {
+        *self.said() = Said::from_history(history, &self.manager.definitions.agents);
     }
 
     fn message_scope(&self, scope: &crate::protocol::interrupt::Stop) {

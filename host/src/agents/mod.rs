@@ -13,6 +13,7 @@ pub mod definition;
 pub mod discover;
 mod hook_events;
 mod manager;
+mod offer;
 mod rank;
 mod resume;
 mod run;
@@ -76,6 +77,7 @@ pub fn kit(
         manager: manager.clone(),
         index: std::sync::OnceLock::new(),
         can_spawn,
+        said: Default::default(),
     });
     (tools::tools(&manager), ext, manager)
 }

@@ -118,6 +118,7 @@ impl Subagents {
                 allow: Some(self.tools()),
                 deny: Vec::new(),
             },
+            parent_model: None,
         };
         let manager = AgentManager::new(parts, Arc::new(Discovered::default()));
         let mut started: Vec<(DeepTask, Result<String, ChildResult>)> = Vec::new();

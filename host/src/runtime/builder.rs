@@ -218,7 +218,7 @@ impl SessionBuilder {
         let last_model = resume.as_ref().map(|l| l.model.clone());
         let resumed_state = resume.as_mut().map(|l| {
             (
-                l.meta.created.clone(),
+                l.meta.clone(),
                 l.tools.take(),
                 l.unanswered.take(),
                 l.server_window.take(),
@@ -361,6 +361,7 @@ impl SessionBuilder {
             ),
         };
         extensions.extend(extra_extensions);
+        let current_model = crate::agent::CurrentModel::new(&model);
         if config.agents.enabled && depth < config.agents.max_depth {
             let parts = crate::agents::ChildParts {
                 config: config.clone(),
@@ -373,6 +374,7 @@ impl SessionBuilder {
                 parent_id: writer.id().to_string(),
                 depth,
                 parent_tools: filter.clone(),
+                parent_model: Some(current_model.clone()),
             };
             let roots = crate::agents::AgentRoots {
                 cwd: cwd.clone(),
@@ -403,6 +405,7 @@ impl SessionBuilder {
         let parts = SessionParts {
             provider,
             model,
+            current_model,
             client,
             tools: registry,
             history,
@@ -427,8 +430,8 @@ impl SessionBuilder {
             session.register_tool(tool);
             session.add_extension(ext);
         }
-        if let Some((created, tools, unanswered, window)) = resumed_state {
-            session.resumed_state(&created, tools, unanswered, window);
+        if let Some((meta, tools, unanswered, window)) = resumed_state {
+            session.resumed_state(&meta, tools, unanswered, window);
         }
         session.begin(resumed);
         Ok(session)

@@ -14,6 +14,8 @@ mod limits;
 mod line_stops;
 mod line_view;
 mod model_hint;
+mod model_inherit;
+mod offer_once;
 mod parallel;
 mod resume;
 mod resume_worktree;

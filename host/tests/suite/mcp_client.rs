@@ -30,6 +30,7 @@ mod secrets;
 mod selection;
 mod stable_tools;
 mod tools;
+mod turn_list;
 mod warm_cache;
 mod web_py;
 

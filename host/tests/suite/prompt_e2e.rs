@@ -5,6 +5,7 @@ use crate::support;
 mod cache;
 mod hook_context;
 mod session_day;
+mod settings_note;
 mod user_docs;
 
 use support::model_server::Reply;

@@ -83,6 +83,10 @@ struct State {
     /// Tools `tool_search` found this turn that the turn did not send:
     /// learned for the turn's message only once the model calls one.
     found: BTreeSet<String>,
+    /// The session selected its tools once: it goes on selecting (with
+    /// `tool_search` and `call_tool` in its list) even when a server's
+    /// failure brings it under the threshold, until a new conversation.
+    selected: bool,
 }
 
 impl ToolSelection {
@@ -200,9 +204,11 @@ impl ToolSelection {
         self.state().index.clone()
     }
 
-    /// Whether the session has more tools than the threshold.
+    /// Whether the session selects its tools: it has more than the
+    /// threshold, or had when it chose its list.
     pub fn selecting(&self) -> bool {
-        self.config.enabled && self.index().len() > self.config.threshold
+        let state = self.state();
+        self.config.enabled && (state.index.len() > self.config.threshold || state.selected)
     }
 
     /// The tools of a request for a turn started by `message`: the list
@@ -223,11 +229,16 @@ impl ToolSelection {
             }
         }
         let index = state.index.clone();
-        let selecting = self.config.enabled && index.len() > self.config.threshold;
+        let selecting =
+            self.config.enabled && (index.len() > self.config.threshold || state.selected);
+        state.selected |= selecting;
         let fresh = state.sent.is_empty();
-        // In context mode the list stays as first sent ([`join`]).
-        let frozen = selecting && !fresh && self.joins_in_context();
         let new_message = state.joined_for.as_deref() != Some(message) && !message.is_empty();
+        // In context mode the list stays as first sent ([`join`]); in
+        // every mode it stays as it is within a turn (a tool that joins
+        // or leaves mid-turn does so at the next message).
+        let frozen =
+            !fresh && ((selecting && self.joins_in_context()) || (!selecting && !new_message));
         let mut wanted: Vec<usize> = if frozen {
             Vec::new()
         } else if !selecting {
@@ -258,6 +269,9 @@ impl ToolSelection {
                         list.push(call_tool::spec());
                     }
                 }
+                // Gone (its server failed or went away): kept until the
+                // next message, which names it.
+                None if !new_message => list.extend(state.first.get(name).cloned()),
                 None => dropped.push(name.clone()),
             }
         }
@@ -455,6 +469,7 @@ impl Extension for ToolSelection {
             state.sent.clear();
             state.recorded.clear();
             state.first.clear();
+            state.selected = false;
         }
         state.joined_for = None;
         state.noted = noted;

@@ -12,6 +12,9 @@ impl ToolSelection {
     pub fn restore(&self, names: Vec<String>) {
         let mut state = self.state();
         state.recorded = names.clone();
+        // A list with `tool_search` was selected: the session goes on
+        // selecting.
+        state.selected = names.iter().any(|n| n == super::search::NAME);
         state.sent = names;
         state.joined_for = None;
     }
