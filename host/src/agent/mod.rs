@@ -25,6 +25,7 @@ pub(crate) mod resumed_settings;
 mod rewind;
 mod session;
 mod task_error;
+mod task_too_long;
 mod tool_images;
 mod truncated;
 mod turn;
