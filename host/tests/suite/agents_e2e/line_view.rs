@@ -168,7 +168,7 @@ fn a_childs_calls_end_with_a_mark_and_duration_as_the_parents_do() {
                 Step::tool_call("c1", "shell", json!({"command": "echo ok"})),
                 Step::tool_call("c2", "shell", json!({"command": "exit 3"})),
                 Step::tool_call("c3", "read_file", json!({"path": "a.txt"})),
-                // A command with an escape sequence: shown without it.
+                // A command with an escape sequence: shown quoted, never sent raw.
                 Step::tool_call("c4", "shell", json!({"command": "echo \u{1b}[2Jclear"})),
             ]),
             Reply::text("checked"),
@@ -206,7 +206,7 @@ fn a_childs_calls_end_with_a_mark_and_duration_as_the_parents_do() {
     assert!(
         calls
             .iter()
-            .any(|l| l.starts_with("  │ agent: ✓ shell: echo clear (")),
+            .any(|l| l.starts_with(r#"  │ agent: ✓ shell: "echo \033[2Jclear" ("#)),
         "{err}"
     );
     assert!(!err.contains('\u{1b}'), "escape sequences dropped:\n{err}");

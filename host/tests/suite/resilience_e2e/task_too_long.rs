@@ -39,7 +39,7 @@ fn a_task_too_long_alone_is_told_to_send_less_not_to_start_a_new_session() {
         "maximum context length is 128000 tokens",
         "The task alone does not fit",
         // 2.1 MB of input, about 4 bytes a token.
-        "about 52",
+        "is about 540,",
         "context window is 128,000 tokens",
         "Send less",
         "larger context window",

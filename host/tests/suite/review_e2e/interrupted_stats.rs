@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 
 use super::repo::*;
 use crate::support::model_server::Reply;
-use crate::support::quire::finish;
 
 #[test]
 fn an_interrupted_review_counts_the_deep_passes_that_ran() {
@@ -67,13 +66,34 @@ fn an_interrupted_review_counts_the_deep_passes_that_ran() {
     let quire = libc::pid_t::try_from(child.id()).expect("pid");
     // SAFETY: a signal to the quire process this test started.
     unsafe { libc::kill(quire, libc::SIGTERM) };
-    let run = finish(child);
+    let mut out = child.stdout.take().expect("stdout");
+    let stdout = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut s);
+        s
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("quire did not stop after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
     let _ = reader.join();
     err.extend(rx.try_iter());
     let err = err.join("\n");
-    assert_eq!(run.code, 143, "{err}");
-    let report: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("no JSON object on stdout ({e}): {:?}", run.stdout));
+    use std::os::unix::process::ExitStatusExt;
+    let code = status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
+    assert_eq!(code, 143, "{err}");
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("no JSON object on stdout ({e}): {stdout:?}"));
     assert_eq!(report["error"], "interrupted", "{report}");
     let stats = &report["stats"];
     assert_eq!(stats["deep_passes"], 2, "{report}");
