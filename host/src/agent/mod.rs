@@ -27,6 +27,7 @@ mod rewind;
 mod session;
 mod settings_said;
 mod task_error;
+mod task_too_long;
 mod tool_images;
 mod truncated;
 mod turn;

@@ -8,7 +8,8 @@
 //! (the system prompt and the tool definitions first) would not fit the
 //! window (the configured one, or a smaller one the error states): then
 //! nothing is compacted, and the small-window warning says why and what
-//! to do (compact_room.rs). An answer that filled the window stands as a
+//! to do (compact_room.rs); nor when the conversation is the task's
+//! message alone (task_too_long.rs). An answer that filled the window stands as a
 //! cut answer when compacting would not free room.
 
 use tokio_util::sync::CancellationToken;
@@ -70,6 +71,16 @@ impl Session {
         }
         if let Some(learned) = learned {
             self.tell_learned_window(learned, STATED_BY_ERROR);
+        }
+        // The task's message alone: a hand-off would carry it whole and
+        // be refused as well (task_too_long.rs).
+        if let Some(too_long) = self.task_alone(message, room.fixed()) {
+            let refused = ModelError::ContextWindow(message.to_string()).to_string();
+            return Err(TaskStatus::Failed(format!(
+                "{}. {}",
+                refused.trim_end().trim_end_matches('.'),
+                too_long.advice()
+            )));
         }
         tracing::info!(%message, "context window exceeded; compacting and retrying");
         self.compact(CompactReason::ContextWindow, cancel)

@@ -8,7 +8,7 @@ use std::time::Instant;
 use quire::agent::Event;
 use quire::model::Usage;
 
-use super::summary::{clip, clip_words, duration, outcome, tool_line};
+use super::summary::{clip, clip_words, duration, outcome, rewritten_line, tool_line};
 
 /// Lines of transcript kept per child (the oldest go first).
 const TRANSCRIPT_KEEP: usize = 2000;
@@ -34,6 +34,11 @@ pub struct Child {
     pub tools: usize,
     /// The call running now (its one-line summary).
     pub running: Option<String>,
+    /// Calls started and not yet ended: (call id, one-line summary).
+    calls: Vec<(String, String)>,
+    /// The call that ended last: (call id, its one-line summary), for
+    /// the line view's one line per call.
+    ended: Option<(String, String)>,
     pub transcript: Vec<String>,
     /// Its answer text streamed since the last tool call.
     text: String,
@@ -46,6 +51,15 @@ impl Child {
     pub fn short_id(&self) -> &str {
         let cut = self.id.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
         &self.id[cut..]
+    }
+
+    /// The summary of the call `call_id` if it is the one that ended last
+    /// (what its start was shown as).
+    pub fn ended_call(&self, call_id: &str) -> Option<&str> {
+        self.ended
+            .as_ref()
+            .filter(|(id, _)| id == call_id)
+            .map(|(_, line)| line.as_str())
     }
 
     pub fn indent(&self) -> String {
@@ -97,6 +111,8 @@ impl Children {
                     branch_state: None,
                     tools: 0,
                     running: None,
+                    calls: Vec::new(),
+                    ended: None,
                     transcript: Vec::new(),
                     text: String::new(),
                     expanded: false,
@@ -118,6 +134,7 @@ impl Children {
                 c.duration_ms = Some(*duration_ms);
                 c.branch = branch.clone();
                 c.running = None;
+                c.calls.clear();
                 Some(c)
             }
             Event::Agent(a) => {
@@ -126,13 +143,29 @@ impl Children {
                     Event::TextDelta { delta } => c.text.push_str(delta),
                     Event::MessageCompleted { .. } => c.flush_text(),
                     Event::ToolStarted {
-                        name, arguments, ..
+                        call_id,
+                        name,
+                        arguments,
                     } => {
                         c.flush_text();
                         c.tools += 1;
-                        c.running = Some(tool_line(name, arguments));
+                        let line = tool_line(name, arguments);
+                        c.running = Some(line.clone());
+                        c.calls.push((call_id.clone(), line));
+                    }
+                    Event::ToolInputRewritten {
+                        call_id,
+                        name,
+                        hook,
+                        arguments,
+                    } => {
+                        if let Some(call) = c.calls.iter_mut().find(|(id, _)| id == call_id) {
+                            call.1 = rewritten_line(name, arguments, hook, &call.1);
+                            c.running = Some(call.1.clone());
+                        }
                     }
                     Event::ToolCompleted {
+                        call_id,
                         name,
                         status,
                         exit_code,
@@ -140,8 +173,14 @@ impl Children {
                         ..
                     } => {
                         let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
-                        let line = c.running.take().unwrap_or_else(|| name.clone());
+                        // Calls may run side by side: each ends with its own line.
+                        let line = match c.calls.iter().position(|(id, _)| id == call_id) {
+                            Some(i) => c.calls.remove(i).1,
+                            None => name.clone(),
+                        };
+                        c.running = c.calls.last().map(|(_, l)| l.clone());
                         c.log(format!("{mark} {line} ({detail})"));
+                        c.ended = Some((call_id.clone(), line));
                     }
                     Event::TurnCompleted { total_usage, .. } => c.usage = *total_usage,
                     Event::Error { message } => c.log(format!("error: {message}")),

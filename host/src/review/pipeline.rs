@@ -226,11 +226,13 @@ pub async fn reviewed(
     let mut lengths = place::Lengths::default();
     let mut findings = Vec::new();
     let mut failed_passes = 0;
-    for answer in runner.run_all(tasks, cancel).await {
-        match answer {
+    let mut interrupted = false;
+    for pass in runner.run_all(tasks, cancel).await {
+        // Every pass that ran counts, answered, failed or interrupted.
+        usage.add(&pass.usage);
+        requests += u64::from(pass.requests);
+        match pass.answer {
             Ok(a) => {
-                usage.add(&a.usage);
-                requests += u64::from(a.requests);
                 let source = format!("deep pass ({}) over {}", a.concern, a.area);
                 match merge::findings_in(&a.text, &source, &at, &mut warnings) {
                     Some(found) => findings.extend(place::check(
@@ -243,14 +245,16 @@ pub async fn reviewed(
                     None => failed_passes += 1,
                 }
             }
-            Err(ReviewError::Interrupted) => {
-                return Err(failure(ReviewError::Interrupted, &report, requests, &usage));
-            }
+            // Told once all passes are counted.
+            Err(ReviewError::Interrupted) => interrupted = true,
             Err(e) => {
                 failed_passes += 1;
                 warnings.push(e.to_string());
             }
         }
+    }
+    if interrupted {
+        return Err(failure(ReviewError::Interrupted, &report, requests, &usage));
     }
     let (merged, findings) = merge::run(
         at,

@@ -39,9 +39,16 @@ pub struct DeepAnswer {
     pub area: String,
     pub concern: String,
     pub text: String,
+}
+
+/// One deep pass as it ended: what it cost, whether it answered, failed
+/// or was interrupted (a review's stats count every pass that ran).
+#[derive(Debug)]
+pub struct Pass {
     pub usage: Usage,
-    /// Model requests it made.
+    /// Model requests it made (an interrupted one included).
     pub requests: u32,
+    pub answer: Result<DeepAnswer, ReviewError>,
 }
 
 /// The tools a deep pass keeps: reading only, and the shell for read-only
@@ -97,12 +104,8 @@ impl Subagents {
         READ_ONLY_TOOLS.iter().map(|t| t.to_string()).collect()
     }
 
-    /// Runs every pass as a subagent; answers in task order.
-    pub async fn run_all(
-        &self,
-        tasks: Vec<DeepTask>,
-        cancel: &CancellationToken,
-    ) -> Vec<Result<DeepAnswer, ReviewError>> {
+    /// Runs every pass as a subagent; the passes in task order.
+    pub async fn run_all(&self, tasks: Vec<DeepTask>, cancel: &CancellationToken) -> Vec<Pass> {
         let (sink, mut rx) = EventSink::channel();
         let parts = ChildParts {
             config: self.config.clone(),
@@ -213,31 +216,34 @@ fn short_task(prompt: &str) -> String {
     )
 }
 
-/// A child's result as a deep answer.
-fn answer(
-    task: DeepTask,
-    result: Option<ChildResult>,
-    turns: &HashMap<String, u32>,
-) -> Result<DeepAnswer, ReviewError> {
+/// A child's result as a deep pass: its cost, whatever its status.
+fn answer(task: DeepTask, result: Option<ChildResult>, turns: &HashMap<String, u32>) -> Pass {
     let which = format!("deep pass ({}) over {}", task.concern, task.area);
     let Some(r) = result else {
-        return Err(ReviewError::Model(format!(
-            "{which} ended without an answer"
-        )));
+        return Pass {
+            usage: Usage::default(),
+            requests: 0,
+            answer: Err(ReviewError::Model(format!(
+                "{which} ended without an answer"
+            ))),
+        };
     };
-    match r.status.as_str() {
+    let answer = match r.status.as_str() {
         "done" | "max_turns" | "budget" => Ok(DeepAnswer {
-            requests: turns.get(&r.agent_id).copied().unwrap_or(0),
             area: task.area,
             concern: task.concern,
             text: r.answer,
-            usage: r.usage,
         }),
         "interrupted" => Err(ReviewError::Interrupted),
         _ => Err(ReviewError::Model(format!(
             "{which} failed: {}",
             r.answer.lines().next().unwrap_or(&r.status)
         ))),
+    };
+    Pass {
+        usage: r.usage,
+        requests: turns.get(&r.agent_id).copied().unwrap_or(0),
+        answer,
     }
 }
 

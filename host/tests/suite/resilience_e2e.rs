@@ -7,6 +7,7 @@ mod compaction_resumed;
 mod compaction_room;
 mod compaction_turn;
 mod reader_after_end;
+mod task_too_long;
 mod window_exceeded;
 mod window_wordings;
 use crate::support;

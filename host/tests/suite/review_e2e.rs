@@ -39,3 +39,5 @@ mod reviewed_version;
 mod shallow;
 
 mod binary;
+
+mod interrupted_stats;

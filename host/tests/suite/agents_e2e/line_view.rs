@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use serde_json::json;
-use support::model_server::Reply;
+use support::model_server::{Reply, Step};
 use support::quire::TestEnv;
 
 use super::{PARENT, spawn_with, support};
@@ -64,7 +64,7 @@ fn the_line_repl_shows_children_with_status_and_agents_discards_a_branch() {
     assert!(err.contains("▸ agent: CHILD-L write a file"), "{err}");
     assert!(!err.contains("agent agent"), "said once: {err}");
     assert!(
-        err.contains("  │ agent: shell: echo x > child.txt"),
+        err.contains("  │ agent: ✓ shell: echo x > child.txt ("),
         "{err}"
     );
     let end = err
@@ -145,4 +145,70 @@ fn failed_children_and_refused_child_calls_say_why() {
         .find(|l| l.contains("reader: ✗ shell"))
         .unwrap_or_else(|| panic!("no refused call line: {all}"));
     assert!(refused.contains("unknown tool 'shell'"), "{refused}");
+}
+
+/// A child's calls are one line each when they end, with a mark and a
+/// duration, as the parent's are: a successful one is not left looking
+/// unfinished (a start line and nothing after it).
+#[test]
+fn a_childs_calls_end_with_a_mark_and_duration_as_the_parents_do() {
+    let env = TestEnv::new("chat");
+    env.write("a.txt", "hello\n");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![super::spawn("s1", "CHILD-MK marks")]),
+            Reply::text("done"),
+        ],
+    );
+    env.server.route(
+        "CHILD-MK",
+        [
+            Reply::tool_calls(vec![
+                Step::tool_call("c1", "shell", json!({"command": "echo ok"})),
+                Step::tool_call("c2", "shell", json!({"command": "exit 3"})),
+                Step::tool_call("c3", "read_file", json!({"path": "a.txt"})),
+                // A command with an escape sequence: shown quoted, never sent raw.
+                Step::tool_call("c4", "shell", json!({"command": "echo \u{1b}[2Jclear"})),
+            ]),
+            Reply::text("checked"),
+        ],
+    );
+    let r = env.run(&["exec", &format!("{PARENT} go")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let err = &r.stderr;
+    let calls: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("  │ agent: "))
+        .collect();
+    assert_eq!(calls.len(), 4, "one line per call:\n{err}");
+    let ok = calls
+        .iter()
+        .find(|l| l.contains("shell: echo ok"))
+        .unwrap_or_else(|| panic!("no echo line:\n{err}"));
+    assert!(ok.starts_with("  │ agent: ✓ shell: echo ok ("), "{ok}");
+    assert!(
+        ok.ends_with("ms)") || ok.ends_with("s)"),
+        "a duration: {ok}"
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|l| l.starts_with("  │ agent: ✗ shell: exit 3 (exit 3, ")),
+        "{err}"
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|l| l.starts_with("  │ agent: ✓ read_file: a.txt (")),
+        "{err}"
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|l| l.starts_with(r#"  │ agent: ✓ shell: "echo \033[2Jclear" ("#)),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "escape sequences dropped:\n{err}");
+    assert!(err.contains(" · 4 tools"), "{err}");
 }
