@@ -35,6 +35,7 @@ mod asks;
 mod bang;
 mod job_control;
 mod starting;
+mod switch_session;
 use job_control::{resume, suspend};
 
 /// The shortest time between two redraws while events stream in.
@@ -290,47 +291,15 @@ pub async fn run(
                     continue;
                 }
                 Flow::Resume => {
-                    // The session open here is not one to switch to.
-                    let mut list =
-                        picker::pickable(&picker::here_sessions(&sessions_dir, &setup.cwd));
-                    list.retain(|s| s.path != session.file());
-                    if list.is_empty() {
-                        app.note("no other session to resume in this directory", pal.dim());
-                        continue;
-                    }
-                    let _ = io.term.set_height(VIEWPORT_ROWS);
-                    let picked =
-                        picker::pick(&mut io.term, &mut io.keys, &list, &pal, "keeps this one")
-                            .await;
-                    let picked = match picked {
-                        picker::Picked::Session(s) => Some(s),
-                        picker::Picked::Left | picker::Picked::Quit => None,
-                    };
-                    if picked.is_none() {
-                        let _ = io.term.clear();
-                    }
-                    if let Some(s) = picked {
-                        let _ = io.term.clear();
-                        match store::load(&s.path)
-                            .map_err(|e| e.to_string())
-                            .and_then(|l| {
-                                let shown = (l.items.clone(), l.statuses.clone());
-                                session
-                                    .switch_to(l)
-                                    .map(|()| shown)
-                                    .map_err(|e| e.to_string())
-                            }) {
-                            Ok((items, statuses)) => {
-                                drain(&mut io, &mut app);
-                                app.status.context_window = session.context_window();
-                                // The subagents listed were the other session's.
-                                app.children = Default::default();
-                                app.replay(&items, &statuses);
-                                app.resumed_from(&s.path);
-                            }
-                            Err(e) => app.note(&format!("error: {e}"), pal.bad()),
-                        }
-                    }
+                    switch_session::pick_and_switch(
+                        &mut io,
+                        &mut app,
+                        &mut session,
+                        &sessions_dir,
+                        &setup.cwd,
+                        pal,
+                    )
+                    .await;
                     continue;
                 }
             }
