@@ -1,16 +1,36 @@
 //! The model a session uses now, shared with what it starts: a subagent
 //! without a model of its own runs on its parent's current model, also
-//! after `/model` or a resumed session's switch.
+//! after `/model` or a resumed session's switch. The same for the
+//! approval policy after `/approvals`: a subagent asks as its parent does
+//! now, not as the session began.
 
 use std::sync::{Arc, RwLock};
 
-/// A session's current model name, readable by its subagent tools.
+use crate::tools::ApprovalPolicy;
+
+/// A session's current model name (and approval policy once changed),
+/// readable by its subagent tools.
 #[derive(Clone, Debug, Default)]
-pub struct CurrentModel(Arc<RwLock<String>>);
+pub struct CurrentModel(Arc<RwLock<String>>, Arc<RwLock<Option<ApprovalPolicy>>>);
 
 impl CurrentModel {
     pub fn new(model: &str) -> CurrentModel {
-        CurrentModel(Arc::new(RwLock::new(model.to_string())))
+        CurrentModel(Arc::new(RwLock::new(model.to_string())), Arc::default())
+    }
+
+    /// The approval policy `/approvals` set (`None`: as the config says).
+    pub fn approval(&self) -> Option<ApprovalPolicy> {
+        match self.1.read() {
+            Ok(a) => *a,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    pub fn set_approval(&self, policy: ApprovalPolicy) {
+        match self.1.write() {
+            Ok(mut a) => *a = Some(policy),
+            Err(poisoned) => *poisoned.into_inner() = Some(policy),
+        }
     }
 
     /// The model now (empty when never set).
@@ -40,5 +60,8 @@ mod tests {
         let b = a.clone();
         a.set("two");
         assert_eq!(b.get(), "two");
+        assert_eq!(b.approval(), None);
+        a.set_approval(ApprovalPolicy::Untrusted);
+        assert_eq!(b.approval(), Some(ApprovalPolicy::Untrusted));
     }
 }

@@ -218,6 +218,10 @@ pub(crate) fn assemble(
         agent_name: name.clone(),
     };
     let mut config = narrowed(&parts.config, Some(rec.sandbox));
+    // The parent's policy now, also after its `/approvals`.
+    if let Some(policy) = parts.parent_model.as_ref().and_then(CurrentModel::approval) {
+        config.approval = policy;
+    }
     config.network &= rec.network;
     config.sandbox_fixed |= rec.sandbox_fixed;
     // The parent showed the start-up warnings of these same settings.

@@ -7,19 +7,32 @@
 //! files are by their relative one: a change stops the hook (or the
 //! server) until it is trusted again. Only the file itself: its folder
 //! may be `/tmp` or a home folder, whose other files change all the time.
-//! What the kernel makes up (`/proc`, `/sys`, `/dev`) is not a file to
-//! seal.
+//! What the kernel makes up (`/proc`, `/sys`, `/dev`) and the system's
+//! own programs (`/usr`, `/bin`, …) are not files to seal.
 
 use std::path::Path;
+
+/// Where the kernel makes files up, and where the system's package
+/// manager keeps programs (`/bin/sh` is `/usr/bin/dash`): no sandboxed
+/// command can write these, and sealing them would stop every server
+/// written `/usr/bin/python3 …` at each system upgrade.
+const NOT_SEALED: &[&str] = &[
+    "/proc",
+    "/sys",
+    "/dev",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/nix/store",
+];
 
 /// Whether the real path `real`, outside the repository, is a file whose
 /// content is sealed.
 pub(crate) fn sealable(real: &Path) -> bool {
-    real.is_absolute()
-        && !["/proc", "/sys", "/dev"]
-            .iter()
-            .any(|top| real.starts_with(top))
-        && real.is_file()
+    real.is_absolute() && !NOT_SEALED.iter().any(|top| real.starts_with(top)) && real.is_file()
 }
 
 /// Where a path as a command writes it lies, read without the file
@@ -75,6 +88,7 @@ mod tests {
         assert_eq!(place("~/bin/x.sh"), Place::Unknown);
         assert_eq!(place("$HOME/bin"), Place::Unknown);
         assert!(!sealable(Path::new("/proc/self/status")));
+        assert!(!sealable(Path::new("/usr/bin/env")));
         assert!(!sealable(Path::new("/dev/null")));
     }
 }

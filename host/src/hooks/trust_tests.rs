@@ -120,18 +120,31 @@ fn a_folder_link_leaving_the_repository_is_not_followed() {
     std::fs::create_dir_all(repo.path().join(".claude/hooks")).unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.path().join(".claude/hooks/out")).unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.path().join("ext")).unwrap();
-    assert!(script_hashes(repo.path(), "cd ext && ./x.sh").is_empty());
+    // Not as the repository's `ext/x.sh`: the file it leads to is sealed
+    // by its own real path (hooks/outside.rs), not its folder.
+    let names = script_hashes(repo.path(), "cd ext && ./x.sh");
+    let real = std::fs::canonicalize(outside.path().join("x.sh")).unwrap();
+    assert!(
+        names.keys().all(|k| Path::new(k.as_str()) == real),
+        "{names:?}"
+    );
 }
 
 #[test]
-fn files_outside_the_repository_and_plain_words_are_not_hashed() {
+fn files_outside_the_repository_are_hashed_by_their_real_path_plain_words_are_not() {
     let repo = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("s.sh");
     std::fs::write(&secret, "x").unwrap();
     std::fs::create_dir_all(repo.path().join("sub")).unwrap();
     let cmd = format!("bash {} ../s.sh sub echo", secret.display());
-    assert!(script_hashes(repo.path(), &cmd).is_empty());
+    let names = script_hashes(repo.path(), &cmd);
+    let real = std::fs::canonicalize(&secret).unwrap();
+    assert_eq!(
+        names.keys().map(String::as_str).collect::<Vec<_>>(),
+        [real.to_str().unwrap()],
+        "the named outside script only: not ../s.sh (no such file), a folder or a word"
+    );
     // A hook naming no script keeps the hash it had before scripts
     // were hashed (no `scripts` key), so old approvals still hold.
     let plain = def("echo hi");

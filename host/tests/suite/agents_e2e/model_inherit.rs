@@ -52,3 +52,37 @@ fn a_child_runs_on_the_parents_model_after_slash_model_and_after_resume() {
         "the child of a resumed session that had switched"
     );
 }
+
+/// The same for the approval policy: after `/approvals untrusted` a child
+/// asks as its parent does now, not as the session began (`never`).
+#[test]
+fn a_child_asks_as_its_parent_does_after_slash_approvals() {
+    let env = TestEnv::with_config("chat", "approval = \"never\"\n");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                json!({"task": "CHILD-THREE say hi"}),
+            )]),
+            Reply::text("parent done"),
+        ],
+    );
+    env.server.route("CHILD-THREE", [Reply::text("hi three")]);
+    let r = env.run_with_input(
+        &[],
+        &format!("/approvals untrusted\n{PARENT} spawn a child\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let child: Vec<_> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.api.is_some() && r.raw_body.contains("CHILD-THREE say hi"))
+        .collect();
+    let sent = &child[0].raw_body;
+    assert!(
+        sent.contains("approval: untrusted") && !sent.contains("approval: never"),
+        "{sent}"
+    );
+}
