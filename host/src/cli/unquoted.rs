@@ -40,6 +40,19 @@ pub fn refusal(raw: &[String], error: &clap::Error, cli: &Command) -> Option<Str
         .map(|&i| raw[i].as_str())
         .collect::<Vec<_>>()
         .join(" ");
+    // `quire -p fix the tests`: Claude Code's print mode, whose prompt
+    // began with -p's value; here -p names a profile.
+    if let Some(p) = words[0].checked_sub(2)
+        && words[0] == p + 2
+        && raw[p] == "-p"
+        && command.get_name() == cli.get_name()
+    {
+        let task = format!("{} {joined}", raw[p + 1]);
+        return Some(format!(
+            "unexpected word '{word}': -p is --profile in quire; to run one task and print its answer (Claude Code's -p):\n\n  quire exec {}",
+            quote(&task)
+        ));
+    }
     let mut line = vec!["quire".to_string()];
     for (i, a) in raw.iter().enumerate() {
         if i == words[0] {
@@ -147,6 +160,12 @@ mod tests {
         );
         let pick = said(&["skills", "pick", "read", "a", "pdf"]).unwrap();
         assert!(pick.contains("quire skills pick \"read a pdf\""), "{pick}");
+    }
+
+    #[test]
+    fn claude_code_s_print_mode_gets_quire_exec() {
+        let s = said(&["-p", "fix", "the", "tests"]).unwrap();
+        assert!(s.contains("quire exec \"fix the tests\""), "{s}");
     }
 
     #[test]

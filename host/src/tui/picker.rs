@@ -101,8 +101,9 @@ pub enum Picked {
     Session(SessionSummary),
     /// Esc (or no more terminal events): what `esc` said it does.
     Left,
-    /// Ctrl-C: quit (at start-up), as Ctrl-C does everywhere else.
-    Quit,
+    /// Ctrl-C or Ctrl-D: quit (at start-up) with this exit code, as
+    /// those keys do everywhere else.
+    Quit(i32),
 }
 
 /// Lets the user pick; [`Picked::Left`] when they leave with Esc (or no
@@ -176,7 +177,11 @@ pub async fn pick<B: Backend + std::io::Write + Rows>(
             },
             KeyCode::Esc => return Picked::Left,
             KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Picked::Quit;
+                return Picked::Quit(crate::cli::EXIT_INTERRUPTED);
+            }
+            // Ctrl-D quits as it does at an empty prompt.
+            KeyCode::Char('d') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Picked::Quit(crate::cli::EXIT_OK);
             }
             _ => {}
         }

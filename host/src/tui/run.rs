@@ -153,10 +153,10 @@ pub async fn run(
                 Err(e) => warnings.push(format!("cannot resume {}: {e}", s.id)),
             },
             picker::Picked::Left => {}
-            picker::Picked::Quit => {
+            picker::Picked::Quit(code) => {
                 drop(io);
                 drop(guard);
-                return crate::cli::EXIT_INTERRUPTED;
+                return code;
             }
         }
     }

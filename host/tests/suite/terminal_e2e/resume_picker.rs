@@ -13,7 +13,7 @@ const CTRL_C: &str = "\x03";
 const CTRL_D: &str = "\x04";
 
 #[test]
-fn ctrl_c_in_the_resume_picker_quits_without_a_new_session() {
+fn ctrl_c_or_ctrl_d_in_the_resume_picker_quits_without_a_new_session() {
     let env = TestEnv::new("chat");
     env.server.push(Reply::text("the first answer"));
     assert_eq!(env.run(&["exec", "the first question"]).code, 0);
@@ -28,6 +28,13 @@ fn ctrl_c_in_the_resume_picker_quits_without_a_new_session() {
     );
     assert_eq!(env.session_files().len(), 1, "no new session file");
     assert_eq!(env.server.requests().len(), 1);
+    // Ctrl-D quits too, as at an empty prompt (exit 0).
+    let mut pty = Pty::spawn(env.command(&["resume"]), 30, 100);
+    pty.wait_text("the first question");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+    assert!(!pty.screen().contains("/help for keys"), "{}", pty.screen());
+    assert_eq!(env.session_files().len(), 1, "no new session file");
 }
 
 #[test]
