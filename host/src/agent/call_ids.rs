@@ -50,6 +50,25 @@ pub fn make_unique(calls: &mut [ToolCall], history: &[Item]) {
     }
 }
 
+/// [`make_unique`], and what the server attached to each call
+/// ([`Item::CallExtra`] among `extras`, in the calls' order) follows its
+/// call's new id: Gemini refuses a call sent back without its thought
+/// signature.
+pub fn make_unique_with_extras(calls: &mut [ToolCall], extras: &mut [Item], history: &[Item]) {
+    let given: Vec<String> = calls.iter().map(|c| c.call_id.clone()).collect();
+    make_unique(calls, history);
+    let mut used = vec![false; calls.len()];
+    for extra in extras {
+        let Item::CallExtra { call_id, .. } = extra else {
+            continue;
+        };
+        if let Some(i) = (0..calls.len()).find(|&i| !used[i] && given[i] == *call_id) {
+            used[i] = true;
+            call_id.clone_from(&calls[i].call_id);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +83,24 @@ mod tests {
 
     fn ids(calls: &[ToolCall]) -> Vec<&str> {
         calls.iter().map(|c| c.call_id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_calls_extra_follows_its_new_id() {
+        let history = vec![Item::ToolCall {
+            call_id: "f1".into(),
+            name: "shell".into(),
+            arguments: "{}".into(),
+        }];
+        let extra = |id: &str, n: u64| Item::CallExtra {
+            call_id: id.into(),
+            extra_content: serde_json::json!({ "n": n }),
+        };
+        let mut calls = vec![call("f1"), call("f1")];
+        let mut extras = vec![extra("f1", 1), extra("f1", 2)];
+        make_unique_with_extras(&mut calls, &mut extras, &history);
+        assert_eq!(ids(&calls), ["f1_2", "f1_3"]);
+        assert_eq!(extras, vec![extra("f1_2", 1), extra("f1_3", 2)]);
     }
 
     #[test]

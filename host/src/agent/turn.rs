@@ -215,6 +215,13 @@ impl Session {
                 .iter()
                 .rfind(|c| response.cut(c) && response.refused.is_none())
                 .map(|c| c.name.clone());
+            // Ids made unique before anything of the reply is recorded, so
+            // what the server attached to a call keeps to it.
+            super::call_ids::make_unique_with_extras(
+                &mut response.tool_calls,
+                &mut response.thinking,
+                &self.history,
+            );
             // Thinking goes first: the Anthropic wire sends it back before
             // the turn's text and tool calls.
             for item in std::mem::take(&mut response.thinking) {
@@ -239,12 +246,11 @@ impl Session {
                 });
             }
             // A refused answer ends the task: its calls are not run.
-            let mut calls = if response.refused.is_some() {
+            let calls = if response.refused.is_some() {
                 Vec::new()
             } else {
                 std::mem::take(&mut response.tool_calls)
             };
-            super::call_ids::make_unique(&mut calls, &self.history);
             for call in &calls {
                 self.record(Item::ToolCall {
                     call_id: call.call_id.clone(),

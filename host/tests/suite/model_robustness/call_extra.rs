@@ -70,3 +70,38 @@ fn a_tool_calls_extra_content_is_sent_back() {
         next.stdout
     );
 }
+
+/// A server that gives every call the same id: quire renames the repeat
+/// (`function-call-1_2`), and its signature goes with it.
+#[test]
+fn a_renamed_calls_extra_content_follows_its_new_id() {
+    let env = TestEnv::new("chat");
+    let call = |n: u32| {
+        Reply::Raw(vec![
+            chunk(
+                json!({"role": "assistant", "tool_calls": [{"id": "function-call-1", "type": "function",
+                    "function": {"name": "shell", "arguments": json!({"command": format!("echo {n}")}).to_string()},
+                    "extra_content": {"google": {"thought_signature": format!("SIG{n}")}}}]}),
+                None,
+            ),
+            chunk(json!({}), Some("stop")),
+            b"data: [DONE]\n\n".to_vec(),
+        ])
+    };
+    env.server.push_all([call(1), call(2), Reply::text("done")]);
+    let run = env.exec_json("twice", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let calls = sent_calls(&env.server.requests()[2].body);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[0]["id"], "function-call-1");
+    assert_eq!(
+        calls[0]["extra_content"]["google"]["thought_signature"],
+        "SIG1"
+    );
+    assert_eq!(calls[1]["id"], "function-call-1_2");
+    assert_eq!(
+        calls[1]["extra_content"]["google"]["thought_signature"], "SIG2",
+        "{}",
+        calls[1]
+    );
+}
