@@ -161,7 +161,7 @@ impl<'a> Git<'a> {
                 e
             }
         })?;
-        let mut cmd = base(self.dir, Some(self.network), !self.user_language);
+        let mut cmd = base(self.dir, Some(self.network), !self.user_language, &command)?;
         for setting in &drivers {
             cmd.arg("-c").arg(setting);
         }
@@ -284,7 +284,7 @@ pub fn inspect_command(dir: Option<&Path>, args: &[&str]) -> Result<Command, Git
             "only reads of the configuration and rev-parse run without quire's settings",
         ));
     }
-    let mut cmd = base(dir, None, true);
+    let mut cmd = base(dir, None, true, &format!("git {}", subcommand(args)))?;
     cmd.args(args);
     Ok(cmd)
 }
@@ -328,7 +328,7 @@ fn inspect(
 /// first: for commands that run no driver (`ls-files -s`).
 fn plain(dir: &Path, args: &[&str], timeout: Option<Duration>) -> Result<String, GitFailure> {
     let command = format!("git {}", subcommand(args));
-    let mut cmd = base(Some(dir), Some(false), true);
+    let mut cmd = base(Some(dir), Some(false), true, &command)?;
     cmd.args(args);
     let out = finished(&mut cmd, &command, None, timeout, None)?;
     stdout_of(command, out)
@@ -337,9 +337,16 @@ fn plain(dir: &Path, args: &[&str], timeout: Option<Duration>) -> Result<String,
 /// git with its environment (no prompt, editor or pager), in `dir`, with
 /// quire's settings when `network` says which: `Some(false)` a local
 /// command, `Some(true)` one that may fetch, `None` none (reads); its
-/// messages in English when `english` ([`language`]).
-fn base(dir: Option<&Path>, network: Option<bool>, english: bool) -> Command {
-    let mut cmd = Command::new(program::program(dir));
+/// messages in English when `english` ([`language`]). Fails, as
+/// `command`, when no `git` may run ([`program::program`]).
+fn base(
+    dir: Option<&Path>,
+    network: Option<bool>,
+    english: bool,
+    command: &str,
+) -> Result<Command, GitFailure> {
+    let program = program::program(dir).map_err(|why| GitFailure::refused(command, why))?;
+    let mut cmd = Command::new(program);
     cmd.arg("--no-pager");
     if let Some(d) = dir {
         cmd.arg("-C").arg(d);
@@ -374,7 +381,7 @@ fn base(dir: Option<&Path>, network: Option<bool>, english: bool) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     crate::child::die_with_quire(&mut cmd);
-    cmd
+    Ok(cmd)
 }
 
 /// Starts `cmd` and waits for it ([`bounded::finish`]); past `timeout`

@@ -5,14 +5,23 @@
 //! `.venv/bin` of the project, a `node_modules/.bin`), is passed over, so
 //! a `git` the model planted there never runs as you. (The temp dir,
 //! which sandboxed commands may also write, is not a place `PATH`
-//! normally names.)
+//! normally names.) When no such `git` is on `PATH`, none runs: the
+//! command fails with that reason rather than fall back to the bare name
+//! `git` (which the spawn would look up on the uncleaned `PATH`).
 
 use std::path::{Path, PathBuf};
 
-/// The `git` to run for a repository at `dir` (or outside any).
-pub fn program(dir: Option<&Path>) -> PathBuf {
+/// The `git` to run for a repository at `dir` (or outside any); the
+/// reason when `PATH` holds none outside the folders the model's
+/// commands can write.
+pub fn program(dir: Option<&Path>) -> Result<PathBuf, String> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    pick(&path, &writable(dir))
+    pick(&path, &writable(dir)).ok_or_else(|| {
+        "git is not installed outside the folders the model's commands can write \
+         (the repository, a relative PATH entry): install git in a system folder \
+         (/usr/bin) and try again"
+            .to_string()
+    })
 }
 
 /// `PATH` without the entries a sandboxed command may have written
@@ -26,17 +35,20 @@ pub fn clean_path(dir: Option<&Path>) -> Option<std::ffi::OsString> {
     ))
 }
 
-/// The repositories a sandboxed command may write, as real paths.
+/// The repositories a sandboxed command may write, as real paths. The
+/// filesystem root as `dir` (git reading only your own setup, outside
+/// any repository) names no repository: only the current directory's
+/// counts then, not every folder under `/`.
 fn writable(dir: Option<&Path>) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().ok();
+    let dir = dir.filter(|d| d.parent().is_some());
     let dirs: Vec<PathBuf> = dir.map(Path::to_path_buf).into_iter().chain(cwd).collect();
     crate::writable_path::writable_roots(dirs.iter().map(PathBuf::as_path))
 }
 
-/// The first executable `git` of `path` outside `avoid`; `git` itself
-/// (the spawn then fails as "not installed") when there is none. One
-/// passed over is logged.
-fn pick(path: &std::ffi::OsStr, avoid: &[PathBuf]) -> PathBuf {
+/// The first executable `git` of `path` outside `avoid`; `None` when
+/// there is none. One passed over is logged.
+fn pick(path: &std::ffi::OsStr, avoid: &[PathBuf]) -> Option<PathBuf> {
     use crate::writable_path::{executable, is_writable};
     for entry in std::env::split_paths(path) {
         let candidate = entry.join("git");
@@ -50,9 +62,9 @@ fn pick(path: &std::ffi::OsStr, avoid: &[PathBuf]) -> PathBuf {
             );
             continue;
         }
-        return candidate;
+        return Some(candidate);
     }
-    PathBuf::from("git")
+    None
 }
 
 #[cfg(test)]
@@ -81,9 +93,15 @@ mod tests {
         ])
         .unwrap();
         let avoid = [repo.path().canonicalize().unwrap()];
-        assert_eq!(pick(&path, &avoid), system.path().join("git"));
-        // Only the planted one: none runs.
+        assert_eq!(pick(&path, &avoid), Some(system.path().join("git")));
+        // Only the planted one: none runs, not even a bare `git`.
         let only = std::env::join_paths([venv]).unwrap();
-        assert_eq!(pick(&only, &avoid), PathBuf::from("git"));
+        assert_eq!(pick(&only, &avoid), None);
+    }
+
+    #[test]
+    fn the_filesystem_root_does_not_make_every_folder_writable() {
+        let roots = writable(Some(Path::new("/")));
+        assert!(!roots.iter().any(|r| r == Path::new("/")), "{roots:?}");
     }
 }

@@ -38,7 +38,7 @@ pub(crate) mod resource_list;
 pub(crate) mod resources;
 pub(crate) mod results;
 pub mod seal;
-mod seal_env;
+pub(crate) mod seal_env;
 mod seal_message;
 pub mod serve;
 pub(crate) mod server;

@@ -13,13 +13,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// The variables whose file a shell runs before anything else.
-const STARTUP_FILES: [&str; 2] = ["BASH_ENV", "ENV"];
+pub(crate) const STARTUP_FILES: [&str; 2] = ["BASH_ENV", "ENV"];
 
 /// Variables whose value names code a program loads (libraries, module
 /// folders, files required first, bytecode, a home whose user packages
 /// Python's `site` runs) before or beside its own. A variable naming data
 /// (`DATA_DIR`) is not one: the server may write there.
-const LOADER_VARS: [&str; 26] = [
+pub(crate) const LOADER_VARS: [&str; 26] = [
     "HOME",
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
@@ -50,7 +50,7 @@ const LOADER_VARS: [&str; 26] = [
 
 /// The loader variables that are search paths, where an empty entry
 /// (`":lib"`, `"lib:"`, `"a::b"`) means the working folder.
-const PATH_LISTS: [&str; 7] = [
+pub(crate) const PATH_LISTS: [&str; 7] = [
     "PYTHONPATH",
     "LD_LIBRARY_PATH",
     "NODE_PATH",

@@ -6,8 +6,10 @@
 //! symbolic link out, `${CLAUDE_PLUGIN_ROOT%/*}`) is refused, and so is
 //! one naming an absolute path outside the plugin's folder and its data
 //! folder (`/tmp/x/srv.py`): a command or a checkout may rewrite such a
-//! file, and the server would run it outside the sandbox. A program on
-//! `PATH` is named by its bare name (`python3`, `node`, `npx`).
+//! file, and the server would run it outside the sandbox. So is one
+//! naming a file from the home folder (`~/x.py`, `$HOME/x.py`), and one
+//! whose `env` names code out of the plugin ([`super::mcp_env_paths`]).
+//! A program on `PATH` is named by its bare name (`python3`, `node`).
 
 use std::path::Path;
 
@@ -27,6 +29,15 @@ pub(super) fn check(c: &McpServerConfig, root: &Path, data: &Path) -> Result<(),
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for word in crate::hooks::trust::command_words(&line) {
         let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
+        if ["~", "$HOME", "${HOME}"]
+            .iter()
+            .any(|h| word.starts_with(h))
+        {
+            return Err(format!(
+                "it names `{word}`, a path from the home folder, outside the plugin's folder {}; a plugin's MCP server may run only the plugin's own files, the only ones its enabling covers: name them from `${{CLAUDE_PLUGIN_ROOT}}`",
+                root.display()
+            ));
+        }
         if !word.starts_with('/') {
             continue;
         }
@@ -44,7 +55,7 @@ pub(super) fn check(c: &McpServerConfig, root: &Path, data: &Path) -> Result<(),
             ));
         }
     }
-    Ok(())
+    super::mcp_env_paths::check(&c.env, root, data)
 }
 
 #[cfg(test)]
@@ -78,5 +89,12 @@ mod tests {
         assert!(err.contains("`/tmp/x/srv.py`"), "{err}");
         assert!(ok(&server("/usr/bin/python3", &["srv.py"])).is_err());
         assert!(ok(&server("sh", &["-c", "python3 /tmp/x.py"])).is_err());
+        let err = ok(&server("sh", &["-c", "exec python3 ~/x.py"])).unwrap_err();
+        assert!(
+            err.contains("`~/x.py`, a path from the home folder"),
+            "{err}"
+        );
+        assert!(ok(&server("python3", &["$HOME/x.py"])).is_err());
+        assert!(ok(&server("python3", &["${HOME}/x.py"])).is_err());
     }
 }

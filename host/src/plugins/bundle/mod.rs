@@ -24,6 +24,7 @@ mod hook_paths;
 pub mod hook_scripts;
 pub(crate) mod installed;
 pub mod mcp;
+mod mcp_env_paths;
 mod mcp_paths;
 pub(crate) mod paths;
 mod skill_names;

@@ -43,6 +43,11 @@ fn sync_with(env: &TestEnv, bin: &std::path::Path) -> super::support::quire::Run
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    sync_on(env, &path)
+}
+
+/// `quire share sync` with `path` as its `PATH`.
+fn sync_on(env: &TestEnv, path: &str) -> super::support::quire::Run {
     let mut cmd = env.command(&["share", "sync"]);
     cmd.env("PATH", path);
     finish(cmd.spawn().expect("spawn quire"))
@@ -82,4 +87,32 @@ fn share_git_does_not_run_programs_from_the_repositorys_path_entries() {
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("cannot clone"), "{}", run.stderr);
     assert!(!marker.exists(), "the planted ssh ran: {}", run.stderr);
+}
+
+/// Tester's finding (VV-4): before cloning, share reads your git setup
+/// with `git -C / config …`; for `/` every `PATH` entry counted as one
+/// the model can write, so none was picked and the bare name `git` ran,
+/// found on the raw `PATH`: the repository's `.venv/bin/git`. Now the
+/// current directory's repository decides, and with no other `git` on
+/// `PATH` none runs.
+#[test]
+fn a_git_planted_in_the_repositorys_path_entries_is_not_run() {
+    let env = TestEnv::new("responses");
+    let marks = tempfile::tempdir().unwrap();
+    let marker = marks.path().join("git-ran");
+    let bin = plant(&env, "git", &marker);
+    lock(&env, "ssh://127.0.0.1:1/repo.git");
+    let run = sync_with(&env, &bin);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(!marker.exists(), "the planted git ran: {}", run.stderr);
+    // Only the planted one on PATH: a clear refusal, not the planted git.
+    let run = sync_on(&env, &bin.display().to_string());
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("git is not installed outside the folders the model's commands can write"),
+        "{}",
+        run.stderr
+    );
+    assert!(!marker.exists(), "the planted git ran: {}", run.stderr);
 }
