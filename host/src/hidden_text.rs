@@ -79,8 +79,9 @@ pub fn in_name(name: &str) -> Option<char> {
 }
 
 /// The first hidden character of what a JSON schema tells the model: a
-/// `description` or `title` string ([`in_text`]) or a property's name
-/// ([`in_name`]), at any depth; with where it is (`description of
+/// `description` or `title` string ([`in_text`]), any other string (an
+/// `enum` value, a `default`) or a property's name ([`in_name`]), at any
+/// depth; with where it is (`description of
 /// properties.path`).
 pub fn in_schema(schema: &Value) -> Option<(String, char)> {
     in_schema_at(schema, "")
@@ -113,12 +114,19 @@ fn in_schema_at(v: &Value, at: &str) -> Option<(String, char)> {
                 let shown = crate::printable::quoted_name(name);
                 return Some((format!("parameter name '{shown}'"), c));
             }
+            // A regular expression may match such a character on purpose.
+            if k == "pattern" && child.is_string() {
+                return None;
+            }
             in_schema_at(child, &here(k))
         }),
         Value::Array(a) => a
             .iter()
             .enumerate()
             .find_map(|(i, child)| in_schema_at(child, &here(&i.to_string()))),
+        // Any other string the model reads: an `enum` value, a `default`,
+        // a `const`, an example.
+        Value::String(s) => in_text(s).map(|c| (format!("value at {at}"), c)),
         _ => None,
     }
 }
@@ -207,5 +215,13 @@ mod tests {
         let (place, c) = in_schema(&name).unwrap();
         assert!(place.starts_with("parameter name"), "{place}");
         assert_eq!(c, '\u{200b}');
+        let values = json!({"properties": {"b": {"type": "string",
+            "enum": ["ok", "E\u{e0069}"]}}});
+        assert_eq!(
+            in_schema(&values),
+            Some(("value at properties.b.enum.1".into(), '\u{e0069}'))
+        );
+        let default = json!({"properties": {"b": {"default": "D\u{200b}x"}}});
+        assert_eq!(in_schema(&default).map(|(_, c)| c), Some('\u{200b}'));
     }
 }

@@ -379,10 +379,30 @@ async fn start(
     } else {
         (Vec::new(), Vec::new())
     };
+    // Instructions go into every request's context: one with a hidden
+    // character is left out, as a tool with one is.
+    let (instructions, hidden) = match instructions {
+        Some(text) => match crate::hidden_text::in_text(&text) {
+            Some(c) => (
+                None,
+                Some(format!(
+                    "MCP server '{}': its instructions are left out: they hold the invisible character {}",
+                    server.name(),
+                    crate::hidden_text::code(c)
+                )),
+            ),
+            None => (Some(text), None),
+        },
+        None => (None, None),
+    };
     let mut inner = server.inner();
     inner.capabilities = capabilities;
     inner.instructions = instructions;
-    let notes = set_tools(server, &mut inner, tools, skipped);
+    let mut notes = set_tools(server, &mut inner, tools, skipped);
+    if let Some(note) = hidden {
+        tracing::warn!(server = %server.name(), "{note}");
+        notes.push(note);
+    }
     inner.link = Some(Link {
         peer: conn.service.peer().clone(),
         broken: CancellationToken::new(),

@@ -1,7 +1,8 @@
 //! A server's tool whose description, parameter descriptions or name hold
 //! a character a terminal hides (a bidi override, ESC, Unicode tags) is
 //! left out, like a skill with one: the model would read text you never
-//! see. The warning names the server, the tool and the character.
+//! see. The warning names the server, the tool and the character. The
+//! same for the server's instructions, which go into the context.
 
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
@@ -30,7 +31,8 @@ for line in sys.stdin:
     if method == "initialize":
         send({"jsonrpc": "2.0", "id": msg["id"], "result": {
             "protocolVersion": msg["params"]["protocolVersion"],
-            "capabilities": {"tools": {}}, "serverInfo": {"name": "odd", "version": "1"}}})
+            "capabilities": {"tools": {}}, "serverInfo": {"name": "odd", "version": "1"},
+            "instructions": "Use odd tools well." + tags}})
     elif method == "tools/list":
         send({"jsonrpc": "2.0", "id": msg["id"], "result": {"tools": tools}})
     elif method == "tools/call":
@@ -64,6 +66,10 @@ fn tools_with_hidden_characters_are_left_out_naming_the_character() {
         .collect();
     assert_eq!(names, ["mcp__odd__fine"], "{names:?}");
     assert!(!first.raw_body.contains("ignore previous"));
+    assert!(
+        !first.raw_body.contains("Use odd tools well"),
+        "instructions left out"
+    );
     let warnings: Vec<String> = run
         .of_type("warning")
         .iter()
@@ -73,6 +79,7 @@ fn tools_with_hidden_characters_are_left_out_naming_the_character() {
     for want in [
         "MCP server 'odd': tool 'sneaky' is left out: its description holds the invisible character U+202E",
         "MCP server 'odd': tool 'tagged' is left out: its input schema (description of properties.q) holds the invisible character U+E0049",
+        "MCP server 'odd': its instructions are left out: they hold the invisible character U+E0049",
     ] {
         assert!(all.contains(want), "{want}\n{all}");
     }
