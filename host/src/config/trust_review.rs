@@ -90,7 +90,7 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
 }
 
 /// What trust covers of the repository's MCP servers (`mcp::seal`).
-pub const SERVER_FILES: &str = "MCP servers above: trust also covers the repository's files they name (a script and its folder, a `python -m` package, package.json of npm/npx, what `LD_PRELOAD`, `PYTHONPATH` and other loader variables of their `env` name; of a file outside the repository they name, `../tools/srv.py`, the file itself, not its folder); one changed later is not started until you run `quire trust` again. What those load from elsewhere (`node_modules`, what `npx` or `npm run` finds, a module on the interpreter's path) is not covered";
+pub const SERVER_FILES: &str = "MCP servers above: trust also covers the repository's files they name (a script and its folder, a `python -m` package, package.json of npm/npx, what `LD_PRELOAD`, `PYTHONPATH` and other loader variables of their `env` name; of a file outside the repository they name, `../tools/srv.py`, the file itself, not its folder; every file of a folder outside that `PYTHONPATH`, `NODE_PATH`, `LD_LIBRARY_PATH` or another search-path variable names, up to 2000 files or 64 MiB, else the server is not started); one changed later is not started until you run `quire trust` again. What those load from elsewhere (`node_modules`, what `npx` or `npm run` finds, a module on the interpreter's path) is not covered";
 
 /// Each MCP server a plugin bundle declares and what it would run.
 pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {

@@ -32,7 +32,26 @@ const NOT_SEALED: &[&str] = &[
 /// Whether the real path `real`, outside the repository, is a file whose
 /// content is sealed.
 pub(crate) fn sealable(real: &Path) -> bool {
-    real.is_absolute() && !NOT_SEALED.iter().any(|top| real.starts_with(top)) && real.is_file()
+    sealable_place(real) && real.is_file()
+}
+
+/// Whether the real path `real` lies where files are sealed: not where
+/// the kernel or the system's package manager keeps them.
+pub(crate) fn sealable_place(real: &Path) -> bool {
+    real.is_absolute() && !NOT_SEALED.iter().any(|top| real.starts_with(top))
+}
+
+/// The paths a word gives as a value (`BASH_ENV=/x/env.sh`,
+/// `--config=../ci/cfg.sh`, `NODE_OPTIONS=--require=/x/pre.js`,
+/// `PYTHONPATH=a:/b`): each part after an `=`, split at `:` and `,`, that
+/// looks like a path (holds a `/` or a `.`). The program reads or runs
+/// what they name as surely as a script it is given.
+pub fn assigned_paths(word: &str) -> Vec<&str> {
+    word.split('=')
+        .skip(1)
+        .flat_map(|value| value.split([':', ',']))
+        .filter(|part| part.contains(['/', '.']) && !part.starts_with('-'))
+        .collect()
 }
 
 /// Where a path as a command writes it lies, read without the file
@@ -90,5 +109,18 @@ mod tests {
         assert!(!sealable(Path::new("/proc/self/status")));
         assert!(!sealable(Path::new("/usr/bin/env")));
         assert!(!sealable(Path::new("/dev/null")));
+    }
+
+    #[test]
+    fn values_of_assignments_and_options_are_paths() {
+        assert_eq!(assigned_paths("BASH_ENV=/x/env.sh"), ["/x/env.sh"]);
+        assert_eq!(assigned_paths("--config=../ci/c.sh"), ["../ci/c.sh"]);
+        assert_eq!(
+            assigned_paths("NODE_OPTIONS=--require=/x/p.js"),
+            ["/x/p.js"]
+        );
+        assert_eq!(assigned_paths("PYTHONPATH=a/b:/c"), ["a/b", "/c"]);
+        assert!(assigned_paths("X=1").is_empty());
+        assert!(assigned_paths("/x/y.sh").is_empty());
     }
 }

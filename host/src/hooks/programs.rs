@@ -295,6 +295,21 @@ pub fn unknown_note(command: &str) -> Option<String> {
             outside.join(", ")
         ));
     }
+    let assigned: Vec<String> = super::trust::command_words(command)
+        .iter()
+        .flat_map(|w| {
+            let given = super::outside::assigned_paths(w);
+            given.into_iter().map(str::to_string).collect::<Vec<_>>()
+        })
+        .filter(|v| place(v) == Place::Outside)
+        .map(|v| format!("`{v}`"))
+        .collect();
+    if !assigned.is_empty() {
+        why.push(format!(
+            "it gives {} outside the repository as a value (`NAME=path`, `--flag=path`): the approval covers that file's own content (a change to it stops the hook), not a folder's files nor what it loads",
+            assigned.join(", ")
+        ));
+    }
     if !unknown.is_empty() {
         why.push(format!(
             "it runs {}, a path only the shell resolves: the approval does not cover it, and a change to it does not stop the hook",

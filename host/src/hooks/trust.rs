@@ -80,7 +80,9 @@ const DIR_DEPTH: usize = 4;
 ///
 /// - a file outside the repository that the command names that way
 ///   (`$CLAUDE_PROJECT_DIR/../ci/lint.sh`, `/tmp/x/lint.sh`), by its real
-///   path ([`super::outside`]): only the file, not its folder.
+///   path ([`super::outside`]): only the file, not its folder;
+/// - what the value of a `NAME=path` or `--flag=path` word names
+///   (`BASH_ENV=/x/env.sh bash -c …`), inside or outside, the same way.
 ///
 /// Folders are walked only inside the repository.
 pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
@@ -89,7 +91,15 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
         return out;
     };
     let mut after_cd = false;
-    for word in command_words(command) {
+    let words = command_words(command);
+    // What `NAME=path` and `--flag=path` give (`BASH_ENV=../ci/env.sh`).
+    for value in words.iter().flat_map(|w| super::outside::assigned_paths(w)) {
+        let path = project_relative(value)
+            .map(|rest| root.join(rest))
+            .unwrap_or_else(|| root.join(value));
+        add_path(&root, &path, &mut out);
+    }
+    for word in words {
         let word = word.as_str();
         let cd_target = std::mem::replace(&mut after_cd, matches!(word, "cd" | "pushd"));
         if word.is_empty() || !(cd_target || word.contains(['/', '.'])) {

@@ -39,6 +39,7 @@ pub(crate) mod resources;
 pub(crate) mod results;
 pub mod seal;
 pub(crate) mod seal_env;
+mod seal_folder;
 mod seal_message;
 pub mod serve;
 pub(crate) mod server;

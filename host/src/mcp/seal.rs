@@ -42,9 +42,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::seal_env;
 use super::seal_message::{self, Since};
 use super::spec::{ServerSpec, Source, Transport};
+use super::{seal_env, seal_folder};
 use crate::hooks::{plugin_folder, programs, trust as hook_trust};
 
 const FILE: &str = "trusted_servers.json";
@@ -132,7 +132,13 @@ impl Sealed {
             return Some(format!("MCP server '{}' is not started: {e}", spec.name));
         }
         let now = match &self.of {
-            SealOf::Repository => files(&self.root, spec),
+            SealOf::Repository => {
+                let (now, too_big) = checked_files(&self.root, spec);
+                if let Some(why) = too_big.first() {
+                    return Some(format!("MCP server '{}' is not started: {why}", spec.name));
+                }
+                now
+            }
             SealOf::Plugin { .. } => plugin_files(&self.root),
         };
         let since = match &self.of {
@@ -158,9 +164,16 @@ fn runs(spec: &ServerSpec) -> String {
 /// The files inside `root` that `spec`'s server runs, by their path
 /// relative to `root`, with the sha256 of their content.
 pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
+    checked_files(root, spec).0
+}
+
+/// [`files`], and why an outside folder it loads from cannot be sealed
+/// (too big: `seal_folder`), in words.
+fn checked_files(root: &Path, spec: &ServerSpec) -> (BTreeMap<String, String>, Vec<String>) {
     let mut out = BTreeMap::new();
+    let mut too_big = Vec::new();
     let Ok(root) = root.canonicalize() else {
-        return out;
+        return (out, too_big);
     };
     // Its files do not depend on the values of its environment: a
     // `${TOKEN}` unset when the repository is trusted and set when the
@@ -189,7 +202,7 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
         })
         .unwrap_or_else(|_| spec.transport.clone())
     else {
-        return out;
+        return (out, too_big);
     };
     let line: Vec<&str> = std::iter::once(command.as_str())
         .chain(args.iter().map(String::as_str))
@@ -212,8 +225,13 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
     for file in seal_env::startup_files(&cwd, &env) {
         add_named_file(&root, &file, &mut out);
     }
+    for path in seal_env::folder_paths(&cwd, &env) {
+        if let Err(why) = seal_folder::add(&root, &path, &mut out) {
+            too_big.push(why);
+        }
+    }
     for path in seal_env::loaded_paths(&cwd, &env) {
-        add_file(&root, &path, &mut out);
+        add_named_file(&root, &path, &mut out);
         add_folder(&root, &path, &mut out);
         // `PYTHONPATH = "."` (or an empty entry, from the top folder)
         // imports the repository's top-level modules (`sitecustomize.py`
@@ -252,7 +270,7 @@ pub fn files(root: &Path, spec: &ServerSpec) -> BTreeMap<String, String> {
             add_file(&root, &cwd.join(file), &mut out);
         }
     }
-    out
+    (out, too_big)
 }
 
 /// The file `path` (links resolved) when it is a regular file inside

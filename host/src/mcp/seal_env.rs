@@ -93,6 +93,22 @@ pub fn loaded_paths(cwd: &Path, env: &BTreeMap<String, String>) -> Vec<PathBuf> 
     out
 }
 
+/// The entries of the server's search-path variables ([`PATH_LISTS`]),
+/// relative ones taken from `cwd`: folders whose files the program loads
+/// (`PYTHONPATH = "/opt/tools"`), sealed even outside the repository
+/// (`super::seal_folder`). Not `HOME` and the like: a home holds far more
+/// than code.
+pub fn folder_paths(cwd: &Path, env: &BTreeMap<String, String>) -> Vec<PathBuf> {
+    PATH_LISTS
+        .iter()
+        .filter_map(|k| env.get(*k))
+        .flat_map(|v| v.split(':'))
+        .map(|part| part.trim_matches(['"', '\'']))
+        .filter(|part| !part.is_empty())
+        .map(|part| cwd.join(part))
+        .collect()
+}
+
 /// The program the bare name `command` runs in a child started in `cwd`
 /// with the server's `env` (quire's own `PATH` when `env` sets none): the
 /// first executable file of that name on its `PATH`, relative entries
