@@ -91,7 +91,7 @@ pub fn script_hashes(repo: &Path, command: &str) -> BTreeMap<String, String> {
         return out;
     };
     let mut after_cd = false;
-    let words = command_words(command);
+    let words = command_words(&without_output_targets(command));
     // What `NAME=path` and `--flag=path` give (`BASH_ENV=../ci/env.sh`).
     for value in words.iter().flat_map(|w| super::outside::assigned_paths(w)) {
         let path = project_relative(value)
@@ -508,6 +508,28 @@ impl TrustStore {
         std::fs::write(&tmp, text).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, &path).map_err(|e| err(e.to_string()))
     }
+}
+
+/// `command` without what its output redirections write to (`> /tmp/seen`,
+/// `2>>log`, `&>out`): a file written, not run; sealing it would stop the
+/// hook after its own first run.
+fn without_output_targets(command: &str) -> String {
+    let operator =
+        |c: &char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>');
+    let mut out = String::with_capacity(command.len());
+    let mut chars = command.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '>' {
+            out.push(c);
+            continue;
+        }
+        out.push(' ');
+        // `>>`, `>|`, `>&`.
+        while chars.next_if(|c| matches!(c, '>' | '|' | '&')).is_some() {}
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        while chars.next_if(|c| !operator(c)).is_some() {}
+    }
+    out
 }
 
 /// The words of a shell command line as paths would be read from it:

@@ -235,3 +235,26 @@ fn a_changed_header_or_allowed_variable_changes_the_hash() {
         );
     }
 }
+
+#[test]
+fn what_output_is_written_to_is_not_sealed() {
+    let repo = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let seen = outside.path().join("seen");
+    let script = outside.path().join("s.sh");
+    std::fs::write(&seen, "x").unwrap();
+    std::fs::write(&script, "x").unwrap();
+    let cmd = format!(
+        "cat > {} ; bash {} 2>>{} >&2",
+        seen.display(),
+        script.display(),
+        seen.display()
+    );
+    let names = script_hashes(repo.path(), &cmd);
+    let real = std::fs::canonicalize(&script).unwrap();
+    assert_eq!(
+        names.keys().map(String::as_str).collect::<Vec<_>>(),
+        [real.to_str().unwrap()],
+        "the script, not the file the output goes to"
+    );
+}

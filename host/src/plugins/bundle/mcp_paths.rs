@@ -4,9 +4,10 @@
 //! (`hooks::plugin_paths`), a server whose command, arguments or folder
 //! name a path out of the plugin (`${CLAUDE_PLUGIN_ROOT}/../../x.py`, a
 //! symbolic link out, `${CLAUDE_PLUGIN_ROOT%/*}`) is refused, and so is
-//! one naming an absolute path outside the plugin's folder and its data
-//! folder (`/tmp/x/srv.py`): a command or a checkout may rewrite such a
-//! file, and the server would run it outside the sandbox. So is one
+//! one running an absolute path outside the plugin's folder and its data
+//! folder (`python3 /tmp/x/srv.py`): a command or a checkout may rewrite
+//! such a file, and the server would run it outside the sandbox. A path
+//! it is given as data (`server-filesystem /home/me/src`) is not run. So is one
 //! naming a file from the home folder (`~/x.py`, `$HOME/x.py`), and one
 //! whose `env` names code out of the plugin ([`super::mcp_env_paths`]).
 //! A program on `PATH` is named by its bare name (`python3`, `node`).
@@ -27,6 +28,15 @@ pub(super) fn check(c: &McpServerConfig, root: &Path, data: &Path) -> Result<(),
     let line = line.join(" ");
     crate::hooks::plugin_paths::check_server(&line, root)?;
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // What the line runs: its program and the scripts or folders it
+    // hands an interpreter. Any other absolute path is data the server
+    // is given (a folder to serve, a database, a file it writes).
+    let programs = crate::hooks::programs::programs(&line);
+    let runs = |word: &str| {
+        word == command.as_str()
+            || programs.scripts.iter().any(|s| s == word)
+            || programs.folders.iter().any(|f| f == word)
+    };
     for word in crate::hooks::trust::command_words(&line) {
         let word = word.rsplit_once('=').map_or(word.as_str(), |(_, v)| v);
         if ["~", "$HOME", "${HOME}"]
@@ -38,7 +48,7 @@ pub(super) fn check(c: &McpServerConfig, root: &Path, data: &Path) -> Result<(),
                 root.display()
             ));
         }
-        if !word.starts_with('/') {
+        if !word.starts_with('/') || !runs(word) {
             continue;
         }
         let path = Path::new(word);
@@ -76,6 +86,22 @@ mod tests {
         let ok = |c: &McpServerConfig| check(c, root, data);
         assert!(ok(&server("python3", &["${CLAUDE_PLUGIN_ROOT}/srv.py"])).is_ok());
         assert!(ok(&server("node", &["/nonexistent/plugins/pp/x.js"])).is_ok());
+        // Data it is given, not code it runs.
+        assert!(
+            ok(&server(
+                "npx",
+                &["-y", "server-filesystem", "/srv/projects"]
+            ))
+            .is_ok()
+        );
+        assert!(
+            ok(&server(
+                "python3",
+                &["${CLAUDE_PLUGIN_ROOT}/srv.py", "/tmp/out/db.sqlite"]
+            ))
+            .is_ok()
+        );
+        assert!(ok(&server("python3", &["/tmp/x/srv.py"])).is_err());
         assert!(
             ok(&server(
                 "npx",
