@@ -1,5 +1,6 @@
 //! The session seam MCP uses: tools that join or leave between model round
-//! trips, and a wait before the first request of a task.
+//! trips (run when called; the list sent changes at the next message), and
+//! a wait before the first request of a task.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -94,7 +95,7 @@ fn tool_names(body: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn tools_that_join_between_round_trips_are_offered_from_the_next_one() {
+async fn tools_that_join_between_round_trips_are_run_and_the_list_stays_within_the_turn() {
     let server = ModelServer::start();
     server.push_all([
         Reply::tool_call("c1", "list_dir", json!({"path": "."})),
@@ -110,9 +111,11 @@ async fn tools_that_join_between_round_trips_are_offered_from_the_next_one() {
     let out = s.run_task("go", CancellationToken::new()).await;
     assert_eq!(out.status, TaskStatus::Done);
     let reqs = server.requests();
+    // The list stays as first sent within the turn (a cache-stable
+    // prefix): the tool that joined is not in it, but it is run.
     assert!(!tool_names(&reqs[0].body).contains(&"late_echo".to_string()));
-    assert!(tool_names(&reqs[1].body).contains(&"late_echo".to_string()));
-    assert!(!tool_names(&reqs[2].body).contains(&"late_echo".to_string()));
+    assert_eq!(tool_names(&reqs[1].body), tool_names(&reqs[0].body));
+    assert_eq!(tool_names(&reqs[2].body), tool_names(&reqs[0].body));
     assert!(
         reqs[2].raw_body.contains("late says \\\"hi\\\""),
         "{}",
