@@ -46,12 +46,19 @@ pub fn describe(e: &ModelError) -> String {
             "{e}. quire compacted the conversation and it still does not fit: start a new session (/new in the terminal view, or `quire exec` without --resume), or send a shorter message; if the model's window is smaller than quire assumes, set `model_context_window` to it so quire compacts earlier"
         ),
         // Retries, if any, were each told as they happened.
-        ModelError::Connect { .. } => {
+        ModelError::Connect { from: None, .. } => {
             format!(
                 "{e}. Is the server running and is base_url right?{}",
                 unread_base_variable()
             )
         }
+        // No base_url was set: name where the URL came from.
+        ModelError::Connect {
+            from: Some(from), ..
+        } => format!(
+            "{e}. Is the server running? The URL is from {from}.{}",
+            unread_base_variable()
+        ),
         _ => e.to_string(),
     }
 }
@@ -80,6 +87,7 @@ mod describe_tests {
             last: Box::new(ModelError::Connect {
                 url: "http://127.0.0.1:9/v1/chat/completions".into(),
                 message: "Connection refused (os error 111)".into(),
+                from: None,
             }),
         };
         assert_eq!(

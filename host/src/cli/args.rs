@@ -337,7 +337,7 @@ pub enum McpCommand {
         /// A streamable-HTTP server at this URL.
         #[arg(long, value_name = "URL")]
         url: Option<String>,
-        /// An environment variable for a stdio server (repeatable).
+        /// An environment variable for a stdio server (repeatable); values may name ${VAR}s.
         #[arg(long = "env", value_name = "KEY=VALUE")]
         env: Vec<String>,
         /// A header for an HTTP server (repeatable); values may name ${VAR}s.

@@ -266,35 +266,6 @@ fn pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, String> 
         .collect()
 }
 
-/// A warning for a header value that holds a credential itself (the shell
-/// expanded `"Bearer ${TOKEN}"` in double quotes before quire saw it, or
-/// the token was pasted) or an empty `Bearer ` (the variable was unset):
-/// config.toml should hold the `${VAR}`, which quire reads at each start.
-fn literal_secret(header: &str, value: &str) -> Option<String> {
-    if value.contains("${") {
-        return None;
-    }
-    let fix = format!(
-        "write --header '{header}=Bearer ${{MY_TOKEN}}' in single quotes (the shell then leaves ${{MY_TOKEN}} to quire, which reads it at each start)"
-    );
-    let bearer = value
-        .trim()
-        .strip_prefix("Bearer")
-        .or_else(|| value.trim().strip_prefix("bearer"));
-    if bearer.is_some_and(|rest| rest.trim().is_empty()) {
-        return Some(format!(
-            "header {header} is `{}` with no token (was the variable unset, or expanded by the shell?): {fix}",
-            value.trim()
-        ));
-    }
-    if quire::config::key_env::looks_like_key(value) {
-        return Some(format!(
-            "header {header} holds a token itself (not shown here), which config.toml would keep in plain text: {fix}"
-        ));
-    }
-    None
-}
-
 fn add(
     setup: &Setup,
     name: &str,
@@ -343,7 +314,12 @@ fn add(
             }
         };
         for (header, value) in &headers {
-            if let Some(warning) = literal_secret(header, value) {
+            if let Some(warning) = super::mcp_secrets::header_warning(header, value) {
+                eprintln!("warning: {warning}");
+            }
+        }
+        for (var, value) in &env {
+            if let Some(warning) = super::mcp_secrets::env_warning(var, value) {
                 eprintln!("warning: {warning}");
             }
         }

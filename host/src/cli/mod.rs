@@ -68,6 +68,7 @@ mod logging;
 mod mcp;
 mod mcp_add_forms;
 mod mcp_login;
+mod mcp_secrets;
 mod mcp_serve;
 pub(crate) mod mention;
 pub(crate) mod model_switch;

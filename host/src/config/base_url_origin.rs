@@ -20,6 +20,34 @@ pub(super) fn env_var(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Where the base_url of the built-in provider `name` came from when no
+/// config or `-c` set it (`set_by_config`): the environment variable
+/// with its value (password masked), or its built-in default; `None`
+/// for a provider of the config's own.
+pub(super) fn unset_source(name: &str, set_by_config: bool) -> Option<String> {
+    let var = env_var(name).filter(|_| !set_by_config)?;
+    let value = |v: &str| std::env::var(v).ok().filter(|x| !x.trim().is_empty());
+    if let Some(url) = value(var) {
+        return Some(format!("{var}={}", super::shown_url::shown_url(&url)));
+    }
+    if name == "ollama"
+        && let Some(host) = value("OLLAMA_HOST")
+    {
+        return Some(format!(
+            "OLLAMA_HOST={}",
+            super::shown_url::shown_url(&host)
+        ));
+    }
+    let also = if name == "ollama" {
+        " or OLLAMA_HOST"
+    } else {
+        ""
+    };
+    Some(format!(
+        "the built-in default of provider {name} (set {var}{also}, or base_url in [providers.{name}], for another)"
+    ))
+}
+
 /// Records, for each provider whose base_url the `-c` override `o`
 /// (setting the dotted key `key` to the layer `one`) set, that override;
 /// a provider table it replaced without a base_url forgets it.

@@ -76,6 +76,7 @@ mod tests {
             stream_idle_timeout_secs: 1,
             stream_usage: true,
             thinking_budget: None,
+            base_url_from: None,
         }
     }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
+use super::bracket_shape::{a_table_for_a_value, header_for_a_value};
 use super::{Config, ConfigError};
 use crate::suggest;
 
@@ -276,6 +277,9 @@ fn located(text: &str) -> Option<(Option<usize>, String)> {
         .span()
         .map(|s| line_at(text, s.start))
         .map(|n| super::table_key::refused_line(text, n, e.message()).unwrap_or(n));
+    if let Some((at, message)) = super::bracket_shape::wrong_brackets(text, line, e.message()) {
+        return Some((Some(at), message));
+    }
     if let Some(message) = line
         .and_then(|n| text.lines().nth(n - 1))
         .and_then(|l| header_for_a_value(l, e.message()))
@@ -361,35 +365,6 @@ fn choice_as_table(text: &str, n: usize, message: &str) -> Option<(usize, String
         .iter()
         .any(|(k, _)| *k == last)
         .then(|| (at + 1, a_table_for_a_value(name)))
-}
-
-/// For a `[name]` header where `name` takes a single value (`[provider]`
-/// written like Codex's `[model_providers.x]`): what to write instead.
-pub(super) fn header_for_a_value(line: &str, message: &str) -> Option<String> {
-    let header = line.trim();
-    if header.starts_with("[[") || !message.starts_with("invalid type: map") {
-        return None;
-    }
-    let name = header.strip_prefix('[')?.split(']').next()?.trim();
-    if message.contains("expected a sequence") || name.starts_with("hooks.") {
-        return Some(format!(
-            "[{name}] makes `{name}` one table, but it holds a list: write [[{name}]] (two pairs of brackets; each [[{name}]] is one entry)"
-        ));
-    }
-    Some(a_table_for_a_value(name))
-}
-
-/// What `[name]` written for the single-valued `name` is told.
-fn a_table_for_a_value(name: &str) -> String {
-    let mut text = format!(
-        "[{name}] makes `{name}` a table, but it takes a single value: write `{name} = …` above the file's first [table]"
-    );
-    if name == "provider" || name == "model_provider" {
-        text.push_str(
-            "; a provider's settings go in a [providers.NAME] table and `provider = \"NAME\"` picks it (README: \"A local server\")",
-        );
-    }
-    text
 }
 
 /// For an unknown key on line `n` of `text`: the table it is in, and when
@@ -574,7 +549,7 @@ pub fn line_of(text: &str, path: &[&str]) -> Option<usize> {
     under
 }
 
-fn split_key(k: &str) -> Vec<String> {
+pub(super) fn split_key(k: &str) -> Vec<String> {
     k.split('.')
         .map(|p| p.trim().trim_matches(['"', '\'']).to_string())
         .filter(|p| !p.is_empty())

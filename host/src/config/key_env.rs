@@ -16,7 +16,22 @@ use toml::{Table, Value};
 /// variable names (`OPENAI_API_KEY`) and the words of model names
 /// (`Qwen2.5-Coder-32B-Instruct`) are not. The config never gets it.
 pub fn looks_like_key(answer: &str) -> bool {
-    const PREFIXES: [&str; 8] = ["sk-", "sk_", "key_", "gsk_", "hf_", "xai-", "pplx-", "AIza"];
+    const PREFIXES: [&str; 14] = [
+        "sk-",
+        "sk_",
+        "key_",
+        "gsk_",
+        "hf_",
+        "xai-",
+        "pplx-",
+        "AIza",
+        "ghp_",
+        "gho_",
+        "github_pat_",
+        "glpat-",
+        "xoxb-",
+        "xoxp-",
+    ];
     let words: Vec<&str> = answer
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '=' | ':'))
         .filter(|w| !w.is_empty())

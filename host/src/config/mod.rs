@@ -4,6 +4,7 @@
 
 mod base_url_origin;
 pub mod base_url_places;
+mod bracket_shape;
 mod check;
 pub mod claude_dirs;
 mod claude_mode;

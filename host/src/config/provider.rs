@@ -50,6 +50,10 @@ pub struct ProviderConfig {
     /// Anthropic wire: `thinking: {type: enabled, budget_tokens}` in every
     /// request (`None`: thinking off).
     pub thinking_budget: Option<u32>,
+    /// Where `base_url` came from when no config or `-c` set it: the
+    /// environment variable (`OLLAMA_HOST=gpu-box`) or the built-in
+    /// default, for a connection error to name; `None` for base_url.
+    pub base_url_from: Option<String>,
 }
 
 /// The built-in providers: `openai`, `anthropic`, and `ollama` (a local
@@ -181,6 +185,10 @@ pub(super) fn resolve(config: &Config) -> Result<ProviderConfig, ConfigError> {
         stream_idle_timeout_secs: user.and_then(|u| u.stream_idle_timeout_secs).unwrap_or(300),
         stream_usage: user.and_then(|u| u.stream_usage).unwrap_or(true),
         thinking_budget,
+        base_url_from: super::base_url_origin::unset_source(
+            name,
+            user.is_some_and(|u| u.base_url.is_some()),
+        ),
     })
 }
 

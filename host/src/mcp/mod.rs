@@ -21,6 +21,7 @@
 //! - [`serve`]: the other direction, `quire mcp serve`: quire's tools and
 //!   skills to any MCP client.
 
+pub mod bare_dollar;
 pub(crate) mod cache;
 pub mod claude_names;
 pub(crate) mod client;

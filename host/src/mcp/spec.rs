@@ -63,7 +63,7 @@ pub struct ServerSpec {
     /// `mcp.lazy` for every server).
     pub lazy: bool,
     /// `${VAR}` is expanded in every string (`.mcp.json`), not only in
-    /// header values.
+    /// header and `env` values.
     pub expand_all: bool,
     /// The plugin bundle that declared it (its servers start only with
     /// the user's consent, `quire plugins enable PLUGIN`).
@@ -140,9 +140,11 @@ impl ServerSpec {
                     .enumerate()
                     .map(|(i, a)| maybe(a, &format!("args[{i}]")))
                     .collect::<Result<_, _>>()?,
+                // `env` values everywhere, as `.mcp.json` and Claude Code
+                // do: `TOK = "${TOK}"` from config.toml is the token.
                 env: env
                     .iter()
-                    .map(|(k, v)| Ok((k.clone(), maybe(v, &format!("env.{k}"))?)))
+                    .map(|(k, v)| Ok((k.clone(), expand(v, &key(&format!("env.{k}")))?)))
                     .collect::<Result<_, String>>()?,
                 cwd: cwd.clone(),
                 sandbox: sandbox.clone(),
@@ -158,8 +160,8 @@ impl ServerSpec {
     }
 
     /// The environment variables the server's settings read, by name:
-    /// every string of a `.mcp.json` server, the header values of a
-    /// config.toml one (what [`Self::resolved_transport`] expands).
+    /// every string of a `.mcp.json` server, the header and `env` values
+    /// of a config.toml one (what [`Self::resolved_transport`] expands).
     pub fn env_read(&self) -> Vec<String> {
         let all = self.expand_all;
         let texts: Vec<&str> = match &self.transport {
@@ -169,7 +171,7 @@ impl ServerSpec {
                 .chain(args.iter().map(String::as_str))
                 .chain(env.values().map(String::as_str))
                 .collect(),
-            Transport::Stdio { .. } => Vec::new(),
+            Transport::Stdio { env, .. } => env.values().map(String::as_str).collect(),
             Transport::Http { url, headers } => (all.then_some(url.as_str()))
                 .into_iter()
                 .chain(headers.values().map(String::as_str))
@@ -293,6 +295,7 @@ pub fn load(
         }
     }
     check_distinct_names(&specs)?;
+    warnings.extend(super::bare_dollar::warnings(&specs));
     Ok((specs, warnings))
 }
 

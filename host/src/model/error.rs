@@ -7,7 +7,13 @@ pub enum ModelError {
     /// The server could not be reached, or the connection broke before a
     /// response started.
     #[error("cannot reach {url}: {message}")]
-    Connect { url: String, message: String },
+    Connect {
+        url: String,
+        message: String,
+        /// Where the URL came from when not from base_url
+        /// ([`crate::config::ProviderConfig::base_url_from`]).
+        from: Option<String>,
+    },
     /// A non-success status that is not one of the more specific kinds
     /// (a 413 explained: [`http_text`]).
     #[error("{}", http_text(*status, url, body))]

@@ -73,7 +73,7 @@ pub async fn post_event_stream(
         .json(body)
         .send()
         .await
-        .map_err(|e| send_error(url, &e, provider.stream_idle_timeout_secs))?;
+        .map_err(|e| send_error(url, &e, provider))?;
     let status = response.status();
     if !status.is_success() {
         let headers = response.headers().clone();
@@ -298,7 +298,8 @@ fn page_instead_of_stream(
     ))
 }
 
-fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
+fn send_error(url: &str, e: &reqwest::Error, provider: &ProviderConfig) -> ModelError {
+    let idle_secs = provider.stream_idle_timeout_secs;
     if e.is_builder() {
         let e = crate::config::shown_url::shown_url(&e.to_string()).into_owned();
         return ModelError::Config(format!("cannot build the request to {url}: {e}"));
@@ -322,6 +323,7 @@ fn send_error(url: &str, e: &reqwest::Error, idle_secs: u64) -> ModelError {
     ModelError::Connect {
         url: url.to_string(),
         message,
+        from: provider.base_url_from.clone(),
     }
 }
 

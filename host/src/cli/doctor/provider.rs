@@ -79,6 +79,7 @@ pub(crate) fn no_model_list(name: &str, base_url: &str) -> Option<(String, Strin
         stream_idle_timeout_secs: SETUP_ANSWER_SECS,
         stream_usage: true,
         thinking_budget: None,
+        base_url_from: None,
     };
     let url = format!("{}/models", provider.base_url);
     let wait = Duration::from_secs(SETUP_ANSWER_SECS);

@@ -96,6 +96,7 @@ fn provider(base_url: String, wire_api: WireApi, key: Option<&str>) -> ProviderC
         stream_idle_timeout_secs: 30,
         stream_usage: true,
         thinking_budget: None,
+        base_url_from: None,
     }
 }
 

@@ -14,6 +14,7 @@ fn provider() -> ProviderConfig {
         stream_idle_timeout_secs: 1,
         stream_usage: true,
         thinking_budget: None,
+        base_url_from: None,
     }
 }
 

@@ -61,7 +61,7 @@ fn a_hook_event_with_one_pair_of_brackets_is_told_to_write_two() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains(&format!(
-            "{}:{line}: [hooks.PreToolUse] makes `hooks.PreToolUse` one table, but it holds a list: write [[hooks.PreToolUse]]",
+            "{}:{line}: [hooks.PreToolUse] makes `hooks.PreToolUse` one table, but it holds a list of hooks: write [[hooks.PreToolUse]]",
             path.display()
         )),
         "{}",
@@ -72,6 +72,47 @@ fn a_hook_event_with_one_pair_of_brackets_is_told_to_write_two() {
         "{}",
         run.stderr
     );
+}
+
+/// Each bracket mistake is told with the key that has the wrong shape:
+/// the hook event (never `[[hooks]]`), `[profiles.x]` for `[profile.x]`,
+/// one pair of brackets for `[[providers.x]]`.
+#[test]
+fn a_bracket_mistake_names_the_right_key_and_form() {
+    for (text, at, want) in [
+        (
+            "[hooks]\nPreToolUse = { matcher = \"shell\", command = \"echo\" }\n",
+            1,
+            "`PreToolUse = …` makes `hooks.PreToolUse` one table, but it holds a list of hooks: write [[hooks.PreToolUse]] (two pairs of brackets) above each hook's keys, or `PreToolUse = [{ matcher = …, command = … }]` under [hooks]",
+        ),
+        (
+            "[hooks.PreToolUse.x]\ncommand = \"echo\"\n",
+            0,
+            "[hooks.PreToolUse.x] makes `hooks.PreToolUse` one table, but it holds a list of hooks: write [[hooks.PreToolUse]]",
+        ),
+        (
+            "[profile.x]\nmodel = \"a\"\n",
+            0,
+            "[profile.x] makes `profile` a table, but `profile` takes a single value (the name of the profile to use); did you mean [profiles.x]?",
+        ),
+        (
+            "[[providers.other]]\nbase_url = \"http://127.0.0.1:9/v1\"\n",
+            0,
+            "[[providers.other]] makes `providers.other` a list of tables, but it is one table: write [providers.other] (one pair of brackets)",
+        ),
+    ] {
+        let env = TestEnv::new("chat");
+        let (path, line) = append(&env, text);
+        for args in [&["exec", "hi"][..], &["doctor"]] {
+            let run = env.run(args);
+            let out = format!("{}{}", run.stdout, run.stderr);
+            assert_ne!(run.code, 0, "{text}: {out}");
+            let said = format!("{}:{}: {want}", path.display(), line + at);
+            assert!(out.contains(&said), "{text}: {out}");
+            assert!(!out.contains("[[hooks]]"), "{text}: {out}");
+        }
+        assert!(env.server.requests().is_empty());
+    }
 }
 
 #[test]

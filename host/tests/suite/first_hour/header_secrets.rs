@@ -123,3 +123,59 @@ fn a_provider_header_reads_a_variable_and_a_missing_one_is_named() {
         Some("fallback")
     );
 }
+
+/// The advice keeps the header's own scheme (none for an API-key header,
+/// `token` for GitHub's), `$VAR` without braces is told to take braces
+/// (quire sends it as written), and `--env` gets the same warnings.
+#[test]
+fn mcp_add_advice_keeps_the_scheme_and_covers_bare_variables_and_env() {
+    let env = TestEnv::new("chat");
+    let add = |name: &str, flag: &str, value: &str| {
+        let mut args = vec!["mcp", "add", name];
+        if flag == "--header" {
+            args.extend(["--url", "http://127.0.0.1:9/mcp"]);
+        }
+        args.extend([flag, value]);
+        if flag == "--env" {
+            args.extend(["--", "python3", "server.py"]);
+        }
+        let run = env.run(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stderr
+    };
+    let err = add("k1", "--header", "X-Api-Key=sk-proj-abcdefghijklmnop1234");
+    assert!(
+        err.contains("write --header 'X-Api-Key=${MY_KEY}' in single quotes"),
+        "{err}"
+    );
+    assert!(!err.contains("Bearer") && !err.contains("sk-proj"), "{err}");
+    let err = add(
+        "k2",
+        "--header",
+        "Authorization=token ghp_abcdefghijklmnopqrstuvwx1234",
+    );
+    assert!(
+        err.contains("write --header 'Authorization=token ${MY_TOKEN}'"),
+        "{err}"
+    );
+    let err = add("k3", "--header", "Authorization=Bearer $DOCS_TOKEN");
+    assert!(
+        err.contains(
+            "warning: header Authorization holds $DOCS_TOKEN, which is sent as written: quire reads ${DOCS_TOKEN} (with braces) from its environment, not $DOCS_TOKEN; write --header 'Authorization=Bearer ${DOCS_TOKEN}' in single quotes"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("token itself"), "{err}");
+
+    let err = add("e1", "--env", "TOK=ghp_abcdefghijklmnopqrstuvwx1234");
+    assert!(
+        err.contains("warning: env TOK holds a token itself (not shown here)"),
+        "{err}"
+    );
+    assert!(err.contains("--env 'TOK=${TOK}'"), "{err}");
+    assert!(!err.contains("ghp_"), "{err}");
+    let err = add("e2", "--env", "TOK=$TOK");
+    assert!(err.contains("write --env 'TOK=${TOK}'"), "{err}");
+    let err = add("e3", "--env", "TOK=${TOK}");
+    assert!(!err.contains("warning"), "{err}");
+}

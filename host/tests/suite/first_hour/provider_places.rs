@@ -158,3 +158,43 @@ fn ollama_host_is_read_and_openai_api_base_is_named() {
         run.stderr
     );
 }
+
+/// A server that cannot be reached is told with where its URL came from
+/// when no base_url was set: OLLAMA_HOST, OLLAMA_BASE_URL, or the
+/// built-in default; "base_url" only when one was set.
+#[test]
+fn an_unreachable_server_names_where_its_url_came_from() {
+    let env = TestEnv::new("chat");
+    let run_with = |vars: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec!["--provider", "ollama", "-m", "test-model"];
+        args.extend(extra);
+        args.extend(["-c", "retry.max_retries=0", "exec", "hi"]);
+        let mut cmd = env.command(&args);
+        cmd.env_remove("OLLAMA_HOST").env_remove("OLLAMA_BASE_URL");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let run = finish(cmd.spawn().unwrap());
+        assert_ne!(run.code, 0, "{}", run.stderr);
+        run.stderr
+    };
+    let err = run_with(&[("OLLAMA_HOST", "127.0.0.1:9")], &[]);
+    assert!(
+        err.contains("Is the server running? The URL is from OLLAMA_HOST=127.0.0.1:9."),
+        "{err}"
+    );
+    assert!(!err.contains("base_url right"), "{err}");
+    let err = run_with(&[("OLLAMA_BASE_URL", "http://127.0.0.1:9/v1")], &[]);
+    assert!(
+        err.contains("The URL is from OLLAMA_BASE_URL=http://127.0.0.1:9/v1."),
+        "{err}"
+    );
+    let err = run_with(
+        &[],
+        &["-c", "providers.ollama.base_url=\"http://127.0.0.1:9/v1\""],
+    );
+    assert!(
+        err.contains("Is the server running and is base_url right?"),
+        "{err}"
+    );
+}

@@ -143,3 +143,56 @@ fn a_secret_in_a_url_is_sent_to_the_server_only_and_named_on_consent_screens() {
         json.stdout
     );
 }
+
+/// A config.toml server's `env` reads `${VAR}` from quire's environment
+/// at each start, as a `.mcp.json` one does; an unset one keeps the
+/// server from starting with a warning naming server and variable, and
+/// `$VAR` without braces (sent as written) is warned about.
+#[test]
+fn a_config_servers_env_reads_braced_variables_and_warns_about_bare_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tok.txt");
+    let bare = dir.path().join("bare.txt");
+    let server = |name: &str, file: &std::path::Path, value: &str| {
+        format!(
+            "\n[mcp_servers.{name}]\ncommand = \"sh\"\nargs = [\"-c\", \"printf %s \\\"$TOK\\\" > '{}'\"]\nenv = {{ TOK = {value:?} }}\n",
+            file.display()
+        )
+    };
+    let env = TestEnv::with_config(
+        "chat",
+        &format!(
+            "{}{}",
+            server("envd", &out, "${QUIRE_UU8_TOK}"),
+            server("bare", &bare, "$QUIRE_UU8_TOK")
+        ),
+    );
+    env.server.push(Reply::text("done"));
+    let mut cmd = env.command(&["exec", "hi"]);
+    cmd.env("QUIRE_UU8_TOK", SECRET);
+    let run = finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), SECRET);
+    assert_eq!(std::fs::read_to_string(&bare).unwrap(), "$QUIRE_UU8_TOK");
+    assert!(
+        run.stderr.contains(
+            "warning: mcp_servers.bare.env.TOK holds $QUIRE_UU8_TOK, which is sent as written: quire reads ${QUIRE_UU8_TOK} (with braces)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
+
+    std::fs::remove_file(&out).unwrap();
+    env.server.push(Reply::text("done"));
+    let run = env.run(&["exec", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "MCP server 'envd' is not available (it could not start): mcp_servers.envd.env.TOK uses the environment variable QUIRE_UU8_TOK, which is not set"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}
