@@ -143,7 +143,8 @@ fn servers_differing_by_a_trailing_underscore_are_refused() {
 }
 
 /// A `.mcp.json` server reads variables in every string, a config.toml
-/// one only in its header values; errors about it show what is written.
+/// one only in its header and `env` values; errors about it show what is
+/// written.
 #[test]
 fn variables_read_and_their_values_hidden_from_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -155,7 +156,7 @@ fn variables_read_and_their_values_hidden_from_errors() {
         }}"#,
     );
     let mut config = McpServerConfig::stdio("c", vec!["${NOT_READ}".into()]);
-    config.env.insert("K".into(), "${NOT_READ}".into());
+    config.env.insert("K".into(), "${ENV_READ}".into());
     let mut warnings = Vec::new();
     let servers = read_mcp_json(&path, &mut warnings).unwrap();
     let spec = |name: &str| {
@@ -168,7 +169,8 @@ fn variables_read_and_their_values_hidden_from_errors() {
     );
     assert_eq!(spec("run").env_read(), ["C", "D", "F"]);
     let own = ServerSpec::new("own", Source::Config, &config, dir.path());
-    assert!(own.env_read().is_empty());
+    // Its args are not expanded; its `env` is, as a `.mcp.json` one's.
+    assert_eq!(own.env_read(), ["ENV_READ"]);
     // PATH is set in any test environment: its value stands in for a key.
     let web = ServerSpec {
         transport: Transport::Http {
