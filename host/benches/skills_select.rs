@@ -160,6 +160,11 @@ fn real() {
             "real-fresh16.json",
             include_str!("../tests/suite/skills_select/real-fresh16.json"),
         ),
+        (
+            "nineteenth",
+            "real-fresh17.json",
+            include_str!("../tests/suite/skills_select/real-fresh17.json"),
+        ),
     ];
     let mut sets = Vec::new();
     for (name, file, text) in files {

@@ -8,7 +8,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::diff;
 use super::style::Palette;
-use super::wrap::{wrap, wrap_keeping_indent};
+use super::wrap::{Keep, wrap, wrap_as};
 use crate::cli::summary::{failure_reason, outcome, patch_stats};
 
 /// Lines of command output shown from the start and the end.
@@ -21,11 +21,12 @@ pub fn user(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     let (shown, more) = super::preview::bounded(text);
     let spans = vec![Span::styled(shown.to_string(), pal.user())];
     let mut lines = vec![Line::default()];
-    lines.extend(wrap_keeping_indent(
+    lines.extend(wrap_as(
         &spans,
         usize::from(width),
         &[Span::styled("› ", pal.accent())],
         &[Span::raw("  ")],
+        Keep::INDENT,
     ));
     if let Some(more) = more {
         lines.extend(wrap(

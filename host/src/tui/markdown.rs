@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::highlight;
 use super::style::Palette;
 use super::table::{self, Table};
-use super::wrap::{hard_wrap, wrap_keeping_urls};
+use super::wrap::{Keep, hard_wrap, wrap_as};
 
 /// Starts the continued parts of a code line too long for the terminal.
 const CONTINUED: &str = "↪ ";
@@ -124,7 +124,7 @@ impl Renderer {
         };
         let spans = std::mem::take(&mut self.spans);
         self.out
-            .extend(wrap_keeping_urls(&spans, self.width, &first, &rest));
+            .extend(wrap_as(&spans, self.width, &first, &rest, Keep::URLS));
     }
 
     fn text(&mut self, t: &str) {

@@ -18,49 +18,39 @@ pub fn wrap(
     first: &[Span<'static>],
     rest: &[Span<'static>],
 ) -> Vec<Line<'static>> {
-    wrap_with(spans, width, first, rest, Keep::default())
+    wrap_as(spans, width, first, rest, Keep::NOTHING)
 }
 
-/// As [`wrap`], but the spaces that start a line of the text (at its
-/// start and after each `\n`) are kept: a message's indented code stays
-/// indented. Lines the wrapping makes still start at their first word.
-pub fn wrap_keeping_indent(
-    spans: &[Span<'static>],
-    width: usize,
-    first: &[Span<'static>],
-    rest: &[Span<'static>],
-) -> Vec<Line<'static>> {
-    let keep = Keep {
-        indent: true,
-        ..Keep::default()
-    };
-    wrap_with(spans, width, first, rest, keep)
-}
-
-/// What [`wrap_with`] keeps that plain wrapping would break or drop.
-#[derive(Clone, Copy, Default)]
-struct Keep {
-    /// A URL longer than a line stays whole.
+/// What wrapping keeps that plain [`wrap`] would break or drop.
+#[derive(Clone, Copy)]
+pub struct Keep {
+    /// A URL longer than a line stays whole: it goes on a line of its
+    /// own (with what sticks to it, `).`), wider than the width. Written
+    /// to the scrollback, the terminal wraps it softly, so its link
+    /// detection and a selection take the whole URL (inline.rs).
     urls: bool,
-    /// The spaces that start a line of the text.
+    /// The spaces that start a line of the text (at its start and after
+    /// each `\n`): a message's indented code stays indented. Lines the
+    /// wrapping makes still start at their first word.
     indent: bool,
 }
 
-/// As [`wrap`], but a URL longer than a line is not broken: it goes on a
-/// line of its own, whole (with what sticks to it, `).`), wider than
-/// `width`. Written to the scrollback, the terminal wraps it softly, so
-/// its link detection and a selection take the whole URL (inline.rs).
-pub fn wrap_keeping_urls(
-    spans: &[Span<'static>],
-    width: usize,
-    first: &[Span<'static>],
-    rest: &[Span<'static>],
-) -> Vec<Line<'static>> {
-    let keep = Keep {
-        urls: true,
-        ..Keep::default()
+impl Keep {
+    /// Plain wrapping.
+    pub const NOTHING: Keep = Keep {
+        urls: false,
+        indent: false,
     };
-    wrap_with(spans, width, first, rest, keep)
+    /// Long URLs stay whole.
+    pub const URLS: Keep = Keep {
+        urls: true,
+        indent: false,
+    };
+    /// A line's leading spaces stay.
+    pub const INDENT: Keep = Keep {
+        urls: false,
+        indent: true,
+    };
 }
 
 /// Whether a word holds a URL (`https://…`, `(file:///…`).
@@ -74,7 +64,8 @@ fn is_url(word: &str) -> bool {
     })
 }
 
-fn wrap_with(
+/// As [`wrap`], keeping what `keep` says.
+pub fn wrap_as(
     spans: &[Span<'static>],
     width: usize,
     first: &[Span<'static>],
@@ -303,7 +294,13 @@ mod tests {
         let spans = vec![Span::raw(
             "code:\n    indented line\n        deeper words here",
         )];
-        let lines = wrap_keeping_indent(&spans, 16, &[Span::raw("› ")], &[Span::raw("  ")]);
+        let lines = wrap_as(
+            &spans,
+            16,
+            &[Span::raw("› ")],
+            &[Span::raw("  ")],
+            Keep::INDENT,
+        );
         assert_eq!(
             texts(&lines),
             vec![
@@ -337,7 +334,7 @@ mod tests {
             Span::raw(format!(" ({url}?x=1)")),
             Span::raw(". Then more words"),
         ];
-        let lines = wrap_keeping_urls(&spans, 20, &[], &[]);
+        let lines = wrap_as(&spans, 20, &[], &[], Keep::URLS);
         assert_eq!(
             texts(&lines),
             vec![
@@ -350,7 +347,13 @@ mod tests {
         );
         // A long word that is no URL is broken as before, and so is a URL
         // by plain `wrap`.
-        let lines = wrap_keeping_urls(&[Span::raw("abcdefghijklmnopqrstuvwxyz")], 10, &[], &[]);
+        let lines = wrap_as(
+            &[Span::raw("abcdefghijklmnopqrstuvwxyz")],
+            10,
+            &[],
+            &[],
+            Keep::URLS,
+        );
         assert_eq!(texts(&lines), vec!["abcdefghij", "klmnopqrst", "uvwxyz"]);
         assert!(wrap(&[Span::raw(url)], 20, &[], &[]).len() > 1);
     }

@@ -156,6 +156,11 @@ pub fn fresh16_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh16.toml"))
 }
 
+/// The nineteenth blind set's tool messages (`fresh17.toml`).
+pub fn fresh17_cases() -> Vec<Case> {
+    cases_of(include_str!("../../fixtures/mcp-tools/fresh17.toml"))
+}
+
 /// The fresh held-out messages (`fresh.toml`), never tuned on.
 pub fn fresh_cases() -> Vec<Case> {
     cases_of(include_str!("../../fixtures/mcp-tools/fresh.toml"))
