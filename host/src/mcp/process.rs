@@ -2,6 +2,9 @@
 //! `node` grandchildren die with it), its stderr goes to a bounded log and
 //! never to quire's output, and every live group is registered so any exit
 //! path — even `std::process::exit` on a second Ctrl-C — can kill them.
+//! Once an exit path has killed them none starts any more: a session
+//! still starting on its own thread (the user quit meanwhile) cannot
+//! launch a server behind the exit's back.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
@@ -16,19 +19,57 @@ use tokio::sync::watch;
 /// Bytes of stderr kept per server.
 pub const STDERR_KEEP: usize = 16 * 1024;
 
-/// Process groups of live servers, for the exit paths.
-static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+/// Process groups of live servers, for the exit paths, and whether quire
+/// is exiting (no server starts then).
+#[derive(Default)]
+struct Groups {
+    live: BTreeSet<i32>,
+    closed: bool,
+}
 
-fn register(pgid: i32) {
-    if let Ok(mut g) = GROUPS.lock() {
-        g.insert(pgid);
-    }
+static GROUPS: Mutex<Groups> = Mutex::new(Groups {
+    live: BTreeSet::new(),
+    closed: false,
+});
+
+/// The registry, also after a panic while it was held (it holds plain
+/// numbers, never left half-changed).
+fn groups(of: &Mutex<Groups>) -> std::sync::MutexGuard<'_, Groups> {
+    of.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn unregister(pgid: i32) {
-    if let Ok(mut g) = GROUPS.lock() {
-        g.remove(&pgid);
+    groups(&GROUPS).live.remove(&pgid);
+}
+
+/// Why a server was not started.
+#[derive(Debug)]
+enum NotStarted {
+    /// quire is exiting ([`kill_all`] ran).
+    Exiting,
+    Spawn(std::io::Error),
+}
+
+/// Spawns `cmd` and registers its group in `of`, unless quire is exiting.
+/// The check, the spawn and the registration hold the registry's lock: a
+/// server starts before [`kill_all`] (which then kills it) or not at all.
+fn spawn_registered(cmd: &mut Command, of: &Mutex<Groups>) -> Result<Child, NotStarted> {
+    let mut g = groups(of);
+    if g.closed {
+        return Err(NotStarted::Exiting);
     }
+    let child = crate::child::spawn_tokio(cmd).map_err(NotStarted::Spawn)?;
+    if let Some(pid) = child.id() {
+        g.live.insert(pid as i32);
+    }
+    Ok(child)
+}
+
+/// Marks `of` closed and takes its live groups.
+fn close(of: &Mutex<Groups>) -> Vec<i32> {
+    let mut g = groups(of);
+    g.closed = true;
+    std::mem::take(&mut g.live).into_iter().collect()
 }
 
 /// Sends `signal` to every process of group `pgid`.
@@ -48,14 +89,11 @@ pub fn group_exists(pgid: i32) -> bool {
     pgid > 1 && unsafe { libc::kill(-pgid, 0) } == 0
 }
 
-/// Kills every registered server process group at once (SIGKILL). Safe to
-/// call more than once; used right before the process exits.
+/// Kills every registered server process group at once (SIGKILL), and
+/// no server starts after it. Safe to call more than once; used right
+/// before the process exits.
 pub fn kill_all() {
-    let groups: Vec<i32> = match GROUPS.lock() {
-        Ok(mut g) => std::mem::take(&mut *g).into_iter().collect(),
-        Err(_) => return,
-    };
-    for pgid in groups {
+    for pgid in close(&GROUPS) {
         signal_group(pgid, libc::SIGKILL);
     }
 }
@@ -160,18 +198,15 @@ pub fn spawn(
         crate::tools::sandbox::confine(&mut cmd, policy)
             .map_err(|e| format!("cannot start `{command}` in its sandbox: {e}"))?;
     }
-    let mut child: Child = crate::child::spawn_tokio(&mut cmd).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            format!(
-                "cannot start `{command}`: not found (is it installed and on PATH, and does the working directory {} exist?)",
-                cwd.display()
-            )
-        } else {
-            format!("cannot start `{command}`: {e}")
-        }
+    let mut child: Child = spawn_registered(&mut cmd, &GROUPS).map_err(|e| match e {
+        NotStarted::Exiting => format!("`{command}` is not started: quire is exiting"),
+        NotStarted::Spawn(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
+            "cannot start `{command}`: not found (is it installed and on PATH, and does the working directory {} exist?)",
+            cwd.display()
+        ),
+        NotStarted::Spawn(e) => format!("cannot start `{command}`: {e}"),
     })?;
     let pgid = child.id().map(|p| p as i32).unwrap_or(0);
-    register(pgid);
     let (Some(stdin), Some(stdout), Some(mut stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
@@ -254,7 +289,7 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         };
-        assert!(GROUPS.lock().unwrap().contains(&p.pgid));
+        assert!(GROUPS.lock().unwrap().live.contains(&p.pgid));
         terminate_groups(&[p.pgid], Duration::from_millis(500));
         let mut exited = p.exited.clone();
         let _ = exited.wait_for(|e| e.is_some()).await;
@@ -269,7 +304,39 @@ mod tests {
             dead
         });
         assert!(gone, "grandchild {grandchild} survived");
-        assert!(!GROUPS.lock().unwrap().contains(&p.pgid));
+        assert!(!GROUPS.lock().unwrap().live.contains(&p.pgid));
         assert!(p.stderr.tail(5).contains("started") || p.stderr.tail(5).is_empty());
+    }
+
+    /// Once the exit's clean-up ran, a server the session's start asks
+    /// for later is not started (a registry of its own: the process's
+    /// is shared by the other tests).
+    #[tokio::test]
+    async fn no_server_starts_after_the_exit_killed_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mark = dir.path().join("ran");
+        let registry = Mutex::new(Groups::default());
+        let command = || {
+            let mut cmd = Command::new("sh");
+            cmd.arg("-c")
+                .arg(format!("touch {}; sleep 300", mark.display()))
+                .process_group(0)
+                .kill_on_drop(true);
+            cmd
+        };
+        // Before: started and registered, so the exit kills it.
+        let mut before = spawn_registered(&mut command(), &registry).unwrap();
+        let pgid = before.id().unwrap() as i32;
+        assert!(groups(&registry).live.contains(&pgid));
+        assert_eq!(close(&registry), vec![pgid]);
+        signal_group(pgid, libc::SIGKILL);
+        let _ = before.wait().await;
+        std::fs::remove_file(&mark).ok();
+        // After: refused, nothing run.
+        let after = spawn_registered(&mut command(), &registry);
+        assert!(matches!(after, Err(NotStarted::Exiting)), "{after:?}");
+        assert!(groups(&registry).live.is_empty());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!mark.exists(), "the command ran after the exit's clean-up");
     }
 }

@@ -33,7 +33,14 @@
 //! grew lands under the lines it wrote instead of over them.
 //!
 //! How the terminal reflows lines already in its scrollback is its own
-//! business.
+//! business. So is one more thing no program can undo: tmux (3.3) counts
+//! every row of the screen, the blank ones under the live area too, and
+//! pushes as many rows from the screen's top into its scrollback as the
+//! reflow added. When the live area has fewer rows above it than its own
+//! rows gain (a short conversation after `clear`, a wide `/` menu or
+//! session picker, a narrow window), its first rows go there, the cursor
+//! with them (tmux puts it on 0,0), and stay in the scrollback. With the
+//! screen full of transcript above it nothing of the area is left.
 
 use std::io::{self, Write};
 
