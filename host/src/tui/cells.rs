@@ -19,7 +19,11 @@ const TAIL: usize = 3;
 pub fn user(text: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
     // A large paste shows its head: the scrollback keeps the conversation.
     let (shown, more) = super::preview::bounded(text);
-    let spans = vec![Span::styled(shown.to_string(), pal.user())];
+    // Tabs to their stops, as in code and command output.
+    let spans = vec![Span::styled(
+        quire::tabs::expand(shown).into_owned(),
+        pal.user(),
+    )];
     let mut lines = vec![Line::default()];
     lines.extend(wrap_as(
         &spans,

@@ -72,6 +72,10 @@ pub fn refresh(app: &mut App) {
     let whole = app.composer.text();
     app.menu.clear();
     app.menu_sel = 0;
+    // No menu while a question is asked (it is not drawn then).
+    if app.approval.is_some() {
+        return;
+    }
     if whole.starts_with('/') && !whole.contains([' ', '\n']) {
         app.menu = commands(&whole);
     } else if let Some(prefix) = word.strip_prefix('@') {

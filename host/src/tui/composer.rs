@@ -18,6 +18,12 @@ pub struct Composer {
     /// placeholder.
     col: usize,
     pastes: Vec<(String, String)>,
+    /// The pastes of messages submitted lately (`composer/pastes.rs`):
+    /// one given back gets its placeholders again.
+    sent_pastes: Vec<(String, String)>,
+    /// Where the last paste ended (row, byte column): a backslash right
+    /// before it is the paste's, not a typed line break.
+    pasted_end: Option<(usize, usize)>,
     /// Images attached (`[image: NAME]` placeholders), and those of
     /// messages submitted but not sent yet (see `composer/images.rs`).
     images: Vec<(String, quire::images::Image)>,
@@ -69,6 +75,7 @@ impl Composer {
         self.row = self.lines.len() - 1;
         self.col = self.lines[self.row].len();
         self.browsing = None;
+        self.pasted_end = None;
         self.restore_images(text);
     }
 
@@ -87,6 +94,7 @@ impl Composer {
             text = text.replacen(placeholder.as_str(), pasted, 1);
         }
         self.keep_submitted_images(&text);
+        self.keep_sent_pastes(&shown);
         if !shown.trim().is_empty()
             && self.history.last() != Some(&text)
             && super::history::fits(&text)
@@ -109,6 +117,7 @@ impl Composer {
     }
 
     pub fn insert(&mut self, c: char) {
+        self.pasted_end = None;
         self.lines[self.row].insert(self.col, c);
         self.col += c.len_utf8();
     }
@@ -122,35 +131,16 @@ impl Composer {
 
     /// `\` then Enter (the habit of shells, Claude Code and Codex): the
     /// backslash right before the cursor is replaced by a line break;
-    /// whether there was one.
+    /// whether there was one. One a paste ended with (a Windows path, a
+    /// copied shell line) stays: Enter then sends.
     pub fn backslash_newline(&mut self) -> bool {
-        if !self.lines[self.row][..self.col].ends_with('\\') {
+        if !self.lines[self.row][..self.col].ends_with('\\') || self.pasted_before_cursor() {
             return false;
         }
         self.col -= 1;
         self.lines[self.row].remove(self.col);
         self.newline();
         true
-    }
-
-    /// A paste: small ones are inserted, large ones become a placeholder,
-    /// which is edited as one unit (the cursor never enters it; Backspace
-    /// and Delete remove it whole).
-    pub fn paste(&mut self, text: &str) {
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let lines = text.lines().count();
-        if text.chars().count() <= PASTE_CHARS && lines <= PASTE_LINES {
-            self.insert_str(&text);
-            return;
-        }
-        let placeholder = format!(
-            "[pasted {lines} {}, {} chars #{}]",
-            if lines == 1 { "line" } else { "lines" },
-            text.chars().count(),
-            self.pastes.len() + 1
-        );
-        self.insert_str(&placeholder);
-        self.pastes.push((placeholder, text));
     }
 
     /// The byte ranges of the current line that paste placeholders take.
@@ -211,6 +201,7 @@ impl Composer {
     }
 
     pub fn backspace(&mut self) {
+        self.pasted_end = None;
         if let Some(at) = self.prev_stop() {
             self.lines[self.row].replace_range(at..self.col, "");
             self.col = at;
@@ -430,6 +421,7 @@ fn next_boundary(s: &str, at: usize) -> Option<usize> {
 }
 
 mod images;
+mod pastes;
 
 #[cfg(test)]
 mod tests {

@@ -392,6 +392,16 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_a_paste_ends_with_is_sent_as_pasted() {
+        let mut app = App::new(Palette::new(false), 80, Vec::new());
+        app.composer.paste("C:\\path\\");
+        assert_eq!(
+            key(&mut app, enter(), false),
+            Action::Submit("C:\\path\\".into())
+        );
+    }
+
+    #[test]
     fn line_editing_keys_move_and_delete_by_word() {
         let mut app = App::new(Palette::new(false), 80, Vec::new());
         app.composer.insert_str("one two three four");

@@ -26,6 +26,7 @@ mod line_edit;
 mod known_size;
 mod listing;
 mod markdown;
+mod menu;
 pub(crate) mod picker;
 mod preview;
 mod relative;

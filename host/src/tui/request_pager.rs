@@ -76,19 +76,26 @@ impl Pager {
         f(cached.as_ref().map_or(&[], |(_, rows)| rows.as_slice()))
     }
 
-    /// The window of `rows` at most `room` rows tall (a heading row
-    /// included) and whether it reaches the last row; `None` when not
-    /// even one row fits.
+    /// The window of `rows` at most `room` rows tall (its heading's rows
+    /// included: `heading` of the first and last row shown, their count
+    /// and whether the last is shown, wrapped to the width) and whether it
+    /// reaches the last row; `None` when not even one row fits.
     pub fn window(
         &self,
         rows: &[Line<'static>],
         room: usize,
-        heading: impl Fn(usize, usize, usize, bool) -> Line<'static>,
+        heading: impl Fn(usize, usize, usize, bool) -> Vec<Line<'static>>,
     ) -> Option<(Vec<Line<'static>>, bool)> {
-        let page = room.checked_sub(1).filter(|p| *p > 0)?.min(rows.len());
+        // The heading at its longest: the numbers can only be shorter.
+        let of = rows.len();
+        let heading_rows = heading(of, of, of, false).len();
+        let page = room
+            .checked_sub(heading_rows)
+            .filter(|p| *p > 0)?
+            .min(rows.len());
         let top = self.scroll.min(rows.len() - page);
         let end = top + page >= rows.len();
-        let mut out = vec![heading(top + 1, top + page, rows.len(), end)];
+        let mut out = heading(top + 1, top + page, rows.len(), end);
         out.extend(rows[top..top + page].iter().cloned());
         self.page.set(page);
         Some((out, end))

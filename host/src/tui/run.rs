@@ -364,24 +364,21 @@ pub async fn run(
             // was queued after it: nothing is sent until the user says so.
             // Given back, it leaves the history: sent again (edited or
             // not), the history holds it once.
-            let mut back: Vec<String> = Vec::new();
-            if app.composer.is_empty() {
-                if session.take_back_unanswered().is_some() {
-                    shell.pending.give_back(ran);
-                }
-                back.push(message.clone());
-            } else {
-                back.push(app.composer.text().to_string());
+            if session.take_back_unanswered().is_some() {
+                shell.pending.give_back(ran);
             }
-            back.extend(app.queued.drain(..));
+            // The message first (its pastes as placeholders again), then
+            // what was typed meanwhile, then what was queued.
+            let draft = (!app.composer.is_empty()).then(|| app.composer.text());
+            let mut back = vec![app.composer.with_placeholders(&message)];
+            back.extend(draft.iter().cloned());
+            let queued: Vec<String> = app.queued.drain(..).collect();
+            back.extend(queued.iter().map(|q| app.composer.with_placeholders(q)));
             app.composer.set(&back.join("\n"));
             // Said, so that what is typed next is not taken for a new
             // message while it extends the one given back.
             let dim = app.pal.dim();
-            app.note(
-                "your message is back in the input: Enter sends it again, Ctrl-U clears it",
-                dim,
-            );
+            app.note(given_back_note(draft.is_some()), dim);
         }
         let _ = term::flush(&mut io.term, &mut app);
         if io.signals.ended_by.is_some() {
@@ -579,4 +576,15 @@ fn drain(io: &mut Io, app: &mut App) {
         app.event(&ev);
     }
     let _ = term::flush(&mut io.term, app);
+}
+
+/// What is said when an interrupted (or failed) message is put back in
+/// the input, `draft`: with what was typed meanwhile under it. Ctrl-C
+/// clears the whole input (Ctrl-U only the cursor's line).
+fn given_back_note(draft: bool) -> &'static str {
+    if draft {
+        "your message is back in the input, what you typed meanwhile under it: Enter sends both, Ctrl-C clears the input"
+    } else {
+        "your message is back in the input: Enter sends it again, Ctrl-C clears it"
+    }
 }

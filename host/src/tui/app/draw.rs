@@ -6,6 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use super::App;
 use crate::tui::soft_wrap::{first_shown, soft_wrap};
@@ -198,18 +199,14 @@ impl App {
             rows.extend(dim_rows(h.clone()));
         }
         rows.extend(crate::tui::backtrack::rows(self));
-        for (i, (text, desc)) in self.menu.iter().enumerate().take(6) {
-            let style = if i == self.menu_sel {
-                self.pal.accent().patch(self.pal.bold())
-            } else {
-                self.pal.dim()
-            };
-            rows.push(Line::from(vec![
-                Span::styled(format!("  {text:<20}"), style),
-                Span::styled(format!(" {desc}"), self.pal.dim()),
-            ]));
-        }
         let (composer, cursor) = self.composer_lines(area);
+        // The menu last above the composer, in the rows there are (rows
+        // above it are cut first: its selection stays shown); none while a question is asked: the
+        // prompt takes the room (and the keys).
+        if self.approval.is_none() {
+            let room = usize::from(area.height).saturating_sub(composer.len() + 1);
+            rows.extend(crate::tui::menu::rows(self, room.max(1)));
+        }
         let status = self.status.line(area.width, &self.pal);
         let paged = self.page_request(&mut rows, area, composer.len() + 1, choices);
         let room = usize::from(area.height).saturating_sub(composer.len() + 1);
@@ -251,9 +248,13 @@ impl App {
             } else {
                 ": yes and always once you have read to the end"
             };
-            Line::styled(
-                format!("the request, rows {first}–{last} of {of} (↑ ↓ PgUp PgDn){more}"),
-                self.pal.warn(),
+            // Wrapped: its end says why yes waits.
+            let text = format!("the request, rows {first}–{last} of {of} (↑ ↓ PgUp PgDn){more}");
+            wrap(
+                &[Span::styled(text, self.pal.warn())],
+                usize::from(area.width),
+                &[],
+                &[],
             )
         };
         let window = p
@@ -300,7 +301,17 @@ impl App {
     /// keep the cursor in view, and the cursor within them.
     fn composer_lines(&self, area: Rect) -> (Vec<Line<'static>>, (usize, usize)) {
         let text_width = usize::from(area.width).saturating_sub(2);
-        let wrapped = soft_wrap(self.composer.lines(), self.composer.cursor(), text_width);
+        // Tabs shown to their stops, as in code and command output (they
+        // stay tabs in what is sent); the cursor's column counted alike.
+        let lines: Vec<String> = self
+            .composer
+            .lines()
+            .iter()
+            .map(|l| quire::tabs::expand(l).into_owned())
+            .collect();
+        let column = quire::tabs::expand(self.composer.around_cursor().0).width();
+        let at = (self.composer.cursor().0, column);
+        let wrapped = soft_wrap(&lines, at, text_width);
         let max = COMPOSER_ROWS.min(usize::from(area.height).saturating_sub(2).max(1));
         let (row, col) = wrapped.cursor;
         let first = first_shown(wrapped.rows.len(), max, row);
@@ -483,5 +494,23 @@ mod tests {
             "{drawn:?}"
         );
         assert!(!drawn.contains("[n]"), "{drawn:?}");
+    }
+
+    #[test]
+    fn tabs_in_the_input_go_to_stops_of_four_and_the_cursor_with_them() {
+        let mut app = App::new(Palette::new(false), 40, Vec::new());
+        app.composer.paste("a\t\t\tbcd");
+        app.composer.left();
+        app.composer.left();
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 2))
+            .expect("test terminal");
+        term.draw(|f| app.draw(f)).expect("draw");
+        let buf = term.backend().buffer();
+        let row: String = (0..40).map(|x| buf[(x, 0)].symbol()).collect();
+        assert_eq!(row.trim_end(), "› a           bcd");
+        // On the `c`: column 2 of `› `, then `a`, the tabs to 12, `b`.
+        let at = term.get_cursor_position().expect("cursor");
+        assert_eq!((at.x, at.y), (15, 0));
+        assert_eq!(app.composer.text(), "a\t\t\tbcd");
     }
 }

@@ -29,6 +29,9 @@ pub(super) fn show(io: &mut Io, app: &mut App, ask: Ask, cancelled: bool) {
     if cancelled && the_turns(&p) {
         p.answer(Answer::No);
     } else {
+        // The question takes the room of an open completion menu (and
+        // Enter or Tab cannot pick from a menu no longer shown).
+        app.menu.clear();
         app.approval = Some(p);
     }
 }

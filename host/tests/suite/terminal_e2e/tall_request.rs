@@ -87,3 +87,34 @@ fn a_command_taller_than_the_screen_is_paged_and_yes_waits_for_its_end() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn on_a_narrow_screen_the_pagers_heading_wraps_and_says_why_yes_waits() {
+    let env = TestEnv::new("chat");
+    let lines: Vec<String> = (2..=8).map(|i| format!("echo line{i}")).collect();
+    let command = format!("touch ran\n{}", lines.join("\n"));
+    env.server.push_all([
+        Reply::tool_call("a", "shell", json!({ "command": command })),
+        Reply::text("declined"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&["--approval", "untrusted"]), 10, 80);
+    pty.wait_text("/help for keys");
+    pty.send("go\r");
+    let screen = pty.wait_for("the paged request", |s| {
+        s.contains("the request, rows 1–") && s.contains("[y] yes")
+    });
+    // The heading is wider than the window: wrapped, its end is read.
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("(↑ ↓ PgUp PgDn): yes and always once you have read to the end"),
+        "{screen}"
+    );
+    pty.send("n");
+    // The turn over (a key sent before would reach it).
+    pty.wait_for("the turn over", |s| {
+        s.contains("declined") && !s.contains("Esc to interrupt")
+    });
+    assert!(!env.repo.path().join("ran").exists());
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -64,7 +64,7 @@ fn after_interrupt(env: &TestEnv, pty: &mut Pty, message: &str) {
             .any(|l| l.trim_start().starts_with(&format!("› {message}")))
     });
     // Said so: what is typed next extends it.
-    pty.wait_text("your message is back in the input: Enter sends it again, Ctrl-U clears it");
+    pty.wait_text("your message is back in the input: Enter sends it again, Ctrl-C clears it");
     assert!(recorded_interrupted(env), "{:?}", env.session_records());
     let kids = descendants(pty.pid());
     pty.send(CTRL_C); // clears the composer
