@@ -35,6 +35,8 @@ fn usage_of_u64_max_neither_crashes_the_task_nor_the_resume() {
                 output: 5,
             },
         ]),
+        // A context that full is compacted first.
+        Reply::text("the hand-off summary"),
         Reply::steps(vec![
             Step::text("second"),
             Step::Usage {
@@ -44,7 +46,7 @@ fn usage_of_u64_max_neither_crashes_the_task_nor_the_resume() {
         ]),
     ]);
     let run = env.exec_json("BIGUSE task", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
     assert_eq!(run.of_type("task_completed")[0]["status"], "done");
     let screen = resumed_status(&env);
     assert!(screen.contains(&format!("tokens   in {max}")), "{screen}");
