@@ -23,7 +23,7 @@ enum HandOff {
 
 /// Bytes of conversation (per-message context left out) below which a
 /// hand-off summary would be about as long as what it replaces.
-const LITTLE_TO_COMPACT: usize = 2048;
+pub(super) const LITTLE_TO_COMPACT: usize = 2048;
 
 impl Session {
     /// Whether the conversation is too short for compaction to free
@@ -113,7 +113,7 @@ impl Session {
                 .as_ref()
                 .is_some_and(|(model, _)| *model == self.model);
             let windows = if learned { 1 } else { 2 };
-            let limit = windows * self.context_window() * estimate::BYTES_PER_TOKEN;
+            let limit = (windows * estimate::BYTES_PER_TOKEN).saturating_mul(self.context_window());
             let summary = self.summarise(&tools, self.history.len(), Some(limit), cancel);
             (summary.await?, compact_keep::kept(&self.history, in_turn))
         };
@@ -193,9 +193,15 @@ impl Session {
         }
         self.compaction_stuck_warned = true;
         let room = self.compaction_room(tools);
+        let summary = self
+            .history
+            .iter()
+            .find(|i| matches!(i, Item::CompactionSummary { .. }))
+            .map_or(0, estimate::bytes_of_item)
+            / estimate::BYTES_PER_TOKEN;
         self.events.send(Event::Warning {
             message: format!(
-                "compaction could not bring the context under the threshold: the next request still takes about {now} tokens, over the {threshold} where compaction starts (`compact_threshold` of `model_context_window` = {window}). The fixed part (system prompt and {} tool definitions, about {} tokens) plus the current turn's latest work (tool outputs already cut) is over it, so quire does not compact again until the next message; a request longer than the server's window is refused with its error. Raise `model_context_window` to the window the server really runs with (and start it with a larger one: `llama-server -c 16384`, Ollama's `num_ctx`), or ask for smaller tool outputs (`| head`, narrower searches), or send fewer tools.",
+                "compaction could not bring the context under the threshold: the next request still takes about {now} tokens, over the {threshold} where compaction starts (`compact_threshold` of `model_context_window` = {window}). The fixed part (system prompt and {} tool definitions, about {} tokens), the hand-off summary (about {summary} tokens) and the current turn's latest work (tool outputs already cut) are over it, so quire does not compact again until the next message; a request longer than the server's window is refused with its error. Raise `model_context_window` to the window the server really runs with (and start it with a larger one: `llama-server -c 16384`, Ollama's `num_ctx`), or ask for smaller tool outputs (`| head`, narrower searches), or send fewer tools.",
                 room.tool_count,
                 room.fixed(),
             ),
@@ -305,7 +311,7 @@ impl Session {
             self.tell_learned_window(learned, super::window_exceeded::STATED_BY_ERROR);
         }
         let stated = crate::model::context_size::stated(message)
-            .map(|n| n * estimate::BYTES_PER_TOKEN)
+            .map(|n| n.saturating_mul(estimate::BYTES_PER_TOKEN))
             .filter(|b| *b < bytes);
         stated.unwrap_or(bytes / 4 * 3)
     }
@@ -341,7 +347,7 @@ impl Session {
                 instructions: self.instructions(),
                 items,
                 tools: tools.to_vec(),
-                max_output_tokens: self.config.max_output_tokens_for(&self.model),
+                max_output_tokens: self.handoff_output_limit(),
                 cache_key: Some(self.id().to_string()),
                 reasoning: self.config.reasoning_for(&self.model),
                 output_schema: None,
@@ -356,7 +362,7 @@ impl Session {
             }
             match reply {
                 Ok(r) => match handoff::unusable(&r) {
-                    None => return Ok(HandOff::Summary(r.text)),
+                    None => return Ok(HandOff::Summary(self.bounded_summary(r.text, &source))),
                     Some(why) if !asked_again => {
                         tracing::warn!(why, "hand-off reply is no summary; asking again");
                         prompt = handoff::RETRY_PROMPT;

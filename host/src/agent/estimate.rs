@@ -47,9 +47,10 @@ impl Session {
     pub fn estimated_tokens(&self, tools: &[ToolSpec]) -> u64 {
         let counted = request_tokens(&self.instructions(), tools, &self.history);
         match self.last_usage {
-            Some((u, len)) if len <= self.history.len() => {
-                counted.max(u.total() + bytes_of_items(&self.history[len..]) / BYTES_PER_TOKEN)
-            }
+            Some((u, len)) if len <= self.history.len() => counted.max(
+                u.total()
+                    .saturating_add(bytes_of_items(&self.history[len..]) / BYTES_PER_TOKEN),
+            ),
             _ => counted,
         }
     }

@@ -1,16 +1,93 @@
 //! What compaction does with the model's hand-off reply: a reply without
 //! summary text (empty, or only a tool call) is not a summary, and when the
 //! model gives none twice, a record of the conversation written by quire
-//! stands in for it, so compaction never loses the work done.
+//! stands in for it, so compaction never loses the work done. A summary
+//! longer than its allowance is cut (its head kept, with a note), so it
+//! never makes the requests after the compaction larger than before.
 
-use crate::model::Item;
+use super::{Event, Session, estimate};
 use crate::model::retry::Response;
+use crate::model::{Item, WireApi};
+
+/// Tokens the hand-off summary may take: an eighth of the window, at
+/// least [`MIN_SUMMARY_TOKENS`] and at most [`MAX_SUMMARY_TOKENS`].
+pub fn summary_tokens(window: u64) -> u64 {
+    (window / 8).clamp(MIN_SUMMARY_TOKENS, MAX_SUMMARY_TOKENS)
+}
+
+/// The smallest allowance, for tiny windows.
+const MIN_SUMMARY_TOKENS: u64 = 256;
+
+/// The largest allowance, however large the window (Anthropic's default
+/// output limit: every model takes it).
+pub const MAX_SUMMARY_TOKENS: u64 = 8192;
+
+/// A summary of more than `max_bytes`: its head up to the last line end
+/// that fits (or a character boundary, when no line ends near it), with a
+/// note of what was left out; `None` when it fits.
+pub fn cut_summary(text: &str, max_bytes: usize) -> Option<String> {
+    if text.len() <= max_bytes {
+        return None;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // A line end in the last quarter: whole lines are kept.
+    if let Some(at) = text[..end].rfind('\n').filter(|at| *at >= end / 4 * 3) {
+        end = at;
+    }
+    let head = text[..end].trim_end();
+    Some(format!(
+        "{head}\n[… the hand-off summary was cut here: it was {} characters, over the {max_bytes} it may take; the rest was left out]",
+        text.chars().count()
+    ))
+}
 
 /// Sent instead of the hand-off prompt when the first reply had no summary.
 pub const RETRY_PROMPT: &str = "Your previous reply contained no summary. Tools cannot be used now. Answer with the hand-off summary as plain text only: the user's goal, what has been done so far, what you learned that still matters, the current state and the exact next steps.";
 
 /// Characters of one item kept in the record written by quire.
 const ITEM_CHARS: usize = 2000;
+
+impl Session {
+    /// The output limit of a hand-off request: the summary's allowance
+    /// ([`summary_tokens`]), or `max_output_tokens` when lower. Sent only
+    /// where a limit is sent anyway (one configured; Anthropic's required
+    /// `max_tokens`): a server or model that refuses the field (o-series
+    /// models on Chat) is not given it; the summary is cut after instead.
+    pub(super) fn handoff_output_limit(&self) -> Option<u32> {
+        let allowance = u32::try_from(summary_tokens(self.context_window())).unwrap_or(u32::MAX);
+        match self.config.max_output_tokens_for(&self.model) {
+            Some(max) => Some(max.min(allowance)),
+            None if self.provider.wire_api == WireApi::Anthropic => {
+                Some(crate::model::anthropic::DEFAULT_MAX_TOKENS.min(allowance))
+            }
+            None => None,
+        }
+    }
+
+    /// The model's summary of `source`, cut when it is longer than its
+    /// allowance or than `source` itself (a summary replaces what it
+    /// summarises, never makes it larger), with a warning saying so.
+    pub(super) fn bounded_summary(&self, text: String, source: &[Item]) -> String {
+        let allowance = summary_tokens(self.context_window()) * estimate::BYTES_PER_TOKEN;
+        let replaced =
+            estimate::bytes_of_items(source).max(super::compact::LITTLE_TO_COMPACT as u64);
+        let max = usize::try_from(allowance.min(replaced)).unwrap_or(usize::MAX);
+        let Some(cut) = cut_summary(text.trim(), max) else {
+            return text;
+        };
+        self.events.send(Event::Warning {
+            message: format!(
+                "compaction: the model's hand-off summary was about {} tokens, more than the {} it may take (an eighth of the context window, at most {MAX_SUMMARY_TOKENS}, and no more than what it summarises); its first part was kept and the rest left out, so that the requests after the compaction stay smaller than before.",
+                text.len() as u64 / estimate::BYTES_PER_TOKEN,
+                max as u64 / estimate::BYTES_PER_TOKEN,
+            ),
+        });
+        cut
+    }
+}
 
 /// Why a hand-off reply is not a summary, or `None` when it is one.
 pub fn unusable(reply: &Response) -> Option<&'static str> {
@@ -93,6 +170,24 @@ fn clip(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::ToolCall;
+
+    #[test]
+    fn a_long_summary_is_cut_at_a_line_end_with_a_note() {
+        assert_eq!(cut_summary("short", 100), None);
+        let text = "goal: x\n".repeat(1000);
+        let cut = cut_summary(&text, 100).unwrap();
+        let (head, note) = cut.split_once("\n[…").unwrap();
+        assert!(head.len() <= 100 && head.ends_with("goal: x"), "{head}");
+        assert!(note.contains("8000 characters, over the 100"), "{note}");
+        // No line end: cut at a character boundary.
+        let one = "é".repeat(100);
+        let cut = cut_summary(&one, 51).unwrap();
+        assert!(cut.starts_with(&"é".repeat(25)), "{cut}");
+        assert!(!cut.starts_with(&"é".repeat(26)), "{cut}");
+        assert_eq!(summary_tokens(20_000), 2500);
+        assert_eq!(summary_tokens(1000), MIN_SUMMARY_TOKENS);
+        assert_eq!(summary_tokens(1_000_000), MAX_SUMMARY_TOKENS);
+    }
 
     #[test]
     fn empty_text_and_tool_calls_are_no_summary() {

@@ -101,10 +101,7 @@ impl Session {
         cancel: &CancellationToken,
     ) -> Result<bool, TaskStatus> {
         // The server's count of what filled the window.
-        let filled = response
-            .usage
-            .map(|u| u.input_tokens + u.output_tokens)
-            .filter(|n| *n > 0);
+        let filled = response.usage.map(|u| u.total()).filter(|n| *n > 0);
         // Told whatever comes next: later requests compact for it.
         if let Some(learned) = filled.and_then(|n| self.learn_window(Some(n), n)) {
             self.tell_learned_window(learned, STATED_BY_ANSWER);

@@ -35,6 +35,7 @@ pub fn show(dir: &Path, query: &str) -> i32 {
         }
     };
     let mut skipped = 0usize;
+    let bytes = quire::store::without_bom(&bytes);
     for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         match serde_json::from_slice::<Record>(line) {
             Ok(record) => {

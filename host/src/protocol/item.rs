@@ -145,16 +145,40 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Usage {
+    /// Input plus output tokens. Sums saturate: a server may report any
+    /// number (u64::MAX included), and a count is never worth a crash.
     pub fn total(&self) -> u64 {
-        self.input_tokens + self.output_tokens
+        self.input_tokens.saturating_add(self.output_tokens)
     }
 
+    /// Adds `other` to this running total (saturating, as [`Usage::total`]).
     pub fn add(&mut self, other: &Usage) {
-        self.input_tokens += other.input_tokens;
-        self.output_tokens += other.output_tokens;
-        self.cached_input_tokens += other.cached_input_tokens;
-        self.cache_write_input_tokens += other.cache_write_input_tokens;
-        self.reasoning_output_tokens += other.reasoning_output_tokens;
+        self.input_tokens = self.input_tokens.saturating_add(other.input_tokens);
+        self.output_tokens = self.output_tokens.saturating_add(other.output_tokens);
+        self.cached_input_tokens = self
+            .cached_input_tokens
+            .saturating_add(other.cached_input_tokens);
+        self.cache_write_input_tokens = self
+            .cache_write_input_tokens
+            .saturating_add(other.cache_write_input_tokens);
+        self.reasoning_output_tokens = self
+            .reasoning_output_tokens
+            .saturating_add(other.reasoning_output_tokens);
+    }
+
+    /// Each count the larger of the two (two lower bounds of one total).
+    pub fn max_each(&self, other: &Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens.max(other.input_tokens),
+            output_tokens: self.output_tokens.max(other.output_tokens),
+            cached_input_tokens: self.cached_input_tokens.max(other.cached_input_tokens),
+            cache_write_input_tokens: self
+                .cache_write_input_tokens
+                .max(other.cache_write_input_tokens),
+            reasoning_output_tokens: self
+                .reasoning_output_tokens
+                .max(other.reasoning_output_tokens),
+        }
     }
 
     /// What was used since `before` (a running total taken earlier).

@@ -10,6 +10,16 @@ use quire::model::Usage;
 
 use super::prices;
 
+/// What one run of the session used: the running total of its last
+/// `turn_completed`, and the sum of its `task_completed` usages (these
+/// hold the subagents' tokens at once, also when a task was interrupted
+/// after its last response). Each is a lower bound of the run's total.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RunUsage {
+    pub turns: Usage,
+    pub tasks: Usage,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Status {
     pub model: String,
@@ -34,6 +44,8 @@ pub struct Status {
     pub total: Usage,
     /// What a resumed session had used before this run (in `total`).
     pub resumed: Usage,
+    /// What this run used, as its events tell it.
+    pub run: RunUsage,
     pub skills: Vec<String>,
     /// MCP servers not (yet) usable, e.g. `1 failed`.
     pub mcp: Option<String>,
@@ -44,7 +56,8 @@ pub struct Status {
 
 impl Status {
     pub fn context_percent(&self) -> u64 {
-        (self.context_used * 100)
+        self.context_used
+            .saturating_mul(100)
             .checked_div(self.context_window)
             .unwrap_or(0)
             .min(100)
@@ -68,6 +81,8 @@ impl Status {
                 self.model = model.clone();
                 // A new or resumed conversation starts on its own model.
                 self.model_switched = false;
+                // The agent's running total starts again with it.
+                self.run = RunUsage::default();
                 self.sandbox = sandbox.clone();
                 self.approval = approval.clone();
             }
@@ -76,8 +91,12 @@ impl Status {
             } => {
                 self.context_used = usage.input_tokens;
                 self.context_estimated = false;
-                self.total = self.resumed;
-                self.total.add(total_usage);
+                self.run.turns = *total_usage;
+                self.count_run();
+            }
+            Event::TaskCompleted { usage, .. } => {
+                self.run.tasks.add(usage);
+                self.count_run();
             }
             Event::SkillActivated { name, .. } if !self.skills.contains(name) => {
                 self.skills.push(name.clone());
@@ -108,6 +127,13 @@ impl Status {
         }
     }
 
+    /// `total`: what the session had used before this run, and this run's
+    /// larger count of each kind.
+    fn count_run(&mut self) {
+        self.total = self.resumed;
+        self.total.add(&self.run.turns.max_each(&self.run.tasks));
+    }
+
     /// Every MCP server in trouble, by state: `a, b failed; c restarting`.
     fn trouble(&self) -> Option<String> {
         let mut parts = Vec::new();
@@ -130,6 +156,7 @@ impl Status {
         self.skills.clear();
         self.total = Usage::default();
         self.resumed = Usage::default();
+        self.run = RunUsage::default();
         self.context_used = 0;
         self.context_estimated = false;
     }
@@ -267,6 +294,69 @@ fn mcp_state(message: &str) -> Option<(&str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn usage(input: u64, output: u64) -> Usage {
+        Usage {
+            input_tokens: input,
+            output_tokens: output,
+            ..Usage::default()
+        }
+    }
+
+    fn turn(total: Usage) -> Event {
+        Event::TurnCompleted {
+            turn: 1,
+            usage: usage(100, 20),
+            total_usage: total,
+        }
+    }
+
+    fn task(used: Usage) -> Event {
+        Event::TaskCompleted {
+            status: quire::protocol::TaskState::Interrupted,
+            turns: 1,
+            usage: used,
+            reason: None,
+            unsaved_records: 0,
+            answer: None,
+        }
+    }
+
+    /// A task interrupted after its last response: the subagents' tokens
+    /// its `task_completed` holds count at once, not at the next turn,
+    /// and not twice then.
+    #[test]
+    fn an_interrupted_task_counts_its_subagents_tokens_at_once() {
+        let mut s = Status {
+            resumed: usage(1000, 100),
+            ..Status::default()
+        };
+        s.track(&turn(usage(100, 20)));
+        assert_eq!(s.total, usage(1100, 120));
+        // The children used 5000 / 300 after the parent's response.
+        s.track(&task(usage(5100, 320)));
+        assert_eq!(s.total, usage(6100, 420));
+        // The next task's first turn: its running total holds them too.
+        s.track(&turn(usage(5200, 340)));
+        assert_eq!(s.total, usage(6200, 440));
+        s.track(&task(usage(100, 20)));
+        assert_eq!(s.total, usage(6200, 440));
+        // A new run of the agent (a session switched to) starts again.
+        s.track(&Event::SessionStarted {
+            session_id: "s".into(),
+            session_file: "f".into(),
+            cwd: "/".into(),
+            provider: "p".into(),
+            model: "m".into(),
+            wire_api: "chat".into(),
+            sandbox: "read-only".into(),
+            approval: "never".into(),
+            reasoning_effort: None,
+            resumed: true,
+        });
+        s.track(&turn(usage(10, 1)));
+        assert_eq!(s.total, usage(1010, 101));
+    }
 
     #[test]
     fn the_effort_and_the_reasoning_tokens_are_shown() {

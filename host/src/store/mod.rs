@@ -41,13 +41,21 @@ pub use unanswered::Unanswered;
 pub use writer::SessionWriter;
 
 /// The lines of a session file's bytes (`\n` or `\r\n` ends), each as
-/// text or the reason it is not UTF-8.
+/// text or the reason it is not UTF-8; a leading byte order mark is no
+/// part of the first.
 fn lines(bytes: &[u8]) -> impl Iterator<Item = Result<&str, std::str::Utf8Error>> {
+    let bytes = without_bom(bytes);
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     bytes
         .split(|b| *b == b'\n')
         .filter(move |_| !bytes.is_empty())
         .map(|line| std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line)))
+}
+
+/// `bytes` without the UTF-8 byte order mark an editor may have put at the
+/// start of a session file ("UTF-8 with BOM"): the meta line follows it.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// The first line of every session file.

@@ -100,7 +100,13 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
             Err(_) => break,
         }
         // Lines as bytes: one that is not UTF-8 is skipped, not the end.
-        let Ok(text) = std::str::from_utf8(&line) else {
+        // The first may start with a byte order mark.
+        let bytes = if read == line.len() as u64 {
+            super::without_bom(&line)
+        } else {
+            &line
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
         // Only user messages, their withdrawals and the header matter:

@@ -212,6 +212,7 @@ fn status_line() {
             reasoning_output_tokens: 0,
         },
         resumed: Usage::default(),
+        run: Default::default(),
         skills: vec!["pdf".into(), "release-notes".into()],
         mcp: Some("1 failed".into()),
         mcp_trouble: Vec::new(),

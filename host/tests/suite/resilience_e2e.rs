@@ -5,6 +5,7 @@ mod compaction_parts;
 mod compaction_refused;
 mod compaction_resumed;
 mod compaction_room;
+mod compaction_summary;
 mod compaction_turn;
 mod reader_after_end;
 mod task_too_long;

@@ -109,3 +109,4 @@ mod type_ahead;
 mod typed_paste;
 mod undo_bytes;
 mod undo_traps;
+mod usage_totals;

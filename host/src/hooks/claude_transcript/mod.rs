@@ -108,7 +108,13 @@ impl Follower {
         let mut text = String::new();
         let mut offset = self.read_to;
         for line in bytes[..complete].split_inclusive(|b| *b == b'\n') {
-            let record = std::str::from_utf8(line)
+            // A byte order mark before the meta line is no part of it.
+            let bytes = if offset == 0 {
+                crate::store::without_bom(line)
+            } else {
+                line
+            };
+            let record = std::str::from_utf8(bytes)
                 .ok()
                 .and_then(|l| serde_json::from_str(l.trim_end()).ok());
             if let Some(record) = record {

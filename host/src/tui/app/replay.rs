@@ -131,17 +131,22 @@ impl App {
 }
 
 /// The tokens a session file recorded, its subagents' included, and the
-/// last response's usage. Each run of the session (started, then resumed
-/// again) counts from zero in its `turn_completed` events' `total_usage`,
-/// which holds the children's tokens too: a run's part is its last
-/// `total_usage`. A `total_usage` smaller than the one before plus this
-/// response's `usage` starts a new run. Events without `total_usage` count
-/// their `usage`.
+/// last response's usage. A task's `task_completed` event holds all it
+/// used (its own requests, hand-offs and its subagents' tokens, also
+/// those of children still at work when it was interrupted): the tasks'
+/// sum is the total. A task with no `task_completed` (quire stopped
+/// first) counts what its `turn_completed` events add to the running
+/// total: each run of the session (started, then resumed again) counts
+/// from zero in their `total_usage`, so a `total_usage` smaller than the
+/// one before plus this response's `usage` starts a new run; events
+/// without `total_usage` count their `usage`. Sums saturate.
 pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
     let mut total = Usage::default();
     let mut last = None;
     // The running total of the run being read.
     let mut run: Option<Usage> = None;
+    // What the turns of the task not yet completed added.
+    let mut pending = Usage::default();
     let Ok(text) = std::fs::read_to_string(file) else {
         return (total, last);
     };
@@ -149,35 +154,43 @@ pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
         let Ok(Record::Event { event }) = serde_json::from_str::<Record>(line) else {
             continue;
         };
-        if event.get("type").and_then(Value::as_str) != Some("turn_completed") {
-            continue;
-        }
-        if let Some(u) = event
-            .get("usage")
-            .and_then(|u| serde_json::from_value::<Usage>(u.clone()).ok())
-        {
-            let running = event
-                .get("total_usage")
-                .and_then(|u| serde_json::from_value::<Usage>(u.clone()).ok());
-            match (running, run) {
-                (Some(now), Some(before)) if same_run(&before, &u, &now) => {
-                    total.add(&now.since(&before));
+        let usage_of = |key: &str| {
+            event
+                .get(key)
+                .and_then(|u| serde_json::from_value::<Usage>(u.clone()).ok())
+        };
+        match event.get("type").and_then(Value::as_str) {
+            Some("task_completed") => {
+                if let Some(u) = usage_of("usage") {
+                    total.add(&u);
+                    pending = Usage::default();
                 }
-                (Some(now), _) => total.add(&now),
-                (None, _) => total.add(&u),
             }
-            run = running;
-            last = Some(u);
+            Some("turn_completed") => {
+                let Some(u) = usage_of("usage") else { continue };
+                let running = usage_of("total_usage");
+                match (running, run) {
+                    (Some(now), Some(before)) if same_run(&before, &u, &now) => {
+                        pending.add(&now.since(&before));
+                    }
+                    (Some(now), _) => pending.add(&now),
+                    (None, _) => pending.add(&u),
+                }
+                run = running;
+                last = Some(u);
+            }
+            _ => {}
         }
     }
+    total.add(&pending);
     (total, last)
 }
 
 /// Whether `now` goes on from `before` (with `response` and perhaps
 /// subagents' tokens added) rather than starting a new run.
 fn same_run(before: &Usage, response: &Usage, now: &Usage) -> bool {
-    now.input_tokens >= before.input_tokens + response.input_tokens
-        && now.output_tokens >= before.output_tokens + response.output_tokens
+    now.input_tokens >= before.input_tokens.saturating_add(response.input_tokens)
+        && now.output_tokens >= before.output_tokens.saturating_add(response.output_tokens)
 }
 
 #[cfg(test)]

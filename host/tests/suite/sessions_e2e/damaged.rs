@@ -128,3 +128,51 @@ fn a_result_whose_call_line_is_unreadable_is_left_out_on_resume() {
         );
     }
 }
+
+/// A session file an editor saved as "UTF-8 with BOM" (a byte order mark
+/// before the meta line) is no damaged file: it is listed, shown and
+/// resumed with its history.
+#[test]
+fn a_session_file_starting_with_a_byte_order_mark_resumes() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("noted"));
+    let first = env.exec_json("remember the word PELICAN", &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let id = first.of_type("session_started")[0]["session_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = env.session_files().pop().unwrap();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&file).unwrap());
+    std::fs::write(&file, bytes).unwrap();
+
+    let list = env.run(&["sessions", "list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(
+        list.stdout.contains("remember the word PELICAN"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        !list.stderr.contains("not a readable session"),
+        "{}",
+        list.stderr
+    );
+    let show = env.run(&["sessions", "show", &id]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(show.stdout.contains(&id), "{}", show.stdout);
+
+    env.server.push(Reply::text("resumed fine"));
+    let run = env.exec_json("what was the word", &["--resume", &id]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.of_type("session_started")[0]["resumed"], true);
+    assert!(
+        run.of_type("warning").is_empty(),
+        "{:?}",
+        run.of_type("warning")
+    );
+    let reqs = env.server.requests();
+    let body = &reqs.last().unwrap().raw_body;
+    assert!(body.contains("PELICAN"), "history lost: {body}");
+}

@@ -70,7 +70,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
             usage_chunk["usage"] = json!({
                 "prompt_tokens": input,
                 "completion_tokens": output_tokens,
-                "total_tokens": input + output_tokens,
+                "total_tokens": input.saturating_add(output_tokens),
                 "prompt_tokens_details": {"cached_tokens": read},
                 "completion_tokens_details": {"reasoning_tokens": 0},
             });

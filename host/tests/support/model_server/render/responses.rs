@@ -176,7 +176,7 @@ pub(super) fn render(ctx: &Ctx, steps: &[Step], end: End<'_>) -> Rendered {
                 "input_tokens_details": {"cached_tokens": read},
                 "output_tokens": output_tokens,
                 "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
-                "total_tokens": input + output_tokens,
+                "total_tokens": input.saturating_add(output_tokens),
             });
             s.event(
                 "response.completed",
