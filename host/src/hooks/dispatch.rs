@@ -12,6 +12,7 @@ use super::announced::Announced;
 use super::claude_transcript::ClaudeTranscripts;
 use super::config::TrustState;
 use super::contract::{self, HookResult};
+use super::env_file::EnvFiles;
 use super::git_setup::{self, GitSetup};
 use super::node_bins::{self, NodeBins};
 use super::not_run::{
@@ -60,6 +61,8 @@ pub struct Hooks {
     node: Option<Arc<NodeBins>>,
     /// The Claude-layout transcripts Claude Code hooks read.
     transcripts: Arc<ClaudeTranscripts>,
+    /// What SessionStart hooks left in their `CLAUDE_ENV_FILE`.
+    env_files: Arc<EnvFiles>,
 }
 
 impl Hooks {
@@ -92,6 +95,7 @@ impl Hooks {
             git,
             node,
             transcripts: Arc::default(),
+            env_files: Arc::default(),
         }
     }
 
@@ -110,6 +114,7 @@ impl Hooks {
             git: self.git.clone(),
             node: self.node.clone(),
             transcripts: self.transcripts.clone(),
+            env_files: self.env_files.clone(),
         }
     }
 
@@ -167,6 +172,14 @@ impl Hooks {
             info.session_id = id.to_string();
             info.transcript_path = transcript;
         }
+        // Its SessionStart hooks set the variables again.
+        self.env_files.clear();
+    }
+
+    /// The variables SessionStart hooks set for the model's shell
+    /// commands (their `CLAUDE_ENV_FILE`, [`super::env_file`]).
+    pub fn shell_vars(&self) -> std::collections::BTreeMap<String, String> {
+        self.env_files.vars()
     }
 
     /// A `continue: false` from a hook since the last call.
@@ -484,6 +497,15 @@ impl Hooks {
             env.push(("CLAUDE_PLUGIN_DATA", data.clone()));
             env.push(("PLUGIN_DATA", data));
         }
+        // Claude Code's CLAUDE_ENV_FILE: read when the hook ends.
+        let env_file = (hook.event == HookEvent::SessionStart)
+            .then(|| {
+                self.env_files
+                    .new_file(&info.transcript_path, &info.session_id)
+            })
+            .flatten();
+        let env_file_var = env_file.as_ref().map(|f| f.display().to_string());
+        env.extend(env_file_var.map(|f| ("CLAUDE_ENV_FILE", f)));
         let path = hook_path(info);
         // A repository's hook runs where its relative paths were resolved
         // and approved (`trust::script_hashes`): the repository's root,
@@ -493,15 +515,35 @@ impl Hooks {
             super::HookScope::Project => &info.project_dir,
             super::HookScope::User => &info.cwd,
         };
-        runner::run_command(
+        let label = hook.def.label();
+        let later = env_file.clone().map(|file| {
+            let (files, events, label) =
+                (self.env_files.clone(), self.events.clone(), label.clone());
+            move || {
+                for message in files.take_in(&file, &label) {
+                    events.send(Event::Warning { message });
+                }
+            }
+        });
+        let out = runner::run_command_then(
             hook.def.command.as_deref().unwrap_or(""),
             cwd,
             &env,
             path.as_deref(),
             &body,
             hook.def.timeout(),
+            // A detached hook's file is read when it ends.
+            move |_| later.into_iter().for_each(|read| read()),
         )
-        .await
+        .await;
+        if let Some(file) = env_file
+            && !matches!(out.status, runner::RunStatus::Detached(_))
+        {
+            for message in self.env_files.take_in(&file, &label) {
+                self.events.send(Event::Warning { message });
+            }
+        }
+        out
     }
 
     /// A plugin's `hooks` export, under the plugin's grants and limits.
