@@ -18,6 +18,7 @@ use super::node_bins::{self, NodeBins};
 use super::not_run::{
     changed_block, changed_warning, gone_block, unsafe_root_block, unsafe_root_warning,
 };
+pub use super::pending::pending_warning;
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
@@ -588,46 +589,4 @@ fn hook_path(info: &SessionInfo) -> Option<std::ffi::OsString> {
 /// under the user's home, is kept from sandboxed commands).
 fn writable_files(hook: &Hook) -> bool {
     hook.pinned.is_some() && hook.scope == super::HookScope::Project
-}
-
-/// The hooks `loaded` that the user must approve before they run, as one
-/// warning (none when all are approved). A plugin hook refused for its
-/// folder's path is not among them: approved, it would still not run
-/// (its own warning says why).
-pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
-    let pending: Vec<String> = loaded
-        .hooks
-        .iter()
-        .filter(|h| h.trust == TrustState::NotApproved && h.refused_root().is_none())
-        .map(|h| {
-            format!(
-                "{} {} `{}`{} ({})",
-                h.id(),
-                h.event,
-                h.def.label(),
-                h.def.headers_shown(),
-                h.source.display()
-            )
-        })
-        .collect();
-    let guards: Vec<String> = loaded
-        .hooks
-        .iter()
-        .filter(|h| h.approved_before)
-        .map(|h| format!("{} {} `{}`", h.id(), h.event, h.def.label()))
-        .collect();
-    let blocked = match guards.is_empty() {
-        true => String::new(),
-        false => format!(
-            " Approved before and changed since, these guard what the model does, which is blocked until they are approved again: {}.",
-            guards.join("; ")
-        ),
-    };
-    (!pending.is_empty()).then(|| {
-        format!(
-            "{} repository or plugin hook(s) are new or changed and do not run until approved: {}.{blocked} Review them with `quire hooks list`, approve with `quire hooks trust`.",
-            pending.len(),
-            pending.join("; ")
-        )
-    })
 }

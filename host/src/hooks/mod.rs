@@ -37,6 +37,7 @@ mod manifest_hooks;
 mod node_bins;
 mod not_run;
 pub(crate) mod outside;
+mod pending;
 pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub(crate) mod plugin_scripts;
