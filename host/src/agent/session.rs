@@ -505,8 +505,19 @@ impl Session {
             approver: self.approver.clone(),
             cancel,
             events: self.events.clone(),
-            shell_env: Arc::new(self.config.shell_env()),
+            shell_env: Arc::new(self.shell_env()),
         }
+    }
+
+    /// The environment of the model's commands: the config's, with what
+    /// the session's SessionStart hooks set (`CLAUDE_ENV_FILE`).
+    pub(crate) fn shell_env(&self) -> crate::tools::shell::ShellEnvironment {
+        let hook_set = self
+            .hooks
+            .as_ref()
+            .map(|h| h.shell_vars())
+            .unwrap_or_default();
+        self.config.shell_env().with_hook_set(hook_set)
     }
 
     /// Records a note from the user's side for the model (what `/undo`

@@ -66,6 +66,14 @@ pub fn interpret(event: HookEvent, label: &str, out: &RunOutput, timeout_sec: u6
                 "hook `{label}` ({event}) timed out after {timeout_sec}s and was killed"
             ));
         }
+        // Claude Code's async answer: it goes on in the background and
+        // answers nothing now (`super::detach`).
+        RunStatus::Detached(limit) => {
+            tracing::debug!(
+                "hook `{label}` ({event}) goes on in the background (for at most {}s)",
+                limit.as_secs()
+            );
+        }
         RunStatus::Failed(msg) => {
             r.outcome = Some(Outcome::Error);
             r.warning = Some(format!("hook `{label}` ({event}) failed: {msg}"));
@@ -161,6 +169,13 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
     } else {
         None
     };
+    // The async answer, first of more lines (the hook ended before quire
+    // saw it alone): what follows is not an answer (Claude Code's rule).
+    let first = stdout.lines().next().unwrap_or("");
+    if parsed.is_none() && super::detach::async_answer(first).is_some() {
+        tracing::debug!("hook `{label}` ({event}) answered async, then: {stdout}");
+        return;
+    }
     let Some(Value::Object(json)) = parsed else {
         if !stdout.starts_with('{') {
             // Plain text on exit 0 is a success (Claude Code's contract):
@@ -178,6 +193,12 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
             format!(
                 "hook `{label}` ({event}) answered more than the {} KiB quire reads of a hook's output (stdout or HTTP body): its JSON answer was cut at that cap and could not be read; it was ignored",
                 super::runner::OUTPUT_LIMIT_KIB
+            )
+        } else if stdout.lines().count() > 1
+            && matches!(serde_json::from_str::<Value>(first), Ok(Value::Object(_)))
+        {
+            format!(
+                "hook `{label}` ({event}) returned more than one JSON value, one per line (stdout or HTTP body); quire reads one JSON object as the answer, so it was ignored"
             )
         } else {
             format!(

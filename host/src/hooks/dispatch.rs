@@ -12,11 +12,13 @@ use super::announced::Announced;
 use super::claude_transcript::ClaudeTranscripts;
 use super::config::TrustState;
 use super::contract::{self, HookResult};
+use super::env_file::EnvFiles;
 use super::git_setup::{self, GitSetup};
 use super::node_bins::{self, NodeBins};
 use super::not_run::{
     changed_block, changed_warning, gone_block, unsafe_root_block, unsafe_root_warning,
 };
+pub use super::pending::pending_warning;
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
@@ -60,6 +62,8 @@ pub struct Hooks {
     node: Option<Arc<NodeBins>>,
     /// The Claude-layout transcripts Claude Code hooks read.
     transcripts: Arc<ClaudeTranscripts>,
+    /// What SessionStart hooks left in their `CLAUDE_ENV_FILE`.
+    env_files: Arc<EnvFiles>,
 }
 
 impl Hooks {
@@ -92,6 +96,7 @@ impl Hooks {
             git,
             node,
             transcripts: Arc::default(),
+            env_files: Arc::default(),
         }
     }
 
@@ -110,6 +115,7 @@ impl Hooks {
             git: self.git.clone(),
             node: self.node.clone(),
             transcripts: self.transcripts.clone(),
+            env_files: self.env_files.clone(),
         }
     }
 
@@ -167,6 +173,14 @@ impl Hooks {
             info.session_id = id.to_string();
             info.transcript_path = transcript;
         }
+        // Its SessionStart hooks set the variables again.
+        self.env_files.clear();
+    }
+
+    /// The variables SessionStart hooks set for the model's shell
+    /// commands (their `CLAUDE_ENV_FILE`, [`super::env_file`]).
+    pub fn shell_vars(&self) -> std::collections::BTreeMap<String, String> {
+        self.env_files.vars()
     }
 
     /// A `continue: false` from a hook since the last call.
@@ -484,6 +498,15 @@ impl Hooks {
             env.push(("CLAUDE_PLUGIN_DATA", data.clone()));
             env.push(("PLUGIN_DATA", data));
         }
+        // Claude Code's CLAUDE_ENV_FILE: read when the hook ends.
+        let env_file = (hook.event == HookEvent::SessionStart)
+            .then(|| {
+                self.env_files
+                    .new_file(&info.transcript_path, &info.session_id)
+            })
+            .flatten();
+        let env_file_var = env_file.as_ref().map(|f| f.display().to_string());
+        env.extend(env_file_var.map(|f| ("CLAUDE_ENV_FILE", f)));
         let path = hook_path(info);
         // A repository's hook runs where its relative paths were resolved
         // and approved (`trust::script_hashes`): the repository's root,
@@ -493,15 +516,35 @@ impl Hooks {
             super::HookScope::Project => &info.project_dir,
             super::HookScope::User => &info.cwd,
         };
-        runner::run_command(
+        let label = hook.def.label();
+        let later = env_file.clone().map(|file| {
+            let (files, events, label) =
+                (self.env_files.clone(), self.events.clone(), label.clone());
+            move || {
+                for message in files.take_in(&file, &label) {
+                    events.send(Event::Warning { message });
+                }
+            }
+        });
+        let out = runner::run_command_then(
             hook.def.command.as_deref().unwrap_or(""),
             cwd,
             &env,
             path.as_deref(),
             &body,
             hook.def.timeout(),
+            // A detached hook's file is read when it ends.
+            move |_| later.into_iter().for_each(|read| read()),
         )
-        .await
+        .await;
+        if let Some(file) = env_file
+            && !matches!(out.status, runner::RunStatus::Detached(_))
+        {
+            for message in self.env_files.take_in(&file, &label) {
+                self.events.send(Event::Warning { message });
+            }
+        }
+        out
     }
 
     /// A plugin's `hooks` export, under the plugin's grants and limits.
@@ -546,46 +589,4 @@ fn hook_path(info: &SessionInfo) -> Option<std::ffi::OsString> {
 /// under the user's home, is kept from sandboxed commands).
 fn writable_files(hook: &Hook) -> bool {
     hook.pinned.is_some() && hook.scope == super::HookScope::Project
-}
-
-/// The hooks `loaded` that the user must approve before they run, as one
-/// warning (none when all are approved). A plugin hook refused for its
-/// folder's path is not among them: approved, it would still not run
-/// (its own warning says why).
-pub fn pending_warning(loaded: &super::LoadedHooks) -> Option<String> {
-    let pending: Vec<String> = loaded
-        .hooks
-        .iter()
-        .filter(|h| h.trust == TrustState::NotApproved && h.refused_root().is_none())
-        .map(|h| {
-            format!(
-                "{} {} `{}`{} ({})",
-                h.id(),
-                h.event,
-                h.def.label(),
-                h.def.headers_shown(),
-                h.source.display()
-            )
-        })
-        .collect();
-    let guards: Vec<String> = loaded
-        .hooks
-        .iter()
-        .filter(|h| h.approved_before)
-        .map(|h| format!("{} {} `{}`", h.id(), h.event, h.def.label()))
-        .collect();
-    let blocked = match guards.is_empty() {
-        true => String::new(),
-        false => format!(
-            " Approved before and changed since, these guard what the model does, which is blocked until they are approved again: {}.",
-            guards.join("; ")
-        ),
-    };
-    (!pending.is_empty()).then(|| {
-        format!(
-            "{} repository or plugin hook(s) are new or changed and do not run until approved: {}.{blocked} Review them with `quire hooks list`, approve with `quire hooks trust`.",
-            pending.len(),
-            pending.join("; ")
-        )
-    })
 }

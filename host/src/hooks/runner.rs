@@ -1,8 +1,10 @@
 //! Runs one hook handler. A command runs with `bash -c` in its own process
 //! group with the input JSON on stdin; at its timeout (or when the caller
 //! gives up) it is killed with everything it started, also what left its
-//! group, so a hook never hangs the loop nor leaves processes behind. An
-//! HTTP hook POSTs the input JSON; the response body is its output.
+//! group, so a hook never hangs the loop nor leaves processes behind. A
+//! command whose first line of stdout is Claude Code's async answer goes
+//! on in the background ([`super::detach`]). An HTTP hook POSTs the input
+//! JSON; the response body is its output.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -11,6 +13,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
+use super::detach::FirstLine;
 use crate::child::CommandMark;
 
 /// The most of a hook's stdout or stderr that is kept.
@@ -59,6 +62,9 @@ pub enum RunStatus {
     TimedOut,
     /// Could not start or reach it.
     Failed(String),
+    /// Its first line was the async answer: it goes on in the background
+    /// ([`super::detach`]), bounded by this.
+    Detached(Duration),
 }
 
 /// A hook's raw result.
@@ -96,6 +102,7 @@ impl Drop for GroupGuard {
 /// Runs `command` with `bash -c` in `cwd`, `input` on stdin, `env` added
 /// to quire's environment, and `path` (when given) as its `PATH`, bash
 /// itself looked for there too.
+#[cfg(test)]
 pub async fn run_command(
     command: &str,
     cwd: &Path,
@@ -103,6 +110,21 @@ pub async fn run_command(
     path: Option<&std::ffi::OsStr>,
     input: &[u8],
     timeout: Duration,
+) -> RunOutput {
+    run_command_then(command, cwd, env, path, input, timeout, |_| {}).await
+}
+
+/// [`run_command`]; a hook that detaches ([`RunStatus::Detached`]) goes on
+/// in the background, killed at its async timeout, and `then` gets how it
+/// ended (its whole output, the async line first).
+pub async fn run_command_then(
+    command: &str,
+    cwd: &Path,
+    env: &[(&str, String)],
+    path: Option<&std::ffi::OsStr>,
+    input: &[u8],
+    timeout: Duration,
+    then: impl FnOnce(RunOutput) + Send + 'static,
 ) -> RunOutput {
     let mut cmd = Command::new("bash");
     let mark = CommandMark::next();
@@ -139,29 +161,51 @@ pub async fn run_command(
     };
     let (out_stop, out_stopped) = tokio::sync::oneshot::channel();
     let (err_stop, err_stopped) = tokio::sync::oneshot::channel();
-    let out_task = tokio::spawn(read_capped(stdout, out_stopped));
-    let err_task = tokio::spawn(read_capped(stderr, err_stopped));
-    let waited = tokio::time::timeout(timeout, async {
+    let (async_said, mut async_heard) = tokio::sync::oneshot::channel();
+    let out_task = tokio::spawn(read_capped(stdout, out_stopped, Some(async_said)));
+    let err_task = tokio::spawn(read_capped(stderr, err_stopped, None));
+    // Waited for in a task of its own, so that a detached hook's wait can
+    // be handed to the background.
+    let mut waiter = tokio::spawn(async move {
         let (_, status) = tokio::join!(feed, child.wait());
         status
+    });
+    let waited = tokio::time::timeout(timeout, async {
+        let mut listening = true;
+        loop {
+            tokio::select! {
+                biased;
+                s = &mut waiter => return Ok(s),
+                said = &mut async_heard, if listening => match said {
+                    Ok(async_timeout) => return Err(async_timeout.unwrap_or(timeout)),
+                    // The first line was no async answer.
+                    Err(_) => listening = false,
+                },
+            }
+        }
     })
     .await;
     let status = match waited {
         Err(_) => {
             drop(guard);
-            let _ = child.wait().await;
+            let _ = waiter.await;
             RunStatus::TimedOut
         }
-        Ok(Err(e)) => RunStatus::Failed(format!("waiting for the hook failed: {e}")),
-        Ok(Ok(s)) => {
-            use std::os::unix::process::ExitStatusExt;
+        Ok(Err(limit)) => {
+            let outputs = (out_task, out_stop, err_task, err_stop);
+            tokio::spawn(background(waiter, guard, limit, outputs, then));
+            return RunOutput {
+                status: RunStatus::Detached(limit),
+                stdout: String::new(),
+                stderr: String::new(),
+            };
+        }
+        Ok(Ok(Err(e))) => RunStatus::Failed(format!("waiting for the hook failed: {e}")),
+        Ok(Ok(Ok(Err(e)))) => RunStatus::Failed(format!("waiting for the hook failed: {e}")),
+        Ok(Ok(Ok(Ok(s)))) => {
             // The hook is done; what it left running is not ours to keep.
             guard.0 = None;
-            match (s.code(), s.signal()) {
-                (Some(c), _) => RunStatus::Exited(c),
-                (None, Some(sig)) => RunStatus::Signaled(sig),
-                (None, None) => RunStatus::Failed("ended without a status".into()),
-            }
+            exit_status(s)
         }
     };
     let stdout = drain(out_task, out_stop).await;
@@ -170,6 +214,54 @@ pub async fn run_command(
         status,
         stdout,
         stderr,
+    }
+}
+
+type Outputs = (
+    tokio::task::JoinHandle<String>,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<String>,
+    tokio::sync::oneshot::Sender<()>,
+);
+
+/// A detached hook: waited for until `limit`, then killed with all it
+/// started; `then` gets how it ended.
+async fn background(
+    mut waiter: tokio::task::JoinHandle<std::io::Result<std::process::ExitStatus>>,
+    mut guard: GroupGuard,
+    limit: Duration,
+    (out_task, out_stop, err_task, err_stop): Outputs,
+    then: impl FnOnce(RunOutput),
+) {
+    let status = match tokio::time::timeout(limit, &mut waiter).await {
+        Err(_) => {
+            drop(guard);
+            let _ = waiter.await;
+            RunStatus::TimedOut
+        }
+        Ok(Ok(Ok(s))) => {
+            guard.0 = None;
+            exit_status(s)
+        }
+        Ok(Ok(Err(e))) => RunStatus::Failed(format!("waiting for the hook failed: {e}")),
+        Ok(Err(e)) => RunStatus::Failed(format!("waiting for the hook failed: {e}")),
+    };
+    let stdout = drain(out_task, out_stop).await;
+    let stderr = drain(err_task, err_stop).await;
+    tracing::debug!(?status, %stdout, %stderr, "a detached hook ended");
+    then(RunOutput {
+        status,
+        stdout,
+        stderr,
+    });
+}
+
+fn exit_status(s: std::process::ExitStatus) -> RunStatus {
+    use std::os::unix::process::ExitStatusExt;
+    match (s.code(), s.signal()) {
+        (Some(c), _) => RunStatus::Exited(c),
+        (None, Some(sig)) => RunStatus::Signaled(sig),
+        (None, None) => RunStatus::Failed("ended without a status".into()),
     }
 }
 
@@ -189,10 +281,12 @@ async fn drain(
 }
 
 /// Reads `pipe` to its end, or until `stop` fires, keeping at most
-/// [`OUTPUT_LIMIT`] bytes.
+/// [`OUTPUT_LIMIT`] bytes. `async_said` (stdout) is told when the first
+/// line is Claude Code's async answer, with its timeout.
 async fn read_capped<R: AsyncRead + Unpin>(
     pipe: Option<R>,
     mut stop: tokio::sync::oneshot::Receiver<()>,
+    mut async_said: Option<tokio::sync::oneshot::Sender<Option<Duration>>>,
 ) -> String {
     let Some(mut pipe) = pipe else {
         return String::new();
@@ -213,6 +307,17 @@ async fn read_capped<R: AsyncRead + Unpin>(
         let take = n.min(OUTPUT_LIMIT - buf.len());
         buf.extend_from_slice(&chunk[..take]);
         dropped += n - take;
+        if async_said.is_some() {
+            match super::detach::first_line(&buf, false) {
+                FirstLine::Pending => {}
+                FirstLine::Sync => async_said = None,
+                FirstLine::Async(timeout) => {
+                    if let Some(tx) = async_said.take() {
+                        let _ = tx.send(timeout);
+                    }
+                }
+            }
+        }
     }
     let mut text = String::from_utf8_lossy(&buf).into_owned();
     if dropped > 0 {

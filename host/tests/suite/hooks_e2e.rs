@@ -10,6 +10,7 @@ mod claude_matchers;
 mod claude_transcript;
 mod contract;
 mod dedup;
+mod env_file;
 mod fail_closed;
 mod faults;
 mod gone_guard;

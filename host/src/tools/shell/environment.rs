@@ -10,8 +10,10 @@
 //!    and those that point at the user's terminal, multiplexer or desktop
 //!    session ([`SESSION_CONTROL`]: `TMUX`, `STY`, …), always, and those
 //!    matching `exclude`.
-//! 4. Add `set`; in the sandbox only, then a repository's Claude Code
-//!    `env` ([`ShellEnvironment::sandboxed_set`]) where `set` is silent.
+//! 4. Add what the session's SessionStart hooks left in their
+//!    `CLAUDE_ENV_FILE` ([`ShellEnvironment::hook_set`]), then `set`; in
+//!    the sandbox only, then a repository's Claude Code `env`
+//!    ([`ShellEnvironment::sandboxed_set`]) where `set` is silent.
 //! 5. When `include_only` is not empty, keep only the variables matching it.
 //!
 //! Hooks and MCP servers are not under this policy: the user configures
@@ -100,6 +102,10 @@ pub struct ShellEnvironment {
     /// command may have written; never for a command run outside it (an
     /// escalated one, the user's own `!COMMAND`).
     pub sandboxed_set: BTreeMap<String, String>,
+    /// Variables SessionStart hooks set for the session (their
+    /// `CLAUDE_ENV_FILE`, `hooks::env_file`): for every command, under
+    /// `set`.
+    pub hook_set: BTreeMap<String, String>,
 }
 
 impl ShellEnvironment {
@@ -108,7 +114,14 @@ impl ShellEnvironment {
             config,
             always_excluded,
             sandboxed_set: BTreeMap::new(),
+            hook_set: BTreeMap::new(),
         }
+    }
+
+    /// With the variables the session's hooks set ([`Self::hook_set`]).
+    pub fn with_hook_set(mut self, set: BTreeMap<String, String>) -> Self {
+        self.hook_set = set;
+        self
     }
 
     /// With `set` given to sandboxed commands only ([`Self::sandboxed_set`]).
@@ -147,6 +160,9 @@ impl ShellEnvironment {
                 !(default_out || always_out || user_out)
             })
             .collect();
+        for (k, v) in &self.hook_set {
+            env.insert(k.into(), v.into());
+        }
         for (k, v) in &c.set {
             env.insert(k.into(), v.into());
         }

@@ -1,0 +1,320 @@
+//! Claude Code's `CLAUDE_ENV_FILE`: a SessionStart command hook gets the
+//! path of a fresh, empty file of its own; the `export NAME=value` lines
+//! it leaves there are set for the model's later shell commands in the
+//! session (the `shell` tool, subagents' too). Claude Code sources the
+//! file with bash; quire runs no shell on it: each line is read as one
+//! assignment ([`parse`]), `$NAME` / `${NAME}` put in from what was set
+//! before or quire's environment, quotes taken off. A line that needs a
+//! shell (`$(…)`, `` `…` ``, `${X:-y}`, `source …`, `alias`) is skipped
+//! with a warning, and so are the names that change how a program or a
+//! shell starts ([`REFUSED`]: `LD_*`, `BASH_ENV`, …). `PATH` is allowed
+//! (what `nvm use` or a virtualenv writes); a command run outside the
+//! sandbox still has its programs checked against that `PATH`.
+//!
+//! The files are kept beside the session file (`session-env/ID/`, out of
+//! the sandbox's reach) and read when the hook ends (a detached hook's
+//! when it exits), then removed. A new session (`/new`) starts empty.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Names a hook may not set: they change how programs load or a shell
+/// starts, for every command of the session.
+const REFUSED: &[&str] = &[
+    "LD_*",
+    "DYLD_*",
+    "BASH_ENV",
+    "ENV",
+    "BASH_FUNC_*",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "PROMPT_COMMAND",
+    "PS4",
+    "IFS",
+    "GLOBIGNORE",
+    crate::child::MARK_VAR,
+];
+
+/// The variables SessionStart hooks set for the session.
+#[derive(Default)]
+pub struct EnvFiles {
+    vars: RwLock<BTreeMap<String, String>>,
+    next: AtomicUsize,
+}
+
+/// What one file gave: the variables, and the lines skipped (why).
+#[derive(Debug, Default, PartialEq)]
+pub struct Parsed {
+    pub vars: Vec<(String, String)>,
+    pub skipped: Vec<String>,
+}
+
+impl EnvFiles {
+    /// A fresh empty file for one hook run of the session `id` whose file
+    /// is `transcript`; `None` (logged) when it cannot be made.
+    pub fn new_file(&self, transcript: &Path, id: &str) -> Option<PathBuf> {
+        let dir = transcript.parent()?.join("session-env").join(id);
+        let made = std::fs::DirBuilder::new().recursive(true).create(&dir);
+        if let Err(e) = made {
+            tracing::warn!("hooks: cannot make {}: {e}", dir.display());
+            return None;
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let file = dir.join(format!("sessionstart-hook-{n}.sh"));
+        match std::fs::write(&file, b"") {
+            Ok(()) => Some(file),
+            Err(e) => {
+                tracing::warn!("hooks: cannot make {}: {e}", file.display());
+                None
+            }
+        }
+    }
+
+    /// Reads `file` (left by `label`) into the session's variables and
+    /// removes it; the warnings about what was skipped.
+    pub fn take_in(&self, file: &Path, label: &str) -> Vec<String> {
+        let text = std::fs::read(file);
+        let _ = std::fs::remove_file(file);
+        if let Some(dir) = file.parent() {
+            // Only when empty: other hooks' files may still be there.
+            let _ = std::fs::remove_dir(dir);
+        }
+        let Ok(text) = text else {
+            return Vec::new();
+        };
+        let text = String::from_utf8_lossy(&text);
+        let Ok(mut vars) = self.vars.write() else {
+            return Vec::new();
+        };
+        let known = |name: &str| vars.get(name).cloned().or_else(|| std::env::var(name).ok());
+        let parsed = parse(&text, &known);
+        vars.extend(parsed.vars);
+        parsed
+            .skipped
+            .into_iter()
+            .map(|why| format!("hook `{label}` (SessionStart): CLAUDE_ENV_FILE {why}"))
+            .collect()
+    }
+
+    /// The variables set so far.
+    pub fn vars(&self) -> BTreeMap<String, String> {
+        self.vars.read().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// A new session: nothing set.
+    pub fn clear(&self) {
+        if let Ok(mut v) = self.vars.write() {
+            v.clear();
+        }
+    }
+}
+
+/// Reads `text`'s `export NAME=value` (or `NAME=value`) lines; `known`
+/// gives the value of a `$NAME` not set earlier in `text`.
+pub fn parse(text: &str, known: &dyn Fn(&str) -> Option<String>) -> Parsed {
+    let mut out = Parsed::default();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let shown = || {
+            let cut: String = t.chars().take(60).collect();
+            format!("line {} (`{cut}`)", i + 1)
+        };
+        let rest = match t.strip_prefix("export") {
+            Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
+            _ => t,
+        };
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, value) = rest.split_at(name_len);
+        let Some(value) = value.strip_prefix('=') else {
+            out.skipped.push(format!(
+                "{} is not read: quire reads only `export NAME=value` lines (it runs no shell on the file)",
+                shown()
+            ));
+            continue;
+        };
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            out.skipped
+                .push(format!("{}: not a variable name", shown()));
+            continue;
+        }
+        if REFUSED.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == *p,
+        }) {
+            out.skipped.push(format!(
+                "{}: {name} is not set: a hook may not set it for the session's commands",
+                shown()
+            ));
+            continue;
+        }
+        let lookup = |n: &str| {
+            out.vars
+                .iter()
+                .rev()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .or_else(|| known(n))
+        };
+        match value_of(value, &lookup) {
+            Ok(v) => out.vars.push((name.to_string(), v)),
+            Err(why) => out.skipped.push(format!("{} is not read: {why}", shown())),
+        }
+    }
+    out
+}
+
+/// The value of an assignment's right side, as bash would read it
+/// without running anything; an error names what needs a shell.
+fn value_of(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, &'static str> {
+    const NEEDS_SHELL: &str = "it needs a shell (a command, a pipe or `${NAME:-…}`)";
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | ';' => {
+                let rest: String = chars.collect();
+                let rest = rest.trim_start_matches([' ', '\t', ';']);
+                if rest.is_empty() || rest.starts_with('#') {
+                    break;
+                }
+                return Err("more than one word or command on the line");
+            }
+            '\'' => loop {
+                match chars.next() {
+                    Some('\'') => break,
+                    Some(c) => out.push(c),
+                    None => return Err("a quote is not closed"),
+                }
+            },
+            '"' => loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some(c @ ('$' | '`' | '"' | '\\')) => out.push(c),
+                        Some(c) => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        None => return Err("a quote is not closed"),
+                    },
+                    Some('$') => dollar(&mut chars, &mut out, lookup).map_err(|_| NEEDS_SHELL)?,
+                    Some('`') => return Err(NEEDS_SHELL),
+                    Some(c) => out.push(c),
+                    None => return Err("a quote is not closed"),
+                }
+            },
+            '\\' => {
+                if let Some(c) = chars.next() {
+                    out.push(c);
+                }
+            }
+            '$' => dollar(&mut chars, &mut out, lookup).map_err(|_| NEEDS_SHELL)?,
+            '`' | '|' | '&' | '<' | '>' | '(' | ')' => return Err(NEEDS_SHELL),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// After a `$`: `NAME` or `{NAME}` put in (unset: empty); a lone `$`
+/// kept; anything else needs a shell.
+fn dollar(
+    chars: &mut std::iter::Peekable<std::str::Chars>,
+    out: &mut String,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), ()> {
+    let ident = |c: &char| c.is_ascii_alphanumeric() || *c == '_';
+    let name: String = match chars.peek() {
+        Some('{') => {
+            chars.next();
+            let name: String = std::iter::from_fn(|| chars.next_if(|c| *c != '}')).collect();
+            if chars.next() != Some('}') || name.is_empty() || !name.chars().all(|c| ident(&c)) {
+                return Err(());
+            }
+            name
+        }
+        Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
+            std::iter::from_fn(|| chars.next_if(ident)).collect()
+        }
+        None | Some(' ' | '\t' | '"' | '/' | ':') => {
+            out.push('$');
+            return Ok(());
+        }
+        Some(_) => return Err(()),
+    };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(());
+    }
+    out.push_str(&lookup(&name).unwrap_or_default());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(name: &str) -> Option<String> {
+        match name {
+            "PATH" => Some("/usr/bin:/bin".into()),
+            "HOME" => Some("/home/u".into()),
+            _ => None,
+        }
+    }
+
+    fn vars(text: &str) -> Vec<(String, String)> {
+        parse(text, &known).vars
+    }
+
+    #[test]
+    fn export_lines_are_read_without_a_shell() {
+        let text = "export A=1\nB='two words'\nexport C=\"x $A ${HOME}/y\" # note\n\n# c\nexport D=a\\ b;\nexport PATH=\"$HOME/.nvm/bin:$PATH\"\nexport E='$A'\nexport F=\n";
+        let got = vars(text);
+        let want: Vec<(String, String)> = [
+            ("A", "1"),
+            ("B", "two words"),
+            ("C", "x 1 /home/u/y"),
+            ("D", "a b"),
+            ("PATH", "/home/u/.nvm/bin:/usr/bin:/bin"),
+            ("E", "$A"),
+            ("F", ""),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn what_needs_a_shell_or_changes_how_programs_start_is_skipped() {
+        let text = "export A=$(id)\nexport B=`id`\nexport C=${X:-y}\nsource venv/bin/activate\nexport LD_PRELOAD=/tmp/x.so\nBASH_ENV=/tmp/x\nexport D=1 E=2\nexport G='open\nexport OK=yes\n";
+        let p = parse(text, &known);
+        assert_eq!(p.vars, [("OK".to_string(), "yes".to_string())]);
+        assert_eq!(p.skipped.len(), 8, "{:#?}", p.skipped);
+        assert!(
+            p.skipped[4].contains("LD_PRELOAD is not set"),
+            "{}",
+            p.skipped[4]
+        );
+    }
+
+    #[test]
+    fn a_file_is_read_once_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = EnvFiles::default();
+        let f = files.new_file(&dir.path().join("s.jsonl"), "ID").unwrap();
+        assert_eq!(f.parent().unwrap(), dir.path().join("session-env/ID"));
+        std::fs::write(&f, "export X=1\nunset Y\n").unwrap();
+        let warnings = files.take_in(&f, "h");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(!f.exists());
+        assert_eq!(files.vars().get("X").map(String::as_str), Some("1"));
+        files.clear();
+        assert!(files.vars().is_empty());
+    }
+}
