@@ -24,6 +24,7 @@ mod manifest_hooks;
 mod manifest_paths;
 mod market;
 mod market_entry;
+mod market_root;
 mod market_url_secret;
 mod mcp;
 mod mcp_consent;
