@@ -37,6 +37,7 @@ mod plugin_data;
 mod problems;
 mod remove;
 mod root_name;
+mod unrun_parts;
 mod untrusted;
 mod update;
 mod usage;
