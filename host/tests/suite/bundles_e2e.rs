@@ -30,6 +30,7 @@ mod mcp;
 mod mcp_consent;
 mod mcp_folder_seal;
 mod mcp_paths;
+mod mcp_refused;
 mod name_clash;
 mod official_plugins;
 mod personal;

@@ -159,8 +159,19 @@ pub fn install(
             );
         }
         if !e.mcp_servers.is_empty() {
-            let state = if enable {
+            let refused: Vec<String> = bundle::detect(&dir)
+                .map(|b| bundle::mcp::refused(&b, home))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(s, _)| format!("{}_{s}", e.name))
+                .collect();
+            let state = if enable && refused.is_empty() {
                 "enabled".to_string()
+            } else if enable {
+                format!(
+                    "enabled, but {} refused and never run (the warning below says why)",
+                    refused.join(", ")
+                )
             } else {
                 format!("off until `quire plugins enable {}`", e.name)
             };
@@ -227,6 +238,9 @@ pub fn enable(home: &Path, cwd: &Path, name: &str, on: bool) -> i32 {
         );
         for line in bundle_servers(&i.bundle) {
             println!("  {line}");
+        }
+        for (server, why) in bundle::mcp::refused(&i.bundle, home) {
+            eprintln!("warning: MCP server '{server}' of {name} is refused and never runs: {why}");
         }
     }
     EXIT_OK

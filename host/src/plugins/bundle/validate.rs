@@ -142,6 +142,15 @@ pub fn validate_bundle(b: Bundle) -> Validation {
             }),
         }
     }
+    let home = crate::config::quire_home();
+    for (server, why) in super::mcp::refused(&b, &home) {
+        v.warnings.push(Problem {
+            file: b.root.clone(),
+            message: format!(
+                "MCP server '{server}' is refused and never runs, enabled or not: {why}"
+            ),
+        });
+    }
     for c in &b.components {
         let file = c.join(MANIFEST_FILE);
         match crate::plugins::manifest::load(&file) {
