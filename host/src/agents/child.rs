@@ -168,7 +168,12 @@ fn record(parts: &ChildParts, spec: &ChildSpec) -> SpawnRecord {
         sandbox: config.sandbox,
         network: config.network,
         sandbox_fixed: config.sandbox_fixed,
-        skills: def.and_then(|d| d.skills.clone()),
+        // A plugin's agent names its plugin's skills bare.
+        skills: def.and_then(|d| {
+            let plugin = crate::plugins::bundle::plugin_of(&d.path);
+            let names = d.skills.as_ref()?;
+            Some(crate::skills::wanted::expand(names, plugin.as_deref()))
+        }),
         prompt: def.filter(|d| !d.prompt.is_empty()).map(|d| {
             format!(
                 "# Your role: {}\n\nYou are a subagent: finish the task you are given and end with a final answer for the agent that started you.\n\n{}",

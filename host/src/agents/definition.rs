@@ -124,8 +124,21 @@ pub fn parse_markdown(text: &str, stem: &str) -> Result<AgentDef, String> {
     // Invalid YAML (`description: Use this agent when ... Examples: ...`,
     // common in Claude Code plugins) is read as key: value lines, with a
     // warning, the way skills are.
-    let map = crate::skills::parse::parse_frontmatter(front, &mut warnings)
-        .map_err(|e| format!("bad frontmatter: {}", e.0))?;
+    let map = match crate::skills::parse::parse_frontmatter(front, &mut warnings) {
+        Ok(m) => m,
+        // Unindented lines going on a value (`<example>`, `Context: …`):
+        // Claude Code loads such agents, so they are read as the value's.
+        Err(e) => match crate::skills::parse::parse_lines_joining(front, &FIELDS) {
+            Some(m) => {
+                warnings.push(format!(
+                    "the frontmatter is not valid YAML ({}); lines at the start of a line that are not one of the agent's fields were read as the value above them (indent them, or quote the value)",
+                    e.0.trim_start_matches("unparseable frontmatter: ")
+                ));
+                m
+            }
+            None => return Err(format!("bad frontmatter: {}", e.0)),
+        },
+    };
     let mut def = empty(stem, warnings);
     for (k, v) in map.iter() {
         let key = k.text();
@@ -187,6 +200,32 @@ pub fn valid_name(name: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
+
+/// The frontmatter keys [`field`] reads.
+const FIELDS: [&str; 22] = [
+    "name",
+    "description",
+    "tools",
+    "disallowedTools",
+    "disallowed_tools",
+    "model",
+    "skills",
+    "max_tokens",
+    "maxTokens",
+    "isolation",
+    "permissionMode",
+    "sandbox_mode",
+    "hooks",
+    "mcp_servers",
+    "mcpServers",
+    "color",
+    "model_reasoning_effort",
+    "nickname_candidates",
+    "web_search",
+    "memory",
+    "effort",
+    "background",
+];
 
 /// A frontmatter or TOML value, read the same way.
 trait Field {

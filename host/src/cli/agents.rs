@@ -83,7 +83,21 @@ pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
         AgentsCommand::List(a) => list(&found, &roots, a.json),
         AgentsCommand::Show { name } => show(&found, &roots, name),
         AgentsCommand::New(a) => new(&roots, a),
-        AgentsCommand::Validate { files } => validate(&found, &roots, files),
+        AgentsCommand::Validate { files } => {
+            let opts = quire::skills::DiscoverOptions::new(
+                roots.cwd.clone(),
+                roots.repo.clone(),
+                roots.home.clone(),
+                &setup.config.skills,
+            )
+            .trusting(roots.trusted);
+            let skills: Vec<String> = quire::skills::discover(&opts)
+                .skills
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+            validate(&found, &roots, files, &skills)
+        }
     }
 }
 
@@ -302,7 +316,8 @@ fn new(roots: &AgentRoots, a: &NewArgs) -> i32 {
     EXIT_OK
 }
 
-fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf]) -> i32 {
+fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf], skills: &[String]) -> i32 {
+    let skills: Vec<&str> = skills.iter().map(String::as_str).collect();
     let paths: Vec<PathBuf> = if files.is_empty() {
         // An untrusted repository's own files are checked too (and said to
         // be unused), rather than passed over in silence.
@@ -332,8 +347,15 @@ fn validate(found: &Discovered, roots: &AgentRoots, files: &[PathBuf]) -> i32 {
     let mut bad = 0;
     for p in &paths {
         match definition::read(p) {
-            Ok(def) => {
+            Ok(mut def) => {
                 let shown = one_line(&p.display().to_string());
+                let plugin = quire::plugins::bundle::plugin_of(p);
+                let names = def.skills.clone().unwrap_or_default();
+                for n in quire::skills::wanted::unmatched(&names, plugin.as_deref(), &skills) {
+                    def.warnings.push(format!(
+                        "skills: \"{n}\" matches no skill found here, so the agent runs without it"
+                    ));
+                }
                 if def.warnings.is_empty() {
                     println!("ok: {shown}");
                 }

@@ -301,6 +301,17 @@ pub fn read_settings(path: &Path) -> Result<Vec<EventHook>, HookError> {
     Ok(hooks)
 }
 
+/// How an `async` / `asyncRewake` handler is described: a note, not a
+/// part skipped (the hooks run, only not in the background).
+const ASYNC_NOTE: &str = "are not run in the background: quire runs them and waits for them (a note; they are not skipped)";
+
+/// Whether `item`, one of what [`read_settings_skipping`] lists, is a note
+/// about hooks that run all the same (`async`, `asyncRewake`) rather than
+/// a part left out.
+pub fn is_note(item: &str) -> bool {
+    item.ends_with(ASYNC_NOTE)
+}
+
 /// The hooks of one settings.json, and what was skipped in it: each entry
 /// of an event quire does not have (with the closest event's name) or of a
 /// handler type it cannot run, events written outside `"hooks"`, in words.
@@ -398,8 +409,7 @@ fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<Strin
                     }
                 };
                 for (field, set) in [("async", h.is_async), ("asyncRewake", h.async_rewake)] {
-                    let note =
-                        format!("`{field}` of the {name} hooks (quire runs them synchronously)");
+                    let note = format!("`{field}` of the {name} hooks {ASYNC_NOTE}");
                     if set == Some(true) && !skipped.contains(&note) {
                         skipped.push(note);
                     }

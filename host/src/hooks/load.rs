@@ -159,8 +159,13 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
         let defs = match defs {
             Ok((d, skipped)) => {
                 for s in skipped {
+                    let what = if claude::is_note(&s) {
+                        "note:"
+                    } else {
+                        "skipped"
+                    };
                     out.warnings
-                        .push(format!("{}: skipped {s}", file.path.display()));
+                        .push(format!("{}: {what} {s}", file.path.display()));
                 }
                 d
             }

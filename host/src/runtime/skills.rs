@@ -43,9 +43,16 @@ pub fn parts(
         let names = names.clone();
         let all = loader;
         loader = Arc::new(move || {
-            all()
+            let skills = all();
+            let available: Vec<&str> = skills.iter().map(|s| s.name.as_str()).collect();
+            let keep: Vec<bool> = available
+                .iter()
+                .map(|n| crate::skills::wanted::pick(&names, &available, n))
+                .collect();
+            skills
                 .into_iter()
-                .filter(|s| names.contains(&s.name))
+                .zip(keep)
+                .filter_map(|(s, k)| k.then_some(s))
                 .collect()
         });
     }

@@ -53,6 +53,9 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
                 && e.name != entry.name
                 && e.source == entry.source
                 && e.subdir == entry.subdir
+                // Marketplace entries sharing one folder (anthropics/skills'
+                // `"source": "./"`) are plugins of their own.
+                && e.manifest == entry.manifest
         });
         if let Some(twin) = twin {
             return Err(ShareError::Invalid(format!(

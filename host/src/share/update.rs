@@ -128,7 +128,7 @@ fn current_entry(
     let entry = catalog.plugins.into_iter().find(|e| {
         e.name == old.name
             && match &e.source {
-                EntrySource::Path(rel) => old.subdir.as_deref() == Some(rel.as_str()),
+                EntrySource::Path(rel) => old.subdir.as_deref().unwrap_or("") == rel,
                 EntrySource::Git { subdir, .. } => *subdir == old.subdir,
             }
     });

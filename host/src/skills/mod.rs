@@ -23,6 +23,7 @@ pub mod select;
 pub(crate) mod skill;
 pub mod tool;
 pub mod validate;
+pub mod wanted;
 pub(crate) mod yaml;
 
 pub use config::SkillsConfig;

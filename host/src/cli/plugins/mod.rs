@@ -2,6 +2,7 @@
 //! `validate|install|enable|marketplace|search|bundles` (plugin bundles).
 
 pub(crate) mod bundles;
+mod marketplaces;
 pub(super) mod notes;
 mod show;
 mod tool_schemas;
@@ -121,7 +122,7 @@ pub enum PluginsCommand {
     /// Plugin marketplaces: add, list and remove them.
     Marketplace {
         #[command(subcommand)]
-        command: bundles::MarketplaceCommand,
+        command: marketplaces::MarketplaceCommand,
     },
     /// Search the plugins of the added marketplaces.
     Search {
@@ -212,9 +213,9 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
         ),
         PluginsCommand::Enable { name, off } => bundles::enable(&ctx.home, &ctx.cwd, name, !*off),
         PluginsCommand::Marketplace { command } => {
-            bundles::marketplace(&ctx.home, &ctx.cwd, command)
+            marketplaces::marketplace(&ctx.home, &ctx.cwd, command)
         }
-        PluginsCommand::Search { text, json } => bundles::search(&ctx.home, text, *json),
+        PluginsCommand::Search { text, json } => marketplaces::search(&ctx.home, text, *json),
         PluginsCommand::Bundles { json } => bundles::list(&full_config, &ctx.cwd, *json),
     }
 }

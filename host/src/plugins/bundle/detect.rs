@@ -475,7 +475,11 @@ fn defaults(b: &mut Bundle) {
             list.push(p);
         }
     };
-    add(&mut b.skills, root.join("skills"));
+    // As in Claude Code, skill paths a manifest names replace `skills/`
+    // (anthropics/skills' entries each name a few of its root's skills).
+    if b.named_skills.is_empty() {
+        add(&mut b.skills, root.join("skills"));
+    }
     add(&mut b.commands, root.join("commands"));
     add(&mut b.commands, client.join("commands"));
     add(&mut b.agents, root.join("agents"));

@@ -263,6 +263,24 @@ pub fn specs(
     Ok(out)
 }
 
+/// The servers of `bundle` that never run, with why: those naming a path
+/// out of the plugin (see `mcp_paths`), with `home`'s data folder.
+pub fn refused(bundle: &Bundle, home: &Path) -> Vec<(String, String)> {
+    let data = data_dir(home, &bundle.name);
+    let mut out = Vec::new();
+    for file in &bundle.mcp {
+        let Ok(found) = servers(file, &mut Vec::new()) else {
+            continue;
+        };
+        for (server, c) in found {
+            if let Err(why) = super::mcp_paths::check(&c, &bundle.root, &data) {
+                out.push((server, why));
+            }
+        }
+    }
+    out
+}
+
 /// The servers `file` declares: its own `.mcp.json`, or those written
 /// inline in a manifest.
 pub fn servers(

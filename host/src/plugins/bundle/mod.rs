@@ -23,6 +23,7 @@ pub mod forget;
 mod hook_paths;
 pub mod hook_scripts;
 pub(crate) mod installed;
+mod lsp;
 pub mod mcp;
 mod mcp_env_paths;
 mod mcp_paths;

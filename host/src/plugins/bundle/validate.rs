@@ -64,6 +64,7 @@ pub fn validate_bundle(b: Bundle) -> Validation {
     let root = root.as_path();
     v.problems.extend(b.problems.iter().cloned());
     v.problems.extend(links_out(root));
+    v.warnings.extend(super::lsp::unused(root));
     for dir in &b.skills {
         skills(&b, dir, &mut v);
     }
@@ -100,6 +101,13 @@ pub fn validate_bundle(b: Bundle) -> Validation {
                 // Each problem, also when other hooks of the file are fine;
                 // hooks naming paths out of the plugin are among the
                 // bundle's own problems (detect).
+                let (notes, skipped): (Vec<_>, Vec<_>) = skipped
+                    .into_iter()
+                    .partition(|s| crate::hooks::claude::is_note(s));
+                v.notes.extend(notes.into_iter().map(|message| Problem {
+                    file: h.clone(),
+                    message,
+                }));
                 v.problems.extend(skipped.into_iter().map(|s| Problem {
                     file: h.clone(),
                     message: format!("skipped {s}"),
@@ -133,6 +141,15 @@ pub fn validate_bundle(b: Bundle) -> Validation {
                 message: e,
             }),
         }
+    }
+    let home = crate::config::quire_home();
+    for (server, why) in super::mcp::refused(&b, &home) {
+        v.warnings.push(Problem {
+            file: b.root.clone(),
+            message: format!(
+                "MCP server '{server}' is refused and never runs, enabled or not: {why}"
+            ),
+        });
     }
     for c in &b.components {
         let file = c.join(MANIFEST_FILE);

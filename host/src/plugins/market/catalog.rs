@@ -18,7 +18,8 @@ pub const CATALOG_FILES: [&str; 3] = [
 /// Where one plugin of a catalog comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntrySource {
-    /// A folder inside the marketplace (checked to stay inside).
+    /// A folder inside the marketplace (checked to stay inside); empty
+    /// for the marketplace's root itself (`"source": "./"`).
     Path(String),
     /// A git repository, a ref and a folder inside it.
     Git {
@@ -57,8 +58,10 @@ fn entry_manifest(v: &Value) -> Option<String> {
     let metadata = crate::plugins::bundle::detect::AGENT_PLUGINS_FIELDS
         .into_iter()
         .filter(|k| !k.starts_with('$') && *k != "extensions");
+    // `lspServers` is kept (not run) so that `validate` can name it.
     let fields: serde_json::Map<String, Value> = metadata
         .chain(PART_FIELDS)
+        .chain(["lspServers"])
         .filter_map(|k| v.get(k).map(|x| (k.to_string(), x.clone())))
         .collect();
     Some(Value::Object(fields).to_string())
@@ -174,7 +177,13 @@ fn entry(v: &Value, plugin_root: Option<&str>) -> Result<CatalogEntry, String> {
 
 fn source(v: &Value, plugin_root: Option<&str>) -> Result<EntrySource, String> {
     let rel = |p: &str| -> Result<EntrySource, String> {
-        let clean = p.trim().trim_start_matches("./").trim_end_matches('/');
+        let p = p.trim();
+        // `./` and `.` are the marketplace's own root (anthropics/skills
+        // lists every plugin so): the empty path.
+        if matches!(p, "." | "./") {
+            return Ok(EntrySource::Path(String::new()));
+        }
+        let clean = p.trim_start_matches("./").trim_end_matches('/');
         let joined = match (plugin_root, p.starts_with("./")) {
             (Some(r), false) if !r.is_empty() => format!("{r}/{clean}"),
             _ => clean.to_string(),

@@ -250,7 +250,7 @@ pub fn install_options(market: &AddedMarketplace, entry: &CatalogEntry, force: b
         EntrySource::Path(rel) => (
             market.source.clone(),
             market.reference.clone(),
-            Some(rel.clone()),
+            (!rel.is_empty()).then(|| rel.clone()),
         ),
         EntrySource::Git {
             url,

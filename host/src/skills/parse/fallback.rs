@@ -24,6 +24,28 @@ enum Pending {
     Map(Mapping),
 }
 
+/// As [`parse_lines`], for frontmatter whose multi-line value goes on in
+/// unindented lines (`description: … Examples:` then `<example>`,
+/// `Context: …` lines, as in Anthropic's plugin agents, which Claude Code
+/// loads): a line at column 0 starts a key only when the key is one of
+/// `keys`; any other line goes on the value above it.
+pub fn parse_lines_joining(front: &str, keys: &[&str]) -> Option<Mapping> {
+    let mut text = String::new();
+    let mut seen_key = false;
+    for line in front.lines() {
+        let t = line.trim();
+        let at_column_0 = !line.starts_with([' ', '\t']) && !t.is_empty() && !t.starts_with('#');
+        let known = key_value(t).is_some_and(|(k, _)| keys.contains(&k));
+        if at_column_0 && !known && seen_key {
+            text.push_str("  ");
+        }
+        seen_key |= at_column_0 && known;
+        text.push_str(line);
+        text.push('\n');
+    }
+    parse_lines(&text)
+}
+
 /// Parses `front` as key: value lines; `None` when a line fits no rule.
 pub fn parse_lines(front: &str) -> Option<Mapping> {
     let mut map = Mapping::new();
@@ -242,6 +264,16 @@ mod tests {
 
     #[test]
     fn other_lines_are_refused() {
+        let m = parse_lines_joining(
+            "name: a\ndescription: Use it. Examples:\n\n<example>\nContext: x\nuser: \"do\"\n</example>\nmodel: sonnet\n",
+            &["name", "description", "model"],
+        )
+        .unwrap();
+        assert_eq!(
+            m.get("description").and_then(Value::as_str),
+            Some("Use it. Examples: <example> Context: x user: \"do\" </example>")
+        );
+        assert_eq!(m.get("model").and_then(Value::as_str), Some("sonnet"));
         assert!(parse_lines("just some words\n").is_none());
         // A quote never closed is not a value: no garbage description.
         assert!(parse_lines("name: a\ndescription: \"unterminated\n").is_none());

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use crate::skills::{Scope, Skill, yaml};
 
-pub use fallback::{flow_list, parse_lines};
+pub use fallback::{flow_list, parse_lines, parse_lines_joining};
 pub use fields::raw_value;
 pub use tabs::tab_problems;
 
