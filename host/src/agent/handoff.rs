@@ -52,7 +52,7 @@ pub fn record_of(history: &[Item], budget: usize) -> String {
 
 fn line_of(item: &Item) -> Option<String> {
     Some(match item {
-        Item::User { text } => format!("user: {}", clip(text)),
+        Item::User { text, .. } => format!("user: {}", clip(text)),
         Item::Assistant { text } => format!("assistant: {}", clip(text)),
         Item::ToolCall {
             call_id,
