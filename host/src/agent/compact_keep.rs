@@ -241,7 +241,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
 
     #[test]

@@ -92,7 +92,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
     fn call(id: &str) -> Item {
         Item::ToolCall {

@@ -124,6 +124,7 @@ mod tests {
     fn the_record_keeps_the_newest_entries_in_order() {
         let history = vec![
             Item::User {
+                typed: None,
                 text: "fix the build".into(),
             },
             Item::ToolCall {

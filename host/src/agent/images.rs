@@ -176,10 +176,14 @@ mod tests {
         assert_eq!(
             without_data(&image),
             Item::User {
+                typed: None,
                 text: "[image: shot.png]".into()
             }
         );
-        let text = Item::User { text: "why".into() };
+        let text = Item::User {
+            typed: None,
+            text: "why".into(),
+        };
         assert_eq!(without_data(&text), text);
         let record = super::super::handoff::record_of(&[text, image], 10_000);
         assert!(record.contains("user: [image: shot.png]"), "{record}");

@@ -109,7 +109,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
     fn answer(t: &str) -> Item {
         Item::Assistant { text: t.into() }

@@ -131,6 +131,7 @@ mod tests {
     fn the_oldest_images_make_way_until_the_rest_fit() {
         let mib = 1024 * 1024;
         let user = Item::User {
+            typed: None,
             text: "look".into(),
         };
         let fits = vec![user.clone(), image("a.png", 10 * mib)];
