@@ -48,29 +48,51 @@ const AFTER: [&str; 3] = [
 ];
 
 /// Whether `tail`, which begins with [`ATTACHED`], is in the form quire
-/// appends: a file's header, and after the last `</file>` nothing or one
-/// of the blocks of [`AFTER`].
+/// appends: files one after the other to the end of the message, each a
+/// header and its text up to `</file>`, then nothing or one of the blocks
+/// of [`AFTER`].
 fn attached(tail: &str) -> bool {
-    let rest = &tail[ATTACHED.len()..];
-    let Some(close) = rest.find("\">\n") else {
-        return false;
-    };
-    if rest[..close].contains(['"', '\n']) {
+    let mut rest = tail;
+    'files: loop {
+        let Some(file) = rest.strip_prefix(ATTACHED) else {
+            return false;
+        };
+        let Some(close) = file.find("\">\n") else {
+            return false;
+        };
+        if file[..close].contains(['"', '\n']) {
+            return false;
+        }
+        let mut from = close;
+        while let Some(i) = file[from..].find(END) {
+            // Text typed after a block, then another block: not one file.
+            if file[from..from + i].contains(ATTACHED) {
+                return false;
+            }
+            let after = &file[from + i + END.len()..];
+            if after.is_empty() || after_block(after) {
+                return true;
+            }
+            if after.starts_with(ATTACHED) {
+                rest = after;
+                continue 'files;
+            }
+            from += i + END.len();
+        }
         return false;
     }
-    let Some(end) = tail.rfind(END) else {
-        return false;
-    };
-    let after = &tail[end + END.len()..];
-    after.is_empty()
-        || after.strip_prefix("\n\n").is_some_and(|block| {
-            AFTER.iter().any(|label| {
-                block.starts_with(label)
-                    && block
-                        .split_once('\n')
-                        .is_some_and(|(_, body)| body.starts_with("```"))
-            })
+}
+
+/// Whether `after` is one of the blocks of [`AFTER`] (after a blank line).
+fn after_block(after: &str) -> bool {
+    after.strip_prefix("\n\n").is_some_and(|block| {
+        AFTER.iter().any(|label| {
+            block.starts_with(label)
+                && block
+                    .split_once('\n')
+                    .is_some_and(|(_, body)| body.starts_with("```"))
         })
+    })
 }
 
 #[cfg(test)]
