@@ -48,6 +48,7 @@ impl Session {
     pub(crate) fn ask_to_finish(&mut self) {
         let max = self.token_budget.unwrap_or_default();
         self.record(Item::User {
+            typed: None,
             text: format!(
                 "<budget>You have used your token budget ({max} tokens). Do not call more tools: give your final answer now.</budget>"
             ),

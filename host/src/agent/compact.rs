@@ -339,9 +339,7 @@ impl Session {
         loop {
             // The hand-off goes without image data: a note names each.
             let mut items: Vec<Item> = source.iter().map(super::images::without_data).collect();
-            items.push(Item::User {
-                text: prompt.to_string(),
-            });
+            items.push(Item::user(prompt));
             let request = ModelRequest {
                 model: self.model.clone(),
                 instructions: self.instructions(),

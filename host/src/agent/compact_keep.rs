@@ -215,9 +215,11 @@ pub(super) fn recent_user_messages(history: &[Item]) -> Vec<Item> {
         .iter()
         .rev()
         .filter_map(|i| match i {
-            Item::User { text } => Some(Item::User {
-                text: clip(text, KEEP_USER_CHARS),
-            }),
+            Item::User { text, typed } => {
+                let text = clip(text, KEEP_USER_CHARS);
+                let typed = typed.map(|n| n.min(text.len()));
+                Some(Item::User { text, typed })
+            }
             _ => None,
         })
         .take(KEEP_USER_MESSAGES)
@@ -239,7 +241,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
 
     #[test]

@@ -282,7 +282,10 @@ mod tests {
     #[test]
     fn compaction_keeps_recent_messages_skills_and_the_last_context() {
         let history = vec![
-            Item::User { text: "u1".into() },
+            Item::User {
+                typed: None,
+                text: "u1".into(),
+            },
             Item::Context {
                 source: "skills".into(),
                 text: "old catalog".into(),
@@ -294,7 +297,10 @@ mod tests {
             Item::Assistant {
                 text: "long answer".into(),
             },
-            Item::User { text: "u2".into() },
+            Item::User {
+                typed: None,
+                text: "u2".into(),
+            },
             Item::Context {
                 source: "skills".into(),
                 text: "new catalog".into(),

@@ -64,6 +64,7 @@ mod tests {
     #[test]
     fn the_tool_list_and_instructions_count() {
         let items = vec![Item::User {
+            typed: None,
             text: "x".repeat(400),
         }];
         let bare = request_tokens("", &[], &items);

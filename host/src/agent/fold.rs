@@ -51,9 +51,9 @@ pub fn part_items(carry: Option<&str>, part: &[Item]) -> Vec<Item> {
         Some(text) => items.push(Item::CompactionSummary {
             text: text.to_string(),
         }),
-        None if !matches!(part.first(), Some(Item::User { .. })) => items.push(Item::User {
-            text: "(the conversation continues from an earlier part)".into(),
-        }),
+        None if !matches!(part.first(), Some(Item::User { .. })) => items.push(Item::user(
+            "(the conversation continues from an earlier part)",
+        )),
         None => {}
     }
     items.extend_from_slice(part);
@@ -64,7 +64,7 @@ pub fn part_items(carry: Option<&str>, part: &[Item]) -> Vec<Item> {
 /// and how many entries it held.
 pub fn describe(part: &[Item]) -> String {
     let first = part.iter().find_map(|i| match i {
-        Item::User { text } => Some(format!("your message \"{}\"", clip(text, 80))),
+        Item::User { text, .. } => Some(format!("your message \"{}\"", clip(text, 80))),
         Item::Assistant { text } => Some(format!("the answer \"{}\"", clip(text, 80))),
         Item::ToolCall { name, .. } => Some(format!("a {name} call")),
         Item::CompactionSummary { .. } => Some("the earlier summary".to_string()),
@@ -92,7 +92,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
     fn call(id: &str) -> Item {
         Item::ToolCall {

@@ -129,7 +129,7 @@ pub fn record_of(history: &[Item], budget: usize) -> String {
 
 fn line_of(item: &Item) -> Option<String> {
     Some(match item {
-        Item::User { text } => format!("user: {}", clip(text)),
+        Item::User { text, .. } => format!("user: {}", clip(text)),
         Item::Assistant { text } => format!("assistant: {}", clip(text)),
         Item::ToolCall {
             call_id,
@@ -219,6 +219,7 @@ mod tests {
     fn the_record_keeps_the_newest_entries_in_order() {
         let history = vec![
             Item::User {
+                typed: None,
                 text: "fix the build".into(),
             },
             Item::ToolCall {

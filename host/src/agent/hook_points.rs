@@ -97,11 +97,9 @@ impl Session {
             return None;
         }
         let reason = d.block?;
-        self.record(Item::User {
-            text: format!(
-                "<hook_context event=\"Stop\">\nDo not stop yet: {reason}\n</hook_context>"
-            ),
-        });
+        self.record(Item::user(format!(
+            "<hook_context event=\"Stop\">\nDo not stop yet: {reason}\n</hook_context>"
+        )));
         Some(reason)
     }
 

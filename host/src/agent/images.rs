@@ -93,7 +93,7 @@ impl Session {
         }
         self.history
             .iter()
-            .rposition(|i| matches!(i, Item::User { text: t } if store::as_typed(t).trim() == text))
+            .rposition(|i| matches!(i, Item::User { text: t, typed } if store::typed_part(t, *typed).trim() == text))
             .map(|at| images_after(&self.history, at))
             .unwrap_or_default()
     }
@@ -107,9 +107,9 @@ impl Session {
             .iter()
             .any(|i| matches!(i, Item::CompactionSummary { .. }));
         match &self.history.get(at) {
-            Some(Item::User { text }) if after.is_empty() && compacted => self
+            Some(Item::User { text, typed }) if after.is_empty() && compacted => self
                 .sent_images
-                .of(store::as_typed(text).trim())
+                .of(store::typed_part(text, *typed).trim())
                 .map(<[Image]>::to_vec)
                 .unwrap_or_default(),
             _ => after,
@@ -117,8 +117,9 @@ impl Session {
     }
 
     pub(crate) fn record_images(&mut self, images: Vec<Image>) {
-        if let Some(Item::User { text }) = self.history.last() {
-            self.sent_images.sent(&text.clone(), &images);
+        if let Some(Item::User { text, typed }) = self.history.last() {
+            let text = store::typed_part(text, *typed).to_string();
+            self.sent_images.sent(&text, &images);
         }
         for image in images {
             self.events.send(Event::ImageAttached {
@@ -135,9 +136,7 @@ impl Session {
 /// what a compaction's hand-off request sends.
 pub(crate) fn without_data(item: &Item) -> Item {
     match item {
-        Item::Image { name, .. } => Item::User {
-            text: Item::image_note(name),
-        },
+        Item::Image { name, .. } => Item::user(Item::image_note(name)),
         other => other.clone(),
     }
 }
@@ -156,7 +155,7 @@ mod tests {
         .expect("a png");
         let mut sent = SentImages::default();
         sent.sent(
-            " look \n\n<file path=\"x\">…</file>",
+            " look \n\n<file path=\"x\">\n…\n</file>",
             std::slice::from_ref(&png),
         );
         assert_eq!(sent.of("look").map(<[Image]>::len), Some(1));
@@ -177,10 +176,14 @@ mod tests {
         assert_eq!(
             without_data(&image),
             Item::User {
+                typed: None,
                 text: "[image: shot.png]".into()
             }
         );
-        let text = Item::User { text: "why".into() };
+        let text = Item::User {
+            typed: None,
+            text: "why".into(),
+        };
         assert_eq!(without_data(&text), text);
         let record = super::super::handoff::record_of(&[text, image], 10_000);
         assert!(record.contains("user: [image: shot.png]"), "{record}");

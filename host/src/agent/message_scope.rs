@@ -189,7 +189,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
 
     #[test]

@@ -36,13 +36,21 @@ pub enum RewindError {
 }
 
 impl Session {
+    /// The next task's message holds files quire attached (`@path`
+    /// mentions, a custom command's files) from byte `at` on: the session
+    /// records how much was typed, so a resumed view, the session list and
+    /// [`Session::rewind`] show the typed part whole, whatever it holds.
+    pub fn attached_from(&mut self, at: usize) {
+        self.attached_from = Some(at);
+    }
+
     /// The user messages the history holds, oldest first, as typed (a
     /// compaction leaves only those it kept).
     pub fn user_messages(&self) -> Vec<String> {
         self.history
             .iter()
             .filter_map(|i| match i {
-                Item::User { text } => Some(store::as_typed(text).to_string()),
+                Item::User { text, typed } => Some(store::typed_part(text, *typed).to_string()),
                 _ => None,
             })
             .collect()
@@ -59,7 +67,7 @@ impl Session {
         }
         let at = store::cut_at(&self.history, n).ok_or(RewindError::NoSuch { asked: n, held })?;
         let text = match &self.history[at] {
-            Item::User { text } => store::as_typed(text).to_string(),
+            Item::User { text, typed } => store::typed_part(text, *typed).to_string(),
             _ => String::new(),
         };
         let images = self.images_of_message(at);

@@ -79,6 +79,9 @@ pub struct Session {
     pub(crate) compaction_stuck_warned: bool,
     /// Images for the next message (see `images.rs`).
     pub(crate) pending_images: Vec<crate::images::Image>,
+    /// Where the files quire attached to the next task's message begin
+    /// ([`Session::attached_from`]).
+    pub(crate) attached_from: Option<usize>,
     /// The JSON Schema the answer must match (`quire exec
     /// --output-schema`), sent with every request of the session's tasks.
     pub(crate) output_schema: Option<serde_json::Value>,
@@ -184,6 +187,7 @@ impl Session {
             compaction_stuck: false,
             compaction_stuck_warned: false,
             pending_images: Vec::new(),
+            attached_from: None,
             output_schema: None,
             images_refused: false,
             image_intake: p.image_intake,

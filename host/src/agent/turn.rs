@@ -79,6 +79,11 @@ impl Session {
     /// error stops it, or `max_turns` is reached.
     pub async fn run_task(&mut self, user_text: &str, cancel: CancellationToken) -> TaskOutcome {
         let images = std::mem::take(&mut self.pending_images);
+        let typed = self
+            .attached_from
+            .take()
+            .filter(|&at| user_text.is_char_boundary(at))
+            .unwrap_or(user_text.len());
         let start_context = self.hooks_session_start().await;
         let hook_context = match self.hooks_prompt(user_text).await {
             Ok(c) => c,
@@ -94,6 +99,7 @@ impl Session {
         let message_at = self.history.len();
         self.record(Item::User {
             text: user_text.to_string(),
+            typed: Some(typed),
         });
         self.record_images(images);
         self.record_prompt_context(hook_context);

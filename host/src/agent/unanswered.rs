@@ -43,7 +43,8 @@ impl Session {
             TaskStatus::Failed(msg) => format!("the request failed ({msg})"),
             _ => return,
         };
-        let is_message = matches!(self.history.get(at), Some(Item::User { text: t }) if t == text);
+        let is_message =
+            matches!(self.history.get(at), Some(Item::User { text: t, .. }) if t == text);
         let only_context = self.history.iter().skip(at + 1).all(|i| {
             matches!(
                 i,
@@ -73,7 +74,7 @@ impl Session {
         else {
             return;
         };
-        if let Some(Item::User { text }) = self.history.get(at) {
+        if let Some(Item::User { text, .. }) = self.history.get(at) {
             self.unanswered = Some(Unanswered {
                 at,
                 end: self.history.len(),
@@ -89,7 +90,8 @@ impl Session {
     pub fn take_back_unanswered(&mut self) -> Option<String> {
         let u = self.unanswered.take()?;
         // Anything recorded since (a note from `/undo`) keeps it in place.
-        let fits = matches!(self.history.get(u.at), Some(Item::User { text }) if *text == u.text);
+        let fits =
+            matches!(self.history.get(u.at), Some(Item::User { text, .. }) if *text == u.text);
         if !fits || self.history.len() != u.end {
             return None;
         }

@@ -148,9 +148,9 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     };
     let token = interrupts.begin();
     // `/name args` of a custom command: its expanded message (and model).
-    let prompt = match super::slash::prepare(&prompt, &mut session, &token).await {
-        Ok(Some(p)) => p.text,
-        Ok(None) => prompt,
+    let (files_at, prompt) = match super::slash::prepare(&prompt, &mut session, &token).await {
+        Ok(Some(p)) => (p.files(), p.text),
+        Ok(None) => (None, prompt),
         Err(message) => {
             interrupts.end();
             super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
@@ -159,7 +159,7 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     };
     // `@path` in the task: the file's contents after it (not in piped
     // context, which is data).
-    let prompt = super::mention::attach_in(&session, &prompt);
+    let prompt = super::mention::attach_in(&mut session, &prompt, files_at);
     // Piped context goes after the task, also after a command's expansion.
     let prompt = match &context {
         Some(c) => super::stdin::with_context(&prompt, c),

@@ -15,6 +15,8 @@ pub const MAX_BYTES: u64 = 64 * 1024;
 pub struct Attached {
     pub text: String,
     pub warnings: Vec<String>,
+    /// Where the files begin in `text`, when any were attached.
+    pub files_at: Option<usize>,
 }
 
 /// `message` with the contents of the workspace files it mentions as
@@ -23,6 +25,7 @@ pub fn attach(root: &Path, message: &str) -> Attached {
     let mut out = Attached {
         text: message.to_string(),
         warnings: Vec::new(),
+        files_at: None,
     };
     let Ok(root) = root.canonicalize() else {
         return out;
@@ -36,6 +39,7 @@ pub fn attach(root: &Path, message: &str) -> Attached {
         match read_inside(&root, &m.path) {
             Ok(text) => {
                 let rel = &m.path;
+                out.files_at.get_or_insert(message.len());
                 out.text
                     .push_str(&format!("\n\n<file path=\"{rel}\">\n{text}"));
                 if !text.ends_with('\n') {
@@ -55,12 +59,21 @@ pub fn attach(root: &Path, message: &str) -> Attached {
 
 /// `text` with the files it mentions attached ([`attach`], from the
 /// session's folder); what was not attached is said as the session's
-/// warnings (shown by every view, `--json` events too). For the line mode
-/// and `quire exec`; the full-screen view shows its own notes.
-pub fn attach_in(session: &quire::agent::Session, text: &str) -> String {
+/// warnings (shown by every view, `--json` events too). `files_at`: where
+/// files `text` already holds begin (a custom command's). The session
+/// learns where the files begin, to keep what was typed apart. For the
+/// line mode and `quire exec`; the full-screen view shows its own notes.
+pub fn attach_in(
+    session: &mut quire::agent::Session,
+    text: &str,
+    files_at: Option<usize>,
+) -> String {
     let attached = attach(session.cwd(), text);
     for w in attached.warnings {
         session.warn(w);
+    }
+    if let Some(at) = files_at.or(attached.files_at) {
+        session.attached_from(at);
     }
     attached.text
 }

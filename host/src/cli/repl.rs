@@ -374,7 +374,7 @@ pub async fn run(
                     match super::slash::prepare_interactive(line, &mut session, &token).await {
                         Ok(Some(p)) => {
                             renderer.patches.begin_task();
-                            let text = super::mention::attach_in(&session, &p.text);
+                            let text = super::mention::attach_in(&mut session, &p.text, p.files());
                             let text = bang::with_commands(&text, &ran_before.take());
                             drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                             super::slash::restore(&mut session, &p);
@@ -393,7 +393,7 @@ pub async fn run(
                     // activates the skill, as in the full-screen view.
                     let token = interrupts.begin();
                     renderer.patches.begin_task();
-                    let text = super::mention::attach_in(&session, line);
+                    let text = super::mention::attach_in(&mut session, line, None);
                     let text = bang::with_commands(&text, &ran_before.take());
                     drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                     interrupts.end();
@@ -414,7 +414,7 @@ pub async fn run(
         }
         let token = interrupts.begin();
         renderer.patches.begin_task();
-        let text = super::mention::attach_in(&session, line);
+        let text = super::mention::attach_in(&mut session, line, None);
         let text = bang::with_commands(&text, &ran_before.take());
         drive(&mut session, &mut rx, &mut renderer, &text, token).await;
         interrupts.end();

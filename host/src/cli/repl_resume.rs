@@ -39,9 +39,10 @@ pub(super) fn summary(items: &[Item], recorded: &Recorded) -> Vec<String> {
     )];
     let last_user = items.iter().rposition(|i| matches!(i, Item::User { .. }));
     if let Some(u) = last_user
-        && let Item::User { text } = &items[u]
+        && let Item::User { text, typed } = &items[u]
     {
-        lines.push(format!("  you: {}", shorten(quire::store::as_typed(text))));
+        let typed = quire::store::typed_part(text, *typed);
+        lines.push(format!("  you: {}", shorten(typed)));
         let answer = items[u..].iter().rev().find_map(|i| match i {
             Item::Assistant { text } => Some(text),
             _ => None,
@@ -108,7 +109,10 @@ mod tests {
     use super::*;
 
     fn user(t: &str) -> Item {
-        Item::User { text: t.into() }
+        Item::User {
+            typed: None,
+            text: t.into(),
+        }
     }
     fn answer(t: &str) -> Item {
         Item::Assistant { text: t.into() }

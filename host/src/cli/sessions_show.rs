@@ -99,7 +99,7 @@ fn record_lines(record: &Record) -> Vec<String> {
 /// `status`: how a tool result's call ended, when the file kept it.
 fn item_lines(item: &Item, status: Option<CallStatus>) -> Vec<String> {
     match item {
-        Item::User { text } => {
+        Item::User { text, .. } => {
             let mut lines = vec![String::new()];
             lines.extend(text.lines().map(|l| format!("> {l}")));
             lines

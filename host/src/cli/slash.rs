@@ -189,6 +189,9 @@ pub fn exec_warning(
 /// A command's message, ready to send.
 pub struct Prepared {
     pub text: String,
+    /// Where the files the command attached begin in `text` (its length
+    /// when it attached none).
+    pub files_at: usize,
     /// The model to go back to after the task, when the command chose one.
     pub previous_model: Option<String>,
 }
@@ -233,6 +236,7 @@ pub async fn prepare(
         _ => None,
     };
     Ok(Some(Prepared {
+        files_at: expanded.files_at,
         text: expanded.text,
         previous_model,
     }))
@@ -250,11 +254,19 @@ pub async fn prepare_interactive(
     {
         let text = crate::session_view::init::message(session.cwd(), args)?;
         return Ok(Some(Prepared {
+            files_at: text.len(),
             text,
             previous_model: None,
         }));
     }
     prepare(line, session, cancel).await
+}
+
+impl Prepared {
+    /// Where the command's files begin, when it attached any.
+    pub fn files(&self) -> Option<usize> {
+        (self.files_at < self.text.len()).then_some(self.files_at)
+    }
 }
 
 /// Goes back to the model used before the command.

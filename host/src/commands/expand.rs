@@ -37,6 +37,9 @@ pub struct ExpandContext {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expanded {
     pub text: String,
+    /// Where the files the body names (`@path`) begin in `text`, when
+    /// any were attached (`text`'s length when none were).
+    pub files_at: usize,
     pub model: Option<String>,
 }
 
@@ -63,6 +66,7 @@ pub async fn expand(
             }
         })?;
         return Ok(Expanded {
+            files_at: text.len(),
             text,
             model: cmd.model.clone(),
         });
@@ -74,8 +78,10 @@ pub async fn expand(
         path: cmd.path.clone(),
     })?;
     let text = run_lines(cmd, &pieces, ctx).await?;
+    let files_at = text.len();
     let text = attach_files(cmd, &text, &ctx.cwd)?;
     Ok(Expanded {
+        files_at,
         text,
         model: cmd.model.clone(),
     })

@@ -71,7 +71,7 @@ impl HookSources {
                 Some(format!(
                     "the hooks of plugin '{}' do not run: the plugin is not loaded ({why}); {}",
                     b.bundle.name,
-                    crate::plugins::bundle::drift::fix_hint(&b.bundle.name)
+                    crate::plugins::bundle::drift::fix_hint(&b.bundle.name, why)
                 ))
             })
             .collect();

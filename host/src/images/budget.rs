@@ -81,6 +81,7 @@ impl Room {
 /// The note an image left out of a request is replaced by.
 fn left_out(name: &str, wire: WireApi) -> Item {
     Item::User {
+        typed: None,
         text: format!(
             "{} (left out of this request: the conversation's images passed the {} a request may carry; view it again if you still need it)",
             Item::image_note(name),
@@ -130,6 +131,7 @@ mod tests {
     fn the_oldest_images_make_way_until_the_rest_fit() {
         let mib = 1024 * 1024;
         let user = Item::User {
+            typed: None,
             text: "look".into(),
         };
         let fits = vec![user.clone(), image("a.png", 10 * mib)];
@@ -145,7 +147,7 @@ mod tests {
         assert_eq!(sent.len(), 4);
         assert_eq!(sent[0], user);
         assert!(
-            matches!(&sent[1], Item::User { text } if text.starts_with("[image: a.png] (left out")),
+            matches!(&sent[1], Item::User { text, .. } if text.starts_with("[image: a.png] (left out")),
             "{:?}",
             sent[1]
         );

@@ -60,7 +60,10 @@ fn an_item_gives_its_image_back() {
         bytes: PNG.to_vec(),
     };
     assert_eq!(Image::from_item(&image.item()), Some(image));
-    let text = Item::User { text: "hi".into() };
+    let text = Item::User {
+        typed: None,
+        text: "hi".into(),
+    };
     assert_eq!(Image::from_item(&text), None);
 }
 

@@ -144,7 +144,7 @@ fn messages(items: &[Item]) -> Vec<Value> {
     let text = |t: &str| json!({"type": "text", "text": t});
     for item in items {
         match item {
-            Item::User { text: t } if !t.is_empty() => push("user", text(t)),
+            Item::User { text: t, .. } if !t.is_empty() => push("user", text(t)),
             Item::Assistant { text: t } if !t.is_empty() => push("assistant", text(t)),
             Item::User { .. } | Item::Assistant { .. } => {}
             Item::ToolCall {

@@ -164,7 +164,7 @@ fn messages(request: &ModelRequest) -> Vec<Value> {
             other => {
                 out.extend(open.take().map(AssistantMessage::into_json));
                 match other {
-                    Item::User { text } => push_user_text(&mut out, text),
+                    Item::User { text, .. } => push_user_text(&mut out, text),
                     Item::ToolResult {
                         call_id, output, ..
                     } => out

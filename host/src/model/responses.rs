@@ -113,7 +113,7 @@ fn input_item(item: &Item) -> Value {
         })
     };
     match item {
-        Item::User { text } => message("user", "input_text", text),
+        Item::User { text, .. } => message("user", "input_text", text),
         Item::Image {
             media_type, data, ..
         } => json!({

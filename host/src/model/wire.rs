@@ -286,6 +286,12 @@ mod tests {
             injected_user_text(&Item::CompactionSummary { text: "S".into() }).as_deref(),
             Some("Summary of the conversation so far (the earlier history was compacted):\n\nS")
         );
-        assert_eq!(injected_user_text(&Item::User { text: "u".into() }), None);
+        assert_eq!(
+            injected_user_text(&Item::User {
+                typed: None,
+                text: "u".into()
+            }),
+            None
+        );
     }
 }

@@ -7,8 +7,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Item {
-    /// A message typed by the user.
-    User { text: String },
+    /// A message typed by the user, with the files quire attached to it
+    /// (`@path` mentions, a custom command's files) and the output of `!`
+    /// commands after it.
+    User {
+        text: String,
+        /// How much of `text` the user typed, in bytes (all of it when
+        /// quire attached nothing): what a resumed view shows and
+        /// `/rewind` gives back. `None` in files written before it was
+        /// kept and for messages quire writes itself (see
+        /// `store::as_typed`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        typed: Option<usize>,
+    },
     /// An image attached to the user message before it (`-i FILE`, a
     /// pasted image path), or after the tool results before it (a
     /// `view_image` call): its file name, its media type (`image/png`,
@@ -82,6 +93,14 @@ pub enum Item {
 }
 
 impl Item {
+    /// A user message quire writes itself (nothing of it typed apart).
+    pub fn user(text: impl Into<String>) -> Item {
+        Item::User {
+            text: text.into(),
+            typed: None,
+        }
+    }
+
     /// Whether the item is the model's thinking (sent back on the wire it
     /// came from only, never shown as part of the conversation).
     pub fn is_thinking(&self) -> bool {

@@ -67,7 +67,7 @@ impl Asker {
         let request = ModelRequest {
             model: model.to_string(),
             instructions: instructions.to_string(),
-            items: vec![Item::User { text: message }],
+            items: vec![Item::user(message)],
             tools: Vec::new(),
             max_output_tokens: self.config.max_output_tokens_for(model),
             cache_key: None,

@@ -76,7 +76,10 @@ pub fn of_folder_but(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Digests,
             return Err(ShareError::Invalid(link_refused(dir, entry.path())));
         }
         if !ty.is_file() {
-            return Err(ShareError::Invalid(special_refused(entry.path(), ty)));
+            return Err(ShareError::NotPlain {
+                path: entry.path().to_path_buf(),
+                message: special_refused(entry.path(), ty),
+            });
         }
         let meta = entry.metadata().map_err(|e| ShareError::Io {
             path: entry.path().to_path_buf(),

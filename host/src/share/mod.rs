@@ -78,6 +78,10 @@ pub enum ShareError {
     Io { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(String),
+    /// An installed folder holds `path`, neither a file, a folder nor a
+    /// link (a named pipe, a socket, a device): `message` says so.
+    #[error("{message}")]
+    NotPlain { path: PathBuf, message: String },
     /// A git source has no such branch, tag or commit (what it has).
     #[error("{0}; pass an existing one with --ref")]
     NoRevision(String),

@@ -147,7 +147,10 @@ mod tests {
     #[test]
     fn results_without_their_call_are_dropped() {
         let mut items = vec![
-            Item::User { text: "u".into() },
+            Item::User {
+                typed: None,
+                text: "u".into(),
+            },
             result("lost"),
             call("a"),
             result("a"),

@@ -17,6 +17,7 @@ mod shown;
 mod spawn;
 mod summary;
 mod tail_turns;
+mod typed;
 mod unanswered;
 mod writer;
 
@@ -36,7 +37,8 @@ pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use rewound::{cut_at, messages_from};
 pub use shown::{listed, under_parents};
 pub use spawn::{SpawnRecord, SpawnedWorktree};
-pub use summary::{SessionSummary, Unreadable, as_typed};
+pub use summary::{SessionSummary, Unreadable};
+pub use typed::{as_typed, typed_part};
 pub use unanswered::Unanswered;
 pub use writer::SessionWriter;
 

@@ -225,7 +225,10 @@ mod tests {
             arguments: "{}".into(),
         };
         let mut items = vec![
-            Item::User { text: "u".into() },
+            Item::User {
+                typed: None,
+                text: "u".into(),
+            },
             call("a"),
             call("b"),
             Item::ToolResult {

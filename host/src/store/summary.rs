@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::Record;
 use super::file::{Unfit, open_regular};
+use super::typed::typed_part;
 use crate::protocol::Item;
 
 /// The part of a file read to count turns; past it, reading stops as soon
@@ -51,16 +52,6 @@ pub struct Unreadable {
 }
 
 /// The summary of the session in `path`, or why there is none.
-/// What the user typed of a message: the files its `@path` mentions
-/// attached (appended as `<file path="…">` blocks after a blank line, by
-/// the terminal view and custom commands) are left out.
-pub fn as_typed(text: &str) -> &str {
-    text.find(ATTACHED).map_or(text, |at| &text[..at])
-}
-
-/// How an attached file begins in a sent message.
-const ATTACHED: &str = "\n\n<file path=\"";
-
 pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
     let unreadable = |reason: String| Unreadable {
         path: path.to_path_buf(),
@@ -121,11 +112,11 @@ pub fn summarize(path: &Path) -> Result<SessionSummary, Unreadable> {
         match serde_json::from_str::<Record>(text.trim_end_matches(['\n', '\r'])) {
             Ok(Record::Meta(m)) => meta = Some(m),
             Ok(Record::Item {
-                item: Item::User { text },
+                item: Item::User { text, typed },
                 ..
             }) => {
                 turns += 1;
-                first_prompt.get_or_insert_with(|| as_typed(&text).to_string());
+                first_prompt.get_or_insert_with(|| typed_part(&text, typed).to_string());
             }
             // A withdrawal takes back one unanswered user message (with
             // the context recorded after it).

@@ -40,6 +40,7 @@ fn a_file_written_after_it_was_read_is_not_continued_from_the_stale_read() {
     let stale = load(writer.path()).unwrap();
     writer
         .append_item(&Item::User {
+            typed: None,
             text: "written after the read".into(),
         })
         .unwrap();
@@ -68,7 +69,11 @@ fn resuming_last_claims_the_newest_session_that_can_be_locked() {
     // Each with a message: a session without one is never `last`.
     let started = |id: &str, created: &str| {
         let mut w = SessionWriter::create(dir.path(), &session(id, created)).unwrap();
-        w.append_item(&Item::User { text: "hi".into() }).unwrap();
+        w.append_item(&Item::User {
+            typed: None,
+            text: "hi".into(),
+        })
+        .unwrap();
     };
     started("old", "2026-12-01T00:00:00Z");
     started("new", "2026-12-02T00:00:00Z");
@@ -122,7 +127,10 @@ fn last_is_the_most_recently_used_session_with_a_message() {
             .unwrap();
         f.set_modified(used).unwrap();
     };
-    let user = |t: &str| Item::User { text: t.into() };
+    let user = |t: &str| Item::User {
+        typed: None,
+        text: t.into(),
+    };
     write("a", "2026-12-01T00:00:00Z", &[user("first")], false, at(30));
     write(
         "b",
@@ -159,7 +167,10 @@ fn a_rewind_replays_from_the_file() {
     use crate::protocol::Event;
     let dir = tempfile::tempdir().unwrap();
     let mut w = SessionWriter::create(dir.path(), &meta()).unwrap();
-    let user = |t: &str| Item::User { text: t.into() };
+    let user = |t: &str| Item::User {
+        typed: None,
+        text: t.into(),
+    };
     let items = crate::store::rewound::three_exchanges();
     for item in &items {
         w.append_item(item).unwrap();

@@ -344,6 +344,13 @@ pub async fn run(
             app.note(&crate::cli::bang::carried_note(ran.len()), pal.dim());
         }
         let text = crate::cli::bang::with_commands(&attached.text, &ran);
+        if let Some(at) = custom
+            .as_ref()
+            .and_then(|p| p.files())
+            .or(attached.files_at)
+        {
+            session.attached_from(at);
+        }
         let outcome = drive(
             &mut io,
             &mut app,

@@ -106,6 +106,7 @@ mod trust_question;
 mod tui;
 mod two_asks;
 mod type_ahead;
+mod typed_blocks;
 mod typed_paste;
 mod undo_bytes;
 mod undo_traps;

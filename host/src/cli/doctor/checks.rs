@@ -304,7 +304,7 @@ pub async fn plugins(setup: &Setup) -> Vec<Check> {
             Some(why) => Check::warn(
                 "plugins",
                 format!("{what} not loaded: {why}"),
-                quire::plugins::bundle::drift::fix_hint(name),
+                quire::plugins::bundle::drift::fix_hint(name, why),
             ),
         });
     }

@@ -274,7 +274,7 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
         let (state, fix) = if not_trusted {
             (super::untrusted::STATE, Some(super::untrusted::note(cwd)))
         } else {
-            (state(i), i.drift.as_ref().map(|_| fix(&b.name)))
+            (state(i), i.drift.as_ref().map(|why| fix(&b.name, why)))
         };
         let (problems, warnings) = if not_trusted {
             (0, 0)
@@ -359,8 +359,8 @@ fn state(i: &bundle::InstalledBundle) -> &'static str {
     }
 }
 
-fn fix(name: &str) -> String {
-    bundle::drift::fix_hint(name)
+fn fix(name: &str, why: &str) -> String {
+    bundle::drift::fix_hint(name, why)
 }
 
 /// The installed bundles' rows of `quire plugins list` (a drifted one
@@ -377,13 +377,13 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
             println!(
                 "{}",
                 json!({"name": name, "kind": "bundle", "scope": i.scope.label(),
-                       "state": state(i), "problems": problems, "warnings": warnings, "drift": i.drift, "fix": i.drift.as_ref().map(|_| fix(name)),
+                       "state": state(i), "problems": problems, "warnings": warnings, "drift": i.drift, "fix": i.drift.as_ref().map(|why| fix(name, why)),
                        "path": i.bundle.root})
             );
         } else if let Some(why) = &i.drift {
             listln!(
                 "{name:<24} drifted: plugin bundle not loaded, {why}; {}",
-                fix(name)
+                fix(name, why)
             );
         } else {
             listln!(

@@ -118,7 +118,7 @@ impl Converter {
             user: matches!(item, Item::User { .. }),
         });
         let (kind, content, extra) = match item {
-            Item::User { text } => ("user", Value::from(text), Map::new()),
+            Item::User { text, .. } => ("user", Value::from(text), Map::new()),
             Item::Image {
                 media_type, data, ..
             } => (

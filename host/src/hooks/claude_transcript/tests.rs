@@ -40,7 +40,11 @@ fn shown(t: &ClaudeTranscripts, session: &std::path::Path) -> (String, Vec<Value
 fn the_session_reads_as_claude_code_transcript_lines() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = SessionWriter::create(dir.path(), &meta()).unwrap();
-    w.append_item(&Item::User { text: "go".into() }).unwrap();
+    w.append_item(&Item::User {
+        typed: None,
+        text: "go".into(),
+    })
+    .unwrap();
     w.append_item(&Item::Context {
         source: "skills".into(),
         text: "catalog".into(),
@@ -100,6 +104,7 @@ fn the_session_reads_as_claude_code_transcript_lines() {
     // Later records are appended; the lines written stay as they were.
     w.append_withdrawn(0).unwrap();
     w.append_item(&Item::User {
+        typed: None,
         text: "more".into(),
     })
     .unwrap();
@@ -107,6 +112,7 @@ fn the_session_reads_as_claude_code_transcript_lines() {
         .unwrap();
     w.append_withdrawn(2).unwrap();
     w.append_item(&Item::User {
+        typed: None,
         text: "again".into(),
     })
     .unwrap();
@@ -128,7 +134,11 @@ fn the_session_reads_as_claude_code_transcript_lines() {
 fn a_compaction_starts_a_new_chain_with_its_summary() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = SessionWriter::create(dir.path(), &meta()).unwrap();
-    w.append_item(&Item::User { text: "go".into() }).unwrap();
+    w.append_item(&Item::User {
+        typed: None,
+        text: "go".into(),
+    })
+    .unwrap();
     w.append_compacted(&[Item::CompactionSummary {
         text: "so far".into(),
     }])

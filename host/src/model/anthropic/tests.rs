@@ -14,6 +14,7 @@ fn request() -> ModelRequest {
                 text: "We started.".into(),
             },
             Item::User {
+                typed: None,
                 text: "read a.txt".into(),
             },
             Item::Context {
@@ -273,7 +274,10 @@ async fn redacted_thinking_is_kept_whole() {
 fn thinking_goes_back_before_the_answer_and_the_budget_turns_it_on() {
     let r = ModelRequest {
         items: vec![
-            Item::User { text: "go".into() },
+            Item::User {
+                typed: None,
+                text: "go".into(),
+            },
             Item::Thinking {
                 text: "plan".into(),
                 signature: "S".into(),

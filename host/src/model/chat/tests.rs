@@ -13,6 +13,7 @@ fn request() -> ModelRequest {
         instructions: "You are quire.".into(),
         items: vec![
             Item::User {
+                typed: None,
                 text: "list and read".into(),
             },
             Item::Context {
@@ -349,7 +350,10 @@ async fn done_before_a_finish_reason_is_stream_cut() {
 #[test]
 fn context_after_a_tool_result_is_a_user_message() {
     let items = vec![
-        Item::User { text: "go".into() },
+        Item::User {
+            typed: None,
+            text: "go".into(),
+        },
         Item::ToolCall {
             call_id: "c".into(),
             name: "shell".into(),
@@ -379,7 +383,10 @@ fn context_after_a_tool_result_is_a_user_message() {
 /// one user message, its parts in order.
 #[test]
 fn user_items_in_a_row_are_one_user_message() {
-    let user = |t: &str| Item::User { text: t.into() };
+    let user = |t: &str| Item::User {
+        typed: None,
+        text: t.into(),
+    };
     let items = vec![
         Item::Context {
             source: "hooks".into(),

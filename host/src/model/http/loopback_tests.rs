@@ -104,7 +104,10 @@ fn request() -> ModelRequest {
     ModelRequest {
         model: "m".into(),
         instructions: "sys".into(),
-        items: vec![Item::User { text: "hi".into() }],
+        items: vec![Item::User {
+            typed: None,
+            text: "hi".into(),
+        }],
         tools: Vec::new(),
         max_output_tokens: None,
         cache_key: None,

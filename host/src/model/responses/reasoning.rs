@@ -122,7 +122,10 @@ mod tests {
             name: "shell".into(),
             arguments: "{}".into(),
         };
-        let user = Item::User { text: "u".into() };
+        let user = Item::User {
+            typed: None,
+            text: "u".into(),
+        };
         let items = vec![
             reasoning("enc"),
             reasoning("enc2"),

@@ -8,6 +8,7 @@ use crate::protocol::ToolSpec;
 fn history() -> Vec<Item> {
     vec![
         Item::User {
+            typed: None,
             text: "list files".into(),
         },
         Item::Context {

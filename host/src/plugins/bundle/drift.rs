@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::share::digest::{self, Drift};
-use crate::share::{Kind, LockFile};
+use crate::share::{Kind, LockFile, ShareError};
 use crate::skills::Skill;
 
 /// Why `bundle` may not be loaded, when its files differ from its lock.
@@ -31,21 +31,28 @@ pub fn drift_at(root: &Path) -> Option<String> {
         .filter_map(|dir| LockFile::load(&dir).ok())
         .find_map(|lock| lock.find(Kind::Bundle, &name).cloned())?;
     // A folder that cannot be read as plain files (a named pipe in it)
-    // says why, not that every file is missing.
+    // says why, not that every file is missing, and what removes it.
     let now = match digest::of_folder(root) {
         Ok(now) => now,
-        Err(e) => {
-            return Some(format!(
-                "its files cannot be checked against quire.lock: {e}"
-            ));
+        Err(ShareError::NotPlain { path, message }) => {
+            let path = crate::commands::allowed::shell_word(&path.display().to_string());
+            return Some(format!("{NOT_PLAIN}{message}: `rm -- {path}`"));
         }
+        Err(e) => return Some(format!("its files cannot be read to check them: {e}")),
     };
     let d = Drift::between(&entry.files, &now);
     (!d.is_clean()).then(|| format!("its files differ from quire.lock ({})", d.describe()))
 }
 
-/// What to run about a drifted plugin `name`.
-pub fn fix_hint(name: &str) -> String {
+/// How [`drift_at`] begins when the folder holds what is not a plain
+/// file: `quire share sync` refuses such a folder, so it is removed first.
+const NOT_PLAIN: &str = "its files cannot be checked against quire.lock: ";
+
+/// What to run about plugin `name`, drifted for `why` ([`drift`]).
+pub fn fix_hint(name: &str, why: &str) -> String {
+    if why.starts_with(NOT_PLAIN) {
+        return "then `quire share sync --force` restores any locked file that changed".into();
+    }
     format!(
         "`quire share sync --force` restores it, `quire share update {name}` reviews and takes the new version"
     )
@@ -65,7 +72,8 @@ pub fn flag_skills(skills: &mut [Skill]) {
             .clone();
         if let (Some(why), Some(name)) = (why, root.file_name()) {
             let name = name.to_string_lossy();
-            skill.drift = Some(format!("plugin {name}: {why}; {}", fix_hint(&name)));
+            let hint = fix_hint(&name, &why);
+            skill.drift = Some(format!("plugin {name}: {why}; {hint}"));
         }
     }
 }

@@ -166,7 +166,7 @@ fn scan_with_clashes(
                         warnings.push(format!(
                             "plugin '{}' is not loaded: {why}; {}",
                             bundle.name,
-                            super::drift::fix_hint(&bundle.name)
+                            super::drift::fix_hint(&bundle.name, why)
                         ));
                     }
                     out.push(InstalledBundle {
@@ -372,7 +372,7 @@ fn held_back(
             let reason = format!(
                 "plugin '{}' is held back, {why}; {}",
                 bundle.name,
-                super::drift::fix_hint(&bundle.name)
+                super::drift::fix_hint(&bundle.name, why)
             );
             spec.enabled = true;
             spec.lazy = false;

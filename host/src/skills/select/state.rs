@@ -360,7 +360,7 @@ impl SelectionState {
         let mut catalogs: Vec<&str> = Vec::new();
         for item in history {
             match item {
-                Item::User { text } => previous = Some(text.clone()),
+                Item::User { text, .. } => previous = Some(text.clone()),
                 Item::Context { source, text } if source == CONTEXT_SOURCE => catalogs.push(text),
                 Item::SkillActivation { name, body } => push(&mut active, name, Some(body.clone())),
                 // A later version of an active skill's text replaces it.

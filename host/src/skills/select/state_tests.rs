@@ -22,6 +22,7 @@ fn a_resumed_history_restores_active_skills_and_new_clears_them() {
     let s = state();
     s.sync_history(&[
         Item::User {
+            typed: None,
             text: "$pdf-forms go".into(),
         },
         Item::SkillActivation {
@@ -196,6 +197,7 @@ fn a_resumed_history_keeps_what_its_catalogs_said() {
     let described: Vec<&str> = said.lines().filter(|l| l.starts_with("- ")).collect();
     assert!(!described.is_empty(), "{said}");
     let mut history = vec![Item::User {
+        typed: None,
         text: message.into(),
     }];
     history.extend(first.iter().cloned());
@@ -227,6 +229,7 @@ fn a_resumed_history_keeps_what_its_catalogs_said() {
 fn a_resumed_history_whose_last_catalog_offers_the_same_gets_none() {
     let s = state();
     let mut history = vec![Item::User {
+        typed: None,
         text: "fill the pdf form".into(),
     }];
     history.extend(s.begin_turn("fill the pdf form"));

@@ -503,7 +503,7 @@ fn stable_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// The user message before the one that started this turn (`message`).
 fn previous_message<'a>(history: &'a [Item], message: &str) -> Option<&'a str> {
     let mut users = history.iter().rev().filter_map(|i| match i {
-        Item::User { text } => Some(text.as_str()),
+        Item::User { text, .. } => Some(text.as_str()),
         _ => None,
     });
     let last = users.next()?;

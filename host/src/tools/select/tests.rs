@@ -75,7 +75,10 @@ fn names(specs: &[ToolSpec]) -> Vec<String> {
 }
 
 fn user(text: &str) -> Item {
-    Item::User { text: text.into() }
+    Item::User {
+        typed: None,
+        text: text.into(),
+    }
 }
 
 #[test]

@@ -29,10 +29,11 @@ impl App {
         self.patches.restart(items);
         for item in items {
             match item {
-                Item::User { text } => {
+                Item::User { text, typed } => {
                     // As it was typed (and shown live): the files its
                     // @mentions attached are not part of it.
-                    let lines = cells::user(quire::store::as_typed(text), self.width, &pal);
+                    let typed = quire::store::typed_part(text, *typed);
+                    let lines = cells::user(typed, self.width, &pal);
                     self.commit.extend(lines);
                 }
                 Item::Assistant { text } => {
