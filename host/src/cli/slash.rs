@@ -189,6 +189,11 @@ pub fn exec_warning(
 /// A command's message, ready to send.
 pub struct Prepared {
     pub text: String,
+    /// Whether `text` has its `@path` files attached already (a custom
+    /// command's expansion attaches those its own text and arguments
+    /// name, not those of its `!` lines' output): then they are not
+    /// attached again.
+    pub files_attached: bool,
     /// The model to go back to after the task, when the command chose one.
     pub previous_model: Option<String>,
 }
@@ -224,6 +229,9 @@ pub async fn prepare(
     let expanded = commands::expand(cmd, args, &ctx)
         .await
         .map_err(|e| e.to_string())?;
+    for w in expanded.warnings {
+        session.warn(w);
+    }
     let previous_model = match expanded.model.as_deref() {
         Some(m) if m != session.model() => {
             let before = session.model().to_string();
@@ -234,6 +242,7 @@ pub async fn prepare(
     };
     Ok(Some(Prepared {
         text: expanded.text,
+        files_attached: true,
         previous_model,
     }))
 }
@@ -251,6 +260,7 @@ pub async fn prepare_interactive(
         let text = crate::session_view::init::message(session.cwd(), args)?;
         return Ok(Some(Prepared {
             text,
+            files_attached: false,
             previous_model: None,
         }));
     }
