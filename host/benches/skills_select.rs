@@ -69,7 +69,7 @@ fn real() {
     let config = SkillsConfig::default();
     // Every labelled set: the tuning set, then the held-out ones in the
     // order they were written.
-    let files: [(&str, &str, &str); 18] = [
+    let files: [(&str, &str, &str); 19] = [
         (
             "tuning",
             "real-eval.json",

@@ -147,19 +147,19 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
     };
     let token = interrupts.begin();
-    // `/name args` of a custom command: its expanded message (and model).
-    let (files_at, prompt) = match super::slash::prepare(&prompt, &mut session, &token).await {
-        Ok(Some(p)) => (p.files(), p.text),
-        Ok(None) => (None, prompt),
+    // `/name args` of a custom command: its expanded message (and model),
+    // its files attached. Otherwise `@path` in the task: the file's
+    // contents after it (not in piped context, which is data).
+    let prompt = match super::slash::prepare(&prompt, &mut session, &token).await {
+        Ok(Some(p)) if p.files_attached => super::mention::attached_already(&mut session, &p),
+        Ok(Some(p)) => super::mention::attach_in(&mut session, &p.text, p.files()),
+        Ok(None) => super::mention::attach_in(&mut session, &prompt, None),
         Err(message) => {
             interrupts.end();
             super::run::drive_future(session.end("other"), &mut rx, renderer.as_mut()).await;
             return fail(&mut renderer, EXIT_USAGE, message);
         }
     };
-    // `@path` in the task: the file's contents after it (not in piped
-    // context, which is data).
-    let prompt = super::mention::attach_in(&mut session, &prompt, files_at);
     // Piped context goes after the task, also after a command's expansion.
     let prompt = match &context {
         Some(c) => super::stdin::with_context(&prompt, c),

@@ -78,6 +78,18 @@ pub fn attach_in(
     attached.text
 }
 
+/// The text of a custom command whose expansion attached its files
+/// already; the session learns where they begin.
+pub fn attached_already(
+    session: &mut quire::agent::Session,
+    prepared: &super::slash::Prepared,
+) -> String {
+    if let Some(at) = prepared.files() {
+        session.attached_from(at);
+    }
+    prepared.text.clone()
+}
+
 /// The file's text when `rel` names a small UTF-8 file under `root`, else
 /// why not.
 fn read_inside(root: &Path, rel: &str) -> Result<String, String> {

@@ -374,7 +374,12 @@ pub async fn run(
                     match super::slash::prepare_interactive(line, &mut session, &token).await {
                         Ok(Some(p)) => {
                             renderer.patches.begin_task();
-                            let text = super::mention::attach_in(&mut session, &p.text, p.files());
+                            let text = match p.files_attached {
+                                true => super::mention::attached_already(&mut session, &p),
+                                false => {
+                                    super::mention::attach_in(&mut session, &p.text, p.files())
+                                }
+                            };
                             let text = bang::with_commands(&text, &ran_before.take());
                             drive(&mut session, &mut rx, &mut renderer, &text, token).await;
                             super::slash::restore(&mut session, &p);

@@ -192,6 +192,11 @@ pub struct Prepared {
     /// Where the files the command attached begin in `text` (its length
     /// when it attached none).
     pub files_at: usize,
+    /// Whether `text` has its `@path` files attached already (a custom
+    /// command's expansion attaches those its own text and arguments
+    /// name, not those of its `!` lines' output): then they are not
+    /// attached again.
+    pub files_attached: bool,
     /// The model to go back to after the task, when the command chose one.
     pub previous_model: Option<String>,
 }
@@ -227,6 +232,9 @@ pub async fn prepare(
     let expanded = commands::expand(cmd, args, &ctx)
         .await
         .map_err(|e| e.to_string())?;
+    for w in expanded.warnings {
+        session.warn(w);
+    }
     let previous_model = match expanded.model.as_deref() {
         Some(m) if m != session.model() => {
             let before = session.model().to_string();
@@ -238,6 +246,7 @@ pub async fn prepare(
     Ok(Some(Prepared {
         files_at: expanded.files_at,
         text: expanded.text,
+        files_attached: true,
         previous_model,
     }))
 }
@@ -256,6 +265,7 @@ pub async fn prepare_interactive(
         return Ok(Some(Prepared {
             files_at: text.len(),
             text,
+            files_attached: false,
             previous_model: None,
         }));
     }

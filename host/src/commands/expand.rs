@@ -2,7 +2,9 @@
 //! `$ARGUMENTS` / `$1`…, `` !`command` `` and blocks fenced with "```!"
 //! replaced by the command's output (run in the session's sandbox, only
 //! when the command's `allowed-tools` permit it), and `@path` files inside
-//! the workspace attached.
+//! the workspace attached: those the command's own text names and those
+//! typed in its arguments, never those in the output of a `!` line, which
+//! is data (a `git diff` may hold `@../shared.md`).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,7 +35,8 @@ pub struct ExpandContext {
     pub shell_env: crate::tools::shell::ShellEnvironment,
 }
 
-/// The message to send, and the model to send it to.
+/// The message to send (its `@path` files attached), and the model to
+/// send it to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expanded {
     pub text: String,
@@ -41,6 +44,8 @@ pub struct Expanded {
     /// any were attached (`text`'s length when none were).
     pub files_at: usize,
     pub model: Option<String>,
+    /// Mentions that read as paths but were not attached, and why.
+    pub warnings: Vec<String>,
 }
 
 /// Expands `cmd` called with `args`.
@@ -65,10 +70,13 @@ pub async fn expand(
                 ),
             }
         })?;
+        let files_at = text.len();
+        let (text, warnings) = attach_files(cmd, &text, [text.as_str()], &ctx.cwd)?;
         return Ok(Expanded {
-            files_at: text.len(),
+            files_at,
             text,
             model: cmd.model.clone(),
+            warnings,
         });
     }
     let pieces = pieces(&cmd.body, args).map_err(|(line, why)| CommandError::Placeholder {
@@ -79,11 +87,21 @@ pub async fn expand(
     })?;
     let text = run_lines(cmd, &pieces, ctx).await?;
     let files_at = text.len();
-    let text = attach_files(cmd, &text, &ctx.cwd)?;
+    // Mentions are read in the command's text and the arguments as typed,
+    // not in what its `!` lines printed.
+    let written = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Text(t) => Some(t.as_str()),
+            Piece::Command { .. } => None,
+        })
+        .chain([args]);
+    let (text, warnings) = attach_files(cmd, &text, written, &ctx.cwd)?;
     Ok(Expanded {
         files_at,
         text,
         model: cmd.model.clone(),
+        warnings,
     })
 }
 
@@ -348,16 +366,36 @@ async fn run_one(
     Ok(text)
 }
 
-/// Appends the files named `@path` (relative to `cwd`, inside it).
-fn attach_files(cmd: &SlashCommand, text: &str, cwd: &Path) -> Result<String, CommandError> {
+/// `text` with the files named `@path` in `written` appended (relative
+/// to `cwd`, inside it; each once), and the mentions that read as paths
+/// but name no file.
+fn attach_files<'a>(
+    cmd: &SlashCommand,
+    text: &str,
+    written: impl IntoIterator<Item = &'a str>,
+    cwd: &Path,
+) -> Result<(String, Vec<String>), CommandError> {
     let mut files: Vec<(String, String)> = Vec::new();
-    for mention in super::mentions::mentions(text) {
+    let mut seen: Vec<String> = Vec::new();
+    let mut warnings = Vec::new();
+    for mention in written.into_iter().flat_map(super::mentions::mentions) {
         let rel = mention.path.as_str();
-        if files.iter().any(|(p, _)| p == rel) {
+        if seen.iter().any(|p| p == rel) {
             continue;
         }
+        seen.push(rel.to_string());
         let path = cwd.join(rel);
         if !path.is_file() {
+            if mention.looks_like_path() {
+                let why = match path.exists() {
+                    true => "it is not a file",
+                    false => "no such file in the workspace",
+                };
+                warnings.push(format!(
+                    "{} is not attached: {why}",
+                    super::mentions::mention_form(rel)
+                ));
+            }
             continue;
         }
         let bad = |message: String| CommandError::File {
@@ -391,7 +429,7 @@ fn attach_files(cmd: &SlashCommand, text: &str, cwd: &Path) -> Result<String, Co
             content.trim_end()
         ));
     }
-    Ok(out)
+    Ok((out, warnings))
 }
 
 #[cfg(test)]

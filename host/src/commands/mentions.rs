@@ -21,12 +21,19 @@ impl Mention {
 
 /// The mentions of `text`, in order: an `@` at the start of a word
 /// (`me@example.com` is not one), up to the next whitespace with trailing
-/// punctuation left off, or `@"…"` up to the closing quote.
+/// punctuation left off, or `@"…"` up to the closing quote. Nothing in
+/// code (`` `npm i @scope/pkg` ``, a fenced block) is a mention.
 pub fn mentions(text: &str) -> Vec<Mention> {
     let mut out = Vec::new();
+    let mut code = super::code_spans::code_ranges(text).into_iter().peekable();
     let mut prev_space = true;
     let mut i = 0;
     while let Some(c) = text[i..].chars().next() {
+        if let Some(span) = code.next_if(|r| r.start <= i) {
+            i = i.max(span.end);
+            prev_space = false;
+            continue;
+        }
         if c == '@' && prev_space {
             let rest = &text[i + 1..];
             if let Some(quoted) = rest.strip_prefix('"')
@@ -43,8 +50,12 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 prev_space = false;
                 continue;
             }
+            // A mention ends at whitespace or where code begins.
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let path = rest[..end].trim_end_matches([',', '.', ';', ':', ')', '?', '!', '"']);
+            let end = code
+                .peek()
+                .map_or(end, |r| end.min(r.start.saturating_sub(i + 1)));
+            let path = rest[..end].trim_end_matches([',', '.', ';', ':', ')', '?', '!', '"', '`']);
             if !path.is_empty() {
                 out.push(Mention {
                     path: path.to_string(),
@@ -94,6 +105,19 @@ mod tests {
         let m = mentions("thanks @alice, see @../a.txt and @\"notes\"");
         let like: Vec<bool> = m.iter().map(Mention::looks_like_path).collect();
         assert_eq!(like, [false, true, true]);
+    }
+
+    #[test]
+    fn nothing_in_code_is_a_mention_and_none_ends_in_a_backquote() {
+        assert_eq!(
+            paths("run `npm install @anthropic-ai/claude-agent-sdk@latest` and @a.txt`"),
+            ["a.txt"]
+        );
+        assert_eq!(
+            paths("```bash\nnpm install -g @openai/codex\n```\nsee @b.md\n"),
+            ["b.md"]
+        );
+        assert_eq!(paths("@c.md`code` and `x`@d.md"), ["c.md"]);
     }
 
     #[test]

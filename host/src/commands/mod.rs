@@ -11,6 +11,7 @@
 //!   lines run in the sandbox, limited by [`allowed`].
 
 pub(crate) mod allowed;
+mod code_spans;
 pub(crate) mod codex_prompt;
 pub mod discover;
 pub mod expand;

@@ -316,10 +316,16 @@ pub async fn run(
                     continue;
                 }
             };
-        let send = custom
-            .as_ref()
-            .map_or(message.as_str(), |p| p.text.as_str());
-        let attached = mention::attach(&setup.cwd, send);
+        // A custom command's files are attached by its expansion.
+        let attached = match &custom {
+            Some(p) if p.files_attached => mention::Attached {
+                text: p.text.clone(),
+                warnings: Vec::new(),
+                files_at: None,
+            },
+            Some(p) => mention::attach(&setup.cwd, &p.text),
+            None => mention::attach(&setup.cwd, &message),
+        };
         let again = match super::images::attach(&mut app, &mut session, &message) {
             Ok(again) => again,
             Err(e) => {

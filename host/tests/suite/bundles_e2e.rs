@@ -11,6 +11,7 @@ mod claude_layout;
 mod claude_mcp_names;
 mod clone;
 mod command_args;
+mod command_mentions;
 mod commands;
 mod drift;
 mod exec_slash_skill;

@@ -1,0 +1,128 @@
+//! `@path` in custom commands: the files the command's own text and its
+//! arguments name are attached once; the output of its `!` lines (a `git
+//! diff`) is data, never read for mentions; code (`npm i @scope/pkg`) holds
+//! no mention.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use super::commands::bodies;
+use super::support::model_server::Reply;
+use super::support::quire::TestEnv;
+use super::{isolate, run};
+
+/// A repository with `a.txt` committed, a command `/staged` that shows the
+/// staged change and names `@plan.txt`, and a staged file whose text
+/// mentions `@a.txt` and a file outside the workspace.
+fn diff_command_env() -> TestEnv {
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "A-FILE-CONTENT-3\n");
+    env.write("plan.txt", "PLAN-CONTENT-9\n");
+    env.write("arg.txt", "ARG-CONTENT-5\n");
+    env.commit_all();
+    let outside = env.home.path().join("shared.md");
+    std::fs::write(&outside, "OUTSIDE-CONTENT-1\n").expect("write outside");
+    // Not CLAUDE.md, whose imports are the project's instructions.
+    env.write(
+        "notes.md",
+        &format!(
+            "# Project\nSee @../shared.md, @{} and @a.txt too\n",
+            outside.display()
+        ),
+    );
+    env.git(&["add", "notes.md"]);
+    env.write(
+        ".claude/commands/staged.md",
+        "---\ndescription: Show the change\n---\nChange: !`git diff --cached`\nFollow @plan.txt for $ARGUMENTS.\n",
+    );
+    env
+}
+
+#[test]
+fn a_commands_bang_output_is_never_read_for_mentions_and_its_files_come_once() {
+    let env = diff_command_env();
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/staged @arg.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    // The diff reached the model as it is…
+    assert!(sent.contains("+See @../shared.md"), "{sent}");
+    // …and named no file: neither the outside one (no refusal) nor a.txt.
+    assert!(!sent.contains("<file path=\\\"a.txt\\\">"), "{sent}");
+    assert!(!sent.contains("A-FILE-CONTENT-3"), "{sent}");
+    assert!(!sent.contains("OUTSIDE-CONTENT-1"), "{sent}");
+    // The command's own file and the argument's: each attached once.
+    assert_eq!(
+        sent.matches("<file path=\\\"plan.txt\\\">").count(),
+        1,
+        "{sent}"
+    );
+    assert_eq!(
+        sent.matches("<file path=\\\"arg.txt\\\">").count(),
+        1,
+        "{sent}"
+    );
+    assert_eq!(sent.matches("PLAN-CONTENT-9").count(), 1, "{sent}");
+    let warnings = r.of_type("warning");
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w["message"].as_str().unwrap_or("").contains("shared.md")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn the_line_repl_attaches_a_commands_file_once_and_not_from_bang_output() {
+    let env = diff_command_env();
+    env.server.push(Reply::text("done"));
+    let mut cmd = env.command(&[]);
+    isolate(&env, &mut cmd);
+    cmd.stdin(Stdio::piped()).env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("spawn quire");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"/staged now\n")
+        .expect("write");
+    let r = super::support::quire::finish(child);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert_eq!(
+        sent.matches("<file path=\\\"plan.txt\\\">").count(),
+        1,
+        "{sent}\n{}",
+        r.stderr
+    );
+    assert!(!sent.contains("A-FILE-CONTENT-3"), "{sent}");
+    assert!(!sent.contains("OUTSIDE-CONTENT-1"), "{sent}");
+    assert!(!r.stderr.contains("outside the workspace"), "{}", r.stderr);
+}
+
+#[test]
+fn npm_names_in_a_commands_code_are_no_file_mentions() {
+    let env = TestEnv::new("chat");
+    env.write(
+        ".claude/commands/setup.md",
+        "---\ndescription: Set up\n---\nInstall it:\n\n```bash\nnpm install -g @openai/codex\n```\n\nOr run `npm install @anthropic-ai/claude-agent-sdk@latest` and read @missing/notes.md.\n",
+    );
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/setup"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warnings: Vec<String> = r
+        .of_type("warning")
+        .iter()
+        .filter_map(|w| w["message"].as_str().map(str::to_string))
+        .filter(|m| m.contains("is not attached"))
+        .collect();
+    // Only the mention outside code, whole.
+    assert_eq!(
+        warnings,
+        ["@missing/notes.md is not attached: no such file in the workspace"],
+        "{}",
+        r.stdout
+    );
+    let sent = bodies(&env);
+    assert!(sent.contains("npm install -g @openai/codex"), "{sent}");
+}
