@@ -574,16 +574,19 @@ fn day_of(created: &str) -> String {
     }
 }
 
-/// Finds a session to resume in the sessions folder of `config`.
+/// Finds a session to resume in the sessions folder of `config`; `here`
+/// (`--here`): an id's session is continued in `cwd` even when it was
+/// started in another folder (see `store::claim`).
 pub fn find_session(
     config: &Config,
     home: &Path,
     cwd: &Path,
     query: &str,
+    here: bool,
 ) -> Result<LoadedSession, AgentError> {
     let dir = config
         .sessions_dir
         .clone()
         .unwrap_or_else(|| home.join("sessions"));
-    Ok(store::claim(&dir, cwd, query)?)
+    Ok(store::claim(&dir, cwd, query, here)?)
 }

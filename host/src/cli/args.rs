@@ -23,8 +23,8 @@ pub struct Cli {
     /// commands: init, login, config, setup, update).
     pub prompt: Option<String>,
 
-    /// Continue a session of this directory: `last`, an id (prefix), or
-    /// nothing for a picker.
+    /// Continue a session of this directory: `last` (the one used last), an
+    /// id (prefix), or nothing for a picker (most recently used first).
     #[arg(long, value_name = "last|ID", num_args = 0..=1, default_missing_value = "")]
     pub resume: Option<String>,
 
@@ -153,7 +153,7 @@ pub enum Command {
     Share(super::share::ShareArgs),
     /// Custom slash commands (.quire/commands, .claude/commands, ~/.quire/commands, ~/.codex/prompts, plugins): list them.
     Commands(super::slash_list::CommandsArgs),
-    /// Continue a past session of this directory (a picker, or `last`/--last, or an id).
+    /// Continue a past session of this directory (a picker, most recently used first, or `last`/--last, or an id).
     Resume(ResumeArgs),
     /// Trust a repository so its own settings (.quire/config.toml, .mcp.json, skills, plugins) are used.
     Trust(super::trust::TrustArgs),
@@ -207,9 +207,18 @@ pub struct ExecArgs {
     #[arg(long, global = true, hide = true, conflicts_with = "json")]
     pub experimental_json: bool,
 
-    /// Continue a session of this directory: `last` (the newest) or a session id (prefix).
+    /// Continue a session of this directory: `last` (the one used last,
+    /// the first `quire sessions list` shows; refused, never passed over,
+    /// while another quire has it open or its file cannot be written) or a
+    /// session id (prefix).
     #[arg(long, value_name = "last|ID")]
     pub resume: Option<String>,
+
+    /// With --resume ID (or `resume ID`): continue the session in this
+    /// folder although it was started in another, for a project folder
+    /// moved, renamed or deleted since.
+    #[arg(long, global = true)]
+    pub here: bool,
 
     /// A JSON Schema file the task's answer must match, as Codex's: the
     /// model is asked for one JSON value (strict structured output on the
@@ -293,7 +302,7 @@ pub struct SessionsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionsCommand {
-    /// Show id, date, directory and first prompt of each session, newest first.
+    /// Show id, last use, directory and first prompt of each session, the most recently used first (the order of the resume pickers; `--resume last` is the first of a folder's).
     List {
         /// One JSON object per line (every session, with `parent` and `turns`).
         #[arg(long)]

@@ -115,10 +115,25 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
     }
     let prompt = prompt.text;
     let resume = match &resume {
-        Some(q) => match find_session(&setup.config, &setup.home, &setup.cwd, q) {
+        Some(q) if args.here && q == "last" => {
+            return fail(
+                &mut renderer,
+                EXIT_USAGE,
+                "--here continues a session named by its id in this folder (`quire sessions list` shows the ids and folders); `last` is always this folder's own: quire exec --resume ID --here \"TASK\"".into(),
+            );
+        }
+        Some(q) => match find_session(&setup.config, &setup.home, &setup.cwd, q, args.here) {
             Ok(s) => Some(s),
             Err(e) => return fail(&mut renderer, EXIT_USAGE, e.to_string()),
         },
+        None if args.here => {
+            return fail(
+                &mut renderer,
+                EXIT_USAGE,
+                "--here goes with the session to continue: quire exec --resume ID --here \"TASK\""
+                    .into(),
+            );
+        }
         None => None,
     };
     let slash = super::slash::init(&setup.config, &setup.home, &setup.cwd);

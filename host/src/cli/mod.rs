@@ -315,6 +315,7 @@ async fn interactive(cli: &Cli, resume: Option<Option<String>>, prompt: Option<S
             experimental_json: false,
             output_schema: None,
             resume: None,
+            here: false,
             max_turns: None,
             output_last_message: None,
             images: cli.images.clone(),

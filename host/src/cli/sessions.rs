@@ -70,9 +70,12 @@ pub fn run(global: &GlobalArgs, args: &SessionsArgs) -> i32 {
     if sessions.is_empty() {
         return EXIT_OK;
     }
-    println!("{:<36}  {:<19}  {:<30}  FIRST PROMPT", "ID", "DATE", "CWD");
+    println!(
+        "{:<36}  {:<19}  {:<30}  FIRST PROMPT",
+        "ID", "LAST USED", "CWD"
+    );
     for s in sessions {
-        let date: String = s.created.replace('T', " ").chars().take(19).collect();
+        let date = s.last_used();
         // A subagent's session (`--all`) under its parent's, indented.
         let id = if s.parent.is_some() {
             format!("  {}", one_line(&s.id))

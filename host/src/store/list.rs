@@ -10,7 +10,7 @@ use super::summary::{SessionSummary, Unreadable, summarize};
 /// regular file).
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
-    /// Newest first.
+    /// The most recently used first.
     pub sessions: Vec<SessionSummary>,
     /// By path.
     pub unreadable: Vec<Unreadable>,
@@ -19,13 +19,13 @@ pub struct Listing {
     pub copies: Vec<Copy>,
 }
 
-/// Every session in `dir`, newest first. Unreadable files are left out
+/// Every session in `dir`, the most recently used first. Unreadable files are left out
 /// ([`list_all`] names them).
 pub fn list(dir: &Path) -> Result<Vec<SessionSummary>, StoreError> {
     Ok(list_all(dir)?.sessions)
 }
 
-/// Every session in `dir`, newest first, and the files that are not.
+/// Every session in `dir`, the most recently used first, and the files that are not.
 pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -50,9 +50,7 @@ pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
         }
     }
     (listing.sessions, listing.copies) = set_apart(std::mem::take(&mut listing.sessions));
-    listing
-        .sessions
-        .sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+    listing.sessions.sort_by(by_activity);
     listing.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(listing)
 }
@@ -65,22 +63,32 @@ pub fn list_all(dir: &Path) -> Result<Listing, StoreError> {
 /// when it began), then by creation.
 pub fn by_last_use(sessions: impl IntoIterator<Item = SessionSummary>) -> Vec<SessionSummary> {
     let mut used: Vec<SessionSummary> = sessions.into_iter().filter(super::listed).collect();
-    used.sort_by(|a, b| {
-        b.modified
-            .cmp(&a.modified)
-            .then_with(|| b.created.cmp(&a.created))
-            .then_with(|| b.id.cmp(&a.id))
-    });
+    used.sort_by(by_activity);
     used
 }
 
-/// The most recently used session started in `cwd` that no other quire
-/// holds open (`--resume last`: a session of another directory is never
-/// continued here by accident). See [`by_last_use`] and [`newest_free`].
+/// The order of every listing (`sessions list`, the resume pickers) and
+/// of `last`: the most recently used first — by the file's last write,
+/// then by creation — so the conversation `--resume last` continues is
+/// the first one listed.
+fn by_activity(a: &SessionSummary, b: &SessionSummary) -> std::cmp::Ordering {
+    b.modified
+        .cmp(&a.modified)
+        .then_with(|| b.created.cmp(&a.created))
+        .then_with(|| b.id.cmp(&a.id))
+}
+
+/// The most recently used session started in `cwd` (`--resume last`: a
+/// session of another directory is never continued here by accident).
+/// See [`by_last_use`]. Whether it can be continued (another quire may
+/// hold it) is for [`claim`] to say: `last` never means an older session
+/// because the newest cannot go on.
 pub fn last_in(dir: &Path, cwd: &Path) -> Result<SessionSummary, StoreError> {
     let here = cwd.display().to_string();
-    let mine = by_last_use(list(dir)?.into_iter().filter(|s| s.cwd == here));
-    newest_free(mine).ok_or_else(|| nothing_to_resume(dir, cwd))
+    by_last_use(list(dir)?.into_iter().filter(|s| s.cwd == here))
+        .into_iter()
+        .next()
+        .ok_or_else(|| nothing_to_resume(dir, cwd))
 }
 
 /// Why `last` finds nothing to resume in `cwd`: a damaged session file
@@ -113,21 +121,6 @@ pub fn nothing_to_resume(dir: &Path, cwd: &Path) -> StoreError {
     }
 }
 
-/// What `last` means among `sessions` (most recently used first, as
-/// [`by_last_use`] orders them): the first one no other quire holds open;
-/// when every one is held, the first, so that resuming it is refused
-/// naming the process that holds it.
-pub fn newest_free(sessions: impl IntoIterator<Item = SessionSummary>) -> Option<SessionSummary> {
-    let mut newest = None;
-    for s in sessions {
-        if !super::lock::in_use(&s.path) {
-            return Some(s);
-        }
-        newest.get_or_insert(s);
-    }
-    newest
-}
-
 /// Finds a session by `last` or by the start or the end of its id. Ids
 /// are UUIDv7: their first 8 digits are the time and shared by every
 /// session begun within about a minute, their last digits are random, so
@@ -142,7 +135,9 @@ pub fn find(dir: &Path, query: &str) -> Result<SessionSummary, StoreError> {
     if query == "last" {
         // The last used top-level session (subagents' files are resumed
         // through their parent).
-        return newest_free(by_last_use(all))
+        return by_last_use(all)
+            .into_iter()
+            .next()
             .ok_or_else(|| StoreError::NotFound(query.to_string()));
     }
     let matches: Vec<SessionSummary> = all
@@ -198,41 +193,49 @@ pub fn resumable(dir: &Path, cwd: &Path, query: &str) -> Result<SessionSummary, 
     let found = find(dir, query)?;
     if found.cwd != cwd.display().to_string() {
         return Err(StoreError::OtherDirectory {
+            gone: !Path::new(&found.cwd).is_dir(),
             id: found.id,
             cwd: found.cwd,
+            here: cwd.display().to_string(),
         });
     }
     Ok(found)
 }
 
 /// [`resumable`], read, and for `last` claimed: the most recently used
-/// session started in `cwd` ([`by_last_use`]) whose file this process can
-/// lock is locked before it is read, so quires resuming `last` at the same
-/// moment each get a different free session instead of one losing the race
-/// with "in use". When every one is held, the most recently used is read,
-/// and continuing it is refused naming the process that holds it.
-pub fn claim(dir: &Path, cwd: &Path, query: &str) -> Result<LoadedSession, StoreError> {
+/// session started in `cwd` ([`by_last_use`]) is locked before it is read,
+/// so two quires resuming `last` at the same moment cannot both go on with
+/// it. When it cannot be continued — another quire holds it, or its file
+/// cannot be opened for writing — it is refused naming the session, its
+/// file and why ([`StoreError::Busy`], [`StoreError::NotWritable`]): an
+/// older session is never continued in its place, where a message meant
+/// for the last conversation would land unseen.
+///
+/// `here` (`--here`, an id only): the session is continued in `cwd`
+/// whatever folder it was started in — a project moved or renamed, its
+/// old folder gone — with a warning naming both.
+pub fn claim(dir: &Path, cwd: &Path, query: &str, here: bool) -> Result<LoadedSession, StoreError> {
+    if here && query != "last" {
+        let found = find(dir, query)?;
+        let mut loaded = super::load(&found.path)?;
+        let now = cwd.display().to_string();
+        if found.cwd != now {
+            loaded.warnings.push(format!(
+                "session {} was started in {}; continuing it in {now} (--here): what its history says of files speaks of that folder",
+                found.id, found.cwd
+            ));
+        }
+        return Ok(loaded);
+    }
     if query != "last" {
         return super::load(&resumable(dir, cwd, query)?.path);
     }
-    let here = cwd.display().to_string();
-    let mine = by_last_use(list(dir)?.into_iter().filter(|s| s.cwd == here));
-    for s in &mine {
-        if let Some(file) = super::lock::claim(&s.path) {
-            let mut loaded = super::load(&s.path)?;
-            loaded.held = Some(std::sync::Arc::new(file));
-            passed_over(dir, s, &mut loaded);
-            return Ok(loaded);
-        }
-    }
-    match mine.into_iter().next() {
-        Some(newest) => {
-            let mut loaded = super::load(&newest.path)?;
-            passed_over(dir, &newest, &mut loaded);
-            Ok(loaded)
-        }
-        None => Err(nothing_to_resume(dir, cwd)),
-    }
+    let newest = last_in(dir, cwd)?;
+    let file = super::lock::claim(&newest.path, &newest.id)?;
+    let mut loaded = super::load(&newest.path)?;
+    loaded.held = Some(std::sync::Arc::new(file));
+    passed_over(dir, &newest, &mut loaded);
+    Ok(loaded)
 }
 
 /// A damaged session file written after `chosen` (its meta line, which

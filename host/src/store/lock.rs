@@ -25,34 +25,19 @@ pub(super) fn exclusive(file: &File, path: &Path, id: &str) -> Result<(), StoreE
     }
 }
 
-/// The session file at `path` opened for appending with the exclusive lock
-/// taken; `None` when another writer holds it (or it cannot be opened).
-pub(super) fn claim(path: &Path) -> Option<File> {
-    let file = crate::owner_only::append_existing(path).ok()?;
-    file.try_lock().ok()?;
-    Some(file)
-}
-
-/// Whether another writer (another quire, or another session of this
-/// one) holds the session file at `path` open. A shared lock is tried and
-/// let go at once: it fails only while someone holds the exclusive one.
-/// A file that cannot be opened is not in use (opening it to resume says
-/// what is wrong with it).
-pub(super) fn in_use(path: &Path) -> bool {
-    let Ok(file) = File::open(path) else {
-        return false;
-    };
-    match file.try_lock_shared() {
-        Ok(()) => false,
-        Err(TryLockError::WouldBlock) => {
-            tracing::debug!("session file {} is in use", path.display());
-            true
-        }
-        Err(TryLockError::Error(e)) => {
-            tracing::debug!("cannot tell whether {} is in use: {e}", path.display());
-            false
-        }
-    }
+/// The session file at `path` (of session `id`) opened for appending with
+/// the exclusive lock taken, or why not: another writer holds it
+/// ([`StoreError::Busy`], naming its pid), or it cannot be opened for
+/// writing ([`StoreError::NotWritable`]: a read-only file or mount).
+pub(super) fn claim(path: &Path, id: &str) -> Result<File, StoreError> {
+    let file =
+        crate::owner_only::append_existing(path).map_err(|source| StoreError::NotWritable {
+            id: id.to_string(),
+            path: path.to_path_buf(),
+            source,
+        })?;
+    exclusive(&file, path, id)?;
+    Ok(file)
 }
 
 /// Who holds the session file at `path` open for writing, when someone

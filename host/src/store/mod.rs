@@ -28,8 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use copies::Copy;
 pub use last_task::LastTask;
 pub use list::{
-    Listing, by_last_use, claim, find, last_in, list, list_all, newest_free, nothing_to_resume,
-    resumable,
+    Listing, by_last_use, claim, find, last_in, list, list_all, nothing_to_resume, resumable,
 };
 pub use lock::holder_of;
 pub use model_switch::seen as model_switch_seen;
@@ -153,6 +152,17 @@ fn none_here(cwd: &str, dir: &Path, others: usize) -> String {
     }
 }
 
+/// The message of [`StoreError::OtherDirectory`].
+fn other_directory(id: &str, cwd: &str, here: &str, gone: bool) -> String {
+    if gone {
+        format!(
+            "session {id} belongs to {cwd}, which no longer exists (moved or deleted); to continue it in this folder, {here}, say so with --here: quire exec --resume {id} --here \"TASK\""
+        )
+    } else {
+        format!("session {id} belongs to {cwd}; cd there or pass -C {cwd}")
+    }
+}
+
 /// The message of [`StoreError::Duplicated`].
 fn duplicated(id: &str, paths: &str, named: usize) -> String {
     let which = match named {
@@ -185,8 +195,15 @@ pub enum StoreError {
         path: PathBuf,
         reason: String,
     },
-    #[error("session {id} belongs to {cwd}; cd there or pass -C {cwd}")]
-    OtherDirectory { id: String, cwd: String },
+    /// `gone`: the session's folder no longer exists (moved or deleted);
+    /// `here`: the folder it was to be continued in.
+    #[error("{}", other_directory(id, cwd, here, *gone))]
+    OtherDirectory {
+        id: String,
+        cwd: String,
+        here: String,
+        gone: bool,
+    },
     #[error(
         "'{query}' matches several sessions: {candidates}; give more of the id, or its last 8 characters"
     )]
@@ -217,7 +234,7 @@ pub enum StoreError {
         reason: String,
     },
     #[error(
-        "session {id} is in use by another quire{}: {}; wait for it to end, or start a new session",
+        "session {id} is in use by another quire{}: {}; wait for it to end, start a new session, or continue another one by its id (`quire resume` lists them)",
         holder.map(|p| format!(" (pid {p})")).unwrap_or_default(),
         path.display()
     )]
@@ -225,6 +242,17 @@ pub enum StoreError {
         id: String,
         path: PathBuf,
         holder: Option<u32>,
+    },
+    /// The session file cannot be opened for writing (a read-only file,
+    /// a read-only mount): nobody holds it, but it cannot go on.
+    #[error(
+        "session {id} cannot be continued: its file {} cannot be opened for writing ({source}); make it writable (chmod u+w, or copy it back where it can be written), or continue another session by its id (`quire resume` lists them)",
+        path.display()
+    )]
+    NotWritable {
+        id: String,
+        path: PathBuf,
+        source: std::io::Error,
     },
     #[error(
         "session {id} changed while it was being read ({}): another quire wrote to it; resume again",

@@ -43,6 +43,20 @@ pub struct SessionSummary {
     pub modified: Option<std::time::SystemTime>,
 }
 
+impl SessionSummary {
+    /// When the session was last used, `2026-12-03 09:12:45` in local time
+    /// (its file's last write); its creation time when the file system
+    /// does not say. Listings are ordered by it, newest first.
+    pub fn last_used(&self) -> String {
+        match self.modified {
+            Some(t) => chrono::DateTime::<chrono::Local>::from(t)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            None => self.created.replace('T', " ").chars().take(19).collect(),
+        }
+    }
+}
+
 /// A `.jsonl` file of the sessions folder that holds no readable session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unreadable {

@@ -72,11 +72,7 @@ impl SessionWriter {
             // Claimed before it was read: the same open file, so the lock
             // taken then is this writer's.
             Some(held) => held.try_clone().map_err(open)?,
-            None => {
-                let file = crate::owner_only::append_existing(path).map_err(open)?;
-                super::lock::exclusive(&file, path, id)?;
-                file
-            }
+            None => super::lock::claim(path, id)?,
         };
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         if len != loaded.len {

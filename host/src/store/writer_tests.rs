@@ -54,10 +54,11 @@ fn a_file_written_after_it_was_read_is_not_continued_from_the_stale_read() {
 }
 
 /// Two quires resuming `last` at the same moment: the first claims the
-/// newest session (its lock taken before anything else happens), the
-/// second gets the next free one instead of the newest, and both continue.
+/// newest session (its lock taken before anything else happens); the
+/// second is refused naming it, never sent on to an older session, where
+/// its message would land in another conversation.
 #[test]
-fn resuming_last_claims_the_newest_session_that_can_be_locked() {
+fn resuming_last_claims_the_newest_session_or_refuses_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let cwd = std::path::Path::new("/work/here");
     let session = |id: &str, created: &str| SessionMeta {
@@ -77,21 +78,18 @@ fn resuming_last_claims_the_newest_session_that_can_be_locked() {
     };
     started("old", "2026-12-01T00:00:00Z");
     started("new", "2026-12-02T00:00:00Z");
-    let first = crate::store::claim(dir.path(), cwd, "last").unwrap();
-    let second = crate::store::claim(dir.path(), cwd, "last").unwrap();
+    let first = crate::store::claim(dir.path(), cwd, "last", false).unwrap();
     assert_eq!(first.meta.id, "new");
-    assert_eq!(second.meta.id, "old", "the claimed one is skipped");
     let a = SessionWriter::append_to(&first).unwrap();
-    let b = SessionWriter::append_to(&second).unwrap();
-    // Every one held: the newest, refused naming it.
-    let third = crate::store::claim(dir.path(), cwd, "last").unwrap();
-    assert_eq!(third.meta.id, "new");
-    assert!(matches!(
-        SessionWriter::append_to(&third),
-        Err(StoreError::Busy { .. })
-    ));
-    drop((a, b, first, second));
-    let again = crate::store::claim(dir.path(), cwd, "last").unwrap();
+    match crate::store::claim(dir.path(), cwd, "last", false) {
+        Err(StoreError::Busy { id, holder, .. }) => {
+            assert_eq!(id, "new");
+            assert_eq!(holder, None, "this very process holds it");
+        }
+        other => panic!("the held newest is refused, not passed over: {other:?}"),
+    }
+    drop((a, first));
+    let again = crate::store::claim(dir.path(), cwd, "last", false).unwrap();
     assert_eq!(again.meta.id, "new", "free again once its writer ended");
 }
 
@@ -150,7 +148,7 @@ fn last_is_the_most_recently_used_session_with_a_message() {
     assert_eq!(crate::store::last_in(dir.path(), cwd).unwrap().id, "a");
     assert_eq!(crate::store::find(dir.path(), "last").unwrap().id, "a");
     assert_eq!(
-        crate::store::claim(dir.path(), cwd, "last")
+        crate::store::claim(dir.path(), cwd, "last", false)
             .unwrap()
             .meta
             .id,

@@ -14,9 +14,11 @@ use super::relative::Rows;
 use super::style::Palette;
 use crate::cli::summary::clip;
 
-/// One row: `2026-12-03 09:12  3 turns  fix the failing test`.
+/// One row: `2026-12-03 09:12  3 turns  fix the failing test`, the date
+/// the session was last used (the pickers list the most recently used
+/// first, as `sessions list`; `last` is the first row).
 pub fn row(s: &SessionSummary, width: u16) -> String {
-    let date: String = s.created.replace('T', " ").chars().take(16).collect();
+    let date: String = s.last_used().chars().take(16).collect();
     // A long file is counted in its first part only.
     let more = if s.turns_partial { "+" } else { "" };
     let turns = if s.turns == 1 && !s.turns_partial {
@@ -188,13 +190,13 @@ pub async fn pick<B: Backend + std::io::Write + Rows>(
     }
 }
 
-/// Sessions started in `cwd`, newest first.
 /// The sessions a picker offers: not subagents' sessions nor ones without
 /// a message ([`store::listed`]).
 pub fn pickable(list: &[SessionSummary]) -> Vec<SessionSummary> {
     list.iter().filter(|s| store::listed(s)).cloned().collect()
 }
 
+/// Sessions started in `cwd`, the most recently used first.
 pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<SessionSummary> {
     let cwd = cwd.display().to_string();
     store::list(dir)
@@ -205,9 +207,10 @@ pub fn here_sessions(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<Sessio
 }
 
 /// `last` is the most recently used session of this directory with a
-/// message that no other quire holds open (`store::by_last_use` and
-/// `store::newest_free`, as `exec --resume last`); anything else an id (or
-/// a prefix of one).
+/// message (`store::by_last_use`, as `exec --resume last`; continuing it
+/// is refused when another quire holds it or its file cannot be written,
+/// never passed over for an older one); anything else an id (or a prefix
+/// of one).
 pub fn find(
     dir: &std::path::Path,
     cwd: &std::path::Path,
@@ -215,7 +218,7 @@ pub fn find(
     q: &str,
 ) -> Result<LoadedSession, String> {
     let path = if q == "last" {
-        match store::newest_free(store::by_last_use(here.iter().cloned())) {
+        match store::by_last_use(here.iter().cloned()).into_iter().next() {
             Some(s) => s.path,
             None => {
                 return Err(match store::nothing_to_resume(dir, cwd) {

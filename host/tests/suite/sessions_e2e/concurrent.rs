@@ -1,6 +1,6 @@
 //! Two quire processes continuing one session: the second is refused
 //! while the first writes, so the file never interleaves two turns; and
-//! `--resume last` passes over a session another quire holds.
+//! `--resume last` refuses the newest session while another quire holds it.
 use super::support;
 
 use serde_json::json;
@@ -68,8 +68,12 @@ fn users(path: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// `last` is the newest session: while another quire holds it, resuming
+/// `last` is refused naming it, its file and the holder's pid, and how to
+/// go on — never sent on to the older session, where the message would
+/// land in another conversation unseen.
 #[test]
-fn resume_last_skips_the_newest_session_while_another_quire_holds_it() {
+fn resume_last_refuses_the_newest_session_while_another_quire_holds_it() {
     let env = TestEnv::new("responses");
     env.server.push(Reply::text("older answer"));
     assert_eq!(env.run(&["exec", "older"]).code, 0);
@@ -93,13 +97,17 @@ fn resume_last_skips_the_newest_session_while_another_quire_holds_it() {
     let holder = env.spawn(&["exec", "--resume", "last", "holding"]);
     wait_for_file(&env.repo.path().join("started"));
 
-    // `last` is then the older session, which nobody holds.
-    env.server.push(Reply::text("continued the older one"));
     let r = env.run(&["exec", "--resume", "last", "continue"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let older_users = users(&older[0]);
-    assert_eq!(older_users.len(), 2, "{older_users:?}");
-    assert!(older_users[1].contains("continue"), "{older_users:?}");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("in use by another quire")
+            && r.stderr.contains(&format!("pid {}", holder.id()))
+            && r.stderr.contains(&newer[0].display().to_string())
+            && r.stderr.contains("`quire resume` lists them"),
+        "names the session, its file, the holder and the way on: {}",
+        r.stderr
+    );
+    assert_eq!(users(&older[0]).len(), 1, "the older session is untouched");
 
     env.server.push(Reply::text("held one done"));
     std::fs::write(env.repo.path().join("release"), "").unwrap();
@@ -107,7 +115,6 @@ fn resume_last_skips_the_newest_session_while_another_quire_holds_it() {
     assert_eq!(holder.code, 0, "{}", holder.stderr);
     let newer_users = users(&newer[0]);
     assert_eq!(newer_users.len(), 2, "{newer_users:?}");
-    assert!(newer_users[0].contains("newer"), "{newer_users:?}");
     assert!(newer_users[1].contains("holding"), "{newer_users:?}");
     assert_eq!(env.session_files().len(), 2, "no new session was started");
 }
