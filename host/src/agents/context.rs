@@ -81,6 +81,10 @@ impl Extension for AgentsExtension {
         self.manager.running()
     }
 
+    fn queued(&self) -> usize {
+        self.manager.queued()
+    }
+
     fn on_new_conversation(&self) {
         self.manager.forget_usage();
     }
