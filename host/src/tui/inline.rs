@@ -103,12 +103,30 @@ impl<B: Backend + Write + Rows> Inline<B> {
         self.term.size()
     }
 
+    /// The screen's size the live area was last laid out for.
+    pub fn screen(&self) -> Size {
+        self.screen
+    }
+
     /// Takes in a new screen size: the old frame, wherever the terminal
     /// moved it, is cleared from its first row down.
     pub fn fit_screen(&mut self, size: Size) -> io::Result<()> {
         if size == self.screen {
             return Ok(());
         }
+        self.place(size)
+    }
+
+    /// Places the live area again where the cursor is now (after a stop:
+    /// the shell wrote under the cleared area), drawn whole next.
+    pub fn place_at_cursor(&mut self) -> io::Result<()> {
+        let size = self.term.size()?;
+        self.cursor_row = 0;
+        self.place(size)
+    }
+
+    /// Lays the area out for a screen of `size` from the cursor's row.
+    fn place(&mut self, size: Size) -> io::Result<()> {
         let old = self.top;
         let bottom = size.height.saturating_sub(1);
         let backend = self.term.backend_mut();

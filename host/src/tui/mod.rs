@@ -33,6 +33,7 @@ mod relative;
 mod request_pager;
 mod review;
 mod run;
+mod settle;
 mod sgr;
 mod signals;
 mod soft_wrap;

@@ -181,6 +181,10 @@ pub async fn pick<B: Backend + std::io::Write + Rows>(
             KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
                 return Picked::Quit(crate::cli::EXIT_INTERRUPTED);
             }
+            // Ctrl-Z stops quire as it does in the main view.
+            KeyCode::Char('z') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                let _ = super::term::stop_and_retake(term);
+            }
             // Ctrl-D quits as it does at an empty prompt.
             KeyCode::Char('d') if k.modifiers.contains(KeyModifiers::CONTROL) => {
                 return Picked::Quit(crate::cli::EXIT_OK);

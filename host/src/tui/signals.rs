@@ -83,6 +83,11 @@ impl Signals {
 /// orphaned process group (no shell to continue it) the kernel drops the
 /// signal and this returns at once.
 pub fn stop(signals: &mut Signals) {
+    signals.own_cont = stop_now();
+}
+
+/// [`stop`] without a [`Signals`] to tell: whether the stop was raised.
+pub fn stop_now() -> bool {
     // SAFETY: sigaction with a zeroed struct whose handler is SIG_DFL, and
     // the previous action kept in a local; raise(3) on this thread.
     unsafe {
@@ -91,12 +96,13 @@ pub fn stop(signals: &mut Signals) {
         let mut previous: libc::sigaction = std::mem::zeroed();
         if libc::sigaction(libc::SIGTSTP, &default, &mut previous) != 0 {
             tracing::warn!("cannot suspend: {}", std::io::Error::last_os_error());
-            return;
+            return false;
         }
         // Delivered to this thread before raise returns: the process
         // stops here and goes on once continued.
-        signals.own_cont = libc::raise(libc::SIGTSTP) == 0;
+        let raised = libc::raise(libc::SIGTSTP) == 0;
         libc::sigaction(libc::SIGTSTP, &previous, std::ptr::null_mut());
+        raised
     }
 }
 

@@ -19,6 +19,7 @@ use super::app::App;
 use super::inline::Inline;
 use super::known_size::{self, KnownSize};
 use super::relative::{Relative, Rows};
+use super::settle;
 use super::sgr::Ansi16;
 
 /// Output is buffered and written once per frame, not a write per line,
@@ -123,6 +124,31 @@ pub fn resume(rows: u16) -> std::io::Result<Term> {
     viewport(rows)
 }
 
+/// Ctrl-Z where no turn runs and the live area is kept (the session
+/// picker): the terminal is given back, the process stops, and once
+/// continued the terminal is taken again and the area placed where the
+/// cursor now is (under what the shell wrote).
+pub fn stop_and_retake<B: Backend + Write + Rows>(term: &mut Inline<B>) -> std::io::Result<()> {
+    term.clear()?;
+    term.show_cursor()?;
+    restore();
+    super::signals::stop_now();
+    retake_modes()?;
+    term.place_at_cursor()
+}
+
+/// Raw mode (whatever the shell set meanwhile: crossterm would skip a raw
+/// mode it believes is still on), bracketed paste and the keyboard flags.
+fn retake_modes() -> std::io::Result<()> {
+    let _ = crossterm::terminal::disable_raw_mode();
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnableBracketedPaste,
+        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+    )
+}
+
 /// Bracketed paste and the keyboard flags on, and a live area of `rows`
 /// at the cursor.
 fn viewport(rows: u16) -> std::io::Result<Term> {
@@ -153,13 +179,23 @@ pub fn flush<B: Backend + Write + Rows>(
     term: &mut Inline<B>,
     app: &mut App,
 ) -> std::io::Result<()> {
-    let size = term.size().unwrap_or_default();
-    if size.height == 0 || size.width == 0 {
-        // Nothing can be laid out on no screen: the lines wait for a real
-        // size.
-        return Ok(());
+    // A resize is acted on once the size stopped changing (settle.rs),
+    // and again if one more landed while the cursor was read.
+    let mut size = term.screen();
+    for _ in 0..4 {
+        size = settle::settled(term.screen(), settle::STEP, settle::MOST, || {
+            term.size().unwrap_or_default()
+        });
+        if size.height == 0 || size.width == 0 {
+            // Nothing can be laid out on no screen: the lines wait for a
+            // real size.
+            return Ok(());
+        }
+        term.fit_screen(size)?;
+        if term.size().unwrap_or_default() == size {
+            break;
+        }
     }
-    term.fit_screen(size)?;
     app.width = size.width;
     let pending = std::mem::take(&mut app.commit);
     if let Some(p) = app.approval.as_mut() {

@@ -89,6 +89,7 @@ mod paused_prompt;
 mod planted_program;
 mod queue;
 mod resend;
+mod resize_burst;
 mod resume_marks;
 mod resume_picker;
 mod rewind;

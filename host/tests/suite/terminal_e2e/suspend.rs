@@ -17,6 +17,12 @@ fn under_a_shell(env: &TestEnv) -> (Pty, i32) {
 
 /// quire under `bash -m`, in the line mode when `dumb` (`TERM=dumb`).
 fn under_a_shell_in(env: &TestEnv, dumb: bool) -> (Pty, i32) {
+    under_a_shell_running(env, dumb, "", "Ctrl-D to quit")
+}
+
+/// `quire ARG` (`arg` empty: none) under `bash -m`, once `shown` is on
+/// the screen.
+fn under_a_shell_running(env: &TestEnv, dumb: bool, arg: &str, shown: &str) -> (Pty, i32) {
     let quire = env!("CARGO_BIN_EXE_quire");
     let mut cmd = env.program("bash");
     if dumb {
@@ -25,11 +31,12 @@ fn under_a_shell_in(env: &TestEnv, dumb: bool) -> (Pty, i32) {
     cmd.args([
         "--norc",
         "-mc",
-        r#""$0"; echo "shell has the terminal"; read -r line; stty sane; fg"#,
+        r#""$0" $1; echo "shell has the terminal"; read -r line; stty sane; fg"#,
         quire,
+        arg,
     ]);
     let pty = Pty::spawn(cmd, 30, 100);
-    pty.wait_text("Ctrl-D to quit");
+    pty.wait_text(shown);
     // The shell's own child (quire's watchdog is a fork with the same
     // command line, further down).
     let pid = descendants(pty.pid())
@@ -196,4 +203,32 @@ fn command_stops_with_quire(dumb: bool) {
         pty.send("\x04");
     }
     assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+}
+
+/// Ctrl-Z in the session picker (`quire resume`) stops quire as in the
+/// main view; after `fg` the picker is drawn again and answers keys.
+#[test]
+fn ctrl_z_in_the_session_picker_suspends_and_fg_brings_it_back() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("the first answer"));
+    assert_eq!(env.run(&["exec", "the first question"]).code, 0);
+    let (mut pty, pid) = under_a_shell_running(&env, false, "resume", "the first question");
+    pty.send("\x1a");
+    wait_until(&pty, "quire stopped", || state(pid) == 'T');
+    pty.wait_text("shell has the terminal");
+    assert!(
+        pty.cooked(),
+        "the shell gets its terminal back in cooked mode"
+    );
+    pty.send("go\n");
+    wait_until(&pty, "quire continued in raw mode", || {
+        state(pid) != 'T' && !pty.cooked()
+    });
+    // The picker is up again: Ctrl-D leaves it (exit 0), no session opened.
+    pty.wait_for("the picker drawn again", |s| {
+        s.rfind("the first question") > s.rfind("shell has the terminal")
+    });
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+    assert_eq!(env.session_files().len(), 1, "no new session file");
 }
