@@ -422,7 +422,10 @@ fn measure(label: &str, generated: &[ToolSpec], msgs: &[String], rows: &mut Rows
         let history: Vec<Item> = previous
             .into_iter()
             .chain([m.as_str()])
-            .map(|text| Item::User { text: text.into() })
+            .map(|text| Item::User {
+                text: text.into(),
+                typed: None,
+            })
             .collect();
         let t = Instant::now();
         let sent = selection.turn_specs(&history, m);

@@ -33,6 +33,7 @@ const FIRST_ROWS: u16 = 2;
 mod ask_line;
 mod asks;
 mod bang;
+mod given_back;
 mod job_control;
 mod starting;
 mod switch_session;
@@ -391,7 +392,7 @@ pub async fn run(
             // Said, so that what is typed next is not taken for a new
             // message while it extends the one given back.
             let dim = app.pal.dim();
-            app.note(given_back_note(draft.is_some()), dim);
+            app.note(given_back::note(draft.is_some()), dim);
         }
         let _ = term::flush(&mut io.term, &mut app);
         if io.signals.ended_by.is_some() {
@@ -589,15 +590,4 @@ fn drain(io: &mut Io, app: &mut App) {
         app.event(&ev);
     }
     let _ = term::flush(&mut io.term, app);
-}
-
-/// What is said when an interrupted (or failed) message is put back in
-/// the input, `draft`: with what was typed meanwhile under it. Ctrl-C
-/// clears the whole input (Ctrl-U only the cursor's line).
-fn given_back_note(draft: bool) -> &'static str {
-    if draft {
-        "your message is back in the input, what you typed meanwhile under it: Enter sends both, Ctrl-C clears the input"
-    } else {
-        "your message is back in the input: Enter sends it again, Ctrl-C clears it"
-    }
 }
