@@ -78,8 +78,13 @@ impl EnvFiles {
         let text = std::fs::read(file);
         let _ = std::fs::remove_file(file);
         if let Some(dir) = file.parent() {
-            // Only when empty: other hooks' files may still be there.
-            let _ = std::fs::remove_dir(dir);
+            // Only when empty: other hooks' files may still be there. Then
+            // `session-env` itself, so the sessions folder holds sessions.
+            if std::fs::remove_dir(dir).is_ok()
+                && let Some(all) = dir.parent()
+            {
+                let _ = std::fs::remove_dir(all);
+            }
         }
         let Ok(text) = text else {
             return Vec::new();
@@ -313,6 +318,7 @@ mod tests {
         let warnings = files.take_in(&f, "h");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(!f.exists());
+        assert!(!dir.path().join("session-env").exists());
         assert_eq!(files.vars().get("X").map(String::as_str), Some("1"));
         files.clear();
         assert!(files.vars().is_empty());

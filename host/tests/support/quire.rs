@@ -182,7 +182,12 @@ impl TestEnv {
     pub fn session_files(&self) -> Vec<PathBuf> {
         let dir = self.home.path().join("sessions");
         let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect()
+            })
             .unwrap_or_default();
         v.sort();
         v
