@@ -148,11 +148,7 @@ impl Session {
     /// cause, and its ends (`agent_completed`, the subagents' session
     /// files) are waited for (at most 10 s).
     pub(crate) async fn stop_at_session_end(&mut self, reason: &str) {
-        if self
-            .extensions
-            .iter()
-            .all(|e| e.running() + e.queued() == 0)
-        {
+        if self.extensions.iter().all(|e| e.running() == 0) {
             return;
         }
         let why = match reason {
@@ -166,43 +162,25 @@ impl Session {
     /// The end of a one-shot task (`quire exec`) or of a subagent's run:
     /// the subagents it left running in the background stop (`why`), said
     /// in a warning, and their ends (`agent_completed`, interrupted) come
-    /// before the task's. Those still queued for a slot are dropped, never
-    /// started (a warning of their own).
+    /// before the task's.
     async fn stop_background(&mut self, why: &str) {
         let running: usize = self.extensions.iter().map(|e| e.running()).sum();
-        let queued: usize = self.extensions.iter().map(|e| e.queued()).sum();
-        if running + queued == 0 {
+        if running == 0 {
             return;
         }
-        if running > 0 {
-            self.events.send(Event::Warning {
-                message: stopped_warning(running, why),
-            });
-        }
-        if queued > 0 {
-            let queued = crate::plural::counted(queued, "subagent");
-            self.events.send(Event::Warning {
-                message: format!(
-                    "{queued} still waiting for a free slot (agents.max_parallel) at the end of the task: dropped, never started"
-                ),
-            });
-        }
+        let running = crate::plural::counted(running, "subagent");
+        let message = if why == AGENT_ANSWERED {
+            format!(
+                "the agent answered with {running} of its own still running in the background: stopped, their work is lost (it did not wait for them with wait_agents)"
+            )
+        } else {
+            format!(
+                "the task ended with {running} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)"
+            )
+        };
+        self.events.send(Event::Warning { message });
         self.scopes.forget(why);
         self.settle_extensions().await;
-    }
-}
-
-/// The warning for `running` subagents stopped at the end of a task.
-fn stopped_warning(running: usize, why: &str) -> String {
-    let running = crate::plural::counted(running, "subagent");
-    if why == AGENT_ANSWERED {
-        format!(
-            "the agent answered with {running} of its own still running in the background: stopped, their work is lost (it did not wait for them with wait_agents)"
-        )
-    } else {
-        format!(
-            "the task ended with {running} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)"
-        )
     }
 }
 

@@ -81,10 +81,6 @@ impl Extension for AgentsExtension {
         self.manager.running()
     }
 
-    fn queued(&self) -> usize {
-        self.manager.queued()
-    }
-
     fn on_new_conversation(&self) {
         self.manager.forget_usage();
     }

@@ -53,7 +53,6 @@ impl Child {
                 result: watch::Sender::new(result),
                 cancel,
                 pending: Mutex::default(),
-                started: Default::default(),
             }),
             scope,
         }
@@ -186,12 +185,6 @@ impl AgentManager {
         }
         let permit = self.permits.clone().try_acquire_owned().ok();
         let queued = permit.is_none();
-        if !queued {
-            child
-                .lane
-                .started
-                .store(true, std::sync::atomic::Ordering::SeqCst);
-        }
         self.start_run(&child, spec.task, true, permit, Some(announce));
         Ok(Spawned { id, queued })
     }
@@ -249,22 +242,11 @@ impl AgentManager {
 
     /// How many children are at work (a run not ended yet).
     pub fn running(&self) -> usize {
-        self.count(true)
-    }
-
-    /// How many children still wait for their first slot
-    /// (`agents.max_parallel`): never started yet.
-    pub fn queued(&self) -> usize {
-        self.count(false)
-    }
-
-    /// Children whose run has not ended, started (`true`) or not.
-    fn count(&self, started: bool) -> usize {
         self.children
             .lock()
             .map(|m| {
                 m.values()
-                    .filter(|c| c.lane.result.borrow().is_none() && c.lane.has_started() == started)
+                    .filter(|c| c.lane.result.borrow().is_none())
                     .count()
             })
             .unwrap_or_default()

@@ -6,7 +6,6 @@
 //! no queued message.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -27,16 +26,9 @@ pub(super) struct Lane {
     pub cancel: Stop,
     /// Follow-up messages sent while it runs, taken after its current run.
     pub pending: Mutex<VecDeque<String>>,
-    /// It has had a slot: `false` while its first run waits for one.
-    pub started: AtomicBool,
 }
 
 impl Lane {
-    /// Whether it has had a slot (a child still queued has not).
-    pub fn has_started(&self) -> bool {
-        self.started.load(Ordering::SeqCst)
-    }
-
     /// Queues `message` when the child runs (or waits to) and returns
     /// how many messages wait now; `None` when it is idle, marked running
     /// from now on: the caller starts its run.
@@ -85,27 +77,14 @@ pub(super) struct RunParts {
 /// when `first`, else a follow-up), then the messages queued meanwhile.
 pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: bool) {
     tokio::spawn(async move {
-        // A first run queued for a slot stops waiting when the child is
-        // stopped (the parent's end, Ctrl-C, close): it is never started.
-        let queued = parts.permit.is_none() && parts.announce.is_some();
         let _permit = match parts.permit.take() {
             Some(p) => Some(p),
-            None if queued => tokio::select! {
-                biased;
-                _ = lane.cancel.token().cancelled() => None,
-                p = parts.permits.clone().acquire_owned() => p.ok(),
-            },
             None => parts.permits.clone().acquire_owned().await.ok(),
         };
         let mut guard = lane.built.lock().await;
         let Some(built) = guard.as_mut() else {
             return;
         };
-        if queued && lane.cancel.is_stopped() {
-            never_started(&lane, built);
-            return;
-        }
-        lane.started.store(true, Ordering::SeqCst);
         if let Some(ev) = parts.announce.take() {
             parts.events.send(ev);
         }
@@ -126,23 +105,6 @@ pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: b
             first = false;
         }
     });
-}
-
-/// A child stopped while it waited for its first slot: no announcement,
-/// no run; its result says it was not started (for `wait_agents`).
-fn never_started(lane: &Lane, built: &BuiltChild) {
-    lane.pending
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clear();
-    let name = &built.tag.agent_name;
-    let why = format!(
-        "agent {name} was never started (it was still waiting for a free slot, agents.max_parallel): {}",
-        lane.cancel.why()
-    );
-    let mut result = child::error_result(&built.tag.agent_id, name, why, Instant::now());
-    result.status = "not_started".into();
-    lane.result.send_replace(Some(result));
 }
 
 /// One run: the worktree back, `SubagentStart` (first run), the task,

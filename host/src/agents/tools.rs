@@ -223,19 +223,12 @@ impl Tool for AgentTool {
                     Some(ids) if !ids.is_empty() => ids,
                     _ => m.ids(),
                 };
-                // One deadline for the whole call: the children are
-                // waited for in turn, each for what is left of it.
-                let deadline = args
-                    .timeout_sec
-                    .and_then(seconds)
-                    .map(|t| tokio::time::Instant::now() + t);
+                let timeout = args.timeout_sec.and_then(seconds);
                 let mut out = Vec::new();
                 let mut running = Vec::new();
                 for id in ids {
-                    let left =
-                        deadline.map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
                     match m
-                        .wait(&id, left)
+                        .wait(&id, timeout)
                         .await
                         .map_err(ToolError::InvalidArguments)?
                     {

@@ -90,12 +90,6 @@ pub trait Extension: Send + Sync {
         0
     }
 
-    /// How many it holds queued, not started yet (subagents waiting for
-    /// a slot): dropped, never started, when a one-shot task ends.
-    fn queued(&self) -> usize {
-        0
-    }
-
     /// Tokens used on the session's behalf outside its own requests (the
     /// subagents it ran); added to the session's total.
     fn usage(&self) -> Option<crate::protocol::Usage> {
