@@ -302,6 +302,7 @@ fn load_layers(opts: &LoadOptions, seals: bool) -> Result<(Config, Vec<String>),
         );
         config.claude = claude;
     }
+    warnings.extend(super::header_dollar::warnings(&config));
     // Each layer was checked; this catches a default out of range.
     check::ranges(&config).map_err(|(_, message)| ConfigError::Invalid(message))?;
     Ok((config, warnings))

@@ -15,6 +15,7 @@ pub mod codex_keys;
 mod codex_load_tests;
 mod codex_notes;
 mod codex_tables;
+mod header_dollar;
 pub mod key_env;
 mod load;
 mod misplaced_provider_key;

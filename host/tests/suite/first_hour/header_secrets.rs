@@ -1,7 +1,8 @@
 //! Tokens in headers stay in the environment: `quire mcp add`'s help
 //! writes `${VAR}` in single quotes and a header that holds a token
 //! itself (the shell expanded it) or an empty `Bearer ` is warned about;
-//! a provider's `headers` read `${VAR}` as an MCP server's do.
+//! a provider's `headers` read `${VAR}` as an MCP server's do, and a
+//! bare `$VAR` in them is warned about.
 
 use crate::support::model_server::Reply;
 use crate::support::quire::{TestEnv, finish};
@@ -121,6 +122,30 @@ fn a_provider_header_reads_a_variable_and_a_missing_one_is_named() {
     assert_eq!(
         env.server.requests()[0].header("x-gateway"),
         Some("fallback")
+    );
+}
+
+/// `$VAR` without braces in a provider's header is sent as written; the
+/// warning at start says so and gives the braced form.
+#[test]
+fn a_bare_variable_in_a_provider_header_is_warned_about_at_start() {
+    let env = with_provider_header("Bearer $QQ_GATEWAY_TOKEN");
+    env.server.push(Reply::text("done"));
+    let mut cmd = env.command(&["exec", "hi"]);
+    cmd.env("QQ_GATEWAY_TOKEN", "abc123");
+    let run = finish(cmd.spawn().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: providers.test.headers.X-Gateway holds $QQ_GATEWAY_TOKEN, which is sent as written"
+        ) && run.stderr.contains("write ${QQ_GATEWAY_TOKEN}"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("abc123"), "{}", run.stderr);
+    assert_eq!(
+        env.server.requests()[0].header("x-gateway"),
+        Some("Bearer $QQ_GATEWAY_TOKEN")
     );
 }
 
