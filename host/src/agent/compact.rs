@@ -369,13 +369,13 @@ impl Session {
                     Some(why) => {
                         // Twice no summary: quire's own record of the
                         // history stands in, so no work is lost.
-                        let budget = self.context_window() as usize;
+                        let max = self.summary_max_bytes(&source);
                         self.events.send(Event::Warning {
                             message: format!(
                                 "compaction: the model's hand-off summary {why} (twice); the history was replaced by quire's record of it instead (the newest entries, clipped). A model that follows the hand-off prompt summarises better."
                             ),
                         });
-                        return Ok(HandOff::Summary(handoff::record_of(&source, budget)));
+                        return Ok(HandOff::Summary(handoff::record_within(&source, max)));
                     }
                 },
                 Err(CompleteError::Model(ModelError::ContextWindow(message))) => {

@@ -67,14 +67,21 @@ impl Session {
         }
     }
 
+    /// Bytes a summary of `source` may take: its allowance
+    /// ([`summary_tokens`]), and never more than `source` itself. quire's
+    /// own record, when the model writes none, is held to it too.
+    pub(super) fn summary_max_bytes(&self, source: &[Item]) -> usize {
+        let allowance = summary_tokens(self.context_window()) * estimate::BYTES_PER_TOKEN;
+        let replaced =
+            estimate::bytes_of_items(source).max(super::compact::LITTLE_TO_COMPACT as u64);
+        usize::try_from(allowance.min(replaced)).unwrap_or(usize::MAX)
+    }
+
     /// The model's summary of `source`, cut when it is longer than its
     /// allowance or than `source` itself (a summary replaces what it
     /// summarises, never makes it larger), with a warning saying so.
     pub(super) fn bounded_summary(&self, text: String, source: &[Item]) -> String {
-        let allowance = summary_tokens(self.context_window()) * estimate::BYTES_PER_TOKEN;
-        let replaced =
-            estimate::bytes_of_items(source).max(super::compact::LITTLE_TO_COMPACT as u64);
-        let max = usize::try_from(allowance.min(replaced)).unwrap_or(usize::MAX);
+        let max = self.summary_max_bytes(source);
         let Some(cut) = cut_summary(text.trim(), max) else {
             return text;
         };
@@ -100,6 +107,20 @@ pub fn unusable(reply: &Response) -> Option<&'static str> {
     }
 }
 
+/// What quire's record of the conversation starts with.
+const RECORD_HEAD: &str = "The model wrote no hand-off summary, so this is quire's record of the conversation before compaction (each entry clipped; newest kept). Continue the work from it; do not redo finished steps.\n";
+
+/// [`record_of`] in at most `max_bytes` in all (its head, the note of
+/// entries left out and the line ends counted), for a record held to
+/// what a summary may take.
+pub fn record_within(history: &[Item], max_bytes: usize) -> String {
+    // The note of omitted entries, and one line end per entry (at most
+    // one per 7 bytes: the shortest line is `user: x`).
+    let fixed = RECORD_HEAD.len() + 40;
+    let lines = max_bytes.saturating_sub(fixed);
+    record_of(history, lines - lines / 8)
+}
+
 /// A summary made from the history itself: the newest items first
 /// (clipped), as many as fit in `budget` characters, in the order they
 /// happened.
@@ -117,9 +138,7 @@ pub fn record_of(history: &[Item], budget: usize) -> String {
         lines.push(line);
     }
     lines.reverse();
-    let mut out = String::from(
-        "The model wrote no hand-off summary, so this is quire's record of the conversation before compaction (each entry clipped; newest kept). Continue the work from it; do not redo finished steps.\n",
-    );
+    let mut out = String::from(RECORD_HEAD);
     if omitted > 0 {
         out.push_str(&format!("[{omitted} older entries omitted]\n"));
     }
@@ -246,5 +265,20 @@ mod tests {
         assert!(newest.contains("the build fails in x"), "{newest}");
         assert!(!newest.contains("fix the build"), "{newest}");
         assert!(newest.contains("older entries omitted"), "{newest}");
+    }
+
+    #[test]
+    fn a_record_within_a_size_never_goes_past_it() {
+        let history: Vec<Item> = (0..50)
+            .map(|i| Item::Assistant {
+                text: format!("ENTRY{i}: {}", "word ".repeat(i * 20)),
+            })
+            .collect();
+        for max in [3_000, 8_000, 20_000] {
+            let record = record_within(&history, max);
+            assert!(record.len() <= max, "{max}: {}", record.len());
+            assert!(record.contains("ENTRY49:"), "{max}: the newest kept");
+            assert!(!record.contains("ENTRY0:"), "{max}: the oldest left out");
+        }
     }
 }

@@ -125,3 +125,52 @@ fn empty_hand_off_then_summary() -> (TestEnv, Run) {
     assert_eq!(run.code, 0, "{}", run.stderr);
     (env, run)
 }
+
+/// quire's record, standing in for a summary the model did not write, is
+/// held to what a summary may take (an eighth of the window: 10,000
+/// bytes of a 20,000-token window), not the window itself.
+#[test]
+fn quires_record_is_held_to_the_summary_allowance() {
+    let env = TestEnv::with_config("chat", "model_context_window = 20000");
+    // Eight long tool results (each clipped to 2,000 characters in the
+    // record): over 16,000 bytes of record before the allowance.
+    let mut replies: Vec<Reply> = (0..8)
+        .map(|i| {
+            Reply::tool_call(
+                &format!("c{i}"),
+                "shell",
+                json!({"command": format!("echo RESULT{i}; yes output-line-{i} | head -n 200")}),
+            )
+        })
+        .collect();
+    replies.push(Reply::steps(vec![
+        Step::tool_call("c8", "shell", json!({"command": "echo LAST-STEP"})),
+        Step::Usage {
+            input: 19000,
+            output: 10,
+        },
+    ]));
+    replies.extend([
+        Reply::steps(vec![]),
+        Reply::steps(vec![]),
+        Reply::text("final answer"),
+    ]);
+    env.server.push_all(replies);
+    let run = env.exec_json("run the steps", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let records = env.session_records();
+    let compacted = records
+        .iter()
+        .find(|r| r["record"] == "compacted")
+        .expect("compacted record");
+    let summary = compacted["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["text"].as_str())
+        .find(|t| t.contains("quire's record of the conversation"))
+        .unwrap_or_else(|| panic!("no record: {compacted}"));
+    assert!(summary.len() <= 10_000, "{} bytes", summary.len());
+    assert!(summary.contains("LAST-STEP"), "the newest kept: {summary}");
+    assert!(summary.contains("older entries omitted"), "{summary}");
+}
