@@ -130,7 +130,9 @@ pub fn record_of(history: &[Item], budget: usize) -> String {
     let mut omitted = 0usize;
     for item in history.iter().rev() {
         let Some(line) = line_of(item) else { continue };
-        if used + line.len() > budget {
+        // The newest entries, without gaps: once one does not fit, the
+        // older ones are left out too.
+        if omitted > 0 || used + line.len() > budget {
             omitted += 1;
             continue;
         }
