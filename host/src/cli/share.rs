@@ -450,6 +450,7 @@ fn verify(ctx: &ShareContext, json: bool) -> i32 {
                     "not_a_folder": drift.not_a_folder,
                     "wrong_kind": drift.wrong_kind,
                     "manifest": drift.manifest,
+                    "unreadable": drift.unreadable,
                 })
             );
         } else if clean {

@@ -73,12 +73,21 @@ pub fn of_folder_but(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Digests,
         }
         let rel = relative(dir, entry.path());
         if ty.is_symlink() {
-            return Err(ShareError::Invalid(link_refused(dir, entry.path())));
+            return Err(ShareError::NotPlain {
+                path: entry.path().to_path_buf(),
+                fact: link_refused(dir, entry.path()),
+                advice: "shared skills and plugins must hold plain files, so copy the file there instead",
+            });
         }
         if !ty.is_file() {
             return Err(ShareError::NotPlain {
                 path: entry.path().to_path_buf(),
-                message: special_refused(entry.path(), ty),
+                fact: format!(
+                    "{} is {}",
+                    entry.path().display(),
+                    crate::file_kind::name(ty)
+                ),
+                advice: "shared skills and plugins must hold plain files, so remove it from the folder",
             });
         }
         let meta = entry.metadata().map_err(|e| ShareError::Io {
@@ -101,8 +110,9 @@ fn with_mode(digest: String, meta: &std::fs::Metadata) -> String {
     format!("{digest} {mode}")
 }
 
-/// Why the symbolic link `path` under `dir` is refused: where it points
-/// (outside the folder shared, or inside it) and that it is not followed.
+/// What the symbolic link `path` under `dir` is: where it points (outside
+/// the folder shared, or inside it) and that it is not followed. (Neither
+/// it nor a FIFO, socket or device is read: that could block or never end.)
 fn link_refused(dir: &Path, path: &Path) -> String {
     let target = std::fs::read_link(path)
         .map(|t| t.display().to_string())
@@ -121,17 +131,7 @@ fn link_refused(dir: &Path, path: &Path) -> String {
         _ => "which does not exist".to_string(),
     };
     format!(
-        "{} is a symbolic link to {target} ({place}); links are not followed: shared skills and plugins must hold plain files, so copy the file there instead",
-        path.display()
-    )
-}
-
-/// Why `path`, neither a file, a folder nor a link (a FIFO, socket or
-/// device), is refused: reading it could block or never end.
-fn special_refused(path: &Path, ty: std::fs::FileType) -> String {
-    let kind = crate::file_kind::name(ty);
-    format!(
-        "{} is {kind}; shared skills and plugins must hold plain files, so remove it from the folder",
+        "{} is a symbolic link to {target} ({place}); links are not followed",
         path.display()
     )
 }
@@ -189,6 +189,9 @@ pub struct Drift {
     /// The lock's marketplace entry (`Entry::manifest`) is not what the
     /// installed plugin.json was merged from: how.
     pub manifest: Option<String>,
+    /// The installed folder cannot be read as plain files (a named pipe
+    /// or a link in it): why, and what removes it.
+    pub unreadable: Option<String>,
 }
 
 impl Drift {
@@ -216,6 +219,7 @@ impl Drift {
 
     pub fn is_clean(&self) -> bool {
         !self.not_a_folder
+            && self.unreadable.is_none()
             && self.wrong_kind.is_none()
             && self.manifest.is_none()
             && self.changed.is_empty()
@@ -231,7 +235,13 @@ impl Drift {
         if self.not_a_folder {
             parts.push("a file is where its folder should be".to_string());
         }
-        parts.extend(self.wrong_kind.iter().chain(&self.manifest).cloned());
+        parts.extend(
+            self.unreadable
+                .iter()
+                .chain(&self.wrong_kind)
+                .chain(&self.manifest)
+                .cloned(),
+        );
         for (label, list) in [
             ("changed", &self.changed),
             ("missing", &self.missing),
@@ -268,7 +278,10 @@ impl Drift {
     /// changed or added files, or a file where the folder should be (a
     /// file's mode alone loses nothing: `sync` restores it).
     pub fn is_local(&self) -> bool {
-        self.not_a_folder || !self.changed.is_empty() || !self.added.is_empty()
+        self.not_a_folder
+            || self.unreadable.is_some()
+            || !self.changed.is_empty()
+            || !self.added.is_empty()
     }
 }
 

@@ -78,13 +78,33 @@ pub enum ShareError {
     Io { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(String),
-    /// An installed folder holds `path`, neither a file, a folder nor a
-    /// link (a named pipe, a socket, a device): `message` says so.
-    #[error("{message}")]
-    NotPlain { path: PathBuf, message: String },
+    /// A folder holds `path`, a link or neither a file nor a folder (a
+    /// named pipe, a socket, a device): `fact` says what it is, `advice`
+    /// what to do when adding the folder.
+    #[error("{fact}; {advice}")]
+    NotPlain {
+        path: PathBuf,
+        fact: String,
+        advice: &'static str,
+    },
     /// A git source has no such branch, tag or commit (what it has).
     #[error("{0}; pass an existing one with --ref")]
     NoRevision(String),
+}
+
+impl ShareError {
+    /// For an installed folder holding what is not a plain file
+    /// ([`ShareError::NotPlain`]): what it is and the command that removes
+    /// it (the folder can then be restored from the lock).
+    pub fn removal(&self) -> Option<String> {
+        let ShareError::NotPlain { path, fact, .. } = self else {
+            return None;
+        };
+        let path = crate::commands::allowed::shell_word(&path.display().to_string());
+        Some(format!(
+            "{fact}; installed skills and plugins hold plain files only: remove it with `rm -- {path}`"
+        ))
+    }
 }
 
 /// Flags skills installed by `quire share` whose files no longer match

@@ -19,12 +19,20 @@ pub fn verify(root: &Path, layout: Layout) -> Result<Vec<(Entry, Drift)>, ShareE
         .into_iter()
         .map(|e| {
             let dir = resolve(root, &e.installed);
-            let now = if dir.is_dir() {
-                digest::of_folder(&dir)?
-            } else {
-                Digests::new()
+            // A folder that cannot be read as plain files is this entry's
+            // drift, said with what removes it; the others are still checked.
+            let (now, unreadable) = match dir.is_dir() {
+                true => match digest::of_folder(&dir) {
+                    Ok(now) => (now, None),
+                    Err(err) => (
+                        e.files.clone(),
+                        Some(err.removal().unwrap_or_else(|| err.to_string())),
+                    ),
+                },
+                false => (Digests::new(), None),
             };
             let mut drift = Drift::between(&e.files, &now);
+            drift.unreadable = unreadable;
             drift.not_a_folder = !dir.is_dir() && std::fs::symlink_metadata(&dir).is_ok();
             if dir.is_dir() && !now.is_empty() {
                 let place = format!("its folder {}", e.installed);

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::share::digest::{self, Drift};
-use crate::share::{Kind, LockFile, ShareError};
+use crate::share::{Kind, LockFile};
 use crate::skills::Skill;
 
 /// Why `bundle` may not be loaded, when its files differ from its lock.
@@ -34,11 +34,12 @@ pub fn drift_at(root: &Path) -> Option<String> {
     // says why, not that every file is missing, and what removes it.
     let now = match digest::of_folder(root) {
         Ok(now) => now,
-        Err(ShareError::NotPlain { path, message }) => {
-            let path = crate::commands::allowed::shell_word(&path.display().to_string());
-            return Some(format!("{NOT_PLAIN}{message}: `rm -- {path}`"));
+        Err(e) => {
+            return Some(match e.removal() {
+                Some(removal) => format!("{NOT_PLAIN}{removal}"),
+                None => format!("its files cannot be read to check them: {e}"),
+            });
         }
-        Err(e) => return Some(format!("its files cannot be read to check them: {e}")),
     };
     let d = Drift::between(&entry.files, &now);
     (!d.is_clean()).then(|| format!("its files differ from quire.lock ({})", d.describe()))
