@@ -5,67 +5,29 @@
 
 use serde_json::json;
 
+use super::py_server;
+use super::runs::outputs;
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
 
 /// A stdio MCP server in Python: `touch` creates the file it is given,
 /// `look` (readOnlyHint) says whether it exists.
-const SERVER: &str = r#"import json, os, sys
-def send(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-schema = {"type": "object", "properties": {"path": {"type": "string"}}}
+const TOOLS: &str = r#"schema = {"type": "object", "properties": {"path": {"type": "string"}}}
 tools = [
     {"name": "touch", "inputSchema": schema, "annotations": {"destructiveHint": False}},
     {"name": "look", "inputSchema": schema, "annotations": {"readOnlyHint": True}},
-]
-for line in sys.stdin:
-    msg = json.loads(line)
-    if "id" not in msg:
-        continue
-    method = msg["method"]
-    if method == "initialize":
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {
-            "protocolVersion": msg["params"]["protocolVersion"],
-            "capabilities": {"tools": {}}, "serverInfo": {"name": "files", "version": "1"}}})
-    elif method == "tools/list":
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {"tools": tools}})
-    elif method == "tools/call":
-        p = msg["params"]["arguments"]["path"]
-        if msg["params"]["name"] == "touch":
-            open(p, "w").close()
-            text = "created"
-        else:
-            text = "exists" if os.path.exists(p) else "missing"
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {"content": [{"type": "text", "text": text}]}})
-    else:
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {}})
-"#;
+]"#;
+
+const CALL: &str = r#"p = args["path"]
+if name == "touch":
+    open(p, "w").close()
+    return text("created")
+return text("exists" if os.path.exists(p) else "missing")"#;
 
 fn env_with_server() -> TestEnv {
     let env = TestEnv::new("chat");
-    let script = env.home.path().join("files_server.py");
-    std::fs::write(&script, SERVER).unwrap();
-    let config = env.home.path().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(&format!(
-        "\n[mcp_servers.files]\ncommand = \"python3\"\nargs = [{:?}]\n",
-        script.display().to_string()
-    ));
-    std::fs::write(&config, text).unwrap();
+    py_server::add(&env, "files", TOOLS, CALL, "");
     env
-}
-
-fn outputs(run: &super::support::quire::Run) -> Vec<(String, String)> {
-    run.of_type("tool_completed")
-        .iter()
-        .map(|e| {
-            (
-                e["status"].as_str().unwrap_or_default().to_string(),
-                e["output"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[test]

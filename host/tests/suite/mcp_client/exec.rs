@@ -7,8 +7,9 @@ use std::sync::mpsc;
 use serde_json::{Value, json};
 
 use super::peers::{marker, test_server, wait_none_with, wait_some_with};
+use super::runs::{exec_ok, warnings};
 use super::support::model_server::Reply;
-use super::support::quire::{TestEnv, finish, wait_for_file};
+use super::support::quire::{Run, TestEnv, finish, wait_for_file};
 use super::*;
 
 /// A `[mcp_servers.NAME]` table for the test server.
@@ -57,6 +58,21 @@ pub(super) fn notes(body: &Value) -> String {
         .join("\n\n")
 }
 
+/// The model's replies: `c1` waits on the server `gate` for the file
+/// `listed` (written when a slow server listed its tools), `c2` calls
+/// `echo` of `server` with `text`, then it answers `answer`.
+fn wait_then_echo(gate: &str, listed: &str, server: &str, text: &str, answer: &str) -> [Reply; 3] {
+    [
+        Reply::tool_call(
+            "c1",
+            format!("mcp__{gate}__wait_for"),
+            json!({"path": listed}),
+        ),
+        Reply::tool_call("c2", format!("mcp__{server}__echo"), json!({"text": text})),
+        Reply::text(answer),
+    ]
+}
+
 #[test]
 fn the_first_request_waits_for_starting_servers_and_the_model_is_told_what_failed() {
     let dir = tempfile::tempdir().unwrap();
@@ -73,13 +89,8 @@ fn the_first_request_waits_for_starting_servers_and_the_model_is_told_what_faile
     ]
     .concat();
     let env = TestEnv::with_config("responses", &config);
-    env.server.push_all([
-        Reply::tool_call("c1", "mcp__fast__wait_for", json!({"path": listed_s})),
-        Reply::tool_call("c2", "mcp__slow__echo", json!({"text": "late"})),
-        Reply::text("all done"),
-    ]);
-    let run = env.exec_json("use the tools", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let replies = wait_then_echo("fast", listed_s, "slow", "late", "all done");
+    let run = exec_ok(&env, "use the tools", replies);
     let waiting = run.of_type("mcp_waiting");
     assert_eq!(waiting.len(), 1, "{}", run.stdout);
     assert!(
@@ -116,11 +127,7 @@ fn the_first_request_waits_for_starting_servers_and_the_model_is_told_what_faile
     let late = done.iter().find(|e| e["call_id"] == "c2").unwrap();
     assert_eq!(late["output"], "echo: late");
     assert_eq!(late["is_error"], false);
-    let warnings: Vec<String> = run
-        .of_type("warning")
-        .iter()
-        .map(|w| w["message"].to_string())
-        .collect();
+    let warnings = warnings(&run);
     assert!(
         warnings
             .iter()
@@ -160,13 +167,8 @@ fn servers_from_the_project_mcp_json_are_used() {
         }}})
         .to_string(),
     );
-    env.server.push_all([
-        Reply::tool_call("c1", "mcp__gate__wait_for", json!({"path": listed_s})),
-        Reply::tool_call("c2", "mcp__proj__echo", json!({"text": "from the project"})),
-        Reply::text("ok"),
-    ]);
-    let run = env.exec_json("echo", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let replies = wait_then_echo("gate", listed_s, "proj", "from the project", "ok");
+    let run = exec_ok(&env, "echo", replies);
     let done = run.of_type("tool_completed");
     let echo = done.iter().find(|e| e["call_id"] == "c2").unwrap();
     assert_eq!(echo["output"], "echo: from the project");
@@ -176,27 +178,22 @@ fn servers_from_the_project_mcp_json_are_used() {
 #[test]
 fn configuration_errors_exit_2_naming_the_server_and_key() {
     let env = TestEnv::new("responses");
-    let run = env.run(&["exec", "-c", "mcp_servers.db.args=5", "hi"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("mcp_servers.db.args must be an array of strings"),
-        "{}",
-        run.stderr
-    );
+    let refused = |args: &[&str], why: &str| {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+    };
+    let args = ["exec", "-c", "mcp_servers.db.args=5", "hi"];
+    refused(&args, "mcp_servers.db.args must be an array of strings");
     env.write(
         ".mcp.json",
         r#"{"mcpServers": {"x": {"command": ["npx"]}}}"#,
     );
     // Added after the repository was trusted: trusting it again loads it
     // and refuses it, naming the mistake.
-    let run = env.run(&["trust"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains(".mcp.json: mcpServers.x.command must be a string"),
-        "{}",
-        run.stderr
+    refused(
+        &["trust"],
+        ".mcp.json: mcpServers.x.command must be a string",
     );
     assert!(env.server.requests().is_empty());
 }
@@ -244,25 +241,26 @@ pub(super) fn marked_env(extra_replies: Vec<Reply>) -> (TestEnv, String, tempfil
     (env, m, dir)
 }
 
-#[test]
-fn no_server_process_is_left_after_a_normal_exit() {
-    let (env, m, dir) = marked_env(vec![
-        Reply::tool_call("c1", "mcp__s__echo", json!({"text": "x"})),
-        Reply::text("done"),
-    ]);
+/// Runs a task with the marked server in which the model gives
+/// `replies`: it exits with `code`, the server's grandchild was started
+/// and no process of the server is left.
+fn exits_leaving_no_process(replies: Vec<Reply>, code: i32) {
+    let (env, m, dir) = marked_env(replies);
     let run = env.exec_json("go", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, code, "{}", run.stderr);
     assert!(!wait_for_file(&dir.path().join("grandchild.pid")).is_empty());
     assert_eq!(wait_none_with(&m), Vec::<i32>::new());
 }
 
 #[test]
+fn no_server_process_is_left_after_a_normal_exit() {
+    let echo = Reply::tool_call("c1", "mcp__s__echo", json!({"text": "x"}));
+    exits_leaving_no_process(vec![echo, Reply::text("done")], 0);
+}
+
+#[test]
 fn no_server_process_is_left_after_an_error() {
-    let (env, m, dir) = marked_env(vec![Reply::status(401)]);
-    let run = env.exec_json("go", &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(!wait_for_file(&dir.path().join("grandchild.pid")).is_empty());
-    assert_eq!(wait_none_with(&m), Vec::<i32>::new());
+    exits_leaving_no_process(vec![Reply::status(401)], 1);
 }
 
 #[test]
@@ -316,16 +314,27 @@ pub(super) fn wait_log_sync(path: &std::path::Path, needle: &str) {
     }
 }
 
+/// Runs one task against the test server `s` (its table holding `keys`)
+/// in which the model makes `calls` (tool of `s`, arguments; call ids
+/// `c1`, `c2`, …), then answers `answer`.
+fn exec_s<const N: usize>(
+    wire: &'static str,
+    keys: &str,
+    prompt: &str,
+    calls: [(&str, Value); N],
+    answer: &str,
+) -> Run {
+    let env = TestEnv::with_config(wire, &server_toml("s", &[], keys));
+    let replies = calls.into_iter().zip(1..).map(|((tool, input), n)| {
+        Reply::tool_call(format!("c{n}"), format!("mcp__s__{tool}"), input)
+    });
+    exec_ok(&env, prompt, replies.chain([Reply::text(answer)]))
+}
+
 #[test]
 fn a_server_crash_mid_call_is_an_error_for_the_model_and_the_turn_goes_on() {
-    let env = TestEnv::with_config("chat", &server_toml("s", &[], "required = true"));
-    env.server.push_all([
-        Reply::tool_call("c1", "mcp__s__crash", json!({})),
-        Reply::tool_call("c2", "mcp__s__echo", json!({"text": "back"})),
-        Reply::text("recovered"),
-    ]);
-    let run = env.exec_json("crash it", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let calls = [("crash", json!({})), ("echo", json!({"text": "back"}))];
+    let run = exec_s("chat", "required = true", "crash it", calls, "recovered");
     let done = run.of_type("tool_completed");
     assert_eq!(done[0]["is_error"], true);
     let out = done[0]["output"].as_str().unwrap();
@@ -337,11 +346,7 @@ fn a_server_crash_mid_call_is_an_error_for_the_model_and_the_turn_goes_on() {
         done[1]["output"], "echo: back",
         "the restarted server answers"
     );
-    let warnings: Vec<String> = run
-        .of_type("warning")
-        .iter()
-        .map(|w| w["message"].to_string())
-        .collect();
+    let warnings = warnings(&run);
     assert!(
         warnings
             .iter()
@@ -381,14 +386,8 @@ fn a_stray_response_before_initialize_is_skipped() {
 /// as `"status": "failed"`, not the documented `timed_out`.
 #[test]
 fn a_call_cut_by_tool_timeout_sec_is_timed_out() {
-    let env = TestEnv::with_config("responses", &server_toml("s", &[], "tool_timeout_sec = 1"));
-    env.server.push_all([
-        Reply::tool_call("c1", "mcp__s__hang", json!({})),
-        Reply::tool_call("c2", "mcp__s__echo", json!({"text": "after"})),
-        Reply::text("done"),
-    ]);
-    let run = env.exec_json("hang", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let calls = [("hang", json!({})), ("echo", json!({"text": "after"}))];
+    let run = exec_s("responses", "tool_timeout_sec = 1", "hang", calls, "done");
     let done = run.of_type("tool_completed");
     assert_eq!(done.len(), 2, "{}", run.stdout);
     assert_eq!(done[0]["status"], "timed_out", "{}", done[0]);

@@ -5,77 +5,53 @@
 
 use serde_json::json;
 
+use super::py_server;
+use super::runs::{exec_ok, output, warnings};
 use super::support::model_server::Reply;
-use super::support::quire::TestEnv;
+use super::support::quire::{Run, TestEnv};
 
-/// A stdio MCP server in Python: `big` answers with a 17 MiB line,
-/// `garbled` with a broken reply, `fine` properly.
-const SERVER: &str = r#"import json, sys
-def send(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
+/// `big` answers with a 17 MiB line, `garbled` with a broken reply,
+/// `fine` properly.
+const FAULTY: &str = r#"if name == "big":
+    return text("x" * (17 * 1024 * 1024))
+if name == "garbled":
+    sys.stdout.write('{"jsonrpc": "2.0", "id": %s, "result": {"content": \x1b[2J oops\n' % json.dumps(id))
     sys.stdout.flush()
-schema = {"type": "object", "properties": {}}
-for line in sys.stdin:
-    msg = json.loads(line)
-    if "id" not in msg:
-        continue
-    method = msg["method"]
-    if method == "initialize":
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {
-            "protocolVersion": msg["params"]["protocolVersion"],
-            "capabilities": {"tools": {}}, "serverInfo": {"name": "faulty", "version": "1"}}})
-    elif method == "tools/list":
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {"tools": [
-            {"name": n, "inputSchema": schema} for n in ("big", "garbled", "fine")]}})
-    elif method == "tools/call":
-        name = msg["params"]["name"]
-        if name == "big":
-            text = "x" * (17 * 1024 * 1024)
-            send({"jsonrpc": "2.0", "id": msg["id"], "result": {"content": [{"type": "text", "text": text}]}})
-        elif name == "garbled":
-            sys.stdout.write('{"jsonrpc": "2.0", "id": %s, "result": {"content": \x1b[2J oops\n' % json.dumps(msg["id"]))
-            sys.stdout.flush()
-        else:
-            send({"jsonrpc": "2.0", "id": msg["id"], "result": {"content": [{"type": "text", "text": "fine"}]}})
-    else:
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {}})
-"#;
+    return None
+return text("fine")"#;
+
+/// The calls of a task: call id, tool.
+type Calls = [(&'static str, &'static str); 3];
+
+/// Starts the server `name`, listing the tools of `calls` (no
+/// parameters) and answering them with `call`, its config table holding
+/// `keys`; then runs one task making `calls` in order.
+fn call_all(name: &str, call: &str, keys: &str, calls: Calls) -> Run {
+    let env = TestEnv::new("chat");
+    let names: Vec<String> = calls.iter().map(|(_, tool)| format!("{tool:?}")).collect();
+    let tools = format!(
+        r#"tools = [{{"name": n, "inputSchema": {{"type": "object", "properties": {{}}}}}} for n in ({})]"#,
+        names.join(", ")
+    );
+    py_server::add(&env, name, &tools, call, keys);
+    let replies = calls
+        .iter()
+        .map(|(id, tool)| Reply::tool_call(*id, format!("mcp__{name}__{tool}"), json!({})));
+    exec_ok(&env, "call them", replies.chain([Reply::text("done")]))
+}
+
+const FAULTY_CALLS: Calls = [("b", "big"), ("g", "garbled"), ("f", "fine")];
 
 #[test]
 fn an_oversized_or_broken_reply_fails_the_call_at_once_saying_why() {
-    let env = TestEnv::new("chat");
-    let script = env.home.path().join("faulty_server.py");
-    std::fs::write(&script, SERVER).unwrap();
-    let config = env.home.path().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
     // Long enough that a call waiting it out would end the run first.
-    text.push_str(&format!(
-        "\n[mcp_servers.faulty]\ncommand = \"python3\"\nargs = [{:?}]\ntool_timeout_sec = 300\n",
-        script.display().to_string()
-    ));
-    std::fs::write(&config, text).unwrap();
-    env.server.push_all([
-        Reply::tool_call("b", "mcp__faulty__big", json!({})),
-        Reply::tool_call("g", "mcp__faulty__garbled", json!({})),
-        Reply::tool_call("f", "mcp__faulty__fine", json!({})),
-        Reply::text("done"),
-    ]);
-    let run = env.exec_json("call them", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let done = run.of_type("tool_completed");
-    let output = |id: &str| {
-        done.iter()
-            .find(|e| e["call_id"] == id)
-            .and_then(|e| e["output"].as_str())
-            .unwrap_or_else(|| panic!("no output for {id}: {done:?}"))
-            .to_string()
-    };
-    let big = output("b");
+    let run = call_all("faulty", FAULTY, "tool_timeout_sec = 300", FAULTY_CALLS);
+    let big = output(&run, "b");
     assert!(
         big.contains("the MCP server 'faulty' sent a message over the limit of 16 MiB"),
         "{big}"
     );
-    let garbled = output("g");
+    let garbled = output(&run, "g");
     assert!(
         garbled.contains("the MCP server 'faulty' wrote something that is not JSON-RPC"),
         "{garbled}"
@@ -83,7 +59,7 @@ fn an_oversized_or_broken_reply_fails_the_call_at_once_saying_why() {
     assert!(garbled.contains("oops"), "{garbled}");
     assert!(!garbled.contains('\u{1b}'), "{garbled:?}");
     // The connection still serves.
-    assert_eq!(output("f"), "fine");
+    assert_eq!(output(&run, "f"), "fine");
 }
 
 /// A server that answers `initialize` with a line that never ends.
@@ -99,24 +75,11 @@ time.sleep(600)
 #[test]
 fn a_line_that_never_ends_fails_the_start_at_once_saying_why() {
     let env = TestEnv::new("chat");
-    let script = env.home.path().join("endless_server.py");
-    std::fs::write(&script, ENDLESS).unwrap();
-    let config = env.home.path().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
+    let script = py_server::write(&env, "endless", ENDLESS);
     // Waiting it out would take longer than the test harness allows.
-    text.push_str(&format!(
-        "\n[mcp_servers.endless]\ncommand = \"python3\"\nargs = [{:?}]\nstartup_timeout_sec = 900\n",
-        script.display().to_string()
-    ));
-    std::fs::write(&config, text).unwrap();
-    env.server.push(Reply::text("done"));
-    let run = env.exec_json("hi", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let warnings: Vec<&str> = run
-        .of_type("warning")
-        .iter()
-        .filter_map(|w| w["message"].as_str())
-        .collect();
+    py_server::register(&env, "endless", &script, "startup_timeout_sec = 900");
+    let run = exec_ok(&env, "hi", [Reply::text("done")]);
+    let warnings = warnings(&run);
     assert!(
         warnings
             .iter()
@@ -128,77 +91,31 @@ fn a_line_that_never_ends_fails_the_start_at_once_saying_why() {
 
 /// `notlist` answers with `content` that is not a list, `stray` under an
 /// id quire never sent, `fine` properly.
-const MALFORMED: &str = r#"import json, sys
-def send(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-schema = {"type": "object", "properties": {}}
-for line in sys.stdin:
-    msg = json.loads(line)
-    if "id" not in msg:
-        continue
-    method = msg["method"]
-    if method == "initialize":
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {
-            "protocolVersion": msg["params"]["protocolVersion"],
-            "capabilities": {"tools": {}}, "serverInfo": {"name": "bad2", "version": "1"}}})
-    elif method == "tools/list":
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {"tools": [
-            {"name": n, "inputSchema": schema} for n in ("notlist", "stray", "fine")]}})
-    elif method == "tools/call":
-        name = msg["params"]["name"]
-        if name == "notlist":
-            send({"jsonrpc": "2.0", "id": msg["id"], "result": {"content": "just text"}})
-        elif name == "stray":
-            send({"jsonrpc": "2.0", "id": 987654, "result": {"content": [{"type": "text", "text": "lost"}]}})
-        else:
-            send({"jsonrpc": "2.0", "id": msg["id"], "result": {"content": [{"type": "text", "text": "fine"}]}})
-    else:
-        send({"jsonrpc": "2.0", "id": msg["id"], "result": {}})
-"#;
+const MALFORMED: &str = r#"if name == "notlist":
+    return {"content": "just text"}
+if name == "stray":
+    send({"jsonrpc": "2.0", "id": 987654, "result": text("lost")})
+    return None
+return text("fine")"#;
+
+const MALFORMED_CALLS: Calls = [("n", "notlist"), ("s", "stray"), ("f", "fine")];
 
 #[test]
 fn a_malformed_result_or_a_reply_under_a_stray_id_is_explained_at_once() {
-    let env = TestEnv::new("chat");
-    let script = env.home.path().join("bad2_server.py");
-    std::fs::write(&script, MALFORMED).unwrap();
-    let config = env.home.path().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
     // Long enough that a call waiting it out would end the run first.
-    text.push_str(&format!(
-        "\n[mcp_servers.bad2]\ncommand = \"python3\"\nargs = [{:?}]\ntool_timeout_sec = 900\n",
-        script.display().to_string()
-    ));
-    std::fs::write(&config, text).unwrap();
-    env.server.push_all([
-        Reply::tool_call("n", "mcp__bad2__notlist", json!({})),
-        Reply::tool_call("s", "mcp__bad2__stray", json!({})),
-        Reply::tool_call("f", "mcp__bad2__fine", json!({})),
-        Reply::text("done"),
-    ]);
-    let run = env.exec_json("call them", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let done = run.of_type("tool_completed");
-    let output = |id: &str| {
-        done.iter()
-            .find(|e| e["call_id"] == id)
-            .and_then(|e| e["output"].as_str())
-            .unwrap_or_else(|| panic!("no output for {id}: {done:?}"))
-            .to_string()
-    };
-    let notlist = output("n");
+    let run = call_all("bad2", MALFORMED, "tool_timeout_sec = 900", MALFORMED_CALLS);
+    let (notlist, stray) = (output(&run, "n"), output(&run, "s"));
     assert!(
         notlist.contains(
             "the MCP server 'bad2' answered tools/call with something that is not a tool result ("
         ) && notlist.contains("a result needs `content`, a list"),
         "{notlist}"
     );
-    let stray = output("s");
     assert!(
         stray.contains(
             "the MCP server 'bad2' answered under the id 987654, which no request of quire's had"
         ),
         "{stray}"
     );
-    assert_eq!(output("f"), "fine");
+    assert_eq!(output(&run, "f"), "fine");
 }

@@ -3,10 +3,9 @@
 //! MCP resource in one), with a browser stand-in that follows the
 //! redirect, then `quire exec` using the server's tool.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use serde_json::{Value, json};
 
@@ -32,22 +31,10 @@ impl OAuthServer {
     /// With these environment variables (see the script).
     fn with_env(vars: &[(&str, &str)]) -> OAuthServer {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oauth_mcp_server.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .envs(vars.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the OAuth test server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(line.starts_with("http://127.0.0.1:"), "{line:?}");
-        OAuthServer {
-            child,
-            base: line.trim().to_string(),
-        }
+        let mut python = Command::new("python3");
+        python.arg(script).envs(vars.iter().copied());
+        let (child, base) = super::web_py::spawn(python);
+        OAuthServer { child, base }
     }
 
     fn url(&self) -> String {
