@@ -346,6 +346,21 @@ fn unmake(repo: &Path, path: &Path, branch: Option<&str>) -> Result<(), String> 
     }
 }
 
+/// Whether `branch` is still a branch of `repo` (`/agents merge` of a
+/// child from before a resume: it may have been merged or deleted since).
+pub fn branch_exists(repo: &Path, branch: &str) -> bool {
+    git(
+        repo,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/heads/{branch}"),
+        ],
+    )
+    .is_ok()
+}
+
 /// Merges a child's branch into the repository's current branch and
 /// deletes it.
 pub fn merge(repo: &Path, branch: &str) -> Result<String, String> {

@@ -1,13 +1,16 @@
 //! `/agents` in the TUI and the line REPL: the children of this session
 //! with their status, usage and worktree branch; `/agents show ID` prints
 //! a child's transcript; `/agents merge ID` and `/agents discard ID` merge
-//! or delete a worktree child's branch (agents/worktree.rs).
+//! or delete a worktree child's branch (agents/worktree.rs). After a
+//! resume the children from before it are listed too
+//! ([`super::children_earlier`]).
 
 use std::path::Path;
 
 use quire::agents::worktree;
 
 use super::children::{Children, fields, transcript};
+use super::children_earlier::GONE;
 
 pub const USAGE: &str =
     "/agents [show ID | merge ID | discard ID] (ID: the id's last characters or the agent's name)";
@@ -36,8 +39,10 @@ pub fn run(children: &mut Children, arg: &str, cwd: &Path) -> Result<Vec<String>
                     c.name
                 ));
             };
-            if let Some(state) = c.branch_state {
-                return Err(format!("branch {branch} was already {state}"));
+            match c.branch_state {
+                Some(GONE) => return Err(gone(&branch, verb)),
+                Some(state) => return Err(format!("branch {branch} was already {state}")),
+                None => {}
             }
             let repo = quire::config::repo_root(cwd).ok_or_else(|| {
                 format!(
@@ -45,6 +50,12 @@ pub fn run(children: &mut Children, arg: &str, cwd: &Path) -> Result<Vec<String>
                     cwd.display()
                 )
             })?;
+            if !worktree::branch_exists(&repo, &branch) {
+                if let Some(c) = children.find_mut(id) {
+                    c.branch_state = Some(GONE);
+                }
+                return Err(gone(&branch, verb));
+            }
             let (out, state) = if verb == "merge" {
                 (worktree::merge(&repo, &branch)?, "merged")
             } else {
@@ -57,6 +68,13 @@ pub fn run(children: &mut Children, arg: &str, cwd: &Path) -> Result<Vec<String>
         }
         other => Err(format!("unknown /agents action {other:?}: {USAGE}")),
     }
+}
+
+/// A worktree child's branch that is no longer in the repository.
+fn gone(branch: &str, verb: &str) -> String {
+    format!(
+        "branch {branch} is gone (merged, discarded or deleted since the agent ended): nothing to {verb}; `git branch --list 'quire/agent-*'` lists the agents' branches left"
+    )
 }
 
 fn found<'a>(children: &'a Children, id: &str) -> Result<&'a super::children::Child, String> {

@@ -44,9 +44,36 @@ pub struct Child {
     text: String,
     /// Whether the transcript was printed (Ctrl-O).
     pub expanded: bool,
+    /// Read from its session file when this session was resumed: it ran
+    /// before the resume ([`super::children_earlier`]).
+    pub earlier: bool,
 }
 
 impl Child {
+    /// A child just started (or read back from its file).
+    pub fn new(id: String, name: String, depth: u32, task: String) -> Child {
+        Child {
+            id,
+            name,
+            depth,
+            task,
+            started: Instant::now(),
+            status: None,
+            usage: Usage::default(),
+            duration_ms: None,
+            branch: None,
+            branch_state: None,
+            tools: 0,
+            running: None,
+            calls: Vec::new(),
+            ended: None,
+            transcript: Vec::new(),
+            text: String::new(),
+            expanded: false,
+            earlier: false,
+        }
+    }
+
     /// The last 8 characters of the id (what `/agents` shows).
     pub fn short_id(&self) -> &str {
         let cut = self.id.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
@@ -98,25 +125,15 @@ impl Children {
                 depth,
                 ..
             } => {
-                self.list.push(Child {
-                    id: agent_id.clone(),
-                    name: agent_name.clone(),
-                    depth: *depth,
-                    task: task.clone(),
-                    started: Instant::now(),
-                    status: None,
-                    usage: Usage::default(),
-                    duration_ms: None,
-                    branch: None,
-                    branch_state: None,
-                    tools: 0,
-                    running: None,
-                    calls: Vec::new(),
-                    ended: None,
-                    transcript: Vec::new(),
-                    text: String::new(),
-                    expanded: false,
-                });
+                // A child from before a resume continued (send_agent):
+                // listed once, as running again.
+                self.list.retain(|c| !(c.earlier && &c.id == agent_id));
+                self.list.push(Child::new(
+                    agent_id.clone(),
+                    agent_name.clone(),
+                    *depth,
+                    task.clone(),
+                ));
                 None
             }
             Event::AgentCompleted {
@@ -273,6 +290,9 @@ fn after_name(c: &Child) -> String {
         if let Some(state) = c.branch_state {
             s.push_str(&format!(" ({state})"));
         }
+    }
+    if c.earlier {
+        s.push_str(" · before the resume");
     }
     s
 }

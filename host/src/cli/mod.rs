@@ -53,6 +53,7 @@ pub(crate) mod args;
 pub(crate) mod bang;
 mod call_detail;
 pub(crate) mod children;
+pub(crate) mod children_earlier;
 mod completions;
 mod doctor;
 mod dumb_line;

@@ -198,6 +198,7 @@ pub async fn run(
         renderer.status.resumed = total;
         renderer.status.total = total;
         renderer.status.context_used = last.map_or(0, |u| u.input_tokens);
+        renderer.inner.children = super::children_earlier::load(&sessions_dir, session.id());
         super::repl_resume::summary(&items, &told)
             .iter()
             .for_each(|l| eprintln!("{l}"));

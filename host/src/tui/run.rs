@@ -206,6 +206,7 @@ pub async fn run(
     if let Some((items, statuses, file)) = replay {
         app.replay(&items, &statuses);
         app.resumed_from(&file);
+        app.children = crate::cli::children_earlier::load(&sessions_dir, session.id());
     }
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
     let mut pending = super::images::start(&mut app, images, first);

@@ -20,6 +20,7 @@ mod offer_once;
 mod parallel;
 mod plugin_skills;
 mod resume;
+mod resume_listing;
 mod resume_worktree;
 mod sandbox;
 mod send;

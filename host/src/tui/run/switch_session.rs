@@ -47,8 +47,9 @@ pub(super) async fn pick_and_switch(
         Ok((items, statuses)) => {
             drain(io, app);
             app.status.context_window = session.context_window();
-            // The subagents listed were the other session's.
-            app.children = Default::default();
+            // The subagents listed were the other session's: this one's
+            // are read from their files.
+            app.children = crate::cli::children_earlier::load(sessions_dir, session.id());
             app.replay(&items, &statuses);
             app.resumed_from(&s.path);
         }

@@ -11,7 +11,7 @@ use super::{PARENT, spawn_with, support};
 
 /// The parent spawns a worktree child that writes `first.txt`, then
 /// (after `close`, if any) ends; returns the child's id and branch.
-fn first_run(env: &TestEnv, close: Option<&str>) -> (String, String) {
+pub(super) fn first_run(env: &TestEnv, close: Option<&str>) -> (String, String) {
     let mut parent = vec![Reply::tool_calls(vec![spawn_with(
         "s1",
         json!({"task": "CHILD-RW write a file", "isolation": "worktree"}),
