@@ -137,7 +137,7 @@ fn quires_record_is_held_to_the_summary_allowance() {
     let mut replies: Vec<Reply> = (0..8)
         .map(|i| {
             Reply::tool_call(
-                &format!("c{i}"),
+                format!("c{i}"),
                 "shell",
                 json!({"command": format!("echo RESULT{i}; yes output-line-{i} | head -n 200")}),
             )
