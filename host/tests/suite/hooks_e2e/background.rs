@@ -31,7 +31,7 @@ fn claude_env_file_variables_reach_custom_command_lines() {
     exporting_hook(&env);
     env.write(
         ".claude/commands/show.md",
-        "---\nallowed-tools: Bash(echo:*)\n---\nSeen: !`echo \"V=$HOOKVAR LD=${LD_PRELOAD:-none}\"`\n",
+        "---\nallowed-tools: Bash(printenv:*)\n---\nSeen: V=!`printenv HOOKVAR`\n",
     );
     env.server.push(Reply::text("done"));
     let run = env.exec_json("/show", &[]);
@@ -42,7 +42,7 @@ fn claude_env_file_variables_reach_custom_command_lines() {
         .iter()
         .map(|r| r.raw_body.clone())
         .collect();
-    assert!(sent.contains("V=from-hook-7 LD=none"), "{sent}");
+    assert!(sent.contains("V=from-hook-7"), "{sent}");
     assert!(warned(&run, "LD_PRELOAD is not set"), "{:?}", run.events);
 }
 
