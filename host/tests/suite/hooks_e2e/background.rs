@@ -17,7 +17,7 @@ use serde_json::json;
 /// A SessionStart hook exporting `HOOKVAR` (and a refused `LD_PRELOAD`).
 fn exporting_hook(env: &TestEnv) {
     let hook = script(
-        &env,
+        env,
         "env.sh",
         "#!/bin/bash\necho 'export HOOKVAR=from-hook-7' >> \"$CLAUDE_ENV_FILE\"\n\
          echo 'export LD_PRELOAD=/nowhere.so' >> \"$CLAUDE_ENV_FILE\"\n",
@@ -169,8 +169,8 @@ fn an_async_handler_runs_in_the_background_and_answers_with_the_next_message() {
     );
     // The second call releases the first call's hook and waits for it to
     // end (its answer is then kept for the next message).
-    let second = format!(
-        "touch release; for i in $(seq 300); do [ -e hook-pid ] && [ ! -e /proc/$(cat hook-pid) ] && echo RELEASED && break; sleep 0.1; done; sleep 0.5"
+    let second = String::from(
+        "touch release; for i in $(seq 300); do [ -e hook-pid ] && [ ! -e /proc/$(cat hook-pid) ] && echo RELEASED && break; sleep 0.1; done; sleep 0.5",
     );
     env.server.push_all([
         Reply::tool_call("c1", "shell", json!({"command": "echo ONE-MARK"})),
