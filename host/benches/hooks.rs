@@ -65,6 +65,7 @@ fn hook(matcher: &str) -> Hook {
             plugin: None,
             name: None,
             if_rule: None,
+            background: false,
         },
         matcher: compile_matcher(Some(matcher)).ok().flatten(),
         claude_matcher: None,

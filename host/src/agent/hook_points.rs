@@ -47,6 +47,16 @@ impl Session {
             .and_then(|d| d.context_text())
     }
 
+    /// Runs the `SessionStart` hooks now when they are still to run (a
+    /// no-op else), their context recorded at once: before a `!COMMAND`
+    /// or a custom command's `` !`…` `` lines, which then get what the
+    /// hooks set in `CLAUDE_ENV_FILE`, as in Claude Code, where the hooks
+    /// run when the session starts.
+    pub async fn run_start_hooks(&mut self) {
+        let context = self.hooks_session_start().await;
+        self.record_start_context(context);
+    }
+
     /// Records the context from `SessionStart` hooks (before the message
     /// it came with, after a message that got no answer is settled).
     pub(crate) fn record_start_context(&mut self, context: Option<String>) {
@@ -80,6 +90,19 @@ impl Session {
     pub(crate) fn record_prompt_context(&mut self, context: Option<String>) {
         if let Some(c) = context {
             self.record_hook_context(HookEvent::UserPromptSubmit, c);
+        }
+    }
+
+    /// Records what background hooks (`"async": true`) answered since
+    /// the last message (`hooks::background`): context with this one.
+    /// A subagent shares its parent's hooks and leaves it to the parent.
+    pub(crate) fn record_later_context(&mut self) {
+        if !self.own_hooks {
+            return;
+        }
+        let later = self.hooks.as_ref().map(|h| h.take_later());
+        for (event, text) in later.unwrap_or_default() {
+            self.record_hook_context(event, text);
         }
     }
 

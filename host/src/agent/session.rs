@@ -516,12 +516,19 @@ impl Session {
     /// The environment of the model's commands: the config's, with what
     /// the session's SessionStart hooks set (`CLAUDE_ENV_FILE`).
     pub(crate) fn shell_env(&self) -> crate::tools::shell::ShellEnvironment {
-        let hook_set = self
-            .hooks
+        self.config
+            .shell_env()
+            .with_hook_set(self.hook_shell_vars())
+    }
+
+    /// What the session's SessionStart hooks set (`CLAUDE_ENV_FILE`) for
+    /// every shell command quire runs for it: the model's, a custom
+    /// command's `` !`…` `` lines, the user's `!COMMAND`.
+    pub fn hook_shell_vars(&self) -> std::collections::BTreeMap<String, String> {
+        self.hooks
             .as_ref()
             .map(|h| h.shell_vars())
-            .unwrap_or_default();
-        self.config.shell_env().with_hook_set(hook_set)
+            .unwrap_or_default()
     }
 
     /// Records a note from the user's side for the model (what `/undo`

@@ -103,6 +103,7 @@ impl Session {
         });
         self.record_images(images);
         self.record_prompt_context(hook_context);
+        self.record_later_context();
         self.note_settings_change();
         let not_ready = self.wait_ready(&cancel).await;
         // After the wait, so notes about servers and the tools they bring

@@ -2,12 +2,14 @@
 //! (Claude Code's bash mode, Codex's `!`): the user's own command, run in
 //! the session's folder as the user would run it in their shell — no
 //! sandbox, no approval, the environment of the model's commands
-//! (`[shell_environment]`) — through the shell tool's runner (its own
+//! (`[shell_environment]`, with what the session's SessionStart hooks
+//! set in their `CLAUDE_ENV_FILE`) — through the shell tool's runner (its own
 //! process group, killed with what it started on Ctrl-C). Its output,
 //! capped at `tool_output_limit`, is shown and kept; the next message
 //! carries every command kept since the last one in one block after its
 //! text, so nothing earlier in the history changes.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -79,10 +81,19 @@ impl Runner {
         }
     }
 
-    /// Runs `command` in `cwd` until it ends or `cancel` stops it (its
-    /// process group and what it started are killed then).
-    pub async fn run(&self, command: &str, cwd: &Path, cancel: &CancellationToken) -> Ran {
+    /// Runs `command` in `cwd`, with what the session's SessionStart
+    /// hooks set (`hook_set`, their `CLAUDE_ENV_FILE`), until it ends or
+    /// `cancel` stops it (its process group and what it started are
+    /// killed then).
+    pub async fn run(
+        &self,
+        command: &str,
+        cwd: &Path,
+        hook_set: BTreeMap<String, String>,
+        cancel: &CancellationToken,
+    ) -> Ran {
         let started = std::time::Instant::now();
+        let env = self.env.clone().with_hook_set(hook_set);
         let result = run_sandboxed(ExecRequest {
             command,
             cwd: cwd.to_path_buf(),
@@ -96,7 +107,7 @@ impl Runner {
                 pins: Vec::new(),
                 workspace_pin: None,
             },
-            env: &self.env,
+            env: &env,
             cancel: cancel.clone(),
         })
         .await;

@@ -231,7 +231,9 @@ pub async fn run(
         let line = match bang::read(&line) {
             bang::Typed::Run(cmd) => {
                 let token = interrupts.begin();
-                let ran = shell.run(cmd, session.cwd(), &token).await;
+                session.run_start_hooks().await;
+                let vars = session.hook_shell_vars();
+                let ran = shell.run(cmd, session.cwd(), vars, &token).await;
                 interrupts.end();
                 bang::print(&ran);
                 ran_before.push(session.id(), ran);

@@ -220,6 +220,8 @@ pub async fn prepare(
     if let Some(note) = changed_note(slash, cmd) {
         session.warn(note);
     }
+    // Its `` !`…` `` lines get what SessionStart hooks set.
+    session.run_start_hooks().await;
     let ctx = ExpandContext {
         cwd: session.cwd().to_path_buf(),
         sandbox: slash.sandbox,
@@ -227,7 +229,11 @@ pub async fn prepare(
         unix_sockets: slash.unix_sockets,
         writable_roots: slash.writable_roots.clone(),
         cancel: cancel.clone(),
-        shell_env: slash.shell_env.clone(),
+        // With what the session's SessionStart hooks set.
+        shell_env: slash
+            .shell_env
+            .clone()
+            .with_hook_set(session.hook_shell_vars()),
     };
     let expanded = commands::expand(cmd, args, &ctx)
         .await

@@ -226,7 +226,8 @@ struct Handler {
     timeout: Option<u64>,
     #[serde(rename = "if", default)]
     if_rule: Option<String>,
-    /// `async` / `asyncRewake`: quire runs every hook synchronously.
+    /// `async` / `asyncRewake`: a command hook runs in the background
+    /// ([`super::background`]).
     #[serde(rename = "async", default)]
     is_async: Option<bool>,
     #[serde(rename = "asyncRewake", default)]
@@ -301,9 +302,9 @@ pub fn read_settings(path: &Path) -> Result<Vec<EventHook>, HookError> {
     Ok(hooks)
 }
 
-/// How an `async` / `asyncRewake` handler is described: a note, not a
-/// part skipped (the hooks run, only not in the background).
-const ASYNC_NOTE: &str = "are not run in the background: quire runs them and waits for them (a note; they are not skipped)";
+/// How an `async` HTTP handler or an `asyncRewake` one is described: a
+/// note, not a part skipped (the hooks run).
+const ASYNC_NOTE: &str = "(a note; they are not skipped)";
 
 /// Whether `item`, one of what [`read_settings_skipping`] lists, is a note
 /// about hooks that run all the same (`async`, `asyncRewake`) rather than
@@ -408,11 +409,20 @@ fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<Strin
                         continue;
                     }
                 };
-                for (field, set) in [("async", h.is_async), ("asyncRewake", h.async_rewake)] {
-                    let note = format!("`{field}` of the {name} hooks {ASYNC_NOTE}");
-                    if set == Some(true) && !skipped.contains(&note) {
-                        skipped.push(note);
-                    }
+                // Claude Code runs only command hooks in the background;
+                // `asyncRewake` implies `async`.
+                let background = h.is_async == Some(true) || h.async_rewake == Some(true);
+                let note = match (kind, h.async_rewake == Some(true)) {
+                    (HookKind::Http, _) if background => Some(format!(
+                        "`async` of the {name} http hooks: they are not run in the background (Claude Code runs only command hooks so); quire waits for them {ASYNC_NOTE}"
+                    )),
+                    (HookKind::Command, true) => Some(format!(
+                        "`asyncRewake` of the {name} hooks: they run in the background, but one exiting with code 2 does not wake the model; what they answer goes with the next message {ASYNC_NOTE}"
+                    )),
+                    _ => None,
+                };
+                if let Some(note) = note.filter(|n| !skipped.contains(n)) {
+                    skipped.push(note);
                 }
                 out.push((
                     event,
@@ -427,6 +437,7 @@ fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<Strin
                         plugin: None,
                         name: None,
                         if_rule: h.if_rule,
+                        background: background && kind == HookKind::Command,
                     },
                     at,
                 ));

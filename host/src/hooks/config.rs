@@ -146,6 +146,14 @@ pub struct HookDef {
     /// the hook runs only for tool calls it matches (see [`super::if_rule`]).
     #[serde(default, rename = "if", skip_serializing_if = "Option::is_none")]
     pub if_rule: Option<String>,
+    /// Claude Code's handler-level `async` (or `asyncRewake`): a command
+    /// hook run in the background from its start ([`super::background`]).
+    #[serde(default, rename = "async", skip_serializing_if = "is_false")]
+    pub background: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl HookDef {

@@ -169,10 +169,10 @@ fn read_stdout(event: HookEvent, label: &str, stdout: &str, r: &mut HookResult) 
     } else {
         None
     };
-    // The async answer, first of more lines (the hook ended before quire
-    // saw it alone): what follows is not an answer (Claude Code's rule).
+    // The async answer, maybe followed by more (the hook ended before
+    // quire saw it): what follows is not an answer (Claude Code's rule).
     let first = stdout.lines().next().unwrap_or("");
-    if parsed.is_none() && super::detach::async_answer(first).is_some() {
+    if super::detach::async_answer(stdout).is_some() {
         tracing::debug!("hook `{label}` ({event}) answered async, then: {stdout}");
         return;
     }

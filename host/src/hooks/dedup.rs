@@ -75,6 +75,7 @@ mod tests {
                 plugin: None,
                 name: None,
                 if_rule: None,
+                background: false,
             },
             matcher: None,
             claude_matcher: None,

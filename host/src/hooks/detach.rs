@@ -1,22 +1,24 @@
-//! Claude Code's async answer: a command hook whose first line of stdout
-//! is a JSON object with `"async": true` (`{"async": true,
-//! "asyncTimeout": 180000}`) asks to go on in the background. quire stops
-//! waiting for it at that line (the event goes on as if the hook had
-//! answered nothing), lets it run until `asyncTimeout` (milliseconds;
-//! without it, the hook's own `timeout`) and then kills it with all it
-//! started; what is left at quire's exit is killed then
-//! ([`crate::child`]). What it prints after that line is not read as an
-//! answer (only logged); a SessionStart hook's `CLAUDE_ENV_FILE` is read
-//! again when it ends ([`super::env_file`]).
+//! Claude Code's async answer: a command hook whose stdout starts with a
+//! JSON object with `"async": true` (`{"async": true, "asyncTimeout":
+//! 180000}`, on one line or pretty-printed) asks to go on in the
+//! background. quire stops waiting for it once that object is whole (the
+//! event goes on as if the hook had answered nothing), lets it run until
+//! `asyncTimeout` (milliseconds; without it, the hook's own `timeout`)
+//! and then kills it with all it started; what is left at quire's exit is
+//! killed then ([`crate::child`]). What it prints after the object is not
+//! read as an answer (only logged); a SessionStart hook's
+//! `CLAUDE_ENV_FILE` is read again when it ends ([`super::env_file`]).
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-/// How far into stdout the first line is looked for.
-const FIRST_LINE_LIMIT: usize = 4096;
+/// How far into stdout the leading JSON object is looked for: past it,
+/// the hook answers when it exits (a hook printing a huge first line is
+/// neither waited for nor buffered here beyond the runner's cap).
+const FIRST_ANSWER_LIMIT: usize = 4096;
 
-/// What the first line of `stdout` says, so far.
+/// What the start of `stdout` says, so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirstLine {
     /// Not complete yet: read on.
@@ -27,14 +29,17 @@ pub enum FirstLine {
     Sync,
 }
 
-/// Reads the first line of `stdout` (what was read so far; `ended`: all
-/// of it). A JSON object without a newline after it counts once it
-/// parses (Claude Code reads it as soon as it is whole).
+/// Reads the JSON object `stdout` starts with (what was read so far;
+/// `ended`: all of it), on one line or pretty-printed over several: it
+/// counts as soon as it is whole (Claude Code reads it then), whatever
+/// follows it. Only its first [`FIRST_ANSWER_LIMIT`] bytes are looked at.
 pub fn first_line(stdout: &[u8], ended: bool) -> FirstLine {
-    let text = String::from_utf8_lossy(&stdout[..stdout.len().min(FIRST_LINE_LIMIT)]);
+    let seen = &stdout[..stdout.len().min(FIRST_ANSWER_LIMIT)];
+    let full = ended || stdout.len() >= FIRST_ANSWER_LIMIT;
+    let text = String::from_utf8_lossy(seen);
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.is_empty() {
-        return if ended || stdout.len() >= FIRST_LINE_LIMIT {
+        return if full {
             FirstLine::Sync
         } else {
             FirstLine::Pending
@@ -43,22 +48,46 @@ pub fn first_line(stdout: &[u8], ended: bool) -> FirstLine {
     if !text.starts_with('{') {
         return FirstLine::Sync;
     }
-    let (line, whole) = match text.split_once('\n') {
-        Some((line, _)) => (line, true),
-        None => (text, ended || stdout.len() >= FIRST_LINE_LIMIT),
-    };
-    match async_answer(line) {
-        Some(timeout) => FirstLine::Async(timeout),
-        None if whole => FirstLine::Sync,
-        None => FirstLine::Pending,
+    match leading_object(text) {
+        Leading::Object(json) => match async_of(&json) {
+            Some(timeout) => FirstLine::Async(timeout),
+            None => FirstLine::Sync,
+        },
+        Leading::Incomplete if !full => FirstLine::Pending,
+        Leading::Incomplete | Leading::Invalid => FirstLine::Sync,
     }
 }
 
-/// `line` is the async answer: its `asyncTimeout`, if any.
-pub fn async_answer(line: &str) -> Option<Option<Duration>> {
-    let Ok(Value::Object(json)) = serde_json::from_str::<Value>(line.trim()) else {
-        return None;
-    };
+/// `stdout` (all of it) starts with the async answer: its
+/// `asyncTimeout`, if any. What follows it is not an answer.
+pub fn async_answer(stdout: &str) -> Option<Option<Duration>> {
+    let text = stdout.trim_start_matches('\u{feff}').trim_start();
+    match leading_object(text) {
+        Leading::Object(json) => async_of(&json),
+        _ => None,
+    }
+}
+
+enum Leading {
+    Object(serde_json::Map<String, Value>),
+    /// Cut off: more may make it whole.
+    Incomplete,
+    Invalid,
+}
+
+/// The JSON value `text` starts with, when it is an object.
+fn leading_object(text: &str) -> Leading {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    match values.next() {
+        Some(Ok(Value::Object(json))) => Leading::Object(json),
+        Some(Err(e)) if e.is_eof() => Leading::Incomplete,
+        None => Leading::Incomplete,
+        Some(_) => Leading::Invalid,
+    }
+}
+
+/// An object's `"async": true`, with its `asyncTimeout` (milliseconds).
+fn async_of(json: &serde_json::Map<String, Value>) -> Option<Option<Duration>> {
     if json.get("async").and_then(Value::as_bool) != Some(true) {
         return None;
     }
@@ -97,14 +126,35 @@ mod tests {
             first_line(b"plain {\"async\":true}", false),
             FirstLine::Sync
         );
-        // A JSON answer spread over lines is not async.
+        // Pretty-printed over lines, it counts once whole.
         assert_eq!(
-            first_line(b"{\n \"async\": true\n}", false),
+            first_line(b"{\n  \"async\": true,\n  \"asyncTimeout\": 5000\n}", false),
+            ms(5000)
+        );
+        assert_eq!(
+            first_line(b"{\n  \"async\": true,\n", false),
+            FirstLine::Pending
+        );
+        assert_eq!(
+            first_line(b"{\n  \"async\": true,\n", true),
+            FirstLine::Sync
+        );
+        assert_eq!(
+            first_line(b"{\"a\": 1} {\"async\": true}", false),
             FirstLine::Sync
         );
         assert_eq!(
             first_line(b"{\"async\":true,\"asyncTimeout\":\"x\"}\n{}", false),
             FirstLine::Async(None)
         );
+    }
+
+    #[test]
+    fn a_huge_first_line_is_not_waited_for() {
+        let mut big = b"{\"async\": true, \"pad\": \"".to_vec();
+        big.extend(std::iter::repeat_n(b'x', FIRST_ANSWER_LIMIT));
+        assert_eq!(first_line(&big, false), FirstLine::Sync);
+        assert_eq!(async_answer("{\n \"async\": true\n}\nmore"), Some(None));
+        assert_eq!(async_answer("{\"decision\": \"block\"}"), None);
     }
 }

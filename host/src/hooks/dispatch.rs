@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use serde_json::{Map, Value};
 
 use super::announced::Announced;
+use super::background::Later;
 use super::claude_transcript::ClaudeTranscripts;
 use super::config::TrustState;
 use super::contract::{self, HookResult};
@@ -22,6 +23,8 @@ pub use super::pending::pending_warning;
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
+
+mod process;
 use crate::plugins::LoadedPlugin;
 use crate::protocol::{Event, EventSink};
 
@@ -64,6 +67,8 @@ pub struct Hooks {
     transcripts: Arc<ClaudeTranscripts>,
     /// What SessionStart hooks left in their `CLAUDE_ENV_FILE`.
     env_files: Arc<EnvFiles>,
+    /// What background hooks answered, for the next turn.
+    later: Arc<Later>,
 }
 
 impl Hooks {
@@ -97,6 +102,7 @@ impl Hooks {
             node,
             transcripts: Arc::default(),
             env_files: Arc::default(),
+            later: Arc::default(),
         }
     }
 
@@ -116,6 +122,7 @@ impl Hooks {
             node: self.node.clone(),
             transcripts: self.transcripts.clone(),
             env_files: self.env_files.clone(),
+            later: self.later.clone(),
         }
     }
 
@@ -181,6 +188,12 @@ impl Hooks {
     /// commands (their `CLAUDE_ENV_FILE`, [`super::env_file`]).
     pub fn shell_vars(&self) -> std::collections::BTreeMap<String, String> {
         self.env_files.vars()
+    }
+
+    /// What background hooks (`"async": true`) that ended since the last
+    /// call answered: context for the model's next turn, by event.
+    pub fn take_later(&self) -> Vec<(HookEvent, String)> {
+        self.later.take()
     }
 
     /// A `continue: false` from a hook since the last call.
@@ -448,105 +461,6 @@ impl Hooks {
         Ok(env)
     }
 
-    /// A command or HTTP hook.
-    async fn run_process(
-        &self,
-        hook: &Hook,
-        info: &SessionInfo,
-        git_env: &[(String, String)],
-        body: Vec<u8>,
-    ) -> RunOutput {
-        if hook.def.kind == HookKind::Http {
-            let client = self.http.get_or_init(reqwest::Client::new);
-            return runner::run_http(
-                client,
-                hook.def.url.as_deref().unwrap_or(""),
-                &hook.def.headers,
-                &hook.def.allowed_env_vars,
-                body,
-                hook.def.timeout(),
-            )
-            .await;
-        }
-        let project = info.project_dir.display().to_string();
-        let mut env: Vec<(&str, String)> = info
-            .env
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect();
-        env.extend([
-            ("QUIRE_PROJECT_DIR", project.clone()),
-            ("CLAUDE_PROJECT_DIR", project),
-            ("QUIRE_SESSION_ID", info.session_id.clone()),
-        ]);
-        env.extend(git_env.iter().map(|(k, v)| (k.as_str(), v.clone())));
-        if let Some(root) = hook.put_root() {
-            let root = match &hook.root_alias {
-                Some(link) => super::root_alias::written(link),
-                None => root.display().to_string(),
-            };
-            env.push(("CLAUDE_PLUGIN_ROOT", root.clone()));
-            env.push(("PLUGIN_ROOT", root));
-        }
-        // As Claude Code does: the plugin's persistent folder, made on
-        // first use (its MCP servers get the same one).
-        if let Some(data) = &hook.plugin_data {
-            if let Err(e) = std::fs::create_dir_all(data) {
-                tracing::warn!("hooks: cannot make {}: {e}", data.display());
-            }
-            let data = data.display().to_string();
-            env.push(("CLAUDE_PLUGIN_DATA", data.clone()));
-            env.push(("PLUGIN_DATA", data));
-        }
-        // Claude Code's CLAUDE_ENV_FILE: read when the hook ends.
-        let env_file = (hook.event == HookEvent::SessionStart)
-            .then(|| {
-                self.env_files
-                    .new_file(&info.transcript_path, &info.session_id)
-            })
-            .flatten();
-        let env_file_var = env_file.as_ref().map(|f| f.display().to_string());
-        env.extend(env_file_var.map(|f| ("CLAUDE_ENV_FILE", f)));
-        let path = hook_path(info);
-        // A repository's hook runs where its relative paths were resolved
-        // and approved (`trust::script_hashes`): the repository's root,
-        // not the folder quire started in — there a `.claude/hooks/x.sh`
-        // the model wrote would run instead of the approved one.
-        let cwd = match hook.scope {
-            super::HookScope::Project => &info.project_dir,
-            super::HookScope::User => &info.cwd,
-        };
-        let label = hook.def.label();
-        let later = env_file.clone().map(|file| {
-            let (files, events, label) =
-                (self.env_files.clone(), self.events.clone(), label.clone());
-            move || {
-                for message in files.take_in(&file, &label) {
-                    events.send(Event::Warning { message });
-                }
-            }
-        });
-        let out = runner::run_command_then(
-            hook.def.command.as_deref().unwrap_or(""),
-            cwd,
-            &env,
-            path.as_deref(),
-            &body,
-            hook.def.timeout(),
-            // A detached hook's file is read when it ends.
-            move |_| later.into_iter().for_each(|read| read()),
-        )
-        .await;
-        if let Some(file) = env_file
-            && !matches!(out.status, runner::RunStatus::Detached(_))
-        {
-            for message in self.env_files.take_in(&file, &label) {
-                self.events.send(Event::Warning { message });
-            }
-        }
-        out
-    }
-
     /// A plugin's `hooks` export, under the plugin's grants and limits.
     async fn run_wasm(&self, hook: &Hook, label: &str, body: &[u8]) -> HookResult {
         let name = hook.def.plugin.as_deref().unwrap_or("");
@@ -569,19 +483,6 @@ impl std::fmt::Debug for Hooks {
             .field("hooks", &self.hooks.len())
             .finish()
     }
-}
-
-/// The `PATH` a command hook runs with: quire's, without the entries
-/// the model's sandboxed commands can write (inside the workspace, or
-/// relative: [`crate::writable_path`]), so `python3` or `jq` in a hook is
-/// never a program the model planted in an activated `.venv/bin`. The
-/// same for every hook: a user's runs without approval each time, and a
-/// repository's approval covers the files its command names, not what a
-/// `PATH` lookup finds (name `.venv/bin/ruff` to run the project's).
-fn hook_path(info: &SessionInfo) -> Option<std::ffi::OsString> {
-    let path = std::env::var_os("PATH")?;
-    let roots = crate::writable_path::writable_roots([info.cwd.as_path(), &info.project_dir]);
-    Some(crate::writable_path::without_writable(&path, &roots))
 }
 
 /// Whether `hook` runs files a sandboxed command could write: an approved

@@ -114,6 +114,7 @@ fn as_hook(hash: &str, a: &Approved, event: HookEvent) -> Hook {
         plugin: None,
         name: Some(a.hook.clone()),
         if_rule: a.if_rule.clone(),
+        background: false,
     };
     let text = def
         .matcher

@@ -17,6 +17,7 @@
 mod announced;
 pub(crate) mod approved_before;
 pub(crate) mod approver;
+mod background;
 pub(crate) mod claude;
 pub mod claude_transcript;
 pub(crate) mod code_runners;

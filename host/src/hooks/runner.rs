@@ -111,21 +111,36 @@ pub async fn run_command(
     input: &[u8],
     timeout: Duration,
 ) -> RunOutput {
-    run_command_then(command, cwd, env, path, input, timeout, |_| {}).await
+    run_command_then(command, cwd, env, path, input, Wait::For(timeout), |_| {}).await
 }
 
-/// [`run_command`]; a hook that detaches ([`RunStatus::Detached`]) goes on
-/// in the background, killed at its async timeout, and `then` gets how it
-/// ended (its whole output, the async line first).
+/// How long a command hook is waited for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Until it ends, or it answers async; killed at this timeout.
+    For(Duration),
+    /// Not at all: a handler with Claude Code's `"async": true` goes on in
+    /// the background from its start, killed at this timeout.
+    Background(Duration),
+}
+
+/// [`run_command`]; a hook that detaches ([`RunStatus::Detached`]: its
+/// async answer, or [`Wait::Background`]) goes on in the background,
+/// killed at its timeout, and `then` gets how it ended (its whole
+/// output).
 pub async fn run_command_then(
     command: &str,
     cwd: &Path,
     env: &[(&str, String)],
     path: Option<&std::ffi::OsStr>,
     input: &[u8],
-    timeout: Duration,
+    wait: Wait,
     then: impl FnOnce(RunOutput) + Send + 'static,
 ) -> RunOutput {
+    let (timeout, at_start) = match wait {
+        Wait::For(t) => (t, false),
+        Wait::Background(t) => (t, true),
+    };
     let mut cmd = Command::new("bash");
     let mark = CommandMark::next();
     cmd.env(crate::child::MARK_VAR, mark.value());
@@ -162,7 +177,16 @@ pub async fn run_command_then(
     let (out_stop, out_stopped) = tokio::sync::oneshot::channel();
     let (err_stop, err_stopped) = tokio::sync::oneshot::channel();
     let (async_said, mut async_heard) = tokio::sync::oneshot::channel();
-    let out_task = tokio::spawn(read_capped(stdout, out_stopped, Some(async_said)));
+    // A background handler is not waited for; its output is no async
+    // answer (Claude Code reads it when it ends).
+    let async_said = match at_start {
+        true => {
+            let _ = async_said.send(None);
+            None
+        }
+        false => Some(async_said),
+    };
+    let out_task = tokio::spawn(read_capped(stdout, out_stopped, async_said));
     let err_task = tokio::spawn(read_capped(stderr, err_stopped, None));
     // Waited for in a task of its own, so that a detached hook's wait can
     // be handed to the background.

@@ -12,6 +12,7 @@ fn def(cmd: &str) -> HookDef {
         plugin: None,
         name: None,
         if_rule: None,
+        background: false,
     }
 }
 

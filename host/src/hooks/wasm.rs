@@ -55,6 +55,7 @@ pub fn plugin_hooks(src: &HookSources, approved: &TrustStore) -> (Vec<Hook>, Vec
                 plugin: Some(m.name.clone()),
                 name: Some(format!("plugin {}", m.name)),
                 if_rule: None,
+                background: false,
             };
             let hash = hook_hash(&m.path, event, &def, &digest);
             let trust = if approved.contains(&hash) {

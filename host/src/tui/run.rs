@@ -252,7 +252,16 @@ pub async fn run(
             );
         }
         let cwd = session.cwd().to_path_buf();
-        let Some(text) = bang::typed(&mut io, &mut app, &mut shell, &cwd, text).await else {
+        // A `!COMMAND` gets what SessionStart hooks set: they run first.
+        if matches!(
+            crate::cli::bang::read(&text),
+            crate::cli::bang::Typed::Run(_)
+        ) {
+            session.run_start_hooks().await;
+        }
+        let vars = session.hook_shell_vars();
+        let Some(text) = bang::typed(&mut io, &mut app, &mut shell, (&cwd, vars), text).await
+        else {
             continue;
         };
         let message = if crate::cli::slash::is_command(&text) {

@@ -3,6 +3,7 @@
 use crate::support;
 use crate::support::guests;
 
+mod background;
 mod changed_guard;
 mod claude;
 mod claude_input;

@@ -2,6 +2,7 @@
 //! says so, Esc or Ctrl-C stopping it, then shown as a shell call's cell;
 //! its output is kept for the next message.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -19,12 +20,13 @@ pub(super) struct Shell {
 }
 
 /// The message `text` is, or `None` when it was a `!` line (run or
-/// answered here).
+/// answered here; in `cwd` with `vars`, what the session's
+/// SessionStart hooks set).
 pub(super) async fn typed(
     io: &mut Io,
     app: &mut App,
     shell: &mut Shell,
-    cwd: &Path,
+    (cwd, vars): (&Path, BTreeMap<String, String>),
     text: String,
 ) -> Option<String> {
     let command = match bang::read(&text) {
@@ -41,7 +43,13 @@ pub(super) async fn typed(
     app.working = Some(Instant::now());
     app.running.push(("!".into(), line.clone(), Instant::now()));
     let cancel = CancellationToken::new();
-    let ran = drive(io, app, &cancel, shell.runner.run(command, cwd, &cancel)).await;
+    let ran = drive(
+        io,
+        app,
+        &cancel,
+        shell.runner.run(command, cwd, vars, &cancel),
+    )
+    .await;
     app.end_task();
     // Read as a shell result's text is (`Output:` and what it printed).
     let output = format!(
