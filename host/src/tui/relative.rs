@@ -14,6 +14,20 @@
 //! next frame reads where the cursor really is (`Inline::fit_screen`).
 //! No "scroll up" sequence is used: some terminals drop what it scrolls
 //! off from their scrollback.
+//!
+//! A move down is made of line feeds, not "cursor down" (`ESC[nB`). A
+//! frame may reach the terminal after the window shrank, or after resizes
+//! that ended at the size it knows but moved the rows (tmux pulls rows
+//! from its scrollback into a taller screen, the cursor moving down with
+//! them), so its rows can lie under the screen's real last row. "Cursor down" stops there, and the move back
+//! up to the live area's first row (the cursor parked, the next frame's
+//! clear) then went as many rows too high: into the transcript, whose
+//! rows (the user's message, the session header, the shell's last line)
+//! the next frame cleared. A line feed on the last row scrolls instead,
+//! so the cursor keeps its place among the rows written: every move up
+//! comes back exactly to where it started (on a screen at least as tall
+//! as the live area; on a shorter one its first rows scroll off), and
+//! nothing above the live area's first row is ever drawn over.
 
 use std::io::{self, Write};
 
@@ -68,13 +82,14 @@ fn move_to(from: u16, params: &[u8], out: &mut Vec<u8>) -> u16 {
     let row = parts.next().unwrap_or(0);
     let col = parts.next().unwrap_or(0);
     out.push(b'\r');
-    if col > 0 {
-        out.extend(format!("\x1b[{col}C").bytes());
-    }
     if row < from {
         out.extend(format!("\x1b[{}A", from - row).bytes());
     } else if row > from {
-        out.extend(format!("\x1b[{}B", row - from).bytes());
+        // Line feeds, not "cursor down" (see the module's comment).
+        out.extend(std::iter::repeat_n(b'\n', usize::from(row - from)));
+    }
+    if col > 0 {
+        out.extend(format!("\x1b[{col}C").bytes());
     }
     row
 }
@@ -145,12 +160,12 @@ mod tests {
     #[test]
     fn absolute_moves_go_up_or_down_from_the_cursors_row() {
         assert_eq!(through(5, 23, &[b"\x1b[3;1Hx"]), "\r\x1b[3Ax");
-        assert_eq!(through(5, 23, &[b"\x1b[9;4Hx"]), "\r\x1b[3C\x1b[3Bx");
+        assert_eq!(through(5, 23, &[b"\x1b[9;4Hx"]), "\r\n\n\n\x1b[3Cx");
         assert_eq!(through(5, 23, &[b"\x1b[6;1H"]), "\r");
         // As crossterm writes it: in pieces.
         assert_eq!(
             through(0, 23, &[b"\x1b[", b"2", b";", b"3", b"H", b"y"]),
-            "\r\x1b[2C\x1b[1By"
+            "\r\n\x1b[2Cy"
         );
     }
 
@@ -163,6 +178,24 @@ mod tests {
             through(22, 23, &[b"a\r\n", b"b\r\n", b"\x1b[23;1H"]),
             "a\r\nb\r\n\r\x1b[1A"
         );
+    }
+
+    /// A frame laid out for 24 rows reaching a screen of 6 with the
+    /// cursor on its fourth row: it goes down past the last row and back
+    /// up to where it began, the row it started on, not one of those above.
+    #[test]
+    fn a_move_down_past_a_shorter_screens_end_comes_back_to_its_row() {
+        let mut screen = vt100::Parser::new(6, 20, 50);
+        screen.process(b"one\r\ntwo\r\nthree\r\nTOP");
+        let mut w = Relative::new(Vec::new());
+        w.cursor_on(10, 23);
+        w.write_all(b"\x1b[15;1H\x1b[11;1Hx")
+            .expect("written into memory");
+        screen.process(&w.inner);
+        let (row, _) = screen.screen().cursor_position();
+        let rows: Vec<String> = screen.screen().rows(0, 20).collect();
+        assert_eq!(rows[usize::from(row)].trim_end(), "xOP", "{rows:#?}");
+        assert_eq!(screen.screen().contents().matches("three").count(), 1);
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! where the terminal reports the cursor ([`super::inline::Inline::fit_screen`]);
 //! a resize landing between that report and the frame drawn from it moves
 //! the rows under the frame (tmux pulls history rows into a taller screen
-//! and pushes them out of a shorter one), and the frame then clears rows
-//! of the transcript above the live area: the user's message, the session
-//! header. So the resizes are taken together: the size is read until it
-//! stops changing, and only that last size is acted on.
+//! and pushes them out of a shorter one). That no frame then draws over
+//! the transcript above the live area is [`super::relative`]'s part (its
+//! moves down are line feeds); here the resizes are taken together, so
+//! the area is placed once, at the size reached: the size is read until
+//! it stops changing, and only that last size is acted on.
 
 use std::time::{Duration, Instant};
 

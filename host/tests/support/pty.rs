@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod history;
 mod reflow;
 
 /// How long a screen condition is waited for.
@@ -159,7 +160,11 @@ impl Pty {
         }
         let child = cmd.spawn().expect("spawn quire on a pty");
         let master = File::from(master);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 2000)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            rows,
+            cols,
+            history::SCROLLBACK,
+        )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = master.try_clone().expect("dup master");
         let feed = Arc::new(Mutex::new(Feed {
@@ -311,6 +316,20 @@ impl Pty {
             parser.set_size(rows, cols);
         }
         self.tell_size(rows, cols);
+    }
+
+    /// Resizes the terminal as tmux does, its scrollback included: a
+    /// shorter screen as [`Pty::resize`], a taller one takes rows back
+    /// from the scrollback into its top, the cursor moving down with them
+    /// ([`history`]; text only, the width kept). The program gets SIGWINCH.
+    pub fn resize_pulling_history(&mut self, rows: u16) {
+        let (old_rows, cols) = self.parser.lock().unwrap().screen().size();
+        if rows > old_rows {
+            history::grow(&mut self.parser.lock().unwrap(), rows);
+            self.tell_size(rows, cols);
+        } else {
+            self.resize(rows, cols);
+        }
     }
 
     /// Narrows the terminal as a reflowing one does (tmux, most modern
