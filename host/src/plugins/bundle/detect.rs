@@ -323,6 +323,7 @@ fn agent_plugins(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
 }
 
 fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
+    b.skills_declared |= m.contains_key("skills");
     for (key, target) in [("commands", 0), ("agents", 1), ("skills", 2)] {
         for p in named_paths(file, m, key, b) {
             if !named_kind_fits(file, key, &p, b) {
@@ -343,6 +344,7 @@ fn claude_code(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
 }
 
 fn codex_manifest(file: &Path, m: &Map<String, Value>, b: &mut Bundle) {
+    b.skills_declared |= m.contains_key("skills");
     for p in named_paths(file, m, "skills", b) {
         if !named_kind_fits(file, "skills", &p, b) {
             continue;
@@ -476,8 +478,10 @@ fn defaults(b: &mut Bundle) {
         }
     };
     // As in Claude Code, skill paths a manifest names replace `skills/`
-    // (anthropics/skills' entries each name a few of its root's skills).
-    if b.named_skills.is_empty() {
+    // (anthropics/skills' entries each name a few of its root's skills),
+    // also when none of them loads: one renamed folder must not turn a
+    // one-skill plugin into every skill of the collection.
+    if b.named_skills.is_empty() && !b.skills_declared {
         add(&mut b.skills, root.join("skills"));
     }
     add(&mut b.commands, root.join("commands"));

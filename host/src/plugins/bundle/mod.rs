@@ -93,6 +93,9 @@ pub struct Bundle {
     pub skills: Vec<PathBuf>,
     /// The skill folders a manifest names: it promises skills there.
     pub named_skills: Vec<PathBuf>,
+    /// A manifest has a `skills` key: what it names replaces `skills/`,
+    /// even when none of it could be loaded (a typo never loads them all).
+    pub skills_declared: bool,
     /// Folders of command Markdown files.
     pub commands: Vec<PathBuf>,
     /// Folders of agent definitions.

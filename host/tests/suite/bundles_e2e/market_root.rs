@@ -73,3 +73,25 @@ fn a_marketplace_whose_every_entry_is_refused_says_so() {
         r.stderr
     );
 }
+
+/// An entry whose `skills` name only folders that do not exist (a typo,
+/// a renamed folder) gets none of `skills/`, and the bad name is said:
+/// a one-skill plugin never turns into the whole collection.
+#[test]
+fn an_entry_whose_named_skills_are_all_missing_loads_none_of_the_others() {
+    let env = TestEnv::new("responses");
+    let catalog = r#"{"name": "typo-skills", "owner": {"name": "t"}, "plugins": [
+  {"name": "typo", "source": "./", "strict": false, "skills": ["./skills/alpah"]}]}"#;
+    let src = market(&env.home.path().join("typo-market"), catalog);
+    let r = run(&env, &["plugins", "marketplace", "add", &src]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(&env, &["plugins", "install", "typo"]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("./skills/alpah"), "{said}");
+    let r = run(&env, &["skills", "list"]);
+    assert!(
+        !r.stdout.contains("typo:alpha") && !r.stdout.contains("typo:beta"),
+        "{}",
+        r.stdout
+    );
+}
