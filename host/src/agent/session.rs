@@ -60,6 +60,8 @@ pub struct Session {
     /// The `SessionStart` source still to run before the next message.
     pub(crate) pending_start: Option<&'static str>,
     pub(crate) own_hooks: bool,
+    /// The plugins' data folders its commands may write (`tools::plugin_data`).
+    pub(crate) plugin_data: Vec<PathBuf>,
     pub(crate) tool_filter: ToolFilter,
     /// A subagent's `max_tokens` (see `budget.rs`).
     pub(crate) token_budget: Option<u64>,
@@ -137,6 +139,7 @@ pub struct SessionParts {
     /// The hooks were loaded for this session (not shared with a parent):
     /// `SessionStart` runs before the first message.
     pub own_hooks: bool,
+    pub plugin_data: Vec<PathBuf>,
     /// Shared with the session's `view_image` ([`tools::session_tools`]).
     pub image_intake: Arc<tools::view_image::Intake>,
 }
@@ -179,6 +182,7 @@ impl Session {
             prompt_settings: super::settings_said::PromptSettings::of(&p.config),
             hooks: p.hooks,
             own_hooks: p.own_hooks,
+            plugin_data: p.plugin_data,
             pending_start: None,
             token_budget: None,
             unanswered: None,
@@ -504,6 +508,7 @@ impl Session {
             network: self.config.network,
             unix_sockets: self.config.unix_sockets,
             writable_roots: self.config.writable_roots.clone(),
+            plugin_data: self.plugin_data.clone(),
             approval_policy: self.config.approval,
             sandbox_fixed: self.config.sandbox_fixed,
             approver: self.approver.clone(),

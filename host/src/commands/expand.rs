@@ -337,13 +337,8 @@ async fn run_one(
     // A plugin's command may write its plugin's data folder (made on first
     // use), as its hooks and MCP servers may: in `$QUIRE_HOME`, so
     // granted past the protected folders, which hold no right there.
-    if let Some(data) = &cmd.plugin_data
-        && ctx.sandbox != SandboxMode::ReadOnly
-    {
-        match std::fs::create_dir_all(data) {
-            Ok(()) => policy.writable_roots.push(data.clone()),
-            Err(e) => tracing::warn!("commands: cannot make {}: {e}", data.display()),
-        }
+    if let Some(data) = &cmd.plugin_data {
+        crate::tools::plugin_data::grant(&mut policy, std::slice::from_ref(data));
     }
     let outcome = run_sandboxed(ExecRequest {
         command: line,

@@ -402,6 +402,7 @@ impl SessionBuilder {
             }
             extensions.push(ext);
         }
+        let plugin_data = crate::plugins::bundle::data_folders(&config, &home, &workspace);
         let parts = SessionParts {
             provider,
             model,
@@ -421,6 +422,7 @@ impl SessionBuilder {
             tool_filter: filter,
             hooks,
             own_hooks,
+            plugin_data,
             image_intake,
             config,
         };

@@ -20,6 +20,7 @@ mod nul_path;
 pub mod permissions;
 pub mod pinned_roots;
 pub mod planted_links;
+pub mod plugin_data;
 pub(crate) mod quoted_path;
 pub(crate) mod read_file;
 pub mod registry;
@@ -66,6 +67,9 @@ pub struct ToolContext {
     /// Folders sandboxed commands may write besides the workspace and the
     /// temp folders (`writable_roots`), under `workspace-write`.
     pub writable_roots: Vec<PathBuf>,
+    /// The data folders of the session's plugins, writable too under
+    /// `workspace-write` ([`plugin_data`]).
+    pub plugin_data: Vec<PathBuf>,
     pub approval_policy: ApprovalPolicy,
     /// No command may leave the sandbox, whatever the approval policy
     /// (an agent defined `sandbox_mode = "read-only"`).
@@ -90,6 +94,7 @@ impl ToolContext {
             network: false,
             unix_sockets: false,
             writable_roots: Vec::new(),
+            plugin_data: Vec::new(),
             approval_policy: ApprovalPolicy::Never,
             sandbox_fixed: false,
             approver: Arc::new(approval::DenyAll),

@@ -124,6 +124,7 @@ mod tests {
             network: false,
             unix_sockets: false,
             writable_roots: Vec::new(),
+            plugin_data: Vec::new(),
             approval_policy: ApprovalPolicy::Never,
             sandbox_fixed: false,
             approver: Arc::new(DenyAll),

@@ -81,6 +81,7 @@ impl Ws {
             network: false,
             unix_sockets: false,
             writable_roots: Vec::new(),
+            plugin_data: Vec::new(),
             approval_policy,
             sandbox_fixed: false,
             approver,

@@ -58,6 +58,7 @@ fn ctx() -> ToolContext {
         network: false,
         unix_sockets: false,
         writable_roots: Vec::new(),
+        plugin_data: Vec::new(),
         approval_policy: ApprovalPolicy::Never,
         sandbox_fixed: false,
         approver: Arc::new(DenyAll),

@@ -56,6 +56,7 @@ fn ctx(workspace: &Path, sandbox: SandboxMode) -> ToolContext {
         network: false,
         unix_sockets: false,
         writable_roots: Vec::new(),
+        plugin_data: Vec::new(),
         approval_policy: ApprovalPolicy::OnRequest,
         sandbox_fixed: false,
         approver: Arc::new(DenyAll),

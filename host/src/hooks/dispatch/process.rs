@@ -52,7 +52,7 @@ impl Hooks {
         // As Claude Code does: the plugin's persistent folder, made on
         // first use (its MCP servers get the same one).
         if let Some(data) = &hook.plugin_data {
-            if let Err(e) = std::fs::create_dir_all(data) {
+            if let Err(e) = crate::tools::plugin_data::make(data) {
                 tracing::warn!("hooks: cannot make {}: {e}", data.display());
             }
             let data = data.display().to_string();

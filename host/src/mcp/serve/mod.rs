@@ -77,6 +77,7 @@ pub fn tool_context(config: &Config, cwd: &Path) -> Result<ToolContext, ServeErr
         network: config.network,
         unix_sockets: config.unix_sockets,
         writable_roots: config.writable_roots.clone(),
+        plugin_data: Vec::new(),
         approval_policy,
         sandbox_fixed: false,
         approver: Arc::new(DenyAll),

@@ -205,6 +205,15 @@ pub fn installed(config: &Config, cwd: &Path) -> Vec<InstalledBundle> {
     b.into_iter().filter(|i| i.drift.is_none()).collect()
 }
 
+/// The data folders (`${CLAUDE_PLUGIN_DATA}`) of the usable bundles: the
+/// model's commands may write them ([`crate::tools::plugin_data`]).
+pub fn data_folders(config: &Config, home: &Path, cwd: &Path) -> Vec<PathBuf> {
+    installed(config, cwd)
+        .iter()
+        .map(|i| super::mcp::data_dir(home, &i.bundle.name))
+        .collect()
+}
+
 /// The bundles' command folders (commands become `/PLUGIN:name`).
 pub fn command_folders(config: &Config, _home: &Path, cwd: &Path) -> Vec<PluginCommands> {
     installed(config, cwd)

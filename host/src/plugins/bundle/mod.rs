@@ -38,8 +38,8 @@ use std::path::{Path, PathBuf};
 pub use detect::detect;
 pub use installed::{
     AgentSource, BundleScope, InstalledBundle, PluginHookFile, agent_sources, command_folders,
-    hook_files, hook_files_for, installed, installed_with_warnings, mcp_servers, name_clashes,
-    plugin_folder_of, plugin_of, project_plugins_dir, same_folder, scan, scan_at,
+    data_folders, hook_files, hook_files_for, installed, installed_with_warnings, mcp_servers,
+    name_clashes, plugin_folder_of, plugin_of, project_plugins_dir, same_folder, scan, scan_at,
     scan_skill_folders, skill_folders, user_plugins_dir, wasm_component_dirs,
 };
 

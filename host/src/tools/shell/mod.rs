@@ -329,10 +329,12 @@ async fn shell_always_key(command: &str, cwd: &std::path::Path, escalate: bool) 
 }
 
 fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
-    SandboxPolicy {
+    let mut policy = SandboxPolicy {
         unix_sockets: ctx.unix_sockets,
         ..super::sandbox::workspace_policy(mode, &ctx.workspace, ctx.network, &ctx.writable_roots)
-    }
+    };
+    super::plugin_data::grant(&mut policy, &ctx.plugin_data);
+    policy
 }
 
 /// The structured field of a command's result holding the bytes dropped

@@ -2,7 +2,8 @@
 //! its MCP servers' too) reaches its hooks and commands as Claude Code
 //! gives it: `CLAUDE_PLUGIN_DATA` / `PLUGIN_DATA` in a hook's
 //! environment, `${CLAUDE_PLUGIN_DATA}` replaced in hook commands and
-//! command bodies, the folder made on first use and writable by them.
+//! command bodies, the folder made on first use (owner-only) and
+//! writable by them and by the model's sandboxed commands.
 
 use serde_json::json;
 
@@ -54,4 +55,75 @@ fn a_plugins_hooks_and_commands_get_its_data_folder() {
     let sent = &env.server.requests()[0].raw_body;
     assert!(sent.contains(&format!("DATA={d}")), "{sent}");
     assert!(!sent.contains("${CLAUDE_PLUGIN_DATA}"), "{sent}");
+}
+
+/// The `output` of the `tool_completed` event of call `id` in `stdout`.
+fn tool_output(stdout: &str, id: &str) -> String {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["type"] == "tool_completed" && e["call_id"] == id)
+        .and_then(|e| e["output"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("{id} completed: {stdout}"))
+}
+
+/// codex-plugin-cc's way: its SessionStart hook hands `CLAUDE_PLUGIN_DATA`
+/// to the model's commands through `CLAUDE_ENV_FILE`, and the plugin's
+/// scripts, run by the model, keep their state there. Under
+/// `workspace-write` that folder is writable (made owner-only), the rest
+/// of `$QUIRE_HOME` is not; under `read-only` neither is.
+#[test]
+fn the_models_sandboxed_commands_may_write_the_plugins_data_folder_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new("responses");
+    let kit = env.repo_path().join(".agents/plugins/claude-kit");
+    copy_dir(&fixture("claude-kit"), &kit);
+    std::fs::write(
+        kit.join("hooks/hooks.json"),
+        json!({"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command":
+            "echo \"export CLAUDE_PLUGIN_DATA=$CLAUDE_PLUGIN_DATA\" >> \"$CLAUDE_ENV_FILE\""
+        }]}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let r = run(&env, &["hooks", "trust"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let data = env.home.path().join("plugin-data/claude-kit");
+    let other = env.home.path().join("other-probe");
+    let command = format!(
+        "mkdir -p \"$CLAUDE_PLUGIN_DATA/state/jobs\" && echo job > \"$CLAUDE_PLUGIN_DATA/state/jobs/j.json\" && echo WROTE-DATA; touch '{}' && echo WROTE-OTHER",
+        other.display()
+    );
+    let session = |sandbox: &str| {
+        env.server.push_all([
+            Reply::tool_call("c1", "shell", json!({"command": command})),
+            Reply::text("done"),
+        ]);
+        let mut cmd = env.command(&[
+            "exec",
+            "--json",
+            "--approval",
+            "never",
+            "--sandbox",
+            sandbox,
+            "go",
+        ]);
+        isolate(&env, &mut cmd);
+        let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        tool_output(&r.stdout, "c1")
+    };
+
+    let out = session("read-only");
+    assert!(!out.contains("WROTE-DATA"), "{out}");
+    assert!(!data.join("state").exists(), "{out}");
+
+    let out = session("workspace-write");
+    assert!(out.contains("WROTE-DATA"), "{out}");
+    let job = std::fs::read_to_string(data.join("state/jobs/j.json")).unwrap_or_default();
+    assert_eq!(job.trim(), "job", "{out}");
+    let mode = std::fs::metadata(&data).map(|m| m.permissions().mode() & 0o777);
+    assert_eq!(mode.ok(), Some(0o700), "{out}");
+    assert!(!out.contains("WROTE-OTHER"), "{out}");
+    assert!(!other.exists(), "{out}");
 }
