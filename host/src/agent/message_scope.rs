@@ -137,6 +137,7 @@ impl Session {
     /// work.
     pub(crate) async fn settle_at_end(&mut self, cancel: &CancellationToken) {
         if cancel.is_cancelled() {
+            self.drop_queued(&crate::protocol::interrupt::reason());
             self.settle_extensions().await;
         } else if let Some(why) = self.scopes.one_shot {
             self.stop_background(why).await;
@@ -148,39 +149,66 @@ impl Session {
     /// cause, and its ends (`agent_completed`, the subagents' session
     /// files) are waited for (at most 10 s).
     pub(crate) async fn stop_at_session_end(&mut self, reason: &str) {
-        if self.extensions.iter().all(|e| e.running() == 0) {
-            return;
-        }
         let why = match reason {
             "prompt_input_exit" => LEFT.to_string(),
             _ => crate::protocol::interrupt::reason(),
         };
+        let dropped = self.drop_queued(&why);
+        if dropped == 0 && self.extensions.iter().all(|e| e.running() == 0) {
+            return;
+        }
         self.scopes.forget(&why);
         self.settle_extensions().await;
     }
 
+    /// The task ends or stops: what waits for a slot is dropped, never
+    /// started — before anything running is stopped, so no slot freed by
+    /// that starts it. How many were.
+    fn drop_queued(&self, why: &str) -> usize {
+        self.extensions.iter().map(|e| e.drop_queued(why)).sum()
+    }
+
     /// The end of a one-shot task (`quire exec`) or of a subagent's run:
-    /// the subagents it left running in the background stop (`why`), said
-    /// in a warning, and their ends (`agent_completed`, interrupted) come
-    /// before the task's.
+    /// those still waiting for a slot are dropped first, never started;
+    /// then the subagents it left running in the background stop (`why`),
+    /// each said in a warning, and their ends (`agent_completed`,
+    /// interrupted) come before the task's.
     async fn stop_background(&mut self, why: &str) {
+        let dropped = self.drop_queued(why);
+        // Counted after the drop: no child starts from now on.
         let running: usize = self.extensions.iter().map(|e| e.running()).sum();
-        if running == 0 {
+        if running + dropped == 0 {
             return;
         }
-        let running = crate::plural::counted(running, "subagent");
-        let message = if why == AGENT_ANSWERED {
-            format!(
-                "the agent answered with {running} of its own still running in the background: stopped, their work is lost (it did not wait for them with wait_agents)"
-            )
-        } else {
-            format!(
-                "the task ended with {running} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)"
-            )
-        };
-        self.events.send(Event::Warning { message });
+        if running > 0 {
+            self.events.send(Event::Warning {
+                message: stopped_warning(running, why),
+            });
+        }
+        if dropped > 0 {
+            let dropped = crate::plural::counted(dropped, "subagent");
+            self.events.send(Event::Warning {
+                message: format!(
+                    "{dropped} still waiting for a free slot (agents.max_parallel) at the end of the task: dropped, never started"
+                ),
+            });
+        }
         self.scopes.forget(why);
         self.settle_extensions().await;
+    }
+}
+
+/// The warning for `running` subagents stopped at the end of a task.
+fn stopped_warning(running: usize, why: &str) -> String {
+    let running = crate::plural::counted(running, "subagent");
+    if why == AGENT_ANSWERED {
+        format!(
+            "the agent answered with {running} of its own still running in the background: stopped, their work is lost (it did not wait for them with wait_agents)"
+        )
+    } else {
+        format!(
+            "the task ended with {running} still running in the background: stopped, their work is lost (ask for wait_agents before the answer to keep it)"
+        )
     }
 }
 

@@ -81,6 +81,10 @@ impl Extension for AgentsExtension {
         self.manager.running()
     }
 
+    fn drop_queued(&self, why: &str) -> usize {
+        self.manager.drop_queued(why)
+    }
+
     fn on_new_conversation(&self) {
         self.manager.forget_usage();
     }

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::child::{self, BuiltChild, ChildParts, ChildResult, ChildSpec};
 use super::discover::Discovered;
 use super::run::{self, Lane, RunParts};
+use super::slot::FirstSlot;
 use super::worktree;
 use crate::agent::Event;
 use crate::model::Usage;
@@ -43,6 +44,7 @@ impl Child {
         result: Option<ChildResult>,
         cancel: CancellationToken,
         scope: Option<Stop>,
+        first: FirstSlot,
     ) -> Child {
         let cancel = Stop::of(cancel);
         Child {
@@ -53,6 +55,7 @@ impl Child {
                 result: watch::Sender::new(result),
                 cancel,
                 pending: Mutex::default(),
+                first,
             }),
             scope,
         }
@@ -165,15 +168,25 @@ impl AgentManager {
             session_file: built.session.file().display().to_string(),
         };
         let scope = self.scope.lock().ok().and_then(|s| s.clone());
+        let parent = interrupt::current();
+        // What stops it from above, checked again when a child that
+        // waited gets its slot (the links below are tasks of their own).
+        let above = [parent.clone().unwrap_or_else(|| Stop::of(cancel.clone()))]
+            .into_iter()
+            .chain(scope.clone())
+            .collect();
+        let permit = self.permits.clone().try_acquire_owned().ok();
+        let queued = permit.is_none();
         let child = Arc::new(Child::new(
             &id,
             built,
             None,
             self.root.child_token(),
             scope.clone(),
+            FirstSlot::new(!queued, above),
         ));
         // A child's child stops for the reason its parent stopped.
-        match interrupt::current() {
+        match parent {
             Some(parent) => link_stop(&parent, &child.lane.cancel),
             None => link(cancel, &child.lane.cancel),
         }
@@ -183,8 +196,6 @@ impl AgentManager {
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.clone(), child.clone());
         }
-        let permit = self.permits.clone().try_acquire_owned().ok();
-        let queued = permit.is_none();
         self.start_run(&child, spec.task, true, permit, Some(announce));
         Ok(Spawned { id, queued })
     }
@@ -240,13 +251,32 @@ impl AgentManager {
         Ok(got)
     }
 
-    /// How many children are at work (a run not ended yet).
+    /// How many children are at work (started, a run not ended yet).
     pub fn running(&self) -> usize {
+        self.count(|c| c.lane.first.is_started())
+    }
+
+    /// Children whose run has not ended and that fit `which`.
+    fn count(&self, which: impl Fn(&Child) -> bool) -> usize {
         self.children
             .lock()
             .map(|m| {
                 m.values()
-                    .filter(|c| c.lane.result.borrow().is_none())
+                    .filter(|c| c.lane.result.borrow().is_none() && which(c))
+                    .count()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The end of the parent's task, before any running child is stopped
+    /// (which frees slots): every child still waiting for its first slot
+    /// is dropped, stopped for `why`, never started. How many were.
+    pub fn drop_queued(&self, why: &str) -> usize {
+        self.children
+            .lock()
+            .map(|m| {
+                m.values()
+                    .filter(|c| c.lane.first.drop_if_waiting(&c.lane.cancel, why))
                     .count()
             })
             .unwrap_or_default()
@@ -312,6 +342,7 @@ impl AgentManager {
             Some(idle),
             self.root.child_token(),
             None,
+            FirstSlot::new(true, Vec::new()),
         ));
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.to_string(), child.clone());

@@ -17,6 +17,7 @@ mod offer;
 mod rank;
 mod resume;
 mod run;
+mod slot;
 mod tool_pattern;
 pub(crate) mod tools;
 pub mod worktree;

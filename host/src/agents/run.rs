@@ -13,6 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::child::{self, BuiltChild, ChildResult};
 use super::hook_events;
+use super::slot::FirstSlot;
 use crate::agent::{Event, EventSink, MAX_STOP_BLOCKS};
 use crate::hooks::Hooks;
 use crate::protocol::interrupt::Stop;
@@ -26,6 +27,8 @@ pub(super) struct Lane {
     pub cancel: Stop,
     /// Follow-up messages sent while it runs, taken after its current run.
     pub pending: Mutex<VecDeque<String>>,
+    /// Whether it has had its first slot (see [`FirstSlot`]).
+    pub first: FirstSlot,
 }
 
 impl Lane {
@@ -77,16 +80,32 @@ pub(super) struct RunParts {
 /// when `first`, else a follow-up), then the messages queued meanwhile.
 pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: bool) {
     tokio::spawn(async move {
+        // A first run waiting for a slot stops waiting when the child is
+        // stopped (the parent's end, Ctrl-C, close): never started.
+        let waiting = lane.first.is_waiting();
         let _permit = match parts.permit.take() {
             Some(p) => Some(p),
+            None if waiting => tokio::select! {
+                biased;
+                _ = lane.cancel.token().cancelled() => None,
+                p = parts.permits.clone().acquire_owned() => p.ok(),
+            },
             None => parts.permits.clone().acquire_owned().await.ok(),
         };
         let mut guard = lane.built.lock().await;
         let Some(built) = guard.as_mut() else {
             return;
         };
-        if let Some(ev) = parts.announce.take() {
-            parts.events.send(ev);
+        let announce = parts.announce.take();
+        let events = &parts.events;
+        let took = lane.first.take(&lane.cancel, || {
+            if let Some(ev) = announce {
+                events.send(ev);
+            }
+        });
+        if let Err(why) = took {
+            never_started(&lane, built, why);
+            return;
         }
         let mut text = text;
         let mut first = first;
@@ -105,6 +124,23 @@ pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: b
             first = false;
         }
     });
+}
+
+/// A child dropped while it waited for its first slot: no announcement,
+/// no run, no queued message; its result says it was never started (for
+/// `wait_agents`).
+fn never_started(lane: &Lane, built: &BuiltChild, why: String) {
+    lane.pending
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+    let name = &built.tag.agent_name;
+    let why = format!(
+        "agent {name} was never started (it was still waiting for a free slot, agents.max_parallel): {why}"
+    );
+    let mut result = child::error_result(&built.tag.agent_id, name, why, Instant::now());
+    result.status = "not_started".into();
+    lane.result.send_replace(Some(result));
 }
 
 /// One run: the worktree back, `SubagentStart` (first run), the task,

@@ -223,12 +223,20 @@ impl Tool for AgentTool {
                     Some(ids) if !ids.is_empty() => ids,
                     _ => m.ids(),
                 };
-                let timeout = args.timeout_sec.and_then(seconds);
+                // One deadline for the whole call: the children are
+                // waited for in turn, each for what is left of it (a
+                // child done by then is reported even when none is left).
+                let deadline = args
+                    .timeout_sec
+                    .and_then(seconds)
+                    .map(|t| tokio::time::Instant::now() + t);
                 let mut out = Vec::new();
                 let mut running = Vec::new();
                 for id in ids {
+                    let left =
+                        deadline.map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
                     match m
-                        .wait(&id, timeout)
+                        .wait(&id, left)
                         .await
                         .map_err(ToolError::InvalidArguments)?
                     {

@@ -90,6 +90,14 @@ pub trait Extension: Send + Sync {
         0
     }
 
+    /// The task ends (or stops): what it holds queued, not started yet
+    /// (subagents waiting for a slot), is dropped for `why`, never
+    /// started. Called before anything running is stopped; returns how
+    /// many were dropped.
+    fn drop_queued(&self, _why: &str) -> usize {
+        0
+    }
+
     /// Tokens used on the session's behalf outside its own requests (the
     /// subagents it ran); added to the session's total.
     fn usage(&self) -> Option<crate::protocol::Usage> {

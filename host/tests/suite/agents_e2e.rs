@@ -26,6 +26,7 @@ mod sandbox;
 mod send;
 mod star_tools;
 mod task_tools;
+mod wait_deadline;
 pub(crate) mod worktree;
 mod worktree_escape;
 
