@@ -83,6 +83,7 @@ mod mcp_status;
 mod menu_scroll;
 mod model_wait;
 mod narrow;
+mod new_rereads;
 mod no_size;
 mod paste;
 mod paused_prompt;
