@@ -60,6 +60,20 @@ impl Session {
         self.pending_images = images;
     }
 
+    /// More images for the next message (an `@shot.png` of it), after
+    /// those set before (`-i`), leaving out any of those again.
+    pub fn add_images(&mut self, images: Vec<Image>) {
+        let before = self.pending_images.len();
+        for image in images {
+            if !self.pending_images[..before]
+                .iter()
+                .any(|i| i.bytes == image.bytes)
+            {
+                self.pending_images.push(image);
+            }
+        }
+    }
+
     /// The wire API the session's requests go out on (whose limits an
     /// image must meet: [`Image::check_for`]).
     pub fn wire_api(&self) -> crate::model::WireApi {

@@ -9,6 +9,7 @@ mod compact_room;
 mod context_use;
 mod current_model;
 mod doc_text;
+mod docs_reread;
 mod error;
 mod estimate;
 mod extension;

@@ -269,7 +269,6 @@ impl Session {
         &self.model
     }
 
-    /// The provider the session talks to.
     /// The instruction files (AGENTS.md and the like) the prompt holds.
     pub fn instruction_files(&self) -> &[PathBuf] {
         &self.docs.files
@@ -375,6 +374,7 @@ impl Session {
             self.left = Some(old.0.clone());
         }
         self.hooks_restart(old.0, old.1);
+        self.reread_docs();
         self.history.clear();
         self.scopes_forgotten(crate::protocol::interrupt::NEW_CONVERSATION);
         self.unanswered = None;

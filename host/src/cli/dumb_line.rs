@@ -213,8 +213,17 @@ impl DumbTerminal {
                         dropped: !line.bytes.is_empty(),
                     });
                 }
-                // Ctrl-D with text typed does nothing.
                 _ if Some(b) == eof && line.bytes.is_empty() => return Some(Read::Eof),
+                // End of file right after a line's end (`script` sends it
+                // when its input ends, in the same read as the last line):
+                // not more of a paste. The lines so far are the message,
+                // and the end of file is the next read's.
+                _ if Some(b) == eof && line.bytes.last() == Some(&b'\n') => {
+                    line.bytes.pop();
+                    self.pending.push_front(b);
+                    return Some(finish(std::mem::take(&mut line.bytes)));
+                }
+                // Ctrl-D with text typed does nothing.
                 _ if Some(b) == eof => {}
                 b'\r' | b'\n' => {
                     if b == b'\r' && self.pending.front() == Some(&b'\n') {

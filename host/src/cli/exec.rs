@@ -162,6 +162,8 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
     };
     let token = interrupts.begin();
+    // `-i` images first, then those the task names as `@shot.png`.
+    session.attach_images(images);
     // `/name args` of a custom command: its expanded message (and model),
     // its files attached. Otherwise `@path` in the task: the file's
     // contents after it (not in piped context, which is data).
@@ -187,7 +189,6 @@ pub async fn run(global: &GlobalArgs, args: &ExecArgs) -> i32 {
         }
         None => prompt,
     };
-    session.attach_images(images);
     // Background subagents still at work stop with the task, said (and
     // their usage counted) before its `task_completed`.
     session.stop_background_at_end();

@@ -2,21 +2,27 @@
 //! the text, and quire adds the file's contents after the message as
 //! context, so the model need not read it first. Only regular UTF-8 files
 //! inside the workspace, up to [`MAX_BYTES`], are attached; a mention that
-//! reads as a path but is not attached gets a warning saying why.
+//! reads as a path but is not attached gets a warning saying why. An image
+//! (`@shot.png`: PNG, JPEG, GIF or WebP) inside the workspace is attached
+//! as an image, as a pasted path is.
 
 use std::path::Path;
 
 use quire::commands::mentions::mentions;
+use quire::images::Image;
 
 /// The largest file attached whole.
 pub const MAX_BYTES: u64 = 64 * 1024;
 
 /// A message with its files, and what was mentioned but not attached.
+#[derive(Default)]
 pub struct Attached {
     pub text: String,
     pub warnings: Vec<String>,
     /// Where the files begin in `text`, when any were attached.
     pub files_at: Option<usize>,
+    /// The images mentioned, to go with the message.
+    pub images: Vec<Image>,
 }
 
 /// `message` with the contents of the workspace files it mentions as
@@ -26,6 +32,7 @@ pub fn attach(root: &Path, message: &str) -> Attached {
         text: message.to_string(),
         warnings: Vec::new(),
         files_at: None,
+        images: Vec::new(),
     };
     let Ok(root) = root.canonicalize() else {
         return out;
@@ -36,6 +43,20 @@ pub fn attach(root: &Path, message: &str) -> Attached {
             continue;
         }
         seen.push(m.path.clone());
+        match image_inside(&root, &m.path) {
+            Some(Ok(image)) => {
+                out.images.push(image);
+                continue;
+            }
+            Some(Err(why)) => {
+                out.warnings.push(format!(
+                    "{} is not attached: {why}",
+                    quire::commands::mentions::mention_form(&m.path)
+                ));
+                continue;
+            }
+            None => {}
+        }
         match read_inside(&root, &m.path) {
             Ok(text) => {
                 let rel = &m.path;
@@ -72,6 +93,15 @@ pub fn attach_in(
     for w in attached.warnings {
         session.warn(w);
     }
+    let wire = session.wire_api();
+    let mut images = Vec::new();
+    for image in attached.images {
+        match image.check_for(wire, &image.name) {
+            Ok(()) => images.push(image),
+            Err(e) => session.warn(format!("@{} is not attached: {e}", image.name)),
+        }
+    }
+    session.add_images(images);
     if let Some(at) = files_at.or(attached.files_at) {
         session.attached_from(at);
     }
@@ -88,6 +118,24 @@ pub fn attached_already(
         session.attached_from(at);
     }
     prepared.text.clone()
+}
+
+/// The image `rel` names, when it names an image file (by its extension)
+/// inside `root`: `None` for any other mention; an error when it is no
+/// image quire can send.
+fn image_inside(root: &Path, rel: &str) -> Option<Result<Image, String>> {
+    let ext = Path::new(rel).extension()?.to_str()?.to_ascii_lowercase();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp") {
+        return None;
+    }
+    if !lexically_inside(root, rel) {
+        return None;
+    }
+    let path = root.join(rel).canonicalize().ok()?;
+    if !path.starts_with(root) || !path.is_file() {
+        return None;
+    }
+    Some(Image::load_as(&path, rel).map_err(|e| e.to_string()))
 }
 
 /// The file's text when `rel` names a small UTF-8 file under `root`, else
@@ -212,5 +260,17 @@ mod tests {
             "{:?}",
             out.warnings
         );
+    }
+
+    #[test]
+    fn a_mentioned_image_is_attached_as_an_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+        std::fs::write(dir.path().join("shot.png"), png).unwrap();
+        let out = attach(dir.path(), "what is in @shot.png");
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        assert_eq!(out.text, "what is in @shot.png");
+        assert_eq!(out.images.len(), 1);
+        assert_eq!(out.images[0].name, "shot.png");
     }
 }

@@ -264,7 +264,9 @@ pub async fn run(
                         Ok(()) => {
                             carried.clear();
                             renderer.patches.restart(&[]);
-                            renderer.status.restart();
+                            renderer
+                                .status
+                                .restart(session.instruction_files().to_vec());
                         }
                         Err(e) => eprintln!("error: {e}"),
                     }

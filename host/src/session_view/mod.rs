@@ -19,6 +19,7 @@ pub mod rewind;
 pub mod skills;
 pub mod status;
 pub mod undo;
+mod undo_left;
 mod undo_write;
 mod worktree;
 

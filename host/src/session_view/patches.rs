@@ -31,6 +31,9 @@ pub struct Patches {
     pub stuck: bool,
     /// Patched files /undo gave up on: /diff shows them as they are.
     pub left: Vec<Left>,
+    /// The indices in `tasks` of the tasks that ran shell commands: /undo
+    /// does not revert what those changed, and says so.
+    pub shelled: Vec<usize>,
 }
 
 /// A patched file /undo left as it is.
@@ -52,6 +55,7 @@ impl Default for Patches {
             undone: 0,
             stuck: false,
             left: Vec::new(),
+            shelled: Vec::new(),
         }
     }
 }
@@ -60,11 +64,28 @@ impl Patches {
     /// A task starts: its patches are undone together.
     pub fn begin_task(&mut self) {
         self.stuck = false;
+        // Marks of tasks /undo already dropped are not the new task's.
+        let len = self.tasks.len();
+        self.shelled.retain(|&i| i < len);
         self.tasks.push(Vec::new());
+    }
+
+    /// Whether the last task (the one /undo takes next) ran shell commands.
+    pub fn last_ran_shell(&self) -> bool {
+        let last = self.tasks.len().saturating_sub(1);
+        self.shelled.contains(&last)
     }
 
     /// Records the files a finished tool call patched.
     pub fn track(&mut self, ev: &Event) {
+        if let Event::ToolCompleted { name, .. } = ev
+            && name == "shell"
+        {
+            let last = self.tasks.len().saturating_sub(1);
+            if !self.shelled.contains(&last) {
+                self.shelled.push(last);
+            }
+        }
         if let Event::ToolCompleted {
             files: Some(files), ..
         } = ev

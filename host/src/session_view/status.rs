@@ -151,8 +151,10 @@ impl Status {
         (!parts.is_empty()).then(|| parts.join("; "))
     }
 
-    /// A new conversation (`/new`): its tokens and skills start again.
-    pub fn restart(&mut self) {
+    /// A new conversation (`/new`): its tokens and skills start again,
+    /// with the instruction files it read.
+    pub fn restart(&mut self, instructions: Vec<std::path::PathBuf>) {
+        self.instructions = instructions;
         self.skills.clear();
         self.total = Usage::default();
         self.resumed = Usage::default();

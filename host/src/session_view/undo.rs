@@ -9,6 +9,7 @@ use quire::tools::apply_patch::{Restored, UndoError};
 use serde_json::Value;
 
 use super::patches::{Left, Patches};
+use super::undo_left::{drifted, unreverted};
 use super::undo_write::{Unwritten, reverse};
 use super::{Said, Tone};
 
@@ -20,9 +21,16 @@ use super::{Said, Tone};
 pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
     let mut said = Vec::new();
     let mut undone = Vec::new();
+    let cwd = session.cwd().to_path_buf();
+    // Files changed since their patch, and whether the task ran shell
+    // commands: what /undo leaves in place, which the view and the model's
+    // note must name.
+    let (mut moved_on, mut shell) = (Vec::new(), false);
     if patches.stuck && last_task(patches).is_some() {
         patches.stuck = false;
+        shell = patches.last_ran_shell();
         let files = patches.tasks.pop().unwrap_or_default();
+        moved_on = drifted(&files, &cwd);
         let tried = attempt(&files, session);
         said.extend(tried.said);
         patches.undone += tried.undone.len() + tried.gone.len();
@@ -59,6 +67,8 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             said.push(Said::Note(Tone::Dim, text));
             return said;
         };
+        shell = patches.last_ran_shell();
+        moved_on = drifted(&files, &cwd);
         let tried = attempt(&files, session);
         said.extend(tried.said);
         patches.undone += tried.undone.len() + tried.gone.len();
@@ -82,9 +92,11 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             Tone::Ok,
             format!("undone: {}", undone.join(", ")),
         ));
+        let left = unreverted(&undone, &moved_on, shell, &cwd);
+        said.extend(left.said());
         // The model still believes its patch is on disk: the next request
-        // says otherwise.
-        session.record_note(NOTE_SOURCE, undo_note(&undone));
+        // says otherwise, and what stays as the task left it.
+        session.record_note(NOTE_SOURCE, undo_note(&undone, left.note()));
     }
     said
 }
@@ -286,17 +298,22 @@ fn refusal(e: &UndoError, path: &str, from: Option<&str>, status: &str) -> Strin
 /// The source of the note an `/undo` records for the model.
 pub const NOTE_SOURCE: &str = "undo";
 const NOTE_START: &str = "Note: the user reverted your changes to ";
-const NOTE_END: &str = " with /undo; these files are back as they were before your last patch.";
+const NOTE_MID: &str = " with /undo";
+const NOTE_END: &str = "; these files are back as they were before your last patch.";
 
-/// What the model is told about an `/undo`.
-pub fn undo_note(undone: &[String]) -> String {
-    format!("{NOTE_START}{}{NOTE_END}", undone.join(", "))
+/// What the model is told about an `/undo`; `rest`: what it left in
+/// place (changes since the patch, the task's shell commands' changes),
+/// `None` when the files are back as they were.
+pub fn undo_note(undone: &[String], rest: Option<String>) -> String {
+    let rest = rest.unwrap_or_else(|| NOTE_END.to_string());
+    format!("{NOTE_START}{}{NOTE_MID}{rest}", undone.join(", "))
 }
 
 /// The line the live view showed for the `/undo` that recorded `note`
 /// (`undone: a.rs, b.rs`), for a resumed session's replay.
 pub fn replayed(note: &str) -> Option<String> {
-    let files = note.strip_prefix(NOTE_START)?.strip_suffix(NOTE_END)?;
+    let rest = note.strip_prefix(NOTE_START)?;
+    let files = &rest[..rest.rfind(NOTE_MID)?];
     Some(format!("undone: {files}"))
 }
 

@@ -108,6 +108,11 @@ impl ToolRegistry {
         self.permissions = permissions.filter(|p| !p.is_empty());
     }
 
+    /// The permission rules calls are checked against, when there are any.
+    pub fn permissions(&self) -> Option<&super::permissions::Permissions> {
+        self.permissions.as_deref()
+    }
+
     /// Adds a tool under its name made fit by [`super::naming`] (sanitised,
     /// at most 64 characters). On a name clash the new tool gets a numbered
     /// suffix (`name_2`) and the returned name says so; the first keeps its

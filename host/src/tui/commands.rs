@@ -186,7 +186,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
                 app.patches.restart(&[]);
                 // The old conversation's subagents are not this one's.
                 app.children = Default::default();
-                app.status.restart();
+                app.status.restart(session.instruction_files().to_vec());
             }
             Err(e) => app.note(&format!("error: {e}"), pal.bad()),
         },

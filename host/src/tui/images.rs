@@ -37,16 +37,23 @@ pub(super) fn start(app: &mut App, images: Vec<Image>, first: Option<String>) ->
 /// images that one was sent with: the note saying so is returned. A
 /// message naming an `[image: …]` placeholder with no image to attach (↑
 /// to a message of another session) gets a warning: it goes as text.
+/// `mentioned`: the images the message names as `@shot.png`.
 pub(super) fn attach(
     app: &mut App,
     session: &mut Session,
     message: &str,
+    mentioned: Vec<Image>,
 ) -> Result<Option<String>, String> {
     let mut images = app.composer.take_images_of(message);
     let mut note = None;
     if images.is_empty() && !session.has_pending_images() {
         images = session.images_sent_with(message);
         note = crate::session_view::rewind::attached_again(&images);
+    }
+    for image in mentioned {
+        if !images.iter().any(|i| i.bytes == image.bytes) {
+            images.push(image);
+        }
     }
     // ↑ brings back a message of another session with its placeholders
     // but not its images (their data is not kept in the input history):

@@ -331,13 +331,12 @@ pub async fn run(
         let attached = match &custom {
             Some(p) if p.files_attached => mention::Attached {
                 text: p.text.clone(),
-                warnings: Vec::new(),
-                files_at: None,
+                ..Default::default()
             },
             Some(p) => mention::attach(&setup.cwd, &p.text),
             None => mention::attach(&setup.cwd, &message),
         };
-        let again = match super::images::attach(&mut app, &mut session, &message) {
+        let again = match super::images::attach(&mut app, &mut session, &message, attached.images) {
             Ok(again) => again,
             Err(e) => {
                 app.note(&format!("error: {e}"), pal.bad());

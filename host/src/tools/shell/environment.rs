@@ -108,6 +108,18 @@ pub struct ShellEnvironment {
     pub hook_set: BTreeMap<String, String>,
 }
 
+/// What every command gets, as it has no terminal: an editor that exits
+/// at once (`git commit` without `-m` then stops with git's "Aborting
+/// commit due to empty commit message", `git rebase --continue` keeps the
+/// message), and git never asks for a password.
+const NO_TERMINAL: &[(&str, &str)] = &[
+    ("GIT_EDITOR", "true"),
+    ("GIT_SEQUENCE_EDITOR", "true"),
+    ("EDITOR", "true"),
+    ("VISUAL", "true"),
+    ("GIT_TERMINAL_PROMPT", "0"),
+];
+
 impl ShellEnvironment {
     pub fn new(config: ShellEnvironmentConfig, always_excluded: Vec<String>) -> Self {
         ShellEnvironment {
@@ -179,6 +191,14 @@ impl ShellEnvironment {
                 c.include_only.iter().any(|p| matches(p, &name))
             });
         }
+        // No terminal: an editor or a credential prompt could only wait
+        // for the whole timeout. These replace the user's own (an inherited
+        // `EDITOR=vim` would hang the same way); only `set` overrides them.
+        for (k, v) in NO_TERMINAL {
+            if !c.set.contains_key(*k) && !self.hook_set.contains_key(*k) {
+                env.insert(k.into(), v.into());
+            }
+        }
         env.into_iter().collect()
     }
 
@@ -227,8 +247,10 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.into(), v.into())).collect()
     }
 
+    /// The names, without the no-terminal ones every command gets.
     fn names(env: &[(OsString, OsString)]) -> Vec<String> {
         env.iter()
+            .filter(|(k, _)| !NO_TERMINAL.iter().any(|(n, _)| OsStr::new(n) == k))
             .map(|(k, _)| k.to_string_lossy().into_owned())
             .collect()
     }
@@ -253,11 +275,31 @@ mod tests {
                 ("GITHUB_TOKEN", "x"),
                 ("Db_Secret", "x"),
                 ("MY_LLM", "x"),
-                ("EDITOR", "vi"),
+                ("PAGER", "less"),
             ]),
             true,
         );
-        assert_eq!(names(&got), ["EDITOR", "PATH"]);
+        assert_eq!(names(&got), ["PAGER", "PATH"]);
+    }
+
+    #[test]
+    fn editors_exit_at_once_unless_set_says_otherwise() {
+        let config = ShellEnvironmentConfig {
+            set: [("VISUAL".to_string(), "mine".to_string())].into(),
+            ..Default::default()
+        };
+        let env = ShellEnvironment::new(config, Vec::new());
+        let got = env.build_from(vars(&[("EDITOR", "vi"), ("GIT_EDITOR", "vim")]), true);
+        let value = |name: &str| {
+            got.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.to_string_lossy().into_owned())
+        };
+        assert_eq!(value("EDITOR").as_deref(), Some("true"));
+        assert_eq!(value("GIT_EDITOR").as_deref(), Some("true"));
+        assert_eq!(value("GIT_SEQUENCE_EDITOR").as_deref(), Some("true"));
+        assert_eq!(value("GIT_TERMINAL_PROMPT").as_deref(), Some("0"));
+        assert_eq!(value("VISUAL").as_deref(), Some("mine"));
     }
 
     #[test]

@@ -274,7 +274,7 @@ mod tests {
                 result("p", "Success. Updated the following files:\nA a.rs", false),
                 Item::Context {
                     source: undo::NOTE_SOURCE.into(),
-                    text: undo::undo_note(&["a.rs".into(), "b.rs".into()]),
+                    text: undo::undo_note(&["a.rs".into(), "b.rs".into()], None),
                 },
                 Item::Context {
                     source: "skills".into(),

@@ -82,3 +82,35 @@ fn shell_environment_table_changes_what_commands_get() {
     // The provider's key stays out even without the default excludes.
     assert!(!output.contains("test-key"), "{output}");
 }
+
+/// Commands have no terminal: `git commit` without `-m` gets an editor
+/// that exits at once (not the user's, which would wait for the whole
+/// timeout) and stops with git's own message.
+#[test]
+fn git_commit_without_a_message_fails_at_once_instead_of_waiting_in_an_editor() {
+    let env = TestEnv::new("chat");
+    env.git(&["config", "user.email", "t@example.com"]);
+    env.git(&["config", "user.name", "t"]);
+    env.server.push_all([
+        Reply::tool_call(
+            "c",
+            "shell",
+            json!({"command": "git commit --allow-empty; echo rc=$?", "timeout_ms": 8000}),
+        ),
+        Reply::text("done"),
+    ]);
+    let mut cmd = env.command(&["exec", "--json", "-s", "danger-full-access", "commit"]);
+    // The user's editor: one that never finishes in time.
+    cmd.env("GIT_EDITOR", "sleep 30;:")
+        .env("EDITOR", "sleep 30;:");
+    let run = crate::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.of_type("tool_completed");
+    let output = done[0]["output"].as_str().unwrap_or("");
+    assert!(
+        output.contains("Aborting commit due to empty commit message"),
+        "{output}"
+    );
+    assert!(output.contains("rc=1"), "{output}");
+    assert_eq!(done[0]["status"], "ok", "{output}");
+}

@@ -330,3 +330,25 @@ fn a_message_whose_image_was_refused_is_withdrawn_on_resume() {
             .any(|r| r["record"] == "withdrawn")
     );
 }
+
+/// `@shot.png` attaches the image, as `-i` does (not "not UTF-8 text"),
+/// after the `-i` images.
+#[test]
+fn an_image_mentioned_with_at_goes_as_an_image() {
+    let env = TestEnv::new("chat");
+    let (shot, other) = (png_bytes(7), png_bytes(8));
+    put(&env, "shot.png", &shot);
+    put(&env, "other.png", &other);
+    env.server.push(Reply::text("a square"));
+    let run = env.exec_json("why is @shot.png wrong", &["-i", "other.png"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("not UTF-8"), "{}", run.stdout);
+    let reqs = env.server.requests();
+    assert_eq!(
+        user_images("chat", &reqs[0].body),
+        vec![
+            ("image/png".to_string(), b64(&other)),
+            ("image/png".to_string(), b64(&shot))
+        ]
+    );
+}

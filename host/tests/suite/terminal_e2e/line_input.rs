@@ -179,3 +179,19 @@ fn a_backslash_before_enter_is_a_new_line_in_the_message() {
         assert_eq!(pty.wait_exit(), 0);
     }
 }
+
+#[test]
+fn a_line_and_the_end_of_file_in_one_read_run_the_line_then_exit() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("answered before the end"));
+    let mut pty = dumb(&env, &[]);
+    // What `script` sends when its input ends: the last line and the end
+    // of file in one write. Not a paste: the line runs, then quire exits.
+    pty.send("hello there\r\x04");
+    pty.wait_text("answered before the end");
+    assert_eq!(pty.wait_exit(), 0);
+    assert!(sent_whole(&env, 0, "hello there"));
+    let mut pty = dumb(&env, &[]);
+    pty.send("/quit\r\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -1,0 +1,166 @@
+//! What an `/undo` did not revert, so that neither the user nor the model
+//! is told more is back than is: changes made to a patched file since its
+//! patch (by the task's shell commands or by hand), which `git apply -R`
+//! merges around and keeps, and, after a task that ran shell commands,
+//! what those changed (in a git repository: what `git status` still
+//! shows).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::patches::changed;
+use super::{Said, Tone};
+
+/// What an `/undo` left in place.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Unreverted {
+    /// Undone files that had changed since their patch: the patch's
+    /// lines were taken out, those changes kept.
+    pub kept: Vec<String>,
+    /// The task ran shell commands.
+    pub shell: bool,
+    /// After such a task, the files `git status` still shows changed or
+    /// untracked; `None` outside a git repository.
+    pub dirty: Option<Vec<String>>,
+}
+
+/// The paths among a task's patched `files` that changed since their
+/// patch (looked at before /undo touches them).
+pub fn drifted(files: &[Value], cwd: &Path) -> Vec<String> {
+    let path_of = |f: &Value| f.get("path").and_then(Value::as_str).map(str::to_string);
+    // The last patch of a path says what it should hold.
+    let mut last: Vec<&Value> = Vec::new();
+    for f in files {
+        last.retain(|g| path_of(g) != path_of(f));
+        last.push(f);
+    }
+    last.into_iter()
+        .filter(|f| f.get("status").and_then(Value::as_str) != Some("deleted"))
+        .filter_map(|f| {
+            let path = f.get("path").and_then(Value::as_str)?;
+            changed(f, &cwd.join(path)).map(|_| path.to_string())
+        })
+        .collect()
+}
+
+/// What the /undo that put back `undone` left in place: `drifted` as
+/// [`drifted`] found it, `shell` whether the task ran shell commands.
+pub fn unreverted(undone: &[String], drifted: &[String], shell: bool, cwd: &Path) -> Unreverted {
+    let kept = undone
+        .iter()
+        .filter(|p| drifted.contains(p))
+        .cloned()
+        .collect();
+    let dirty = if shell { status(cwd) } else { None };
+    Unreverted { kept, shell, dirty }
+}
+
+/// `git status`'s changed and untracked paths (relative to `cwd`);
+/// `None` when `cwd` is not in a git repository.
+fn status(cwd: &Path) -> Option<Vec<String>> {
+    let out = quire::git::run(cwd, &["status", "--short", "--untracked-files=all"]).ok()?;
+    Some(
+        out.lines()
+            .filter_map(|l| l.get(3..))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+impl Unreverted {
+    fn nothing(&self) -> bool {
+        self.kept.is_empty() && (!self.shell || self.dirty.as_ref().is_some_and(Vec::is_empty))
+    }
+
+    /// The view's lines after `undone: …`.
+    pub fn said(&self) -> Vec<Said> {
+        let mut said = Vec::new();
+        if !self.kept.is_empty() {
+            said.push(Said::Note(
+                Tone::Accent,
+                format!(
+                    "kept in {}: changes made since the patch (by a shell command or by hand); only the patch's own lines were taken out",
+                    self.kept.join(", ")
+                ),
+            ));
+        }
+        if self.shell {
+            match &self.dirty {
+                Some(d) if d.is_empty() => {}
+                Some(d) => said.push(Said::Note(
+                    Tone::Accent,
+                    format!(
+                        "not reverted: /undo reverts only patches, not what this task's shell commands changed; git status still shows: {}",
+                        d.join(", ")
+                    ),
+                )),
+                None => said.push(Said::Note(
+                    Tone::Accent,
+                    "not reverted: /undo reverts only patches, not what this task's shell commands changed".to_string(),
+                )),
+            }
+        }
+        said
+    }
+
+    /// What the model's note says after the files undone: `None` when all
+    /// of the task is back as it was.
+    pub fn note(&self) -> Option<String> {
+        if self.nothing() {
+            return None;
+        }
+        let mut text = String::from(": only your patches' changes to these files were reverted.");
+        if !self.kept.is_empty() {
+            text.push_str(&format!(
+                " Changes made since the patch were kept in: {}.",
+                self.kept.join(", ")
+            ));
+        }
+        if self.shell {
+            text.push_str(" What your shell commands in that turn changed was NOT reverted");
+            match &self.dirty {
+                Some(d) if !d.is_empty() => text.push_str(&format!(
+                    "; git status still shows changes in: {}.",
+                    d.join(", ")
+                )),
+                _ => text.push('.'),
+            }
+        }
+        Some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Unreverted;
+
+    #[test]
+    fn a_task_without_shell_or_later_changes_is_all_back() {
+        let u = Unreverted::default();
+        assert_eq!(u.note(), None);
+        assert!(u.said().is_empty());
+        let clean = Unreverted {
+            shell: true,
+            dirty: Some(Vec::new()),
+            ..Unreverted::default()
+        };
+        assert_eq!(clean.note(), None);
+    }
+
+    #[test]
+    fn the_note_names_what_stays() {
+        let u = Unreverted {
+            kept: vec!["a.py".into()],
+            shell: true,
+            dirty: Some(vec!["a.py".into(), "new.txt".into()]),
+        };
+        let note = u.note().unwrap_or_default();
+        assert!(note.contains("kept in: a.py"), "{note}");
+        assert!(
+            note.contains("NOT reverted; git status still shows changes in: a.py, new.txt"),
+            "{note}"
+        );
+        assert_eq!(u.said().len(), 2);
+    }
+}

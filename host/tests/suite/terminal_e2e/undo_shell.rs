@@ -1,0 +1,89 @@
+//! `/undo` after a turn whose shell commands also changed files: it
+//! reverts the patches only, and neither the user nor the model is told
+//! that more is back than is.
+
+use serde_json::json;
+
+use super::line_session::line_mode_args;
+use crate::support::model_server::Reply;
+use crate::support::quire::TestEnv;
+
+const CALC: &str = "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n";
+
+#[test]
+fn undo_names_what_the_turns_shell_commands_changed_and_left() {
+    let env = TestEnv::new("chat");
+    env.git(&["config", "user.email", "t@example.com"]);
+    env.git(&["config", "user.name", "t"]);
+    env.write("calc.py", CALC);
+    env.write("old.txt", "old\n");
+    env.commit_all();
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** Add File: util.py\n+def sub(a, b):\n+    return a - b\n*** Delete File: old.txt\n*** End Patch"}),
+        ),
+        Reply::tool_call(
+            "s",
+            "shell",
+            json!({"command": "sed -i 's/a \\* b/b * a/' calc.py && echo note > shell-made.txt"}),
+        ),
+        Reply::text("fixed"),
+        Reply::text("understood"),
+    ]);
+    let r = line_mode_args(&env, &["--yolo"], "fix add\n/undo\nwhat now?\n", &[]);
+    let err = &r.stderr;
+    assert!(err.contains("undone: old.txt, util.py, calc.py"), "{err}");
+    // The patch's line is out, the shell's edit is kept.
+    assert_eq!(env.read("calc.py"), CALC.replace("a * b", "b * a"));
+    assert_eq!(env.read("old.txt"), "old\n");
+    assert!(env.read("shell-made.txt").starts_with("note"));
+    assert!(
+        err.contains("kept in calc.py: changes made since the patch"),
+        "{err}"
+    );
+    assert!(
+        err.contains("not reverted: /undo reverts only patches, not what this task's shell commands changed; git status still shows: calc.py, shell-made.txt"),
+        "{err}"
+    );
+    let reqs = env.server.requests();
+    let last = &reqs[reqs.len() - 1].raw_body;
+    assert!(
+        last.contains("the user reverted your changes to old.txt, util.py, calc.py with /undo: only your patches' changes to these files were reverted."),
+        "{last}"
+    );
+    assert!(!last.contains("back as they were"), "{last}");
+    assert!(
+        last.contains("What your shell commands in that turn changed was NOT reverted; git status still shows changes in: calc.py, shell-made.txt."),
+        "{last}"
+    );
+}
+
+#[test]
+fn undo_of_a_turn_without_shell_commands_says_the_files_are_back() {
+    let env = TestEnv::new("chat");
+    env.write("calc.py", CALC);
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: calc.py\n@@\n def add(a, b):\n-    return a - b\n+    return a + b\n*** End Patch"}),
+        ),
+        Reply::text("fixed"),
+        Reply::text("understood"),
+    ]);
+    let r = line_mode_args(&env, &[], "fix add\n/undo\nwhat now?\n", &[]);
+    let err = &r.stderr;
+    assert!(err.contains("undone: calc.py"), "{err}");
+    assert!(!err.contains("not reverted"), "{err}");
+    assert_eq!(env.read("calc.py"), CALC);
+    let reqs = env.server.requests();
+    assert!(
+        reqs[2].raw_body.contains(
+            "calc.py with /undo; these files are back as they were before your last patch."
+        ),
+        "{}",
+        reqs[2].raw_body
+    );
+}
