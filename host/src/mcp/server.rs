@@ -341,6 +341,12 @@ impl Server {
             .filter(|s| !s.trim().is_empty())
     }
 
+    /// Whether what the server offers is not known yet (it has not
+    /// answered `initialize`).
+    pub fn capabilities_unknown(&self) -> bool {
+        self.inner().capabilities.is_none()
+    }
+
     /// Whether the server offers resources.
     pub fn has_resources(&self) -> bool {
         self.inner()
