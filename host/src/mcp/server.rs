@@ -71,6 +71,8 @@ pub(crate) struct Inner {
     pub tools: Vec<rmcp::model::Tool>,
     /// Tools the filters hid.
     pub hidden: usize,
+    /// Filter entries that name none of its tools, each with a hint.
+    pub filter_misses: Vec<String>,
     /// Tools listed that cannot be read, each with why.
     pub skipped_tools: Vec<String>,
     /// Warnings about its tools (left out, cut) already given, so a
