@@ -143,6 +143,9 @@ async fn list(setup: &Setup, json: bool) -> i32 {
         for skipped in &r.skipped_tools {
             out!("  skipped: {skipped}");
         }
+        for miss in &r.filter_misses {
+            out!("  warning: {miss}");
+        }
         if r.signed_in == Some(true) {
             out!("  signed in (`quire mcp logout {}` signs out)", r.name);
         }
@@ -236,7 +239,15 @@ async fn tools(setup: &Setup, name: &str, json: bool) -> i32 {
         );
         return EXIT_OK;
     }
-    if tools.is_empty() {
+    for miss in &report.filter_misses {
+        eprintln!("warning: {miss}");
+    }
+    if tools.is_empty() && report.hidden_tools > 0 {
+        out!(
+            "'{name}' offers {}, all hidden by enabled_tools/disabled_tools",
+            quire::plural::counted(report.hidden_tools, "tool")
+        );
+    } else if tools.is_empty() {
         out!("'{name}' offers no tools");
     }
     for t in tools {

@@ -37,6 +37,13 @@ const REFUSED: &[&str] = &[
     crate::child::MARK_VAR,
 ];
 
+/// The most a hook's file may hold; a bigger one is not read.
+const MAX_FILE: u64 = 1024 * 1024;
+
+/// The longest value a variable may get: every later command carries it,
+/// and the kernel refuses one string over 128 KiB.
+const MAX_VALUE: usize = 32 * 1024;
+
 /// The variables SessionStart hooks set for the session.
 #[derive(Default)]
 pub struct EnvFiles {
@@ -75,7 +82,7 @@ impl EnvFiles {
     /// Reads `file` (left by `label`) into the session's variables and
     /// removes it; the warnings about what was skipped.
     pub fn take_in(&self, file: &Path, label: &str) -> Vec<String> {
-        let text = std::fs::read(file);
+        let text = read_regular(file);
         let _ = std::fs::remove_file(file);
         if let Some(dir) = file.parent() {
             // Only when empty: other hooks' files may still be there. Then
@@ -86,8 +93,11 @@ impl EnvFiles {
                 let _ = std::fs::remove_dir(all);
             }
         }
-        let Ok(text) = text else {
-            return Vec::new();
+        let warn = |why: &str| format!("hook `{label}` (SessionStart): CLAUDE_ENV_FILE {why}");
+        let text = match text {
+            Ok(Some(text)) => text,
+            Ok(None) => return Vec::new(),
+            Err(why) => return vec![warn(&why)],
         };
         let text = String::from_utf8_lossy(&text);
         let Ok(mut vars) = self.vars.write() else {
@@ -96,11 +106,7 @@ impl EnvFiles {
         let known = |name: &str| vars.get(name).cloned().or_else(|| std::env::var(name).ok());
         let parsed = parse(&text, &known);
         vars.extend(parsed.vars);
-        parsed
-            .skipped
-            .into_iter()
-            .map(|why| format!("hook `{label}` (SessionStart): CLAUDE_ENV_FILE {why}"))
-            .collect()
+        parsed.skipped.iter().map(|why| warn(why)).collect()
     }
 
     /// The variables set so far.
@@ -113,6 +119,52 @@ impl EnvFiles {
         if let Ok(mut v) = self.vars.write() {
             v.clear();
         }
+    }
+}
+
+/// The bytes of `file` when it is a regular file of at most [`MAX_FILE`]
+/// bytes; `Ok(None)` when it is gone, `Err` saying why it is not read
+/// otherwise. A link is not followed and a FIFO or device is never
+/// opened for reading (a FIFO would block quire for good).
+fn read_regular(file: &Path) -> Result<Option<Vec<u8>>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let not_file = "is not read: it is not a regular file (a link, FIFO or device was left there)";
+    match std::fs::symlink_metadata(file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("is not read: {e}")),
+        Ok(m) if !m.file_type().is_file() => return Err(not_file.into()),
+        Ok(_) => {}
+    }
+    // Swapped since the check: O_NOFOLLOW and O_NONBLOCK keep a link or
+    // FIFO from being followed or blocking; the handle is checked again.
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(file);
+    let f = match opened {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("is not read: {e}")),
+    };
+    match f.metadata() {
+        Ok(m) if !m.file_type().is_file() => return Err(not_file.into()),
+        Ok(m) if m.len() > MAX_FILE => {
+            return Err(format!(
+                "is not read: it has {} bytes, more than the {MAX_FILE} read",
+                m.len()
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Err(format!("is not read: {e}")),
+    }
+    let mut bytes = Vec::new();
+    match f.take(MAX_FILE + 1).read_to_end(&mut bytes) {
+        Ok(n) if n as u64 > MAX_FILE => Err(format!(
+            "is not read: it has more than the {MAX_FILE} bytes read"
+        )),
+        Ok(_) => Ok(Some(bytes)),
+        Err(e) => Err(format!("is not read: {e}")),
     }
 }
 
@@ -168,6 +220,15 @@ pub fn parse(text: &str, known: &dyn Fn(&str) -> Option<String>) -> Parsed {
                 .or_else(|| known(n))
         };
         match value_of(value, &lookup) {
+            Ok(v) if v.contains('\0') => out.skipped.push(format!(
+                "{}: {name} is not set: its value holds a NUL byte, which no command can be given",
+                shown()
+            )),
+            Ok(v) if v.len() > MAX_VALUE => out.skipped.push(format!(
+                "{}: {name} is not set: its value has {} bytes, more than the {MAX_VALUE} a variable may have",
+                shown(),
+                v.len()
+            )),
             Ok(v) => out.vars.push((name.to_string(), v)),
             Err(why) => out.skipped.push(format!("{} is not read: {why}", shown())),
         }
@@ -306,6 +367,43 @@ mod tests {
             "{}",
             p.skipped[4]
         );
+    }
+
+    #[test]
+    fn values_with_a_nul_byte_or_too_long_are_skipped() {
+        let big = "x".repeat(MAX_VALUE + 1);
+        let text = format!("export GOOD=1\nexport NULVAR=ab\0cd\nexport BIG={big}\n");
+        let p = parse(&text, &known);
+        assert_eq!(p.vars, [("GOOD".to_string(), "1".to_string())]);
+        assert_eq!(p.skipped.len(), 2, "{:#?}", p.skipped);
+        assert!(
+            p.skipped[0].contains("NULVAR is not set"),
+            "{}",
+            p.skipped[0]
+        );
+        assert!(p.skipped[1].contains("BIG is not set"), "{}", p.skipped[1]);
+    }
+
+    #[test]
+    fn a_fifo_or_a_link_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = EnvFiles::default();
+        let f = files.new_file(&dir.path().join("s.jsonl"), "ID").unwrap();
+        std::fs::remove_file(&f).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&f).status();
+        assert!(made.unwrap().success());
+        let warnings = files.take_in(&f, "h");
+        assert!(warnings[0].contains("not a regular file"), "{warnings:?}");
+        assert!(!f.exists());
+
+        let f = files.new_file(&dir.path().join("s.jsonl"), "ID").unwrap();
+        let target = dir.path().join("t");
+        std::fs::write(&target, "export X=1\n").unwrap();
+        std::fs::remove_file(&f).unwrap();
+        std::os::unix::fs::symlink(&target, &f).unwrap();
+        let warnings = files.take_in(&f, "h");
+        assert!(warnings[0].contains("not a regular file"), "{warnings:?}");
+        assert!(files.vars().is_empty());
     }
 
     #[test]

@@ -419,15 +419,19 @@ fn set_tools(
     mut skipped: Vec<String>,
 ) -> Vec<String> {
     let total = tools.len();
+    let all: Vec<String> = tools.iter().map(|t| t.name.to_string()).collect();
+    let names: Vec<&str> = all.iter().map(String::as_str).collect();
     let allowed: Vec<_> = tools
         .into_iter()
         .filter(|t| server.spec.allows(&t.name))
         .collect();
     inner.hidden = total - allowed.len();
+    inner.filter_misses = super::tool_filter::unmatched(&server.spec, &names);
     let mut notes: Vec<String> = skipped
         .iter()
         .map(|s| format!("MCP server '{}': {s}", server.name()))
         .collect();
+    notes.extend(inner.filter_misses.iter().cloned());
     inner.tools = allowed
         .into_iter()
         .filter_map(|t| match tool_fit::fit(server.name(), t) {

@@ -49,6 +49,7 @@ pub mod start_dir;
 pub(crate) mod stdout_guard;
 mod stdout_watch;
 pub(crate) mod tool;
+mod tool_filter;
 pub(crate) mod tool_fit;
 pub(crate) mod tool_list;
 

@@ -35,6 +35,10 @@ pub struct ServerReport {
     pub hidden_tools: usize,
     /// Tools listed that cannot be used, each with why.
     pub skipped_tools: Vec<String>,
+    /// `enabled_tools` / `disabled_tools` entries that match none of its
+    /// tools, each with what to write instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filter_misses: Vec<String>,
     pub last_error: Option<String>,
     /// An HTTP server: whether `quire mcp login NAME` left a sign-in for
     /// its URL.
@@ -81,6 +85,7 @@ fn report(s: &Server) -> ServerReport {
         tools: inner.tools.len(),
         hidden_tools: inner.hidden,
         skipped_tools: inner.skipped_tools.clone(),
+        filter_misses: inner.filter_misses.clone(),
         last_error: match &status {
             Status::Failed(e) => Some(e.clone()),
             _ => inner.last_error.clone(),

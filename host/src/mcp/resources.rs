@@ -53,6 +53,30 @@ impl ResourcesTool {
         }
     }
 
+    /// The servers (all, or the one named `only`) whose capabilities are
+    /// not known yet because they are still starting: a cached tool list
+    /// offers this tool before they are up, so it waits for them as a tool
+    /// call does (at most their `startup_timeout_sec`). What kept one from
+    /// becoming ready, one line each.
+    async fn wait_for_starting(&self, only: Option<&str>) -> Vec<String> {
+        let starting = self.servers.iter().filter(|s| {
+            only.is_none_or(|n| s.name() == n)
+                && s.capabilities_unknown()
+                && matches!(s.status(), Status::Starting | Status::Restarting)
+                // A lazy server not woken is waited for only when named.
+                && (only.is_some() || s.is_woken())
+        });
+        let waits = starting.map(|s| async move {
+            s.wake();
+            s.ready_link().await.err()
+        });
+        futures::future::join_all(waits)
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
     fn with_resources(&self, only: Option<&str>) -> Result<Vec<Arc<Server>>, String> {
         let names: Vec<&str> = self
             .servers
@@ -63,6 +87,9 @@ impl ResourcesTool {
         match only {
             Some(n) => match self.servers.iter().find(|s| s.name() == n) {
                 Some(s) if s.has_resources() => Ok(vec![s.clone()]),
+                _ if names.is_empty() => Err(format!(
+                    "no MCP server '{n}' with resources; no MCP server offers resources now"
+                )),
                 _ => Err(format!(
                     "no MCP server '{n}' with resources; servers with resources: {}",
                     names.join(", ")
@@ -83,6 +110,12 @@ impl ResourcesTool {
         let mut out = Vec::new();
         let mut failed = false;
         let mut timed_out = false;
+        let not_ready = self.wait_for_starting(only).await;
+        if let (Some(_), Some(why)) = (only, not_ready.first()) {
+            return Err(ToolError::Failed(why.clone()));
+        }
+        failed |= !not_ready.is_empty();
+        out.extend(not_ready);
         for s in self.with_resources(only).map_err(ToolError::Failed)? {
             let link = s.ready_link().await.map_err(ToolError::Failed)?;
             let peer = &link.peer;
@@ -157,6 +190,9 @@ impl ResourcesTool {
 
     /// The resource's text; a timeout is [`ToolError::TimedOut`].
     async fn read(&self, server: &str, uri: &str) -> Result<String, ToolError> {
+        if let Some(why) = self.wait_for_starting(Some(server)).await.pop() {
+            return Err(ToolError::Failed(why));
+        }
         let s = self
             .with_resources(Some(server))
             .map_err(ToolError::Failed)?

@@ -71,6 +71,8 @@ pub(crate) struct Inner {
     pub tools: Vec<rmcp::model::Tool>,
     /// Tools the filters hid.
     pub hidden: usize,
+    /// Filter entries that name none of its tools, each with a hint.
+    pub filter_misses: Vec<String>,
     /// Tools listed that cannot be read, each with why.
     pub skipped_tools: Vec<String>,
     /// Warnings about its tools (left out, cut) already given, so a
@@ -339,6 +341,12 @@ impl Server {
             .instructions
             .clone()
             .filter(|s| !s.trim().is_empty())
+    }
+
+    /// Whether what the server offers is not known yet (it has not
+    /// answered `initialize`).
+    pub fn capabilities_unknown(&self) -> bool {
+        self.inner().capabilities.is_none()
     }
 
     /// Whether the server offers resources.

@@ -35,6 +35,15 @@ pub(crate) fn fit(server: &str, mut tool: Tool) -> Result<(Tool, Vec<String>), S
             crate::printable::quoted_name(&name)
         ));
     }
+    if !crate::tools::object_schema::make_object(&mut schema.clone()) {
+        let shown = serde_json::to_string(&schema).unwrap_or_default();
+        return Err(format!(
+            "MCP server '{server}': tool '{}' is left out: it has the input schema {} {}",
+            crate::printable::quoted_name(&name),
+            crate::printable::quoted_name(&crate::plugins::explain::clip(&shown, 200)),
+            crate::tools::object_schema::NOT_OBJECT
+        ));
+    }
     let mut notes = Vec::new();
     if let Some(d) = &tool.description
         && let Some(cut) = cut(d, DESCRIPTION_CHARS)
@@ -185,6 +194,19 @@ mod tests {
         let ok =
             tool(json!({"name": "fine", "description": "x", "inputSchema": {"type": "object"}}));
         assert!(fit("srv", ok).unwrap().1.is_empty());
+    }
+
+    #[test]
+    fn a_schema_that_is_not_an_object_schema_leaves_the_tool_out() {
+        let t = tool(json!({"name": "str", "inputSchema": {"type": "string"}}));
+        let e = fit("sch", t).unwrap_err();
+        assert!(
+            e.contains("MCP server 'sch': tool 'str' is left out")
+                && e.contains("not an object schema"),
+            "{e}"
+        );
+        let t = tool(json!({"name": "none", "inputSchema": {"properties": {}}}));
+        assert!(fit("sch", t).is_ok());
     }
 
     #[test]

@@ -26,24 +26,12 @@ pub fn tool_name(plugin: &str, tool: &str) -> String {
 pub fn parameters(schema: &str) -> Result<Value, String> {
     let mut value: Value = serde_json::from_str(schema)
         .map_err(|e| format!("has an input schema that is not JSON ({e})"))?;
-    let shown = || super::explain::clip(schema.trim(), 200);
-    let Some(object) = value.as_object_mut() else {
+    if !crate::tools::object_schema::make_object(&mut value) {
         return Err(format!(
-            "has the input schema {} which is not an object schema (providers accept only `\"type\": \"object\"` parameters; take the arguments as a struct)",
-            shown()
+            "has the input schema {} {} — take the arguments as a struct",
+            super::explain::clip(schema.trim(), 200),
+            crate::tools::object_schema::NOT_OBJECT
         ));
-    };
-    match object.get("type") {
-        None => {
-            object.insert("type".into(), Value::String("object".into()));
-        }
-        Some(Value::String(t)) if t == "object" => {}
-        Some(_) => {
-            return Err(format!(
-                "has the input schema {} which is not an object schema (providers accept only `\"type\": \"object\"` parameters; take the arguments as a struct)",
-                shown()
-            ));
-        }
     }
     Ok(value)
 }

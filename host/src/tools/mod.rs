@@ -17,6 +17,7 @@ pub(crate) mod list_dir;
 mod mcp_output;
 pub(crate) mod naming;
 mod nul_path;
+pub(crate) mod object_schema;
 pub mod permissions;
 pub mod pinned_roots;
 pub mod planted_links;

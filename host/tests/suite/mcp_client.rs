@@ -31,6 +31,7 @@ mod seam;
 mod secrets;
 mod selection;
 mod stable_tools;
+mod tool_shapes;
 mod tools;
 mod turn_list;
 mod warm_cache;

@@ -114,3 +114,37 @@ fn an_async_hook_goes_on_in_the_background_and_is_gone_when_quire_exits() {
     assert!(gone, "the hook outlived quire");
     assert!(!finished.exists());
 }
+
+#[test]
+fn a_fifo_left_at_claude_env_file_is_not_read_and_quire_goes_on() {
+    let env = TestEnv::new("responses");
+    let hook = script(
+        &env,
+        "fifo.sh",
+        "#!/bin/bash\nrm -f \"$CLAUDE_ENV_FILE\"; mkfifo \"$CLAUDE_ENV_FILE\"\n",
+    );
+    add_user_hooks(&env, &[hook_toml("SessionStart", None, &hook, "")]);
+    let run = shell_session(&env, "c1", "echo ran");
+    let out = completed(&run, "c1")["output"].as_str().unwrap_or("");
+    assert!(out.contains("ran"), "{out}");
+    assert!(warned(&run, "not a regular file"), "{:?}", run.events);
+}
+
+#[test]
+fn values_with_a_nul_byte_or_too_long_are_skipped_with_a_warning() {
+    let env = TestEnv::new("responses");
+    let hook = script(
+        &env,
+        "bad.sh",
+        "#!/bin/bash\nprintf 'export GOOD=1\\nexport NULVAR=ab\\0cd\\n' >> \"$CLAUDE_ENV_FILE\"\n\
+         printf 'export BIGVAR=%0200000d\\n' 0 >> \"$CLAUDE_ENV_FILE\"\n",
+    );
+    add_user_hooks(&env, &[hook_toml("SessionStart", None, &hook, "")]);
+    let run = shell_session(&env, "c1", "echo \"GOOD=$GOOD\"");
+    let call = completed(&run, "c1");
+    assert_eq!(call["is_error"], false, "{call}");
+    let out = call["output"].as_str().unwrap_or("");
+    assert!(out.contains("GOOD=1"), "{out}");
+    assert!(warned(&run, "NULVAR is not set"), "{:?}", run.events);
+    assert!(warned(&run, "BIGVAR is not set"), "{:?}", run.events);
+}

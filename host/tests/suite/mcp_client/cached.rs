@@ -85,3 +85,35 @@ fn a_cached_tool_list_spares_the_wait_and_a_lazy_server_starts_at_its_first_call
     assert_eq!(done[0]["is_error"], false, "{}", done[0]);
     assert_eq!(starts(&log), 3);
 }
+
+/// With a cached list `mcp_resources` is offered before the server is up:
+/// a list or read then waits for it, as a tool call does, instead of
+/// answering "No resources." or refusing the server.
+#[test]
+fn resources_wait_for_a_server_still_starting() {
+    let config = server_toml("slow", &["--slow-start", "1500"], "");
+    let env = TestEnv::with_config("responses", &config);
+    env.server.push(Reply::text("ok"));
+    let run = env.exec_json("hello", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    env.server.push_all([
+        Reply::tool_call("c1", "mcp_resources", json!({"action": "list"})),
+        Reply::tool_call(
+            "c2",
+            "mcp_resources",
+            json!({"action": "read", "server": "slow", "uri": "mem://greeting"}),
+        ),
+        Reply::text("done"),
+    ]);
+    let run = env.exec_json("list the resources", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.of_type("mcp_waiting").is_empty(), "{}", run.stdout);
+    let done = run.of_type("tool_completed");
+    assert_eq!(done[0]["is_error"], false, "{}", done[0]);
+    let list = done[0]["output"].as_str().unwrap_or_default();
+    assert!(list.contains("slow mem://greeting"), "{list}");
+    assert_eq!(done[1]["is_error"], false, "{}", done[1]);
+    let read = done[1]["output"].as_str().unwrap_or_default();
+    assert!(read.ends_with("hello from a resource"), "{read}");
+}
