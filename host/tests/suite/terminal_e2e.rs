@@ -84,6 +84,7 @@ mod menu_scroll;
 mod model_wait;
 mod narrow;
 mod no_size;
+mod outside_patch;
 mod paste;
 mod paused_prompt;
 mod planted_program;
