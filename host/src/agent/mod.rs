@@ -14,6 +14,7 @@ mod error;
 mod estimate;
 mod extension;
 mod fold;
+mod folder_docs;
 mod handoff;
 mod hook_points;
 mod images;

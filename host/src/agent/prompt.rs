@@ -79,7 +79,7 @@ const CLAUDE_FILES: [&str; 3] = ["CLAUDE.md", ".claude/CLAUDE.md", "CLAUDE.local
 /// `dir`'s instruction files: Codex's ([`FOLDER_FILES`], the first found)
 /// and Claude Code's ([`CLAUDE_FILES`], each), so a repository written
 /// for either tool, or both, is read as that tool reads it.
-fn folder_files(dir: &Path, skipped: &mut Vec<String>) -> Vec<PathBuf> {
+pub(super) fn folder_files(dir: &Path, skipped: &mut Vec<String>) -> Vec<PathBuf> {
     FOLDER_FILES
         .iter()
         .map(|f| dir.join(f))

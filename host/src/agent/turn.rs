@@ -351,6 +351,7 @@ impl Session {
                 .await;
             // After all the results: tool messages stay together (Chat).
             self.record_images(images);
+            self.record_folder_docs(&calls);
             for call in &cut {
                 self.refuse_cut_call(call, limit);
             }

@@ -75,6 +75,7 @@ pub(crate) mod mention;
 pub(crate) mod model_switch;
 mod other_flags;
 mod output_schema;
+mod patch_diff;
 pub(crate) mod pipe;
 mod pipe_watch;
 mod plugins;

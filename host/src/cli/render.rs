@@ -295,6 +295,14 @@ impl Renderer for HumanRenderer {
                         text.push_str(&format!(" — {}", self.paint("31", &reason)));
                     }
                 }
+                // Each file's diff under the line, as `codex exec` shows it.
+                let diff = files
+                    .as_ref()
+                    .map(|f| super::patch_diff::render(f, self.color));
+                if let Some(diff) = diff.filter(|d| !d.is_empty()) {
+                    text.push('\n');
+                    text.push_str(diff.trim_end());
+                }
                 self.note(&text);
             }
             Event::PlanUpdated { plan, .. } => {

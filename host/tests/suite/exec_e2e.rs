@@ -357,6 +357,7 @@ mod odd_inputs;
 mod orphans;
 mod outcomes;
 mod output_schema;
+mod patch_diff;
 mod patch_paths;
 mod reasoning;
 mod thinking;

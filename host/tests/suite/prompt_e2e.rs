@@ -3,6 +3,7 @@
 use crate::support;
 
 mod cache;
+mod folder_docs;
 mod hook_context;
 mod session_day;
 mod settings_note;

@@ -13,6 +13,7 @@ mod bom;
 mod commit;
 mod diff;
 mod originals;
+mod outside;
 mod parse;
 mod paths;
 mod pause;
@@ -110,10 +111,9 @@ impl TypedTool for ApplyPatch {
             sandbox: ctx.sandbox,
             protected: crate::config::protected::folders(),
             writable_roots: ctx.writable_roots.clone(),
+            outside_approved: false,
         };
-        let prepared = blocking(move || plan::prepare(&ops, &scope))
-            .await?
-            .map_err(plan_error)?;
+        let (prepared, outside) = outside::prepare(ops, scope, ctx.approval_policy).await?;
         let Prepared {
             staged,
             changes,
@@ -121,26 +121,27 @@ impl TypedTool for ApplyPatch {
             originals,
             mut notes,
         } = prepared;
-        let asked = ctx.approval_policy == ApprovalPolicy::Untrusted;
+        let asked = ctx.approval_policy == ApprovalPolicy::Untrusted || outside.is_some();
         if asked {
             let summary: Vec<String> = changes.iter().map(Change::describe).collect();
             let request = ApprovalRequest {
                 tool: "apply_patch".into(),
                 summary: summary.join(", "),
-                reason: None,
+                reason: outside.as_ref().map(|o| o.reason.clone()),
                 always_key: None,
                 files: diffs.clone(),
                 agent: None,
-                escalated: false,
+                escalated: outside.is_some(),
                 code_in: Vec::new(),
                 asked_again: None,
                 workspace_programs: Vec::new(),
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
-                return Err(ToolError::Denied(approval::denial_text(
-                    ctx.approver.as_ref(),
-                    "this patch",
-                )));
+                let denial = approval::denial_text(ctx.approver.as_ref(), "this patch");
+                return Err(ToolError::Denied(match outside {
+                    Some(o) => format!("{denial} ({})", o.refusal),
+                    None => denial,
+                }));
             }
         }
         // From here the call answers for itself when stopped: what it
@@ -173,7 +174,7 @@ impl TypedTool for ApplyPatch {
     }
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ToolError> {
     tokio::task::spawn_blocking(f)
@@ -181,7 +182,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ToolError::Failed(format!("the patch task stopped unexpectedly: {e}")))
 }
 
-fn plan_error(e: PlanError) -> ToolError {
+pub(super) fn plan_error(e: PlanError) -> ToolError {
     match e {
         PlanError::Outside { .. }
         | PlanError::Protected { .. }

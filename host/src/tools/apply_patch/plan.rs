@@ -123,12 +123,18 @@ pub struct Scope {
     /// More folders the sandbox lets commands write (`writable_roots`),
     /// which the patch may write too under `workspace-write`.
     pub writable_roots: Vec<PathBuf>,
+    /// The user approved writing outside the workspace for this patch:
+    /// any path is written but the protected folders.
+    pub outside_approved: bool,
 }
 
 impl Scope {
-    /// Whether `real` is beneath one of `roots` (all of them: no sandbox).
+    /// Whether `real` is beneath one of `roots` (all of them: no sandbox,
+    /// or writing outside approved).
     fn inside(&self, roots: &[PathBuf], real: &Path) -> bool {
-        self.sandbox == SandboxMode::DangerFullAccess || roots.iter().any(|r| real.starts_with(r))
+        self.sandbox == SandboxMode::DangerFullAccess
+            || self.outside_approved
+            || roots.iter().any(|r| real.starts_with(r))
     }
 
     /// Whether `real` is outside the workspace (in a writable root, or
@@ -184,6 +190,15 @@ impl Scope {
 }
 
 impl Scope {
+    /// The sandbox whose roots are opened: `/` once writing outside the
+    /// workspace was approved.
+    fn roots_sandbox(&self) -> SandboxMode {
+        match self.outside_approved {
+            true => SandboxMode::DangerFullAccess,
+            false => self.sandbox,
+        }
+    }
+
     /// Whether `shown` reaches `real` through a link.
     fn through_link(&self, shown: &str, real: &Path) -> bool {
         self.abs(shown) != real
@@ -220,8 +235,11 @@ impl Scope {
 pub fn prepare(ops: &[FileOp], scope: &Scope) -> Result<Prepared, PlanError> {
     // The workspace and writable roots as pinned, checked and opened
     // (`/` under danger-full-access).
-    let (root_path, roots) =
-        super::roots::open(scope.sandbox, &scope.workspace, &scope.writable_roots)?;
+    let (root_path, roots) = super::roots::open(
+        scope.roots_sandbox(),
+        &scope.workspace,
+        &scope.writable_roots,
+    )?;
     for op in ops {
         let (path, move_to) = match op {
             FileOp::Add { path, .. } | FileOp::Delete { path } => (path, None),

@@ -20,6 +20,7 @@ fn plan(ws: &Path, patch: &str) -> Prepared {
         sandbox: SandboxMode::WorkspaceWrite,
         protected: Vec::new(),
         writable_roots: Vec::new(),
+        outside_approved: false,
     };
     match prepare(&ops, &scope) {
         Ok(p) => p,

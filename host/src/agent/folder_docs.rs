@@ -1,0 +1,248 @@
+//! Instruction files of the folders the model works in: when a call of
+//! `read_file` or `apply_patch` touches a file under a folder of the
+//! workspace whose AGENTS.md (or CLAUDE.md) was not in the system prompt
+//! (a folder below the working directory, or beside it), that file's text
+//! is added after the call's result as an [`Item::Context`], once per
+//! conversation (as Claude Code does with a sub-folder's CLAUDE.md). The
+//! system prompt never changes: the text joins the history, so later
+//! requests extend the same prefix.
+
+use std::path::{Path, PathBuf};
+
+use super::Session;
+use crate::protocol::{Event, Item, ToolCall};
+
+/// The `source` of the [`Item::Context`] holding a folder's files.
+pub(crate) const SOURCE: &str = "folder_instructions";
+
+/// How the context's text begins; the folder follows, then `">`.
+const OPEN: &str = "<folder_instructions folder=\"";
+
+/// The files a call reads or edits, as the model wrote them.
+fn touched(call: &ToolCall) -> Vec<String> {
+    let Ok(args) = serde_json::from_str::<serde_json::Value>(&call.arguments) else {
+        return Vec::new();
+    };
+    match call.name.as_str() {
+        "read_file" => args["path"]
+            .as_str()
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+        "apply_patch" => args["patch"]
+            .as_str()
+            .map(crate::tools::apply_patch::affected_paths)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The folders whose files are already in `history`.
+fn attached(history: &[Item]) -> Vec<PathBuf> {
+    history
+        .iter()
+        .filter_map(|item| match item {
+            Item::Context { source, text } if source == SOURCE => text
+                .strip_prefix(OPEN)
+                .and_then(|rest| rest.split_once("\">"))
+                .map(|(folder, _)| PathBuf::from(folder)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The folders of `file` (relative to `cwd`) inside `workspace` whose
+/// instruction files the system prompt does not hold (it holds those of
+/// `cwd` and the folders above it), the outermost first.
+fn folders_of(file: &str, cwd: &Path, workspace: &Path) -> Vec<PathBuf> {
+    let path = cwd.join(file);
+    let Some(parent) = path.parent() else {
+        return Vec::new();
+    };
+    let workspace = canonical(workspace);
+    let cwd = canonical(cwd);
+    let Ok(parent) = std::fs::canonicalize(parent) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|d| d.starts_with(&workspace))
+        .filter(|d| !cwd.starts_with(d))
+        .map(Path::to_path_buf)
+        .collect();
+    dirs.reverse();
+    dirs
+}
+
+/// One folder's instruction files as context, capped at `cap` bytes of
+/// their text; what was skipped or cut goes to `warnings`.
+fn folder_text(
+    dir: &Path,
+    workspace: &Path,
+    cap: usize,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let workspace = canonical(workspace);
+    let mut body_text = String::new();
+    let mut used = 0;
+    let mut bodies: Vec<String> = Vec::new();
+    for found in super::prompt::folder_files(dir, warnings) {
+        let target = canonical(&found);
+        if !target.starts_with(&workspace) {
+            warnings.push(format!(
+                "{} links to {}, outside the workspace; it was not read (copy the text into the file instead)",
+                found.display(),
+                target.display()
+            ));
+            continue;
+        }
+        if used >= cap {
+            warnings.push(cut_note(&found, cap));
+            continue;
+        }
+        let body = match super::doc_text::read(&found) {
+            Ok((body, note)) => {
+                warnings.extend(note);
+                body
+            }
+            Err(note) => {
+                warnings.push(note);
+                continue;
+            }
+        };
+        let body = body.trim_end();
+        if body.is_empty() || bodies.iter().any(|b| b == body) {
+            continue;
+        }
+        bodies.push(body.to_string());
+        let mut end = body.len().min(cap - used);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        used += end;
+        body_text.push_str(&format!("## {}\n\n{}\n\n", found.display(), &body[..end]));
+        if end < body.len() {
+            body_text.push_str(&format!(
+                "[… AGENTS.md text cut at {} …]\n",
+                super::prompt::size(cap)
+            ));
+            warnings.push(cut_note(&found, cap));
+        }
+    }
+    if body_text.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{OPEN}{}\">\nInstructions for the files under {} (found while working there; deeper folders take precedence):\n\n{}</folder_instructions>",
+        dir.display(),
+        dir.display(),
+        body_text.trim_end()
+    ))
+}
+
+fn cut_note(file: &Path, cap: usize) -> String {
+    format!(
+        "{} exceeds {} (project_doc_max_bytes) with the other instruction files of its folder; it was cut: shorten them, or move detail into skills",
+        file.display(),
+        super::prompt::size(cap)
+    )
+}
+
+impl Session {
+    /// After a round of calls: the instruction files of the folders they
+    /// read or edited, each folder's once per conversation.
+    pub(crate) fn record_folder_docs(&mut self, calls: &[ToolCall]) {
+        let cap = self.config.project_doc_max_bytes;
+        if cap == 0 {
+            return;
+        }
+        let mut seen = attached(&self.history);
+        let mut warnings = Vec::new();
+        let mut items = Vec::new();
+        for file in calls.iter().flat_map(touched) {
+            for dir in folders_of(&file, &self.cwd, &self.workspace) {
+                if seen.contains(&dir) {
+                    continue;
+                }
+                seen.push(dir.clone());
+                if let Some(text) = folder_text(&dir, &self.workspace, cap, &mut warnings) {
+                    items.push(Item::Context {
+                        source: SOURCE.into(),
+                        text,
+                    });
+                }
+            }
+        }
+        for message in warnings {
+            self.events.send(Event::Warning { message });
+        }
+        for item in items {
+            self.record(item);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, args: serde_json::Value) -> ToolCall {
+        ToolCall {
+            call_id: "c".into(),
+            name: name.into(),
+            arguments: args.to_string(),
+        }
+    }
+
+    #[test]
+    fn reads_and_patches_name_their_files() {
+        let read = call("read_file", serde_json::json!({"path": "pkg/a.py"}));
+        assert_eq!(touched(&read), vec!["pkg/a.py"]);
+        let patch = "*** Begin Patch\n*** Add File: b/x.txt\n+x\n*** End Patch";
+        let patch = call("apply_patch", serde_json::json!({ "patch": patch }));
+        assert_eq!(touched(&patch), vec!["b/x.txt"]);
+        assert!(touched(&call("shell", serde_json::json!({"command": "ls"}))).is_empty());
+        assert!(touched(&call("read_file", serde_json::json!("not an object"))).is_empty());
+    }
+
+    #[test]
+    fn only_folders_below_or_beside_the_cwd_inside_the_workspace() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ws = tmp.path();
+        std::fs::create_dir_all(ws.join("app/pkg/deep")).expect("mkdir");
+        std::fs::create_dir_all(ws.join("lib")).expect("mkdir");
+        let cwd = ws.join("app");
+        let ws_c = canonical(ws);
+        assert_eq!(
+            folders_of("pkg/deep/x.py", &cwd, ws),
+            vec![ws_c.join("app/pkg"), ws_c.join("app/pkg/deep")]
+        );
+        assert_eq!(folders_of("../lib/x.py", &cwd, ws), vec![ws_c.join("lib")]);
+        assert!(folders_of("x.py", &cwd, ws).is_empty());
+        assert!(folders_of("../../x.py", &cwd, ws).is_empty());
+    }
+
+    #[test]
+    fn a_folder_attached_is_known_from_the_history() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::write(tmp.path().join("AGENTS.md"), "use snake_case\n").expect("write");
+        let mut warnings = Vec::new();
+        let text = folder_text(tmp.path(), tmp.path(), 1000, &mut warnings).expect("text");
+        assert!(text.contains("use snake_case"), "{text}");
+        let history = vec![Item::Context {
+            source: SOURCE.into(),
+            text,
+        }];
+        assert_eq!(attached(&history), vec![tmp.path().to_path_buf()]);
+        let cut = folder_text(tmp.path(), tmp.path(), 4, &mut warnings).expect("text");
+        assert!(
+            cut.contains("use \n") && cut.contains("cut at 4 bytes"),
+            "{cut}"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+}
