@@ -27,6 +27,7 @@ pub mod prompt;
 pub(crate) mod resumed_settings;
 mod rewind;
 mod session;
+mod session_day;
 mod settings_said;
 mod task_error;
 mod task_too_long;

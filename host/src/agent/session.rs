@@ -178,7 +178,7 @@ impl Session {
             total_usage: Usage::default(),
             tool_selection: p.tool_selection,
             tool_filter: p.tool_filter,
-            started: today(),
+            started: super::session_day::today(),
             prompt_settings: super::settings_said::PromptSettings::of(&p.config),
             hooks: p.hooks,
             own_hooks: p.own_hooks,
@@ -384,7 +384,7 @@ impl Session {
         }
         self.last_usage = None;
         self.total_usage = Usage::default();
-        self.started = today();
+        self.started = super::session_day::today();
         self.prompt_settings = super::settings_said::PromptSettings::of(&self.config);
         self.announce(false);
         Ok(())
@@ -446,7 +446,7 @@ impl Session {
         unanswered: Option<String>,
         server_window: Option<(String, u64)>,
     ) {
-        self.started = day_of(&meta.created);
+        self.started = super::session_day::day_of(&meta.created);
         self.prompt_settings = super::settings_said::PromptSettings::recorded(&self.config, meta);
         if server_window.is_some() {
             self.server_window = server_window;
@@ -564,25 +564,6 @@ impl Session {
             tracing::warn!(error = %e, "session file not updated");
         }
         self.events.send(event);
-    }
-}
-
-fn today() -> String {
-    chrono::Local::now().format("%Y-%m-%d").to_string()
-}
-
-/// The local day of `created` (a session file's RFC 3339 creation time);
-/// today when it cannot be read.
-fn day_of(created: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(created) {
-        Ok(t) => t
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d")
-            .to_string(),
-        Err(e) => {
-            tracing::debug!(created, error = %e, "session creation time unreadable");
-            today()
-        }
     }
 }
 

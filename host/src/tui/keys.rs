@@ -23,6 +23,11 @@ pub enum Action {
     Quit,
 }
 
+/// The Ctrl-C key, as if typed (a SIGINT read as the key).
+pub fn ctrl_c_key() -> KeyEvent {
+    KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+}
+
 pub fn key(app: &mut App, k: KeyEvent, busy: bool) -> Action {
     if k.kind == KeyEventKind::Release {
         return Action::None;

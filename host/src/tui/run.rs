@@ -447,7 +447,7 @@ async fn idle(io: &mut Io, app: &mut App) -> Option<Idle> {
                 Got::Suspend => suspend(io, app),
                 Got::Resume => resume(io, app),
                 Got::Interrupt => {
-                    if let Action::Quit = keys::key(app, ctrl_c(), false) {
+                    if let Action::Quit = keys::key(app, keys::ctrl_c_key(), false) {
                         return None;
                     }
                 }
@@ -585,13 +585,6 @@ async fn drive<T>(
 fn terminal_gone(io: &mut Io) {
     io.keys_open = false;
     io.signals.ended_by.get_or_insert(libc::SIGHUP);
-}
-
-fn ctrl_c() -> crossterm::event::KeyEvent {
-    crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::Char('c'),
-        crossterm::event::KeyModifiers::CONTROL,
-    )
 }
 
 fn drain(io: &mut Io, app: &mut App) {
