@@ -14,6 +14,78 @@ pub(crate) fn read(path: &Path) -> Result<(String, Option<String>), String> {
     decode(path, &bytes)
 }
 
+/// Instruction files joined under one byte cap, each under its own
+/// `## path` heading. Only the files' own bytes count against the cap (as
+/// Codex's `project_doc_max_bytes`): the headings and the cut note are
+/// outside it. A file whose text repeats one already joined (a CLAUDE.md
+/// copied from the AGENTS.md beside it) is read once.
+pub(crate) struct Joined {
+    pub text: String,
+    cap: usize,
+    used: usize,
+    bodies: Vec<String>,
+}
+
+/// What [`Joined::add`] did with a file.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Added {
+    Whole,
+    /// Joined up to the cap; the rest left out.
+    Cut,
+    /// Not joined: unreadable (noted), empty, or a repeat.
+    Skipped,
+}
+
+impl Joined {
+    pub(crate) fn new(cap: usize) -> Joined {
+        Joined {
+            text: String::new(),
+            cap,
+            used: 0,
+            bodies: Vec::new(),
+        }
+    }
+
+    /// The cap is used up.
+    pub(crate) fn full(&self) -> bool {
+        self.used >= self.cap
+    }
+
+    /// Reads `path` and joins what fits; notes for the user go to `notes`.
+    pub(crate) fn add(&mut self, path: &Path, notes: &mut Vec<String>) -> Added {
+        let body = match read(path) {
+            Ok((body, note)) => {
+                notes.extend(note);
+                body
+            }
+            Err(note) => {
+                notes.push(note);
+                return Added::Skipped;
+            }
+        };
+        let body = body.trim_end();
+        if body.is_empty() || self.bodies.iter().any(|b| b == body) {
+            return Added::Skipped;
+        }
+        self.bodies.push(body.to_string());
+        let mut end = body.len().min(self.cap.saturating_sub(self.used));
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.used += end;
+        self.text
+            .push_str(&format!("## {}\n\n{}\n\n", path.display(), &body[..end]));
+        if end < body.len() {
+            self.text.push_str(&format!(
+                "[… AGENTS.md text cut at {} …]\n",
+                super::prompt::size(self.cap)
+            ));
+            return Added::Cut;
+        }
+        Added::Whole
+    }
+}
+
 fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<String>), String> {
     let utf16 = match bytes {
         [0xff, 0xfe, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),

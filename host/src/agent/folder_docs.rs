@@ -87,9 +87,7 @@ fn folder_text(
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     let workspace = canonical(workspace);
-    let mut body_text = String::new();
-    let mut used = 0;
-    let mut bodies: Vec<String> = Vec::new();
+    let mut joined = super::doc_text::Joined::new(cap);
     for found in super::prompt::folder_files(dir, warnings) {
         let target = canonical(&found);
         if !target.starts_with(&workspace) {
@@ -100,39 +98,15 @@ fn folder_text(
             ));
             continue;
         }
-        if used >= cap {
+        if joined.full() {
             warnings.push(cut_note(&found, cap));
             continue;
         }
-        let body = match super::doc_text::read(&found) {
-            Ok((body, note)) => {
-                warnings.extend(note);
-                body
-            }
-            Err(note) => {
-                warnings.push(note);
-                continue;
-            }
-        };
-        let body = body.trim_end();
-        if body.is_empty() || bodies.iter().any(|b| b == body) {
-            continue;
-        }
-        bodies.push(body.to_string());
-        let mut end = body.len().min(cap - used);
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
-        used += end;
-        body_text.push_str(&format!("## {}\n\n{}\n\n", found.display(), &body[..end]));
-        if end < body.len() {
-            body_text.push_str(&format!(
-                "[… AGENTS.md text cut at {} …]\n",
-                super::prompt::size(cap)
-            ));
+        if joined.add(&found, warnings) == super::doc_text::Added::Cut {
             warnings.push(cut_note(&found, cap));
         }
     }
+    let body_text = joined.text;
     if body_text.is_empty() {
         return None;
     }

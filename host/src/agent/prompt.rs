@@ -158,48 +158,26 @@ pub fn project_docs_capped(
         }
     };
     let files = super::memory_imports::expand(files, &reach, denied, &mut skipped);
-    let mut text = String::new();
+    let mut joined = super::doc_text::Joined::new(cap);
     let mut truncated = false;
     let mut read = Vec::new();
     let mut cut = Vec::new();
-    // Only the files' own bytes count against the cap (as Codex's
-    // project_doc_max_bytes): the headings and the cut note are outside it.
-    let mut used = 0;
-    // A CLAUDE.md that is a copy of the AGENTS.md beside it is read once.
-    let mut bodies: Vec<String> = Vec::new();
     for f in files {
         if truncated {
             cut.push(f);
             continue;
         }
-        let body = match super::doc_text::read(&f) {
-            Ok((body, note)) => {
-                skipped.extend(note);
-                body
+        match joined.add(&f, &mut skipped) {
+            super::doc_text::Added::Skipped => continue,
+            super::doc_text::Added::Cut => {
+                truncated = true;
+                cut.push(f.clone());
             }
-            Err(note) => {
-                skipped.push(note);
-                continue;
-            }
-        };
-        let body = body.trim_end();
-        if bodies.iter().any(|b| b == body) {
-            continue;
-        }
-        bodies.push(body.to_string());
-        let mut end = body.len().min(cap - used);
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
-        used += end;
-        text.push_str(&format!("## {}\n\n{}\n\n", f.display(), &body[..end]));
-        if end < body.len() {
-            text.push_str(&format!("[… AGENTS.md text cut at {} …]\n", size(cap)));
-            truncated = true;
-            cut.push(f.clone());
+            super::doc_text::Added::Whole => {}
         }
         read.push(f);
     }
+    let text = joined.text;
     ProjectDocs {
         text,
         files: read,

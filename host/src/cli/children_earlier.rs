@@ -10,11 +10,8 @@ use std::path::Path;
 use quire::model::Item;
 use quire::store::{self, LoadedSession, SessionSummary};
 use quire::tools::CallStatus;
-use quire::tools::registry::recorded_status;
-use serde_json::Value;
 
 use super::children::{Child, Children};
-use super::summary::tool_line;
 
 /// What `branch_state` says of a branch that is no longer there.
 pub const GONE: &str = "gone";
@@ -113,7 +110,7 @@ fn ran_for(s: &SessionSummary) -> u64 {
 
 /// Its answers and tool calls as the live transcript has them.
 fn transcript(loaded: &LoadedSession) -> Vec<String> {
-    let mut calls: Vec<(&str, String)> = Vec::new();
+    let mut calls = super::replayed_calls::ReplayedCalls::default();
     let mut out = Vec::new();
     for item in &loaded.items {
         match item {
@@ -122,25 +119,13 @@ fn transcript(loaded: &LoadedSession) -> Vec<String> {
                 call_id,
                 name,
                 arguments,
-            } => {
-                let args = serde_json::from_str(arguments)
-                    .unwrap_or_else(|_| Value::String(arguments.clone()));
-                calls.push((call_id, tool_line(name, &args)));
-            }
+            } => calls.call(call_id, name, arguments),
             Item::ToolResult {
                 call_id,
                 output,
                 is_error,
             } => {
-                let line = calls
-                    .iter()
-                    .find(|(id, _)| id == call_id)
-                    .map_or_else(String::new, |(_, l)| l.clone());
-                let status = loaded
-                    .statuses
-                    .get(call_id)
-                    .copied()
-                    .unwrap_or_else(|| recorded_status(output, *is_error));
+                let (line, status) = calls.result(call_id, output, *is_error, &loaded.statuses);
                 let mark = match status {
                     CallStatus::Ok => "✓",
                     CallStatus::Denied | CallStatus::TimedOut | CallStatus::Interrupted => "⊘",

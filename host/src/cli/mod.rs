@@ -89,6 +89,7 @@ mod repl_help;
 mod repl_images;
 mod repl_input;
 mod repl_resume;
+pub(crate) mod replayed_calls;
 pub(crate) mod review;
 mod run;
 mod sandbox;

@@ -7,12 +7,10 @@ use quire::agent::partial;
 use quire::model::Usage;
 use quire::store::Record;
 use quire::tools::CallStatus;
-use quire::tools::registry::recorded_status;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use super::App;
-use crate::cli::summary::tool_line;
 use crate::session_view::undo;
 use crate::tui::{cells, markdown};
 
@@ -24,7 +22,7 @@ impl App {
     pub fn replay(&mut self, items: &[quire::model::Item], statuses: &HashMap<String, CallStatus>) {
         use quire::model::Item;
         let pal = self.pal;
-        let mut calls: Vec<(String, String)> = Vec::new();
+        let mut calls = crate::cli::replayed_calls::ReplayedCalls::default();
         // Another session's patches are not this one's to undo.
         self.patches.restart(items);
         for item in items {
@@ -44,27 +42,15 @@ impl App {
                     call_id,
                     name,
                     arguments,
-                } => {
-                    let args =
-                        serde_json::from_str(arguments).unwrap_or(Value::String(arguments.clone()));
-                    calls.push((call_id.clone(), tool_line(name, &args)));
-                }
+                } => calls.call(call_id, name, arguments),
                 Item::ToolResult {
                     call_id,
                     output,
                     is_error,
                 } => {
-                    let line = calls
-                        .iter()
-                        .find(|(id, _)| id == call_id)
-                        .map(|(_, l)| l.clone())
-                        .unwrap_or_default();
                     // The marks of the live view: ⊘ for a call denied,
                     // timed out or interrupted, ✗ for one that failed.
-                    let status = statuses
-                        .get(call_id)
-                        .copied()
-                        .unwrap_or_else(|| recorded_status(output, *is_error));
+                    let (line, status) = calls.result(call_id, output, *is_error, statuses);
                     let (mark, style, how) = match status {
                         CallStatus::Ok => ("✓", pal.ok(), None),
                         CallStatus::Denied => ("⊘", pal.warn(), Some("denied".to_string())),
