@@ -41,7 +41,13 @@ pub struct FileDiff {
 
 impl FileDiff {
     pub fn new(status: &'static str, path: &str, from: Option<&str>, old: &str, new: &str) -> Self {
-        let diff = TextDiff::from_lines(old, new);
+        // Lines end at `\n` only, as git counts them: `similar`'s own
+        // line split also ends a line at a lone `\r`.
+        let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+        let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+        let diff = TextDiff::configure()
+            .newline_terminated(true)
+            .diff_slices(&old_lines, &new_lines);
         let (mut added, mut removed) = (0, 0);
         for change in diff.iter_all_changes() {
             match change.tag() {
@@ -249,6 +255,23 @@ mod tests {
             d.diff.ends_with("more diff lines not shown …]\n"),
             "{}",
             &d.diff[d.diff.len() - 80..]
+        );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_end_a_line() {
+        let d = FileDiff::new("added", "esc.txt", None, "", "a\ncr\rOVER\nb\nc\n");
+        assert_eq!((d.added, d.removed), (4, 0));
+        assert!(d.diff.contains("@@ -0,0 +1,4 @@\n"), "{}", d.diff);
+        assert!(d.diff.contains("+cr\rOVER\n"), "{}", d.diff);
+        let m = FileDiff::new("modified", "m.txt", None, "x\ry\n", "x\rz\n");
+        assert_eq!((m.added, m.removed), (1, 1));
+        let end = FileDiff::new("modified", "e.txt", None, "a\nb", "a\nc");
+        assert!(
+            end.diff
+                .ends_with("-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"),
+            "{}",
+            end.diff
         );
     }
 }
