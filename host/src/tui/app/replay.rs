@@ -25,8 +25,6 @@ impl App {
         use quire::model::Item;
         let pal = self.pal;
         let mut calls: Vec<(String, String)> = Vec::new();
-        // Another session's patches are not this one's to undo.
-        self.patches.restart(items);
         for item in items {
             match item {
                 Item::User { text, typed } => {
