@@ -23,6 +23,7 @@ mod message_scope;
 mod model_place;
 mod notify;
 pub mod partial;
+mod patch_records;
 pub mod prompt;
 pub(crate) mod resumed_settings;
 mod rewind;

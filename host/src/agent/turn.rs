@@ -78,6 +78,7 @@ impl Session {
     /// calls until the model is done, the user interrupts (`cancel`), an
     /// error stops it, or `max_turns` is reached.
     pub async fn run_task(&mut self, user_text: &str, cancel: CancellationToken) -> TaskOutcome {
+        self.record_task_started();
         let images = std::mem::take(&mut self.pending_images);
         let typed = self
             .attached_from
@@ -345,6 +346,12 @@ impl Session {
                         events.send(Event::Warning {
                             message: format!("session file not updated: {e}"),
                         });
+                    }
+                    // What /undo needs of a patch after a resume.
+                    if let Some(files) = &r.files
+                        && let Err(e) = writer.append_patched(&r.call_id, files)
+                    {
+                        tracing::warn!(error = %e, "session file not updated");
                     }
                     history.push(item);
                 })

@@ -168,7 +168,8 @@ pub async fn run(
             turns: l.turns,
             last_task: l.last_task.clone(),
         };
-        (l.items.clone(), l.path.clone(), told)
+        let patches = (l.patches.clone(), l.meta.cwd.clone());
+        (l.items.clone(), l.path.clone(), told, patches)
     });
     let mut session = match Session::start(SessionOptions {
         config: setup.config,
@@ -190,10 +191,10 @@ pub async fn run(
     renderer.status.context_window = session.context_window();
     renderer.status.instructions = session.instruction_files().to_vec();
     super::run::drain(&mut rx, &mut renderer);
-    if let Some((items, file, told)) = resumed {
-        // Another run's patches are not this one's to undo; the tokens
-        // carry on from the file (as the full-screen view's resume).
-        renderer.patches.restart(&items);
+    if let Some((items, file, told, (log, recorded_cwd))) = resumed {
+        // /undo and /diff go on with the patches the file recorded; the
+        // tokens carry on from the file (as the full-screen view's resume).
+        renderer.patches = Patches::resumed(&log, &recorded_cwd, session.cwd());
         let (total, last) = crate::tui::recorded_usage(&file);
         renderer.status.resumed = total;
         renderer.status.total = total;
@@ -263,7 +264,7 @@ pub async fn run(
                     match session.restart() {
                         Ok(()) => {
                             carried.clear();
-                            renderer.patches.restart(&[]);
+                            renderer.patches.restart();
                             renderer
                                 .status
                                 .restart(session.instruction_files().to_vec());

@@ -20,6 +20,7 @@ pub mod skills;
 pub mod status;
 pub mod undo;
 mod undo_left;
+mod undo_steps;
 mod undo_write;
 mod worktree;
 

@@ -4,21 +4,22 @@
 use std::path::Path;
 
 use quire::agent::Event;
-use quire::model::Item;
 use serde_json::Value;
 
 use super::{Said, Tone, diff};
 
-/// Why /diff and /undo find nothing when only patches from before a resume exist.
+/// Why /diff and /undo find nothing when only patches from before a
+/// resume exist that the session file holds no record of (a session an
+/// older quire wrote).
 const RESUMED_PATCHES: &str = "no patches since this session was resumed (patches made before resuming cannot be undone here)";
 
 #[derive(Debug, Clone)]
 pub struct Patches {
     /// Each finished task's patched files (`files` of apply_patch results).
     pub tasks: Vec<Vec<Value>>,
-    /// The resumed history holds patches made before it was resumed: not
-    /// in `tasks` (the session file keeps no diffs), so /diff and /undo
-    /// say so instead of "no patches".
+    /// The resumed session made patches before it was resumed that its
+    /// file holds no record of (an older quire's): not in `tasks`, so
+    /// /diff and /undo say so instead of "no patches".
     pub before_resume: bool,
     /// Files whose patches /undo reverted in this session (so /diff says
     /// that, not that nothing was patched).
@@ -81,27 +82,35 @@ impl Patches {
         if let Event::ToolCompleted { name, .. } = ev
             && name == "shell"
         {
-            let last = self.tasks.len().saturating_sub(1);
-            if !self.shelled.contains(&last) {
-                self.shelled.push(last);
-            }
+            self.shell_ran();
         }
         if let Event::ToolCompleted {
             files: Some(files), ..
         } = ev
-            && let (Some(f), Some(list)) = (files.as_array(), self.tasks.last_mut())
+            && let Some(f) = files.as_array()
         {
-            list.extend(f.iter().cloned());
+            self.add_files(f);
         }
     }
 
-    /// A new conversation, or a resumed one with `history`: another
-    /// session's patches are not this one's to undo.
-    pub fn restart(&mut self, history: &[Item]) {
+    /// The last task ran a shell command.
+    pub fn shell_ran(&mut self) {
+        let last = self.tasks.len().saturating_sub(1);
+        if !self.shelled.contains(&last) {
+            self.shelled.push(last);
+        }
+    }
+
+    /// The last task patched `files`.
+    pub fn add_files(&mut self, files: &[Value]) {
+        if let Some(list) = self.tasks.last_mut() {
+            list.extend(files.iter().cloned());
+        }
+    }
+
+    /// A new conversation: the last one's patches are not its to undo.
+    pub fn restart(&mut self) {
         *self = Patches::default();
-        self.before_resume = history
-            .iter()
-            .any(|i| matches!(i, Item::ToolCall { name, .. } if name == "apply_patch"));
     }
 
     /// What `/diff` shows outside a git repository (`cwd`: where the

@@ -5,11 +5,13 @@
 //! repositories too).
 
 use quire::agent::Session;
+use quire::store::Fate;
 use quire::tools::apply_patch::{Restored, UndoError};
 use serde_json::Value;
 
-use super::patches::{Left, Patches};
+use super::patches::Patches;
 use super::undo_left::{drifted, unreverted};
+use super::undo_steps::{self as steps, last_task};
 use super::undo_write::{Unwritten, reverse};
 use super::{Said, Tone};
 
@@ -26,16 +28,19 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
     // commands: what /undo leaves in place, which the view and the model's
     // note must name.
     let (mut moved_on, mut shell) = (Vec::new(), false);
-    if patches.stuck && last_task(patches).is_some() {
-        patches.stuck = false;
+    // What each try did to each file: recorded, so a resumed session
+    // does not offer the same patches again.
+    let mut tries = Vec::new();
+    if patches.stuck
+        && let Some(files) = last_task(patches)
+    {
         shell = patches.last_ran_shell();
-        let files = patches.tasks.pop().unwrap_or_default();
         moved_on = drifted(&files, &cwd);
         let tried = attempt(&files, session);
         said.extend(tried.said);
-        patches.undone += tried.undone.len() + tried.gone.len();
-        if !tried.kept.is_empty() {
-            let names: Vec<&str> = tried.kept.iter().map(|l| path_of(&l.file)).collect();
+        let kept = steps::kept(&files, &tried.fates);
+        if !kept.is_empty() {
+            let names: Vec<&str> = kept.iter().map(|l| path_of(&l.file)).collect();
             said.push(Said::Note(
                 Tone::Dim,
                 format!(
@@ -49,12 +54,10 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
                     if names.len() == 1 { "it" } else { "them" },
                 ),
             ));
-            patches.left.extend(tried.kept);
         }
+        steps::retried(patches, &files, &tried.fates);
         undone = tried.undone;
-        if patches.tasks.is_empty() {
-            patches.tasks.push(Vec::new());
-        }
+        tries.push(tried.fates);
     }
     // Nothing of the retried task came undone: on to the task before.
     if undone.is_empty() {
@@ -65,28 +68,26 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
                 "no task before it to undo".to_string()
             };
             said.push(Said::Note(Tone::Dim, text));
+            if !tries.is_empty() {
+                session.record_undone(&tries);
+            }
             return said;
         };
         shell = patches.last_ran_shell();
         moved_on = drifted(&files, &cwd);
         let tried = attempt(&files, session);
         said.extend(tried.said);
-        patches.undone += tried.undone.len() + tried.gone.len();
-        patches.tasks.pop();
-        if !tried.kept.is_empty() {
+        steps::tried(patches, &files, &tried.fates);
+        if patches.stuck {
             said.push(Said::Note(
                 Tone::Dim,
                 "/undo again tries once more, then leaves what it cannot undo as it is and undoes the task before".to_string(),
             ));
-            patches.stuck = true;
-        }
-        if !tried.kept.is_empty() || patches.tasks.is_empty() {
-            patches
-                .tasks
-                .push(tried.kept.into_iter().map(|l| l.file).collect());
         }
         undone = tried.undone;
+        tries.push(tried.fates);
     }
+    session.record_undone(&tries);
     if !undone.is_empty() {
         said.push(Said::Note(
             Tone::Ok,
@@ -101,14 +102,6 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
     said
 }
 
-/// The last task with patches (tasks left empty above it dropped).
-fn last_task(patches: &mut Patches) -> Option<Vec<Value>> {
-    while patches.tasks.last().is_some_and(Vec::is_empty) && patches.tasks.len() > 1 {
-        patches.tasks.pop();
-    }
-    patches.tasks.last().filter(|f| !f.is_empty()).cloned()
-}
-
 fn path_of(f: &Value) -> &str {
     f.get("path").and_then(Value::as_str).unwrap_or("?")
 }
@@ -118,10 +111,8 @@ struct Attempt {
     said: Vec<Said>,
     /// Put back as they were.
     undone: Vec<String>,
-    /// Not undone: as they are, in the task's order.
-    kept: Vec<Left>,
-    /// Added files already deleted by hand: nothing left to undo.
-    gone: Vec<String>,
+    /// What became of each file, in the task's order.
+    fates: Vec<Fate>,
 }
 
 /// Undoes `files` (one task's patched files), newest first.
@@ -131,9 +122,9 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
     let mut undone = Vec::new();
     // What could not be undone stays recorded: /diff still shows it and
     // /undo can be tried again once the file is fixed.
-    let mut kept = Vec::new();
+    let mut fates = vec![Fate::Left { changed: None }; files.len()];
     let mut gone = Vec::new();
-    for f in files.iter().rev() {
+    for (i, f) in files.iter().enumerate().rev() {
         let path = path_of(f);
         let from = f.get("from").and_then(Value::as_str);
         let status = f.get("status").and_then(Value::as_str).unwrap_or("");
@@ -147,11 +138,28 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 ),
             )
         };
+        // Recorded before a resume, without what its undo needs.
+        if let Some(why) = steps::out_of_reach(f) {
+            said.push(Said::Note(
+                Tone::Bad,
+                format!(
+                    "cannot undo {}: {why}; revert it by hand",
+                    shown(path, from)
+                ),
+            ));
+            continue;
+        }
         // Kept byte for byte: put back when the file is as the patch left it.
         if let Some(id) = f.get("undo").and_then(Value::as_u64) {
             match quire::tools::apply_patch::undo(id) {
-                Ok(Restored::Done) => undone.push(path.to_string()),
-                Ok(Restored::AlreadyGone) => gone.push(path.to_string()),
+                Ok(Restored::Done) => {
+                    undone.push(path.to_string());
+                    fates[i] = Fate::Undone;
+                }
+                Ok(Restored::AlreadyGone) => {
+                    gone.push(path.to_string());
+                    fates[i] = Fate::Gone;
+                }
                 Err(e) => {
                     let why = refusal(&e, path, from, status);
                     said.push(refuse(why.clone()));
@@ -159,7 +167,9 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                         e,
                         UndoError::Changed(_) | UndoError::Gone(_) | UndoError::Escaped { .. }
                     );
-                    kept.push(left(f, changed.then_some(why)));
+                    fates[i] = Fate::Left {
+                        changed: changed.then_some(why),
+                    };
                 }
             }
             continue;
@@ -170,32 +180,32 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 Tone::Bad,
                 format!("cannot undo {path}: its change is not fully known and quire kept no copy of the file as it was (more than /undo keeps); revert it by hand"),
             ));
-            kept.push(left(f, None));
             continue;
         }
         let missing = std::fs::symlink_metadata(cwd.join(path))
             .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
         if missing && status == "added" {
             gone.push(path.to_string());
+            fates[i] = Fate::Gone;
             continue;
         }
         if missing && status == "modified" {
             let why = "it was deleted since the patch".to_string();
             said.push(refuse(why.clone()));
-            kept.push(left(f, Some(why)));
+            fates[i] = Fate::Left { changed: Some(why) };
             continue;
         }
         match reverse(&cwd, path, status, d) {
-            Ok(()) => undone.push(path.to_string()),
-            Err(Unwritten::Denied(text)) => {
-                said.push(Said::Note(Tone::Bad, text));
-                kept.push(left(f, None));
+            Ok(()) => {
+                undone.push(path.to_string());
+                fates[i] = Fate::Undone;
             }
+            Err(Unwritten::Denied(text)) => said.push(Said::Note(Tone::Bad, text)),
             Err(Unwritten::Conflict(e)) => {
                 let git = e.lines().last().unwrap_or(&e);
                 let (why, changed) = conflict(f, &cwd.join(path), git);
                 said.push(refuse(why));
-                kept.push(left(f, changed));
+                fates[i] = Fate::Left { changed };
             }
         }
     }
@@ -214,12 +224,10 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
             ),
         ));
     }
-    kept.reverse();
     Attempt {
         said,
         undone,
-        kept,
-        gone,
+        fates,
     }
 }
 
@@ -249,15 +257,6 @@ fn conflict(f: &Value, real: &std::path::Path, git: &str) -> (String, Option<Str
             format!("`git apply -R` could not reverse the recorded diff ({git})"),
             None,
         ),
-    }
-}
-
-/// The patched file `f` left as it is; `changed`: how it changed since
-/// the patch, when it did.
-fn left(f: &Value, changed: Option<String>) -> Left {
-    Left {
-        file: f.clone(),
-        changed,
     }
 }
 

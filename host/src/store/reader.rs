@@ -32,6 +32,9 @@ pub struct LoadedSession {
     /// The context window the session learned from its server, for the
     /// model it learned it with (the last one recorded).
     pub server_window: Option<(String, u64)>,
+    /// The session's patches as the file recorded them, for `/undo` and
+    /// `/diff` after the resume.
+    pub patches: super::PatchLog,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
     /// The file's length when read: continuing it checks nobody wrote
@@ -75,6 +78,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut turns: usize = 0;
     let mut switched: Option<String> = None;
     let mut server_window = None;
+    let mut patches = super::patch_log::Follow::default();
     for (n, line) in super::lines(&bytes).enumerate() {
         let skipped = |why: String| {
             format!(
@@ -104,6 +108,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
                     turns += 1;
                 }
                 last_task.see_item(&item);
+                patches.see_item(&item);
                 items.push(item)
             }
             Ok(Record::Compacted { items: replaced }) => {
@@ -133,6 +138,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
                 }
                 unanswered.see_event(&event);
                 last_task.see_event(&event);
+                patches.see_event(&event);
                 if let Some(m) = super::model_switch::seen(&event) {
                     switched = Some(m.to_string());
                 }
@@ -164,6 +170,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         unanswered,
         turns,
         last_task: last_task.last(),
+        patches: patches.log(),
         warnings,
         len: bytes.len() as u64,
         held: None,

@@ -193,6 +193,32 @@ impl SessionWriter {
         Ok(())
     }
 
+    /// A task begins (see [`super::PatchLog`]).
+    pub fn append_task_started(&mut self) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::patch_log::task_started(),
+        })
+    }
+
+    /// The files the `apply_patch` call `call_id` changed (its result's
+    /// `files`), for `/undo` after a resume.
+    pub fn append_patched(
+        &mut self,
+        call_id: &str,
+        files: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::patch_log::patched(call_id, files),
+        })
+    }
+
+    /// What an `/undo` did (its tries, each file's fate).
+    pub fn append_undone(&mut self, attempts: &[Vec<super::Fate>]) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::patch_log::undone(attempts),
+        })
+    }
+
     /// The tools requests carry from now on (see [`Record::Tools`]).
     pub fn append_tools(&mut self, names: &[String]) -> Result<(), StoreError> {
         self.write(&Record::Tools {

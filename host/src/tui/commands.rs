@@ -183,7 +183,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         "/agents" => app.agents_command(arg, session.cwd()),
         "/new" => match session.restart() {
             Ok(()) => {
-                app.patches.restart(&[]);
+                app.patches.restart();
                 // The old conversation's subagents are not this one's.
                 app.children = Default::default();
                 app.status.restart(session.instruction_files().to_vec());

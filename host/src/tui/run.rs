@@ -172,9 +172,10 @@ pub async fn run(
         .set(quire::agent::prompt::repo_root(&setup.cwd).unwrap_or_else(|| setup.cwd.clone()));
     let _ = complete::SKILLS.set(complete::user_skills(&setup));
     crate::cli::slash::init(&setup.config, &setup.home, &setup.cwd);
-    let replay = loaded
-        .as_ref()
-        .map(|l| (l.items.clone(), l.statuses.clone(), l.path.clone()));
+    let replay = loaded.as_ref().map(|l| {
+        let patches = (l.patches.clone(), l.meta.cwd.clone());
+        (l.items.clone(), l.statuses.clone(), l.path.clone(), patches)
+    });
     let opts = SessionOptions {
         config: setup.config.clone(),
         home: setup.home.clone(),
@@ -203,8 +204,9 @@ pub async fn run(
     app.status.context_window = session.context_window();
     app.status.instructions = session.instruction_files().to_vec();
     drain(&mut io, &mut app);
-    if let Some((items, statuses, file)) = replay {
+    if let Some((items, statuses, file, (log, recorded_cwd))) = replay {
         app.replay(&items, &statuses);
+        app.patches = crate::session_view::Patches::resumed(&log, &recorded_cwd, session.cwd());
         app.resumed_from(&file);
         app.children = crate::cli::children_earlier::load(&sessions_dir, session.id());
     }

@@ -112,6 +112,7 @@ mod type_ahead;
 mod typed_blocks;
 mod typed_paste;
 mod undo_bytes;
+mod undo_resumed;
 mod undo_shell;
 mod undo_traps;
 mod usage_totals;

@@ -1,9 +1,10 @@
 //! What `/undo` needs to put a file back byte for byte, when a reverse
 //! diff cannot: a deleted or moved file, a file changed through a link, a
 //! change too large to show whole. The original bytes are kept in memory,
-//! for this process only (undo never reaches patches from before a
-//! resume), at most [`BUDGET`] bytes in all; past that a change is
-//! recorded as not fully known, as before.
+//! for this process only (after a resume /undo names such a file as out
+//! of reach: the session file records its patch without the copy), at
+//! most [`BUDGET`] bytes in all; past that a change is recorded as not
+//! fully known, as before.
 
 use std::collections::BTreeMap;
 use std::fs::Permissions;

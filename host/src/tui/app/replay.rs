@@ -23,8 +23,6 @@ impl App {
         use quire::model::Item;
         let pal = self.pal;
         let mut calls = crate::cli::replayed_calls::ReplayedCalls::default();
-        // Another session's patches are not this one's to undo.
-        self.patches.restart(items);
         for item in items {
             match item {
                 Item::User { text, typed } => {

@@ -37,20 +37,22 @@ pub(super) async fn pick_and_switch(
     let switched = store::load(&s.path)
         .map_err(|e| e.to_string())
         .and_then(|l| {
-            let shown = (l.items.clone(), l.statuses.clone());
+            let patches = (l.patches.clone(), l.meta.cwd.clone());
+            let shown = (l.items.clone(), l.statuses.clone(), patches);
             session
                 .switch_to(l)
                 .map(|()| shown)
                 .map_err(|e| e.to_string())
         });
     match switched {
-        Ok((items, statuses)) => {
+        Ok((items, statuses, (log, recorded_cwd))) => {
             drain(io, app);
             app.status.context_window = session.context_window();
             // The subagents listed were the other session's: this one's
             // are read from their files.
             app.children = crate::cli::children_earlier::load(sessions_dir, session.id());
             app.replay(&items, &statuses);
+            app.patches = crate::session_view::Patches::resumed(&log, &recorded_cwd, session.cwd());
             app.resumed_from(&s.path);
         }
         Err(e) => app.note(&format!("error: {e}"), pal.bad()),

@@ -477,26 +477,6 @@ fn undo_tells_the_model_and_the_session_file() {
     assert!(recorded, "the undo is in the session file");
 }
 
-#[test]
-fn after_resume_diff_shows_the_working_tree_and_undo_says_earlier_patches_are_out_of_reach() {
-    let env = TestEnv::new("chat");
-    buggy_calc(&env);
-    env.commit_all();
-    env.server.push_all([fix_calc(), Reply::text("fixed")]);
-    let run = env.run(&["exec", "fix add"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let mut pty = start(&env, &["resume", "last"]);
-    pty.wait_text("fixed");
-    // git still sees the earlier patch's change.
-    say(&mut pty, "/diff");
-    pty.wait_text("the working tree against HEAD");
-    pty.wait_text("+    return a + b");
-    say(&mut pty, "/undo");
-    pty.wait_text("nothing to undo: no patches since this session was resumed");
-    assert_eq!(env.read("calc.py"), "def add(a, b):\n    return a + b\n");
-    quit(pty);
-}
-
 /// Writes calc.py with `add` subtracting.
 fn buggy_calc(env: &TestEnv) {
     env.write("calc.py", "def add(a, b):\n    return a - b\n");
