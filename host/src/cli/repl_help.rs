@@ -5,7 +5,9 @@ pub(super) const HELP: &str = "Commands:
   /help          this help
   /new           start a new conversation (a new session file)
   /compact       summarise the conversation now to free context
-  /model NAME    switch the model for the next turns
+  /model NAME    switch the model for the next turns (a name the
+                 provider does not list is refused as a typo; --force:
+                 switch anyway, for servers that serve more than they list)
   /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
                  review a change (uncommitted by default)
   /status        session, tokens, cost estimate, config

@@ -81,6 +81,7 @@ mod live_area;
 mod long_urls;
 mod mcp_status;
 mod menu_scroll;
+mod model_force;
 mod model_wait;
 mod narrow;
 mod new_rereads;
