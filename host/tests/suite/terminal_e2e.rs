@@ -67,6 +67,7 @@ mod image_rewind;
 mod images;
 mod init_command;
 mod input_text;
+mod killed_command;
 mod line_approval;
 mod line_commands;
 mod line_ctrl_c;
