@@ -11,7 +11,8 @@ pub(super) const HELP: &str = "Commands:
   /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
                  review a change (uncommitted by default)
   /status        session, tokens, cost estimate, config
-  /diff          the working tree against HEAD, untracked files too
+  /diff          the working tree against HEAD, untracked files too,
+                 and the files this session patched that git ignores
                  (outside a git repository: this session's patches)
   /undo          revert the last turn's patches
   /rewind [N]    go back to message N: it and all after it leave the
