@@ -77,6 +77,7 @@ impl Session {
             is_error: true,
             status: CallStatus::Failed,
             exit_code: None,
+            signal: None,
             files: None,
             output: output.clone(),
             truncated_bytes: 0,

@@ -186,10 +186,12 @@ impl Children {
                         name,
                         status,
                         exit_code,
+                        signal,
                         duration_ms,
                         ..
                     } => {
-                        let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
+                        let (mark, detail) =
+                            outcome(status.as_str(), *exit_code, *signal, *duration_ms);
                         // Calls may run side by side: each ends with its own line.
                         let line = match c.calls.iter().position(|(id, _)| id == call_id) {
                             Some(i) => c.calls.remove(i).1,

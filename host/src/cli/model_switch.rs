@@ -2,7 +2,9 @@
 //! provider lists, or switch to a name the provider lists. A typo is
 //! refused at once (with the nearest listed name) instead of failing the
 //! next message; a server that lists no models, or cannot be asked, does
-//! not stop the switch, and the note says it was not checked.
+//! not stop the switch, and the note says it was not checked. A server
+//! that serves more than it lists (a proxy, a gateway, an alias, a model
+//! being pulled) is reached with `/model NAME --force`: not checked.
 
 use std::time::Duration;
 
@@ -14,13 +16,25 @@ const WAIT: Duration = Duration::from_secs(4);
 /// Listed models shown at most.
 const SHOWN: usize = 12;
 
+/// The flag of `/model NAME --force`: switch without checking the list.
+pub const FORCE: &str = "--force";
+
 /// What `/model NAME` decided.
 #[derive(Debug, PartialEq)]
 pub enum Switch {
-    /// Switch, with the note to show.
-    To(String),
+    /// Switch to `model`, with the note to show.
+    To { model: String, note: String },
     /// Keep the current model: why.
     Refused(String),
+}
+
+/// `/model`'s argument: the name, and whether `--force` was given
+/// (before or after it).
+fn parse(arg: &str) -> (String, bool) {
+    let words: Vec<&str> = arg.split_whitespace().collect();
+    let force = words.contains(&FORCE);
+    let name: Vec<&str> = words.into_iter().filter(|w| *w != FORCE).collect();
+    (name.join(" "), force)
 }
 
 /// Decides `/model NAME` given the provider's list (or why there is none).
@@ -35,12 +49,16 @@ pub fn decide(
             "a model name has no spaces: \"{name}\"; the model stays {current}"
         ));
     }
+    let to = |note: String| Switch::To {
+        model: name.to_string(),
+        note,
+    };
     match listed {
-        Ok(models) if models.is_empty() => Switch::To(format!(
+        Ok(models) if models.is_empty() => to(format!(
             "model: {name} ({provider} lists no models, so the name was not checked)"
         )),
         Ok(models) if quire::config::probe::names_listed_model(&models, name) => {
-            Switch::To(format!("model: {name}"))
+            to(format!("model: {name}"))
         }
         Ok(models) => {
             // Ollama's ids carry a tag that is not typed (`qwen3:latest`).
@@ -56,20 +74,37 @@ pub fn decide(
                 why.push('.');
             }
             Switch::Refused(format!(
-                "{why} The model stays {current}. Listed: {}",
+                "{why} The model stays {current}. Listed: {}. A server may serve more than it lists: `/model {name} {FORCE}` switches without checking",
                 shown(&models)
             ))
         }
-        Err(why) => Switch::To(format!(
+        Err(why) => to(format!(
             "model: {name} (not checked: {why}; the next message tells whether {provider} has it)"
         )),
     }
 }
 
-/// `/model NAME`: asks the provider for its list, then [`decide`]s.
-pub fn switch(provider: &ProviderConfig, current: &str, name: &str) -> Switch {
+/// `/model NAME [--force]`: asks the provider for its list, then
+/// [`decide`]s; with `--force`, switches without asking.
+pub fn switch(provider: &ProviderConfig, current: &str, arg: &str) -> Switch {
+    let (name, force) = parse(arg);
+    let name = name.as_str();
+    if name.is_empty() {
+        return Switch::Refused(format!(
+            "{FORCE} needs a model name: /model NAME {FORCE}; the model stays {current}"
+        ));
+    }
     if name.split_whitespace().count() > 1 || name == current {
         return decide(&provider.name, current, name, Ok(vec![name.to_string()]));
+    }
+    if force {
+        return Switch::To {
+            model: name.to_string(),
+            note: format!(
+                "model: {name} (forced: not checked against what {} lists; the next message tells whether it has it)",
+                provider.name
+            ),
+        };
     }
     let listed = super::doctor::listed_models(provider, WAIT);
     decide(&provider.name, current, name, listed)
@@ -113,18 +148,31 @@ mod tests {
         let models = listed(&["qwen3-coder:latest", "llama3.2:latest"]);
         assert_eq!(
             decide("ollama", "llama3.2", "qwen3-coder", models.clone()),
-            Switch::To("model: qwen3-coder".into())
+            Switch::To {
+                model: "qwen3-coder".into(),
+                note: "model: qwen3-coder".into()
+            }
         );
         let Switch::Refused(why) = decide("ollama", "llama3.2", "qwen3-codr", models) else {
             panic!("a typo switched");
         };
         assert!(why.contains("did you mean 'qwen3-coder'"), "{why}");
         assert!(why.contains("The model stays llama3.2"), "{why}");
+        assert!(why.contains("`/model qwen3-codr --force`"), "{why}");
+    }
+
+    #[test]
+    fn force_is_read_before_or_after_the_name() {
+        assert_eq!(parse("a --force"), ("a".to_string(), true));
+        assert_eq!(parse("--force a"), ("a".to_string(), true));
+        assert_eq!(parse("a"), ("a".to_string(), false));
+        assert_eq!(parse("--force"), (String::new(), true));
     }
 
     #[test]
     fn without_a_list_the_switch_goes_ahead_and_says_it_was_not_checked() {
-        let Switch::To(note) = decide("local", "a", "b", Err("cannot reach x".into())) else {
+        let Switch::To { note, .. } = decide("local", "a", "b", Err("cannot reach x".into()))
+        else {
             panic!("refused without a list");
         };
         assert!(note.contains("not checked: cannot reach x"), "{note}");

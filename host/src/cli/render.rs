@@ -270,6 +270,7 @@ impl Renderer for HumanRenderer {
                 is_error,
                 status,
                 exit_code,
+                signal,
                 files,
                 output,
                 ..
@@ -278,7 +279,7 @@ impl Renderer for HumanRenderer {
                     Some(i) => self.running.remove(i).1,
                     None => clean(call_id).into_owned(),
                 };
-                let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
+                let (mark, detail) = outcome(status.as_str(), *exit_code, *signal, *duration_ms);
                 let colour = match mark {
                     "✓" => "32",
                     "✗" => "31",

@@ -46,13 +46,15 @@ fn raw_line(event: &Event, children: &Children) -> Option<String> {
                     name,
                     status,
                     exit_code,
+                    signal,
                     duration_ms,
                     output,
                     is_error,
                     files,
                     ..
                 } => {
-                    let (mark, detail) = outcome(status.as_str(), *exit_code, *duration_ms);
+                    let (mark, detail) =
+                        outcome(status.as_str(), *exit_code, *signal, *duration_ms);
                     let call = children
                         .find(&a.agent_id)
                         .and_then(|c| c.ended_call(call_id))

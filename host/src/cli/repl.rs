@@ -278,8 +278,8 @@ pub async fn run(
                 "model" if !arg.trim().is_empty() => {
                     let current = session.model().to_string();
                     match super::model_switch::switch(session.provider(), &current, arg.trim()) {
-                        Switch::To(note) => {
-                            session.switch_model(arg.trim());
+                        Switch::To { model, note } => {
+                            session.switch_model(&model);
                             renderer.status.model = session.model().to_string();
                             renderer.status.model_switched = true;
                             renderer.status.context_window = session.context_window();

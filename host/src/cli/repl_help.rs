@@ -5,11 +5,14 @@ pub(super) const HELP: &str = "Commands:
   /help          this help
   /new           start a new conversation (a new session file)
   /compact       summarise the conversation now to free context
-  /model NAME    switch the model for the next turns
+  /model NAME    switch the model for the next turns (a name the
+                 provider does not list is refused as a typo; --force:
+                 switch anyway, for servers that serve more than they list)
   /review [--uncommitted|--staged|--base REF|--commit SHA|--range A..B] [--run-tests] [TEXT]
                  review a change (uncommitted by default)
   /status        session, tokens, cost estimate, config
-  /diff          the working tree against HEAD, untracked files too
+  /diff          the working tree against HEAD, untracked files too,
+                 and the files this session patched that git ignores
                  (outside a git repository: this session's patches)
   /undo          revert the last turn's patches
   /rewind [N]    go back to message N: it and all after it leave the

@@ -90,15 +90,28 @@ fn patch_files(patch: &str) -> String {
 }
 
 /// The status mark of a finished call and what follows it in brackets:
-/// `✓` (`1.2s`), `✗` (`exit 3, 40ms`), `⊘` (`denied, 2ms`).
-pub fn outcome(status: &str, exit_code: Option<i32>, duration_ms: u64) -> (&'static str, String) {
+/// `✓` (`1.2s`), `✗` (`exit 3, 40ms`; `killed by SIGKILL (signal 9),
+/// 40ms`), `⊘` (`denied, 2ms`).
+pub fn outcome(
+    status: &str,
+    exit_code: Option<i32>,
+    signal: Option<i32>,
+    duration_ms: u64,
+) -> (&'static str, String) {
     let time = duration(duration_ms);
-    match (status, exit_code) {
-        ("ok", _) => ("✓", time),
-        ("denied", _) => ("⊘", format!("denied, {time}")),
-        ("timed_out", _) => ("⊘", format!("timed out, {time}")),
-        ("interrupted", _) => ("⊘", format!("interrupted, {time}")),
-        (_, Some(code)) => ("✗", format!("exit {code}, {time}")),
+    match (status, exit_code, signal) {
+        ("ok", _, _) => ("✓", time),
+        ("denied", _, _) => ("⊘", format!("denied, {time}")),
+        ("timed_out", _, _) => ("⊘", format!("timed out, {time}")),
+        ("interrupted", _, _) => ("⊘", format!("interrupted, {time}")),
+        (_, Some(code), _) => ("✗", format!("exit {code}, {time}")),
+        (_, None, Some(sig)) => (
+            "✗",
+            format!(
+                "{}, {time}",
+                quire::tools::shell::result_text::killed_by(sig)
+            ),
+        ),
         _ => ("✗", time),
     }
 }
@@ -329,11 +342,24 @@ mod tests {
 
     #[test]
     fn marks_tell_the_truth() {
-        assert_eq!(outcome("ok", Some(0), 1600), ("✓", "1.6s".into()));
-        assert_eq!(outcome("failed", Some(3), 40), ("✗", "exit 3, 40ms".into()));
-        assert_eq!(outcome("failed", None, 40), ("✗", "40ms".into()));
-        assert_eq!(outcome("denied", None, 2), ("⊘", "denied, 2ms".into()));
-        assert_eq!(outcome("timed_out", None, 125_000).1, "timed out, 2m05s");
+        assert_eq!(outcome("ok", Some(0), None, 1600), ("✓", "1.6s".into()));
+        assert_eq!(
+            outcome("failed", Some(3), None, 40),
+            ("✗", "exit 3, 40ms".into())
+        );
+        assert_eq!(outcome("failed", None, None, 40), ("✗", "40ms".into()));
+        assert_eq!(
+            outcome("failed", None, Some(9), 40),
+            ("✗", "killed by SIGKILL (signal 9), 40ms".into())
+        );
+        assert_eq!(
+            outcome("denied", None, None, 2),
+            ("⊘", "denied, 2ms".into())
+        );
+        assert_eq!(
+            outcome("timed_out", None, None, 125_000).1,
+            "timed out, 2m05s"
+        );
         let out = "Exit code: 2\nWall time: 0.0 s\nOutput:\nls: cannot access '/nope': No such file or directory\n";
         assert_eq!(
             failure_reason("shell", out),

@@ -78,6 +78,10 @@ pub enum Event {
         /// A shell command's exit code (absent when a signal killed it).
         #[serde(skip_serializing_if = "Option::is_none")]
         exit_code: Option<i32>,
+        /// The signal that killed a shell command (`9`: SIGKILL); absent
+        /// when it exited or never ran.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signal: Option<i32>,
         /// A patch's files: `status`, `path`, `added`, `removed`, `diff`.
         #[serde(skip_serializing_if = "Option::is_none")]
         files: Option<Value>,

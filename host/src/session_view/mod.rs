@@ -10,6 +10,7 @@ pub mod approval;
 mod command_view;
 pub mod diff;
 mod git_diff;
+mod ignored;
 pub mod init;
 pub mod model_wait;
 pub mod other_commands;
@@ -49,11 +50,12 @@ pub enum Said {
 }
 
 /// What `/diff` shows in `cwd`: in a git repository, the working tree
-/// against HEAD with the untracked files (whoever changed them); outside
-/// one, this session's patches, naming the files changed since.
+/// against HEAD with the untracked files (whoever changed them) and the
+/// files this session patched that git ignores; outside one, this
+/// session's patches, naming the files changed since.
 pub fn diff(patches: &Patches, cwd: &std::path::Path) -> Vec<Said> {
     if quire::config::repo_root(cwd).is_some() {
-        worktree::shown(cwd)
+        worktree::shown(cwd, patches)
     } else {
         patches.diff(cwd)
     }

@@ -1,7 +1,8 @@
 //! `/diff` in a git repository: what the working tree holds now against
 //! HEAD (`git diff HEAD`: staged and unstaged, whoever made the change —
 //! a patch, a shell command, the user), then the untracked files git does
-//! not ignore. git is quire's own (`quire::git`: nothing the repository's
+//! not ignore, then the files this session patched that git ignores
+//! (ignored.rs). git is quire's own (`quire::git`: nothing the repository's
 //! configuration names runs, the model's background commands are paused
 //! while it reads, its output in git's default format), each command
 //! stopped after [`TIMEOUT`] (or `QUIRE_GIT_TIMEOUT`) and read up to [`MAX_OUTPUT`]; binary files
@@ -16,7 +17,7 @@ use quire::git::{Git, GitFailure, Output};
 use serde_json::{Value, json};
 
 use super::git_diff::{Section, sections};
-use super::{Said, Tone, diff};
+use super::{Patches, Said, Tone, diff};
 
 /// How long one git command may run (unless `QUIRE_GIT_TIMEOUT` says).
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -29,9 +30,10 @@ const MAX_UNTRACKED: usize = 500;
 /// The most of an untracked file read to show it.
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// What `/diff` shows for the repository holding `cwd`.
-pub fn shown(cwd: &Path) -> Vec<Said> {
-    match read(cwd) {
+/// What `/diff` shows for the repository holding `cwd`; `patches`: this
+/// session's, of which those git ignores are shown too.
+pub fn shown(cwd: &Path, patches: &Patches) -> Vec<Said> {
+    match read(cwd, patches) {
         Ok(said) => said,
         Err(e) => vec![Said::Note(
             Tone::Bad,
@@ -49,7 +51,7 @@ fn git(cwd: &Path, args: &[&str]) -> Result<Output, GitFailure> {
         .checked()
 }
 
-fn read(cwd: &Path) -> Result<Vec<Said>, GitFailure> {
+fn read(cwd: &Path, patches: &Patches) -> Result<Vec<Said>, GitFailure> {
     let text = |out: Output| String::from_utf8_lossy(&out.stdout).into_owned();
     let top = text(git(cwd, &["rev-parse", "--show-toplevel"])?);
     let top = Path::new(top.trim_end_matches('\n'));
@@ -93,7 +95,8 @@ fn read(cwd: &Path) -> Result<Vec<Said>, GitFailure> {
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect();
-    if tracked.is_empty() && untracked.is_empty() && !git_cut {
+    let ignored = super::ignored::shown(patches, cwd, top);
+    if tracked.is_empty() && untracked.is_empty() && ignored.is_empty() && !git_cut {
         let against = if has_head {
             "HEAD"
         } else {
@@ -137,6 +140,7 @@ fn read(cwd: &Path) -> Result<Vec<Said>, GitFailure> {
             .collect();
         said.push(Said::Diff(diff::files(&Value::Array(files))));
     }
+    said.extend(ignored);
     said.extend(budget.note(git_cut, untracked.len().saturating_sub(MAX_UNTRACKED)));
     Ok(said)
 }

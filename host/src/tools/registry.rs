@@ -345,6 +345,10 @@ impl ToolRegistry {
             is_error: result.is_error,
             status: result.status,
             exit_code: result.exit_code,
+            signal: field("signal")
+                .filter(|_| builtin)
+                .and_then(Value::as_i64)
+                .and_then(|s| i32::try_from(s).ok()),
             files: result.files.clone(),
             output: result.output.clone(),
             truncated_bytes: result.truncated_bytes,

@@ -50,13 +50,15 @@ pub struct ToolDone<'a> {
     pub name: &'a str,
     pub status: &'a str,
     pub exit_code: Option<i32>,
+    /// The signal that killed a shell command.
+    pub signal: Option<i32>,
     pub duration_ms: u64,
     pub files: Option<&'a Value>,
     pub output: &'a str,
 }
 
 pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
-    let (mark, detail) = outcome(t.status, t.exit_code, t.duration_ms);
+    let (mark, detail) = outcome(t.status, t.exit_code, t.signal, t.duration_ms);
     let mark_style = match mark {
         "✓" => pal.ok(),
         "✗" => pal.bad(),
@@ -264,6 +266,7 @@ mod tests {
                 name: "shell",
                 status: "ok",
                 exit_code: Some(0),
+                signal: None,
                 duration_ms: 2000,
                 files: None,
                 output,

@@ -203,8 +203,8 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         "/model" if !arg.is_empty() => {
             let current = session.model().to_string();
             match crate::cli::model_switch::switch(session.provider(), &current, arg) {
-                Switch::To(note) => {
-                    session.switch_model(arg);
+                Switch::To { model, note } => {
+                    session.switch_model(&model);
                     app.status.model = session.model().to_string();
                     app.status.model_switched = true;
                     app.status.context_window = session.context_window();

@@ -15,7 +15,10 @@ pub const COMMANDS: [(&str, &str); 16] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
-    ("/model", "show or switch the model: /model NAME"),
+    (
+        "/model",
+        "show or switch the model: /model NAME (--force: a name the provider does not list)",
+    ),
     ("/compact", "summarise the conversation to free context"),
     ("/status", "session, tokens, cost estimate, config"),
     (

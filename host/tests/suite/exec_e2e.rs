@@ -351,6 +351,7 @@ mod effort;
 mod environment;
 mod escapes;
 mod images;
+mod killed;
 mod mentions;
 mod notify;
 mod odd_inputs;

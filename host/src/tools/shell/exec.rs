@@ -68,15 +68,15 @@ impl ExecOutcome {
         match (self.status.code(), self.status.signal()) {
             (Some(code), _) => format!("{}{code}", super::result_text::EXIT_CODE),
             (None, Some(sig)) => match signal_name(sig) {
-                Some(name) => format!("Killed by signal {sig} ({name})"),
-                None => format!("Killed by signal {sig}"),
+                Some(name) => format!("{}{sig} ({name})", super::result_text::KILLED),
+                None => format!("{}{sig}", super::result_text::KILLED),
             },
             (None, None) => format!("Exit status: {}", self.status),
         }
     }
 }
 
-fn signal_name(sig: i32) -> Option<&'static str> {
+pub(super) fn signal_name(sig: i32) -> Option<&'static str> {
     Some(match sig {
         libc::SIGHUP => "SIGHUP",
         libc::SIGINT => "SIGINT",

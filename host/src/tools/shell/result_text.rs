@@ -6,6 +6,8 @@
 
 /// The status line of a command that exited.
 pub const EXIT_CODE: &str = "Exit code: ";
+/// The start of the status line of a command a signal killed.
+pub const KILLED: &str = "Killed by signal ";
 /// The status line of the command's run time.
 pub const WALL_TIME: &str = "Wall time: ";
 /// The line after the status lines.
@@ -37,6 +39,28 @@ pub fn exit_code(output: &str) -> Option<i32> {
         .trim()
         .parse()
         .ok()
+}
+
+/// The signal that killed the command, from the first line (`Killed by
+/// signal 9 (SIGKILL)`).
+pub fn signal(output: &str) -> Option<i32> {
+    output
+        .lines()
+        .next()?
+        .strip_prefix(KILLED)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// A killed command's reason for people: `killed by SIGKILL (signal 9)`,
+/// `killed by signal 40` for a signal without a usual name.
+pub fn killed_by(sig: i32) -> String {
+    match super::exec::signal_name(sig) {
+        Some(name) => format!("killed by {name} (signal {sig})"),
+        None => format!("killed by signal {sig}"),
+    }
 }
 
 /// The run time as written (`0.3 s`).
@@ -78,5 +102,10 @@ mod tests {
         assert_eq!(printed(&text), "boom\n");
         assert_eq!(printed("plain"), "plain");
         assert_eq!(exit_code("Killed by signal 9 (SIGKILL)\nOutput:\n"), None);
+        assert_eq!(signal("Killed by signal 9 (SIGKILL)\nOutput:\n"), Some(9));
+        assert_eq!(signal("Killed by signal 40\nOutput:\n"), Some(40));
+        assert_eq!(signal(&text), None);
+        assert_eq!(killed_by(9), "killed by SIGKILL (signal 9)");
+        assert_eq!(killed_by(40), "killed by signal 40");
     }
 }

@@ -71,6 +71,7 @@ impl App {
                 duration_ms,
                 status,
                 exit_code,
+                signal,
                 files,
                 output,
                 ..
@@ -85,6 +86,7 @@ impl App {
                         name,
                         status: status.as_str(),
                         exit_code: *exit_code,
+                        signal: *signal,
                         duration_ms: *duration_ms,
                         files: files.as_ref(),
                         output,

@@ -54,12 +54,7 @@ impl App {
                         CallStatus::Denied => ("⊘", pal.warn(), Some("denied".to_string())),
                         CallStatus::TimedOut => ("⊘", pal.warn(), Some("timed out".into())),
                         CallStatus::Interrupted => ("⊘", pal.warn(), Some("interrupted".into())),
-                        _ => (
-                            "✗",
-                            pal.bad(),
-                            quire::tools::shell::result_text::exit_code(output)
-                                .map(|c| format!("exit {c}")),
-                        ),
+                        _ => ("✗", pal.bad(), shown_end(output)),
                     };
                     let mut spans = vec![
                         Span::styled(format!("{mark} "), style),
@@ -176,6 +171,15 @@ pub fn recorded_usage(file: &Path) -> (Usage, Option<Usage>) {
 fn same_run(before: &Usage, response: &Usage, now: &Usage) -> bool {
     now.input_tokens >= before.input_tokens.saturating_add(response.input_tokens)
         && now.output_tokens >= before.output_tokens.saturating_add(response.output_tokens)
+}
+
+/// How a failed command ended, from its recorded result: `exit 2`, or
+/// `killed by SIGKILL (signal 9)`.
+fn shown_end(output: &str) -> Option<String> {
+    use quire::tools::shell::result_text;
+    result_text::exit_code(output)
+        .map(|c| format!("exit {c}"))
+        .or_else(|| result_text::signal(output).map(result_text::killed_by))
 }
 
 #[cfg(test)]

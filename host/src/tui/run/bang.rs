@@ -63,6 +63,7 @@ pub(super) async fn typed(
             name: "shell",
             status: ran.outcome,
             exit_code: ran.exit_code,
+            signal: quire::tools::shell::result_text::signal(&ran.status),
             duration_ms: ran.duration_ms,
             files: None,
             output: &format!("{output}{}", ran.output),

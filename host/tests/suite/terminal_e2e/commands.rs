@@ -31,7 +31,11 @@ fn help_lists_keys_and_commands() {
     let env = TestEnv::new("responses");
     let mut pty = start(&env, &[]);
     say(&mut pty, "/help");
-    let screen = pty.wait_text("Shift+Enter");
+    // The keys come first, `!COMMAND` last: the screen may show the first
+    // before the last is written.
+    let screen = pty.wait_for("the whole help", |s| {
+        s.contains("Shift+Enter") && s.contains("!COMMAND")
+    });
     for c in [
         "/new", "/model", "/compact", "/status", "/diff", "/undo", "/skills", "/init",
     ] {

@@ -160,3 +160,43 @@ fn ran(marks: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A file the model patched that git ignores (`.env.local`, `dist/…`)
+/// is shown too, under a heading that says git ignores it; ignored files
+/// no patch touched (a build folder) are not listed.
+#[test]
+fn diff_shows_patched_files_git_ignores_marked_as_such() {
+    let env = TestEnv::new("chat");
+    env.write(".gitignore", ".env.local\ndist/\n");
+    env.write("a.txt", "hello\n");
+    env.commit_all();
+    env.write(".env.local", "KEY=old\n");
+    env.write("dist/bundle.js", "built\n");
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: a.txt\n@@\n-hello\n+hello world\n*** Update File: .env.local\n@@\n-KEY=old\n+KEY=new\n*** Add File: dist/config.js\n+export default {};\n*** End Patch\n"}),
+        ),
+        Reply::text("patched"),
+    ]);
+    let r = line_mode(&env, "change them\n/diff\n");
+    assert_eq!(env.read(".env.local"), "KEY=new\n", "{}", r.stderr);
+    let err = &r.stderr;
+    let diff = &err[err.find("the working tree against HEAD").expect(err)..];
+    assert!(diff.contains("  M a.txt +1 -1"), "{err}");
+    let (tracked, ignored) = diff.split_at(
+        diff.find("ignored by git, patched in this session (2 files;")
+            .expect(err),
+    );
+    assert!(!tracked.contains(".env.local"), "{err}");
+    assert!(ignored.contains("  M .env.local +1 -1"), "{err}");
+    assert!(ignored.contains("     1 -KEY=old"), "{err}");
+    assert!(ignored.contains("     1 +KEY=new"), "{err}");
+    assert!(ignored.contains("  A dist/config.js +1 -0"), "{err}");
+    assert!(
+        !err.contains("bundle.js"),
+        "the ignored tree is not listed: {err}"
+    );
+    assert!(!ignored.contains("a.txt"), "{err}");
+}

@@ -1,0 +1,158 @@
+//! `/diff`'s part for the files this session's patches changed that git
+//! ignores (`.env.local`, `dist/config.js`): `git diff` and the untracked
+//! list never show them, so the user would not see all the agent changed.
+//! Only the session's patched files are asked about (`git check-ignore`),
+//! never the ignored tree itself (node_modules, target). Each is shown by
+//! its patches' diffs — what was there before against what they left —
+//! and, when the file changed since, by what it is now.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use quire::git::{Git, GitFailure};
+use serde_json::Value;
+
+use super::patches::{Patches, changed};
+use super::{Said, Tone, diff};
+
+/// How long `git check-ignore` may run (unless `QUIRE_GIT_TIMEOUT` says).
+const TIMEOUT: Duration = Duration::from_secs(15);
+/// The most of its output read.
+const MAX_OUTPUT: usize = 1024 * 1024;
+
+/// What `/diff` adds for the patched files git ignores in the repository
+/// whose top folder is `top` (nothing when there are none).
+pub(super) fn shown(patches: &Patches, cwd: &Path, top: &Path) -> Vec<Said> {
+    let files = patched(patches);
+    let mut paths: Vec<&str> = Vec::new();
+    for f in &files {
+        if let Some(p) = path_of(f).filter(|p| !paths.contains(p)) {
+            paths.push(p);
+        }
+    }
+    let inside: Vec<&str> = paths.into_iter().filter(|p| within(cwd, p, top)).collect();
+    if inside.is_empty() {
+        return Vec::new();
+    }
+    let ignored = match ignored(cwd, &inside) {
+        Ok(ignored) => ignored,
+        Err(e) => {
+            return vec![Said::Note(
+                Tone::Bad,
+                format!("error: /diff cannot tell which patched files git ignores: {e}"),
+            )];
+        }
+    };
+    if ignored.is_empty() {
+        return Vec::new();
+    }
+    let entries: Vec<Value> = files
+        .iter()
+        .filter(|f| path_of(f).is_some_and(|p| ignored.iter().any(|i| i == p)))
+        .cloned()
+        .collect();
+    let n = ignored.len();
+    let mut said = vec![
+        Said::Note(
+            Tone::Accent,
+            format!(
+                "ignored by git, patched in this session ({}; `git diff` and `git status` do not show {}):",
+                quire::plural::counted(n, "file"),
+                if n == 1 { "it" } else { "them" }
+            ),
+        ),
+        Said::Diff(diff::files(&Value::Array(entries.clone()))),
+    ];
+    let now = since(&entries, &ignored, cwd);
+    if !now.is_empty() {
+        let note = if now.len() == 1 {
+            "changed since its patch (the diff above is what the patch did, not what the file holds now):"
+        } else {
+            "changed since their patches (the diffs above are what the patches did, not what the files hold now):"
+        };
+        said.push(Said::Note(Tone::Accent, note.to_string()));
+        said.push(Said::Lines(now));
+    }
+    said
+}
+
+/// The session's patched files in effect, in order: each task's, then
+/// those /undo left as the patch left them.
+fn patched(patches: &Patches) -> Vec<Value> {
+    patches
+        .tasks
+        .iter()
+        .flatten()
+        .chain(
+            patches
+                .left
+                .iter()
+                .filter(|l| l.changed.is_none())
+                .map(|l| &l.file),
+        )
+        .cloned()
+        .collect()
+}
+
+fn path_of(f: &Value) -> Option<&str> {
+    f.get("path")
+        .and_then(Value::as_str)
+        .filter(|p| !p.is_empty())
+}
+
+/// Whether `path` (from `cwd`) is inside the repository at `top`: git
+/// refuses to say anything of a path outside it.
+fn within(cwd: &Path, path: &str, top: &Path) -> bool {
+    let base = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    let full: PathBuf = quire::tools::apply_patch::normalize(&base.join(path));
+    full.starts_with(top) && full != top
+}
+
+/// The `paths` git ignores (and does not track), as given.
+fn ignored(cwd: &Path, paths: &[&str]) -> Result<Vec<String>, GitFailure> {
+    let mut input = Vec::new();
+    for p in paths {
+        input.extend_from_slice(p.as_bytes());
+        input.push(0);
+    }
+    let out = Git::new(cwd)
+        .args(["check-ignore", "-z", "--stdin"])
+        .input(&input)
+        .usual_timeout(TIMEOUT)
+        .limit(MAX_OUTPUT)
+        .output()?;
+    // 0: some are ignored, 1: none is.
+    match out.status.code() {
+        Some(0 | 1) => Ok(String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect()),
+        _ => Err(GitFailure::new(
+            "git check-ignore",
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        )),
+    }
+}
+
+/// The ignored files that differ now from what their last patch left:
+/// `  path: what happened` and, when it is there, its size now.
+fn since(entries: &[Value], ignored: &[String], cwd: &Path) -> Vec<String> {
+    ignored
+        .iter()
+        .filter_map(|p| {
+            let last = entries.iter().rev().find(|f| path_of(f) == Some(p))?;
+            let real = cwd.join(p);
+            let why = changed(last, &real)?;
+            let size = std::fs::symlink_metadata(&real)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| format!(", {} now", quire::plural::counted(m.len(), "byte")))
+                .unwrap_or_default();
+            Some(format!(
+                "  {}: {why}{size}",
+                quire::printable::quoted_name(p)
+            ))
+        })
+        .collect()
+}
