@@ -1,21 +1,45 @@
 //! The model a session uses now, shared with what it starts: a subagent
 //! without a model of its own runs on its parent's current model, also
 //! after `/model` or a resumed session's switch. The same for the
-//! approval policy after `/approvals`: a subagent asks as its parent does
-//! now, not as the session began.
+//! approval policy and the sandbox after `/approvals`: a subagent asks
+//! as its parent does now and runs in its parent's sandbox of now (still
+//! narrowed by its definition), not as the session began.
 
 use std::sync::{Arc, RwLock};
 
-use crate::tools::ApprovalPolicy;
+use crate::tools::{ApprovalPolicy, SandboxMode};
 
-/// A session's current model name (and approval policy once changed),
-/// readable by its subagent tools.
+/// A session's current model name (and approval policy and sandbox once
+/// changed), readable by its subagent tools.
 #[derive(Clone, Debug, Default)]
-pub struct CurrentModel(Arc<RwLock<String>>, Arc<RwLock<Option<ApprovalPolicy>>>);
+pub struct CurrentModel(
+    Arc<RwLock<String>>,
+    Arc<RwLock<Option<ApprovalPolicy>>>,
+    Arc<RwLock<Option<SandboxMode>>>,
+);
 
 impl CurrentModel {
     pub fn new(model: &str) -> CurrentModel {
-        CurrentModel(Arc::new(RwLock::new(model.to_string())), Arc::default())
+        CurrentModel(
+            Arc::new(RwLock::new(model.to_string())),
+            Arc::default(),
+            Arc::default(),
+        )
+    }
+
+    /// The sandbox `/approvals` set (`None`: as the config says).
+    pub fn sandbox(&self) -> Option<SandboxMode> {
+        match self.2.read() {
+            Ok(s) => *s,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    pub fn set_sandbox(&self, mode: SandboxMode) {
+        match self.2.write() {
+            Ok(mut s) => *s = Some(mode),
+            Err(poisoned) => *poisoned.into_inner() = Some(mode),
+        }
     }
 
     /// The approval policy `/approvals` set (`None`: as the config says).
@@ -63,5 +87,8 @@ mod tests {
         assert_eq!(b.approval(), None);
         a.set_approval(ApprovalPolicy::Untrusted);
         assert_eq!(b.approval(), Some(ApprovalPolicy::Untrusted));
+        assert_eq!(b.sandbox(), None);
+        a.set_sandbox(SandboxMode::DangerFullAccess);
+        assert_eq!(b.sandbox(), Some(SandboxMode::DangerFullAccess));
     }
 }

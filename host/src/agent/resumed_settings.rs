@@ -5,7 +5,8 @@
 //! provider. The config's model changing since (a new default) does not
 //! silently move an old conversation to another model; the note says how
 //! to switch. Its sandbox and approval policy are this run's, with a note
-//! when they are not those the session began with.
+//! when they are not those the session began with (or was left with after
+//! an `/approvals` change: the file records it).
 
 use crate::config::{Config, ProviderConfig};
 use crate::store::LoadedSession;
@@ -33,9 +34,9 @@ pub(crate) fn choose(
 }
 
 /// A note when this run's sandbox or approval policy is not the one
-/// `loaded` began with: a resumed session takes this run's settings (as
-/// Codex's does), and a conversation begun read-only should not widen
-/// unseen.
+/// `loaded` began with, or was left with after an `/approvals`: a
+/// resumed session takes this run's settings (as Codex's does), and a
+/// conversation begun read-only should not widen unseen.
 pub(crate) fn settings_note(config: &Config, loaded: &LoadedSession) -> Option<String> {
     let (sandbox, approval) = (config.sandbox.to_string(), config.approval.to_string());
     let was = |recorded: &Option<String>, now: &str| {
@@ -44,10 +45,17 @@ pub(crate) fn settings_note(config: &Config, loaded: &LoadedSession) -> Option<S
             .filter(|r| *r != now)
             .map(str::to_string)
     };
-    let (old_sandbox, old_approval) = (
-        was(&loaded.meta.sandbox, &sandbox),
-        was(&loaded.meta.approval, &approval),
-    );
+    // The settings it was left on: its last `/approvals`, else its header's.
+    let (last_sandbox, last_approval, began_or_left) = match &loaded.settings {
+        Some((s, a)) => (Some(s.clone()), Some(a.clone()), "was left with"),
+        None => (
+            loaded.meta.sandbox.clone(),
+            loaded.meta.approval.clone(),
+            "began with",
+        ),
+    };
+    let (old_sandbox, old_approval) =
+        (was(&last_sandbox, &sandbox), was(&last_approval, &approval));
     if old_sandbox.is_none() && old_approval.is_none() {
         return None;
     }
@@ -65,7 +73,7 @@ pub(crate) fn settings_note(config: &Config, loaded: &LoadedSession) -> Option<S
         flags.push(format!("--approval {a}"));
     }
     Some(format!(
-        "this session began with {}; this run uses {} (pass {} to keep the session's)",
+        "this session {began_or_left} {}; this run uses {} (pass {} to keep the session's)",
         began.join(" and "),
         now.join(" and "),
         flags.join(" ")

@@ -460,13 +460,6 @@ impl Session {
         &self.cwd
     }
 
-    /// Changes when quire asks before acting (`/approvals`).
-    pub fn set_approval(&mut self, policy: crate::tools::ApprovalPolicy) {
-        self.config.approval = policy;
-        // Its subagents ask as it does now.
-        self.current_model.set_approval(policy);
-    }
-
     /// The context window of the current model, in tokens: the
     /// configured one, or the smaller one its server said it has.
     pub fn context_window(&self) -> u64 {

@@ -154,7 +154,7 @@ pub fn build_child(
 /// parent's tools and sandbox.
 fn record(parts: &ChildParts, spec: &ChildSpec) -> SpawnRecord {
     let def = spec.definition.as_ref();
-    let config = narrowed(&parts.config, def.and_then(|d| d.sandbox));
+    let config = narrowed(&parent_now(parts), def.and_then(|d| d.sandbox));
     let mut filter = parts.parent_tools.clone();
     if let Some(tools) = spec.tools.clone().or(def.and_then(|d| d.tools.clone())) {
         filter.allow = Some(tools);
@@ -222,11 +222,7 @@ pub(crate) fn assemble(
         parent_id: parts.parent_id.clone(),
         agent_name: name.clone(),
     };
-    let mut config = narrowed(&parts.config, Some(rec.sandbox));
-    // The parent's policy now, also after its `/approvals`.
-    if let Some(policy) = parts.parent_model.as_ref().and_then(CurrentModel::approval) {
-        config.approval = policy;
-    }
+    let mut config = narrowed(&parent_now(parts), Some(rec.sandbox));
     config.network &= rec.network;
     config.sandbox_fixed |= rec.sandbox_fixed;
     // The parent showed the start-up warnings of these same settings.
@@ -301,6 +297,21 @@ pub(crate) fn assemble(
         session.model_set_in(place);
     }
     Ok((session, tag))
+}
+
+/// The parent's config with its sandbox and approval policy of now, also
+/// after its `/approvals`.
+fn parent_now(parts: &ChildParts) -> Config {
+    let mut config = parts.config.clone();
+    if let Some(now) = &parts.parent_model {
+        if let Some(policy) = now.approval() {
+            config.approval = policy;
+        }
+        if let Some(sandbox) = now.sandbox() {
+            config.sandbox = sandbox;
+        }
+    }
+    config
 }
 
 /// The child's config: its definition's `sandbox_mode` narrows the

@@ -253,11 +253,11 @@ pub fn command() -> Command {
         let a = a.help_heading(GLOBAL_HEADING);
         match a.get_id().as_str() {
             "sandbox" => a.hide_possible_values(true).help(
-                "Where shell commands may write: read-only, workspace-write (default), danger-full-access",
+                "Where shell commands may write: read-only, workspace-write (default), danger-full-access (/approvals changes it in a session)",
             ),
             "approval" => a
                 .hide_possible_values(true)
-                .help("When to ask before acting: never, on-request (default), untrusted"),
+                .help("When to ask before acting: never, on-request (default), untrusted (/approvals changes it in a session)"),
             _ => a,
         }
     });

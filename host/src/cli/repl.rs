@@ -357,11 +357,11 @@ pub async fn run(
                     width(),
                 )]),
                 "mcp" => eprintln!("{}", renderer.status.mcp_line()),
-                "approvals" => show(vec![session_view::approvals(
+                "approvals" | "permissions" => show(session_view::approvals(
                     arg.trim(),
                     &mut session,
                     &mut renderer.status,
-                )]),
+                )),
                 "agents" => {
                     // What children did while the prompt waited, first.
                     super::run::drain(&mut rx, &mut renderer);

@@ -21,8 +21,10 @@ pub(super) const HELP: &str = "Commands:
                  listed, numbered (the full-screen view: Esc Esc)
   /skills        skills, with the active ones marked
   /mcp           MCP servers and their state
-  /approvals [never|on-request|untrusted]
-                 show or change the approval policy
+  /approvals [read-only|auto|full-access --yes|never|on-request|untrusted]
+                 show the sandbox and approval policy with the presets;
+                 a preset sets both (Full Access, no sandbox: with
+                 --yes), a policy the approval alone (/permissions too)
   /init [TEXT]   have the model write AGENTS.md (with TEXT: improve
                  the one that exists; /init alone never replaces it)
   /agents [show ID|merge ID|discard ID]

@@ -67,6 +67,11 @@ fn record_lines(record: &Record) -> Vec<String> {
                 m.id, m.created, m.provider, m.model
             )];
             head.push(format!("in {}", m.cwd));
+            if let (Some(sandbox), Some(approval)) = (&m.sandbox, &m.approval) {
+                head.push(format!(
+                    "began with sandbox {sandbox} · approval {approval}"
+                ));
+            }
             if let Some(agent) = &m.agent_name {
                 head.push(format!(
                     "subagent {agent} of session {}",
@@ -183,10 +188,16 @@ fn shell_parts(output: &str) -> (Option<String>, &str) {
     (Some(format!("{first}{time}")), printed)
 }
 
-/// The events worth a line: a model switch, a rewind.
+/// The events worth a line: a model switch, an `/approvals` change, a
+/// rewind.
 fn event_lines(event: &Value) -> Vec<String> {
     if let Some(model) = store::model_switch_seen(event) {
         return vec![format!("── model switched to {model} ──")];
+    }
+    if let Some((sandbox, approval)) = store::settings_switch_seen(event) {
+        return vec![format!(
+            "── /approvals: sandbox {sandbox} · approval {approval} ──"
+        )];
     }
     if event.get("type").and_then(Value::as_str) == Some("rewound") {
         let to = event

@@ -1,12 +1,14 @@
 //! What the session's slash commands say, for both front ends (the
 //! full-screen view, tui/, and the line mode, cli/repl.rs): `/status`,
-//! `/diff`, `/undo`, `/skills`, `/mcp`, `/init` (the message it sends);
+//! `/diff`, `/undo`, `/skills`, `/mcp`, `/init` (the message it sends),
+//! `/approvals` (approvals.rs: the sandbox and approval policy);
 //! and what an approval question
 //! says (`approval`). Each answers with [`Said`] pieces
 //! the front end renders in its own way; the state they read ([`Status`],
 //! [`Patches`]) is kept from the agent's events by both.
 
 pub mod approval;
+mod approvals;
 mod command_view;
 pub mod diff;
 mod git_diff;
@@ -25,6 +27,7 @@ mod undo_steps;
 mod undo_write;
 mod worktree;
 
+pub use approvals::approvals;
 pub use patches::Patches;
 pub use status::Status;
 
@@ -82,34 +85,4 @@ pub fn compaction_failed(e: &quire::agent::AgentError) -> Said {
         ),
         other => Said::Note(Tone::Bad, format!("error: compaction failed: {other}")),
     }
-}
-
-/// `/approvals [POLICY]`: switches the policy when one is named; the
-/// policy in effect.
-pub fn approvals(arg: &str, session: &mut quire::agent::Session, status: &mut Status) -> Said {
-    use quire::tools::ApprovalPolicy;
-    let policy = match arg {
-        "never" => ApprovalPolicy::Never,
-        "on-request" => ApprovalPolicy::OnRequest,
-        "untrusted" => ApprovalPolicy::Untrusted,
-        "" => {
-            return Said::Note(Tone::Accent, approval_line(status));
-        }
-        other => {
-            return Said::Note(
-                Tone::Bad,
-                format!("unknown policy {other:?}: use never, on-request or untrusted"),
-            );
-        }
-    };
-    session.set_approval(policy);
-    status.approval = policy.to_string();
-    Said::Note(Tone::Accent, approval_line(status))
-}
-
-fn approval_line(status: &Status) -> String {
-    format!(
-        "approval: {} (/approvals never|on-request|untrusted)",
-        status.approval
-    )
 }

@@ -14,8 +14,8 @@ const INSTEAD: &[(&[&str], &str)] = &[
         "quire reads AGENTS.md and CLAUDE.md (yours and the repository's) when a session starts: edit them, then /new",
     ),
     (
-        &["permissions", "allowed-tools"],
-        "/approvals shows or sets the approval policy; permission rules come from .claude/settings.json (README: Claude Code settings)",
+        &["allowed-tools"],
+        "/approvals shows or sets the sandbox and approval policy; permission rules come from .claude/settings.json (README: Claude Code settings)",
     ),
     (
         &["config", "settings"],

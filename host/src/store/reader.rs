@@ -35,6 +35,9 @@ pub struct LoadedSession {
     /// The session's patches as the file recorded them, for `/undo` and
     /// `/diff` after the resume.
     pub patches: super::PatchLog,
+    /// The sandbox and approval policy of the last `/approvals` change
+    /// the file recorded (`None`: those of its header).
+    pub settings: Option<(String, String)>,
     /// Lines that could not be read (a partial last line after a kill).
     pub warnings: Vec<String>,
     /// The file's length when read: continuing it checks nobody wrote
@@ -77,6 +80,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
     let mut last_task = super::last_task::Follow::default();
     let mut turns: usize = 0;
     let mut switched: Option<String> = None;
+    let mut settings: Option<(String, String)> = None;
     let mut server_window = None;
     let mut patches = super::patch_log::Follow::default();
     for (n, line) in super::lines(&bytes).enumerate() {
@@ -142,6 +146,9 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
                 if let Some(m) = super::model_switch::seen(&event) {
                     switched = Some(m.to_string());
                 }
+                if let Some(s) = super::settings_switch::seen(&event) {
+                    settings = Some(s);
+                }
                 if let Some(learned) = super::server_window::seen(&event) {
                     server_window = Some(learned);
                 }
@@ -163,6 +170,7 @@ pub fn load(path: &Path) -> Result<LoadedSession, StoreError> {
         model: switched.unwrap_or_else(|| meta.model.clone()),
         meta,
         server_window,
+        settings,
         path: path.to_path_buf(),
         items,
         tools,

@@ -150,6 +150,18 @@ impl SessionWriter {
         })
     }
 
+    /// Records an `/approvals` change: `quire sessions show` names it, a
+    /// resumed session knows the settings it was left on.
+    pub fn append_settings_switch(
+        &mut self,
+        sandbox: &str,
+        approval: &str,
+    ) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::settings_switch::event(sandbox, approval),
+        })
+    }
+
     /// Records the context window the server stated for `model`: a
     /// resumed session compacts for it.
     pub fn append_server_window(&mut self, model: &str, tokens: u64) -> Result<(), StoreError> {

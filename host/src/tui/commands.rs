@@ -231,9 +231,9 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
             show(app, said);
         }
         "/rewind" => rewind(app, session, arg),
-        "/approvals" => {
+        "/approvals" | "/permissions" => {
             let said = session_view::approvals(arg, session, &mut app.status);
-            show(app, vec![said]);
+            show(app, said);
         }
         other => {
             let skill = other.trim_start_matches('/');

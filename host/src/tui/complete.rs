@@ -11,7 +11,7 @@ use super::app::App;
 use super::workspace_files::{self, Files};
 
 /// The slash commands and what they do.
-pub const COMMANDS: [(&str, &str); 16] = [
+pub const COMMANDS: [(&str, &str); 17] = [
     ("/help", "keys and commands"),
     ("/new", "start a new conversation"),
     ("/resume", "continue a past session"),
@@ -43,8 +43,9 @@ pub const COMMANDS: [(&str, &str); 16] = [
     ),
     (
         "/approvals",
-        "show or change the policy: /approvals never|on-request|untrusted",
+        "sandbox and approval: /approvals read-only|auto|full-access --yes, or never|on-request|untrusted (approval alone)",
     ),
+    ("/permissions", "the same as /approvals (Codex's name)"),
     ("/quit", "leave (Ctrl-D works too)"),
 ];
 

@@ -75,6 +75,7 @@ mod line_diff;
 mod line_escaped;
 mod line_input;
 mod line_partial;
+mod line_permissions;
 mod line_pipe;
 mod line_resume;
 pub(crate) mod line_session;

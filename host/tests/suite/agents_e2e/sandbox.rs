@@ -165,3 +165,48 @@ fn agents_show_lists_only_the_tools_given_and_a_pattern_beside_its_tool_is_quiet
         "{all}"
     );
 }
+
+/// A session begun read-only, switched with `/approvals full-access
+/// --yes`: a child spawned after runs without a sandbox as its parent
+/// does now, while an agent whose definition fixes it read-only stays so.
+#[test]
+fn children_spawned_after_approvals_take_the_new_sandbox_unless_fixed() {
+    let env = TestEnv::new("chat");
+    env.write(".codex/agents/planner.toml", PLANNER);
+    let outside = tempfile::tempdir().expect("temp");
+    let free = outside.path().join("free.txt");
+    let planned = outside.path().join("planned.txt");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with("s1", json!({"task": "CHILD-FREE write"}))]),
+            Reply::tool_calls(vec![spawn_with(
+                "s2",
+                json!({"task": "CHILD-PLAN write", "agent_type": "planner"}),
+            )]),
+            Reply::text("parent done"),
+        ],
+    );
+    let touch = |path: &std::path::Path| {
+        Reply::tool_call(
+            "c1",
+            "shell",
+            json!({"command": format!("touch '{}'", path.display())}),
+        )
+    };
+    env.server
+        .route("CHILD-FREE", [touch(&free), Reply::text("free done")]);
+    env.server
+        .route("CHILD-PLAN", [touch(&planned), Reply::text("plan done")]);
+    let r = env.run_with_input(
+        &["-s", "read-only", "-a", "never"],
+        &format!("/approvals full-access --yes\n{PARENT} spawn two children\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        free.exists(),
+        "the child kept the sandbox of the start: {}",
+        r.stderr
+    );
+    assert!(!planned.exists(), "the read-only agent wrote");
+}

@@ -85,3 +85,48 @@ fn approvals_and_resume_flags_leave_the_system_prompt_and_add_a_note() {
         "{again}"
     );
 }
+
+/// `/approvals auto` in a session begun read-only: the next request
+/// extends the first (the same tools and system prompt, its items first)
+/// and tells the new sandbox in a developer message after the message.
+#[test]
+fn an_approvals_preset_keeps_the_prefix_and_is_told_after_it() {
+    let env = TestEnv::new("responses");
+    env.server
+        .push_all([Reply::text("one"), Reply::text("two")]);
+    let r = env.run_with_input(
+        &["-s", "read-only", "-a", "never"],
+        "hello\n/approvals auto\nnext\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bodies: Vec<serde_json::Value> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.api.is_some())
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    let (tools0, system0, items0) = super::cache::parts("responses", &bodies[0]);
+    let (tools1, system1, items1) = super::cache::parts("responses", &bodies[1]);
+    assert_eq!(tools0, tools1, "the same tools");
+    assert_eq!(system0, system1, "the same system prompt");
+    let system = system0.as_str().unwrap_or_default();
+    assert!(system.contains("sandbox: read-only"), "{system}");
+    assert_eq!(
+        items1[..items0.len()],
+        items0[..],
+        "the first request's items first"
+    );
+    let added = serde_json::to_string(&items1[items0.len()..]).unwrap_or_default();
+    let next = added.find("next").unwrap_or(usize::MAX);
+    let note = added
+        .find("The session's settings changed")
+        .unwrap_or_else(|| panic!("no note: {added}"));
+    assert!(next < note, "the note after the message: {added}");
+    assert!(
+        added.contains("sandbox: workspace-write") && added.contains("approval: on-request"),
+        "{added}"
+    );
+    assert!(added.contains("\"developer\""), "{added}");
+}

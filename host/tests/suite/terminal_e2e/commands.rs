@@ -314,17 +314,37 @@ fn approvals_changes_the_policy_for_the_next_calls() {
     ]);
     let mut pty = start(&env, &["--approval", "never"]);
     say(&mut pty, "/approvals");
-    pty.wait_text("approval: never (/approvals never|on-request|untrusted)");
+    pty.wait_text("sandbox workspace-write · approval never");
     say(&mut pty, "/approvals sometimes");
-    pty.wait_text("unknown policy \"sometimes\"");
+    pty.wait_text("unknown setting \"sometimes\"");
     say(&mut pty, "/approvals untrusted");
-    pty.wait_text("approval: untrusted");
+    pty.wait_text("sandbox workspace-write · approval untrusted");
     say(&mut pty, "make a file");
     pty.wait_text("[y] yes");
     assert!(!env.repo.path().join("asked.txt").exists());
     pty.send("y");
     pty.wait_text("made it");
     assert!(env.repo.path().join("asked.txt").exists());
+    quit(pty);
+}
+
+/// `/permissions auto` (Codex's name) in a view begun read-only: the next
+/// command writes, the status line shows the new sandbox.
+#[test]
+fn a_permissions_preset_changes_the_sandbox_for_the_next_call() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::tool_call("t", "shell", json!({"command": "touch made.txt"})),
+        Reply::text("made it"),
+    ]);
+    let mut pty = start(&env, &["--sandbox", "read-only", "--approval", "never"]);
+    pty.wait_text("read-only · never");
+    say(&mut pty, "/permissions auto");
+    pty.wait_text("Auto: sandbox workspace-write · approval on-request");
+    pty.wait_text("workspace-write · on-request");
+    say(&mut pty, "make a file");
+    pty.wait_text("made it");
+    assert!(env.repo.path().join("made.txt").exists());
     quit(pty);
 }
 

@@ -405,10 +405,10 @@ fn skills_mcp_and_approvals_answer() {
         "{err}"
     );
     assert!(
-        err.contains("approval: untrusted (/approvals never|on-request|untrusted)"),
+        err.contains("sandbox workspace-write · approval untrusted"),
         "{err}"
     );
-    assert!(err.contains("unknown policy \"bogus\""), "{err}");
+    assert!(err.contains("unknown setting \"bogus\""), "{err}");
     assert!(err.contains("· approval untrusted"), "{err}");
     assert!(env.server.requests().is_empty(), "nothing was sent");
 }
