@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use quire::commands::mentions::mentions;
+use quire::commands::mentions::{lexically_inside, mentions, outside_note};
 use quire::images::Image;
 
 /// The largest file attached whole.
@@ -141,12 +141,7 @@ fn image_inside(root: &Path, rel: &str) -> Option<Result<Image, String>> {
 /// The file's text when `rel` names a small UTF-8 file under `root`, else
 /// why not.
 fn read_inside(root: &Path, rel: &str) -> Result<String, String> {
-    let outside = || {
-        format!(
-            "it is outside the workspace {}; only files inside it are attached",
-            root.display()
-        )
-    };
+    let outside = || outside_note(root);
     // Outside as written (`../a.txt`, `/etc/x`), whether or not it exists.
     if !lexically_inside(root, rel) {
         return Err(outside());
@@ -170,25 +165,6 @@ fn read_inside(root: &Path, rel: &str) -> Result<String, String> {
     }
     let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
-}
-
-/// Whether `root/rel`, `..` resolved without the file system, stays in
-/// `root`.
-fn lexically_inside(root: &Path, rel: &str) -> bool {
-    use std::path::Component;
-    let mut depth = 0usize;
-    for c in Path::new(rel).components() {
-        match c {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir if depth > 0 => depth -= 1,
-            Component::ParentDir => return false,
-            Component::RootDir | Component::Prefix(_) => {
-                return Path::new(rel).starts_with(root);
-            }
-        }
-    }
-    true
 }
 
 #[cfg(test)]
