@@ -6,7 +6,7 @@
 //! typed in its arguments, never those in the output of a `!` line, which
 //! is data (a `git diff` may hold `@../shared.md`). A mention of a file
 //! outside the workspace is not attached and is warned about, as in a
-//! plain message.
+//! plain message; each file is attached once, by its resolved path.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -364,7 +364,8 @@ async fn run_one(
 }
 
 /// `text` with the files named `@path` in `written` appended (relative
-/// to `cwd`, inside it; each once), and the
+/// to `cwd`, inside it; each file once, however it is spelled:
+/// `@./a.txt`, `@src/../a.txt` and a link to it are one file), and the
 /// mentions that read as paths but are not attached, and why: a file
 /// outside the workspace is never attached, and the rest of the command
 /// is sent, as with a plain message.
@@ -377,6 +378,7 @@ fn attach_files<'a>(
     use super::mentions::{lexically_inside, mention_form, outside_note};
     let mut files: Vec<(String, String)> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
+    let mut attached: Vec<PathBuf> = Vec::new();
     let mut warnings = Vec::new();
     let root = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
     for mention in written.into_iter().flat_map(super::mentions::mentions) {
@@ -416,6 +418,9 @@ fn attach_files<'a>(
             warnings.push(not_attached(&outside_note(&root)));
             continue;
         }
+        if attached.contains(&real) {
+            continue;
+        }
         let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
         if len > MAX_FILE_BYTES {
             return Err(bad(format!(
@@ -425,6 +430,7 @@ fn attach_files<'a>(
         let bytes = crate::file_kind::read(&real).map_err(|e| bad(e.to_string()))?;
         let content = String::from_utf8(bytes)
             .map_err(|_| bad("is not UTF-8 text, so it is not attached".into()))?;
+        attached.push(real);
         files.push((rel.to_string(), content));
     }
     let mut out = text.to_string();

@@ -184,3 +184,41 @@ fn a_commands_outside_mentions_are_warned_about_and_the_rest_is_sent() {
     }
     assert_eq!(warnings.len(), 3, "{warnings:?}");
 }
+
+/// One file under several spellings — `./a.txt`, `src/../a.txt`, a link
+/// to it — is attached once, by a command and by a plain message alike.
+#[test]
+fn a_file_named_under_two_spellings_is_attached_once() {
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "A-ONCE-CONTENT-6\n");
+    env.write("src/keep.txt", "x\n");
+    std::os::unix::fs::symlink("a.txt", env.repo.path().join("link.txt")).expect("link");
+    env.write(
+        ".quire/commands/twice.md",
+        "---\ndescription: Twice\n---\nRead @./a.txt and @a.txt for $ARGUMENTS\n",
+    );
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/twice @src/../a.txt @link.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert_eq!(sent.matches("A-ONCE-CONTENT-6").count(), 1, "{sent}");
+    assert!(not_attached(&r).is_empty(), "{:?}", not_attached(&r));
+
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "A-ONCE-CONTENT-6\n");
+    env.write("src/keep.txt", "x\n");
+    std::os::unix::fs::symlink("a.txt", env.repo.path().join("link.txt")).expect("link");
+    env.server.push(Reply::text("done"));
+    let r = run(
+        &env,
+        &[
+            "exec",
+            "--json",
+            "compare @./a.txt @a.txt @src/../a.txt @link.txt",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert_eq!(sent.matches("A-ONCE-CONTENT-6").count(), 1, "{sent}");
+    assert!(not_attached(&r).is_empty(), "{:?}", not_attached(&r));
+}
