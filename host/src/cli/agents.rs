@@ -1,6 +1,6 @@
 //! `quire agents list|show|new|validate`: subagent definitions.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use quire::agent::prompt::repo_root;
@@ -84,21 +84,27 @@ pub fn run(global: &GlobalArgs, args: &AgentsArgs) -> i32 {
         AgentsCommand::Show { name } => show(&found, &roots, name),
         AgentsCommand::New(a) => new(&roots, a),
         AgentsCommand::Validate { files } => {
-            let opts = quire::skills::DiscoverOptions::new(
-                roots.cwd.clone(),
-                roots.repo.clone(),
-                roots.home.clone(),
-                &setup.config.skills,
-            )
-            .trusting(roots.trusted);
-            let skills: Vec<String> = quire::skills::discover(&opts)
-                .skills
-                .into_iter()
-                .map(|s| s.name)
-                .collect();
+            let skills = skill_names(&setup.config, &roots.home, &roots.cwd);
             validate(&found, &roots, files, &skills)
         }
     }
+}
+
+/// The names of the skills a session in `cwd` finds, which agents may
+/// name (`agents validate`, `plugins validate`).
+pub(crate) fn skill_names(config: &quire::config::Config, home: &Path, cwd: &Path) -> Vec<String> {
+    let opts = quire::skills::DiscoverOptions::new(
+        cwd.to_path_buf(),
+        repo_root(cwd),
+        home.to_path_buf(),
+        &config.skills,
+    )
+    .trusting(config.project_trusted);
+    quire::skills::discover(&opts)
+        .skills
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
 }
 
 /// The repository's root (or the working directory outside one).

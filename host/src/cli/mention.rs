@@ -4,11 +4,12 @@
 //! inside the workspace, up to [`MAX_BYTES`], are attached; a mention that
 //! reads as a path but is not attached gets a warning saying why. An image
 //! (`@shot.png`: PNG, JPEG, GIF or WebP) inside the workspace is attached
-//! as an image, as a pasted path is.
+//! as an image, as a pasted path is. Each file is attached once, by its
+//! resolved path (`@./a.txt @a.txt`, a link to it).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use quire::commands::mentions::mentions;
+use quire::commands::mentions::{lexically_inside, mentions, outside_note};
 use quire::images::Image;
 
 /// The largest file attached whole.
@@ -38,14 +39,19 @@ pub fn attach(root: &Path, message: &str) -> Attached {
         return out;
     };
     let mut seen: Vec<String> = Vec::new();
+    // Each file once, however it is spelled (`@./a.txt @a.txt`, a link).
+    let mut attached: Vec<PathBuf> = Vec::new();
     for m in mentions(message) {
         if seen.contains(&m.path) {
             continue;
         }
         seen.push(m.path.clone());
         match image_inside(&root, &m.path) {
-            Some(Ok(image)) => {
-                out.images.push(image);
+            Some(Ok((real, image))) => {
+                if !attached.contains(&real) {
+                    attached.push(real);
+                    out.images.push(image);
+                }
                 continue;
             }
             Some(Err(why)) => {
@@ -58,7 +64,9 @@ pub fn attach(root: &Path, message: &str) -> Attached {
             None => {}
         }
         match read_inside(&root, &m.path) {
-            Ok(text) => {
+            Ok((real, _)) if attached.contains(&real) => {}
+            Ok((real, text)) => {
+                attached.push(real);
                 let rel = &m.path;
                 out.files_at.get_or_insert(message.len());
                 out.text
@@ -123,7 +131,7 @@ pub fn attached_already(
 /// The image `rel` names, when it names an image file (by its extension)
 /// inside `root`: `None` for any other mention; an error when it is no
 /// image quire can send.
-fn image_inside(root: &Path, rel: &str) -> Option<Result<Image, String>> {
+fn image_inside(root: &Path, rel: &str) -> Option<Result<(PathBuf, Image), String>> {
     let ext = Path::new(rel).extension()?.to_str()?.to_ascii_lowercase();
     if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp") {
         return None;
@@ -135,18 +143,17 @@ fn image_inside(root: &Path, rel: &str) -> Option<Result<Image, String>> {
     if !path.starts_with(root) || !path.is_file() {
         return None;
     }
-    Some(Image::load_as(&path, rel).map_err(|e| e.to_string()))
+    Some(
+        Image::load_as(&path, rel)
+            .map(|image| (path, image))
+            .map_err(|e| e.to_string()),
+    )
 }
 
-/// The file's text when `rel` names a small UTF-8 file under `root`, else
-/// why not.
-fn read_inside(root: &Path, rel: &str) -> Result<String, String> {
-    let outside = || {
-        format!(
-            "it is outside the workspace {}; only files inside it are attached",
-            root.display()
-        )
-    };
+/// The file's resolved path and text when `rel` names a small UTF-8
+/// file under `root`, else why not.
+fn read_inside(root: &Path, rel: &str) -> Result<(PathBuf, String), String> {
+    let outside = || outside_note(root);
     // Outside as written (`../a.txt`, `/etc/x`), whether or not it exists.
     if !lexically_inside(root, rel) {
         return Err(outside());
@@ -169,26 +176,8 @@ fn read_inside(root: &Path, rel: &str) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
-}
-
-/// Whether `root/rel`, `..` resolved without the file system, stays in
-/// `root`.
-fn lexically_inside(root: &Path, rel: &str) -> bool {
-    use std::path::Component;
-    let mut depth = 0usize;
-    for c in Path::new(rel).components() {
-        match c {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir if depth > 0 => depth -= 1,
-            Component::ParentDir => return false,
-            Component::RootDir | Component::Prefix(_) => {
-                return Path::new(rel).starts_with(root);
-            }
-        }
-    }
-    true
+    let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    Ok((path, text))
 }
 
 #[cfg(test)]

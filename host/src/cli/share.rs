@@ -201,7 +201,9 @@ pub fn run(global: &GlobalArgs, args: &ShareArgs) -> i32 {
             force,
         } => add(
             &ctx,
-            setup.config.project_trusted || args.user,
+            (setup.config.project_trusted || args.user, &|| {
+                super::agents::skill_names(&setup.config, &setup.home, &setup.cwd)
+            }),
             &AddOptions {
                 source: match share::Source::parse(source) {
                     share::Source::Path(p) => share::source::folder_from(&setup.cwd, &root, &p),
@@ -252,12 +254,13 @@ fn consent_note(ctx: &ShareContext, e: &Entry) {
 
 /// What `quire plugins validate` would say of a bundle just added: the
 /// parts it names are not loaded, and the user hears it now.
-fn bundle_problems(ctx: &ShareContext, e: &Entry) {
+fn bundle_problems(ctx: &ShareContext, e: &Entry, seen: &dyn Fn() -> Vec<String>) {
     if e.kind != Kind::Bundle {
         return;
     }
     let dir = share::lock::resolve(&ctx.root, &e.installed);
-    super::plugins::notes::problems(&e.name, &dir);
+    let seen = quire::plugins::bundle::validate::Seen::new(seen);
+    super::plugins::notes::problems(&e.name, &dir, seen);
 }
 
 /// `text` with the user's lock named by its path (`quire.lock` alone
@@ -305,7 +308,13 @@ fn large_files(ctx: &ShareContext, e: &Entry) {
     }
 }
 
-fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
+/// `seen`: the skills a session here finds (the bundle's agents may name
+/// them).
+fn add(
+    ctx: &ShareContext,
+    (trusted, seen): (bool, &dyn Fn() -> Vec<String>),
+    opts: &AddOptions,
+) -> i32 {
     let before = share::LockFile::load(&ctx.root).ok();
     match share::add(ctx, opts) {
         Ok(entries) => {
@@ -343,7 +352,7 @@ fn add(ctx: &ShareContext, trusted: bool, opts: &AddOptions) -> i32 {
                     listln!("  needs approval: {change}");
                 }
                 consent_note(ctx, e);
-                bundle_problems(ctx, e);
+                bundle_problems(ctx, e, seen);
                 if e.kind == Kind::Bundle
                     && let Ok(cwd) = std::env::current_dir()
                 {

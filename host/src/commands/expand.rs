@@ -4,7 +4,9 @@
 //! when the command's `allowed-tools` permit it), and `@path` files inside
 //! the workspace attached: those the command's own text names and those
 //! typed in its arguments, never those in the output of a `!` line, which
-//! is data (a `git diff` may hold `@../shared.md`).
+//! is data (a `git diff` may hold `@../shared.md`). A mention of a file
+//! outside the workspace is not attached and is warned about, as in a
+//! plain message; each file is attached once, by its resolved path.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -362,23 +364,38 @@ async fn run_one(
 }
 
 /// `text` with the files named `@path` in `written` appended (relative
-/// to `cwd`, inside it; each once), and the mentions that read as paths
-/// but name no file.
+/// to `cwd`, inside it; each file once, however it is spelled:
+/// `@./a.txt`, `@src/../a.txt` and a link to it are one file), and the
+/// mentions that read as paths but are not attached, and why: a file
+/// outside the workspace is never attached, and the rest of the command
+/// is sent, as with a plain message.
 fn attach_files<'a>(
     cmd: &SlashCommand,
     text: &str,
     written: impl IntoIterator<Item = &'a str>,
     cwd: &Path,
 ) -> Result<(String, Vec<String>), CommandError> {
+    use super::mentions::{lexically_inside, mention_form, outside_note};
     let mut files: Vec<(String, String)> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
+    let mut attached: Vec<PathBuf> = Vec::new();
     let mut warnings = Vec::new();
+    let root = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
     for mention in written.into_iter().flat_map(super::mentions::mentions) {
         let rel = mention.path.as_str();
         if seen.iter().any(|p| p == rel) {
             continue;
         }
         seen.push(rel.to_string());
+        let not_attached = |why: &str| format!("{} is not attached: {why}", mention_form(rel));
+        // Outside as written (`../a.txt`, `/etc/x`), whether or not it
+        // exists.
+        if !lexically_inside(&root, rel) {
+            if mention.looks_like_path() {
+                warnings.push(not_attached(&outside_note(&root)));
+            }
+            continue;
+        }
         let path = cwd.join(rel);
         if !path.is_file() {
             if mention.looks_like_path() {
@@ -386,10 +403,7 @@ fn attach_files<'a>(
                     true => "it is not a file",
                     false => "no such file in the workspace",
                 };
-                warnings.push(format!(
-                    "{} is not attached: {why}",
-                    super::mentions::mention_form(rel)
-                ));
+                warnings.push(not_attached(why));
             }
             continue;
         }
@@ -399,12 +413,13 @@ fn attach_files<'a>(
             message,
         };
         let real = std::fs::canonicalize(&path).map_err(|e| bad(e.to_string()))?;
-        let root = std::fs::canonicalize(cwd).map_err(|e| bad(e.to_string()))?;
+        // Inside as written, outside through a link.
         if !real.starts_with(&root) {
-            return Err(bad(format!(
-                "is outside the workspace {}; only files inside it are attached",
-                root.display()
-            )));
+            warnings.push(not_attached(&outside_note(&root)));
+            continue;
+        }
+        if attached.contains(&real) {
+            continue;
         }
         let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
         if len > MAX_FILE_BYTES {
@@ -415,6 +430,7 @@ fn attach_files<'a>(
         let bytes = crate::file_kind::read(&real).map_err(|e| bad(e.to_string()))?;
         let content = String::from_utf8(bytes)
             .map_err(|_| bad("is not UTF-8 text, so it is not attached".into()))?;
+        attached.push(real);
         files.push((rel.to_string(), content));
     }
     let mut out = text.to_string();

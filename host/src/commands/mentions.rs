@@ -2,6 +2,8 @@
 //! a path with spaces. One reading for the terminal view's attachments and
 //! custom commands' `@path` files, and the form completion inserts.
 
+use std::path::Path;
+
 /// One `@` mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -79,6 +81,35 @@ pub fn mention_form(path: &str) -> String {
     } else {
         format!("@{path}")
     }
+}
+
+/// Whether `root/rel`, `..` resolved without the file system, stays in
+/// `root`: `../a.txt` and `/etc/x` (an absolute path elsewhere) do not,
+/// whether or not they exist. `root` is canonical.
+pub fn lexically_inside(root: &Path, rel: &str) -> bool {
+    use std::path::Component;
+    let mut depth = 0usize;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            Component::ParentDir => return false,
+            Component::RootDir | Component::Prefix(_) => {
+                return Path::new(rel).starts_with(root);
+            }
+        }
+    }
+    true
+}
+
+/// Why a mention of a file outside the workspace `root` is not attached
+/// (custom commands and plain messages say it alike).
+pub fn outside_note(root: &Path) -> String {
+    format!(
+        "it is outside the workspace {}; only files inside it are attached",
+        root.display()
+    )
 }
 
 #[cfg(test)]

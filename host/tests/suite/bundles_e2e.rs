@@ -4,6 +4,7 @@
 use crate::support;
 use crate::support::guests;
 
+mod agent_skills;
 mod agents_cli;
 mod bom;
 mod claude_compat;

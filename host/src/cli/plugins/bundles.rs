@@ -11,7 +11,12 @@ use serde_json::json;
 use super::ScopeArg;
 use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
-pub async fn validate<F, Fut>(cwd: &Path, path: &Path, load_components: F) -> i32
+pub async fn validate<F, Fut>(
+    cwd: &Path,
+    path: &Path,
+    seen: bundle::validate::Seen<'_>,
+    load_components: F,
+) -> i32
 where
     F: FnOnce(Vec<PathBuf>) -> Fut,
     Fut: std::future::Future<Output = Vec<bundle::Problem>>,
@@ -28,7 +33,7 @@ where
         }
         return EXIT_USAGE;
     }
-    let mut v = check_bundle(&root);
+    let mut v = check_bundle(&root, seen);
     if let Some(b) = &v.bundle {
         v.problems
             .extend(load_components(b.components.clone()).await);
@@ -71,10 +76,13 @@ pub fn install(
     home: &Path,
     cwd: &Path,
     spec: &str,
-    (scope, trusted): (ScopeArg, bool),
+    (scope, config): (ScopeArg, &quire::config::Config),
     enable: bool,
     (force, yes): (bool, bool),
 ) -> i32 {
+    let trusted = config.project_trusted;
+    let seen =
+        || bundle::validate::Seen::new(|| crate::cli::agents::skill_names(config, home, cwd));
     let (m, entry) = match market::store::find_plugin(home, spec) {
         Ok(x) => x,
         Err(e) => {
@@ -177,7 +185,7 @@ pub fn install(
             };
             println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
         }
-        super::notes::problems(&e.name, &dir);
+        super::notes::problems(&e.name, &dir, seen());
         super::notes::name_clash(&dir, matches!(layout, Layout::User), cwd);
         if !super::notes::consent(home, &dir, yes) {
             return EXIT_FAILED;
@@ -267,6 +275,7 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
         eprintln!("warning: {w}");
     }
     let untrusted = super::untrusted::bundles(config, cwd);
+    let names = std::cell::OnceCell::new();
     let marked = found.iter().map(|i| (i, false));
     for (i, not_trusted) in marked.chain(untrusted.iter().map(|i| (i, true))) {
         let b = &i.bundle;
@@ -279,7 +288,7 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
         let (problems, warnings) = if not_trusted {
             (0, 0)
         } else {
-            problem_count(i)
+            problem_count(i, seen_once(config, cwd, &names))
         };
         if json {
             println!(
@@ -319,12 +328,29 @@ pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {
 /// How many problems and warnings `quire plugins validate` lists for an
 /// installed bundle (none for a drifted one: it is not loaded). Starts
 /// from the bundle as loaded; only its parts are read again.
-fn problem_count(i: &bundle::InstalledBundle) -> (usize, usize) {
+fn problem_count(i: &bundle::InstalledBundle, seen: bundle::validate::Seen) -> (usize, usize) {
     if i.drift.is_some() {
         return (0, 0);
     }
-    let v = bundle::validate::validate_bundle(i.bundle.clone());
+    let v = bundle::validate::validate_bundle(i.bundle.clone(), seen);
     (v.problems.len(), v.warnings.len())
+}
+
+/// The skills a session in `cwd` sees, for the agents of the bundles
+/// listed: found once (in `names`), when one names a skill not its
+/// plugin's.
+fn seen_once<'a>(
+    config: &'a quire::config::Config,
+    cwd: &'a Path,
+    names: &'a std::cell::OnceCell<Vec<String>>,
+) -> bundle::validate::Seen<'a> {
+    bundle::validate::Seen::new(move || {
+        names
+            .get_or_init(|| {
+                crate::cli::agents::skill_names(config, &quire::config::quire_home(), cwd)
+            })
+            .clone()
+    })
 }
 
 /// The state, with the count of problems and of warnings when there are
@@ -370,9 +396,10 @@ pub fn rows(config: &quire::config::Config, cwd: &Path, json: bool) -> usize {
     for w in bundle::name_clashes(config, cwd) {
         elistln!("warning: {w}");
     }
+    let names = std::cell::OnceCell::new();
     for i in &found {
         let name = &i.bundle.name;
-        let (problems, warnings) = problem_count(i);
+        let (problems, warnings) = problem_count(i, seen_once(config, cwd, &names));
         if json {
             println!(
                 "{}",

@@ -192,7 +192,10 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             yes,
         } => call(&ctx, target, tool, arguments, *yes).await,
         PluginsCommand::Validate { path } => {
-            bundles::validate(&ctx.cwd, path, |c| {
+            let seen = quire::plugins::bundle::validate::Seen::new(|| {
+                crate::cli::agents::skill_names(&full_config, &ctx.home, &ctx.cwd)
+            });
+            bundles::validate(&ctx.cwd, path, seen, |c| {
                 tool_schemas::problems(&ctx.home, &ctx.workspace, c)
             })
             .await
@@ -207,7 +210,7 @@ pub async fn run(global: &GlobalArgs, args: &PluginsArgs) -> i32 {
             &ctx.home,
             &ctx.cwd,
             name,
-            (*scope, full_config.project_trusted),
+            (*scope, &full_config),
             *enable,
             (*force, *yes),
         ),

@@ -10,8 +10,8 @@ use quire::plugins::bundle;
 /// warnings — every one `plugins validate` reports, of its manifests and
 /// its parts —, then how many and how to see them again. The same for
 /// both scopes and both commands (`plugins install`, `share add`).
-pub(crate) fn problems(name: &str, dir: &Path) {
-    let v = bundle::validate::validate(dir);
+pub(crate) fn problems(name: &str, dir: &Path, seen: bundle::validate::Seen) {
+    let v = bundle::validate::validate(dir, seen);
     for n in &v.notes {
         elistln!("note: {n}");
     }

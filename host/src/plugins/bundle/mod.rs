@@ -16,6 +16,7 @@
 //! bundles of a session; [`validate`] checks one for `quire plugins
 //! validate`.
 
+mod agent_skills;
 pub(crate) mod clash;
 pub(crate) mod detect;
 pub mod drift;

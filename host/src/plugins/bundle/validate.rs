@@ -1,10 +1,11 @@
 //! `quire plugins validate PATH`: every problem of a bundle, each with its
 //! file — manifests (Agent Plugins 1.0, Claude Code, Codex, plugin.toml),
-//! every skill against the skills spec, agent definitions, commands, hooks,
-//! MCP declarations.
+//! every skill against the skills spec, agent definitions (the skills
+//! they name: agent_skills.rs), commands, hooks, MCP declarations.
 
 use std::path::{Path, PathBuf};
 
+pub use super::agent_skills::Seen;
 use super::detect::detect_all;
 use super::{Bundle, Layout, Problem};
 use crate::plugins::manifest::{Access, MANIFEST_FILE, Manifest};
@@ -42,10 +43,11 @@ impl Validation {
 }
 
 /// Validates the bundle in `root`: past a manifest that cannot be read
-/// too (named after its folder then), so every problem is listed.
-pub fn validate(root: &Path) -> Validation {
+/// too (named after its folder then), so every problem is listed. `seen`:
+/// the skills the user sees outside the plugin, which its agents may name.
+pub fn validate(root: &Path, seen: Seen) -> Validation {
     match detect_all(root) {
-        Ok(b) => validate_bundle(b),
+        Ok(b) => validate_bundle(b, seen),
         Err(e) => Validation {
             problems: vec![Problem {
                 file: root.to_path_buf(),
@@ -58,7 +60,7 @@ pub fn validate(root: &Path) -> Validation {
 
 /// Validates a bundle already read (by `detect` when it was loaded): its
 /// own problems and those of its parts.
-pub fn validate_bundle(b: Bundle) -> Validation {
+pub fn validate_bundle(b: Bundle, mut seen: Seen) -> Validation {
     let mut v = Validation::default();
     let root = b.root.clone();
     let root = root.as_path();
@@ -89,9 +91,13 @@ pub fn validate_bundle(b: Bundle) -> Validation {
         });
     }
     let servers = super::tool_names::servers(&b);
-    let mut seen = std::collections::HashSet::new();
+    let own = match b.agents.is_empty() {
+        true => Vec::new(),
+        false => super::agent_skills::own(&b),
+    };
+    let mut read = std::collections::HashSet::new();
     for a in &b.agents {
-        agents(a, (&b.name, &servers), &mut v, &mut seen);
+        agents(a, (&b.name, &servers), (&own, &mut seen), &mut v, &mut read);
     }
     for h in &b.hooks {
         match crate::hooks::claude::read_plugin_hooks_skipping(h) {
@@ -243,10 +249,12 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
 /// The agent definitions of `path` (a folder or one file): a file that
 /// cannot be read is a problem, one read leniently a warning. A file
 /// `seen` already (named and in a folder named) counts once.
-/// `plugin`: the plugin's name and its MCP servers.
+/// `plugin`: the plugin's name and its MCP servers; `skills`: its own
+/// skills and those the user sees.
 fn agents(
     path: &Path,
     plugin: (&str, &[String]),
+    skills: (&[String], &mut Seen),
     v: &mut Validation,
     seen: &mut std::collections::HashSet<PathBuf>,
 ) {
@@ -274,7 +282,10 @@ fn agents(
             continue;
         }
         v.agents += 1;
-        let notes = super::tool_names::of_agent(plugin.0, plugin.1, &def);
+        let mut notes = super::tool_names::of_agent(plugin.0, plugin.1, &def);
+        notes.extend(super::agent_skills::of_agent(
+            plugin.0, skills.0, skills.1, &def,
+        ));
         for message in def.warnings.into_iter().chain(notes) {
             v.warnings.push(Problem {
                 file: def.path.clone(),

@@ -126,3 +126,99 @@ fn npm_names_in_a_commands_code_are_no_file_mentions() {
     let sent = bodies(&env);
     assert!(sent.contains("npm install -g @openai/codex"), "{sent}");
 }
+
+/// The warnings of `r` that say a mention was not attached.
+fn not_attached(r: &super::support::quire::Run) -> Vec<String> {
+    r.of_type("warning")
+        .iter()
+        .filter_map(|w| w["message"].as_str().map(str::to_string))
+        .filter(|m| m.contains("is not attached"))
+        .collect()
+}
+
+/// A command whose text or arguments name a file outside the workspace —
+/// `@../…`, an absolute path, a link leading out — runs as a plain
+/// message does: that file is not attached, a warning names it, and the
+/// rest of the command is sent with its other files.
+#[test]
+fn a_commands_outside_mentions_are_warned_about_and_the_rest_is_sent() {
+    let env = TestEnv::new("responses");
+    env.write("plan.txt", "PLAN-CONTENT-9\n");
+    let secret = env.home.path().join("secret.md");
+    std::fs::write(&secret, "OUTSIDE-SECRET-4\n").expect("write outside");
+    // The same file through `..`: the home folder is the repository's
+    // neighbour.
+    let home_name = env
+        .home
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::os::unix::fs::symlink(&secret, env.repo.path().join("link.md")).expect("link");
+    env.write(
+        ".quire/commands/look.md",
+        &format!(
+            "---\ndescription: Look\n---\nLOOK-TEXT-2 at @../{home_name}/secret.md and @plan.txt for $ARGUMENTS.\n"
+        ),
+    );
+    env.server.push(Reply::text("done"));
+    let prompt = format!("/look @{} @link.md", secret.display());
+    let r = run(&env, &["exec", "--json", &prompt]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert!(sent.contains("LOOK-TEXT-2 at @../"), "{sent}");
+    assert_eq!(sent.matches("PLAN-CONTENT-9").count(), 1, "{sent}");
+    assert!(!sent.contains("OUTSIDE-SECRET-4"), "{sent}");
+    let warnings = not_attached(&r);
+    for named in [
+        format!("@../{home_name}/secret.md"),
+        format!("@{}", secret.display()),
+        "@link.md".to_string(),
+    ] {
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&format!(
+                "{named} is not attached: it is outside the workspace"
+            ))),
+            "{named}: {warnings:?}"
+        );
+    }
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+}
+
+/// One file under several spellings — `./a.txt`, `src/../a.txt`, a link
+/// to it — is attached once, by a command and by a plain message alike.
+#[test]
+fn a_file_named_under_two_spellings_is_attached_once() {
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "A-ONCE-CONTENT-6\n");
+    env.write("src/keep.txt", "x\n");
+    std::os::unix::fs::symlink("a.txt", env.repo.path().join("link.txt")).expect("link");
+    env.write(
+        ".quire/commands/twice.md",
+        "---\ndescription: Twice\n---\nRead @./a.txt and @a.txt for $ARGUMENTS\n",
+    );
+    env.server.push(Reply::text("done"));
+    let r = run(&env, &["exec", "--json", "/twice @src/../a.txt @link.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert_eq!(sent.matches("A-ONCE-CONTENT-6").count(), 1, "{sent}");
+    assert!(not_attached(&r).is_empty(), "{:?}", not_attached(&r));
+
+    let env = TestEnv::new("responses");
+    env.write("a.txt", "A-ONCE-CONTENT-6\n");
+    env.write("src/keep.txt", "x\n");
+    std::os::unix::fs::symlink("a.txt", env.repo.path().join("link.txt")).expect("link");
+    env.server.push(Reply::text("done"));
+    let r = run(
+        &env,
+        &[
+            "exec",
+            "--json",
+            "compare @./a.txt @a.txt @src/../a.txt @link.txt",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = bodies(&env);
+    assert_eq!(sent.matches("A-ONCE-CONTENT-6").count(), 1, "{sent}");
+    assert!(not_attached(&r).is_empty(), "{:?}", not_attached(&r));
+}
