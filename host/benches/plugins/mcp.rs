@@ -71,6 +71,7 @@ pub fn context() -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        call_id: None,
         shell_env: Default::default(),
     }
 }

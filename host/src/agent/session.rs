@@ -507,6 +507,7 @@ impl Session {
             approver: self.approver.clone(),
             cancel,
             events: self.events.clone(),
+            call_id: None,
             shell_env: Arc::new(self.shell_env()),
         }
     }

@@ -109,6 +109,7 @@ impl Runner {
             },
             env: &env,
             cancel: cancel.clone(),
+            live: None,
         })
         .await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -25,6 +25,11 @@ pub struct JsonRenderer;
 
 impl Renderer for JsonRenderer {
     fn event(&mut self, event: &Event) {
+        // A command's live output is for the terminal view: the stream
+        // keeps its documented events (`tool_completed` has the output).
+        if matches!(event, Event::ToolOutputDelta { .. }) {
+            return;
+        }
         if let Ok(line) = serde_json::to_string(event) {
             out(&format!("{line}\n"));
         }
@@ -263,6 +268,8 @@ impl Renderer for HumanRenderer {
                     r.1 = clean(&rewritten_line(name, arguments, hook, &r.1)).into_owned();
                 }
             }
+            // The line view keeps its spinner: output shows once done.
+            Event::ToolOutputDelta { .. } => {}
             Event::ToolCompleted {
                 call_id,
                 name,

@@ -349,6 +349,7 @@ async fn run_one(
         policy,
         env: &ctx.shell_env,
         cancel: ctx.cancel.clone(),
+        live: None,
     })
     .await
     .map_err(|e| CommandError::Run {

@@ -66,6 +66,17 @@ pub enum Event {
         hook: String,
         arguments: Value,
     },
+    /// A piece of a running command's output, as it comes (the terminal
+    /// view shows its last lines under the call): at most one per 100 ms
+    /// per call, of at most 4 KiB (the end of what came since, from a
+    /// line's start after a `\n`, when more did). Raw: escape sequences
+    /// and carriage returns as the command wrote them. Not what the model
+    /// receives (that is `ToolCompleted`'s `output`), not sent for a
+    /// subagent's commands, and not written by `exec --json`.
+    ToolOutputDelta {
+        call_id: String,
+        delta: String,
+    },
     ToolCompleted {
         call_id: String,
         name: String,
@@ -307,6 +318,9 @@ impl EventSink {
             return;
         }
         let event = match (&self.tag, event) {
+            // A subagent's live command output: its parent's view shows
+            // one line per child, so it would only flood the channel.
+            (Some(_), Event::ToolOutputDelta { .. }) => return,
             (
                 Some(_),
                 e @ (Event::Agent(_) | Event::AgentSpawned { .. } | Event::AgentCompleted { .. }),

@@ -79,6 +79,10 @@ pub struct ToolContext {
     /// Cancelled when the user interrupts the turn.
     pub cancel: CancellationToken,
     pub events: EventSink,
+    /// The id of the call running with this context (set by the registry
+    /// for each call; `None` outside one): a command's live output
+    /// (`Event::ToolOutputDelta`) names it.
+    pub call_id: Option<String>,
     /// The environment of the commands the model runs.
     pub shell_env: Arc<shell::ShellEnvironment>,
 }
@@ -101,6 +105,7 @@ impl ToolContext {
             approver: Arc::new(approval::DenyAll),
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            call_id: None,
             shell_env: Arc::default(),
         }
     }

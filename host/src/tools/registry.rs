@@ -235,6 +235,7 @@ impl ToolRegistry {
         let timed = Arc::new(TimedApprover::new(ctx.approver.clone()));
         let ctx = &ToolContext {
             approver: timed.clone(),
+            call_id: Some(call.call_id.clone()),
             ..ctx.clone()
         };
         let interrupted = || {

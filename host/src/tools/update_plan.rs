@@ -130,6 +130,7 @@ mod tests {
             approver: Arc::new(DenyAll),
             cancel: CancellationToken::new(),
             events,
+            call_id: None,
             shell_env: Default::default(),
         }
     }

@@ -35,6 +35,9 @@ pub struct App {
     pub reasoning_clean: quire::printable::Stream,
     /// Calls running: id, summary line, start.
     pub running: Vec<(String, String, Instant)>,
+    /// The output of running calls, by call id (the last lines show
+    /// under the working line).
+    pub outputs: std::collections::HashMap<String, super::live_output::Tail>,
     pub status: Status,
     /// When the running task started.
     pub working: Option<Instant>,
@@ -91,6 +94,7 @@ impl App {
             text_clean: Default::default(),
             reasoning_clean: Default::default(),
             running: Vec::new(),
+            outputs: Default::default(),
             status: Status::default(),
             working: None,
             frame: 0,
@@ -153,6 +157,7 @@ impl App {
             self.hint = None;
         }
         self.running.clear();
+        self.outputs.clear();
         self.reasoning.clear();
         // A prompt whose asker is gone with the turn goes; one still
         // awaited (a subagent started in the background asks) stays until

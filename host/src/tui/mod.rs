@@ -22,6 +22,7 @@ mod inline;
 mod input;
 mod keys;
 mod line_edit;
+mod live_output;
 
 mod known_size;
 mod listing;

@@ -247,6 +247,31 @@ fn reasoning_under_the_working_line() {
 }
 
 #[test]
+fn command_output_under_the_working_line() {
+    each("command_output", |w, pal| {
+        let mut app = super::app::App::new(*pal, w, Vec::new());
+        app.event(&quire::agent::Event::ToolStarted {
+            call_id: "c1".into(),
+            name: "shell".into(),
+            arguments: json!({"command": "cargo test"}),
+        });
+        let long = format!("test {} ... ok", "a_very_long_test_name_".repeat(6));
+        app.event(&quire::agent::Event::ToolOutputDelta {
+            call_id: "c1".into(),
+            delta: format!("   Compiling quire\n\u{1b}[32mrunning 3 tests\u{1b}[0m\n\tin a tab\n{long}\n\nfetch 10%\rfetch 100%\ntest b"),
+        });
+        let mut lines = vec![super::status::working(
+            "$ cargo test",
+            std::time::Duration::from_millis(3200),
+            0,
+            pal,
+        )];
+        lines.extend(app.output_rows(w));
+        lines
+    });
+}
+
+#[test]
 fn a_hook_run_is_one_line_with_its_outcome() {
     let pal = Palette::new(false);
     let mut app = super::app::App::new(pal, 80, Vec::new());

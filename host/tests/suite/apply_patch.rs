@@ -87,6 +87,7 @@ impl Ws {
             approver,
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            call_id: None,
             shell_env: Default::default(),
         }
     }

@@ -62,6 +62,7 @@ fn ctx(workspace: &Path, sandbox: SandboxMode) -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        call_id: None,
         shell_env: Default::default(),
     }
 }

@@ -60,6 +60,7 @@ mod bang;
 mod burst;
 mod cache_tokens;
 mod colours;
+mod command_output;
 mod commands;
 mod completion;
 mod given_back;

@@ -83,6 +83,7 @@ pub fn tool_context(config: &Config, cwd: &Path) -> Result<ToolContext, ServeErr
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        call_id: None,
         shell_env: Arc::new(config.shell_env()),
     })
 }

@@ -198,6 +198,7 @@ mod tests {
             approver: Arc::new(DenyAll),
             cancel: CancellationToken::new(),
             events: EventSink::null(),
+            call_id: None,
             shell_env: Default::default(),
         })
     }

@@ -63,6 +63,7 @@ fn ctx() -> ToolContext {
         approver: Arc::new(DenyAll),
         cancel: CancellationToken::new(),
         events: EventSink::null(),
+        call_id: None,
         shell_env: Default::default(),
     }
 }

@@ -41,6 +41,9 @@ pub struct ExecRequest<'a> {
     /// What the command's environment holds.
     pub env: &'a super::ShellEnvironment,
     pub cancel: CancellationToken,
+    /// Where the output goes as it comes (the shell tool's calls), besides
+    /// the outcome.
+    pub live: Option<super::live::Live>,
 }
 
 /// How a command ended.
@@ -174,7 +177,7 @@ fn without_terminal(cmd: &mut tokio::process::Command) {
 }
 
 /// Runs the command to completion, timeout or cancellation.
-pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
+pub async fn run(mut req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
     if req.cancel.is_cancelled() {
         return Err(ToolError::Interrupted);
     }
@@ -238,10 +241,16 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
     let mut drain_until = deadline;
     let mut output_left_open = false;
     while !(eof && status.is_some()) {
+        let live_due = req.live.as_ref().and_then(super::live::Live::due);
         tokio::select! {
             r = rx.read(&mut chunk), if !eof => match r {
                 Ok(0) => eof = true,
-                Ok(n) => out.push(&chunk[..n]),
+                Ok(n) => {
+                    out.push(&chunk[..n]);
+                    if let Some(live) = &mut req.live {
+                        live.push(&chunk[..n]);
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "shell: reading the command's output failed");
@@ -266,6 +275,11 @@ pub async fn run(req: ExecRequest<'_>) -> Result<ExecOutcome, ToolError> {
                 }
                 group.kill_and_reap().await;
                 return Err(with_output(ToolError::Timeout(timeout_ms), out, &mut rx, eof).await);
+            },
+            _ = tokio::time::sleep_until(live_due.unwrap_or(deadline)), if live_due.is_some() => {
+                if let Some(live) = &mut req.live {
+                    live.flush();
+                }
             },
             _ = tokio::time::sleep_until(drain_until), if status.is_some() => {
                 output_left_open = true;

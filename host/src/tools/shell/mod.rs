@@ -6,6 +6,7 @@ mod environment;
 mod exec;
 mod git_config;
 pub(crate) mod lex;
+mod live;
 pub mod result_text;
 mod runs_code;
 mod safe;
@@ -134,6 +135,10 @@ impl TypedTool for Shell {
             policy: policy_for(mode, ctx),
             env: &ctx.shell_env,
             cancel: ctx.cancel.clone(),
+            live: ctx
+                .call_id
+                .as_ref()
+                .map(|id| live::Live::new(ctx.events.clone(), id.clone())),
         })
         .await?;
         if let Some(key) = watched {

@@ -175,6 +175,7 @@ impl App {
                 self.frame,
                 &self.pal,
             ));
+            rows.extend(self.output_rows(area.width));
             rows.extend(self.reasoning_rows(area.width));
         } else {
             rows.extend(self.background_rows(area.width));
@@ -274,6 +275,15 @@ impl App {
         };
         rows.splice(0..0, window);
         Some(end)
+    }
+
+    /// The last lines of the output of the call the working line names.
+    pub(in crate::tui) fn output_rows(&self, width: u16) -> Vec<Line<'static>> {
+        let tail = self
+            .running
+            .first()
+            .and_then(|(id, _, _)| self.outputs.get(id));
+        tail.map(|t| t.rows(width, &self.pal)).unwrap_or_default()
     }
 
     /// The last lines of the reasoning summary, wrapped and dimmed.

@@ -65,6 +65,12 @@ impl App {
                     r.1 = rewritten_line(name, arguments, hook, &r.1);
                 }
             }
+            // Kept for a call shown running; its lines go when it ends.
+            Event::ToolOutputDelta { call_id, delta } => {
+                if self.running.iter().any(|(id, _, _)| id == call_id) {
+                    self.outputs.entry(call_id.clone()).or_default().push(delta);
+                }
+            }
             Event::ToolCompleted {
                 call_id,
                 name,
@@ -76,6 +82,7 @@ impl App {
                 output,
                 ..
             } => {
+                self.outputs.remove(call_id);
                 let line = match self.running.iter().position(|(id, _, _)| id == call_id) {
                     Some(i) => self.running.remove(i).1,
                     None => name.clone(),
