@@ -76,8 +76,13 @@ impl Joined {
         self.text
             .push_str(&format!("## {}\n\n{}\n\n", path.display(), &body[..end]));
         if end < body.len() {
+            // Named by the file's own name: CLAUDE.md, an import's.
+            let kind = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "instruction".into());
             self.text.push_str(&format!(
-                "[… AGENTS.md text cut at {} …]\n",
+                "[… {kind} text cut at {} …]\n",
                 super::prompt::size(self.cap)
             ));
             return Added::Cut;

@@ -90,6 +90,9 @@ pub struct Session {
     /// The model refused an image `view_image` attached: later calls'
     /// images are not sent (see `tool_images.rs`).
     pub(crate) images_refused: bool,
+    /// Folders whose instruction files were not sent and said so (see
+    /// `folder_docs.rs`): not said again.
+    pub(crate) folder_docs_warned: Vec<std::path::PathBuf>,
     /// What `view_image` checks its images against: the wire and
     /// `images_refused`, set before each round of calls.
     pub(crate) image_intake: Arc<tools::view_image::Intake>,
@@ -194,6 +197,7 @@ impl Session {
             attached_from: None,
             output_schema: None,
             images_refused: false,
+            folder_docs_warned: Vec::new(),
             image_intake: p.image_intake,
             partial: Default::default(),
             left: None,
@@ -376,6 +380,7 @@ impl Session {
         self.hooks_restart(old.0, old.1);
         self.reread_docs();
         self.history.clear();
+        self.folder_docs_warned.clear();
         self.scopes_forgotten(crate::protocol::interrupt::NEW_CONVERSATION);
         self.unanswered = None;
         for ext in &self.extensions {

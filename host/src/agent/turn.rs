@@ -316,6 +316,8 @@ impl Session {
             let wire = self.client.wire_api();
             self.image_intake.set(wire, self.images_refused);
             let mut images = Vec::new();
+            // The calls that worked: only they bring folders' instructions.
+            let mut worked = Vec::new();
             // Each result is written to the session file as soon as it is
             // known, so a killed process keeps every finished call.
             let Session {
@@ -354,11 +356,13 @@ impl Session {
                         tracing::warn!(error = %e, "session file not updated");
                     }
                     history.push(item);
+                    let call = calls.iter().find(|c| c.call_id == r.call_id);
+                    worked.extend(call.and_then(|c| super::folder_docs::worked(c, r)));
                 })
                 .await;
             // After all the results: tool messages stay together (Chat).
             self.record_images(images);
-            self.record_folder_docs(&calls);
+            self.record_folder_docs(&worked);
             for call in &cut {
                 self.refuse_cut_call(call, limit);
             }

@@ -4,6 +4,7 @@ use crate::support;
 
 mod cache;
 mod folder_docs;
+mod folder_docs_rules;
 mod hook_context;
 mod session_day;
 mod settings_note;
