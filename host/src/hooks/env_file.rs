@@ -44,6 +44,20 @@ const MAX_FILE: u64 = 1024 * 1024;
 /// and the kernel refuses one string over 128 KiB.
 const MAX_VALUE: usize = 32 * 1024;
 
+/// The most the session's hook variables may take in all (`NAME=value`
+/// and its end byte each): Linux runs no program whose arguments and
+/// environment together pass its limit (`ARG_MAX`, mostly 2 MiB), and
+/// the rest of the environment and a long command need room too.
+const MAX_TOTAL: usize = 256 * 1024;
+
+/// The most bytes one file's values may grow to by `$NAME`s, kept or
+/// not: past it nothing more of the file is expanded (a few lines each
+/// putting in a long value would otherwise take time and memory).
+const MAX_WORK: usize = 4 * 1024 * 1024;
+
+/// Variables left out for [`MAX_TOTAL`] named in its warning.
+const NAMED: usize = 10;
+
 /// The variables SessionStart hooks set for the session.
 #[derive(Default)]
 pub struct EnvFiles {
@@ -56,6 +70,9 @@ pub struct EnvFiles {
 pub struct Parsed {
     pub vars: Vec<(String, String)>,
     pub skipped: Vec<String>,
+    /// Variables not set because the hooks' variables would pass
+    /// [`MAX_TOTAL`] (from the first such line on, none is read).
+    pub left_out: Vec<String>,
 }
 
 impl EnvFiles {
@@ -83,7 +100,18 @@ impl EnvFiles {
     /// removes it; the warnings about what was skipped.
     pub fn take_in(&self, file: &Path, label: &str) -> Vec<String> {
         let text = read_regular(file);
-        let _ = std::fs::remove_file(file);
+        // A folder left there goes too (never a link's target: neither
+        // call follows one).
+        match std::fs::symlink_metadata(file) {
+            Ok(m) if m.is_dir() => {
+                if let Err(e) = std::fs::remove_dir_all(file) {
+                    tracing::warn!("hooks: cannot remove {}: {e}", file.display());
+                }
+            }
+            _ => {
+                let _ = std::fs::remove_file(file);
+            }
+        }
         if let Some(dir) = file.parent() {
             // Only when empty: other hooks' files may still be there. Then
             // `session-env` itself, so the sessions folder holds sessions.
@@ -103,10 +131,15 @@ impl EnvFiles {
         let Ok(mut vars) = self.vars.write() else {
             return Vec::new();
         };
+        let used: usize = vars.iter().map(|(k, v)| size(k, v)).sum();
         let known = |name: &str| vars.get(name).cloned().or_else(|| std::env::var(name).ok());
-        let parsed = parse(&text, &known);
+        let parsed = parse(&text, &known, MAX_TOTAL.saturating_sub(used));
         vars.extend(parsed.vars);
-        parsed.skipped.iter().map(|why| warn(why)).collect()
+        let mut warnings: Vec<String> = parsed.skipped.iter().map(|why| warn(why)).collect();
+        if !parsed.left_out.is_empty() {
+            warnings.push(warn(&left_out(&parsed.left_out)));
+        }
+        warnings
     }
 
     /// The variables set so far.
@@ -129,7 +162,8 @@ impl EnvFiles {
 fn read_regular(file: &Path) -> Result<Option<Vec<u8>>, String> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
-    let not_file = "is not read: it is not a regular file (a link, FIFO or device was left there)";
+    let not_file =
+        "is not read: it is not a regular file (a link, folder, FIFO or device was left there)";
     match std::fs::symlink_metadata(file) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("is not read: {e}")),
@@ -168,10 +202,32 @@ fn read_regular(file: &Path) -> Result<Option<Vec<u8>>, String> {
     }
 }
 
+/// What `NAME=value` takes of a command's environment.
+fn size(name: &str, value: &str) -> usize {
+    name.len() + value.len() + 2
+}
+
+/// The warning about the variables [`MAX_TOTAL`] left out.
+fn left_out(names: &[String]) -> String {
+    let mut shown: Vec<&str> = names.iter().take(NAMED).map(String::as_str).collect();
+    if names.len() > NAMED {
+        shown.push("…");
+    }
+    format!(
+        "sets too much: {} not set ({}): the hooks' variables may take {} KiB in all, as every command of the session is given them (the system refuses to run a command whose environment is too big); set fewer or shorter ones",
+        crate::plural::counted(names.len(), "variable"),
+        shown.join(", "),
+        MAX_TOTAL / 1024
+    )
+}
+
 /// Reads `text`'s `export NAME=value` (or `NAME=value`) lines; `known`
-/// gives the value of a `$NAME` not set earlier in `text`.
-pub fn parse(text: &str, known: &dyn Fn(&str) -> Option<String>) -> Parsed {
+/// gives the value of a `$NAME` not set earlier in `text`. The
+/// variables kept take at most `room` bytes ([`size`]); from the first
+/// that does not fit on, none is expanded or kept (`left_out`).
+pub fn parse(text: &str, known: &dyn Fn(&str) -> Option<String>, room: usize) -> Parsed {
     let mut out = Parsed::default();
+    let (mut used, mut work, mut over) = (0usize, 0usize, false);
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
@@ -211,6 +267,14 @@ pub fn parse(text: &str, known: &dyn Fn(&str) -> Option<String>) -> Parsed {
             ));
             continue;
         }
+        if over {
+            if !out.left_out.iter().any(|n| n == name) {
+                out.left_out.push(name.to_string());
+            }
+            continue;
+        }
+        let fits = room.saturating_sub(used).saturating_sub(size(name, ""));
+        let limit = fits.min(MAX_VALUE);
         let lookup = |n: &str| {
             out.vars
                 .iter()
@@ -219,27 +283,67 @@ pub fn parse(text: &str, known: &dyn Fn(&str) -> Option<String>) -> Parsed {
                 .map(|(_, v)| v.clone())
                 .or_else(|| known(n))
         };
-        match value_of(value, &lookup) {
+        match value_of(value, &lookup, limit) {
             Ok(v) if v.contains('\0') => out.skipped.push(format!(
                 "{}: {name} is not set: its value holds a NUL byte, which no command can be given",
                 shown()
             )),
-            Ok(v) if v.len() > MAX_VALUE => out.skipped.push(format!(
-                "{}: {name} is not set: its value has {} bytes, more than the {MAX_VALUE} a variable may have",
-                shown(),
-                v.len()
-            )),
-            Ok(v) => out.vars.push((name.to_string(), v)),
-            Err(why) => out.skipped.push(format!("{} is not read: {why}", shown())),
+            Ok(v) => {
+                work += v.len();
+                used += size(name, &v);
+                out.vars.push((name.to_string(), v));
+            }
+            Err(Bad::TooLong) if fits > MAX_VALUE => {
+                work += limit;
+                out.skipped.push(format!(
+                    "{}: {name} is not set: its value has more than the {MAX_VALUE} bytes a variable may have",
+                    shown()
+                ));
+            }
+            Err(Bad::TooLong) => {
+                over = true;
+                out.left_out.push(name.to_string());
+            }
+            Err(Bad::Shell(why)) => out.skipped.push(format!("{} is not read: {why}", shown())),
+        }
+        if work > MAX_WORK {
+            over = true;
         }
     }
     out
 }
 
+/// Why a value is not read.
+enum Bad {
+    /// It needs a shell, or does not parse (why).
+    Shell(&'static str),
+    /// It grew past the limit it was read with.
+    TooLong,
+}
+
+const NEEDS_SHELL: Bad = Bad::Shell("it needs a shell (a command, a pipe or `${NAME:-…}`)");
+
 /// The value of an assignment's right side, as bash would read it
-/// without running anything; an error names what needs a shell.
-fn value_of(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, &'static str> {
-    const NEEDS_SHELL: &str = "it needs a shell (a command, a pipe or `${NAME:-…}`)";
+/// without running anything, of at most `limit` bytes (the reading stops
+/// as soon as it would be longer); an error names what needs a shell.
+fn value_of(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    limit: usize,
+) -> Result<String, Bad> {
+    let value = value_within(text, lookup, limit)?;
+    if value.len() > limit {
+        return Err(Bad::TooLong);
+    }
+    Ok(value)
+}
+
+fn value_within(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    limit: usize,
+) -> Result<String, Bad> {
+    const OPEN: Bad = Bad::Shell("a quote is not closed");
     let mut out = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -250,13 +354,13 @@ fn value_of(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Strin
                 if rest.is_empty() || rest.starts_with('#') {
                     break;
                 }
-                return Err("more than one word or command on the line");
+                return Err(Bad::Shell("more than one word or command on the line"));
             }
             '\'' => loop {
                 match chars.next() {
                     Some('\'') => break,
                     Some(c) => out.push(c),
-                    None => return Err("a quote is not closed"),
+                    None => return Err(OPEN),
                 }
             },
             '"' => loop {
@@ -268,12 +372,12 @@ fn value_of(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Strin
                             out.push('\\');
                             out.push(c);
                         }
-                        None => return Err("a quote is not closed"),
+                        None => return Err(OPEN),
                     },
-                    Some('$') => dollar(&mut chars, &mut out, lookup).map_err(|_| NEEDS_SHELL)?,
+                    Some('$') => dollar(&mut chars, &mut out, lookup, limit)?,
                     Some('`') => return Err(NEEDS_SHELL),
                     Some(c) => out.push(c),
-                    None => return Err("a quote is not closed"),
+                    None => return Err(OPEN),
                 }
             },
             '\\' => {
@@ -281,7 +385,7 @@ fn value_of(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Strin
                     out.push(c);
                 }
             }
-            '$' => dollar(&mut chars, &mut out, lookup).map_err(|_| NEEDS_SHELL)?,
+            '$' => dollar(&mut chars, &mut out, lookup, limit)?,
             '`' | '|' | '&' | '<' | '>' | '(' | ')' => return Err(NEEDS_SHELL),
             c => out.push(c),
         }
@@ -289,20 +393,21 @@ fn value_of(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Strin
     Ok(out)
 }
 
-/// After a `$`: `NAME` or `{NAME}` put in (unset: empty); a lone `$`
-/// kept; anything else needs a shell.
+/// After a `$`: `NAME` or `{NAME}` put in (unset: empty), unless `out`
+/// would pass `limit`; a lone `$` kept; anything else needs a shell.
 fn dollar(
     chars: &mut std::iter::Peekable<std::str::Chars>,
     out: &mut String,
     lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), ()> {
+    limit: usize,
+) -> Result<(), Bad> {
     let ident = |c: &char| c.is_ascii_alphanumeric() || *c == '_';
     let name: String = match chars.peek() {
         Some('{') => {
             chars.next();
             let name: String = std::iter::from_fn(|| chars.next_if(|c| *c != '}')).collect();
             if chars.next() != Some('}') || name.is_empty() || !name.chars().all(|c| ident(&c)) {
-                return Err(());
+                return Err(NEEDS_SHELL);
             }
             name
         }
@@ -313,12 +418,16 @@ fn dollar(
             out.push('$');
             return Ok(());
         }
-        Some(_) => return Err(()),
+        Some(_) => return Err(NEEDS_SHELL),
     };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(());
+        return Err(NEEDS_SHELL);
     }
-    out.push_str(&lookup(&name).unwrap_or_default());
+    let value = lookup(&name).unwrap_or_default();
+    if out.len() + value.len() > limit {
+        return Err(Bad::TooLong);
+    }
+    out.push_str(&value);
     Ok(())
 }
 
@@ -335,7 +444,7 @@ mod tests {
     }
 
     fn vars(text: &str) -> Vec<(String, String)> {
-        parse(text, &known).vars
+        parse(text, &known, MAX_TOTAL).vars
     }
 
     #[test]
@@ -359,7 +468,7 @@ mod tests {
     #[test]
     fn what_needs_a_shell_or_changes_how_programs_start_is_skipped() {
         let text = "export A=$(id)\nexport B=`id`\nexport C=${X:-y}\nsource venv/bin/activate\nexport LD_PRELOAD=/tmp/x.so\nBASH_ENV=/tmp/x\nexport D=1 E=2\nexport G='open\nexport OK=yes\n";
-        let p = parse(text, &known);
+        let p = parse(text, &known, MAX_TOTAL);
         assert_eq!(p.vars, [("OK".to_string(), "yes".to_string())]);
         assert_eq!(p.skipped.len(), 8, "{:#?}", p.skipped);
         assert!(
@@ -373,7 +482,7 @@ mod tests {
     fn values_with_a_nul_byte_or_too_long_are_skipped() {
         let big = "x".repeat(MAX_VALUE + 1);
         let text = format!("export GOOD=1\nexport NULVAR=ab\0cd\nexport BIG={big}\n");
-        let p = parse(&text, &known);
+        let p = parse(&text, &known, MAX_TOTAL);
         assert_eq!(p.vars, [("GOOD".to_string(), "1".to_string())]);
         assert_eq!(p.skipped.len(), 2, "{:#?}", p.skipped);
         assert!(
@@ -382,6 +491,47 @@ mod tests {
             p.skipped[0]
         );
         assert!(p.skipped[1].contains("BIG is not set"), "{}", p.skipped[1]);
+    }
+
+    #[test]
+    fn past_the_total_nothing_more_is_expanded_or_kept() {
+        let big = "y".repeat(MAX_VALUE - 100);
+        let mut text = format!("export BIG={big}\nexport SMALL=1\n");
+        for i in 0..3000 {
+            text.push_str(&format!("V{i}=$BIG\n"));
+        }
+        text.push_str("export LATE=1\n");
+        let p = parse(&text, &known, MAX_TOTAL);
+        let kept: usize = p.vars.iter().map(|(k, v)| size(k, v)).sum();
+        assert!(kept <= MAX_TOTAL, "{kept}");
+        let names: Vec<&str> = p.vars.iter().map(|v| v.0.as_str()).collect();
+        assert_eq!(names.len(), 9, "BIG, SMALL, V0 to V6: {names:?}");
+        assert_eq!(p.left_out.len(), 3000 - 7 + 1, "V7… and LATE");
+        assert_eq!(p.left_out[0], "V7");
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        let warning = left_out(&p.left_out);
+        assert!(
+            warning.contains("2994 variables not set (V7, V8,"),
+            "{warning}"
+        );
+        // Less room (what earlier files set): fewer kept.
+        let p = parse(&text, &known, 1000);
+        assert!(p.vars.is_empty(), "{:?}", p.vars);
+        assert_eq!(p.left_out[0], "BIG");
+    }
+
+    #[test]
+    fn a_folder_left_there_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = EnvFiles::default();
+        let f = files.new_file(&dir.path().join("s.jsonl"), "ID").unwrap();
+        std::fs::remove_file(&f).unwrap();
+        std::fs::create_dir_all(f.join("inside")).unwrap();
+        std::fs::write(f.join("inside/x"), "export X=1\n").unwrap();
+        let warnings = files.take_in(&f, "h");
+        assert!(warnings[0].contains("not a regular file"), "{warnings:?}");
+        assert!(!dir.path().join("session-env").exists());
+        assert!(files.vars().is_empty());
     }
 
     #[test]

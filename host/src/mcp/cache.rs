@@ -14,6 +14,10 @@ use sha2::{Digest, Sha256};
 
 use super::spec::ServerSpec;
 
+/// Goes into every entry's file name: a new one when what an entry
+/// holds changes.
+const FORMAT: &str = "unfiltered-1";
+
 /// The cache folder of one quire home.
 #[derive(Debug, Clone)]
 pub struct ToolCache {
@@ -54,17 +58,16 @@ impl ToolCache {
     }
 
     /// The file for `spec`: a hash of everything that decides which tools
-    /// the server offers (name, transport with command, arguments and
-    /// environment, tool filters). Values are hashed, never stored.
+    /// the server lists (name, transport with command, arguments and
+    /// environment). Values are hashed, never stored. The list kept is the
+    /// server's whole list: `enabled_tools` / `disabled_tools` are applied
+    /// to it when it is read, as to a fresh one, so editing them needs no
+    /// new entry and a filter entry is checked against every tool.
+    /// [`FORMAT`] keeps entries of older quire versions (which held the
+    /// filtered list) from being read.
     pub fn path(&self, spec: &ServerSpec) -> PathBuf {
         let mut h = Sha256::new();
-        h.update(
-            format!(
-                "{:?}\0{:?}\0{:?}\0{:?}",
-                spec.name, spec.transport, spec.enabled_tools, spec.disabled_tools
-            )
-            .as_bytes(),
-        );
+        h.update(format!("{FORMAT}\0{:?}\0{:?}", spec.name, spec.transport).as_bytes());
         let hex: String = h
             .finalize()
             .iter()
@@ -150,6 +153,12 @@ mod tests {
         assert!(back.resources);
         assert_eq!(back.instructions.as_deref(), Some("Use echo sparingly."));
         assert!(cache.load(&spec(&["b"])).is_none(), "other arguments");
+        let mut filtered = spec(&["a"]);
+        filtered.disabled_tools = vec!["echo".into()];
+        assert!(
+            cache.load(&filtered).is_some(),
+            "the whole list is kept: filters are applied when it is read"
+        );
         std::fs::write(cache.path(&spec(&["a"])), "{not json").unwrap();
         assert!(cache.load(&spec(&["a"])).is_none());
     }

@@ -102,7 +102,7 @@ impl Shared {
         if let Some(cache) = &self.cache {
             // One lock at a time: a guard inside the struct literal would
             // live to the end of the statement.
-            let tools = server.inner().tools.clone();
+            let tools = server.inner().listed.clone();
             let cached = super::cache::Cached {
                 tools,
                 resources: server.has_resources(),
@@ -419,6 +419,7 @@ fn set_tools(
     mut skipped: Vec<String>,
 ) -> Vec<String> {
     let total = tools.len();
+    inner.listed = tools.clone();
     let all: Vec<String> = tools.iter().map(|t| t.name.to_string()).collect();
     let names: Vec<&str> = all.iter().map(String::as_str).collect();
     let allowed: Vec<_> = tools

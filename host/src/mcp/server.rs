@@ -69,6 +69,10 @@ pub(crate) struct Inner {
     pub instructions: Option<String>,
     /// The tools offered (after `enabled_tools` / `disabled_tools`).
     pub tools: Vec<rmcp::model::Tool>,
+    /// Every tool the server listed, before the filters and
+    /// [`super::tool_fit`]: what the cache keeps, so a cached list is
+    /// filtered and checked (`tool_filter::unmatched`) as a fresh one is.
+    pub listed: Vec<rmcp::model::Tool>,
     /// Tools the filters hid.
     pub hidden: usize,
     /// Filter entries that name none of its tools, each with a hint.

@@ -148,3 +148,66 @@ fn values_with_a_nul_byte_or_too_long_are_skipped_with_a_warning() {
     assert!(warned(&run, "NULVAR is not set"), "{:?}", run.events);
     assert!(warned(&run, "BIGVAR is not set"), "{:?}", run.events);
 }
+
+#[test]
+fn a_file_setting_more_than_commands_can_be_given_is_cut_with_one_warning() {
+    let env = TestEnv::new("responses");
+    // 32 000 bytes, then 200 variables each putting them in: 6.4 MB, far
+    // past what the system gives a command.
+    let hook = script(
+        &env,
+        "amplify.sh",
+        "#!/bin/bash\n{ printf 'export OKBIG=%s\\n' \"$(head -c 32000 /dev/zero | tr '\\0' y)\"\n\
+         for i in $(seq 0 199); do echo \"V$i=\\$OKBIG\"; done\n\
+         echo 'export LATE=1'; } >> \"$CLAUDE_ENV_FILE\"\n",
+    );
+    add_user_hooks(&env, &[hook_toml("SessionStart", None, &hook, "")]);
+    let run = shell_session(
+        &env,
+        "c1",
+        "echo \"OKBIG=${#OKBIG} V0=${#V0} V199=${V199:-unset} LATE=${LATE:-unset}\"",
+    );
+    let call = completed(&run, "c1");
+    assert_eq!(call["is_error"], false, "{call}");
+    let out = call["output"].as_str().unwrap_or("");
+    assert!(
+        out.contains("OKBIG=32000 V0=32000 V199=unset LATE=unset"),
+        "{out}"
+    );
+    let cut: Vec<_> = run
+        .of_type("warning")
+        .into_iter()
+        .filter_map(|w| w["message"].as_str())
+        .filter(|m| m.contains("CLAUDE_ENV_FILE"))
+        .collect();
+    assert_eq!(cut.len(), 1, "{cut:#?}");
+    assert!(
+        cut[0].contains("amplify.sh")
+            && cut[0].contains("sets too much")
+            && cut[0].contains("variables not set (V")
+            && cut[0].contains("256 KiB"),
+        "{}",
+        cut[0]
+    );
+}
+
+#[test]
+fn a_folder_left_at_claude_env_file_is_removed_and_quire_goes_on() {
+    let env = TestEnv::new("responses");
+    let hook = script(
+        &env,
+        "dir.sh",
+        "#!/bin/bash\nrm -f \"$CLAUDE_ENV_FILE\"; mkdir -p \"$CLAUDE_ENV_FILE/sub\"\n\
+         echo 'export X=1' > \"$CLAUDE_ENV_FILE/sub/x\"\n",
+    );
+    add_user_hooks(&env, &[hook_toml("SessionStart", None, &hook, "")]);
+    let run = shell_session(&env, "c1", "echo ran");
+    let out = completed(&run, "c1")["output"].as_str().unwrap_or("");
+    assert!(out.contains("ran"), "{out}");
+    assert!(warned(&run, "not a regular file"), "{:?}", run.events);
+    let left: Vec<_> = walk(env.home.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("session-env"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

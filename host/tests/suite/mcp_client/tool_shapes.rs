@@ -79,3 +79,58 @@ fn filter_entries_naming_no_tool_are_named_with_the_right_name() {
     );
     assert!(tools.stderr.contains("own name 'echo'"), "{}", tools.stderr);
 }
+
+/// Four tools: one the provider would refuse (`str`), one hidden by
+/// `disabled_tools` (`ok2`), two offered.
+const FOUR: &str = r#"tools = [
+    {"name": "echo", "description": "fine", "inputSchema": {"type": "object"}},
+    {"name": "str", "description": "string schema", "inputSchema": {"type": "string"}},
+    {"name": "ok2", "description": "fine too", "inputSchema": {"type": "object"}},
+    {"name": "arr", "description": "fine as well", "inputSchema": {"type": "object"}},
+]"#;
+
+#[test]
+fn a_cached_tool_list_checks_the_filters_against_every_tool_as_a_fresh_one() {
+    let env = TestEnv::new("chat");
+    py_server::append_config(&env, "\n[tool_selection]\nenabled = false\n");
+    py_server::add(
+        &env,
+        "h",
+        FOUR,
+        py_server::CALLED,
+        "disabled_tools = [\"str\", \"ok2\", \"nosuch\"]",
+    );
+    let misses = |run: &super::support::quire::Run| -> Vec<String> {
+        let all = warnings(run);
+        all.into_iter()
+            .filter(|w| w.contains("matches none"))
+            .collect()
+    };
+    let first = exec_ok(&env, "hi", [Reply::text("done")]);
+    let cache = env.home.path().join("cache").join("mcp-tools");
+    let cached = std::fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(cached, 1, "the first run keeps the list in {cache:?}");
+    let second = exec_ok(&env, "hi", [Reply::text("done")]);
+    for (n, run) in [(1, &first), (2, &second)] {
+        let got = misses(run);
+        assert_eq!(got.len(), 1, "run {n}: {got:#?}");
+        assert!(
+            got[0].contains("disabled_tools entry 'nosuch' matches none of its tools"),
+            "run {n}: {}",
+            got[0]
+        );
+        let body = &env.server.requests()[n - 1].body;
+        assert_eq!(mcp_tools(body), ["mcp__h__arr", "mcp__h__echo"], "run {n}");
+    }
+    // The same from the CLI, which asks the server itself.
+    let list = env.run(&["mcp", "list"]);
+    assert!(list.stdout.contains("entry 'nosuch'"), "{}", list.stdout);
+    assert!(!list.stdout.contains("entry 'ok2'"), "{}", list.stdout);
+    let tools = env.run(&["mcp", "tools", "h"]);
+    assert!(tools.stderr.contains("entry 'nosuch'"), "{}", tools.stderr);
+    assert!(
+        !tools.stderr.contains("entry 'str'") && !tools.stderr.contains("entry 'ok2'"),
+        "{}",
+        tools.stderr
+    );
+}
