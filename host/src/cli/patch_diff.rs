@@ -49,8 +49,13 @@ fn file_lines(file: &Value) -> Vec<String> {
     };
     let name = |key: &str| file.get(key).and_then(Value::as_str);
     let path = name("path").unwrap_or("?");
+    // `a/`, `b/` only before a path inside the working directory: an
+    // absolute one or one going up (`../x`) is shown as it is.
     let header = |prefix: &str, side: &str, shown: &str, rest: &str| match rest {
         "/dev/null" => format!("{prefix}/dev/null"),
+        _ if shown.starts_with('/') || shown == ".." || shown.starts_with("../") => {
+            format!("{prefix}{}", quire::printable::quoted_name(shown))
+        }
         _ => format!("{prefix}{side}{}", quire::printable::quoted_name(shown)),
     };
     // Headers come before the first hunk (a removed `-- x` line is not one).
@@ -88,6 +93,12 @@ mod tests {
         assert_eq!(text.lines().count(), MAX_LINES + 1);
         assert!(text.ends_with("… 20 more diff lines not shown\n"), "{text}");
         assert_eq!(render(&serde_json::json!(null), true), "");
+        let outside = serde_json::json!([{"path": "/t/new.txt", "diff": "--- /dev/null\n+++ b//t/new.txt\n@@ -0,0 +1 @@\n+n\n"},
+            {"path": "../o.txt", "diff": "--- a/../o.txt\n+++ b/../o.txt\n@@ -1 +1 @@\n-o\n+p\n"}]);
+        assert_eq!(
+            render(&outside, false),
+            "    --- /dev/null\n    +++ /t/new.txt\n    @@ -0,0 +1 @@\n    +n\n    --- ../o.txt\n    +++ ../o.txt\n    @@ -1 +1 @@\n    -o\n    +p\n"
+        );
         let odd = serde_json::json!([{"path": "e\u{1b}x", "diff": "--- /dev/null\n+++ b/ex\n@@ -0,0 +1 @@\n+--- y\n"}]);
         assert_eq!(
             render(&odd, false),

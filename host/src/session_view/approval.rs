@@ -30,7 +30,11 @@ pub fn body(r: &ApprovalRequest) -> Vec<Said> {
         out.push(Said::Diff(diff::files(&files)));
     }
     if r.escalated {
-        out.push(Said::Note(Tone::Bad, format!("  {OUTSIDE}")));
+        let said = match r.files.is_empty() {
+            true => OUTSIDE,
+            false => OUTSIDE_PATCH,
+        };
+        out.push(Said::Note(Tone::Bad, format!("  {said}")));
     }
     for program in &r.workspace_programs {
         out.push(Said::Note(Tone::Bad, format!("  {}", planted(program))));
@@ -61,6 +65,10 @@ fn planted(p: &quire::tools::approval::WorkspaceProgram) -> String {
 /// Said of a command that would run outside the sandbox.
 pub const OUTSIDE: &str =
     "runs OUTSIDE the sandbox: with network access and full access to the disk";
+
+/// Said of a patch that writes outside the workspace (its files so
+/// marked above, each with where it really is).
+pub const OUTSIDE_PATCH: &str = "writes OUTSIDE the workspace: approving lets this patch write the files marked (outside the workspace) above, nothing else";
 
 /// The question, pointing at the request shown above it; of a command of
 /// several lines it says how many.

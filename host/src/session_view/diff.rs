@@ -31,22 +31,35 @@ pub fn files(files: &Value) -> Vec<DiffLine> {
             "moved" => "R",
             _ => "M",
         };
-        // A move names both ends: `R old → new`.
-        let path = match s("from") {
-            "" => quire::printable::quoted_name(s("path")).into_owned(),
-            from => format!(
-                "{} → {}",
-                quire::printable::quoted_name(from),
-                quire::printable::quoted_name(s("path"))
-            ),
-        };
-        out.push(vec![
-            (Part::Head, format!("  {tag} ")),
-            (Part::Head, path),
-            (Part::Added, format!(" +{}", n("added"))),
-            (Part::Removed, format!(" -{}", n("removed"))),
-        ]);
+        // A move names both ends: `R old → new`; an end outside the
+        // workspace is named with where it really is, marked.
+        let mut line = vec![(Part::Head, format!("  {tag} "))];
+        if !s("from").is_empty() {
+            line.extend(end(s("from"), s("outside_from")));
+            line.push((Part::Head, " → ".into()));
+        }
+        line.extend(end(s("path"), s("outside")));
+        line.push((Part::Added, format!(" +{}", n("added"))));
+        line.push((Part::Removed, format!(" -{}", n("removed"))));
+        out.push(line);
         out.extend(unified(s("diff")));
+    }
+    out
+}
+
+/// One end of a file's line: its path, and when it is outside the
+/// workspace (`real`, empty when not) where it really is, marked:
+/// `vendor/.bashrc → /home/u/.bashrc  (outside the workspace)`.
+fn end(path: &str, real: &str) -> Vec<(Part, String)> {
+    let mut out = vec![(Part::Head, quire::printable::quoted_name(path).into_owned())];
+    if !real.is_empty() {
+        if real != path {
+            out.push((
+                Part::Head,
+                format!(" → {}", quire::printable::quoted_name(real)),
+            ));
+        }
+        out.push((Part::Removed, "  (outside the workspace)".into()));
     }
     out
 }

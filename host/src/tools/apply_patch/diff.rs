@@ -37,6 +37,13 @@ pub struct FileDiff {
     /// file changed since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Where `path` really is when that is outside the workspace (and the
+    /// writable roots): a patch the user was asked about for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outside: Option<String>,
+    /// Where `from` (a move's source) really is when that is outside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outside_from: Option<String>,
 }
 
 impl FileDiff {
@@ -80,6 +87,8 @@ impl FileDiff {
             diff: cap(text),
             undo: None,
             sha256: (status != "deleted").then(|| sha256_hex(new.as_bytes())),
+            outside: None,
+            outside_from: None,
         }
     }
 
@@ -110,6 +119,8 @@ impl FileDiff {
             diff: cap(text),
             undo: None,
             sha256: Some(sha256),
+            outside: None,
+            outside_from: None,
         }
     }
 
@@ -134,6 +145,8 @@ impl FileDiff {
                 ),
                 undo: None,
                 sha256: None,
+                outside: None,
+                outside_from: None,
             };
         }
         FileDiff::new(
@@ -162,6 +175,8 @@ impl FileDiff {
             diff: format!("--- {a}\n+++ {b}\nbinary file {status}, {len} bytes\n"),
             undo: None,
             sha256: None,
+            outside: None,
+            outside_from: None,
         }
     }
 

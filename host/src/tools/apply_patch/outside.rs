@@ -2,10 +2,15 @@
 //! under `--sandbox workspace-write`: refused under `--approval never`;
 //! under `on-request` and `untrusted` prepared anyway (nothing written)
 //! so the user is asked with its diff, as Codex asks, and written only
-//! once they approve. The user's protected settings folders stay refused.
+//! once they approve. Every path that leaves the workspace (through
+//! `..`, an absolute path or a link anywhere on the way, a Move's
+//! destination too) is named with where it really is, in the reason and
+//! on its file's line. The user's protected settings folders stay
+//! refused, before anyone is asked.
 
+use super::diff::FileDiff;
 use super::parse::FileOp;
-use super::plan::{self, PlanError, Prepared, Scope};
+use super::plan::{self, Beyond, Change, PlanError, Prepared, Scope};
 use crate::tools::{ApprovalPolicy, SandboxMode, ToolError};
 
 /// Why a patch that writes outside the workspace is asked about.
@@ -30,31 +35,136 @@ pub(super) async fn prepare(
         (r, ops, scope)
     })
     .await?;
-    let refusal = match first {
+    let (shown, real, places) = match first {
         Ok(p) => return Ok((p, None)),
-        Err(e @ PlanError::Outside { .. }) if may_ask => e.to_string(),
+        Err(PlanError::Outside {
+            shown,
+            real,
+            places,
+        }) => (shown, real, places),
         Err(e) => return Err(super::plan_error(e)),
     };
-    let place = refusal
-        .split_once(". Under")
-        .map_or(refusal.as_str(), |(first, _)| first)
-        .to_string();
+    // Every path that leaves the workspace, not just the first; one in a
+    // protected folder refuses the patch, naming it.
+    let (all, ops, scope) = super::blocking(move || {
+        let r = plan::beyond(&ops, &scope);
+        (r, ops, scope)
+    })
+    .await?;
+    let mut all = all.map_err(super::plan_error)?;
+    if all.is_empty() {
+        // A link changed between the two looks: the first one's word.
+        all.push(Beyond {
+            shown,
+            real: real.into(),
+        });
+    }
+    let refusal = refusal(&all, places);
+    if !may_ask {
+        return Err(ToolError::Denied(refusal));
+    }
     let wide = Scope {
         outside_approved: true,
         ..scope
     };
-    // A patch that fails even so (a link moved, a hunk that does not
-    // match) is refused for where it writes, nobody asked.
-    let prepared = super::blocking(move || plan::prepare(&ops, &wide))
+    // A patch that fails even so (a hunk that does not match, a file
+    // that is missing) gets its own error: the model can fix it.
+    let mut prepared = super::blocking(move || plan::prepare(&ops, &wide))
         .await?
-        .map_err(|_| ToolError::Denied(refusal.clone()))?;
+        .map_err(super::plan_error)?;
+    for (change, diff) in prepared.changes.iter().zip(prepared.diffs.iter_mut()) {
+        mark(change, diff, &all);
+    }
     Ok((
         prepared,
         Some(Outside {
             reason: format!(
-                "writes OUTSIDE the workspace: {place}; approving lets this patch write there"
+                "writes OUTSIDE the workspace: {}; approving lets this patch write there",
+                listed(&all)
             ),
             refusal,
         }),
     ))
+}
+
+/// `a → /real/a, b → /real/b` (a path shown as it is when it is its
+/// real path already).
+fn listed(all: &[Beyond]) -> String {
+    let one = |b: &Beyond| {
+        let real = b.real.display().to_string();
+        let shown = crate::printable::quoted_name(&b.shown);
+        match real == b.shown {
+            true => shown.into_owned(),
+            false => format!("{shown} → {}", crate::printable::quoted_name(&real)),
+        }
+    };
+    all.iter().map(one).collect::<Vec<_>>().join(", ")
+}
+
+/// What the model is told when the patch is not approved: every path
+/// that leaves the workspace, and what it can do.
+fn refusal(all: &[Beyond], places: String) -> String {
+    let first = PlanError::Outside {
+        shown: all[0].shown.clone(),
+        real: all[0].real.display().to_string(),
+        places: places.clone(),
+    }
+    .to_string();
+    if all.len() == 1 {
+        return first;
+    }
+    let rest = first
+        .split_once(". Under")
+        .map_or(String::new(), |(_, rest)| format!(" Under{rest}"));
+    format!(
+        "{} paths of this patch are outside {places}: {}.{rest}",
+        all.len(),
+        listed(all)
+    )
+}
+
+/// Marks the file's line of the question with where it really is.
+fn mark(change: &Change, diff: &mut FileDiff, all: &[Beyond]) {
+    let real = |p: &str| {
+        all.iter()
+            .find(|b| b.shown == p)
+            .map(|b| b.real.display().to_string())
+    };
+    match change {
+        Change::Add(p) | Change::Update(p) | Change::Delete(p) => diff.outside = real(p),
+        Change::Move { from, to } => {
+            diff.outside = real(to);
+            diff.outside_from = real(from);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(shown: &str, real: &str) -> Beyond {
+        Beyond {
+            shown: shown.into(),
+            real: real.into(),
+        }
+    }
+
+    #[test]
+    fn every_outside_path_is_named_with_where_it_is() {
+        let all = [
+            b("../o.txt", "/t/o.txt"),
+            b("vendor/.bashrc", "/home/u/.bashrc"),
+        ];
+        assert_eq!(
+            listed(&all),
+            "../o.txt → /t/o.txt, vendor/.bashrc → /home/u/.bashrc"
+        );
+        let text = refusal(&all, "the workspace /w".into());
+        assert!(
+            text.starts_with("2 paths of this patch are outside the workspace /w: ../o.txt → /t/o.txt, vendor/.bashrc → /home/u/.bashrc. Under --sandbox workspace-write"),
+            "{text}"
+        );
+        assert_eq!(listed(&[b("/t/n.txt", "/t/n.txt")]), "/t/n.txt");
+    }
 }

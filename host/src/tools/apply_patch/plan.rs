@@ -74,7 +74,7 @@ pub enum PlanError {
         places: String,
     },
     #[error(
-        "{shown} is inside {folder}, your own quire, Claude Code or Codex settings (config.toml, hooks, the approvals of repositories and hooks, plugins), which grant rights to every session: apply_patch does not change them under --sandbox workspace-write. Nothing was changed. Tell the user the change you would make; they can make it themselves."
+        "{shown} is inside {folder}: this is the user's own quire, Claude Code or Codex settings folder (config.toml, hooks, the approvals of repositories and hooks, plugins), which grants rights to every session, so apply_patch does not change them under --sandbox workspace-write: it never writes there, not even with the user's approval, and `writable_roots` cannot open it. Nothing was changed. Tell the user the change you would make; they can make it themselves."
     )]
     Protected { shown: String, folder: String },
     #[error(
@@ -190,6 +190,16 @@ impl Scope {
 }
 
 impl Scope {
+    /// Where `shown` is when it names a symbolic link (its directory
+    /// resolved, its own name not); `None` when it is no link.
+    fn link_at(&self, shown: &str) -> Option<PathBuf> {
+        let abs = self.abs(shown);
+        let at = real_path(abs.parent()?).join(abs.file_name()?);
+        std::fs::symlink_metadata(&at)
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then_some(at)
+    }
+
     /// The sandbox whose roots are opened: `/` once writing outside the
     /// workspace was approved.
     fn roots_sandbox(&self) -> SandboxMode {
@@ -215,20 +225,56 @@ impl Scope {
     /// resolved, its own name not (the link, not its target), if the
     /// sandbox lets that directory be written; `None` when it is no link.
     fn link(&self, roots: &[PathBuf], shown: &str) -> Result<Option<PathBuf>, PlanError> {
-        let abs = self.abs(shown);
-        let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+        let Some(at) = self.link_at(shown) else {
             return Ok(None);
         };
-        let at = real_path(parent).join(name);
-        if !std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Ok(None);
-        }
         if !self.inside(roots, &at) {
             return Err(Scope::outside(shown, &at, roots));
         }
         self.unprotected(shown, &at)?;
         Ok(Some(at))
     }
+}
+
+/// A path of a patch that leaves the workspace (and the writable roots).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Beyond {
+    /// As the patch names it.
+    pub shown: String,
+    /// Where it really is (through `..`, links anywhere on the way).
+    pub real: PathBuf,
+}
+
+/// Every path of the patch (Move destinations too) that leaves the
+/// workspace and the writable roots, each once, in patch order; a path
+/// inside a protected folder refuses the whole patch, naming it.
+pub fn beyond(ops: &[FileOp], scope: &Scope) -> Result<Vec<Beyond>, PlanError> {
+    let (roots, _) = super::roots::open(scope.sandbox, &scope.workspace, &scope.writable_roots)?;
+    let mut out: Vec<Beyond> = Vec::new();
+    for op in ops {
+        let (path, move_to, delete) = match op {
+            FileOp::Add { path, .. } => (path, None, false),
+            FileOp::Delete { path } => (path, None, true),
+            FileOp::Update { path, move_to, .. } => (path, move_to.as_ref(), false),
+        };
+        for shown in std::iter::once(path).chain(move_to) {
+            // A deleted link is the link itself, wherever it points.
+            let real = match delete {
+                true => scope
+                    .link_at(shown)
+                    .unwrap_or_else(|| real_path(&scope.abs(shown))),
+                false => real_path(&scope.abs(shown)),
+            };
+            scope.unprotected(shown, &real)?;
+            if !scope.inside(&roots, &real) && !out.iter().any(|b| b.shown == *shown) {
+                out.push(Beyond {
+                    shown: shown.clone(),
+                    real,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Resolves, reads and patches every file in memory.
