@@ -202,15 +202,19 @@ fn drifted(files: &[Value], cwd: &Path) -> Vec<String> {
             .unwrap_or("")
             .to_string()
     };
-    // A later patch of the same path, or a move away from it, is what
-    // counts for it.
-    let mut last: Vec<&Value> = Vec::new();
+    // A later patch of the same file, or a move away from it, is what
+    // counts for it (the same file reached through a link is the same
+    // file).
+    let real = |p: &str| super::undo_left::real(&cwd.join(p));
+    let mut last: Vec<(std::path::PathBuf, &Value)> = Vec::new();
     for f in files {
-        let from = f.get("from").and_then(Value::as_str);
-        last.retain(|g| path_of(g) != path_of(f) && Some(path_of(g).as_str()) != from);
-        last.push(f);
+        let here = real(&path_of(f));
+        let from = f.get("from").and_then(Value::as_str).map(real);
+        last.retain(|(k, _)| *k != here && Some(k) != from.as_ref());
+        last.push((here, f));
     }
     last.iter()
+        .map(|(_, f)| f)
         .filter_map(|f| {
             let path = path_of(f);
             let why = changed(f, &cwd.join(&path))?;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::patches::Patches;
 use super::undo_left::{drifted, unreverted};
 use super::undo_steps::{self as steps, last_task};
-use super::undo_write::{Unwritten, reverse};
+use super::undo_write::{Unwritten, as_before, reverse};
 use super::{Said, Tone};
 
 /// Undoes the last task's patches; what to show. The model is told (a
@@ -22,11 +22,12 @@ use super::{Said, Tone};
 /// it) and undoes the task before.
 pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
     let mut said = Vec::new();
-    let mut undone = Vec::new();
+    // Put back, and found already as before the patch.
+    let (mut undone, mut already) = (Vec::new(), Vec::new());
     let cwd = session.cwd().to_path_buf();
-    // Files changed since their patch, and whether the task ran shell
-    // commands: what /undo leaves in place, which the view and the model's
-    // note must name.
+    // Files changed since their patch, and whether a task tried ran shell
+    // commands: what /undo leaves in place, which the view and the
+    // model's note must name.
     let (mut moved_on, mut shell) = (Vec::new(), false);
     // What each try did to each file: recorded, so a resumed session
     // does not offer the same patches again.
@@ -57,10 +58,11 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
         }
         steps::retried(patches, &files, &tried.fates);
         undone = tried.undone;
+        already = tried.already;
         tries.push(tried.fates);
     }
     // Nothing of the retried task came undone: on to the task before.
-    if undone.is_empty() {
+    if undone.is_empty() && already.is_empty() {
         let Some(files) = last_task(patches) else {
             let text = if said.is_empty() {
                 format!("nothing to undo: {}", patches.why_none())
@@ -71,10 +73,11 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             if !tries.is_empty() {
                 session.record_undone(&tries);
             }
+            said.extend(unreverted(&[], &[], shell, &cwd).said());
             return said;
         };
-        shell = patches.last_ran_shell();
-        moved_on = drifted(&files, &cwd);
+        shell |= patches.last_ran_shell();
+        moved_on.extend(drifted(&files, &cwd));
         let tried = attempt(&files, session);
         said.extend(tried.said);
         steps::tried(patches, &files, &tried.fates);
@@ -85,6 +88,7 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             ));
         }
         undone = tried.undone;
+        already = tried.already;
         tries.push(tried.fates);
     }
     session.record_undone(&tries);
@@ -93,11 +97,14 @@ pub fn undo(patches: &mut Patches, session: &mut Session) -> Vec<Said> {
             Tone::Ok,
             format!("undone: {}", undone.join(", ")),
         ));
-        let left = unreverted(&undone, &moved_on, shell, &cwd);
-        said.extend(left.said());
+    }
+    let left = unreverted(&undone, &moved_on, shell, &cwd);
+    said.extend(left.said());
+    if !undone.is_empty() || !already.is_empty() {
         // The model still believes its patch is on disk: the next request
         // says otherwise, and what stays as the task left it.
-        session.record_note(NOTE_SOURCE, undo_note(&undone, left.note()));
+        let back: Vec<String> = undone.into_iter().chain(already).collect();
+        session.record_note(NOTE_SOURCE, undo_note(&back, left.note()));
     }
     said
 }
@@ -111,6 +118,8 @@ struct Attempt {
     said: Vec<Said>,
     /// Put back as they were.
     undone: Vec<String>,
+    /// Already as they were before the patch.
+    already: Vec<String>,
     /// What became of each file, in the task's order.
     fates: Vec<Fate>,
 }
@@ -124,6 +133,9 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
     // /undo can be tried again once the file is fixed.
     let mut fates = vec![Fate::Left { changed: None }; files.len()];
     let mut gone = Vec::new();
+    // Already as before the patch (put back by a shell command or by
+    // hand): nothing to write, nothing left.
+    let mut already = Vec::new();
     for (i, f) in files.iter().enumerate().rev() {
         let path = path_of(f);
         let from = f.get("from").and_then(Value::as_str);
@@ -159,6 +171,10 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 Ok(Restored::AlreadyGone) => {
                     gone.push(path.to_string());
                     fates[i] = Fate::Gone;
+                }
+                Err(UndoError::Changed(_)) if quire::tools::apply_patch::is_back(id) => {
+                    already.push(path.to_string());
+                    fates[i] = Fate::Undone;
                 }
                 Err(e) => {
                     let why = refusal(&e, path, from, status);
@@ -201,6 +217,14 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
                 fates[i] = Fate::Undone;
             }
             Err(Unwritten::Denied(text)) => said.push(Said::Note(Tone::Bad, text)),
+            Err(Unwritten::Conflict(_))
+                if f.get("sha256")
+                    .and_then(Value::as_str)
+                    .is_some_and(|left| as_before(&cwd, path, d, left)) =>
+            {
+                already.push(path.to_string());
+                fates[i] = Fate::Undone;
+            }
             Err(Unwritten::Conflict(e)) => {
                 let git = e.lines().last().unwrap_or(&e);
                 let (why, changed) = conflict(f, &cwd.join(path), git);
@@ -224,9 +248,21 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
             ),
         ));
     }
+    if !already.is_empty() {
+        already.reverse();
+        let were = if already.len() == 1 { "was" } else { "were" };
+        said.push(Said::Note(
+            Tone::Dim,
+            format!(
+                "{} {were} already as before the patch: nothing to undo",
+                already.join(", ")
+            ),
+        ));
+    }
     Attempt {
         said,
         undone,
+        already,
         fates,
     }
 }

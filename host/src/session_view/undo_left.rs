@@ -5,7 +5,7 @@
 //! what those changed (in a git repository: what `git status` still
 //! shows).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -28,20 +28,42 @@ pub struct Unreverted {
 /// The paths among a task's patched `files` that changed since their
 /// patch (looked at before /undo touches them).
 pub fn drifted(files: &[Value], cwd: &Path) -> Vec<String> {
-    let path_of = |f: &Value| f.get("path").and_then(Value::as_str).map(str::to_string);
-    // The last patch of a path says what it should hold.
-    let mut last: Vec<&Value> = Vec::new();
+    let real_of = |f: &Value| {
+        f.get("path")
+            .and_then(Value::as_str)
+            .map(|p| real(&cwd.join(p)))
+    };
+    // The last patch of a file says what it should hold, whatever path
+    // (a link, another spelling) reached it: an earlier patch of the same
+    // file in the task was changed since by that one, not by a command.
+    let mut last: Vec<(Option<PathBuf>, &Value)> = Vec::new();
     for f in files {
-        last.retain(|g| path_of(g) != path_of(f));
-        last.push(f);
+        let key = real_of(f);
+        last.retain(|(k, _)| *k != key);
+        last.push((key, f));
     }
     last.into_iter()
+        .map(|(_, f)| f)
         .filter(|f| f.get("status").and_then(Value::as_str) != Some("deleted"))
         .filter_map(|f| {
             let path = f.get("path").and_then(Value::as_str)?;
             changed(f, &cwd.join(path)).map(|_| path.to_string())
         })
         .collect()
+}
+
+/// The file `path` leads to: its links and `..` resolved (for a file
+/// that is gone, its folder's), as far as they resolve.
+pub(super) fn real(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+            .map(|d| d.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// What the /undo that put back `undone` left in place: `drifted` as

@@ -42,6 +42,43 @@ pub fn reverse(cwd: &Path, path: &str, status: &str, diff: &str) -> Result<(), U
     Ok(())
 }
 
+/// Whether the file `path` (relative to `cwd`) already holds what it
+/// held before the patch whose `diff` left content with digest `left`:
+/// the diff, applied to a copy of the file as it is now (in a folder of
+/// its own, never the user's), gives exactly what the patch left.
+pub fn as_before(cwd: &Path, path: &str, diff: &str, left: &str) -> bool {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let rel = Path::new(path);
+    let plain = rel
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return false;
+    }
+    let Ok(now) = std::fs::read(cwd.join(path)) else {
+        return false;
+    };
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("quire-undo-{}-{n}", std::process::id()));
+    let copy = dir.join(rel);
+    let applied = copy
+        .parent()
+        .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+        && std::fs::write(&copy, &now).is_ok()
+        && quire::git::Git::new(&dir)
+            .args(["apply", "--whitespace=nowarn", "-"])
+            .input(diff.as_bytes())
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let same = applied
+        && std::fs::read(&copy)
+            .is_ok_and(|bytes| quire::tools::apply_patch::sha256_hex(&bytes) == left);
+    if let Err(e) = std::fs::remove_dir_all(&dir) {
+        tracing::debug!("cannot remove {}: {e}", dir.display());
+    }
+    same
+}
+
 /// The message for a write git could not make, once the file is as it
 /// was before (put back when git had already removed it).
 fn put_back(file: &Path, path: &str, before: Option<Vec<u8>>, why: &str) -> String {

@@ -40,7 +40,7 @@ use super::{
 use commit::CommitError;
 pub use commit::writes as patches_committed;
 pub use diff::{FileDiff, hex, is_binary, is_partial, sha256_hex};
-pub use originals::{Restored, UndoError, restore as undo};
+pub use originals::{Restored, UndoError, is_back, restore as undo};
 pub use paths::{normalize, real_path};
 use plan::{Change, PlanError, Prepared, Scope};
 pub use scan::file_sha256;

@@ -169,6 +169,23 @@ pub fn restore(id: u64) -> Result<Restored, UndoError> {
     Ok(restored)
 }
 
+/// Whether the file of record `id` (not a move) already holds what it
+/// held before its patch: nothing is left to undo. Its record is then
+/// dropped.
+pub fn is_back(id: u64) -> bool {
+    let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    let back = store.kept.get(&id).is_some_and(|o| {
+        o.path == o.left_at
+            && o.bytes
+                .as_ref()
+                .is_some_and(|(bytes, _)| std::fs::read(&o.path).is_ok_and(|now| &now == bytes))
+    });
+    if back && let Some(o) = store.kept.remove(&id) {
+        store.used -= size(&o);
+    }
+    back
+}
+
 #[cfg(test)]
 #[path = "originals_tests.rs"]
 mod tests;

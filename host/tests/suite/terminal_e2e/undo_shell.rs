@@ -87,3 +87,59 @@ fn undo_of_a_turn_without_shell_commands_says_the_files_are_back() {
         reqs[2].raw_body
     );
 }
+
+#[test]
+fn undo_counts_a_file_the_shell_put_back_as_undone_and_names_the_shells_changes() {
+    let env = TestEnv::new("chat");
+    env.git(&["config", "user.email", "t@example.com"]);
+    env.git(&["config", "user.name", "t"]);
+    env.write("a.txt", "a1\na2\na3\n");
+    env.write("b.txt", "b1\n");
+    env.commit_all();
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: a.txt\n@@\n a1\n-a2\n+a2 patched\n a3\n*** Update File: b.txt\n@@\n-b1\n+b1 patched\n*** End Patch"}),
+        ),
+        Reply::tool_call(
+            "s",
+            "shell",
+            json!({"command": "rm a.txt; git checkout b.txt; echo side > side.txt"}),
+        ),
+        Reply::text("done turn"),
+        Reply::text("understood"),
+    ]);
+    let r = line_mode_args(
+        &env,
+        &["--yolo"],
+        "change them\n/undo\n/undo\n/diff\nwhat now?\n",
+        &[],
+    );
+    let err = &r.stderr;
+    assert_eq!(env.read("b.txt"), "b1\n");
+    assert!(
+        err.contains("b.txt was already as before the patch"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot undo b.txt"), "{err}");
+    assert!(
+        err.contains("cannot undo a.txt: it was deleted since the patch"),
+        "{err}"
+    );
+    // Tried once more: only a.txt is left, b.txt is not.
+    assert!(
+        err.contains("left as it is: a.txt (/diff still shows it)"),
+        "{err}"
+    );
+    assert!(!err.contains("a.txt, b.txt"), "{err}");
+    // Both /undos name what the shell commands changed.
+    let line = "not reverted: /undo reverts only patches, not what this task's shell commands changed; git status still shows: a.txt, side.txt";
+    assert_eq!(err.matches(line).count(), 2, "{err}");
+    let reqs = env.server.requests();
+    let last = &reqs[reqs.len() - 1].raw_body;
+    assert!(
+        last.contains("the user reverted your changes to b.txt with /undo"),
+        "{last}"
+    );
+}

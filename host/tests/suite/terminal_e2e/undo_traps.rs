@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::json;
 
-use super::line_session::line_mode;
+use super::line_session::{line_mode, line_mode_args};
 use crate::support::git_traps::Traps;
 use crate::support::model_server::Reply;
 use crate::support::quire::TestEnv;
@@ -53,4 +53,37 @@ fn undo_runs_no_filter_or_hook_the_repository_planted() {
     assert_eq!(traps.fired(), Vec::<String>::new(), "{}", r.stderr);
     assert_eq!(env.read("notes.txt"), "one\ntwo\n");
     assert_eq!(env.read("README.md"), "read me\n");
+}
+
+/// One file outside the workspace reached by two links (`outl/o.txt`
+/// through a folder link, `outf` through a file link), patched through
+/// each in one task: `/undo` puts it back without claiming that a change
+/// since the patch was kept.
+#[test]
+fn undo_of_one_file_patched_through_two_links_keeps_nothing() {
+    let env = TestEnv::new("chat");
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("o.txt");
+    std::fs::write(&file, "o1\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), env.repo.path().join("outl")).unwrap();
+    std::os::unix::fs::symlink(&file, env.repo.path().join("outf")).unwrap();
+    env.server.push_all([
+        Reply::tool_call(
+            "p1",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: outl/o.txt\n@@\n-o1\n+o1 via dirlink\n*** End Patch"}),
+        ),
+        Reply::tool_call(
+            "p2",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: outf\n@@\n-o1 via dirlink\n+o1 via filelink\n*** End Patch"}),
+        ),
+        Reply::text("done links"),
+    ]);
+    let r = line_mode_args(&env, &["--yolo"], "patch it twice\n/undo\n", &[]);
+    let err = &r.stderr;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "o1\n");
+    assert!(err.contains("undone: "), "{err}");
+    assert!(!err.contains("kept in"), "{err}");
+    assert!(!err.contains("cannot undo"), "{err}");
 }
