@@ -87,3 +87,32 @@ fn undo_of_one_file_patched_through_two_links_keeps_nothing() {
     assert!(!err.contains("kept in"), "{err}");
     assert!(!err.contains("cannot undo"), "{err}");
 }
+
+/// A file patched through a link (undone from the copy quire keeps) that
+/// a shell command already put back: nothing to undo, nothing left.
+#[test]
+fn undo_of_a_linked_file_already_put_back_says_so() {
+    let env = TestEnv::new("chat");
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("o.txt");
+    std::fs::write(&file, "o1\n").unwrap();
+    std::os::unix::fs::symlink(&file, env.repo.path().join("outf")).unwrap();
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: outf\n@@\n-o1\n+o1 via filelink\n*** End Patch"}),
+        ),
+        Reply::tool_call("s", "shell", json!({"command": "printf 'o1\\n' > outf"})),
+        Reply::text("done"),
+    ]);
+    let r = line_mode_args(&env, &["--yolo"], "patch it\n/undo\n", &[]);
+    let err = &r.stderr;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "o1\n");
+    assert!(
+        err.contains("outf was already as before the patch"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot undo"), "{err}");
+    assert!(!err.contains("/undo again"), "{err}");
+}
