@@ -63,7 +63,7 @@ fn long_input_wraps_in_the_composer() {
 fn help_wraps_its_key_line() {
     let env = TestEnv::new("chat");
     // Tall enough for all of the help.
-    let mut pty = Pty::spawn(env.command(&[]), 40, 60);
+    let mut pty = Pty::spawn(env.command(&[]), 60, 60);
     pty.wait_text("/help for keys");
     pty.send("/help\r");
     let screen = pty.wait_text("/quit");
