@@ -30,12 +30,20 @@ async fn updating_or_moving_through_a_link_to_outside_stays_refused() {
     let outside = Ws::new();
     outside.write("secret.txt", "keep me\n");
     std::os::unix::fs::symlink(outside.root.join("secret.txt"), ws.root.join("linkfile")).unwrap();
-    for patch in [
-        "*** Begin Patch\n*** Update File: linkfile\n@@\n-keep me\n+changed\n*** End Patch",
-        "*** Begin Patch\n*** Update File: linkfile\n*** Move to: moved.txt\n@@\n-keep me\n+changed\n*** End Patch",
+    // The move is refused for what it is (a link is never moved), which
+    // the model can act on, before its outside target is weighed.
+    for (patch, why) in [
+        (
+            "*** Begin Patch\n*** Update File: linkfile\n@@\n-keep me\n+changed\n*** End Patch",
+            "outside the workspace",
+        ),
+        (
+            "*** Begin Patch\n*** Update File: linkfile\n*** Move to: moved.txt\n@@\n-keep me\n+changed\n*** End Patch",
+            "does not move links",
+        ),
     ] {
         let err = fail(&ws, patch).await;
-        assert!(err.contains("outside the workspace"), "{err}");
+        assert!(err.contains(why), "{err}");
         assert!(is_link(&ws.root.join("linkfile")));
         assert!(!ws.exists("moved.txt"));
         assert_eq!(outside.read("secret.txt"), "keep me\n");
