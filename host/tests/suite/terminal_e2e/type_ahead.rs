@@ -72,8 +72,10 @@ fn keys_typed_as_a_prompt_appears_go_to_the_draft_until_typing_pauses() {
     }
     assert!(after_prompt >= 20, "the prompt came too late to test");
     // Typing paused: the prompt takes keys now, the text is in the draft.
-    let screen = pty.wait_text("[y] yes");
-    assert!(screen.contains(&format!("› {typed}")), "{screen}");
+    // (Both waited for: a frame can reach the screen in two pieces.)
+    pty.wait_for("the prompt over the draft", |s| {
+        s.contains("[y] yes") && s.contains(&format!("› {typed}"))
+    });
     assert!(
         pty.output()
             .contains("a 1 s pause in typing arms this prompt"),
@@ -94,9 +96,9 @@ fn keys_typed_as_a_prompt_appears_go_to_the_draft_until_typing_pauses() {
         "{}",
         reqs[1].raw_body
     );
-    // The draft is still there, not sent.
-    let screen = pty.screen();
-    assert!(screen.contains(&format!("› {typed}")), "{screen}");
+    // The draft is still there, not sent (waited for: "left alone" can be
+    // on the screen a moment before the input area is drawn again under it).
+    pty.wait_text(&format!("› {typed}"));
     pty.send("\x15");
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
