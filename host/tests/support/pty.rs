@@ -39,6 +39,11 @@ struct Feed {
     answers_cursor: bool,
     /// Output not shown yet ([`Pty::hold_output`]).
     held: Option<Vec<u8>>,
+    /// The screen as shown while a synchronized update is open (mode
+    /// 2026, which quire wraps each frame in): a terminal that honours it
+    /// keeps showing the last whole frame until the update ends, so a
+    /// test never reads a frame half drawn (one written in two pieces).
+    shown: Option<(vt100::Screen, Instant)>,
 }
 
 impl Feed {
@@ -50,7 +55,11 @@ impl Feed {
         while let Some((i, len)) = next_special(rest) {
             parser.process(&rest[..i]);
             let seq = &rest[i..i + len];
-            if seq == b"\x1b[6n" {
+            if seq == SYNC_BEGIN {
+                self.shown = Some((parser.screen().clone(), Instant::now()));
+            } else if seq == SYNC_END {
+                self.shown = None;
+            } else if seq == b"\x1b[6n" {
                 if let Some(answer) = self.answer.as_mut().filter(|_| self.answers_cursor) {
                     let (row, col) = parser.screen().cursor_position();
                     let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
@@ -171,6 +180,7 @@ impl Pty {
             answer: Some(master.try_clone().expect("dup master")),
             answers_cursor,
             held: None,
+            shown: None,
         }));
         let (p, r, f) = (parser.clone(), raw.clone(), feed.clone());
         let closing = Arc::new(AtomicBool::new(false));
@@ -284,9 +294,16 @@ impl Pty {
         t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
     }
 
-    /// The visible screen, rows joined by newlines.
+    /// The visible screen, rows joined by newlines: while a synchronized
+    /// update is open, the last whole frame, as a terminal honouring it
+    /// shows (for at most [`SYNC_HELD`], as terminals time it out).
     pub fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        // The feed's lock first, as the reader takes them.
+        let feed = self.feed.lock().unwrap();
+        match feed.shown.as_ref() {
+            Some((shown, since)) if since.elapsed() < SYNC_HELD => shown.contents(),
+            _ => self.parser.lock().unwrap().screen().contents(),
+        }
     }
 
     /// Everything written so far, escapes removed roughly (for text that
@@ -468,8 +485,18 @@ impl Drop for Pty {
 
 /// Where the first cursor query or "erase below"/"erase all" in `data`
 /// starts, and its length.
+/// A synchronized update's start and end (mode 2026).
+const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+/// How long a terminal keeps showing the old frame while an update stays
+/// open (kitty and foot give up after about a second).
+const SYNC_HELD: Duration = Duration::from_secs(1);
+
 fn next_special(data: &[u8]) -> Option<(usize, usize)> {
-    const SEQS: [&[u8]; 4] = [b"\x1b[6n", b"\x1b[J", b"\x1b[0J", b"\x1b[2J"];
+    const SEQS: [&[u8]; 6] = [
+        b"\x1b[6n", b"\x1b[J", b"\x1b[0J", b"\x1b[2J", SYNC_BEGIN, SYNC_END,
+    ];
     SEQS.iter()
         .filter_map(|seq| find(data, seq).map(|i| (i, seq.len())))
         .min()
