@@ -272,10 +272,13 @@ impl Environment {
             _ if self.unix_sockets => ", Unix sockets on",
             _ => ", Unix sockets off",
         };
+        // Without a sandbox nothing holds the network back, whatever
+        // `network` says (it is the sandbox's setting).
+        let network = self.network || self.sandbox == SandboxMode::DangerFullAccess;
         format!(
             "sandbox: {} (network {}{unix}){writable}\napproval: {}",
             self.sandbox,
-            if self.network { "on" } else { "off" },
+            if network { "on" } else { "off" },
             self.approval,
         )
     }
@@ -296,6 +299,31 @@ pub fn instructions(docs: &ProjectDocs, env: &Environment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_access_says_the_network_is_on_whatever_the_sandbox_setting() {
+        let env = |sandbox| Environment {
+            cwd: PathBuf::from("/w"),
+            workspace: PathBuf::from("/w"),
+            shell: "bash".into(),
+            date: "2026-12-07".into(),
+            sandbox,
+            network: false,
+            unix_sockets: false,
+            approval: ApprovalPolicy::OnRequest,
+            writable_roots: Vec::new(),
+        };
+        assert!(
+            env(SandboxMode::DangerFullAccess)
+                .settings()
+                .starts_with("sandbox: danger-full-access (network on)")
+        );
+        assert!(
+            env(SandboxMode::WorkspaceWrite)
+                .settings()
+                .starts_with("sandbox: workspace-write (network off,")
+        );
+    }
 
     #[test]
     fn docs_from_root_down_codex_and_claude_files_alike() {
