@@ -2,7 +2,9 @@
 //! argument, the sandbox and approval policy in effect and the presets;
 //! a preset (`read-only`, `auto`, `full-access`) sets both, a policy
 //! (`never`, `on-request`, `untrusted`) the approval alone. Full Access
-//! takes `--yes`: typed alone it only says what it would allow.
+//! takes `--yes`: typed alone it only says what it would allow. The
+//! sandbox names (`workspace-write`, `danger-full-access`) name their
+//! presets.
 
 use quire::agent::Session;
 use quire::tools::{ApprovalPolicy, SandboxMode};
@@ -65,7 +67,12 @@ pub fn approvals(arg: &str, session: &mut Session, status: &mut Status) -> Vec<S
         status.approval = policy.to_string();
         return vec![Said::Note(Tone::Accent, current(session))];
     }
-    let Some(preset) = PRESETS.iter().find(|p| p.arg == name) else {
+    // The sandbox's own names (`--sandbox workspace-write`) are taken for
+    // the preset that sets them.
+    let Some(preset) = PRESETS
+        .iter()
+        .find(|p| p.arg == name || p.sandbox.to_string() == name)
+    else {
         return vec![unknown(arg)];
     };
     let full = preset.sandbox == SandboxMode::DangerFullAccess;

@@ -159,3 +159,27 @@ fn full_access_with_yes_warns_and_drops_the_sandbox() {
         "/status: {err}"
     );
 }
+
+#[test]
+fn the_sandbox_names_choose_their_presets() {
+    let env = TestEnv::new("chat");
+    let r = line_mode_args(
+        &env,
+        &["-s", "read-only"],
+        "/approvals workspace-write\n/approvals danger-full-access\n/status\n",
+        &[],
+    );
+    let err = &r.stderr;
+    assert!(
+        err.contains("Auto: sandbox workspace-write · approval on-request"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Nothing was changed; to allow it, type /approvals full-access --yes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("policy   sandbox workspace-write · approval on-request"),
+        "/status: {err}"
+    );
+}
