@@ -222,9 +222,13 @@ pub(crate) fn assemble(
         parent_id: parts.parent_id.clone(),
         agent_name: name.clone(),
     };
-    let mut config = narrowed(&parent_now(parts), Some(rec.sandbox));
+    // The sandbox given at spawn narrows the child; only its definition
+    // fixes it (`rec.sandbox_fixed`), not a parent that was read-only
+    // then: such a child asks to escalate as its parent does.
+    let now = parent_now(parts);
+    let mut config = narrowed(&now, Some(rec.sandbox));
     config.network &= rec.network;
-    config.sandbox_fixed |= rec.sandbox_fixed;
+    config.sandbox_fixed = now.sandbox_fixed || rec.sandbox_fixed;
     // The parent showed the start-up warnings of these same settings.
     let (events, building) = parts.events.tagged(tag.clone()).muting_warnings();
     let hooks_sink = events.clone();

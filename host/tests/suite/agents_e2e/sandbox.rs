@@ -210,3 +210,41 @@ fn children_spawned_after_approvals_take_the_new_sandbox_unless_fixed() {
     );
     assert!(!planned.exists(), "the read-only agent wrote");
 }
+
+/// A child without a definition, spawned while the session is read-only,
+/// is read-only as its parent is, not fixed so: its escalation is asked
+/// about and runs when allowed (it was refused as if a definition fixed
+/// its sandbox).
+#[test]
+fn a_plain_child_of_a_read_only_session_may_ask_to_escalate() {
+    let env = TestEnv::new("chat");
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_calls(vec![spawn_with("s1", json!({"task": "CHILD-ASK write"}))]),
+            Reply::text("parent done"),
+        ],
+    );
+    env.server.route(
+        "CHILD-ASK",
+        [
+            Reply::tool_call(
+                "c1",
+                "shell",
+                json!({"command": "touch escalated.txt", "escalate": true, "justification": "need it"}),
+            ),
+            Reply::text("child done"),
+        ],
+    );
+    let r = env.run_with_input(
+        &["-s", "read-only", "-a", "on-request"],
+        &format!("{PARENT} spawn a child\ny\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        env.repo_path().join("escalated.txt").exists(),
+        "the child's escalation was not asked about: {}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("definition fixes"), "{}", r.stderr);
+}
